@@ -1,0 +1,97 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import Address, Seller, User
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+    fields = [
+        ("label", "recipient", "phone"),
+        ("street", "reference"),
+        ("department", "province", "district", "postal_code"),
+        ("is_default_shipping", "is_default_billing"),
+    ]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+    add_form = UserCreationForm
+    form = UserEditForm
+    ordering = ["-date_joined"]
+    list_display = ["email", "first_name", "last_name", "dni", "email_verified", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "email_verified", "groups"]
+    search_fields = ["email", "first_name", "last_name", "dni", "phone"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "phone", "dni", "email_verified")}),
+        (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+    inlines = [AddressInline]
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "user", "district", "province", "department", "is_default_shipping", "is_default_billing"]
+    list_filter = ["department"]
+    search_fields = ["recipient", "user__email", "street", "district", "province"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Seller)
+class SellerAdmin(SimpleHistoryAdmin):
+    list_display = ["store_name", "user", "ruc", "is_approved", "commission_rate", "created_at"]
+    list_filter = ["is_approved"]
+    search_fields = ["store_name", "ruc", "user__email"]
+    list_select_related = ["user"]
+    prepopulated_fields = {"slug": ["store_name"]}
+    autocomplete_fields = ["user"]
+    readonly_fields = ["approved_at", "approved_by", "created_at"]
+    actions = ["approve_sellers"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or request.user.has_perm("accounts.add_seller"):
+            return queryset
+        # A seller in the back office sees only their own profile.
+        return queryset.filter(user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not (request.user.is_superuser or request.user.has_perm("accounts.add_seller")):
+            fields += ["user", "slug", "ruc", "is_approved", "commission_rate"]
+        return fields
+
+    @admin.action(description=_("Approve the selected sellers"), permissions=["add"])
+    def approve_sellers(self, request, queryset):
+        count = 0
+        for seller in queryset.select_related("user"):
+            services.seller_approve(seller=seller, actor=request.user)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d seller approved.", "%(count)d sellers approved.", count) % {"count": count},
+            messages.SUCCESS,
+        )

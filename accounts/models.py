@@ -1,0 +1,217 @@
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .validators import validate_dni, validate_ruc
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 ()\-]{5,19}$",
+    _("Enter a valid phone number, for example 987 654 321 or +51 987 654 321."),
+)
+
+
+class Department(models.TextChoices):
+    """Peru's first ubigeo level (INEI codes): 24 departments and Callao."""
+
+    AMAZONAS = "01", "Amazonas"
+    ANCASH = "02", "Áncash"
+    APURIMAC = "03", "Apurímac"
+    AREQUIPA = "04", "Arequipa"
+    AYACUCHO = "05", "Ayacucho"
+    CAJAMARCA = "06", "Cajamarca"
+    CALLAO = "07", "Callao"
+    CUSCO = "08", "Cusco"
+    HUANCAVELICA = "09", "Huancavelica"
+    HUANUCO = "10", "Huánuco"
+    ICA = "11", "Ica"
+    JUNIN = "12", "Junín"
+    LA_LIBERTAD = "13", "La Libertad"
+    LAMBAYEQUE = "14", "Lambayeque"
+    LIMA = "15", "Lima"
+    LORETO = "16", "Loreto"
+    MADRE_DE_DIOS = "17", "Madre de Dios"
+    MOQUEGUA = "18", "Moquegua"
+    PASCO = "19", "Pasco"
+    PIURA = "20", "Piura"
+    PUNO = "21", "Puno"
+    SAN_MARTIN = "22", "San Martín"
+    TACNA = "23", "Tacna"
+    TUMBES = "24", "Tumbes"
+    UCAYALI = "25", "Ucayali"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with an e-mail address: shopper, seller, staff or all of them."""
+
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    dni = models.CharField(
+        _("DNI"), max_length=8, blank=True, validators=[validate_dni], help_text=_("8 digits, as on the ID card.")
+    )
+    email_verified = models.BooleanField(_("e-mail verified"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Whether the user can sign in to the back office.")
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(fields=["dni"], condition=~Q(dni=""), name="accounts_user_dni_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.first_name or self.email.split("@")[0]
+
+    @property
+    def is_seller(self) -> bool:
+        seller = getattr(self, "seller", None)
+        return seller is not None and seller.is_approved
+
+
+class Address(models.Model):
+    """A shipping or billing address in Peru, down to the district (ubigeo levels)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("user"))
+    label = models.CharField(_("label"), max_length=40, blank=True, help_text=_("For example: Home, Office."))
+    recipient = models.CharField(_("recipient"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator])
+    street = models.CharField(_("street and number"), max_length=255)
+    reference = models.CharField(_("reference"), max_length=255, blank=True, help_text=_("Landmarks for the courier."))
+    district = models.CharField(_("district"), max_length=100)
+    province = models.CharField(_("province"), max_length=100)
+    department = models.CharField(_("department"), max_length=2, choices=Department.choices)
+    postal_code = models.CharField(
+        _("postal code"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^\d{5}$", _("A Peruvian postal code has 5 digits."))],
+    )
+    country = models.CharField(_("country"), max_length=2, choices=[("PE", _("Peru"))], default="PE")
+    is_default_shipping = models.BooleanField(_("default shipping address"), default=False)
+    is_default_billing = models.BooleanField(_("default billing address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["-is_default_shipping", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default_shipping=True), name="accounts_address_one_default_shipping"
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default_billing=True), name="accounts_address_one_default_billing"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}, {self.street}, {self.district}"
+
+    @property
+    def department_name(self) -> str:
+        return self.get_department_display()
+
+    @property
+    def is_lima_metropolitana(self) -> bool:
+        """Lima province and Callao share the capital's courier zone."""
+        return self.department == Department.CALLAO or (
+            self.department == Department.LIMA and self.province.strip().lower() == "lima"
+        )
+
+
+class Seller(models.Model):
+    """A marketplace vendor profile on a user who can still shop as a customer."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller", verbose_name=_("user"))
+    store_name = models.CharField(_("store name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    ruc = models.CharField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc])
+    is_approved = models.BooleanField(_("approved"), default=False)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    commission_rate = models.DecimalField(
+        _("commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("seller")
+        verbose_name_plural = _("sellers")
+        ordering = ["store_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commission_rate__gte=0) & Q(commission_rate__lte=100),
+                name="accounts_seller_commission_rate_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.store_name

@@ -1,0 +1,175 @@
+"""Every write to accounts data goes through these functions (one transaction each)."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import Address, Seller, User
+from .roles import Role
+from .validators import normalize_identity
+
+ADDRESS_FIELDS = (
+    "label",
+    "recipient",
+    "phone",
+    "street",
+    "reference",
+    "district",
+    "province",
+    "department",
+    "postal_code",
+    "country",
+)
+
+
+def user_mark_email_verified(*, user: User) -> None:
+    if not user.email_verified:
+        User.objects.filter(pk=user.pk).update(email_verified=True)
+        user.email_verified = True
+
+
+def user_update_profile(*, user: User, first_name: str, last_name: str, phone: str, dni: str) -> User:
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.phone = phone.strip()
+    user.dni = normalize_identity(dni)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "phone", "dni"])
+    return user
+
+
+def user_add_role(*, user: User, role: str) -> None:
+    """Put a user in a role's group; back-office roles also open the admin to them."""
+    if role not in Role.ALL:
+        raise ValueError(f"Unknown role: {role!r}")
+    with transaction.atomic():
+        group, _ = Group.objects.get_or_create(name=role)
+        user.groups.add(group)
+        if role in Role.BACK_OFFICE and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+
+
+def _lock_owner(user: User) -> None:
+    # Serialise default-flag changes of one user's addresses: the partial unique
+    # constraints would otherwise make one of two concurrent edits fail.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+def _clear_defaults(*, user: User, shipping: bool, billing: bool, keep: Address | None = None) -> None:
+    others = Address.objects.filter(user=user)
+    if keep is not None and keep.pk:
+        others = others.exclude(pk=keep.pk)
+    if shipping:
+        others.filter(is_default_shipping=True).update(is_default_shipping=False)
+    if billing:
+        others.filter(is_default_billing=True).update(is_default_billing=False)
+
+
+@transaction.atomic
+def address_create(
+    *,
+    user: User,
+    recipient: str,
+    phone: str,
+    street: str,
+    district: str,
+    province: str,
+    department: str,
+    reference: str = "",
+    postal_code: str = "",
+    label: str = "",
+    country: str = "PE",
+    is_default_shipping: bool = False,
+    is_default_billing: bool = False,
+) -> Address:
+    _lock_owner(user)
+    is_first = not Address.objects.filter(user=user).exists()
+    address = Address(
+        user=user,
+        recipient=recipient,
+        phone=phone,
+        street=street,
+        district=district,
+        province=province,
+        department=department,
+        reference=reference,
+        postal_code=postal_code,
+        label=label,
+        country=country,
+        # A shopper's first address is the one checkout should offer.
+        is_default_shipping=is_default_shipping or is_first,
+        is_default_billing=is_default_billing or is_first,
+    )
+    # Clear the old defaults first so the one-default constraints validate; a
+    # validation error below rolls the clearing back with the transaction.
+    _clear_defaults(user=user, shipping=address.is_default_shipping, billing=address.is_default_billing)
+    address.full_clean()
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_update(*, address: Address, **fields) -> Address:
+    unknown = set(fields) - set(ADDRESS_FIELDS) - {"is_default_shipping", "is_default_billing"}
+    if unknown:
+        raise TypeError(f"address_update() got unexpected fields: {sorted(unknown)}")
+    _lock_owner(address.user)
+    for name, value in fields.items():
+        setattr(address, name, value)
+    _clear_defaults(
+        user=address.user, shipping=address.is_default_shipping, billing=address.is_default_billing, keep=address
+    )
+    address.full_clean()
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_delete(*, address: Address) -> None:
+    """Delete an address; its default role passes to the newest remaining address."""
+    user = address.user
+    _lock_owner(user)
+    was_shipping, was_billing = address.is_default_shipping, address.is_default_billing
+    address.delete()
+    successor = Address.objects.filter(user=user).order_by("-created_at").first()
+    if successor and (was_shipping or was_billing):
+        successor.is_default_shipping = successor.is_default_shipping or was_shipping
+        successor.is_default_billing = successor.is_default_billing or was_billing
+        successor.save(update_fields=["is_default_shipping", "is_default_billing"])
+
+
+def _unique_seller_slug(store_name: str) -> str:
+    base = slugify(store_name)[:120] or "tienda"
+    slug, n = base, 2
+    while Seller.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def seller_apply(*, user: User, store_name: str, ruc: str) -> Seller:
+    """A customer asks to sell; staff approve the profile before it can list products."""
+    seller = Seller(user=user, store_name=store_name.strip(), ruc=normalize_identity(ruc))
+    seller.slug = _unique_seller_slug(seller.store_name)
+    seller.full_clean()
+    seller.save()
+    return seller
+
+
+@transaction.atomic
+def seller_approve(*, seller: Seller, actor: User, commission_rate: Decimal | None = None) -> Seller:
+    seller = Seller.objects.select_for_update().get(pk=seller.pk)
+    if commission_rate is not None:
+        seller.commission_rate = commission_rate
+    if not seller.is_approved:
+        seller.is_approved = True
+        seller.approved_at = timezone.now()
+        seller.approved_by = actor
+    seller.full_clean()
+    seller.save()
+    user_add_role(user=seller.user, role=Role.SELLER)
+    return seller

@@ -1,0 +1,108 @@
+"""Load demo data (idempotent) and make sure an administrator exists.
+
+Each capability adds its own demo loader to DEMO_STEPS; running the command twice
+changes nothing the second time.
+"""
+
+import json
+import secrets
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from accounts.roles import Role
+from accounts.services import address_create, user_add_role
+
+CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-admin.json"
+ADMIN_EMAIL = "admin@kallpa.pe"
+CUSTOMER_EMAIL = "cliente@kallpa.pe"
+
+
+def _load_credentials() -> dict:
+    try:
+        return json.loads(CREDENTIALS_FILE.read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _ensure_user(email: str, *, superuser: bool, credentials: dict, **fields) -> tuple[bool, str | None]:
+    """Create the user with a fresh random password if missing; return (created, known password)."""
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists():
+        user = User.objects.get(email__iexact=email)
+        known = credentials.get(email)
+        return False, known if known and user.check_password(known) else None
+    password = secrets.token_urlsafe(12)
+    create = User.objects.create_superuser if superuser else User.objects.create_user
+    user = create(email=email, password=password, email_verified=True, **fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    credentials[email] = password
+    return True, password
+
+
+def ensure_demo_admin(credentials: dict) -> tuple[str, bool, str | None]:
+    User = get_user_model()
+    existing = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    if existing is not None and existing.email.lower() != ADMIN_EMAIL:
+        known = credentials.get(existing.email)
+        return existing.email, False, known if known and existing.check_password(known) else None
+    created, password = _ensure_user(
+        ADMIN_EMAIL, superuser=True, credentials=credentials, first_name="Admin", last_name="Kallpa"
+    )
+    if created:
+        user_add_role(user=User.objects.get(email=ADMIN_EMAIL), role=Role.ADMINISTRATOR)
+    return ADMIN_EMAIL, created, password
+
+
+def ensure_demo_customer(credentials: dict) -> tuple[str, bool, str | None]:
+    created, password = _ensure_user(
+        CUSTOMER_EMAIL,
+        superuser=False,
+        credentials=credentials,
+        first_name="Rosa",
+        last_name="Quispe",
+        phone="987654321",
+        dni="43451826",
+    )
+    if created:
+        user = get_user_model().objects.get(email=CUSTOMER_EMAIL)
+        user_add_role(user=user, role=Role.CUSTOMER)
+        address_create(
+            user=user,
+            label="Casa",
+            recipient="Rosa Quispe",
+            phone="987654321",
+            street="Av. Arequipa 1234, dpto. 502",
+            reference="Frente al parque Washington",
+            district="Lince",
+            province="Lima",
+            department="15",
+            postal_code="15046",
+        )
+    return CUSTOMER_EMAIL, created, password
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the administrator's login."
+
+    def handle(self, *args, **options):
+        credentials = _load_credentials()
+        steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer)]
+        results = {}
+        for name, step in tqdm(steps, desc="Demo data", unit="step", disable=options["verbosity"] < 1):
+            with transaction.atomic():
+                results[name] = step(credentials)
+        if any(created for _, created, _ in results.values()):
+            CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
+            CREDENTIALS_FILE.chmod(0o600)
+
+        for name, (email, created, password) in results.items():
+            state = "created" if created else "exists"
+            shown = password or "(unchanged; set one with: python manage.py changepassword " + email + ")"
+            self.stdout.write(self.style.SUCCESS(f"{name.capitalize():<15} {email}  password: {shown}  [{state}]"))
+        self.stdout.write("Back office: http://127.0.0.1:8000/admin/")
