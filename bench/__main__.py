@@ -1,0 +1,46 @@
+"""`make bench`: run every bench/bench_*.py and print one JSON line per figure.
+
+Benchmarks run on a database of their own (test_<name>, kept between runs so that
+large data sets are built once) and never as part of the test suite.
+"""
+
+import importlib
+import json
+import os
+import pkgutil
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+
+def main(selected: list[str]) -> int:
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    if connection.vendor != "postgresql":
+        print(json.dumps({"warning": "benchmarks are meant for PostgreSQL; set DATABASE_URL"}), file=sys.stderr)
+    setup_test_environment()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+
+    import bench
+
+    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    for name in names:
+        if selected and not any(s in name for s in selected):
+            continue
+        module = importlib.import_module(f"bench.{name}")
+        started = time.perf_counter()
+        for figure in module.run():
+            print(json.dumps({"bench": name.removeprefix("bench_"), **figure}), flush=True)
+        print(json.dumps({"bench": name.removeprefix("bench_"), "name": "wall_time", "value": round(time.perf_counter() - started, 2), "unit": "s"}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
