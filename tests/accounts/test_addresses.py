@@ -1,0 +1,157 @@
+import pytest
+from django.urls import reverse
+
+from accounts import services
+from accounts.models import Address
+from tests.factories import AddressFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def address_data(**overrides) -> dict:
+    data = {
+        "label": "Oficina",
+        "recipient": "Carlos Huamán",
+        "phone": "987 123 456",
+        "street": "Av. Larco 345, of. 1201",
+        "reference": "Al costado del banco",
+        "department": "15",
+        "province": "Lima",
+        "district": "Miraflores",
+        "postal_code": "15074",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestOwnAddresses:
+    def test_pages_need_login(self, client):
+        for url in (reverse("accounts:address_list"), reverse("accounts:address_create")):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert reverse("account_login") in response["Location"]
+
+    def test_create_first_address_becomes_default(self, client, user):
+        client.force_login(user)
+
+        response = client.post(reverse("accounts:address_create"), address_data())
+
+        assert response.status_code == 302
+        address = Address.objects.get(user=user)
+        assert address.is_default_shipping and address.is_default_billing
+        assert address.country == "PE"
+        list_page = client.get(reverse("accounts:address_list"))
+        assert "Av. Larco 345" in list_page.content.decode()
+
+    def test_edit_and_move_the_default(self, client, user):
+        first = AddressFactory(user=user, is_default_shipping=True, is_default_billing=True)
+        second = AddressFactory(user=user)
+        client.force_login(user)
+
+        response = client.post(
+            reverse("accounts:address_update", args=[second.pk]),
+            address_data(street="Calle Las Begonias 441", is_default_shipping="on"),
+        )
+
+        assert response.status_code == 302
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert second.street == "Calle Las Begonias 441"
+        assert second.is_default_shipping and not first.is_default_shipping
+        assert first.is_default_billing  # billing default untouched
+
+    def test_delete_passes_the_default_on(self, client, user):
+        default = AddressFactory(user=user, is_default_shipping=True, is_default_billing=True)
+        other = AddressFactory(user=user)
+        client.force_login(user)
+
+        assert client.get(reverse("accounts:address_delete", args=[default.pk])).status_code == 200
+        response = client.post(reverse("accounts:address_delete", args=[default.pk]))
+
+        assert response.status_code == 302
+        assert not Address.objects.filter(pk=default.pk).exists()
+        other.refresh_from_db()
+        assert other.is_default_shipping and other.is_default_billing
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("department", "99"),  # tampered select
+            ("department", ""),
+            ("postal_code", "1507"),
+            ("phone", "no tengo"),
+            ("recipient", ""),
+            ("street", "x" * 300),
+        ],
+    )
+    def test_bad_input_is_a_field_error_and_nothing_is_written(self, client, user, field, value):
+        client.force_login(user)
+
+        response = client.post(reverse("accounts:address_create"), address_data(**{field: value}))
+
+        assert response.status_code == 200
+        assert field in response.context["form"].errors
+        assert not Address.objects.exists()
+
+    def test_tampered_user_field_is_ignored(self, client, user, other_user):
+        client.force_login(user)
+
+        client.post(reverse("accounts:address_create"), address_data(user=other_user.pk))
+
+        assert Address.objects.get().user == user
+
+
+class TestAnotherUsersAddress:
+    @pytest.fixture
+    def foreign(self, other_user):
+        return AddressFactory(user=other_user, street="Jr. Ajeno 1")
+
+    def test_cannot_see_or_edit(self, client, user, foreign):
+        client.force_login(user)
+
+        assert client.get(reverse("accounts:address_update", args=[foreign.pk])).status_code == 404
+        response = client.post(reverse("accounts:address_update", args=[foreign.pk]), address_data(street="Robada 1"))
+
+        assert response.status_code == 404
+        foreign.refresh_from_db()
+        assert foreign.street == "Jr. Ajeno 1"
+        assert "Jr. Ajeno 1" not in client.get(reverse("accounts:address_list")).content.decode()
+
+    def test_cannot_delete(self, client, user, foreign):
+        client.force_login(user)
+
+        assert client.get(reverse("accounts:address_delete", args=[foreign.pk])).status_code == 404
+        assert client.post(reverse("accounts:address_delete", args=[foreign.pk])).status_code == 404
+        assert Address.objects.filter(pk=foreign.pk).exists()
+
+    def test_unknown_id_is_the_same_404(self, client, user):
+        client.force_login(user)
+
+        assert client.get(reverse("accounts:address_update", args=[999999])).status_code == 404
+
+
+class TestAddressServices:
+    def test_only_one_default_per_user(self, user):
+        first = services.address_create(user=user, **address_data())
+        second = services.address_create(user=user, **address_data(street="Otra 2"), is_default_shipping=True)
+
+        first.refresh_from_db()
+        assert second.is_default_shipping and not first.is_default_shipping
+        assert first.is_default_billing and not second.is_default_billing
+
+    def test_update_rejects_unknown_fields(self, address):
+        with pytest.raises(TypeError):
+            services.address_update(address=address, user_id=1)
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_address_list_query_count_is_flat(client, user, django_assert_num_queries, rows):
+    AddressFactory.create_batch(rows, user=user)
+    client.force_login(user)
+
+    # session, user, addresses
+    with django_assert_num_queries(3):
+        response = client.get(reverse("accounts:address_list"))
+
+    assert response.status_code == 200
+    assert len(response.context["addresses"]) == rows

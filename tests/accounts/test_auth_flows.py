@@ -1,0 +1,197 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "Otra-clave-segura-77"
+
+
+def signup_data(**overrides) -> dict:
+    data = {
+        "email": "nueva@example.pe",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "first_name": "Lucía",
+        "last_name": "Mamani",
+        "phone": "+51 987 654 321",
+        "dni": "43451826",
+    }
+    data.update(overrides)
+    return data
+
+
+def link_in_last_mail(pattern: str) -> str:
+    body = mail.outbox[-1].body
+    match = re.search(r"https?://[^/\s]+(" + pattern + r")", body)
+    assert match, f"no link matching {pattern!r} in:\n{body}"
+    return match.group(1)
+
+
+class TestSignup:
+    def test_creates_user_with_argon2_hash_logs_in_and_sends_verification(self, client):
+        response = client.post(reverse("account_signup"), signup_data())
+
+        assert response.status_code == 302
+        user = User.objects.get(email="nueva@example.pe")
+        assert (user.first_name, user.last_name, user.dni) == ("Lucía", "Mamani", "43451826")
+        assert user.password.startswith("argon2$")
+        assert user.email_verified is False
+        assert client.get(reverse("accounts:profile")).status_code == 200  # signed in
+        assert len(mail.outbox) == 1
+        assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+    def test_duplicate_email_is_a_field_error(self, client):
+        UserFactory(email="nueva@example.pe")
+
+        response = client.post(reverse("account_signup"), signup_data(email="Nueva@Example.pe"))
+
+        assert response.status_code == 200
+        assert "email" in response.context["form"].errors
+        assert User.objects.filter(email__iexact="nueva@example.pe").count() == 1
+
+    @pytest.mark.parametrize("dni", ["123", "1234567X", "123456789", "abcdefgh"])
+    def test_bad_dni_is_a_field_error_and_nothing_is_written(self, client, dni):
+        response = client.post(reverse("account_signup"), signup_data(dni=dni))
+
+        assert response.status_code == 200
+        assert "DNI" in " ".join(response.context["form"].errors["dni"])
+        assert not User.objects.filter(email="nueva@example.pe").exists()
+
+    def test_dni_of_another_account_is_refused(self, client):
+        UserFactory(dni="43451826")
+
+        response = client.post(reverse("account_signup"), signup_data())
+
+        assert "dni" in response.context["form"].errors
+        assert not User.objects.filter(email="nueva@example.pe").exists()
+
+    def test_bad_phone_and_mismatched_passwords_are_field_errors(self, client):
+        response = client.post(reverse("account_signup"), signup_data(phone="call me", password2="different-Pass-1"))
+
+        errors = response.context["form"].errors
+        assert "phone" in errors
+        assert "password2" in errors
+        assert not User.objects.exists()
+
+    def test_dni_is_optional(self, client):
+        response = client.post(reverse("account_signup"), signup_data(dni=""))
+
+        assert response.status_code == 302
+        assert User.objects.get(email="nueva@example.pe").dni == ""
+
+
+class TestLoginLogout:
+    def test_login_with_email_case_insensitive_then_logout(self, client, user):
+        response = client.post(reverse("account_login"), {"login": user.email.upper(), "password": PASSWORD})
+
+        assert response.status_code == 302
+        assert client.get(reverse("accounts:profile")).status_code == 200
+
+        response = client.post(reverse("account_logout"))
+
+        assert response.status_code == 302
+        assert client.get(reverse("accounts:profile")).status_code == 302  # back to login
+
+    def test_wrong_password_is_a_clear_error(self, client, user):
+        response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+
+        assert response.status_code == 200
+        assert response.context["form"].non_field_errors()
+        assert "_auth_user_id" not in client.session
+
+    def test_failed_logins_are_rate_limited_per_account(self, client, user):
+        for _ in range(5):
+            client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+
+        # Even the right password is refused while the account is locked out.
+        response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+        assert "Too many failed login attempts" in str(response.context["form"].non_field_errors()) or (
+            "Demasiados" in str(response.context["form"].non_field_errors())
+        )
+
+    def test_inactive_user_cannot_log_in(self, client):
+        user = UserFactory(is_active=False)
+
+        client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+        assert "_auth_user_id" not in client.session
+
+    def test_logout_by_get_does_not_log_out(self, client, user):
+        client.force_login(user)
+
+        client.get(reverse("account_logout"))  # shows a confirmation page; only POST logs out
+
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+
+class TestPasswordReset:
+    def test_full_reset_flow(self, client, user):
+        response = client.post(reverse("account_reset_password"), {"email": user.email})
+        assert response.status_code == 302
+        assert len(mail.outbox) == 1
+
+        key_path = link_in_last_mail(r"/accounts/password/reset/key/[^\s]+/")
+        response = client.get(key_path, follow=True)
+        set_password_path = response.redirect_chain[-1][0] if response.redirect_chain else key_path
+
+        response = client.post(set_password_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        assert response.status_code == 302
+
+        user.refresh_from_db()
+        assert user.check_password(NEW_PASSWORD)
+        assert user.password.startswith("argon2$")
+        client.post(reverse("account_login"), {"login": user.email, "password": NEW_PASSWORD})
+        assert client.session["_auth_user_id"] == str(user.pk)
+
+    def test_tampered_key_changes_nothing(self, client, user):
+        client.post(reverse("account_reset_password"), {"email": user.email})
+        key_path = link_in_last_mail(r"/accounts/password/reset/key/[^\s]+/")
+        tampered = key_path[:-3] + "xx/"
+
+        response = client.get(tampered, follow=True)
+        client.post(response.redirect_chain[-1][0] if response.redirect_chain else tampered,
+                    {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD)
+
+    def test_unknown_email_is_a_field_error(self, client):
+        response = client.post(reverse("account_reset_password"), {"email": "nadie@example.pe"})
+
+        assert response.status_code == 200
+        assert "email" in response.context["form"].errors
+        assert mail.outbox == []
+
+
+class TestEmailVerification:
+    def test_confirmation_link_marks_user_verified(self, client):
+        client.post(reverse("account_signup"), signup_data())
+        confirm_path = link_in_last_mail(r"/accounts/confirm-email/[^\s/]+/")
+
+        assert client.get(confirm_path).status_code == 200  # a page with a confirm button, no change on GET
+        assert User.objects.get(email="nueva@example.pe").email_verified is False
+
+        response = client.post(confirm_path)
+
+        assert response.status_code == 302
+        user = User.objects.get(email="nueva@example.pe")
+        assert user.email_verified is True
+        assert EmailAddress.objects.get(user=user).verified is True
+
+    def test_bad_key_changes_nothing(self, client):
+        client.post(reverse("account_signup"), signup_data())
+
+        response = client.post("/accounts/confirm-email/not-a-real-key/")
+
+        assert response.status_code in (200, 404)
+        assert User.objects.get(email="nueva@example.pe").email_verified is False

@@ -1,0 +1,65 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import AddressFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The only tests allowed to skip in CI: those that need a real MongoDB server.
+SKIP_ALLOWED_MARKERS = {"mongo"}
+
+_forbidden_skips: list[str] = []
+
+
+def clear_cache() -> None:
+    # delete_pattern honours the test key prefix; clear() would FLUSHDB a shared Redis.
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached fragments must not leak from one test into the next."""
+    clear_cache()
+    yield
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not SKIP_ALLOWED_MARKERS.intersection(report.keywords):
+        _forbidden_skips.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else ''}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if IN_CI and _forbidden_skips:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line("")
+            reporter.write_line("CI forbids skipped tests (only tests that need a real MongoDB may skip):", red=True)
+            for line in _forbidden_skips:
+                reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = 1
+
+
+def require_env(*names: str) -> None:
+    """Skip (and so fail in CI) when a real service this test claims to exercise is not configured."""
+    missing = [name for name in names if not os.environ.get(name)]
+    if missing:
+        pytest.skip(f"needs the real service: set {', '.join(missing)}")
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def address(user):
+    return AddressFactory(user=user)

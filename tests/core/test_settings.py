@@ -1,0 +1,103 @@
+"""Settings are read at start-up, so each case runs in a fresh interpreter with its own environment."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MONGO_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG")
+
+PRINT_SETTINGS = """
+import json, django
+django.setup()
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"],
+    "transaction_mode": db.get("OPTIONS", {}).get("transaction_mode"),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "email": settings.EMAIL_BACKEND,
+    "mongo": settings.MONGO_URL,
+    "time_zone": settings.TIME_ZONE,
+    "language": settings.LANGUAGE_CODE,
+    "hasher": settings.PASSWORD_HASHERS[0],
+}))
+"""
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith("DJANGO_")}
+    # An empty .env path keeps a developer's local .env out of these checks.
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**base, "ENV_FILE": os.devnull, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def settings_under(**env: str) -> dict:
+    result = run(["-c", PRINT_SETTINGS], DJANGO_SETTINGS_MODULE="config.settings.base", **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_defaults_with_no_environment():
+    s = settings_under()
+    assert s["engine"] == "django.db.backends.sqlite3"
+    assert s["transaction_mode"] == "IMMEDIATE"
+    assert s["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert s["eager"] is True
+    assert s["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["mongo"] == ""
+    assert (s["time_zone"], s["language"]) == ("America/Lima", "es-pe")
+    assert s["hasher"].endswith("Argon2PasswordHasher")
+
+
+def test_each_variable_switches_its_part_to_the_real_service():
+    s = settings_under(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tienda",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/1",
+        MONGO_URL="mongodb://127.0.0.1:27017/tienda",
+        EMAIL_URL="smtp+tls://user:secret@mail.example.pe:587",
+    )
+    assert s["engine"] == "django.db.backends.postgresql"
+    assert s["cache"] == "django_redis.cache.RedisCache"
+    assert s["eager"] is False
+    assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["mongo"] == "mongodb://127.0.0.1:27017/tienda"
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "ALLOWED_HOSTS": "tienda.example.pe",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/tienda",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
+}
+
+
+def test_production_passes_check_deploy():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        SECRET_KEY=secrets.token_urlsafe(64),
+        **PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run(["manage.py", "check"], **PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = run(["manage.py", "check"], SECRET_KEY="dev-only-insecure-key-do-not-use-in-production", **PRODUCTION_ENV)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is too short or is the development key" in result.stderr
