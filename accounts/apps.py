@@ -17,7 +17,7 @@ def _sync_roles_after_last_app(sender, **kwargs) -> None:
 class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
-    verbose_name = _("Accounts")
+    verbose_name = _("Customers and sellers")
 
     def ready(self) -> None:
         from . import signals  # noqa: F401

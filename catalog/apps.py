@@ -1,6 +1,25 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.utils.translation import gettext_lazy as _
+
+# pg_trgm's default (0.6) misses one-letter typos in short words ("lenvo" → "lenovo"
+# scores 0.5); 0.45 still keeps unrelated words out. Set per connection so the
+# %> operator, and with it the trigram GIN index, does the filtering.
+WORD_SIMILARITY_THRESHOLD = 0.45
+
+
+def _tune_trigram_threshold(sender, connection, **kwargs) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
 
 
 class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "catalog"
+    verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from . import option_index, tree  # noqa: F401  (signal receivers)
+
+        connection_created.connect(_tune_trigram_threshold, dispatch_uid="catalog.trigram_threshold")

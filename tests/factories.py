@@ -46,3 +46,148 @@ class SellerFactory(DjangoModelFactory):
     store_name = factory.Sequence(lambda n: f"Tienda {n}")
     slug = factory.Sequence(lambda n: f"tienda-{n}")
     ruc = "20100070970"
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+import io  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from catalog.models import (  # noqa: E402
+    Banner, Brand, Category, Collection, Family, Kit, KitItem, Option, OptionValue, Product, ProductImage,
+    ProductLine, Variant,
+)
+
+
+def png_file(name: str = "p.png", color=(200, 80, 40)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+class FamilyFactory(DjangoModelFactory):
+    class Meta:
+        model = Family
+
+    name = factory.Sequence(lambda n: f"Familia {n}")
+    slug = factory.Sequence(lambda n: f"familia-{n}")
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    family = factory.SubFactory(FamilyFactory)
+    name = factory.Sequence(lambda n: f"Categoría {n}")
+    slug = factory.Sequence(lambda n: f"categoria-{n}")
+
+
+class BrandFactory(DjangoModelFactory):
+    class Meta:
+        model = Brand
+
+    name = factory.Sequence(lambda n: f"Marca {n}")
+    slug = factory.Sequence(lambda n: f"marca-{n}")
+
+
+class ProductLineFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductLine
+
+    name = factory.Sequence(lambda n: f"Línea {n}")
+    slug = factory.Sequence(lambda n: f"linea-{n}")
+    category = factory.SubFactory(CategoryFactory)
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"Producto {n}")
+    slug = factory.Sequence(lambda n: f"producto-{n}")
+    base_sku = factory.Sequence(lambda n: f"SKU-{n:05d}")
+    brand = factory.SubFactory(BrandFactory)
+    category = factory.SubFactory(CategoryFactory)
+    base_price = Decimal("199.90")
+    status = Product.Status.ACTIVE
+    description = "Un producto de prueba."
+
+
+class OptionFactory(DjangoModelFactory):
+    class Meta:
+        model = Option
+        django_get_or_create = ("code",)
+
+    code = "size"
+    name = factory.LazyAttribute(lambda o: {"size": "Talla", "color": "Color"}.get(o.code, o.code))
+
+
+class OptionValueFactory(DjangoModelFactory):
+    class Meta:
+        model = OptionValue
+        django_get_or_create = ("option", "slug")
+
+    option = factory.SubFactory(OptionFactory)
+    value = factory.LazyAttribute(lambda o: o.slug.upper())
+    slug = "m"
+
+
+class VariantFactory(DjangoModelFactory):
+    class Meta:
+        model = Variant
+        skip_postgeneration_save = True
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"VAR-{n:06d}")
+
+    @factory.post_generation
+    def values(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.option_values.set(extracted)
+
+
+class ProductImageFactory(DjangoModelFactory):
+    class Meta:
+        model = ProductImage
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.LazyFunction(png_file)
+    alt = "Foto"
+
+
+class KitFactory(DjangoModelFactory):
+    class Meta:
+        model = Kit
+
+    name = factory.Sequence(lambda n: f"Kit {n}")
+    slug = factory.Sequence(lambda n: f"kit-{n}")
+    discount_percent = Decimal("10.00")
+
+
+class KitItemFactory(DjangoModelFactory):
+    class Meta:
+        model = KitItem
+
+    kit = factory.SubFactory(KitFactory)
+    product = factory.SubFactory(ProductFactory)
+
+
+class CollectionFactory(DjangoModelFactory):
+    class Meta:
+        model = Collection
+
+    name = factory.Sequence(lambda n: f"Drop {n}")
+    slug = factory.Sequence(lambda n: f"drop-{n}")
+    starts_at = factory.LazyFunction(timezone.now)
+
+
+class BannerFactory(DjangoModelFactory):
+    class Meta:
+        model = Banner
+
+    title = factory.Sequence(lambda n: f"Banner {n}")
+    image_desktop = factory.LazyFunction(lambda: png_file("b.png"))

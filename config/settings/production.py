@@ -10,6 +10,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
+SERVE_MEDIA = False  # uploads are served by the web server or object storage, never by Django
 
 try:
     SECRET_KEY = env("SECRET_KEY")

@@ -1,6 +1,9 @@
 """Test settings: the same services as configured by the environment (CI exports
 DATABASE_URL, REDIS_URL and CELERY_BROKER_URL), with test-friendly knobs."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import CACHES, env
 
@@ -11,8 +14,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Keep test keys apart from a developer's cache on the same Redis.
 if "KEY_PREFIX" in CACHES["default"]:
     CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="tienda-test")
+# Uploaded files go to a scratch folder that the live server of browser tests serves.
+MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "tienda-test-media")
+SERVE_MEDIA = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve static files straight from the app folders (the live server of browser tests).

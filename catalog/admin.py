@@ -1,0 +1,296 @@
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_scoping import SellerScopedAdminMixin
+from core.templatetags.money import format_money
+
+from .models import (
+    Banner, Brand, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue, PriceHistory,
+    Product, ProductImage, ProductLine, Variant,
+)
+
+
+def thumbnail(image_field, size: int = 48):
+    if not image_field:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="" style="width:{}px;height:{}px;object-fit:cover;border-radius:4px">',
+        image_field.url, size, size,
+    )
+
+
+@admin.register(Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "family", "parent", "order", "is_active"]
+    list_filter = ["family", "is_active"]
+    list_editable = ["order", "is_active"]
+    list_select_related = ["family", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ["logo_thumbnail", "name", "country", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["is_active", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    @admin.display(description=_("logo"))
+    def logo_thumbnail(self, obj):
+        return thumbnail(obj.logo, 32)
+
+
+@admin.register(ProductLine)
+class ProductLineAdmin(admin.ModelAdmin):
+    list_display = ["name", "manufacturer", "category", "rating_average", "rating_count", "is_active"]
+    list_filter = ["is_active", "category__family"]
+    list_select_related = ["category"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "manufacturer"]
+    autocomplete_fields = ["category"]
+    readonly_fields = ["rating_average", "rating_count"]
+
+
+class OptionValueInline(admin.TabularInline):
+    model = OptionValue
+    extra = 0
+    prepopulated_fields = {"slug": ["value"]}
+
+
+@admin.register(Option)
+class OptionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    inlines = [OptionValueInline]
+    search_fields = ["name"]
+
+
+@admin.register(OptionValue)
+class OptionValueAdmin(admin.ModelAdmin):
+    list_display = ["value", "option", "swatch", "order"]
+    list_filter = ["option"]
+    list_select_related = ["option"]
+    search_fields = ["value", "option__name"]
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = ["sku", "option_values", "price_modifier", "effective_price", "is_active", "order"]
+    readonly_fields = ["effective_price"]
+    autocomplete_fields = ["option_values"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product").prefetch_related("option_values__option")
+
+    @admin.display(description=_("price"))
+    def effective_price(self, obj):
+        return format_money(obj.price) if obj.pk else "—"
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["preview", "image", "variant", "alt", "order"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("preview"))
+    def preview(self, obj):
+        return thumbnail(obj.image, 64)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "variant":
+            product_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Variant.objects.filter(product_id=product_id) if product_id else Variant.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Product)
+class ProductAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = [
+        "image_thumbnail", "name", "base_sku", "brand", "category", "price", "status", "is_featured", "seller",
+    ]
+    list_display_links = ["image_thumbnail", "name"]
+    list_filter = ["status", "is_featured", "is_new", "category__family", "category", "brand", "seller"]
+    list_select_related = ["brand", "category", "seller"]
+    search_fields = ["name", "base_sku", "variants__sku"]
+    search_help_text = _("Search by name, base SKU or variant SKU.")
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["brand", "category", "line", "seller"]
+    readonly_fields = ["units_sold", "rating_average", "rating_count", "created_at", "updated_at", "price_history"]
+    inlines = [VariantInline, ProductImageInline]
+    actions = ["activate", "deactivate", "feature", "unfeature"]
+    list_per_page = 50
+    show_full_result_count = False  # COUNT(*) over a large catalog on every page is wasted work
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "base_sku", "product_type", "status", "seller")}),
+        (_("Classification"), {"fields": ("brand", "category", "line", "is_featured", "is_new")}),
+        (_("Price (IGV included)"), {"fields": ("base_price", "compare_at_price", "max_per_customer")}),
+        (_("Description"), {"fields": ("description", "specs", "warranty_months")}),
+        (_("Shipping"), {"fields": ("weight_kg", "length_cm", "width_cm", "height_cm")}),
+        (_("Figures"), {"fields": ("units_sold", "rating_average", "rating_count", "created_at", "updated_at")}),
+        (_("Price history"), {"fields": ("price_history",)}),
+    )
+
+    def get_queryset(self, request):
+        first_image = Prefetch("images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"))
+        return super().get_queryset(request).prefetch_related(first_image)
+
+    @admin.display(description=_("image"))
+    def image_thumbnail(self, obj):
+        images = list(obj.images.all())
+        return thumbnail(images[0].image) if images else "—"
+
+    @admin.display(description=_("price"), ordering="base_price")
+    def price(self, obj):
+        return format_money(obj.base_price)
+
+    @admin.display(description=_("last price changes"))
+    def price_history(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = (
+            PriceHistory.objects.filter(variant__product=obj)
+            .select_related("variant", "changed_by")
+            .order_by("-changed_at", "-pk")[:30]
+        )
+        if not rows:
+            return "—"
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row.changed_at.strftime("%Y-%m-%d %H:%M"),
+                    row.variant.sku,
+                    format_money(row.previous_price) or "—",
+                    format_money(row.price),
+                    row.changed_by or "—",
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>SKU</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("when"), _("before"), _("after"), _("who"), body,
+        )
+
+    def _set(self, request, queryset, message: str, **values):
+        count = queryset.update(**values)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Activate the selected products"), permissions=["change"])
+    def activate(self, request, queryset):
+        self._set(request, queryset, _("%(count)d products activated."), status=Product.Status.ACTIVE)
+
+    @admin.action(description=_("Deactivate the selected products"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._set(request, queryset, _("%(count)d products deactivated."), status=Product.Status.INACTIVE)
+
+    @admin.action(description=_("Feature the selected products"), permissions=["change"])
+    def feature(self, request, queryset):
+        self._set(request, queryset, _("%(count)d products featured."), is_featured=True)
+
+    @admin.action(description=_("Stop featuring the selected products"), permissions=["change"])
+    def unfeature(self, request, queryset):
+        self._set(request, queryset, _("%(count)d products no longer featured."), is_featured=False)
+
+
+@admin.register(Variant)
+class VariantAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
+    seller_field = "product__seller"
+    list_display = ["sku", "product", "price_modifier", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["product"]
+    search_fields = ["sku", "product__name"]
+    autocomplete_fields = ["product", "option_values"]
+
+
+@admin.register(PriceHistory)
+class PriceHistoryAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
+    """Read-only: the price history is never edited or deleted."""
+
+    seller_field = "variant__product__seller"
+    list_display = ["changed_at", "variant", "previous_price", "price", "changed_by", "source"]
+    list_select_related = ["variant", "changed_by"]
+    list_filter = ["source", "changed_at"]
+    search_fields = ["variant__sku", "variant__product__name"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class KitItemInline(admin.TabularInline):
+    model = KitItem
+    extra = 1
+    autocomplete_fields = ["product"]
+
+
+@admin.register(Kit)
+class KitAdmin(admin.ModelAdmin):
+    list_display = ["cover_thumbnail", "name", "room_type", "discount_percent", "is_active"]
+    list_display_links = ["cover_thumbnail", "name"]
+    list_filter = ["room_type", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    inlines = [KitItemInline]
+
+    @admin.display(description=_("cover"))
+    def cover_thumbnail(self, obj):
+        return thumbnail(obj.cover)
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    extra = 1
+    autocomplete_fields = ["product"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["hero_thumbnail", "name", "collection_type", "starts_at", "ends_at", "is_active"]
+    list_display_links = ["hero_thumbnail", "name"]
+    list_filter = ["collection_type", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    date_hierarchy = "starts_at"
+    inlines = [CollectionItemInline]
+
+    @admin.display(description=_("hero"))
+    def hero_thumbnail(self, obj):
+        return thumbnail(obj.hero_image)
+
+
+@admin.register(Banner)
+class BannerAdmin(admin.ModelAdmin):
+    list_display = ["desktop_thumbnail", "title", "order", "is_active", "starts_at", "ends_at"]
+    list_display_links = ["desktop_thumbnail", "title"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["title"]
+
+    @admin.display(description=_("image"))
+    def desktop_thumbnail(self, obj):
+        return thumbnail(obj.image_desktop, 64)

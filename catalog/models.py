@@ -1,0 +1,629 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from . import price_history
+
+ZERO = Decimal("0.00")
+money_field = {"max_digits": 10, "decimal_places": 2}
+
+
+class Ordered(models.Model):
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+
+
+class Family(Ordered):
+    """Top level of the catalog tree (seed 003 "Familia"): Tecnología, Hogar, Moda."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=90, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    icon = models.CharField(_("icon"), max_length=40, blank=True, help_text=_("Name of an icon in the store's set."))
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:family", args=[self.slug])
+
+
+class Category(Ordered):
+    """A category inside a family; categories nest through parent."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="categories", verbose_name=_("family"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=90, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["family__order", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["family", "name"], name="catalog_category_name_unique_in_family"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="catalog_category_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        if self.parent.family_id != self.family_id:
+            raise ValidationError({"parent": _("The parent category must belong to the same family.")})
+        ancestor, seen = self.parent, set()
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None or ancestor.pk in seen:
+                raise ValidationError({"parent": _("A category cannot be inside itself.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    def ancestors(self) -> list["Category"]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Brand(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=90, unique=True)
+    logo = models.ImageField(_("logo"), upload_to="brands/", blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. PE, US, TW."))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RatedMixin(models.Model):
+    rating_average = models.DecimalField(
+        _("rating average"), max_digits=3, decimal_places=2, default=ZERO,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
+    )
+    rating_count = models.PositiveIntegerField(_("rating count"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProductLine(RatedMixin):
+    """A generic model grouping the brand products of one design (seed 003 "Producto")."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="lines", verbose_name=_("category"))
+    manufacturer = models.CharField(_("manufacturer"), max_length=80, blank=True, help_text=_("E.g. NVIDIA, Intel."))
+    description = models.TextField(_("description"), blank=True)
+    base_specs = models.JSONField(_("base specifications"), default=dict, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:line", args=[self.slug])
+
+
+class ProductQuerySet(price_history.ProductPriceQuerySet):
+    def visible(self):
+        """What shoppers may see: active products of active brands and categories."""
+        return self.filter(status=Product.Status.ACTIVE, brand__is_active=True, category__is_active=True)
+
+
+class Product(RatedMixin):
+    """A brand listing ("ASUS ROG Strix RTX 4090 OC"); its variants are what is stocked and sold."""
+
+    class Type(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        BUNDLE = "bundle", _("Bundle")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    base_sku = models.CharField(_("base SKU"), max_length=40, unique=True)
+    product_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.PHYSICAL)
+    brand = models.ForeignKey(Brand, on_delete=models.PROTECT, related_name="products", verbose_name=_("brand"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    line = models.ForeignKey(
+        ProductLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="products",
+        verbose_name=_("product line"),
+    )
+    seller = models.ForeignKey(
+        "accounts.Seller", on_delete=models.PROTECT, null=True, blank=True, related_name="products",
+        verbose_name=_("seller"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    specs = models.JSONField(_("specifications"), default=dict, blank=True)
+    base_price = models.DecimalField(_("price (IGV included)"), **money_field)
+    compare_at_price = models.DecimalField(
+        _("compare-at price"), **money_field, null=True, blank=True, help_text=_("The list price shown crossed out.")
+    )
+    warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
+    weight_kg = models.DecimalField(_("weight (kg)"), max_digits=7, decimal_places=3, default=Decimal("0.500"))
+    length_cm = models.DecimalField(_("length (cm)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    width_cm = models.DecimalField(_("width (cm)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    height_cm = models.DecimalField(_("height (cm)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    is_new = models.BooleanField(_("new"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    units_sold = models.PositiveIntegerField(_("units sold"), default=0)
+    max_per_customer = models.PositiveSmallIntegerField(
+        _("maximum per customer"), null=True, blank=True, help_text=_("Empty: the store's default (5).")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Kept by a PostgreSQL trigger (migration 0002): weighted words of name, brand,
+    # category and description, and the unaccented name for typo-tolerant matching.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_name = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = ProductQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["units_sold", "rating_average", "rating_count", "updated_at", "search_vector", "search_name"]
+    )
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(base_price__gte=0), name="catalog_product_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(compare_at_price__isnull=True) | Q(compare_at_price__gte=F("base_price")),
+                name="catalog_product_compare_at_not_below_price",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "category", "-created_at"], name="catalog_prod_listing_idx"),
+            # Facet counts and price ranges of a category read only this index (PostgreSQL).
+            models.Index(
+                fields=["category", "status"], include=["brand", "base_price"], name="catalog_prod_facets_idx"
+            ),
+            models.Index(fields=["status", "base_price"], name="catalog_prod_price_idx"),
+            models.Index(fields=["status", "-units_sold"], name="catalog_prod_sold_idx"),
+            models.Index(fields=["status", "-rating_average"], name="catalog_prod_rating_idx"),
+            models.Index(fields=["is_featured", "status"], name="catalog_prod_featured_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        # Compare with the stored row, not a value cached on this instance: the row
+        # may have changed since it was loaded (update(), another process).
+        stored = None if self._state.adding else (
+            Product.objects.filter(pk=self.pk).values_list("base_price", flat=True).first()
+        )
+        if stored is None or stored == self.base_price:
+            super().save(*args, **kwargs)
+        else:
+            with price_history.tracking(Q(product_id=self.pk), source="product"):
+                super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.base_price is not None and self.compare_at_price is not None and self.compare_at_price < self.base_price:
+            raise ValidationError({"compare_at_price": _("The compare-at price cannot be below the price.")})
+
+    @property
+    def purchase_limit(self) -> int:
+        """Most units one customer may buy (seed 002: 5 unless the product says otherwise)."""
+        return self.max_per_customer or settings.MAX_UNITS_PER_CUSTOMER
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def saving(self) -> Decimal:
+        """How much cheaper than the compare-at price (0 when there is none)."""
+        if self.compare_at_price is None:
+            return ZERO
+        return max(self.compare_at_price - self.base_price, ZERO)
+
+    @property
+    def saving_percent(self) -> int:
+        if not self.compare_at_price:
+            return 0
+        return int((self.saving / self.compare_at_price * 100).to_integral_value())
+
+
+class Option(models.Model):
+    """A dimension a variant varies in: size, color, fit, material (seed 001)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OptionValue(models.Model):
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="values", verbose_name=_("option"))
+    value = models.CharField(_("value"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=70)
+    swatch = models.CharField(_("swatch colour"), max_length=7, blank=True, help_text=_("#RRGGBB, for colours."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("option value")
+        verbose_name_plural = _("option values")
+        ordering = ["option__order", "order", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["option", "slug"], name="catalog_optionvalue_slug_unique"),
+            models.UniqueConstraint(fields=["option", "value"], name="catalog_optionvalue_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option.name}: {self.value}"
+
+
+class VariantQuerySet(price_history.VariantPriceQuerySet):
+    def update(self, **kwargs):
+        if "is_active" not in kwargs:
+            return super().update(**kwargs)
+        from . import option_index
+
+        product_ids = list(self.values_list("product_id", flat=True).distinct())
+        with transaction.atomic():
+            count = super().update(**kwargs)
+            option_index.refresh(product_ids)
+        return count
+
+
+class Variant(models.Model):
+    """The unit that is stocked and sold: a SKU with its option values and price modifier."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product"))
+    sku = models.CharField(_("SKU"), max_length=50, unique=True)
+    option_values = models.ManyToManyField(
+        OptionValue, blank=True, related_name="variants", verbose_name=_("option values")
+    )
+    price_modifier = models.DecimalField(
+        _("price modifier"), **money_field, default=ZERO, help_text=_("Added to the product's price; may be negative.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = VariantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["order", "sku"]
+
+    def __str__(self) -> str:
+        return self.sku
+
+    @property
+    def price(self) -> Decimal:
+        """The effective price, IGV included."""
+        return self.product.base_price + self.price_modifier
+
+    @property
+    def compare_at_price(self) -> Decimal | None:
+        if self.product.compare_at_price is None:
+            return None
+        return self.product.compare_at_price + self.price_modifier
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            stored = None if self._state.adding else (
+                Variant.objects.filter(pk=self.pk).values_list("price_modifier", "product__base_price").first()
+            )
+            super().save(*args, **kwargs)
+            if stored is None:
+                price_history.record([(self.pk, None, self.price)], source="variant")
+            elif stored[0] != self.price_modifier:
+                old_modifier, base = stored
+                price_history.record([(self.pk, base + old_modifier, base + self.price_modifier)], source="variant")
+
+    def clean(self) -> None:
+        if self.product_id is not None and self.product.base_price + (self.price_modifier or ZERO) < 0:
+            raise ValidationError({"price_modifier": _("The variant's price would be negative.")})
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product"))
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="images", verbose_name=_("variant")
+    )
+    image = models.ImageField(_("image"), upload_to="products/%Y/%m/")
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt or self.image.name
+
+
+class PriceHistoryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Price history is append-only.")
+
+
+class PriceHistory(models.Model):
+    """Append-only record of every change of a variant's effective price (seed 002).
+    Deleting rows is left to catalog resets (demo data); nothing edits them."""
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="price_history", verbose_name=_("variant")
+    )
+    price = models.DecimalField(_("price"), **money_field)
+    previous_price = models.DecimalField(_("previous price"), **money_field, null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
+    source = models.CharField(_("source"), max_length=40, blank=True)
+
+    objects = PriceHistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("price change")
+        verbose_name_plural = _("price history")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.price}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Price history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Price history is append-only.")
+
+
+class Kit(models.Model):
+    """A design template of products sold together ("Kit Oficina", seed 000)."""
+
+    class Room(models.TextChoices):
+        OFFICE = "office", _("Office")
+        LIVING = "living", _("Living room")
+        BEDROOM = "bedroom", _("Bedroom")
+        DINING = "dining", _("Dining room")
+        GAMING = "gaming", _("Gaming room")
+        OUTFIT = "outfit", _("Outfit")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    cover = models.ImageField(_("cover"), upload_to="kits/", blank=True)
+    room_type = models.CharField(_("room type"), max_length=20, choices=Room.choices, blank=True)
+    style_tags = models.JSONField(_("style tags"), default=list, blank=True)
+    discount_percent = models.DecimalField(
+        _("kit discount (%)"), max_digits=5, decimal_places=2, default=ZERO,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("90"))],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("kit")
+        verbose_name_plural = _("kits")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=90), name="catalog_kit_discount_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:kit", args=[self.slug])
+
+
+class KitItem(models.Model):
+    kit = models.ForeignKey(Kit, on_delete=models.CASCADE, related_name="items", verbose_name=_("kit"))
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"))
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
+    is_optional = models.BooleanField(_("optional"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("kit item")
+        verbose_name_plural = _("kit items")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kit", "product"], name="catalog_kititem_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="catalog_kititem_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product}"
+
+
+class Collection(models.Model):
+    """A drop, a season or a collab with a time window (seed 001)."""
+
+    class Type(models.TextChoices):
+        DROP = "drop", _("Drop")
+        SEASONAL = "seasonal", _("Seasonal")
+        COLLAB = "collab", _("Collab")
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    collection_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.DROP)
+    description = models.TextField(_("description"), blank=True)
+    hero_image = models.ImageField(_("hero image"), upload_to="collections/", blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    products = models.ManyToManyField(
+        Product, through="CollectionItem", related_name="collections", verbose_name=_("products")
+    )
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="catalog_collection_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:collection", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
+
+    def has_started(self, now=None) -> bool:
+        return self.starts_at <= (now or timezone.now())
+
+    def has_ended(self, now=None) -> bool:
+        return self.ends_at is not None and self.ends_at <= (now or timezone.now())
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.has_started(now) and not self.has_ended(now)
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="collection_items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("collection product")
+        verbose_name_plural = _("collection products")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["collection", "product"], name="catalog_collectionitem_unique")]
+
+
+def validate_link(value: str) -> None:
+    """A store path (/c/sofas/) or an https URL; never javascript: or data: links."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["https"])(value)
+
+
+class BannerQuerySet(models.QuerySet):
+    def live(self, now=None):
+        now = now or timezone.now()
+        return self.filter(is_active=True).filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now)).filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        )
+
+
+class Banner(models.Model):
+    """A homepage carousel slide (seed 003) with its own active window."""
+
+    title = models.CharField(_("title"), max_length=120)
+    subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
+    button_text = models.CharField(_("button text"), max_length=40, blank=True)
+    image_desktop = models.ImageField(_("desktop image"), upload_to="banners/")
+    image_mobile = models.ImageField(_("mobile image"), upload_to="banners/", blank=True)
+    target_url = models.CharField(
+        _("target URL"), max_length=300, blank=True, validators=[validate_link],
+        help_text=_("A store path such as /c/sofas/ or an https:// address."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+
+    objects = BannerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("banner")
+        verbose_name_plural = _("banners")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SearchTerm(models.Model):
+    """A word that appears in product, brand, category or family names (unaccented,
+    lower case). Kept by the search trigger on PostgreSQL; typo correction looks up the
+    closest term by trigram similarity in this small table instead of in every product."""
+
+    word = models.CharField(max_length=80, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class ProductOptionValue(models.Model):
+    """Derived: "this product sells this option value in an active variant". Listing
+    facets and option filters read this one narrow table instead of joining variants
+    to their option values; catalog.option_index keeps it current."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    option_value = models.ForeignKey(OptionValue, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "option_value"], name="catalog_productoptionvalue_unique")
+        ]
+        indexes = [models.Index(fields=["option_value", "product"], name="catalog_pov_value_product_idx")]

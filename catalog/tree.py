@@ -1,0 +1,137 @@
+"""The family → category tree, read once and cached: every page's navigation and
+breadcrumbs, and the "this category and everything below it" filter of listings."""
+
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Category, Family, Option, OptionValue
+
+CACHE_KEY = "catalog:tree:v1"
+CACHE_SECONDS = 60 * 15
+
+
+@dataclass
+class Node:
+    id: int
+    name: str
+    slug: str
+    family_id: int
+    parent_id: int | None
+    url: str
+    description: str = ""
+    children: list["Node"] = field(default_factory=list)
+
+
+@dataclass
+class FamilyNode:
+    id: int
+    name: str
+    slug: str
+    icon: str
+    url: str
+    description: str = ""
+    categories: list[Node] = field(default_factory=list)  # top-level categories
+
+
+@dataclass
+class ValueNode:
+    id: int
+    option_code: str
+    option_name: str
+    option_order: int
+    slug: str
+    value: str
+    swatch: str
+    order: int
+
+
+@dataclass
+class Tree:
+    families: list[FamilyNode]
+    categories: dict[int, Node]
+    by_slug: dict[str, int]
+    option_codes: list[str]  # the listing filters' parameter names (size, color, ...)
+    option_values: dict[int, "ValueNode"] = field(default_factory=dict)
+
+    def family(self, family_id: int) -> FamilyNode | None:
+        return next((f for f in self.families if f.id == family_id), None)
+
+    def family_by_slug(self, slug: str) -> FamilyNode | None:
+        return next((f for f in self.families if f.slug == slug), None)
+
+    def descendant_ids(self, category_id: int) -> list[int]:
+        """The category and every category below it."""
+        ids, stack = [], [self.categories[category_id]]
+        while stack:
+            node = stack.pop()
+            ids.append(node.id)
+            stack.extend(node.children)
+        return ids
+
+    def family_category_ids(self, family_id: int) -> list[int]:
+        return [c.id for c in self.categories.values() if c.family_id == family_id]
+
+    def ancestors(self, category_id: int) -> list[Node]:
+        chain, node = [], self.categories.get(category_id)
+        while node is not None and node.parent_id is not None:
+            node = self.categories.get(node.parent_id)
+            if node is not None:
+                chain.append(node)
+        return list(reversed(chain))
+
+
+def _build() -> Tree:
+    families = [
+        FamilyNode(id=f.id, name=f.name, slug=f.slug, icon=f.icon, url=f.get_absolute_url(), description=f.description)
+        for f in Family.objects.filter(is_active=True).order_by("order", "name")
+    ]
+    family_ids = {f.id for f in families}
+    categories = {
+        c.id: Node(
+            id=c.id, name=c.name, slug=c.slug, family_id=c.family_id, parent_id=c.parent_id,
+            url=c.get_absolute_url(), description=c.description,
+        )
+        for c in Category.objects.filter(is_active=True, family_id__in=family_ids).order_by("order", "name")
+    }
+    # A category under an inactive parent is hidden with it.
+    visible = {cid: node for cid, node in categories.items() if node.parent_id is None or node.parent_id in categories}
+    while len(visible) != len(categories):
+        categories = visible
+        visible = {cid: n for cid, n in categories.items() if n.parent_id is None or n.parent_id in categories}
+    for node in categories.values():
+        if node.parent_id is not None:
+            categories[node.parent_id].children.append(node)
+    by_family = {f.id: f for f in families}
+    for node in categories.values():
+        if node.parent_id is None:
+            by_family[node.family_id].categories.append(node)
+    return Tree(
+        families=families,
+        categories=categories,
+        by_slug={n.slug: n.id for n in categories.values()},
+        option_codes=list(Option.objects.order_by("order", "code").values_list("code", flat=True)),
+        option_values={
+            v.id: ValueNode(id=v.id, option_code=v.option.code, option_name=v.option.name, option_order=v.option.order,
+                            slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
+            for v in OptionValue.objects.select_related("option")
+        },
+    )
+
+
+def catalog_tree() -> Tree:
+    tree = cache.get(CACHE_KEY)
+    if tree is None:
+        tree = _build()
+        cache.set(CACHE_KEY, tree, CACHE_SECONDS)
+    return tree
+
+
+@receiver([post_save, post_delete], sender=Family, dispatch_uid="catalog.tree.family")
+@receiver([post_save, post_delete], sender=Category, dispatch_uid="catalog.tree.category")
+@receiver([post_save, post_delete], sender=Option, dispatch_uid="catalog.tree.option")
+@receiver([post_save, post_delete], sender=OptionValue, dispatch_uid="catalog.tree.optionvalue")
+def _invalidate(**kwargs) -> None:
+    cache.delete(CACHE_KEY)

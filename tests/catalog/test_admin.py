@@ -1,0 +1,118 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services as account_services
+from accounts.roles import Role
+from catalog.models import PriceHistory, Product
+from tests.catalog.admin_forms import product_change_data
+from tests.factories import ProductFactory, ProductImageFactory, SellerFactory, UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+def changelist_queries(client, url="/admin/catalog/product/") -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_product_changelist_query_count_is_flat(client, superuser):
+    client.force_login(superuser)
+    ProductImageFactory(product=ProductFactory())
+    few = changelist_queries(client)
+    for _ in range(40):
+        product = ProductFactory()
+        ProductImageFactory(product=product)
+        VariantFactory(product=product)
+    many = changelist_queries(client)
+    assert few == many
+
+
+def test_search_by_variant_sku_and_filters(client, superuser):
+    client.force_login(superuser)
+    product = ProductFactory(name="Polo Inti", is_featured=True)
+    VariantFactory(product=product, sku="POLO-ROJO-M")
+    ProductFactory(name="Otro")
+
+    found = client.get("/admin/catalog/product/", {"q": "POLO-ROJO"}).context["cl"].result_list
+    featured = client.get("/admin/catalog/product/", {"is_featured__exact": "1"}).context["cl"].result_list
+
+    assert [p.name for p in found] == ["Polo Inti"] == [p.name for p in featured]
+
+
+def test_bulk_actions(client, superuser):
+    client.force_login(superuser)
+    products = [ProductFactory(status=Product.Status.DRAFT) for _ in range(3)]
+    ids = [str(p.pk) for p in products]
+
+    client.post("/admin/catalog/product/", {"action": "activate", "_selected_action": ids})
+    client.post("/admin/catalog/product/", {"action": "feature", "_selected_action": ids[:1]})
+
+    assert Product.objects.filter(status=Product.Status.ACTIVE).count() == 3
+    assert list(Product.objects.filter(is_featured=True).values_list("pk", flat=True)) == [products[0].pk]
+
+
+def test_price_history_is_read_only_in_admin(client, superuser):
+    client.force_login(superuser)
+    variant = VariantFactory()
+    row = PriceHistory.objects.get(variant=variant)
+
+    assert client.get("/admin/catalog/pricehistory/").status_code == 200
+    assert client.get("/admin/catalog/pricehistory/add/").status_code == 403
+    client.post(f"/admin/catalog/pricehistory/{row.pk}/delete/", {"post": "yes"})
+    assert PriceHistory.objects.filter(pk=row.pk).exists()
+
+
+class TestSellerScope:
+    @pytest.fixture
+    def sellers(self):
+        admin = UserFactory(is_staff=True, is_superuser=True)
+        own = SellerFactory(ruc="20100070970")
+        other = SellerFactory(ruc="10467793549")
+        account_services.seller_approve(seller=own, actor=admin)
+        account_services.seller_approve(seller=other, actor=admin)
+        return own, other
+
+    def test_a_seller_sees_and_edits_only_their_products(self, client, sellers):
+        own, other = sellers
+        mine = ProductFactory(seller=own, name="Mío")
+        theirs = ProductFactory(seller=other, name="Ajeno")
+        own.user.refresh_from_db()
+        client.force_login(own.user)
+
+        listed = [p.name for p in client.get("/admin/catalog/product/").context["cl"].result_list]
+        assert listed == ["Mío"]
+        assert client.get(f"/admin/catalog/product/{theirs.pk}/change/").status_code in (302, 404)
+        assert client.get(f"/admin/catalog/product/{mine.pk}/change/").status_code == 200
+
+    def test_staff_roles_see_everything(self, client, sellers):
+        own, other = sellers
+        ProductFactory(seller=own)
+        ProductFactory(seller=other)
+        manager = UserFactory()
+        account_services.user_add_role(user=manager, role=Role.CATALOG_MANAGER)
+        client.force_login(manager)
+
+        assert len(client.get("/admin/catalog/product/").context["cl"].result_list) == 2
+
+
+def test_compare_at_below_price_is_a_form_error_in_admin(client, superuser):
+    client.force_login(superuser)
+    product = ProductFactory(base_price=Decimal("100"))
+    url = f"/admin/catalog/product/{product.pk}/change/"
+
+    response = client.post(url, product_change_data(product, compare_at_price="90.00", base_price="100.00"))
+
+    assert response.status_code == 200
+    assert "compare_at_price" in response.context["adminform"].form.errors
+    product.refresh_from_db()
+    assert product.compare_at_price is None
