@@ -25,7 +25,7 @@ class SignupForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[phone_validator])
     dni = forms.CharField(
-        label=_("DNI"), max_length=12, required=False, help_text=_("Optional. 8 digits, for your receipts.")
+        label=_("DNI"), max_length=12, required=False, help_text=_("8 digits, for your receipts.")
     )
 
     def clean_dni(self) -> str:

@@ -29,4 +29,202 @@
     var summary = open.querySelector("summary");
     if (summary) summary.focus();
   });
+
+  // --- Catalog --------------------------------------------------------------
+
+  var narrow = window.matchMedia("(max-width: 899px)");
+
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+
+  // Countdowns: <… data-countdown="ISO date">, server-rendered as a date; here a ticking counter.
+  function tickCountdowns() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var target = Date.parse(el.getAttribute("data-countdown"));
+      if (isNaN(target)) return;
+      var left = Math.max(0, Math.floor((target - Date.now()) / 1000));
+      var live = el.querySelector(".countdown-live");
+      var fallback = el.querySelector(".countdown-fallback");
+      if (left === 0) {
+        if (el.hasAttribute("data-countdown-running") && el.hasAttribute("data-countdown-reload")) {
+          el.removeAttribute("data-countdown");
+          window.setTimeout(function () { window.location.reload(); }, 1500);
+        }
+        if (live) live.hidden = true;
+        if (fallback) {
+          fallback.hidden = false;
+          fallback.textContent = el.getAttribute("data-countdown-done") || "";
+        }
+        el.removeAttribute("data-countdown");
+        return;
+      }
+      var days = Math.floor(left / 86400);
+      // A week or more away: the date reads better than a ticking counter (except the big one).
+      if (days >= 7 && !el.querySelector("[data-unit]")) return;
+      el.setAttribute("data-countdown-running", "");
+      var hours = Math.floor((left % 86400) / 3600);
+      var minutes = Math.floor((left % 3600) / 60);
+      var seconds = left % 60;
+      var units = { days: String(days), hours: pad(hours), minutes: pad(minutes), seconds: pad(seconds) };
+      el.querySelectorAll("[data-unit]").forEach(function (unit) {
+        unit.textContent = units[unit.getAttribute("data-unit")];
+      });
+      var value = el.querySelector(".countdown-value");
+      if (value) value.textContent = (days ? days + "d " : "") + pad(hours) + ":" + pad(minutes) + ":" + pad(seconds);
+      if (live) live.hidden = false;
+      if (fallback) fallback.hidden = true;
+    });
+  }
+  tickCountdowns();
+  window.setInterval(tickCountdowns, 1000);
+
+  // Product gallery: a thumbnail shows its photo in the main image (without JS it opens the photo).
+  document.addEventListener("click", function (event) {
+    var thumb = event.target.closest("[data-gallery-thumb]");
+    if (!thumb || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var gallery = thumb.closest(".gallery");
+    var main = gallery && gallery.querySelector("[data-gallery-main]");
+    if (!main) return;
+    event.preventDefault();
+    main.src = thumb.getAttribute("href");
+    main.alt = thumb.getAttribute("data-alt") || "";
+    var link = gallery.querySelector("[data-gallery-main-link]");
+    if (link) link.href = thumb.getAttribute("href");
+    gallery.querySelectorAll("[data-gallery-thumb]").forEach(function (other) {
+      other.classList.toggle("is-active", other === thumb);
+      if (other === thumb) other.setAttribute("aria-current", "true");
+      else other.removeAttribute("aria-current");
+    });
+  });
+
+  // Quantity steppers: the − and + buttons only exist with JS.
+  function initQuantity(root) {
+    root.querySelectorAll("[data-qty-step]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-qty-step]");
+    if (!button) return;
+    var input = button.parentElement.querySelector("input");
+    var min = parseInt(input.min, 10) || 1;
+    var max = parseInt(input.max, 10) || 99;
+    var value = (parseInt(input.value, 10) || min) + parseInt(button.getAttribute("data-qty-step"), 10);
+    input.value = Math.min(max, Math.max(min, value));
+  });
+
+  // Listing filters: a <details> that is always open on desktop and a drawer on phones,
+  // which keeps its state while htmx swaps the results.
+  var filtersOpen = false;
+  function syncFilters() {
+    document.querySelectorAll("details[data-filters]").forEach(function (details) {
+      details.open = narrow.matches ? filtersOpen : true;
+    });
+  }
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details[data-filters]") && narrow.matches) {
+      filtersOpen = event.target.open;
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var close = event.target.closest("[data-filters-close]");
+    if (!close) return;
+    var details = close.closest("details");
+    if (details) details.open = false;
+    filtersOpen = false;
+  });
+  if (narrow.addEventListener) narrow.addEventListener("change", syncFilters);
+
+  // Search suggestions (htmx fills #search-suggestions): arrows move through them, Escape
+  // or a click elsewhere closes them.
+  function closeSuggestions() {
+    var box = document.getElementById("search-suggestions");
+    if (box && box.firstChild) box.innerHTML = "";
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".search")) closeSuggestions();
+  });
+  document.addEventListener("keydown", function (event) {
+    var box = document.getElementById("search-suggestions");
+    if (!box || !event.target.closest || !event.target.closest(".search")) return;
+    var links = Array.prototype.slice.call(box.querySelectorAll("a"));
+    var input = document.getElementById("site-search");
+    if (event.key === "Escape" && links.length) {
+      closeSuggestions();
+      input.focus();
+      return;
+    }
+    if (!links.length || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+    event.preventDefault();
+    var index = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown") index = index < links.length - 1 ? index + 1 : 0;
+    else index = index <= 0 ? -1 : index - 1;
+    if (index === -1) input.focus();
+    else links[index].focus();
+  });
+
+  // Home carousel: CSS scroll-snap works alone; this adds arrows, live dots and autoplay.
+  function initCarousel(root) {
+    var track = root.querySelector("[data-carousel-track]");
+    if (!track || root.hasAttribute("data-carousel-ready")) return;
+    root.setAttribute("data-carousel-ready", "");
+    var slides = track.children;
+    var dots = root.querySelectorAll("[data-carousel-dot]");
+    var paused = false;
+    var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+    function current() {
+      return Math.round(track.scrollLeft / Math.max(1, track.clientWidth));
+    }
+    function go(index) {
+      var count = slides.length;
+      index = (index + count) % count;
+      track.scrollTo({ left: slides[index].offsetLeft, behavior: reduced ? "auto" : "smooth" });
+    }
+    function markDot() {
+      var index = current();
+      dots.forEach(function (dot, i) {
+        if (i === index) dot.setAttribute("aria-current", "true");
+        else dot.removeAttribute("aria-current");
+      });
+    }
+    root.querySelectorAll("[data-carousel-prev], [data-carousel-next]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        go(current() + (button.hasAttribute("data-carousel-next") ? 1 : -1));
+      });
+    });
+    dots.forEach(function (dot, i) {
+      dot.addEventListener("click", function (event) {
+        event.preventDefault();
+        go(i);
+      });
+    });
+    var pending = null;
+    track.addEventListener("scroll", function () {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(markDot, 80);
+    }, { passive: true });
+    ["mouseenter", "focusin", "touchstart"].forEach(function (name) {
+      root.addEventListener(name, function () { paused = true; }, { passive: true });
+    });
+    ["mouseleave", "focusout"].forEach(function (name) {
+      root.addEventListener(name, function () { paused = false; });
+    });
+    if (!reduced && slides.length > 1) {
+      window.setInterval(function () {
+        if (!paused && !document.hidden) go(current() + 1);
+      }, 6000);
+    }
+  }
+
+  function initCatalog(root) {
+    root.querySelectorAll("[data-carousel]").forEach(initCarousel);
+    initQuantity(root);
+    syncFilters();
+    tickCountdowns();
+  }
+  initCatalog(document);
+  document.addEventListener("htmx:load", function (event) {
+    initCatalog(event.target);
+  });
 })();

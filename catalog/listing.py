@@ -1,0 +1,289 @@
+"""Listing pages (family, category, search) share one filter, facet and sort engine.
+
+Filters live in the query string so a filtered page can be shared: `brand` (repeatable),
+`min_price`, `max_price`, one parameter per option code (`size`, `color`, ... repeatable),
+`sort`, `page`, `per_page`. Anything unknown or malformed is dropped, never an error.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProductImage, ProductOptionValue
+
+PAGE_SIZES = (24, 48)
+MAX_PRICE = Decimal("99999999.99")
+
+SORTS = {
+    "relevance": _("Most relevant"),
+    "price_asc": _("Price: low to high"),
+    "price_desc": _("Price: high to low"),
+    "newest": _("Newest"),
+    "rating": _("Best rated"),
+    "best_selling": _("Best selling"),
+}
+ORDERINGS = {
+    "relevance": ("-is_featured", "-units_sold", "-pk"),
+    "price_asc": ("base_price", "pk"),
+    "price_desc": ("-base_price", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "rating": ("-rating_average", "-rating_count", "-pk"),
+    "best_selling": ("-units_sold", "-pk"),
+}
+PRICE_BUCKETS = [
+    (Decimal("0"), Decimal("100")),
+    (Decimal("100"), Decimal("500")),
+    (Decimal("500"), Decimal("1500")),
+    (Decimal("1500"), Decimal("5000")),
+    (Decimal("5000"), None),
+]
+
+
+def _price(raw: str | None) -> Decimal | None:
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite() or value < 0 or value > MAX_PRICE:
+        return None
+    return value.quantize(Decimal("0.01"))
+
+
+@dataclass
+class ListingParams:
+    brands: list[str] = field(default_factory=list)
+    options: dict[str, list[str]] = field(default_factory=dict)
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    sort: str = "relevance"
+    page: str = "1"
+    per_page: int = PAGE_SIZES[0]
+
+    @classmethod
+    def from_query(cls, query, *, option_codes: list[str], default_sort: str = "relevance") -> "ListingParams":
+        def values(name: str) -> list[str]:
+            return sorted({v.strip()[:80] for v in query.getlist(name) if v and v.strip()})[:20]
+
+        low, high = _price(query.get("min_price")), _price(query.get("max_price"))
+        if low is not None and high is not None and low > high:
+            low, high = high, low  # an inverted range means the shopper swapped the boxes
+        sort = query.get("sort", default_sort)
+        try:
+            per_page = int(query.get("per_page", PAGE_SIZES[0]))
+        except (TypeError, ValueError):
+            per_page = PAGE_SIZES[0]
+        return cls(
+            brands=values("brand"),
+            options={code: values(code) for code in option_codes if values(code)},
+            min_price=low,
+            max_price=high,
+            sort=sort if sort in SORTS else default_sort,
+            page=query.get("page", "1"),
+            per_page=per_page if per_page in PAGE_SIZES else PAGE_SIZES[0],
+        )
+
+    def is_filtered(self) -> bool:
+        return bool(self.brands or self.options or self.min_price is not None or self.max_price is not None)
+
+    def query_items(self, **overrides) -> list[tuple[str, str]]:
+        """The query string as (name, value) pairs, with overrides (None removes)."""
+        data: dict[str, list[str]] = {"brand": list(self.brands), **{k: list(v) for k, v in self.options.items()}}
+        if self.min_price is not None:
+            data["min_price"] = [str(self.min_price)]
+        if self.max_price is not None:
+            data["max_price"] = [str(self.max_price)]
+        if self.sort != "relevance":
+            data["sort"] = [self.sort]
+        if self.per_page != PAGE_SIZES[0]:
+            data["per_page"] = [str(self.per_page)]
+        for key, value in overrides.items():
+            if value is None:
+                data.pop(key, None)
+            else:
+                data[key] = value if isinstance(value, list) else [value]
+        return [(k, v) for k, vs in data.items() for v in vs]
+
+
+def toggled(params: ListingParams, name: str, value: str, extra: list[tuple[str, str]]) -> str:
+    """The URL query that adds or removes one facet value (and goes back to page 1)."""
+    current = params.brands if name == "brand" else params.options.get(name, [])
+    new = [v for v in current if v != value] if value in current else [*current, value]
+    return "?" + urlencode(extra + params.query_items(**{name: new or None}))
+
+
+def apply_filters(products: QuerySet, params: ListingParams, *, skip: str = "") -> QuerySet:
+    """Narrow products by every filter except the one named in skip (facets count without their own)."""
+    if params.brands and skip != "brand":
+        products = products.filter(brand__slug__in=params.brands)
+    if skip != "price":
+        if params.min_price is not None:
+            products = products.filter(base_price__gte=params.min_price)
+        if params.max_price is not None:
+            products = products.filter(base_price__lte=params.max_price)
+    if skip != "options":
+        for code, slugs in params.options.items():
+            products = products.filter(
+                Exists(
+                    ProductOptionValue.objects.filter(
+                        product=OuterRef("pk"), option_value__option__code=code, option_value__slug__in=slugs
+                    )
+                )
+            )
+    return products
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+    swatch: str = ""
+
+
+@dataclass
+class Facet:
+    code: str
+    name: str
+    values: list[FacetValue]
+
+
+@dataclass
+class PriceFacet:
+    low: Decimal | None
+    high: Decimal | None
+    buckets: list[dict]
+
+
+@dataclass
+class Listing:
+    page: object  # django.core.paginator.Page of Product
+    params: ListingParams
+    brand_facet: Facet | None
+    option_facets: list[Facet]
+    price_facet: PriceFacet
+    sorts: list[dict]
+    total: int
+    page_links: list[dict]
+
+
+def card_queryset(products: QuerySet) -> QuerySet:
+    """What a product card needs, in two queries whatever the page size."""
+    first_images = Prefetch(
+        "images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"), to_attr="card_images"
+    )
+    return products.select_related("brand").prefetch_related(first_images)
+
+
+def _brand_facet(base: QuerySet, params: ListingParams, extra) -> Facet | None:
+    rows = (
+        apply_filters(base, params, skip="brand")
+        .values("brand__slug", "brand__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "brand__name")[:30]
+    )
+    values = [
+        FacetValue(
+            value=row["brand__slug"], label=row["brand__name"], count=row["n"],
+            selected=row["brand__slug"] in params.brands, url=toggled(params, "brand", row["brand__slug"], extra),
+        )
+        for row in rows
+    ]
+    return Facet(code="brand", name=str(_("Brand")), values=values) if values else None
+
+
+def _option_facets(base: QuerySet, params: ListingParams, extra, values_by_id: dict) -> list[Facet]:
+    scoped = apply_filters(base, params, skip="options")
+    # Group by the integer id only; labels and order come from the cached catalog tree.
+    counts = (
+        ProductOptionValue.objects.filter(product__in=scoped.values("pk"))
+        .values("option_value_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = sorted(
+        ((values_by_id[row["option_value_id"]], row["n"]) for row in counts if row["option_value_id"] in values_by_id),
+        key=lambda pair: (pair[0].option_order, pair[0].option_code, pair[0].order, pair[0].value),
+    )
+    facets: dict[str, Facet] = {}
+    for value, count in rows:
+        facet = facets.setdefault(value.option_code, Facet(code=value.option_code, name=value.option_name, values=[]))
+        facet.values.append(
+            FacetValue(
+                value=value.slug, label=value.value, count=count,
+                selected=value.slug in params.options.get(value.option_code, []),
+                url=toggled(params, value.option_code, value.slug, extra), swatch=value.swatch,
+            )
+        )
+    return list(facets.values())
+
+
+def _price_facet(base: QuerySet, params: ListingParams, extra) -> PriceFacet:
+    scoped = apply_filters(base, params, skip="price")
+    aggregates = {"low": Min("base_price"), "high": Max("base_price")}
+    for index, (low, high) in enumerate(PRICE_BUCKETS):
+        condition = Q(base_price__gte=low) & (Q(base_price__lt=high) if high is not None else Q())
+        aggregates[f"b{index}"] = Count("pk", filter=condition)
+    stats = scoped.aggregate(**aggregates)
+    buckets = []
+    for index, (low, high) in enumerate(PRICE_BUCKETS):
+        if not stats[f"b{index}"]:
+            continue
+        selected = params.min_price == low and params.max_price == (high - Decimal("0.01") if high else None)
+        query = params.query_items(
+            min_price=None if selected else str(low),
+            max_price=None if selected or high is None else str(high - Decimal("0.01")),
+        )
+        buckets.append(
+            {"low": low, "high": high, "count": stats[f"b{index}"], "selected": selected,
+             "url": "?" + urlencode(extra + query)}
+        )
+    return PriceFacet(low=stats["low"], high=stats["high"], buckets=buckets)
+
+
+def _page_links(page, params: ListingParams, extra) -> list[dict]:
+    if page.paginator.num_pages <= 1:
+        return []
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    links = []
+    for number in numbers:
+        if number == page.paginator.ELLIPSIS:
+            links.append({"ellipsis": True})
+        else:
+            links.append({
+                "number": number, "current": number == page.number,
+                "url": "?" + urlencode(extra + params.query_items(page=str(number)) if number > 1 else extra + params.query_items()),
+            })
+    return links
+
+
+def build_listing(base: QuerySet, params: ListingParams, *, values_by_id: dict,
+                  extra: list[tuple[str, str]] | None = None, ordering: tuple | None = None) -> Listing:
+    """base: the visible products in scope (a category, a family, search matches)."""
+    extra = extra or []
+    filtered = apply_filters(base, params)
+    order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]
+    paginator = Paginator(card_queryset(filtered.order_by(*order)), params.per_page)
+    page = paginator.get_page(params.page)  # bad or out-of-range pages land on the first or last page
+    sorts = [
+        {"value": key, "label": label, "selected": key == params.sort,
+         "url": "?" + urlencode(extra + params.query_items(sort=None if key == "relevance" else key))}
+        for key, label in SORTS.items()
+    ]
+    return Listing(
+        page=page,
+        params=params,
+        brand_facet=_brand_facet(base, params, extra),
+        option_facets=_option_facets(base, params, extra, values_by_id),
+        price_facet=_price_facet(base, params, extra),
+        sorts=sorts,
+        total=paginator.count,
+        page_links=_page_links(page, params, extra),
+    )

@@ -1,0 +1,218 @@
+"""Reads shared by storefront pages, with their joins and prefetches applied."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .listing import card_queryset
+from .models import (
+    Banner, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
+)
+
+CENT = Decimal("0.01")
+
+
+def visible_products():
+    return Product.objects.visible()
+
+
+# --- home ------------------------------------------------------------------------
+
+
+@dataclass
+class HomeSections:
+    banners: list
+    featured: list
+    new_arrivals: list
+    live_drops: list
+    upcoming_drops: list
+    kits: list
+
+
+def home_sections(*, now=None) -> HomeSections:
+    now = now or timezone.now()
+    drops = list(
+        Collection.objects.filter(is_active=True)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("starts_at")[:8]
+    )
+    return HomeSections(
+        banners=list(Banner.objects.live(now).order_by("order", "pk")[:6]),
+        featured=list(card_queryset(visible_products().filter(is_featured=True).order_by("-units_sold", "-pk"))[:8]),
+        new_arrivals=list(card_queryset(visible_products().filter(is_new=True).order_by("-created_at", "-pk"))[:8]),
+        live_drops=[c for c in drops if c.starts_at <= now],
+        upcoming_drops=[c for c in drops if c.starts_at > now],
+        kits=list(Kit.objects.filter(is_active=True).order_by("name")[:4]),
+    )
+
+
+# --- product page -------------------------------------------------------------------
+
+
+@dataclass
+class OptionChoice:
+    slug: str
+    label: str
+    swatch: str
+    selected: bool
+    available: bool  # some active variant has it together with the other selected values
+    query: str
+
+
+@dataclass
+class OptionGroup:
+    code: str
+    name: str
+    choices: list[OptionChoice]
+
+
+@dataclass
+class ProductPage:
+    product: Product
+    variant: Variant | None
+    variants: list[Variant]
+    option_groups: list[OptionGroup]
+    images: list[ProductImage]
+    specs: list[tuple[str, str]]
+    related: list[Product]
+    upcoming_drop: Collection | None  # not buyable until it starts
+    ended_drop: Collection | None
+
+
+def _variant_options(variant: Variant) -> dict[str, str]:
+    return {value.option.code: value.slug for value in variant.option_values.all()}
+
+
+def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
+    now = now or timezone.now()
+    product = get_object_or_404(
+        visible_products().select_related("brand", "category", "line", "seller").prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=Variant.objects.filter(is_active=True).prefetch_related(
+                    Prefetch("option_values", queryset=OptionValue.objects.select_related("option"))
+                ),
+            ),
+            "images",
+            Prefetch("collections", queryset=Collection.objects.filter(is_active=True)),
+        ),
+        slug=slug,
+    )
+    variants = list(product.variants.all())
+    options_of = {v.pk: _variant_options(v) for v in variants}
+
+    # The selected variant: the first whose option values contain the whole selection.
+    known = {code: value for code, value in selection.items() if any(o.get(code) == value for o in options_of.values())}
+    variant = next((v for v in variants if known.items() <= options_of[v.pk].items()), variants[0] if variants else None)
+    chosen = options_of[variant.pk] if variant else {}
+
+    groups: dict[str, OptionGroup] = {}
+    seen: set[tuple[str, str]] = set()
+    all_values = sorted(
+        {(val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
+         for v in variants for val in v.option_values.all()}
+    )
+    for _, code, name, _, value_slug, label, swatch in all_values:
+        if (code, value_slug) in seen:
+            continue
+        seen.add((code, value_slug))
+        wanted = {**chosen, code: value_slug}
+        others = {c: s for c, s in chosen.items() if c != code}
+        # Offered only when a real variant has this value together with the other chosen values.
+        available = any(
+            o.get(code) == value_slug and all(o.get(c) == s for c, s in others.items()) for o in options_of.values()
+        )
+        query = "&".join(f"{c}={s}" for c, s in sorted(wanted.items()))
+        groups.setdefault(code, OptionGroup(code=code, name=name, choices=[])).choices.append(
+            OptionChoice(slug=value_slug, label=label, swatch=swatch, selected=chosen.get(code) == value_slug,
+                         available=available, query=query)
+        )
+
+    all_images = list(product.images.all())
+    # Photos belong to a look (usually a colour), not to one size: use those of every
+    # variant that shares the selected variant's colour when it has none of its own.
+    own = [image for image in all_images if variant is not None and image.variant_id == variant.pk]
+    if not own and variant is not None and "color" in chosen:
+        same_colour = {v.pk for v in variants if options_of[v.pk].get("color") == chosen["color"]}
+        own = [image for image in all_images if image.variant_id in same_colour]
+    general = [image for image in all_images if image.variant_id is None]
+    images = own + general or all_images
+    specs_source = {**(product.line.base_specs if product.line else {}), **(product.specs or {})}
+    specs = [(str(k), str(v)) for k, v in specs_source.items()]
+
+    related = list(
+        card_queryset(
+            visible_products().filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
+        )[:8]
+    )
+    collections = list(product.collections.all())
+    upcoming = next((c for c in collections if c.starts_at > now), None)
+    live = any(c.is_live(now) for c in collections)
+    # A product whose drop ended is closed unless another live collection still sells it.
+    ended = None if live else next(
+        (c for c in collections if c.collection_type == Collection.Type.DROP and c.has_ended(now)), None
+    )
+    return ProductPage(
+        product=product, variant=variant, variants=variants, option_groups=list(groups.values()), images=images,
+        specs=specs, related=related, upcoming_drop=upcoming, ended_drop=ended,
+    )
+
+
+# --- kits, collections, product lines -------------------------------------------------
+
+
+@dataclass
+class KitPage:
+    kit: Kit
+    required: list[KitItem]
+    optional: list[KitItem]
+    items_total: Decimal  # required items at their own prices
+    discount: Decimal
+    kit_price: Decimal
+
+
+def kit_page(*, slug: str) -> KitPage:
+    kit = get_object_or_404(
+        Kit.objects.filter(is_active=True).prefetch_related(
+            Prefetch(
+                "items",
+                queryset=KitItem.objects.filter(product__in=visible_products()).select_related("product__brand")
+                .prefetch_related(Prefetch("product__images", queryset=ProductImage.objects.filter(variant__isnull=True),
+                                           to_attr="card_images")),
+            )
+        ),
+        slug=slug,
+    )
+    items = list(kit.items.all())
+    required = [item for item in items if not item.is_optional]
+    optional = [item for item in items if item.is_optional]
+    total = sum((item.product.base_price * item.quantity for item in required), Decimal("0.00"))
+    discount = (total * kit.discount_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return KitPage(kit=kit, required=required, optional=optional, items_total=total, discount=discount,
+                   kit_price=total - discount)
+
+
+def collection_page(*, slug: str) -> tuple[Collection, list[Product]]:
+    collection = get_object_or_404(Collection.objects.filter(is_active=True), slug=slug)
+    item_products = (
+        CollectionItem.objects.filter(collection=collection, product__in=visible_products())
+        .order_by("order", "pk")
+        .values_list("product_id", flat=True)
+    )
+    ids = list(item_products)
+    by_id = {p.pk: p for p in card_queryset(visible_products().filter(pk__in=ids))}
+    return collection, [by_id[pk] for pk in ids if pk in by_id]
+
+
+def line_page(*, slug: str) -> tuple[ProductLine, list[Product], list[str]]:
+    line = get_object_or_404(ProductLine.objects.filter(is_active=True).select_related("category"), slug=slug)
+    products = list(card_queryset(visible_products().filter(line=line).order_by("base_price", "pk")))
+    spec_keys: list[str] = []
+    for product in products:
+        for key in product.specs or {}:
+            if key not in spec_keys:
+                spec_keys.append(key)
+    return line, products, spec_keys

@@ -1,0 +1,26 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The same escapes Django's json_script uses, so no "</script>" can end the block early.
+_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data: dict) -> str:
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.filter
+def first_image(product):
+    """The card image of a product loaded through catalog.listing.card_queryset."""
+    images = getattr(product, "card_images", None)
+    if images is None:
+        images = list(product.images.all())
+    return images[0] if images else None

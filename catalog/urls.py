@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("f/<slug:slug>/", views.family, name="family"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("p/<slug:slug>/", views.product, name="product"),
+    path("lines/<slug:slug>/", views.line, name="line"),
+    path("kits/<slug:slug>/", views.kit, name="kit"),
+    path("collections/<slug:slug>/", views.collection, name="collection"),
+    path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggestions, name="search_suggestions"),
+]

@@ -1,0 +1,154 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .listing import ListingParams, build_listing
+from .search import MAX_QUERY_LENGTH, search_products, suggest
+from .tree import catalog_tree
+
+
+def _crumbs(*items) -> list[dict]:
+    return [{"label": label, "url": url} for label, url in items]
+
+
+def _render_listing(request, *, base, heading, description, crumbs, subcategories, extra=None, ordering=None,
+                    search_query=None, corrected_query=None):
+    tree = catalog_tree()
+    params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
+    listing = build_listing(base, params, values_by_id=tree.option_values, extra=extra, ordering=ordering)
+    context = {
+        "heading": heading, "description": description, "breadcrumbs": crumbs, "subcategories": subcategories,
+        "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
+    }
+    return _render_partial_or_page(request, "catalog/_results.html", "catalog/listing.html", context)
+
+
+def _render_partial_or_page(request, partial: str, page: str, context: dict):
+    """htmx swaps only the changing part; the full page stays the URL's answer."""
+    wants_fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    template = partial if wants_fragment else page
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))  # never let a cached fragment stand in for the page
+    return response
+
+
+@require_GET
+def family(request, slug: str):
+    tree = catalog_tree()
+    node = tree.family_by_slug(slug)
+    if node is None:
+        raise Http404
+    base = selectors.visible_products().filter(category_id__in=tree.family_category_ids(node.id))
+    return _render_listing(
+        request, base=base, heading=node.name, description=node.description,
+        crumbs=_crumbs((node.name, None)), subcategories=node.categories,
+    )
+
+
+@require_GET
+def category(request, slug: str):
+    tree = catalog_tree()
+    category_id = tree.by_slug.get(slug)
+    if category_id is None:
+        raise Http404
+    node = tree.categories[category_id]
+    family_node = tree.family(node.family_id)
+    crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
+                     (node.name, None))
+    base = selectors.visible_products().filter(category_id__in=tree.descendant_ids(node.id))
+    return _render_listing(
+        request, base=base, heading=node.name, description=node.description, crumbs=crumbs,
+        subcategories=node.children,
+    )
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    result = search_products(selectors.visible_products(), query)
+    heading = _("Results for “%(query)s”") % {"query": result.corrected or query} if query else _("Search")
+    return _render_listing(
+        request, base=result.matches, heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
+        subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
+        corrected_query=result.corrected,
+    )
+
+
+@require_GET
+def search_suggestions(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    return render(request, "catalog/_suggestions.html",
+                  {"query": query, "suggestions": suggest(selectors.visible_products(), query)})
+
+
+@require_GET
+def product(request, slug: str):
+    selection = {code: request.GET[code][:80] for code in catalog_tree().option_codes if request.GET.get(code)}
+    page = selectors.product_page(slug=slug, selection=selection)
+    tree = catalog_tree()
+    crumbs = []
+    node = tree.categories.get(page.product.category_id)
+    if node is not None:
+        family_node = tree.family(node.family_id)
+        crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
+                         (node.name, node.url))
+    crumbs += _crumbs((page.product.name, None))
+    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page)}
+    return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
+
+
+def _product_json_ld(request, page) -> dict:
+    product, variant = page.product, page.variant
+    price = variant.price if variant else product.base_price
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "sku": variant.sku if variant else product.base_sku,
+        "brand": {"@type": "Brand", "name": product.brand.name},
+        "description": product.description[:500],
+        "url": request.build_absolute_uri(product.get_absolute_url()),
+        "offers": {
+            "@type": "Offer",
+            "priceCurrency": "PEN",
+            "price": f"{price:.2f}",
+            "url": request.build_absolute_uri(product.get_absolute_url()),
+        },
+    }
+    if page.images:
+        data["image"] = [request.build_absolute_uri(image.image.url) for image in page.images[:4]]
+    if product.rating_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating", "ratingValue": f"{product.rating_average:.1f}",
+            "reviewCount": product.rating_count,
+        }
+    return data
+
+
+@require_GET
+def kit(request, slug: str):
+    page = selectors.kit_page(slug=slug)
+    return render(request, "catalog/kit.html", {"page": page, "kit": page.kit,
+                                                "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None))})
+
+
+@require_GET
+def collection(request, slug: str):
+    collection, products = selectors.collection_page(slug=slug)
+    return render(request, "catalog/collection.html", {
+        "collection": collection, "products": products,
+        "breadcrumbs": _crumbs((collection.get_collection_type_display(), None), (collection.name, None)),
+    })
+
+
+@require_GET
+def line(request, slug: str):
+    line, products, spec_keys = selectors.line_page(slug=slug)
+    rows = [(key, [p.specs.get(key, "—") for p in products]) for key in spec_keys]
+    return render(request, "catalog/line.html", {
+        "line": line, "products": products, "spec_rows": rows,
+        "breadcrumbs": _crumbs((line.category.name, line.category.get_absolute_url()), (line.name, None)),
+    })
