@@ -87,6 +87,12 @@ def ensure_demo_customer(credentials: dict) -> tuple[str, bool, str | None]:
     return CUSTOMER_EMAIL, created, password
 
 
+def ensure_demo_catalog() -> None:
+    from catalog.demo.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, load_demo_catalog
+
+    load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, reset=False, progress=True)
+
+
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the administrator's login."
 
@@ -97,6 +103,7 @@ class Command(BaseCommand):
         for name, step in tqdm(steps, desc="Demo data", unit="step", disable=options["verbosity"] < 1):
             with transaction.atomic():
                 results[name] = step(credentials)
+        ensure_demo_catalog()
         if any(created for _, created, _ in results.values()):
             CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
             CREDENTIALS_FILE.chmod(0o600)

@@ -1,0 +1,178 @@
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F
+from django.utils import timezone
+
+from catalog.demo.loader import DemoCatalogError, catalog_counts, load_demo_catalog
+from catalog.models import (
+    Banner, Brand, Category, Collection, Family, Kit, KitItem, PriceHistory, Product, ProductImage, ProductLine,
+    Variant,
+)
+
+SMALL = 40
+
+
+def load(products: int = SMALL, **options) -> str:
+    out = StringIO()
+    call_command("load_demo_data", products=products, verbosity=0, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+def snapshot() -> tuple[list, list]:
+    products = sorted(Product.objects.values_list("name", "base_sku", "slug", "base_price", "compare_at_price"))
+    variants = sorted(Variant.objects.values_list("sku", "price_modifier"))
+    return products, variants
+
+
+@pytest.mark.django_db
+def test_small_catalog_has_every_family_and_sane_products():
+    load()
+
+    assert set(Family.objects.values_list("slug", flat=True)) == {"tecnologia", "hogar", "moda"}
+    for family in Family.objects.all():
+        assert Product.objects.filter(category__family=family).exists(), family.slug
+    # Nested categories: Periféricos holds Teclados, Mouse and Audífonos.
+    assert set(Category.objects.get(slug="perifericos").children.values_list("slug", flat=True)) == {
+        "teclados", "mouse", "audifonos"
+    }
+    assert Product.objects.count() == SMALL
+    assert not Product.objects.filter(variants__isnull=True).exists()
+    skus = list(Variant.objects.values_list("sku", flat=True))
+    assert len(skus) == len(set(skus))
+    assert not Product.objects.filter(base_price__lt=0).exists()
+    assert not Product.objects.filter(compare_at_price__lt=F("base_price")).exists()
+    for variant in Variant.objects.select_related("product"):
+        assert variant.price >= 0
+        assert variant.price.as_tuple().exponent == -2
+    # Every variant's price was recorded by Variant.objects.bulk_create.
+    assert PriceHistory.objects.count() == Variant.objects.count()
+    # Colours carry a swatch, and every option value a variant links belongs to a known option.
+    colored = Variant.objects.filter(option_values__option__code="color").values_list(
+        "option_values__swatch", flat=True
+    )
+    assert colored and all(swatch.startswith("#") and len(swatch) == 7 for swatch in colored)
+    now = timezone.now()
+    for created in Product.objects.values_list("created_at", flat=True):
+        assert timezone.is_aware(created)
+        assert now - timedelta(days=366) <= created <= now
+    assert ProductLine.objects.filter(products__isnull=False).exists()
+    assert Brand.objects.exclude(logo="").count() == Brand.objects.count()
+
+
+@pytest.mark.django_db
+def test_gpu_lines_group_products_of_several_brands():
+    load(products=200)
+    line = (
+        ProductLine.objects.filter(category__slug="tarjetas-graficas")
+        .annotate(brands=Count("products__brand", distinct=True))
+        .order_by("-brands")
+        .first()
+    )
+    assert line is not None and line.brands >= 2
+    product = line.products.first()
+    assert product.specs["GPU"] in line.name
+    assert 12 <= product.warranty_months <= 36
+
+
+@pytest.mark.django_db
+def test_kits_collections_and_banners():
+    load()
+    now = timezone.now()
+
+    kits = Kit.objects.all()
+    assert set(kits.values_list("slug", flat=True)) >= {"kit-oficina", "kit-gamer", "kit-sala", "outfit-urbano"}
+    for kit in kits:
+        items = list(kit.items.select_related("product"))
+        assert items, kit.slug
+        assert any(not item.is_optional for item in items)
+        assert Decimal("5") <= kit.discount_percent <= Decimal("12")
+        assert kit.style_tags and all(isinstance(tag, str) for tag in kit.style_tags)
+        assert kit.cover.name and default_storage.exists(kit.cover.name)
+        assert all(item.product.status == Product.Status.ACTIVE for item in items)
+    assert KitItem.objects.filter(is_optional=True).exists()
+    office = Kit.objects.get(slug="kit-oficina")
+    assert {"escritorios", "sillas-de-oficina", "monitores"} <= set(
+        office.items.values_list("product__category__slug", flat=True)
+    )
+
+    drops = Collection.objects.filter(collection_type=Collection.Type.DROP)
+    live = [c for c in drops if c.is_live(now)]
+    upcoming = [c for c in drops if not c.has_started(now)]
+    assert len(live) == 1 and len(upcoming) == 1
+    assert Collection.objects.filter(collection_type=Collection.Type.SEASONAL).exists()
+    assert Collection.objects.filter(collection_type=Collection.Type.COLLAB).exists()
+    for collection in Collection.objects.all():
+        assert collection.items.exists(), collection.slug
+        assert default_storage.exists(collection.hero_image.name)
+    # A product that cannot be bought yet is not offered in a kit.
+    assert not KitItem.objects.filter(product__collections__in=upcoming).exists()
+
+    banners = list(Banner.objects.all())
+    assert 3 <= len(banners) <= 4
+    for banner in banners:
+        assert banner.image_desktop.name and default_storage.exists(banner.image_desktop.name)
+        assert banner.image_mobile.name and default_storage.exists(banner.image_mobile.name)
+        assert banner.target_url.startswith("/") and banner.target_url.endswith("/")
+    assert Banner.objects.live(now).count() == len(banners) - 1  # one has expired
+
+    pictures = ProductImage.objects.values_list("image", flat=True)
+    assert Product.objects.annotate(n=Count("images")).filter(n=0).count() == 0
+    for name in set(pictures):
+        assert default_storage.exists(name), name
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_same_catalog_and_another_seed_does_not():
+    load(seed=7)
+    first = snapshot()
+    load(seed=7, reset=True)
+    assert snapshot() == first
+    load(seed=8, reset=True)
+    assert snapshot() != first
+    assert Product.objects.count() == SMALL
+
+
+@pytest.mark.django_db
+def test_second_run_without_reset_changes_nothing():
+    load()
+    counts = catalog_counts()
+    ids = sorted(Product.objects.values_list("pk", flat=True))
+    output = load(products=SMALL * 2, seed=99)
+    assert "already loaded" in output
+    assert catalog_counts() == counts
+    assert sorted(Product.objects.values_list("pk", flat=True)) == ids
+
+
+@pytest.mark.django_db
+def test_loader_function_reports_what_it_did():
+    summary = load_demo_catalog(products=20, seed=3, progress=False)
+    assert summary["created"] is True
+    assert summary["products"] == 20
+    assert summary["variants"] == Variant.objects.count() >= 20
+    assert summary["image_files"] > 0
+    again = load_demo_catalog(products=20, seed=3, progress=False)
+    assert again["created"] is False and again["products"] == 20
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("products", [0, -5])
+def test_bad_product_count_is_a_clear_error(products):
+    with pytest.raises(CommandError, match="--products must be at least 1"):
+        call_command("load_demo_data", products=products, verbosity=0)
+    with pytest.raises(CommandError, match="--products must be at least 1"):
+        call_command("load_demo_data", "--products", str(products), verbosity=0)
+    assert not Family.objects.exists()
+
+
+@pytest.mark.django_db
+def test_non_numeric_product_count_is_rejected():
+    with pytest.raises(CommandError):
+        call_command("load_demo_data", "--products", "muchos", verbosity=0)
+    with pytest.raises(DemoCatalogError):
+        load_demo_catalog(products=0, seed=1)
+    assert not Family.objects.exists()
