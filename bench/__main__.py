@@ -1,6 +1,6 @@
 """`make bench`: run every bench/bench_*.py and print one JSON line per figure.
 
-Benchmarks run on a database of their own (test_<name>, kept between runs so that
+Benchmarks run on a database of their own (bench_<name>, kept between runs so that
 large data sets are built once) and never as part of the test suite.
 """
 
@@ -14,6 +14,8 @@ import time
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# Cached data (the category tree) describes the bench database: keep it apart from the tests'.
+os.environ.setdefault("CACHE_KEY_PREFIX", "tienda-bench")
 
 
 def main(selected: list[str]) -> int:
@@ -26,6 +28,8 @@ def main(selected: list[str]) -> int:
         print(json.dumps({"warning": "benchmarks are meant for PostgreSQL; set DATABASE_URL"}), file=sys.stderr)
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
+    # A database of its own: the test suite recreates test_<name>, which would drop the data.
+    connection.settings_dict["TEST"]["NAME"] = "bench_" + str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
 
     import bench

@@ -1,0 +1,63 @@
+"""Storefront read paths on a realistic catalog: 50,000 products, about 200,000 variants
+(BENCH_PRODUCTS overrides). Server time through Django's full request cycle, plus the
+queries each page makes."""
+
+import os
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.timing import figures, measure
+from catalog.models import Collection, Product
+
+PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "50000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
+
+
+def _ensure_catalog() -> None:
+    if Product.objects.count() >= PRODUCTS * 0.95:
+        return
+    from catalog.demo.loader import load_demo_catalog
+
+    load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def run():
+    _ensure_catalog()
+    client = Client()
+    biggest = (
+        Product.objects.visible().values("category__slug").annotate(n=Count("pk"))
+        .order_by("-n").first()
+    )
+    category = biggest["category__slug"]
+    product = Product.objects.visible().order_by("-units_sold").values_list("slug", flat=True).first()
+    brand = Product.objects.visible().filter(category__slug=category).values_list("brand__slug", flat=True).first()
+    yield {"name": "catalog.products", "value": Product.objects.count(), "unit": "count"}
+    yield {"name": "catalog.biggest_category_products", "value": biggest["n"], "unit": "count"}
+
+    pages = {
+        "home": "/",
+        "listing_first_page": f"/c/{category}/",
+        "listing_page_50": f"/c/{category}/?page=50",
+        "listing_filtered": f"/c/{category}/?brand={brand}&min_price=100&max_price=5000&sort=price_asc",
+        "product_page": f"/p/{product}/",
+        "search_rtx": "/search/?q=rtx+4070",
+        "search_silla_oficina": "/search/?q=silla+de+oficina",
+        "search_typo_zapatilas": "/search/?q=zapatilas",
+    }
+    drop = Collection.objects.filter(is_active=True).values_list("slug", flat=True).first()
+    if drop:
+        pages["collection"] = f"/collections/{drop}/"
+    for name, url in pages.items():
+        client.get(url)  # warm caches
+        yield {"name": f"{name}.queries", "value": _queries(client, url), "unit": "count"}
+        yield from figures(name, measure(lambda url=url: client.get(url), repeat=REPEAT))
