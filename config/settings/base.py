@@ -87,6 +87,7 @@ TEMPLATES = [
                 "core.context_processors.store",
                 "catalog.context_processors.navigation",
             ],
+            "builtins": ["core.templatetags.icons"],
         },
     },
 ]
