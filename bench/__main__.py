@@ -30,7 +30,7 @@ def main(selected: list[str]) -> int:
     settings.ALLOWED_HOSTS = ["testserver"]
     # A database of its own: the test suite recreates test_<name>, which would drop the data.
     connection.settings_dict["TEST"]["NAME"] = "bench_" + str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True, serialize=False)
 
     import bench
 
