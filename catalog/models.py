@@ -221,7 +221,7 @@ class Product(RatedMixin):
             models.Index(fields=["status", "category", "-created_at"], name="catalog_prod_listing_idx"),
             # Facet counts and price ranges of a category read only this index (PostgreSQL).
             models.Index(
-                fields=["category", "status"], include=["brand", "base_price"], name="catalog_prod_facets_idx"
+                fields=["category", "status"], include=["brand", "base_price", "id"], name="catalog_prod_facets_idx"
             ),
             models.Index(fields=["status", "base_price"], name="catalog_prod_price_idx"),
             models.Index(fields=["status", "-units_sold"], name="catalog_prod_sold_idx"),
