@@ -259,7 +259,8 @@ def _page_links(page, params: ListingParams, extra) -> list[dict]:
         else:
             links.append({
                 "number": number, "current": number == page.number,
-                "url": "?" + urlencode(extra + params.query_items(page=str(number)) if number > 1 else extra + params.query_items()),
+                # Page 1 is the bare URL, so a listing has one address for its first page.
+                "url": "?" + urlencode(extra + params.query_items(page=str(number) if number > 1 else None)),
             })
     return links
 

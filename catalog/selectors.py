@@ -110,15 +110,11 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     chosen = options_of[variant.pk] if variant else {}
 
     groups: dict[str, OptionGroup] = {}
-    seen: set[tuple[str, str]] = set()
     all_values = sorted(
         {(val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
          for v in variants for val in v.option_values.all()}
     )
     for _, code, name, _, value_slug, label, swatch in all_values:
-        if (code, value_slug) in seen:
-            continue
-        seen.add((code, value_slug))
         wanted = {**chosen, code: value_slug}
         others = {c: s for c, s in chosen.items() if c != code}
         # Offered only when a real variant has this value together with the other chosen values.

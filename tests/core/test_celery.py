@@ -4,7 +4,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
 
 from config.celery import app as celery_app
 from core.tasks import ping
