@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_scoping import SellerScopedAdminMixin
 from .models import Address, Seller, User
 
 
@@ -61,7 +62,9 @@ class AddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seller)
-class SellerAdmin(SimpleHistoryAdmin):
+class SellerAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+    seller_field = "pk"  # a seller sees only their own profile
+    scoped_readonly_fields = ("user", "slug", "ruc", "is_approved", "commission_rate")
     list_display = ["store_name", "user", "ruc", "is_approved", "commission_rate", "created_at"]
     list_filter = ["is_approved"]
     search_fields = ["store_name", "ruc", "user__email"]
@@ -70,19 +73,6 @@ class SellerAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["approved_at", "approved_by", "created_at"]
     actions = ["approve_sellers"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser or request.user.has_perm("accounts.add_seller"):
-            return queryset
-        # A seller in the back office sees only their own profile.
-        return queryset.filter(user=request.user)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not (request.user.is_superuser or request.user.has_perm("accounts.add_seller")):
-            fields += ["user", "slug", "ruc", "is_approved", "commission_rate"]
-        return fields
 
     @admin.action(description=_("Approve the selected sellers"), permissions=["add"])
     def approve_sellers(self, request, queryset):

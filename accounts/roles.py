@@ -34,6 +34,7 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("catalog", "product", EDIT),
         ("catalog", "variant", EDIT),
         ("catalog", "productimage", ANY),
+        ("catalog", "pricehistory", READ),
         ("inventory", "warehouse", READ),
         ("inventory", "stocklevel", READ),
         ("orders", "order", READ),

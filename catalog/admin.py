@@ -121,6 +121,7 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+    scoped_readonly_fields = ("seller",)
     list_display = [
         "image_thumbnail", "name", "base_sku", "brand", "category", "price", "status", "is_featured", "seller",
     ]

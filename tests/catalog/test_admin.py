@@ -94,6 +94,19 @@ class TestSellerScope:
         assert client.get(f"/admin/catalog/product/{theirs.pk}/change/").status_code in (302, 404)
         assert client.get(f"/admin/catalog/product/{mine.pk}/change/").status_code == 200
 
+    def test_a_seller_opens_their_variants_and_price_history(self, client, sellers):
+        own, other = sellers
+        mine = VariantFactory(product=ProductFactory(seller=own), sku="MIO-1")
+        VariantFactory(product=ProductFactory(seller=other), sku="AJENO-1")
+        own.user.refresh_from_db()
+        client.force_login(own.user)
+
+        variants = client.get("/admin/catalog/variant/").context["cl"].result_list
+        assert [v.sku for v in variants] == ["MIO-1"]
+        assert client.get(f"/admin/catalog/variant/{mine.pk}/change/").status_code == 200
+        history = client.get("/admin/catalog/pricehistory/").context["cl"].result_list
+        assert [row.variant.sku for row in history] == ["MIO-1"]
+
     def test_staff_roles_see_everything(self, client, sellers):
         own, other = sellers
         ProductFactory(seller=own)
