@@ -121,11 +121,17 @@ def _build() -> Tree:
     )
 
 
-def catalog_tree() -> Tree:
-    tree = cache.get(CACHE_KEY)
+def catalog_tree(request=None) -> Tree:
+    """The cached tree; with a request, read from the cache once for the whole request
+    (the navigation context processor and the view both need it)."""
+    tree = getattr(request, "_catalog_tree", None)
     if tree is None:
-        tree = _build()
-        cache.set(CACHE_KEY, tree, CACHE_SECONDS)
+        tree = cache.get(CACHE_KEY)
+        if tree is None:
+            tree = _build()
+            cache.set(CACHE_KEY, tree, CACHE_SECONDS)
+        if request is not None:
+            request._catalog_tree = tree
     return tree
 
 

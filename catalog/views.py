@@ -16,7 +16,7 @@ def _crumbs(*items) -> list[dict]:
 
 def _render_listing(request, *, base, heading, description, crumbs, subcategories, extra=None, ordering=None,
                     search_query=None, corrected_query=None):
-    tree = catalog_tree()
+    tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
     listing = build_listing(base, params, values_by_id=tree.option_values, extra=extra, ordering=ordering)
     context = {
@@ -37,7 +37,7 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
 
 @require_GET
 def family(request, slug: str):
-    tree = catalog_tree()
+    tree = catalog_tree(request)
     node = tree.family_by_slug(slug)
     if node is None:
         raise Http404
@@ -50,7 +50,7 @@ def family(request, slug: str):
 
 @require_GET
 def category(request, slug: str):
-    tree = catalog_tree()
+    tree = catalog_tree(request)
     category_id = tree.by_slug.get(slug)
     if category_id is None:
         raise Http404
@@ -86,9 +86,9 @@ def search_suggestions(request):
 
 @require_GET
 def product(request, slug: str):
-    selection = {code: request.GET[code][:80] for code in catalog_tree().option_codes if request.GET.get(code)}
+    tree = catalog_tree(request)
+    selection = {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}
     page = selectors.product_page(slug=slug, selection=selection)
-    tree = catalog_tree()
     crumbs = []
     node = tree.categories.get(page.product.category_id)
     if node is not None:
