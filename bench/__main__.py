@@ -22,12 +22,13 @@ def main(selected: list[str]) -> int:
     django.setup()
     from django.conf import settings
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
     if connection.vendor != "postgresql":
         print(json.dumps({"warning": "benchmarks are meant for PostgreSQL; set DATABASE_URL"}), file=sys.stderr)
-    setup_test_environment()
+    # Not setup_test_environment(): its instrumented template rendering (a signal and a
+    # context copy per template) is test-harness work that a production server never does.
     settings.ALLOWED_HOSTS = ["testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # A database of its own: the test suite recreates test_<name>, which would drop the data.
     connection.settings_dict["TEST"]["NAME"] = "bench_" + str(connection.settings_dict["NAME"]).rsplit("/", 1)[-1]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True, serialize=False)

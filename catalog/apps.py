@@ -20,6 +20,7 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from . import option_index, tree  # noqa: F401  (signal receivers)
+        from . import listing_cache, option_index, tree  # noqa: F401  (signal receivers)
 
+        listing_cache.connect_signals()
         connection_created.connect(_tune_trigram_threshold, dispatch_uid="catalog.trigram_threshold")

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import listing_cache
 from .models import ProductImage, ProductOptionValue
 
 PAGE_SIZES = (24, 48)
@@ -91,6 +92,11 @@ class ListingParams:
     def is_filtered(self) -> bool:
         return bool(self.brands or self.options or self.min_price is not None or self.max_price is not None)
 
+    def filters_key(self) -> str:
+        """What the facet counts depend on (not the sort or the page)."""
+        options = ";".join(f"{code}={','.join(slugs)}" for code, slugs in sorted(self.options.items()))
+        return f"{','.join(self.brands)}|{options}|{self.min_price}|{self.max_price}"
+
     def query_items(self, **overrides) -> list[tuple[str, str]]:
         """The query string as (name, value) pairs, with overrides (None removes)."""
         data: dict[str, list[str]] = {"brand": list(self.brands), **{k: list(v) for k, v in self.options.items()}}
@@ -117,25 +123,30 @@ def toggled(params: ListingParams, name: str, value: str, extra: list[tuple[str,
     return "?" + urlencode(extra + params.query_items(**{name: new or None}))
 
 
-def apply_filters(products: QuerySet, params: ListingParams, *, skip: str = "") -> QuerySet:
-    """Narrow products by every filter except the one named in skip (facets count without their own)."""
-    if params.brands and skip != "brand":
-        products = products.filter(brand__slug__in=params.brands)
-    if skip != "price":
-        if params.min_price is not None:
-            products = products.filter(base_price__gte=params.min_price)
-        if params.max_price is not None:
-            products = products.filter(base_price__lte=params.max_price)
-    if skip != "options":
+def apply_filters(products: QuerySet, params: ListingParams, tree, *, skip: tuple[str, ...] = ()) -> QuerySet:
+    """Narrow products by every filter except those named in skip (facets count without their own).
+    Brand and option slugs become ids through the cached catalog tree, so no join is needed."""
+    if params.brands and "brand" not in skip:
+        products = products.filter(brand_id__in=tree.brand_ids(params.brands))
+    if "price" not in skip:
+        products = products.filter(_price_condition(params))
+    if "options" not in skip:
         for code, slugs in params.options.items():
             products = products.filter(
-                Exists(
-                    ProductOptionValue.objects.filter(
-                        product=OuterRef("pk"), option_value__option__code=code, option_value__slug__in=slugs
-                    )
-                )
+                Exists(ProductOptionValue.objects.filter(
+                    product=OuterRef("pk"), option_value_id__in=tree.option_value_ids(code, slugs)
+                ))
             )
     return products
+
+
+def _price_condition(params: ListingParams) -> Q:
+    condition = Q()
+    if params.min_price is not None:
+        condition &= Q(base_price__gte=params.min_price)
+    if params.max_price is not None:
+        condition &= Q(base_price__lte=params.max_price)
+    return condition
 
 
 @dataclass
@@ -182,34 +193,90 @@ def card_queryset(products: QuerySet) -> QuerySet:
     return products.select_related("brand").prefetch_related(first_images)
 
 
-def _brand_facet(base: QuerySet, params: ListingParams, extra) -> Facet | None:
-    rows = (
-        apply_filters(base, params, skip="brand")
-        .values("brand__slug", "brand__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "brand__name")[:30]
+# The fields a product card shows (and the page query therefore reads).
+CARD_FIELDS = (
+    "id", "name", "slug", "brand_id", "base_price", "compare_at_price", "is_new", "rating_average", "rating_count",
+    "brand__name", "brand__slug",
+)
+
+
+@dataclass
+class FacetStats:
+    """Count, brand and price facets of a listing, from one GROUP BY over the products in scope."""
+
+    total: int
+    brand_counts: dict[int, int]
+    low: Decimal | None
+    high: Decimal | None
+    bucket_counts: list[int]
+    category_ids: list[int]  # categories with products in scope (narrows the option facet)
+
+
+def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
+    """One pass over the scope grouped by (brand, category): the brand facet counts without the
+    brand filter, the price facet without the price filter, and the total with every filter."""
+    price = _price_condition(params)
+    aggregates = {
+        "n": Count("pk", filter=price) if price else Count("pk"),
+        "low": Min("base_price"),
+        "high": Max("base_price"),
+    }
+    for index, (low, high) in enumerate(PRICE_BUCKETS):
+        condition = Q(base_price__gte=low) & (Q(base_price__lt=high) if high is not None else Q())
+        aggregates[f"b{index}"] = Count("pk", filter=condition)
+    rows = list(
+        apply_filters(base, params, tree, skip=("brand", "price"))
+        .values("brand_id", "category_id").annotate(**aggregates).order_by()
     )
+    selected = set(tree.brand_ids(params.brands)) if params.brands else None
+    brand_counts: dict[int, int] = {}
+    for row in rows:
+        brand_counts[row["brand_id"]] = brand_counts.get(row["brand_id"], 0) + row["n"]
+    chosen = [row for row in rows if selected is None or row["brand_id"] in selected]
+    lows = [row["low"] for row in chosen if row["low"] is not None]
+    highs = [row["high"] for row in chosen if row["high"] is not None]
+    return FacetStats(
+        total=sum(row["n"] for row in chosen),
+        brand_counts=brand_counts,
+        low=min(lows, default=None),
+        high=max(highs, default=None),
+        bucket_counts=[sum(row[f"b{i}"] for row in chosen) for i in range(len(PRICE_BUCKETS))],
+        category_ids=sorted({row["category_id"] for row in rows}),
+    )
+
+
+def _brand_facet(stats: FacetStats, params: ListingParams, tree, extra) -> Facet | None:
+    rows = sorted(
+        ((tree.brands[brand_id], count) for brand_id, count in stats.brand_counts.items()
+         if count and brand_id in tree.brands),
+        key=lambda pair: (-pair[1], pair[0].name),
+    )[:30]
     values = [
         FacetValue(
-            value=row["brand__slug"], label=row["brand__name"], count=row["n"],
-            selected=row["brand__slug"] in params.brands, url=toggled(params, "brand", row["brand__slug"], extra),
+            value=brand.slug, label=brand.name, count=count,
+            selected=brand.slug in params.brands, url=toggled(params, "brand", brand.slug, extra),
         )
-        for row in rows
+        for brand, count in rows
     ]
     return Facet(code="brand", name=str(_("Brand")), values=values) if values else None
 
 
-def _option_facets(base: QuerySet, params: ListingParams, extra, values_by_id: dict) -> list[Facet]:
-    scoped = apply_filters(base, params, skip="options")
+def option_counts(base: QuerySet, params: ListingParams, tree, category_ids: list[int] | None) -> dict[int, int]:
+    """Products per option value, counted without the option filters."""
+    scoped = apply_filters(base, params, tree, skip=("options",))
+    counts = ProductOptionValue.objects.filter(product__in=scoped.values("pk"))
+    if category_ids is not None:
+        # The derived table carries the product's category: its index finds the scope's rows
+        # without probing the index once per product.
+        counts = counts.filter(category_id__in=category_ids)
     # Group by the integer id only; labels and order come from the cached catalog tree.
-    counts = (
-        ProductOptionValue.objects.filter(product__in=scoped.values("pk"))
-        .values("option_value_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    return dict(counts.values_list("option_value_id").annotate(n=Count("pk")).order_by())
+
+
+def _option_facets(counts: dict[int, int], params: ListingParams, tree, extra) -> list[Facet]:
+    values_by_id = tree.option_values
     rows = sorted(
-        ((values_by_id[row["option_value_id"]], row["n"]) for row in counts if row["option_value_id"] in values_by_id),
+        ((values_by_id[value_id], n) for value_id, n in counts.items() if value_id in values_by_id),
         key=lambda pair: (pair[0].option_order, pair[0].option_code, pair[0].order, pair[0].value),
     )
     facets: dict[str, Facet] = {}
@@ -225,16 +292,10 @@ def _option_facets(base: QuerySet, params: ListingParams, extra, values_by_id: d
     return list(facets.values())
 
 
-def _price_facet(base: QuerySet, params: ListingParams, extra) -> PriceFacet:
-    scoped = apply_filters(base, params, skip="price")
-    aggregates = {"low": Min("base_price"), "high": Max("base_price")}
-    for index, (low, high) in enumerate(PRICE_BUCKETS):
-        condition = Q(base_price__gte=low) & (Q(base_price__lt=high) if high is not None else Q())
-        aggregates[f"b{index}"] = Count("pk", filter=condition)
-    stats = scoped.aggregate(**aggregates)
+def _price_facet(stats: FacetStats, params: ListingParams, extra) -> PriceFacet:
     buckets = []
-    for index, (low, high) in enumerate(PRICE_BUCKETS):
-        if not stats[f"b{index}"]:
+    for (low, high), count in zip(PRICE_BUCKETS, stats.bucket_counts):
+        if not count:
             continue
         selected = params.min_price == low and params.max_price == (high - Decimal("0.01") if high else None)
         query = params.query_items(
@@ -242,10 +303,9 @@ def _price_facet(base: QuerySet, params: ListingParams, extra) -> PriceFacet:
             max_price=None if selected or high is None else str(high - Decimal("0.01")),
         )
         buckets.append(
-            {"low": low, "high": high, "count": stats[f"b{index}"], "selected": selected,
-             "url": "?" + urlencode(extra + query)}
+            {"low": low, "high": high, "count": count, "selected": selected, "url": "?" + urlencode(extra + query)}
         )
-    return PriceFacet(low=stats["low"], high=stats["high"], buckets=buckets)
+    return PriceFacet(low=stats.low, high=stats.high, buckets=buckets)
 
 
 def _page_links(page, params: ListingParams, extra) -> list[dict]:
@@ -265,13 +325,30 @@ def _page_links(page, params: ListingParams, extra) -> list[dict]:
     return links
 
 
-def build_listing(base: QuerySet, params: ListingParams, *, values_by_id: dict,
-                  extra: list[tuple[str, str]] | None = None, ordering: tuple | None = None) -> Listing:
-    """base: the visible products in scope (a category, a family, search matches)."""
+def _facet_counts(base: QuerySet, params: ListingParams, tree, category_ids: list[int] | None):
+    stats = facet_stats(base, params, tree)
+    if category_ids is None and not params.options:
+        category_ids = stats.category_ids  # without option filters the pass saw the whole scope
+    return stats, option_counts(base, params, tree, category_ids)
+
+
+def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | None = None,
+                  category_ids: list[int] | None = None, extra: list[tuple[str, str]] | None = None,
+                  ordering: tuple | None = None) -> Listing:
+    """base: the visible products in scope (a category, a family, search matches); scope: a key
+    naming that set ("category:12", "search:silla"), which lets the facet counts be cached;
+    category_ids: the categories of that scope when known (listings), else read from the facets."""
     extra = extra or []
-    filtered = apply_filters(base, params)
+    if scope is None:
+        stats, counts = _facet_counts(base, params, tree, category_ids)
+    else:
+        stats, counts = listing_cache.get_or_compute(
+            scope, params.filters_key(), lambda: _facet_counts(base, params, tree, category_ids)
+        )
+    filtered = apply_filters(base, params, tree)
     order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]
-    paginator = Paginator(card_queryset(filtered.order_by(*order)), params.per_page)
+    paginator = Paginator(card_queryset(filtered.order_by(*order)).only(*CARD_FIELDS), params.per_page)
+    paginator.count = stats.total  # already counted by the facet pass: no COUNT(*) query
     page = paginator.get_page(params.page)  # bad or out-of-range pages land on the first or last page
     sorts = [
         {"value": key, "label": label, "selected": key == params.sort,
@@ -281,10 +358,10 @@ def build_listing(base: QuerySet, params: ListingParams, *, values_by_id: dict,
     return Listing(
         page=page,
         params=params,
-        brand_facet=_brand_facet(base, params, extra),
-        option_facets=_option_facets(base, params, extra, values_by_id),
-        price_facet=_price_facet(base, params, extra),
+        brand_facet=_brand_facet(stats, params, tree, extra),
+        option_facets=_option_facets(counts, params, tree, extra),
+        price_facet=_price_facet(stats, params, extra),
         sorts=sorts,
-        total=paginator.count,
+        total=stats.total,
         page_links=_page_links(page, params, extra),
     )

@@ -142,10 +142,27 @@ class ProductLine(RatedMixin):
         return reverse("catalog:line", args=[self.slug])
 
 
+ACTIVE_ONLY = Q(status="active")  # partial indexes of what shoppers see
+
+
 class ProductQuerySet(price_history.ProductPriceQuerySet):
     def visible(self):
-        """What shoppers may see: active products of active brands and categories."""
+        """Active products of active brands and categories (storefront pages use
+        catalog.selectors.visible_products, which also hides inactive families and parents)."""
         return self.filter(status=Product.Status.ACTIVE, brand__is_active=True, category__is_active=True)
+
+    def update(self, **kwargs):
+        from . import listing_cache
+        from .option_index import sync_categories
+
+        listing_cache.bump_after_write()
+        if "category" not in kwargs and "category_id" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            product_ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            sync_categories(product_ids)
+        return count
 
 
 class Product(RatedMixin):
@@ -218,7 +235,15 @@ class Product(RatedMixin):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "category", "-created_at"], name="catalog_prod_listing_idx"),
+            # One index per listing sort within a category, holding only what shoppers see:
+            # the page query reads the first rows in order and stops (LIMIT), whatever the size.
+            models.Index(fields=["category", "-is_featured", "-units_sold", "-id"], condition=ACTIVE_ONLY,
+                         name="catalog_prod_cat_relevance_idx"),
+            models.Index(fields=["category", "base_price", "id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_price_idx"),
+            models.Index(fields=["category", "-created_at", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_newest_idx"),
+            models.Index(fields=["category", "-rating_average", "-rating_count", "-id"], condition=ACTIVE_ONLY,
+                         name="catalog_prod_cat_rating_idx"),
+            models.Index(fields=["category", "-units_sold", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_sold_idx"),
             # Facet counts and price ranges of a category read only this index (PostgreSQL).
             models.Index(
                 fields=["category", "status"], include=["brand", "base_price", "id"], name="catalog_prod_facets_idx"
@@ -312,9 +337,11 @@ class OptionValue(models.Model):
 
 class VariantQuerySet(price_history.VariantPriceQuerySet):
     def update(self, **kwargs):
+        from . import listing_cache, option_index
+
+        listing_cache.bump_after_write()
         if "is_active" not in kwargs:
             return super().update(**kwargs)
-        from . import option_index
 
         product_ids = list(self.values_list("product_id", flat=True).distinct())
         with transaction.atomic():
@@ -621,9 +648,15 @@ class ProductOptionValue(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     option_value = models.ForeignKey(OptionValue, on_delete=models.CASCADE, related_name="+")
+    # The product's category, copied so that a listing's option facet reads one index range
+    # instead of probing once per product in scope.
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["product", "option_value"], name="catalog_productoptionvalue_unique")
         ]
-        indexes = [models.Index(fields=["option_value", "product"], name="catalog_pov_value_product_idx")]
+        indexes = [
+            models.Index(fields=["option_value", "product"], name="catalog_pov_value_product_idx"),
+            models.Index(fields=["category", "option_value", "product"], name="catalog_pov_category_idx"),
+        ]

@@ -27,6 +27,7 @@ class SearchResult(NamedTuple):
     matches: QuerySet
     ordering: tuple
     corrected: str | None  # the query actually searched, when a typo was corrected
+    searched: str = ""  # the normalized words searched (names the result set, e.g. for caching)
 
 
 def normalize(text: str) -> str:
@@ -69,22 +70,22 @@ def search_products(products: QuerySet, raw_query: str) -> SearchResult:
     """Narrow products to matches of raw_query, with the relevance ordering to list them by."""
     query = normalize(raw_query)
     if not query:
-        return SearchResult(products.none(), POPULARITY, None)
+        return SearchResult(products.none(), POPULARITY, None, "")
     if _on_postgresql():
         matches = _full_text(products, query)
         if matches.exists():
-            return SearchResult(matches, RELEVANCE, None)
+            return SearchResult(matches, RELEVANCE, None, query)
         corrected = correct_spelling(query)
         if corrected != query:
-            return SearchResult(_full_text(products, corrected), RELEVANCE, corrected)
-        return SearchResult(matches, RELEVANCE, None)
+            return SearchResult(_full_text(products, corrected), RELEVANCE, corrected, corrected)
+        return SearchResult(matches, RELEVANCE, None, query)
     condition = Q()
     for word in query.split()[:MAX_WORDS]:
         condition &= (
             Q(name__icontains=word) | Q(brand__name__icontains=word) | Q(category__name__icontains=word)
             | Q(description__icontains=word) | Q(base_sku__icontains=word)
         )
-    return SearchResult(products.filter(condition), POPULARITY, None)
+    return SearchResult(products.filter(condition), POPULARITY, None, query)
 
 
 def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]:

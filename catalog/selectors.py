@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .listing import card_queryset
+from .tree import catalog_tree
 from .models import (
     Banner, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
 )
@@ -15,8 +16,16 @@ from .models import (
 CENT = Decimal("0.01")
 
 
-def visible_products():
-    return Product.objects.visible()
+def visible_products(tree=None):
+    """What shoppers may see: active products outside hidden categories and brands. The hidden
+    ids come from the cached catalog tree (usually none), so no join checks is_active per row."""
+    tree = tree or catalog_tree()
+    products = Product.objects.filter(status=Product.Status.ACTIVE)
+    if tree.hidden_category_ids:
+        products = products.exclude(category_id__in=tree.hidden_category_ids)
+    if tree.hidden_brand_ids:
+        products = products.exclude(brand_id__in=tree.hidden_brand_ids)
+    return products
 
 
 # --- home ------------------------------------------------------------------------

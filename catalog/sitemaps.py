@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
 from .models import Category, Collection, Family, Kit, Product, ProductLine
+from .selectors import visible_products
 
 
 class _Active(Sitemap):
@@ -41,7 +42,7 @@ class ProductSitemap(Sitemap):
     priority = 0.6
 
     def items(self):
-        return Product.objects.visible().only("slug", "updated_at").order_by("pk")
+        return visible_products().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, product):
         return product.updated_at

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Category, Family, Option, OptionValue
+from .models import Brand, Category, Family, Option, OptionValue
 
-CACHE_KEY = "catalog:tree:v1"
+CACHE_KEY = "catalog:tree:v2"
 CACHE_SECONDS = 60 * 15
 
 
@@ -49,12 +49,24 @@ class ValueNode:
 
 
 @dataclass
+class BrandNode:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass
 class Tree:
     families: list[FamilyNode]
     categories: dict[int, Node]
     by_slug: dict[str, int]
     option_codes: list[str]  # the listing filters' parameter names (size, color, ...)
     option_values: dict[int, "ValueNode"] = field(default_factory=dict)
+    brands: dict[int, BrandNode] = field(default_factory=dict)  # active brands
+    # What shoppers must not see, usually nothing: listings exclude these ids instead of
+    # joining brands and categories to check is_active on every product row.
+    hidden_category_ids: list[int] = field(default_factory=list)
+    hidden_brand_ids: list[int] = field(default_factory=list)
 
     def family(self, family_id: int) -> FamilyNode | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -73,6 +85,14 @@ class Tree:
 
     def family_category_ids(self, family_id: int) -> list[int]:
         return [c.id for c in self.categories.values() if c.family_id == family_id]
+
+    def brand_ids(self, slugs: list[str]) -> list[int]:
+        wanted = set(slugs)
+        return [brand.id for brand in self.brands.values() if brand.slug in wanted]
+
+    def option_value_ids(self, code: str, slugs: list[str]) -> list[int]:
+        wanted = set(slugs)
+        return [v.id for v in self.option_values.values() if v.option_code == code and v.slug in wanted]
 
     def ancestors(self, category_id: int) -> list[Node]:
         chain, node = [], self.categories.get(category_id)
@@ -108,6 +128,12 @@ def _build() -> Tree:
     for node in categories.values():
         if node.parent_id is None:
             by_family[node.family_id].categories.append(node)
+    brands, hidden_brand_ids = {}, []
+    for brand_id, slug, name, is_active in Brand.objects.values_list("id", "slug", "name", "is_active"):
+        if is_active:
+            brands[brand_id] = BrandNode(id=brand_id, slug=slug, name=name)
+        else:
+            hidden_brand_ids.append(brand_id)
     return Tree(
         families=families,
         categories=categories,
@@ -118,6 +144,9 @@ def _build() -> Tree:
                             slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
             for v in OptionValue.objects.select_related("option")
         },
+        brands=brands,
+        hidden_category_ids=sorted(set(Category.objects.values_list("id", flat=True)) - set(categories)),
+        hidden_brand_ids=sorted(hidden_brand_ids),
     )
 
 
@@ -135,9 +164,10 @@ def catalog_tree(request=None) -> Tree:
     return tree
 
 
+@receiver([post_save, post_delete], sender=Brand, dispatch_uid="catalog.tree.brand")
 @receiver([post_save, post_delete], sender=Family, dispatch_uid="catalog.tree.family")
 @receiver([post_save, post_delete], sender=Category, dispatch_uid="catalog.tree.category")
 @receiver([post_save, post_delete], sender=Option, dispatch_uid="catalog.tree.option")
 @receiver([post_save, post_delete], sender=OptionValue, dispatch_uid="catalog.tree.optionvalue")
-def _invalidate(**kwargs) -> None:
+def invalidate(**kwargs) -> None:
     cache.delete(CACHE_KEY)

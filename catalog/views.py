@@ -14,11 +14,12 @@ def _crumbs(*items) -> list[dict]:
     return [{"label": label, "url": url} for label, url in items]
 
 
-def _render_listing(request, *, base, heading, description, crumbs, subcategories, extra=None, ordering=None,
-                    search_query=None, corrected_query=None):
+def _render_listing(request, *, base, scope, heading, description, crumbs, subcategories, category_ids=None,
+                    extra=None, ordering=None, search_query=None, corrected_query=None):
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
-    listing = build_listing(base, params, values_by_id=tree.option_values, extra=extra, ordering=ordering)
+    listing = build_listing(base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra,
+                            ordering=ordering)
     context = {
         "heading": heading, "description": description, "breadcrumbs": crumbs, "subcategories": subcategories,
         "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
@@ -41,10 +42,11 @@ def family(request, slug: str):
     node = tree.family_by_slug(slug)
     if node is None:
         raise Http404
-    base = selectors.visible_products().filter(category_id__in=tree.family_category_ids(node.id))
+    category_ids = tree.family_category_ids(node.id)
+    base = selectors.visible_products(tree).filter(category_id__in=category_ids)
     return _render_listing(
-        request, base=base, heading=node.name, description=node.description,
-        crumbs=_crumbs((node.name, None)), subcategories=node.categories,
+        request, base=base, scope=f"family:{node.id}", heading=node.name, description=node.description,
+        crumbs=_crumbs((node.name, None)), subcategories=node.categories, category_ids=category_ids,
     )
 
 
@@ -58,20 +60,21 @@ def category(request, slug: str):
     family_node = tree.family(node.family_id)
     crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
                      (node.name, None))
-    base = selectors.visible_products().filter(category_id__in=tree.descendant_ids(node.id))
+    category_ids = tree.descendant_ids(node.id)
+    base = selectors.visible_products(tree).filter(category_id__in=category_ids)
     return _render_listing(
-        request, base=base, heading=node.name, description=node.description, crumbs=crumbs,
-        subcategories=node.children,
+        request, base=base, scope=f"category:{node.id}", heading=node.name, description=node.description,
+        crumbs=crumbs, subcategories=node.children, category_ids=category_ids,
     )
 
 
 @require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    result = search_products(selectors.visible_products(), query)
+    result = search_products(selectors.visible_products(catalog_tree(request)), query)
     heading = _("Results for “%(query)s”") % {"query": result.corrected or query} if query else _("Search")
     return _render_listing(
-        request, base=result.matches, heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
+        request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
         subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
         corrected_query=result.corrected,
     )
@@ -81,7 +84,7 @@ def search(request):
 def search_suggestions(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     return render(request, "catalog/_suggestions.html",
-                  {"query": query, "suggestions": suggest(selectors.visible_products(), query)})
+                  {"query": query, "suggestions": suggest(selectors.visible_products(catalog_tree(request)), query)})
 
 
 @require_GET

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from catalog import option_index
+from catalog import listing_cache, option_index, tree
 from catalog.models import (
     Banner, Brand, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue, PriceHistory,
     Product, ProductImage, ProductLine, ProductOptionValue, SearchTerm, Variant,
@@ -84,6 +84,7 @@ def load_demo_catalog(*, products: int, seed: int, reset: bool = False, progress
                 return {"created": False, **catalog_counts()}
             Writer(plan, now=now, progress=progress).write()
             option_index.refresh_all()  # bulk inserts bypass the signals that keep it current
+            transaction.on_commit(_forget_cached_catalog)
     except IntegrityError as error:
         raise DemoCatalogError(
             "The catalog already holds rows that clash with the demo catalog (a category, product slug or SKU "
@@ -91,6 +92,11 @@ def load_demo_catalog(*, products: int, seed: int, reset: bool = False, progress
         ) from error
     _refresh_planner_statistics()
     return {"created": True, **catalog_counts(), "image_files": image_files}
+
+
+def _forget_cached_catalog() -> None:
+    tree.invalidate()
+    listing_cache.bump()
 
 
 def _refresh_planner_statistics() -> None:

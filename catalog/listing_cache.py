@@ -1,0 +1,66 @@
+"""A listing's facet counts (total, brands, price buckets, option values) are cached per scope
+and filters for a few minutes: they cost the most SQL on a big category or a broad search, and
+every shopper opening the same page needs the same numbers.
+
+Every write to a catalog model bumps a version that each cached entry carries, so counts from
+before a change are never served; the time limit bounds what no signal announces (stock that
+comes and goes, raw SQL)."""
+
+import hashlib
+import uuid
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "catalog:listing-version"
+TTL_SECONDS = 5 * 60
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def bump() -> None:
+    cache.set(VERSION_KEY, _new_version(), None)
+
+
+def bump_after_write() -> None:
+    """Now (readers inside this transaction) and again at commit (readers who ran meanwhile)."""
+    bump()
+    transaction.on_commit(bump)
+
+
+def _key(scope: str, filters: str) -> str:
+    return "catalog:facets:" + hashlib.sha1(f"{scope}|{filters}".encode()).hexdigest()
+
+
+def get_or_compute(scope: str, filters: str, compute):
+    """compute()'s value for (scope, filters), from the cache while the catalog is unchanged."""
+    key = _key(scope, filters)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    entry = found.get(key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    if version is None:
+        version = _new_version()
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY, version)
+    value = compute()
+    cache.set(key, (version, value), TTL_SECONDS)
+    return value
+
+
+def _on_catalog_write(sender, **kwargs) -> None:
+    bump_after_write()
+
+
+def connect_signals() -> None:
+    for model in apps.get_app_config("catalog").get_models():
+        uid = f"catalog.listing_cache.{model._meta.model_name}"
+        post_save.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_on_catalog_write, sender=field.remote_field.through, dispatch_uid=uid + "." + field.name)
