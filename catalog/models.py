@@ -251,7 +251,11 @@ class Product(RatedMixin):
             models.Index(fields=["status", "base_price"], name="catalog_prod_price_idx"),
             models.Index(fields=["status", "-units_sold"], name="catalog_prod_sold_idx"),
             models.Index(fields=["status", "-rating_average"], name="catalog_prod_rating_idx"),
-            models.Index(fields=["is_featured", "status"], name="catalog_prod_featured_idx"),
+            # The home page's rows: featured by sales, new arrivals by date.
+            models.Index(fields=["-units_sold", "-id"], condition=ACTIVE_ONLY & Q(is_featured=True),
+                         name="catalog_prod_featured_idx"),
+            models.Index(fields=["-created_at", "-id"], condition=ACTIVE_ONLY & Q(is_new=True),
+                         name="catalog_prod_new_idx"),
         ]
 
     def __str__(self) -> str:
