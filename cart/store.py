@@ -1,0 +1,168 @@
+"""Where carts live: a Redis hash per cart (seed 000), one field per line, the quantity as
+its value, and a 48-hour time to live renewed on every write.
+
+A line is a variant, optionally added as part of a kit ("<variant id>" or
+"<variant id>:k<kit id>"), so the same variant bought alone and inside a kit stays two
+lines. Quantities change with HINCRBY inside MULTI, so two concurrent adds to one cart
+both count. Without Redis (the embedded default) the same interface keeps carts in
+Django's cache under a process lock: enough for one development server."""
+
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+CART_TTL_SECONDS = 48 * 60 * 60
+
+
+@dataclass(frozen=True, order=True)
+class LineKey:
+    variant_id: int
+    kit_id: int | None = None
+
+    def encode(self) -> str:
+        return f"{self.variant_id}:k{self.kit_id}" if self.kit_id else str(self.variant_id)
+
+    @classmethod
+    def decode(cls, raw: str | bytes) -> "LineKey | None":
+        text = raw.decode() if isinstance(raw, bytes) else raw
+        variant, _, kit = text.partition(":k")
+        try:
+            return cls(int(variant), int(kit) if kit else None)
+        except ValueError:
+            return None
+
+
+def _decode_lines(raw: dict) -> dict[LineKey, int]:
+    lines = {}
+    for field, value in raw.items():
+        key = LineKey.decode(field)
+        if key is not None and int(value) > 0:
+            lines[key] = int(value)
+    return lines
+
+
+class RedisCartStore:
+    # Adds every line of one cart into another and deletes the first, atomically.
+    _MERGE = """
+        local source = redis.call('HGETALL', KEYS[1])
+        for i = 1, #source, 2 do redis.call('HINCRBY', KEYS[2], source[i], source[i + 1]) end
+        redis.call('DEL', KEYS[1])
+        if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+        return source
+    """
+
+    def __init__(self, client):
+        self.client = client
+        self._merge = client.register_script(self._MERGE)
+
+    def _key(self, cart_id: str) -> str:
+        # The cache's own key format, so the cache's prefix (and its clean-up) covers carts.
+        return cache.make_key(f"cart:{cart_id}")
+
+    def lines(self, cart_id: str) -> dict[LineKey, int]:
+        return _decode_lines(self.client.hgetall(self._key(cart_id)))
+
+    def add(self, cart_id: str, line: LineKey, quantity: int) -> int:
+        key = self._key(cart_id)
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.hincrby(key, line.encode(), quantity)
+            pipe.expire(key, CART_TTL_SECONDS)
+            new_quantity, _ = pipe.execute()
+        if new_quantity <= 0:
+            self.client.hdel(key, line.encode())
+        return max(int(new_quantity), 0)
+
+    def set(self, cart_id: str, line: LineKey, quantity: int) -> None:
+        key = self._key(cart_id)
+        with self.client.pipeline(transaction=True) as pipe:
+            if quantity > 0:
+                pipe.hset(key, line.encode(), quantity)
+            else:
+                pipe.hdel(key, line.encode())
+            pipe.expire(key, CART_TTL_SECONDS)
+            pipe.execute()
+
+    def clear(self, cart_id: str) -> None:
+        self.client.delete(self._key(cart_id))
+
+    def merge(self, source_id: str, target_id: str) -> dict[LineKey, int]:
+        """Move every line of source into target; returns what was moved."""
+        moved = self._merge(keys=[self._key(source_id), self._key(target_id)], args=[CART_TTL_SECONDS])
+        return _decode_lines(dict(zip(moved[::2], moved[1::2])))
+
+    def ttl(self, cart_id: str) -> int:
+        return int(self.client.ttl(self._key(cart_id)))
+
+
+class CacheCartStore:
+    """Django's cache (local memory by default): a dict per cart under a process lock."""
+
+    _lock = threading.Lock()
+
+    def _key(self, cart_id: str) -> str:
+        return f"cart:{cart_id}"
+
+    def _read(self, cart_id: str) -> dict[str, int]:
+        return dict(cache.get(self._key(cart_id)) or {})
+
+    def _write(self, cart_id: str, data: dict[str, int]) -> None:
+        if data:
+            cache.set(self._key(cart_id), data, CART_TTL_SECONDS)
+        else:
+            cache.delete(self._key(cart_id))
+
+    def lines(self, cart_id: str) -> dict[LineKey, int]:
+        return _decode_lines(self._read(cart_id))
+
+    def add(self, cart_id: str, line: LineKey, quantity: int) -> int:
+        with self._lock:
+            data = self._read(cart_id)
+            new_quantity = max(data.get(line.encode(), 0) + quantity, 0)
+            if new_quantity:
+                data[line.encode()] = new_quantity
+            else:
+                data.pop(line.encode(), None)
+            self._write(cart_id, data)
+        return new_quantity
+
+    def set(self, cart_id: str, line: LineKey, quantity: int) -> None:
+        with self._lock:
+            data = self._read(cart_id)
+            if quantity > 0:
+                data[line.encode()] = quantity
+            else:
+                data.pop(line.encode(), None)
+            self._write(cart_id, data)
+
+    def clear(self, cart_id: str) -> None:
+        cache.delete(self._key(cart_id))
+
+    def merge(self, source_id: str, target_id: str) -> dict[LineKey, int]:
+        with self._lock:
+            source, target = self._read(source_id), self._read(target_id)
+            for field, quantity in source.items():
+                target[field] = target.get(field, 0) + quantity
+            cache.delete(self._key(source_id))
+            self._write(target_id, target)
+        return _decode_lines(source)
+
+    def ttl(self, cart_id: str) -> int:
+        return CART_TTL_SECONDS if cache.get(self._key(cart_id)) else -2
+
+
+def cart_store() -> RedisCartStore | CacheCartStore:
+    """The store for the configured cache: Redis when REDIS_URL is set."""
+    global _store
+    if _store is None:
+        if settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
+            from django_redis import get_redis_connection
+
+            _store = RedisCartStore(get_redis_connection("default"))
+        else:
+            _store = CacheCartStore()
+    return _store
+
+
+_store: RedisCartStore | CacheCartStore | None = None
