@@ -4,6 +4,7 @@ Each real service is optional: with a variable unset the store falls back to an
 embedded default (DESIGN.md section 1), so `make run` works on a bare machine.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -147,6 +148,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # Units of one product a customer may hold in carts and open orders (seed 002).
 MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
+# Peru's IGV; every price in the store includes it.
+IGV_RATE = Decimal("0.18")
 
 # --- background work ---------------------------------------------------------
 

@@ -1,0 +1,80 @@
+"""Cart prices come from the database only; kit discounts count complete sets; IGV is the
+tax part of a total that includes it."""
+
+from decimal import Decimal
+
+import pytest
+
+from cart.pricing import igv_included, price_cart
+from cart.store import LineKey
+from tests.factories import (
+    KitFactory, KitItemFactory, OptionFactory, OptionValueFactory, ProductFactory, ProductImageFactory, VariantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_igv_is_the_tax_inside_the_price():
+    assert igv_included(Decimal("118.00")) == Decimal("18.00")
+    assert igv_included(Decimal("199.90")) == Decimal("30.49")
+    assert igv_included(Decimal("0.00")) == Decimal("0.00")
+
+
+def test_lines_are_priced_from_the_variant_and_product():
+    size = OptionValueFactory(option=OptionFactory(code="size"), slug="m", value="M")
+    product = ProductFactory(base_price=Decimal("100.00"), compare_at_price=Decimal("150.00"))
+    variant = VariantFactory(product=product, price_modifier=Decimal("20.00"), values=[size])
+
+    cart = price_cart({LineKey(variant.pk): 3})
+
+    (line,) = cart.lines
+    assert line.unit_price == Decimal("120.00")
+    assert line.line_total == Decimal("360.00")
+    assert line.saving == Decimal("150.00")  # compare-at 170.00 (150 + 20) against 120.00, three times
+    assert line.options == "Talla: M"
+    assert cart.total == Decimal("360.00")
+    assert cart.igv == Decimal("54.92")
+
+
+def test_unknown_variants_and_empty_quantities_are_left_out():
+    variant = VariantFactory()
+    cart = price_cart({LineKey(variant.pk): 0, LineKey(999_999): 2})
+    assert cart.lines == []
+    assert cart.total == Decimal("0.00")
+
+
+def test_kit_discount_applies_to_complete_sets_of_required_items():
+    desk = VariantFactory(product=ProductFactory(base_price=Decimal("500.00")))
+    chair = VariantFactory(product=ProductFactory(base_price=Decimal("300.00")))
+    lamp = VariantFactory(product=ProductFactory(base_price=Decimal("80.00")))
+    kit = KitFactory(discount_percent=Decimal("10"))
+    KitItemFactory(kit=kit, product=desk.product, quantity=1)
+    KitItemFactory(kit=kit, product=chair.product, quantity=2)
+    KitItemFactory(kit=kit, product=lamp.product, quantity=1, is_optional=True)
+
+    one_set = price_cart({LineKey(desk.pk, kit.pk): 1, LineKey(chair.pk, kit.pk): 3, LineKey(lamp.pk, kit.pk): 1})
+    assert [(d.sets, d.amount) for d in one_set.kit_discounts] == [(1, Decimal("110.00"))]  # 10 % of 500 + 2 × 300
+    assert one_set.total == Decimal("500.00") + Decimal("900.00") + Decimal("80.00") - Decimal("110.00")
+
+    # The same products bought outside the kit get no kit discount; an incomplete set neither.
+    assert price_cart({LineKey(desk.pk): 1, LineKey(chair.pk): 2}).kit_discounts == []
+    assert price_cart({LineKey(desk.pk, kit.pk): 1, LineKey(chair.pk, kit.pk): 1}).kit_discounts == []
+
+
+def test_pricing_query_count_is_flat(django_assert_num_queries):
+    kit = KitFactory(discount_percent=Decimal("5"))
+
+    def cart_of(n):
+        quantities = {}
+        for _ in range(n):
+            variant = VariantFactory()
+            ProductImageFactory(product=variant.product)
+            KitItemFactory(kit=kit, product=variant.product)
+            quantities[LineKey(variant.pk, kit.pk)] = 1
+        return quantities
+
+    few, many = cart_of(1), cart_of(20)
+    with django_assert_num_queries(5):
+        assert len(price_cart(few).lines) == 1
+    with django_assert_num_queries(5):
+        assert len(price_cart(many).lines) == 20
