@@ -417,7 +417,7 @@ def reservations_expire(*, now=None) -> int:
     now = now or timezone.now()
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
-        expired = Reservation.objects.expired(now)
+        expired = Reservation.objects.expired(now).order_by()
         if skip_locked:
             expired = expired.select_for_update(skip_locked=True)
         return Reservation.objects.filter(pk__in=expired.values("pk")).update(
