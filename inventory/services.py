@@ -439,9 +439,11 @@ def supplier_create(*, name: str, ruc: str, **fields) -> Supplier:
     return supplier
 
 
-def _next_number(year: int) -> str:
+def purchase_order_next_number(year: int | None = None) -> str:
     """OC-YYYY-NNN from the per-year counter: one upsert statement, so two transactions can
-    never get the same number (the second waits for the first's row lock)."""
+    never get the same number (the second waits for the first's row lock). Call inside the
+    transaction that saves the order."""
+    year = year or timezone.localdate().year
     table = PurchaseOrderCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -485,7 +487,7 @@ def purchase_order_create(*, supplier: Supplier, warehouse: Warehouse, lines, ac
         raise InventoryError(_("A purchase order needs at least one line."))
     with transaction.atomic():
         order = PurchaseOrder.objects.create(
-            number=_next_number(timezone.localdate().year), supplier=supplier, warehouse=warehouse, notes=notes,
+            number=purchase_order_next_number(), supplier=supplier, warehouse=warehouse, notes=notes,
             expected_at=expected_at, created_by=actor,
         )
         PurchaseOrderLine.objects.bulk_create(
