@@ -15,6 +15,7 @@ from tests.factories import ProductFactory, SupplierFactory, UserFactory, Varian
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reserve_path"),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are proven on PostgreSQL"),
 ]
 

@@ -125,7 +125,7 @@ def test_movements_are_append_only():
 
 # --- reservations --------------------------------------------------------------------------
 
-def test_reserve_splits_across_warehouses_by_priority():
+def test_reserve_splits_across_warehouses_by_priority(reserve_path):
     variant = VariantFactory()
     first = stock(variant, WarehouseFactory(priority=1), 3)
     second = stock(variant, WarehouseFactory(priority=2), 5)
@@ -137,7 +137,7 @@ def test_reserve_splits_across_warehouses_by_priority():
     assert selectors.availability_by_variant([variant.pk]) == {variant.pk: 2}
 
 
-def test_reserve_is_all_or_nothing():
+def test_reserve_is_all_or_nothing(reserve_path):
     a, b = stock(quantity=5), stock(quantity=1)
     with pytest.raises(InsufficientStock) as error:
         services.stock_reserve(lines=[(a.variant, 2), (b.variant, 2)], cart_key="c")
@@ -145,7 +145,7 @@ def test_reserve_is_all_or_nothing():
     assert Reservation.objects.count() == 0
 
 
-def test_reservation_for_inactive_variant_or_product_is_refused():
+def test_reservation_for_inactive_variant_or_product_is_refused(reserve_path):
     level = stock(quantity=5)
     level.variant.is_active = False
     level.variant.save()
@@ -157,7 +157,7 @@ def test_reservation_for_inactive_variant_or_product_is_refused():
     assert Reservation.objects.count() == 0
 
 
-def test_expired_reservations_never_block_even_before_the_task_runs():
+def test_expired_reservations_never_block_even_before_the_task_runs(reserve_path):
     level = stock(quantity=2)
     services.stock_reserve(lines=[(level.variant, 2)], cart_key="old")
     with pytest.raises(InsufficientStock):
@@ -169,7 +169,7 @@ def test_expired_reservations_never_block_even_before_the_task_runs():
     assert Reservation.objects.filter(status=Reservation.Status.ACTIVE).count() == 2  # the old one not yet released
 
 
-def test_renew_release_convert_flow():
+def test_renew_release_convert_flow(reserve_path):
     level = stock(quantity=5)
     services.stock_reserve(lines=[(level.variant, 2)], cart_key="cart-9", minutes=1)
     renewed = services.reservation_renew(cart_key="cart-9", minutes=30, attach_order_id=77)
@@ -227,9 +227,19 @@ def test_expire_is_set_based(django_assert_max_num_queries):
         assert services.reservations_expire() == 1000
 
 
+def test_on_postgresql_a_reservation_is_one_statement(django_assert_num_queries):
+    from django.db import connection
+
+    variant = stock(quantity=3).variant
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement form is PostgreSQL's")
+    with django_assert_num_queries(1):
+        services.stock_reserve(lines=[(variant, 2)], cart_key="c")
+
+
 # --- per-customer limit --------------------------------------------------------------------
 
-def test_purchase_limit_counts_reserved_and_bought(settings):
+def test_purchase_limit_counts_reserved_and_bought(settings, reserve_path):
     settings.MAX_UNITS_PER_CUSTOMER = 5
     customer = UserFactory()
     product = ProductFactory()
@@ -246,7 +256,7 @@ def test_purchase_limit_counts_reserved_and_bought(settings):
     services.stock_reserve(lines=[(red, 4)], cart_key="anon")  # no customer: no limit
 
 
-def test_purchase_limit_per_product_override():
+def test_purchase_limit_per_product_override(reserve_path):
     customer = UserFactory()
     level = stock(VariantFactory(product=ProductFactory(max_per_customer=1)), quantity=5)
     with pytest.raises(PurchaseLimitExceeded):
@@ -290,7 +300,7 @@ def test_purchase_order_totals_numbering_and_partial_receipt():
 
 # --- low-stock e-mail ------------------------------------------------------------------------
 
-def test_low_stock_mail_when_availability_falls_to_the_minimum(django_capture_on_commit_callbacks):
+def test_low_stock_mail_when_availability_falls_to_the_minimum(django_capture_on_commit_callbacks, reserve_path):
     operator = UserFactory(email="almacen@kallpa.pe")
     user_add_role(user=operator, role=Role.WAREHOUSE_OPERATOR)
     level = stock(quantity=6, minimum=3)
