@@ -55,7 +55,8 @@ def reserved_by_level(level_ids: Iterable[int], now) -> dict[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT stock_level_id, SUM(quantity) FROM {Reservation._meta.db_table} "
-            f"WHERE stock_level_id IN ({placeholders(ids)}) AND status = %s AND expires_at > %s GROUP BY stock_level_id",
+            f"WHERE stock_level_id IN ({placeholders(ids)}) AND status = %s AND expires_at > %s "
+            f"GROUP BY stock_level_id",
             [*ids, Reservation.Status.ACTIVE, now],
         )
         return {level_id: int(total) for level_id, total in cursor.fetchall()}
@@ -78,10 +79,10 @@ class LowStockAlerts:
     def __init__(self):
         self.ids: list[int] = []
 
-    def check(self, level, before: int, after: int) -> None:
-        """level: a StockLevel or a _Candidate (anything with minimum and pk or level_id)."""
-        if before > level.minimum >= after:
-            self.ids.append(getattr(level, "level_id", None) or level.pk)
+    def check(self, level_id: int, minimum: int, before: int, after: int) -> None:
+        """Note the level when its available units go from above its minimum to at or below it."""
+        if before > minimum >= after:
+            self.ids.append(level_id)
 
     def send_on_commit(self) -> None:
         if self.ids:
@@ -92,8 +93,8 @@ class LowStockAlerts:
 
 
 def record_movement(level: StockLevel, kind: str, quantity: int, *, actor=None, reason: str = "",
-          reference_type: str = Movement.Reference.MANUAL, reference_id: int | None = None,
-          purchase_order: PurchaseOrder | None = None, transfer_key=None) -> Movement:
+                    reference_type: str = Movement.Reference.MANUAL, reference_id: int | None = None,
+                    purchase_order: PurchaseOrder | None = None, transfer_key=None) -> Movement:
     """Append a movement and apply it to the (locked) level's on_hand."""
     movement = Movement.objects.create(
         stock_level=level, kind=kind, quantity=quantity, actor=actor, reason=reason or "",

@@ -167,33 +167,37 @@ def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, custo
                                   expires_at=expires_at, created_at=now)
         reservation._state.adding, reservation._state.db = False, connection.alias
         made.append(reservation)
-        if free > minimum >= free - quantity:
-            alerts.ids.append(level_id)
+        alerts.check(level_id, minimum, free, free - quantity)
     alerts.send_on_commit()
     return made
 
 
 def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = None, customer=None,
                   minutes: int | None = None) -> list[Reservation]:
-    """Hold units for a cart or an order: all lines or nothing.
+    """Hold units for a cart or an order: all lines or nothing; returns the reservations made.
 
     lines: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping.
     Each line takes units from active warehouses by priority (lower first), split across
-    warehouses when one is not enough. Raises InsufficientStock, InactiveVariant,
-    PurchaseLimitExceeded (when customer is given) or InvalidQuantity; writes nothing then.
-    Three statements hold the row locks: the locking SELECT, the sum of holds, the INSERT.
+    warehouses when one is not enough. With a customer, the purchase limit per product holds
+    (customer_purchase_limit_check). Raises InsufficientStock, InactiveVariant,
+    PurchaseLimitExceeded or InvalidQuantity, and writes nothing then. Expires after
+    `minutes` (settings.RESERVATION_MINUTES by default).
     """
     requested = _requested(lines)
     if not (cart_key or order_id):
         raise InventoryError(_("A reservation needs a cart or an order."))
     now = timezone.now()
-    expires_at = _expiry(minutes, now)
-    customer_id = customer.pk if customer is not None else None
+    hold = {"cart_key": cart_key, "order_id": order_id, "customer": customer, "expires_at": _expiry(minutes, now),
+            "now": now}
     if RESERVE_IN_DATABASE and connection.vendor == "postgresql":
-        made = _reserve_in_database(requested, cart_key=cart_key, order_id=order_id, customer=customer,
-                                         expires_at=expires_at, now=now)
+        made = _reserve_in_database(requested, **hold)
         if made:
             return made
+    return _reserve_in_python(requested, **hold)
+
+
+def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):
+    """Three statements hold the row locks: the locking SELECT, the sum of holds, the INSERT."""
     with transaction.atomic():
         if customer is not None:
             type(customer).objects.select_for_update().filter(pk=customer.pk).first()
@@ -220,10 +224,10 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
                 if take:
                     created.append(Reservation(
                         stock_level_id=candidate.level_id, quantity=take, cart_key=cart_key, order_id=order_id,
-                        customer_id=customer_id, status=Reservation.Status.ACTIVE, expires_at=expires_at,
-                        created_at=now,
+                        customer=customer, status=Reservation.Status.ACTIVE, expires_at=expires_at, created_at=now,
                     ))
-                    alerts.check(candidate, free[candidate.level_id], free[candidate.level_id] - take)
+                    alerts.check(candidate.level_id, candidate.minimum, free[candidate.level_id],
+                                 free[candidate.level_id] - take)
                     remaining -= take
                 if not remaining:
                     break
@@ -235,9 +239,10 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
 def _lock_held(scope, now) -> tuple[list[Reservation], dict[int, StockLevel]]:
     """Lock the stock levels, then the active reservations of a scope; expired ones are kept
     only if their units are still free (else InsufficientStock)."""
-    level_ids = list(scope.filter(status=Reservation.Status.ACTIVE).values_list("stock_level_id", flat=True).distinct())
+    active = scope.filter(status=Reservation.Status.ACTIVE)
+    level_ids = list(active.values_list("stock_level_id", flat=True).distinct())
     levels = {lv.pk: lv for lv in lock_levels(pk__in=level_ids)}
-    held = list(scope.filter(status=Reservation.Status.ACTIVE).select_for_update().order_by("pk"))
+    held = list(active.select_for_update().order_by("pk"))
     expired = [r for r in held if r.expires_at <= now]
     if expired:
         reserved = reserved_by_level(levels, now)  # the expired ones no longer count here

@@ -42,7 +42,7 @@ def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> 
     available = available_units(level, now)
     if quantity > available:
         raise InsufficientStock(available=available, sku=level.variant.sku, requested=quantity)
-    alerts.check(level, available, available - quantity)
+    alerts.check(level.pk, level.minimum, available, available - quantity)
 
 
 def stock_adjust(*, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor=None) -> Movement:
