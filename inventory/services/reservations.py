@@ -193,7 +193,24 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
         made = _reserve_in_database(requested, **hold)
         if made:
             return made
+        _explain_refusal(requested, customer=customer, now=now)
     return _reserve_in_python(requested, **hold)
+
+
+def _explain_refusal(requested: dict[int, int], *, customer, now) -> None:
+    """The database function reserved nothing: raise the reason, read without locks (a refusal
+    writes nothing, so it needs none and keeps the buyers still racing unhindered). If no reason
+    shows any more (units were freed meanwhile), return and let the locked path try again."""
+    from ..selectors import availability_by_variant
+
+    if customer is not None:
+        customer_purchase_limit_check(customer=customer, lines=requested, now=now)
+    _refuse_unsellable(requested)
+    available = availability_by_variant(requested, now=now)
+    short = [variant_id for variant_id, quantity in requested.items() if available[variant_id] < quantity]
+    if short:
+        sku = Variant.objects.filter(pk=short[0]).values_list("sku", flat=True).first() or str(short[0])
+        raise InsufficientStock(available=available[short[0]], sku=sku, requested=requested[short[0]])
 
 
 def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):

@@ -31,13 +31,15 @@ BEGIN
     ),
     free AS (
         SELECT sl.id, sl.variant_id, sl.minimum, w.priority, w.id AS warehouse_id,
-               GREATEST(sl.on_hand - COALESCE((
-                   SELECT SUM(r.quantity) FROM inventory_reservation r
-                    WHERE r.stock_level_id = sl.id AND r.status = 'active' AND r.expires_at > p_now), 0), 0) AS free
+               GREATEST(sl.on_hand - COALESCE(held.units, 0), 0) AS free
           FROM inventory_stocklevel sl
           JOIN inventory_warehouse w ON w.id = sl.warehouse_id
           JOIN catalog_variant v ON v.id = sl.variant_id
           JOIN catalog_product p ON p.id = v.product_id
+          LEFT JOIN LATERAL (
+              SELECT SUM(r.quantity) AS units FROM inventory_reservation r
+               WHERE r.stock_level_id = sl.id AND r.status = 'active' AND r.expires_at > p_now
+          ) held ON true
          WHERE sl.variant_id = ANY (p_variant_ids) AND w.is_active AND v.is_active AND p.status = 'active'
     ),
     ranked AS (
