@@ -9,7 +9,7 @@ from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import SellerScopedAdminMixin
@@ -83,6 +83,53 @@ class StockStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def level_action(name: str, *, description, form_class, title, submit_label, run, done):
+    """An admin action on stock levels: ask form_class once, then call run(level, cleaned data,
+    user) for every selected level in one transaction; done % {"count": n} is the success message."""
+
+    def action(modeladmin, request, queryset):
+        form = form_class(request.POST if "apply" in request.POST else None)
+
+        def apply(data):
+            for level in queryset:
+                run(level, data, request.user)
+            return done % {"count": len(queryset)}
+
+        return action_form(modeladmin, request, queryset, form=form, title=title, submit_label=submit_label,
+                           apply=apply)
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+LEVEL_ACTIONS = [
+    level_action(
+        "adjust", description=_("Adjust stock (count correction)"), form_class=AdjustForm, title=_("Adjust stock"),
+        submit_label=_("Adjust"),
+        run=lambda level, data, user: services.stock_adjust(
+            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
+            actor=user),
+        done=ngettext_lazy("%(count)d stock level adjusted.", "%(count)d stock levels adjusted.", "count"),
+    ),
+    level_action(
+        "write_off", description=_("Write off units (lost or damaged)"), form_class=WriteOffForm,
+        title=_("Write off units"), submit_label=_("Write off"),
+        run=lambda level, data, user: services.stock_write_off(
+            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
+            actor=user),
+        done=ngettext_lazy("%(count)d stock level written off.", "%(count)d stock levels written off.", "count"),
+    ),
+    level_action(
+        "transfer", description=_("Transfer to another warehouse"), form_class=TransferForm,
+        title=_("Transfer stock"), submit_label=_("Transfer"),
+        run=lambda level, data, user: services.stock_transfer(
+            variant=level.variant, source=level.warehouse, destination=data["destination"],
+            quantity=data["quantity"], reason=data["reason"], actor=user),
+        done=ngettext_lazy("%(count)d transfer recorded.", "%(count)d transfers recorded.", "count"),
+    ),
+]
+
+
 @admin.register(StockLevel)
 class StockLevelAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     seller_field = "warehouse__seller"
@@ -96,7 +143,7 @@ class StockLevelAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["on_hand", "reserved", "available", "recent_movements"]
     fields = ["variant", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum", "bin_location",
               "recent_movements"]
-    actions = ["adjust", "write_off", "transfer"]
+    actions = LEVEL_ACTIONS
     list_per_page = 100
     show_full_result_count = False
 
@@ -133,57 +180,12 @@ class StockLevelAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
              m.reason or "—") for m in rows))
         return format_html("<table><tbody>{}</tbody></table>", body) if rows else "—"
 
-    @admin.action(description=_("Adjust stock (count correction)"), permissions=["change"])
-    def adjust(self, request, queryset):
-        form = AdjustForm(request.POST if "apply" in request.POST else None)
 
-        def apply(data):
-            for level in queryset:
-                services.stock_adjust(variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"],
-                                      reason=data["reason"], actor=request.user)
-            return ngettext("%(count)d stock level adjusted.", "%(count)d stock levels adjusted.",
-                            len(queryset)) % {"count": len(queryset)}
+class StockRowAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
+    """Rows hanging off a stock level (movements, reservations): read-only, newest first,
+    scoped to the seller's warehouses."""
 
-        return action_form(self, request, queryset, form=form, title=_("Adjust stock"),
-                           submit_label=_("Adjust"), apply=apply)
-
-    @admin.action(description=_("Write off units (lost or damaged)"), permissions=["change"])
-    def write_off(self, request, queryset):
-        form = WriteOffForm(request.POST if "apply" in request.POST else None)
-
-        def apply(data):
-            for level in queryset:
-                services.stock_write_off(variant=level.variant, warehouse=level.warehouse,
-                                         quantity=data["quantity"], reason=data["reason"], actor=request.user)
-            return ngettext("%(count)d stock level written off.", "%(count)d stock levels written off.",
-                            len(queryset)) % {"count": len(queryset)}
-
-        return action_form(self, request, queryset, form=form, title=_("Write off units"),
-                           submit_label=_("Write off"), apply=apply)
-
-    @admin.action(description=_("Transfer to another warehouse"), permissions=["change"])
-    def transfer(self, request, queryset):
-        form = TransferForm(request.POST if "apply" in request.POST else None)
-
-        def apply(data):
-            for level in queryset:
-                services.stock_transfer(variant=level.variant, source=level.warehouse,
-                                        destination=data["destination"], quantity=data["quantity"],
-                                        reason=data["reason"], actor=request.user)
-            return ngettext("%(count)d transfer recorded.", "%(count)d transfers recorded.",
-                            len(queryset)) % {"count": len(queryset)}
-
-        return action_form(self, request, queryset, form=form, title=_("Transfer stock"),
-                           submit_label=_("Transfer"), apply=apply)
-
-
-@admin.register(Movement)
-class MovementAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
     seller_field = "stock_level__warehouse__seller"
-    list_display = ["created_at", "sku", "warehouse", "kind", "quantity", "reference", "actor", "reason"]
-    list_filter = ["kind", "reference_type", "stock_level__warehouse"]
-    list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order"]
-    search_fields = ["stock_level__variant__sku", "reason", "=reference_id"]
     date_hierarchy = "created_at"
     show_full_result_count = False
 
@@ -194,6 +196,14 @@ class MovementAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin
     @admin.display(description=_("warehouse"))
     def warehouse(self, obj):
         return obj.stock_level.warehouse.code
+
+
+@admin.register(Movement)
+class MovementAdmin(StockRowAdmin):
+    list_display = ["created_at", "sku", "warehouse", "kind", "quantity", "reference", "actor", "reason"]
+    list_filter = ["kind", "reference_type", "stock_level__warehouse"]
+    list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order"]
+    search_fields = ["stock_level__variant__sku", "reason", "=reference_id"]
 
     @admin.display(description=_("reference"))
     def reference(self, obj):
@@ -205,23 +215,12 @@ class MovementAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
-    seller_field = "stock_level__warehouse__seller"
+class ReservationAdmin(StockRowAdmin):
     list_display = ["created_at", "sku", "warehouse", "quantity", "status", "expires_at", "cart_key", "order_id",
                     "customer"]
     list_filter = ["status", "stock_level__warehouse"]
     list_select_related = ["stock_level__variant", "stock_level__warehouse", "customer"]
     search_fields = ["stock_level__variant__sku", "cart_key", "=order_id", "customer__email"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-
-    @admin.display(description=_("SKU"))
-    def sku(self, obj):
-        return obj.stock_level.variant.sku
-
-    @admin.display(description=_("warehouse"))
-    def warehouse(self, obj):
-        return obj.stock_level.warehouse.code
 
 
 @admin.register(Supplier)
