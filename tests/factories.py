@@ -191,3 +191,53 @@ class BannerFactory(DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Banner {n}")
     image_desktop = factory.LazyFunction(lambda: png_file("b.png"))
+
+
+# --- inventory -------------------------------------------------------------------------
+
+from inventory.models import StockLevel, Supplier, Warehouse  # noqa: E402
+
+VALID_RUCS = ["20100070970", "20131312955", "20100047218", "20601030013", "20512345671"]
+
+
+class WarehouseFactory(DjangoModelFactory):
+    class Meta:
+        model = Warehouse
+
+    code = factory.Sequence(lambda n: f"ALM-{n:03d}")
+    name = factory.Sequence(lambda n: f"Almacén {n}")
+    priority = factory.Sequence(lambda n: 10 + n)
+
+
+class StockLevelFactory(DjangoModelFactory):
+    """An empty stock level; give it units with stock(…) below so the ledger stays consistent."""
+
+    class Meta:
+        model = StockLevel
+
+    variant = factory.SubFactory(VariantFactory)
+    warehouse = factory.SubFactory(WarehouseFactory)
+
+
+class SupplierFactory(DjangoModelFactory):
+    class Meta:
+        model = Supplier
+        django_get_or_create = ("ruc",)
+
+    name = factory.Sequence(lambda n: f"Proveedor {n} S.A.C.")
+    ruc = factory.Iterator(VALID_RUCS)
+
+
+def stock(variant=None, warehouse=None, quantity: int = 10, **level_fields) -> StockLevel:
+    """A stock level holding `quantity` units, received through the service (ledger consistent)."""
+    from inventory import services
+
+    variant = variant or VariantFactory()
+    warehouse = warehouse or WarehouseFactory()
+    if quantity:
+        services.stock_receive(variant=variant, warehouse=warehouse, quantity=quantity)
+    level, _ = StockLevel.objects.get_or_create(variant=variant, warehouse=warehouse)
+    if level_fields:
+        StockLevel.objects.filter(pk=level.pk).update(**level_fields)
+        level.refresh_from_db()
+    return level

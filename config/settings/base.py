@@ -150,6 +150,8 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
 # Peru's IGV; every price in the store includes it.
 IGV_RATE = Decimal("0.18")
+# How long a cart's or checkout's reservation holds stock before it stops counting.
+RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
 
 # --- background work ---------------------------------------------------------
 
@@ -170,8 +172,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "America/Lima"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# Filled by later capabilities: reservation expiry, unpaid-order cancellation, ...
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Filled by the capabilities: reservation expiry, unpaid-order cancellation, ...
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Housekeeping only: expired reservations stop counting even when this has not run.
+    "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
+}
 
 # --- gateway logs, e-mail ----------------------------------------------------
 

@@ -1,0 +1,374 @@
+"""Back office for warehouse operators. Stock changes only through the services: the
+movements and reservations admins are read-only, and adjustments, write-offs, transfers
+and purchase receipts are actions with a form asking quantities and a reason."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db import transaction
+from django.db.models import F
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_scoping import SellerScopedAdminMixin
+from catalog.admin import ProductAdmin, VariantAdmin
+from catalog.models import Product, Variant
+
+from . import services
+from .exceptions import InventoryError
+from .forms import AdjustForm, ReceiveForm, TransferForm, WriteOffForm
+from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
+
+
+class ReadOnlyAdminMixin:
+    """Corrections are new movements; nothing here is added, edited or deleted by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def action_form(modeladmin, request, queryset, *, form, title, submit_label, apply):
+    """Show `form` for the selected rows; on a valid post run apply(form.cleaned_data) in one
+    transaction (all rows or none) and report the outcome."""
+    if "apply" in request.POST:
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    done = apply(form.cleaned_data)
+            except InventoryError as error:
+                modeladmin.message_user(request, str(error), messages.ERROR)
+            else:
+                modeladmin.message_user(request, done, messages.SUCCESS)
+                return None
+    context = {
+        **modeladmin.admin_site.each_context(request), "opts": modeladmin.model._meta, "title": title,
+        "form": form, "queryset": queryset, "objects": list(queryset), "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "submit_label": submit_label,
+    }
+    return TemplateResponse(request, "admin/inventory/action_form.html", context)
+
+
+@admin.register(Warehouse)
+class WarehouseAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "seller", "priority", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["seller"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["seller"]
+    scoped_readonly_fields = ("seller",)
+
+
+class StockStateFilter(admin.SimpleListFilter):
+    title = _("stock state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("below_min", _("At or below minimum")), ("out", _("Out of stock")), ("in", _("In stock"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "below_min":
+            return queryset.filter(available_units__lte=F("minimum"))
+        if self.value() == "out":
+            return queryset.filter(available_units=0)
+        if self.value() == "in":
+            return queryset.filter(available_units__gt=0)
+        return queryset
+
+
+def level_action(name: str, *, description, form_class, title, submit_label, run, done):
+    """An admin action on stock levels: ask form_class once, then call run(level, cleaned data,
+    user) for every selected level in one transaction; done % {"count": n} is the success message."""
+
+    def action(modeladmin, request, queryset):
+        form = form_class(request.POST if "apply" in request.POST else None)
+
+        def apply(data):
+            for level in queryset:
+                run(level, data, request.user)
+            return done % {"count": len(queryset)}
+
+        return action_form(modeladmin, request, queryset, form=form, title=title, submit_label=submit_label,
+                           apply=apply)
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+LEVEL_ACTIONS = [
+    level_action(
+        "adjust", description=_("Adjust stock (count correction)"), form_class=AdjustForm, title=_("Adjust stock"),
+        submit_label=_("Adjust"),
+        run=lambda level, data, user: services.stock_adjust(
+            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
+            actor=user),
+        done=ngettext_lazy("%(count)d stock level adjusted.", "%(count)d stock levels adjusted.", "count"),
+    ),
+    level_action(
+        "write_off", description=_("Write off units (lost or damaged)"), form_class=WriteOffForm,
+        title=_("Write off units"), submit_label=_("Write off"),
+        run=lambda level, data, user: services.stock_write_off(
+            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
+            actor=user),
+        done=ngettext_lazy("%(count)d stock level written off.", "%(count)d stock levels written off.", "count"),
+    ),
+    level_action(
+        "transfer", description=_("Transfer to another warehouse"), form_class=TransferForm,
+        title=_("Transfer stock"), submit_label=_("Transfer"),
+        run=lambda level, data, user: services.stock_transfer(
+            variant=level.variant, source=level.warehouse, destination=data["destination"],
+            quantity=data["quantity"], reason=data["reason"], actor=user),
+        done=ngettext_lazy("%(count)d transfer recorded.", "%(count)d transfers recorded.", "count"),
+    ),
+]
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+    seller_field = "warehouse__seller"
+    list_display = ["sku", "product", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum",
+                    "bin_location"]
+    list_display_links = ["sku"]
+    list_filter = [StockStateFilter, "warehouse"]
+    search_fields = ["variant__sku", "variant__product__name", "bin_location"]
+    search_help_text = _("Search by SKU, product name or bin.")
+    autocomplete_fields = ["variant"]
+    readonly_fields = ["on_hand", "reserved", "available", "recent_movements"]
+    fields = ["variant", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum", "bin_location",
+              "recent_movements"]
+    actions = LEVEL_ACTIONS
+    list_per_page = 100
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("variant__product", "warehouse").with_availability()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["variant", "warehouse"] if obj is not None else fields
+
+    @admin.display(description=_("SKU"), ordering="variant__sku")
+    def sku(self, obj):
+        return obj.variant.sku
+
+    @admin.display(description=_("product"))
+    def product(self, obj):
+        return obj.variant.product.name
+
+    @admin.display(description=_("reserved"), ordering="reserved_units")
+    def reserved(self, obj):
+        return obj.reserved
+
+    @admin.display(description=_("available"), ordering="available_units")
+    def available(self, obj):
+        return obj.available
+
+    @admin.display(description=_("last movements"))
+    def recent_movements(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        rows = obj.movements.select_related("actor").order_by("-created_at", "-pk")[:20]
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{:+d}</td><td>{}</td><td>{}</td></tr>", (
+            (m.created_at.strftime("%Y-%m-%d %H:%M"), m.get_kind_display(), m.quantity, m.actor or "—",
+             m.reason or "—") for m in rows))
+        return format_html("<table><tbody>{}</tbody></table>", body) if rows else "—"
+
+
+class StockRowAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
+    """Rows hanging off a stock level (movements, reservations): read-only, newest first,
+    scoped to the seller's warehouses."""
+
+    seller_field = "stock_level__warehouse__seller"
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    @admin.display(description=_("SKU"))
+    def sku(self, obj):
+        return obj.stock_level.variant.sku
+
+    @admin.display(description=_("warehouse"))
+    def warehouse(self, obj):
+        return obj.stock_level.warehouse.code
+
+
+@admin.register(Movement)
+class MovementAdmin(StockRowAdmin):
+    list_display = ["created_at", "sku", "warehouse", "kind", "quantity", "reference", "actor", "reason"]
+    list_filter = ["kind", "reference_type", "stock_level__warehouse"]
+    list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order"]
+    search_fields = ["stock_level__variant__sku", "reason", "=reference_id"]
+
+    @admin.display(description=_("reference"))
+    def reference(self, obj):
+        if obj.purchase_order_id:
+            return obj.purchase_order.number
+        if obj.reference_id:
+            return f"{obj.get_reference_type_display()} {obj.reference_id}"
+        return obj.get_reference_type_display()
+
+
+@admin.register(Reservation)
+class ReservationAdmin(StockRowAdmin):
+    list_display = ["created_at", "sku", "warehouse", "quantity", "status", "expires_at", "cart_key", "order_id",
+                    "customer"]
+    list_filter = ["status", "stock_level__warehouse"]
+    list_select_related = ["stock_level__variant", "stock_level__warehouse", "customer"]
+    search_fields = ["stock_level__variant__sku", "cart_key", "=order_id", "customer__email"]
+
+
+@admin.register(Supplier)
+class SupplierAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "ruc", "contact_name", "email", "phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "ruc"]
+
+
+class PurchaseOrderLineInline(admin.TabularInline):
+    model = PurchaseOrderLine
+    extra = 0
+    fields = ["variant", "quantity_ordered", "unit_cost", "quantity_received", "line_total"]
+    readonly_fields = ["quantity_received", "line_total"]
+    autocomplete_fields = ["variant"]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == PurchaseOrder.Status.DRAFT)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+    @admin.display(description=_("line total"))
+    def line_total(self, obj):
+        return obj.line_total if obj.pk else "—"
+
+
+@admin.register(PurchaseOrder)
+class PurchaseOrderAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "supplier", "warehouse", "status", "subtotal", "igv", "total", "created_at"]
+    list_filter = ["status", "warehouse", "supplier"]
+    list_select_related = ["supplier", "warehouse"]
+    search_fields = ["number", "supplier__name", "supplier__ruc"]
+    autocomplete_fields = ["supplier"]
+    readonly_fields = ["number", "status", "subtotal", "igv", "total", "created_by", "created_at", "ordered_at",
+                       "received_at"]
+    fields = ["number", "supplier", "warehouse", "status", "expected_at", "notes", "subtotal", "igv", "total",
+              "created_by", "created_at", "ordered_at", "received_at"]
+    inlines = [PurchaseOrderLineInline]
+    actions = ["place", "receive", "cancel"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != PurchaseOrder.Status.DRAFT:
+            fields += ["supplier", "warehouse"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.number = services.purchase_order_next_number()
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.purchase_order_recalculate(purchase_order=form.instance)
+
+    def _each(self, request, queryset, service, done_message):
+        try:
+            with transaction.atomic():
+                for order in queryset:
+                    service(purchase_order=order, actor=request.user)
+        except InventoryError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, done_message % {"count": len(queryset)}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark as ordered (sent to the supplier)"), permissions=["change"])
+    def place(self, request, queryset):
+        self._each(request, queryset, services.purchase_order_place, _("%(count)d purchase orders placed."))
+
+    @admin.action(description=_("Cancel the selected purchase orders"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._each(request, queryset, services.purchase_order_cancel, _("%(count)d purchase orders cancelled."))
+
+    @admin.action(description=_("Receive goods (full or partial)"), permissions=["change"])
+    def receive(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Receive one purchase order at a time."), messages.WARNING)
+            return None
+        order = queryset.get()
+        form = ReceiveForm(request.POST if "apply" in request.POST else None, purchase_order=order)
+
+        def apply(data):
+            movements = services.purchase_order_receive(
+                purchase_order=order, quantities=form.quantities(), actor=request.user,
+                allow_over_receipt=data["allow_over_receipt"])
+            return _("%(units)d units received for %(number)s.") % {
+                "units": sum(m.quantity for m in movements), "number": order.number}
+
+        return action_form(self, request, queryset, form=form, title=_("Receive %(number)s") % {"number": order.number},
+                           submit_label=_("Receive"), apply=apply)
+
+
+# --- stock on the catalog's product and variant pages ---------------------------------------
+
+class StockLevelInline(admin.TabularInline):
+    """Read-only: stock changes through the stock level actions, never by editing a number."""
+
+    model = StockLevel
+    extra = 0
+    fields = ["warehouse", "on_hand", "reserved", "available", "minimum", "bin_location"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("warehouse").with_availability()
+
+    @admin.display(description=_("reserved"))
+    def reserved(self, obj):
+        return obj.reserved
+
+    @admin.display(description=_("available"))
+    def available(self, obj):
+        return obj.available
+
+
+class StockedVariantAdmin(VariantAdmin):
+    inlines = [*VariantAdmin.inlines, StockLevelInline]
+
+
+class StockedProductAdmin(ProductAdmin):
+    """The catalog's product admin plus a read-only stock table per variant and warehouse."""
+
+    readonly_fields = [*ProductAdmin.readonly_fields, "stock"]
+    fieldsets = (*ProductAdmin.fieldsets, (_("Stock"), {"fields": ("stock",)}))
+
+    @admin.display(description=_("stock per variant and warehouse"))
+    def stock(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        levels = (StockLevel.objects.filter(variant__product=obj).select_related("variant", "warehouse")
+                  .with_availability().order_by("variant__sku", "warehouse__priority"))
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (lv.variant.sku, lv.warehouse.code, lv.on_hand, lv.reserved_units, lv.available_units, lv.minimum)
+            for lv in levels))
+        if not body:
+            return "—"
+        return format_html(
+            "<table><thead><tr><th>SKU</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>", _("warehouse"), _("on hand"), _("reserved"), _("available"), _("minimum"),
+            body)
+
+
+for model, model_admin in ((Product, StockedProductAdmin), (Variant, StockedVariantAdmin)):
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

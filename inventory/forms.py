@@ -1,0 +1,46 @@
+"""Operator forms of the admin actions; each feeds one inventory service."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import PurchaseOrder, Warehouse
+
+
+class AdjustForm(forms.Form):
+    quantity = forms.IntegerField(label=_("quantity"), help_text=_("Signed: +3 found, −2 missing."))
+    reason = forms.CharField(label=_("reason"), max_length=255)
+
+    def clean_quantity(self):
+        if self.cleaned_data["quantity"] == 0:
+            raise forms.ValidationError(_("The quantity cannot be zero."))
+        return self.cleaned_data["quantity"]
+
+
+class WriteOffForm(forms.Form):
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+    reason = forms.CharField(label=_("reason"), max_length=255)
+
+
+class TransferForm(forms.Form):
+    destination = forms.ModelChoiceField(label=_("destination warehouse"),
+                                         queryset=Warehouse.objects.filter(is_active=True))
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+    reason = forms.CharField(label=_("reason"), max_length=255, required=False)
+
+
+class ReceiveForm(forms.Form):
+    """One field per line of the purchase order, prefilled with what is still outstanding."""
+
+    allow_over_receipt = forms.BooleanField(label=_("allow receiving more than ordered"), required=False)
+
+    def __init__(self, *args, purchase_order: PurchaseOrder, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = list(purchase_order.lines.select_related("variant").order_by("pk"))
+        for line in self.lines:
+            self.fields[f"line_{line.pk}"] = forms.IntegerField(
+                label=f"{line.variant.sku} ({line.quantity_received}/{line.quantity_ordered})",
+                min_value=0, initial=line.outstanding,
+            )
+
+    def quantities(self) -> dict[int, int]:
+        return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines}

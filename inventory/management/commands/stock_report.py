@@ -1,0 +1,42 @@
+"""python manage.py stock_report [--warehouse CODE] [--below-min] [--out-of-stock] [--format table|csv|json]"""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from core.tabular import add_format_argument, write_rows
+from inventory.models import Warehouse
+from inventory.selectors import stock_levels
+
+COLUMNS = [
+    ("sku", "SKU"), ("warehouse", "Warehouse"), ("on_hand", "On hand"), ("reserved", "Reserved"),
+    ("available", "Available"), ("minimum", "Minimum"),
+]
+
+
+class Command(BaseCommand):
+    help = "Stock per SKU and warehouse: on hand, reserved (active holds), available and minimum."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--warehouse", metavar="CODE", help="Only this warehouse (its code, e.g. LIM-CENTRAL).")
+        parser.add_argument("--below-min", action="store_true", help="Only levels at or below their minimum.")
+        parser.add_argument("--out-of-stock", action="store_true", help="Only levels with nothing available.")
+        add_format_argument(parser)
+
+    def handle(self, *args, warehouse, below_min, out_of_stock, format, verbosity, **options):
+        if warehouse and not Warehouse.objects.filter(code=warehouse).exists():
+            codes = ", ".join(Warehouse.objects.order_by("code").values_list("code", flat=True)) or "none"
+            raise CommandError(f"Unknown warehouse {warehouse!r} (known: {codes}).")
+        queryset = stock_levels(warehouse_code=warehouse, below_minimum=below_min, out_of_stock=out_of_stock)
+        levels = queryset.values_list("variant__sku", "warehouse__code", "on_hand", "reserved_units",
+                                      "available_units", "minimum")
+        show_progress = verbosity >= 1 and sys.stderr.isatty()
+        rows = [
+            dict(zip([key for key, _ in COLUMNS], values))
+            for values in tqdm(levels.iterator(chunk_size=5000), desc="Stock levels", unit="row",
+                               disable=not show_progress, file=sys.stderr)
+        ]
+        write_rows(self.stdout, rows, COLUMNS, format)
+        if format == "table" and verbosity >= 1:
+            self.stdout.write(f"{len(rows)} stock levels")

@@ -1,0 +1,136 @@
+"""Reads of stock that pages, the admin and commands share.
+
+Available = on hand − units of active, unexpired reservations, never below zero, summed
+over active warehouses. Expired reservations never count, whether or not the expiry task
+has released them yet.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from .models import Reservation, StockLevel, Warehouse
+
+
+def reserved_subquery(*, stock_level_ref=OuterRef("pk"), now=None):
+    """Units held by active unexpired reservations of one stock level (0 when none); reads the
+    partial index inventory_res_active_idx only."""
+    held = (
+        Reservation.objects.filter(
+            stock_level_id=stock_level_ref, status=Reservation.Status.ACTIVE, expires_at__gt=now or timezone.now()
+        )
+        .order_by()
+        .values("stock_level_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+def available_expression():
+    """On a queryset annotated with reserved_units: max(on_hand − reserved, 0)."""
+    return Greatest(F("on_hand") - F("reserved_units"), Value(0))
+
+
+def stock_levels(*, warehouse_code: str | None = None, below_minimum: bool = False, out_of_stock: bool = False,
+                 warehouses: Iterable[Warehouse] | None = None):
+    """Stock levels with variant and warehouse loaded and reserved_units / available_units annotated,
+    ordered by SKU then warehouse priority."""
+    queryset = StockLevel.objects.select_related("variant", "warehouse").with_availability()
+    if warehouse_code:
+        queryset = queryset.filter(warehouse__code=warehouse_code)
+    if warehouses is not None:
+        queryset = queryset.filter(warehouse__in=warehouses)
+    if below_minimum:
+        queryset = queryset.filter(available_units__lte=F("minimum"))
+    if out_of_stock:
+        queryset = queryset.filter(available_units=0)
+    return queryset.order_by("variant__sku", "warehouse__priority", "warehouse__code")
+
+
+def availability_by_variant(variant_ids: Iterable[int], *, now=None) -> dict[int, int]:
+    """{variant id: units available over active warehouses} in one query, whatever the number of
+    ids. Every asked id is in the result (0 when it has no stock)."""
+    ids = list(dict.fromkeys(int(pk) for pk in variant_ids))
+    if not ids:
+        return {}
+    rows = (
+        StockLevel.objects.filter(variant_id__in=ids, warehouse__is_active=True)
+        .annotate(reserved_units=reserved_subquery(now=now))
+        .order_by()
+        .values("variant_id")
+        .annotate(available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0))))
+        .values_list("variant_id", "available")
+    )
+    result = dict.fromkeys(ids, 0)
+    result.update({variant_id: available or 0 for variant_id, available in rows})
+    return result
+
+
+def variant_available(variant_id: int) -> int:
+    return availability_by_variant([variant_id])[variant_id]
+
+
+def _in_stock_levels(now=None):
+    return StockLevel.objects.filter(warehouse__is_active=True, on_hand__gt=0).filter(
+        on_hand__gt=reserved_subquery(stock_level_ref=OuterRef("pk"), now=now)
+    )
+
+
+def variant_in_stock(*, variant_ref=OuterRef("pk"), now=None) -> Exists:
+    """Exists(...) true when the variant has at least one available unit in an active warehouse.
+
+    Use on a Variant queryset: ``Variant.objects.filter(variant_in_stock())``. Per variant it reads
+    the (variant, warehouse) unique index and, only for levels with stock on hand, the partial
+    index of active reservations.
+    """
+    return Exists(_in_stock_levels(now).filter(variant_id=variant_ref))
+
+
+def product_in_stock(*, product_ref=OuterRef("pk"), now=None) -> Exists:
+    """Exists(...) true when any active variant of the product has an available unit.
+
+    For the storefront's "in stock" facet: ``Product.objects.visible().filter(product_in_stock())``.
+    It is a semi-join per product (variants by product index → stock levels by variant index →
+    reservations of those levels by the partial active index), so it costs in proportion to the
+    products on the page being filtered, not to the size of the stock tables.
+    """
+    return Exists(_in_stock_levels(now).filter(variant__product_id=product_ref, variant__is_active=True))
+
+
+def in_stock_variant_ids_subquery(now=None):
+    """A values('variant_id') queryset of variants with available stock, for ``variant_id__in=`` /
+    ``pk__in=`` filters where an Exists does not fit."""
+    return _in_stock_levels(now).values("variant_id")
+
+
+def low_stock_levels(now=None):
+    """Stock levels at or below their minimum (what the alert and the admin filter show)."""
+    return stock_levels().filter(available_units__lte=F("minimum"))
+
+
+def reservations_held(*, cart_key: str | None = None, order_id: int | None = None, now=None):
+    """Active unexpired reservations of a cart or an order, with variant and warehouse loaded."""
+    condition = Q(pk__in=[])
+    if cart_key:
+        condition |= Q(cart_key=cart_key)
+    if order_id:
+        condition |= Q(order_id=order_id)
+    return (
+        Reservation.objects.active(now).filter(condition)
+        .select_related("stock_level__variant", "stock_level__warehouse")
+        .order_by("pk")
+    )
+
+
+def warehouse_staff_emails() -> list[str]:
+    """Addresses of active users in the warehouse operator group (low-stock alerts)."""
+    from accounts.models import User
+    from accounts.roles import Role
+
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.WAREHOUSE_OPERATOR)
+        .exclude(email="").order_by("email").values_list("email", flat=True).distinct()
+    )

@@ -1,0 +1,350 @@
+"""Reservations: hold units for a cart or an order, renew, release, convert on payment,
+and release expired holds in bulk. Available = on hand − active unexpired holds; expired
+holds stop counting at once, whether or not reservations_expire has run."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product, Variant
+
+from ..exceptions import (
+    InactiveVariant, InsufficientStock, InvalidQuantity, InventoryError, PurchaseLimitExceeded, ReservationNotHeld,
+)
+from ..models import Movement, Reservation, StockLevel, Warehouse
+from ._base import LowStockAlerts, lock_levels, pk_of, placeholders, positive, reserved_by_level
+
+
+def _requested(lines) -> dict[int, int]:
+    """{variant id: quantity} from (variant or id, quantity) pairs or a mapping; repeated variants add up."""
+    pairs = lines.items() if isinstance(lines, Mapping) else lines
+    merged: dict[int, int] = defaultdict(int)
+    for variant, quantity in pairs:
+        merged[pk_of(variant)] += positive(quantity)
+    if not merged:
+        raise InvalidQuantity(value=0)
+    return dict(sorted(merged.items()))
+
+
+def _expiry(minutes: int | None, now):
+    minutes = settings.RESERVATION_MINUTES if minutes is None else positive(minutes)
+    return now + timedelta(minutes=minutes)
+
+
+def _scope(*, cart_key: str | None, order_id: int | None, reservation_ids: Iterable[int] | None):
+    if not (cart_key or order_id or reservation_ids):
+        raise InventoryError(_("Say which cart, order or reservations to work on."))
+    condition = Q()
+    if cart_key:
+        condition &= Q(cart_key=cart_key)
+    if order_id:
+        condition &= Q(order_id=order_id)
+    if reservation_ids:
+        condition &= Q(pk__in=list(reservation_ids))
+    return Reservation.objects.filter(condition)
+
+
+def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
+    """Refuse when the customer would hold more units of a product than its purchase limit
+    (Product.purchase_limit: 5 unless the product says otherwise, seed 002).
+
+    Held = active unexpired reservations plus converted ones (bought). Until the orders app
+    exists, every converted reservation counts; the orders issue refines "bought" to units in
+    open (undelivered, uncancelled) orders. Call inside the transaction that then reserves,
+    after locking the customer's row (stock_reserve does both).
+    """
+    requested = _requested(lines)
+    now = now or timezone.now()
+    per_product: dict[int, int] = defaultdict(int)
+    for product_id, variant_id in Variant.objects.filter(pk__in=requested).values_list("product_id", "pk"):
+        per_product[product_id] += requested[variant_id]
+    if not per_product:
+        return
+    held = dict(
+        Reservation.objects.filter(customer=customer, stock_level__variant__product_id__in=per_product)
+        .filter(Q(status=Reservation.Status.ACTIVE, expires_at__gt=now) | Q(status=Reservation.Status.CONVERTED))
+        .order_by().values("stock_level__variant__product_id").annotate(total=Sum("quantity"))
+        .values_list("stock_level__variant__product_id", "total")
+    )
+    for product in Product.objects.filter(pk__in=per_product).only("pk", "name", "max_per_customer"):
+        already = held.get(product.pk, 0)
+        if already + per_product[product.pk] > product.purchase_limit:
+            raise PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already)
+
+
+def _refuse_unsellable(variant_ids: Iterable[int]) -> None:
+    for variant in Variant.objects.select_related("product").filter(pk__in=list(variant_ids)):
+        if not variant.is_active or variant.product.status != Product.Status.ACTIVE:
+            raise InactiveVariant(sku=variant.sku)
+
+
+@dataclass
+class _Candidate:
+    """A locked stock level a reservation may take units from."""
+
+    level_id: int
+    variant_id: int
+    on_hand: int
+    minimum: int
+    priority: int
+    warehouse_id: int
+    sku: str
+    sellable: bool
+
+
+def _lock_candidates(variant_ids: list[int]) -> list[_Candidate]:
+    """Lock the stock levels of these variants in active warehouses, in primary-key order."""
+    level, warehouse = StockLevel._meta.db_table, Warehouse._meta.db_table
+    variant, product = Variant._meta.db_table, Product._meta.db_table
+    sql = (
+        f"SELECT sl.id, sl.variant_id, sl.on_hand, sl.minimum, w.priority, w.id, v.sku, v.is_active, p.status "
+        f"FROM {level} sl JOIN {warehouse} w ON w.id = sl.warehouse_id JOIN {variant} v ON v.id = sl.variant_id "
+        f"JOIN {product} p ON p.id = v.product_id "
+        f"WHERE sl.variant_id IN ({placeholders(variant_ids)}) AND w.is_active = %s ORDER BY sl.id"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF sl"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*variant_ids, True])
+        return [
+            _Candidate(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                       bool(row[7]) and row[8] == Product.Status.ACTIVE)
+            for row in cursor.fetchall()
+        ]
+
+
+def _insert_reservations(rows: list[Reservation]) -> list[Reservation]:
+    """One multi-row INSERT … RETURNING id (inside the row lock, so plain SQL)."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return Reservation.objects.bulk_create(rows)
+    columns = ["stock_level_id", "quantity", "cart_key", "order_id", "customer_id", "status", "expires_at",
+               "created_at"]
+    values = ", ".join(["(" + placeholders(columns) + ")"] * len(rows))
+    params = [getattr(row, column) for row in rows for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Reservation._meta.db_table} ({', '.join(columns)}) VALUES {values} RETURNING id", params
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall()):
+            row.pk = pk
+            row._state.adding, row._state.db = False, connection.alias
+    return rows
+
+
+# On PostgreSQL a reservation is one call of inventory_reserve() (inventory/sql/reserve.sql):
+# the same allocation as the Python path below (priority order, split across warehouses, all
+# lines or none, the purchase limit), in one round trip, with plans cached per connection; when
+# called outside a transaction its row locks are held only inside the server, never across a
+# client round trip. When it reserves nothing, the Python path runs and raises the precise
+# error (or succeeds, if units were freed meanwhile). Tests switch this off to exercise the
+# Python path on PostgreSQL too.
+RESERVE_IN_DATABASE = True
+
+
+def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):
+    """The PostgreSQL path: the reservations made, or [] when it made none."""
+    customer_id = customer.pk if customer is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM inventory_reserve(%s::bigint[], %s::integer[], %s::varchar, %s::bigint, %s::bigint, "
+            "%s::timestamptz, %s::timestamptz, %s::integer)",
+            [list(requested), list(requested.values()), cart_key, order_id, customer_id, expires_at, now,
+             settings.MAX_UNITS_PER_CUSTOMER],
+        )
+        rows = cursor.fetchall()
+    alerts = LowStockAlerts()
+    made = []
+    for pk, level_id, quantity, free, minimum in rows:
+        reservation = Reservation(pk=pk, stock_level_id=level_id, quantity=quantity, cart_key=cart_key,
+                                  order_id=order_id, customer=customer, status=Reservation.Status.ACTIVE,
+                                  expires_at=expires_at, created_at=now)
+        reservation._state.adding, reservation._state.db = False, connection.alias
+        made.append(reservation)
+        alerts.check(level_id, minimum, free, free - quantity)
+    alerts.send_on_commit()
+    return made
+
+
+def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = None, customer=None,
+                  minutes: int | None = None) -> list[Reservation]:
+    """Hold units for a cart or an order: all lines or nothing; returns the reservations made.
+
+    lines: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping.
+    Each line takes units from active warehouses by priority (lower first), split across
+    warehouses when one is not enough. With a customer, the purchase limit per product holds
+    (customer_purchase_limit_check). Raises InsufficientStock, InactiveVariant,
+    PurchaseLimitExceeded or InvalidQuantity, and writes nothing then. Expires after
+    `minutes` (settings.RESERVATION_MINUTES by default).
+    """
+    requested = _requested(lines)
+    if not (cart_key or order_id):
+        raise InventoryError(_("A reservation needs a cart or an order."))
+    now = timezone.now()
+    hold = {"cart_key": cart_key, "order_id": order_id, "customer": customer, "expires_at": _expiry(minutes, now),
+            "now": now}
+    if RESERVE_IN_DATABASE and connection.vendor == "postgresql":
+        made = _reserve_in_database(requested, **hold)
+        if made:
+            return made
+        _explain_refusal(requested, customer=customer, now=now)
+    return _reserve_in_python(requested, **hold)
+
+
+def _explain_refusal(requested: dict[int, int], *, customer, now) -> None:
+    """The database function reserved nothing: raise the reason, read without locks (a refusal
+    writes nothing, so it needs none and keeps the buyers still racing unhindered). If no reason
+    shows any more (units were freed meanwhile), return and let the locked path try again."""
+    from ..selectors import availability_by_variant
+
+    if customer is not None:
+        customer_purchase_limit_check(customer=customer, lines=requested, now=now)
+    _refuse_unsellable(requested)
+    available = availability_by_variant(requested, now=now)
+    short = [variant_id for variant_id, quantity in requested.items() if available[variant_id] < quantity]
+    if short:
+        sku = Variant.objects.filter(pk=short[0]).values_list("sku", flat=True).first() or str(short[0])
+        raise InsufficientStock(available=available[short[0]], sku=sku, requested=requested[short[0]])
+
+
+def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):
+    """Three statements hold the row locks: the locking SELECT, the sum of holds, the INSERT."""
+    with transaction.atomic():
+        if customer is not None:
+            type(customer).objects.select_for_update().filter(pk=customer.pk).first()
+            customer_purchase_limit_check(customer=customer, lines=requested, now=now)
+        candidates = _lock_candidates(list(requested))
+        by_variant: dict[int, list[_Candidate]] = defaultdict(list)
+        for candidate in candidates:
+            by_variant[candidate.variant_id].append(candidate)
+        unsellable = [vid for vid in requested if not by_variant.get(vid) or not by_variant[vid][0].sellable]
+        if unsellable:
+            _refuse_unsellable(unsellable)
+        reserved = reserved_by_level([c.level_id for c in candidates], now)
+        alerts = LowStockAlerts()
+        created: list[Reservation] = []
+        for variant_id, quantity in requested.items():
+            ranked = sorted(by_variant.get(variant_id, []), key=lambda c: (c.priority, c.warehouse_id))
+            free = {c.level_id: max(c.on_hand - reserved.get(c.level_id, 0), 0) for c in ranked}
+            if sum(free.values()) < quantity:
+                sku = ranked[0].sku if ranked else str(variant_id)
+                raise InsufficientStock(available=sum(free.values()), sku=sku, requested=quantity)
+            remaining = quantity
+            for candidate in ranked:
+                take = min(free[candidate.level_id], remaining)
+                if take:
+                    created.append(Reservation(
+                        stock_level_id=candidate.level_id, quantity=take, cart_key=cart_key, order_id=order_id,
+                        customer=customer, status=Reservation.Status.ACTIVE, expires_at=expires_at, created_at=now,
+                    ))
+                    alerts.check(candidate.level_id, candidate.minimum, free[candidate.level_id],
+                                 free[candidate.level_id] - take)
+                    remaining -= take
+                if not remaining:
+                    break
+        _insert_reservations(created)
+        alerts.send_on_commit()
+        return created
+
+
+def _lock_held(scope, now) -> tuple[list[Reservation], dict[int, StockLevel]]:
+    """Lock the stock levels, then the active reservations of a scope; expired ones are kept
+    only if their units are still free (else InsufficientStock)."""
+    active = scope.filter(status=Reservation.Status.ACTIVE)
+    level_ids = list(active.values_list("stock_level_id", flat=True).distinct())
+    levels = {lv.pk: lv for lv in lock_levels(pk__in=level_ids)}
+    held = list(active.select_for_update().order_by("pk"))
+    expired = [r for r in held if r.expires_at <= now]
+    if expired:
+        reserved = reserved_by_level(levels, now)  # the expired ones no longer count here
+        need: dict[int, int] = defaultdict(int)
+        for reservation in expired:
+            need[reservation.stock_level_id] += reservation.quantity
+        for level_id, quantity in need.items():
+            level = levels[level_id]
+            free = max(level.on_hand - reserved.get(level_id, 0), 0)
+            if quantity > free:
+                raise InsufficientStock(available=free, sku=level.variant.sku, requested=quantity)
+    return held, levels
+
+
+def reservation_renew(*, cart_key: str | None = None, order_id: int | None = None,
+                      reservation_ids: Iterable[int] | None = None, minutes: int | None = None,
+                      attach_order_id: int | None = None) -> list[Reservation]:
+    """Extend the hold (checkout). An already expired hold is renewed only if its units are
+    still free. attach_order_id links a cart's reservations to the order just created."""
+    now = timezone.now()
+    expires_at = _expiry(minutes, now)
+    with transaction.atomic():
+        held, _levels = _lock_held(_scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids), now)
+        if not held:
+            raise ReservationNotHeld()
+        changes = {"expires_at": expires_at}
+        if attach_order_id is not None:
+            changes["order_id"] = attach_order_id
+        Reservation.objects.filter(pk__in=[r.pk for r in held]).update(**changes)
+        for reservation in held:
+            for name, value in changes.items():
+                setattr(reservation, name, value)
+        return held
+
+
+def reservation_release(*, cart_key: str | None = None, order_id: int | None = None,
+                        reservation_ids: Iterable[int] | None = None) -> int:
+    """Give the units back (line removed, order cancelled). Returns how many were released;
+    releasing again is harmless."""
+    scope = _scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids)
+    with transaction.atomic():
+        return scope.filter(status=Reservation.Status.ACTIVE).update(
+            status=Reservation.Status.RELEASED, closed_at=timezone.now()
+        )
+
+
+def reservation_convert(*, order_id: int | None = None, cart_key: str | None = None,
+                        reservation_ids: Iterable[int] | None = None, actor=None) -> list[Movement]:
+    """Payment confirmed: the held units leave the stock (a sale movement each) and the
+    reservations become converted. Converting again returns [] (a replayed webhook)."""
+    now = timezone.now()
+    scope = _scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids)
+    with transaction.atomic():
+        held, levels = _lock_held(scope, now)
+        if not held:
+            if scope.filter(status=Reservation.Status.CONVERTED).exists():
+                return []
+            raise ReservationNotHeld()
+        movements = [
+            Movement(stock_level_id=r.stock_level_id, kind=Movement.Kind.SALE, quantity=-r.quantity, actor=actor,
+                     reference_type=Movement.Reference.ORDER, reference_id=r.order_id, reservation=r, created_at=now)
+            for r in held
+        ]
+        Movement.objects.bulk_create(movements)
+        per_level: dict[int, int] = defaultdict(int)
+        for reservation in held:
+            per_level[reservation.stock_level_id] += reservation.quantity
+        for level_id, quantity in per_level.items():
+            StockLevel.objects.filter(pk=level_id).update(on_hand=F("on_hand") - quantity)
+        Reservation.objects.filter(pk__in=[r.pk for r in held]).update(
+            status=Reservation.Status.CONVERTED, closed_at=now
+        )
+        return movements
+
+
+def reservations_expire(*, now=None) -> int:
+    """Release every reservation past its expiry in one set-based statement; rows another
+    transaction holds right now (a checkout renewing them) are skipped, not waited for, and
+    go at the next run. Expired rows already stop counting before this runs."""
+    now = now or timezone.now()
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        expired = Reservation.objects.expired(now).order_by()
+        if skip_locked:
+            expired = expired.select_for_update(skip_locked=True)
+        return Reservation.objects.filter(pk__in=expired.values("pk")).update(
+            status=Reservation.Status.RELEASED, closed_at=now
+        )

@@ -1,0 +1,99 @@
+"""On-hand changes: receipts, returns, adjustments, write-offs and transfers. Each writes
+movements and updates on_hand under the level's row lock, in one transaction."""
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Variant
+
+from ..exceptions import InactiveWarehouse, InsufficientStock, InvalidQuantity, SameWarehouse
+from ..models import Movement, PurchaseOrder, StockLevel, Warehouse
+from ._base import (
+    LowStockAlerts, available_units, lock_levels, locked_level, pk_of, positive, record_movement, required_reason,
+)
+
+
+def stock_receive(*, variant: Variant, warehouse: Warehouse, quantity: int, actor=None, reason: str = "",
+                  purchase_order: PurchaseOrder | None = None) -> Movement:
+    """Goods arrive: a receipt movement and on_hand + quantity."""
+    positive(quantity)
+    with transaction.atomic():
+        level = locked_level(variant, warehouse, create=True)
+        reference = (Movement.Reference.PURCHASE_ORDER, purchase_order.pk) if purchase_order else (
+            Movement.Reference.MANUAL, None)
+        return record_movement(level, Movement.Kind.RECEIPT, quantity, actor=actor, reason=reason,
+                     reference_type=reference[0], reference_id=reference[1], purchase_order=purchase_order)
+
+
+def stock_return(*, variant: Variant, warehouse: Warehouse, quantity: int, return_id: int | None = None,
+                 actor=None, reason: str = "") -> Movement:
+    """A resellable returned item goes back on the shelf (the returns app calls this)."""
+    positive(quantity)
+    with transaction.atomic():
+        level = locked_level(variant, warehouse, create=True)
+        return record_movement(level, Movement.Kind.RETURN, quantity, actor=actor, reason=reason,
+                     reference_type=Movement.Reference.RETURN, reference_id=return_id)
+
+
+def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> None:
+    """Refuse to take more than the available units (reserved units stay untouchable)."""
+    available = available_units(level, now)
+    if quantity > available:
+        raise InsufficientStock(available=available, sku=level.variant.sku, requested=quantity)
+    alerts.check(level.pk, level.minimum, available, available - quantity)
+
+
+def stock_adjust(*, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor=None) -> Movement:
+    """Correct on_hand by a signed quantity (a count found more or fewer units). A reason is required;
+    a negative adjustment cannot take units that are reserved or not there."""
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
+        raise InvalidQuantity(value=quantity)
+    reason = required_reason(reason)
+    with transaction.atomic():
+        level = locked_level(variant, warehouse, create=quantity > 0)
+        alerts = LowStockAlerts()
+        if quantity < 0:
+            _take_out(level, -quantity, timezone.now(), alerts)
+        movement = record_movement(level, Movement.Kind.ADJUSTMENT, quantity, actor=actor, reason=reason)
+        alerts.send_on_commit()
+        return movement
+
+
+def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor=None) -> Movement:
+    """Units lost, damaged or expired leave the stock (a reason is required)."""
+    positive(quantity)
+    reason = required_reason(reason)
+    with transaction.atomic():
+        level = locked_level(variant, warehouse, create=False)
+        alerts = LowStockAlerts()
+        _take_out(level, quantity, timezone.now(), alerts)
+        movement = record_movement(level, Movement.Kind.WRITE_OFF, -quantity, actor=actor, reason=reason)
+        alerts.send_on_commit()
+        return movement
+
+
+def stock_transfer(*, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int, actor=None,
+                   reason: str = "") -> tuple[Movement, Movement]:
+    """Move available units between two warehouses: transfer out and transfer in, one transaction."""
+    positive(quantity)
+    if pk_of(source) == pk_of(destination):
+        raise SameWarehouse()
+    if not Warehouse.objects.filter(pk=pk_of(destination), is_active=True).exists():
+        raise InactiveWarehouse(code=getattr(destination, "code", destination))
+    with transaction.atomic():
+        StockLevel.objects.get_or_create(variant_id=pk_of(variant), warehouse_id=pk_of(destination))
+        levels = {lv.warehouse_id: lv for lv in lock_levels(
+            variant_id=pk_of(variant), warehouse_id__in=[pk_of(source), pk_of(destination)])}
+        out_level = levels.get(pk_of(source))
+        if out_level is None:
+            raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=quantity)
+        alerts = LowStockAlerts()
+        _take_out(out_level, quantity, timezone.now(), alerts)
+        key = uuid.uuid4()
+        out = record_movement(out_level, Movement.Kind.TRANSFER_OUT, -quantity, actor=actor, reason=reason, transfer_key=key)
+        into = record_movement(levels[pk_of(destination)], Movement.Kind.TRANSFER_IN, quantity, actor=actor, reason=reason,
+                     transfer_key=key)
+        alerts.send_on_commit()
+        return out, into

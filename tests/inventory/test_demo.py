@@ -1,0 +1,45 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from catalog.demo.loader import load_demo_catalog
+from catalog.models import Variant
+from inventory import selectors
+from inventory.demo import load_demo_inventory
+from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        sorted(StockLevel.objects.values_list("variant_id", "warehouse__code", "on_hand", "minimum")),
+        Movement.objects.count(),
+        sorted(PurchaseOrder.objects.values_list("number", "status", "total")),
+        Supplier.objects.count(),
+    )
+
+
+def test_demo_inventory_is_consistent_varied_and_idempotent():
+    load_demo_catalog(products=40, seed=7, progress=False)
+    load_demo_inventory(progress=False)
+
+    assert set(Warehouse.objects.values_list("code", "kind")) == {
+        ("LIM-CENTRAL", "own"), ("AQP", "own"), ("DROP-ANDINO", "dropshipping")}
+    assert Supplier.objects.count() == 4
+    assert set(PurchaseOrder.objects.values_list("status", flat=True)) == {
+        "draft", "ordered", "partially_received", "received", "cancelled"}
+    variant_ids = list(Variant.objects.values_list("pk", flat=True))
+    available = selectors.availability_by_variant(variant_ids)
+    assert any(units == 0 for units in available.values()), "some variants are out of stock"
+    assert sum(1 for units in available.values() if units > 0) > len(variant_ids) / 2
+    assert selectors.low_stock_levels().filter(available_units__gt=0).exists(), "some are low but not out"
+
+    out = StringIO()
+    call_command("inventory_verify", stdout=out)
+    assert "consistent" in out.getvalue()
+
+    before = snapshot()
+    load_demo_inventory(progress=False)
+    assert snapshot() == before
