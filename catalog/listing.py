@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from inventory.selectors import product_in_stock
+
 from . import listing_cache
 from .models import ProductImage, ProductOptionValue
 
@@ -62,6 +64,7 @@ class ListingParams:
     options: dict[str, list[str]] = field(default_factory=dict)
     min_price: Decimal | None = None
     max_price: Decimal | None = None
+    in_stock: bool = False
     sort: str = "relevance"
     page: str = "1"
     per_page: int = PAGE_SIZES[0]
@@ -84,18 +87,20 @@ class ListingParams:
             options={code: values(code) for code in option_codes if values(code)},
             min_price=low,
             max_price=high,
+            in_stock=query.get("in_stock") == "1",
             sort=sort if sort in SORTS else default_sort,
             page=query.get("page", "1"),
             per_page=per_page if per_page in PAGE_SIZES else PAGE_SIZES[0],
         )
 
     def is_filtered(self) -> bool:
-        return bool(self.brands or self.options or self.min_price is not None or self.max_price is not None)
+        return bool(self.brands or self.options or self.in_stock or self.min_price is not None
+                    or self.max_price is not None)
 
     def filters_key(self) -> str:
         """What the facet counts depend on (not the sort or the page)."""
         options = ";".join(f"{code}={','.join(slugs)}" for code, slugs in sorted(self.options.items()))
-        return f"{','.join(self.brands)}|{options}|{self.min_price}|{self.max_price}"
+        return f"{','.join(self.brands)}|{options}|{self.min_price}|{self.max_price}|{self.in_stock}"
 
     def query_items(self, **overrides) -> list[tuple[str, str]]:
         """The query string as (name, value) pairs, with overrides (None removes)."""
@@ -104,6 +109,8 @@ class ListingParams:
             data["min_price"] = [str(self.min_price)]
         if self.max_price is not None:
             data["max_price"] = [str(self.max_price)]
+        if self.in_stock:
+            data["in_stock"] = ["1"]
         if self.sort != "relevance":
             data["sort"] = [self.sort]
         if self.per_page != PAGE_SIZES[0]:
@@ -130,6 +137,8 @@ def apply_filters(products: QuerySet, params: ListingParams, tree, *, skip: tupl
         products = products.filter(brand_id__in=tree.brand_ids(params.brands))
     if "price" not in skip:
         products = products.filter(_price_condition(params))
+    if params.in_stock and "stock" not in skip:
+        products = products.filter(product_in_stock())
     if "options" not in skip:
         for code, slugs in params.options.items():
             products = products.filter(
@@ -178,6 +187,7 @@ class Listing:
     page: object  # django.core.paginator.Page of Product
     params: ListingParams
     brand_facet: Facet | None
+    stock_facet: Facet | None
     option_facets: list[Facet]
     price_facet: PriceFacet
     sorts: list[dict]
@@ -205,6 +215,7 @@ class FacetStats:
     """Count, brand and price facets of a listing, from one GROUP BY over the products in scope."""
 
     total: int
+    in_stock: int  # products with every filter that have a unit to sell
     brand_counts: dict[int, int]
     low: Decimal | None
     high: Decimal | None
@@ -216,16 +227,20 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     """One pass over the scope grouped by (brand, category): the brand facet counts without the
     brand filter, the price facet without the price filter, and the total with every filter."""
     price = _price_condition(params)
+    stock = Q(product_in_stock())
+    # With the in-stock filter on, every count is of products in stock; the facet's own count always is.
+    wanted = stock if params.in_stock else Q()
     aggregates = {
-        "n": Count("pk", filter=price) if price else Count("pk"),
-        "low": Min("base_price"),
-        "high": Max("base_price"),
+        "n": Count("pk", filter=price & wanted) if price or wanted else Count("pk"),
+        "n_stock": Count("pk", filter=price & stock),
+        "low": Min("base_price", filter=wanted) if wanted else Min("base_price"),
+        "high": Max("base_price", filter=wanted) if wanted else Max("base_price"),
     }
     for index, (low, high) in enumerate(PRICE_BUCKETS):
         condition = Q(base_price__gte=low) & (Q(base_price__lt=high) if high is not None else Q())
-        aggregates[f"b{index}"] = Count("pk", filter=condition)
+        aggregates[f"b{index}"] = Count("pk", filter=condition & wanted)
     rows = list(
-        apply_filters(base, params, tree, skip=("brand", "price"))
+        apply_filters(base, params, tree, skip=("brand", "price", "stock"))
         .values("brand_id", "category_id").annotate(**aggregates).order_by()
     )
     selected = set(tree.brand_ids(params.brands)) if params.brands else None
@@ -237,6 +252,7 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     highs = [row["high"] for row in chosen if row["high"] is not None]
     return FacetStats(
         total=sum(row["n"] for row in chosen),
+        in_stock=sum(row["n_stock"] for row in chosen),
         brand_counts=brand_counts,
         low=min(lows, default=None),
         high=max(highs, default=None),
@@ -271,6 +287,14 @@ def option_counts(base: QuerySet, params: ListingParams, tree, category_ids: lis
         counts = counts.filter(category_id__in=category_ids)
     # Group by the integer id only; labels and order come from the cached catalog tree.
     return dict(counts.values_list("option_value_id").annotate(n=Count("pk")).order_by())
+
+
+def _stock_facet(stats: FacetStats, params: ListingParams, extra) -> Facet | None:
+    if not stats.in_stock and not params.in_stock:
+        return None
+    url = "?" + urlencode(extra + params.query_items(in_stock=None if params.in_stock else "1"))
+    value = FacetValue(value="1", label=str(_("In stock")), count=stats.in_stock, selected=params.in_stock, url=url)
+    return Facet(code="in_stock", name=str(_("Availability")), values=[value])
 
 
 def _option_facets(counts: dict[int, int], params: ListingParams, tree, extra) -> list[Facet]:
@@ -359,6 +383,7 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
         page=page,
         params=params,
         brand_facet=_brand_facet(stats, params, tree, extra),
+        stock_facet=_stock_facet(stats, params, extra),
         option_facets=_option_facets(counts, params, tree, extra),
         price_facet=_price_facet(stats, params, extra),
         sorts=sorts,

@@ -1,11 +1,13 @@
 """Reads shared by storefront pages, with their joins and prefetches applied."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from inventory.selectors import availability_by_variant
 
 from .listing import card_queryset
 from .tree import catalog_tree
@@ -69,6 +71,7 @@ class OptionChoice:
     selected: bool
     available: bool  # some active variant has it together with the other selected values
     query: str
+    sold_out: bool = False  # such variants exist, but none has a unit to sell
 
 
 @dataclass
@@ -89,6 +92,22 @@ class ProductPage:
     related: list[Product]
     upcoming_drop: Collection | None  # not buyable until it starts
     ended_drop: Collection | None
+    availability: dict[int, int] = field(default_factory=dict)  # units to sell per variant id
+
+    # Below this many units the page says how many are left ("Quedan 3").
+    FEW_LEFT = 5
+
+    @property
+    def units_left(self) -> int:
+        return self.availability.get(self.variant.pk, 0) if self.variant else 0
+
+    @property
+    def sold_out(self) -> bool:
+        return self.variant is None or self.units_left <= 0
+
+    @property
+    def few_left(self) -> bool:
+        return 0 < self.units_left <= self.FEW_LEFT
 
 
 def _variant_options(variant: Variant) -> dict[str, str]:
@@ -112,6 +131,7 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     )
     variants = list(product.variants.all())
     options_of = {v.pk: _variant_options(v) for v in variants}
+    availability = availability_by_variant(options_of)
 
     # The selected variant: the first whose option values contain the whole selection.
     known = {code: value for code, value in selection.items() if any(o.get(code) == value for o in options_of.values())}
@@ -127,13 +147,15 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
         wanted = {**chosen, code: value_slug}
         others = {c: s for c, s in chosen.items() if c != code}
         # Offered only when a real variant has this value together with the other chosen values.
-        available = any(
-            o.get(code) == value_slug and all(o.get(c) == s for c, s in others.items()) for o in options_of.values()
-        )
+        matching = [
+            pk for pk, o in options_of.items()
+            if o.get(code) == value_slug and all(o.get(c) == s for c, s in others.items())
+        ]
         query = "&".join(f"{c}={s}" for c, s in sorted(wanted.items()))
         groups.setdefault(code, OptionGroup(code=code, name=name, choices=[])).choices.append(
             OptionChoice(slug=value_slug, label=label, swatch=swatch, selected=chosen.get(code) == value_slug,
-                         available=available, query=query)
+                         available=bool(matching), query=query,
+                         sold_out=bool(matching) and not any(availability.get(pk, 0) > 0 for pk in matching))
         )
 
     all_images = list(product.images.all())
@@ -162,7 +184,7 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     )
     return ProductPage(
         product=product, variant=variant, variants=variants, option_groups=list(groups.values()), images=images,
-        specs=specs, related=related, upcoming_drop=upcoming, ended_drop=ended,
+        specs=specs, related=related, upcoming_drop=upcoming, ended_drop=ended, availability=availability,
     )
 
 

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.store",
                 "catalog.context_processors.navigation",
+                "cart.context_processors.mini_cart",
             ],
             "builtins": ["core.templatetags.icons"],
         },

@@ -99,3 +99,41 @@ def test_hidden_brands_categories_and_families_hide_their_products(client, store
     assert facet_counts(response)["total"] == 0
     assert list(response.context["listing"].page.object_list) == []
     assert client.get(product_url).status_code == 404
+
+
+def test_in_stock_facet_counts_and_filters(client, store):
+    from tests.factories import WarehouseFactory, stock
+
+    sold_out = ProductFactory(name="Hoodie Agotado", slug="hoodie-agotado", brand=store["brand"],
+                              category=store["hoodies"])
+    VariantFactory(product=sold_out, sku="HAG-M")
+    stock(store["hoodie"].variants.first(), WarehouseFactory(), 3)
+    url = reverse("catalog:category", args=["hoodies"])
+
+    listing = client.get(url).context["listing"]
+    assert listing.total == 2
+    assert [(v.label, v.count) for v in listing.stock_facet.values] == [("Con stock", 1)]
+
+    filtered = client.get(url, {"in_stock": "1"})
+    assert [p.name for p in filtered.context["listing"].page.object_list] == ["Hoodie Andino"]
+    assert filtered.context["listing"].total == 1
+    assert client.get(url, {"in_stock": "yes"}).context["listing"].total == 2  # anything else is ignored
+
+
+def test_product_page_availability_and_sold_out_choices(client, store):
+    from tests.factories import WarehouseFactory, stock
+
+    size = OptionFactory(code="size")
+    xl = OptionValueFactory(option=size, slug="xl", value="XL")
+    hoodie = store["hoodie"]
+    VariantFactory(product=hoodie, sku="HA-XL", values=[xl])
+    stock(hoodie.variants.get(sku="HA-M"), WarehouseFactory(), 2)
+
+    page = client.get(reverse("catalog:product", args=["hoodie-andino"])).context["page"]
+    assert page.units_left == 2 and page.few_left and not page.sold_out
+    sold_out = {choice.slug: choice.sold_out for group in page.option_groups for choice in group.choices}
+    assert sold_out == {"m": False, "xl": True}
+
+    xl_page = client.get(reverse("catalog:product", args=["hoodie-andino"]), {"size": "xl"})
+    assert xl_page.context["page"].sold_out
+    assert "Agotado" in xl_page.content.decode()

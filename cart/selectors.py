@@ -1,0 +1,62 @@
+"""The cart as pages show it: priced lines with what inventory holds for each."""
+
+import secrets
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.models import Product
+from inventory.selectors import availability_by_variant, reservations_held
+
+from .pricing import CartSummary, price_cart
+from .services import Cart, user_cart
+from .store import cart_store
+
+SESSION_KEY = "cart_id"
+
+
+def request_cart(request, *, create: bool = False) -> Cart | None:
+    """The shopper's cart: one per signed-in customer, else one per browser session."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user_cart(user)
+    cart_id = request.session.get(SESSION_KEY)
+    if cart_id is None:
+        if not create:
+            return None
+        cart_id = request.session[SESSION_KEY] = "anon-" + secrets.token_urlsafe(16)
+    return Cart(id=cart_id)
+
+
+def cart_units(cart: Cart | None) -> int:
+    return sum(cart_store().lines(cart.id).values()) if cart is not None else 0
+
+
+def cart_view(cart: Cart | None) -> CartSummary:
+    """Priced lines, each with the units this cart holds and whether the rest can still be had."""
+    if cart is None:
+        return CartSummary()
+    summary = price_cart(cart_store().lines(cart.id))
+    if not summary.lines:
+        return summary
+    held = dict(
+        reservations_held(cart_key=cart.id).order_by().values("stock_level__variant_id")
+        .annotate(units=Sum("quantity")).values_list("stock_level__variant_id", "units")
+    )
+    available = availability_by_variant({line.variant.pk for line in summary.lines})
+    for line in summary.lines:
+        variant, product = line.variant, line.variant.product
+        line.reserved = min(held.get(variant.pk, 0), line.quantity)
+        held[variant.pk] = held.get(variant.pk, 0) - line.reserved
+        missing = line.quantity - line.reserved
+        line.available = available.get(variant.pk, 0)
+        if not variant.is_active or product.status != Product.Status.ACTIVE:
+            line.problem = _("No longer for sale.")
+        elif missing > line.available:
+            can_have = line.reserved + line.available
+            line.problem = ngettext(
+                "Only %(count)d unit is left.", "Only %(count)d units are left.", can_have
+            ) % {"count": can_have} if can_have else _("Sold out.")
+        available[variant.pk] = max(line.available - missing, 0)
+    return summary

@@ -1,0 +1,280 @@
+"""Every change to a cart: add a variant or a kit, change or remove a line, merge on login.
+
+The store keeps quantities; inventory holds the units (a reservation per cart and variant,
+RESERVATION_MINUTES long) so that what a shopper has in the cart is still there at
+checkout. A hold is best effort: it may lapse, and the cart page and checkout take it again
+when stock allows. Nothing here trusts a price: pricing.py reads every price from the
+database."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.models import Collection, CollectionItem, Kit, Product, Variant
+from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.selectors import availability_by_variant, reservations_held
+from inventory.services import reservation_release, stock_reserve
+
+from .store import LineKey, cart_store
+
+# More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
+MAX_LINE_QUANTITY = 99
+
+
+class CartError(Exception):
+    """A refusal with the message to show the shopper; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Cart:
+    id: str
+    customer: object | None = None  # the signed-in user, for per-customer limits
+
+
+def user_cart(user) -> Cart:
+    """A signed-in customer's one active cart (seed 003)."""
+    return Cart(id=f"user-{user.pk}", customer=user)
+
+
+@dataclass
+class MergeResult:
+    moved: int = 0
+    capped: list[str] = field(default_factory=list)  # messages for the lines that were reduced
+
+
+def parse_quantity(raw, *, allow_zero: bool = False) -> int:
+    """A whole number of units from a form; a clear message otherwise."""
+    try:
+        quantity = int(str(raw).strip())
+    except (TypeError, ValueError):
+        raise CartError(_("Enter the quantity as a whole number.")) from None
+    if quantity < (0 if allow_zero else 1):
+        raise CartError(_("The quantity must be at least 1."))
+    if quantity > MAX_LINE_QUANTITY:
+        raise CartError(_("You can add at most %(max)d units at a time.") % {"max": MAX_LINE_QUANTITY})
+    return quantity
+
+
+def _sellable_variants(condition: Q):
+    """Variants with their product, and whether a drop of it has not started or has closed."""
+    now = timezone.now()
+    drops = CollectionItem.objects.filter(product_id=OuterRef("product_id"), collection__is_active=True)
+    live = drops.filter(collection__starts_at__lte=now).filter(
+        Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)
+    )
+    return (
+        Variant.objects.filter(condition)
+        .select_related("product")
+        .annotate(
+            in_live_collection=Exists(live),
+            upcoming_drop_start=drops.filter(collection__starts_at__gt=now)
+            .order_by("collection__starts_at").values("collection__starts_at")[:1],
+            in_closed_drop=Exists(drops.filter(collection__collection_type=Collection.Type.DROP,
+                                               collection__ends_at__lte=now)),
+        )
+    )
+
+
+def _refuse_unsellable(variant: Variant) -> None:
+    product = variant.product
+    if not variant.is_active or product.status != Product.Status.ACTIVE:
+        raise CartError(_("%(name)s is not for sale.") % {"name": product.name})
+    if variant.in_live_collection:
+        return
+    if variant.upcoming_drop_start is not None:
+        when = date_format(timezone.localtime(variant.upcoming_drop_start), "DATETIME_FORMAT")
+        raise CartError(_("%(name)s goes on sale on %(date)s.") % {"name": product.name, "date": when})
+    if variant.in_closed_drop:
+        raise CartError(_("The drop of %(name)s has closed.") % {"name": product.name})
+
+
+def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Product], adding: dict[int, int]) -> None:
+    """At most product.purchase_limit units of one product in the cart (seed 002); for a
+    signed-in customer inventory also counts what they hold elsewhere and have bought."""
+    in_cart: dict[int, int] = {}
+    if lines:
+        ids = {key.variant_id for key in lines}
+        for variant_id, product_id in Variant.objects.filter(pk__in=ids, product_id__in=products).values_list(
+            "pk", "product_id"
+        ):
+            in_cart[product_id] = in_cart.get(product_id, 0) + sum(
+                q for key, q in lines.items() if key.variant_id == variant_id
+            )
+    for product_id, quantity in adding.items():
+        product = products[product_id]
+        already = in_cart.get(product_id, 0)
+        if already + quantity > product.purchase_limit:
+            raise CartError(ngettext(
+                "You can buy at most %(limit)d unit of %(name)s; your cart has %(held)d.",
+                "You can buy at most %(limit)d units of %(name)s; your cart has %(held)d.",
+                product.purchase_limit,
+            ) % {"limit": product.purchase_limit, "name": product.name, "held": already})
+
+
+def _reserve(cart: Cart, requested: dict[int, int]) -> None:
+    try:
+        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer)
+    except InsufficientStock as error:
+        available = error.params.get("available", 0)
+        if available:
+            raise CartError(ngettext(
+                "Only %(count)d unit of %(sku)s is left.", "Only %(count)d units of %(sku)s are left.", available,
+            ) % {"count": available, "sku": error.params.get("sku")}) from None
+        raise CartError(_("%(sku)s is sold out.") % {"sku": error.params.get("sku")}) from None
+    except InventoryError as error:
+        raise CartError(str(error)) from None
+
+
+def cart_add(*, cart: Cart, sku: str, quantity: int) -> Variant:
+    """Add units of a variant: refused whole (with the reason) when the drop has not started,
+    the product's per-customer limit would be passed, or the stock is not there."""
+    variant = _sellable_variants(Q(sku=str(sku)[:64])).first()
+    if variant is None:
+        raise CartError(_("That product does not exist."))
+    _refuse_unsellable(variant)
+    store = cart_store()
+    lines = store.lines(cart.id)
+    _check_limit(cart, lines, {variant.product_id: variant.product}, {variant.product_id: quantity})
+    _reserve(cart, {variant.pk: quantity})
+    store.add(cart.id, LineKey(variant.pk), quantity)
+    return variant
+
+
+def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optional_item_ids: set[int]) -> list[Variant]:
+    """Add a kit: its required items and the optional ones ticked, each as the chosen variant
+    (variant_choices: {kit item id: SKU}; the first active variant when the product has one)."""
+    items = [item for item in kit.items.select_related("product") if not item.is_optional or item.pk in optional_item_ids]
+    if not items:
+        raise CartError(_("This kit has nothing to add."))
+    product_ids = [item.product_id for item in items]
+    variants = list(_sellable_variants(Q(product_id__in=product_ids, is_active=True)).order_by("order", "pk"))
+    chosen: dict[int, Variant] = {}
+    for item in items:
+        options = [v for v in variants if v.product_id == item.product_id]
+        wanted = variant_choices.get(item.pk)
+        pick = next((v for v in options if v.sku == wanted), None) if wanted else (options[0] if options else None)
+        if pick is None:
+            raise CartError(_("Choose an available option of %(name)s.") % {"name": item.product.name})
+        _refuse_unsellable(pick)
+        chosen[item.pk] = pick
+    store = cart_store()
+    adding: dict[int, int] = {}
+    for item in items:
+        adding[item.product_id] = adding.get(item.product_id, 0) + item.quantity
+    _check_limit(cart, store.lines(cart.id), {item.product_id: item.product for item in items}, adding)
+    requested: dict[int, int] = {}
+    for item in items:
+        requested[chosen[item.pk].pk] = requested.get(chosen[item.pk].pk, 0) + item.quantity
+    _reserve(cart, requested)
+    for item in items:
+        store.add(cart.id, LineKey(chosen[item.pk].pk, kit.pk), item.quantity)
+    return list(chosen.values())
+
+
+def _resync_holds(cart: Cart, variant_ids: set[int], totals: dict[int, int]) -> None:
+    """Make the cart's holds of these variants equal to the cart's quantities, all or nothing."""
+    with transaction.atomic():
+        held = [r.pk for r in reservations_held(cart_key=cart.id).filter(stock_level__variant_id__in=variant_ids)]
+        if held:
+            reservation_release(reservation_ids=held)
+        wanted = {vid: totals[vid] for vid in variant_ids if totals.get(vid, 0) > 0}
+        if wanted:
+            _reserve(cart, wanted)
+
+
+def _variant_totals(lines: dict[LineKey, int]) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for key, quantity in lines.items():
+        totals[key.variant_id] = totals.get(key.variant_id, 0) + quantity
+    return totals
+
+
+def cart_update(*, cart: Cart, line: LineKey, quantity: int) -> None:
+    """Set a line's quantity (0 removes it); its holds follow."""
+    store = cart_store()
+    lines = store.lines(cart.id)
+    if line not in lines:
+        raise CartError(_("That line is no longer in your cart."))
+    if quantity > lines[line]:
+        variant = _sellable_variants(Q(pk=line.variant_id)).first()
+        if variant is None:
+            raise CartError(_("That product does not exist."))
+        _refuse_unsellable(variant)
+        _check_limit(cart, lines, {variant.product_id: variant.product}, {variant.product_id: quantity - lines[line]})
+    lines[line] = quantity
+    _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
+    store.set(cart.id, line, quantity)
+
+
+def cart_remove(*, cart: Cart, line: LineKey) -> None:
+    store = cart_store()
+    lines = store.lines(cart.id)
+    lines.pop(line, None)
+    _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
+    store.set(cart.id, line, 0)
+
+
+def cart_clear(*, cart: Cart) -> None:
+    """Empty the cart and give back its holds (after an order took them over, or on request)."""
+    reservation_release(cart_key=cart.id)
+    cart_store().clear(cart.id)
+
+
+def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
+    """On login: the anonymous cart's lines join the customer's (quantities summed), then each
+    variant is capped by its product's limit and by what is available, with a message per cap."""
+    store = cart_store()
+    moved = store.merge(source_id, cart.id)
+    result = MergeResult(moved=sum(moved.values()))
+    if not moved:
+        return result
+    reservation_release(cart_key=source_id)
+    lines = store.lines(cart.id)
+    variants = {v.pk: v for v in Variant.objects.filter(pk__in={k.variant_id for k in lines}).select_related("product")}
+    # Cap each product at its limit, taking units off the lines that came last.
+    per_product: dict[int, int] = {}
+    for key in sorted(lines):
+        variant = variants.get(key.variant_id)
+        if variant is None:
+            continue
+        limit = variant.product.purchase_limit
+        allowed = max(limit - per_product.get(variant.product_id, 0), 0)
+        if lines[key] > allowed:
+            result.capped.append(ngettext(
+                "%(name)s: reduced to %(count)d unit, the most one customer may buy.",
+                "%(name)s: reduced to %(count)d units, the most one customer may buy.", allowed,
+            ) % {"name": variant.product.name, "count": allowed})
+            lines[key] = allowed
+        per_product[variant.product_id] = per_product.get(variant.product_id, 0) + lines[key]
+    # Then by what can be held now: this cart's holds are given back and taken again.
+    reservation_release(cart_key=cart.id)
+    totals = _variant_totals(lines)
+    available = availability_by_variant(totals)
+    for variant_id, total in totals.items():
+        if total > available.get(variant_id, 0):
+            keep = available.get(variant_id, 0)
+            name = variants[variant_id].product.name if variant_id in variants else str(variant_id)
+            result.capped.append(ngettext(
+                "%(name)s: reduced to %(count)d unit, all that is left.",
+                "%(name)s: reduced to %(count)d units, all that is left.", keep,
+            ) % {"name": name, "count": keep})
+            for key in sorted((k for k in lines if k.variant_id == variant_id), reverse=True):
+                take = min(lines[key], total - keep)
+                lines[key] -= take
+                total -= take
+            totals[variant_id] = keep
+    for key, quantity in lines.items():
+        store.set(cart.id, key, quantity)
+    wanted = {vid: q for vid, q in totals.items() if q > 0}
+    if wanted:
+        try:
+            stock_reserve(lines=wanted, cart_key=cart.id, customer=cart.customer)
+        except InventoryError:
+            pass  # someone took the units meanwhile: the cart page shows which lines lapsed
+    return result
+
