@@ -194,3 +194,38 @@ class BannerFactory(DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Banner {n}")
     image_desktop = factory.LazyFunction(lambda: png_file("b.png"))
+
+
+# --- shipping --------------------------------------------------------------------------
+
+from shipping.models import Carrier, ShippingMethod, ShippingRate, ShippingZone  # noqa: E402
+
+
+class ShippingZoneFactory(DjangoModelFactory):
+    class Meta:
+        model = ShippingZone
+
+    name = factory.Sequence(lambda n: f"Zona {n}")
+    kind = ShippingZone.Kind.LIMA_METROPOLITANA
+
+
+class ShippingMethodFactory(DjangoModelFactory):
+    class Meta:
+        model = ShippingMethod
+
+    code = factory.Sequence(lambda n: f"metodo-{n}")
+    name = factory.Sequence(lambda n: f"Envío {n}")
+    carrier = Carrier.OLVA
+    min_days = 1
+    max_days = 2
+
+
+class ShippingRateFactory(DjangoModelFactory):
+    class Meta:
+        model = ShippingRate
+
+    method = factory.SubFactory(ShippingMethodFactory)
+    zone = factory.SubFactory(ShippingZoneFactory)
+    weight_from = Decimal("0")
+    weight_to = Decimal("1")
+    price = Decimal("10.00")
