@@ -33,3 +33,31 @@ def test_demo_methods_serve_lima_and_provinces():
     assert {o.code for o in cusco} == {"olva-provincias", "shalom-agencia", "serpost"}
     assert cusco[0].code == "shalom-agencia"  # the cheapest first
     assert shipping_options(department="15", province="1501", weight_kg=Decimal("101"), subtotal=Decimal("1")) == []
+
+
+def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Address
+    from core.management.commands import demo_data
+
+    assert demo_data.ensure_demo_shipping in demo_data.DEMO_STEPS
+    # The catalog step is tested in tests/catalog; here only users and shipping run.
+    monkeypatch.setattr(demo_data, "DEMO_STEPS", [demo_data.ensure_demo_shipping])
+    monkeypatch.setattr(demo_data, "CREDENTIALS_FILE", tmp_path / "admin.json")
+
+    call_command("demo_data", verbosity=0, stdout=StringIO())
+    call_command("demo_data", verbosity=0, stdout=StringIO())
+
+    address = Address.objects.get(user__email=demo_data.CUSTOMER_EMAIL)
+    assert (address.province, address.district, address.ubigeo) == ("Lima", "Lince", "150116")
+    codes = {
+        option.code
+        for option in shipping_options(
+            department=address.department, province=address.province_code, weight_kg=Decimal("1"), subtotal=Decimal("1")
+        )
+    }
+    assert codes == {"recojo-tienda", "olva-lima", "serpost"}
+    assert ShippingMethod.objects.count() == 5

@@ -93,6 +93,16 @@ def ensure_demo_catalog() -> None:
     load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, reset=False, progress=True)
 
 
+def ensure_demo_shipping() -> None:
+    from shipping.demo import load_demo_shipping
+
+    load_demo_shipping()
+
+
+# Capability loaders, run in this order after the users; each is idempotent.
+DEMO_STEPS = [ensure_demo_catalog, ensure_demo_shipping]
+
+
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the administrator's login."
 
@@ -103,7 +113,8 @@ class Command(BaseCommand):
         for name, step in tqdm(steps, desc="Demo data", unit="step", disable=options["verbosity"] < 1):
             with transaction.atomic():
                 results[name] = step(credentials)
-        ensure_demo_catalog()
+        for demo_step in DEMO_STEPS:
+            demo_step()
         if any(created for _, created, _ in results.values()):
             CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
             CREDENTIALS_FILE.chmod(0o600)
