@@ -258,3 +258,32 @@ class TestUbigeoEndpoints:
         assert f'hx-get="{reverse("accounts:ubigeo_provinces")}"' in html
         assert f'hx-get="{reverse("accounts:ubigeo_districts")}"' in html
         assert 'name="refresh_lists"' in html  # the no-JavaScript fallback
+
+
+@pytest.mark.django_db
+class TestAddressAdmin:
+    def test_shows_the_code_and_refuses_names_that_do_not_nest(self, admin_client, address):
+        change = reverse("admin:accounts_address_change", args=[address.pk])
+
+        page = admin_client.get(change)
+        assert page.status_code == 200 and "150122" in page.content.decode()
+        assert admin_client.get(reverse("admin:accounts_address_changelist"), {"q": "150122"}).status_code == 200
+
+        data = {
+            "user": address.user_id,
+            "recipient": "Ana",
+            "phone": "987654321",
+            "street": "Jr. 1",
+            "department": "15",
+            "province": "Arequipa",
+            "district": "Miraflores",
+            "country": "PE",
+        }
+        response = admin_client.post(change, data)
+
+        assert response.status_code == 200
+        assert "province" in response.context["adminform"].form.errors
+        response = admin_client.post(change, data | {"province": "lima", "district": "san isidro"})
+        assert response.status_code == 302
+        address.refresh_from_db()
+        assert (address.province, address.district, address.ubigeo) == ("Lima", "San Isidro", "150131")
