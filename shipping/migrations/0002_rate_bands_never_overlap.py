@@ -11,6 +11,8 @@ Meta.constraints, so model validation never runs a PostgreSQL-only query.
 from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations
 
+from core.migration_operations import run_on_postgresql
+
 FORWARD = """
 ALTER TABLE shipping_shippingrate ADD CONSTRAINT shipping_rate_bands_never_overlap
 EXCLUDE USING gist (method_id WITH =, zone_id WITH =, numrange(weight_from, weight_to, '(]') WITH &&)
@@ -18,18 +20,10 @@ EXCLUDE USING gist (method_id WITH =, zone_id WITH =, numrange(weight_from, weig
 BACKWARD = "ALTER TABLE shipping_shippingrate DROP CONSTRAINT IF EXISTS shipping_rate_bands_never_overlap"
 
 
-def on_postgresql(sql: str):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("shipping", "0001_initial")]
 
     operations = [
         BtreeGistExtension(),
-        migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD)),
+        migrations.RunPython(run_on_postgresql(FORWARD), run_on_postgresql(BACKWARD)),
     ]
