@@ -163,7 +163,8 @@ class AddressForm(forms.ModelForm):
             return cleaned
         if not ubigeo.is_district_of(district_code, province_code):
             message = _("Choose a district of the province of %(province)s from the list.")
-            self.add_error("district", forms.ValidationError(message, "district_not_in_province", {"province": province.name}))
+            params = {"province": province.name}
+            self.add_error("district", forms.ValidationError(message, "district_not_in_province", params))
             return cleaned
         cleaned["district"] = ubigeo.district(district_code).name
         return cleaned

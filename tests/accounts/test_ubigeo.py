@@ -258,6 +258,10 @@ class TestUbigeoEndpoints:
         assert f'hx-get="{reverse("accounts:ubigeo_provinces")}"' in html
         assert f'hx-get="{reverse("accounts:ubigeo_districts")}"' in html
         assert 'name="refresh_lists"' in html  # the no-JavaScript fallback
+        # ... which must not be the form's default button: Enter in a field saves.
+        form = html[html.index('<form class="form"') :]
+        first_button = form[form.index('<button type="submit"') :].split(">", 1)[0]
+        assert "name=" not in first_button
 
 
 @pytest.mark.django_db

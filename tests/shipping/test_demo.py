@@ -25,8 +25,9 @@ def test_demo_methods_serve_lima_and_provinces():
     load_demo_shipping()
     monday = date(2026, 6, 1)
 
-    lima = shipping_options(department="15", province="1501", weight_kg=Decimal("2"), subtotal=Decimal("250"), today=monday)
-    cusco = shipping_options(department="08", province="0801", weight_kg=Decimal("2"), subtotal=Decimal("250"), today=monday)
+    parcel = {"weight_kg": Decimal("2"), "subtotal": Decimal("250"), "today": monday}
+    lima = shipping_options(department="15", province="1501", **parcel)
+    cusco = shipping_options(department="08", province="0801", **parcel)
 
     assert {o.code for o in lima} == {"recojo-tienda", "olva-lima", "serpost"}
     assert next(o for o in lima if o.code == "olva-lima").is_free  # free from S/ 199 in Lima
