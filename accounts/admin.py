@@ -16,9 +16,10 @@ class AddressInline(admin.StackedInline):
     fields = [
         ("label", "recipient", "phone"),
         ("street", "reference"),
-        ("department", "province", "district", "postal_code"),
+        ("department", "province", "district", "ubigeo", "postal_code"),
         ("is_default_shipping", "is_default_billing"),
     ]
+    readonly_fields = ["ubigeo"]
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -54,9 +55,12 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "user", "district", "province", "department", "is_default_shipping", "is_default_billing"]
+    list_display = [
+        "recipient", "user", "district", "province", "department", "ubigeo", "is_default_shipping", "is_default_billing"
+    ]
     list_filter = ["department"]
-    search_fields = ["recipient", "user__email", "street", "district", "province"]
+    search_fields = ["recipient", "user__email", "street", "district", "province", "ubigeo"]
+    readonly_fields = ["ubigeo"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
 

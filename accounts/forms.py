@@ -1,6 +1,8 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import ubigeo
 from .models import Address, Seller, User, phone_validator
 from .validators import normalize_identity, validate_dni, validate_ruc
 
@@ -50,7 +52,44 @@ class ProfileForm(forms.ModelForm):
         return _clean_dni(self.cleaned_data.get("dni", ""), exclude_user=self.instance)
 
 
+def province_choices(department_code: str) -> list[tuple[str, str]]:
+    """The options of the province select: a prompt, then the department's provinces."""
+    places = ubigeo.provinces(department_code)
+    prompt = _("Choose a province") if places else _("Choose the department first")
+    return [("", prompt), *((place.code, place.name) for place in places)]
+
+
+def district_choices(province_code: str) -> list[tuple[str, str]]:
+    places = ubigeo.districts(province_code)
+    prompt = _("Choose a district") if places else _("Choose the province first")
+    return [("", prompt), *((place.code, place.name) for place in places)]
+
+
 class AddressForm(forms.ModelForm):
+    """An address with dependent selects: department -> province -> district.
+
+    The province and district selects post INEI codes ("1501", "150122"); clean() checks that
+    each belongs to its parent and hands the model the official names, from which the model
+    derives `ubigeo`. With htmx the options follow the department and province as they change
+    (accounts:ubigeo_provinces / accounts:ubigeo_districts); without JavaScript the page's
+    "Update the lists" button posts the form back and it comes again with the new options.
+    """
+
+    province = forms.CharField(
+        label=_("Province"),
+        widget=forms.Select(
+            attrs={
+                "autocomplete": "address-level2",
+                "hx-get": reverse_lazy("accounts:ubigeo_districts"),
+                "hx-target": "#id_district",
+                # After new provinces arrive (department changed), the districts reset too.
+                "hx-trigger": "change, htmx:afterSwap",
+                "hx-sync": "this:replace",
+            }
+        ),
+    )
+    district = forms.CharField(label=_("District"), widget=forms.Select(attrs={"autocomplete": "address-level3"}))
+
     class Meta:
         model = Address
         fields = [
@@ -66,7 +105,80 @@ class AddressForm(forms.ModelForm):
             "is_default_shipping",
             "is_default_billing",
         ]
-        widgets = {"street": forms.TextInput(attrs={"autocomplete": "address-line1"})}
+        widgets = {
+            "street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "department": forms.Select(
+                attrs={
+                    "autocomplete": "address-level1",
+                    "hx-get": reverse_lazy("accounts:ubigeo_provinces"),
+                    "hx-target": "#id_province",
+                    "hx-trigger": "change",
+                    "hx-sync": "this:replace",
+                }
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        given_initial = kwargs.get("initial") or {}
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        matched = None
+        if instance.pk:
+            matched = ubigeo.district(instance.ubigeo) or ubigeo.resolve(
+                instance.department, instance.province, instance.district
+            )
+        # A saved row whose names match no district (typed before the ubigeo) must be corrected.
+        self.needs_ubigeo = bool(instance.pk and matched is None)
+        if instance.pk and not self.is_bound and "province" not in given_initial:
+            # The selects show a saved address's codes; an unmatched row starts blank.
+            self.initial["province"] = matched.code[:4] if matched else ""
+            self.initial["district"] = matched.code if matched else ""
+        self.fields["department"].choices = [("", _("Choose a department"))] + [
+            (place.code, place.name) for place in ubigeo.departments()
+        ]
+        self.fields["province"].widget.choices = province_choices(self._current("department"))
+        self.fields["district"].widget.choices = district_choices(self._current("province"))
+
+    def _current(self, name: str) -> str:
+        """The value a select shows: posted, else initial, else the saved row's."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name), "")
+        return str(self.get_initial_for_field(self.fields[name], name) or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        department_code = cleaned.get("department")
+        province_code, district_code = cleaned.get("province"), cleaned.get("district")
+        if not department_code or not province_code:
+            return cleaned
+        if not ubigeo.is_province_of(province_code, department_code):
+            message = _("Choose a province of %(department)s from the list.")
+            params = {"department": ubigeo.department(department_code).name}
+            self.add_error("province", forms.ValidationError(message, "province_not_in_department", params))
+            return cleaned
+        # The model stores names (display, order snapshots) and derives the code from them.
+        province = ubigeo.province(province_code)
+        cleaned["province"] = province.name
+        if not district_code:
+            return cleaned
+        if not ubigeo.is_district_of(district_code, province_code):
+            message = _("Choose a district of the province of %(province)s from the list.")
+            params = {"province": province.name}
+            self.add_error("district", forms.ValidationError(message, "district_not_in_province", params))
+            return cleaned
+        cleaned["district"] = ubigeo.district(district_code).name
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Address.clean() may repeat what clean() already said about the same field.
+        for name in ("province", "district"):
+            errors = self._errors.get(name)
+            if errors:
+                unique: dict[tuple, forms.ValidationError] = {}
+                for error in errors.as_data():
+                    unique.setdefault(tuple(error.messages), error)
+                errors.data[:] = unique.values()
 
 
 class SellerApplicationForm(forms.Form):

@@ -2,14 +2,16 @@ from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import ubigeo as ubigeo_data
 from .validators import validate_dni, validate_ruc
 
 phone_validator = RegexValidator(
@@ -128,7 +130,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Address(models.Model):
-    """A shipping or billing address in Peru, down to the district (ubigeo levels)."""
+    """A shipping or billing address in Peru, down to the district (ubigeo levels).
+
+    `ubigeo` is the INEI district code ("150122" = Miraflores, Lima) and what shipping zones
+    read; `province` and `district` keep the official names for display and for the order's
+    address snapshot. `clean()` derives the code from the names and writes the names back in
+    their official spelling, so a full_clean()ed row always has the three in agreement. Rows
+    saved before the ubigeo existed whose names matched nothing keep an empty code until they
+    are edited, and cannot be saved again until they are corrected.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("user"))
     label = models.CharField(_("label"), max_length=40, blank=True, help_text=_("For example: Home, Office."))
@@ -139,6 +149,13 @@ class Address(models.Model):
     district = models.CharField(_("district"), max_length=100)
     province = models.CharField(_("province"), max_length=100)
     department = models.CharField(_("department"), max_length=2, choices=Department.choices)
+    ubigeo = models.CharField(
+        _("ubigeo"),
+        max_length=6,
+        blank=True,
+        editable=False,
+        help_text=_("INEI district code, set from the department, province and district."),
+    )
     postal_code = models.CharField(
         _("postal code"),
         max_length=5,
@@ -162,21 +179,52 @@ class Address(models.Model):
             models.UniqueConstraint(
                 fields=["user"], condition=Q(is_default_billing=True), name="accounts_address_one_default_billing"
             ),
+            # Empty (a row from before the ubigeo, not corrected yet) or a district of the department.
+            models.CheckConstraint(
+                condition=Q(ubigeo="") | (Q(ubigeo__regex=r"^[0-9]{6}$") & Q(ubigeo__startswith=F("department"))),
+                name="accounts_address_ubigeo_in_department",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.recipient}, {self.street}, {self.district}"
+
+    def clean(self) -> None:
+        super().clean()
+        department = ubigeo_data.department(self.department)
+        if department is None or not self.province or not self.district:
+            return  # the fields' own validation reports a missing or unknown value
+        province = ubigeo_data.find_province(department.code, self.province)
+        if province is None:
+            message = _("Choose a province of %(department)s from the list.")
+            raise ValidationError(
+                {"province": ValidationError(message, "province_not_in_department", {"department": department.name})}
+            )
+        district = ubigeo_data.find_district(province.code, self.district)
+        if district is None:
+            message = _("Choose a district of the province of %(province)s from the list.")
+            raise ValidationError(
+                {"district": ValidationError(message, "district_not_in_province", {"province": province.name})}
+            )
+        self.province, self.district, self.ubigeo = province.name, district.name, district.code
 
     @property
     def department_name(self) -> str:
         return self.get_department_display()
 
     @property
+    def province_code(self) -> str:
+        """The 4-digit INEI province code, or "" for a row not matched to the ubigeo yet."""
+        return self.ubigeo[:4]
+
+    @property
+    def has_ubigeo(self) -> bool:
+        return bool(self.ubigeo)
+
+    @property
     def is_lima_metropolitana(self) -> bool:
         """Lima province and Callao share the capital's courier zone."""
-        return self.department == Department.CALLAO or (
-            self.department == Department.LIMA and self.province.strip().lower() == "lima"
-        )
+        return ubigeo_data.is_lima_metropolitana(self.department, self.province_code)
 
 
 class Seller(models.Model):

@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
-from .forms import AddressForm, ProfileForm, SellerApplicationForm
+from .forms import AddressForm, ProfileForm, SellerApplicationForm, district_choices, province_choices
 from .models import Seller
 
 
@@ -41,11 +42,25 @@ def address_list(request):
     return render(request, "accounts/address_list.html", {"addresses": selectors.address_list_for(user=request.user)})
 
 
+# Without JavaScript the address form's "Update the lists" button posts this: the page comes
+# back with the province and district options of what was chosen, and nothing is saved.
+REFRESH_LISTS = "refresh_lists"
+
+
+def _address_form(request, *, instance=None) -> tuple[AddressForm, bool]:
+    """The address form for this request, and whether it was submitted to be saved."""
+    if request.method != "POST":
+        return AddressForm(instance=instance), False
+    if REFRESH_LISTS in request.POST:
+        return AddressForm(initial=request.POST.dict(), instance=instance), False
+    return AddressForm(request.POST, instance=instance), True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def address_create(request):
-    form = AddressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form, submitted = _address_form(request)
+    if submitted and form.is_valid():
         try:
             services.address_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -60,8 +75,8 @@ def address_create(request):
 @require_http_methods(["GET", "POST"])
 def address_update(request, pk: int):
     address = selectors.address_get_for(user=request.user, pk=pk)
-    form = AddressForm(request.POST or None, instance=address)
-    if request.method == "POST" and form.is_valid():
+    form, submitted = _address_form(request, instance=address)
+    if submitted and form.is_valid():
         try:
             services.address_update(address=address, **form.cleaned_data)
         except ValidationError as error:
@@ -70,6 +85,24 @@ def address_update(request, pk: int):
             messages.success(request, _("Address updated."))
             return redirect("accounts:address_list")
     return render(request, "accounts/address_form.html", {"form": form, "address": address})
+
+
+# The ubigeo changes a few times a year: a browser may keep these lists for a day (private:
+# the prompt option is in the visitor's language).
+@require_http_methods(["GET"])
+@cache_control(private=True, max_age=60 * 60 * 24)
+def ubigeo_provinces(request):
+    """<option>s of a department's provinces, for the address form's province select."""
+    choices = province_choices(request.GET.get("department", ""))
+    return render(request, "accounts/includes/ubigeo_options.html", {"choices": choices})
+
+
+@require_http_methods(["GET"])
+@cache_control(private=True, max_age=60 * 60 * 24)
+def ubigeo_districts(request):
+    """<option>s of a province's districts, for the address form's district select."""
+    choices = district_choices(request.GET.get("province", ""))
+    return render(request, "accounts/includes/ubigeo_options.html", {"choices": choices})
 
 
 @login_required

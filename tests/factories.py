@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts import ubigeo
 from accounts.models import Address, Seller, User
 
 PASSWORD = "Kallpa-test-2026!"
@@ -35,6 +36,8 @@ class AddressFactory(DjangoModelFactory):
     district = "Miraflores"
     province = "Lima"
     department = "15"
+    # As a full_clean()ed row has it; "" for names that match no district (an old free-text row).
+    ubigeo = factory.LazyAttribute(lambda o: getattr(ubigeo.resolve(o.department, o.province, o.district), "code", ""))
     postal_code = "15074"
 
 
@@ -241,3 +244,38 @@ def stock(variant=None, warehouse=None, quantity: int = 10, **level_fields) -> S
         StockLevel.objects.filter(pk=level.pk).update(**level_fields)
         level.refresh_from_db()
     return level
+
+
+# --- shipping --------------------------------------------------------------------------
+
+from shipping.models import Carrier, ShippingMethod, ShippingRate, ShippingZone  # noqa: E402
+
+
+class ShippingZoneFactory(DjangoModelFactory):
+    class Meta:
+        model = ShippingZone
+
+    name = factory.Sequence(lambda n: f"Zona {n}")
+    kind = ShippingZone.Kind.LIMA_METROPOLITANA
+
+
+class ShippingMethodFactory(DjangoModelFactory):
+    class Meta:
+        model = ShippingMethod
+
+    code = factory.Sequence(lambda n: f"metodo-{n}")
+    name = factory.Sequence(lambda n: f"Envío {n}")
+    carrier = Carrier.OLVA
+    min_days = 1
+    max_days = 2
+
+
+class ShippingRateFactory(DjangoModelFactory):
+    class Meta:
+        model = ShippingRate
+
+    method = factory.SubFactory(ShippingMethodFactory)
+    zone = factory.SubFactory(ShippingZoneFactory)
+    weight_from = Decimal("0")
+    weight_to = Decimal("1")
+    price = Decimal("10.00")

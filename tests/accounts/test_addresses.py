@@ -9,6 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def address_data(**overrides) -> dict:
+    """What the address form posts: the province and district selects send INEI codes."""
     data = {
         "label": "Oficina",
         "recipient": "Carlos Huamán",
@@ -16,8 +17,8 @@ def address_data(**overrides) -> dict:
         "street": "Av. Larco 345, of. 1201",
         "reference": "Al costado del banco",
         "department": "15",
-        "province": "Lima",
-        "district": "Miraflores",
+        "province": "1501",
+        "district": "150122",
         "postal_code": "15074",
     }
     data.update(overrides)
@@ -130,10 +131,15 @@ class TestAnotherUsersAddress:
         assert client.get(reverse("accounts:address_update", args=[999999])).status_code == 404
 
 
+def service_data(**overrides) -> dict:
+    """What services take: province and district names (the model derives the ubigeo)."""
+    return address_data(province="Lima", district="Miraflores", **overrides)
+
+
 class TestAddressServices:
     def test_only_one_default_per_user(self, user):
-        first = services.address_create(user=user, **address_data())
-        second = services.address_create(user=user, **address_data(street="Otra 2"), is_default_shipping=True)
+        first = services.address_create(user=user, **service_data())
+        second = services.address_create(user=user, **service_data(street="Otra 2"), is_default_shipping=True)
 
         first.refresh_from_db()
         assert second.is_default_shipping and not first.is_default_shipping

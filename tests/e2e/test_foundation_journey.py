@@ -71,11 +71,13 @@ def test_shopper_signs_up_signs_out_signs_in_and_saves_an_address(page):
     page.fill("input[name=phone]", "987654321")
     page.fill("input[name=street]", "Jr. Puno 456")
     page.select_option("select[name=department]", "08")
-    page.fill("input[name=province]", "Cusco")
-    page.fill("input[name=district]", "Wanchaq")
+    # The province and district selects fill in as the department and province change (htmx).
+    page.select_option("select[name=province]", "0801")
+    page.select_option("select[name=district]", "080108")
     page.locator("main form button.btn-primary[type=submit]").click()
     page.wait_for_url("**/accounts/addresses/")
     assert "Jr. Puno 456" in page.locator("main").inner_text()
     screenshot(page, "address-list")
     address = Address.objects.get(user__email="lucia@example.pe")
     assert address.is_default_shipping and address.department == "08"
+    assert (address.province, address.district, address.ubigeo) == ("Cusco", "Wanchaq", "080108")

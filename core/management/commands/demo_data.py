@@ -99,8 +99,14 @@ def ensure_demo_inventory() -> None:
     load_demo_inventory(progress=True)
 
 
+def ensure_demo_shipping() -> None:
+    from shipping.demo import load_demo_shipping
+
+    load_demo_shipping()
+
+
 # Capability loaders, run in this order after the users; each is idempotent.
-DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory]
+DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_shipping]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,64 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from shipping.demo import load_demo_shipping
+from shipping.models import ShippingMethod, ShippingRate, ShippingZone
+from shipping.selectors import shipping_options
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_a_second_run_changes_nothing():
+    first = load_demo_shipping()
+    counts = (ShippingZone.objects.count(), ShippingMethod.objects.count(), ShippingRate.objects.count())
+
+    second = load_demo_shipping()
+
+    assert first["methods"] == 5 and first["rates"] > 20
+    assert second == {"zones": 0, "methods": 0, "rates": 0}
+    assert counts == (ShippingZone.objects.count(), ShippingMethod.objects.count(), ShippingRate.objects.count())
+
+
+def test_demo_methods_serve_lima_and_provinces():
+    load_demo_shipping()
+    monday = date(2026, 6, 1)
+
+    parcel = {"weight_kg": Decimal("2"), "subtotal": Decimal("250"), "today": monday}
+    lima = shipping_options(department="15", province="1501", **parcel)
+    cusco = shipping_options(department="08", province="0801", **parcel)
+
+    assert {o.code for o in lima} == {"recojo-tienda", "olva-lima", "serpost"}
+    assert next(o for o in lima if o.code == "olva-lima").is_free  # free from S/ 199 in Lima
+    assert {o.code for o in cusco} == {"olva-provincias", "shalom-agencia", "serpost"}
+    assert cusco[0].code == "shalom-agencia"  # the cheapest first
+    assert shipping_options(department="15", province="1501", weight_kg=Decimal("101"), subtotal=Decimal("1")) == []
+
+
+def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import Address
+    from core.management.commands import demo_data
+
+    assert demo_data.ensure_demo_shipping in demo_data.DEMO_STEPS
+    # The catalog step is tested in tests/catalog; here only users and shipping run.
+    monkeypatch.setattr(demo_data, "DEMO_STEPS", [demo_data.ensure_demo_shipping])
+    monkeypatch.setattr(demo_data, "CREDENTIALS_FILE", tmp_path / "admin.json")
+
+    call_command("demo_data", verbosity=0, stdout=StringIO())
+    call_command("demo_data", verbosity=0, stdout=StringIO())
+
+    address = Address.objects.get(user__email=demo_data.CUSTOMER_EMAIL)
+    assert (address.province, address.district, address.ubigeo) == ("Lima", "Lince", "150116")
+    codes = {
+        option.code
+        for option in shipping_options(
+            department=address.department, province=address.province_code, weight_kg=Decimal("1"), subtotal=Decimal("1")
+        )
+    }
+    assert codes == {"recojo-tienda", "olva-lima", "serpost"}
+    assert ShippingMethod.objects.count() == 5
