@@ -1,11 +1,13 @@
-"""Stock under a drop, on PostgreSQL with real connections (one per buyer thread).
+"""Stock under a drop, on PostgreSQL with real connections (one per buyer process).
 
-- drop: BUYERS buyers (processes, one connection each) race for one SKU with UNITS units, ROUNDS times over; every
-  reservation is counted and the oversold count (units reserved beyond the stock) must be 0;
+- drop: BUYERS buyers race for one SKU with UNITS units, ROUNDS times over; every
+  reservation is counted, and the oversold count (units reserved beyond the stock) must be 0;
 - sustained: the same BUYERS each reserve ATTEMPTS units one at a time from a stock that
-  never runs out, giving reservations per second; then the same connections run
-  single-row conditional UPDATEs on one hot row (the ceiling any row-locking design can
-  reach); ratio = reservations per second / updates per second (goal ≥ 0.3);
+  never runs out (BUYERS × ATTEMPTS units: a 500-unit drop by default), giving reservations
+  per second; then the same connections run single-row conditional UPDATEs on one hot row,
+  the ceiling any row-locking design can reach; ratio = reservations / updates per second
+  (goal ≥ 0.3). Each reservation sums the level's active holds under the lock, so its cost
+  grows with the holds outstanding: more ATTEMPTS measure a bigger drop, not a faster one;
 - expiry: releasing EXPIRED expired reservations (goal under 5 s).
 
 The bench makes its own product, variants and warehouse, and deletes them (ledger rows
@@ -29,16 +31,17 @@ from inventory.verify import CHECKS
 BUYERS = int(os.environ.get("BENCH_INV_BUYERS", "50"))
 UNITS = int(os.environ.get("BENCH_INV_UNITS", "20"))
 ROUNDS = int(os.environ.get("BENCH_INV_ROUNDS", "10"))
-ATTEMPTS = int(os.environ.get("BENCH_INV_ATTEMPTS", "40"))
+ATTEMPTS = int(os.environ.get("BENCH_INV_ATTEMPTS", "10"))  # 50 × 10: a drop of 500 units
 EXPIRED = int(os.environ.get("BENCH_INV_EXPIRED", "100000"))
 TAG = "bench-inv"
 
 
-def _buyers(count: int, work) -> float:
+def _buyers(count: int, work, warmup=None) -> float:
     """Run work(index) in `count` processes started together, each on its own connection (as
     gunicorn workers would); return the wall time in seconds from the common start. Processes,
     not threads: with threads the GIL hands the row-lock holder back the CPU up to 5 ms late,
-    which measures Python, not the database."""
+    which measures Python, not the database. warmup() runs in each process before the clock
+    starts, so the figures are those of warm workers, not of a process's first request."""
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(count + 1)
     failures = context.Queue()
@@ -47,6 +50,8 @@ def _buyers(count: int, work) -> float:
     def worker(index):
         try:
             connection.ensure_connection()  # connect before the clock starts
+            if warmup is not None:
+                warmup()
             barrier.wait()
             work(index)
         except Exception as error:  # reported by the parent
@@ -108,7 +113,20 @@ def _variant(product, warehouse, name: str, units: int) -> Variant:
     return variant
 
 
-def _drop(product, warehouse):
+def _warmup(product, warehouse):
+    """A refused reservation (the variant has no stock): runs both reservation paths once."""
+    variant = _variant(product, warehouse, "WARMUP", 0)
+
+    def warmup():
+        try:
+            services.stock_reserve(lines=[(variant.pk, 1)], cart_key=f"{TAG}-warmup")
+        except InsufficientStock:
+            pass
+
+    return warmup
+
+
+def _drop(product, warehouse, warmup):
     oversold = reserved_total = attempts = 0
     elapsed_total = 0.0
     negative = False
@@ -121,7 +139,7 @@ def _drop(product, warehouse):
             except InsufficientStock:
                 pass
 
-        elapsed_total += _buyers(BUYERS, buy)
+        elapsed_total += _buyers(BUYERS, buy, warmup)
         attempts += BUYERS
         level = StockLevel.objects.get(variant=variant)
         held = level.reservations.filter(status=Reservation.Status.ACTIVE).aggregate(t=Sum("quantity"))["t"] or 0
@@ -134,14 +152,14 @@ def _drop(product, warehouse):
     }
 
 
-def _sustained(product, warehouse):
+def _sustained(product, warehouse, warmup):
     variant = _variant(product, warehouse, "SUSTAINED", BUYERS * ATTEMPTS)
 
     def buy(index):
         for attempt in range(ATTEMPTS):
             services.stock_reserve(lines=[(variant.pk, 1)], cart_key=f"{TAG}-s-{index}-{attempt}")
 
-    reservations_per_second = BUYERS * ATTEMPTS / _buyers(BUYERS, buy)
+    reservations_per_second = BUYERS * ATTEMPTS / _buyers(BUYERS, buy, warmup)
 
     hot = _variant(product, warehouse, "HOT-ROW", 0)
     hot_level = StockLevel.objects.create(variant=hot, warehouse=warehouse)
@@ -156,7 +174,7 @@ def _sustained(product, warehouse):
                     [hot_level.pk],
                 )
 
-    updates_per_second = BUYERS * ATTEMPTS / _buyers(BUYERS, update)
+    updates_per_second = BUYERS * ATTEMPTS / _buyers(BUYERS, update, warmup)
     return reservations_per_second, updates_per_second
 
 
@@ -182,7 +200,8 @@ def run():
     _cleanup()  # a previous run that was cut off
     product, warehouse = _setup()
     try:
-        drop = _drop(product, warehouse)
+        warmup = _warmup(product, warehouse)
+        drop = _drop(product, warehouse, warmup)
         yield {"name": "drop.buyers", "value": BUYERS, "unit": "count"}
         yield {"name": "drop.units", "value": UNITS, "unit": "count"}
         yield {"name": "drop.rounds", "value": ROUNDS, "unit": "count"}
@@ -192,7 +211,7 @@ def run():
         yield {"name": "drop.oversold", "value": drop["oversold"], "unit": "count"}
         yield {"name": "drop.negative_on_hand", "value": int(drop["negative"]), "unit": "count"}
 
-        reservations, updates = _sustained(product, warehouse)
+        reservations, updates = _sustained(product, warehouse, warmup)
         yield {"name": "sustained.reservations_per_second", "value": round(reservations, 1), "unit": "1/s"}
         yield {"name": "sustained.hot_row_updates_per_second", "value": round(updates, 1), "unit": "1/s"}
         yield {"name": "sustained.ratio", "value": round(reservations / updates, 3), "unit": "ratio"}

@@ -52,10 +52,6 @@ class ReservationNotHeld(InventoryError):
     message = _("The reservation is no longer held (it was released or converted).")
 
 
-class NothingToDo(InventoryError):
-    message = _("There are no reservations to work on.")
-
-
 class OverReceipt(InventoryError):
     message = _("%(sku)s: receiving %(quantity)d would exceed the %(outstanding)d units still ordered.")
 

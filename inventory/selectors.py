@@ -35,10 +35,10 @@ def available_expression():
 
 
 def stock_levels(*, warehouse_code: str | None = None, below_minimum: bool = False, out_of_stock: bool = False,
-                 warehouses: Iterable[Warehouse] | None = None):
+                 warehouses: Iterable[Warehouse] | None = None, now=None):
     """Stock levels with variant and warehouse loaded and reserved_units / available_units annotated,
     ordered by SKU then warehouse priority."""
-    queryset = StockLevel.objects.select_related("variant", "warehouse").with_availability()
+    queryset = StockLevel.objects.select_related("variant", "warehouse").with_availability(now)
     if warehouse_code:
         queryset = queryset.filter(warehouse__code=warehouse_code)
     if warehouses is not None:
@@ -100,15 +100,15 @@ def product_in_stock(*, product_ref=OuterRef("pk"), now=None) -> Exists:
     return Exists(_in_stock_levels(now).filter(variant__product_id=product_ref, variant__is_active=True))
 
 
-def in_stock_variant_ids_subquery(now=None):
+def in_stock_variant_ids_subquery(*, now=None):
     """A values('variant_id') queryset of variants with available stock, for ``variant_id__in=`` /
     ``pk__in=`` filters where an Exists does not fit."""
     return _in_stock_levels(now).values("variant_id")
 
 
-def low_stock_levels(now=None):
+def low_stock_levels(*, now=None):
     """Stock levels at or below their minimum (what the alert and the admin filter show)."""
-    return stock_levels().filter(available_units__lte=F("minimum"))
+    return stock_levels(below_minimum=True, now=now)
 
 
 def reservations_held(*, cart_key: str | None = None, order_id: int | None = None, now=None):

@@ -28,7 +28,7 @@ def supplier_create(*, name: str, ruc: str, **fields) -> Supplier:
     return supplier
 
 
-def purchase_order_next_number(year: int | None = None) -> str:
+def purchase_order_next_number(*, year: int | None = None) -> str:
     """OC-YYYY-NNN from the per-year counter: one upsert statement, so two transactions can
     never get the same number (the second waits for the first's row lock). Call inside the
     transaction that saves the order."""
