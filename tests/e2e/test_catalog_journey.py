@@ -12,7 +12,7 @@ from catalog.models import CollectionItem
 from tests.e2e.conftest import PHONE, screenshot
 from tests.factories import (
     BrandFactory, CategoryFactory, CollectionFactory, FamilyFactory, OptionFactory, OptionValueFactory,
-    ProductFactory, ProductImageFactory, VariantFactory,
+    ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory, stock,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,9 +39,12 @@ def shop():
         "drop": ProductFactory(name="Hoodie Drop Qhapaq", slug="hoodie-drop", brand=inti, category=hoodies,
                                base_price=Decimal("299.00")),
     }
+    warehouse = WarehouseFactory(code="LIM", name="Lima central", priority=1)
     for key, product in products.items():
-        VariantFactory(product=product, sku=f"{key.upper()}-M", values=[m, black])
-        VariantFactory(product=product, sku=f"{key.upper()}-XL", values=[xl, black], price_modifier=Decimal("10"))
+        medium = VariantFactory(product=product, sku=f"{key.upper()}-M", values=[m, black])
+        large = VariantFactory(product=product, sku=f"{key.upper()}-XL", values=[xl, black], price_modifier=Decimal("10"))
+        stock(medium, warehouse, 10)
+        stock(large, warehouse, {"premium": 3, "nike": 0}.get(key, 10))
         ProductImageFactory(product=product)
     drop = CollectionFactory(name="Drop Qhapaq", slug="drop-qhapaq", starts_at=timezone.now() + timedelta(days=2))
     CollectionItem.objects.create(collection=drop, product=products["drop"])
@@ -80,7 +83,15 @@ def test_browse_filter_sort_and_choose_a_variant(page, shop):
     page.wait_for_url("**size=xl**")
     page.wait_for_function("() => document.querySelector('#buy-box').innerText.includes('259.00')")
     assert "PREMIUM-XL" in page.locator("#buy-box").inner_text()
+    assert page.locator("#availability").inner_text().strip() == "Quedan 3"
     screenshot(page, "product-variant")
+
+    # A size with no stock left is shown struck through and cannot be chosen.
+    page.goto("/p/hoodie-nike/")
+    assert page.locator("#availability").inner_text().strip() == "Con stock"
+    sold_out = page.locator("#option-size-xl")
+    assert sold_out.get_attribute("aria-disabled") == "true"
+    assert sold_out.evaluate("node => node.tagName") == "SPAN"
 
 
 def test_search_with_a_typo_finds_the_product(new_page, shop):
