@@ -133,6 +133,10 @@ class AddressForm(forms.ModelForm):
             # The selects show a saved address's codes; an unmatched row starts blank.
             self.initial["province"] = matched.code[:4] if matched else ""
             self.initial["district"] = matched.code if matched else ""
+        if self.prefix:
+            # The dependent selects update their neighbours by id, which the prefix changes.
+            self.fields["department"].widget.attrs["hx-target"] = "#" + self["province"].auto_id
+            self.fields["province"].widget.attrs["hx-target"] = "#" + self["district"].auto_id
         self.fields["department"].choices = [("", _("Choose a department"))] + [
             (place.code, place.name) for place in ubigeo.departments()
         ]

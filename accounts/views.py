@@ -89,11 +89,19 @@ def address_update(request, pk: int):
 
 # The ubigeo changes a few times a year: a browser may keep these lists for a day (private:
 # the prompt option is in the visitor's language).
+def _field_value(request, name: str) -> str:
+    """The select's value, also when its form has a prefix ("shipping-department")."""
+    for key, value in request.GET.items():
+        if key == name or key.endswith("-" + name):
+            return value
+    return ""
+
+
 @require_http_methods(["GET"])
 @cache_control(private=True, max_age=60 * 60 * 24)
 def ubigeo_provinces(request):
     """<option>s of a department's provinces, for the address form's province select."""
-    choices = province_choices(request.GET.get("department", ""))
+    choices = province_choices(_field_value(request, "department"))
     return render(request, "accounts/includes/ubigeo_options.html", {"choices": choices})
 
 
@@ -101,7 +109,7 @@ def ubigeo_provinces(request):
 @cache_control(private=True, max_age=60 * 60 * 24)
 def ubigeo_districts(request):
     """<option>s of a province's districts, for the address form's district select."""
-    choices = district_choices(request.GET.get("province", ""))
+    choices = district_choices(_field_value(request, "province"))
     return render(request, "accounts/includes/ubigeo_options.html", {"choices": choices})
 
 

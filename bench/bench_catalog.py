@@ -19,11 +19,14 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
 
 
 def _ensure_catalog() -> None:
-    if Product.objects.count() >= PRODUCTS * 0.95:
-        return
-    from catalog.demo.loader import load_demo_catalog
+    from inventory.demo import delete_demo_stock, load_demo_inventory
 
-    load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
+    if Product.objects.count() < PRODUCTS * 0.95:
+        from catalog.demo.loader import load_demo_catalog
+
+        delete_demo_stock()
+        load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
+    load_demo_inventory(progress=True)  # stock for every page's availability and in-stock counts
 
 
 def _queries(client: Client, url: str) -> int:

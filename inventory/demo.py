@@ -77,6 +77,20 @@ def load_demo_inventory(*, progress: bool = True) -> dict:
     }
 
 
+def delete_demo_stock() -> None:
+    """Empty the stock tables (ledger, holds, levels, purchase orders) so the demo catalog can be
+    loaded again; warehouses and suppliers stay. The ledger is append-only for everyone else:
+    only this demo reset deletes it, in plain SQL."""
+    from .models import PurchaseOrderLine, Reservation
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Movement, Reservation, PurchaseOrderLine, PurchaseOrder, StockLevel):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+            history = getattr(model, "history", None)
+            if history is not None:
+                cursor.execute(f"DELETE FROM {history.model._meta.db_table}")
+
+
 def _warehouses() -> dict[str, Warehouse]:
     found = {}
     for fields in WAREHOUSES:

@@ -43,3 +43,17 @@ def test_demo_inventory_is_consistent_varied_and_idempotent():
     before = snapshot()
     load_demo_inventory(progress=False)
     assert snapshot() == before
+
+
+def test_resetting_the_demo_catalog_reloads_its_stock():
+    load_demo_catalog(products=20, seed=7, progress=False)
+    load_demo_inventory(progress=False)
+    old_variants = set(Variant.objects.values_list("pk", flat=True))
+
+    call_command("load_demo_data", products=25, seed=8, reset=True, verbosity=0)
+
+    assert not old_variants & set(StockLevel.objects.values_list("variant_id", flat=True))
+    assert StockLevel.objects.exists()
+    assert Movement.objects.filter(stock_level__variant_id__in=old_variants).count() == 0
+    out = StringIO()
+    call_command("inventory_verify", stdout=out)

@@ -30,10 +30,16 @@ class Command(BaseCommand):
             raise CommandError(f"--products must be at least 1 (got {products}).")
         if products > MAX_PRODUCTS:
             raise CommandError(f"--products must be at most {MAX_PRODUCTS:,} (got {products:,}).")
+        from inventory.demo import delete_demo_stock, load_demo_inventory
+
+        if reset:
+            delete_demo_stock()  # stock levels point at the variants being replaced
         try:
             summary = load_demo_catalog(products=products, seed=seed, reset=reset, progress=verbosity >= 1)
         except DemoCatalogError as error:
             raise CommandError(str(error)) from error
+        if reset:
+            load_demo_inventory(progress=verbosity >= 1)
         if not summary["created"]:
             self.stdout.write(self.style.WARNING(
                 "The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "
