@@ -4,6 +4,7 @@ Each real service is optional: with a variable unset the store falls back to an
 embedded default (DESIGN.md section 1), so `make run` works on a bare machine.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -147,6 +148,14 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # Units of one product a customer may hold in carts and open orders (seed 002).
 MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
+# Peru's IGV; every price in the store includes it.
+IGV_RATE = Decimal("0.18")
+# A customer may cancel an order this long after placing it, while nothing shipped.
+ORDER_CANCEL_WINDOW_MINUTES = env.int("ORDER_CANCEL_WINDOW_MINUTES", default=30)
+# Orders still pending payment after this long are cancelled (orders.tasks.cancel_unpaid_orders).
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=60)
+# Failed guest order look-ups per client IP and per order number (allauth's rate-limit format).
+ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
 
 # --- background work ---------------------------------------------------------
 
@@ -168,7 +177,9 @@ CELERY_TIMEZONE = "America/Lima"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 # Filled by later capabilities: reservation expiry, unpaid-order cancellation, ...
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 5 * 60},
+}
 
 # --- gateway logs, e-mail ----------------------------------------------------
 
