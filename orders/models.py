@@ -72,6 +72,18 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.REFUNDED: frozenset(),
 }
 
+# How each status looks on the customer pages (a .badge--<tone> class).
+STATUS_TONES = {
+    OrderStatus.PENDING_PAYMENT: "warning",
+    OrderStatus.PAID: "info",
+    OrderStatus.PROCESSING: "info",
+    OrderStatus.PARTIALLY_SHIPPED: "brand",
+    OrderStatus.SHIPPED: "brand",
+    OrderStatus.DELIVERED: "success",
+    OrderStatus.CANCELLED: "muted",
+    OrderStatus.REFUNDED: "muted",
+}
+
 # "While nothing shipped": the statuses a cancellation may start from.
 CANCELLABLE_STATUSES = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING})
 
@@ -189,6 +201,10 @@ class Order(models.Model):
     def igv_included(self) -> Decimal:
         """The IGV inside the total (prices include it)."""
         return igv_included_in(self.total)
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "muted")
 
     @property
     def is_guest(self) -> bool:
