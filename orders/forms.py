@@ -29,7 +29,7 @@ class OrderLookupForm(forms.Form):
 
 class OrderCancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you cancelling? (optional)"),
+        label=_("Why are you cancelling?"),
         max_length=255,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

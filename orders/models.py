@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 ZERO = Decimal("0.00")
@@ -165,8 +166,8 @@ class Order(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("order")
-        verbose_name_plural = _("orders")
+        verbose_name = pgettext_lazy("purchase order", "order")
+        verbose_name_plural = pgettext_lazy("purchase order", "orders")
         ordering = ["-placed_at", "-pk"]
         indexes = [
             models.Index(fields=["customer", "-placed_at"], name="orders_order_customer_idx"),
@@ -230,7 +231,9 @@ class Order(models.Model):
 class OrderLine(models.Model):
     """What was bought, as it was at the time: names, SKU and prices are snapshots."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=pgettext_lazy("purchase order", "order")
+    )
     variant = models.ForeignKey(
         "catalog.Variant", on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("variant")
     )
@@ -288,7 +291,9 @@ class OrderStatusChangeQuerySet(models.QuerySet):
 class OrderStatusChange(models.Model):
     """One row per status change of an order, never edited: who, when, from what to what."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("order"))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=pgettext_lazy("purchase order", "order")
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices)
     actor = models.ForeignKey(

@@ -240,7 +240,7 @@ class TestCancel:
         finally:
             signals.order_cancelled.disconnect(handler)
         assert order.status == OrderStatus.CANCELLED and order.cancelled_at
-        assert order.cancel_reason == "Cancelled by the customer"
+        assert order.cancel_reason == "Anulado por el cliente"  # stored in the store's language
         assert received == [(OrderStatus.PENDING_PAYMENT, True)]
         assert order.status_changes.last().actor == user
 
@@ -296,7 +296,7 @@ class TestCancelUnpaid:
         finally:
             signals.order_cancelled.disconnect(handler)
         assert cancelled == [old.pk]
-        assert Order.objects.get(pk=old.pk).cancel_reason == "Payment not received in time"
+        assert Order.objects.get(pk=old.pk).cancel_reason == "No se recibió el pago a tiempo"
         assert Order.objects.get(pk=recent.pk).status == OrderStatus.PENDING_PAYMENT
         assert Order.objects.get(pk=paid.pk).status == OrderStatus.PAID
 
