@@ -27,10 +27,8 @@ def address_block(address: dict):
     return format_html_join("", "{}<br>", ((part,) for part in parts)) or "—"
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
+class ReadOnlyMixin:
+    """Snapshots and history are never written from the admin (inlines and model admins)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -40,6 +38,12 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 class OrderLineInline(SellerScopedAdminMixin, ReadOnlyInline):
@@ -175,7 +179,7 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
+class OrderLineAdmin(SellerScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Sellers' view of what they sold: their own lines only, read-only."""
 
     list_display = ["order", "placed_at", "sku", "product_name", "quantity", "unit_price", "line_total", "seller", "order_status"]
@@ -184,15 +188,6 @@ class OrderLineAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["=order__number", "sku", "product_name"]
     ordering = ["-order__placed_at", "-pk"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("placed at"), ordering="order__placed_at")
     def placed_at(self, obj):

@@ -21,12 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
+from accounts.services import ADDRESS_FIELDS
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 
 from . import signals
 from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
 from .models import (
     CANCELLABLE_STATUSES,
+    CENT,
     ZERO,
     DocumentType,
     Order,
@@ -40,19 +42,9 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 LIMA = ZoneInfo("America/Lima")
-ADDRESS_KEYS = (
-    "recipient",
-    "phone",
-    "street",
-    "reference",
-    "district",
-    "province",
-    "department",
-    "department_name",
-    "postal_code",
-    "ubigeo",
-    "country",
-)
+# An address snapshot: the saved address's fields (accounts), its department's name and
+# the ubigeo code when checkout knows it.
+ADDRESS_KEYS = (*(name for name in ADDRESS_FIELDS if name != "label"), "department_name", "ubigeo")
 REQUIRED_ADDRESS_KEYS = ("recipient", "street", "district", "province", "department")
 
 
@@ -103,18 +95,9 @@ class OrderLineData:
 
 def address_snapshot(address: Address) -> dict:
     """The JSON an order keeps of a saved address: it must not change when the address does."""
-    return {
-        "recipient": address.recipient,
-        "phone": address.phone,
-        "street": address.street,
-        "reference": address.reference,
-        "district": address.district,
-        "province": address.province,
-        "department": address.department,
-        "department_name": address.get_department_display(),
-        "postal_code": address.postal_code,
-        "country": address.country,
-    }
+    snapshot = {name: getattr(address, name) for name in ADDRESS_FIELDS if name != "label"}
+    snapshot["department_name"] = address.get_department_display()
+    return snapshot
 
 
 def _clean_address(data: dict, *, field: str) -> dict:
@@ -151,6 +134,8 @@ def _check_lines(lines: list[OrderLineData]) -> None:
             raise ValidationError(_("Each line needs a quantity of at least 1."))
         if Decimal(line.unit_price) < 0 or Decimal(line.discount) < 0 or line.line_total < 0:
             raise ValidationError(_("A line has a negative price or a discount above its amount."))
+        if any(Decimal(amount) != Decimal(amount).quantize(CENT) for amount in (line.unit_price, line.discount)):
+            raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
 
 
 def order_number_day(now=None) -> date:
@@ -243,6 +228,8 @@ def order_create(
     discount_total = Decimal(discount_total)
     if shipping_total < 0 or discount_total < 0:
         raise ValidationError(_("Shipping and discount cannot be negative."))
+    if shipping_total != shipping_total.quantize(CENT) or discount_total != discount_total.quantize(CENT):
+        raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
     ship_to = _clean_address(shipping_address, field="shipping_address")
     bill_to = _clean_address(billing_address, field="billing_address")
     document, document_type = _clean_document(customer_document, customer_document_type)

@@ -82,6 +82,8 @@ class TestCreate:
             {"lines": "negative-price"},
             {"discount_total": Decimal("1000")},
             {"shipping_total": Decimal("-1")},
+            {"shipping_total": Decimal("10.005")},
+            {"lines": "fraction-of-cent"},
             {"email": "no-es-correo"},
             {"customer_document": "1234"},
             {"customer_document": "20100070971", "customer_document_type": "ruc"},
@@ -90,6 +92,8 @@ class TestCreate:
     def test_bad_input_writes_nothing(self, variant, change):
         if change.get("lines") == "zero-quantity":
             change["lines"] = [line_for(variant, quantity=0)]
+        elif change.get("lines") == "fraction-of-cent":
+            change["lines"] = [line_for(variant, unit_price=Decimal("9.999"))]
         elif change.get("lines") == "negative-price":
             change["lines"] = [line_for(variant, unit_price=Decimal("-1"))]
         with pytest.raises(ValidationError):
