@@ -5,7 +5,9 @@ Sellers see only the orders that contain their lines, and only their own lines o
 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -67,7 +69,7 @@ class OrderStatusChangeInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["number", "placed_at", "email", "status", "payment_status", "total_display", "needs_attention"]
+    list_display = ["number", "placed", "email", "status", "payment_status", "total_display", "needs_attention"]
     list_filter = ["status", "payment_status", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
     search_fields = ["=number", "email", "=customer_document", "=customer__dni"]
     search_help_text = _("Search by order number, e-mail, DNI or RUC.")
@@ -79,14 +81,15 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     actions = ["mark_processing", "mark_shipped", "mark_delivered", "cancel_orders"]
     readonly_fields = [
         "number", "customer", "email", "customer_document_type", "customer_document", "status", "payment_status",
-        "currency", "subtotal", "discount_total", "shipping_total", "total", "igv_display", "shipping_address_display",
+        "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
+        "shipping_address_display",
         "billing_address_display", "shipping_method_id", "shipping_method_name", "placed_at", "paid_at",
         "cancelled_at", "cancel_reason", "confirmation_sent_at", "idempotency_key",
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
         (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document")}),
-        (_("Totals (IGV included)"), {"fields": ("currency", "subtotal", "discount_total", "shipping_total", "total", "igv_display")}),
+        (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display")}),
         (_("Delivery"), {"fields": ("shipping_method_name", "shipping_method_id", "shipping_address_display", "billing_address_display")}),
         (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "confirmation_sent_at", "idempotency_key")}),
     )
@@ -105,7 +108,7 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_list_display(self, request):
         if seller_scope(request) is not None:
-            return ["number", "placed_at", "status"]
+            return ["number", "placed", "status"]
         return self.list_display
 
     def get_actions(self, request):
@@ -116,6 +119,22 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # an order is cancelled, never deleted
+
+    @admin.display(description=_("placed at"), ordering="placed_at")
+    def placed(self, obj):
+        return date_format(timezone.localtime(obj.placed_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("subtotal"))
+    def subtotal_display(self, obj):
+        return format_money(obj.subtotal)
+
+    @admin.display(description=_("discount"))
+    def discount_display(self, obj):
+        return format_money(obj.discount_total)
+
+    @admin.display(description=_("shipping"))
+    def shipping_display(self, obj):
+        return format_money(obj.shipping_total)
 
     @admin.display(description=_("total"), ordering="total")
     def total_display(self, obj):

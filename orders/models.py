@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -173,7 +172,6 @@ class Order(models.Model):
             models.Index(fields=["customer", "-placed_at"], name="orders_order_customer_idx"),
             models.Index(fields=["status", "placed_at"], name="orders_order_status_idx"),
             models.Index(fields=["payment_status", "placed_at"], name="orders_order_payment_idx"),
-            models.Index(Lower("email"), name="orders_order_email_ci_idx"),
             models.Index(fields=["customer_document"], name="orders_order_document_idx"),
         ]
         constraints = [
@@ -316,7 +314,7 @@ class OrderStatusChange(models.Model):
         indexes = [models.Index(fields=["order", "created_at"], name="orders_statuschange_order_idx")]
 
     def __str__(self) -> str:
-        return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
