@@ -40,7 +40,11 @@ class SellerScopedAdminMixin:
             return queryset
         if scope is NO_ROWS:
             return queryset.none()
-        return queryset.filter(**{self.seller_field: scope.pk})
+        return self.scope_queryset(queryset, scope)
+
+    def scope_queryset(self, queryset, seller):
+        """The rows of one seller; override when seller_field would repeat rows (a to-many lookup)."""
+        return queryset.filter(**{self.seller_field: seller.pk})
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

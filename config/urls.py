@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    path("", include("orders.urls")),
     path("", include("catalog.urls")),
     path("", include("core.urls")),
 ]

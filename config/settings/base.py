@@ -153,6 +153,12 @@ MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
 IGV_RATE = Decimal("0.18")
 # How long a cart's or checkout's reservation holds stock before it stops counting.
 RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
+# A customer may cancel an order this long after placing it, while nothing shipped.
+ORDER_CANCEL_WINDOW_MINUTES = env.int("ORDER_CANCEL_WINDOW_MINUTES", default=30)
+# Orders still pending payment after this long are cancelled (orders.tasks.cancel_unpaid_orders).
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=60)
+# Failed guest order look-ups per client IP and per order number (allauth's rate-limit format).
+ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
 
 # --- background work ---------------------------------------------------------
 
@@ -177,6 +183,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Housekeeping only: expired reservations stop counting even when this has not run.
     "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
+    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 5 * 60},
 }
 
 # --- gateway logs, e-mail ----------------------------------------------------

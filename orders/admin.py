@@ -1,0 +1,217 @@
+"""Orders in the back office: read-only snapshots, status changes only through the services.
+
+Sellers see only the orders that contain their lines, and only their own lines of them.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
+from core.templatetags.money import format_money
+
+from . import services
+from .exceptions import OrderError
+from .models import Order, OrderLine, OrderStatus, OrderStatusChange
+
+ADDRESS_LINES = ("recipient", "street", "reference", "district", "province", "department_name", "postal_code", "phone")
+
+
+def address_block(address: dict):
+    parts = [address.get(key) for key in ADDRESS_LINES if address.get(key)]
+    if address.get("ubigeo"):
+        parts.append(f"ubigeo {address['ubigeo']}")
+    return format_html_join("", "{}<br>", ((part,) for part in parts)) or "—"
+
+
+class ReadOnlyMixin:
+    """Snapshots and history are never written from the admin (inlines and model admins)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+class OrderLineInline(SellerScopedAdminMixin, ReadOnlyInline):
+    model = OrderLine
+    fields = ["sku", "product_name", "options", "unit_price", "quantity", "discount", "line_total", "seller", "kit_name"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seller")
+
+
+class OrderStatusChangeInline(ReadOnlyInline):
+    model = OrderStatusChange
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Order)
+class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["number", "placed", "email", "status", "payment_status", "total_display", "needs_attention"]
+    list_filter = ["status", "payment_status", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
+    search_fields = ["=number", "email", "=customer_document", "=customer__dni"]
+    search_help_text = _("Search by order number, e-mail, DNI or RUC.")
+    date_hierarchy = "placed_at"
+    ordering = ["-placed_at", "-pk"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [OrderLineInline, OrderStatusChangeInline]
+    actions = ["mark_processing", "mark_shipped", "mark_delivered", "cancel_orders"]
+    readonly_fields = [
+        "number", "customer", "email", "customer_document_type", "customer_document", "status", "payment_status",
+        "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
+        "shipping_address_display",
+        "billing_address_display", "shipping_method_id", "shipping_method_name", "placed_at", "paid_at",
+        "cancelled_at", "cancel_reason", "confirmation_sent_at", "idempotency_key",
+    ]
+    fieldsets = (
+        (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
+        (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document")}),
+        (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display")}),
+        (_("Delivery"), {"fields": ("shipping_method_name", "shipping_method_id", "shipping_address_display", "billing_address_display")}),
+        (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "confirmation_sent_at", "idempotency_key")}),
+    )
+    # What a seller sees of an order that has their lines: no money of other sellers, no notes.
+    seller_fieldsets = (
+        (None, {"fields": ("number", "status", "placed_at")}),
+        (_("Delivery"), {"fields": ("shipping_method_name", "shipping_address_display")}),
+    )
+
+    def scope_queryset(self, queryset, seller):
+        # Orders that contain at least one line of the seller, each listed once.
+        return queryset.filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"), seller=seller)))
+
+    def get_fieldsets(self, request, obj=None):
+        return self.seller_fieldsets if seller_scope(request) is not None else self.fieldsets
+
+    def get_list_display(self, request):
+        if seller_scope(request) is not None:
+            return ["number", "placed", "status"]
+        return self.list_display
+
+    def get_actions(self, request):
+        return {} if seller_scope(request) is not None else super().get_actions(request)
+
+    def has_add_permission(self, request):
+        return False  # orders come from checkout
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an order is cancelled, never deleted
+
+    @admin.display(description=_("placed at"), ordering="placed_at")
+    def placed(self, obj):
+        return date_format(timezone.localtime(obj.placed_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("subtotal"))
+    def subtotal_display(self, obj):
+        return format_money(obj.subtotal)
+
+    @admin.display(description=_("discount"))
+    def discount_display(self, obj):
+        return format_money(obj.discount_total)
+
+    @admin.display(description=_("shipping"))
+    def shipping_display(self, obj):
+        return format_money(obj.shipping_total)
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj):
+        return format_money(obj.total)
+
+    @admin.display(description=_("IGV included"))
+    def igv_display(self, obj):
+        return format_money(obj.igv_included)
+
+    @admin.display(description=_("shipping address"))
+    def shipping_address_display(self, obj):
+        return address_block(obj.shipping_address)
+
+    @admin.display(description=_("billing address"))
+    def billing_address_display(self, obj):
+        return address_block(obj.billing_address)
+
+    def _apply(self, request, queryset, change) -> None:
+        """Run change(order) per order; report what was done and, per order, what was refused."""
+        done = 0
+        for order in queryset.order_by("pk"):
+            try:
+                change(order)
+            except OrderError as error:
+                self.message_user(request, str(error), messages.WARNING)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d order updated.", "%(count)d orders updated.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+
+    def _move(self, request, queryset, to_status: str) -> None:
+        self._apply(
+            request, queryset, lambda order: services.order_transition(order=order, to_status=to_status, actor=request.user)
+        )
+
+    @admin.action(description=_("Mark as processing"), permissions=["change"])
+    def mark_processing(self, request, queryset):
+        self._move(request, queryset, OrderStatus.PROCESSING)
+
+    @admin.action(description=_("Mark as shipped"), permissions=["change"])
+    def mark_shipped(self, request, queryset):
+        self._move(request, queryset, OrderStatus.SHIPPED)
+
+    @admin.action(description=_("Mark as delivered"), permissions=["change"])
+    def mark_delivered(self, request, queryset):
+        self._move(request, queryset, OrderStatus.DELIVERED)
+
+    @admin.action(description=_("Cancel the selected orders"), permissions=["change"])
+    def cancel_orders(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda order: services.order_cancel(
+                order=order, actor=request.user, reason=_("Cancelled from the back office"), by_customer=False
+            ),
+        )
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(SellerScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """Sellers' view of what they sold: their own lines only, read-only."""
+
+    list_display = ["order", "placed_at", "sku", "product_name", "quantity", "unit_price", "line_total", "seller", "order_status"]
+    list_select_related = ["order", "seller"]
+    list_filter = ["order__status", ("order__placed_at", admin.DateFieldListFilter)]
+    search_fields = ["=order__number", "sku", "product_name"]
+    ordering = ["-order__placed_at", "-pk"]
+    show_full_result_count = False
+
+    @admin.display(description=_("placed at"), ordering="order__placed_at")
+    def placed_at(self, obj):
+        return obj.order.placed_at
+
+    @admin.display(description=_("status"))
+    def order_status(self, obj):
+        return obj.order.get_status_display()

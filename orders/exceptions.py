@@ -1,0 +1,30 @@
+"""What orders.services refuse, with a message a customer or staff member can read."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderError(Exception):
+    default_message = _("This order cannot be changed that way.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class InvalidTransition(OrderError):
+    """A status change the allowed-transitions table does not have."""
+
+
+class CancelNotAllowed(InvalidTransition):
+    """A cancellation outside the rules: after the window, after shipping, already cancelled."""
+
+    default_message = _("This order can no longer be cancelled.")
+
+
+class IdempotencyConflict(OrderError):
+    """The one-time checkout key belongs to an order of someone else."""
+
+    default_message = _("This checkout was already submitted. Reload the page and try again.")

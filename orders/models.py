@@ -1,0 +1,325 @@
+"""Orders: the order with its money and address snapshots, its lines, its status history
+and the per-day counter behind race-free order numbers (DESIGN.md section 3 "orders").
+
+Every write goes through orders.services; the rows here only hold what one row can check.
+"""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
+DEFAULT_IGV_RATE = Decimal("0.18")
+money_field = {"max_digits": 12, "decimal_places": 2}
+
+
+def same_cents(field: str, expression) -> Q:
+    """field = expression for a CHECK constraint. Both sides have two decimal places, so on
+    PostgreSQL (exact numerics) this is plain equality; SQLite, where `make run` works without
+    a server, stores decimals as floats, and a half-cent band keeps its sums from failing."""
+    return Q(**{f"{field}__gt": expression - HALF_CENT}) & Q(**{f"{field}__lt": expression + HALF_CENT})
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Pending payment")
+    PAID = "paid", _("Paid")
+    PROCESSING = "processing", _("Processing")
+    PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PAID = "paid", _("Paid")
+    PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+    REFUNDED = "refunded", _("Refunded")
+    FAILED = "failed", _("Failed")
+
+
+class DocumentType(models.TextChoices):
+    """The identity on the receipt: a DNI gets a boleta, a RUC a factura."""
+
+    DNI = "dni", _("DNI (boleta)")
+    RUC = "ruc", _("RUC (factura)")
+
+
+# The only status changes there are; orders.services checks every change against it.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
+    OrderStatus.PAID: frozenset(
+        {OrderStatus.PROCESSING, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.CANCELLED}
+    ),
+    OrderStatus.PROCESSING: frozenset({OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.CANCELLED}),
+    OrderStatus.PARTIALLY_SHIPPED: frozenset({OrderStatus.SHIPPED, OrderStatus.REFUNDED}),
+    OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDED}),
+    OrderStatus.DELIVERED: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+
+# How each status looks on the customer pages (a .badge--<tone> class).
+STATUS_TONES = {
+    OrderStatus.PENDING_PAYMENT: "warning",
+    OrderStatus.PAID: "info",
+    OrderStatus.PROCESSING: "info",
+    OrderStatus.PARTIALLY_SHIPPED: "brand",
+    OrderStatus.SHIPPED: "brand",
+    OrderStatus.DELIVERED: "success",
+    OrderStatus.CANCELLED: "muted",
+    OrderStatus.REFUNDED: "muted",
+}
+
+# "While nothing shipped": the statuses a cancellation may start from.
+CANCELLABLE_STATUSES = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING})
+
+
+def igv_rate() -> Decimal:
+    return Decimal(str(getattr(settings, "IGV_RATE", DEFAULT_IGV_RATE)))
+
+
+def igv_included_in(amount: Decimal) -> Decimal:
+    """The IGV inside a price that includes it: amount − amount / (1 + rate), half-up to the cent."""
+    amount = Decimal(amount)
+    return (amount - amount / (1 + igv_rate())).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class OrderNumberCounter(models.Model):
+    """The last order number handed out on one day (America/Lima); see services.order_number_next."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order number counter")
+        verbose_name_plural = _("order number counters")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
+
+class Order(models.Model):
+    number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("customer"),
+        help_text=_("Empty for a guest order."),
+    )
+    email = models.EmailField(_("e-mail"), max_length=254)
+    customer_document_type = models.CharField(
+        _("document type"), max_length=3, choices=DocumentType.choices, blank=True
+    )
+    customer_document = models.CharField(_("DNI or RUC"), max_length=11, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
+    )
+    payment_status = models.CharField(
+        _("payment status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.UNPAID
+    )
+
+    currency = models.CharField(_("currency"), max_length=3, default="PEN", editable=False)
+    subtotal = models.DecimalField(_("subtotal"), **money_field, default=ZERO)
+    discount_total = models.DecimalField(_("discount"), **money_field, default=ZERO)
+    shipping_total = models.DecimalField(_("shipping"), **money_field, default=ZERO)
+    total = models.DecimalField(_("total"), **money_field, default=ZERO)
+
+    shipping_address = models.JSONField(_("shipping address"), default=dict)
+    billing_address = models.JSONField(_("billing address"), default=dict)
+    # A plain id while the shipping app is built in parallel; checkout turns it into a foreign key.
+    shipping_method_id = models.BigIntegerField(_("shipping method"), null=True, blank=True)
+    shipping_method_name = models.CharField(_("shipping method name"), max_length=120, blank=True)
+
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=255, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation e-mail sent at"), null=True, blank=True)
+
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    needs_attention = models.BooleanField(_("needs attention"), default=False)
+    attention_note = models.TextField(_("attention note"), blank=True)
+
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = pgettext_lazy("purchase order", "order")
+        verbose_name_plural = pgettext_lazy("purchase order", "orders")
+        ordering = ["-placed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="orders_order_customer_idx"),
+            models.Index(fields=["status", "placed_at"], name="orders_order_status_idx"),
+            models.Index(fields=["payment_status", "placed_at"], name="orders_order_payment_idx"),
+            models.Index(fields=["customer_document"], name="orders_order_document_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(subtotal__gte=0), name="orders_order_subtotal_not_negative"),
+            models.CheckConstraint(condition=Q(discount_total__gte=0), name="orders_order_discount_not_negative"),
+            models.CheckConstraint(condition=Q(shipping_total__gte=0), name="orders_order_shipping_not_negative"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="orders_order_total_not_negative"),
+            models.CheckConstraint(
+                condition=same_cents("total", F("subtotal") - F("discount_total") + F("shipping_total")),
+                name="orders_order_total_adds_up",
+            ),
+            models.CheckConstraint(condition=Q(currency="PEN"), name="orders_order_currency_pen"),
+            models.CheckConstraint(
+                condition=Q(customer_document="") | ~Q(customer_document_type=""),
+                name="orders_order_document_has_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("orders:detail", args=[self.number])
+
+    @property
+    def igv_included(self) -> Decimal:
+        """The IGV inside the total (prices include it)."""
+        return igv_included_in(self.total)
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "muted")
+
+    @property
+    def is_guest(self) -> bool:
+        return self.customer_id is None
+
+    @property
+    def has_shipped(self) -> bool:
+        return self.status not in CANCELLABLE_STATUSES and self.status != OrderStatus.CANCELLED
+
+    def cancel_deadline(self):
+        minutes = getattr(settings, "ORDER_CANCEL_WINDOW_MINUTES", 30)
+        return self.placed_at + timedelta(minutes=minutes)
+
+    def customer_can_cancel(self, now=None) -> bool:
+        """Within the cancel window and while nothing shipped (the rule the customer pages show)."""
+        now = now or timezone.now()
+        return self.status in CANCELLABLE_STATUSES and now < self.cancel_deadline()
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())
+
+
+class OrderLine(models.Model):
+    """What was bought, as it was at the time: names, SKU and prices are snapshots."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=pgettext_lazy("purchase order", "order")
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("variant")
+    )
+    product_name = models.CharField(_("product"), max_length=255)
+    sku = models.CharField(_("SKU"), max_length=50)
+    options = models.CharField(_("options"), max_length=255, blank=True)
+    unit_price = models.DecimalField(_("unit price"), **money_field, validators=[MinValueValidator(ZERO)])
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    discount = models.DecimalField(_("discount"), **money_field, default=ZERO)
+    line_total = models.DecimalField(_("line total"), **money_field)
+    seller = models.ForeignKey(
+        "accounts.Seller",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+        verbose_name=_("seller"),
+    )
+    kit = models.ForeignKey(
+        "catalog.Kit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("kit")
+    )
+    kit_name = models.CharField(_("kit name"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orders_orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orders_orderline_price_not_negative"),
+            models.CheckConstraint(condition=Q(discount__gte=0), name="orders_orderline_discount_not_negative"),
+            models.CheckConstraint(
+                condition=same_cents("line_total", F("unit_price") * F("quantity") - F("discount"))
+                & Q(line_total__gte=0),
+                name="orders_orderline_total_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+    @property
+    def gross_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class OrderStatusChangeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("The status history is append-only.")
+
+    def delete(self):
+        raise ValidationError("The status history is append-only.")
+
+
+class OrderStatusChange(models.Model):
+    """One row per status change of an order, never edited: who, when, from what to what."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=pgettext_lazy("purchase order", "order")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = OrderStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["order", "created_at"], name="orders_statuschange_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("The status history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The status history is append-only.")

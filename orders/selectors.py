@@ -1,0 +1,52 @@
+"""Reads of orders that pages, e-mails and commands share, with their joins already applied."""
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from .models import Order, OrderLine, OrderStatusChange
+
+
+def _with_details(queryset: QuerySet) -> QuerySet:
+    return queryset.prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+        Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("actor").order_by("created_at", "pk")),
+    )
+
+
+def orders_for_customer(*, user: User) -> QuerySet:
+    """The customer's orders, newest first, each with its item count: one query per page."""
+    return (
+        Order.objects.filter(customer=user)
+        .annotate(item_count=Sum("lines__quantity"), line_count=Count("lines"))
+        .order_by("-placed_at", "-pk")
+    )
+
+
+def order_detail(*, queryset: QuerySet | None = None, **lookup) -> Order:
+    """One order with its lines and status history prefetched, or 404."""
+    return get_object_or_404(_with_details(queryset if queryset is not None else Order.objects.all()), **lookup)
+
+
+def order_with_details(*, pk: int) -> Order:
+    return order_detail(pk=pk)
+
+
+def order_for_customer(*, user: User, number: str) -> Order:
+    """The user's own order by number; another customer's number is a 404 like a missing one."""
+    return order_detail(queryset=Order.objects.filter(customer=user), number=number.strip().upper())
+
+
+def order_for_guest(*, number: str, email: str) -> Order:
+    """A guest order by number and e-mail (case-insensitive); any mismatch is the same 404.
+
+    Orders of registered customers are reached only by signing in.
+    """
+    email = (email or "").strip()
+    if not email:
+        raise Http404
+    return order_detail(
+        queryset=Order.objects.filter(customer__isnull=True, email__iexact=email), number=(number or "").strip().upper()
+    )

@@ -1,0 +1,428 @@
+"""Every write to orders goes through these functions: keyword-only, one transaction each.
+
+Checkout (placing an order) builds on order_create; payments and the back office move an
+order through its life cycle with order_mark_paid, order_transition and order_cancel.
+Side effects on stock and payments are signals (orders.signals) sent inside the same
+transaction.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Address, User
+from accounts.services import ADDRESS_FIELDS
+from accounts.validators import normalize_identity, validate_dni, validate_ruc
+
+from . import signals
+from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
+from .models import (
+    CANCELLABLE_STATUSES,
+    CENT,
+    ZERO,
+    DocumentType,
+    Order,
+    OrderLine,
+    OrderNumberCounter,
+    OrderStatus,
+    OrderStatusChange,
+    PaymentStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+LIMA = ZoneInfo("America/Lima")
+# An address snapshot: the saved address's fields (accounts), its department's name and
+# the ubigeo code when checkout knows it.
+ADDRESS_KEYS = (*(name for name in ADDRESS_FIELDS if name != "label"), "department_name", "ubigeo")
+REQUIRED_ADDRESS_KEYS = ("recipient", "street", "district", "province", "department")
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderLineData:
+    """One line as checkout priced it from the database (prices include IGV).
+
+    line total = unit_price × quantity − discount.
+    """
+
+    variant_id: int
+    product_name: str
+    sku: str
+    unit_price: Decimal
+    quantity: int
+    options: str = ""
+    discount: Decimal = ZERO
+    seller_id: int | None = None
+    kit_id: int | None = None
+    kit_name: str = ""
+
+    @classmethod
+    def from_variant(
+        cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None
+    ) -> "OrderLineData":
+        """Snapshot a Variant (its product and option values preferably prefetched)."""
+        product = variant.product
+        options = " · ".join(
+            f"{value.option.name}: {value.value}" for value in variant.option_values.all()
+        )
+        return cls(
+            variant_id=variant.pk,
+            product_name=product.name,
+            sku=variant.sku,
+            options=options,
+            unit_price=variant.price if unit_price is None else unit_price,
+            quantity=quantity,
+            discount=discount,
+            seller_id=product.seller_id,
+            kit_id=getattr(kit, "pk", None),
+            kit_name=getattr(kit, "name", ""),
+        )
+
+    @property
+    def line_total(self) -> Decimal:
+        return Decimal(self.unit_price) * self.quantity - Decimal(self.discount)
+
+
+def address_snapshot(address: Address) -> dict:
+    """The JSON an order keeps of a saved address: it must not change when the address does."""
+    snapshot = {name: getattr(address, name) for name in ADDRESS_FIELDS if name != "label"}
+    snapshot["department_name"] = address.get_department_display()
+    return snapshot
+
+
+def _clean_address(data: dict, *, field: str) -> dict:
+    if not isinstance(data, dict):
+        raise ValidationError({field: _("The address is missing.")})
+    snapshot = {key: str(data[key]).strip() for key in ADDRESS_KEYS if data.get(key) not in (None, "")}
+    missing = [key for key in REQUIRED_ADDRESS_KEYS if not snapshot.get(key)]
+    if missing:
+        raise ValidationError({field: _("The address is incomplete: %(fields)s.") % {"fields": ", ".join(missing)}})
+    snapshot.setdefault("country", "PE")
+    return snapshot
+
+
+def _clean_document(document: str, document_type: str) -> tuple[str, str]:
+    document = normalize_identity(document)
+    if not document:
+        return "", ""
+    if not document_type:
+        document_type = DocumentType.RUC if len(document) == 11 else DocumentType.DNI
+    if document_type == DocumentType.DNI:
+        validate_dni(document)
+    elif document_type == DocumentType.RUC:
+        validate_ruc(document)
+    else:
+        raise ValidationError({"customer_document_type": _("Choose DNI or RUC.")})
+    return document, document_type
+
+
+def _check_lines(lines: list[OrderLineData]) -> None:
+    if not lines:
+        raise ValidationError(_("An order needs at least one line."))
+    for line in lines:
+        if not isinstance(line.quantity, int) or line.quantity < 1:
+            raise ValidationError(_("Each line needs a quantity of at least 1."))
+        if Decimal(line.unit_price) < 0 or Decimal(line.discount) < 0 or line.line_total < 0:
+            raise ValidationError(_("A line has a negative price or a discount above its amount."))
+        if any(Decimal(amount) != Decimal(amount).quantize(CENT) for amount in (line.unit_price, line.discount)):
+            raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
+
+
+def order_number_day(now=None) -> date:
+    return timezone.localtime(now or timezone.now(), LIMA).date()
+
+
+def order_number_next(*, day: date) -> str:
+    """The next PED-YYYYMMDD-NNNN of a day (America/Lima), race-free.
+
+    One counter row per day is incremented atomically: concurrent checkouts queue on that
+    row until the placing transaction ends, so no two get the same number. A rolled-back
+    checkout leaves a gap (the number is simply never used); the unique constraint on
+    Order.number guards uniqueness too. NNNN has at least 4 digits and grows past 9999.
+    Call it inside the placing transaction, as late as possible (it holds the row lock).
+    """
+    if connection.vendor == "postgresql":
+        table = OrderNumberCounter._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
+                f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+                [day],
+            )
+            last = cursor.fetchone()[0]
+    else:
+        # SQLite (embedded default): IMMEDIATE transactions already serialise writers.
+        with transaction.atomic():
+            OrderNumberCounter.objects.get_or_create(day=day)
+            counter = OrderNumberCounter.objects.select_for_update().get(day=day)
+            counter.last = F("last") + 1
+            counter.save(update_fields=["last"])
+            counter.refresh_from_db(fields=["last"])
+            last = counter.last
+    return f"PED-{day:%Y%m%d}-{last:04d}"
+
+
+def _record_change(*, order: Order, from_status: str, to_status: str, actor, note: str) -> None:
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:255],
+    )
+
+
+def _lock(order: Order) -> Order:
+    """Re-read the order under a row lock: every status change starts from the stored status."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _replayed(*, key: str, customer: User | None, email: str) -> Order:
+    order = Order.objects.get(idempotency_key=key)
+    same_buyer = order.customer_id == (customer.pk if customer else None) and order.email.lower() == email
+    if not same_buyer:
+        raise IdempotencyConflict()
+    order.replayed = True
+    return order
+
+
+def order_create(
+    *,
+    customer: User | None,
+    email: str,
+    lines: list[OrderLineData],
+    shipping_address: dict,
+    billing_address: dict,
+    shipping_method_id: int | None,
+    shipping_method_name: str,
+    shipping_total: Decimal,
+    discount_total: Decimal = ZERO,
+    idempotency_key: str | None,
+    customer_document: str = "",
+    customer_document_type: str = "",
+    actor: User | None = None,
+) -> Order:
+    """Create an order pending payment from lines checkout priced from the database.
+
+    Totals: subtotal = Σ unit_price × quantity; discount = Σ line discounts + discount_total
+    (an order-level discount on top of the line discounts); total = subtotal − discount +
+    shipping. The same idempotency_key returns the order it created (order.replayed is True;
+    False on a new order), also when two submissions race; a key used by another buyer
+    raises IdempotencyConflict. Bad data raises ValidationError and writes nothing.
+    The confirmation e-mail is enqueued when the surrounding transaction commits.
+    """
+    email = (email or "").strip().lower()
+    validate_email(email)
+    _check_lines(lines)
+    shipping_total = Decimal(shipping_total)
+    discount_total = Decimal(discount_total)
+    if shipping_total < 0 or discount_total < 0:
+        raise ValidationError(_("Shipping and discount cannot be negative."))
+    if shipping_total != shipping_total.quantize(CENT) or discount_total != discount_total.quantize(CENT):
+        raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
+    ship_to = _clean_address(shipping_address, field="shipping_address")
+    bill_to = _clean_address(billing_address, field="billing_address")
+    document, document_type = _clean_document(customer_document, customer_document_type)
+
+    subtotal = sum((Decimal(line.unit_price) * line.quantity for line in lines), ZERO)
+    discount = sum((Decimal(line.discount) for line in lines), ZERO) + discount_total
+    if discount > subtotal:
+        raise ValidationError(_("The discount cannot exceed the subtotal."))
+
+    if idempotency_key and Order.objects.filter(idempotency_key=idempotency_key).exists():
+        return _replayed(key=idempotency_key, customer=customer, email=email)
+
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                number=order_number_next(day=order_number_day()),
+                customer=customer,
+                email=email,
+                customer_document=document,
+                customer_document_type=document_type,
+                subtotal=subtotal,
+                discount_total=discount,
+                shipping_total=shipping_total,
+                total=subtotal - discount + shipping_total,
+                shipping_address=ship_to,
+                billing_address=bill_to,
+                shipping_method_id=shipping_method_id,
+                shipping_method_name=shipping_method_name or "",
+                idempotency_key=idempotency_key or None,
+            )
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        order=order,
+                        variant_id=line.variant_id,
+                        product_name=line.product_name[:255],
+                        sku=line.sku,
+                        options=line.options[:255],
+                        unit_price=line.unit_price,
+                        quantity=line.quantity,
+                        discount=line.discount,
+                        line_total=line.line_total,
+                        seller_id=line.seller_id,
+                        kit_id=line.kit_id,
+                        kit_name=line.kit_name[:120],
+                    )
+                    for line in lines
+                ]
+            )
+            _record_change(order=order, from_status="", to_status=order.status, actor=actor or customer, note="")
+    except IntegrityError:
+        # A concurrent submission with the same key won the unique constraint; only this
+        # savepoint rolled back (its order number is the tolerated gap).
+        if idempotency_key and Order.objects.filter(idempotency_key=idempotency_key).exists():
+            return _replayed(key=idempotency_key, customer=customer, email=email)
+        raise
+    order.replayed = False
+
+    from .tasks import send_order_confirmation
+
+    order_id = order.pk
+    transaction.on_commit(lambda: send_order_confirmation.delay(order_id))
+    return order
+
+
+def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Order, str]:
+    """Change the status of a locked order, or raise InvalidTransition."""
+    previous = order.status
+    if not order.can_transition_to(to_status):
+        raise InvalidTransition(
+            _("Order %(number)s cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "number": order.number,
+                "from": OrderStatus(previous).label,
+                "to": OrderStatus(to_status).label if to_status in OrderStatus.values else to_status,
+            }
+        )
+    order.status = to_status
+    order.save(update_fields=["status", "updated_at"])
+    _record_change(order=order, from_status=previous, to_status=to_status, actor=actor, note=note)
+    return order, previous
+
+
+@transaction.atomic
+def order_transition(*, order: Order, to_status: str, actor: User | None = None, note: str = "") -> Order:
+    """Move an order to another status if the allowed-transitions table has that step.
+
+    Paying and cancelling have side effects: use order_mark_paid and order_cancel for them.
+    """
+    if to_status == OrderStatus.PAID:
+        return order_mark_paid(order=order, actor=actor)
+    if to_status == OrderStatus.CANCELLED:
+        return order_cancel(order=order, actor=actor, reason=note, by_customer=False)
+    order, _previous = _transition(order=_lock(order), to_status=to_status, actor=actor, note=note)
+    return order
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
+    """The payment succeeded: PENDING_PAYMENT → PAID, payment status paid, order_paid sent.
+
+    Idempotent: an order already paid is returned unchanged (replayed webhooks). A payment
+    that arrives after the order was cancelled does not revive it: the payment status
+    becomes paid and the order is flagged needs_attention for staff to refund it.
+    """
+    order = _lock(order)
+    if order.payment_status == PaymentStatus.PAID and order.status != OrderStatus.PENDING_PAYMENT:
+        return order
+    now = timezone.now()
+    if order.status == OrderStatus.CANCELLED:
+        order.payment_status = PaymentStatus.PAID
+        order.paid_at = now
+        order.needs_attention = True
+        order.attention_note = "\n".join(
+            filter(None, [order.attention_note, _("Payment received after the order was cancelled: refund it.")])
+        )
+        order.save(update_fields=["payment_status", "paid_at", "needs_attention", "attention_note", "updated_at"])
+        return order
+    order, previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
+    order.payment_status = PaymentStatus.PAID
+    order.paid_at = now
+    order.save(update_fields=["payment_status", "paid_at", "updated_at"])
+    signals.order_paid.send(sender=Order, order=order, previous_status=previous)
+    return order
+
+
+def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool) -> Order:
+    if order.status not in CANCELLABLE_STATUSES:
+        if order.status == OrderStatus.CANCELLED:
+            raise CancelNotAllowed(_("Order %(number)s is already cancelled.") % {"number": order.number})
+        raise CancelNotAllowed(
+            _("Order %(number)s can no longer be cancelled: it has already shipped.") % {"number": order.number}
+        )
+    if by_customer and not order.customer_can_cancel():
+        raise CancelNotAllowed(
+            _("Order %(number)s can no longer be cancelled online: the %(minutes)d-minute window has passed.")
+            % {"number": order.number, "minutes": settings.ORDER_CANCEL_WINDOW_MINUTES}
+        )
+    reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else _("Cancelled"))
+    order, previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
+    order.cancelled_at = timezone.now()
+    order.cancel_reason = reason[:255]
+    order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    signals.order_cancelled.send(sender=Order, order=order, previous_status=previous, by_customer=by_customer)
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: bool) -> Order:
+    """Cancel an order while nothing shipped; order_cancelled lets inventory and payments react.
+
+    A customer (by_customer=True) may do it only within ORDER_CANCEL_WINDOW_MINUTES of
+    placing it; staff at any time before shipping. Raises CancelNotAllowed otherwise.
+    """
+    return _cancel_locked(order=_lock(order), actor=actor, reason=reason, by_customer=by_customer)
+
+
+def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
+    """Cancel the orders still pending payment placed more than older_than_minutes ago.
+
+    Each order is cancelled in its own transaction (so order_cancelled releases its
+    reservations); one that got paid meanwhile, or whose receivers fail, is skipped.
+    Returns how many were cancelled.
+    """
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    candidates = list(
+        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, placed_at__lt=cutoff)
+        .order_by("placed_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    cancelled = 0
+    reason = _("Payment not received in time")
+    for pk in candidates:
+        try:
+            with transaction.atomic():
+                order = Order.objects.select_for_update().get(pk=pk)
+                if order.status != OrderStatus.PENDING_PAYMENT:
+                    continue  # paid (or cancelled) since the selection
+                _cancel_locked(order=order, actor=None, reason=reason, by_customer=False)
+        except Exception:
+            logger.exception("Could not cancel unpaid order %s", pk)
+            continue
+        cancelled += 1
+    return cancelled
+
+
+def order_confirmation_claim(*, order_id: int) -> bool:
+    """Mark the confirmation e-mail as being sent; False when it already was (task retries)."""
+    return bool(
+        Order.objects.filter(pk=order_id, confirmation_sent_at__isnull=True).update(confirmation_sent_at=timezone.now())
+    )
+
+
+def order_confirmation_unclaim(*, order_id: int) -> None:
+    """Sending failed: let the next attempt send it."""
+    Order.objects.filter(pk=order_id).update(confirmation_sent_at=None)

@@ -1,0 +1,32 @@
+"""Thin Celery wrappers around orders.services (DESIGN.md: tasks call a service)."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from . import emails, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="orders.tasks.send_order_confirmation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_order_confirmation(order_id: int) -> bool:
+    """Send the order confirmation once (a redelivered task finds it claimed and stops)."""
+    if not services.order_confirmation_claim(order_id=order_id):
+        return False
+    try:
+        emails.send_confirmation(order_id=order_id)
+    except Exception:
+        services.order_confirmation_unclaim(order_id=order_id)
+        raise
+    return True
+
+
+@shared_task(name="orders.tasks.cancel_unpaid_orders")
+def cancel_unpaid_orders() -> int:
+    """Beat, every 5 minutes: cancel orders whose payment did not arrive in time."""
+    count = services.orders_cancel_unpaid(older_than_minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+    if count:
+        logger.info("Cancelled %d unpaid orders", count)
+    return count

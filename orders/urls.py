@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("account/orders/", views.order_list, name="list"),
+    path("account/orders/<str:number>/", views.order_detail, name="detail"),
+    path("account/orders/<str:number>/cancel/", views.order_cancel, name="cancel"),
+    path("orders/lookup/", views.guest_lookup, name="lookup"),
+    path("orders/lookup/<str:number>/", views.guest_detail, name="guest_detail"),
+    path("orders/lookup/<str:number>/cancel/", views.guest_cancel, name="guest_cancel"),
+]

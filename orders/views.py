@@ -1,0 +1,141 @@
+"""The customer's order pages and the guest's order look-up (thin: parse, call, render)."""
+
+from allauth.core.internal import ratelimit
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .exceptions import CancelNotAllowed
+from .forms import OrderCancelForm, OrderLookupForm
+from .models import Order, PaymentStatus
+
+GUEST_ORDERS_SESSION_KEY = "orders:guest_numbers"
+GUEST_ORDERS_REMEMBERED = 20
+LOOKUP_ACTION = "lookup_failed"
+
+
+def _render_detail(request, order: Order, *, guest: bool):
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "guest": guest,
+            "base_template": "base.html" if guest else "accounts/base_account.html",
+            "can_cancel": order.customer_can_cancel(),
+            "cancel_form": OrderCancelForm(),
+            "cancel_url": reverse("orders:guest_cancel" if guest else "orders:cancel", args=[order.number]),
+            "cancel_window": settings.ORDER_CANCEL_WINDOW_MINUTES,
+        },
+    )
+
+
+def _cancel(request, order: Order, *, redirect_to: str):
+    form = OrderCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        services.order_cancel(order=order, actor=actor, reason=reason, by_customer=True)
+    except CancelNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _cancelled_message(order))
+    return redirect(redirect_to)
+
+
+def _cancelled_message(order: Order) -> str:
+    if order.payment_status == PaymentStatus.PAID:
+        return _("Order %(number)s was cancelled. We will refund your payment to the same card or account.") % {
+            "number": order.number
+        }
+    return _("Order %(number)s was cancelled.") % {"number": order.number}
+
+
+@login_required
+@require_http_methods(["GET"])
+def order_list(request):
+    page = Paginator(selectors.orders_for_customer(user=request.user), 10).get_page(request.GET.get("page"))
+    return render(request, "orders/list.html", {"page": page, "orders": page.object_list})
+
+
+@login_required
+@require_http_methods(["GET"])
+def order_detail(request, number: str):
+    return _render_detail(request, selectors.order_for_customer(user=request.user, number=number), guest=False)
+
+
+@login_required
+@require_POST
+def order_cancel(request, number: str):
+    order = selectors.order_for_customer(user=request.user, number=number)
+    return _cancel(request, order, redirect_to=order.get_absolute_url())
+
+
+# --- guests ------------------------------------------------------------------------------
+
+
+def _lookup_config() -> dict:
+    return {LOOKUP_ACTION: settings.ORDER_LOOKUP_RATE_LIMIT}
+
+
+def _lookup_allowed(request, number: str, *, record: bool) -> bool:
+    """Failed look-ups are limited per client IP and per order number, like failed logins."""
+    usage = ratelimit.consume(
+        request, app="orders", action=LOOKUP_ACTION, config=_lookup_config(), key=number, dry_run=not record
+    )
+    return usage is not None
+
+
+def _remember_guest_order(request, number: str) -> None:
+    numbers = [n for n in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if n != number]
+    request.session[GUEST_ORDERS_SESSION_KEY] = [number, *numbers][:GUEST_ORDERS_REMEMBERED]
+
+
+def _guest_order(request, number: str) -> Order:
+    """A guest order this browser has looked up (its number is in the session), or 404."""
+    number = number.strip().upper()
+    if number not in request.session.get(GUEST_ORDERS_SESSION_KEY, []):
+        raise Http404
+    return selectors.order_detail(queryset=Order.objects.filter(customer__isnull=True), number=number)
+
+
+@require_http_methods(["GET", "POST"])
+def guest_lookup(request):
+    form = OrderLookupForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        number, email = form.cleaned_data["number"], form.cleaned_data["email"]
+        if not _lookup_allowed(request, number, record=False):
+            return render(request, "429.html", status=429)
+        try:
+            order = selectors.order_for_guest(number=number, email=email)
+        except Http404:
+            _lookup_allowed(request, number, record=True)
+            form.add_error(None, _not_found_message())
+            status = 404
+        else:
+            _remember_guest_order(request, order.number)
+            return redirect("orders:guest_detail", number=order.number)
+    return render(request, "orders/lookup.html", {"form": form}, status=status)
+
+
+def _not_found_message() -> str:
+    return _("We could not find an order with that number and e-mail. Check both and try again.")
+
+
+@require_http_methods(["GET"])
+def guest_detail(request, number: str):
+    return _render_detail(request, _guest_order(request, number), guest=True)
+
+
+@require_POST
+def guest_cancel(request, number: str):
+    order = _guest_order(request, number)
+    return _cancel(request, order, redirect_to=reverse("orders:guest_detail", args=[order.number]))

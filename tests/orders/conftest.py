@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+import pytest
+
+from orders.services import OrderLineData, order_create
+from tests.factories import ProductFactory, VariantFactory
+
+SHIPPING_ADDRESS = {
+    "recipient": "Ana Torres",
+    "phone": "987654321",
+    "street": "Jr. Junín 123",
+    "district": "Miraflores",
+    "province": "Lima",
+    "department": "15",
+    "department_name": "Lima",
+    "postal_code": "15074",
+    "ubigeo": "150122",
+}
+
+
+def line_for(variant, *, quantity: int = 1, unit_price: Decimal | None = None, discount=Decimal("0")) -> OrderLineData:
+    return OrderLineData.from_variant(variant, quantity=quantity, unit_price=unit_price, discount=discount)
+
+
+def make_order(*, customer=None, email=None, lines=None, variant=None, idempotency_key=None, **extra):
+    if lines is None:
+        variant = variant or VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
+        lines = [line_for(variant, quantity=2)]
+    return order_create(
+        customer=customer,
+        email=email or (customer.email if customer else "invitado@example.pe"),
+        lines=lines,
+        shipping_address=SHIPPING_ADDRESS,
+        billing_address=SHIPPING_ADDRESS,
+        shipping_method_id=None,
+        shipping_method_name="Olva Courier",
+        shipping_total=extra.pop("shipping_total", Decimal("15.00")),
+        idempotency_key=idempotency_key,
+        **extra,
+    )
+
+
+@pytest.fixture
+def variant(db):
+    return VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
+
+
+@pytest.fixture
+def order(user, variant):
+    return make_order(customer=user, variant=variant)

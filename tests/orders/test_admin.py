@@ -1,0 +1,147 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services as account_services
+from accounts.roles import Role
+from orders import services
+from orders.models import Order, OrderStatus
+from tests.factories import ProductFactory, SellerFactory, UserFactory, VariantFactory
+from tests.orders.conftest import line_for, make_order
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/orders/order/"
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def support(db):
+    user = UserFactory()
+    account_services.user_add_role(user=user, role=Role.SUPPORT)
+    return user
+
+
+def changelist_queries(client, url=CHANGELIST) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_changelist_query_count_is_flat(client, superuser, variant):
+    client.force_login(superuser)
+    make_order(variant=variant)
+    changelist_queries(client)  # warm the session, permissions and content-type caches
+    few = changelist_queries(client)
+    for i in range(25):
+        make_order(email=f"c{i}@example.pe", variant=variant)
+    assert changelist_queries(client) == few
+
+
+def test_search_and_filters(client, superuser, variant):
+    client.force_login(superuser)
+    buyer = UserFactory(dni="45678912")
+    by_dni = make_order(customer=buyer, variant=variant)
+    by_ruc = make_order(email="empresa@example.pe", variant=variant, customer_document="20100070970")
+    paid = make_order(email="pagado@example.pe", variant=variant)
+    services.order_mark_paid(order=paid)
+
+    def found(**params):
+        return {o.pk for o in client.get(CHANGELIST, params).context["cl"].result_list}
+
+    assert found(q=by_dni.number) == {by_dni.pk}
+    assert found(q="45678912") == {by_dni.pk}
+    assert found(q="20100070970") == {by_ruc.pk}
+    assert found(q="empresa@") == {by_ruc.pk}
+    assert found(status__exact="paid") == {paid.pk}
+    assert found(payment_status__exact="unpaid") == {by_dni.pk, by_ruc.pk}
+
+
+def test_change_page_shows_lines_history_and_snapshots(client, superuser, order):
+    client.force_login(superuser)
+    response = client.get(f"{CHANGELIST}{order.pk}/change/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert order.lines.get().sku in page and "Jr. Junín 123" in page and "S/ 63.27" in page
+    assert client.get(f"{CHANGELIST}add/").status_code == 403
+
+
+def test_actions_go_through_the_transitions_and_report_refusals(client, superuser, variant):
+    client.force_login(superuser)
+    paid = make_order(email="a@example.pe", variant=variant)
+    services.order_mark_paid(order=paid)
+    unpaid = make_order(email="b@example.pe", variant=variant)
+
+    response = client.post(
+        CHANGELIST, {"action": "mark_processing", "_selected_action": [paid.pk, unpaid.pk]}, follow=True
+    )
+
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert Order.objects.get(pk=paid.pk).status == OrderStatus.PROCESSING
+    assert Order.objects.get(pk=unpaid.pk).status == OrderStatus.PENDING_PAYMENT
+    assert any(unpaid.number in m for m in messages)
+    assert any("1" in m for m in messages)
+    assert Order.objects.get(pk=paid.pk).status_changes.last().actor == superuser
+
+
+def test_cancel_action_and_shipped_orders_are_refused(client, support, variant):
+    client.force_login(support)
+    open_order = make_order(email="a@example.pe", variant=variant)
+    shipped = make_order(email="b@example.pe", variant=variant)
+    services.order_mark_paid(order=shipped)
+    services.order_transition(order=shipped, to_status=OrderStatus.SHIPPED)
+
+    client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [open_order.pk, shipped.pk]})
+    client.post(CHANGELIST, {"action": "mark_delivered", "_selected_action": [shipped.pk]})
+
+    assert Order.objects.get(pk=open_order.pk).status == OrderStatus.CANCELLED
+    assert Order.objects.get(pk=shipped.pk).status == OrderStatus.DELIVERED
+
+
+class TestSellerScope:
+    @pytest.fixture
+    def sellers(self):
+        admin = UserFactory(is_staff=True, is_superuser=True)
+        own = SellerFactory(ruc="20100070970")
+        other = SellerFactory(ruc="10467793549")
+        account_services.seller_approve(seller=own, actor=admin)
+        account_services.seller_approve(seller=other, actor=admin)
+        own.user.refresh_from_db()
+        return own, other
+
+    def test_a_seller_sees_only_orders_with_their_lines_and_only_those_lines(self, client, sellers):
+        own, other = sellers
+        mine = VariantFactory(product=ProductFactory(seller=own, base_price=Decimal("10")), sku="MIO-1")
+        theirs = VariantFactory(product=ProductFactory(seller=other, base_price=Decimal("20")), sku="AJENO-1")
+        mixed = make_order(lines=[line_for(mine), line_for(mine, quantity=2), line_for(theirs)])
+        only_theirs = make_order(email="x@example.pe", lines=[line_for(theirs)])
+        client.force_login(own.user)
+
+        listed = [o.pk for o in client.get(CHANGELIST).context["cl"].result_list]
+        assert listed == [mixed.pk]  # once, although it has two of the seller's lines
+        assert client.get(f"{CHANGELIST}{only_theirs.pk}/change/").status_code in (302, 404)
+        page = client.get(f"{CHANGELIST}{mixed.pk}/change/").content.decode()
+        assert "MIO-1" in page and "AJENO-1" not in page
+        # The order's totals include another seller's line: a seller does not see them.
+        assert "field-number" in page and "field-shipping_address_display" in page
+        assert "field-total" not in page and "field-subtotal" not in page and "field-email" not in page
+
+        lines = client.get("/admin/orders/orderline/").context["cl"].result_list
+        assert sorted(line.sku for line in lines) == ["MIO-1", "MIO-1"]
+
+    def test_a_seller_cannot_run_status_actions(self, client, sellers, variant):
+        own, _ = sellers
+        mine = VariantFactory(product=ProductFactory(seller=own), sku="MIO-2")
+        order = make_order(lines=[line_for(mine)])
+        client.force_login(own.user)
+
+        client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [order.pk]})
+
+        assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT

@@ -1,0 +1,336 @@
+import re
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orders import services, signals
+from orders.exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
+from orders.models import Order, OrderLine, OrderNumberCounter, OrderStatus, OrderStatusChange, PaymentStatus
+from orders.services import OrderLineData, address_snapshot
+from tests.factories import AddressFactory, OptionValueFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory
+from tests.orders.conftest import SHIPPING_ADDRESS, line_for, make_order
+
+pytestmark = pytest.mark.django_db
+NUMBER = re.compile(r"^PED-\d{8}-\d{4,}$")
+
+
+def age(order, minutes: int) -> None:
+    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - timedelta(minutes=minutes))
+    order.refresh_from_db()
+
+
+class TestCreate:
+    def test_totals_snapshots_and_first_status(self, user):
+        seller = SellerFactory()
+        size = OptionValueFactory(slug="m", value="M")
+        variant = VariantFactory(product=ProductFactory(base_price=Decimal("199.90"), seller=seller), values=[size])
+        order = make_order(customer=user, lines=[line_for(variant, quantity=2)], shipping_total=Decimal("15.00"))
+
+        assert NUMBER.match(order.number)
+        assert order.replayed is False
+        assert (order.subtotal, order.discount_total, order.shipping_total, order.total) == (
+            Decimal("399.80"), Decimal("0"), Decimal("15.00"), Decimal("414.80"),
+        )
+        assert order.igv_included == Decimal("63.27")  # 414.80 − 414.80 / 1.18, half-up
+        assert order.currency == "PEN"
+        assert order.status == OrderStatus.PENDING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
+        line = order.lines.get()
+        assert (line.product_name, line.sku, line.options, line.unit_price, line.quantity, line.line_total) == (
+            variant.product.name, variant.sku, "Talla: M", Decimal("199.90"), 2, Decimal("399.80"),
+        )
+        assert line.seller == seller
+        change = order.status_changes.get()
+        assert (change.from_status, change.to_status, change.actor) == ("", OrderStatus.PENDING_PAYMENT, user)
+        assert order.shipping_address["ubigeo"] == "150122"
+
+    def test_line_and_order_discounts(self, variant):
+        lines = [line_for(variant, quantity=1, discount=Decimal("19.90"))]
+        order = make_order(lines=lines, discount_total=Decimal("10.00"), shipping_total=Decimal("0"))
+
+        assert order.subtotal == Decimal("199.90")
+        assert order.discount_total == Decimal("29.90")
+        assert order.total == Decimal("170.00")
+        assert order.lines.get().line_total == Decimal("180.00")
+
+    def test_address_snapshot_does_not_follow_later_edits(self, user):
+        address = AddressFactory(user=user, street="Av. Larco 345")
+        snapshot = address_snapshot(address)
+        variant = VariantFactory()
+        order = services.order_create(
+            customer=user, email=user.email, lines=[line_for(variant)], shipping_address=snapshot,
+            billing_address=snapshot, shipping_method_id=None, shipping_method_name="", shipping_total=Decimal("0"),
+            idempotency_key=None,
+        )
+        address.street = "Otra calle 1"
+        address.save()
+
+        order.refresh_from_db()
+        assert order.shipping_address["street"] == "Av. Larco 345"
+        assert order.shipping_address["department_name"] == "Lima"
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            {"lines": []},
+            {"lines": "zero-quantity"},
+            {"lines": "negative-price"},
+            {"discount_total": Decimal("1000")},
+            {"shipping_total": Decimal("-1")},
+            {"shipping_total": Decimal("10.005")},
+            {"lines": "fraction-of-cent"},
+            {"email": "no-es-correo"},
+            {"customer_document": "1234"},
+            {"customer_document": "20100070971", "customer_document_type": "ruc"},
+        ],
+    )
+    def test_bad_input_writes_nothing(self, variant, change):
+        if change.get("lines") == "zero-quantity":
+            change["lines"] = [line_for(variant, quantity=0)]
+        elif change.get("lines") == "fraction-of-cent":
+            change["lines"] = [line_for(variant, unit_price=Decimal("9.999"))]
+        elif change.get("lines") == "negative-price":
+            change["lines"] = [line_for(variant, unit_price=Decimal("-1"))]
+        with pytest.raises(ValidationError):
+            make_order(variant=variant, **change)
+        assert not Order.objects.exists() and not OrderLine.objects.exists()
+
+    def test_incomplete_address_is_refused(self, variant):
+        with pytest.raises(ValidationError):
+            services.order_create(
+                customer=None, email="a@example.pe", lines=[line_for(variant)], shipping_address={"street": "x"},
+                billing_address=SHIPPING_ADDRESS, shipping_method_id=None, shipping_method_name="",
+                shipping_total=Decimal("0"), idempotency_key=None,
+            )
+
+    def test_document_is_normalised_and_typed(self, variant):
+        order = make_order(variant=variant, customer_document="20100070970")
+        assert (order.customer_document, order.customer_document_type) == ("20100070970", "ruc")
+
+    def test_database_refuses_totals_that_do_not_add_up(self, order):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Order.objects.filter(pk=order.pk).update(total=Decimal("1.00"))
+
+    def test_database_refuses_a_zero_quantity_line(self, order):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            OrderLine.objects.filter(order=order).update(quantity=0, line_total=0)
+
+    def test_idempotency_key_replay_returns_the_same_order(self, user, variant):
+        first = make_order(customer=user, variant=variant, idempotency_key="k-1")
+        again = make_order(customer=user, variant=variant, idempotency_key="k-1")
+
+        assert again.pk == first.pk and again.replayed is True
+        assert Order.objects.count() == 1
+
+    def test_idempotency_key_of_someone_else_is_refused(self, user, other_user, variant):
+        make_order(customer=user, variant=variant, idempotency_key="k-2")
+        with pytest.raises(IdempotencyConflict):
+            make_order(customer=other_user, variant=variant, idempotency_key="k-2")
+
+    def test_confirmation_email_after_commit_once(self, user, variant, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            order = make_order(customer=user, variant=variant)
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == [user.email]
+        assert order.number in message.subject and "Confirmamos" in message.subject
+        assert variant.sku in message.body and "S/ 414.80" in message.body and "IGV incluido" in message.body
+        html = message.alternatives[0][0]
+        assert order.number in html and "S/ 414.80" in html
+
+        from orders.tasks import send_order_confirmation
+
+        assert send_order_confirmation(order.pk) is False  # a redelivered task sends nothing
+        assert len(mail.outbox) == 1
+
+    def test_no_email_without_commit(self, variant, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            make_order(variant=variant)
+        assert len(callbacks) == 1 and mail.outbox == []
+
+
+class TestOrderNumbers:
+    def test_consecutive_per_day(self):
+        day = date(2026, 3, 5)
+        assert services.order_number_next(day=day) == "PED-20260305-0001"
+        assert services.order_number_next(day=day) == "PED-20260305-0002"
+        assert services.order_number_next(day=date(2026, 3, 6)) == "PED-20260306-0001"
+
+    def test_grows_past_9999(self):
+        OrderNumberCounter.objects.create(day=date(2026, 3, 5), last=9999)
+        assert services.order_number_next(day=date(2026, 3, 5)) == "PED-20260305-10000"
+
+    def test_the_day_is_limas(self):
+        # 02:00 UTC on 1 January is still 31 December in Lima (UTC−5).
+        assert services.order_number_day(datetime(2026, 1, 1, 2, 0, tzinfo=dt_timezone.utc)) == date(2025, 12, 31)
+
+
+class TestTransitions:
+    def test_allowed_path_records_every_change(self, order, user):
+        staff = UserFactory(is_staff=True)
+        services.order_mark_paid(order=order)
+        for status in (OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            order = services.order_transition(order=order, to_status=status, actor=staff, note="ok")
+
+        history = list(order.status_changes.values_list("from_status", "to_status"))
+        assert history == [
+            ("", "pending_payment"), ("pending_payment", "paid"), ("paid", "processing"),
+            ("processing", "shipped"), ("shipped", "delivered"),
+        ]
+        assert order.status_changes.last().actor == staff
+
+    @pytest.mark.parametrize("to_status", [OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.REFUNDED, "bogus"])
+    def test_invalid_transitions_are_refused(self, order, to_status):
+        with pytest.raises(InvalidTransition):
+            services.order_transition(order=order, to_status=to_status)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PENDING_PAYMENT
+        assert order.status_changes.count() == 1
+
+    def test_uses_the_stored_status_not_a_stale_copy(self, order):
+        stale = Order.objects.get(pk=order.pk)
+        services.order_cancel(order=order, actor=None, reason="", by_customer=False)
+        with pytest.raises(InvalidTransition):
+            services.order_transition(order=stale, to_status=OrderStatus.PROCESSING)
+
+    def test_status_history_is_append_only(self, order):
+        change = order.status_changes.get()
+        with pytest.raises(ValidationError):
+            change.save()
+        with pytest.raises(ValidationError):
+            order.status_changes.all().delete()
+
+    def test_message_is_translatable(self, order):
+        from django.utils import translation
+
+        with translation.override("es-pe"), pytest.raises(InvalidTransition) as error:
+            services.order_transition(order=order, to_status=OrderStatus.DELIVERED)
+        assert "no puede pasar" in str(error.value)
+
+
+class TestMarkPaid:
+    def test_paid_sends_the_signal_once(self, order):
+        received = []
+        handler = lambda **kw: received.append((kw["order"].pk, kw["previous_status"]))  # noqa: E731
+        signals.order_paid.connect(handler)
+        try:
+            services.order_mark_paid(order=order)
+            services.order_mark_paid(order=order)  # a replayed webhook
+        finally:
+            signals.order_paid.disconnect(handler)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PAID and order.payment_status == PaymentStatus.PAID and order.paid_at
+        assert received == [(order.pk, OrderStatus.PENDING_PAYMENT)]
+
+    def test_payment_after_cancellation_flags_the_order(self, order):
+        services.order_cancel(order=order, actor=None, reason="timeout", by_customer=False)
+        order = services.order_mark_paid(order=order)
+        assert order.status == OrderStatus.CANCELLED
+        assert order.payment_status == PaymentStatus.PAID and order.needs_attention
+
+
+class TestCancel:
+    def test_customer_within_window(self, order, user):
+        received = []
+        handler = lambda **kw: received.append((kw["previous_status"], kw["by_customer"]))  # noqa: E731
+        signals.order_cancelled.connect(handler)
+        try:
+            order = services.order_cancel(order=order, actor=user, reason="", by_customer=True)
+        finally:
+            signals.order_cancelled.disconnect(handler)
+        assert order.status == OrderStatus.CANCELLED and order.cancelled_at
+        assert order.cancel_reason == "Anulado por el cliente"  # stored in the store's language
+        assert received == [(OrderStatus.PENDING_PAYMENT, True)]
+        assert order.status_changes.last().actor == user
+
+    def test_customer_after_window_is_refused_staff_is_not(self, order, user, settings):
+        settings.ORDER_CANCEL_WINDOW_MINUTES = 30
+        age(order, 31)
+        with pytest.raises(CancelNotAllowed):
+            services.order_cancel(order=order, actor=user, reason="", by_customer=True)
+        services.order_cancel(order=order, actor=UserFactory(is_staff=True), reason="stock", by_customer=False)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.CANCELLED
+
+    @pytest.mark.parametrize("by_customer", [True, False])
+    def test_after_shipping_is_refused(self, order, user, by_customer):
+        services.order_mark_paid(order=order)
+        services.order_transition(order=order, to_status=OrderStatus.SHIPPED)
+        with pytest.raises(CancelNotAllowed):
+            services.order_cancel(order=order, actor=user, reason="", by_customer=by_customer)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.SHIPPED
+
+    def test_twice_is_refused(self, order):
+        services.order_cancel(order=order, actor=None, reason="", by_customer=False)
+        with pytest.raises(CancelNotAllowed):
+            services.order_cancel(order=order, actor=None, reason="", by_customer=False)
+
+    def test_a_failing_receiver_rolls_the_cancel_back(self, order):
+        def fail(**kwargs):
+            raise RuntimeError("inventory is down")
+
+        signals.order_cancelled.connect(fail)
+        try:
+            with pytest.raises(RuntimeError):
+                services.order_cancel(order=order, actor=None, reason="", by_customer=False)
+        finally:
+            signals.order_cancelled.disconnect(fail)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PENDING_PAYMENT and order.cancelled_at is None
+        assert order.status_changes.count() == 1
+
+
+class TestCancelUnpaid:
+    def test_cancels_only_old_unpaid_orders(self, user, variant):
+        old, recent, paid = (make_order(customer=user, variant=variant) for _ in range(3))
+        age(old, 61)
+        age(paid, 61)
+        services.order_mark_paid(order=paid)
+        cancelled = []
+        handler = lambda **kw: cancelled.append(kw["order"].pk)  # noqa: E731
+        signals.order_cancelled.connect(handler)
+        try:
+            assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
+        finally:
+            signals.order_cancelled.disconnect(handler)
+        assert cancelled == [old.pk]
+        assert Order.objects.get(pk=old.pk).cancel_reason == "No se recibió el pago a tiempo"
+        assert Order.objects.get(pk=recent.pk).status == OrderStatus.PENDING_PAYMENT
+        assert Order.objects.get(pk=paid.pk).status == OrderStatus.PAID
+
+    def test_one_failure_does_not_stop_the_rest(self, user, variant):
+        first, second = make_order(customer=user, variant=variant), make_order(customer=user, variant=variant)
+        age(first, 90)
+        age(second, 90)
+
+        def fail_first(order, **kwargs):
+            if order.pk == first.pk:
+                raise RuntimeError("boom")
+
+        signals.order_cancelled.connect(fail_first)
+        try:
+            assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
+        finally:
+            signals.order_cancelled.disconnect(fail_first)
+        assert Order.objects.get(pk=first.pk).status == OrderStatus.PENDING_PAYMENT
+        assert Order.objects.get(pk=second.pk).status == OrderStatus.CANCELLED
+
+    def test_beat_task(self, order, settings):
+        from orders.tasks import cancel_unpaid_orders
+
+        settings.ORDER_PAYMENT_TIMEOUT_MINUTES = 60
+        age(order, 120)
+        assert cancel_unpaid_orders.delay().get() == 1
+        assert settings.CELERY_BEAT_SCHEDULE["orders-cancel-unpaid"]["task"] == "orders.tasks.cancel_unpaid_orders"
+
+
+def test_line_data_from_variant_uses_the_effective_price():
+    variant = VariantFactory(product=ProductFactory(base_price=Decimal("100.00")), price_modifier=Decimal("5.50"))
+    data = OrderLineData.from_variant(variant, quantity=3)
+    assert data.unit_price == Decimal("105.50") and data.line_total == Decimal("316.50")
