@@ -5,27 +5,17 @@ Prices include IGV (18 %); the IGV shown is the part of the total that is tax. A
 discount applies to the complete sets of its required items bought as that kit [000]."""
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch
+
+from core.money import igv_included, to_cents
 
 from catalog.models import Kit, KitItem, OptionValue, ProductImage, Variant
 
 from .store import LineKey
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def igv_included(total: Decimal) -> Decimal:
-    """The IGV inside a price that includes it: total − total / 1.18."""
-    rate = Decimal(str(settings.IGV_RATE))
-    return money(total - total / (1 + rate))
 
 
 @dataclass
@@ -54,12 +44,12 @@ class CartLine:
 
     @property
     def line_total(self) -> Decimal:
-        return money(self.unit_price * self.quantity)
+        return to_cents(self.unit_price * self.quantity)
 
     @property
     def saving(self) -> Decimal:
         compare = self.compare_at_price
-        return money((compare - self.unit_price) * self.quantity) if compare and compare > self.unit_price else ZERO
+        return to_cents((compare - self.unit_price) * self.quantity) if compare and compare > self.unit_price else ZERO
 
     @property
     def options(self) -> str:
@@ -165,7 +155,7 @@ def _kit_discounts(lines: list[CartLine]) -> list[KitDiscount]:
                 take = min(remaining, line.quantity)
                 base += line.unit_price * take
                 remaining -= take
-        discounts.append(KitDiscount(kit=kit, sets=sets, amount=money(base * kit.discount_percent / 100)))
+        discounts.append(KitDiscount(kit=kit, sets=sets, amount=to_cents(base * kit.discount_percent / 100)))
     return discounts
 
 

@@ -60,7 +60,7 @@ def parse_quantity(raw, *, allow_zero: bool = False) -> int:
     return quantity
 
 
-def _sellable_variants(condition: Q):
+def variants_with_sale_window(condition: Q):
     """Variants with their product, and whether a drop of it has not started or has closed."""
     now = timezone.now()
     drops = CollectionItem.objects.filter(product_id=OuterRef("product_id"), collection__is_active=True)
@@ -80,7 +80,7 @@ def _sellable_variants(condition: Q):
     )
 
 
-def _refuse_unsellable(variant: Variant) -> None:
+def check_sellable(variant: Variant) -> None:
     product = variant.product
     if not variant.is_active or product.status != Product.Status.ACTIVE:
         raise CartError(_("%(name)s is not for sale.") % {"name": product.name})
@@ -133,10 +133,10 @@ def _reserve(cart: Cart, requested: dict[int, int]) -> None:
 def cart_add(*, cart: Cart, sku: str, quantity: int) -> Variant:
     """Add units of a variant: refused whole (with the reason) when the drop has not started,
     the product's per-customer limit would be passed, or the stock is not there."""
-    variant = _sellable_variants(Q(sku=str(sku)[:64])).first()
+    variant = variants_with_sale_window(Q(sku=str(sku)[:64])).first()
     if variant is None:
         raise CartError(_("That product does not exist."))
-    _refuse_unsellable(variant)
+    check_sellable(variant)
     store = cart_store()
     lines = store.lines(cart.id)
     _check_limit(cart, lines, {variant.product_id: variant.product}, {variant.product_id: quantity})
@@ -152,7 +152,7 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
     if not items:
         raise CartError(_("This kit has nothing to add."))
     product_ids = [item.product_id for item in items]
-    variants = list(_sellable_variants(Q(product_id__in=product_ids, is_active=True)).order_by("order", "pk"))
+    variants = list(variants_with_sale_window(Q(product_id__in=product_ids, is_active=True)).order_by("order", "pk"))
     chosen: dict[int, Variant] = {}
     for item in items:
         options = [v for v in variants if v.product_id == item.product_id]
@@ -160,7 +160,7 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
         pick = next((v for v in options if v.sku == wanted), None) if wanted else (options[0] if options else None)
         if pick is None:
             raise CartError(_("Choose an available option of %(name)s.") % {"name": item.product.name})
-        _refuse_unsellable(pick)
+        check_sellable(pick)
         chosen[item.pk] = pick
     store = cart_store()
     adding: dict[int, int] = {}
@@ -201,10 +201,10 @@ def cart_update(*, cart: Cart, line: LineKey, quantity: int) -> None:
     if line not in lines:
         raise CartError(_("That line is no longer in your cart."))
     if quantity > lines[line]:
-        variant = _sellable_variants(Q(pk=line.variant_id)).first()
+        variant = variants_with_sale_window(Q(pk=line.variant_id)).first()
         if variant is None:
             raise CartError(_("That product does not exist."))
-        _refuse_unsellable(variant)
+        check_sellable(variant)
         _check_limit(cart, lines, {variant.product_id: variant.product}, {variant.product_id: quantity - lines[line]})
     lines[line] = quantity
     _resync_holds(cart, {line.variant_id}, _variant_totals(lines))

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -72,6 +73,7 @@ def _cart_response(request, cart, *, error: str = ""):
     if request.htmx:
         return render(request, "cart/_cart_body.html", {
             "cart": cart_view(cart), "cart_error": error, "cart_units": cart_units(cart), "oob_count": True,
+            "checkout_url": reverse("checkout:details"),
         })
     if error:
         messages.error(request, error)
@@ -106,4 +108,4 @@ def remove(request):
 @require_GET
 def detail(request):
     cart = request_cart(request)
-    return render(request, "cart/cart.html", {"cart": cart_view(cart)})
+    return render(request, "cart/cart.html", {"cart": cart_view(cart), "checkout_url": reverse("checkout:details")})

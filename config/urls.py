@@ -24,6 +24,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    path("checkout/", include("orders.checkout.urls")),
+    path("payments/", include("payments.urls")),
     path("", include("orders.urls")),
     path("", include("catalog.urls")),
     path("", include("core.urls")),

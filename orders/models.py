@@ -5,7 +5,7 @@ Every write goes through orders.services; the rows here only hold what one row c
 """
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.money import igv_included
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")
-DEFAULT_IGV_RATE = Decimal("0.18")
 money_field = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -86,16 +87,6 @@ STATUS_TONES = {
 
 # "While nothing shipped": the statuses a cancellation may start from.
 CANCELLABLE_STATUSES = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING})
-
-
-def igv_rate() -> Decimal:
-    return Decimal(str(getattr(settings, "IGV_RATE", DEFAULT_IGV_RATE)))
-
-
-def igv_included_in(amount: Decimal) -> Decimal:
-    """The IGV inside a price that includes it: amount − amount / (1 + rate), half-up to the cent."""
-    amount = Decimal(amount)
-    return (amount - amount / (1 + igv_rate())).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class OrderNumberCounter(models.Model):
@@ -199,7 +190,7 @@ class Order(models.Model):
     @property
     def igv_included(self) -> Decimal:
         """The IGV inside the total (prices include it)."""
-        return igv_included_in(self.total)
+        return igv_included(self.total)
 
     @property
     def status_tone(self) -> str:

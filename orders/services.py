@@ -356,6 +356,17 @@ def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
     return order
 
 
+def order_flag_for_attention(*, order: Order, note: str) -> Order:
+    """Ask staff to look at an order (a late payment, stock that could not be taken), keeping
+    every earlier note."""
+    with transaction.atomic():
+        order = _lock(order)
+        order.needs_attention = True
+        order.attention_note = "\n".join(filter(None, [order.attention_note, note]))
+        order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+        return order
+
+
 def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool) -> Order:
     if order.status not in CANCELLABLE_STATUSES:
         if order.status == OrderStatus.CANCELLED:

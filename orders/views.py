@@ -93,7 +93,7 @@ def _lookup_allowed(request, number: str, *, record: bool) -> bool:
     return usage is not None
 
 
-def _remember_guest_order(request, number: str) -> None:
+def remember_guest_order(request, number: str) -> None:
     numbers = [n for n in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if n != number]
     request.session[GUEST_ORDERS_SESSION_KEY] = [number, *numbers][:GUEST_ORDERS_REMEMBERED]
 
@@ -104,6 +104,20 @@ def _guest_order(request, number: str) -> Order:
     if number not in request.session.get(GUEST_ORDERS_SESSION_KEY, []):
         raise Http404
     return selectors.order_detail(queryset=Order.objects.filter(customer__isnull=True), number=number)
+
+
+def order_for_request(request, number: str) -> Order:
+    """The shopper's own order: a signed-in customer's, or a guest order this browser placed
+    or looked up. Anything else is a 404, whoever asks."""
+    if request.user.is_authenticated:
+        return selectors.order_for_customer(user=request.user, number=number)
+    return _guest_order(request, number)
+
+
+def order_url_for(request, order: Order) -> str:
+    if order.customer_id is not None:
+        return order.get_absolute_url()
+    return reverse("orders:guest_detail", args=[order.number])
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,7 +135,7 @@ def guest_lookup(request):
             form.add_error(None, _not_found_message())
             status = 404
         else:
-            _remember_guest_order(request, order.number)
+            remember_guest_order(request, order.number)
             return redirect("orders:guest_detail", number=order.number)
     return render(request, "orders/lookup.html", {"form": form}, status=status)
 

@@ -22,3 +22,14 @@ def format_money(value, currency_symbol: str = "S/") -> str:
 @register.filter(name="money")
 def money(value) -> str:
     return format_money(value)
+
+
+@register.filter(name="igv")
+def igv(value):
+    """The IGV included in an amount (a total with IGV)."""
+    from core.money import igv_included
+
+    try:
+        return igv_included(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""

@@ -109,7 +109,11 @@
     var min = parseInt(input.min, 10) || 1;
     var max = parseInt(input.max, 10) || 99;
     var value = (parseInt(input.value, 10) || min) + parseInt(button.getAttribute("data-qty-step"), 10);
-    input.value = Math.min(max, Math.max(min, value));
+    var next = Math.min(max, Math.max(min, value));
+    if (String(next) !== input.value) {
+      input.value = next;
+      input.dispatchEvent(new Event("change", { bubbles: true }));  // the cart saves on change
+    }
   });
 
   // Listing filters: a <details> that is always open on desktop and a drawer on phones,
@@ -217,6 +221,35 @@
     }
   }
 
+  // Checkout: the new-address form shows only when "a new address" is chosen, the billing
+  // address only when it differs from the delivery one. Without JavaScript both stay visible.
+  function initCheckout(root) {
+    root.querySelectorAll("[data-address-choices]").forEach(function (list) {
+      var panel = document.querySelector("[data-new-address]");
+      if (!panel) return;
+      function sync() {
+        var checked = list.querySelector("input[name=address]:checked");
+        panel.hidden = !(checked && checked.value === "new");
+      }
+      list.addEventListener("change", sync);
+      sync();
+    });
+    root.querySelectorAll("[data-billing-toggle]").forEach(function (box) {
+      var panel = document.querySelector("[data-billing]");
+      if (!panel) return;
+      function sync() { panel.hidden = box.checked; }
+      box.addEventListener("change", sync);
+      sync();
+    });
+    root.querySelectorAll("[data-place-order]").forEach(function (form) {
+      // One click, one order: the one-time key makes a second submit harmless anyway.
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type=submit]");
+        if (button) window.setTimeout(function () { button.disabled = true; }, 0);
+      });
+    });
+  }
+
   function initCatalog(root) {
     root.querySelectorAll("[data-carousel]").forEach(initCarousel);
     initQuantity(root);
@@ -224,6 +257,7 @@
     tickCountdowns();
   }
   initCatalog(document);
+  initCheckout(document);
   document.addEventListener("htmx:load", function (event) {
     initCatalog(event.target);
   });

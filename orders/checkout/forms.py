@@ -1,0 +1,80 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import ubigeo
+from accounts.forms import AddressForm
+from accounts.validators import normalize_identity, validate_dni, validate_ruc
+
+# The fields of an address a delivery needs (no label or default flags).
+ADDRESS_FIELDS = ["recipient", "phone", "street", "reference", "department", "province", "district", "postal_code"]
+
+
+class CheckoutAddressForm(AddressForm):
+    class Meta(AddressForm.Meta):
+        fields = ADDRESS_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True
+
+    def snapshot(self) -> dict:
+        """What the order keeps: the names, the department's name and the district's ubigeo code."""
+        data = {name: self.cleaned_data.get(name, "") or "" for name in ADDRESS_FIELDS}
+        district = ubigeo.resolve(data["department"], data["province"], data["district"])
+        data["ubigeo"] = district.code if district else ""
+        department = ubigeo.department(data["department"])
+        data["department_name"] = department.name if department else ""
+        return data
+
+
+class ContactForm(forms.Form):
+    RECEIPTS = [("", _("Receipt without a document")), ("dni", _("Receipt (boleta) with my DNI")),
+                ("ruc", _("Invoice (factura) with a RUC"))]
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             help_text=_("We send the order confirmation and updates here."))
+    document_type = forms.ChoiceField(label=_("Receipt"), choices=RECEIPTS, required=False)
+    document = forms.CharField(label=_("DNI or RUC"), max_length=14, required=False)
+    billing_same = forms.BooleanField(label=_("Bill to the delivery address"), required=False, initial=True)
+
+    def __init__(self, *args, email_fixed: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if email_fixed:
+            # A signed-in customer's e-mail is their account's: never taken from the form.
+            self.fields["email"].required = False
+            self.fields["email"].disabled = True
+            self.initial["email"] = email_fixed
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, document = cleaned.get("document_type", ""), normalize_identity(cleaned.get("document", ""))
+        if kind and not document:
+            self.add_error("document", _("Enter the number for your receipt."))
+        elif kind == "dni":
+            try:
+                validate_dni(document)
+            except forms.ValidationError as error:
+                self.add_error("document", error)
+        elif kind == "ruc":
+            try:
+                validate_ruc(document)
+            except forms.ValidationError as error:
+                self.add_error("document", error)
+        elif document:
+            self.add_error("document_type", _("Choose the kind of receipt for this number."))
+        cleaned["document"] = document if kind else ""
+        return cleaned
+
+
+class DeliveryForm(forms.Form):
+    """The shipping and payment method, chosen among what is offered for this cart and address."""
+
+    shipping_method = forms.TypedChoiceField(label=_("Delivery"), coerce=int, widget=forms.RadioSelect,
+                                             error_messages={"invalid_choice": _("Choose one of the delivery options shown.")})
+    payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect,
+                                       error_messages={"invalid_choice": _("Choose one of the payment methods shown.")})
+
+    def __init__(self, *args, shipping_options, payment_methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_method"].choices = [(option.method_id, option.name) for option in shipping_options]
+        self.fields["payment_method"].choices = [(method.code, method.name) for method in payment_methods]

@@ -1,0 +1,123 @@
+"""Placing an order from a cart: one transaction, once per one-time key.
+
+Everything is computed again here from the database: prices (cart pricing), the kit
+discount, the shipping price (shipping_quote, which also refuses a method id that does not
+serve the address), and stock. The cart's holds are given back and the order's units
+held in their place, all or nothing, for the payment window; a line that can no longer be
+had is named and nothing is written."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cart.pricing import CartSummary, price_cart
+from cart.services import Cart, CartError, check_sellable, variants_with_sale_window
+from cart.store import cart_store
+from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.services import reservation_release, stock_reserve
+from shipping.exceptions import ShippingUnavailable
+from shipping.selectors import ShippingOption, shipping_quote
+
+from ..models import Order
+from ..services import OrderLineData, order_create
+from .state import CheckoutState
+
+
+class CheckoutError(Exception):
+    """A refusal with a message for the shopper; nothing was written."""
+
+
+def checkout_cart(cart: Cart | None) -> CartSummary:
+    summary = price_cart(cart_store().lines(cart.id)) if cart is not None else CartSummary()
+    if not summary.lines:
+        raise CheckoutError(_("Your cart is empty."))
+    return summary
+
+
+def checkout_quote(*, state: CheckoutState, summary: CartSummary) -> ShippingOption:
+    """The chosen method's price for this address, weight and total (the posted id is only a choice)."""
+    shipping = state.shipping
+    try:
+        return shipping_quote(
+            method_id=state.shipping_method_id, department=shipping.get("department", ""),
+            province=shipping.get("ubigeo", "")[:4], weight_kg=summary.weight_kg, subtotal=summary.total,
+        )
+    except ShippingUnavailable as error:
+        raise CheckoutError(str(error)) from None
+
+
+def _check_still_sellable(summary: CartSummary) -> None:
+    variants = variants_with_sale_window(Q(pk__in=[line.variant.pk for line in summary.lines]))
+    for variant in variants:
+        try:
+            check_sellable(variant)
+        except CartError as error:
+            raise CheckoutError(str(error)) from None
+
+
+def _short_line_message(error: InsufficientStock, summary: CartSummary) -> str:
+    sku = error.params.get("sku", "")
+    line = next((line for line in summary.lines if line.variant.sku == sku), None)
+    name = f"{line.product.name} ({sku})" if line else sku
+    available = error.params.get("available", 0)
+    if not available:
+        return _("%(name)s sold out while you were checking out. Remove it from your cart to continue.") % {
+            "name": name}
+    return ngettext(
+        "Only %(count)d unit of %(name)s is left. Change the quantity in your cart to continue.",
+        "Only %(count)d units of %(name)s are left. Change the quantity in your cart to continue.", available,
+    ) % {"count": available, "name": name}
+
+
+def checkout_place_order(*, cart: Cart, state: CheckoutState, key: str, customer=None,
+                         guest_order_numbers=()) -> Order:
+    """The order for this key: placed now, or the one an earlier submit with the key placed
+    (order.replayed is then True). A key is good once it was handed out with this session's
+    review page; a replayed key answers only to the customer, or the guest session, it placed."""
+    replay = Order.objects.filter(idempotency_key=key).first() if key else None
+    if replay is not None:
+        owned = (replay.customer_id == customer.pk) if customer is not None else (
+            replay.customer_id is None and replay.number in guest_order_numbers)
+        if not owned:
+            raise CheckoutError(_("This checkout form has expired. Review your order again."))
+        replay.replayed = True
+        return replay
+    if not key or key not in state.keys:
+        raise CheckoutError(_("This checkout form has expired. Review your order again."))
+    if not state.has_delivery:
+        raise CheckoutError(_("Your checkout details are missing. Please enter them again."))
+    summary = checkout_cart(cart)
+    _check_still_sellable(summary)
+    quote = checkout_quote(state=state, summary=summary)
+    lines = [
+        OrderLineData.from_variant(line.variant, quantity=line.quantity, kit=line.kit) for line in summary.lines
+    ]
+    wanted: dict[int, int] = {}
+    for line in summary.lines:
+        wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
+    try:
+        with transaction.atomic():
+            order = order_create(
+                customer=customer, email=state.email, lines=lines, shipping_address=state.shipping,
+                billing_address=state.billing_address, shipping_method_id=quote.method_id,
+                shipping_method_name=quote.name, shipping_total=quote.price, discount_total=summary.discount,
+                idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
+            )
+            if order.replayed:
+                return order
+            # The cart's holds become the order's, renewed for the payment window.
+            reservation_release(cart_key=cart.id)
+            stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
+                          minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+    except InsufficientStock as error:
+        raise CheckoutError(_short_line_message(error, summary)) from None
+    except InventoryError as error:
+        raise CheckoutError(str(error)) from None
+    except ValidationError as error:
+        raise CheckoutError(" ".join(error.messages)) from None
+    transaction.on_commit(lambda: cart_store().clear(cart.id))
+    return order
+

@@ -1,0 +1,52 @@
+"""What the shopper has told checkout so far, kept in the session between its steps.
+
+Only choices live here (addresses, e-mail, method ids, the one-time keys handed out with
+the review page); prices and totals are always computed again from the database."""
+
+import secrets
+from dataclasses import asdict, dataclass, field
+
+SESSION_KEY = "checkout"
+MAX_KEYS = 5
+
+
+@dataclass
+class CheckoutState:
+    email: str = ""
+    shipping: dict = field(default_factory=dict)  # an address snapshot (names and ubigeo codes)
+    billing: dict = field(default_factory=dict)  # empty: the same as shipping
+    document_type: str = ""  # "dni", "ruc" or "" (no document on the receipt)
+    document: str = ""
+    shipping_method_id: int | None = None
+    payment_method: str = ""  # a PaymentMethod code
+    keys: list[str] = field(default_factory=list)  # one-time keys handed out with the review page
+
+    @classmethod
+    def load(cls, request) -> "CheckoutState":
+        data = request.session.get(SESSION_KEY) or {}
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
+
+    def save(self, request) -> None:
+        request.session[SESSION_KEY] = asdict(self)
+
+    @staticmethod
+    def clear(request) -> None:
+        request.session.pop(SESSION_KEY, None)
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.email and self.shipping.get("ubigeo"))
+
+    @property
+    def has_delivery(self) -> bool:
+        return self.has_details and self.shipping_method_id is not None and bool(self.payment_method)
+
+    @property
+    def billing_address(self) -> dict:
+        return self.billing or self.shipping
+
+    def issue_key(self) -> str:
+        key = secrets.token_urlsafe(24)
+        self.keys = [*self.keys[-(MAX_KEYS - 1):], key]
+        return key

@@ -1,0 +1,33 @@
+from django.contrib import admin
+
+from .models import Payment, PaymentMethod
+
+
+@admin.register(PaymentMethod)
+class PaymentMethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "provider", "kind", "commission_percent", "fixed_fee", "is_active", "order"]
+    list_filter = ["provider", "kind", "is_active"]
+    list_editable = ["is_active", "order"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Payment attempts are written by the gateways only; staff read them."""
+
+    list_display = ["order", "method", "amount", "status", "card_brand", "card_last4", "fee", "created_at"]
+    list_filter = ["status", "provider", "method", "created_at"]
+    search_fields = ["order__number", "order__email", "gateway_reference"]
+    list_select_related = ["order", "method"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Payment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

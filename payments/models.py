@@ -1,0 +1,97 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+money_field = {"max_digits": 12, "decimal_places": 2}
+
+
+class Provider(models.TextChoices):
+    DUMMY = "dummy", _("Test gateway")
+    STRIPE = "stripe", _("Stripe")
+    PAYPAL = "paypal", _("PayPal")
+
+
+class PaymentMethod(models.Model):
+    """How a shopper can pay (seed 003): the gateway behind it and what it costs the store."""
+
+    class Kind(models.TextChoices):
+        CARD = "card", _("Card")
+        WALLET = "wallet", _("Wallet")
+        TRANSFER = "transfer", _("Bank transfer")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.CARD)
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    commission_percent = models.DecimalField(_("commission (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    fixed_fee = models.DecimalField(_("fixed fee"), **money_field, default=Decimal("0"))
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("payment method")
+        verbose_name_plural = _("payment methods")
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(commission_percent__gte=0) & Q(commission_percent__lte=100),
+                                   name="payments_method_commission_range"),
+            models.CheckConstraint(condition=Q(fixed_fee__gte=0), name="payments_method_fee_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def fee_for(self, amount: Decimal) -> Decimal:
+        """What the gateway keeps of a payment: commission % plus the fixed fee."""
+        return (amount * self.commission_percent / 100 + self.fixed_fee).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class Payment(models.Model):
+    """One attempt to pay an order; an order may have several (a decline, then a success).
+    Never holds card data: only what the gateway tells (brand and last four digits)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        DECLINED = "declined", _("Declined")
+        FAILED = "failed", _("Failed")
+        ABANDONED = "abandoned", _("Abandoned")
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments",
+                              verbose_name=_("order"))
+    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="payments",
+                               verbose_name=_("payment method"))
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    amount = models.DecimalField(_("amount"), **money_field)
+    currency = models.CharField(_("currency"), max_length=3, default="PEN")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=120, blank=True)
+    card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
+    card_last4 = models.CharField(_("card last 4"), max_length=4, blank=True)
+    fee = models.DecimalField(_("fee"), **money_field, default=Decimal("0"))
+    failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_amount_positive"),
+            # At most one successful payment per order: a double submit cannot charge twice.
+            models.UniqueConstraint(fields=["order"], condition=Q(status="succeeded"),
+                                    name="payments_one_success_per_order"),
+        ]
+        indexes = [models.Index(fields=["order", "-created_at"], name="payments_payment_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} · {self.get_status_display()} · {self.amount}"

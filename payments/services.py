@@ -1,0 +1,106 @@
+"""Payment attempts and their outcomes. Each service is one transaction; the order follows
+through orders' services (order_mark_paid), and stock through the order_paid signal.
+
+The dummy gateway is the store's own hosted page (development, tests, and any install
+without real gateway keys): the shopper pays, has the card declined, or walks away."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from orders.models import Order, OrderStatus
+from orders.services import order_mark_paid
+
+from .models import Payment, PaymentMethod, Provider
+
+DUMMY_METHOD_CODE = "tarjeta-prueba"
+
+
+class PaymentError(Exception):
+    """A refusal with a message for the shopper; nothing was changed."""
+
+
+def _configured_providers() -> set[str]:
+    providers = set()
+    if getattr(settings, "STRIPE_SECRET_KEY", ""):
+        providers.add(Provider.STRIPE)
+    if getattr(settings, "PAYPAL_CLIENT_ID", "") and getattr(settings, "PAYPAL_CLIENT_SECRET", ""):
+        providers.add(Provider.PAYPAL)
+    return providers
+
+
+def payment_methods_offered() -> list[PaymentMethod]:
+    """Active methods whose gateway is configured; the dummy one only in development (DEBUG)
+    or while no real gateway is."""
+    real = _configured_providers()
+    offered = real | ({Provider.DUMMY} if settings.DEBUG or not real else set())
+    return list(PaymentMethod.objects.filter(is_active=True, provider__in=offered).order_by("order", "name"))
+
+
+def payment_method_ensure_dummy() -> PaymentMethod:
+    """The test gateway's method (created by the payments migration; recreated if deleted)."""
+    method, _created = PaymentMethod.objects.get_or_create(
+        code=DUMMY_METHOD_CODE,
+        defaults={"name": "Tarjeta (pasarela de prueba)", "provider": Provider.DUMMY, "kind": PaymentMethod.Kind.CARD,
+                  "description": "Simula el pago con tarjeta: aprueba, rechaza o abandona."},
+    )
+    return method
+
+
+def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment:
+    """A new attempt for an order awaiting payment (a retry after a decline is another attempt)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            raise PaymentError(_("Order %(number)s is not awaiting payment.") % {"number": order.number})
+        if not method.is_active:
+            raise PaymentError(_("That payment method is not available."))
+        return Payment.objects.create(
+            order=order, method=method, provider=method.provider, amount=order.total, currency=order.currency,
+            fee=method.fee_for(order.total), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+
+def _lock_pending(payment: Payment) -> Payment:
+    payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+    if payment.status != Payment.Status.PENDING:
+        raise PaymentError(_("This payment attempt is already closed."))
+    return payment
+
+
+def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
+    """The shopper paid on the test page: the attempt succeeds and the order is paid (its
+    reservations become sales through order_paid). Refused if the order stopped waiting."""
+    with transaction.atomic():
+        payment = _lock_pending(payment)
+        order = payment.order
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            payment.status, payment.failure_message = Payment.Status.FAILED, _("The order was no longer awaiting payment.")
+            payment.save(update_fields=["status", "failure_message"])
+            raise PaymentError(_("Order %(number)s is no longer awaiting payment.") % {"number": order.number})
+        payment.status, payment.completed_at = Payment.Status.SUCCEEDED, timezone.now()
+        payment.gateway_reference = f"DUMMY-{payment.pk:08d}"
+        payment.card_brand, payment.card_last4 = "visa", "4242"
+        payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])
+        order_mark_paid(order=order, actor=actor if getattr(actor, "is_authenticated", False) else None)
+        return payment
+
+
+def payment_dummy_decline(*, payment: Payment) -> Payment:
+    """The card was declined: the attempt is closed and the order keeps waiting for a retry."""
+    with transaction.atomic():
+        payment = _lock_pending(payment)
+        payment.status, payment.completed_at = Payment.Status.DECLINED, timezone.now()
+        payment.failure_message = _("The card was declined by the issuing bank (simulated).")
+        payment.save(update_fields=["status", "completed_at", "failure_message"])
+        return payment
+
+
+def payment_abandon(*, payment: Payment) -> Payment:
+    """The shopper left the payment page; the unpaid-order timeout will cancel the order."""
+    with transaction.atomic():
+        payment = _lock_pending(payment)
+        payment.status, payment.completed_at = Payment.Status.ABANDONED, timezone.now()
+        payment.save(update_fields=["status", "completed_at"])
+        return payment

@@ -1,0 +1,65 @@
+"""The payment step of an order. With the dummy gateway this is the hosted page itself: the
+shopper pays, has the card declined, or leaves (the unpaid-order timeout then cancels)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from orders.models import OrderStatus
+from orders.views import order_for_request, order_url_for
+
+from . import services
+from .models import Payment, PaymentMethod, Provider
+
+
+def _pending_attempt(order) -> Payment | None:
+    return order.payments.filter(status=Payment.Status.PENDING).select_related("method").order_by("-pk").first()
+
+
+@require_http_methods(["GET"])
+def pay(request, number: str):
+    order = order_for_request(request, number)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return redirect(order_url_for(request, order))
+    attempt = _pending_attempt(order)
+    last = order.payments.select_related("method").order_by("-pk").first()
+    return render(request, "payments/pay.html", {
+        "order": order, "attempt": attempt, "last": last, "methods": services.payment_methods_offered(),
+        "order_url": order_url_for(request, order),
+    })
+
+
+@require_POST
+def dummy(request, number: str):
+    """The test gateway's buttons: pay, decline, abandon, or try again after a decline."""
+    order = order_for_request(request, number)
+    action = request.POST.get("action", "")
+    try:
+        if action == "retry":
+            method = PaymentMethod.objects.filter(code=request.POST.get("method", ""), is_active=True).first()
+            if method is None or method not in services.payment_methods_offered():
+                raise services.PaymentError(_("Choose one of the payment methods shown."))
+            if _pending_attempt(order) is None:
+                services.payment_start(order=order, method=method, actor=request.user)
+            return redirect("payments:pay", number=order.number)
+        attempt = _pending_attempt(order)
+        if attempt is None or attempt.provider != Provider.DUMMY:
+            raise services.PaymentError(_("There is no payment in progress for this order."))
+        if action == "pay":
+            services.payment_dummy_pay(payment=attempt, actor=request.user)
+            messages.success(request, _("Payment received. Thank you for your order!"))
+            return redirect(order_url_for(request, order))
+        if action == "decline":
+            services.payment_dummy_decline(payment=attempt)
+            messages.error(request, _("Your card was declined. Nothing was charged: try again or use another card."))
+            return redirect("payments:pay", number=order.number)
+        if action == "abandon":
+            services.payment_abandon(payment=attempt)
+            messages.info(request, _("You left the payment page. Your order waits for payment for a while, then it is "
+                                     "cancelled."))
+            return redirect(order_url_for(request, order))
+        raise services.PaymentError(_("Unknown payment action."))
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=order.number)
