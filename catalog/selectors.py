@@ -1,6 +1,7 @@
 """Reads shared by storefront pages, with their joins and prefetches applied."""
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q
@@ -207,13 +208,23 @@ def kit_page(*, slug: str) -> KitPage:
             Prefetch(
                 "items",
                 queryset=KitItem.objects.filter(product__in=visible_products()).select_related("product__brand")
-                .prefetch_related(Prefetch("product__images", queryset=ProductImage.objects.filter(variant__isnull=True),
-                                           to_attr="card_images")),
+                .prefetch_related(
+                    Prefetch("product__images", queryset=ProductImage.objects.filter(variant__isnull=True),
+                             to_attr="card_images"),
+                    Prefetch("product__variants", queryset=Variant.objects.filter(is_active=True).order_by("order", "pk")
+                             .prefetch_related("option_values")),
+                ),
             )
         ),
         slug=slug,
     )
     items = list(kit.items.all())
+    for item in items:
+        # The variants a shopper may pick for the item, labelled by their option values.
+        item.choices = [
+            SimpleNamespace(sku=variant.sku, label=" · ".join(v.value for v in variant.option_values.all()) or variant.sku)
+            for variant in item.product.variants.all()
+        ]
     required = [item for item in items if not item.is_optional]
     optional = [item for item in items if item.is_optional]
     total = sum((item.product.base_price * item.quantity for item in required), Decimal("0.00"))
