@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from orders.admin import OrderAdmin
+
 from .models import Payment, PaymentMethod
 
 
@@ -31,3 +33,28 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PaymentInline(admin.TabularInline):
+    """An order's payment attempts, read-only (gateways write them)."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "method", "amount", "status", "card_brand", "card_last4", "fee", "gateway_reference",
+              "failure_message"]
+    readonly_fields = fields
+    ordering = ["created_at", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("method")
+
+
+# The order page shows its payments to those allowed to read payments (never to sellers).
+OrderAdmin.inlines = [*OrderAdmin.inlines, PaymentInline]
