@@ -71,15 +71,18 @@ def _lock_pending(payment: Payment) -> Payment:
 
 def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
     """The shopper paid on the test page: the attempt succeeds and the order is paid (its
-    reservations become sales through order_paid). Refused if the order stopped waiting."""
+    reservations become sales through order_paid). If the order stopped waiting meanwhile
+    (cancelled), the attempt closes as failed instead: callers check payment.status."""
     with transaction.atomic():
         payment = _lock_pending(payment)
         order = payment.order
+        payment.completed_at = timezone.now()
         if order.status != OrderStatus.PENDING_PAYMENT:
-            payment.status, payment.failure_message = Payment.Status.FAILED, _("The order was no longer awaiting payment.")
-            payment.save(update_fields=["status", "failure_message"])
-            raise PaymentError(_("Order %(number)s is no longer awaiting payment.") % {"number": order.number})
-        payment.status, payment.completed_at = Payment.Status.SUCCEEDED, timezone.now()
+            payment.status = Payment.Status.FAILED
+            payment.failure_message = _("Order %(number)s is no longer awaiting payment.") % {"number": order.number}
+            payment.save(update_fields=["status", "completed_at", "failure_message"])
+            return payment
+        payment.status = Payment.Status.SUCCEEDED
         payment.gateway_reference = f"DUMMY-{payment.pk:08d}"
         payment.card_brand, payment.card_last4 = "visa", "4242"
         payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])

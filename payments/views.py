@@ -47,7 +47,9 @@ def dummy(request, number: str):
         if attempt is None or attempt.provider != Provider.DUMMY:
             raise services.PaymentError(_("There is no payment in progress for this order."))
         if action == "pay":
-            services.payment_dummy_pay(payment=attempt, actor=request.user)
+            attempt = services.payment_dummy_pay(payment=attempt, actor=request.user)
+            if attempt.status != Payment.Status.SUCCEEDED:
+                raise services.PaymentError(attempt.failure_message)
             messages.success(request, _("Payment received. Thank you for your order!"))
             return redirect(order_url_for(request, order))
         if action == "decline":

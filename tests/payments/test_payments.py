@@ -1,0 +1,94 @@
+"""Payment attempts: the test gateway's outcomes, the methods offered, the fee, and the
+admin pages (read-only attempts, hidden from sellers)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from orders.models import OrderStatus
+from orders.services import OrderLineData, order_cancel, order_create
+from payments.models import Payment, PaymentMethod, Provider
+from payments.services import (
+    PaymentError, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy, payment_methods_offered,
+    payment_start,
+)
+from tests.factories import VariantFactory, WarehouseFactory, stock
+
+pytestmark = pytest.mark.django_db
+
+ADDRESS = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "district": "Miraflores",
+           "province": "Lima", "department": "15"}
+
+
+@pytest.fixture
+def order():
+    variant = VariantFactory()
+    stock(variant, WarehouseFactory(), 5)
+    return order_create(
+        customer=None, email="rosa@example.pe", lines=[OrderLineData.from_variant(variant, quantity=2)],
+        shipping_address=ADDRESS, billing_address=ADDRESS, shipping_method_id=None, shipping_method_name="Olva",
+        shipping_total=Decimal("10.00"), idempotency_key=None,
+    )
+
+
+def test_the_fee_is_the_commission_plus_the_fixed_fee():
+    method = PaymentMethod(commission_percent=Decimal("3.99"), fixed_fee=Decimal("0.50"))
+    assert method.fee_for(Decimal("100.00")) == Decimal("4.49")
+    assert method.fee_for(Decimal("409.80")) == Decimal("16.85")
+
+
+def test_an_attempt_records_amount_and_fee_and_a_decline_allows_another(order):
+    method = payment_method_ensure_dummy()
+    attempt = payment_start(order=order, method=method)
+    assert attempt.amount == order.total and attempt.fee == method.fee_for(order.total)
+
+    payment_dummy_decline(payment=attempt)
+    with pytest.raises(PaymentError):
+        payment_dummy_pay(payment=attempt)  # a closed attempt cannot be paid
+    retry = payment_dummy_pay(payment=payment_start(order=order, method=method))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    assert retry.card_last4 == "4242" and not hasattr(retry, "card_number")
+
+
+def test_one_order_cannot_have_two_successful_payments(order):
+    method = payment_method_ensure_dummy()
+    payment_dummy_pay(payment=payment_start(order=order, method=method))
+    with pytest.raises(PaymentError):
+        payment_start(order=order, method=method)  # no longer awaiting payment
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(order=order, method=method, provider=method.provider, amount=order.total,
+                               status=Payment.Status.SUCCEEDED)
+
+
+def test_paying_a_cancelled_order_is_refused_and_recorded(order):
+    method = payment_method_ensure_dummy()
+    attempt = payment_start(order=order, method=method)
+    order_cancel(order=order, actor=None, reason="test", by_customer=False)
+    attempt = payment_dummy_pay(payment=attempt)
+    assert attempt.status == Payment.Status.FAILED and order.number in attempt.failure_message
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+
+
+def test_the_test_gateway_is_offered_only_without_real_gateways_or_in_debug(settings):
+    payment_method_ensure_dummy()
+    PaymentMethod.objects.create(code="visa-stripe", name="Tarjeta", provider=Provider.STRIPE)
+    settings.DEBUG, settings.STRIPE_SECRET_KEY = False, ""
+    assert [m.provider for m in payment_methods_offered()] == [Provider.DUMMY]
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    assert [m.provider for m in payment_methods_offered()] == [Provider.STRIPE]
+    settings.DEBUG = True
+    assert {m.provider for m in payment_methods_offered()} == {Provider.STRIPE, Provider.DUMMY}
+
+
+def test_admin_pages(admin_client, order):
+    method = payment_method_ensure_dummy()
+    payment_start(order=order, method=method)
+    assert admin_client.get(reverse("admin:payments_paymentmethod_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:payments_payment_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert page.status_code == 200 and "Tarjeta (pasarela de prueba)" in page.content.decode()
+    assert admin_client.get(reverse("admin:payments_payment_add")).status_code == 403
