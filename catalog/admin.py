@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import SellerScopedAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from core.templatetags.money import format_money
 
 from .models import (
@@ -222,7 +223,7 @@ class VariantAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PriceHistory)
-class PriceHistoryAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
+class PriceHistoryAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
     """Read-only: the price history is never edited or deleted."""
 
     seller_field = "variant__product__seller"
@@ -231,15 +232,6 @@ class PriceHistoryAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["source", "changed_at"]
     search_fields = ["variant__sku", "variant__product__name"]
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class KitItemInline(admin.TabularInline):

@@ -17,22 +17,11 @@ from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
 
 from . import services
+from core.admin import ReadOnlyAdminMixin
+
 from .exceptions import InventoryError
 from .forms import AdjustForm, ReceiveForm, TransferForm, WriteOffForm
 from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
-
-
-class ReadOnlyAdminMixin:
-    """Corrections are new movements; nothing here is added, edited or deleted by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def action_form(modeladmin, request, queryset, *, form, title, submit_label, apply):

@@ -70,6 +70,12 @@ def load_demo_inventory(*, progress: bool = True) -> dict:
         _stock(warehouses, progress=progress)
         suppliers = _suppliers()
         _purchase_orders(warehouses, suppliers)
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics after the bulk insert: with stale ones PostgreSQL expects a
+        # few dozen stock levels where there are hundreds of thousands, and picks bad plans.
+        with connection.cursor() as cursor:
+            for model in (StockLevel, Movement):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "warehouses": Warehouse.objects.count(), "stock_levels": StockLevel.objects.count(),
         "movements": Movement.objects.count(), "suppliers": Supplier.objects.count(),

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
+from core.admin import ReadOnlyAdminMixin
 from core.templatetags.money import format_money
 
 from . import services
@@ -29,20 +30,7 @@ def address_block(address: dict):
     return format_html_join("", "{}<br>", ((part,) for part in parts)) or "—"
 
 
-class ReadOnlyMixin:
-    """Snapshots and history are never written from the admin (inlines and model admins)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -198,7 +186,7 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(SellerScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+class OrderLineAdmin(SellerScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sellers' view of what they sold: their own lines only, read-only."""
 
     list_display = ["order", "placed_at", "sku", "product_name", "quantity", "unit_price", "line_total", "seller", "order_status"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from orders.admin import OrderAdmin
 
 from .models import Payment, PaymentMethod
@@ -15,7 +16,7 @@ class PaymentMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Payment attempts are written by the gateways only; staff read them."""
 
     list_display = ["order", "method", "amount", "status", "card_brand", "card_last4", "fee", "created_at"]
@@ -25,17 +26,8 @@ class PaymentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in Payment._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     """An order's payment attempts, read-only (gateways write them)."""
 
     model = Payment
@@ -45,12 +37,6 @@ class PaymentInline(admin.TabularInline):
               "failure_message"]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("method")

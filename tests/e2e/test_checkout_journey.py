@@ -59,17 +59,20 @@ def add_variant(page, slug: str, size: str | None = None, quantity: int = 1):
     page.locator("#cart-feedback .alert--success").wait_for()
 
 
-def fill_details(page):
+def fill_details(page, *, email: str | None = "rosa@example.pe", recipient="Rosa Quispe",
+                 street="Av. Arequipa 1234, dpto. 502", ubigeo="150122"):
+    """The details step with a new address chosen through the dependent selects."""
     page.goto("/checkout/")
-    page.fill("#id_email", "rosa@example.pe")
-    page.fill("#id_shipping-recipient", "Rosa Quispe")
+    if email:
+        page.fill("#id_email", email)
+    page.fill("#id_shipping-recipient", recipient)
     page.fill("#id_shipping-phone", "987654321")
-    page.fill("#id_shipping-street", "Av. Arequipa 1234, dpto. 502")
-    page.select_option("#id_shipping-department", "15")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 5")
-    page.select_option("#id_shipping-province", "1501")
+    page.fill("#id_shipping-street", street)
+    page.select_option("#id_shipping-department", ubigeo[:2])
+    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
+    page.select_option("#id_shipping-province", ubigeo[:4])
     page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
-    page.select_option("#id_shipping-district", "150122")
+    page.select_option("#id_shipping-district", ubigeo)
     page.locator("#to-delivery").click()
     page.wait_for_url("**/checkout/delivery/")
 
@@ -163,17 +166,7 @@ def test_a_customer_cancels_within_the_window_and_the_stock_comes_back(page, sho
     page.press("input[name=password]", "Enter")
     page.wait_for_url(lambda url: "/login/" not in url)
     add_variant(page, "escritorio-nogal")
-    page.goto("/checkout/")
-    page.fill("#id_shipping-recipient", "Ana Torres")
-    page.fill("#id_shipping-phone", "987654321")
-    page.fill("#id_shipping-street", "Calle Mercaderes 120")
-    page.select_option("#id_shipping-department", "04")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
-    page.select_option("#id_shipping-province", "0401")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
-    page.select_option("#id_shipping-district", "040101")
-    page.locator("#to-delivery").click()
-    page.wait_for_url("**/checkout/delivery/")
+    fill_details(page, email=None, recipient="Ana Torres", street="Calle Mercaderes 120", ubigeo="040101")
     number = to_payment(page)
     page.locator("#pay-approve").click()
     page.wait_for_url(f"**/account/orders/{number}/")
