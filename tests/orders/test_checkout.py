@@ -320,6 +320,7 @@ class TestAfterwards:
         assert response.status_code == 302
         order.refresh_from_db()
         assert order.status == OrderStatus.CANCELLED
+        assert order.needs_attention and "S/ 298.00" in order.attention_note  # the refund staff must make
         assert StockLevel.objects.get(variant=shop["hoodie"]).on_hand == 10
         call_command("inventory_verify", verbosity=0)
 
