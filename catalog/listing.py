@@ -162,7 +162,7 @@ def _price_condition(params: ListingParams) -> Q:
 class FacetValue:
     value: str
     label: str
-    count: int
+    count: int | None  # None: a toggle, not counted
     selected: bool
     url: str
     swatch: str = ""
@@ -215,7 +215,6 @@ class FacetStats:
     """Count, brand and price facets of a listing, from one GROUP BY over the products in scope."""
 
     total: int
-    in_stock: int  # products with every filter that have a unit to sell
     brand_counts: dict[int, int]
     low: Decimal | None
     high: Decimal | None
@@ -227,20 +226,16 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     """One pass over the scope grouped by (brand, category): the brand facet counts without the
     brand filter, the price facet without the price filter, and the total with every filter."""
     price = _price_condition(params)
-    stock = Q(product_in_stock())
-    # With the in-stock filter on, every count is of products in stock; the facet's own count always is.
-    wanted = stock if params.in_stock else Q()
     aggregates = {
-        "n": Count("pk", filter=price & wanted) if price or wanted else Count("pk"),
-        "n_stock": Count("pk", filter=price & stock),
-        "low": Min("base_price", filter=wanted) if wanted else Min("base_price"),
-        "high": Max("base_price", filter=wanted) if wanted else Max("base_price"),
+        "n": Count("pk", filter=price) if price else Count("pk"),
+        "low": Min("base_price"),
+        "high": Max("base_price"),
     }
     for index, (low, high) in enumerate(PRICE_BUCKETS):
         condition = Q(base_price__gte=low) & (Q(base_price__lt=high) if high is not None else Q())
-        aggregates[f"b{index}"] = Count("pk", filter=condition & wanted)
+        aggregates[f"b{index}"] = Count("pk", filter=condition)
     rows = list(
-        apply_filters(base, params, tree, skip=("brand", "price", "stock"))
+        apply_filters(base, params, tree, skip=("brand", "price"))
         .values("brand_id", "category_id").annotate(**aggregates).order_by()
     )
     selected = set(tree.brand_ids(params.brands)) if params.brands else None
@@ -252,7 +247,6 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     highs = [row["high"] for row in chosen if row["high"] is not None]
     return FacetStats(
         total=sum(row["n"] for row in chosen),
-        in_stock=sum(row["n_stock"] for row in chosen),
         brand_counts=brand_counts,
         low=min(lows, default=None),
         high=max(highs, default=None),
@@ -290,10 +284,12 @@ def option_counts(base: QuerySet, params: ListingParams, tree, category_ids: lis
 
 
 def _stock_facet(stats: FacetStats, params: ListingParams, extra) -> Facet | None:
-    if not stats.in_stock and not params.in_stock:
+    """A toggle without a count: counting stock per product costs more than the rest of the
+    facets together on a big category, while filtering by it is paid only when asked for."""
+    if not stats.total and not params.in_stock:
         return None
     url = "?" + urlencode(extra + params.query_items(in_stock=None if params.in_stock else "1"))
-    value = FacetValue(value="1", label=str(_("In stock")), count=stats.in_stock, selected=params.in_stock, url=url)
+    value = FacetValue(value="1", label=str(_("In stock only")), count=None, selected=params.in_stock, url=url)
     return Facet(code="in_stock", name=str(_("Availability")), values=[value])
 
 

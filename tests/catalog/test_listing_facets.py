@@ -112,7 +112,7 @@ def test_in_stock_facet_counts_and_filters(client, store):
 
     listing = client.get(url).context["listing"]
     assert listing.total == 2
-    assert [(v.label, v.count) for v in listing.stock_facet.values] == [("Con stock", 1)]
+    assert [(v.label, v.count, v.selected) for v in listing.stock_facet.values] == [("Solo con stock", None, False)]
 
     filtered = client.get(url, {"in_stock": "1"})
     assert [p.name for p in filtered.context["listing"].page.object_list] == ["Hoodie Andino"]
