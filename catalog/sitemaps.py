@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from .models import Category, Collection, Family, Kit, Product, ProductLine
+from .models import Category, Collection, Family, Kit, ProductLine
 from .selectors import visible_products
 
 

@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
+from core.counters import counter_next
 
 from . import signals
 from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
@@ -151,24 +151,7 @@ def order_number_next(*, day: date) -> str:
     Order.number guards uniqueness too. NNNN has at least 4 digits and grows past 9999.
     Call it inside the placing transaction, as late as possible (it holds the row lock).
     """
-    if connection.vendor == "postgresql":
-        table = OrderNumberCounter._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (day, last) VALUES (%s, 1) "
-                f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-                [day],
-            )
-            last = cursor.fetchone()[0]
-    else:
-        # SQLite (embedded default): IMMEDIATE transactions already serialise writers.
-        with transaction.atomic():
-            OrderNumberCounter.objects.get_or_create(day=day)
-            counter = OrderNumberCounter.objects.select_for_update().get(day=day)
-            counter.last = F("last") + 1
-            counter.save(update_fields=["last"])
-            counter.refresh_from_db(fields=["last"])
-            last = counter.last
+    last = counter_next(OrderNumberCounter, key=day, key_field="day", value_field="last")
     return f"PED-{day:%Y%m%d}-{last:04d}"
 
 

@@ -5,9 +5,11 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.counters import counter_next
 
 from ..exceptions import InvalidQuantity, InventoryError, OverReceipt, PurchaseOrderStateError
 from ..models import (
@@ -33,14 +35,7 @@ def purchase_order_next_number(*, year: int | None = None) -> str:
     never get the same number (the second waits for the first's row lock). Call inside the
     transaction that saves the order."""
     year = year or timezone.localdate().year
-    table = PurchaseOrderCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last_number) VALUES (%s, 1) "
-            f"ON CONFLICT (year) DO UPDATE SET last_number = {table}.last_number + 1 RETURNING last_number",
-            [year],
-        )
-        number = cursor.fetchone()[0]
+    number = counter_next(PurchaseOrderCounter, key=year, key_field="year", value_field="last_number")
     return f"OC-{year}-{number:03d}"
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
@@ -217,7 +218,7 @@ def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, custome
     """Three statements hold the row locks: the locking SELECT, the sum of holds, the INSERT."""
     with transaction.atomic():
         if customer is not None:
-            type(customer).objects.select_for_update().filter(pk=customer.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=customer.pk).first()
             customer_purchase_limit_check(customer=customer, lines=requested, now=now)
         candidates = _lock_candidates(list(requested))
         by_variant: dict[int, list[_Candidate]] = defaultdict(list)
