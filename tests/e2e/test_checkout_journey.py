@@ -93,6 +93,7 @@ def test_a_guest_buys_two_variants_and_a_kit_and_pays(page, shop):
     page.goto("/kits/kit-home-office/")
     page.locator("#add-kit").click()
     page.locator("#cart-feedback .alert--success").wait_for()
+    screenshot(page, "kit-added")
     assert page.locator("#mini-cart-count").inner_text().strip().endswith("5")
 
     page.goto("/cart/")
