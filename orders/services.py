@@ -420,3 +420,19 @@ def order_confirmation_claim(*, order_id: int) -> bool:
 def order_confirmation_unclaim(*, order_id: int) -> None:
     """Sending failed: let the next attempt send it."""
     Order.objects.filter(pk=order_id).update(confirmation_sent_at=None)
+
+
+def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
+    """The gateways returned `refunded` in total to the customer for this order: its payment
+    status becomes partially refunded or refunded (the order's own status is staff's call)."""
+    with transaction.atomic():
+        order = _lock(order)
+        if refunded <= 0 or order.payment_status not in (
+            PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED
+        ):
+            return order
+        status = PaymentStatus.REFUNDED if refunded >= order.total else PaymentStatus.PARTIALLY_REFUNDED
+        if order.payment_status != status:
+            order.payment_status = status
+            order.save(update_fields=["payment_status", "updated_at"])
+        return order

@@ -95,3 +95,68 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} · {self.get_status_display()} · {self.amount}"
+
+
+class Refund(models.Model):
+    """Money going back to the customer, partial or total: proposed by the store (a late
+    payment) or reported by the gateway. The succeeded refunds of a payment never add up to
+    more than it captured (checked under the payment's row lock)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
+    amount = models.DecimalField(_("amount"), **money_field)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    gateway_reference = models.CharField(_("gateway reference"), max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} · {self.get_status_display()} · {self.amount}"
+
+
+class WebhookEvent(models.Model):
+    """A gateway notification exactly as it arrived (after its signature was verified), stored
+    once per (provider, event id) and processed once by payments.tasks.process_webhook_event."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        FAILED = "failed", _("Failed")
+        IGNORED = "ignored", _("Ignored")
+
+    provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
+    event_id = models.CharField(_("event id"), max_length=255)
+    event_type = models.CharField(_("event type"), max_length=100, blank=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    raw_body = models.TextField(_("raw body"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="payments_webhook_event_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="payments_webhook_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} {self.event_type} {self.event_id}"

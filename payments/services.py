@@ -4,21 +4,30 @@ through orders' services (order_mark_paid), and stock through the order_paid sig
 The dummy gateway is the store's own hosted page (development, tests, and any install
 without real gateway keys): the shopper pays, has the card declined, or walks away."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.templatetags.money import format_money
 from orders.models import Order, OrderStatus
-from orders.services import order_mark_paid
+from orders.services import order_flag_for_attention, order_mark_paid, order_record_refunds
 
-from .models import Payment, PaymentMethod, Provider
+from .models import CENT, Payment, PaymentMethod, Provider, Refund
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
 
 
 class PaymentError(Exception):
     """A refusal with a message for the shopper; nothing was changed."""
+
+
+class PaymentNotReady(PaymentError):
+    """The gateway reports something about a payment that is not completed yet (a refund
+    that arrived before the completion): try again later."""
 
 
 def _configured_providers() -> set[str]:
@@ -107,3 +116,118 @@ def payment_abandon(*, payment: Payment) -> Payment:
         payment.status, payment.completed_at = Payment.Status.ABANDONED, timezone.now()
         payment.save(update_fields=["status", "completed_at"])
         return payment
+
+
+# --- outcomes reported by a real gateway (webhooks) -----------------------------------------
+
+
+def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gateway_reference: str,
+                     card_brand: str = "", card_last4: str = "") -> Payment:
+    """The gateway captured `amount` `currency` for this attempt. Idempotent (a succeeded
+    attempt is returned unchanged). Money taken is never lost:
+
+    - amount or currency differ from the order's: the attempt is closed FAILED with the reason,
+      the order is not paid and is flagged for staff;
+    - the order was already paid by another attempt: FAILED, flagged, and a refund proposed;
+    - the order was cancelled meanwhile, or paying it raised a problem (its stock is gone):
+      the attempt succeeds, the order is flagged (by orders/inventory) and a refund proposed.
+    """
+    amount = Decimal(amount).quantize(CENT)
+    currency = (currency or "").upper()
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+        if payment.status == Payment.Status.SUCCEEDED:
+            return payment
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
+        now = timezone.now()
+        reported = f"{amount} {currency}"
+        if amount != order.total or currency != order.currency:
+            message = _("The gateway captured %(reported)s but order %(number)s is for %(expected)s: not accepted.") % {
+                "reported": reported, "number": order.number, "expected": f"{order.total} {order.currency}"}
+            if payment.status == Payment.Status.FAILED and payment.gateway_reference == gateway_reference:
+                return payment  # the same mismatch reported again
+            _close_failed(payment, message=message, gateway_reference=gateway_reference, now=now)
+            order_flag_for_attention(order=order, note=message)
+            return payment
+        if Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).exclude(pk=payment.pk).exists():
+            message = _("Order %(number)s was already paid: this second payment of %(reported)s must be refunded.") % {
+                "number": order.number, "reported": reported}
+            if payment.status == Payment.Status.FAILED and payment.gateway_reference == gateway_reference:
+                return payment
+            _close_failed(payment, message=message, gateway_reference=gateway_reference, now=now)
+            order_flag_for_attention(order=order, note=message)
+            _propose_refund(payment, reason=message)
+            return payment
+        payment.status, payment.completed_at, payment.failure_message = Payment.Status.SUCCEEDED, now, ""
+        payment.gateway_reference = gateway_reference[:120]
+        payment.card_brand, payment.card_last4 = card_brand[:20], card_last4[-4:]
+        payment.save(update_fields=["status", "completed_at", "failure_message", "gateway_reference", "card_brand",
+                                    "card_last4"])
+        note_before = order.attention_note
+        order_mark_paid(order=order)
+        order.refresh_from_db()
+        if order.status == OrderStatus.CANCELLED or order.attention_note != note_before:
+            _propose_refund(payment, reason=_("Late payment: order %(number)s was cancelled or its stock is gone.")
+                            % {"number": order.number})
+        return payment
+
+
+def _close_failed(payment: Payment, *, message: str, gateway_reference: str, now) -> None:
+    payment.status, payment.completed_at, payment.failure_message = Payment.Status.FAILED, now, message[:255]
+    payment.gateway_reference = gateway_reference[:120]
+    payment.save(update_fields=["status", "completed_at", "failure_message", "gateway_reference"])
+
+
+def _propose_refund(payment: Payment, *, reason: str) -> Refund:
+    """A full refund for staff to approve (once per payment)."""
+    existing = payment.refunds.filter(status=Refund.Status.REQUESTED, gateway_reference__isnull=True).first()
+    return existing or Refund.objects.create(payment=payment, amount=payment.amount, status=Refund.Status.REQUESTED,
+                                             reason=reason[:255])
+
+
+def payment_fail(*, payment: Payment, message: str) -> Payment:
+    """The gateway reports the attempt failed (declined, expired). A succeeded attempt is not
+    undone; the order keeps waiting, so the shopper can try again."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != Payment.Status.PENDING:
+            return payment
+        payment.status, payment.completed_at, payment.failure_message = (
+            Payment.Status.FAILED, timezone.now(), message[:255])
+        payment.save(update_fields=["status", "completed_at", "failure_message"])
+        return payment
+
+
+def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
+                  status: str = Refund.Status.SUCCEEDED, reason: str = "") -> Refund:
+    """Record a refund the gateway reports (idempotent by its gateway reference; a later report
+    updates its status). A refund proposed by the store for the same amount becomes this one.
+    The order's payment status follows the succeeded total. Raises PaymentNotReady when the
+    payment is not completed yet, PaymentError when the refunds would exceed the capture."""
+    amount = Decimal(amount).quantize(CENT)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        if payment.status != Payment.Status.SUCCEEDED:
+            raise PaymentNotReady(_("Payment %(id)s is not completed yet.") % {"id": payment.pk})
+        refund = Refund.objects.filter(gateway_reference=gateway_reference).first()
+        if refund and refund.payment_id != payment.pk:
+            raise PaymentError(_("Refund %(ref)s belongs to another payment.") % {"ref": gateway_reference})
+        if refund is None:
+            refund = payment.refunds.filter(status__in=[Refund.Status.REQUESTED, Refund.Status.APPROVED],
+                                            gateway_reference__isnull=True, amount=amount).first()
+        if refund is None:
+            refund = Refund(payment=payment, amount=amount, reason=reason[:255])
+        if status == Refund.Status.SUCCEEDED and refund.status != Refund.Status.SUCCEEDED:
+            refunded = _succeeded_total(payment)
+            if refunded + amount > payment.amount:
+                raise PaymentError(_("Refunds of payment %(id)s would exceed the %(amount)s captured.")
+                                   % {"id": payment.pk, "amount": format_money(payment.amount)})
+        refund.gateway_reference, refund.status, refund.amount = gateway_reference[:120], status, amount
+        refund.save()
+        order_record_refunds(order=payment.order, refunded=_succeeded_total(payment))
+        return refund
+
+
+def _succeeded_total(payment: Payment) -> Decimal:
+    total = payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")

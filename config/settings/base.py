@@ -163,6 +163,27 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default
 # Failed guest order look-ups per client IP and per order number (allauth's rate-limit format).
 ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
 
+# --- payment gateways (secrets only from the environment) --------------------
+
+# Stripe: the API key, and the signing secret of the webhook endpoint with how old (seconds)
+# a signed delivery may be.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# PayPal: REST app credentials, the id of the registered webhook (part of what PayPal signs),
+# sandbox or live, and the only hosts a signing certificate is fetched from (https only).
+PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
+PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox")
+PAYPAL_CERT_HOSTS = env.list(
+    "PAYPAL_CERT_HOSTS",
+    default=["api.paypal.com", "api.sandbox.paypal.com", "api-m.paypal.com", "api-m.sandbox.paypal.com"],
+)
+# How old (seconds) a PayPal transmission may be, and how long a fetched certificate is kept.
+PAYPAL_WEBHOOK_TOLERANCE = env.int("PAYPAL_WEBHOOK_TOLERANCE", default=300)
+PAYPAL_CERT_CACHE_SECONDS = env.int("PAYPAL_CERT_CACHE_SECONDS", default=24 * 60 * 60)
+
 # --- background work ---------------------------------------------------------
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")

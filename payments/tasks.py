@@ -1,0 +1,23 @@
+"""Thin Celery wrappers around payments' services (DESIGN.md: tasks call a service)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .webhook_events import RetryableWebhookError, webhook_event_give_up, webhook_event_process
+
+WEBHOOK_MAX_RETRIES = 8
+
+
+@shared_task(name="payments.tasks.process_webhook_event", bind=True, autoretry_for=(OperationalError,),
+             retry_backoff=True, retry_backoff_max=60 * 60, retry_jitter=True, max_retries=WEBHOOK_MAX_RETRIES)
+def process_webhook_event(self, event_id: int) -> str:
+    """Process a stored webhook event once. An event that must wait for another (a refund
+    before its payment's completion) is retried with exponential backoff (30 s, 1 min, 2 min,
+    ... up to an hour); when the retries run out it is marked failed for staff."""
+    try:
+        return webhook_event_process(event_id=event_id).status
+    except RetryableWebhookError as error:
+        if self.request.retries >= self.max_retries:
+            webhook_event_give_up(event_id=event_id, error=str(error))
+            return "failed"
+        raise self.retry(exc=error, countdown=min(30 * 2 ** self.request.retries, 60 * 60)) from error

@@ -1,0 +1,58 @@
+"""The gateways' webhook endpoints: verify the signature first (nothing is stored for a bad
+one), store the event once, answer 200 at once; processing happens in a Celery task. The
+only views without CSRF protection: the signature is what authenticates them."""
+
+import json
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .models import Provider
+from .webhook_events import webhook_event_store
+from .webhook_verify import CertificateUnavailable, NotConfigured, SignatureError, paypal_verify, stripe_verify
+
+logger = logging.getLogger(__name__)
+
+
+def _refused(provider: str, error: Exception, status: int) -> HttpResponse:
+    logger.warning("%s webhook refused: %s", provider, error)
+    return JsonResponse({"error": "signature" if status == 401 else "unavailable"}, status=status)
+
+
+def _store(request: HttpRequest, *, provider: str, id_key: str, type_key: str) -> HttpResponse:
+    try:
+        payload = json.loads(request.body)
+        event_id, event_type = str(payload[id_key]), str(payload[type_key])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "payload"}, status=400)
+    if not event_id:
+        return JsonResponse({"error": "payload"}, status=400)
+    _event, created = webhook_event_store(provider=provider, event_id=event_id, event_type=event_type,
+                                          payload=payload, raw_body=request.body.decode("utf-8"))
+    return JsonResponse({"received": True, "duplicate": not created})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        stripe_verify(raw_body=request.body, header=request.headers.get("Stripe-Signature"))
+    except NotConfigured as error:
+        return _refused("Stripe", error, 503)
+    except SignatureError as error:
+        return _refused("Stripe", error, 401)
+    return _store(request, provider=Provider.STRIPE, id_key="id", type_key="type")
+
+
+@csrf_exempt
+@require_POST
+def paypal_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        paypal_verify(raw_body=request.body, headers=request.headers)
+    except (NotConfigured, CertificateUnavailable) as error:
+        return _refused("PayPal", error, 503)
+    except SignatureError as error:
+        return _refused("PayPal", error, 401)
+    return _store(request, provider=Provider.PAYPAL, id_key="id", type_key="event_type")
