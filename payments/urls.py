@@ -7,6 +7,8 @@ app_name = "payments"
 urlpatterns = [
     path("order/<str:number>/", views.pay, name="pay"),
     path("order/<str:number>/test-gateway/", views.dummy, name="dummy"),
+    path("order/<str:number>/stripe/", views.stripe_start, name="stripe_start"),
+    path("order/<str:number>/stripe/return/", views.stripe_return, name="stripe_return"),
     path("webhooks/stripe/", webhooks.stripe_webhook, name="webhook-stripe"),
     path("webhooks/paypal/", webhooks.paypal_webhook, name="webhook-paypal"),
 ]

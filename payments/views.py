@@ -3,13 +3,14 @@ shopper pays, has the card declined, or leaves (the unpaid-order timeout then ca
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from orders.models import OrderStatus
 from orders.views import order_for_request, order_url_for
 
-from . import services
+from . import services, stripe_flow
 from .models import Payment, PaymentMethod, Provider
 
 
@@ -65,3 +66,42 @@ def dummy(request, number: str):
     except services.PaymentError as error:
         messages.error(request, str(error))
         return redirect("payments:pay", number=order.number)
+
+
+@require_POST
+def stripe_start(request, number: str):
+    """To Stripe's hosted page for the order's pending Stripe attempt."""
+    order = order_for_request(request, number)
+    attempt = _pending_attempt(order)
+    if attempt is None or attempt.provider != Provider.STRIPE:
+        messages.error(request, _("There is no payment in progress for this order."))
+        return redirect("payments:pay", number=order.number)
+    back = request.build_absolute_uri(reverse("payments:stripe_return", args=[order.number]))
+    try:
+        url = stripe_flow.payment_stripe_start(
+            payment=attempt, success_url=back,
+            cancel_url=request.build_absolute_uri(reverse("payments:pay", args=[order.number])),
+        )
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=order.number)
+    return redirect(url)
+
+
+@require_http_methods(["GET"])
+def stripe_return(request, number: str):
+    """Back from Stripe: paid now, or being confirmed (the webhook completes it)."""
+    order = order_for_request(request, number)
+    attempt = order.payments.filter(provider=Provider.STRIPE).order_by("-pk").first()
+    if attempt is None:
+        return redirect("payments:pay", number=order.number)
+    try:
+        attempt = stripe_flow.payment_stripe_return(payment=attempt, session_id=request.GET.get("session_id", ""))
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=order.number)
+    if attempt.status == Payment.Status.SUCCEEDED:
+        messages.success(request, _("Payment received. Thank you for your order!"))
+    else:
+        messages.info(request, _("Stripe is confirming your payment; this page shows it as soon as it arrives."))
+    return redirect(order_url_for(request, order))

@@ -1,0 +1,1 @@
+"""Gateways the store talks to over HTTP. The test gateway needs none (payments.services)."""

@@ -1,0 +1,70 @@
+"""Stripe Checkout: the shopper pays on Stripe's hosted page, so card data never touches the
+store (PCI scope SAQ A). Every POST carries a deterministic idempotency key, so a retried
+request (ours or the library's) never creates a second session for one payment attempt."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+    status: str  # open, complete, expired
+    payment_status: str  # unpaid, paid, no_payment_required
+    amount_total: Decimal | None
+    currency: str
+
+
+def _client() -> stripe.StripeClient:
+    # requests as the HTTP client: timeouts we choose, and the one tests fake with `responses`.
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY, http_client=stripe.RequestsClient(timeout=10),
+        max_network_retries=getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2),
+    )
+
+
+def to_minor_units(amount: Decimal) -> int:
+    """Soles to céntimos, as Stripe counts PEN."""
+    return int((Decimal(amount) * 100).quantize(Decimal("1")))
+
+
+def _session(session) -> CheckoutSession:
+    data = session.to_dict()
+    total = data.get("amount_total")
+    return CheckoutSession(
+        id=data["id"], url=data.get("url") or "", status=data.get("status") or "",
+        payment_status=data.get("payment_status") or "",
+        amount_total=(Decimal(total) / 100).quantize(Decimal("0.01")) if total is not None else None,
+        currency=(data.get("currency") or "").upper(),
+    )
+
+
+def session_create(*, payment_id: int, order_number: str, email: str, amount: Decimal, success_url: str,
+                   cancel_url: str) -> CheckoutSession:
+    """A Checkout Session for one payment attempt (the same attempt always gets the same session)."""
+    session = _client().v1.checkout.sessions.create(
+        params={
+            "mode": "payment",
+            "client_reference_id": str(payment_id),
+            "customer_email": email,
+            "locale": "es",
+            "line_items": [{
+                "quantity": 1,
+                "price_data": {"currency": "pen", "unit_amount": to_minor_units(amount),
+                               "product_data": {"name": f"Pedido {order_number}"}},
+            }],
+            "metadata": {"order_number": order_number, "payment_id": str(payment_id)},
+            "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
+            "cancel_url": cancel_url,
+        },
+        options={"idempotency_key": f"kallpa-payment-{payment_id}-checkout-session"},
+    )
+    return _session(session)
+
+
+def session_retrieve(session_id: str) -> CheckoutSession:
+    return _session(_client().v1.checkout.sessions.retrieve(session_id))
