@@ -1,0 +1,45 @@
+"""python manage.py pending_payments [--older-than MINUTES] [--format table|csv|json]"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from core.tabular import add_format_argument, write_rows
+from orders.models import Order, OrderStatus
+
+COLUMNS = [
+    ("number", "Order"), ("placed_at", "Placed (Lima)"), ("minutes_waiting", "Minutes"), ("email", "E-mail"),
+    ("total", "Total (PEN)"), ("attempts", "Attempts"), ("last_attempt", "Last attempt"),
+]
+
+
+class Command(BaseCommand):
+    help = "Orders awaiting payment, oldest first, with their payment attempts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than", type=int, default=0, metavar="MINUTES",
+                            help="Only orders placed at least this many minutes ago.")
+        add_format_argument(parser)
+
+    def handle(self, *args, older_than, format, verbosity, **options):
+        if older_than < 0:
+            raise CommandError(f"--older-than must be zero or more minutes (got {older_than}).")
+        now = timezone.now()
+        orders = (
+            Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, placed_at__lte=now - timedelta(minutes=older_than))
+            .annotate(attempts=Count("payments"), last_attempt=Max("payments__created_at"))
+            .order_by("placed_at", "pk")
+            .values("number", "placed_at", "email", "total", "attempts", "last_attempt")
+        )
+        rows = [
+            {**row, "minutes_waiting": int((now - row["placed_at"]).total_seconds() // 60),
+             "placed_at": timezone.localtime(row["placed_at"]).strftime("%Y-%m-%d %H:%M"),
+             "last_attempt": timezone.localtime(row["last_attempt"]).strftime("%Y-%m-%d %H:%M")
+             if row["last_attempt"] else ""}
+            for row in orders.iterator()
+        ]
+        write_rows(self.stdout, rows, COLUMNS, format)
+        if format == "table" and verbosity >= 1:
+            self.stdout.write(f"{len(rows)} orders awaiting payment")
