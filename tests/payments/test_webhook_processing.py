@@ -1,22 +1,25 @@
 """Processing stored webhook events: what each event does to payments, orders and refunds,
 amounts that do not match, late payments, refunds that arrive before the payment."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from celery.exceptions import Retry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
-from orders.models import Order, OrderStatus, PaymentStatus
-from orders.services import order_cancel
+from inventory.services import stock_reserve
+from orders.models import OrderStatus, PaymentStatus
+from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError, payment_complete, refund_record
-from payments.tasks import process_webhook_event
+from payments.tasks import process_stranded_webhook_events, process_webhook_event
 from payments.webhook_events import RetryableWebhookError, webhook_event_process, webhook_event_store
 from tests.factories import UserFactory
 from tests.payments.webhook_helpers import (
-    body, capture_completed, charge_refunded, make_order, make_payment, paypal_event, session_completed, stripe_event,
+    ADDRESS, body, capture_completed, charge_refunded, make_order, make_payment, paypal_event, session_completed, stripe_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +250,28 @@ def test_paypal_capture_found_by_custom_id_with_a_wrong_amount_is_flagged():
     run("paypal", payload)
     assert reload(payment).status == Payment.Status.FAILED
     assert reload(order).needs_attention and reload(order).status == OrderStatus.PENDING_PAYMENT
+
+
+def test_events_whose_enqueue_was_lost_are_picked_up_by_the_beat_task():
+    payment = make_payment(make_order())
+    event = store("stripe", session_completed(payment))  # stored; its on_commit enqueue never ran
+    assert process_stranded_webhook_events() == 0  # too recent: its own task may still be on its way
+    WebhookEvent.objects.filter(pk=event.pk).update(received_at=timezone.now() - timedelta(minutes=11))
+    assert process_stranded_webhook_events() == 1
+    assert reload(event).status == WebhookEvent.Status.PROCESSED
+    assert process_stranded_webhook_events() == 0
+
+
+def test_a_late_payment_whose_stock_is_gone_is_kept_flagged_and_a_refund_proposed():
+    order = make_order(quantity=2, on_hand=2)
+    payment = make_payment(order)
+    line = order.lines.get()
+    other = order_create(customer=None, email="otra@example.pe", lines=[OrderLineData.from_variant(line.variant, quantity=2)],
+                         shipping_address=ADDRESS, billing_address=ADDRESS, shipping_method_id=None,
+                         shipping_method_name="Olva", shipping_total=Decimal("10.00"), idempotency_key=None)
+    stock_reserve(lines={line.variant_id: 2}, order_id=other.pk)  # another buyer holds the last units
+    run("stripe", session_completed(payment))
+    assert reload(payment).status == Payment.Status.SUCCEEDED
+    order = reload(order)
+    assert order.status == OrderStatus.PAID and order.needs_attention
+    assert payment.refunds.get().status == Refund.Status.REQUESTED
