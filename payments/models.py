@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CENT = Decimal("0.01")
 money_field = {"max_digits": 12, "decimal_places": 2}
@@ -103,10 +104,10 @@ class Refund(models.Model):
     more than it captured (checked under the payment's row lock)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        APPROVED = "approved", _("Approved")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
+        REQUESTED = "requested", pgettext_lazy("refund", "Requested")
+        APPROVED = "approved", pgettext_lazy("refund", "Approved")
+        SUCCEEDED = "succeeded", pgettext_lazy("refund", "Succeeded")
+        FAILED = "failed", pgettext_lazy("refund", "Failed")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
     amount = models.DecimalField(_("amount"), **money_field)
@@ -133,10 +134,10 @@ class WebhookEvent(models.Model):
     once per (provider, event id) and processed once by payments.tasks.process_webhook_event."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        PROCESSED = "processed", _("Processed")
-        FAILED = "failed", _("Failed")
-        IGNORED = "ignored", _("Ignored")
+        RECEIVED = "received", pgettext_lazy("webhook event", "Received")
+        PROCESSED = "processed", pgettext_lazy("webhook event", "Processed")
+        FAILED = "failed", pgettext_lazy("webhook event", "Failed")
+        IGNORED = "ignored", pgettext_lazy("webhook event", "Ignored")
 
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
     event_id = models.CharField(_("event id"), max_length=255)

@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .webhook_events import RetryableWebhookError, webhook_event_give_up, webhook_event_process
+from .webhook_events import (
+    RetryableWebhookError, webhook_event_give_up, webhook_event_process, webhook_events_stranded,
+)
 
 WEBHOOK_MAX_RETRIES = 8
 
@@ -21,3 +23,13 @@ def process_webhook_event(self, event_id: int) -> str:
             webhook_event_give_up(event_id=event_id, error=str(error))
             return "failed"
         raise self.retry(exc=error, countdown=min(30 * 2 ** self.request.retries, 60 * 60)) from error
+
+
+@shared_task(name="payments.tasks.process_stranded_webhook_events")
+def process_stranded_webhook_events() -> int:
+    """Beat, every 10 minutes: enqueue stored events that were never tried (a lost enqueue).
+    Enqueuing one twice is harmless: processing is once, under the event's row lock."""
+    ids = webhook_events_stranded(older_than_minutes=10)
+    for pk in ids:
+        process_webhook_event.delay(pk)
+    return len(ids)

@@ -3,6 +3,7 @@ thin). An event is stored once per (provider, event id) and processed once, unde
 lock; each (provider, type) has a handler that calls the generic payment services."""
 
 import logging
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import OperationalError, transaction
@@ -68,6 +69,13 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
     if retry is not None:
         raise RetryableWebhookError(str(retry)) from retry
     return event
+
+
+def webhook_events_stranded(*, older_than_minutes: int) -> list[int]:
+    """Events stored but never tried (their enqueue was lost: a broker outage at commit)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return list(WebhookEvent.objects.filter(status=WebhookEvent.Status.RECEIVED, attempts=0, received_at__lt=cutoff)
+                .order_by("received_at", "pk").values_list("pk", flat=True)[:500])
 
 
 def webhook_event_give_up(*, event_id: int, error: str) -> None:

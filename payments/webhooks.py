@@ -23,14 +23,15 @@ def _refused(provider: str, error: Exception, status: int) -> HttpResponse:
 
 def _store(request: HttpRequest, *, provider: str, id_key: str, type_key: str) -> HttpResponse:
     try:
-        payload = json.loads(request.body)
+        raw_body = request.body.decode("utf-8")
+        payload = json.loads(raw_body)
         event_id, event_type = str(payload[id_key]), str(payload[type_key])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # UnicodeDecodeError is a ValueError
         return JsonResponse({"error": "payload"}, status=400)
     if not event_id:
         return JsonResponse({"error": "payload"}, status=400)
     _event, created = webhook_event_store(provider=provider, event_id=event_id, event_type=event_type,
-                                          payload=payload, raw_body=request.body.decode("utf-8"))
+                                          payload=payload, raw_body=raw_body)
     return JsonResponse({"received": True, "duplicate": not created})
 
 

@@ -208,6 +208,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Housekeeping only: expired reservations stop counting even when this has not run.
     "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
     "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 5 * 60},
+    "payments-stranded-webhooks": {"task": "payments.tasks.process_stranded_webhook_events", "schedule": 10 * 60},
 }
 
 # --- gateway logs, e-mail ----------------------------------------------------

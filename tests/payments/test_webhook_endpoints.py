@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from payments.models import Payment, WebhookEvent
 from tests.payments.webhook_helpers import (
     CERT_URL, PAYPAL_CERT_PEM, body, capture_completed, make_key_and_cert, make_order, make_payment, paypal_headers,
@@ -66,7 +66,7 @@ def test_a_valid_stripe_event_is_stored_answered_and_processed(client, django_ca
     assert event.raw_body == raw.decode() and event.status == WebhookEvent.Status.PROCESSED
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED and payment.gateway_reference == f"pi_{payment.pk}"
-    assert payment.order.__class__.objects.get(pk=payment.order_id).status == OrderStatus.PAID
+    assert Order.objects.get(pk=payment.order_id).status == OrderStatus.PAID
 
 
 def test_a_replayed_stripe_event_answers_200_and_is_not_enqueued_again(client, django_capture_on_commit_callbacks):
@@ -108,8 +108,8 @@ def test_stripe_webhook_refuses_get_and_an_unconfigured_secret(client, settings)
     assert not WebhookEvent.objects.exists()
 
 
-def test_a_signed_stripe_body_that_is_not_an_event_is_a_400(client):
-    raw = b'{"no": "id"}'
+@pytest.mark.parametrize("raw", [b'{"no": "id"}', b"not json", b'{"id": "", "type": "x"}', b"[1]"])
+def test_a_signed_stripe_body_that_is_not_an_event_is_a_400(client, raw):
     assert post(client, STRIPE_URL, raw, stripe_headers(raw)).status_code == 400
     assert not WebhookEvent.objects.exists()
 
@@ -183,6 +183,12 @@ def test_an_unreachable_certificate_asks_paypal_to_retry(client):
     with responses.RequestsMock() as mock:
         mock.get(CERT_URL, status=503)
         assert post(client, PAYPAL_URL, raw, paypal_headers(raw)).status_code == 503
+    assert not WebhookEvent.objects.exists()
+
+
+def test_a_signed_paypal_body_that_is_not_utf8_json_is_a_400(client, paypal_cert):
+    raw = b'{"id": "WH-1", "event_type": "X", "resource": {"name": "\xff"}}'
+    assert post(client, PAYPAL_URL, raw, paypal_headers(raw)).status_code == 400
     assert not WebhookEvent.objects.exists()
 
 
