@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orders.models import OrderStatus
 from orders.views import order_for_request, order_url_for
 
-from . import services, stripe_flow
+from . import paypal_flow, services, stripe_flow
 from .models import Payment, PaymentMethod, Provider
 
 
@@ -105,3 +105,54 @@ def stripe_return(request, number: str):
     else:
         messages.info(request, _("Stripe is confirming your payment; this page shows it as soon as it arrives."))
     return redirect(order_url_for(request, order))
+
+
+@require_POST
+def paypal_start(request, number: str):
+    """To PayPal, where the shopper approves the order's pending PayPal attempt."""
+    order = order_for_request(request, number)
+    attempt = _pending_attempt(order)
+    if attempt is None or attempt.provider != Provider.PAYPAL:
+        messages.error(request, _("There is no payment in progress for this order."))
+        return redirect("payments:pay", number=order.number)
+    try:
+        url = paypal_flow.payment_paypal_start(
+            payment=attempt,
+            return_url=request.build_absolute_uri(reverse("payments:paypal_return", args=[order.number])),
+            cancel_url=request.build_absolute_uri(reverse("payments:paypal_cancel", args=[order.number])),
+        )
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=order.number)
+    return redirect(url)
+
+
+@require_http_methods(["GET"])
+def paypal_return(request, number: str):
+    """Back from PayPal after approving (?token=<PayPal order id>): capture and show the order."""
+    order = order_for_request(request, number)
+    attempt = order.payments.filter(provider=Provider.PAYPAL).order_by("-pk").first()
+    if attempt is None:
+        return redirect("payments:pay", number=order.number)
+    try:
+        attempt = paypal_flow.payment_paypal_return(payment=attempt, token=request.GET.get("token", ""))
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=order.number)
+    if attempt.status == Payment.Status.SUCCEEDED:
+        messages.success(request, _("Payment received. Thank you for your order!"))
+    elif attempt.status == Payment.Status.PENDING:
+        messages.info(request, _("PayPal is confirming your payment; this page shows it as soon as it arrives."))
+    else:
+        messages.error(request, attempt.failure_message or _("The payment was not accepted."))
+        return redirect("payments:pay", number=order.number)
+    return redirect(order_url_for(request, order))
+
+
+@require_http_methods(["GET"])
+def paypal_cancel(request, number: str):
+    """The shopper cancelled on PayPal's page: back to the payment page (the attempt stays
+    open, so they can go to PayPal again or choose another method)."""
+    order = order_for_request(request, number)
+    messages.info(request, _("You cancelled the payment on PayPal. Nothing was charged."))
+    return redirect("payments:pay", number=order.number)

@@ -75,13 +75,20 @@ def test_paying_a_cancelled_order_is_refused_and_recorded(order):
 
 def test_the_test_gateway_is_offered_only_without_real_gateways_or_in_debug(settings):
     payment_method_ensure_dummy()
-    PaymentMethod.objects.create(code="visa-stripe", name="Tarjeta", provider=Provider.STRIPE)
+    # the migrations add these (a transactional test's flush may have removed them since)
+    PaymentMethod.objects.get_or_create(code="stripe", defaults={"name": "Tarjeta", "provider": Provider.STRIPE,
+                                                                 "order": 10})
+    PaymentMethod.objects.get_or_create(code="paypal", defaults={"name": "PayPal", "provider": Provider.PAYPAL,
+                                                                 "order": 20})
     settings.DEBUG, settings.STRIPE_SECRET_KEY = False, ""
+    settings.PAYPAL_CLIENT_ID = settings.PAYPAL_CLIENT_SECRET = ""
     assert [m.provider for m in payment_methods_offered()] == [Provider.DUMMY]
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     assert [m.provider for m in payment_methods_offered()] == [Provider.STRIPE]
+    settings.PAYPAL_CLIENT_ID, settings.PAYPAL_CLIENT_SECRET = "client-id", "client-secret"
+    assert [m.provider for m in payment_methods_offered()] == [Provider.STRIPE, Provider.PAYPAL]
     settings.DEBUG = True
-    assert {m.provider for m in payment_methods_offered()} == {Provider.STRIPE, Provider.DUMMY}
+    assert {m.provider for m in payment_methods_offered()} == {Provider.STRIPE, Provider.PAYPAL, Provider.DUMMY}
 
 
 def test_admin_pages(admin_client, order):
