@@ -42,7 +42,7 @@ def action_form(modeladmin, request, queryset, *, form, title, submit_label, app
         "form": form, "queryset": queryset, "objects": list(queryset), "action": request.POST.get("action"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "submit_label": submit_label,
     }
-    return TemplateResponse(request, "admin/inventory/action_form.html", context)
+    return TemplateResponse(request, "admin/action_form.html", context)
 
 
 @admin.register(Warehouse)

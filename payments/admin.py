@@ -1,12 +1,18 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdminMixin
+from core.templatetags.money import format_money
 from orders.admin import OrderAdmin
 
+from . import refunds
 from .models import Payment, PaymentMethod, Refund, WebhookEvent
+from .services import PaymentError
 
 
 @admin.register(PaymentMethod)
@@ -49,15 +55,83 @@ class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
 OrderAdmin.inlines = [*OrderAdmin.inlines, PaymentInline]
 
 
-@admin.register(Refund)
-class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Refunds proposed by the store (late payments) and those the gateways report."""
+class RefundRequestForm(forms.ModelForm):
+    """Support asks for a refund: which payment, how much, why (nothing reaches the gateway)."""
 
-    list_display = ["payment", "amount", "status", "reason", "gateway_reference", "created_at"]
+    class Meta:
+        model = Refund
+        fields = ["payment", "amount", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = True
+        self.fields["payment"].queryset = Payment.objects.filter(status=Payment.Status.SUCCEEDED)
+
+    def clean(self):
+        cleaned = super().clean()
+        payment, amount = cleaned.get("payment"), cleaned.get("amount")
+        if payment is not None and amount is not None:
+            try:
+                refunds.refund_request_check(payment=payment, amount=amount)
+            except PaymentError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Support requests refunds here; an administrator approves them (an action with a
+    confirmation) and only then does the gateway return the money. Nothing is edited by hand."""
+
+    form = RefundRequestForm
+    list_display = ["payment", "amount", "status", "reason", "requested_by", "approved_by", "gateway_reference",
+                    "created_at"]
     list_filter = ["status", "payment__provider", "created_at"]
     search_fields = ["payment__order__number", "gateway_reference"]
-    list_select_related = ["payment", "payment__order"]
-    readonly_fields = [field.name for field in Refund._meta.fields]
+    list_select_related = ["payment", "payment__order", "requested_by", "approved_by"]
+    raw_id_fields = ["payment"]
+    actions = ["approve"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Refund._meta.fields] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm("payments.approve_refund")
+
+    def save_model(self, request, obj, form, change):
+        created = refunds.refund_request(payment=obj.payment, amount=obj.amount, reason=obj.reason,
+                                         actor=request.user)
+        obj.pk, obj.status, obj.created_at = created.pk, created.status, created.created_at
+
+    @admin.action(description=_("Approve the selected refunds (the gateway returns the money)"),
+                  permissions=["approve"])
+    def approve(self, request, queryset):
+        requested = queryset.filter(status=Refund.Status.REQUESTED).select_related("payment__order")
+        if "apply" not in request.POST:
+            return TemplateResponse(request, "admin/action_form.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta,
+                "title": _("Approve these refunds?"), "form": forms.Form(), "queryset": requested,
+                "objects": [f"{r.payment.order.number}: {format_money(r.amount)} · {r.reason}" for r in requested],
+                "action": "approve", "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "submit_label": _("Yes, refund them"),
+            })
+        done = 0
+        for refund in requested:
+            try:
+                refunds.refund_approve(refund=refund, actor=request.user)
+                done += 1
+            except PaymentError as error:
+                self.message_user(request, f"{refund.payment.order.number}: {error}", messages.ERROR)
+        if done:
+            self.message_user(request, ngettext("%(count)d refund made.", "%(count)d refunds made.", done)
+                              % {"count": done}, messages.SUCCESS)
+        return None
 
 
 @admin.register(WebhookEvent)

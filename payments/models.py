@@ -114,6 +114,12 @@ class Refund(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     gateway_reference = models.CharField(_("gateway reference"), max_length=120, null=True, blank=True, unique=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -121,6 +127,8 @@ class Refund(models.Model):
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["-created_at", "-pk"]
+        # Support requests refunds; only those with this permission (administrators) approve them.
+        permissions = [("approve_refund", _("Can approve refunds"))]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_amount_positive"),
         ]

@@ -53,6 +53,7 @@ def payment_stripe_return(*, payment: Payment, session_id: str) -> Payment:
     except stripe.StripeError:
         return payment  # the webhook will tell; the order page says the payment is being confirmed
     if session.payment_status == "paid" and session.amount_total is not None:
+        # The payment intent, as the webhook records it: refunds are made against it.
         return payment_complete(payment=payment, amount=session.amount_total, currency=session.currency,
-                                gateway_reference=session_id)
+                                gateway_reference=session.payment_intent or session_id)
     return payment

@@ -17,6 +17,7 @@ class CheckoutSession:
     payment_status: str  # unpaid, paid, no_payment_required
     amount_total: Decimal | None
     currency: str
+    payment_intent: str = ""
 
 
 def _client() -> stripe.StripeClient:
@@ -40,6 +41,7 @@ def _session(session) -> CheckoutSession:
         payment_status=data.get("payment_status") or "",
         amount_total=(Decimal(total) / 100).quantize(Decimal("0.01")) if total is not None else None,
         currency=(data.get("currency") or "").upper(),
+        payment_intent=data.get("payment_intent") or "",
     )
 
 
@@ -68,3 +70,14 @@ def session_create(*, payment_id: int, order_number: str, email: str, amount: De
 
 def session_retrieve(session_id: str) -> CheckoutSession:
     return _session(_client().v1.checkout.sessions.retrieve(session_id))
+
+
+def refund_create(*, payment_intent: str, amount: Decimal, refund_id: int) -> str:
+    """Refund part or all of a payment; the refund's id keys the request, so an approval
+    retried after a timeout never refunds twice. Returns Stripe's refund id."""
+    refund = _client().v1.refunds.create(
+        params={"payment_intent": payment_intent, "amount": to_minor_units(amount),
+                "metadata": {"refund_id": str(refund_id)}},
+        options={"idempotency_key": f"kallpa-refund-{refund_id}"},
+    )
+    return refund.to_dict()["id"]

@@ -1,0 +1,121 @@
+"""Giving money back: support requests a refund (partial or total), an administrator approves
+it, and only then does it reach the gateway. Each refund reaches the gateway at most once:
+approval is claimed under the refund's row lock, and the gateway call is keyed by the
+refund's id (a retried request is the same refund at Stripe and PayPal). The refunds of a
+payment never add up to more than it captured."""
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.templatetags.money import format_money
+from orders.services import order_record_refunds
+
+from .models import Payment, Provider, Refund
+from .services import PaymentError
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+OPEN = (Refund.Status.REQUESTED, Refund.Status.APPROVED, Refund.Status.SUCCEEDED)
+
+
+def _amount(raw) -> Decimal:
+    try:
+        amount = Decimal(str(raw)).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        raise PaymentError(_("Enter the amount to refund, such as 59.90.")) from None
+    if not amount.is_finite() or amount <= 0:
+        raise PaymentError(_("The amount to refund must be more than zero."))
+    return amount
+
+
+def _committed(payment: Payment, *, excluding: Refund | None = None) -> Decimal:
+    """What is already refunded or on its way back (requested, approved or done)."""
+    refunds = payment.refunds.filter(status__in=OPEN)
+    if excluding is not None:
+        refunds = refunds.exclude(pk=excluding.pk)
+    return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def _refuse_over_capture(payment: Payment, amount: Decimal, *, excluding: Refund | None = None) -> None:
+    room = payment.amount - _committed(payment, excluding=excluding)
+    if amount > room:
+        raise PaymentError(_("At most %(room)s of this payment can still be refunded (it captured %(captured)s).") % {
+            "room": format_money(max(room, Decimal("0.00"))), "captured": format_money(payment.amount)})
+
+
+def refund_request_check(*, payment: Payment, amount) -> None:
+    """Raise PaymentError if this refund could not be requested now (for forms)."""
+    amount = _amount(amount)
+    if payment.status != Payment.Status.SUCCEEDED:
+        raise PaymentError(_("Only a completed payment can be refunded."))
+    _refuse_over_capture(payment, amount)
+
+
+def refund_request(*, payment: Payment, amount, reason: str, actor) -> Refund:
+    """Support asks for a refund of a completed payment; nothing reaches the gateway yet."""
+    amount = _amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError(_("Say why the money goes back."))
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != Payment.Status.SUCCEEDED:
+            raise PaymentError(_("Only a completed payment can be refunded."))
+        _refuse_over_capture(payment, amount)
+        return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor)
+
+
+def _gateway_refund(refund: Refund) -> str:
+    payment = refund.payment
+    if payment.provider == Provider.DUMMY:
+        return f"DUMMY-REFUND-{refund.pk:08d}"
+    if payment.provider == Provider.STRIPE:
+        from .gateways import stripe_checkout
+
+        intent = payment.gateway_reference
+        if not intent.startswith("pi_"):
+            intent = stripe_checkout.session_retrieve(intent).payment_intent
+        return stripe_checkout.refund_create(payment_intent=intent, amount=refund.amount, refund_id=refund.pk)
+    if payment.provider == Provider.PAYPAL:
+        from .gateways import paypal_orders
+
+        result = paypal_orders.capture_refund(capture_id=payment.gateway_reference, amount=refund.amount,
+                                              currency=payment.currency, refund_id=refund.pk, payment_id=payment.pk)
+        if result.status not in ("COMPLETED", "PENDING"):
+            raise PaymentError(_("PayPal answered %(status)s.") % {"status": result.status})
+        return result.refund_id
+    raise PaymentError(_("Refunds through %(provider)s are not supported.") % {"provider": payment.provider})
+
+
+def refund_approve(*, refund: Refund, actor) -> Refund:
+    """An administrator approves a requested refund and the gateway returns the money. Approving
+    again, or twice at once, changes nothing: the second sees the refund already claimed."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        if refund.status != Refund.Status.REQUESTED:
+            return refund
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+        _refuse_over_capture(payment, refund.amount, excluding=refund)
+        refund.status, refund.approved_by, refund.approved_at = Refund.Status.APPROVED, actor, timezone.now()
+        refund.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    # The claim is committed: a concurrent approval returns above. Now the gateway, outside
+    # any transaction (no row lock held across a network call).
+    try:
+        reference = _gateway_refund(refund)
+    except Exception as error:  # the gateway refused or did not answer: staff may request it again
+        logger.warning("Refund %s failed at the gateway: %s", refund.pk, error)
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.FAILED, failure_message=str(error)[:255], updated_at=timezone.now())
+        raise PaymentError(_("The gateway did not make the refund: %(error)s") % {"error": error}) from None
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment__order").get(pk=refund.pk)
+        refund.status, refund.gateway_reference = Refund.Status.SUCCEEDED, reference[:120]
+        refund.save(update_fields=["status", "gateway_reference", "updated_at"])
+        refunded = refund.payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
+        order_record_refunds(order=refund.payment.order, refunded=refunded)
+    return refund

@@ -1,0 +1,146 @@
+"""Refunds: support requests, an administrator approves, the gateway is called once per
+refund (even when two approvals race), and refunds never exceed what was captured."""
+
+import threading
+from decimal import Decimal
+from urllib.parse import parse_qs
+
+import pytest
+import responses
+from django.contrib.auth.models import Permission
+from django.db import connection, connections
+from django.urls import reverse
+
+from accounts.roles import Role
+from accounts.services import user_add_role
+from orders.models import PaymentStatus
+from payments.models import Payment, Provider, Refund
+from payments.refunds import refund_approve, refund_request
+from payments.services import PaymentError, payment_complete
+from tests.factories import PASSWORD, UserFactory
+from tests.payments.webhook_helpers import make_order, make_payment
+
+pytestmark = pytest.mark.django_db
+
+
+def paid(provider=Provider.DUMMY, reference="DUMMY-1"):
+    order = make_order()
+    payment = make_payment(order, provider=provider, reference=reference)
+    return payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference=reference)
+
+
+@pytest.fixture
+def staff():
+    support, boss = UserFactory(is_staff=True), UserFactory(is_staff=True)
+    user_add_role(user=support, role=Role.SUPPORT)
+    user_add_role(user=boss, role=Role.ADMINISTRATOR)
+    return support, boss
+
+
+def test_a_request_needs_a_reason_a_positive_amount_and_room_in_the_capture(staff):
+    support, _boss = staff
+    payment = paid()
+    for amount, reason in [("0", "x"), ("-5", "x"), ("abc", "x"), ("10", "  ")]:
+        with pytest.raises(PaymentError):
+            refund_request(payment=payment, amount=amount, reason=reason, actor=support)
+    refund_request(payment=payment, amount=payment.amount - Decimal("10.00"), reason="Talla equivocada", actor=support)
+    with pytest.raises(PaymentError):
+        refund_request(payment=payment, amount="10.01", reason="Otra", actor=support)
+    assert payment.refunds.count() == 1
+
+
+def test_approving_refunds_once_and_the_order_follows(staff):
+    support, boss = staff
+    payment = paid()
+    part = refund_request(payment=payment, amount="20.00", reason="Descuento tardío", actor=support)
+    refund_approve(refund=part, actor=boss)
+    refund_approve(refund=part, actor=boss)  # again: nothing changes
+    part.refresh_from_db()
+    assert part.status == Refund.Status.SUCCEEDED and part.approved_by == boss
+    assert part.gateway_reference.startswith("DUMMY-REFUND-")
+    assert payment.order.__class__.objects.get(pk=payment.order_id).payment_status == PaymentStatus.PARTIALLY_REFUNDED
+
+    rest = refund_request(payment=payment, amount=payment.amount - Decimal("20.00"), reason="Cancelado", actor=support)
+    refund_approve(refund=rest, actor=boss)
+    assert payment.order.__class__.objects.get(pk=payment.order_id).payment_status == PaymentStatus.REFUNDED
+
+
+@responses.activate
+def test_a_stripe_refund_is_keyed_by_the_refund_and_a_gateway_error_fails_it(staff, settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_MAX_NETWORK_RETRIES = "sk_test_kallpa", 0
+    support, boss = staff
+    payment = paid(Provider.STRIPE, "pi_kallpa_1")
+    refund = refund_request(payment=payment, amount="30.00", reason="Producto dañado", actor=support)
+    responses.post("https://api.stripe.com/v1/refunds", json={"id": "re_kallpa_1", "object": "refund",
+                                                              "status": "succeeded", "amount": 3000})
+    refund_approve(refund=refund, actor=boss)
+    sent = responses.calls[0].request
+    assert sent.headers["Idempotency-Key"] == f"kallpa-refund-{refund.pk}"
+    assert parse_qs(sent.body)["amount"] == ["3000"] and parse_qs(sent.body)["payment_intent"] == ["pi_kallpa_1"]
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED and refund.gateway_reference == "re_kallpa_1"
+
+    failing = refund_request(payment=payment, amount="10.00", reason="Otro", actor=support)
+    responses.post("https://api.stripe.com/v1/refunds", status=500, json={"error": {"type": "api_error"}})
+    with pytest.raises(PaymentError):
+        refund_approve(refund=failing, actor=boss)
+    failing.refresh_from_db()
+    assert failing.status == Refund.Status.FAILED and failing.failure_message
+
+
+def test_support_requests_in_the_admin_but_only_an_administrator_approves(client, staff):
+    support, boss = staff
+    payment = paid()
+    client.login(username=support.email, password=PASSWORD)
+    response = client.post(reverse("admin:payments_refund_add"),
+                           {"payment": payment.pk, "amount": "15.00", "reason": "Llegó tarde"})
+    assert response.status_code == 302
+    refund = Refund.objects.get()
+    assert refund.status == Refund.Status.REQUESTED and refund.requested_by == support
+    too_much = client.post(reverse("admin:payments_refund_add"),
+                           {"payment": payment.pk, "amount": str(payment.amount), "reason": "Todo"})
+    assert too_much.status_code == 200 and Refund.objects.count() == 1  # over the capture: a form error
+
+    changelist = reverse("admin:payments_refund_changelist")
+    data = {"action": "approve", "_selected_action": [refund.pk], "apply": "1"}
+    client.post(changelist, data)
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.REQUESTED  # support may not approve
+    assert not support.has_perm("payments.approve_refund")
+
+    client.login(username=boss.email, password=PASSWORD)
+    confirm = client.post(changelist, {"action": "approve", "_selected_action": [refund.pk]})
+    assert confirm.status_code == 200 and payment.order.number in confirm.content.decode()
+    client.post(changelist, data)
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED and refund.approved_by == boss
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_approvals_refund_once(settings):
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_MAX_NETWORK_RETRIES = "sk_test_kallpa", 0
+    boss = UserFactory()
+    payment = paid(Provider.STRIPE, "pi_kallpa_2")
+    refund = refund_request(payment=payment, amount="25.00", reason="Doble cobro", actor=boss)
+    barrier = threading.Barrier(2)
+    with responses.RequestsMock() as gateway:
+        gateway.post("https://api.stripe.com/v1/refunds", json={"id": "re_once", "object": "refund",
+                                                                "status": "succeeded", "amount": 2500})
+
+        def approve():
+            try:
+                barrier.wait()
+                refund_approve(refund=refund, actor=boss)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=approve) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(gateway.calls) == 1
+    refund.refresh_from_db()
+    assert refund.status == Refund.Status.SUCCEEDED
+    assert Payment.objects.get(pk=payment.pk).refunds.filter(status=Refund.Status.SUCCEEDED).count() == 1
