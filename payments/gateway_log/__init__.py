@@ -1,0 +1,1 @@
+"""The gateway log: every gateway request, response and webhook body, secrets redacted."""
