@@ -8,16 +8,21 @@ from decimal import Decimal
 
 import mongomock
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from orders.models import OrderStatus
 from orders.services import OrderLineData, order_create
+from orders.views import GUEST_ORDERS_SESSION_KEY
 
 from payments import gateway_log
 from payments.gateway_log import gateway_log_entries, gateway_log_store, gateway_log_write, stores
 from payments.gateway_log.redaction import CARD_NUMBER, REDACTED
-from payments.models import GatewayLogEntry
-from payments.services import payment_method_ensure_dummy, payment_start
+from payments.models import GatewayLogEntry, Payment
+from payments.services import (
+    PaymentError, payment_abandon, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy, payment_start,
+)
 from tests.conftest import require_env
 from tests.factories import VariantFactory, WarehouseFactory, stock
 
@@ -249,3 +254,62 @@ def test_the_sql_log_admin_is_read_only(admin_client, settings):
     assert "WH-1" in change and "&lt;script&gt;" in change
     assert admin_client.get(reverse("admin:payments_gatewaylogentry_add")).status_code == 403
     assert admin_client.post(reverse("admin:payments_gatewaylogentry_delete", args=[entry.pk])).status_code == 403
+
+
+def test_the_test_gateway_logs_its_events_once_committed(order, settings, django_capture_on_commit_callbacks):
+    settings.MONGO_URL = ""
+    method = payment_method_ensure_dummy()
+    with django_capture_on_commit_callbacks(execute=True):
+        declined = payment_dummy_decline(payment=payment_start(order=order, method=method))
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = payment_dummy_pay(payment=payment_start(order=order, method=method))
+
+    assert [(e["direction"], e["kind"], e["status_code"]) for e in reversed(gateway_log_entries(order_id=order.pk))] == [
+        ("request", "payment.start", None), ("response", "payment.decline", 402),
+        ("request", "payment.start", None), ("response", "payment.pay", 200)]
+    start, decline = reversed(gateway_log_entries(payment_id=declined.pk))
+    assert start["provider"] == "dummy" and start["body"] == {
+        "order": order.number, "amount": str(order.total), "currency": "PEN", "method": method.code}
+    assert decline["body"]["status"] == "declined" and decline["body"]["message"]
+    success = gateway_log_entries(payment_id=paid.pk)[0]["body"]
+    assert success["card"] == {"brand": "visa", "last4": "4242"} and success["reference"] == paid.gateway_reference
+
+
+def test_an_abandoned_attempt_is_logged(order, mongo, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = payment_abandon(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+    assert [e["kind"] for e in gateway_log_entries(payment_id=payment.pk)] == ["payment.abandon", "payment.start"]
+    assert mongo.count_documents({"order_id": order.pk}) == 2
+
+
+def test_a_rolled_back_or_refused_attempt_logs_nothing(order, settings, django_capture_on_commit_callbacks):
+    settings.MONGO_URL = ""
+    method = payment_method_ensure_dummy()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        payment_start(order=order, method=method)
+        raise RuntimeError("the caller's transaction fails later")
+    method.is_active = False
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(PaymentError):
+        payment_start(order=order, method=method)
+    assert gateway_log_entries(order_id=order.pk) == [] and not GatewayLogEntry.objects.exists()
+
+
+def test_a_failing_log_store_never_breaks_a_payment(order, mongo, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(mongomock.collection.Collection, "insert_one", lambda *a, **k: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = payment_dummy_pay(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+    order.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED and order.status == OrderStatus.PAID
+
+
+def test_paying_through_the_page_logs_the_outcome(client, order, settings, django_capture_on_commit_callbacks):
+    settings.MONGO_URL = ""
+    payment_start(order=order, method=payment_method_ensure_dummy())
+    session = client.session
+    session[GUEST_ORDERS_SESSION_KEY] = [order.number]
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+    order.refresh_from_db()
+    assert response.status_code == 302 and order.status == OrderStatus.PAID
+    assert gateway_log_entries(order_id=order.pk)[0]["kind"] == "payment.pay"
