@@ -1,7 +1,8 @@
 import json
 
 from django.contrib import admin
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from core.admin import ReadOnlyAdminMixin
 from orders.admin import OrderAdmin
 
 from .gateway_log import gateway_log_entries
-from .models import GatewayLogEntry, Payment, PaymentMethod
+from .models import GatewayLogEntry, Payment, PaymentMethod, Provider
 
 # How much of a body the payment page shows per entry (the full body is in the store).
 BODY_PREVIEW_CHARS = 2000
@@ -18,6 +19,10 @@ BODY_PREVIEW_CHARS = 2000
 def pretty_body(body, limit: int = BODY_PREVIEW_CHARS) -> str:
     text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False, default=str)
     return text if len(text) <= limit else text[:limit] + "\n…"
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices.choices).get(value, value))
 
 
 @admin.register(PaymentMethod)
@@ -55,7 +60,8 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
             '<td><pre style="white-space: pre-wrap; margin: 0">{}</pre></td></tr>'
         ), (
-            (formats.localize(timezone.localtime(entry["created_at"])), entry["provider"], entry["direction"], entry["kind"],
+            (date_format(timezone.localtime(entry["created_at"]), "d/m/Y H:i:s"), _label(Provider, entry["provider"]),
+             _label(GatewayLogEntry.Direction, entry["direction"]), entry["kind"],
              entry["status_code"] if entry["status_code"] is not None else "—", pretty_body(entry["body"]))
             for entry in entries
         ))

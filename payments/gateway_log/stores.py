@@ -53,18 +53,21 @@ class MongoStore:
 
     def __init__(self, url: str):
         self.url = url
+        self._client = None
         self._collection = None
         self._lock = threading.Lock()
 
     @property
     def collection(self):
-        """Connected lazily; the indexes are created (idempotently) on first use, and again next
-        time if that failed."""
+        """Connected lazily, one client per process (pymongo pools and reconnects by itself);
+        the indexes are created (idempotently) on first use, and tried again next time if the
+        server could not be reached."""
         if self._collection is None:
             with self._lock:
+                if self._client is None:
+                    self._client = mongo_client_factory(self.url)
                 if self._collection is None:
-                    client = mongo_client_factory(self.url)
-                    collection = client.get_default_database(DEFAULT_DATABASE)[COLLECTION]
+                    collection = self._client.get_default_database(DEFAULT_DATABASE)[COLLECTION]
                     for name, keys in MONGO_INDEXES:
                         collection.create_index(keys, name=name)
                     self._collection = collection

@@ -313,3 +313,18 @@ def test_paying_through_the_page_logs_the_outcome(client, order, settings, djang
     order.refresh_from_db()
     assert response.status_code == 302 and order.status == OrderStatus.PAID
     assert gateway_log_entries(order_id=order.pk)[0]["kind"] == "payment.pay"
+
+
+def test_an_unreachable_mongo_is_retried_with_the_same_client(settings, monkeypatch):
+    clients = []
+
+    class Unreachable:
+        def get_default_database(self, default):
+            raise OSError("server selection timed out")
+
+    monkeypatch.setattr(stores, "mongo_client_factory", lambda url: clients.append(Unreachable()) or clients[-1])
+    settings.MONGO_URL = "mongodb://mongo.invalid:27017/tienda"
+    for _ in range(3):
+        gateway_log_write(provider="stripe", direction="request", kind="x", body={})
+    assert len(clients) == 1  # no new client (and its monitor threads) per failed write
+    settings.MONGO_URL = ""
