@@ -169,3 +169,37 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_provider_display()} {self.event_type} {self.event_id}"
+
+class GatewayLogEntry(models.Model):
+    """One gateway request, response or webhook body, secrets redacted (payments.gateway_log).
+    The SQL store, used when no MongoDB is configured; order and payment are plain ids so a log
+    line never blocks (nor depends on) the rows it describes."""
+
+    class Direction(models.TextChoices):
+        REQUEST = "request", _("Request")
+        RESPONSE = "response", _("Response")
+        WEBHOOK = "webhook", _("Webhook")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    provider = models.CharField(_("provider"), max_length=20)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    kind = models.CharField(_("kind"), max_length=80)
+    order_id = models.BigIntegerField(_("order id"), null=True, blank=True)
+    payment_id = models.BigIntegerField(_("payment id"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    url = models.CharField(_("URL"), max_length=500, blank=True)
+    duration_ms = models.FloatField(_("duration (ms)"), null=True, blank=True)
+    body = models.JSONField(_("body"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gateway log entry")
+        verbose_name_plural = _("gateway log entries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["order_id", "created_at"], name="payments_glog_order_idx"),
+            models.Index(fields=["payment_id", "created_at"], name="payments_glog_payment_idx"),
+            models.Index(fields=["provider", "created_at"], name="payments_glog_provider_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.direction} {self.kind}"

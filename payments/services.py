@@ -16,9 +16,31 @@ from core.templatetags.money import format_money
 from orders.models import Order, OrderStatus
 from orders.services import order_flag_for_attention, order_mark_paid, order_record_refunds
 
+from .gateway_log import gateway_log_write
 from .models import CENT, Payment, PaymentMethod, Provider, Refund
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
+
+
+def _log_dummy_on_commit(payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None) -> None:
+    """The test gateway's events in the gateway log, once the transaction commits: a rolled-back
+    attempt logs nothing (the real gateways log their HTTP exchanges as they happen)."""
+    order_id, payment_id = payment.order_id, payment.pk
+    transaction.on_commit(lambda: gateway_log_write(
+        provider=Provider.DUMMY, direction=direction, kind=kind, body=body, order_id=order_id, payment_id=payment_id,
+        status_code=status_code,
+    ))
+
+
+def _outcome(payment: Payment) -> dict:
+    body = {"status": payment.status, "amount": payment.amount, "currency": payment.currency}
+    if payment.gateway_reference:
+        body["reference"] = payment.gateway_reference
+    if payment.card_last4:
+        body["card"] = {"brand": payment.card_brand, "last4": payment.card_last4}
+    if payment.failure_message:
+        body["message"] = payment.failure_message
+    return body
 
 
 class PaymentError(Exception):
@@ -65,10 +87,15 @@ def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment
             raise PaymentError(_("Order %(number)s is not awaiting payment.") % {"number": order.number})
         if not method.is_active:
             raise PaymentError(_("That payment method is not available."))
-        return Payment.objects.create(
+        payment = Payment.objects.create(
             order=order, method=method, provider=method.provider, amount=order.total, currency=order.currency,
             fee=method.fee_for(order.total), created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
+        if payment.provider == Provider.DUMMY:
+            _log_dummy_on_commit(payment, direction="request", kind="payment.start", status_code=None, body={
+                "order": order.number, "amount": payment.amount, "currency": payment.currency, "method": method.code,
+            })
+        return payment
 
 
 def _lock_pending(payment: Payment) -> Payment:
@@ -90,12 +117,15 @@ def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
             payment.status = Payment.Status.FAILED
             payment.failure_message = _("Order %(number)s is no longer awaiting payment.") % {"number": order.number}
             payment.save(update_fields=["status", "completed_at", "failure_message"])
+            _log_dummy_on_commit(payment, direction="response", kind="payment.pay", status_code=409,
+                                 body=_outcome(payment))
             return payment
         payment.status = Payment.Status.SUCCEEDED
         payment.gateway_reference = f"DUMMY-{payment.pk:08d}"
         payment.card_brand, payment.card_last4 = "visa", "4242"
         payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])
         order_mark_paid(order=order, actor=actor if getattr(actor, "is_authenticated", False) else None)
+        _log_dummy_on_commit(payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment))
         return payment
 
 
@@ -106,6 +136,8 @@ def payment_dummy_decline(*, payment: Payment) -> Payment:
         payment.status, payment.completed_at = Payment.Status.DECLINED, timezone.now()
         payment.failure_message = _("The card was declined by the issuing bank (simulated).")
         payment.save(update_fields=["status", "completed_at", "failure_message"])
+        _log_dummy_on_commit(payment, direction="response", kind="payment.decline", status_code=402,
+                             body=_outcome(payment))
         return payment
 
 
@@ -115,6 +147,8 @@ def payment_abandon(*, payment: Payment) -> Payment:
         payment = _lock_pending(payment)
         payment.status, payment.completed_at = Payment.Status.ABANDONED, timezone.now()
         payment.save(update_fields=["status", "completed_at"])
+        _log_dummy_on_commit(payment, direction="response", kind="payment.abandon", status_code=None,
+                             body=_outcome(payment))
         return payment
 
 
