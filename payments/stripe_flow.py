@@ -49,7 +49,7 @@ def payment_stripe_return(*, payment: Payment, session_id: str) -> Payment:
     if not session_id or session_id != payment.gateway_reference:
         raise PaymentError(_("That payment session does not belong to this order."))
     try:
-        session = stripe_checkout.session_retrieve(session_id)
+        session = stripe_checkout.session_retrieve(session_id, payment_id=payment.pk)
     except stripe.StripeError:
         return payment  # the webhook will tell; the order page says the payment is being confirmed
     if session.payment_status == "paid" and session.amount_total is not None:

@@ -10,14 +10,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .models import Provider
+from .gateway_log import gateway_log_write
 from .webhook_events import webhook_event_store
 from .webhook_verify import CertificateUnavailable, NotConfigured, SignatureError, paypal_verify, stripe_verify
 
 logger = logging.getLogger(__name__)
 
 
-def _refused(provider: str, error: Exception, status: int) -> HttpResponse:
+def _log(request: HttpRequest, provider: str, status: int, kind: str = "") -> None:
+    gateway_log_write(provider=provider, direction="webhook", kind=kind or "unverified", body=request.body,
+                      status_code=status, url=request.path)
+
+
+def _refused(provider: str, error: Exception, status: int, request: HttpRequest | None = None) -> HttpResponse:
     logger.warning("%s webhook refused: %s", provider, error)
+    if request is not None:
+        _log(request, provider.lower(), status)
     return JsonResponse({"error": "signature" if status == 401 else "unavailable"}, status=status)
 
 
@@ -32,6 +40,7 @@ def _store(request: HttpRequest, *, provider: str, id_key: str, type_key: str) -
         return JsonResponse({"error": "payload"}, status=400)
     _event, created = webhook_event_store(provider=provider, event_id=event_id, event_type=event_type,
                                           payload=payload, raw_body=raw_body)
+    _log(request, provider, 200, event_type)
     return JsonResponse({"received": True, "duplicate": not created})
 
 
@@ -41,9 +50,9 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
     try:
         stripe_verify(raw_body=request.body, header=request.headers.get("Stripe-Signature"))
     except NotConfigured as error:
-        return _refused("Stripe", error, 503)
+        return _refused("Stripe", error, 503, request)
     except SignatureError as error:
-        return _refused("Stripe", error, 401)
+        return _refused("Stripe", error, 401, request)
     return _store(request, provider=Provider.STRIPE, id_key="id", type_key="type")
 
 
@@ -53,7 +62,7 @@ def paypal_webhook(request: HttpRequest) -> HttpResponse:
     try:
         paypal_verify(raw_body=request.body, headers=request.headers)
     except (NotConfigured, CertificateUnavailable) as error:
-        return _refused("PayPal", error, 503)
+        return _refused("PayPal", error, 503, request)
     except SignatureError as error:
-        return _refused("PayPal", error, 401)
+        return _refused("PayPal", error, 401, request)
     return _store(request, provider=Provider.PAYPAL, id_key="id", type_key="event_type")

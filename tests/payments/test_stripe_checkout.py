@@ -119,3 +119,28 @@ def test_an_unpaid_or_foreign_session_does_not_pay(guest):
 def test_another_shoppers_order_is_404(guest):
     _client, order, _payment = guest
     assert Client().post(reverse("payments:stripe_start", args=[order.number])).status_code == 404
+
+
+@responses.activate
+def test_every_stripe_call_and_webhook_is_logged_without_secrets(guest, settings):
+    from payments.gateway_log import gateway_log_entries
+    from tests.payments.webhook_helpers import STRIPE_SECRET, body, session_completed, stripe_headers
+
+    client, order, payment = guest
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_SECRET
+    created = session_json(order)
+    created["client_secret"] = "cs_test_kallpa_secret_abc123"
+    responses.post(SESSIONS, json=created)
+    client.post(reverse("payments:stripe_start", args=[order.number]))
+    payment.refresh_from_db()
+    raw = body(session_completed(payment))
+    Client().post("/payments/webhooks/stripe/", raw, content_type="application/json", headers=stripe_headers(raw))
+
+    entries = gateway_log_entries(payment_id=payment.pk) + gateway_log_entries()
+    kinds = {(e["direction"], e["kind"]) for e in entries}
+    assert {("request", "checkout.session.create"), ("response", "checkout.session.create"),
+            ("webhook", "checkout.session.completed")} <= kinds
+    dumped = json.dumps([e["body"] for e in entries], default=str)
+    for secret in ("sk_test_kallpa", "cs_test_kallpa_secret_abc123", STRIPE_SECRET, "4242424242424242"):
+        assert secret not in dumped
+    assert not Payment.objects.filter(gateway_reference__contains="secret").exists()
