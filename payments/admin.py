@@ -1,4 +1,5 @@
 import json
+import secrets
 
 from django import forms
 from django.contrib import admin, messages
@@ -127,6 +128,9 @@ OrderAdmin.inlines = [*OrderAdmin.inlines, PaymentInline]
 class RefundRequestForm(forms.ModelForm):
     """Support asks for a refund: which payment, how much, why (nothing reaches the gateway)."""
 
+    # One key per rendered form: submitting it twice requests the refund once.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
     class Meta:
         model = Refund
         fields = ["payment", "amount", "reason"]
@@ -134,11 +138,14 @@ class RefundRequestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = True
+        self.fields["key"].initial = secrets.token_urlsafe(24)
         self.fields["payment"].queryset = Payment.objects.filter(status=Payment.Status.SUCCEEDED)
 
     def clean(self):
         cleaned = super().clean()
         payment, amount = cleaned.get("payment"), cleaned.get("amount")
+        if Refund.objects.filter(idempotency_key=cleaned.get("key") or None).exists():
+            return cleaned  # a replay: save_model returns the refund it created
         if payment is not None and amount is not None:
             try:
                 refunds.refund_request_check(payment=payment, amount=amount)
@@ -175,7 +182,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         created = refunds.refund_request(payment=obj.payment, amount=obj.amount, reason=obj.reason,
-                                         actor=request.user)
+                                         actor=request.user, idempotency_key=form.cleaned_data["key"])
         obj.pk, obj.status, obj.created_at = created.pk, created.status, created.created_at
 
     @admin.action(description=_("Approve the selected refunds (the gateway returns the money)"),

@@ -120,6 +120,9 @@ class Refund(models.Model):
                                     related_name="+", verbose_name=_("approved by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
+    # The request form's one-time key: a replayed submission finds this refund instead of adding one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True,
+                                       editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -56,18 +56,30 @@ def refund_request_check(*, payment: Payment, amount) -> None:
     _refuse_over_capture(payment, amount)
 
 
-def refund_request(*, payment: Payment, amount, reason: str, actor) -> Refund:
-    """Support asks for a refund of a completed payment; nothing reaches the gateway yet."""
+def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_key: str | None = None) -> Refund:
+    """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
+    same key returns the refund it first created (a double click, a refresh, a replay)."""
+    if idempotency_key:
+        first = Refund.objects.filter(idempotency_key=idempotency_key).first()
+        if first is not None:
+            if first.payment_id != payment.pk:
+                raise PaymentError(_("This form was already used for another payment."))
+            return first
     amount = _amount(amount)
     reason = (reason or "").strip()
     if not reason:
         raise PaymentError(_("Say why the money goes back."))
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        # Under the payment's lock, so two submissions with one key cannot both pass the check above.
+        first = Refund.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if first is not None:
+            return first
         if payment.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a completed payment can be refunded."))
         _refuse_over_capture(payment, amount)
-        return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor)
+        return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor,
+                                     idempotency_key=idempotency_key or None)
 
 
 def _gateway_refund(refund: Refund) -> str:

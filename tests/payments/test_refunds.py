@@ -92,13 +92,13 @@ def test_support_requests_in_the_admin_but_only_an_administrator_approves(client
     support, boss = staff
     payment = paid()
     client.login(username=support.email, password=PASSWORD)
-    response = client.post(reverse("admin:payments_refund_add"),
-                           {"payment": payment.pk, "amount": "15.00", "reason": "Llegó tarde"})
-    assert response.status_code == 302
+    form = {"payment": payment.pk, "amount": "15.00", "reason": "Llegó tarde", "key": "form-key-1"}
+    assert client.post(reverse("admin:payments_refund_add"), form).status_code == 302
+    assert client.post(reverse("admin:payments_refund_add"), form).status_code == 302  # a replayed submit
     refund = Refund.objects.get()
     assert refund.status == Refund.Status.REQUESTED and refund.requested_by == support
     too_much = client.post(reverse("admin:payments_refund_add"),
-                           {"payment": payment.pk, "amount": str(payment.amount), "reason": "Todo"})
+                           {"payment": payment.pk, "amount": str(payment.amount), "reason": "Todo", "key": "k2"})
     assert too_much.status_code == 200 and Refund.objects.count() == 1  # over the capture: a form error
 
     changelist = reverse("admin:payments_refund_changelist")
@@ -144,3 +144,13 @@ def test_two_concurrent_approvals_refund_once(settings):
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
     assert Payment.objects.get(pk=payment.pk).refunds.filter(status=Refund.Status.SUCCEEDED).count() == 1
+
+
+def test_a_refund_request_happens_once_per_key(staff):
+    support, _boss = staff
+    payment, other = paid(), paid()
+    first = refund_request(payment=payment, amount="12.00", reason="Falla", actor=support, idempotency_key="k-1")
+    again = refund_request(payment=payment, amount="12.00", reason="Falla", actor=support, idempotency_key="k-1")
+    assert again.pk == first.pk and payment.refunds.count() == 1
+    with pytest.raises(PaymentError):
+        refund_request(payment=other, amount="12.00", reason="Falla", actor=support, idempotency_key="k-1")
