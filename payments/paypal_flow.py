@@ -2,7 +2,9 @@
 shopper approves it on PayPal's page) and the shopper's return (the store captures the
 approved order). The PAYMENT.CAPTURE.* webhooks report the same outcomes; both paths go
 through services.payment_complete / payment_fail, which are idempotent, and
-payment_complete checks the captured amount and currency against the order."""
+payment_complete checks the captured amount and currency against the order. Refunds of a
+capture go through payments.refunds (requested, approved by an administrator), which calls
+gateways.paypal_orders.capture_refund."""
 
 import logging
 
@@ -11,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .gateways import paypal_orders
-from .models import Payment, Provider, Refund
-from .services import PaymentError, payment_complete, payment_fail, refund_record
+from .models import Payment, Provider
+from .services import PaymentError, payment_complete, payment_fail
 
 logger = logging.getLogger(__name__)
 
@@ -87,35 +89,3 @@ def payment_paypal_return(*, payment: Payment, token: str) -> Payment:
         raise PaymentError(_declined())
     return payment  # PENDING (e.g. under review): the PAYMENT.CAPTURE.COMPLETED webhook completes it
 
-
-def refund_paypal_issue(*, refund: Refund) -> Refund:
-    """Send a refund the store holds (requested or approved by staff) to PayPal, against the
-    payment's capture. Completed at once: recorded as succeeded (the order's payment status
-    follows); pending at PayPal: approved, and the PAYMENT.CAPTURE.REFUNDED webhook completes
-    it. The PayPal-Request-Id is per store refund, so issuing it twice refunds once."""
-    refund = Refund.objects.select_related("payment").get(pk=refund.pk)
-    payment = refund.payment
-    if payment.provider != Provider.PAYPAL or payment.status != Payment.Status.SUCCEEDED:
-        raise PaymentError(_("Only a completed PayPal payment can be refunded through PayPal."))
-    if refund.status not in (Refund.Status.REQUESTED, Refund.Status.APPROVED) or refund.gateway_reference:
-        raise PaymentError(_("This refund was already sent to the gateway."))
-    try:
-        result = paypal_orders.capture_refund(capture_id=payment.gateway_reference, amount=refund.amount,
-                                              currency=payment.currency, refund_id=refund.pk, payment_id=payment.pk,
-                                              note=refund.reason)
-    except paypal_orders.PayPalError as error:
-        logger.warning("PayPal refund %s of payment %s failed: %s", refund.pk, payment.pk, error)
-        if error.unavailable:
-            raise PaymentError(_("PayPal did not answer. The refund was not sent: try again in a moment.")) from None
-        raise PaymentError(_("PayPal refused the refund (%(issue)s).") % {"issue": error.issue or error.status_code}) \
-            from None
-    if result.status == "COMPLETED":
-        return refund_record(payment=payment, amount=refund.amount, gateway_reference=result.refund_id,
-                             status=Refund.Status.SUCCEEDED, reason=refund.reason)
-    if result.status in ("FAILED", "CANCELLED"):
-        Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, gateway_reference=result.refund_id
-                                                   or None)
-        refund.refresh_from_db()
-        return refund
-    return refund_record(payment=payment, amount=refund.amount, gateway_reference=result.refund_id,
-                         status=Refund.Status.APPROVED, reason=refund.reason)

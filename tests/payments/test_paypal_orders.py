@@ -5,7 +5,6 @@ order, and refunds of captures."""
 
 import importlib
 import json
-from decimal import Decimal
 
 import pytest
 import requests
@@ -14,11 +13,14 @@ from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 
+from accounts.roles import Role
+from accounts.services import user_add_role
 from orders.models import OrderStatus, PaymentStatus
 from orders.views import GUEST_ORDERS_SESSION_KEY
 from payments.models import Payment, PaymentMethod, Provider, Refund
-from payments.paypal_flow import refund_paypal_issue
+from payments.refunds import refund_approve, refund_request
 from payments.services import PaymentError
+from tests.factories import UserFactory
 from tests.payments.webhook_helpers import make_order, make_payment
 
 pytestmark = pytest.mark.django_db
@@ -292,7 +294,7 @@ def test_the_migration_adds_the_stripe_and_paypal_methods_once():
                                         is_active=True).count() == 1
 
 
-# --- refunds of captures -------------------------------------------------------------------
+# --- refunds of captures (payments.refunds: support requests, an administrator approves) ---
 
 
 def paid_by_paypal(paypal_api, guest):
@@ -306,35 +308,47 @@ def paid_by_paypal(paypal_api, guest):
     return order, payment
 
 
-def test_a_refund_goes_to_the_capture_once(guest, paypal_api):
+@pytest.fixture
+def staff():
+    support, boss = UserFactory(is_staff=True), UserFactory(is_staff=True)
+    user_add_role(user=support, role=Role.SUPPORT)
+    user_add_role(user=boss, role=Role.ADMINISTRATOR)
+    return support, boss
+
+
+def test_an_approved_refund_goes_to_the_capture_once(guest, paypal_api, staff):
+    support, boss = staff
     order, payment = paid_by_paypal(paypal_api, guest)
     refund_url = f"{API}/v2/payments/captures/{payment.gateway_reference}/refund"
     paypal_api.post(refund_url, status=201, json={
         "id": "1JU08902781691411", "status": "COMPLETED", "amount": {"value": "10.00", "currency_code": "PEN"}})
-    refund = Refund.objects.create(payment=payment, amount=Decimal("10.00"), status=Refund.Status.APPROVED,
-                                   reason="Talla equivocada")
+    refund = refund_request(payment=payment, amount="10.00", reason="Talla equivocada", actor=support)
 
-    refund = refund_paypal_issue(refund=refund)
-
-    assert refund.status == Refund.Status.SUCCEEDED and refund.gateway_reference == "1JU08902781691411"
-    sent = calls_to(paypal_api, refund_url)[0].request
-    assert sent.headers["PayPal-Request-Id"] == f"kallpa-refund-{refund.pk}"
-    assert json.loads(sent.body)["amount"] == {"currency_code": "PEN", "value": "10.00"}
-    order.refresh_from_db()
-    assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
-    with pytest.raises(PaymentError):
-        refund_paypal_issue(refund=refund)
-    assert len(calls_to(paypal_api, refund_url)) == 1
-
-
-def test_a_refund_paypal_cannot_take_is_reported_and_kept(guest, paypal_api):
-    _order, payment = paid_by_paypal(paypal_api, guest)
-    refund_url = f"{API}/v2/payments/captures/{payment.gateway_reference}/refund"
-    paypal_api.post(refund_url, body=requests.exceptions.ConnectTimeout("timed out"))
-    refund = Refund.objects.create(payment=payment, amount=payment.amount, status=Refund.Status.REQUESTED)
-
-    with pytest.raises(PaymentError):
-        refund_paypal_issue(refund=refund)
+    refund_approve(refund=refund, actor=boss)
+    refund_approve(refund=refund, actor=boss)  # again: nothing reaches PayPal
 
     refund.refresh_from_db()
-    assert refund.status == Refund.Status.REQUESTED and refund.gateway_reference is None
+    assert refund.status == Refund.Status.SUCCEEDED and refund.gateway_reference == "1JU08902781691411"
+    calls = calls_to(paypal_api, refund_url)
+    assert len(calls) == 1
+    assert calls[0].request.headers["PayPal-Request-Id"] == f"kallpa-refund-{refund.pk}"
+    sent = json.loads(calls[0].request.body)
+    assert sent["amount"] == {"currency_code": "PEN", "value": "10.00"} and sent["custom_id"] == str(payment.pk)
+    order.refresh_from_db()
+    assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+
+
+def test_a_refund_paypal_does_not_answer_is_failed_and_nothing_is_refunded(guest, paypal_api, staff):
+    support, boss = staff
+    order, payment = paid_by_paypal(paypal_api, guest)
+    refund_url = f"{API}/v2/payments/captures/{payment.gateway_reference}/refund"
+    paypal_api.post(refund_url, body=requests.exceptions.ConnectTimeout("timed out"))
+    refund = refund_request(payment=payment, amount=payment.amount, reason="Pedido anulado", actor=support)
+
+    with pytest.raises(PaymentError):
+        refund_approve(refund=refund, actor=boss)
+
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert refund.status == Refund.Status.FAILED and refund.gateway_reference is None
+    assert order.payment_status == PaymentStatus.PAID
