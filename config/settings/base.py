@@ -176,6 +176,7 @@ PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", default="")
 PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", default="")
 PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox")
+PAYPAL_TIMEOUT = env.int("PAYPAL_TIMEOUT", default=15)  # seconds per PayPal API call
 PAYPAL_CERT_HOSTS = env.list(
     "PAYPAL_CERT_HOSTS",
     default=["api.paypal.com", "api.sandbox.paypal.com", "api-m.paypal.com", "api-m.sandbox.paypal.com"],

@@ -10,10 +10,12 @@ reaches the shopper as a refusal and leaves the order pending."""
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 import requests
+from apimatic_core.utilities.api_helper import ApiHelper
 from django.conf import settings
 from paypalserversdk.configuration import Environment
 from paypalserversdk.exceptions.api_exception import ApiException
@@ -26,6 +28,8 @@ from paypalserversdk.models.order_request import OrderRequest
 from paypalserversdk.models.purchase_unit_request import PurchaseUnitRequest
 from paypalserversdk.models.refund_request import RefundRequest
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
+
+from ..gateway_log import gateway_log_write
 
 logger = logging.getLogger(__name__)
 
@@ -87,21 +91,35 @@ def _body(response) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _call(what: str, call):
-    """Run one SDK call; its failures become PayPalError (the access token never leaves here)."""
+def _call(what: str, call, *, request=None, payment_id: int | None = None):
+    """Run one SDK call; its failures become PayPalError (the access token never leaves here).
+    The request and the response (or error) go to the gateway log, redacted there."""
+    kind = what.replace(" ", ".")
+    sent = json.loads(ApiHelper.json_serialize(request)) if request is not None else {"operation": what}
+    gateway_log_write(provider="paypal", direction="request", kind=kind, body=sent, payment_id=payment_id)
+    started = time.perf_counter()
+
+    def log_response(body, status):
+        gateway_log_write(provider="paypal", direction="response", kind=kind, body=body, status_code=status,
+                          payment_id=payment_id, duration_ms=(time.perf_counter() - started) * 1000)
+
     try:
-        return _body(call())
+        data = _body(call())
     except requests.exceptions.RequestException as error:
+        log_response({"error": type(error).__name__}, None)
         logger.warning("PayPal did not answer (%s): %s", what, type(error).__name__)
         raise PayPalError(f"PayPal did not answer ({what})", unavailable=True) from None
     except ApiException as error:
         status = getattr(error, "response_code", None)
         data = _body(getattr(error, "response", None))
+        log_response(data, status)
         details = data.get("details") or [{}]
         issue = str((details[0] or {}).get("issue") or data.get("name") or data.get("error") or "")
         logger.warning("PayPal answered %s to %s: %s (debug id %s)", status, what, issue, data.get("debug_id"))
         raise PayPalError(f"PayPal answered {status} ({what}): {issue}", unavailable=status is None or status >= 500
                           or status in (401, 403, 429), issue=issue, status_code=status) from None
+    log_response(data, 200)
+    return data
 
 
 def order_create(*, payment_id: int, order_number: str, amount: Decimal, currency: str = "PEN", return_url: str,
@@ -120,7 +138,8 @@ def order_create(*, payment_id: int, order_number: str, amount: Decimal, currenc
         ),
     )
     data = _call("create order", lambda: _client().orders.create_order(
-        {"body": body, "paypal_request_id": request_id(payment_id, "create"), "prefer": "return=minimal"}))
+        {"body": body, "paypal_request_id": request_id(payment_id, "create"), "prefer": "return=minimal"}),
+        request=body, payment_id=payment_id)
     approve = next((link.get("href") for link in data.get("links") or []
                     if link.get("rel") in ("approve", "payer-action")), "")
     if not data.get("id") or not approve:
@@ -150,7 +169,7 @@ def order_capture(*, paypal_order_id: str, payment_id: int) -> CaptureResult:
     try:
         data = _call("capture order", lambda: _client().orders.capture_order(
             {"id": paypal_order_id, "paypal_request_id": request_id(payment_id, "capture"),
-             "prefer": "return=representation"}))
+             "prefer": "return=representation"}), payment_id=payment_id)
     except PayPalError as error:
         if error.issue in DECLINE_ISSUES:
             return CaptureResult(status="DECLINED", capture_id="", amount=None, currency="", issue=error.issue)
@@ -172,7 +191,7 @@ def capture_refund(*, capture_id: str, amount: Decimal, currency: str = "PEN", r
                          **({"note_to_payer": note[:255]} if note else {}))
     data = _call("refund capture", lambda: _client().payments.refund_captured_payment(
         {"capture_id": capture_id, "body": body, "paypal_request_id": f"kallpa-refund-{refund_id}",
-         "prefer": "return=representation"}))
+         "prefer": "return=representation"}), request=body, payment_id=payment_id)
     value, code = _amount(data.get("amount") or {})
     return RefundResult(status=str(data.get("status") or "").upper(), refund_id=str(data.get("id") or ""),
                         amount=value, currency=code)

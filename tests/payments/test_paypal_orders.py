@@ -352,3 +352,21 @@ def test_a_refund_paypal_does_not_answer_is_failed_and_nothing_is_refunded(guest
     order.refresh_from_db()
     assert refund.status == Refund.Status.FAILED and refund.gateway_reference is None
     assert order.payment_status == PaymentStatus.PAID
+
+
+def test_paypal_calls_are_logged_without_the_secret_or_the_token(guest, paypal_api):
+    from payments.gateway_log import gateway_log_entries
+
+    client, order, payment = guest
+    paypal_api.post(ORDERS, status=201, json=created_json())
+    paypal_api.post(CAPTURE_URL, status=201, json=captured_json(order))
+    start(client, order)
+    back(client, order)
+
+    entries = gateway_log_entries(payment_id=payment.pk)
+    kinds = {(e["direction"], e["kind"]) for e in entries if e["provider"] == "paypal"}
+    assert {("request", "create.order"), ("response", "create.order"), ("response", "capture.order")} <= kinds
+    created = next(e for e in entries if e["kind"] == "create.order" and e["direction"] == "request")
+    assert created["body"]["purchase_units"][0]["custom_id"] == str(payment.pk)
+    dumped = json.dumps([e["body"] for e in entries], default=str)
+    assert SECRET not in dumped and ACCESS_TOKEN not in dumped
