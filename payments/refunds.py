@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from core.templatetags.money import format_money
 from orders.services import order_record_refunds
 
-from .models import Payment, Provider, Refund
+from .gateways import GATEWAYS, gateway_for
+from .models import Payment, Refund
 from .services import PaymentError
 
 logger = logging.getLogger(__name__)
@@ -83,25 +84,10 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
 
 
 def _gateway_refund(refund: Refund) -> str:
-    payment = refund.payment
-    if payment.provider == Provider.DUMMY:
-        return f"DUMMY-REFUND-{refund.pk:08d}"
-    if payment.provider == Provider.STRIPE:
-        from .gateways import stripe_checkout
-
-        intent = payment.gateway_reference
-        if not intent.startswith("pi_"):
-            intent = stripe_checkout.session_retrieve(intent).payment_intent
-        return stripe_checkout.refund_create(payment_intent=intent, amount=refund.amount, refund_id=refund.pk)
-    if payment.provider == Provider.PAYPAL:
-        from .gateways import paypal_orders
-
-        result = paypal_orders.capture_refund(capture_id=payment.gateway_reference, amount=refund.amount,
-                                              currency=payment.currency, refund_id=refund.pk, payment_id=payment.pk)
-        if result.status not in ("COMPLETED", "PENDING"):
-            raise PaymentError(_("PayPal answered %(status)s.") % {"status": result.status})
-        return result.refund_id
-    raise PaymentError(_("Refunds through %(provider)s are not supported.") % {"provider": payment.provider})
+    provider = refund.payment.provider
+    if provider not in GATEWAYS:
+        raise PaymentError(_("Refunds through %(provider)s are not supported.") % {"provider": provider})
+    return gateway_for(provider).refund(refund=refund)
 
 
 def refund_approve(*, refund: Refund, actor) -> Refund:

@@ -7,11 +7,12 @@ app_name = "payments"
 urlpatterns = [
     path("order/<str:number>/", views.pay, name="pay"),
     path("order/<str:number>/test-gateway/", views.dummy, name="dummy"),
-    path("order/<str:number>/stripe/", views.stripe_start, name="stripe_start"),
-    path("order/<str:number>/stripe/return/", views.stripe_return, name="stripe_return"),
-    path("order/<str:number>/paypal/", views.paypal_start, name="paypal_start"),
-    path("order/<str:number>/paypal/return/", views.paypal_return, name="paypal_return"),
-    path("order/<str:number>/paypal/cancel/", views.paypal_cancel, name="paypal_cancel"),
+    path("order/<str:number>/stripe/", views.gateway_start, {"provider": "stripe"}, name="stripe_start"),
+    path("order/<str:number>/stripe/return/", views.gateway_return, {"provider": "stripe"}, name="stripe_return"),
+    path("order/<str:number>/stripe/cancel/", views.gateway_cancel, {"provider": "stripe"}, name="stripe_cancel"),
+    path("order/<str:number>/paypal/", views.gateway_start, {"provider": "paypal"}, name="paypal_start"),
+    path("order/<str:number>/paypal/return/", views.gateway_return, {"provider": "paypal"}, name="paypal_return"),
+    path("order/<str:number>/paypal/cancel/", views.gateway_cancel, {"provider": "paypal"}, name="paypal_cancel"),
     path("webhooks/stripe/", webhooks.stripe_webhook, name="webhook-stripe"),
     path("webhooks/paypal/", webhooks.paypal_webhook, name="webhook-paypal"),
 ]

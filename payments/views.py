@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from orders.models import OrderStatus
 from orders.views import order_for_request, order_url_for
 
-from . import paypal_flow, services, stripe_flow
+from . import services
+from .gateways import gateway_for
 from .models import Payment, PaymentMethod, Provider
 
 
@@ -25,9 +26,11 @@ def pay(request, number: str):
         return redirect(order_url_for(request, order))
     attempt = _pending_attempt(order)
     last = order.payments.select_related("method").order_by("-pk").first()
+    gateway = gateway_for(attempt.provider) if attempt is not None else None
     return render(request, "payments/pay.html", {
         "order": order, "attempt": attempt, "last": last, "methods": services.payment_methods_offered(),
-        "order_url": order_url_for(request, order),
+        "order_url": order_url_for(request, order), "gateway": gateway,
+        "start_url": f"payments:{attempt.provider}_start" if attempt is not None else "",
     })
 
 
@@ -68,58 +71,24 @@ def dummy(request, number: str):
         return redirect("payments:pay", number=order.number)
 
 
-@require_POST
-def stripe_start(request, number: str):
-    """To Stripe's hosted page for the order's pending Stripe attempt."""
+def _gateway_attempt(request, number: str, provider: str):
     order = order_for_request(request, number)
-    attempt = _pending_attempt(order)
-    if attempt is None or attempt.provider != Provider.STRIPE:
-        messages.error(request, _("There is no payment in progress for this order."))
-        return redirect("payments:pay", number=order.number)
-    back = request.build_absolute_uri(reverse("payments:stripe_return", args=[order.number]))
-    try:
-        url = stripe_flow.payment_stripe_start(
-            payment=attempt, success_url=back,
-            cancel_url=request.build_absolute_uri(reverse("payments:pay", args=[order.number])),
-        )
-    except services.PaymentError as error:
-        messages.error(request, str(error))
-        return redirect("payments:pay", number=order.number)
-    return redirect(url)
-
-
-@require_http_methods(["GET"])
-def stripe_return(request, number: str):
-    """Back from Stripe: paid now, or being confirmed (the webhook completes it)."""
-    order = order_for_request(request, number)
-    attempt = order.payments.filter(provider=Provider.STRIPE).order_by("-pk").first()
-    if attempt is None:
-        return redirect("payments:pay", number=order.number)
-    try:
-        attempt = stripe_flow.payment_stripe_return(payment=attempt, session_id=request.GET.get("session_id", ""))
-    except services.PaymentError as error:
-        messages.error(request, str(error))
-        return redirect("payments:pay", number=order.number)
-    if attempt.status == Payment.Status.SUCCEEDED:
-        messages.success(request, _("Payment received. Thank you for your order!"))
-    else:
-        messages.info(request, _("Stripe is confirming your payment; this page shows it as soon as it arrives."))
-    return redirect(order_url_for(request, order))
+    return order, order.payments.filter(provider=provider).order_by("-pk").first()
 
 
 @require_POST
-def paypal_start(request, number: str):
-    """To PayPal, where the shopper approves the order's pending PayPal attempt."""
+def gateway_start(request, number: str, provider: str):
+    """To the gateway's page for the order's pending attempt with that gateway."""
     order = order_for_request(request, number)
     attempt = _pending_attempt(order)
-    if attempt is None or attempt.provider != Provider.PAYPAL:
+    if attempt is None or attempt.provider != provider:
         messages.error(request, _("There is no payment in progress for this order."))
         return redirect("payments:pay", number=order.number)
     try:
-        url = paypal_flow.payment_paypal_start(
+        url = gateway_for(provider).start(
             payment=attempt,
-            return_url=request.build_absolute_uri(reverse("payments:paypal_return", args=[order.number])),
-            cancel_url=request.build_absolute_uri(reverse("payments:paypal_cancel", args=[order.number])),
+            return_url=request.build_absolute_uri(reverse(f"payments:{provider}_return", args=[order.number])),
+            cancel_url=request.build_absolute_uri(reverse(f"payments:{provider}_cancel", args=[order.number])),
         )
     except services.PaymentError as error:
         messages.error(request, str(error))
@@ -128,21 +97,22 @@ def paypal_start(request, number: str):
 
 
 @require_http_methods(["GET"])
-def paypal_return(request, number: str):
-    """Back from PayPal after approving (?token=<PayPal order id>): capture and show the order."""
-    order = order_for_request(request, number)
-    attempt = order.payments.filter(provider=Provider.PAYPAL).order_by("-pk").first()
+def gateway_return(request, number: str, provider: str):
+    """Back from the gateway: paid now, still being confirmed (its webhook completes it), or refused."""
+    gateway = gateway_for(provider)
+    order, attempt = _gateway_attempt(request, number, provider)
     if attempt is None:
         return redirect("payments:pay", number=order.number)
     try:
-        attempt = paypal_flow.payment_paypal_return(payment=attempt, token=request.GET.get("token", ""))
+        attempt = gateway.handle_return(payment=attempt, reference=request.GET.get(gateway.return_parameter, ""))
     except services.PaymentError as error:
         messages.error(request, str(error))
         return redirect("payments:pay", number=order.number)
     if attempt.status == Payment.Status.SUCCEEDED:
         messages.success(request, _("Payment received. Thank you for your order!"))
     elif attempt.status == Payment.Status.PENDING:
-        messages.info(request, _("PayPal is confirming your payment; this page shows it as soon as it arrives."))
+        messages.info(request, _("%(gateway)s is confirming your payment; this page shows it as soon as it arrives.")
+                      % {"gateway": gateway.name})
     else:
         messages.error(request, attempt.failure_message or _("The payment was not accepted."))
         return redirect("payments:pay", number=order.number)
@@ -150,9 +120,10 @@ def paypal_return(request, number: str):
 
 
 @require_http_methods(["GET"])
-def paypal_cancel(request, number: str):
-    """The shopper cancelled on PayPal's page: back to the payment page (the attempt stays
-    open, so they can go to PayPal again or choose another method)."""
+def gateway_cancel(request, number: str, provider: str):
+    """The shopper cancelled on the gateway's page: back to the payment page (the attempt stays
+    open, so they can go to the gateway again or choose another method)."""
     order = order_for_request(request, number)
-    messages.info(request, _("You cancelled the payment on PayPal. Nothing was charged."))
+    messages.info(request, _("You cancelled the payment on %(gateway)s. Nothing was charged.")
+                  % {"gateway": gateway_for(provider).name})
     return redirect("payments:pay", number=order.number)

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from .models import Provider
 from .gateway_log import gateway_log_write
 from .webhook_events import webhook_event_store
-from .webhook_verify import CertificateUnavailable, NotConfigured, SignatureError, paypal_verify, stripe_verify
+from .gateways import gateway_for
+from .webhook_verify import CertificateUnavailable, NotConfigured, SignatureError
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def _store(request: HttpRequest, *, provider: str, id_key: str, type_key: str) -
 @require_POST
 def stripe_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        stripe_verify(raw_body=request.body, header=request.headers.get("Stripe-Signature"))
+        gateway_for(Provider.STRIPE).verify_webhook(raw_body=request.body, headers=request.headers)
     except NotConfigured as error:
         return _refused("Stripe", error, 503, request)
     except SignatureError as error:
@@ -60,7 +61,7 @@ def stripe_webhook(request: HttpRequest) -> HttpResponse:
 @require_POST
 def paypal_webhook(request: HttpRequest) -> HttpResponse:
     try:
-        paypal_verify(raw_body=request.body, headers=request.headers)
+        gateway_for(Provider.PAYPAL).verify_webhook(raw_body=request.body, headers=request.headers)
     except (NotConfigured, CertificateUnavailable) as error:
         return _refused("PayPal", error, 503, request)
     except SignatureError as error:
