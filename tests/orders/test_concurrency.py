@@ -1,15 +1,15 @@
 """Real threads against the real database: order numbers and idempotency keys under load."""
 
 import re
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from orders.models import Order
 from tests.factories import ProductFactory, VariantFactory
 from tests.orders.conftest import line_for, make_order
+from tests.threads import run_in_threads
 
 THREADS = 30
 NUMBER = re.compile(r"^PED-\d{8}-\d{4,}$")
@@ -29,25 +29,6 @@ def _no_eager_tasks_in_threads(monkeypatch):
     monkeypatch.setattr(send_order_confirmation, "delay", lambda *args, **kwargs: None)
 
 
-def run_in_threads(target, count: int) -> tuple[list, list]:
-    results, errors = [], []
-    barrier = threading.Barrier(count)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(target(index))
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ once, enqueued once, and processed once even when 10 workers pick it up together
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from inventory.models import Movement, Reservation
@@ -12,6 +12,7 @@ from orders.models import Order, OrderStatus
 from payments.models import Payment, WebhookEvent
 from payments.webhook_events import webhook_event_process
 from tests.payments.webhook_helpers import STRIPE_SECRET, body, make_order, make_payment, session_completed, stripe_headers
+from tests.threads import run_in_threads
 
 DELIVERIES = 10
 
@@ -20,25 +21,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def run_in_threads(target, count: int) -> tuple[list, list]:
-    results, errors = [], []
-    barrier = threading.Barrier(count)
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(target(index))
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
