@@ -46,6 +46,7 @@ class HomeSections:
 
 def home_sections(*, now=None) -> HomeSections:
     now = now or timezone.now()
+    visible = visible_products()
     drops = list(
         Collection.objects.filter(is_active=True)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
@@ -53,8 +54,8 @@ def home_sections(*, now=None) -> HomeSections:
     )
     return HomeSections(
         banners=list(Banner.objects.live(now).order_by("order", "pk")[:6]),
-        featured=list(card_queryset(visible_products().filter(is_featured=True).order_by("-units_sold", "-pk"))[:8]),
-        new_arrivals=list(card_queryset(visible_products().filter(is_new=True).order_by("-created_at", "-pk"))[:8]),
+        featured=list(card_queryset(visible.filter(is_featured=True).order_by("-units_sold", "-pk"))[:8]),
+        new_arrivals=list(card_queryset(visible.filter(is_new=True).order_by("-created_at", "-pk"))[:8]),
         live_drops=[c for c in drops if c.starts_at <= now],
         upcoming_drops=[c for c in drops if c.starts_at > now],
         kits=list(Kit.objects.filter(is_active=True).order_by("name")[:4]),
@@ -117,8 +118,9 @@ def _variant_options(variant: Variant) -> dict[str, str]:
 
 def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
     now = now or timezone.now()
+    visible = visible_products()
     product = get_object_or_404(
-        visible_products().select_related("brand", "category", "line", "seller").prefetch_related(
+        visible.select_related("brand", "category", "line", "seller").prefetch_related(
             Prefetch(
                 "variants",
                 queryset=Variant.objects.filter(is_active=True).prefetch_related(
@@ -173,7 +175,7 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
 
     related = list(
         card_queryset(
-            visible_products().filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
+            visible.filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
         )[:8]
     )
     collections = list(product.collections.all())
@@ -235,13 +237,14 @@ def kit_page(*, slug: str) -> KitPage:
 
 def collection_page(*, slug: str) -> tuple[Collection, list[Product]]:
     collection = get_object_or_404(Collection.objects.filter(is_active=True), slug=slug)
+    visible = visible_products()
     item_products = (
-        CollectionItem.objects.filter(collection=collection, product__in=visible_products())
+        CollectionItem.objects.filter(collection=collection, product__in=visible)
         .order_by("order", "pk")
         .values_list("product_id", flat=True)
     )
     ids = list(item_products)
-    by_id = {p.pk: p for p in card_queryset(visible_products().filter(pk__in=ids))}
+    by_id = {p.pk: p for p in card_queryset(visible.filter(pk__in=ids))}
     return collection, [by_id[pk] for pk in ids if pk in by_id]
 
 

@@ -102,8 +102,7 @@ def details(request):
         "cart": summary, "contact": contact, "saved_addresses": saved, "address_choice": default_choice,
         "shipping_form": shipping_form or CheckoutAddressForm(prefix="shipping"),
         "billing_form": billing_form or CheckoutAddressForm(prefix="billing"),
-        "billing_same": not (request.method == "POST" and not request.POST.get("billing_same")) and not (
-            request.method == "GET" and state.billing),
+        "billing_same": bool(request.POST.get("billing_same")) if request.method == "POST" else not state.billing,
         "step": 1,
     })
 
