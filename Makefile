@@ -21,20 +21,27 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo_data
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like serving (config.settings.production, its variables exported): static files
+# collected first, so the manifest storage finds every file; the server refuses to start otherwise.
+serve: install
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: install
-	$(PY) manage.py demo_data
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
 
-# Debian's Chromium drives the browser tests; gettext compiles translations.
+# Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
+# start and kill Redis servers of their own (redis-server).
 test-deps: install
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server; \
 	fi
 
 check-migrations: install
@@ -58,7 +65,7 @@ lock: install
 	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --output-file requirements.lock pyproject.toml
 
 messages: install
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete --no-location
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -3,7 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import ScopedHistoryAdmin
 
 from . import services
 from .admin_scoping import SellerScopedAdminMixin
@@ -35,7 +36,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["-date_joined"]
@@ -66,7 +67,7 @@ class AddressAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seller)
-class SellerAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+class SellerAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     seller_field = "pk"  # a seller sees only their own profile
     scoped_readonly_fields = ("user", "slug", "ruc", "is_approved", "commission_rate")
     list_display = ["store_name", "user", "ruc", "is_approved", "commission_rate", "created_at"]

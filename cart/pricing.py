@@ -5,13 +5,18 @@ Prices include IGV (18 %); the IGV shown is the part of the total that is tax. A
 discount applies to the complete sets of its required items bought as that kit [000]."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
 
 from core.money import igv_included, to_cents
 
-from catalog.models import Kit, KitItem, OptionValue, ProductImage, Variant
+from catalog.models import Kit, KitItem, OptionValue, ProductImage, Variant, crossed_out_price, saving_percent
+from promotions import stacking
+from promotions.exceptions import CouponRefused
+from promotions.models import Coupon
+from promotions.selectors import coupon_match, live_discount_annotations
 
 from .store import LineKey
 
@@ -27,8 +32,14 @@ class CartLine:
     image: ProductImage | None = None
     # Filled from inventory by the cart service: units held for this cart, units still to be had.
     reserved: int = 0
+    reserved_until: datetime | None = None  # when the earliest of those holds lapses
     available: int | None = None
     problem: str = ""
+    # Discounts (promotions.stacking): the automatic one per unit, the kit's and the coupon's
+    # share of this line in soles.
+    automatic_discount: Decimal = ZERO
+    kit_discount: Decimal = ZERO
+    coupon_discount: Decimal = ZERO
 
     @property
     def product(self):
@@ -39,17 +50,50 @@ class CartLine:
         return self.variant.price
 
     @property
+    def sale_unit_price(self) -> Decimal:
+        """The unit price after the automatic discount."""
+        return self.unit_price - self.automatic_discount
+
+    @property
     def compare_at_price(self) -> Decimal | None:
         return self.variant.compare_at_price
 
     @property
-    def line_total(self) -> Decimal:
+    def was_price(self) -> Decimal | None:
+        """The unit price shown crossed out (compare-at, else the price before the discount)."""
+        return crossed_out_price(self.sale_unit_price, self.unit_price, self.compare_at_price)
+
+    @property
+    def was_total(self) -> Decimal | None:
+        was = self.was_price
+        return to_cents(was * self.quantity) if was else None
+
+    @property
+    def discount_percent(self) -> int:
+        return saving_percent(self.sale_unit_price, self.was_price)
+
+    @property
+    def list_total(self) -> Decimal:
         return to_cents(self.unit_price * self.quantity)
 
     @property
+    def automatic_total(self) -> Decimal:
+        return to_cents(self.automatic_discount * self.quantity)
+
+    @property
+    def line_total(self) -> Decimal:
+        """What the line costs after its automatic discount (kit and coupon show in the summary)."""
+        return self.list_total - self.automatic_total
+
+    @property
+    def net_total(self) -> Decimal:
+        """After every discount: what the order line will charge."""
+        return self.line_total - self.kit_discount - self.coupon_discount
+
+    @property
     def saving(self) -> Decimal:
-        compare = self.compare_at_price
-        return to_cents((compare - self.unit_price) * self.quantity) if compare and compare > self.unit_price else ZERO
+        was = self.was_price
+        return to_cents((was - self.sale_unit_price) * self.quantity) if was else ZERO
 
     @property
     def options(self) -> str:
@@ -71,6 +115,8 @@ class KitDiscount:
 class CartSummary:
     lines: list[CartLine] = field(default_factory=list)
     kit_discounts: list[KitDiscount] = field(default_factory=list)
+    coupon: Coupon | None = None  # the applied coupon, when it applies
+    coupon_refusal: str = ""  # why the code kept for this cart does not apply (now)
 
     @property
     def units(self) -> int:
@@ -78,11 +124,36 @@ class CartSummary:
 
     @property
     def subtotal(self) -> Decimal:
-        return sum((line.line_total for line in self.lines), ZERO)
+        """Before any discount."""
+        return sum((line.list_total for line in self.lines), ZERO)
+
+    @property
+    def automatic_discount(self) -> Decimal:
+        return sum((line.automatic_total for line in self.lines), ZERO)
+
+    @property
+    def kit_discount(self) -> Decimal:
+        return sum((d.amount for d in self.kit_discounts), ZERO)
+
+    @property
+    def coupon_discount(self) -> Decimal:
+        return sum((line.coupon_discount for line in self.lines), ZERO)
+
+    @property
+    def goods_total(self) -> Decimal:
+        """The products after automatic and kit discounts: what a coupon's minimum is checked against."""
+        return self.subtotal - self.automatic_discount - self.kit_discount
 
     @property
     def discount(self) -> Decimal:
-        return sum((d.amount for d in self.kit_discounts), ZERO)
+        return self.automatic_discount + self.kit_discount + self.coupon_discount
+
+    @property
+    def free_shipping(self) -> bool:
+        return self.coupon is not None and self.coupon.kind == Coupon.Kind.FREE_SHIPPING
+
+    def shipping_price(self, quoted: Decimal) -> Decimal:
+        return ZERO if self.free_shipping else quoted
 
     @property
     def total(self) -> Decimal:
@@ -94,7 +165,8 @@ class CartSummary:
 
     @property
     def savings(self) -> Decimal:
-        return sum((line.saving for line in self.lines), ZERO) + self.discount
+        compare_at = sum((line.saving for line in self.lines), ZERO) - self.automatic_discount
+        return compare_at + self.discount
 
     @property
     def weight_kg(self) -> Decimal:
@@ -114,6 +186,7 @@ def variants_for_cart(variant_ids) -> dict[int, Variant]:
     return {
         variant.pk: variant
         for variant in Variant.objects.filter(pk__in=list(variant_ids))
+        .annotate(**live_discount_annotations("product_id"))
         .select_related("product__brand")
         .prefetch_related(Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images)
     }
@@ -146,21 +219,46 @@ def _kit_discounts(lines: list[CartLine]) -> list[KitDiscount]:
         sets = min(sum(line.quantity for line in in_kit.get(item.product_id, [])) // item.quantity for item in required)
         if sets <= 0:
             continue
-        # The discount is on the required items of each complete set, at the prices they carry in the cart.
-        base = ZERO
+        # The discount is on the required items of each complete set, at the prices they carry
+        # in the cart after their automatic discount (promotions.stacking, step 2).
+        base_per_line: dict[LineKey, Decimal] = {}
         for item in required:
-            lines_of_item = sorted(in_kit[item.product_id], key=lambda line: line.unit_price)
+            lines_of_item = sorted(in_kit[item.product_id], key=lambda line: line.sale_unit_price)
             remaining = item.quantity * sets
             for line in lines_of_item:
                 take = min(remaining, line.quantity)
-                base += line.unit_price * take
+                base_per_line[line.key] = base_per_line.get(line.key, ZERO) + line.sale_unit_price * take
                 remaining -= take
-        discounts.append(KitDiscount(kit=kit, sets=sets, amount=to_cents(base * kit.discount_percent / 100)))
+        amount = to_cents(sum(base_per_line.values(), ZERO) * kit.discount_percent / 100)
+        keys = list(base_per_line)
+        for key, part in zip(keys, stacking.allocate(amount, [base_per_line[k] for k in keys])):
+            next(line for line in lines if line.key == key).kit_discount += part
+        discounts.append(KitDiscount(kit=kit, sets=sets, amount=amount))
     return discounts
 
 
-def price_cart(quantities: dict[LineKey, int]) -> CartSummary:
-    """The priced cart for stored quantities; lines whose variant is gone are left out."""
+def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> None:
+    """Step 3 of promotions.stacking: the coupon's share of each in-scope line, or the reason it
+    does not apply kept on the summary."""
+    try:
+        match = coupon_match(
+            code=code, product_ids={line.product.pk for line in summary.lines},
+            goods_total=summary.goods_total, customer=customer, email=email,
+        )
+    except CouponRefused as refusal:
+        summary.coupon_refusal = refusal.message
+        return
+    summary.coupon = match.coupon
+    in_scope = [line for line in summary.lines if line.product.pk in match.product_ids]
+    terms = stacking.CouponTerms(kind=match.coupon.kind, value=match.coupon.value)
+    shares = stacking.coupon_discounts(terms, [line.line_total - line.kit_discount for line in in_scope])
+    for line, share in zip(in_scope, shares):
+        line.coupon_discount = share
+
+
+def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", customer=None, email: str = "") -> CartSummary:
+    """The priced cart for stored quantities, with its automatic and kit discounts and the
+    coupon of coupon_code when it applies; lines whose variant is gone are left out."""
     variants = variants_for_cart({key.variant_id for key in quantities})
     kits = kits_for_cart({key.kit_id for key in quantities if key.kit_id})
     lines = []
@@ -169,6 +267,10 @@ def price_cart(quantities: dict[LineKey, int]) -> CartSummary:
         if variant is None or quantity <= 0:
             continue
         images = getattr(variant.product, "card_images", [])
+        automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
         lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
-                              image=images[0] if images else None))
-    return CartSummary(lines=lines, kit_discounts=_kit_discounts(lines))
+                              image=images[0] if images else None, automatic_discount=automatic))
+    summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines))
+    if coupon_code and lines:
+        _apply_coupon(summary, coupon_code, customer=customer, email=email)
+    return summary

@@ -2,7 +2,7 @@
 
 import secrets
 
-from django.db.models import Sum
+from django.db.models import Min, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,19 +14,21 @@ from .services import Cart, user_cart
 from .store import cart_store
 
 SESSION_KEY = "cart_id"
+COUPON_SESSION_KEY = "cart_coupon"
 
 
 def request_cart(request, *, create: bool = False) -> Cart | None:
     """The shopper's cart: one per signed-in customer, else one per browser session."""
     user = getattr(request, "user", None)
+    coupon_code = str(request.session.get(COUPON_SESSION_KEY, ""))[:40]
     if user is not None and user.is_authenticated:
-        return user_cart(user)
+        return Cart(id=user_cart(user).id, customer=user, coupon_code=coupon_code)
     cart_id = request.session.get(SESSION_KEY)
     if cart_id is None:
         if not create:
             return None
         cart_id = request.session[SESSION_KEY] = "anon-" + secrets.token_urlsafe(16)
-    return Cart(id=cart_id)
+    return Cart(id=cart_id, coupon_code=coupon_code)
 
 
 def cart_units(cart: Cart | None) -> int:
@@ -37,17 +39,22 @@ def cart_view(cart: Cart | None) -> CartSummary:
     """Priced lines, each with the units this cart holds and whether the rest can still be had."""
     if cart is None:
         return CartSummary()
-    summary = price_cart(cart_store().lines(cart.id))
+    summary = price_cart(cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
+                         email=getattr(cart.customer, "email", ""))
     if not summary.lines:
         return summary
-    held = dict(
+    holds = (
         reservations_held(cart_key=cart.id).order_by().values("stock_level__variant_id")
-        .annotate(units=Sum("quantity")).values_list("stock_level__variant_id", "units")
+        .annotate(units=Sum("quantity"), until=Min("expires_at")).values_list("stock_level__variant_id", "units", "until")
     )
+    held, held_until = {}, {}
+    for variant_id, units, until in holds:
+        held[variant_id], held_until[variant_id] = units, until
     available = availability_by_variant({line.variant.pk for line in summary.lines})
     for line in summary.lines:
         variant, product = line.variant, line.variant.product
         line.reserved = min(held.get(variant.pk, 0), line.quantity)
+        line.reserved_until = held_until.get(variant.pk)
         held[variant.pk] = held.get(variant.pk, 0) - line.reserved
         missing = line.quantity - line.reserved
         line.available = available.get(variant.pk, 0)

@@ -8,8 +8,9 @@ database."""
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,9 +18,11 @@ from django.utils.translation import ngettext
 
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant
 from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.models import Reservation
 from inventory.selectors import availability_by_variant, reservations_held
 from inventory.services import reservation_release, stock_reserve
 
+from .models import CartClient
 from .store import LineKey, cart_store
 
 # More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
@@ -34,11 +37,20 @@ class CartError(Exception):
 class Cart:
     id: str
     customer: object | None = None  # the signed-in user, for per-customer limits
+    coupon_code: str = ""  # the code the shopper applied (kept in the session), priced with the cart
 
 
 def user_cart(user) -> Cart:
     """A signed-in customer's one active cart (seed 003)."""
     return Cart(id=f"user-{user.pk}", customer=user)
+
+
+@dataclass(frozen=True)
+class ClientId:
+    """Who is adding: the client IP and the browser's device cookie (core.middleware)."""
+
+    ip: str
+    device: str = ""
 
 
 @dataclass
@@ -80,6 +92,15 @@ def variants_with_sale_window(condition: Q):
     )
 
 
+def sku_in_live_drop(sku: str) -> bool:
+    """Whether this SKU's product is in a drop on sale now (add-to-cart is limited more then)."""
+    now = timezone.now()
+    return CollectionItem.objects.filter(
+        product__variants__sku=str(sku)[:64], collection__collection_type=Collection.Type.DROP,
+        collection__is_active=True, collection__starts_at__lte=now,
+    ).filter(Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)).exists()
+
+
 def check_sellable(variant: Variant) -> None:
     product = variant.product
     if not variant.is_active or product.status != Product.Status.ACTIVE:
@@ -116,9 +137,69 @@ def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Prod
             ) % {"limit": product.purchase_limit, "name": product.name, "held": already})
 
 
+def hold_minutes(cart: Cart) -> int:
+    """Anonymous carts hold stock for less time than signed-in customers' carts."""
+    return settings.RESERVATION_MINUTES if cart.customer is not None else settings.ANONYMOUS_RESERVATION_MINUTES
+
+
+def _lock_client(client: ClientId) -> None:
+    """Serialise hold-taking per client IP and device (PostgreSQL advisory locks, always in the
+    same order, released at commit); SQLite's IMMEDIATE transactions serialise writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted({f"cart-client:ip:{client.ip}", f"cart-client:device:{client.device}"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in keys), keys)
+
+
+def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product], adding: dict[int, int]) -> None:
+    """One client (IP, device cookie) holds at most CLIENT_HOLD_LIMIT_PER_IP / _PER_DEVICE units
+    of one product across all the carts it opened. Runs inside the add's transaction, under
+    the client's locks: three statements (lock, record the cart's client, sum the holds)."""
+    _lock_client(client)
+    CartClient.objects.bulk_create(
+        [CartClient(cart_key=cart.id, ip=client.ip, device=client.device, seen_at=timezone.now())],
+        update_conflicts=True, unique_fields=["cart_key"], update_fields=["ip", "device", "seen_at"],
+    )
+    by_ip = Q(cart_key__in=CartClient.objects.filter(ip=client.ip).values("cart_key"))
+    by_device = Q(cart_key__in=CartClient.objects.filter(device=client.device).values("cart_key")) \
+        if client.device else Q(pk__in=[])
+    held = {
+        row["product_id"]: row
+        for row in Reservation.objects.active().filter(by_ip | by_device)
+        .filter(stock_level__variant__product_id__in=adding).order_by()
+        .values(product_id=F("stock_level__variant__product_id"))
+        .annotate(ip_units=Sum("quantity", filter=by_ip), device_units=Sum("quantity", filter=by_device))
+    }
+    for product_id, quantity in adding.items():
+        row = held.get(product_id, {})
+        for units, limit, message in (
+            (row.get("ip_units") or 0, settings.CLIENT_HOLD_LIMIT_PER_IP,
+             _("Carts opened from your connection already hold %(held)d units of %(name)s, the most we allow "
+               "(%(limit)d) so that everyone can buy.")),
+            (row.get("device_units") or 0, settings.CLIENT_HOLD_LIMIT_PER_DEVICE,
+             _("Carts opened from this device already hold %(held)d units of %(name)s, the most we allow "
+               "(%(limit)d) so that everyone can buy.")),
+        ):
+            if units + quantity > limit:
+                raise CartError(message % {"held": units, "name": products[product_id].name, "limit": limit})
+
+
+def _hold(cart: Cart, requested: dict[int, int], client: ClientId | None, products: dict[int, Product],
+          adding: dict[int, int], write_lines) -> None:
+    """Take the holds and write the cart lines in one transaction: a cart store that fails
+    (Redis away) rolls the holds back, so no stock stays blocked that no cart shows."""
+    with transaction.atomic():
+        if client is not None:
+            _check_client_cap(cart, client, products, adding)
+        _reserve(cart, requested)
+        write_lines()
+
+
 def _reserve(cart: Cart, requested: dict[int, int]) -> None:
     try:
-        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer)
+        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart))
     except InsufficientStock as error:
         available = error.params.get("available", 0)
         if available:
@@ -130,22 +211,25 @@ def _reserve(cart: Cart, requested: dict[int, int]) -> None:
         raise CartError(str(error)) from None
 
 
-def cart_add(*, cart: Cart, sku: str, quantity: int) -> Variant:
+def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = None) -> Variant:
     """Add units of a variant: refused whole (with the reason) when the drop has not started,
-    the product's per-customer limit would be passed, or the stock is not there."""
+    the product's per-customer limit or the client's hold cap would be passed, or the stock
+    is not there."""
     variant = variants_with_sale_window(Q(sku=str(sku)[:64])).first()
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
     store = cart_store()
     lines = store.lines(cart.id)
-    _check_limit(cart, lines, {variant.product_id: variant.product}, {variant.product_id: quantity})
-    _reserve(cart, {variant.pk: quantity})
-    store.add(cart.id, LineKey(variant.pk), quantity)
+    products, adding = {variant.product_id: variant.product}, {variant.product_id: quantity}
+    _check_limit(cart, lines, products, adding)
+    _hold(cart, {variant.pk: quantity}, client, products, adding,
+          lambda: store.add(cart.id, LineKey(variant.pk), quantity))
     return variant
 
 
-def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optional_item_ids: set[int]) -> list[Variant]:
+def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optional_item_ids: set[int],
+                 client: ClientId | None = None) -> list[Variant]:
     """Add a kit: its required items and the optional ones ticked, each as the chosen variant
     (variant_choices: {kit item id: SKU}; the first active variant when the product has one)."""
     items = [item for item in kit.items.select_related("product") if not item.is_optional or item.pk in optional_item_ids]
@@ -166,13 +250,17 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
     adding: dict[int, int] = {}
     for item in items:
         adding[item.product_id] = adding.get(item.product_id, 0) + item.quantity
-    _check_limit(cart, store.lines(cart.id), {item.product_id: item.product for item in items}, adding)
+    products = {item.product_id: item.product for item in items}
+    _check_limit(cart, store.lines(cart.id), products, adding)
     requested: dict[int, int] = {}
     for item in items:
         requested[chosen[item.pk].pk] = requested.get(chosen[item.pk].pk, 0) + item.quantity
-    _reserve(cart, requested)
-    for item in items:
-        store.add(cart.id, LineKey(chosen[item.pk].pk, kit.pk), item.quantity)
+
+    def write_lines():
+        for item in items:
+            store.add(cart.id, LineKey(chosen[item.pk].pk, kit.pk), item.quantity)
+
+    _hold(cart, requested, client, products, adding, write_lines)
     return list(chosen.values())
 
 
@@ -194,29 +282,36 @@ def _variant_totals(lines: dict[LineKey, int]) -> dict[int, int]:
     return totals
 
 
-def cart_update(*, cart: Cart, line: LineKey, quantity: int) -> None:
-    """Set a line's quantity (0 removes it); its holds follow."""
+def cart_update(*, cart: Cart, line: LineKey, quantity: int, client: ClientId | None = None) -> None:
+    """Set a line's quantity (0 removes it); its holds follow, within the client's hold cap.
+    Holds and the cart line change in one transaction (a failed cart write rolls back the holds)."""
     store = cart_store()
     lines = store.lines(cart.id)
     if line not in lines:
         raise CartError(_("That line is no longer in your cart."))
+    products, adding = {}, {}
     if quantity > lines[line]:
         variant = variants_with_sale_window(Q(pk=line.variant_id)).first()
         if variant is None:
             raise CartError(_("That product does not exist."))
         check_sellable(variant)
-        _check_limit(cart, lines, {variant.product_id: variant.product}, {variant.product_id: quantity - lines[line]})
+        products, adding = {variant.product_id: variant.product}, {variant.product_id: quantity - lines[line]}
+        _check_limit(cart, lines, products, adding)
     lines[line] = quantity
-    _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
-    store.set(cart.id, line, quantity)
+    with transaction.atomic():
+        if client is not None and adding:
+            _check_client_cap(cart, client, products, adding)
+        _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
+        store.set(cart.id, line, quantity)
 
 
 def cart_remove(*, cart: Cart, line: LineKey) -> None:
     store = cart_store()
     lines = store.lines(cart.id)
     lines.pop(line, None)
-    _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
-    store.set(cart.id, line, 0)
+    with transaction.atomic():
+        _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
+        store.set(cart.id, line, 0)
 
 
 def cart_clear(*, cart: Cart) -> None:

@@ -7,11 +7,16 @@ lines. Quantities change with HINCRBY inside MULTI, so two concurrent adds to on
 both count. Without Redis (the embedded default) the same interface keeps carts in
 Django's cache under a process lock: enough for one development server."""
 
+import functools
 import threading
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+
+from core.resilience import REDIS_ERRORS, ServiceUnavailable, redis_outage
 
 CART_TTL_SECONDS = 48 * 60 * 60
 
@@ -43,6 +48,31 @@ def _decode_lines(raw: dict) -> dict[LineKey, int]:
     return lines
 
 
+class CartUnavailable(ServiceUnavailable):
+    """Redis, where carts live, is away: the cart and checkout answer a 503 page meanwhile."""
+
+    def __init__(self):
+        super().__init__(_("The cart is not available for a moment."), retry_after=30)
+
+
+def _needs_redis(method):
+    """Every cart operation fails fast with CartUnavailable while Redis is away."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if not redis_outage.should_try():
+            raise CartUnavailable
+        try:
+            result = method(self, *args, **kwargs)
+        except REDIS_ERRORS as error:
+            redis_outage.failed(error)
+            raise CartUnavailable from error
+        redis_outage.succeeded()
+        return result
+
+    return wrapper
+
+
 class RedisCartStore:
     # Adds every line of one cart into another and deletes the first, atomically.
     _MERGE = """
@@ -61,9 +91,11 @@ class RedisCartStore:
         # The cache's own key format, so the cache's prefix (and its clean-up) covers carts.
         return cache.make_key(f"cart:{cart_id}")
 
+    @_needs_redis
     def lines(self, cart_id: str) -> dict[LineKey, int]:
         return _decode_lines(self.client.hgetall(self._key(cart_id)))
 
+    @_needs_redis
     def add(self, cart_id: str, line: LineKey, quantity: int) -> int:
         key = self._key(cart_id)
         with self.client.pipeline(transaction=True) as pipe:
@@ -74,6 +106,7 @@ class RedisCartStore:
             self.client.hdel(key, line.encode())
         return max(int(new_quantity), 0)
 
+    @_needs_redis
     def set(self, cart_id: str, line: LineKey, quantity: int) -> None:
         key = self._key(cart_id)
         with self.client.pipeline(transaction=True) as pipe:
@@ -84,14 +117,17 @@ class RedisCartStore:
             pipe.expire(key, CART_TTL_SECONDS)
             pipe.execute()
 
+    @_needs_redis
     def clear(self, cart_id: str) -> None:
         self.client.delete(self._key(cart_id))
 
+    @_needs_redis
     def merge(self, source_id: str, target_id: str) -> dict[LineKey, int]:
         """Move every line of source into target; returns what was moved."""
         moved = self._merge(keys=[self._key(source_id), self._key(target_id)], args=[CART_TTL_SECONDS])
         return _decode_lines(dict(zip(moved[::2], moved[1::2])))
 
+    @_needs_redis
     def ttl(self, cart_id: str) -> int:
         return int(self.client.ttl(self._key(cart_id)))
 
@@ -156,8 +192,11 @@ def cart_store() -> RedisCartStore | CacheCartStore:
     """The store for the configured cache: Redis when REDIS_URL is set."""
     global _store
     if _store is None:
-        if settings.CACHES["default"]["BACKEND"].startswith("django_redis"):
-            from django_redis import get_redis_connection
+        from django.core.cache import caches
+        from django_redis import get_redis_connection
+        from django_redis.cache import RedisCache
+
+        if isinstance(caches["default"], RedisCache):
 
             _store = RedisCartStore(get_redis_connection("default"))
         else:
@@ -166,3 +205,10 @@ def cart_store() -> RedisCartStore | CacheCartStore:
 
 
 _store: RedisCartStore | CacheCartStore | None = None
+
+
+@receiver(setting_changed, dispatch_uid="cart.store.reset")
+def _reset_store(setting, **kwargs) -> None:
+    global _store
+    if setting == "CACHES":
+        _store = None

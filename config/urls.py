@@ -6,19 +6,31 @@ from django.utils.translation import gettext_lazy as _
 
 from django.contrib.sitemaps import views as sitemap_views
 
+from backoffice.views import audit_list_view, sales_report_view
 from catalog.sitemaps import SITEMAPS
-from core.views import healthz, robots_txt
+from core.admin_login import RateLimitedAdminAuthenticationForm
+from core.views import favicon, healthz, robots_txt
 
 admin.site.site_header = format_lazy("{} · {}", settings.STORE_NAME, _("back office"))
 admin.site.site_title = settings.STORE_NAME
 admin.site.index_title = _("Administration")
+admin.site.login_form = RateLimitedAdminAuthenticationForm  # limited like the shop's login
+
+# allauth answers its rate limits through handler429: a 503 instead while Redis is away.
+handler429 = "core.views.rate_limited"
+handler500 = "core.views.server_error"
+# Lists get the whole width (the order list fits at 1280 px); the breadcrumbs and the index lead back.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
          name="sitemap-index"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("admin/reports/sales/", admin.site.admin_view(sales_report_view), name="backoffice_sales_report"),
+    path("admin/audit/", admin.site.admin_view(audit_list_view), name="backoffice_audit"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
@@ -26,7 +38,10 @@ urlpatterns = [
     path("cart/", include("cart.urls")),
     path("checkout/", include("orders.checkout.urls")),
     path("payments/", include("payments.urls")),
+    path("comprobantes/", include("receipts.urls")),
     path("", include("orders.urls")),
+    path("", include("returns.urls")),
+    path("", include("reviews.urls")),
     path("", include("catalog.urls")),
     path("", include("core.urls")),
 ]

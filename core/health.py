@@ -7,6 +7,8 @@ from django.db import connection
 
 from config.celery import app as celery_app
 
+from .resilience import redis_is_down
+
 OK = "ok"
 EAGER = "eager"
 
@@ -33,6 +35,8 @@ def check_cache() -> str:
         cache.delete(key)
     except Exception as error:
         return _describe(error)
+    if redis_is_down():
+        return "error: Redis is unavailable (the store is degrading: catalog from the database, cart closed)"
     return OK if value == "1" else "error: the cache did not return what was written"
 
 

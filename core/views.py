@@ -1,17 +1,31 @@
-from django.http import HttpResponse, JsonResponse
+from csp.decorators import csp_exempt
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.shortcuts import render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from catalog.selectors import home_sections
+from core.contact import whatsapp_url
 
 from .health import is_healthy, system_status
+from .middleware import unavailable_response
+from .ratelimit import LimiterUnavailable
+from .resilience import redis_is_down
 
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html", {"sections": home_sections()})
+    return render(request, "core/home.html", {"sections": home_sections(), "whatsapp_url": whatsapp_url()})
+
+
+@require_GET
+def favicon(request):
+    """Browsers and the admin ask for /favicon.ico: the icon lives with the static files."""
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
 
 
 @require_GET
@@ -34,3 +48,18 @@ def healthz(request):
     status = system_status()
     healthy = is_healthy(status)
     return JsonResponse({"status": "ok" if healthy else "unavailable", **status}, status=200 if healthy else 503)
+
+
+def rate_limited(request):
+    """allauth's limits (login, sign-up, password reset) fail closed while Redis, where their
+    counters live, is away: the shopper is told the store cannot check the request now."""
+    if redis_is_down():
+        return unavailable_response(request, LimiterUnavailable())
+    return render(request, "429.html", status=429)
+
+
+@csp_exempt()
+@requires_csrf_token
+def server_error(request):
+    """Django's 500 page; exempt from CSP because it must render without any static file."""
+    return defaults.server_error(request)

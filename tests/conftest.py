@@ -63,3 +63,13 @@ def other_user(db):
 @pytest.fixture
 def address(user):
     return AddressFactory(user=user)
+
+
+@pytest.fixture(autouse=True)
+def _services_answer_again():
+    """A test that stopped Redis or the broker must not leave the next one skipping them."""
+    from core.resilience import broker_outage, redis_outage
+
+    yield
+    redis_outage.reset()
+    broker_outage.reset()

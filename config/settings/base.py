@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -26,6 +27,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 STORE_NAME = env("STORE_NAME", default="Kallpa")
 STORE_SUPPORT_EMAIL = env("STORE_SUPPORT_EMAIL", default="ayuda@kallpa.pe")
+# host[:port] that e-mails link to (the sites framework's row is set from it on `migrate`).
+SITE_DOMAIN = env("SITE_DOMAIN", default="127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +45,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "simple_history",
+    "constance",
+    "csp",
     "core",
     "accounts",
     "catalog",
@@ -53,13 +58,16 @@ INSTALLED_APPS = [
     "returns",
     "promotions",
     "reviews",
+    "receipts",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.language.ShopLanguageMiddleware",  # Spanish unless the `lang` cookie says otherwise
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +76,11 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Hardening (issue 16): bad characters are a 400, a part that is away a 503, and every
+    # browser a device id for the fair-use limits.
+    "core.middleware.DeviceCookieMiddleware",
+    "core.middleware.ControlCharactersMiddleware",
+    "core.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -129,7 +142,8 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # A Redis that is away is a cache miss (logged once per outage), see core/cache.py.
+            "BACKEND": "core.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="tienda"),
             "OPTIONS": {
@@ -144,9 +158,49 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tienda"}}
 
 # Sessions live in the cache (Redis in production) and in the database as a
-# fallback, so web nodes stay stateless and a cache flush logs nobody out.
+# fallback, so web nodes stay stateless and a cache flush logs nobody out; while Redis is away
+# the degrading cache makes every session read and write go to the database alone.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# --- site settings (seed 003 "Configuración") -----------------------------------
+
+# Key/value settings administrators edit in the admin (django-constance, database backend).
+# The values here are the defaults; the code reads them with `from constance import config`.
+CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
+if REDIS_URL:
+    # Reads come from Redis; constance refuses a per-process local-memory cache (stale values).
+    CONSTANCE_DATABASE_CACHE_BACKEND = "default"
+CONSTANCE_IGNORE_ADMIN_VERSION_CHECK = True
+CONSTANCE_CONFIG = {
+    "STORE_NAME": (STORE_NAME, _("Store name shown to shoppers and in e-mails"), str),
+    "SUPPORT_EMAIL": (STORE_SUPPORT_EMAIL, _("Customer support e-mail"), str),
+    "SUPPORT_PHONE": ("", _("Customer support phone"), str),
+    # A believable demo number; set the store's own (or empty, to hide WhatsApp) in the admin.
+    "WHATSAPP_NUMBER": ("51987654321", _("WhatsApp number for customer help, with country code (51...)"), str),
+    # receipts: the issuer printed on every boleta, factura and nota de crédito
+    "RECEIPTS_ISSUER_RUC": ("20601234565", _("Store RUC (issuer of the electronic receipts)"), str),
+    "RECEIPTS_ISSUER_NAME": ("KALLPA STORE S.A.C.", _("Store legal name (razón social)"), str),
+    "RECEIPTS_ISSUER_ADDRESS": ("Av. Javier Prado Este 1234, San Isidro, Lima", _("Store fiscal address"), str),
+    # reviews
+    "REVIEWS_AUTO_APPROVE_VERIFIED": (True, _("Publish reviews of verified purchases without moderation"), bool),
+    "REVIEWS_REPORTS_TO_HIDE": (3, _("Reports that send a published review back to moderation"), int),
+    "REVIEWS_INVITE_AFTER_DAYS": (5, _("Days after delivery to invite the customer to review"), int),
+    # fulfilment (shipping)
+    "SHIPPING_HANDLING_DAYS": (2, _("Business days a warehouse has to ship a paid order's leg"), int),
+    "TRACKING_URL_OLVA": ("https://tracking.olvaexpress.pe/?tracking={number}", _("Olva Courier tracking page ({number} is replaced)"), str),
+    "TRACKING_URL_SHALOM": ("https://rastrea.shalom.pe/?codigo={number}", _("Shalom tracking page ({number} is replaced)"), str),
+    "TRACKING_URL_SERPOST": ("https://www.serpost.com.pe/rastreo?codigo={number}", _("Serpost tracking page ({number} is replaced)"), str),
+    # returns
+    "RETURN_WINDOW_DAYS": (30, _("Days after delivery a customer may ask to return products"), int),
+}
+CONSTANCE_CONFIG_FIELDSETS = {
+    "Tienda y contacto": ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER"),
+    "Despachos": ("SHIPPING_HANDLING_DAYS", "TRACKING_URL_OLVA", "TRACKING_URL_SHALOM", "TRACKING_URL_SERPOST"),
+    "Comprobantes electrónicos": ("RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS"),
+    "Opiniones": ("REVIEWS_AUTO_APPROVE_VERIFIED", "REVIEWS_REPORTS_TO_HIDE", "REVIEWS_INVITE_AFTER_DAYS"),
+    "Devoluciones": ("RETURN_WINDOW_DAYS",),
+}
 
 # --- store rules ---------------------------------------------------------------
 
@@ -160,8 +214,27 @@ RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
 ORDER_CANCEL_WINDOW_MINUTES = env.int("ORDER_CANCEL_WINDOW_MINUTES", default=30)
 # Orders still pending payment after this long are cancelled (orders.tasks.cancel_unpaid_orders).
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=60)
-# Failed guest order look-ups per client IP and per order number (allauth's rate-limit format).
+# Failed guest order look-ups per client: per IP and per device cookie ("key"), never per order
+# number, so a stranger cannot lock a guest out of their order (allauth's rate-limit format).
 ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
+# Reviews written or edited per user (allauth's rate-limit format).
+REVIEWS_POST_RATE_LIMIT = env("REVIEWS_POST_RATE_LIMIT", default="5/10m/user,20/d/user")
+
+# --- fair use and failure (issue 16) -------------------------------------------
+
+# Units of one product one client may hold across all its carts: by client IP (several people
+# may share one, behind a carrier's NAT) and by device cookie (one browser).
+CLIENT_HOLD_LIMIT_PER_IP = env.int("CLIENT_HOLD_LIMIT_PER_IP", default=20)
+CLIENT_HOLD_LIMIT_PER_DEVICE = env.int("CLIENT_HOLD_LIMIT_PER_DEVICE", default=10)
+# Add-to-cart requests per client IP and per device ("key"); stricter for a product in a live drop.
+CART_ADD_RATE_LIMIT = env("CART_ADD_RATE_LIMIT", default="60/m/ip,30/m/key")
+CART_ADD_DROP_RATE_LIMIT = env("CART_ADD_DROP_RATE_LIMIT", default="12/m/ip,6/m/key")
+# Anonymous carts hold stock for less time than signed-in customers' carts.
+ANONYMOUS_RESERVATION_MINUTES = env.int("ANONYMOUS_RESERVATION_MINUTES", default=10)
+# While Redis is away, callers skip it for this many seconds before trying again.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5)
+# promotions: coupon codes that do not apply, per client IP and per cart (guessing codes).
+COUPON_RATE_LIMIT = env("COUPON_RATE_LIMIT", default="20/10m/ip,10/10m/key")
 
 # --- payment gateways (secrets only from the environment) --------------------
 
@@ -184,6 +257,25 @@ PAYPAL_CERT_HOSTS = env.list(
 # How old (seconds) a PayPal transmission may be, and how long a fetched certificate is kept.
 PAYPAL_WEBHOOK_TOLERANCE = env.int("PAYPAL_WEBHOOK_TOLERANCE", default=300)
 PAYPAL_CERT_CACHE_SECONDS = env.int("PAYPAL_CERT_CACHE_SECONDS", default=24 * 60 * 60)
+# Mercado Pago: the access token (TEST-... or APP_USR-...), the webhook's secret signature (Tus
+# integraciones > Webhooks), how old (seconds) a signed notification may be, the API timeout, and
+# whether to send shoppers to the sandbox checkout.
+MERCADOPAGO_ACCESS_TOKEN = env("MERCADOPAGO_ACCESS_TOKEN", default="")
+MERCADOPAGO_WEBHOOK_SECRET = env("MERCADOPAGO_WEBHOOK_SECRET", default="")
+MERCADOPAGO_WEBHOOK_TOLERANCE = env.int("MERCADOPAGO_WEBHOOK_TOLERANCE", default=300)
+MERCADOPAGO_TIMEOUT = env.int("MERCADOPAGO_TIMEOUT", default=15)
+MERCADOPAGO_SANDBOX = env.bool("MERCADOPAGO_SANDBOX", default=False)
+
+# --- electronic receipts (SUNAT): signing certificate and sending service -----
+
+# A PEM (certificate + key) or PFX/P12 file and its password; without it receipts are not signed.
+SUNAT_CERT_PATH = env("SUNAT_CERT_PATH", default="")
+SUNAT_CERT_PASSWORD = env("SUNAT_CERT_PASSWORD", default="")
+# SUNAT's billService or an OSE's (same sendBill operation); without a URL receipts wait unsent.
+SUNAT_SEND_URL = env("SUNAT_SEND_URL", default="")
+SUNAT_SEND_USER = env("SUNAT_SEND_USER", default="")
+SUNAT_SEND_PASSWORD = env("SUNAT_SEND_PASSWORD", default="")
+SUNAT_SEND_TIMEOUT = env.int("SUNAT_SEND_TIMEOUT", default=30)
 
 # --- background work ---------------------------------------------------------
 
@@ -204,12 +296,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "America/Lima"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A broker that is away is noticed within about a second; the task then runs inline
+# (config/celery.py BrokerResilientTask) instead of making the page wait or fail.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 # Filled by the capabilities: reservation expiry, unpaid-order cancellation, ...
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Housekeeping only: expired reservations stop counting even when this has not run.
     "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
     "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 5 * 60},
+    # promotions: discounted prices listings sort on, at windows' boundaries (each discount also
+    # schedules its own start and end); the cart and checkout read the discounts themselves.
+    "promotions-sync-discount-prices": {"task": "promotions.sync_discount_prices", "schedule": 60.0},
     "payments-stranded-webhooks": {"task": "payments.tasks.process_stranded_webhook_events", "schedule": 10 * 60},
+    "receipts-issue-missing": {"task": "receipts.tasks.issue_missing_receipts", "schedule": 15 * 60},
+    "reviews-invitations": {"task": "reviews.tasks.send_review_invitations", "schedule": 60 * 60},
+    "reviews-seller-reputations": {"task": "reviews.tasks.compute_seller_reputations",
+                                   "schedule": crontab(hour=3, minute=15)},
 }
 
 # --- gateway logs, e-mail ----------------------------------------------------
@@ -262,9 +365,13 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
-# A shopper who signs up twice must be told the address is taken (a field error),
-# not be sent a silent e-mail; the rate limits below keep enumeration slow.
-ACCOUNT_PREVENT_ENUMERATION = False
+# Sign-up and password reset answer the same for known and unknown addresses; the owner of
+# a known address gets an e-mail instead ("an account already exists", "no account").
+ACCOUNT_PREVENT_ENUMERATION = True
+# A new account lands where a taken address does ("we sent you an e-mail"), so the answer to a
+# sign-up tells nothing about which addresses have accounts (verification stays optional).
+ACCOUNT_SIGNUP_REDIRECT_URL = "account_email_verification_sent"
+ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
 ACCOUNT_RATE_LIMITS = {
     # Failed logins per client IP and per account (e-mail): brute force stops here.
@@ -309,6 +416,26 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site or with the
+# page's nonce; nothing inline. Every environment sends it, so development and the browser tests
+# see what production enforces.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF, "https:"],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- logging -----------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
@@ -47,14 +48,21 @@ class TestSignup:
         assert len(mail.outbox) == 1
         assert "/accounts/confirm-email/" in mail.outbox[0].body
 
-    def test_duplicate_email_is_a_field_error(self, client):
+    def test_a_taken_email_gets_the_same_answer_and_an_email_instead(self, client):
+        """Enumeration prevention: a taken address is answered exactly like a new one; its owner
+        is told by e-mail that an account already exists."""
+        new = Client().post(reverse("account_signup"), signup_data(email="otra@example.pe", dni=""))
+        mail.outbox.clear()
         UserFactory(email="nueva@example.pe")
 
         response = client.post(reverse("account_signup"), signup_data(email="Nueva@Example.pe"))
 
-        assert response.status_code == 200
-        assert "email" in response.context["form"].errors
+        assert (response.status_code, response["Location"]) == (new.status_code, new["Location"]) == (
+            302, reverse("account_email_verification_sent"))
         assert User.objects.filter(email__iexact="nueva@example.pe").count() == 1
+        assert client.get(response["Location"]).status_code == 200
+        assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nueva@example.pe"]
+        assert "already" in mail.outbox[0].body or "ya" in mail.outbox[0].body
 
     @pytest.mark.parametrize("dni", ["123", "1234567X", "123456789", "abcdefgh"])
     def test_bad_dni_is_a_field_error_and_nothing_is_written(self, client, dni):
@@ -165,12 +173,16 @@ class TestPasswordReset:
         user.refresh_from_db()
         assert user.check_password(PASSWORD)
 
-    def test_unknown_email_is_a_field_error(self, client):
-        response = client.post(reverse("account_reset_password"), {"email": "nadie@example.pe"})
+    def test_known_and_unknown_emails_get_the_same_answer(self, client, user):
+        known = client.post(reverse("account_reset_password"), {"email": user.email})
+        unknown = Client().post(reverse("account_reset_password"), {"email": "nadie@example.pe"})
 
-        assert response.status_code == 200
-        assert "email" in response.context["form"].errors
-        assert mail.outbox == []
+        assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"]) == (
+            302, reverse("account_reset_password_done"))
+        # Each address is written to either way: a reset link, or "there is no account here".
+        assert [m.to for m in mail.outbox] == [[user.email], ["nadie@example.pe"]]
+        assert "/accounts/password/reset/key/" in mail.outbox[0].body
+        assert "/accounts/password/reset/key/" not in mail.outbox[1].body
 
 
 class TestEmailVerification:

@@ -5,6 +5,8 @@ import uuid
 from pathlib import Path
 
 
+from celery.result import allow_join_result
+
 from config.celery import app as celery_app
 from core.tasks import ping
 from tests.conftest import require_env
@@ -22,7 +24,10 @@ def test_configuration():
 
 
 def test_eager_without_broker_runs_inline():
-    assert ping.delay().get(timeout=5) == "pong"
+    # Celery keeps "inside a task" in one process-wide flag that eager tasks run concurrently by
+    # other tests' threads can leave set; this test is not inside a task.
+    with allow_join_result():
+        assert ping.delay().get(timeout=5) == "pong"
 
 
 def test_round_trip_through_redis_with_a_real_worker():
@@ -43,7 +48,8 @@ def test_round_trip_through_redis_with_a_real_worker():
     celery_app.conf.task_always_eager = False
     try:
         result = ping.apply_async(queue=queue)
-        assert result.get(timeout=60) == "pong"
+        with allow_join_result():  # see test_eager_without_broker_runs_inline
+            assert result.get(timeout=60) == "pong"
         assert result.successful()
     finally:
         celery_app.conf.task_always_eager = True

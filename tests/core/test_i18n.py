@@ -23,6 +23,33 @@ def test_spanish_is_the_default(client):
     assert "Iniciar sesión" in response.content.decode()
 
 
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "en", "fr-FR,fr;q=0.8,en;q=0.5", "es-ES,es;q=0.9"])
+def test_spanish_whatever_the_browser_asks(client, accept):
+    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert html_lang(response) == "es-pe"
+    assert "Iniciar sesión" in response.content.decode()
+    assert response["Content-Language"] == "es-pe"
+
+
+def test_the_chosen_language_is_remembered_by_the_cookie(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert client.cookies["lang"].value == "en"
+
+    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="es-PE,es;q=0.9")
+    assert html_lang(response) == "en"
+    assert "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("cookie", ["xx", "", "en" * 300, "es\x00"])
+def test_a_bad_language_cookie_keeps_spanish(client, cookie):
+    client.cookies["lang"] = cookie
+
+    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert html_lang(response) == "es-pe"
+
+
 def test_switch_to_english_and_back(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302

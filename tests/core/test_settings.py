@@ -64,7 +64,7 @@ def test_each_variable_switches_its_part_to_the_real_service():
         EMAIL_URL="smtp+tls://user:secret@mail.example.pe:587",
     )
     assert s["engine"] == "django.db.backends.postgresql"
-    assert s["cache"] == "django_redis.cache.RedisCache"
+    assert s["cache"] == "core.cache.DegradingRedisCache"
     assert s["eager"] is False
     assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert s["mongo"] == "mongodb://127.0.0.1:27017/tienda"
@@ -79,10 +79,13 @@ PRODUCTION_ENV = {
 }
 
 
-def test_production_passes_check_deploy():
+def test_production_passes_check_deploy(tmp_path):
+    # What collectstatic leaves behind (the deploy check looks for the manifest; see
+    # tests/core/test_static_files.py for the real collection and the check failing without it).
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1", "hash": ""}')
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        SECRET_KEY=secrets.token_urlsafe(64),
+        SECRET_KEY=secrets.token_urlsafe(64), STATIC_ROOT=str(tmp_path),
         **PRODUCTION_ENV,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -43,16 +43,42 @@ def browser():
         browser.close()
 
 
+# Every page of every browser test reports Content-Security-Policy violations: the document's
+# securitypolicyviolation events, and Chromium's console errors about refused content.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"} `
+                + `at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation") or "Content Security Policy" in text
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def csp_violations():
+    """What the pages opened by this test reported; the test fails if anything is left in it."""
+    found: list[str] = []
+    yield found
+    assert found == [], "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def new_page(browser, live_server, csp_violations):
     """Open pages at a given viewport; each call is a fresh browser context (no cookies)."""
     contexts = []
 
     def open_page(viewport: dict = DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="es-PE")
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: is_csp_violation(message.text) and csp_violations.append(
+            f"{page.url}: {message.text}"))
+        return page
 
     yield open_page
     for context in contexts:

@@ -5,6 +5,7 @@ changes nothing the second time.
 """
 
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -105,8 +106,51 @@ def ensure_demo_shipping() -> None:
     load_demo_shipping()
 
 
-# Capability loaders, run in this order after the users; each is idempotent.
-DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_shipping]
+def site_url() -> str:
+    """Where `make run` serves the shop: HOST and PORT as the Makefile passes them to
+    runserver (a wildcard host is reached through 127.0.0.1)."""
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    port = os.environ.get("PORT", "").strip() or "8000"
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+def ensure_demo_promotions() -> None:
+    from promotions.demo import load_demo_promotions
+
+    load_demo_promotions()
+
+
+def ensure_demo_orders() -> None:
+    from shipping.demo import load_demo_orders
+
+    load_demo_orders(customer_email=CUSTOMER_EMAIL)
+
+
+def ensure_demo_returns() -> None:
+    from returns.demo import load_demo_returns
+
+    load_demo_returns()
+
+
+def ensure_demo_reviews() -> None:
+    from reviews.demo import ensure_demo_reviews as load
+
+    load()
+
+
+def ensure_demo_receipts() -> None:
+    from receipts.demo import load_demo_receipts
+
+    load_demo_receipts()
+
+
+# Capability loaders, run in this order after the users; each is idempotent. Demo orders are
+# placed with the running discounts; returns and reviews read the delivered demo orders;
+# ensure_demo_receipts stays last: it issues the receipts of the paid orders.
+DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_shipping, ensure_demo_promotions,
+              ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_receipts]
 
 
 class Command(BaseCommand):
@@ -129,4 +173,14 @@ class Command(BaseCommand):
             state = "created" if created else "exists"
             shown = password or "(unchanged; set one with: python manage.py changepassword " + email + ")"
             self.stdout.write(self.style.SUCCESS(f"{name.capitalize():<15} {email}  password: {shown}  [{state}]"))
-        self.stdout.write("Back office: http://127.0.0.1:8000/admin/")
+        base = site_url()
+        self.stdout.write(f"Shop:        {base}/")
+        self.stdout.write(f"Back office: {base}/admin/")
+        self._write_demo_coupons()
+
+    def _write_demo_coupons(self) -> None:
+        from promotions.demo import demo_coupon_codes
+
+        for coupon in demo_coupon_codes():
+            state = "running" if coupon.is_live() else "not running (try it to see why)"
+            self.stdout.write(f"Demo coupon     {coupon.code:<14} {coupon.name}  [{state}]")

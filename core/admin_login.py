@@ -1,0 +1,27 @@
+"""The admin's sign-in goes through the shop's limiter: allauth's adapter counts failed
+attempts per client IP and per account (ACCOUNT_RATE_LIMITS["login_failed"]), so the back
+office locks out password guessing exactly like the shop's login."""
+
+from allauth.account.adapter import get_adapter
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "too_many_attempts": _("Too many failed sign-in attempts. Please wait a few minutes and try again."),
+    }
+
+    def clean(self):
+        email, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = get_adapter(self.request).authenticate(self.request, email=email, password=password)
+            except forms.ValidationError:
+                raise forms.ValidationError(self.error_messages["too_many_attempts"], code="too_many_attempts") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

@@ -1,0 +1,87 @@
+"""Request guards that hold for every page: control characters are bad input (400), a part
+that is away for a moment is a 503 page (never a 500), and every browser gets a device cookie
+so fair-use limits can tell clients apart."""
+
+import re
+import secrets
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .resilience import ServiceUnavailable
+
+# C0 controls other than tab, line feed and carriage return, and DEL: no form field takes
+# them and PostgreSQL refuses NUL outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DEVICE_COOKIE = "kd"
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def has_control_characters(query_dict) -> bool:
+    return any(
+        CONTROL_CHARACTERS.search(key) or any(CONTROL_CHARACTERS.search(value) for value in values)
+        for key, values in query_dict.lists()
+    )
+
+
+def bad_input_response(request):
+    return render(request, "400.html", {"reason": _("The request contains characters that are not allowed.")},
+                  status=400)
+
+
+def unavailable_response(request, error: ServiceUnavailable):
+    response = render(request, "503.html", {"reason": str(error)}, status=503)
+    response["Retry-After"] = str(error.retry_after)
+    response._has_been_logged = True  # the outage itself is logged once (core.resilience), not each page
+    return response
+
+
+class ControlCharactersMiddleware:
+    """Every GET and POST parameter (names and values, text fields of uploads included) is
+    refused with a 400 when it carries a control character: one guard for all forms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if has_control_characters(request.GET) or (
+            request.method == "POST" and has_control_characters(request.POST)
+        ):
+            return bad_input_response(request)
+        return self.get_response(request)
+
+
+class ServiceUnavailableMiddleware:
+    """A ServiceUnavailable raised by a view (the cart store while Redis is away, a rate limit
+    that must fail closed) becomes the 503 page with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ServiceUnavailable):
+            return unavailable_response(request, exception)
+        return None
+
+
+class DeviceCookieMiddleware:
+    """A random, signed, long-lived browser id (request.device_id): with the client IP it is
+    how hold caps and add-to-cart limits tell one client from another across carts."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        device = request.get_signed_cookie(DEVICE_COOKIE, default="", salt="device")
+        request.device_id = device or secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        if not device:
+            response.set_signed_cookie(
+                DEVICE_COOKIE, request.device_id, salt="device", max_age=DEVICE_COOKIE_AGE, httponly=True,
+                secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+            )
+        return response
