@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.templatetags.money import format_money
 from orders.admin import OrderAdmin
 
@@ -35,7 +35,8 @@ def _label(choices, value) -> str:
 
 
 @admin.register(PaymentMethod)
-class PaymentMethodAdmin(admin.ModelAdmin):
+class PaymentMethodAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
+    money_fields = ("fixed_fee",)
     list_display = ["name", "code", "provider", "kind", "commission_percent", "fixed_fee", "is_active", "order"]
     list_filter = ["provider", "kind", "is_active"]
     list_editable = ["is_active", "order"]
@@ -44,9 +45,10 @@ class PaymentMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Payment attempts are written by the gateways only; staff read them."""
 
+    money_fields = ("amount", "fee")
     list_display = ["order", "method", "amount", "status", "card_brand", "card_last4", "fee", "created_at"]
     list_filter = ["status", "provider", "method", "created_at"]
     search_fields = ["order__number", "order__email", "gateway_reference"]
@@ -67,7 +69,7 @@ class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             return _("No gateway log entries.")
         rows = format_html_join("", (
             '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-            '<td><pre style="white-space: pre-wrap; margin: 0">{}</pre></td></tr>'
+            '<td><pre>{}</pre></td></tr>'
         ), (
             (date_format(timezone.localtime(entry["created_at"]), "d/m/Y H:i:s"), _label(Provider, entry["provider"]),
              _label(GatewayLogEntry.Direction, entry["direction"]), entry["kind"],
@@ -96,7 +98,7 @@ class GatewayLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("body"))
     def pretty(self, obj):
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', pretty_body(obj.body, limit=100_000))
+        return format_html('<pre>{}</pre>', pretty_body(obj.body, limit=100_000))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
@@ -106,9 +108,10 @@ class GatewayLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return queryset, distinct
 
 
-class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PaymentInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     """An order's payment attempts, read-only (gateways write them)."""
 
+    money_fields = ("amount", "fee")
     model = Payment
     extra = 0
     can_delete = False
@@ -137,6 +140,8 @@ class RefundRequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "payment" not in self.fields:  # the view-only page of a requested refund has no inputs
+            return
         self.fields["reason"].required = True
         self.fields["key"].initial = secrets.token_urlsafe(24)
         self.fields["payment"].queryset = Payment.objects.filter(status=Payment.Status.SUCCEEDED)
@@ -155,10 +160,11 @@ class RefundRequestForm(forms.ModelForm):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     """Support requests refunds here; an administrator approves them (an action with a
     confirmation) and only then does the gateway return the money. Nothing is edited by hand."""
 
+    money_fields = ("amount",)
     form = RefundRequestForm
     list_display = ["payment", "amount", "status", "reason", "requested_by", "approved_by", "gateway_reference",
                     "created_at"]

@@ -6,6 +6,3 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payments"
     verbose_name = _("Payments")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (a cancelled paid order asks for its refund)

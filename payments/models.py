@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 CENT = Decimal("0.01")
 money_field = {"max_digits": 12, "decimal_places": 2}
@@ -15,6 +16,7 @@ class Provider(models.TextChoices):
     DUMMY = "dummy", _("Test gateway")
     STRIPE = "stripe", _("Stripe")
     PAYPAL = "paypal", _("PayPal")
+    MERCADOPAGO = "mpago", _("Mercado Pago")
 
 
 class PaymentMethod(models.Model):
@@ -34,6 +36,8 @@ class PaymentMethod(models.Model):
     fixed_fee = models.DecimalField(_("fixed fee"), **money_field, default=Decimal("0"))
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("payment method")
@@ -82,6 +86,8 @@ class Payment(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("created by"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -125,6 +131,8 @@ class Refund(models.Model):
                                        editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("refund")

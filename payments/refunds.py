@@ -18,6 +18,7 @@ from orders.services import order_record_refunds
 from .gateways import GATEWAYS, gateway_for
 from .models import Payment, Refund
 from .services import PaymentError
+from .signals import refund_succeeded
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -40,6 +41,11 @@ def _committed(payment: Payment, *, excluding: Refund | None = None) -> Decimal:
     if excluding is not None:
         refunds = refunds.exclude(pk=excluding.pk)
     return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def refundable_amount(*, payment: Payment) -> Decimal:
+    """What a payment can still give back (captured minus refunds requested, approved or done)."""
+    return max(payment.amount - _committed(payment), Decimal("0.00"))
 
 
 def _refuse_over_capture(payment: Payment, amount: Decimal, *, excluding: Refund | None = None) -> None:
@@ -116,4 +122,5 @@ def refund_approve(*, refund: Refund, actor) -> Refund:
         refund.save(update_fields=["status", "gateway_reference", "updated_at"])
         refunded = refund.payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
         order_record_refunds(order=refund.payment.order, refunded=refunded)
+        refund_succeeded.send(sender=Refund, refund=refund)
     return refund

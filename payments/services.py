@@ -1,5 +1,5 @@
 """Payment attempts and their outcomes. Each service is one transaction; the order follows
-through orders' services (order_mark_paid), and stock through the order_paid signal.
+through orders' services (order_mark_paid), which sells the stock and creates the shipments.
 
 The dummy gateway is the store's own hosted page (development, tests, and any install
 without real gateway keys): the shopper pays, has the card declined, or walks away."""
@@ -18,6 +18,7 @@ from orders.services import order_flag_for_attention, order_mark_paid, order_rec
 
 from .gateway_log import gateway_log_write
 from .models import CENT, Payment, PaymentMethod, Provider, Refund
+from .signals import refund_succeeded
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
 
@@ -58,6 +59,8 @@ def _configured_providers() -> set[str]:
         providers.add(Provider.STRIPE)
     if getattr(settings, "PAYPAL_CLIENT_ID", "") and getattr(settings, "PAYPAL_CLIENT_SECRET", ""):
         providers.add(Provider.PAYPAL)
+    if getattr(settings, "MERCADOPAGO_ACCESS_TOKEN", "") and getattr(settings, "MERCADOPAGO_WEBHOOK_SECRET", ""):
+        providers.add(Provider.MERCADOPAGO)
     return providers
 
 
@@ -106,8 +109,8 @@ def _lock_pending(payment: Payment) -> Payment:
 
 
 def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
-    """The shopper paid on the test page: the attempt succeeds and the order is paid (its
-    reservations become sales through order_paid). If the order stopped waiting meanwhile
+    """The shopper paid on the test page: the attempt succeeds and the order is paid
+    (orders.services.order_mark_paid sells its stock and creates its shipments). If the order stopped waiting meanwhile
     (cancelled), the attempt closes as failed instead: callers check payment.status."""
     with transaction.atomic():
         payment = _lock_pending(payment)
@@ -256,9 +259,12 @@ def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
             if refunded + amount > payment.amount:
                 raise PaymentError(_("Refunds of payment %(id)s would exceed the %(amount)s captured.")
                                    % {"id": payment.pk, "amount": format_money(payment.amount)})
+        newly_succeeded = status == Refund.Status.SUCCEEDED and refund.status != Refund.Status.SUCCEEDED
         refund.gateway_reference, refund.status, refund.amount = gateway_reference[:120], status, amount
         refund.save()
         order_record_refunds(order=payment.order, refunded=_succeeded_total(payment))
+        if newly_succeeded:
+            refund_succeeded.send(sender=Refund, refund=refund)
         return refund
 
 

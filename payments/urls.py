@@ -13,6 +13,10 @@ urlpatterns = [
     path("order/<str:number>/paypal/", views.gateway_start, {"provider": "paypal"}, name="paypal_start"),
     path("order/<str:number>/paypal/return/", views.gateway_return, {"provider": "paypal"}, name="paypal_return"),
     path("order/<str:number>/paypal/cancel/", views.gateway_cancel, {"provider": "paypal"}, name="paypal_cancel"),
+    path("order/<str:number>/mpago/", views.gateway_start, {"provider": "mpago"}, name="mpago_start"),
+    path("order/<str:number>/mpago/return/", views.gateway_return, {"provider": "mpago"}, name="mpago_return"),
+    path("order/<str:number>/mpago/cancel/", views.gateway_cancel, {"provider": "mpago"}, name="mpago_cancel"),
     path("webhooks/stripe/", webhooks.stripe_webhook, name="webhook-stripe"),
     path("webhooks/paypal/", webhooks.paypal_webhook, name="webhook-paypal"),
+    path("webhooks/mercadopago/", webhooks.mercadopago_webhook, name="webhook-mpago"),
 ]

@@ -233,6 +233,28 @@ def paypal_capture_refunded(payload: dict) -> bool:
     return True
 
 
+# --- Mercado Pago -----------------------------------------------------------------------------
+
+
+def mercadopago_payment(payload: dict) -> bool:
+    """A "payment" notification says only which payment changed: its state is read back from
+    Mercado Pago's API, and it must be one of our attempts (external_reference)."""
+    from .gateways import mercadopago_checkout as mp
+    from .mercadopago_flow import payment_mercadopago_apply
+
+    mp_payment_id = str((payload.get("data") or {}).get("id") or "")
+    try:
+        mp_payment = mp.payment_get(mp_payment_id=mp_payment_id)
+    except mp.MercadoPagoError as error:
+        if error.unavailable:
+            raise RetryableWebhookError(str(error)) from None
+        raise WebhookPayloadError(f"Mercado Pago payment {mp_payment_id}: {error}") from None
+    payment = _require(_find_payment(Provider.MERCADOPAGO, payment_id=mp_payment.external_reference),
+                       f"Mercado Pago payment {mp_payment_id} (external_reference {mp_payment.external_reference!r})")
+    payment_mercadopago_apply(payment=payment, mp_payment=mp_payment)
+    return True
+
+
 HANDLERS = {
     (Provider.STRIPE.value, "checkout.session.completed"): stripe_checkout_completed,
     (Provider.STRIPE.value, "checkout.session.async_payment_succeeded"): stripe_checkout_completed,
@@ -242,4 +264,5 @@ HANDLERS = {
     (Provider.PAYPAL.value, "PAYMENT.CAPTURE.COMPLETED"): paypal_capture_completed,
     (Provider.PAYPAL.value, "PAYMENT.CAPTURE.DENIED"): paypal_capture_denied,
     (Provider.PAYPAL.value, "PAYMENT.CAPTURE.REFUNDED"): paypal_capture_refunded,
+    (Provider.MERCADOPAGO.value, "payment"): mercadopago_payment,
 }

@@ -67,3 +67,24 @@ def paypal_webhook(request: HttpRequest) -> HttpResponse:
     except SignatureError as error:
         return _refused("PayPal", error, 401, request)
     return _store(request, provider=Provider.PAYPAL, id_key="id", type_key="event_type")
+
+
+@csrf_exempt
+@require_POST
+def mercadopago_webhook(request: HttpRequest) -> HttpResponse:
+    """Mercado Pago signs data.id (the query's), x-request-id and ts; the body must name the same
+    data.id. The payment itself is read back from the API when the event is processed."""
+    data_id = request.GET.get("data.id", "").strip()
+    try:
+        gateway_for(Provider.MERCADOPAGO).verify_webhook(raw_body=request.body, headers=request.headers,
+                                                         data_id=data_id)
+        body_id = str((json.loads(request.body.decode("utf-8")).get("data") or {}).get("id") or "")
+    except NotConfigured as error:
+        return _refused("Mercado Pago", error, 503, request)
+    except SignatureError as error:
+        return _refused("Mercado Pago", error, 401, request)
+    except (ValueError, AttributeError):  # not JSON, or not an object
+        return JsonResponse({"error": "payload"}, status=400)
+    if body_id != data_id:
+        return _refused("Mercado Pago", SignatureError("the body names another data.id"), 401, request)
+    return _store(request, provider=Provider.MERCADOPAGO, id_key="id", type_key="type")

@@ -1,9 +1,11 @@
 """The store's one gateway interface: start a payment (the URL to send the shopper to), handle
 the shopper's return, refund, and verify a webhook. Three implementations: the test gateway
-(its hosted page is the store's own), Stripe Checkout and PayPal Orders v2. Views, refunds and
+(its hosted page is the store's own), Stripe Checkout, PayPal Orders v2 and Mercado Pago
+Checkout Pro. Views, refunds and
 webhooks pick one with gateway_for(provider) and never branch on the provider themselves."""
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.urls import reverse
 
@@ -100,10 +102,36 @@ class PayPalGateway(Gateway):
         paypal_verify(raw_body=raw_body, headers=headers)
 
 
+class MercadoPagoGateway(Gateway):
+    def start(self, *, payment, return_url, cancel_url):
+        from ..mercadopago_flow import payment_mercadopago_start
+
+        # On the host the shopper used; source_news=webhooks: only the signed notifications, not IPN.
+        notification_url = urljoin(return_url, reverse("payments:webhook-mpago")) + "?source_news=webhooks"
+        return payment_mercadopago_start(payment=payment, return_url=return_url, cancel_url=cancel_url,
+                                         notification_url=notification_url)
+
+    def handle_return(self, *, payment, reference):
+        from ..mercadopago_flow import payment_mercadopago_return
+
+        return payment_mercadopago_return(payment=payment, mp_payment_id=reference)
+
+    def refund(self, *, refund):
+        from ..mercadopago_flow import payment_mercadopago_refund
+
+        return payment_mercadopago_refund(refund=refund)
+
+    def verify_webhook(self, *, raw_body, headers, data_id: str = ""):
+        from .mercadopago_checkout import webhook_verify
+
+        webhook_verify(headers=headers, data_id=data_id)
+
+
 GATEWAYS = {
     Provider.DUMMY: TestGateway(Provider.DUMMY, "Test gateway"),
     Provider.STRIPE: StripeGateway(Provider.STRIPE, "Stripe", return_parameter="session_id"),
     Provider.PAYPAL: PayPalGateway(Provider.PAYPAL, "PayPal", return_parameter="token"),
+    Provider.MERCADOPAGO: MercadoPagoGateway(Provider.MERCADOPAGO, "Mercado Pago", return_parameter="payment_id"),
 }
 
 

@@ -35,11 +35,11 @@ def test_the_same_event_delivered_10_times_at_once_is_processed_exactly_once(set
 
     # Eager tasks from many threads share a process-wide flag (see tests/orders/test_concurrency.py):
     # record what would be enqueued, and run the workers ourselves below.
-    from orders.tasks import send_order_confirmation
+    from orders.tasks import send_order_email
     from payments.tasks import process_webhook_event
 
     monkeypatch.setattr(process_webhook_event, "delay", record)
-    monkeypatch.setattr(send_order_confirmation, "delay", lambda *args, **kwargs: None)
+    monkeypatch.setattr(send_order_email, "delay", lambda *args, **kwargs: None)
 
     order = make_order(quantity=2, on_hand=5)
     payment = make_payment(order)

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderEmail, OrderStatus
 from payments.models import Payment, WebhookEvent
+from receipts.models import Receipt, ReceiptKind
 from tests.payments.webhook_helpers import (
     CERT_URL, PAYPAL_CERT_PEM, body, capture_completed, make_key_and_cert, make_order, make_payment, paypal_headers,
     session_completed, stripe_headers,
@@ -42,6 +43,10 @@ def paypal_cert():
         yield mock
 
 
+def order_emails_sent(order_id):
+    return list(OrderEmail.objects.filter(order_id=order_id, sent_at__isnull=False).values_list("kind", flat=True))
+
+
 def post(client, url, raw, headers):
     return client.post(url, data=raw, content_type="application/json", headers=headers)
 
@@ -60,8 +65,14 @@ def test_a_valid_stripe_event_is_stored_answered_and_processed(client, django_ca
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = post(client, STRIPE_URL, raw, stripe_headers(raw))
     assert response.status_code == 200 and response.json() == {"received": True, "duplicate": False}
-    assert len(callbacks) == 1
+    # what runs after commit: processing the event, then paying the order's own effects (the
+    # "payment confirmed" e-mail sent once, the boleta issued and e-mailed)
+    assert callbacks
+    assert order_emails_sent(payment.order_id) == ["paid"]
+    receipt = Receipt.objects.get(order_id=payment.order_id)
+    assert receipt.kind == ReceiptKind.BOLETA and receipt.emailed_at is not None
     event = WebhookEvent.objects.get()
+    assert event.attempts == 1
     assert (event.provider, event.event_id, event.event_type) == ("stripe", "evt_valid", "checkout.session.completed")
     assert event.raw_body == raw.decode() and event.status == WebhookEvent.Status.PROCESSED
     payment.refresh_from_db()

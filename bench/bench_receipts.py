@@ -1,0 +1,95 @@
+"""Per-receipt work that costs CPU: building and signing the UBL XML (RSA-SHA256, a throwaway
+2048-bit key) and rendering the PDF with its QR. Uses the newest receipt, issuing one for a
+paid order (or a freshly paid one from the catalog bench's data) when there is none."""
+
+import os
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.utils import timezone
+
+from bench.timing import figures, measure
+
+REPEAT = int(os.environ.get("BENCH_RECEIPTS_REPEAT", "30"))
+
+
+def _certificate_path() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench")])
+    now = timezone.now()
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
+    path = Path(tempfile.mkdtemp()) / "bench.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    return str(path)
+
+
+def _variants():
+    """Five products of its own, stocked through the ledger (a bench database without the catalog's)."""
+    from decimal import Decimal
+
+    from catalog.models import Brand, Category, Family, Product, Variant
+    from inventory.models import Warehouse
+    from inventory.services import stock_receive
+
+    family, _ = Family.objects.get_or_create(slug="bench-receipts", defaults={"name": "Bench receipts"})
+    category, _ = Category.objects.get_or_create(slug="bench-receipts", defaults={"name": "Bench", "family": family})
+    brand, _ = Brand.objects.get_or_create(slug="bench-receipts", defaults={"name": "Bench"})
+    warehouse, _ = Warehouse.objects.get_or_create(code="BENCH-REC", defaults={"name": "Bench", "priority": 99})
+    variants = []
+    for index in range(5):
+        product, _ = Product.objects.get_or_create(slug=f"bench-receipt-{index}", defaults={
+            "name": f"Producto de comprobante {index}", "base_sku": f"BR-{index}", "brand": brand,
+            "category": category, "base_price": Decimal("123.45") * (index + 1), "status": Product.Status.ACTIVE})
+        variant, _ = Variant.objects.get_or_create(sku=f"BR-{index}-U", defaults={"product": product})
+        stock_receive(variant=variant, warehouse=warehouse, quantity=5)
+        variants.append(variant)
+    return variants
+
+
+def _receipt():
+    from receipts.models import Receipt, ReceiptKind
+    from receipts.services import receipts_issue_missing
+
+    receipts_issue_missing(notify=False)
+    receipt = Receipt.objects.exclude(kind=ReceiptKind.CREDIT_NOTE).order_by("-pk").first()
+    if receipt is None:
+        from catalog.models import Variant
+        from inventory.selectors import variant_in_stock
+        from orders.services import OrderLineData, order_create
+        from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+
+        variants = list(Variant.objects.filter(variant_in_stock(), is_active=True).order_by("pk")[:5]) or _variants()
+        address = {"recipient": "Bench", "phone": "987654321", "street": "Av. Arequipa 1", "district": "Miraflores",
+                   "province": "Lima", "department": "15"}
+        order = order_create(customer=None, email="bench@example.pe", idempotency_key=None,
+                             lines=[OrderLineData.from_variant(v, quantity=1) for v in variants],
+                             shipping_address=address, billing_address=address, shipping_method_id=None,
+                             shipping_method_name="Olva", shipping_total=10)
+        payment_dummy_pay(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+        receipts_issue_missing(notify=False)
+        receipt = Receipt.objects.exclude(kind=ReceiptKind.CREDIT_NOTE).order_by("-pk").first()
+    return receipt
+
+
+def run():
+    from django.conf import settings
+
+    from receipts import signing, ubl
+    from receipts.pdf import receipt_pdf
+
+    settings.SUNAT_CERT_PATH, settings.SUNAT_CERT_PASSWORD = _certificate_path(), ""
+    receipt = _receipt()
+    lines = list(receipt.lines.all())
+    certificate = signing.certificate_load()
+    yield {"name": "receipt.lines", "value": len(lines), "unit": "count"}
+    yield from figures("xml_build_and_sign", measure(lambda: signing.xml_sign(ubl.receipt_xml(receipt, lines),
+                                                                              certificate), repeat=REPEAT))
+    yield from figures("pdf_render", measure(lambda: receipt_pdf(receipt), repeat=REPEAT))

@@ -1,0 +1,163 @@
+"""Mercado Pago through its official SDK (`mercadopago`): a Checkout Pro preference per payment
+attempt, reading a payment back, refunding (part of) one, and checking a webhook's x-signature.
+
+The SDK's HTTP goes through requests, so tests fake Mercado Pago with `responses`. Every call
+carries an idempotency key derived from our ids (x-idempotency-key), so a retried request never
+makes a second preference or refund; the SDK's own blind retries are off. Requests and answers
+go to the gateway log (redacted there); the access token is only ever in the Authorization
+header, which is not logged."""
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import mercadopago
+import requests
+from django.conf import settings
+from mercadopago.config import RequestOptions
+from mercadopago.errors.exceptions import MercadoPagoError as SDKError
+from mercadopago.webhook.validator import InvalidWebhookSignatureError, WebhookSignatureValidator
+
+from ..gateway_log import gateway_log_write
+from ..webhook_verify import NotConfigured, SignatureError
+
+logger = logging.getLogger(__name__)
+PROVIDER = "mpago"
+
+
+class MercadoPagoError(Exception):
+    """Mercado Pago refused the request or did not answer; `unavailable` tells the latter."""
+
+    def __init__(self, message: str, *, unavailable: bool = False, status_code: int | None = None):
+        super().__init__(message)
+        self.unavailable, self.status_code = unavailable, status_code
+
+
+@dataclass(frozen=True)
+class MercadoPagoPayment:
+    id: str
+    status: str  # approved, pending, in_process, authorized, rejected, cancelled, refunded, charged_back
+    status_detail: str
+    external_reference: str
+    amount: Decimal | None
+    currency: str
+    payment_method: str
+    last_four: str
+    refunds: tuple[tuple[str, Decimal, str], ...]  # (refund id, amount, status)
+
+
+def _options(idempotency_key: str | None = None) -> RequestOptions:
+    options = RequestOptions(access_token=settings.MERCADOPAGO_ACCESS_TOKEN,
+                             connection_timeout=float(settings.MERCADOPAGO_TIMEOUT), max_retries=0)
+    if idempotency_key:
+        options.custom_headers = {"x-idempotency-key": idempotency_key}
+    return options
+
+
+def _sdk() -> mercadopago.SDK:
+    return mercadopago.SDK(settings.MERCADOPAGO_ACCESS_TOKEN)
+
+
+def _call(kind: str, call, *, request: dict | None = None, payment_id: int | None = None) -> dict:
+    gateway_log_write(provider=PROVIDER, direction="request", kind=kind, body=request or {"operation": kind},
+                      payment_id=payment_id)
+    started = time.perf_counter()
+
+    def log(body, status):
+        gateway_log_write(provider=PROVIDER, direction="response", kind=kind, body=body, status_code=status,
+                          payment_id=payment_id, duration_ms=(time.perf_counter() - started) * 1000)
+
+    try:
+        result = call()
+    except (requests.RequestException, SDKError, ValueError) as error:
+        log({"error": type(error).__name__}, None)
+        logger.warning("Mercado Pago did not answer (%s): %s", kind, type(error).__name__)
+        raise MercadoPagoError(f"Mercado Pago did not answer ({kind})", unavailable=True) from None
+    status, body = result.get("status"), result.get("response") or {}
+    log(body, status)
+    if not isinstance(status, int) or status >= 400:
+        message = (body.get("message") or body.get("error") or "") if isinstance(body, dict) else ""
+        logger.warning("Mercado Pago answered %s to %s: %s", status, kind, message)
+        raise MercadoPagoError(f"Mercado Pago answered {status} ({kind}): {message}",
+                               unavailable=not isinstance(status, int) or status >= 500 or status == 429,
+                               status_code=status)
+    return body if isinstance(body, dict) else {}
+
+
+def preference_create(*, payment_id: int, order_number: str, amount: Decimal, currency: str, email: str,
+                      return_url: str, cancel_url: str, notification_url: str) -> tuple[str, str]:
+    """A Checkout Pro preference for one attempt: (preference id, the URL to send the shopper to)."""
+    body = {
+        "items": [{"id": order_number, "title": f"Pedido {order_number}", "quantity": 1, "currency_id": currency,
+                   "unit_price": float(amount)}],
+        "payer": {"email": email},
+        "external_reference": str(payment_id),
+        "back_urls": {"success": return_url, "pending": return_url, "failure": cancel_url},
+        "auto_return": "approved",
+        "notification_url": notification_url,
+        "statement_descriptor": "KALLPA",
+        "binary_mode": False,
+    }
+    with warnings.catch_warnings():
+        # The SDK marks notification_url deprecated in favour of the dashboard's webhook; a URL per
+        # preference still works, and keeps the store working without that dashboard step.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        data = _call("preference.create", lambda: _sdk().preference().create(
+            body, _options(f"kallpa-payment-{payment_id}-preference")), request=body, payment_id=payment_id)
+    init_point = data.get("sandbox_init_point") if settings.MERCADOPAGO_SANDBOX else data.get("init_point")
+    if not data.get("id") or not (init_point or data.get("init_point")):
+        raise MercadoPagoError("Mercado Pago created no preference", unavailable=True)
+    return str(data["id"]), str(init_point or data["init_point"])
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def payment_get(*, mp_payment_id: str, payment_id: int | None = None) -> MercadoPagoPayment:
+    """A payment as Mercado Pago has it now (the truth, whatever a redirect or notification said)."""
+    if not str(mp_payment_id).isdigit():
+        raise MercadoPagoError("not a Mercado Pago payment id")
+    data = _call("payment.get", lambda: _sdk().payment().get(mp_payment_id, _options()), payment_id=payment_id)
+    card = data.get("card") or {}
+    refunds = tuple((str(refund.get("id")), _decimal(refund.get("amount")) or Decimal("0"), str(refund.get("status")))
+                    for refund in data.get("refunds") or [] if refund.get("id"))
+    return MercadoPagoPayment(
+        id=str(data.get("id") or mp_payment_id), status=str(data.get("status") or ""),
+        status_detail=str(data.get("status_detail") or ""), external_reference=str(data.get("external_reference") or ""),
+        amount=_decimal(data.get("transaction_amount")), currency=str(data.get("currency_id") or "").upper(),
+        payment_method=str(data.get("payment_method_id") or ""), last_four=str(card.get("last_four_digits") or ""),
+        refunds=refunds,
+    )
+
+
+def refund_create(*, mp_payment_id: str, amount: Decimal, refund_id: int, payment_id: int) -> tuple[str, str]:
+    """Refund `amount` of a payment (partial allowed): (Mercado Pago's refund id, its status)."""
+    body = {"amount": float(amount)}
+    data = _call("refund.create", lambda: _sdk().refund().create(mp_payment_id, body,
+                                                                 _options(f"kallpa-refund-{refund_id}")),
+                 request=body, payment_id=payment_id)
+    if not data.get("id"):
+        raise MercadoPagoError("Mercado Pago made no refund")
+    return str(data["id"]), str(data.get("status") or "")
+
+
+def webhook_verify(*, headers, data_id: str) -> None:
+    """x-signature "ts=<seconds>,v1=<hex>": HMAC-SHA256 with the webhook secret over
+    "id:<data.id>;request-id:<x-request-id>;ts:<ts>;", checked locally by the SDK's validator,
+    with a tolerance on ts (a replayed old notification is refused)."""
+    secret = settings.MERCADOPAGO_WEBHOOK_SECRET
+    if not secret:
+        raise NotConfigured("MERCADOPAGO_WEBHOOK_SECRET is not set")
+    if not data_id:
+        raise SignatureError("missing data.id")
+    try:
+        WebhookSignatureValidator.validate(headers.get("x-signature"), headers.get("x-request-id"), data_id, secret,
+                                           tolerance_seconds=settings.MERCADOPAGO_WEBHOOK_TOLERANCE)
+    except InvalidWebhookSignatureError as error:
+        raise SignatureError(error.reason.value) from None

@@ -1,0 +1,208 @@
+"""SUNAT electronic receipts (DESIGN.md "receipts"): the boleta or factura of a paid order and
+the notas de crédito that give money back, each with its lines exactly as issued, its signed
+UBL 2.1 XML and SUNAT's answer (the CDR). Issued through receipts.services only; never edited
+after issue (a correction is a nota de crédito)."""
+
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import same_cents
+
+ZERO = Decimal("0.00")
+LIMA = ZoneInfo("America/Lima")
+money_field = {"max_digits": 12, "decimal_places": 2}
+
+
+class ReceiptKind(models.TextChoices):
+    """SUNAT catálogo 01 (tipo de documento)."""
+
+    FACTURA = "01", _("Invoice (factura)")
+    BOLETA = "03", _("Receipt (boleta)")
+    CREDIT_NOTE = "07", _("Credit note")
+
+
+class BuyerDocument(models.TextChoices):
+    """SUNAT catálogo 06 (tipo de documento de identidad)."""
+
+    NONE = "-", _("No document")  # "varios": boletas without the buyer's identity
+    DNI = "1", _("DNI")
+    RUC = "6", _("RUC")
+
+
+class CreditReason(models.TextChoices):
+    """SUNAT catálogo 09 (tipo de nota de crédito), the reasons this store uses."""
+
+    CANCELLATION = "01", _("Cancellation of the operation")
+    DISCOUNT = "04", _("Global discount")
+    ITEM_DISCOUNT = "05", _("Discount per item")
+    TOTAL_RETURN = "06", _("Total refund")
+    ITEM_RETURN = "07", _("Refund per item")
+
+
+class SendStatus(models.TextChoices):
+    PENDING = "pending", _("Pending to send")
+    ACCEPTED = "accepted", _("Accepted")
+    OBSERVED = "observed", _("Accepted with observations")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Sending failed")
+
+
+# The series of each kind of document (a credit note follows its original's letter).
+SERIES = {ReceiptKind.FACTURA: "F001", ReceiptKind.BOLETA: "B001"}
+CREDIT_SERIES = {ReceiptKind.FACTURA: "FC01", ReceiptKind.BOLETA: "BC01"}
+SEND_TONES = {SendStatus.PENDING: "warning", SendStatus.ACCEPTED: "success", SendStatus.OBSERVED: "info",
+              SendStatus.REJECTED: "danger", SendStatus.FAILED: "danger"}
+
+
+class ReceiptSeriesCounter(models.Model):
+    """The last correlative of a series. Incremented in the transaction that inserts the
+    receipt (receipts.services), so a rollback undoes both: no gaps, no repeats."""
+
+    series = models.CharField(_("series"), max_length=4, primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("receipt series counter")
+        verbose_name_plural = _("receipt series counters")
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last}"
+
+
+class Receipt(models.Model):
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="receipts",
+                              verbose_name=_("order"))
+    kind = models.CharField(_("type"), max_length=2, choices=ReceiptKind.choices)
+    series = models.CharField(_("series"), max_length=4)
+    number = models.PositiveIntegerField(_("number"))
+    original = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="credit_notes", verbose_name=_("original receipt"))
+    reason_code = models.CharField(_("reason code"), max_length=2, choices=CreditReason.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=250, blank=True)
+    # What caused a credit note ("refund:12", "return:5"): one note per cause, whoever asks twice.
+    source = models.CharField(_("source"), max_length=40, null=True, blank=True, unique=True, editable=False)
+
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issue_date = models.DateField(_("issue date"), help_text=_("In Lima time."))
+
+    issuer_ruc = models.CharField(_("store RUC"), max_length=11)
+    issuer_name = models.CharField(_("store legal name"), max_length=200)
+    issuer_address = models.CharField(_("store address"), max_length=250, blank=True)
+    buyer_document_type = models.CharField(_("buyer document type"), max_length=1, choices=BuyerDocument.choices)
+    buyer_document = models.CharField(_("buyer document"), max_length=11, blank=True)
+    buyer_name = models.CharField(_("buyer name"), max_length=200, blank=True)
+    buyer_address = models.CharField(_("buyer address"), max_length=250, blank=True)
+
+    currency = models.CharField(_("currency"), max_length=3, default="PEN")
+    taxable_total = models.DecimalField(_("taxable amount"), **money_field)
+    igv_total = models.DecimalField(_("IGV"), **money_field)
+    discount_total = models.DecimalField(_("discounts"), **money_field, default=ZERO)
+    total = models.DecimalField(_("total"), **money_field)
+    amount_in_words = models.CharField(_("amount in words"), max_length=250)
+
+    xml = models.TextField(_("signed XML"), blank=True)
+    digest = models.CharField(_("hash"), max_length=100, blank=True)
+
+    send_status = models.CharField(_("SUNAT status"), max_length=10, choices=SendStatus.choices,
+                                   default=SendStatus.PENDING)
+    send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
+    sent_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    cdr_code = models.CharField(_("CDR code"), max_length=10, blank=True)
+    cdr_message = models.TextField(_("CDR message"), blank=True)
+    cdr_xml = models.TextField(_("CDR"), blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("electronic receipt")
+        verbose_name_plural = _("electronic receipts")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="receipts_receipt_series_number_unique"),
+            # One boleta or factura per order, whoever issues it and however often.
+            models.UniqueConstraint(fields=["order"], condition=Q(kind__in=["01", "03"]),
+                                    name="receipts_receipt_one_per_order"),
+            models.CheckConstraint(condition=Q(kind="07", original__isnull=False) | Q(~Q(kind="07"), original__isnull=True),
+                                   name="receipts_receipt_credit_note_has_original"),
+            models.CheckConstraint(condition=Q(total__gte=0) & Q(taxable_total__gte=0) & Q(igv_total__gte=0),
+                                   name="receipts_receipt_amounts_not_negative"),
+            models.CheckConstraint(condition=same_cents("total", F("taxable_total") + F("igv_total")),
+                                   name="receipts_receipt_total_adds_up"),
+        ]
+        indexes = [models.Index(fields=["send_status", "issued_at"], name="receipts_send_status_idx")]
+
+    def __str__(self) -> str:
+        return self.full_number
+
+    @property
+    def full_number(self) -> str:
+        return f"{self.series}-{self.number:08d}"
+
+    @property
+    def issue_time(self) -> str:
+        return timezone.localtime(self.issued_at, LIMA).strftime("%H:%M:%S")
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == ReceiptKind.CREDIT_NOTE
+
+    @property
+    def send_tone(self) -> str:
+        return SEND_TONES.get(self.send_status, "muted")
+
+    @property
+    def file_name(self) -> str:
+        """SUNAT's name for the document: RUC-type-series-number."""
+        return f"{self.issuer_ruc}-{self.kind}-{self.series}-{self.number:08d}"
+
+    def qr_text(self) -> str:
+        """SUNAT's QR content: RUC|type|series|number|IGV|total|date|buyer doc type|buyer doc|hash."""
+        return "|".join([self.issuer_ruc, self.kind, self.series, f"{self.number:08d}", f"{self.igv_total:.2f}",
+                         f"{self.total:.2f}", self.issue_date.isoformat(), self.buyer_document_type,
+                         self.buyer_document or "-", self.digest])
+
+
+class ReceiptLine(models.Model):
+    """One line as issued. Amounts: unit value without IGV (up to 10 decimals, as SUNAT allows),
+    unit price with IGV, the line's discount with IGV, its taxable value, its IGV and its total
+    with IGV (taxable value + IGV = total, to the cent)."""
+
+    class Unit(models.TextChoices):
+        PRODUCT = "NIU", _("Unit (product)")
+        SERVICE = "ZZ", _("Service")
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    sku = models.CharField(_("code"), max_length=50, blank=True)
+    description = models.CharField(_("description"), max_length=500)
+    unit_code = models.CharField(_("unit"), max_length=3, choices=Unit.choices, default=Unit.PRODUCT)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_value = models.DecimalField(_("unit value (without IGV)"), max_digits=22, decimal_places=10)
+    unit_price = models.DecimalField(_("unit price (with IGV)"), **money_field)
+    discount = models.DecimalField(_("discount (with IGV)"), **money_field, default=ZERO)
+    taxable_amount = models.DecimalField(_("taxable value"), **money_field)
+    igv = models.DecimalField(_("IGV"), **money_field)
+    total = models.DecimalField(_("total (with IGV)"), **money_field)
+
+    class Meta:
+        verbose_name = _("receipt line")
+        verbose_name_plural = _("receipt lines")
+        ordering = ["receipt", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["receipt", "position"], name="receipts_line_position_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="receipts_line_quantity_positive"),
+            models.CheckConstraint(condition=same_cents("total", F("taxable_amount") + F("igv")),
+                                   name="receipts_line_total_adds_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.description}"
+
+    @property
+    def discount_value(self) -> Decimal:
+        """The discount without IGV (what the UBL allowance carries)."""
+        return (self.unit_value * self.quantity).quantize(Decimal("0.01")) - self.taxable_amount

@@ -1,0 +1,90 @@
+"""The printable PDF of a receipt (fpdf2, pure Python) with SUNAT's QR (segno)."""
+
+import io
+
+import segno
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from core.templatetags.money import format_money
+
+from .models import Receipt
+
+
+def _latin1(text) -> str:
+    """fpdf2's core fonts speak Latin-1: Spanish fits; anything else becomes '?'."""
+    return str(text).replace("−", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+
+
+def document_title(receipt: Receipt) -> str:
+    return {"01": _("ELECTRONIC INVOICE (FACTURA)"), "03": _("ELECTRONIC RECEIPT (BOLETA)"),
+            "07": _("ELECTRONIC CREDIT NOTE")}[receipt.kind]
+
+
+def receipt_pdf(receipt: Receipt) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_title(_latin1(receipt.full_number))
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 13)
+    pdf.cell(110, 7, _latin1(receipt.issuer_name), new_x="LEFT", new_y="NEXT")
+    pdf.set_font("helvetica", "", 9)
+    pdf.multi_cell(110, 5, _latin1(receipt.issuer_address), new_x="LEFT", new_y="NEXT")
+    # the framed box SUNAT receipts carry: RUC, document type, number
+    pdf.set_xy(130, 10)
+    pdf.set_font("helvetica", "B", 11)
+    pdf.multi_cell(70, 7, _latin1(f"RUC {receipt.issuer_ruc}\n{document_title(receipt)}\n{receipt.full_number}"),
+                   border=1, align="C")
+    pdf.set_xy(10, 42)
+    pdf.set_font("helvetica", "", 9)
+    rows = [(_("Issue date"), f"{receipt.issue_date:%d/%m/%Y} {receipt.issue_time}"),
+            (_("Customer"), receipt.buyer_name or "-"),
+            (receipt.get_buyer_document_type_display(), receipt.buyer_document or "-"),
+            (_("Address"), receipt.buyer_address or "-"),
+            (_("Order"), receipt.order.number), (_("Currency"), _("Soles (PEN)"))]
+    if receipt.original_id:
+        rows.append((_("Refers to"), f"{receipt.original.full_number} · {receipt.reason_code} {receipt.reason}"))
+    for label, value in rows:
+        pdf.set_font("helvetica", "B", 9)
+        pdf.cell(35, 5, _latin1(label))
+        pdf.set_font("helvetica", "", 9)
+        pdf.multi_cell(0, 5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    widths = (14, 14, 76, 24, 20, 20, 22)
+    headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), _("IGV"), _("Amount"))
+    pdf.set_font("helvetica", "", 8)
+    align = ("RIGHT", "CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
+    with pdf.table(col_widths=widths, width=sum(widths), line_height=5, text_align=align,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235))) as table:
+        table.row([_latin1(header) for header in headers])
+        for line in receipt.lines.all():
+            table.row([_latin1(value) for value in (
+                str(line.quantity), line.unit_code, line.description, f"{line.unit_value:.2f}",
+                f"{line.discount:.2f}", f"{line.igv:.2f}", f"{line.total:.2f}")])
+    pdf.ln(3)
+    y = pdf.get_y()
+    totals = [(_("Taxable amount"), receipt.taxable_total), (_("IGV (18%)"), receipt.igv_total),
+              (_("Total"), receipt.total)]
+    if receipt.discount_total:
+        totals.insert(0, (_("Discounts (included)"), receipt.discount_total))
+    for label, value in totals:
+        pdf.set_x(120)
+        pdf.set_font("helvetica", "B" if label == _("Total") else "", 9)
+        pdf.cell(50, 6, _latin1(label), border=1)
+        pdf.cell(30, 6, _latin1(format_money(value)), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(10, y)
+    pdf.set_font("helvetica", "B", 9)
+    pdf.multi_cell(105, 5, _latin1(receipt.amount_in_words), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), y + 6 * len(totals)) + 4)
+    qr = io.BytesIO()
+    segno.make(receipt.qr_text(), error="m").save(qr, kind="png", scale=4, border=2)
+    qr.seek(0)
+    y = pdf.get_y()
+    pdf.image(qr, x=10, y=y, w=32, h=32)
+    pdf.set_xy(46, y + 2)
+    pdf.set_font("helvetica", "", 8)
+    note = _("Printed representation of the electronic %(document)s. Hash: %(hash)s. Check it at www.sunat.gob.pe.") % {
+        "document": document_title(receipt).lower(), "hash": receipt.digest or _("(not signed yet)")}
+    pdf.multi_cell(150, 4, _latin1(note))
+    return bytes(pdf.output())

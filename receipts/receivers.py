@@ -1,0 +1,25 @@
+"""Receipts follow payments: a paid order gets its receipt, a succeeded refund its credit note.
+The receivers run inside the paying (or refunding) transaction and only enqueue, after commit;
+the tasks are idempotent and receipts.tasks.issue_missing_receipts heals a lost enqueue."""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from orders.signals import order_paid
+from payments.signals import refund_succeeded
+
+
+@receiver(order_paid, dispatch_uid="receipts.issue_on_paid")
+def issue_on_paid(sender, order, **kwargs) -> None:
+    from .tasks import issue_receipt
+
+    order_id = order.pk
+    transaction.on_commit(lambda: issue_receipt.delay(order_id), robust=True)
+
+
+@receiver(refund_succeeded, dispatch_uid="receipts.credit_note_on_refund")
+def credit_note_on_refund(sender, refund, **kwargs) -> None:
+    from .tasks import issue_credit_note_for_refund
+
+    refund_id = refund.pk
+    transaction.on_commit(lambda: issue_credit_note_for_refund.delay(refund_id), robust=True)

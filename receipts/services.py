@@ -1,0 +1,326 @@
+"""Issuing receipts (keyword-only services, one transaction each).
+
+receipt_issue_for_order: the boleta or factura of a paid order, once (the order's row lock
+serialises callers; a unique constraint per order is the backstop). credit_note_issue: a nota
+de crédito against a receipt, never beyond what the receipt still holds. Correlatives come from
+a counter row incremented in the same transaction as the insert (core.counters.counter_next),
+so a rollback takes the number back: no gaps, no repeats."""
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from constance.utils import get_values_for_keys
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.validators import normalize_identity, validate_dni, validate_ruc
+from core.counters import counter_next
+from orders.models import DocumentType, Order, PaymentStatus
+
+from . import amounts, signing, ubl
+from .models import (
+    CREDIT_SERIES, LIMA, SERIES, BuyerDocument, CreditReason, Receipt, ReceiptKind, ReceiptLine,
+    ReceiptSeriesCounter, SendStatus,
+)
+from .words import amount_in_words
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+PAID_STATUSES = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
+
+
+class ReceiptError(Exception):
+    """The receipt cannot be issued as asked; nothing was written."""
+
+
+# --- who issues, who buys --------------------------------------------------------------------
+
+
+ISSUER_KEYS = ["RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS"]
+
+
+def _issuer() -> dict:
+    # Read synchronously even where an event loop runs (constance's attribute access then
+    # returns an awaitable): issuing is synchronous work wherever it is called from.
+    values = get_values_for_keys(ISSUER_KEYS)
+    ruc = normalize_identity(str(values["RECEIPTS_ISSUER_RUC"]))
+    try:
+        validate_ruc(ruc)
+    except ValidationError:
+        raise ReceiptError(_("The store's RUC in the site settings is not valid.")) from None
+    name = str(values["RECEIPTS_ISSUER_NAME"]).strip()
+    if not name:
+        raise ReceiptError(_("The store's legal name is missing in the site settings."))
+    return {"issuer_ruc": ruc, "issuer_name": name[:200], "issuer_address": str(values["RECEIPTS_ISSUER_ADDRESS"]).strip()[:250]}
+
+
+def _address_line(address: dict) -> str:
+    parts = [address.get("street"), address.get("district"), address.get("province"),
+             address.get("department_name") or ""]
+    return " - ".join(str(part).strip() for part in parts if part and str(part).strip())[:250]
+
+
+def buyer_for_order(order: Order) -> dict:
+    """The receipt kind and the buyer an order asked for at checkout. A factura needs a valid
+    RUC and the business name (the billing address's recipient); a boleta a valid DNI or none."""
+    billing = order.billing_address or order.shipping_address or {}
+    name = str(billing.get("recipient") or "").strip()
+    document = normalize_identity(order.customer_document)
+    if order.customer_document_type == DocumentType.RUC:
+        try:
+            validate_ruc(document)
+        except ValidationError:
+            raise ReceiptError(_("A factura needs a valid RUC; order %(number)s has none.")
+                               % {"number": order.number}) from None
+        if len(name) < 3:
+            raise ReceiptError(_("A factura needs the business name; order %(number)s has none.")
+                               % {"number": order.number})
+        kind, document_type = ReceiptKind.FACTURA, BuyerDocument.RUC
+    elif order.customer_document_type == DocumentType.DNI:
+        try:
+            validate_dni(document)
+        except ValidationError:
+            raise ReceiptError(_("Order %(number)s has an invalid DNI.") % {"number": order.number}) from None
+        kind, document_type = ReceiptKind.BOLETA, BuyerDocument.DNI
+    else:
+        kind, document_type, document = ReceiptKind.BOLETA, BuyerDocument.NONE, ""
+    return {"kind": kind, "buyer_document_type": document_type, "buyer_document": document,
+            "buyer_name": name[:200], "buyer_address": _address_line(billing)}
+
+
+# --- issuing ---------------------------------------------------------------------------------
+
+
+def _create(*, order: Order, kind: str, series: str, buyer: dict, lines: list[amounts.LineAmounts],
+            original: Receipt | None = None, reason_code: str = "", reason: str = "",
+            source: str | None = None, notify: bool = True) -> Receipt:
+    """Insert the receipt, its lines and its XML (signed when a certificate is configured).
+    Must run inside the caller's transaction: the counter's increment commits with it."""
+    totals = amounts.totals_of(lines)
+    now = timezone.now()
+    number = counter_next(ReceiptSeriesCounter, key=series, key_field="series", value_field="last")
+    receipt = Receipt.objects.create(
+        order=order, kind=kind, series=series, number=number, original=original, reason_code=reason_code,
+        reason=reason[:250], source=source, issued_at=now, issue_date=timezone.localtime(now, LIMA).date(),
+        **_issuer(), **{k: v for k, v in buyer.items() if k != "kind"}, currency=order.currency,
+        taxable_total=totals.taxable, igv_total=totals.igv, discount_total=totals.discount, total=totals.total,
+        amount_in_words=amount_in_words(totals.total),
+    )
+    rows = ReceiptLine.objects.bulk_create([
+        ReceiptLine(receipt=receipt, position=position, sku=line.sku, description=line.description,
+                    unit_code=line.unit_code, quantity=line.quantity, unit_value=line.unit_value,
+                    unit_price=line.unit_price, discount=line.discount, taxable_amount=line.taxable_amount,
+                    igv=line.igv, total=line.total)
+        for position, line in enumerate(lines, start=1)
+    ])
+    receipt.xml, receipt.digest = _document(receipt, rows)
+    receipt.save(update_fields=["xml", "digest"])
+    transaction.on_commit(lambda: _after_issue(receipt.pk, notify=notify), robust=True)
+    return receipt
+
+
+def _document(receipt: Receipt, lines) -> tuple[str, str]:
+    xml = ubl.receipt_xml(receipt, lines)
+    if not signing.certificate_configured():
+        return xml.decode(), ""
+    try:
+        signed, digest = signing.xml_sign(xml, signing.certificate_load())
+    except signing.CertificateMissing as error:
+        logger.warning("Receipt %s left unsigned: %s", receipt.full_number, error)
+        return xml.decode(), ""
+    return signed.decode(), digest
+
+
+def _after_issue(receipt_id: int, *, notify: bool) -> None:
+    from .tasks import email_receipt, send_receipt
+
+    send_receipt.delay(receipt_id)
+    if notify:
+        email_receipt.delay(receipt_id)
+
+
+def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
+    """The boleta or factura of a paid order, issued once: calling again (a replayed task, the
+    self-healing sweep) returns the same receipt. Raises ReceiptError when the order is not
+    paid or its buyer data cannot make the receipt it asked for."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None:
+            raise ReceiptError(_("There is no order %(id)s.") % {"id": order_id})
+        existing = Receipt.objects.filter(order=order, kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA]).first()
+        if existing is not None:
+            return existing
+        if order.payment_status not in PAID_STATUSES:
+            raise ReceiptError(_("Order %(number)s is not paid.") % {"number": order.number})
+        buyer = buyer_for_order(order)
+        lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
+        if amounts.totals_of(lines).total != order.total:
+            raise ReceiptError(_("The lines of order %(number)s do not add up to its total.")
+                               % {"number": order.number})
+        return _create(order=order, kind=buyer["kind"], series=SERIES[buyer["kind"]], buyer=buyer, lines=lines,
+                       notify=notify)
+
+
+def _amount(raw) -> Decimal:
+    try:
+        amount = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise ReceiptError(_("Enter an amount such as 59.90.")) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise ReceiptError(_("The amount must be more than zero, in soles with at most two decimals."))
+    return amount
+
+
+def credited_total(receipt: Receipt) -> Decimal:
+    return receipt.credit_notes.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
+
+
+def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str = "",
+                      source: str | None = None) -> Receipt:
+    """A nota de crédito for `amount` (with IGV) of `receipt`, with its SUNAT reason (catálogo
+    09). The notes of a receipt never add up to more than it; the same `source` ("refund:12",
+    "return:5") always gets the same note. The whole remaining amount credits the original's
+    lines; a part is one line that names the reason."""
+    amount = _amount(amount)
+    if reason_code not in CreditReason.values:
+        raise ReceiptError(_("Unknown credit note reason."))
+    with transaction.atomic():
+        original = Receipt.objects.select_for_update(of=("self",)).select_related("order").filter(pk=receipt.pk).first()
+        if original is None or original.is_credit_note:
+            raise ReceiptError(_("A credit note needs a boleta or factura to refer to."))
+        if source:
+            existing = Receipt.objects.filter(source=source).first()
+            if existing is not None:
+                if existing.original_id != original.pk:
+                    raise ReceiptError(_("That cause already has a credit note on another receipt."))
+                return existing
+        already = credited_total(original)
+        if already + amount > original.total:
+            raise ReceiptError(_("A credit note cannot exceed its receipt: %(room)s of %(number)s can still be "
+                                 "credited.") % {"room": original.total - already, "number": original.full_number})
+        label = reason.strip() or str(CreditReason(reason_code).label)
+        if already == 0 and amount == original.total:
+            lines = [amounts.LineAmounts(sku=line.sku, description=line.description, quantity=line.quantity,
+                                         unit_price=line.unit_price, discount=line.discount, total=line.total,
+                                         unit_code=line.unit_code)
+                     for line in original.lines.order_by("position")]
+        else:
+            lines = [amounts.LineAmounts(sku="", description=f"{label} ({original.full_number})"[:500], quantity=1,
+                                         unit_price=amount, discount=Decimal("0.00"), total=amount, unit_code="ZZ")]
+        buyer = {field: getattr(original, field) for field in
+                 ("buyer_document_type", "buyer_document", "buyer_name", "buyer_address")}
+        return _create(order=original.order, kind=ReceiptKind.CREDIT_NOTE, series=CREDIT_SERIES[original.kind],
+                       buyer=buyer, lines=lines, original=original, reason_code=reason_code, reason=label,
+                       source=source)
+
+
+def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
+    """The nota de crédito of a succeeded refund (issuing the order's receipt first if it was
+    missed). None when the refund has not succeeded."""
+    from payments.models import Refund
+
+    refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
+    if refund is None or refund.status != Refund.Status.SUCCEEDED:
+        return None
+    original = receipt_issue_for_order(order_id=refund.payment.order_id)
+    whole = credited_total(original) == 0 and refund.amount == original.total
+    reason_code = CreditReason.TOTAL_RETURN if whole else CreditReason.ITEM_RETURN
+    return credit_note_issue(receipt=original, amount=refund.amount, reason_code=reason_code,
+                             reason=refund.reason or "", source=f"refund:{refund.pk}")
+
+
+def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
+    """Self-healing: receipts for paid orders without one and credit notes for succeeded refunds
+    without one (a lost task). (issued, problems). notify=False issues without e-mailing the
+    buyers (the demo data)."""
+    from payments.models import Refund
+
+    issued, problems = 0, []
+    orders = (Order.objects.filter(payment_status__in=PAID_STATUSES)
+              .exclude(receipts__kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
+              .order_by("pk").values_list("pk", "number"))
+    for order_id, number in orders:
+        try:
+            receipt_issue_for_order(order_id=order_id, notify=notify)
+            issued += 1
+        except ReceiptError as error:
+            problems.append(f"{number}: {error}")
+    noted = Receipt.objects.filter(source__startswith="refund:").values_list("source", flat=True)
+    done = {int(source.split(":", 1)[1]) for source in noted}
+    for refund_id in Refund.objects.filter(status=Refund.Status.SUCCEEDED).order_by("pk").values_list("pk", flat=True):
+        if refund_id in done:
+            continue
+        try:
+            credit_note_for_refund(refund_id=refund_id)
+            issued += 1
+        except ReceiptError as error:
+            problems.append(f"refund {refund_id}: {error}")
+    return issued, problems
+
+
+def receipt_email_claim(*, receipt_id: int) -> bool:
+    """Claim the one e-mail of a receipt (False when it was already sent or claimed)."""
+    return bool(Receipt.objects.filter(pk=receipt_id, emailed_at__isnull=True).update(emailed_at=timezone.now()))
+
+
+def receipt_email_unclaim(*, receipt_id: int) -> None:
+    Receipt.objects.filter(pk=receipt_id).update(emailed_at=None)
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+def receipt_sign(*, receipt_id: int) -> Receipt:
+    """Sign a receipt issued before a certificate was configured (its XML is rebuilt as issued)."""
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
+        if receipt.digest:
+            return receipt
+        receipt.xml, receipt.digest = _document(receipt, list(receipt.lines.order_by("position")))
+        receipt.save(update_fields=["xml", "digest"])
+        return receipt
+
+
+def receipt_send(*, receipt_id: int) -> Receipt:
+    """Send a receipt and record SUNAT's answer (its CDR). An accepted or rejected receipt is left
+    alone; without a configured service or certificate it stays pending. Raises
+    sending.SendUnavailable when the service must be tried again later."""
+    from . import sending
+
+    receipt = Receipt.objects.get(pk=receipt_id)
+    if receipt.send_status not in (SendStatus.PENDING, SendStatus.FAILED) or not sending.sending_configured():
+        return receipt
+    if not receipt.digest:
+        receipt = receipt_sign(receipt_id=receipt_id)
+        if not receipt.digest:
+            return receipt  # no certificate yet: stays pending
+    Receipt.objects.filter(pk=receipt_id).update(send_attempts=F("send_attempts") + 1)
+    answer = sending.send_bill(receipt)  # no transaction or lock held over the network call
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
+        if receipt.send_status in (SendStatus.PENDING, SendStatus.FAILED):
+            receipt.send_status, receipt.cdr_code, receipt.cdr_message = answer.status, answer.code, answer.message[:2000]
+            receipt.cdr_xml, receipt.sent_at = answer.cdr_xml, timezone.now()
+            receipt.save(update_fields=["send_status", "cdr_code", "cdr_message", "cdr_xml", "sent_at"])
+        return receipt
+
+
+def receipt_send_give_up(*, receipt_id: int, error: str) -> None:
+    """The retries ran out: failed, for staff to resend from the admin."""
+    Receipt.objects.filter(pk=receipt_id, send_status=SendStatus.PENDING).update(
+        send_status=SendStatus.FAILED, cdr_message=error[:2000])
+
+
+def receipts_resend(*, receipt_ids: list[int]) -> int:
+    """Staff's resend: failed receipts become pending again and are enqueued (after commit)."""
+    from .tasks import send_receipt
+
+    with transaction.atomic():
+        ids = list(Receipt.objects.filter(pk__in=receipt_ids, send_status__in=[SendStatus.PENDING, SendStatus.FAILED])
+                   .values_list("pk", flat=True))
+        Receipt.objects.filter(pk__in=ids).update(send_status=SendStatus.PENDING)
+        transaction.on_commit(lambda: [send_receipt.delay(pk) for pk in ids], robust=True)
+    return len(ids)

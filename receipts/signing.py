@@ -1,0 +1,79 @@
+"""XMLDSig of a receipt's UBL with the store's certificate (SUNAT's "firma digital"): enveloped,
+RSA-SHA256, inclusive C14N, the ds:Signature inside ext:UBLExtensions (where SUNAT reads it).
+signxml signs (and verifies); the certificate comes from the environment:
+
+    SUNAT_CERT_PATH      a PEM file (certificate and private key) or a PFX/P12 file
+    SUNAT_CERT_PASSWORD  the PFX's (or the PEM key's) password, if any
+
+Without a certificate nothing is signed: receipts are issued, shown and printed, and wait
+("pending to send") until one is configured."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from django.conf import settings
+from lxml import etree
+from signxml import SignatureConstructionMethod, XMLSigner, XMLVerifier
+
+from .ubl import NS, SIGNATURE_ID
+
+C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+
+
+class CertificateMissing(Exception):
+    """No certificate is configured (or it cannot be read)."""
+
+
+@dataclass(frozen=True)
+class Certificate:
+    key_pem: bytes
+    cert_pem: bytes
+
+
+def certificate_configured() -> bool:
+    return bool(getattr(settings, "SUNAT_CERT_PATH", ""))
+
+
+def certificate_load() -> Certificate:
+    path, password = settings.SUNAT_CERT_PATH, settings.SUNAT_CERT_PASSWORD or None
+    if not path:
+        raise CertificateMissing("SUNAT_CERT_PATH is not set")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise CertificateMissing(f"cannot read SUNAT_CERT_PATH: {error.strerror}") from None
+    secret = password.encode() if password else None
+    try:
+        if path.lower().endswith((".pfx", ".p12")):
+            key, cert, _chain = pkcs12.load_key_and_certificates(data, secret)
+            cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+        else:
+            key = serialization.load_pem_private_key(data, secret)
+            cert_pem = x509.load_pem_x509_certificate(data).public_bytes(serialization.Encoding.PEM)
+    except (ValueError, TypeError) as error:
+        raise CertificateMissing(f"SUNAT_CERT_PATH holds no usable certificate and key: {error}") from None
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    return Certificate(key_pem=key_pem, cert_pem=cert_pem)
+
+
+def xml_sign(xml: bytes, certificate: Certificate) -> tuple[bytes, str]:
+    """(signed XML, its digest value — the "hash" printed on the receipt and in its QR)."""
+    root = etree.fromstring(xml)
+    signer = XMLSigner(method=SignatureConstructionMethod.enveloped, signature_algorithm="rsa-sha256",
+                       digest_algorithm="sha256", c14n_algorithm=C14N)
+    signed = signer.sign(root, key=certificate.key_pem, cert=certificate.cert_pem)
+    signature = signed.find("ds:Signature", NS)
+    signature.set("Id", SIGNATURE_ID)
+    signed.remove(signature)
+    signed.find("ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent", NS).append(signature)
+    digest = signature.findtext("ds:SignedInfo/ds:Reference/ds:DigestValue", namespaces=NS)
+    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8"), digest
+
+
+def xml_verify(xml: bytes, *, cert_pem: bytes) -> None:
+    """Raise signxml's InvalidSignature unless `xml` is signed by that certificate's key."""
+    XMLVerifier().verify(xml, x509_cert=cert_pem.decode(), expect_references=1)

@@ -1,0 +1,69 @@
+"""Thin Celery wrappers around receipts' services."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import emails, services
+from .sending import SendUnavailable
+
+logger = logging.getLogger(__name__)
+SEND_MAX_RETRIES = 8
+
+
+@shared_task(name="receipts.tasks.issue_receipt", autoretry_for=(OperationalError,), retry_backoff=True,
+             max_retries=5)
+def issue_receipt(order_id: int) -> str:
+    """Issue a paid order's receipt (idempotent). A refusal is logged; the sweep reports it."""
+    try:
+        return services.receipt_issue_for_order(order_id=order_id).full_number
+    except services.ReceiptError as error:
+        logger.warning("Receipt for order %s not issued: %s", order_id, error)
+        return ""
+
+
+@shared_task(name="receipts.tasks.issue_credit_note_for_refund", autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=5)
+def issue_credit_note_for_refund(refund_id: int) -> str:
+    try:
+        note = services.credit_note_for_refund(refund_id=refund_id)
+    except services.ReceiptError as error:
+        logger.warning("Credit note for refund %s not issued: %s", refund_id, error)
+        return ""
+    return note.full_number if note else ""
+
+
+@shared_task(name="receipts.tasks.send_receipt", bind=True, max_retries=SEND_MAX_RETRIES)
+def send_receipt(self, receipt_id: int) -> str:
+    """Send to SUNAT/OSE; an outage is retried with backoff (1 min, 2, 4 ... up to 2 h), then the
+    receipt is marked failed for staff to resend."""
+    try:
+        return services.receipt_send(receipt_id=receipt_id).send_status
+    except (SendUnavailable, OperationalError) as error:
+        if self.request.retries >= self.max_retries:
+            services.receipt_send_give_up(receipt_id=receipt_id, error=str(error))
+            return "failed"
+        raise self.retry(exc=error, countdown=min(60 * 2 ** self.request.retries, 2 * 60 * 60)) from error
+
+
+@shared_task(name="receipts.tasks.email_receipt")
+def email_receipt(receipt_id: int) -> bool:
+    """The receipt (PDF attached) to the buyer, once."""
+    if not services.receipt_email_claim(receipt_id=receipt_id):
+        return False
+    try:
+        emails.send_receipt(receipt_id=receipt_id)
+    except Exception:
+        services.receipt_email_unclaim(receipt_id=receipt_id)
+        raise
+    return True
+
+
+@shared_task(name="receipts.tasks.issue_missing_receipts")
+def issue_missing_receipts() -> int:
+    """Beat: receipts for paid orders (and credit notes for refunds) whose task was lost."""
+    issued, problems = services.receipts_issue_missing()
+    for problem in problems:
+        logger.warning("Receipt not issued: %s", problem)
+    return issued

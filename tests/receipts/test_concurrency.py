@@ -1,0 +1,85 @@
+"""Real threads on PostgreSQL: correlatives without gaps or repeats under concurrent payments,
+one receipt per order however many issue it at once, credit notes never beyond the original."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from receipts import tasks
+from receipts.models import Receipt, ReceiptKind
+from receipts.services import ReceiptError, credit_note_issue, receipt_issue_for_order
+from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, make_order, pay
+from tests.threads import run_in_threads
+
+THREADS = 12
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql",
+                       reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _issue_inline(monkeypatch):
+    """The receiver's task runs the service right in the paying thread's on_commit (eager Celery
+    from many threads at once trips its process-wide flags); sending and e-mail are not the point."""
+    monkeypatch.setattr(tasks.issue_receipt, "delay", lambda order_id: receipt_issue_for_order(order_id=order_id))
+    monkeypatch.setattr(tasks.send_receipt, "delay", lambda *a: None)
+    monkeypatch.setattr(tasks.email_receipt, "delay", lambda *a: None)
+
+
+def test_concurrent_payments_get_gapless_unique_numbers_per_series():
+    orders = [make_order(document_type="ruc", document=BUYER_RUC) if i % 3 == 0 else
+              make_order(document_type="dni", document=BUYER_DNI) for i in range(THREADS)]
+    _results, errors = run_in_threads(lambda i: pay(orders[i]), THREADS)
+    assert errors == []
+    for series, kind in (("F001", ReceiptKind.FACTURA), ("B001", ReceiptKind.BOLETA)):
+        numbers = sorted(Receipt.objects.filter(series=series).values_list("number", flat=True))
+        expected = sum(1 for i in range(THREADS) if (i % 3 == 0) == (kind == ReceiptKind.FACTURA))
+        assert numbers == list(range(1, expected + 1))
+    assert Receipt.objects.count() == THREADS == len({r.order_id for r in Receipt.objects.all()})
+
+
+def test_many_issuers_of_one_order_make_one_receipt():
+    order = make_order()
+    pay(order)  # issues it (inline) once
+    Receipt.objects.all().delete()  # as if the task had been lost
+    results, errors = run_in_threads(lambda i: receipt_issue_for_order(order_id=order.pk).pk, THREADS)
+    assert errors == [] and len(set(results)) == 1
+    assert Receipt.objects.filter(order=order).count() == 1
+
+
+def test_a_rolled_back_issue_gives_its_number_back():
+    first, second = make_order(), make_order()
+    for order in (first, second):
+        pay(order)
+    Receipt.objects.all().delete()
+    from receipts.models import ReceiptSeriesCounter
+
+    ReceiptSeriesCounter.objects.all().delete()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        receipt_issue_for_order(order_id=first.pk)
+        raise RuntimeError("the transaction fails after the insert")
+    assert receipt_issue_for_order(order_id=second.pk).number == 1
+    assert receipt_issue_for_order(order_id=first.pk).number == 2
+
+
+def test_concurrent_credit_notes_never_exceed_the_original():
+    order = make_order(prices=("100.00",), shipping="0.00")
+    pay(order)
+    original = Receipt.objects.get(order=order)
+
+    def credit(index):
+        try:
+            return credit_note_issue(receipt=original, amount="30.00", reason_code="07").total
+        except ReceiptError:
+            return Decimal("0")
+
+    results, errors = run_in_threads(credit, THREADS)
+    assert errors == []
+    credited = sum(original.credit_notes.values_list("total", flat=True))
+    assert credited == sum(results) == Decimal("90.00")
+    numbers = sorted(original.credit_notes.values_list("number", flat=True))
+    assert numbers == [1, 2, 3]
