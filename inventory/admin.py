@@ -10,14 +10,13 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import SellerScopedAdminMixin
 from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
 
 from . import services
-from core.admin import ReadOnlyAdminMixin
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from .exceptions import InventoryError
 from .forms import AdjustForm, ReceiveForm, TransferForm, WriteOffForm
@@ -46,7 +45,7 @@ def action_form(modeladmin, request, queryset, *, form, title, submit_label, app
 
 
 @admin.register(Warehouse)
-class WarehouseAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+class WarehouseAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["code", "name", "kind", "seller", "priority", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["seller"]
@@ -120,7 +119,7 @@ LEVEL_ACTIONS = [
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+class StockLevelAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     seller_field = "warehouse__seller"
     list_display = ["sku", "product", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum",
                     "bin_location"]
@@ -213,13 +212,14 @@ class ReservationAdmin(StockRowAdmin):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(SimpleHistoryAdmin):
+class SupplierAdmin(ScopedHistoryAdmin):
     list_display = ["name", "ruc", "contact_name", "email", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "ruc"]
 
 
-class PurchaseOrderLineInline(admin.TabularInline):
+class PurchaseOrderLineInline(MoneyAdminMixin, admin.TabularInline):
+    money_fields = ("line_total",)
     model = PurchaseOrderLine
     extra = 0
     fields = ["variant", "quantity_ordered", "unit_cost", "quantity_received", "line_total"]
@@ -238,7 +238,8 @@ class PurchaseOrderLineInline(admin.TabularInline):
 
 
 @admin.register(PurchaseOrder)
-class PurchaseOrderAdmin(SimpleHistoryAdmin):
+class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
+    money_fields = ("subtotal", "igv", "total")
     list_display = ["number", "supplier", "warehouse", "status", "subtotal", "igv", "total", "created_at"]
     list_filter = ["status", "warehouse", "supplier"]
     list_select_related = ["supplier", "warehouse"]
@@ -279,11 +280,13 @@ class PurchaseOrderAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Mark as ordered (sent to the supplier)"), permissions=["change"])
     def place(self, request, queryset):
-        self._each(request, queryset, services.purchase_order_place, _("%(count)d purchase orders placed."))
+        self._each(request, queryset, services.purchase_order_place, ngettext_lazy(
+            "%(count)d purchase order placed.", "%(count)d purchase orders placed.", "count"))
 
     @admin.action(description=_("Cancel the selected purchase orders"), permissions=["change"])
     def cancel(self, request, queryset):
-        self._each(request, queryset, services.purchase_order_cancel, _("%(count)d purchase orders cancelled."))
+        self._each(request, queryset, services.purchase_order_cancel, ngettext_lazy(
+            "%(count)d purchase order cancelled.", "%(count)d purchase orders cancelled.", "count"))
 
     @admin.action(description=_("Receive goods (full or partial)"), permissions=["change"])
     def receive(self, request, queryset):

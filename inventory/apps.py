@@ -6,6 +6,3 @@ class InventoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inventory"
     verbose_name = _("Inventory")
-
-    def ready(self) -> None:
-        from . import receivers  # noqa: F401  (stock follows the orders signals)

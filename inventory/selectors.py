@@ -11,7 +11,7 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from .models import Reservation, StockLevel, Warehouse
+from .models import Movement, Reservation, StockLevel, Warehouse
 
 
 def reserved_subquery(*, stock_level_ref=OuterRef("pk"), now=None):
@@ -134,3 +134,33 @@ def warehouse_staff_emails() -> list[str]:
         User.objects.filter(is_active=True, groups__name=Role.WAREHOUSE_OPERATOR)
         .exclude(email="").order_by("email").values_list("email", flat=True).distinct()
     )
+
+
+def order_units_out(order_id: int) -> dict[tuple[int, int], int]:
+    """Units of an order that have left the stock and not come back, per (warehouse id,
+    variant id): its sale movements minus its return movements. What the order's shipments
+    may carry, warehouse by warehouse."""
+    from .models import Movement
+
+    rows = (
+        Movement.objects.filter(reference_type=Movement.Reference.ORDER, reference_id=order_id)
+        .order_by()
+        .values("stock_level__warehouse_id", "stock_level__variant_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("stock_level__warehouse_id", "stock_level__variant_id", "total")
+    )
+    return {(warehouse_id, variant_id): -total for warehouse_id, variant_id, total in rows if total < 0}
+
+
+def units_sold_by_product() -> dict[int, int]:
+    """{product id: units sold} from the ledger: sale movements out, minus what came back from
+    orders (cancellations) and customer returns. Products with no sale are left out."""
+    sold_kinds = Q(kind=Movement.Kind.SALE) | Q(
+        kind=Movement.Kind.RETURN, reference_type__in=(Movement.Reference.ORDER, Movement.Reference.RETURN)
+    )
+    rows = (
+        Movement.objects.filter(sold_kinds).order_by()
+        .values("stock_level__variant__product_id").annotate(net=Sum("quantity"))
+        .values_list("stock_level__variant__product_id", "net")
+    )
+    return {product_id: max(-net, 0) for product_id, net in rows}

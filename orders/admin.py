@@ -7,18 +7,20 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
-from core.admin import ReadOnlyAdminMixin
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, ScopedHistoryAdmin, StatusHistoryInline
 from core.templatetags.money import format_money
+from inventory.exceptions import InventoryError
+from shipping.models import Shipment
 
 from . import services
 from .exceptions import OrderError
-from .models import Order, OrderLine, OrderStatus, OrderStatusChange
+from .models import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 
 ADDRESS_LINES = ("recipient", "street", "reference", "district", "province", "department_name", "postal_code", "phone")
 
@@ -30,14 +32,9 @@ def address_block(address: dict):
     return format_html_join("", "{}<br>", ((part,) for part in parts)) or "—"
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-
-class OrderLineInline(SellerScopedAdminMixin, ReadOnlyInline):
+class OrderLineInline(MoneyAdminMixin, SellerScopedAdminMixin, ReadOnlyInline):
     model = OrderLine
+    money_fields = ("unit_price", "discount", "line_total")
     fields = ["sku", "product_name", "options", "unit_price", "quantity", "discount", "line_total", "seller", "kit_name"]
     readonly_fields = fields
 
@@ -45,18 +42,38 @@ class OrderLineInline(SellerScopedAdminMixin, ReadOnlyInline):
         return super().get_queryset(request).select_related("seller")
 
 
-class OrderStatusChangeInline(ReadOnlyInline):
-    model = OrderStatusChange
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+class OrderShipmentInline(ReadOnlyInline):
+    """The order's warehouse legs, each linking to the shipments admin where it is worked."""
+
+    model = Shipment
+    fields = ["leg", "warehouse", "status", "carrier", "tracking_number", "ship_by", "shipped_at", "delivered_at"]
     readonly_fields = fields
-    ordering = ["created_at", "pk"]
+    verbose_name_plural = _("shipments")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        from shipping.admin import visible_shipments
+
+        return visible_shipments(request, super().get_queryset(request).select_related("warehouse", "order"))
+
+    @admin.display(description=_("shipment"))
+    def leg(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:shipping_shipment_change", args=[obj.pk]), obj.reference)
+
+
+class OrderEmailInline(ReadOnlyInline):
+    """What the shopper was told, and when it went out (support answers "did they get it?")."""
+
+    model = OrderEmail
+    fields = ["kind", "reference", "created_at", "sent_at"]
+    readonly_fields = fields
+
+
+class OrderStatusChangeInline(StatusHistoryInline):
+    model = OrderStatusChange
 
 
 @admin.register(Order)
-class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["number", "placed", "email", "status", "payment_status", "total_display", "needs_attention"]
     list_filter = ["status", "payment_status", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
     search_fields = ["=number", "email", "=customer_document", "=customer__dni"]
@@ -65,26 +82,27 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     ordering = ["-placed_at", "-pk"]
     list_per_page = 50
     show_full_result_count = False
-    inlines = [OrderLineInline, OrderStatusChangeInline]
-    actions = ["mark_processing", "mark_shipped", "mark_delivered", "cancel_orders"]
+    inlines = [OrderLineInline, OrderShipmentInline, OrderStatusChangeInline, OrderEmailInline]
+    # Shipping and delivery happen per shipment (the shipments admin): the order follows them.
+    actions = ["mark_processing", "retry_fulfilment", "cancel_orders"]
     readonly_fields = [
         "number", "customer", "email", "customer_document_type", "customer_document", "status", "payment_status",
         "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
         "shipping_address_display",
-        "billing_address_display", "shipping_method_id", "shipping_method_name", "placed_at", "paid_at",
-        "cancelled_at", "cancel_reason", "confirmation_sent_at", "idempotency_key",
+        "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
+        "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key",
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
         (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document")}),
         (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display")}),
-        (_("Delivery"), {"fields": ("shipping_method_name", "shipping_method_id", "shipping_address_display", "billing_address_display")}),
-        (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "confirmation_sent_at", "idempotency_key")}),
+        (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display", "billing_address_display")}),
+        (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "idempotency_key")}),
     )
     # What a seller sees of an order that has their lines: no money of other sellers, no notes.
     seller_fieldsets = (
         (None, {"fields": ("number", "status", "placed_at")}),
-        (_("Delivery"), {"fields": ("shipping_method_name", "shipping_address_display")}),
+        (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display")}),
     )
 
     def scope_queryset(self, queryset, seller):
@@ -93,6 +111,11 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return self.seller_fieldsets if seller_scope(request) is not None else self.fieldsets
+
+    def get_inlines(self, request, obj):
+        if seller_scope(request) is not None:  # a seller sees their lines and legs, not the shopper's mail
+            return [OrderLineInline, OrderShipmentInline, OrderStatusChangeInline]
+        return self.inlines
 
     def get_list_display(self, request):
         if seller_scope(request) is not None:
@@ -166,13 +189,16 @@ class OrderAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     def mark_processing(self, request, queryset):
         self._move(request, queryset, OrderStatus.PROCESSING)
 
-    @admin.action(description=_("Mark as shipped"), permissions=["change"])
-    def mark_shipped(self, request, queryset):
-        self._move(request, queryset, OrderStatus.SHIPPED)
+    @admin.action(description=_("Take the stock again and create the shipments (paid orders flagged for stock)"),
+                  permissions=["change"])
+    def retry_fulfilment(self, request, queryset):
+        def retry(order):
+            try:
+                services.order_fulfilment_retry(order=order, actor=request.user)
+            except InventoryError as error:
+                raise OrderError(_("Order %(number)s: %(error)s") % {"number": order.number, "error": error}) from None
 
-    @admin.action(description=_("Mark as delivered"), permissions=["change"])
-    def mark_delivered(self, request, queryset):
-        self._move(request, queryset, OrderStatus.DELIVERED)
+        self._apply(request, queryset, retry)
 
     @admin.action(description=_("Cancel the selected orders"), permissions=["change"])
     def cancel_orders(self, request, queryset):

@@ -1,28 +1,63 @@
-"""The order e-mails, rendered in the store's language (Spanish) from templates/orders/email/."""
+"""The order e-mails, one per event (orders.models.OrderEmailKind), rendered in the store's
+language (Spanish) from templates/orders/email/: plain text and an HTML alternative laid out
+in one narrow column so it reads well in a phone's mail app."""
 
+from constance import config
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import selectors
+from .models import OrderEmail, OrderEmailKind
 
 
-def send_confirmation(*, order_id: int) -> None:
-    order = selectors.order_with_details(pk=order_id)
+def _subject(kind: str, order, shipment) -> str:
+    number = order.number
+    return {
+        OrderEmailKind.PLACED: _("We received your order %(number)s: pending payment"),
+        OrderEmailKind.PAID: _("Payment confirmed: order %(number)s"),
+        OrderEmailKind.SHIPPED: _("Your order %(number)s is on its way"),
+        OrderEmailKind.READY_FOR_PICKUP: _("Your order %(number)s is ready for pickup"),
+        OrderEmailKind.DELIVERED: _("Your order %(number)s was delivered"),
+        OrderEmailKind.CANCELLED_BY_CUSTOMER: _("You cancelled order %(number)s"),
+        OrderEmailKind.CANCELLED_BY_STAFF: _("We cancelled your order %(number)s"),
+        OrderEmailKind.CANCELLED_UNPAID: _("Order %(number)s cancelled: payment not received"),
+        OrderEmailKind.REFUNDED: _("Refund of your order %(number)s"),
+    }[kind] % {"number": number}
+
+
+def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one order e-mail, in the store's language."""
+    order = selectors.order_with_details(pk=email.order_id)
+    shipment = None
+    if email.kind in (OrderEmailKind.SHIPPED, OrderEmailKind.READY_FOR_PICKUP, OrderEmailKind.DELIVERED):
+        shipment = next((s for s in order.shipments.all() if str(s.pk) == email.reference), None)
     context = {
         "order": order,
+        "kind": email.kind,
+        "email": email,
         "lines": list(order.lines.all()),
-        "store_name": settings.STORE_NAME,
-        "support_email": settings.STORE_SUPPORT_EMAIL,
+        "shipment": shipment,
+        "shipment_count": len(order.shipments.all()),
+        "pickup": order.shipping_method if order.shipping_method and order.shipping_method.is_pickup else None,
+        "refunded": email.reference if email.kind == OrderEmailKind.REFUNDED else "",
+        "store_name": str(config.STORE_NAME),
+        "support_email": str(config.SUPPORT_EMAIL),
         "cancel_window": settings.ORDER_CANCEL_WINDOW_MINUTES,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("orders/email/confirmation_subject.txt", context).strip()
-        text = render_to_string("orders/email/confirmation.txt", context)
-        html = render_to_string("orders/email/confirmation.html", context)
-    message = EmailMultiAlternatives(
-        subject=f"[{settings.STORE_NAME}] {subject}", body=text, to=[order.email]
-    )
+        subject = _subject(email.kind, order, shipment)
+        context["subject"] = subject
+        text = render_to_string("orders/email/event.txt", context)
+        html = render_to_string("orders/email/event.html", context)
+    return f"[{context['store_name']}] {subject}", text, html
+
+
+def send_order_email(*, email_id: int) -> None:
+    email = OrderEmail.objects.select_related("order").get(pk=email_id)
+    subject, text, html = render_order_email(email)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[email.order.email])
     message.attach_alternative(html, "text/html")
     message.send()

@@ -131,19 +131,25 @@ class Order(models.Model):
     subtotal = models.DecimalField(_("subtotal"), **money_field, default=ZERO)
     discount_total = models.DecimalField(_("discount"), **money_field, default=ZERO)
     shipping_total = models.DecimalField(_("shipping"), **money_field, default=ZERO)
+    coupon_code = models.CharField(_("coupon"), max_length=40, blank=True, help_text=_("The code applied, as it was."))
     total = models.DecimalField(_("total"), **money_field, default=ZERO)
 
     shipping_address = models.JSONField(_("shipping address"), default=dict)
     billing_address = models.JSONField(_("billing address"), default=dict)
-    # A plain id while the shipping app is built in parallel; checkout turns it into a foreign key.
-    shipping_method_id = models.BigIntegerField(_("shipping method"), null=True, blank=True)
+    shipping_method = models.ForeignKey(
+        "shipping.ShippingMethod",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("shipping method"),
+    )
     shipping_method_name = models.CharField(_("shipping method name"), max_length=120, blank=True)
 
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=255, blank=True)
-    confirmation_sent_at = models.DateTimeField(_("confirmation e-mail sent at"), null=True, blank=True)
 
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False
@@ -204,6 +210,16 @@ class Order(models.Model):
     def has_shipped(self) -> bool:
         return self.status not in CANCELLABLE_STATUSES and self.status != OrderStatus.CANCELLED
 
+    @property
+    def shows_payment_status(self) -> bool:
+        """Whether the payment status says more than the order status next to it ("Pagado"
+        twice, or "Pendiente de pago" with "No pagado", say nothing new)."""
+        if self.payment_status == PaymentStatus.PAID:
+            return self.status not in (OrderStatus.PAID, OrderStatus.PROCESSING)
+        if self.payment_status == PaymentStatus.UNPAID:
+            return self.status != OrderStatus.PENDING_PAYMENT
+        return True
+
     def cancel_deadline(self):
         minutes = getattr(settings, "ORDER_CANCEL_WINDOW_MINUTES", 30)
         return self.placed_at + timedelta(minutes=minutes)
@@ -232,6 +248,10 @@ class OrderLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), **money_field, validators=[MinValueValidator(ZERO)])
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     discount = models.DecimalField(_("discount"), **money_field, default=ZERO)
+    # What the discount is made of (promotions.stacking), so a refund gives back what was paid.
+    automatic_discount = models.DecimalField(_("automatic discount"), **money_field, default=ZERO)
+    kit_discount = models.DecimalField(_("kit discount"), **money_field, default=ZERO)
+    coupon_discount = models.DecimalField(_("coupon discount"), **money_field, default=ZERO)
     line_total = models.DecimalField(_("line total"), **money_field)
     seller = models.ForeignKey(
         "accounts.Seller",
@@ -255,6 +275,11 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orders_orderline_price_not_negative"),
             models.CheckConstraint(condition=Q(discount__gte=0), name="orders_orderline_discount_not_negative"),
             models.CheckConstraint(
+                condition=Q(automatic_discount__gte=0) & Q(kit_discount__gte=0) & Q(coupon_discount__gte=0)
+                & Q(discount__gte=F("automatic_discount") + F("kit_discount") + F("coupon_discount") - HALF_CENT),
+                name="orders_orderline_discount_parts_within_discount",
+            ),
+            models.CheckConstraint(
                 condition=same_cents("line_total", F("unit_price") * F("quantity") - F("discount"))
                 & Q(line_total__gte=0),
                 name="orders_orderline_total_adds_up",
@@ -267,6 +292,49 @@ class OrderLine(models.Model):
     @property
     def gross_total(self) -> Decimal:
         return self.unit_price * self.quantity
+
+    @property
+    def unit_paid(self) -> Decimal:
+        """What one unit really cost after every discount (for returns and refunds)."""
+        return (self.line_total / self.quantity).quantize(CENT) if self.quantity else ZERO
+
+
+class OrderEmailKind(models.TextChoices):
+    PLACED = "placed", _("Order received, pending payment")
+    PAID = "paid", _("Payment confirmed")
+    SHIPPED = "shipped", _("Shipment on its way")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    DELIVERED = "delivered", _("Shipment delivered")
+    CANCELLED_BY_CUSTOMER = "cancelled_customer", _("Cancelled by the customer")
+    CANCELLED_BY_STAFF = "cancelled_staff", _("Cancelled by the store")
+    CANCELLED_UNPAID = "cancelled_unpaid", _("Cancelled: payment not received")
+    REFUNDED = "refunded", _("Refund")
+
+
+class OrderEmail(models.Model):
+    """One e-mail about one event of an order: the row is written with the event (so an event
+    replayed gets no second row) and `sent_at` is claimed by the task that sends it (so a
+    retried task sends it once). `reference` tells events of one kind apart: the shipment's
+    id for shipped and delivered, the refunded total for a refund."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="emails", verbose_name=pgettext_lazy("purchase order", "order")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrderEmailKind.choices)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order e-mail")
+        verbose_name_plural = _("order e-mails")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "kind", "reference"], name="orders_orderemail_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} · {self.get_kind_display()}"
 
 
 class OrderStatusChangeQuerySet(models.QuerySet):

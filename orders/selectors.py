@@ -10,9 +10,20 @@ from .models import Order, OrderLine, OrderStatusChange
 
 
 def _with_details(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(
+    """The order with its method, lines, history and shipments (each with its lines and
+    events): a fixed number of queries however many shipments it has."""
+    from shipping.models import Shipment, ShipmentEvent, ShipmentLine
+
+    return queryset.select_related("shipping_method").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("actor").order_by("created_at", "pk")),
+        Prefetch(
+            "shipments",
+            queryset=Shipment.objects.select_related("warehouse").order_by("pk").prefetch_related(
+                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("order_line_id", "pk")),
+                Prefetch("events", queryset=ShipmentEvent.objects.order_by("created_at", "pk")),
+            ),
+        ),
     )
 
 

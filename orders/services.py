@@ -2,8 +2,19 @@
 
 Checkout (placing an order) builds on order_create; payments and the back office move an
 order through its life cycle with order_mark_paid, order_transition and order_cancel.
-Side effects on stock and payments are signals (orders.signals) sent inside the same
-transaction.
+
+One flow a reader can follow, each step inside the caller's one transaction:
+
+    payments (payment confirmed) → order_mark_paid
+        → inventory.services.order_stock_sell   (units leave the stock, or it raises)
+        → shipping.services.shipments_create_for_order   (one leg per warehouse sold from)
+        → the "payment confirmed" e-mail (after commit) → signal order_paid (side effects)
+    order_cancel → shipping.services.shipments_cancel_for_order
+        → inventory.services.order_stock_restore → refund request → e-mail → order_cancelled
+    shipping.services (a leg moves) → order_follow_shipments (partially shipped, shipped, delivered)
+
+The signals in orders.signals are for side effects only (receipts, caches): nothing in this
+flow depends on a receiver.
 """
 
 import logging
@@ -23,6 +34,10 @@ from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
+from core.templatetags.money import format_money
+from inventory import services as inventory_services
+from inventory.exceptions import InventoryError
+from promotions.services import coupon_release
 
 from . import signals
 from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
@@ -32,12 +47,17 @@ from .models import (
     ZERO,
     DocumentType,
     Order,
+    OrderEmail,
+    OrderEmailKind,
     OrderLine,
     OrderNumberCounter,
     OrderStatus,
     OrderStatusChange,
     PaymentStatus,
 )
+
+# Statuses only the shipments decide (order_follow_shipments), never a direct transition.
+FULFILMENT_STATUSES = frozenset({OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
 
 logger = logging.getLogger(__name__)
 
@@ -61,14 +81,18 @@ class OrderLineData:
     unit_price: Decimal
     quantity: int
     options: str = ""
-    discount: Decimal = ZERO
+    discount: Decimal = ZERO  # every discount of the line; the three parts below add up to at most it
+    automatic_discount: Decimal = ZERO
+    kit_discount: Decimal = ZERO
+    coupon_discount: Decimal = ZERO
     seller_id: int | None = None
     kit_id: int | None = None
     kit_name: str = ""
 
     @classmethod
     def from_variant(
-        cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None
+        cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None,
+        automatic_discount: Decimal = ZERO, kit_discount: Decimal = ZERO, coupon_discount: Decimal = ZERO,
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
@@ -82,7 +106,10 @@ class OrderLineData:
             options=options,
             unit_price=variant.price if unit_price is None else unit_price,
             quantity=quantity,
-            discount=discount,
+            discount=max(discount, automatic_discount + kit_discount + coupon_discount),
+            automatic_discount=automatic_discount,
+            kit_discount=kit_discount,
+            coupon_discount=coupon_discount,
             seller_id=product.seller_id,
             kit_id=getattr(kit, "pk", None),
             kit_name=getattr(kit, "name", ""),
@@ -190,6 +217,7 @@ def order_create(
     shipping_method_name: str,
     shipping_total: Decimal,
     discount_total: Decimal = ZERO,
+    coupon_code: str = "",
     idempotency_key: str | None,
     customer_document: str = "",
     customer_document_type: str = "",
@@ -222,6 +250,12 @@ def order_create(
     if discount > subtotal:
         raise ValidationError(_("The discount cannot exceed the subtotal."))
 
+    if shipping_method_id is not None:
+        from shipping.models import ShippingMethod
+
+        if not isinstance(shipping_method_id, int) or not ShippingMethod.objects.filter(pk=shipping_method_id).exists():
+            raise ValidationError({"shipping_method_id": _("Choose a shipping method from the list.")})
+
     if idempotency_key and Order.objects.filter(idempotency_key=idempotency_key).exists():
         return _replayed(key=idempotency_key, customer=customer, email=email)
 
@@ -236,6 +270,7 @@ def order_create(
                 subtotal=subtotal,
                 discount_total=discount,
                 shipping_total=shipping_total,
+                coupon_code=(coupon_code or "")[:40],
                 total=subtotal - discount + shipping_total,
                 shipping_address=ship_to,
                 billing_address=bill_to,
@@ -254,6 +289,9 @@ def order_create(
                         unit_price=line.unit_price,
                         quantity=line.quantity,
                         discount=line.discount,
+                        automatic_discount=line.automatic_discount,
+                        kit_discount=line.kit_discount,
+                        coupon_discount=line.coupon_discount,
                         line_total=line.line_total,
                         seller_id=line.seller_id,
                         kit_id=line.kit_id,
@@ -270,12 +308,32 @@ def order_create(
             return _replayed(key=idempotency_key, customer=customer, email=email)
         raise
     order.replayed = False
-
-    from .tasks import send_order_confirmation
-
-    order_id = order.pk
-    transaction.on_commit(lambda: send_order_confirmation.delay(order_id))
+    order_email_enqueue(order=order, kind=OrderEmailKind.PLACED)
     return order
+
+
+def order_email_enqueue(*, order: Order, kind: str, reference: str = "") -> OrderEmail | None:
+    """Record that the shopper gets an e-mail about this event and send it after commit.
+    The same event recorded twice (a replay) is ignored: None."""
+    # get_or_create inserts inside a savepoint of its own: a concurrent duplicate is found, not raised.
+    email, created = OrderEmail.objects.get_or_create(order=order, kind=kind, reference=str(reference)[:40])
+    if not created:
+        return None
+    from .tasks import send_order_email
+
+    email_id = email.pk
+    transaction.on_commit(lambda: send_order_email.delay(email_id))
+    return email
+
+
+def order_email_claim(*, email_id: int) -> bool:
+    """Mark the e-mail as being sent; False when it already was (a retried or redelivered task)."""
+    return bool(OrderEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now()))
+
+
+def order_email_unclaim(*, email_id: int) -> None:
+    """Sending failed: let the next attempt send it."""
+    OrderEmail.objects.filter(pk=email_id).update(sent_at=None)
 
 
 def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Order, str]:
@@ -301,7 +359,13 @@ def order_transition(*, order: Order, to_status: str, actor: User | None = None,
     """Move an order to another status if the allowed-transitions table has that step.
 
     Paying and cancelling have side effects: use order_mark_paid and order_cancel for them.
+    Shipped and delivered follow the shipments (order_follow_shipments): refused here.
     """
+    if to_status in FULFILMENT_STATUSES:
+        raise InvalidTransition(
+            _("Order %(number)s ships through its shipments: pack and ship them in “Shipments”.")
+            % {"number": order.number}
+        )
     if to_status == OrderStatus.PAID:
         return order_mark_paid(order=order, actor=actor)
     if to_status == OrderStatus.CANCELLED:
@@ -312,8 +376,12 @@ def order_transition(*, order: Order, to_status: str, actor: User | None = None,
 
 @transaction.atomic
 def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
-    """The payment succeeded: PENDING_PAYMENT → PAID, payment status paid, order_paid sent.
+    """The payment succeeded: PENDING_PAYMENT → PAID, payment status paid; then, in order,
+    the units leave the stock (inventory), the shipments are created per warehouse leg
+    (shipping), the "payment confirmed" e-mail is queued and order_paid is sent.
 
+    Stock that cannot be taken never loses a payment: the order stays paid, is flagged for
+    staff, and gets no shipments until order_fulfilment_retry takes the stock.
     Idempotent: an order already paid is returned unchanged (replayed webhooks). A payment
     that arrives after the order was cancelled does not revive it: the payment status
     becomes paid and the order is flagged needs_attention for staff to refund it.
@@ -325,18 +393,103 @@ def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
     if order.status == OrderStatus.CANCELLED:
         order.payment_status = PaymentStatus.PAID
         order.paid_at = now
-        order.needs_attention = True
-        order.attention_note = "\n".join(
-            filter(None, [order.attention_note, _("Payment received after the order was cancelled: refund it.")])
-        )
+        _add_attention_note(order, _("Payment received after the order was cancelled: refund it."))
         order.save(update_fields=["payment_status", "paid_at", "needs_attention", "attention_note", "updated_at"])
         return order
     order, previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     order.save(update_fields=["payment_status", "paid_at", "updated_at"])
+    _take_stock_and_create_shipments(order=order, actor=actor)
+    order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
     signals.order_paid.send(sender=Order, order=order, previous_status=previous)
     return order
+
+
+def _take_stock_and_create_shipments(*, order: Order, actor) -> bool:
+    """Sell the order's units and create its shipments; False (order flagged) if the stock
+    could not be taken. The order must be locked by the caller."""
+    from shipping.services import shipments_create_for_order
+
+    lines: dict[int, int] = {}
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        lines[variant_id] = lines.get(variant_id, 0) + quantity
+    try:
+        sale = inventory_services.order_stock_sell(order_id=order.pk, lines=lines, actor=_user_or_none(actor))
+    except InventoryError as error:
+        logger.warning("Paid order %s could not take its stock: %s", order.number, error)
+        _add_attention_note(order, _("Paid, but its stock could not be taken: %(error)s") % {"error": error})
+        order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+        return False
+    shipments_create_for_order(order=order, units_out=sale.units_out)
+    return True
+
+
+@transaction.atomic
+def order_fulfilment_retry(*, order: Order, actor: User | None = None) -> Order:
+    """A paid order whose stock could not be taken (flagged, no shipments): take the stock now
+    (after staff restocked) and create its shipments. Raises InvalidTransition when there is
+    nothing to retry, InventoryError (nothing written) when the stock is still not there."""
+    from shipping.services import shipments_create_for_order
+
+    order = _lock(order)
+    if order.status not in (OrderStatus.PAID, OrderStatus.PROCESSING) or order.shipments.exists():
+        raise InvalidTransition(
+            _("Order %(number)s is not a paid order waiting for its stock.") % {"number": order.number}
+        )
+    lines: dict[int, int] = {}
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        lines[variant_id] = lines.get(variant_id, 0) + quantity
+    sale = inventory_services.order_stock_sell(order_id=order.pk, lines=lines, actor=_user_or_none(actor))
+    shipments_create_for_order(order=order, units_out=sale.units_out)
+    _add_attention_note(order, _("Stock taken and shipments created."))
+    order.needs_attention = False
+    order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+    return order
+
+
+def order_follow_shipments(*, order: Order, shipment=None, actor: User | None = None) -> Order:
+    """A shipment of this order moved (shipping.services, order row locked): the order becomes
+    partially shipped, shipped or delivered as its legs say, and the shopper hears about the
+    leg that shipped, is ready for pickup or was delivered."""
+    from shipping.models import LEFT_WAREHOUSE, ShipmentStatus
+
+    statuses = [status for status in order.shipments.values_list("status", flat=True) if status != ShipmentStatus.CANCELLED]
+    if statuses and all(status == ShipmentStatus.DELIVERED for status in statuses):
+        target = OrderStatus.DELIVERED
+    elif statuses and all(status in LEFT_WAREHOUSE for status in statuses):
+        target = OrderStatus.SHIPPED
+    elif any(status in LEFT_WAREHOUSE for status in statuses):
+        target = OrderStatus.PARTIALLY_SHIPPED
+    else:
+        target = order.status
+    # One step at a time through the allowed table (paid → shipped → delivered).
+    path = {
+        OrderStatus.PARTIALLY_SHIPPED: [OrderStatus.PARTIALLY_SHIPPED],
+        OrderStatus.SHIPPED: [OrderStatus.SHIPPED],
+        OrderStatus.DELIVERED: [OrderStatus.SHIPPED, OrderStatus.DELIVERED],
+    }.get(target, [])
+    for status in path:
+        if order.status != status and order.can_transition_to(status):
+            _transition(order=order, to_status=status, actor=actor, note=getattr(shipment, "reference", ""))
+    if shipment is not None:
+        kind = {
+            ShipmentStatus.SHIPPED: OrderEmailKind.SHIPPED,
+            ShipmentStatus.READY_FOR_PICKUP: OrderEmailKind.READY_FOR_PICKUP,
+            ShipmentStatus.DELIVERED: OrderEmailKind.DELIVERED,
+        }.get(shipment.status)
+        if kind:
+            order_email_enqueue(order=order, kind=kind, reference=str(shipment.pk))
+    return order
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _add_attention_note(order: Order, note: str) -> None:
+    order.needs_attention = True
+    order.attention_note = "\n".join(filter(None, [order.attention_note, note]))
 
 
 def order_flag_for_attention(*, order: Order, note: str) -> Order:
@@ -350,12 +503,16 @@ def order_flag_for_attention(*, order: Order, note: str) -> Order:
         return order
 
 
-def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool) -> Order:
+def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpaid: bool = False) -> Order:
+    from shipping.exceptions import ShipmentError
+    from shipping.services import shipments_cancel_for_order
+
     if order.status not in CANCELLABLE_STATUSES:
         if order.status == OrderStatus.CANCELLED:
             raise CancelNotAllowed(_("Order %(number)s is already cancelled.") % {"number": order.number})
         raise CancelNotAllowed(
-            _("Order %(number)s can no longer be cancelled: it has already shipped.") % {"number": order.number}
+            _("Order %(number)s can no longer be cancelled: it has already shipped. Start a return instead.")
+            % {"number": order.number}
         )
     if by_customer and not order.customer_can_cancel():
         raise CancelNotAllowed(
@@ -364,16 +521,58 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool) -> Or
         )
     reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else _("Cancelled"))
     order, previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
+    if order.payment_status == PaymentStatus.UNPAID:
+        coupon_release(order=order)  # an order never paid gives its coupon use back
     order.cancelled_at = timezone.now()
     order.cancel_reason = reason[:255]
-    order.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
+    try:
+        shipments_cancel_for_order(order=order, actor=actor, note=reason)
+    except ShipmentError as error:
+        raise CancelNotAllowed(str(error)) from None
+    inventory_services.order_stock_restore(order_id=order.pk, actor=_user_or_none(actor))
+    update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
+    if order.payment_status == PaymentStatus.PAID:
+        # Refunds go through the gateways with staff approval (payments.refunds).
+        _add_attention_note(
+            order, _("Refund requested: %(amount)s to the customer (order cancelled).") % {"amount": format_money(order.total)}
+        )
+        update_fields += ["needs_attention", "attention_note"]
+        _request_cancel_refunds(order, actor=_user_or_none(actor), reason=reason)
+    order.save(update_fields=update_fields)
+    kind = (
+        OrderEmailKind.CANCELLED_UNPAID if unpaid
+        else OrderEmailKind.CANCELLED_BY_CUSTOMER if by_customer
+        else OrderEmailKind.CANCELLED_BY_STAFF
+    )
+    order_email_enqueue(order=order, kind=kind)
     signals.order_cancelled.send(sender=Order, order=order, previous_status=previous, by_customer=by_customer)
     return order
 
 
+def _request_cancel_refunds(order: Order, *, actor, reason: str) -> None:
+    """Open a refund request for what each completed payment still holds; staff approve it in
+    payments (nothing reaches the gateway here). Keyed per payment, so it is opened once."""
+    from payments.models import Payment
+    from payments.refunds import refund_request, refundable_amount  # payments imports this module
+    from payments.services import PaymentError
+
+    for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk"):
+        room = refundable_amount(payment=payment)
+        if room <= 0:
+            continue
+        try:
+            refund_request(payment=payment, amount=room, actor=actor, idempotency_key=f"cancel-{payment.pk}",
+                           reason=_("Order %(number)s cancelled: %(reason)s") % {"number": order.number,
+                                                                                 "reason": reason})
+        except PaymentError as error:  # the flag above still tells staff to refund it by hand
+            _add_attention_note(order, str(error))
+
+
 @transaction.atomic
 def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: bool) -> Order:
-    """Cancel an order while nothing shipped; order_cancelled lets inventory and payments react.
+    """Cancel an order while nothing shipped: its legs are cancelled, its stock restored, a paid
+    order flagged and its refund requested (staff approve it in payments), the shopper e-mailed,
+    then order_cancelled is sent.
 
     A customer (by_customer=True) may do it only within ORDER_CANCEL_WINDOW_MINUTES of
     placing it; staff at any time before shipping. Raises CancelNotAllowed otherwise.
@@ -402,24 +601,12 @@ def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
                 order = Order.objects.select_for_update().get(pk=pk)
                 if order.status != OrderStatus.PENDING_PAYMENT:
                     continue  # paid (or cancelled) since the selection
-                _cancel_locked(order=order, actor=None, reason=reason, by_customer=False)
+                _cancel_locked(order=order, actor=None, reason=reason, by_customer=False, unpaid=True)
         except Exception:
             logger.exception("Could not cancel unpaid order %s", pk)
             continue
         cancelled += 1
     return cancelled
-
-
-def order_confirmation_claim(*, order_id: int) -> bool:
-    """Mark the confirmation e-mail as being sent; False when it already was (task retries)."""
-    return bool(
-        Order.objects.filter(pk=order_id, confirmation_sent_at__isnull=True).update(confirmation_sent_at=timezone.now())
-    )
-
-
-def order_confirmation_unclaim(*, order_id: int) -> None:
-    """Sending failed: let the next attempt send it."""
-    Order.objects.filter(pk=order_id).update(confirmation_sent_at=None)
 
 
 def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
@@ -435,4 +622,6 @@ def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
         if order.payment_status != status:
             order.payment_status = status
             order.save(update_fields=["payment_status", "updated_at"])
+        # One e-mail per new refunded total (a replayed refund record sends nothing).
+        order_email_enqueue(order=order, kind=OrderEmailKind.REFUNDED, reference=f"{Decimal(refunded):.2f}")
         return order

@@ -10,15 +10,15 @@ from . import emails, services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="orders.tasks.send_order_confirmation", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_order_confirmation(order_id: int) -> bool:
-    """Send the order confirmation once (a redelivered task finds it claimed and stops)."""
-    if not services.order_confirmation_claim(order_id=order_id):
+@shared_task(name="orders.tasks.send_order_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_order_email(email_id: int) -> bool:
+    """Send one order e-mail once (a retried or redelivered task finds it claimed and stops)."""
+    if not services.order_email_claim(email_id=email_id):
         return False
     try:
-        emails.send_confirmation(order_id=order_id)
+        emails.send_order_email(email_id=email_id)
     except Exception:
-        services.order_confirmation_unclaim(order_id=order_id)
+        services.order_email_unclaim(email_id=email_id)
         raise
     return True
 

@@ -1,6 +1,5 @@
 """The customer's order pages and the guest's order look-up (thin: parse, call, render)."""
 
-from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from core import ratelimit
 
 from . import selectors, services
 from .exceptions import CancelNotAllowed
@@ -81,16 +82,12 @@ def order_cancel(request, number: str):
 # --- guests ------------------------------------------------------------------------------
 
 
-def _lookup_config() -> dict:
-    return {LOOKUP_ACTION: settings.ORDER_LOOKUP_RATE_LIMIT}
-
-
-def _lookup_allowed(request, number: str, *, record: bool) -> bool:
-    """Failed look-ups are limited per client IP and per order number, like failed logins."""
-    usage = ratelimit.consume(
-        request, app="orders", action=LOOKUP_ACTION, config=_lookup_config(), key=number, dry_run=not record
-    )
-    return usage is not None
+def _lookup_allowed(request, *, record: bool) -> bool:
+    """Failed look-ups are limited per client (IP and device cookie), never per order number,
+    so a stranger guessing cannot lock a guest out of their own order. Fails closed while
+    Redis is away (a 503 page)."""
+    return ratelimit.consume(request, action=LOOKUP_ACTION, rates=settings.ORDER_LOOKUP_RATE_LIMIT,
+                             key=getattr(request, "device_id", ""), fail_closed=True, dry_run=not record)
 
 
 def remember_guest_order(request, number: str) -> None:
@@ -126,12 +123,12 @@ def guest_lookup(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         number, email = form.cleaned_data["number"], form.cleaned_data["email"]
-        if not _lookup_allowed(request, number, record=False):
+        if not _lookup_allowed(request, record=False):
             return render(request, "429.html", status=429)
         try:
             order = selectors.order_for_guest(number=number, email=email)
         except Http404:
-            _lookup_allowed(request, number, record=True)
+            _lookup_allowed(request, record=True)
             form.add_error(None, _not_found_message())
             status = 404
         else:

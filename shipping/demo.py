@@ -22,6 +22,11 @@ ZONES = [
     {"name": AMAZON, "kind": ShippingZone.Kind.DEPARTMENTS, "departments": ["01", "16", "17", "22", "25"]},
 ]
 
+PICKUP_POINT = {
+    "pickup_address": "Av. Larco 345, Miraflores, Lima",
+    "pickup_hours": "Lunes a sábado de 10:00 a 20:00; domingos y feriados cerrado",
+}
+
 BANDS = [("0", "1"), ("1", "5"), ("5", "10"), ("10", "30"), ("30", "100")]
 
 METHODS = [
@@ -85,6 +90,7 @@ METHODS = [
         "free_shipping_threshold": None,
         "order": 5,
         "rates": {LIMA: ["0.00"] * len(BANDS)},
+        **PICKUP_POINT,
     },
 ]
 
@@ -122,3 +128,156 @@ def load_demo_shipping() -> dict[str, int]:
         ShippingRate.objects.bulk_create(rates)
         created["rates"] += len(rates)
     return created
+
+
+# --- demo orders in every fulfilment state ------------------------------------------------
+
+# (scenario, shipping method code, what happens after the order is placed)
+DEMO_ORDERS = [
+    ("pendiente-de-pago", "olva-lima", "placed"),
+    ("pagado", "olva-lima", "paid"),
+    ("empacado", "olva-lima", "packed"),
+    ("enviado-en-parte", "olva-lima", "partially_shipped"),
+    ("enviado", "serpost", "shipped"),
+    ("entregado", "olva-lima", "delivered"),
+    ("recojo-listo", "recojo-tienda", "ready_for_pickup"),
+    ("anulado", "olva-lima", "cancelled"),
+]
+DEMO_KEY = "demo-pedido-{}"
+
+
+def ensure_pickup_point() -> None:
+    """Give the demo pickup method its store address and hours if it has none (an edited
+    address is kept)."""
+    ShippingMethod.objects.filter(code="recojo-tienda", pickup_address="").update(**PICKUP_POINT)
+
+
+def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = False, skip: int = 0) -> list:
+    """Sellable variants with units available in that warehouse (and, if asked, none in the
+    warehouses sold from first), cheapest first so orders stay small; `skip` gives each
+    scenario other products (a customer may hold only a few units of one product)."""
+    from django.db.models import Q
+
+    from cart.services import CartError, check_sellable, variants_with_sale_window
+    from inventory.models import StockLevel
+
+    levels = StockLevel.objects.with_availability().filter(
+        warehouse__code=warehouse_code, available_units__gte=3, variant__is_active=True,
+        variant__product__status="active",
+    )
+    if elsewhere_empty:
+        busy = StockLevel.objects.with_availability().filter(available_units__gt=0).exclude(
+            warehouse__code=warehouse_code).values("variant_id")
+        levels = levels.exclude(variant_id__in=busy)
+    ids = list(levels.order_by("variant__product__base_price", "variant_id").values_list("variant_id", flat=True)[:200])
+    variants = sorted(variants_with_sale_window(Q(pk__in=ids)), key=lambda v: ids.index(v.pk))
+    seen, distinct = set(), []
+    for variant in variants:  # one sellable variant per product (not a drop that has not started)
+        try:
+            check_sellable(variant)
+        except CartError:
+            continue
+        if variant.product_id not in seen:
+            seen.add(variant.product_id)
+            distinct.append(variant)
+    return distinct[skip:skip + count]
+
+
+def _place(*, customer, scenario: str, method: ShippingMethod, variants):
+    from cart.services import Cart, cart_add
+    from orders.checkout.forms import CheckoutAddressForm
+    from orders.checkout.services import checkout_place_order
+    from orders.checkout.state import CheckoutState
+
+    from accounts.services import ADDRESS_FIELDS
+
+    # The saved address as checkout's address step reads it (its form resolves the ubigeo).
+    address = customer.addresses.order_by("pk").first()
+    initial = CheckoutAddressForm(instance=address).initial
+    form = CheckoutAddressForm(data={name: initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS})
+    if not form.is_valid():
+        raise RuntimeError(f"demo address is not valid: {form.errors.as_json()}")
+    key = DEMO_KEY.format(scenario)
+    cart = Cart(id=f"demo-{scenario}", customer=customer)
+    for variant in variants:
+        cart_add(cart=cart, sku=variant.sku, quantity=1)
+    state = CheckoutState(
+        email=customer.email, shipping=form.snapshot(), document_type="dni", document=customer.dni or "",
+        shipping_method_id=method.pk, payment_method="dummy", keys=[key],
+    )
+    return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
+
+
+def _pay(order):
+    from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+
+    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment_dummy_pay(payment=payment, actor=order.customer)
+    order.refresh_from_db()
+    return order
+
+
+def _tracking(carrier: str, seed: int) -> str:
+    from .carriers import S10_WEIGHTS
+
+    if carrier == Carrier.SERPOST:
+        digits = f"{seed % 10**8:08d}"
+        check = 11 - sum(int(d) * w for d, w in zip(digits, S10_WEIGHTS, strict=True)) % 11
+        check = 5 if check == 11 else 0 if check == 10 else check
+        return f"RR{digits}{check}PE"
+    return f"400{seed % 10**5:05d}"
+
+
+def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, str]:
+    """The demo customer's orders, one per fulfilment state, made as a shopper and the staff
+    would make them: a cart, checkout, the test gateway's payment, and the shipment services.
+    A scenario whose order exists (by its checkout key) is left alone: a second run changes
+    nothing. Returns {scenario: order number}."""
+    from django.contrib.auth import get_user_model
+
+    from orders.models import Order
+    from orders.services import order_cancel
+
+    from . import services
+
+    ensure_pickup_point()
+    customer = get_user_model().objects.filter(email__iexact=customer_email).first()
+    if customer is None or not customer.addresses.exists():
+        return {}
+    operator = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    done: dict[str, str] = {}
+    for index, (scenario, method_code, target) in enumerate(DEMO_ORDERS, start=1):
+        existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
+        if existing is not None:
+            done[scenario] = existing.number
+            continue
+        method = ShippingMethod.objects.filter(code=method_code, is_active=True).first()
+        if method is None:
+            continue
+        if target == "partially_shipped":
+            variants = _demo_variants(1, warehouse_code="LIM-CENTRAL", skip=2 * index) + _demo_variants(
+                1, warehouse_code="AQP", elsewhere_empty=True)
+        else:
+            variants = _demo_variants(1 + index % 2, warehouse_code="LIM-CENTRAL", skip=2 * index)
+        if not variants:
+            continue
+        with transaction.atomic():
+            order = _place(customer=customer, scenario=scenario, method=method, variants=variants)
+            if target == "cancelled":
+                order_cancel(order=order, actor=customer, reason="Me equivoqué de talla", by_customer=True)
+            elif target != "placed":
+                order = _pay(order)
+                legs = list(order.shipments.order_by("pk"))
+                for number, leg in enumerate(legs):
+                    if target == "packed" or (target == "partially_shipped" and number > 0):
+                        services.shipment_pack(shipment=leg, actor=operator)
+                    elif target == "ready_for_pickup":
+                        services.shipment_ready_for_pickup(shipment=leg, actor=operator)
+                    elif target in ("partially_shipped", "shipped", "delivered"):
+                        services.shipment_ship(shipment=leg, actor=operator,
+                                               tracking_number=_tracking(leg.carrier, order.pk * 10 + number))
+                        if target == "delivered":
+                            services.shipment_mark_in_transit(shipment=leg, actor=operator)
+                            services.shipment_deliver(shipment=leg, actor=operator)
+        done[scenario] = order.number
+    return done

@@ -31,3 +31,15 @@ NO_METHOD_SERVES = _(
     "We cannot deliver to this address yet: no shipping method serves %(place)s for this order. "
     "Choose another address or write to us."
 )
+
+
+class ShipmentError(Exception):
+    """A shipment change the rules refuse (a wrong step, units that never left the stock, a
+    tracking number on a pickup...). str() is the message for the operator; nothing was written."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+    def __str__(self) -> str:
+        return str(self.message)

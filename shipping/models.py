@@ -5,13 +5,18 @@ for one zone and one weight band. Which zone an address falls in, and so which r
 is decided by `shipping.selectors` (see `ShippingZone` for the rule).
 """
 
+from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from accounts import ubigeo
 from accounts.models import Department
@@ -47,8 +52,16 @@ class ShippingMethod(models.Model):
         validators=[MinValueValidator(ZERO)],
         help_text=_("Orders whose subtotal (IGV included) reaches this amount ship free. Empty: never free."),
     )
+    pickup_address = models.CharField(
+        _("pickup address"), max_length=255, blank=True, help_text=_("In-store pickup: where the shopper collects.")
+    )
+    pickup_hours = models.CharField(
+        _("pickup opening hours"), max_length=255, blank=True, help_text=_("In-store pickup: when the store is open.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("shipping method")
@@ -98,6 +111,8 @@ class ShippingZone(models.Model):
     departments = models.JSONField(
         _("departments"), default=list, blank=True, help_text=_("INEI department codes, for a zone of departments.")
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("shipping zone")
@@ -157,6 +172,8 @@ class ShippingRate(models.Model):
         _("price (IGV included)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(ZERO)]
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("shipping rate")
         verbose_name_plural = _("shipping rates")
@@ -207,3 +224,232 @@ class ShippingRate(models.Model):
     def takes(self, weight_kg: Decimal) -> bool:
         """Whether a parcel of that weight falls in this band."""
         return self.weight_from < weight_kg <= self.weight_to or (weight_kg == 0 and self.weight_from == 0)
+
+
+class ShipmentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PACKED = "packed", _("Packed")
+    READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
+    SHIPPED = "shipped", _("Shipped")
+    IN_TRANSIT = "in_transit", _("In transit")
+    DELIVERED = "delivered", _("Delivered")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+    RETURNED = "returned", _("Returned to sender")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The only steps a shipment takes; shipping.services checks every change against it. A pickup
+# leg goes packed → ready for pickup → delivered (collected) instead of through a carrier.
+SHIPMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ShipmentStatus.PENDING: frozenset({ShipmentStatus.PACKED, ShipmentStatus.CANCELLED}),
+    ShipmentStatus.PACKED: frozenset(
+        {ShipmentStatus.SHIPPED, ShipmentStatus.READY_FOR_PICKUP, ShipmentStatus.PENDING, ShipmentStatus.CANCELLED}
+    ),
+    ShipmentStatus.READY_FOR_PICKUP: frozenset({ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED}),
+    ShipmentStatus.SHIPPED: frozenset(
+        {ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED, ShipmentStatus.DELIVERY_FAILED}
+    ),
+    ShipmentStatus.IN_TRANSIT: frozenset({ShipmentStatus.DELIVERED, ShipmentStatus.DELIVERY_FAILED}),
+    ShipmentStatus.DELIVERY_FAILED: frozenset(
+        {ShipmentStatus.IN_TRANSIT, ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED}
+    ),
+    ShipmentStatus.DELIVERED: frozenset(),
+    ShipmentStatus.RETURNED: frozenset(),
+    ShipmentStatus.CANCELLED: frozenset(),
+}
+
+# Statuses of a leg that has left the warehouse (or been handed to the shopper's pickup counter).
+LEFT_WAREHOUSE = frozenset(
+    {
+        ShipmentStatus.READY_FOR_PICKUP,
+        ShipmentStatus.SHIPPED,
+        ShipmentStatus.IN_TRANSIT,
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.DELIVERY_FAILED,
+        ShipmentStatus.RETURNED,
+    }
+)
+NOT_YET_SHIPPED = frozenset({ShipmentStatus.PENDING, ShipmentStatus.PACKED})
+
+SHIPMENT_TONES = {
+    ShipmentStatus.PENDING: "warning",
+    ShipmentStatus.PACKED: "info",
+    ShipmentStatus.READY_FOR_PICKUP: "brand",
+    ShipmentStatus.SHIPPED: "brand",
+    ShipmentStatus.IN_TRANSIT: "brand",
+    ShipmentStatus.DELIVERED: "success",
+    ShipmentStatus.DELIVERY_FAILED: "danger",
+    ShipmentStatus.RETURNED: "muted",
+    ShipmentStatus.CANCELLED: "muted",
+}
+
+
+class Shipment(models.Model):
+    """One warehouse leg of a paid order: the units sold from that warehouse, in one parcel.
+
+    Created by shipping.services.shipments_create_for_order when the order is paid; a leg
+    may be split (shipment_split) to ship part of it now and the rest later.
+    """
+
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="shipments",
+        verbose_name=pgettext_lazy("purchase order", "order"),
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", on_delete=models.PROTECT, related_name="shipments", verbose_name=_("warehouse")
+    )
+    method = models.ForeignKey(
+        ShippingMethod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments",
+        verbose_name=_("shipping method"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ShipmentStatus.choices, default=ShipmentStatus.PENDING, db_index=True
+    )
+    carrier = models.CharField(_("carrier"), max_length=20, choices=Carrier.choices, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=40, blank=True)
+    tracking_url = models.URLField(_("tracking URL"), max_length=300, blank=True)
+    label_url = models.URLField(_("label URL"), max_length=300, blank=True)
+    is_dropship = models.BooleanField(
+        _("dropshipping"), default=False, help_text=_("Shipped by the supplier or seller, not by our warehouse.")
+    )
+    supplier_confirmed_at = models.DateTimeField(
+        _("confirmed by the supplier at"),
+        null=True,
+        blank=True,
+        help_text=_("A dropshipping leg ships only after its supplier confirms it has the units."),
+    )
+    ship_by = models.DateField(_("ship by"), help_text=_("The promised business days to ship end this day."))
+    estimated_from = models.DateField(_("estimated delivery from"), null=True, blank=True)
+    estimated_to = models.DateField(_("estimated delivery until"), null=True, blank=True)
+    packed_at = models.DateTimeField(_("packed at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["ship_by", "pk"]
+        indexes = [
+            models.Index(fields=["status", "ship_by"], name="shipping_shipment_due_idx"),
+            models.Index(fields=["warehouse", "status"], name="shipping_shipment_wh_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tracking_number="") | ~Q(carrier=Carrier.PICKUP),
+                name="shipping_shipment_no_tracking_on_pickup",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}"
+
+    @property
+    def reference(self) -> str:
+        """What people call it: the order number and the leg, e.g. PED-20261122-0007 · E12."""
+        return f"{self.order.number} · E{self.pk}" if self.order_id and self.pk else str(_("new shipment"))
+
+    @property
+    def status_tone(self) -> str:
+        return SHIPMENT_TONES.get(self.status, "muted")
+
+    @property
+    def is_pickup(self) -> bool:
+        return self.carrier == Carrier.PICKUP
+
+    @property
+    def has_left_warehouse(self) -> bool:
+        return self.status in LEFT_WAREHOUSE
+
+    @property
+    def awaits_supplier(self) -> bool:
+        return self.is_dropship and self.supplier_confirmed_at is None
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.status in NOT_YET_SHIPPED and self.ship_by < (today or timezone.localdate())
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in SHIPMENT_TRANSITIONS.get(self.status, frozenset())
+
+
+class ShipmentLine(models.Model):
+    """Units of one order line in one shipment. Across the shipments of an order that are not
+    cancelled, a line's quantities never add up to more than the line sold (services check it
+    under the order's lock); delivered quantities per order line are what returns read."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment"))
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, related_name="shipment_lines", verbose_name=_("order line")
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["order_line_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shipping_shipmentline_quantity_positive"),
+            models.UniqueConstraint(fields=["shipment", "order_line"], name="shipping_shipmentline_unique_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line.sku}"
+
+
+class ShipmentEvent(models.Model):
+    """One row per status change of a shipment, never edited: who, when, from what to what."""
+
+    shipment = models.ForeignKey(
+        Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=ShipmentStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ShipmentStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("actor"),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shipment event")
+        verbose_name_plural = _("shipment events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("The shipment history is append-only.")
+        super().save(*args, **kwargs)
+
+
+class WarehouseOperator(models.Model):
+    """A warehouse staff member assigned to a warehouse: an operator with assignments sees and
+    works only the legs of those warehouses in the shipments admin (none: every warehouse)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_assignments",
+        verbose_name=_("user"),
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse", on_delete=models.CASCADE, related_name="operators", verbose_name=_("warehouse")
+    )
+
+    class Meta:
+        verbose_name = _("warehouse assignment")
+        verbose_name_plural = _("warehouse assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "warehouse"], name="shipping_operator_unique_assignment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.warehouse}"

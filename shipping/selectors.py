@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,3 +192,146 @@ def shipping_quote(
         method=method.name,
         place=ubigeo.province(province).name,
     )
+
+
+# --- shipments -------------------------------------------------------------------------------
+
+
+def assigned_warehouse_ids(*, user) -> list[int]:
+    """The warehouses an operator is assigned to (empty: not limited)."""
+    from .models import WarehouseOperator
+
+    return list(WarehouseOperator.objects.filter(user=user).values_list("warehouse_id", flat=True))
+
+
+def shipments_for_slips(*, queryset):
+    """Legs with what a packing slip prints: order, warehouse, lines; fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from .models import ShipmentLine
+
+    shipments = list(
+        queryset.select_related("order", "warehouse", "method")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("order_line_id"))
+        )
+        .order_by("warehouse__code", "pk")
+    )
+    bins = bin_locations(shipments=shipments)
+    for shipment in shipments:
+        for item in shipment.lines.all():
+            item.bin_location = bins.get((shipment.warehouse_id, item.order_line.variant_id), "")
+    return shipments
+
+
+def bin_locations(*, shipments) -> dict[tuple[int, int], str]:
+    """{(warehouse id, variant id): bin location} for the lines of these legs, in one query."""
+    from inventory.models import StockLevel
+
+    from .models import ShipmentLine
+
+    pairs = set(
+        ShipmentLine.objects.filter(shipment__in=[s.pk for s in shipments]).values_list(
+            "shipment__warehouse_id", "order_line__variant_id"
+        )
+    )
+    if not pairs:
+        return {}
+    levels = StockLevel.objects.filter(
+        warehouse_id__in={w for w, _ in pairs}, variant_id__in={v for _, v in pairs}
+    ).values_list("warehouse_id", "variant_id", "bin_location")
+    return {(w, v): bin_location for w, v, bin_location in levels if bin_location}
+
+
+@dataclass(frozen=True)
+class PickingRow:
+    sku: str
+    product: str
+    options: str
+    bin_location: str
+    units: int
+    legs: int
+
+
+def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
+    """What to take off the shelves of one warehouse for its legs not packed yet: units per SKU,
+    sorted by bin location so the picker walks the aisles once."""
+    from django.db.models import Count
+
+    from inventory.models import StockLevel
+
+    from .models import Shipment, ShipmentLine, ShipmentStatus
+
+    legs = (queryset if queryset is not None else Shipment.objects.all()).filter(
+        warehouse=warehouse, status=ShipmentStatus.PENDING
+    )
+    rows = (
+        ShipmentLine.objects.filter(shipment__in=legs.values("pk"))
+        .values("order_line__variant_id", "order_line__sku", "order_line__product_name", "order_line__options")
+        .annotate(units=Sum("quantity"), legs=Count("shipment", distinct=True))
+        .order_by()
+    )
+    rows = list(rows)
+    bins = dict(
+        StockLevel.objects.filter(
+            warehouse=warehouse, variant_id__in=[row["order_line__variant_id"] for row in rows]
+        ).values_list("variant_id", "bin_location")
+    )
+    picking = [
+        PickingRow(
+            sku=row["order_line__sku"], product=row["order_line__product_name"], options=row["order_line__options"],
+            bin_location=bins.get(row["order_line__variant_id"], "") or "", units=row["units"], legs=row["legs"],
+        )
+        for row in rows
+    ]
+    return sorted(picking, key=lambda row: (row.bin_location == "", row.bin_location, row.sku))
+
+
+def shipments_due(*, warehouse_code: str | None = None, overdue_only: bool = False, today: date | None = None):
+    """Legs not shipped yet (pending or packed) with their promise date, oldest promise first;
+    overdue_only keeps those past their ship-by date."""
+    from .models import NOT_YET_SHIPPED, Shipment
+
+    today = today or timezone.localdate()
+    queryset = (
+        Shipment.objects.filter(status__in=NOT_YET_SHIPPED)
+        .select_related("order", "warehouse")
+        .annotate(unit_count=Sum("lines__quantity"))
+        .order_by("ship_by", "pk")
+    )
+    if warehouse_code:
+        queryset = queryset.filter(warehouse__code__iexact=warehouse_code)
+    if overdue_only:
+        queryset = queryset.filter(ship_by__lt=today)
+    return queryset
+
+
+def legs_shipped_on_time(*, seller_id: int | None = None, since, until) -> tuple[int, int]:
+    """(legs shipped within their promised business days, legs due in the period) for seller
+    reputation: a leg is due in the period when its ship-by date falls in [since, until]
+    (dates, Lima); it counts as on time when it left the warehouse by the end of that day.
+    seller_id limits to the legs of that seller's warehouses; cancelled legs never count."""
+    from .models import Shipment, ShipmentStatus
+
+    legs = Shipment.objects.filter(ship_by__gte=since, ship_by__lte=until).exclude(status=ShipmentStatus.CANCELLED)
+    if seller_id is not None:
+        legs = legs.filter(warehouse__seller_id=seller_id)
+    # shipped_at__date is the Lima date (USE_TZ with the current time zone), on both databases.
+    counts = legs.order_by().aggregate(
+        total=Count("pk"), on_time=Count("pk", filter=Q(shipped_at__isnull=False, shipped_at__date__lte=F("ship_by")))
+    )
+    return counts["on_time"], counts["total"]
+
+
+def delivered_quantities(*, order_id: int) -> dict[int, int]:
+    """Units delivered per order line of an order ({order line id: units}), for returns."""
+    from .models import ShipmentLine, ShipmentStatus
+
+    rows = (
+        ShipmentLine.objects.filter(shipment__order_id=order_id, shipment__status=ShipmentStatus.DELIVERED)
+        .values("order_line_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("order_line_id", "units")
+        .order_by()
+    )
+    return dict(rows)

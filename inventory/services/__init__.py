@@ -21,11 +21,11 @@ from .reservations import (
     customer_purchase_limit_check, reservation_convert, reservation_release, reservation_renew, reservations_expire,
     stock_reserve,
 )
-from .orders import order_stock_restore, order_stock_sell
+from .orders import OrderStockSale, order_stock_restore, order_stock_sell
 from .stock import stock_adjust, stock_receive, stock_return, stock_transfer, stock_write_off
 
 __all__ = [
-    "customer_purchase_limit_check", "low_stock_notify", "order_stock_restore", "order_stock_sell", "purchase_order_cancel", "purchase_order_create",
+    "OrderStockSale", "customer_purchase_limit_check", "low_stock_notify", "order_stock_restore", "order_stock_sell", "purchase_order_cancel", "purchase_order_create",
     "purchase_order_next_number", "purchase_order_place", "purchase_order_recalculate", "purchase_order_receive",
     "reservation_convert", "reservation_release", "reservation_renew", "reservations_expire", "stock_adjust",
     "stock_receive", "stock_reserve", "stock_return", "stock_transfer", "stock_write_off", "supplier_create",

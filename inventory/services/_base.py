@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from catalog.models import Variant
+from catalog.services import products_units_sold_add
 
 from ..exceptions import InsufficientStock, InvalidQuantity, ReasonRequired
 from ..models import Movement, PurchaseOrder, Reservation, StockLevel, Warehouse
@@ -70,6 +71,20 @@ def locked_level(variant: Variant, warehouse: Warehouse, *, create: bool) -> Sto
     if not levels:
         raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=0)
     return levels[0]
+
+
+def units_sold_record(units_by_level: dict[int, int]) -> None:
+    """Keep the catalog's units sold in step with sale (+) and return (-) movements, in the
+    same transaction: {stock level id: signed units sold} becomes one update per product."""
+    wanted = {level_id: units for level_id, units in units_by_level.items() if units}
+    if not wanted:
+        return
+    per_product: dict[int, int] = {}
+    for level_id, product_id in StockLevel.objects.filter(pk__in=list(wanted)).values_list(
+        "pk", "variant__product_id"
+    ):
+        per_product[product_id] = per_product.get(product_id, 0) + wanted[level_id]
+    products_units_sold_add(quantities=per_product)
 
 
 class LowStockAlerts:

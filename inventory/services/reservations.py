@@ -20,7 +20,9 @@ from ..exceptions import (
     InactiveVariant, InsufficientStock, InvalidQuantity, InventoryError, PurchaseLimitExceeded, ReservationNotHeld,
 )
 from ..models import Movement, Reservation, StockLevel, Warehouse
-from ._base import LowStockAlerts, lock_levels, pk_of, placeholders, positive, reserved_by_level
+from ._base import (
+    LowStockAlerts, lock_levels, pk_of, placeholders, positive, reserved_by_level, units_sold_record,
+)
 
 
 def _requested(lines) -> dict[int, int]:
@@ -330,6 +332,7 @@ def reservation_convert(*, order_id: int | None = None, cart_key: str | None = N
             per_level[reservation.stock_level_id] += reservation.quantity
         for level_id, quantity in per_level.items():
             StockLevel.objects.filter(pk=level_id).update(on_hand=F("on_hand") - quantity)
+        units_sold_record(per_level)
         Reservation.objects.filter(pk__in=[r.pk for r in held]).update(
             status=Reservation.Status.CONVERTED, closed_at=now
         )

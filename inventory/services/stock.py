@@ -12,6 +12,7 @@ from ..exceptions import InactiveWarehouse, InsufficientStock, InvalidQuantity, 
 from ..models import Movement, PurchaseOrder, StockLevel, Warehouse
 from ._base import (
     LowStockAlerts, available_units, lock_levels, locked_level, pk_of, positive, record_movement, required_reason,
+    units_sold_record,
 )
 
 
@@ -33,8 +34,10 @@ def stock_return(*, variant: Variant, warehouse: Warehouse, quantity: int, retur
     positive(quantity)
     with transaction.atomic():
         level = locked_level(variant, warehouse, create=True)
-        return record_movement(level, Movement.Kind.RETURN, quantity, actor=actor, reason=reason,
-                     reference_type=Movement.Reference.RETURN, reference_id=return_id)
+        movement = record_movement(level, Movement.Kind.RETURN, quantity, actor=actor, reason=reason,
+                                   reference_type=Movement.Reference.RETURN, reference_id=return_id)
+        units_sold_record({level.pk: -quantity})  # a returned unit is no longer sold
+        return movement
 
 
 def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> None:

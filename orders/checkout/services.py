@@ -18,6 +18,8 @@ from cart.services import Cart, CartError, check_sellable, variants_with_sale_wi
 from cart.store import cart_store
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.services import reservation_release, stock_reserve
+from promotions.exceptions import CouponRefused
+from promotions.services import coupon_redeem
 from shipping.exceptions import ShippingUnavailable
 from shipping.selectors import ShippingOption, shipping_quote
 
@@ -30,8 +32,12 @@ class CheckoutError(Exception):
     """A refusal with a message for the shopper; nothing was written."""
 
 
-def checkout_cart(cart: Cart | None) -> CartSummary:
-    summary = price_cart(cart_store().lines(cart.id)) if cart is not None else CartSummary()
+def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
+    """The cart priced again, with its coupon checked for this buyer (email: the checkout's)."""
+    summary = price_cart(
+        cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
+        email=email or getattr(cart.customer, "email", ""),
+    ) if cart is not None else CartSummary()
     if not summary.lines:
         raise CheckoutError(_("Your cart is empty."))
     return summary
@@ -72,28 +78,57 @@ def _short_line_message(error: InsufficientStock, summary: CartSummary) -> str:
     ) % {"count": available, "name": name}
 
 
-def checkout_place_order(*, cart: Cart, state: CheckoutState, key: str, customer=None,
+def _replayed_order(*, key: str, state: CheckoutState, customer, guest_order_numbers) -> Order | None:
+    """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
+    the signed-in customer, or the guest session that placed it or was handed the key (its
+    session may predate the first submit's answer when that answer was lost)."""
+    replay = Order.objects.filter(idempotency_key=key).first() if key else None
+    if replay is None:
+        return None
+    owned = (replay.customer_id == customer.pk) if customer is not None else (
+        replay.customer_id is None and (replay.number in guest_order_numbers or key in state.keys))
+    if not owned:
+        raise CheckoutError(_("This checkout form has expired. Review your order again."))
+    replay.replayed = True
+    return replay
+
+
+def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, customer=None,
                          guest_order_numbers=()) -> Order:
     """The order for this key: placed now, or the one an earlier submit with the key placed
-    (order.replayed is then True). A key is good once it was handed out with this session's
-    review page; a replayed key answers only to the customer, or the guest session, it placed."""
-    replay = Order.objects.filter(idempotency_key=key).first() if key else None
-    if replay is not None:
-        owned = (replay.customer_id == customer.pk) if customer is not None else (
-            replay.customer_id is None and replay.number in guest_order_numbers)
-        if not owned:
-            raise CheckoutError(_("This checkout form has expired. Review your order again."))
-        replay.replayed = True
+    (order.replayed is then True), also when that submit finished while this one was running
+    (its cart is empty by now). A key is good once it was handed out with this session's
+    review page."""
+    owner = {"key": key, "state": state, "customer": customer, "guest_order_numbers": guest_order_numbers}
+    if (replay := _replayed_order(**owner)) is not None:
         return replay
+    try:
+        return _place(cart=cart, state=state, key=key, customer=customer)
+    except CheckoutError:
+        if (replay := _replayed_order(**owner)) is not None:
+            return replay
+        raise
+
+
+def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Order:
     if not key or key not in state.keys:
         raise CheckoutError(_("This checkout form has expired. Review your order again."))
     if not state.has_delivery:
         raise CheckoutError(_("Your checkout details are missing. Please enter them again."))
-    summary = checkout_cart(cart)
+    if cart is None:
+        raise CheckoutError(_("Your cart is empty."))
+    summary = checkout_cart(cart, email=state.email)
+    if summary.coupon_refusal:
+        raise CheckoutError(summary.coupon_refusal)
     _check_still_sellable(summary)
     quote = checkout_quote(state=state, summary=summary)
+    shipping_total = summary.shipping_price(quote.price)
     lines = [
-        OrderLineData.from_variant(line.variant, quantity=line.quantity, kit=line.kit) for line in summary.lines
+        OrderLineData.from_variant(
+            line.variant, quantity=line.quantity, kit=line.kit, automatic_discount=line.automatic_total,
+            kit_discount=line.kit_discount, coupon_discount=line.coupon_discount,
+        )
+        for line in summary.lines
     ]
     wanted: dict[int, int] = {}
     for line in summary.lines:
@@ -103,11 +138,16 @@ def checkout_place_order(*, cart: Cart, state: CheckoutState, key: str, customer
             order = order_create(
                 customer=customer, email=state.email, lines=lines, shipping_address=state.shipping,
                 billing_address=state.billing_address, shipping_method_id=quote.method_id,
-                shipping_method_name=quote.name, shipping_total=quote.price, discount_total=summary.discount,
+                shipping_method_name=quote.name, shipping_total=shipping_total,
+                coupon_code=summary.coupon.code if summary.coupon else "",
                 idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
             )
             if order.replayed:
                 return order
+            if summary.coupon is not None:
+                # The use is taken in the order's transaction: refused, nothing is written.
+                coupon_redeem(coupon=summary.coupon, order=order, customer=customer, email=state.email,
+                              amount=summary.coupon_discount + (quote.price - shipping_total))
             # The cart's holds become the order's, renewed for the payment window.
             reservation_release(cart_key=cart.id)
             stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
@@ -118,6 +158,8 @@ def checkout_place_order(*, cart: Cart, state: CheckoutState, key: str, customer
         raise CheckoutError(str(error)) from None
     except ValidationError as error:
         raise CheckoutError(" ".join(error.messages)) from None
+    except CouponRefused as refusal:
+        raise CheckoutError(refusal.message) from None
     transaction.on_commit(lambda: cart_store().clear(cart.id))
     return order
 

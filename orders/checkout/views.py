@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Address
-from cart.selectors import cart_view, request_cart
+from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from orders.views import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from payments.models import PaymentMethod
 from payments.services import PaymentError, payment_methods_offered, payment_start
+from shipping.models import ShippingMethod
 from shipping.selectors import no_method_message, shipping_options
 
 from .forms import ADDRESS_FIELDS, CheckoutAddressForm, ContactForm, DeliveryForm
@@ -142,7 +143,8 @@ def delivery(request):
                                subtotal=summary.total)
     methods = payment_methods_offered()
     form = DeliveryForm(request.POST or None, shipping_options=options, payment_methods=methods,
-                        initial={"shipping_method": state.shipping_method_id, "payment_method": state.payment_method})
+                        initial={"shipping_method": _preselected_shipping(options, state.shipping_method_id),
+                                 "payment_method": state.payment_method})
     if request.method == "POST" and options and form.is_valid():
         state.shipping_method_id = form.cleaned_data["shipping_method"]
         state.payment_method = form.cleaned_data["payment_method"]
@@ -154,6 +156,16 @@ def delivery(request):
             department=state.shipping.get("department", ""), province=state.shipping.get("ubigeo", "")[:4]),
         "step": 2,
     })
+
+
+def _preselected_shipping(options, chosen_id) -> int | None:
+    """The shopper's earlier choice if still offered; else the cheapest home delivery (options
+    come cheapest first): pickup is preselected only when the shopper picked it."""
+    ids = [option.method_id for option in options]
+    if chosen_id in ids:
+        return chosen_id
+    home = [option.method_id for option in options if not option.is_pickup]
+    return (home or ids or [None])[0]
 
 
 @require_http_methods(["GET"])
@@ -170,11 +182,13 @@ def review(request):
         messages.error(request, str(error))
         return redirect("checkout:delivery")
     method = PaymentMethod.objects.filter(code=state.payment_method).first()
+    # A pickup order is collected at the store: the review names the store, not the home address.
+    pickup = ShippingMethod.objects.filter(pk=quote.method_id).first() if quote.is_pickup else None
     key = state.issue_key()
     state.save(request)
     return render(request, "checkout/review.html", {
         "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,
-        "total": summary.total + quote.price, "step": 3,
+        "total": summary.total + summary.shipping_price(quote.price), "step": 3, "pickup": pickup,
     })
 
 
@@ -185,8 +199,6 @@ def place(request):
     key = request.POST.get("key", "")
     customer = request.user if request.user.is_authenticated else None
     try:
-        if cart is None:
-            raise CheckoutError(_("Your cart is empty."))
         order = checkout_place_order(cart=cart, state=state, key=key, customer=customer,
                                      guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
     except CheckoutError as error:
@@ -197,6 +209,7 @@ def place(request):
         return redirect("payments:pay", number=order.number)
     method = PaymentMethod.objects.filter(code=state.payment_method).first()
     CheckoutState.clear(request)
+    request.session.pop(COUPON_SESSION_KEY, None)  # used by this order
     if method is not None:
         try:
             payment_start(order=order, method=method, actor=request.user)

@@ -57,3 +57,21 @@ def test_resetting_the_demo_catalog_reloads_its_stock():
     assert Movement.objects.filter(stock_level__variant_id__in=old_variants).count() == 0
     out = StringIO()
     call_command("inventory_verify", stdout=out)
+
+
+def test_loading_the_demo_catalog_on_a_new_database_loads_its_stock_too():
+    """Without --reset, a fresh database used to get a catalog where every product was "Agotado"."""
+    call_command("load_demo_data", products=30, seed=3, verbosity=0)
+
+    variant_ids = list(Variant.objects.values_list("pk", flat=True))
+    available = selectors.availability_by_variant(variant_ids)
+    in_stock = [variant_id for variant_id, units in available.items() if units > 0]
+    assert len(in_stock) > len(variant_ids) // 2
+    assert set(Warehouse.objects.values_list("code", flat=True)) == {"LIM-CENTRAL", "AQP", "DROP-ANDINO"}
+    out = StringIO()
+    call_command("inventory_verify", stdout=out)
+    assert "consistent" in out.getvalue()
+
+    before = snapshot()
+    call_command("load_demo_data", products=30, seed=3, verbosity=0)  # already loaded: nothing changes
+    assert snapshot() == before

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from orders.services import OrderLineData, order_create
-from tests.factories import ProductFactory, VariantFactory
+from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
 
 SHIPPING_ADDRESS = {
     "recipient": "Ana Torres",
@@ -32,7 +32,7 @@ def make_order(*, customer=None, email=None, lines=None, variant=None, idempoten
         lines=lines,
         shipping_address=SHIPPING_ADDRESS,
         billing_address=SHIPPING_ADDRESS,
-        shipping_method_id=None,
+        shipping_method_id=extra.pop("shipping_method_id", None),
         shipping_method_name="Olva Courier",
         shipping_total=extra.pop("shipping_total", Decimal("15.00")),
         idempotency_key=idempotency_key,
@@ -42,7 +42,21 @@ def make_order(*, customer=None, email=None, lines=None, variant=None, idempoten
 
 @pytest.fixture
 def variant(db):
-    return VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
+    variant = VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
+    stock(variant, WarehouseFactory(), 50)
+    return variant
+
+
+def ship_everything(order, *, actor=None, deliver: bool = False):
+    """Ship every leg of a paid order (Olva, valid tracking numbers); deliver them too if asked."""
+    from shipping import services as shipping_services
+
+    for index, shipment in enumerate(order.shipments.order_by("pk")):
+        shipping_services.shipment_ship(shipment=shipment, actor=actor, carrier="olva", tracking_number=f"4006{index:04d}")
+        if deliver:
+            shipping_services.shipment_deliver(shipment=shipment, actor=actor)
+    order.refresh_from_db()
+    return order
 
 
 @pytest.fixture

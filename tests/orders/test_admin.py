@@ -10,7 +10,7 @@ from accounts.roles import Role
 from orders import services
 from orders.models import Order, OrderStatus
 from tests.factories import ProductFactory, SellerFactory, UserFactory, VariantFactory
-from tests.orders.conftest import line_for, make_order
+from tests.orders.conftest import line_for, make_order, ship_everything
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/orders/order/"
@@ -96,13 +96,26 @@ def test_cancel_action_and_shipped_orders_are_refused(client, support, variant):
     open_order = make_order(email="a@example.pe", variant=variant)
     shipped = make_order(email="b@example.pe", variant=variant)
     services.order_mark_paid(order=shipped)
-    services.order_transition(order=shipped, to_status=OrderStatus.SHIPPED)
+    ship_everything(shipped)
 
-    client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [open_order.pk, shipped.pk]})
-    client.post(CHANGELIST, {"action": "mark_delivered", "_selected_action": [shipped.pk]})
+    response = client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [open_order.pk, shipped.pk]},
+                           follow=True)
 
     assert Order.objects.get(pk=open_order.pk).status == OrderStatus.CANCELLED
-    assert Order.objects.get(pk=shipped.pk).status == OrderStatus.DELIVERED
+    assert Order.objects.get(pk=shipped.pk).status == OrderStatus.SHIPPED
+    assert any(shipped.number in str(m) and "devolución" in str(m) for m in response.context["messages"])
+
+
+def test_the_order_admin_no_longer_ships_or_delivers(client, superuser, variant):
+    """Shipping happens per shipment (the shipments admin); the order only follows."""
+    client.force_login(superuser)
+    paid = make_order(email="a@example.pe", variant=variant)
+    services.order_mark_paid(order=paid)
+    response = client.get(CHANGELIST)
+    actions = [value for value, _label in response.context["action_form"].fields["action"].choices]
+    assert "mark_shipped" not in actions and "mark_delivered" not in actions
+    client.post(CHANGELIST, {"action": "mark_shipped", "_selected_action": [paid.pk]})
+    assert Order.objects.get(pk=paid.pk).status == OrderStatus.PAID
 
 
 class TestSellerScope:
@@ -136,12 +149,3 @@ class TestSellerScope:
         lines = client.get("/admin/orders/orderline/").context["cl"].result_list
         assert sorted(line.sku for line in lines) == ["MIO-1", "MIO-1"]
 
-    def test_a_seller_cannot_run_status_actions(self, client, sellers, variant):
-        own, _ = sellers
-        mine = VariantFactory(product=ProductFactory(seller=own), sku="MIO-2")
-        order = make_order(lines=[line_for(mine)])
-        client.force_login(own.user)
-
-        client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [order.pk]})
-
-        assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT

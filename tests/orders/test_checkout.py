@@ -252,6 +252,54 @@ class TestBadInput:
         assert Order.objects.count() == 1
         assert place(client, key)["Location"] == first["Location"]  # later, a refresh of the POST
 
+    def test_a_resubmit_after_a_lost_answer_goes_to_the_placed_order(self, client, shop):
+        """The first submit placed the order but its answer never arrived; the browser's session
+        is still the one it had before (the first answer's cookie was lost with it). Submitting
+        again goes to the order, not back to review, and places nothing twice."""
+        fill_cart(client, ("HOOD-M", 1))
+        details(client)
+        delivery(client)
+        key = review_key(client)
+        before = dict(client.session.items())
+        first = place(client, key)
+        session = client.session
+        session.clear()
+        session.update(before)  # as the resubmitting browser still sees it
+        session.save()
+
+        again = place(client, key)
+
+        order = Order.objects.get()
+        assert first["Location"] == again["Location"] == reverse("payments:pay", args=[order.number])
+        assert client.get(again["Location"]).status_code == 200
+
+    def test_a_resubmit_racing_the_first_submit_goes_to_its_order(self, client, shop):
+        """The first submit commits while the second runs: the second finds the cart already
+        emptied and answers with the order the key placed instead of an empty-cart error."""
+        from orders.checkout import services as checkout_services
+
+        fill_cart(client, ("HOOD-M", 1))
+        details(client)
+        delivery(client)
+        key = review_key(client)
+        real_place = checkout_services._place
+        calls = []
+
+        def first_submit_lands_meanwhile(**kwargs):
+            if not calls:
+                calls.append(True)
+                real_place(**kwargs)  # the first submit, committed before the second reads the cart
+                cart_store().clear(kwargs["cart"].id)
+            return real_place(**kwargs)
+
+        checkout_services._place = first_submit_lands_meanwhile
+        try:
+            response = place(client, key)
+        finally:
+            checkout_services._place = real_place
+        order = Order.objects.get()
+        assert response["Location"] == reverse("payments:pay", args=[order.number])
+
     def test_a_key_from_another_session_is_refused(self, client, shop):
         fill_cart(client, ("HOOD-M", 1))
         order = checkout(client)

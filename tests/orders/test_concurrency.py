@@ -24,9 +24,9 @@ def _no_eager_tasks_in_threads(monkeypatch):
     """Eager Celery tasks flip a process-wide "inside a task" flag; run from 30 threads at once
     they can leave it set and break later result.get() calls. These tests are about numbers
     and keys, so the confirmation e-mail is not enqueued here."""
-    from orders.tasks import send_order_confirmation
+    from orders.tasks import send_order_email
 
-    monkeypatch.setattr(send_order_confirmation, "delay", lambda *args, **kwargs: None)
+    monkeypatch.setattr(send_order_email, "delay", lambda *args, **kwargs: None)
 
 
 

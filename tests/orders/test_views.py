@@ -1,12 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderStatus
-from tests.orders.conftest import make_order
+from tests.orders.conftest import make_order, ship_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ class TestCustomerPages:
         assert line.sku in page and line.product_name in page
         assert "S/ 399.80" in page and "S/ 15.00" in page and "S/ 414.80" in page
         assert "S/ 63.27" in page  # IGV included
-        assert page.count('class="timeline-item') == 2
+        assert page.count('class="timeline-item') == 3  # two order changes, and its package's "pending"
         assert reverse("orders:cancel", args=[order.number]) in page
         assert 'name="csrfmiddlewaretoken"' in page
 
@@ -95,7 +96,7 @@ class TestCustomerPages:
 
     def test_cancel_after_shipping_is_refused(self, signed_in, order):
         services.order_mark_paid(order=order)
-        services.order_transition(order=order, to_status=OrderStatus.SHIPPED)
+        ship_everything(order)
         signed_in.post(reverse("orders:cancel", args=[order.number]))
         assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
 
@@ -159,6 +160,22 @@ class TestGuestLookup:
             assert client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "x@example.pe"}).status_code == 404
         right = {"number": guest_order.number, "email": "invitada@example.pe"}
         assert client.post(reverse("orders:lookup"), right).status_code == 429
+
+    def test_a_stranger_cannot_lock_the_guest_out(self, client, guest_order, settings):
+        """The limit is per client (IP and device cookie), not per order number: a stranger who
+        guesses wrong locks only themselves out."""
+        settings.ORDER_LOOKUP_RATE_LIMIT = "10/m/ip,3/5m/key"
+        stranger = Client(REMOTE_ADDR="203.0.113.9")
+        wrong = {"number": guest_order.number, "email": "x@example.pe"}
+        for _ in range(3):
+            assert stranger.post(reverse("orders:lookup"), wrong).status_code == 404
+        right = {"number": guest_order.number, "email": "invitada@example.pe"}
+        assert stranger.post(reverse("orders:lookup"), right).status_code == 429
+
+        response = client.post(reverse("orders:lookup"), right)
+
+        assert response.status_code == 302
+        assert response["Location"] == reverse("orders:guest_detail", args=[guest_order.number])
 
     def test_guest_cancel(self, client, guest_order):
         client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "invitada@example.pe"})

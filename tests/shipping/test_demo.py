@@ -62,3 +62,41 @@ def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
     }
     assert codes == {"recojo-tienda", "olva-lima", "serpost"}
     assert ShippingMethod.objects.count() == 5
+
+
+def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_once(settings):
+    from catalog.demo.loader import load_demo_catalog
+    from core.management.commands.demo_data import ensure_demo_customer
+    from inventory.demo import load_demo_inventory
+    from orders.models import Order, OrderEmail
+    from payments.models import Payment
+    from shipping.demo import load_demo_orders
+    from shipping.models import Shipment, ShipmentEvent
+
+    ensure_demo_customer({})
+    load_demo_catalog(products=60, seed=7, progress=False)
+    load_demo_inventory(progress=False)
+    load_demo_shipping()
+
+    numbers = load_demo_orders()
+    orders = {o.idempotency_key.removeprefix("demo-pedido-"): o for o in Order.objects.filter(customer__email="cliente@kallpa.pe")}
+    assert set(numbers) == set(orders) and len(orders) == 8
+    assert orders["pendiente-de-pago"].status == "pending_payment"
+    assert orders["pagado"].shipments.get().status == "pending"
+    assert orders["empacado"].shipments.get().status == "packed"
+    split = orders["enviado-en-parte"]
+    assert split.status == "partially_shipped"
+    assert sorted(split.shipments.values_list("warehouse__code", "status")) == [("AQP", "packed"), ("LIM-CENTRAL", "shipped")]
+    assert orders["enviado"].shipments.get().tracking_url
+    assert orders["entregado"].status == "delivered"
+    assert orders["recojo-listo"].shipments.get().status == "ready_for_pickup"
+    assert orders["anulado"].status == "cancelled"
+    # Paid through the test gateway's services, not by setting a status.
+    assert Payment.objects.filter(order__in=orders.values(), status="succeeded").count() == 6
+
+    counts = (Order.objects.count(), Shipment.objects.count(), ShipmentEvent.objects.count(), OrderEmail.objects.count())
+    assert load_demo_orders() == numbers
+    assert counts == (Order.objects.count(), Shipment.objects.count(), ShipmentEvent.objects.count(),
+                      OrderEmail.objects.count())
+    pickup = ShippingMethod.objects.get(code="recojo-tienda")
+    assert "Av. Larco" in pickup.pickup_address and pickup.pickup_hours

@@ -1,0 +1,106 @@
+"""Delivery estimates shown before checkout (product page, cart): the cheapest home delivery
+to a place, what it costs and when it arrives, by the same rates and rules as checkout
+(shipping.selectors). The place is Lima unless the signed-in customer has a default
+shipping address. The rates serving a place are cached (and forgotten when staff change a
+method, zone or rate), so a product page pays no query for them; checkout always recomputes
+from the database."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from accounts import ubigeo
+
+from .models import ShippingMethod, ShippingRate, ShippingZone
+from .selectors import ShippingOption, _best_rate_per_method, _option
+
+logger = logging.getLogger(__name__)
+
+LIMA = ("15", "1501")  # department and province of Lima (INEI codes)
+CACHE_KEY = "shipping:estimate-rates"
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class Place:
+    department: str
+    province: str
+    name: str
+
+
+@dataclass(frozen=True)
+class DeliveryEstimate:
+    place: Place
+    option: ShippingOption  # the cheapest home delivery (never in-store pickup)
+    free_from: Decimal | None  # the subtotal from which it is free, when it is not free yet
+
+
+def shipping_place(user) -> Place:
+    """The signed-in customer's default shipping address' province, else Lima."""
+    department, province = LIMA
+    if user is not None and user.is_authenticated:
+        address = user.addresses.filter(is_default_shipping=True).only("department", "ubigeo").first()
+        if address is not None and ubigeo.is_province_of(address.province_code, address.department):
+            department, province = address.department, address.province_code
+    return Place(department=department, province=province, name=ubigeo.province(province).name)
+
+
+def _rates_serving(place: Place) -> list[ShippingRate]:
+    """The active rates whose zone covers the place: one cached map for every place asked,
+    dropped whenever a method, zone or rate changes (forget_cached_rates)."""
+    where = f"{place.department}:{place.province}"
+    try:
+        by_place = cache.get(CACHE_KEY) or {}
+    except Exception:  # the cache is down: read the database, never fail the page
+        logger.warning("shipping estimate: cache unavailable", exc_info=True)
+        by_place = {}
+    if where not in by_place:
+        by_place[where] = [
+            rate for rate in ShippingRate.objects.filter(method__is_active=True).select_related("method", "zone")
+            if rate.zone.covers(department=place.department, province=place.province)
+        ]
+        try:
+            cache.set(CACHE_KEY, by_place, CACHE_SECONDS)
+        except Exception:
+            logger.warning("shipping estimate: cache unavailable", exc_info=True)
+    return by_place[where]
+
+
+@receiver([post_save, post_delete], sender=ShippingMethod, dispatch_uid="shipping.estimates.method")
+@receiver([post_save, post_delete], sender=ShippingRate, dispatch_uid="shipping.estimates.rate")
+@receiver([post_save, post_delete], sender=ShippingZone, dispatch_uid="shipping.estimates.zone")
+def forget_cached_rates(**kwargs) -> None:
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:  # the entry expires by itself within CACHE_SECONDS
+        logger.warning("shipping estimate: cache unavailable", exc_info=True)
+
+
+def _takes(rate: ShippingRate, weight_kg: Decimal) -> bool:
+    """The weight band rule of shipping.selectors._matching_rates."""
+    return rate.weight_from < weight_kg <= rate.weight_to or (weight_kg == 0 and rate.weight_from == 0)
+
+
+def delivery_estimate(*, place: Place, weight_kg: Decimal, subtotal: Decimal,
+                      today: date | None = None) -> DeliveryEstimate | None:
+    """None when no home delivery serves this place and weight."""
+    if weight_kg < 0 or subtotal < 0:
+        return None
+    today = today or timezone.localdate()
+    rates = [rate for rate in _rates_serving(place) if _takes(rate, weight_kg)]
+    options = sorted((_option(rate, subtotal=subtotal, today=today) for rate in _best_rate_per_method(rates).values()),
+                     key=lambda option: option.sort_key)
+    home = [option for option in options if not option.is_pickup]
+    if not home:
+        return None
+    cheapest = home[0]
+    thresholds = [rate.method.free_shipping_threshold for rate in rates
+                  if not rate.method.is_pickup and rate.method.free_shipping_threshold is not None]
+    free_from = None if cheapest.is_free or not thresholds else min(thresholds)
+    return DeliveryEstimate(place=place, option=cheapest, free_from=free_from)

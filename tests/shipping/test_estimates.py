@@ -1,0 +1,118 @@
+"""The delivery estimate of the product page and the cart: the cheapest home delivery to Lima
+(or the customer's default address), its date and when shipping becomes free; and the cart
+says until when its units are held."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from inventory.models import Reservation
+from shipping.demo import load_demo_shipping
+from shipping.estimates import LIMA, Place, delivery_estimate, shipping_place
+from tests.factories import AddressFactory, ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def rates():
+    cache.clear()
+    load_demo_shipping()
+
+
+@pytest.fixture
+def product():
+    variant = VariantFactory(sku="CAP-U", product=ProductFactory(name="Gorra Inti", slug="gorra-inti",
+                                                                  base_price=Decimal("59.00"), weight_kg=Decimal("0.3")))
+    stock(variant, WarehouseFactory(), 10)
+    return variant.product
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", response.content.decode()))
+
+
+def lima() -> Place:
+    return shipping_place(None)
+
+
+def test_cheapest_home_delivery_to_lima_and_the_free_threshold():
+    estimate = delivery_estimate(place=lima(), weight_kg=Decimal("0.3"), subtotal=Decimal("59.00"), today=MONDAY)
+
+    assert (estimate.place.department, estimate.place.province, estimate.place.name) == (*LIMA, "Lima")
+    assert estimate.option.code == "serpost" and estimate.option.price == Decimal("8.00")  # not the free pickup
+    assert estimate.free_from == Decimal("199.00")
+
+
+def test_free_from_the_threshold():
+    estimate = delivery_estimate(place=lima(), weight_kg=Decimal("0.3"), subtotal=Decimal("199.00"), today=MONDAY)
+
+    assert estimate.option.is_free and estimate.option.code == "olva-lima"
+    assert estimate.free_from is None
+    assert (estimate.option.delivery_from, estimate.option.delivery_to) == (date(2026, 11, 24), date(2026, 11, 25))
+
+
+@pytest.mark.parametrize(("weight", "subtotal"), [("-1", "10"), ("1", "-5"), ("1000", "10")])
+def test_bad_or_unserved_parcels_have_no_estimate(weight, subtotal):
+    assert delivery_estimate(place=lima(), weight_kg=Decimal(weight), subtotal=Decimal(subtotal)) is None
+
+
+def test_a_customer_gets_the_estimate_for_their_default_address():
+    user = UserFactory()
+    AddressFactory(user=user, department="08", ubigeo="080101", is_default_shipping=True)  # Cusco
+
+    place = shipping_place(user)
+
+    assert (place.department, place.province, place.name) == ("08", "0801", "Cusco")
+    estimate = delivery_estimate(place=place, weight_kg=Decimal("0.3"), subtotal=Decimal("59.00"))
+    # Shalom to its Cusco agency: cheapest, then fastest; in-store pickup (Lima) never
+    assert estimate.option.code == "shalom-agencia" and estimate.free_from == Decimal("499.00")
+
+
+def test_product_page_shows_cost_date_and_threshold(client, product):
+    with translation.override("es-pe"):
+        page = text(client.get(reverse("catalog:product", args=[product.slug])))
+
+    assert "Envío a Lima: S/ 8.00." in page
+    assert "Envío gratis desde S/ 199.00." in page
+    assert re.search(r"Llega entre el \w+ \d+ de \w+ y el \w+ \d+ de \w+\.", page)
+
+
+def test_the_rates_are_read_once_per_place(client, product):
+    url = reverse("catalog:product", args=[product.slug])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not [q for q in queries.captured_queries if "shipping_shippingrate" in q["sql"]]
+
+
+def test_cart_shows_the_estimate_and_until_when_units_are_held(client, product):
+    client.post(reverse("cart:add"), {"sku": "CAP-U", "quantity": "2"})
+    until = Reservation.objects.get().expires_at
+
+    page = text(client.get(reverse("cart:detail")))
+
+    assert f"Reservado para ti hasta las {timezone.localtime(until):%H:%M}." in page
+    assert "Envío a Lima: S/ 8.00." in page and "desde S/ 8.00" in page
+    assert "Envío gratis desde S/ 199.00." in page
+
+
+def test_a_rate_change_is_shown_at_once(client, product):
+    from shipping.models import ShippingRate
+
+    url = reverse("catalog:product", args=[product.slug])
+    assert "Envío a Lima: S/ 8.00." in text(client.get(url))
+    for rate in ShippingRate.objects.filter(method__code="serpost"):
+        rate.price = Decimal("7.50")
+        rate.save()
+
+    assert "Envío a Lima: S/ 7.50." in text(client.get(url))
