@@ -1,0 +1,147 @@
+"""Reads of promotions that pages, the cart and checkout share."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from catalog.models import CollectionItem, Product
+from catalog.tree import catalog_tree
+from core.templatetags.money import format_money
+
+from .exceptions import CouponRefused, Refusal
+from .models import AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, Scope, normalize_code, \
+    is_well_formed_code
+
+ZERO = Decimal("0.00")
+
+
+def _live_discounts_for(product_ref: str, now):
+    covers = Exists(DiscountTarget.objects.filter(discount=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
+    return AutomaticDiscount.objects.live(now).filter(Q(scope=Scope.EVERYTHING) | covers)
+
+
+def live_discount_annotations(product_ref: str = "pk", now=None) -> dict:
+    """Annotations for a Product or Variant queryset: the best running percentage and fixed
+    automatic discount of its product (0 when none), read in the same query."""
+    live = _live_discounts_for(product_ref, now or timezone.now())
+
+    def best(kind: str):
+        values = live.filter(kind=kind).order_by("-value").values("value")[:1]
+        return Coalesce(Subquery(values, output_field=DecimalField(max_digits=12, decimal_places=2)),
+                        Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+    return {"auto_percent": best(AutomaticDiscount.Kind.PERCENTAGE), "auto_amount": best(AutomaticDiscount.Kind.FIXED)}
+
+
+def scope_condition(promotion) -> Q:
+    """The products a coupon or a discount covers, as a condition on Product (a category scope
+    includes its subcategories)."""
+    if promotion.scope == Scope.EVERYTHING:
+        return Q()
+    if promotion.scope == Scope.PRODUCTS:
+        return Q(pk__in=promotion.products.values("pk"))
+    if promotion.scope == Scope.CATEGORIES:
+        tree = catalog_tree()
+        ids = {cid for root in promotion.categories.values_list("pk", flat=True) if root in tree.categories
+               for cid in tree.descendant_ids(root)}
+        return Q(category_id__in=ids)
+    if promotion.scope == Scope.BRANDS:
+        return Q(brand_id__in=promotion.brands.values("pk"))
+    if promotion.scope == Scope.SELLERS:
+        return Q(seller_id__in=promotion.sellers.values("pk"))
+    return Q(pk__in=CollectionItem.objects.filter(collection__in=promotion.collections.values("pk")).values("product_id"))
+
+
+def discount_products(discount: AutomaticDiscount):
+    """The products a discount covers, with their price after it (the back office's preview)."""
+    return (Product.objects.filter(scope_condition(discount)).select_related("brand", "category")
+            .order_by("name"))
+
+
+@dataclass
+class CouponMatch:
+    coupon: Coupon
+    product_ids: set[int]  # the cart's products the coupon covers
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def coupon_usage_refusal(coupon: Coupon, *, customer, email: str, exclude_order_id=None) -> CouponRefused | None:
+    """The per-customer and first-order limits for this buyer (None: within them)."""
+    from orders.models import Order, OrderStatus
+
+    buyer = Q(email__iexact=email) if email else Q(pk__in=[])
+    if customer is not None:
+        buyer |= Q(customer=customer)
+    if not email and customer is None:
+        return None
+    if coupon.first_order_only:
+        earlier = Order.objects.filter(buyer).exclude(status=OrderStatus.CANCELLED)
+        if exclude_order_id:
+            earlier = earlier.exclude(pk=exclude_order_id)
+        if earlier.exists():
+            return CouponRefused(Refusal.FIRST_ORDER_ONLY,
+                                 _("The code %(code)s is only for a first order.") % {"code": coupon.code})
+    if coupon.max_uses_per_customer is not None:
+        used = CouponRedemption.objects.filter(buyer, coupon=coupon, released_at__isnull=True)
+        if exclude_order_id:
+            used = used.exclude(order_id=exclude_order_id)
+        used = used.count()
+        if used >= coupon.max_uses_per_customer:
+            return CouponRefused(Refusal.ALREADY_USED,
+                                 _("You have already used the code %(code)s.") % {"code": coupon.code})
+    return None
+
+
+def coupon_window_refusal(coupon: Coupon, now) -> CouponRefused | None:
+    if not coupon.is_active:
+        return CouponRefused(Refusal.INACTIVE, _("The code %(code)s is no longer active.") % {"code": coupon.code})
+    if now < coupon.starts_at:
+        return CouponRefused(Refusal.NOT_YET_VALID, _("The code %(code)s is valid from %(date)s.")
+                             % {"code": coupon.code, "date": _when(coupon.starts_at)})
+    if coupon.ends_at is not None and now >= coupon.ends_at:
+        return CouponRefused(Refusal.EXPIRED, _("The code %(code)s expired on %(date)s.")
+                             % {"code": coupon.code, "date": _when(coupon.ends_at)})
+    if coupon.max_uses is not None and coupon.uses >= coupon.max_uses:
+        return CouponRefused(Refusal.USED_UP, _("The code %(code)s has been used up.") % {"code": coupon.code})
+    return None
+
+
+def coupon_match(*, code: str, product_ids: set[int], goods_total: Decimal, customer=None, email: str = "",
+                 now=None) -> CouponMatch:
+    """The coupon of a code and the cart's products it covers, or CouponRefused with the first
+    reason it does not apply. A few queries whatever the cart's size."""
+    now = now or timezone.now()
+    normalized = normalize_code(code)
+    if not is_well_formed_code(normalized):
+        raise CouponRefused(Refusal.MALFORMED, _("That is not a valid coupon code: codes have 3 to 40 letters, "
+                                                 "digits or hyphens."))
+    coupon = Coupon.objects.filter(code=normalized).first()
+    if coupon is None:
+        raise CouponRefused(Refusal.UNKNOWN, _("We don't know the code %(code)s. Check it and try again.")
+                            % {"code": normalized})
+    refusal = coupon_window_refusal(coupon, now) or coupon_usage_refusal(coupon, customer=customer, email=email)
+    if refusal is not None:
+        raise refusal
+    covered = set(product_ids) if coupon.scope == Scope.EVERYTHING else set(
+        Product.objects.filter(pk__in=list(product_ids)).filter(scope_condition(coupon)).values_list("pk", flat=True)
+    )
+    if not covered:
+        raise CouponRefused(Refusal.NOTHING_IN_SCOPE,
+                            _("The code %(code)s does not apply to anything in your cart.") % {"code": coupon.code})
+    if goods_total < coupon.minimum_purchase:
+        raise CouponRefused(Refusal.MINIMUM_NOT_REACHED, _(
+            "The code %(code)s needs a purchase of at least %(minimum)s; your products add up to %(total)s."
+        ) % {"code": coupon.code, "minimum": format_money(coupon.minimum_purchase), "total": format_money(goods_total)})
+    return CouponMatch(coupon=coupon, product_ids=covered)
+
+
+def running_discounts(now=None):
+    return AutomaticDiscount.objects.live(now).order_by("-priority", "-created_at")
