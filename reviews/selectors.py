@@ -1,0 +1,120 @@
+"""Reads of reviews shared by the product, line and seller pages, the e-mails and the commands."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Max, OuterRef, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Seller
+from catalog.listing import card_queryset
+from catalog.models import Product
+from catalog.selectors import visible_products
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+
+from .models import Review, ReviewInvitation, ReviewStatus, ReviewVote, SellerReputation
+
+REVIEWS_PER_PAGE = 5
+SORTS = {"helpful": _("Most helpful"), "newest": _("Newest")}
+ORDERINGS = {"helpful": ("-helpful_count", "-created_at", "-pk"), "newest": ("-created_at", "-pk")}
+
+
+def has_delivered_purchase(*, user_id: int, product_id: int) -> bool:
+    """A delivered order of this customer has a variant of the product."""
+    return OrderLine.objects.filter(
+        order__customer_id=user_id, order__status=OrderStatus.DELIVERED, variant__product_id=product_id
+    ).exists()
+
+
+@dataclass
+class ReviewsSection:
+    product: Product
+    page: object  # Page of approved reviews
+    sort: str
+    sorts: list[dict]
+    own_review: Review | None = None
+    voted_ids: set[int] = field(default_factory=set)
+    can_write: bool = False
+
+
+def product_reviews(*, product: Product, user, sort: str = "helpful", page: str | int = 1) -> ReviewsSection:
+    """Approved reviews of a product, one page of them; the count comes from the product's
+    aggregate, so the page costs one query (three for a signed-in shopper) whatever the number."""
+    sort = sort if sort in ORDERINGS else "helpful"
+    reviews = Review.objects.filter(product=product, status=ReviewStatus.APPROVED).select_related("user")
+    paginator = Paginator(reviews.order_by(*ORDERINGS[sort]), REVIEWS_PER_PAGE)
+    paginator.count = product.rating_count  # kept in step with the approved reviews by reviews.services
+    current = paginator.get_page(page)
+    own, voted = None, set()
+    if user.is_authenticated:
+        own = Review.objects.filter(product=product, user=user).first()
+        ids = [review.pk for review in current.object_list]
+        if ids:
+            voted = set(ReviewVote.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True))
+    sorts = [{"value": key, "label": label, "selected": key == sort} for key, label in SORTS.items()]
+    return ReviewsSection(product=product, page=current, sort=sort, sorts=sorts, own_review=own, voted_ids=voted,
+                          can_write=user.is_authenticated and own is None)
+
+
+def line_top_reviews(*, line, limit: int = 6) -> list[Review]:
+    """The most helpful approved reviews across the line's visible products."""
+    return list(
+        Review.objects.filter(status=ReviewStatus.APPROVED, product__in=visible_products().filter(line=line))
+        .select_related("user", "product").order_by("-helpful_count", "-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class SellerPage:
+    seller: Seller
+    reputation: SellerReputation | None
+    page: object  # Page of product cards
+    total: int
+
+
+SELLER_PRODUCTS_PER_PAGE = 24
+
+
+def seller_page(*, slug: str, page: str | int = 1) -> SellerPage:
+    seller = get_object_or_404(Seller.objects.filter(is_approved=True), slug=slug)
+    reputation = SellerReputation.objects.filter(seller=seller).order_by("-period_end", "-pk").first()
+    products = card_queryset(visible_products().filter(seller=seller).order_by("-units_sold", "-pk"))
+    paginator = Paginator(products, SELLER_PRODUCTS_PER_PAGE)
+    current = paginator.get_page(page)
+    return SellerPage(seller=seller, reputation=reputation, page=current, total=paginator.count)
+
+
+def orders_due_for_invitation(*, after_days: int, window_days: int, now=None) -> list[int]:
+    """Orders of signed-up customers delivered between after_days and after_days + window_days
+    ago, not yet invited to review."""
+    now = now or timezone.now()
+    delivered_at = Subquery(
+        OrderStatusChange.objects.filter(order=OuterRef("pk"), to_status=OrderStatus.DELIVERED)
+        .values("order").annotate(at=Max("created_at")).values("at")[:1]
+    )
+    return list(
+        Order.objects.filter(status=OrderStatus.DELIVERED, customer__isnull=False)
+        .exclude(pk__in=ReviewInvitation.objects.values("order_id"))
+        .annotate(delivered_at=delivered_at)
+        .filter(delivered_at__lte=now - timedelta(days=after_days),
+                delivered_at__gt=now - timedelta(days=after_days + window_days))
+        .order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def invitation_lines(*, order_id: int) -> tuple[Order, list[dict]]:
+    """The order and one entry per reviewable product in it (not yet reviewed by the customer)."""
+    order = Order.objects.select_related("customer").get(pk=order_id)
+    lines = OrderLine.objects.filter(order=order).select_related("variant__product").order_by("pk")
+    reviewed = set(Review.objects.filter(user_id=order.customer_id).values_list("product_id", flat=True))
+    seen, items = set(), []
+    for line in lines:
+        product = line.variant.product
+        if product.pk in seen or product.pk in reviewed:
+            continue
+        seen.add(product.pk)
+        items.append({"name": line.product_name, "product": product, "variant_id": line.variant_id})
+    return order, items
