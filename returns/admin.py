@@ -1,0 +1,174 @@
+"""Staff handle returns here: approve or reject (with a message to the customer), then receive
+each line with the condition found. Everything is written by the returns services."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, StatusHistoryInline
+from inventory.models import Warehouse
+
+from . import services
+from .models import FoundCondition, ReturnLine, ReturnRequest, ReturnStatus, ReturnStatusChange
+from .services import ReceiveLineData, ReturnError
+
+
+class ReturnLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReturnLine
+    extra = 0
+    can_delete = False
+    fields = ["sku", "product", "quantity", "reason", "reason_detail", "declared_condition", "found_condition",
+              "warehouse", "received_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order_line", "warehouse")
+
+
+
+class ReturnStatusChangeInline(StatusHistoryInline):
+    model = ReturnStatusChange
+
+
+class MessageForm(forms.Form):
+    message = forms.CharField(label=_("Message to the customer"), widget=forms.Textarea(attrs={"rows": 4}),
+                              max_length=1000, required=False)
+
+    def __init__(self, *args, required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].required = required
+
+
+class ReceiveForm(forms.Form):
+    """One condition (and warehouse) per line of the return."""
+
+    def __init__(self, *args, return_request: ReturnRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        warehouses = Warehouse.objects.filter(is_active=True)
+        self.return_lines = list(return_request.lines.select_related("order_line"))
+        for line in self.return_lines:
+            label = f"{line.quantity} × {line.order_line.sku} · {line.order_line.product_name}"
+            self.fields[f"condition_{line.pk}"] = forms.ChoiceField(
+                label=label, choices=FoundCondition.choices, initial=FoundCondition.RESELLABLE)
+            self.fields[f"warehouse_{line.pk}"] = forms.ModelChoiceField(
+                label=_("Warehouse"), queryset=warehouses, required=False, initial=warehouses.first(),
+                help_text=_("Not needed for units kept in quarantine."))
+        self.fields["note"] = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def lines(self) -> list[ReceiveLineData]:
+        return [ReceiveLineData(
+            return_line_id=line.pk, found_condition=self.cleaned_data[f"condition_{line.pk}"],
+            warehouse_id=getattr(self.cleaned_data[f"warehouse_{line.pk}"], "pk", None),
+        ) for line in self.return_lines]
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    list_display = ["number", "order_link", "email", "status", "resolution", "units", "created_at"]
+    list_filter = ["status", "resolution", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["=number", "=order__number", "email"]
+    search_help_text = _("Search by return number, order number or e-mail.")
+    list_select_related = ["order"]
+    list_per_page = 50
+    show_full_result_count = False
+    inlines = [ReturnLineInline, ReturnStatusChangeInline]
+    actions = ["approve", "reject"]
+    fields = ["number", "order_link", "customer", "email", "status", "resolution", "customer_message", "receive_link",
+              "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(unit_count=Sum("lines__quantity"))
+
+    def has_add_permission(self, request):
+        return False  # customers ask for returns from their order page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/receive/", self.admin_site.admin_view(self.receive_view),
+                 name="returns_returnrequest_receive"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("order"), ordering="order__number")
+    def order_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]),
+                           obj.order.number)
+
+    @admin.display(description=_("units"), ordering="unit_count")
+    def units(self, obj):
+        return obj.unit_count
+
+    @admin.display(description=_("receive"))
+    def receive_link(self, obj):
+        if obj.status != ReturnStatus.APPROVED:
+            return "—"
+        return format_html('<a class="button" href="{}">{}</a>',
+                           reverse("admin:returns_returnrequest_receive", args=[obj.pk]), _("Receive the items…"))
+
+    def _message_action(self, request, queryset, *, action: str, title, submit, required: bool, service):
+        pending = queryset.filter(status=ReturnStatus.REQUESTED).select_related("order")
+        form = MessageForm(request.POST if "apply" in request.POST else None, required=required)
+        if "apply" not in request.POST or not form.is_valid():
+            return TemplateResponse(request, "admin/action_form.html", {
+                **self.admin_site.each_context(request), "opts": self.model._meta, "title": title, "form": form,
+                "queryset": pending, "objects": [f"{r.number} · {r.order.number} · {r.email}" for r in pending],
+                "action": action, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "submit_label": submit,
+            })
+        done = 0
+        for return_request in pending:
+            try:
+                service(request=return_request, actor=request.user, message=form.cleaned_data["message"])
+                done += 1
+            except ReturnError as error:
+                self.message_user(request, f"{return_request.number}: {error}", messages.ERROR)
+        if done:
+            self.message_user(request, ngettext("%(count)d return updated.", "%(count)d returns updated.", done)
+                              % {"count": done}, messages.SUCCESS)
+        return None
+
+    @admin.action(description=_("Approve the selected returns…"), permissions=["change"])
+    def approve(self, request, queryset):
+        return self._message_action(request, queryset, action="approve", title=_("Approve these returns?"),
+                                    submit=_("Yes, approve them"), required=False, service=services.return_approve)
+
+    @admin.action(description=_("Reject the selected returns…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return self._message_action(request, queryset, action="reject", title=_("Reject these returns?"),
+                                    submit=_("Yes, reject them"), required=True, service=services.return_reject)
+
+    def receive_view(self, request, pk):
+        return_request = get_object_or_404(ReturnRequest.objects.select_related("order"), pk=pk)
+        if not self.has_change_permission(request, return_request):
+            raise PermissionDenied
+        if return_request.status != ReturnStatus.APPROVED:
+            self.message_user(request, _("Only an approved return can be received."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:returns_returnrequest_change", args=[pk]))
+        form = ReceiveForm(request.POST or None, return_request=return_request)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.return_receive(request=return_request, lines=form.lines(), actor=request.user,
+                                        note=form.cleaned_data["note"])
+            except ReturnError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Return %(number)s received.") % {"number": return_request.number},
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:returns_returnrequest_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Receive the items"),
+            "form": form, "original": return_request,
+        }
+        return TemplateResponse(request, "admin/returns/returnrequest/receive_form.html", context)

@@ -1,0 +1,20 @@
+"""The customer's e-mail when a return changes status (plain text, in the store's language)."""
+
+from constance.utils import get_values_for_keys
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import ReturnEmail
+
+
+def send_return_email(*, email_id: int) -> None:
+    email = ReturnEmail.objects.select_related("request__order").get(pk=email_id)
+    values = get_values_for_keys(["STORE_NAME", "SUPPORT_EMAIL"])
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"return_request": email.request, "status": email.get_status_display(),
+                   "store_name": str(values["STORE_NAME"]), "support_email": str(values["SUPPORT_EMAIL"])}
+        subject = render_to_string("returns/email/subject.txt", context).strip()
+        body = render_to_string("returns/email/status.txt", context)
+    EmailMessage(subject=subject, body=body, to=[email.request.email]).send()

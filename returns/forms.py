@@ -1,0 +1,68 @@
+"""The customer's return form: one row (quantity, reason, condition, details) per returnable line."""
+
+import re
+import secrets
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeclaredCondition, ReturnReason
+from .services import ReturnLineData
+
+KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+
+
+def new_form_key() -> str:
+    return secrets.token_hex(16)
+
+
+class ReturnRequestForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args, order_lines, returnable: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for line in order_lines:
+            room = returnable.get(line.pk, 0)
+            if room <= 0:
+                continue
+            prefix = f"line_{line.pk}"
+            self.fields[f"{prefix}_quantity"] = forms.TypedChoiceField(
+                label=_("Units to return"), coerce=int, initial=0, required=False, empty_value=0,
+                choices=[(n, str(n)) for n in range(room + 1)])
+            self.fields[f"{prefix}_reason"] = forms.ChoiceField(
+                label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *ReturnReason.choices])
+            self.fields[f"{prefix}_condition"] = forms.ChoiceField(
+                label=_("Condition"), required=False, choices=[("", _("Choose")), *DeclaredCondition.choices])
+            self.fields[f"{prefix}_detail"] = forms.CharField(
+                label=_("Tell us more"), required=False, max_length=255,
+                widget=forms.TextInput(attrs={"placeholder": _("Optional")}))
+            self.rows.append((line, room, [self[f"{prefix}_{name}"] for name in
+                                           ("quantity", "reason", "condition", "detail")]))
+
+    def clean_key(self):
+        key = self.cleaned_data["key"]
+        if not KEY_PATTERN.match(key):
+            raise forms.ValidationError(_("This form has expired. Open it again."))
+        return key
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = []
+        for line, _room, _fields in self.rows:
+            prefix = f"line_{line.pk}"
+            quantity = cleaned.get(f"{prefix}_quantity") or 0
+            if not quantity:
+                continue
+            reason, condition = cleaned.get(f"{prefix}_reason"), cleaned.get(f"{prefix}_condition")
+            if not reason:
+                self.add_error(f"{prefix}_reason", _("Choose a reason."))
+            if not condition:
+                self.add_error(f"{prefix}_condition", _("Choose the condition of the product."))
+            chosen.append(ReturnLineData(order_line_id=line.pk, quantity=quantity, reason=reason or "",
+                                         declared_condition=condition or "",
+                                         reason_detail=cleaned.get(f"{prefix}_detail") or ""))
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Choose at least one product to return."))
+        self.chosen = chosen
+        return cleaned

@@ -1,0 +1,41 @@
+"""Reading returns: a customer's requests, one request with its lines and history."""
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from .models import ReturnLine, ReturnRequest, ReturnStatusChange
+
+
+def returns_for_customer(*, user) -> QuerySet[ReturnRequest]:
+    """The customer's return requests, newest first, with their order and unit count (one query)."""
+    return (ReturnRequest.objects.filter(customer=user).select_related("order")
+            .annotate(unit_count=Sum("lines__quantity")).order_by("-created_at", "-pk"))
+
+
+def _detail(queryset) -> QuerySet[ReturnRequest]:
+    return queryset.select_related("order").prefetch_related(
+        Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line")),
+        Prefetch("status_changes", queryset=ReturnStatusChange.objects.order_by("created_at", "pk")),
+    )
+
+
+def return_for_customer(*, user, number: str) -> ReturnRequest:
+    """The customer's own request, or 404 (another customer's number looks like an unknown one)."""
+    found = _detail(ReturnRequest.objects.filter(customer=user, number=number.strip().upper())).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def return_for_guest(*, order_numbers, number: str) -> ReturnRequest:
+    """A guest order's request, when this browser looked the order up (its number is in the session)."""
+    found = _detail(ReturnRequest.objects.filter(
+        customer__isnull=True, order__customer__isnull=True, order__number__in=list(order_numbers),
+        number=number.strip().upper())).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def returns_for_order(*, order_id: int) -> list[ReturnRequest]:
+    return list(ReturnRequest.objects.filter(order_id=order_id).order_by("-created_at", "-pk"))

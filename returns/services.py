@@ -1,0 +1,255 @@
+"""Writing returns: a customer asks to send lines of a delivered order back, staff approve or
+reject it, then receive each line with the condition found (stock goes back through inventory's
+services). Each service is one transaction; every refusal is a ReturnError raised before
+anything is written."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from constance.utils import get_values_for_keys
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.counters import counter_next
+from inventory.exceptions import InventoryError
+from inventory.models import Warehouse
+from inventory.services import stock_return, stock_write_off
+from orders.models import Order, OrderLine
+from shipping.models import Shipment, ShipmentStatus
+from shipping.selectors import delivered_quantities
+
+from .models import (
+    NOT_RETURNING, DeclaredCondition, FoundCondition, ReturnLine, ReturnNumberCounter, ReturnReason, ReturnRequest,
+    ReturnEmail, ReturnStatus, ReturnStatusChange,
+)
+
+NOTE_LENGTH = 255
+
+
+class ReturnError(Exception):
+    """A refused return step; str() is the message for the customer or staff."""
+
+
+@dataclass(frozen=True)
+class ReturnLineData:
+    order_line_id: int
+    quantity: int
+    reason: str
+    declared_condition: str
+    reason_detail: str = ""
+
+
+@dataclass(frozen=True)
+class ReceiveLineData:
+    return_line_id: int
+    found_condition: str
+    warehouse_id: int | None = None
+
+
+def return_window_days() -> int:
+    # get_values_for_keys rather than config.X: the latter misbehaves inside an event loop (Playwright).
+    return int(get_values_for_keys(["RETURN_WINDOW_DAYS"])["RETURN_WINDOW_DAYS"])
+
+
+def return_deadline(*, order_id: int):
+    """The last moment a return may be requested: the window counted from the last delivery (None: nothing delivered)."""
+    delivered_at = Shipment.objects.filter(order_id=order_id, status=ShipmentStatus.DELIVERED).aggregate(
+        last=Max("delivered_at"))["last"]
+    if delivered_at is None:
+        return None
+    return delivered_at + timedelta(days=return_window_days())
+
+
+def returnable_quantities(*, order_id: int) -> dict[int, int]:
+    """Units the customer may still return per order line: delivered minus already being returned."""
+    delivered = delivered_quantities(order_id=order_id)
+    returning = dict(
+        ReturnLine.objects.filter(order_line__order_id=order_id)
+        .exclude(request__status__in=NOT_RETURNING)
+        .values("order_line_id").annotate(units=Sum("quantity")).values_list("order_line_id", "units").order_by()
+    )
+    return {line_id: units - returning.get(line_id, 0) for line_id, units in delivered.items()
+            if units - returning.get(line_id, 0) > 0}
+
+
+def return_number_next(*, now=None) -> str:
+    year = timezone.localtime(now or timezone.now()).year
+    sequence = counter_next(ReturnNumberCounter, key=year, key_field="year", value_field="last")
+    return f"RMA-{year}-{sequence:05d}"
+
+
+def _clean_text(value, *, limit: int = NOTE_LENGTH) -> str:
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ReturnError(_("The text contains characters that are not allowed."))
+    if len(text) > limit:
+        raise ReturnError(_("The text is too long (at most %(limit)s characters).") % {"limit": limit})
+    return text
+
+
+def _record(request: ReturnRequest, *, from_status: str, to_status: str, actor, note: str = "") -> None:
+    ReturnStatusChange.objects.create(request=request, from_status=from_status, to_status=to_status,
+                                      actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                      note=note[:NOTE_LENGTH])
+    _email_enqueue(request, status=to_status)
+
+
+def _email_enqueue(request: ReturnRequest, *, status: str) -> None:
+    """The customer hears of each status once, after the change commits."""
+    email, created = ReturnEmail.objects.get_or_create(request=request, status=status)
+    if created:
+        from .tasks import send_return_email
+
+        transaction.on_commit(lambda: send_return_email.delay(email.pk))
+
+
+def return_email_claim(*, email_id: int) -> bool:
+    """Mark the e-mail as being sent; False when it already was (a retried or redelivered task)."""
+    return bool(ReturnEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now()))
+
+
+def return_email_unclaim(*, email_id: int) -> None:
+    ReturnEmail.objects.filter(pk=email_id).update(sent_at=None)
+
+
+def _validated_lines(order: Order, lines: list[ReturnLineData]) -> list[ReturnLineData]:
+    if not lines:
+        raise ReturnError(_("Choose at least one product to return."))
+    seen = set()
+    for line in lines:
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int) or line.quantity <= 0:
+            raise ReturnError(_("The quantity to return must be a whole number greater than zero."))
+        if line.reason not in ReturnReason.values:
+            raise ReturnError(_("Choose a reason from the list."))
+        if line.declared_condition not in DeclaredCondition.values:
+            raise ReturnError(_("Choose the condition of the product."))
+        if line.order_line_id in seen:
+            raise ReturnError(_("Each product may appear only once in a return."))
+        seen.add(line.order_line_id)
+    owned = set(OrderLine.objects.filter(order=order, pk__in=seen).values_list("pk", flat=True))
+    if owned != seen:
+        raise ReturnError(_("That product is not part of this order."))
+    return lines
+
+
+def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=None, idempotency_key: str | None = None,
+                          now=None) -> ReturnRequest:
+    """The customer asks to return lines of a delivered order, within the return window. The same
+    key returns the request it first created (a double click or a replayed form writes nothing)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The order's row lock serialises two requests for one order, so "returnable" cannot be spent twice.
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if idempotency_key:
+            first = ReturnRequest.objects.filter(idempotency_key=idempotency_key).first()
+            if first is not None:
+                if first.order_id != order.pk:
+                    raise ReturnError(_("This form was already used for another order."))
+                return first
+        lines = _validated_lines(order, lines)
+        deadline = return_deadline(order_id=order.pk)
+        if deadline is None:
+            raise ReturnError(_("Nothing of this order has been delivered yet, so nothing can be returned."))
+        if now > deadline:
+            raise ReturnError(_("The return period for this order ended on %(date)s.") % {
+                "date": timezone.localtime(deadline).strftime("%d/%m/%Y")})
+        returnable = returnable_quantities(order_id=order.pk)
+        for line in lines:
+            room = returnable.get(line.order_line_id, 0)
+            if line.quantity > room:
+                raise ReturnError(_("At most %(room)s unit(s) of that product can still be returned.") % {"room": room})
+        details = [_clean_text(line.reason_detail) for line in lines]
+        request = ReturnRequest.objects.create(
+            number=return_number_next(now=now), order=order, customer=order.customer, email=order.email,
+            idempotency_key=idempotency_key or None, created_at=now,
+        )
+        ReturnLine.objects.bulk_create([
+            ReturnLine(request=request, order_line_id=line.order_line_id, quantity=line.quantity, reason=line.reason,
+                       reason_detail=detail, declared_condition=line.declared_condition)
+            for line, detail in zip(lines, details, strict=True)
+        ])
+        _record(request, from_status="", to_status=ReturnStatus.REQUESTED, actor=actor)
+    return request
+
+
+def _locked(request: ReturnRequest | int) -> ReturnRequest:
+    return ReturnRequest.objects.select_for_update().get(pk=getattr(request, "pk", request))
+
+
+def _move(request: ReturnRequest, to_status: str, *, actor, note: str = "") -> ReturnRequest:
+    if not request.can_transition_to(to_status):
+        raise ReturnError(_("Return %(number)s is %(status)s; it cannot become %(to)s.") % {
+            "number": request.number, "status": request.get_status_display(),
+            "to": ReturnStatus(to_status).label})
+    from_status, request.status = request.status, to_status
+    request.save(update_fields=["status", "customer_message", "resolution", "updated_at"])
+    _record(request, from_status=from_status, to_status=to_status, actor=actor, note=note)
+    return request
+
+
+def return_approve(*, request: ReturnRequest | int, actor, message: str = "") -> ReturnRequest:
+    """Staff accept the return; the message (optional) tells the customer how to send the items."""
+    message = _clean_text(message, limit=1000)
+    with transaction.atomic():
+        request = _locked(request)
+        request.customer_message = message
+        return _move(request, ReturnStatus.APPROVED, actor=actor, note=message)
+
+
+def return_reject(*, request: ReturnRequest | int, actor, message: str) -> ReturnRequest:
+    """Staff refuse the return and tell the customer why (the message is required)."""
+    message = _clean_text(message, limit=1000)
+    if not message:
+        raise ReturnError(_("Tell the customer why the return is rejected."))
+    with transaction.atomic():
+        request = _locked(request)
+        request.customer_message = message
+        return _move(request, ReturnStatus.REJECTED, actor=actor, note=message)
+
+
+def return_receive(*, request: ReturnRequest | int, lines: list[ReceiveLineData], actor, note: str = "") -> ReturnRequest:
+    """Staff receive every line of an approved return with the condition found: resellable units
+    go back to the chosen warehouse (a return movement), written-off ones go back and out again
+    (return + write-off, so the ledger tells the truth), quarantined ones stay out of stock.
+    Receiving twice is refused."""
+    note = _clean_text(note)
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status != ReturnStatus.APPROVED:
+            if request.status in (ReturnStatus.RECEIVED, ReturnStatus.RESOLVED, ReturnStatus.CLOSED):
+                raise ReturnError(_("Return %(number)s was already received.") % {"number": request.number})
+            raise ReturnError(_("Only an approved return can be received."))
+        return_lines = {line.pk: line for line in request.lines.select_related("order_line__variant").order_by("pk")}
+        by_line = {}
+        for data in lines:
+            if data.return_line_id not in return_lines or data.return_line_id in by_line:
+                raise ReturnError(_("That line is not part of this return."))
+            if data.found_condition not in FoundCondition.values:
+                raise ReturnError(_("Choose the condition found for every line."))
+            by_line[data.return_line_id] = data
+        if set(by_line) != set(return_lines):
+            raise ReturnError(_("Say the condition found for every line of the return."))
+        warehouses = Warehouse.objects.in_bulk([d.warehouse_id for d in lines if d.warehouse_id])
+        now = timezone.now()
+        for line_id in sorted(return_lines):  # fixed order: stock rows are locked line by line
+            line, data = return_lines[line_id], by_line[line_id]
+            warehouse = warehouses.get(data.warehouse_id)
+            if data.found_condition != FoundCondition.QUARANTINE:
+                if warehouse is None or not warehouse.is_active:
+                    raise ReturnError(_("Choose an active warehouse for the units of %(sku)s.") % {
+                        "sku": line.order_line.sku})
+                reason = _("Return %(number)s") % {"number": request.number}
+                try:
+                    stock_return(variant=line.order_line.variant, warehouse=warehouse,
+                                 quantity=line.quantity, return_id=request.pk, actor=actor, reason=reason)
+                    if data.found_condition == FoundCondition.WRITE_OFF:
+                        stock_write_off(variant=line.order_line.variant, warehouse=warehouse, quantity=line.quantity,
+                                        actor=actor, reason=_("Damaged in return %(number)s") % {
+                                            "number": request.number})
+                except InventoryError as error:
+                    raise ReturnError(str(error)) from None
+            line.found_condition, line.warehouse, line.received_at = data.found_condition, warehouse, now
+            line.save(update_fields=["found_condition", "warehouse", "received_at"])
+        return _move(request, ReturnStatus.RECEIVED, actor=actor, note=note)

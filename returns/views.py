@@ -1,0 +1,92 @@
+"""The shopper's return pages (thin: parse, call, render): the form from an order, the list
+in the account, one request with its history. Guests reach theirs through the order look-up."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from orders.views import GUEST_ORDERS_SESSION_KEY, order_for_request, order_url_for
+
+from . import selectors, services
+from .forms import ReturnRequestForm, new_form_key
+from .services import ReturnError
+
+FORM_KEYS_SESSION_KEY = "returns:form_keys"
+FORM_KEYS_REMEMBERED = 10
+
+
+def _hand_out_key(request) -> str:
+    key = new_form_key()
+    keys = request.session.get(FORM_KEYS_SESSION_KEY, [])
+    request.session[FORM_KEYS_SESSION_KEY] = [*keys[-(FORM_KEYS_REMEMBERED - 1):], key]
+    return key
+
+
+def _base_template(request) -> str:
+    return "accounts/base_account.html" if request.user.is_authenticated else "base.html"
+
+
+@require_http_methods(["GET", "POST"])
+def return_create(request, order_number: str):
+    order = order_for_request(request, order_number)
+    order_url = order_url_for(request, order)
+    deadline = services.return_deadline(order_id=order.pk)
+    returnable = services.returnable_quantities(order_id=order.pk)
+    if deadline is None or timezone.now() > deadline or not returnable:
+        messages.error(request, _("Nothing of this order can be returned now."))
+        return redirect(order_url)
+    lines = list(order.lines.all())
+    form = ReturnRequestForm(request.POST or None, order_lines=lines, returnable=returnable,
+                             initial={"key": "" if request.method == "POST" else _hand_out_key(request)})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            key = form.cleaned_data["key"]
+            if key not in request.session.get(FORM_KEYS_SESSION_KEY, []):
+                form.add_error(None, _("This form has expired. Open it again."))
+            else:
+                try:
+                    created = services.return_request_create(
+                        order=order, lines=form.chosen, idempotency_key=key,
+                        actor=request.user if request.user.is_authenticated else None)
+                except ReturnError as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(request, _("We received your return request %(number)s. We will write to you "
+                                                "when it is reviewed.") % {"number": created.number})
+                    return redirect("returns:detail", number=created.number)
+        form.data = form.data.copy()
+        form.data["key"] = _hand_out_key(request)
+    return render(request, "returns/form.html", {
+        "order": order, "form": form, "order_url": order_url, "deadline": deadline,
+        "base_template": _base_template(request), "guest": not request.user.is_authenticated,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def return_list(request):
+    page = Paginator(selectors.returns_for_customer(user=request.user), 10).get_page(request.GET.get("page"))
+    return render(request, "returns/list.html", {"page": page, "return_requests": page.object_list})
+
+
+@require_http_methods(["GET"])
+def return_detail(request, number: str):
+    if request.user.is_authenticated:
+        return_request = selectors.return_for_customer(user=request.user, number=number)
+    else:
+        return_request = selectors.return_for_guest(
+            order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []), number=number)
+    return render(request, "returns/detail.html", {
+        "return_request": return_request, "base_template": _base_template(request),
+        "guest": not request.user.is_authenticated,
+        "order_url": order_url_for(request, return_request.order),
+    })
+
+

@@ -1,0 +1,101 @@
+"""Returns in Chromium: a customer returns one of two units of a delivered line from the order
+page; staff approve it and receive it as resellable in the admin; the customer follows the
+request's history in "Mis devoluciones"; the stock report shows the unit back."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from returns.models import ReturnRequest, ReturnStatus
+from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.test_fulfilment_journey import sign_in
+from tests.factories import UserFactory, WarehouseFactory
+from tests.orders.conftest import line_for
+from tests.returns.conftest import deliver
+from tests.shipping.conftest import paid_order, stocked_variant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def delivered_world(db):
+    from shipping.models import Carrier
+    from tests.factories import ShippingMethodFactory
+
+    customer = UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
+    staff = UserFactory(email="soporte@kallpa.pe", is_staff=True, is_superuser=True)
+    olva = ShippingMethodFactory(name="Olva Courier — Lima Metropolitana", carrier=Carrier.OLVA)
+    lima = WarehouseFactory(code="LIM-CENTRAL", name="Lima Central", priority=1)
+    polo = stocked_variant(lima, units=10, sku="POLO-INTI-M")
+    order = deliver(paid_order(lines=[line_for(polo, quantity=2)], method=olva, customer=customer,
+                               email=customer.email))
+    return {"customer": customer, "staff": staff, "order": order, "warehouse": lima}
+
+
+def stock_of(sku: str, warehouse: str) -> int:
+    out = StringIO()
+    call_command("stock_report", "--warehouse", warehouse, "--format", "json", stdout=out)
+    return next(row["on_hand"] for row in json.loads(out.getvalue()) if row["sku"] == sku)
+
+
+def test_customer_returns_one_unit_and_staff_put_it_back_on_the_shelf(new_page, delivered_world):
+    order = delivered_world["order"]
+    line = order.lines.get()
+    before = stock_of("POLO-INTI-M", "LIM-CENTRAL")
+
+    customer = new_page()
+    sign_in(customer, "/accounts/login/", delivered_world["customer"].email)
+    customer.goto(order.get_absolute_url())
+    customer.get_by_role("link", name="Devolver productos").click()
+    customer.select_option(f"select[name=line_{line.pk}_quantity]", "1")
+    customer.select_option(f"select[name=line_{line.pk}_reason]", "wrong_size")
+    customer.select_option(f"select[name=line_{line.pk}_condition]", "new")
+    customer.fill(f"input[name=line_{line.pk}_detail]", "Me queda chica, necesito una L")
+    screenshot(customer, "return-form")
+    customer.get_by_role("button", name="Solicitar la devolución").click()
+    customer.wait_for_url("**/returns/RMA-*/")
+    request = ReturnRequest.objects.get()
+    assert request.lines.get().quantity == 1 and request.number in customer.content()
+    screenshot(customer, "return-detail-requested")
+
+    staff = new_page()
+    sign_in(staff, "/admin/login/", delivered_world["staff"].email, field="username")
+    staff.goto(f"/admin/returns/returnrequest/?q={request.number}")
+    staff.locator("#action-toggle").check()
+    staff.select_option("select[name=action]", "approve")
+    staff.locator("button[name=index]").click()
+    staff.fill("textarea[name=message]", "Déjalo en cualquier agencia Olva con el número de devolución.")
+    staff.locator("input[type=submit]").click()
+    staff.locator(".messagelist .success").wait_for()
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.APPROVED
+
+    staff.goto(f"/admin/returns/returnrequest/{request.pk}/change/")
+    staff.locator("a.button", has_text="Recibir").click()
+    return_line = request.lines.get()
+    staff.select_option(f"select[name=condition_{return_line.pk}]", "resellable")
+    staff.select_option(f"select[name=warehouse_{return_line.pk}]", str(delivered_world["warehouse"].pk))
+    screenshot(staff, "admin-return-receive")
+    staff.locator("input[type=submit]").click()
+    staff.locator(".messagelist .success").wait_for()
+    request.refresh_from_db()
+    assert request.status == ReturnStatus.RECEIVED
+
+    customer.goto("/account/returns/")
+    assert request.number in customer.content()
+    screenshot(customer, "returns-list")
+    customer.goto(request.get_absolute_url())
+    history = customer.locator(".timeline-item")
+    assert history.count() == 3
+    assert "Déjalo en cualquier agencia Olva" in customer.content()
+    screenshot(customer, "return-detail-received")
+
+    phone = new_page(PHONE)
+    sign_in(phone, "/accounts/login/", delivered_world["customer"].email)
+    for url, name in ((request.get_absolute_url(), "return-detail-received"), ("/account/returns/", "returns-list"),
+                      (order.get_absolute_url(), "order-with-return")):
+        phone.goto(url)
+        screenshot(phone, name)
+    assert stock_of("POLO-INTI-M", "LIM-CENTRAL") == before + 1

@@ -1,0 +1,35 @@
+import pytest
+
+from inventory.models import Movement
+from returns.demo import load_demo_returns
+from returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
+from tests.returns.test_services import ledger_mismatches
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_returns_in_several_states_through_the_services_and_load_once(settings):
+    from catalog.demo.loader import load_demo_catalog
+    from core.management.commands.demo_data import DEMO_STEPS, ensure_demo_customer, ensure_demo_orders, \
+        ensure_demo_returns
+    from inventory.demo import load_demo_inventory
+    from shipping.demo import load_demo_orders, load_demo_shipping
+
+    assert DEMO_STEPS.index(ensure_demo_returns) == DEMO_STEPS.index(ensure_demo_orders) + 1
+    ensure_demo_customer({})
+    load_demo_catalog(products=60, seed=7, progress=False)
+    load_demo_inventory(progress=False)
+    load_demo_shipping()
+    load_demo_orders()
+
+    numbers = load_demo_returns()
+    assert len(numbers) == 2
+    statuses = dict(ReturnRequest.objects.values_list("idempotency_key", "status"))
+    assert statuses == {"demo-devolucion-1": ReturnStatus.REJECTED, "demo-devolucion-2": ReturnStatus.RECEIVED}
+    assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 1
+    assert ledger_mismatches() == []
+    changes = ReturnStatusChange.objects.count()
+
+    assert load_demo_returns() == numbers
+    assert ReturnRequest.objects.count() == 2 and ReturnStatusChange.objects.count() == changes
+    assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 1
