@@ -1,0 +1,29 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_DAYS = 366 * 3  # a download covers at most three years: one query per month
+
+
+class SalesReportForm(forms.Form):
+    by = forms.ChoiceField(label=_("Group by"), choices=[
+        ("day", _("Day")), ("region", _("Region (department)")), ("seller", _("Seller")), ("category", _("Category")),
+    ])
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")], initial="csv")
+
+    @classmethod
+    def initial_values(cls) -> dict:
+        today = timezone.localdate()
+        return {"by": "day", "date_from": today.replace(day=1), "date_to": today, "format": "csv"}
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("date_from"), data.get("date_to")
+        if since and until:
+            if since > until:
+                raise forms.ValidationError(_("The first day must not be after the last one."), code="order")
+            if (until - since).days > MAX_DAYS:
+                raise forms.ValidationError(_("Choose at most three years."), code="too_long")
+        return data

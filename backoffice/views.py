@@ -1,0 +1,56 @@
+"""The sales report download in the admin (linked from the dashboard)."""
+
+import io
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from accounts.admin_scoping import NO_ROWS, seller_scope
+from core.tabular import write_rows
+
+from . import audit
+from .forms import SalesReportForm
+from .reports import COLUMNS, sales_report_by_month
+
+
+def sales_report_view(request):
+    """GET with the form's fields downloads the report; a seller gets only their own lines."""
+    scope = seller_scope(request)
+    if scope is NO_ROWS or (scope is None and not request.user.has_perm("orders.view_order")):
+        raise PermissionDenied
+    form = SalesReportForm(request.GET if "by" in request.GET else None,
+                           initial=SalesReportForm.initial_values())
+    if form.is_valid():
+        data = form.cleaned_data
+        rows = sales_report_by_month(by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope)
+        stream = io.StringIO()
+        write_rows(stream, rows, COLUMNS, data["format"])
+        content_type = "text/csv" if data["format"] == "csv" else "application/json"
+        response = HttpResponse(stream.getvalue(), content_type=f"{content_type}; charset=utf-8")
+        filename = f"ventas-{data['by']}-{data['date_from']}-{data['date_to']}.{data['format']}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Sales report"),
+        "form": form,
+        "seller": scope,
+    }
+    return TemplateResponse(request, "backoffice/sales_report.html", context, status=400 if form.errors else 200)
+
+
+def audit_list_view(request):
+    """Recent changes across the audited models (read-only): who, when, which object, what changed."""
+    if seller_scope(request) is not None:  # sellers and users without a role: not the shop's audit trail
+        raise PermissionDenied
+    query = request.GET.get("q", "").replace("\x00", "")
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Audit history"),
+        "query": query[:100],
+        "entries": audit.recent_changes(user=request.user, query=query),
+    }
+    return TemplateResponse(request, "backoffice/audit_list.html", context)

@@ -1,0 +1,74 @@
+"""The admin index as the shop's daily dashboard: the day's sale shows in the figures and in
+the chart, and the figure opens the list of that day's paid orders; a phone sees it too."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from orders import services as order_services
+from orders.models import Order
+from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.test_fulfilment_journey import sign_in
+from tests.factories import ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
+from tests.orders.conftest import line_for, make_order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def shop(db):
+    admin = UserFactory(email="jefa@kallpa.pe", is_staff=True, is_superuser=True)
+    warehouse = WarehouseFactory(code="LIM-CENTRAL", priority=1)
+    polo = VariantFactory(product=ProductFactory(name="Polo Inti", base_price=Decimal("59.90")), sku="POLO-INTI-M")
+    casaca = VariantFactory(product=ProductFactory(name="Casaca Andes", base_price=Decimal("189.00")), sku="CASACA-L")
+    stock(polo, warehouse, 200)
+    stock(casaca, warehouse, 4, minimum=5)
+    for days_ago in (1, 2, 4, 6, 9, 13, 20, 27):
+        order = make_order(lines=[line_for(polo, quantity=1 + days_ago % 3)])
+        order_services.order_mark_paid(order=order)
+        Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=days_ago))
+    today = make_order(lines=[line_for(casaca), line_for(polo, quantity=2)])
+    order_services.order_mark_paid(order=today)
+    make_order(lines=[line_for(polo)])  # awaiting payment
+    return {"admin": admin, "today": today}
+
+
+def test_the_dashboard_shows_the_days_sale(new_page, shop):
+    page = new_page()
+    sign_in(page, "/admin/login/", shop["admin"].email, field="username")
+    page.goto("/admin/")
+    today_card = page.locator(".bo-card").first
+    total = f"S/ {shop['today'].total:,.2f}"
+    assert total in today_card.inner_text()
+    day = timezone.localdate().isoformat()
+    bar = page.locator(f'.bo-chart__bar[data-day="{day}"]')
+    assert float(bar.get_attribute("height")) > 0
+    screenshot(page, "admin-dashboard")
+
+    today_card.click()
+    page.wait_for_url(f"**/admin/orders/order/?paid_at__date={day}")
+    assert shop["today"].number in page.locator("#result_list").inner_text()
+
+    phone = new_page(PHONE)
+    sign_in(phone, "/admin/login/", shop["admin"].email, field="username")
+    phone.goto("/admin/")
+    assert total in phone.locator(".bo-card").first.inner_text()
+    screenshot(phone, "admin-dashboard")
+
+
+def test_reports_and_audit_pages_from_the_dashboard(new_page, shop):
+    page = new_page()
+    sign_in(page, "/admin/login/", shop["admin"].email, field="username")
+    page.goto("/admin/")
+    page.locator(".bo-dashboard__date a").first.click()
+    page.wait_for_url("**/admin/reports/sales/")
+    page.select_option("select[name=by]", "region")
+    screenshot(page, "admin-sales-report")
+    with page.expect_download() as download:
+        page.locator("input[type=submit]").click()
+    assert download.value.suggested_filename.startswith("ventas-region-")
+    page.goto("/admin/audit/")
+    assert page.locator("#result_list tbody tr").count() >= 1
+    screenshot(page, "admin-audit")
