@@ -4,12 +4,13 @@ an order (details, delivery and review prepared beforehand; only the place POST 
 Uses products of the catalog bench's data when there are (any variant in stock), else its
 own; every order it places is cancelled afterwards so the stock it took goes back."""
 
+import itertools
 import os
 import re
 import statistics
 import time
 
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from bench.timing import figures, measure
@@ -54,6 +55,16 @@ def _ready_checkout(client: Client, variants) -> None:
     client.post(reverse("checkout:delivery"), {"shipping_method": method, "payment_method": "tarjeta-prueba"})
 
 
+_clients = itertools.count(1)
+
+
+def _client() -> Client:
+    """A shopper of its own (its own address), as in real traffic: the per-client fair-use
+    limits (issue 16) are not what this bench measures."""
+    n = next(_clients)
+    return Client(REMOTE_ADDR=f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}")
+
+
 def _timed(prepare, act, *, repeat: int) -> dict:
     """Stats of act() alone, with prepare() run untimed before each sample."""
     samples = []
@@ -69,12 +80,19 @@ def _timed(prepare, act, *, repeat: int) -> dict:
 
 
 def run():
+    # One client adds far more often than a person would: its limit is raised, not removed, so
+    # the limiter's own cost is still in the figures.
+    with override_settings(CART_ADD_RATE_LIMIT="100000/m/ip,100000/m/key"):
+        yield from _run()
+
+
+def _run():
     load_demo_shipping()
     payment_method_ensure_dummy()
     variants = _variants()
     first_order = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
-    adder = Client()
+    adder = _client()
     adder.post(reverse("cart:add"), {"sku": variants[0].sku, "quantity": "1"})  # the cart exists
     yield from figures("add_to_cart", _timed(
         lambda: adder.post(reverse("cart:remove"), {"line": str(variants[1].pk)}),
@@ -82,14 +100,14 @@ def run():
         repeat=REPEAT,
     ))
 
-    shopper = Client()
+    shopper = _client()
     _ready_checkout(shopper, variants)
     yield from figures("cart_page_5_lines", measure(lambda: shopper.get(reverse("cart:detail")), repeat=REPEAT))
 
     buyer = {}
 
     def prepare_buyer():
-        buyer["client"] = Client()
+        buyer["client"] = _client()
         _ready_checkout(buyer["client"], variants)
         page = buyer["client"].get(reverse("checkout:review")).content.decode()
         buyer["key"] = re.search(r'name="key" value="([^"]+)"', page).group(1)

@@ -2,10 +2,11 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import SellerScopedAdminMixin
-from core.admin import ReadOnlyAdminMixin
+
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.templatetags.money import format_money
 
 from .models import (
@@ -18,7 +19,7 @@ def thumbnail(image_field, size: int = 48):
     if not image_field:
         return "—"
     return format_html(
-        '<img src="{}" alt="" style="width:{}px;height:{}px;object-fit:cover;border-radius:4px">',
+        '<img src="{}" alt="" width="{}" height="{}">',  # attributes, not a style (CSP)
         image_field.url, size, size,
     )
 
@@ -32,7 +33,7 @@ class FamilyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ScopedHistoryAdmin):
     list_display = ["name", "family", "parent", "order", "is_active"]
     list_filter = ["family", "is_active"]
     list_editable = ["order", "is_active"]
@@ -43,10 +44,11 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(ScopedHistoryAdmin):
     list_display = ["logo_thumbnail", "name", "country", "is_active"]
     list_display_links = ["name"]
     list_filter = ["is_active", "country"]
+    fields = ["name", "slug", "logo", "country", "description", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
 
@@ -121,7 +123,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
+class ProductAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     scoped_readonly_fields = ("seller",)
     list_display = [
         "image_thumbnail", "name", "base_sku", "brand", "category", "price", "status", "is_featured", "seller",
@@ -129,8 +131,8 @@ class ProductAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     list_display_links = ["image_thumbnail", "name"]
     list_filter = ["status", "is_featured", "is_new", "category__family", "category", "brand", "seller"]
     list_select_related = ["brand", "category", "seller"]
-    search_fields = ["name", "base_sku", "variants__sku"]
-    search_help_text = _("Search by name, base SKU or variant SKU.")
+    search_fields = ["name", "base_sku", "model_number", "variants__sku"]
+    search_help_text = _("Search by name, base SKU, model number or variant SKU.")
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["brand", "category", "line", "seller"]
     readonly_fields = ["units_sold", "rating_average", "rating_count", "created_at", "updated_at", "price_history"]
@@ -139,7 +141,7 @@ class ProductAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) over a large catalog on every page is wasted work
     fieldsets = (
-        (None, {"fields": ("name", "slug", "base_sku", "product_type", "status", "seller")}),
+        (None, {"fields": ("name", "slug", "base_sku", "model_number", "product_type", "status", "seller")}),
         (_("Classification"), {"fields": ("brand", "category", "line", "is_featured", "is_new")}),
         (_("Price (IGV included)"), {"fields": ("base_price", "compare_at_price", "max_per_customer")}),
         (_("Description"), {"fields": ("description", "specs", "warranty_months")}),
@@ -197,23 +199,25 @@ class ProductAdmin(SellerScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Activate the selected products"), permissions=["change"])
     def activate(self, request, queryset):
-        self._set(request, queryset, _("%(count)d products activated."), status=Product.Status.ACTIVE)
+        self._set(request, queryset, ngettext_lazy("%(count)d product activated.", "%(count)d products activated.", "count"), status=Product.Status.ACTIVE)
 
     @admin.action(description=_("Deactivate the selected products"), permissions=["change"])
     def deactivate(self, request, queryset):
-        self._set(request, queryset, _("%(count)d products deactivated."), status=Product.Status.INACTIVE)
+        self._set(request, queryset, ngettext_lazy("%(count)d product deactivated.", "%(count)d products deactivated.", "count"), status=Product.Status.INACTIVE)
 
     @admin.action(description=_("Feature the selected products"), permissions=["change"])
     def feature(self, request, queryset):
-        self._set(request, queryset, _("%(count)d products featured."), is_featured=True)
+        self._set(request, queryset, ngettext_lazy("%(count)d product featured.", "%(count)d products featured.", "count"), is_featured=True)
 
     @admin.action(description=_("Stop featuring the selected products"), permissions=["change"])
     def unfeature(self, request, queryset):
-        self._set(request, queryset, _("%(count)d products no longer featured."), is_featured=False)
+        self._set(request, queryset, ngettext_lazy("%(count)d product no longer featured.",
+                                                 "%(count)d products no longer featured.", "count"), is_featured=False)
 
 
 @admin.register(Variant)
-class VariantAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
+class VariantAdmin(MoneyAdminMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+    money_fields = ("price_modifier",)
     seller_field = "product__seller"
     list_display = ["sku", "product", "price_modifier", "is_active"]
     list_filter = ["is_active"]
@@ -223,9 +227,10 @@ class VariantAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PriceHistory)
-class PriceHistoryAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
+class PriceHistoryAdmin(MoneyAdminMixin, ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
     """Read-only: the price history is never edited or deleted."""
 
+    money_fields = ("previous_price", "price")
     seller_field = "variant__product__seller"
     list_display = ["changed_at", "variant", "previous_price", "price", "changed_by", "source"]
     list_select_related = ["variant", "changed_by"]

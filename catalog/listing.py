@@ -2,7 +2,7 @@
 
 Filters live in the query string so a filtered page can be shared: `brand` (repeatable),
 `min_price`, `max_price`, one parameter per option code (`size`, `color`, ... repeatable),
-`sort`, `page`, `per_page`. Anything unknown or malformed is dropped, never an error.
+`in_stock`, `rating` (4: four stars and up), `sort`, `page`, `per_page`. Anything unknown or malformed is dropped, never an error.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from . import listing_cache
 from .models import ProductImage, ProductOptionValue
 
 PAGE_SIZES = (24, 48)
+FOUR_STARS = Decimal("4")
 MAX_PRICE = Decimal("99999999.99")
 
 SORTS = {
@@ -31,8 +32,9 @@ SORTS = {
 }
 ORDERINGS = {
     "relevance": ("-is_featured", "-units_sold", "-pk"),
-    "price_asc": ("base_price", "pk"),
-    "price_desc": ("-base_price", "-pk"),
+    # sale_price: the price the shopper pays (after the best running automatic discount).
+    "price_asc": ("sale_price", "pk"),
+    "price_desc": ("-sale_price", "-pk"),
     "newest": ("-created_at", "-pk"),
     "rating": ("-rating_average", "-rating_count", "-pk"),
     "best_selling": ("-units_sold", "-pk"),
@@ -65,6 +67,7 @@ class ListingParams:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool = False
+    four_stars: bool = False  # rated 4 stars or more
     sort: str = "relevance"
     page: str = "1"
     per_page: int = PAGE_SIZES[0]
@@ -88,19 +91,20 @@ class ListingParams:
             min_price=low,
             max_price=high,
             in_stock=query.get("in_stock") == "1",
+            four_stars=query.get("rating") == "4",
             sort=sort if sort in SORTS else default_sort,
             page=query.get("page", "1"),
             per_page=per_page if per_page in PAGE_SIZES else PAGE_SIZES[0],
         )
 
     def is_filtered(self) -> bool:
-        return bool(self.brands or self.options or self.in_stock or self.min_price is not None
+        return bool(self.brands or self.options or self.in_stock or self.four_stars or self.min_price is not None
                     or self.max_price is not None)
 
     def filters_key(self) -> str:
         """What the facet counts depend on (not the sort or the page)."""
         options = ";".join(f"{code}={','.join(slugs)}" for code, slugs in sorted(self.options.items()))
-        return f"{','.join(self.brands)}|{options}|{self.min_price}|{self.max_price}|{self.in_stock}"
+        return f"{','.join(self.brands)}|{options}|{self.min_price}|{self.max_price}|{self.in_stock}|{self.four_stars}"
 
     def query_items(self, **overrides) -> list[tuple[str, str]]:
         """The query string as (name, value) pairs, with overrides (None removes)."""
@@ -111,6 +115,8 @@ class ListingParams:
             data["max_price"] = [str(self.max_price)]
         if self.in_stock:
             data["in_stock"] = ["1"]
+        if self.four_stars:
+            data["rating"] = ["4"]
         if self.sort != "relevance":
             data["sort"] = [self.sort]
         if self.per_page != PAGE_SIZES[0]:
@@ -139,6 +145,8 @@ def apply_filters(products: QuerySet, params: ListingParams, tree, *, skip: tupl
         products = products.filter(_price_condition(params))
     if params.in_stock and "stock" not in skip:
         products = products.filter(product_in_stock())
+    if params.four_stars and "rating" not in skip:
+        products = products.filter(rating_average__gte=FOUR_STARS)
     if "options" not in skip:
         for code, slugs in params.options.items():
             products = products.filter(
@@ -152,9 +160,9 @@ def apply_filters(products: QuerySet, params: ListingParams, tree, *, skip: tupl
 def _price_condition(params: ListingParams) -> Q:
     condition = Q()
     if params.min_price is not None:
-        condition &= Q(base_price__gte=params.min_price)
+        condition &= Q(sale_price__gte=params.min_price)
     if params.max_price is not None:
-        condition &= Q(base_price__lte=params.max_price)
+        condition &= Q(sale_price__lte=params.max_price)
     return condition
 
 
@@ -188,6 +196,7 @@ class Listing:
     params: ListingParams
     brand_facet: Facet | None
     stock_facet: Facet | None
+    rating_facet: Facet | None
     option_facets: list[Facet]
     price_facet: PriceFacet
     sorts: list[dict]
@@ -205,7 +214,8 @@ def card_queryset(products: QuerySet) -> QuerySet:
 
 # The fields a product card shows (and the page query therefore reads).
 CARD_FIELDS = (
-    "id", "name", "slug", "brand_id", "base_price", "compare_at_price", "is_new", "rating_average", "rating_count",
+    "id", "name", "slug", "brand_id", "base_price", "promo_percent", "promo_amount", "compare_at_price", "is_new",
+    "rating_average", "rating_count",
     "brand__name", "brand__slug",
 )
 
@@ -228,11 +238,11 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     price = _price_condition(params)
     aggregates = {
         "n": Count("pk", filter=price) if price else Count("pk"),
-        "low": Min("base_price"),
-        "high": Max("base_price"),
+        "low": Min("sale_price"),
+        "high": Max("sale_price"),
     }
     for index, (low, high) in enumerate(PRICE_BUCKETS):
-        condition = Q(base_price__gte=low) & (Q(base_price__lt=high) if high is not None else Q())
+        condition = Q(sale_price__gte=low) & (Q(sale_price__lt=high) if high is not None else Q())
         aggregates[f"b{index}"] = Count("pk", filter=condition)
     rows = list(
         apply_filters(base, params, tree, skip=("brand", "price"))
@@ -291,6 +301,15 @@ def _stock_facet(stats: FacetStats, params: ListingParams, extra) -> Facet | Non
     url = "?" + urlencode(extra + params.query_items(in_stock=None if params.in_stock else "1"))
     value = FacetValue(value="1", label=str(_("In stock only")), count=None, selected=params.in_stock, url=url)
     return Facet(code="in_stock", name=str(_("Availability")), values=[value])
+
+
+def _rating_facet(stats: FacetStats, params: ListingParams, extra) -> Facet | None:
+    """"4 stars and up" as a toggle, like the stock one."""
+    if not stats.total and not params.four_stars:
+        return None
+    url = "?" + urlencode(extra + params.query_items(rating=None if params.four_stars else "4"))
+    value = FacetValue(value="4", label=str(_("4 stars and up")), count=None, selected=params.four_stars, url=url)
+    return Facet(code="rating", name=str(_("Customer rating")), values=[value])
 
 
 def _option_facets(counts: dict[int, int], params: ListingParams, tree, extra) -> list[Facet]:
@@ -380,6 +399,7 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
         params=params,
         brand_facet=_brand_facet(stats, params, tree, extra),
         stock_facet=_stock_facet(stats, params, extra),
+        rating_facet=_rating_facet(stats, params, extra),
         option_facets=_option_facets(counts, params, tree, extra),
         price_facet=_price_facet(stats, params, extra),
         sorts=sorts,

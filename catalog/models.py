@@ -1,11 +1,12 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest, Least, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,8 @@ class Category(Ordered):
     description = models.TextField(_("description"), blank=True)
     icon = models.CharField(_("icon"), max_length=40, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
@@ -97,7 +100,10 @@ class Brand(models.Model):
     slug = models.SlugField(_("slug"), max_length=90, unique=True)
     logo = models.ImageField(_("logo"), upload_to="brands/", blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. PE, US, TW."))
+    description = models.TextField(_("description"), blank=True, help_text=_("Shown on the brand's page."))
     is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("brand")
@@ -107,6 +113,12 @@ class Brand(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:brand", args=[self.slug])
+
+
+RATING_STAR_FIELDS = ["rating_1", "rating_2", "rating_3", "rating_4", "rating_5"]
+
 
 class RatedMixin(models.Model):
     rating_average = models.DecimalField(
@@ -114,9 +126,30 @@ class RatedMixin(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
     )
     rating_count = models.PositiveIntegerField(_("rating count"), default=0)
+    # Approved reviews per star, kept by reviews.services with the average and the count.
+    rating_1 = models.PositiveIntegerField(_("1-star reviews"), default=0)
+    rating_2 = models.PositiveIntegerField(_("2-star reviews"), default=0)
+    rating_3 = models.PositiveIntegerField(_("3-star reviews"), default=0)
+    rating_4 = models.PositiveIntegerField(_("4-star reviews"), default=0)
+    rating_5 = models.PositiveIntegerField(_("5-star reviews"), default=0)
 
     class Meta:
         abstract = True
+
+    @property
+    def rating_shown(self) -> Decimal:
+        """The one rounded number every page and the JSON-LD show (4.65 → 4.7)."""
+        return self.rating_average.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def rating_breakdown(self) -> list[tuple[int, int, int]]:
+        """(stars, reviews, percent of all reviews) from 5 down to 1."""
+        total = self.rating_count
+        return [
+            (stars, count, round(count * 100 / total) if total else 0)
+            for stars in range(5, 0, -1)
+            for count in [getattr(self, f"rating_{stars}")]
+        ]
 
 
 class ProductLine(RatedMixin):
@@ -128,6 +161,7 @@ class ProductLine(RatedMixin):
     manufacturer = models.CharField(_("manufacturer"), max_length=80, blank=True, help_text=_("E.g. NVIDIA, Intel."))
     description = models.TextField(_("description"), blank=True)
     base_specs = models.JSONField(_("base specifications"), default=dict, blank=True)
+    image = models.ImageField(_("image"), upload_to="lines/", blank=True, help_text=_("Shown on the line's page."))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -193,11 +227,30 @@ class Product(RatedMixin):
         "accounts.Seller", on_delete=models.PROTECT, null=True, blank=True, related_name="products",
         verbose_name=_("seller"),
     )
+    model_number = models.CharField(
+        _("model number"), max_length=60, blank=True, help_text=_("The manufacturer's model number (seed 003).")
+    )
     description = models.TextField(_("description"), blank=True)
     specs = models.JSONField(_("specifications"), default=dict, blank=True)
     base_price = models.DecimalField(_("price (IGV included)"), **money_field)
     compare_at_price = models.DecimalField(
         _("compare-at price"), **money_field, null=True, blank=True, help_text=_("The list price shown crossed out.")
+    )
+    # The best running automatic discount (promotions keeps these two through
+    # catalog.services.product_promotions_set); sale_price is what the shopper pays, stored so
+    # listings sort and filter on it with an index.
+    promo_percent = models.DecimalField(_("automatic discount (%)"), max_digits=5, decimal_places=2, default=ZERO,
+                                        editable=False)
+    promo_amount = models.DecimalField(_("automatic discount (S/)"), **money_field, default=ZERO, editable=False)
+    sale_price = models.GeneratedField(
+        expression=Greatest(
+            Least(F("base_price") - Round(F("base_price") * F("promo_percent") / 100, 2),
+                  F("base_price") - F("promo_amount")),
+            Value(ZERO),
+        ),
+        output_field=models.DecimalField(**money_field),
+        db_persist=True,
+        verbose_name=_("price with discount"),
     )
     warranty_months = models.PositiveSmallIntegerField(_("warranty (months)"), default=12)
     weight_kg = models.DecimalField(_("weight (kg)"), max_digits=7, decimal_places=3, default=Decimal("0.500"))
@@ -220,7 +273,8 @@ class Product(RatedMixin):
 
     objects = ProductQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["units_sold", "rating_average", "rating_count", "updated_at", "search_vector", "search_name"]
+        excluded_fields=["units_sold", "rating_average", "rating_count", *RATING_STAR_FIELDS, "updated_at",
+                         "search_vector", "search_name", "promo_percent", "promo_amount", "sale_price"]
     )
 
     class Meta:
@@ -239,16 +293,17 @@ class Product(RatedMixin):
             # the page query reads the first rows in order and stops (LIMIT), whatever the size.
             models.Index(fields=["category", "-is_featured", "-units_sold", "-id"], condition=ACTIVE_ONLY,
                          name="catalog_prod_cat_relevance_idx"),
-            models.Index(fields=["category", "base_price", "id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_price_idx"),
+            models.Index(fields=["category", "sale_price", "id"], condition=ACTIVE_ONLY,
+                         name="catalog_prod_cat_sale_idx"),
             models.Index(fields=["category", "-created_at", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_newest_idx"),
             models.Index(fields=["category", "-rating_average", "-rating_count", "-id"], condition=ACTIVE_ONLY,
                          name="catalog_prod_cat_rating_idx"),
             models.Index(fields=["category", "-units_sold", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_sold_idx"),
             # Facet counts and price ranges of a category read only this index (PostgreSQL).
             models.Index(
-                fields=["category", "status"], include=["brand", "base_price", "id"], name="catalog_prod_facets_idx"
+                fields=["category", "status"], include=["brand", "sale_price", "id"], name="catalog_prod_sale_facet_idx"
             ),
-            models.Index(fields=["status", "base_price"], name="catalog_prod_price_idx"),
+            models.Index(fields=["status", "sale_price"], name="catalog_prod_sale_price_idx"),
             models.Index(fields=["status", "-units_sold"], name="catalog_prod_sold_idx"),
             models.Index(fields=["status", "-rating_average"], name="catalog_prod_rating_idx"),
             # The home page's rows: featured by sales, new arrivals by date.
@@ -290,17 +345,54 @@ class Product(RatedMixin):
         return self.status == self.Status.ACTIVE
 
     @property
+    def shopper_price(self) -> Decimal:
+        """The price after the best running automatic discount (the stored sale_price, computed
+        here too so an instance not read back from the database has it)."""
+        return discounted_price(self.base_price, self.promo_percent, self.promo_amount)
+
+    @property
+    def has_automatic_discount(self) -> bool:
+        return self.shopper_price < self.base_price
+
+    @property
+    def was_price(self) -> Decimal | None:
+        """The price shown crossed out: the compare-at price, else the price before the discount."""
+        return crossed_out_price(self.shopper_price, self.base_price, self.compare_at_price)
+
+    @property
     def saving(self) -> Decimal:
-        """How much cheaper than the compare-at price (0 when there is none)."""
-        if self.compare_at_price is None:
-            return ZERO
-        return max(self.compare_at_price - self.base_price, ZERO)
+        """How much cheaper than the crossed-out price (0 when there is none)."""
+        return self.was_price - self.shopper_price if self.was_price else ZERO
+
+    @property
+    def is_on_offer(self) -> bool:
+        """On offer when sold below its compare-at price: derived, never typed in twice (a running
+        automatic discount should extend this one property)."""
+        return self.saving > ZERO
 
     @property
     def saving_percent(self) -> int:
-        if not self.compare_at_price:
-            return 0
-        return int((self.saving / self.compare_at_price * 100).to_integral_value())
+        return saving_percent(self.shopper_price, self.was_price)
+
+
+def discounted_price(price: Decimal, percent: Decimal, amount: Decimal) -> Decimal:
+    """A price with the better of a percentage and a fixed amount off (never below zero);
+    the same arithmetic as Product.sale_price in SQL. promotions.stacking states the rule."""
+    from promotions.stacking import unit_discount
+
+    return price - unit_discount(price, percent=percent, amount=amount)
+
+
+def crossed_out_price(price: Decimal, list_price: Decimal, compare_at: Decimal | None) -> Decimal | None:
+    if compare_at is not None and compare_at > price:
+        return compare_at
+    return list_price if price < list_price else None
+
+
+def saving_percent(price: Decimal, was: Decimal | None) -> int:
+    if not was:
+        return 0
+    return int(((was - price) / was * 100).to_integral_value())
 
 
 class Option(models.Model):
@@ -370,6 +462,8 @@ class Variant(models.Model):
 
     objects = VariantQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
@@ -388,6 +482,23 @@ class Variant(models.Model):
         if self.product.compare_at_price is None:
             return None
         return self.product.compare_at_price + self.price_modifier
+
+    @property
+    def shopper_price(self) -> Decimal:
+        """After the product's best running automatic discount (as listings show it)."""
+        return discounted_price(self.price, self.product.promo_percent, self.product.promo_amount)
+
+    @property
+    def was_price(self) -> Decimal | None:
+        return crossed_out_price(self.shopper_price, self.price, self.compare_at_price)
+
+    @property
+    def saving(self) -> Decimal:
+        return self.was_price - self.shopper_price if self.was_price else ZERO
+
+    @property
+    def saving_percent(self) -> int:
+        return saving_percent(self.shopper_price, self.was_price)
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

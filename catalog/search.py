@@ -4,23 +4,42 @@ On PostgreSQL: weighted full-text search (spanish_unaccent: "grafica" finds "gr�
 "sillas" finds "silla") through the GIN index. When nothing matches, each word is
 corrected against catalog_searchterm, the lexicon of words in product, brand, category
 and family names, by trigram similarity ("zapatilas" → "zapatillas"), and the search
-runs again with the correction, which the page shows. Elsewhere (SQLite): every word
-must appear in the name, brand, category, description or SKU.
+runs again with the correction, which the page shows.
+
+On SQLite (the embedded default): the FTS5 index catalog_product_fts (migration
+0006_sqlite_search_index), tokenized without diacritics, ranked by bm25 with the same
+weights (name and SKU > brand > category > description). Every word must match; a word
+is reduced to a light Spanish stem and matched in its singular and plural, masculine and
+feminine forms ("zapatilla" and "zapatillas" both find "Zapatillas", "ergonomicas" finds
+"ergonómica"), and Spanish stop words are
+dropped, as PostgreSQL's Spanish configuration does. Typos are corrected with the same
+trigram similarity as pg_trgm against the words of names, brands and categories (the
+index's own vocabulary, so it is always in step). The trigram tokenizer cannot strip
+accents before SQLite 3.45, hence the comparison in Python over that small vocabulary.
 """
 
+import json
 import re
 import unicodedata
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
 SEARCH_CONFIG = "spanish_unaccent"
 RELEVANCE = ("-relevance", "-units_sold", "-pk")
 POPULARITY = ("-units_sold", "-pk")
+SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default similarity_threshold
+# bm25 column weights of catalog_product_fts: name, sku, brand, category, description
+# (PostgreSQL's setweight A, A, B, C, D).
+FTS_WEIGHTS = (10.0, 10.0, 4.0, 2.0, 1.0)
+SPANISH_STOP_WORDS = frozenset(
+    "a al con de del e el en la las lo los o para por sin su sus u un una unos unas y".split()
+)
 
 
 class SearchResult(NamedTuple):
@@ -40,11 +59,6 @@ def normalize(text: str) -> str:
 
 def _on_postgresql() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _full_text(products: QuerySet, query: str) -> QuerySet:
-    text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    return products.filter(search_vector=text_query).annotate(relevance=SearchRank(F("search_vector"), text_query))
 
 
 def correct_spelling(query: str) -> str:
@@ -71,21 +85,104 @@ def search_products(products: QuerySet, raw_query: str) -> SearchResult:
     query = normalize(raw_query)
     if not query:
         return SearchResult(products.none(), POPULARITY, None, "")
-    if _on_postgresql():
-        matches = _full_text(products, query)
-        if matches.exists():
-            return SearchResult(matches, RELEVANCE, None, query)
-        corrected = correct_spelling(query)
-        if corrected != query:
-            return SearchResult(_full_text(products, corrected), RELEVANCE, corrected, corrected)
-        return SearchResult(matches, RELEVANCE, None, query)
-    condition = Q()
-    for word in query.split()[:MAX_WORDS]:
-        condition &= (
-            Q(name__icontains=word) | Q(brand__name__icontains=word) | Q(category__name__icontains=word)
-            | Q(description__icontains=word) | Q(base_sku__icontains=word)
+    full_text, correct = (_full_text, correct_spelling) if _on_postgresql() else (_sqlite_full_text, _sqlite_correct)
+    matches, ordering = full_text(products, query)
+    if matches.exists():
+        return SearchResult(matches, ordering, None, query)
+    corrected = correct(query)
+    if corrected != query:
+        matches, ordering = full_text(products, corrected)
+        return SearchResult(matches, ordering, corrected, corrected)
+    return SearchResult(matches, ordering, None, query)
+
+
+# --- SQLite: FTS5 ---------------------------------------------------------------------------
+
+
+INFLECTIONS = ("", "a", "o", "e", "s", "as", "os", "es")
+
+
+def _stem(word: str) -> str:
+    """A light Spanish stem: plural endings, then a final vowel
+    (zapatillas → zapatill, audífonos → audifon, ergonómica → ergonomic)."""
+    if word.endswith("es") and len(word) > 5 and word[-3] not in "aeiou":
+        word = word[:-2]  # relojes → reloj, colores → color
+    elif word.endswith("s"):
+        word = word[:-1]
+    if len(word) > 4 and word[-1] in "aeo":
+        word = word[:-1]
+    return word
+
+
+def _word_forms(word: str) -> str:
+    """One FTS5 term for a word and its forms: 'zapatilla' → zapatill, zapatilla, zapatillas..."""
+    if not word.isalpha() or len(word) < 4:
+        return f'"{word}"'
+    stem = _stem(word)
+    return "(" + " OR ".join(f'"{stem}{ending}"' for ending in INFLECTIONS) + ")"
+
+
+def _match_expression(query: str) -> str:
+    """An FTS5 query: every (non stop) word in one of its forms; words are [a-z0-9] only, quoted."""
+    words = [w for w in re.split(r"[^a-z0-9]+", query) if w][:MAX_WORDS]
+    kept = [w for w in words if w not in SPANISH_STOP_WORDS] or words
+    return " AND ".join(_word_forms(word) for word in kept)
+
+
+def _sqlite_full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
+    expression = _match_expression(query)
+    if not expression:
+        return products.none(), POPULARITY
+    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    # bm25 is read once, for every match, in one index scan; the listing is then ordered by
+    # each row's place in that ranking. (bm25 in a per-row subquery would run the full-text
+    # query again for every row: a second for a few hundred matches.)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s"
+            f" ORDER BY bm25(catalog_product_fts, {weights})",
+            [expression],
         )
-    return SearchResult(products.filter(condition), POPULARITY, None, query)
+        places = {str(row[0]): place for place, row in enumerate(cursor.fetchall())}
+    matching_ids = RawSQL("SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s", (expression,))
+    place = RawSQL("""json_extract(%s, '$."' || "catalog_product"."id" || '"')""", (json.dumps(places),))
+    return products.filter(pk__in=matching_ids), (place.asc(), *POPULARITY)
+
+
+def trigrams(word: str) -> set[str]:
+    """pg_trgm's trigrams of one word: padded with two spaces before and one after."""
+    padded = f"  {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of both words."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb)
+
+
+def _closest(term: str, lexicon: set[str]) -> str:
+    if len(term) < 3 or term in lexicon:
+        return term
+    scored = [(similarity(word, term), word) for word in lexicon]
+    close = [(-score, word) for score, word in scored if score >= SIMILARITY_THRESHOLD]
+    return min(close)[1] if close else term  # most similar, then alphabetical, as on PostgreSQL
+
+
+def _sqlite_correct(query: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT term FROM catalog_product_fts_terms"
+            " WHERE col IN ('name', 'brand', 'category') AND length(term) BETWEEN 3 AND 80"
+        )
+        lexicon = {row[0] for row in cursor.fetchall()}
+    return " ".join(_closest(term, lexicon) for term in query.split()[:MAX_WORDS])
+
+
+def _full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
+    text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    matches = products.filter(search_vector=text_query).annotate(relevance=SearchRank(F("search_vector"), text_query))
+    return matches, RELEVANCE
 
 
 def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]:

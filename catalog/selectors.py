@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from inventory.selectors import availability_by_variant
 from .listing import card_queryset
 from .tree import catalog_tree
 from .models import (
-    Banner, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
+    Banner, Brand, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
 )
 
 CENT = Decimal("0.01")
@@ -29,6 +31,11 @@ def visible_products(tree=None):
     if tree.hidden_brand_ids:
         products = products.exclude(brand_id__in=tree.hidden_brand_ids)
     return products
+
+
+def active_brand(slug: str) -> Brand | None:
+    """The brand behind /marca/<slug>/, or None when unknown or hidden."""
+    return Brand.objects.filter(slug=slug, is_active=True).only("pk", "name", "slug", "description").first()
 
 
 # --- home ------------------------------------------------------------------------
@@ -194,6 +201,71 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
 # --- kits, collections, product lines -------------------------------------------------
 
 
+@dataclass(frozen=True)
+class KitFilter:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class KitBrowse:
+    kits: list
+    rooms: list[KitFilter]
+    styles: list[KitFilter]
+    room: str
+    style: str
+
+
+def _kit_url(room: str, style: str) -> str:
+    query = urlencode([(key, value) for key, value in (("room", room), ("style", style)) if value])
+    return reverse("catalog:kits") + (f"?{query}" if query else "")
+
+
+def kits_browse(*, room: str = "", style: str = "") -> KitBrowse:
+    """Active kits filtered by room type and one style tag, with the counts of each filter.
+    One query: kits are a curated set (dozens), so the style tags (a JSON list, which SQLite
+    cannot search) are counted and matched in Python. Unknown filters are ignored."""
+    kits = list(Kit.objects.filter(is_active=True).order_by("name"))
+    rooms_known = dict(Kit.Room.choices)
+    room = room if room in rooms_known else ""
+    tags = sorted({tag for kit in kits for tag in kit.style_tags if isinstance(tag, str)}, key=str.casefold)
+    style = style if style in tags else ""
+    in_style = [kit for kit in kits if not style or style in kit.style_tags]
+    in_room = [kit for kit in kits if not room or kit.room_type == room]
+    rooms = [
+        KitFilter(value, str(label), count, value == room, _kit_url("" if value == room else value, style))
+        for value, label in Kit.Room.choices
+        if (count := sum(1 for kit in in_style if kit.room_type == value))
+    ]
+    styles = [
+        KitFilter(tag, tag, count, tag == style, _kit_url(room, "" if tag == style else tag))
+        for tag in tags
+        if (count := sum(1 for kit in in_room if tag in kit.style_tags))
+    ]
+    shown = [kit for kit in in_room if not style or style in kit.style_tags]
+    return KitBrowse(kits=shown, rooms=rooms, styles=styles, room=room, style=style)
+
+
+def kits_matching(query: str, *, limit: int = 4) -> list:
+    """Active kits whose name, or one of whose style tags, contains the search words (the
+    "Kits" strip of the search results). One query over the curated kits."""
+    words = query.casefold().split()
+    if not words:
+        return []
+    found = []
+    for kit in Kit.objects.filter(is_active=True).order_by("name"):
+        text = " ".join([kit.name, kit.get_room_type_display(), *map(str, kit.style_tags)]).casefold()
+        if all(word in text for word in words):
+            found.append(kit)
+            if len(found) == limit:
+                break
+    return found
+
+
+
 @dataclass
 class KitPage:
     kit: Kit
@@ -250,7 +322,7 @@ def collection_page(*, slug: str) -> tuple[Collection, list[Product]]:
 
 def line_page(*, slug: str) -> tuple[ProductLine, list[Product], list[str]]:
     line = get_object_or_404(ProductLine.objects.filter(is_active=True).select_related("category"), slug=slug)
-    products = list(card_queryset(visible_products().filter(line=line).order_by("base_price", "pk")))
+    products = list(card_queryset(visible_products().filter(line=line).order_by("sale_price", "pk")))
     spec_keys: list[str] = []
     for product in products:
         for key in product.specs or {}:

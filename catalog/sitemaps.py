@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from .models import Category, Collection, Family, Kit, ProductLine
+from .models import Brand, Category, Collection, Family, Kit, ProductLine
 from .selectors import visible_products
 
 
@@ -24,6 +24,11 @@ class CategorySitemap(_Active):
 
 class ProductLineSitemap(_Active):
     model = ProductLine
+    priority = 0.5
+
+
+class BrandSitemap(_Active):
+    model = Brand
     priority = 0.5
 
 
@@ -53,6 +58,7 @@ SITEMAPS = {
     "categories": CategorySitemap,
     "products": ProductSitemap,
     "lines": ProductLineSitemap,
+    "brands": BrandSitemap,
     "kits": KitSitemap,
     "collections": CollectionSitemap,
 }

@@ -4,6 +4,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from reviews.selectors import line_top_reviews, product_reviews
+
 from . import selectors
 from .listing import ListingParams, build_listing
 from .search import MAX_QUERY_LENGTH, search_products, suggest
@@ -15,7 +17,7 @@ def _crumbs(*items) -> list[dict]:
 
 
 def _render_listing(request, *, base, scope, heading, description, crumbs, subcategories, category_ids=None,
-                    extra=None, ordering=None, search_query=None, corrected_query=None):
+                    extra=None, ordering=None, search_query=None, corrected_query=None, kit_strip=None):
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
     listing = build_listing(base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra,
@@ -23,6 +25,7 @@ def _render_listing(request, *, base, scope, heading, description, crumbs, subca
     context = {
         "heading": heading, "description": description, "breadcrumbs": crumbs, "subcategories": subcategories,
         "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
+        "kit_strip": kit_strip or [],
     }
     return _render_partial_or_page(request, "catalog/_results.html", "catalog/listing.html", context)
 
@@ -69,6 +72,19 @@ def category(request, slug: str):
 
 
 @require_GET
+def brand(request, slug: str):
+    tree = catalog_tree(request)
+    found = selectors.active_brand(slug)
+    if found is None:
+        raise Http404
+    base = selectors.visible_products(tree).filter(brand_id=found.pk)
+    return _render_listing(
+        request, base=base, scope=f"brand:{found.pk}", heading=found.name, description=found.description,
+        crumbs=_crumbs((_("Brands"), None), (found.name, None)), subcategories=[],
+    )
+
+
+@require_GET
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     result = search_products(selectors.visible_products(catalog_tree(request)), query)
@@ -76,7 +92,7 @@ def search(request):
     return _render_listing(
         request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
         subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
-        corrected_query=result.corrected,
+        corrected_query=result.corrected, kit_strip=selectors.kits_matching(query) if query else [],
     )
 
 
@@ -100,12 +116,16 @@ def product(request, slug: str):
                          (node.name, node.url))
     crumbs += _crumbs((page.product.name, None))
     context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page)}
+    if not request.htmx:  # the buy-box fragment has no reviews
+        context["reviews"] = product_reviews(product=page.product, user=request.user,
+                                             sort=request.GET.get("review_sort", "helpful"),
+                                             page=request.GET.get("review_page", 1))
     return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
 
 
 def _product_json_ld(request, page) -> dict:
     product, variant = page.product, page.variant
-    price = variant.price if variant else product.base_price
+    price = variant.shopper_price if variant else product.shopper_price
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -125,7 +145,7 @@ def _product_json_ld(request, page) -> dict:
         data["image"] = [request.build_absolute_uri(image.image.url) for image in page.images[:4]]
     if product.rating_count:
         data["aggregateRating"] = {
-            "@type": "AggregateRating", "ratingValue": f"{product.rating_average:.1f}",
+            "@type": "AggregateRating", "ratingValue": f"{product.rating_shown}",
             "reviewCount": product.rating_count,
         }
     return data
@@ -136,6 +156,14 @@ def kit(request, slug: str):
     page = selectors.kit_page(slug=slug)
     return render(request, "catalog/kit.html", {"page": page, "kit": page.kit,
                                                 "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None))})
+
+
+@require_GET
+def kits(request):
+    browse = selectors.kits_browse(room=request.GET.get("room", "")[:40], style=request.GET.get("style", "")[:80])
+    return render(request, "catalog/kits.html", {
+        "browse": browse, "breadcrumbs": _crumbs((_("Kits"), None)),
+    })
 
 
 @require_GET
@@ -152,6 +180,6 @@ def line(request, slug: str):
     line, products, spec_keys = selectors.line_page(slug=slug)
     rows = [(key, [p.specs.get(key, "—") for p in products]) for key in spec_keys]
     return render(request, "catalog/line.html", {
-        "line": line, "products": products, "spec_rows": rows,
+        "line": line, "products": products, "spec_rows": rows, "top_reviews": line_top_reviews(line=line),
         "breadcrumbs": _crumbs((line.category.name, line.category.get_absolute_url()), (line.name, None)),
     })

@@ -247,7 +247,6 @@ class Plan:
     products: list[ProductDraft]
     pictures: list[list[PictureDraft]]
     lines: list[LineDraft]
-    line_ratings: dict[str, tuple[Decimal, int]]
     brands: list[str]
     kits: list[KitDraft]
     collections: list[CollectionDraft]
@@ -284,13 +283,13 @@ class Planner:
         kits = self._kits(drafts, upcoming_ids)
         banners = self._banners()
         pictures = [self._pictures(draft) for draft in drafts]
-        lines, line_ratings = self._lines(drafts)
+        lines = self._lines(drafts)
         brands = sorted({draft.brand for draft in drafts})
         for brand in brands:
             name = f"brands/demo/{IMAGE_VERSION}/{slugify(brand)}.png"
             color = next(c for b, _, c, _ in d.BRANDS if b == brand)
             self.files[name] = ("logo", (brand, color), "PNG")
-        return Plan(drafts, pictures, lines, line_ratings, brands, kits, collections, banners, self.files)
+        return Plan(drafts, pictures, lines, brands, kits, collections, banners, self.files)
 
     # products
 
@@ -343,33 +342,25 @@ class Planner:
         if r.random() < 0.30:
             compare = retail(float(draft.price) * r.uniform(1.08, 1.40))
             draft.compare_at = compare if compare > draft.price else draft.price + Decimal("10.00")
+        # Appeal only picks what the kits show off. Units sold and ratings are never invented:
+        # they come from the demo orders and reviews written through their services (the
+        # draws are kept so the seeded catalog stays the same).
         if draft.status == "draft" or r.random() < 0.18:
-            count = 0
+            popularity = 0
         else:
-            count = int((r.paretovariate(1.16) - 1) * 25 * min(1.0, 0.15 + age_days / 90))
-            count = min(count, 2500)
-        draft.rating_count = count
-        if count:
-            spread = 0.25 + 0.8 / (count ** 0.5)
-            average = min(5.0, max(2.6, r.gauss(4.4, spread)))
-            draft.rating_average = Decimal(str(round(average, 2))).quantize(Decimal("0.01"))
-        sold = count * r.randint(8, 30) + r.randint(0, 25) if draft.status != "draft" else 0
-        draft.units_sold = sold // 2 if draft.status == "inactive" else sold
+            popularity = int((r.paretovariate(1.16) - 1) * 25 * min(1.0, 0.15 + age_days / 90))
+            popularity = min(popularity, 2500)
+        if popularity:
+            r.gauss(4.4, 0.25 + 0.8 / (popularity ** 0.5))
+        sold = popularity * r.randint(8, 30) + r.randint(0, 25) if draft.status != "draft" else 0
+        draft.appeal = sold // 2 if draft.status == "inactive" else sold
 
     def _lines(self, drafts: list[ProductDraft]):
         lines: dict[str, LineDraft] = {}
-        totals: dict[str, list] = defaultdict(lambda: [Decimal(0), 0])
         for draft in drafts:
-            if draft.line is None:
-                continue
-            lines.setdefault(draft.line.name, draft.line)
-            totals[draft.line.name][0] += draft.rating_average * draft.rating_count
-            totals[draft.line.name][1] += draft.rating_count
-        ratings = {
-            name: ((total / count).quantize(Decimal("0.01")) if count else Decimal("0.00"), count)
-            for name, (total, count) in totals.items()
-        }
-        return list(lines.values()), ratings
+            if draft.line is not None:
+                lines.setdefault(draft.line.name, draft.line)
+        return list(lines.values())
 
     def _pictures(self, draft: ProductDraft) -> list[PictureDraft]:
         """2-3 shots in the main colour, then one per other colour, tied to its first variant."""
@@ -465,8 +456,8 @@ class Planner:
                 pick_from = tagged or ([] if tag == "armchair" else candidates)
                 if not pick_from:
                     continue
-                # Kits show off the store: prefer what shoppers rate well.
-                pick_from = sorted(pick_from, key=lambda p: (-p.rating_average, p.seq))[:12]
+                # Kits show off the store: prefer the most appealing products.
+                pick_from = sorted(pick_from, key=lambda p: (-p.appeal, p.seq))[:12]
                 product = r.choice(pick_from)
                 self._showcase(product)
                 chosen.append((product, quantity, optional))
@@ -573,7 +564,7 @@ class Writer:
         rows = []
         for name, country, _, _ in d.BRANDS:
             if name in self.plan.brands:
-                brand = Brand(name=name, slug=slugify(name), country=country)
+                brand = Brand(name=name, slug=slugify(name), country=country, description=_brand_description(name, country))
                 brand.logo.name = f"brands/demo/{IMAGE_VERSION}/{slugify(name)}.png"
                 rows.append(brand)
         Brand.objects.bulk_create(rows, ignore_conflicts=True)  # brands a manager created stay as they are
@@ -597,11 +588,9 @@ class Writer:
     def _lines(self, categories) -> dict[str, int]:
         rows = []
         for line in self.plan.lines:
-            average, count = self.plan.line_ratings[line.name]
             rows.append(ProductLine(
                 name=line.name, slug=slugify(line.name), category=categories[line.category],
                 manufacturer=line.manufacturer, description=line.description, base_specs=line.base_specs,
-                rating_average=average, rating_count=count,
             ))
         ProductLine.objects.bulk_create(rows, batch_size=BATCH)
         return dict(ProductLine.objects.values_list("name", "pk"))
@@ -658,8 +647,7 @@ class Writer:
             description=draft.description, specs=draft.specs, base_price=draft.price,
             compare_at_price=draft.compare_at, warranty_months=draft.warranty, weight_kg=draft.weight,
             length_cm=length, width_cm=width, height_cm=height, is_featured=draft.is_featured, is_new=draft.is_new,
-            status=draft.status, units_sold=draft.units_sold, max_per_customer=draft.max_per_customer,
-            rating_average=draft.rating_average, rating_count=draft.rating_count,
+            status=draft.status, max_per_customer=draft.max_per_customer,
             created_at=self.now - timedelta(seconds=draft.age_seconds),
         )
 
@@ -702,3 +690,14 @@ class Writer:
             banner.image_mobile.name = draft.mobile
             rows.append(banner)
         Banner.objects.bulk_create(rows)
+
+
+BRAND_ORIGINS = {"PE": "peruana", "US": "estadounidense", "TW": "taiwanesa", "CN": "china", "HK": "de Hong Kong",
+                 "KR": "coreana", "JP": "japonesa", "DE": "alemana", "CL": "chilena", "SE": "sueca", "CH": "suiza", "DK": "danesa"}
+
+
+def _brand_description(name: str, country: str) -> str:
+    origin = BRAND_ORIGINS.get(country)
+    who = f"{name} es una marca {origin}" if origin else name
+    return (f"{who}. En Kallpa encuentras sus productos originales, con garantía oficial en el Perú, precios en "
+            "soles con IGV incluido y envío a todo el país.")

@@ -59,9 +59,7 @@ class ProductDraft:
     status: str = "active"
     is_featured: bool = False
     is_new: bool = False
-    rating_average: Decimal = ZERO
-    rating_count: int = 0
-    units_sold: int = 0
+    appeal: int = 0  # how much the kits show it off; never stored as units sold
     age_seconds: int = 0
 
 

@@ -176,3 +176,22 @@ def test_non_numeric_product_count_is_rejected():
     with pytest.raises(DemoCatalogError):
         load_demo_catalog(products=0, seed=1)
     assert not Family.objects.exists()
+
+
+@pytest.mark.django_db
+def test_search_finds_the_demo_catalog_with_or_without_accents_and_with_typos():
+    """The bulk writes of the loader fill the search index (FTS5 on SQLite, the vector on PostgreSQL)."""
+    from catalog.search import search_products
+
+    load(products=200)
+    headphones = set(Product.objects.visible().filter(category__slug="audifonos").values_list("pk", flat=True))
+    assert headphones
+    for query in ("audífonos", "audifonos"):
+        found = set(search_products(Product.objects.visible(), query).matches.values_list("pk", flat=True))
+        assert headphones <= found, query
+    sneakers = search_products(Product.objects.visible(), "zapatilas")
+    assert sneakers.corrected == "zapatillas"
+    assert sneakers.matches.filter(category__slug="zapatillas").exists()
+    laptops = search_products(Product.objects.visible(), "laptp")
+    assert laptops.corrected == "laptop"
+    assert laptops.matches.filter(category__slug="laptops").exists()

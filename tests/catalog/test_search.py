@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from catalog import search
 from catalog.models import Product
@@ -9,12 +8,6 @@ from catalog.search import normalize, search_products, suggest
 from tests.factories import BrandFactory, CategoryFactory, FamilyFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL full-text and trigram search: set DATABASE_URL to a PostgreSQL database")
 
 
 @pytest.fixture
@@ -26,7 +19,9 @@ def catalog():
     moda = FamilyFactory(name="Moda", slug="moda")
     shoes = CategoryFactory(family=moda, name="Zapatillas", slug="zapatillas")
     chairs = CategoryFactory(family=FamilyFactory(name="Hogar", slug="hogar"), name="Sillas", slug="sillas")
+    headphones = CategoryFactory(family=tech, name="Audífonos", slug="audifonos")
     asus, lenovo, inti = (BrandFactory(name=n, slug=n.lower()) for n in ("ASUS", "Lenovo", "Inti Wear"))
+    sony = BrandFactory(name="Sony", slug="sony")
     return {
         "gpu": ProductFactory(name="ASUS TUF Gaming GeForce RTX 4070 OC", brand=asus, category=gpus,
                               base_sku="ASU-RTX4070", description="Tarjeta gráfica con 12 GB GDDR6X."),
@@ -39,6 +34,10 @@ def catalog():
         "mention": ProductFactory(name="Mousepad XL", brand=asus, category=peripherals,
                                   description="Ideal junto a tu silla gamer."),
         "draft": ProductFactory(name="Silla borrador", brand=inti, category=chairs, status=Product.Status.DRAFT),
+        "headset": ProductFactory(name="Sony WH-1000XM5", brand=sony, category=headphones,
+                                  description="Cancelación de ruido líder."),
+        "earbuds": ProductFactory(name="ASUS ROG Cetra II", brand=asus, category=headphones,
+                                  description="In-ear con cable USB-C."),
     }
 
 
@@ -51,8 +50,9 @@ def test_normalize_strips_accents_symbols_and_length():
     assert len(normalize("x" * 2000)) == search.MAX_QUERY_LENGTH
 
 
-@pytest.mark.usefixtures("on_postgresql")
-class TestPostgresSearch:
+class TestSearch:
+    """The same answers on SQLite (FTS5, the embedded default) and on PostgreSQL (CI)."""
+
     def test_accent_insensitive_and_stemmed(self, catalog):
         assert names(search_products(Product.objects.visible(), "grafica")) == [catalog["gpu"].name]
         assert catalog["chair"].name in names(search_products(Product.objects.visible(), "ergonomicas"))
@@ -63,6 +63,27 @@ class TestPostgresSearch:
         assert result.corrected == "zapatillas"
         assert names(search_products(Product.objects.visible(), "lenvo")) == [catalog["laptop"].name]
         assert names(search_products(Product.objects.visible(), "silla ergonomca")) == [catalog["chair"].name]
+
+    @pytest.mark.parametrize("query", ["audífonos", "audifonos", "AUDIFONOS", "audífono"])
+    def test_accents_do_not_matter(self, catalog, query):
+        result = search_products(Product.objects.visible(), query)
+        assert sorted(names(result)) == sorted([catalog["headset"].name, catalog["earbuds"].name])
+        assert result.corrected is None
+
+    @pytest.mark.parametrize("query", ["zapatilla", "zapatillas", "zapatillas urbanas", "laptops", "sillas ergonomicas"])
+    def test_singular_and_plural_find_the_same(self, catalog, query):
+        expected = {"zapatilla": "sneaker", "zapatillas": "sneaker", "zapatillas urbanas": "sneaker",
+                    "laptops": "laptop", "sillas ergonomicas": "chair"}[query]
+        result = search_products(Product.objects.visible(), query)
+        assert names(result)[0] == catalog[expected].name
+        assert result.corrected is None
+
+    def test_typos_of_the_issue_are_corrected(self, catalog):
+        result = search_products(Product.objects.visible(), "laptp")
+        assert (names(result), result.corrected) == ([catalog["laptop"].name], "laptops")  # the category's word
+        result = search_products(Product.objects.visible(), "audifnos")
+        assert result.corrected == "audifonos"
+        assert len(names(result)) == 2
 
     def test_correct_words_are_not_corrected(self, catalog):
         assert search_products(Product.objects.visible(), "silla").corrected is None
@@ -95,12 +116,12 @@ class TestPostgresSearch:
 def test_hostile_queries_are_harmless(catalog, hostile):
     result = names(search_products(Product.objects.visible(), hostile))
     assert isinstance(result, list)
-    assert Product.objects.count() == 6
+    assert Product.objects.count() == 8
 
 
-def test_portable_fallback_requires_every_word(catalog, monkeypatch):
-    monkeypatch.setattr(search, "_on_postgresql", lambda: False)
+def test_every_word_must_match(catalog):
     assert names(search_products(Product.objects.visible(), "silla andes")) == [catalog["chair"].name]
+    assert names(search_products(Product.objects.visible(), "silla de oficina")) == [catalog["chair"].name]
     assert names(search_products(Product.objects.visible(), "inti")) != []
 
 
@@ -109,3 +130,14 @@ def test_suggestions(catalog):
     assert rows and rows[0]["slug"] == catalog["sneaker"].slug
     assert rows[0]["base_price"] == Decimal("199.90")
     assert suggest(Product.objects.visible(), "z") == []
+
+
+@pytest.mark.parametrize("query", ["audífonos", "audifonos", "audifnos"])
+def test_search_page_counts_and_facets(client, catalog, query):
+    listing = client.get("/search/", {"q": query}).context["listing"]
+
+    assert listing.total == 2
+    assert {(value.label, value.count) for value in listing.brand_facet.values} == {("ASUS", 1), ("Sony", 1)}
+    narrowed = client.get("/search/", {"q": query, "brand": "sony"}).context["listing"]
+    assert narrowed.total == 1
+    assert [product.name for product in narrowed.page] == [catalog["headset"].name]

@@ -223,6 +223,7 @@ def _count(client, url, params=None, *, cold_facets: bool = False) -> int:
     [
         ("/c/hoodies/", {"per_page": "48"}, 8),
         ("/c/hoodies/", {"per_page": "48", "brand": "inti-wear", "color": "negro", "sort": "price_asc"}, 8),
+        ("/c/hoodies/", {"per_page": "48", "sort": "best_selling"}, 8),
         ("/search/", {"q": "producto", "per_page": "48"}, 8),
         ("/", None, 10),
     ],

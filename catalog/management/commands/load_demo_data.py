@@ -13,8 +13,8 @@ SUMMARY = [
 
 class Command(BaseCommand):
     help = (
-        "Load a demo catalog (technology, home and fashion) with variants, pictures, kits, collections and "
-        "banners. Does nothing if the catalog is already loaded, unless --reset is given."
+        "Load a demo catalog (technology, home and fashion) with variants, pictures, kits, collections, "
+        "banners and the stock of three warehouses. Does nothing if the catalog is already loaded, unless --reset is given."
     )
 
     def add_arguments(self, parser):
@@ -38,8 +38,9 @@ class Command(BaseCommand):
             summary = load_demo_catalog(products=products, seed=seed, reset=reset, progress=verbosity >= 1)
         except DemoCatalogError as error:
             raise CommandError(str(error)) from error
-        if reset:
-            load_demo_inventory(progress=verbosity >= 1)
+        # Stock comes with every load, not only --reset: a fresh catalog without it shows every product
+        # as "Agotado". The inventory loader skips what is already there, so this is idempotent.
+        load_demo_inventory(progress=verbosity >= 1)
         if not summary["created"]:
             self.stdout.write(self.style.WARNING(
                 "The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "

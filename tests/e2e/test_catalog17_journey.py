@@ -1,0 +1,88 @@
+"""A shopper browses kits by style, opens a brand page from a product and filters it; the line
+page shows its picture and shared specifications. Screenshots at 1280 and 390 px."""
+
+from decimal import Decimal
+
+import pytest
+
+from catalog.models import Kit
+from tests.e2e.conftest import PHONE, screenshot
+from tests.factories import (
+    BrandFactory, CategoryFactory, FamilyFactory, KitFactory, KitItemFactory, OptionFactory, OptionValueFactory,
+    ProductFactory, ProductImageFactory, ProductLineFactory, VariantFactory, WarehouseFactory, png_file, stock,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def shop():
+    moda = FamilyFactory(name="Hogar", slug="hogar", order=1)
+    chairs = CategoryFactory(family=moda, name="Sillas", slug="sillas")
+    color = OptionFactory(code="color")
+    black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
+    white = OptionValueFactory(option=color, slug="blanco", value="Blanco", swatch="#f5f5f5")
+    ofipro = BrandFactory(name="OfiPro", slug="ofipro",
+                          description="OfiPro es una marca peruana de muebles de oficina ergonómicos.")
+    other = BrandFactory(name="Ergoline", slug="ergoline")
+    line = ProductLineFactory(name="Silla ergonómica Andes", slug="silla-andes", category=chairs,
+                              manufacturer="OfiPro", image=png_file("line.png"),
+                              base_specs={"Respaldo": "Malla", "Carga máxima": "120 kg"})
+    warehouse = WarehouseFactory(code="LIM", name="Lima central", priority=1)
+    products = {}
+    for slug, name, brand, price, value in [
+        ("silla-andes-negra", "Silla Andes Negra", ofipro, "499.00", black),
+        ("silla-andes-blanca", "Silla Andes Blanca", ofipro, "529.00", white),
+        ("silla-ergoline", "Silla Ergoline Pro", other, "599.00", black),
+    ]:
+        product = ProductFactory(name=name, slug=slug, brand=brand, category=chairs, line=line,
+                                 base_price=Decimal(price), compare_at_price=Decimal("649.00"),
+                                 model_number=f"MOD-{slug[:10].upper()}")
+        stock(VariantFactory(product=product, sku=slug.upper(), values=[value]), warehouse, 10)
+        ProductImageFactory(product=product)
+        products[slug] = product
+    nordic = KitFactory(name="Kit Oficina Nórdica", slug="oficina-nordica", room_type=Kit.Room.OFFICE,
+                        style_tags=["nórdico", "minimalista"], description="Todo para trabajar en casa.")
+    KitItemFactory(kit=nordic, product=products["silla-andes-blanca"])
+    KitFactory(name="Kit Gamer RGB", slug="gamer-rgb", room_type=Kit.Room.GAMING, style_tags=["gamer"])
+    KitFactory(name="Kit Sala Minimalista", slug="sala-minimalista", room_type=Kit.Room.LIVING,
+               style_tags=["minimalista"])
+    return products
+
+
+def kit_names(page) -> list[str]:
+    return page.locator(".kit-card-link").all_inner_texts()
+
+
+def test_browse_kits_by_style_then_a_brand_page_filtered(new_page, shop):
+    for viewport in (None, PHONE):
+        page = new_page(viewport) if viewport else new_page()
+        page.goto("/kits/")
+        assert sorted(kit_names(page)) == ["Kit Gamer RGB", "Kit Oficina Nórdica", "Kit Sala Minimalista"]
+        page.locator("a.chip", has_text="minimalista").click()
+        page.wait_for_url("**style=minimalista**")
+        assert kit_names(page) == ["Kit Oficina Nórdica", "Kit Sala Minimalista"]
+        screenshot(page, "kits-by-style")
+
+        page.locator(".kit-card-link", has_text="Kit Oficina Nórdica").click()
+        page.wait_for_url("**/kits/oficina-nordica/")
+        page.locator("a[href='/p/silla-andes-blanca/']").first.click()
+        page.wait_for_url("**/p/silla-andes-blanca/**")
+        assert "MOD-SILLA-ANDE" in page.content()
+
+        page.locator("a.product-brand").click()
+        page.wait_for_url("**/marca/ofipro/")
+        assert "muebles de oficina ergonómicos" in page.locator(".page-lead").inner_text()
+        cards = page.locator("#listing .card-title").all_inner_texts()
+        assert sorted(cards) == ["Silla Andes Blanca", "Silla Andes Negra"]
+        if viewport is None:  # the facets sit in a drawer on a phone
+            page.locator("#facet-color-negro").click()
+            page.wait_for_url("**color=negro**")
+            page.wait_for_function("() => document.querySelectorAll('#listing .card-title').length === 1")
+            assert page.locator("#listing .card-title").all_inner_texts() == ["Silla Andes Negra"]
+        screenshot(page, "brand-page")
+
+        page.goto("/lines/silla-andes/")
+        assert page.locator("img.line-image").is_visible()
+        assert "Carga máxima" in page.locator(".spec-chips").inner_text()
+        screenshot(page, "line-page")
