@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // <select data-autosubmit>: submit its form on change (no inline handler: CSP).
+  document.addEventListener("change", function (event) {
+    var field = event.target.closest("[data-autosubmit]");
+    if (field && field.form) field.form.requestSubmit();
+  });
+
   // Dismiss a flash message.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-dismiss]");
