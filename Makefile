@@ -47,8 +47,16 @@ test-deps: install
 check-migrations: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# The shopper-facing tests run a second time on SQLite, the embedded default of `make run`,
+# when the first pass ran on PostgreSQL (CI).
+SQLITE_TESTS := tests/catalog tests/cart tests/orders/test_checkout.py tests/promotions tests/core/test_demo_command.py
+
 test: test-deps check-migrations
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "Second pass on SQLite: $(SQLITE_TESTS)"; \
+		env -u DATABASE_URL SQLITE_PASS=1 $(PY) -m pytest --create-db $(SQLITE_TESTS); \
+	fi
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 # pg_trgm's default (0.6) misses one-letter typos in short words ("lenvo" → "lenovo"
@@ -22,5 +23,9 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from . import listing_cache, option_index, tree  # noqa: F401  (signal receivers)
 
+        from .sqlite_search import drop_triggers, install_triggers_and_rebuild
+
         listing_cache.connect_signals()
+        pre_migrate.connect(drop_triggers, sender=self, dispatch_uid="catalog.sqlite_search.drop")
+        post_migrate.connect(install_triggers_and_rebuild, sender=self, dispatch_uid="catalog.sqlite_search.install")
         connection_created.connect(_tune_trigram_threshold, dispatch_uid="catalog.trigram_threshold")

@@ -7,7 +7,7 @@ and family names, by trigram similarity ("zapatilas" → "zapatillas"), and the 
 runs again with the correction, which the page shows.
 
 On SQLite (the embedded default): the FTS5 index catalog_product_fts (migration
-0006_sqlite_search_index), tokenized without diacritics, ranked by bm25 with the same
+0008_sqlite_search_index, triggers in catalog.sqlite_search), tokenized without diacritics, ranked by bm25 with the same
 weights (name and SKU > brand > category > description). Every word must match; a word
 is reduced to a light Spanish stem and matched in its singular and plural, masculine and
 feminine forms ("zapatilla" and "zapatillas" both find "Zapatillas", "ergonomicas" finds

@@ -5,6 +5,7 @@ changes nothing the second time.
 """
 
 import json
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from accounts.roles import Role
@@ -163,8 +165,17 @@ class Command(BaseCommand):
         for name, step in tqdm(steps, desc="Demo data", unit="step", disable=options["verbosity"] < 1):
             with transaction.atomic():
                 results[name] = step(credentials)
-        for demo_step in DEMO_STEPS:
-            demo_step()
+        # The demo's order, return and receipt e-mails are sent for real, into memory, and the
+        # tasks run quietly: on the console of `make run` they would bury the login printed below.
+        task_log = logging.getLogger("celery.app.trace")
+        task_log_level = task_log.level
+        task_log.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                for demo_step in DEMO_STEPS:
+                    demo_step()
+        finally:
+            task_log.setLevel(task_log_level)
         if any(created for _, created, _ in results.values()):
             CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
             CREDENTIALS_FILE.chmod(0o600)
