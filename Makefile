@@ -37,11 +37,12 @@ demo: install
 	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
 
 # Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
-# start and kill Redis servers of their own (redis-server).
+# start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
+# rendered to an image (pdftoppm, from poppler-utils).
 test-deps: install
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server poppler-utils; \
 	fi
 
 check-migrations: install
