@@ -138,6 +138,15 @@ def _clean_address(data: dict, *, field: str) -> dict:
     return snapshot
 
 
+# SUNAT: a boleta above S/ 700 names its buyer (Reglamento de Comprobantes de Pago, art. 8).
+ANONYMOUS_RECEIPT_LIMIT = Decimal("700.00")
+
+
+def anonymous_receipt_refusal() -> str:
+    return _("For purchases above S/ 700, SUNAT asks for the buyer's document on the receipt: "
+             "add your DNI (or a RUC for an invoice).")
+
+
 def _clean_document(document: str, document_type: str) -> tuple[str, str]:
     document = normalize_identity(document)
     if not document:
@@ -249,6 +258,8 @@ def order_create(
     discount = sum((Decimal(line.discount) for line in lines), ZERO) + discount_total
     if discount > subtotal:
         raise ValidationError(_("The discount cannot exceed the subtotal."))
+    if not document and subtotal - discount + shipping_total > ANONYMOUS_RECEIPT_LIMIT:
+        raise ValidationError({"customer_document": anonymous_receipt_refusal()})
 
     if shipping_method_id is not None:
         from shipping.models import ShippingMethod

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import ubigeo
 from accounts.forms import AddressForm
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
+from orders.services import ANONYMOUS_RECEIPT_LIMIT, anonymous_receipt_refusal
 
 # The fields of an address a delivery needs (no label or default flags).
 ADDRESS_FIELDS = ["recipient", "phone", "street", "reference", "department", "province", "district", "postal_code"]
@@ -37,8 +38,16 @@ class ContactForm(forms.Form):
     document = forms.CharField(label=_("DNI or RUC"), max_length=14, required=False)
     billing_same = forms.BooleanField(label=_("Bill to the delivery address"), required=False, initial=True)
 
-    def __init__(self, *args, email_fixed: str | None = None, **kwargs):
+    def __init__(self, *args, email_fixed: str | None = None, cart_total=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Known here already when the products alone pass SUNAT's limit; order_create checks
+        # again with shipping and discounts.
+        self.document_required = cart_total is not None and cart_total > ANONYMOUS_RECEIPT_LIMIT
+        if self.document_required:
+            self.fields["document_type"].choices = self.RECEIPTS[1:]
+            self.fields["document_type"].required = True
+            self.fields["document"].required = True
+            self.fields["document"].help_text = anonymous_receipt_refusal()
         if email_fixed:
             # A signed-in customer's e-mail is their account's: never taken from the form.
             self.fields["email"].required = False

@@ -58,7 +58,8 @@ def details(request):
     if request.method == "POST" and request.POST.get("refresh_lists"):
         # Without JavaScript: the page again with the provinces and districts of what was chosen.
         return render(request, "checkout/details.html", {
-            "cart": summary, "contact": ContactForm(initial=request.POST.dict(), email_fixed=user.email if user else None),
+            "cart": summary, "contact": ContactForm(initial=request.POST.dict(), email_fixed=user.email if user else None,
+                              cart_total=summary.total),
             "saved_addresses": saved, "address_choice": request.POST.get("address", default_choice),
             "shipping_form": CheckoutAddressForm(prefix="shipping", initial=_posted(request, "shipping")),
             "billing_form": CheckoutAddressForm(prefix="billing", initial=_posted(request, "billing")),
@@ -66,7 +67,8 @@ def details(request):
         })
     if request.method == "POST":
         choice = request.POST.get("address", NEW_ADDRESS if not saved else "")
-        contact = ContactForm(request.POST, email_fixed=user.email if user else None)
+        contact = ContactForm(request.POST, email_fixed=user.email if user else None,
+                              cart_total=summary.total)
         shipping_form = CheckoutAddressForm(request.POST, prefix="shipping") if choice == NEW_ADDRESS else None
         billing_form = None
         if not request.POST.get("billing_same"):
@@ -96,7 +98,8 @@ def details(request):
     else:
         contact = ContactForm(initial={"email": state.email, "document_type": state.document_type,
                                        "document": state.document, "billing_same": not state.billing},
-                              email_fixed=user.email if user else None)
+                              email_fixed=user.email if user else None,
+                              cart_total=summary.total)
         shipping_form = CheckoutAddressForm(prefix="shipping", initial=_initial(state.shipping))
         billing_form = CheckoutAddressForm(prefix="billing", initial=_initial(state.billing))
     return render(request, "checkout/details.html", {

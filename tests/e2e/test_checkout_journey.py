@@ -60,8 +60,9 @@ def add_variant(page, slug: str, size: str | None = None, quantity: int = 1):
 
 
 def fill_details(page, *, email: str | None = "rosa@example.pe", recipient="Rosa Quispe",
-                 street="Av. Arequipa 1234, dpto. 502", ubigeo="150122"):
-    """The details step with a new address chosen through the dependent selects."""
+                 street="Av. Arequipa 1234, dpto. 502", ubigeo="150122", dni: str | None = None):
+    """The details step with a new address chosen through the dependent selects (and a DNI for
+    the boleta, which SUNAT asks for above S/ 700)."""
     page.goto("/checkout/")
     if email:
         page.fill("#id_email", email)
@@ -73,6 +74,9 @@ def fill_details(page, *, email: str | None = "rosa@example.pe", recipient="Rosa
     page.select_option("#id_shipping-province", ubigeo[:4])
     page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
     page.select_option("#id_shipping-district", ubigeo)
+    if dni:
+        page.select_option("#id_document_type", "dni")
+        page.fill("#id_document", dni)
     page.locator("#to-delivery").click()
     page.wait_for_url("**/checkout/delivery/")
 
@@ -108,7 +112,7 @@ def test_a_guest_buys_two_variants_and_a_kit_and_pays(page, shop):
     screenshot(page, "cart")
     assert "Kit Home Office" in page.locator(".cart-summary").inner_text()
 
-    fill_details(page)
+    fill_details(page, dni="45678912")  # over S/ 700: the boleta names its buyer
     screenshot(page, "checkout-delivery")
     number = to_payment(page)
     screenshot(page, "test-gateway")

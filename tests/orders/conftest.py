@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from orders.services import OrderLineData, order_create
+from orders.services import ANONYMOUS_RECEIPT_LIMIT, OrderLineData, order_create
 from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
 
 SHIPPING_ADDRESS = {
@@ -17,6 +17,8 @@ SHIPPING_ADDRESS = {
     "ubigeo": "150122",
 }
 
+BUYER_DNI = "45678912"
+
 
 def line_for(variant, *, quantity: int = 1, unit_price: Decimal | None = None, discount=Decimal("0")) -> OrderLineData:
     return OrderLineData.from_variant(variant, quantity=quantity, unit_price=unit_price, discount=discount)
@@ -26,6 +28,10 @@ def make_order(*, customer=None, email=None, lines=None, variant=None, idempoten
     if lines is None:
         variant = variant or VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
         lines = [line_for(variant, quantity=2)]
+    shipping_total = extra.pop("shipping_total", Decimal("15.00"))
+    total = sum((Decimal(line.unit_price) * line.quantity - Decimal(line.discount) for line in lines), shipping_total)
+    if total > ANONYMOUS_RECEIPT_LIMIT:
+        extra.setdefault("customer_document", BUYER_DNI)  # SUNAT: a boleta above S/ 700 names its buyer
     return order_create(
         customer=customer,
         email=email or (customer.email if customer else "invitado@example.pe"),
@@ -34,7 +40,7 @@ def make_order(*, customer=None, email=None, lines=None, variant=None, idempoten
         billing_address=SHIPPING_ADDRESS,
         shipping_method_id=extra.pop("shipping_method_id", None),
         shipping_method_name="Olva Courier",
-        shipping_total=extra.pop("shipping_total", Decimal("15.00")),
+        shipping_total=shipping_total,
         idempotency_key=idempotency_key,
         **extra,
     )

@@ -19,6 +19,7 @@ from payments.models import Payment
 from payments.services import payment_method_ensure_dummy
 from shipping.demo import load_demo_shipping
 from shipping.models import ShippingMethod
+from tests.orders.conftest import BUYER_DNI
 from tests.factories import (
     PASSWORD, AddressFactory, KitFactory, KitItemFactory, ProductFactory, UserFactory, VariantFactory,
     WarehouseFactory, stock,
@@ -406,7 +407,7 @@ def test_placing_an_order_is_flat_from_1_to_20_lines_and_under_40_queries(shop, 
         for variant in variants:
             stock(variant, shop["warehouse"], 3)
         fill_cart(client, *[(v.sku, 1) for v in variants])
-        details(client, email=f"flat{lines}@example.pe")
+        details(client, email=f"flat{lines}@example.pe", document_type="dni", document=BUYER_DNI)
         delivery(client)
         key = review_key(client)
         with django_assert_max_num_queries(40) as captured:
@@ -449,3 +450,35 @@ def test_concurrent_checkouts_for_the_last_units_never_oversell():
     assert Order.objects.count() == 3
     assert sum(Reservation.objects.active().filter(order_id__isnull=False).values_list("quantity", flat=True)) == 3
     call_command("inventory_verify", verbosity=0)
+
+
+class TestDocumentAboveTheAnonymousReceiptLimit:
+    """The details step asks for the buyer's document as soon as the cart passes S/ 700 (SUNAT)."""
+
+    def test_a_cart_above_the_limit_needs_a_dni_or_ruc(self, client, shop):
+        fill_cart(client, ("HOOD-M", 5))  # 5 × 149.00 = 745.00
+        response = details(client)
+        assert response.status_code == 200
+        errors = response.context["contact"].errors
+        assert "document" in errors and "document_type" in errors
+        assert "S/ 700" in response.content.decode() or "S/ 700" in str(errors)
+
+    def test_the_anonymous_choice_is_not_offered_above_the_limit(self, client, shop):
+        fill_cart(client, ("HOOD-M", 5))
+        form = client.get(reverse("checkout:details")).context["contact"]
+        assert "" not in dict(form.fields["document_type"].choices)
+
+    def test_tampering_the_anonymous_choice_back_is_refused(self, client, shop):
+        fill_cart(client, ("HOOD-M", 5))
+        response = details(client, document_type="", document="")
+        assert response.status_code == 200 and not Order.objects.exists()
+
+    def test_a_dni_lets_the_order_through(self, client, shop):
+        fill_cart(client, ("HOOD-M", 5))
+        order = checkout(client, document_type="dni", document=BUYER_DNI)
+        assert order.customer_document == BUYER_DNI and order.total > Decimal("700")
+
+    def test_up_to_the_limit_the_receipt_may_go_without_a_document(self, client, shop):
+        fill_cart(client, ("HOOD-M", 2))
+        order = checkout(client)
+        assert order.customer_document == ""

@@ -336,3 +336,29 @@ def test_line_data_from_variant_uses_the_effective_price():
     variant = VariantFactory(product=ProductFactory(base_price=Decimal("100.00")), price_modifier=Decimal("5.50"))
     data = OrderLineData.from_variant(variant, quantity=3)
     assert data.unit_price == Decimal("105.50") and data.line_total == Decimal("316.50")
+
+
+class TestAnonymousReceiptLimit:
+    """SUNAT: a boleta above S/ 700 names its buyer; up to S/ 700 it may go without a document."""
+
+    def test_above_the_limit_without_a_document_is_refused_and_nothing_is_written(self):
+        variant = VariantFactory(product=ProductFactory(base_price=Decimal("690.00")))
+        with pytest.raises(ValidationError) as refused:
+            make_order(lines=[line_for(variant)], shipping_total=Decimal("15.00"), customer_document="")
+        assert "customer_document" in refused.value.message_dict
+        assert not Order.objects.exists()
+
+    def test_at_the_limit_a_receipt_without_a_document_is_allowed(self):
+        variant = VariantFactory(product=ProductFactory(base_price=Decimal("685.00")))
+        order = make_order(lines=[line_for(variant)], shipping_total=Decimal("15.00"))
+        assert order.total == Decimal("700.00") and order.customer_document == ""
+
+    def test_above_the_limit_with_a_dni_or_a_ruc_is_placed(self):
+        variant = VariantFactory(product=ProductFactory(base_price=Decimal("1799.90")))
+        assert make_order(lines=[line_for(variant)], customer_document="45678912").customer_document == "45678912"
+        assert make_order(lines=[line_for(variant)], customer_document="20100070970").customer_document_type == "ruc"
+
+    def test_a_discount_that_brings_the_total_under_the_limit_needs_no_document(self):
+        variant = VariantFactory(product=ProductFactory(base_price=Decimal("750.00")))
+        order = make_order(lines=[line_for(variant, discount=Decimal("100.00"))], customer_document="")
+        assert order.total == Decimal("665.00")

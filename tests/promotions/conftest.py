@@ -56,8 +56,8 @@ def apply_code(client, code, htmx=True):
     return client.post(reverse("cart:coupon_apply"), {"code": code}, **headers)
 
 
-def details(client, *, email="rosa@example.pe"):
-    data = {"email": email, "billing_same": "1", **{f"shipping-{k}": v for k, v in LIMA.items()}}
+def details(client, *, email="rosa@example.pe", **extra):
+    data = {"email": email, "billing_same": "1", **{f"shipping-{k}": v for k, v in LIMA.items()}, **extra}
     assert client.post(reverse("checkout:details"), data).status_code == 302
 
 

@@ -10,6 +10,7 @@ from orders.models import Order, OrderStatus
 from orders.services import order_cancel, order_mark_paid, orders_cancel_unpaid
 from promotions.models import Coupon, CouponRedemption, Scope
 from tests.factories import PASSWORD, KitFactory, KitItemFactory, UserFactory, VariantFactory, stock
+from tests.orders.conftest import BUYER_DNI
 
 from .conftest import (
     D, add, ago, apply_code, checkout, coupon, delivery, details, percent_off, place, review_key,
@@ -188,7 +189,7 @@ class TestQueryCeilings:
             client = Client()
             _fill(client, shop["warehouse"], lines)
             apply_code(client, "VERANO10")
-            details(client, email=f"flat{lines}@example.pe")
+            details(client, email=f"flat{lines}@example.pe", document_type="dni", document=BUYER_DNI)
             delivery(client)
             key = review_key(client)
             with django_assert_max_num_queries(48) as captured:
