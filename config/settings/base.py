@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "constance",
     "csp",
+    "import_export",
     "core",
     "accounts",
     "catalog",
