@@ -59,9 +59,10 @@ def audit_list_view(request):
 
 
 def payouts_view(request):
-    """Payouts per seller for a period, shown as a table or downloaded; a seller sees only their own."""
+    """Payouts per seller for a period, shown as a table or downloaded; a seller sees only their own,
+    staff need to be allowed to see commissions (administrators)."""
     scope = seller_scope(request)
-    if scope is NO_ROWS or (scope is None and not request.user.has_perm("orders.view_order")):
+    if scope is NO_ROWS or (scope is None and not request.user.has_perm("backoffice.view_linecommission")):
         raise PermissionDenied
     form = PayoutsForm(request.GET if "date_from" in request.GET else None, scope=scope,
                        initial=PayoutsForm.initial_values())

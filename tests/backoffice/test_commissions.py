@@ -108,3 +108,17 @@ def test_the_snapshot_takes_the_same_queries_for_one_line_or_many(seller, lines,
     with django_assert_num_queries(6):
         assert order_commissions_snapshot(order_id=order.pk) == lines
     assert LineCommission.objects.filter(rate=Decimal("7.00")).count() == lines
+
+
+def test_the_dashboard_links_to_payouts_for_administrators_and_sellers(client, seller):
+    from accounts.roles import Role
+    from accounts.services import user_add_role
+    from tests.factories import UserFactory
+
+    boss, support = UserFactory(is_staff=True), UserFactory(is_staff=True)
+    user_add_role(user=boss, role=Role.ADMINISTRATOR)
+    user_add_role(user=support, role=Role.SUPPORT)
+    client.force_login(boss)
+    assert "/admin/reports/payouts/" in client.get("/admin/").content.decode()
+    client.force_login(support)
+    assert "/admin/reports/payouts/" not in client.get("/admin/").content.decode()

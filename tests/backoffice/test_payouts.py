@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.roles import Role
+from accounts.services import user_add_role
 from backoffice.payouts import seller_payouts
 from payments.refunds import refund_approve, refund_request
 from returns.services import ReceiveLineData, ReturnLineData, return_approve, return_receive, return_request_create
@@ -153,3 +155,11 @@ def test_admin_page_is_for_staff_and_sellers_only(client, world):
     assert client.get(URL).status_code == 302
     client.force_login(UserFactory(is_staff=True))  # no role, no seller profile
     assert client.get(URL).status_code == 403
+    support = UserFactory(is_staff=True)
+    user_add_role(user=support, role=Role.SUPPORT)  # sees orders, not what sellers earn
+    client.force_login(support)
+    assert client.get(URL).status_code == 403
+    boss = UserFactory(is_staff=True)
+    user_add_role(user=boss, role=Role.ADMINISTRATOR)
+    client.force_login(boss)
+    assert client.get(URL).status_code == 200
