@@ -86,7 +86,7 @@ def payouts_view(request):
         period = (initial["date_from"], initial["date_to"])
     context = {
         **admin.site.each_context(request),
-        "title": _("Seller payouts"),
+        "title": _("Your payouts") if scope is not None else _("Seller payouts"),
         "form": form,
         "seller": scope,
         "rows": rows,
