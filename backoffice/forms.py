@@ -27,3 +27,35 @@ class SalesReportForm(forms.Form):
             if (until - since).days > MAX_DAYS:
                 raise forms.ValidationError(_("Choose at most three years."), code="too_long")
         return data
+
+
+class PayoutsForm(forms.Form):
+    """The payouts page: a period, optionally one seller (staff only), shown or downloaded."""
+
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    seller = forms.ModelChoiceField(label=_("Seller"), queryset=None, required=False, empty_label=_("Every seller"),
+                                    to_field_name="slug")
+    format = forms.ChoiceField(label=_("Format"), initial="html",
+                               choices=[("html", _("Show here")), ("csv", "CSV"), ("json", "JSON")])
+
+    def __init__(self, *args, scope=None, **kwargs):
+        from accounts.models import Seller
+
+        super().__init__(*args, **kwargs)
+        if scope is None:
+            self.fields["seller"].queryset = Seller.objects.order_by("store_name")
+        else:  # a seller sees only their own payouts: no choice to tamper with
+            del self.fields["seller"]
+
+    @classmethod
+    def initial_values(cls) -> dict:
+        today = timezone.localdate()
+        return {"date_from": today.replace(day=1), "date_to": today, "format": "html"}
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("date_from"), data.get("date_to")
+        if since and until and since > until:
+            raise forms.ValidationError(_("The first day must not be after the last one."), code="order")
+        return data

@@ -12,7 +12,9 @@ from accounts.admin_scoping import NO_ROWS, seller_scope
 from core.tabular import write_rows
 
 from . import audit
-from .forms import SalesReportForm
+from .forms import PayoutsForm, SalesReportForm
+from .payouts import COLUMNS as PAYOUT_COLUMNS
+from .payouts import seller_payouts, totals
 from .reports import COLUMNS, sales_report_by_month
 
 
@@ -54,3 +56,41 @@ def audit_list_view(request):
         "entries": audit.recent_changes(user=request.user, query=query),
     }
     return TemplateResponse(request, "backoffice/audit_list.html", context)
+
+
+def payouts_view(request):
+    """Payouts per seller for a period, shown as a table or downloaded; a seller sees only their own,
+    staff need to be allowed to see commissions (administrators)."""
+    scope = seller_scope(request)
+    if scope is NO_ROWS or (scope is None and not request.user.has_perm("backoffice.view_linecommission")):
+        raise PermissionDenied
+    form = PayoutsForm(request.GET if "date_from" in request.GET else None, scope=scope,
+                       initial=PayoutsForm.initial_values())
+    rows, period = None, None
+    if form.is_valid():
+        data = form.cleaned_data
+        seller = scope if scope is not None else data.get("seller")
+        rows = seller_payouts(since=data["date_from"], until=data["date_to"], seller=seller)
+        period = (data["date_from"], data["date_to"])
+        if data["format"] in ("csv", "json"):
+            stream = io.StringIO()
+            write_rows(stream, rows, PAYOUT_COLUMNS, data["format"])
+            content_type = "text/csv" if data["format"] == "csv" else "application/json"
+            response = HttpResponse(stream.getvalue(), content_type=f"{content_type}; charset=utf-8")
+            name = f"liquidaciones-{data['date_from']}-{data['date_to']}.{data['format']}"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+    elif not form.is_bound:
+        initial = PayoutsForm.initial_values()
+        rows = seller_payouts(since=initial["date_from"], until=initial["date_to"], seller=scope)
+        period = (initial["date_from"], initial["date_to"])
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Your payouts") if scope is not None else _("Seller payouts"),
+        "form": form,
+        "seller": scope,
+        "rows": rows,
+        "totals": totals(rows) if rows else None,
+        "period": period,
+    }
+    return TemplateResponse(request, "backoffice/payouts.html", context, status=400 if form.errors else 200)

@@ -1,5 +1,5 @@
-"""The back office over 100,000 paid orders: `sales_report --by day` over a year (time), and the
-admin index with its dashboard (time and SQL queries), as a superuser and as a seller.
+"""The back office over 100,000 paid orders: `sales_report --by day` and `seller_payouts` over a year
+(time), and the admin index with its dashboard (time and SQL queries), as a superuser and as a seller.
 
 The orders are bench rows written in bulk (checkout through the services would take hours for
 100,000), kept between runs: paid orders spread over the last 365 days, one or two lines each,
@@ -84,6 +84,12 @@ def run():
                      stdout=StringIO(), verbosity=0)
 
     results = figures("sales_report_by_day_365d", measure(report, repeat=5, warmup=1))
+
+    def payouts():  # every seller's payout over the year: a fixed handful of aggregate queries
+        call_command("seller_payouts", "--from", since, "--to", today.isoformat(), "--format", "csv",
+                     stdout=StringIO(), verbosity=0)
+
+    results += figures("seller_payouts_365d", measure(payouts, repeat=5, warmup=1))
 
     User = get_user_model()
     admin = User.objects.filter(email="bench-operator@example.pe").first() or User.objects.create_superuser(

@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import SellerScopedAdminMixin
+from backoffice.importing import ScopedImportExportMixin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.templatetags.money import format_money
 
+from .resources import ProductPriceResource, ProductResource, VariantResource
 from .models import (
     Banner, Brand, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue, PriceHistory,
     Product, ProductImage, ProductLine, Variant,
@@ -123,7 +125,8 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
+class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+    resource_classes = [ProductResource, ProductPriceResource]
     scoped_readonly_fields = ("seller",)
     list_display = [
         "image_thumbnail", "name", "base_sku", "brand", "category", "price", "status", "is_featured", "seller",
@@ -216,7 +219,8 @@ class ProductAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(MoneyAdminMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+class VariantAdmin(ScopedImportExportMixin, MoneyAdminMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+    resource_classes = [VariantResource]
     money_fields = ("price_modifier",)
     seller_field = "product__seller"
     list_display = ["sku", "product", "price_modifier", "is_active"]

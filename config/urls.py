@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django.contrib.sitemaps import views as sitemap_views
 
-from backoffice.views import audit_list_view, sales_report_view
+from backoffice.views import audit_list_view, payouts_view, sales_report_view
 from catalog.sitemaps import SITEMAPS
 from core.admin_login import RateLimitedAdminAuthenticationForm
 from core.views import favicon, healthz, robots_txt
@@ -30,6 +30,7 @@ urlpatterns = [
          name="sitemap-index"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("admin/reports/sales/", admin.site.admin_view(sales_report_view), name="backoffice_sales_report"),
+    path("admin/reports/payouts/", admin.site.admin_view(payouts_view), name="backoffice_payouts"),
     path("admin/audit/", admin.site.admin_view(audit_list_view), name="backoffice_audit"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import SellerScopedAdminMixin
+from backoffice.importing import ScopedImportExportMixin
 from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
 
@@ -20,6 +21,7 @@ from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from .exceptions import InventoryError
 from .forms import AdjustForm, ReceiveForm, TransferForm, WriteOffForm
+from .resources import StockLevelResource
 from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
 
 
@@ -119,7 +121,8 @@ LEVEL_ACTIONS = [
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
+class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+    resource_classes = [StockLevelResource]
     seller_field = "warehouse__seller"
     list_display = ["sku", "product", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum",
                     "bin_location"]

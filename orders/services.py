@@ -411,6 +411,11 @@ def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     order.save(update_fields=["payment_status", "paid_at", "updated_at"])
+    # --- payouts: each seller line keeps its commission as it is when paid ---
+    from backoffice.services import order_commissions_snapshot
+
+    order_commissions_snapshot(order_id=order.pk)
+    # --- end payouts ---
     _take_stock_and_create_shipments(order=order, actor=actor)
     order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
     signals.order_paid.send(sender=Order, order=order, previous_status=previous)

@@ -67,5 +67,8 @@ def admin_dashboard(context):
             "due_today": _link(user, "shipping.view_shipment", "admin:shipping_shipment_changelist", overdue="today"),
             "low_stock": _link(user, "inventory.view_stocklevel", "admin:inventory_stocklevel_changelist",
                                state="below_min"),
+            # a seller's own payouts; for staff, what sellers earn is the administrators' business
+            "payouts": reverse("backoffice_payouts") if seller is not None else _link(
+                user, "backoffice.view_linecommission", "backoffice_payouts"),
         },
     }

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "constance",
     "csp",
+    "import_export",
     "core",
     "accounts",
     "catalog",
@@ -447,3 +448,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# django-import-export (catalog and stock imports in the admin): every import is one transaction,
+# importing needs the model's change permission and exporting its view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -100,3 +100,24 @@ def stock_transfer(*, variant: Variant, source: Warehouse, destination: Warehous
                      transfer_key=key)
         alerts.send_on_commit()
         return out, into
+
+
+def stock_count_set(*, variant: Variant, warehouse: Warehouse, on_hand: int, reason: str,
+                    actor=None) -> Movement | None:
+    """A count says how many units are on the shelf: one adjustment movement for the difference,
+    computed under the level's lock (so a sale in between is not lost). None when nothing changes.
+    Fewer units than are reserved cannot be counted away."""
+    if isinstance(on_hand, bool) or not isinstance(on_hand, int) or on_hand < 0:
+        raise InvalidQuantity(value=on_hand)
+    reason = required_reason(reason)
+    with transaction.atomic():
+        level = locked_level(variant, warehouse, create=True)
+        difference = on_hand - level.on_hand
+        if difference == 0:
+            return None
+        alerts = LowStockAlerts()
+        if difference < 0:
+            _take_out(level, -difference, timezone.now(), alerts)
+        movement = record_movement(level, Movement.Kind.ADJUSTMENT, difference, actor=actor, reason=reason)
+        alerts.send_on_commit()
+        return movement

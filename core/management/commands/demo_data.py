@@ -90,6 +90,18 @@ def ensure_demo_customer(credentials: dict) -> tuple[str, bool, str | None]:
     return CUSTOMER_EMAIL, created, password
 
 
+def demo_seller_steps() -> list[tuple[str, object]]:
+    """The marketplace sellers' sign-ins (their profiles, products and orders: ensure_demo_marketplace)."""
+    from backoffice.demo import demo_seller_users
+
+    def step(email, fields):
+        def ensure(credentials: dict) -> tuple[str, bool, str | None]:
+            return (email, *_ensure_user(email, superuser=False, credentials=credentials, **fields))
+        return ensure
+
+    return [(f"seller {number}", step(email, fields)) for number, (email, fields) in enumerate(demo_seller_users(), 1)]
+
+
 def ensure_demo_catalog() -> None:
     from catalog.demo.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, load_demo_catalog
 
@@ -130,6 +142,12 @@ def ensure_demo_orders() -> None:
     load_demo_orders(customer_email=CUSTOMER_EMAIL)
 
 
+def ensure_demo_marketplace() -> None:
+    from backoffice.demo import load_demo_marketplace
+
+    load_demo_marketplace(customer_email=CUSTOMER_EMAIL)
+
+
 def ensure_demo_returns() -> None:
     from returns.demo import load_demo_returns
 
@@ -152,7 +170,8 @@ def ensure_demo_receipts() -> None:
 # placed with the running discounts; returns and reviews read the delivered demo orders;
 # ensure_demo_receipts stays last: it issues the receipts of the paid orders.
 DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_shipping, ensure_demo_promotions,
-              ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_receipts]
+              ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
+              ensure_demo_receipts]
 
 
 class Command(BaseCommand):
@@ -160,7 +179,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         credentials = _load_credentials()
-        steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer)]
+        steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer),
+                 *demo_seller_steps()]
         results = {}
         for name, step in tqdm(steps, desc="Demo data", unit="step", disable=options["verbosity"] < 1):
             with transaction.atomic():

@@ -1,0 +1,123 @@
+"""Demo marketplace: two approved sellers with products of the demo catalog, a category rate,
+paid orders of their products (placed and paid as a shopper would) and a partial refund, so
+the payouts page and `seller_payouts` show figures computed from real rows. Idempotent: a
+second run finds the sellers, rates and orders (by checkout key) and changes nothing."""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from reviews.demo import DEMO_SELLER as REVIEWS_DEMO_SELLER
+
+DEMO_SELLERS = [
+    # e-mail, store name, RUC, commission rate (%); the first is the reviews demo's seller (its page and
+    # reputation), who lists some popular products already
+    (*REVIEWS_DEMO_SELLER, Decimal("10.00")),
+    ("ventas@pacificoaudio.pe", "Pacífico Audio", "10467793549", Decimal("12.50")),
+]
+DEMO_CATEGORY_RATE = Decimal("8.00")  # Andes Tech's rate in the category of its second product
+PRODUCTS_EACH = 3
+# scenario: (seller index, product index) per line; "refund" gets 30 % of its payment back
+DEMO_SALES = [
+    ("vendedores-mixto", [(0, 0), (1, 0)]),
+    ("vendedores-andes", [(0, 1)]),
+    ("vendedores-pacifico", [(1, 1), (1, 2)]),
+]
+REFUNDED_SCENARIO = "vendedores-pacifico"
+
+
+def demo_seller_users() -> list[tuple[str, dict]]:
+    """(e-mail, user fields) of the sellers' accounts, for demo_data to create with a password."""
+    return [(email, {"first_name": name.split()[0], "last_name": name.split()[-1]})
+            for email, name, _ruc, _rate in DEMO_SELLERS]
+
+
+def _sellers(admin) -> list:
+    from accounts.models import Seller
+    from accounts.services import seller_apply, seller_approve
+
+    sellers = []
+    for email, store_name, ruc, rate in DEMO_SELLERS:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            return []
+        seller = Seller.objects.filter(user=user).first() or seller_apply(user=user, store_name=store_name, ruc=ruc)
+        if not seller.is_approved:
+            seller = seller_approve(seller=seller, actor=admin, commission_rate=rate)
+        sellers.append(seller)
+    return sellers
+
+
+def _products(sellers) -> list[list]:
+    """Each seller's sellable variants (one per product): products of the demo catalog with stock
+    in Lima, far from those the customer's demo orders use, listed under the seller once."""
+    from catalog.services import products_assign_seller
+    from shipping.demo import _demo_variants
+
+    owned = [_one_per_product(seller) for seller in sellers]
+    if all(len(variants) >= PRODUCTS_EACH for variants in owned):
+        return owned
+    # The dearest sellable products of the shop: far from the cheap ones the customer's demo orders use.
+    free = [variant for variant in reversed(_demo_variants(200, warehouse_code="LIM-CENTRAL"))
+            if variant.product.seller_id is None]
+    for seller, variants in zip(sellers, owned, strict=True):
+        missing = PRODUCTS_EACH - len(variants)
+        if missing > 0:
+            chosen, free = free[:missing], free[missing:]
+            products_assign_seller(product_ids=[variant.product_id for variant in chosen], seller_id=seller.pk)
+    return [_one_per_product(seller) for seller in sellers]
+
+
+def _one_per_product(seller) -> list:
+    from catalog.models import Variant
+    from shipping.demo import _demo_variants
+
+    sellable = {variant.pk: variant for variant in _demo_variants(200, warehouse_code="LIM-CENTRAL")}
+    seen, variants = set(), []
+    for variant in Variant.objects.filter(product__seller=seller, is_active=True).order_by("product_id", "pk"):
+        if variant.product_id not in seen and variant.pk in sellable:
+            seen.add(variant.product_id)
+            variants.append(sellable[variant.pk])
+    return variants
+
+
+def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, str]:
+    """Returns {scenario: order number} of the sellers' demo orders."""
+    from orders.models import Order
+    from payments.models import Payment
+    from payments.refunds import refund_approve, refund_request
+    from shipping.demo import DEMO_KEY, _pay, _place
+    from shipping.models import ShippingMethod
+
+    from .models import CategoryCommission
+
+    User = get_user_model()
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    customer = User.objects.filter(email__iexact=customer_email).first()
+    method = ShippingMethod.objects.filter(code="olva-lima", is_active=True).first()
+    if admin is None or customer is None or method is None or not customer.addresses.exists():
+        return {}
+    sellers = _sellers(admin)
+    if not sellers:
+        return {}
+    variants = _products(sellers)
+    if any(len(own) < PRODUCTS_EACH for own in variants):
+        return {}
+    CategoryCommission.objects.get_or_create(category_id=variants[0][1].product.category_id, seller=sellers[0],
+                                             defaults={"rate": DEMO_CATEGORY_RATE})
+    done = {}
+    for scenario, picks in DEMO_SALES:
+        order = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
+        if order is None:
+            with transaction.atomic():
+                order = _place(customer=customer, scenario=scenario, method=method,
+                               variants=[variants[seller][product] for seller, product in picks])
+                order = _pay(order)
+            if scenario == REFUNDED_SCENARIO:
+                payment = Payment.objects.get(order=order, status=Payment.Status.SUCCEEDED)
+                refund = refund_request(payment=payment, amount=(payment.amount * Decimal("0.3")).quantize(
+                    Decimal("0.01")), reason="Cliente devolvió un producto fallado", actor=admin)
+                refund_approve(refund=refund, actor=admin)
+        done[scenario] = order.number
+    return done

@@ -1,0 +1,87 @@
+"""CSV/XLSX rows of products, their prices and variants (django-import-export, see
+backoffice.importing). Saving goes through the models' save(), which records every price
+change in the price history."""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields
+
+from accounts.models import Seller
+from backoffice.importing import AmountWidget, ScopedForeignKeyWidget, ScopedModelResource
+
+from .models import Brand, Category, Product, Variant
+
+
+class ProductResource(ScopedModelResource):
+    brand = fields.Field(attribute="brand", column_name="brand",
+                         widget=ScopedForeignKeyWidget(Brand, "slug", label=gettext_lazy("brand")))
+    category = fields.Field(attribute="category", column_name="category",
+                            widget=ScopedForeignKeyWidget(Category, "slug", label=gettext_lazy("category")))
+    seller = fields.Field(attribute="seller", column_name="seller",
+                          widget=ScopedForeignKeyWidget(Seller, "slug", label=gettext_lazy("seller")))
+
+    class Meta:
+        model = Product
+        name = gettext_lazy("Products")
+        import_id_fields = ["slug"]
+        fields = ["slug", "name", "base_sku", "brand", "category", "seller", "status", "base_price",
+                  "compare_at_price", "warranty_months", "description"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.seller is not None:  # a seller lists products under their own name only
+            self.fields["seller"].widget = ScopedForeignKeyWidget(
+                Seller, "slug", label=_("seller"), scope=Q(pk=self.seller.pk))
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self.seller is not None:
+            instance.seller = self.seller
+        super().before_save_instance(instance, row, **kwargs)
+
+
+class ProductPriceResource(ScopedModelResource):
+    """Only prices, of products that exist (a price list from a spreadsheet)."""
+
+    name = fields.Field(attribute="name", column_name="name", readonly=True)
+
+    class Meta:
+        model = Product
+        name = gettext_lazy("Prices")
+        import_id_fields = ["slug"]
+        fields = ["slug", "name", "base_price", "compare_at_price"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            raise ValidationError(_("There is no product “%(slug)s”: prices are imported for existing products only.")
+                                  % {"slug": row.get("slug")})
+        super().after_init_instance(instance, new, row, **kwargs)
+
+
+class VariantResource(ScopedModelResource):
+    seller_lookup = "product__seller"
+    product = fields.Field(attribute="product", column_name="product",
+                           widget=ScopedForeignKeyWidget(Product, "slug", label=gettext_lazy("product")))
+    price = fields.Field(attribute="price", column_name="price", readonly=True, widget=AmountWidget())
+
+    class Meta:
+        model = Variant
+        name = gettext_lazy("Variants")
+        import_id_fields = ["sku"]
+        fields = ["sku", "product", "price_modifier", "price", "is_active", "order"]
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.seller is not None:  # a variant goes only under the seller's own products
+            self.fields["product"].widget = ScopedForeignKeyWidget(
+                Product, "slug", label=_("product"), scope=Q(seller=self.seller))
