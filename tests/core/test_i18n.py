@@ -95,6 +95,6 @@ def test_compiled_catalog_matches_the_source(tmp_path):
     if msgfmt is None:
         pytest.skip("gettext's msgfmt is not installed (make test installs it)")
     compiled = tmp_path / "django.mo"
-    subprocess.run([msgfmt, "--check-format", "-o", str(compiled), str(LOCALE / "django.po")], check=True)
+    subprocess.run([msgfmt, "--check", "-o", str(compiled), str(LOCALE / "django.po")], check=True)
 
     assert compiled.read_bytes() == (LOCALE / "django.mo").read_bytes(), "run `make messages` and commit django.mo"
