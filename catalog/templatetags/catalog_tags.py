@@ -24,3 +24,11 @@ def first_image(product):
     if images is None:
         images = list(product.images.all())
     return images[0] if images else None
+
+
+@register.simple_tag
+def product_cards(products) -> list[str]:
+    """{% product_cards page.object_list as cards %}: each card's HTML, from the card cache."""
+    from catalog.card_cache import render_cards
+
+    return [mark_safe(html) for html in render_cards(products)]

@@ -1,0 +1,95 @@
+"""Rendered product cards are cached by what they show: the cached listing is the same HTML,
+and a price, discount, rating or name change shows at once."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from catalog.card_cache import render_cards
+from catalog.listing import card_queryset
+from catalog.models import Product
+from catalog.services import product_promotions_set
+from tests.factories import BrandFactory, CategoryFactory, ProductFactory, ProductImageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hoodies():
+    category = CategoryFactory(name="Hoodies", slug="hoodies")
+    brand = BrandFactory(name="Inti Wear", slug="inti-wear")
+    products = [
+        ProductFactory(name=f"Hoodie {i}", category=category, brand=brand, base_price=Decimal("100.00") + i,
+                       units_sold=100 - i)
+        for i in range(6)
+    ]
+    ProductImageFactory(product=products[0])
+    return products
+
+
+def _cards():
+    return list(card_queryset(Product.objects.filter(status=Product.Status.ACTIVE).order_by("-units_sold")))
+
+
+def test_a_cached_card_is_the_template_rendered(hoodies):
+    products = _cards()
+    cold = render_cards(products)
+    warm = render_cards(_cards())
+
+    assert cold == warm
+    for index, product in enumerate(products):
+        assert warm[index] == render_to_string("catalog/_product_card.html", {"product": product, "eager": index < 4})
+    assert 'loading="lazy"' not in warm[0] and 'loading="lazy"' in render_to_string(
+        "catalog/_product_card.html", {"product": products[0]})
+
+
+def test_price_discount_rating_and_name_changes_show_at_once(client, hoodies):
+    first = hoodies[0]
+    assert "S/ 100.00" in client.get("/c/hoodies/").content.decode()
+
+    Product.objects.filter(pk=first.pk).update(base_price=Decimal("120.00"))
+    assert "S/ 120.00" in client.get("/c/hoodies/").content.decode()
+
+    product_promotions_set(promotions={first.pk: (Decimal("50"), Decimal("0"))})  # an automatic discount
+    page = client.get("/c/hoodies/").content.decode()
+    assert "S/ 60.00" in page and "-50&nbsp;%" in page
+
+    Product.objects.filter(pk=first.pk).update(rating_average=Decimal("4.50"), rating_count=7, name="Hoodie Nuevo")
+    page = client.get("/c/hoodies/").content.decode()
+    assert "(7)" in page and "Hoodie Nuevo" in page
+
+
+def test_cards_follow_the_language(hoodies):
+    products = _cards()
+    with translation.override("es"):
+        spanish = render_cards(products)
+    with translation.override("en"):
+        english = render_cards(products)
+    assert "Sin foto por ahora" in spanish[1]
+    assert "No photo yet" in english[1]
+
+
+def _grid(response) -> str:
+    page = response.content.decode()
+    start = page.index('<ul class="product-grid">')
+    return page[start:page.index("</ul>", start)]
+
+
+def test_cards_cost_no_queries_cached_or_not(client, hoodies, django_assert_num_queries):
+    products = _cards()
+    with django_assert_num_queries(0):
+        cold = render_cards(products)
+    with django_assert_num_queries(0):
+        assert render_cards(products) == cold
+
+
+def test_the_cached_listing_stays_under_its_ceiling(client, hoodies):
+    cold = client.get("/c/hoodies/")
+    with CaptureQueriesContext(connection) as warm:
+        cached = client.get("/c/hoodies/")
+    assert cached.status_code == 200 and _grid(cached) == _grid(cold) and "Hoodie 5" in _grid(cached)
+    assert len(warm) <= 3  # the facets, the tree and the cards come from the cache: the page's rows and images
