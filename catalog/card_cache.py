@@ -48,17 +48,17 @@ def _key(product, eager: bool) -> str:
     return f"catalog:card:{_template_version()}:{get_language()}:{digest}"
 
 
-def render_cards(products) -> list[str]:
-    """The HTML of each product's card, in order (the first EAGER_CARDS with eager images)."""
+def render_cards(products, *, eager: int = EAGER_CARDS) -> list[str]:
+    """The HTML of each product's card, in order (the first `eager` load their images at once)."""
     products = list(products)
-    keys = [_key(product, index < EAGER_CARDS) for index, product in enumerate(products)]
+    keys = [_key(product, index < eager) for index, product in enumerate(products)]
     found = cache.get_many(keys)
     missing = {}
     cards = []
     for index, (product, key) in enumerate(zip(products, keys)):
         html = found.get(key)
         if html is None:
-            html = _template().render({"product": product, "eager": index < EAGER_CARDS})
+            html = _template().render({"product": product, "eager": index < eager})
             missing[key] = html
         cards.append(html)
     if missing:

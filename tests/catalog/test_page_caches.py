@@ -93,3 +93,37 @@ def test_the_cached_listing_stays_under_its_ceiling(client, hoodies):
         cached = client.get("/c/hoodies/")
     assert cached.status_code == 200 and _grid(cached) == _grid(cold) and "Hoodie 5" in _grid(cached)
     assert len(warm) <= 3  # the facets, the tree and the cards come from the cache: the page's rows and images
+
+
+# --- a search's ranking, cached per catalog version ---------------------------------------
+
+
+def _listed(response) -> list[str]:
+    return [p.name for p in response.context["listing"].page.object_list]
+
+
+def test_a_cached_ranking_lists_what_sql_ranks(client, hoodies):
+    ranked = _listed(client.get("/search/", {"q": "hoodie"}))
+    cached = _listed(client.get("/search/", {"q": "hoodie"}))
+    by_sql = _listed(client.get("/search/", {"q": "hoodie", "min_price": "0"}))  # a filter: ranked by SQL
+    assert ranked == cached == by_sql == [p.name for p in hoodies]
+    second = _listed(client.get("/search/", {"q": "hoodie", "per_page": "48", "page": "1"}))
+    assert second == ranked
+
+
+def test_a_cached_ranking_shows_current_prices_and_hides_what_left(client, hoodies):
+    client.get("/search/", {"q": "hoodie"})
+    Product.objects.filter(pk=hoodies[0].pk).update(base_price=Decimal("150.00"))  # no signal: the ranking stays
+    page = client.get("/search/", {"q": "hoodie"})
+    assert "S/ 150.00" in page.content.decode()
+
+    hoodies[1].status = Product.Status.DRAFT
+    hoodies[1].save()
+    assert hoodies[1].name not in _listed(client.get("/search/", {"q": "hoodie"}))
+
+
+def test_a_search_page_from_the_cached_ranking_stays_under_its_ceiling(client, hoodies):
+    client.get("/search/", {"q": "hoodie"})
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get("/search/", {"q": "hoodie"}).status_code == 200
+    assert len(warm) <= 4  # matches exist?, the page's rows, their images (kits matching the words)
