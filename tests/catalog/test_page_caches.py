@@ -127,3 +127,31 @@ def test_a_search_page_from_the_cached_ranking_stays_under_its_ceiling(client, h
     with CaptureQueriesContext(connection) as warm:
         assert client.get("/search/", {"q": "hoodie"}).status_code == 200
     assert len(warm) <= 4  # matches exist?, the page's rows, their images (kits matching the words)
+
+
+# --- the header menu, cached per tree version, language and highlighted family -------------
+
+
+def _menu(response) -> str:
+    page = response.content.decode()
+    start = page.index('<nav class="category-nav"')
+    return page[start:page.index("</nav>", start)]
+
+
+def test_the_cached_menu_follows_renames_the_language_and_the_current_family(client, hoodies):
+    category = hoodies[0].category
+    family = category.family
+    home = _menu(client.get("/"))
+    assert _menu(client.get("/")) == home and category.name in home and "aria-current" not in home
+
+    on_family = _menu(client.get(family.get_absolute_url()))
+    assert 'aria-current="page"' in on_family
+
+    category.name = "Polerones"
+    category.save()
+    assert "Polerones" in _menu(client.get("/"))
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Categories" in _menu(client.get("/"))
+    client.post("/i18n/setlang/", {"language": "es-pe", "next": "/"})
+    assert "Categorías" in _menu(client.get("/"))
