@@ -96,7 +96,9 @@ def _wrk(url: str, script: str) -> dict:
         ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-s", script, url],
         capture_output=True, text=True, env=env, check=True, timeout=SECONDS + 60,
     ).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if set(latency) != {"50", "99"}:
+        raise RuntimeError(f"wrk's output has no latency distribution:\n{output}")
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),

@@ -5,6 +5,7 @@ Filters live in the query string so a filtered page can be shared: `brand` (repe
 `in_stock`, `rating` (4: four stars and up), `sort`, `page`, `per_page`. Anything unknown or malformed is dropped, never an error.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -202,6 +203,9 @@ class Listing:
     sorts: list[dict]
     total: int
     page_links: list[dict]
+    # Names the rendered filter groups by everything they show (values, counts, links), so
+    # their HTML is cached with nothing to invalidate: they are most of a listing's markup.
+    facets_key: str = ""
 
 
 def card_queryset(products: QuerySet) -> QuerySet:
@@ -423,15 +427,19 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
          "url": "?" + urlencode(extra + params.query_items(sort=None if key == "relevance" else key))}
         for key, label in SORTS.items()
     ]
+    facets = {
+        "brand_facet": _brand_facet(stats, params, tree, extra),
+        "stock_facet": _stock_facet(stats, params, extra),
+        "rating_facet": _rating_facet(stats, params, extra),
+        "option_facets": _option_facets(counts, params, tree, extra),
+    }
     return Listing(
         page=page,
         params=params,
-        brand_facet=_brand_facet(stats, params, tree, extra),
-        stock_facet=_stock_facet(stats, params, extra),
-        rating_facet=_rating_facet(stats, params, extra),
-        option_facets=_option_facets(counts, params, tree, extra),
+        **facets,
         price_facet=_price_facet(stats, params, extra),
         sorts=sorts,
         total=stats.total,
         page_links=_page_links(page, params, extra),
+        facets_key=hashlib.sha1(repr(facets).encode()).hexdigest(),
     )

@@ -155,3 +155,28 @@ def test_the_cached_menu_follows_renames_the_language_and_the_current_family(cli
     assert "Categories" in _menu(client.get("/"))
     client.post("/i18n/setlang/", {"language": "es-pe", "next": "/"})
     assert "Categorías" in _menu(client.get("/"))
+
+
+# --- the filter groups, cached by what they show -----------------------------------------
+
+
+def _filters(response) -> str:
+    page = response.content.decode()
+    start = page.index('<div class="filters-body">')
+    return page[start:page.index('<form class="price-form"', start)]
+
+
+def test_cached_filters_follow_counts_selection_and_language(client, hoodies):
+    first = _filters(client.get("/c/hoodies/"))
+    assert _filters(client.get("/c/hoodies/")) == first and "Inti Wear" in first
+
+    other = BrandFactory(name="Andes Gear", slug="andes-gear")
+    ProductFactory(name="Hoodie Andes", category=hoodies[0].category, brand=other)
+    grown = _filters(client.get("/c/hoodies/"))
+    assert "Andes Gear" in grown
+
+    selected = _filters(client.get("/c/hoodies/", {"brand": "andes-gear"}))
+    assert 'aria-current="true"' in selected and 'aria-current="true"' not in grown
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "In stock only" in _filters(client.get("/c/hoodies/"))
