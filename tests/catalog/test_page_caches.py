@@ -126,7 +126,9 @@ def test_a_search_page_from_the_cached_ranking_stays_under_its_ceiling(client, h
     client.get("/search/", {"q": "hoodie"})
     with CaptureQueriesContext(connection) as warm:
         assert client.get("/search/", {"q": "hoodie"}).status_code == 200
-    assert len(warm) <= 4  # matches exist?, the page's rows, their images (kits matching the words)
+    # Matches exist?, the page's rows, their images, kits matching the words (and on SQLite the
+    # FTS5 ranking, which search_products reads up front).
+    assert len(warm) <= (4 if connection.vendor == "postgresql" else 5)
 
 
 # --- the header menu, cached per tree version, language and highlighted family -------------
