@@ -9,6 +9,7 @@ time of a listing page goes into rendering 24 cards otherwise)."""
 import hashlib
 from functools import cache as memoize
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.translation import get_language
@@ -18,15 +19,23 @@ TTL_SECONDS = 60 * 60
 EAGER_CARDS = 4  # the first row above the fold loads its images at once
 
 
-@memoize
 def _template():
+    # In development the template is read again on every call, so an edit shows at once.
+    return get_template(CARD_TEMPLATE) if settings.DEBUG else _loaded_template()
+
+
+@memoize
+def _loaded_template():
     return get_template(CARD_TEMPLATE)
 
 
-@memoize
 def _template_version() -> str:
-    """Changes with the card template's source, so a deploy never serves the old markup."""
-    source = getattr(_template().template, "source", "")
+    """Changes with the card template's source, so a deploy (or an edit) never serves the old markup."""
+    return _source_version(getattr(_template().template, "source", ""))
+
+
+@memoize
+def _source_version(source: str) -> str:
     return hashlib.sha1(source.encode()).hexdigest()[:12]
 
 
