@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install serve migrate demo test test-deps check-migrations worker beat bench lock messages clean
+.PHONY: run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.lock
@@ -65,7 +65,15 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
-bench: install
+# wrk (Debian's package) drives the throughput bench: a load generator in C leaves the
+# machine's two cores to the server it measures.
+bench-deps: install
+	@if ! command -v wrk >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	fi
+
+bench: bench-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m bench
 
 # Re-pin every dependency from pyproject.toml (needs the package index).

@@ -2,5 +2,8 @@ from .tree import catalog_tree
 
 
 def navigation(request) -> dict:
-    """Families and their top categories for the header menu (cached: no query on a warm cache)."""
-    return {"nav_families": catalog_tree(request).families}
+    """Families and their top categories for the header menu (cached: no query on a warm cache).
+    The rendered menu is cached too, per tree version, language and highlighted family."""
+    tree = catalog_tree(request)
+    current = next((family.url for family in tree.families if family.url == request.path), "")
+    return {"nav_families": tree.families, "nav_version": tree.version, "nav_current": current}

@@ -5,6 +5,7 @@ Filters live in the query string so a filtered page can be shared: `brand` (repe
 `in_stock`, `rating` (4: four stars and up), `sort`, `page`, `per_page`. Anything unknown or malformed is dropped, never an error.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -202,6 +203,9 @@ class Listing:
     sorts: list[dict]
     total: int
     page_links: list[dict]
+    # Names the rendered filter groups by everything they show (values, counts, links), so
+    # their HTML is cached with nothing to invalidate: they are most of a listing's markup.
+    facets_key: str = ""
 
 
 def card_queryset(products: QuerySet) -> QuerySet:
@@ -364,6 +368,28 @@ def _page_links(page, params: ListingParams, extra) -> list[dict]:
     return links
 
 
+MAX_RANKED = 4800  # 200 pages of 24: deeper pages of a broad search are ranked by SQL
+
+
+class RankedRows:
+    """A search's pages read by id from its cached ranking: PostgreSQL ranks every match (thousands
+    for a broad word) once per catalog version instead of on every page view. Rows are still read
+    from the database, so prices and visibility are current; pages past the cached ranking fall
+    back to the ranked query."""
+
+    def __init__(self, ranked_ids: list[int], rows: QuerySet):
+        self.ranked_ids = ranked_ids
+        self.rows = rows
+
+    def __getitem__(self, window: slice) -> list:
+        complete = len(self.ranked_ids) < MAX_RANKED
+        if not complete and (window.stop is None or window.stop > len(self.ranked_ids)):
+            return list(self.rows[window])
+        wanted = self.ranked_ids[window]
+        found = {row.pk: row for row in self.rows.filter(pk__in=wanted).order_by()}
+        return [found[pk] for pk in wanted if pk in found]
+
+
 def _facet_counts(base: QuerySet, params: ListingParams, tree, category_ids: list[int] | None):
     stats = facet_stats(base, params, tree)
     if category_ids is None and not params.options:
@@ -386,7 +412,14 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
         )
     filtered = apply_filters(base, params, tree)
     order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]
-    paginator = Paginator(card_queryset(filtered.order_by(*order)).only(*CARD_FIELDS), params.per_page)
+    rows = card_queryset(filtered.order_by(*order)).only(*CARD_FIELDS)
+    if ordering is not None and scope is not None and params.sort == "relevance" and not params.is_filtered():
+        # A search as typed: its ranking is the same for every shopper until the catalog changes.
+        ranked = listing_cache.get_or_compute(
+            scope, "ranked", lambda: list(base.order_by(*ordering).values_list("pk", flat=True)[:MAX_RANKED])
+        )
+        rows = RankedRows(ranked, rows)
+    paginator = Paginator(rows, params.per_page)
     paginator.count = stats.total  # already counted by the facet pass: no COUNT(*) query
     page = paginator.get_page(params.page)  # bad or out-of-range pages land on the first or last page
     sorts = [
@@ -394,15 +427,19 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
          "url": "?" + urlencode(extra + params.query_items(sort=None if key == "relevance" else key))}
         for key, label in SORTS.items()
     ]
+    facets = {
+        "brand_facet": _brand_facet(stats, params, tree, extra),
+        "stock_facet": _stock_facet(stats, params, extra),
+        "rating_facet": _rating_facet(stats, params, extra),
+        "option_facets": _option_facets(counts, params, tree, extra),
+    }
     return Listing(
         page=page,
         params=params,
-        brand_facet=_brand_facet(stats, params, tree, extra),
-        stock_facet=_stock_facet(stats, params, extra),
-        rating_facet=_rating_facet(stats, params, extra),
-        option_facets=_option_facets(counts, params, tree, extra),
+        **facets,
         price_facet=_price_facet(stats, params, extra),
         sorts=sorts,
         total=stats.total,
         page_links=_page_links(page, params, extra),
+        facets_key=hashlib.sha1(repr(facets).encode()).hexdigest(),
     )

@@ -1,6 +1,7 @@
 """The family → category tree, read once and cached: every page's navigation and
 breadcrumbs, and the "this category and everything below it" filter of listings."""
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -67,6 +68,7 @@ class Tree:
     # joining brands and categories to check is_active on every product row.
     hidden_category_ids: list[int] = field(default_factory=list)
     hidden_brand_ids: list[int] = field(default_factory=list)
+    version: str = ""  # new on every build: names what was rendered from this tree (the menu)
 
     def family(self, family_id: int) -> FamilyNode | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -147,6 +149,7 @@ def _build() -> Tree:
         brands=brands,
         hidden_category_ids=sorted(set(Category.objects.values_list("id", flat=True)) - set(categories)),
         hidden_brand_ids=sorted(hidden_brand_ids),
+        version=uuid.uuid4().hex[:12],
     )
 
 

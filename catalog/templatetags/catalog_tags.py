@@ -24,3 +24,12 @@ def first_image(product):
     if images is None:
         images = list(product.images.all())
     return images[0] if images else None
+
+
+@register.simple_tag
+def product_cards(products, eager: int = 4) -> list[str]:
+    """{% product_cards page.object_list as cards %}: each card's HTML, from the card cache
+    (eager=0: no card above the fold, every image loads lazily)."""
+    from catalog.card_cache import render_cards
+
+    return [mark_safe(html) for html in render_cards(products, eager=eager)]

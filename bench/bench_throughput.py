@@ -1,0 +1,159 @@
+"""Throughput of the storefront's read pages as a shopper's browser gets them: gunicorn with
+4 sync workers on the bench database, driven by wrk over loopback (16 connections, bounded
+in time and in requests), with a bare Django view measured in the same run, first and last, as
+the machine's ceiling. The ratio to that ceiling is the figure to compare: it holds on a busy machine,
+where the absolute rates do not. BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_MAX_REQUESTS
+override the bounds."""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count
+
+from bench.bench_catalog import _ensure_catalog
+from catalog.models import Product
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "50000"))
+WORKERS = 4
+ROOT = Path(__file__).resolve().parent.parent
+
+# wrk has a time bound only: each thread stops itself after its share of MAX_REQUESTS.
+STOP_AFTER = """
+local done, limit = 0, tonumber(os.getenv("WRK_THREAD_LIMIT") or "0")
+function response(status, headers, body)
+  done = done + 1
+  if limit > 0 and done >= limit then wrk.thread:stop() end
+end
+"""
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _bench_database_url() -> str:
+    """DATABASE_URL naming the bench database that bench/__main__ created and filled."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def _start_server(port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.server_settings",
+        "DATABASE_URL": _bench_database_url(),
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "tienda-bench"),
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
+        "--log-level", "warning", "--timeout", "60",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench__/bare/", timeout=5) as answer:
+                if answer.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS_MS[unit]
+
+
+def _wrk(url: str, script: str) -> dict:
+    threads = 2
+    env = {**os.environ, "WRK_THREAD_LIMIT": str(max(1, MAX_REQUESTS // threads))}
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", "-s", script, url],
+        capture_output=True, text=True, env=env, check=True, timeout=SECONDS + 60,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
+    if set(latency) != {"50", "99"}:
+        raise RuntimeError(f"wrk's output has no latency distribution:\n{output}")
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": round(_milliseconds(latency["50"]), 1),
+        "p99_ms": round(_milliseconds(latency["99"]), 1),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def _pages() -> dict[str, str]:
+    biggest = (
+        Product.objects.visible().values("category__slug").annotate(n=Count("pk")).order_by("-n").first()
+    )
+    product = Product.objects.visible().order_by("-units_sold").values_list("slug", flat=True).first()
+    return {
+        "product_page": f"/p/{product}/",
+        "category_listing": f"/c/{biggest['category__slug']}/",
+        "search": "/search/?q=laptop",
+    }
+
+
+def run():
+    if shutil.which("wrk") is None:
+        yield {"name": "skipped", "value": "wrk is not installed (make bench-deps)", "unit": ""}
+        return
+    _ensure_catalog()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    pages = {"bare_django": "/__bench__/bare/", **_pages()}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(STOP_AFTER)
+    server = _start_server(port)
+    try:
+        for path in pages.values():  # warm every worker's caches (templates, catalog tree)
+            for _ in range(WORKERS * 3):
+                urllib.request.urlopen(base + path, timeout=30).read()
+        # The bare view runs first and last: the ceiling is their mean, so a machine that got
+        # busier or quieter during the run moves the ratios less.
+        results = {"bare_django": _wrk(base + pages["bare_django"], script.name)}
+        for name, path in pages.items():
+            if name != "bare_django":
+                results[name] = _wrk(base + path, script.name)
+        closing = _wrk(base + pages["bare_django"], script.name)
+        ceiling = (results["bare_django"]["rps"] + closing["rps"]) / 2
+        yield {"name": "bare_django.req_per_s_last", "value": closing["rps"], "unit": "1/s"}
+        for name, result in results.items():
+            yield {"name": f"{name}.req_per_s", "value": result["rps"], "unit": "1/s"}
+            yield {"name": f"{name}.p50", "value": result["p50_ms"], "unit": "ms"}
+            yield {"name": f"{name}.p99", "value": result["p99_ms"], "unit": "ms"}
+            if name != "bare_django":
+                yield {"name": f"{name}.ratio_to_bare", "value": round(result["rps"] / ceiling, 4), "unit": "ratio"}
+            if result["errors"]:
+                yield {"name": f"{name}.errors", "value": result["errors"], "unit": "count"}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        os.unlink(script.name)
