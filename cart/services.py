@@ -16,10 +16,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.models import Reservation
-from inventory.selectors import availability_by_variant, reservations_held
+from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
 from inventory.services import reservation_release, stock_reserve
 
 from .models import CartClient
@@ -266,6 +267,11 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
 
 def _resync_holds(cart: Cart, variant_ids: set[int], totals: dict[int, int]) -> None:
     """Make the cart's holds of these variants equal to the cart's quantities, all or nothing."""
+    # Holds are per component for bundle lines: compare in component units.
+    parts_of = bundles.components_of(set(variant_ids) | set(totals))
+    if parts_of:
+        variant_ids = set(bundles.expand(dict.fromkeys(variant_ids, 1), parts_of))
+        totals = bundles.expand(totals, parts_of)
     with transaction.atomic():
         held = [r.pk for r in reservations_held(cart_key=cart.id).filter(stock_level__variant_id__in=variant_ids)]
         if held:
@@ -350,6 +356,7 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
     reservation_release(cart_key=cart.id)
     totals = _variant_totals(lines)
     available = availability_by_variant(totals)
+    available.update(bundle_availability(totals))
     for variant_id, total in totals.items():
         if total > available.get(variant_id, 0):
             keep = available.get(variant_id, 0)

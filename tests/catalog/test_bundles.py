@@ -1,0 +1,162 @@
+"""Bundles (issue 17): one SKU whose units are its components'. Holds, sales and returns act
+on the components through inventory's services; the ledger stays per component."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from cart.services import Cart, CartError, cart_add, cart_remove
+from cart.selectors import cart_view
+from cart.store import LineKey
+from catalog.models import BundleComponent, Product
+from inventory.models import Movement, Reservation, StockLevel
+from inventory.selectors import bundle_availability, bundles_out
+from orders.models import OrderStatus
+from shipping.models import ShipmentLine
+from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.orders.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
+from tests.threads import run_in_threads
+
+pytestmark = pytest.mark.django_db
+
+
+def make_bundle(parts, *, sku="PACK-GAMER", price="999.00"):
+    """A bundle product with one variant made of parts [(variant, units per bundle)]."""
+    product = ProductFactory(name="Pack Gamer", product_type=Product.Type.BUNDLE, base_price=Decimal(price))
+    variant = VariantFactory(product=product, sku=sku)
+    for order, (component, quantity) in enumerate(parts):
+        BundleComponent.objects.create(bundle=product, component=component, quantity=quantity, order=order)
+    return variant
+
+
+def held(cart_id: str) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for sku, quantity in Reservation.objects.active().filter(cart_key=cart_id).values_list(
+            "stock_level__variant__sku", "quantity"):
+        totals[sku] = totals.get(sku, 0) + quantity
+    return totals
+
+
+@pytest.fixture
+def parts():
+    warehouse = WarehouseFactory(code="LIM", priority=1)
+    mouse, pad = VariantFactory(sku="MOUSE"), VariantFactory(sku="PAD")
+    stock(mouse, warehouse, 7)
+    stock(pad, warehouse, 10)
+    return {"warehouse": warehouse, "mouse": mouse, "pad": pad}
+
+
+class TestAvailability:
+    def test_available_is_the_minimum_over_components_of_units_per_bundle(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 3)])
+        assert bundle_availability([bundle.pk]) == {bundle.pk: 3}  # pads: 10 // 3
+        cart_add(cart=Cart(id="other"), sku="PAD", quantity=5)
+        assert bundle_availability([bundle.pk]) == {bundle.pk: 1}  # 5 pads left
+
+    def test_a_plain_variant_is_not_a_bundle_and_one_without_components_sells_nothing(self, parts):
+        empty = make_bundle([], sku="PACK-EMPTY")
+        assert bundle_availability([parts["mouse"].pk, empty.pk]) == {}
+        with pytest.raises(CartError):
+            cart_add(cart=Cart(id="c1"), sku="PACK-EMPTY", quantity=1)
+
+    def test_the_product_page_shows_the_components_and_the_bundle_stock(self, client, parts):
+        bundle = make_bundle([(parts["mouse"], 2), (parts["pad"], 1)])
+        page = client.get(bundle.product.get_absolute_url())
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert page.context["page"].units_left == 3  # 7 mice // 2
+        assert "MOUSE" in html and "PAD" in html and 'class="bundle-contents"' in html
+        assert [c.component.sku for c in page.context["page"].components] == ["MOUSE", "PAD"]
+
+
+class TestCart:
+    def test_adding_holds_the_components_and_removing_gives_them_back(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 2)])
+        cart = Cart(id="c1")
+        cart_add(cart=cart, sku=bundle.sku, quantity=2)
+        assert held("c1") == {"MOUSE": 2, "PAD": 4}
+        assert not StockLevel.objects.filter(variant=bundle).exists()  # the bundle has no stock of its own
+        line = cart_view(cart).lines[0]
+        assert (line.variant.sku, line.quantity, line.reserved, line.problem) == (bundle.sku, 2, 2, "")
+
+        cart_add(cart=cart, sku="PAD", quantity=1)  # a component on its own line too
+        assert held("c1") == {"MOUSE": 2, "PAD": 5}
+        cart_remove(cart=cart, line=LineKey(bundle.pk))
+        assert held("c1") == {"PAD": 1}
+
+    def test_a_bundle_whose_component_ran_out_is_refused_with_the_reason(self, parts):
+        bundle = make_bundle([(parts["mouse"], 4)])
+        cart_add(cart=Cart(id="c1"), sku=bundle.sku, quantity=1)
+        with pytest.raises(CartError, match="MOUSE"):
+            cart_add(cart=Cart(id="c2"), sku=bundle.sku, quantity=1)
+        assert held("c2") == {}
+
+
+class TestCheckout:
+    def test_a_bundle_is_bought_as_one_line_and_its_components_leave_the_stock(
+            self, client, shop, django_capture_on_commit_callbacks):  # noqa: F811
+        bundle = make_bundle([(shop["hoodie"], 1), (shop["cap"], 2)], sku="PACK-ANDINO", price="229.00")
+        fill_cart(client, ("PACK-ANDINO", 2))
+        with django_capture_on_commit_callbacks(execute=True):
+            order = checkout(client)
+        assert list(order.lines.values_list("sku", "quantity", "unit_price")) == [("PACK-ANDINO", 2, Decimal("229.00"))]
+        held_skus = sorted(Reservation.objects.active().filter(order_id=order.pk)
+                           .values_list("stock_level__variant__sku", "quantity"))
+        assert held_skus == [("CAP-U", 4), ("HOOD-M", 2)]
+
+        client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PAID and not order.needs_attention
+        sales = dict(Movement.objects.filter(reference_type="order", reference_id=order.pk, kind="sale")
+                     .values_list("stock_level__variant__sku", "quantity"))
+        assert sales == {"CAP-U": -4, "HOOD-M": -2}
+        assert StockLevel.objects.get(variant=shop["cap"]).on_hand == 0
+        # The shipment carries the bundle's order line, whole.
+        assert list(ShipmentLine.objects.filter(shipment__order=order).values_list("order_line__sku", "quantity")) \
+            == [("PACK-ANDINO", 2)]
+        call_command("inventory_verify", verbosity=0)
+
+    def test_component_units_fold_into_whole_bundles_per_warehouse(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 1)])
+        mouse, pad, extra = parts["mouse"].pk, parts["pad"].pk, VariantFactory().pk
+        # Two whole bundles out of warehouse 1, a third split across warehouses (counted at its
+        # first component's), and two units of another variant the order bought on its own.
+        out = {(1, mouse): 3, (1, pad): 2, (2, pad): 1, (2, extra): 2}
+        assert bundles_out(out, {bundle.pk: 3, extra: 2}) == {(1, bundle.pk): 3, (2, extra): 2}
+
+
+class TestRules:
+    def test_a_bundle_cannot_contain_itself_or_another_bundle(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1)])
+        other = make_bundle([(parts["pad"], 1)], sku="PACK-2")
+        with pytest.raises(ValidationError):
+            BundleComponent(bundle=bundle.product, component=bundle, quantity=1).full_clean()
+        with pytest.raises(ValidationError):
+            BundleComponent(bundle=bundle.product, component=other, quantity=1).full_clean()
+        with pytest.raises(ValidationError):
+            BundleComponent(bundle=bundle.product, component=parts["pad"], quantity=0).full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are proven on PostgreSQL")
+def test_two_carts_racing_for_the_last_component_unit_one_gets_it():
+    warehouse = WarehouseFactory(code="LIM")
+    mouse, pad = VariantFactory(sku="MOUSE"), VariantFactory(sku="PAD")
+    stock(mouse, warehouse, 1)  # the last mouse
+    stock(pad, warehouse, 10)
+    bundle = make_bundle([(mouse, 1), (pad, 1)])
+    threads = 8
+
+    def buy(index):
+        return cart_add(cart=Cart(id=f"race-{index}"), sku=bundle.sku, quantity=1).sku
+
+    results, errors = run_in_threads(buy, threads)
+    assert len(results) == 1 and len(errors) == threads - 1
+    assert all(isinstance(error, CartError) for error in errors)
+    assert sum(Reservation.objects.active().filter(stock_level__variant=mouse).values_list("quantity", flat=True)) == 1
+    assert sum(Reservation.objects.active().filter(stock_level__variant=pad).values_list("quantity", flat=True)) == 1
+    call_command("inventory_verify", verbosity=0)
