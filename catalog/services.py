@@ -140,7 +140,7 @@ def _claim(pk: int, condition: Q) -> ScheduledPrice | None:
     longer matches the condition: either way one run applies each boundary, once."""
     rows = ScheduledPrice.objects.filter(condition, pk=pk)
     if connection.features.has_select_for_update_skip_locked:
-        rows = rows.select_for_update(skip_locked=True)
+        rows = rows.select_for_update(skip_locked=True, of=("self",))
     return rows.select_related("created_by").first()
 
 
