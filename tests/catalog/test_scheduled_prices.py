@@ -128,7 +128,7 @@ class TestBadInput:
         ({"kind": "percent"}, "percentage"),
         ({"kind": "price"}, "new price"),
         ({"kind": "percent", "percent": Decimal("0")}, "0%"),
-        ({"kind": "price", "new_price": Decimal("-5")}, ""),
+        ({"kind": "price", "new_price": Decimal("-5")}, "0.01"),
     ])
     def test_incomplete_changes_are_refused(self, manager, fields, message):
         variant = VariantFactory()
