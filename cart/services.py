@@ -220,6 +220,10 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
+    if variant.product.product_type == Product.Type.BUNDLE:
+        # A part whose drop has not started (or closed) cannot be bought inside a bundle either.
+        for part in variants_with_sale_window(Q(in_bundles__bundle_id=variant.product_id)):
+            check_sellable(part)
     store = cart_store()
     lines = store.lines(cart.id)
     products, adding = {variant.product_id: variant.product}, {variant.product_id: quantity}

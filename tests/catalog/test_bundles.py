@@ -1,6 +1,7 @@
 """Bundles (issue 17): one SKU whose units are its components'. Holds, sales and returns act
 on the components through inventory's services; the ledger stays per component."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cart.services import Cart, CartError, cart_add, cart_remove
 from cart.selectors import cart_view
@@ -17,7 +19,7 @@ from inventory.models import Movement, Reservation, StockLevel
 from inventory.selectors import bundle_availability, bundles_out
 from orders.models import OrderStatus
 from shipping.models import ShipmentLine
-from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, stock
 from tests.orders.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
 from tests.threads import run_in_threads
 
@@ -74,6 +76,21 @@ class TestAvailability:
 
 
 class TestCart:
+    def test_a_part_whose_drop_has_not_started_blocks_the_bundle(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 1)])
+        drop = CollectionFactory(starts_at=timezone.now() + timedelta(days=2))
+        drop.items.create(product=parts["pad"].product)
+        with pytest.raises(CartError):
+            cart_add(cart=Cart(id="c1"), sku=bundle.sku, quantity=1)
+        assert held("c1") == {}
+
+    def test_an_inactive_part_makes_the_bundle_unsellable(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 1)])
+        Product.objects.filter(pk=parts["pad"].product_id).update(status=Product.Status.INACTIVE)
+        with pytest.raises(CartError):
+            cart_add(cart=Cart(id="c1"), sku=bundle.sku, quantity=1)
+        assert held("c1") == {}
+
     def test_adding_holds_the_components_and_removing_gives_them_back(self, parts):
         bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 2)])
         cart = Cart(id="c1")
