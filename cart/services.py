@@ -194,13 +194,15 @@ def _hold(cart: Cart, requested: dict[int, int], client: ClientId | None, produc
     with transaction.atomic():
         if client is not None:
             _check_client_cap(cart, client, products, adding)
-        _reserve(cart, requested)
+        _reserve(cart, requested,
+                 bundles_in=any(product.product_type == Product.Type.BUNDLE for product in products.values()))
         write_lines()
 
 
-def _reserve(cart: Cart, requested: dict[int, int]) -> None:
+def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None:
     try:
-        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart))
+        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart),
+                      may_hold_bundles=bundles_in)
     except InsufficientStock as error:
         available = error.params.get("available", 0)
         if available:
@@ -282,7 +284,7 @@ def _resync_holds(cart: Cart, variant_ids: set[int], totals: dict[int, int]) -> 
             reservation_release(reservation_ids=held)
         wanted = {vid: totals[vid] for vid in variant_ids if totals.get(vid, 0) > 0}
         if wanted:
-            _reserve(cart, wanted)
+            _reserve(cart, wanted, bundles_in=False)  # already in component units
 
 
 def _variant_totals(lines: dict[LineKey, int]) -> dict[int, int]:

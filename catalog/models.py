@@ -843,7 +843,7 @@ class ScheduledPrice(models.Model):
     percent = models.DecimalField(
         _("percentage"), max_digits=5, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("100"))],
-        help_text=_("Negative lowers the price (-15 = 15% off), positive raises it."),
+        help_text=_("Negative lowers the price (-15 is 15 percent off), positive raises it."),
     )
     new_price = models.DecimalField(
         _("new price"), **money_field, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
@@ -897,7 +897,7 @@ class ScheduledPrice(models.Model):
             if self.percent is None:
                 raise ValidationError({"percent": _("Enter the percentage.")})
             if self.percent == 0:
-                raise ValidationError({"percent": _("A change of 0% changes nothing.")})
+                raise ValidationError({"percent": _("A change of 0 percent changes nothing.")})
             self.new_price = None
         else:
             if self.new_price is None:

@@ -72,7 +72,7 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
             # Lapsed holds are given back before the units are taken again for the order.
             Reservation.objects.filter(order_id=order_id, status=Reservation.Status.ACTIVE,
                                        expires_at__lte=now).update(status=Reservation.Status.RELEASED, closed_at=now)
-            stock_reserve(lines=missing, order_id=order_id)
+            stock_reserve(lines=missing, order_id=order_id, may_hold_bundles=False)  # expanded above
         movements = reservation_convert(order_id=order_id, actor=actor) if (missing or held) else []
         return OrderStockSale(movements=movements, units_out=order_units_out(order_id, lines=ordered))
 

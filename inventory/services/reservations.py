@@ -177,7 +177,7 @@ def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, custo
 
 
 def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = None, customer=None,
-                  minutes: int | None = None) -> list[Reservation]:
+                  minutes: int | None = None, may_hold_bundles: bool = True) -> list[Reservation]:
     """Hold units for a cart or an order: all lines or nothing; returns the reservations made.
 
     lines: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping; a
@@ -189,8 +189,11 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
     PurchaseLimitExceeded or InvalidQuantity, and writes nothing then. Expires after
     `minutes` (settings.RESERVATION_MINUTES by default).
     """
-    # A bundle holds no stock of its own: its components are held (catalog.bundles).
-    requested = _requested(bundles.expand(_requested(lines)).items())
+    # A bundle holds no stock of its own: its components are held (catalog.bundles). A caller
+    # that knows no line is a bundle says so (may_hold_bundles=False) and saves that query.
+    requested = _requested(lines)
+    if may_hold_bundles:
+        requested = _requested(bundles.expand(requested).items())
     if not (cart_key or order_id):
         raise InventoryError(_("A reservation needs a cart or an order."))
     now = timezone.now()

@@ -127,7 +127,7 @@ class TestBadInput:
     @pytest.mark.parametrize("fields,message", [
         ({"kind": "percent"}, "percentage"),
         ({"kind": "price"}, "new price"),
-        ({"kind": "percent", "percent": Decimal("0")}, "0%"),
+        ({"kind": "percent", "percent": Decimal("0")}, "0 p"),
         ({"kind": "price", "new_price": Decimal("-5")}, "0.01"),
     ])
     def test_incomplete_changes_are_refused(self, manager, fields, message):
