@@ -130,7 +130,6 @@ class BundleComponentInline(admin.TabularInline):
     extra = 0
     fields = ["component", "quantity", "order"]
     autocomplete_fields = ["component"]
-    verbose_name_plural = _("bundle components (for products of type bundle)")
 
 
 @admin.register(Product)
@@ -160,6 +159,12 @@ class ProductAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         (_("Figures"), {"fields": ("units_sold", "rating_average", "rating_count", "created_at", "updated_at")}),
         (_("Price history"), {"fields": ("price_history",)}),
     )
+
+    def get_inlines(self, request, obj):
+        # Components only mean something on a bundle (choose the type, save, then add them).
+        if obj is None or obj.product_type != Product.Type.BUNDLE:
+            return [inline for inline in self.inlines if inline is not BundleComponentInline]
+        return self.inlines
 
     def get_queryset(self, request):
         first_image = Prefetch("images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"))

@@ -146,6 +146,19 @@ class TestCheckout:
         assert bundles_out(out, {bundle.pk: 3, extra: 2}) == {(1, bundle.pk): 3, (2, extra): 2}
 
 
+class TestReturns:
+    def test_a_returned_bundle_puts_its_components_back_and_a_damaged_one_writes_them_off(self, parts):
+        from inventory.services import stock_return, stock_write_off
+
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 2)])
+        stock_return(variant=bundle, warehouse=parts["warehouse"], quantity=2, reason="RMA")
+        levels = dict(StockLevel.objects.values_list("variant__sku", "on_hand"))
+        assert levels == {"MOUSE": 9, "PAD": 14}
+        stock_write_off(variant=bundle, warehouse=parts["warehouse"], quantity=1, reason="Dañado")
+        assert dict(StockLevel.objects.values_list("variant__sku", "on_hand")) == {"MOUSE": 8, "PAD": 12}
+        call_command("inventory_verify", verbosity=0)
+
+
 class TestRules:
     def test_a_bundle_cannot_contain_itself_or_another_bundle(self, parts):
         bundle = make_bundle([(parts["mouse"], 1)])
