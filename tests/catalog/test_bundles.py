@@ -75,6 +75,24 @@ class TestAvailability:
         assert [c.component.sku for c in page.context["page"].components] == ["MOUSE", "PAD"]
 
 
+    def test_the_bundle_page_query_count_is_flat_in_its_components(self, client, parts):
+        from django.test.utils import CaptureQueriesContext
+
+        def count(bundle) -> int:
+            client.get(bundle.product.get_absolute_url())  # warm the caches (menus, settings)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(bundle.product.get_absolute_url()).status_code == 200
+            return len(queries)
+
+        few = count(make_bundle([(parts["mouse"], 1)], sku="PACK-1"))
+        many_parts = [(parts["mouse"], 1), (parts["pad"], 1)]
+        for _ in range(6):
+            variant = VariantFactory()
+            stock(variant, parts["warehouse"], 3)
+            many_parts.append((variant, 2))
+        assert count(make_bundle(many_parts, sku="PACK-8")) == few
+
+
 class TestCart:
     def test_a_part_whose_drop_has_not_started_blocks_the_bundle(self, parts):
         bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 1)])
