@@ -314,7 +314,7 @@ class ScheduledPriceAdmin(admin.ModelAdmin):
     """Price changes decided ahead: Celery beat applies them at their start and puts the previous
     price back at their end (catalog.tasks). Running and ended ones are kept as a record."""
 
-    list_display = ["target", "kind", "change", "starts_at", "ends_at", "status", "created_by", "applied_at"]
+    list_display = ["target", "change", "starts_at", "ends_at", "status", "created_by", "applied_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["variant", "category", "created_by"]
     autocomplete_fields = ["variant", "category"]

@@ -14,9 +14,11 @@ from payments.services import payment_method_ensure_dummy
 from shipping.demo import load_demo_shipping
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_checkout_journey import fill_details, to_payment
+from tests.e2e.test_fulfilment_journey import sign_in
 from tests.factories import (
     BrandFactory, CategoryFactory, FamilyFactory, KitFactory, KitItemFactory, OptionFactory, OptionValueFactory,
-    ProductFactory, ProductImageFactory, ProductLineFactory, VariantFactory, WarehouseFactory, png_file, stock,
+    ProductFactory, ProductImageFactory, ProductLineFactory, UserFactory, VariantFactory, WarehouseFactory, png_file,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -139,3 +141,29 @@ def test_a_shopper_buys_a_bundle_and_pays(new_page, shop):
     assert set(Movement.objects.filter(reference_id=order.pk, kind="sale")
                .values_list("stock_level__variant__sku", flat=True)) == {"SILLA-ANDES-NEGRA", "SILLA-ANDES-BLANCA"}
     call_command("inventory_verify", verbosity=0)
+
+
+def test_staff_schedule_a_price_change_in_the_admin(new_page, shop):
+    from catalog.models import ScheduledPrice
+
+    admin = UserFactory(email="precios@kallpa.pe", is_staff=True, is_superuser=True)
+    page = new_page()
+    sign_in(page, "/admin/login/", admin.email, field="username")
+    page.goto("/admin/catalog/scheduledprice/add/")
+    page.select_option("#id_kind", "percent")
+    page.fill("#id_percent", "-15")
+    page.fill("#id_starts_at_0", "31/12/2030")
+    page.fill("#id_starts_at_1", "00:00:00")
+    page.fill("#id_ends_at_0", "02/01/2031")
+    page.fill("#id_ends_at_1", "00:00:00")
+    variant = shop["silla-andes-negra"].variants.get()
+    page.evaluate(
+        "([id, label]) => { const s = document.querySelector('#id_variant');"
+        " s.add(new Option(label, id, true, true)); }", [str(variant.pk), variant.sku])
+    screenshot(page, "admin-scheduled-price-form")
+    page.locator("input[name=_save]").click()
+    page.wait_for_url("**/admin/catalog/scheduledprice/")
+    screenshot(page, "admin-scheduled-prices")
+    scheduled = ScheduledPrice.objects.get()
+    assert (scheduled.variant, scheduled.created_by, scheduled.status) == (variant, admin, "scheduled")
+    assert "SILLA-ANDES-NEGRA" in page.locator("#result_list").inner_text()
