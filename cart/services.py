@@ -188,12 +188,14 @@ def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product]
 
 
 def _hold(cart: Cart, requested: dict[int, int], client: ClientId | None, products: dict[int, Product],
-          adding: dict[int, int], write_lines) -> None:
+          adding: dict[int, int], write_lines, capped: tuple[dict, dict] | None = None) -> None:
     """Take the holds and write the cart lines in one transaction: a cart store that fails
-    (Redis away) rolls the holds back, so no stock stays blocked that no cart shows."""
+    (Redis away) rolls the holds back, so no stock stays blocked that no cart shows.
+    `capped`: (products, units) the client's hold cap counts, when not `products`/`adding`
+    (a bundle's are its parts', which is what its holds are)."""
     with transaction.atomic():
         if client is not None:
-            _check_client_cap(cart, client, products, adding)
+            _check_client_cap(cart, client, *(capped or (products, adding)))
         _reserve(cart, requested,
                  bundles_in=any(product.product_type == Product.Type.BUNDLE for product in products.values()))
         write_lines()
@@ -222,16 +224,22 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
+    capped = None
     if variant.product.product_type == Product.Type.BUNDLE:
-        # A part whose drop has not started (or closed) cannot be bought inside a bundle either.
-        for part in variants_with_sale_window(Q(in_bundles__bundle_id=variant.product_id)):
+        per_bundle = dict(bundles.components_of([variant.pk]).get(variant.pk, []))
+        parts = list(variants_with_sale_window(Q(pk__in=per_bundle)))
+        for part in parts:
+            # A part whose drop has not started (or closed) cannot be bought inside a bundle either.
             check_sellable(part)
+        capped = ({part.product_id: part.product for part in parts}, {})
+        for part in parts:
+            capped[1][part.product_id] = capped[1].get(part.product_id, 0) + per_bundle[part.pk] * quantity
     store = cart_store()
     lines = store.lines(cart.id)
     products, adding = {variant.product_id: variant.product}, {variant.product_id: quantity}
     _check_limit(cart, lines, products, adding)
     _hold(cart, {variant.pk: quantity}, client, products, adding,
-          lambda: store.add(cart.id, LineKey(variant.pk), quantity))
+          lambda: store.add(cart.id, LineKey(variant.pk), quantity), capped=capped)
     return variant
 
 

@@ -131,6 +131,20 @@ class TestCart:
         assert held("c2") == {}
 
 
+    def test_the_clients_hold_cap_counts_a_bundles_parts(self, parts, settings):
+        from cart.services import ClientId
+
+        settings.CLIENT_HOLD_LIMIT_PER_IP = 4
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 2)])
+        bot = ClientId(ip="203.0.113.9", device="d1")
+        cart_add(cart=Cart(id="bot-1"), sku=bundle.sku, quantity=2, client=bot)  # 4 pads
+        with pytest.raises(CartError, match=r"\(4\)"):
+            cart_add(cart=Cart(id="bot-2"), sku=bundle.sku, quantity=1, client=bot)
+        with pytest.raises(CartError):
+            cart_add(cart=Cart(id="bot-3"), sku="PAD", quantity=1, client=bot)
+        assert held("bot-2") == {} and held("bot-3") == {}
+
+
 class TestCheckout:
     def test_a_bundle_is_bought_as_one_line_and_its_components_leave_the_stock(
             self, client, shop, django_capture_on_commit_callbacks):  # noqa: F811
