@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import Product
-from inventory.selectors import availability_by_variant, reservations_held
+from catalog.bundles import components_of, whole_bundles
+from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
 
 from .pricing import CartSummary, price_cart
 from .services import Cart, user_cart
@@ -51,11 +52,23 @@ def cart_view(cart: Cart | None) -> CartSummary:
     for variant_id, units, until in holds:
         held[variant_id], held_until[variant_id] = units, until
     available = availability_by_variant({line.variant.pk for line in summary.lines})
+    # A bundle line holds its components: it counts the whole bundles they make.
+    bundle_ids = {line.variant.pk for line in summary.lines if line.product.product_type == Product.Type.BUNDLE}
+    parts_of = components_of(bundle_ids) if bundle_ids else {}
+    if parts_of:
+        available.update(bundle_availability(parts_of))
     for line in summary.lines:
         variant, product = line.variant, line.variant.product
-        line.reserved = min(held.get(variant.pk, 0), line.quantity)
-        line.reserved_until = held_until.get(variant.pk)
-        held[variant.pk] = held.get(variant.pk, 0) - line.reserved
+        parts = parts_of.get(variant.pk)
+        if parts:
+            line.reserved = min(whole_bundles(held, parts), line.quantity)
+            line.reserved_until = min((held_until[c] for c, _ in parts if c in held_until), default=None)
+            for component_id, per_bundle in parts:
+                held[component_id] = held.get(component_id, 0) - line.reserved * per_bundle
+        else:
+            line.reserved = min(held.get(variant.pk, 0), line.quantity)
+            line.reserved_until = held_until.get(variant.pk)
+            held[variant.pk] = held.get(variant.pk, 0) - line.reserved
         missing = line.quantity - line.reserved
         line.available = available.get(variant.pk, 0)
         if not variant.is_active or product.status != Product.Status.ACTIVE:

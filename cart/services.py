@@ -16,10 +16,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.models import Reservation
-from inventory.selectors import availability_by_variant, reservations_held
+from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
 from inventory.services import reservation_release, stock_reserve
 
 from .models import CartClient
@@ -187,19 +188,23 @@ def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product]
 
 
 def _hold(cart: Cart, requested: dict[int, int], client: ClientId | None, products: dict[int, Product],
-          adding: dict[int, int], write_lines) -> None:
+          adding: dict[int, int], write_lines, capped: tuple[dict, dict] | None = None) -> None:
     """Take the holds and write the cart lines in one transaction: a cart store that fails
-    (Redis away) rolls the holds back, so no stock stays blocked that no cart shows."""
+    (Redis away) rolls the holds back, so no stock stays blocked that no cart shows.
+    `capped`: (products, units) the client's hold cap counts, when not `products`/`adding`
+    (a bundle's are its parts', which is what its holds are)."""
     with transaction.atomic():
         if client is not None:
-            _check_client_cap(cart, client, products, adding)
-        _reserve(cart, requested)
+            _check_client_cap(cart, client, *(capped or (products, adding)))
+        _reserve(cart, requested,
+                 bundles_in=any(product.product_type == Product.Type.BUNDLE for product in products.values()))
         write_lines()
 
 
-def _reserve(cart: Cart, requested: dict[int, int]) -> None:
+def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None:
     try:
-        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart))
+        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart),
+                      may_hold_bundles=bundles_in)
     except InsufficientStock as error:
         available = error.params.get("available", 0)
         if available:
@@ -219,12 +224,22 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
+    capped = None
+    if variant.product.product_type == Product.Type.BUNDLE:
+        per_bundle = dict(bundles.components_of([variant.pk]).get(variant.pk, []))
+        parts = list(variants_with_sale_window(Q(pk__in=per_bundle)))
+        for part in parts:
+            # A part whose drop has not started (or closed) cannot be bought inside a bundle either.
+            check_sellable(part)
+        capped = ({part.product_id: part.product for part in parts}, {})
+        for part in parts:
+            capped[1][part.product_id] = capped[1].get(part.product_id, 0) + per_bundle[part.pk] * quantity
     store = cart_store()
     lines = store.lines(cart.id)
     products, adding = {variant.product_id: variant.product}, {variant.product_id: quantity}
     _check_limit(cart, lines, products, adding)
     _hold(cart, {variant.pk: quantity}, client, products, adding,
-          lambda: store.add(cart.id, LineKey(variant.pk), quantity))
+          lambda: store.add(cart.id, LineKey(variant.pk), quantity), capped=capped)
     return variant
 
 
@@ -266,13 +281,18 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
 
 def _resync_holds(cart: Cart, variant_ids: set[int], totals: dict[int, int]) -> None:
     """Make the cart's holds of these variants equal to the cart's quantities, all or nothing."""
+    # Holds are per component for bundle lines: compare in component units.
+    parts_of = bundles.components_of(set(variant_ids) | set(totals))
+    if parts_of:
+        variant_ids = set(bundles.expand(dict.fromkeys(variant_ids, 1), parts_of))
+        totals = bundles.expand(totals, parts_of)
     with transaction.atomic():
         held = [r.pk for r in reservations_held(cart_key=cart.id).filter(stock_level__variant_id__in=variant_ids)]
         if held:
             reservation_release(reservation_ids=held)
         wanted = {vid: totals[vid] for vid in variant_ids if totals.get(vid, 0) > 0}
         if wanted:
-            _reserve(cart, wanted)
+            _reserve(cart, wanted, bundles_in=False)  # already in component units
 
 
 def _variant_totals(lines: dict[LineKey, int]) -> dict[int, int]:
@@ -350,6 +370,7 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
     reservation_release(cart_key=cart.id)
     totals = _variant_totals(lines)
     available = availability_by_variant(totals)
+    available.update(bundle_availability(totals))
     for variant_id, total in totals.items():
         if total > available.get(variant_id, 0):
             keep = available.get(variant_id, 0)

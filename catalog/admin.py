@@ -12,8 +12,8 @@ from core.templatetags.money import format_money
 
 from .resources import ProductPriceResource, ProductResource, VariantResource
 from .models import (
-    Banner, Brand, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue, PriceHistory,
-    Product, ProductImage, ProductLine, Variant,
+    Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
+    PriceHistory, Product, ProductImage, ProductLine, ScheduledPrice, Variant,
 )
 
 
@@ -124,6 +124,16 @@ class ProductImageInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class BundleComponentInline(admin.TabularInline):
+    """A bundle's components (only shown for products of type "bundle")."""
+
+    model = BundleComponent
+    fk_name = "bundle"
+    extra = 0
+    fields = ["component", "quantity", "order"]
+    autocomplete_fields = ["component"]
+
+
 @admin.register(Product)
 class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
     resource_classes = [ProductResource, ProductPriceResource]
@@ -139,7 +149,7 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistor
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["brand", "category", "line", "seller"]
     readonly_fields = ["units_sold", "rating_average", "rating_count", "created_at", "updated_at", "price_history"]
-    inlines = [VariantInline, ProductImageInline]
+    inlines = [VariantInline, BundleComponentInline, ProductImageInline]
     actions = ["activate", "deactivate", "feature", "unfeature"]
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) over a large catalog on every page is wasted work
@@ -152,6 +162,12 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistor
         (_("Figures"), {"fields": ("units_sold", "rating_average", "rating_count", "created_at", "updated_at")}),
         (_("Price history"), {"fields": ("price_history",)}),
     )
+
+    def get_inlines(self, request, obj):
+        # Components only mean something on a bundle (choose the type, save, then add them).
+        if obj is None or obj.product_type != Product.Type.BUNDLE:
+            return [inline for inline in self.inlines if inline is not BundleComponentInline]
+        return self.inlines
 
     def get_queryset(self, request):
         first_image = Prefetch("images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"))
@@ -295,3 +311,53 @@ class BannerAdmin(admin.ModelAdmin):
     @admin.display(description=_("image"))
     def desktop_thumbnail(self, obj):
         return thumbnail(obj.image_desktop, 64)
+
+
+@admin.register(ScheduledPrice)
+class ScheduledPriceAdmin(admin.ModelAdmin):
+    """Price changes decided ahead: Celery beat applies them at their start and puts the previous
+    price back at their end (catalog.tasks). Running and ended ones are kept as a record."""
+
+    list_display = ["target", "change", "starts_at", "ends_at", "status", "created_by", "applied_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["variant", "category", "created_by"]
+    autocomplete_fields = ["variant", "category"]
+    search_fields = ["variant__sku", "variant__product__name", "category__name"]
+    date_hierarchy = "starts_at"
+    fields = ["variant", "category", "kind", "percent", "new_price", "starts_at", "ends_at", "status", "created_by",
+              "created_at", "applied_at", "ended_at"]
+    readonly_fields = ["status", "created_by", "created_at", "applied_at", "ended_at"]
+    actions = ["cancel"]
+
+    @admin.display(description=_("applies to"))
+    def target(self, obj):
+        return obj.target_label
+
+    @admin.display(description=_("change"))
+    def change(self, obj):
+        return f"{obj.percent:+}%" if obj.kind == ScheduledPrice.Kind.PERCENT else format_money(obj.new_price)
+
+    def has_change_permission(self, request, obj=None):
+        # Only a change still waiting for its start may be edited; the rest is a record.
+        if obj is not None and obj.status != ScheduledPrice.Status.SCHEDULED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != ScheduledPrice.Status.SCHEDULED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from .services import scheduled_price_save
+
+        scheduled_price_save(scheduled=obj, actor=request.user)
+
+    @admin.action(description=_("Cancel the selected scheduled prices (not yet started)"))
+    def cancel(self, request, queryset):
+        from .services import scheduled_price_cancel
+
+        cancelled = sum(scheduled_price_cancel(scheduled_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext_lazy(
+            "%(count)d scheduled price cancelled.", "%(count)d scheduled prices cancelled.", cancelled
+        ) % {"count": cancelled}, messages.SUCCESS)

@@ -517,6 +517,43 @@ class Variant(models.Model):
             raise ValidationError({"price_modifier": _("The variant's price would be negative.")})
 
 
+class BundleComponent(models.Model):
+    """One line of a bundle: a bundle product is sold as its own SKU but holds no stock of its
+    own; its units are its components' (inventory expands a bundle into these at every hold,
+    sale and return, so the ledger stays per component)."""
+
+    bundle = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="bundle_components", verbose_name=_("bundle"),
+        limit_choices_to={"product_type": "bundle"},
+    )
+    component = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="in_bundles", verbose_name=_("component"),
+    )
+    quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("bundle component")
+        verbose_name_plural = _("bundle components")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "component"], name="catalog_bundlecomponent_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="catalog_bundlecomponent_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.component}"
+
+    def clean(self) -> None:
+        if self.component_id is None or self.bundle_id is None:
+            return
+        if self.component.product_id == self.bundle_id:
+            raise ValidationError({"component": _("A bundle cannot contain itself.")})
+        if self.component.product.product_type == Product.Type.BUNDLE:
+            raise ValidationError({"component": _("A bundle's components must be products sold on their own, "
+                                                  "not other bundles.")})
+
+
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product"))
     variant = models.ForeignKey(
@@ -775,3 +812,148 @@ class ProductOptionValue(models.Model):
             models.Index(fields=["option_value", "product"], name="catalog_pov_value_product_idx"),
             models.Index(fields=["category", "option_value", "product"], name="catalog_pov_category_idx"),
         ]
+
+
+class ScheduledPrice(models.Model):
+    """A price change decided now for later (issue 17): a variant's or a whole category's price
+    set to a new amount or moved by a percentage from `starts_at`, and put back at `ends_at`
+    when there is one. catalog.tasks applies it at its boundaries (Celery beat); the change is
+    made on the same fields the cart and checkout price from, so a page never shows a price the
+    cart would not charge, and every change lands in the price history as its scheduler's."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percentage")
+        PRICE = "price", _("New price")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="scheduled_prices",
+        verbose_name=_("variant"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="scheduled_prices",
+        verbose_name=_("category"), help_text=_("Every product of the category and of its subcategories."),
+    )
+    kind = models.CharField(_("change"), max_length=10, choices=Kind.choices, default=Kind.PERCENT)
+    percent = models.DecimalField(
+        _("percentage"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Negative lowers the price (-15 is 15 percent off), positive raises it."),
+    )
+    new_price = models.DecimalField(
+        _("new price"), **money_field, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("IGV included."),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True,
+                                   help_text=_("Empty: the new price stays. At the end the previous price returns."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED,
+                              editable=False)
+    # What the change replaced, to put it back at the end: {"products": {id: [base, compare_at]}}
+    # for a category, {"modifier": "…"} for a variant.
+    previous = models.JSONField(_("previous prices"), default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("scheduled by"), editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True, editable=False)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("scheduled price")
+        verbose_name_plural = _("scheduled prices")
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(variant__isnull=False, category__isnull=True) | Q(variant__isnull=True, category__isnull=False),
+                name="catalog_scheduledprice_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="percent", percent__isnull=False, new_price__isnull=True)
+                | Q(kind="price", new_price__isnull=False, percent__isnull=True),
+                name="catalog_scheduledprice_kind_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")), name="catalog_scheduledprice_window"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="catalog_schedprice_due_idx")]
+
+    def __str__(self) -> str:
+        target = self.variant or self.category
+        change = f"{self.percent:+}%" if self.kind == self.Kind.PERCENT else f"S/ {self.new_price}"
+        return f"{target}: {change}"
+
+    def clean(self) -> None:
+        if (self.variant_id is None) == (self.category_id is None):
+            raise ValidationError(_("Choose either a variant or a category."))
+        if self.kind == self.Kind.PERCENT:
+            if self.percent is None:
+                raise ValidationError({"percent": _("Enter the percentage.")})
+            if self.percent == 0:
+                raise ValidationError({"percent": _("A change of 0 percent changes nothing.")})
+            self.new_price = None
+        else:
+            if self.new_price is None:
+                raise ValidationError({"new_price": _("Enter the new price.")})
+            self.percent = None
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
+        if self._state.adding and self.starts_at and self.starts_at <= timezone.now():
+            raise ValidationError({"starts_at": _("The start must be in the future.")})
+        if self.starts_at and self.overlapping().exists():
+            raise ValidationError(_("Another scheduled price changes the same prices in this period; change or "
+                                    "cancel it first."))
+
+    def overlapping(self):
+        """Scheduled or running changes of the same prices whose windows meet this one's: the
+        same variant, or a category above or below this one (their ends would undo each other)."""
+        others = ScheduledPrice.objects.filter(status__in=[self.Status.SCHEDULED, self.Status.RUNNING]).exclude(
+            pk=self.pk)
+        if self.ends_at is not None:
+            others = others.filter(starts_at__lt=self.ends_at)
+        others = others.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=self.starts_at))
+        if self.variant_id is not None:
+            return others.filter(variant_id=self.variant_id)
+        related = category_subtree(self.category_id) | category_ancestors(self.category_id)
+        return others.filter(category_id__in=related)
+
+    @property
+    def target_label(self) -> str:
+        return str(self.variant or self.category or "")
+
+    def new_amount(self, current: Decimal) -> Decimal:
+        """The price this change gives to something that costs `current` now."""
+        if self.kind == self.Kind.PRICE:
+            return self.new_price
+        changed = current * (Decimal("100") + self.percent) / Decimal("100")
+        return max(changed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ZERO)
+
+
+def category_subtree(category_id: int) -> set[int]:
+    """The category and every category below it (the tree is small: one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = set(), [category_id]
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack.extend(children.get(node, []))
+    return found
+
+
+def category_ancestors(category_id: int) -> set[int]:
+    parents = dict(Category.objects.values_list("pk", "parent_id"))
+    found, node = set(), parents.get(category_id)
+    while node is not None and node not in found:
+        found.add(node)
+        node = parents.get(node)
+    return found

@@ -11,16 +11,19 @@ from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
 _actor: contextvars.ContextVar = contextvars.ContextVar("price_actor", default=None)
+_source: contextvars.ContextVar = contextvars.ContextVar("price_source", default="")
 
 
 @contextmanager
-def price_actor(user) -> Iterator[None]:
-    """Attribute price changes made inside the block to user (commands, services)."""
-    token = _actor.set(user)
+def price_actor(user, *, source: str = "") -> Iterator[None]:
+    """Attribute price changes made inside the block to user (commands, services), and name
+    their origin (e.g. "scheduled") instead of the ORM path that made them."""
+    token, source_token = _actor.set(user), _source.set(source)
     try:
         yield
     finally:
         _actor.reset(token)
+        _source.reset(source_token)
 
 
 def current_actor():
@@ -37,6 +40,7 @@ def record(changes: Iterable[tuple[int, Decimal | None, Decimal]], *, source: st
     from .models import PriceHistory
 
     actor = current_actor()
+    source = _source.get() or source
     rows = [
         PriceHistory(variant_id=variant_id, previous_price=old, price=new, changed_by=actor, source=source)
         for variant_id, old, new in changes

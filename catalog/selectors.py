@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from inventory.selectors import availability_by_variant
+from inventory.selectors import availability_by_variant, bundle_availability
 
 from .listing import card_queryset
 from .tree import catalog_tree
 from .models import (
-    Banner, Brand, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
+    Banner, Brand, BundleComponent, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
 )
 
 CENT = Decimal("0.01")
@@ -102,6 +102,7 @@ class ProductPage:
     upcoming_drop: Collection | None  # not buyable until it starts
     ended_drop: Collection | None
     availability: dict[int, int] = field(default_factory=dict)  # units to sell per variant id
+    components: list = field(default_factory=list)  # a bundle's BundleComponent rows
 
     # Below this many units the page says how many are left ("Quedan 3").
     FEW_LEFT = 5
@@ -142,6 +143,10 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     variants = list(product.variants.all())
     options_of = {v.pk: _variant_options(v) for v in variants}
     availability = availability_by_variant(options_of)
+    components = []
+    if product.product_type == Product.Type.BUNDLE:
+        components = bundle_components(product)
+        availability.update(bundle_availability(options_of))
 
     # The selected variant: the first whose option values contain the whole selection.
     known = {code: value for code, value in selection.items() if any(o.get(code) == value for o in options_of.values())}
@@ -195,6 +200,15 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     return ProductPage(
         product=product, variant=variant, variants=variants, option_groups=list(groups.values()), images=images,
         specs=specs, related=related, upcoming_drop=upcoming, ended_drop=ended, availability=availability,
+        components=components,
+    )
+
+
+def bundle_components(product: Product) -> list:
+    """A bundle's components with their variant and product, for its page (one query)."""
+    return list(
+        BundleComponent.objects.filter(bundle=product).select_related("component__product__brand")
+        .order_by("order", "pk")
     )
 
 

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from catalog.models import Variant
+from catalog.models import Product, Variant
 
 from . import services
 from .models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
@@ -106,7 +106,7 @@ def _warehouses() -> dict[str, Warehouse]:
 
 def _stock(warehouses: dict[str, Warehouse], *, progress: bool) -> None:
     level_table, movement_table = StockLevel._meta.db_table, Movement._meta.db_table
-    variant_table = Variant._meta.db_table
+    variant_table, product_table = Variant._meta.db_table, Product._meta.db_table
     now = timezone.now()
     with connection.cursor() as cursor:
         for code, rule in tqdm(STOCK_RULES.items(), desc="Inventario", unit="almacén", disable=not progress):
@@ -116,8 +116,9 @@ def _stock(warehouses: dict[str, Warehouse], *, progress: bool) -> None:
             cursor.execute(
                 f"INSERT INTO {level_table} (variant_id, warehouse_id, on_hand, minimum, maximum, bin_location) "
                 f"SELECT v.id, %s, {rule['on_hand']}, {rule['minimum']}, {rule['maximum']}, "
-                f"'R' || (v.id %% 20 + 1) || '-' || (v.id %% 6 + 1) FROM {variant_table} v WHERE {rule['where']}",
-                [warehouse.pk],
+                f"'R' || (v.id %% 20 + 1) || '-' || (v.id %% 6 + 1) FROM {variant_table} v "
+                f"JOIN {product_table} p ON p.id = v.product_id WHERE p.product_type <> %s AND {rule['where']}",
+                [warehouse.pk, Product.Type.BUNDLE],  # a bundle's stock is its components
             )
             cursor.execute(
                 f"INSERT INTO {movement_table} (stock_level_id, kind, quantity, reference_type, reason, created_at) "
@@ -134,7 +135,7 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
     """Five orders, one per status, through the services (so receipts are in the ledger)."""
     if PurchaseOrder.objects.exists():
         return
-    variants = list(Variant.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[:15])
+    variants = list(Variant.objects.filter(is_active=True).exclude(product__product_type=Product.Type.BUNDLE).order_by("pk").values_list("pk", flat=True)[:15])
     if len(variants) < 15:
         return
     lima, aqp = warehouses["LIM-CENTRAL"], warehouses["AQP"]

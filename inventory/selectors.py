@@ -136,10 +136,11 @@ def warehouse_staff_emails() -> list[str]:
     )
 
 
-def order_units_out(order_id: int) -> dict[tuple[int, int], int]:
+def order_units_out(order_id: int, *, lines: dict[int, int] | None = None) -> dict[tuple[int, int], int]:
     """Units of an order that have left the stock and not come back, per (warehouse id,
     variant id): its sale movements minus its return movements. What the order's shipments
-    may carry, warehouse by warehouse."""
+    may carry, warehouse by warehouse. With the order's `lines` ({variant id: units}), a
+    bundle's component units are counted as whole bundles (bundles_out)."""
     from .models import Movement
 
     rows = (
@@ -149,7 +150,63 @@ def order_units_out(order_id: int) -> dict[tuple[int, int], int]:
         .annotate(total=Sum("quantity"))
         .values_list("stock_level__warehouse_id", "stock_level__variant_id", "total")
     )
-    return {(warehouse_id, variant_id): -total for warehouse_id, variant_id, total in rows if total < 0}
+    out = {(warehouse_id, variant_id): -total for warehouse_id, variant_id, total in rows if total < 0}
+    return bundles_out(out, lines) if lines else out
+
+
+def bundles_out(out: dict[tuple[int, int], int], lines: dict[int, int]) -> dict[tuple[int, int], int]:
+    """Component units out → bundle units out, so that a bundle's order line ships as one line.
+    Components the order also bought on their own go to those lines first. A bundle ships from
+    the warehouse that has all its components out (lowest id first); one split across
+    warehouses is counted at the warehouse of its first component (staff bring the rest over)."""
+    from catalog.bundles import components_of
+
+    parts_of = components_of(lines)
+    if not parts_of:
+        return out
+    left = dict(out)
+    result: dict[tuple[int, int], int] = {}
+    plain = {variant_id: units for variant_id, units in lines.items() if variant_id not in parts_of}
+    for (warehouse_id, variant_id), units in sorted(out.items()):
+        take = min(units, plain.get(variant_id, 0))
+        if take:
+            result[(warehouse_id, variant_id)] = take
+            plain[variant_id] -= take
+            left[(warehouse_id, variant_id)] -= take
+    warehouses = sorted({warehouse_id for warehouse_id, _ in out})
+    for bundle_id, parts in sorted(parts_of.items()):
+        wanted = lines[bundle_id]
+        for warehouse_id in warehouses:
+            whole = min([wanted] + [left.get((warehouse_id, c), 0) // per for c, per in parts])
+            if whole:
+                for component_id, per in parts:
+                    left[(warehouse_id, component_id)] -= whole * per
+                result[(warehouse_id, bundle_id)] = result.get((warehouse_id, bundle_id), 0) + whole
+                wanted -= whole
+        first = parts[0][0]
+        while wanted and all(sum(u for (w, c), u in left.items() if c == comp) >= per for comp, per in parts):
+            home = next(w for w in warehouses if left.get((w, first), 0) > 0)
+            for component_id, per in parts:
+                need = per
+                for warehouse_id in [home, *warehouses]:
+                    take = min(need, left.get((warehouse_id, component_id), 0))
+                    left[(warehouse_id, component_id)] = left.get((warehouse_id, component_id), 0) - take
+                    need -= take
+            result[(home, bundle_id)] = result.get((home, bundle_id), 0) + 1
+            wanted -= 1
+    return {key: units for key, units in result.items() if units > 0}
+
+
+def bundle_availability(variant_ids: Iterable[int], *, now=None) -> dict[int, int]:
+    """{bundle variant id: whole bundles available} for the ids that are bundles: the minimum over
+    its components of their available units ÷ units per bundle (two queries)."""
+    from catalog.bundles import components_of, whole_bundles
+
+    parts_of = components_of(variant_ids)
+    if not parts_of:
+        return {}
+    available = availability_by_variant({c for parts in parts_of.values() for c, _ in parts}, now=now)
+    return {bundle_id: whole_bundles(available, parts) for bundle_id, parts in parts_of.items()}
 
 
 def units_sold_by_product() -> dict[int, int]:

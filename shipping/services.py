@@ -179,7 +179,10 @@ def _check_units_left_stock(order: Order, shipment: Shipment) -> None:
             _("Shipment %(shipment)s is a dropshipping leg its supplier has not confirmed yet: confirm it first.")
             % {"shipment": shipment.reference}
         )
-    out = order_units_out(order.pk)
+    ordered: dict[int, int] = defaultdict(int)
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        ordered[variant_id] += quantity
+    out = order_units_out(order.pk, lines=dict(ordered))
     needed: dict[int, int] = defaultdict(int)
     for variant_id, quantity in ShipmentLine.objects.filter(
         shipment__order=order, shipment__warehouse_id=shipment.warehouse_id

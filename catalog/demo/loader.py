@@ -36,8 +36,8 @@ from tqdm import tqdm
 
 from catalog import listing_cache, option_index, tree
 from catalog.models import (
-    Banner, Brand, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue, PriceHistory,
-    Product, ProductImage, ProductLine, ProductOptionValue, SearchTerm, Variant,
+    Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
+    PriceHistory, Product, ProductImage, ProductLine, ProductOptionValue, ScheduledPrice, SearchTerm, Variant,
 )
 
 from . import data as d
@@ -163,7 +163,8 @@ def delete_catalog() -> None:
     """
     try:
         for model in (
-            PriceHistory, CollectionItem, Collection, KitItem, Kit, Banner, ProductImage,
+            PriceHistory, ScheduledPrice, BundleComponent, CollectionItem, Collection, KitItem, Kit, Banner,
+            ProductImage,
             Variant.option_values.through, Variant, Product, Product.history.model, ProductLine, OptionValue, Option,
             Brand, Category, Family,
         ):

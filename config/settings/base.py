@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # promotions: discounted prices listings sort on, at windows' boundaries (each discount also
     # schedules its own start and end); the cart and checkout read the discounts themselves.
     "promotions-sync-discount-prices": {"task": "promotions.sync_discount_prices", "schedule": 60.0},
+    # catalog: scheduled price changes at their start and end (each also enqueues its boundaries).
+    "catalog-apply-scheduled-prices": {"task": "catalog.apply_scheduled_prices", "schedule": 60.0},
     "payments-stranded-webhooks": {"task": "payments.tasks.process_stranded_webhook_events", "schedule": 10 * 60},
     "receipts-issue-missing": {"task": "receipts.tasks.issue_missing_receipts", "schedule": 15 * 60},
     "reviews-invitations": {"task": "reviews.tasks.send_review_invitations", "schedule": 60 * 60},

@@ -14,6 +14,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import bundles
+
 from ..models import Movement, Reservation
 from ..selectors import order_units_out
 from ._base import lock_levels, record_movement, units_sold_record
@@ -51,6 +53,7 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
     (writing nothing) when some cannot be had: the caller flags the order for staff.
     Returns the movements and the warehouses the units were sold from."""
     now = timezone.now()
+    ordered, lines = lines, bundles.expand(lines)  # a bundle's units are its components'
     with transaction.atomic():
         sold: dict[int, int] = defaultdict(int)
         for variant_id, quantity in (
@@ -69,9 +72,9 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
             # Lapsed holds are given back before the units are taken again for the order.
             Reservation.objects.filter(order_id=order_id, status=Reservation.Status.ACTIVE,
                                        expires_at__lte=now).update(status=Reservation.Status.RELEASED, closed_at=now)
-            stock_reserve(lines=missing, order_id=order_id)
+            stock_reserve(lines=missing, order_id=order_id, may_hold_bundles=False)  # expanded above
         movements = reservation_convert(order_id=order_id, actor=actor) if (missing or held) else []
-        return OrderStockSale(movements=movements, units_out=order_units_out(order_id))
+        return OrderStockSale(movements=movements, units_out=order_units_out(order_id, lines=ordered))
 
 
 def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:

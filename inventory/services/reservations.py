@@ -14,6 +14,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog import bundles
 from catalog.models import Product, Variant
 
 from ..exceptions import (
@@ -176,17 +177,23 @@ def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, custo
 
 
 def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = None, customer=None,
-                  minutes: int | None = None) -> list[Reservation]:
+                  minutes: int | None = None, may_hold_bundles: bool = True) -> list[Reservation]:
     """Hold units for a cart or an order: all lines or nothing; returns the reservations made.
 
-    lines: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping.
+    lines: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping; a
+    bundle's line holds its components (units per bundle × quantity), so every hold, sale
+    and movement is a component's.
     Each line takes units from active warehouses by priority (lower first), split across
     warehouses when one is not enough. With a customer, the purchase limit per product holds
     (customer_purchase_limit_check). Raises InsufficientStock, InactiveVariant,
     PurchaseLimitExceeded or InvalidQuantity, and writes nothing then. Expires after
     `minutes` (settings.RESERVATION_MINUTES by default).
     """
+    # A bundle holds no stock of its own: its components are held (catalog.bundles). A caller
+    # that knows no line is a bundle says so (may_hold_bundles=False) and saves that query.
     requested = _requested(lines)
+    if may_hold_bundles:
+        requested = _requested(bundles.expand(requested).items())
     if not (cart_key or order_id):
         raise InventoryError(_("A reservation needs a cart or an order."))
     now = timezone.now()

@@ -6,6 +6,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.bundles import components_of
 from catalog.models import Variant
 
 from ..exceptions import InactiveWarehouse, InsufficientStock, InvalidQuantity, SameWarehouse
@@ -28,10 +29,21 @@ def stock_receive(*, variant: Variant, warehouse: Warehouse, quantity: int, acto
                      reference_type=reference[0], reference_id=reference[1], purchase_order=purchase_order)
 
 
+def _bundle_parts(variant) -> list[tuple[int, int]]:
+    """A bundle's (component variant id, units per bundle); [] for a plain variant."""
+    return components_of([pk_of(variant)]).get(pk_of(variant), [])
+
+
 def stock_return(*, variant: Variant, warehouse: Warehouse, quantity: int, return_id: int | None = None,
                  actor=None, reason: str = "") -> Movement:
-    """A resellable returned item goes back on the shelf (the returns app calls this)."""
+    """A resellable returned item goes back on the shelf (the returns app calls this). A
+    returned bundle puts its components back (a movement each; the first is returned)."""
     positive(quantity)
+    if parts := _bundle_parts(variant):
+        with transaction.atomic():
+            return [stock_return(variant=Variant(pk=component_id), warehouse=warehouse, quantity=per * quantity,
+                                 return_id=return_id, actor=actor, reason=reason)
+                    for component_id, per in sorted(parts)][0]
     with transaction.atomic():
         level = locked_level(variant, warehouse, create=True)
         movement = record_movement(level, Movement.Kind.RETURN, quantity, actor=actor, reason=reason,
@@ -68,6 +80,11 @@ def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, re
     """Units lost, damaged or expired leave the stock (a reason is required)."""
     positive(quantity)
     reason = required_reason(reason)
+    if parts := _bundle_parts(variant):  # a damaged bundle: its components are written off
+        with transaction.atomic():
+            return [stock_write_off(variant=Variant(pk=component_id), warehouse=warehouse, quantity=per * quantity,
+                                    reason=reason, actor=actor)
+                    for component_id, per in sorted(parts)][0]
     with transaction.atomic():
         level = locked_level(variant, warehouse, create=False)
         alerts = LowStockAlerts()

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from cart.pricing import CartSummary, price_cart
 from cart.services import Cart, CartError, check_sellable, variants_with_sale_window
 from cart.store import cart_store
+from catalog.models import Product
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.services import reservation_release, stock_reserve
 from promotions.exceptions import CouponRefused
@@ -151,7 +152,8 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
             # The cart's holds become the order's, renewed for the payment window.
             reservation_release(cart_key=cart.id)
             stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
-                          minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+                          minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES,
+                          may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
     except InsufficientStock as error:
         raise CheckoutError(_short_line_message(error, summary)) from None
     except InventoryError as error:

@@ -234,7 +234,10 @@ def test_on_postgresql_a_reservation_is_one_statement(django_assert_num_queries)
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement form is PostgreSQL's")
     with django_assert_num_queries(1):
-        services.stock_reserve(lines=[(variant, 2)], cart_key="c")
+        services.stock_reserve(lines=[(variant, 2)], cart_key="c", may_hold_bundles=False)
+    # Not told that no line is a bundle, it first looks up bundle components: one more.
+    with django_assert_num_queries(2):
+        services.stock_reserve(lines=[(variant, 1)], cart_key="d")
 
 
 # --- per-customer limit --------------------------------------------------------------------

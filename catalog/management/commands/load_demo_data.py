@@ -30,6 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"--products must be at least 1 (got {products}).")
         if products > MAX_PRODUCTS:
             raise CommandError(f"--products must be at most {MAX_PRODUCTS:,} (got {products:,}).")
+        from catalog.demo.bundles import load_demo_bundles
         from inventory.demo import delete_demo_stock, load_demo_inventory
 
         if reset:
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         # Stock comes with every load, not only --reset: a fresh catalog without it shows every product
         # as "Agotado". The inventory loader skips what is already there, so this is idempotent.
         load_demo_inventory(progress=verbosity >= 1)
+        load_demo_bundles()  # of demo products in stock; a bundle's stock is its parts'
         if not summary["created"]:
             self.stdout.write(self.style.WARNING(
                 "The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "

@@ -136,6 +136,18 @@ def ensure_demo_promotions() -> None:
     load_demo_promotions()
 
 
+def ensure_demo_bundles() -> None:
+    from catalog.demo.bundles import load_demo_bundles
+
+    load_demo_bundles()
+
+
+def ensure_demo_scheduled_price() -> None:
+    from catalog.demo.bundles import load_demo_scheduled_price
+
+    load_demo_scheduled_price()
+
+
 def ensure_demo_orders() -> None:
     from shipping.demo import load_demo_orders
 
@@ -166,10 +178,12 @@ def ensure_demo_receipts() -> None:
     load_demo_receipts()
 
 
-# Capability loaders, run in this order after the users; each is idempotent. Demo orders are
+# Capability loaders, run in this order after the users; each is idempotent. Bundles are made
+# of demo products in stock, so they follow the inventory. Demo orders are
 # placed with the running discounts; returns and reviews read the delivered demo orders;
 # ensure_demo_receipts stays last: it issues the receipts of the paid orders.
-DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_shipping, ensure_demo_promotions,
+DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, ensure_demo_shipping,
+              ensure_demo_promotions, ensure_demo_scheduled_price,
               ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
               ensure_demo_receipts]
 

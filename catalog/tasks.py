@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task(name="catalog.apply_scheduled_prices")
+def apply_scheduled_prices() -> tuple[int, int]:
+    """Scheduled price changes at their start and end (beat every minute, and enqueued for each boundary)."""
+    from .services import scheduled_prices_run
+
+    return scheduled_prices_run()
