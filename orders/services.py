@@ -530,6 +530,11 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
     except ShipmentError as error:
         raise CancelNotAllowed(str(error)) from None
     inventory_services.order_stock_restore(order_id=order.pk, actor=_user_or_none(actor))
+    # --- credit: store credit the order spent goes back to the customer (a ledger row per credit).
+    from credit.services import store_credit_restore_for_order  # credit imports orders' models
+
+    store_credit_restore_for_order(order=order)
+    # --- end credit
     update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
     if order.payment_status == PaymentStatus.PAID:
         # Refunds go through the gateways with staff approval (payments.refunds).
