@@ -15,7 +15,6 @@ from core.counters import counter_next
 from core.templatetags.money import format_money
 
 from .models import ZERO, CreditUse, CreditUseKind, StoreCredit, StoreCreditCounter
-from .selectors import credit_spent_on_order
 from .signals import store_credit_issued
 
 CENT = Decimal("0.01")
@@ -79,27 +78,38 @@ def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> Credi
         credit_id = int(credit_id)
     except (TypeError, ValueError):
         raise CreditError(_("That store credit does not exist.")) from None
-    with transaction.atomic():
+    # No savepoint (it would cost the order placement two queries): a refusal is decided before
+    # anything is written and raised after the block, so the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
         credit = StoreCredit.objects.select_for_update().filter(pk=credit_id, customer=customer).first()
-        if credit is None:
-            raise CreditError(_("That store credit does not exist."))
-        replay = CreditUse.objects.filter(credit=credit, order=order, kind=CreditUseKind.SPEND).first()
-        if replay is not None:
-            return replay
-        if credit.expires_at <= now:
-            raise CreditError(_("Store credit %(number)s expired on %(date)s.") % {
-                "number": credit.number, "date": timezone.localtime(credit.expires_at).strftime("%d/%m/%Y")})
-        if amount > credit.balance:
-            raise CreditError(_("Store credit %(number)s has only %(balance)s left.") % {
-                "number": credit.number, "balance": format_money(credit.balance)})
-        owed = order.total - credit_spent_on_order(order_id=order.pk)
-        if amount > owed:
-            raise CreditError(_("The credit applied cannot exceed the order's total (%(total)s).") % {
-                "total": format_money(order.total)})
-        credit.balance -= amount
-        credit.save(update_fields=["balance"])
-        return CreditUse.objects.create(credit=credit, order=order, kind=CreditUseKind.SPEND, amount=-amount,
-                                        created_at=now)
+        order_uses = list(CreditUse.objects.filter(order=order)) if credit is not None else []
+        replay = next((use for use in order_uses if use.credit_id == credit.pk and use.kind == CreditUseKind.SPEND),
+                      None) if credit is not None else None
+        refusal = None if replay is not None else _spend_refusal(credit, order, order_uses, amount, now)
+        if replay is None and refusal is None:
+            credit.balance -= amount
+            credit.save(update_fields=["balance"])
+            use = CreditUse.objects.create(credit=credit, order=order, kind=CreditUseKind.SPEND, amount=-amount,
+                                           created_at=now)
+    if refusal is not None:
+        raise CreditError(refusal)
+    return replay or use
+
+
+def _spend_refusal(credit, order, order_uses, amount: Decimal, now) -> str | None:
+    if credit is None:
+        return _("That store credit does not exist.")
+    if credit.expires_at <= now:
+        return _("Store credit %(number)s expired on %(date)s.") % {
+            "number": credit.number, "date": timezone.localtime(credit.expires_at).strftime("%d/%m/%Y")}
+    if amount > credit.balance:
+        return _("Store credit %(number)s has only %(balance)s left.") % {
+            "number": credit.number, "balance": format_money(credit.balance)}
+    owed = order.total + sum((use.amount for use in order_uses), ZERO)  # spent uses are negative
+    if amount > owed:
+        return _("The credit applied cannot exceed the order's total (%(total)s).") % {
+            "total": format_money(order.total)}
+    return None
 
 
 def store_credit_restore_for_order(*, order) -> Decimal:

@@ -175,7 +175,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
             reservation_release(cart_key=cart.id)
             stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
                           minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
-            _pay_with_credit(order=order, state=state, customer=customer)
+            order = _pay_with_credit(order=order, state=state, customer=customer)
     except InsufficientStock as error:
         raise CheckoutError(_short_line_message(error, summary)) from None
     except InventoryError as error:
@@ -191,17 +191,19 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
 
 
 
-def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> None:
+def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
     """Spend the store credit the shopper applied (at most the order's total, which may have
     changed since they applied it); an order it covers whole is paid here, without a gateway."""
     if not state.credit_id or not state.credit_amount:
-        return
+        return order
     try:
         amount = min(Decimal(state.credit_amount), order.total)
     except InvalidOperation:
         raise CheckoutError(_("Apply your store credit again.")) from None
     if amount <= 0:
-        return
+        return order
     store_credit_spend(credit_id=state.credit_id, customer=customer, order=order, amount=amount)
     if amount == order.total:
-        order_mark_paid(order=order, actor=customer)
+        order = order_mark_paid(order=order, actor=customer)
+        order.replayed = False
+    return order
