@@ -58,7 +58,7 @@ class FoundCondition(models.TextChoices):
 
 class Resolution(models.TextChoices):
     REFUND = "refund", _("Refund to the original payment")
-    CREDIT = "credit", _("Store credit (credit note)")
+    CREDIT = "credit", _("Store credit (vale de compra)")
 
 
 class ReturnNumberCounter(models.Model):
