@@ -67,7 +67,8 @@ def _second_delivered_order(customer, operator) -> Order | None:
     existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(SECOND_ORDER_SCENARIO)).first()
     if existing is not None:
         return existing
-    variants = _demo_variants(2, warehouse_code="LIM-CENTRAL", skip=30)
+    # Past the products the fulfilment demo orders use (skip up to 18), so no per-customer limit is hit.
+    variants = _demo_variants(2, warehouse_code="LIM-CENTRAL", skip=20)
     if len(variants) < 2 or not customer.addresses.exists():
         return None
     with transaction.atomic():
@@ -88,7 +89,7 @@ def _spend_some_credit(request) -> None:
     credit = StoreCredit.objects.filter(return_request=request).first()
     if credit is None or Order.objects.filter(idempotency_key=DEMO_KEY.format(CREDIT_ORDER_SCENARIO)).exists():
         return
-    variants = _demo_variants(1, warehouse_code="LIM-CENTRAL", skip=40)
+    variants = _demo_variants(1, warehouse_code="LIM-CENTRAL", skip=23)
     if not variants:
         return
     with transaction.atomic():
