@@ -136,3 +136,26 @@ def test_an_order_paid_partly_with_credit_gets_that_part_back_as_credit(warehous
     back_as_credit = StoreCredit.objects.get(return_request=request)
     assert (refund.amount, back_as_credit.amount) == (Decimal("24.90"), Decimal("50.00"))
     assert refund.amount + back_as_credit.amount == order.total
+
+
+def test_the_customer_is_emailed_at_resolution_with_the_credit(gateway_order, staff, warehouse, mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    request = received_return(gateway_order, staff, warehouse)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_resolve(request=request, actor=staff)
+    credit = StoreCredit.objects.get()
+    bodies = [mail.body for mail in mailoutbox if mail.to == [gateway_order.email] and request.number in mail.body]
+    assert len(bodies) == 1 and credit.number in bodies[0] and "57.49" in bodies[0]
+
+
+def test_a_lost_credit_note_task_is_healed_once(gateway_order, staff, warehouse):
+    from receipts.services import receipts_issue_missing
+
+    request = received_return(gateway_order, staff, warehouse)
+    services.return_resolve(request=request, actor=staff)  # on-commit tasks never run here: "lost"
+    credit = StoreCredit.objects.get()
+    receipts_issue_missing(notify=False)
+    receipts_issue_missing(notify=False)
+    notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE)
+    assert [(note.source, note.total) for note in notes] == [(f"credit:{credit.pk}", POLO_PAID)]
