@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
+from credit.selectors import usable_credits
+from orders.models import PaymentStatus
 from orders.views import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from payments.models import PaymentMethod
 from payments.services import PaymentError, payment_methods_offered, payment_start
@@ -19,9 +21,6 @@ from shipping.models import ShippingMethod
 from shipping.selectors import no_method_message, shipping_options
 
 from .forms import ADDRESS_FIELDS, CheckoutAddressForm, ContactForm, DeliveryForm
-from credit.selectors import usable_credits
-from orders.models import PaymentStatus
-
 from .services import CheckoutError, checkout_cart, checkout_credit_choice, checkout_place_order, checkout_quote
 from .state import CheckoutState
 
@@ -195,7 +194,7 @@ def review(request):
     applied = next((credit for credit in credits if credit.pk == state.credit_id), None)
     if applied is None:
         state.credit_clear()  # spent elsewhere, expired, or never this shopper's
-    credit_amount = min(Decimal(state.credit_amount), total, applied.balance) if applied else Decimal("0.00")
+    credit_amount = min(Decimal(state.credit_amount or "0"), total, applied.balance) if applied else Decimal("0.00")
     state.save(request)
     return render(request, "checkout/review.html", {
         "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,

@@ -155,3 +155,24 @@ def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop
         assert order.lines.count() == lines and order.credit_uses.count() == 1
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_replayed_apply_applies_once(shopper, shop, customer):  # noqa: F811
+    credit = store_credit_issue(customer=customer, amount="90.00")
+    to_review(shopper)
+    apply(shopper, credit.pk, "20.00")
+    apply(shopper, credit.pk, "20.00")
+    assert shopper.get(reverse("checkout:review")).context["credit_amount"] == Decimal("20.00")
+    place(shopper, review_key(shopper))
+    credit.refresh_from_db()
+    assert credit.balance == Decimal("70.00") and CreditUse.objects.count() == 1
+
+
+def test_removing_the_credit_places_a_normal_order(shopper, shop, customer):  # noqa: F811
+    credit = store_credit_issue(customer=customer, amount="90.00")
+    to_review(shopper)
+    apply(shopper, credit.pk, "20.00")
+    shopper.post(reverse("checkout:credit"), {"remove": "1"})
+    place(shopper, review_key(shopper))
+    order = Order.objects.get()
+    assert Payment.objects.get(order=order).amount == order.total and not CreditUse.objects.exists()

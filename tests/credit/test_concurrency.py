@@ -43,3 +43,34 @@ def test_partial_spends_at_once_never_overdraw(customer):
     credit = StoreCredit.objects.get(pk=credit.pk)
     assert credit.balance == Decimal("10.00")
     assert -sum(CreditUse.objects.values_list("amount", flat=True)) == Decimal("90.00")
+
+
+def test_two_checkouts_of_one_customer_spend_the_credit_once(customer):
+    """The same shopper in two browsers applies the same credit and places both at once."""
+    from django.test import Client
+
+    from orders.models import Order
+    from payments.services import payment_method_ensure_dummy
+    from shipping.demo import load_demo_shipping
+    from tests.factories import VariantFactory, WarehouseFactory, stock
+    from tests.orders.test_checkout import delivery, details, fill_cart, place, review_key
+
+    load_demo_shipping()
+    payment_method_ensure_dummy()
+    stock(VariantFactory(sku="HOOD-M"), WarehouseFactory(), 10)
+    credit = store_credit_issue(customer=customer, amount="90.00")
+    browsers, keys = [Client(), Client()], []
+    for browser in browsers:
+        browser.force_login(customer)
+    fill_cart(browsers[0], ("HOOD-M", 1))  # the customer's one cart, seen from both browsers
+    for browser in browsers:
+        details(browser, email="")
+        delivery(browser)
+        browser.post("/checkout/credit/", {"credit": credit.pk, "amount": "80.00"})
+        keys.append(review_key(browser))
+
+    results, errors = run_in_threads(lambda index: place(browsers[index], keys[index]).status_code, 2)
+    assert errors == [] and results == [302, 302]
+    credit.refresh_from_db()
+    assert CreditUse.objects.count() == 1 and credit.balance == Decimal("10.00")
+    assert Order.objects.count() == 1

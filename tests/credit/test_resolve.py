@@ -79,13 +79,13 @@ def test_never_more_than_the_order_still_holds(gateway_order, staff, warehouse):
 def test_resolving_twice_or_too_early_is_refused(gateway_order, staff, warehouse):
     request = received_return(gateway_order, staff, warehouse)
     services.return_resolve(request=request, actor=staff)
-    with pytest.raises(ReturnError, match="already resolved"):
+    with pytest.raises(ReturnError, match="ya fue resuelta"):
         services.return_resolve(request=request, actor=staff)
     assert StoreCredit.objects.count() == 1
     early = services.return_request_create(order=gateway_order, lines=[services.ReturnLineData(
         order_line_id=gateway_order.lines.get(sku="CASACA-L").pk, quantity=1, reason="defective",
         declared_condition="damaged")], resolution="credit")
-    with pytest.raises(ReturnError, match="received"):
+    with pytest.raises(ReturnError, match="recibida"):
         services.return_resolve(request=early, actor=staff)
     assert StoreCredit.objects.count() == 1
 
@@ -105,7 +105,7 @@ def test_a_guest_order_cannot_take_store_credit(warehouse, olva, staff):
     order = make_order(lines=[line_for(polo)], shipping_method_id=olva.pk)
     payment_dummy_pay(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
     order = deliver(order)
-    with pytest.raises(ReturnError, match="guest"):
+    with pytest.raises(ReturnError, match="invitado"):
         services.return_request_create(order=order, resolution="credit", lines=[services.ReturnLineData(
             order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new")])
 

@@ -54,7 +54,7 @@ def test_spending_again_on_the_same_order_is_the_same_use(customer, credit):
 def test_another_customers_credit_is_refused(customer, credit):
     thief = UserFactory()
     order = make_order(customer=thief)
-    with pytest.raises(CreditError, match="does not exist"):
+    with pytest.raises(CreditError, match="no existe"):
         store_credit_spend(credit_id=credit.pk, customer=thief, order=order, amount="10.00")
     credit.refresh_from_db()
     assert credit.balance == Decimal("100.00") and not CreditUse.objects.exists()
@@ -68,17 +68,17 @@ def test_unknown_credit_ids_are_refused(customer, credit, credit_id):
 
 def test_over_spend_and_more_than_the_order_are_refused(customer, credit):
     order = make_order(customer=customer)
-    with pytest.raises(CreditError, match="only"):
+    with pytest.raises(CreditError, match="solo le quedan"):
         store_credit_spend(credit_id=credit.pk, customer=customer, order=order, amount="100.01")
     big = store_credit_issue(customer=customer, amount="1000.00")
-    with pytest.raises(CreditError, match="total"):
+    with pytest.raises(CreditError, match="total del pedido"):
         store_credit_spend(credit_id=big.pk, customer=customer, order=order, amount=order.total + Decimal("0.01"))
     assert not CreditUse.objects.exists()
 
 
 def test_an_expired_credit_cannot_be_spent(customer, credit):
     StoreCredit.objects.filter(pk=credit.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    with pytest.raises(CreditError, match="expired"):
+    with pytest.raises(CreditError, match="venció"):
         store_credit_spend(credit_id=credit.pk, customer=customer, order=make_order(customer=customer), amount="5.00")
     assert usable_credits(user=customer) == []
 
