@@ -15,7 +15,9 @@ from credit.services import store_credit_issue
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import Payment
 from tests.factories import UserFactory, VariantFactory, stock
-from tests.orders.test_checkout import delivery, details, fill_cart, place, review_key, shop  # noqa: F401
+from tests.orders.test_checkout import (  # noqa: F401 - shop is a fixture
+    ON_POSTGRESQL, delivery, details, fill_cart, place, review_key, shop,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +135,7 @@ def test_a_cancelled_order_paid_with_credit_gives_it_back(shopper, shop, custome
     assert order.status == OrderStatus.CANCELLED and credit.balance == Decimal("500.00")
 
 
+@ON_POSTGRESQL  # the query ceilings are the real stack's (SQLite reserves stock in Python)
 def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop, django_assert_max_num_queries):  # noqa: F811
     """The same 40-query ceiling as tests/orders/test_checkout.py, flat for 1 and 20 lines."""
     counts = []
