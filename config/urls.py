@@ -42,6 +42,7 @@ urlpatterns = [
     path("comprobantes/", include("receipts.urls")),
     path("", include("orders.urls")),
     path("", include("returns.urls")),
+    path("", include("credit.urls")),
     path("", include("reviews.urls")),
     path("", include("catalog.urls")),
     path("", include("core.urls")),

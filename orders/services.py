@@ -546,11 +546,18 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
     except ShipmentError as error:
         raise CancelNotAllowed(str(error)) from None
     inventory_services.order_stock_restore(order_id=order.pk, actor=_user_or_none(actor))
+    # --- credit: store credit the order spent goes back to the customer (a ledger row per credit).
+    from credit.services import store_credit_restore_for_order  # credit imports orders' models
+
+    credit_restored = store_credit_restore_for_order(order=order)
+    # --- end credit
     update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
-    if order.payment_status == PaymentStatus.PAID:
-        # Refunds go through the gateways with staff approval (payments.refunds).
+    if order.payment_status == PaymentStatus.PAID and order.total > credit_restored:
+        # Refunds go through the gateways with staff approval (payments.refunds); the part paid
+        # with store credit is already back on the customer's credit.
         _add_attention_note(
-            order, _("Refund requested: %(amount)s to the customer (order cancelled).") % {"amount": format_money(order.total)}
+            order, _("Refund requested: %(amount)s to the customer (order cancelled).") % {
+                "amount": format_money(order.total - credit_restored)}
         )
         update_fields += ["needs_attention", "attention_note"]
         _request_cancel_refunds(order, actor=_user_or_none(actor), reason=reason)

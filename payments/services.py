@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.templatetags.money import format_money
+from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
 from orders.services import order_flag_for_attention, order_mark_paid, order_record_refunds
 
@@ -90,9 +91,12 @@ def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment
             raise PaymentError(_("Order %(number)s is not awaiting payment.") % {"number": order.number})
         if not method.is_active:
             raise PaymentError(_("That payment method is not available."))
+        due = order_amount_due(order)  # the total minus the store credit applied at checkout
+        if due <= 0:
+            raise PaymentError(_("Order %(number)s is fully paid with store credit.") % {"number": order.number})
         payment = Payment.objects.create(
-            order=order, method=method, provider=method.provider, amount=order.total, currency=order.currency,
-            fee=method.fee_for(order.total), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            order=order, method=method, provider=method.provider, amount=due, currency=order.currency,
+            fee=method.fee_for(due), created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         if payment.provider == Provider.DUMMY:
             _log_dummy_on_commit(payment, direction="request", kind="payment.start", status_code=None, body={
@@ -178,9 +182,10 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         now = timezone.now()
         reported = f"{amount} {currency}"
-        if amount != order.total or currency != order.currency:
+        due = order_amount_due(order)
+        if amount != due or currency != order.currency:
             message = _("The gateway captured %(reported)s but order %(number)s is for %(expected)s: not accepted.") % {
-                "reported": reported, "number": order.number, "expected": f"{order.total} {order.currency}"}
+                "reported": reported, "number": order.number, "expected": f"{due} {order.currency}"}
             if payment.status == Payment.Status.FAILED and payment.gateway_reference == gateway_reference:
                 return payment  # the same mismatch reported again
             _close_failed(payment, message=message, gateway_reference=gateway_reference, now=now)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from credit.selectors import order_amount_due
 from orders.models import OrderStatus
 from orders.views import order_for_request, order_url_for
 
@@ -31,6 +32,7 @@ def pay(request, number: str):
         "order": order, "attempt": attempt, "last": last, "methods": services.payment_methods_offered(),
         "order_url": order_url_for(request, order), "gateway": gateway,
         "start_url": f"payments:{attempt.provider}_start" if attempt is not None else "",
+        "amount_due": order_amount_due(order),
     })
 
 

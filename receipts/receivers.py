@@ -5,6 +5,7 @@ the tasks are idempotent and receipts.tasks.issue_missing_receipts heals a lost 
 from django.db import transaction
 from django.dispatch import receiver
 
+from credit.signals import store_credit_issued
 from orders.signals import order_paid
 from payments.signals import refund_succeeded
 
@@ -23,3 +24,12 @@ def credit_note_on_refund(sender, refund, **kwargs) -> None:
 
     refund_id = refund.pk
     transaction.on_commit(lambda: issue_credit_note_for_refund.delay(refund_id), robust=True)
+
+
+@receiver(store_credit_issued, dispatch_uid="receipts.credit_note_on_store_credit")
+def credit_note_on_store_credit(sender, credit, **kwargs) -> None:
+    """Store credit for a return reduces the sale as a refund does (the refund path has its own receiver)."""
+    from .tasks import issue_credit_note_for_store_credit
+
+    credit_id = credit.pk
+    transaction.on_commit(lambda: issue_credit_note_for_store_credit.delay(credit_id), robust=True)

@@ -232,6 +232,23 @@ def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
                              reason=refund.reason or "", source=f"refund:{refund.pk}")
 
 
+def credit_note_for_store_credit(*, store_credit_id: int) -> Receipt | None:
+    """The nota de crédito of store credit given for a return (the returned lines leave the sale
+    as with a refund). None for credit not given for a return."""
+    from credit.models import StoreCredit
+
+    credit = StoreCredit.objects.select_related("return_request").filter(pk=store_credit_id).first()
+    if credit is None or credit.return_request is None:
+        return None
+    original = receipt_issue_for_order(order_id=credit.return_request.order_id)
+    whole = credited_total(original) == 0 and credit.amount == original.total
+    reason_code = CreditReason.TOTAL_RETURN if whole else CreditReason.ITEM_RETURN
+    return credit_note_issue(receipt=original, amount=credit.amount, reason_code=reason_code,
+                             reason=_("Return %(number)s (store credit %(credit)s)") % {
+                                 "number": credit.return_request.number, "credit": credit.number},
+                             source=f"credit:{credit.pk}")
+
+
 def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
     """Self-healing: receipts for paid orders without one and credit notes for succeeded refunds
     without one (a lost task). (issued, problems). notify=False issues without e-mailing the
@@ -258,6 +275,17 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
             issued += 1
         except ReceiptError as error:
             problems.append(f"refund {refund_id}: {error}")
+    from credit.models import StoreCredit
+
+    noted = {int(source.split(":", 1)[1]) for source in
+             Receipt.objects.filter(source__startswith="credit:").values_list("source", flat=True)}
+    for credit_id in (StoreCredit.objects.filter(return_request__isnull=False).exclude(pk__in=noted)
+                      .order_by("pk").values_list("pk", flat=True)):
+        try:
+            credit_note_for_store_credit(store_credit_id=credit_id)
+            issued += 1
+        except ReceiptError as error:
+            problems.append(f"store credit {credit_id}: {error}")
     return issued, problems
 
 

@@ -18,7 +18,7 @@ from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, StatusHistoryI
 from inventory.models import Warehouse
 
 from . import services
-from .models import FoundCondition, ReturnLine, ReturnRequest, ReturnStatus, ReturnStatusChange
+from .models import FoundCondition, Resolution, ReturnLine, ReturnRequest, ReturnStatus, ReturnStatusChange
 from .services import ReceiveLineData, ReturnError
 
 
@@ -71,6 +71,17 @@ class ReceiveForm(forms.Form):
         ) for line in self.return_lines]
 
 
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=Resolution.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def __init__(self, *args, return_request: ReturnRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resolution"].initial = return_request.resolution or Resolution.REFUND
+        if return_request.order.customer_id is None:  # a guest has no account to hold store credit
+            self.fields["resolution"].choices = [(Resolution.REFUND, Resolution.REFUND.label)]
+
+
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(admin.ModelAdmin):
     list_display = ["number", "order_link", "email", "status", "resolution", "units", "created_at"]
@@ -81,9 +92,9 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     inlines = [ReturnLineInline, ReturnStatusChangeInline]
-    actions = ["approve", "reject"]
-    fields = ["number", "order_link", "customer", "email", "status", "resolution", "customer_message", "receive_link",
-              "created_at"]
+    actions = ["approve", "reject", "close"]
+    fields = ["number", "order_link", "customer", "email", "status", "resolution", "resolved_amount", "store_credit_link",
+              "customer_message", "receive_link", "created_at"]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -99,6 +110,8 @@ class ReturnRequestAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/receive/", self.admin_site.admin_view(self.receive_view),
                  name="returns_returnrequest_receive"),
+            path("<int:pk>/resolve/", self.admin_site.admin_view(self.resolve_view),
+                 name="returns_returnrequest_resolve"),
             *super().get_urls(),
         ]
 
@@ -111,12 +124,24 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def units(self, obj):
         return obj.unit_count
 
-    @admin.display(description=_("receive"))
+    @admin.display(description=_("next step"))
     def receive_link(self, obj):
-        if obj.status != ReturnStatus.APPROVED:
+        if obj.status == ReturnStatus.APPROVED:
+            return format_html('<a class="button" href="{}">{}</a>',
+                               reverse("admin:returns_returnrequest_receive", args=[obj.pk]), _("Receive the items…"))
+        if obj.status == ReturnStatus.RECEIVED:
+            return format_html('<a class="button" href="{}">{}</a>',
+                               reverse("admin:returns_returnrequest_resolve", args=[obj.pk]),
+                               _("Resolve: refund or store credit…"))
+        return "—"
+
+    @admin.display(description=_("store credit"))
+    def store_credit_link(self, obj):
+        credit = getattr(obj, "store_credit", None) if obj.pk else None
+        if credit is None:
             return "—"
-        return format_html('<a class="button" href="{}">{}</a>',
-                           reverse("admin:returns_returnrequest_receive", args=[obj.pk]), _("Receive the items…"))
+        return format_html('<a href="{}">{}</a>', reverse("admin:credit_storecredit_change", args=[credit.pk]),
+                           credit.number)
 
     def _message_action(self, request, queryset, *, action: str, title, submit, required: bool, service):
         pending = queryset.filter(status=ReturnStatus.REQUESTED).select_related("order")
@@ -148,6 +173,42 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         return self._message_action(request, queryset, action="reject", title=_("Reject these returns?"),
                                     submit=_("Yes, reject them"), required=True, service=services.return_reject)
+
+    @admin.action(description=_("Close the selected resolved or rejected returns"), permissions=["change"])
+    def close(self, request, queryset):
+        done = 0
+        for return_request in queryset.filter(status__in=[ReturnStatus.RESOLVED, ReturnStatus.REJECTED]):
+            try:
+                services.return_close(request=return_request, actor=request.user)
+                done += 1
+            except ReturnError as error:
+                self.message_user(request, f"{return_request.number}: {error}", messages.ERROR)
+        self.message_user(request, ngettext("%(count)d return closed.", "%(count)d returns closed.", done)
+                          % {"count": done}, messages.SUCCESS if done else messages.WARNING)
+
+    def resolve_view(self, request, pk):
+        return_request = get_object_or_404(ReturnRequest.objects.select_related("order"), pk=pk)
+        if not self.has_change_permission(request, return_request):
+            raise PermissionDenied
+        if return_request.status != ReturnStatus.RECEIVED:
+            self.message_user(request, _("Only a received return can be resolved."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:returns_returnrequest_change", args=[pk]))
+        form = ResolveForm(request.POST or None, return_request=return_request)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.return_resolve(request=return_request, actor=request.user,
+                                        resolution=form.cleaned_data["resolution"], note=form.cleaned_data["note"])
+            except ReturnError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Return %(number)s resolved.") % {"number": return_request.number},
+                                  messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:returns_returnrequest_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Resolve the return"),
+            "form": form, "original": return_request, "amount": services.return_amount(request=return_request),
+        }
+        return TemplateResponse(request, "admin/returns/returnrequest/resolve_form.html", context)
 
     def receive_view(self, request, pk):
         return_request = get_object_or_404(ReturnRequest.objects.select_related("order"), pk=pk)

@@ -6,7 +6,7 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeclaredCondition, ReturnReason
+from .models import DeclaredCondition, Resolution, ReturnReason
 from .services import ReturnLineData
 
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
@@ -19,8 +19,16 @@ def new_form_key() -> str:
 class ReturnRequestForm(forms.Form):
     key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
-    def __init__(self, *args, order_lines, returnable: dict[int, int], **kwargs):
+    resolution = forms.ChoiceField(
+        label=_("What would you like back?"), widget=forms.RadioSelect, initial=Resolution.REFUND, required=False,
+        choices=[(Resolution.REFUND, _("A refund to my original payment")),
+                 (Resolution.CREDIT, _("Store credit (vale de compra) to spend in the store"))],
+        help_text=_("We confirm it once the products reach our warehouse."))
+
+    def __init__(self, *args, order_lines, returnable: dict[int, int], credit_allowed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not credit_allowed:  # store credit belongs to an account: guests get their money back
+            self.fields["resolution"].choices = self.fields["resolution"].choices[:1]
         self.rows = []
         for line in order_lines:
             room = returnable.get(line.pk, 0)
@@ -39,6 +47,9 @@ class ReturnRequestForm(forms.Form):
                 widget=forms.TextInput(attrs={"placeholder": _("Optional")}))
             self.rows.append((line, room, [self[f"{prefix}_{name}"] for name in
                                            ("quantity", "reason", "condition", "detail")]))
+
+    def clean_resolution(self):
+        return self.cleaned_data.get("resolution") or Resolution.REFUND  # the radio preselects it
 
     def clean_key(self):
         key = self.cleaned_data["key"]

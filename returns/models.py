@@ -58,7 +58,7 @@ class FoundCondition(models.TextChoices):
 
 class Resolution(models.TextChoices):
     REFUND = "refund", _("Refund to the original payment")
-    CREDIT = "credit", _("Store credit (credit note)")
+    CREDIT = "credit", _("Store credit (vale de compra)")
 
 
 class ReturnNumberCounter(models.Model):
@@ -87,7 +87,10 @@ class ReturnRequest(models.Model):
     )
     email = models.EmailField(_("e-mail"), max_length=254)
     status = models.CharField(_("status"), max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED)
-    resolution = models.CharField(_("resolution"), max_length=8, choices=Resolution.choices, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=8, choices=Resolution.choices, blank=True,
+                                  help_text=_("What the customer asked for; staff confirm it when resolving."))
+    resolved_amount = models.DecimalField(_("amount given back"), max_digits=12, decimal_places=2, null=True,
+                                          blank=True, help_text=_("Refunded or given as store credit."))
     customer_message = models.TextField(_("message to the customer"), blank=True)
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False

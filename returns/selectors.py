@@ -13,7 +13,7 @@ def returns_for_customer(*, user) -> QuerySet[ReturnRequest]:
 
 
 def _detail(queryset) -> QuerySet[ReturnRequest]:
-    return queryset.select_related("order").prefetch_related(
+    return queryset.select_related("order", "store_credit").prefetch_related(
         Prefetch("lines", queryset=ReturnLine.objects.select_related("order_line")),
         Prefetch("status_changes", queryset=ReturnStatusChange.objects.order_by("created_at", "pk")),
     )

@@ -5,6 +5,7 @@ anything is written."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from constance.utils import get_values_for_keys
 from django.db import transaction
@@ -21,9 +22,12 @@ from shipping.models import Shipment, ShipmentStatus
 from shipping.selectors import delivered_quantities
 
 from .models import (
-    NOT_RETURNING, DeclaredCondition, FoundCondition, ReturnLine, ReturnNumberCounter, ReturnReason, ReturnRequest,
-    ReturnEmail, ReturnStatus, ReturnStatusChange,
+    NOT_RETURNING, DeclaredCondition, FoundCondition, Resolution, ReturnLine, ReturnNumberCounter, ReturnReason,
+    ReturnRequest, ReturnEmail, ReturnStatus, ReturnStatusChange,
 )
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 NOTE_LENGTH = 255
 
@@ -134,11 +138,21 @@ def _validated_lines(order: Order, lines: list[ReturnLineData]) -> list[ReturnLi
     return lines
 
 
+def _clean_resolution(order: Order, resolution: str) -> str:
+    if resolution not in ("", *Resolution.values):
+        raise ReturnError(_("Choose a refund or store credit."))
+    if resolution == Resolution.CREDIT and order.customer_id is None:
+        raise ReturnError(_("Store credit needs a customer account: a guest order can only be refunded."))
+    return resolution
+
+
 def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=None, idempotency_key: str | None = None,
-                          now=None) -> ReturnRequest:
-    """The customer asks to return lines of a delivered order, within the return window. The same
-    key returns the request it first created (a double click or a replayed form writes nothing)."""
+                          now=None, resolution: str = "") -> ReturnRequest:
+    """The customer asks to return lines of a delivered order, within the return window, saying
+    whether they want a refund or store credit (staff confirm it when resolving). The same key
+    returns the request it first created (a double click or a replayed form writes nothing)."""
     now = now or timezone.now()
+    resolution = _clean_resolution(order, resolution)
     with transaction.atomic():
         # The order's row lock serialises two requests for one order, so "returnable" cannot be spent twice.
         order = Order.objects.select_for_update().get(pk=order.pk)
@@ -163,7 +177,7 @@ def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=No
         details = [_clean_text(line.reason_detail) for line in lines]
         request = ReturnRequest.objects.create(
             number=return_number_next(now=now), order=order, customer=order.customer, email=order.email,
-            idempotency_key=idempotency_key or None, created_at=now,
+            idempotency_key=idempotency_key or None, created_at=now, resolution=resolution,
         )
         ReturnLine.objects.bulk_create([
             ReturnLine(request=request, order_line_id=line.order_line_id, quantity=line.quantity, reason=line.reason,
@@ -253,3 +267,123 @@ def return_receive(*, request: ReturnRequest | int, lines: list[ReceiveLineData]
             line.found_condition, line.warehouse, line.received_at = data.found_condition, warehouse, now
             line.save(update_fields=["found_condition", "warehouse", "received_at"])
         return _move(request, ReturnStatus.RECEIVED, actor=actor, note=note)
+
+
+# --- resolution: money back (refund) or store credit ------------------------------------------
+
+
+def _paid_per_unit(order: Order) -> dict[int, Decimal]:
+    """What the customer paid for one unit of each order line: its total after its own discount
+    and its share of any order-level discount (spread as on the receipt)."""
+    from receipts.amounts import spread
+
+    lines = list(order.lines.order_by("pk"))
+    order_discount = order.discount_total - sum((line.discount for line in lines), ZERO)
+    shares = spread(order_discount, [line.line_total for line in lines])
+    return {line.pk: (line.line_total - share) / line.quantity for line, share in zip(lines, shares, strict=True)}
+
+
+def _whole_order_returned(request: ReturnRequest) -> bool:
+    ordered = dict(request.order.lines.values_list("pk", "quantity"))
+    returning = dict(
+        ReturnLine.objects.filter(order_line__order_id=request.order_id).exclude(request__status__in=NOT_RETURNING)
+        .values("order_line_id").annotate(units=Sum("quantity")).values_list("order_line_id", "units").order_by())
+    return all(returning.get(line_id, 0) >= quantity for line_id, quantity in ordered.items())
+
+
+def _already_given_back(order: Order, *, excluding: ReturnRequest) -> Decimal:
+    """Money already going back for this order: its refunds (requested, approved or done, for any
+    reason) and the store credit issued for its other returns."""
+    from credit.models import StoreCredit
+    from payments.models import Refund
+    from payments.refunds import OPEN
+
+    refunds = Refund.objects.filter(payment__order=order, status__in=OPEN).aggregate(total=Sum("amount"))["total"]
+    credits = (StoreCredit.objects.filter(return_request__order=order).exclude(return_request=excluding)
+               .aggregate(total=Sum("amount"))["total"])
+    return (refunds or ZERO) + (credits or ZERO)
+
+
+def return_amount(*, request: ReturnRequest) -> Decimal:
+    """What a return gives back: the returned units at what was paid for them (their share of the
+    discounts), plus shipping when the whole order comes back; never more than the order still
+    holds after earlier refunds and credits."""
+    order = request.order
+    per_unit = _paid_per_unit(order)
+    value = sum(((per_unit[line.order_line_id] * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+                 for line in request.lines.all()), ZERO)
+    if _whole_order_returned(request):
+        value += order.shipping_total
+    room = order.total - _already_given_back(order, excluding=request)
+    return max(min(value, room), ZERO)
+
+
+def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
+    """Open refund requests (staff approve them in payments) for `amount` over the order's
+    completed payments; returns what could not be refunded there."""
+    from payments.models import Payment
+    from payments.refunds import refund_request, refundable_amount
+    from payments.services import PaymentError
+
+    remaining = amount
+    for payment in Payment.objects.filter(order=request.order, status=Payment.Status.SUCCEEDED).order_by("pk"):
+        take = min(refundable_amount(payment=payment), remaining)
+        if take <= 0:
+            continue
+        try:
+            refund_request(payment=payment, amount=take, actor=actor if getattr(actor, "is_authenticated", False)
+                           else None, idempotency_key=f"return-{request.pk}-{payment.pk}",
+                           reason=_("Return %(number)s") % {"number": request.number})
+        except PaymentError as error:
+            raise ReturnError(str(error)) from None
+        remaining -= take
+    return remaining
+
+
+def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "", note: str = "") -> ReturnRequest:
+    """Staff confirm what a received return gives back (the customer's choice unless staff pick
+    another): a refund request through payments (approved there, then the gateway), or a store
+    credit. The part of an order paid with store credit goes back as store credit. Resolving twice
+    is refused."""
+    from credit.selectors import credit_spent_on_order
+    from credit.services import CreditError, store_credit_issue
+
+    note = _clean_text(note)
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status != ReturnStatus.RECEIVED:
+            if request.status in (ReturnStatus.RESOLVED, ReturnStatus.CLOSED):
+                raise ReturnError(_("Return %(number)s was already resolved.") % {"number": request.number})
+            raise ReturnError(_("Only a received return can be resolved."))
+        resolution = _clean_resolution(request.order, resolution or request.resolution)
+        if not resolution:
+            raise ReturnError(_("Choose a refund or store credit."))
+        amount = return_amount(request=request)
+        if amount <= 0:
+            raise ReturnError(_("Nothing is left to give back for order %(number)s.") % {
+                "number": request.order.number})
+        customer = request.order.customer
+        try:
+            if resolution == Resolution.REFUND:
+                rest = _refund(request, amount, actor=actor)
+                paid_by_credit = credit_spent_on_order(order_id=request.order_id)
+                if rest > 0 and customer is not None and paid_by_credit > 0:
+                    rest -= store_credit_issue(customer=customer, amount=min(rest, paid_by_credit),
+                                               return_request=request).amount
+                if rest == amount:
+                    raise ReturnError(_("No payment of this order can be refunded: choose store credit."))
+                amount -= rest
+            else:
+                store_credit_issue(customer=customer, amount=amount, return_request=request)
+        except CreditError as error:
+            raise ReturnError(str(error)) from None
+        request.resolution, request.resolved_amount = resolution, amount
+        request.save(update_fields=["resolved_amount"])
+        return _move(request, ReturnStatus.RESOLVED, actor=actor, note=note)
+
+
+def return_close(*, request: ReturnRequest | int, actor, note: str = "") -> ReturnRequest:
+    """Staff file a resolved or rejected return away."""
+    note = _clean_text(note)
+    with transaction.atomic():
+        return _move(_locked(request), ReturnStatus.CLOSED, actor=actor, note=note)

@@ -42,6 +42,7 @@ def return_create(request, order_number: str):
         return redirect(order_url)
     lines = list(order.lines.all())
     form = ReturnRequestForm(request.POST or None, order_lines=lines, returnable=returnable,
+                             credit_allowed=order.customer_id is not None,
                              initial={"key": "" if request.method == "POST" else _hand_out_key(request)})
     status = 200
     if request.method == "POST":
@@ -54,6 +55,7 @@ def return_create(request, order_number: str):
                 try:
                     created = services.return_request_create(
                         order=order, lines=form.chosen, idempotency_key=key,
+                        resolution=form.cleaned_data["resolution"],
                         actor=request.user if request.user.is_authenticated else None)
                 except ReturnError as error:
                     form.add_error(None, str(error))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "payments",
     "shipping",
     "returns",
+    "credit",
     "promotions",
     "reviews",
     "receipts",
@@ -194,13 +195,14 @@ CONSTANCE_CONFIG = {
     "TRACKING_URL_SERPOST": ("https://www.serpost.com.pe/rastreo?codigo={number}", _("Serpost tracking page ({number} is replaced)"), str),
     # returns
     "RETURN_WINDOW_DAYS": (30, _("Days after delivery a customer may ask to return products"), int),
+    "STORE_CREDIT_EXPIRY_DAYS": (365, _("Days a store credit (vale de compra) can be spent after it is issued"), int),
 }
 CONSTANCE_CONFIG_FIELDSETS = {
     "Tienda y contacto": ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER"),
     "Despachos": ("SHIPPING_HANDLING_DAYS", "TRACKING_URL_OLVA", "TRACKING_URL_SHALOM", "TRACKING_URL_SERPOST"),
     "Comprobantes electrónicos": ("RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS"),
     "Opiniones": ("REVIEWS_AUTO_APPROVE_VERIFIED", "REVIEWS_REPORTS_TO_HIDE", "REVIEWS_INVITE_AFTER_DAYS"),
-    "Devoluciones": ("RETURN_WINDOW_DAYS",),
+    "Devoluciones": ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS"),
 }
 
 # --- store rules ---------------------------------------------------------------

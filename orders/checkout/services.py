@@ -6,6 +6,8 @@ serve the address), and stock. The cart's holds are given back and the order's u
 held in their place, all or nothing, for the payment window; a line that can no longer be
 had is named and nothing is written."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +19,9 @@ from cart.pricing import CartSummary, price_cart
 from cart.services import Cart, CartError, check_sellable, variants_with_sale_window
 from cart.store import cart_store
 from catalog.models import Product
+from core.templatetags.money import format_money
+from credit.selectors import usable_credits
+from credit.services import CreditError, credit_amount, store_credit_spend
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.services import reservation_release, stock_reserve
 from promotions.exceptions import CouponRefused
@@ -25,12 +30,30 @@ from shipping.exceptions import ShippingUnavailable
 from shipping.selectors import ShippingOption, shipping_quote
 
 from ..models import Order
-from ..services import OrderLineData, order_create
+from ..services import OrderLineData, order_create, order_mark_paid
 from .state import CheckoutState
 
 
 class CheckoutError(Exception):
     """A refusal with a message for the shopper; nothing was written."""
+
+
+def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount, total) -> None:
+    """The shopper applies one of their store credits (all or part of it) to this checkout: the
+    choice is checked now and again, under the credit's lock, when the order is placed."""
+    credit = next((c for c in usable_credits(user=customer) if str(c.pk) == str(credit_id)), None)
+    if credit is None:
+        raise CheckoutError(_("That store credit cannot be used: it is not yours, has no balance left or expired."))
+    if amount in (None, ""):
+        amount = min(credit.balance, total)
+    try:
+        amount = credit_amount(amount)
+    except CreditError as error:
+        raise CheckoutError(str(error)) from None
+    if amount > credit.balance:
+        raise CheckoutError(_("Store credit %(number)s has only %(balance)s left.") % {
+            "number": credit.number, "balance": format_money(credit.balance)})
+    state.credit_id, state.credit_amount = credit.pk, str(min(amount, total))
 
 
 def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
@@ -154,6 +177,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
             stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
                           minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES,
                           may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
+            order = _pay_with_credit(order=order, state=state, customer=customer)
     except InsufficientStock as error:
         raise CheckoutError(_short_line_message(error, summary)) from None
     except InventoryError as error:
@@ -162,6 +186,26 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
         raise CheckoutError(" ".join(error.messages)) from None
     except CouponRefused as refusal:
         raise CheckoutError(refusal.message) from None
+    except CreditError as error:
+        raise CheckoutError(str(error)) from None
     transaction.on_commit(lambda: cart_store().clear(cart.id))
     return order
 
+
+
+def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
+    """Spend the store credit the shopper applied (at most the order's total, which may have
+    changed since they applied it); an order it covers whole is paid here, without a gateway."""
+    if not state.credit_id or not state.credit_amount:
+        return order
+    try:
+        amount = min(Decimal(state.credit_amount), order.total)
+    except InvalidOperation:
+        raise CheckoutError(_("Apply your store credit again.")) from None
+    if amount <= 0:
+        return order
+    store_credit_spend(credit_id=state.credit_id, customer=customer, order=order, amount=amount)
+    if amount == order.total:
+        order = order_mark_paid(order=order, actor=customer)
+        order.replayed = False
+    return order

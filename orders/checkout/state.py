@@ -20,6 +20,8 @@ class CheckoutState:
     shipping_method_id: int | None = None
     payment_method: str = ""  # a PaymentMethod code
     keys: list[str] = field(default_factory=list)  # one-time keys handed out with the review page
+    credit_id: int | None = None  # the shopper's store credit to pay with (checked again when placing)
+    credit_amount: str = ""  # how much of it, in soles ("" = none)
 
     @classmethod
     def load(cls, request) -> "CheckoutState":
@@ -45,6 +47,9 @@ class CheckoutState:
     @property
     def billing_address(self) -> dict:
         return self.billing or self.shipping
+
+    def credit_clear(self) -> None:
+        self.credit_id, self.credit_amount = None, ""
 
     def issue_key(self) -> str:
         key = secrets.token_urlsafe(24)

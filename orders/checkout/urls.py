@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.details, name="details"),
     path("delivery/", views.delivery, name="delivery"),
     path("review/", views.review, name="review"),
+    path("credit/", views.credit, name="credit"),
     path("place/", views.place, name="place"),
 ]

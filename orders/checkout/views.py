@@ -2,6 +2,8 @@
 payment methods, review and place. Each step reads the cart and prices it again; the
 session keeps only the shopper's choices (state.py)."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
+from credit.selectors import usable_credits
+from orders.models import PaymentStatus
 from orders.views import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from payments.models import PaymentMethod
 from payments.services import PaymentError, payment_methods_offered, payment_start
@@ -17,7 +21,7 @@ from shipping.models import ShippingMethod
 from shipping.selectors import no_method_message, shipping_options
 
 from .forms import ADDRESS_FIELDS, CheckoutAddressForm, ContactForm, DeliveryForm
-from .services import CheckoutError, checkout_cart, checkout_place_order, checkout_quote
+from .services import CheckoutError, checkout_cart, checkout_credit_choice, checkout_place_order, checkout_quote
 from .state import CheckoutState
 
 NEW_ADDRESS = "new"
@@ -188,11 +192,47 @@ def review(request):
     # A pickup order is collected at the store: the review names the store, not the home address.
     pickup = ShippingMethod.objects.filter(pk=quote.method_id).first() if quote.is_pickup else None
     key = state.issue_key()
+    total = summary.total + summary.shipping_price(quote.price)
+    credits = usable_credits(user=request.user)
+    applied = next((credit for credit in credits if credit.pk == state.credit_id), None)
+    if applied is None:
+        state.credit_clear()  # spent elsewhere, expired, or never this shopper's
+    credit_amount = min(Decimal(state.credit_amount or "0"), total, applied.balance) if applied else Decimal("0.00")
     state.save(request)
     return render(request, "checkout/review.html", {
         "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,
-        "total": summary.total + summary.shipping_price(quote.price), "step": 3, "pickup": pickup,
+        "total": total, "step": 3, "pickup": pickup, "credits": credits, "applied_credit": applied,
+        "credit_amount": credit_amount, "to_pay": total - credit_amount,
     })
+
+
+@require_POST
+def credit(request):
+    """Apply one of the shopper's store credits to this checkout (or stop applying it)."""
+    cart, summary = _cart_or_redirect(request)
+    if summary is None:
+        return redirect("cart:detail")
+    state = CheckoutState.load(request)
+    if (back := _need(request, state, delivery=True)) is not None:
+        return back
+    if request.POST.get("remove"):
+        state.credit_clear()
+        state.save(request)
+        return redirect("checkout:review")
+    if not request.user.is_authenticated:
+        messages.error(request, _("Sign in to use your store credit."))
+        return redirect("checkout:review")
+    try:
+        quote = checkout_quote(state=state, summary=summary)
+        checkout_credit_choice(state=state, customer=request.user, credit_id=request.POST.get("credit"),
+                               amount=request.POST.get("amount"),
+                               total=summary.total + summary.shipping_price(quote.price))
+    except CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect("checkout:review")
+    state.save(request)
+    messages.success(request, _("Your store credit is applied to this order."))
+    return redirect("checkout:review")
 
 
 @require_POST
@@ -213,6 +253,9 @@ def place(request):
     method = PaymentMethod.objects.filter(code=state.payment_method).first()
     CheckoutState.clear(request)
     request.session.pop(COUPON_SESSION_KEY, None)  # used by this order
+    if order.payment_status == PaymentStatus.PAID:  # store credit paid all of it
+        messages.success(request, _("Order %(number)s is paid with your store credit.") % {"number": order.number})
+        return redirect(order.get_absolute_url())
     if method is not None:
         try:
             payment_start(order=order, method=method, actor=request.user)

@@ -1,6 +1,9 @@
 import pytest
 
+from credit.models import CreditUse, StoreCredit
 from inventory.models import Movement
+from orders.models import Order, PaymentStatus
+from payments.models import Refund
 from returns.demo import load_demo_returns
 from returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
 from tests.returns.test_services import ledger_mismatches
@@ -23,13 +26,24 @@ def test_demo_returns_in_several_states_through_the_services_and_load_once(setti
     load_demo_orders()
 
     numbers = load_demo_returns()
-    assert len(numbers) == 2
+    assert len(numbers) == 4
     statuses = dict(ReturnRequest.objects.values_list("idempotency_key", "status"))
-    assert statuses == {"demo-devolucion-1": ReturnStatus.REJECTED, "demo-devolucion-2": ReturnStatus.RECEIVED}
-    assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 1
+    assert statuses == {"demo-devolucion-1": ReturnStatus.REJECTED, "demo-devolucion-2": ReturnStatus.RESOLVED,
+                        "demo-devolucion-3": ReturnStatus.RESOLVED, "demo-devolucion-4": ReturnStatus.APPROVED}
+    resolutions = dict(ReturnRequest.objects.filter(status=ReturnStatus.RESOLVED)
+                       .values_list("idempotency_key", "resolution"))
+    assert resolutions == {"demo-devolucion-2": "credit", "demo-devolucion-3": "refund"}
+    refund = Refund.objects.get(idempotency_key__startswith="return-")
+    assert refund.status == Refund.Status.SUCCEEDED
+    credit = StoreCredit.objects.get(return_request__idempotency_key="demo-devolucion-2")
+    assert credit.customer.email == "cliente@kallpa.pe" and 0 < credit.balance < credit.amount
+    spent_on = Order.objects.get(credit_uses__credit=credit)
+    assert spent_on.payment_status == PaymentStatus.PAID  # the rest through the test gateway
+    assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 2
     assert ledger_mismatches() == []
     changes = ReturnStatusChange.objects.count()
 
     assert load_demo_returns() == numbers
-    assert ReturnRequest.objects.count() == 2 and ReturnStatusChange.objects.count() == changes
-    assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 1
+    assert ReturnRequest.objects.count() == 4 and ReturnStatusChange.objects.count() == changes
+    assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 2
+    assert StoreCredit.objects.count() == 1 and CreditUse.objects.count() == 1 and Refund.objects.count() == 1

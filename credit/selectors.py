@@ -1,0 +1,34 @@
+"""Reading store credit: a customer's credits with their history, what an order was paid with."""
+
+from decimal import Decimal
+
+from django.db.models import Prefetch, Sum
+from django.utils import timezone
+
+from .models import ZERO, CreditUse, StoreCredit
+
+
+def credits_for_customer(*, user):
+    """Every credit of the customer (newest first) with its uses and their orders prefetched."""
+    return (StoreCredit.objects.filter(customer=user)
+            .select_related("return_request")
+            .prefetch_related(Prefetch("uses", queryset=CreditUse.objects.select_related("order").order_by("created_at", "pk"))))
+
+
+def usable_credits(*, user, now=None) -> list[StoreCredit]:
+    """Credits the customer can spend now: balance left and not expired, the soonest to expire first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(StoreCredit.objects.filter(customer=user, balance__gt=0, expires_at__gt=now or timezone.now())
+                .order_by("expires_at", "pk"))
+
+
+def credit_spent_on_order(*, order_id: int) -> Decimal:
+    """What store credit pays of an order now (spent minus given back)."""
+    net = CreditUse.objects.filter(order_id=order_id).aggregate(total=Sum("amount"))["total"] or ZERO
+    return -net
+
+
+def order_amount_due(order) -> Decimal:
+    """What the gateway must charge for an order: its total minus the store credit applied."""
+    return max(order.total - credit_spent_on_order(order_id=order.pk), ZERO)

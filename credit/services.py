@@ -1,0 +1,130 @@
+"""Writing store credit: issue it (for a return), spend it on an order at checkout, give it back
+when that order is cancelled. Every change of a balance is a CreditUse row written under the
+credit's row lock, so two checkouts spending one credit at once spend it once and a balance is
+never negative (a CHECK constraint is the backstop)."""
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from constance.utils import get_values_for_keys
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.counters import counter_next
+from core.templatetags.money import format_money
+
+from .models import ZERO, CreditUse, CreditUseKind, StoreCredit, StoreCreditCounter
+from .signals import store_credit_issued
+
+CENT = Decimal("0.01")
+
+
+class CreditError(Exception):
+    """A refused credit operation; str() is the message for the shopper or staff. Nothing was written."""
+
+
+def credit_expiry_days() -> int:
+    # get_values_for_keys rather than config.X: the latter misbehaves inside an event loop (Playwright).
+    return int(get_values_for_keys(["STORE_CREDIT_EXPIRY_DAYS"])["STORE_CREDIT_EXPIRY_DAYS"])
+
+
+def store_credit_number_next(*, now=None) -> str:
+    year = timezone.localtime(now or timezone.now()).year
+    sequence = counter_next(StoreCreditCounter, key=year, key_field="year", value_field="last")
+    return f"VC-{year}-{sequence:05d}"
+
+
+def credit_amount(raw) -> Decimal:
+    """A positive amount in soles with at most two decimals, or CreditError."""
+    try:
+        amount = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError, AttributeError):
+        raise CreditError(_("Enter an amount such as 59.90.")) from None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        raise CreditError(_("The amount must be more than zero, in soles with at most two decimals."))
+    return amount
+
+
+def store_credit_issue(*, customer, amount, return_request=None, now=None) -> StoreCredit:
+    """A new store credit for `customer`, valid STORE_CREDIT_EXPIRY_DAYS. One per return request:
+    issuing again for the same return returns the first."""
+    if customer is None:
+        raise CreditError(_("Store credit needs a customer account."))
+    amount = credit_amount(amount)
+    now = now or timezone.now()
+    with transaction.atomic():
+        if return_request is not None:
+            existing = StoreCredit.objects.filter(return_request=return_request).first()
+            if existing is not None:
+                return existing
+        credit = StoreCredit.objects.create(
+            number=store_credit_number_next(now=now), customer=customer, return_request=return_request,
+            amount=amount, balance=amount, expires_at=now + timedelta(days=credit_expiry_days()), created_at=now)
+        if return_request is not None:
+            store_credit_issued.send(sender=StoreCredit, credit=credit)
+        return credit
+
+
+def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> CreditUse:
+    """Pay `amount` of `order` with the customer's credit `credit_id` (inside the placing
+    transaction). Another customer's credit, an expired one, more than its balance or than the
+    order still owes: CreditError. The same credit on the same order again returns the first use."""
+    amount = credit_amount(amount)
+    now = now or timezone.now()
+    if customer is None or not getattr(customer, "is_authenticated", False):
+        raise CreditError(_("Sign in to use your store credit."))
+    try:
+        credit_id = int(credit_id)
+    except (TypeError, ValueError):
+        raise CreditError(_("That store credit does not exist.")) from None
+    # No savepoint (it would cost the order placement two queries): a refusal is decided before
+    # anything is written and raised after the block, so the caller's transaction stays usable.
+    with transaction.atomic(savepoint=False):
+        credit = StoreCredit.objects.select_for_update().filter(pk=credit_id, customer=customer).first()
+        order_uses = list(CreditUse.objects.filter(order=order)) if credit is not None else []
+        replay = next((use for use in order_uses if use.credit_id == credit.pk and use.kind == CreditUseKind.SPEND),
+                      None) if credit is not None else None
+        refusal = None if replay is not None else _spend_refusal(credit, order, order_uses, amount, now)
+        if replay is None and refusal is None:
+            credit.balance -= amount
+            credit.save(update_fields=["balance"])
+            use = CreditUse.objects.create(credit=credit, order=order, kind=CreditUseKind.SPEND, amount=-amount,
+                                           created_at=now)
+    if refusal is not None:
+        raise CreditError(refusal)
+    return replay or use
+
+
+def _spend_refusal(credit, order, order_uses, amount: Decimal, now) -> str | None:
+    if credit is None:
+        return _("That store credit does not exist.")
+    if credit.expires_at <= now:
+        return _("Store credit %(number)s expired on %(date)s.") % {
+            "number": credit.number, "date": timezone.localtime(credit.expires_at).strftime("%d/%m/%Y")}
+    if amount > credit.balance:
+        return _("Store credit %(number)s has only %(balance)s left.") % {
+            "number": credit.number, "balance": format_money(credit.balance)}
+    owed = order.total + sum((use.amount for use in order_uses), ZERO)  # spent uses are negative
+    if amount > owed:
+        return _("The credit applied cannot exceed the order's total (%(total)s).") % {
+            "total": format_money(order.total)}
+    return None
+
+
+def store_credit_restore_for_order(*, order) -> Decimal:
+    """The order was cancelled: every credit it spent gets its amount back (once). Returns the
+    total given back. Runs inside the cancelling transaction."""
+    restored = ZERO
+    with transaction.atomic():
+        spends = list(CreditUse.objects.filter(order=order, kind=CreditUseKind.SPEND).order_by("credit_id"))
+        done = set(CreditUse.objects.filter(order=order, kind=CreditUseKind.RESTORE).values_list("credit_id", flat=True))
+        for spend in spends:
+            if spend.credit_id in done:
+                continue
+            credit = StoreCredit.objects.select_for_update().get(pk=spend.credit_id)
+            credit.balance -= spend.amount  # spend.amount is negative
+            credit.save(update_fields=["balance"])
+            CreditUse.objects.create(credit=credit, order=order, kind=CreditUseKind.RESTORE, amount=-spend.amount)
+            restored -= spend.amount
+    return restored

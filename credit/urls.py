@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "credit"
+
+urlpatterns = [
+    path("account/store-credit/", views.credit_list, name="list"),
+]
