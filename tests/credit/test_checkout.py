@@ -15,6 +15,7 @@ from credit.services import store_credit_issue
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import Payment
 from tests.factories import UserFactory, VariantFactory, stock
+from tests.orders.conftest import BUYER_DNI
 from tests.orders.test_checkout import (  # noqa: F401 - shop is a fixture
     ON_POSTGRESQL, delivery, details, fill_cart, place, review_key, shop,
 )
@@ -148,7 +149,7 @@ def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop
         for variant in variants:
             stock(variant, shop["warehouse"], 3)
         fill_cart(client, *[(v.sku, 1) for v in variants])
-        details(client, email="")
+        details(client, email="", document_type="dni", document=BUYER_DNI)  # over S/ 700 with 20 lines
         delivery(client)
         apply(client, credit.pk, "5.00")
         key = review_key(client)
