@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Variant
+from core.site_settings import site_setting
 
 from ..exceptions import (
     InactiveVariant, InsufficientStock, InvalidQuantity, InventoryError, PurchaseLimitExceeded, ReservationNotHeld,
@@ -37,7 +38,7 @@ def _requested(lines) -> dict[int, int]:
 
 
 def _expiry(minutes: int | None, now):
-    minutes = settings.RESERVATION_MINUTES if minutes is None else positive(minutes)
+    minutes = site_setting("RESERVATION_MINUTES") if minutes is None else positive(minutes)
     return now + timedelta(minutes=minutes)
 
 
@@ -184,7 +185,7 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
     warehouses when one is not enough. With a customer, the purchase limit per product holds
     (customer_purchase_limit_check). Raises InsufficientStock, InactiveVariant,
     PurchaseLimitExceeded or InvalidQuantity, and writes nothing then. Expires after
-    `minutes` (settings.RESERVATION_MINUTES by default).
+    `minutes` (the RESERVATION_MINUTES site setting by default).
     """
     requested = _requested(lines)
     if not (cart_key or order_id):

@@ -6,7 +6,6 @@ serve the address), and stock. The cart's holds are given back and the order's u
 held in their place, all or nothing, for the payment window; a line that can no longer be
 had is named and nothing is written."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 from cart.pricing import CartSummary, price_cart
 from cart.services import Cart, CartError, check_sellable, variants_with_sale_window
 from cart.store import cart_store
+from core.site_settings import site_setting
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.services import reservation_release, stock_reserve
 from promotions.exceptions import CouponRefused
@@ -151,7 +151,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
             # The cart's holds become the order's, renewed for the payment window.
             reservation_release(cart_key=cart.id)
             stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
-                          minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+                          minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"))
     except InsufficientStock as error:
         raise CheckoutError(_short_line_message(error, summary)) from None
     except InventoryError as error:
