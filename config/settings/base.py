@@ -187,6 +187,8 @@ if REDIS_URL:
     # Reads come from Redis; constance refuses a per-process local-memory cache (stale values).
     CONSTANCE_DATABASE_CACHE_BACKEND = "default"
 CONSTANCE_IGNORE_ADMIN_VERSION_CHECK = True
+# Administrators (the role holding constance.change_config), not only the superuser, edit them.
+CONSTANCE_SUPERUSER_ONLY = False
 CONSTANCE_CONFIG = {
     "STORE_NAME": (STORE_NAME, _("Store name shown to shoppers and in e-mails"), str),
     "SUPPORT_EMAIL": (STORE_SUPPORT_EMAIL, _("Customer support e-mail"), str),
