@@ -37,6 +37,7 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("catalog", "pricehistory", READ),
         ("inventory", "warehouse", READ),
         ("inventory", "stocklevel", READ),
+        ("inventory", "movement", READ),
         ("orders", "order", READ),
         ("orders", "orderline", READ),
         ("shipping", "shipment", EDIT),
