@@ -41,6 +41,8 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("orders", "order", READ),
         ("orders", "orderline", READ),
         ("shipping", "shipment", EDIT),
+        ("returns", "returnrequest", READ),
+        ("returns", "returnline", READ),
         ("reviews", "review", READ),
     ],
     Role.CATALOG_MANAGER: [

@@ -130,3 +130,42 @@ def test_a_seller_cannot_attach_a_variant_to_another_sellers_product(client, wor
         "product": their_product, "sku": "COLADO-1", "price_modifier": "0", "is_active": "on", "order": "0"})
     assert response.status_code == 200 and "product" in response.context["adminform"].form.errors
     assert not Variant.objects.filter(sku="COLADO-1").exists()
+
+
+@pytest.fixture
+def mixed_order(sellers, olva):  # noqa: F811
+    """One delivered order with a line of each seller, and a return of both lines."""
+    own, other = sellers
+    lines = []
+    for seller, code in ((own, "MIO"), (other, "AJENO")):
+        warehouse = Warehouse.objects.create(code=code, name=code, seller=seller, kind=Warehouse.Kind.OWN)
+        lines.append(line_for(stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU", price="80.00")))
+    order = order_mark_paid(order=make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe"))
+    for shipment in order.shipments.all():
+        shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
+        shipping_services.shipment_deliver(shipment=shipment)
+    return_request_create(order=order, lines=[
+        ReturnLineData(order_line_id=line.pk, quantity=1, reason="wrong_size", declared_condition="new")
+        for line in order.lines.all()])
+    return own, order
+
+
+def test_a_seller_sees_only_their_lines_of_a_shared_order(client, mixed_order):
+    own, order = mixed_order
+    client.force_login(own.user)
+    response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    page = response.content.decode()
+    assert "MIO-SKU" in page and "AJENO-SKU" not in page
+    assert "rosa@example.pe" not in page  # the shopper's e-mail is not the seller's to see
+    inline_apps = {inline.opts.model._meta.app_label for inline in response.context["inline_admin_formsets"]}
+    assert "payments" not in inline_apps  # nor the payments
+
+
+def test_a_seller_sees_only_their_lines_of_a_shared_return(client, mixed_order):
+    own, order = mixed_order
+    client.force_login(own.user)
+    listing = client.get(reverse("admin:returns_returnrequest_changelist"))
+    (request,) = listing.context["cl"].result_list
+    assert request.unit_count == 1
+    page = client.get(reverse("admin:returns_returnrequest_change", args=[request.pk])).content.decode()
+    assert "MIO-SKU" in page and "AJENO-SKU" not in page
