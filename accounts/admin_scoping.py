@@ -46,6 +46,29 @@ class SellerScopedAdminMixin:
         """The rows of one seller; override when seller_field would repeat rows (a to-many lookup)."""
         return queryset.filter(**{self.seller_field: seller.pk})
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", self._scoped_choices(db_field, request))
+        if kwargs["queryset"] is None:
+            del kwargs["queryset"]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", self._scoped_choices(db_field, request))
+        if kwargs["queryset"] is None:
+            del kwargs["queryset"]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _scoped_choices(self, db_field, request):
+        """A seller's choices of a related model that is scoped too (a variant's product): only
+        their own rows, so a posted id of another seller's row is refused by the form, whatever
+        widget (select or autocomplete) shows the field. None: the default choices."""
+        if seller_scope(request) is None:
+            return None
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        if isinstance(related_admin, SellerScopedAdminMixin):
+            return related_admin.get_queryset(request)
+        return None
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if seller_scope(request) is not None:

@@ -36,10 +36,14 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("catalog", "productimage", ANY),
         ("catalog", "pricehistory", READ),
         ("inventory", "warehouse", READ),
-        ("inventory", "stocklevel", READ),
+        # Their own warehouses' levels: change (minimum, bin) and the receive/adjust/transfer actions.
+        ("inventory", "stocklevel", ("view", "change")),
+        ("inventory", "movement", READ),
         ("orders", "order", READ),
         ("orders", "orderline", READ),
         ("shipping", "shipment", EDIT),
+        ("returns", "returnrequest", READ),
+        ("returns", "returnline", READ),
         ("reviews", "review", READ),
     ],
     Role.CATALOG_MANAGER: [

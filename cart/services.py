@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant
+from core.site_settings import site_setting
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.models import Reservation
 from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
@@ -140,7 +141,7 @@ def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Prod
 
 def hold_minutes(cart: Cart) -> int:
     """Anonymous carts hold stock for less time than signed-in customers' carts."""
-    return settings.RESERVATION_MINUTES if cart.customer is not None else settings.ANONYMOUS_RESERVATION_MINUTES
+    return site_setting("RESERVATION_MINUTES" if cart.customer is not None else "ANONYMOUS_RESERVATION_MINUTES")
 
 
 def _lock_client(client: ClientId) -> None:

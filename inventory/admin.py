@@ -20,7 +20,7 @@ from . import services
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from .exceptions import InventoryError
-from .forms import AdjustForm, ReceiveForm, TransferForm, WriteOffForm
+from .forms import AdjustForm, ReceiveForm, ReceiveUnitsForm, TransferForm, WriteOffForm
 from .resources import StockLevelResource
 from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
 
@@ -79,6 +79,10 @@ def level_action(name: str, *, description, form_class, title, submit_label, run
 
     def action(modeladmin, request, queryset):
         form = form_class(request.POST if "apply" in request.POST else None)
+        if "destination" in form.fields:
+            # Only warehouses this user may see: a seller transfers within their own warehouses.
+            warehouses = modeladmin.admin_site._registry[Warehouse].get_queryset(request)
+            form.fields["destination"].queryset = warehouses.filter(is_active=True)
 
         def apply(data):
             for level in queryset:
@@ -93,6 +97,14 @@ def level_action(name: str, *, description, form_class, title, submit_label, run
 
 
 LEVEL_ACTIONS = [
+    level_action(
+        "receive", description=_("Receive units"), form_class=ReceiveUnitsForm, title=_("Receive units"),
+        submit_label=_("Receive"),
+        run=lambda level, data, user: services.stock_receive(
+            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
+            actor=user),
+        done=ngettext_lazy("%(count)d stock level received.", "%(count)d stock levels received.", "count"),
+    ),
     level_action(
         "adjust", description=_("Adjust stock (count correction)"), form_class=AdjustForm, title=_("Adjust stock"),
         submit_label=_("Adjust"),

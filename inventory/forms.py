@@ -16,6 +16,13 @@ class AdjustForm(forms.Form):
         return self.cleaned_data["quantity"]
 
 
+class ReceiveUnitsForm(forms.Form):
+    """Goods that arrive without a purchase order (a seller's own deliveries to their warehouse)."""
+
+    quantity = forms.IntegerField(label=_("quantity"), min_value=1)
+    reason = forms.CharField(label=_("reason"), max_length=255, required=False)
+
+
 class WriteOffForm(forms.Form):
     quantity = forms.IntegerField(label=_("quantity"), min_value=1)
     reason = forms.CharField(label=_("reason"), max_length=255)

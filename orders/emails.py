@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.site_settings import site_setting
+
 from . import selectors
 from .models import OrderEmail, OrderEmailKind
 
@@ -45,7 +47,7 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "refunded": email.reference if email.kind == OrderEmailKind.REFUNDED else "",
         "store_name": str(config.STORE_NAME),
         "support_email": str(config.SUPPORT_EMAIL),
-        "cancel_window": settings.ORDER_CANCEL_WINDOW_MINUTES,
+        "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(email.kind, order, shipment)

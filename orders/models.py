@@ -221,7 +221,9 @@ class Order(models.Model):
         return True
 
     def cancel_deadline(self):
-        minutes = getattr(settings, "ORDER_CANCEL_WINDOW_MINUTES", 30)
+        from core.site_settings import site_setting
+
+        minutes = site_setting("ORDER_CANCEL_WINDOW_MINUTES")
         return self.placed_at + timedelta(minutes=minutes)
 
     def customer_can_cancel(self, now=None) -> bool:

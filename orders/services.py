@@ -23,7 +23,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -34,6 +33,7 @@ from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
+from core.site_settings import site_setting
 from core.templatetags.money import format_money
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
@@ -533,7 +533,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
     if by_customer and not order.customer_can_cancel():
         raise CancelNotAllowed(
             _("Order %(number)s can no longer be cancelled online: the %(minutes)d-minute window has passed.")
-            % {"number": order.number, "minutes": settings.ORDER_CANCEL_WINDOW_MINUTES}
+            % {"number": order.number, "minutes": site_setting("ORDER_CANCEL_WINDOW_MINUTES")}
         )
     reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else _("Cancelled"))
     order, previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
@@ -597,7 +597,7 @@ def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: 
     order flagged and its refund requested (staff approve it in payments), the shopper e-mailed,
     then order_cancelled is sent.
 
-    A customer (by_customer=True) may do it only within ORDER_CANCEL_WINDOW_MINUTES of
+    A customer (by_customer=True) may do it only within the ORDER_CANCEL_WINDOW_MINUTES site setting of
     placing it; staff at any time before shipping. Raises CancelNotAllowed otherwise.
     """
     return _cancel_locked(order=_lock(order), actor=actor, reason=reason, by_customer=by_customer)

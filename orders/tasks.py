@@ -3,7 +3,8 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
+
+from core.site_settings import site_setting
 
 from . import emails, services
 
@@ -26,7 +27,7 @@ def send_order_email(email_id: int) -> bool:
 @shared_task(name="orders.tasks.cancel_unpaid_orders")
 def cancel_unpaid_orders() -> int:
     """Beat, every 5 minutes: cancel orders whose payment did not arrive in time."""
-    count = services.orders_cancel_unpaid(older_than_minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES)
+    count = services.orders_cancel_unpaid(older_than_minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"))
     if count:
         logger.info("Cancelled %d unpaid orders", count)
     return count

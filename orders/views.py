@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import ratelimit
+from core.site_settings import site_setting
 
 from . import selectors, services
 from .exceptions import CancelNotAllowed
@@ -33,7 +34,7 @@ def _render_detail(request, order: Order, *, guest: bool):
             "can_cancel": order.customer_can_cancel(),
             "cancel_form": OrderCancelForm(),
             "cancel_url": reverse("orders:guest_cancel" if guest else "orders:cancel", args=[order.number]),
-            "cancel_window": settings.ORDER_CANCEL_WINDOW_MINUTES,
+            "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
         },
     )
 

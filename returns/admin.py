@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin_scoping import NO_ROWS, SellerScopedAdminMixin, seller_scope
 from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, StatusHistoryInline
 from inventory.models import Warehouse
 
@@ -22,8 +23,9 @@ from .models import FoundCondition, Resolution, ReturnLine, ReturnRequest, Retur
 from .services import ReceiveLineData, ReturnError
 
 
-class ReturnLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, admin.TabularInline):
+class ReturnLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.TabularInline):
     model = ReturnLine
+    seller_field = "order_line__seller"  # a seller sees only the returned lines of their products
     extra = 0
     can_delete = False
     fields = ["sku", "product", "quantity", "reason", "reason_detail", "declared_condition", "found_condition",
@@ -83,7 +85,7 @@ class ResolveForm(forms.Form):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["number", "order_link", "email", "status", "resolution", "units", "created_at"]
     list_filter = ["status", "resolution", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=number", "=order__number", "email"]
@@ -98,7 +100,14 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(unit_count=Sum("lines__quantity"))
+        scope = seller_scope(request)
+        # A seller counts only the units of their own lines.
+        own_lines = Q(lines__order_line__seller=scope) if scope not in (None, NO_ROWS) else None
+        return super().get_queryset(request).annotate(unit_count=Sum("lines__quantity", filter=own_lines))
+
+    def scope_queryset(self, queryset, seller):
+        # The returns with at least one line of the seller's products, each listed once.
+        return queryset.filter(Exists(ReturnLine.objects.filter(request=OuterRef("pk"), order_line__seller=seller)))
 
     def has_add_permission(self, request):
         return False  # customers ask for returns from their order page

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from constance.utils import get_values_for_keys
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counters import counter_next
+from core.site_settings import site_setting
 from inventory.exceptions import InventoryError
 from inventory.models import Warehouse
 from inventory.services import stock_return, stock_write_off
@@ -53,8 +53,7 @@ class ReceiveLineData:
 
 
 def return_window_days() -> int:
-    # get_values_for_keys rather than config.X: the latter misbehaves inside an event loop (Playwright).
-    return int(get_values_for_keys(["RETURN_WINDOW_DAYS"])["RETURN_WINDOW_DAYS"])
+    return int(site_setting("RETURN_WINDOW_DAYS"))
 
 
 def return_deadline(*, order_id: int):

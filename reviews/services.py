@@ -9,7 +9,6 @@ in the order review → product → product line.
 import logging
 from datetime import date, timedelta
 
-from constance import config
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Seller, User
 from catalog.models import Product, ProductLine
 from catalog.services import RatingSummary, product_line_rating_store, product_rating_store
+from core.site_settings import site_setting
 from orders.models import Order, OrderStatus, OrderStatusChange
 
 from . import selectors
@@ -92,7 +92,7 @@ def _clean(*, rating, title: str, body: str) -> tuple[int, str, str]:
 
 
 def _status_for(*, verified: bool) -> str:
-    return ReviewStatus.APPROVED if verified and config.REVIEWS_AUTO_APPROVE_VERIFIED else ReviewStatus.PENDING
+    return ReviewStatus.APPROVED if verified and site_setting("REVIEWS_AUTO_APPROVE_VERIFIED") else ReviewStatus.PENDING
 
 
 @transaction.atomic
@@ -225,7 +225,7 @@ def review_report(*, user: User, review_id: int) -> Review:
         raise ReviewError(_("You already reported this review.")) from None
     review.report_count += 1
     fields = ["report_count"]
-    if review.is_approved and review.report_count >= config.REVIEWS_REPORTS_TO_HIDE:
+    if review.is_approved and review.report_count >= site_setting("REVIEWS_REPORTS_TO_HIDE"):
         review.status, review.hidden_by_reports = ReviewStatus.PENDING, True
         fields += ["status", "hidden_by_reports"]
     review.save(update_fields=fields)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts import ubigeo
 
 from .models import ShippingMethod, ShippingRate, ShippingZone
-from .selectors import ShippingOption, _best_rate_per_method, _option
+from .selectors import ShippingOption, _best_rate_per_method, _option, free_shipping_threshold
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def delivery_estimate(*, place: Place, weight_kg: Decimal, subtotal: Decimal,
     if not home:
         return None
     cheapest = home[0]
-    thresholds = [rate.method.free_shipping_threshold for rate in rates
-                  if not rate.method.is_pickup and rate.method.free_shipping_threshold is not None]
+    thresholds = [threshold for threshold in (free_shipping_threshold(rate.method) for rate in rates
+                                              if not rate.method.is_pickup) if threshold is not None]
     free_from = None if cheapest.is_free or not thresholds else min(thresholds)
     return DeliveryEstimate(place=place, option=cheapest, free_from=free_from)

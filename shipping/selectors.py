@@ -5,7 +5,8 @@ An address is given by its INEI department and province codes (`Address.departme
 whose zone covers the address are found in one query; the most specific zone wins
 (Lima Metropolitana, then a set of departments, then provinces; see `ShippingZone`), and of
 two rates in equally specific zones the cheaper one. A method is free when the subtotal
-(IGV included) reaches its threshold. Dates count business days from today (Lima time).
+(IGV included) reaches its threshold, or, for a home delivery without one, the store's
+(the FREE_SHIPPING_THRESHOLD site setting, 0: none). Dates count business days from today (Lima time).
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
+from core.site_settings import site_setting
 
 from .calendar import add_business_days
 from .exceptions import NO_METHOD_SERVES, ShippingUnavailable
@@ -82,9 +84,18 @@ def _best_rate_per_method(rates) -> dict[int, ShippingRate]:
     return best
 
 
+def free_shipping_threshold(method: ShippingMethod) -> Decimal | None:
+    """The subtotal from which the method is free: its own threshold, else the store's for a
+    home delivery (None: never free by amount)."""
+    if method.free_shipping_threshold is not None:
+        return method.free_shipping_threshold
+    store_threshold = Decimal(site_setting("FREE_SHIPPING_THRESHOLD") or 0)
+    return store_threshold if store_threshold > 0 and not method.is_pickup else None
+
+
 def _option(rate: ShippingRate, *, subtotal: Decimal, today: date) -> ShippingOption:
     method = rate.method
-    threshold = method.free_shipping_threshold
+    threshold = free_shipping_threshold(method)
     regular_price = _money(rate.price)
     is_free = regular_price == ZERO or (threshold is not None and subtotal >= threshold)
     return ShippingOption(

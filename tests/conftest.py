@@ -32,7 +32,18 @@ def clear_cache() -> None:
 def _fresh_cache():
     """Rate limits and cached fragments must not leak from one test into the next."""
     clear_cache()
+    warm_site_settings()
     yield
+
+
+def warm_site_settings() -> None:
+    """A test starts with no saved site settings, i.e. with the defaults: cache them as a running
+    store has them cached, so query counts measure the page, not one cold settings read."""
+    from constance import settings as constance_settings
+
+    from core.site_settings import CACHE_KEY, CACHE_SECONDS
+
+    cache.set(CACHE_KEY, {key: options[0] for key, options in constance_settings.CONFIG.items()}, CACHE_SECONDS)
 
 
 def pytest_runtest_logreport(report):

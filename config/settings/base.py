@@ -165,15 +165,32 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
+# --- store rules ---------------------------------------------------------------
+
+# Units of one product a customer may hold in carts and open orders (seed 002).
+MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
+# Peru's IGV; every price in the store includes it.
+IGV_RATE = Decimal("0.18")
+# How long a cart's or checkout's reservation holds stock before it stops counting.
+RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
+# A customer may cancel an order this long after placing it, while nothing shipped.
+ORDER_CANCEL_WINDOW_MINUTES = env.int("ORDER_CANCEL_WINDOW_MINUTES", default=30)
+# Orders still pending payment after this long are cancelled (orders.tasks.cancel_unpaid_orders).
+ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=60)
+# Anonymous carts hold stock for less time than signed-in customers' carts.
+ANONYMOUS_RESERVATION_MINUTES = env.int("ANONYMOUS_RESERVATION_MINUTES", default=10)
+
 # --- site settings (seed 003 "Configuración") -----------------------------------
 
 # Key/value settings administrators edit in the admin (django-constance, database backend).
-# The values here are the defaults; the code reads them with `from constance import config`.
+# The values here are the defaults; the code reads them with core.site_settings.site_setting(KEY).
 CONSTANCE_BACKEND = "constance.backends.database.DatabaseBackend"
 if REDIS_URL:
     # Reads come from Redis; constance refuses a per-process local-memory cache (stale values).
     CONSTANCE_DATABASE_CACHE_BACKEND = "default"
 CONSTANCE_IGNORE_ADMIN_VERSION_CHECK = True
+# Administrators (the role holding constance.change_config), not only the superuser, edit them.
+CONSTANCE_SUPERUSER_ONLY = False
 CONSTANCE_CONFIG = {
     "STORE_NAME": (STORE_NAME, _("Store name shown to shoppers and in e-mails"), str),
     "SUPPORT_EMAIL": (STORE_SUPPORT_EMAIL, _("Customer support e-mail"), str),
@@ -194,29 +211,36 @@ CONSTANCE_CONFIG = {
     "TRACKING_URL_SHALOM": ("https://rastrea.shalom.pe/?codigo={number}", _("Shalom tracking page ({number} is replaced)"), str),
     "TRACKING_URL_SERPOST": ("https://www.serpost.com.pe/rastreo?codigo={number}", _("Serpost tracking page ({number} is replaced)"), str),
     # returns
-    "RETURN_WINDOW_DAYS": (30, _("Days after delivery a customer may ask to return products"), int),
-    "STORE_CREDIT_EXPIRY_DAYS": (365, _("Days a store credit (vale de compra) can be spent after it is issued"), int),
+    "RETURN_WINDOW_DAYS": (30, _("Days after delivery a customer may ask to return products"), "days"),
+    "STORE_CREDIT_EXPIRY_DAYS": (365, _("Days a store credit (vale de compra) can be spent after it is issued"), "credit_days"),
+    # --- settings: store rules read by the code (their env values above are the defaults) ---
+    "ORDER_CANCEL_WINDOW_MINUTES": (ORDER_CANCEL_WINDOW_MINUTES, _("Minutes after placing an order a customer may cancel it (while nothing shipped)"), "minutes"),
+    "ORDER_PAYMENT_TIMEOUT_MINUTES": (ORDER_PAYMENT_TIMEOUT_MINUTES, _("Minutes an order waits for its payment before it is cancelled and its stock freed"), "minutes"),
+    "RESERVATION_MINUTES": (RESERVATION_MINUTES, _("Minutes a signed-in customer's cart holds stock"), "minutes"),
+    "ANONYMOUS_RESERVATION_MINUTES": (ANONYMOUS_RESERVATION_MINUTES, _("Minutes a guest's cart holds stock"), "minutes"),
+    "FREE_SHIPPING_THRESHOLD": (Decimal("0.00"), _("Order subtotal (S/) from which home delivery is free for shipping methods without their own threshold (0: never)"), "money"),
+    "LOW_STOCK_EMAILS": ("", _("Addresses that receive low-stock alerts, separated by commas (empty: every warehouse operator)"), "email_list"),
 }
-CONSTANCE_CONFIG_FIELDSETS = {
-    "Tienda y contacto": ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER"),
-    "Despachos": ("SHIPPING_HANDLING_DAYS", "TRACKING_URL_OLVA", "TRACKING_URL_SHALOM", "TRACKING_URL_SERPOST"),
-    "Comprobantes electrónicos": ("RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS"),
-    "Opiniones": ("REVIEWS_AUTO_APPROVE_VERIFIED", "REVIEWS_REPORTS_TO_HIDE", "REVIEWS_INVITE_AFTER_DAYS"),
-    "Devoluciones": ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS"),
+# Typed settings: the admin form refuses what the code could not use.
+CONSTANCE_ADDITIONAL_FIELDS = {
+    "minutes": ["django.forms.IntegerField", {"min_value": 1, "max_value": 7 * 24 * 60}],
+    "days": ["django.forms.IntegerField", {"min_value": 0, "max_value": 365}],
+    "credit_days": ["django.forms.IntegerField", {"min_value": 1, "max_value": 5 * 365}],
+    "money": ["django.forms.DecimalField", {"min_value": Decimal("0"), "max_digits": 10, "decimal_places": 2}],
+    "email_list": ["core.setting_fields.EmailListField", {}],
 }
+# A tuple keeps this order (constance sorts a dict's titles) and lets the titles be translated.
+CONSTANCE_CONFIG_FIELDSETS = (
+    (_("Store and contact"), ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER")),
+    (_("Orders and payment"), ("ORDER_CANCEL_WINDOW_MINUTES", "ORDER_PAYMENT_TIMEOUT_MINUTES")),
+    (_("Cart and stock"), ("RESERVATION_MINUTES", "ANONYMOUS_RESERVATION_MINUTES", "LOW_STOCK_EMAILS")),
+    (_("Shipping"), ("FREE_SHIPPING_THRESHOLD", "SHIPPING_HANDLING_DAYS", "TRACKING_URL_OLVA", "TRACKING_URL_SHALOM",
+                     "TRACKING_URL_SERPOST")),
+    (_("Electronic receipts"), ("RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS")),
+    (_("Reviews"), ("REVIEWS_AUTO_APPROVE_VERIFIED", "REVIEWS_REPORTS_TO_HIDE", "REVIEWS_INVITE_AFTER_DAYS")),
+    (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
+)
 
-# --- store rules ---------------------------------------------------------------
-
-# Units of one product a customer may hold in carts and open orders (seed 002).
-MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
-# Peru's IGV; every price in the store includes it.
-IGV_RATE = Decimal("0.18")
-# How long a cart's or checkout's reservation holds stock before it stops counting.
-RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
-# A customer may cancel an order this long after placing it, while nothing shipped.
-ORDER_CANCEL_WINDOW_MINUTES = env.int("ORDER_CANCEL_WINDOW_MINUTES", default=30)
-# Orders still pending payment after this long are cancelled (orders.tasks.cancel_unpaid_orders).
-ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=60)
 # Failed guest order look-ups per client: per IP and per device cookie ("key"), never per order
 # number, so a stranger cannot lock a guest out of their order (allauth's rate-limit format).
 ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
@@ -232,8 +256,6 @@ CLIENT_HOLD_LIMIT_PER_DEVICE = env.int("CLIENT_HOLD_LIMIT_PER_DEVICE", default=1
 # Add-to-cart requests per client IP and per device ("key"); stricter for a product in a live drop.
 CART_ADD_RATE_LIMIT = env("CART_ADD_RATE_LIMIT", default="60/m/ip,30/m/key")
 CART_ADD_DROP_RATE_LIMIT = env("CART_ADD_DROP_RATE_LIMIT", default="12/m/ip,6/m/key")
-# Anonymous carts hold stock for less time than signed-in customers' carts.
-ANONYMOUS_RESERVATION_MINUTES = env.int("ANONYMOUS_RESERVATION_MINUTES", default=10)
 # While Redis is away, callers skip it for this many seconds before trying again.
 REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5)
 # promotions: coupon codes that do not apply, per client IP and per cart (guessing codes).

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import bundles
 from catalog.models import Product, Variant
+from core.site_settings import site_setting
 
 from ..exceptions import (
     InactiveVariant, InsufficientStock, InvalidQuantity, InventoryError, PurchaseLimitExceeded, ReservationNotHeld,
@@ -38,7 +39,7 @@ def _requested(lines) -> dict[int, int]:
 
 
 def _expiry(minutes: int | None, now):
-    minutes = settings.RESERVATION_MINUTES if minutes is None else positive(minutes)
+    minutes = site_setting("RESERVATION_MINUTES") if minutes is None else positive(minutes)
     return now + timedelta(minutes=minutes)
 
 
@@ -187,7 +188,7 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
     warehouses when one is not enough. With a customer, the purchase limit per product holds
     (customer_purchase_limit_check). Raises InsufficientStock, InactiveVariant,
     PurchaseLimitExceeded or InvalidQuantity, and writes nothing then. Expires after
-    `minutes` (settings.RESERVATION_MINUTES by default).
+    `minutes` (the RESERVATION_MINUTES site setting by default).
     """
     # A bundle holds no stock of its own: its components are held (catalog.bundles). A caller
     # that knows no line is a bundle says so (may_hold_bundles=False) and saves that query.

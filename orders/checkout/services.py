@@ -8,7 +8,6 @@ had is named and nothing is written."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from cart.pricing import CartSummary, price_cart
 from cart.services import Cart, CartError, check_sellable, variants_with_sale_window
 from cart.store import cart_store
 from catalog.models import Product
+from core.site_settings import site_setting
 from core.templatetags.money import format_money
 from credit.selectors import usable_credits
 from credit.services import CreditError, credit_amount, store_credit_spend
@@ -175,7 +175,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
             # The cart's holds become the order's, renewed for the payment window.
             reservation_release(cart_key=cart.id)
             stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
-                          minutes=settings.ORDER_PAYMENT_TIMEOUT_MINUTES,
+                          minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"),
                           may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
             order = _pay_with_credit(order=order, state=state, customer=customer)
     except InsufficientStock as error:

@@ -5,6 +5,7 @@ strictly during a drop; anonymous holds are shorter; each refusal says why."""
 from datetime import timedelta
 
 import pytest
+from constance.test import override_config
 from django.db import connection
 from django.db.models import Sum
 from django.test import Client
@@ -118,8 +119,8 @@ def test_add_to_cart_is_limited_per_client_and_more_strictly_in_a_drop(drop, set
 
 
 @pytest.mark.django_db
-def test_anonymous_holds_are_shorter_than_signed_in_holds(drop, settings):
-    settings.ANONYMOUS_RESERVATION_MINUTES, settings.RESERVATION_MINUTES = 10, 15
+@override_config(ANONYMOUS_RESERVATION_MINUTES=10, RESERVATION_MINUTES=15)
+def test_anonymous_holds_are_shorter_than_signed_in_holds(drop):
     before = timezone.now()
     add(Client(), quantity=1)
     customer = Client()

@@ -4,6 +4,7 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
+from constance.test import override_config
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -250,8 +251,8 @@ class TestCancel:
         assert received == [(OrderStatus.PENDING_PAYMENT, True)]
         assert order.status_changes.last().actor == user
 
-    def test_customer_after_window_is_refused_staff_is_not(self, order, user, settings):
-        settings.ORDER_CANCEL_WINDOW_MINUTES = 30
+    @override_config(ORDER_CANCEL_WINDOW_MINUTES=30)
+    def test_customer_after_window_is_refused_staff_is_not(self, order, user):
         age(order, 31)
         with pytest.raises(CancelNotAllowed):
             services.order_cancel(order=order, actor=user, reason="", by_customer=True)
@@ -326,9 +327,9 @@ class TestCancelUnpaid:
     def test_beat_task(self, order, settings):
         from orders.tasks import cancel_unpaid_orders
 
-        settings.ORDER_PAYMENT_TIMEOUT_MINUTES = 60
         age(order, 120)
-        assert cancel_unpaid_orders.delay().get() == 1
+        with override_config(ORDER_PAYMENT_TIMEOUT_MINUTES=60):
+            assert cancel_unpaid_orders.delay().get() == 1
         assert settings.CELERY_BEAT_SCHEDULE["orders-cancel-unpaid"]["task"] == "orders.tasks.cancel_unpaid_orders"
 
 

@@ -192,6 +192,8 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the administrator's login."
 
     def handle(self, *args, **options):
+        from backoffice.demo import ensure_demo_sellers, ensure_demo_staff
+
         credentials = _load_credentials()
         steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer),
                  *demo_seller_steps()]
@@ -208,9 +210,10 @@ class Command(BaseCommand):
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
                 for demo_step in DEMO_STEPS:
                     demo_step()
+                team = ensure_demo_staff(credentials, _ensure_user) + ensure_demo_sellers(credentials, _ensure_user)
         finally:
             task_log.setLevel(task_log_level)
-        if any(created for _, created, _ in results.values()):
+        if any(created for _, created, _ in results.values()) or any(row[2] for row in team):
             CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
             CREDENTIALS_FILE.chmod(0o600)
 
@@ -218,6 +221,12 @@ class Command(BaseCommand):
             state = "created" if created else "exists"
             shown = password or "(unchanged; set one with: python manage.py changepassword " + email + ")"
             self.stdout.write(self.style.SUCCESS(f"{name.capitalize():<15} {email}  password: {shown}  [{state}]"))
+        printed = {email for email, _created, _password in results.values()}
+        for email, role, created, password in team:
+            if email in printed:  # a marketplace seller's sign-in, printed above
+                continue
+            shown = password or "(unchanged)"
+            self.stdout.write(f"{role[:1].upper() + role[1:]:<28} {email}  password: {shown}  [{'created' if created else 'exists'}]")
         base = site_url()
         self.stdout.write(f"Shop:        {base}/")
         self.stdout.write(f"Back office: {base}/admin/")

@@ -1,0 +1,47 @@
+"""A seller's changelists cost the same number of queries for 1 and for 100 of their rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inventory.models import Warehouse
+from orders.services import order_mark_paid
+from tests.orders.conftest import line_for, make_order
+from tests.shipping.conftest import olva, sellers, stocked_variant  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+CHANGELISTS = [
+    "catalog_product", "catalog_variant", "inventory_warehouse", "inventory_stocklevel", "inventory_movement",
+    "orders_order", "orders_orderline", "shipping_shipment", "catalog_pricehistory",
+]
+
+
+def add_business(seller, warehouse, method, index):
+    variant = stocked_variant(warehouse, seller=seller, sku=f"MIO-{index}")
+    order_mark_paid(order=make_order(lines=[line_for(variant)], shipping_method_id=method.pk))
+
+
+def queries(client, name):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse(f"admin:{name}_changelist"))
+    assert response.status_code == 200, name
+    return len(context.captured_queries), response.context["cl"].result_count
+
+
+def test_seller_changelists_are_flat(client, sellers, olva):  # noqa: F811
+    own, _other = sellers
+    warehouse = Warehouse.objects.create(code="MIO", name="Almacén MIO", seller=own, kind=Warehouse.Kind.OWN)
+    add_business(own, warehouse, olva, 0)
+    client.force_login(own.user)
+    for name in CHANGELISTS:  # warm the per-session and per-request caches once
+        queries(client, name)
+    few = {name: queries(client, name) for name in CHANGELISTS}
+    for index in range(1, 100):
+        add_business(own, warehouse, olva, index)
+    for name in CHANGELISTS:  # new products dropped the cached menus: rebuilt once, not per row
+        queries(client, name)
+    many = {name: queries(client, name) for name in CHANGELISTS}
+    assert {name: count for name, (count, _rows) in many.items()} == {name: count for name, (count, _rows) in few.items()}
+    assert many["catalog_product"][1] == 100 and many["orders_order"][1] == 100
