@@ -3,8 +3,11 @@
 Sellers see only the orders that contain their lines, and only their own lines of them.
 """
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.urls import reverse
@@ -21,6 +24,8 @@ from shipping.models import Shipment
 from . import services
 from .exceptions import OrderError
 from .models import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
+
+ZERO = Value(Decimal("0.00"))
 
 ADDRESS_LINES = ("recipient", "street", "reference", "district", "province", "department_name", "postal_code", "phone")
 
@@ -90,7 +95,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
         "shipping_address_display",
         "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
-        "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key",
+        "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key", "seller_share_display",
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
@@ -102,8 +107,19 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     # What a seller sees of an order that has their lines: no money of other sellers, no notes.
     seller_fieldsets = (
         (None, {"fields": ("number", "status", "placed_at")}),
+        (_("Your share (IGV included)"), {"fields": ("seller_share_display",)}),
         (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display")}),
     )
+
+    def get_object(self, request, object_id, from_field=None):
+        order = super().get_object(request, object_id, from_field)
+        seller = seller_scope(request)
+        if order is not None and seller is not None:
+            # The seller's lines of this order: what they sold (after its discounts) and the
+            # commission snapshot taken when it was paid.
+            order.seller_share = order.lines.filter(seller=seller).aggregate(
+                sales=Coalesce(Sum("line_total"), ZERO), commission=Coalesce(Sum("commission__amount"), ZERO))
+        return order
 
     def scope_queryset(self, queryset, seller):
         # Orders that contain at least one line of the seller, each listed once.
@@ -146,6 +162,14 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     @admin.display(description=_("shipping"))
     def shipping_display(self, obj):
         return format_money(obj.shipping_total)
+
+    @admin.display(description=_("your lines · commission · to receive"))
+    def seller_share_display(self, obj):
+        share = getattr(obj, "seller_share", None)
+        if share is None:
+            return "—"
+        return " · ".join(format_money(amount) for amount in
+                          (share["sales"], share["commission"], share["sales"] - share["commission"]))
 
     @admin.display(description=_("total"), ordering="total")
     def total_display(self, obj):

@@ -169,3 +169,17 @@ def test_a_seller_sees_only_their_lines_of_a_shared_return(client, mixed_order):
     assert request.unit_count == 1
     page = client.get(reverse("admin:returns_returnrequest_change", args=[request.pk])).content.decode()
     assert "MIO-SKU" in page and "AJENO-SKU" not in page
+
+
+def test_a_seller_sees_their_share_of_a_shared_order_and_not_the_order_total(client, mixed_order):
+    from backoffice.models import LineCommission
+    from core.templatetags.money import format_money
+
+    own, order = mixed_order
+    line = order.lines.get(seller=own)
+    commission = LineCommission.objects.get(order_line=line).amount
+    client.force_login(own.user)
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+    share = " · ".join(format_money(amount) for amount in (line.line_total, commission, line.line_total - commission))
+    assert share in page
+    assert format_money(order.total) not in page  # the other seller's money stays theirs
