@@ -89,15 +89,24 @@ def variant_in_stock(*, variant_ref=OuterRef("pk"), now=None) -> Exists:
     return Exists(_in_stock_levels(now).filter(variant_id=variant_ref))
 
 
-def product_in_stock(*, product_ref=OuterRef("pk"), now=None) -> Exists:
-    """Exists(...) true when any active variant of the product has an available unit.
+def product_in_stock(*, product_ref=OuterRef("pk"), now=None) -> Q:
+    """True when any active variant of the product has an available unit, or, for a bundle
+    (which holds no stock of its own), when each of its components has one: add to cart then
+    checks the full quantities.
 
     For the storefront's "in stock" facet: ``Product.objects.visible().filter(product_in_stock())``.
     It is a semi-join per product (variants by product index → stock levels by variant index →
     reservations of those levels by the partial active index), so it costs in proportion to the
     products on the page being filtered, not to the size of the stock tables.
     """
-    return Exists(_in_stock_levels(now).filter(variant__product_id=product_ref, variant__is_active=True))
+    from catalog.models import BundleComponent
+
+    own_stock = Exists(_in_stock_levels(now).filter(variant__product_id=product_ref, variant__is_active=True))
+    parts = BundleComponent.objects.filter(bundle_id=product_ref)
+    short_part = parts.filter(
+        Q(component__is_active=False) | ~Exists(_in_stock_levels(now).filter(variant_id=OuterRef("component_id")))
+    )
+    return Q(own_stock) | (Q(Exists(parts)) & ~Q(Exists(short_part)))
 
 
 def in_stock_variant_ids_subquery(*, now=None):

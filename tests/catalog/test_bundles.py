@@ -222,3 +222,34 @@ def test_two_carts_racing_for_the_last_component_unit_one_gets_it():
     assert sum(Reservation.objects.active().filter(stock_level__variant=mouse).values_list("quantity", flat=True)) == 1
     assert sum(Reservation.objects.active().filter(stock_level__variant=pad).values_list("quantity", flat=True)) == 1
     call_command("inventory_verify", verbosity=0)
+
+
+class TestInStockFilter:
+    """The listing's "in stock only" facet keeps a bundle while each of its components has a unit."""
+
+    def in_stock_ids(self):
+        from inventory.selectors import product_in_stock
+
+        return set(Product.objects.filter(product_in_stock()).values_list("pk", flat=True))
+
+    def test_a_bundle_with_every_component_in_stock_is_kept(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 2)])
+        assert bundle.product_id in self.in_stock_ids()
+
+    def test_a_bundle_with_one_component_sold_out_is_left_out(self, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 2)])
+        cart_add(cart=Cart(id="other"), sku="MOUSE", quantity=5)
+        cart_add(cart=Cart(id="third"), sku="MOUSE", quantity=2)  # the last of 7 mice held elsewhere
+        ids = self.in_stock_ids()
+        assert bundle.product_id not in ids and parts["pad"].product_id in ids
+
+    def test_a_bundle_without_components_or_with_an_inactive_one_is_left_out(self, parts):
+        empty = make_bundle([], sku="PACK-EMPTY")
+        retired = make_bundle([(parts["pad"], 1)], sku="PACK-RETIRED")
+        parts["pad"].__class__.objects.filter(pk=parts["pad"].pk).update(is_active=False)
+        assert {empty.product_id, retired.product_id}.isdisjoint(self.in_stock_ids())
+
+    def test_the_listing_filter_shows_the_bundle(self, client, parts):
+        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 1)])
+        url = bundle.product.category.get_absolute_url() + "?in_stock=1"
+        assert bundle.product.name in client.get(url).content.decode()
