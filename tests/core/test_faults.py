@@ -138,7 +138,7 @@ def test_a_failed_cart_write_leaves_no_hold(own_redis, shop):
     guest = Client(raise_request_exception=False)
     guest.get(reverse("core:home"))
     control = redis.Redis(port=own_redis.port)
-    control.execute_command("CLIENT", "PAUSE", "3000", "WRITE")
+    control.execute_command("CLIENT", "PAUSE", "10000", "WRITE")  # longer than every timeout on the way
     try:
         assert_designed_503(guest.post(reverse("cart:add"), {"sku": "WAYRA-M", "quantity": "2"}))
     finally:
