@@ -18,6 +18,16 @@ from .payouts import seller_payouts, totals
 from .reports import COLUMNS, sales_report_by_month
 
 
+def _download(rows, columns, fmt: str, name: str) -> HttpResponse:
+    """A report as a CSV or JSON attachment."""
+    stream = io.StringIO()
+    write_rows(stream, rows, columns, fmt)
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = HttpResponse(stream.getvalue(), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
 def sales_report_view(request):
     """GET with the form's fields downloads the report; a seller gets only their own lines."""
     scope = seller_scope(request)
@@ -28,13 +38,8 @@ def sales_report_view(request):
     if form.is_valid():
         data = form.cleaned_data
         rows = sales_report_by_month(by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope)
-        stream = io.StringIO()
-        write_rows(stream, rows, COLUMNS, data["format"])
-        content_type = "text/csv" if data["format"] == "csv" else "application/json"
-        response = HttpResponse(stream.getvalue(), content_type=f"{content_type}; charset=utf-8")
-        filename = f"ventas-{data['by']}-{data['date_from']}-{data['date_to']}.{data['format']}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return _download(rows, COLUMNS, data["format"],
+                         f"ventas-{data['by']}-{data['date_from']}-{data['date_to']}")
     context = {
         **admin.site.each_context(request),
         "title": _("Sales report"),
@@ -73,13 +78,7 @@ def payouts_view(request):
         rows = seller_payouts(since=data["date_from"], until=data["date_to"], seller=seller)
         period = (data["date_from"], data["date_to"])
         if data["format"] in ("csv", "json"):
-            stream = io.StringIO()
-            write_rows(stream, rows, PAYOUT_COLUMNS, data["format"])
-            content_type = "text/csv" if data["format"] == "csv" else "application/json"
-            response = HttpResponse(stream.getvalue(), content_type=f"{content_type}; charset=utf-8")
-            name = f"liquidaciones-{data['date_from']}-{data['date_to']}.{data['format']}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
-            return response
+            return _download(rows, PAYOUT_COLUMNS, data["format"], f"liquidaciones-{data['date_from']}-{data['date_to']}")
     elif not form.is_bound:
         initial = PayoutsForm.initial_values()
         rows = seller_payouts(since=initial["date_from"], until=initial["date_to"], seller=scope)

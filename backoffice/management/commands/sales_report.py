@@ -19,25 +19,35 @@ def _date(value: str, option: str) -> date:
         raise CommandError(f"{option} must be a date as YYYY-MM-DD, not {value!r}.") from None
 
 
+def add_period_arguments(parser, *, seller_help: str) -> None:
+    """--from, --to, --seller and --format: what the back office's reports share."""
+    parser.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="First day (Lima).")
+    parser.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="Last day (Lima).")
+    parser.add_argument("--seller", metavar="SLUG", help=seller_help)
+    add_format_argument(parser)
+
+
+def period_and_seller(date_from: str, date_to: str, seller: str | None) -> tuple[date, date, Seller | None]:
+    since, until = _date(date_from, "--from"), _date(date_to, "--to")
+    if since > until:
+        raise CommandError(f"--from ({since}) is after --to ({until}).")
+    seller_row = None
+    if seller:
+        seller_row = Seller.objects.filter(slug=seller).first()
+        if seller_row is None:
+            raise CommandError(f"Unknown seller {seller!r}.")
+    return since, until, seller_row
+
+
 class Command(BaseCommand):
     help = "Paid sales (order lines, IGV included, without shipping) per day, region, seller or category."
 
     def add_arguments(self, parser):
         parser.add_argument("--by", choices=GROUPINGS, default="day", help="How to group the sales.")
-        parser.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="First day (Lima).")
-        parser.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="Last day (Lima).")
-        parser.add_argument("--seller", metavar="SLUG", help="Only this seller's lines.")
-        add_format_argument(parser)
+        add_period_arguments(parser, seller_help="Only this seller's lines.")
 
     def handle(self, *args, by, date_from, date_to, seller, format, verbosity, **options):
-        since, until = _date(date_from, "--from"), _date(date_to, "--to")
-        if since > until:
-            raise CommandError(f"--from ({since}) is after --to ({until}).")
-        seller_row = None
-        if seller:
-            seller_row = Seller.objects.filter(slug=seller).first()
-            if seller_row is None:
-                raise CommandError(f"Unknown seller {seller!r}.")
+        since, until, seller_row = period_and_seller(date_from, date_to, seller)
         show_progress = verbosity >= 1 and sys.stderr.isatty()
         rows = sales_report_by_month(
             by=by, since=since, until=until, seller=seller_row,
