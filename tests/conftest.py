@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from tests.factories import AddressFactory, UserFactory
@@ -14,6 +15,9 @@ SKIP_ALLOWED_MARKERS = {"mongo"}
 IN_SQLITE_PASS = os.environ.get("SQLITE_PASS") == "1"
 
 _forbidden_skips: list[str] = []
+
+# Same algorithm and hash format, the cheapest cost: see tests/hashers.py.
+settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
 
 
 def _skip_reason(report) -> str:
