@@ -88,9 +88,12 @@ def test_a_confirmed_file_that_went_bad_since_the_preview_imports_nothing(client
     client.force_login(world["admin"])
     page = preview(client, PRODUCTS, csv_file("slug,base_price\naudifonos,89.90\nparlante,150.00\n"), resource="1")
     form = page.context["confirm_form"]
-    from import_export.tmp_storages import TempFolderStorage
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
-    TempFolderStorage(name=form.initial["import_file_name"]).save("slug,base_price\naudifonos,89.90\nnadie,1.00\n")
+    stored = import_string(settings.IMPORT_EXPORT_TMP_STORAGE_CLASS)(name=form.initial["import_file_name"])
+    stored.remove()
+    stored.save(b"slug,base_price\naudifonos,89.90\nnadie,1.00\n")
     done = client.post(f"{PRODUCTS}process_import/", {**form.initial}, follow=True)
     assert "Nothing was imported" in done.content.decode() or "No se importó nada" in done.content.decode()
     assert Product.objects.get(slug="audifonos").base_price == Decimal("100.00")
