@@ -1,4 +1,5 @@
-"""Receipts follow payments: a paid order gets its receipt, a succeeded refund its credit note.
+"""Receipts follow payments: a paid order gets its receipt, a succeeded refund its credit note, a
+cancelled paid order the note of the store credit it gave back.
 The receivers run inside the paying (or refunding) transaction and only enqueue, after commit;
 the tasks are idempotent and receipts.tasks.issue_missing_receipts heals a lost enqueue."""
 
@@ -6,7 +7,8 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from credit.signals import store_credit_issued
-from orders.signals import order_paid
+from orders.models import PaymentStatus
+from orders.signals import order_cancelled, order_paid
 from payments.signals import refund_succeeded
 
 
@@ -33,3 +35,14 @@ def credit_note_on_store_credit(sender, credit, **kwargs) -> None:
 
     credit_id = credit.pk
     transaction.on_commit(lambda: issue_credit_note_for_store_credit.delay(credit_id), robust=True)
+
+
+@receiver(order_cancelled, dispatch_uid="receipts.credit_note_on_cancelled_credit")
+def credit_note_on_cancelled_credit(sender, order, **kwargs) -> None:
+    """The part store credit paid is given back without a refund, so no refund receiver sees it."""
+    from .tasks import issue_credit_note_for_cancelled_credit
+
+    if order.payment_status == PaymentStatus.UNPAID:
+        return
+    order_id = order.pk
+    transaction.on_commit(lambda: issue_credit_note_for_cancelled_credit.delay(order_id), robust=True)

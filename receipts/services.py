@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
-from orders.models import DocumentType, Order, PaymentStatus
+from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 
 from . import amounts, signing, ubl
 from .models import (
@@ -249,6 +249,25 @@ def credit_note_for_store_credit(*, store_credit_id: int) -> Receipt | None:
                              source=f"credit:{credit.pk}")
 
 
+def credit_note_for_cancelled_credit(*, order_id: int) -> Receipt | None:
+    """The nota de crédito of the part of a paid order that store credit paid, once the order is
+    cancelled and that credit is back on the customer's balance (the part a gateway paid gets its
+    note through its refund). None when the order gave no credit back."""
+    from credit.models import CreditUse, CreditUseKind
+
+    order = Order.objects.filter(pk=order_id, status=OrderStatus.CANCELLED, payment_status__in=PAID_STATUSES).first()
+    if order is None:
+        return None
+    given_back = (CreditUse.objects.filter(order_id=order_id, kind=CreditUseKind.RESTORE)
+                  .aggregate(total=Sum("amount"))["total"])
+    if not given_back:
+        return None
+    original = receipt_issue_for_order(order_id=order_id)
+    return credit_note_issue(receipt=original, amount=given_back, reason_code=CreditReason.CANCELLATION,
+                             reason=_("Order %(number)s cancelled: store credit given back") % {"number": order.number},
+                             source=f"cancel-credit:{order_id}")
+
+
 def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
     """Self-healing: receipts for paid orders without one and credit notes for succeeded refunds
     without one (a lost task). (issued, problems). notify=False issues without e-mailing the
@@ -286,6 +305,18 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
             issued += 1
         except ReceiptError as error:
             problems.append(f"store credit {credit_id}: {error}")
+    from credit.models import CreditUse, CreditUseKind
+
+    noted = {int(source.split(":", 1)[1]) for source in
+             Receipt.objects.filter(source__startswith="cancel-credit:").values_list("source", flat=True)}
+    cancelled = (CreditUse.objects.filter(kind=CreditUseKind.RESTORE, order__payment_status__in=PAID_STATUSES)
+                 .exclude(order_id__in=noted).order_by("order_id").values_list("order_id", flat=True).distinct())
+    for order_id in cancelled:
+        try:
+            credit_note_for_cancelled_credit(order_id=order_id)
+            issued += 1
+        except ReceiptError as error:
+            problems.append(f"order {order_id} (store credit given back): {error}")
     return issued, problems
 
 

@@ -45,6 +45,17 @@ def issue_credit_note_for_store_credit(store_credit_id: int) -> str:
     return note.full_number if note else ""
 
 
+@shared_task(name="receipts.tasks.issue_credit_note_for_cancelled_credit", autoretry_for=(OperationalError,),
+             retry_backoff=True, max_retries=5)
+def issue_credit_note_for_cancelled_credit(order_id: int) -> str:
+    try:
+        note = services.credit_note_for_cancelled_credit(order_id=order_id)
+    except services.ReceiptError as error:
+        logger.warning("Credit note for the store credit of cancelled order %s not issued: %s", order_id, error)
+        return ""
+    return note.full_number if note else ""
+
+
 @shared_task(name="receipts.tasks.send_receipt", bind=True, max_retries=SEND_MAX_RETRIES)
 def send_receipt(self, receipt_id: int) -> str:
     """Send to SUNAT/OSE; an outage is retried with backoff (1 min, 2, 4 ... up to 2 h), then the

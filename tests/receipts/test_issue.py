@@ -232,3 +232,50 @@ def test_the_tasks_log_refusals_and_the_beat_heals_lost_receipts(settings, caplo
     assert tasks.issue_missing_receipts() == 1
     assert tasks.issue_receipt(paid.pk) == Receipt.objects.get(order=paid).full_number
     assert tasks.issue_credit_note_for_refund(987654) == ""
+
+
+def test_the_store_credit_part_of_a_cancelled_paid_order_gets_its_cancellation_note(django_capture_on_commit_callbacks):
+    """Store credit goes back to the customer without a refund, so the note comes from the
+    cancellation; the gateway part gets its own note through its refund."""
+    from credit.services import store_credit_issue, store_credit_spend
+    from orders.services import order_cancel
+    from receipts.services import credit_note_for_cancelled_credit
+
+    customer = UserFactory()
+    order = make_order(customer=customer, email=customer.email, document_type="dni", document=BUYER_DNI)
+    credit = store_credit_issue(customer=customer, amount="100.00")
+    store_credit_spend(credit_id=credit.pk, customer=customer, order=order, amount="100.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(order)  # the rest (114.90) through the test gateway
+    boleta = Receipt.objects.get(order=order, kind=ReceiptKind.BOLETA)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order=Order.objects.get(pk=order.pk), actor=UserFactory(is_staff=True), reason="Sin stock",
+                     by_customer=False)
+    note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
+    assert (note.original, note.source, note.series) == (boleta, f"cancel-credit:{order.pk}", "BC01")
+    assert (note.total, note.reason_code) == (Decimal("100.00"), CreditReason.CANCELLATION)
+    assert order.number in note.reason
+    assert credit_note_for_cancelled_credit(order_id=order.pk) == note  # replayed: the same note
+    assert receipts_issue_missing(notify=False) == (0, [])
+
+
+def test_the_sweep_issues_a_lost_cancellation_note_and_an_unpaid_cancel_gets_none():
+    from credit.services import store_credit_issue, store_credit_spend
+    from orders.services import order_cancel
+    from receipts.services import credit_note_for_cancelled_credit
+
+    customer = UserFactory()
+    paid, unpaid = (make_order(customer=customer, email=customer.email) for _ in range(2))
+    credit = store_credit_issue(customer=customer, amount="300.00")
+    for order in (paid, unpaid):
+        store_credit_spend(credit_id=credit.pk, customer=customer, order=order, amount="50.00")
+    pay(paid)
+    for order in (paid, unpaid):  # no on-commit callbacks run here: the tasks are lost
+        order_cancel(order=Order.objects.get(pk=order.pk), actor=customer, reason="", by_customer=True)
+    assert credit_note_for_cancelled_credit(order_id=unpaid.pk) is None
+    assert not Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE).exists()
+    issued, problems = receipts_issue_missing(notify=False)
+    assert (issued, problems) == (2, [])  # the paid order's boleta, then its note
+    note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
+    assert (note.order_id, note.total) == (paid.pk, Decimal("50.00"))
+    assert receipts_issue_missing(notify=False) == (0, [])
