@@ -23,37 +23,34 @@ def issue_receipt(order_id: int) -> str:
         return ""
 
 
-@shared_task(name="receipts.tasks.issue_credit_note_for_refund", autoretry_for=(OperationalError,),
-             retry_backoff=True, max_retries=5)
+def _credit_note(issue, cause: str) -> str:
+    """Run one credit-note service; a refusal is logged (the sweep reports it again)."""
+    try:
+        note = issue()
+    except services.ReceiptError as error:
+        logger.warning("Credit note for %s not issued: %s", cause, error)
+        return ""
+    return note.full_number if note else ""
+
+
+NOTE_TASK = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(name="receipts.tasks.issue_credit_note_for_refund", **NOTE_TASK)
 def issue_credit_note_for_refund(refund_id: int) -> str:
-    try:
-        note = services.credit_note_for_refund(refund_id=refund_id)
-    except services.ReceiptError as error:
-        logger.warning("Credit note for refund %s not issued: %s", refund_id, error)
-        return ""
-    return note.full_number if note else ""
+    return _credit_note(lambda: services.credit_note_for_refund(refund_id=refund_id), f"refund {refund_id}")
 
 
-@shared_task(name="receipts.tasks.issue_credit_note_for_store_credit", autoretry_for=(OperationalError,),
-             retry_backoff=True, max_retries=5)
+@shared_task(name="receipts.tasks.issue_credit_note_for_store_credit", **NOTE_TASK)
 def issue_credit_note_for_store_credit(store_credit_id: int) -> str:
-    try:
-        note = services.credit_note_for_store_credit(store_credit_id=store_credit_id)
-    except services.ReceiptError as error:
-        logger.warning("Credit note for store credit %s not issued: %s", store_credit_id, error)
-        return ""
-    return note.full_number if note else ""
+    return _credit_note(lambda: services.credit_note_for_store_credit(store_credit_id=store_credit_id),
+                        f"store credit {store_credit_id}")
 
 
-@shared_task(name="receipts.tasks.issue_credit_note_for_cancelled_credit", autoretry_for=(OperationalError,),
-             retry_backoff=True, max_retries=5)
+@shared_task(name="receipts.tasks.issue_credit_note_for_cancelled_credit", **NOTE_TASK)
 def issue_credit_note_for_cancelled_credit(order_id: int) -> str:
-    try:
-        note = services.credit_note_for_cancelled_credit(order_id=order_id)
-    except services.ReceiptError as error:
-        logger.warning("Credit note for the store credit of cancelled order %s not issued: %s", order_id, error)
-        return ""
-    return note.full_number if note else ""
+    return _credit_note(lambda: services.credit_note_for_cancelled_credit(order_id=order_id),
+                        f"the store credit of cancelled order {order_id}")
 
 
 @shared_task(name="receipts.tasks.send_receipt", bind=True, max_retries=SEND_MAX_RETRIES)
