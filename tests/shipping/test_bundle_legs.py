@@ -106,7 +106,7 @@ def test_the_operator_of_each_warehouse_sees_only_their_part(client, operator, a
     assert [leg.warehouse.code for leg in listed] == ["ARE-SUR"]
     mine, theirs = order.shipments.get(warehouse=apart["arequipa"]), order.shipments.get(warehouse=apart["lima"])
     slip = client.get(reverse("admin:shipping_shipment_packing_slip", args=[mine.pk])).content.decode()
-    assert "PAD" in slip and "Pad XL (part of Pack Gamer)" in slip and "MOUSE" not in slip
+    assert "PAD" in slip and "Pad XL (parte de Pack Gamer)" in slip and "MOUSE" not in slip
     assert client.get(reverse("admin:shipping_shipment_packing_slip", args=[theirs.pk])).status_code == 404
     picking = client.get(reverse("admin:shipping_shipment_picking_list"), {"warehouse": apart["arequipa"].pk})
     rows = [(row.sku, row.units) for row in picking.context["rows"]]
@@ -130,7 +130,7 @@ def test_the_shoppers_order_page_names_each_part_in_queries_flat_in_the_parts(cl
         return page, len(queries)
 
     page, two_parts = page_queries(apart["bundle"])
-    assert "Mouse G203 (part of Pack Gamer)" in page and "Pad XL (part of Pack Gamer)" in page
+    assert "Mouse G203 (parte de Pack Gamer)" in page and "Pad XL (parte de Pack Gamer)" in page
     extra = [VariantFactory(sku=f"PART-{n}") for n in range(2)]
     stock(extra[0], apart["lima"], 5)
     stock(extra[1], apart["arequipa"], 5)
