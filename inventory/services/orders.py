@@ -40,13 +40,16 @@ def _bundle_sale(ordered: dict[int, int], parts_of: dict[int, list[tuple[int, in
     their own first), given what was already sold {(variant id, bundle or None): (units, bundles)}."""
     if not parts_of:
         return None
+    def unsold(component_id: int, bundle_id: int | None, units: int) -> int:
+        return units - sold.get((component_id, bundle_id), (0, 0))[0]
+
     slots: dict[int, list[list]] = defaultdict(list)
     for component_id in sorted({c for parts in parts_of.values() for c, _per in parts}):
         if component_id in ordered:
-            slots[component_id].append([None, ordered[component_id] - sold.get((component_id, None), (0, 0))[0]])
+            slots[component_id].append([None, unsold(component_id, None, ordered[component_id])])
     for bundle_id, parts in sorted(parts_of.items()):
         for component_id, per in parts:
-            slots[component_id].append([bundle_id, per * ordered[bundle_id] - sold.get((component_id, bundle_id), (0, 0))[0]])
+            slots[component_id].append([bundle_id, unsold(component_id, bundle_id, per * ordered[bundle_id])])
     bundles_sold = defaultdict(int)
     for (_variant_id, sold_as), (_units, bundles) in sold.items():
         if sold_as:
@@ -123,7 +126,7 @@ def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
             record_movement(levels[level_id], Movement.Kind.RETURN, units, actor=actor, reason=reason,
                             reference_type=Movement.Reference.ORDER, reference_id=order_id, sold_as_id=bundle_id,
                             bundle_units=bundles)
-            for (level_id, bundle_id), (units, bundles) in sorted(out.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+            for (level_id, bundle_id), (units, bundles) in sorted(out.items(), key=lambda i: (i[0][0], i[0][1] or 0))
             if level_id in levels
         ]
         units_sold_record(movements)

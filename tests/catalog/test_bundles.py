@@ -19,20 +19,11 @@ from inventory.models import Movement, Reservation, StockLevel
 from inventory.selectors import bundle_availability
 from orders.models import OrderStatus
 from shipping.models import ShipmentLine
-from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, make_bundle, stock
 from tests.orders.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
 from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db
-
-
-def make_bundle(parts, *, sku="PACK-GAMER", price="999.00"):
-    """A bundle product with one variant made of parts [(variant, units per bundle)]."""
-    product = ProductFactory(name="Pack Gamer", product_type=Product.Type.BUNDLE, base_price=Decimal(price))
-    variant = VariantFactory(product=product, sku=sku)
-    for order, (component, quantity) in enumerate(parts):
-        BundleComponent.objects.create(bundle=product, component=component, quantity=quantity, order=order)
-    return variant
 
 
 def held(cart_id: str) -> dict[str, int]:

@@ -10,7 +10,7 @@ from django.db import connection
 from catalog.models import Product
 from catalog.services import products_units_sold_add
 from inventory import services
-from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, make_bundle, stock
 from tests.threads import run_in_threads
 
 
@@ -135,17 +135,6 @@ def test_concurrent_paid_orders_never_lose_a_count():
     assert json.loads(recount("--format", "json")) == []
 
 
-def make_bundle(parts, *, sku="PACK-UNITS"):
-    """A bundle product with one variant made of [(component variant, units per bundle)]."""
-    from catalog.models import BundleComponent
-
-    product = ProductFactory(product_type=Product.Type.BUNDLE)
-    variant = VariantFactory(product=product, sku=sku)
-    for order, (component, quantity) in enumerate(parts):
-        BundleComponent.objects.create(bundle=product, component=component, quantity=quantity, order=order)
-    return variant
-
-
 @pytest.fixture
 def pack():
     """A bundle of 1 mouse + 2 pads, all stocked in one warehouse."""
@@ -153,7 +142,7 @@ def pack():
     mouse, pad = VariantFactory(sku="U-MOUSE"), VariantFactory(sku="U-PAD")
     stock(mouse, warehouse, quantity=200)
     stock(pad, warehouse, quantity=400)
-    return {"bundle": make_bundle([(mouse, 1), (pad, 2)]), "mouse": mouse, "pad": pad, "warehouse": warehouse}
+    return {"bundle": make_bundle([(mouse, 1), (pad, 2)], sku="PACK-UNITS"), "mouse": mouse, "pad": pad, "warehouse": warehouse}
 
 
 @pytest.mark.django_db

@@ -1,16 +1,14 @@
 """A bundle whose parts were sold from two warehouses ships from both: each warehouse's leg
 carries the part it holds (a part line), and the order is shipped and delivered when both are."""
 
-from decimal import Decimal
-
 import pytest
 from django.urls import reverse
 
-from catalog.models import BundleComponent, Product
 from orders.models import OrderStatus
 from shipping import selectors, services
 from shipping.exceptions import ShipmentError
 from shipping.models import ShipmentLine, WarehouseOperator
+from tests import factories
 from tests.factories import ProductFactory, VariantFactory, stock
 from tests.orders.conftest import line_for
 
@@ -21,11 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_bundle(parts, *, sku="PACK-SPLIT"):
-    product = ProductFactory(name="Pack Gamer", product_type=Product.Type.BUNDLE, base_price=Decimal("299.00"))
-    variant = VariantFactory(product=product, sku=sku)
-    for order, (component, quantity) in enumerate(parts):
-        BundleComponent.objects.create(bundle=product, component=component, quantity=quantity, order=order)
-    return variant
+    return factories.make_bundle(parts, sku=sku, price="299.00")
 
 
 @pytest.fixture
@@ -51,7 +45,8 @@ def legs(order) -> dict[str, list[tuple]]:
 def test_each_warehouse_ships_the_part_it_holds_and_both_legs_complete_the_order(apart, olva):
     order = paid_order(lines=[line_for(apart["bundle"])], method=olva)
     assert legs(order) == {"ARE-SUR": [("PACK-SPLIT", "PAD", 2)], "LIM-CENTRAL": [("PACK-SPLIT", "MOUSE", 1)]}
-    lima_leg, arequipa_leg = order.shipments.get(warehouse=apart["lima"]), order.shipments.get(warehouse=apart["arequipa"])
+    lima_leg = order.shipments.get(warehouse=apart["lima"])
+    arequipa_leg = order.shipments.get(warehouse=apart["arequipa"])
     bundle_line = order.lines.get()
 
     services.shipment_ship(shipment=lima_leg, carrier="olva", tracking_number="40061123")
