@@ -203,9 +203,9 @@ class StockRowAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin
 
 @admin.register(Movement)
 class MovementAdmin(StockRowAdmin):
-    list_display = ["created_at", "sku", "warehouse", "kind", "quantity", "reference", "actor", "reason"]
+    list_display = ["created_at", "sku", "warehouse", "kind", "quantity", "reference", "sold_as", "actor", "reason"]
     list_filter = ["kind", "reference_type", "stock_level__warehouse"]
-    list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order"]
+    list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order", "sold_as"]
     search_fields = ["stock_level__variant__sku", "reason", "=reference_id"]
 
     @admin.display(description=_("reference"))

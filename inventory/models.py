@@ -175,6 +175,18 @@ class Movement(models.Model):
     )
     transfer_key = models.UUIDField(_("transfer"), null=True, blank=True, db_index=True,
                                     help_text=_("Shared by the two movements of one transfer."))
+    # A bundle holds no stock: its sale moves its components' units. These say which bundle they
+    # went out (or came back) as, so units sold and shipments count bundles, not loose parts.
+    sold_as = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("sold as bundle"),
+        help_text=_("The bundle these component units were sold or returned as (empty: sold on their own)."),
+    )
+    bundle_units = models.IntegerField(
+        _("bundles"), default=0, db_default=0,
+        help_text=_("Bundles this movement counts for, signed like the quantity. Of the movements of one sale or "
+                    "return of a bundle, one carries the bundles and the others 0."),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("actor"),
@@ -197,6 +209,8 @@ class Movement(models.Model):
                 ),
                 name="inventory_movement_sign_matches_kind",
             ),
+            models.CheckConstraint(condition=Q(sold_as__isnull=False) | Q(bundle_units=0),
+                                   name="inventory_movement_bundles_need_a_bundle"),
         ]
         indexes = [models.Index(fields=["reference_type", "reference_id"], name="inventory_mov_reference_idx")]
 

@@ -5,6 +5,7 @@ over active warehouses. Expired reservations never count, whether or not the exp
 has released them yet.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
@@ -145,65 +146,47 @@ def warehouse_staff_emails() -> list[str]:
     )
 
 
-def order_units_out(order_id: int, *, lines: dict[int, int] | None = None) -> dict[tuple[int, int], int]:
-    """Units of an order that have left the stock and not come back, per (warehouse id,
-    variant id): its sale movements minus its return movements. What the order's shipments
-    may carry, warehouse by warehouse. With the order's `lines` ({variant id: units}), a
-    bundle's component units are counted as whole bundles (bundles_out)."""
+def order_units_out(order_id: int) -> dict[tuple[int, int, int | None], int]:
+    """Units of an order that have left the stock and not come back (its sale movements minus
+    its return movements), as its shipments carry them, warehouse by warehouse:
+    {(warehouse id, variant id, part id or None): units}.
+
+    Units sold on their own are (warehouse, variant, None). A bundle sold (Movement.sold_as) is
+    (warehouse, bundle variant, None) for the whole bundles whose components all left that
+    warehouse, and (warehouse, bundle variant, component variant), in component units, for the
+    parts of a bundle whose other parts left another warehouse: each warehouse packs what it holds."""
+    from catalog.bundles import components_of, whole_bundles
+
     from .models import Movement
 
     rows = (
         Movement.objects.filter(reference_type=Movement.Reference.ORDER, reference_id=order_id)
         .order_by()
-        .values("stock_level__warehouse_id", "stock_level__variant_id")
+        .values("stock_level__warehouse_id", "stock_level__variant_id", "sold_as_id")
         .annotate(total=Sum("quantity"))
-        .values_list("stock_level__warehouse_id", "stock_level__variant_id", "total")
+        .values_list("stock_level__warehouse_id", "stock_level__variant_id", "sold_as_id", "total")
     )
-    out = {(warehouse_id, variant_id): -total for warehouse_id, variant_id, total in rows if total < 0}
-    return bundles_out(out, lines) if lines else out
-
-
-def bundles_out(out: dict[tuple[int, int], int], lines: dict[int, int]) -> dict[tuple[int, int], int]:
-    """Component units out → bundle units out, so that a bundle's order line ships as one line.
-    Components the order also bought on their own go to those lines first. A bundle ships from
-    the warehouse that has all its components out (lowest id first); one split across
-    warehouses is counted at the warehouse of its first component (staff bring the rest over)."""
-    from catalog.bundles import components_of
-
-    parts_of = components_of(lines)
-    if not parts_of:
-        return out
-    left = dict(out)
-    result: dict[tuple[int, int], int] = {}
-    plain = {variant_id: units for variant_id, units in lines.items() if variant_id not in parts_of}
-    for (warehouse_id, variant_id), units in sorted(out.items()):
-        take = min(units, plain.get(variant_id, 0))
-        if take:
-            result[(warehouse_id, variant_id)] = take
-            plain[variant_id] -= take
-            left[(warehouse_id, variant_id)] -= take
-    warehouses = sorted({warehouse_id for warehouse_id, _ in out})
-    for bundle_id, parts in sorted(parts_of.items()):
-        wanted = lines[bundle_id]
-        for warehouse_id in warehouses:
-            whole = min([wanted] + [left.get((warehouse_id, c), 0) // per for c, per in parts])
-            if whole:
-                for component_id, per in parts:
-                    left[(warehouse_id, component_id)] -= whole * per
-                result[(warehouse_id, bundle_id)] = result.get((warehouse_id, bundle_id), 0) + whole
-                wanted -= whole
-        first = parts[0][0]
-        while wanted and all(sum(u for (w, c), u in left.items() if c == comp) >= per for comp, per in parts):
-            home = next(w for w in warehouses if left.get((w, first), 0) > 0)
-            for component_id, per in parts:
-                need = per
-                for warehouse_id in [home, *warehouses]:
-                    take = min(need, left.get((warehouse_id, component_id), 0))
-                    left[(warehouse_id, component_id)] = left.get((warehouse_id, component_id), 0) - take
-                    need -= take
-            result[(home, bundle_id)] = result.get((home, bundle_id), 0) + 1
-            wanted -= 1
-    return {key: units for key, units in result.items() if units > 0}
+    out: dict[tuple[int, int, int | None], int] = {}
+    bundled: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for warehouse_id, variant_id, bundle_id, total in rows:
+        if total >= 0:
+            continue
+        if bundle_id is None:
+            out[(warehouse_id, variant_id, None)] = -total
+        else:
+            bundled[(warehouse_id, bundle_id)][variant_id] = -total
+    parts_of = components_of({bundle_id for _warehouse, bundle_id in bundled}) if bundled else {}
+    for (warehouse_id, bundle_id), units in sorted(bundled.items()):
+        parts = parts_of.get(bundle_id, [])
+        whole = whole_bundles(units, parts)
+        if whole:
+            out[(warehouse_id, bundle_id, None)] = whole
+        per_bundle = dict(parts)
+        for component_id, component_units in sorted(units.items()):
+            rest = component_units - whole * per_bundle.get(component_id, 0)
+            if rest > 0:
+                out[(warehouse_id, bundle_id, component_id)] = rest
+    return out
 
 
 def bundle_availability(variant_ids: Iterable[int], *, now=None) -> dict[int, int]:
@@ -220,13 +203,23 @@ def bundle_availability(variant_ids: Iterable[int], *, now=None) -> dict[int, in
 
 def units_sold_by_product() -> dict[int, int]:
     """{product id: units sold} from the ledger: sale movements out, minus what came back from
-    orders (cancellations) and customer returns. Products with no sale are left out."""
-    sold_kinds = Q(kind=Movement.Kind.SALE) | Q(
-        kind=Movement.Kind.RETURN, reference_type__in=(Movement.Reference.ORDER, Movement.Reference.RETURN)
-    )
-    rows = (
-        Movement.objects.filter(sold_kinds).order_by()
-        .values("stock_level__variant__product_id").annotate(net=Sum("quantity"))
+    orders (cancellations) and customer returns. Products with no sale are left out.
+
+    A bundle counts the bundles sold (the bundle_units of the movements sold as it), and a
+    component only the units sold on their own (the rule of inventory.services._base.units_sold_record)."""
+    sold = Movement.objects.filter(
+        Q(kind=Movement.Kind.SALE)
+        | Q(kind=Movement.Kind.RETURN, reference_type__in=(Movement.Reference.ORDER, Movement.Reference.RETURN))
+    ).order_by()
+    direct = (
+        sold.filter(sold_as__isnull=True).values("stock_level__variant__product_id").annotate(net=Sum("quantity"))
         .values_list("stock_level__variant__product_id", "net")
     )
-    return {product_id: max(-net, 0) for product_id, net in rows}
+    bundled = (
+        sold.filter(sold_as__isnull=False).values("sold_as__product_id").annotate(net=Sum("bundle_units"))
+        .values_list("sold_as__product_id", "net")
+    )
+    net: dict[int, int] = defaultdict(int)
+    for product_id, units in [*direct, *bundled]:
+        net[product_id] += units
+    return {product_id: max(-units, 0) for product_id, units in net.items()}

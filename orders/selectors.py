@@ -20,7 +20,8 @@ def _with_details(queryset: QuerySet) -> QuerySet:
         Prefetch(
             "shipments",
             queryset=Shipment.objects.select_related("warehouse").order_by("pk").prefetch_related(
-                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("order_line_id", "pk")),
+                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line", "part__product")
+                         .order_by("order_line_id", "pk")),
                 Prefetch("events", queryset=ShipmentEvent.objects.order_by("created_at", "pk")),
             ),
         ),

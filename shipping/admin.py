@@ -182,8 +182,16 @@ class ShipmentLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, admin.Tabula
     fields = ["sku", "product", "quantity"]
     readonly_fields = fields
 
+    @admin.display(description=_("SKU"))
+    def sku(self, obj):
+        return obj.sku
+
+    @admin.display(description=_("product"))
+    def product(self, obj):
+        return " · ".join(filter(None, [obj.product_name, obj.options]))
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("order_line", "shipment")
+        return super().get_queryset(request).select_related("order_line", "shipment", "part__product")
 
 
 

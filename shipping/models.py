@@ -382,11 +382,21 @@ class Shipment(models.Model):
 class ShipmentLine(models.Model):
     """Units of one order line in one shipment. Across the shipments of an order that are not
     cancelled, a line's quantities never add up to more than the line sold (services check it
-    under the order's lock); delivered quantities per order line are what returns read."""
+    under the order's lock); delivered quantities per order line are what returns read.
+
+    A bundle whose parts left two warehouses ships as part lines: each carries one component
+    (`part`) of the bundle's order line, in component units, in the leg of the warehouse that
+    holds it; the bundle is delivered once all its parts are."""
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("shipment"))
     order_line = models.ForeignKey(
         "orders.OrderLine", on_delete=models.PROTECT, related_name="shipment_lines", verbose_name=_("order line")
+    )
+    part = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("bundle part"),
+        help_text=_("Only this component of the bundle, in its units: the bundle's other parts ship from another "
+                    "warehouse."),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
 
@@ -396,11 +406,34 @@ class ShipmentLine(models.Model):
         ordering = ["order_line_id", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="shipping_shipmentline_quantity_positive"),
-            models.UniqueConstraint(fields=["shipment", "order_line"], name="shipping_shipmentline_unique_line"),
+            models.UniqueConstraint(fields=["shipment", "order_line"], condition=Q(part__isnull=True),
+                                    name="shipping_shipmentline_unique_line"),
+            models.UniqueConstraint(fields=["shipment", "order_line", "part"], condition=Q(part__isnull=False),
+                                    name="shipping_shipmentline_unique_part"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.order_line.sku}"
+        return f"{self.quantity} × {self.sku}"
+
+    @property
+    def variant_id(self) -> int:
+        """The variant taken off the shelf: the part, or the order line's."""
+        return self.part_id or self.order_line.variant_id
+
+    @property
+    def sku(self) -> str:
+        return self.part.sku if self.part_id else self.order_line.sku
+
+    @property
+    def product_name(self) -> str:
+        if not self.part_id:
+            return self.order_line.product_name
+        return _("%(part)s (part of %(bundle)s)") % {"part": self.part.product.name,
+                                                     "bundle": self.order_line.product_name}
+
+    @property
+    def options(self) -> str:
+        return "" if self.part_id else self.order_line.options
 
 
 class ShipmentEvent(models.Model):

@@ -224,14 +224,15 @@ def shipments_for_slips(*, queryset):
     shipments = list(
         queryset.select_related("order", "warehouse", "method")
         .prefetch_related(
-            Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("order_line_id"))
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line", "part__product")
+                     .order_by("order_line_id", "pk"))
         )
         .order_by("warehouse__code", "pk")
     )
     bins = bin_locations(shipments=shipments)
     for shipment in shipments:
         for item in shipment.lines.all():
-            item.bin_location = bins.get((shipment.warehouse_id, item.order_line.variant_id), "")
+            item.bin_location = bins.get((shipment.warehouse_id, item.variant_id), "")
     return shipments
 
 
@@ -241,11 +242,12 @@ def bin_locations(*, shipments) -> dict[tuple[int, int], str]:
 
     from .models import ShipmentLine
 
-    pairs = set(
-        ShipmentLine.objects.filter(shipment__in=[s.pk for s in shipments]).values_list(
-            "shipment__warehouse_id", "order_line__variant_id"
-        )
-    )
+    pairs = {
+        (warehouse_id, part_id or variant_id)
+        for warehouse_id, variant_id, part_id in ShipmentLine.objects.filter(
+            shipment__in=[s.pk for s in shipments]
+        ).values_list("shipment__warehouse_id", "order_line__variant_id", "part_id")
+    }
     if not pairs:
         return {}
     levels = StockLevel.objects.filter(
@@ -278,11 +280,16 @@ def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
     )
     rows = (
         ShipmentLine.objects.filter(shipment__in=legs.values("pk"))
-        .values("order_line__variant_id", "order_line__sku", "order_line__product_name", "order_line__options")
+        .values("order_line__variant_id", "order_line__sku", "order_line__product_name", "order_line__options",
+                "part_id", "part__sku", "part__product__name")
         .annotate(units=Sum("quantity"), legs=Count("shipment", distinct=True))
         .order_by()
     )
     rows = list(rows)
+    for row in rows:  # a bundle's part is picked as itself
+        if row["part_id"]:
+            row.update({"order_line__variant_id": row["part_id"], "order_line__sku": row["part__sku"],
+                        "order_line__product_name": row["part__product__name"], "order_line__options": ""})
     bins = dict(
         StockLevel.objects.filter(
             warehouse=warehouse, variant_id__in=[row["order_line__variant_id"] for row in rows]
@@ -335,14 +342,30 @@ def legs_shipped_on_time(*, seller_id: int | None = None, since, until) -> tuple
 
 
 def delivered_quantities(*, order_id: int) -> dict[int, int]:
-    """Units delivered per order line of an order ({order line id: units}), for returns."""
+    """Units delivered per order line of an order ({order line id: units}), for returns. A bundle
+    shipped as parts from several warehouses counts the bundles whose every part was delivered."""
+    from catalog.bundles import components_of, whole_bundles
+
     from .models import ShipmentLine, ShipmentStatus
 
     rows = (
         ShipmentLine.objects.filter(shipment__order_id=order_id, shipment__status=ShipmentStatus.DELIVERED)
-        .values("order_line_id")
+        .values("order_line_id", "order_line__variant_id", "part_id")
         .annotate(units=Sum("quantity"))
-        .values_list("order_line_id", "units")
+        .values_list("order_line_id", "order_line__variant_id", "part_id", "units")
         .order_by()
     )
-    return dict(rows)
+    delivered: dict[int, int] = {}
+    parts_delivered: dict[tuple[int, int], dict[int, int]] = {}
+    for line_id, variant_id, part_id, units in rows:
+        if part_id is None:
+            delivered[line_id] = delivered.get(line_id, 0) + units
+        else:
+            parts_delivered.setdefault((line_id, variant_id), {})[part_id] = units
+    if parts_delivered:
+        parts_of = components_of({variant_id for _line, variant_id in parts_delivered})
+        for (line_id, variant_id), units in parts_delivered.items():
+            bundles = whole_bundles(units, parts_of.get(variant_id, []))
+            if bundles:
+                delivered[line_id] = delivered.get(line_id, 0) + bundles
+    return delivered

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.bundles import components_of
 from inventory.models import Warehouse
 from inventory.selectors import order_units_out
 from orders.models import Order, OrderStatus
@@ -55,26 +56,53 @@ def _record(shipment: Shipment, *, from_status: str, to_status: str, actor, note
     )
 
 
-def _allocate(order: Order, by_warehouse: dict[int, dict[int, int]]) -> dict[int, dict[int, int]]:
-    """{warehouse id: {order line id: units}}: each warehouse's units of a variant are given
-    to the order's lines of that variant in line order (a variant may be on two lines, e.g.
-    once alone and once in a kit)."""
+def _allocate(order: Order, units_out: dict[tuple[int, int, int | None], int]) -> dict[int, dict[tuple, int]]:
+    """{warehouse id: {(order line id, part id or None): units}}: each warehouse's units of a
+    variant are given to the order's lines of that variant in line order (a variant may be on
+    two lines, e.g. once alone and once in a kit); then the parts of bundles split across
+    warehouses go to the bundle's lines, up to each line's bundles not shipped whole."""
     remaining: dict[int, list[list[int]]] = defaultdict(list)
-    for line in order.lines.order_by("pk"):
-        remaining[line.variant_id].append([line.pk, line.quantity])
-    allocation: dict[int, dict[int, int]] = defaultdict(dict)
-    for warehouse_id in sorted(by_warehouse):
-        for variant_id, units in sorted(by_warehouse[warehouse_id].items()):
+    for line_id, variant_id, quantity in order.lines.order_by("pk").values_list("pk", "variant_id", "quantity"):
+        remaining[variant_id].append([line_id, quantity])
+    allocation: dict[int, dict[tuple, int]] = defaultdict(dict)
+    for (warehouse_id, variant_id, part_id), units in sorted(units_out.items(), key=_out_order):
+        if part_id is not None:
+            continue
+        for slot in remaining.get(variant_id, []):
+            take = min(units, slot[1])
+            if take <= 0:
+                continue
+            key = (slot[0], None)
+            allocation[warehouse_id][key] = allocation[warehouse_id].get(key, 0) + take
+            slot[1] -= take
+            units -= take
+            if units == 0:
+                break
+    parts = {(variant_id, part_id) for (_w, variant_id, part_id) in units_out if part_id is not None}
+    if parts:
+        per_bundle = {bundle_id: dict(components) for bundle_id, components in
+                      components_of({variant_id for variant_id, _part in parts}).items()}
+        room = {(slot[0], part_id): slot[1] * per_bundle.get(variant_id, {}).get(part_id, 0)
+                for variant_id, part_id in parts for slot in remaining.get(variant_id, [])}
+        for (warehouse_id, variant_id, part_id), units in sorted(units_out.items(), key=_out_order):
+            if part_id is None:
+                continue
             for slot in remaining.get(variant_id, []):
-                take = min(units, slot[1])
+                take = min(units, room[(slot[0], part_id)])
                 if take <= 0:
                     continue
-                allocation[warehouse_id][slot[0]] = allocation[warehouse_id].get(slot[0], 0) + take
-                slot[1] -= take
+                key = (slot[0], part_id)
+                allocation[warehouse_id][key] = allocation[warehouse_id].get(key, 0) + take
+                room[key] -= take
                 units -= take
                 if units == 0:
                     break
     return {warehouse_id: lines for warehouse_id, lines in allocation.items() if lines}
+
+
+def _out_order(item) -> tuple:
+    (warehouse_id, variant_id, part_id), _units = item
+    return warehouse_id, variant_id, part_id or 0
 
 
 def _estimate(method: ShippingMethod | None, start: date) -> tuple[date | None, date | None]:
@@ -86,18 +114,17 @@ def _estimate(method: ShippingMethod | None, start: date) -> tuple[date | None, 
 def shipments_create_for_order(*, order: Order, units_out: dict[tuple[int, int], int]) -> list[Shipment]:
     """One shipment per warehouse the paid order's units were sold from, with its lines.
 
-    `units_out` is inventory's answer to the sale ({(warehouse id, variant id): units}).
-    Call it inside the transaction that marks the order paid, with the order locked.
-    Idempotent: an order that already has shipments keeps them.
+    `units_out` is inventory's answer to the sale ({(warehouse id, variant id, bundle part id or
+    None): units}, inventory.selectors.order_units_out): a bundle whose parts left two
+    warehouses gets a part line in each of their legs. Call it inside the transaction that
+    marks the order paid, with the order locked. Idempotent: an order that already has
+    shipments keeps them.
     """
     with transaction.atomic():
         existing = list(order.shipments.all())
         if existing:
             return existing
-        by_warehouse: dict[int, dict[int, int]] = defaultdict(dict)
-        for (warehouse_id, variant_id), units in units_out.items():
-            by_warehouse[warehouse_id][variant_id] = units
-        allocation = _allocate(order, by_warehouse)
+        allocation = _allocate(order, units_out)
         warehouses = Warehouse.objects.in_bulk(list(allocation))
         method = order.shipping_method
         paid_on = _local_date(order.paid_at)
@@ -118,7 +145,8 @@ def shipments_create_for_order(*, order: Order, units_out: dict[tuple[int, int],
                 estimated_to=estimated_to,
             )
             ShipmentLine.objects.bulk_create(
-                [ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=qty) for line_id, qty in lines.items()]
+                [ShipmentLine(shipment=shipment, order_line_id=line_id, part_id=part_id, quantity=qty)
+                 for (line_id, part_id), qty in sorted(lines.items(), key=lambda item: (item[0][0], item[0][1] or 0))]
             )
             _record(shipment, from_status="", to_status=ShipmentStatus.PENDING, actor=None)
             shipments.append(shipment)
@@ -179,16 +207,13 @@ def _check_units_left_stock(order: Order, shipment: Shipment) -> None:
             _("Shipment %(shipment)s is a dropshipping leg its supplier has not confirmed yet: confirm it first.")
             % {"shipment": shipment.reference}
         )
-    ordered: dict[int, int] = defaultdict(int)
-    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
-        ordered[variant_id] += quantity
-    out = order_units_out(order.pk, lines=dict(ordered))
-    needed: dict[int, int] = defaultdict(int)
-    for variant_id, quantity in ShipmentLine.objects.filter(
+    out = order_units_out(order.pk)
+    needed: dict[tuple[int, int | None], int] = defaultdict(int)
+    for variant_id, part_id, quantity in ShipmentLine.objects.filter(
         shipment__order=order, shipment__warehouse_id=shipment.warehouse_id
-    ).exclude(shipment__status=ShipmentStatus.CANCELLED).values_list("order_line__variant_id", "quantity"):
-        needed[variant_id] += quantity
-    short = [vid for vid, qty in needed.items() if out.get((shipment.warehouse_id, vid), 0) < qty]
+    ).exclude(shipment__status=ShipmentStatus.CANCELLED).values_list("order_line__variant_id", "part_id", "quantity"):
+        needed[(variant_id, part_id)] += quantity
+    short = [key for key, qty in needed.items() if out.get((shipment.warehouse_id, *key), 0) < qty]
     if short or not needed:
         raise ShipmentError(
             _("Shipment %(shipment)s cannot ship: its units were never taken out of the stock of %(warehouse)s "
@@ -321,7 +346,11 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) ->
         order, shipment = _lock(shipment)
         if shipment.status not in NOT_YET_SHIPPED:
             raise ShipmentError(_("Only a leg that has not shipped yet can be split."))
-        current = {line.order_line_id: line for line in shipment.lines.select_for_update().order_by("pk")}
+        held = list(shipment.lines.select_for_update().order_by("pk"))
+        if any(line.part_id for line in held):
+            raise ShipmentError(_("A leg carrying part of a bundle whose other parts ship from another warehouse "
+                                  "cannot be split."))
+        current = {line.order_line_id: line for line in held}
         moving: dict[int, int] = {}
         for raw_line_id, raw_quantity in (quantities or {}).items():
             try:

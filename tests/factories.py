@@ -198,6 +198,17 @@ class BannerFactory(DjangoModelFactory):
 
 # --- inventory -------------------------------------------------------------------------
 
+def make_bundle(parts, *, sku: str = "PACK-GAMER", name: str = "Pack Gamer", price: str = "999.00"):
+    """A bundle product with one variant (returned) made of parts [(variant, units per bundle)]."""
+    from catalog.models import BundleComponent
+
+    product = ProductFactory(name=name, product_type=Product.Type.BUNDLE, base_price=Decimal(price))
+    variant = VariantFactory(product=product, sku=sku)
+    for order, (component, quantity) in enumerate(parts):
+        BundleComponent.objects.create(bundle=product, component=component, quantity=quantity, order=order)
+    return variant
+
+
 from inventory.models import StockLevel, Supplier, Warehouse  # noqa: E402
 
 VALID_RUCS = ["20100070970", "20131312955", "20100047218", "20601030013", "20512345671"]

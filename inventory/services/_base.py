@@ -1,6 +1,7 @@
 """What every inventory service shares: argument checks, row locks in a fixed order, the
 reserved-units read under those locks, the ledger write, and low-stock alert collection."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -73,18 +74,33 @@ def locked_level(variant: Variant, warehouse: Warehouse, *, create: bool) -> Sto
     return levels[0]
 
 
-def units_sold_record(units_by_level: dict[int, int]) -> None:
-    """Keep the catalog's units sold in step with sale (+) and return (-) movements, in the
-    same transaction: {stock level id: signed units sold} becomes one update per product."""
-    wanted = {level_id: units for level_id, units in units_by_level.items() if units}
-    if not wanted:
-        return
-    per_product: dict[int, int] = {}
-    for level_id, product_id in StockLevel.objects.filter(pk__in=list(wanted)).values_list(
-        "pk", "variant__product_id"
-    ):
-        per_product[product_id] = per_product.get(product_id, 0) + wanted[level_id]
-    products_units_sold_add(quantities=per_product)
+def units_sold_record(movements: Iterable[Movement]) -> None:
+    """Keep the catalog's units sold in step with new sale (+) and return (-) movements, in the
+    same transaction, one set-based update per product.
+
+    The rule (README, "Bundles"): a bundle counts the bundles sold, and a component counts only
+    the units sold on their own, since "best-selling" tells shoppers what people buy. So a
+    movement sold as a bundle counts its bundle_units for the bundle's product, and any other its
+    quantity for its own product (inventory.selectors.units_sold_by_product recounts the same)."""
+    per_product: dict[int, int] = defaultdict(int)
+    direct: dict[int, int] = defaultdict(int)
+    bundled: dict[int, int] = defaultdict(int)
+    for movement in movements:
+        if movement.sold_as_id:
+            bundled[movement.sold_as_id] -= movement.bundle_units
+        else:
+            direct[movement.stock_level_id] -= movement.quantity
+    if any(direct.values()):
+        for level_id, product_id in StockLevel.objects.filter(pk__in=list(direct)).values_list(
+            "pk", "variant__product_id"
+        ):
+            per_product[product_id] += direct[level_id]
+    if any(bundled.values()):
+        for variant_id, product_id in Variant.objects.filter(pk__in=list(bundled)).values_list("pk", "product_id"):
+            per_product[product_id] += bundled[variant_id]
+    wanted = {product_id: units for product_id, units in per_product.items() if units}
+    if wanted:
+        products_units_sold_add(quantities=wanted)
 
 
 class LowStockAlerts:
@@ -109,12 +125,13 @@ class LowStockAlerts:
 
 def record_movement(level: StockLevel, kind: str, quantity: int, *, actor=None, reason: str = "",
                     reference_type: str = Movement.Reference.MANUAL, reference_id: int | None = None,
-                    purchase_order: PurchaseOrder | None = None, transfer_key=None) -> Movement:
+                    purchase_order: PurchaseOrder | None = None, transfer_key=None, sold_as_id: int | None = None,
+                    bundle_units: int = 0) -> Movement:
     """Append a movement and apply it to the (locked) level's on_hand."""
     movement = Movement.objects.create(
         stock_level=level, kind=kind, quantity=quantity, actor=actor, reason=reason or "",
         reference_type=reference_type, reference_id=reference_id, purchase_order=purchase_order,
-        transfer_key=transfer_key,
+        transfer_key=transfer_key, sold_as_id=sold_as_id, bundle_units=bundle_units,
     )
     StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
     level.on_hand += quantity

@@ -19,31 +19,58 @@ from catalog import bundles
 from ..models import Movement, Reservation
 from ..selectors import order_units_out
 from ._base import lock_levels, record_movement, units_sold_record
-from .reservations import reservation_convert, reservation_release, stock_reserve
+from .reservations import BundleSale, reservation_convert, reservation_release, stock_reserve
 
 
-def _sold_by_level(order_id: int) -> dict[int, int]:
+def _still_out(order_id: int) -> dict[tuple[int, int | None], tuple[int, int]]:
+    """{(stock level id, bundle variant id or None): (units, bundles)} the order still has out."""
     rows = (
         Movement.objects.filter(reference_type=Movement.Reference.ORDER, reference_id=order_id)
-        .order_by().values("stock_level_id").annotate(total=Sum("quantity")).values_list("stock_level_id", "total")
+        .order_by().values("stock_level_id", "sold_as_id")
+        .annotate(total=Sum("quantity"), bundles=Sum("bundle_units"))
+        .values_list("stock_level_id", "sold_as_id", "total", "bundles")
     )
     # Sales are negative and returns positive: what is still out is minus their sum.
-    return {level_id: -total for level_id, total in rows if total < 0}
+    return {(level_id, sold_as): (-total, -bundles) for level_id, sold_as, total, bundles in rows if total < 0}
+
+
+def _bundle_sale(ordered: dict[int, int], parts_of: dict[int, list[tuple[int, int]]],
+                 sold: dict[tuple[int, int | None], tuple[int, int]]) -> BundleSale | None:
+    """What of the order's component units is still to be sold as which bundle (units bought on
+    their own first), given what was already sold {(variant id, bundle or None): (units, bundles)}."""
+    if not parts_of:
+        return None
+    def unsold(component_id: int, bundle_id: int | None, units: int) -> int:
+        return units - sold.get((component_id, bundle_id), (0, 0))[0]
+
+    slots: dict[int, list[list]] = defaultdict(list)
+    for component_id in sorted({c for parts in parts_of.values() for c, _per in parts}):
+        if component_id in ordered:
+            slots[component_id].append([None, unsold(component_id, None, ordered[component_id])])
+    for bundle_id, parts in sorted(parts_of.items()):
+        for component_id, per in parts:
+            slots[component_id].append([bundle_id, unsold(component_id, bundle_id, per * ordered[bundle_id])])
+    bundles_sold = defaultdict(int)
+    for (_variant_id, sold_as), (_units, bundles) in sold.items():
+        if sold_as:
+            bundles_sold[sold_as] += bundles
+    return BundleSale(slots=dict(slots), bundles={b: ordered[b] - bundles_sold[b] for b in parts_of})
 
 
 @dataclass(frozen=True)
 class OrderStockSale:
     """What a sale did: the new movements (none on a replay) and every unit of the order that
-    is out of the stock now, per (warehouse id, variant id), which is what its shipments carry."""
+    is out of the stock now, per (warehouse id, variant id, bundle part id or None), which is
+    what its shipments carry (inventory.selectors.order_units_out)."""
 
     movements: list[Movement] = field(default_factory=list)
-    units_out: dict[tuple[int, int], int] = field(default_factory=dict)
+    units_out: dict[tuple[int, int, int | None], int] = field(default_factory=dict)
 
-    def by_warehouse(self) -> dict[int, dict[int, int]]:
-        """{warehouse id: {variant id: units}}."""
-        grouped: dict[int, dict[int, int]] = defaultdict(dict)
-        for (warehouse_id, variant_id), units in self.units_out.items():
-            grouped[warehouse_id][variant_id] = units
+    def by_warehouse(self) -> dict[int, dict[tuple[int, int | None], int]]:
+        """{warehouse id: {(variant id, part id or None): units}}."""
+        grouped: dict[int, dict[tuple[int, int | None], int]] = defaultdict(dict)
+        for (warehouse_id, variant_id, part_id), units in self.units_out.items():
+            grouped[warehouse_id][(variant_id, part_id)] = units
         return dict(grouped)
 
 
@@ -53,15 +80,20 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
     (writing nothing) when some cannot be had: the caller flags the order for staff.
     Returns the movements and the warehouses the units were sold from."""
     now = timezone.now()
-    ordered, lines = lines, bundles.expand(lines)  # a bundle's units are its components'
+    parts_of = bundles.components_of(lines)
+    ordered, lines = lines, bundles.expand(lines, parts_of)  # a bundle's units are its components'
     with transaction.atomic():
-        sold: dict[int, int] = defaultdict(int)
-        for variant_id, quantity in (
+        sold_as: dict[tuple[int, int | None], tuple[int, int]] = {}
+        for variant_id, bundle_id, quantity, bundle_units in (
             Movement.objects.filter(reference_type=Movement.Reference.ORDER, reference_id=order_id,
                                     kind=Movement.Kind.SALE)
-            .values_list("stock_level__variant_id", "quantity")
+            .values_list("stock_level__variant_id", "sold_as_id", "quantity", "bundle_units")
         ):
-            sold[variant_id] -= quantity
+            units, bundle_count = sold_as.get((variant_id, bundle_id), (0, 0))
+            sold_as[(variant_id, bundle_id)] = (units - quantity, bundle_count - bundle_units)
+        sold: dict[int, int] = defaultdict(int)
+        for (variant_id, _bundle_id), (units, _bundles) in sold_as.items():
+            sold[variant_id] += units
         held: dict[int, int] = defaultdict(int)
         for variant_id, quantity in Reservation.objects.active(now).filter(order_id=order_id).values_list(
             "stock_level__variant_id", "quantity"
@@ -73,8 +105,10 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
             Reservation.objects.filter(order_id=order_id, status=Reservation.Status.ACTIVE,
                                        expires_at__lte=now).update(status=Reservation.Status.RELEASED, closed_at=now)
             stock_reserve(lines=missing, order_id=order_id, may_hold_bundles=False)  # expanded above
-        movements = reservation_convert(order_id=order_id, actor=actor) if (missing or held) else []
-        return OrderStockSale(movements=movements, units_out=order_units_out(order_id, lines=ordered))
+        movements = reservation_convert(
+            order_id=order_id, actor=actor, bundle_sale=_bundle_sale(ordered, parts_of, sold_as),
+        ) if (missing or held) else []
+        return OrderStockSale(movements=movements, units_out=order_units_out(order_id))
 
 
 def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
@@ -82,16 +116,18 @@ def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
     levels they left (a return movement each)."""
     reservation_release(order_id=order_id)
     with transaction.atomic():
-        out = _sold_by_level(order_id)
+        out = _still_out(order_id)
         if not out:
             return []
-        levels = lock_levels(pk__in=list(out))
-        out = _sold_by_level(order_id)  # again, under the locks
+        levels = {level.pk: level for level in lock_levels(pk__in=sorted({level_id for level_id, _bundle in out}))}
+        out = _still_out(order_id)  # again, under the locks
         reason = _("Order cancelled")
         movements = [
-            record_movement(level, Movement.Kind.RETURN, out[level.pk], actor=actor, reason=reason,
-                            reference_type=Movement.Reference.ORDER, reference_id=order_id)
-            for level in levels if out.get(level.pk, 0) > 0
+            record_movement(levels[level_id], Movement.Kind.RETURN, units, actor=actor, reason=reason,
+                            reference_type=Movement.Reference.ORDER, reference_id=order_id, sold_as_id=bundle_id,
+                            bundle_units=bundles)
+            for (level_id, bundle_id), (units, bundles) in sorted(out.items(), key=lambda i: (i[0][0], i[0][1] or 0))
+            if level_id in levels
         ]
-        units_sold_record({movement.stock_level_id: -movement.quantity for movement in movements})
+        units_sold_record(movements)
         return movements

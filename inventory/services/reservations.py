@@ -317,10 +317,49 @@ def reservation_release(*, cart_key: str | None = None, order_id: int | None = N
         )
 
 
+@dataclass
+class BundleSale:
+    """How an order's component units split between the bundles it bought and the units it
+    bought on their own: slots {component variant id: [[bundle variant id or None, units], ...]}
+    (units on their own first) and the bundles each bundle variant sells."""
+
+    slots: dict[int, list[list]]
+    bundles: dict[int, int]
+
+
+def _sold_as(held: list[Reservation], levels: dict[int, StockLevel], plan: BundleSale) -> list[tuple]:
+    """(reservation, bundle variant id or None) for each held reservation; a reservation whose
+    units belong partly to a bundle and partly elsewhere is split in two first (under the locks,
+    so the units held do not change), so that each still converts to exactly one movement."""
+    pieces, queue = [], list(held)
+    while queue:
+        reservation = queue.pop(0)
+        slots = [slot for slot in plan.slots.get(levels[reservation.stock_level_id].variant_id, []) if slot[1] > 0]
+        if not slots:
+            pieces.append((reservation, None))
+            continue
+        sold_as, room = slots[0]
+        if reservation.quantity > room:
+            rest = Reservation.objects.create(
+                stock_level_id=reservation.stock_level_id, quantity=reservation.quantity - room,
+                cart_key=reservation.cart_key, order_id=reservation.order_id, customer_id=reservation.customer_id,
+                status=reservation.status, expires_at=reservation.expires_at, created_at=reservation.created_at,
+            )
+            Reservation.objects.filter(pk=reservation.pk).update(quantity=room)
+            reservation.quantity = room
+            queue.insert(0, rest)
+        slots[0][1] -= reservation.quantity
+        pieces.append((reservation, sold_as))
+    return pieces
+
+
 def reservation_convert(*, order_id: int | None = None, cart_key: str | None = None,
-                        reservation_ids: Iterable[int] | None = None, actor=None) -> list[Movement]:
+                        reservation_ids: Iterable[int] | None = None, actor=None,
+                        bundle_sale: BundleSale | None = None) -> list[Movement]:
     """Payment confirmed: the held units leave the stock (a sale movement each) and the
-    reservations become converted. Converting again returns [] (a replayed webhook)."""
+    reservations become converted. Converting again returns [] (a replayed webhook).
+    With a bundle_sale, the component units sold as a bundle are marked so (Movement.sold_as)
+    and the first movement of each bundle carries its bundles."""
     now = timezone.now()
     scope = _scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids)
     with transaction.atomic():
@@ -329,19 +368,24 @@ def reservation_convert(*, order_id: int | None = None, cart_key: str | None = N
             if scope.filter(status=Reservation.Status.CONVERTED).exists():
                 return []
             raise ReservationNotHeld()
-        movements = [
-            Movement(stock_level_id=r.stock_level_id, kind=Movement.Kind.SALE, quantity=-r.quantity, actor=actor,
-                     reference_type=Movement.Reference.ORDER, reference_id=r.order_id, reservation=r, created_at=now)
-            for r in held
-        ]
+        pieces = _sold_as(held, levels, bundle_sale) if bundle_sale else [(r, None) for r in held]
+        bundles_left = dict(bundle_sale.bundles) if bundle_sale else {}
+        movements = []
+        for reservation, sold_as in pieces:
+            bundles = bundles_left.pop(sold_as, 0) if sold_as else 0
+            movements.append(Movement(
+                stock_level_id=reservation.stock_level_id, kind=Movement.Kind.SALE, quantity=-reservation.quantity,
+                actor=actor, reference_type=Movement.Reference.ORDER, reference_id=reservation.order_id,
+                reservation=reservation, created_at=now, sold_as_id=sold_as, bundle_units=-bundles,
+            ))
         Movement.objects.bulk_create(movements)
         per_level: dict[int, int] = defaultdict(int)
-        for reservation in held:
+        for reservation, _bundle in pieces:
             per_level[reservation.stock_level_id] += reservation.quantity
         for level_id, quantity in per_level.items():
             StockLevel.objects.filter(pk=level_id).update(on_hand=F("on_hand") - quantity)
-        units_sold_record(per_level)
-        Reservation.objects.filter(pk__in=[r.pk for r in held]).update(
+        units_sold_record(movements)
+        Reservation.objects.filter(pk__in=[r.pk for r, _bundle in pieces]).update(
             status=Reservation.Status.CONVERTED, closed_at=now
         )
         return movements

@@ -36,20 +36,24 @@ def _bundle_parts(variant) -> list[tuple[int, int]]:
 
 def stock_return(*, variant: Variant, warehouse: Warehouse, quantity: int, return_id: int | None = None,
                  actor=None, reason: str = "") -> Movement:
-    """A resellable returned item goes back on the shelf (the returns app calls this). A
-    returned bundle puts its components back (a movement each; the first is returned)."""
+    """A resellable returned item goes back on the shelf (the returns app calls this), and is no
+    longer sold. A returned bundle puts its components back, a movement each marked as returned
+    as that bundle (the first, which carries the bundles, is returned)."""
     positive(quantity)
-    if parts := _bundle_parts(variant):
-        with transaction.atomic():
-            return [stock_return(variant=Variant(pk=component_id), warehouse=warehouse, quantity=per * quantity,
-                                 return_id=return_id, actor=actor, reason=reason)
-                    for component_id, per in sorted(parts)][0]
+    parts = _bundle_parts(variant)
+    pieces = [(component_id, per * quantity) for component_id, per in sorted(parts)] or [(pk_of(variant), quantity)]
+    sold_as_id = pk_of(variant) if parts else None
     with transaction.atomic():
-        level = locked_level(variant, warehouse, create=True)
-        movement = record_movement(level, Movement.Kind.RETURN, quantity, actor=actor, reason=reason,
-                                   reference_type=Movement.Reference.RETURN, reference_id=return_id)
-        units_sold_record({level.pk: -quantity})  # a returned unit is no longer sold
-        return movement
+        movements = []
+        for index, (variant_id, units) in enumerate(pieces):
+            level = locked_level(Variant(pk=variant_id), warehouse, create=True)
+            movements.append(record_movement(
+                level, Movement.Kind.RETURN, units, actor=actor, reason=reason,
+                reference_type=Movement.Reference.RETURN, reference_id=return_id, sold_as_id=sold_as_id,
+                bundle_units=quantity if sold_as_id and index == 0 else 0,
+            ))
+        units_sold_record(movements)
+        return movements[0]
 
 
 def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> None:

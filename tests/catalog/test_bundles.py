@@ -16,23 +16,14 @@ from cart.selectors import cart_view
 from cart.store import LineKey
 from catalog.models import BundleComponent, Product
 from inventory.models import Movement, Reservation, StockLevel
-from inventory.selectors import bundle_availability, bundles_out
+from inventory.selectors import bundle_availability
 from orders.models import OrderStatus
 from shipping.models import ShipmentLine
-from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, make_bundle, stock
 from tests.orders.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
 from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db
-
-
-def make_bundle(parts, *, sku="PACK-GAMER", price="999.00"):
-    """A bundle product with one variant made of parts [(variant, units per bundle)]."""
-    product = ProductFactory(name="Pack Gamer", product_type=Product.Type.BUNDLE, base_price=Decimal(price))
-    variant = VariantFactory(product=product, sku=sku)
-    for order, (component, quantity) in enumerate(parts):
-        BundleComponent.objects.create(bundle=product, component=component, quantity=quantity, order=order)
-    return variant
 
 
 def held(cart_id: str) -> dict[str, int]:
@@ -168,15 +159,6 @@ class TestCheckout:
         assert list(ShipmentLine.objects.filter(shipment__order=order).values_list("order_line__sku", "quantity")) \
             == [("PACK-ANDINO", 2)]
         call_command("inventory_verify", verbosity=0)
-
-    def test_component_units_fold_into_whole_bundles_per_warehouse(self, parts):
-        bundle = make_bundle([(parts["mouse"], 1), (parts["pad"], 1)])
-        mouse, pad, extra = parts["mouse"].pk, parts["pad"].pk, VariantFactory().pk
-        # Two whole bundles out of warehouse 1, a third split across warehouses (counted at its
-        # first component's), and two units of another variant the order bought on its own.
-        out = {(1, mouse): 3, (1, pad): 2, (2, pad): 1, (2, extra): 2}
-        assert bundles_out(out, {bundle.pk: 3, extra: 2}) == {(1, bundle.pk): 3, (2, extra): 2}
-
 
 class TestReturns:
     def test_a_returned_bundle_puts_its_components_back_and_a_damaged_one_writes_them_off(self, parts):

@@ -10,7 +10,7 @@ from django.db import connection
 from catalog.models import Product
 from catalog.services import products_units_sold_add
 from inventory import services
-from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, make_bundle, stock
 from tests.threads import run_in_threads
 
 
@@ -133,3 +133,97 @@ def test_concurrent_paid_orders_never_lose_a_count():
     assert errors == []
     assert units_sold(product) == (threads - threads // 2) * 3
     assert json.loads(recount("--format", "json")) == []
+
+
+@pytest.fixture
+def pack():
+    """A bundle of 1 mouse + 2 pads, all stocked in one warehouse."""
+    warehouse = WarehouseFactory()
+    mouse, pad = VariantFactory(sku="U-MOUSE"), VariantFactory(sku="U-PAD")
+    stock(mouse, warehouse, quantity=200)
+    stock(pad, warehouse, quantity=400)
+    return {"bundle": make_bundle([(mouse, 1), (pad, 2)], sku="PACK-UNITS"), "mouse": mouse, "pad": pad, "warehouse": warehouse}
+
+
+@pytest.mark.django_db
+class TestBundlesCountBundles:
+    """A bundle counts the bundles sold; a component counts only the units sold on their own."""
+
+    def test_a_bundle_sale_counts_for_the_bundle_and_not_for_its_components(self, pack):
+        from inventory.models import Movement
+
+        bundle, mouse, pad = pack["bundle"], pack["mouse"], pack["pad"]
+        # 3 mice in all (2 in bundles, 1 on its own) come from one hold, split by what they were sold as.
+        services.order_stock_sell(order_id=801, lines={bundle.pk: 2, mouse.pk: 1})
+        services.order_stock_sell(order_id=801, lines={bundle.pk: 2, mouse.pk: 1})  # replayed payment
+
+        assert units_sold(bundle.product) == 2
+        assert units_sold(mouse.product) == 1
+        assert units_sold(pad.product) == 0
+        sales = sorted(Movement.objects.filter(reference_id=801, kind="sale").values_list(
+            "stock_level__variant__sku", "quantity", "sold_as__sku", "bundle_units"))
+        assert sales == [("U-MOUSE", -2, "PACK-UNITS", -2), ("U-MOUSE", -1, None, 0), ("U-PAD", -4, "PACK-UNITS", 0)]
+        assert json.loads(recount("--format", "json")) == []
+        call_command("inventory_verify", verbosity=0)  # each converted hold still has exactly its sale
+
+    def test_a_cancelled_bundle_order_takes_its_bundles_back(self, pack):
+        bundle, mouse = pack["bundle"], pack["mouse"]
+        services.order_stock_sell(order_id=802, lines={bundle.pk: 3, mouse.pk: 2})
+        services.order_stock_sell(order_id=803, lines={bundle.pk: 1})
+
+        services.order_stock_restore(order_id=802)
+        services.order_stock_restore(order_id=802)  # replayed cancellation
+
+        assert units_sold(bundle.product) == 1
+        assert units_sold(mouse.product) == 0
+        assert json.loads(recount("--format", "json")) == []
+        call_command("inventory_verify", verbosity=0)
+
+    def test_a_returned_bundle_is_no_longer_sold(self, pack):
+        bundle, pad = pack["bundle"], pack["pad"]
+        services.order_stock_sell(order_id=804, lines={bundle.pk: 3, pad.pk: 1})
+
+        services.stock_return(variant=bundle, warehouse=pack["warehouse"], quantity=2, return_id=41)
+        services.stock_return(variant=pad, warehouse=pack["warehouse"], quantity=1, return_id=42)
+
+        assert units_sold(bundle.product) == 1
+        assert units_sold(pad.product) == 0
+        assert json.loads(recount("--format", "json")) == []
+
+    def test_the_recount_restores_a_bundles_figure_from_the_ledger(self, pack):
+        bundle = pack["bundle"]
+        services.order_stock_sell(order_id=805, lines={bundle.pk: 2})
+        Product.objects.filter(pk=bundle.product_id).update(units_sold=0)
+
+        assert json.loads(recount("--format", "json")) == [
+            {"sku": bundle.product.base_sku, "product": bundle.product.name, "stored": 0, "ledger": 2, "drift": -2}
+        ]
+        assert units_sold(bundle.product) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are proven on PostgreSQL")
+def test_concurrent_bundle_sales_cancellations_and_returns_keep_the_count(pack):
+    bundle, mouse = pack["bundle"], pack["mouse"]
+    threads = 12
+
+    def pay(index: int):
+        # Every order buys two bundles and a mouse on its own: the same product rows each time.
+        return services.order_stock_sell(order_id=9000 + index, lines={bundle.pk: 2, mouse.pk: 1})
+
+    results, errors = run_in_threads(pay, threads)
+    assert errors == [] and len(results) == threads
+    assert (units_sold(bundle.product), units_sold(mouse.product)) == (threads * 2, threads)
+
+    def cancel_or_return(index: int):
+        if index % 2:
+            return services.order_stock_restore(order_id=9000 + index)
+        return services.stock_return(variant=bundle, warehouse=pack["warehouse"], quantity=1, return_id=9100 + index)
+
+    results, errors = run_in_threads(cancel_or_return, threads)
+    assert errors == [] and len(results) == threads
+    cancelled, returned = threads // 2, threads - threads // 2
+    assert units_sold(bundle.product) == (threads - cancelled) * 2 - returned
+    assert units_sold(mouse.product) == threads - cancelled
+    assert json.loads(recount("--format", "json")) == []
+    call_command("inventory_verify", verbosity=0)

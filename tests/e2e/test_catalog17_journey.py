@@ -141,6 +141,10 @@ def test_a_shopper_buys_a_bundle_and_pays(new_page, shop):
     assert set(Movement.objects.filter(reference_id=order.pk, kind="sale")
                .values_list("stock_level__variant__sku", flat=True)) == {"SILLA-ANDES-NEGRA", "SILLA-ANDES-BLANCA"}
     call_command("inventory_verify", verbosity=0)
+    # Best-selling counts the pack bought, not its chairs as loose parts.
+    sold = dict(Product.objects.filter(slug__in=["pack-duo-andes", "silla-andes-negra", "silla-andes-blanca"])
+                .values_list("slug", "units_sold"))
+    assert sold == {"pack-duo-andes": 2, "silla-andes-negra": 0, "silla-andes-blanca": 0}
 
 
 def test_staff_schedule_a_price_change_in_the_admin(new_page, shop):
