@@ -17,7 +17,7 @@ import functools
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -39,13 +39,21 @@ MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
 CSRF_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """Stored as a plain tuple, so an entry written by another release still reads."""
+
     version: str
     stored_at: float
     html: str
     content_type: str
     vary: str
+
+
+def _entry(stored) -> Entry | None:
+    try:
+        return Entry(*stored)
+    except TypeError:  # nothing stored, or another shape
+        return None
 
 
 def _shared(request) -> bool:
@@ -98,7 +106,7 @@ def _store(request, key: str, version: str, response) -> None:
     if html is not None:
         entry = Entry(version=version, stored_at=time.time(), html=html,
                       content_type=response["Content-Type"], vary=response.get("Vary", ""))
-        cache.set(key, entry, FRESH_SECONDS + RENDER_GRACE_SECONDS)
+        cache.set(key, tuple(entry), FRESH_SECONDS + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
 
@@ -121,7 +129,7 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         key = _key(request)
         found = cache.get_many([listing_cache.VERSION_KEY, key])
-        version, entry = found.get(listing_cache.VERSION_KEY), found.get(key)
+        version, entry = found.get(listing_cache.VERSION_KEY), _entry(found.get(key))
         if _servable(key, entry, version):
             return _filled(request, entry)
         version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins
