@@ -9,7 +9,8 @@ rendered as before. So the HTML a shopper gets is the one the view would render.
 An entry carries the catalog version (catalog.listing_cache, bumped by every catalog write:
 prices, discounts, scheduled prices, ratings from approved reviews, product/category/brand
 edits), so such a change shows on the next request. What no catalog write announces (stock,
-a drop's start) lags by at most FRESH_SECONDS; past that one request renders the page again
+a drop's start) lags by at most FRESH_SECONDS (LISTING_FRESH_SECONDS on listings that show no
+stock); past that one request renders the page again
 while the others keep getting the entry for a few more seconds, so shoppers never queue
 behind a render. A Redis that is away is a miss: the page is rendered as before."""
 
@@ -30,6 +31,9 @@ from cart.context_processors import mini_cart
 from . import listing_cache
 
 FRESH_SECONDS = 5
+# Listings show no stock (cards have none, the in-stock toggle has no count) unless filtered by
+# it: besides catalog writes only time-bound parts (site settings, the footer's year) lag this long.
+LISTING_FRESH_SECONDS = 60
 # How long past FRESH_SECONDS the entry still answers while one request renders its successor.
 RENDER_GRACE_SECONDS = 10
 MINI_CART_TEMPLATE = "cart/_mini_cart.html"
@@ -99,42 +103,51 @@ def _filled(request, entry: Entry) -> HttpResponse:
     return response
 
 
-def _store(request, key: str, version: str, response) -> None:
+def _store(request, key: str, version: str, response, fresh_seconds: int) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     html = _with_placeholders(request, response.content.decode(response.charset))
     if html is not None:
         entry = Entry(version=version, stored_at=time.time(), html=html,
                       content_type=response["Content-Type"], vary=response.get("Vary", ""))
-        cache.set(key, tuple(entry), FRESH_SECONDS + RENDER_GRACE_SECONDS)
+        cache.set(key, tuple(entry), fresh_seconds + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
 
-def _servable(key: str, entry: Entry | None, version: str | None) -> bool:
+def _servable(key: str, entry: Entry | None, version: str | None, fresh_seconds: int) -> bool:
     if entry is None or version is None or entry.version != version:
         return False  # a catalog write since: never served
     age = time.time() - entry.stored_at
-    if age < FRESH_SECONDS:
+    if age < fresh_seconds:
         return True
     # Stale by time only: serve it unless this request is the one that renders the next.
-    return age < FRESH_SECONDS + RENDER_GRACE_SECONDS and not cache.add(key + ":rendering", 1, RENDER_GRACE_SECONDS)
+    return age < fresh_seconds + RENDER_GRACE_SECONDS and not cache.add(key + ":rendering", 1, RENDER_GRACE_SECONDS)
 
 
-def cached_page(view):
-    """A storefront GET view whose anonymous page is shared as described above."""
+def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: tuple[str, ...] = ()):
+    """A storefront GET view whose anonymous page is shared as described above: fresh for
+    `fresh_seconds`, or FRESH_SECONDS when the query has one of `stock_params` (the page then
+    shows stock)."""
+    if view is None:
+        return functools.partial(cached_page, fresh_seconds=fresh_seconds, stock_params=stock_params)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _shared(request):
             return view(request, *args, **kwargs)
+        fresh = FRESH_SECONDS if any(name in request.GET for name in stock_params) else fresh_seconds
         key = _key(request)
         found = cache.get_many([listing_cache.VERSION_KEY, key])
         version, entry = found.get(listing_cache.VERSION_KEY), _entry(found.get(key))
-        if _servable(key, entry, version):
+        if _servable(key, entry, version, fresh):
             return _filled(request, entry)
         version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins
         response = view(request, *args, **kwargs)
-        _store(request, key, version, response)
+        _store(request, key, version, response, fresh)
         return response
 
     return wrapper
+
+
+# Category, family, brand and search pages.
+cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",))

@@ -8,7 +8,7 @@ from reviews.selectors import line_top_reviews, product_reviews
 
 from . import selectors
 from .listing import ListingParams, build_listing
-from .page_cache import cached_page
+from .page_cache import cached_listing, cached_page
 from .search import MAX_QUERY_LENGTH, search_products, suggest
 from .tree import catalog_tree
 
@@ -41,7 +41,7 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
 
 
 @require_GET
-@cached_page
+@cached_listing
 def family(request, slug: str):
     tree = catalog_tree(request)
     node = tree.family_by_slug(slug)
@@ -56,7 +56,7 @@ def family(request, slug: str):
 
 
 @require_GET
-@cached_page
+@cached_listing
 def category(request, slug: str):
     tree = catalog_tree(request)
     category_id = tree.by_slug.get(slug)
@@ -75,7 +75,7 @@ def category(request, slug: str):
 
 
 @require_GET
-@cached_page
+@cached_listing
 def brand(request, slug: str):
     tree = catalog_tree(request)
     found = selectors.active_brand(slug)
@@ -89,7 +89,7 @@ def brand(request, slug: str):
 
 
 @require_GET
-@cached_page
+@cached_listing
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     result = search_products(selectors.visible_products(catalog_tree(request)), query)

@@ -91,6 +91,18 @@ def test_stock_shows_once_the_entry_is_no_longer_fresh(client, shirts, monkeypat
     assert "Agotado" in _text(client.get(url))
 
 
+def test_a_listing_filtered_by_stock_follows_stock_like_a_product_page(client, shirts, monkeypatch):
+    filtered = "/c/polos/?in_stock=1"
+    assert "Polo Nazca 0" in _text(client.get(filtered))
+    assert "Polo Nazca 0" in _text(client.get("/c/polos/"))
+    StockLevel.objects.filter(variant__product=shirts[0]).update(on_hand=0)
+
+    later = page_cache.time.time() + page_cache.FRESH_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert "Polo Nazca 0" not in _text(client.get(filtered))
+    assert "Polo Nazca 0" in _text(client.get("/c/polos/"))  # shows no stock: the entry is still fresh
+
+
 def test_each_shopper_gets_a_csrf_token_that_works(shirts):
     url = shirts[0].get_absolute_url()
     Client().get(url)  # stored by someone else
