@@ -32,6 +32,15 @@ def bump_after_write() -> None:
     transaction.on_commit(bump)
 
 
+def version_or_new(version: str | None) -> str:
+    """The catalog version read with an entry, or a new one when none is set yet (first use, flush)."""
+    if version is None:
+        version = _new_version()
+        if not cache.add(VERSION_KEY, version, None):
+            version = cache.get(VERSION_KEY, version)
+    return version
+
+
 def _key(scope: str, filters: str) -> str:
     return "catalog:facets:" + hashlib.sha1(f"{scope}|{filters}".encode()).hexdigest()
 
@@ -44,10 +53,7 @@ def get_or_compute(scope: str, filters: str, compute):
     entry = found.get(key)
     if version is not None and entry is not None and entry[0] == version:
         return entry[1]
-    if version is None:
-        version = _new_version()
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY, version)
+    version = version_or_new(version)
     value = compute()
     cache.set(key, (version, value), TTL_SECONDS)
     return value

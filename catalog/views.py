@@ -8,6 +8,7 @@ from reviews.selectors import line_top_reviews, product_reviews
 
 from . import selectors
 from .listing import ListingParams, build_listing
+from .page_cache import cached_listing, cached_page
 from .search import MAX_QUERY_LENGTH, search_products, suggest
 from .tree import catalog_tree
 
@@ -40,6 +41,7 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
 
 
 @require_GET
+@cached_listing
 def family(request, slug: str):
     tree = catalog_tree(request)
     node = tree.family_by_slug(slug)
@@ -54,6 +56,7 @@ def family(request, slug: str):
 
 
 @require_GET
+@cached_listing
 def category(request, slug: str):
     tree = catalog_tree(request)
     category_id = tree.by_slug.get(slug)
@@ -72,6 +75,7 @@ def category(request, slug: str):
 
 
 @require_GET
+@cached_listing
 def brand(request, slug: str):
     tree = catalog_tree(request)
     found = selectors.active_brand(slug)
@@ -85,6 +89,7 @@ def brand(request, slug: str):
 
 
 @require_GET
+@cached_listing
 def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     result = search_products(selectors.visible_products(catalog_tree(request)), query)
@@ -104,6 +109,7 @@ def search_suggestions(request):
 
 
 @require_GET
+@cached_page
 def product(request, slug: str):
     tree = catalog_tree(request)
     selection = {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}

@@ -3,6 +3,7 @@ the carts; it is killed, every storefront page must answer 200 or the designed 5
 500), and when it is started again everything works without a restart. The same for the broker."""
 
 import logging
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from catalog.models import Product
 from config.celery import app as celery_app
 from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
@@ -130,6 +132,27 @@ def test_redis_down_degrades_every_page_and_recovers_without_a_restart(own_redis
     assert guest.get(reverse("cart:detail")).context["cart"].units == 2
     assert customer.post(reverse("cart:add"), {"sku": "WAYRA-M", "quantity": "1"}).status_code == 302
     assert customer.get(reverse("cart:detail")).context["cart"].units == 2
+
+
+def test_shared_pages_are_rendered_while_redis_is_away(own_redis, shop):
+    """The page cache (catalog.page_cache) lives in Redis: while it is away the pages are
+    rendered, with the current price and a CSRF token that works."""
+    urls = storefront_urls(shop)
+    shared = [urls["product"], urls["category"], urls["search"]]
+    for url in shared:
+        Client().get(url)  # stored while Redis is up
+    own_redis.stop()
+    Product.objects.filter(pk=shop["product"].pk).update(base_price=Decimal("149.00"))
+    guest = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    for url in shared:
+        response = guest.get(url)
+        assert response.status_code == 200, url
+        assert "S/ 149.00" in response.content.decode(), url
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', guest.get(shared[0]).content.decode()).group(1)
+    response = guest.post(reverse("set_language"), {"language": "en", "next": "/", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    own_redis.start()
+    assert guest.get(shared[0]).status_code == 200
 
 
 def test_a_failed_cart_write_leaves_no_hold(own_redis, shop):
