@@ -20,6 +20,7 @@ import re
 import time
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -63,7 +64,8 @@ def _entry(stored) -> Entry | None:
 def _shared(request) -> bool:
     """Whether this request gets the page every anonymous shopper gets."""
     return (
-        request.method == "GET"
+        settings.STOREFRONT_PAGE_CACHE
+        and request.method == "GET"
         and not request.htmx
         and not request.user.is_authenticated
         and not len(getattr(request, "_messages", ()))  # len() reads the messages without consuming them

@@ -40,6 +40,14 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _render_path(request, settings):
+    """Query ceilings measure the render path: the whole-page cache (catalog.page_cache) would
+    answer a repeated request with no query at all. Its own tests and the browser journeys keep it."""
+    if not request.node.get_closest_marker("page_cache") and not request.node.get_closest_marker("e2e"):
+        settings.STOREFRONT_PAGE_CACHE = False
+
+
 def warm_site_settings() -> None:
     """A test starts with no saved site settings, i.e. with the defaults: cache them as a running
     store has them cached, so query counts measure the page, not one cold settings read."""

@@ -17,7 +17,7 @@ from catalog.services import product_promotions_set
 from inventory.models import StockLevel
 from tests.factories import PASSWORD, CategoryFactory, ProductFactory, UserFactory, VariantFactory, stock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 CSRF_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MINI_CART_COUNT = re.compile(r'id="mini-cart-count"[^>]*><span class="sr-only">[^<]*</span>(\d+)</span>')
