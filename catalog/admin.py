@@ -8,7 +8,7 @@ from accounts.admin_scoping import SellerScopedAdminMixin
 from backoffice.importing import ScopedImportExportMixin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
-from core.templatetags.money import format_money
+from core.money import format_money
 
 from .resources import ProductPriceResource, ProductResource, VariantResource
 from .models import (

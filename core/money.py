@@ -1,7 +1,7 @@
 """Money rules every app shares: Decimal soles rounded half-up to the cent, prices that
-include IGV (18 %)."""
+include IGV (18 %), and how an amount is written for people (templates, admin, messages)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 
@@ -16,3 +16,15 @@ def igv_included(amount) -> Decimal:
     """The IGV inside a price that includes it: amount − amount / (1 + rate)."""
     amount = Decimal(amount)
     return to_cents(amount - amount / (1 + Decimal(str(settings.IGV_RATE))))
+
+
+def format_money(value, currency_symbol: str = "S/") -> str:
+    """Soles as Peruvians read them: S/ 1,799.99 (comma thousands, point decimals)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{currency_symbol} {abs(amount):,.2f}"

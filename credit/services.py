@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counters import counter_next
-from core.templatetags.money import format_money
+from core.money import format_money
 
 from .models import ZERO, CreditUse, CreditUseKind, StoreCredit, StoreCreditCounter
 from .signals import store_credit_issued

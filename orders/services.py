@@ -34,7 +34,7 @@ from accounts.services import ADDRESS_FIELDS
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
 from core.site_settings import site_setting
-from core.templatetags.money import format_money
+from core.money import format_money
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
 from promotions.services import coupon_release

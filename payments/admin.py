@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
-from core.templatetags.money import format_money
+from core.money import format_money
 from orders.admin import OrderAdmin
 
 from . import refunds

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.templatetags.money import format_money
+from core.money import format_money
 from orders.services import order_record_refunds
 
 from .gateways import GATEWAYS, gateway_for

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.templatetags.money import format_money
+from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
 from orders.services import order_flag_for_attention, order_mark_paid, order_record_refunds

@@ -19,7 +19,7 @@ from cart.services import Cart, CartError, check_sellable, variants_with_sale_wi
 from cart.store import cart_store
 from catalog.models import Product
 from core.site_settings import site_setting
-from core.templatetags.money import format_money
+from core.money import format_money
 from credit.selectors import usable_credits
 from credit.services import CreditError, credit_amount, store_credit_spend
 from inventory.exceptions import InsufficientStock, InventoryError
