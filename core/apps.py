@@ -15,6 +15,5 @@ class CoreConfig(AppConfig):
 
         from .sites import sync_site_after_migrate
 
-        # After the sites app's own handler, which creates "example.com" (core has no models,
-        # so migrate sends it no post_migrate).
+        # After the sites app's own handler, which creates "example.com".
         post_migrate.connect(sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync")

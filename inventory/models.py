@@ -298,15 +298,6 @@ class Supplier(models.Model):
         return f"{self.name} ({self.ruc})"
 
 
-class PurchaseOrderCounter(models.Model):
-    """The last OC number given in a year; locked while numbering so numbers never repeat."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("purchase order counter")
-        verbose_name_plural = _("purchase order counters")
 
 
 class PurchaseOrder(models.Model):

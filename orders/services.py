@@ -50,7 +50,6 @@ from .models import (
     OrderEmail,
     OrderEmailKind,
     OrderLine,
-    OrderNumberCounter,
     OrderStatus,
     OrderStatusChange,
     PaymentStatus,
@@ -187,7 +186,7 @@ def order_number_next(*, day: date) -> str:
     Order.number guards uniqueness too. NNNN has at least 4 digits and grows past 9999.
     Call it inside the placing transaction, as late as possible (it holds the row lock).
     """
-    last = counter_next(OrderNumberCounter, key=day, key_field="day", value_field="last")
+    last = counter_next(scope="order", key=day.isoformat())
     return f"PED-{day:%Y%m%d}-{last:04d}"
 
 

@@ -22,7 +22,7 @@ from shipping.models import Shipment, ShipmentStatus
 from shipping.selectors import delivered_quantities
 
 from .models import (
-    NOT_RETURNING, DeclaredCondition, FoundCondition, Resolution, ReturnLine, ReturnNumberCounter, ReturnReason,
+    NOT_RETURNING, DeclaredCondition, FoundCondition, Resolution, ReturnLine, ReturnReason,
     ReturnRequest, ReturnEmail, ReturnStatus, ReturnStatusChange,
 )
 
@@ -79,7 +79,7 @@ def returnable_quantities(*, order_id: int) -> dict[int, int]:
 
 def return_number_next(*, now=None) -> str:
     year = timezone.localtime(now or timezone.now()).year
-    sequence = counter_next(ReturnNumberCounter, key=year, key_field="year", value_field="last")
+    sequence = counter_next(scope="return", key=str(year))
     return f"RMA-{year}-{sequence:05d}"
 
 
