@@ -340,6 +340,11 @@ class Product(RatedMixin):
         """Most units one customer may buy (seed 002: 5 unless the product says otherwise)."""
         return self.max_per_customer or settings.MAX_UNITS_PER_CUSTOMER
 
+    def exceeds_purchase_limit(self, *, held: int, adding: int) -> bool:
+        """The one purchase-limit rule: the cart (units in it) and inventory (units the
+        customer holds or bought) both ask it before taking more."""
+        return held + adding > self.purchase_limit
+
     @property
     def is_visible(self) -> bool:
         return self.status == self.Status.ACTIVE

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credit.selectors import order_amount_due
 from orders.models import OrderStatus
-from orders.views import order_for_request, order_url_for
+from orders.access import order_for_request, order_url_for
 
 from . import services
 from .gateways import gateway_for

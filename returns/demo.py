@@ -36,9 +36,9 @@ def _checkout(*, customer, scenario: str, variants, credit=None, credit_amount: 
     """An order placed as the shopper would at checkout (optionally paying part with store credit)."""
     from accounts.services import ADDRESS_FIELDS
     from cart.services import Cart, cart_add
-    from orders.checkout.forms import CheckoutAddressForm
-    from orders.checkout.services import checkout_place_order
-    from orders.checkout.state import CheckoutState
+    from checkout.forms import CheckoutAddressForm
+    from checkout.services import checkout_place_order
+    from checkout.state import CheckoutState
     from shipping.demo import DEMO_KEY
     from shipping.models import ShippingMethod
 

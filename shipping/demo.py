@@ -185,9 +185,9 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
 
 def _place(*, customer, scenario: str, method: ShippingMethod, variants):
     from cart.services import Cart, cart_add
-    from orders.checkout.forms import CheckoutAddressForm
-    from orders.checkout.services import checkout_place_order
-    from orders.checkout.state import CheckoutState
+    from checkout.forms import CheckoutAddressForm
+    from checkout.services import checkout_place_order
+    from checkout.state import CheckoutState
 
     from accounts.services import ADDRESS_FIELDS
 

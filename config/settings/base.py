@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cart",
     "inventory",
     "orders",
+    "checkout",
     "payments",
     "shipping",
     "returns",

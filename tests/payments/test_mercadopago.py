@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import OrderStatus, PaymentStatus
-from orders.views import GUEST_ORDERS_SESSION_KEY
+from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
 from payments.refunds import refund_approve, refund_request
 from payments.services import payment_methods_offered

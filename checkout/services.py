@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cart.pricing import CartSummary, price_cart
-from cart.services import Cart, CartError, check_sellable, variants_with_sale_window
-from cart.store import cart_store
+from cart.pricing import CartSummary
+from cart.selectors import cart_priced
+from cart.services import Cart, CartError, cart_clear, check_sellable, variants_with_sale_window
 from catalog.models import Product
 from core.site_settings import site_setting
 from core.money import format_money
@@ -29,8 +29,8 @@ from promotions.services import coupon_redeem
 from shipping.exceptions import ShippingUnavailable
 from shipping.selectors import ShippingOption, shipping_quote
 
-from ..models import Order
-from ..services import OrderLineData, order_create, order_mark_paid
+from orders.models import Order
+from orders.services import OrderLineData, order_create, order_mark_paid
 from .state import CheckoutState
 
 
@@ -58,10 +58,7 @@ def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount,
 
 def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
     """The cart priced again, with its coupon checked for this buyer (email: the checkout's)."""
-    summary = price_cart(
-        cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
-        email=email or getattr(cart.customer, "email", ""),
-    ) if cart is not None else CartSummary()
+    summary = cart_priced(cart, email=email) if cart is not None else CartSummary()
     if not summary.lines:
         raise CheckoutError(_("Your cart is empty."))
     return summary
@@ -188,7 +185,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
         raise CheckoutError(refusal.message) from None
     except CreditError as error:
         raise CheckoutError(str(error)) from None
-    transaction.on_commit(lambda: cart_store().clear(cart.id))
+    transaction.on_commit(lambda: cart_clear(cart=cart))
     return order
 
 

@@ -14,7 +14,7 @@ from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from credit.selectors import usable_credits
 from orders.models import PaymentStatus
-from orders.views import GUEST_ORDERS_SESSION_KEY, remember_guest_order
+from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from payments.models import PaymentMethod
 from payments.services import PaymentError, payment_methods_offered, payment_start
 from shipping.models import ShippingMethod
