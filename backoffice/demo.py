@@ -93,7 +93,7 @@ def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[
     """Returns {scenario: order number} of the sellers' demo orders."""
     from orders.models import Order
     from payments.models import Payment
-    from payments.refunds import refund_approve, refund_request
+    from payments.services.refunds import refund_approve, refund_request
     from shipping.demo import DEMO_KEY, _pay, _place
     from shipping.models import ShippingMethod
 

@@ -16,7 +16,8 @@ from credit.selectors import usable_credits
 from orders.models import PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from payments.models import PaymentMethod
-from payments.services import PaymentError, payment_methods_offered, payment_start
+from payments.selectors import payment_methods_offered
+from payments.services import PaymentError, payment_start
 from shipping.models import ShippingMethod
 from shipping.selectors import no_method_message, shipping_options
 

@@ -122,7 +122,7 @@ def _approve_refunds(request, *, staff) -> None:
     """An administrator approves the return's refund request: the test gateway returns the money
     (outside any transaction, as payments requires of a gateway call)."""
     from payments.models import Refund
-    from payments.refunds import refund_approve
+    from payments.services.refunds import refund_approve
 
     for refund in Refund.objects.filter(idempotency_key__startswith=f"return-{request.pk}-",
                                         status=Refund.Status.REQUESTED):

@@ -295,7 +295,7 @@ def _already_given_back(order: Order, *, excluding: ReturnRequest) -> Decimal:
     reason) and the store credit issued for its other returns."""
     from credit.models import StoreCredit
     from payments.models import Refund
-    from payments.refunds import OPEN
+    from payments.selectors import OPEN
 
     refunds = Refund.objects.filter(payment__order=order, status__in=OPEN).aggregate(total=Sum("amount"))["total"]
     credits = (StoreCredit.objects.filter(return_request__order=order).exclude(return_request=excluding)
@@ -321,7 +321,8 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
     """Open refund requests (staff approve them in payments) for `amount` over the order's
     completed payments; returns what could not be refunded there."""
     from payments.models import Payment
-    from payments.refunds import refund_request, refundable_amount
+    from payments.selectors import refundable_amount
+    from payments.services.refunds import refund_request
     from payments.services import PaymentError
 
     remaining = amount

@@ -1,12 +1,12 @@
 """Payment attempts and their outcomes. Each service is one transaction; the order follows
-through orders' services (order_mark_paid), which sells the stock and creates the shipments.
+through orders' services (order_payment_record), which sells the stock, creates the shipments
+and says whether the money must go back.
 
 The dummy gateway is the store's own hosted page (development, tests, and any install
 without real gateway keys): the shopper pays, has the card declined, or walks away."""
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
-from orders.services import order_flag_for_attention, order_mark_paid, order_record_refunds
+from orders.services import order_flag_for_attention, order_mark_paid, order_payment_record, order_record_refunds
 
-from .gateway_log import gateway_log_write
-from .models import CENT, Payment, PaymentMethod, Provider, Refund
-from .signals import refund_succeeded
+from ..gateway_log import gateway_log_write
+from ..models import CENT, Payment, PaymentMethod, Provider, Refund
+from ..signals import refund_succeeded
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
 
@@ -52,25 +52,6 @@ class PaymentError(Exception):
 class PaymentNotReady(PaymentError):
     """The gateway reports something about a payment that is not completed yet (a refund
     that arrived before the completion): try again later."""
-
-
-def _configured_providers() -> set[str]:
-    providers = set()
-    if getattr(settings, "STRIPE_SECRET_KEY", ""):
-        providers.add(Provider.STRIPE)
-    if getattr(settings, "PAYPAL_CLIENT_ID", "") and getattr(settings, "PAYPAL_CLIENT_SECRET", ""):
-        providers.add(Provider.PAYPAL)
-    if getattr(settings, "MERCADOPAGO_ACCESS_TOKEN", "") and getattr(settings, "MERCADOPAGO_WEBHOOK_SECRET", ""):
-        providers.add(Provider.MERCADOPAGO)
-    return providers
-
-
-def payment_methods_offered() -> list[PaymentMethod]:
-    """Active methods whose gateway is configured; the dummy one only in development (DEBUG)
-    or while no real gateway is."""
-    real = _configured_providers()
-    offered = real | ({Provider.DUMMY} if settings.DEBUG or not real else set())
-    return list(PaymentMethod.objects.filter(is_active=True, provider__in=offered).order_by("order", "name"))
 
 
 def payment_method_ensure_dummy() -> PaymentMethod:
@@ -205,10 +186,7 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
         payment.card_brand, payment.card_last4 = card_brand[:20], card_last4[-4:]
         payment.save(update_fields=["status", "completed_at", "failure_message", "gateway_reference", "card_brand",
                                     "card_last4"])
-        note_before = order.attention_note
-        order_mark_paid(order=order)
-        order.refresh_from_db()
-        if order.status == OrderStatus.CANCELLED or order.attention_note != note_before:
+        if order_payment_record(order=order).needs_refund:
             _propose_refund(payment, reason=_("Late payment: order %(number)s was cancelled or its stock is gone.")
                             % {"number": order.number})
         return payment

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .gateways import mercadopago_checkout as mp
-from .models import Payment, Provider, Refund
-from .services import PaymentError, payment_complete, payment_fail, refund_record
+from ..gateways import mercadopago_checkout as mp
+from ..models import Payment, Provider, Refund
+from .attempts import PaymentError, payment_complete, payment_fail, refund_record
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def payment_mercadopago_return(*, payment: Payment, mp_payment_id: str) -> Payme
 
 
 def payment_mercadopago_refund(*, refund: Refund) -> str:
-    """An approved refund (payments.refunds) through Mercado Pago; its refund id."""
+    """An approved refund (payments.services.refunds) through Mercado Pago; its refund id."""
     payment = refund.payment
     try:
         refund_id, status = mp.refund_create(mp_payment_id=payment.gateway_reference, amount=refund.amount,

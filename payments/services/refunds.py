@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from core.money import format_money
 from orders.services import order_record_refunds
 
-from .gateways import GATEWAYS, gateway_for
-from .models import Payment, Refund
-from .services import PaymentError
-from .signals import refund_succeeded
+from .providers import GATEWAYS, gateway_for
+from ..models import Payment, Refund
+from ..selectors import refunds_committed
+from .attempts import PaymentError
+from ..signals import refund_succeeded
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
-OPEN = (Refund.Status.REQUESTED, Refund.Status.APPROVED, Refund.Status.SUCCEEDED)
 
 
 def _amount(raw) -> Decimal:
@@ -35,21 +35,8 @@ def _amount(raw) -> Decimal:
     return amount
 
 
-def _committed(payment: Payment, *, excluding: Refund | None = None) -> Decimal:
-    """What is already refunded or on its way back (requested, approved or done)."""
-    refunds = payment.refunds.filter(status__in=OPEN)
-    if excluding is not None:
-        refunds = refunds.exclude(pk=excluding.pk)
-    return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-
-
-def refundable_amount(*, payment: Payment) -> Decimal:
-    """What a payment can still give back (captured minus refunds requested, approved or done)."""
-    return max(payment.amount - _committed(payment), Decimal("0.00"))
-
-
 def _refuse_over_capture(payment: Payment, amount: Decimal, *, excluding: Refund | None = None) -> None:
-    room = payment.amount - _committed(payment, excluding=excluding)
+    room = payment.amount - refunds_committed(payment, excluding=excluding)
     if amount > room:
         raise PaymentError(_("At most %(room)s of this payment can still be refunded (it captured %(captured)s).") % {
             "room": format_money(max(room, Decimal("0.00"))), "captured": format_money(payment.amount)})

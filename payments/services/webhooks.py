@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Payment, Provider, Refund, WebhookEvent
-from .services import PaymentNotReady, payment_complete, payment_fail, refund_record
+from ..models import Payment, Provider, Refund, WebhookEvent
+from .attempts import PaymentNotReady, payment_complete, payment_fail, refund_record
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def webhook_event_store(*, provider: str, event_id: str, event_type: str, payloa
                         raw_body: str) -> tuple[WebhookEvent, bool]:
     """Store a verified event once; (event, created). A new event is enqueued for processing
     when the transaction commits; a replay is not."""
-    from .tasks import process_webhook_event
+    from ..tasks import process_webhook_event
 
     with transaction.atomic():
         event, created = WebhookEvent.objects.get_or_create(
@@ -239,7 +239,7 @@ def paypal_capture_refunded(payload: dict) -> bool:
 def mercadopago_payment(payload: dict) -> bool:
     """A "payment" notification says only which payment changed: its state is read back from
     Mercado Pago's API, and it must be one of our attempts (external_reference)."""
-    from .gateways import mercadopago_checkout as mp
+    from ..gateways import mercadopago_checkout as mp
     from .mercadopago_flow import payment_mercadopago_apply
 
     mp_payment_id = str((payload.get("data") or {}).get("id") or "")

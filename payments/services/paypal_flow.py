@@ -3,7 +3,7 @@ shopper approves it on PayPal's page) and the shopper's return (the store captur
 approved order). The PAYMENT.CAPTURE.* webhooks report the same outcomes; both paths go
 through services.payment_complete / payment_fail, which are idempotent, and
 payment_complete checks the captured amount and currency against the order. Refunds of a
-capture go through payments.refunds (requested, approved by an administrator), which calls
+capture go through payments.services.refunds (requested, approved by an administrator), which calls
 gateways.paypal_orders.capture_refund."""
 
 import logging
@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .gateways import paypal_orders
-from .models import Payment, Provider
-from .services import PaymentError, payment_complete, payment_fail
+from ..gateways import paypal_orders
+from ..models import Payment, Provider
+from .attempts import PaymentError, payment_complete, payment_fail
 
 logger = logging.getLogger(__name__)
 

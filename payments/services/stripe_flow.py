@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .gateways import stripe_checkout
-from .models import Payment, Provider
-from .services import PaymentError, payment_complete
+from ..gateways import stripe_checkout
+from ..models import Payment, Provider
+from .attempts import PaymentError, payment_complete
 
 logger = logging.getLogger(__name__)
 
