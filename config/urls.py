@@ -45,7 +45,7 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("reviews.urls")),
     path("", include("catalog.urls")),
-    path("", include("core.urls")),
+    path("", include("storefront.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -11,8 +11,6 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the static manifest check)
 
-        from shipping import estimates  # noqa: F401 (its signal receivers forget cached shipping rates)
-
         from .sites import sync_site_after_migrate
 
         # After the sites app's own handler, which creates "example.com".

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "reviews",
     "receipts",
     "backoffice",
+    "storefront",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ from checkout.state import SESSION_KEY
 from orders.models import Order, OrderStatus
 from payments.models import Payment
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod
 from tests.orders.conftest import BUYER_DNI
 from tests.factories import (

@@ -3,7 +3,7 @@ payment, without e-mailing the demo buyers). Runs after the steps that make paid
 
 import logging
 
-from .services import receipts_issue_missing
+from receipts.services import receipts_issue_missing
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from tqdm import tqdm
 from catalog.selectors import visible_products
 from orders.models import OrderLine, OrderStatus
 
-from . import services
-from .models import Review
+from reviews import services
+from reviews.models import Review
 
 SEED = 14
 POPULAR_PRODUCTS = 40
@@ -105,7 +105,7 @@ def load_demo_reviews(*, progress: bool = True) -> int:
 def rebuild_ratings() -> int:
     """Make every stored rating the truth of the approved reviews (clears numbers left by older
     demo loaders that invented them); returns how many products or lines were corrected."""
-    from .recount import ratings_drift, ratings_rebuild
+    from reviews.recount import ratings_drift, ratings_rebuild
 
     drift = ratings_drift()
     ratings_rebuild(drift)

@@ -16,8 +16,8 @@ from tqdm import tqdm
 
 from catalog.models import Product, Variant
 
-from . import services
-from .models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
+from inventory import services
+from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
 
 OPENING_REASON = "Stock inicial (demo)"
 
@@ -87,7 +87,7 @@ def delete_demo_stock() -> None:
     """Empty the stock tables (ledger, holds, levels, purchase orders) so the demo catalog can be
     loaded again; warehouses and suppliers stay. The ledger is append-only for everyone else:
     only this demo reset deletes it, in plain SQL."""
-    from .models import PurchaseOrderLine, Reservation
+    from inventory.models import PurchaseOrderLine, Reservation
 
     with transaction.atomic(), connection.cursor() as cursor:
         for model in (Movement, Reservation, PurchaseOrderLine, PurchaseOrder, StockLevel):

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from catalog.models import Brand, Category
 
-from .models import AutomaticDiscount, Coupon, Scope
-from .services import coupon_create, discount_create
+from promotions.models import AutomaticDiscount, Coupon, Scope
+from promotions.services import coupon_create, discount_create
 
 # code, name, kind, value, minimum purchase, extra fields; the expired one shows its reason.
 DEMO_COUPONS = [

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.roles import Role
-from reviews.demo import DEMO_SELLER as REVIEWS_DEMO_SELLER
+from demo.reviews import DEMO_SELLER as REVIEWS_DEMO_SELLER
 
 DEMO_SELLERS = [
     # e-mail, store name, RUC, commission rate (%); the first is the reviews demo's seller (its page and
@@ -60,7 +60,7 @@ def _products(sellers) -> list[list]:
     """Each seller's sellable variants (one per product): products of the demo catalog with stock
     in Lima, far from those the customer's demo orders use, listed under the seller once."""
     from catalog.services import products_assign_seller
-    from shipping.demo import _demo_variants
+    from demo.shipping import _demo_variants
 
     owned = [_one_per_product(seller) for seller in sellers]
     if all(len(variants) >= PRODUCTS_EACH for variants in owned):
@@ -78,7 +78,7 @@ def _products(sellers) -> list[list]:
 
 def _one_per_product(seller) -> list:
     from catalog.models import Variant
-    from shipping.demo import _demo_variants
+    from demo.shipping import _demo_variants
 
     sellable = {variant.pk: variant for variant in _demo_variants(200, warehouse_code="LIM-CENTRAL")}
     seen, variants = set(), []
@@ -94,10 +94,10 @@ def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[
     from orders.models import Order
     from payments.models import Payment
     from payments.services.refunds import refund_approve, refund_request
-    from shipping.demo import DEMO_KEY, _pay, _place
+    from demo.shipping import DEMO_KEY, _pay, _place
     from shipping.models import ShippingMethod
 
-    from .models import CategoryCommission
+    from backoffice.models import CategoryCommission
 
     User = get_user_model()
     admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
@@ -139,7 +139,7 @@ DEMO_STAFF = [
 ]
 # (e-mail, store name, RUC, warehouse code, [(product name, SKU, price)])
 SELLER_STORES = [
-    # The seller the reviews demo lists popular products under (reviews.demo.DEMO_SELLER).
+    # The seller the reviews demo lists popular products under (demo.reviews.DEMO_SELLER).
     ("ventas@andestech.demo.kallpa.pe", "Andes Tech", "20608745123", "AND-01", [
         ("Audífonos inalámbricos Andes Pro", "AND-AUD-01", "149.90"),
         ("Cargador rápido USB-C 65 W", "AND-CAR-65", "89.90"),

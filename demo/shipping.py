@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from .models import Carrier, ShippingMethod, ShippingRate, ShippingZone
+from shipping.models import Carrier, ShippingMethod, ShippingRate, ShippingZone
 
 LIMA = "Lima Metropolitana"
 PROVINCES = "Provincias"
@@ -218,7 +218,7 @@ def _pay(order):
 
 
 def _tracking(carrier: str, seed: int) -> str:
-    from .carriers import S10_WEIGHTS
+    from shipping.carriers import S10_WEIGHTS
 
     if carrier == Carrier.SERPOST:
         digits = f"{seed % 10**8:08d}"
@@ -238,7 +238,7 @@ def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, 
     from orders.models import Order
     from orders.services import order_cancel
 
-    from . import services
+    from shipping import services
 
     ensure_pickup_point()
     customer = get_user_model().objects.filter(email__iexact=customer_email).first()

@@ -30,8 +30,8 @@ class Command(BaseCommand):
             raise CommandError(f"--products must be at least 1 (got {products}).")
         if products > MAX_PRODUCTS:
             raise CommandError(f"--products must be at most {MAX_PRODUCTS:,} (got {products:,}).")
-        from catalog.demo.bundles import load_demo_bundles
-        from inventory.demo import delete_demo_stock, load_demo_inventory
+        from demo.bundles import load_demo_bundles
+        from demo.inventory import delete_demo_stock, load_demo_inventory
 
         if reset:
             delete_demo_stock()  # stock levels point at the variants being replaced

@@ -92,7 +92,7 @@ def ensure_demo_customer(credentials: dict) -> tuple[str, bool, str | None]:
 
 def demo_seller_steps() -> list[tuple[str, object]]:
     """The marketplace sellers' sign-ins (their profiles, products and orders: ensure_demo_marketplace)."""
-    from backoffice.demo import demo_seller_users
+    from demo.backoffice import demo_seller_users
 
     def step(email, fields):
         def ensure(credentials: dict) -> tuple[str, bool, str | None]:
@@ -109,13 +109,13 @@ def ensure_demo_catalog() -> None:
 
 
 def ensure_demo_inventory() -> None:
-    from inventory.demo import load_demo_inventory
+    from demo.inventory import load_demo_inventory
 
     load_demo_inventory(progress=True)
 
 
 def ensure_demo_shipping() -> None:
-    from shipping.demo import load_demo_shipping
+    from demo.shipping import load_demo_shipping
 
     load_demo_shipping()
 
@@ -131,49 +131,49 @@ def site_url() -> str:
 
 
 def ensure_demo_promotions() -> None:
-    from promotions.demo import load_demo_promotions
+    from demo.promotions import load_demo_promotions
 
     load_demo_promotions()
 
 
 def ensure_demo_bundles() -> None:
-    from catalog.demo.bundles import load_demo_bundles
+    from demo.bundles import load_demo_bundles
 
     load_demo_bundles()
 
 
 def ensure_demo_scheduled_price() -> None:
-    from catalog.demo.bundles import load_demo_scheduled_price
+    from demo.bundles import load_demo_scheduled_price
 
     load_demo_scheduled_price()
 
 
 def ensure_demo_orders() -> None:
-    from shipping.demo import load_demo_orders
+    from demo.shipping import load_demo_orders
 
     load_demo_orders(customer_email=CUSTOMER_EMAIL)
 
 
 def ensure_demo_marketplace() -> None:
-    from backoffice.demo import load_demo_marketplace
+    from demo.backoffice import load_demo_marketplace
 
     load_demo_marketplace(customer_email=CUSTOMER_EMAIL)
 
 
 def ensure_demo_returns() -> None:
-    from returns.demo import load_demo_returns
+    from demo.returns import load_demo_returns
 
     load_demo_returns()
 
 
 def ensure_demo_reviews() -> None:
-    from reviews.demo import ensure_demo_reviews as load
+    from demo.reviews import ensure_demo_reviews as load
 
     load()
 
 
 def ensure_demo_receipts() -> None:
-    from receipts.demo import load_demo_receipts
+    from demo.receipts import load_demo_receipts
 
     load_demo_receipts()
 
@@ -192,7 +192,7 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the administrator's login."
 
     def handle(self, *args, **options):
-        from backoffice.demo import ensure_demo_sellers, ensure_demo_staff
+        from demo.backoffice import ensure_demo_sellers, ensure_demo_staff
 
         credentials = _load_credentials()
         steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer),
@@ -233,7 +233,7 @@ class Command(BaseCommand):
         self._write_demo_coupons()
 
     def _write_demo_coupons(self) -> None:
-        from promotions.demo import demo_coupon_codes
+        from demo.promotions import demo_coupon_codes
 
         for coupon in demo_coupon_codes():
             state = "running" if coupon.is_live() else "not running (try it to see why)"

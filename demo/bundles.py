@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import BundleComponent, Category, Kit, Product, ProductImage, ScheduledPrice, Variant
+from catalog.models import BundleComponent, Category, Kit, Product, ProductImage, ScheduledPrice, Variant
 
 BUNDLE_DISCOUNT = Decimal("0.92")  # a bundle costs 8 % less than its parts bought alone
 BUNDLES = [  # (kit slug to take the parts from, bundle name, slug)
@@ -81,7 +81,7 @@ def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
 
 def load_demo_scheduled_price() -> ScheduledPrice | None:
     """One future change the admin shows: 10 % off a demo category for a weekend, a week ahead."""
-    from ..services import scheduled_price_save
+    from catalog.services import scheduled_price_save
 
     if ScheduledPrice.objects.exists():
         return None

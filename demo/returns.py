@@ -13,9 +13,9 @@ from django.db import transaction
 from inventory.models import Warehouse
 from orders.models import Order, OrderStatus
 
-from . import services
-from .models import ReturnStatus
-from .services import ReceiveLineData, ReturnError, ReturnLineData
+from returns import services
+from returns.models import ReturnStatus
+from returns.services import ReceiveLineData, ReturnError, ReturnLineData
 
 DEMO_ORDER_KEY = "demo-pedido-entregado"
 SECOND_ORDER_SCENARIO = "entregado-dos-productos"
@@ -39,7 +39,7 @@ def _checkout(*, customer, scenario: str, variants, credit=None, credit_amount: 
     from checkout.forms import CheckoutAddressForm
     from checkout.services import checkout_place_order
     from checkout.state import CheckoutState
-    from shipping.demo import DEMO_KEY
+    from demo.shipping import DEMO_KEY
     from shipping.models import ShippingMethod
 
     address = customer.addresses.order_by("pk").first()
@@ -62,7 +62,7 @@ def _checkout(*, customer, scenario: str, variants, credit=None, credit_amount: 
 def _second_delivered_order(customer, operator) -> Order | None:
     """A second delivered order of two products, so each return state has a unit to return."""
     from shipping import services as shipping_services
-    from shipping.demo import DEMO_KEY, _demo_variants, _pay
+    from demo.shipping import DEMO_KEY, _demo_variants, _pay
 
     existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(SECOND_ORDER_SCENARIO)).first()
     if existing is not None:
@@ -84,7 +84,7 @@ def _second_delivered_order(customer, operator) -> Order | None:
 def _spend_some_credit(request) -> None:
     """Half of the store credit of a resolved return, spent on a new order paid (the rest) through the test gateway."""
     from credit.models import StoreCredit
-    from shipping.demo import DEMO_KEY, _demo_variants, _pay
+    from demo.shipping import DEMO_KEY, _demo_variants, _pay
 
     credit = StoreCredit.objects.filter(return_request=request).first()
     if credit is None or Order.objects.filter(idempotency_key=DEMO_KEY.format(CREDIT_ORDER_SCENARIO)).exists():
