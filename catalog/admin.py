@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import SellerScopedAdminMixin
-from backoffice.importing import ScopedImportExportMixin
+from accounts.admin_importing import ScopedImportExportMixin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 
 def to_cents(value) -> Decimal:
@@ -16,6 +17,13 @@ def igv_included(amount) -> Decimal:
     """The IGV inside a price that includes it: amount − amount / (1 + rate)."""
     amount = Decimal(amount)
     return to_cents(amount - amount / (1 + Decimal(str(settings.IGV_RATE))))
+
+
+def unit_discount(price: Decimal, *, percent: Decimal = ZERO, amount: Decimal = ZERO) -> Decimal:
+    """Step 1 for one unit: the better of `percent` % and `amount` soles off `price`, capped at the price."""
+    price = Decimal(price)
+    by_percent = to_cents(price * Decimal(percent or 0) / 100)
+    return min(max(by_percent, Decimal(amount or 0)), price).quantize(Decimal("0.01"))
 
 
 def format_money(value, currency_symbol: str = "S/") -> str:

@@ -15,7 +15,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.widgets import DecimalWidget, ForeignKeyWidget, IntegerWidget
 
-from accounts.admin_scoping import NO_ROWS, seller_scope
+from .admin_scoping import NO_ROWS, seller_scope
 
 
 class ScopedForeignKeyWidget(ForeignKeyWidget):
