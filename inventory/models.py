@@ -236,7 +236,7 @@ class Reservation(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     cart_key = models.CharField(_("cart"), max_length=64, null=True, blank=True, db_index=True)
-    # A plain id until the orders app exists; the orders issue turns it into a foreign key.
+    # A plain id, not a foreign key: orders sit above inventory, which never imports them.
     order_id = models.BigIntegerField(_("order"), null=True, blank=True, db_index=True)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reservations",

@@ -1,11 +1,12 @@
 """Every write to orders goes through these functions: keyword-only, one transaction each.
 
 Checkout (placing an order) builds on order_create; payments and the back office move an
-order through its life cycle with order_mark_paid, order_transition and order_cancel.
+order through its life cycle with order_payment_record (order_mark_paid), order_transition and
+order_cancel.
 
 One flow a reader can follow, each step inside the caller's one transaction:
 
-    payments (payment confirmed) → order_mark_paid
+    payments (payment confirmed) → order_payment_record → whether the money must go back
         → inventory.services.order_stock_sell   (units leave the stock, or it raises)
         → shipping.services.shipments_create_for_order   (one leg per warehouse sold from)
         → the "payment confirmed" e-mail (after commit) → signal order_paid (side effects)
