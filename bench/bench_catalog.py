@@ -19,7 +19,7 @@ REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
 
 
 def _ensure_catalog() -> None:
-    from inventory.demo import delete_demo_stock, load_demo_inventory
+    from demo.inventory import delete_demo_stock, load_demo_inventory
 
     if Product.objects.count() < PRODUCTS * 0.95:
         from catalog.demo.loader import load_demo_catalog

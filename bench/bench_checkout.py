@@ -20,7 +20,7 @@ from inventory.selectors import variant_in_stock
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 
 REPEAT = int(os.environ.get("BENCH_CHECKOUT_REPEAT", "40"))
 LINES = 5

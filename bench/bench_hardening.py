@@ -20,7 +20,7 @@ from inventory.services import reservation_release, stock_receive
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 
 UNITS, BOT_SESSIONS, SHOPPERS = 100, 50, 50
 LIMA = {"recipient": "Cliente Real", "phone": "987654321", "street": "Av. Arequipa 1234", "reference": "",

@@ -36,12 +36,18 @@ def cart_units(cart: Cart | None) -> int:
     return sum(cart_store().lines(cart.id).values()) if cart is not None else 0
 
 
+def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
+    """The cart's lines priced now, its coupon checked for this buyer (email: the checkout's,
+    else the signed-in customer's)."""
+    return price_cart(cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
+                      email=email or getattr(cart.customer, "email", ""))
+
+
 def cart_view(cart: Cart | None) -> CartSummary:
     """Priced lines, each with the units this cart holds and whether the rest can still be had."""
     if cart is None:
         return CartSummary()
-    summary = price_cart(cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
-                         email=getattr(cart.customer, "email", ""))
+    summary = cart_priced(cart)
     if not summary.lines:
         return summary
     holds = (

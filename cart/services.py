@@ -131,7 +131,7 @@ def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Prod
     for product_id, quantity in adding.items():
         product = products[product_id]
         already = in_cart.get(product_id, 0)
-        if already + quantity > product.purchase_limit:
+        if product.exceeds_purchase_limit(held=already, adding=quantity):
             raise CartError(ngettext(
                 "You can buy at most %(limit)d unit of %(name)s; your cart has %(held)d.",
                 "You can buy at most %(limit)d units of %(name)s; your cart has %(held)d.",

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import SellerScopedAdminMixin
-from backoffice.importing import ScopedImportExportMixin
+from accounts.admin_importing import ScopedImportExportMixin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
-from core.templatetags.money import format_money
+from core.money import format_money
 
 from .resources import ProductPriceResource, ProductResource, VariantResource
 from .models import (

@@ -14,9 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from inventory.selectors import product_in_stock
-
 from . import listing_cache
+from .availability import product_in_stock
 from .models import ProductImage, ProductOptionValue
 
 PAGE_SIZES = (24, 48)

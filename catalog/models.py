@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.money import unit_discount
+
 from . import price_history
 
 ZERO = Decimal("0.00")
@@ -340,6 +342,11 @@ class Product(RatedMixin):
         """Most units one customer may buy (seed 002: 5 unless the product says otherwise)."""
         return self.max_per_customer or settings.MAX_UNITS_PER_CUSTOMER
 
+    def exceeds_purchase_limit(self, *, held: int, adding: int) -> bool:
+        """The one purchase-limit rule: the cart (units in it) and inventory (units the
+        customer holds or bought) both ask it before taking more."""
+        return held + adding > self.purchase_limit
+
     @property
     def is_visible(self) -> bool:
         return self.status == self.Status.ACTIVE
@@ -377,9 +384,7 @@ class Product(RatedMixin):
 
 def discounted_price(price: Decimal, percent: Decimal, amount: Decimal) -> Decimal:
     """A price with the better of a percentage and a fixed amount off (never below zero);
-    the same arithmetic as Product.sale_price in SQL. promotions.stacking states the rule."""
-    from promotions.stacking import unit_discount
-
+    the same arithmetic as Product.sale_price in SQL (step 1 of promotions.stacking)."""
     return price - unit_discount(price, percent=percent, amount=amount)
 
 

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
@@ -26,8 +27,6 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.translation import get_language
-
-from cart.context_processors import mini_cart
 
 from . import listing_cache
 
@@ -42,6 +41,19 @@ CSRF_PLACEHOLDER = "@@page-cache:csrf-token@@"
 MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
 # The token as the page shows it: in every form and in htmx's request headers.
 CSRF_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+# The shopper's cart count: the cart sits above catalog, so the storefront app hands its read in
+# at start-up (storefront.apps), as it does with stock (catalog.availability).
+_cart_units: dict[str, Callable] = {}
+
+
+def cart_units_provide(read: Callable) -> None:
+    _cart_units["read"] = read
+
+
+def _units_in_cart(request) -> int:
+    return _cart_units["read"](request)
 
 
 class Entry(NamedTuple):
@@ -86,7 +98,7 @@ def _mini_cart_html(units) -> str:
 def _with_placeholders(request, html: str) -> str | None:
     """The page with its per-shopper parts replaced, or None when one of them cannot be found
     exactly (then the page is not shared: better a render than another shopper's header)."""
-    mini = _mini_cart_html(mini_cart(request)["cart_units"])
+    mini = _mini_cart_html(_units_in_cart(request))
     if html.count(mini) != 1:
         return None
     html = html.replace(mini, MINI_CART_PLACEHOLDER)
@@ -96,7 +108,7 @@ def _with_placeholders(request, html: str) -> str | None:
 
 
 def _filled(request, entry: Entry) -> HttpResponse:
-    html = entry.html.replace(MINI_CART_PLACEHOLDER, _mini_cart_html(mini_cart(request)["cart_units"]))
+    html = entry.html.replace(MINI_CART_PLACEHOLDER, _mini_cart_html(_units_in_cart(request)))
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))  # also sets the CSRF cookie if missing
     response = HttpResponse(html, content_type=entry.content_type)

@@ -1,5 +1,5 @@
 """CSV/XLSX rows of products, their prices and variants (django-import-export, see
-backoffice.importing). Saving goes through the models' save(), which records every price
+accounts.admin_importing). Saving goes through the models' save(), which records every price
 change in the price history."""
 
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 
 from accounts.models import Seller
-from backoffice.importing import AmountWidget, ScopedForeignKeyWidget, ScopedModelResource
+from accounts.admin_importing import AmountWidget, ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import Brand, Category, Product, Variant
 

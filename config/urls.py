@@ -37,7 +37,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
-    path("checkout/", include("orders.checkout.urls")),
+    path("checkout/", include("checkout.urls")),
     path("payments/", include("payments.urls")),
     path("comprobantes/", include("receipts.urls")),
     path("", include("orders.urls")),
@@ -45,7 +45,7 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("reviews.urls")),
     path("", include("catalog.urls")),
-    path("", include("core.urls")),
+    path("", include("storefront.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -39,7 +39,7 @@ class MoneyAdminMixin:
         return f"{name}_money"
 
     def _money_display(self, name: str):
-        from core.templatetags.money import format_money
+        from core.money import format_money
 
         try:
             description, ordering = self.model._meta.get_field(name).verbose_name, name

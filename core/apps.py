@@ -11,10 +11,7 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the static manifest check)
 
-        from shipping import estimates  # noqa: F401 (its signal receivers forget cached shipping rates)
-
         from .sites import sync_site_after_migrate
 
-        # After the sites app's own handler, which creates "example.com" (core has no models,
-        # so migrate sends it no post_migrate).
+        # After the sites app's own handler, which creates "example.com".
         post_migrate.connect(sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync")

@@ -1,11 +1,12 @@
 """Money rules every app shares: Decimal soles rounded half-up to the cent, prices that
-include IGV (18 %)."""
+include IGV (18 %), and how an amount is written for people (templates, admin, messages)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
 
 
 def to_cents(value) -> Decimal:
@@ -16,3 +17,22 @@ def igv_included(amount) -> Decimal:
     """The IGV inside a price that includes it: amount − amount / (1 + rate)."""
     amount = Decimal(amount)
     return to_cents(amount - amount / (1 + Decimal(str(settings.IGV_RATE))))
+
+
+def unit_discount(price: Decimal, *, percent: Decimal = ZERO, amount: Decimal = ZERO) -> Decimal:
+    """Step 1 for one unit: the better of `percent` % and `amount` soles off `price`, capped at the price."""
+    price = Decimal(price)
+    by_percent = to_cents(price * Decimal(percent or 0) / 100)
+    return min(max(by_percent, Decimal(amount or 0)), price).quantize(Decimal("0.01"))
+
+
+def format_money(value, currency_symbol: str = "S/") -> str:
+    """Soles as Peruvians read them: S/ 1,799.99 (comma thousands, point decimals)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{currency_symbol} {abs(amount):,.2f}"

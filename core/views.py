@@ -8,18 +8,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from catalog.selectors import home_sections
-from core.contact import whatsapp_url
-
 from .health import is_healthy, system_status
 from .middleware import unavailable_response
 from .ratelimit import LimiterUnavailable
 from .resilience import redis_is_down
-
-
-@require_GET
-def home(request):
-    return render(request, "core/home.html", {"sections": home_sections(), "whatsapp_url": whatsapp_url()})
 
 
 @require_GET

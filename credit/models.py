@@ -16,18 +16,6 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
-class StoreCreditCounter(models.Model):
-    """The last VC number handed out in a year (see services.store_credit_number_next)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("store credit counter")
-        verbose_name_plural = _("store credit counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class StoreCredit(models.Model):

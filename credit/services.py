@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counters import counter_next
-from core.templatetags.money import format_money
+from core.money import format_money
 
-from .models import ZERO, CreditUse, CreditUseKind, StoreCredit, StoreCreditCounter
+from .models import ZERO, CreditUse, CreditUseKind, StoreCredit
 from .signals import store_credit_issued
 
 CENT = Decimal("0.01")
@@ -31,7 +31,7 @@ def credit_expiry_days() -> int:
 
 def store_credit_number_next(*, now=None) -> str:
     year = timezone.localtime(now or timezone.now()).year
-    sequence = counter_next(StoreCreditCounter, key=year, key_field="year", value_field="last")
+    sequence = counter_next(scope="store_credit", key=str(year))
     return f"VC-{year}-{sequence:05d}"
 
 

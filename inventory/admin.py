@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import SellerScopedAdminMixin
-from backoffice.importing import ScopedImportExportMixin
+from accounts.admin_importing import ScopedImportExportMixin
 from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
 

@@ -250,7 +250,7 @@ class Reservation(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"))
     cart_key = models.CharField(_("cart"), max_length=64, null=True, blank=True, db_index=True)
-    # A plain id until the orders app exists; the orders issue turns it into a foreign key.
+    # A plain id, not a foreign key: orders sit above inventory, which never imports them.
     order_id = models.BigIntegerField(_("order"), null=True, blank=True, db_index=True)
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reservations",
@@ -312,15 +312,6 @@ class Supplier(models.Model):
         return f"{self.name} ({self.ruc})"
 
 
-class PurchaseOrderCounter(models.Model):
-    """The last OC number given in a year; locked while numbering so numbers never repeat."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("purchase order counter")
-        verbose_name_plural = _("purchase order counters")
 
 
 class PurchaseOrder(models.Model):

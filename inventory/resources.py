@@ -1,4 +1,4 @@
-"""CSV/XLSX rows of stock levels (django-import-export, see backoffice.importing). The
+"""CSV/XLSX rows of stock levels (django-import-export, see accounts.admin_importing). The
 on_hand column is a count: the difference goes through the ledger (stock_count_set), never
 into the row directly; minimum, maximum and bin are the row's own settings."""
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from backoffice.importing import ScopedForeignKeyWidget, ScopedModelResource, WholeNumberWidget
+from accounts.admin_importing import ScopedForeignKeyWidget, ScopedModelResource, WholeNumberWidget
 from catalog.models import Variant
 
 from .exceptions import InventoryError

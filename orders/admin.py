@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline, ScopedHistoryAdmin, StatusHistoryInline
-from core.templatetags.money import format_money
+from core.money import format_money
 from inventory.exceptions import InventoryError
 from shipping.models import Shipment
 

@@ -89,18 +89,6 @@ STATUS_TONES = {
 CANCELLABLE_STATUSES = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING})
 
 
-class OrderNumberCounter(models.Model):
-    """The last order number handed out on one day (America/Lima); see services.order_number_next."""
-
-    day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("order number counter")
-        verbose_name_plural = _("order number counters")
-
-    def __str__(self) -> str:
-        return f"{self.day}: {self.last}"
 
 
 class Order(models.Model):

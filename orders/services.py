@@ -1,11 +1,12 @@
 """Every write to orders goes through these functions: keyword-only, one transaction each.
 
 Checkout (placing an order) builds on order_create; payments and the back office move an
-order through its life cycle with order_mark_paid, order_transition and order_cancel.
+order through its life cycle with order_payment_record (order_mark_paid), order_transition and
+order_cancel.
 
 One flow a reader can follow, each step inside the caller's one transaction:
 
-    payments (payment confirmed) → order_mark_paid
+    payments (payment confirmed) → order_payment_record → whether the money must go back
         → inventory.services.order_stock_sell   (units leave the stock, or it raises)
         → shipping.services.shipments_create_for_order   (one leg per warehouse sold from)
         → the "payment confirmed" e-mail (after commit) → signal order_paid (side effects)
@@ -34,7 +35,7 @@ from accounts.services import ADDRESS_FIELDS
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
 from core.site_settings import site_setting
-from core.templatetags.money import format_money
+from core.money import format_money
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
 from promotions.services import coupon_release
@@ -50,7 +51,6 @@ from .models import (
     OrderEmail,
     OrderEmailKind,
     OrderLine,
-    OrderNumberCounter,
     OrderStatus,
     OrderStatusChange,
     PaymentStatus,
@@ -187,7 +187,7 @@ def order_number_next(*, day: date) -> str:
     Order.number guards uniqueness too. NNNN has at least 4 digits and grows past 9999.
     Call it inside the placing transaction, as late as possible (it holds the row lock).
     """
-    last = counter_next(OrderNumberCounter, key=day, key_field="day", value_field="last")
+    last = counter_next(scope="order", key=day.isoformat())
     return f"PED-{day:%Y%m%d}-{last:04d}"
 
 
@@ -385,8 +385,23 @@ def order_transition(*, order: Order, to_status: str, actor: User | None = None,
     return order
 
 
+@dataclass(frozen=True)
+class PaymentRecorded:
+    """What recording a payment did: needs_refund when the money cannot be kept as it is (the
+    order was cancelled, or inventory could not sell its stock) and staff should refund it."""
+
+    order: Order
+    needs_refund: bool
+
+
 @transaction.atomic
 def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
+    """The payment succeeded (see order_payment_record); the order."""
+    return order_payment_record(order=order, actor=actor).order
+
+
+@transaction.atomic
+def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentRecorded:
     """The payment succeeded: PENDING_PAYMENT → PAID, payment status paid; then, in order,
     the units leave the stock (inventory), the shipments are created per warehouse leg
     (shipping), the "payment confirmed" e-mail is queued and order_paid is sent.
@@ -399,14 +414,14 @@ def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
     """
     order = _lock(order)
     if order.payment_status == PaymentStatus.PAID and order.status != OrderStatus.PENDING_PAYMENT:
-        return order
+        return PaymentRecorded(order, needs_refund=order.status == OrderStatus.CANCELLED)
     now = timezone.now()
     if order.status == OrderStatus.CANCELLED:
         order.payment_status = PaymentStatus.PAID
         order.paid_at = now
         _add_attention_note(order, _("Payment received after the order was cancelled: refund it."))
         order.save(update_fields=["payment_status", "paid_at", "needs_attention", "attention_note", "updated_at"])
-        return order
+        return PaymentRecorded(order, needs_refund=True)
     order, previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
@@ -416,10 +431,10 @@ def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
 
     order_commissions_snapshot(order_id=order.pk)
     # --- end payouts ---
-    _take_stock_and_create_shipments(order=order, actor=actor)
+    stock_taken = _take_stock_and_create_shipments(order=order, actor=actor)
     order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
     signals.order_paid.send(sender=Order, order=order, previous_status=previous)
-    return order
+    return PaymentRecorded(order, needs_refund=not stock_taken)
 
 
 def _take_stock_and_create_shipments(*, order: Order, actor) -> bool:
@@ -553,7 +568,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
     # --- end credit
     update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
     if order.payment_status == PaymentStatus.PAID and order.total > credit_restored:
-        # Refunds go through the gateways with staff approval (payments.refunds); the part paid
+        # Refunds go through the gateways with staff approval (payments.services.refunds); the part paid
         # with store credit is already back on the customer's credit.
         _add_attention_note(
             order, _("Refund requested: %(amount)s to the customer (order cancelled).") % {
@@ -576,7 +591,8 @@ def _request_cancel_refunds(order: Order, *, actor, reason: str) -> None:
     """Open a refund request for what each completed payment still holds; staff approve it in
     payments (nothing reaches the gateway here). Keyed per payment, so it is opened once."""
     from payments.models import Payment
-    from payments.refunds import refund_request, refundable_amount  # payments imports this module
+    from payments.selectors import refundable_amount  # payments imports this module
+    from payments.services.refunds import refund_request
     from payments.services import PaymentError
 
     for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk"):

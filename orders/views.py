@@ -15,11 +15,10 @@ from core.site_settings import site_setting
 
 from . import selectors, services
 from .exceptions import CancelNotAllowed
+from .access import guest_order, order_for_request, order_url_for, remember_guest_order
 from .forms import OrderCancelForm, OrderLookupForm
 from .models import Order, PaymentStatus
 
-GUEST_ORDERS_SESSION_KEY = "orders:guest_numbers"
-GUEST_ORDERS_REMEMBERED = 20
 LOOKUP_ACTION = "lookup_failed"
 
 
@@ -91,33 +90,6 @@ def _lookup_allowed(request, *, record: bool) -> bool:
                              key=getattr(request, "device_id", ""), fail_closed=True, dry_run=not record)
 
 
-def remember_guest_order(request, number: str) -> None:
-    numbers = [n for n in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if n != number]
-    request.session[GUEST_ORDERS_SESSION_KEY] = [number, *numbers][:GUEST_ORDERS_REMEMBERED]
-
-
-def _guest_order(request, number: str) -> Order:
-    """A guest order this browser has looked up (its number is in the session), or 404."""
-    number = number.strip().upper()
-    if number not in request.session.get(GUEST_ORDERS_SESSION_KEY, []):
-        raise Http404
-    return selectors.order_detail(queryset=Order.objects.filter(customer__isnull=True), number=number)
-
-
-def order_for_request(request, number: str) -> Order:
-    """The shopper's own order: a signed-in customer's, or a guest order this browser placed
-    or looked up. Anything else is a 404, whoever asks."""
-    if request.user.is_authenticated:
-        return selectors.order_for_customer(user=request.user, number=number)
-    return _guest_order(request, number)
-
-
-def order_url_for(request, order: Order) -> str:
-    if order.customer_id is not None:
-        return order.get_absolute_url()
-    return reverse("orders:guest_detail", args=[order.number])
-
-
 @require_http_methods(["GET", "POST"])
 def guest_lookup(request):
     form = OrderLookupForm(request.POST or None)
@@ -144,10 +116,10 @@ def _not_found_message() -> str:
 
 @require_http_methods(["GET"])
 def guest_detail(request, number: str):
-    return _render_detail(request, _guest_order(request, number), guest=True)
+    return _render_detail(request, guest_order(request, number), guest=True)
 
 
 @require_POST
 def guest_cancel(request, number: str):
-    order = _guest_order(request, number)
+    order = guest_order(request, number)
     return _cancel(request, order, redirect_to=reverse("orders:guest_detail", args=[order.number]))

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
-from core.templatetags.money import format_money
+from core.money import format_money
 from orders.admin import OrderAdmin
 
-from . import refunds
+from .services import refunds
 from .gateway_log import gateway_log_entries
 from .models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
 from .services import PaymentError

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from .webhook_events import (
+from .services.webhooks import (
     RetryableWebhookError, webhook_event_give_up, webhook_event_process, webhook_events_stranded,
 )
 

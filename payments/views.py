@@ -9,15 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from credit.selectors import order_amount_due
 from orders.models import OrderStatus
-from orders.views import order_for_request, order_url_for
+from orders.access import order_for_request, order_url_for
 
 from . import services
-from .gateways import gateway_for
+from .selectors import payment_methods_offered, payment_pending_attempt
+from .services.providers import gateway_for
 from .models import Payment, PaymentMethod, Provider
-
-
-def _pending_attempt(order) -> Payment | None:
-    return order.payments.filter(status=Payment.Status.PENDING).select_related("method").order_by("-pk").first()
 
 
 @require_http_methods(["GET"])
@@ -25,11 +22,11 @@ def pay(request, number: str):
     order = order_for_request(request, number)
     if order.status != OrderStatus.PENDING_PAYMENT:
         return redirect(order_url_for(request, order))
-    attempt = _pending_attempt(order)
+    attempt = payment_pending_attempt(order)
     last = order.payments.select_related("method").order_by("-pk").first()
     gateway = gateway_for(attempt.provider) if attempt is not None else None
     return render(request, "payments/pay.html", {
-        "order": order, "attempt": attempt, "last": last, "methods": services.payment_methods_offered(),
+        "order": order, "attempt": attempt, "last": last, "methods": payment_methods_offered(),
         "order_url": order_url_for(request, order), "gateway": gateway,
         "start_url": f"payments:{attempt.provider}_start" if attempt is not None else "",
         "amount_due": order_amount_due(order),
@@ -44,12 +41,12 @@ def dummy(request, number: str):
     try:
         if action == "retry":
             method = PaymentMethod.objects.filter(code=request.POST.get("method", ""), is_active=True).first()
-            if method is None or method not in services.payment_methods_offered():
+            if method is None or method not in payment_methods_offered():
                 raise services.PaymentError(_("Choose one of the payment methods shown."))
-            if _pending_attempt(order) is None:
+            if payment_pending_attempt(order) is None:
                 services.payment_start(order=order, method=method, actor=request.user)
             return redirect("payments:pay", number=order.number)
-        attempt = _pending_attempt(order)
+        attempt = payment_pending_attempt(order)
         if attempt is None or attempt.provider != Provider.DUMMY:
             raise services.PaymentError(_("There is no payment in progress for this order."))
         if action == "pay":
@@ -82,7 +79,7 @@ def _gateway_attempt(request, number: str, provider: str):
 def gateway_start(request, number: str, provider: str):
     """To the gateway's page for the order's pending attempt with that gateway."""
     order = order_for_request(request, number)
-    attempt = _pending_attempt(order)
+    attempt = payment_pending_attempt(order)
     if attempt is None or attempt.provider != provider:
         messages.error(request, _("There is no payment in progress for this order."))
         return redirect("payments:pay", number=order.number)

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
-from core.templatetags.money import format_money
+from core.money import format_money
 
 from .forms import CouponGenerateForm
 from .models import AutomaticDiscount, Coupon, CouponRedemption, Scope

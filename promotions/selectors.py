@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CollectionItem, Product
 from catalog.tree import catalog_tree
-from core.templatetags.money import format_money
+from core.money import format_money
 
 from .exceptions import CouponRefused, Refusal
 from .models import AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, Scope, normalize_code, \

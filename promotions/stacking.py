@@ -20,16 +20,9 @@ discounts and the coupon; cart.pricing and checkout call these functions.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.money import to_cents
+from core.money import to_cents, unit_discount  # noqa: F401 (step 1 lives in core.money: catalog prices use it too)
 
 ZERO = Decimal("0.00")
-
-
-def unit_discount(price: Decimal, *, percent: Decimal = ZERO, amount: Decimal = ZERO) -> Decimal:
-    """Step 1 for one unit: the better of `percent` % and `amount` soles off `price`, capped at the price."""
-    price = Decimal(price)
-    by_percent = to_cents(price * Decimal(percent or 0) / 100)
-    return min(max(by_percent, Decimal(amount or 0)), price).quantize(Decimal("0.01"))
 
 
 def allocate(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:

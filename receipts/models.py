@@ -59,19 +59,6 @@ SEND_TONES = {SendStatus.PENDING: "warning", SendStatus.ACCEPTED: "success", Sen
               SendStatus.REJECTED: "danger", SendStatus.FAILED: "danger"}
 
 
-class ReceiptSeriesCounter(models.Model):
-    """The last correlative of a series. Incremented in the transaction that inserts the
-    receipt (receipts.services), so a rollback undoes both: no gaps, no repeats."""
-
-    series = models.CharField(_("series"), max_length=4, primary_key=True)
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("receipt series counter")
-        verbose_name_plural = _("receipt series counters")
-
-    def __str__(self) -> str:
-        return f"{self.series}: {self.last}"
 
 
 class Receipt(models.Model):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from core.templatetags.money import format_money
+from core.money import format_money
 
 from .models import Receipt
 

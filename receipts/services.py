@@ -22,8 +22,7 @@ from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 
 from . import amounts, signing, ubl
 from .models import (
-    CREDIT_SERIES, LIMA, SERIES, BuyerDocument, CreditReason, Receipt, ReceiptKind, ReceiptLine,
-    ReceiptSeriesCounter, SendStatus,
+    CREDIT_SERIES, LIMA, SERIES, BuyerDocument, CreditReason, Receipt, ReceiptKind, ReceiptLine, SendStatus,
 )
 from .words import amount_in_words
 
@@ -101,7 +100,7 @@ def _create(*, order: Order, kind: str, series: str, buyer: dict, lines: list[am
     Must run inside the caller's transaction: the counter's increment commits with it."""
     totals = amounts.totals_of(lines)
     now = timezone.now()
-    number = counter_next(ReceiptSeriesCounter, key=series, key_field="series", value_field="last")
+    number = counter_next(scope="receipt", key=series)
     receipt = Receipt.objects.create(
         order=order, kind=kind, series=series, number=number, original=original, reason_code=reason_code,
         reason=reason[:250], source=source, issued_at=now, issue_date=timezone.localtime(now, LIMA).date(),

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from orders.views import order_for_request, order_url_for
+from orders.access import order_for_request, order_url_for
 
 from . import selectors
 from .models import Receipt

@@ -61,18 +61,6 @@ class Resolution(models.TextChoices):
     CREDIT = "credit", _("Store credit (vale de compra)")
 
 
-class ReturnNumberCounter(models.Model):
-    """The last RMA number handed out in a year (see services.return_number_next)."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("return number counter")
-        verbose_name_plural = _("return number counters")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
 
 
 class ReturnRequest(models.Model):

@@ -22,7 +22,7 @@ from shipping.models import Shipment, ShipmentStatus
 from shipping.selectors import delivered_quantities
 
 from .models import (
-    NOT_RETURNING, DeclaredCondition, FoundCondition, Resolution, ReturnLine, ReturnNumberCounter, ReturnReason,
+    NOT_RETURNING, DeclaredCondition, FoundCondition, Resolution, ReturnLine, ReturnReason,
     ReturnRequest, ReturnEmail, ReturnStatus, ReturnStatusChange,
 )
 
@@ -79,7 +79,7 @@ def returnable_quantities(*, order_id: int) -> dict[int, int]:
 
 def return_number_next(*, now=None) -> str:
     year = timezone.localtime(now or timezone.now()).year
-    sequence = counter_next(ReturnNumberCounter, key=year, key_field="year", value_field="last")
+    sequence = counter_next(scope="return", key=str(year))
     return f"RMA-{year}-{sequence:05d}"
 
 
@@ -295,7 +295,7 @@ def _already_given_back(order: Order, *, excluding: ReturnRequest) -> Decimal:
     reason) and the store credit issued for its other returns."""
     from credit.models import StoreCredit
     from payments.models import Refund
-    from payments.refunds import OPEN
+    from payments.selectors import OPEN
 
     refunds = Refund.objects.filter(payment__order=order, status__in=OPEN).aggregate(total=Sum("amount"))["total"]
     credits = (StoreCredit.objects.filter(return_request__order=order).exclude(return_request=excluding)
@@ -321,7 +321,8 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
     """Open refund requests (staff approve them in payments) for `amount` over the order's
     completed payments; returns what could not be refunded there."""
     from payments.models import Payment
-    from payments.refunds import refund_request, refundable_amount
+    from payments.selectors import refundable_amount
+    from payments.services.refunds import refund_request
     from payments.services import PaymentError
 
     remaining = amount

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from orders.views import GUEST_ORDERS_SESSION_KEY, order_for_request, order_url_for
+from orders.access import GUEST_ORDERS_SESSION_KEY, order_for_request, order_url_for
 
 from . import selectors, services
 from .forms import ReturnRequestForm, new_form_key

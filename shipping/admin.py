@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from accounts.admin_scoping import NO_ROWS, seller_scope
 from accounts.models import Department
 from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin, StatusHistoryInline
-from core.templatetags.money import format_money
+from core.money import format_money
 from inventory.models import Warehouse
 
 from . import selectors, services

@@ -6,3 +6,6 @@ class ShippingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "shipping"
     verbose_name = _("Shipping")
+
+    def ready(self) -> None:
+        from . import estimates  # noqa: F401 (its signal receivers forget cached shipping rates)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cart",
     "inventory",
     "orders",
+    "checkout",
     "payments",
     "shipping",
     "returns",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "reviews",
     "receipts",
     "backoffice",
+    "storefront",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ from core.counters import counter_next
 
 from ..exceptions import InvalidQuantity, InventoryError, OverReceipt, PurchaseOrderStateError
 from ..models import (
-    IGV_RATE, ZERO, Movement, PurchaseOrder, PurchaseOrderCounter, PurchaseOrderLine, StockLevel, Supplier,
+    IGV_RATE, ZERO, Movement, PurchaseOrder, PurchaseOrderLine, StockLevel, Supplier,
     Warehouse, money,
 )
 from ._base import lock_levels, pk_of, positive, record_movement
@@ -35,7 +35,7 @@ def purchase_order_next_number(*, year: int | None = None) -> str:
     never get the same number (the second waits for the first's row lock). Call inside the
     transaction that saves the order."""
     year = year or timezone.localdate().year
-    number = counter_next(PurchaseOrderCounter, key=year, key_field="year", value_field="last_number")
+    number = counter_next(scope="purchase_order", key=str(year))
     return f"OC-{year}-{number:03d}"
 
 

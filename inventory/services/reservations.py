@@ -60,10 +60,8 @@ def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
     """Refuse when the customer would hold more units of a product than its purchase limit
     (Product.purchase_limit: 5 unless the product says otherwise, seed 002).
 
-    Held = active unexpired reservations plus converted ones (bought). Until the orders app
-    exists, every converted reservation counts; the orders issue refines "bought" to units in
-    open (undelivered, uncancelled) orders. Call inside the transaction that then reserves,
-    after locking the customer's row (stock_reserve does both).
+    Held = active unexpired reservations plus converted ones (bought). Call inside the
+    transaction that then reserves, after locking the customer's row (stock_reserve does both).
     """
     requested = _requested(lines)
     now = now or timezone.now()
@@ -80,7 +78,7 @@ def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
     )
     for product in Product.objects.filter(pk__in=per_product).only("pk", "name", "max_per_customer"):
         already = held.get(product.pk, 0)
-        if already + per_product[product.pk] > product.purchase_limit:
+        if product.exceeds_purchase_limit(held=already, adding=per_product[product.pk]):
             raise PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already)
 
 

@@ -21,7 +21,7 @@ from mercadopago.errors.exceptions import MercadoPagoError as SDKError
 from mercadopago.webhook.validator import InvalidWebhookSignatureError, WebhookSignatureValidator
 
 from ..gateway_log import gateway_log_write
-from ..webhook_verify import NotConfigured, SignatureError
+from .webhook_verify import NotConfigured, SignatureError
 
 logger = logging.getLogger(__name__)
 PROVIDER = "mpago"

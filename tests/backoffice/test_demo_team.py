@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from accounts.models import Seller, User
 from accounts.roles import Role
-from backoffice.demo import SELLER_STORES, DEMO_STAFF
-from core.management.commands import demo_data
+from demo.backoffice import SELLER_STORES, DEMO_STAFF
+from demo.management.commands import demo_data
 from orders.models import Order, OrderLine, OrderStatus
 from tests.factories import BrandFactory, CategoryFactory
 

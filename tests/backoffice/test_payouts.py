@@ -14,7 +14,7 @@ from accounts import services as account_services
 from accounts.roles import Role
 from accounts.services import user_add_role
 from backoffice.payouts import seller_payouts
-from payments.refunds import refund_approve, refund_request
+from payments.services.refunds import refund_approve, refund_request
 from returns.services import ReceiveLineData, ReturnLineData, return_approve, return_receive, return_request_create
 from tests.backoffice.test_dashboard import paid_order, seller_variant
 from tests.factories import SellerFactory, UserFactory

@@ -173,7 +173,7 @@ def test_a_seller_sees_only_their_lines_of_a_shared_return(client, mixed_order):
 
 def test_a_seller_sees_their_share_of_a_shared_order_and_not_the_order_total(client, mixed_order):
     from backoffice.models import LineCommission
-    from core.templatetags.money import format_money
+    from core.money import format_money
 
     own, order = mixed_order
     line = order.lines.get(seller=own)

@@ -43,7 +43,7 @@ def test_small_catalog_has_every_family_and_sane_products():
     assert set(Category.objects.get(slug="perifericos").children.values_list("slug", flat=True)) == {
         "teclados", "mouse", "audifonos"
     }
-    # The generated products, and two bundles made of them in stock (catalog.demo.bundles).
+    # The generated products, and two bundles made of them in stock (demo.bundles).
     assert Product.objects.filter(product_type=Product.Type.PHYSICAL).count() == SMALL
     bundles = Product.objects.filter(product_type=Product.Type.BUNDLE)
     assert bundles.count() == 2

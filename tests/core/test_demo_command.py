@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from core.management.commands import demo_data
+from demo.management.commands import demo_data
 
 ROOT = Path(__file__).resolve().parents[2]
 

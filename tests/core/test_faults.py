@@ -190,7 +190,7 @@ def broker_away():
 def test_broker_down_never_breaks_a_page_and_publishing_resumes(broker_away, shop, caplog):
     from tests.orders.test_checkout import delivery, details, review_key
     from payments.services import payment_method_ensure_dummy
-    from shipping.demo import load_demo_shipping
+    from demo.shipping import load_demo_shipping
 
     load_demo_shipping()
     payment_method_ensure_dummy()

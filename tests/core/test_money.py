@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from core.templatetags.money import format_money
+from core.money import format_money
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_two_checkouts_of_one_customer_spend_the_credit_once(customer):
 
     from orders.models import Order
     from payments.services import payment_method_ensure_dummy
-    from shipping.demo import load_demo_shipping
+    from demo.shipping import load_demo_shipping
     from tests.factories import VariantFactory, WarehouseFactory, stock
     from tests.orders.test_checkout import delivery, details, fill_cart, place, review_key
 

@@ -9,7 +9,7 @@ import pytest
 from credit.models import StoreCredit
 from credit.services import store_credit_spend
 from payments.models import Payment, Refund
-from payments.refunds import refund_approve, refund_request
+from payments.services.refunds import refund_approve, refund_request
 from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
 from receipts.models import Receipt, ReceiptKind
 from returns import services

@@ -11,7 +11,7 @@ from catalog.models import BundleComponent, Kit, Product
 from inventory.models import Movement, StockLevel
 from orders.models import Order, OrderStatus
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_checkout_journey import fill_details, to_payment
 from tests.e2e.test_fulfilment_journey import sign_in

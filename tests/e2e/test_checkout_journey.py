@@ -10,7 +10,7 @@ from django.core.management import call_command
 from inventory.models import StockLevel
 from orders.models import Order, OrderStatus
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from tests.e2e.conftest import PHONE, screenshot
 from tests.factories import (
     PASSWORD, BrandFactory, CategoryFactory, FamilyFactory, KitFactory, KitItemFactory, OptionFactory,

@@ -10,7 +10,7 @@ import pytest
 
 from orders.models import Order
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_checkout_journey import add_variant, fill_details
 from tests.factories import (

@@ -11,7 +11,7 @@ import responses
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_checkout_journey import add_variant, fill_details
 from tests.factories import (

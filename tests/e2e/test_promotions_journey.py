@@ -12,7 +12,7 @@ from orders.models import Order
 from payments.services import payment_method_ensure_dummy
 from promotions.models import AutomaticDiscount, Coupon, Scope
 from promotions.services import coupon_create, discount_create
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.e2e.test_checkout_journey import fill_details
 from tests.factories import (

@@ -107,7 +107,7 @@ def test_customer_takes_store_credit_and_spends_it_on_a_new_order(new_page, deli
     from credit.models import StoreCredit
     from orders.models import Order, PaymentStatus
     from payments.services import payment_method_ensure_dummy
-    from shipping.demo import load_demo_shipping
+    from demo.shipping import load_demo_shipping
     from tests.e2e.test_checkout_journey import fill_details
 
     load_demo_shipping()

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from catalog.demo.loader import load_demo_catalog
 from catalog.models import Variant
 from inventory import selectors
-from inventory.demo import load_demo_inventory
+from demo.inventory import load_demo_inventory
 from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
 
 pytestmark = pytest.mark.django_db

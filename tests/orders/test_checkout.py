@@ -13,11 +13,11 @@ from django.urls import reverse
 from cart.store import cart_store
 from catalog.models import Product
 from inventory.models import Movement, Reservation, StockLevel
-from orders.checkout.state import SESSION_KEY
+from checkout.state import SESSION_KEY
 from orders.models import Order, OrderStatus
 from payments.models import Payment
 from payments.services import payment_method_ensure_dummy
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod
 from tests.orders.conftest import BUYER_DNI
 from tests.factories import (
@@ -277,7 +277,7 @@ class TestBadInput:
     def test_a_resubmit_racing_the_first_submit_goes_to_its_order(self, client, shop):
         """The first submit commits while the second runs: the second finds the cart already
         emptied and answers with the order the key placed instead of an empty-cart error."""
-        from orders.checkout import services as checkout_services
+        from checkout import services as checkout_services
 
         fill_cart(client, ("HOOD-M", 1))
         details(client)

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.models import Counter
 from orders import services, signals
 from orders.exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
-from orders.models import Order, OrderLine, OrderNumberCounter, OrderStatus, OrderStatusChange, PaymentStatus
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentStatus
 from orders.services import OrderLineData, address_snapshot
 from tests.factories import AddressFactory, OptionValueFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory
 from tests.orders.conftest import SHIPPING_ADDRESS, line_for, make_order, ship_everything
@@ -165,7 +166,7 @@ class TestOrderNumbers:
         assert services.order_number_next(day=date(2026, 3, 6)) == "PED-20260306-0001"
 
     def test_grows_past_9999(self):
-        OrderNumberCounter.objects.create(day=date(2026, 3, 5), last=9999)
+        Counter.objects.create(scope="order", key="2026-03-05", last=9999)
         assert services.order_number_next(day=date(2026, 3, 5)) == "PED-20260305-10000"
 
     def test_the_day_is_limas(self):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from orders.models import OrderStatus
 from orders.services import OrderLineData, order_create
-from orders.views import GUEST_ORDERS_SESSION_KEY
+from orders.access import GUEST_ORDERS_SESSION_KEY
 
 from payments import gateway_log
 from payments.gateway_log import gateway_log_entries, gateway_log_store, gateway_log_write, stores

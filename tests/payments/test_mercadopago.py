@@ -15,10 +15,10 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import OrderStatus, PaymentStatus
-from orders.views import GUEST_ORDERS_SESSION_KEY
+from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
-from payments.refunds import refund_approve, refund_request
-from payments.services import payment_methods_offered
+from payments.services.refunds import refund_approve, refund_request
+from payments.selectors import payment_methods_offered
 from tests.factories import UserFactory
 from tests.payments.mercadopago_helpers import (
     ACCESS_TOKEN, API, INIT_POINT, PREFERENCE_ID, PREFERENCES, WEBHOOK_SECRET, notification, payment_json,
@@ -208,7 +208,7 @@ def test_a_notification_for_an_unknown_payment_is_stored_and_flagged(api, client
 
 
 def test_an_api_outage_while_processing_is_retried_later(api, client, django_capture_on_commit_callbacks):
-    from payments.webhook_events import RetryableWebhookError, webhook_event_process
+    from payments.services.webhooks import RetryableWebhookError, webhook_event_process
 
     api.get(f"{API}/v1/payments/{MP_ID}", json={"message": "internal"}, status=500)
     post_notification(client, notification(MP_ID))  # stored; not processed (no on-commit here)
@@ -228,7 +228,7 @@ def test_a_partial_refund_goes_through_approval_once_and_its_notification_change
     order = make_order()
     payment = make_payment(order, provider=Provider.MERCADOPAGO, reference=PREFERENCE_ID)
     api.get(f"{API}/v1/payments/{MP_ID}", json=payment_json(payment, mp_id=MP_ID))
-    from payments.mercadopago_flow import payment_mercadopago_return
+    from payments.services.mercadopago_flow import payment_mercadopago_return
 
     payment = payment_mercadopago_return(payment=payment, mp_payment_id=MP_ID)
     api.post(f"{API}/v1/payments/{MP_ID}/refunds", json={"id": 5550001, "status": "approved", "amount": 20.0},
@@ -242,7 +242,7 @@ def test_a_partial_refund_goes_through_approval_once_and_its_notification_change
     assert reload(order).payment_status == PaymentStatus.PARTIALLY_REFUNDED
     api.replace(responses.GET, f"{API}/v1/payments/{MP_ID}",
                 json=payment_json(payment, mp_id=MP_ID, refunds=[("5550001", "20.00")]))
-    from payments.webhook_events import webhook_event_process
+    from payments.services.webhooks import webhook_event_process
 
     post_notification(client, notification(MP_ID, event_id=2))
     event = webhook_event_process(event_id=WebhookEvent.objects.get().pk)
@@ -257,7 +257,7 @@ def test_a_refused_refund_is_failed_for_staff(api):
     order = make_order()
     payment = make_payment(order, provider=Provider.MERCADOPAGO, reference=PREFERENCE_ID)
     api.get(f"{API}/v1/payments/{MP_ID}", json=payment_json(payment, mp_id=MP_ID))
-    from payments.mercadopago_flow import payment_mercadopago_return
+    from payments.services.mercadopago_flow import payment_mercadopago_return
     from payments.services import PaymentError
 
     payment = payment_mercadopago_return(payment=payment, mp_payment_id=MP_ID)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from orders.models import OrderStatus
 from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, PaymentMethod, Provider
+from payments.selectors import payment_methods_offered
 from payments.services import (
-    PaymentError, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy, payment_methods_offered,
+    PaymentError, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy,
     payment_start,
 )
 from tests.factories import VariantFactory, WarehouseFactory, stock

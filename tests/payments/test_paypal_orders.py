@@ -16,9 +16,9 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import OrderStatus, PaymentStatus
-from orders.views import GUEST_ORDERS_SESSION_KEY
+from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import Payment, PaymentMethod, Provider, Refund
-from payments.refunds import refund_approve, refund_request
+from payments.services.refunds import refund_approve, refund_request
 from payments.services import PaymentError
 from tests.factories import UserFactory
 from tests.payments.webhook_helpers import make_order, make_payment
@@ -294,7 +294,7 @@ def test_the_migration_adds_the_stripe_and_paypal_methods_once():
                                         is_active=True).count() == 1
 
 
-# --- refunds of captures (payments.refunds: support requests, an administrator approves) ---
+# --- refunds of captures (payments.services.refunds: support requests, an administrator approves) ---
 
 
 def paid_by_paypal(paypal_api, guest):

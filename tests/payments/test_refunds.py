@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import PaymentStatus
 from payments.models import Payment, Provider, Refund
-from payments.refunds import refund_approve, refund_request
+from payments.services.refunds import refund_approve, refund_request
 from payments.services import PaymentError, payment_complete
 from tests.factories import PASSWORD, UserFactory
 from tests.payments.webhook_helpers import make_order, make_payment

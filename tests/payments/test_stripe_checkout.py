@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from orders.models import OrderStatus
-from orders.views import GUEST_ORDERS_SESSION_KEY
+from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import Payment, Provider
 from tests.payments.webhook_helpers import cents, make_order, make_payment
 

@@ -10,7 +10,7 @@ from django.test import Client
 from inventory.models import Movement, Reservation
 from orders.models import Order, OrderStatus
 from payments.models import Payment, WebhookEvent
-from payments.webhook_events import webhook_event_process
+from payments.services.webhooks import webhook_event_process
 from tests.payments.webhook_helpers import STRIPE_SECRET, body, make_order, make_payment, session_completed, stripe_headers
 from tests.threads import run_in_threads
 

@@ -16,7 +16,7 @@ from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError, payment_complete, refund_record
 from payments.tasks import process_stranded_webhook_events, process_webhook_event
-from payments.webhook_events import RetryableWebhookError, webhook_event_process, webhook_event_store
+from payments.services.webhooks import RetryableWebhookError, webhook_event_process, webhook_event_store
 from tests.factories import UserFactory
 from tests.payments.webhook_helpers import (
     ADDRESS, body, capture_completed, charge_refunded, make_order, make_payment, paypal_event, session_completed, stripe_event,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from orders.services import OrderLineData, order_create
 from payments.models import Payment, PaymentMethod, Provider
 from payments.services import payment_start
-from payments.webhook_verify import paypal_signed_message
+from payments.gateways.webhook_verify import paypal_signed_message
 from tests.factories import VariantFactory, WarehouseFactory, stock
 
 STRIPE_SECRET = "whsec_test_kallpa"

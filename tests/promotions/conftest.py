@@ -11,7 +11,7 @@ from orders.models import Order
 from payments.services import payment_method_ensure_dummy
 from promotions.models import AutomaticDiscount, Coupon, Scope
 from promotions.services import coupon_create, discount_create
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod
 from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
 

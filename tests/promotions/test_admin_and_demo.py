@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from promotions.demo import DEMO_COUPONS, load_demo_promotions
+from demo.promotions import DEMO_COUPONS, load_demo_promotions
 from promotions.models import AutomaticDiscount, Coupon, Scope
 from tests.factories import CategoryFactory, ProductFactory, UserFactory
 
@@ -101,7 +101,7 @@ def test_demo_promotions_are_idempotent(db):
 
 
 def test_demo_data_prints_the_coupon_codes(db, tmp_path, settings, monkeypatch):
-    from core.management.commands import demo_data
+    from demo.management.commands import demo_data
 
     monkeypatch.setattr(demo_data, "DEMO_STEPS", [demo_data.ensure_demo_promotions])
     monkeypatch.setattr(demo_data, "CREDENTIALS_FILE", tmp_path / "demo.json")

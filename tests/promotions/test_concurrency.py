@@ -6,7 +6,7 @@ from django.test import Client
 from orders.models import Order
 from payments.services import payment_method_ensure_dummy
 from promotions.models import Coupon, CouponRedemption
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
 from tests.threads import run_in_threads
 

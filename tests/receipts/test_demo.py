@@ -4,7 +4,7 @@ changes nothing; nobody is e-mailed."""
 import pytest
 from django.core import mail
 
-from core.management.commands.demo_data import DEMO_STEPS, ensure_demo_receipts
+from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_receipts
 from receipts.models import Receipt
 from tests.receipts.helpers import BUYER_RUC, make_order, pay
 

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import Order
 from payments.models import Payment
-from payments.refunds import refund_approve, refund_request
+from payments.services.refunds import refund_approve, refund_request
 from receipts.models import BuyerDocument, CreditReason, Receipt, ReceiptKind
 from receipts.services import (
     ReceiptError, credit_note_issue, receipt_issue_for_order, receipts_issue_missing,

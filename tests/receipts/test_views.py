@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders.views import remember_guest_order
+from orders.access import remember_guest_order
 from receipts.services import receipt_issue_for_order
 from tests.factories import UserFactory
 from tests.receipts.helpers import BUYER_RUC, make_order, pay

@@ -8,7 +8,8 @@ import pytest
 from orders.models import PaymentStatus
 from orders.services import order_cancel
 from payments.models import Refund
-from payments.refunds import refund_request, refundable_amount
+from payments.selectors import refundable_amount
+from payments.services.refunds import refund_request
 from tests.factories import UserFactory
 from tests.payments.test_refunds import paid
 

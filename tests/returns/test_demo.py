@@ -4,7 +4,7 @@ from credit.models import CreditUse, StoreCredit
 from inventory.models import Movement
 from orders.models import Order, PaymentStatus
 from payments.models import Refund
-from returns.demo import load_demo_returns
+from demo.returns import load_demo_returns
 from returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
 from tests.returns.test_services import ledger_mismatches
 
@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_returns_in_several_states_through_the_services_and_load_once(settings):
     from catalog.demo.loader import load_demo_catalog
-    from core.management.commands.demo_data import DEMO_STEPS, ensure_demo_customer, ensure_demo_orders, \
+    from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_customer, ensure_demo_orders, \
         ensure_demo_returns
-    from inventory.demo import load_demo_inventory
-    from shipping.demo import load_demo_orders, load_demo_shipping
+    from demo.inventory import load_demo_inventory
+    from demo.shipping import load_demo_orders, load_demo_shipping
 
     assert DEMO_STEPS.index(ensure_demo_returns) == DEMO_STEPS.index(ensure_demo_orders) + 1
     ensure_demo_customer({})

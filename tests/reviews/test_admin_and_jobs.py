@@ -155,7 +155,7 @@ class TestReputation:
 
 
 def test_demo_reviews_are_idempotent_and_true(db):
-    from reviews.demo import ensure_demo_reviews
+    from demo.reviews import ensure_demo_reviews
     from reviews.recount import ratings_drift
 
     for _ in range(3):

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod, ShippingRate, ShippingZone
 from shipping.selectors import shipping_options
 
@@ -41,7 +41,7 @@ def test_demo_methods_serve_lima_and_provinces():
 
 def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
     from accounts.models import Address
-    from core.management.commands import demo_data
+    from demo.management.commands import demo_data
 
     assert demo_data.ensure_demo_shipping in demo_data.DEMO_STEPS
     # The catalog step is tested in tests/catalog; here only users and shipping run.
@@ -65,11 +65,11 @@ def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
 
 def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_once(settings):
     from catalog.demo.loader import load_demo_catalog
-    from core.management.commands.demo_data import ensure_demo_customer
-    from inventory.demo import load_demo_inventory
+    from demo.management.commands.demo_data import ensure_demo_customer
+    from demo.inventory import load_demo_inventory
     from orders.models import Order, OrderEmail
     from payments.models import Payment
-    from shipping.demo import load_demo_orders
+    from demo.shipping import load_demo_orders
     from shipping.models import Shipment, ShipmentEvent
 
     ensure_demo_customer({})

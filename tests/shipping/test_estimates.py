@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from inventory.models import Reservation
-from shipping.demo import load_demo_shipping
+from demo.shipping import load_demo_shipping
 from shipping.estimates import LIMA, Place, delivery_estimate, shipping_place
 from tests.factories import AddressFactory, ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
 

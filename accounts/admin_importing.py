@@ -1,0 +1,119 @@
+"""Shared pieces of the admin's CSV/XLSX import and export (django-import-export).
+
+Every import runs in one transaction and is refused whole when any row is invalid (the
+preview names each bad row); a seller imports and exports only their own rows: lookups
+outside their rows fail as "not found" and rows of other sellers are refused."""
+
+from decimal import InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
+from import_export import resources
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.widgets import DecimalWidget, ForeignKeyWidget, IntegerWidget
+
+from .admin_scoping import NO_ROWS, seller_scope
+
+
+class ScopedForeignKeyWidget(ForeignKeyWidget):
+    """A foreign key by a natural key (slug, SKU, code), looked up only among the rows the
+    importing user may use; an unknown value is a row error that names it."""
+
+    def __init__(self, model, field, *, label: str, scope=None):
+        super().__init__(model, field)
+        self.label, self.scope = label, scope
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        queryset = super().get_queryset(value, row, *args, **kwargs)
+        return queryset.filter(self.scope) if self.scope is not None else queryset
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(_("There is no %(thing)s “%(value)s” you can use.") % {
+                "thing": self.label, "value": value}) from None
+
+
+class AmountWidget(DecimalWidget):
+    """A decimal whose bad value is a row error in words, not a decimal module traceback."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError, TypeError):
+            raise ValueError(_("“%(value)s” is not a number such as 59.90.") % {"value": value}) from None
+
+
+class WholeNumberWidget(IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except (InvalidOperation, ValueError, TypeError):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+
+
+class ScopedModelResource(resources.ModelResource):
+    """A resource that knows who imports: `seller` (None for staff) and `actor`.
+
+    seller_lookup: the path from the model to its Seller, to refuse another seller's rows."""
+
+    seller_lookup = "seller"
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "DecimalField": AmountWidget,
+        "IntegerField": WholeNumberWidget,
+        "PositiveIntegerField": WholeNumberWidget,
+        "PositiveSmallIntegerField": WholeNumberWidget,
+        "SmallIntegerField": WholeNumberWidget,
+    }
+
+    def __init__(self, *, seller=None, actor=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seller, self.actor = seller, actor
+
+    def seller_of(self, instance):
+        value = instance
+        for part in self.seller_lookup.split("__"):
+            value = getattr(value, f"{part}_id" if part == "seller" else part, None) if value is not None else None
+        return value
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if self.seller is not None and not new and self.seller_of(instance) != self.seller.pk:
+            raise ValidationError(_("This row belongs to another seller: you can only import your own."))
+        super().after_init_instance(instance, new, row, **kwargs)
+
+
+class ScopedImportExportMixin(ImportExportMixin):
+    """ModelAdmin mixin: CSV and XLSX, the user's seller scope handed to the resource; export uses
+    the admin's (scoped) changelist rows."""
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        scope = seller_scope(request)
+        return {**kwargs, "seller": None if scope is None else scope, "actor": request.user}
+
+    def get_import_data_kwargs(self, *args, **kwargs):
+        # The confirmed import re-checks every row: one that became invalid since the preview
+        # rolls the whole file back instead of leaving the others imported.
+        return {**super().get_import_data_kwargs(*args, **kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            rows = sorted({row.number for row in result.invalid_rows} | {number for number, _e in result.row_errors()})
+            messages.error(request, _("Nothing was imported: the file changed or its rows no longer pass the checks "
+                                      "(rows %(rows)s). Import it again to see why.") % {
+                "rows": ", ".join(str(number) for number in rows if number is not None) or "—"})
+            return HttpResponseRedirect(request.path.replace("process_import/", "import/"))
+        return super().process_result(result, request)
+
+    def has_import_permission(self, request):
+        return seller_scope(request) is not NO_ROWS and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        return seller_scope(request) is not NO_ROWS and super().has_export_permission(request)

@@ -1,0 +1,208 @@
+"""Placing an order from a cart: one transaction, once per one-time key.
+
+Everything is computed again here from the database: prices (cart pricing), the kit
+discount, the shipping price (shipping_quote, which also refuses a method id that does not
+serve the address), and stock. The cart's holds are given back and the order's units
+held in their place, all or nothing, for the payment window; a line that can no longer be
+had is named and nothing is written."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cart.pricing import CartSummary
+from cart.selectors import cart_priced
+from cart.services import Cart, CartError, cart_clear, check_sellable, variants_with_sale_window
+from catalog.models import Product
+from core.site_settings import site_setting
+from core.money import format_money
+from credit.selectors import usable_credits
+from credit.services import CreditError, credit_amount, store_credit_spend
+from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.services import reservation_release, stock_reserve
+from promotions.exceptions import CouponRefused
+from promotions.services import coupon_redeem
+from shipping.exceptions import ShippingUnavailable
+from shipping.selectors import ShippingOption, shipping_quote
+
+from orders.models import Order
+from orders.services import OrderLineData, order_create, order_mark_paid
+from .state import CheckoutState
+
+
+class CheckoutError(Exception):
+    """A refusal with a message for the shopper; nothing was written."""
+
+
+def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount, total) -> None:
+    """The shopper applies one of their store credits (all or part of it) to this checkout: the
+    choice is checked now and again, under the credit's lock, when the order is placed."""
+    credit = next((c for c in usable_credits(user=customer) if str(c.pk) == str(credit_id)), None)
+    if credit is None:
+        raise CheckoutError(_("That store credit cannot be used: it is not yours, has no balance left or expired."))
+    if amount in (None, ""):
+        amount = min(credit.balance, total)
+    try:
+        amount = credit_amount(amount)
+    except CreditError as error:
+        raise CheckoutError(str(error)) from None
+    if amount > credit.balance:
+        raise CheckoutError(_("Store credit %(number)s has only %(balance)s left.") % {
+            "number": credit.number, "balance": format_money(credit.balance)})
+    state.credit_id, state.credit_amount = credit.pk, str(min(amount, total))
+
+
+def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
+    """The cart priced again, with its coupon checked for this buyer (email: the checkout's)."""
+    summary = cart_priced(cart, email=email) if cart is not None else CartSummary()
+    if not summary.lines:
+        raise CheckoutError(_("Your cart is empty."))
+    return summary
+
+
+def checkout_quote(*, state: CheckoutState, summary: CartSummary) -> ShippingOption:
+    """The chosen method's price for this address, weight and total (the posted id is only a choice)."""
+    shipping = state.shipping
+    try:
+        return shipping_quote(
+            method_id=state.shipping_method_id, department=shipping.get("department", ""),
+            province=shipping.get("ubigeo", "")[:4], weight_kg=summary.weight_kg, subtotal=summary.total,
+        )
+    except ShippingUnavailable as error:
+        raise CheckoutError(str(error)) from None
+
+
+def _check_still_sellable(summary: CartSummary) -> None:
+    variants = variants_with_sale_window(Q(pk__in=[line.variant.pk for line in summary.lines]))
+    for variant in variants:
+        try:
+            check_sellable(variant)
+        except CartError as error:
+            raise CheckoutError(str(error)) from None
+
+
+def _short_line_message(error: InsufficientStock, summary: CartSummary) -> str:
+    sku = error.params.get("sku", "")
+    line = next((line for line in summary.lines if line.variant.sku == sku), None)
+    name = f"{line.product.name} ({sku})" if line else sku
+    available = error.params.get("available", 0)
+    if not available:
+        return _("%(name)s sold out while you were checking out. Remove it from your cart to continue.") % {
+            "name": name}
+    return ngettext(
+        "Only %(count)d unit of %(name)s is left. Change the quantity in your cart to continue.",
+        "Only %(count)d units of %(name)s are left. Change the quantity in your cart to continue.", available,
+    ) % {"count": available, "name": name}
+
+
+def _replayed_order(*, key: str, state: CheckoutState, customer, guest_order_numbers) -> Order | None:
+    """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
+    the signed-in customer, or the guest session that placed it or was handed the key (its
+    session may predate the first submit's answer when that answer was lost)."""
+    replay = Order.objects.filter(idempotency_key=key).first() if key else None
+    if replay is None:
+        return None
+    owned = (replay.customer_id == customer.pk) if customer is not None else (
+        replay.customer_id is None and (replay.number in guest_order_numbers or key in state.keys))
+    if not owned:
+        raise CheckoutError(_("This checkout form has expired. Review your order again."))
+    replay.replayed = True
+    return replay
+
+
+def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, customer=None,
+                         guest_order_numbers=()) -> Order:
+    """The order for this key: placed now, or the one an earlier submit with the key placed
+    (order.replayed is then True), also when that submit finished while this one was running
+    (its cart is empty by now). A key is good once it was handed out with this session's
+    review page."""
+    owner = {"key": key, "state": state, "customer": customer, "guest_order_numbers": guest_order_numbers}
+    if (replay := _replayed_order(**owner)) is not None:
+        return replay
+    try:
+        return _place(cart=cart, state=state, key=key, customer=customer)
+    except CheckoutError:
+        if (replay := _replayed_order(**owner)) is not None:
+            return replay
+        raise
+
+
+def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Order:
+    if not key or key not in state.keys:
+        raise CheckoutError(_("This checkout form has expired. Review your order again."))
+    if not state.has_delivery:
+        raise CheckoutError(_("Your checkout details are missing. Please enter them again."))
+    if cart is None:
+        raise CheckoutError(_("Your cart is empty."))
+    summary = checkout_cart(cart, email=state.email)
+    if summary.coupon_refusal:
+        raise CheckoutError(summary.coupon_refusal)
+    _check_still_sellable(summary)
+    quote = checkout_quote(state=state, summary=summary)
+    shipping_total = summary.shipping_price(quote.price)
+    lines = [
+        OrderLineData.from_variant(
+            line.variant, quantity=line.quantity, kit=line.kit, automatic_discount=line.automatic_total,
+            kit_discount=line.kit_discount, coupon_discount=line.coupon_discount,
+        )
+        for line in summary.lines
+    ]
+    wanted: dict[int, int] = {}
+    for line in summary.lines:
+        wanted[line.variant.pk] = wanted.get(line.variant.pk, 0) + line.quantity
+    try:
+        with transaction.atomic():
+            order = order_create(
+                customer=customer, email=state.email, lines=lines, shipping_address=state.shipping,
+                billing_address=state.billing_address, shipping_method_id=quote.method_id,
+                shipping_method_name=quote.name, shipping_total=shipping_total,
+                coupon_code=summary.coupon.code if summary.coupon else "",
+                idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
+            )
+            if order.replayed:
+                return order
+            if summary.coupon is not None:
+                # The use is taken in the order's transaction: refused, nothing is written.
+                coupon_redeem(coupon=summary.coupon, order=order, customer=customer, email=state.email,
+                              amount=summary.coupon_discount + (quote.price - shipping_total))
+            # The cart's holds become the order's, renewed for the payment window.
+            reservation_release(cart_key=cart.id)
+            stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
+                          minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"),
+                          may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
+            order = _pay_with_credit(order=order, state=state, customer=customer)
+    except InsufficientStock as error:
+        raise CheckoutError(_short_line_message(error, summary)) from None
+    except InventoryError as error:
+        raise CheckoutError(str(error)) from None
+    except ValidationError as error:
+        raise CheckoutError(" ".join(error.messages)) from None
+    except CouponRefused as refusal:
+        raise CheckoutError(refusal.message) from None
+    except CreditError as error:
+        raise CheckoutError(str(error)) from None
+    transaction.on_commit(lambda: cart_clear(cart=cart))
+    return order
+
+
+
+def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
+    """Spend the store credit the shopper applied (at most the order's total, which may have
+    changed since they applied it); an order it covers whole is paid here, without a gateway."""
+    if not state.credit_id or not state.credit_amount:
+        return order
+    try:
+        amount = min(Decimal(state.credit_amount), order.total)
+    except InvalidOperation:
+        raise CheckoutError(_("Apply your store credit again.")) from None
+    if amount <= 0:
+        return order
+    store_credit_spend(credit_id=state.credit_id, customer=customer, order=order, amount=amount)
+    if amount == order.total:
+        order = order_mark_paid(order=order, actor=customer)
+        order.replayed = False
+    return order

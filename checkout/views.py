@@ -1,0 +1,265 @@
+"""Checkout in three steps: details (contact, delivery and billing addresses), delivery and
+payment methods, review and place. Each step reads the cart and prices it again; the
+session keeps only the shopper's choices (state.py)."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Address
+from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
+from credit.selectors import usable_credits
+from orders.models import PaymentStatus
+from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
+from payments.models import PaymentMethod
+from payments.selectors import payment_methods_offered
+from payments.services import PaymentError, payment_start
+from shipping.models import ShippingMethod
+from shipping.selectors import no_method_message, shipping_options
+
+from .forms import ADDRESS_FIELDS, CheckoutAddressForm, ContactForm, DeliveryForm
+from .services import CheckoutError, checkout_cart, checkout_credit_choice, checkout_place_order, checkout_quote
+from .state import CheckoutState
+
+NEW_ADDRESS = "new"
+
+
+def _cart_or_redirect(request):
+    cart = request_cart(request)
+    try:
+        return cart, checkout_cart(cart)
+    except CheckoutError as error:
+        messages.info(request, str(error))
+        return None, None
+
+
+def _address_from_saved(address: Address) -> dict:
+    form = CheckoutAddressForm(instance=address)
+    data = {name: form.initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS}
+    bound = CheckoutAddressForm(data=data)
+    return bound.snapshot() if bound.is_valid() else {}
+
+
+def _saved_addresses(request):
+    if not request.user.is_authenticated:
+        return []
+    return list(Address.objects.filter(user=request.user).order_by("-is_default_shipping", "-pk"))
+
+
+@require_http_methods(["GET", "POST"])
+def details(request):
+    cart, summary = _cart_or_redirect(request)
+    if summary is None:
+        return redirect("cart:detail")
+    state = CheckoutState.load(request)
+    user = request.user if request.user.is_authenticated else None
+    saved = _saved_addresses(request)
+    usable = [address for address in saved if address.has_ubigeo]
+    default_choice = str(usable[0].pk) if usable else NEW_ADDRESS
+    if request.method == "POST" and request.POST.get("refresh_lists"):
+        # Without JavaScript: the page again with the provinces and districts of what was chosen.
+        return render(request, "checkout/details.html", {
+            "cart": summary, "contact": ContactForm(initial=request.POST.dict(), email_fixed=user.email if user else None,
+                              cart_total=summary.total),
+            "saved_addresses": saved, "address_choice": request.POST.get("address", default_choice),
+            "shipping_form": CheckoutAddressForm(prefix="shipping", initial=_posted(request, "shipping")),
+            "billing_form": CheckoutAddressForm(prefix="billing", initial=_posted(request, "billing")),
+            "billing_same": bool(request.POST.get("billing_same")), "step": 1,
+        })
+    if request.method == "POST":
+        choice = request.POST.get("address", NEW_ADDRESS if not saved else "")
+        contact = ContactForm(request.POST, email_fixed=user.email if user else None,
+                              cart_total=summary.total)
+        shipping_form = CheckoutAddressForm(request.POST, prefix="shipping") if choice == NEW_ADDRESS else None
+        billing_form = None
+        if not request.POST.get("billing_same"):
+            billing_form = CheckoutAddressForm(request.POST, prefix="billing")
+        chosen = None
+        if choice != NEW_ADDRESS:
+            # Another customer's address id (or a guest posting one) is not found, whatever it is.
+            chosen = next((address for address in saved if str(address.pk) == choice), None)
+            if chosen is None:
+                raise Http404
+        forms_ok = contact.is_valid() and all(f.is_valid() for f in (shipping_form, billing_form) if f is not None)
+        shipping = shipping_form.snapshot() if shipping_form is not None and forms_ok else (
+            _address_from_saved(chosen) if chosen is not None else {})
+        if chosen is not None and not shipping:
+            messages.error(request, _("That saved address needs its province and district: edit it, or enter a new one."))
+            forms_ok = False
+        if forms_ok:
+            state.email = user.email if user else contact.cleaned_data["email"]
+            state.document_type = contact.cleaned_data["document_type"]
+            state.document = contact.cleaned_data["document"]
+            state.shipping = shipping
+            state.billing = billing_form.snapshot() if billing_form is not None else {}
+            state.shipping_method_id = None  # the options depend on the address
+            state.save(request)
+            return redirect("checkout:delivery")
+        default_choice = choice
+    else:
+        contact = ContactForm(initial={"email": state.email, "document_type": state.document_type,
+                                       "document": state.document, "billing_same": not state.billing},
+                              email_fixed=user.email if user else None,
+                              cart_total=summary.total)
+        shipping_form = CheckoutAddressForm(prefix="shipping", initial=_initial(state.shipping))
+        billing_form = CheckoutAddressForm(prefix="billing", initial=_initial(state.billing))
+    return render(request, "checkout/details.html", {
+        "cart": summary, "contact": contact, "saved_addresses": saved, "address_choice": default_choice,
+        "shipping_form": shipping_form or CheckoutAddressForm(prefix="shipping"),
+        "billing_form": billing_form or CheckoutAddressForm(prefix="billing"),
+        "billing_same": bool(request.POST.get("billing_same")) if request.method == "POST" else not state.billing,
+        "step": 1,
+    })
+
+
+def _posted(request, prefix: str) -> dict:
+    return {name: request.POST.get(f"{prefix}-{name}", "") for name in ADDRESS_FIELDS}
+
+
+def _initial(snapshot: dict) -> dict:
+    if not snapshot:
+        return {}
+    initial = {name: snapshot.get(name, "") for name in ADDRESS_FIELDS}
+    code = snapshot.get("ubigeo", "")
+    initial["province"], initial["district"] = code[:4], code
+    return initial
+
+
+def _need(request, state: CheckoutState, *, delivery: bool = False):
+    """Where to send a shopper whose session lost what this step needs (expired, or skipped)."""
+    if not state.has_details or (delivery and not state.has_delivery):
+        messages.info(request, _("Your checkout details are missing (the session may have expired). "
+                                 "Please enter them again."))
+        return redirect("checkout:details" if not state.has_details else "checkout:delivery")
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def delivery(request):
+    cart, summary = _cart_or_redirect(request)
+    if summary is None:
+        return redirect("cart:detail")
+    state = CheckoutState.load(request)
+    if (back := _need(request, state)) is not None:
+        return back
+    options = shipping_options(department=state.shipping.get("department", ""),
+                               province=state.shipping.get("ubigeo", "")[:4], weight_kg=summary.weight_kg,
+                               subtotal=summary.total)
+    methods = payment_methods_offered()
+    form = DeliveryForm(request.POST or None, shipping_options=options, payment_methods=methods,
+                        initial={"shipping_method": _preselected_shipping(options, state.shipping_method_id),
+                                 "payment_method": state.payment_method})
+    if request.method == "POST" and options and form.is_valid():
+        state.shipping_method_id = form.cleaned_data["shipping_method"]
+        state.payment_method = form.cleaned_data["payment_method"]
+        state.save(request)
+        return redirect("checkout:review")
+    return render(request, "checkout/delivery.html", {
+        "cart": summary, "form": form, "options": options, "payment_methods": methods, "state": state,
+        "no_method": "" if options else no_method_message(
+            department=state.shipping.get("department", ""), province=state.shipping.get("ubigeo", "")[:4]),
+        "step": 2,
+    })
+
+
+def _preselected_shipping(options, chosen_id) -> int | None:
+    """The shopper's earlier choice if still offered; else the cheapest home delivery (options
+    come cheapest first): pickup is preselected only when the shopper picked it."""
+    ids = [option.method_id for option in options]
+    if chosen_id in ids:
+        return chosen_id
+    home = [option.method_id for option in options if not option.is_pickup]
+    return (home or ids or [None])[0]
+
+
+@require_http_methods(["GET"])
+def review(request):
+    cart, summary = _cart_or_redirect(request)
+    if summary is None:
+        return redirect("cart:detail")
+    state = CheckoutState.load(request)
+    if (back := _need(request, state, delivery=True)) is not None:
+        return back
+    try:
+        quote = checkout_quote(state=state, summary=summary)
+    except CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect("checkout:delivery")
+    method = PaymentMethod.objects.filter(code=state.payment_method).first()
+    # A pickup order is collected at the store: the review names the store, not the home address.
+    pickup = ShippingMethod.objects.filter(pk=quote.method_id).first() if quote.is_pickup else None
+    key = state.issue_key()
+    total = summary.total + summary.shipping_price(quote.price)
+    credits = usable_credits(user=request.user)
+    applied = next((credit for credit in credits if credit.pk == state.credit_id), None)
+    if applied is None:
+        state.credit_clear()  # spent elsewhere, expired, or never this shopper's
+    credit_amount = min(Decimal(state.credit_amount or "0"), total, applied.balance) if applied else Decimal("0.00")
+    state.save(request)
+    return render(request, "checkout/review.html", {
+        "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,
+        "total": total, "step": 3, "pickup": pickup, "credits": credits, "applied_credit": applied,
+        "credit_amount": credit_amount, "to_pay": total - credit_amount,
+    })
+
+
+@require_POST
+def credit(request):
+    """Apply one of the shopper's store credits to this checkout (or stop applying it)."""
+    cart, summary = _cart_or_redirect(request)
+    if summary is None:
+        return redirect("cart:detail")
+    state = CheckoutState.load(request)
+    if (back := _need(request, state, delivery=True)) is not None:
+        return back
+    if request.POST.get("remove"):
+        state.credit_clear()
+        state.save(request)
+        return redirect("checkout:review")
+    if not request.user.is_authenticated:
+        messages.error(request, _("Sign in to use your store credit."))
+        return redirect("checkout:review")
+    try:
+        quote = checkout_quote(state=state, summary=summary)
+        checkout_credit_choice(state=state, customer=request.user, credit_id=request.POST.get("credit"),
+                               amount=request.POST.get("amount"),
+                               total=summary.total + summary.shipping_price(quote.price))
+    except CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect("checkout:review")
+    state.save(request)
+    messages.success(request, _("Your store credit is applied to this order."))
+    return redirect("checkout:review")
+
+
+@require_POST
+def place(request):
+    state = CheckoutState.load(request)
+    cart = request_cart(request)
+    key = request.POST.get("key", "")
+    customer = request.user if request.user.is_authenticated else None
+    try:
+        order = checkout_place_order(cart=cart, state=state, key=key, customer=customer,
+                                     guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+    except CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect("checkout:review" if state.has_delivery else "cart:detail")
+    remember_guest_order(request, order.number)
+    if getattr(order, "replayed", False):
+        return redirect("payments:pay", number=order.number)
+    method = PaymentMethod.objects.filter(code=state.payment_method).first()
+    CheckoutState.clear(request)
+    request.session.pop(COUPON_SESSION_KEY, None)  # used by this order
+    if order.payment_status == PaymentStatus.PAID:  # store credit paid all of it
+        messages.success(request, _("Order %(number)s is paid with your store credit.") % {"number": order.number})
+        return redirect(order.get_absolute_url())
+    if method is not None:
+        try:
+            payment_start(order=order, method=method, actor=request.user)
+        except PaymentError as error:
+            messages.error(request, str(error))
+    return redirect("payments:pay", number=order.number)

@@ -1,0 +1,235 @@
+"""The back office's demo, made through the same services as the shop:
+
+- the marketplace: two approved sellers with products of the demo catalog, a category rate, paid
+  orders of their products (placed and paid as a shopper would) and a partial refund, so the
+  payouts page and `seller_payouts` show figures computed from real rows;
+- one user per staff role, and sellers with a warehouse of their own, their own products stocked
+  through the inventory services and a paid order of them.
+
+Idempotent: a second run finds the sellers, rates, users and orders and changes nothing."""
+
+import secrets
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from accounts.roles import Role
+from demo.reviews import DEMO_SELLER as REVIEWS_DEMO_SELLER
+
+DEMO_SELLERS = [
+    # e-mail, store name, RUC, commission rate (%); the first is the reviews demo's seller (its page and
+    # reputation), who lists some popular products already
+    (*REVIEWS_DEMO_SELLER, Decimal("10.00")),
+    ("ventas@pacificoaudio.pe", "Pacífico Audio", "10467793549", Decimal("12.50")),
+]
+DEMO_CATEGORY_RATE = Decimal("8.00")  # Andes Tech's rate in the category of its second product
+PRODUCTS_EACH = 3
+# scenario: (seller index, product index) per line; "refund" gets 30 % of its payment back
+DEMO_SALES = [
+    ("vendedores-mixto", [(0, 0), (1, 0)]),
+    ("vendedores-andes", [(0, 1)]),
+    ("vendedores-pacifico", [(1, 1), (1, 2)]),
+]
+REFUNDED_SCENARIO = "vendedores-pacifico"
+
+
+def demo_seller_users() -> list[tuple[str, dict]]:
+    """(e-mail, user fields) of the sellers' accounts, for demo_data to create with a password."""
+    return [(email, {"first_name": name.split()[0], "last_name": name.split()[-1]})
+            for email, name, _ruc, _rate in DEMO_SELLERS]
+
+
+def _sellers(admin) -> list:
+    from accounts.models import Seller
+    from accounts.services import seller_apply, seller_approve
+
+    sellers = []
+    for email, store_name, ruc, rate in DEMO_SELLERS:
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        if user is None:
+            return []
+        seller = Seller.objects.filter(user=user).first() or seller_apply(user=user, store_name=store_name, ruc=ruc)
+        if not seller.is_approved:
+            seller = seller_approve(seller=seller, actor=admin, commission_rate=rate)
+        sellers.append(seller)
+    return sellers
+
+
+def _products(sellers) -> list[list]:
+    """Each seller's sellable variants (one per product): products of the demo catalog with stock
+    in Lima, far from those the customer's demo orders use, listed under the seller once."""
+    from catalog.services import products_assign_seller
+    from demo.shipping import _demo_variants
+
+    owned = [_one_per_product(seller) for seller in sellers]
+    if all(len(variants) >= PRODUCTS_EACH for variants in owned):
+        return owned
+    # The dearest sellable products of the shop: far from the cheap ones the customer's demo orders use.
+    free = [variant for variant in reversed(_demo_variants(200, warehouse_code="LIM-CENTRAL"))
+            if variant.product.seller_id is None]
+    for seller, variants in zip(sellers, owned, strict=True):
+        missing = PRODUCTS_EACH - len(variants)
+        if missing > 0:
+            chosen, free = free[:missing], free[missing:]
+            products_assign_seller(product_ids=[variant.product_id for variant in chosen], seller_id=seller.pk)
+    return [_one_per_product(seller) for seller in sellers]
+
+
+def _one_per_product(seller) -> list:
+    from catalog.models import Variant
+    from demo.shipping import _demo_variants
+
+    sellable = {variant.pk: variant for variant in _demo_variants(200, warehouse_code="LIM-CENTRAL")}
+    seen, variants = set(), []
+    for variant in Variant.objects.filter(product__seller=seller, is_active=True).order_by("product_id", "pk"):
+        if variant.product_id not in seen and variant.pk in sellable:
+            seen.add(variant.product_id)
+            variants.append(sellable[variant.pk])
+    return variants
+
+
+def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, str]:
+    """Returns {scenario: order number} of the sellers' demo orders."""
+    from orders.models import Order
+    from payments.models import Payment
+    from payments.services.refunds import refund_approve, refund_request
+    from demo.shipping import DEMO_KEY, _pay, _place
+    from shipping.models import ShippingMethod
+
+    from backoffice.models import CategoryCommission
+
+    User = get_user_model()
+    admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    customer = User.objects.filter(email__iexact=customer_email).first()
+    method = ShippingMethod.objects.filter(code="olva-lima", is_active=True).first()
+    if admin is None or customer is None or method is None or not customer.addresses.exists():
+        return {}
+    sellers = _sellers(admin)
+    if not sellers:
+        return {}
+    variants = _products(sellers)
+    if any(len(own) < PRODUCTS_EACH for own in variants):
+        return {}
+    CategoryCommission.objects.get_or_create(category_id=variants[0][1].product.category_id, seller=sellers[0],
+                                             defaults={"rate": DEMO_CATEGORY_RATE})
+    done = {}
+    for scenario, picks in DEMO_SALES:
+        order = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
+        if order is None:
+            with transaction.atomic():
+                order = _place(customer=customer, scenario=scenario, method=method,
+                               variants=[variants[seller][product] for seller, product in picks])
+                order = _pay(order)
+            if scenario == REFUNDED_SCENARIO:
+                payment = Payment.objects.get(order=order, status=Payment.Status.SUCCEEDED)
+                refund = refund_request(payment=payment, amount=(payment.amount * Decimal("0.3")).quantize(
+                    Decimal("0.01")), reason="Cliente devolvió un producto fallado", actor=admin)
+                refund_approve(refund=refund, actor=admin)
+        done[scenario] = order.number
+    return done
+
+
+# (e-mail, first name, last name, role): the staff a Peruvian shop's team would have.
+DEMO_STAFF = [
+    ("almacen@kallpa.pe", "Jorge", "Huamán", Role.WAREHOUSE_OPERATOR),
+    ("atencion@kallpa.pe", "Lucía", "Flores", Role.SUPPORT),
+    ("catalogo@kallpa.pe", "Diego", "Rojas", Role.CATALOG_MANAGER),
+    ("gerencia@kallpa.pe", "Carmen", "Salazar", Role.ADMINISTRATOR),
+]
+# (e-mail, store name, RUC, warehouse code, [(product name, SKU, price)])
+SELLER_STORES = [
+    # The seller the reviews demo lists popular products under (demo.reviews.DEMO_SELLER).
+    ("ventas@andestech.demo.kallpa.pe", "Andes Tech", "20608745123", "AND-01", [
+        ("Audífonos inalámbricos Andes Pro", "AND-AUD-01", "149.90"),
+        ("Cargador rápido USB-C 65 W", "AND-CAR-65", "89.90"),
+    ]),
+    ("ventas@tejidosvicus.pe", "Tejidos Vicús", "20131312955", "VIC-01", [
+        ("Chompa de alpaca tejida a mano", "VIC-CHO-01", "259.00"),
+        ("Chalina de baby alpaca", "VIC-CHA-01", "119.00"),
+    ]),
+]
+ORDER_KEY = "demo-seller-order-{}"
+
+
+def ensure_demo_staff(credentials: dict, ensure_user) -> list[tuple[str, str, bool, str | None]]:
+    """(e-mail, role, created, known password) of each demo staff user."""
+    from accounts.services import user_add_role
+
+    User = get_user_model()
+    rows = []
+    for email, first_name, last_name, role in DEMO_STAFF:
+        with transaction.atomic():
+            created, password = ensure_user(email, superuser=False, credentials=credentials,
+                                            first_name=first_name, last_name=last_name)
+            user = User.objects.get(email=email)
+            if created:
+                User.objects.filter(pk=user.pk).update(is_staff=True)
+                user_add_role(user=user, role=role)
+        rows.append((email, role, created, password))
+    return rows
+
+
+def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, bool, str | None]]:
+    """Two approved sellers with their own warehouse, products, stock and a paid order."""
+    from accounts.models import Seller
+    from accounts.services import seller_apply, seller_approve
+    from catalog.models import Brand, Category, Product, Variant
+    from inventory.models import Warehouse
+    from inventory.services import stock_receive
+    from orders.models import Order
+    from orders.services import OrderLineData, address_snapshot, order_create, order_mark_paid
+
+    User = get_user_model()
+    approver = User.objects.filter(is_superuser=True).order_by("pk").first()
+    category = Category.objects.filter(is_active=True).order_by("pk").first()
+    brand = Brand.objects.order_by("pk").first()
+    customer = User.objects.filter(email="cliente@kallpa.pe").first()
+    rows = []
+    for index, (email, store_name, ruc, code, products) in enumerate(SELLER_STORES, start=1):
+        with transaction.atomic():
+            seller = Seller.objects.filter(ruc=ruc).select_related("user").first()
+            if seller is not None and not seller.user.has_usable_password():
+                # Made by another demo step without a login: give it one to print.
+                password = secrets.token_urlsafe(12)
+                seller.user.set_password(password)
+                seller.user.save(update_fields=["password"])
+                credentials[seller.user.email] = password
+                created = True
+            elif seller is not None:
+                created, known = False, credentials.get(seller.user.email)
+                password = known if known and seller.user.check_password(known) else None
+            else:
+                created, password = ensure_user(email, superuser=False, credentials=credentials,
+                                                first_name=store_name, last_name="")
+            user = seller.user if seller is not None else User.objects.get(email=email)
+            email = user.email
+            seller = seller or seller_apply(user=user, store_name=store_name, ruc=ruc)
+            if not seller.is_approved and approver is not None:
+                seller = seller_approve(seller=seller, actor=approver)
+            User.objects.filter(pk=user.pk, is_staff=False).update(is_staff=True)  # sellers work in the admin
+            warehouse, _ = Warehouse.objects.get_or_create(
+                code=code, defaults={"name": f"Almacén {store_name}", "seller": seller, "kind": Warehouse.Kind.OWN,
+                                     "priority": 50})
+            variants = []
+            for name, sku, price in products:
+                variant = Variant.objects.filter(sku=sku).first()
+                if variant is None and category is not None and brand is not None:
+                    product = Product.objects.create(
+                        name=name, slug=sku.lower(), base_sku=sku, brand=brand, category=category, seller=seller,
+                        base_price=Decimal(price), status=Product.Status.ACTIVE, description=name)
+                    variant = Variant.objects.create(product=product, sku=sku)
+                    stock_receive(variant=variant, warehouse=warehouse, quantity=25, reason="Stock inicial del vendedor")
+                if variant is not None:
+                    variants.append(variant)
+        key = ORDER_KEY.format(index)
+        if customer is not None and customer.addresses.exists() and variants and not Order.objects.filter(idempotency_key=key).exists():
+            snapshot = address_snapshot(customer.addresses.order_by("pk").first())
+            order = order_create(customer=customer, email=customer.email,
+                                 lines=[OrderLineData.from_variant(variants[0], quantity=1)],
+                                 shipping_address=snapshot, billing_address=snapshot, shipping_method_id=None,
+                                 shipping_method_name="Olva Courier", shipping_total=Decimal("12.00"),
+                                 idempotency_key=key)
+            order_mark_paid(order=order)
+        rows.append((email, f"{Role.SELLER} · {store_name}", created, password))
+    return rows

@@ -1,0 +1,283 @@
+"""Demo shipping: Olva Courier (Lima and provinces), Shalom, Serpost and in-store pickup.
+
+Prices are in soles with IGV included, by weight band (0–1, 1–5, 5–10, 10–30, 30–100 kg),
+in the range Peruvian carriers charged a small shop in 2025. A zone or method that already
+exists is left as it is (an administrator may have edited it): a second run changes nothing.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from shipping.models import Carrier, ShippingMethod, ShippingRate, ShippingZone
+
+LIMA = "Lima Metropolitana"
+PROVINCES = "Provincias"
+AMAZON = "Oriente (selva)"
+
+ZONES = [
+    {"name": LIMA, "kind": ShippingZone.Kind.LIMA_METROPOLITANA},
+    {"name": PROVINCES, "kind": ShippingZone.Kind.PROVINCES},
+    # Jungle departments: parcels travel by air or river, so the couriers charge more.
+    {"name": AMAZON, "kind": ShippingZone.Kind.DEPARTMENTS, "departments": ["01", "16", "17", "22", "25"]},
+]
+
+PICKUP_POINT = {
+    "pickup_address": "Av. Larco 345, Miraflores, Lima",
+    "pickup_hours": "Lunes a sábado de 10:00 a 20:00; domingos y feriados cerrado",
+}
+
+BANDS = [("0", "1"), ("1", "5"), ("5", "10"), ("10", "30"), ("30", "100")]
+
+METHODS = [
+    {
+        "code": "olva-lima",
+        "name": "Olva Courier — Lima Metropolitana",
+        "carrier": Carrier.OLVA,
+        "description": "Entrega a domicilio en Lima y Callao, de lunes a sábado.",
+        "min_days": 1,
+        "max_days": 2,
+        "free_shipping_threshold": Decimal("199.00"),
+        "order": 10,
+        "rates": {LIMA: ["10.00", "15.00", "22.00", "35.00", "60.00"]},
+    },
+    {
+        "code": "olva-provincias",
+        "name": "Olva Courier — provincias",
+        "carrier": Carrier.OLVA,
+        "description": "Entrega a domicilio en todo el Perú fuera de Lima Metropolitana.",
+        "min_days": 3,
+        "max_days": 6,
+        "free_shipping_threshold": Decimal("499.00"),
+        "order": 20,
+        "rates": {
+            PROVINCES: ["18.00", "28.00", "42.00", "75.00", "140.00"],
+            AMAZON: ["25.00", "38.00", "58.00", "105.00", "190.00"],
+        },
+    },
+    {
+        "code": "shalom-agencia",
+        "name": "Shalom — recojo en agencia",
+        "carrier": Carrier.SHALOM,
+        "description": "Recoge tu pedido con tu DNI en la agencia Shalom de tu ciudad.",
+        "min_days": 2,
+        "max_days": 5,
+        "free_shipping_threshold": None,
+        "order": 30,
+        "rates": {PROVINCES: ["12.00", "18.00", "26.00", "45.00", "85.00"]},
+    },
+    {
+        "code": "serpost",
+        "name": "Serpost — envío nacional",
+        "carrier": Carrier.SERPOST,
+        "description": "Correo nacional: llega a todo el Perú, hasta 30 kg.",
+        "min_days": 5,
+        "max_days": 10,
+        "free_shipping_threshold": None,
+        "order": 40,
+        "rates": {
+            LIMA: ["8.00", "14.00", "24.00", "40.00"],
+            PROVINCES: ["12.00", "20.00", "32.00", "55.00"],
+        },
+    },
+    {
+        "code": "recojo-tienda",
+        "name": "Recojo en tienda (Miraflores)",
+        "carrier": Carrier.PICKUP,
+        "description": "Av. Larco 345, Miraflores. Lunes a sábado de 10:00 a 20:00, con tu DNI y el número de pedido.",
+        "min_days": 1,
+        "max_days": 1,
+        "free_shipping_threshold": None,
+        "order": 5,
+        "rates": {LIMA: ["0.00"] * len(BANDS)},
+        **PICKUP_POINT,
+    },
+]
+
+
+@transaction.atomic
+def load_demo_shipping() -> dict[str, int]:
+    """Create the demo zones, methods and rates that are missing; return how many of each."""
+    created = {"zones": 0, "methods": 0, "rates": 0}
+    zones = {}
+    for spec in ZONES:
+        zone, was_created = ShippingZone.objects.get_or_create(
+            name=spec["name"], defaults={"kind": spec["kind"], "departments": spec.get("departments", [])}
+        )
+        zones[zone.name] = zone
+        created["zones"] += was_created
+    for spec in METHODS:
+        fields = {key: value for key, value in spec.items() if key not in ("code", "rates")}
+        method, was_created = ShippingMethod.objects.get_or_create(code=spec["code"], defaults=fields)
+        if not was_created:
+            continue
+        created["methods"] += 1
+        rates = [
+            ShippingRate(
+                method=method,
+                zone=zones[zone_name],
+                weight_from=Decimal(low),
+                weight_to=Decimal(high),
+                price=Decimal(price),
+            )
+            for zone_name, prices in spec["rates"].items()
+            for (low, high), price in zip(BANDS, prices, strict=False)
+        ]
+        for rate in rates:
+            rate.full_clean()
+        ShippingRate.objects.bulk_create(rates)
+        created["rates"] += len(rates)
+    return created
+
+
+# --- demo orders in every fulfilment state ------------------------------------------------
+
+# (scenario, shipping method code, what happens after the order is placed)
+DEMO_ORDERS = [
+    ("pendiente-de-pago", "olva-lima", "placed"),
+    ("pagado", "olva-lima", "paid"),
+    ("empacado", "olva-lima", "packed"),
+    ("enviado-en-parte", "olva-lima", "partially_shipped"),
+    ("enviado", "serpost", "shipped"),
+    ("entregado", "olva-lima", "delivered"),
+    ("recojo-listo", "recojo-tienda", "ready_for_pickup"),
+    ("anulado", "olva-lima", "cancelled"),
+]
+DEMO_KEY = "demo-pedido-{}"
+
+
+def ensure_pickup_point() -> None:
+    """Give the demo pickup method its store address and hours if it has none (an edited
+    address is kept)."""
+    ShippingMethod.objects.filter(code="recojo-tienda", pickup_address="").update(**PICKUP_POINT)
+
+
+def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = False, skip: int = 0) -> list:
+    """Sellable variants with units available in that warehouse (and, if asked, none in the
+    warehouses sold from first), cheapest first so orders stay small; `skip` gives each
+    scenario other products (a customer may hold only a few units of one product)."""
+    from django.db.models import Q
+
+    from cart.services import CartError, check_sellable, variants_with_sale_window
+    from inventory.models import StockLevel
+
+    levels = StockLevel.objects.with_availability().filter(
+        warehouse__code=warehouse_code, available_units__gte=3, variant__is_active=True,
+        variant__product__status="active",
+    )
+    if elsewhere_empty:
+        busy = StockLevel.objects.with_availability().filter(available_units__gt=0).exclude(
+            warehouse__code=warehouse_code).values("variant_id")
+        levels = levels.exclude(variant_id__in=busy)
+    ids = list(levels.order_by("variant__product__base_price", "variant_id").values_list("variant_id", flat=True)[:200])
+    variants = sorted(variants_with_sale_window(Q(pk__in=ids)), key=lambda v: ids.index(v.pk))
+    seen, distinct = set(), []
+    for variant in variants:  # one sellable variant per product (not a drop that has not started)
+        try:
+            check_sellable(variant)
+        except CartError:
+            continue
+        if variant.product_id not in seen:
+            seen.add(variant.product_id)
+            distinct.append(variant)
+    return distinct[skip:skip + count]
+
+
+def _place(*, customer, scenario: str, method: ShippingMethod, variants):
+    from cart.services import Cart, cart_add
+    from checkout.forms import CheckoutAddressForm
+    from checkout.services import checkout_place_order
+    from checkout.state import CheckoutState
+
+    from accounts.services import ADDRESS_FIELDS
+
+    # The saved address as checkout's address step reads it (its form resolves the ubigeo).
+    address = customer.addresses.order_by("pk").first()
+    initial = CheckoutAddressForm(instance=address).initial
+    form = CheckoutAddressForm(data={name: initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS})
+    if not form.is_valid():
+        raise RuntimeError(f"demo address is not valid: {form.errors.as_json()}")
+    key = DEMO_KEY.format(scenario)
+    cart = Cart(id=f"demo-{scenario}", customer=customer)
+    for variant in variants:
+        cart_add(cart=cart, sku=variant.sku, quantity=1)
+    state = CheckoutState(
+        email=customer.email, shipping=form.snapshot(), document_type="dni", document=customer.dni or "",
+        shipping_method_id=method.pk, payment_method="dummy", keys=[key],
+    )
+    return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
+
+
+def _pay(order):
+    from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+
+    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment_dummy_pay(payment=payment, actor=order.customer)
+    order.refresh_from_db()
+    return order
+
+
+def _tracking(carrier: str, seed: int) -> str:
+    from shipping.carriers import S10_WEIGHTS
+
+    if carrier == Carrier.SERPOST:
+        digits = f"{seed % 10**8:08d}"
+        check = 11 - sum(int(d) * w for d, w in zip(digits, S10_WEIGHTS, strict=True)) % 11
+        check = 5 if check == 11 else 0 if check == 10 else check
+        return f"RR{digits}{check}PE"
+    return f"400{seed % 10**5:05d}"
+
+
+def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, str]:
+    """The demo customer's orders, one per fulfilment state, made as a shopper and the staff
+    would make them: a cart, checkout, the test gateway's payment, and the shipment services.
+    A scenario whose order exists (by its checkout key) is left alone: a second run changes
+    nothing. Returns {scenario: order number}."""
+    from django.contrib.auth import get_user_model
+
+    from orders.models import Order
+    from orders.services import order_cancel
+
+    from shipping import services
+
+    ensure_pickup_point()
+    customer = get_user_model().objects.filter(email__iexact=customer_email).first()
+    if customer is None or not customer.addresses.exists():
+        return {}
+    operator = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    done: dict[str, str] = {}
+    for index, (scenario, method_code, target) in enumerate(DEMO_ORDERS, start=1):
+        existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
+        if existing is not None:
+            done[scenario] = existing.number
+            continue
+        method = ShippingMethod.objects.filter(code=method_code, is_active=True).first()
+        if method is None:
+            continue
+        if target == "partially_shipped":
+            variants = _demo_variants(1, warehouse_code="LIM-CENTRAL", skip=2 * index) + _demo_variants(
+                1, warehouse_code="AQP", elsewhere_empty=True)
+        else:
+            variants = _demo_variants(1 + index % 2, warehouse_code="LIM-CENTRAL", skip=2 * index)
+        if not variants:
+            continue
+        with transaction.atomic():
+            order = _place(customer=customer, scenario=scenario, method=method, variants=variants)
+            if target == "cancelled":
+                order_cancel(order=order, actor=customer, reason="Me equivoqué de talla", by_customer=True)
+            elif target != "placed":
+                order = _pay(order)
+                legs = list(order.shipments.order_by("pk"))
+                for number, leg in enumerate(legs):
+                    if target == "packed" or (target == "partially_shipped" and number > 0):
+                        services.shipment_pack(shipment=leg, actor=operator)
+                    elif target == "ready_for_pickup":
+                        services.shipment_ready_for_pickup(shipment=leg, actor=operator)
+                    elif target in ("partially_shipped", "shipped", "delivered"):
+                        services.shipment_ship(shipment=leg, actor=operator,
+                                               tracking_number=_tracking(leg.carrier, order.pk * 10 + number))
+                        if target == "delivered":
+                            services.shipment_mark_in_transit(shipment=leg, actor=operator)
+                            services.shipment_deliver(shipment=leg, actor=operator)
+        done[scenario] = order.number
+    return done

@@ -1,0 +1,38 @@
+"""Which orders this browser may see: a signed-in customer's own, or the guest orders it placed
+or looked up (their numbers kept in the session). Views of every app above orders use it."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from . import selectors
+from .models import Order
+
+GUEST_ORDERS_SESSION_KEY = "orders:guest_numbers"
+GUEST_ORDERS_REMEMBERED = 20
+
+
+def remember_guest_order(request, number: str) -> None:
+    numbers = [n for n in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if n != number]
+    request.session[GUEST_ORDERS_SESSION_KEY] = [number, *numbers][:GUEST_ORDERS_REMEMBERED]
+
+
+def guest_order(request, number: str) -> Order:
+    """A guest order this browser has looked up (its number is in the session), or 404."""
+    number = number.strip().upper()
+    if number not in request.session.get(GUEST_ORDERS_SESSION_KEY, []):
+        raise Http404
+    return selectors.order_detail(queryset=Order.objects.filter(customer__isnull=True), number=number)
+
+
+def order_for_request(request, number: str) -> Order:
+    """The shopper's own order: a signed-in customer's, or a guest order this browser placed
+    or looked up. Anything else is a 404, whoever asks."""
+    if request.user.is_authenticated:
+        return selectors.order_for_customer(user=request.user, number=number)
+    return guest_order(request, number)
+
+
+def order_url_for(request, order: Order) -> str:
+    if order.customer_id is not None:
+        return order.get_absolute_url()
+    return reverse("orders:guest_detail", args=[order.number])

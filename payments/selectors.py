@@ -1,0 +1,48 @@
+"""Payment reads that pages, services and other apps share."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+
+from .models import Payment, PaymentMethod, Provider, Refund
+
+# Refunds that count against what a payment captured: requested, approved or done.
+OPEN = (Refund.Status.REQUESTED, Refund.Status.APPROVED, Refund.Status.SUCCEEDED)
+
+
+def _configured_providers() -> set[str]:
+    providers = set()
+    if getattr(settings, "STRIPE_SECRET_KEY", ""):
+        providers.add(Provider.STRIPE)
+    if getattr(settings, "PAYPAL_CLIENT_ID", "") and getattr(settings, "PAYPAL_CLIENT_SECRET", ""):
+        providers.add(Provider.PAYPAL)
+    if getattr(settings, "MERCADOPAGO_ACCESS_TOKEN", "") and getattr(settings, "MERCADOPAGO_WEBHOOK_SECRET", ""):
+        providers.add(Provider.MERCADOPAGO)
+    return providers
+
+
+def payment_methods_offered() -> list[PaymentMethod]:
+    """Active methods whose gateway is configured; the dummy one only in development (DEBUG)
+    or while no real gateway is."""
+    real = _configured_providers()
+    offered = real | ({Provider.DUMMY} if settings.DEBUG or not real else set())
+    return list(PaymentMethod.objects.filter(is_active=True, provider__in=offered).order_by("order", "name"))
+
+
+def payment_pending_attempt(order) -> Payment | None:
+    """The order's latest attempt still waiting for the shopper or the gateway."""
+    return order.payments.filter(status=Payment.Status.PENDING).select_related("method").order_by("-pk").first()
+
+
+def refunds_committed(payment: Payment, *, excluding: Refund | None = None) -> Decimal:
+    """What is already refunded or on its way back (requested, approved or done)."""
+    refunds = payment.refunds.filter(status__in=OPEN)
+    if excluding is not None:
+        refunds = refunds.exclude(pk=excluding.pk)
+    return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def refundable_amount(*, payment: Payment) -> Decimal:
+    """What a payment can still give back (captured minus refunds requested, approved or done)."""
+    return max(payment.amount - refunds_committed(payment), Decimal("0.00"))

@@ -1,0 +1,139 @@
+"""The store's one gateway interface: start a payment (the URL to send the shopper to), handle
+the shopper's return, refund, and verify a webhook. Three implementations: the test gateway
+(its hosted page is the store's own), Stripe Checkout, PayPal Orders v2 and Mercado Pago
+Checkout Pro. Views, refunds and
+webhooks pick one with gateway_for(provider) and never branch on the provider themselves."""
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.urls import reverse
+
+from ..models import Payment, Provider, Refund
+
+
+class WebhooksUnsupported(Exception):
+    """This gateway sends no webhooks."""
+
+
+@dataclass(frozen=True)
+class Gateway:
+    provider: str
+    name: str
+    return_parameter: str = ""  # the query parameter the gateway sends the shopper back with
+
+    def start(self, *, payment: Payment, return_url: str, cancel_url: str) -> str:
+        raise NotImplementedError
+
+    def handle_return(self, *, payment: Payment, reference: str) -> Payment:
+        raise NotImplementedError
+
+    def refund(self, *, refund: Refund) -> str:
+        """Return the money of an approved refund; the gateway's refund reference."""
+        raise NotImplementedError
+
+    def verify_webhook(self, *, raw_body: bytes, headers) -> None:
+        """Raise webhook_verify.SignatureError (or NotConfigured) unless the gateway signed it."""
+        raise WebhooksUnsupported(self.provider)
+
+
+class TestGateway(Gateway):
+    def start(self, *, payment, return_url, cancel_url):
+        return reverse("payments:pay", args=[payment.order.number])  # its hosted page is ours
+
+    def handle_return(self, *, payment, reference):
+        return payment
+
+    def refund(self, *, refund):
+        return f"DUMMY-REFUND-{refund.pk:08d}"
+
+
+class StripeGateway(Gateway):
+    def start(self, *, payment, return_url, cancel_url):
+        from .stripe_flow import payment_stripe_start
+
+        return payment_stripe_start(payment=payment, success_url=return_url, cancel_url=cancel_url)
+
+    def handle_return(self, *, payment, reference):
+        from .stripe_flow import payment_stripe_return
+
+        return payment_stripe_return(payment=payment, session_id=reference)
+
+    def refund(self, *, refund):
+        from ..gateways import stripe_checkout
+
+        payment = refund.payment
+        intent = payment.gateway_reference
+        if not intent.startswith("pi_"):
+            intent = stripe_checkout.session_retrieve(intent, payment_id=payment.pk).payment_intent
+        return stripe_checkout.refund_create(payment_intent=intent, amount=refund.amount, refund_id=refund.pk)
+
+    def verify_webhook(self, *, raw_body, headers):
+        from ..gateways.webhook_verify import stripe_verify
+
+        stripe_verify(raw_body=raw_body, header=headers.get("Stripe-Signature"))
+
+
+class PayPalGateway(Gateway):
+    def start(self, *, payment, return_url, cancel_url):
+        from .paypal_flow import payment_paypal_start
+
+        return payment_paypal_start(payment=payment, return_url=return_url, cancel_url=cancel_url)
+
+    def handle_return(self, *, payment, reference):
+        from .paypal_flow import payment_paypal_return
+
+        return payment_paypal_return(payment=payment, token=reference)
+
+    def refund(self, *, refund):
+        from .attempts import PaymentError
+        from ..gateways import paypal_orders
+
+        payment = refund.payment
+        result = paypal_orders.capture_refund(capture_id=payment.gateway_reference, amount=refund.amount,
+                                              currency=payment.currency, refund_id=refund.pk, payment_id=payment.pk)
+        if result.status not in ("COMPLETED", "PENDING"):
+            raise PaymentError(f"PayPal: {result.status}")
+        return result.refund_id
+
+    def verify_webhook(self, *, raw_body, headers):
+        from ..gateways.webhook_verify import paypal_verify
+
+        paypal_verify(raw_body=raw_body, headers=headers)
+
+
+class MercadoPagoGateway(Gateway):
+    def start(self, *, payment, return_url, cancel_url):
+        from .mercadopago_flow import payment_mercadopago_start
+
+        # On the host the shopper used; source_news=webhooks: only the signed notifications, not IPN.
+        notification_url = urljoin(return_url, reverse("payments:webhook-mpago")) + "?source_news=webhooks"
+        return payment_mercadopago_start(payment=payment, return_url=return_url, cancel_url=cancel_url,
+                                         notification_url=notification_url)
+
+    def handle_return(self, *, payment, reference):
+        from .mercadopago_flow import payment_mercadopago_return
+
+        return payment_mercadopago_return(payment=payment, mp_payment_id=reference)
+
+    def refund(self, *, refund):
+        from .mercadopago_flow import payment_mercadopago_refund
+
+        return payment_mercadopago_refund(refund=refund)
+
+    def verify_webhook(self, *, raw_body, headers, data_id: str = ""):
+        from ..gateways.mercadopago_checkout import webhook_verify
+
+        webhook_verify(headers=headers, data_id=data_id)
+
+
+GATEWAYS = {
+    Provider.DUMMY: TestGateway(Provider.DUMMY, "Test gateway"),
+    Provider.STRIPE: StripeGateway(Provider.STRIPE, "Stripe", return_parameter="session_id"),
+    Provider.PAYPAL: PayPalGateway(Provider.PAYPAL, "PayPal", return_parameter="token"),
+    Provider.MERCADOPAGO: MercadoPagoGateway(Provider.MERCADOPAGO, "Mercado Pago", return_parameter="payment_id"),
+}
+
+
+def gateway_for(provider: str) -> Gateway:
+    return GATEWAYS[provider]

@@ -1,0 +1,113 @@
+"""Giving money back: support requests a refund (partial or total), an administrator approves
+it, and only then does it reach the gateway. Each refund reaches the gateway at most once:
+approval is claimed under the refund's row lock, and the gateway call is keyed by the
+refund's id (a retried request is the same refund at Stripe and PayPal). The refunds of a
+payment never add up to more than it captured."""
+
+import logging
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.money import format_money
+from orders.services import order_record_refunds
+
+from .providers import GATEWAYS, gateway_for
+from ..models import Payment, Refund
+from ..selectors import refunds_committed
+from .attempts import PaymentError
+from ..signals import refund_succeeded
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+def _amount(raw) -> Decimal:
+    try:
+        amount = Decimal(str(raw)).quantize(CENT)
+    except (InvalidOperation, ValueError):
+        raise PaymentError(_("Enter the amount to refund, such as 59.90.")) from None
+    if not amount.is_finite() or amount <= 0:
+        raise PaymentError(_("The amount to refund must be more than zero."))
+    return amount
+
+
+def _refuse_over_capture(payment: Payment, amount: Decimal, *, excluding: Refund | None = None) -> None:
+    room = payment.amount - refunds_committed(payment, excluding=excluding)
+    if amount > room:
+        raise PaymentError(_("At most %(room)s of this payment can still be refunded (it captured %(captured)s).") % {
+            "room": format_money(max(room, Decimal("0.00"))), "captured": format_money(payment.amount)})
+
+
+def refund_request_check(*, payment: Payment, amount) -> None:
+    """Raise PaymentError if this refund could not be requested now (for forms)."""
+    amount = _amount(amount)
+    if payment.status != Payment.Status.SUCCEEDED:
+        raise PaymentError(_("Only a completed payment can be refunded."))
+    _refuse_over_capture(payment, amount)
+
+
+def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_key: str | None = None) -> Refund:
+    """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
+    same key returns the refund it first created (a double click, a refresh, a replay)."""
+    if idempotency_key:
+        first = Refund.objects.filter(idempotency_key=idempotency_key).first()
+        if first is not None:
+            if first.payment_id != payment.pk:
+                raise PaymentError(_("This form was already used for another payment."))
+            return first
+    amount = _amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PaymentError(_("Say why the money goes back."))
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        # Under the payment's lock, so two submissions with one key cannot both pass the check above.
+        first = Refund.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if first is not None:
+            return first
+        if payment.status != Payment.Status.SUCCEEDED:
+            raise PaymentError(_("Only a completed payment can be refunded."))
+        _refuse_over_capture(payment, amount)
+        return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor,
+                                     idempotency_key=idempotency_key or None)
+
+
+def _gateway_refund(refund: Refund) -> str:
+    provider = refund.payment.provider
+    if provider not in GATEWAYS:
+        raise PaymentError(_("Refunds through %(provider)s are not supported.") % {"provider": provider})
+    return gateway_for(provider).refund(refund=refund)
+
+
+def refund_approve(*, refund: Refund, actor) -> Refund:
+    """An administrator approves a requested refund and the gateway returns the money. Approving
+    again, or twice at once, changes nothing: the second sees the refund already claimed."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        if refund.status != Refund.Status.REQUESTED:
+            return refund
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+        _refuse_over_capture(payment, refund.amount, excluding=refund)
+        refund.status, refund.approved_by, refund.approved_at = Refund.Status.APPROVED, actor, timezone.now()
+        refund.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    # The claim is committed: a concurrent approval returns above. Now the gateway, outside
+    # any transaction (no row lock held across a network call).
+    try:
+        reference = _gateway_refund(refund)
+    except Exception as error:  # the gateway refused or did not answer: staff may request it again
+        logger.warning("Refund %s failed at the gateway: %s", refund.pk, error)
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.FAILED, failure_message=str(error)[:255], updated_at=timezone.now())
+        raise PaymentError(_("The gateway did not make the refund: %(error)s") % {"error": error}) from None
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment__order").get(pk=refund.pk)
+        refund.status, refund.gateway_reference = Refund.Status.SUCCEEDED, reference[:120]
+        refund.save(update_fields=["status", "gateway_reference", "updated_at"])
+        refunded = refund.payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
+        order_record_refunds(order=refund.payment.order, refunded=refunded)
+        refund_succeeded.send(sender=Refund, refund=refund)
+    return refund

@@ -1,0 +1,268 @@
+"""Storing and processing the gateways' webhook events (services; the views and the task are
+thin). An event is stored once per (provider, event id) and processed once, under its row
+lock; each (provider, type) has a handler that calls the generic payment services."""
+
+import logging
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import OperationalError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Payment, Provider, Refund, WebhookEvent
+from .attempts import PaymentNotReady, payment_complete, payment_fail, refund_record
+
+logger = logging.getLogger(__name__)
+
+
+class RetryableWebhookError(Exception):
+    """The event cannot be applied yet (it arrived before the one it depends on): retry later."""
+
+
+class WebhookPayloadError(Exception):
+    """The event does not carry what its handler needs, or names no known payment."""
+
+
+def webhook_event_store(*, provider: str, event_id: str, event_type: str, payload: dict,
+                        raw_body: str) -> tuple[WebhookEvent, bool]:
+    """Store a verified event once; (event, created). A new event is enqueued for processing
+    when the transaction commits; a replay is not."""
+    from ..tasks import process_webhook_event
+
+    with transaction.atomic():
+        event, created = WebhookEvent.objects.get_or_create(
+            provider=provider, event_id=event_id[:255],
+            defaults={"event_type": event_type[:100], "payload": payload, "raw_body": raw_body},
+        )
+        if created:
+            # robust: the event is stored; a broker outage must not turn the answer into a 500
+            # (staff can reprocess it from the admin).
+            transaction.on_commit(lambda: process_webhook_event.delay(event.pk), robust=True)
+    return event, created
+
+
+def webhook_event_process(*, event_id: int) -> WebhookEvent:
+    """Apply a stored event once. Processed and ignored events are left alone; a failed one is
+    tried again (staff's reprocess). Raises RetryableWebhookError when it must wait (the event
+    stays received and records why)."""
+    retry: Exception | None = None
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=event_id)
+        if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED):
+            return event
+        event.attempts += 1
+        handler = HANDLERS.get((event.provider, event.event_type))
+        try:
+            with transaction.atomic():
+                applied = handler(event.payload) if handler else False
+        except (RetryableWebhookError, PaymentNotReady, OperationalError) as error:
+            event.status, event.last_error, retry = WebhookEvent.Status.RECEIVED, str(error), error
+        except Exception as error:  # a bad payload or a refusal: staff look at it
+            logger.warning("Webhook event %s (%s) failed", event.pk, event.event_type, exc_info=True)
+            event.status, event.last_error = WebhookEvent.Status.FAILED, f"{type(error).__name__}: {error}"
+        else:
+            event.status = WebhookEvent.Status.PROCESSED if applied else WebhookEvent.Status.IGNORED
+            event.last_error, event.processed_at = "", timezone.now()
+        event.save(update_fields=["status", "attempts", "last_error", "processed_at"])
+    if retry is not None:
+        raise RetryableWebhookError(str(retry)) from retry
+    return event
+
+
+def webhook_events_stranded(*, older_than_minutes: int) -> list[int]:
+    """Events stored but never tried (their enqueue was lost: a broker outage at commit)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return list(WebhookEvent.objects.filter(status=WebhookEvent.Status.RECEIVED, attempts=0, received_at__lt=cutoff)
+                .order_by("received_at", "pk").values_list("pk", flat=True)[:500])
+
+
+def webhook_event_give_up(*, event_id: int, error: str) -> None:
+    """The retries are exhausted: the event is failed, for staff to reprocess."""
+    WebhookEvent.objects.filter(pk=event_id, status=WebhookEvent.Status.RECEIVED).update(
+        status=WebhookEvent.Status.FAILED, last_error=error[:2000])
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, TypeError) as error:
+        raise WebhookPayloadError(f"bad {field}: {value!r}") from error
+
+
+def _payment_id(value) -> int | None:
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _find_payment(provider: str, *, references=(), payment_id=None) -> Payment | None:
+    """The attempt named by a gateway reference (session, intent, order or capture id) or by
+    our own payment id carried in the event's metadata."""
+    references = [ref for ref in references if ref]
+    query = Q(gateway_reference__in=references) if references else Q(pk__in=[])
+    if _payment_id(payment_id):
+        query |= Q(pk=_payment_id(payment_id))
+    return Payment.objects.filter(query, provider=provider).order_by("pk").first()
+
+
+def _require(payment: Payment | None, what: str) -> Payment:
+    if payment is None:
+        raise WebhookPayloadError(f"no payment for {what}")
+    return payment
+
+
+# --- Stripe ------------------------------------------------------------------------------
+
+
+def _stripe_object(payload: dict) -> dict:
+    obj = (payload.get("data") or {}).get("object")
+    if not isinstance(obj, dict):
+        raise WebhookPayloadError("no data.object")
+    return obj
+
+
+def _stripe_session_payment(session: dict) -> Payment | None:
+    metadata = session.get("metadata") or {}
+    return _find_payment(Provider.STRIPE, references=[session.get("id"), session.get("payment_intent")],
+                         payment_id=metadata.get("payment_id") or session.get("client_reference_id"))
+
+
+def stripe_checkout_completed(payload: dict) -> bool:
+    session = _stripe_object(payload)
+    payment = _require(_stripe_session_payment(session), f"session {session.get('id')}")
+    if session.get("payment_status") not in (None, "paid", "no_payment_required"):
+        return False  # an asynchronous method still settling: a later event completes it
+    amount = _money(session.get("amount_total"), "amount_total") / 100
+    payment_complete(payment=payment, amount=amount, currency=str(session.get("currency", "")),
+                     gateway_reference=str(session.get("payment_intent") or session.get("id")))
+    return True
+
+
+def stripe_checkout_expired(payload: dict) -> bool:
+    session = _stripe_object(payload)
+    payment = _require(_stripe_session_payment(session), f"session {session.get('id')}")
+    payment_fail(payment=payment, message=_("The payment page expired before the payment was made."))
+    return True
+
+
+def stripe_payment_failed(payload: dict) -> bool:
+    intent = _stripe_object(payload)
+    metadata = intent.get("metadata") or {}
+    payment = _find_payment(Provider.STRIPE, references=[intent.get("id")], payment_id=metadata.get("payment_id"))
+    if payment is None:
+        return False  # an intent of a session not linked yet: the session's own events decide
+    error = intent.get("last_payment_error") or {}
+    payment_fail(payment=payment, message=error.get("message") or _("The card payment failed."))
+    return True
+
+
+def stripe_charge_refunded(payload: dict) -> bool:
+    charge = _stripe_object(payload)
+    metadata = charge.get("metadata") or {}
+    payment = _find_payment(Provider.STRIPE, references=[charge.get("payment_intent"), charge.get("id")],
+                            payment_id=metadata.get("payment_id"))
+    if payment is None or payment.status != Payment.Status.SUCCEEDED:
+        raise RetryableWebhookError(f"refund of charge {charge.get('id')} before its payment completed")
+    refunds = (charge.get("refunds") or {}).get("data")
+    statuses = {"succeeded": Refund.Status.SUCCEEDED, "failed": Refund.Status.FAILED,
+                "canceled": Refund.Status.FAILED}
+    if refunds:
+        for refund in refunds:
+            refund_record(payment=payment, amount=_money(refund.get("amount"), "refund amount") / 100,
+                          gateway_reference=str(refund["id"]),
+                          status=statuses.get(refund.get("status"), Refund.Status.APPROVED),
+                          reason=str(refund.get("reason") or ""))
+        return True
+    # Newer API versions leave the refunds out of the charge: record what is new in the total.
+    total = _money(charge.get("amount_refunded"), "amount_refunded") / 100
+    known = sum((r.amount for r in payment.refunds.filter(status=Refund.Status.SUCCEEDED)), Decimal("0"))
+    if total > known:
+        refund_record(payment=payment, amount=total - known,
+                      gateway_reference=f"{charge.get('id')}:{charge.get('amount_refunded')}")
+    return True
+
+
+# --- PayPal ------------------------------------------------------------------------------
+
+
+def _paypal_resource(payload: dict) -> dict:
+    resource = payload.get("resource")
+    if not isinstance(resource, dict):
+        raise WebhookPayloadError("no resource")
+    return resource
+
+
+def _paypal_capture_payment(capture: dict) -> Payment | None:
+    related = (capture.get("supplementary_data") or {}).get("related_ids") or {}
+    return _find_payment(Provider.PAYPAL, references=[related.get("order_id"), capture.get("id")],
+                         payment_id=capture.get("custom_id"))
+
+
+def paypal_capture_completed(payload: dict) -> bool:
+    capture = _paypal_resource(payload)
+    payment = _require(_paypal_capture_payment(capture), f"capture {capture.get('id')}")
+    amount = capture.get("amount") or {}
+    payment_complete(payment=payment, amount=_money(amount.get("value"), "amount.value"),
+                     currency=str(amount.get("currency_code", "")), gateway_reference=str(capture.get("id")))
+    return True
+
+
+def paypal_capture_denied(payload: dict) -> bool:
+    capture = _paypal_resource(payload)
+    payment = _require(_paypal_capture_payment(capture), f"capture {capture.get('id')}")
+    payment_fail(payment=payment, message=_("PayPal denied the payment."))
+    return True
+
+
+def paypal_capture_refunded(payload: dict) -> bool:
+    refund = _paypal_resource(payload)
+    capture_id = next((link.get("href", "").rstrip("/").rsplit("/", 1)[-1] for link in refund.get("links") or []
+                       if link.get("rel") == "up" and "/captures/" in link.get("href", "")), None)
+    payment = _find_payment(Provider.PAYPAL, references=[capture_id], payment_id=refund.get("custom_id"))
+    if payment is None or payment.status != Payment.Status.SUCCEEDED:
+        raise RetryableWebhookError(f"refund {refund.get('id')} before its capture completed")
+    amount = refund.get("amount") or {}
+    status = Refund.Status.SUCCEEDED if refund.get("status", "COMPLETED") == "COMPLETED" else Refund.Status.APPROVED
+    refund_record(payment=payment, amount=_money(amount.get("value"), "amount.value"),
+                  gateway_reference=str(refund.get("id")), status=status,
+                  reason=str(refund.get("note_to_payer") or ""))
+    return True
+
+
+# --- Mercado Pago -----------------------------------------------------------------------------
+
+
+def mercadopago_payment(payload: dict) -> bool:
+    """A "payment" notification says only which payment changed: its state is read back from
+    Mercado Pago's API, and it must be one of our attempts (external_reference)."""
+    from ..gateways import mercadopago_checkout as mp
+    from .mercadopago_flow import payment_mercadopago_apply
+
+    mp_payment_id = str((payload.get("data") or {}).get("id") or "")
+    try:
+        mp_payment = mp.payment_get(mp_payment_id=mp_payment_id)
+    except mp.MercadoPagoError as error:
+        if error.unavailable:
+            raise RetryableWebhookError(str(error)) from None
+        raise WebhookPayloadError(f"Mercado Pago payment {mp_payment_id}: {error}") from None
+    payment = _require(_find_payment(Provider.MERCADOPAGO, payment_id=mp_payment.external_reference),
+                       f"Mercado Pago payment {mp_payment_id} (external_reference {mp_payment.external_reference!r})")
+    payment_mercadopago_apply(payment=payment, mp_payment=mp_payment)
+    return True
+
+
+HANDLERS = {
+    (Provider.STRIPE.value, "checkout.session.completed"): stripe_checkout_completed,
+    (Provider.STRIPE.value, "checkout.session.async_payment_succeeded"): stripe_checkout_completed,
+    (Provider.STRIPE.value, "checkout.session.expired"): stripe_checkout_expired,
+    (Provider.STRIPE.value, "payment_intent.payment_failed"): stripe_payment_failed,
+    (Provider.STRIPE.value, "charge.refunded"): stripe_charge_refunded,
+    (Provider.PAYPAL.value, "PAYMENT.CAPTURE.COMPLETED"): paypal_capture_completed,
+    (Provider.PAYPAL.value, "PAYMENT.CAPTURE.DENIED"): paypal_capture_denied,
+    (Provider.PAYPAL.value, "PAYMENT.CAPTURE.REFUNDED"): paypal_capture_refunded,
+    (Provider.MERCADOPAGO.value, "payment"): mercadopago_payment,
+}

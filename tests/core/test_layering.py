@@ -1,0 +1,122 @@
+"""The apps form layers: an app imports only the apps below it (README, "Layout"). This reads
+every module's imports (a static AST walk, nothing is executed) and fails on an import the
+table does not allow, so a new import cycle between apps cannot creep back in."""
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each app and the apps it may import, lowest layer first. The same table is in README.md.
+ALLOWED: dict[str, set[str]] = {
+    "core": set(),
+    "accounts": {"core"},
+    "credit": {"core"},
+    "catalog": {"core", "accounts"},
+    "promotions": {"core", "catalog"},
+    "inventory": {"core", "accounts", "catalog"},
+    "cart": {"core", "catalog", "inventory", "promotions"},
+    "shipping": {"core", "accounts", "catalog", "inventory"},
+    "orders": {"core", "accounts", "catalog", "credit", "inventory", "promotions", "shipping"},
+    "payments": {"core", "credit", "orders"},
+    "receipts": {"core", "accounts", "credit", "orders", "payments"},
+    "returns": {"core", "accounts", "credit", "inventory", "orders", "payments", "receipts", "shipping"},
+    "reviews": {"core", "accounts", "catalog", "orders", "shipping"},
+    "checkout": {"core", "accounts", "cart", "catalog", "credit", "inventory", "orders", "payments", "promotions",
+                 "shipping"},
+    "backoffice": {"core", "accounts", "catalog", "inventory", "orders", "payments", "returns", "reviews", "shipping"},
+    "storefront": {"core", "cart", "catalog", "inventory"},
+    "demo": {"core", "accounts", "backoffice", "cart", "catalog", "checkout", "credit", "inventory", "orders",
+             "payments", "promotions", "receipts", "returns", "reviews", "shipping"},
+}
+
+# Imports that still point up a layer, and so still close a cycle (app, app it imports, module):
+# known debt, not a licence. The test fails once a listed import is gone, so the list only
+# shrinks: delete the line then.
+KNOWN_UPWARD = {
+    ("catalog", "reviews", "catalog/views.py"),  # the product page's reviews
+    ("orders", "payments", "orders/services.py"),  # cancelling a paid order requests its refunds
+    ("orders", "backoffice", "orders/services.py"),  # sellers' commissions snapshotted when paid
+    ("shipping", "orders", "shipping/services.py"),  # a shipment's progress moves its order
+    ("promotions", "orders", "promotions/selectors.py"),  # a coupon's uses per customer count orders
+}
+
+
+def _imported_apps(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            top = name.partition(".")[0]
+            if top in ALLOWED:
+                yield top
+
+
+def _imports() -> set[tuple[str, str, str]]:
+    """(app, app it imports, module) for every import of another app, migrations aside."""
+    found = set()
+    for app in ALLOWED:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            module = path.relative_to(ROOT).as_posix()
+            found.update((app, imported, module) for imported in _imported_apps(path) if imported != app)
+    return found
+
+
+def test_every_app_is_in_the_table():
+    apps = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert apps == set(ALLOWED)
+
+
+def test_the_table_has_no_cycle():
+    done: set[str] = set()
+
+    def visit(app: str, path: tuple[str, ...]) -> None:
+        assert app not in path, f"cycle: {' → '.join((*path, app))}"
+        if app not in done:
+            for lower in ALLOWED[app]:
+                visit(lower, (*path, app))
+            done.add(app)
+
+    for app in ALLOWED:
+        visit(app, ())
+
+
+def test_apps_import_only_the_layers_below():
+    imports = _imports()
+    wrong = sorted(edge for edge in imports if edge[1] not in ALLOWED[edge[0]] and edge not in KNOWN_UPWARD)
+    assert wrong == [], "imports the layering forbids (app, imported app, module): " + repr(wrong)
+    gone = sorted(KNOWN_UPWARD - imports)
+    assert gone == [], f"no longer imported: remove from KNOWN_UPWARD: {gone!r}"
+
+
+def test_the_readme_shows_this_table():
+    """README's "Layout" table is the one developers read: it must say what this test enforces."""
+    rows = {}
+    for line in (ROOT / "README.md").read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0].strip("`") in ALLOWED:
+            rows[cells[0].strip("`")] = cells[2]
+    listed = {app: set(deps.replace("—", "").split(", ")) - {""} for app, deps in rows.items() if app != "demo"}
+    assert listed == {app: lower for app, lower in ALLOWED.items() if app != "demo"}
+    assert rows["demo"] == "every app"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("from orders.services import order_cancel\n", {"orders"}),
+    ("import payments.models\n", {"payments"}),
+    ("def f():\n    from cart.selectors import cart_view\n", {"cart"}),
+    ("from . import services\nfrom .models import Order\nimport django.db\n", set()),
+])
+def test_the_walk_sees_every_kind_of_import(tmp_path, source, expected):
+    module = tmp_path / "module.py"
+    module.write_text(source)
+    assert set(_imported_apps(module)) == expected
