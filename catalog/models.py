@@ -191,7 +191,10 @@ class ProductQuerySet(price_history.ProductPriceQuerySet):
         from . import listing_cache
         from .option_index import sync_categories
 
-        listing_cache.bump_after_write()
+        if set(kwargs) != {"units_sold"}:
+            # Units sold only order "best-selling", which may lag by the caches' time limits;
+            # bumping on every sale would empty every cached page and facet count on every order.
+            listing_cache.bump_after_write()
         if "category" not in kwargs and "category_id" not in kwargs:
             return super().update(**kwargs)
         with transaction.atomic():

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -78,6 +79,21 @@ def test_price_and_discount_changes_show_on_the_next_request(client, shirts):
     page = _text(client.get(url))
     assert "S/ 39.50" in page and "-50&nbsp;%" in page
     assert "S/ 39.50" in _text(client.get("/c/polos/"))
+
+
+def test_a_sale_keeps_the_cached_pages(client, shirts):
+    """Units sold move on every order but only order "best-selling": a sale must not empty the
+    cache, while a price change still does."""
+    from catalog import listing_cache
+    from catalog.services import products_units_sold_add
+
+    client.get("/c/polos/")
+    version = cache.get(listing_cache.VERSION_KEY)
+    products_units_sold_add(quantities={shirts[0].pk: 3})
+    assert cache.get(listing_cache.VERSION_KEY) == version
+    assert _queries(client, "/c/polos/") == 0
+    Product.objects.filter(pk=shirts[0].pk).update(base_price=Decimal("61.00"))
+    assert cache.get(listing_cache.VERSION_KEY) != version
 
 
 def test_stock_shows_once_the_entry_is_no_longer_fresh(client, shirts, monkeypatch):
