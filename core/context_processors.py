@@ -1,5 +1,7 @@
-from django.conf import settings
+from .site_settings import site_settings
 
 
 def store(request) -> dict:
-    return {"STORE_NAME": settings.STORE_NAME, "STORE_SUPPORT_EMAIL": settings.STORE_SUPPORT_EMAIL}
+    """The store's name and support address as an administrator set them (site settings)."""
+    values = site_settings()
+    return {"STORE_NAME": values["STORE_NAME"], "STORE_SUPPORT_EMAIL": values["SUPPORT_EMAIL"]}

@@ -96,6 +96,15 @@ def test_a_sale_keeps_the_cached_pages(client, shirts):
     assert cache.get(listing_cache.VERSION_KEY) != version
 
 
+def test_a_site_setting_change_shows_on_the_next_request(client, shirts):
+    from constance import config
+
+    url = shirts[0].get_absolute_url()
+    assert "| Kallpa" in _text(client.get(url))
+    config.STORE_NAME = "Kallpa Perú"
+    assert "| Kallpa Perú" in _text(client.get(url))
+
+
 def test_stock_shows_once_the_entry_is_no_longer_fresh(client, shirts, monkeypatch):
     url = shirts[0].get_absolute_url()
     assert "Con stock" in _text(client.get(url))

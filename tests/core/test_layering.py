@@ -28,7 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "checkout": {"core", "accounts", "cart", "catalog", "credit", "inventory", "orders", "payments", "promotions",
                  "shipping"},
     "backoffice": {"core", "accounts", "catalog", "inventory", "orders", "payments", "returns", "reviews", "shipping"},
-    "storefront": {"core", "cart", "catalog", "inventory"},
+    "storefront": {"core", "cart", "catalog", "inventory", "shipping"},
     "demo": {"core", "accounts", "backoffice", "cart", "catalog", "checkout", "credit", "inventory", "orders",
              "payments", "promotions", "receipts", "returns", "reviews", "shipping"},
 }

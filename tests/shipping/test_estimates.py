@@ -106,6 +106,7 @@ def test_cart_shows_the_estimate_and_until_when_units_are_held(client, product):
     assert "Envío gratis desde S/ 199.00." in page
 
 
+@pytest.mark.page_cache  # the product page is cached whole for anonymous shoppers: the change must reach it
 def test_a_rate_change_is_shown_at_once(client, product):
     from shipping.models import ShippingRate
 
