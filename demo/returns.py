@@ -33,30 +33,11 @@ DEMO_RETURNS = [
 
 
 def _checkout(*, customer, scenario: str, variants, credit=None, credit_amount: Decimal | None = None) -> Order:
-    """An order placed as the shopper would at checkout (optionally paying part with store credit)."""
-    from accounts.services import ADDRESS_FIELDS
-    from cart.services import Cart, cart_add
-    from checkout.forms import CheckoutAddressForm
-    from checkout.services import checkout_place_order
-    from checkout.state import CheckoutState
-    from demo.shipping import DEMO_KEY
+    from demo.shipping import _place
     from shipping.models import ShippingMethod
 
-    address = customer.addresses.order_by("pk").first()
-    initial = CheckoutAddressForm(instance=address).initial
-    form = CheckoutAddressForm(data={name: initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS})
-    if not form.is_valid():
-        raise RuntimeError(f"demo address is not valid: {form.errors.as_json()}")
-    key = DEMO_KEY.format(scenario)
-    cart = Cart(id=f"demo-{scenario}", customer=customer)
-    for variant in variants:
-        cart_add(cart=cart, sku=variant.sku, quantity=1)
-    state = CheckoutState(
-        email=customer.email, shipping=form.snapshot(), document_type="dni", document=customer.dni or "",
-        shipping_method_id=ShippingMethod.objects.get(code="olva-lima").pk, payment_method="dummy", keys=[key],
-        credit_id=getattr(credit, "pk", None), credit_amount=str(credit_amount or ""),
-    )
-    return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
+    return _place(customer=customer, scenario=scenario, method=ShippingMethod.objects.get(code="olva-lima"),
+                  variants=variants, credit=credit, credit_amount=credit_amount)
 
 
 def _second_delivered_order(customer, operator) -> Order | None:

@@ -183,7 +183,9 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
     return distinct[skip:skip + count]
 
 
-def _place(*, customer, scenario: str, method: ShippingMethod, variants):
+def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=None,
+           credit_amount: Decimal | None = None):
+    """An order placed as the shopper would at checkout (optionally paying part with store credit)."""
     from cart.services import Cart, cart_add
     from checkout.forms import CheckoutAddressForm
     from checkout.services import checkout_place_order
@@ -204,6 +206,7 @@ def _place(*, customer, scenario: str, method: ShippingMethod, variants):
     state = CheckoutState(
         email=customer.email, shipping=form.snapshot(), document_type="dni", document=customer.dni or "",
         shipping_method_id=method.pk, payment_method="dummy", keys=[key],
+        credit_id=getattr(credit, "pk", None), credit_amount=str(credit_amount or ""),
     )
     return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
 
