@@ -1,10 +1,191 @@
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from catalog.selectors import home_sections
-from core.contact import whatsapp_url
+from reviews.selectors import line_top_reviews, product_reviews
+
+from . import selectors
+from .listing import ListingParams, build_listing
+from .page_cache import cached_listing, cached_page
+from .search import MAX_QUERY_LENGTH, search_products, suggest
+from .tree import catalog_tree
+
+
+def _crumbs(*items) -> list[dict]:
+    return [{"label": label, "url": url} for label, url in items]
+
+
+def _render_listing(request, *, base, scope, heading, description, crumbs, subcategories, category_ids=None,
+                    extra=None, ordering=None, search_query=None, corrected_query=None, kit_strip=None):
+    tree = catalog_tree(request)
+    params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
+    listing = build_listing(base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra,
+                            ordering=ordering)
+    context = {
+        "heading": heading, "description": description, "breadcrumbs": crumbs, "subcategories": subcategories,
+        "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
+        "kit_strip": kit_strip or [],
+    }
+    return _render_partial_or_page(request, "catalog/_results.html", "catalog/listing.html", context)
+
+
+def _render_partial_or_page(request, partial: str, page: str, context: dict):
+    """htmx swaps only the changing part; the full page stays the URL's answer."""
+    wants_fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    template = partial if wants_fragment else page
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))  # never let a cached fragment stand in for the page
+    return response
 
 
 @require_GET
-def home(request):
-    return render(request, "core/home.html", {"sections": home_sections(), "whatsapp_url": whatsapp_url()})
+@cached_listing
+def family(request, slug: str):
+    tree = catalog_tree(request)
+    node = tree.family_by_slug(slug)
+    if node is None:
+        raise Http404
+    category_ids = tree.family_category_ids(node.id)
+    base = selectors.visible_products(tree).filter(category_id__in=category_ids)
+    return _render_listing(
+        request, base=base, scope=f"family:{node.id}", heading=node.name, description=node.description,
+        crumbs=_crumbs((node.name, None)), subcategories=node.categories, category_ids=category_ids,
+    )
+
+
+@require_GET
+@cached_listing
+def category(request, slug: str):
+    tree = catalog_tree(request)
+    category_id = tree.by_slug.get(slug)
+    if category_id is None:
+        raise Http404
+    node = tree.categories[category_id]
+    family_node = tree.family(node.family_id)
+    crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
+                     (node.name, None))
+    category_ids = tree.descendant_ids(node.id)
+    base = selectors.visible_products(tree).filter(category_id__in=category_ids)
+    return _render_listing(
+        request, base=base, scope=f"category:{node.id}", heading=node.name, description=node.description,
+        crumbs=crumbs, subcategories=node.children, category_ids=category_ids,
+    )
+
+
+@require_GET
+@cached_listing
+def brand(request, slug: str):
+    tree = catalog_tree(request)
+    found = selectors.active_brand(slug)
+    if found is None:
+        raise Http404
+    base = selectors.visible_products(tree).filter(brand_id=found.pk)
+    return _render_listing(
+        request, base=base, scope=f"brand:{found.pk}", heading=found.name, description=found.description,
+        crumbs=_crumbs((_("Brands"), None), (found.name, None)), subcategories=[],
+    )
+
+
+@require_GET
+@cached_listing
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    result = search_products(selectors.visible_products(catalog_tree(request)), query)
+    heading = _("Results for “%(query)s”") % {"query": result.corrected or query} if query else _("Search")
+    return _render_listing(
+        request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
+        subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
+        corrected_query=result.corrected, kit_strip=selectors.kits_matching(query) if query else [],
+    )
+
+
+@require_GET
+def search_suggestions(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    return render(request, "catalog/_suggestions.html",
+                  {"query": query, "suggestions": suggest(selectors.visible_products(catalog_tree(request)), query)})
+
+
+@require_GET
+@cached_page
+def product(request, slug: str):
+    tree = catalog_tree(request)
+    selection = {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}
+    page = selectors.product_page(slug=slug, selection=selection)
+    crumbs = []
+    node = tree.categories.get(page.product.category_id)
+    if node is not None:
+        family_node = tree.family(node.family_id)
+        crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
+                         (node.name, node.url))
+    crumbs += _crumbs((page.product.name, None))
+    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page)}
+    if not request.htmx:  # the buy-box fragment has no reviews
+        context["reviews"] = product_reviews(product=page.product, user=request.user,
+                                             sort=request.GET.get("review_sort", "helpful"),
+                                             page=request.GET.get("review_page", 1))
+    return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
+
+
+def _product_json_ld(request, page) -> dict:
+    product, variant = page.product, page.variant
+    price = variant.shopper_price if variant else product.shopper_price
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "sku": variant.sku if variant else product.base_sku,
+        "brand": {"@type": "Brand", "name": product.brand.name},
+        "description": product.description[:500],
+        "url": request.build_absolute_uri(product.get_absolute_url()),
+        "offers": {
+            "@type": "Offer",
+            "priceCurrency": "PEN",
+            "price": f"{price:.2f}",
+            "url": request.build_absolute_uri(product.get_absolute_url()),
+        },
+    }
+    if page.images:
+        data["image"] = [request.build_absolute_uri(image.image.url) for image in page.images[:4]]
+    if product.rating_count:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating", "ratingValue": f"{product.rating_shown}",
+            "reviewCount": product.rating_count,
+        }
+    return data
+
+
+@require_GET
+def kit(request, slug: str):
+    page = selectors.kit_page(slug=slug)
+    return render(request, "catalog/kit.html", {"page": page, "kit": page.kit,
+                                                "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None))})
+
+
+@require_GET
+def kits(request):
+    browse = selectors.kits_browse(room=request.GET.get("room", "")[:40], style=request.GET.get("style", "")[:80])
+    return render(request, "catalog/kits.html", {
+        "browse": browse, "breadcrumbs": _crumbs((_("Kits"), None)),
+    })
+
+
+@require_GET
+def collection(request, slug: str):
+    collection, products = selectors.collection_page(slug=slug)
+    return render(request, "catalog/collection.html", {
+        "collection": collection, "products": products,
+        "breadcrumbs": _crumbs((collection.get_collection_type_display(), None), (collection.name, None)),
+    })
+
+
+@require_GET
+def line(request, slug: str):
+    line, products, spec_keys = selectors.line_page(slug=slug)
+    rows = [(key, [p.specs.get(key, "—") for p in products]) for key in spec_keys]
+    return render(request, "catalog/line.html", {
+        "line": line, "products": products, "spec_rows": rows, "top_reviews": line_top_reviews(line=line),
+        "breadcrumbs": _crumbs((line.category.name, line.category.get_absolute_url()), (line.name, None)),
+    })
