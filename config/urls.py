@@ -44,7 +44,7 @@ urlpatterns = [
     path("", include("returns.urls")),
     path("", include("credit.urls")),
     path("", include("reviews.urls")),
-    path("", include("catalog.urls")),
+    path("", include("storefront.catalog_urls")),
     path("", include("storefront.urls")),
 ]
 

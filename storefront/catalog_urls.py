@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# The catalog's pages kept their URL names (catalog:product, ...) when they moved here from catalog.
 app_name = "catalog"
 
 urlpatterns = [

@@ -18,7 +18,6 @@ import functools
 import hashlib
 import re
 import time
-from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
@@ -28,7 +27,8 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
-from . import listing_cache
+from cart.context_processors import mini_cart
+from catalog import listing_cache
 
 FRESH_SECONDS = 5
 # Listings show no stock (cards have none, the in-stock toggle has no count) unless filtered by
@@ -43,17 +43,8 @@ MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
 CSRF_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
-# The shopper's cart count: the cart sits above catalog, so the storefront app hands its read in
-# at start-up (storefront.apps), as it does with stock (catalog.availability).
-_cart_units: dict[str, Callable] = {}
-
-
-def cart_units_provide(read: Callable) -> None:
-    _cart_units["read"] = read
-
-
 def _units_in_cart(request) -> int:
-    return _cart_units["read"](request)
+    return mini_cart(request)["cart_units"]
 
 
 class Entry(NamedTuple):

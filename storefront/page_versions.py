@@ -1,7 +1,7 @@
 """What catalog's cached pages show besides the catalog: the shipping estimate on the product
 page (shipping's methods, zones and rates) and site settings (the store's name, the free-shipping
 threshold). A change to either bumps the catalog version, so cached pages show it at once, as a
-price change does (catalog.page_cache)."""
+price change does (storefront.page_cache)."""
 
 from constance.signals import config_updated
 from django.db.models.signals import post_delete, post_save

@@ -1,16 +1,27 @@
+"""The shopper's pages: the home page and the catalog's pages (families, categories, brands,
+search, products, product lines, kits, collections). They compose the apps below: catalog's
+selectors, the stock inventory reports (through catalog.availability), the product's reviews,
+and the whole-page cache with the shopper's own cart count."""
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from catalog import selectors
+from catalog.listing import ListingParams, build_listing
+from catalog.search import MAX_QUERY_LENGTH, search_products, suggest
+from catalog.tree import catalog_tree
+from core.contact import whatsapp_url
 from reviews.selectors import line_top_reviews, product_reviews
 
-from . import selectors
-from .listing import ListingParams, build_listing
 from .page_cache import cached_listing, cached_page
-from .search import MAX_QUERY_LENGTH, search_products, suggest
-from .tree import catalog_tree
+
+
+@require_GET
+def home(request):
+    return render(request, "core/home.html", {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()})
 
 
 def _crumbs(*items) -> list[dict]:

@@ -42,7 +42,7 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _render_path(request, settings):
-    """Query ceilings measure the render path: the whole-page cache (catalog.page_cache) would
+    """Query ceilings measure the render path: the whole-page cache (storefront.page_cache) would
     answer a repeated request with no query at all. Its own tests and the browser journeys keep it."""
     if not request.node.get_closest_marker("page_cache") and not request.node.get_closest_marker("e2e"):
         settings.STOREFRONT_PAGE_CACHE = False

@@ -257,7 +257,7 @@ REVIEWS_POST_RATE_LIMIT = env("REVIEWS_POST_RATE_LIMIT", default="5/10m/user,20/
 CLIENT_HOLD_LIMIT_PER_IP = env.int("CLIENT_HOLD_LIMIT_PER_IP", default=20)
 CLIENT_HOLD_LIMIT_PER_DEVICE = env.int("CLIENT_HOLD_LIMIT_PER_DEVICE", default=10)
 # Add-to-cart requests per client IP and per device ("key"); stricter for a product in a live drop.
-# Whole storefront pages cached for anonymous shoppers (catalog.page_cache); off only to look at
+# Whole storefront pages cached for anonymous shoppers (storefront.page_cache); off only to look at
 # the render path (the suite's query ceilings do).
 STOREFRONT_PAGE_CACHE = env.bool("STOREFRONT_PAGE_CACHE", default=True)
 CART_ADD_RATE_LIMIT = env("CART_ADD_RATE_LIMIT", default="60/m/ip,30/m/key")

@@ -1,4 +1,4 @@
-"""Whole storefront pages cached for anonymous shoppers (catalog.page_cache): a hit reads no
+"""Whole storefront pages cached for anonymous shoppers (storefront.page_cache): a hit reads no
 rows, shows what a render shows (catalog writes at once, stock within seconds) and each
 shopper's own CSRF token and mini-cart; signed-in customers and other languages get their page."""
 
@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog import page_cache
+from storefront import page_cache
 from catalog.models import Product
 from catalog.services import product_promotions_set
 from inventory.models import StockLevel

@@ -136,7 +136,7 @@ def test_redis_down_degrades_every_page_and_recovers_without_a_restart(own_redis
 
 @pytest.mark.page_cache
 def test_shared_pages_are_rendered_while_redis_is_away(own_redis, shop):
-    """The page cache (catalog.page_cache) lives in Redis: while it is away the pages are
+    """The page cache (storefront.page_cache) lives in Redis: while it is away the pages are
     rendered, with the current price and a CSRF token that works."""
     urls = storefront_urls(shop)
     shared = [urls["product"], urls["category"], urls["search"]]
