@@ -6,3 +6,10 @@ class BackofficeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "backoffice"
     verbose_name = _("back office")
+
+    def ready(self) -> None:
+        from orders import ports
+
+        from .services import order_commissions_snapshot
+
+        ports.commissions_snapshot.plug(order_commissions_snapshot)

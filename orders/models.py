@@ -195,6 +195,11 @@ class Order(models.Model):
         return self.customer_id is None
 
     @property
+    def is_closed(self) -> bool:
+        """Cancelled or refunded in full: none of its shipments may move any more (but to cancelled)."""
+        return self.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+
+    @property
     def has_shipped(self) -> bool:
         return self.status not in CANCELLABLE_STATUSES and self.status != OrderStatus.CANCELLED
 

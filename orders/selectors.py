@@ -1,19 +1,18 @@
 """Reads of orders that pages, e-mails and commands share, with their joins already applied."""
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from shipping.models import Shipment, ShipmentEvent, ShipmentLine
 
-from .models import Order, OrderLine, OrderStatusChange
+from .models import Order, OrderLine, OrderStatus, OrderStatusChange
 
 
 def _with_details(queryset: QuerySet) -> QuerySet:
     """The order with its method, lines, history and shipments (each with its lines and
     events): a fixed number of queries however many shipments it has."""
-    from shipping.models import Shipment, ShipmentEvent, ShipmentLine
-
     return queryset.select_related("shipping_method").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("actor").order_by("created_at", "pk")),
@@ -62,3 +61,15 @@ def order_for_guest(*, number: str, email: str) -> Order:
     return order_detail(
         queryset=Order.objects.filter(customer__isnull=True, email__iexact=email), number=(number or "").strip().upper()
     )
+
+
+def buyer_has_ordered(*, customer: User | None, email: str, exclude_order_id: int | None = None) -> bool:
+    """Whether this customer or e-mail has an order that was not cancelled, one order aside
+    (promotions' first-order coupons ask, through promotions.selectors.buyer_has_ordered)."""
+    buyer = Q(email__iexact=email) if email else Q(pk__in=[])
+    if customer is not None:
+        buyer |= Q(customer=customer)
+    earlier = Order.objects.filter(buyer).exclude(status=OrderStatus.CANCELLED)
+    if exclude_order_id:
+        earlier = earlier.exclude(pk=exclude_order_id)
+    return earlier.exists()

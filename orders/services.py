@@ -7,15 +7,19 @@ order_cancel.
 One flow a reader can follow, each step inside the caller's one transaction:
 
     payments (payment confirmed) → order_payment_record → whether the money must go back
+        → ports.commissions_snapshot   (the back office's payouts: each seller line's commission)
         → inventory.services.order_stock_sell   (units leave the stock, or it raises)
         → shipping.services.shipments_create_for_order   (one leg per warehouse sold from)
         → the "payment confirmed" e-mail (after commit) → signal order_paid (side effects)
     order_cancel → shipping.services.shipments_cancel_for_order
-        → inventory.services.order_stock_restore → refund request → e-mail → order_cancelled
-    shipping.services (a leg moves) → order_follow_shipments (partially shipped, shipped, delivered)
+        → inventory.services.order_stock_restore → credit.services.store_credit_restore_for_order
+        → ports.cancel_refunds_request (payments opens the refund requests) → e-mail → order_cancelled
+    shipping.services (a leg moves, through shipping.ports) → order_lock, then
+        order_follow_shipments (partially shipped, shipped, delivered)
 
-The signals in orders.signals are for side effects only (receipts, caches): nothing in this
-flow depends on a receiver.
+The ports (orders.ports, shipping.ports) are the calls into the apps above orders, plugged
+in at start-up: plain calls in the same transaction. The signals in orders.signals are for
+side effects only (receipts, caches): nothing in this flow depends on a receiver.
 """
 
 import logging
@@ -36,11 +40,15 @@ from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
 from core.site_settings import site_setting
 from core.money import format_money
+from credit.services import store_credit_restore_for_order
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
 from promotions.services import coupon_release
+from shipping.exceptions import ShipmentError
+from shipping.models import LEFT_WAREHOUSE, ShipmentStatus, ShippingMethod
+from shipping.services import shipments_cancel_for_order, shipments_create_for_order
 
-from . import signals
+from . import ports, signals
 from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
 from .models import (
     CANCELLABLE_STATUSES,
@@ -203,7 +211,13 @@ def _record_change(*, order: Order, from_status: str, to_status: str, actor, not
 
 def _lock(order: Order) -> Order:
     """Re-read the order under a row lock: every status change starts from the stored status."""
-    return Order.objects.select_for_update().get(pk=order.pk)
+    return order_lock(order.pk)
+
+
+def order_lock(order_id: int) -> Order:
+    """The order read under its row lock, inside the caller's transaction (shipping asks for it
+    before it moves a shipment: shipping.ports.order_lock)."""
+    return Order.objects.select_for_update().get(pk=order_id)
 
 
 def _replayed(*, key: str, customer: User | None, email: str) -> Order:
@@ -262,8 +276,6 @@ def order_create(
         raise ValidationError({"customer_document": anonymous_receipt_refusal()})
 
     if shipping_method_id is not None:
-        from shipping.models import ShippingMethod
-
         if not isinstance(shipping_method_id, int) or not ShippingMethod.objects.filter(pk=shipping_method_id).exists():
             raise ValidationError({"shipping_method_id": _("Choose a shipping method from the list.")})
 
@@ -426,11 +438,7 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     order.save(update_fields=["payment_status", "paid_at", "updated_at"])
-    # --- payouts: each seller line keeps its commission as it is when paid ---
-    from backoffice.services import order_commissions_snapshot
-
-    order_commissions_snapshot(order_id=order.pk)
-    # --- end payouts ---
+    ports.commissions_snapshot(order_id=order.pk)  # marketplace payouts (backoffice)
     stock_taken = _take_stock_and_create_shipments(order=order, actor=actor)
     order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
     signals.order_paid.send(sender=Order, order=order, previous_status=previous)
@@ -440,8 +448,6 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
 def _take_stock_and_create_shipments(*, order: Order, actor) -> bool:
     """Sell the order's units and create its shipments; False (order flagged) if the stock
     could not be taken. The order must be locked by the caller."""
-    from shipping.services import shipments_create_for_order
-
     lines: dict[int, int] = {}
     for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
         lines[variant_id] = lines.get(variant_id, 0) + quantity
@@ -461,8 +467,6 @@ def order_fulfilment_retry(*, order: Order, actor: User | None = None) -> Order:
     """A paid order whose stock could not be taken (flagged, no shipments): take the stock now
     (after staff restocked) and create its shipments. Raises InvalidTransition when there is
     nothing to retry, InventoryError (nothing written) when the stock is still not there."""
-    from shipping.services import shipments_create_for_order
-
     order = _lock(order)
     if order.status not in (OrderStatus.PAID, OrderStatus.PROCESSING) or order.shipments.exists():
         raise InvalidTransition(
@@ -483,8 +487,6 @@ def order_follow_shipments(*, order: Order, shipment=None, actor: User | None = 
     """A shipment of this order moved (shipping.services, order row locked): the order becomes
     partially shipped, shipped or delivered as its legs say, and the shopper hears about the
     leg that shipped, is ready for pickup or was delivered."""
-    from shipping.models import LEFT_WAREHOUSE, ShipmentStatus
-
     statuses = [status for status in order.shipments.values_list("status", flat=True) if status != ShipmentStatus.CANCELLED]
     if statuses and all(status == ShipmentStatus.DELIVERED for status in statuses):
         target = OrderStatus.DELIVERED
@@ -535,9 +537,6 @@ def order_flag_for_attention(*, order: Order, note: str) -> Order:
 
 
 def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpaid: bool = False) -> Order:
-    from shipping.exceptions import ShipmentError
-    from shipping.services import shipments_cancel_for_order
-
     if order.status not in CANCELLABLE_STATUSES:
         if order.status == OrderStatus.CANCELLED:
             raise CancelNotAllowed(_("Order %(number)s is already cancelled.") % {"number": order.number})
@@ -561,11 +560,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
     except ShipmentError as error:
         raise CancelNotAllowed(str(error)) from None
     inventory_services.order_stock_restore(order_id=order.pk, actor=_user_or_none(actor))
-    # --- credit: store credit the order spent goes back to the customer (a ledger row per credit).
-    from credit.services import store_credit_restore_for_order  # credit imports orders' models
-
-    credit_restored = store_credit_restore_for_order(order=order)
-    # --- end credit
+    credit_restored = store_credit_restore_for_order(order=order)  # what it spent of the customer's credit
     update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
     if order.payment_status == PaymentStatus.PAID and order.total > credit_restored:
         # Refunds go through the gateways with staff approval (payments.services.refunds); the part paid
@@ -575,7 +570,8 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
                 "amount": format_money(order.total - credit_restored)}
         )
         update_fields += ["needs_attention", "attention_note"]
-        _request_cancel_refunds(order, actor=_user_or_none(actor), reason=reason)
+        for problem in ports.cancel_refunds_request(order=order, actor=_user_or_none(actor), reason=reason):
+            _add_attention_note(order, problem)  # the flag above still tells staff to refund it by hand
     order.save(update_fields=update_fields)
     kind = (
         OrderEmailKind.CANCELLED_UNPAID if unpaid
@@ -585,26 +581,6 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
     order_email_enqueue(order=order, kind=kind)
     signals.order_cancelled.send(sender=Order, order=order, previous_status=previous, by_customer=by_customer)
     return order
-
-
-def _request_cancel_refunds(order: Order, *, actor, reason: str) -> None:
-    """Open a refund request for what each completed payment still holds; staff approve it in
-    payments (nothing reaches the gateway here). Keyed per payment, so it is opened once."""
-    from payments.models import Payment
-    from payments.selectors import refundable_amount  # payments imports this module
-    from payments.services.refunds import refund_request
-    from payments.services import PaymentError
-
-    for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk"):
-        room = refundable_amount(payment=payment)
-        if room <= 0:
-            continue
-        try:
-            refund_request(payment=payment, amount=room, actor=actor, idempotency_key=f"cancel-{payment.pk}",
-                           reason=_("Order %(number)s cancelled: %(reason)s") % {"number": order.number,
-                                                                                 "reason": reason})
-        except PaymentError as error:  # the flag above still tells staff to refund it by hand
-            _add_attention_note(order, str(error))
 
 
 @transaction.atomic

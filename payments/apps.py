@@ -6,3 +6,10 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        from orders import ports
+
+        from .services.refunds import order_cancel_refunds_request
+
+        ports.cancel_refunds_request.plug(order_cancel_refunds_request)

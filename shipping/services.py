@@ -5,7 +5,7 @@ per warehouse (shipments_create_for_order, called by orders.services.order_mark_
 Operators then move a leg pending → packed → shipped → in transit → delivered (or delivery
 failed, returned to sender); a pickup leg goes packed → ready for pickup → delivered.
 Every change is recorded with its actor, and the order's status follows through
-orders.services.order_follow_shipments.
+orders.services.order_follow_shipments (orders sits above shipping: shipping.ports).
 
 Locks, always in this order: the order row, then its shipment rows (by primary key), then
 stock levels (inventory). Two operators acting on one shipment therefore queue on the order
@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from catalog.bundles import components_of
 from inventory.models import Warehouse
 from inventory.selectors import order_units_out
-from orders.models import Order, OrderStatus
 
-from . import carriers
+from . import carriers, ports
 from .calendar import add_business_days
 from .exceptions import ShipmentError
 from .models import (
@@ -56,7 +55,7 @@ def _record(shipment: Shipment, *, from_status: str, to_status: str, actor, note
     )
 
 
-def _allocate(order: Order, units_out: dict[tuple[int, int, int | None], int]) -> dict[int, dict[tuple, int]]:
+def _allocate(order, units_out: dict[tuple[int, int, int | None], int]) -> dict[int, dict[tuple, int]]:
     """{warehouse id: {(order line id, part id or None): units}}: each warehouse's units of a
     variant are given to the order's lines of that variant in line order (a variant may be on
     two lines, e.g. once alone and once in a kit); then the parts of bundles split across
@@ -111,7 +110,7 @@ def _estimate(method: ShippingMethod | None, start: date) -> tuple[date | None, 
     return add_business_days(start, method.min_days), add_business_days(start, method.max_days)
 
 
-def shipments_create_for_order(*, order: Order, units_out: dict[tuple[int, int], int]) -> list[Shipment]:
+def shipments_create_for_order(*, order, units_out: dict[tuple[int, int], int]) -> list[Shipment]:
     """One shipment per warehouse the paid order's units were sold from, with its lines.
 
     `units_out` is inventory's answer to the sale ({(warehouse id, variant id, bundle part id or
@@ -153,21 +152,21 @@ def shipments_create_for_order(*, order: Order, units_out: dict[tuple[int, int],
         return shipments
 
 
-def _lock(shipment_id) -> tuple[Order, Shipment]:
+def _lock(shipment_id) -> tuple[object, Shipment]:
     """The shipment's order, then the shipment, both locked; a tampered id is a ShipmentError."""
     try:
         shipment_id = int(shipment_id.pk if isinstance(shipment_id, Shipment) else shipment_id)
         order_id = Shipment.objects.values_list("order_id", flat=True).get(pk=shipment_id)
     except (TypeError, ValueError, OverflowError, Shipment.DoesNotExist):
         raise ShipmentError(_("That shipment does not exist.")) from None
-    order = Order.objects.select_for_update().get(pk=order_id)
+    order = ports.order_lock(order_id)
     shipment = Shipment.objects.select_for_update(of=("self",)).select_related("warehouse", "method").get(pk=shipment_id)
     shipment.order = order
     return order, shipment
 
 
-def _step(order: Order, shipment: Shipment, to_status: str, *, actor, note: str = "") -> None:
-    if order.status in (OrderStatus.CANCELLED, OrderStatus.REFUNDED) and to_status != ShipmentStatus.CANCELLED:
+def _step(order, shipment: Shipment, to_status: str, *, actor, note: str = "") -> None:
+    if order.is_closed and to_status != ShipmentStatus.CANCELLED:
         raise ShipmentError(
             _("Order %(number)s is cancelled: its shipment cannot move.") % {"number": order.number}
         )
@@ -193,13 +192,11 @@ def _step(order: Order, shipment: Shipment, to_status: str, *, actor, note: str 
     _record(shipment, from_status=previous, to_status=to_status, actor=actor, note=note, at=now)
 
 
-def _follow(order: Order, shipment: Shipment, actor) -> None:
-    from orders.services import order_follow_shipments
-
-    order_follow_shipments(order=order, shipment=shipment, actor=actor)
+def _follow(order, shipment: Shipment, actor) -> None:
+    ports.order_follow_shipments(order=order, shipment=shipment, actor=actor)
 
 
-def _check_units_left_stock(order: Order, shipment: Shipment) -> None:
+def _check_units_left_stock(order, shipment: Shipment) -> None:
     """Shipping is blocked when the stock is not there (seed 002): every unit of this leg's
     warehouse must have left the stock for this order (sale movements, not returned)."""
     if shipment.awaits_supplier:
@@ -389,7 +386,7 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) ->
         return new
 
 
-def shipments_cancel_for_order(*, order: Order, actor=None, note: str = "") -> int:
+def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
     """The order is being cancelled (its row is locked by the caller): its legs that have not
     left the warehouse are cancelled. Raises ShipmentError if one has left it."""
     with transaction.atomic():

@@ -17,7 +17,7 @@ from orders.services import order_record_refunds
 
 from .providers import GATEWAYS, gateway_for
 from ..models import Payment, Refund
-from ..selectors import refunds_committed
+from ..selectors import refundable_amount, refunds_committed
 from .attempts import PaymentError
 from ..signals import refund_succeeded
 
@@ -74,6 +74,24 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
         _refuse_over_capture(payment, amount)
         return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor,
                                      idempotency_key=idempotency_key or None)
+
+
+def order_cancel_refunds_request(*, order, actor, reason: str) -> list[str]:
+    """A paid order was cancelled (orders.services.order_cancel, through orders.ports): open a
+    refund request for what each completed payment still holds; staff approve it. Keyed per
+    payment, so it is opened once. Returns the problems staff must handle by hand."""
+    problems = []
+    for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk"):
+        room = refundable_amount(payment=payment)
+        if room <= 0:
+            continue
+        try:
+            refund_request(payment=payment, amount=room, actor=actor, idempotency_key=f"cancel-{payment.pk}",
+                           reason=_("Order %(number)s cancelled: %(reason)s") % {"number": order.number,
+                                                                                 "reason": reason})
+        except PaymentError as error:
+            problems.append(str(error))
+    return problems
 
 
 def _gateway_refund(refund: Refund) -> str:

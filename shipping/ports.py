@@ -1,0 +1,13 @@
+"""What shipping asks of orders, which sits above it (core.ports): a shipment is a leg of an
+order, so moving one locks its order first and the order's status follows its legs. Orders
+plugs these in at start-up (orders.apps); both run inside shipping's transaction."""
+
+from core.ports import Port
+
+# The order (by id) locked for update, before its shipment rows (the lock order every writer
+# keeps). What shipping reads of it: pk, number, is_closed, shipping_method, paid_at, shipments.
+order_lock: Port[[int], object] = Port("shipping.order_lock")
+
+# A leg moved: the order becomes partially shipped, shipped or delivered as its legs say, and
+# the shopper hears of it. Called as (order=, shipment=, actor=) with the order locked.
+order_follow_shipments: Port[..., object] = Port("shipping.order_follow_shipments")
