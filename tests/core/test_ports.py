@@ -1,0 +1,55 @@
+"""Ports (core.ports): the calls a lower app makes into an app above it, plugged in at start-up."""
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from catalog import availability
+from core.ports import Port
+from inventory import selectors as stock
+from orders import ports as orders_ports
+from orders import selectors as order_selectors
+from orders import services as order_services
+from promotions import selectors as promotion_selectors
+from shipping import ports as shipping_ports
+
+# Each port and the function the app above must have plugged into it.
+EXPECTED = [
+    (availability.availability_by_variant, stock.availability_by_variant),
+    (availability.bundle_availability, stock.bundle_availability),
+    (availability.product_in_stock, stock.product_in_stock),
+    (promotion_selectors.buyer_has_ordered, order_selectors.buyer_has_ordered),
+    (shipping_ports.order_lock, order_services.order_lock),
+    (shipping_ports.order_follow_shipments, order_services.order_follow_shipments),
+]
+
+
+def test_every_declared_port_is_plugged_in_at_start_up():
+    from backoffice.services import order_commissions_snapshot
+    from payments.services.refunds import order_cancel_refunds_request
+
+    expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
+                (orders_ports.cancel_refunds_request, order_cancel_refunds_request)]
+    assert {port.name for port, _ in expected} == {port.name for port in Port.declared}
+    for port, function in expected:
+        assert port._function is function, port
+
+
+def test_a_port_with_nothing_plugged_in_fails_loudly():
+    port = Port("tests.nothing")
+    try:
+        with pytest.raises(ImproperlyConfigured, match="tests.nothing"):
+            port(1)
+        port.plug(lambda value: value * 2)
+        assert port(21) == 42
+    finally:
+        Port.declared.remove(port)
+
+
+def test_a_port_call_raises_what_the_plugged_function_raises():
+    port = Port("tests.raises")
+    try:
+        port.plug(lambda: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            port()
+    finally:
+        Port.declared.remove(port)
