@@ -36,7 +36,8 @@ def order_commissions_snapshot(*, order_id: int) -> int:
     """Keep the commission of every seller line of a paid order: the nearest category override
     (the seller's own before the one for every seller), else the seller's rate, on the line's paid
     amount (after its discounts, IGV included). Lines already snapshotted keep their snapshot, so
-    a replayed payment changes nothing. A fixed number of queries, whatever the number of lines."""
+    a replayed payment changes nothing. A fixed number of queries, whatever the number of lines.
+    Orders calls it in the transaction that marks the order paid (orders.ports.commissions_snapshot)."""
     lines = list(
         OrderLine.objects.filter(order_id=order_id, seller__isnull=False, commission__isnull=True)
         .values_list("pk", "seller_id", "seller__commission_rate", "line_total", "variant__product__category_id")
