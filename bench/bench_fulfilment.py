@@ -14,6 +14,7 @@ from django.urls import reverse
 from tqdm import tqdm
 
 from catalog.models import Product, Variant
+from catalog.services import variant_save
 from inventory.models import Warehouse
 from inventory.services import stock_receive
 from orders.services import OrderLineData, order_create, order_mark_paid
@@ -35,7 +36,7 @@ def _variant() -> Variant:
 
             load_demo_catalog(products=20, seed=1, progress=False)
             product = Product.objects.filter(status="active").order_by("pk").first()
-        variant = Variant.objects.create(product=product, sku=BENCH_SKU, is_active=True)
+        variant = variant_save(variant=Variant(product=product, sku=BENCH_SKU, is_active=True))
     return variant
 
 

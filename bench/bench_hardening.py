@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Brand, Category, Collection, CollectionItem, Family, Product, Variant
+from catalog.services import product_save, variant_save
 from inventory.models import Reservation, Warehouse
 from inventory.services import reservation_release, stock_receive
 from orders.models import Order, OrderStatus
@@ -44,10 +45,10 @@ def _drop_variant() -> Variant:
     brand, _ = Brand.objects.get_or_create(slug="bench-drops", defaults={"name": "Bench drops"})
     warehouse, _ = Warehouse.objects.get_or_create(code="BENCH-DROP", defaults={"name": "Bench drops",
                                                                                 "priority": 1})
-    product = Product.objects.create(name=f"Drop bench {stamp}", slug=f"drop-bench-{stamp}", base_sku=f"DROP-{stamp}",
-                                     brand=brand, category=category, base_price=Decimal("199.00"),
-                                     status=Product.Status.ACTIVE)
-    variant = Variant.objects.create(product=product, sku=f"DROP-{stamp}-U")
+    product = product_save(product=Product(name=f"Drop bench {stamp}", slug=f"drop-bench-{stamp}", base_sku=f"DROP-{stamp}",
+                                           brand=brand, category=category, base_price=Decimal("199.00"),
+                                           status=Product.Status.ACTIVE))
+    variant = variant_save(variant=Variant(product=product, sku=f"DROP-{stamp}-U"))
     stock_receive(variant=variant, warehouse=warehouse, quantity=UNITS, reason="bench")
     drop = Collection.objects.create(name=f"Drop bench {stamp}", slug=f"drop-bench-{stamp}",
                                      starts_at=timezone.now() - timedelta(minutes=1))

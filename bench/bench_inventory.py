@@ -23,6 +23,7 @@ from django.db import connection, connections
 from django.db.models import Sum
 
 from catalog.models import Brand, Category, Family, PriceHistory, Product, Variant
+from catalog.services import product_save, variant_save
 from inventory import services
 from inventory.exceptions import InsufficientStock
 from inventory.models import Movement, Reservation, StockLevel, Warehouse
@@ -99,15 +100,15 @@ def _setup():
     family = Family.objects.create(name="Bench inventario", slug=TAG, is_active=False)
     category = Category.objects.create(family=family, name="Bench inventario", slug=TAG, is_active=False)
     brand = Brand.objects.create(name="Bench inventario", slug=TAG, is_active=False)
-    product = Product.objects.create(name="Zapatilla drop (bench)", slug=TAG, base_sku=TAG.upper(), brand=brand,
-                                     category=category, base_price=499, status=Product.Status.ACTIVE,
-                                     max_per_customer=1000)
+    product = product_save(product=Product(name="Zapatilla drop (bench)", slug=TAG, base_sku=TAG.upper(), brand=brand,
+                                           category=category, base_price=499, status=Product.Status.ACTIVE,
+                                           max_per_customer=1000))
     warehouse = Warehouse.objects.create(code=TAG.upper(), name="Bench", priority=0)
     return product, warehouse
 
 
 def _variant(product, warehouse, name: str, units: int) -> Variant:
-    variant = Variant.objects.create(product=product, sku=f"{TAG.upper()}-{name}")
+    variant = variant_save(variant=Variant(product=product, sku=f"{TAG.upper()}-{name}"))
     if units:
         services.stock_receive(variant=variant, warehouse=warehouse, quantity=units, reason="bench")
     return variant

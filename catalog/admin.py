@@ -11,10 +11,29 @@ from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money
 
 from .resources import ProductPriceResource, ProductResource, VariantResource
+from .services import product_save, scheduled_price_cancel, scheduled_price_save, variant_save
 from .models import (
     Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
     PriceHistory, Product, ProductImage, ProductLine, ScheduledPrice, Variant,
 )
+
+
+def _option_values_posted(form):
+    """The option values a form changed (None: it left them as they were)."""
+    return form.cleaned_data.get("option_values") if "option_values" in form.changed_data else None
+
+
+class SavedThroughServicesMixin:
+    """Saves go through catalog.services, which keep the price history and the facet index in
+    step (placed right before the history admin, after the seller scoping has run). A variant is
+    never deleted: its price history protects it (deactivate it instead)."""
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if isinstance(obj, Variant):
+            variant_save(variant=obj, option_values=_option_values_posted(form), actor=request.user)
+        else:
+            product_save(product=obj, actor=request.user)
 
 
 def thumbnail(image_field, size: int = 48):
@@ -135,7 +154,7 @@ class BundleComponentInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, SavedThroughServicesMixin, ScopedHistoryAdmin):
     resource_classes = [ProductResource, ProductPriceResource]
     scoped_readonly_fields = ("seller",)
     list_display = [
@@ -162,6 +181,15 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistor
         (_("Figures"), {"fields": ("units_sold", "rating_average", "rating_count", "created_at", "updated_at")}),
         (_("Price history"), {"fields": ("price_history",)}),
     )
+
+    def save_formset(self, request, form, formset, change):
+        """The variants inline through catalog.services, each with the option values its row posted."""
+        if formset.model is not Variant:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # deleting a row is refused by the form: its price history protects it
+        rows = {id(row.instance): row for row in formset.forms}
+        for variant in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
+            variant_save(variant=variant, option_values=_option_values_posted(rows[id(variant)]), actor=request.user)
 
     def get_inlines(self, request, obj):
         # Components only mean something on a bundle (choose the type, save, then add them).
@@ -235,7 +263,8 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistor
 
 
 @admin.register(Variant)
-class VariantAdmin(ScopedImportExportMixin, MoneyAdminMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
+class VariantAdmin(ScopedImportExportMixin, MoneyAdminMixin, SellerScopedAdminMixin, SavedThroughServicesMixin,
+                   ScopedHistoryAdmin):
     resource_classes = [VariantResource]
     money_fields = ("price_modifier",)
     seller_field = "product__seller"
@@ -349,14 +378,10 @@ class ScheduledPriceAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        from .services import scheduled_price_save
-
         scheduled_price_save(scheduled=obj, actor=request.user)
 
     @admin.action(description=_("Cancel the selected scheduled prices (not yet started)"))
     def cancel(self, request, queryset):
-        from .services import scheduled_price_cancel
-
         cancelled = sum(scheduled_price_cancel(scheduled_id=pk) for pk in queryset.values_list("pk", flat=True))
         self.message_user(request, ngettext_lazy(
             "%(count)d scheduled price cancelled.", "%(count)d scheduled prices cancelled.", cancelled

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest, Least, Round
 from django.urls import reverse
@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from core.money import unit_discount
 
-from . import price_history
 
 ZERO = Decimal("0.00")
 money_field = {"max_digits": 10, "decimal_places": 2}
@@ -181,27 +180,22 @@ class ProductLine(RatedMixin):
 ACTIVE_ONLY = Q(status="active")  # partial indexes of what shoppers see
 
 
-class ProductQuerySet(price_history.ProductPriceQuerySet):
+class ProductQuerySet(models.QuerySet):
     def visible(self):
         """Active products of active brands and categories (storefront pages use
         catalog.selectors.visible_products, which also hides inactive families and parents)."""
         return self.filter(status=Product.Status.ACTIVE, brand__is_active=True, category__is_active=True)
 
     def update(self, **kwargs):
+        """A bulk update sends no signal: announce it to the listing caches here (save() and
+        delete() do through catalog.listing_cache's receivers)."""
         from . import listing_cache
-        from .option_index import sync_categories
 
         if set(kwargs) != {"units_sold"}:
             # Units sold only order "best-selling", which may lag by the caches' time limits;
             # bumping on every sale would empty every cached page and facet count on every order.
             listing_cache.bump_after_write()
-        if "category" not in kwargs and "category_id" not in kwargs:
-            return super().update(**kwargs)
-        with transaction.atomic():
-            product_ids = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
-            sync_categories(product_ids)
-        return count
+        return super().update(**kwargs)
 
 
 class Product(RatedMixin):
@@ -324,18 +318,6 @@ class Product(RatedMixin):
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", args=[self.slug])
 
-    def save(self, *args, **kwargs):
-        # Compare with the stored row, not a value cached on this instance: the row
-        # may have changed since it was loaded (update(), another process).
-        stored = None if self._state.adding else (
-            Product.objects.filter(pk=self.pk).values_list("base_price", flat=True).first()
-        )
-        if stored is None or stored == self.base_price:
-            super().save(*args, **kwargs)
-        else:
-            with price_history.tracking(Q(product_id=self.pk), source="product"):
-                super().save(*args, **kwargs)
-
     def clean(self) -> None:
         if self.base_price is not None and self.compare_at_price is not None and self.compare_at_price < self.base_price:
             raise ValidationError({"compare_at_price": _("The compare-at price cannot be below the price.")})
@@ -439,19 +421,13 @@ class OptionValue(models.Model):
         return f"{self.option.name}: {self.value}"
 
 
-class VariantQuerySet(price_history.VariantPriceQuerySet):
+class VariantQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        from . import listing_cache, option_index
+        """A bulk update sends no signal: announce it to the listing caches here."""
+        from . import listing_cache
 
         listing_cache.bump_after_write()
-        if "is_active" not in kwargs:
-            return super().update(**kwargs)
-
-        product_ids = list(self.values_list("product_id", flat=True).distinct())
-        with transaction.atomic():
-            count = super().update(**kwargs)
-            option_index.refresh(product_ids)
-        return count
+        return super().update(**kwargs)
 
 
 class Variant(models.Model):
@@ -507,18 +483,6 @@ class Variant(models.Model):
     @property
     def saving_percent(self) -> int:
         return saving_percent(self.shopper_price, self.was_price)
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            stored = None if self._state.adding else (
-                Variant.objects.filter(pk=self.pk).values_list("price_modifier", "product__base_price").first()
-            )
-            super().save(*args, **kwargs)
-            if stored is None:
-                price_history.record([(self.pk, None, self.price)], source="variant")
-            elif stored[0] != self.price_modifier:
-                old_modifier, base = stored
-                price_history.record([(self.pk, base + old_modifier, base + self.price_modifier)], source="variant")
 
     def clean(self) -> None:
         if self.product_id is not None and self.product.base_price + (self.price_modifier or ZERO) < 0:
@@ -804,7 +768,8 @@ class SearchTerm(models.Model):
 class ProductOptionValue(models.Model):
     """Derived: "this product sells this option value in an active variant". Listing
     facets and option filters read this one narrow table instead of joining variants
-    to their option values; catalog.option_index keeps it current."""
+    to their option values; catalog.services keeps it current in the transaction of each write
+    that changes it (catalog.option_index)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     option_value = models.ForeignKey(OptionValue, on_delete=models.CASCADE, related_name="+")

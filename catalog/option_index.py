@@ -1,17 +1,12 @@
-"""Keeps ProductOptionValue equal to the option values of each product's active variants,
-with the product's category.
-
-Every ORM path that changes them refreshes the products concerned: saving or deleting a
-variant, changing its option values, QuerySet.update(is_active=...) on variants (see
-price_history.VariantPriceQuerySet), saving a product or QuerySet.update(category=...) on
-products (sync_categories), and bulk loads call refresh_all()."""
+"""ProductOptionValue, the facet index: the option values of each product's active variants,
+with the product's category. catalog.services keeps it equal to them in the same transaction
+as each write that changes them (a variant saved, deleted, (de)activated or given other option
+values; a product moved to another category; a bulk load)."""
 
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from .models import Product, ProductOptionValue, Variant
 
@@ -57,26 +52,3 @@ def refresh_all() -> None:
         cursor.execute(
             f"INSERT INTO catalog_productoptionvalue (product_id, option_value_id, category_id) {_SELECT_ROWS}"
         )
-
-
-@receiver([post_save, post_delete], sender=Variant, dispatch_uid="catalog.option_index.variant")
-def _variant_changed(sender, instance: Variant, **kwargs) -> None:
-    refresh([instance.product_id])
-
-
-@receiver(post_save, sender=Product, dispatch_uid="catalog.option_index.product")
-def _product_saved(sender, instance: Product, created: bool, **kwargs) -> None:
-    if not created:
-        ProductOptionValue.objects.filter(product_id=instance.pk).exclude(category_id=instance.category_id).update(
-            category_id=instance.category_id
-        )
-
-
-@receiver(m2m_changed, sender=Variant.option_values.through, dispatch_uid="catalog.option_index.values")
-def _values_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if not action.startswith("post_"):
-        return
-    if not reverse:
-        refresh([instance.product_id])
-    else:  # option_value.variants.add(...): instance is the OptionValue
-        refresh(Variant.objects.filter(pk__in=pk_set or []).values_list("product_id", flat=True))

@@ -1,6 +1,6 @@
 """CSV/XLSX rows of products, their prices and variants (django-import-export, see
-accounts.admin_importing). Saving goes through the models' save(), which records every price
-change in the price history."""
+accounts.admin_importing). Each row is saved through catalog.services, which records every price
+change in the price history and keeps the facet index in step."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -12,9 +12,18 @@ from accounts.models import Seller
 from accounts.admin_importing import AmountWidget, ScopedForeignKeyWidget, ScopedModelResource
 
 from .models import Brand, Category, Product, Variant
+from .services import product_save, variant_save
 
 
-class ProductResource(ScopedModelResource):
+class SavedThroughServicesResource(ScopedModelResource):
+    def do_instance_save(self, instance, is_create):
+        if isinstance(instance, Variant):
+            variant_save(variant=instance, actor=self.actor)
+        else:
+            product_save(product=instance, actor=self.actor)
+
+
+class ProductResource(SavedThroughServicesResource):
     brand = fields.Field(attribute="brand", column_name="brand",
                          widget=ScopedForeignKeyWidget(Brand, "slug", label=gettext_lazy("brand")))
     category = fields.Field(attribute="category", column_name="category",
@@ -44,7 +53,7 @@ class ProductResource(ScopedModelResource):
         super().before_save_instance(instance, row, **kwargs)
 
 
-class ProductPriceResource(ScopedModelResource):
+class ProductPriceResource(SavedThroughServicesResource):
     """Only prices, of products that exist (a price list from a spreadsheet)."""
 
     name = fields.Field(attribute="name", column_name="name", readonly=True)
@@ -65,7 +74,7 @@ class ProductPriceResource(ScopedModelResource):
         super().after_init_instance(instance, new, row, **kwargs)
 
 
-class VariantResource(ScopedModelResource):
+class VariantResource(SavedThroughServicesResource):
     seller_lookup = "product__seller"
     product = fields.Field(attribute="product", column_name="product",
                            widget=ScopedForeignKeyWidget(Product, "slug", label=gettext_lazy("product")))

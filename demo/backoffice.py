@@ -175,6 +175,7 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
     from accounts.models import Seller
     from accounts.services import seller_apply, seller_approve
     from catalog.models import Brand, Category, Product, Variant
+    from catalog.services import product_save, variant_save
     from inventory.models import Warehouse
     from inventory.services import stock_receive
     from orders.models import Order
@@ -215,10 +216,10 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
             for name, sku, price in products:
                 variant = Variant.objects.filter(sku=sku).first()
                 if variant is None and category is not None and brand is not None:
-                    product = Product.objects.create(
+                    product = product_save(product=Product(
                         name=name, slug=sku.lower(), base_sku=sku, brand=brand, category=category, seller=seller,
-                        base_price=Decimal(price), status=Product.Status.ACTIVE, description=name)
-                    variant = Variant.objects.create(product=product, sku=sku)
+                        base_price=Decimal(price), status=Product.Status.ACTIVE, description=name))
+                    variant = variant_save(variant=Variant(product=product, sku=sku))
                     stock_receive(variant=variant, warehouse=warehouse, quantity=25, reason="Stock inicial del vendedor")
                 if variant is not None:
                     variants.append(variant)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import BundleComponent, Category, Kit, Product, ProductImage, ScheduledPrice, Variant
+from catalog.services import product_save, scheduled_price_save, variant_save
 
 BUNDLE_DISCOUNT = Decimal("0.92")  # a bundle costs 8 % less than its parts bought alone
 BUNDLES = [  # (kit slug to take the parts from, bundle name, slug)
@@ -60,15 +61,15 @@ def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
         return 0
     first = parts[0][0].product
     price = sum((variant.price * quantity for variant, quantity in parts), Decimal("0")) * BUNDLE_DISCOUNT
-    product = Product.objects.create(
+    product = product_save(product=Product(
         name=name, slug=slug, base_sku=slug.upper()[:40], product_type=Product.Type.BUNDLE, brand=first.brand,
         category=first.category, status=Product.Status.ACTIVE,
         base_price=price.quantize(Decimal("1"), rounding=ROUND_HALF_UP) - Decimal("0.10"),
         description=f"{name}: " + ", ".join(f"{q} × {v.product.name}" for v, q in parts)
         + ". Todo junto, en un solo paquete, más barato que por separado.",
         weight_kg=sum((v.product.weight_kg * q for v, q in parts), Decimal("0")),
-    )
-    Variant.objects.create(product=product, sku=slug.upper()[:50])
+    ))
+    variant_save(variant=Variant(product=product, sku=slug.upper()[:50]))
     cover = first.images.order_by("order", "pk").first()
     if cover is not None:
         ProductImage.objects.create(product=product, image=cover.image.name, alt=name)
@@ -81,8 +82,6 @@ def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
 
 def load_demo_scheduled_price() -> ScheduledPrice | None:
     """One future change the admin shows: 10 % off a demo category for a weekend, a week ahead."""
-    from catalog.services import scheduled_price_save
-
     if ScheduledPrice.objects.exists():
         return None
     category = Category.objects.filter(slug__in=SCHEDULED_CATEGORY_SLUGS, is_active=True).order_by("pk").first() \

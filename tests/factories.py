@@ -64,6 +64,7 @@ from catalog.models import (  # noqa: E402
     Banner, Brand, Category, Collection, Family, Kit, KitItem, Option, OptionValue, Product, ProductImage,
     ProductLine, Variant,
 )
+from catalog.services import product_save, variant_save  # noqa: E402
 
 
 def png_file(name: str = "p.png", color=(200, 80, 40)) -> SimpleUploadedFile:
@@ -119,6 +120,10 @@ class ProductFactory(DjangoModelFactory):
     status = Product.Status.ACTIVE
     description = "Un producto de prueba."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return product_save(product=model_class(*args, **kwargs))  # as the back office saves one
+
 
 class OptionFactory(DjangoModelFactory):
     class Meta:
@@ -147,10 +152,14 @@ class VariantFactory(DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     sku = factory.Sequence(lambda n: f"VAR-{n:06d}")
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return variant_save(variant=model_class(*args, **kwargs))  # its price history and facet rows
+
     @factory.post_generation
     def values(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.option_values.set(extracted)
+            variant_save(variant=obj, option_values=extracted)
 
 
 class ProductImageFactory(DjangoModelFactory):

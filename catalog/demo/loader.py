@@ -34,7 +34,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from catalog import listing_cache, option_index, tree
+from catalog import listing_cache, tree
+from catalog.services import product_facets_rebuild, variants_create
 from catalog.models import (
     Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
     PriceHistory, Product, ProductImage, ProductLine, ProductOptionValue, ScheduledPrice, SearchTerm, Variant,
@@ -83,7 +84,7 @@ def load_demo_catalog(*, products: int, seed: int, reset: bool = False, progress
             elif demo_catalog_exists():  # loaded by someone else meanwhile
                 return {"created": False, **catalog_counts()}
             Writer(plan, now=now, progress=progress).write()
-            option_index.refresh_all()  # bulk inserts bypass the signals that keep it current
+            product_facets_rebuild()  # once, after the bulk inserts
             transaction.on_commit(_forget_cached_catalog)
     except IntegrityError as error:
         raise DemoCatalogError(
@@ -620,7 +621,7 @@ class Writer:
                         variant_owner.append((position, index))
                 created: list[Variant] = []
                 for vstart in range(0, len(variants), BATCH):
-                    created += Variant.objects.bulk_create(variants[vstart:vstart + BATCH])
+                    created += variants_create(variants=variants[vstart:vstart + BATCH])
                 variant_pk = {}
                 for (position, index), variant in zip(variant_owner, created):
                     variant_pk[(position, index)] = variant.pk

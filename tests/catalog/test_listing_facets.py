@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Product, ProductOptionValue
+from catalog.services import product_save, products_set_category
 from tests.factories import (
     BrandFactory, CategoryFactory, FamilyFactory, OptionFactory, OptionValueFactory, ProductFactory, VariantFactory,
 )
@@ -38,13 +39,13 @@ def facet_counts(response) -> dict[str, int]:
     return counts
 
 
-def test_option_rows_follow_a_category_change_by_save_and_by_update(store):
+def test_option_rows_follow_a_category_change_of_one_product_or_many(store):
     hoodie = store["hoodie"]
     hoodie.category = store["caps"]
-    hoodie.save()
+    product_save(product=hoodie)
     assert set(ProductOptionValue.objects.values_list("category_id", flat=True)) == {store["caps"].pk}
 
-    Product.objects.filter(pk=hoodie.pk).update(category=store["hoodies"])
+    products_set_category(product_ids=[hoodie.pk], category_id=store["hoodies"].pk)
     assert set(ProductOptionValue.objects.values_list("category_id", flat=True)) == {store["hoodies"].pk}
 
 
@@ -52,7 +53,7 @@ def test_a_moved_product_moves_its_facet_counts(client, store):
     hoodies, caps = reverse("catalog:category", args=["hoodies"]), reverse("catalog:category", args=["gorras"])
     assert facet_counts(client.get(hoodies)) == {"size:m": 1, "brand:inti-wear": 1, "total": 1}
 
-    Product.objects.filter(pk=store["hoodie"].pk).update(category=store["caps"])
+    products_set_category(product_ids=[store["hoodie"].pk], category_id=store["caps"].pk)
 
     assert facet_counts(client.get(hoodies)) == {"total": 0}
     assert facet_counts(client.get(caps)) == {"size:m": 1, "brand:inti-wear": 1, "total": 1}

@@ -6,7 +6,10 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from catalog.models import Category, PriceHistory, Product, Variant
-from catalog.price_history import price_actor
+from catalog.services import (
+    product_facets_rebuild, product_prices_set, product_save, products_set_category, variant_save,
+    variants_create, variants_set_active,
+)
 from tests.catalog.admin_forms import product_change_data
 from tests.factories import CategoryFactory, ProductFactory, UserFactory, VariantFactory
 
@@ -58,49 +61,87 @@ class TestConstraints:
 
 
 class TestPriceHistory:
+    """Every price a catalog service changes leaves a row (catalog.services.products)."""
+
     def prices(self, variant):
         return list(PriceHistory.objects.filter(variant=variant).order_by("pk").values_list("previous_price", "price"))
 
-    def test_every_path_that_changes_a_price_leaves_a_row(self):
+    def test_every_service_that_changes_a_price_leaves_a_row(self):
         product = ProductFactory(base_price=Decimal("100"))
         variant = VariantFactory(product=product)  # created: None → 100
         product.base_price = Decimal("90")
-        product.save()  # save(): 100 → 90
-        Product.objects.filter(pk=product.pk).update(base_price=Decimal("80"))  # update(): 90 → 80
-        Variant.objects.filter(pk=variant.pk).update(price_modifier=Decimal("5"))  # 80 → 85
+        product_save(product=product)  # 100 → 90
+        product_prices_set(prices={product.pk: Decimal("80")})  # 90 → 80
         variant.refresh_from_db()
         variant.price_modifier = Decimal("10")
-        variant.save()  # 85 → 90
-        product.refresh_from_db()
-        product.base_price = Decimal("70")
-        Product.objects.bulk_update([product], ["base_price"])  # 90 → 80
+        variant_save(variant=variant)  # 80 → 90
 
         assert self.prices(variant) == [
             (None, Decimal("100")), (Decimal("100"), Decimal("90")), (Decimal("90"), Decimal("80")),
-            (Decimal("80"), Decimal("85")), (Decimal("85"), Decimal("90")), (Decimal("90"), Decimal("80")),
+            (Decimal("80"), Decimal("90")),
         ]
+        assert list(PriceHistory.objects.filter(variant=variant).order_by("pk").values_list("source", flat=True)) == [
+            "variant", "product", "bulk", "variant"]
+
+    def test_a_base_price_change_is_recorded_for_each_variant_at_its_own_price(self):
+        product = ProductFactory(base_price=Decimal("100"))
+        small = VariantFactory(product=product)
+        large = VariantFactory(product=product, price_modifier=Decimal("15"))
+        product.base_price = Decimal("120")
+        product_save(product=product)
+        assert self.prices(small)[-1] == (Decimal("100"), Decimal("120"))
+        assert self.prices(large)[-1] == (Decimal("115"), Decimal("135"))
 
     def test_unchanged_price_adds_nothing(self):
         product = ProductFactory()
         variant = VariantFactory(product=product)
         product.name = "Otro nombre"
-        product.save()
-        Product.objects.filter(pk=product.pk).update(base_price=product.base_price)
+        product_save(product=product)
+        assert product_prices_set(prices={product.pk: product.base_price}) == 0
+        variant.order = 3
+        variant_save(variant=variant)
         assert len(self.prices(variant)) == 1
 
-    def test_bulk_created_variants_get_their_first_price(self):
+    def test_variants_created_in_bulk_get_their_first_price(self):
         product = ProductFactory(base_price=Decimal("50"))
-        Variant.objects.bulk_create([Variant(product=product, sku="B-1"), Variant(product=product, sku="B-2",
-                                                                                    price_modifier=Decimal("5"))])
+        variants_create(variants=[Variant(product=product, sku="B-1"),
+                                  Variant(product=product, sku="B-2", price_modifier=Decimal("5"))])
         assert sorted(PriceHistory.objects.values_list("price", flat=True)) == [Decimal("50"), Decimal("55")]
 
     def test_actor_is_recorded(self):
         manager = UserFactory()
         product = ProductFactory()
         variant = VariantFactory(product=product)
-        with price_actor(manager):
-            Product.objects.filter(pk=product.pk).update(base_price=Decimal("1"))
+        product_prices_set(prices={product.pk: Decimal("1")}, actor=manager)
         assert PriceHistory.objects.filter(variant=variant).latest("pk").changed_by == manager
+
+    def test_a_negative_price_is_refused_and_nothing_is_written(self):
+        product = ProductFactory(base_price=Decimal("100"))
+        other = ProductFactory(base_price=Decimal("100"))
+        VariantFactory(product=product)
+        rows = PriceHistory.objects.count()
+        with pytest.raises(ValidationError):
+            product_prices_set(prices={other.pk: Decimal("90"), product.pk: Decimal("-1")})
+        assert set(Product.objects.values_list("base_price", flat=True)) == {Decimal("100")}
+        assert PriceHistory.objects.count() == rows
+
+    def test_a_list_price_left_below_the_new_price_is_dropped(self):
+        product = ProductFactory(base_price=Decimal("100"), compare_at_price=Decimal("120"))
+        product_prices_set(prices={product.pk: Decimal("130")})
+        product.refresh_from_db()
+        assert (product.base_price, product.compare_at_price) == (Decimal("130"), None)
+
+    def test_setting_many_prices_takes_the_same_queries_as_one(self, django_assert_num_queries):
+        one = [ProductFactory(base_price=Decimal("100"))]
+        many = [ProductFactory(base_price=Decimal("100")) for _ in range(6)]
+        for product in [*one, *many]:
+            VariantFactory(product=product)
+        # lock and read, update, read the variants, insert the history rows (+ savepoint)
+        with django_assert_num_queries(6):
+            assert product_prices_set(prices={p.pk: Decimal("90") for p in one}) == 1
+        with django_assert_num_queries(6):
+            assert product_prices_set(prices={p.pk: Decimal("90") for p in many}) == 6
+        assert PriceHistory.objects.filter(price=Decimal("90")).count() == 7
 
     def test_rows_are_append_only(self):
         variant = VariantFactory()
@@ -125,7 +166,7 @@ class TestPriceHistory:
 
         assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
         latest = PriceHistory.objects.filter(variant=variant).latest("pk")
-        assert (latest.price, latest.changed_by) == (Decimal("120.00"), admin)
+        assert (latest.price, latest.changed_by, latest.source) == (Decimal("120.00"), admin, "product")
 
 
 @pytest.mark.parametrize("link", ["/c/sofas/", "https://kallpa.pe/drops/", ""])
@@ -151,7 +192,7 @@ class TestOptionIndex:
 
         return set(ProductOptionValue.objects.filter(product=product).values_list("option_value__slug", flat=True))
 
-    def test_follows_variant_saves_updates_m2m_and_deletes(self):
+    def test_follows_variant_saves_activation_and_option_values(self):
         from tests.factories import OptionFactory, OptionValueFactory
 
         size = OptionFactory(code="size")
@@ -163,21 +204,62 @@ class TestOptionIndex:
         second = VariantFactory(product=product, values=[xl])
         assert self.indexed(product) == {"m", "xl"}
 
-        Variant.objects.filter(pk=second.pk).update(is_active=False)
+        assert variants_set_active(variant_ids=[second.pk], active=False) == 1
         assert self.indexed(product) == {"m"}
 
-        first.option_values.add(xl)
+        variant_save(variant=first, option_values=[m, xl])
         assert self.indexed(product) == {"m", "xl"}
 
-        xl.variants.remove(first)  # from the other side of the relation
+        variant_save(variant=first, option_values=[m])
         assert self.indexed(product) == {"m"}
 
+        assert variants_set_active(variant_ids=[second.pk], active=True) == 1
+        assert self.indexed(product) == {"m", "xl"}
+
         first.is_active = False
-        first.save()
+        variant_save(variant=first)
+        assert self.indexed(product) == {"xl"}
+
+        assert variants_set_active(variant_ids=[first.pk, second.pk], active=False) == 1
         assert self.indexed(product) == set()
 
+    def test_a_variant_moved_to_another_product_leaves_the_first_one(self):
+        from tests.factories import OptionValueFactory
+
+        first, second = ProductFactory(), ProductFactory()
+        variant = VariantFactory(product=first, values=[OptionValueFactory(slug="s")])
+        variant.product = second
+        variant_save(variant=variant)
+        assert (self.indexed(first), self.indexed(second)) == (set(), {"s"})
+
+    def test_rows_carry_the_product_category_after_it_moves(self):
+        from catalog.models import ProductOptionValue
+        from tests.factories import OptionValueFactory
+
+        product, elsewhere = ProductFactory(), CategoryFactory()
+        VariantFactory(product=product, values=[OptionValueFactory(slug="s")])
+        assert products_set_category(product_ids=[product.pk], category_id=elsewhere.pk) == 1
+        assert set(ProductOptionValue.objects.filter(product=product).values_list("category_id", flat=True)) == {
+            elsewhere.pk}
+        product.refresh_from_db()
+        product.category = CategoryFactory()
+        product_save(product=product)
+        assert set(ProductOptionValue.objects.filter(product=product).values_list("category_id", flat=True)) == {
+            product.category_id}
+
+    def test_activation_takes_the_same_queries_for_one_variant_and_many(self, django_assert_num_queries):
+        from tests.factories import OptionValueFactory
+
+        value = OptionValueFactory(slug="u")
+        one = [VariantFactory(values=[value])]
+        many = [VariantFactory(values=[value]) for _ in range(5)]
+        # product ids, update, then the index: delete, read, insert (each with its savepoints)
+        with django_assert_num_queries(9):
+            assert variants_set_active(variant_ids=[v.pk for v in one], active=False) == 1
+        with django_assert_num_queries(9):
+            assert variants_set_active(variant_ids=[v.pk for v in many], active=False) == 5
+
     def test_refresh_all_rebuilds_from_scratch(self):
-        from catalog import option_index
         from catalog.models import ProductOptionValue
         from tests.factories import OptionValueFactory
 
@@ -185,6 +267,6 @@ class TestOptionIndex:
         VariantFactory(product=product, values=[OptionValueFactory(slug="l")])
         ProductOptionValue.objects.all().delete()
 
-        option_index.refresh_all()
+        product_facets_rebuild()
 
         assert self.indexed(product) == {"l"}

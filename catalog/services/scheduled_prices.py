@@ -1,101 +1,20 @@
-"""Catalog writes other apps ask for (DESIGN.md: an app writes another app's data only through
-that app's services)."""
+"""Scheduled price changes (a variant's price, or every price of a category, from a start to an
+optional end): created and edited while waiting, applied and put back by beat exactly once.
+Every price they move is recorded in the price history as the change's author's."""
 
 import logging
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import price_history
-from .models import Product, ProductLine, ScheduledPrice, Variant, category_subtree
+from .. import price_history
+from ..models import Product, ScheduledPrice, Variant, category_subtree
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    """Approved reviews of a product or a product line: how many per star (1 to 5)."""
-
-    stars: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def count(self) -> int:
-        return sum(self.stars.get(s, 0) for s in range(1, 6))
-
-    @property
-    def average(self) -> Decimal:
-        if not self.count:
-            return Decimal("0.00")
-        total = sum(s * self.stars.get(s, 0) for s in range(1, 6))
-        return (Decimal(total) / self.count).quantize(Decimal("0.01"))
-
-    def fields(self) -> dict:
-        return {
-            "rating_average": self.average, "rating_count": self.count,
-            **{f"rating_{s}": self.stars.get(s, 0) for s in range(1, 6)},
-        }
-
-
-def product_rating_store(*, product_id: int, rating: RatingSummary) -> None:
-    """Store a product's rating aggregates (the caller holds the product's row lock)."""
-    Product.objects.filter(pk=product_id).update(**rating.fields())
-
-
-def product_line_rating_store(*, line_id: int, rating: RatingSummary) -> None:
-    ProductLine.objects.filter(pk=line_id).update(**rating.fields())
-
-
-def products_assign_seller(*, product_ids: list[int], seller_id: int | None) -> int:
-    """List these products under a marketplace seller (None: sold by the store itself)."""
-    return Product.objects.filter(pk__in=product_ids).update(seller_id=seller_id)
-
-
-def product_promotions_set(*, promotions: dict[int, tuple[Decimal, Decimal]]) -> int:
-    """Store each product's best running automatic discount (percent, amount) — from which the
-    database derives sale_price, the price listings sort and filter on. Products not named keep
-    theirs. One UPDATE per distinct pair; the listing caches are invalidated by the update."""
-    by_pair: dict[tuple[Decimal, Decimal], list[int]] = {}
-    for product_id, pair in promotions.items():
-        by_pair.setdefault((Decimal(pair[0]), Decimal(pair[1])), []).append(product_id)
-    changed = 0
-    with transaction.atomic():
-        for (percent, amount), ids in sorted(by_pair.items()):
-            changed += Product.objects.filter(pk__in=sorted(ids)).update(promo_percent=percent, promo_amount=amount)
-    return changed
-
-
-def products_units_sold_add(*, quantities: dict[int, int]) -> None:
-    """Add signed units to products' units sold: sales positive, returns negative. Inventory
-    calls this in the transaction of its sale and return movements, so the figure moves with
-    the ledger. One F() UPDATE per product, in primary-key order (every caller takes the row
-    locks in the same order: no deadlock, no lost count); never below zero."""
-    with transaction.atomic():
-        for product_id in sorted(quantities):
-            units = quantities[product_id]
-            if units:
-                Product.objects.filter(pk=product_id).update(
-                    units_sold=Greatest(F("units_sold") + units, Value(0))
-                )
-
-
-def products_units_sold_set(*, units_sold: dict[int, int]) -> int:
-    """Overwrite units sold (the recount from the ledger); returns how many products changed."""
-    changed = 0
-    with transaction.atomic():
-        for product_id in sorted(units_sold):
-            changed += Product.objects.filter(pk=product_id).exclude(units_sold=units_sold[product_id]).update(
-                units_sold=units_sold[product_id]
-            )
-    return changed
-
-
-# --- scheduled prices ------------------------------------------------------------------
 
 
 def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
@@ -115,7 +34,7 @@ def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
 
 def _enqueue_at(*moments) -> None:
     """A run at each boundary, on the dot; with the broker down, beat's every-minute run covers it."""
-    from .tasks import apply_scheduled_prices
+    from ..tasks import apply_scheduled_prices
 
     for moment in moments:
         if moment is None:
@@ -145,11 +64,13 @@ def _claim(pk: int, condition: Q) -> ScheduledPrice | None:
 
 
 def _apply(scheduled: ScheduledPrice) -> None:
+    author = scheduled.created_by
     if scheduled.variant_id is not None:
         variant = Variant.objects.select_for_update(of=("self",)).select_related("product").get(pk=scheduled.variant_id)
         scheduled.previous = {"modifier": str(variant.price_modifier)}
-        new_price = scheduled.new_amount(variant.price)
+        old_price, new_price = variant.price, scheduled.new_amount(variant.price)
         Variant.objects.filter(pk=variant.pk).update(price_modifier=new_price - variant.product.base_price)
+        price_history.record([(variant.pk, old_price, new_price)], source="scheduled", actor=author)
         return
     products = list(
         Product.objects.select_for_update().filter(category_id__in=category_subtree(scheduled.category_id))
@@ -159,29 +80,42 @@ def _apply(scheduled: ScheduledPrice) -> None:
         str(p.pk): [str(p.base_price), None if p.compare_at_price is None else str(p.compare_at_price)]
         for p in products
     }}
+    moved = {}
     for product in products:
-        product.base_price = scheduled.new_amount(product.base_price)
+        old_base, product.base_price = product.base_price, scheduled.new_amount(product.base_price)
+        moved[product.pk] = (old_base, product.base_price)
         if product.compare_at_price is not None and product.compare_at_price < product.base_price:
             product.compare_at_price = None  # a list price below the price is no longer a list price
-    if products:
-        Product.objects.bulk_update(products, ["base_price", "compare_at_price"], batch_size=500)
+    _store_base_prices(products, moved, source="scheduled", actor=author)
 
 
 def _restore(scheduled: ScheduledPrice) -> None:
-    previous = scheduled.previous or {}
+    previous, author = scheduled.previous or {}, scheduled.created_by
     if scheduled.variant_id is not None:
         if "modifier" in previous:
-            Variant.objects.filter(pk=scheduled.variant_id).update(price_modifier=Decimal(previous["modifier"]))
+            variant = Variant.objects.select_for_update(of=("self",)).select_related("product").get(
+                pk=scheduled.variant_id)
+            old_price = variant.price
+            variant.price_modifier = Decimal(previous["modifier"])
+            Variant.objects.filter(pk=variant.pk).update(price_modifier=variant.price_modifier)
+            price_history.record([(variant.pk, old_price, variant.price)], source="scheduled end", actor=author)
         return
     saved = previous.get("products", {})
     products = list(Product.objects.select_for_update().filter(pk__in=[int(pk) for pk in saved]).order_by("pk")
                     .only("pk", "base_price", "compare_at_price"))
+    moved = {}
     for product in products:
         base, compare_at = saved[str(product.pk)]
+        moved[product.pk] = (product.base_price, Decimal(base))
         product.base_price = Decimal(base)
         product.compare_at_price = None if compare_at is None else Decimal(compare_at)
+    _store_base_prices(products, moved, source="scheduled end", actor=author)
+
+
+def _store_base_prices(products: list[Product], moved: dict, *, source: str, actor) -> None:
     if products:
         Product.objects.bulk_update(products, ["base_price", "compare_at_price"], batch_size=500)
+        price_history.record_base_prices(moved, source=source, actor=actor)
 
 
 def scheduled_prices_run(*, now=None) -> tuple[int, int]:
@@ -202,8 +136,7 @@ def scheduled_prices_run(*, now=None) -> tuple[int, int]:
                 scheduled.status, scheduled.ended_at = Status.ENDED, now
                 scheduled.save(update_fields=["status", "ended_at"])
                 continue
-            with price_history.price_actor(scheduled.created_by, source="scheduled"):
-                _apply(scheduled)
+            _apply(scheduled)
             scheduled.status, scheduled.applied_at = Status.RUNNING, now
             scheduled.save(update_fields=["status", "applied_at", "previous"])
             applied += 1
@@ -213,8 +146,7 @@ def scheduled_prices_run(*, now=None) -> tuple[int, int]:
             scheduled = _claim(pk, over)
             if scheduled is None:
                 continue
-            with price_history.price_actor(scheduled.created_by, source="scheduled end"):
-                _restore(scheduled)
+            _restore(scheduled)
             scheduled.status, scheduled.ended_at = Status.ENDED, now
             scheduled.save(update_fields=["status", "ended_at"])
             ended += 1
