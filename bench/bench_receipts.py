@@ -36,6 +36,7 @@ def _variants():
     from decimal import Decimal
 
     from catalog.models import Brand, Category, Family, Product, Variant
+    from catalog.services import product_save, variant_save
     from inventory.models import Warehouse
     from inventory.services import stock_receive
 
@@ -45,10 +46,11 @@ def _variants():
     warehouse, _ = Warehouse.objects.get_or_create(code="BENCH-REC", defaults={"name": "Bench", "priority": 99})
     variants = []
     for index in range(5):
-        product, _ = Product.objects.get_or_create(slug=f"bench-receipt-{index}", defaults={
-            "name": f"Producto de comprobante {index}", "base_sku": f"BR-{index}", "brand": brand,
-            "category": category, "base_price": Decimal("123.45") * (index + 1), "status": Product.Status.ACTIVE})
-        variant, _ = Variant.objects.get_or_create(sku=f"BR-{index}-U", defaults={"product": product})
+        product = Product.objects.filter(slug=f"bench-receipt-{index}").first() or product_save(product=Product(
+            slug=f"bench-receipt-{index}", name=f"Producto de comprobante {index}", base_sku=f"BR-{index}", brand=brand,
+            category=category, base_price=Decimal("123.45") * (index + 1), status=Product.Status.ACTIVE))
+        variant = Variant.objects.filter(sku=f"BR-{index}-U").first() or variant_save(
+            variant=Variant(sku=f"BR-{index}-U", product=product))
         stock_receive(variant=variant, warehouse=warehouse, quantity=5)
         variants.append(variant)
     return variants

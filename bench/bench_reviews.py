@@ -9,6 +9,7 @@ from django.test import Client
 
 from bench.timing import figures, measure
 from catalog.models import Brand, Category, Family, Product, ProductLine, Variant
+from catalog.services import product_save, variant_save
 from reviews import services
 from reviews.models import Review, ReviewStatus
 
@@ -23,11 +24,11 @@ def _ensure_data() -> tuple[Product, list[int]]:
     line, _ = ProductLine.objects.get_or_create(slug="bench-reviews", defaults={"name": "Bench line", "category": category})
     products = []
     for index in range(2):
-        product, _ = Product.objects.get_or_create(
-            slug=f"bench-reviews-{index}",
-            defaults={"name": f"Bench reviewed {index}", "base_sku": f"BENCH-REV-{index}", "brand": brand,
-                      "category": category, "line": line, "base_price": 100, "status": "active"})
-        Variant.objects.get_or_create(sku=f"BENCH-REV-{index}-1", defaults={"product": product})
+        product = Product.objects.filter(slug=f"bench-reviews-{index}").first() or product_save(product=Product(
+            slug=f"bench-reviews-{index}", name=f"Bench reviewed {index}", base_sku=f"BENCH-REV-{index}", brand=brand,
+            category=category, line=line, base_price=100, status="active"))
+        if not Variant.objects.filter(sku=f"BENCH-REV-{index}-1").exists():
+            variant_save(variant=Variant(sku=f"BENCH-REV-{index}-1", product=product))
         products.append(product)
     User = get_user_model()
     if Review.objects.filter(product__in=products).count() < REVIEWS * 2:
