@@ -21,7 +21,7 @@ from .page_cache import cached_listing, cached_page
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html", {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()})
+    return render(request, "storefront/home.html", {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()})
 
 
 def _crumbs(*items) -> list[dict]:

@@ -59,7 +59,7 @@ def shop():
 def storefront_urls(shop) -> dict[str, str]:
     product = shop["product"]
     return {
-        "home": reverse("core:home"),
+        "home": reverse("storefront:home"),
         "family": reverse("catalog:family", args=[product.category.family.slug]),
         "category": reverse("catalog:category", args=[product.category.slug]),
         "product": product.get_absolute_url(),
@@ -160,7 +160,7 @@ def test_a_failed_cart_write_leaves_no_hold(own_redis, shop):
     """Writes to Redis paused (reads still answer): the add fails with the 503 page and the
     database hold taken for it is rolled back, so no stock is blocked that no cart shows."""
     guest = Client(raise_request_exception=False)
-    guest.get(reverse("core:home"))
+    guest.get(reverse("storefront:home"))
     control = redis.Redis(port=own_redis.port)
     control.execute_command("CLIENT", "PAUSE", "10000", "WRITE")  # longer than every timeout on the way
     try:

@@ -17,7 +17,7 @@ def html_lang(response) -> str:
 
 
 def test_spanish_is_the_default(client):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("storefront:home"))
 
     assert html_lang(response) == "es-pe"
     assert "Iniciar sesión" in response.content.decode()
@@ -25,7 +25,7 @@ def test_spanish_is_the_default(client):
 
 @pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "en", "fr-FR,fr;q=0.8,en;q=0.5", "es-ES,es;q=0.9"])
 def test_spanish_whatever_the_browser_asks(client, accept):
-    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE=accept)
+    response = client.get(reverse("storefront:home"), HTTP_ACCEPT_LANGUAGE=accept)
 
     assert html_lang(response) == "es-pe"
     assert "Iniciar sesión" in response.content.decode()
@@ -36,7 +36,7 @@ def test_the_chosen_language_is_remembered_by_the_cookie(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert client.cookies["lang"].value == "en"
 
-    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="es-PE,es;q=0.9")
+    response = client.get(reverse("storefront:home"), HTTP_ACCEPT_LANGUAGE="es-PE,es;q=0.9")
     assert html_lang(response) == "en"
     assert "Cookie" in response["Vary"]
 
@@ -45,7 +45,7 @@ def test_the_chosen_language_is_remembered_by_the_cookie(client):
 def test_a_bad_language_cookie_keeps_spanish(client, cookie):
     client.cookies["lang"] = cookie
 
-    response = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("storefront:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert html_lang(response) == "es-pe"
 
@@ -54,18 +54,18 @@ def test_switch_to_english_and_back(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302
 
-    english = client.get(reverse("core:home"))
+    english = client.get(reverse("storefront:home"))
     assert html_lang(english) == "en"
     assert "Sign in" in english.content.decode()
 
     client.post(reverse("set_language"), {"language": "es-pe", "next": "/"})
-    assert html_lang(client.get(reverse("core:home"))) == "es-pe"
+    assert html_lang(client.get(reverse("storefront:home"))) == "es-pe"
 
 
 def test_unknown_language_keeps_spanish(client):
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
 
-    assert html_lang(client.get(reverse("core:home"))) == "es-pe"
+    assert html_lang(client.get(reverse("storefront:home"))) == "es-pe"
 
 
 def test_set_language_refuses_an_offsite_next(client):

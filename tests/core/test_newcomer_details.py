@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_home_page_links_to_whatsapp_by_default(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("storefront:home")).content.decode()
 
     assert 'href="https://wa.me/51987654321"' in html
     assert "Escríbenos por WhatsApp" in html
@@ -38,7 +38,7 @@ def test_whatsapp_url_from_the_setting(number, url):
 
 def test_no_whatsapp_promise_without_a_number(client):
     with override_config(WHATSAPP_NUMBER=""):
-        html = client.get(reverse("core:home")).content.decode()
+        html = client.get(reverse("storefront:home")).content.decode()
 
     assert "wa.me" not in html
     assert "WhatsApp" not in html
