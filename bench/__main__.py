@@ -35,7 +35,10 @@ def main(selected: list[str]) -> int:
 
     import bench
 
-    names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
+    # The catalog bench first: it lays down the 50,000-product catalog that the others find and build on,
+    # and on a fresh bench database it could not replace a smaller catalog that their orders already point at.
+    names = sorted((m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")),
+                   key=lambda name: (name != "bench_catalog", name))
     for name in names:
         if selected and not any(s in name for s in selected):
             continue

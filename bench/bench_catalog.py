@@ -22,10 +22,15 @@ def _ensure_catalog() -> None:
     from demo.inventory import delete_demo_stock, load_demo_inventory
 
     if Product.objects.count() < PRODUCTS * 0.95:
-        from catalog.demo.loader import load_demo_catalog
+        from catalog.demo.loader import DemoCatalogError, load_demo_catalog
 
         delete_demo_stock()
-        load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
+        try:
+            load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
+        except DemoCatalogError as error:
+            name = connection.settings_dict["NAME"]
+            raise SystemExit(f"{error} Another bench ran first on a smaller catalog: drop the bench database "
+                             f"(dropdb {name}) and run `make bench`, which starts with this one.") from error
     load_demo_inventory(progress=True)  # stock for every page's availability and in-stock counts
 
 
