@@ -38,11 +38,14 @@ demo: install
 
 # Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
 # start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
-# rendered to an image (pdftoppm, from poppler-utils).
+# rendered to an image (pdftoppm, from poppler-utils); the receipts' signatures are checked by
+# xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime).
 test-deps: install
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
+		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server poppler-utils; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server poppler-utils \
+			xmlsec1 default-jre-headless libsaxonhe-java; \
 	fi
 
 check-migrations: install

@@ -40,7 +40,7 @@ class ReceiptAdmin(admin.ModelAdmin):
                        "issued_at", "issue_date", "issuer_ruc", "issuer_name", "issuer_address",
                        "buyer_document_type", "buyer_document", "buyer_name", "buyer_address", "currency",
                        "taxable_total", "igv_total", "discount_total", "total", "amount_in_words", "digest",
-                       "sending_note", "send_status", "send_attempts", "sent_at", "cdr_code", "cdr_message",
+                       "signed", "sending_note", "send_status", "send_attempts", "sent_at", "cdr_code", "cdr_message",
                        "emailed_at", "xml_view", "cdr_view"]
     fieldsets = [
         (None, {"fields": ["order", "kind", "series", "number", "issued_at", "issue_date", "original",
@@ -49,7 +49,7 @@ class ReceiptAdmin(admin.ModelAdmin):
                                             "buyer_document", "buyer_name", "buyer_address"]}),
         (_("Amounts"), {"fields": ["currency", "taxable_total", "igv_total", "discount_total", "total",
                                    "amount_in_words"]}),
-        (_("SUNAT"), {"fields": ["sending_note", "send_status", "send_attempts", "sent_at", "cdr_code",
+        (_("SUNAT"), {"fields": ["signed", "sending_note", "send_status", "send_attempts", "sent_at", "cdr_code",
                                  "cdr_message", "digest", "emailed_at"]}),
         (_("Documents"), {"classes": ["collapse"], "fields": ["xml_view", "cdr_view"]}),
     ]
@@ -73,10 +73,17 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("SUNAT status"), ordering="send_status")
     def status_badge(self, obj):
-        label = obj.get_send_status_display()
-        if obj.send_status == SendStatus.PENDING and not sending_configured():
+        label, tone = obj.get_send_status_display(), obj.send_tone
+        if obj.send_status == SendStatus.PENDING and not obj.is_signed:
+            # An unsigned document is not a receipt SUNAT would take: say so, not "pending".
+            label, tone = _("Not signed: no certificate"), "danger"
+        elif obj.send_status == SendStatus.PENDING and not sending_configured():
             label = _("Pending to send (sending not configured)")
-        return format_html('<span class="receipt-status receipt-status--{}">{}</span>', obj.send_tone, label)
+        return format_html('<span class="receipt-status receipt-status--{}">{}</span>', tone, label)
+
+    @admin.display(description=_("signature"), boolean=True)
+    def signed(self, obj):
+        return obj.is_signed
 
     @admin.display(description=_("Sending"))
     def sending_note(self, obj):
@@ -86,9 +93,13 @@ class ReceiptAdmin(admin.ModelAdmin):
             return _("No signing certificate is configured (SUNAT_CERT_PATH): receipts cannot be sent.")
         return _("Sent by the send task; failed receipts can be resent with the list's action.")
 
-    @admin.display(description=_("Signed XML"))
+    @admin.display(description=_("XML"))
     def xml_view(self, obj):
-        return format_html("<pre class=\"receipt-xml\">{}</pre>", obj.xml or "—")
+        if not obj.is_signed:
+            return format_html('<p class="receipt-status receipt-status--danger">{}</p><pre class="receipt-xml">{}</pre>',
+                               _("Not signed: no signing certificate was configured when it was issued."),
+                               obj.xml or "—")
+        return format_html("<pre class=\"receipt-xml\">{}</pre>", obj.xml)
 
     @admin.display(description=_("CDR"))
     def cdr_view(self, obj):

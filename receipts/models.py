@@ -3,7 +3,7 @@ the notas de crédito that give money back, each with its lines exactly as issue
 UBL 2.1 XML and SUNAT's answer (the CDR). Issued through receipts.services only; never edited
 after issue (a correction is a nota de crédito)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import models
@@ -92,7 +92,8 @@ class Receipt(models.Model):
     total = models.DecimalField(_("total"), **money_field)
     amount_in_words = models.CharField(_("amount in words"), max_length=250)
 
-    xml = models.TextField(_("signed XML"), blank=True)
+    # Signed when a certificate is configured; until then the document as issued, "not signed".
+    xml = models.TextField(_("XML"), blank=True)
     digest = models.CharField(_("hash"), max_length=100, blank=True)
 
     send_status = models.CharField(_("SUNAT status"), max_length=10, choices=SendStatus.choices,
@@ -142,9 +143,14 @@ class Receipt(models.Model):
         return SEND_TONES.get(self.send_status, "muted")
 
     @property
+    def is_signed(self) -> bool:
+        return bool(self.digest)
+
+    @property
     def file_name(self) -> str:
-        """SUNAT's name for the document: RUC-type-series-number."""
-        return f"{self.issuer_ruc}-{self.kind}-{self.series}-{self.number:08d}"
+        """SUNAT's name for the document: RUC-type-series-number, the number written as in the
+        XML's cbc:ID (SUNAT compares the two as text: error 1036)."""
+        return f"{self.issuer_ruc}-{self.kind}-{self.series}-{self.number}"
 
     def qr_text(self) -> str:
         """SUNAT's QR content: RUC|type|series|number|IGV|total|date|buyer doc type|buyer doc|hash."""
@@ -163,6 +169,9 @@ class ReceiptLine(models.Model):
         SERVICE = "ZZ", _("Service")
 
     receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt"))
+    # The order line it sells or credits (none for shipping or a credit of an amount).
+    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("order line"))
     position = models.PositiveSmallIntegerField(_("position"))
     sku = models.CharField(_("code"), max_length=50, blank=True)
     description = models.CharField(_("description"), max_length=500)
@@ -190,6 +199,24 @@ class ReceiptLine(models.Model):
         return f"{self.quantity} × {self.description}"
 
     @property
+    def gross_value(self) -> Decimal:
+        """Quantity × unit value, before the discount (without IGV): the allowance's base."""
+        return (self.unit_value * self.quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
     def discount_value(self) -> Decimal:
-        """The discount without IGV (what the UBL allowance carries)."""
-        return (self.unit_value * self.quantity).quantize(Decimal("0.01")) - self.taxable_amount
+        """The discount without IGV (what the UBL allowance carries): gross value − taxable value."""
+        return max(self.gross_value - self.taxable_amount, ZERO)
+
+    @property
+    def unit_value_printed(self) -> str:
+        """Two decimals when they are exact, else every decimal it has (up to SUNAT's ten), so that
+        quantity × unit value − discount is the value a reader of the printed receipt gets."""
+        exact = self.unit_value.quantize(Decimal("0.01"))
+        return f"{exact:.2f}" if exact == self.unit_value else f"{self.unit_value.normalize():f}"
+
+    @property
+    def paid_unit_price(self) -> Decimal:
+        """What one unit cost with IGV after its discount: SUNAT's unit price (catálogo 16, code
+        01) is computed from the line's value and IGV, net of the discount (error 3270)."""
+        return (self.total / self.quantity).quantize(Decimal("0.0000000001"))

@@ -1,6 +1,7 @@
 """The printable PDF of a receipt (fpdf2, pure Python) with SUNAT's QR (segno)."""
 
 import io
+import unicodedata
 
 import segno
 from django.utils.translation import gettext as _
@@ -12,9 +13,19 @@ from core.money import format_money
 from .models import Receipt
 
 
+# Typography people paste into product and carrier names that Latin-1 lacks.
+_PLAIN = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "―": "-", "“": '"', "”": '"',
+                        "„": '"', "‘": "'", "’": "'", "‚": "'", "…": "...", "•": "-", "\u00a0": " ", "\u202f": " "})
+
+
 def _latin1(text) -> str:
-    """fpdf2's core fonts speak Latin-1: Spanish fits; anything else becomes '?'."""
-    return str(text).replace("−", "-").replace("–", "-").encode("latin-1", "replace").decode("latin-1")
+    """fpdf2's core fonts speak Latin-1: Spanish fits; other letters lose their accents (ő → o),
+    typography becomes its plain form, and only what has none becomes '?'."""
+    text = str(text).translate(_PLAIN)
+    if all(ord(char) < 256 for char in text):
+        return text
+    plain = "".join(char if ord(char) < 256 else unicodedata.normalize("NFKD", char)[0] for char in text)
+    return plain.encode("latin-1", "replace").decode("latin-1")
 
 
 def document_title(receipt: Receipt) -> str:
@@ -45,29 +56,34 @@ def receipt_pdf(receipt: Receipt) -> bytes:
             (_("Order"), receipt.order.number), (_("Currency"), _("Soles (PEN)"))]
     if receipt.original_id:
         rows.append((_("Refers to"), f"{receipt.original.full_number} · {receipt.reason_code} {receipt.reason}"))
+    pdf.set_font("helvetica", "B", 9)
+    label_width = max(pdf.get_string_width(_latin1(label)) for label, _value in rows) + 3
     for label, value in rows:
         pdf.set_font("helvetica", "B", 9)
-        pdf.cell(35, 5, _latin1(label))
+        pdf.cell(label_width, 5, _latin1(label))
         pdf.set_font("helvetica", "", 9)
         pdf.multi_cell(0, 5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    widths = (14, 14, 76, 24, 20, 20, 22)
-    headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), _("IGV"), _("Amount"))
+    # Each row reads as SUNAT's arithmetic: quantity × unit value − discount = value (all without
+    # IGV); value + IGV = amount.
+    widths = (11, 11, 66, 23, 20, 21, 18, 20)
+    headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), _("Value"), _("IGV"),
+               _("Amount"))
     pdf.set_font("helvetica", "", 8)
-    align = ("RIGHT", "CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
+    align = ("RIGHT", "CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
     with pdf.table(col_widths=widths, width=sum(widths), line_height=5, text_align=align,
                    headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235))) as table:
         table.row([_latin1(header) for header in headers])
         for line in receipt.lines.all():
             table.row([_latin1(value) for value in (
-                str(line.quantity), line.unit_code, line.description, f"{line.unit_value:.2f}",
-                f"{line.discount:.2f}", f"{line.igv:.2f}", f"{line.total:.2f}")])
+                str(line.quantity), line.unit_code, line.description, line.unit_value_printed,
+                f"{line.discount_value:.2f}", f"{line.taxable_amount:.2f}", f"{line.igv:.2f}", f"{line.total:.2f}")])
     pdf.ln(3)
     y = pdf.get_y()
     totals = [(_("Taxable amount"), receipt.taxable_total), (_("IGV (18%)"), receipt.igv_total),
               (_("Total"), receipt.total)]
     if receipt.discount_total:
-        totals.insert(0, (_("Discounts (included)"), receipt.discount_total))
+        totals.insert(0, (_("Discounts (included, with IGV)"), receipt.discount_total))
     for label, value in totals:
         pdf.set_x(120)
         pdf.set_font("helvetica", "B" if label == _("Total") else "", 9)

@@ -7,6 +7,7 @@ a counter row incremented in the same transaction as the insert (core.counters.c
 so a rollback takes the number back: no gaps, no repeats."""
 
 import logging
+import re
 from decimal import Decimal, InvalidOperation
 
 from constance.utils import get_values_for_keys
@@ -21,6 +22,7 @@ from core.counters import counter_next
 from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 
 from . import amounts, signing, ubl
+from .ports import return_goods
 from .models import (
     CREDIT_SERIES, LIMA, SERIES, BuyerDocument, CreditReason, Receipt, ReceiptKind, ReceiptLine, SendStatus,
 )
@@ -109,7 +111,8 @@ def _create(*, order: Order, kind: str, series: str, buyer: dict, lines: list[am
         amount_in_words=amount_in_words(totals.total),
     )
     rows = ReceiptLine.objects.bulk_create([
-        ReceiptLine(receipt=receipt, position=position, sku=line.sku, description=line.description,
+        ReceiptLine(receipt=receipt, position=position, order_line_id=line.order_line_id, sku=line.sku,
+                    description=line.description,
                     unit_code=line.unit_code, quantity=line.quantity, unit_value=line.unit_value,
                     unit_price=line.unit_price, discount=line.discount, taxable_amount=line.taxable_amount,
                     igv=line.igv, total=line.total)
@@ -178,11 +181,13 @@ def credited_total(receipt: Receipt) -> Decimal:
 
 
 def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str = "",
-                      source: str | None = None) -> Receipt:
+                      source: str | None = None, goods: dict[int | None, int] | None = None) -> Receipt:
     """A nota de crédito for `amount` (with IGV) of `receipt`, with its SUNAT reason (catálogo
     09). The notes of a receipt never add up to more than it; the same `source` ("refund:12",
-    "return:5") always gets the same note. The whole remaining amount credits the original's
-    lines; a part is one line that names the reason."""
+    "return:5") always gets the same note. It carries the lines it credits, each with its
+    discount as sold: all of them for the whole remaining amount; `goods` (order line id →
+    units, None for the shipping line) for returned goods worth exactly `amount`. An amount
+    that is neither is one line that names the reason."""
     amount = _amount(amount)
     if reason_code not in CreditReason.values:
         raise ReceiptError(_("Unknown credit note reason."))
@@ -201,12 +206,8 @@ def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str
             raise ReceiptError(_("A credit note cannot exceed its receipt: %(room)s of %(number)s can still be "
                                  "credited.") % {"room": original.total - already, "number": original.full_number})
         label = reason.strip() or str(CreditReason(reason_code).label)
-        if already == 0 and amount == original.total:
-            lines = [amounts.LineAmounts(sku=line.sku, description=line.description, quantity=line.quantity,
-                                         unit_price=line.unit_price, discount=line.discount, total=line.total,
-                                         unit_code=line.unit_code)
-                     for line in original.lines.order_by("position")]
-        else:
+        lines = _credited_lines(original, amount=amount, whole=already == 0 and amount == original.total, goods=goods)
+        if lines is None:
             lines = [amounts.LineAmounts(sku="", description=f"{label} ({original.full_number})"[:500], quantity=1,
                                          unit_price=amount, discount=Decimal("0.00"), total=amount, unit_code="ZZ")]
         buyer = {field: getattr(original, field) for field in
@@ -216,36 +217,73 @@ def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str
                        source=source)
 
 
+def _credited_lines(original: Receipt, *, amount: Decimal, whole: bool,
+                    goods: dict[int | None, int] | None) -> list[amounts.LineAmounts] | None:
+    sold = list(original.lines.order_by("position"))
+    if whole:
+        return [amounts.credited_part(line, line.quantity) for line in sold]
+    if not goods:
+        return None
+    lines = [amounts.credited_part(line, min(goods[line.order_line_id], line.quantity))
+             for line in sold if goods.get(line.order_line_id)]
+    # Goods worth more than the amount (an earlier refund left less to give back) are credited as an amount.
+    return lines if lines and amounts.totals_of(lines).total == amount else None
+
+
+def _credit_reason(original: Receipt, amount: Decimal) -> str:
+    whole = credited_total(original) == 0 and amount == original.total
+    return CreditReason.TOTAL_RETURN if whole else CreditReason.ITEM_RETURN
+
+
+def credit_note_for_return(*, return_id: int) -> Receipt | None:
+    """The one nota de crédito of a resolved return, whatever gave the money back (refunds on one
+    or more payments, store credit): it credits the returned units, and the shipping when the
+    whole order came back (what the return's amount holds). None while the return is not resolved."""
+    goods = return_goods(return_id=return_id)
+    if goods is None or goods.amount <= 0:
+        return None
+    original = receipt_issue_for_order(order_id=goods.order_id)
+    units: dict[int | None, int] = dict(goods.units)
+    if _credited_lines(original, amount=goods.amount, whole=False, goods=units) is None:
+        units[None] = 1  # the whole order came back: its shipping too
+    return credit_note_issue(receipt=original, amount=goods.amount, reason_code=_credit_reason(original, goods.amount),
+                             reason=_("Return %(number)s") % {"number": goods.number},
+                             source=f"return:{return_id}", goods=units)
+
+
+# Returns opens its refunds with this key ("return-<return id>-<payment id>").
+_RETURN_REFUND_KEY = re.compile(r"^return-(\d+)-\d+$")
+
+
+def _return_of_refund(refund) -> int | None:
+    match = _RETURN_REFUND_KEY.match(refund.idempotency_key or "")
+    return int(match.group(1)) if match else None
+
+
 def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
     """The nota de crédito of a succeeded refund (issuing the order's receipt first if it was
-    missed). None when the refund has not succeeded."""
+    missed); a return's refund gets the return's note. None when the refund has not succeeded."""
     from payments.models import Refund
 
     refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
     if refund is None or refund.status != Refund.Status.SUCCEEDED:
         return None
+    if (return_id := _return_of_refund(refund)) is not None:
+        return credit_note_for_return(return_id=return_id)
     original = receipt_issue_for_order(order_id=refund.payment.order_id)
-    whole = credited_total(original) == 0 and refund.amount == original.total
-    reason_code = CreditReason.TOTAL_RETURN if whole else CreditReason.ITEM_RETURN
-    return credit_note_issue(receipt=original, amount=refund.amount, reason_code=reason_code,
+    return credit_note_issue(receipt=original, amount=refund.amount, reason_code=_credit_reason(original, refund.amount),
                              reason=refund.reason or "", source=f"refund:{refund.pk}")
 
 
 def credit_note_for_store_credit(*, store_credit_id: int) -> Receipt | None:
-    """The nota de crédito of store credit given for a return (the returned lines leave the sale
-    as with a refund). None for credit not given for a return."""
+    """The nota de crédito of store credit given for a return: the return's note (the returned
+    lines leave the sale as with a refund). None for credit not given for a return."""
     from credit.models import StoreCredit
 
-    credit = StoreCredit.objects.select_related("return_request").filter(pk=store_credit_id).first()
-    if credit is None or credit.return_request is None:
+    credit = StoreCredit.objects.filter(pk=store_credit_id).values("return_request_id").first()
+    if credit is None or credit["return_request_id"] is None:
         return None
-    original = receipt_issue_for_order(order_id=credit.return_request.order_id)
-    whole = credited_total(original) == 0 and credit.amount == original.total
-    reason_code = CreditReason.TOTAL_RETURN if whole else CreditReason.ITEM_RETURN
-    return credit_note_issue(receipt=original, amount=credit.amount, reason_code=reason_code,
-                             reason=_("Return %(number)s (store credit %(credit)s)") % {
-                                 "number": credit.return_request.number, "credit": credit.number},
-                             source=f"credit:{credit.pk}")
+    return credit_note_for_return(return_id=credit["return_request_id"])
 
 
 def credit_note_for_cancelled_credit(*, order_id: int) -> Receipt | None:
@@ -283,25 +321,27 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
             issued += 1
         except ReceiptError as error:
             problems.append(f"{number}: {error}")
-    noted = Receipt.objects.filter(source__startswith="refund:").values_list("source", flat=True)
-    done = {int(source.split(":", 1)[1]) for source in noted}
-    for refund_id in Refund.objects.filter(status=Refund.Status.SUCCEEDED).order_by("pk").values_list("pk", flat=True):
-        if refund_id in done:
+    noted = set(Receipt.objects.exclude(source=None).values_list("source", flat=True))
+    for refund in Refund.objects.filter(status=Refund.Status.SUCCEEDED).order_by("pk").only("pk", "idempotency_key"):
+        return_id = _return_of_refund(refund)
+        if (f"return:{return_id}" if return_id is not None else f"refund:{refund.pk}") in noted:
             continue
         try:
-            credit_note_for_refund(refund_id=refund_id)
-            issued += 1
+            if (note := credit_note_for_refund(refund_id=refund.pk)) is not None:
+                noted.add(note.source)
+                issued += 1
         except ReceiptError as error:
-            problems.append(f"refund {refund_id}: {error}")
+            problems.append(f"refund {refund.pk}: {error}")
     from credit.models import StoreCredit
 
-    noted = {int(source.split(":", 1)[1]) for source in
-             Receipt.objects.filter(source__startswith="credit:").values_list("source", flat=True)}
-    for credit_id in (StoreCredit.objects.filter(return_request__isnull=False).exclude(pk__in=noted)
-                      .order_by("pk").values_list("pk", flat=True)):
+    for credit_id, return_id in (StoreCredit.objects.filter(return_request__isnull=False).order_by("pk")
+                                 .values_list("pk", "return_request_id")):
+        if f"return:{return_id}" in noted:
+            continue
         try:
-            credit_note_for_store_credit(store_credit_id=credit_id)
-            issued += 1
+            if (note := credit_note_for_store_credit(store_credit_id=credit_id)) is not None:
+                noted.add(note.source)
+                issued += 1
         except ReceiptError as error:
             problems.append(f"store credit {credit_id}: {error}")
     from credit.models import CreditUse, CreditUseKind

@@ -104,6 +104,11 @@ def _tax_total(b: _Builder, parent, *, taxable: Decimal, igv: Decimal, line: boo
 
 
 def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
+    """One line as SUNAT's guide has it: quantity × unit value (without IGV) less the line's
+    discount (allowance 00, which lowers the IGV base, with its base and factor) is the line's
+    value; the unit price with IGV is what one unit really cost after that discount. A nota de
+    crédito's line has no allowance in SUNAT's format: its unit value is the one net of the
+    discount, so quantity × unit value is the line's value (error 3271, observation 4288)."""
     element = b.add(b.root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
     b.add(element, "cbc:ID", line.position)
     b.add(element, "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", line.quantity,
@@ -111,12 +116,11 @@ def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
           unitCodeListAgencyName="United Nations Economic Commission for Europe")
     b.amount(element, "cbc:LineExtensionAmount", line.taxable_amount)
     price = b.add(b.add(element, "cac:PricingReference"), "cac:AlternativeConditionPrice")
-    b.amount(price, "cbc:PriceAmount", line.unit_price)
+    b.amount(price, "cbc:PriceAmount", line.paid_unit_price, places=10)
     b.add(price, "cbc:PriceTypeCode", "01", listName="Tipo de Precio", listAgencyName="PE:SUNAT",
           listURI=CATALOG.format(16))
-    discount = max(line.discount_value, Decimal("0.00"))
-    if discount > 0 and not credit:
-        base = line.taxable_amount + discount
+    if not credit and line.discount > 0 and line.discount_value > 0:
+        base, discount = line.gross_value, line.discount_value
         allowance = b.add(element, "cac:AllowanceCharge")
         b.add(allowance, "cbc:ChargeIndicator", "false")
         b.add(allowance, "cbc:AllowanceChargeReasonCode", "00", listAgencyName="PE:SUNAT",
@@ -129,7 +133,8 @@ def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
     b.add(item, "cbc:Description", line.description)
     if line.sku:
         b.add(b.add(item, "cac:SellersItemIdentification"), "cbc:ID", line.sku)
-    b.amount(b.add(element, "cac:Price"), "cbc:PriceAmount", line.unit_value, places=10)
+    unit_value = (line.taxable_amount / line.quantity) if credit else line.unit_value
+    b.amount(b.add(element, "cac:Price"), "cbc:PriceAmount", unit_value, places=10)
 
 
 def receipt_xml(receipt: Receipt, lines) -> bytes:

@@ -39,3 +39,14 @@ def return_for_guest(*, order_numbers, number: str) -> ReturnRequest:
 
 def returns_for_order(*, order_id: int) -> list[ReturnRequest]:
     return list(ReturnRequest.objects.filter(order_id=order_id).order_by("-created_at", "-pk"))
+
+
+def return_goods_for_receipt(*, return_id: int):
+    """What a resolved return took back and gives back, for its nota de crédito (receipts.ports)."""
+    from receipts.ports import ReturnedGoods
+
+    request = ReturnRequest.objects.filter(pk=return_id, resolved_amount__isnull=False).select_related("order").first()
+    if request is None:
+        return None
+    return ReturnedGoods(order_id=request.order_id, number=request.number, amount=request.resolved_amount,
+                         units=dict(request.lines.values_list("order_line_id", "quantity")))

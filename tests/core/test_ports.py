@@ -26,9 +26,12 @@ EXPECTED = [
 def test_every_declared_port_is_plugged_in_at_start_up():
     from backoffice.services import order_commissions_snapshot
     from payments.services.refunds import order_cancel_refunds_request
+    from receipts import ports as receipts_ports
+    from returns.selectors import return_goods_for_receipt
 
     expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
-                (orders_ports.cancel_refunds_request, order_cancel_refunds_request)]
+                (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
+                (receipts_ports.return_goods, return_goods_for_receipt)]
     assert {port.name for port, _ in expected} == {port.name for port in Port.declared}
     for port, function in expected:
         assert port._function is function, port

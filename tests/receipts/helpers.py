@@ -93,3 +93,22 @@ def soap_fault(code: str, message: str) -> str:
     return ('<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
             f"<soap-env:Fault><faultcode>soap-env:Client.{code}</faultcode><faultstring>{message}</faultstring>"
             "</soap-env:Fault></soap-env:Body></soap-env:Envelope>")
+
+
+def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=None, document_type: str = "",
+                   document: str = "", billing=None, credit=None, credit_amount: str = "", key: str = "k"):
+    """An order placed through checkout as a shopper places it (cart, coupon, kit, store credit)."""
+    from cart.services import Cart, cart_add, cart_add_kit
+    from checkout.services import checkout_place_order
+    from checkout.state import CheckoutState
+
+    cart = Cart(id=f"receipts-{key}", customer=customer, coupon_code=coupon_code)
+    for variant, quantity in variants:
+        cart_add(cart=cart, sku=variant.sku, quantity=quantity)
+    if kit is not None:
+        cart_add_kit(cart=cart, kit=kit, variant_choices={}, optional_item_ids=set())
+    state = CheckoutState(email=customer.email, shipping={**ADDRESS, "ubigeo": "150122"}, billing=billing or {},
+                          document_type=document_type, document=document, shipping_method_id=method.pk,
+                          payment_method="dummy", keys=[key], credit_id=getattr(credit, "pk", None),
+                          credit_amount=credit_amount)
+    return checkout_place_order(cart=cart, state=state, key=key, customer=customer)

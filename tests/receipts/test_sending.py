@@ -111,9 +111,21 @@ def test_receipts_pending_lists_what_is_not_accepted(settings, capsys):
     assert pending.full_number in out and accepted.full_number not in out and "not configured" in out
 
 
-def test_the_admin_shows_status_xml_and_cdr_and_says_when_sending_is_off(client, settings):
-    settings.SUNAT_SEND_URL = ""
+def test_the_admin_says_when_a_receipt_is_not_signed(client, settings):
+    settings.SUNAT_SEND_URL, settings.SUNAT_CERT_PATH = URL, ""
     receipt = _receipt()
+    assert not receipt.is_signed
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    listing = client.get(reverse("admin:receipts_receipt_changelist")).content.decode()
+    assert "Sin firmar: no hay certificado" in listing
+    page = client.get(reverse("admin:receipts_receipt_change", args=[receipt.pk])).content.decode()
+    assert "XML firmado" not in page and "Sin firmar" in page
+
+
+def test_the_admin_shows_status_xml_and_cdr_and_says_when_sending_is_off(client, configured):
+    configured.SUNAT_SEND_URL = ""
+    receipt = _receipt()
+    assert receipt.is_signed
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     listing = client.get(reverse("admin:receipts_receipt_changelist") + "?send_status=pending").content.decode()
     assert receipt.full_number in listing

@@ -1,0 +1,23 @@
+"""What receipts asks of the apps above it (core.ports), plugged in by the app that provides it
+in its AppConfig.ready() and called inside receipts' own transaction."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.ports import Port
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnedGoods:
+    """What a resolved return took back from its order, for the return's nota de crédito."""
+
+    order_id: int
+    number: str
+    units: dict[int, int]  # order line id → units returned
+    amount: Decimal  # what the return gives back (refund and store credit together; shipping too
+    # when the whole order came back)
+
+
+# A return gives money back: the goods and the amount its nota de crédito credits. Called as
+# (return_id=); returns ReturnedGoods, or None when the return has not been resolved. Returns plugs it in.
+return_goods: Port[..., ReturnedGoods | None] = Port("receipts.return_goods")
