@@ -66,7 +66,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     pdf.ln(3)
     # Each row reads as SUNAT's arithmetic: quantity × unit value − discount = value (all without
     # IGV); value + IGV = amount.
-    widths = (11, 11, 66, 23, 20, 21, 18, 20)
+    widths = (10, 13, 55, 30, 20, 21, 18, 23)
     headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), _("Value"), _("IGV"),
                _("Amount"))
     pdf.set_font("helvetica", "", 8)

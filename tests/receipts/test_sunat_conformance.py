@@ -30,6 +30,10 @@ from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, checkout_order, make_ce
 from tests.receipts.sunat_rules import sunat_rule_breaches
 from tests.receipts.sunat_xsl import require_stylesheets, stylesheet_folder, sunat_verdicts
 
+from tests.credit.conftest import gateway_order  # noqa: F401 - fixtures
+from tests.returns.conftest import customer, staff, warehouse  # noqa: F401 - fixtures
+from tests.shipping.conftest import olva  # noqa: F401 - fixtures
+
 pytestmark = pytest.mark.django_db
 XSD = Path(__file__).parent / "ubl21" / "maindoc"
 
@@ -171,3 +175,59 @@ class _Renamed:
 
     def __init__(self, receipt, file_name):
         self.xml, self.kind, self.file_name = receipt.xml, receipt.kind, file_name
+
+
+def test_a_return_gets_one_note_with_the_returned_lines(gateway_order, staff, warehouse, certificate,
+                                                        django_capture_on_commit_callbacks):
+    """Two returns of one order: one resolved by refund (approved at the gateway), one by store
+    credit; each gets one nota de crédito that credits the units it took back, at what they were
+    sold for, and the one that completes the order gives the shipping back too."""
+    from returns.services import return_resolve
+    from tests.credit.conftest import received_return
+
+    from receipts.services import receipt_issue_for_order
+
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = receipt_issue_for_order(order_id=gateway_order.pk)
+        first = received_return(gateway_order, staff, warehouse, units={"POLO-M": 1}, resolution="refund")
+        return_resolve(request=first, actor=staff)
+        refund = Refund.objects.get(payment__order=gateway_order)
+        refund_approve(refund=refund, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = received_return(gateway_order, staff, warehouse, units={"POLO-M": 1, "CASACA-L": 1})
+        return_resolve(request=second, actor=staff)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    notes = {note.source: note for note in Receipt.objects.filter(original=receipt)}
+    assert set(notes) == {f"return:{first.pk}", f"return:{second.pk}"}
+    one = notes[f"return:{first.pk}"]
+    assert one.total == first.resolved_amount
+    assert [(line.sku, line.quantity) for line in one.lines.all()] == [("POLO-M", 1)]
+    rest = notes[f"return:{second.pk}"]
+    assert rest.total == second.resolved_amount
+    assert [(line.sku, line.quantity) for line in rest.lines.all()] == [("POLO-M", 1), ("CASACA-L", 1), ("ENVIO", 1)]
+    assert one.total + rest.total == receipt.total
+    judge_all([receipt, one, rest], certificate)
+
+
+def test_the_printed_receipt_reads_as_its_arithmetic(tmp_path):
+    """Each printed row: quantity × unit value − discount = value (without IGV), value + IGV =
+    amount; a carrier's dash prints as a dash, not '?'."""
+    from receipts.pdf import receipt_pdf
+    from receipts.services import receipt_issue_for_order
+    from tests.receipts.helpers import make_order
+
+    order = make_order(prices=("569.00", "59.90"), quantities=(1, 3), discounts=("85.35", "0.00"),
+                       order_discount="25.50", document_type="ruc", document=BUYER_RUC)
+    order.shipping_method_name = "Olva Courier – provincias"
+    order.save(update_fields=["shipping_method_name"])
+    pay(order)
+    receipt = receipt_issue_for_order(order_id=order.pk)
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(receipt_pdf(receipt))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Olva Courier" in text and "provincias" in text and "?" not in text
+    for line in receipt.lines.all():
+        assert abs(Decimal(line.unit_value_printed) * line.quantity - line.discount_value - line.taxable_amount) < Decimal("0.01")
+        assert line.taxable_amount + line.igv == line.total
+        assert line.unit_value_printed in text and f"{line.discount_value:.2f}" in text
