@@ -42,6 +42,7 @@ class CreditReason(models.TextChoices):
     ITEM_DISCOUNT = "05", _("Discount per item")
     TOTAL_RETURN = "06", _("Total refund")
     ITEM_RETURN = "07", _("Refund per item")
+    DECREASE = "09", _("Decrease in value")
 
 
 class SendStatus(models.TextChoices):

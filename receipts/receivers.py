@@ -1,5 +1,5 @@
-"""Receipts follow payments: a paid order gets its receipt, a succeeded refund its credit note, a
-cancelled paid order the note of the store credit it gave back.
+"""Receipts follow payments: a paid order gets its receipt, a succeeded refund or a return its credit
+note, a cancelled paid order the note that annuls it.
 The receivers run inside the paying (or refunding) transaction and only enqueue, after commit;
 the tasks are idempotent and receipts.tasks.issue_missing_receipts heals a lost enqueue."""
 
@@ -37,12 +37,12 @@ def credit_note_on_store_credit(sender, credit, **kwargs) -> None:
     transaction.on_commit(lambda: issue_credit_note_for_store_credit.delay(credit_id), robust=True)
 
 
-@receiver(order_cancelled, dispatch_uid="receipts.credit_note_on_cancelled_credit")
-def credit_note_on_cancelled_credit(sender, order, **kwargs) -> None:
-    """The part store credit paid is given back without a refund, so no refund receiver sees it."""
-    from .tasks import issue_credit_note_for_cancelled_credit
+@receiver(order_cancelled, dispatch_uid="receipts.credit_note_on_cancelled_order")
+def credit_note_on_cancelled_order(sender, order, **kwargs) -> None:
+    """A cancelled paid order is annulled at once, whatever gives its money back later."""
+    from .tasks import issue_credit_note_for_cancelled_order
 
     if order.payment_status == PaymentStatus.UNPAID:
         return
     order_id = order.pk
-    transaction.on_commit(lambda: issue_credit_note_for_cancelled_credit.delay(order_id), robust=True)
+    transaction.on_commit(lambda: issue_credit_note_for_cancelled_order.delay(order_id), robust=True)

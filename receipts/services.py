@@ -260,6 +260,20 @@ def _return_of_refund(refund) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _is_cancellation_refund(refund) -> bool:
+    """Payments opens a cancelled order's refunds with the key "cancel-<payment id>"."""
+    return (refund.idempotency_key or "").startswith("cancel-")
+
+
+def _refund_cause(refund) -> str:
+    """The source of the note that covers a refund."""
+    if (return_id := _return_of_refund(refund)) is not None:
+        return f"return:{return_id}"
+    if _is_cancellation_refund(refund):
+        return f"cancel:{refund.payment.order_id}"
+    return f"refund:{refund.pk}"
+
+
 def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
     """The nota de crédito of a succeeded refund (issuing the order's receipt first if it was
     missed); a return's refund gets the return's note. None when the refund has not succeeded."""
@@ -270,8 +284,13 @@ def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
         return None
     if (return_id := _return_of_refund(refund)) is not None:
         return credit_note_for_return(return_id=return_id)
+    if _is_cancellation_refund(refund):
+        return credit_note_for_cancelled_order(order_id=refund.payment.order_id)
     original = receipt_issue_for_order(order_id=refund.payment.order_id)
-    return credit_note_issue(receipt=original, amount=refund.amount, reason_code=_credit_reason(original, refund.amount),
+    whole = credited_total(original) == 0 and refund.amount == original.total
+    # Money given back that no goods came back for lowers the sale's value (code 09).
+    return credit_note_issue(receipt=original, amount=refund.amount,
+                             reason_code=CreditReason.TOTAL_RETURN if whole else CreditReason.DECREASE,
                              reason=refund.reason or "", source=f"refund:{refund.pk}")
 
 
@@ -286,23 +305,23 @@ def credit_note_for_store_credit(*, store_credit_id: int) -> Receipt | None:
     return credit_note_for_return(return_id=credit["return_request_id"])
 
 
-def credit_note_for_cancelled_credit(*, order_id: int) -> Receipt | None:
-    """The nota de crédito of the part of a paid order that store credit paid, once the order is
-    cancelled and that credit is back on the customer's balance (the part a gateway paid gets its
-    note through its refund). None when the order gave no credit back."""
-    from credit.models import CreditUse, CreditUseKind
-
+def credit_note_for_cancelled_order(*, order_id: int) -> Receipt | None:
+    """The nota de crédito that annuls a paid order once it is cancelled (catálogo 09, code 01):
+    the whole sale, or what earlier notes left of it, with its lines. The refunds of its payments
+    and the store credit it gave back are covered by this one note. None when the order was never
+    paid or nothing is left to credit."""
     order = Order.objects.filter(pk=order_id, status=OrderStatus.CANCELLED, payment_status__in=PAID_STATUSES).first()
     if order is None:
         return None
-    given_back = (CreditUse.objects.filter(order_id=order_id, kind=CreditUseKind.RESTORE)
-                  .aggregate(total=Sum("amount"))["total"])
-    if not given_back:
-        return None
+    source = f"cancel:{order_id}"
+    if (existing := Receipt.objects.filter(source=source).first()) is not None:
+        return existing
     original = receipt_issue_for_order(order_id=order_id)
-    return credit_note_issue(receipt=original, amount=given_back, reason_code=CreditReason.CANCELLATION,
-                             reason=_("Order %(number)s cancelled: store credit given back") % {"number": order.number},
-                             source=f"cancel-credit:{order_id}")
+    remaining = original.total - credited_total(original)
+    if remaining <= 0:
+        return None
+    return credit_note_issue(receipt=original, amount=remaining, reason_code=CreditReason.CANCELLATION,
+                             reason=_("Order %(number)s cancelled") % {"number": order.number}, source=source)
 
 
 def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
@@ -322,9 +341,10 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
         except ReceiptError as error:
             problems.append(f"{number}: {error}")
     noted = set(Receipt.objects.exclude(source=None).values_list("source", flat=True))
-    for refund in Refund.objects.filter(status=Refund.Status.SUCCEEDED).order_by("pk").only("pk", "idempotency_key"):
-        return_id = _return_of_refund(refund)
-        if (f"return:{return_id}" if return_id is not None else f"refund:{refund.pk}") in noted:
+    refunds = (Refund.objects.filter(status=Refund.Status.SUCCEEDED).select_related("payment").order_by("pk")
+               .only("pk", "idempotency_key", "payment__order_id"))
+    for refund in refunds:
+        if _refund_cause(refund) in noted:
             continue
         try:
             if (note := credit_note_for_refund(refund_id=refund.pk)) is not None:
@@ -344,18 +364,18 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
                 issued += 1
         except ReceiptError as error:
             problems.append(f"store credit {credit_id}: {error}")
-    from credit.models import CreditUse, CreditUseKind
-
-    noted = {int(source.split(":", 1)[1]) for source in
-             Receipt.objects.filter(source__startswith="cancel-credit:").values_list("source", flat=True)}
-    cancelled = (CreditUse.objects.filter(kind=CreditUseKind.RESTORE, order__payment_status__in=PAID_STATUSES)
-                 .exclude(order_id__in=noted).order_by("order_id").values_list("order_id", flat=True).distinct())
-    for order_id in cancelled:
+    cancelled = (Order.objects.filter(status=OrderStatus.CANCELLED, payment_status__in=PAID_STATUSES)
+                 .order_by("pk").values_list("pk", "number"))
+    for order_id, number in cancelled:
+        # "cancel-credit:" marks the store-credit part of a cancellation noted before whole-sale notes.
+        if f"cancel:{order_id}" in noted or f"cancel-credit:{order_id}" in noted:
+            continue
         try:
-            credit_note_for_cancelled_credit(order_id=order_id)
-            issued += 1
+            if (note := credit_note_for_cancelled_order(order_id=order_id)) is not None:
+                noted.add(note.source)
+                issued += 1
         except ReceiptError as error:
-            problems.append(f"order {order_id} (store credit given back): {error}")
+            problems.append(f"{number} (cancelled): {error}")
     return issued, problems
 
 

@@ -47,10 +47,10 @@ def issue_credit_note_for_store_credit(store_credit_id: int) -> str:
                         f"store credit {store_credit_id}")
 
 
-@shared_task(name="receipts.tasks.issue_credit_note_for_cancelled_credit", **NOTE_TASK)
-def issue_credit_note_for_cancelled_credit(order_id: int) -> str:
-    return _credit_note(lambda: services.credit_note_for_cancelled_credit(order_id=order_id),
-                        f"the store credit of cancelled order {order_id}")
+@shared_task(name="receipts.tasks.issue_credit_note_for_cancelled_order", **NOTE_TASK)
+def issue_credit_note_for_cancelled_order(order_id: int) -> str:
+    return _credit_note(lambda: services.credit_note_for_cancelled_order(order_id=order_id),
+                        f"cancelled order {order_id}")
 
 
 @shared_task(name="receipts.tasks.send_receipt", bind=True, max_retries=SEND_MAX_RETRIES)

@@ -34,7 +34,7 @@ def test_credit_resolution_issues_store_credit_for_what_the_unit_cost(gateway_or
                                                                                POLO_PAID)
     assert (credit.customer, credit.amount, credit.balance) == (customer, POLO_PAID, POLO_PAID)
     assert not Refund.objects.filter(idempotency_key__startswith="return-").exists()
-    note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE, source=f"credit:{credit.pk}")
+    note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE, source=f"return:{request.pk}")
     assert note.total == POLO_PAID and note.original.order_id == gateway_order.pk
     assert ReturnStatusChange.objects.filter(request=request, to_status=ReturnStatus.RESOLVED, actor=staff).exists()
 
@@ -50,7 +50,7 @@ def test_refund_resolution_opens_a_refund_request_and_its_note_comes_with_the_re
     with django_capture_on_commit_callbacks(execute=True):
         refund_approve(refund=refund, actor=staff)
     notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE, order=gateway_order)
-    assert [(note.source, note.total) for note in notes] == [(f"refund:{refund.pk}", POLO_PAID)]
+    assert [(note.source, note.total) for note in notes] == [(f"return:{request.pk}", POLO_PAID)]
 
 
 def test_staff_may_pick_the_other_resolution(gateway_order, staff, warehouse):
@@ -158,4 +158,4 @@ def test_a_lost_credit_note_task_is_healed_once(gateway_order, staff, warehouse)
     receipts_issue_missing(notify=False)
     receipts_issue_missing(notify=False)
     notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE)
-    assert [(note.source, note.total) for note in notes] == [(f"credit:{credit.pk}", POLO_PAID)]
+    assert [(note.source, note.total) for note in notes] == [(f"return:{request.pk}", POLO_PAID)]

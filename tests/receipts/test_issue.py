@@ -151,7 +151,7 @@ def test_a_succeeded_refund_issues_a_credit_note_referencing_the_original(staff,
         refund_approve(refund=refund, actor=boss)
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
     assert (note.series, note.number, note.original, note.source) == ("FC01", 1, original, f"refund:{refund.pk}")
-    assert note.reason_code == CreditReason.ITEM_RETURN and note.total == Decimal("20.00")
+    assert note.reason_code == CreditReason.DECREASE and note.total == Decimal("20.00")  # no goods came back
     assert note.taxable_total + note.igv_total == note.total
     rest = refund_request(payment=Payment.objects.get(pk=payment.pk), amount=str(order.total - Decimal("20.00")),
                           reason="Devolución del resto", actor=support)
@@ -234,12 +234,14 @@ def test_the_tasks_log_refusals_and_the_beat_heals_lost_receipts(settings, caplo
     assert tasks.issue_credit_note_for_refund(987654) == ""
 
 
-def test_the_store_credit_part_of_a_cancelled_paid_order_gets_its_cancellation_note(django_capture_on_commit_callbacks):
-    """Store credit goes back to the customer without a refund, so the note comes from the
-    cancellation; the gateway part gets its own note through its refund."""
+def test_a_cancelled_paid_order_gets_one_note_that_annuls_it(django_capture_on_commit_callbacks):
+    """Store credit goes back at once and the gateway part through a refund staff approve later:
+    the sale is annulled once, with its lines, by one note (code 01) that both are covered by."""
     from credit.services import store_credit_issue, store_credit_spend
     from orders.services import order_cancel
-    from receipts.services import credit_note_for_cancelled_credit
+    from payments.models import Refund
+    from payments.services.refunds import refund_approve
+    from receipts.services import credit_note_for_cancelled_order, credit_note_for_refund
 
     customer = UserFactory()
     order = make_order(customer=customer, email=customer.email, document_type="dni", document=BUYER_DNI)
@@ -252,17 +254,24 @@ def test_the_store_credit_part_of_a_cancelled_paid_order_gets_its_cancellation_n
         order_cancel(order=Order.objects.get(pk=order.pk), actor=UserFactory(is_staff=True), reason="Sin stock",
                      by_customer=False)
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
-    assert (note.original, note.source, note.series) == (boleta, f"cancel-credit:{order.pk}", "BC01")
-    assert (note.total, note.reason_code) == (Decimal("100.00"), CreditReason.CANCELLATION)
+    assert (note.original, note.source, note.series) == (boleta, f"cancel:{order.pk}", "BC01")
+    assert (note.total, note.reason_code) == (boleta.total, CreditReason.CANCELLATION)
+    assert [(line.sku, line.quantity, line.total) for line in note.lines.all()] == [
+        (line.sku, line.quantity, line.total) for line in boleta.lines.all()]
     assert order.number in note.reason
-    assert credit_note_for_cancelled_credit(order_id=order.pk) == note  # replayed: the same note
+    assert credit_note_for_cancelled_order(order_id=order.pk) == note  # replayed: the same note
+    refund = Refund.objects.get(payment__order=order)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_approve(refund=refund, actor=UserFactory(is_staff=True, is_superuser=True))
+    assert credit_note_for_refund(refund_id=refund.pk) == note
+    assert Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE).count() == 1
     assert receipts_issue_missing(notify=False) == (0, [])
 
 
 def test_the_sweep_issues_a_lost_cancellation_note_and_an_unpaid_cancel_gets_none():
     from credit.services import store_credit_issue, store_credit_spend
     from orders.services import order_cancel
-    from receipts.services import credit_note_for_cancelled_credit
+    from receipts.services import credit_note_for_cancelled_order
 
     customer = UserFactory()
     paid, unpaid = (make_order(customer=customer, email=customer.email) for _ in range(2))
@@ -272,10 +281,10 @@ def test_the_sweep_issues_a_lost_cancellation_note_and_an_unpaid_cancel_gets_non
     pay(paid)
     for order in (paid, unpaid):  # no on-commit callbacks run here: the tasks are lost
         order_cancel(order=Order.objects.get(pk=order.pk), actor=customer, reason="", by_customer=True)
-    assert credit_note_for_cancelled_credit(order_id=unpaid.pk) is None
+    assert credit_note_for_cancelled_order(order_id=unpaid.pk) is None
     assert not Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE).exists()
     issued, problems = receipts_issue_missing(notify=False)
     assert (issued, problems) == (2, [])  # the paid order's boleta, then its note
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
-    assert (note.order_id, note.total) == (paid.pk, Decimal("50.00"))
+    assert (note.order_id, note.total, note.source) == (paid.pk, paid.total, f"cancel:{paid.pk}")
     assert receipts_issue_missing(notify=False) == (0, [])
