@@ -5,13 +5,10 @@ placed through checkout as shoppers place them: with and without DNI, a factura,
 automatic discount, a kit, free shipping, store credit; then a partial and a whole refund, a
 return, and a cancelled order paid partly with credit."""
 
-import shutil
 import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from lxml import etree
 
 from credit.services import store_credit_issue
 from orders.services import order_cancel
@@ -21,21 +18,18 @@ from promotions.models import Coupon
 from promotions.services import coupon_create, discount_create
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import credit_note_issue
-from returns import services as returns_services
 from tests.factories import (
     KitFactory, KitItemFactory, ProductFactory, ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory,
     UserFactory, VariantFactory, WarehouseFactory, stock,
 )
 from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, checkout_order, make_certificate, pay
-from tests.receipts.sunat_rules import sunat_rule_breaches
-from tests.receipts.sunat_xsl import require_stylesheets, stylesheet_folder, sunat_verdicts
-
+from tests.receipts.judge import judge_all
+from tests.receipts.sunat_xsl import require_stylesheets, sunat_verdicts
 from tests.credit.conftest import gateway_order  # noqa: F401 - fixtures
 from tests.returns.conftest import customer, staff, warehouse  # noqa: F401 - fixtures
 from tests.shipping.conftest import olva  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
-XSD = Path(__file__).parent / "ubl21" / "maindoc"
 
 
 @pytest.fixture
@@ -59,32 +53,6 @@ def shop(db):
         return found
 
     return method, variant
-
-
-def judge_all(receipts, certificate_pem: Path) -> None:
-    """The schemas, xmlsec1, SUNAT's rules as tests/receipts/sunat_rules.py states them and, where
-    present, SUNAT's own stylesheets, over each receipt: all failures at once."""
-    schemas = {name: etree.XMLSchema(etree.parse(str(XSD / f"UBL-{name}-2.1.xsd"))) for name in ("Invoice", "CreditNote")}
-    failures = []
-    for receipt in receipts:
-        assert receipt.is_signed, receipt
-        schema = schemas["CreditNote" if receipt.is_credit_note else "Invoice"]
-        if not schema.validate(etree.fromstring(receipt.xml.encode())):
-            failures.append(f"{receipt.file_name}: XSD {schema.error_log}")
-    assert shutil.which("xmlsec1"), "xmlsec1 is missing: `make test-deps` installs it"
-    for receipt in receipts:
-        signed = certificate_pem.parent / f"{receipt.file_name}.xml"
-        signed.write_text(receipt.xml, encoding="utf-8")
-        check = subprocess.run(["xmlsec1", "--verify", "--pubkey-cert-pem", str(certificate_pem),
-                                "--id-attr:Id", "Signature", str(signed)], capture_output=True, text=True)
-        if check.returncode != 0:
-            failures.append(f"{receipt.file_name}: xmlsec1 {check.stderr[-500:]}")
-    for receipt in receipts:
-        failures += [f"{receipt.file_name}: {breach}" for breach in sunat_rule_breaches(receipt.xml,
-                                                                                       file_name=receipt.file_name)]
-    if stylesheet_folder() is not None:
-        failures += [str(verdict) for verdict in sunat_verdicts(receipts) if not verdict.clean]
-    assert not failures, "\n".join(failures)
 
 
 def _refund_whole(order, *, reason: str):
