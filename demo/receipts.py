@@ -1,11 +1,60 @@
-"""Demo data: every paid demo order has its receipt (issued through the same service as a real
-payment, without e-mailing the demo buyers). Runs after the steps that make paid orders."""
+"""Demo data: facturas to a company (one with a coupon, one annulled by a nota de crédito when the
+store cancels the paid order), placed through checkout and paid through the test gateway as a
+company's buyer does; then every paid demo order gets its receipt (issued through the same
+service as a real payment, without e-mailing the demo buyers). Runs after the steps that make
+paid orders. Each factura order is found again by its checkout key, so a second run changes
+nothing."""
 
 import logging
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from orders.models import Order, OrderStatus
 from receipts.services import receipts_issue_missing
 
 logger = logging.getLogger(__name__)
+
+DEMO_COMPANY = ("20100047218", "Comercial Andina S.A.C.")
+# (checkout scenario, coupon, cancelled by the store after payment)
+DEMO_INVOICES = [
+    ("factura-empresa", "", False),
+    ("factura-con-cupon", "KALLPA20", False),
+    ("factura-anulada", "", True),
+]
+# Past the products the fulfilment, returns and store-credit demo orders use, so no per-customer
+# limit is hit; two products of about S/ 90 pass KALLPA20's minimum of S/ 150.
+FIRST_PRODUCT = 24
+
+
+def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
+    """{scenario: order number} of the demo facturas that exist after the run."""
+    from demo.shipping import DEMO_KEY, _demo_variants, _pay, _place
+    from orders.services import order_cancel
+    from shipping.models import ShippingMethod
+
+    customer = get_user_model().objects.filter(email=customer_email).first()
+    method = ShippingMethod.objects.filter(code="olva-lima", is_active=True).first()
+    staff = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    if customer is None or method is None or not customer.addresses.exists():
+        return {}
+    done = {}
+    for index, (scenario, coupon, cancelled) in enumerate(DEMO_INVOICES):
+        existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
+        if existing is not None:
+            done[scenario] = existing.number
+            continue
+        variants = _demo_variants(2, warehouse_code="LIM-CENTRAL", skip=FIRST_PRODUCT + 2 * index)
+        if len(variants) < 2:
+            continue
+        with transaction.atomic():
+            order = _pay(_place(customer=customer, scenario=scenario, method=method, variants=variants,
+                                coupon_code=coupon, company=DEMO_COMPANY))
+            if cancelled and order.status == OrderStatus.PAID:
+                order = order_cancel(order=order, actor=staff, by_customer=False,
+                                     reason="Sin stock del proveedor: anulamos el pedido y devolvemos el pago")
+        done[scenario] = order.number
+    return done
 
 
 def load_demo_receipts() -> int:

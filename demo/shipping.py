@@ -184,8 +184,9 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
 
 
 def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=None,
-           credit_amount: Decimal | None = None):
-    """An order placed as the shopper would at checkout (optionally paying part with store credit)."""
+           credit_amount: Decimal | None = None, coupon_code: str = "", company: tuple[str, str] | None = None):
+    """An order placed as the shopper would at checkout (optionally paying part with store credit,
+    with a coupon, or asking for a factura: company = (RUC, razón social))."""
     from cart.services import Cart, cart_add
     from checkout.forms import CheckoutAddressForm
     from checkout.services import checkout_place_order
@@ -200,11 +201,13 @@ def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=
     if not form.is_valid():
         raise RuntimeError(f"demo address is not valid: {form.errors.as_json()}")
     key = DEMO_KEY.format(scenario)
-    cart = Cart(id=f"demo-{scenario}", customer=customer)
+    cart = Cart(id=f"demo-{scenario}", customer=customer, coupon_code=coupon_code)
     for variant in variants:
         cart_add(cart=cart, sku=variant.sku, quantity=1)
+    document = {"document_type": "ruc", "document": company[0], "legal_name": company[1]} if company else {
+        "document_type": "dni", "document": customer.dni or ""}
     state = CheckoutState(
-        email=customer.email, shipping=form.snapshot(), document_type="dni", document=customer.dni or "",
+        email=customer.email, shipping=form.snapshot(), **document,
         shipping_method_id=method.pk, payment_method="dummy", keys=[key],
         credit_id=getattr(credit, "pk", None), credit_amount=str(credit_amount or ""),
     )

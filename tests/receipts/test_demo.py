@@ -1,6 +1,8 @@
 """The demo step: every paid order gets its receipt, through the issuing service; a second run
 changes nothing; nobody is e-mailed."""
 
+from io import StringIO
+
 import pytest
 from django.core import mail
 
@@ -28,3 +30,30 @@ def test_every_paid_order_gets_its_receipt_and_a_second_run_changes_nothing(djan
     assert list(Receipt.objects.order_by("pk").values_list("pk", "series", "number", "total")) == snapshot
     assert mail.outbox == []
     assert DEMO_STEPS[-1] is ensure_demo_receipts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_receipt_the_whole_demo_issues_passes_sunat_rules(tmp_path, settings, monkeypatch):
+    """`demo_data` from scratch, signed with a throwaway certificate: every boleta, factura and
+    nota de crédito it issues passes the schemas, xmlsec1 and SUNAT's rules (its stylesheets too
+    where SUNAT_XSL_DIR is set), and the demo shows each kind of document to a newcomer."""
+    from django.core.management import call_command
+
+    from demo.management.commands import demo_data
+    from receipts.models import ReceiptKind
+    from tests.receipts.helpers import make_certificate
+    from tests.receipts.judge import judge_all
+
+    path, cert_pem = make_certificate(tmp_path)
+    settings.SUNAT_CERT_PATH, settings.SUNAT_CERT_PASSWORD = path, ""
+    pem = tmp_path / "store-cert.pem"
+    pem.write_bytes(cert_pem)
+    monkeypatch.setattr(demo_data, "CREDENTIALS_FILE", tmp_path / "admin.json")
+    call_command("demo_data", verbosity=0, stdout=StringIO())
+    receipts = list(Receipt.objects.order_by("pk"))
+    series = {receipt.series for receipt in receipts}
+    assert {"B001", "F001", "BC01", "FC01"} <= series, series
+    facturas = [receipt for receipt in receipts if receipt.kind == ReceiptKind.FACTURA]
+    assert all(receipt.buyer_name and receipt.buyer_document_type == "6" for receipt in facturas)
+    assert any(receipt.discount_total > 0 for receipt in facturas), "a factura with a coupon"
+    judge_all(receipts, pem)

@@ -172,6 +172,12 @@ def ensure_demo_reviews() -> None:
     load()
 
 
+def ensure_demo_invoices() -> None:
+    from demo.receipts import load_demo_invoices
+
+    load_demo_invoices(customer_email=CUSTOMER_EMAIL)
+
+
 def ensure_demo_receipts() -> None:
     from demo.receipts import load_demo_receipts
 
@@ -181,11 +187,12 @@ def ensure_demo_receipts() -> None:
 # Capability loaders, run in this order after the users; each is idempotent. Bundles are made
 # of demo products in stock, so they follow the inventory. Demo orders are
 # placed with the running discounts; returns and reviews read the delivered demo orders;
-# ensure_demo_receipts stays last: it issues the receipts of the paid orders.
+# the facturas come after the returns' orders (they take the next products); ensure_demo_receipts
+# stays last: it issues the receipts of the paid orders.
 DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, ensure_demo_shipping,
               ensure_demo_promotions, ensure_demo_scheduled_price,
               ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
-              ensure_demo_receipts]
+              ensure_demo_invoices, ensure_demo_receipts]
 
 
 class Command(BaseCommand):
