@@ -60,6 +60,7 @@ def fill_factura(page, ruc=BUYER_RUC, business="Comercial Andina S.A.C."):
     page.select_option("#id_shipping-district", "150122")
     page.select_option("#id_document_type", "ruc")
     page.fill("#id_document", ruc)
+    page.fill("#id_legal_name", business)
     page.locator("#billing-same").uncheck()
     page.fill("#id_billing-recipient", business)
     page.fill("#id_billing-phone", "014445555")
