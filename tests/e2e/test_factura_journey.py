@@ -6,16 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.models import Category
 from orders.models import Order
-from payments.services import payment_method_ensure_dummy
-from demo.shipping import load_demo_shipping
 from receipts.models import Receipt, ReceiptKind
 from tests.e2e.conftest import PHONE, screenshot
 from tests.e2e.test_checkout_journey import add_variant
-from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory,
-    WarehouseFactory, stock,
-)
+from tests.e2e.test_receipts_journey import fill_company_contact, shop  # noqa: F401 - fixture
+from tests.factories import ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory, stock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 RUC = "20100047218"
@@ -23,31 +20,16 @@ COMPANY = "Comercial Andina S.A.C."
 
 
 @pytest.fixture
-def shop(settings):
-    settings.DEBUG = False
-    settings.STRIPE_SECRET_KEY = settings.PAYPAL_CLIENT_ID = ""
-    load_demo_shipping()
-    payment_method_ensure_dummy()
-    category = CategoryFactory(family=FamilyFactory(name="Oficina", slug="oficina"), name="Sillas", slug="sillas")
-    chair = ProductFactory(name="Silla Ergonómica Apu", slug="silla-apu", brand=BrandFactory(name="Inti Office"),
-                           category=category, base_price=Decimal("459.00"))
+def chair_shop(shop):
+    """The receipts journey's shop with a chair under S/ 700, so the receipt may go without a
+    document and the number's field shows only when one is chosen."""
+    chair = ProductFactory(name="Silla Ergonómica Apu", slug="silla-apu", category=Category.objects.get(slug="casacas"),
+                           base_price=Decimal("459.00"))
     ProductImageFactory(product=chair)
     stock(VariantFactory(product=chair, sku="SA-1"), WarehouseFactory(), 5)
 
 
-def fill_address(page):
-    page.fill("#id_email", "compras@andina.pe")
-    page.fill("#id_shipping-recipient", "Rosa Quispe")
-    page.fill("#id_shipping-phone", "987654321")
-    page.fill("#id_shipping-street", "Av. Arequipa 1234, dpto. 502")
-    page.select_option("#id_shipping-department", "15")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
-    page.select_option("#id_shipping-province", "1501")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
-    page.select_option("#id_shipping-district", "150122")
-
-
-def test_a_shopper_asks_for_a_factura_for_their_company(page, new_page, shop):
+def test_a_shopper_asks_for_a_factura_for_their_company(page, new_page, chair_shop):
     add_variant(page, "silla-apu")
     page.goto("/checkout/")
     number, company = page.locator("#id_document"), page.locator("#id_legal_name")
@@ -58,7 +40,7 @@ def test_a_shopper_asks_for_a_factura_for_their_company(page, new_page, shop):
     assert number.is_visible() and company.is_visible()
     assert "Razón social" in page.locator("label[for=id_legal_name]").inner_text()
 
-    fill_address(page)
+    fill_company_contact(page)
     number.fill(RUC)
     screenshot(page, "checkout-factura-details")
     page.locator("#to-delivery").click()
