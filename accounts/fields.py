@@ -8,7 +8,6 @@ on save and in lookups, so a service or an import that sets the attribute direct
 from django import forms
 from django.db import models
 from django.db.models.lookups import IContains, IExact
-
 from django.utils.translation import gettext_lazy as _
 
 from .validators import normalize_identity, validate_dni, validate_ruc

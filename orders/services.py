@@ -266,7 +266,8 @@ def order_create(
     False on a new order), also when two submissions race; a key used by another buyer
     raises IdempotencyConflict. Bad data raises ValidationError and writes nothing.
     A RUC (customer_document_type "ruc": a factura) needs customer_legal_name, the company's
-    razón social the factura is issued to. The confirmation e-mail is enqueued when the surrounding transaction commits.
+    razón social the factura is issued to, and only a RUC takes one. The confirmation e-mail
+    is enqueued when the surrounding transaction commits.
     """
     email = (email or "").strip().lower()
     validate_email(email)
