@@ -4,14 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from . import ubigeo
 from .models import Address, Seller, User, phone_validator
-from .validators import normalize_identity, validate_dni, validate_ruc
+from .fields import DniFormField, RucFormField
 
 
-def _clean_dni(value: str, *, exclude_user: User | None = None) -> str:
-    dni = normalize_identity(value)
+def _clean_dni(dni: str, *, exclude_user: User | None = None) -> str:
+    """The DNI (already normalised by its field) unless another account has it."""
     if not dni:
         return ""
-    validate_dni(dni)
     taken = User.objects.filter(dni=dni)
     if exclude_user is not None:
         taken = taken.exclude(pk=exclude_user.pk)
@@ -26,9 +25,7 @@ class SignupForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[phone_validator])
-    dni = forms.CharField(
-        label=_("DNI"), max_length=12, required=False, help_text=_("8 digits, for your receipts.")
-    )
+    dni = DniFormField(required=False, help_text=_("8 digits, for your receipts."))
 
     def clean_dni(self) -> str:
         return _clean_dni(self.cleaned_data.get("dni", ""))
@@ -42,7 +39,7 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    dni = forms.CharField(label=_("DNI"), max_length=12, required=False, help_text=_("8 digits, as on the ID card."))
+    dni = DniFormField(required=False, help_text=_("8 digits, as on the ID card."))
 
     class Meta:
         model = User
@@ -187,11 +184,10 @@ class AddressForm(forms.ModelForm):
 
 class SellerApplicationForm(forms.Form):
     store_name = forms.CharField(label=_("Store name"), max_length=120)
-    ruc = forms.CharField(label=_("RUC"), max_length=14, help_text=_("11 digits, as registered with SUNAT."))
+    ruc = RucFormField(help_text=_("11 digits, as registered with SUNAT."))
 
     def clean_ruc(self) -> str:
-        ruc = normalize_identity(self.cleaned_data["ruc"])
-        validate_ruc(ruc)
+        ruc = self.cleaned_data["ruc"]
         if Seller.objects.filter(ruc=ruc).exists():
             raise forms.ValidationError(_("A seller with this RUC already exists."), code="ruc_taken")
         return ruc

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import ubigeo as ubigeo_data
+from .fields import IdentityField
 from .validators import validate_dni, validate_ruc
 
 phone_validator = RegexValidator(
@@ -84,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
-    dni = models.CharField(
+    dni = IdentityField(
         _("DNI"), max_length=8, blank=True, validators=[validate_dni], help_text=_("8 digits, as on the ID card.")
     )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
@@ -107,7 +108,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
-            models.UniqueConstraint(fields=["dni"], condition=~Q(dni=""), name="accounts_user_dni_unique"),
+            models.UniqueConstraint(
+                fields=["dni"], condition=~Q(dni=""), name="accounts_user_dni_unique",
+                violation_error_code="unique",  # shown on the dni field, not above the form
+                violation_error_message=_("This DNI is already registered to another account."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,7 +238,8 @@ class Seller(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller", verbose_name=_("user"))
     store_name = models.CharField(_("store name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
-    ruc = models.CharField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc])
+    ruc = IdentityField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc],
+                        error_messages={"unique": _("A seller with this RUC already exists.")})
     is_approved = models.BooleanField(_("approved"), default=False)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(

@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
 from accounts.forms import AddressForm
-from accounts.validators import normalize_identity, validate_dni, validate_ruc
+from accounts.fields import IdentityFormField
+from accounts.validators import (
+    LEGAL_NAME_MAX_LENGTH, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
+)
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, anonymous_receipt_refusal
 
 # The fields of an address a delivery needs (no label or default flags).
@@ -35,7 +38,14 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254,
                              help_text=_("We send the order confirmation and updates here."))
     document_type = forms.ChoiceField(label=_("Receipt"), choices=RECEIPTS, required=False)
-    document = forms.CharField(label=_("DNI or RUC"), max_length=14, required=False)
+    document = IdentityFormField(label=_("DNI or RUC"), max_length=11, required=False)
+    # Required with a RUC, judged in clean() (validate_legal_name) and ignored otherwise; the page
+    # shows it only for a factura when JavaScript runs.
+    legal_name = forms.CharField(
+        label=_("Company name (razón social)"), required=False, strip=False,
+        help_text=_("For an invoice (factura): the company's name as registered with SUNAT."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization", "maxlength": LEGAL_NAME_MAX_LENGTH}),
+    )
     billing_same = forms.BooleanField(label=_("Bill to the delivery address"), required=False, initial=True)
 
     def __init__(self, *args, email_fixed: str | None = None, cart_total=None, **kwargs):
@@ -56,7 +66,14 @@ class ContactForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind, document = cleaned.get("document_type", ""), normalize_identity(cleaned.get("document", ""))
+        kind, document = cleaned.get("document_type", ""), cleaned.get("document", "")
+        legal_name = normalize_legal_name(cleaned.get("legal_name", ""))
+        if kind == "ruc":
+            try:
+                validate_legal_name(legal_name)
+            except forms.ValidationError as error:
+                self.add_error("legal_name", error)
+        cleaned["legal_name"] = legal_name if kind == "ruc" else ""
         if kind and not document:
             self.add_error("document", _("Enter the number for your receipt."))
         elif kind == "dni":

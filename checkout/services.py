@@ -162,6 +162,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Or
                 shipping_method_name=quote.name, shipping_total=shipping_total,
                 coupon_code=summary.coupon.code if summary.coupon else "",
                 idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
+                customer_legal_name=state.legal_name,
             )
             if order.replayed:
                 return order

@@ -17,6 +17,7 @@ class CheckoutState:
     billing: dict = field(default_factory=dict)  # empty: the same as shipping
     document_type: str = ""  # "dni", "ruc" or "" (no document on the receipt)
     document: str = ""
+    legal_name: str = ""  # the company's razón social, with a RUC (a factura)
     shipping_method_id: int | None = None
     payment_method: str = ""  # a PaymentMethod code
     keys: list[str] = field(default_factory=list)  # one-time keys handed out with the review page

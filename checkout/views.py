@@ -94,6 +94,7 @@ def details(request):
             state.email = user.email if user else contact.cleaned_data["email"]
             state.document_type = contact.cleaned_data["document_type"]
             state.document = contact.cleaned_data["document"]
+            state.legal_name = contact.cleaned_data["legal_name"]
             state.shipping = shipping
             state.billing = billing_form.snapshot() if billing_form is not None else {}
             state.shipping_method_id = None  # the options depend on the address
@@ -102,7 +103,8 @@ def details(request):
         default_choice = choice
     else:
         contact = ContactForm(initial={"email": state.email, "document_type": state.document_type,
-                                       "document": state.document, "billing_same": not state.billing},
+                                       "document": state.document, "legal_name": state.legal_name,
+                                       "billing_same": not state.billing},
                               email_fixed=user.email if user else None,
                               cart_total=summary.total)
         shipping_form = CheckoutAddressForm(prefix="shipping", initial=_initial(state.shipping))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.fields import IdentityField
 from accounts.validators import validate_ruc
 
 from .exceptions import LedgerIsAppendOnly
@@ -294,7 +295,8 @@ class Reservation(models.Model):
 
 class Supplier(models.Model):
     name = models.CharField(_("name"), max_length=160)
-    ruc = models.CharField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc])
+    ruc = IdentityField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc],
+                        error_messages={"unique": _("A supplier with this RUC already exists.")})
     contact_name = models.CharField(_("contact"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)

@@ -81,8 +81,8 @@ class OrderStatusChangeInline(StatusHistoryInline):
 class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["number", "placed", "email", "status", "payment_status", "total_display", "needs_attention"]
     list_filter = ["status", "payment_status", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
-    search_fields = ["=number", "email", "=customer_document", "=customer__dni"]
-    search_help_text = _("Search by order number, e-mail, DNI or RUC.")
+    search_fields = ["=number", "email", "=customer_document", "=customer__dni", "customer_legal_name"]
+    search_help_text = _("Search by order number, e-mail, DNI, RUC or company name.")
     date_hierarchy = "placed_at"
     ordering = ["-placed_at", "-pk"]
     list_per_page = 50
@@ -91,7 +91,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     # Shipping and delivery happen per shipment (the shipments admin): the order follows them.
     actions = ["mark_processing", "retry_fulfilment", "cancel_orders"]
     readonly_fields = [
-        "number", "customer", "email", "customer_document_type", "customer_document", "status", "payment_status",
+        "number", "customer", "email", "customer_document_type", "customer_document", "customer_legal_name", "status",
+        "payment_status",
         "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
         "shipping_address_display",
         "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
@@ -99,7 +100,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
-        (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document")}),
+        (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document",
+                                    "customer_legal_name")}),
         (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display")}),
         (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display", "billing_address_display")}),
         (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "idempotency_key")}),

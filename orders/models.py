@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.fields import IdentityField
+from accounts.validators import LEGAL_NAME_MAX_LENGTH
 from core.money import igv_included
 
 ZERO = Decimal("0.00")
@@ -106,7 +108,11 @@ class Order(models.Model):
     customer_document_type = models.CharField(
         _("document type"), max_length=3, choices=DocumentType.choices, blank=True
     )
-    customer_document = models.CharField(_("DNI or RUC"), max_length=11, blank=True)
+    customer_document = IdentityField(_("DNI or RUC"), max_length=11, blank=True)
+    customer_legal_name = models.CharField(
+        _("company name (razón social)"), max_length=LEGAL_NAME_MAX_LENGTH, blank=True,
+        help_text=_("The company a factura is issued to, with the RUC; empty on a boleta."),
+    )
 
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
@@ -172,6 +178,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(customer_document="") | ~Q(customer_document_type=""),
                 name="orders_order_document_has_type",
+            ),
+            # A company name goes with a RUC (a factura), never with a DNI or no document.
+            models.CheckConstraint(
+                condition=Q(customer_legal_name="") | Q(customer_document_type=DocumentType.RUC),
+                name="orders_order_legal_name_with_ruc",
             ),
         ]
 

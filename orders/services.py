@@ -36,7 +36,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
-from accounts.validators import normalize_identity, validate_dni, validate_ruc
+from accounts.validators import (
+    normalize_identity, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
+)
 from core.counters import counter_next
 from core.site_settings import site_setting
 from core.money import format_money
@@ -155,19 +157,28 @@ def anonymous_receipt_refusal() -> str:
              "add your DNI (or a RUC for an invoice).")
 
 
-def _clean_document(document: str, document_type: str) -> tuple[str, str]:
+def _clean_document(document: str, document_type: str, legal_name: str) -> tuple[str, str, str]:
+    """The receipt's identity: (document, its type, the company name). A RUC (factura) comes
+    with the company's name (razón social), which SUNAT wants on it; a DNI or no document, never."""
     document = normalize_identity(document)
-    if not document:
-        return "", ""
-    if not document_type:
+    legal_name = normalize_legal_name(legal_name)
+    if document and not document_type:
         document_type = DocumentType.RUC if len(document) == 11 else DocumentType.DNI
-    if document_type == DocumentType.DNI:
+    if not document:
+        document_type = ""
+    elif document_type == DocumentType.DNI:
         validate_dni(document)
     elif document_type == DocumentType.RUC:
         validate_ruc(document)
+        try:
+            validate_legal_name(legal_name)
+        except ValidationError as error:
+            raise ValidationError({"customer_legal_name": error.messages}) from None
     else:
         raise ValidationError({"customer_document_type": _("Choose DNI or RUC.")})
-    return document, document_type
+    if legal_name and document_type != DocumentType.RUC:
+        raise ValidationError({"customer_legal_name": _("A company name goes with a RUC, on an invoice (factura).")})
+    return document, document_type, legal_name
 
 
 def _check_lines(lines: list[OrderLineData]) -> None:
@@ -244,6 +255,7 @@ def order_create(
     idempotency_key: str | None,
     customer_document: str = "",
     customer_document_type: str = "",
+    customer_legal_name: str = "",
     actor: User | None = None,
 ) -> Order:
     """Create an order pending payment from lines checkout priced from the database.
@@ -253,7 +265,9 @@ def order_create(
     shipping. The same idempotency_key returns the order it created (order.replayed is True;
     False on a new order), also when two submissions race; a key used by another buyer
     raises IdempotencyConflict. Bad data raises ValidationError and writes nothing.
-    The confirmation e-mail is enqueued when the surrounding transaction commits.
+    A RUC (customer_document_type "ruc": a factura) needs customer_legal_name, the company's
+    razón social the factura is issued to, and only a RUC takes one. The confirmation e-mail
+    is enqueued when the surrounding transaction commits.
     """
     email = (email or "").strip().lower()
     validate_email(email)
@@ -266,7 +280,8 @@ def order_create(
         raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
     ship_to = _clean_address(shipping_address, field="shipping_address")
     bill_to = _clean_address(billing_address, field="billing_address")
-    document, document_type = _clean_document(customer_document, customer_document_type)
+    document, document_type, legal_name = _clean_document(customer_document, customer_document_type,
+                                                          customer_legal_name)
 
     subtotal = sum((Decimal(line.unit_price) * line.quantity for line in lines), ZERO)
     discount = sum((Decimal(line.discount) for line in lines), ZERO) + discount_total
@@ -290,6 +305,7 @@ def order_create(
                 email=email,
                 customer_document=document,
                 customer_document_type=document_type,
+                customer_legal_name=legal_name,
                 subtotal=subtotal,
                 discount_total=discount,
                 shipping_total=shipping_total,

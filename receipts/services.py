@@ -66,7 +66,8 @@ def _address_line(address: dict) -> str:
 
 def buyer_for_order(order: Order) -> dict:
     """The receipt kind and the buyer an order asked for at checkout. A factura needs a valid
-    RUC and the business name (the billing address's recipient); a boleta a valid DNI or none."""
+    RUC and the company's name (razón social) given with it at checkout, never a person's; a
+    boleta names the billing address's recipient, with a valid DNI or none."""
     billing = order.billing_address or order.shipping_address or {}
     name = str(billing.get("recipient") or "").strip()
     document = normalize_identity(order.customer_document)
@@ -76,7 +77,8 @@ def buyer_for_order(order: Order) -> dict:
         except ValidationError:
             raise ReceiptError(_("A factura needs a valid RUC; order %(number)s has none.")
                                % {"number": order.number}) from None
-        if len(name) < 3:
+        name = " ".join(order.customer_legal_name.split())
+        if len(name) < 3:  # SUNAT refuses a shorter RegistrationName (error 2022)
             raise ReceiptError(_("A factura needs the business name; order %(number)s has none.")
                                % {"number": order.number})
         kind, document_type = ReceiptKind.FACTURA, BuyerDocument.RUC

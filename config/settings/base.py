@@ -201,7 +201,7 @@ CONSTANCE_CONFIG = {
     # A believable demo number; set the store's own (or empty, to hide WhatsApp) in the admin.
     "WHATSAPP_NUMBER": ("51987654321", _("WhatsApp number for customer help, with country code (51...)"), str),
     # receipts: the issuer printed on every boleta, factura and nota de crédito
-    "RECEIPTS_ISSUER_RUC": ("20601234565", _("Store RUC (issuer of the electronic receipts)"), str),
+    "RECEIPTS_ISSUER_RUC": ("20601234565", _("Store RUC (issuer of the electronic receipts)"), "ruc"),
     "RECEIPTS_ISSUER_NAME": ("KALLPA STORE S.A.C.", _("Store legal name (razón social)"), str),
     "RECEIPTS_ISSUER_ADDRESS": ("Av. Javier Prado Este 1234, San Isidro, Lima", _("Store fiscal address"), str),
     # reviews
@@ -231,6 +231,7 @@ CONSTANCE_ADDITIONAL_FIELDS = {
     "credit_days": ["django.forms.IntegerField", {"min_value": 1, "max_value": 5 * 365}],
     "money": ["django.forms.DecimalField", {"min_value": Decimal("0"), "max_digits": 10, "decimal_places": 2}],
     "email_list": ["core.setting_fields.EmailListField", {}],
+    "ruc": ["accounts.fields.RucFormField", {}],  # stored as ASCII digits, whatever digits were typed
 }
 # A tuple keeps this order (constance sorts a dict's titles) and lets the titles be translated.
 CONSTANCE_CONFIG_FIELDSETS = (

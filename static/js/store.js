@@ -228,7 +228,8 @@
   }
 
   // Checkout: the new-address form shows only when "a new address" is chosen, the billing
-  // address only when it differs from the delivery one. Without JavaScript both stay visible.
+  // address only when it differs from the delivery one, the receipt's fields for the receipt
+  // chosen. Without JavaScript they all stay visible.
   function initCheckout(root) {
     root.querySelectorAll("[data-address-choices]").forEach(function (list) {
       var panel = document.querySelector("[data-new-address]");
@@ -245,6 +246,20 @@
       if (!panel) return;
       function sync() { panel.hidden = box.checked; }
       box.addEventListener("change", sync);
+      sync();
+    });
+    // The receipt's number shows for a boleta with DNI or a factura, the company name
+    // (razón social) for a factura only: <… data-receipt-kinds="dni ruc">.
+    root.querySelectorAll("[data-receipt]").forEach(function (box) {
+      var kind = box.querySelector("select[name=document_type]");
+      var panels = box.querySelectorAll("[data-receipt-kinds]");
+      if (!kind || !panels.length) return;
+      function sync() {
+        panels.forEach(function (panel) {
+          panel.hidden = panel.getAttribute("data-receipt-kinds").split(" ").indexOf(kind.value) === -1;
+        });
+      }
+      kind.addEventListener("change", sync);
       sync();
     });
     root.querySelectorAll("[data-place-order]").forEach(function (form) {

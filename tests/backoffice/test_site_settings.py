@@ -149,6 +149,8 @@ def test_low_stock_mail_goes_to_the_configured_recipients(django_capture_on_comm
     ("RETURN_WINDOW_DAYS", "400"),
     ("FREE_SHIPPING_THRESHOLD", "-1"),
     ("LOW_STOCK_EMAILS", "compras@kallpa.pe, no-es-un-correo"),
+    ("RECEIPTS_ISSUER_RUC", "20601234566"),
+    ("RECEIPTS_ISSUER_RUC", "２０６０１２３４５６５X"),
 ])
 def test_bad_values_are_refused_by_the_admin_form(key, value):
     form = ConstanceForm(initial=site_settings())
@@ -169,13 +171,28 @@ def test_settings_page_is_grouped_and_in_spanish(client):
     assert text.index("Pedidos y pago") < text.index("Devoluciones")
 
 
-def test_an_administrator_changes_the_return_window_in_the_admin(client):
+def post_site_settings(client, **changes):
+    """The site settings page sent back by an administrator with these changes."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     url = reverse("admin:constance_config_changelist")
     form = client.get(url).context["form"]
     data = {name: form.fields[name].prepare_value(form.initial.get(name)) for name in form.fields}
     data = {name: ("" if value is None else value) for name, value in data.items()}
-    data.update(RETURN_WINDOW_DAYS="10", REVIEWS_AUTO_APPROVE_VERIFIED="on")
+    data.update(REVIEWS_AUTO_APPROVE_VERIFIED="on", **changes)
     response = client.post(url, data)
     assert response.status_code == 302, getattr(response.context.get("form"), "errors", None)
+
+
+def test_an_administrator_changes_the_return_window_in_the_admin(client):
+    post_site_settings(client, RETURN_WINDOW_DAYS="10")
     assert return_window_days() == 10
+
+
+def test_the_store_ruc_typed_in_full_width_is_stored_as_ascii(client):
+    from django.contrib.contenttypes.models import ContentType
+
+    # constance logs the change under its settings' content type, created (and cached) by the
+    # previous test of the admin in a transaction rolled back since
+    ContentType.objects.clear_cache()
+    post_site_settings(client, RECEIPTS_ISSUER_RUC="２０１０００７０９７０")
+    assert site_setting("RECEIPTS_ISSUER_RUC") == "20100070970"

@@ -46,9 +46,8 @@ def shop(settings):
     stock(VariantFactory(product=jacket, sku="CC-M"), WarehouseFactory(), 5)
 
 
-def fill_factura(page, ruc=BUYER_RUC, business="Comercial Andina S.A.C."):
-    """The details step, asking for a factura billed to a company."""
-    page.goto("/checkout/")
+def fill_company_contact(page):
+    """The details step's e-mail and delivery address of a company's buyer."""
     page.fill("#id_email", "compras@andina.pe")
     page.fill("#id_shipping-recipient", "Rosa Quispe")
     page.fill("#id_shipping-phone", "987654321")
@@ -58,8 +57,15 @@ def fill_factura(page, ruc=BUYER_RUC, business="Comercial Andina S.A.C."):
     page.select_option("#id_shipping-province", "1501")
     page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
     page.select_option("#id_shipping-district", "150122")
+
+
+def fill_factura(page, ruc=BUYER_RUC, business="Comercial Andina S.A.C."):
+    """The details step, asking for a factura billed to a company."""
+    page.goto("/checkout/")
+    fill_company_contact(page)
     page.select_option("#id_document_type", "ruc")
     page.fill("#id_document", ruc)
+    page.fill("#id_legal_name", business)
     page.locator("#billing-same").uncheck()
     page.fill("#id_billing-recipient", business)
     page.fill("#id_billing-phone", "014445555")

@@ -49,7 +49,8 @@ def test_search_and_filters(client, superuser, variant):
     client.force_login(superuser)
     buyer = UserFactory(dni="45678912")
     by_dni = make_order(customer=buyer, variant=variant)
-    by_ruc = make_order(email="empresa@example.pe", variant=variant, customer_document="20100070970")
+    by_ruc = make_order(email="empresa@example.pe", variant=variant, customer_document="20100070970",
+                        customer_legal_name="Comercial Andina S.A.C.")
     paid = make_order(email="pagado@example.pe", variant=variant)
     services.order_mark_paid(order=paid)
 

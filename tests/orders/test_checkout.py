@@ -193,7 +193,7 @@ class TestBadInput:
                                                 ("", "12345678", False)])
     def test_receipt_documents_are_validated(self, client, shop, kind, number, ok):
         fill_cart(client, ("HOOD-M", 1))
-        response = details(client, document_type=kind, document=number)
+        response = details(client, document_type=kind, document=number, legal_name="Comercial Andina S.A.C.")
         assert (response.status_code == 302) is ok
 
     def test_another_customers_address_is_404(self, client, shop):

@@ -111,7 +111,7 @@ class TestCreate:
             )
 
     def test_document_is_normalised_and_typed(self, variant):
-        order = make_order(variant=variant, customer_document="20100070970")
+        order = make_order(variant=variant, customer_document="20100070970", customer_legal_name="Comercial Andina S.A.C.")
         assert (order.customer_document, order.customer_document_type) == ("20100070970", "ruc")
 
     def test_database_refuses_totals_that_do_not_add_up(self, order):
@@ -358,7 +358,8 @@ class TestAnonymousReceiptLimit:
     def test_above_the_limit_with_a_dni_or_a_ruc_is_placed(self):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal("1799.90")))
         assert make_order(lines=[line_for(variant)], customer_document="45678912").customer_document == "45678912"
-        assert make_order(lines=[line_for(variant)], customer_document="20100070970").customer_document_type == "ruc"
+        assert make_order(lines=[line_for(variant)], customer_document="20100070970",
+                          customer_legal_name="Comercial Andina S.A.C.").customer_document_type == "ruc"
 
     def test_a_discount_that_brings_the_total_under_the_limit_needs_no_document(self):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal("750.00")))

@@ -24,7 +24,10 @@ ADDRESS = {"recipient": "Comercial Andina S.A.C.", "phone": "987654321", "street
 
 
 def make_order(*, prices=("199.90",), quantities=None, discounts=None, order_discount="0.00", shipping="15.00",
-               document_type="", document="", billing=None, customer=None, email="rosa@example.pe"):
+               document_type="", document="", billing=None, customer=None, email="rosa@example.pe",
+               legal_name=None):
+    if legal_name is None:  # a factura is issued to the company named with its RUC at checkout
+        legal_name = "Comercial Andina S.A.C." if document_type == "ruc" else ""
     lines, warehouse = [], WarehouseFactory()
     for index, price in enumerate(prices):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal(price)))
@@ -37,6 +40,7 @@ def make_order(*, prices=("199.90",), quantities=None, discounts=None, order_dis
         shipping_method_id=None, shipping_method_name="Olva Courier", shipping_total=Decimal(shipping),
         discount_total=Decimal(order_discount), idempotency_key=None, customer_document=document,
         customer_document_type=document_type,
+        customer_legal_name=legal_name,
     )
 
 
