@@ -16,15 +16,14 @@ from receipts.services import receipts_issue_missing
 logger = logging.getLogger(__name__)
 
 DEMO_COMPANY = ("20100047218", "Comercial Andina S.A.C.")
-# (checkout scenario, coupon, cancelled by the store after payment)
+# (checkout scenario, coupon, cancelled by the store after payment, first product, products): the
+# products are past those the fulfilment (up to 18), returns (20, 21) and store-credit (23) demo
+# orders take, so no per-customer limit is hit; two of about S/ 90 pass KALLPA20's minimum of S/ 150.
 DEMO_INVOICES = [
-    ("factura-empresa", "", False),
-    ("factura-con-cupon", "KALLPA20", False),
-    ("factura-anulada", "", True),
+    ("factura-empresa", "", False, 22, 1),
+    ("factura-con-cupon", "KALLPA20", False, 24, 2),
+    ("factura-anulada", "", True, 26, 1),
 ]
-# Past the products the fulfilment, returns and store-credit demo orders use, so no per-customer
-# limit is hit; two products of about S/ 90 pass KALLPA20's minimum of S/ 150.
-FIRST_PRODUCT = 24
 
 
 def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
@@ -39,13 +38,13 @@ def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
     if customer is None or method is None or not customer.addresses.exists():
         return {}
     done = {}
-    for index, (scenario, coupon, cancelled) in enumerate(DEMO_INVOICES):
+    for scenario, coupon, cancelled, first, count in DEMO_INVOICES:
         existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
         if existing is not None:
             done[scenario] = existing.number
             continue
-        variants = _demo_variants(2, warehouse_code="LIM-CENTRAL", skip=FIRST_PRODUCT + 2 * index)
-        if len(variants) < 2:
+        variants = _demo_variants(count, warehouse_code="LIM-CENTRAL", skip=first)
+        if len(variants) < count:
             continue
         with transaction.atomic():
             order = _pay(_place(customer=customer, scenario=scenario, method=method, variants=variants,

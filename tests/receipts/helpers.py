@@ -100,7 +100,8 @@ def soap_fault(code: str, message: str) -> str:
 
 
 def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=None, document_type: str = "",
-                   document: str = "", billing=None, credit=None, credit_amount: str = "", key: str = "k"):
+                   document: str = "", legal_name: str = "", billing=None, credit=None, credit_amount: str = "",
+                   key: str = "k"):
     """An order placed through checkout as a shopper places it (cart, coupon, kit, store credit)."""
     from cart.services import Cart, cart_add, cart_add_kit
     from checkout.services import checkout_place_order
@@ -113,6 +114,7 @@ def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=Non
         cart_add_kit(cart=cart, kit=kit, variant_choices={}, optional_item_ids=set())
     state = CheckoutState(email=customer.email, shipping={**ADDRESS, "ubigeo": "150122"}, billing=billing or {},
                           document_type=document_type, document=document, shipping_method_id=method.pk,
+                          legal_name=legal_name or ("Comercial Andina S.A.C." if document_type == "ruc" else ""),
                           payment_method="dummy", keys=[key], credit_id=getattr(credit, "pk", None),
                           credit_amount=credit_amount)
     return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
