@@ -69,7 +69,10 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Customer"), ordering="buyer_document")
     def buyer(self, obj):
-        return obj.buyer_document or "—"
+        if obj.buyer_name and obj.buyer_document:
+            return format_html("{}<br><span class=\"receipt-buyer-document\">{}</span>", obj.buyer_name,
+                               obj.buyer_document)
+        return obj.buyer_name or obj.buyer_document or "—"
 
     @admin.display(description=_("SUNAT status"), ordering="send_status")
     def status_badge(self, obj):
