@@ -406,8 +406,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_REDIRECT_URL = "account_email_verification_sent"
 ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins per client IP and per account (e-mail): brute force stops here.
+    # Failed sign-ins per client address, and per account *from* that address (the adapter's key
+    # is account + address): a guesser is throttled, the owner elsewhere is never locked out.
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",

@@ -114,11 +114,11 @@ class TestLoginLogout:
         assert response.context["form"].non_field_errors()
         assert "_auth_user_id" not in client.session
 
-    def test_failed_logins_are_rate_limited_per_account(self, client, user):
+    def test_failed_logins_are_rate_limited_per_account_from_one_address(self, client, user):
         for _ in range(5):
             client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
 
-        # Even the right password is refused while the account is locked out.
+        # Even the right password is refused from this address while it is throttled there.
         response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
 
         assert response.status_code == 200
