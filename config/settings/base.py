@@ -401,10 +401,10 @@ ACCOUNT_SESSION_REMEMBER = None
 # Sign-up and password reset answer the same for known and unknown addresses; the owner of
 # a known address gets an e-mail instead ("an account already exists", "no account").
 ACCOUNT_PREVENT_ENUMERATION = True
-# A new account lands where a taken address does ("we sent you an e-mail"), so the answer to a
-# sign-up tells nothing about which addresses have accounts (verification stays optional).
-ACCOUNT_SIGNUP_REDIRECT_URL = "account_email_verification_sent"
-ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm"}
+# A sign-up answers "confirm your e-mail" whether the address is new or taken, and signs in only
+# from the e-mailed link (core.account_forms); signing in never asks for a confirmed address.
+ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm",
+                 "reset_password": "accounts.password_reset.EnumerationSafeResetPasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
