@@ -38,14 +38,15 @@ def unavailable_response(request, error: ServiceUnavailable):
 
 
 class ControlCharactersMiddleware:
-    """Every GET and POST parameter (names and values, text fields of uploads included) is
-    refused with a 400 when it carries a control character: one guard for all forms."""
+    """The path (decoded: %00 is a NUL) and every GET and POST parameter (names and values, text
+    fields of uploads included) are refused with a 400 when they carry a control character: one
+    guard for every URL and form, before a view hands the text to the database."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if has_control_characters(request.GET) or (
+        if CONTROL_CHARACTERS.search(request.path) or has_control_characters(request.GET) or (
             request.method == "POST" and has_control_characters(request.POST)
         ):
             return bad_input_response(request)
