@@ -406,6 +406,9 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm",
                  "reset_password": "accounts.password_reset.EnumerationSafeResetPasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
+# The admin's history is read-only: no "Revert" (core.admin.ScopedHistoryAdmin refuses the form too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins per client address, and per account *from* that address (the adapter's key
