@@ -24,6 +24,9 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses or networks of the reverse proxies in front of the app (e.g. 10.0.0.0/8): only from
+# them are X-Forwarded-For (the client's address) and X-Forwarded-Proto (HTTPS) believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 STORE_NAME = env("STORE_NAME", default="Kallpa")
 STORE_SUPPORT_EMAIL = env("STORE_SUPPORT_EMAIL", default="ayuda@kallpa.pe")
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the scheme or the client's address.
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
