@@ -75,6 +75,13 @@ class SellerScopedAdminMixin:
             fields += [name for name in self.scoped_readonly_fields if name not in fields]
         return fields
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A field a seller may not change is not in their form, so nothing can fill it in from
+        # another (the admin would look the form field up and fail: a seller's own profile's slug).
+        readonly = set(self.get_readonly_fields(request, obj))
+        return {field: sources for field, sources in super().get_prepopulated_fields(request, obj).items()
+                if field not in readonly}
+
     def save_model(self, request, obj, form, change):
         scope = seller_scope(request)
         if scope is not None and scope is not NO_ROWS and self.seller_field == "seller":

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DayField
+
 MAX_DAYS = 366 * 3  # a download covers at most three years: one query per month
 
 
@@ -9,8 +11,8 @@ class SalesReportForm(forms.Form):
     by = forms.ChoiceField(label=_("Group by"), choices=[
         ("day", _("Day")), ("region", _("Region (department)")), ("seller", _("Seller")), ("category", _("Category")),
     ])
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = DayField(label=_("From"))
+    date_to = DayField(label=_("To"))
     format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")], initial="csv")
 
     @classmethod
@@ -32,8 +34,8 @@ class SalesReportForm(forms.Form):
 class PayoutsForm(forms.Form):
     """The payouts page: a period, optionally one seller (staff only), shown or downloaded."""
 
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_from = DayField(label=_("From"))
+    date_to = DayField(label=_("To"))
     seller = forms.ModelChoiceField(label=_("Seller"), queryset=None, required=False, empty_label=_("Every seller"),
                                     to_field_name="slug")
     format = forms.ChoiceField(label=_("Format"), initial="html",

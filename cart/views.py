@@ -2,7 +2,7 @@ from dataclasses import replace
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,10 +19,11 @@ from .store import LineKey
 
 
 def _back(request, fallback: str = "cart:detail"):
+    # `next` is a path on this site or ignored: redirect() would read "abc" as a URL name (a 500).
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return HttpResponseRedirect(target)
     return redirect(fallback)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -91,16 +91,27 @@ class MoneyAdminMixin:
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
-    """SimpleHistoryAdmin that shows a row's history only when the row is in get_queryset().
+    """SimpleHistoryAdmin that shows a row's history only when the row is in get_queryset(), and
+    never reverts it.
 
     simple-history falls back to the latest historical version when the queryset hides the row,
     which would show a seller another seller's rows (or an operator another warehouse's). Only a
-    superuser still sees the history of deleted rows."""
+    superuser still sees the history of deleted rows.
+
+    The history is a record, not an undo: SIMPLE_HISTORY_REVERT_DISABLED hides simple-history's
+    "Revert" button, and the version form behind it (which still saved a POST) is refused. A
+    revert wrote an old row straight back (a cancelled, refunded order "paid" again) past the
+    services that keep stock, refunds, credit and receipts in step with it."""
 
     def history_view(self, request, object_id, extra_context=None):
         if not request.user.is_superuser and self.get_object(request, unquote(object_id)) is None:
             raise Http404
         return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.revert_disabled(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -1,6 +1,7 @@
-"""The admin's sign-in goes through the shop's limiter: allauth's adapter counts failed
-attempts per client IP and per account (ACCOUNT_RATE_LIMITS["login_failed"]), so the back
-office locks out password guessing exactly like the shop's login."""
+"""The admin's sign-in goes through the shop's limiter: allauth's adapter (accounts.adapter)
+counts failed attempts per client IP and per account from that IP
+(ACCOUNT_RATE_LIMITS["login_failed"]), so the back office throttles password guessing exactly
+like the shop's login, and a guesser cannot lock the owner out."""
 
 from allauth.account.adapter import get_adapter
 from django import forms

@@ -2,8 +2,10 @@
 that is away for a moment is a 503 page (never a 500), and every browser gets a device cookie
 so fair-use limits can tell clients apart."""
 
+import ipaddress
 import re
 import secrets
+from functools import lru_cache
 
 from django.conf import settings
 from django.shortcuts import render
@@ -37,15 +39,67 @@ def unavailable_response(request, error: ServiceUnavailable):
     return response
 
 
-class ControlCharactersMiddleware:
-    """Every GET and POST parameter (names and values, text fields of uploads included) is
-    refused with a 400 when it carries a control character: one guard for all forms."""
+# What a client may claim about itself only through a proxy the store trusts.
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
+                     "HTTP_X_FORWARDED_PORT", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy.strip())
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+class TrustedProxyMiddleware:
+    """Proxy headers are believed only from the proxies in TRUSTED_PROXIES (addresses or networks).
+
+    From such a proxy, X-Forwarded-For is read right to left past the proxies' own addresses:
+    the first other address is the client, and becomes REMOTE_ADDR (what the rate limits and
+    hold caps count by); X-Forwarded-Proto stays for SECURE_PROXY_SSL_HEADER. From anyone else
+    every forwarded header is dropped, so a client cannot pass for HTTPS or for another address.
+    First in MIDDLEWARE: the HTTPS redirect and everything after it see the cleaned request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if has_control_characters(request.GET) or (
+        networks = _networks(tuple(settings.TRUSTED_PROXIES))
+        meta = request.META
+
+        def trusted(address) -> bool:
+            return address is not None and any(address in network for network in networks)
+
+        if trusted(_address(meta.get("REMOTE_ADDR", ""))):
+            for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+                address = _address(hop)
+                if address is None:
+                    break  # garbage: keep the proxy's own address rather than guess
+                if not trusted(address):
+                    meta["REMOTE_ADDR"] = str(address)
+                    break
+        else:
+            ssl_header = (getattr(settings, "SECURE_PROXY_SSL_HEADER", None) or ("",))[0]
+            for name in (*FORWARDED_HEADERS, ssl_header):
+                meta.pop(name, None)
+        return self.get_response(request)
+
+
+class ControlCharactersMiddleware:
+    """The path (decoded: %00 is a NUL) and every GET and POST parameter (names and values, text
+    fields of uploads included) are refused with a 400 when they carry a control character: one
+    guard for every URL and form, before a view hands the text to the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if CONTROL_CHARACTERS.search(request.path) or has_control_characters(request.GET) or (
             request.method == "POST" and has_control_characters(request.POST)
         ):
             return bad_input_response(request)

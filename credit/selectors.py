@@ -32,3 +32,11 @@ def credit_spent_on_order(*, order_id: int) -> Decimal:
 def order_amount_due(order) -> Decimal:
     """What the gateway must charge for an order: its total minus the store credit applied."""
     return max(order.total - credit_spent_on_order(order_id=order.pk), ZERO)
+
+
+def credit_issued_for_order_returns(*, order_id: int, excluding_return_id: int | None = None) -> Decimal:
+    """Store credit issued for the returns of an order: money that went back without a refund."""
+    credits = StoreCredit.objects.filter(return_request__order_id=order_id)
+    if excluding_return_id is not None:
+        credits = credits.exclude(return_request_id=excluding_return_id)
+    return credits.aggregate(total=Sum("amount"))["total"] or ZERO

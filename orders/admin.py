@@ -97,6 +97,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         "shipping_address_display",
         "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
         "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key", "seller_share_display",
+        "seller_delivery_display",
     ]
     fieldsets = (
         (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
@@ -106,11 +107,12 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display", "billing_address_display")}),
         (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "idempotency_key")}),
     )
-    # What a seller sees of an order that has their lines: no money of other sellers, no notes.
+    # What a seller sees of an order that has their lines: no money of other sellers, no notes, and
+    # of the customer only what they need (seller_delivery_display).
     seller_fieldsets = (
         (None, {"fields": ("number", "status", "placed_at")}),
         (_("Your share (IGV included)"), {"fields": ("seller_share_display",)}),
-        (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display")}),
+        (_("Delivery"), {"fields": ("shipping_method", "seller_delivery_display")}),
     )
 
     def get_object(self, request, object_id, from_field=None):
@@ -121,6 +123,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
             # commission snapshot taken when it was paid.
             order.seller_share = order.lines.filter(seller=seller).aggregate(
                 sales=Coalesce(Sum("line_total"), ZERO), commission=Coalesce(Sum("commission__amount"), ZERO))
+            order.seller_ships = order.shipments.filter(warehouse__seller=seller).exists()
         return order
 
     def scope_queryset(self, queryset, seller):
@@ -184,6 +187,17 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     @admin.display(description=_("shipping address"))
     def shipping_address_display(self, obj):
         return address_block(obj.shipping_address)
+
+    @admin.display(description=_("deliver to"))
+    def seller_delivery_display(self, obj):
+        """The whole address when the seller ships a leg of this order from their warehouse; when
+        the store ships it, the recipient and the district only (the seller needs no more)."""
+        if getattr(obj, "seller_ships", False):
+            return address_block(obj.shipping_address)
+        address = obj.shipping_address
+        return address_block({"recipient": address.get("recipient"), "district": address.get("district"),
+                              "province": address.get("province"),
+                              "department_name": address.get("department_name")})
 
     @admin.display(description=_("billing address"))
     def billing_address_display(self, obj):

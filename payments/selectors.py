@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
+from credit.selectors import credit_issued_for_order_returns
+
 from .models import Payment, PaymentMethod, Provider, Refund
 
 # Refunds that count against what a payment captured: requested, approved or done.
@@ -41,6 +43,15 @@ def refunds_committed(payment: Payment, *, excluding: Refund | None = None) -> D
     if excluding is not None:
         refunds = refunds.exclude(pk=excluding.pk)
     return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def order_given_back(*, order_id: int, excluding_return_id: int | None = None) -> Decimal:
+    """Money already going back for an order, however it goes: the refunds of all its payments
+    (requested, approved or done, for any reason) and the store credit issued for its returns.
+    Read it under the order's row lock before giving more back: every such write takes that lock."""
+    refunds = Refund.objects.filter(payment__order_id=order_id, status__in=OPEN).aggregate(total=Sum("amount"))["total"]
+    credits = credit_issued_for_order_returns(order_id=order_id, excluding_return_id=excluding_return_id)
+    return (refunds or Decimal("0.00")) + credits
 
 
 def refundable_amount(*, payment: Payment) -> Decimal:

@@ -99,6 +99,21 @@ class ReturnRequestAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
               "customer_message", "receive_link", "created_at"]
     readonly_fields = fields
 
+    # A seller handles the goods, the store the customer: no e-mail or account on a seller's pages.
+    CUSTOMER_CONTACT = ("customer", "email")
+
+    def get_list_display(self, request):
+        fields = super().get_list_display(request)
+        return fields if seller_scope(request) is None else [f for f in fields if f not in self.CUSTOMER_CONTACT]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if seller_scope(request) is None else [f for f in fields if f not in self.CUSTOMER_CONTACT]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        return fields if seller_scope(request) is None else [f for f in fields if f != "email"]
+
     def get_queryset(self, request):
         scope = seller_scope(request)
         # A seller counts only the units of their own lines.

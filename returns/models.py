@@ -79,6 +79,9 @@ class ReturnRequest(models.Model):
                                   help_text=_("What the customer asked for; staff confirm it when resolving."))
     resolved_amount = models.DecimalField(_("amount given back"), max_digits=12, decimal_places=2, null=True,
                                           blank=True, help_text=_("Refunded or given as store credit."))
+    shipping_returned = models.DecimalField(
+        _("shipping given back"), max_digits=12, decimal_places=2, default=0, editable=False,
+        help_text=_("The order's shipping, when this return gave it back (only one return of an order does)."))
     customer_message = models.TextField(_("message to the customer"), blank=True)
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False

@@ -290,31 +290,33 @@ def _whole_order_returned(request: ReturnRequest) -> bool:
     return all(returning.get(line_id, 0) >= quantity for line_id, quantity in ordered.items())
 
 
-def _already_given_back(order: Order, *, excluding: ReturnRequest) -> Decimal:
-    """Money already going back for this order: its refunds (requested, approved or done, for any
-    reason) and the store credit issued for its other returns."""
-    from credit.models import StoreCredit
-    from payments.models import Refund
-    from payments.selectors import OPEN
-
-    refunds = Refund.objects.filter(payment__order=order, status__in=OPEN).aggregate(total=Sum("amount"))["total"]
-    credits = (StoreCredit.objects.filter(return_request__order=order).exclude(return_request=excluding)
-               .aggregate(total=Sum("amount"))["total"])
-    return (refunds or ZERO) + (credits or ZERO)
+def _shipping_already_returned(request: ReturnRequest) -> bool:
+    return ReturnRequest.objects.filter(order_id=request.order_id, shipping_returned__gt=0).exclude(
+        pk=request.pk).exists()
 
 
-def return_amount(*, request: ReturnRequest) -> Decimal:
-    """What a return gives back: the returned units at what was paid for them (their share of the
-    discounts), plus shipping when the whole order comes back; never more than the order still
-    holds after earlier refunds and credits."""
+def _return_amounts(request: ReturnRequest) -> tuple[Decimal, Decimal]:
+    """(what the return gives back, the part of it that is the order's shipping)."""
+    from payments.selectors import order_given_back
+
     order = request.order
     per_unit = _paid_per_unit(order)
     value = sum(((per_unit[line.order_line_id] * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
                  for line in request.lines.all()), ZERO)
-    if _whole_order_returned(request):
-        value += order.shipping_total
-    room = order.total - _already_given_back(order, excluding=request)
-    return max(min(value, room), ZERO)
+    shipping = ZERO
+    if order.shipping_total > 0 and _whole_order_returned(request) and not _shipping_already_returned(request):
+        shipping = order.shipping_total
+    room = order.total - order_given_back(order_id=order.pk, excluding_return_id=request.pk)
+    amount = max(min(value + shipping, room), ZERO)
+    return amount, min(shipping, amount)
+
+
+def return_amount(*, request: ReturnRequest) -> Decimal:
+    """What a return gives back: the returned units at what was paid for them (their share of the
+    discounts), plus shipping when the whole order comes back (once, whichever of its returns is
+    resolved first); never more than the order still holds after earlier refunds and credits.
+    Decided for good only under the order's row lock (return_resolve)."""
+    return _return_amounts(request)[0]
 
 
 def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
@@ -350,6 +352,10 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
 
     note = _clean_text(note)
     with transaction.atomic():
+        # The order's lock before the request's: refunds, store credit and the other returns of
+        # this order wait, so what this one gives back is computed and written once, alone.
+        order_id = ReturnRequest.objects.values_list("order_id", flat=True).get(pk=getattr(request, "pk", request))
+        Order.objects.select_for_update().filter(pk=order_id).first()
         request = _locked(request)
         if request.status != ReturnStatus.RECEIVED:
             if request.status in (ReturnStatus.RESOLVED, ReturnStatus.CLOSED):
@@ -358,7 +364,7 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
         resolution = _clean_resolution(request.order, resolution or request.resolution)
         if not resolution:
             raise ReturnError(_("Choose a refund or store credit."))
-        amount = return_amount(request=request)
+        amount, shipping = _return_amounts(request)
         if amount <= 0:
             raise ReturnError(_("Nothing is left to give back for order %(number)s.") % {
                 "number": request.order.number})
@@ -378,7 +384,8 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
         except CreditError as error:
             raise ReturnError(str(error)) from None
         request.resolution, request.resolved_amount = resolution, amount
-        request.save(update_fields=["resolved_amount"])
+        request.shipping_returned = min(shipping, amount)
+        request.save(update_fields=["resolved_amount", "shipping_returned"])
         return _move(request, ReturnStatus.RESOLVED, actor=actor, note=note)
 
 

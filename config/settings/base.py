@@ -24,6 +24,9 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Addresses or networks of the reverse proxies in front of the app (e.g. 10.0.0.0/8): only from
+# them are X-Forwarded-For (the client's address) and X-Forwarded-Proto (HTTPS) believed.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 STORE_NAME = env("STORE_NAME", default="Kallpa")
 STORE_SUPPORT_EMAIL = env("STORE_SUPPORT_EMAIL", default="ayuda@kallpa.pe")
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the scheme or the client's address.
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -402,13 +407,18 @@ ACCOUNT_SESSION_REMEMBER = None
 # Sign-up and password reset answer the same for known and unknown addresses; the owner of
 # a known address gets an e-mail instead ("an account already exists", "no account").
 ACCOUNT_PREVENT_ENUMERATION = True
-# A new account lands where a taken address does ("we sent you an e-mail"), so the answer to a
-# sign-up tells nothing about which addresses have accounts (verification stays optional).
-ACCOUNT_SIGNUP_REDIRECT_URL = "account_email_verification_sent"
-ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm"}
+# A sign-up answers "confirm your e-mail" whether the address is new or taken, and signs in only
+# from the e-mailed link (core.account_forms); signing in never asks for a confirmed address.
+ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm",
+                 "reset_password": "accounts.password_reset.EnumerationSafeResetPasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
+# The admin's history is read-only: no "Revert" (core.admin.ScopedHistoryAdmin refuses the form too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins per client IP and per account (e-mail): brute force stops here.
+    # Failed sign-ins per client address, and per account *from* that address (the adapter's key
+    # is account + address): a guesser is throttled, the owner elsewhere is never locked out.
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/m/ip",

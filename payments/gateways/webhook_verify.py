@@ -1,7 +1,7 @@
 """Signature checks of the gateways' webhooks, done locally (no call to the gateway).
 
 Stripe: the `Stripe-Signature` header (t=…,v1=HMAC-SHA256 of "t.body" with the endpoint
-secret), checked by the stripe library with a tolerance on t.
+secret), checked by the stripe library with a tolerance on t (here, both ways).
 
 PayPal: RSA-SHA256 over "transmission id|transmission time|webhook id|CRC32 of the raw body",
 checked against the certificate at PAYPAL-CERT-URL. The certificate is fetched over https only
@@ -12,6 +12,7 @@ hosts, and it must be within its validity dates.
 import base64
 import binascii
 import hashlib
+import time
 import zlib
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -50,6 +51,19 @@ def stripe_verify(*, raw_body: bytes, header: str | None) -> None:
                                               tolerance=settings.STRIPE_WEBHOOK_TOLERANCE)
     except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as error:
         raise SignatureError(str(error)) from error
+    # The library refuses only old timestamps; one far ahead is a signature made to be replayed
+    # later (or a clock gone wrong): the tolerance holds both ways, as for PayPal and Mercado Pago.
+    if _stripe_timestamp(header) > time.time() + settings.STRIPE_WEBHOOK_TOLERANCE:
+        raise SignatureError("Stripe-Signature timestamp is in the future")
+
+
+def _stripe_timestamp(header: str) -> int:
+    """The t= of a Stripe-Signature header already verified (so it is there and an integer)."""
+    for part in header.split(","):
+        key, _sep, value = part.strip().partition("=")
+        if key == "t":
+            return int(value)
+    raise SignatureError("Stripe-Signature has no timestamp")
 
 
 PAYPAL_HEADERS = ("PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG",

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_money
+from orders.models import Order
 from orders.services import order_record_refunds
 
 from .providers import GATEWAYS, gateway_for
 from ..models import Payment, Refund
-from ..selectors import refundable_amount, refunds_committed
+from ..selectors import order_given_back, refundable_amount, refunds_committed
 from .attempts import PaymentError
 from ..signals import refund_succeeded
 
@@ -42,12 +43,23 @@ def _refuse_over_capture(payment: Payment, amount: Decimal, *, excluding: Refund
             "room": format_money(max(room, Decimal("0.00"))), "captured": format_money(payment.amount)})
 
 
+def _refuse_over_order(order: Order, amount: Decimal) -> None:
+    """What an order gives back, by refunds and store credit together, stays within its total
+    (the caller holds the order's row lock, which every path giving money back takes first)."""
+    room = order.total - order_given_back(order_id=order.pk)
+    if amount > room:
+        raise PaymentError(_("At most %(room)s of order %(number)s can still be given back (it was %(total)s).") % {
+            "room": format_money(max(room, Decimal("0.00"))), "number": order.number,
+            "total": format_money(order.total)})
+
+
 def refund_request_check(*, payment: Payment, amount) -> None:
     """Raise PaymentError if this refund could not be requested now (for forms)."""
     amount = _amount(amount)
     if payment.status != Payment.Status.SUCCEEDED:
         raise PaymentError(_("Only a completed payment can be refunded."))
     _refuse_over_capture(payment, amount)
+    _refuse_over_order(payment.order, amount)
 
 
 def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_key: str | None = None) -> Refund:
@@ -64,6 +76,9 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
     if not reason:
         raise PaymentError(_("Say why the money goes back."))
     with transaction.atomic():
+        # The order's lock first (as returns and cancellation take it): a refund, a return's
+        # store credit and a cancellation of one order are decided one after the other.
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         # Under the payment's lock, so two submissions with one key cannot both pass the check above.
         first = Refund.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
@@ -72,6 +87,7 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
         if payment.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a completed payment can be refunded."))
         _refuse_over_capture(payment, amount)
+        _refuse_over_order(order, amount)
         return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor,
                                      idempotency_key=idempotency_key or None)
 

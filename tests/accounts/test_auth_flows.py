@@ -36,26 +36,35 @@ def link_in_last_mail(pattern: str) -> str:
 
 
 class TestSignup:
-    def test_creates_user_with_argon2_hash_logs_in_and_sends_verification(self, client):
-        response = client.post(reverse("account_signup"), signup_data())
+    def test_creates_user_with_argon2_hash_and_signs_in_from_the_confirmation_link(self, client, sent):
+        with sent():
+            response = client.post(reverse("account_signup"), signup_data())
 
-        assert response.status_code == 302
+        assert (response.status_code, response["Location"]) == (302, reverse("account_email_verification_sent"))
         user = User.objects.get(email="nueva@example.pe")
         assert (user.first_name, user.last_name, user.dni) == ("Lucía", "Mamani", "43451826")
         assert user.password.startswith("argon2$")
         assert user.email_verified is False
-        assert client.get(reverse("accounts:profile")).status_code == 200  # signed in
+        # Not signed in by the answer (a taken address gets the same one): the link signs in.
+        assert client.get(reverse("accounts:profile")).status_code == 302
         assert len(mail.outbox) == 1
         assert "/accounts/confirm-email/" in mail.outbox[0].body
+        client.post(link_in_last_mail(r"/accounts/confirm-email/[^\s/]+/"))
+        assert client.get(reverse("accounts:profile")).status_code == 200
+        # Verification stays optional for signing in: the password works before confirming too.
+        other = UserFactory(email="sin-confirmar@example.pe")
+        assert not other.email_verified
+        assert Client().post(reverse("account_login"), {"login": other.email, "password": PASSWORD}).status_code == 302
 
-    def test_a_taken_email_gets_the_same_answer_and_an_email_instead(self, client):
+    def test_a_taken_email_gets_the_same_answer_and_an_email_instead(self, client, sent):
         """Enumeration prevention: a taken address is answered exactly like a new one; its owner
         is told by e-mail that an account already exists."""
         new = Client().post(reverse("account_signup"), signup_data(email="otra@example.pe", dni=""))
         mail.outbox.clear()
         UserFactory(email="nueva@example.pe")
 
-        response = client.post(reverse("account_signup"), signup_data(email="Nueva@Example.pe"))
+        with sent():
+            response = client.post(reverse("account_signup"), signup_data(email="Nueva@Example.pe"))
 
         assert (response.status_code, response["Location"]) == (new.status_code, new["Location"]) == (
             302, reverse("account_email_verification_sent"))
@@ -114,11 +123,11 @@ class TestLoginLogout:
         assert response.context["form"].non_field_errors()
         assert "_auth_user_id" not in client.session
 
-    def test_failed_logins_are_rate_limited_per_account(self, client, user):
+    def test_failed_logins_are_rate_limited_per_account_from_one_address(self, client, user):
         for _ in range(5):
             client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
 
-        # Even the right password is refused while the account is locked out.
+        # Even the right password is refused from this address while it is throttled there.
         response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
 
         assert response.status_code == 200
@@ -143,8 +152,9 @@ class TestLoginLogout:
 
 
 class TestPasswordReset:
-    def test_full_reset_flow(self, client, user):
-        response = client.post(reverse("account_reset_password"), {"email": user.email})
+    def test_full_reset_flow(self, client, user, sent):
+        with sent():
+            response = client.post(reverse("account_reset_password"), {"email": user.email})
         assert response.status_code == 302
         assert len(mail.outbox) == 1
 
@@ -161,8 +171,9 @@ class TestPasswordReset:
         client.post(reverse("account_login"), {"login": user.email, "password": NEW_PASSWORD})
         assert client.session["_auth_user_id"] == str(user.pk)
 
-    def test_tampered_key_changes_nothing(self, client, user):
-        client.post(reverse("account_reset_password"), {"email": user.email})
+    def test_tampered_key_changes_nothing(self, client, user, sent):
+        with sent():
+            client.post(reverse("account_reset_password"), {"email": user.email})
         key_path = link_in_last_mail(r"/accounts/password/reset/key/[^\s]+/")
         tampered = key_path[:-3] + "xx/"
 
@@ -173,9 +184,10 @@ class TestPasswordReset:
         user.refresh_from_db()
         assert user.check_password(PASSWORD)
 
-    def test_known_and_unknown_emails_get_the_same_answer(self, client, user):
-        known = client.post(reverse("account_reset_password"), {"email": user.email})
-        unknown = Client().post(reverse("account_reset_password"), {"email": "nadie@example.pe"})
+    def test_known_and_unknown_emails_get_the_same_answer(self, client, user, sent):
+        with sent():
+            known = client.post(reverse("account_reset_password"), {"email": user.email})
+            unknown = Client().post(reverse("account_reset_password"), {"email": "nadie@example.pe"})
 
         assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"]) == (
             302, reverse("account_reset_password_done"))
@@ -186,8 +198,9 @@ class TestPasswordReset:
 
 
 class TestEmailVerification:
-    def test_confirmation_link_marks_user_verified(self, client):
-        client.post(reverse("account_signup"), signup_data())
+    def test_confirmation_link_marks_user_verified(self, client, sent):
+        with sent():
+            client.post(reverse("account_signup"), signup_data())
         confirm_path = link_in_last_mail(r"/accounts/confirm-email/[^\s/]+/")
 
         assert client.get(confirm_path).status_code == 200  # a page with a confirm button, no change on GET

@@ -46,8 +46,9 @@ def test_every_allauth_email_is_ours():
     assert theirs <= {path.name for path in OURS.glob("*.txt")}
 
 
-def test_signup_confirmation_email(client):
-    response = client.post(reverse("account_signup"), signup_data())
+def test_signup_confirmation_email(client, sent):
+    with sent():
+        response = client.post(reverse("account_signup"), signup_data())
     assert response.status_code == 302
 
     message = mail.outbox[-1]
@@ -57,9 +58,10 @@ def test_signup_confirmation_email(client):
     assert "Confírmalo aquí: http://testserver/accounts/confirm-email/" in message.body
 
 
-def test_password_reset_email(client):
+def test_password_reset_email(client, sent):
     user = UserFactory()
-    client.post(reverse("account_reset_password"), {"email": user.email})
+    with sent():
+        client.post(reverse("account_reset_password"), {"email": user.email})
 
     message = mail.outbox[-1]
     assert_store_voice(message)

@@ -92,13 +92,15 @@ def test_a_replayed_stripe_event_answers_200_and_is_not_enqueued_again(client, d
     assert WebhookEvent.objects.count() == 1
 
 
-@pytest.mark.parametrize("case", ["tampered", "stale", "unsigned", "wrong secret"])
+@pytest.mark.parametrize("case", ["tampered", "stale", "from the future", "unsigned", "wrong secret"])
 def test_a_bad_stripe_signature_is_refused_and_nothing_is_stored(client, case):
     payment = make_payment(make_order())
     raw = body(session_completed(payment))
     headers = {
         "tampered": stripe_headers(raw),
         "stale": stripe_headers(raw, timestamp=int(timezone.now().timestamp()) - 301),
+        # Signed 15 minutes ahead: a signature kept for later replay (the tolerance holds both ways).
+        "from the future": stripe_headers(raw, timestamp=int(timezone.now().timestamp()) + 900),
         "unsigned": {},
         "wrong secret": stripe_headers(raw, secret="whsec_other"),
     }[case]
@@ -109,6 +111,15 @@ def test_a_bad_stripe_signature_is_refused_and_nothing_is_stored(client, case):
     assert not WebhookEvent.objects.exists()
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
+
+
+def test_a_stripe_clock_a_little_ahead_is_within_the_tolerance(client, django_capture_on_commit_callbacks):
+    payment = make_payment(make_order())
+    raw = body(session_completed(payment, event_id="evt_ahead"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, STRIPE_URL, raw, stripe_headers(raw, timestamp=int(timezone.now().timestamp()) + 60))
+    assert response.status_code == 200
+    assert WebhookEvent.objects.filter(event_id="evt_ahead").exists()
 
 
 def test_stripe_webhook_refuses_get_and_an_unconfigured_secret(client, settings):

@@ -111,7 +111,7 @@ class TestForm:
         assert client.get(reverse("returns:detail", args=[number])).status_code == 404
         client.logout()
         assert client.get(reverse("returns:detail", args=[number])).status_code == 404
-        assert client.get(reverse("returns:detail", args=["RMA-1-\x00"])).status_code == 404
+        assert client.get(reverse("returns:detail", args=["RMA-1-\x00"])).status_code == 400  # a NUL: bad input
 
     def test_list_needs_sign_in(self, client):
         assert client.get(reverse("returns:list")).status_code == 302

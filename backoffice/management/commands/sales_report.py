@@ -9,14 +9,18 @@ from tqdm import tqdm
 
 from accounts.models import Seller
 from backoffice.reports import COLUMNS, GROUPINGS, sales_report_by_month
+from core.forms import EARLIEST_DAY, LATEST_DAY, day_in_range
 from core.tabular import add_format_argument, write_rows
 
 
 def _date(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise CommandError(f"{option} must be a date as YYYY-MM-DD, not {value!r}.") from None
+    if not day_in_range(day):
+        raise CommandError(f"{option} must be between {EARLIEST_DAY} and {LATEST_DAY}, not {value!r}.")
+    return day
 
 
 def add_period_arguments(parser, *, seller_help: str) -> None:

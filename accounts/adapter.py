@@ -1,0 +1,38 @@
+"""The shop's allauth adapter: sign-in throttling per account and address, and account e-mails
+sent by the worker after the request."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+
+from core.ratelimit import client_ip
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth counts failed sign-ins per account ("5/5m/key") globally, so anyone typing five
+        # wrong passwords locked the owner out from everywhere. Keyed by account *and* client
+        # address, a guesser is throttled where they guess from (and per address by the "ip"
+        # rate) while the owner still signs in from home.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render the message now (its links need the request) and hand the sending to a task on
+        commit: an SMTP round trip in the request would tell, by its time, a known address
+        ("reset your password", "confirm your e-mail") from an unknown one."""
+        from .tasks import send_account_email
+
+        request = allauth_context.request
+        message = self.render_mail(template_prefix, email, {
+            "request": request, "email": email, "current_site": get_current_site(request), **context})
+        payload = {
+            "subject": message.subject, "body": message.body, "from_email": message.from_email,
+            "to": list(message.to), "headers": dict(message.extra_headers),
+            "content_subtype": message.content_subtype,
+            "alternatives": [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+        }
+        if getattr(request, "account_mail_inline", False):  # already in the worker (accounts.tasks)
+            send_account_email(payload)
+        else:
+            transaction.on_commit(lambda: send_account_email.delay(payload))

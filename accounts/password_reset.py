@@ -1,0 +1,25 @@
+"""The password reset form (allauth's ACCOUNT_FORMS["reset_password"]); apart from accounts.forms,
+which allauth's own forms module imports (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ResetPasswordForm
+from django.db import transaction
+from django.utils.translation import get_language
+
+
+class EnumerationSafeResetPasswordForm(ResetPasswordForm):
+    """A password reset whose request does the same for every address: it checks the address's
+    form and hands it to a task on commit. The task looks the account up and sends the link or
+    "there is no account here", so neither the answer nor its time tells which addresses exist."""
+
+    def clean_email(self) -> str:
+        self.users = []  # looked up by the task, not here
+        return get_adapter().clean_email(self.cleaned_data["email"].lower())
+
+    def save(self, request, **kwargs) -> str:
+        from .tasks import send_password_reset
+
+        job = {"email": self.cleaned_data["email"], "host": request.get_host(), "secure": request.is_secure(),
+               "language": get_language()}
+        transaction.on_commit(lambda: send_password_reset.delay(**job))
+        return job["email"]

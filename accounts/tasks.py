@@ -1,0 +1,54 @@
+"""Account e-mails, sent by the worker: what the request answers must not depend on whether
+an address has an account, and neither may how long it takes."""
+
+from importlib import import_module
+
+from allauth.core import context as allauth_context
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.mail import EmailMultiAlternatives
+from django.http import HttpRequest
+from django.utils import translation
+
+
+@shared_task(name="accounts.tasks.send_account_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_account_email(message: dict) -> None:
+    """Send an account e-mail (confirm, reset, "you already have an account") rendered by the adapter."""
+    email = EmailMultiAlternatives(message["subject"], message["body"], message["from_email"], message["to"],
+                                   headers=message["headers"])
+    email.content_subtype = message["content_subtype"]
+    for content, mimetype in message["alternatives"]:
+        email.attach_alternative(content, mimetype)
+    email.send()
+
+
+class _MailRequest(HttpRequest):
+    """The request a password reset was asked in, as far as its e-mail needs it: host, scheme,
+    language, an anonymous visitor. Its mails are sent at once (AccountAdapter.send_mail)."""
+
+    account_mail_inline = True
+
+    def __init__(self, *, host: str, secure: bool):
+        super().__init__()
+        self.method, self.path, self.path_info = "POST", "/", "/"
+        self.META = {"HTTP_HOST": host, "SERVER_NAME": host.split(":")[0], "SERVER_PORT": "443" if secure else "80"}
+        self._secure = secure
+        self.user = AnonymousUser()
+        self.session = import_module(settings.SESSION_ENGINE).SessionStore()
+
+    def _get_scheme(self) -> str:
+        return "https" if self._secure else "http"
+
+
+@shared_task(name="accounts.tasks.send_password_reset", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_password_reset(*, email: str, host: str, secure: bool, language: str) -> None:
+    """allauth's own reset for `email`: a link for each account with it, or "there is no account
+    with this address" (ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS)."""
+    from allauth.account.forms import ResetPasswordForm
+
+    request = _MailRequest(host=host, secure=secure)
+    with translation.override(language), allauth_context.request_context(request):
+        form = ResetPasswordForm(data={"email": email})
+        if form.is_valid():
+            form.save(request)

@@ -1,0 +1,89 @@
+"""Two partial returns of one order resolved at the same time (credit, refund or one of each),
+and a support refund racing a return: what goes back never passes what the order was paid,
+and the shipping goes back once. Real threads on PostgreSQL."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+
+from credit.models import StoreCredit
+from payments.models import Payment, Refund
+from payments.selectors import OPEN
+from payments.services.refunds import refund_request
+from returns import services
+from tests.threads import run_in_threads
+
+from .conftest import received_return
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+@pytest.fixture(autouse=True)
+def slow_resolutions(monkeypatch):
+    """A return's resolution takes a while between deciding its amount and writing the credit or
+    refund, so the other thread acts in between unless a lock makes it wait: the race happens on
+    every run, not one in two. (The support thread's refund_request is the test's own import.)"""
+    import time
+
+    from credit import services as credit_services
+    from payments.services import refunds
+
+    for module, name in ((credit_services, "store_credit_issue"), (refunds, "refund_request")):
+        original = getattr(module, name)
+
+        def slow(*args, _original=original, **kwargs):
+            time.sleep(0.3)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, slow)
+
+
+def given_back(order) -> Decimal:
+    refunds = Refund.objects.filter(payment__order=order, status__in=OPEN).aggregate(total=Sum("amount"))["total"]
+    credits = StoreCredit.objects.filter(return_request__order=order).aggregate(total=Sum("amount"))["total"]
+    return (refunds or Decimal("0.00")) + (credits or Decimal("0.00"))
+
+
+@pytest.mark.parametrize("resolutions", [("credit", "credit"), ("credit", "refund"), ("refund", "refund")])
+def test_two_partial_returns_resolved_at_once_give_back_the_order_total_once(
+        gateway_order, staff, warehouse, resolutions):
+    """The polos in one return, the casaca in another: together the whole order comes back, so
+    one of them (not both) carries the 15.00 shipping."""
+    requests = [received_return(gateway_order, staff, warehouse, units={"POLO-M": 2}, resolution=resolutions[0]),
+                received_return(gateway_order, staff, warehouse, units={"CASACA-L": 1}, resolution=resolutions[1])]
+
+    results, errors = run_in_threads(
+        lambda index: services.return_resolve(request=requests[index].pk, actor=staff).resolved_amount, 2)
+
+    assert errors == []
+    assert given_back(gateway_order) == gateway_order.total == Decimal("253.80")
+    assert sum(results) == gateway_order.total
+    shipping = [request.shipping_returned for request in
+                type(requests[0]).objects.filter(pk__in=[r.pk for r in requests])]
+    assert sorted(shipping) == [Decimal("0.00"), gateway_order.shipping_total]
+
+
+@pytest.mark.parametrize("resolution", ["credit", "refund"])
+def test_a_support_refund_racing_a_return_resolution_never_passes_the_total(
+        gateway_order, staff, warehouse, resolution):
+    request = received_return(gateway_order, staff, warehouse, units={"POLO-M": 2, "CASACA-L": 1},
+                              resolution=resolution)
+    payment = Payment.objects.get(order=gateway_order)
+
+    def act(index):
+        if index == 0:
+            return services.return_resolve(request=request.pk, actor=staff).resolved_amount
+        return refund_request(payment=payment, amount="100.00", reason="Compensación", actor=staff).amount
+
+    results, errors = run_in_threads(act, 2)
+
+    assert given_back(gateway_order) <= gateway_order.total
+    # Whichever came second got what was left (the return) or was refused (support's refund).
+    assert len(results) + len(errors) == 2
+    if errors:
+        assert given_back(gateway_order) == gateway_order.total
