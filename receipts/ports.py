@@ -14,8 +14,8 @@ class ReturnedGoods:
     order_id: int
     number: str
     units: dict[int, int]  # order line id → units returned
-    amount: Decimal  # what the return gives back (refund and store credit together; shipping too
-    # when the whole order came back)
+    shipping: bool  # the order's shipping goes back with this return (the whole order came back)
+    amount: Decimal  # what the return gives back (refund and store credit together)
 
 
 # A return gives money back: the goods and the amount its nota de crédito credits. Called as

@@ -240,14 +240,14 @@ def _credit_reason(original: Receipt, amount: Decimal) -> str:
 def credit_note_for_return(*, return_id: int) -> Receipt | None:
     """The one nota de crédito of a resolved return, whatever gave the money back (refunds on one
     or more payments, store credit): it credits the returned units, and the shipping when the
-    whole order came back (what the return's amount holds). None while the return is not resolved."""
+    whole order came back. None while the return is not resolved."""
     goods = return_goods(return_id=return_id)
     if goods is None or goods.amount <= 0:
         return None
     original = receipt_issue_for_order(order_id=goods.order_id)
     units: dict[int | None, int] = dict(goods.units)
-    if _credited_lines(original, amount=goods.amount, whole=False, goods=units) is None:
-        units[None] = 1  # the whole order came back: its shipping too
+    if goods.shipping:
+        units[None] = 1
     return credit_note_issue(receipt=original, amount=goods.amount, reason_code=_credit_reason(original, goods.amount),
                              reason=_("Return %(number)s") % {"number": goods.number},
                              source=f"return:{return_id}", goods=units)

@@ -49,4 +49,5 @@ def return_goods_for_receipt(*, return_id: int):
     if request is None:
         return None
     return ReturnedGoods(order_id=request.order_id, number=request.number, amount=request.resolved_amount,
-                         units=dict(request.lines.values_list("order_line_id", "quantity")))
+                         units=dict(request.lines.values_list("order_line_id", "quantity")),
+                         shipping=bool(request.shipping_returned))
