@@ -346,7 +346,9 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
     refunds = (Refund.objects.filter(status=Refund.Status.SUCCEEDED).select_related("payment").order_by("pk")
                .only("pk", "idempotency_key", "payment__order_id"))
     for refund in refunds:
-        if _refund_cause(refund) in noted:
+        # Before notes were issued per return and per cancellation, each refund and store credit
+        # had its own ("refund:<id>", "credit:<id>"): those causes are noted already.
+        if _refund_cause(refund) in noted or f"refund:{refund.pk}" in noted:
             continue
         try:
             if (note := credit_note_for_refund(refund_id=refund.pk)) is not None:
@@ -358,7 +360,7 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
 
     for credit_id, return_id in (StoreCredit.objects.filter(return_request__isnull=False).order_by("pk")
                                  .values_list("pk", "return_request_id")):
-        if f"return:{return_id}" in noted:
+        if f"return:{return_id}" in noted or f"credit:{credit_id}" in noted:
             continue
         try:
             if (note := credit_note_for_store_credit(store_credit_id=credit_id)) is not None:

@@ -22,6 +22,10 @@ from receipts.services import (
 from tests.factories import UserFactory
 from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, make_order, pay
 
+from tests.credit.conftest import gateway_order  # noqa: E402,F401 - fixtures
+from tests.returns.conftest import customer, warehouse  # noqa: E402,F401 - fixtures
+from tests.shipping.conftest import olva  # noqa: E402,F401 - fixtures
+
 pytestmark = pytest.mark.django_db
 
 
@@ -288,3 +292,22 @@ def test_the_sweep_issues_a_lost_cancellation_note_and_an_unpaid_cancel_gets_non
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
     assert (note.order_id, note.total, note.source) == (paid.pk, paid.total, f"cancel:{paid.pk}")
     assert receipts_issue_missing(notify=False) == (0, [])
+
+
+def test_the_sweep_leaves_causes_noted_the_old_way_alone(gateway_order, warehouse):
+    """Store credit for a return noted on its own ("credit:<id>"), before notes were issued per
+    return, is not credited a second time by the return's note."""
+    from credit.models import StoreCredit
+    from receipts.services import credit_note_issue
+    from returns.services import return_resolve
+    from tests.credit.conftest import received_return
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    boleta = receipt_issue_for_order(order_id=gateway_order.pk)
+    request = received_return(gateway_order, staff, warehouse)
+    return_resolve(request=request, actor=staff)  # its on-commit note task never runs here
+    credit = StoreCredit.objects.get(return_request=request)
+    credit_note_issue(receipt=boleta, amount=credit.amount, reason_code=CreditReason.ITEM_RETURN,
+                      source=f"credit:{credit.pk}")
+    assert receipts_issue_missing(notify=False) == (0, [])
+    assert Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE).count() == 1
