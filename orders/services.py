@@ -595,6 +595,33 @@ def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: 
     return _cancel_locked(order=_lock(order), actor=actor, reason=reason, by_customer=by_customer)
 
 
+def order_payment_overdue(order: Order, *, now=None) -> bool:
+    """Whether an order still awaiting payment is past its payment window (ORDER_PAYMENT_TIMEOUT_MINUTES
+    site setting): it can no longer be paid, whether or not the scheduled cancellation has run yet."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return False
+    minutes = site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES")
+    return order.placed_at <= (now or timezone.now()) - timedelta(minutes=minutes)
+
+
+def _unpaid_reason() -> str:
+    return _("Payment not received in time")
+
+
+@transaction.atomic
+def order_expire_if_overdue(*, order: Order, now=None) -> Order:
+    """Cancel an unpaid order past its payment window now, as the scheduled job would (its holds
+    released, its coupon given back, the shopper told): correctness does not wait for the scheduler.
+    Pages, payment starts and gateway notifications call it when they touch an order. Returns the
+    order as it now is (unchanged when it was not overdue)."""
+    if not order_payment_overdue(order, now=now):
+        return order
+    order = _lock(order)
+    if order_payment_overdue(order, now=now):
+        _cancel_locked(order=order, actor=None, reason=_unpaid_reason(), by_customer=False, unpaid=True)
+    return order
+
+
 def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
     """Cancel the orders still pending payment placed more than older_than_minutes ago.
 
@@ -609,7 +636,7 @@ def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
         .values_list("pk", flat=True)
     )
     cancelled = 0
-    reason = _("Payment not received in time")
+    reason = _unpaid_reason()
     for pk in candidates:
         try:
             with transaction.atomic():

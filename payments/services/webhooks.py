@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.jobs import retry_countdown
 
 from ..models import Payment, Provider, Refund, WebhookEvent
-from .attempts import PaymentNotReady, payment_complete, payment_fail, refund_record
+from .attempts import PaymentNotReady, gateway_reported_at, payment_complete, payment_fail, refund_record
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
         event.attempts += 1
         handler = HANDLERS.get((event.provider, event.event_type))
         try:
-            with transaction.atomic():
+            with transaction.atomic(), gateway_reported_at(event.received_at):
                 applied = handler(event.payload) if handler else False
         except (RetryableWebhookError, PaymentNotReady, OperationalError) as error:
             event.last_error = str(error)
