@@ -7,6 +7,7 @@ from datetime import datetime
 
 from celery import bootsteps
 from celery.beat import PersistentScheduler, Scheduler
+from celery.schedules import schedule
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
@@ -90,4 +91,12 @@ class HeartbeatScheduler(_RecordsTicks, PersistentScheduler):
 
 
 class InProcessScheduler(_RecordsTicks, Scheduler):
-    """The schedule kept in memory: the scheduler thread of `make run` (core.scheduler)."""
+    """The schedule kept in memory: the scheduler thread of `make run` (core.scheduler). Nothing
+    remembers when the jobs last ran, so the interval ones run at start (catching up on the time the
+    server was stopped: orders that expired meanwhile are cancelled at once)."""
+
+    def setup_schedule(self):
+        super().setup_schedule()
+        for entry in self.schedule.values():
+            if type(entry.schedule) is schedule:
+                entry.last_run_at = entry.default_now() - entry.schedule.run_every

@@ -376,7 +376,8 @@ IN_PROCESS_SCHEDULER = env.bool("IN_PROCESS_SCHEDULER", default=not CELERY_BROKE
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Housekeeping only: expired reservations stop counting even when this has not run.
     "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
-    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 5 * 60},
+    # Every minute, so an unpaid order expires on time (pages and payments also expire it when they touch it).
+    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 60.0},
     # promotions: discounted prices listings sort on, at windows' boundaries (each discount also
     # schedules its own start and end); the cart and checkout read the discounts themselves.
     "promotions-sync-discount-prices": {"task": "promotions.sync_discount_prices", "schedule": 60.0},
