@@ -667,3 +667,28 @@ def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
         # One e-mail per new refunded total (a replayed refund record sends nothing).
         order_email_enqueue(order=order, kind=OrderEmailKind.REFUNDED, reference=f"{Decimal(refunded):.2f}")
         return order
+
+
+def order_refunded_in_full(*, order: Order, from_gateway: bool) -> Order:
+    """A payment of this order was refunded in full (after order_record_refunds): the order must not
+    ship any more.
+
+    - Not shipped yet (paid, processing): cancelled — its legs are cancelled, so it leaves the
+      warehouse's to-ship list, its units go back on the shelf and its store credit back to the
+      customer; no refund is requested (the money is back already). The receipt's nota de crédito
+      follows the refund as for any other refund.
+    - Shipped in part or whole, when the refund was made at the gateway itself (its dashboard, a
+      dispute) rather than by the store: flagged for staff, who hold the legs still to ship and look
+      for the goods (a store-made refund of a shipped order is a return's, and needs no flag).
+    - Cancelled or still awaiting payment: nothing to do."""
+    with transaction.atomic():
+        order = _lock(order)
+        if order.status in (OrderStatus.PAID, OrderStatus.PROCESSING):
+            return _cancel_locked(order=order, actor=None, by_customer=False,
+                                  reason=_("Refunded in full at the payment gateway"))
+        if from_gateway and order.status in FULFILMENT_STATUSES:
+            _add_attention_note(order, _("Refunded in full at the payment gateway after it shipped: do not ship "
+                                         "its pending packages and check for a return."))
+            order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+        return order
+

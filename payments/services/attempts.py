@@ -20,7 +20,7 @@ from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
 from orders.services import (
     order_expire_if_overdue, order_flag_for_attention, order_mark_paid, order_payment_overdue, order_payment_record,
-    order_record_refunds,
+    order_record_refunds, order_refunded_in_full,
 )
 
 from ..gateway_log import gateway_log_write
@@ -283,9 +283,12 @@ def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
         newly_succeeded = status == Refund.Status.SUCCEEDED and refund.status != Refund.Status.SUCCEEDED
         refund.gateway_reference, refund.status, refund.amount = gateway_reference[:120], status, amount
         refund.save()
-        order_record_refunds(order=payment.order, refunded=_succeeded_total(payment))
+        refunded = _succeeded_total(payment)
+        order_record_refunds(order=payment.order, refunded=refunded)
         if newly_succeeded:
             refund_succeeded.send(sender=Refund, refund=refund)
+            if refunded >= payment.amount:  # the gateway gave everything back: the order must not ship
+                order_refunded_in_full(order=payment.order, from_gateway=True)
         return refund
 
 

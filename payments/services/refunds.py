@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.money import format_money
-from orders.services import order_record_refunds
+from orders.services import order_record_refunds, order_refunded_in_full
 
 from .providers import GATEWAYS, gateway_for
 from ..models import Payment, Refund
@@ -144,6 +144,8 @@ def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
         refunded = refund.payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
         order_record_refunds(order=refund.payment.order, refunded=refunded)
         refund_succeeded.send(sender=Refund, refund=refund)
+        if refunded >= refund.payment.amount:  # everything paid is back: a paid order no longer ships
+            order_refunded_in_full(order=refund.payment.order, from_gateway=False)
     return refund
 
 

@@ -58,7 +58,7 @@ def test_an_order_inside_its_window_is_left_alone(client):
 
 def test_a_payment_cannot_start_on_an_overdue_order():
     order = placed_ago(make_order(), 61)
-    with pytest.raises(PaymentError, match="expir"):
+    with pytest.raises(PaymentError, match="venció"):
         payment_start(order=order, method=payment_method_ensure_dummy())
     assert_expired(order)
     assert not Payment.objects.filter(order=order).exists()
