@@ -141,7 +141,7 @@ def test_the_command_prints_the_same_as_a_table(capsys):
     assert out.splitlines()[0].split() == ["check", "status", "detail"]
     for name in ("database", "cache", "broker", "worker", "beat", "jobs", "overall"):
         assert any(line.startswith(name) for line in out.splitlines())
-    assert "payments.webhook_events" in out and "Receipts to send to SUNAT" in out
+    assert "payments.webhook_events" in out and "Comprobantes por enviar a SUNAT" in out
 
 
 @override_settings(CACHES=CLOSED_PORT_CACHE)
@@ -150,3 +150,11 @@ def test_the_command_exits_1_when_the_shop_cannot_take_payments(capsys):
         call_command("health", "--format", "json")
     assert exit_info.value.code == 1
     assert '"status": "unavailable"' in capsys.readouterr().out
+
+
+def test_the_command_can_require_one_check_to_be_ok(capsys):
+    heartbeat_record(name=BEAT, at=timezone.now() - timedelta(minutes=10))
+    with pytest.raises(SystemExit):
+        call_command("health", "--require", "beat")
+    alive(BEAT)
+    call_command("health", "--require", "beat")  # no exit: the scheduler is alive

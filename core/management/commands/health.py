@@ -1,6 +1,7 @@
-"""python manage.py health [--format table|csv|json]: what /healthz answers, as a table: each
-dependency, then the backlog of each kind of pending work. Exit status 1 when the shop cannot take
-payments (the 503 of /healthz), 0 otherwise (ok or degraded)."""
+"""python manage.py health [--format table|csv|json] [--require CHECK ...]: what /healthz answers, as a
+table: each dependency, then the backlog of each kind of pending work. Exit status 1 when the shop
+cannot take payments (the 503 of /healthz) or a --require'd check is not ok (docker-compose.yml's
+health check of beat requires "beat"), 0 otherwise (ok or degraded)."""
 
 import json
 
@@ -16,6 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_format_argument(parser)
+        parser.add_argument("--require", action="append", default=[], metavar="CHECK",
+                            choices=["database", "cache", "broker", "worker", "beat", "jobs"],
+                            help="Exit 1 unless this check is ok (or eager); may be given more than once.")
 
     def handle(self, *args, **options):
         status = system_status(fresh=True)
@@ -35,7 +39,8 @@ class Command(BaseCommand):
                         for row in pending_backlog()]
                 write_rows(self.stdout, rows, [("work", "pending work"), ("what", "what"), ("overdue", "overdue"),
                                                ("oldest", "oldest due")], fmt)
-        if not takes_payments(status):
+        if not takes_payments(status) or any(status[name]["status"] not in ("ok", "eager")
+                                             for name in options["require"]):
             raise SystemExit(1)
 
 
