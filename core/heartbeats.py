@@ -95,6 +95,10 @@ class InProcessScheduler(_RecordsTicks, Scheduler):
     remembers when the jobs last ran, so the interval ones run at start (catching up on the time the
     server was stopped: orders that expired meanwhile are cancelled at once)."""
 
+    def send_task(self, name, *args, **kwargs):
+        # Never publish by name (there is no broker to publish to): run the registered task inline.
+        return self.app.tasks[name].apply_async(*args, **kwargs)
+
     def setup_schedule(self):
         super().setup_schedule()
         for entry in self.schedule.values():

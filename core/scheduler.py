@@ -50,10 +50,16 @@ def start(*, tick_seconds: float = 5.0) -> bool:
 
 
 def _run(tick_seconds: float) -> None:
+    from django.apps import apps
+
     from config.celery import app
 
     from .heartbeats import InProcessScheduler
 
+    # Started from CoreConfig.ready(): wait for every app, then for every app's tasks to be registered.
+    while not apps.ready:
+        time.sleep(0.1)
+    app.loader.import_default_modules()
     scheduler = InProcessScheduler(app=app, lazy=False)
     while True:
         try:

@@ -4,117 +4,33 @@ with its beat) consumes from it. Redis is killed and started again while webhook
 their retries: the worker lives on, every pending task completes exactly once, and /healthz says
 503 while Redis is away and 200 when it is back."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from config.celery import app as celery_app
-from core.resilience import broker_outage, redis_outage
 from orders.models import OrderEmail, PaymentStatus
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import payment_complete
 from payments.services.webhooks import webhook_event_store
+from receipts.models import Receipt, ReceiptKind
 from tests.conftest import require_env
 from tests.payments.webhook_helpers import body, charge_refunded, make_order, make_payment
-from tests.redis_server import OwnRedis
+from tests.worker_stack import Stack, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_for(condition, *, timeout: float, what: str, every: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Stack:
-    """The test's Redis, a worker (with beat) on it, and this process pointed at it."""
-
-    def __init__(self, tmp_path: Path):
-        self.dir = tmp_path
-        self.redis = OwnRedis(persistent=True).start()
-        self.worker: subprocess.Popen | None = None
-        self.log = tmp_path / "worker.log"
-
-    def start_worker(self) -> None:
-        env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "tests.worker_settings", "DATABASE_URL": database_url(),
-            "REDIS_URL": f"{self.redis.url}/0", "CELERY_BROKER_URL": f"{self.redis.url}/1",
-            "CELERY_RESULT_BACKEND": f"{self.redis.url}/2", "FAULT_DIR": str(self.dir),
-            "CACHE_KEY_PREFIX": "faults",
-        }
-        self.worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--concurrency=2", "--loglevel=INFO",
-             "-n", f"faults-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-        )
-
-    def mail_lines(self) -> list[str]:
-        path = self.dir / "mail.log"
-        return path.read_text().splitlines() if path.exists() else []
-
-    def worker_output(self) -> str:
-        return self.log.read_text() if self.log.exists() else ""
-
-    def stop(self) -> None:
-        if self.worker is not None and self.worker.poll() is None:
-            self.worker.terminate()
-            try:
-                self.worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.worker.kill()
-                self.worker.wait()
-        self.redis.stop()
 
 
 @pytest.fixture
 def stack(tmp_path):
-    from constance import config
-    from django.core.cache import cache
-
     require_env("DATABASE_URL")
     stack = Stack(tmp_path)
-    conf = celery_app.conf
-    previous = conf.broker_url, conf.broker_write_url, conf.task_always_eager
-    conf.broker_url = conf.broker_write_url = f"{stack.redis.url}/1"
-    conf.task_always_eager = False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    backend = config._backend
-    previous_cache = getattr(backend, "_cache", None)
     try:
-        with override_settings(CACHES=stack.redis.cache_settings(), REDIS_RETRY_SECONDS=0):
-            if previous_cache is not None:
-                backend._cache = cache  # site settings read this test's Redis too (see test_faults)
+        with stack.used_here():
             yield stack
     finally:
-        if previous_cache is not None:
-            backend._cache = previous_cache
-        conf.broker_url, conf.broker_write_url, conf.task_always_eager = previous
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        redis_outage.reset()
-        broker_outage.reset()
         stack.stop()
 
 
@@ -150,14 +66,14 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
     def attempts() -> list[int]:
         return list(events.order_by("pk").values_list("attempts", flat=True))
 
-    wait_for(lambda: min(attempts()) >= 2, timeout=45, what="every event to be in retry")
+    wait_for(lambda: min(attempts()) >= 2, timeout=45, what="every event to be in retry", log=stack.log)
     client = Client(raise_request_exception=False)
 
     before = attempts()
     outage(stack, client)
     # The retries the worker held in memory were lost with the connection; the sweep brings them back.
     wait_for(lambda: all(now > then for now, then in zip(attempts(), before)), timeout=30,
-             what="the events' retries to resume after the first outage")
+             what="the events' retries to resume after the first outage", log=stack.log)
     assert stack.worker.poll() is None, stack.worker_output()[-3000:]
 
     def pay_everything():
@@ -167,9 +83,12 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
 
     outage(stack, client, while_down=pay_everything)  # the paid e-mails run inline: the broker is away
     wait_for(lambda: not events.exclude(status=WebhookEvent.Status.PROCESSED).exists(), timeout=40,
-             what="every event to be processed")
+             what="every event to be processed", log=stack.log)
     wait_for(lambda: not OrderEmail.objects.filter(sent_at__isnull=True).exists(), timeout=20,
-             what="every order e-mail to be sent")
+             what="every order e-mail to be sent", log=stack.log)
+    notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE)
+    wait_for(lambda: notes.count() == len(orders) and not Receipt.objects.filter(emailed_at__isnull=True).exists(),
+             timeout=20, what="every nota de crédito to be issued and e-mailed", log=stack.log)
 
     assert stack.worker.poll() is None, stack.worker_output()[-3000:]
     assert "Unrecoverable error" not in stack.worker_output()
