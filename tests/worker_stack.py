@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from tests.redis_server import OwnRedis
+from tests.redis_server import OwnRedis, publishing_to
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,28 +69,19 @@ class Stack:
         from django.core.cache import cache
         from django.test import override_settings
 
-        from config.celery import app as celery_app
         from core.resilience import broker_outage, redis_outage
 
-        conf = celery_app.conf
-        previous = conf.broker_url, conf.broker_write_url, conf.task_always_eager
-        conf.broker_url = conf.broker_write_url = f"{self.redis.url}/1"
-        conf.task_always_eager = False
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
         backend = config._backend
         previous_cache = getattr(backend, "_cache", None)
         try:
-            with override_settings(CACHES=self.redis.cache_settings(), REDIS_RETRY_SECONDS=0):
+            with publishing_to(f"{self.redis.url}/1"), \
+                    override_settings(CACHES=self.redis.cache_settings(), REDIS_RETRY_SECONDS=0):
                 if previous_cache is not None:
                     backend._cache = cache  # the site settings read this Redis too (see tests/core/test_faults.py)
                 yield self
         finally:
             if previous_cache is not None:
                 backend._cache = previous_cache
-            conf.broker_url, conf.broker_write_url, conf.task_always_eager = previous
-            celery_app._pool = None
-            celery_app.amqp._producer_pool = None
             redis_outage.reset()
             broker_outage.reset()
 
