@@ -15,3 +15,7 @@ class CoreConfig(AppConfig):
 
         # After the sites app's own handler, which creates "example.com".
         post_migrate.connect(sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync")
+
+        from .scheduler import maybe_start
+
+        maybe_start()  # `make run` (no broker): the beat schedule in a thread of runserver's process

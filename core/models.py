@@ -18,3 +18,19 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}: {self.last}"
+
+
+class Heartbeat(models.Model):
+    """When a background part last showed it was alive: each worker ("worker:<name>", from its
+    consumer while connected to the broker), the scheduler ("beat") and each sweep ("sweep:<job>",
+    its last run). /healthz and `manage.py health` read them; only core.heartbeats writes them."""
+
+    name = models.CharField(_("name"), max_length=200, primary_key=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

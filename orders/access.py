@@ -4,7 +4,7 @@ or looked up (their numbers kept in the session). Views of every app above order
 from django.http import Http404
 from django.urls import reverse
 
-from . import selectors
+from . import selectors, services
 from .models import Order
 
 GUEST_ORDERS_SESSION_KEY = "orders:guest_numbers"
@@ -21,14 +21,23 @@ def guest_order(request, number: str) -> Order:
     number = number.strip().upper()
     if number not in request.session.get(GUEST_ORDERS_SESSION_KEY, []):
         raise Http404
-    return selectors.order_detail(queryset=Order.objects.filter(customer__isnull=True), number=number)
+    return shown(selectors.order_detail(queryset=Order.objects.filter(customer__isnull=True), number=number))
+
+
+def shown(order: Order) -> Order:
+    """The order as the shopper should see it: one past its payment window is expired now, lazily,
+    even if the scheduled cancellation has not run (it is read again, with its details, if so)."""
+    if services.order_payment_overdue(order):
+        services.order_expire_if_overdue(order=order)
+        return selectors.order_detail(queryset=Order.objects.filter(pk=order.pk), number=order.number)
+    return order
 
 
 def order_for_request(request, number: str) -> Order:
     """The shopper's own order: a signed-in customer's, or a guest order this browser placed
     or looked up. Anything else is a 404, whoever asks."""
     if request.user.is_authenticated:
-        return selectors.order_for_customer(user=request.user, number=number)
+        return shown(selectors.order_for_customer(user=request.user, number=number))
     return guest_order(request, number)
 
 

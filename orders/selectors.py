@@ -1,13 +1,17 @@
 """Reads of orders that pages, e-mails and commands share, with their joins already applied."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from shipping.models import Shipment, ShipmentEvent, ShipmentLine
 
-from .models import Order, OrderLine, OrderStatus, OrderStatusChange
+from .models import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 
 
 def _with_details(queryset: QuerySet) -> QuerySet:
@@ -73,3 +77,19 @@ def buyer_has_ordered(*, customer: User | None, email: str, exclude_order_id: in
     if exclude_order_id:
         earlier = earlier.exclude(pk=exclude_order_id)
     return earlier.exists()
+
+
+# --- pending work (core.jobs) ------------------------------------------------------------------
+
+def order_emails_overdue(cutoff) -> QuerySet:
+    """Order e-mails recorded before `cutoff` and not sent (their task was lost), from the last
+    JOBS_MAX_AGE_DAYS only: an e-mail older than that is news nobody wants any more."""
+    oldest = timezone.now() - timedelta(days=settings.JOBS_MAX_AGE_DAYS)
+    return OrderEmail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff, created_at__gte=oldest)
+
+
+def orders_paid_without_shipments(cutoff) -> QuerySet:
+    """Paid orders (before `cutoff`) still waiting for their stock to be taken and their shipments
+    created: the stock was not there when the payment arrived."""
+    return (Order.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], paid_at__lt=cutoff)
+            .filter(~Exists(Shipment.objects.filter(order=OuterRef("pk")))))

@@ -611,6 +611,33 @@ def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: 
     return _cancel_locked(order=_lock(order), actor=actor, reason=reason, by_customer=by_customer)
 
 
+def order_payment_overdue(order: Order, *, now=None) -> bool:
+    """Whether an order still awaiting payment is past its payment window (ORDER_PAYMENT_TIMEOUT_MINUTES
+    site setting): it can no longer be paid, whether or not the scheduled cancellation has run yet."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return False
+    minutes = site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES")
+    return order.placed_at <= (now or timezone.now()) - timedelta(minutes=minutes)
+
+
+def _unpaid_reason() -> str:
+    return _("Payment not received in time")
+
+
+@transaction.atomic
+def order_expire_if_overdue(*, order: Order, now=None) -> Order:
+    """Cancel an unpaid order past its payment window now, as the scheduled job would (its holds
+    released, its coupon given back, the shopper told): correctness does not wait for the scheduler.
+    Pages, payment starts and gateway notifications call it when they touch an order. Returns the
+    order as it now is (unchanged when it was not overdue)."""
+    if not order_payment_overdue(order, now=now):
+        return order
+    order = _lock(order)
+    if order_payment_overdue(order, now=now):
+        _cancel_locked(order=order, actor=None, reason=_unpaid_reason(), by_customer=False, unpaid=True)
+    return order
+
+
 def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
     """Cancel the orders still pending payment placed more than older_than_minutes ago.
 
@@ -625,7 +652,7 @@ def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
         .values_list("pk", flat=True)
     )
     cancelled = 0
-    reason = _("Payment not received in time")
+    reason = _unpaid_reason()
     for pk in candidates:
         try:
             with transaction.atomic():
@@ -656,3 +683,28 @@ def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
         # One e-mail per new refunded total (a replayed refund record sends nothing).
         order_email_enqueue(order=order, kind=OrderEmailKind.REFUNDED, reference=f"{Decimal(refunded):.2f}")
         return order
+
+
+def order_refunded_in_full(*, order: Order, from_gateway: bool) -> Order:
+    """A payment of this order was refunded in full (after order_record_refunds): the order must not
+    ship any more.
+
+    - Not shipped yet (paid, processing): cancelled — its legs are cancelled, so it leaves the
+      warehouse's to-ship list, its units go back on the shelf and its store credit back to the
+      customer; no refund is requested (the money is back already). The receipt's nota de crédito
+      follows the refund as for any other refund.
+    - Shipped in part or whole, when the refund was made at the gateway itself (its dashboard, a
+      dispute) rather than by the store: flagged for staff, who hold the legs still to ship and look
+      for the goods (a store-made refund of a shipped order is a return's, and needs no flag).
+    - Cancelled or still awaiting payment: nothing to do."""
+    with transaction.atomic():
+        order = _lock(order)
+        if order.status in (OrderStatus.PAID, OrderStatus.PROCESSING):
+            return _cancel_locked(order=order, actor=None, by_customer=False,
+                                  reason=_("Refunded in full at the payment gateway"))
+        if from_gateway and order.status in FULFILMENT_STATUSES:
+            _add_attention_note(order, _("Refunded in full at the payment gateway after it shipped: do not ship "
+                                         "its pending packages and check for a return."))
+            order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+        return order
+

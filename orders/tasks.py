@@ -24,6 +24,23 @@ def send_order_email(email_id: int) -> bool:
     return True
 
 
+@shared_task(name="orders.tasks.create_missing_shipments")
+def create_missing_shipments(order_id: int) -> bool:
+    """A paid order still without shipments (its stock was not there): take the stock now and create
+    them; nothing happens while the stock is still missing (the order stays flagged for staff)."""
+    from inventory.exceptions import InventoryError
+
+    from .exceptions import InvalidTransition
+    from .models import Order
+
+    try:
+        services.order_fulfilment_retry(order=Order.objects.get(pk=order_id))
+    except (InvalidTransition, InventoryError) as error:
+        logger.info("Order %s: shipments not created yet (%s)", order_id, error)
+        return False
+    return True
+
+
 @shared_task(name="orders.tasks.cancel_unpaid_orders")
 def cancel_unpaid_orders() -> int:
     """Beat, every 5 minutes: cancel orders whose payment did not arrive in time."""

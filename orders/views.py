@@ -15,7 +15,7 @@ from core.site_settings import site_setting
 
 from . import selectors, services
 from .exceptions import CancelNotAllowed
-from .access import guest_order, order_for_request, order_url_for, remember_guest_order
+from .access import guest_order, order_for_request, order_url_for, remember_guest_order, shown
 from .forms import OrderCancelForm, OrderLookupForm
 from .models import Order, PaymentStatus
 
@@ -69,7 +69,7 @@ def order_list(request):
 @login_required
 @require_http_methods(["GET"])
 def order_detail(request, number: str):
-    return _render_detail(request, selectors.order_for_customer(user=request.user, number=number), guest=False)
+    return _render_detail(request, shown(selectors.order_for_customer(user=request.user, number=number)), guest=False)
 
 
 @login_required

@@ -168,6 +168,9 @@ class WebhookEvent(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    # When it is (next) due to be processed: on arrival, then after each attempt that must wait. A
+    # received event whose time is long past lost its task: the sweep (core.jobs) enqueues it again.
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
 
     class Meta:
         verbose_name = _("webhook event")
@@ -176,7 +179,8 @@ class WebhookEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="payments_webhook_event_unique"),
         ]
-        indexes = [models.Index(fields=["status", "received_at"], name="payments_webhook_status_idx")]
+        indexes = [models.Index(fields=["status", "received_at"], name="payments_webhook_status_idx"),
+                   models.Index(fields=["status", "next_attempt_at"], name="payments_webhook_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_provider_display()} {self.event_type} {self.event_id}"

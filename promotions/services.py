@@ -6,7 +6,6 @@ queues the other checkouts of the same coupon, so the per-customer and first-ord
 that follow see every committed redemption. A use is given back when an unpaid order is
 cancelled (orders.services calls coupon_release)."""
 
-import logging
 import secrets
 from decimal import Decimal
 
@@ -23,7 +22,6 @@ from .models import AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget,
 from .selectors import coupon_usage_refusal, coupon_window_refusal, scope_condition
 
 ZERO = Decimal("0.00")
-logger = logging.getLogger(__name__)
 
 
 # --- automatic discounts ----------------------------------------------------------------
@@ -89,11 +87,11 @@ def discount_changed(*, discount: AutomaticDiscount) -> None:
 
 
 def _schedule_sync(task, moment) -> None:
-    """A refresh at a window's boundary; with the broker down, beat's every-minute run covers it."""
-    try:
-        task.apply_async(eta=moment)
-    except Exception:  # noqa: BLE001 - the broker is optional for correctness
-        logger.warning("Could not schedule the discount price refresh at %s", moment, exc_info=True)
+    """A refresh at a window's boundary when it is near (core.jobs.enqueue_at); beat's every-minute
+    run covers the others, and the broker being down."""
+    from core.jobs import enqueue_at
+
+    enqueue_at(task, moment)
 
 
 def discounts_refresh() -> int:

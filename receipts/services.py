@@ -263,8 +263,10 @@ def _return_of_refund(refund) -> int | None:
 
 
 def _is_cancellation_refund(refund) -> bool:
-    """Payments opens a cancelled order's refunds with the key "cancel-<payment id>"."""
-    return (refund.idempotency_key or "").startswith("cancel-")
+    """A cancelled order's refund: one payments opened on cancelling it (key "cancel-<payment
+    id>"), or any refund of an order now cancelled (a whole refund at the gateway cancels an
+    unshipped order): the note that annuls the order covers it."""
+    return (refund.idempotency_key or "").startswith("cancel-") or refund.payment.order.status == OrderStatus.CANCELLED
 
 
 def _refund_cause(refund) -> str:
@@ -281,13 +283,14 @@ def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
     missed); a return's refund gets the return's note. None when the refund has not succeeded."""
     from payments.models import Refund
 
-    refund = Refund.objects.select_related("payment").filter(pk=refund_id).first()
+    refund = Refund.objects.select_related("payment__order").filter(pk=refund_id).first()
     if refund is None or refund.status != Refund.Status.SUCCEEDED:
         return None
     if (return_id := _return_of_refund(refund)) is not None:
         return credit_note_for_return(return_id=return_id)
-    if _is_cancellation_refund(refund):
-        return credit_note_for_cancelled_order(order_id=refund.payment.order_id)
+    if _is_cancellation_refund(refund) and (note := credit_note_for_cancelled_order(
+            order_id=refund.payment.order_id)) is not None:
+        return note
     original = receipt_issue_for_order(order_id=refund.payment.order_id)
     whole = credited_total(original) == 0 and refund.amount == original.total
     # Money given back that no goods came back for lowers the sale's value (code 09).
@@ -343,8 +346,8 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
         except ReceiptError as error:
             problems.append(f"{number}: {error}")
     noted = set(Receipt.objects.exclude(source=None).values_list("source", flat=True))
-    refunds = (Refund.objects.filter(status=Refund.Status.SUCCEEDED).select_related("payment").order_by("pk")
-               .only("pk", "idempotency_key", "payment__order_id"))
+    refunds = (Refund.objects.filter(status=Refund.Status.SUCCEEDED).select_related("payment__order").order_by("pk")
+               .only("pk", "idempotency_key", "payment__order_id", "payment__order__status"))
     for refund in refunds:
         # Before notes were issued per return and per cancellation, each refund and store credit
         # had its own ("refund:<id>", "credit:<id>"): those causes are noted already.

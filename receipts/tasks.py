@@ -81,7 +81,7 @@ def email_receipt(receipt_id: int) -> bool:
 
 @shared_task(name="receipts.tasks.issue_missing_receipts")
 def issue_missing_receipts() -> int:
-    """Beat: receipts for paid orders (and credit notes for refunds) whose task was lost."""
+    """The sweep (core.jobs, every 15 minutes): receipts for paid orders (and credit notes for refunds) whose task was lost."""
     issued, problems = services.receipts_issue_missing()
     for problem in problems:
         logger.warning("Receipt not issued: %s", problem)

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 
 import redis
 
@@ -61,3 +62,22 @@ class OwnRedis:
                 "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
             }
         }
+
+
+@contextmanager
+def publishing_to(broker_url: str):
+    """This process sends tasks to `broker_url` (not inline) until the block ends."""
+    from config.celery import app as celery_app
+
+    conf = celery_app.conf
+    previous = conf.broker_url, conf.broker_write_url, conf.task_always_eager
+    conf.broker_url = conf.broker_write_url = broker_url
+    conf.task_always_eager = False
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.broker_write_url, conf.task_always_eager = previous
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None

@@ -2,7 +2,6 @@
 optional end): created and edited while waiting, applied and put back by beat exactly once.
 Every price they move is recorded in the price history as the change's author's."""
 
-import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -13,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from .. import price_history
 from ..models import Product, ScheduledPrice, Variant, category_subtree
-
-logger = logging.getLogger(__name__)
 
 
 def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
@@ -33,16 +30,15 @@ def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
 
 
 def _enqueue_at(*moments) -> None:
-    """A run at each boundary, on the dot; with the broker down, beat's every-minute run covers it."""
+    """A run at each boundary, on the dot, when it is near (core.jobs.enqueue_at); beat's
+    every-minute run covers the others, and the broker being down."""
+    from core.jobs import enqueue_at
+
     from ..tasks import apply_scheduled_prices
 
     for moment in moments:
-        if moment is None:
-            continue
-        try:
-            apply_scheduled_prices.apply_async(eta=moment)
-        except Exception:  # noqa: BLE001 - the broker is optional for correctness
-            logger.warning("Could not enqueue the scheduled price run at %s", moment, exc_info=True)
+        if moment is not None:
+            enqueue_at(apply_scheduled_prices, moment)
 
 
 def scheduled_price_cancel(*, scheduled_id: int) -> int:

@@ -126,6 +126,8 @@ if env("DATABASE_URL", default=""):
     # Short store queries: PostgreSQL's JIT compiler spends more (up to half a second on a
     # facet count) compiling than it saves running them.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that is away is an error within seconds (/healthz, pages), not a hang.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 else:
     # IMMEDIATE takes SQLite's write lock when a transaction starts, so two
     # concurrent read-then-write transactions serialise instead of one failing
@@ -331,24 +333,65 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "America/Lima"
+# The worker survives the broker and the result backend going away and coming back: it retries
+# the connection for ever (at start-up too, before compose's Redis answers), never exits over a
+# lost connection (config/celery.py ReconnectingConsumer), and a result it cannot store is
+# retried instead of failing the task.
+CELERY_WORKER_CONSUMER = "config.celery:ReconnectingConsumer"
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 10
+# A task sleeping in a worker until its retry (countdown/ETA) is an unacknowledged message in Redis:
+# past the visibility timeout Redis hands it to another worker as well. The timeout is therefore
+# longer than the longest retry countdown (TASK_RETRY_MAX_SECONDS); tests/core/test_celery.py
+# checks it. A message lost with a worker is restored after it, and the sweeps (core.jobs)
+# re-enqueue overdue work long before.
+TASK_RETRY_MAX_SECONDS = 2 * 60 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_RETRY_MAX_SECONDS + 60 * 60}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 5.0}}
 # A broker that is away is noticed within about a second; the task then runs inline
 # (config/celery.py BrokerResilientTask) instead of making the page wait or fail.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Heartbeats (core.heartbeats): each worker's while it is connected to the broker, the scheduler's;
+# /healthz calls one stale past WORKER_STALE_SECONDS / SCHEDULER_STALE_SECONDS.
+CELERY_BEAT_SCHEDULER = "core.heartbeats:HeartbeatScheduler"
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=15)
+WORKER_STALE_SECONDS = env.float("WORKER_STALE_SECONDS", default=60)
+SCHEDULER_HEARTBEAT_SECONDS = env.float("SCHEDULER_HEARTBEAT_SECONDS", default=30)
+SCHEDULER_STALE_SECONDS = env.float("SCHEDULER_STALE_SECONDS", default=120)
+# Pending work (core.jobs): overdue once its task should have run this long ago; swept this often,
+# at most this many rows of a kind per sweep; /healthz reports the oldest overdue row.
+JOBS_OVERDUE_GRACE_SECONDS = env.float("JOBS_OVERDUE_GRACE_SECONDS", default=120)
+JOBS_SWEEP_SECONDS = env.float("JOBS_SWEEP_SECONDS", default=60)
+JOBS_SWEEP_BATCH = env.int("JOBS_SWEEP_BATCH", default=500)
+# E-mails older than this are not sent any more (nor counted as overdue).
+JOBS_MAX_AGE_DAYS = env.int("JOBS_MAX_AGE_DAYS", default=3)
+# A webhook event that must wait for another is tried again after 30 s, 1 min, 2 min ... an hour.
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+# Work overdue for longer than this makes /healthz "degraded" (the shop still takes payments).
+JOBS_OVERDUE_ALERT_SECONDS = env.float("JOBS_OVERDUE_ALERT_SECONDS", default=15 * 60)
+# /healthz counts the backlog at most this often per process (it is probed every few seconds).
+HEALTH_BACKLOG_CACHE_SECONDS = env.float("HEALTH_BACKLOG_CACHE_SECONDS", default=15)
+# `make run` (no broker): runserver runs the beat schedule in a thread of its own (core.scheduler).
+IN_PROCESS_SCHEDULER = env.bool("IN_PROCESS_SCHEDULER", default=not CELERY_BROKER_URL)
 # Filled by the capabilities: reservation expiry, unpaid-order cancellation, ...
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Housekeeping only: expired reservations stop counting even when this has not run.
     "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
-    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 5 * 60},
+    # Every minute, so an unpaid order expires on time (pages and payments also expire it when they touch it).
+    "orders-cancel-unpaid": {"task": "orders.tasks.cancel_unpaid_orders", "schedule": 60.0},
     # promotions: discounted prices listings sort on, at windows' boundaries (each discount also
     # schedules its own start and end); the cart and checkout read the discounts themselves.
     "promotions-sync-discount-prices": {"task": "promotions.sync_discount_prices", "schedule": 60.0},
     # catalog: scheduled price changes at their start and end (each also enqueues its boundaries).
     "catalog-apply-scheduled-prices": {"task": "catalog.apply_scheduled_prices", "schedule": 60.0},
-    "payments-stranded-webhooks": {"task": "payments.tasks.process_stranded_webhook_events", "schedule": 10 * 60},
-    "receipts-issue-missing": {"task": "receipts.tasks.issue_missing_receipts", "schedule": 15 * 60},
+    # Overdue pending work of every kind (core.jobs: webhook events, receipts, e-mails, refunds,
+    # shipments), each kind at its own interval.
+    "core-sweep-overdue": {"task": "core.sweep_overdue", "schedule": JOBS_SWEEP_SECONDS},
     "reviews-invitations": {"task": "reviews.tasks.send_review_invitations", "schedule": 60 * 60},
     "reviews-seller-reputations": {"task": "reviews.tasks.compute_seller_reputations",
                                    "schedule": crontab(hour=3, minute=15)},

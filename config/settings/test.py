@@ -11,6 +11,10 @@ DEBUG = False
 # Tasks run inline unless a test starts a real worker (tests/core/test_celery.py).
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# No scheduler thread in the test processes (a test starts one when it needs it).
+IN_PROCESS_SCHEDULER = False
+# Health checks read the backlog afresh each time.
+HEALTH_BACKLOG_CACHE_SECONDS = 0
 # Keep test keys apart from a developer's cache on the same Redis.
 if "KEY_PREFIX" in CACHES["default"]:
     CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="tienda-test")

@@ -5,6 +5,9 @@ and says whether the money must go back.
 The dummy gateway is the store's own hosted page (development, tests, and any install
 without real gateway keys): the shopper pays, has the card declined, or walks away."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,13 +18,35 @@ from django.utils.translation import gettext as _
 from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
-from orders.services import order_flag_for_attention, order_mark_paid, order_payment_record, order_record_refunds
+from orders.services import (
+    order_expire_if_overdue, order_flag_for_attention, order_mark_paid, order_payment_overdue, order_payment_record,
+    order_record_refunds, order_refunded_in_full,
+)
 
 from ..gateway_log import gateway_log_write
 from ..models import CENT, Payment, PaymentMethod, Provider, Refund
 from ..signals import refund_succeeded
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
+
+# When the gateway told us about the outcome being applied (a webhook's arrival), if earlier than now:
+# a payment reported within the order's payment window is accepted even if a worker outage made its
+# processing late; one reported after it meets an expired order.
+_reported_at: ContextVar[datetime | None] = ContextVar("payment_reported_at", default=None)
+
+
+@contextmanager
+def gateway_reported_at(moment: datetime):
+    token = _reported_at.set(moment)
+    try:
+        yield
+    finally:
+        _reported_at.reset(token)
+
+
+def _expired_message(order: Order) -> str:
+    return _("Order %(number)s expired: its payment window has passed. Place the order again.") % {
+        "number": order.number}
 
 
 def _log_dummy_on_commit(payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None) -> None:
@@ -65,9 +90,15 @@ def payment_method_ensure_dummy() -> PaymentMethod:
 
 
 def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment:
-    """A new attempt for an order awaiting payment (a retry after a decline is another attempt)."""
+    """A new attempt for an order awaiting payment (a retry after a decline is another attempt). An
+    order past its payment window is expired now (and refused), whether or not the scheduler ran."""
+    if order_payment_overdue(order):
+        order_expire_if_overdue(order=order)
+        raise PaymentError(_expired_message(order))
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
+        if order_payment_overdue(order):  # the window closed a moment ago: the next touch expires it
+            raise PaymentError(_expired_message(order))
         if order.status != OrderStatus.PENDING_PAYMENT:
             raise PaymentError(_("Order %(number)s is not awaiting payment.") % {"number": order.number})
         if not method.is_active:
@@ -96,10 +127,11 @@ def _lock_pending(payment: Payment) -> Payment:
 def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
     """The shopper paid on the test page: the attempt succeeds and the order is paid
     (orders.services.order_mark_paid sells its stock and creates its shipments). If the order stopped waiting meanwhile
-    (cancelled), the attempt closes as failed instead: callers check payment.status."""
+    (cancelled, or past its payment window: it expires now), the attempt closes as failed instead:
+    callers check payment.status."""
     with transaction.atomic():
         payment = _lock_pending(payment)
-        order = payment.order
+        order = order_expire_if_overdue(order=payment.order)
         payment.completed_at = timezone.now()
         if order.status != OrderStatus.PENDING_PAYMENT:
             payment.status = Payment.Status.FAILED
@@ -151,7 +183,8 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
     - amount or currency differ from the order's: the attempt is closed FAILED with the reason,
       the order is not paid and is flagged for staff;
     - the order was already paid by another attempt: FAILED, flagged, and a refund proposed;
-    - the order was cancelled meanwhile, or paying it raised a problem (its stock is gone):
+    - the order was cancelled meanwhile, or reported after its payment window (it expires now), or
+      paying it raised a problem (its stock is gone):
       the attempt succeeds, the order is flagged (by orders/inventory) and a refund proposed.
     """
     amount = Decimal(amount).quantize(CENT)
@@ -163,7 +196,12 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         now = timezone.now()
         reported = f"{amount} {currency}"
-        due = order_amount_due(order)
+        # What this attempt was for: a cancelled order has given its store credit back, so the order's
+        # amount due would no longer match what the gateway rightly charged (before an expiry too).
+        due = payment.amount if order.status == OrderStatus.CANCELLED else order_amount_due(order)
+        # Reported after the payment window closed: the order expires now (if the scheduler has not
+        # cancelled it yet), so the payment below is kept, the order flagged and a refund proposed.
+        order = order_expire_if_overdue(order=order, now=min(_reported_at.get() or now, now))
         if amount != due or currency != order.currency:
             message = _("The gateway captured %(reported)s but order %(number)s is for %(expected)s: not accepted.") % {
                 "reported": reported, "number": order.number, "expected": f"{due} {order.currency}"}
@@ -245,9 +283,12 @@ def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
         newly_succeeded = status == Refund.Status.SUCCEEDED and refund.status != Refund.Status.SUCCEEDED
         refund.gateway_reference, refund.status, refund.amount = gateway_reference[:120], status, amount
         refund.save()
-        order_record_refunds(order=payment.order, refunded=_succeeded_total(payment))
+        refunded = _succeeded_total(payment)
+        order_record_refunds(order=payment.order, refunded=refunded)
         if newly_succeeded:
             refund_succeeded.send(sender=Refund, refund=refund)
+            if refunded >= payment.amount:  # the gateway gave everything back: the order must not ship
+                order_refunded_in_full(order=payment.order, from_gateway=True)
         return refund
 
 

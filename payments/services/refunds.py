@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.money import format_money
 from orders.models import Order
-from orders.services import order_record_refunds
+from orders.services import order_record_refunds, order_refunded_in_full
 
 from .providers import GATEWAYS, gateway_for
 from ..models import Payment, Refund
@@ -130,18 +130,41 @@ def refund_approve(*, refund: Refund, actor) -> Refund:
         refund.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     # The claim is committed: a concurrent approval returns above. Now the gateway, outside
     # any transaction (no row lock held across a network call).
+    return refund_execute(refund_id=refund.pk, raise_errors=True)
+
+
+def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
+    """Make an approved refund at its gateway and record it succeeded (or failed). Called right
+    after the approval, and again by the sweep (core.jobs) for an approved refund whose call never
+    finished because the process died: the gateways key the call by the refund's id, so calling
+    again returns the same refund instead of paying twice. A refund no longer approved is returned
+    unchanged. raise_errors: a gateway refusal raises PaymentError (the admin shows it)."""
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.status != Refund.Status.APPROVED:
+        return refund
     try:
         reference = _gateway_refund(refund)
     except Exception as error:  # the gateway refused or did not answer: staff may request it again
         logger.warning("Refund %s failed at the gateway: %s", refund.pk, error)
-        Refund.objects.filter(pk=refund.pk).update(
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.APPROVED).update(
             status=Refund.Status.FAILED, failure_message=str(error)[:255], updated_at=timezone.now())
-        raise PaymentError(_("The gateway did not make the refund: %(error)s") % {"error": error}) from None
+        if raise_errors:
+            raise PaymentError(_("The gateway did not make the refund: %(error)s") % {"error": error}) from None
+        return Refund.objects.get(pk=refund.pk)
     with transaction.atomic():
         refund = Refund.objects.select_for_update().select_related("payment__order").get(pk=refund.pk)
+        if refund.status != Refund.Status.APPROVED:
+            return refund  # recorded meanwhile (the gateway's webhook, or another sweep)
         refund.status, refund.gateway_reference = Refund.Status.SUCCEEDED, reference[:120]
         refund.save(update_fields=["status", "gateway_reference", "updated_at"])
         refunded = refund.payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
         order_record_refunds(order=refund.payment.order, refunded=refunded)
         refund_succeeded.send(sender=Refund, refund=refund)
+        if refunded >= refund.payment.amount:  # everything paid is back: a paid order no longer ships
+            order_refunded_in_full(order=refund.payment.order, from_gateway=False)
     return refund
+
+
+def refunds_overdue(cutoff):
+    """Approved refunds whose gateway call never finished (approved before `cutoff`): for core.jobs."""
+    return Refund.objects.filter(status=Refund.Status.APPROVED, approved_at__lt=cutoff)

@@ -6,19 +6,28 @@ import logging
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import retry_countdown
+
 from ..models import Payment, Provider, Refund, WebhookEvent
-from .attempts import PaymentNotReady, payment_complete, payment_fail, refund_record
+from .attempts import PaymentNotReady, gateway_reported_at, payment_complete, payment_fail, refund_record
 
 logger = logging.getLogger(__name__)
 
 
+WEBHOOK_MAX_ATTEMPTS = 9
+
+
 class RetryableWebhookError(Exception):
-    """The event cannot be applied yet (it arrived before the one it depends on): retry later."""
+    """The event cannot be applied yet (it arrived before the one it depends on): retry later,
+    after `countdown` seconds (set by webhook_event_process, which records that time on the event)."""
+
+    countdown: float = 0
 
 
 class WebhookPayloadError(Exception):
@@ -43,11 +52,17 @@ def webhook_event_store(*, provider: str, event_id: str, event_type: str, payloa
     return event, created
 
 
+def webhook_retry_countdown(attempts: int) -> float:
+    """Seconds before the next attempt after `attempts` attempts: 30 s, 1 min, 2 min ... up to an hour."""
+    return retry_countdown(attempts - 1, base=settings.WEBHOOK_RETRY_BASE_SECONDS, cap=60 * 60)
+
+
 def webhook_event_process(*, event_id: int) -> WebhookEvent:
     """Apply a stored event once. Processed and ignored events are left alone; a failed one is
-    tried again (staff's reprocess). Raises RetryableWebhookError when it must wait (the event
-    stays received and records why)."""
-    retry: Exception | None = None
+    tried again (staff's reprocess). Raises RetryableWebhookError when it must wait: the event
+    stays received, records why and when it is due again (next_attempt_at, which the sweep reads
+    if the retry is lost); after WEBHOOK_MAX_ATTEMPTS attempts it is failed for staff instead."""
+    retry: RetryableWebhookError | None = None
     with transaction.atomic():
         event = WebhookEvent.objects.select_for_update().get(pk=event_id)
         if event.status in (WebhookEvent.Status.PROCESSED, WebhookEvent.Status.IGNORED):
@@ -55,33 +70,33 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
         event.attempts += 1
         handler = HANDLERS.get((event.provider, event.event_type))
         try:
-            with transaction.atomic():
+            with transaction.atomic(), gateway_reported_at(event.received_at):
                 applied = handler(event.payload) if handler else False
         except (RetryableWebhookError, PaymentNotReady, OperationalError) as error:
-            event.status, event.last_error, retry = WebhookEvent.Status.RECEIVED, str(error), error
+            event.last_error = str(error)
+            if event.attempts >= WEBHOOK_MAX_ATTEMPTS:
+                event.status = WebhookEvent.Status.FAILED  # the retries are exhausted: staff reprocess it
+            else:
+                retry = RetryableWebhookError(str(error))
+                retry.countdown = webhook_retry_countdown(event.attempts)
+                event.status = WebhookEvent.Status.RECEIVED
+                event.next_attempt_at = timezone.now() + timedelta(seconds=retry.countdown)
         except Exception as error:  # a bad payload or a refusal: staff look at it
             logger.warning("Webhook event %s (%s) failed", event.pk, event.event_type, exc_info=True)
             event.status, event.last_error = WebhookEvent.Status.FAILED, f"{type(error).__name__}: {error}"
         else:
             event.status = WebhookEvent.Status.PROCESSED if applied else WebhookEvent.Status.IGNORED
             event.last_error, event.processed_at = "", timezone.now()
-        event.save(update_fields=["status", "attempts", "last_error", "processed_at"])
+        event.save(update_fields=["status", "attempts", "last_error", "processed_at", "next_attempt_at"])
     if retry is not None:
-        raise RetryableWebhookError(str(retry)) from retry
+        raise retry
     return event
 
 
-def webhook_events_stranded(*, older_than_minutes: int) -> list[int]:
-    """Events stored but never tried (their enqueue was lost: a broker outage at commit)."""
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    return list(WebhookEvent.objects.filter(status=WebhookEvent.Status.RECEIVED, attempts=0, received_at__lt=cutoff)
-                .order_by("received_at", "pk").values_list("pk", flat=True)[:500])
-
-
-def webhook_event_give_up(*, event_id: int, error: str) -> None:
-    """The retries are exhausted: the event is failed, for staff to reprocess."""
-    WebhookEvent.objects.filter(pk=event_id, status=WebhookEvent.Status.RECEIVED).update(
-        status=WebhookEvent.Status.FAILED, last_error=error[:2000])
+def webhook_events_overdue(cutoff):
+    """Received events that were due before `cutoff`: never tried (their enqueue was lost) or
+    waiting for a retry that was lost (a worker or Redis restart). For core.jobs' sweep."""
+    return WebhookEvent.objects.filter(status=WebhookEvent.Status.RECEIVED, next_attempt_at__lt=cutoff)
 
 
 # --- helpers -----------------------------------------------------------------------------

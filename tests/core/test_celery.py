@@ -23,6 +23,17 @@ def test_configuration():
     assert "core.ping" in celery_app.tasks  # autodiscovery found the apps' tasks
 
 
+def test_the_worker_is_configured_to_survive_the_broker_going_away(settings):
+    conf = celery_app.conf
+    assert conf.worker_consumer == "config.celery:ReconnectingConsumer"
+    assert conf.broker_connection_retry and conf.broker_connection_retry_on_startup
+    assert conf.broker_connection_max_retries is None  # for ever
+    assert conf.task_reject_on_worker_lost and conf.result_backend_always_retry
+    assert conf.broker_transport_options["visibility_timeout"] > settings.TASK_RETRY_MAX_SECONDS
+    assert "core.heartbeats:WorkerHeartbeat" in celery_app.steps["consumer"]
+    assert conf.beat_schedule["core-sweep-overdue"]["task"] == "core.sweep_overdue"
+
+
 def test_eager_without_broker_runs_inline():
     # Celery keeps "inside a task" in one process-wide flag that eager tasks run concurrently by
     # other tests' threads can leave set; this test is not inside a task.

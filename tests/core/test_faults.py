@@ -13,12 +13,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from catalog.models import Product
-from config.celery import app as celery_app
 from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
 from orders.models import Order
 from tests.factories import PASSWORD, CollectionFactory, ProductFactory, UserFactory, VariantFactory, stock
-from tests.redis_server import OwnRedis, free_port
+from tests.redis_server import OwnRedis, free_port, publishing_to
 
 pytestmark = pytest.mark.django_db
 
@@ -174,16 +173,8 @@ def test_a_failed_cart_write_leaves_no_hold(own_redis, shop):
 def broker_away():
     """The broker's address answers nothing; tasks are sent to it (not run eagerly)."""
     port = free_port()
-    conf = celery_app.conf
-    previous = conf.broker_url, conf.broker_write_url, conf.task_always_eager
-    conf.broker_url = conf.broker_write_url = f"redis://127.0.0.1:{port}/1"
-    conf.task_always_eager = False
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield port
-    conf.broker_url, conf.broker_write_url, conf.task_always_eager = previous
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    with publishing_to(f"redis://127.0.0.1:{port}/1"):
+        yield port
 
 
 @pytest.mark.django_db(transaction=True)

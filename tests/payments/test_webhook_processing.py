@@ -15,8 +15,11 @@ from orders.models import OrderStatus, PaymentStatus
 from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError, payment_complete, refund_record
-from payments.tasks import process_stranded_webhook_events, process_webhook_event
-from payments.services.webhooks import RetryableWebhookError, webhook_event_process, webhook_event_store
+from core import jobs
+from payments.tasks import process_webhook_event
+from payments.services.webhooks import (
+    WEBHOOK_MAX_ATTEMPTS, RetryableWebhookError, webhook_event_process, webhook_event_store,
+)
 from tests.factories import UserFactory
 from tests.payments.webhook_helpers import (
     ADDRESS, body, capture_completed, charge_refunded, make_order, make_payment, paypal_event, session_completed, stripe_event,
@@ -188,13 +191,17 @@ def test_a_refund_before_its_completion_waits_and_is_applied_after_it():
 def test_the_task_gives_up_after_its_retries_and_staff_can_reprocess(client, django_capture_on_commit_callbacks):
     payment = make_payment(make_order())
     event = store("stripe", charge_refunded(payment, [("re_1", Decimal("10.00"))]))
+    before = timezone.now()
     with pytest.raises(Retry):  # too early: retried later with backoff
         process_webhook_event.apply(args=[event.pk]).get()
-    assert reload(event).status == WebhookEvent.Status.RECEIVED
-    last = process_webhook_event.apply(args=[event.pk], retries=process_webhook_event.max_retries)
-    assert last.get() == "failed"
     event = reload(event)
-    assert event.status == WebhookEvent.Status.FAILED and event.attempts == 2
+    assert event.status == WebhookEvent.Status.RECEIVED
+    # When it is due again is on the event (the sweep reads it if the retry is lost): 30 s, then doubling.
+    assert before + timedelta(seconds=29) < event.next_attempt_at < timezone.now() + timedelta(seconds=31)
+    WebhookEvent.objects.filter(pk=event.pk).update(attempts=WEBHOOK_MAX_ATTEMPTS - 1)
+    assert process_webhook_event.apply(args=[event.pk]).get() == "failed"
+    event = reload(event)
+    assert event.status == WebhookEvent.Status.FAILED and event.attempts == WEBHOOK_MAX_ATTEMPTS
 
     run("stripe", session_completed(payment))
     staff = UserFactory(is_staff=True)
@@ -252,14 +259,36 @@ def test_paypal_capture_found_by_custom_id_with_a_wrong_amount_is_flagged():
     assert reload(order).needs_attention and reload(order).status == OrderStatus.PENDING_PAYMENT
 
 
-def test_events_whose_enqueue_was_lost_are_picked_up_by_the_beat_task():
+def sweep_webhooks() -> int:
+    return jobs.sweep(next(work for work in jobs.registered() if work.name == "payments.webhook_events"))
+
+
+def test_events_whose_enqueue_was_lost_are_picked_up_by_the_sweep():
     payment = make_payment(make_order())
     event = store("stripe", session_completed(payment))  # stored; its on_commit enqueue never ran
-    assert process_stranded_webhook_events() == 0  # too recent: its own task may still be on its way
-    WebhookEvent.objects.filter(pk=event.pk).update(received_at=timezone.now() - timedelta(minutes=11))
-    assert process_stranded_webhook_events() == 1
+    assert sweep_webhooks() == 0  # too recent: its own task may still be on its way
+    WebhookEvent.objects.filter(pk=event.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=3))
+    assert sweep_webhooks() == 1
     assert reload(event).status == WebhookEvent.Status.PROCESSED
-    assert process_stranded_webhook_events() == 0
+    assert sweep_webhooks() == 0
+
+
+def test_events_whose_retry_was_lost_are_picked_up_by_the_sweep_whatever_their_attempts():
+    order = make_order()
+    payment = make_payment(order)
+    event = store("stripe", charge_refunded(payment, [("re_1", Decimal("10.00"))]))
+    for _attempt in range(3):
+        with pytest.raises(RetryableWebhookError):
+            webhook_event_process(event_id=event.pk)
+    run("stripe", session_completed(payment))
+    assert sweep_webhooks() == 0  # its retry is not due yet
+    WebhookEvent.objects.filter(pk=event.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=3))
+    assert [row.count for row in jobs.backlog() if row.name == "payments.webhook_events"] == [1]
+    assert sweep_webhooks() == 1
+    event = reload(event)
+    assert event.status == WebhookEvent.Status.PROCESSED and event.attempts == 4
+    assert reload(order).payment_status == PaymentStatus.PARTIALLY_REFUNDED
+    assert sweep_webhooks() == 0
 
 
 def test_a_late_payment_whose_stock_is_gone_is_kept_flagged_and_a_refund_proposed():

@@ -1,0 +1,41 @@
+"""Receipts' pending work for core.jobs' sweep: receipts to issue, to send to SUNAT and to e-mail
+whose task was lost."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from orders.models import Order
+
+from .models import Receipt, ReceiptKind, SendStatus
+from .services import PAID_STATUSES
+
+# A send's retries (1 min, 2, 4 ... 2 h, SEND_MAX_RETRIES of them) span about four hours: a receipt
+# still pending after that lost its retry.
+SEND_RETRIES_SPAN = timedelta(hours=5)
+
+
+def orders_without_receipt(cutoff) -> QuerySet:
+    """Paid orders (before `cutoff`) with no boleta or factura."""
+    issued = Receipt.objects.filter(order=OuterRef("pk"), kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
+    return Order.objects.filter(payment_status__in=PAID_STATUSES, paid_at__lt=cutoff).filter(~Exists(issued))
+
+
+def receipts_to_send(cutoff) -> QuerySet:
+    """Receipts pending to send that should have been sent (never tried, or their retries lost);
+    none while no sending service or no signing certificate is configured (they wait, as documented)."""
+    from .sending import sending_configured
+    from .signing import certificate_configured
+
+    if not sending_configured() or not certificate_configured():  # unsigned receipts wait for a certificate
+        return Receipt.objects.none()
+    return Receipt.objects.filter(send_status=SendStatus.PENDING).filter(
+        Q(send_attempts=0, issued_at__lt=cutoff) | Q(issued_at__lt=timezone.now() - SEND_RETRIES_SPAN))
+
+
+def receipts_to_email(cutoff) -> QuerySet:
+    """Receipts issued before `cutoff` (in the last JOBS_MAX_AGE_DAYS) not e-mailed to the buyer."""
+    oldest = timezone.now() - timedelta(days=settings.JOBS_MAX_AGE_DAYS)
+    return Receipt.objects.filter(emailed_at__isnull=True, issued_at__lt=cutoff, issued_at__gte=oldest)

@@ -1,0 +1,68 @@
+"""`make run` has no Celery beat: runserver runs the beat schedule in a thread of its own
+(core.scheduler), so unpaid orders expire on time and overdue work is swept as in production."""
+
+import os
+import subprocess
+import sys
+import json
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from core.heartbeats import BEAT, heartbeats_read
+from core.scheduler import serving_under_runserver
+from orders.models import Order, OrderStatus
+from tests.conftest import require_env
+from tests.worker_stack import database_url, wait_for
+from tests.payments.webhook_helpers import make_order
+from tests.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("argv, environ, expected", [
+    (["manage.py", "runserver"], {"RUN_MAIN": "true"}, True),  # the autoreloader's serving child
+    (["manage.py", "runserver"], {}, False),  # the autoreloader's parent only watches files
+    (["manage.py", "runserver", "--noreload"], {}, True),
+    (["manage.py", "migrate"], {"RUN_MAIN": "true"}, False),
+    (["celery", "-A", "config", "worker"], {}, False),
+])
+def test_only_runserver_s_serving_process_runs_the_scheduler(argv, environ, expected):
+    assert serving_under_runserver(argv, environ) is expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runserver_without_a_broker_expires_unpaid_orders_on_its_own(tmp_path):
+    """A real `manage.py runserver` on the embedded settings (no broker: tasks inline), on the test
+    database: an order past its payment window is cancelled by the server's own scheduler, with no
+    request touching it, and /healthz shows the scheduler's heartbeat."""
+    require_env("DATABASE_URL")
+    overdue = make_order()
+    Order.objects.filter(pk=overdue.pk).update(placed_at=timezone.now() - timedelta(minutes=61))
+    fresh = make_order()
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key not in ("CELERY_BROKER_URL", "REDIS_URL")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "DATABASE_URL": database_url(),
+                "CELERY_RESULT_BACKEND": ""})
+    log = tmp_path / "runserver.log"
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                              cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: Order.objects.get(pk=overdue.pk).status == OrderStatus.CANCELLED, timeout=40,
+                 what="the server's scheduler to expire the order", log=log)
+        assert Order.objects.get(pk=fresh.pk).status == OrderStatus.PENDING_PAYMENT
+        assert BEAT in heartbeats_read()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            body = json.load(response)
+        assert body["beat"]["status"] == "ok" and body["worker"]["status"] == "eager"
+        assert "AlwaysEagerIgnored" not in log.read_text()  # nothing was published to a broker
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
