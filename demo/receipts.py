@@ -6,30 +6,58 @@ paid orders. Each factura order is found again by its checkout key, so a second 
 nothing."""
 
 import logging
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderLine, OrderStatus
 from receipts.models import Receipt
 from receipts.services import receipt_email_claim, receipts_issue_missing
 
 logger = logging.getLogger(__name__)
 
 DEMO_COMPANY = ("20100047218", "Comercial Andina S.A.C.")
-# (checkout scenario, coupon, cancelled by the store after payment, first product, products): the
-# products are past those the fulfilment (up to 18), returns (20, 21) and store-credit (23) demo
-# orders take, so no per-customer limit is hit; two of about S/ 90 pass KALLPA20's minimum of S/ 150.
+# (checkout scenario, coupon, cancelled by the store after payment, products): two products of at
+# least S/ 80 pass KALLPA20's minimum of S/ 150.
 DEMO_INVOICES = [
-    ("factura-empresa", "", False, 22, 1),
-    ("factura-con-cupon", "KALLPA20", False, 24, 2),
-    ("factura-anulada", "", True, 26, 1),
+    ("factura-empresa", "", False, 1),
+    ("factura-con-cupon", "KALLPA20", False, 2),
+    ("factura-anulada", "", True, 1),
 ]
+MIN_PRICE = Decimal("80.00")
+
+
+def _unbought_variants(customer, count: int) -> list:
+    """Sellable variants in stock at LIM-CENTRAL of products the customer never ordered (a customer
+    may hold only a few units of one product), one per product, cheapest first from MIN_PRICE."""
+    from cart.services import CartError, check_sellable, variants_with_sale_window
+    from inventory.models import StockLevel
+
+    bought = OrderLine.objects.filter(order__customer=customer).values("variant__product_id")
+    ids = list(StockLevel.objects.with_availability().filter(
+        warehouse__code="LIM-CENTRAL", available_units__gte=3, variant__is_active=True,
+        variant__product__status="active", variant__product__base_price__gte=MIN_PRICE,
+    ).exclude(variant__product_id__in=bought).order_by("variant__product__base_price", "variant_id")
+        .values_list("variant_id", flat=True)[:300])
+    chosen, products = [], set()
+    for variant in sorted(variants_with_sale_window(Q(pk__in=ids)), key=lambda v: ids.index(v.pk)):
+        try:
+            check_sellable(variant)
+        except CartError:
+            continue
+        if variant.product_id not in products:
+            products.add(variant.product_id)
+            chosen.append(variant)
+        if len(chosen) == count:
+            break
+    return chosen
 
 
 def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
     """{scenario: order number} of the demo facturas that exist after the run."""
-    from demo.shipping import DEMO_KEY, _demo_variants, _pay, _place
+    from demo.shipping import DEMO_KEY, _pay, _place
     from orders.services import order_cancel
     from shipping.models import ShippingMethod
 
@@ -39,12 +67,12 @@ def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
     if customer is None or method is None or not customer.addresses.exists():
         return {}
     done = {}
-    for scenario, coupon, cancelled, first, count in DEMO_INVOICES:
+    for scenario, coupon, cancelled, count in DEMO_INVOICES:
         existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
         if existing is not None:
             done[scenario] = existing.number
             continue
-        variants = _demo_variants(count, warehouse_code="LIM-CENTRAL", skip=first)
+        variants = _unbought_variants(customer, count)
         if len(variants) < count:
             continue
         with transaction.atomic():

@@ -164,7 +164,9 @@ def test_a_succeeded_refund_issues_a_credit_note_referencing_the_original(staff,
     assert sum(n.total for n in original.credit_notes.all()) == original.total
 
 
-def test_a_whole_refund_credits_the_original_lines_with_reason_06(staff, django_capture_on_commit_callbacks):
+def test_a_whole_refund_of_an_unshipped_order_annuls_it_with_its_lines(staff, django_capture_on_commit_callbacks):
+    """Refunded in full before it shipped, the order is cancelled: its note annuls the sale
+    (code 01) with every line, once."""
     support, boss = staff
     order = make_order(prices=("59.90", "120.00"), quantities=(2, 1), document_type="dni", document=BUYER_DNI)
     with django_capture_on_commit_callbacks(execute=True):
@@ -174,10 +176,28 @@ def test_a_whole_refund_credits_the_original_lines_with_reason_06(staff, django_
         refund_approve(refund=refund, actor=boss)
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
     original = note.original
-    assert note.series == "BC01" and note.reason_code == CreditReason.TOTAL_RETURN
+    assert note.series == "BC01" and note.reason_code == CreditReason.CANCELLATION
+    assert note.source == f"cancel:{order.pk}"
     assert [(line.description, line.total) for line in note.lines.all()] == [
         (line.description, line.total) for line in original.lines.all()]
     assert (note.total, note.igv_total) == (original.total, original.igv_total)
+    assert receipts_issue_missing(notify=False) == (0, [])
+
+
+def test_a_whole_refund_of_a_shipped_order_credits_every_line_with_reason_06(staff, django_capture_on_commit_callbacks):
+    from tests.orders.conftest import ship_everything
+
+    support, boss = staff
+    order = make_order(prices=("59.90", "120.00"), quantities=(2, 1), document_type="dni", document=BUYER_DNI)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = pay(order)
+    ship_everything(Order.objects.get(pk=order.pk))
+    refund = refund_request(payment=payment, amount=str(order.total), reason="Devuelto por el courier", actor=support)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund_approve(refund=refund, actor=boss)
+    note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
+    assert (note.reason_code, note.source) == (CreditReason.TOTAL_RETURN, f"refund:{refund.pk}")
+    assert [line.total for line in note.lines.all()] == [line.total for line in note.original.lines.all()]
 
 
 def test_a_credit_note_never_exceeds_its_original_and_one_source_gets_one_note():
