@@ -40,7 +40,7 @@ def sheet_sections(sheet: ComplaintSheet) -> list[tuple[str, list[tuple[str, str
         (_("3. Detail of the claim and the consumer's request"), [
             (_("Type"), f"{sheet.get_kind_display()}: {sheet.kind_definition}"),
             (_("Detail"), sheet.detail),
-            (_("Request"), sheet.consumer_request),
+            (_("Consumer's request"), sheet.consumer_request),
         ]),
         (_("4. Observations and actions of the provider"), answer),
     ]

@@ -84,7 +84,7 @@ def test_an_answer_is_written_once(sheet, django_capture_on_commit_callbacks):
 
     assert (answered.response, answered.answered_by) == ("Cambiamos la casaca.", staff)
     assert len(callbacks) == 1  # the answer e-mail, after the commit
-    with pytest.raises(ComplaintError, match="already answered"):
+    with pytest.raises(ComplaintError, match="ya fue respondida"):
         complaint_answer(sheet=sheet, response="Otra respuesta", actor=staff)
     sheet.refresh_from_db()
     assert sheet.response == "Cambiamos la casaca."
