@@ -9,8 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import MoneyAdminMixin
 
 from . import export, selectors, services
 from .models import ComplaintSheet
@@ -82,9 +84,11 @@ class ExportForm(forms.Form):
 
 
 @admin.register(ComplaintSheet)
-class ComplaintSheetAdmin(SimpleHistoryAdmin):
+class ComplaintSheetAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
     form = AnswerForm
-    list_display = ["number", "filed_at", "kind", "consumer_name", "email", "order_link", "deadline", "answered_at"]
+    money_fields = ("amount",)
+    view_on_site = False  # the shop shows a sheet only to whoever filed it
+    list_display = ["number", "deadline", "kind", "consumer_name", "order_link", "filed_on"]
     list_filter = [DeadlineFilter, "kind", "item_kind", ("filed_at", admin.DateFieldListFilter)]
     search_fields = ["=number", "email", "document_number", "consumer_name", "=order__number"]
     search_help_text = _("Search by sheet number, e-mail, document, name or order number.")
@@ -116,7 +120,7 @@ class ComplaintSheetAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # kept for INDECOPI
 
-    @admin.display(description=_("order"), ordering="order__number")
+    @admin.display(description=pgettext_lazy("purchase order", "order"), ordering="order__number")
     def order_link(self, obj):
         if obj.order_id is None:
             return "—"
@@ -128,8 +132,12 @@ class ComplaintSheetAdmin(SimpleHistoryAdmin):
         state, days = selectors.deadline_state(obj)
         labels = {"overdue": _("overdue by %(days)s business days"), "soon": _("%(days)s business days left"),
                   "on_time": _("%(days)s business days left"), "answered": _("answered")}
-        return format_html('<span class="claims-deadline claims-deadline--{}">{} · {}</span>', STATE_TONES[state],
+        return format_html('<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>', STATE_TONES[state],
                            obj.due_on.strftime("%d/%m/%Y"), labels[state] % {"days": days})
+
+    @admin.display(description=_("filed at"), ordering="filed_at")
+    def filed_on(self, obj):
+        return timezone.localtime(obj.filed_at).strftime("%d/%m/%Y %H:%M")
 
     @admin.display(description=_("definition (regulation)"))
     def kind_definition(self, obj):

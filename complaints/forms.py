@@ -32,7 +32,7 @@ def _document_error(kind: str, number: str) -> forms.ValidationError | None:
 class ComplaintForm(forms.Form):
     """The Hoja de Reclamación. The kind's choices carry the regulation's definitions."""
 
-    order = forms.ChoiceField(label=_("Order"), required=False,
+    order = forms.ChoiceField(label=_("Order number"), required=False,
                               help_text=_("If this is about one of your orders, choose it."))
     consumer_name = forms.CharField(label=_("Full name"), max_length=150,
                                     widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -66,7 +66,7 @@ class ComplaintForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.orders = {order.number: order for order in orders}
         self.fields["order"].choices = [("", _("Not about an order"))] + [
-            (order.number, f"{order.number} · {order.placed_at:%d/%m/%Y}") for order in orders]
+            (order.number, order.number) for order in orders]  # the number carries its date
         if not orders:
             self.fields["order"].widget = forms.HiddenInput()
 

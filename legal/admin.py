@@ -1,6 +1,7 @@
 """Staff write the policies here: a new version is a draft until published; a published version
 stays as shoppers accepted it (a new one starts from its text). Consents are read-only records."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -27,6 +28,12 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
     actions = None
     change_form_template = "admin/legal/policyversion/change_form.html"
+    view_on_site = False  # a draft has no page yet; published ones link it in "page"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 100})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("state"))
     def state(self, obj):
