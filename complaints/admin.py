@@ -4,7 +4,7 @@ export by date range. Sheets are never added nor deleted here."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -173,6 +173,8 @@ class ComplaintSheetAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
                               % {"number": detail}, messages.SUCCESS)
         elif outcome == "error":
             self.message_user(request, detail, messages.ERROR)
+        if "_continue" in request.POST:
+            return HttpResponseRedirect(request.path)
         return self.response_post_save_change(request, obj)
 
     def get_urls(self):

@@ -12,6 +12,8 @@ from .layout import sheet_heading, sheet_sections
 from .models import ANSWER_DEADLINE_NOTE, NOT_A_PREREQUISITE, QUEJA_DEFINITION, RECLAMO_DEFINITION, ComplaintSheet
 
 LABEL_WIDTH = 55
+# Longer values than this go under their label (about 12 lines beside it).
+SIDE_BY_SIDE_MAX = 900
 BOLD = FontFace(emphasis="BOLD")
 
 
@@ -45,6 +47,25 @@ def _page(pdf: FPDF, sheet: ComplaintSheet) -> None:
 
 
 def _rows(pdf: FPDF, rows: Iterable[tuple[str, str]]) -> None:
+    """Label and value side by side; a long text (a detail or an answer may fill more than a page,
+    which a table row cannot) under its label, across as many pages as it needs."""
+    pending: list[tuple[str, str]] = []
+    for label, value in rows:
+        if len(value or "") <= SIDE_BY_SIDE_MAX:
+            pending.append((label, value))
+            continue
+        _table(pdf, pending)
+        pending = []
+        pdf.set_font("helvetica", "B", 9)
+        pdf.cell(0, 6, latin1(label), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("helvetica", "", 9)
+        pdf.multi_cell(0, 5, latin1(value), new_x="LMARGIN", new_y="NEXT")
+    _table(pdf, pending)
+
+
+def _table(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
+    if not rows:
+        return
     pdf.set_font("helvetica", "", 9)
     width = pdf.epw
     with pdf.table(col_widths=(LABEL_WIDTH, width - LABEL_WIDTH), width=width, line_height=5,

@@ -120,3 +120,14 @@ def test_the_overdue_report(monkeypatch):
     out = StringIO()
     call_command("complaints_due", stdout=out)
     assert near.number in out.getvalue() and later.number not in out.getvalue()
+
+
+def test_a_sheet_with_every_text_at_its_limit_prints(tmp_path):
+    """A detail or an answer longer than a page flows onto the next pages (a table row cannot)."""
+    from complaints.pdf import sheet_pdf
+
+    sheet = file(data={"detail": "palabra " * 375, "consumer_request": "x" * 2000,
+                       "item_description": "d" * 500, "consumer_name": "Ñ" * 150, "address": "A" * 255})
+    complaint_answer(sheet=sheet, response="respuesta " * 500, actor=None)
+    text = pdf_text(sheet_pdf(sheet), tmp_path)
+    assert text.count("respuesta") == 500 and "Ñ" * 20 in text
