@@ -128,6 +128,7 @@ def test_a_sheet_with_every_text_at_its_limit_prints(tmp_path):
 
     sheet = file(data={"detail": "palabra " * 375, "consumer_request": "x" * 2000,
                        "item_description": "d" * 500, "consumer_name": "Ñ" * 150, "address": "A" * 255})
-    complaint_answer(sheet=sheet, response="respuesta " * 500, actor=None)
+    sheet = complaint_answer(sheet=sheet, response="respuesta " * 500, actor=None)
     text = pdf_text(sheet_pdf(sheet), tmp_path)
-    assert text.count("respuesta") == 500 and "Ñ" * 20 in text
+    # 500 in the answer, one in the regulation's note on the deadline
+    assert text.count("respuesta") == 501 and "palabra" in text and "Ñ" * 20 in text
