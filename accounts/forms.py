@@ -2,6 +2,9 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from legal.forms import add_consent_fields, record_form_consent
+from legal.models import ConsentSource
+
 from . import ubigeo
 from .models import Address, Seller, User, phone_validator
 from .fields import DniFormField, RucFormField
@@ -27,6 +30,10 @@ class SignupForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[phone_validator])
     dni = DniFormField(required=False, help_text=_("8 digits, for your receipts."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_consent_fields(self)  # terms and privacy (required), marketing (optional): issue 32
+
     def clean_dni(self) -> str:
         return _clean_dni(self.cleaned_data.get("dni", ""))
 
@@ -36,6 +43,7 @@ class SignupForm(forms.Form):
         user.phone = self.cleaned_data.get("phone", "").strip()
         user.dni = self.cleaned_data.get("dni", "")
         user.save(update_fields=["first_name", "last_name", "phone", "dni"])
+        record_form_consent(self, request, email=user.email, source=ConsentSource.SIGNUP, user=user)
 
 
 class ProfileForm(forms.ModelForm):

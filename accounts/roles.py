@@ -71,6 +71,10 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("payments", "refund", EDIT),
         ("shipping", "shipment", READ),
         ("catalog", "product", READ),
+        # The Libro de Reclamaciones (answering a sheet is its change) and the policy pages.
+        ("complaints", ANY, ("view", "change")),
+        ("legal", "policyversion", EDIT),
+        ("legal", "consent", READ),
     ],
     # Every permission there is; only the superuser flag stays with the super admin.
     Role.ADMINISTRATOR: [(ANY, ANY, ANY)],

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import ubigeo
 from accounts.forms import AddressForm
 from accounts.fields import IdentityFormField
+from legal.forms import add_consent_fields
 from accounts.validators import (
     LEGAL_NAME_MAX_LENGTH, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
 )
@@ -48,8 +49,12 @@ class ContactForm(forms.Form):
     )
     billing_same = forms.BooleanField(label=_("Bill to the delivery address"), required=False, initial=True)
 
-    def __init__(self, *args, email_fixed: str | None = None, cart_total=None, **kwargs):
+    def __init__(self, *args, email_fixed: str | None = None, cart_total=None, ask_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if ask_consent:
+            # A guest (or a customer who has not accepted the current policies) accepts them here;
+            # marketing is offered to guests only (customers choose it in their account).
+            add_consent_fields(self, marketing=not email_fixed)
         # Known here already when the products alone pass SUNAT's limit; order_create checks
         # again with shipping and discounts.
         self.document_required = cart_total is not None and cart_total > ANONYMOUS_RECEIPT_LIMIT

@@ -13,6 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from credit.selectors import usable_credits
+from legal.forms import record_form_consent
+from legal.models import ConsentSource
+from legal.selectors import accepted_current_policies
 from orders.models import PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from payments.models import PaymentMethod
@@ -60,11 +63,12 @@ def details(request):
     saved = _saved_addresses(request)
     usable = [address for address in saved if address.has_ubigeo]
     default_choice = str(usable[0].pk) if usable else NEW_ADDRESS
+    ask_consent = user is None or not accepted_current_policies(user=user)  # issue 32
     if request.method == "POST" and request.POST.get("refresh_lists"):
         # Without JavaScript: the page again with the provinces and districts of what was chosen.
         return render(request, "checkout/details.html", {
             "cart": summary, "contact": ContactForm(initial=request.POST.dict(), email_fixed=user.email if user else None,
-                              cart_total=summary.total),
+                              cart_total=summary.total, ask_consent=ask_consent),
             "saved_addresses": saved, "address_choice": request.POST.get("address", default_choice),
             "shipping_form": CheckoutAddressForm(prefix="shipping", initial=_posted(request, "shipping")),
             "billing_form": CheckoutAddressForm(prefix="billing", initial=_posted(request, "billing")),
@@ -73,7 +77,7 @@ def details(request):
     if request.method == "POST":
         choice = request.POST.get("address", NEW_ADDRESS if not saved else "")
         contact = ContactForm(request.POST, email_fixed=user.email if user else None,
-                              cart_total=summary.total)
+                              cart_total=summary.total, ask_consent=ask_consent)
         shipping_form = CheckoutAddressForm(request.POST, prefix="shipping") if choice == NEW_ADDRESS else None
         billing_form = None
         if not request.POST.get("billing_same"):
@@ -92,6 +96,7 @@ def details(request):
             forms_ok = False
         if forms_ok:
             state.email = user.email if user else contact.cleaned_data["email"]
+            record_form_consent(contact, request, email=state.email, source=ConsentSource.CHECKOUT, user=user)
             state.document_type = contact.cleaned_data["document_type"]
             state.document = contact.cleaned_data["document"]
             state.legal_name = contact.cleaned_data["legal_name"]
@@ -106,7 +111,7 @@ def details(request):
                                        "document": state.document, "legal_name": state.legal_name,
                                        "billing_same": not state.billing},
                               email_fixed=user.email if user else None,
-                              cart_total=summary.total)
+                              cart_total=summary.total, ask_consent=ask_consent)
         shipping_form = CheckoutAddressForm(prefix="shipping", initial=_initial(state.shipping))
         billing_form = CheckoutAddressForm(prefix="billing", initial=_initial(state.billing))
     return render(request, "checkout/details.html", {

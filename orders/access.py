@@ -45,3 +45,14 @@ def order_url_for(request, order: Order) -> str:
     if order.customer_id is not None:
         return order.get_absolute_url()
     return reverse("orders:guest_detail", args=[order.number])
+
+
+def orders_for_request(request, *, limit: int = 30) -> list[Order]:
+    """The orders this browser may see, newest first: a signed-in customer's own, or the guest
+    orders it placed or looked up (forms that let a shopper pick one of their orders)."""
+    if request.user.is_authenticated:
+        queryset = Order.objects.filter(customer=request.user)
+    else:
+        queryset = Order.objects.filter(customer__isnull=True,
+                                        number__in=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+    return list(queryset.order_by("-placed_at", "-pk")[:limit])

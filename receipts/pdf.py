@@ -1,7 +1,6 @@
 """The printable PDF of a receipt (fpdf2, pure Python) with SUNAT's QR (segno)."""
 
 import io
-import unicodedata
 
 import segno
 from django.utils.translation import gettext as _
@@ -9,23 +8,9 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core.money import format_money
+from core.pdf_text import latin1 as _latin1
 
 from .models import Receipt
-
-
-# Typography people paste into product and carrier names that Latin-1 lacks.
-_PLAIN = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "―": "-", "“": '"', "”": '"',
-                        "„": '"', "‘": "'", "’": "'", "‚": "'", "…": "...", "•": "-", "\u00a0": " ", "\u202f": " "})
-
-
-def _latin1(text) -> str:
-    """fpdf2's core fonts speak Latin-1: Spanish fits; other letters lose their accents (ő → o),
-    typography becomes its plain form, and only what has none becomes '?'."""
-    text = str(text).translate(_PLAIN)
-    if all(ord(char) < 256 for char in text):
-        return text
-    plain = "".join(char if ord(char) < 256 else unicodedata.normalize("NFKD", char)[0] for char in text)
-    return plain.encode("latin-1", "replace").decode("latin-1")
 
 
 def document_title(receipt: Receipt) -> str:

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "promotions",
     "reviews",
     "receipts",
+    "legal",  # policies and consent (issue 32)
+    "complaints",  # Libro de Reclamaciones (issue 32)
     "backoffice",
     "storefront",
     "demo",
@@ -252,6 +254,16 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
 )
 
+# --- consumer law: Libro de Reclamaciones (issue 32) -----------------------------
+
+# Who hears every morning of sheets near or past their 15-business-day deadline (empty: the
+# support e-mail), and how many sheets one client may file (allauth's rate-limit format).
+CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
+    "", _("Addresses told of complaint sheets near or past their deadline, separated by commas (empty: the support e-mail)"),
+    "email_list")
+CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
+COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
+
 # Failed guest order look-ups per client: per IP and per device cookie ("key"), never per order
 # number, so a stranger cannot lock a guest out of their order (allauth's rate-limit format).
 ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
@@ -396,6 +408,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reviews-seller-reputations": {"task": "reviews.tasks.compute_seller_reputations",
                                    "schedule": crontab(hour=3, minute=15)},
 }
+
+# The Libro de Reclamaciones' morning alert (issue 32).
+CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {"task": "complaints.tasks.alert_due_complaints",
+                                                "schedule": crontab(hour=8, minute=30)}
 
 # --- gateway logs, e-mail ----------------------------------------------------
 

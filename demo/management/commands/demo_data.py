@@ -172,6 +172,14 @@ def ensure_demo_reviews() -> None:
     load()
 
 
+def ensure_demo_consumer_law() -> None:
+    """The policy pages, the demo customer's consent, two sheets of the Libro de Reclamaciones."""
+    from demo.complaints import load_demo_complaints, load_demo_policies
+
+    load_demo_policies(customer_email=CUSTOMER_EMAIL)
+    load_demo_complaints(customer_email=CUSTOMER_EMAIL)
+
+
 def ensure_demo_invoices() -> None:
     from demo.receipts import load_demo_invoices
 
@@ -187,12 +195,13 @@ def ensure_demo_receipts() -> None:
 # Capability loaders, run in this order after the users; each is idempotent. Bundles are made
 # of demo products in stock, so they follow the inventory. Demo orders are
 # placed with the running discounts; returns and reviews read the delivered demo orders;
+# the policies and complaint sheets (one about a demo order) come before the facturas;
 # the facturas come after the returns' orders (they take the next products); ensure_demo_receipts
 # stays last: it issues the receipts of the paid orders.
 DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, ensure_demo_shipping,
               ensure_demo_promotions, ensure_demo_scheduled_price,
               ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
-              ensure_demo_invoices, ensure_demo_receipts]
+              ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_receipts]
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from core.tabular import add_format_argument, write_rows
 from inventory.models import Warehouse
-from shipping.calendar import is_business_day
+from shipping.calendar import business_days_between
 from shipping.selectors import shipments_due
 
 COLUMNS = [
@@ -19,17 +19,6 @@ COLUMNS = [
     ("carrier", "Carrier"), ("units", "Units"), ("paid_at", "Paid at"), ("ship_by", "Ship by"),
     ("days_late", "Business days late"),
 ]
-
-
-def business_days_between(start, end) -> int:
-    """Business days after `start` up to and including `end` (0 when end <= start)."""
-    from datetime import timedelta
-
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        days += is_business_day(day)
-    return days
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+"""Reads of policies and consents that pages, forms and the account's privacy page share."""
+
+from django.db.models import QuerySet
+
+from .models import Consent, ConsentKind, PolicyKind, PolicyVersion
+
+# The policies a shopper accepts to sign up or to buy as a guest.
+REQUIRED_POLICIES = (PolicyKind.TERMS, PolicyKind.PRIVACY)
+
+
+def policy_current(*, kind: str) -> PolicyVersion | None:
+    """The latest published version of a policy (None until staff publish one)."""
+    return PolicyVersion.objects.filter(kind=kind, published_at__isnull=False).order_by("-version").first()
+
+
+def policy_published(*, kind: str, version: int) -> PolicyVersion | None:
+    return PolicyVersion.objects.filter(kind=kind, version=version, published_at__isnull=False).first()
+
+
+def policies_current(*, kinds=REQUIRED_POLICIES) -> dict[str, PolicyVersion]:
+    """Each kind's current published version, in one query (kinds without one are left out)."""
+    current: dict[str, PolicyVersion] = {}
+    for version in PolicyVersion.objects.filter(kind__in=kinds, published_at__isnull=False).order_by("kind", "-version"):
+        current.setdefault(version.kind, version)
+    return current
+
+
+def consents_for(*, user) -> QuerySet[Consent]:
+    return Consent.objects.filter(user=user).select_related("policy_version").order_by("-created_at", "-pk")
+
+
+def marketing_opted_in(*, user) -> bool:
+    """The latest marketing row decides: granted, or withdrawn (or never asked: no)."""
+    latest = Consent.objects.filter(user=user, kind=ConsentKind.MARKETING).order_by("-created_at", "-pk").first()
+    return bool(latest and latest.granted)
+
+
+def accepted_current_policies(*, user) -> bool:
+    """True when the customer accepted the current version of every required policy (a policy
+    not published yet asks nothing)."""
+    current = policies_current()
+    accepted = set(Consent.objects.filter(user=user, granted=True, policy_version__in=current.values())
+                   .values_list("policy_version_id", flat=True))
+    return all(version.pk in accepted for version in current.values())

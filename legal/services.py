@@ -1,0 +1,111 @@
+"""Writing policies and consents. Each service is one transaction; a refusal is a LegalError
+raised before anything is written."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.counters import counter_next
+
+from .models import Consent, ConsentKind, ConsentSource, PolicyKind, PolicyVersion
+from .selectors import REQUIRED_POLICIES, policies_current
+
+
+class LegalError(Exception):
+    """A refused step; str() is the message for staff or the shopper."""
+
+
+def _actor(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def policy_version_create(*, kind: str, title: str, body: str, change_note: str = "", actor=None) -> PolicyVersion:
+    """A new draft of a policy, numbered after the policy's last version."""
+    if kind not in PolicyKind.values:
+        raise LegalError(_("Unknown policy."))
+    if not title.strip() or not body.strip():
+        raise LegalError(_("A policy needs a title and a text."))
+    number = counter_next(scope="policy", key=kind)
+    return PolicyVersion.objects.create(kind=kind, version=number, title=title.strip(), body=body.strip(),
+                                        change_note=change_note.strip(), created_by=_actor(actor))
+
+
+@transaction.atomic
+def policy_version_update(*, version: PolicyVersion | int, title: str, body: str, change_note: str = "") -> PolicyVersion:
+    """Edit a draft; a published version is what shoppers accepted and stays as it is."""
+    version = PolicyVersion.objects.select_for_update().get(pk=getattr(version, "pk", version))
+    if version.is_published:
+        raise LegalError(_("A published version cannot change: write a new version instead."))
+    if not title.strip() or not body.strip():
+        raise LegalError(_("A policy needs a title and a text."))
+    version.title, version.body, version.change_note = title.strip(), body.strip(), change_note.strip()
+    version.save(update_fields=["title", "body", "change_note"])
+    return version
+
+
+@transaction.atomic
+def policy_version_publish(*, version: PolicyVersion | int, actor=None) -> PolicyVersion:
+    """The draft becomes the page's current version; earlier versions stay, as accepted."""
+    version = PolicyVersion.objects.select_for_update().get(pk=getattr(version, "pk", version))
+    if version.is_published:
+        raise LegalError(_("This version is already published."))
+    newer = PolicyVersion.objects.filter(kind=version.kind, version__gt=version.version,
+                                         published_at__isnull=False).exists()
+    if newer:
+        raise LegalError(_("A newer version of this policy is already published."))
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    return version
+
+
+def policy_version_draft_from(*, version: PolicyVersion | int, actor=None) -> PolicyVersion:
+    """A new draft starting from a version's text (staff edit it, then publish it)."""
+    source = PolicyVersion.objects.get(pk=getattr(version, "pk", version))
+    return policy_version_create(kind=source.kind, title=source.title, body=source.body, actor=actor)
+
+
+@transaction.atomic
+def consent_record(*, email: str, source: str, user=None, marketing: bool = False, ip: str | None = None,
+                   kinds: Iterable[str] = REQUIRED_POLICIES) -> list[Consent]:
+    """Record the acceptance of the current version of each policy in `kinds` (and, when given,
+    of marketing e-mails). An acceptance already on record for the same person and version is not
+    repeated (a guest going through checkout twice)."""
+    if source not in ConsentSource.values:
+        raise LegalError(_("Unknown consent source."))
+    email = (email or "").strip().lower()
+    if not email:
+        raise LegalError(_("A consent needs the shopper's e-mail."))
+    user = _actor(user)
+    current = policies_current(kinds=tuple(kinds) + ((PolicyKind.PRIVACY,) if marketing else ()))
+    made = []
+    for kind in kinds:
+        version = current.get(kind)
+        if version is None:
+            continue  # nothing published yet: nothing to accept
+        given = Consent.objects.filter(kind=kind, policy_version=version, granted=True)
+        given = given.filter(user=user) if user is not None else given.filter(user__isnull=True, email=email)
+        if not given.exists():
+            made.append(Consent.objects.create(user=user, email=email, kind=kind, policy_version=version,
+                                               source=source, ip_address=ip or None))
+    if marketing:
+        made.append(_marketing(user=user, email=email, granted=True, source=source, ip=ip,
+                               version=current.get(PolicyKind.PRIVACY)))
+    return made
+
+
+def _marketing(*, user, email: str, granted: bool, source: str, ip: str | None, version) -> Consent:
+    return Consent.objects.create(user=user, email=email, kind=ConsentKind.MARKETING, granted=granted,
+                                  policy_version=version, source=source, ip_address=ip or None)
+
+
+@transaction.atomic
+def consent_marketing_set(*, user, granted: bool, ip: str | None = None) -> Consent:
+    """A customer subscribes to or withdraws from marketing e-mails from their account: a new row,
+    the earlier ones stay as the record of what was agreed when."""
+    from .selectors import policy_current
+
+    return _marketing(user=user, email=user.email, granted=granted, source=ConsentSource.ACCOUNT, ip=ip,
+                      version=policy_current(kind=PolicyKind.PRIVACY))
