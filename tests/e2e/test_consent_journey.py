@@ -3,8 +3,10 @@ privacy policy (marketing unticked) and records the consent, the account's priva
 customer stops the offers and downloads their data; staff publish a new version in the admin."""
 
 import json
+import re
 
 import pytest
+from django.core import mail
 
 from legal.models import Consent, PolicyVersion
 from tests.e2e.conftest import PHONE, screenshot
@@ -39,8 +41,13 @@ def test_sign_up_records_consent_and_the_privacy_page_manages_it(new_page, polic
     page.locator("input[name=accept_terms]").check()
     screenshot(page, "signup-consent")
     page.locator("form.form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/signup/" not in url)
+    # Sign-up answers "confirm your e-mail" (as for a taken address); the e-mailed link signs her in.
+    page.wait_for_url("**/accounts/confirm-email/")
     assert sorted(Consent.objects.values_list("kind", flat=True)) == ["privacy", "terms"]
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s/]+/)", mail.outbox[-1].body).group(1)
+    page.goto(link)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/confirm-email/" not in url)
 
     page.goto("/account/privacy/")
     assert "Términos y condiciones" in page.content() and "No recibes ofertas por correo." in page.content()
