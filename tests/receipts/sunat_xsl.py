@@ -4,7 +4,7 @@ with Saxon-HE (Debian's libsaxonhe-java) and the file name the store sends, as S
 
 The stylesheets are SUNAT's, not ours, and are not kept in this repository: point
 `SUNAT_XSL_DIR` at a folder holding them (the folder with `vprod-4/` and `util/`, or one with the
-three files and `../util/` beside). A public copy is `META-INF/xsl/` of the repository
+three files and `../util/` beside), or lay them in `shared/sunat-xsl/` beside the repository. A public copy is `META-INF/xsl/` of the repository
 C4rl0s3nr1qu3/axteroid-ose (commit cd30557, "Update 2024/06/19"). Without them the tests that
 need them skip (tests/conftest.py allows that skip, as for a real MongoDB); the rules this store
 relies on are also stated in tests/receipts/sunat_rules.py, which always runs."""
@@ -42,14 +42,18 @@ class Verdict:
         return f"{self.file_name}: error={self.error or '-'} observations={list(self.observations) or '-'}"
 
 
+# Where a project's shared folder beside the repository may hold a copy (as CI lays it out).
+SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "sunat-xsl"
+
+
 def stylesheet_folder() -> Path | None:
-    folder = os.environ.get("SUNAT_XSL_DIR", "")
-    if not folder:
-        return None
-    folder = Path(folder)
-    for candidate in (folder / "vprod-4", folder):
-        if (candidate / STYLESHEETS["01"]).is_file():
-            return candidate
+    """SUNAT_XSL_DIR, else a copy in the shared folder beside the repository, if either is there."""
+    for folder in (os.environ.get("SUNAT_XSL_DIR", ""), str(SHARED_COPY)):
+        if not folder:
+            continue
+        for candidate in (Path(folder) / "vprod-4", Path(folder)):
+            if (candidate / STYLESHEETS["01"]).is_file():
+                return candidate
     return None
 
 
