@@ -65,7 +65,7 @@ class SellerScopedAdminMixin:
         if seller_scope(request) is None:
             return None
         related_admin = self.admin_site._registry.get(db_field.remote_field.model)
-        if isinstance(related_admin, SellerScopedAdminMixin):
+        if isinstance(related_admin, (SellerScopedAdminMixin, SellerChoicesAdminMixin)):
             return related_admin.get_queryset(request)
         return None
 
@@ -87,3 +87,23 @@ class SellerScopedAdminMixin:
         if scope is not None and scope is not NO_ROWS and self.seller_field == "seller":
             obj.seller = scope  # a seller cannot list a product under someone else
         super().save_model(request, obj, form, change)
+
+
+class SellerChoicesAdminMixin:
+    """ModelAdmin mixin for the shop's shared lists a seller lists under but does not own (brands,
+    categories, product lines, option values): a seller sees, and the pickers of their forms offer,
+    only the rows `seller_choices` keeps (the active ones); staff see them all.
+
+    The scoped admins' foreign keys to such a model take their choices from here, so a posted id
+    of a retired brand is refused by the form whatever widget showed it."""
+
+    seller_choices: dict = {"is_active": True}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = seller_scope(request)
+        if scope is None:
+            return queryset
+        if scope is NO_ROWS:
+            return queryset.none()
+        return queryset.filter(**self.seller_choices)

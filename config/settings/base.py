@@ -250,6 +250,11 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
 )
 
+# --- the marketplace's sellers in the back office (issue 31) ---------------------
+CONSTANCE_CONFIG["SELLER_PRODUCTS_NEED_REVIEW"] = (
+    True, _("Sellers' products wait for staff approval before they are shown in the shop"), bool)
+CONSTANCE_CONFIG_FIELDSETS += ((_("Marketplace sellers"), ("SELLER_PRODUCTS_NEED_REVIEW",)),)
+
 # Failed guest order look-ups per client: per IP and per device cookie ("key"), never per order
 # number, so a stranger cannot lock a guest out of their order (allauth's rate-limit format).
 ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
