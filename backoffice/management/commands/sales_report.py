@@ -1,5 +1,5 @@
-"""python manage.py sales_report --by day|region|seller|category --from YYYY-MM-DD --to YYYY-MM-DD
-[--seller SLUG] [--format table|csv|json]"""
+"""python manage.py sales_report [--by day|region|seller|category] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+[--seller SLUG] [--format table|csv|json] (the last 30 days by default)"""
 
 import sys
 from datetime import date
@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from accounts.models import Seller
+from backoffice.forms import default_period
 from backoffice.reports import COLUMNS, GROUPINGS, sales_report_by_month
 from core.forms import EARLIEST_DAY, LATEST_DAY, day_in_range
 from core.tabular import add_format_argument, write_rows
@@ -25,14 +26,19 @@ def _date(value: str, option: str) -> date:
 
 def add_period_arguments(parser, *, seller_help: str) -> None:
     """--from, --to, --seller and --format: what the back office's reports share."""
-    parser.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="First day (Lima).")
-    parser.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="Last day (Lima).")
+    parser.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD",
+                        help="First day (Lima); by default 29 days before --to.")
+    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="Last day (Lima); by default today.")
     parser.add_argument("--seller", metavar="SLUG", help=seller_help)
     add_format_argument(parser)
 
 
-def period_and_seller(date_from: str, date_to: str, seller: str | None) -> tuple[date, date, Seller | None]:
-    since, until = _date(date_from, "--from"), _date(date_to, "--to")
+def period_and_seller(date_from: str | None, date_to: str | None,
+                      seller: str | None) -> tuple[date, date, Seller | None]:
+    """The period asked for: the last 30 days unless --from or --to say otherwise."""
+    default_since, today = default_period()
+    until = _date(date_to, "--to") if date_to else today
+    since = _date(date_from, "--from") if date_from else until - (today - default_since)
     if since > until:
         raise CommandError(f"--from ({since}) is after --to ({until}).")
     seller_row = None

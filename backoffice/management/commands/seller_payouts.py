@@ -1,5 +1,5 @@
-"""python manage.py seller_payouts --from YYYY-MM-DD --to YYYY-MM-DD [--seller SLUG]
-[--format table|csv|json]"""
+"""python manage.py seller_payouts [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seller SLUG]
+[--format table|csv|json] (the last 30 days by default)"""
 
 from django.core.management.base import BaseCommand
 
