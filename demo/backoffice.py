@@ -180,7 +180,21 @@ def ensure_demo_staff(credentials: dict, ensure_user) -> list[tuple[str, str, bo
             if role == Role.WAREHOUSE_OPERATOR:
                 _assign_warehouse(user, DEMO_OPERATOR_WAREHOUSE)
         rows.append((email, role, created, password))
+    _support_phone()
     return rows
+
+
+DEMO_SUPPORT_PHONE = "(01) 640-9000"
+
+
+def _support_phone() -> None:
+    """The demo store answers the phone too (shown beside the support address), unless an
+    administrator already set a number or removed it on purpose (a saved setting)."""
+    from constance import config
+    from constance.models import Constance
+
+    if not Constance.objects.filter(key="SUPPORT_PHONE").exists():
+        config.SUPPORT_PHONE = DEMO_SUPPORT_PHONE
 
 
 def _assign_warehouse(user, code: str) -> None:

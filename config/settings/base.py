@@ -439,6 +439,7 @@ ACCOUNT_RATE_LIMITS = {
 LANGUAGE_CODE = "es-pe"
 LANGUAGES = [("es-pe", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # es-PE numbers: 4,348.54 (config/formats/es_PE)
 LANGUAGE_COOKIE_NAME = "lang"
 TIME_ZONE = "America/Lima"
 USE_I18N = True
