@@ -13,13 +13,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
 
 from .selectors import _start_of, net_line_total, sold_lines
 
 GROUPINGS = ("day", "region", "seller", "category")
-COLUMNS = [("key", "Group"), ("orders", "Orders"), ("units", "Units"), ("sales", "Sales (PEN)")]
+# Keys stay as they are (CSV and JSON); the titles of the table are the shop's language.
+COLUMNS = [("key", _("Group")), ("orders", _("Orders")), ("units", _("Units")), ("sales", _("Sales (PEN)"))]
 _GROUP_BY = {
     "day": TruncDate("order__paid_at"),
     "region": F("order__shipping_address__department"),

@@ -101,3 +101,27 @@ def test_order_emails_give_the_support_phone(settings):
     for email in OrderEmail.objects.all():
         send_order_email(email_id=email.pk)
     assert mail.outbox and "llámanos al (01) 640-9000" in mail.outbox[-1].body
+
+
+def test_commands_print_spanish_with_plurals_and_keep_their_keys(world):  # noqa: F811
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from orders.services import order_mark_paid
+    from tests.orders.conftest import line_for, make_order
+
+    def run(*args) -> str:
+        out = StringIO()
+        call_command(*args, stdout=out)
+        return out.getvalue()
+
+    make_order(lines=[line_for(world["mine"])])
+    assert "1 pedido pendiente de pago" in run("pending_payments")
+    order_mark_paid(order=make_order(lines=[line_for(world["mine"])]))
+    table = run("sales_report")
+    assert table.splitlines()[0].split()[:3] == ["Grupo", "Pedidos", "Unidades"]
+    assert "1 fila · S/ 100.00" in table
+    assert list(json.loads(run("sales_report", "--format", "json"))[0]) == ["key", "orders", "units", "sales"]
+    assert run("sales_report", "--format", "csv").splitlines()[0] == "key,orders,units,sales"
+    assert "1 vendedor · a pagar" in run("seller_payouts")
