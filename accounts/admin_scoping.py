@@ -23,6 +23,16 @@ def seller_scope(request):
     return scope
 
 
+def _within_scope(queryset, request, narrow):
+    """Every row for full access, none for NO_ROWS, narrow(queryset, seller) for a seller."""
+    scope = seller_scope(request)
+    if scope is None:
+        return queryset
+    if scope is NO_ROWS:
+        return queryset.none()
+    return narrow(queryset, scope)
+
+
 class SellerScopedAdminMixin:
     """ModelAdmin mixin.
 
@@ -34,13 +44,7 @@ class SellerScopedAdminMixin:
     scoped_readonly_fields: tuple[str, ...] = ()
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = seller_scope(request)
-        if scope is None:
-            return queryset
-        if scope is NO_ROWS:
-            return queryset.none()
-        return self.scope_queryset(queryset, scope)
+        return _within_scope(super().get_queryset(request), request, self.scope_queryset)
 
     def scope_queryset(self, queryset, seller):
         """The rows of one seller; override when seller_field would repeat rows (a to-many lookup)."""
@@ -100,10 +104,5 @@ class SellerChoicesAdminMixin:
     seller_choices: dict = {"is_active": True}
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = seller_scope(request)
-        if scope is None:
-            return queryset
-        if scope is NO_ROWS:
-            return queryset.none()
-        return queryset.filter(**self.seller_choices)
+        return _within_scope(super().get_queryset(request), request,
+                             lambda queryset, _seller: queryset.filter(**self.seller_choices))
