@@ -1,6 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -35,8 +39,43 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
+BUILT_IN_ACTIONS = {"add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
+                    "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s")}
+
+
+def permission_label(permission) -> str:
+    """A permission as staff read it, in the shop's language: Django stores the built-in ones'
+    names in English ("Can add return line") when it creates them."""
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if model is None:
+        return str(permission)
+    if action in BUILT_IN_ACTIONS and permission.codename == f"{action}_{model._meta.model_name}":
+        name = BUILT_IN_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)  # the shop's own permissions, named with gettext_lazy
+    return f"{capfirst(model._meta.app_config.verbose_name)} | {capfirst(model._meta.verbose_name)} | {name}"
+
+
+class PermissionLabelsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions") and field is not None:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabelsMixin, DjangoGroupAdmin):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(PermissionLabelsMixin, ScopedHistoryAdmin, DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["-date_joined"]

@@ -23,6 +23,16 @@ def seller_scope(request):
     return scope
 
 
+def _within_scope(queryset, request, narrow):
+    """Every row for full access, none for NO_ROWS, narrow(queryset, seller) for a seller."""
+    scope = seller_scope(request)
+    if scope is None:
+        return queryset
+    if scope is NO_ROWS:
+        return queryset.none()
+    return narrow(queryset, scope)
+
+
 class SellerScopedAdminMixin:
     """ModelAdmin mixin.
 
@@ -34,13 +44,7 @@ class SellerScopedAdminMixin:
     scoped_readonly_fields: tuple[str, ...] = ()
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = seller_scope(request)
-        if scope is None:
-            return queryset
-        if scope is NO_ROWS:
-            return queryset.none()
-        return self.scope_queryset(queryset, scope)
+        return _within_scope(super().get_queryset(request), request, self.scope_queryset)
 
     def scope_queryset(self, queryset, seller):
         """The rows of one seller; override when seller_field would repeat rows (a to-many lookup)."""
@@ -65,7 +69,7 @@ class SellerScopedAdminMixin:
         if seller_scope(request) is None:
             return None
         related_admin = self.admin_site._registry.get(db_field.remote_field.model)
-        if isinstance(related_admin, SellerScopedAdminMixin):
+        if isinstance(related_admin, (SellerScopedAdminMixin, SellerChoicesAdminMixin)):
             return related_admin.get_queryset(request)
         return None
 
@@ -87,3 +91,18 @@ class SellerScopedAdminMixin:
         if scope is not None and scope is not NO_ROWS and self.seller_field == "seller":
             obj.seller = scope  # a seller cannot list a product under someone else
         super().save_model(request, obj, form, change)
+
+
+class SellerChoicesAdminMixin:
+    """ModelAdmin mixin for the shop's shared lists a seller lists under but does not own (brands,
+    categories, product lines, option values): a seller sees, and the pickers of their forms offer,
+    only the rows `seller_choices` keeps (the active ones); staff see them all.
+
+    The scoped admins' foreign keys to such a model take their choices from here, so a posted id
+    of a retired brand is refused by the form whatever widget showed it."""
+
+    seller_choices: dict = {"is_active": True}
+
+    def get_queryset(self, request):
+        return _within_scope(super().get_queryset(request), request,
+                             lambda queryset, _seller: queryset.filter(**self.seller_choices))

@@ -170,7 +170,7 @@ class Address(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=[("PE", _("Peru"))], default="PE")
     is_default_shipping = models.BooleanField(_("default shipping address"), default=False)
     is_default_billing = models.BooleanField(_("default billing address"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -252,7 +252,7 @@ class Seller(models.Model):
         default=Decimal("10.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = HistoricalRecords()
 

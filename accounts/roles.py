@@ -35,9 +35,16 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("catalog", "variant", EDIT),
         ("catalog", "productimage", ANY),
         ("catalog", "pricehistory", READ),
+        # The shop's taxonomy a seller lists under: what the product form's pickers offer them
+        # (the admin shows a seller only the active rows).
+        ("catalog", "brand", READ),
+        ("catalog", "category", READ),
+        ("catalog", "productline", READ),
+        ("catalog", "optionvalue", READ),
         ("inventory", "warehouse", READ),
-        # Their own warehouses' levels: change (minimum, bin) and the receive/adjust/transfer actions.
-        ("inventory", "stocklevel", ("view", "change")),
+        # Their own warehouses' levels: add (a new variant's first units), change (minimum, bin) and
+        # the receive/adjust/transfer actions.
+        ("inventory", "stocklevel", EDIT),
         ("inventory", "movement", READ),
         ("orders", "order", READ),
         ("orders", "orderline", READ),

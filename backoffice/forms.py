@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DayField
 
 MAX_DAYS = 366 * 3  # a download covers at most three years: one query per month
+DEFAULT_DAYS = 30
+
+
+def default_period() -> tuple:
+    """The last 30 Lima days, today included: what a report covers unless told otherwise."""
+    today = timezone.localdate()
+    return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
 class SalesReportForm(forms.Form):
@@ -17,8 +26,8 @@ class SalesReportForm(forms.Form):
 
     @classmethod
     def initial_values(cls) -> dict:
-        today = timezone.localdate()
-        return {"by": "day", "date_from": today.replace(day=1), "date_to": today, "format": "csv"}
+        since, until = default_period()
+        return {"by": "day", "date_from": since, "date_to": until, "format": "csv"}
 
     def clean(self):
         data = super().clean()
@@ -52,8 +61,8 @@ class PayoutsForm(forms.Form):
 
     @classmethod
     def initial_values(cls) -> dict:
-        today = timezone.localdate()
-        return {"date_from": today.replace(day=1), "date_to": today, "format": "html"}
+        since, until = default_period()
+        return {"date_from": since, "date_to": until, "format": "html"}
 
     def clean(self):
         data = super().clean()

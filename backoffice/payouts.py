@@ -1,8 +1,10 @@
 """What the shop owes each seller for a period (Lima dates).
 
-- sales: the seller's lines of orders paid in the period (IGV included, after discounts, no shipping);
+- sales: the seller's lines of orders paid in the period and not cancelled (IGV included, after
+  discounts, no shipping);
 - commission: the snapshots kept on those lines when they were paid;
-- refunds: the seller's share of the refunds that succeeded in the period. A refund belongs to a
+- refunds: the seller's share of the refunds that succeeded in the period (those of a cancelled
+  order, which was no sale, left out). A refund belongs to a
   payment, not to lines, so it is shared out in proportion to each seller's lines in the order's
   total (what is left, such as shipping, stays with the shop); the commission on that share is
   given back to the seller at the lines' own rate;
@@ -22,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Seller
-from orders.models import OrderLine
+from orders.models import OrderLine, OrderStatus
 from payments.models import Refund
 from returns.models import ReturnLine
 
@@ -74,7 +76,7 @@ def seller_payouts(*, since: date, until: date, seller: Seller | None = None) ->
     refunds = Refund.objects.filter(
         _between("approved_at", since, until) | (Q(approved_at__isnull=True) & _between("created_at", since, until)),
         status=Refund.Status.SUCCEEDED,
-    )
+    ).exclude(payment__order__status=OrderStatus.CANCELLED)  # a cancelled order is not among the sales either
     refund_rows = list(refunds.values_list("amount", "payment__order_id", "payment__order__total"))
     if refund_rows:
         shares = defaultdict(list)  # order id → [(seller id, their lines' total, their commission)]

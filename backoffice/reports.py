@@ -1,24 +1,27 @@
-"""Sales reports: paid order lines between two Lima dates, grouped by day, region, seller or
-category. One aggregate query per report (GROUP BY in the database), whatever the number of orders.
+"""Sales reports: net sales of order lines between two Lima dates, grouped by day, region, seller
+or category. One aggregate query per report (GROUP BY in the database), whatever the number of orders.
 
-Sales are the lines' totals (IGV included, after line discounts, without shipping), so the four
-groupings add up to the same figure and a seller's report is just their lines. A line counts on
-the day its order was paid; the region is the department of the order's shipping address snapshot.
+Sales are the lines' totals (IGV included, after line discounts, without shipping) of orders paid
+and not cancelled, less each line's share of the money refunded for its order (backoffice.selectors,
+as the dashboard counts them), so the four groupings add up to the same figure and a seller's report
+is just their lines. A line counts on the day its order was paid; the region is the department of
+the order's shipping address snapshot.
 """
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
-from orders.models import OrderLine
 
-from .selectors import _start_of
+from .selectors import _start_of, net_line_total, sold_lines
 
 GROUPINGS = ("day", "region", "seller", "category")
-COLUMNS = [("key", "Group"), ("orders", "Orders"), ("units", "Units"), ("sales", "Sales (PEN)")]
+# Keys stay as they are (CSV and JSON); the titles of the table are the shop's language.
+COLUMNS = [("key", _("Group")), ("orders", _("Orders")), ("units", _("Units")), ("sales", _("Sales (PEN)"))]
 _GROUP_BY = {
     "day": TruncDate("order__paid_at"),
     "region": F("order__shipping_address__department"),
@@ -28,8 +31,8 @@ _GROUP_BY = {
 
 
 def paid_lines(*, since: date, until: date, seller=None):
-    """Order lines of orders paid in [since, until] (Lima dates)."""
-    lines = OrderLine.objects.filter(
+    """Order lines of orders paid in [since, until] (Lima dates) and not cancelled."""
+    lines = sold_lines().filter(
         order__paid_at__gte=_start_of(since), order__paid_at__lt=_start_of(until + timedelta(days=1))
     )
     return lines.filter(seller=seller) if seller is not None else lines
@@ -44,12 +47,12 @@ def sales_report(*, by: str, since: date, until: date, seller=None) -> list[dict
         .annotate(group=_GROUP_BY[by])
         .order_by()
         .values("group")
-        .annotate(orders=Count("order_id", distinct=True), units=Sum("quantity"), sales=Sum("line_total"))
+        .annotate(orders=Count("order_id", distinct=True), units=Sum("quantity"), sales=Sum(net_line_total()))
         .order_by("group")
     )
     return [
         {"key": _label(by, row["group"]), "orders": row["orders"], "units": row["units"],
-         "sales": Decimal(row["sales"]).quantize(Decimal("0.01"))}
+         "sales": Decimal(row["sales"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)}
         for row in rows
     ]
 

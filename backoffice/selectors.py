@@ -1,21 +1,25 @@
 """The figures of the admin index (the shop's daily dashboard), for all the business or one seller.
 
-A sale is a paid order (`paid_at` set), counted on the Lima day it was paid, in PEN with IGV:
-the order total for staff, the seller's order lines for a seller (what they sold, not the
-shipping or another seller's lines). Every figure is one aggregate query, whatever the number
-of rows: the dashboard costs the same for 1 and 100,000 orders.
+A sale is a paid order (`paid_at` set) that was not cancelled, counted on the Lima day it was
+paid, in PEN with IGV, net of the money refunded for it (its succeeded refunds, whenever they
+happened): the order total for staff, the seller's order lines for a seller (what they sold,
+not the shipping or another seller's lines; a refund is shared out over an order's lines by
+their weight in its total, what is left, such as shipping, stays with the order). Every figure
+is one aggregate query, whatever the number of rows: the dashboard costs the same for 1 and
+100,000 orders.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from inventory.selectors import low_stock_levels
 from orders.models import Order, OrderLine, OrderStatus
+from payments.models import Refund
 from shipping.models import NOT_YET_SHIPPED, Shipment
 
 ZERO = Decimal("0.00")
@@ -47,32 +51,67 @@ class Dashboard:
         return max((day.total for day in self.chart), default=ZERO)
 
 
+def _cents(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+_MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def refunded(order_field: str):
+    """The money given back for an order (its succeeded refunds), 0 when none: a subquery on the
+    order id in `order_field`."""
+    per_order = (Refund.objects.filter(payment__order_id=OuterRef(order_field), status=Refund.Status.SUCCEEDED)
+                 .order_by().values("payment__order_id").annotate(amount=Sum("amount")).values("amount"))
+    return Coalesce(Subquery(per_order, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+
+
+def net_order_total():
+    """An order's total less what was refunded for it."""
+    return F("total") - refunded("pk")
+
+
+def net_line_total():
+    """A line's total less its share of its order's refunds (by the line's weight in the order total)."""
+    share = refunded("order_id") * F("line_total") / NullIf(F("order__total"), Value(ZERO))
+    return F("line_total") - Coalesce(share, Value(ZERO), output_field=_MONEY)
+
+
+def sold_orders():
+    """Orders that were paid and not cancelled afterwards (a cancelled order sold nothing)."""
+    return Order.objects.filter(paid_at__isnull=False).exclude(status=OrderStatus.CANCELLED)
+
+
+def sold_lines():
+    return OrderLine.objects.filter(order__paid_at__isnull=False).exclude(order__status=OrderStatus.CANCELLED)
+
+
 def _sales(*, seller, since: datetime):
-    """Paid sales since a moment, as rows of (amount field, order field) to aggregate over."""
+    """Net sales since a moment, as rows annotated with `net`, and their (order field, paid-at field)."""
     if seller is None:
-        return Order.objects.filter(paid_at__gte=since), "total", "pk", "paid_at"
-    lines = OrderLine.objects.filter(seller=seller, order__paid_at__gte=since)
-    return lines, "line_total", "order_id", "order__paid_at"
+        return sold_orders().filter(paid_at__gte=since).annotate(net=net_order_total()), "pk", "paid_at"
+    lines = sold_lines().filter(seller=seller, order__paid_at__gte=since).annotate(net=net_line_total())
+    return lines, "order_id", "order__paid_at"
 
 
 def sales_by_day(*, seller=None, since: date, until: date) -> list[DaySales]:
     """Paid sales per Lima day in [since, until], every day present (zero when none); one query."""
-    rows, amount, order, paid_at = _sales(seller=seller, since=_start_of(since))
+    rows, order, paid_at = _sales(seller=seller, since=_start_of(since))
     rows = rows.filter(**{f"{paid_at}__lt": _start_of(until + timedelta(days=1))})
     per_day = {
         row["day"]: row
         for row in rows.annotate(day=TruncDate(paid_at))
         .order_by()
         .values("day")
-        .annotate(total=Sum(amount), orders=Count(order, distinct=True))
+        .annotate(total=Sum("net"), orders=Count(order, distinct=True))
     }
     days = [since + timedelta(days=offset) for offset in range((until - since).days + 1)]
     return [
-        DaySales(day=day, total=Decimal(per_day[day]["total"]).quantize(Decimal("0.01")) if day in per_day else ZERO,
+        DaySales(day=day, total=_cents(per_day[day]["total"]) if day in per_day else ZERO,
                  orders=per_day[day]["orders"] if day in per_day else 0)
         for day in days
     ]
@@ -88,11 +127,11 @@ def dashboard(*, seller=None, warehouse_ids: list[int] | None = None, today: dat
     month_start = today.replace(day=1)
     chart_start = today - timedelta(days=CHART_DAYS - 1)
     # One query for today and the month: the sums over the month, today's filtered.
-    rows, amount, order, paid_at = _sales(seller=seller, since=_start_of(month_start))
+    rows, order, paid_at = _sales(seller=seller, since=_start_of(month_start))
     today_filter = Q(**{f"{paid_at}__gte": _start_of(today)})
     totals = rows.order_by().aggregate(
-        month=Sum(amount), month_orders=Count(order, distinct=True),
-        today=Sum(amount, filter=today_filter), today_orders=Count(order, distinct=True, filter=today_filter),
+        month=Sum("net"), month_orders=Count(order, distinct=True),
+        today=Sum("net", filter=today_filter), today_orders=Count(order, distinct=True, filter=today_filter),
     )
 
     pending = Order.objects.filter(status=OrderStatus.PENDING_PAYMENT)
@@ -108,14 +147,11 @@ def dashboard(*, seller=None, warehouse_ids: list[int] | None = None, today: dat
     due = legs.order_by().aggregate(overdue=Count("pk", filter=Q(ship_by__lt=today)),
                                     due_today=Count("pk", filter=Q(ship_by=today)))
 
-    def money(value) -> Decimal:
-        return Decimal(value or 0).quantize(Decimal("0.01"))
-
     return Dashboard(
         today=today,
-        sales_today=money(totals["today"]),
+        sales_today=_cents(totals["today"]),
         orders_today=totals["today_orders"],
-        sales_month=money(totals["month"]),
+        sales_month=_cents(totals["month"]),
         orders_month=totals["month_orders"],
         awaiting_payment=pending.order_by().count(),
         shipments_overdue=due["overdue"],

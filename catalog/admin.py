@@ -4,14 +4,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts.admin_scoping import SellerScopedAdminMixin
+from accounts.admin_scoping import SellerChoicesAdminMixin, SellerScopedAdminMixin, seller_scope
 from accounts.admin_importing import ScopedImportExportMixin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money
 
 from .resources import ProductPriceResource, ProductResource, VariantResource
-from .services import product_save, scheduled_price_cancel, scheduled_price_save, variant_save
+from .services import (
+    product_save, products_set_status, scheduled_price_cancel, scheduled_price_save, seller_statuses, variant_save,
+)
 from .models import (
     Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
     PriceHistory, Product, ProductImage, ProductLine, ScheduledPrice, Variant,
@@ -54,7 +56,7 @@ class FamilyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(ScopedHistoryAdmin):
+class CategoryAdmin(SellerChoicesAdminMixin, ScopedHistoryAdmin):
     list_display = ["name", "family", "parent", "order", "is_active"]
     list_filter = ["family", "is_active"]
     list_editable = ["order", "is_active"]
@@ -65,7 +67,7 @@ class CategoryAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(ScopedHistoryAdmin):
+class BrandAdmin(SellerChoicesAdminMixin, ScopedHistoryAdmin):
     list_display = ["logo_thumbnail", "name", "country", "is_active"]
     list_display_links = ["name"]
     list_filter = ["is_active", "country"]
@@ -79,7 +81,7 @@ class BrandAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(ProductLine)
-class ProductLineAdmin(admin.ModelAdmin):
+class ProductLineAdmin(SellerChoicesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "manufacturer", "category", "rating_average", "rating_count", "is_active"]
     list_filter = ["is_active", "category__family"]
     list_select_related = ["category"]
@@ -103,7 +105,8 @@ class OptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(OptionValue)
-class OptionValueAdmin(admin.ModelAdmin):
+class OptionValueAdmin(SellerChoicesAdminMixin, admin.ModelAdmin):
+    seller_choices = {}  # every value of every option: sizes and colours are the shop's own
     list_display = ["value", "option", "swatch", "order"]
     list_filter = ["option"]
     list_select_related = ["option"]
@@ -156,7 +159,8 @@ class BundleComponentInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, SavedThroughServicesMixin, ScopedHistoryAdmin):
     resource_classes = [ProductResource, ProductPriceResource]
-    scoped_readonly_fields = ("seller",)
+    # What the shop puts forward on its pages (featured) is the staff's choice, not a seller's.
+    scoped_readonly_fields = ("seller", "is_featured")
     list_display = [
         "image_thumbnail", "name", "base_sku", "brand", "category", "price", "status", "is_featured", "seller",
     ]
@@ -169,7 +173,7 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, SavedThrough
     autocomplete_fields = ["brand", "category", "line", "seller"]
     readonly_fields = ["units_sold", "rating_average", "rating_count", "created_at", "updated_at", "price_history"]
     inlines = [VariantInline, BundleComponentInline, ProductImageInline]
-    actions = ["activate", "deactivate", "feature", "unfeature"]
+    actions = ["activate", "submit_for_review", "approve", "deactivate", "feature", "unfeature"]
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) over a large catalog on every page is wasted work
     fieldsets = (
@@ -181,6 +185,29 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, SavedThrough
         (_("Figures"), {"fields": ("units_sold", "rating_average", "rating_count", "created_at", "updated_at")}),
         (_("Price history"), {"fields": ("price_history",)}),
     )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        status = form.base_fields.get("status")
+        if status is not None and seller_scope(request) is not None:
+            # A seller publishes only when the store does not review their products: a posted
+            # "active" is then not a choice of their form (get_form builds fresh fields each time).
+            allowed = seller_statuses(current=obj.status if obj is not None else None)
+            status.choices = [(value, label) for value, label in status.choices if value in allowed]
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if seller_scope(request) is None:
+            actions.pop("submit_for_review", None)  # staff publish with "approve" or "activate"
+        else:
+            for name in ("approve", "feature", "unfeature"):
+                actions.pop(name, None)
+            if Product.Status.ACTIVE not in seller_statuses(current=None):
+                actions.pop("activate", None)
+            else:
+                actions.pop("submit_for_review", None)
+        return actions
 
     def save_formset(self, request, form, formset, change):
         """The variants inline through catalog.services, each with the option values its row posted."""
@@ -244,13 +271,30 @@ class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, SavedThrough
         count = queryset.update(**values)
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
+    def _set_status(self, request, queryset, message, status: str, from_statuses=None):
+        count = products_set_status(product_ids=list(queryset.values_list("pk", flat=True)), status=status,
+                                    from_statuses=from_statuses, actor=request.user)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
     @admin.action(description=_("Activate the selected products"), permissions=["change"])
     def activate(self, request, queryset):
-        self._set(request, queryset, ngettext_lazy("%(count)d product activated.", "%(count)d products activated.", "count"), status=Product.Status.ACTIVE)
+        self._set_status(request, queryset, ngettext_lazy("%(count)d product activated.", "%(count)d products activated.", "count"), Product.Status.ACTIVE)
+
+    @admin.action(description=_("Submit the selected products for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._set_status(request, queryset, ngettext_lazy(
+            "%(count)d product submitted for review.", "%(count)d products submitted for review.", "count"),
+            Product.Status.REVIEW, from_statuses=[Product.Status.DRAFT, Product.Status.INACTIVE])
+
+    @admin.action(description=_("Approve the selected products (publish them)"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._set_status(request, queryset, ngettext_lazy(
+            "%(count)d product approved and published.", "%(count)d products approved and published.", "count"),
+            Product.Status.ACTIVE, from_statuses=[Product.Status.REVIEW])
 
     @admin.action(description=_("Deactivate the selected products"), permissions=["change"])
     def deactivate(self, request, queryset):
-        self._set(request, queryset, ngettext_lazy("%(count)d product deactivated.", "%(count)d products deactivated.", "count"), status=Product.Status.INACTIVE)
+        self._set_status(request, queryset, ngettext_lazy("%(count)d product deactivated.", "%(count)d products deactivated.", "count"), Product.Status.INACTIVE)
 
     @admin.action(description=_("Feature the selected products"), permissions=["change"])
     def feature(self, request, queryset):

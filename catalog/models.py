@@ -207,6 +207,8 @@ class Product(RatedMixin):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # A seller's product waiting for staff to approve it (when the store reviews sellers' products).
+        REVIEW = "review", _("In review")
         ACTIVE = "active", _("Active")
         INACTIVE = "inactive", _("Inactive")
 

@@ -5,6 +5,17 @@ import re
 from constance import config
 
 
+def phone_href(number: str) -> str:
+    """tel: link for a phone number as people write it ("(01) 640-9000", "+51 987 654 321"), or ""
+    when it holds no number. A number without country code is Peru's (+51)."""
+    digits = re.sub(r"[\s()\-.]", "", number or "")
+    if not re.fullmatch(r"\+?\d{6,15}", digits):
+        return ""
+    if digits.startswith("+"):
+        return f"tel:{digits}"
+    return f"tel:+51{digits.lstrip('0')}"
+
+
 def whatsapp_url() -> str:
     """https://wa.me/<number> for the WHATSAPP_NUMBER setting, or "" when it is empty or not a
     phone number (wa.me takes the international number, digits only: 51987654321)."""

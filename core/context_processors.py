@@ -2,6 +2,10 @@ from .site_settings import site_settings
 
 
 def store(request) -> dict:
-    """The store's name and support address as an administrator set them (site settings)."""
+    """The store's name, support address and phone as an administrator set them (site settings)."""
+    from .contact import phone_href
+
     values = site_settings()
-    return {"STORE_NAME": values["STORE_NAME"], "STORE_SUPPORT_EMAIL": values["SUPPORT_EMAIL"]}
+    phone = values["SUPPORT_PHONE"].strip()
+    return {"STORE_NAME": values["STORE_NAME"], "STORE_SUPPORT_EMAIL": values["SUPPORT_EMAIL"],
+            "STORE_SUPPORT_PHONE": phone, "STORE_SUPPORT_PHONE_HREF": phone_href(phone)}

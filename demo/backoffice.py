@@ -137,18 +137,29 @@ DEMO_STAFF = [
     ("catalogo@kallpa.pe", "Diego", "Rojas", Role.CATALOG_MANAGER),
     ("gerencia@kallpa.pe", "Carmen", "Salazar", Role.ADMINISTRATOR),
 ]
-# (e-mail, store name, RUC, warehouse code, [(product name, SKU, price)])
+# The warehouse the demo's operator works in: they see and ship its legs only.
+DEMO_OPERATOR_WAREHOUSE = "LIM-CENTRAL"
+# (e-mail, store name, RUC, warehouse code, [(product name, SKU, price, category slug, brand, picture)]);
+# each product under the category and brand it belongs to (a missing one is made), with a photo.
 SELLER_STORES = [
     # The seller the reviews demo lists popular products under (demo.reviews.DEMO_SELLER).
     ("ventas@andestech.demo.kallpa.pe", "Andes Tech", "20608745123", "AND-01", [
-        ("Audífonos inalámbricos Andes Pro", "AND-AUD-01", "149.90"),
-        ("Cargador rápido USB-C 65 W", "AND-CAR-65", "89.90"),
+        ("Audífonos inalámbricos Andes Pro", "AND-AUD-01", "149.90", "audifonos", "Andes Tech", ("headphones", "#263238")),
+        ("Cargador rápido USB-C 65 W", "AND-CAR-65", "89.90", "perifericos", "Andes Tech", ("mouse", "#eceff1")),
     ]),
     ("ventas@tejidosvicus.pe", "Tejidos Vicús", "20131312955", "VIC-01", [
-        ("Chompa de alpaca tejida a mano", "VIC-CHO-01", "259.00"),
-        ("Chalina de baby alpaca", "VIC-CHA-01", "119.00"),
+        ("Chompa de alpaca tejida a mano", "VIC-CHO-01", "259.00", "chompas-y-chalinas", "Tejidos Vicús",
+         ("hoodie", "#a1887f")),
+        ("Chalina de baby alpaca", "VIC-CHA-01", "119.00", "chompas-y-chalinas", "Tejidos Vicús",
+         ("tshirt", "#d7ccc8")),
     ]),
 ]
+# Categories the sellers' products need that the demo catalog does not have: slug → (name, family slug).
+SELLER_CATEGORIES = {
+    "audifonos": ("Audífonos", "tecnologia", "Audífonos gamer, over-ear e in-ear inalámbricos."),
+    "perifericos": ("Periféricos", "tecnologia", "Teclados, mouse, cargadores y audífonos para tu setup."),
+    "chompas-y-chalinas": ("Chompas y chalinas", "moda", "Tejidos de alpaca y baby alpaca hechos a mano en el Perú."),
+}
 ORDER_KEY = "demo-seller-order-{}"
 
 
@@ -166,25 +177,108 @@ def ensure_demo_staff(credentials: dict, ensure_user) -> list[tuple[str, str, bo
             if created:
                 User.objects.filter(pk=user.pk).update(is_staff=True)
                 user_add_role(user=user, role=role)
+            if role == Role.WAREHOUSE_OPERATOR:
+                _assign_warehouse(user, DEMO_OPERATOR_WAREHOUSE)
         rows.append((email, role, created, password))
+    _support_phone()
     return rows
+
+
+DEMO_SUPPORT_PHONE = "(01) 640-9000"
+
+
+def _support_phone() -> None:
+    """The demo store answers the phone too (shown beside the support address), unless an
+    administrator already set a number or removed it on purpose (a saved setting)."""
+    from constance import config
+    from constance.models import Constance
+
+    if not Constance.objects.filter(key="SUPPORT_PHONE").exists():
+        config.SUPPORT_PHONE = DEMO_SUPPORT_PHONE
+
+
+def _assign_warehouse(user, code: str) -> None:
+    """The operator works in one warehouse (also on a demo made before they had one)."""
+    from inventory.models import Warehouse
+    from shipping.models import WarehouseOperator
+
+    warehouse = Warehouse.objects.filter(code=code).first()
+    if warehouse is not None:
+        WarehouseOperator.objects.get_or_create(user=user, warehouse=warehouse)
+
+
+def _category(slug: str):
+    from catalog.models import Category, Family
+
+    category = Category.objects.filter(slug=slug).first()
+    if category is None and slug in SELLER_CATEGORIES:
+        name, family_slug, description = SELLER_CATEGORIES[slug]
+        family = Family.objects.filter(slug=family_slug).first() or Family.objects.order_by("pk").first()
+        if family is not None:
+            category = Category.objects.create(slug=slug, name=name, family=family, description=description)
+    return category
+
+
+def _brand(name: str):
+    from django.utils.text import slugify
+
+    from catalog.models import Brand
+
+    brand, _ = Brand.objects.get_or_create(slug=slugify(name), defaults={"name": name, "country": "PE"})
+    return brand
+
+
+def _product_photo(product, picture: tuple[str, str]) -> None:
+    """A product shot drawn locally (catalog.demo.images), once."""
+    from django.core.files.base import ContentFile
+
+    from catalog.demo import images
+    from catalog.models import ProductImage
+
+    if product.images.exists():
+        return
+    kind, colour = picture
+    content = images.render(("product", (kind, colour, 0, 600), "JPEG"))
+    ProductImage.objects.create(product=product, image=ContentFile(content, name=f"{product.base_sku.lower()}.jpg"),
+                                alt=product.name, order=0)
+
+
+def _seller_product(seller, warehouse, name: str, sku: str, price: str, category_slug: str, brand_name: str,
+                    picture: tuple[str, str]):
+    """The seller's product under its own category and brand, with a photo and stock; one made by an
+    earlier demo under the wrong ones is moved (through the catalog's services)."""
+    from catalog.models import Product, Variant
+    from catalog.services import product_save, variant_save
+    from inventory.services import stock_receive
+
+    category, brand = _category(category_slug), _brand(brand_name)
+    variant = Variant.objects.filter(sku=sku).select_related("product").first()
+    if variant is None:
+        if category is None:
+            return None
+        product = product_save(product=Product(
+            name=name, slug=sku.lower(), base_sku=sku, brand=brand, category=category, seller=seller,
+            base_price=Decimal(price), status=Product.Status.ACTIVE, description=name))
+        variant = variant_save(variant=Variant(product=product, sku=sku))
+        stock_receive(variant=variant, warehouse=warehouse, quantity=25, reason="Stock inicial del vendedor")
+    product = variant.product
+    if category is not None and (product.category_id, product.brand_id) != (category.pk, brand.pk):
+        product.category, product.brand = category, brand
+        product_save(product=product)
+    _product_photo(product, picture)
+    return variant
 
 
 def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, bool, str | None]]:
     """Two approved sellers with their own warehouse, products, stock and a paid order."""
     from accounts.models import Seller
     from accounts.services import seller_apply, seller_approve
-    from catalog.models import Brand, Category, Product, Variant
-    from catalog.services import product_save, variant_save
     from inventory.models import Warehouse
-    from inventory.services import stock_receive
     from orders.models import Order
     from orders.services import OrderLineData, address_snapshot, order_create, order_mark_paid
 
     User = get_user_model()
     approver = User.objects.filter(is_superuser=True).order_by("pk").first()
-    category = Category.objects.filter(is_active=True).order_by("pk").first()
-    brand = Brand.objects.order_by("pk").first()
     customer = User.objects.filter(email="cliente@kallpa.pe").first()
     rows = []
     for index, (email, store_name, ruc, code, products) in enumerate(SELLER_STORES, start=1):
@@ -212,17 +306,8 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
             warehouse, _ = Warehouse.objects.get_or_create(
                 code=code, defaults={"name": f"Almacén {store_name}", "seller": seller, "kind": Warehouse.Kind.OWN,
                                      "priority": 50})
-            variants = []
-            for name, sku, price in products:
-                variant = Variant.objects.filter(sku=sku).first()
-                if variant is None and category is not None and brand is not None:
-                    product = product_save(product=Product(
-                        name=name, slug=sku.lower(), base_sku=sku, brand=brand, category=category, seller=seller,
-                        base_price=Decimal(price), status=Product.Status.ACTIVE, description=name))
-                    variant = variant_save(variant=Variant(product=product, sku=sku))
-                    stock_receive(variant=variant, warehouse=warehouse, quantity=25, reason="Stock inicial del vendedor")
-                if variant is not None:
-                    variants.append(variant)
+            variants = [variant for product in products
+                        if (variant := _seller_product(seller, warehouse, *product)) is not None]
         key = ORDER_KEY.format(index)
         if customer is not None and customer.addresses.exists() and variants and not Order.objects.filter(idempotency_key=key).exists():
             snapshot = address_snapshot(customer.addresses.order_by("pk").first())

@@ -20,7 +20,7 @@ from . import services
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from .exceptions import InventoryError
-from .forms import AdjustForm, ReceiveForm, ReceiveUnitsForm, TransferForm, WriteOffForm
+from .forms import AdjustForm, ReceiveForm, ReceiveUnitsForm, StockLevelOpenForm, TransferForm, WriteOffForm
 from .resources import StockLevelResource
 from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
 
@@ -156,6 +156,23 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["variant", "warehouse"] if obj is not None else fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:  # a new level: where, its first units, and its thresholds
+            return ["variant", "warehouse", "received", "minimum", "maximum", "bin_location"]
+        return super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = StockLevelOpenForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj._history_user = request.user
+        services.stock_level_open(level=obj, received=form.cleaned_data["received"], actor=request.user,
+                                  reason=_("Initial stock"))
 
     @admin.display(description=_("SKU"), ordering="variant__sku")
     def sku(self, obj):

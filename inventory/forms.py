@@ -51,3 +51,14 @@ class ReceiveForm(forms.Form):
 
     def quantities(self) -> dict[int, int]:
         return {line.pk: self.cleaned_data[f"line_{line.pk}"] for line in self.lines}
+
+
+class StockLevelOpenForm(forms.ModelForm):
+    """A variant's first stock level in a warehouse, with the units that arrive with it (a receipt
+    movement; on hand itself is never typed in)."""
+
+    received = forms.IntegerField(label=_("units received"), min_value=0, initial=0, required=False,
+                                  help_text=_("Recorded as a receipt in the stock ledger."))
+
+    def clean_received(self):
+        return self.cleaned_data.get("received") or 0

@@ -47,6 +47,7 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "refunded": email.reference if email.kind == OrderEmailKind.REFUNDED else "",
         "store_name": str(config.STORE_NAME),
         "support_email": str(config.SUPPORT_EMAIL),
+        "support_phone": str(config.SUPPORT_PHONE).strip(),
         "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
     }
     with translation.override(settings.LANGUAGE_CODE):

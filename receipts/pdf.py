@@ -4,6 +4,7 @@ import io
 
 import segno
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -52,7 +53,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     # Each row reads as SUNAT's arithmetic: quantity × unit value − discount = value (all without
     # IGV); value + IGV = amount.
     widths = (10, 13, 55, 30, 20, 21, 18, 23)
-    headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), _("Value"), _("IGV"),
+    headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), pgettext("receipt line", "Value"), _("IGV"),
                _("Amount"))
     pdf.set_font("helvetica", "", 8)
     align = ("RIGHT", "CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")

@@ -11,10 +11,11 @@ from .models import ReturnEmail
 
 def send_return_email(*, email_id: int) -> None:
     email = ReturnEmail.objects.select_related("request__order").get(pk=email_id)
-    values = get_values_for_keys(["STORE_NAME", "SUPPORT_EMAIL"])
+    values = get_values_for_keys(["STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE"])
     with translation.override(settings.LANGUAGE_CODE):
         context = {"return_request": email.request, "status": email.get_status_display(),
-                   "store_name": str(values["STORE_NAME"]), "support_email": str(values["SUPPORT_EMAIL"])}
+                   "store_name": str(values["STORE_NAME"]), "support_email": str(values["SUPPORT_EMAIL"]),
+                   "support_phone": str(values["SUPPORT_PHONE"]).strip()}
         subject = render_to_string("returns/email/subject.txt", context).strip()
         body = render_to_string("returns/email/status.txt", context)
     EmailMessage(subject=subject, body=body, to=[email.request.email]).send()

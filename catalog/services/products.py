@@ -124,3 +124,32 @@ def product_prices_set(*, prices: dict[int, Decimal], actor=None, source: str = 
 def product_facets_rebuild() -> None:
     """Rebuild the whole facet index from the variants (after a bulk load)."""
     option_index.refresh_all()
+
+
+def seller_statuses(*, current: str | None) -> list[str]:
+    """The statuses a seller may give their own product. When the store reviews sellers' products
+    (site setting SELLER_PRODUCTS_NEED_REVIEW) a seller submits it ("in review") and staff publish it;
+    a product staff already approved may stay active."""
+    from core.site_settings import site_setting
+
+    if not site_setting("SELLER_PRODUCTS_NEED_REVIEW"):
+        return [Product.Status.DRAFT, Product.Status.ACTIVE, Product.Status.INACTIVE]
+    statuses = [Product.Status.DRAFT, Product.Status.REVIEW, Product.Status.INACTIVE]
+    return [*statuses, Product.Status.ACTIVE] if current == Product.Status.ACTIVE else statuses
+
+
+def products_set_status(*, product_ids: Iterable[int], status: str, from_statuses: Iterable[str] | None = None,
+                        actor=None) -> int:
+    """Move products to a status (only those now in from_statuses, when given), each saved with its
+    history entry and who did it. How many moved."""
+    with transaction.atomic():
+        products = Product.objects.select_for_update().filter(pk__in=sorted(set(product_ids))).exclude(status=status)
+        if from_statuses is not None:
+            products = products.filter(status__in=list(from_statuses))
+        moved = 0
+        for product in products.order_by("pk"):
+            product.status = status
+            product._history_user = actor
+            product.save(update_fields=["status", "updated_at"])
+            moved += 1
+    return moved

@@ -264,6 +264,11 @@ CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
 CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
 COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
 
+# --- the marketplace's sellers in the back office (issue 31) ---------------------
+CONSTANCE_CONFIG["SELLER_PRODUCTS_NEED_REVIEW"] = (
+    True, _("Sellers' products wait for staff approval before they are shown in the shop"), bool)
+CONSTANCE_CONFIG_FIELDSETS += ((_("Marketplace sellers"), ("SELLER_PRODUCTS_NEED_REVIEW",)),)
+
 # Failed guest order look-ups per client: per IP and per device cookie ("key"), never per order
 # number, so a stranger cannot lock a guest out of their order (allauth's rate-limit format).
 ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/key")
@@ -493,6 +498,7 @@ ACCOUNT_RATE_LIMITS = {
 LANGUAGE_CODE = "es-pe"
 LANGUAGES = [("es-pe", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # es-PE numbers: 4,348.54 (config/formats/es_PE)
 LANGUAGE_COOKIE_NAME = "lang"
 TIME_ZONE = "America/Lima"
 USE_I18N = True

@@ -22,11 +22,11 @@ from .reservations import (
     stock_reserve,
 )
 from .orders import OrderStockSale, order_stock_restore, order_stock_sell
-from .stock import stock_adjust, stock_receive, stock_return, stock_transfer, stock_write_off
+from .stock import stock_adjust, stock_level_open, stock_receive, stock_return, stock_transfer, stock_write_off
 
 __all__ = [
     "OrderStockSale", "customer_purchase_limit_check", "low_stock_notify", "order_stock_restore", "order_stock_sell", "purchase_order_cancel", "purchase_order_create",
     "purchase_order_next_number", "purchase_order_place", "purchase_order_recalculate", "purchase_order_receive",
     "reservation_convert", "reservation_release", "reservation_renew", "reservations_expire", "stock_adjust",
-    "stock_receive", "stock_reserve", "stock_return", "stock_transfer", "stock_write_off", "supplier_create",
+    "stock_level_open", "stock_receive", "stock_reserve", "stock_return", "stock_transfer", "stock_write_off", "supplier_create",
 ]

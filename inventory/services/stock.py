@@ -29,6 +29,19 @@ def stock_receive(*, variant: Variant, warehouse: Warehouse, quantity: int, acto
                      reference_type=reference[0], reference_id=reference[1], purchase_order=purchase_order)
 
 
+def stock_level_open(*, level: StockLevel, received: int = 0, actor=None, reason: str = "") -> StockLevel:
+    """A new stock level (its variant, warehouse, minimum, maximum and bin set by the caller), with
+    the units that arrived with it as its first receipt movement, so on hand equals its ledger."""
+    with transaction.atomic():
+        level.on_hand = 0
+        level.save()
+        if received:
+            stock_receive(variant=level.variant, warehouse=level.warehouse, quantity=received, actor=actor,
+                          reason=reason)
+            level.refresh_from_db(fields=["on_hand"])
+    return level
+
+
 def _bundle_parts(variant) -> list[tuple[int, int]]:
     """A bundle's (component variant id, units per bundle); [] for a plain variant."""
     return components_of([pk_of(variant)]).get(pk_of(variant), [])

@@ -39,3 +39,28 @@ def test_role_users_and_two_sellers_with_their_own_business(monkeypatch, tmp_pat
     orders = Order.objects.count()
     run(monkeypatch, tmp_path)  # a second run changes nothing
     assert Order.objects.count() == orders and Seller.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_sellers_products_have_their_own_category_brand_and_photo(monkeypatch, tmp_path):
+    from catalog.models import Product
+    from inventory.models import Warehouse
+    from shipping.models import WarehouseOperator
+
+    asus = BrandFactory(name="ASUS", slug="asus")
+    gpus = CategoryFactory(name="Tarjetas gráficas", slug="tarjetas-graficas")
+    lima = Warehouse.objects.create(code="LIM-CENTRAL", name="Lima Central")
+    run(monkeypatch, tmp_path)
+    chompa = Product.objects.get(base_sku="VIC-CHO-01")
+    assert (chompa.category.slug, chompa.brand.name) == ("chompas-y-chalinas", "Tejidos Vicús")
+    seller_products = Product.objects.filter(seller__isnull=False)
+    assert seller_products.count() == 4
+    assert not seller_products.filter(brand=asus).exists() and not seller_products.filter(category=gpus).exists()
+    assert all(product.images.exists() for product in seller_products)
+    operator = User.objects.get(email="almacen@kallpa.pe")
+    assert list(WarehouseOperator.objects.filter(user=operator).values_list("warehouse", flat=True)) == [lima.pk]
+
+    # A demo made before puts them right on its next run.
+    Product.objects.filter(seller__isnull=False).update(brand=asus, category=gpus)
+    run(monkeypatch, tmp_path)
+    assert not Product.objects.filter(seller__isnull=False, category=gpus).exists()

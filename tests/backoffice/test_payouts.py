@@ -81,7 +81,7 @@ def test_one_seller(world):
 
 def test_table_and_csv(world):
     table = run("--from", period()[0], "--to", period()[1])
-    assert "Andes Tech" in table and "72.00" in table and "2 sellers · to pay S/ 160.40" in table
+    assert "Andes Tech" in table and "72.00" in table and "2 vendedores · a pagar S/ 160.40" in table
     csv_lines = run("--from", period()[0], "--to", period()[1], "--format", "csv").splitlines()
     assert csv_lines[0] == "seller,orders,sales,commission,refunds,commission_refunded,returns,to_pay"
     assert csv_lines[1] == "Andes Tech,1,100.00,10.00,20.00,2.00,100.00,72.00"
@@ -90,15 +90,15 @@ def test_table_and_csv(world):
 def test_an_empty_range_prints_an_empty_table(world):
     out = run("--from", "2020-01-01", "--to", "2020-01-31")
     header, rule, summary = out.splitlines()  # the headers (in the shop's language), no rows
-    assert len(rule.split()) == 8 and set(rule) == {"-", " "} and summary.startswith("0 sellers")
+    assert len(rule.split()) == 8 and set(rule) == {"-", " "} and summary.startswith("0 vendedores")
     assert json.loads(run("--from", "2020-01-01", "--to", "2020-01-31", "--format", "json")) == []
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from must be a date"),
-    (("--from", "2026-02-01", "--to", "ayer"), "--to must be a date"),
-    (("--from", "2026-03-01", "--to", "2026-02-01"), "is after --to"),
-    (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "Unknown seller 'nadie'"),
+    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from debe ser una fecha"),
+    (("--from", "2026-02-01", "--to", "ayer"), "--to debe ser una fecha"),
+    (("--from", "2026-03-01", "--to", "2026-02-01"), "es posterior a --to"),
+    (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "No hay un vendedor 'nadie'"),
 ])
 def test_bad_input_is_a_clear_error(db, args, message):
     with pytest.raises(CommandError, match=message):

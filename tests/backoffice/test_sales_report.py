@@ -94,16 +94,16 @@ def test_a_range_spanning_months_adds_up_like_one_query(world):
 
 def test_an_empty_range_prints_an_empty_table(world):
     out = run("--by", "region", "--from", "2020-01-01", "--to", "2020-01-31")
-    assert out.splitlines()[0].split() == ["Group", "Orders", "Units", "Sales", "(PEN)"]
-    assert "0 rows" in out
+    assert out.splitlines()[0].split() == ["Grupo", "Pedidos", "Unidades", "Ventas", "(PEN)"]
+    assert "0 filas · S/ 0.00" in out
     assert json.loads(run("--from", "2020-01-01", "--to", "2020-01-31", "--format", "json")) == []
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from must be a date"),
-    (("--from", "2026-01-01", "--to", "ayer"), "--to must be a date"),
-    (("--from", "2026-02-01", "--to", "2026-01-01"), "is after --to"),
-    (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "Unknown seller"),
+    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from debe ser una fecha"),
+    (("--from", "2026-01-01", "--to", "ayer"), "--to debe ser una fecha"),
+    (("--from", "2026-02-01", "--to", "2026-01-01"), "es posterior a --to"),
+    (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "No hay un vendedor"),
 ])
 def test_bad_input_is_a_clear_error(db, args, message):
     with pytest.raises(CommandError, match=message):

@@ -34,11 +34,11 @@ def levels():
 def test_stock_report_table(levels):
     output = run("stock_report")
     lines = output.splitlines()
-    assert lines[0].split() == ["SKU", "Warehouse", "On", "hand", "Reserved", "Available", "Minimum"]
+    assert lines[0].split() == ["SKU", "Almacén", "En", "almacén", "Reservado", "Disponible", "Mínimo"]
     assert set(lines[1]) == {"-", " "}
     row = next(line for line in lines if "LIM-CENTRAL" in line and "POLO-M" in line).split()
     assert row == ["POLO-M", "LIM-CENTRAL", "12", "2", "10", "2"]
-    assert lines[-1] == "3 stock levels"
+    assert lines[-1] == "3 niveles de stock"
     # numbers are right-aligned under their headers
     assert len({len(line) for line in lines[2:5]}) == 1
 
@@ -58,7 +58,7 @@ def test_stock_report_csv_and_unknown_warehouse(levels):
     lines = run("stock_report", "--format", "csv").splitlines()
     assert lines[0] == "sku,warehouse,on_hand,reserved,available,minimum"
     assert "POLO-M,LIM-CENTRAL,12,2,10,2" in lines
-    with pytest.raises(CommandError, match="Unknown warehouse"):
+    with pytest.raises(CommandError, match="No hay un almacén"):
         run("stock_report", "--warehouse", "NOPE")
 
 

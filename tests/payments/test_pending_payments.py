@@ -23,7 +23,7 @@ def test_lists_orders_awaiting_payment_as_table_csv_and_json():
     Order.objects.filter(pk=old.pk).update(placed_at=old.placed_at - timedelta(hours=2))
 
     table = run()
-    assert old.number in table and recent.number in table and "2 orders awaiting payment" in table
+    assert old.number in table and recent.number in table and "2 pedidos pendientes de pago" in table
     assert run("--older-than", "60", "--format", "csv").splitlines()[1].startswith(old.number)
     rows = json.loads(run("--older-than", "60", "--format", "json"))
     assert [(r["number"], r["attempts"], r["total"]) for r in rows] == [(old.number, 1, str(old.total))]

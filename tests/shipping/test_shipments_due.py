@@ -33,13 +33,13 @@ def test_lists_unshipped_legs_and_filters(split_order):
 
     services.shipment_ship(shipment=first, tracking_number="40061123")
     table = run()
-    assert f"E{second.pk}" in table and f"E{first.pk}" not in table and "1 shipments to ship" in table
+    assert f"E{second.pk}" in table and f"E{first.pk}" not in table and "1 envío por despachar" in table
     csv = run("--format", "csv").splitlines()
     assert csv[0].startswith("shipment,order,warehouse") and len(csv) == 2
 
 
 def test_unknown_warehouse_is_a_clear_error(db):
-    with pytest.raises(CommandError, match="Unknown warehouse"):
+    with pytest.raises(CommandError, match="No hay un almacén"):
         run("--warehouse", "NOPE")
 
 

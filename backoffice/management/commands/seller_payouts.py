@@ -1,10 +1,12 @@
-"""python manage.py seller_payouts --from YYYY-MM-DD --to YYYY-MM-DD [--seller SLUG]
-[--format table|csv|json]"""
+"""python manage.py seller_payouts [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--seller SLUG]
+[--format table|csv|json] (the last 30 days by default)"""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from backoffice.management.commands.sales_report import add_period_arguments, period_and_seller
 from backoffice.payouts import COLUMNS, seller_payouts, totals
+from core.money import format_money
 from core.tabular import write_rows
 
 
@@ -21,4 +23,5 @@ class Command(BaseCommand):
         rows = seller_payouts(since=since, until=until, seller=seller_row)
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(f"{len(rows)} sellers · to pay S/ {totals(rows)['to_pay']:,.2f}")
+            self.stdout.write(ngettext("%(count)d seller · to pay %(total)s", "%(count)d sellers · to pay %(total)s",
+                                       len(rows)) % {"count": len(rows), "total": format_money(totals(rows)["to_pay"])})

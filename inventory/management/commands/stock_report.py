@@ -3,6 +3,9 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from core.tabular import add_format_argument, write_rows
@@ -10,8 +13,9 @@ from inventory.models import Warehouse
 from inventory.selectors import stock_levels
 
 COLUMNS = [
-    ("sku", "SKU"), ("warehouse", "Warehouse"), ("on_hand", "On hand"), ("reserved", "Reserved"),
-    ("available", "Available"), ("minimum", "Minimum"),
+    ("sku", "SKU"), ("warehouse", gettext_lazy("Warehouse")), ("on_hand", gettext_lazy("On hand")),
+    ("reserved", gettext_lazy("Reserved")), ("available", gettext_lazy("Available")),
+    ("minimum", gettext_lazy("Minimum")),
 ]
 
 
@@ -26,17 +30,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, warehouse, below_min, out_of_stock, format, verbosity, **options):
         if warehouse and not Warehouse.objects.filter(code=warehouse).exists():
-            codes = ", ".join(Warehouse.objects.order_by("code").values_list("code", flat=True)) or "none"
-            raise CommandError(f"Unknown warehouse {warehouse!r} (known: {codes}).")
+            codes = ", ".join(Warehouse.objects.order_by("code").values_list("code", flat=True)) or _("none")
+            raise CommandError(_("Unknown warehouse %(code)r (known: %(codes)s).") % {"code": warehouse, "codes": codes})
         queryset = stock_levels(warehouse_code=warehouse, below_minimum=below_min, out_of_stock=out_of_stock)
         levels = queryset.values_list("variant__sku", "warehouse__code", "on_hand", "reserved_units",
                                       "available_units", "minimum")
         show_progress = verbosity >= 1 and sys.stderr.isatty()
         rows = [
-            dict(zip([key for key, _ in COLUMNS], values))
-            for values in tqdm(levels.iterator(chunk_size=5000), desc="Stock levels", unit="row",
+            dict(zip([key for key, _title in COLUMNS], values))
+            for values in tqdm(levels.iterator(chunk_size=5000), desc=_("Stock levels"), unit=_("row"),
                                disable=not show_progress, file=sys.stderr)
         ]
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(f"{len(rows)} stock levels")
+            self.stdout.write(ngettext("%(count)d stock level", "%(count)d stock levels", len(rows)) % {
+                "count": len(rows)})

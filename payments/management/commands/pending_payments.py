@@ -5,13 +5,18 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from core.tabular import add_format_argument, write_rows
 from orders.models import Order, OrderStatus
 
 COLUMNS = [
-    ("number", "Order"), ("placed_at", "Placed (Lima)"), ("minutes_waiting", "Minutes"), ("email", "E-mail"),
-    ("total", "Total (PEN)"), ("attempts", "Attempts"), ("last_attempt", "Last attempt"),
+    ("number", gettext_lazy("Order")), ("placed_at", gettext_lazy("Placed (Lima)")),
+    ("minutes_waiting", gettext_lazy("Minutes")), ("email", gettext_lazy("E-mail")),
+    ("total", gettext_lazy("Total (PEN)")), ("attempts", gettext_lazy("Attempts")),
+    ("last_attempt", gettext_lazy("Last attempt")),
 ]
 
 
@@ -25,7 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than, format, verbosity, **options):
         if older_than < 0:
-            raise CommandError(f"--older-than must be zero or more minutes (got {older_than}).")
+            raise CommandError(_("--older-than must be zero or more minutes (got %(minutes)d).") % {
+                "minutes": older_than})
         now = timezone.now()
         orders = (
             Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, placed_at__lte=now - timedelta(minutes=older_than))
@@ -42,4 +48,5 @@ class Command(BaseCommand):
         ]
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(f"{len(rows)} orders awaiting payment")
+            self.stdout.write(ngettext("%(count)d order awaiting payment", "%(count)d orders awaiting payment",
+                                       len(rows)) % {"count": len(rows)})

@@ -7,6 +7,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from core.tabular import add_format_argument, write_rows
@@ -15,9 +18,10 @@ from shipping.calendar import business_days_between
 from shipping.selectors import shipments_due
 
 COLUMNS = [
-    ("shipment", "Shipment"), ("order", "Order"), ("warehouse", "Warehouse"), ("status", "Status"),
-    ("carrier", "Carrier"), ("units", "Units"), ("paid_at", "Paid at"), ("ship_by", "Ship by"),
-    ("days_late", "Business days late"),
+    ("shipment", gettext_lazy("Shipment")), ("order", gettext_lazy("Order")), ("warehouse", gettext_lazy("Warehouse")),
+    ("status", gettext_lazy("Status")), ("carrier", gettext_lazy("Carrier")), ("units", gettext_lazy("Units")),
+    ("paid_at", gettext_lazy("Paid at")), ("ship_by", gettext_lazy("Ship by")),
+    ("days_late", gettext_lazy("Business days late")),
 ]
 
 
@@ -31,8 +35,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, warehouse, overdue, format, verbosity, **options):
         if warehouse and not Warehouse.objects.filter(code__iexact=warehouse).exists():
-            codes = ", ".join(Warehouse.objects.order_by("code").values_list("code", flat=True)) or "none"
-            raise CommandError(f"Unknown warehouse {warehouse!r} (known: {codes}).")
+            codes = ", ".join(Warehouse.objects.order_by("code").values_list("code", flat=True)) or _("none")
+            raise CommandError(_("Unknown warehouse %(code)r (known: %(codes)s).") % {"code": warehouse, "codes": codes})
         today = timezone.localdate()
         legs = shipments_due(warehouse_code=warehouse, overdue_only=overdue, today=today)
         show_progress = verbosity >= 1 and sys.stderr.isatty()
@@ -48,9 +52,13 @@ class Command(BaseCommand):
                 "ship_by": leg.ship_by.isoformat(),
                 "days_late": business_days_between(leg.ship_by, today),
             }
-            for leg in tqdm(legs.iterator(chunk_size=2000), desc="Shipments", unit="leg", disable=not show_progress,
+            for leg in tqdm(legs.iterator(chunk_size=2000), desc=_("Shipments"), unit=_("leg"), disable=not show_progress,
                             file=sys.stderr)
         ]
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(f"{len(rows)} shipments {'overdue' if overdue else 'to ship'}")
+            if overdue:
+                line = ngettext("%(count)d shipment overdue", "%(count)d shipments overdue", len(rows))
+            else:
+                line = ngettext("%(count)d shipment to ship", "%(count)d shipments to ship", len(rows))
+            self.stdout.write(line % {"count": len(rows)})
