@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 
 from orders.models import Order, OrderLine, OrderStatus
 from receipts.models import Receipt
@@ -32,7 +31,7 @@ DEMO_INVOICES = [
 def _unbought_variants(customer, count: int, *, min_price: Decimal) -> list:
     """Sellable variants in stock at LIM-CENTRAL of products the customer never ordered (a customer
     may hold only a few units of one product), one per product, cheapest first from min_price."""
-    from cart.services import CartError, check_sellable, variants_with_sale_window
+    from demo.shipping import one_sellable_per_product
     from inventory.models import StockLevel
 
     bought = OrderLine.objects.filter(order__customer=customer).values("variant__product_id")
@@ -41,18 +40,7 @@ def _unbought_variants(customer, count: int, *, min_price: Decimal) -> list:
         variant__product__status="active", variant__product__base_price__gte=min_price,
     ).exclude(variant__product_id__in=bought).order_by("variant__product__base_price", "variant_id")
         .values_list("variant_id", flat=True)[:300])
-    chosen, products = [], set()
-    for variant in sorted(variants_with_sale_window(Q(pk__in=ids)), key=lambda v: ids.index(v.pk)):
-        try:
-            check_sellable(variant)
-        except CartError:
-            continue
-        if variant.product_id not in products:
-            products.add(variant.product_id)
-            chosen.append(variant)
-        if len(chosen) == count:
-            break
-    return chosen
+    return one_sellable_per_product(ids, count=count)
 
 
 def load_demo_invoices(*, customer_email: str) -> dict[str, str]:

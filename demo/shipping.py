@@ -156,9 +156,6 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
     """Sellable variants with units available in that warehouse (and, if asked, none in the
     warehouses sold from first), cheapest first so orders stay small; `skip` gives each
     scenario other products (a customer may hold only a few units of one product)."""
-    from django.db.models import Q
-
-    from cart.services import CartError, check_sellable, variants_with_sale_window
     from inventory.models import StockLevel
 
     levels = StockLevel.objects.with_availability().filter(
@@ -170,17 +167,28 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
             warehouse__code=warehouse_code).values("variant_id")
         levels = levels.exclude(variant_id__in=busy)
     ids = list(levels.order_by("variant__product__base_price", "variant_id").values_list("variant_id", flat=True)[:200])
-    variants = sorted(variants_with_sale_window(Q(pk__in=ids)), key=lambda v: ids.index(v.pk))
-    seen, distinct = set(), []
-    for variant in variants:  # one sellable variant per product (not a drop that has not started)
+    return one_sellable_per_product(ids, count=skip + count)[skip:]
+
+
+def one_sellable_per_product(variant_ids: list[int], *, count: int) -> list:
+    """Up to `count` of these variants, in their order, one per product, each sellable now (not a
+    drop that has not started)."""
+    from django.db.models import Q
+
+    from cart.services import CartError, check_sellable, variants_with_sale_window
+
+    chosen, products = [], set()
+    for variant in sorted(variants_with_sale_window(Q(pk__in=variant_ids)), key=lambda v: variant_ids.index(v.pk)):
         try:
             check_sellable(variant)
         except CartError:
             continue
-        if variant.product_id not in seen:
-            seen.add(variant.product_id)
-            distinct.append(variant)
-    return distinct[skip:skip + count]
+        if variant.product_id not in products:
+            products.add(variant.product_id)
+            chosen.append(variant)
+        if len(chosen) == count:
+            break
+    return chosen
 
 
 def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=None,
