@@ -8,8 +8,15 @@ class ReturnsConfig(AppConfig):
     verbose_name = _("Returns")
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from core import jobs
         from receipts import ports as receipts_ports
 
-        from .selectors import return_goods_for_receipt
+        from . import tasks
+        from .selectors import return_emails_overdue, return_goods_for_receipt
 
         receipts_ports.return_goods.plug(return_goods_for_receipt)
+        jobs.register(jobs.PendingWork(
+            name="returns.emails", label=_("Return e-mails to send"), overdue=return_emails_overdue,
+            since="created_at", enqueue=tasks.send_return_email.delay))

@@ -191,6 +191,8 @@ class ReturnEmail(models.Model):
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="emails",
                                 verbose_name=_("return request"))
     status = models.CharField(_("status"), max_length=12, choices=ReturnStatus.choices)
+    # When it was recorded: the sweep re-sends one whose task was lost (core.jobs).
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

@@ -51,3 +51,17 @@ def return_goods_for_receipt(*, return_id: int):
     return ReturnedGoods(order_id=request.order_id, number=request.number, amount=request.resolved_amount,
                          units=dict(request.lines.values_list("order_line_id", "quantity")),
                          shipping=bool(request.shipping_returned))
+
+
+def return_emails_overdue(cutoff):
+    """Return e-mails recorded before `cutoff` and not sent (their task was lost), from the last
+    JOBS_MAX_AGE_DAYS only, as for order e-mails."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import ReturnEmail
+
+    oldest = timezone.now() - timedelta(days=settings.JOBS_MAX_AGE_DAYS)
+    return ReturnEmail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff, created_at__gte=oldest)

@@ -19,6 +19,9 @@ from tests.payments.webhook_helpers import make_order, make_payment
 from tests.receipts.helpers import make_order as make_receipt_order
 from tests.receipts.helpers import pay
 
+from tests.returns.conftest import customer, delivered_order, warehouse  # noqa: E402,F401 - fixtures
+from tests.shipping.conftest import olva  # noqa: E402,F401 - fixtures
+
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = timedelta(minutes=30)
@@ -35,7 +38,7 @@ def counts() -> dict[str, int]:
 def test_every_kind_of_pending_work_is_registered_by_its_app():
     assert {work.name for work in jobs.registered()} == {
         "payments.webhook_events", "payments.refunds", "orders.emails", "orders.shipments",
-        "receipts.issue", "receipts.send", "receipts.email"}
+        "receipts.issue", "receipts.send", "receipts.email", "returns.emails"}
     assert set(counts().values()) == {0}
 
 
@@ -54,6 +57,22 @@ def test_a_lost_order_email_is_sent_once_by_the_sweep():
     # Very old ones are no news any more: not sent, not counted.
     OrderEmail.objects.filter(pk=email.pk).update(sent_at=None, created_at=timezone.now() - timedelta(days=4))
     assert counts()["orders.emails"] == 0
+
+
+def test_a_lost_return_email_is_sent_once_by_the_sweep(delivered_order):
+    from returns.models import ReturnEmail
+    from returns.services import ReturnLineData, return_request_create
+
+    request = return_request_create(order=delivered_order, actor=delivered_order.customer, lines=[ReturnLineData(
+        order_line_id=delivered_order.lines.first().pk, quantity=1, reason="wrong_size", declared_condition="new")])
+    email = ReturnEmail.objects.get(request=request)  # its on-commit task never runs here: lost
+    assert email.sent_at is None and jobs.sweep(kind("returns.emails")) == 0  # not overdue yet
+    ReturnEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - LONG_AGO)
+    assert counts()["returns.emails"] == 1
+    mail.outbox.clear()
+    assert jobs.sweep(kind("returns.emails")) == 1
+    assert len(mail.outbox) == 1 and request.number in mail.outbox[0].subject
+    assert jobs.sweep(kind("returns.emails")) == 0 and len(mail.outbox) == 1
 
 
 def test_an_approved_refund_whose_gateway_call_never_finished_is_made_once_by_the_sweep():
