@@ -20,6 +20,7 @@ from django.utils import timezone
 from inventory.selectors import low_stock_levels
 from orders.models import Order, OrderLine, OrderStatus
 from payments.models import Refund
+from returns.models import ReturnRequest
 from shipping.models import NOT_YET_SHIPPED, Shipment
 
 ZERO = Decimal("0.00")
@@ -63,11 +64,15 @@ _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def refunded(order_field: str):
-    """The money given back for an order (its succeeded refunds), 0 when none: a subquery on the
-    order id in `order_field`."""
-    per_order = (Refund.objects.filter(payment__order_id=OuterRef(order_field), status=Refund.Status.SUCCEEDED)
-                 .order_by().values("payment__order_id").annotate(amount=Sum("amount")).values("amount"))
-    return Coalesce(Subquery(per_order, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+    """The money given back for an order, 0 when none: its succeeded refunds and the store credit
+    its returns gave (a return paid back in store credit un-sells its units as a refund does). A
+    subquery on the order id in `order_field`."""
+    refunds = (Refund.objects.filter(payment__order_id=OuterRef(order_field), status=Refund.Status.SUCCEEDED)
+               .order_by().values("payment__order_id").annotate(amount=Sum("amount")).values("amount"))
+    credits = (ReturnRequest.objects.filter(order_id=OuterRef(order_field), store_credit__isnull=False)
+               .order_by().values("order_id").annotate(amount=Sum("store_credit__amount")).values("amount"))
+    return (Coalesce(Subquery(refunds, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+            + Coalesce(Subquery(credits, output_field=_MONEY), Value(ZERO), output_field=_MONEY))
 
 
 def net_order_total():

@@ -24,6 +24,10 @@ from tests.factories import CategoryFactory, SellerFactory, UserFactory
 from tests.orders.conftest import SHIPPING_ADDRESS, line_for, make_order
 from tests.receipts.helpers import pay
 
+from tests.credit.conftest import gateway_order  # noqa: E402,F401 - fixtures
+from tests.returns.conftest import customer, staff, warehouse  # noqa: E402,F401 - fixtures
+from tests.shipping.conftest import olva  # noqa: E402,F401 - fixtures
+
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
 
@@ -58,7 +62,7 @@ def ledger():
     cancelled = order_services.order_cancel(order=cancelled, actor=admin, reason="Sin stock", by_customer=False)
     for pending in Refund.objects.filter(payment__order=cancelled, status=Refund.Status.REQUESTED):
         refund_approve(refund=pending, actor=admin)
-    returned = make_order(lines=[line_for(chompa)])  # 115, all of it given back
+    returned = make_order(lines=[line_for(chompa)])  # 115, all of it given back (unshipped: that cancels it)
     pay(returned)
     refund(returned, "115.00", admin)
     yesterday = make_order(lines=[line_for(chompa, quantity=2)])  # 200 + 15
@@ -110,7 +114,8 @@ def test_the_dashboard_counts_net_sales(ledger):
     figures = selectors.dashboard()
     assert sum(day.total for day in figures.chart) == order_totals == Decimal("371.00")  # 156 + 0 + 215
     assert figures.sales_today == Decimal("156.00")
-    assert figures.orders_today == 2  # the mixed and the returned orders; not the cancelled one
+    # The mixed order; not the cancelled one, nor the one refunded in full before it shipped (cancelled by it).
+    assert figures.orders_today == 1
     own = selectors.dashboard(seller=ledger["own"])
     assert sum(day.total for day in own.chart) == from_the_ledger(seller=ledger["own"])[1] == Decimal("280.00")
     assert own.sales_today == Decimal("80.00")  # the chompa of the mixed order, less its share of the refund
@@ -141,3 +146,19 @@ def test_reports_default_to_the_last_30_days(ledger):
     out = StringIO()
     call_command("seller_payouts", "--format", "json", stdout=out)
     assert {row["seller"] for row in json.loads(out.getvalue())} == {"Tejidos Vicús", "Andes Tech"}
+
+
+def test_a_return_paid_back_in_store_credit_leaves_the_net_sales(gateway_order, staff, warehouse):
+    """Store credit given for returned units un-sells them as a refund does."""
+    from credit.models import StoreCredit
+    from returns.services import return_resolve
+    from tests.credit.conftest import received_return
+
+    def net() -> Decimal:
+        return selectors.sold_orders().filter(pk=gateway_order.pk).annotate(
+            net=selectors.net_order_total()).get().net
+
+    assert net() == gateway_order.total
+    return_resolve(request=received_return(gateway_order, staff, warehouse, resolution="credit"), actor=staff)
+    credit = StoreCredit.objects.get(return_request__order=gateway_order)
+    assert net() == gateway_order.total - credit.amount
