@@ -150,7 +150,7 @@ def test_second_run_without_reset_changes_nothing():
     counts = catalog_counts()
     ids = sorted(Product.objects.values_list("pk", flat=True))
     output = load(products=SMALL * 2, seed=99)
-    assert "already loaded" in output
+    assert "ya está cargado" in output
     assert catalog_counts() == counts
     assert sorted(Product.objects.values_list("pk", flat=True)) == ids
 
@@ -169,9 +169,9 @@ def test_loader_function_reports_what_it_did():
 @pytest.mark.django_db
 @pytest.mark.parametrize("products", [0, -5])
 def test_bad_product_count_is_a_clear_error(products):
-    with pytest.raises(CommandError, match="--products must be at least 1"):
+    with pytest.raises(CommandError, match="--products debe ser al menos 1"):
         call_command("load_demo_data", products=products, verbosity=0)
-    with pytest.raises(CommandError, match="--products must be at least 1"):
+    with pytest.raises(CommandError, match="--products debe ser al menos 1"):
         call_command("load_demo_data", "--products", str(products), verbosity=0)
     assert not Family.objects.exists()
 

@@ -92,7 +92,7 @@ class TestRecount:
         assert units_sold(invented) == 77  # a dry run changes nothing
 
         table = recount()
-        assert "KAL-DRIFT" in table and "2 products drifted from the ledger; fixed." in table
+        assert "KAL-DRIFT" in table and "2 productos difieren del kárdex; corregido." in table
         assert units_sold(variant.product) == 4 and units_sold(invented) == 0
         assert json.loads(recount("--format", "json")) == []
 

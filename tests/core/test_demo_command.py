@@ -37,8 +37,8 @@ def test_the_printed_addresses_follow_host_and_port(monkeypatch, tmp_path, host,
 
     out = run_demo_command(monkeypatch, tmp_path)
 
-    assert f"Back office: {expected}/admin/" in out
-    assert f"Shop:        {expected}/" in out
+    assert f"Gestión:     {expected}/admin/" in out
+    assert f"Tienda:      {expected}/" in out
     if expected != "http://127.0.0.1:8000":
         assert ":8000" not in out
 

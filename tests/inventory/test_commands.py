@@ -67,7 +67,7 @@ def test_verify_clean_then_corrupted(levels):
     full, _low, _empty = levels
     StockLevel.objects.filter(pk=full.pk).update(on_hand=99)  # someone bypassed the services
     out = StringIO()
-    with pytest.raises(CommandError, match="1 mismatches"):
+    with pytest.raises(CommandError, match="1 diferencia entre"):
         call_command("inventory_verify", stdout=out)
     assert "on_hand" in out.getvalue() and "POLO-M @ LIM-CENTRAL" in out.getvalue()
     assert "99" in out.getvalue() and "12" in out.getvalue()
@@ -98,9 +98,9 @@ def test_verify_exit_codes_from_the_shell():
     StockLevel.objects.filter(pk=level.pk).update(on_hand=0)
     corrupted = verify()
     assert corrupted.returncode == 1
-    assert level.variant.sku in corrupted.stdout and "mismatches" in corrupted.stderr
+    assert level.variant.sku in corrupted.stdout and "diferencia" in corrupted.stderr
 
 
 def test_expire_reservations_command(levels):
     Reservation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
-    assert "1 expired reservations released." in run("expire_reservations")
+    assert "1 reserva vencida liberada." in run("expire_reservations")

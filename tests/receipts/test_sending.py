@@ -108,7 +108,7 @@ def test_receipts_pending_lists_what_is_not_accepted(settings, capsys):
     assert capsys.readouterr().out.splitlines()[1].startswith(pending.full_number)
     call_command("receipts_pending")
     out = capsys.readouterr().out
-    assert pending.full_number in out and accepted.full_number not in out and "not configured" in out
+    assert pending.full_number in out and accepted.full_number not in out and "no está configurado" in out
 
 
 def test_the_admin_says_when_a_receipt_is_not_signed(client, settings):

@@ -45,7 +45,7 @@ def test_by_product_csv_and_table(returns):
     rows = list(csv.reader(StringIO(report("--by", "product", "--format", "csv"))))
     assert rows[0] == ["group", "requests", "units", "received"]
     assert rows[1:] == [["POLO-M", "1", "2", "2"], ["CASACA-L", "1", "1", "0"]]
-    assert "POLO-M" in report("--by", "product") and "Received units" in report("--by", "product")
+    assert "POLO-M" in report("--by", "product") and "Unidades recibidas" in report("--by", "product")
     # The store's own products have no seller.
     assert json.loads(report("--by", "seller", "--format", "json")) == [
         {"group": "—", "requests": 2, "units": 3, "received": 2}]

@@ -85,7 +85,7 @@ class TestRecount:
         product.refresh_from_db()
         assert (product.rating_count, str(product.rating_average)) == (1, "4.00")
         call_command("reviews_recount")
-        assert "0 aggregates with drift" in capsys.readouterr().out
+        assert "0 agregados con diferencias" in capsys.readouterr().out
 
 
 class TestInvitations:

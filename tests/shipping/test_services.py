@@ -33,7 +33,7 @@ def assert_inventory_consistent():
 
     out = StringIO()
     call_command("inventory_verify", stdout=out)  # raises CommandError on any mismatch
-    assert "Inventory consistent" in out.getvalue()
+    assert "Inventario consistente" in out.getvalue()
 
 
 class TestLegs:

@@ -3,20 +3,21 @@ CSV or JSON); --overdue keeps those past it: the report ops and INDECOPI's audit
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from complaints.selectors import deadline_state, sheets_due
 from core.tabular import add_format_argument, write_rows
 
 COLUMNS = [
-    ("number", "Sheet"),
-    ("filed_on", "Filed"),
-    ("kind", "Type"),
-    ("consumer", "Consumer"),
-    ("email", "E-mail"),
-    ("order", "Order"),
-    ("due_on", "Due"),
-    ("state", "State"),
-    ("business_days", "Business days left/late"),
+    ("number", gettext_lazy("Sheet")),
+    ("filed_on", gettext_lazy("Filed")),
+    ("kind", gettext_lazy("Type")),
+    ("consumer", gettext_lazy("Consumer")),
+    ("email", gettext_lazy("E-mail")),
+    ("order", gettext_lazy("Order")),
+    ("due_on", gettext_lazy("Due")),
+    ("state", gettext_lazy("State")),
+    ("business_days", gettext_lazy("Business days left/late")),
 ]
 
 
@@ -40,4 +41,6 @@ class Command(BaseCommand):
             })
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(f"{len(rows)} sheets {'overdue' if overdue else 'to answer soon'}")
+            message = (ngettext("%(count)d sheet overdue", "%(count)d sheets overdue", len(rows)) if overdue else
+                       ngettext("%(count)d sheet to answer soon", "%(count)d sheets to answer soon", len(rows)))
+            self.stdout.write(message % {"count": len(rows)})

@@ -6,6 +6,7 @@ health check of beat requires "beat"), 0 otherwise (ok or degraded)."""
 import json
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from core import jobs
 from core.health import pending_backlog, system_status, takes_payments
@@ -30,15 +31,16 @@ class Command(BaseCommand):
             checks = [{"check": name, "status": check["status"], "detail": _detail(check)}
                       for name, check in status.items() if isinstance(check, dict)]
             checks.append({"check": "overall", "status": status["status"], "detail": ""})
-            write_rows(self.stdout, checks, [("check", "check"), ("status", "status"), ("detail", "detail")], fmt)
+            write_rows(self.stdout, checks, [("check", _("check")), ("status", _("status")), ("detail", _("detail"))],
+                       fmt)
             if status["database"]["status"] == "ok":
                 self.stdout.write("\n")
                 labels = {work.name: str(work.label) for work in jobs.registered()}
                 rows = [{"work": row.name, "what": labels.get(row.name, ""), "overdue": row.count,
                          "oldest": row.oldest.isoformat(timespec="seconds") if row.oldest else ""}
                         for row in pending_backlog()]
-                write_rows(self.stdout, rows, [("work", "pending work"), ("what", "what"), ("overdue", "overdue"),
-                                               ("oldest", "oldest due")], fmt)
+                write_rows(self.stdout, rows, [("work", _("pending work")), ("what", _("what")),
+                                               ("overdue", _("overdue")), ("oldest", _("oldest due"))], fmt)
         if not takes_payments(status) or any(status[name]["status"] not in ("ok", "eager")
                                              for name in options["require"]):
             raise SystemExit(1)

@@ -16,6 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from accounts.roles import Role
@@ -229,28 +231,44 @@ class Command(BaseCommand):
                 team = ensure_demo_staff(credentials, _ensure_user) + ensure_demo_sellers(credentials, _ensure_user)
         finally:
             task_log.setLevel(task_log_level)
-        if any(created for _, created, _ in results.values()) or any(row[2] for row in team):
+        if any(created for _email, created, _password in results.values()) or any(row[2] for row in team):
             CREDENTIALS_FILE.write_text(json.dumps(credentials, indent=2))
             CREDENTIALS_FILE.chmod(0o600)
 
         for name, (email, created, password) in results.items():
-            state = "created" if created else "exists"
-            shown = password or "(unchanged; set one with: python manage.py changepassword " + email + ")"
-            self.stdout.write(self.style.SUCCESS(f"{name.capitalize():<15} {email}  password: {shown}  [{state}]"))
+            shown = password or _("(unchanged; set one with: python manage.py changepassword %(email)s)") % {
+                "email": email}
+            self.stdout.write(self.style.SUCCESS(
+                f"{_who(name):<22} {email}  {_('password')}: {shown}  [{_('created') if created else _('exists')}]"))
         printed = {email for email, _created, _password in results.values()}
         for email, role, created, password in team:
             if email in printed:  # a marketplace seller's sign-in, printed above
                 continue
-            shown = password or "(unchanged)"
-            self.stdout.write(f"{role[:1].upper() + role[1:]:<28} {email}  password: {shown}  [{'created' if created else 'exists'}]")
+            shown = password or _("(unchanged)")
+            self.stdout.write(f"{_who(role):<28} {email}  {_('password')}: {shown}  "
+                              f"[{_('created') if created else _('exists')}]")
         base = site_url()
-        self.stdout.write(f"Shop:        {base}/")
-        self.stdout.write(f"Back office: {base}/admin/")
+        self.stdout.write(f"{_('Shop:'):<13}{base}/")
+        self.stdout.write(f"{_('Back office:'):<13}{base}/admin/")
         self._write_demo_coupons()
 
     def _write_demo_coupons(self) -> None:
         from demo.promotions import demo_coupon_codes
 
         for coupon in demo_coupon_codes():
-            state = "running" if coupon.is_live() else "not running (try it to see why)"
-            self.stdout.write(f"Demo coupon     {coupon.code:<14} {coupon.name}  [{state}]")
+            state = _("running") if coupon.is_live() else _("not running (try it to see why)")
+            self.stdout.write(f"{_('Demo coupon'):<22} {coupon.code:<14} {coupon.name}  [{state}]")
+
+
+# The printed names of the demo's sign-ins (step names and roles, which are identifiers).
+WHO = {"administrator": gettext_lazy("Administrator"), "demo customer": gettext_lazy("Demo customer"),
+       "seller": gettext_lazy("Seller"), "catalog manager": gettext_lazy("Catalog manager"),
+       "warehouse operator": gettext_lazy("Warehouse operator"), "support": gettext_lazy("Support")}
+
+
+def _who(name: str) -> str:
+    """"seller 2" → "Vendedor 2", "seller · Tejidos Vicús" → "Vendedor · Tejidos Vicús"."""
+    for key, label in WHO.items():
+        if name == key or name.startswith(key + " "):
+            return f"{label}{name[len(key):]}"
+    return name[:1].upper() + name[1:]

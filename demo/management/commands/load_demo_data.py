@@ -1,13 +1,15 @@
 """Load the demo catalog of the Kallpa store: python manage.py load_demo_data [--products N] [--seed S] [--reset]."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.demo.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, MAX_PRODUCTS, DemoCatalogError, load_demo_catalog
 
 SUMMARY = [
-    ("families", "Families"), ("categories", "Categories"), ("brands", "Brands"), ("lines", "Product lines"),
-    ("products", "Products"), ("variants", "Variants"), ("images", "Product images"), ("kits", "Kits"),
-    ("collections", "Collections"), ("banners", "Banners"), ("price_history", "Price history rows"),
+    ("families", gettext_lazy("Families")), ("categories", gettext_lazy("Categories")), ("brands", gettext_lazy("Brands")), ("lines", gettext_lazy("Product lines")),
+    ("products", gettext_lazy("Products")), ("variants", gettext_lazy("Variants")), ("images", gettext_lazy("Product images")), ("kits", gettext_lazy("Kits")),
+    ("collections", gettext_lazy("Collections")), ("banners", gettext_lazy("Banners")), ("price_history", gettext_lazy("Price history rows")),
 ]
 
 
@@ -27,9 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, products, seed, reset, verbosity, **options):
         if products is None or products < 1:
-            raise CommandError(f"--products must be at least 1 (got {products}).")
+            raise CommandError(_("--products must be at least 1 (got %(products)d).") % {"products": products})
         if products > MAX_PRODUCTS:
-            raise CommandError(f"--products must be at most {MAX_PRODUCTS:,} (got {products:,}).")
+            raise CommandError(_("--products must be at most %(most)s (got %(products)s).") % {
+                "most": f"{MAX_PRODUCTS:,}", "products": f"{products:,}"})
         from demo.bundles import load_demo_bundles
         from demo.inventory import delete_demo_stock, load_demo_inventory
 
@@ -45,12 +48,12 @@ class Command(BaseCommand):
         load_demo_bundles()  # of demo products in stock; a bundle's stock is its parts'
         if not summary["created"]:
             self.stdout.write(self.style.WARNING(
-                "The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "
-                "Use --reset to delete it and load it again."
+                _("The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "
+                  "Use --reset to delete it and load it again.")
             ))
             return
         if verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Demo catalog loaded (seed {seed})."))
+            self.stdout.write(self.style.SUCCESS(_("Demo catalog loaded (seed %(seed)s).") % {"seed": seed}))
             for key, label in SUMMARY:
-                self.stdout.write(f"  {label:<20} {summary[key]:>9,}")
-            self.stdout.write(f"  {'Image files':<20} {summary['image_files']:>9,}")
+                self.stdout.write(f"  {label!s:<20} {summary[key]:>9,}")
+            self.stdout.write(f"  {_('Image files'):<20} {summary['image_files']:>9,}")

@@ -1,6 +1,7 @@
 """python manage.py expire_reservations: what the beat task does every minute."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from inventory.services import reservations_expire
 
@@ -10,4 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         released = reservations_expire()
-        self.stdout.write(self.style.SUCCESS(f"{released} expired reservations released."))
+        self.stdout.write(self.style.SUCCESS(ngettext(
+            "%(count)d expired reservation released.", "%(count)d expired reservations released.", released)
+            % {"count": released}))

@@ -3,6 +3,8 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from catalog.models import Product
@@ -10,7 +12,7 @@ from catalog.services import products_units_sold_set
 from core.tabular import add_format_argument, write_rows
 from inventory.selectors import units_sold_by_product
 
-COLUMNS = [("sku", "SKU"), ("product", "Product"), ("stored", "Stored"), ("ledger", "Ledger"), ("drift", "Drift")]
+COLUMNS = [("sku", gettext_lazy("SKU")), ("product", gettext_lazy("Product")), ("stored", gettext_lazy("Stored")), ("ledger", gettext_lazy("Ledger")), ("drift", gettext_lazy("Drift"))]
 
 
 class Command(BaseCommand):
@@ -42,5 +44,7 @@ class Command(BaseCommand):
             products_units_sold_set(units_sold=fixes)
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            outcome = "nothing changed (--dry-run)" if dry_run else "fixed"
-            self.stdout.write(f"{len(rows)} products drifted from the ledger; {outcome}.")
+            outcome = _("nothing changed (--dry-run)") if dry_run else _("fixed")
+            self.stdout.write(ngettext("%(count)d product drifted from the ledger; %(outcome)s.",
+                                       "%(count)d products drifted from the ledger; %(outcome)s.", len(rows))
+                              % {"count": len(rows), "outcome": outcome})

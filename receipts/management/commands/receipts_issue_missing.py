@@ -2,6 +2,8 @@
 of succeeded refunds) that have none, e.g. after a lost task. Safe to run any time."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from receipts.services import receipts_issue_missing
 
@@ -12,6 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity, **options):
         issued, problems = receipts_issue_missing()
         for problem in problems:
-            self.stderr.write(f"Not issued: {problem}")
+            self.stderr.write(_("Not issued: %(problem)s") % {"problem": problem})
         if verbosity >= 1:
-            self.stdout.write(f"{issued} receipts issued, {len(problems)} could not be issued")
+            self.stdout.write(ngettext("%(count)d receipt issued", "%(count)d receipts issued", issued)
+                              % {"count": issued} + ", " + ngettext(
+                                  "%(count)d could not be issued", "%(count)d could not be issued", len(problems))
+                              % {"count": len(problems)})

@@ -4,14 +4,18 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from core.tabular import add_format_argument, write_rows
 from receipts.selectors import receipts_not_accepted
 from receipts.sending import sending_configured
 
-COLUMNS = [("number", "Receipt"), ("kind", "Type"), ("order", "Order"), ("issued", "Issued"), ("total", "Total"),
-           ("status", "Status"), ("signed", "Signed"), ("attempts", "Attempts"), ("code", "Code"), ("message", "Message")]
+COLUMNS = [("number", gettext_lazy("Receipt")), ("kind", gettext_lazy("Type")), ("order", gettext_lazy("Order")),
+           ("issued", gettext_lazy("Issued")), ("total", gettext_lazy("Total")), ("status", gettext_lazy("Status")),
+           ("signed", gettext_lazy("Signed")), ("attempts", gettext_lazy("Attempts")), ("code", gettext_lazy("Code")),
+           ("message", gettext_lazy("Message"))]
 
 
 class Command(BaseCommand):
@@ -27,12 +31,13 @@ class Command(BaseCommand):
             "issued": receipt.issued_at.isoformat(timespec="seconds"), "total": receipt.total,
             "status": receipt.send_status, "signed": receipt.is_signed, "attempts": receipt.send_attempts, "code": receipt.cdr_code,
             "message": receipt.cdr_message[:80],
-        } for receipt in tqdm(receipts.iterator(chunk_size=2000), desc="Receipts", unit="receipt",
+        } for receipt in tqdm(receipts.iterator(chunk_size=2000), desc=_("Receipts"), unit=_("receipt"),
                               disable=not (verbosity >= 1 and sys.stderr.isatty()), file=sys.stderr)]
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(f"{len(rows)} receipts not accepted")
+            self.stdout.write(ngettext("%(count)d receipt not accepted", "%(count)d receipts not accepted", len(rows))
+                              % {"count": len(rows)})
             if not sending_configured():
-                self.stdout.write("Sending is not configured (SUNAT_SEND_URL): receipts stay pending to send.")
+                self.stdout.write(_("Sending is not configured (SUNAT_SEND_URL): receipts stay pending to send."))
             if any(not row["signed"] for row in rows):
-                self.stdout.write("Unsigned receipts are not sent: configure SUNAT_CERT_PATH; they are signed then.")
+                self.stdout.write(_("Unsigned receipts are not sent: configure SUNAT_CERT_PATH; they are signed then."))

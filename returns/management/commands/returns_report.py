@@ -2,14 +2,15 @@
 
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy
 
 from core.tabular import add_format_argument, write_rows
 from returns.models import NOT_RETURNING, ReturnLine, ReturnReason
 
 GROUPS = {
-    "reason": ("reason", "Reason"),
-    "product": ("order_line__sku", "SKU"),
-    "seller": ("order_line__seller__store_name", "Seller"),
+    "reason": ("reason", gettext_lazy("Reason")),
+    "product": ("order_line__sku", gettext_lazy("SKU")),
+    "seller": ("order_line__seller__store_name", gettext_lazy("Seller")),
 }
 
 
@@ -34,5 +35,6 @@ class Command(BaseCommand):
             "group": (str(reasons.get(row[field], row[field])) if by == "reason" else row[field]) or "—",
             "requests": row["requests"], "units": row["units"] or 0, "received": row["received"] or 0,
         } for row in rows]
-        columns = [("group", label), ("requests", "Requests"), ("units", "Units"), ("received", "Received units")]
+        columns = [("group", label), ("requests", gettext_lazy("Requests")), ("units", gettext_lazy("Units")),
+                   ("received", gettext_lazy("Received units"))]
         write_rows(self.stdout, out, columns, format)

@@ -3,14 +3,15 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from core.tabular import add_format_argument, write_rows
 from reviews.recount import as_rows, ratings_drift, ratings_rebuild
 
 COLUMNS = [
-    ("kind", "Kind"), ("id", "ID"), ("name", "Name"), ("stored_count", "Stored count"),
-    ("actual_count", "Actual count"), ("stored_average", "Stored average"), ("actual_average", "Actual average"),
+    ("kind", gettext_lazy("Kind")), ("id", gettext_lazy("ID")), ("name", gettext_lazy("Name")), ("stored_count", gettext_lazy("Stored count")),
+    ("actual_count", gettext_lazy("Actual count")), ("stored_average", gettext_lazy("Stored average")), ("actual_average", gettext_lazy("Actual average")),
 ]
 
 
@@ -30,5 +31,8 @@ class Command(BaseCommand):
             ratings_rebuild(drift, progress=lambda items: tqdm(items, desc="Rebuilding", unit="row",
                                                                disable=not show, file=sys.stderr))
         if format == "table" and verbosity >= 1:
-            verb = "found" if dry_run else "rebuilt"
-            self.stdout.write(f"{len(drift)} aggregates with drift {verb}")
+            message = (ngettext("%(count)d aggregate with drift found", "%(count)d aggregates with drift found",
+                                len(drift)) if dry_run else
+                       ngettext("%(count)d aggregate with drift rebuilt", "%(count)d aggregates with drift rebuilt",
+                                len(drift)))
+            self.stdout.write(message % {"count": len(drift)})
