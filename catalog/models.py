@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import AppendOnlyModel
 from core.money import unit_discount
 
 
@@ -546,14 +547,12 @@ class ProductImage(models.Model):
         return self.alt or self.image.name
 
 
-class PriceHistoryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError("Price history is append-only.")
-
-
-class PriceHistory(models.Model):
+class PriceHistory(AppendOnlyModel):
     """Append-only record of every change of a variant's effective price (seed 002).
     Deleting rows is left to catalog resets (demo data); nothing edits them."""
+
+    append_only_message = "Price history is append-only."
+    bulk_delete_allowed = True  # a demo catalog reset clears it
 
     variant = models.ForeignKey(
         Variant, on_delete=models.PROTECT, related_name="price_history", verbose_name=_("variant")
@@ -567,8 +566,6 @@ class PriceHistory(models.Model):
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
     source = models.CharField(_("source"), max_length=40, blank=True)
 
-    objects = PriceHistoryQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("price change")
         verbose_name_plural = _("price history")
@@ -576,14 +573,6 @@ class PriceHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.variant_id}: {self.price}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Price history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Price history is append-only.")
 
 
 class Kit(models.Model):

@@ -1,5 +1,45 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk updates (and bulk deletes, unless the model allows them) of an append-only table."""
+
+    def update(self, **kwargs):
+        raise self.model.append_only_error()
+
+    def delete(self):
+        if not self.model.bulk_delete_allowed:
+            raise self.model.append_only_error()
+        return super().delete()
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once and never changed: the history of orders, returns, shipments and prices,
+    the stock ledger, consents. Saving an existing row, deleting one, or updating rows in bulk
+    raises append_only_error(); a correction is a new row."""
+
+    append_only_message = "This history is append-only."
+    # Whether whole sets may still be deleted (a demo catalog reset clears its price history).
+    bulk_delete_allowed = False
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def append_only_error(cls) -> Exception:
+        return ValidationError(cls.append_only_message)
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.append_only_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.append_only_error()
 
 
 class Counter(models.Model):

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
 from accounts.validators import validate_ruc
+from core.models import AppendOnlyModel
 
 from .exceptions import LedgerIsAppendOnly
 
@@ -129,15 +130,7 @@ class StockLevel(models.Model):
         return 0 < quantity <= self.available
 
 
-class MovementQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerIsAppendOnly()
-
-    def delete(self):
-        raise LedgerIsAppendOnly()
-
-
-class Movement(models.Model):
+class Movement(AppendOnlyModel):
     """One line of the append-only ledger; a stock level's on_hand is the sum of its movements."""
 
     class Kind(models.TextChoices):
@@ -195,8 +188,6 @@ class Movement(models.Model):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
-    objects = MovementQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("movement")
         verbose_name_plural = _("movements")
@@ -218,13 +209,9 @@ class Movement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity:+d}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise LedgerIsAppendOnly()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LedgerIsAppendOnly()
+    @classmethod
+    def append_only_error(cls) -> Exception:
+        return LedgerIsAppendOnly()
 
 
 class ReservationQuerySet(models.QuerySet):

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyModel
+
 
 class PolicyKind(models.TextChoices):
     TERMS = "terms", _("Terms and conditions")
@@ -71,17 +73,11 @@ class ConsentSource(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
-class ConsentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError("Consents are append-only.")
-
-    def delete(self):
-        raise ValidationError("Consents are append-only.")
-
-
-class Consent(models.Model):
+class Consent(AppendOnlyModel):
     """One row per consent given or withdrawn, never edited: who (account or a guest's e-mail),
     to what (the policy version shown), when and from which IP."""
+
+    append_only_message = "Consents are append-only."
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="consents", verbose_name=_("customer"),
@@ -95,8 +91,6 @@ class Consent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
-    objects = ConsentQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -105,11 +99,3 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: {self.get_kind_display()} ({'+' if self.granted else '-'})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError("Consents are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("Consents are append-only.")

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -20,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
+from core.models import AppendOnlyModel
 from core.money import igv_included
 
 ZERO = Decimal("0.00")
@@ -343,16 +343,10 @@ class OrderEmail(models.Model):
         return f"{self.order_id} · {self.get_kind_display()}"
 
 
-class OrderStatusChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError("The status history is append-only.")
-
-    def delete(self):
-        raise ValidationError("The status history is append-only.")
-
-
-class OrderStatusChange(models.Model):
+class OrderStatusChange(AppendOnlyModel):
     """One row per status change of an order, never edited: who, when, from what to what."""
+
+    append_only_message = "The status history is append-only."
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=pgettext_lazy("purchase order", "order")
@@ -370,8 +364,6 @@ class OrderStatusChange(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    objects = OrderStatusChangeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -380,11 +372,3 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError("The status history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The status history is append-only.")

@@ -1,12 +1,13 @@
 """Return requests (RMA): lines of a delivered order going back, their status history."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from core.models import AppendOnlyModel
 
 
 class ReturnStatus(models.TextChoices):
@@ -145,16 +146,10 @@ class ReturnLine(models.Model):
         return self.received_at is not None
 
 
-class ReturnStatusChangeQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ValidationError("The status history is append-only.")
-
-    def delete(self):
-        raise ValidationError("The status history is append-only.")
-
-
-class ReturnStatusChange(models.Model):
+class ReturnStatusChange(AppendOnlyModel):
     """One row per status change of a return request, never edited: who, when, from what to what."""
+
+    append_only_message = "The status history is append-only."
 
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="status_changes",
                                 verbose_name=_("return request"))
@@ -165,8 +160,6 @@ class ReturnStatusChange(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    objects = ReturnStatusChangeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
@@ -175,14 +168,6 @@ class ReturnStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError("The status history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError("The status history is append-only.")
 
 
 class ReturnEmail(models.Model):

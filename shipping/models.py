@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts import ubigeo
 from accounts.models import Department
+from core.models import AppendOnlyModel
 
 ZERO = Decimal("0.00")
 
@@ -436,8 +437,10 @@ class ShipmentLine(models.Model):
         return "" if self.part_id else self.order_line.options
 
 
-class ShipmentEvent(models.Model):
+class ShipmentEvent(AppendOnlyModel):
     """One row per status change of a shipment, never edited: who, when, from what to what."""
+
+    append_only_message = "The shipment history is append-only."
 
     shipment = models.ForeignKey(
         Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment")
@@ -458,11 +461,6 @@ class ShipmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError("The shipment history is append-only.")
-        super().save(*args, **kwargs)
 
 
 class WarehouseOperator(models.Model):
