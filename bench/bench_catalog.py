@@ -22,7 +22,7 @@ def _ensure_catalog() -> None:
     from demo.inventory import delete_demo_stock, load_demo_inventory
 
     if Product.objects.count() < PRODUCTS * 0.95:
-        from catalog.demo.loader import DemoCatalogError, load_demo_catalog
+        from demo.catalog.loader import DemoCatalogError, load_demo_catalog
 
         delete_demo_stock()
         try:

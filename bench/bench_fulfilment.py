@@ -32,7 +32,7 @@ def _variant() -> Variant:
     if variant is None:
         product = Product.objects.filter(status="active").order_by("pk").first()
         if product is None:  # run alone on an empty bench database: a small demo catalog
-            from catalog.demo.loader import load_demo_catalog
+            from demo.catalog.loader import load_demo_catalog
 
             load_demo_catalog(products=20, seed=1, progress=False)
             product = Product.objects.filter(status="active").order_by("pk").first()

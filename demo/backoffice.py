@@ -229,10 +229,10 @@ def _brand(name: str):
 
 
 def _product_photo(product, picture: tuple[str, str]) -> None:
-    """A product shot drawn locally (catalog.demo.images), once."""
+    """A product shot drawn locally (demo.catalog.images), once."""
     from django.core.files.base import ContentFile
 
-    from catalog.demo import images
+    from demo.catalog import images
     from catalog.models import ProductImage
 
     if product.images.exists():

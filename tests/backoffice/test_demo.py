@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_marketplace_payouts_come_from_real_rows_and_load_once(settings):
-    from catalog.demo.loader import load_demo_catalog
+    from demo.catalog.loader import load_demo_catalog
     from demo.management.commands.demo_data import demo_seller_steps, ensure_demo_admin, ensure_demo_customer
     from demo.inventory import load_demo_inventory
     from demo.reviews import ensure_demo_seller

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 from django.utils import timezone
 
-from catalog.demo.loader import DemoCatalogError, catalog_counts, load_demo_catalog
+from demo.catalog.loader import DemoCatalogError, catalog_counts, load_demo_catalog
 from catalog.models import (
     Banner, Brand, Category, Collection, Family, Kit, KitItem, PriceHistory, Product, ProductImage, ProductLine,
     Variant,

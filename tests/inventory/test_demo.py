@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from catalog.demo.loader import load_demo_catalog
+from demo.catalog.loader import load_demo_catalog
 from catalog.models import Variant
 from inventory import selectors
 from demo.inventory import load_demo_inventory

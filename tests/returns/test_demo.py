@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_returns_in_several_states_through_the_services_and_load_once(settings):
-    from catalog.demo.loader import load_demo_catalog
+    from demo.catalog.loader import load_demo_catalog
     from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_customer, ensure_demo_orders, \
         ensure_demo_returns
     from demo.inventory import load_demo_inventory

@@ -64,7 +64,7 @@ def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
 
 
 def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_once(settings):
-    from catalog.demo.loader import load_demo_catalog
+    from demo.catalog.loader import load_demo_catalog
     from demo.management.commands.demo_data import ensure_demo_customer
     from demo.inventory import load_demo_inventory
     from orders.models import Order, OrderEmail

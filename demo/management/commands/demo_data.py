@@ -105,7 +105,7 @@ def demo_seller_steps() -> list[tuple[str, object]]:
 
 
 def ensure_demo_catalog() -> None:
-    from catalog.demo.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, load_demo_catalog
+    from demo.catalog.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, load_demo_catalog
 
     load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, reset=False, progress=True)
 

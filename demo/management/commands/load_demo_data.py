@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.demo.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, MAX_PRODUCTS, DemoCatalogError, load_demo_catalog
+from demo.catalog.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, MAX_PRODUCTS, DemoCatalogError, load_demo_catalog
 
 SUMMARY = [
     ("families", gettext_lazy("Families")), ("categories", gettext_lazy("Categories")), ("brands", gettext_lazy("Brands")), ("lines", gettext_lazy("Product lines")),
