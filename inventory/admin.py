@@ -1,11 +1,13 @@
 """Back office for warehouse operators. Stock changes only through the services: the
 movements and reservations admins are read-only, and adjustments, write-offs, transfers
-and purchase receipts are actions with a form asking quantities and a reason."""
+and purchase receipts are actions with a form asking quantities and a reason. A purchase
+order's add and change pages write it, lines included, through the purchasing services."""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,9 @@ from . import services
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from .exceptions import InventoryError
-from .forms import AdjustForm, ReceiveForm, ReceiveUnitsForm, StockLevelOpenForm, TransferForm, WriteOffForm
+from .forms import (
+    AdjustForm, PurchaseOrderLineFormSet, ReceiveForm, ReceiveUnitsForm, StockLevelOpenForm, TransferForm, WriteOffForm,
+)
 from .resources import StockLevelResource
 from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
 
@@ -253,6 +257,7 @@ class SupplierAdmin(ScopedHistoryAdmin):
 class PurchaseOrderLineInline(MoneyAdminMixin, admin.TabularInline):
     money_fields = ("line_total",)
     model = PurchaseOrderLine
+    formset = PurchaseOrderLineFormSet
     extra = 0
     fields = ["variant", "quantity_ordered", "unit_cost", "quantity_received", "line_total"]
     readonly_fields = ["quantity_received", "line_total"]
@@ -264,9 +269,26 @@ class PurchaseOrderLineInline(MoneyAdminMixin, admin.TabularInline):
     has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.editable = self.has_change_permission(request, obj)
+        return formset
+
     @admin.display(description=_("line total"))
     def line_total(self, obj):
         return obj.line_total if obj.pk else "—"
+
+
+def _record_lines(formset) -> None:
+    """Tell the admin's change message which lines were added, changed and deleted: it reads them
+    off the formset, which the services' write never saved itself."""
+    editable = getattr(formset, "editable", False)
+    kept = [form for form in formset.forms if editable and form.cleaned_data and not formset._should_delete_form(form)]
+    formset.new_objects = [form.instance for form in kept if form.instance.pk is None]
+    formset.changed_objects = [(form.instance, form.changed_data) for form in kept
+                               if form.instance.pk and form.has_changed()]
+    formset.deleted_objects = [form.instance for form in formset.initial_forms
+                               if editable and formset._should_delete_form(form)]
 
 
 @admin.register(PurchaseOrder)
@@ -290,15 +312,34 @@ class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
             fields += ["supplier", "warehouse"]
         return fields
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except InventoryError as error:  # e.g. placed by someone else since the form was shown: nothing saved
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.number = services.purchase_order_next_number()
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Nothing here: the order and its lines are written together by the purchasing services, in
+        save_related, once the lines' inline is valid too."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.purchase_order_recalculate(purchase_order=form.instance)
+        lines = next((formset for formset in formsets if isinstance(formset, PurchaseOrderLineFormSet)), None)
+        editable = lines is not None and lines.editable
+        data = form.cleaned_data
+        if change:
+            order = services.purchase_order_update(
+                purchase_order=form.instance, supplier=data.get("supplier"), warehouse=data.get("warehouse"),
+                notes=data["notes"], expected_at=data["expected_at"], lines=lines.lines() if editable else None,
+                actor=request.user)
+        else:
+            order = services.purchase_order_create(
+                supplier=data["supplier"], warehouse=data["warehouse"], notes=data["notes"],
+                expected_at=data["expected_at"], lines=lines.lines() if editable else [], actor=request.user)
+        form.instance.pk, form.instance._state.adding = order.pk, False
+        form.instance.refresh_from_db()
+        for formset in formsets:
+            _record_lines(formset)
 
     def _each(self, request, queryset, service, done_message):
         try:

@@ -1,9 +1,12 @@
 """Operator forms of the admin actions; each feeds one inventory service."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from .exceptions import InventoryError
 from .models import PurchaseOrder, Warehouse
+from .services import purchase_order_lines_check
 
 
 class AdjustForm(forms.Form):
@@ -62,3 +65,37 @@ class StockLevelOpenForm(forms.ModelForm):
 
     def clean_received(self):
         return self.cleaned_data.get("received") or 0
+
+
+class PurchaseOrderLineFormSet(forms.BaseInlineFormSet):
+    """A purchase order's lines in the admin, checked by the services' own rule before anything
+    is saved, so a refusal shows on the form and nothing is half-written. `editable` is False
+    where the lines are only shown (an order past its draft): then they are neither checked nor
+    passed on."""
+
+    editable = True
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The table's own checks would refuse these by constraint name; the fields say it in words.
+        for name, least in (("quantity_ordered", 1), ("unit_cost", 0)):
+            if name in form.fields:
+                field = form.fields[name]
+                field.min_value, field.widget.attrs["min"] = least, least
+                field.validators = [v for v in field.validators if not isinstance(v, MinValueValidator)]
+                field.validators.append(MinValueValidator(least))
+
+    def lines(self) -> list[tuple]:
+        """(variant, quantity, unit cost) of every line kept, as the purchase order services take them."""
+        return [(form.cleaned_data["variant"], form.cleaned_data["quantity_ordered"], form.cleaned_data["unit_cost"])
+                for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+
+    def clean(self):
+        # Not super().clean(): its duplicate check is the services' "each variant once", which
+        # purchase_order_lines_check states in words staff read.
+        if not self.editable or any(self.errors):
+            return
+        try:
+            purchase_order_lines_check(lines=self.lines())
+        except InventoryError as error:
+            raise forms.ValidationError(str(error)) from None

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from core.counters import counter_next
 
@@ -58,9 +59,10 @@ def purchase_order_recalculate(*, purchase_order: PurchaseOrder) -> PurchaseOrde
     return purchase_order
 
 
-def purchase_order_create(*, supplier: Supplier, warehouse: Warehouse, lines, actor=None, notes: str = "",
-                          expected_at=None) -> PurchaseOrder:
-    """A draft purchase order. lines: (variant, quantity, unit cost before IGV) triples."""
+def purchase_order_lines_check(*, lines) -> dict[int, tuple[int, Decimal]]:
+    """The lines of a purchase order as {variant id: (quantity, unit cost)}, from (variant,
+    quantity, unit cost before IGV) triples: at least one line, each variant once, a quantity
+    above zero and a cost that is an amount. Writes nothing, so a form can ask it first."""
     prepared: dict[int, tuple[int, Decimal]] = {}
     for variant, quantity, unit_cost in lines:
         positive(quantity)
@@ -69,16 +71,74 @@ def purchase_order_create(*, supplier: Supplier, warehouse: Warehouse, lines, ac
         prepared[pk_of(variant)] = (quantity, _money(unit_cost))
     if not prepared:
         raise InventoryError(_("A purchase order needs at least one line."))
+    return prepared
+
+
+def purchase_order_create(*, supplier: Supplier, warehouse: Warehouse, lines, actor=None, notes: str = "",
+                          expected_at=None) -> PurchaseOrder:
+    """A draft purchase order. lines: (variant, quantity, unit cost before IGV) triples."""
+    prepared = purchase_order_lines_check(lines=lines)
     with transaction.atomic():
-        order = PurchaseOrder.objects.create(
+        order = PurchaseOrder(
             number=purchase_order_next_number(), supplier=supplier, warehouse=warehouse, notes=notes,
             expected_at=expected_at, created_by=actor,
         )
-        PurchaseOrderLine.objects.bulk_create(
+        _history_by(order, actor)
+        order.save()
+        bulk_create_with_history([
             PurchaseOrderLine(purchase_order=order, variant_id=vid, quantity_ordered=qty, unit_cost=cost)
             for vid, (qty, cost) in prepared.items()
-        )
+        ], PurchaseOrderLine, default_user=actor)
         return purchase_order_recalculate(purchase_order=order)
+
+
+def purchase_order_update(*, purchase_order: PurchaseOrder, notes: str, expected_at, supplier: Supplier | None = None,
+                          warehouse: Warehouse | None = None, lines=None, actor=None) -> PurchaseOrder:
+    """Edit a purchase order. Its notes and expected date change at any time; its supplier,
+    warehouse and lines (None keeps them; lines is the whole new set, as purchase_order_create
+    takes it) only while it is a draft, since the supplier may already be filling it."""
+    prepared = None if lines is None else purchase_order_lines_check(lines=lines)
+    with transaction.atomic():
+        order = _lock_order(purchase_order, *PurchaseOrder.Status.values)
+        redrafts = prepared is not None or (supplier is not None and supplier.pk != order.supplier_id) \
+            or (warehouse is not None and warehouse.pk != order.warehouse_id)
+        if redrafts and order.status != PurchaseOrder.Status.DRAFT:
+            raise PurchaseOrderStateError(number=order.number, status=order.get_status_display())
+        order.notes, order.expected_at = notes, expected_at
+        if supplier is not None:
+            order.supplier = supplier
+        if warehouse is not None:
+            order.warehouse = warehouse
+        _history_by(order, actor)
+        order.save(update_fields=["notes", "expected_at", "supplier", "warehouse"])
+        if prepared is not None:
+            _lines_replace(order, prepared, actor)
+        return purchase_order_recalculate(purchase_order=order)
+
+
+def _lines_replace(order: PurchaseOrder, prepared: dict[int, tuple[int, Decimal]], actor) -> None:
+    """A draft's lines become `prepared`: a variant's line kept is edited in place, the others
+    deleted or added, each one saved (not in bulk) so its history records the change."""
+    for line in order.lines.select_for_update().order_by("pk"):
+        _history_by(line, actor)
+        if line.variant_id not in prepared:
+            line.delete()
+            continue
+        quantity, cost = prepared.pop(line.variant_id)
+        if (line.quantity_ordered, line.unit_cost) != (quantity, cost):
+            line.quantity_ordered, line.unit_cost = quantity, cost
+            line.save(update_fields=["quantity_ordered", "unit_cost"])
+    for variant_id, (quantity, cost) in prepared.items():
+        line = PurchaseOrderLine(purchase_order=order, variant_id=variant_id, quantity_ordered=quantity,
+                                 unit_cost=cost)
+        _history_by(line, actor)
+        line.save()
+
+
+def _history_by(row, actor) -> None:
+    """Name the actor in the row's history; without one, simple-history takes the request's user."""
+    if actor is not None:
+        row._history_user = actor
 
 
 def _lock_order(purchase_order: PurchaseOrder, *allowed: str) -> PurchaseOrder:
