@@ -43,7 +43,7 @@ class Cart:
 
 
 def user_cart(user) -> Cart:
-    """A signed-in customer's one active cart (seed 003)."""
+    """A signed-in customer's one active cart, the same on every device."""
     return Cart(id=f"user-{user.pk}", customer=user)
 
 
@@ -117,7 +117,7 @@ def check_sellable(variant: Variant) -> None:
 
 
 def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Product], adding: dict[int, int]) -> None:
-    """At most product.purchase_limit units of one product in the cart (seed 002); for a
+    """At most product.purchase_limit units of one product in the cart; for a
     signed-in customer inventory also counts what they hold elsewhere and have bought."""
     in_cart: dict[int, int] = {}
     if lines:

@@ -1,4 +1,4 @@
-"""On login the anonymous cart joins the customer's one active cart (seed 003)."""
+"""On login the anonymous cart joins the customer's one active cart, so a customer never has two."""
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in

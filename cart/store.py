@@ -1,4 +1,4 @@
-"""Where carts live: a Redis hash per cart (seed 000), one field per line, the quantity as
+"""Where carts live: a Redis hash per cart, one field per line, the quantity as
 its value, and a 48-hour time to live renewed on every write.
 
 A line is a variant, optionally added as part of a kit ("<variant id>" or

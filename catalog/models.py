@@ -29,7 +29,7 @@ class Ordered(models.Model):
 
 
 class Family(Ordered):
-    """Top level of the catalog tree (seed 003 "Familia"): Tecnología, Hogar, Moda."""
+    """Top level of the catalog tree, above the categories: Tecnología, Hogar, Moda."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=90, unique=True)
@@ -155,7 +155,7 @@ class RatedMixin(models.Model):
 
 
 class ProductLine(RatedMixin):
-    """A generic model grouping the brand products of one design (seed 003 "Producto")."""
+    """A generic model ("GeForce RTX 4090") that groups each brand's product of it ("ASUS ROG Strix RTX 4090 OC")."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
@@ -327,7 +327,7 @@ class Product(RatedMixin):
 
     @property
     def purchase_limit(self) -> int:
-        """Most units one customer may buy (seed 002: 5 unless the product says otherwise)."""
+        """Most units one customer may buy (MAX_UNITS_PER_CUSTOMER, 5, unless the product says otherwise)."""
         return self.max_per_customer or settings.MAX_UNITS_PER_CUSTOMER
 
     def exceeds_purchase_limit(self, *, held: int, adding: int) -> bool:
@@ -389,7 +389,7 @@ def saving_percent(price: Decimal, was: Decimal | None) -> int:
 
 
 class Option(models.Model):
-    """A dimension a variant varies in: size, color, fit, material (seed 001)."""
+    """A dimension a variant varies in: size, color, fit, material."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=60)
@@ -548,7 +548,7 @@ class ProductImage(models.Model):
 
 
 class PriceHistory(AppendOnlyModel):
-    """Append-only record of every change of a variant's effective price (seed 002).
+    """Append-only record of every change of a variant's effective price, with who and when.
     Deleting rows is left to catalog resets (demo data); nothing edits them."""
 
     append_only_message = "Price history is append-only."
@@ -576,7 +576,7 @@ class PriceHistory(AppendOnlyModel):
 
 
 class Kit(models.Model):
-    """A design template of products sold together ("Kit Oficina", seed 000)."""
+    """A design template of products sold together ("Kit Oficina"): adding it adds its items."""
 
     class Room(models.TextChoices):
         OFFICE = "office", _("Office")
@@ -636,7 +636,7 @@ class KitItem(models.Model):
 
 
 class Collection(models.Model):
-    """A drop, a season or a collab with a time window (seed 001)."""
+    """A drop, a season or a collab with a time window (a drop's products sell from its start)."""
 
     class Type(models.TextChoices):
         DROP = "drop", _("Drop")
@@ -714,7 +714,7 @@ class BannerQuerySet(models.QuerySet):
 
 
 class Banner(models.Model):
-    """A homepage carousel slide (seed 003) with its own active window."""
+    """A homepage carousel slide with its own active window."""
 
     title = models.CharField(_("title"), max_length=120)
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)

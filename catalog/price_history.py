@@ -1,4 +1,4 @@
-"""The price history's rows (seed 002): one per change of a variant's effective price (the
+"""The price history's rows (append-only): one per change of a variant's effective price (the
 product's base price + the variant's modifier), with who and where from. catalog.services calls
 these with the old and new prices it read under its row locks; nothing else writes the history."""
 

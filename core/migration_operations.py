@@ -1,6 +1,6 @@
 """Helpers for migrations that use PostgreSQL-only features.
 
-The embedded default database is SQLite (DESIGN.md section 1): a migration that adds a
+The embedded default database is SQLite (DATABASE_URL unset): a migration that adds a
 PostgreSQL-only object (an exclusion constraint, a function, a text search configuration)
 runs its SQL on PostgreSQL and skips it elsewhere, where the application keeps a portable
 check or query instead.

@@ -1,5 +1,5 @@
 """Inventory data: warehouses, stock levels, the movements ledger, reservations,
-suppliers and purchase orders (DESIGN.md section 3 "inventory").
+suppliers and purchase orders (OC-YYYY-NNN; receiving one writes receipt movements).
 
 Stock changes only through inventory.services; these models keep the invariants that
 belong to one row (CHECK constraints) and refuse edits of the append-only ledger.

@@ -1,5 +1,5 @@
 """Orders: the order with its money and address snapshots, its lines, its status history
-and the per-day counter behind race-free order numbers (DESIGN.md section 3 "orders").
+and the per-day counter behind race-free order numbers (PED-YYYYMMDD-NNNN).
 
 Every write goes through orders.services; the rows here only hold what one row can check.
 """

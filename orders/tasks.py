@@ -1,4 +1,4 @@
-"""Thin Celery wrappers around orders.services (DESIGN.md: tasks call a service)."""
+"""Thin Celery wrappers around orders.services: a task holds no rule of its own, it calls a service."""
 
 import logging
 

@@ -20,7 +20,7 @@ class Provider(models.TextChoices):
 
 
 class PaymentMethod(models.Model):
-    """How a shopper can pay (seed 003): the gateway behind it and what it costs the store."""
+    """How a shopper can pay: the gateway behind it and what it costs the store."""
 
     class Kind(models.TextChoices):
         CARD = "card", _("Card")

@@ -1,4 +1,4 @@
-"""Thin Celery wrappers around payments' services (DESIGN.md: tasks call a service)."""
+"""Thin Celery wrappers around payments' services: a task holds no rule of its own, it calls a service."""
 
 from celery import shared_task
 from django.db import OperationalError

@@ -1,5 +1,5 @@
 """Promotions: coupons (a code the shopper types), automatic discounts (no code) and the
-redemptions that count a coupon's uses (DESIGN.md section 3 "promotions").
+redemptions that count a coupon's uses (overall and per customer).
 
 How they combine is stated once, in promotions.stacking. Every write goes through
 promotions.services."""

@@ -1,4 +1,4 @@
-"""SUNAT electronic receipts (DESIGN.md "receipts"): the boleta or factura of a paid order and
+"""SUNAT electronic receipts (comprobantes electrónicos): the boleta or factura of a paid order and
 the notas de crédito that give money back, each with its lines exactly as issued, its signed
 UBL 2.1 XML and SUNAT's answer (the CDR). Issued through receipts.services only; never edited
 after issue (a correction is a nota de crédito)."""

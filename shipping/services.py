@@ -197,7 +197,7 @@ def _follow(order, shipment: Shipment, actor) -> None:
 
 
 def _check_units_left_stock(order, shipment: Shipment) -> None:
-    """Shipping is blocked when the stock is not there (seed 002): every unit of this leg's
+    """Shipping is blocked when the stock is not there: every unit of this leg's
     warehouse must have left the stock for this order (sale movements, not returned)."""
     if shipment.awaits_supplier:
         raise ShipmentError(

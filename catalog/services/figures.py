@@ -1,4 +1,4 @@
-"""What other apps report back to the catalog (DESIGN.md: an app writes another app's data only
+"""What other apps report back to the catalog (an app writes another app's data only
 through that app's services): ratings from reviews, units sold from the ledger, the running
 automatic discounts from promotions, the seller a product is listed under."""
 

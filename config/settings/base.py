@@ -1,7 +1,8 @@
 """Settings shared by every environment, driven by environment variables.
 
 Each real service is optional: with a variable unset the store falls back to an
-embedded default (DESIGN.md section 1), so `make run` works on a bare machine.
+embedded default (SQLite, local-memory cache, tasks run inline, e-mail to the console), so
+`make run` works on a bare machine.
 """
 
 from decimal import Decimal
@@ -179,7 +180,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # --- store rules ---------------------------------------------------------------
 
-# Units of one product a customer may hold in carts and open orders (seed 002).
+# Units of one product a customer may hold in carts and open orders, unless the product sets its own.
 MAX_UNITS_PER_CUSTOMER = env.int("MAX_UNITS_PER_CUSTOMER", default=5)
 # Peru's IGV; every price in the store includes it.
 IGV_RATE = Decimal("0.18")
@@ -192,7 +193,7 @@ ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default
 # Anonymous carts hold stock for less time than signed-in customers' carts.
 ANONYMOUS_RESERVATION_MINUTES = env.int("ANONYMOUS_RESERVATION_MINUTES", default=10)
 
-# --- site settings (seed 003 "Configuración") -----------------------------------
+# --- site settings ----------------------------------------------------------------
 
 # Key/value settings administrators edit in the admin (django-constance, database backend).
 # The values here are the defaults; the code reads them with core.site_settings.site_setting(KEY).

@@ -58,7 +58,7 @@ def _scope(*, cart_key: str | None, order_id: int | None, reservation_ids: Itera
 
 def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
     """Refuse when the customer would hold more units of a product than its purchase limit
-    (Product.purchase_limit: 5 unless the product says otherwise, seed 002).
+    (Product.purchase_limit: 5 unless the product says otherwise).
 
     Held = active unexpired reservations plus converted ones (bought). Call inside the
     transaction that then reserves, after locking the customer's row (stock_reserve does both).
