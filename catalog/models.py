@@ -230,7 +230,7 @@ class Product(RatedMixin):
         verbose_name=_("seller"),
     )
     model_number = models.CharField(
-        _("model number"), max_length=60, blank=True, help_text=_("The manufacturer's model number (seed 003).")
+        _("model number"), max_length=60, blank=True, help_text=_("The manufacturer's model number, as printed on the box.")
     )
     description = models.TextField(_("description"), blank=True)
     specs = models.JSONField(_("specifications"), default=dict, blank=True)
