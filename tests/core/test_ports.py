@@ -3,21 +3,21 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from catalog import availability
+from catalog import ports as catalog_ports
 from core.ports import Port
 from inventory import selectors as stock
 from orders import ports as orders_ports
 from orders import selectors as order_selectors
 from orders import services as order_services
-from promotions import selectors as promotion_selectors
+from promotions import ports as promotions_ports
 from shipping import ports as shipping_ports
 
 # Each port and the function the app above must have plugged into it.
 EXPECTED = [
-    (availability.availability_by_variant, stock.availability_by_variant),
-    (availability.bundle_availability, stock.bundle_availability),
-    (availability.product_in_stock, stock.product_in_stock),
-    (promotion_selectors.buyer_has_ordered, order_selectors.buyer_has_ordered),
+    (catalog_ports.availability_by_variant, stock.availability_by_variant),
+    (catalog_ports.bundle_availability, stock.bundle_availability),
+    (catalog_ports.product_in_stock, stock.product_in_stock),
+    (promotions_ports.buyer_has_ordered, order_selectors.buyer_has_ordered),
     (shipping_ports.order_lock, order_services.order_lock),
     (shipping_ports.order_follow_shipments, order_services.order_follow_shipments),
 ]
