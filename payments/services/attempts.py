@@ -23,9 +23,9 @@ from orders.services import (
     order_record_refunds, order_refunded_in_full,
 )
 
+from .. import ports
 from ..gateway_log import gateway_log_write
 from ..models import CENT, Payment, PaymentMethod, Provider, Refund
-from ..signals import refund_succeeded
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
 
@@ -286,7 +286,7 @@ def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
         refunded = _succeeded_total(payment)
         order_record_refunds(order=payment.order, refunded=refunded)
         if newly_succeeded:
-            refund_succeeded.send(sender=Refund, refund=refund)
+            ports.refund_credit_note_issue(refund_id=refund.pk)  # the sale is reduced (receipts), after commit
             if refunded >= payment.amount:  # the gateway gave everything back: the order must not ship
                 order_refunded_in_full(order=payment.order, from_gateway=True)
         return refund
