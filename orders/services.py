@@ -1,8 +1,7 @@
 """Every write to orders goes through these functions: keyword-only, one transaction each.
 
 Checkout (placing an order) builds on order_create; payments and the back office move an
-order through its life cycle with order_payment_record (order_mark_paid), order_transition and
-order_cancel.
+order through its life cycle with order_payment_record, order_transition and order_cancel.
 
 One flow a reader can follow, each step inside the caller's one transaction:
 
@@ -400,7 +399,7 @@ def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Orde
 def order_transition(*, order: Order, to_status: str, actor: User | None = None, note: str = "") -> Order:
     """Move an order to another status if the allowed-transitions table has that step.
 
-    Paying and cancelling have side effects: use order_mark_paid and order_cancel for them.
+    Paying and cancelling have side effects: use order_payment_record and order_cancel for them.
     Shipped and delivered follow the shipments (order_follow_shipments): refused here.
     """
     if to_status in FULFILMENT_STATUSES:
@@ -409,7 +408,7 @@ def order_transition(*, order: Order, to_status: str, actor: User | None = None,
             % {"number": order.number}
         )
     if to_status == OrderStatus.PAID:
-        return order_mark_paid(order=order, actor=actor)
+        return order_payment_record(order=order, actor=actor).order
     if to_status == OrderStatus.CANCELLED:
         return order_cancel(order=order, actor=actor, reason=note, by_customer=False)
     order, _previous = _transition(order=_lock(order), to_status=to_status, actor=actor, note=note)
@@ -423,12 +422,6 @@ class PaymentRecorded:
 
     order: Order
     needs_refund: bool
-
-
-@transaction.atomic
-def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
-    """The payment succeeded (see order_payment_record); the order."""
-    return order_payment_record(order=order, actor=actor).order
 
 
 @transaction.atomic

@@ -189,7 +189,7 @@ class TestOrderNumbers:
 class TestTransitions:
     def test_allowed_path_records_every_change(self, order, user):
         staff = UserFactory(is_staff=True)
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         order = services.order_transition(order=order, to_status=OrderStatus.PROCESSING, actor=staff, note="ok")
         order = ship_everything(order, actor=staff, deliver=True)
 
@@ -232,8 +232,8 @@ class TestTransitions:
 class TestPaymentRecord:
     def test_paid_asks_for_the_receipt_once(self, order, monkeypatch):
         receipts = asked(monkeypatch, ports.receipt_issue)
-        services.order_mark_paid(order=order)
-        services.order_mark_paid(order=order)  # a replayed webhook
+        services.order_payment_record(order=order)
+        services.order_payment_record(order=order)  # a replayed webhook
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and order.payment_status == PaymentStatus.PAID and order.paid_at
         assert receipts == [order.pk]
@@ -246,7 +246,7 @@ class TestPaymentRecord:
 
         plug(monkeypatch, ports.receipt_issue, fail)
         with pytest.raises(RuntimeError):
-            services.order_mark_paid(order=order)
+            services.order_payment_record(order=order)
         order.refresh_from_db()
         assert order.status == OrderStatus.PENDING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
         assert order.status_changes.count() == 1
@@ -254,7 +254,7 @@ class TestPaymentRecord:
     def test_payment_after_cancellation_flags_the_order(self, order, monkeypatch):
         receipts = asked(monkeypatch, ports.receipt_issue)
         services.order_cancel(order=order, actor=None, reason="timeout", by_customer=False)
-        order = services.order_mark_paid(order=order)
+        order = services.order_payment_record(order=order).order
         assert order.status == OrderStatus.CANCELLED
         assert order.payment_status == PaymentStatus.PAID and order.needs_attention
         assert receipts == []  # staff refund it; it is never sold
@@ -273,7 +273,7 @@ class TestCancel:
 
     def test_a_paid_order_asks_for_the_credit_note_that_annuls_its_receipt(self, order, monkeypatch):
         credit_notes = asked(monkeypatch, ports.cancellation_credit_note_issue)
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         services.order_cancel(order=order, actor=UserFactory(is_staff=True), reason="stock", by_customer=False)
         assert credit_notes == [order.pk]
 
@@ -288,7 +288,7 @@ class TestCancel:
 
     @pytest.mark.parametrize("by_customer", [True, False])
     def test_after_shipping_is_refused(self, order, user, by_customer):
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         ship_everything(order)
         with pytest.raises(CancelNotAllowed):
             services.order_cancel(order=order, actor=user, reason="", by_customer=by_customer)
@@ -304,7 +304,7 @@ class TestCancel:
         def fail(**kwargs):
             raise RuntimeError("receipts are down")
 
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         plug(monkeypatch, ports.cancellation_credit_note_issue, fail)
         with pytest.raises(RuntimeError):
             services.order_cancel(order=order, actor=None, reason="", by_customer=False)
@@ -318,7 +318,7 @@ class TestCancelUnpaid:
         old, recent, paid = (make_order(customer=user, variant=variant) for _ in range(3))
         age(old, 61)
         age(paid, 61)
-        services.order_mark_paid(order=paid)
+        services.order_payment_record(order=paid)
         assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
         assert list(Order.objects.filter(status=OrderStatus.CANCELLED).values_list("pk", flat=True)) == [old.pk]
         assert Order.objects.get(pk=old.pk).cancel_reason == "No se recibió el pago a tiempo"
