@@ -17,7 +17,7 @@ from catalog.models import Product, Variant
 from catalog.services import variant_save
 from inventory.models import Warehouse
 from inventory.services import stock_receive
-from orders.services import OrderLineData, order_create, order_mark_paid
+from orders.services import OrderLineData, order_create, order_payment_record
 from shipping.models import Carrier, Shipment, ShipmentStatus, ShippingMethod
 
 ORDERS = int(os.environ.get("BENCH_FULFILMENT_ORDERS", "1000"))
@@ -56,7 +56,7 @@ def _make_orders(count: int, variant: Variant, method: ShippingMethod) -> None:
             # Whatever the first product costs: above S/ 700 a receipt needs the buyer's document.
             customer_document="45678912", customer_document_type="dni",
         )
-        order_mark_paid(order=order)
+        order_payment_record(order=order)
 
 
 def run():

@@ -15,8 +15,8 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Que
 from django.utils.translation import gettext_lazy as _
 
 from . import listing_cache
-from .availability import product_in_stock
 from .models import ProductImage, ProductOptionValue
+from .ports import product_in_stock
 
 PAGE_SIZES = (24, 48)
 FOUR_STARS = Decimal("4")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .availability import availability_by_variant, bundle_availability
+from .ports import availability_by_variant, bundle_availability
 from .listing import card_queryset
 from .tree import catalog_tree
 from .models import (

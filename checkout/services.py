@@ -30,7 +30,7 @@ from shipping.exceptions import ShippingUnavailable
 from shipping.selectors import ShippingOption, shipping_quote
 
 from orders.models import Order
-from orders.services import OrderLineData, order_create, order_mark_paid
+from orders.services import OrderLineData, order_create, order_payment_record
 from .state import CheckoutState
 
 
@@ -204,6 +204,6 @@ def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
         return order
     store_credit_spend(credit_id=state.credit_id, customer=customer, order=order, amount=amount)
     if amount == order.total:
-        order = order_mark_paid(order=order, actor=customer)
+        order = order_payment_record(order=order, actor=customer).order
         order.replayed = False
     return order

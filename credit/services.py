@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from core.counters import counter_next
 from core.money import format_money
 
+from . import ports
 from .models import ZERO, CreditUse, CreditUseKind, StoreCredit
-from .signals import store_credit_issued
 
 CENT = Decimal("0.01")
 
@@ -62,7 +62,8 @@ def store_credit_issue(*, customer, amount, return_request=None, now=None) -> St
             number=store_credit_number_next(now=now), customer=customer, return_request=return_request,
             amount=amount, balance=amount, expires_at=now + timedelta(days=credit_expiry_days()), created_at=now)
         if return_request is not None:
-            store_credit_issued.send(sender=StoreCredit, credit=credit)
+            # Credit for a return reduces the sale as a refund does: its nota de crédito (receipts), after commit.
+            ports.store_credit_credit_note_issue(credit_id=credit.pk)
         return credit
 
 

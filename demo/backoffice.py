@@ -275,7 +275,7 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
     from accounts.services import seller_apply, seller_approve
     from inventory.models import Warehouse
     from orders.models import Order
-    from orders.services import OrderLineData, address_snapshot, order_create, order_mark_paid
+    from orders.services import OrderLineData, address_snapshot, order_create, order_payment_record
 
     User = get_user_model()
     approver = User.objects.filter(is_superuser=True).order_by("pk").first()
@@ -316,6 +316,6 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
                                  shipping_address=snapshot, billing_address=snapshot, shipping_method_id=None,
                                  shipping_method_name="Olva Courier", shipping_total=Decimal("12.00"),
                                  idempotency_key=key)
-            order_mark_paid(order=order)
+            order_payment_record(order=order)
         rows.append((email, f"{Role.SELLER} · {store_name}", created, password))
     return rows

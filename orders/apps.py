@@ -9,7 +9,7 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         """Orders answers what the apps below it ask of an order (core.ports)."""
-        from promotions import selectors as promotions
+        from promotions import ports as promotions
         from shipping import ports as shipping
 
         from . import selectors, services

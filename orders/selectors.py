@@ -69,7 +69,7 @@ def order_for_guest(*, number: str, email: str) -> Order:
 
 def buyer_has_ordered(*, customer: User | None, email: str, exclude_order_id: int | None = None) -> bool:
     """Whether this customer or e-mail has an order that was not cancelled, one order aside
-    (promotions' first-order coupons ask, through promotions.selectors.buyer_has_ordered)."""
+    (promotions' first-order coupons ask, through promotions.ports.buyer_has_ordered)."""
     buyer = Q(email__iexact=email) if email else Q(pk__in=[])
     if customer is not None:
         buyer |= Q(customer=customer)

@@ -1,8 +1,7 @@
 """Every write to orders goes through these functions: keyword-only, one transaction each.
 
 Checkout (placing an order) builds on order_create; payments and the back office move an
-order through its life cycle with order_payment_record (order_mark_paid), order_transition and
-order_cancel.
+order through its life cycle with order_payment_record, order_transition and order_cancel.
 
 One flow a reader can follow, each step inside the caller's one transaction:
 
@@ -10,16 +9,19 @@ One flow a reader can follow, each step inside the caller's one transaction:
         → ports.commissions_snapshot   (the back office's payouts: each seller line's commission)
         → inventory.services.order_stock_sell   (units leave the stock, or it raises)
         → shipping.services.shipments_create_for_order   (one leg per warehouse sold from)
-        → the "payment confirmed" e-mail (after commit) → signal order_paid (side effects)
+        → the "payment confirmed" e-mail (after commit)
+        → ports.receipt_issue   (receipts issues the boleta or factura, after commit)
     order_cancel → shipping.services.shipments_cancel_for_order
         → inventory.services.order_stock_restore → credit.services.store_credit_restore_for_order
-        → ports.cancel_refunds_request (payments opens the refund requests) → e-mail → order_cancelled
+        → ports.cancel_refunds_request (payments opens the refund requests) → e-mail
+        → ports.cancellation_credit_note_issue   (an order that took money: receipts annuls its receipt)
     shipping.services (a leg moves, through shipping.ports) → order_lock, then
         order_follow_shipments (partially shipped, shipped, delivered)
 
-The ports (orders.ports, shipping.ports) are the calls into the apps above orders, plugged
-in at start-up: plain calls in the same transaction. The signals in orders.signals are for
-side effects only (receipts, caches): nothing in this flow depends on a receiver.
+The ports are plain calls across the layers, plugged in at start-up: orders.ports asks the
+apps above orders (the back office, payments, receipts); orders answers shipping.ports and
+promotions.ports for the apps below it. Each runs in the caller's transaction, so what one
+raises undoes the whole change.
 """
 
 import logging
@@ -50,7 +52,7 @@ from shipping.exceptions import ShipmentError
 from shipping.models import LEFT_WAREHOUSE, ShipmentStatus, ShippingMethod
 from shipping.services import shipments_cancel_for_order, shipments_create_for_order
 
-from . import ports, signals
+from . import ports
 from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
 from .models import (
     CANCELLABLE_STATUSES,
@@ -397,7 +399,7 @@ def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Orde
 def order_transition(*, order: Order, to_status: str, actor: User | None = None, note: str = "") -> Order:
     """Move an order to another status if the allowed-transitions table has that step.
 
-    Paying and cancelling have side effects: use order_mark_paid and order_cancel for them.
+    Paying and cancelling have side effects: use order_payment_record and order_cancel for them.
     Shipped and delivered follow the shipments (order_follow_shipments): refused here.
     """
     if to_status in FULFILMENT_STATUSES:
@@ -406,7 +408,7 @@ def order_transition(*, order: Order, to_status: str, actor: User | None = None,
             % {"number": order.number}
         )
     if to_status == OrderStatus.PAID:
-        return order_mark_paid(order=order, actor=actor)
+        return order_payment_record(order=order, actor=actor).order
     if to_status == OrderStatus.CANCELLED:
         return order_cancel(order=order, actor=actor, reason=note, by_customer=False)
     order, _previous = _transition(order=_lock(order), to_status=to_status, actor=actor, note=note)
@@ -423,16 +425,10 @@ class PaymentRecorded:
 
 
 @transaction.atomic
-def order_mark_paid(*, order: Order, actor: User | None = None) -> Order:
-    """The payment succeeded (see order_payment_record); the order."""
-    return order_payment_record(order=order, actor=actor).order
-
-
-@transaction.atomic
 def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentRecorded:
     """The payment succeeded: PENDING_PAYMENT → PAID, payment status paid; then, in order,
     the units leave the stock (inventory), the shipments are created per warehouse leg
-    (shipping), the "payment confirmed" e-mail is queued and order_paid is sent.
+    (shipping), the "payment confirmed" e-mail is queued and receipts is asked for the receipt.
 
     Stock that cannot be taken never loses a payment: the order stays paid, is flagged for
     staff, and gets no shipments until order_fulfilment_retry takes the stock.
@@ -450,14 +446,14 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
         _add_attention_note(order, _("Payment received after the order was cancelled: refund it."))
         order.save(update_fields=["payment_status", "paid_at", "needs_attention", "attention_note", "updated_at"])
         return PaymentRecorded(order, needs_refund=True)
-    order, previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
+    order, _previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     order.save(update_fields=["payment_status", "paid_at", "updated_at"])
     ports.commissions_snapshot(order_id=order.pk)  # marketplace payouts (backoffice)
     stock_taken = _take_stock_and_create_shipments(order=order, actor=actor)
     order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
-    signals.order_paid.send(sender=Order, order=order, previous_status=previous)
+    ports.receipt_issue(order_id=order.pk)  # the boleta or factura (receipts), after commit
     return PaymentRecorded(order, needs_refund=not stock_taken)
 
 
@@ -566,7 +562,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
             % {"number": order.number, "minutes": site_setting("ORDER_CANCEL_WINDOW_MINUTES")}
         )
     reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else _("Cancelled"))
-    order, previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
+    order, _previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
     if order.payment_status == PaymentStatus.UNPAID:
         coupon_release(order=order)  # an order never paid gives its coupon use back
     order.cancelled_at = timezone.now()
@@ -595,7 +591,9 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         else OrderEmailKind.CANCELLED_BY_STAFF
     )
     order_email_enqueue(order=order, kind=kind)
-    signals.order_cancelled.send(sender=Order, order=order, previous_status=previous, by_customer=by_customer)
+    if order.payment_status != PaymentStatus.UNPAID:
+        # Its receipt is annulled at once, whatever gives the money back later (receipts, after commit).
+        ports.cancellation_credit_note_issue(order_id=order.pk)
     return order
 
 
@@ -603,7 +601,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
 def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: bool) -> Order:
     """Cancel an order while nothing shipped: its legs are cancelled, its stock restored, a paid
     order flagged and its refund requested (staff approve it in payments), the shopper e-mailed,
-    then order_cancelled is sent.
+    then receipts asked for the nota de crédito of an order that took money.
 
     A customer (by_customer=True) may do it only within the ORDER_CANCEL_WINDOW_MINUTES site setting of
     placing it; staff at any time before shipping. Raises CancelNotAllowed otherwise.
@@ -641,8 +639,8 @@ def order_expire_if_overdue(*, order: Order, now=None) -> Order:
 def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
     """Cancel the orders still pending payment placed more than older_than_minutes ago.
 
-    Each order is cancelled in its own transaction (so order_cancelled releases its
-    reservations); one that got paid meanwhile, or whose receivers fail, is skipped.
+    Each order is cancelled in its own transaction, so one that got paid meanwhile, or whose
+    cancellation fails, is skipped and the others still go.
     Returns how many were cancelled.
     """
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)

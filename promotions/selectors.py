@@ -12,17 +12,13 @@ from django.utils.translation import gettext as _
 from catalog.models import CollectionItem, Product
 from catalog.tree import catalog_tree
 from core.money import format_money
-from core.ports import Port
 
+from . import ports
 from .exceptions import CouponRefused, Refusal
 from .models import AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, Scope, normalize_code, \
     is_well_formed_code
 
 ZERO = Decimal("0.00")
-
-# Whether a buyer (customer, e-mail) has an order that was not cancelled, this one aside: the
-# first-order limit. Orders sit above promotions, so orders plugs its read in (orders.apps).
-buyer_has_ordered: Port[..., bool] = Port("promotions.buyer_has_ordered")
 
 
 def _live_discounts_for(product_ref: str, now):
@@ -85,7 +81,8 @@ def coupon_usage_refusal(coupon: Coupon, *, customer, email: str, exclude_order_
         buyer |= Q(customer=customer)
     if not email and customer is None:
         return None
-    if coupon.first_order_only and buyer_has_ordered(customer=customer, email=email, exclude_order_id=exclude_order_id):
+    if coupon.first_order_only and ports.buyer_has_ordered(
+            customer=customer, email=email, exclude_order_id=exclude_order_id):
         return CouponRefused(Refusal.FIRST_ORDER_ONLY,
                              _("The code %(code)s is only for a first order.") % {"code": coupon.code})
     if coupon.max_uses_per_customer is not None:

@@ -8,8 +8,18 @@ class ReceiptsConfig(AppConfig):
     verbose_name = _("Electronic receipts")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the order_paid and refund_succeeded receivers
+        """Receipts answer where money moves below them (core.ports): each answer enqueues the
+        receipt or nota de crédito after commit (receipts.enqueue)."""
+        from credit import ports as credit
+        from orders import ports as orders
+        from payments import ports as payments
 
+        from . import enqueue
+
+        orders.receipt_issue.plug(enqueue.receipt_issue)
+        orders.cancellation_credit_note_issue.plug(enqueue.cancellation_credit_note_issue)
+        payments.refund_credit_note_issue.plug(enqueue.refund_credit_note_issue)
+        credit.store_credit_credit_note_issue.plug(enqueue.store_credit_credit_note_issue)
         self._register_pending_work()
 
     @staticmethod

@@ -20,4 +20,4 @@ class ReturnedGoods:
 
 # A return gives money back: the goods and the amount its nota de crédito credits. Called as
 # (return_id=); returns ReturnedGoods, or None when the return has not been resolved. Returns plugs it in.
-return_goods: Port[..., ReturnedGoods | None] = Port("receipts.return_goods")
+return_goods: Port[[int], ReturnedGoods | None] = Port("receipts.return_goods")

@@ -1,13 +1,18 @@
 """What shipping asks of orders, which sits above it (core.ports): a shipment is a leg of an
 order, so moving one locks its order first and the order's status follows its legs. Orders
-plugs these in at start-up (orders.apps); both run inside shipping's transaction."""
+plugs these in at start-up (orders.apps); both run inside shipping's transaction. The order is
+an `object` here because shipping cannot name orders' model."""
 
+from accounts.models import User
 from core.ports import Port
+
+from .models import Shipment
 
 # The order (by id) locked for update, before its shipment rows (the lock order every writer
 # keeps). What shipping reads of it: pk, number, is_closed, shipping_method, paid_at, shipments.
 order_lock: Port[[int], object] = Port("shipping.order_lock")
 
 # A leg moved: the order becomes partially shipped, shipped or delivered as its legs say, and
-# the shopper hears of it. Called as (order=, shipment=, actor=) with the order locked.
-order_follow_shipments: Port[..., object] = Port("shipping.order_follow_shipments")
+# the shopper hears of it. Called as (order=, shipment=, actor=) with the order locked; returns
+# the order.
+order_follow_shipments: Port[[object, Shipment, User | None], object] = Port("shipping.order_follow_shipments")

@@ -1,7 +1,7 @@
 """Every write to shipments goes through these functions: keyword-only, one transaction each.
 
 A paid order's units are grouped by the warehouse they were sold from, one shipment (leg)
-per warehouse (shipments_create_for_order, called by orders.services.order_mark_paid).
+per warehouse (shipments_create_for_order, called by orders.services.order_payment_record).
 Operators then move a leg pending → packed → shipped → in transit → delivered (or delivery
 failed, returned to sender); a pickup leg goes packed → ready for pickup → delivered.
 Every change is recorded with its actor, and the order's status follows through

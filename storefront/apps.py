@@ -5,19 +5,19 @@ class StorefrontConfig(AppConfig):
     """The shopper's pages, above the apps they compose: the home page and the catalog's pages
     (with the product's reviews), cached whole for anonymous shoppers with their own cart count
     (storefront.page_cache). The stock that catalog's listings filter and show is inventory's:
-    this app hands inventory's reads to catalog.availability at start-up. Shipping rate and
+    this app plugs inventory's reads into catalog.ports at start-up. Shipping rate and
     site-setting changes renew the cached pages (storefront.page_versions)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "storefront"
 
     def ready(self) -> None:
-        from catalog import availability
+        from catalog import ports as catalog
         from inventory import selectors as stock
 
         from . import page_versions
 
-        availability.availability_by_variant.plug(stock.availability_by_variant)
-        availability.bundle_availability.plug(stock.bundle_availability)
-        availability.product_in_stock.plug(stock.product_in_stock)
+        catalog.availability_by_variant.plug(stock.availability_by_variant)
+        catalog.bundle_availability.plug(stock.bundle_availability)
+        catalog.product_in_stock.plug(stock.product_in_stock)
         page_versions.connect_signals()

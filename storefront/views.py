@@ -1,6 +1,6 @@
 """The shopper's pages: the home page and the catalog's pages (families, categories, brands,
 search, products, product lines, kits, collections). They compose the apps below: catalog's
-selectors, the stock inventory reports (through catalog.availability), the product's reviews,
+selectors, the stock inventory reports (through catalog.ports), the product's reviews,
 and the whole-page cache with the shopper's own cart count."""
 
 from django.http import Http404

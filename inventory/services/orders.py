@@ -1,7 +1,7 @@
 """Stock for an order's life: sold when it is paid, back on the shelf when a sold order is
 cancelled. Both are idempotent (a replayed payment or cancellation changes nothing).
 
-Orders call these (orders.services.order_mark_paid / order_cancel); inventory never calls
+Orders call these (orders.services.order_payment_record / order_cancel); inventory never calls
 back into orders: a sale that cannot be made raises, and the caller decides what the order
 becomes.
 """

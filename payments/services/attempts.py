@@ -19,13 +19,13 @@ from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
 from orders.services import (
-    order_expire_if_overdue, order_flag_for_attention, order_mark_paid, order_payment_overdue, order_payment_record,
+    order_expire_if_overdue, order_flag_for_attention, order_payment_overdue, order_payment_record,
     order_record_refunds, order_refunded_in_full,
 )
 
+from .. import ports
 from ..gateway_log import gateway_log_write
 from ..models import CENT, Payment, PaymentMethod, Provider, Refund
-from ..signals import refund_succeeded
 
 DUMMY_METHOD_CODE = "tarjeta-prueba"
 
@@ -126,9 +126,9 @@ def _lock_pending(payment: Payment) -> Payment:
 
 def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
     """The shopper paid on the test page: the attempt succeeds and the order is paid
-    (orders.services.order_mark_paid sells its stock and creates its shipments). If the order stopped waiting meanwhile
-    (cancelled, or past its payment window: it expires now), the attempt closes as failed instead:
-    callers check payment.status."""
+    (orders.services.order_payment_record sells its stock and creates its shipments). If the
+    order stopped waiting meanwhile (cancelled, or past its payment window: it expires now), the
+    attempt closes as failed instead: callers check payment.status."""
     with transaction.atomic():
         payment = _lock_pending(payment)
         order = order_expire_if_overdue(order=payment.order)
@@ -144,7 +144,7 @@ def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
         payment.gateway_reference = f"DUMMY-{payment.pk:08d}"
         payment.card_brand, payment.card_last4 = "visa", "4242"
         payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])
-        order_mark_paid(order=order, actor=actor if getattr(actor, "is_authenticated", False) else None)
+        order_payment_record(order=order, actor=actor if getattr(actor, "is_authenticated", False) else None)
         _log_dummy_on_commit(payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment))
         return payment
 
@@ -286,7 +286,7 @@ def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
         refunded = _succeeded_total(payment)
         order_record_refunds(order=payment.order, refunded=refunded)
         if newly_succeeded:
-            refund_succeeded.send(sender=Refund, refund=refund)
+            ports.refund_credit_note_issue(refund_id=refund.pk)  # the sale is reduced (receipts), after commit
             if refunded >= payment.amount:  # the gateway gave everything back: the order must not ship
                 order_refunded_in_full(order=payment.order, from_gateway=True)
         return refund

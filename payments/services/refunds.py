@@ -17,10 +17,10 @@ from orders.models import Order
 from orders.services import order_record_refunds, order_refunded_in_full
 
 from .providers import GATEWAYS, gateway_for
+from .. import ports
 from ..models import Payment, Refund
 from ..selectors import order_given_back, refundable_amount, refunds_committed
 from .attempts import PaymentError
-from ..signals import refund_succeeded
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -159,7 +159,7 @@ def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
         refund.save(update_fields=["status", "gateway_reference", "updated_at"])
         refunded = refund.payment.refunds.filter(status=Refund.Status.SUCCEEDED).aggregate(total=Sum("amount"))["total"]
         order_record_refunds(order=refund.payment.order, refunded=refunded)
-        refund_succeeded.send(sender=Refund, refund=refund)
+        ports.refund_credit_note_issue(refund_id=refund.pk)  # the sale is reduced (receipts), after commit
         if refunded >= refund.payment.amount:  # everything paid is back: a paid order no longer ships
             order_refunded_in_full(order=refund.payment.order, from_gateway=False)
     return refund

@@ -108,7 +108,7 @@ def test_commands_print_spanish_with_plurals_and_keep_their_keys(world):  # noqa
     from io import StringIO
 
     from django.core.management import call_command
-    from orders.services import order_mark_paid
+    from orders.services import order_payment_record
     from tests.orders.conftest import line_for, make_order
 
     def run(*args) -> str:
@@ -118,7 +118,7 @@ def test_commands_print_spanish_with_plurals_and_keep_their_keys(world):  # noqa
 
     make_order(lines=[line_for(world["mine"])])
     assert "1 pedido pendiente de pago" in run("pending_payments")
-    order_mark_paid(order=make_order(lines=[line_for(world["mine"])]))
+    order_payment_record(order=make_order(lines=[line_for(world["mine"])]))
     table = run("sales_report")
     assert table.splitlines()[0].split()[:3] == ["Grupo", "Pedidos", "Unidades"]
     assert "1 fila · S/ 100.00" in table

@@ -79,7 +79,7 @@ def test_a_snapshot_survives_rate_changes_and_replayed_payments(seller):
     order = paid_order(line_for(variant))
     seller.commission_rate = Decimal("30.00")
     seller.save()
-    order_services.order_mark_paid(order=order)  # a replayed webhook
+    order_services.order_payment_record(order=order)  # a replayed webhook
     assert order_commissions_snapshot(order_id=order.pk) == 0
     assert list(LineCommission.objects.values_list("amount", flat=True)) == [Decimal("12.50")]
 
@@ -88,7 +88,7 @@ def test_a_late_payment_of_a_cancelled_order_earns_no_commission(seller):
     variant = seller_variant(seller, sku="MIO-1", price="100.00")
     order = make_order(lines=[line_for(variant)])
     order_services.order_cancel(order=order, actor=None, reason="", by_customer=False)
-    order_services.order_mark_paid(order=order)
+    order_services.order_payment_record(order=order)
     assert not LineCommission.objects.exists()
 
 

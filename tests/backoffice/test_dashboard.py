@@ -43,7 +43,7 @@ def seller_variant(seller, *, sku, price, units=100, minimum=0):
 
 def paid_order(*lines, days_ago: int = 0):
     order = make_order(lines=list(lines))
-    order_services.order_mark_paid(order=order)
+    order_services.order_payment_record(order=order)
     if days_ago:
         Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=days_ago))
     return order

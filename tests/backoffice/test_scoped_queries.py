@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from inventory.models import Warehouse
-from orders.services import order_mark_paid
+from orders.services import order_payment_record
 from tests.orders.conftest import line_for, make_order
 from tests.shipping.conftest import olva, sellers, stocked_variant  # noqa: F401 - fixtures
 
@@ -20,7 +20,7 @@ CHANGELISTS = [
 
 def add_business(seller, warehouse, method, index):
     variant = stocked_variant(warehouse, seller=seller, sku=f"MIO-{index}")
-    order_mark_paid(order=make_order(lines=[line_for(variant)], shipping_method_id=method.pk))
+    order_payment_record(order=make_order(lines=[line_for(variant)], shipping_method_id=method.pk))
 
 
 def queries(client, name):

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from catalog.models import Variant
 from inventory.models import Warehouse
-from orders.services import order_mark_paid
+from orders.services import order_payment_record
 from reviews import services as review_services
 from returns.services import ReturnLineData, return_request_create
 from shipping import services as shipping_services
@@ -39,8 +39,8 @@ def build_world(seller, method, code: str) -> None:
     variant = stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU")
     ProductImageFactory(product=variant.product, image=png_file(f"{code}.png"))
     Variant.objects.filter(pk=variant.pk).update(price_modifier=Decimal("1.00"))
-    order = order_mark_paid(order=make_order(lines=[line_for(variant, quantity=2)], customer=seller.user,
-                                             shipping_method_id=method.pk))
+    order = order_payment_record(order=make_order(lines=[line_for(variant, quantity=2)], customer=seller.user,
+                                                  shipping_method_id=method.pk)).order
     for shipment in order.shipments.all():
         shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
         shipping_services.shipment_deliver(shipment=shipment)
@@ -140,7 +140,8 @@ def mixed_order(sellers, olva):  # noqa: F811
     for seller, code in ((own, "MIO"), (other, "AJENO")):
         warehouse = Warehouse.objects.create(code=code, name=code, seller=seller, kind=Warehouse.Kind.OWN)
         lines.append(line_for(stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU", price="80.00")))
-    order = order_mark_paid(order=make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe"))
+    order = make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe")
+    order = order_payment_record(order=order).order
     for shipment in order.shipments.all():
         shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
         shipping_services.shipment_deliver(shipment=shipment)

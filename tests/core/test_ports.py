@@ -1,25 +1,43 @@
-"""Ports (core.ports): the calls a lower app makes into an app above it, plugged in at start-up."""
+"""Ports (core.ports): the calls a lower app makes into an app above it, plugged in at start-up.
+They are the one upward mechanism: app code declares no Signal of its own (Django's and
+third-party signals still drive caches and hooks), and every port lives in its app's ports.py
+with its arguments and result typed."""
+
+import ast
+import importlib
+from pathlib import Path
+from typing import get_args, get_origin
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from catalog import availability
+from catalog import ports as catalog_ports
 from core.ports import Port
+from credit import ports as credit_ports
 from inventory import selectors as stock
 from orders import ports as orders_ports
 from orders import selectors as order_selectors
 from orders import services as order_services
-from promotions import selectors as promotion_selectors
+from payments import ports as payments_ports
+from promotions import ports as promotions_ports
+from receipts import enqueue as receipts_enqueue
 from shipping import ports as shipping_ports
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 
 # Each port and the function the app above must have plugged into it.
 EXPECTED = [
-    (availability.availability_by_variant, stock.availability_by_variant),
-    (availability.bundle_availability, stock.bundle_availability),
-    (availability.product_in_stock, stock.product_in_stock),
-    (promotion_selectors.buyer_has_ordered, order_selectors.buyer_has_ordered),
+    (catalog_ports.availability_by_variant, stock.availability_by_variant),
+    (catalog_ports.bundle_availability, stock.bundle_availability),
+    (catalog_ports.product_in_stock, stock.product_in_stock),
+    (promotions_ports.buyer_has_ordered, order_selectors.buyer_has_ordered),
     (shipping_ports.order_lock, order_services.order_lock),
     (shipping_ports.order_follow_shipments, order_services.order_follow_shipments),
+    (orders_ports.receipt_issue, receipts_enqueue.receipt_issue),
+    (orders_ports.cancellation_credit_note_issue, receipts_enqueue.cancellation_credit_note_issue),
+    (payments_ports.refund_credit_note_issue, receipts_enqueue.refund_credit_note_issue),
+    (credit_ports.store_credit_credit_note_issue, receipts_enqueue.store_credit_credit_note_issue),
 ]
 
 
@@ -35,6 +53,51 @@ def test_every_declared_port_is_plugged_in_at_start_up():
     assert {port.name for port, _ in expected} == {port.name for port in Port.declared}
     for port, function in expected:
         assert port._function is function, port
+
+
+def _app_modules():
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path, ast.parse(path.read_text(), filename=str(path))
+
+
+def _calls(tree: ast.AST, name: str) -> list[int]:
+    """The lines calling `name(...)` or `something.name(...)`."""
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Name) and node.func.id == name)
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == name))]
+
+
+def test_app_code_declares_no_signal_of_its_own():
+    """A step of the business is a port call a reader sees, not a receiver somewhere else."""
+    found = [f"{path.relative_to(ROOT)}:{line}" for path, tree in _app_modules() for line in _calls(tree, "Signal")]
+    assert found == []
+
+
+def test_every_port_is_declared_in_its_apps_ports_module():
+    found = [f"{path.relative_to(ROOT)}:{line}" for path, tree in _app_modules()
+             if path.name != "ports.py" for line in _calls(tree, "Port")]
+    assert found == []
+
+
+def test_every_port_is_typed_with_its_arguments_and_result():
+    """Port[[argument types], result], never Port[..., result]: the declaration says what is asked."""
+    in_ports_modules = set()
+    for app in APPS:
+        if not (ROOT / app / "ports.py").exists() or app == "core":
+            continue
+        module = importlib.import_module(f"{app}.ports")
+        annotations = getattr(module, "__annotations__", {})
+        for name, value in vars(module).items():
+            if not isinstance(value, Port):
+                continue
+            in_ports_modules.add(value.name)
+            annotation = annotations.get(name)
+            assert get_origin(annotation) is Port, f"{app}.ports.{name} is not annotated as a Port"
+            arguments, _result = get_args(annotation)
+            assert isinstance(arguments, tuple), f"{app}.ports.{name}: its arguments are not typed"
+    assert in_ports_modules == {port.name for port in Port.declared}
 
 
 def test_a_port_with_nothing_plugged_in_fails_loudly():

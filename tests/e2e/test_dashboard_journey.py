@@ -27,10 +27,10 @@ def shop(db):
     stock(casaca, warehouse, 4, minimum=5)
     for days_ago in (1, 2, 4, 6, 9, 13, 20, 27):
         order = make_order(lines=[line_for(polo, quantity=1 + days_ago % 3)])
-        order_services.order_mark_paid(order=order)
+        order_services.order_payment_record(order=order)
         Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=days_ago))
     today = make_order(lines=[line_for(casaca), line_for(polo, quantity=2)])
-    order_services.order_mark_paid(order=today)
+    order_services.order_payment_record(order=today)
     make_order(lines=[line_for(polo)])  # awaiting payment
     return {"admin": admin, "today": today}
 

@@ -52,7 +52,7 @@ def test_search_and_filters(client, superuser, variant):
     by_ruc = make_order(email="empresa@example.pe", variant=variant, customer_document="20100070970",
                         customer_legal_name="Comercial Andina S.A.C.")
     paid = make_order(email="pagado@example.pe", variant=variant)
-    services.order_mark_paid(order=paid)
+    services.order_payment_record(order=paid)
 
     def found(**params):
         return {o.pk for o in client.get(CHANGELIST, params).context["cl"].result_list}
@@ -77,7 +77,7 @@ def test_change_page_shows_lines_history_and_snapshots(client, superuser, order)
 def test_actions_go_through_the_transitions_and_report_refusals(client, superuser, variant):
     client.force_login(superuser)
     paid = make_order(email="a@example.pe", variant=variant)
-    services.order_mark_paid(order=paid)
+    services.order_payment_record(order=paid)
     unpaid = make_order(email="b@example.pe", variant=variant)
 
     response = client.post(
@@ -96,7 +96,7 @@ def test_cancel_action_and_shipped_orders_are_refused(client, support, variant):
     client.force_login(support)
     open_order = make_order(email="a@example.pe", variant=variant)
     shipped = make_order(email="b@example.pe", variant=variant)
-    services.order_mark_paid(order=shipped)
+    services.order_payment_record(order=shipped)
     ship_everything(shipped)
 
     response = client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [open_order.pk, shipped.pk]},
@@ -111,7 +111,7 @@ def test_the_order_admin_no_longer_ships_or_delivers(client, superuser, variant)
     """Shipping happens per shipment (the shipments admin); the order only follows."""
     client.force_login(superuser)
     paid = make_order(email="a@example.pe", variant=variant)
-    services.order_mark_paid(order=paid)
+    services.order_payment_record(order=paid)
     response = client.get(CHANGELIST)
     actions = [value for value, _label in response.context["action_form"].fields["action"].choices]
     assert "mark_shipped" not in actions and "mark_delivered" not in actions

@@ -34,8 +34,8 @@ def test_every_event_once_in_spanish(commit, olva, user):
     with commit():
         order = make_order(customer=user, lines=[line_for(variant, quantity=2)], shipping_method_id=olva.pk)
     with commit():
-        services.order_mark_paid(order=order)
-        services.order_mark_paid(order=order)  # a replayed webhook
+        services.order_payment_record(order=order)
+        services.order_payment_record(order=order)  # a replayed webhook
     leg = order.shipments.get()
     with commit():
         shipping_services.shipment_ship(shipment=leg, tracking_number="40061123")

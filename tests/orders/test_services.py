@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.models import Counter
-from orders import services, signals
+from orders import ports, services
 from orders.exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentStatus
 from orders.services import OrderLineData, address_snapshot
@@ -25,6 +25,18 @@ NUMBER = re.compile(r"^PED-\d{8}-\d{4,}$")
 def age(order, minutes: int) -> None:
     Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - timedelta(minutes=minutes))
     order.refresh_from_db()
+
+
+def plug(monkeypatch, port, function) -> None:
+    """Plug `function` into `port` for one test (the app above's own function is back after it)."""
+    monkeypatch.setattr(port, "_function", function)
+
+
+def asked(monkeypatch, port) -> list[int]:
+    """The order ids `port` is asked for during the test, in order."""
+    order_ids: list[int] = []
+    plug(monkeypatch, port, lambda *, order_id: order_ids.append(order_id))
+    return order_ids
 
 
 class TestCreate:
@@ -177,7 +189,7 @@ class TestOrderNumbers:
 class TestTransitions:
     def test_allowed_path_records_every_change(self, order, user):
         staff = UserFactory(is_staff=True)
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         order = services.order_transition(order=order, to_status=OrderStatus.PROCESSING, actor=staff, note="ok")
         order = ship_everything(order, actor=staff, deliver=True)
 
@@ -217,40 +229,53 @@ class TestTransitions:
         assert "no puede pasar" in str(error.value)
 
 
-class TestMarkPaid:
-    def test_paid_sends_the_signal_once(self, order):
-        received = []
-        handler = lambda **kw: received.append((kw["order"].pk, kw["previous_status"]))  # noqa: E731
-        signals.order_paid.connect(handler)
-        try:
-            services.order_mark_paid(order=order)
-            services.order_mark_paid(order=order)  # a replayed webhook
-        finally:
-            signals.order_paid.disconnect(handler)
+class TestPaymentRecord:
+    def test_paid_asks_for_the_receipt_once(self, order, monkeypatch):
+        receipts = asked(monkeypatch, ports.receipt_issue)
+        services.order_payment_record(order=order)
+        services.order_payment_record(order=order)  # a replayed webhook
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and order.payment_status == PaymentStatus.PAID and order.paid_at
-        assert received == [(order.pk, OrderStatus.PENDING_PAYMENT)]
+        assert receipts == [order.pk]
+        assert list(order.status_changes.values_list("from_status", "to_status")) == [
+            ("", OrderStatus.PENDING_PAYMENT), (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)]
 
-    def test_payment_after_cancellation_flags_the_order(self, order):
+    def test_the_receipt_port_failing_rolls_the_payment_back(self, order, monkeypatch):
+        def fail(**kwargs):
+            raise RuntimeError("receipts are down")
+
+        plug(monkeypatch, ports.receipt_issue, fail)
+        with pytest.raises(RuntimeError):
+            services.order_payment_record(order=order)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PENDING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
+        assert order.status_changes.count() == 1
+
+    def test_payment_after_cancellation_flags_the_order(self, order, monkeypatch):
+        receipts = asked(monkeypatch, ports.receipt_issue)
         services.order_cancel(order=order, actor=None, reason="timeout", by_customer=False)
-        order = services.order_mark_paid(order=order)
+        order = services.order_payment_record(order=order).order
         assert order.status == OrderStatus.CANCELLED
         assert order.payment_status == PaymentStatus.PAID and order.needs_attention
+        assert receipts == []  # staff refund it; it is never sold
 
 
 class TestCancel:
-    def test_customer_within_window(self, order, user):
-        received = []
-        handler = lambda **kw: received.append((kw["previous_status"], kw["by_customer"]))  # noqa: E731
-        signals.order_cancelled.connect(handler)
-        try:
-            order = services.order_cancel(order=order, actor=user, reason="", by_customer=True)
-        finally:
-            signals.order_cancelled.disconnect(handler)
+    def test_customer_within_window(self, order, user, monkeypatch):
+        credit_notes = asked(monkeypatch, ports.cancellation_credit_note_issue)
+        order = services.order_cancel(order=order, actor=user, reason="", by_customer=True)
         assert order.status == OrderStatus.CANCELLED and order.cancelled_at
         assert order.cancel_reason == "Anulado por el cliente"  # stored in the store's language
-        assert received == [(OrderStatus.PENDING_PAYMENT, True)]
-        assert order.status_changes.last().actor == user
+        last = order.status_changes.last()
+        assert (last.from_status, last.to_status) == (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED)
+        assert last.actor == user
+        assert credit_notes == []  # never paid: no receipt to annul
+
+    def test_a_paid_order_asks_for_the_credit_note_that_annuls_its_receipt(self, order, monkeypatch):
+        credit_notes = asked(monkeypatch, ports.cancellation_credit_note_issue)
+        services.order_payment_record(order=order)
+        services.order_cancel(order=order, actor=UserFactory(is_staff=True), reason="stock", by_customer=False)
+        assert credit_notes == [order.pk]
 
     @override_config(ORDER_CANCEL_WINDOW_MINUTES=30)
     def test_customer_after_window_is_refused_staff_is_not(self, order, user):
@@ -263,7 +288,7 @@ class TestCancel:
 
     @pytest.mark.parametrize("by_customer", [True, False])
     def test_after_shipping_is_refused(self, order, user, by_customer):
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         ship_everything(order)
         with pytest.raises(CancelNotAllowed):
             services.order_cancel(order=order, actor=user, reason="", by_customer=by_customer)
@@ -275,19 +300,17 @@ class TestCancel:
         with pytest.raises(CancelNotAllowed):
             services.order_cancel(order=order, actor=None, reason="", by_customer=False)
 
-    def test_a_failing_receiver_rolls_the_cancel_back(self, order):
+    def test_a_failing_port_rolls_the_cancel_back(self, order, monkeypatch):
         def fail(**kwargs):
-            raise RuntimeError("inventory is down")
+            raise RuntimeError("receipts are down")
 
-        signals.order_cancelled.connect(fail)
-        try:
-            with pytest.raises(RuntimeError):
-                services.order_cancel(order=order, actor=None, reason="", by_customer=False)
-        finally:
-            signals.order_cancelled.disconnect(fail)
+        services.order_payment_record(order=order)
+        plug(monkeypatch, ports.cancellation_credit_note_issue, fail)
+        with pytest.raises(RuntimeError):
+            services.order_cancel(order=order, actor=None, reason="", by_customer=False)
         order.refresh_from_db()
-        assert order.status == OrderStatus.PENDING_PAYMENT and order.cancelled_at is None
-        assert order.status_changes.count() == 1
+        assert order.status == OrderStatus.PAID and order.cancelled_at is None
+        assert order.status_changes.count() == 2
 
 
 class TestCancelUnpaid:
@@ -295,33 +318,26 @@ class TestCancelUnpaid:
         old, recent, paid = (make_order(customer=user, variant=variant) for _ in range(3))
         age(old, 61)
         age(paid, 61)
-        services.order_mark_paid(order=paid)
-        cancelled = []
-        handler = lambda **kw: cancelled.append(kw["order"].pk)  # noqa: E731
-        signals.order_cancelled.connect(handler)
-        try:
-            assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
-        finally:
-            signals.order_cancelled.disconnect(handler)
-        assert cancelled == [old.pk]
+        services.order_payment_record(order=paid)
+        assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
+        assert list(Order.objects.filter(status=OrderStatus.CANCELLED).values_list("pk", flat=True)) == [old.pk]
         assert Order.objects.get(pk=old.pk).cancel_reason == "No se recibió el pago a tiempo"
         assert Order.objects.get(pk=recent.pk).status == OrderStatus.PENDING_PAYMENT
         assert Order.objects.get(pk=paid.pk).status == OrderStatus.PAID
 
-    def test_one_failure_does_not_stop_the_rest(self, user, variant):
+    def test_one_failure_does_not_stop_the_rest(self, user, variant, monkeypatch):
         first, second = make_order(customer=user, variant=variant), make_order(customer=user, variant=variant)
         age(first, 90)
         age(second, 90)
+        restore = services.store_credit_restore_for_order
 
-        def fail_first(order, **kwargs):
+        def fail_first(*, order):  # one step of the first order's cancellation fails
             if order.pk == first.pk:
                 raise RuntimeError("boom")
+            return restore(order=order)
 
-        signals.order_cancelled.connect(fail_first)
-        try:
-            assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
-        finally:
-            signals.order_cancelled.disconnect(fail_first)
+        monkeypatch.setattr(services, "store_credit_restore_for_order", fail_first)
+        assert services.orders_cancel_unpaid(older_than_minutes=60) == 1
         assert Order.objects.get(pk=first.pk).status == OrderStatus.PENDING_PAYMENT
         assert Order.objects.get(pk=second.pk).status == OrderStatus.CANCELLED
 

@@ -56,7 +56,7 @@ class TestCustomerPages:
         assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
     def test_detail(self, signed_in, order):
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         response = signed_in.get(order.get_absolute_url())
 
         page = response.content.decode()
@@ -95,7 +95,7 @@ class TestCustomerPages:
         assert "alert--error" in response.content.decode()
 
     def test_cancel_after_shipping_is_refused(self, signed_in, order):
-        services.order_mark_paid(order=order)
+        services.order_payment_record(order=order)
         ship_everything(order)
         signed_in.post(reverse("orders:cancel", args=[order.number]))
         assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus
-from orders.services import order_cancel, order_mark_paid, orders_cancel_unpaid
+from orders.services import order_cancel, order_payment_record, orders_cancel_unpaid
 from promotions.models import Coupon, CouponRedemption, Scope
 from tests.factories import PASSWORD, KitFactory, KitItemFactory, UserFactory, VariantFactory, stock
 from tests.orders.conftest import BUYER_DNI
@@ -125,7 +125,7 @@ class TestGivingTheUseBack:
     def test_a_paid_order_keeps_its_use(self, client, shop):
         promo = coupon("ONE", max_uses=1)
         order = self._order(client, promo)
-        order = order_mark_paid(order=order)
+        order = order_payment_record(order=order).order
         order_cancel(order=order, actor=None, reason="", by_customer=False)
         assert Coupon.objects.get(pk=promo.pk).uses == 1
         assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED

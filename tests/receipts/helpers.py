@@ -45,7 +45,7 @@ def make_order(*, prices=("199.90",), quantities=None, discounts=None, order_dis
 
 
 def pay(order):
-    """Pay through the test gateway, as a shopper does (order_paid is sent inside)."""
+    """Pay through the test gateway, as a shopper does (the receipt is asked for inside)."""
     payment = payment_start(order=order, method=payment_method_ensure_dummy())
     return payment_dummy_pay(payment=payment)
 

@@ -17,7 +17,7 @@ def delivered_order(customer, *variants):
     for variant in variants:
         stock(variant, warehouse, 10)
     order = make_order(customer=customer, lines=[line_for(v) for v in variants])
-    order_services.order_mark_paid(order=order)
+    order_services.order_payment_record(order=order)
     order = ship_everything(order, deliver=True)
     assert order.status == OrderStatus.DELIVERED
     return order

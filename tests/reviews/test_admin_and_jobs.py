@@ -114,12 +114,12 @@ class TestReputation:
         variant = VariantFactory(product=product)
         services.review_approve(review_id=write(UserFactory(), product, rating=4).pk, moderator=staff)
         kept = make_order(customer=UserFactory(), lines=[line_for(variant)])
-        order_services.order_mark_paid(order=kept)
+        order_services.order_payment_record(order=kept)
         cancelled = make_order(customer=UserFactory(), lines=[line_for(variant)])
-        order_services.order_mark_paid(order=cancelled)
+        order_services.order_payment_record(order=cancelled)
         order_services.order_cancel(order=cancelled, actor=seller.user, reason="Sin stock", by_customer=False)
         changed_mind = make_order(customer=UserFactory(), lines=[line_for(variant)])
-        order_services.order_mark_paid(order=changed_mind)
+        order_services.order_payment_record(order=changed_mind)
         order_services.order_cancel(order=changed_mind, actor=changed_mind.customer, reason="Ya no lo quiero",
                                     by_customer=True)
         make_order(customer=UserFactory(), lines=[line_for(variant)])  # never paid: not counted

@@ -8,7 +8,7 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from accounts.services import user_add_role
 from inventory.models import Warehouse
-from orders.services import order_mark_paid
+from orders.services import order_payment_record
 from shipping.models import Carrier
 from tests.factories import (
     ProductFactory, SellerFactory, ShippingMethodFactory, UserFactory, VariantFactory, WarehouseFactory, stock,
@@ -43,7 +43,7 @@ def stocked_variant(warehouse, *, units=20, price="59.90", seller=None, sku=None
 
 def paid_order(*, lines, method=None, customer=None, email="rosa@example.pe"):
     order = make_order(lines=lines, customer=customer, email=email, shipping_method_id=getattr(method, "pk", None))
-    return order_mark_paid(order=order)
+    return order_payment_record(order=order).order
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from orders.models import Order
-from orders.services import order_mark_paid
+from orders.services import order_payment_record
 from shipping import services
 from tests.factories import WarehouseFactory
 from tests.orders.conftest import line_for, make_order, variant  # noqa: F401 (fixture)
@@ -41,7 +41,7 @@ def test_each_shipment_with_lines_carrier_tracking_and_timeline(signed_in, user,
 
 
 def test_no_identical_paid_badges(signed_in, user, variant):
-    order = order_mark_paid(order=make_order(customer=user, variant=variant))
+    order = order_payment_record(order=make_order(customer=user, variant=variant)).order
     page = signed_in.get(order.get_absolute_url()).content.decode()
     header = page.split('class="order-header-status"')[1].split("</div>")[0]
     assert header.count("badge--") == 1 and "Pagado" in header and "Pago:" not in header

@@ -66,7 +66,7 @@ class TestLegs:
         assert leg.is_dropship and leg.awaits_supplier
 
     def test_replayed_payment_creates_no_second_set(self, split_order):
-        order_services.order_mark_paid(order=split_order)
+        order_services.order_payment_record(order=split_order)
         assert split_order.shipments.count() == 2
 
     def test_flagged_order_gets_no_legs_until_stock_is_back(self, olva):

@@ -1,6 +1,7 @@
-"""How many units the storefront can sell: catalog's pages show it, but stock is inventory's,
-and inventory sits above catalog. The storefront app (above both) plugs inventory's reads in
-at start-up (storefront.apps), so catalog never imports inventory."""
+"""What catalog asks of the apps above it (core.ports): how many units the storefront can
+sell. Catalog's pages show it, but stock is inventory's, and inventory sits above catalog. The
+storefront app (above both) plugs inventory's reads in at start-up (storefront.apps), so
+catalog never imports inventory."""
 
 from collections.abc import Iterable
 
