@@ -7,11 +7,19 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from core.ports import Port
+from core.ports import port
 
-# {variant id: units available}, every asked id present (0 when none).
-availability_by_variant: Port[[Iterable[int]], dict[int, int]] = Port("catalog.availability_by_variant")
-# {bundle variant id: whole bundles available} for the ids that are bundles.
-bundle_availability: Port[[Iterable[int]], dict[int, int]] = Port("catalog.bundle_availability")
-# A condition on Product: it has a unit to sell (a bundle: each of its parts has one).
-product_in_stock: Port[[], Q] = Port("catalog.product_in_stock")
+
+@port
+def availability_by_variant(variant_ids: Iterable[int], /) -> dict[int, int]:
+    """{variant id: units available}, every asked id present (0 when none)."""
+
+
+@port
+def bundle_availability(variant_ids: Iterable[int], /) -> dict[int, int]:
+    """{bundle variant id: whole bundles available} for the ids that are bundles."""
+
+
+@port
+def product_in_stock() -> Q:
+    """A condition on Product: it has a unit to sell (a bundle: each of its parts has one)."""

@@ -3,9 +3,10 @@ it in its AppConfig.ready() and called inside promotions' own reads."""
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from core.ports import Port
+from core.ports import port
 
-# Whether a buyer has an order that was not cancelled, one order aside: the first-order limit.
-# Called as (customer=, email=, exclude_order_id=). Orders sit above promotions, so orders plugs
-# its read in (orders.apps).
-buyer_has_ordered: Port[[AbstractBaseUser | None, str, int | None], bool] = Port("promotions.buyer_has_ordered")
+
+@port
+def buyer_has_ordered(*, customer: AbstractBaseUser | None, email: str, exclude_order_id: int | None = None) -> bool:
+    """Whether a buyer has an order that was not cancelled, one order aside: the first-order
+    limit. Orders sit above promotions, so orders plugs its read in (orders.apps)."""

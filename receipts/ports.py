@@ -4,7 +4,7 @@ in its AppConfig.ready() and called inside receipts' own transaction."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.ports import Port
+from core.ports import port
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -18,6 +18,7 @@ class ReturnedGoods:
     amount: Decimal  # what the return gives back (refund and store credit together)
 
 
-# A return gives money back: the goods and the amount its nota de crédito credits. Called as
-# (return_id=); returns ReturnedGoods, or None when the return has not been resolved. Returns plugs it in.
-return_goods: Port[[int], ReturnedGoods | None] = Port("receipts.return_goods")
+@port
+def return_goods(*, return_id: int) -> ReturnedGoods | None:
+    """A return gives money back: the goods and the amount its nota de crédito credits, or None
+    when the return has not been resolved. Returns plugs it in."""

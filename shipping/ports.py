@@ -4,15 +4,18 @@ plugs these in at start-up (orders.apps); both run inside shipping's transaction
 an `object` here because shipping cannot name orders' model."""
 
 from accounts.models import User
-from core.ports import Port
+from core.ports import port
 
 from .models import Shipment
 
-# The order (by id) locked for update, before its shipment rows (the lock order every writer
-# keeps). What shipping reads of it: pk, number, is_closed, shipping_method, paid_at, shipments.
-order_lock: Port[[int], object] = Port("shipping.order_lock")
 
-# A leg moved: the order becomes partially shipped, shipped or delivered as its legs say, and
-# the shopper hears of it. Called as (order=, shipment=, actor=) with the order locked; returns
-# the order.
-order_follow_shipments: Port[[object, Shipment, User | None], object] = Port("shipping.order_follow_shipments")
+@port
+def order_lock(*, order_id: int) -> object:
+    """The order locked for update, before its shipment rows (the lock order every writer keeps).
+    What shipping reads of it: pk, number, is_closed, shipping_method, paid_at, shipments."""
+
+
+@port
+def order_follow_shipments(*, order: object, shipment: Shipment, actor: User | None) -> object:
+    """A leg moved: the order becomes partially shipped, shipped or delivered as its legs say, and
+    the shopper hears of it. Called with the order locked; returns the order."""

@@ -159,7 +159,7 @@ def _lock(shipment_id) -> tuple[object, Shipment]:
         order_id = Shipment.objects.values_list("order_id", flat=True).get(pk=shipment_id)
     except (TypeError, ValueError, OverflowError, Shipment.DoesNotExist):
         raise ShipmentError(_("That shipment does not exist.")) from None
-    order = ports.order_lock(order_id)
+    order = ports.order_lock(order_id=order_id)
     shipment = Shipment.objects.select_for_update(of=("self",)).select_related("warehouse", "method").get(pk=shipment_id)
     shipment.order = order
     return order, shipment

@@ -5,14 +5,14 @@ with its arguments and result typed."""
 
 import ast
 import importlib
+import inspect
 from pathlib import Path
-from typing import get_args, get_origin
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from catalog import ports as catalog_ports
-from core.ports import Port
+from core.ports import Port, port
 from credit import ports as credit_ports
 from inventory import selectors as stock
 from orders import ports as orders_ports
@@ -81,41 +81,80 @@ def test_every_port_is_declared_in_its_apps_ports_module():
     assert found == []
 
 
-def test_every_port_is_typed_with_its_arguments_and_result():
-    """Port[[argument types], result], never Port[..., result]: the declaration says what is asked."""
+def test_every_port_is_declared_by_a_typed_stub():
+    """@port on a stub whose every parameter and result is annotated: the declaration says what is
+    asked, and callers and type checkers see the exact signature."""
     in_ports_modules = set()
     for app in APPS:
         if not (ROOT / app / "ports.py").exists() or app == "core":
             continue
         module = importlib.import_module(f"{app}.ports")
-        annotations = getattr(module, "__annotations__", {})
         for name, value in vars(module).items():
             if not isinstance(value, Port):
                 continue
             in_ports_modules.add(value.name)
-            annotation = annotations.get(name)
-            assert get_origin(annotation) is Port, f"{app}.ports.{name} is not annotated as a Port"
-            arguments, _result = get_args(annotation)
-            assert isinstance(arguments, tuple), f"{app}.ports.{name}: its arguments are not typed"
+            assert value.name == f"{app}.ports.{name}"
+            assert value.signature.return_annotation is not inspect.Signature.empty, value.name
+            assert all(p.annotation is not inspect.Parameter.empty for p in value.signature.parameters.values()), value.name
+            assert value.__doc__, f"{value.name} says what it asks"
     assert in_ports_modules == {port.name for port in Port.declared}
 
 
-def test_a_port_with_nothing_plugged_in_fails_loudly():
-    port = Port("tests.nothing")
-    try:
-        with pytest.raises(ImproperlyConfigured, match="tests.nothing"):
-            port(1)
-        port.plug(lambda value: value * 2)
-        assert port(21) == 42
-    finally:
-        Port.declared.remove(port)
+@pytest.fixture
+def declare():
+    """Declare ports for one test, forgotten after it."""
+    made = []
+
+    def declare(stub):
+        made.append(port(stub))
+        return made[-1]
+
+    yield declare
+    for each in made:
+        Port.declared.remove(each)
 
 
-def test_a_port_call_raises_what_the_plugged_function_raises():
-    port = Port("tests.raises")
-    try:
-        port.plug(lambda: 1 / 0)
-        with pytest.raises(ZeroDivisionError):
-            port()
-    finally:
-        Port.declared.remove(port)
+def test_a_port_with_nothing_plugged_in_fails_loudly(declare):
+    def doubled(*, value: int) -> int:
+        """Twice the value."""
+
+    asked = declare(doubled)
+    with pytest.raises(ImproperlyConfigured, match="test_ports.*doubled"):
+        asked(value=1)
+    asked.plug(lambda *, value: value * 2)
+    assert asked(value=21) == 42
+
+
+def test_a_port_call_raises_what_the_plugged_function_raises(declare):
+    def broken() -> None:
+        """Fails."""
+
+    asked = declare(broken)
+    asked.plug(lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        asked()
+
+
+def test_plugging_in_a_function_that_cannot_answer_the_stub_fails_at_start_up(declare):
+    def receipt(*, order_id: int) -> None:
+        """A receipt for the order."""
+
+    asked = declare(receipt)
+    for wrong, why in [(lambda *, order: None, "no keyword argument order_id"),
+                       (lambda *, order_id, reason: None, "also needs reason"),
+                       (lambda: None, "no keyword argument order_id")]:
+        with pytest.raises(ImproperlyConfigured, match=why):
+            asked.plug(wrong)
+    asked.plug(lambda order_id, *, now=None: None)  # by name, with optional extras: it fits
+    assert asked.plugged
+
+
+def test_a_positional_stub_takes_a_function_with_its_positional_parameters(declare):
+    def units(variant_ids: list, /) -> dict:
+        """Units by variant."""
+
+    asked = declare(units)
+    with pytest.raises(ImproperlyConfigured, match="no positional argument variant_ids"):
+        asked.plug(lambda *, variant_ids: {})
+    asked.plug(lambda ids, *, now=None: {i: 0 for i in ids})
+    assert asked([1]) == {1: 0}
