@@ -153,13 +153,20 @@ class DetailsForm(ContactForm):
         super().__init__(data if bound else None, initial=self._contact_initial(data, state),
                          email_fixed=email_fixed, cart_total=cart_total, ask_consent=ask_consent)
         self.email_fixed, self.saved = email_fixed, saved
-        usable = [address for address in saved if address.has_ubigeo]
-        self.address_choice = (data.get("address", NEW_ADDRESS if not saved else "") if bound
-                               else (data or {}).get("address", str(usable[0].pk) if usable else NEW_ADDRESS))
+        self.address_choice = self._address_choice(data, saved, bound=bound)
         self.billing_same = bool(data.get("billing_same")) if data is not None else not state.billing
         self.new_address = self.address_choice == NEW_ADDRESS
         self.shipping_form = self._address_form("shipping", data, state.shipping, bound=bound and self.new_address)
         self.billing_form = self._address_form("billing", data, state.billing, bound=bound and not self.billing_same)
+
+    @staticmethod
+    def _address_choice(data, saved: list[Address], *, bound: bool) -> str:
+        """The posted choice. Not posted: a submitted form of a customer with saved addresses chose
+        none (""); a page shown anew preselects the first saved address that has its district."""
+        if bound:
+            return data.get("address", NEW_ADDRESS if not saved else "")
+        usable = [address for address in saved if address.has_ubigeo]
+        return (data or {}).get("address", str(usable[0].pk) if usable else NEW_ADDRESS)
 
     def _contact_initial(self, data, state: CheckoutState) -> dict | None:
         if data is None:
@@ -196,8 +203,8 @@ class DetailsForm(ContactForm):
         return self.chosen is not None and not self._saved_snapshot
 
     def is_valid(self) -> bool:
-        parts = [form for form, used in ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_same))
-                 if used]
+        used = ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_same))
+        parts = [form for form, asked in used if asked]
         return super().is_valid() and all(form.is_valid() for form in parts) and not self.saved_address_incomplete
 
     def details(self) -> CheckoutDetails:
