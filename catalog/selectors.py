@@ -123,10 +123,8 @@ def _variant_options(variant: Variant) -> dict[str, str]:
     return {value.option.code: value.slug for value in variant.option_values.all()}
 
 
-def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
-    now = now or timezone.now()
-    visible = visible_products()
-    product = get_object_or_404(
+def _product_for_page(visible, slug: str) -> Product:
+    return get_object_or_404(
         visible.select_related("brand", "category", "line", "seller").prefetch_related(
             Prefetch(
                 "variants",
@@ -139,6 +137,84 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
         ),
         slug=slug,
     )
+
+
+def _selected_variant(variants: list[Variant], options_of: dict[int, dict[str, str]],
+                      selection: dict[str, str]) -> Variant | None:
+    """The first variant whose option values contain the whole selection (values no variant has
+    are ignored); the first variant when nothing matches."""
+    known = {code: value for code, value in selection.items() if any(o.get(code) == value for o in options_of.values())}
+    return next((v for v in variants if known.items() <= options_of[v.pk].items()), variants[0] if variants else None)
+
+
+def _option_choice(code: str, value_slug: str, label: str, swatch: str, *, chosen: dict[str, str],
+                   options_of: dict[int, dict[str, str]], availability: dict[int, int]) -> OptionChoice:
+    wanted = {**chosen, code: value_slug}
+    others = {c: s for c, s in chosen.items() if c != code}
+    # Offered only when a real variant has this value together with the other chosen values.
+    matching = [
+        pk for pk, o in options_of.items()
+        if o.get(code) == value_slug and all(o.get(c) == s for c, s in others.items())
+    ]
+    return OptionChoice(
+        slug=value_slug, label=label, swatch=swatch, selected=chosen.get(code) == value_slug,
+        available=bool(matching), query="&".join(f"{c}={s}" for c, s in sorted(wanted.items())),
+        sold_out=bool(matching) and not any(availability.get(pk, 0) > 0 for pk in matching),
+    )
+
+
+def _option_groups(variants: list[Variant], options_of: dict[int, dict[str, str]], chosen: dict[str, str],
+                   availability: dict[int, int]) -> list[OptionGroup]:
+    groups: dict[str, OptionGroup] = {}
+    all_values = sorted(
+        {(val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
+         for v in variants for val in v.option_values.all()}
+    )
+    for _, code, name, _, value_slug, label, swatch in all_values:
+        groups.setdefault(code, OptionGroup(code=code, name=name, choices=[])).choices.append(
+            _option_choice(code, value_slug, label, swatch, chosen=chosen, options_of=options_of,
+                           availability=availability)
+        )
+    return list(groups.values())
+
+
+def _variant_images(product: Product, variant: Variant | None, variants: list[Variant],
+                    options_of: dict[int, dict[str, str]]) -> list[ProductImage]:
+    """The selected variant's photos, then the product's general ones. Photos belong to a look
+    (usually a colour), not to one size: those of every variant sharing the selected variant's
+    colour are used when it has none of its own."""
+    all_images = list(product.images.all())
+    chosen = options_of[variant.pk] if variant else {}
+    own = [image for image in all_images if variant is not None and image.variant_id == variant.pk]
+    if not own and variant is not None and "color" in chosen:
+        same_colour = {v.pk for v in variants if options_of[v.pk].get("color") == chosen["color"]}
+        own = [image for image in all_images if image.variant_id in same_colour]
+    general = [image for image in all_images if image.variant_id is None]
+    return own + general or all_images
+
+
+def _specs(product: Product) -> list[tuple[str, str]]:
+    """The line's base specs, overridden and extended by the product's own."""
+    specs_source = {**(product.line.base_specs if product.line else {}), **(product.specs or {})}
+    return [(str(k), str(v)) for k, v in specs_source.items()]
+
+
+def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]:
+    """(the drop it waits for, the drop that ended): a product whose drop ended is closed unless
+    another live collection still sells it."""
+    collections = list(product.collections.all())
+    upcoming = next((c for c in collections if c.starts_at > now), None)
+    live = any(c.is_live(now) for c in collections)
+    ended = None if live else next(
+        (c for c in collections if c.collection_type == Collection.Type.DROP and c.has_ended(now)), None
+    )
+    return upcoming, ended
+
+
+def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
+    now = now or timezone.now()
+    visible = visible_products()
+    product = _product_for_page(visible, slug)
     variants = list(product.variants.all())
     options_of = {v.pk: _variant_options(v) for v in variants}
     availability = availability_by_variant(options_of)
@@ -146,59 +222,19 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     if product.product_type == Product.Type.BUNDLE:
         components = bundle_components(product)
         availability.update(bundle_availability(options_of))
-
-    # The selected variant: the first whose option values contain the whole selection.
-    known = {code: value for code, value in selection.items() if any(o.get(code) == value for o in options_of.values())}
-    variant = next((v for v in variants if known.items() <= options_of[v.pk].items()), variants[0] if variants else None)
+    variant = _selected_variant(variants, options_of, selection)
     chosen = options_of[variant.pk] if variant else {}
-
-    groups: dict[str, OptionGroup] = {}
-    all_values = sorted(
-        {(val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
-         for v in variants for val in v.option_values.all()}
-    )
-    for _, code, name, _, value_slug, label, swatch in all_values:
-        wanted = {**chosen, code: value_slug}
-        others = {c: s for c, s in chosen.items() if c != code}
-        # Offered only when a real variant has this value together with the other chosen values.
-        matching = [
-            pk for pk, o in options_of.items()
-            if o.get(code) == value_slug and all(o.get(c) == s for c, s in others.items())
-        ]
-        query = "&".join(f"{c}={s}" for c, s in sorted(wanted.items()))
-        groups.setdefault(code, OptionGroup(code=code, name=name, choices=[])).choices.append(
-            OptionChoice(slug=value_slug, label=label, swatch=swatch, selected=chosen.get(code) == value_slug,
-                         available=bool(matching), query=query,
-                         sold_out=bool(matching) and not any(availability.get(pk, 0) > 0 for pk in matching))
-        )
-
-    all_images = list(product.images.all())
-    # Photos belong to a look (usually a colour), not to one size: use those of every
-    # variant that shares the selected variant's colour when it has none of its own.
-    own = [image for image in all_images if variant is not None and image.variant_id == variant.pk]
-    if not own and variant is not None and "color" in chosen:
-        same_colour = {v.pk for v in variants if options_of[v.pk].get("color") == chosen["color"]}
-        own = [image for image in all_images if image.variant_id in same_colour]
-    general = [image for image in all_images if image.variant_id is None]
-    images = own + general or all_images
-    specs_source = {**(product.line.base_specs if product.line else {}), **(product.specs or {})}
-    specs = [(str(k), str(v)) for k, v in specs_source.items()]
-
+    option_groups = _option_groups(variants, options_of, chosen, availability)
+    images = _variant_images(product, variant, variants, options_of)
     related = list(
         card_queryset(
             visible.filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
         )[:8]
     )
-    collections = list(product.collections.all())
-    upcoming = next((c for c in collections if c.starts_at > now), None)
-    live = any(c.is_live(now) for c in collections)
-    # A product whose drop ended is closed unless another live collection still sells it.
-    ended = None if live else next(
-        (c for c in collections if c.collection_type == Collection.Type.DROP and c.has_ended(now)), None
-    )
+    upcoming, ended = _drops(product, now)
     return ProductPage(
-        product=product, variant=variant, variants=variants, option_groups=list(groups.values()), images=images,
-        specs=specs, related=related, upcoming_drop=upcoming, ended_drop=ended, availability=availability,
+        product=product, variant=variant, variants=variants, option_groups=option_groups, images=images,
+        specs=_specs(product), related=related, upcoming_drop=upcoming, ended_drop=ended, availability=availability,
         components=components,
     )
 
@@ -237,29 +273,37 @@ def _kit_url(room: str, style: str) -> str:
     return reverse("catalog:kits") + (f"?{query}" if query else "")
 
 
+def _kit_room_filters(kits_in_style: list, *, room: str, style: str) -> list[KitFilter]:
+    """The room types the kits of the chosen style cover, with their counts."""
+    return [
+        KitFilter(value, str(label), count, value == room, _kit_url("" if value == room else value, style))
+        for value, label in Kit.Room.choices
+        if (count := sum(1 for kit in kits_in_style if kit.room_type == value))
+    ]
+
+
+def _kit_style_filters(kits_in_room: list, tags: list[str], *, room: str, style: str) -> list[KitFilter]:
+    """The style tags of the kits of the chosen room, with their counts."""
+    return [
+        KitFilter(tag, tag, count, tag == style, _kit_url(room, "" if tag == style else tag))
+        for tag in tags
+        if (count := sum(1 for kit in kits_in_room if tag in kit.style_tags))
+    ]
+
+
 def kits_browse(*, room: str = "", style: str = "") -> KitBrowse:
     """Active kits filtered by room type and one style tag, with the counts of each filter.
     One query: kits are a curated set (dozens), so the style tags (a JSON list, which SQLite
     cannot search) are counted and matched in Python. Unknown filters are ignored."""
     kits = list(Kit.objects.filter(is_active=True).order_by("name"))
-    rooms_known = dict(Kit.Room.choices)
-    room = room if room in rooms_known else ""
+    room = room if room in dict(Kit.Room.choices) else ""
     tags = sorted({tag for kit in kits for tag in kit.style_tags if isinstance(tag, str)}, key=str.casefold)
     style = style if style in tags else ""
     in_style = [kit for kit in kits if not style or style in kit.style_tags]
     in_room = [kit for kit in kits if not room or kit.room_type == room]
-    rooms = [
-        KitFilter(value, str(label), count, value == room, _kit_url("" if value == room else value, style))
-        for value, label in Kit.Room.choices
-        if (count := sum(1 for kit in in_style if kit.room_type == value))
-    ]
-    styles = [
-        KitFilter(tag, tag, count, tag == style, _kit_url(room, "" if tag == style else tag))
-        for tag in tags
-        if (count := sum(1 for kit in in_room if tag in kit.style_tags))
-    ]
     shown = [kit for kit in in_room if not style or style in kit.style_tags]
-    return KitBrowse(kits=shown, rooms=rooms, styles=styles, room=room, style=style)
+    return KitBrowse(kits=shown, rooms=_kit_room_filters(in_style, room=room, style=style),
+                     styles=_kit_style_filters(in_room, tags, room=room, style=style), room=room, style=style)
 
 
 def kits_matching(query: str, *, limit: int = 4) -> list:

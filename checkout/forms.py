@@ -1,17 +1,25 @@
+from dataclasses import dataclass
+from functools import cached_property
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
 from accounts.forms import AddressForm
+from accounts.models import Address
 from accounts.fields import IdentityFormField
-from legal.forms import add_consent_fields
+from legal.forms import ACCEPT_FIELD, MARKETING_FIELD, add_consent_fields
 from accounts.validators import (
     LEGAL_NAME_MAX_LENGTH, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
 )
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, anonymous_receipt_refusal
 
+from .state import CheckoutState
+
 # The fields of an address a delivery needs (no label or default flags).
 ADDRESS_FIELDS = ["recipient", "phone", "street", "reference", "department", "province", "district", "postal_code"]
+# The details step's choice of "a new address" instead of a saved one.
+NEW_ADDRESS = "new"
 
 
 class CheckoutAddressForm(AddressForm):
@@ -95,6 +103,124 @@ class ContactForm(forms.Form):
             self.add_error("document_type", _("Choose the kind of receipt for this number."))
         cleaned["document"] = document if kind else ""
         return cleaned
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckoutDetails:
+    """What the details step keeps for the next ones (checkout_details_record)."""
+
+    email: str
+    document_type: str
+    document: str
+    legal_name: str
+    shipping: dict  # an address snapshot
+    billing: dict  # empty: the same as shipping
+    accepts_policies: bool  # the form asked for the terms and privacy policy, and they were accepted
+    marketing: bool
+
+
+def _posted(data, prefix: str) -> dict:
+    return {name: data.get(f"{prefix}-{name}", "") for name in ADDRESS_FIELDS}
+
+
+def _initial(snapshot: dict) -> dict:
+    if not snapshot:
+        return {}
+    initial = {name: snapshot.get(name, "") for name in ADDRESS_FIELDS}
+    code = snapshot.get("ubigeo", "")
+    initial["province"], initial["district"] = code[:4], code
+    return initial
+
+
+def _address_from_saved(address: Address) -> dict:
+    form = CheckoutAddressForm(instance=address)
+    data = {name: form.initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS}
+    bound = CheckoutAddressForm(data=data)
+    return bound.snapshot() if bound.is_valid() else {}
+
+
+class DetailsForm(ContactForm):
+    """The details step as one form: the contact and receipt fields, the delivery address (one
+    of the customer's saved addresses, or a new one in shipping_form) and the billing address
+    unless it is the delivery's (billing_form). Without data it shows what the session kept;
+    posted with refresh_lists (a browser without JavaScript asking for the provinces and
+    districts of what was chosen) it shows what was posted, unbound."""
+
+    def __init__(self, data=None, *, state: CheckoutState, saved: list[Address], email_fixed: str | None = None,
+                 cart_total=None, ask_consent: bool = False):
+        self.refresh = data is not None and bool(data.get("refresh_lists"))
+        bound = data is not None and not self.refresh
+        super().__init__(data if bound else None, initial=self._contact_initial(data, state),
+                         email_fixed=email_fixed, cart_total=cart_total, ask_consent=ask_consent)
+        self.email_fixed, self.saved = email_fixed, saved
+        self.address_choice = self._address_choice(data, saved, bound=bound)
+        self.billing_same = bool(data.get("billing_same")) if data is not None else not state.billing
+        self.new_address = self.address_choice == NEW_ADDRESS
+        self.shipping_form = self._address_form("shipping", data, state.shipping, bound=bound and self.new_address)
+        self.billing_form = self._address_form("billing", data, state.billing, bound=bound and not self.billing_same)
+
+    @staticmethod
+    def _address_choice(data, saved: list[Address], *, bound: bool) -> str:
+        """The posted choice. Not posted: a submitted form of a customer with saved addresses chose
+        none (""); a page shown anew preselects the first saved address that has its district."""
+        if bound:
+            return data.get("address", NEW_ADDRESS if not saved else "")
+        usable = [address for address in saved if address.has_ubigeo]
+        return (data or {}).get("address", str(usable[0].pk) if usable else NEW_ADDRESS)
+
+    def _contact_initial(self, data, state: CheckoutState) -> dict | None:
+        if data is None:
+            return {"email": state.email, "document_type": state.document_type, "document": state.document,
+                    "legal_name": state.legal_name, "billing_same": not state.billing}
+        return data.dict() if self.refresh else None
+
+    def _address_form(self, prefix: str, data, kept: dict, *, bound: bool) -> CheckoutAddressForm:
+        if bound:
+            return CheckoutAddressForm(data, prefix=prefix)
+        if data is None:
+            return CheckoutAddressForm(prefix=prefix, initial=_initial(kept))
+        return CheckoutAddressForm(prefix=prefix, initial=_posted(data, prefix) if self.refresh else None)
+
+    @cached_property
+    def chosen(self) -> Address | None:
+        """The saved address posted; None for a new one or an id that is not one of the shopper's."""
+        if not self.is_bound or self.new_address:
+            return None
+        return next((address for address in self.saved if str(address.pk) == self.address_choice), None)
+
+    @property
+    def address_unknown(self) -> bool:
+        """Another customer's address id, or a guest posting one: not found, whatever it is."""
+        return self.is_bound and not self.new_address and self.chosen is None
+
+    @cached_property
+    def _saved_snapshot(self) -> dict:
+        return _address_from_saved(self.chosen) if self.chosen is not None else {}
+
+    @property
+    def saved_address_incomplete(self) -> bool:
+        """A saved address from before addresses had their province and district chosen from lists."""
+        return self.chosen is not None and not self._saved_snapshot
+
+    def is_valid(self) -> bool:
+        used = ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_same))
+        parts = [form for form, asked in used if asked]
+        return super().is_valid() and all(form.is_valid() for form in parts) and not self.saved_address_incomplete
+
+    def details(self) -> CheckoutDetails:
+        cleaned = self.cleaned_data
+        return CheckoutDetails(
+            email=self.email_fixed or cleaned["email"], document_type=cleaned["document_type"],
+            document=cleaned["document"], legal_name=cleaned["legal_name"],
+            shipping=self.shipping_form.snapshot() if self.new_address else self._saved_snapshot,
+            billing=self.billing_form.snapshot() if not self.billing_same else {},
+            accepts_policies=ACCEPT_FIELD in cleaned, marketing=bool(cleaned.get(MARKETING_FIELD)),
+        )
+
+    def page_context(self) -> dict:
+        return {"contact": self, "saved_addresses": self.saved, "address_choice": self.address_choice,
+                "shipping_form": self.shipping_form, "billing_form": self.billing_form,
+                "billing_same": self.billing_same}
 
 
 class DeliveryForm(forms.Form):

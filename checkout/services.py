@@ -14,16 +14,20 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from cart.pricing import CartSummary
 from cart.selectors import cart_priced
 from cart.services import Cart, CartError, cart_clear, check_sellable, variants_with_sale_window
 from catalog.models import Product
+from core.idempotency import Owner, first_result
 from core.site_settings import site_setting
 from core.money import format_money
-from credit.selectors import usable_credits
+from credit.selectors import credit_to_apply, usable_credits
 from credit.services import CreditError, credit_amount, store_credit_spend
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.services import reservation_release, stock_reserve
+from legal.models import ConsentSource
+from legal.services import consent_record
 from promotions.exceptions import CouponRefused
 from promotions.services import coupon_redeem
 from shipping.exceptions import ShippingUnavailable
@@ -31,11 +35,25 @@ from shipping.selectors import ShippingOption, shipping_quote
 
 from orders.models import Order
 from orders.services import OrderLineData, order_create, order_payment_record
+from .forms import CheckoutDetails
 from .state import CheckoutState
 
 
 class CheckoutError(Exception):
     """A refusal with a message for the shopper; nothing was written."""
+
+
+def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, customer: User | None,
+                            ip: str | None) -> None:
+    """The details step is done: its answers are kept for the next steps (the caller saves the
+    state in the session) and the consent given with them is recorded (its one transaction)."""
+    if details.accepts_policies:
+        consent_record(email=details.email, source=ConsentSource.CHECKOUT, user=customer, ip=ip,
+                       marketing=details.marketing)
+    state.email = details.email
+    state.document_type, state.document, state.legal_name = details.document_type, details.document, details.legal_name
+    state.shipping, state.billing = details.shipping, details.billing
+    state.shipping_method_id = None  # the options depend on the address
 
 
 def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount, total) -> None:
@@ -45,7 +63,7 @@ def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount,
     if credit is None:
         raise CheckoutError(_("That store credit cannot be used: it is not yours, has no balance left or expired."))
     if amount in (None, ""):
-        amount = min(credit.balance, total)
+        amount = credit_to_apply(total=total, balance=credit.balance)
     try:
         amount = credit_amount(amount)
     except CreditError as error:
@@ -53,7 +71,8 @@ def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount,
     if amount > credit.balance:
         raise CheckoutError(_("Store credit %(number)s has only %(balance)s left.") % {
             "number": credit.number, "balance": format_money(credit.balance)})
-    state.credit_id, state.credit_amount = credit.pk, str(min(amount, total))
+    state.credit_id = credit.pk
+    state.credit_amount = str(credit_to_apply(wanted=amount, total=total, balance=credit.balance))
 
 
 def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
@@ -101,17 +120,14 @@ def _short_line_message(error: InsufficientStock, summary: CartSummary) -> str:
 
 def _replayed_order(*, key: str, state: CheckoutState, customer, guest_order_numbers) -> Order | None:
     """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
-    the signed-in customer, or the guest session that placed it or was handed the key (its
-    session may predate the first submit's answer when that answer was lost)."""
-    replay = Order.objects.filter(idempotency_key=key).first() if key else None
-    if replay is None:
-        return None
-    owned = (replay.customer_id == customer.pk) if customer is not None else (
-        replay.customer_id is None and (replay.number in guest_order_numbers or key in state.keys))
-    if not owned:
-        raise CheckoutError(_("This checkout form has expired. Review your order again."))
-    replay.replayed = True
-    return replay
+    the signed-in customer, or the guest whose session was handed the key or the order (its
+    session may predate the first submit's answer when that answer was lost). The e-mail is
+    checked while the session still has it (it is forgotten once the order is placed)."""
+    def guest_was_handed(order: Order) -> bool:
+        return key in state.keys or order.number in guest_order_numbers
+
+    return first_result(Order.objects, key=key, owner=Owner.of(customer, email=state.email, handed=guest_was_handed),
+                        refusal=CheckoutError(_("This checkout form has expired. Review your order again.")))
 
 
 def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, customer=None,
@@ -197,7 +213,7 @@ def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
     if not state.credit_id or not state.credit_amount:
         return order
     try:
-        amount = min(Decimal(state.credit_amount), order.total)
+        amount = credit_to_apply(wanted=Decimal(state.credit_amount), total=order.total)
     except InvalidOperation:
         raise CheckoutError(_("Apply your store credit again.")) from None
     if amount <= 0:

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
-from credit.selectors import usable_credits
-from legal.forms import record_form_consent
-from legal.models import ConsentSource
+from core.ratelimit import client_ip
+from credit.selectors import credit_to_apply, usable_credits
 from legal.selectors import accepted_current_policies
 from orders.models import PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
@@ -24,11 +23,12 @@ from payments.services import PaymentError, payment_start
 from shipping.models import ShippingMethod
 from shipping.selectors import no_method_message, shipping_options
 
-from .forms import ADDRESS_FIELDS, CheckoutAddressForm, ContactForm, DeliveryForm
-from .services import CheckoutError, checkout_cart, checkout_credit_choice, checkout_place_order, checkout_quote
+from .forms import DeliveryForm, DetailsForm
+from .services import (
+    CheckoutError, checkout_cart, checkout_credit_choice, checkout_details_record, checkout_place_order,
+    checkout_quote,
+)
 from .state import CheckoutState
-
-NEW_ADDRESS = "new"
 
 
 def _cart_or_redirect(request):
@@ -40,11 +40,9 @@ def _cart_or_redirect(request):
         return None, None
 
 
-def _address_from_saved(address: Address) -> dict:
-    form = CheckoutAddressForm(instance=address)
-    data = {name: form.initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS}
-    bound = CheckoutAddressForm(data=data)
-    return bound.snapshot() if bound.is_valid() else {}
+def _customer(request):
+    """The signed-in customer, or None for a guest."""
+    return request.user if request.user.is_authenticated else None
 
 
 def _saved_addresses(request):
@@ -58,82 +56,20 @@ def details(request):
     cart, summary = _cart_or_redirect(request)
     if summary is None:
         return redirect("cart:detail")
-    state = CheckoutState.load(request)
-    user = request.user if request.user.is_authenticated else None
-    saved = _saved_addresses(request)
-    usable = [address for address in saved if address.has_ubigeo]
-    default_choice = str(usable[0].pk) if usable else NEW_ADDRESS
-    ask_consent = user is None or not accepted_current_policies(user=user)  # issue 32
-    if request.method == "POST" and request.POST.get("refresh_lists"):
-        # Without JavaScript: the page again with the provinces and districts of what was chosen.
-        return render(request, "checkout/details.html", {
-            "cart": summary, "contact": ContactForm(initial=request.POST.dict(), email_fixed=user.email if user else None,
-                              cart_total=summary.total, ask_consent=ask_consent),
-            "saved_addresses": saved, "address_choice": request.POST.get("address", default_choice),
-            "shipping_form": CheckoutAddressForm(prefix="shipping", initial=_posted(request, "shipping")),
-            "billing_form": CheckoutAddressForm(prefix="billing", initial=_posted(request, "billing")),
-            "billing_same": bool(request.POST.get("billing_same")), "step": 1,
-        })
-    if request.method == "POST":
-        choice = request.POST.get("address", NEW_ADDRESS if not saved else "")
-        contact = ContactForm(request.POST, email_fixed=user.email if user else None,
-                              cart_total=summary.total, ask_consent=ask_consent)
-        shipping_form = CheckoutAddressForm(request.POST, prefix="shipping") if choice == NEW_ADDRESS else None
-        billing_form = None
-        if not request.POST.get("billing_same"):
-            billing_form = CheckoutAddressForm(request.POST, prefix="billing")
-        chosen = None
-        if choice != NEW_ADDRESS:
-            # Another customer's address id (or a guest posting one) is not found, whatever it is.
-            chosen = next((address for address in saved if str(address.pk) == choice), None)
-            if chosen is None:
-                raise Http404
-        forms_ok = contact.is_valid() and all(f.is_valid() for f in (shipping_form, billing_form) if f is not None)
-        shipping = shipping_form.snapshot() if shipping_form is not None and forms_ok else (
-            _address_from_saved(chosen) if chosen is not None else {})
-        if chosen is not None and not shipping:
-            messages.error(request, _("That saved address needs its province and district: edit it, or enter a new one."))
-            forms_ok = False
-        if forms_ok:
-            state.email = user.email if user else contact.cleaned_data["email"]
-            record_form_consent(contact, request, email=state.email, source=ConsentSource.CHECKOUT, user=user)
-            state.document_type = contact.cleaned_data["document_type"]
-            state.document = contact.cleaned_data["document"]
-            state.legal_name = contact.cleaned_data["legal_name"]
-            state.shipping = shipping
-            state.billing = billing_form.snapshot() if billing_form is not None else {}
-            state.shipping_method_id = None  # the options depend on the address
-            state.save(request)
-            return redirect("checkout:delivery")
-        default_choice = choice
-    else:
-        contact = ContactForm(initial={"email": state.email, "document_type": state.document_type,
-                                       "document": state.document, "legal_name": state.legal_name,
-                                       "billing_same": not state.billing},
-                              email_fixed=user.email if user else None,
-                              cart_total=summary.total, ask_consent=ask_consent)
-        shipping_form = CheckoutAddressForm(prefix="shipping", initial=_initial(state.shipping))
-        billing_form = CheckoutAddressForm(prefix="billing", initial=_initial(state.billing))
-    return render(request, "checkout/details.html", {
-        "cart": summary, "contact": contact, "saved_addresses": saved, "address_choice": default_choice,
-        "shipping_form": shipping_form or CheckoutAddressForm(prefix="shipping"),
-        "billing_form": billing_form or CheckoutAddressForm(prefix="billing"),
-        "billing_same": bool(request.POST.get("billing_same")) if request.method == "POST" else not state.billing,
-        "step": 1,
-    })
-
-
-def _posted(request, prefix: str) -> dict:
-    return {name: request.POST.get(f"{prefix}-{name}", "") for name in ADDRESS_FIELDS}
-
-
-def _initial(snapshot: dict) -> dict:
-    if not snapshot:
-        return {}
-    initial = {name: snapshot.get(name, "") for name in ADDRESS_FIELDS}
-    code = snapshot.get("ubigeo", "")
-    initial["province"], initial["district"] = code[:4], code
-    return initial
+    state, customer = CheckoutState.load(request), _customer(request)
+    form = DetailsForm(request.POST if request.method == "POST" else None, state=state,
+                       saved=_saved_addresses(request), email_fixed=customer.email if customer else None,
+                       cart_total=summary.total,
+                       ask_consent=customer is None or not accepted_current_policies(user=customer))  # issue 32
+    if form.address_unknown:
+        raise Http404
+    if form.saved_address_incomplete:
+        messages.error(request, _("That saved address needs its province and district: edit it, or enter a new one."))
+    if form.is_valid():
+        checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request))
+        state.save(request)
+        return redirect("checkout:delivery")
+    return render(request, "checkout/details.html", {"cart": summary, **form.page_context(), "step": 1})
 
 
 def _need(request, state: CheckoutState, *, delivery: bool = False):
@@ -205,7 +141,8 @@ def review(request):
     applied = next((credit for credit in credits if credit.pk == state.credit_id), None)
     if applied is None:
         state.credit_clear()  # spent elsewhere, expired, or never this shopper's
-    credit_amount = min(Decimal(state.credit_amount or "0"), total, applied.balance) if applied else Decimal("0.00")
+    credit_amount = credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total,
+                                    balance=applied.balance) if applied else Decimal("0.00")
     state.save(request)
     return render(request, "checkout/review.html", {
         "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,
@@ -248,7 +185,7 @@ def place(request):
     state = CheckoutState.load(request)
     cart = request_cart(request)
     key = request.POST.get("key", "")
-    customer = request.user if request.user.is_authenticated else None
+    customer = _customer(request)
     try:
         order = checkout_place_order(cart=cart, state=state, key=key, customer=customer,
                                      guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []))

@@ -23,6 +23,13 @@ def usable_credits(*, user, now=None) -> list[StoreCredit]:
                 .order_by("expires_at", "pk"))
 
 
+def credit_to_apply(*, total: Decimal, balance: Decimal | None = None, wanted: Decimal | None = None) -> Decimal:
+    """How much of a store credit goes on an order: what the shopper asked for (the whole balance
+    when they did not say), never more than the order's total nor than the credit's balance. Where
+    the balance is not at hand (placing), spending checks it again under the credit's lock."""
+    return min(amount for amount in (wanted, balance, total) if amount is not None)
+
+
 def credit_spent_on_order(*, order_id: int) -> Decimal:
     """What store credit pays of an order now (spent minus given back)."""
     net = CreditUse.objects.filter(order_id=order_id).aggregate(total=Sum("amount"))["total"] or ZERO

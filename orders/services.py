@@ -42,6 +42,7 @@ from accounts.validators import (
     normalize_identity, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
 )
 from core.counters import counter_next
+from core.idempotency import Owner, first_result
 from core.site_settings import site_setting
 from core.money import format_money
 from credit.services import store_credit_restore_for_order
@@ -233,12 +234,73 @@ def order_lock(order_id: int) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
-def _replayed(*, key: str, customer: User | None, email: str) -> Order:
-    order = Order.objects.get(idempotency_key=key)
-    same_buyer = order.customer_id == (customer.pk if customer else None) and order.email.lower() == email
-    if not same_buyer:
-        raise IdempotencyConflict()
-    order.replayed = True
+def _clean_amounts(shipping_total, discount_total) -> tuple[Decimal, Decimal]:
+    shipping_total, discount_total = Decimal(shipping_total), Decimal(discount_total)
+    if shipping_total < 0 or discount_total < 0:
+        raise ValidationError(_("Shipping and discount cannot be negative."))
+    if shipping_total != shipping_total.quantize(CENT) or discount_total != discount_total.quantize(CENT):
+        raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
+    return shipping_total, discount_total
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Totals:
+    subtotal: Decimal
+    discount: Decimal  # the lines' discounts and the order-level one
+    shipping: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal - self.discount + self.shipping
+
+
+def _totals(lines: list[OrderLineData], *, shipping_total: Decimal, discount_total: Decimal) -> _Totals:
+    subtotal = sum((Decimal(line.unit_price) * line.quantity for line in lines), ZERO)
+    discount = sum((Decimal(line.discount) for line in lines), ZERO) + discount_total
+    if discount > subtotal:
+        raise ValidationError(_("The discount cannot exceed the subtotal."))
+    return _Totals(subtotal=subtotal, discount=discount, shipping=shipping_total)
+
+
+def _check_receipt_buyer(totals: _Totals, document: str) -> None:
+    if not document and totals.total > ANONYMOUS_RECEIPT_LIMIT:
+        raise ValidationError({"customer_document": anonymous_receipt_refusal()})
+
+
+def _check_shipping_method(shipping_method_id) -> None:
+    if shipping_method_id is None:
+        return
+    if not isinstance(shipping_method_id, int) or not ShippingMethod.objects.filter(pk=shipping_method_id).exists():
+        raise ValidationError({"shipping_method_id": _("Choose a shipping method from the list.")})
+
+
+def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
+    """The order row, its lines and its first status change (the caller's savepoint)."""
+    order.number = order_number_next(day=order_number_day())
+    order.save(force_insert=True)
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                variant_id=line.variant_id,
+                product_name=line.product_name[:255],
+                sku=line.sku,
+                options=line.options[:255],
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                discount=line.discount,
+                automatic_discount=line.automatic_discount,
+                kit_discount=line.kit_discount,
+                coupon_discount=line.coupon_discount,
+                line_total=line.line_total,
+                seller_id=line.seller_id,
+                kit_id=line.kit_id,
+                kit_name=line.kit_name[:120],
+            )
+            for line in lines
+        ]
+    )
+    _record_change(order=order, from_status="", to_status=order.status, actor=actor, note="")
     return order
 
 
@@ -274,79 +336,33 @@ def order_create(
     email = (email or "").strip().lower()
     validate_email(email)
     _check_lines(lines)
-    shipping_total = Decimal(shipping_total)
-    discount_total = Decimal(discount_total)
-    if shipping_total < 0 or discount_total < 0:
-        raise ValidationError(_("Shipping and discount cannot be negative."))
-    if shipping_total != shipping_total.quantize(CENT) or discount_total != discount_total.quantize(CENT):
-        raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
+    shipping_total, discount_total = _clean_amounts(shipping_total, discount_total)
     ship_to = _clean_address(shipping_address, field="shipping_address")
     bill_to = _clean_address(billing_address, field="billing_address")
     document, document_type, legal_name = _clean_document(customer_document, customer_document_type,
                                                           customer_legal_name)
+    totals = _totals(lines, shipping_total=shipping_total, discount_total=discount_total)
+    _check_receipt_buyer(totals, document)
+    _check_shipping_method(shipping_method_id)
 
-    subtotal = sum((Decimal(line.unit_price) * line.quantity for line in lines), ZERO)
-    discount = sum((Decimal(line.discount) for line in lines), ZERO) + discount_total
-    if discount > subtotal:
-        raise ValidationError(_("The discount cannot exceed the subtotal."))
-    if not document and subtotal - discount + shipping_total > ANONYMOUS_RECEIPT_LIMIT:
-        raise ValidationError({"customer_document": anonymous_receipt_refusal()})
-
-    if shipping_method_id is not None:
-        if not isinstance(shipping_method_id, int) or not ShippingMethod.objects.filter(pk=shipping_method_id).exists():
-            raise ValidationError({"shipping_method_id": _("Choose a shipping method from the list.")})
-
-    if idempotency_key and Order.objects.filter(idempotency_key=idempotency_key).exists():
-        return _replayed(key=idempotency_key, customer=customer, email=email)
-
+    replay = {"key": idempotency_key, "owner": Owner.of(customer, email=email), "refusal": IdempotencyConflict()}
+    if (first := first_result(Order.objects, **replay)) is not None:
+        return first
+    order = Order(
+        customer=customer, email=email, customer_document=document, customer_document_type=document_type,
+        customer_legal_name=legal_name, subtotal=totals.subtotal, discount_total=totals.discount,
+        shipping_total=totals.shipping, coupon_code=(coupon_code or "")[:40], total=totals.total,
+        shipping_address=ship_to, billing_address=bill_to, shipping_method_id=shipping_method_id,
+        shipping_method_name=shipping_method_name or "", idempotency_key=idempotency_key or None,
+    )
     try:
         with transaction.atomic():
-            order = Order.objects.create(
-                number=order_number_next(day=order_number_day()),
-                customer=customer,
-                email=email,
-                customer_document=document,
-                customer_document_type=document_type,
-                customer_legal_name=legal_name,
-                subtotal=subtotal,
-                discount_total=discount,
-                shipping_total=shipping_total,
-                coupon_code=(coupon_code or "")[:40],
-                total=subtotal - discount + shipping_total,
-                shipping_address=ship_to,
-                billing_address=bill_to,
-                shipping_method_id=shipping_method_id,
-                shipping_method_name=shipping_method_name or "",
-                idempotency_key=idempotency_key or None,
-            )
-            OrderLine.objects.bulk_create(
-                [
-                    OrderLine(
-                        order=order,
-                        variant_id=line.variant_id,
-                        product_name=line.product_name[:255],
-                        sku=line.sku,
-                        options=line.options[:255],
-                        unit_price=line.unit_price,
-                        quantity=line.quantity,
-                        discount=line.discount,
-                        automatic_discount=line.automatic_discount,
-                        kit_discount=line.kit_discount,
-                        coupon_discount=line.coupon_discount,
-                        line_total=line.line_total,
-                        seller_id=line.seller_id,
-                        kit_id=line.kit_id,
-                        kit_name=line.kit_name[:120],
-                    )
-                    for line in lines
-                ]
-            )
-            _record_change(order=order, from_status="", to_status=order.status, actor=actor or customer, note="")
+            _order_insert(order=order, lines=lines, actor=actor or customer)
     except IntegrityError:
         # A concurrent submission with the same key won the unique constraint; only this
         # savepoint rolled back (its order number is the tolerated gap).
-        if idempotency_key and Order.objects.filter(idempotency_key=idempotency_key).exists():
-            return _replayed(key=idempotency_key, customer=customer, email=email)
+        if (first := first_result(Order.objects, **replay)) is not None:
+            return first
         raise
     order.replayed = False
     order_email_enqueue(order=order, kind=OrderEmailKind.PLACED)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counters import counter_next
+from core.idempotency import first_result
 from core.site_settings import site_setting
 from inventory.exceptions import InventoryError
 from inventory.models import Warehouse
@@ -155,12 +156,10 @@ def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=No
     with transaction.atomic():
         # The order's row lock serialises two requests for one order, so "returnable" cannot be spent twice.
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if idempotency_key:
-            first = ReturnRequest.objects.filter(idempotency_key=idempotency_key).first()
-            if first is not None:
-                if first.order_id != order.pk:
-                    raise ReturnError(_("This form was already used for another order."))
-                return first
+        first = first_result(ReturnRequest.objects, key=idempotency_key, about={"order_id": order.pk},
+                             refusal=ReturnError(_("This form was already used for another order.")))
+        if first is not None:
+            return first
         lines = _validated_lines(order, lines)
         deadline = return_deadline(order_id=order.pk)
         if deadline is None:

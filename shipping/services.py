@@ -60,43 +60,44 @@ def _allocate(order, units_out: dict[tuple[int, int, int | None], int]) -> dict[
     variant are given to the order's lines of that variant in line order (a variant may be on
     two lines, e.g. once alone and once in a kit); then the parts of bundles split across
     warehouses go to the bundle's lines, up to each line's bundles not shipped whole."""
-    remaining: dict[int, list[list[int]]] = defaultdict(list)
+    lines_of: dict[int, list[int]] = defaultdict(list)  # variant id: its line ids, in line order
+    room: dict[tuple[int, int | None], int] = {}  # (line id, part id or None): units the line still takes
     for line_id, variant_id, quantity in order.lines.order_by("pk").values_list("pk", "variant_id", "quantity"):
-        remaining[variant_id].append([line_id, quantity])
+        lines_of[variant_id].append(line_id)
+        room[(line_id, None)] = quantity
+    out = sorted(units_out.items(), key=_out_order)
     allocation: dict[int, dict[tuple, int]] = defaultdict(dict)
-    for (warehouse_id, variant_id, part_id), units in sorted(units_out.items(), key=_out_order):
-        if part_id is not None:
-            continue
-        for slot in remaining.get(variant_id, []):
-            take = min(units, slot[1])
+    _give(allocation, room, lines_of, [item for item in out if item[0][2] is None])
+    parts = {(variant_id, part_id) for (_w, variant_id, part_id) in units_out if part_id is not None}
+    if parts:
+        room.update(_parts_room(parts, lines_of, room))
+        _give(allocation, room, lines_of, [item for item in out if item[0][2] is not None])
+    return {warehouse_id: lines for warehouse_id, lines in allocation.items() if lines}
+
+
+def _give(allocation: dict[int, dict[tuple, int]], room: dict[tuple, int], lines_of: dict[int, list[int]],
+          out: list) -> None:
+    """Each warehouse's units of a variant (or of one part of a bundle) go to the variant's
+    lines in line order, each line taking up to its room."""
+    for (warehouse_id, variant_id, part_id), units in out:
+        for line_id in lines_of.get(variant_id, []):
+            key = (line_id, part_id)
+            take = min(units, room[key])
             if take <= 0:
                 continue
-            key = (slot[0], None)
             allocation[warehouse_id][key] = allocation[warehouse_id].get(key, 0) + take
-            slot[1] -= take
+            room[key] -= take
             units -= take
             if units == 0:
                 break
-    parts = {(variant_id, part_id) for (_w, variant_id, part_id) in units_out if part_id is not None}
-    if parts:
-        per_bundle = {bundle_id: dict(components) for bundle_id, components in
-                      components_of({variant_id for variant_id, _part in parts}).items()}
-        room = {(slot[0], part_id): slot[1] * per_bundle.get(variant_id, {}).get(part_id, 0)
-                for variant_id, part_id in parts for slot in remaining.get(variant_id, [])}
-        for (warehouse_id, variant_id, part_id), units in sorted(units_out.items(), key=_out_order):
-            if part_id is None:
-                continue
-            for slot in remaining.get(variant_id, []):
-                take = min(units, room[(slot[0], part_id)])
-                if take <= 0:
-                    continue
-                key = (slot[0], part_id)
-                allocation[warehouse_id][key] = allocation[warehouse_id].get(key, 0) + take
-                room[key] -= take
-                units -= take
-                if units == 0:
-                    break
-    return {warehouse_id: lines for warehouse_id, lines in allocation.items() if lines}
+
+
+def _parts_room(parts: set[tuple[int, int]], lines_of: dict[int, list[int]], room: dict[tuple, int]) -> dict:
+    """A bundle line's room for each part: the part's units in the bundles it did not get whole."""
+    per_bundle = {bundle_id: dict(components) for bundle_id, components in
+                  components_of({variant_id for variant_id, _part in parts}).items()}
+    return {(line_id, part_id): room[(line_id, None)] * per_bundle.get(variant_id, {}).get(part_id, 0)
+            for variant_id, part_id in parts for line_id in lines_of.get(variant_id, [])}
 
 
 def _out_order(item) -> tuple:

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.idempotency import first_result
 from core.money import format_money
 from orders.models import Order
 from orders.services import order_record_refunds, order_refunded_in_full
@@ -65,12 +66,10 @@ def refund_request_check(*, payment: Payment, amount) -> None:
 def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_key: str | None = None) -> Refund:
     """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
     same key returns the refund it first created (a double click, a refresh, a replay)."""
-    if idempotency_key:
-        first = Refund.objects.filter(idempotency_key=idempotency_key).first()
-        if first is not None:
-            if first.payment_id != payment.pk:
-                raise PaymentError(_("This form was already used for another payment."))
-            return first
+    replay = {"key": idempotency_key, "about": {"payment_id": payment.pk},
+              "refusal": PaymentError(_("This form was already used for another payment."))}
+    if (first := first_result(Refund.objects, **replay)) is not None:
+        return first
     amount = _amount(amount)
     reason = (reason or "").strip()
     if not reason:
@@ -81,8 +80,7 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         # Under the payment's lock, so two submissions with one key cannot both pass the check above.
-        first = Refund.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if first is not None:
+        if (first := first_result(Refund.objects, **replay)) is not None:
             return first
         if payment.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a completed payment can be refunded."))

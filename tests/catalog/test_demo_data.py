@@ -48,6 +48,11 @@ def test_small_catalog_has_every_family_and_sane_products():
     bundles = Product.objects.filter(product_type=Product.Type.BUNDLE)
     assert bundles.count() == 2
     assert all(bundle.bundle_components.count() >= 2 for bundle in bundles)
+    assert_sane_variants_and_prices()
+    assert_sane_swatches_dates_lines_and_logos()
+
+
+def assert_sane_variants_and_prices():
     assert not Product.objects.filter(variants__isnull=True).exists()
     skus = list(Variant.objects.values_list("sku", flat=True))
     assert len(skus) == len(set(skus))
@@ -58,6 +63,9 @@ def test_small_catalog_has_every_family_and_sane_products():
         assert variant.price.as_tuple().exponent == -2
     # Every variant's price was recorded by Variant.objects.bulk_create.
     assert PriceHistory.objects.count() == Variant.objects.count()
+
+
+def assert_sane_swatches_dates_lines_and_logos():
     # Colours carry a swatch, and every option value a variant links belongs to a known option.
     colored = Variant.objects.filter(option_values__option__code="color").values_list(
         "option_values__swatch", flat=True
@@ -91,6 +99,19 @@ def test_kits_collections_and_banners():
     load()
     now = timezone.now()
 
+    assert_kits()
+    upcoming = assert_collections(now)
+    # A product that cannot be bought yet is not offered in a kit.
+    assert not KitItem.objects.filter(product__collections__in=upcoming).exists()
+    assert_banners(now)
+
+    pictures = ProductImage.objects.values_list("image", flat=True)
+    assert Product.objects.annotate(n=Count("images")).filter(n=0).count() == 0
+    for name in set(pictures):
+        assert default_storage.exists(name), name
+
+
+def assert_kits():
     kits = Kit.objects.all()
     assert set(kits.values_list("slug", flat=True)) >= {"kit-oficina", "kit-gamer", "kit-sala", "outfit-urbano"}
     for kit in kits:
@@ -107,6 +128,9 @@ def test_kits_collections_and_banners():
         office.items.values_list("product__category__slug", flat=True)
     )
 
+
+def assert_collections(now) -> list:
+    """Checks the drops and collections; returns the drops that have not started."""
     drops = Collection.objects.filter(collection_type=Collection.Type.DROP)
     live = [c for c in drops if c.is_live(now)]
     upcoming = [c for c in drops if not c.has_started(now)]
@@ -116,9 +140,10 @@ def test_kits_collections_and_banners():
     for collection in Collection.objects.all():
         assert collection.items.exists(), collection.slug
         assert default_storage.exists(collection.hero_image.name)
-    # A product that cannot be bought yet is not offered in a kit.
-    assert not KitItem.objects.filter(product__collections__in=upcoming).exists()
+    return upcoming
 
+
+def assert_banners(now):
     banners = list(Banner.objects.all())
     assert 3 <= len(banners) <= 4
     for banner in banners:
@@ -126,11 +151,6 @@ def test_kits_collections_and_banners():
         assert banner.image_mobile.name and default_storage.exists(banner.image_mobile.name)
         assert banner.target_url.startswith("/") and banner.target_url.endswith("/")
     assert Banner.objects.live(now).count() == len(banners) - 1  # one has expired
-
-    pictures = ProductImage.objects.values_list("image", flat=True)
-    assert Product.objects.annotate(n=Count("images")).filter(n=0).count() == 0
-    for name in set(pictures):
-        assert default_storage.exists(name), name
 
 
 @pytest.mark.django_db

@@ -97,27 +97,11 @@ def test_redis_down_degrades_every_page_and_recovers_without_a_restart(own_redis
 
     own_redis.stop()
     caplog.set_level(logging.WARNING, logger="tienda.resilience")
-    for client in (guest, customer):
-        for name, url in urls.items():
-            response = client.get(url)
-            if name in CART_PAGES:
-                assert_designed_503(response)
-            elif name in {"login", "signup"} and client is customer:
-                assert response.status_code == 302, name  # already signed in: the session survived
-            else:
-                assert response.status_code == 200, (name, response.status_code)
-    # The signed-in customer is still signed in (sessions read through to the database).
-    assert customer.get(reverse("accounts:profile")).status_code == 200
-    assert customer.get(reverse("orders:list")).status_code == 200
+    assert_every_page_degrades(urls, guest=guest, customer=customer)
     # Writes to the cart answer the same designed 503 and hold nothing.
     assert_designed_503(guest.post(reverse("cart:add"), {"sku": "WAYRA-M", "quantity": "1"}))
     assert Reservation.objects.filter(status=Reservation.Status.ACTIVE).count() == 2
-    # Limits that guard accounts and money fail closed: no password guessing while Redis is away.
-    stranger = Client(raise_request_exception=False)
-    response = stranger.post(reverse("account_login"), {"login": user.email, "password": "wrong-guess-1"})
-    assert response.status_code == 503 and int(response["Retry-After"]) > 0
-    response = stranger.post(reverse("orders:lookup"), {"number": "PED-20260101-0001", "email": "a@b.pe"})
-    assert response.status_code == 503
+    assert_guarding_limits_fail_closed(user)
     # One log line for the whole outage, not one per call.
     down = [r for r in caplog.records if r.name == "tienda.resilience" and "unavailable" in r.getMessage()]
     assert len(down) == 1 and redis_outage.is_down
@@ -131,6 +115,30 @@ def test_redis_down_degrades_every_page_and_recovers_without_a_restart(own_redis
     assert guest.get(reverse("cart:detail")).context["cart"].units == 2
     assert customer.post(reverse("cart:add"), {"sku": "WAYRA-M", "quantity": "1"}).status_code == 302
     assert customer.get(reverse("cart:detail")).context["cart"].units == 2
+
+
+def assert_every_page_degrades(urls: dict[str, str], *, guest: Client, customer: Client) -> None:
+    for client in (guest, customer):
+        for name, url in urls.items():
+            response = client.get(url)
+            if name in CART_PAGES:
+                assert_designed_503(response)
+            elif name in {"login", "signup"} and client is customer:
+                assert response.status_code == 302, name  # already signed in: the session survived
+            else:
+                assert response.status_code == 200, (name, response.status_code)
+    # The signed-in customer is still signed in (sessions read through to the database).
+    assert customer.get(reverse("accounts:profile")).status_code == 200
+    assert customer.get(reverse("orders:list")).status_code == 200
+
+
+def assert_guarding_limits_fail_closed(user) -> None:
+    """Limits that guard accounts and money fail closed: no password guessing while Redis is away."""
+    stranger = Client(raise_request_exception=False)
+    response = stranger.post(reverse("account_login"), {"login": user.email, "password": "wrong-guess-1"})
+    assert response.status_code == 503 and int(response["Retry-After"]) > 0
+    response = stranger.post(reverse("orders:lookup"), {"number": "PED-20260101-0001", "email": "a@b.pe"})
+    assert response.status_code == 503
 
 
 @pytest.mark.page_cache

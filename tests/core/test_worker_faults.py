@@ -92,6 +92,12 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
 
     assert stack.worker.poll() is None, stack.worker_output()[-3000:]
     assert "Unrecoverable error" not in stack.worker_output()
+    assert_paid_and_refunded_once(payments, orders)
+    assert_every_email_sent_once(stack, orders)
+    assert healthz(client) == 200
+
+
+def assert_paid_and_refunded_once(payments, orders) -> None:
     for payment in payments:
         assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
         assert list(Refund.objects.filter(payment=payment).values_list("status", flat=True)) == [
@@ -101,7 +107,10 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
         order.refresh_from_db()
         assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
         assert sorted(order.emails.values_list("kind", flat=True)) == ["paid", "placed", "refunded"]
-    # Exactly once: no e-mail went out twice (the worker's, plus this process's while the broker was away).
+
+
+def assert_every_email_sent_once(stack: Stack, orders) -> None:
+    """Exactly once: no e-mail went out twice (the worker's, plus this process's while the broker was away)."""
     from django.core import mail
 
     sent = stack.mail_lines() + [f"{','.join(m.to)}\t{m.subject}" for m in mail.outbox]
@@ -109,4 +118,3 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
     for order in orders:
         # Placed, paid, refunded; the boleta and the nota de crédito of the refund.
         assert sum(order.number in line for line in sent) == 5, [line for line in sent if order.number in line]
-    assert healthz(client) == 200
