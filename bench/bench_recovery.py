@@ -19,7 +19,7 @@ from payments.services import payment_complete
 from payments.services.webhooks import webhook_event_store
 from receipts.models import Receipt, ReceiptKind
 from tests.payments.webhook_helpers import body, charge_refunded, make_order, make_payment
-from tests.worker_stack import Stack, wait_for
+from tests.core.worker_stack import Stack, wait_for
 
 ORDERS = 40
 DOWN_SECONDS = 3

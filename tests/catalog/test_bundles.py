@@ -20,7 +20,7 @@ from inventory.selectors import bundle_availability
 from orders.models import OrderStatus
 from shipping.models import ShipmentLine
 from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, make_bundle, stock
-from tests.orders.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
+from tests.checkout.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
 from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db

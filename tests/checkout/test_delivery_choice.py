@@ -12,7 +12,7 @@ from django.utils import translation
 
 from core.templatetags.dates import delivery_estimate
 from shipping.models import ShippingMethod
-from tests.orders.test_checkout import delivery, details, fill_cart, shop  # noqa: F401 (fixture)
+from tests.checkout.test_checkout import delivery, details, fill_cart, shop  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
 from orders.models import Order
 from tests.factories import PASSWORD, CollectionFactory, ProductFactory, UserFactory, VariantFactory, stock
-from tests.redis_server import OwnRedis, free_port, publishing_to
+from tests.core.redis_server import OwnRedis, free_port, publishing_to
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def broker_away():
 
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_never_breaks_a_page_and_publishing_resumes(broker_away, shop, caplog):
-    from tests.orders.test_checkout import delivery, details, review_key
+    from tests.checkout.test_checkout import delivery, details, review_key
     from payments.services import payment_method_ensure_dummy
     from demo.shipping import load_demo_shipping
 

@@ -18,7 +18,7 @@ from payments.services.webhooks import webhook_event_store
 from receipts.models import Receipt, ReceiptKind
 from tests.conftest import require_env
 from tests.payments.webhook_helpers import body, charge_refunded, make_order, make_payment
-from tests.worker_stack import Stack, wait_for
+from tests.core.worker_stack import Stack, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -16,7 +16,7 @@ from tests.accounts.test_auth_flows import signup_data
 from tests.complaints.conftest import sheet_data
 from tests.factories import AddressFactory, UserFactory
 from tests.orders.conftest import make_order
-from tests.orders.test_checkout import details, fill_cart, shop  # noqa: F401
+from tests.checkout.test_checkout import details, fill_cart, shop  # noqa: F401
 
 from .conftest import publish
 

@@ -13,7 +13,7 @@ from orders.models import Order
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue_for_order
 from tests.orders.conftest import make_order
-from tests.orders.test_checkout import checkout, details, fill_cart, shop  # noqa: F401 - fixture
+from tests.checkout.test_checkout import checkout, details, fill_cart, shop  # noqa: F401 - fixture
 from tests.receipts.helpers import pay
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Brand
-from tests.catalog.test_storefront import _count, _grow, listed, shop  # noqa: F401 - shop is a fixture
+from tests.storefront.test_pages import _count, _grow, listed, shop  # noqa: F401 - shop is a fixture
 from tests.factories import BrandFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
