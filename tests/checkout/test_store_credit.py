@@ -14,14 +14,11 @@ from credit.models import CreditUse, StoreCredit
 from credit.services import store_credit_issue
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import Payment
-from tests.factories import UserFactory, VariantFactory, stock
-from tests.orders.conftest import BUYER_DNI
-from tests.returns.conftest import customer  # noqa: F401 - fixture
-from tests.checkout.test_checkout import (  # noqa: F401 - shop is a fixture
-    ON_POSTGRESQL, delivery, details, fill_cart, place, review_key, shop,
+from tests.factories import (
+    BUYER_DNI, ON_POSTGRESQL, UserFactory, VariantFactory, delivery, details, fill_cart, place, review_key, stock,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 @pytest.fixture
