@@ -18,8 +18,9 @@ from payments.models import WebhookEvent
 from payments.services import payment_complete
 from payments.services.webhooks import webhook_event_store
 from receipts.models import Receipt, ReceiptKind
-from tests.payments.webhook_helpers import body, charge_refunded, make_order, make_payment
-from tests.worker_stack import Stack, wait_for
+from tests.factories import make_guest_order as make_order, make_payment
+from tests.payments.webhook_helpers import body, charge_refunded
+from tests.core.worker_stack import Stack, wait_for
 
 ORDERS = 40
 DOWN_SECONDS = 3

@@ -1,10 +1,18 @@
 import os
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
-
-from tests.factories import AddressFactory, UserFactory
+from accounts import services as account_services
+from accounts.roles import Role, roles_sync
+from accounts.services import user_add_role
+from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+from shipping.models import Carrier
+from tests.factories import (
+    AddressFactory, ProductFactory, SellerFactory, ShippingMethodFactory, UserFactory, VariantFactory, WarehouseFactory,
+    build_shop, deliver, line_for, make_order, paid_order, stock, stocked_variant,
+)
+from tests.harness import clear_cache, warm_site_settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # The only tests allowed to skip in CI: those that need a real MongoDB server, and those that run
@@ -25,14 +33,6 @@ def _skip_reason(report) -> str:
     return report.longrepr[-1] if isinstance(report.longrepr, tuple) else ""
 
 
-def clear_cache() -> None:
-    # delete_pattern honours the test key prefix; clear() would FLUSHDB a shared Redis.
-    if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*")
-    else:
-        cache.clear()
-
-
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached fragments must not leak from one test into the next."""
@@ -47,16 +47,6 @@ def _render_path(request, settings):
     answer a repeated request with no query at all. Its own tests and the browser journeys keep it."""
     if not request.node.get_closest_marker("page_cache") and not request.node.get_closest_marker("e2e"):
         settings.STOREFRONT_PAGE_CACHE = False
-
-
-def warm_site_settings() -> None:
-    """A test starts with no saved site settings, i.e. with the defaults: cache them as a running
-    store has them cached, so query counts measure the page, not one cold settings read."""
-    from constance import settings as constance_settings
-
-    from core.site_settings import CACHE_KEY, CACHE_SECONDS
-
-    cache.set(CACHE_KEY, {key: options[0] for key, options in constance_settings.CONFIG.items()}, CACHE_SECONDS)
 
 
 def pytest_runtest_logreport(report):
@@ -76,13 +66,6 @@ def pytest_sessionfinish(session, exitstatus):
             for line in _forbidden_skips:
                 reporter.write_line(f"  {line}", red=True)
         session.exitstatus = 1
-
-
-def require_env(*names: str) -> None:
-    """Skip (and so fail in CI) when a real service this test claims to exercise is not configured."""
-    missing = [name for name in names if not os.environ.get(name)]
-    if missing:
-        pytest.skip(f"needs the real service: set {', '.join(missing)}")
 
 
 @pytest.fixture
@@ -108,3 +91,102 @@ def _services_answer_again():
     yield
     redis_outage.reset()
     broker_outage.reset()
+
+
+# Fixtures the tests of several apps use (a paid order needs a carrier, a customer, a warehouse...).
+
+@pytest.fixture
+def olva(db):
+    return ShippingMethodFactory(name="Olva Courier — Lima", carrier=Carrier.OLVA, min_days=1, max_days=2)
+
+
+@pytest.fixture
+def pickup(db):
+    return ShippingMethodFactory(
+        name="Recojo en tienda", carrier=Carrier.PICKUP, min_days=1, max_days=1,
+        pickup_address="Av. Larco 345, Miraflores", pickup_hours="Lunes a sábado de 10:00 a 20:00",
+    )
+
+
+@pytest.fixture
+def two_warehouses(db):
+    return WarehouseFactory(code="LIM-CENTRAL", priority=1), WarehouseFactory(code="ARE-SUR", priority=2)
+
+
+@pytest.fixture
+def split_order(two_warehouses, olva):
+    """Paid: 2 units of a variant from LIM-CENTRAL, 1 of another from ARE-SUR."""
+    lima, arequipa = two_warehouses
+    first, second = stocked_variant(lima, sku="POLO-M"), stocked_variant(arequipa, sku="CASACA-L", price="129.00")
+    return paid_order(lines=[line_for(first, quantity=2), line_for(second, quantity=1)], method=olva)
+
+
+@pytest.fixture
+def operator(db):
+    roles_sync()
+    user = UserFactory(is_staff=True)
+    user_add_role(user=user, role=Role.WAREHOUSE_OPERATOR)
+    return user
+
+
+@pytest.fixture
+def sellers(db):
+    roles_sync()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    own = SellerFactory(ruc="20100070970")
+    other = SellerFactory(ruc="10467793549")
+    account_services.seller_approve(seller=own, actor=admin)
+    account_services.seller_approve(seller=other, actor=admin)
+    own.user.refresh_from_db()
+    other.user.refresh_from_db()
+    return own, other
+
+
+@pytest.fixture
+def warehouse(db):
+    return WarehouseFactory(code="LIM-CENTRAL", priority=1)
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def gateway_order(warehouse, olva, customer):  # noqa: F811
+    polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
+    order = make_order(lines=[line_for(polo, quantity=2), line_for(casaca)], customer=customer,
+                       shipping_method_id=olva.pk, discount_total=Decimal("10.00"))
+    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment_dummy_pay(payment=payment)
+    order.refresh_from_db()
+    return deliver(order)
+
+
+@pytest.fixture
+def delivered_order(warehouse, olva, customer):
+    polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
+    order = paid_order(lines=[line_for(polo, quantity=2), line_for(casaca)], method=olva, customer=customer,
+                       email=customer.email)
+    return deliver(order)
+
+
+@pytest.fixture
+def variant(db):
+    variant = VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
+    stock(variant, WarehouseFactory(), 50)
+    return variant
+
+
+@pytest.fixture
+def shop(request, db):
+    """The shop its test module names with `pytest.mark.shop(kind)`, built by factories.build_shop:
+    one fixture name, one meaning (the builders live together in tests/factories.py)."""
+    marker = request.node.get_closest_marker("shop")
+    assert marker is not None, "mark the module with pytest.mark.shop(kind), kind one of factories.SHOPS"
+    return build_shop(*marker.args, fixture=request.getfixturevalue)

@@ -3,26 +3,9 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Address
-from tests.factories import AddressFactory
+from tests.factories import AddressFactory, address_data
 
 pytestmark = pytest.mark.django_db
-
-
-def address_data(**overrides) -> dict:
-    """What the address form posts: the province and district selects send INEI codes."""
-    data = {
-        "label": "Oficina",
-        "recipient": "Carlos Huamán",
-        "phone": "987 123 456",
-        "street": "Av. Larco 345, of. 1201",
-        "reference": "Al costado del banco",
-        "department": "15",
-        "province": "1501",
-        "district": "150122",
-        "postal_code": "15074",
-    }
-    data.update(overrides)
-    return data
 
 
 class TestOwnAddresses:

@@ -7,25 +7,11 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, signup_data
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Otra-clave-segura-77"
-
-
-def signup_data(**overrides) -> dict:
-    data = {
-        "email": "nueva@example.pe",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-        "first_name": "Lucía",
-        "last_name": "Mamani",
-        "phone": "+51 987 654 321",
-        "dni": "43451826",
-    }
-    data.update(overrides)
-    return data
 
 
 def link_in_last_mail(pattern: str) -> str:

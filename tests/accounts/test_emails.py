@@ -11,8 +11,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from core.sites import site_sync
-from tests.accounts.test_auth_flows import signup_data
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory, signup_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from tests.factories import PASSWORD, UserFactory
-from tests.live_http import HttpClient
+from tests.accounts.live_http import HttpClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,7 @@ from accounts import services
 from accounts.fields import IdentityFormField
 from accounts.models import Seller, User
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
-from tests.accounts.test_auth_flows import signup_data
-from tests.factories import SellerFactory, UserFactory
+from tests.factories import SellerFactory, UserFactory, signup_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ server, each client speaking from its own loopback address."""
 import pytest
 
 from tests.factories import PASSWORD, UserFactory
-from tests.live_http import HttpClient
+from tests.accounts.live_http import HttpClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

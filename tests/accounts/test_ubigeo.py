@@ -10,8 +10,7 @@ from django.urls import reverse
 from accounts import ubigeo
 from accounts.forms import AddressForm
 from accounts.models import Address, Department
-from tests.accounts.test_addresses import address_data
-from tests.factories import AddressFactory
+from tests.factories import AddressFactory, address_data
 
 
 class TestData:

@@ -12,11 +12,11 @@ from django.core import mail
 from django.utils import formats, translation
 
 from core.contact import phone_href
-from tests.backoffice.test_imports import PRODUCTS, csv_file, preview, world  # noqa: F401 - fixture
-from tests.conftest import warm_site_settings
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, csv_file, preview
+from tests.harness import warm_site_settings
 
 pytestmark = pytest.mark.django_db
+PRODUCTS = "/admin/catalog/product/"
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_phone_links(number, href):
 def test_order_emails_give_the_support_phone(settings):
     from orders.emails import send_order_email
     from orders.models import OrderEmail
-    from tests.orders.conftest import make_order
+    from tests.factories import make_order
 
     config.SUPPORT_PHONE = "(01) 640-9000"
     make_order()
@@ -109,7 +109,7 @@ def test_commands_print_spanish_with_plurals_and_keep_their_keys(world):  # noqa
 
     from django.core.management import call_command
     from orders.services import order_payment_record
-    from tests.orders.conftest import line_for, make_order
+    from tests.factories import line_for, make_order
 
     def run(*args) -> str:
         out = StringIO()

@@ -8,9 +8,10 @@ import pytest
 from backoffice.models import CategoryCommission, LineCommission
 from backoffice.services import commission_of, order_commissions_snapshot
 from orders import services as order_services
-from tests.backoffice.test_dashboard import paid_order, seller_variant
-from tests.factories import CategoryFactory, ProductFactory, SellerFactory, VariantFactory, WarehouseFactory, stock
-from tests.orders.conftest import line_for, make_order
+from tests.factories import (
+    CategoryFactory, ProductFactory, SellerFactory, VariantFactory, WarehouseFactory, line_for, make_order,
+    paid_order_days_ago as paid_order, seller_variant, stock,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from backoffice import selectors
-from orders import services as order_services
 from orders.models import Order
 from shipping.models import Shipment
-from tests.conftest import warm_site_settings
-from tests.factories import ProductFactory, SellerFactory, UserFactory, VariantFactory, WarehouseFactory, stock
-from tests.orders.conftest import line_for, make_order
+from tests.factories import (
+    SellerFactory, UserFactory, line_for, make_order, paid_order_days_ago as paid_order, seller_variant,
+)
+from tests.harness import warm_site_settings
 
 pytestmark = pytest.mark.django_db
 INDEX = "/admin/"
@@ -33,20 +33,6 @@ def sellers(superuser):
     own.user.refresh_from_db()
     other.user.refresh_from_db()
     return own, other
-
-
-def seller_variant(seller, *, sku, price, units=100, minimum=0):
-    variant = VariantFactory(product=ProductFactory(seller=seller, base_price=Decimal(price)), sku=sku)
-    stock(variant, WarehouseFactory(seller=seller), units, minimum=minimum)
-    return variant
-
-
-def paid_order(*lines, days_ago: int = 0):
-    order = make_order(lines=list(lines))
-    order_services.order_payment_record(order=order)
-    if days_ago:
-        Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=days_ago))
-    return order
 
 
 def test_figures_for_the_whole_shop(superuser, sellers):

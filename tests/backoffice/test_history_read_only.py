@@ -9,9 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
-from tests.factories import UserFactory
-from tests.orders.conftest import line_for  # noqa: F401
-from tests.shipping.conftest import olva, paid_order, stocked_variant  # noqa: F401 - fixtures
+from tests.factories import UserFactory, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

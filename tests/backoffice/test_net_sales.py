@@ -19,14 +19,10 @@ from orders import services as order_services
 from orders.models import Order, OrderStatus
 from payments.models import Payment, Refund
 from payments.services.refunds import refund_approve, refund_request
-from tests.backoffice.test_dashboard import seller_variant
-from tests.factories import CategoryFactory, SellerFactory, UserFactory
-from tests.orders.conftest import SHIPPING_ADDRESS, line_for, make_order
-from tests.receipts.helpers import pay
+from tests.factories import (
+    SHIPPING_ADDRESS, CategoryFactory, SellerFactory, UserFactory, line_for, make_order, pay, seller_variant,
+)
 
-from tests.credit.conftest import gateway_order  # noqa: E402,F401 - fixtures
-from tests.returns.conftest import customer, staff, warehouse  # noqa: E402,F401 - fixtures
-from tests.shipping.conftest import olva  # noqa: E402,F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
@@ -152,7 +148,7 @@ def test_a_return_paid_back_in_store_credit_leaves_the_net_sales(gateway_order, 
     """Store credit given for returned units un-sells them as a refund does."""
     from credit.models import StoreCredit
     from returns.services import return_resolve
-    from tests.credit.conftest import received_return
+    from tests.factories import received_return
 
     def net() -> Decimal:
         return selectors.sold_orders().filter(pk=gateway_order.pk).annotate(

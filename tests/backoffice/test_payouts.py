@@ -16,10 +16,10 @@ from accounts.services import user_add_role
 from backoffice.payouts import seller_payouts
 from payments.services.refunds import refund_approve, refund_request
 from returns.services import ReceiveLineData, ReturnLineData, return_approve, return_receive, return_request_create
-from tests.backoffice.test_dashboard import paid_order, seller_variant
-from tests.factories import SellerFactory, UserFactory
-from tests.orders.conftest import line_for, make_order, ship_everything
-from tests.receipts.helpers import pay
+from tests.factories import (
+    SellerFactory, UserFactory, line_for, make_order, paid_order_days_ago as paid_order, pay, seller_variant,
+    ship_everything,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/reports/payouts/"

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from orders.models import Order
-from tests.backoffice.test_dashboard import paid_order, seller_variant
-from tests.factories import CategoryFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory
-from tests.orders.conftest import SHIPPING_ADDRESS, line_for, make_order
+from tests.factories import (
+    SHIPPING_ADDRESS, CategoryFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory, line_for, make_order,
+    paid_order_days_ago as paid_order, seller_variant,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/reports/sales/"

@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from inventory.models import Warehouse
 from orders.services import order_payment_record
-from tests.orders.conftest import line_for, make_order
-from tests.shipping.conftest import olva, sellers, stocked_variant  # noqa: F401 - fixtures
+from tests.factories import line_for, make_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,8 @@ from django.urls import reverse
 
 from catalog.models import Product, ProductImage, Variant
 from inventory.models import Movement, StockLevel, Warehouse
-from tests.conftest import warm_site_settings
-from tests.factories import (
-    BrandFactory, CategoryFactory, OptionValueFactory, ProductLineFactory, UserFactory, png_file,
-)
-from tests.shipping.conftest import sellers  # noqa: F401 - fixture
+from tests.factories import BrandFactory, CategoryFactory, OptionValueFactory, ProductLineFactory, UserFactory, png_file
+from tests.harness import warm_site_settings
 
 pytestmark = pytest.mark.django_db
 AUTOCOMPLETE = reverse("admin:autocomplete")

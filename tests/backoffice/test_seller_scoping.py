@@ -2,7 +2,6 @@
 seller B's ids and never reaches B's rows (the URL list comes from the admin site registry, so a
 model registered later is covered without touching this file)."""
 
-from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -12,12 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from catalog.models import Variant
 from inventory.models import Warehouse
 from orders.services import order_payment_record
-from reviews import services as review_services
 from returns.services import ReturnLineData, return_request_create
 from shipping import services as shipping_services
-from tests.factories import ProductImageFactory, png_file
-from tests.orders.conftest import line_for, make_order
-from tests.shipping.conftest import olva, sellers, stocked_variant  # noqa: F401 - fixtures
+from tests.factories import build_world, line_for, make_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -29,26 +25,6 @@ SHARED = {("catalog", "brand"), ("catalog", "category"), ("catalog", "family"), 
 
 def all_pks() -> dict:
     return {model: set(model._default_manager.values_list("pk", flat=True)) for model in apps.get_models()}
-
-
-def build_world(seller, method, code: str) -> None:
-    """What one seller's business leaves in the database: a product with a variant and an image,
-    stock in their warehouse (movements), a paid order of it, shipped and delivered, a return
-    request and a review."""
-    warehouse = Warehouse.objects.create(code=code, name=f"Almacén {code}", seller=seller, kind=Warehouse.Kind.OWN)
-    variant = stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU")
-    ProductImageFactory(product=variant.product, image=png_file(f"{code}.png"))
-    Variant.objects.filter(pk=variant.pk).update(price_modifier=Decimal("1.00"))
-    order = order_payment_record(order=make_order(lines=[line_for(variant, quantity=2)], customer=seller.user,
-                                                  shipping_method_id=method.pk)).order
-    for shipment in order.shipments.all():
-        shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
-        shipping_services.shipment_deliver(shipment=shipment)
-    line = order.lines.get()
-    return_request_create(order=order, lines=[ReturnLineData(order_line_id=line.pk, quantity=1, reason="wrong_size",
-                                                             declared_condition="new")], actor=seller.user)
-    review_services.review_create(user=seller.user, product=variant.product, rating=4, title="Bueno",
-                                  body="Llegó bien y a tiempo.")
 
 
 @pytest.fixture
@@ -140,8 +116,7 @@ def mixed_order(sellers, olva):  # noqa: F811
     for seller, code in ((own, "MIO"), (other, "AJENO")):
         warehouse = Warehouse.objects.create(code=code, name=code, seller=seller, kind=Warehouse.Kind.OWN)
         lines.append(line_for(stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU", price="80.00")))
-    order = make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe")
-    order = order_payment_record(order=order).order
+    order = order_payment_record(order=make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe")).order
     for shipment in order.shipments.all():
         shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
         shipping_services.shipment_deliver(shipment=shipment)

@@ -6,7 +6,7 @@ from django.contrib.admin import helpers
 from django.urls import reverse
 
 from inventory.models import Movement, StockLevel, Warehouse
-from tests.shipping.conftest import sellers, stocked_variant  # noqa: F401 - fixtures
+from tests.factories import stocked_variant
 
 pytestmark = pytest.mark.django_db
 

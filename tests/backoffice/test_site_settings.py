@@ -24,8 +24,9 @@ from returns.services import return_window_days
 from reviews.models import ReviewStatus
 from reviews.services import _status_for
 from shipping.selectors import shipping_options
-from tests.factories import ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory, UserFactory, stock
-from tests.orders.conftest import make_order, variant  # noqa: F401 - fixture
+from tests.factories import (
+    ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory, UserFactory, make_order, stock,
+)
 
 pytestmark = pytest.mark.django_db
 

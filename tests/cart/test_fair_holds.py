@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cart.models import CartClient
 from inventory.models import Reservation
-from tests.conftest import require_env
 from tests.factories import CollectionFactory, ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
+from tests.harness import require_env
 from tests.threads import run_in_threads
 
 BOT_IP = "203.0.113.66"

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from cart.store import CART_TTL_SECONDS, CacheCartStore, LineKey, RedisCartStore, cart_store
-from tests.conftest import require_env
+from tests.harness import require_env
 
 
 @pytest.fixture

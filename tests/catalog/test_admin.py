@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts import services as account_services
 from accounts.roles import Role
 from catalog.models import PriceHistory, Product
-from tests.catalog.admin_forms import product_change_data
-from tests.factories import ProductFactory, ProductImageFactory, SellerFactory, UserFactory, VariantFactory
+from tests.factories import (
+    ProductFactory, ProductImageFactory, SellerFactory, UserFactory, VariantFactory, product_change_data,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,10 @@ from inventory.models import Movement, Reservation, StockLevel
 from inventory.selectors import bundle_availability
 from orders.models import OrderStatus
 from shipping.models import ShipmentLine
-from tests.factories import CollectionFactory, ProductFactory, VariantFactory, WarehouseFactory, make_bundle, stock
-from tests.orders.test_checkout import checkout, fill_cart, shop  # noqa: F401 - the fixture
+from tests.factories import CollectionFactory, VariantFactory, WarehouseFactory, checkout, fill_cart, make_bundle, stock
 from tests.threads import run_in_threads
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 def held(cart_id: str) -> dict[str, int]:

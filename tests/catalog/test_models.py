@@ -10,8 +10,7 @@ from catalog.services import (
     product_facets_rebuild, product_prices_set, product_save, products_set_category, variant_save,
     variants_create, variants_set_active,
 )
-from tests.catalog.admin_forms import product_change_data
-from tests.factories import CategoryFactory, ProductFactory, UserFactory, VariantFactory
+from tests.factories import CategoryFactory, ProductFactory, UserFactory, VariantFactory, product_change_data
 
 pytestmark = pytest.mark.django_db
 

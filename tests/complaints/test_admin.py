@@ -15,9 +15,8 @@ from accounts.roles import Role
 from accounts.services import user_add_role
 from complaints.models import ComplaintSheet
 from complaints.services import complaint_answer, complaint_file
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sheet_data
 
-from .conftest import sheet_data
 
 pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")

@@ -7,8 +7,7 @@ from django.db import connection
 from complaints.models import ComplaintSheet
 from complaints.services import complaint_file
 from tests.threads import run_in_threads
-
-from .conftest import sheet_data
+from tests.factories import sheet_data
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -4,7 +4,7 @@ morning alert of sheets near or past their deadline; the overdue report."""
 import json
 import subprocess
 import shutil
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -16,9 +16,8 @@ from django.core.management import call_command
 from complaints import tasks
 from complaints.emails import send_due_alert
 from complaints.services import complaint_answer, complaint_file
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sheet_data
 
-from .conftest import sheet_data
 
 pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")

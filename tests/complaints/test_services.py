@@ -12,9 +12,8 @@ from django.db import IntegrityError
 from complaints.models import ComplaintSheet
 from complaints.services import ComplaintError, answer_due_on, complaint_answer, complaint_file
 from core.models import Counter
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sheet_data
 
-from .conftest import sheet_data
 
 pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")
@@ -108,7 +107,7 @@ def test_sheets_are_never_deleted(sheet):
 
 
 def test_a_customer_cannot_file_about_another_customers_order():
-    from tests.orders.conftest import make_order
+    from tests.factories import make_order
 
     owner, other = UserFactory(), UserFactory()
     order = make_order(customer=owner)

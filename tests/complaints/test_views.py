@@ -7,12 +7,23 @@ from django.urls import reverse
 
 from complaints.models import QUEJA_DEFINITION, RECLAMO_DEFINITION, ComplaintSheet
 from orders.access import remember_guest_order
-from tests.factories import UserFactory
-from tests.orders.conftest import make_order
+from tests.factories import UserFactory, make_order
 
-from .conftest import RUC, form_data
 
 pytestmark = pytest.mark.django_db
+
+# A valid DNI and RUC (python-stdnum's checks).
+DNI = "45678912"
+RUC = "20601234565"
+
+
+def form_data(**overrides) -> dict:
+    data = {"consumer_name": "Lucía Huamán", "document_type": "dni", "document_number": DNI,
+            "address": "Jr. Puno 456, Cusco", "phone": "984 123 456", "email": "lucia@example.pe",
+            "item_kind": "product", "amount": "129.90", "item_description": "Casaca impermeable talla M",
+            "kind": "reclamo", "detail": "Llegó con el cierre roto.", "consumer_request": "Que me la cambien."}
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
 URL = "/libro-de-reclamaciones/"
 
 

@@ -8,8 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from payments.models import Payment, PaymentMethod
-from tests.factories import ProductFactory, UserFactory, VariantFactory
-from tests.orders.conftest import make_order
+from tests.factories import ProductFactory, UserFactory, VariantFactory, make_order
 
 pytestmark = pytest.mark.django_db
 

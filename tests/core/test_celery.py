@@ -9,7 +9,7 @@ from celery.result import allow_join_result
 
 from config.celery import app as celery_app
 from core.tasks import ping
-from tests.conftest import require_env
+from tests.harness import require_env
 
 ROOT = Path(__file__).resolve().parents[2]
 

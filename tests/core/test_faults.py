@@ -16,10 +16,10 @@ from catalog.models import Product
 from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
 from orders.models import Order
-from tests.factories import PASSWORD, CollectionFactory, ProductFactory, UserFactory, VariantFactory, stock
-from tests.redis_server import OwnRedis, free_port, publishing_to
+from tests.factories import PASSWORD, UserFactory
+from tests.core.redis_server import OwnRedis, free_port, publishing_to
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("faults")]
 
 CART_CLOSED = "El carrito no está disponible por un momento"
 
@@ -43,16 +43,6 @@ def own_redis():
             if previous is not None:
                 backend._cache = previous
     server.stop()
-
-
-@pytest.fixture
-def shop():
-    product = ProductFactory(name="Casaca Wayra", base_price=Decimal("189.00"))
-    variant = VariantFactory(product=product, sku="WAYRA-M")
-    stock(variant, quantity=20)
-    collection = CollectionFactory(name="Drop Wayra")
-    collection.items.create(product=product, order=1)
-    return {"product": product, "variant": variant, "collection": collection}
 
 
 def storefront_urls(shop) -> dict[str, str]:
@@ -187,7 +177,7 @@ def broker_away():
 
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_never_breaks_a_page_and_publishing_resumes(broker_away, shop, caplog):
-    from tests.orders.test_checkout import delivery, details, review_key
+    from tests.factories import delivery, details, review_key
     from payments.services import payment_method_ensure_dummy
     from demo.shipping import load_demo_shipping
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from core.heartbeats import BEAT, heartbeat_record
 from orders.models import OrderEmail
-from tests.conftest import require_env
-from tests.payments.webhook_helpers import make_order
+from tests.factories import make_guest_order as make_order
+from tests.harness import require_env
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,10 @@ from orders.models import OrderEmail
 from payments.models import Refund
 from payments.services.refunds import refund_request
 from receipts.models import Receipt
-from tests.factories import UserFactory
-from tests.payments.webhook_helpers import make_order, make_payment
-from tests.receipts.helpers import make_order as make_receipt_order
-from tests.receipts.helpers import pay
+from tests.factories import (
+    UserFactory, make_guest_order as make_order, make_payment, make_priced_order as make_receipt_order, pay,
+)
 
-from tests.returns.conftest import customer, delivered_order, warehouse  # noqa: E402,F401 - fixtures
-from tests.shipping.conftest import olva  # noqa: E402,F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import UserFactory
-from tests.shipping.conftest import sellers  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -50,9 +50,9 @@ def test_every_declared_port_is_plugged_in_at_start_up():
     expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
                 (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
                 (receipts_ports.return_goods, return_goods_for_receipt)]
-    assert {port.name for port, _ in expected} == {port.name for port in Port.declared}
-    for port, function in expected:
-        assert port._function is function, port
+    assert {asked.name for asked, _ in expected} == {asked.name for asked in Port.declared}
+    for asked, function in expected:
+        assert asked._function is function, asked
 
 
 def _app_modules():

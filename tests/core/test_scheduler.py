@@ -15,10 +15,10 @@ from django.utils import timezone
 from core.heartbeats import BEAT, heartbeats_read
 from core.scheduler import serving_under_runserver
 from orders.models import Order, OrderStatus
-from tests.conftest import require_env
-from tests.worker_stack import database_url, wait_for
-from tests.payments.webhook_helpers import make_order
-from tests.redis_server import free_port
+from tests.factories import make_guest_order as make_order
+from tests.harness import require_env
+from tests.core.worker_stack import database_url, wait_for
+from tests.core.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

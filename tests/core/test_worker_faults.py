@@ -16,9 +16,10 @@ from payments.models import Payment, Refund, WebhookEvent
 from payments.services import payment_complete
 from payments.services.webhooks import webhook_event_store
 from receipts.models import Receipt, ReceiptKind
-from tests.conftest import require_env
-from tests.payments.webhook_helpers import body, charge_refunded, make_order, make_payment
-from tests.worker_stack import Stack, wait_for
+from tests.factories import make_guest_order as make_order, make_payment
+from tests.harness import require_env
+from tests.payments.webhook_helpers import body, charge_refunded
+from tests.core.worker_stack import Stack, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

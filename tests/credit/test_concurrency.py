@@ -7,7 +7,7 @@ from django.db import connection
 
 from credit.models import CreditUse, StoreCredit
 from credit.services import CreditError, store_credit_issue, store_credit_spend
-from tests.orders.conftest import make_order
+from tests.factories import make_order
 from tests.threads import run_in_threads
 
 pytestmark = [
@@ -53,7 +53,7 @@ def test_two_checkouts_of_one_customer_spend_the_credit_once(customer):
     from payments.services import payment_method_ensure_dummy
     from demo.shipping import load_demo_shipping
     from tests.factories import VariantFactory, WarehouseFactory, stock
-    from tests.orders.test_checkout import delivery, details, fill_cart, place, review_key
+    from tests.factories import delivery, details, fill_cart, place, review_key
 
     load_demo_shipping()
     payment_method_ensure_dummy()

@@ -15,10 +15,8 @@ from receipts.models import Receipt, ReceiptKind
 from returns import services
 from returns.models import ReturnStatus, ReturnStatusChange
 from returns.services import ReturnError
-from tests.orders.conftest import line_for, make_order
-from tests.returns.conftest import deliver
+from tests.factories import deliver, line_for, make_order, received_return
 
-from .conftest import received_return
 
 pytestmark = pytest.mark.django_db
 POLO_PAID = Decimal("57.49")  # 59.90 less its share (4.82 of 2 units) of the order's 10.00 off
@@ -99,7 +97,7 @@ def test_bad_resolution_values_are_refused(gateway_order, staff, warehouse):
 
 
 def test_a_guest_order_cannot_take_store_credit(warehouse, olva, staff):
-    from tests.shipping.conftest import stocked_variant
+    from tests.factories import stocked_variant
 
     polo = stocked_variant(warehouse, sku="POLO-G")
     order = make_order(lines=[line_for(polo)], shipping_method_id=olva.pk)
@@ -120,7 +118,7 @@ def test_closing_a_resolved_return(gateway_order, staff, warehouse):
 
 def test_an_order_paid_partly_with_credit_gets_that_part_back_as_credit(warehouse, olva, customer, staff):
     from credit.services import store_credit_issue
-    from tests.shipping.conftest import stocked_variant
+    from tests.factories import stocked_variant
 
     credit = store_credit_issue(customer=customer, amount="50.00")
     polo = stocked_variant(warehouse, sku="POLO-C")

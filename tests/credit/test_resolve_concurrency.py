@@ -14,8 +14,7 @@ from payments.selectors import OPEN
 from payments.services.refunds import refund_request
 from returns import services
 from tests.threads import run_in_threads
-
-from .conftest import received_return
+from tests.factories import received_return
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

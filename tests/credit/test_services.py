@@ -12,8 +12,7 @@ from credit.models import CreditUse, CreditUseKind, StoreCredit
 from credit.selectors import credit_spent_on_order, order_amount_due, usable_credits
 from credit.services import CreditError, store_credit_issue, store_credit_restore_for_order, store_credit_spend
 from orders.services import order_cancel
-from tests.factories import UserFactory
-from tests.orders.conftest import make_order
+from tests.factories import UserFactory, make_order
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,8 @@ from django.urls import reverse
 from credit.models import StoreCredit
 from credit.services import store_credit_issue, store_credit_spend
 from returns.models import ReturnRequest, ReturnStatus
-from tests.factories import UserFactory
-from tests.orders.conftest import make_order
+from tests.factories import UserFactory, make_order, received_return
 
-from .conftest import received_return
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ pytest-django's live server."""
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
+from tests.e2e.helpers import DESKTOP
 
 # Playwright's sync API runs an event loop in this thread; the live server and the ORM
 # calls made by the tests are still synchronous, which is what Django checks for.
@@ -19,9 +19,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
 def pytest_collection_modifyitems(items):
@@ -90,10 +87,3 @@ def page(new_page):
     return new_page()
 
 
-def screenshot(page, name: str) -> Path:
-    """Keep a full-page picture of what the shopper saw (artifacts/, not committed)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    path = SCREENSHOTS / f"{name}-{width}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

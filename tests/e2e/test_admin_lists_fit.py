@@ -8,10 +8,8 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from inventory.models import Warehouse
 from shipping.models import WarehouseOperator
-from tests.backoffice.test_seller_scoping import build_world
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_fulfilment_journey import sign_in
-from tests.factories import SellerFactory, ShippingMethodFactory, UserFactory
+from tests.factories import SellerFactory, ShippingMethodFactory, UserFactory, build_world
+from tests.e2e.helpers import screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

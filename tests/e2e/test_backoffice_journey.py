@@ -11,12 +11,8 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from inventory.models import Warehouse
 from shipping.models import Shipment, ShipmentStatus
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_fulfilment_journey import run_action, sign_in
-from tests.factories import SellerFactory, UserFactory
-from tests.orders.conftest import line_for
-from tests.returns.conftest import deliver
-from tests.shipping.conftest import paid_order, stocked_variant
+from tests.factories import SellerFactory, UserFactory, deliver, line_for, paid_order, stocked_variant
+from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,69 +2,19 @@
 page shows its picture and shared specifications; then buys a bundle and pays with the test
 gateway, and its components leave the stock. Screenshots at 1280 and 390 px."""
 
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from catalog.models import BundleComponent, Kit, Product
+from catalog.models import Product
 from inventory.models import Movement, StockLevel
 from orders.models import Order, OrderStatus
 from payments.services import payment_method_ensure_dummy
 from demo.shipping import load_demo_shipping
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_checkout_journey import fill_details, to_payment
-from tests.e2e.test_fulfilment_journey import sign_in
-from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, KitFactory, KitItemFactory, OptionFactory, OptionValueFactory,
-    ProductFactory, ProductImageFactory, ProductLineFactory, UserFactory, VariantFactory, WarehouseFactory, png_file,
-    stock,
-)
+from tests.factories import UserFactory
+from tests.e2e.helpers import PHONE, fill_details, screenshot, sign_in, to_payment
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop():
-    moda = FamilyFactory(name="Hogar", slug="hogar", order=1)
-    chairs = CategoryFactory(family=moda, name="Sillas", slug="sillas")
-    color = OptionFactory(code="color")
-    black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
-    white = OptionValueFactory(option=color, slug="blanco", value="Blanco", swatch="#f5f5f5")
-    ofipro = BrandFactory(name="OfiPro", slug="ofipro",
-                          description="OfiPro es una marca peruana de muebles de oficina ergonómicos.")
-    other = BrandFactory(name="Ergoline", slug="ergoline")
-    line = ProductLineFactory(name="Silla ergonómica Andes", slug="silla-andes", category=chairs,
-                              manufacturer="OfiPro", image=png_file("line.png"),
-                              base_specs={"Respaldo": "Malla", "Carga máxima": "120 kg"})
-    warehouse = WarehouseFactory(code="LIM", name="Lima central", priority=1)
-    products = {}
-    for slug, name, brand, price, value in [
-        ("silla-andes-negra", "Silla Andes Negra", ofipro, "499.00", black),
-        ("silla-andes-blanca", "Silla Andes Blanca", ofipro, "529.00", white),
-        ("silla-ergoline", "Silla Ergoline Pro", other, "599.00", black),
-    ]:
-        product = ProductFactory(name=name, slug=slug, brand=brand, category=chairs, line=line,
-                                 base_price=Decimal(price), compare_at_price=Decimal("649.00"),
-                                 model_number=f"MOD-{slug[:10].upper()}")
-        stock(VariantFactory(product=product, sku=slug.upper(), values=[value]), warehouse, 10)
-        ProductImageFactory(product=product)
-        products[slug] = product
-    nordic = KitFactory(name="Kit Oficina Nórdica", slug="oficina-nordica", room_type=Kit.Room.OFFICE,
-                        style_tags=["nórdico", "minimalista"], description="Todo para trabajar en casa.")
-    KitItemFactory(kit=nordic, product=products["silla-andes-blanca"])
-    KitFactory(name="Kit Gamer RGB", slug="gamer-rgb", room_type=Kit.Room.GAMING, style_tags=["gamer"])
-    KitFactory(name="Kit Sala Minimalista", slug="sala-minimalista", room_type=Kit.Room.LIVING,
-               style_tags=["minimalista"])
-    # A bundle of two chairs: one SKU, its stock is its components'.
-    pack = ProductFactory(name="Pack Dúo Andes", slug="pack-duo-andes", brand=ofipro, category=chairs,
-                          product_type=Product.Type.BUNDLE, base_price=Decimal("949.00"))
-    VariantFactory(product=pack, sku="PACK-DUO-ANDES")
-    ProductImageFactory(product=pack)
-    for order, slug in enumerate(("silla-andes-negra", "silla-andes-blanca")):
-        BundleComponent.objects.create(bundle=pack, component=products[slug].variants.get(), quantity=1, order=order)
-    products["pack-duo-andes"] = pack
-    return products
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("catalog17_journey")]
 
 
 def kit_names(page) -> list[str]:

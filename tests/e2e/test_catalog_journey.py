@@ -1,54 +1,13 @@
 """Browsing in Chromium: home → category → filter by brand and size → sort by price →
 product → choose a variant; a search with a typo; an upcoming drop."""
 
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
-from catalog.models import CollectionItem
-from tests.e2e.conftest import PHONE, screenshot
-from tests.factories import (
-    BrandFactory, CategoryFactory, CollectionFactory, FamilyFactory, OptionFactory, OptionValueFactory,
-    ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory, stock,
-)
+from tests.e2e.helpers import PHONE, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop():
-    moda = FamilyFactory(name="Moda", slug="moda", order=1)
-    hoodies = CategoryFactory(family=moda, name="Hoodies", slug="hoodies")
-    shoes = CategoryFactory(family=moda, name="Zapatillas", slug="zapatillas")
-    size, color = OptionFactory(code="size"), OptionFactory(code="color")
-    m, xl = OptionValueFactory(option=size, slug="m", value="M"), OptionValueFactory(option=size, slug="xl", value="XL")
-    black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
-    inti, nike = BrandFactory(name="Inti Wear", slug="inti-wear"), BrandFactory(name="Nike", slug="nike")
-    products = {
-        "basic": ProductFactory(name="Hoodie Básico Andes", slug="hoodie-basico", brand=inti, category=hoodies,
-                                base_price=Decimal("129.00"), is_featured=True),
-        "premium": ProductFactory(name="Hoodie Premium Inti", slug="hoodie-premium", brand=inti, category=hoodies,
-                                  base_price=Decimal("249.00")),
-        "nike": ProductFactory(name="Hoodie Nike Club", slug="hoodie-nike", brand=nike, category=hoodies,
-                               base_price=Decimal("199.00")),
-        "runner": ProductFactory(name="Zapatillas Urban Runner", slug="urban-runner", brand=inti, category=shoes,
-                                 base_price=Decimal("289.00")),
-        "drop": ProductFactory(name="Hoodie Drop Qhapaq", slug="hoodie-drop", brand=inti, category=hoodies,
-                               base_price=Decimal("299.00")),
-    }
-    warehouse = WarehouseFactory(code="LIM", name="Lima central", priority=1)
-    for key, product in products.items():
-        medium = VariantFactory(product=product, sku=f"{key.upper()}-M", values=[m, black])
-        large = VariantFactory(product=product, sku=f"{key.upper()}-XL", values=[xl, black], price_modifier=Decimal("10"))
-        stock(medium, warehouse, 10)
-        stock(large, warehouse, {"premium": 3, "nike": 0}.get(key, 10))
-        ProductImageFactory(product=product)
-    drop = CollectionFactory(name="Drop Qhapaq", slug="drop-qhapaq", starts_at=timezone.now() + timedelta(days=2))
-    CollectionItem.objects.create(collection=drop, product=products["drop"])
-    return products
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("catalog_journey")]
 
 
 def card_names(page) -> list[str]:

@@ -9,84 +9,10 @@ from django.core.management import call_command
 
 from inventory.models import StockLevel
 from orders.models import Order, OrderStatus
-from payments.services import payment_method_ensure_dummy
-from demo.shipping import load_demo_shipping
-from tests.e2e.conftest import PHONE, screenshot
-from tests.factories import (
-    PASSWORD, BrandFactory, CategoryFactory, FamilyFactory, KitFactory, KitItemFactory, OptionFactory,
-    OptionValueFactory, ProductFactory, ProductImageFactory, UserFactory, VariantFactory, WarehouseFactory, stock,
-)
+from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import PHONE, add_variant, fill_details, screenshot, to_payment
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop():
-    load_demo_shipping()
-    payment_method_ensure_dummy()
-    moda = FamilyFactory(name="Moda", slug="moda")
-    hoodies = CategoryFactory(family=moda, name="Hoodies", slug="hoodies")
-    size = OptionFactory(code="size")
-    m, xl = OptionValueFactory(option=size, slug="m", value="M"), OptionValueFactory(option=size, slug="xl", value="XL")
-    inti = BrandFactory(name="Inti Wear", slug="inti-wear")
-    hoodie = ProductFactory(name="Hoodie Andino", slug="hoodie-andino", brand=inti, category=hoodies,
-                            base_price=Decimal("149.00"), compare_at_price=Decimal("179.00"))
-    cap = ProductFactory(name="Gorra Inti", slug="gorra-inti", brand=inti, category=hoodies, base_price=Decimal("59.00"))
-    desk = ProductFactory(name="Escritorio Nogal", slug="escritorio-nogal", brand=inti, category=hoodies,
-                          base_price=Decimal("499.00"))
-    warehouse = WarehouseFactory(code="LIM-CENTRAL", name="Lima central", priority=1)
-    variants = {
-        "hoodie-m": VariantFactory(product=hoodie, sku="HA-M", values=[m]),
-        "hoodie-xl": VariantFactory(product=hoodie, sku="HA-XL", values=[xl]),
-        "cap": VariantFactory(product=cap, sku="GI-U"),
-        "desk": VariantFactory(product=desk, sku="EN-1"),
-    }
-    for variant in variants.values():
-        stock(variant, warehouse, 6)
-    for product in (hoodie, cap, desk):
-        ProductImageFactory(product=product)
-    kit = KitFactory(name="Kit Home Office", slug="kit-home-office", discount_percent=Decimal("10"))
-    KitItemFactory(kit=kit, product=desk)
-    KitItemFactory(kit=kit, product=cap, is_optional=True)
-    return variants
-
-
-def add_variant(page, slug: str, size: str | None = None, quantity: int = 1):
-    page.goto(f"/p/{slug}/" + (f"?size={size}" if size else ""))
-    if quantity != 1:
-        page.fill("#quantity", str(quantity))
-    page.locator("#buy-box button.add-to-cart").click()
-    page.locator("#cart-feedback .alert--success").wait_for()
-
-
-def fill_details(page, *, email: str | None = "rosa@example.pe", recipient="Rosa Quispe",
-                 street="Av. Arequipa 1234, dpto. 502", ubigeo="150122", dni: str | None = None):
-    """The details step with a new address chosen through the dependent selects (and a DNI for
-    the boleta, which SUNAT asks for above S/ 700)."""
-    page.goto("/checkout/")
-    if email:
-        page.fill("#id_email", email)
-    page.fill("#id_shipping-recipient", recipient)
-    page.fill("#id_shipping-phone", "987654321")
-    page.fill("#id_shipping-street", street)
-    page.select_option("#id_shipping-department", ubigeo[:2])
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
-    page.select_option("#id_shipping-province", ubigeo[:4])
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
-    page.select_option("#id_shipping-district", ubigeo)
-    if dni:
-        page.select_option("#id_document_type", "dni")
-        page.fill("#id_document", dni)
-    page.locator("#to-delivery").click()
-    page.wait_for_url("**/checkout/delivery/")
-
-
-def to_payment(page) -> str:
-    page.locator("#to-review").click()
-    page.wait_for_url("**/checkout/review/")
-    page.locator("#place-order").click()
-    page.wait_for_url("**/payments/order/**")
-    return page.url.rstrip("/").rsplit("/", 1)[-1]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 
 
 def test_a_guest_buys_two_variants_and_a_kit_and_pays(page, shop):

@@ -7,11 +7,8 @@ import pytest
 from django.core import mail
 
 from complaints.models import ComplaintSheet
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_fulfilment_journey import sign_in
-from tests.factories import UserFactory, WarehouseFactory
-from tests.orders.conftest import line_for
-from tests.shipping.conftest import paid_order, stocked_variant
+from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
+from tests.e2e.helpers import PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GUEST = "lucia.huaman@example.pe"

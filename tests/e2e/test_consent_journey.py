@@ -9,9 +9,8 @@ import pytest
 from django.core import mail
 
 from legal.models import Consent, PolicyVersion
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_fulfilment_journey import sign_in
 from tests.factories import PASSWORD, UserFactory
+from tests.e2e.helpers import PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

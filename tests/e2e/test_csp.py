@@ -9,10 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.test_catalog_journey import shop  # noqa: F401  (the catalog journey's shop)
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("catalog_journey")]
 
 
 def test_the_policy_allows_nothing_inline(page, shop):  # noqa: F811

@@ -1,38 +1,13 @@
 """The admin index as the shop's daily dashboard: the day's sale shows in the figures and in
 the chart, and the figure opens the list of that day's paid orders; a phone sees it too."""
 
-from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from orders import services as order_services
-from orders.models import Order
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_fulfilment_journey import sign_in
-from tests.factories import ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
-from tests.orders.conftest import line_for, make_order
+from tests.e2e.helpers import PHONE, screenshot, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop(db):
-    admin = UserFactory(email="jefa@kallpa.pe", is_staff=True, is_superuser=True)
-    warehouse = WarehouseFactory(code="LIM-CENTRAL", priority=1)
-    polo = VariantFactory(product=ProductFactory(name="Polo Inti", base_price=Decimal("59.90")), sku="POLO-INTI-M")
-    casaca = VariantFactory(product=ProductFactory(name="Casaca Andes", base_price=Decimal("189.00")), sku="CASACA-L")
-    stock(polo, warehouse, 200)
-    stock(casaca, warehouse, 4, minimum=5)
-    for days_ago in (1, 2, 4, 6, 9, 13, 20, 27):
-        order = make_order(lines=[line_for(polo, quantity=1 + days_ago % 3)])
-        order_services.order_payment_record(order=order)
-        Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=days_ago))
-    today = make_order(lines=[line_for(casaca), line_for(polo, quantity=2)])
-    order_services.order_payment_record(order=today)
-    make_order(lines=[line_for(polo)])  # awaiting payment
-    return {"admin": admin, "today": today}
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("dashboard_journey")]
 
 
 def test_the_dashboard_shows_the_days_sale(new_page, shop):

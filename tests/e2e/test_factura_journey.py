@@ -9,12 +9,10 @@ import pytest
 from catalog.models import Category
 from orders.models import Order
 from receipts.models import Receipt, ReceiptKind
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_checkout_journey import add_variant
-from tests.e2e.test_receipts_journey import fill_company_contact, shop  # noqa: F401 - fixture
 from tests.factories import ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory, stock
+from tests.e2e.helpers import PHONE, add_variant, fill_company_contact, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("receipts_journey")]
 RUC = "20100047218"
 COMPANY = "Comercial Andina S.A.C."
 

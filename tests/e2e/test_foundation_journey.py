@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import Address, User
-from tests.e2e.conftest import PHONE, screenshot
+from tests.e2e.helpers import PHONE, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

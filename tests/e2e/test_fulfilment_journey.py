@@ -6,12 +6,10 @@ import re
 
 import pytest
 
-from orders.models import Order, OrderStatus
+from orders.models import OrderStatus
 from shipping.models import ShipmentStatus
-from tests.e2e.conftest import PHONE, screenshot
-from tests.factories import PASSWORD, UserFactory
-from tests.orders.conftest import line_for
-from tests.shipping.conftest import paid_order, stocked_variant
+from tests.factories import UserFactory, line_for, paid_order, stocked_variant
+from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,21 +28,6 @@ def shipped_world(db):
     order = paid_order(lines=[line_for(polo, quantity=2), line_for(casaca)], method=olva, customer=customer,
                        email=customer.email)
     return {"customer": customer, "operator": operator, "order": order}
-
-
-def sign_in(page, url: str, email: str, *, field: str = "login") -> None:
-    page.goto(url)
-    page.fill(f"input[name={field}]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_url(lambda current: "/login/" not in current)
-
-
-def run_action(page, order: Order, action: str) -> None:
-    page.goto(f"/admin/shipping/shipment/?q={order.number}")
-    page.locator("#action-toggle").check()
-    page.select_option("select[name=action]", action)
-    page.locator("button[name=index]").click()
 
 
 def test_operator_ships_two_legs_and_the_customer_follows_them(new_page, shipped_world):

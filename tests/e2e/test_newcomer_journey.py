@@ -4,22 +4,14 @@ and typos, a delivery estimate before checkout, home delivery preselected for a 
 address, and a back-office order list that fits at 1280 px."""
 
 import re
-from decimal import Decimal
 
 import pytest
 
 from orders.models import Order
-from payments.services import payment_method_ensure_dummy
-from demo.shipping import load_demo_shipping
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot
-from tests.e2e.test_checkout_journey import add_variant, fill_details
-from tests.factories import (
-    PASSWORD, BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, UserFactory,
-    VariantFactory, WarehouseFactory, stock,
-)
-from tests.orders.conftest import make_order
+from tests.factories import PASSWORD, UserFactory, make_order
+from tests.e2e.helpers import DESKTOP, PHONE, add_variant, fill_details, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("newcomer_journey")]
 
 
 @pytest.fixture
@@ -37,33 +29,6 @@ def english_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-@pytest.fixture
-def shop():
-    load_demo_shipping()
-    payment_method_ensure_dummy()
-    tech = FamilyFactory(name="Tecnología", slug="tecnologia")
-    moda = FamilyFactory(name="Moda", slug="moda")
-    headphones = CategoryFactory(family=tech, name="Audífonos", slug="audifonos")
-    laptops = CategoryFactory(family=tech, name="Laptops", slug="laptops")
-    shoes = CategoryFactory(family=moda, name="Zapatillas", slug="zapatillas")
-    sony, lenovo, inti = (BrandFactory(name=n, slug=n.lower().replace(" ", "-")) for n in ("Sony", "Lenovo", "Inti Wear"))
-    warehouse = WarehouseFactory(code="LIM", priority=1)
-    products = [
-        ProductFactory(name="Audífonos Bluetooth Sony WH-CH520", slug="sony-wh-ch520", brand=sony,
-                       category=headphones, base_price=Decimal("59.00")),
-        ProductFactory(name="Audífonos inalámbricos Sony WH-1000XM5", slug="sony-wh-1000xm5", brand=sony,
-                       category=headphones, base_price=Decimal("1299.00")),
-        ProductFactory(name="Laptop Lenovo IdeaPad Slim 3", slug="ideapad-slim-3", brand=lenovo, category=laptops,
-                       base_price=Decimal("2199.00")),
-        ProductFactory(name="Zapatillas Urban Runner", slug="urban-runner", brand=inti, category=shoes,
-                       base_price=Decimal("189.00")),
-    ]
-    for product in products:
-        stock(VariantFactory(product=product, sku=product.slug.upper()), warehouse, 8)
-        ProductImageFactory(product=product)
-    return products
 
 
 def search(page, words: str) -> list[str]:

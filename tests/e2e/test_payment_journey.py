@@ -12,12 +12,11 @@ from orders.models import Order, OrderStatus
 from payments.models import PaymentMethod, Provider
 from payments.services import payment_method_ensure_dummy
 from demo.shipping import load_demo_shipping
-from tests.e2e.test_checkout_journey import add_variant, fill_details
-from tests.e2e.conftest import screenshot
 from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory,
-    WarehouseFactory, stock,
+    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory,
+    stock,
 )
+from tests.e2e.helpers import add_variant, fill_details, screenshot
 from tests.payments.webhook_helpers import STRIPE_SECRET, body, session_completed, stripe_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,12 +12,11 @@ from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
 from payments.services import payment_method_ensure_dummy
 from demo.shipping import load_demo_shipping
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_checkout_journey import add_variant, fill_details
 from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory,
-    WarehouseFactory, stock,
+    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory,
+    stock,
 )
+from tests.e2e.helpers import add_variant, fill_details, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

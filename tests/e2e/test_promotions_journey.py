@@ -2,48 +2,14 @@
 adds it, applies a coupon, sees both discounts in the cart, at review and on the order; an
 expired code shows its reason. Screenshots at 1280 and 390 px."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from orders.models import Order
-from payments.services import payment_method_ensure_dummy
-from promotions.models import AutomaticDiscount, Coupon, Scope
-from promotions.services import coupon_create, discount_create
-from demo.shipping import load_demo_shipping
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot
-from tests.e2e.test_checkout_journey import fill_details
-from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory,
-    WarehouseFactory, stock,
-)
+from tests.e2e.helpers import DESKTOP, PHONE, fill_details, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop():
-    load_demo_shipping()
-    payment_method_ensure_dummy()
-    hogar = FamilyFactory(name="Hogar", slug="hogar")
-    sillas = CategoryFactory(family=hogar, name="Sillas", slug="sillas")
-    brand = BrandFactory(name="Madera Viva", slug="madera-viva")
-    chair = ProductFactory(name="Silla Nórdica", slug="silla-nordica", brand=brand, category=sillas,
-                           base_price=Decimal("200.00"))
-    stool = ProductFactory(name="Banco Andino", slug="banco-andino", brand=brand, category=sillas,
-                           base_price=Decimal("120.00"))
-    warehouse = WarehouseFactory(code="LIM", priority=1)
-    for product, sku in ((chair, "SN-1"), (stool, "BA-1")):
-        stock(VariantFactory(product=product, sku=sku), warehouse, 10)
-        ProductImageFactory(product=product)
-    now = timezone.now()
-    discount_create(name="Semana de las sillas", kind=AutomaticDiscount.Kind.PERCENTAGE, value=Decimal("15"),
-                    scope=Scope.PRODUCTS, products=[chair], starts_at=now - timedelta(days=1))
-    coupon_create(code="KALLPA20", name="S/ 20", kind=Coupon.Kind.FIXED, value=Decimal("20"))
-    coupon_create(code="INVIERNO2025", name="Vencido", kind=Coupon.Kind.PERCENTAGE, value=Decimal("20"),
-                  starts_at=now - timedelta(days=60), ends_at=now - timedelta(days=30))
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("promotions_journey")]
 
 
 def apply_coupon(page, code: str):

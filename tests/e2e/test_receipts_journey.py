@@ -8,7 +8,6 @@
    with a Playwright route."""
 
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,47 +15,13 @@ import responses
 
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
-from payments.services import payment_method_ensure_dummy
 from receipts.models import Receipt, ReceiptKind
-from demo.shipping import load_demo_shipping
-from tests.e2e.conftest import PHONE, SCREENSHOTS, screenshot
-from tests.e2e.test_checkout_journey import add_variant, fill_details
-from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory,
-    WarehouseFactory, stock,
-)
+from tests.e2e.helpers import PHONE, SCREENSHOTS, add_variant, fill_company_contact, fill_details, screenshot
 from tests.payments.mercadopago_helpers import ACCESS_TOKEN, API, INIT_POINT, PREFERENCE_ID, WEBHOOK_SECRET
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("receipts_journey")]
 BUYER_RUC = "20100047218"
 MP_PAYMENT = "1319500777"
-
-
-@pytest.fixture
-def shop(settings):
-    settings.DEBUG = False
-    settings.STRIPE_SECRET_KEY = settings.PAYPAL_CLIENT_ID = ""
-    load_demo_shipping()
-    payment_method_ensure_dummy()
-    moda = FamilyFactory(name="Moda", slug="moda")
-    category = CategoryFactory(family=moda, name="Casacas", slug="casacas")
-    jacket = ProductFactory(name="Casaca Cordillera", slug="casaca-cordillera", brand=BrandFactory(name="Inti Wear"),
-                            category=category, base_price=Decimal("1799.99"))
-    ProductImageFactory(product=jacket)
-    stock(VariantFactory(product=jacket, sku="CC-M"), WarehouseFactory(), 5)
-
-
-def fill_company_contact(page):
-    """The details step's e-mail and delivery address of a company's buyer."""
-    page.fill("#id_email", "compras@andina.pe")
-    page.fill("#id_shipping-recipient", "Rosa Quispe")
-    page.fill("#id_shipping-phone", "987654321")
-    page.fill("#id_shipping-street", "Av. Arequipa 1234, dpto. 502")
-    page.select_option("#id_shipping-department", "15")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
-    page.select_option("#id_shipping-province", "1501")
-    page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
-    page.select_option("#id_shipping-district", "150122")
 
 
 def fill_factura(page, ruc=BUYER_RUC, business="Comercial Andina S.A.C."):

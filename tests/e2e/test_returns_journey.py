@@ -9,12 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from returns.models import ReturnRequest, ReturnStatus
-from tests.e2e.conftest import PHONE, screenshot
-from tests.e2e.test_fulfilment_journey import sign_in
-from tests.factories import UserFactory, WarehouseFactory
-from tests.orders.conftest import line_for
-from tests.returns.conftest import deliver
-from tests.shipping.conftest import paid_order, stocked_variant
+from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, paid_order, stocked_variant
+from tests.e2e.helpers import PHONE, screenshot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +104,7 @@ def test_customer_takes_store_credit_and_spends_it_on_a_new_order(new_page, deli
     from orders.models import Order, PaymentStatus
     from payments.services import payment_method_ensure_dummy
     from demo.shipping import load_demo_shipping
-    from tests.e2e.test_checkout_journey import fill_details
+    from tests.e2e.helpers import fill_details
 
     load_demo_shipping()
     payment_method_ensure_dummy()

@@ -2,40 +2,16 @@
 staff approve it in the admin; the stars and count show on the product page and the listing;
 another customer marks it helpful. Then the review pages at 1280 and 390 px."""
 
-from decimal import Decimal
 
 import pytest
 from constance import config
 
 from reviews import services
 from reviews.models import Review
-from tests.e2e.conftest import DESKTOP, PHONE, screenshot
-from tests.factories import (
-    PASSWORD, BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory,
-    ProductLineFactory, SellerFactory, UserFactory, VariantFactory, WarehouseFactory, stock,
-)
-from tests.reviews.conftest import delivered_order
+from tests.factories import PASSWORD, UserFactory, delivered_order_of as delivered_order
+from tests.e2e.helpers import DESKTOP, PHONE, screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop():
-    family = FamilyFactory(name="Tecnología", slug="tecnologia")
-    category = CategoryFactory(family=family, name="Tarjetas de video", slug="tarjetas-de-video")
-    line = ProductLineFactory(name="NVIDIA GeForce RTX 4070", slug="rtx-4070", category=category,
-                              manufacturer="NVIDIA")
-    seller = SellerFactory(is_approved=True, store_name="Andes Gaming", slug="andes-gaming")
-    brands = [BrandFactory(name="ASUS", slug="asus"), BrandFactory(name="MSI", slug="msi")]
-    warehouse = WarehouseFactory(code="LIM-CENTRAL", name="Lima central", priority=1)
-    products = []
-    for index, (name, brand) in enumerate([("ASUS Dual RTX 4070 OC", brands[0]), ("MSI Ventus RTX 4070", brands[1])]):
-        product = ProductFactory(name=name, slug=f"rtx-4070-{index}", brand=brand, category=category, line=line,
-                                 seller=seller, base_price=Decimal("2899.00") + index * 100)
-        stock(VariantFactory(product=product, sku=f"RTX-{index}"), warehouse, 5)
-        ProductImageFactory(product=product)
-        products.append(product)
-    return {"products": products, "line": line, "seller": seller, "category": category}
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("reviews_journey")]
 
 
 def sign_in(page, user, next_url: str) -> None:

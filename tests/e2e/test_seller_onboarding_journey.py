@@ -8,40 +8,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts import services as account_services
-from accounts.roles import Role, roles_sync
 from catalog.models import Product
-from inventory.models import Warehouse
 from payments.models import Payment
-from tests.e2e.conftest import screenshot
-from tests.e2e.test_fulfilment_journey import sign_in
-from tests.factories import (
-    BrandFactory, CategoryFactory, OptionValueFactory, SellerFactory, UserFactory, png_file,
-)
-from tests.orders.conftest import line_for, make_order
-from tests.receipts.helpers import pay
+from tests.factories import line_for, make_order, pay
+from tests.e2e.helpers import screenshot, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def shop(db, tmp_path):
-    roles_sync()
-    superuser = UserFactory(is_staff=True, is_superuser=True)
-    staff = UserFactory(email="catalogo@kallpa.pe", is_staff=True)
-    account_services.user_add_role(user=staff, role=Role.CATALOG_MANAGER)
-    seller = SellerFactory(store_name="Tejidos Vicús", slug="tejidos-vicus")
-    account_services.seller_approve(seller=seller, actor=superuser)
-    warehouse = Warehouse.objects.create(code="VIC-01", name="Almacén Vicús", seller=seller)
-    BrandFactory(name="ASUS", slug="asus")
-    CategoryFactory(name="Tarjetas gráficas", slug="tarjetas-graficas")
-    CategoryFactory(name="Chompas", slug="chompas")
-    BrandFactory(name="Vicús", slug="vicus")
-    OptionValueFactory(slug="m", value="M")
-    OptionValueFactory(slug="l", value="L")
-    photo = tmp_path / "chompa.png"
-    photo.write_bytes(png_file("chompa.png").read())
-    return {"seller": seller, "staff": staff, "warehouse": warehouse, "photo": photo, "superuser": superuser}
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("seller_onboarding_journey")]
 
 
 def pick(page, field_id: str, text: str) -> None:

@@ -1,11 +1,7 @@
 import pytest
 
 from legal.models import PolicyKind
-from legal.services import policy_version_create, policy_version_publish
-
-
-def publish(kind: str = PolicyKind.TERMS, *, title: str = "Términos y condiciones", body: str = "## Uno\nTexto."):
-    return policy_version_publish(version=policy_version_create(kind=kind, title=title, body=body))
+from tests.factories import publish
 
 
 @pytest.fixture

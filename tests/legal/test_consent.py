@@ -12,15 +12,12 @@ from complaints.services import complaint_file
 from legal.models import Consent, ConsentKind, ConsentSource
 from legal.selectors import marketing_opted_in
 from legal.services import consent_record
-from tests.accounts.test_auth_flows import signup_data
-from tests.complaints.conftest import sheet_data
-from tests.factories import AddressFactory, UserFactory
-from tests.orders.conftest import make_order
-from tests.orders.test_checkout import details, fill_cart, shop  # noqa: F401
+from tests.factories import (
+    AddressFactory, UserFactory, details, fill_cart, make_order, publish, sheet_data, signup_data,
+)
 
-from .conftest import publish
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 def test_sign_up_asks_for_the_terms_and_records_the_consent(client, policies):

@@ -9,9 +9,8 @@ from django.urls import reverse
 from legal.models import PolicyKind, PolicyVersion
 from legal.services import LegalError, policy_version_create, policy_version_publish, policy_version_update
 from legal.text import blocks
-from tests.factories import UserFactory
+from tests.factories import UserFactory, publish
 
-from .conftest import publish
 
 pytestmark = pytest.mark.django_db
 

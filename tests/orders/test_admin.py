@@ -9,8 +9,9 @@ from accounts import services as account_services
 from accounts.roles import Role
 from orders import services
 from orders.models import Order, OrderStatus
-from tests.factories import ProductFactory, SellerFactory, UserFactory, VariantFactory
-from tests.orders.conftest import line_for, make_order, ship_everything
+from tests.factories import (
+    ProductFactory, SellerFactory, UserFactory, VariantFactory, line_for, make_order, ship_everything,
+)
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/orders/order/"

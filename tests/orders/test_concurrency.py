@@ -7,8 +7,7 @@ import pytest
 from django.db import connection
 
 from orders.models import Order
-from tests.factories import ProductFactory, VariantFactory
-from tests.orders.conftest import line_for, make_order
+from tests.factories import ProductFactory, VariantFactory, line_for, make_order
 from tests.threads import run_in_threads
 
 THREADS = 30

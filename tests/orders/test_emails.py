@@ -11,10 +11,7 @@ from orders.models import OrderEmail, OrderEmailKind
 from orders.tasks import send_order_email
 from payments.services import payment_dummy_decline, payment_method_ensure_dummy, payment_start
 from shipping import services as shipping_services
-from tests.factories import UserFactory, WarehouseFactory
-from tests.orders.conftest import line_for, make_order
-from tests.orders.test_services import age
-from tests.shipping.conftest import olva, paid_order, pickup, split_order, stocked_variant, two_warehouses  # noqa: F401
+from tests.factories import UserFactory, WarehouseFactory, age, line_for, make_order, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -12,11 +12,9 @@ from checkout.state import SESSION_KEY
 from orders.models import Order
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue_for_order
-from tests.orders.conftest import make_order
-from tests.orders.test_checkout import checkout, details, fill_cart, shop  # noqa: F401 - fixture
-from tests.receipts.helpers import pay
+from tests.factories import checkout, details, fill_cart, make_order, pay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 RUC = "20100070970"
 COMPANY = "Comercial Andina S.A.C."

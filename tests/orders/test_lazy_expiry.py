@@ -14,7 +14,8 @@ from orders.models import Order, OrderEmail, OrderEmailKind, OrderStatus, Paymen
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError, payment_dummy_pay, payment_method_ensure_dummy, payment_start
 from payments.services.webhooks import webhook_event_process, webhook_event_store
-from tests.payments.webhook_helpers import body, make_order, make_payment, session_completed
+from tests.factories import make_guest_order as make_order, make_payment
+from tests.payments.webhook_helpers import body, session_completed
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,7 @@ ship to. Checked on every seller-facing admin page that shows an order."""
 import pytest
 from django.test import Client
 
-from tests.factories import WarehouseFactory
-from tests.orders.conftest import line_for
-from tests.shipping.conftest import olva, paid_order, sellers, stocked_variant  # noqa: F401 - fixtures
+from tests.factories import WarehouseFactory, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +53,7 @@ def test_on_a_leg_from_their_own_warehouse_a_seller_sees_where_to_ship(sellers, 
 
 def test_a_seller_sees_the_returns_of_their_lines_without_the_customers_contact(sellers, olva):  # noqa: F811
     from returns.services import ReturnLineData, return_request_create
-    from tests.returns.conftest import deliver
+    from tests.factories import deliver
 
     own, _other = sellers
     store = WarehouseFactory(code="TIENDA-02")

@@ -1,5 +1,5 @@
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
@@ -8,23 +8,19 @@ from constance.test import override_config
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from core.models import Counter
 from orders import ports, services
 from orders.exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
-from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, PaymentStatus
+from orders.models import Order, OrderLine, OrderStatus, PaymentStatus
 from orders.services import OrderLineData, address_snapshot
-from tests.factories import AddressFactory, OptionValueFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory
-from tests.orders.conftest import SHIPPING_ADDRESS, line_for, make_order, ship_everything
+from tests.factories import (
+    SHIPPING_ADDRESS, AddressFactory, OptionValueFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory,
+    age, line_for, make_order, ship_everything,
+)
 
 pytestmark = pytest.mark.django_db
 NUMBER = re.compile(r"^PED-\d{8}-\d{4,}$")
-
-
-def age(order, minutes: int) -> None:
-    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - timedelta(minutes=minutes))
-    order.refresh_from_db()
 
 
 def plug(monkeypatch, port, function) -> None:

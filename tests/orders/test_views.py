@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from orders import services
 from orders.models import Order, OrderStatus
-from tests.orders.conftest import make_order, ship_everything
+from tests.factories import make_order, ship_everything
 
 pytestmark = pytest.mark.django_db
 

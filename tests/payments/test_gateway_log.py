@@ -23,8 +23,8 @@ from payments.models import GatewayLogEntry, Payment
 from payments.services import (
     PaymentError, payment_abandon, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy, payment_start,
 )
-from tests.conftest import require_env
 from tests.factories import VariantFactory, WarehouseFactory, stock
+from tests.harness import require_env
 
 VISA = "4242424242424242"
 ADDRESS = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "district": "Miraflores",

@@ -19,12 +19,11 @@ from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
 from payments.services.refunds import refund_approve, refund_request
 from payments.selectors import payment_methods_offered
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_guest_order as make_order, make_payment
 from tests.payments.mercadopago_helpers import (
-    ACCESS_TOKEN, API, INIT_POINT, PREFERENCE_ID, PREFERENCES, WEBHOOK_SECRET, notification, payment_json,
+    ACCESS_TOKEN, API, INIT_POINT, PREFERENCES, PREFERENCE_ID, WEBHOOK_SECRET, notification, payment_json,
     post_notification, signed_headers,
 )
-from tests.payments.webhook_helpers import make_order, make_payment
 
 pytestmark = pytest.mark.django_db
 MP_ID = "1319500012"

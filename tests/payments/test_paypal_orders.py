@@ -20,8 +20,7 @@ from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import Payment, PaymentMethod, Provider, Refund
 from payments.services.refunds import refund_approve, refund_request
 from payments.services import PaymentError
-from tests.factories import UserFactory
-from tests.payments.webhook_helpers import make_order, make_payment
+from tests.factories import UserFactory, make_guest_order as make_order, make_payment
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from orders.models import Order
-from tests.payments.webhook_helpers import make_order, make_payment
+from tests.factories import make_guest_order as make_order, make_payment
 
 pytestmark = pytest.mark.django_db
 

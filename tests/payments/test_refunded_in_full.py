@@ -10,16 +10,14 @@ from inventory.models import StockLevel
 from orders.models import OrderStatus, PaymentStatus
 from payments.gateways.mercadopago_checkout import MercadoPagoPayment
 from payments.models import Provider, Refund, WebhookEvent
-from payments.services import payment_complete
 from payments.services.mercadopago_flow import payment_mercadopago_apply
 from payments.services.webhooks import webhook_event_process, webhook_event_store
 from receipts.models import Receipt, ReceiptKind
 from shipping import services as shipping_services
 from shipping.models import ShipmentStatus
 from shipping.selectors import shipments_due
-from tests.payments.webhook_helpers import (
-    body, capture_completed, charge_refunded, make_order, make_payment, paypal_event, session_completed,
-)
+from tests.factories import make_guest_order as make_order, make_payment
+from tests.payments.webhook_helpers import body, capture_completed, charge_refunded, paypal_event, session_completed
 
 pytestmark = pytest.mark.django_db
 

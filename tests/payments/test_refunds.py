@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import responses
-from django.contrib.auth.models import Permission
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -16,17 +15,10 @@ from accounts.services import user_add_role
 from orders.models import PaymentStatus
 from payments.models import Payment, Provider, Refund
 from payments.services.refunds import refund_approve, refund_request
-from payments.services import PaymentError, payment_complete
-from tests.factories import PASSWORD, UserFactory
-from tests.payments.webhook_helpers import make_order, make_payment
+from payments.services import PaymentError
+from tests.factories import PASSWORD, UserFactory, paid
 
 pytestmark = pytest.mark.django_db
-
-
-def paid(provider=Provider.DUMMY, reference="DUMMY-1"):
-    order = make_order()
-    payment = make_payment(order, provider=provider, reference=reference)
-    return payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference=reference)
 
 
 @pytest.fixture

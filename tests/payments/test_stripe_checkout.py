@@ -13,7 +13,8 @@ from django.urls import reverse
 from orders.models import OrderStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY
 from payments.models import Payment, Provider
-from tests.payments.webhook_helpers import cents, make_order, make_payment
+from tests.factories import make_guest_order as make_order, make_payment
+from tests.payments.webhook_helpers import cents
 
 pytestmark = pytest.mark.django_db
 

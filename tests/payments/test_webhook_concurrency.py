@@ -11,7 +11,8 @@ from inventory.models import Movement, Reservation
 from orders.models import Order, OrderStatus
 from payments.models import Payment, WebhookEvent
 from payments.services.webhooks import webhook_event_process
-from tests.payments.webhook_helpers import STRIPE_SECRET, body, make_order, make_payment, session_completed, stripe_headers
+from tests.factories import make_guest_order as make_order, make_payment
+from tests.payments.webhook_helpers import STRIPE_SECRET, body, session_completed, stripe_headers
 from tests.threads import run_in_threads
 
 DELIVERIES = 10

@@ -12,9 +12,10 @@ from django.utils import timezone
 from orders.models import Order, OrderEmail, OrderStatus
 from payments.models import Payment, WebhookEvent
 from receipts.models import Receipt, ReceiptKind
+from tests.factories import make_guest_order as make_order, make_payment
 from tests.payments.webhook_helpers import (
-    CERT_URL, PAYPAL_CERT_PEM, body, capture_completed, make_key_and_cert, make_order, make_payment, paypal_headers,
-    session_completed, stripe_headers,
+    CERT_URL, PAYPAL_CERT_PEM, body, capture_completed, make_key_and_cert, paypal_headers, session_completed,
+    stripe_headers,
 )
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,9 @@ from payments.tasks import process_webhook_event
 from payments.services.webhooks import (
     WEBHOOK_MAX_ATTEMPTS, RetryableWebhookError, webhook_event_process, webhook_event_store,
 )
-from tests.factories import UserFactory
+from tests.factories import GUEST_ADDRESS as ADDRESS, UserFactory, make_guest_order as make_order, make_payment
 from tests.payments.webhook_helpers import (
-    ADDRESS, body, capture_completed, charge_refunded, make_order, make_payment, paypal_event, session_completed, stripe_event,
+    body, capture_completed, charge_refunded, paypal_event, session_completed, stripe_event,
 )
 
 pytestmark = pytest.mark.django_db

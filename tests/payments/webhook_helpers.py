@@ -15,18 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
-from orders.services import OrderLineData, order_create
-from payments.models import Payment, PaymentMethod, Provider
-from payments.services import payment_start
+from payments.models import Payment
 from payments.gateways.webhook_verify import paypal_signed_message
-from tests.factories import VariantFactory, WarehouseFactory, stock
 
 STRIPE_SECRET = "whsec_test_kallpa"
 PAYPAL_WEBHOOK_ID = "8PT597110X687430LKGECATA"
 CERT_URL = "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-test"
-
-ADDRESS = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "district": "Miraflores",
-           "province": "Lima", "department": "15"}
 
 
 def make_key_and_cert(*, days: int = 30):
@@ -62,25 +56,6 @@ def paypal_headers(raw: bytes, *, webhook_id: str = PAYPAL_WEBHOOK_ID, sent_at=N
     return {"Paypal-Transmission-Id": transmission_id, "Paypal-Transmission-Time": sent,
             "Paypal-Transmission-Sig": base64.b64encode(signature).decode(), "Paypal-Cert-Url": cert_url,
             "Paypal-Auth-Algo": "SHA256withRSA"}
-
-
-def make_order(quantity: int = 2, on_hand: int = 5):
-    variant = VariantFactory()
-    stock(variant, WarehouseFactory(), on_hand)
-    return order_create(
-        customer=None, email="rosa@example.pe", lines=[OrderLineData.from_variant(variant, quantity=quantity)],
-        shipping_address=ADDRESS, billing_address=ADDRESS, shipping_method_id=None, shipping_method_name="Olva",
-        shipping_total=Decimal("10.00"), idempotency_key=None,
-    )
-
-
-def make_payment(order, *, provider: str = Provider.STRIPE, reference: str = "cs_test_1") -> Payment:
-    method, _created = PaymentMethod.objects.get_or_create(
-        code=f"{provider}-test", defaults={"name": provider.title(), "provider": provider})
-    payment = payment_start(order=order, method=method)
-    Payment.objects.filter(pk=payment.pk).update(gateway_reference=reference)
-    payment.refresh_from_db()
-    return payment
 
 
 def cents(amount: Decimal) -> int:

@@ -2,6 +2,7 @@
 products) and the demo promotions."""
 
 import csv
+from decimal import Decimal as D
 import io
 
 import pytest
@@ -10,9 +11,7 @@ from django.urls import reverse
 
 from demo.promotions import DEMO_COUPONS, load_demo_promotions
 from promotions.models import AutomaticDiscount, Coupon, Scope
-from tests.factories import CategoryFactory, ProductFactory, UserFactory
-
-from .conftest import D, coupon, percent_off
+from tests.factories import CategoryFactory, ProductFactory, UserFactory, coupon, percent_off
 
 pytestmark = pytest.mark.django_db
 

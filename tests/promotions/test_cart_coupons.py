@@ -1,19 +1,16 @@
 """Applying and removing a coupon in the cart (htmx and plain forms): every refusal reason,
 bad input, guessing limits, and what the cart page shows."""
 
-from decimal import Decimal
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
 
 from cart.selectors import COUPON_SESSION_KEY
-from orders.models import OrderStatus
-from promotions.models import Coupon, CouponRedemption, Scope
-from tests.factories import PASSWORD, CategoryFactory, UserFactory
+from promotions.models import Coupon, Scope
+from tests.factories import PASSWORD, CategoryFactory, UserFactory, add, ago, ahead, apply_code, coupon, percent_off
 
-from .conftest import D, add, ago, ahead, apply_code, coupon, percent_off
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
 
 
 def body(response) -> str:
@@ -104,7 +101,7 @@ class TestRefusals:
         assert "used up" in html or "agotó" in html
 
     def test_already_used_by_you(self, client, shop, django_user_model):
-        from tests.promotions.conftest import checkout
+        from tests.factories import checkout_or_none as checkout
 
         user = UserFactory()
         client.login(email=user.email, password=PASSWORD)
@@ -118,7 +115,7 @@ class TestRefusals:
         assert "already used" in html or "ya usaste" in html.lower()
 
     def test_first_order_only(self, client, shop):
-        from tests.promotions.conftest import checkout
+        from tests.factories import checkout_or_none as checkout
 
         user = UserFactory()
         client.login(email=user.email, password=PASSWORD)

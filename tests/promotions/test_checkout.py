@@ -1,6 +1,8 @@
 """Placing an order with discounts: everything recomputed, snapshots on the order lines, the
 coupon's use taken with the order and given back when an unpaid order is cancelled or expires."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -9,14 +11,13 @@ from django.utils import timezone
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel, order_payment_record, orders_cancel_unpaid
 from promotions.models import Coupon, CouponRedemption, Scope
-from tests.factories import PASSWORD, KitFactory, KitItemFactory, UserFactory, VariantFactory, stock
-from tests.orders.conftest import BUYER_DNI
-
-from .conftest import (
-    D, add, ago, apply_code, checkout, coupon, delivery, details, percent_off, place, review_key,
+from tests.factories import (
+    BUYER_DNI, PASSWORD, KitFactory, KitItemFactory, UserFactory, VariantFactory, add, ago, apply_code,
+    checkout_or_none as checkout, coupon, delivery_accepted as delivery, details_accepted as details, percent_off,
+    place, review_key, stock,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
 
 
 def test_an_order_keeps_each_discount_on_its_lines(client, shop):

@@ -1,5 +1,7 @@
 """Coupon limits under concurrent checkouts: real threads, real PostgreSQL."""
 
+from decimal import Decimal as D
+
 import pytest
 from django.test import Client
 
@@ -7,10 +9,11 @@ from orders.models import Order
 from payments.services import payment_method_ensure_dummy
 from promotions.models import Coupon, CouponRedemption
 from demo.shipping import load_demo_shipping
-from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import (
+    ON_POSTGRESQL, ProductFactory, VariantFactory, WarehouseFactory, add, apply_code, coupon,
+    delivery_accepted as delivery, details_accepted as details, place, review_key, stock,
+)
 from tests.threads import run_in_threads
-
-from .conftest import D, ON_POSTGRESQL, add, apply_code, coupon, delivery, details, place, review_key
 
 pytestmark = [pytest.mark.django_db(transaction=True), ON_POSTGRESQL]
 BUYERS = 6

@@ -2,6 +2,7 @@
 sale_price that promotions keeps when a discount is created, changed, starts or ends."""
 
 from datetime import timedelta
+from decimal import Decimal as D
 
 import pytest
 from django.test import Client
@@ -12,9 +13,9 @@ from catalog.models import Product
 from promotions.models import AutomaticDiscount, Scope
 from promotions.services import discount_changed, discount_prices_sync
 from promotions.tasks import sync_discount_prices
-from tests.factories import BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, VariantFactory
-
-from .conftest import D, ahead, amount_off, percent_off
+from tests.factories import (
+    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, VariantFactory, ahead, amount_off, percent_off,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_listing_queries_do_not_grow_with_discounts(aisle, django_assert_num_que
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.conftest import clear_cache
+    from tests.harness import clear_cache
 
     params = {"sort": "price_asc", "min_price": "1"}
     clear_cache()

@@ -1,7 +1,7 @@
 """The stacking rule (promotions.stacking), as a table of cases: first the arithmetic alone,
 then whole carts priced from the database."""
 
-from decimal import Decimal
+from decimal import Decimal as D
 
 import pytest
 
@@ -9,9 +9,9 @@ from cart.pricing import price_cart
 from cart.store import LineKey
 from promotions.models import Coupon, Scope
 from promotions.stacking import CouponTerms, allocate, coupon_discounts, unit_discount
-from tests.factories import CategoryFactory, KitFactory, KitItemFactory, ProductFactory, VariantFactory
-
-from .conftest import D, amount_off, coupon, percent_off
+from tests.factories import (
+    CategoryFactory, KitFactory, KitItemFactory, ProductFactory, VariantFactory, amount_off, coupon, percent_off,
+)
 
 
 @pytest.mark.parametrize(("price", "percent", "amount", "expected"), [

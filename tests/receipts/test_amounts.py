@@ -10,7 +10,7 @@ from receipts.amounts import spread
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue_for_order
 from receipts.words import amount_in_words
-from tests.receipts.helpers import BUYER_DNI, make_order, pay
+from tests.factories import BUYER_DNI, make_priced_order as make_order, pay
 
 
 @pytest.mark.parametrize("amount, words", [

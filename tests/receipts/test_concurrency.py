@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from receipts import tasks
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import ReceiptError, credit_note_issue, receipt_issue_for_order
-from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, make_order, pay
+from tests.factories import BUYER_DNI, BUYER_RUC, make_priced_order as make_order, pay
 from tests.threads import run_in_threads
 
 THREADS = 12

@@ -19,12 +19,8 @@ from receipts.models import BuyerDocument, CreditReason, Receipt, ReceiptKind
 from receipts.services import (
     ReceiptError, credit_note_issue, receipt_issue_for_order, receipts_issue_missing,
 )
-from tests.factories import UserFactory
-from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, make_order, pay
+from tests.factories import BUYER_DNI, BUYER_RUC, UserFactory, make_priced_order as make_order, pay
 
-from tests.credit.conftest import gateway_order  # noqa: E402,F401 - fixtures
-from tests.returns.conftest import customer, warehouse  # noqa: E402,F401 - fixtures
-from tests.shipping.conftest import olva  # noqa: E402,F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +181,7 @@ def test_a_whole_refund_of_an_unshipped_order_annuls_it_with_its_lines(staff, dj
 
 
 def test_a_whole_refund_of_a_shipped_order_credits_every_line_with_reason_06(staff, django_capture_on_commit_callbacks):
-    from tests.orders.conftest import ship_everything
+    from tests.factories import ship_everything
 
     support, boss = staff
     order = make_order(prices=("59.90", "120.00"), quantities=(2, 1), document_type="dni", document=BUYER_DNI)
@@ -322,7 +318,7 @@ def test_the_sweep_leaves_causes_noted_the_old_way_alone(gateway_order, warehous
     from credit.models import StoreCredit
     from receipts.services import credit_note_issue
     from returns.services import return_resolve
-    from tests.credit.conftest import received_return
+    from tests.factories import received_return
 
     staff = UserFactory(is_staff=True, is_superuser=True)
     boleta = receipt_issue_for_order(order_id=gateway_order.pk)

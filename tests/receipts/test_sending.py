@@ -17,10 +17,37 @@ from django.urls import reverse
 from receipts.models import Receipt, SendStatus
 from receipts.services import receipt_issue_for_order, receipt_send, receipts_resend
 from receipts.tasks import send_receipt
-from tests.factories import UserFactory
-from tests.receipts.helpers import cdr_response, make_certificate, make_order, pay, soap_fault
+from tests.factories import UserFactory, make_certificate, make_priced_order as make_order, pay
 
 pytestmark = pytest.mark.django_db
+
+
+def cdr_response(file_name: str, *, code: str = "0", description: str = "La Factura ha sido aceptada",
+                 notes=()) -> str:
+    notes_xml = "".join(f"<cbc:Note>{note}</cbc:Note>" for note in notes)
+    cdr = (
+        '<?xml version="1.0" encoding="UTF-8"?><ar:ApplicationResponse '
+        'xmlns:ar="urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2" '
+        'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+        'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+        f"{notes_xml}<cac:DocumentResponse><cac:Response><cbc:ReferenceID>{file_name}</cbc:ReferenceID>"
+        f"<cbc:ResponseCode>{code}</cbc:ResponseCode><cbc:Description>{description}</cbc:Description>"
+        "</cac:Response></cac:DocumentResponse></ar:ApplicationResponse>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"R-{file_name}.xml", cdr)
+    content = base64.b64encode(buffer.getvalue()).decode()
+    return ('<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
+            '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
+            f"<applicationResponse>{content}</applicationResponse></br:sendBillResponse></soap-env:Body>"
+            "</soap-env:Envelope>")
+
+
+def soap_fault(code: str, message: str) -> str:
+    return ('<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
+            f"<soap-env:Fault><faultcode>soap-env:Client.{code}</faultcode><faultstring>{message}</faultstring>"
+            "</soap-env:Fault></soap-env:Body></soap-env:Envelope>")
 URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"
 
 

@@ -19,17 +19,12 @@ from promotions.services import coupon_create, discount_create
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import credit_note_issue
 from tests.factories import (
-    KitFactory, KitItemFactory, ProductFactory, ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory,
-    UserFactory, VariantFactory, WarehouseFactory, stock,
+    BUYER_DNI, BUYER_RUC, KitFactory, KitItemFactory, UserFactory, checkout_order, make_certificate, pay,
 )
-from tests.receipts.helpers import BUYER_DNI, BUYER_RUC, checkout_order, make_certificate, pay
 from tests.receipts.judge import judge_all
 from tests.receipts.sunat_xsl import require_stylesheets, sunat_verdicts
-from tests.credit.conftest import gateway_order  # noqa: F401 - fixtures
-from tests.returns.conftest import customer, staff, warehouse  # noqa: F401 - fixtures
-from tests.shipping.conftest import olva  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("sunat")]
 
 
 @pytest.fixture
@@ -39,20 +34,6 @@ def certificate(tmp_path, settings):
     pem = tmp_path / "store-cert.pem"
     pem.write_bytes(cert_pem)
     return pem
-
-
-@pytest.fixture
-def shop(db):
-    warehouse = WarehouseFactory()
-    method = ShippingMethodFactory(name="Olva Courier – provincias")
-    ShippingRateFactory(method=method, zone=ShippingZoneFactory(), weight_to=Decimal("100"), price=Decimal("15.00"))
-
-    def variant(price, *, units=20, **product):
-        found = VariantFactory(product=ProductFactory(base_price=Decimal(price), **product))
-        stock(found, warehouse, units)
-        return found
-
-    return method, variant
 
 
 def _refund_whole(order, *, reason: str):
@@ -151,7 +132,7 @@ def test_a_return_gets_one_note_with_the_returned_lines(gateway_order, staff, wa
     credit; each gets one nota de crédito that credits the units it took back, at what they were
     sold for, and the one that completes the order gives the shipping back too."""
     from returns.services import return_resolve
-    from tests.credit.conftest import received_return
+    from tests.factories import received_return
 
     from receipts.services import receipt_issue_for_order
 
@@ -183,7 +164,7 @@ def test_the_printed_receipt_reads_as_its_arithmetic(tmp_path):
     amount; a carrier's dash prints as a dash, not '?'."""
     from receipts.pdf import receipt_pdf
     from receipts.services import receipt_issue_for_order
-    from tests.receipts.helpers import make_order
+    from tests.factories import make_priced_order as make_order
 
     order = make_order(prices=("569.00", "59.90"), quantities=(1, 3), discounts=("85.35", "0.00"),
                        order_discount="25.50", document_type="ruc", document=BUYER_RUC)

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from orders.access import remember_guest_order
 from receipts.services import receipt_issue_for_order
-from tests.factories import UserFactory
-from tests.receipts.helpers import BUYER_RUC, make_order, pay
+from tests.factories import BUYER_RUC, UserFactory, make_priced_order as make_order, pay
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from receipts import signing
 from receipts.models import Receipt
 from receipts.services import credit_note_issue, receipt_issue_for_order, receipt_sign
 from receipts.ubl import NS
-from tests.receipts.helpers import BUYER_RUC, make_certificate, make_order, pay
+from tests.factories import BUYER_RUC, make_certificate, make_priced_order as make_order, pay
 
 pytestmark = pytest.mark.django_db
 XSD = Path(__file__).parent / "ubl21" / "maindoc"

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from inventory.models import Movement, StockLevel
 from returns import services
-from returns.models import ReturnRequest, ReturnStatus
+from returns.models import ReturnStatus
 from returns.services import ReturnLineData
-from tests.returns.conftest import many_requests
+from tests.factories import many_requests
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:returns_returnrequest_changelist")

@@ -10,8 +10,7 @@ from orders.services import order_cancel
 from payments.models import Refund
 from payments.selectors import refundable_amount
 from payments.services.refunds import refund_request
-from tests.factories import UserFactory
-from tests.payments.test_refunds import paid
+from tests.factories import UserFactory, paid
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,7 @@ def test_customer_cancel_requests_only_what_is_left():
 
 
 def test_unpaid_order_cancel_requests_nothing():
-    from tests.payments.webhook_helpers import make_order
+    from tests.factories import make_guest_order as make_order
 
     order = make_order()
     order_cancel(order=order, actor=None, reason="", by_customer=False)

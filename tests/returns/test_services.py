@@ -5,12 +5,10 @@ from constance import config
 from django.utils import timezone
 
 from inventory.models import Movement, StockLevel
-from inventory.verify import CHECKS
 from returns import services
 from returns.models import FoundCondition, ReturnLine, ReturnRequest, ReturnStatus, ReturnStatusChange
 from returns.services import ReceiveLineData, ReturnError, ReturnLineData
-from tests.factories import WarehouseFactory
-from tests.orders.conftest import make_order
+from tests.factories import WarehouseFactory, ledger_mismatches, make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +22,6 @@ def ask(order, *, quantity=1, line=None, key=None, now=None, **extra):
     data = ReturnLineData(order_line_id=line.pk, quantity=quantity, reason=extra.pop("reason", "wrong_size"),
                           declared_condition=extra.pop("condition", "new"), reason_detail=extra.pop("detail", "Talla"))
     return services.return_request_create(order=order, lines=[data], actor=order.customer, idempotency_key=key, now=now)
-
-
-def ledger_mismatches():
-    return [row for _label, check in CHECKS for row in check()]
 
 
 def on_hand(variant, warehouse):
@@ -93,8 +87,8 @@ class TestRequest:
             ask(delivered_order, now=delivered + timedelta(days=6))
 
     def test_undelivered_order_is_refused(self, warehouse, olva, customer):
-        from tests.orders.conftest import line_for
-        from tests.shipping.conftest import paid_order, stocked_variant
+        from tests.factories import line_for
+        from tests.factories import paid_order, stocked_variant
         order = paid_order(lines=[line_for(stocked_variant(warehouse))], method=olva, customer=customer)
         with pytest.raises(ReturnError, match="entregado"):
             services.return_request_create(order=order, lines=[ReturnLineData(

@@ -9,10 +9,7 @@ from django.utils import timezone
 
 from returns.models import ReturnLine, ReturnRequest, ReturnStatus
 from shipping.models import Shipment
-from tests.factories import UserFactory
-from tests.orders.conftest import line_for
-from tests.returns.conftest import deliver, many_requests
-from tests.shipping.conftest import paid_order, stocked_variant
+from tests.factories import UserFactory, deliver, line_for, many_requests, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

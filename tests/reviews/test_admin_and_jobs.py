@@ -12,10 +12,11 @@ from catalog.models import Product
 from orders import services as order_services
 from reviews import services, tasks
 from reviews.models import Review, ReviewInvitation, ReviewStatus, SellerReputation
-from tests.factories import ProductFactory, SellerFactory, UserFactory, VariantFactory
-from tests.orders.conftest import line_for, make_order
+from tests.factories import (
+    ProductFactory, SellerFactory, UserFactory, VariantFactory, delivered_order_of as delivered_order, line_for,
+    make_order, write,
+)
 
-from .conftest import delivered_order, write
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/reviews/review/"

@@ -7,9 +7,8 @@ from django.db import IntegrityError, transaction
 from catalog.models import Product, ProductLine
 from reviews import services
 from reviews.models import Review, ReviewStatus, ReviewVote
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, delivered_order_of as delivered_order, write
 
-from .conftest import delivered_order, write
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,7 @@ class TestCreate:
         assert review.is_verified_purchase and review.status == ReviewStatus.PENDING
 
     def test_an_undelivered_order_is_not_a_verified_purchase(self, customer, product, variant):
-        from tests.orders.conftest import line_for, make_order
+        from tests.factories import line_for, make_order
 
         make_order(customer=customer, lines=[line_for(variant)])
         assert not write(customer, product).is_verified_purchase

@@ -4,9 +4,8 @@ from django.urls import reverse
 from catalog import listing_cache
 from reviews import services
 from reviews.models import Review, ReviewStatus
-from tests.factories import ProductFactory, UserFactory
+from tests.factories import ProductFactory, UserFactory, delivered_order_of as delivered_order, write
 
-from .conftest import delivered_order, write
 
 pytestmark = pytest.mark.django_db
 XSS = '<script>alert("x")</script>'

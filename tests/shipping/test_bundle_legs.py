@@ -9,13 +9,11 @@ from shipping import selectors, services
 from shipping.exceptions import ShipmentError
 from shipping.models import ShipmentLine, WarehouseOperator
 from tests import factories
-from tests.factories import ProductFactory, VariantFactory, stock
-from tests.orders.conftest import line_for
+from tests.factories import ProductFactory, VariantFactory, line_for, paid_order, stock
 
-from .conftest import paid_order
-from .test_shipments_admin import CHANGELIST
 
 pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:shipping_shipment_changelist")
 
 
 def make_bundle(parts, *, sku="PACK-SPLIT"):

@@ -8,10 +8,8 @@ from django.urls import reverse
 from orders.models import Order
 from orders.services import order_payment_record
 from shipping import services
-from tests.factories import WarehouseFactory
-from tests.orders.conftest import line_for, make_order, variant  # noqa: F401 (fixture)
+from tests.factories import WarehouseFactory, line_for, make_order, paid_order, stocked_variant
 
-from .conftest import paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,8 @@ from orders.models import Order, OrderStatus
 from shipping import selectors, services
 from shipping.exceptions import ShipmentError
 from shipping.models import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
-from tests.factories import UserFactory, WarehouseFactory
-from tests.orders.conftest import line_for, make_order, variant  # noqa: F401 (fixture)
+from tests.factories import UserFactory, WarehouseFactory, line_for, make_order, paid_order, stocked_variant
 
-from .conftest import paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,8 @@ from django.urls import reverse
 
 from orders.models import OrderStatus
 from shipping.models import Shipment, ShipmentStatus, WarehouseOperator
-from tests.factories import UserFactory, WarehouseFactory
-from tests.orders.conftest import line_for
+from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
 
-from .conftest import paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import translation
 
 from core.templatetags.dates import delivery_estimate
 from shipping.models import ShippingMethod
-from tests.orders.test_checkout import delivery, details, fill_cart, shop  # noqa: F401 (fixture)
+from tests.factories import delivery, details, fill_cart
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 def checked_method(html: str) -> str | None:

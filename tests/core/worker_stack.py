@@ -11,9 +11,9 @@ from pathlib import Path
 
 from django.db import connection
 
-from tests.redis_server import OwnRedis, publishing_to
+from tests.core.redis_server import OwnRedis, publishing_to
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def wait_for(condition, *, timeout: float, what: str, every: float = 0.25, log: Path | None = None):
@@ -44,7 +44,7 @@ class Stack:
 
     def start_worker(self) -> None:
         env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "tests.worker_settings", "DATABASE_URL": database_url(),
+            **os.environ, "DJANGO_SETTINGS_MODULE": "tests.core.worker_settings", "DATABASE_URL": database_url(),
             "REDIS_URL": f"{self.redis.url}/0", "CELERY_BROKER_URL": f"{self.redis.url}/1",
             "CELERY_RESULT_BACKEND": f"{self.redis.url}/2", "FAULT_DIR": str(self.dir),
             "CACHE_KEY_PREFIX": "faults",

@@ -6,7 +6,7 @@ from orders.models import Order, PaymentStatus
 from payments.models import Refund
 from demo.returns import load_demo_returns
 from returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
-from tests.returns.test_services import ledger_mismatches
+from tests.factories import ledger_mismatches
 
 pytestmark = pytest.mark.django_db
 

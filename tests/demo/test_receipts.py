@@ -8,7 +8,7 @@ from django.core import mail
 
 from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_receipts
 from receipts.models import Receipt
-from tests.receipts.helpers import BUYER_RUC, make_order, pay
+from tests.factories import BUYER_RUC, make_priced_order as make_order, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_every_receipt_the_whole_demo_issues_passes_sunat_rules(tmp_path, settin
 
     from demo.management.commands import demo_data
     from receipts.models import ReceiptKind
-    from tests.receipts.helpers import make_certificate
+    from tests.factories import make_certificate
     from tests.receipts.judge import judge_all
 
     path, cert_pem = make_certificate(tmp_path)

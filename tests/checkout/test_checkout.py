@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -19,65 +19,12 @@ from payments.models import Payment
 from payments.services import payment_method_ensure_dummy
 from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod
-from tests.orders.conftest import BUYER_DNI
 from tests.factories import (
-    PASSWORD, AddressFactory, KitFactory, KitItemFactory, ProductFactory, UserFactory, VariantFactory,
-    WarehouseFactory, stock,
+    BUYER_DNI, LIMA, ON_POSTGRESQL, PASSWORD, AddressFactory, KitFactory, KitItemFactory, ProductFactory, UserFactory,
+    VariantFactory, WarehouseFactory, checkout, delivery, details, fill_cart, place, review_key, stock,
 )
 
-pytestmark = pytest.mark.django_db
-# Concurrency and the query ceilings are the real stack's (CI runs PostgreSQL); SQLite serialises
-# writers and reserves stock in Python.
-ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="checked on PostgreSQL")
-
-LIMA = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "reference": "",
-        "department": "15", "province": "1501", "district": "150122", "postal_code": "15074"}
-
-
-@pytest.fixture
-def shop():
-    load_demo_shipping()
-    payment_method_ensure_dummy()
-    warehouse = WarehouseFactory(code="LIM", priority=1)
-    hoodie = VariantFactory(sku="HOOD-M", product=ProductFactory(name="Hoodie Andino", base_price=Decimal("149.00")))
-    cap = VariantFactory(sku="CAP-U", product=ProductFactory(name="Gorra Inti", base_price=Decimal("59.00")))
-    stock(hoodie, warehouse, 10)
-    stock(cap, warehouse, 4)
-    return {"warehouse": warehouse, "hoodie": hoodie, "cap": cap}
-
-
-def fill_cart(client, *lines):
-    for sku, quantity in lines:
-        response = client.post(reverse("cart:add"), {"sku": sku, "quantity": str(quantity)})
-        assert response.status_code == 302
-
-
-def details(client, *, email="rosa@example.pe", address=None, **extra):
-    data = {"email": email, "billing_same": "1", **{f"shipping-{k}": v for k, v in (address or LIMA).items()}, **extra}
-    return client.post(reverse("checkout:details"), data)
-
-
-def delivery(client, method_code="olva-lima", payment="tarjeta-prueba"):
-    method = ShippingMethod.objects.get(code=method_code)
-    return client.post(reverse("checkout:delivery"), {"shipping_method": method.pk, "payment_method": payment})
-
-
-def review_key(client) -> str:
-    response = client.get(reverse("checkout:review"))
-    assert response.status_code == 200
-    return response.context["key"]
-
-
-def place(client, key):
-    return client.post(reverse("checkout:place"), {"key": key})
-
-
-def checkout(client, **kwargs) -> Order:
-    assert details(client, **kwargs).status_code == 302
-    assert delivery(client).status_code == 302
-    response = place(client, review_key(client))
-    assert response.status_code == 302
-    return Order.objects.latest("pk")
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 def held_for(order) -> int:

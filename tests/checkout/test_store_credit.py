@@ -14,13 +14,11 @@ from credit.models import CreditUse, StoreCredit
 from credit.services import store_credit_issue
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import Payment
-from tests.factories import UserFactory, VariantFactory, stock
-from tests.orders.conftest import BUYER_DNI
-from tests.orders.test_checkout import (  # noqa: F401 - shop is a fixture
-    ON_POSTGRESQL, delivery, details, fill_cart, place, review_key, shop,
+from tests.factories import (
+    BUYER_DNI, ON_POSTGRESQL, UserFactory, VariantFactory, delivery, details, fill_cart, place, review_key, stock,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 @pytest.fixture
@@ -138,7 +136,7 @@ def test_a_cancelled_order_paid_with_credit_gives_it_back(shopper, shop, custome
 
 @ON_POSTGRESQL  # the query ceilings are the real stack's (SQLite reserves stock in Python)
 def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop, django_assert_max_num_queries):  # noqa: F811
-    """The same 40-query ceiling as tests/orders/test_checkout.py, flat for 1 and 20 lines."""
+    """The same 40-query ceiling as tests/checkout/test_checkout.py, flat for 1 and 20 lines."""
     counts = []
     for lines in (1, 20):
         user = UserFactory(email=f"credit{lines}@example.pe")

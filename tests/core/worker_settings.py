@@ -7,7 +7,7 @@ import os
 from config.settings.test import *  # noqa: F403
 
 CELERY_TASK_ALWAYS_EAGER = False
-EMAIL_BACKEND = "tests.worker_settings_mail.LineEmailBackend"
+EMAIL_BACKEND = "tests.core.worker_settings_mail.LineEmailBackend"
 WEBHOOK_RETRY_BASE_SECONDS = 1
 WORKER_HEARTBEAT_SECONDS = 1
 SCHEDULER_HEARTBEAT_SECONDS = 1

@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Brand
-from tests.catalog.test_storefront import _count, _grow, listed, shop  # noqa: F401 - shop is a fixture
-from tests.factories import BrandFactory, ProductFactory
+from tests.factories import BrandFactory, ProductFactory, grow_hoodies as _grow, listed, listing_query_count as _count
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
 
 
 def test_lists_only_the_brands_visible_products_with_its_description(client, shop):

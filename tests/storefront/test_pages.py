@@ -2,49 +2,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog import listing_cache
 from catalog.models import CollectionItem, Product
 from tests.factories import (
-    BannerFactory, BrandFactory, CategoryFactory, CollectionFactory, FamilyFactory, KitFactory, KitItemFactory,
-    OptionFactory, OptionValueFactory, ProductFactory, ProductImageFactory, ProductLineFactory, VariantFactory,
+    BannerFactory, CollectionFactory, KitFactory, KitItemFactory, ProductImageFactory, ProductLineFactory,
+    VariantFactory, grow_hoodies as _grow, listed, listing_query_count as _count,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop():
-    family = FamilyFactory(name="Moda", slug="moda")
-    hoodies = CategoryFactory(family=family, name="Hoodies", slug="hoodies")
-    kids = CategoryFactory(family=family, parent=hoodies, name="Hoodies niños", slug="hoodies-ninos")
-    size, color = OptionFactory(code="size"), OptionFactory(code="color")
-    m = OptionValueFactory(option=size, slug="m", value="M")
-    xl = OptionValueFactory(option=size, slug="xl", value="XL")
-    black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
-    white = OptionValueFactory(option=color, slug="blanco", value="Blanco", swatch="#ffffff")
-    inti, nike = BrandFactory(name="Inti Wear", slug="inti-wear"), BrandFactory(name="Nike", slug="nike")
-    cheap = ProductFactory(name="Hoodie Básico", slug="hoodie-basico", brand=inti, category=hoodies,
-                           base_price=Decimal("99.00"), units_sold=5)
-    pricey = ProductFactory(name="Hoodie Tech", slug="hoodie-tech", brand=nike, category=hoodies,
-                            base_price=Decimal("349.00"), compare_at_price=Decimal("399.00"), units_sold=50)
-    kid = ProductFactory(name="Hoodie Mini", slug="hoodie-mini", brand=inti, category=kids,
-                         base_price=Decimal("79.00"))
-    VariantFactory(product=cheap, sku="HB-M-NEG", values=[m, black])
-    VariantFactory(product=cheap, sku="HB-XL-NEG", values=[xl, black])
-    VariantFactory(product=pricey, sku="HT-M-BLA", values=[m, white], price_modifier=Decimal("10"))
-    VariantFactory(product=kid, sku="HM-M-BLA", values=[m, white])
-    ProductFactory(name="Hoodie Borrador", slug="hoodie-borrador", category=hoodies, status=Product.Status.DRAFT)
-    ProductFactory(name="Hoodie Retirado", slug="hoodie-retirado", category=hoodies, status=Product.Status.INACTIVE)
-    return {"family": family, "hoodies": hoodies, "kids": kids, "cheap": cheap, "pricey": pricey, "kid": kid}
-
-
-def listed(response) -> list[str]:
-    return [p.name for p in response.context["listing"].page.object_list]
+pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
 
 
 class TestListing:
@@ -198,24 +165,6 @@ class TestOtherPages:
 
 
 # --- query counts: the same for 1 and for many rows, under the ceilings -------------
-
-
-def _grow(shop, n: int) -> None:
-    brands = [BrandFactory() for _ in range(3)]
-    for i in range(n):
-        product = ProductFactory(category=shop["hoodies"], brand=brands[i % 3], is_featured=True, is_new=True)
-        VariantFactory(product=product)
-        ProductImageFactory(product=product)
-
-
-def _count(client, url, params=None, *, cold_facets: bool = False) -> int:
-    client.get(url, params)  # warm the category tree cache, as in steady state
-    if cold_facets:
-        listing_cache.bump()  # as right after a catalog change: the facets are counted again
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,85 @@
+"""What the browser journeys share: viewports, screenshots, signing in, the checkout steps."""
+
+from pathlib import Path
+
+from orders.models import Order
+from tests.factories import PASSWORD
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a full-page picture of what the shopper saw (artifacts/, not committed)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    path = SCREENSHOTS / f"{name}-{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page, url: str, email: str, *, field: str = "login") -> None:
+    page.goto(url)
+    page.fill(f"input[name={field}]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda current: "/login/" not in current)
+
+
+def run_action(page, order: Order, action: str) -> None:
+    page.goto(f"/admin/shipping/shipment/?q={order.number}")
+    page.locator("#action-toggle").check()
+    page.select_option("select[name=action]", action)
+    page.locator("button[name=index]").click()
+
+
+def add_variant(page, slug: str, size: str | None = None, quantity: int = 1):
+    page.goto(f"/p/{slug}/" + (f"?size={size}" if size else ""))
+    if quantity != 1:
+        page.fill("#quantity", str(quantity))
+    page.locator("#buy-box button.add-to-cart").click()
+    page.locator("#cart-feedback .alert--success").wait_for()
+
+
+def fill_details(page, *, email: str | None = "rosa@example.pe", recipient="Rosa Quispe",
+                 street="Av. Arequipa 1234, dpto. 502", ubigeo="150122", dni: str | None = None):
+    """The details step with a new address chosen through the dependent selects (and a DNI for
+    the boleta, which SUNAT asks for above S/ 700)."""
+    page.goto("/checkout/")
+    if email:
+        page.fill("#id_email", email)
+    page.fill("#id_shipping-recipient", recipient)
+    page.fill("#id_shipping-phone", "987654321")
+    page.fill("#id_shipping-street", street)
+    page.select_option("#id_shipping-department", ubigeo[:2])
+    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
+    page.select_option("#id_shipping-province", ubigeo[:4])
+    page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
+    page.select_option("#id_shipping-district", ubigeo)
+    if dni:
+        page.select_option("#id_document_type", "dni")
+        page.fill("#id_document", dni)
+    page.locator("#to-delivery").click()
+    page.wait_for_url("**/checkout/delivery/")
+
+
+def to_payment(page) -> str:
+    page.locator("#to-review").click()
+    page.wait_for_url("**/checkout/review/")
+    page.locator("#place-order").click()
+    page.wait_for_url("**/payments/order/**")
+    return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def fill_company_contact(page):
+    """The details step's e-mail and delivery address of a company's buyer."""
+    page.fill("#id_email", "compras@andina.pe")
+    page.fill("#id_shipping-recipient", "Rosa Quispe")
+    page.fill("#id_shipping-phone", "987654321")
+    page.fill("#id_shipping-street", "Av. Arequipa 1234, dpto. 502")
+    page.select_option("#id_shipping-department", "15")
+    page.wait_for_function("() => document.querySelectorAll('#id_shipping-province option').length > 3")
+    page.select_option("#id_shipping-province", "1501")
+    page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
+    page.select_option("#id_shipping-district", "150122")
