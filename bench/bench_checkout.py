@@ -19,7 +19,7 @@ from inventory.models import StockLevel
 from inventory.selectors import variant_in_stock
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
-from payments.services import payment_method_ensure_dummy
+from payments.services import payment_method_ensure_test_gateway
 from demo.shipping import load_demo_shipping
 
 REPEAT = int(os.environ.get("BENCH_CHECKOUT_REPEAT", "40"))
@@ -93,7 +93,7 @@ def run():
 
 def _run():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     variants = _variants()
     first_order = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 

@@ -20,7 +20,7 @@ from inventory.models import Reservation, Warehouse
 from inventory.services import reservation_release, stock_receive
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
-from payments.services import payment_method_ensure_dummy
+from payments.services import payment_method_ensure_test_gateway
 from demo.shipping import load_demo_shipping
 
 UNITS, BOT_SESSIONS, SHOPPERS = 100, 50, 50
@@ -99,7 +99,7 @@ def _round() -> tuple[int, int]:
 
 def run():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     served, bot_units = _round()
     yield {"name": "drop.real_shoppers_served", "value": served, "unit": f"of {SHOPPERS}"}
     yield {"name": "drop.bot_units_held", "value": bot_units, "unit": f"of {UNITS}"}

@@ -69,7 +69,7 @@ def _receipt():
     from catalog.models import Variant
     from inventory.selectors import variant_in_stock
     from orders.services import OrderLineData, order_create
-    from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+    from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
 
     variants = list(Variant.objects.filter(variant_in_stock(), is_active=True).order_by("pk")[:5]) or _variants()
     address = {"recipient": "Bench", "phone": "987654321", "street": "Av. Arequipa 1", "district": "Miraflores",
@@ -79,7 +79,7 @@ def _receipt():
                          shipping_address=address, billing_address=address, shipping_method_id=None,
                          shipping_method_name="Olva", shipping_total=10,
                          customer_document="45678912", customer_document_type="dni")
-    payment_dummy_pay(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+    payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     return receipt_issue_for_order(order_id=order.pk, notify=False)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from payments.services import TEST_GATEWAY_METHOD_CODE
 from shipping.models import Carrier, ShippingMethod, ShippingRate, ShippingZone
 
 LIMA = "Lima Metropolitana"
@@ -216,17 +217,17 @@ def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=
         "document_type": "dni", "document": customer.dni or ""}
     state = CheckoutState(
         email=customer.email, shipping=form.snapshot(), **document,
-        shipping_method_id=method.pk, payment_method="dummy", keys=[key],
+        shipping_method_id=method.pk, payment_method=TEST_GATEWAY_METHOD_CODE, keys=[key],
         credit_id=getattr(credit, "pk", None), credit_amount=str(credit_amount or ""),
     )
     return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
 
 
 def _pay(order):
-    from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+    from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
-    payment_dummy_pay(payment=payment, actor=order.customer)
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
+    payment_test_gateway_pay(payment=payment, actor=order.customer)
     order.refresh_from_db()
     return order
 

@@ -13,7 +13,7 @@ money_field = {"max_digits": 12, "decimal_places": 2}
 
 
 class Provider(models.TextChoices):
-    DUMMY = "dummy", _("Test gateway")
+    TEST = "test", _("Test gateway")
     STRIPE = "stripe", _("Stripe")
     PAYPAL = "paypal", _("PayPal")
     MERCADOPAGO = "mpago", _("Mercado Pago")

@@ -25,10 +25,10 @@ def _configured_providers() -> set[str]:
 
 
 def payment_methods_offered() -> list[PaymentMethod]:
-    """Active methods whose gateway is configured; the dummy one only in development (DEBUG)
+    """Active methods whose gateway is configured; the test gateway only in development (DEBUG)
     or while no real gateway is."""
     real = _configured_providers()
-    offered = real | ({Provider.DUMMY} if settings.DEBUG or not real else set())
+    offered = real | ({Provider.TEST} if settings.DEBUG or not real else set())
     return list(PaymentMethod.objects.filter(is_active=True, provider__in=offered).order_by("order", "name"))
 
 

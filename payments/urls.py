@@ -6,7 +6,7 @@ app_name = "payments"
 
 urlpatterns = [
     path("order/<str:number>/", views.pay, name="pay"),
-    path("order/<str:number>/test-gateway/", views.dummy, name="dummy"),
+    path("order/<str:number>/test-gateway/", views.test_gateway, name="test_gateway"),
     path("order/<str:number>/stripe/", views.gateway_start, {"provider": "stripe"}, name="stripe_start"),
     path("order/<str:number>/stripe/return/", views.gateway_return, {"provider": "stripe"}, name="stripe_return"),
     path("order/<str:number>/stripe/cancel/", views.gateway_cancel, {"provider": "stripe"}, name="stripe_cancel"),

@@ -1,4 +1,4 @@
-"""The payment step of an order. With the dummy gateway this is the hosted page itself: the
+"""The payment step of an order. With the test gateway this is the hosted page itself: the
 shopper pays, has the card declined, or leaves (the unpaid-order timeout then cancels)."""
 
 from django.contrib import messages
@@ -13,7 +13,7 @@ from orders.access import order_for_request, order_url_for
 
 from . import services
 from .selectors import payment_methods_offered, payment_pending_attempt
-from .services.providers import gateway_for
+from .services.gateways import gateway_for
 from .models import Payment, PaymentMethod, Provider
 
 
@@ -34,7 +34,7 @@ def pay(request, number: str):
 
 
 @require_POST
-def dummy(request, number: str):
+def test_gateway(request, number: str):
     """The test gateway's buttons: pay, decline, abandon, or try again after a decline."""
     order = order_for_request(request, number)
     action = request.POST.get("action", "")
@@ -47,16 +47,16 @@ def dummy(request, number: str):
                 services.payment_start(order=order, method=method, actor=request.user)
             return redirect("payments:pay", number=order.number)
         attempt = payment_pending_attempt(order)
-        if attempt is None or attempt.provider != Provider.DUMMY:
+        if attempt is None or attempt.provider != Provider.TEST:
             raise services.PaymentError(_("There is no payment in progress for this order."))
         if action == "pay":
-            attempt = services.payment_dummy_pay(payment=attempt, actor=request.user)
+            attempt = services.payment_test_gateway_pay(payment=attempt, actor=request.user)
             if attempt.status != Payment.Status.SUCCEEDED:
                 raise services.PaymentError(attempt.failure_message)
             messages.success(request, _("Payment received. Thank you for your order!"))
             return redirect(order_url_for(request, order))
         if action == "decline":
-            services.payment_dummy_decline(payment=attempt)
+            services.payment_test_gateway_decline(payment=attempt)
             messages.error(request, _("Your card was declined. Nothing was charged: try again or use another card."))
             return redirect("payments:pay", number=order.number)
         if action == "abandon":

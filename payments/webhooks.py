@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from .models import Provider
 from .gateway_log import gateway_log_write
 from .services.webhooks import webhook_event_store
-from .services.providers import gateway_for
-from .gateways.webhook_verify import CertificateUnavailable, NotConfigured, SignatureError
+from .services.gateways import gateway_for
+from .clients.webhook_verify import CertificateUnavailable, NotConfigured, SignatureError
 
 logger = logging.getLogger(__name__)
 

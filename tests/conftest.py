@@ -6,7 +6,7 @@ from django.conf import settings
 from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from accounts.services import user_add_role
-from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
 from shipping.models import Carrier
 from tests.factories import (
     AddressFactory, ProductFactory, SellerFactory, ShippingMethodFactory, UserFactory, VariantFactory, WarehouseFactory,
@@ -162,8 +162,8 @@ def gateway_order(warehouse, olva, customer):  # noqa: F811
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
     order = make_order(lines=[line_for(polo, quantity=2), line_for(casaca)], customer=customer,
                        shipping_method_id=olva.pk, discount_total=Decimal("10.00"))
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
-    payment_dummy_pay(payment=payment)
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
+    payment_test_gateway_pay(payment=payment)
     order.refresh_from_db()
     return deliver(order)
 

@@ -330,7 +330,8 @@ from orders.models import Order, OrderStatus  # noqa: E402
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, OrderLineData, order_create, order_payment_record  # noqa: E402
 from payments.models import Payment, PaymentMethod, Provider  # noqa: E402
 from payments.services import (  # noqa: E402
-    payment_complete, payment_dummy_pay, payment_method_ensure_dummy, payment_start,
+    TEST_GATEWAY_METHOD_CODE, payment_complete, payment_method_ensure_test_gateway, payment_start,
+    payment_test_gateway_pay,
 )
 from promotions.models import AutomaticDiscount, Coupon, Scope  # noqa: E402
 from promotions.services import coupon_create, discount_create  # noqa: E402
@@ -550,7 +551,7 @@ def make_payment(order, *, provider: str = Provider.STRIPE, reference: str = "cs
     return payment
 
 
-def paid(provider=Provider.DUMMY, reference="DUMMY-1"):
+def paid(provider=Provider.TEST, reference="TEST-1"):
     order = make_guest_order()
     payment = make_payment(order, provider=provider, reference=reference)
     return payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference=reference)
@@ -558,8 +559,8 @@ def paid(provider=Provider.DUMMY, reference="DUMMY-1"):
 
 def pay(order):
     """Pay through the test gateway, as a shopper does (the receipt is asked for inside)."""
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
-    return payment_dummy_pay(payment=payment)
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
+    return payment_test_gateway_pay(payment=payment)
 
 
 # --- receipts -------------------------------------------------------------------------
@@ -608,7 +609,7 @@ def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=Non
                           billing=billing or {}, document_type=document_type, document=document,
                           shipping_method_id=method.pk,
                           legal_name=legal_name or ("Comercial Andina S.A.C." if document_type == "ruc" else ""),
-                          payment_method="dummy", keys=[key], credit_id=getattr(credit, "pk", None),
+                          payment_method=TEST_GATEWAY_METHOD_CODE, keys=[key], credit_id=getattr(credit, "pk", None),
                           credit_amount=credit_amount)
     return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
 
@@ -822,7 +823,7 @@ def build_world(seller, method, code: str) -> None:
 
 def checkout_shop():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     warehouse = WarehouseFactory(code="LIM", priority=1)
     hoodie = VariantFactory(sku="HOOD-M", product=ProductFactory(name="Hoodie Andino", base_price=Decimal("149.00")))
     cap = VariantFactory(sku="CAP-U", product=ProductFactory(name="Gorra Inti", base_price=Decimal("59.00")))
@@ -833,7 +834,7 @@ def checkout_shop():
 
 def promotions_shop():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     warehouse = WarehouseFactory(code="LIM", priority=1)
     chair = VariantFactory(sku="CHAIR", product=ProductFactory(name="Silla Nórdica", base_price=Decimal("200.00")))
     lamp = VariantFactory(sku="LAMP", product=ProductFactory(name="Lámpara Inca", base_price=Decimal("100.00")))
@@ -965,7 +966,7 @@ def catalog17_journey_shop():
 
 def checkout_journey_shop():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     moda = FamilyFactory(name="Moda", slug="moda")
     hoodies = CategoryFactory(family=moda, name="Hoodies", slug="hoodies")
     size = OptionFactory(code="size")
@@ -1012,7 +1013,7 @@ def dashboard_journey_shop():
 
 def newcomer_journey_shop():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     tech = FamilyFactory(name="Tecnología", slug="tecnologia")
     moda = FamilyFactory(name="Moda", slug="moda")
     headphones = CategoryFactory(family=tech, name="Audífonos", slug="audifonos")
@@ -1038,7 +1039,7 @@ def newcomer_journey_shop():
 
 def promotions_journey_shop():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     hogar = FamilyFactory(name="Hogar", slug="hogar")
     sillas = CategoryFactory(family=hogar, name="Sillas", slug="sillas")
     brand = BrandFactory(name="Madera Viva", slug="madera-viva")
@@ -1062,7 +1063,7 @@ def receipts_journey_shop(settings):
     settings.DEBUG = False
     settings.STRIPE_SECRET_KEY = settings.PAYPAL_CLIENT_ID = ""
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     moda = FamilyFactory(name="Moda", slug="moda")
     category = CategoryFactory(family=moda, name="Casacas", slug="casacas")
     jacket = ProductFactory(name="Casaca Cordillera", slug="casaca-cordillera", brand=BrandFactory(name="Inti Wear"),

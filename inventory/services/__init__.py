@@ -21,7 +21,7 @@ from .reservations import (
     customer_purchase_limit_check, reservation_convert, reservation_release, reservation_renew, reservations_expire,
     stock_reserve,
 )
-from .orders import OrderStockSale, order_stock_restore, order_stock_sell
+from .order_stock import OrderStockSale, order_stock_restore, order_stock_sell
 from .stock import stock_adjust, stock_level_open, stock_receive, stock_return, stock_transfer, stock_write_off
 
 __all__ = [

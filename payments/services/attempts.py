@@ -2,7 +2,7 @@
 through orders' services (order_payment_record), which sells the stock, creates the shipments
 and says whether the money must go back.
 
-The dummy gateway is the store's own hosted page (development, tests, and any install
+The test gateway is the store's own hosted page (development, tests, and any install
 without real gateway keys): the shopper pays, has the card declined, or walks away."""
 
 from contextlib import contextmanager
@@ -27,7 +27,7 @@ from .. import ports
 from ..gateway_log import gateway_log_write
 from ..models import CENT, Payment, PaymentMethod, Provider, Refund
 
-DUMMY_METHOD_CODE = "tarjeta-prueba"
+TEST_GATEWAY_METHOD_CODE = "tarjeta-prueba"
 
 # When the gateway told us about the outcome being applied (a webhook's arrival), if earlier than now:
 # a payment reported within the order's payment window is accepted even if a worker outage made its
@@ -49,12 +49,12 @@ def _expired_message(order: Order) -> str:
         "number": order.number}
 
 
-def _log_dummy_on_commit(payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None) -> None:
+def _log_test_gateway_on_commit(payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None) -> None:
     """The test gateway's events in the gateway log, once the transaction commits: a rolled-back
     attempt logs nothing (the real gateways log their HTTP exchanges as they happen)."""
     order_id, payment_id = payment.order_id, payment.pk
     transaction.on_commit(lambda: gateway_log_write(
-        provider=Provider.DUMMY, direction=direction, kind=kind, body=body, order_id=order_id, payment_id=payment_id,
+        provider=Provider.TEST, direction=direction, kind=kind, body=body, order_id=order_id, payment_id=payment_id,
         status_code=status_code,
     ))
 
@@ -79,11 +79,11 @@ class PaymentNotReady(PaymentError):
     that arrived before the completion): try again later."""
 
 
-def payment_method_ensure_dummy() -> PaymentMethod:
+def payment_method_ensure_test_gateway() -> PaymentMethod:
     """The test gateway's method (created by the payments migration; recreated if deleted)."""
     method, _created = PaymentMethod.objects.get_or_create(
-        code=DUMMY_METHOD_CODE,
-        defaults={"name": "Tarjeta (pasarela de prueba)", "provider": Provider.DUMMY, "kind": PaymentMethod.Kind.CARD,
+        code=TEST_GATEWAY_METHOD_CODE,
+        defaults={"name": "Tarjeta (pasarela de prueba)", "provider": Provider.TEST, "kind": PaymentMethod.Kind.CARD,
                   "description": "Simula el pago con tarjeta: aprueba, rechaza o abandona."},
     )
     return method
@@ -110,8 +110,8 @@ def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment
             order=order, method=method, provider=method.provider, amount=due, currency=order.currency,
             fee=method.fee_for(due), created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        if payment.provider == Provider.DUMMY:
-            _log_dummy_on_commit(payment, direction="request", kind="payment.start", status_code=None, body={
+        if payment.provider == Provider.TEST:
+            _log_test_gateway_on_commit(payment, direction="request", kind="payment.start", status_code=None, body={
                 "order": order.number, "amount": payment.amount, "currency": payment.currency, "method": method.code,
             })
         return payment
@@ -124,7 +124,7 @@ def _lock_pending(payment: Payment) -> Payment:
     return payment
 
 
-def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
+def payment_test_gateway_pay(*, payment: Payment, actor=None) -> Payment:
     """The shopper paid on the test page: the attempt succeeds and the order is paid
     (orders.services.order_payment_record sells its stock and creates its shipments). If the
     order stopped waiting meanwhile (cancelled, or past its payment window: it expires now), the
@@ -137,26 +137,26 @@ def payment_dummy_pay(*, payment: Payment, actor=None) -> Payment:
             payment.status = Payment.Status.FAILED
             payment.failure_message = _("Order %(number)s is no longer awaiting payment.") % {"number": order.number}
             payment.save(update_fields=["status", "completed_at", "failure_message"])
-            _log_dummy_on_commit(payment, direction="response", kind="payment.pay", status_code=409,
+            _log_test_gateway_on_commit(payment, direction="response", kind="payment.pay", status_code=409,
                                  body=_outcome(payment))
             return payment
         payment.status = Payment.Status.SUCCEEDED
-        payment.gateway_reference = f"DUMMY-{payment.pk:08d}"
+        payment.gateway_reference = f"TEST-{payment.pk:08d}"
         payment.card_brand, payment.card_last4 = "visa", "4242"
         payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])
         order_payment_record(order=order, actor=actor if getattr(actor, "is_authenticated", False) else None)
-        _log_dummy_on_commit(payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment))
+        _log_test_gateway_on_commit(payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment))
         return payment
 
 
-def payment_dummy_decline(*, payment: Payment) -> Payment:
+def payment_test_gateway_decline(*, payment: Payment) -> Payment:
     """The card was declined: the attempt is closed and the order keeps waiting for a retry."""
     with transaction.atomic():
         payment = _lock_pending(payment)
         payment.status, payment.completed_at = Payment.Status.DECLINED, timezone.now()
         payment.failure_message = _("The card was declined by the issuing bank (simulated).")
         payment.save(update_fields=["status", "completed_at", "failure_message"])
-        _log_dummy_on_commit(payment, direction="response", kind="payment.decline", status_code=402,
+        _log_test_gateway_on_commit(payment, direction="response", kind="payment.decline", status_code=402,
                              body=_outcome(payment))
         return payment
 
@@ -167,7 +167,7 @@ def payment_abandon(*, payment: Payment) -> Payment:
         payment = _lock_pending(payment)
         payment.status, payment.completed_at = Payment.Status.ABANDONED, timezone.now()
         payment.save(update_fields=["status", "completed_at"])
-        _log_dummy_on_commit(payment, direction="response", kind="payment.abandon", status_code=None,
+        _log_test_gateway_on_commit(payment, direction="response", kind="payment.abandon", status_code=None,
                              body=_outcome(payment))
         return payment
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..gateways import mercadopago_checkout as mp
+from ..clients import mercadopago_checkout as mp
 from ..models import Payment, Provider, Refund
 from .attempts import PaymentError, payment_complete, payment_fail, refund_record
 

@@ -4,7 +4,7 @@ approved order). The PAYMENT.CAPTURE.* webhooks report the same outcomes; both p
 through services.payment_complete / payment_fail, which are idempotent, and
 payment_complete checks the captured amount and currency against the order. Refunds of a
 capture go through payments.services.refunds (requested, approved by an administrator), which calls
-gateways.paypal_orders.capture_refund."""
+clients.paypal_orders.capture_refund."""
 
 import logging
 
@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..gateways import paypal_orders
+from ..clients import paypal_orders
 from ..models import Payment, Provider
 from .attempts import PaymentError, payment_complete, payment_fail
 

@@ -17,7 +17,7 @@ from core.money import format_money
 from orders.models import Order
 from orders.services import order_record_refunds, order_refunded_in_full
 
-from .providers import GATEWAYS, gateway_for
+from .gateways import GATEWAYS, gateway_for
 from .. import ports
 from ..models import Payment, Refund
 from ..selectors import order_given_back, refundable_amount, refunds_committed

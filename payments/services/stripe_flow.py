@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..gateways import stripe_checkout
+from ..clients import stripe_checkout
 from ..models import Payment, Provider
 from .attempts import PaymentError, payment_complete
 

@@ -254,7 +254,7 @@ def paypal_capture_refunded(payload: dict) -> bool:
 def mercadopago_payment(payload: dict) -> bool:
     """A "payment" notification says only which payment changed: its state is read back from
     Mercado Pago's API, and it must be one of our attempts (external_reference)."""
-    from ..gateways import mercadopago_checkout as mp
+    from ..clients import mercadopago_checkout as mp
     from .mercadopago_flow import payment_mercadopago_apply
 
     mp_payment_id = str((payload.get("data") or {}).get("id") or "")

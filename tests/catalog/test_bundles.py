@@ -147,7 +147,7 @@ class TestCheckout:
                            .values_list("stock_level__variant__sku", "quantity"))
         assert held_skus == [("CAP-U", 4), ("HOOD-M", 2)]
 
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and not order.needs_attention
         sales = dict(Movement.objects.filter(reference_type="order", reference_id=order.pk, kind="sale")

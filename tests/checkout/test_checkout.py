@@ -16,7 +16,7 @@ from inventory.models import Movement, Reservation, StockLevel
 from checkout.state import SESSION_KEY
 from orders.models import Order, OrderStatus
 from payments.models import Payment
-from payments.services import payment_method_ensure_dummy
+from payments.services import payment_method_ensure_test_gateway
 from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod
 from tests.factories import (
@@ -53,7 +53,7 @@ class TestHappyPath:
 
         page = client.get(reverse("payments:pay", args=[order.number]))
         assert page.status_code == 200 and "S/ 357.00" in page.content.decode()
-        response = client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        response = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         assert response.status_code == 302
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and order.payment_status == "paid"
@@ -66,14 +66,14 @@ class TestHappyPath:
     def test_a_declined_card_keeps_the_order_pending_and_a_retry_pays(self, client, shop):
         fill_cart(client, ("HOOD-M", 1))
         order = checkout(client)
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": "decline"})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "decline"})
         order.refresh_from_db()
         assert order.status == OrderStatus.PENDING_PAYMENT and held_for(order) == 1
 
         page = client.get(reverse("payments:pay", args=[order.number]))
         assert "declined" in page.content.decode() or "rechaz" in page.content.decode()
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": "retry", "method": "tarjeta-prueba"})
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "tarjeta-prueba"})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID
         assert list(order.payments.order_by("pk").values_list("status", flat=True)) == ["declined", "succeeded"]
@@ -289,7 +289,7 @@ class TestBadInput:
         order = checkout(client)
         stranger = Client()
         assert stranger.get(reverse("payments:pay", args=[order.number])).status_code == 404
-        assert stranger.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"}).status_code == 404
+        assert stranger.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"}).status_code == 404
         order.refresh_from_db()
         assert order.status == OrderStatus.PENDING_PAYMENT
 
@@ -297,7 +297,7 @@ class TestBadInput:
     def test_unknown_gateway_actions_change_nothing(self, client, shop, action):
         fill_cart(client, ("HOOD-M", 1))
         order = checkout(client)
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": action})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": action})
         order.refresh_from_db()
         assert order.status == OrderStatus.PENDING_PAYMENT
 
@@ -312,7 +312,7 @@ class TestAfterwards:
         client.login(username=user.email, password=PASSWORD)
         fill_cart(client, ("HOOD-M", 2))
         order = checkout(client)
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         assert StockLevel.objects.get(variant=shop["hoodie"]).on_hand == 8
 
         response = client.post(reverse("orders:cancel", args=[order.number]), {"reason": "Me equivoqué de talla"})
@@ -339,7 +339,7 @@ class TestAfterwards:
         fill_cart(client, ("HOOD-M", 1))
         order = checkout(client)
         Reservation.objects.filter(order_id=order.pk).update(expires_at=timezone.now())
-        client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and not order.needs_attention
         assert StockLevel.objects.get(variant=shop["hoodie"]).on_hand == 9
@@ -368,7 +368,7 @@ def test_placing_an_order_is_flat_from_1_to_20_lines_and_under_40_queries(shop, 
 @ON_POSTGRESQL
 def test_concurrent_checkouts_for_the_last_units_never_oversell():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     last = VariantFactory(sku="LAST", product=ProductFactory(base_price=Decimal("250.00")))
     stock(last, WarehouseFactory(), 3)
     buyers, keys = [Client() for _ in range(6)], []

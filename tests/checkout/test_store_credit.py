@@ -53,7 +53,7 @@ def test_review_offers_the_shoppers_credit_and_applies_part_of_it(shopper, shop,
     credit.refresh_from_db()
     assert credit.balance == Decimal("20.00") and payment.amount == order.total - Decimal("30.00")
     assert order.status == OrderStatus.PENDING_PAYMENT
-    shopper.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+    shopper.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
     order.refresh_from_db()
     assert order.payment_status == PaymentStatus.PAID
 

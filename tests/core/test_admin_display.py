@@ -36,7 +36,7 @@ def test_order_lines_read_like_the_shop(staff_client, order):
 
 
 def test_payment_list_and_page_read_like_the_shop(staff_client, order):
-    method = PaymentMethod.objects.create(name="Tarjeta", code="tarjeta", provider="dummy", fixed_fee=Decimal("0.50"))
+    method = PaymentMethod.objects.create(name="Tarjeta", code="tarjeta", provider="test", fixed_fee=Decimal("0.50"))
     payment = Payment.objects.create(order=order, method=method, amount=Decimal("58.90"), fee=Decimal("2.10"))
 
     listing = staff_client.get("/admin/payments/payment/").content.decode()
@@ -79,7 +79,7 @@ def test_counts_in_admin_messages_agree_with_the_number(staff_client, selected, 
 def test_a_view_only_refund_reads_like_the_shop(staff_client, order):
     from payments.models import Refund
 
-    method = PaymentMethod.objects.create(name="Tarjeta", code="tarjeta", provider="dummy")
+    method = PaymentMethod.objects.create(name="Tarjeta", code="tarjeta", provider="test")
     payment = Payment.objects.create(order=order, method=method, amount=Decimal("1799.90"))
     refund = Refund.objects.create(payment=payment, amount=Decimal("58.90"), reason="Talla equivocada")
 

@@ -178,11 +178,11 @@ def broker_away():
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_never_breaks_a_page_and_publishing_resumes(broker_away, shop, caplog):
     from tests.factories import delivery, details, review_key
-    from payments.services import payment_method_ensure_dummy
+    from payments.services import payment_method_ensure_test_gateway
     from demo.shipping import load_demo_shipping
 
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     caplog.set_level(logging.WARNING, logger="tienda.resilience")
     guest = Client(raise_request_exception=False)
     guest.post(reverse("cart:add"), {"sku": "WAYRA-M", "quantity": "1"})

@@ -74,10 +74,10 @@ def test_a_lost_return_email_is_sent_once_by_the_sweep(delivered_order):
 
 def test_an_approved_refund_whose_gateway_call_never_finished_is_made_once_by_the_sweep():
     order = make_order()
-    payment = make_payment(order, provider="dummy", reference="DUMMY-7")
+    payment = make_payment(order, provider="test", reference="TEST-7")
     from payments.services import payment_complete
 
-    payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference="DUMMY-7")
+    payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference="TEST-7")
     refund = refund_request(payment=payment, amount="10.00", reason="Talla", actor=UserFactory(is_staff=True))
     # The administrator's approval was committed, then the process died before the gateway answered.
     Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.APPROVED, approved_at=timezone.now() - LONG_AGO)
@@ -85,7 +85,7 @@ def test_an_approved_refund_whose_gateway_call_never_finished_is_made_once_by_th
 
     assert jobs.sweep(kind("payments.refunds")) == 1
     refund.refresh_from_db()
-    assert refund.status == Refund.Status.SUCCEEDED and refund.gateway_reference.startswith("DUMMY-REFUND-")
+    assert refund.status == Refund.Status.SUCCEEDED and refund.gateway_reference.startswith("TEST-REFUND-")
     assert jobs.sweep(kind("payments.refunds")) == 0
     assert payment.refunds.filter(status=Refund.Status.SUCCEEDED).count() == 1
 

@@ -50,13 +50,13 @@ def test_two_checkouts_of_one_customer_spend_the_credit_once(customer):
     from django.test import Client
 
     from orders.models import Order
-    from payments.services import payment_method_ensure_dummy
+    from payments.services import payment_method_ensure_test_gateway
     from demo.shipping import load_demo_shipping
     from tests.factories import VariantFactory, WarehouseFactory, stock
     from tests.factories import delivery, details, fill_cart, place, review_key
 
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     stock(VariantFactory(sku="HOOD-M"), WarehouseFactory(), 10)
     credit = store_credit_issue(customer=customer, amount="90.00")
     browsers, keys = [Client(), Client()], []

@@ -10,7 +10,7 @@ from credit.models import StoreCredit
 from credit.services import store_credit_spend
 from payments.models import Payment, Refund
 from payments.services.refunds import refund_approve, refund_request
-from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
 from receipts.models import Receipt, ReceiptKind
 from returns import services
 from returns.models import ReturnStatus, ReturnStatusChange
@@ -101,7 +101,7 @@ def test_a_guest_order_cannot_take_store_credit(warehouse, olva, staff):
 
     polo = stocked_variant(warehouse, sku="POLO-G")
     order = make_order(lines=[line_for(polo)], shipping_method_id=olva.pk)
-    payment_dummy_pay(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+    payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     order = deliver(order)
     with pytest.raises(ReturnError, match="invitado"):
         services.return_request_create(order=order, resolution="credit", lines=[services.ReturnLineData(
@@ -124,9 +124,9 @@ def test_an_order_paid_partly_with_credit_gets_that_part_back_as_credit(warehous
     polo = stocked_variant(warehouse, sku="POLO-C")
     order = make_order(lines=[line_for(polo)], customer=customer, shipping_method_id=olva.pk)  # 74.90
     store_credit_spend(credit_id=credit.pk, customer=customer, order=order, amount="50.00")
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
     assert payment.amount == Decimal("24.90")
-    payment_dummy_pay(payment=payment)
+    payment_test_gateway_pay(payment=payment)
     order = deliver(order)
     request = received_return(order, staff, warehouse, units={"POLO-C": 1}, resolution="refund")
     services.return_resolve(request=request, actor=staff)

@@ -120,15 +120,15 @@ def test_the_unpaid_timeout_gives_credit_back(customer, credit):
 
 def test_staff_cancel_of_an_order_paid_partly_with_credit(customer, credit, staff):
     from payments.models import Refund
-    from payments.services import payment_dummy_pay, payment_method_ensure_dummy, payment_start
+    from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
     from tests.factories import VariantFactory, WarehouseFactory, stock
 
     variant = VariantFactory()
     stock(variant, WarehouseFactory(), 5)
     order = make_order(customer=customer, variant=variant)
     store_credit_spend(credit_id=credit.pk, customer=customer, order=order, amount="60.00")
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
-    payment_dummy_pay(payment=payment)
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
+    payment_test_gateway_pay(payment=payment)
     order = order_cancel(order=order, actor=staff, reason="Sin stock", by_customer=False)
     credit.refresh_from_db()
     refund = Refund.objects.get(payment=payment)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from catalog.models import Product
 from inventory.models import Movement, StockLevel
 from orders.models import Order, OrderStatus
-from payments.services import payment_method_ensure_dummy
+from payments.services import payment_method_ensure_test_gateway
 from demo.shipping import load_demo_shipping
 from tests.factories import UserFactory
 from tests.e2e.helpers import PHONE, fill_details, screenshot, sign_in, to_payment
@@ -57,7 +57,7 @@ def test_browse_kits_by_style_then_a_brand_page_filtered(new_page, shop):
 
 def test_a_shopper_buys_a_bundle_and_pays(new_page, shop):
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     phone = new_page(PHONE)
     phone.goto("/p/pack-duo-andes/")
     assert phone.locator(".bundle-contents li").count() == 2

@@ -10,7 +10,7 @@ import responses
 
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
-from payments.services import payment_method_ensure_dummy
+from payments.services import payment_method_ensure_test_gateway
 from demo.shipping import load_demo_shipping
 from tests.factories import (
     BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory,
@@ -31,7 +31,7 @@ def paypal_shop(settings):
     settings.STRIPE_SECRET_KEY = ""
     settings.DEBUG = False
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     # the migration adds it; a transactional test's flush may have removed it since
     PaymentMethod.objects.get_or_create(code="paypal", defaults={"name": "PayPal", "provider": Provider.PAYPAL,
                                                                  "kind": "wallet"})

@@ -102,12 +102,12 @@ def test_customer_takes_store_credit_and_spends_it_on_a_new_order(new_page, deli
     a new order whose rest the test gateway charges; the stock report shows the unit back."""
     from credit.models import StoreCredit
     from orders.models import Order, PaymentStatus
-    from payments.services import payment_method_ensure_dummy
+    from payments.services import payment_method_ensure_test_gateway
     from demo.shipping import load_demo_shipping
     from tests.e2e.helpers import fill_details
 
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     order, world = delivered_world["order"], delivered_world
     line = order.lines.get()
     before = stock_of("POLO-INTI-M", "LIM-CENTRAL")

@@ -9,7 +9,7 @@ from django.core import mail
 from orders import services
 from orders.models import OrderEmail, OrderEmailKind
 from orders.tasks import send_order_email
-from payments.services import payment_dummy_decline, payment_method_ensure_dummy, payment_start
+from payments.services import payment_test_gateway_decline, payment_method_ensure_test_gateway, payment_start
 from shipping import services as shipping_services
 from tests.factories import UserFactory, WarehouseFactory, age, line_for, make_order, paid_order, stocked_variant
 
@@ -85,8 +85,8 @@ def test_cancellations(commit, user, variant, how, kind, words):
 def test_a_declined_card_never_gets_a_confirmation(commit, user, variant):
     with commit():
         order = make_order(customer=user, variant=variant)
-        payment = payment_start(order=order, method=payment_method_ensure_dummy())
-        payment_dummy_decline(payment=payment)
+        payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
+        payment_test_gateway_decline(payment=payment)
     assert len(mail.outbox) == 1 and "pendiente de pago" in mail.outbox[0].subject
     assert not order.emails.filter(kind=OrderEmailKind.PAID).exists()
     assert not any("Pago confirmado" in s or "Confirmamos" in s for s in subjects())

@@ -12,7 +12,7 @@ from inventory.models import Reservation
 from orders.access import GUEST_ORDERS_SESSION_KEY
 from orders.models import Order, OrderEmail, OrderEmailKind, OrderStatus, PaymentStatus
 from payments.models import Payment, Refund, WebhookEvent
-from payments.services import PaymentError, payment_dummy_pay, payment_method_ensure_dummy, payment_start
+from payments.services import PaymentError, payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
 from payments.services.webhooks import webhook_event_process, webhook_event_store
 from tests.factories import make_guest_order as make_order, make_payment
 from tests.payments.webhook_helpers import body, session_completed
@@ -52,7 +52,7 @@ def test_the_order_page_shows_an_overdue_order_expired(client):
 
 def test_an_order_inside_its_window_is_left_alone(client):
     order = placed_ago(make_order(), 59)
-    payment_start(order=order, method=payment_method_ensure_dummy())
+    payment_start(order=order, method=payment_method_ensure_test_gateway())
     order.refresh_from_db()
     assert order.status == OrderStatus.PENDING_PAYMENT
 
@@ -60,16 +60,16 @@ def test_an_order_inside_its_window_is_left_alone(client):
 def test_a_payment_cannot_start_on_an_overdue_order():
     order = placed_ago(make_order(), 61)
     with pytest.raises(PaymentError, match="venció"):
-        payment_start(order=order, method=payment_method_ensure_dummy())
+        payment_start(order=order, method=payment_method_ensure_test_gateway())
     assert_expired(order)
     assert not Payment.objects.filter(order=order).exists()
 
 
 def test_paying_an_attempt_started_in_time_after_the_window_fails_and_the_order_expires():
     order = make_order()
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
     placed_ago(order, 61)
-    payment = payment_dummy_pay(payment=payment)
+    payment = payment_test_gateway_pay(payment=payment)
     assert payment.status == Payment.Status.FAILED
     assert_expired(order)
 

@@ -21,7 +21,7 @@ from payments.gateway_log import gateway_log_entries, gateway_log_store, gateway
 from payments.gateway_log.redaction import CARD_NUMBER, REDACTED
 from payments.models import GatewayLogEntry, Payment
 from payments.services import (
-    PaymentError, payment_abandon, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy, payment_start,
+    PaymentError, payment_abandon, payment_test_gateway_decline, payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start,
 )
 from tests.factories import VariantFactory, WarehouseFactory, stock
 from tests.harness import require_env
@@ -105,10 +105,10 @@ def test_mongo_entries_of_the_same_millisecond_keep_their_order(mongo, monkeypat
 
 
 def test_mongo_indexes_are_created_once_per_store_and_idempotently(mongo, monkeypatch):
-    gateway_log_write(provider="dummy", direction="request", kind="x", body={})
+    gateway_log_write(provider="test", direction="request", kind="x", body={})
     # A new process (a new store) on the same collection: creating the indexes again is harmless.
     monkeypatch.setattr(gateway_log, "_store", None)
-    gateway_log_write(provider="dummy", direction="request", kind="y", body={})
+    gateway_log_write(provider="test", direction="request", kind="y", body={})
     assert set(mongo.index_information()) == {"_id_", "order_time", "payment_time", "provider_time"}
     assert mongo.count_documents({}) == 2
 
@@ -117,7 +117,7 @@ def test_mongo_database_defaults_to_tienda(settings, monkeypatch):
     server = mongomock.MongoClient()
     monkeypatch.setattr(stores, "mongo_client_factory", lambda url: mongomock.MongoClient(url, _store=server._store))
     settings.MONGO_URL = "mongodb://mongo.invalid:27017"
-    gateway_log_write(provider="dummy", direction="webhook", kind="x", body={"n": VISA})
+    gateway_log_write(provider="test", direction="webhook", kind="x", body={"n": VISA})
     assert server["tienda"][stores.COLLECTION].find_one()["body"] == {"n": CARD_NUMBER}
     settings.MONGO_URL = ""
 
@@ -199,9 +199,9 @@ def test_a_failed_sql_insert_leaves_the_callers_transaction_usable(settings):
 
     settings.MONGO_URL = ""
     with transaction.atomic():
-        PaymentMethod.objects.create(code="x", name="X", provider="dummy")
-        gateway_log_write(provider="dummy", direction="request", kind="x", body={}, status_code=-1)  # CHECK fails
-        PaymentMethod.objects.create(code="y", name="Y", provider="dummy")
+        PaymentMethod.objects.create(code="x", name="X", provider="test")
+        gateway_log_write(provider="test", direction="request", kind="x", body={}, status_code=-1)  # CHECK fails
+        PaymentMethod.objects.create(code="y", name="Y", provider="test")
     assert set(PaymentMethod.objects.filter(code__in=["x", "y"]).values_list("code", flat=True)) == {"x", "y"}
     assert not GatewayLogEntry.objects.filter(kind="x").exists()
 
@@ -224,7 +224,7 @@ def test_the_payment_admin_page_shows_its_log_entries(request, store, admin_clie
         request.getfixturevalue("mongo")
     else:
         settings.MONGO_URL = ""
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
     gateway_log_write(provider="stripe", direction="request", kind="checkout.session.create", payment_id=payment.pk,
                       order_id=order.pk, body={"card": {"number": VISA}, "metadata": {"order": "<b>KP</b>"}})
     gateway_log_write(provider="stripe", direction="webhook", kind="someone.elses", payment_id=payment.pk + 1,
@@ -236,7 +236,7 @@ def test_the_payment_admin_page_shows_its_log_entries(request, store, admin_clie
 
 
 def test_the_payment_admin_page_survives_a_broken_store(admin_client, order, mongo, monkeypatch):
-    payment = payment_start(order=order, method=payment_method_ensure_dummy())
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
     monkeypatch.setattr(mongomock.collection.Collection, "find", lambda *a, **k: 1 / 0)
     page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
     assert page.status_code == 200
@@ -258,17 +258,17 @@ def test_the_sql_log_admin_is_read_only(admin_client, settings):
 
 def test_the_test_gateway_logs_its_events_once_committed(order, settings, django_capture_on_commit_callbacks):
     settings.MONGO_URL = ""
-    method = payment_method_ensure_dummy()
+    method = payment_method_ensure_test_gateway()
     with django_capture_on_commit_callbacks(execute=True):
-        declined = payment_dummy_decline(payment=payment_start(order=order, method=method))
+        declined = payment_test_gateway_decline(payment=payment_start(order=order, method=method))
     with django_capture_on_commit_callbacks(execute=True):
-        paid = payment_dummy_pay(payment=payment_start(order=order, method=method))
+        paid = payment_test_gateway_pay(payment=payment_start(order=order, method=method))
 
     assert [(e["direction"], e["kind"], e["status_code"]) for e in reversed(gateway_log_entries(order_id=order.pk))] == [
         ("request", "payment.start", None), ("response", "payment.decline", 402),
         ("request", "payment.start", None), ("response", "payment.pay", 200)]
     start, decline = reversed(gateway_log_entries(payment_id=declined.pk))
-    assert start["provider"] == "dummy" and start["body"] == {
+    assert start["provider"] == "test" and start["body"] == {
         "order": order.number, "amount": str(order.total), "currency": "PEN", "method": method.code}
     assert decline["body"]["status"] == "declined" and decline["body"]["message"]
     success = gateway_log_entries(payment_id=paid.pk)[0]["body"]
@@ -277,14 +277,14 @@ def test_the_test_gateway_logs_its_events_once_committed(order, settings, django
 
 def test_an_abandoned_attempt_is_logged(order, mongo, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        payment = payment_abandon(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+        payment = payment_abandon(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     assert [e["kind"] for e in gateway_log_entries(payment_id=payment.pk)] == ["payment.abandon", "payment.start"]
     assert mongo.count_documents({"order_id": order.pk}) == 2
 
 
 def test_a_rolled_back_or_refused_attempt_logs_nothing(order, settings, django_capture_on_commit_callbacks):
     settings.MONGO_URL = ""
-    method = payment_method_ensure_dummy()
+    method = payment_method_ensure_test_gateway()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         payment_start(order=order, method=method)
         raise RuntimeError("the caller's transaction fails later")
@@ -297,19 +297,19 @@ def test_a_rolled_back_or_refused_attempt_logs_nothing(order, settings, django_c
 def test_a_failing_log_store_never_breaks_a_payment(order, mongo, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(mongomock.collection.Collection, "insert_one", lambda *a, **k: 1 / 0)
     with django_capture_on_commit_callbacks(execute=True):
-        payment = payment_dummy_pay(payment=payment_start(order=order, method=payment_method_ensure_dummy()))
+        payment = payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     order.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED and order.status == OrderStatus.PAID
 
 
 def test_paying_through_the_page_logs_the_outcome(client, order, settings, django_capture_on_commit_callbacks):
     settings.MONGO_URL = ""
-    payment_start(order=order, method=payment_method_ensure_dummy())
+    payment_start(order=order, method=payment_method_ensure_test_gateway())
     session = client.session
     session[GUEST_ORDERS_SESSION_KEY] = [order.number]
     session.save()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("payments:dummy", args=[order.number]), {"action": "pay"})
+        response = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
     order.refresh_from_db()
     assert response.status_code == 302 and order.status == OrderStatus.PAID
     assert gateway_log_entries(order_id=order.pk)[0]["kind"] == "payment.pay"

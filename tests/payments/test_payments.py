@@ -12,7 +12,7 @@ from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, PaymentMethod, Provider
 from payments.selectors import payment_methods_offered
 from payments.services import (
-    PaymentError, payment_dummy_decline, payment_dummy_pay, payment_method_ensure_dummy,
+    PaymentError, payment_test_gateway_decline, payment_test_gateway_pay, payment_method_ensure_test_gateway,
     payment_start,
 )
 from tests.factories import VariantFactory, WarehouseFactory, stock
@@ -41,22 +41,22 @@ def test_the_fee_is_the_commission_plus_the_fixed_fee():
 
 
 def test_an_attempt_records_amount_and_fee_and_a_decline_allows_another(order):
-    method = payment_method_ensure_dummy()
+    method = payment_method_ensure_test_gateway()
     attempt = payment_start(order=order, method=method)
     assert attempt.amount == order.total and attempt.fee == method.fee_for(order.total)
 
-    payment_dummy_decline(payment=attempt)
+    payment_test_gateway_decline(payment=attempt)
     with pytest.raises(PaymentError):
-        payment_dummy_pay(payment=attempt)  # a closed attempt cannot be paid
-    retry = payment_dummy_pay(payment=payment_start(order=order, method=method))
+        payment_test_gateway_pay(payment=attempt)  # a closed attempt cannot be paid
+    retry = payment_test_gateway_pay(payment=payment_start(order=order, method=method))
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert retry.card_last4 == "4242" and not hasattr(retry, "card_number")
 
 
 def test_one_order_cannot_have_two_successful_payments(order):
-    method = payment_method_ensure_dummy()
-    payment_dummy_pay(payment=payment_start(order=order, method=method))
+    method = payment_method_ensure_test_gateway()
+    payment_test_gateway_pay(payment=payment_start(order=order, method=method))
     with pytest.raises(PaymentError):
         payment_start(order=order, method=method)  # no longer awaiting payment
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -65,17 +65,17 @@ def test_one_order_cannot_have_two_successful_payments(order):
 
 
 def test_paying_a_cancelled_order_is_refused_and_recorded(order):
-    method = payment_method_ensure_dummy()
+    method = payment_method_ensure_test_gateway()
     attempt = payment_start(order=order, method=method)
     order_cancel(order=order, actor=None, reason="test", by_customer=False)
-    attempt = payment_dummy_pay(payment=attempt)
+    attempt = payment_test_gateway_pay(payment=attempt)
     assert attempt.status == Payment.Status.FAILED and order.number in attempt.failure_message
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
 
 
 def test_the_test_gateway_is_offered_only_without_real_gateways_or_in_debug(settings):
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     # the migrations add these (a transactional test's flush may have removed them since)
     PaymentMethod.objects.get_or_create(code="stripe", defaults={"name": "Tarjeta", "provider": Provider.STRIPE,
                                                                  "order": 10})
@@ -83,17 +83,17 @@ def test_the_test_gateway_is_offered_only_without_real_gateways_or_in_debug(sett
                                                                  "order": 20})
     settings.DEBUG, settings.STRIPE_SECRET_KEY = False, ""
     settings.PAYPAL_CLIENT_ID = settings.PAYPAL_CLIENT_SECRET = ""
-    assert [m.provider for m in payment_methods_offered()] == [Provider.DUMMY]
+    assert [m.provider for m in payment_methods_offered()] == [Provider.TEST]
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     assert [m.provider for m in payment_methods_offered()] == [Provider.STRIPE]
     settings.PAYPAL_CLIENT_ID, settings.PAYPAL_CLIENT_SECRET = "client-id", "client-secret"
     assert [m.provider for m in payment_methods_offered()] == [Provider.STRIPE, Provider.PAYPAL]
     settings.DEBUG = True
-    assert {m.provider for m in payment_methods_offered()} == {Provider.STRIPE, Provider.PAYPAL, Provider.DUMMY}
+    assert {m.provider for m in payment_methods_offered()} == {Provider.STRIPE, Provider.PAYPAL, Provider.TEST}
 
 
 def test_admin_pages(admin_client, order):
-    method = payment_method_ensure_dummy()
+    method = payment_method_ensure_test_gateway()
     payment_start(order=order, method=method)
     assert admin_client.get(reverse("admin:payments_paymentmethod_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:payments_payment_changelist")).status_code == 200

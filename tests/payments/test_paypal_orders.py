@@ -174,7 +174,7 @@ def test_a_declined_capture_fails_the_attempt_and_the_order_can_be_paid_again(gu
     order.refresh_from_db()
     assert payment.status == Payment.Status.FAILED and order.status == OrderStatus.PENDING_PAYMENT
     assert payment.failure_message
-    retry = client.post(reverse("payments:dummy", args=[order.number]), {"action": "retry", "method": "paypal-test"})
+    retry = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "paypal-test"})
     assert retry.status_code == 302
     assert order.payments.filter(status=Payment.Status.PENDING).count() == 1
 

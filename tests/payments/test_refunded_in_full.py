@@ -8,7 +8,7 @@ import pytest
 
 from inventory.models import StockLevel
 from orders.models import OrderStatus, PaymentStatus
-from payments.gateways.mercadopago_checkout import MercadoPagoPayment
+from payments.clients.mercadopago_checkout import MercadoPagoPayment
 from payments.models import Provider, Refund, WebhookEvent
 from payments.services.mercadopago_flow import payment_mercadopago_apply
 from payments.services.webhooks import webhook_event_process, webhook_event_store

@@ -49,7 +49,7 @@ def test_approving_refunds_once_and_the_order_follows(staff):
     refund_approve(refund=part, actor=boss)  # again: nothing changes
     part.refresh_from_db()
     assert part.status == Refund.Status.SUCCEEDED and part.approved_by == boss
-    assert part.gateway_reference.startswith("DUMMY-REFUND-")
+    assert part.gateway_reference.startswith("TEST-REFUND-")
     assert payment.order.__class__.objects.get(pk=payment.order_id).payment_status == PaymentStatus.PARTIALLY_REFUNDED
 
     rest = refund_request(payment=payment, amount=payment.amount - Decimal("20.00"), reason="Cancelado", actor=support)

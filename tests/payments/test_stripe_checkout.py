@@ -81,7 +81,7 @@ def test_a_gateway_timeout_or_error_leaves_the_order_pending_and_retryable(guest
     payment.refresh_from_db()
     order.refresh_from_db()
     assert payment.status == Payment.Status.FAILED and order.status == OrderStatus.PENDING_PAYMENT
-    retry = client.post(reverse("payments:dummy", args=[order.number]), {"action": "retry", "method": "stripe-test"})
+    retry = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "stripe-test"})
     assert retry.status_code == 302
     assert order.payments.filter(status=Payment.Status.PENDING).count() == 1
 

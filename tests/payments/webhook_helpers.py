@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
 from payments.models import Payment
-from payments.gateways.webhook_verify import paypal_signed_message
+from payments.clients.webhook_verify import paypal_signed_message
 
 STRIPE_SECRET = "whsec_test_kallpa"
 PAYPAL_WEBHOOK_ID = "8PT597110X687430LKGECATA"

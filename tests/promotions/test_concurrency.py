@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from orders.models import Order
-from payments.services import payment_method_ensure_dummy
+from payments.services import payment_method_ensure_test_gateway
 from promotions.models import Coupon, CouponRedemption
 from demo.shipping import load_demo_shipping
 from tests.factories import (
@@ -22,7 +22,7 @@ BUYERS = 6
 @pytest.fixture
 def ready():
     load_demo_shipping()
-    payment_method_ensure_dummy()
+    payment_method_ensure_test_gateway()
     variant = VariantFactory(sku="HOT", product=ProductFactory(base_price=D("120.00")))
     stock(variant, WarehouseFactory(), 100)
 

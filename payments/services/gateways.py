@@ -45,7 +45,7 @@ class TestGateway(Gateway):
         return payment
 
     def refund(self, *, refund):
-        return f"DUMMY-REFUND-{refund.pk:08d}"
+        return f"TEST-REFUND-{refund.pk:08d}"
 
 
 class StripeGateway(Gateway):
@@ -60,7 +60,7 @@ class StripeGateway(Gateway):
         return payment_stripe_return(payment=payment, session_id=reference)
 
     def refund(self, *, refund):
-        from ..gateways import stripe_checkout
+        from ..clients import stripe_checkout
 
         payment = refund.payment
         intent = payment.gateway_reference
@@ -69,7 +69,7 @@ class StripeGateway(Gateway):
         return stripe_checkout.refund_create(payment_intent=intent, amount=refund.amount, refund_id=refund.pk)
 
     def verify_webhook(self, *, raw_body, headers):
-        from ..gateways.webhook_verify import stripe_verify
+        from ..clients.webhook_verify import stripe_verify
 
         stripe_verify(raw_body=raw_body, header=headers.get("Stripe-Signature"))
 
@@ -87,7 +87,7 @@ class PayPalGateway(Gateway):
 
     def refund(self, *, refund):
         from .attempts import PaymentError
-        from ..gateways import paypal_orders
+        from ..clients import paypal_orders
 
         payment = refund.payment
         result = paypal_orders.capture_refund(capture_id=payment.gateway_reference, amount=refund.amount,
@@ -97,7 +97,7 @@ class PayPalGateway(Gateway):
         return result.refund_id
 
     def verify_webhook(self, *, raw_body, headers):
-        from ..gateways.webhook_verify import paypal_verify
+        from ..clients.webhook_verify import paypal_verify
 
         paypal_verify(raw_body=raw_body, headers=headers)
 
@@ -122,13 +122,13 @@ class MercadoPagoGateway(Gateway):
         return payment_mercadopago_refund(refund=refund)
 
     def verify_webhook(self, *, raw_body, headers, data_id: str = ""):
-        from ..gateways.mercadopago_checkout import webhook_verify
+        from ..clients.mercadopago_checkout import webhook_verify
 
         webhook_verify(headers=headers, data_id=data_id)
 
 
 GATEWAYS = {
-    Provider.DUMMY: TestGateway(Provider.DUMMY, "Test gateway"),
+    Provider.TEST: TestGateway(Provider.TEST, "Test gateway"),
     Provider.STRIPE: StripeGateway(Provider.STRIPE, "Stripe", return_parameter="session_id"),
     Provider.PAYPAL: PayPalGateway(Provider.PAYPAL, "PayPal", return_parameter="token"),
     Provider.MERCADOPAGO: MercadoPagoGateway(Provider.MERCADOPAGO, "Mercado Pago", return_parameter="payment_id"),
