@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counters import counter_next
+from core.once import Stamp
 from core.site_settings import site_settings
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
@@ -136,16 +137,12 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
 
 # --- e-mails: each goes out once (a retried or redelivered task finds it claimed) ---------------
 
-_SENT_FIELDS = {"copy": "copy_sent_at", "answer": "answer_sent_at"}
+
+def complaint_copy_claim(*, sheet_id: int) -> Stamp:
+    """The consumer's copy is claimed by stamping copy_sent_at (core.once.send_once)."""
+    return Stamp(ComplaintSheet.objects.filter(pk=sheet_id), field="copy_sent_at")
 
 
-def complaint_email_claim(*, sheet_id: int, which: str) -> bool:
-    field = _SENT_FIELDS[which]
-    lookup = {"pk": sheet_id, f"{field}__isnull": True}
-    if which == "answer":
-        lookup["answered_at__isnull"] = False
-    return bool(ComplaintSheet.objects.filter(**lookup).update(**{field: timezone.now()}))
-
-
-def complaint_email_unclaim(*, sheet_id: int, which: str) -> None:
-    ComplaintSheet.objects.filter(pk=sheet_id).update(**{_SENT_FIELDS[which]: None})
+def complaint_answer_claim(*, sheet_id: int) -> Stamp:
+    """The answer is claimed by stamping answer_sent_at, and only once the sheet is answered."""
+    return Stamp(ComplaintSheet.objects.filter(pk=sheet_id, answered_at__isnull=False), field="answer_sent_at")

@@ -42,6 +42,7 @@ from accounts.validators import (
 from core.counters import counter_next
 from core.site_settings import site_setting
 from core.money import format_money
+from core.once import Stamp
 from credit.services import store_credit_restore_for_order
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
@@ -365,14 +366,9 @@ def order_email_enqueue(*, order: Order, kind: str, reference: str = "") -> Orde
     return email
 
 
-def order_email_claim(*, email_id: int) -> bool:
-    """Mark the e-mail as being sent; False when it already was (a retried or redelivered task)."""
-    return bool(OrderEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now()))
-
-
-def order_email_unclaim(*, email_id: int) -> None:
-    """Sending failed: let the next attempt send it."""
-    OrderEmail.objects.filter(pk=email_id).update(sent_at=None)
+def order_email_claim(*, email_id: int) -> Stamp:
+    """An order e-mail is claimed by stamping its sent_at (core.once.send_once)."""
+    return Stamp(OrderEmail.objects.filter(pk=email_id), field="sent_at")
 
 
 def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Order, str]:

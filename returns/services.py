@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.counters import counter_next
+from core.once import Stamp
 from core.site_settings import site_setting
 from inventory.exceptions import InventoryError
 from inventory.models import Warehouse
@@ -108,13 +109,9 @@ def _email_enqueue(request: ReturnRequest, *, status: str) -> None:
         transaction.on_commit(lambda: send_return_email.delay(email.pk))
 
 
-def return_email_claim(*, email_id: int) -> bool:
-    """Mark the e-mail as being sent; False when it already was (a retried or redelivered task)."""
-    return bool(ReturnEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now()))
-
-
-def return_email_unclaim(*, email_id: int) -> None:
-    ReturnEmail.objects.filter(pk=email_id).update(sent_at=None)
+def return_email_claim(*, email_id: int) -> Stamp:
+    """A return e-mail is claimed by stamping its sent_at (core.once.send_once)."""
+    return Stamp(ReturnEmail.objects.filter(pk=email_id), field="sent_at")
 
 
 def _validated_lines(order: Order, lines: list[ReturnLineData]) -> list[ReturnLineData]:

@@ -8,6 +8,7 @@ in the order review → product → product line.
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Seller, User
 from catalog.models import Product, ProductLine
 from catalog.services import RatingSummary, product_line_rating_store, product_rating_store
+from core.once import Insert, send_once
 from core.site_settings import site_setting
 from orders.models import Order, OrderStatus, OrderStatusChange
 
@@ -237,18 +239,9 @@ def review_report(*, user: User, review_id: int) -> Review:
 # --- invitations after delivery -------------------------------------------------------------------
 
 
-def review_invitation_claim(*, order_id: int) -> bool:
-    """Insert the invitation row; False when another run already did (so it is sent once)."""
-    try:
-        with transaction.atomic():
-            ReviewInvitation.objects.create(order_id=order_id)
-    except IntegrityError:
-        return False
-    return True
-
-
-def review_invitation_unclaim(*, order_id: int) -> None:
-    ReviewInvitation.objects.filter(order_id=order_id, sent_at__isnull=True).delete()
+def review_invitation_claim(*, order_id: int) -> Insert:
+    """An invitation is claimed by inserting its row, one per order (core.once.send_once)."""
+    return Insert(ReviewInvitation, {"order_id": order_id})
 
 
 def review_invitation_mark_sent(*, order_id: int) -> None:
@@ -263,12 +256,11 @@ def review_invitations_send_due(*, after_days: int, now=None) -> int:
     sent = 0
     for order_id in selectors.orders_due_for_invitation(after_days=after_days, window_days=INVITATION_WINDOW_DAYS,
                                                         now=now):
-        if not review_invitation_claim(order_id=order_id):
-            continue
         try:
-            send_invitation(order_id=order_id)
+            if not send_once(claim=review_invitation_claim(order_id=order_id),
+                             send=partial(send_invitation, order_id=order_id)):
+                continue
         except Exception:
-            review_invitation_unclaim(order_id=order_id)
             logger.exception("Review invitation for order %s failed; it will be retried", order_id)
             continue
         review_invitation_mark_sent(order_id=order_id)
