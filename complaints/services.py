@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.counters import counter_next
 from core.once import Stamp
 from core.site_settings import site_settings
@@ -91,7 +92,7 @@ def complaint_file(*, data: ComplaintData, customer=None, order=None, now=None) 
     they are today. The consumer's copy is e-mailed once the sheet is saved. The caller has
     checked that `order` is the consumer's own."""
     fields = _checked(data)
-    customer = customer if getattr(customer, "is_authenticated", False) else None
+    customer = signed_in(customer)
     if order is not None and customer is not None and order.customer_id not in (None, customer.pk):
         raise ComplaintError(_("Choose one of your own orders."))
     store = site_settings()
@@ -126,7 +127,7 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
         raise ComplaintError(_("A text of the sheet is too long (at most %(limit)s characters).") % {"limit": RESPONSE_MAX})
     sheet.response = text
     sheet.answered_at = timezone.now()
-    sheet.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    sheet.answered_by = signed_in(actor)
     sheet._history_user = sheet.answered_by
     sheet.save(update_fields=["response", "answered_at", "answered_by"])
     from .tasks import send_complaint_answer

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import ratelimit
+from core.actors import signed_in
 from core.site_settings import site_settings
 from orders.access import orders_for_request
 
@@ -27,7 +28,7 @@ FILE_ACTION = "complaint_file"
 def _initial(request, order) -> dict:
     """What the store already knows, so the consumer types less (they may change all of it)."""
     initial: dict = {}
-    user = request.user if request.user.is_authenticated else None
+    user = signed_in(request.user)
     if user is not None:
         initial.update(consumer_name=user.get_full_name(), email=user.email, phone=user.phone,
                        document_number=user.dni)

@@ -12,6 +12,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.counters import counter_next
 from core.once import Stamp
 from core.site_settings import site_setting
@@ -95,7 +96,7 @@ def _clean_text(value, *, limit: int = NOTE_LENGTH) -> str:
 
 def _record(request: ReturnRequest, *, from_status: str, to_status: str, actor, note: str = "") -> None:
     ReturnStatusChange.objects.create(request=request, from_status=from_status, to_status=to_status,
-                                      actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                      actor=signed_in(actor),
                                       note=note[:NOTE_LENGTH])
     _email_enqueue(request, status=to_status)
 
@@ -330,8 +331,7 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
         if take <= 0:
             continue
         try:
-            refund_request(payment=payment, amount=take, actor=actor if getattr(actor, "is_authenticated", False)
-                           else None, idempotency_key=f"return-{request.pk}-{payment.pk}",
+            refund_request(payment=payment, amount=take, actor=signed_in(actor), idempotency_key=f"return-{request.pk}-{payment.pk}",
                            reason=_("Return %(number)s") % {"number": request.number})
         except PaymentError as error:
             raise ReturnError(str(error)) from None

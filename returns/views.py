@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.actors import signed_in
 from core.form_keys import EXPIRED, form_key_issue, form_key_valid
 from orders.access import GUEST_ORDERS_SESSION_KEY, order_for_request, order_url_for
 
@@ -49,7 +50,7 @@ def return_create(request, order_number: str):
                     created = services.return_request_create(
                         order=order, lines=form.chosen, idempotency_key=key,
                         resolution=form.cleaned_data["resolution"],
-                        actor=request.user if request.user.is_authenticated else None)
+                        actor=signed_in(request.user))
                 except ReturnError as error:
                     form.add_error(None, str(error))
                 else:
