@@ -197,16 +197,23 @@ def _visible_review(review_id) -> Review:
         raise ReviewError(_("That review does not exist.")) from None
 
 
+def _mark_once(model, *, review: Review, user: User, own: str, again: str) -> None:
+    """A shopper marks (votes for, reports) another's review once: the row's unique key refuses a
+    second mark, in a savepoint so the caller's transaction goes on."""
+    if review.user_id == user.pk:
+        raise ReviewError(own)
+    try:
+        with transaction.atomic():
+            model.objects.create(review=review, user=user)
+    except IntegrityError:
+        raise ReviewError(again) from None
+
+
 @transaction.atomic
 def review_vote_helpful(*, user: User, review_id: int) -> Review:
     review = _visible_review(review_id)
-    if review.user_id == user.pk:
-        raise ReviewError(_("You cannot vote for your own review."))
-    try:
-        with transaction.atomic():
-            ReviewVote.objects.create(review=review, user=user)
-    except IntegrityError:
-        raise ReviewError(_("You already marked this review as helpful.")) from None
+    _mark_once(ReviewVote, review=review, user=user, own=_("You cannot vote for your own review."),
+               again=_("You already marked this review as helpful."))
     Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
     review.refresh_from_db(fields=["helpful_count"])
     return review
@@ -218,13 +225,8 @@ def review_report(*, user: User, review_id: int) -> Review:
     review = Review.objects.select_for_update().get(pk=_visible_review(review_id).pk)
     if not review.is_approved:  # hidden or rejected since it was read
         raise ReviewError(_("That review does not exist."))
-    if review.user_id == user.pk:
-        raise ReviewError(_("You cannot report your own review."))
-    try:
-        with transaction.atomic():
-            ReviewReport.objects.create(review=review, user=user)
-    except IntegrityError:
-        raise ReviewError(_("You already reported this review.")) from None
+    _mark_once(ReviewReport, review=review, user=user, own=_("You cannot report your own review."),
+               again=_("You already reported this review."))
     review.report_count += 1
     fields = ["report_count"]
     if review.is_approved and review.report_count >= site_setting("REVIEWS_REPORTS_TO_HIDE"):
