@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import ratelimit
 from core.actors import signed_in
+from core.sessions import session_remember, session_remembers
 from core.site_settings import site_settings
 from orders.access import orders_for_request
 
@@ -47,11 +48,6 @@ def _initial(request, order) -> dict:
     return initial
 
 
-def _remember(request, number: str) -> None:
-    numbers = [n for n in request.session.get(SHEETS_SESSION_KEY, []) if n != number]
-    request.session[SHEETS_SESSION_KEY] = [number, *numbers][:SHEETS_REMEMBERED]
-
-
 def _within_limit(request) -> bool:
     # Filing is a consumer's right: while Redis is away the limit lets sheets through.
     return ratelimit.consume(request, action=FILE_ACTION, rates=settings.COMPLAINTS_FILE_RATE_LIMIT,
@@ -75,7 +71,7 @@ def sheet_new(request):
             except ComplaintError as error:
                 form.add_error(None, str(error))
             else:
-                _remember(request, sheet.number)
+                session_remember(request, SHEETS_SESSION_KEY, sheet.number, keep=SHEETS_REMEMBERED)
                 messages.success(request, _("Your sheet %(number)s is filed. We sent a copy to %(email)s.")
                                  % {"number": sheet.number, "email": sheet.email})
                 return redirect(sheet.get_absolute_url())
@@ -93,7 +89,7 @@ def _sheet_for_request(request, number: str):
     if sheet is None:
         raise Http404
     own = request.user.is_authenticated and sheet.customer_id == request.user.pk
-    if not own and sheet.number not in request.session.get(SHEETS_SESSION_KEY, []):
+    if not own and not session_remembers(request, SHEETS_SESSION_KEY, sheet.number):
         raise Http404
     return sheet
 

@@ -13,6 +13,8 @@ import secrets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .sessions import session_remember, session_remembers
+
 REMEMBERED = 10
 KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 EXPIRED = _("This form has expired. Open it again.")
@@ -25,14 +27,13 @@ def _session_key(form: str) -> str:
 def form_key_issue(request, *, form: str) -> str:
     """A new key for one showing of `form` (a name such as "returns"), remembered in the session."""
     key = secrets.token_hex(16)
-    keys = request.session.get(_session_key(form), [])
-    request.session[_session_key(form)] = [*keys[-(REMEMBERED - 1):], key]
+    session_remember(request, _session_key(form), key, keep=REMEMBERED)
     return key
 
 
 def form_key_valid(request, *, form: str, key: str) -> bool:
     """Whether this session was handed `key` with `form` (among its last REMEMBERED keys)."""
-    return key in request.session.get(_session_key(form), [])
+    return session_remembers(request, _session_key(form), key)
 
 
 class FormKeyField(forms.CharField):
