@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from simple_history.models import HistoricalRecords
 
+from core.actors import signed_in
+
 from .models import PriceHistory, Variant
 
 
@@ -15,7 +17,7 @@ def _author(actor):
         # Inside a request, simple_history's middleware knows who is signed in.
         request = getattr(HistoricalRecords.context, "request", None)
         actor = getattr(request, "user", None)
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return signed_in(actor)
 
 
 def record(changes: Iterable[tuple[int, Decimal | None, Decimal]], *, source: str, actor=None) -> int:

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.counters import counter_next
+from core.once import Stamp
 from core.site_settings import site_settings
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
@@ -90,7 +92,7 @@ def complaint_file(*, data: ComplaintData, customer=None, order=None, now=None) 
     they are today. The consumer's copy is e-mailed once the sheet is saved. The caller has
     checked that `order` is the consumer's own."""
     fields = _checked(data)
-    customer = customer if getattr(customer, "is_authenticated", False) else None
+    customer = signed_in(customer)
     if order is not None and customer is not None and order.customer_id not in (None, customer.pk):
         raise ComplaintError(_("Choose one of your own orders."))
     store = site_settings()
@@ -125,7 +127,7 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
         raise ComplaintError(_("A text of the sheet is too long (at most %(limit)s characters).") % {"limit": RESPONSE_MAX})
     sheet.response = text
     sheet.answered_at = timezone.now()
-    sheet.answered_by = actor if getattr(actor, "is_authenticated", False) else None
+    sheet.answered_by = signed_in(actor)
     sheet._history_user = sheet.answered_by
     sheet.save(update_fields=["response", "answered_at", "answered_by"])
     from .tasks import send_complaint_answer
@@ -136,16 +138,12 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
 
 # --- e-mails: each goes out once (a retried or redelivered task finds it claimed) ---------------
 
-_SENT_FIELDS = {"copy": "copy_sent_at", "answer": "answer_sent_at"}
+
+def complaint_copy_claim(*, sheet_id: int) -> Stamp:
+    """The consumer's copy is claimed by stamping copy_sent_at (core.once.send_once)."""
+    return Stamp(ComplaintSheet.objects.filter(pk=sheet_id), field="copy_sent_at")
 
 
-def complaint_email_claim(*, sheet_id: int, which: str) -> bool:
-    field = _SENT_FIELDS[which]
-    lookup = {"pk": sheet_id, f"{field}__isnull": True}
-    if which == "answer":
-        lookup["answered_at__isnull"] = False
-    return bool(ComplaintSheet.objects.filter(**lookup).update(**{field: timezone.now()}))
-
-
-def complaint_email_unclaim(*, sheet_id: int, which: str) -> None:
-    ComplaintSheet.objects.filter(pk=sheet_id).update(**{_SENT_FIELDS[which]: None})
+def complaint_answer_claim(*, sheet_id: int) -> Stamp:
+    """The answer is claimed by stamping answer_sent_at, and only once the sheet is answered."""
+    return Stamp(ComplaintSheet.objects.filter(pk=sheet_id, answered_at__isnull=False), field="answer_sent_at")

@@ -2,31 +2,24 @@
 
 from celery import shared_task
 
+from core.once import send_once
+
 from . import emails, services
-
-
-def _send_once(sheet_id: int, which: str, send) -> bool:
-    if not services.complaint_email_claim(sheet_id=sheet_id, which=which):
-        return False
-    try:
-        send(sheet_id=sheet_id)
-    except Exception:
-        services.complaint_email_unclaim(sheet_id=sheet_id, which=which)
-        raise
-    return True
 
 
 @shared_task(name="complaints.tasks.send_complaint_copy", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_complaint_copy(sheet_id: int) -> bool:
     """The filled sheet (and its PDF) to the consumer, once."""
-    return _send_once(sheet_id, "copy", emails.send_copy)
+    return send_once(claim=services.complaint_copy_claim(sheet_id=sheet_id),
+                     send=lambda: emails.send_copy(sheet_id=sheet_id))
 
 
 @shared_task(name="complaints.tasks.send_complaint_answer", autoretry_for=(OSError,), retry_backoff=True,
              max_retries=5)
 def send_complaint_answer(sheet_id: int) -> bool:
     """The provider's answer (and the sheet's PDF with it) to the consumer, once."""
-    return _send_once(sheet_id, "answer", emails.send_answer)
+    return send_once(claim=services.complaint_answer_claim(sheet_id=sheet_id),
+                     send=lambda: emails.send_answer(sheet_id=sheet_id))
 
 
 @shared_task(name="complaints.tasks.alert_due_complaints")

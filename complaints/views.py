@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import ratelimit
+from core.actors import signed_in
+from core.sessions import session_remember, session_remembers
 from core.site_settings import site_settings
 from orders.access import orders_for_request
 
@@ -27,7 +29,7 @@ FILE_ACTION = "complaint_file"
 def _initial(request, order) -> dict:
     """What the store already knows, so the consumer types less (they may change all of it)."""
     initial: dict = {}
-    user = request.user if request.user.is_authenticated else None
+    user = signed_in(request.user)
     if user is not None:
         initial.update(consumer_name=user.get_full_name(), email=user.email, phone=user.phone,
                        document_number=user.dni)
@@ -44,11 +46,6 @@ def _initial(request, order) -> dict:
         if order.customer_document_type in ("dni", "ruc") and order.customer_document:
             initial.update(document_type=order.customer_document_type, document_number=order.customer_document)
     return initial
-
-
-def _remember(request, number: str) -> None:
-    numbers = [n for n in request.session.get(SHEETS_SESSION_KEY, []) if n != number]
-    request.session[SHEETS_SESSION_KEY] = [number, *numbers][:SHEETS_REMEMBERED]
 
 
 def _within_limit(request) -> bool:
@@ -74,7 +71,7 @@ def sheet_new(request):
             except ComplaintError as error:
                 form.add_error(None, str(error))
             else:
-                _remember(request, sheet.number)
+                session_remember(request, SHEETS_SESSION_KEY, sheet.number, keep=SHEETS_REMEMBERED)
                 messages.success(request, _("Your sheet %(number)s is filed. We sent a copy to %(email)s.")
                                  % {"number": sheet.number, "email": sheet.email})
                 return redirect(sheet.get_absolute_url())
@@ -92,7 +89,7 @@ def _sheet_for_request(request, number: str):
     if sheet is None:
         raise Http404
     own = request.user.is_authenticated and sheet.customer_id == request.user.pk
-    if not own and sheet.number not in request.session.get(SHEETS_SESSION_KEY, []):
+    if not own and not session_remembers(request, SHEETS_SESSION_KEY, sheet.number):
         raise Http404
     return sheet
 

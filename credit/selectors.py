@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
+from core.actors import signed_in
+
 from .models import ZERO, CreditUse, StoreCredit
 
 
@@ -17,7 +19,7 @@ def credits_for_customer(*, user):
 
 def usable_credits(*, user, now=None) -> list[StoreCredit]:
     """Credits the customer can spend now: balance left and not expired, the soonest to expire first."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if signed_in(user) is None:
         return []
     return list(StoreCredit.objects.filter(customer=user, balance__gt=0, expires_at__gt=now or timezone.now())
                 .order_by("expires_at", "pk"))

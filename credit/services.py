@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.counters import counter_next
 from core.money import format_money
 
@@ -73,7 +74,7 @@ def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> Credi
     order still owes: CreditError. The same credit on the same order again returns the first use."""
     amount = credit_amount(amount)
     now = now or timezone.now()
-    if customer is None or not getattr(customer, "is_authenticated", False):
+    if signed_in(customer) is None:
         raise CreditError(_("Sign in to use your store credit."))
     try:
         credit_id = int(credit_id)

@@ -84,5 +84,5 @@ def load_demo_receipts() -> int:
         logger.warning("Demo receipt not issued: %s", problem)
     # The demo buyers are not e-mailed: their receipts count as sent, or the sweep would mail them.
     for receipt_id in Receipt.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True):
-        receipt_email_claim(receipt_id=receipt_id)
+        receipt_email_claim(receipt_id=receipt_id).take()
     return issued

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.counters import counter_next
 
 from .models import Consent, ConsentKind, ConsentSource, PolicyKind, PolicyVersion
@@ -15,10 +16,6 @@ from .selectors import REQUIRED_POLICIES, policies_current
 
 class LegalError(Exception):
     """A refused step; str() is the message for staff or the shopper."""
-
-
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -30,7 +27,7 @@ def policy_version_create(*, kind: str, title: str, body: str, change_note: str 
         raise LegalError(_("A policy needs a title and a text."))
     number = counter_next(scope="policy", key=kind)
     return PolicyVersion.objects.create(kind=kind, version=number, title=title.strip(), body=body.strip(),
-                                        change_note=change_note.strip(), created_by=_actor(actor))
+                                        change_note=change_note.strip(), created_by=signed_in(actor))
 
 
 @transaction.atomic
@@ -78,7 +75,7 @@ def consent_record(*, email: str, source: str, user=None, marketing: bool = Fals
     email = (email or "").strip().lower()
     if not email:
         raise LegalError(_("A consent needs the shopper's e-mail."))
-    user = _actor(user)
+    user = signed_in(user)
     current = policies_current(kinds=tuple(kinds) + ((PolicyKind.PRIVACY,) if marketing else ()))
     made = []
     for kind in kinds:

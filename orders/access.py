@@ -4,6 +4,8 @@ or looked up (their numbers kept in the session). Views of every app above order
 from django.http import Http404
 from django.urls import reverse
 
+from core.sessions import session_remember
+
 from . import selectors, services
 from .models import Order
 
@@ -12,8 +14,7 @@ GUEST_ORDERS_REMEMBERED = 20
 
 
 def remember_guest_order(request, number: str) -> None:
-    numbers = [n for n in request.session.get(GUEST_ORDERS_SESSION_KEY, []) if n != number]
-    request.session[GUEST_ORDERS_SESSION_KEY] = [number, *numbers][:GUEST_ORDERS_REMEMBERED]
+    session_remember(request, GUEST_ORDERS_SESSION_KEY, number, keep=GUEST_ORDERS_REMEMBERED)
 
 
 def guest_order(request, number: str) -> Order:

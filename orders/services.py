@@ -41,10 +41,12 @@ from accounts.services import ADDRESS_FIELDS
 from accounts.validators import (
     normalize_identity, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
 )
+from core.actors import signed_in
 from core.counters import counter_next
 from core.idempotency import Owner, first_result
 from core.site_settings import site_setting
 from core.money import format_money
+from core.once import Stamp
 from credit.services import store_credit_restore_for_order
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
@@ -218,7 +220,7 @@ def _record_change(*, order: Order, from_status: str, to_status: str, actor, not
         order=order,
         from_status=from_status,
         to_status=to_status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=signed_in(actor),
         note=note[:255],
     )
 
@@ -383,14 +385,9 @@ def order_email_enqueue(*, order: Order, kind: str, reference: str = "") -> Orde
     return email
 
 
-def order_email_claim(*, email_id: int) -> bool:
-    """Mark the e-mail as being sent; False when it already was (a retried or redelivered task)."""
-    return bool(OrderEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now()))
-
-
-def order_email_unclaim(*, email_id: int) -> None:
-    """Sending failed: let the next attempt send it."""
-    OrderEmail.objects.filter(pk=email_id).update(sent_at=None)
+def order_email_claim(*, email_id: int) -> Stamp:
+    """An order e-mail is claimed by stamping its sent_at (core.once.send_once)."""
+    return Stamp(OrderEmail.objects.filter(pk=email_id), field="sent_at")
 
 
 def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Order, str]:
@@ -480,7 +477,7 @@ def _take_stock_and_create_shipments(*, order: Order, actor) -> bool:
     for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
         lines[variant_id] = lines.get(variant_id, 0) + quantity
     try:
-        sale = inventory_services.order_stock_sell(order_id=order.pk, lines=lines, actor=_user_or_none(actor))
+        sale = inventory_services.order_stock_sell(order_id=order.pk, lines=lines, actor=signed_in(actor))
     except InventoryError as error:
         logger.warning("Paid order %s could not take its stock: %s", order.number, error)
         _add_attention_note(order, _("Paid, but its stock could not be taken: %(error)s") % {"error": error})
@@ -503,7 +500,7 @@ def order_fulfilment_retry(*, order: Order, actor: User | None = None) -> Order:
     lines: dict[int, int] = {}
     for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
         lines[variant_id] = lines.get(variant_id, 0) + quantity
-    sale = inventory_services.order_stock_sell(order_id=order.pk, lines=lines, actor=_user_or_none(actor))
+    sale = inventory_services.order_stock_sell(order_id=order.pk, lines=lines, actor=signed_in(actor))
     shipments_create_for_order(order=order, units_out=sale.units_out)
     _add_attention_note(order, _("Stock taken and shipments created."))
     order.needs_attention = False
@@ -542,10 +539,6 @@ def order_follow_shipments(*, order: Order, shipment=None, actor: User | None = 
         if kind:
             order_email_enqueue(order=order, kind=kind, reference=str(shipment.pk))
     return order
-
-
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _add_attention_note(order: Order, note: str) -> None:
@@ -587,7 +580,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         shipments_cancel_for_order(order=order, actor=actor, note=reason)
     except ShipmentError as error:
         raise CancelNotAllowed(str(error)) from None
-    inventory_services.order_stock_restore(order_id=order.pk, actor=_user_or_none(actor))
+    inventory_services.order_stock_restore(order_id=order.pk, actor=signed_in(actor))
     credit_restored = store_credit_restore_for_order(order=order)  # what it spent of the customer's credit
     update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
     if order.payment_status == PaymentStatus.PAID and order.total > credit_restored:
@@ -598,7 +591,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
                 "amount": format_money(order.total - credit_restored)}
         )
         update_fields += ["needs_attention", "attention_note"]
-        for problem in ports.cancel_refunds_request(order=order, actor=_user_or_none(actor), reason=reason):
+        for problem in ports.cancel_refunds_request(order=order, actor=signed_in(actor), reason=reason):
             _add_attention_note(order, problem)  # the flag above still tells staff to refund it by hand
     order.save(update_fields=update_fields)
     kind = (

@@ -1,9 +1,10 @@
-"""Thin Celery wrappers around orders.services: a task holds no rule of its own, it calls a service."""
+"""Thin Celery wrappers around orders.services: each task calls a service and decides nothing itself."""
 
 import logging
 
 from celery import shared_task
 
+from core.once import send_once
 from core.site_settings import site_setting
 
 from . import emails, services
@@ -14,14 +15,8 @@ logger = logging.getLogger(__name__)
 @shared_task(name="orders.tasks.send_order_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_order_email(email_id: int) -> bool:
     """Send one order e-mail once (a retried or redelivered task finds it claimed and stops)."""
-    if not services.order_email_claim(email_id=email_id):
-        return False
-    try:
-        emails.send_order_email(email_id=email_id)
-    except Exception:
-        services.order_email_unclaim(email_id=email_id)
-        raise
-    return True
+    return send_once(claim=services.order_email_claim(email_id=email_id),
+                     send=lambda: emails.send_order_email(email_id=email_id))
 
 
 @shared_task(name="orders.tasks.create_missing_shipments")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import ratelimit
+from core.actors import signed_in
 from core.site_settings import site_setting
 
 from . import selectors, services
@@ -41,9 +42,8 @@ def _render_detail(request, order: Order, *, guest: bool):
 def _cancel(request, order: Order, *, redirect_to: str):
     form = OrderCancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    actor = request.user if request.user.is_authenticated else None
     try:
-        services.order_cancel(order=order, actor=actor, reason=reason, by_customer=True)
+        services.order_cancel(order=order, actor=signed_in(request.user), reason=reason, by_customer=True)
     except CancelNotAllowed as error:
         messages.error(request, str(error))
     else:

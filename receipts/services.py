@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
+from core.once import Stamp
 from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 
 from . import amounts, signing, ubl
@@ -386,13 +387,9 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
     return issued, problems
 
 
-def receipt_email_claim(*, receipt_id: int) -> bool:
-    """Claim the one e-mail of a receipt (False when it was already sent or claimed)."""
-    return bool(Receipt.objects.filter(pk=receipt_id, emailed_at__isnull=True).update(emailed_at=timezone.now()))
-
-
-def receipt_email_unclaim(*, receipt_id: int) -> None:
-    Receipt.objects.filter(pk=receipt_id).update(emailed_at=None)
+def receipt_email_claim(*, receipt_id: int) -> Stamp:
+    """The one e-mail of a receipt is claimed by stamping its emailed_at (core.once.send_once)."""
+    return Stamp(Receipt.objects.filter(pk=receipt_id), field="emailed_at")
 
 
 # --- sending -----------------------------------------------------------------------------------

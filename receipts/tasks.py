@@ -5,6 +5,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from core.once import send_once
+
 from . import emails, services
 from .sending import SendUnavailable
 
@@ -69,14 +71,8 @@ def send_receipt(self, receipt_id: int) -> str:
 @shared_task(name="receipts.tasks.email_receipt")
 def email_receipt(receipt_id: int) -> bool:
     """The receipt (PDF attached) to the buyer, once."""
-    if not services.receipt_email_claim(receipt_id=receipt_id):
-        return False
-    try:
-        emails.send_receipt(receipt_id=receipt_id)
-    except Exception:
-        services.receipt_email_unclaim(receipt_id=receipt_id)
-        raise
-    return True
+    return send_once(claim=services.receipt_email_claim(receipt_id=receipt_id),
+                     send=lambda: emails.send_receipt(receipt_id=receipt_id))
 
 
 @shared_task(name="receipts.tasks.issue_missing_receipts")

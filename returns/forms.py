@@ -1,23 +1,16 @@
 """The customer's return form: one row (quantity, reason, condition, details) per returnable line."""
 
-import re
-import secrets
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from core.form_keys import FormKeyField
 
 from .models import DeclaredCondition, Resolution, ReturnReason
 from .services import ReturnLineData
 
-KEY_PATTERN = re.compile(r"^[0-9a-f]{32}$")
-
-
-def new_form_key() -> str:
-    return secrets.token_hex(16)
-
 
 class ReturnRequestForm(forms.Form):
-    key = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    key = FormKeyField()
 
     resolution = forms.ChoiceField(
         label=_("What would you like back?"), widget=forms.RadioSelect, initial=Resolution.REFUND, required=False,
@@ -50,12 +43,6 @@ class ReturnRequestForm(forms.Form):
 
     def clean_resolution(self):
         return self.cleaned_data.get("resolution") or Resolution.REFUND  # the radio preselects it
-
-    def clean_key(self):
-        key = self.cleaned_data["key"]
-        if not KEY_PATTERN.match(key):
-            raise forms.ValidationError(_("This form has expired. Open it again."))
-        return key
 
     def clean(self):
         cleaned = super().clean()

@@ -12,8 +12,10 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.counters import counter_next
 from core.idempotency import first_result
+from core.once import Stamp
 from core.site_settings import site_setting
 from inventory.exceptions import InventoryError
 from inventory.models import Warehouse
@@ -95,7 +97,7 @@ def _clean_text(value, *, limit: int = NOTE_LENGTH) -> str:
 
 def _record(request: ReturnRequest, *, from_status: str, to_status: str, actor, note: str = "") -> None:
     ReturnStatusChange.objects.create(request=request, from_status=from_status, to_status=to_status,
-                                      actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                      actor=signed_in(actor),
                                       note=note[:NOTE_LENGTH])
     _email_enqueue(request, status=to_status)
 
@@ -109,13 +111,9 @@ def _email_enqueue(request: ReturnRequest, *, status: str) -> None:
         transaction.on_commit(lambda: send_return_email.delay(email.pk))
 
 
-def return_email_claim(*, email_id: int) -> bool:
-    """Mark the e-mail as being sent; False when it already was (a retried or redelivered task)."""
-    return bool(ReturnEmail.objects.filter(pk=email_id, sent_at__isnull=True).update(sent_at=timezone.now()))
-
-
-def return_email_unclaim(*, email_id: int) -> None:
-    ReturnEmail.objects.filter(pk=email_id).update(sent_at=None)
+def return_email_claim(*, email_id: int) -> Stamp:
+    """A return e-mail is claimed by stamping its sent_at (core.once.send_once)."""
+    return Stamp(ReturnEmail.objects.filter(pk=email_id), field="sent_at")
 
 
 def _validated_lines(order: Order, lines: list[ReturnLineData]) -> list[ReturnLineData]:
@@ -332,8 +330,7 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
         if take <= 0:
             continue
         try:
-            refund_request(payment=payment, amount=take, actor=actor if getattr(actor, "is_authenticated", False)
-                           else None, idempotency_key=f"return-{request.pk}-{payment.pk}",
+            refund_request(payment=payment, amount=take, actor=signed_in(actor), idempotency_key=f"return-{request.pk}-{payment.pk}",
                            reason=_("Return %(number)s") % {"number": request.number})
         except PaymentError as error:
             raise ReturnError(str(error)) from None

@@ -10,21 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.actors import signed_in
+from core.form_keys import EXPIRED, form_key_issue, form_key_valid
 from orders.access import GUEST_ORDERS_SESSION_KEY, order_for_request, order_url_for
 
 from . import selectors, services
-from .forms import ReturnRequestForm, new_form_key
+from .forms import ReturnRequestForm
 from .services import ReturnError
 
-FORM_KEYS_SESSION_KEY = "returns:form_keys"
-FORM_KEYS_REMEMBERED = 10
-
-
-def _hand_out_key(request) -> str:
-    key = new_form_key()
-    keys = request.session.get(FORM_KEYS_SESSION_KEY, [])
-    request.session[FORM_KEYS_SESSION_KEY] = [*keys[-(FORM_KEYS_REMEMBERED - 1):], key]
-    return key
+FORM = "returns"  # the one-time keys of the return form
 
 
 def _base_template(request) -> str:
@@ -43,20 +37,20 @@ def return_create(request, order_number: str):
     lines = list(order.lines.all())
     form = ReturnRequestForm(request.POST or None, order_lines=lines, returnable=returnable,
                              credit_allowed=order.customer_id is not None,
-                             initial={"key": "" if request.method == "POST" else _hand_out_key(request)})
+                             initial={"key": "" if request.method == "POST" else form_key_issue(request, form=FORM)})
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             key = form.cleaned_data["key"]
-            if key not in request.session.get(FORM_KEYS_SESSION_KEY, []):
-                form.add_error(None, _("This form has expired. Open it again."))
+            if not form_key_valid(request, form=FORM, key=key):
+                form.add_error(None, EXPIRED)
             else:
                 try:
                     created = services.return_request_create(
                         order=order, lines=form.chosen, idempotency_key=key,
                         resolution=form.cleaned_data["resolution"],
-                        actor=request.user if request.user.is_authenticated else None)
+                        actor=signed_in(request.user))
                 except ReturnError as error:
                     form.add_error(None, str(error))
                 else:
@@ -64,7 +58,7 @@ def return_create(request, order_number: str):
                                                 "when it is reviewed.") % {"number": created.number})
                     return redirect("returns:detail", number=created.number)
         form.data = form.data.copy()
-        form.data["key"] = _hand_out_key(request)
+        form.data["key"] = form_key_issue(request, form=FORM)
     return render(request, "returns/form.html", {
         "order": order, "form": form, "order_url": order_url, "deadline": deadline,
         "base_template": _base_template(request), "guest": not request.user.is_authenticated,

@@ -8,6 +8,7 @@ in the order review → product → product line.
 
 import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Seller, User
 from catalog.models import Product, ProductLine
 from catalog.services import RatingSummary, product_line_rating_store, product_rating_store
+from core.once import Insert, send_once
 from core.site_settings import site_setting
 from orders.models import Order, OrderStatus, OrderStatusChange
 
@@ -195,16 +197,23 @@ def _visible_review(review_id) -> Review:
         raise ReviewError(_("That review does not exist.")) from None
 
 
+def _mark_once(model, *, review: Review, user: User, own: str, again: str) -> None:
+    """A shopper marks (votes for, reports) another's review once: the row's unique key refuses a
+    second mark, in a savepoint so the caller's transaction goes on."""
+    if review.user_id == user.pk:
+        raise ReviewError(own)
+    try:
+        with transaction.atomic():
+            model.objects.create(review=review, user=user)
+    except IntegrityError:
+        raise ReviewError(again) from None
+
+
 @transaction.atomic
 def review_vote_helpful(*, user: User, review_id: int) -> Review:
     review = _visible_review(review_id)
-    if review.user_id == user.pk:
-        raise ReviewError(_("You cannot vote for your own review."))
-    try:
-        with transaction.atomic():
-            ReviewVote.objects.create(review=review, user=user)
-    except IntegrityError:
-        raise ReviewError(_("You already marked this review as helpful.")) from None
+    _mark_once(ReviewVote, review=review, user=user, own=_("You cannot vote for your own review."),
+               again=_("You already marked this review as helpful."))
     Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
     review.refresh_from_db(fields=["helpful_count"])
     return review
@@ -216,13 +225,8 @@ def review_report(*, user: User, review_id: int) -> Review:
     review = Review.objects.select_for_update().get(pk=_visible_review(review_id).pk)
     if not review.is_approved:  # hidden or rejected since it was read
         raise ReviewError(_("That review does not exist."))
-    if review.user_id == user.pk:
-        raise ReviewError(_("You cannot report your own review."))
-    try:
-        with transaction.atomic():
-            ReviewReport.objects.create(review=review, user=user)
-    except IntegrityError:
-        raise ReviewError(_("You already reported this review.")) from None
+    _mark_once(ReviewReport, review=review, user=user, own=_("You cannot report your own review."),
+               again=_("You already reported this review."))
     review.report_count += 1
     fields = ["report_count"]
     if review.is_approved and review.report_count >= site_setting("REVIEWS_REPORTS_TO_HIDE"):
@@ -237,18 +241,9 @@ def review_report(*, user: User, review_id: int) -> Review:
 # --- invitations after delivery -------------------------------------------------------------------
 
 
-def review_invitation_claim(*, order_id: int) -> bool:
-    """Insert the invitation row; False when another run already did (so it is sent once)."""
-    try:
-        with transaction.atomic():
-            ReviewInvitation.objects.create(order_id=order_id)
-    except IntegrityError:
-        return False
-    return True
-
-
-def review_invitation_unclaim(*, order_id: int) -> None:
-    ReviewInvitation.objects.filter(order_id=order_id, sent_at__isnull=True).delete()
+def review_invitation_claim(*, order_id: int) -> Insert:
+    """An invitation is claimed by inserting its row, one per order (core.once.send_once)."""
+    return Insert(ReviewInvitation, {"order_id": order_id})
 
 
 def review_invitation_mark_sent(*, order_id: int) -> None:
@@ -263,12 +258,11 @@ def review_invitations_send_due(*, after_days: int, now=None) -> int:
     sent = 0
     for order_id in selectors.orders_due_for_invitation(after_days=after_days, window_days=INVITATION_WINDOW_DAYS,
                                                         now=now):
-        if not review_invitation_claim(order_id=order_id):
-            continue
         try:
-            send_invitation(order_id=order_id)
+            if not send_once(claim=review_invitation_claim(order_id=order_id),
+                             send=partial(send_invitation, order_id=order_id)):
+                continue
         except Exception:
-            review_invitation_unclaim(order_id=order_id)
             logger.exception("Review invitation for order %s failed; it will be retried", order_id)
             continue
         review_invitation_mark_sent(order_id=order_id)

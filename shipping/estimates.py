@@ -82,18 +82,13 @@ def forget_cached_rates(**kwargs) -> None:
         logger.warning("shipping estimate: cache unavailable", exc_info=True)
 
 
-def _takes(rate: ShippingRate, weight_kg: Decimal) -> bool:
-    """The weight band rule of shipping.selectors._matching_rates."""
-    return rate.weight_from < weight_kg <= rate.weight_to or (weight_kg == 0 and rate.weight_from == 0)
-
-
 def delivery_estimate(*, place: Place, weight_kg: Decimal, subtotal: Decimal,
                       today: date | None = None) -> DeliveryEstimate | None:
     """None when no home delivery serves this place and weight."""
     if weight_kg < 0 or subtotal < 0:
         return None
     today = today or timezone.localdate()
-    rates = [rate for rate in _rates_serving(place) if _takes(rate, weight_kg)]
+    rates = [rate for rate in _rates_serving(place) if rate.takes(weight_kg)]
     options = sorted((_option(rate, subtotal=subtotal, today=today) for rate in _best_rate_per_method(rates).values()),
                      key=lambda option: option.sort_key)
     home = [option for option in options if not option.is_pickup]

@@ -152,6 +152,16 @@ class ShippingZone(models.Model):
         return not in_lima_metropolitana
 
 
+class ShippingRateQuerySet(models.QuerySet):
+    def taking(self, weight_kg: Decimal) -> "ShippingRateQuerySet":
+        """The rates whose band takes a parcel of that weight: ShippingRate.takes() as a filter,
+        so checkout reads only those rows (the two are tested to agree)."""
+        band = Q(weight_from__lt=weight_kg, weight_to__gte=weight_kg)
+        if weight_kg == 0:
+            band |= Q(weight_from=0)
+        return self.filter(band)
+
+
 class ShippingRate(models.Model):
     """The price of a method in a zone for parcels over `weight_from` and up to `weight_to` kg.
 
@@ -174,6 +184,7 @@ class ShippingRate(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = ShippingRateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shipping rate")
@@ -223,7 +234,8 @@ class ShippingRate(models.Model):
         return f"{self.weight_from.normalize():f}–{self.weight_to.normalize():f} kg"
 
     def takes(self, weight_kg: Decimal) -> bool:
-        """Whether a parcel of that weight falls in this band."""
+        """Whether a parcel of that weight falls in this band (half-open, the first band takes 0 kg too);
+        ShippingRateQuerySet.taking() is the same rule for the database."""
         return self.weight_from < weight_kg <= self.weight_to or (weight_kg == 0 and self.weight_from == 0)
 
 

@@ -66,10 +66,7 @@ def _address_is_known(department: str, province: str) -> bool:
 
 def _matching_rates(*, department: str, province: str, weight_kg: Decimal, method_id: int | None = None):
     """The active methods' rates whose band takes the weight; one query, zones joined."""
-    band = Q(weight_from__lt=weight_kg, weight_to__gte=weight_kg)
-    if weight_kg == 0:
-        band |= Q(weight_from=0)
-    rates = ShippingRate.objects.filter(band, method__is_active=True).select_related("method", "zone")
+    rates = ShippingRate.objects.taking(weight_kg).filter(method__is_active=True).select_related("method", "zone")
     if method_id is not None:
         rates = rates.filter(method_id=method_id)
     return [rate for rate in rates if rate.zone.covers(department=department, province=province)]

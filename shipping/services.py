@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.bundles import components_of
+from core.actors import signed_in
 from inventory.models import Warehouse
 from inventory.selectors import order_units_out
 
@@ -44,13 +45,9 @@ def _local_date(moment=None) -> date:
     return timezone.localdate(moment or timezone.now())
 
 
-def _actor(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _record(shipment: Shipment, *, from_status: str, to_status: str, actor, note: str = "", at=None) -> None:
     ShipmentEvent.objects.create(
-        shipment=shipment, from_status=from_status, to_status=to_status, actor=_actor(actor), note=note[:255],
+        shipment=shipment, from_status=from_status, to_status=to_status, actor=signed_in(actor), note=note[:255],
         created_at=at or timezone.now(),
     )
 

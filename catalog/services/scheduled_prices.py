@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
+
 from .. import price_history
 from ..models import Product, ScheduledPrice, Variant, category_subtree
 
@@ -23,7 +25,7 @@ def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
         raise ValidationError(_("This price change has already started; it can no longer be edited."))
     scheduled.full_clean()
     if scheduled._state.adding:
-        scheduled.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        scheduled.created_by = signed_in(actor)
     scheduled.save()
     transaction.on_commit(lambda: _enqueue_at(scheduled.starts_at, scheduled.ends_at))
     return scheduled

@@ -84,13 +84,18 @@ def stock_adjust(*, variant: Variant, warehouse: Warehouse, quantity: int, reaso
         raise InvalidQuantity(value=quantity)
     reason = required_reason(reason)
     with transaction.atomic():
-        level = locked_level(variant, warehouse, create=quantity > 0)
-        alerts = LowStockAlerts()
-        if quantity < 0:
-            _take_out(level, -quantity, timezone.now(), alerts)
-        movement = record_movement(level, Movement.Kind.ADJUSTMENT, quantity, actor=actor, reason=reason)
-        alerts.send_on_commit()
-        return movement
+        return _adjustment(locked_level(variant, warehouse, create=quantity > 0), quantity, actor=actor, reason=reason)
+
+
+def _adjustment(level: StockLevel, quantity: int, *, actor, reason: str) -> Movement:
+    """One adjustment movement of a signed quantity on a locked level: a negative one cannot take
+    units that are reserved or not there, and may raise the low-stock alert."""
+    alerts = LowStockAlerts()
+    if quantity < 0:
+        _take_out(level, -quantity, timezone.now(), alerts)
+    movement = record_movement(level, Movement.Kind.ADJUSTMENT, quantity, actor=actor, reason=reason)
+    alerts.send_on_commit()
+    return movement
 
 
 def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor=None) -> Movement:
@@ -149,9 +154,4 @@ def stock_count_set(*, variant: Variant, warehouse: Warehouse, on_hand: int, rea
         difference = on_hand - level.on_hand
         if difference == 0:
             return None
-        alerts = LowStockAlerts()
-        if difference < 0:
-            _take_out(level, -difference, timezone.now(), alerts)
-        movement = record_movement(level, Movement.Kind.ADJUSTMENT, difference, actor=actor, reason=reason)
-        alerts.send_on_commit()
-        return movement
+        return _adjustment(level, difference, actor=actor, reason=reason)

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import signed_in
 from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
@@ -108,7 +109,7 @@ def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment
             raise PaymentError(_("Order %(number)s is fully paid with store credit.") % {"number": order.number})
         payment = Payment.objects.create(
             order=order, method=method, provider=method.provider, amount=due, currency=order.currency,
-            fee=method.fee_for(due), created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            fee=method.fee_for(due), created_by=signed_in(actor),
         )
         if payment.provider == Provider.TEST:
             _log_test_gateway_on_commit(payment, direction="request", kind="payment.start", status_code=None, body={
@@ -144,7 +145,7 @@ def payment_test_gateway_pay(*, payment: Payment, actor=None) -> Payment:
         payment.gateway_reference = f"TEST-{payment.pk:08d}"
         payment.card_brand, payment.card_last4 = "visa", "4242"
         payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])
-        order_payment_record(order=order, actor=actor if getattr(actor, "is_authenticated", False) else None)
+        order_payment_record(order=order, actor=signed_in(actor))
         _log_test_gateway_on_commit(payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment))
         return payment
 

@@ -40,6 +40,15 @@ class TestRateBands:
         existing.weight_to = Decimal("6")
         existing.full_clean()
 
+    @pytest.mark.parametrize("weight", ["0", "0.5", "1", "1.001", "3", "5", "5.001", "50"])
+    def test_the_query_and_the_row_take_the_same_weights(self, existing, weight):
+        first = ShippingRateFactory(method=existing.method, zone=existing.zone, weight_from=Decimal("0"),
+                                    weight_to=Decimal("1"))
+        weight = Decimal(weight)
+        taken = set(ShippingRate.objects.filter(pk__in=[existing.pk, first.pk]).taking(weight))
+        assert taken == {rate for rate in (existing, first) if rate.takes(weight)}
+        assert len(taken) == (0 if weight > 5 else 1)
+
     @pytest.mark.skipif(connection.vendor != "postgresql", reason="an exclusion constraint exists only on PostgreSQL")
     def test_postgresql_refuses_overlaps_that_skip_clean(self, existing):
         with pytest.raises(IntegrityError), transaction.atomic():
