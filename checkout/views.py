@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
+from core.actors import signed_in
 from core.ratelimit import client_ip
 from credit.selectors import credit_to_apply, usable_credits
 from legal.selectors import accepted_current_policies
@@ -40,11 +41,6 @@ def _cart_or_redirect(request):
         return None, None
 
 
-def _customer(request):
-    """The signed-in customer, or None for a guest."""
-    return request.user if request.user.is_authenticated else None
-
-
 def _saved_addresses(request):
     if not request.user.is_authenticated:
         return []
@@ -56,7 +52,7 @@ def details(request):
     cart, summary = _cart_or_redirect(request)
     if summary is None:
         return redirect("cart:detail")
-    state, customer = CheckoutState.load(request), _customer(request)
+    state, customer = CheckoutState.load(request), signed_in(request.user)
     form = DetailsForm(request.POST if request.method == "POST" else None, state=state,
                        saved=_saved_addresses(request), email_fixed=customer.email if customer else None,
                        cart_total=summary.total,
@@ -185,7 +181,7 @@ def place(request):
     state = CheckoutState.load(request)
     cart = request_cart(request)
     key = request.POST.get("key", "")
-    customer = _customer(request)
+    customer = signed_in(request.user)
     try:
         order = checkout_place_order(cart=cart, state=state, key=key, customer=customer,
                                      guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
