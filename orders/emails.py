@@ -58,7 +58,7 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
     return f"[{context['store_name']}] {subject}", text, html
 
 
-def send_order_email(*, email_id: int) -> None:
+def deliver_order_email(*, email_id: int) -> None:
     email = OrderEmail.objects.select_related("order").get(pk=email_id)
     subject, text, html = render_order_email(email)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[email.order.email])

@@ -10,7 +10,7 @@ from . import selectors
 from .pdf import receipt_pdf
 
 
-def send_receipt(*, receipt_id: int) -> None:
+def deliver_receipt(*, receipt_id: int) -> None:
     receipt = selectors.receipt_with_details(pk=receipt_id)
     store_name = get_values_for_keys(["STORE_NAME"])["STORE_NAME"]  # synchronous even under an event loop
     with translation.override(settings.LANGUAGE_CODE):

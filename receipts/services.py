@@ -140,9 +140,9 @@ def _document(receipt: Receipt, lines) -> tuple[str, str]:
 
 
 def _after_issue(receipt_id: int, *, notify: bool) -> None:
-    from .tasks import email_receipt, send_receipt
+    from .tasks import email_receipt, submit_to_sunat
 
-    send_receipt.delay(receipt_id)
+    submit_to_sunat.delay(receipt_id)
     if notify:
         email_receipt.delay(receipt_id)
 
@@ -438,11 +438,11 @@ def receipt_send_give_up(*, receipt_id: int, error: str) -> None:
 
 def receipts_resend(*, receipt_ids: list[int]) -> int:
     """Staff's resend: failed receipts become pending again and are enqueued (after commit)."""
-    from .tasks import send_receipt
+    from .tasks import submit_to_sunat
 
     with transaction.atomic():
         ids = list(Receipt.objects.filter(pk__in=receipt_ids, send_status__in=[SendStatus.PENDING, SendStatus.FAILED])
                    .values_list("pk", flat=True))
         Receipt.objects.filter(pk__in=ids).update(send_status=SendStatus.PENDING)
-        transaction.on_commit(lambda: [send_receipt.delay(pk) for pk in ids], robust=True)
+        transaction.on_commit(lambda: [submit_to_sunat.delay(pk) for pk in ids], robust=True)
     return len(ids)

@@ -55,8 +55,9 @@ def issue_credit_note_for_cancelled_order(order_id: int) -> str:
                         f"cancelled order {order_id}")
 
 
+# Registered under its former name, which tasks already queued before the rename still carry.
 @shared_task(name="receipts.tasks.send_receipt", bind=True, max_retries=SEND_MAX_RETRIES)
-def send_receipt(self, receipt_id: int) -> str:
+def submit_to_sunat(self, receipt_id: int) -> str:
     """Send to SUNAT/OSE; an outage is retried with backoff (1 min, 2, 4 ... up to 2 h), then the
     receipt is marked failed for staff to resend."""
     try:
@@ -72,7 +73,7 @@ def send_receipt(self, receipt_id: int) -> str:
 def email_receipt(receipt_id: int) -> bool:
     """The receipt (PDF attached) to the buyer, once."""
     return send_once(claim=services.receipt_email_claim(receipt_id=receipt_id),
-                     send=lambda: emails.send_receipt(receipt_id=receipt_id))
+                     send=lambda: emails.deliver_receipt(receipt_id=receipt_id))
 
 
 @shared_task(name="receipts.tasks.issue_missing_receipts")

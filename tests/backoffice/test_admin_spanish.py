@@ -92,14 +92,14 @@ def test_phone_links(number, href):
 
 
 def test_order_emails_give_the_support_phone(settings):
-    from orders.emails import send_order_email
+    from orders.emails import deliver_order_email
     from orders.models import OrderEmail
     from tests.factories import make_order
 
     config.SUPPORT_PHONE = "(01) 640-9000"
     make_order()
     for email in OrderEmail.objects.all():
-        send_order_email(email_id=email.pk)
+        deliver_order_email(email_id=email.pk)
     assert mail.outbox and "llámanos al (01) 640-9000" in mail.outbox[-1].body
 
 

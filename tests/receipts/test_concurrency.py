@@ -26,7 +26,7 @@ def _issue_inline(monkeypatch):
     """The receipt task runs the service right in the paying thread's on_commit (eager Celery
     from many threads at once trips its process-wide flags); sending and e-mail are not the point."""
     monkeypatch.setattr(tasks.issue_receipt, "delay", lambda order_id: receipt_issue_for_order(order_id=order_id))
-    monkeypatch.setattr(tasks.send_receipt, "delay", lambda *a: None)
+    monkeypatch.setattr(tasks.submit_to_sunat, "delay", lambda *a: None)
     monkeypatch.setattr(tasks.email_receipt, "delay", lambda *a: None)
 
 

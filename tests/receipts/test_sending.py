@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from receipts.models import Receipt, SendStatus
 from receipts.services import receipt_issue_for_order, receipt_send, receipts_resend
-from receipts.tasks import send_receipt
+from receipts.tasks import submit_to_sunat
 from tests.factories import UserFactory, make_certificate, make_priced_order as make_order, pay
 
 pytestmark = pytest.mark.django_db
@@ -102,10 +102,10 @@ def test_outages_are_retried_with_backoff_then_marked_failed_and_staff_can_resen
     responses.post(URL, body="<html>Bad gateway</html>", status=502)
     for attempt in range(2):  # a connection error, then SUNAT's "not available" (0109): retried later
         with pytest.raises(Retry) as retry:
-            send_receipt.apply(args=[receipt.pk], retries=attempt).get()
+            submit_to_sunat.apply(args=[receipt.pk], retries=attempt).get()
         assert retry.value.when == 60 * 2 ** attempt
         assert Receipt.objects.get(pk=receipt.pk).send_status == SendStatus.PENDING
-    assert send_receipt.apply(args=[receipt.pk], retries=send_receipt.max_retries).get() == "failed"  # a 502
+    assert submit_to_sunat.apply(args=[receipt.pk], retries=submit_to_sunat.max_retries).get() == "failed"  # a 502
     receipt.refresh_from_db()
     assert receipt.send_status == SendStatus.FAILED and receipt.send_attempts == 3 and "502" in receipt.cdr_message
     responses.replace(responses.POST, URL, body=cdr_response(receipt.file_name))
