@@ -68,6 +68,18 @@ def details(request):
     return render(request, "checkout/details.html", {"cart": summary, **form.page_context(), "step": 1})
 
 
+def _step(request, *, delivery: bool = False):
+    """((cart, summary, state), None) for a step after the details, or (None, where to go) when the
+    cart cannot be checked out or the session lost what the step needs."""
+    cart, summary = _cart_or_redirect(request)
+    if summary is None:
+        return None, redirect("cart:detail")
+    state = CheckoutState.load(request)
+    if (back := _need(request, state, delivery=delivery)) is not None:
+        return None, back
+    return (cart, summary, state), None
+
+
 def _need(request, state: CheckoutState, *, delivery: bool = False):
     """Where to send a shopper whose session lost what this step needs (expired, or skipped)."""
     if not state.has_details or (delivery and not state.has_delivery):
@@ -79,12 +91,10 @@ def _need(request, state: CheckoutState, *, delivery: bool = False):
 
 @require_http_methods(["GET", "POST"])
 def delivery(request):
-    cart, summary = _cart_or_redirect(request)
-    if summary is None:
-        return redirect("cart:detail")
-    state = CheckoutState.load(request)
-    if (back := _need(request, state)) is not None:
+    here, back = _step(request)
+    if back is not None:
         return back
+    cart, summary, state = here
     options = shipping_options(department=state.shipping.get("department", ""),
                                province=state.shipping.get("ubigeo", "")[:4], weight_kg=summary.weight_kg,
                                subtotal=summary.total)
@@ -117,12 +127,10 @@ def _preselected_shipping(options, chosen_id) -> int | None:
 
 @require_http_methods(["GET"])
 def review(request):
-    cart, summary = _cart_or_redirect(request)
-    if summary is None:
-        return redirect("cart:detail")
-    state = CheckoutState.load(request)
-    if (back := _need(request, state, delivery=True)) is not None:
+    here, back = _step(request, delivery=True)
+    if back is not None:
         return back
+    cart, summary, state = here
     try:
         quote = checkout_quote(state=state, summary=summary)
     except CheckoutError as error:
@@ -150,12 +158,10 @@ def review(request):
 @require_POST
 def credit(request):
     """Apply one of the shopper's store credits to this checkout (or stop applying it)."""
-    cart, summary = _cart_or_redirect(request)
-    if summary is None:
-        return redirect("cart:detail")
-    state = CheckoutState.load(request)
-    if (back := _need(request, state, delivery=True)) is not None:
+    here, back = _step(request, delivery=True)
+    if back is not None:
         return back
+    cart, summary, state = here
     if request.POST.get("remove"):
         state.credit_clear()
         state.save(request)
