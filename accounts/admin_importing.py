@@ -32,6 +32,10 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
         super().__init__(model, field)
         self.label, self.scope = label, scope
 
+    def scoped_to(self, scope) -> "ScopedForeignKeyWidget":
+        """The same column, looking only among the rows that meet `scope`."""
+        return ScopedForeignKeyWidget(self.model, self.field, label=self.label, scope=scope)
+
     def get_queryset(self, value, row, *args, **kwargs):
         queryset = super().get_queryset(value, row, *args, **kwargs)
         return queryset.filter(self.scope) if self.scope is not None else queryset
@@ -85,9 +89,12 @@ class WholeValueDiff(Diff):
 class ScopedModelResource(resources.ModelResource):
     """A resource that knows who imports: `seller` (None for staff) and `actor`.
 
-    seller_lookup: the path from the model to its Seller, to refuse another seller's rows."""
+    seller_lookup: the path from the model to its Seller, to refuse another seller's rows.
+    seller_scopes: for a seller's import, the foreign-key columns that may only name the seller's
+    own rows, each with the condition (a function of the seller) those rows meet."""
 
     seller_lookup = "seller"
+    seller_scopes: dict = {}
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
         "DecimalField": AmountWidget,
@@ -97,9 +104,19 @@ class ScopedModelResource(resources.ModelResource):
         "SmallIntegerField": WholeNumberWidget,
     }
 
+    class Meta:
+        # Each row is validated by its model before anything is saved; unchanged rows are skipped
+        # and shown as skipped in the preview.
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
     def __init__(self, *, seller=None, actor=None, **kwargs):
         super().__init__(**kwargs)
         self.seller, self.actor = seller, actor
+        if seller is not None:
+            for name, scope in self.seller_scopes.items():
+                self.fields[name].widget = self.fields[name].widget.scoped_to(scope(seller))
 
     def get_diff_class(self):
         return WholeValueDiff

@@ -24,6 +24,7 @@ class SavedThroughServicesResource(ScopedModelResource):
 
 
 class ProductResource(SavedThroughServicesResource):
+    seller_scopes = {"seller": lambda seller: Q(pk=seller.pk)}  # a seller lists products under their own name only
     brand = fields.Field(attribute="brand", column_name="brand",
                          widget=ScopedForeignKeyWidget(Brand, "slug", label=gettext_lazy("brand")))
     category = fields.Field(attribute="category", column_name="category",
@@ -37,15 +38,6 @@ class ProductResource(SavedThroughServicesResource):
         import_id_fields = ["slug"]
         fields = ["slug", "name", "base_sku", "brand", "category", "seller", "status", "base_price",
                   "compare_at_price", "warranty_months", "description"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        if self.seller is not None:  # a seller lists products under their own name only
-            self.fields["seller"].widget = ScopedForeignKeyWidget(
-                Seller, "slug", label=_("seller"), scope=Q(pk=self.seller.pk))
 
     def before_save_instance(self, instance, row, **kwargs):
         if self.seller is not None:
@@ -63,9 +55,6 @@ class ProductPriceResource(SavedThroughServicesResource):
         name = gettext_lazy("Prices")
         import_id_fields = ["slug"]
         fields = ["slug", "name", "base_price", "compare_at_price"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:
@@ -76,6 +65,7 @@ class ProductPriceResource(SavedThroughServicesResource):
 
 class VariantResource(SavedThroughServicesResource):
     seller_lookup = "product__seller"
+    seller_scopes = {"product": lambda seller: Q(seller=seller)}  # a variant goes only under the seller's own products
     product = fields.Field(attribute="product", column_name="product",
                            widget=ScopedForeignKeyWidget(Product, "slug", label=gettext_lazy("product")))
     price = fields.Field(attribute="price", column_name="price", readonly=True, widget=AmountWidget())
@@ -85,12 +75,3 @@ class VariantResource(SavedThroughServicesResource):
         name = gettext_lazy("Variants")
         import_id_fields = ["sku"]
         fields = ["sku", "product", "price_modifier", "price", "is_active", "order"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        if self.seller is not None:  # a variant goes only under the seller's own products
-            self.fields["product"].widget = ScopedForeignKeyWidget(
-                Product, "slug", label=_("product"), scope=Q(seller=self.seller))

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +43,27 @@ class AppendOnlyModel(models.Model):
     def delete(self, *args, **kwargs):
         raise self.append_only_error()
 
+
+
+class StatusChange(AppendOnlyModel):
+    """One row per status change of something, never edited: who, when, from what to what. The
+    subclass adds the row it belongs to and its from_status/to_status with that row's choices."""
+
+    append_only_message = "The status history is append-only."
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("actor"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 class Counter(models.Model):
     """The last running number handed out in one scope and period: order numbers per day,

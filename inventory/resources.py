@@ -18,6 +18,8 @@ from .services.stock import stock_count_set
 
 class StockLevelResource(ScopedModelResource):
     seller_lookup = "warehouse__seller"
+    # Only the seller's variants, in the seller's warehouses.
+    seller_scopes = {"variant": lambda seller: Q(product__seller=seller), "warehouse": lambda seller: Q(seller=seller)}
     variant = fields.Field(attribute="variant", column_name="sku",
                            widget=ScopedForeignKeyWidget(Variant, "sku", label=gettext_lazy("variant")))
     warehouse = fields.Field(attribute="warehouse", column_name="warehouse",
@@ -29,17 +31,6 @@ class StockLevelResource(ScopedModelResource):
         name = gettext_lazy("Stock levels")
         import_id_fields = ["variant", "warehouse"]
         fields = ["variant", "warehouse", "on_hand", "minimum", "maximum", "bin_location"]
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        if self.seller is not None:  # only the seller's variants, in the seller's warehouses
-            self.fields["variant"].widget = ScopedForeignKeyWidget(
-                Variant, "sku", label=_("variant"), scope=Q(product__seller=self.seller))
-            self.fields["warehouse"].widget = ScopedForeignKeyWidget(
-                Warehouse, "code", label=_("warehouse"), scope=Q(seller=self.seller))
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.attribute != "on_hand":

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
-from core.models import AppendOnlyModel
+from core.models import StatusChange
 from core.money import igv_included
 
 ZERO = Decimal("0.00")
@@ -343,32 +343,14 @@ class OrderEmail(models.Model):
         return f"{self.order_id} · {self.get_kind_display()}"
 
 
-class OrderStatusChange(AppendOnlyModel):
+class OrderStatusChange(StatusChange):
     """One row per status change of an order, never edited: who, when, from what to what."""
-
-    append_only_message = "The status history is append-only."
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=pgettext_lazy("purchase order", "order")
     )
     from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    note = models.CharField(_("note"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
+    class Meta(StatusChange.Meta):
         indexes = [models.Index(fields=["order", "created_at"], name="orders_statuschange_order_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

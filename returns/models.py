@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from core.models import AppendOnlyModel
+from core.models import StatusChange
 
 
 class ReturnStatus(models.TextChoices):
@@ -146,28 +146,16 @@ class ReturnLine(models.Model):
         return self.received_at is not None
 
 
-class ReturnStatusChange(AppendOnlyModel):
+class ReturnStatusChange(StatusChange):
     """One row per status change of a return request, never edited: who, when, from what to what."""
-
-    append_only_message = "The status history is append-only."
 
     request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="status_changes",
                                 verbose_name=_("return request"))
     from_status = models.CharField(_("from"), max_length=12, choices=ReturnStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ReturnStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("actor"))
-    note = models.CharField(_("note"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-        ordering = ["created_at", "pk"]
+    class Meta(StatusChange.Meta):
         indexes = [models.Index(fields=["request", "created_at"], name="returns_change_request_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class ReturnEmail(models.Model):
