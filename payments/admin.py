@@ -149,7 +149,7 @@ class RefundRequestForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         payment, amount = cleaned.get("payment"), cleaned.get("amount")
-        if Refund.objects.filter(idempotency_key=cleaned.get("key") or None).exists():
+        if (key := cleaned.get("key")) and Refund.objects.filter(idempotency_key=key).exists():
             return cleaned  # a replay: save_model returns the refund it created
         if payment is not None and amount is not None:
             try:
