@@ -1,4 +1,4 @@
-"""Seed 003 fields: the manufacturer's model number, the derived "on offer" flag, the line's image and specs."""
+"""The product's details fields: the manufacturer's model number, the derived "on offer" flag, the line's image and specs."""
 
 from decimal import Decimal
 
