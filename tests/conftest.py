@@ -130,6 +130,13 @@ def operator(db):
 
 
 @pytest.fixture
+def signed_in_operator(client, operator):
+    """The test client signed in as the warehouse operator (modules use it with usefixtures)."""
+    client.force_login(operator)
+    return operator
+
+
+@pytest.fixture
 def sellers(db):
     roles_sync()
     admin = UserFactory(is_staff=True, is_superuser=True)

@@ -6,12 +6,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from accounts import services as account_services
 from backoffice import selectors
 from orders.models import Order
 from shipping.models import Shipment
 from tests.factories import (
-    SellerFactory, UserFactory, line_for, make_order, paid_order_days_ago as paid_order, seller_variant,
+    UserFactory, line_for, make_order, paid_order_days_ago as paid_order, seller_variant,
 )
 from tests.harness import warm_site_settings
 
@@ -23,16 +22,6 @@ INDEX = "/admin/"
 def superuser():
     return UserFactory(is_staff=True, is_superuser=True)
 
-
-@pytest.fixture
-def sellers(superuser):
-    own = SellerFactory(ruc="20100070970")
-    other = SellerFactory(ruc="10467793549")
-    account_services.seller_approve(seller=own, actor=superuser)
-    account_services.seller_approve(seller=other, actor=superuser)
-    own.user.refresh_from_db()
-    other.user.refresh_from_db()
-    return own, other
 
 
 def test_figures_for_the_whole_shop(superuser, sellers):

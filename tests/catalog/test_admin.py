@@ -8,7 +8,7 @@ from accounts import services as account_services
 from accounts.roles import Role
 from catalog.models import PriceHistory, Product
 from tests.factories import (
-    ProductFactory, ProductImageFactory, SellerFactory, UserFactory, VariantFactory, product_change_data,
+    ProductFactory, ProductImageFactory, UserFactory, VariantFactory, product_change_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -74,15 +74,6 @@ def test_price_history_is_read_only_in_admin(client, superuser):
 
 
 class TestSellerScope:
-    @pytest.fixture
-    def sellers(self):
-        admin = UserFactory(is_staff=True, is_superuser=True)
-        own = SellerFactory(ruc="20100070970")
-        other = SellerFactory(ruc="10467793549")
-        account_services.seller_approve(seller=own, actor=admin)
-        account_services.seller_approve(seller=other, actor=admin)
-        return own, other
-
     def test_a_seller_sees_and_edits_only_their_products(self, client, sellers):
         own, other = sellers
         mine = ProductFactory(seller=own, name="Mío")

@@ -17,8 +17,8 @@ NOT_APPS = {"e2e", "__pycache__"}
 # apps share lives once, in tests/conftest.py. This list only shrinks: unify a name and take it off;
 # a new fixture gets a name of its own.
 LOCAL_MEANINGS = {
-    "_no_eager_tasks_in_threads", "certificate", "guest", "guest_order", "manual_moderation", "operator",
-    "order", "policies", "product", "seller", "sellers", "signed_in", "staff", "staff_client", "store", "superuser",
+    "_no_eager_tasks_in_threads", "certificate", "guest", "guest_order", "manual_moderation",
+    "order", "policies", "product", "seller", "signed_in", "staff", "staff_client", "store", "superuser",
     "support", "variant", "warehouse", "world",
 }
 

@@ -9,20 +9,13 @@ from accounts.roles import Role
 from inventory import services
 from inventory.models import Movement, PurchaseOrder, Reservation, StockLevel
 from tests.factories import (
-    ProductFactory, SellerFactory, SupplierFactory, UserFactory, VariantFactory, WarehouseFactory, stock,
+    ProductFactory, SellerFactory, SupplierFactory, VariantFactory, WarehouseFactory, stock,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed_in_operator")]
 
 LEVELS = "/admin/inventory/stocklevel/"
 
-
-@pytest.fixture
-def operator(client):
-    user = UserFactory(is_staff=True)
-    account_services.user_add_role(user=user, role=Role.WAREHOUSE_OPERATOR)
-    client.force_login(user)
-    return user
 
 
 def get_ok(client, url, **params):

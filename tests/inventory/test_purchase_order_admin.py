@@ -9,25 +9,16 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 
-from accounts import services as account_services
-from accounts.roles import Role
 from inventory import services
 from inventory.admin import PurchaseOrderAdmin
 from inventory.exceptions import PurchaseOrderStateError
 from inventory.models import PurchaseOrder, PurchaseOrderLine
-from tests.factories import SupplierFactory, UserFactory, VariantFactory, WarehouseFactory
+from tests.factories import SupplierFactory, VariantFactory, WarehouseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed_in_operator")]
 
 ADD = "/admin/inventory/purchaseorder/add/"
 
-
-@pytest.fixture
-def operator(client):
-    user = UserFactory(is_staff=True)
-    account_services.user_add_role(user=user, role=Role.WAREHOUSE_OPERATOR)
-    client.force_login(user)
-    return user
 
 
 def change_url(order) -> str:

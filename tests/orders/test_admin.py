@@ -10,7 +10,7 @@ from accounts.roles import Role
 from orders import services
 from orders.models import Order, OrderStatus
 from tests.factories import (
-    ProductFactory, SellerFactory, UserFactory, VariantFactory, line_for, make_order, ship_everything,
+    ProductFactory, UserFactory, VariantFactory, line_for, make_order, ship_everything,
 )
 
 pytestmark = pytest.mark.django_db
@@ -121,16 +121,6 @@ def test_the_order_admin_no_longer_ships_or_delivers(client, superuser, variant)
 
 
 class TestSellerScope:
-    @pytest.fixture
-    def sellers(self):
-        admin = UserFactory(is_staff=True, is_superuser=True)
-        own = SellerFactory(ruc="20100070970")
-        other = SellerFactory(ruc="10467793549")
-        account_services.seller_approve(seller=own, actor=admin)
-        account_services.seller_approve(seller=other, actor=admin)
-        own.user.refresh_from_db()
-        return own, other
-
     def test_a_seller_sees_only_orders_with_their_lines_and_only_those_lines(self, client, sellers):
         own, other = sellers
         mine = VariantFactory(product=ProductFactory(seller=own, base_price=Decimal("10")), sku="MIO-1")

@@ -5,21 +5,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Role, roles_sync
-from accounts.services import user_add_role
 from shipping.models import ShippingMethod, ShippingRate, ShippingZone
 from tests.factories import ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed_in_operator")]
 
-
-@pytest.fixture
-def operator(client):
-    roles_sync()
-    user = UserFactory()
-    user_add_role(user=user, role=Role.WAREHOUSE_OPERATOR)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
