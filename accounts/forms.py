@@ -32,7 +32,7 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_consent_fields(self)  # terms and privacy (required), marketing (optional): issue 32
+        add_consent_fields(self)  # terms and privacy (required), marketing (optional)
 
     def clean_dni(self) -> str:
         return _clean_dni(self.cleaned_data.get("dni", ""))

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
-# The models whose changes the back office audits (issue 15). Coupons and return requests join
+# The models whose changes the back office audits. Coupons and return requests join
 # this list when their apps have history.
 AUDITED_MODELS = (
     "orders.Order", "catalog.Product", "catalog.Variant", "catalog.Category", "catalog.Brand",

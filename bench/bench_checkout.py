@@ -65,7 +65,7 @@ _clients = itertools.count(1)
 
 def _client() -> Client:
     """A shopper of its own (its own address), as in real traffic: the per-client fair-use
-    limits (issue 16) are not what this bench measures."""
+    limits are not what this bench measures."""
     n = next(_clients)
     return Client(REMOTE_ADDR=f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}")
 

@@ -1,4 +1,4 @@
-"""Fair holds against a bot (issue 16): a drop of 100 units; a bot opens 50 cookie-less
+"""Fair holds against a bot: a drop of 100 units; a bot opens 50 cookie-less
 sessions from one address and asks for the most one customer may buy in each, then 50 real
 shoppers (each from their own address) add one and place their order. The figure: how many
 real shoppers get theirs, with the store's fair-use limits, and with them switched off

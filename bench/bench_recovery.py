@@ -1,4 +1,4 @@
-"""Recovery after a Redis restart (issue 27): a Redis of the bench's own (append-only file) is the
+"""Recovery after a Redis restart: a Redis of the bench's own (append-only file) is the
 broker, the result backend and the cache; a real worker (prefork, 2 children, with its beat) consumes
 from it. Forty orders each get a refund notification before their payment's, so forty webhook events
 wait for their retries in the worker; the payments complete, and Redis is killed (SIGKILL) at once,

@@ -779,7 +779,7 @@ class ProductOptionValue(models.Model):
 
 
 class ScheduledPrice(models.Model):
-    """A price change decided now for later (issue 17): a variant's or a whole category's price
+    """A price change decided now for later: a variant's or a whole category's price
     set to a new amount or moved by a percentage from `starts_at`, and put back at `ends_at`
     when there is one. catalog.tasks applies it at its boundaries (Celery beat); the change is
     made on the same fields the cart and checkout price from, so a page never shows a price the

@@ -56,7 +56,7 @@ def details(request):
     form = DetailsForm(request.POST if request.method == "POST" else None, state=state,
                        saved=_saved_addresses(request), email_fixed=customer.email if customer else None,
                        cart_total=summary.total,
-                       ask_consent=customer is None or not accepted_current_policies(user=customer))  # issue 32
+                       ask_consent=customer is None or not accepted_current_policies(user=customer))
     if form.address_unknown:
         raise Http404
     if form.saved_address_incomplete:

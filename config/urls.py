@@ -44,8 +44,8 @@ urlpatterns = [
     path("", include("returns.urls")),
     path("", include("credit.urls")),
     path("", include("reviews.urls")),
-    path("", include("legal.urls")),  # policy pages (issue 32)
-    path("", include("complaints.urls")),  # Libro de Reclamaciones (issue 32)
+    path("", include("legal.urls")),  # policy pages
+    path("", include("complaints.urls")),  # Libro de Reclamaciones
     path("", include("storefront.catalog_urls")),
     path("", include("storefront.urls")),
 ]

@@ -6,7 +6,7 @@ app_name = "storefront"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    # The account's privacy page (issue 32).
+    # The account's privacy page.
     path("account/privacy/", privacy.privacy, name="privacy"),
     path("account/privacy/marketing/", privacy.privacy_marketing, name="privacy_marketing"),
     path("account/privacy/my-data.json", privacy.privacy_export, name="privacy_export"),

@@ -66,8 +66,8 @@ INSTALLED_APPS = [
     "promotions",
     "reviews",
     "receipts",
-    "legal",  # policies and consent (issue 32)
-    "complaints",  # Libro de Reclamaciones (issue 32)
+    "legal",  # policies and consent
+    "complaints",  # Libro de Reclamaciones
     "backoffice",
     "storefront",
     "demo",
@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Hardening (issue 16): bad characters are a 400, a part that is away a 503, and every
+    # Hardening: bad characters are a 400, a part that is away a 503, and every
     # browser a device id for the fair-use limits.
     "core.middleware.DeviceCookieMiddleware",
     "core.middleware.ControlCharactersMiddleware",
@@ -255,7 +255,7 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
 )
 
-# --- consumer law: Libro de Reclamaciones (issue 32) -----------------------------
+# --- consumer law: Libro de Reclamaciones -----------------------------
 
 # Who hears every morning of sheets near or past their 15-business-day deadline (empty: the
 # support e-mail), and how many sheets one client may file (allauth's rate-limit format).
@@ -265,7 +265,7 @@ CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
 CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
 COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
 
-# --- the marketplace's sellers in the back office (issue 31) ---------------------
+# --- the marketplace's sellers in the back office ---------------------
 CONSTANCE_CONFIG["SELLER_PRODUCTS_NEED_REVIEW"] = (
     True, _("Sellers' products wait for staff approval before they are shown in the shop"), bool)
 CONSTANCE_CONFIG_FIELDSETS += ((_("Marketplace sellers"), ("SELLER_PRODUCTS_NEED_REVIEW",)),)
@@ -276,7 +276,7 @@ ORDER_LOOKUP_RATE_LIMIT = env("ORDER_LOOKUP_RATE_LIMIT", default="10/m/ip,5/5m/k
 # Reviews written or edited per user (allauth's rate-limit format).
 REVIEWS_POST_RATE_LIMIT = env("REVIEWS_POST_RATE_LIMIT", default="5/10m/user,20/d/user")
 
-# --- fair use and failure (issue 16) -------------------------------------------
+# --- fair use and failure -------------------------------------------
 
 # Units of one product one client may hold across all its carts: by client IP (several people
 # may share one, behind a carrier's NAT) and by device cookie (one browser).
@@ -415,7 +415,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                                    "schedule": crontab(hour=3, minute=15)},
 }
 
-# The Libro de Reclamaciones' morning alert (issue 32).
+# The Libro de Reclamaciones' morning alert.
 CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {"task": "complaints.tasks.alert_due_complaints",
                                                 "schedule": crontab(hour=8, minute=30)}
 

@@ -1,4 +1,4 @@
-"""Every site setting of issue 15 is a constance key the code reads: changing it in the admin
+"""Every site setting is a constance key the code reads: changing it in the admin
 (constance) changes the behaviour, the defaults come from settings/env, bad values are refused."""
 
 from datetime import timedelta

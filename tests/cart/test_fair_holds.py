@@ -1,4 +1,4 @@
-"""Fair holds (issue 16): one client, by IP and by device cookie, holds a capped number of units
+"""Fair holds: one client, by IP and by device cookie, holds a capped number of units
 of one product across every cart it opens; add-to-cart is rate-limited per client, more
 strictly during a drop; anonymous holds are shorter; each refusal says why."""
 

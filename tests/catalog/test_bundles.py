@@ -1,4 +1,4 @@
-"""Bundles (issue 17): one SKU whose units are its components'. Holds, sales and returns act
+"""Bundles: one SKU whose units are its components'. Holds, sales and returns act
 on the components through inventory's services; the ledger stays per component."""
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Scheduled prices (issue 17): applied at their start by beat, never before and never twice,
+"""Scheduled prices: applied at their start by beat, never before and never twice,
 the previous price back at their end, each change in the price history as its scheduler's."""
 
 from datetime import timedelta

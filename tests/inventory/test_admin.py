@@ -140,7 +140,7 @@ def test_sellers_see_only_their_own_warehouses_and_stock(client):
     warehouses = get_ok(client, "/admin/inventory/warehouse/").context["cl"].result_list
     assert [w.pk for w in warehouses] == [mine.warehouse_id]
     assert client.get(f"{LEVELS}{theirs.pk}/change/").status_code in (302, 404)
-    # The movements of their own warehouses only (issue 15: sellers follow their ledger).
+    # The movements of their own warehouses only (sellers follow their ledger).
     movements = get_ok(client, "/admin/inventory/movement/").context["cl"].result_list
     assert {m.stock_level_id for m in movements} == {mine.pk}
     assert client.get("/admin/inventory/reservation/").status_code == 403
