@@ -118,37 +118,39 @@ def _short_line_message(error: InsufficientStock, summary: CartSummary) -> str:
     ) % {"count": available, "name": name}
 
 
-def _replayed_order(*, key: str, state: CheckoutState, customer, guest_order_numbers) -> Order | None:
+def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, customer,
+                    guest_order_numbers) -> Order | None:
     """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
     the signed-in customer, or the guest whose session was handed the key or the order (its
     session may predate the first submit's answer when that answer was lost). The e-mail is
     checked while the session still has it (it is forgotten once the order is placed)."""
     def guest_was_handed(order: Order) -> bool:
-        return key in state.keys or order.number in guest_order_numbers
+        return key_handed or order.number in guest_order_numbers
 
     return first_result(Order.objects, key=key, owner=Owner.of(customer, email=state.email, handed=guest_was_handed),
                         refusal=CheckoutError(_("This checkout form has expired. Review your order again.")))
 
 
-def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, customer=None,
+def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer=None,
                          guest_order_numbers=()) -> Order:
     """The order for this key: placed now, or the one an earlier submit with the key placed
     (order.replayed is then True), also when that submit finished while this one was running
     (its cart is empty by now). A key is good once it was handed out with this session's
-    review page."""
-    owner = {"key": key, "state": state, "customer": customer, "guest_order_numbers": guest_order_numbers}
+    review page (key_handed: core.form_keys.form_key_valid)."""
+    owner = {"key": key, "key_handed": key_handed, "state": state, "customer": customer,
+             "guest_order_numbers": guest_order_numbers}
     if (replay := _replayed_order(**owner)) is not None:
         return replay
     try:
-        return _place(cart=cart, state=state, key=key, customer=customer)
+        return _place(cart=cart, state=state, key=key, key_handed=key_handed, customer=customer)
     except CheckoutError:
         if (replay := _replayed_order(**owner)) is not None:
             return replay
         raise
 
 
-def _place(*, cart: Cart | None, state: CheckoutState, key: str, customer) -> Order:
-    if not key or key not in state.keys:
+def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer) -> Order:
+    if not key or not key_handed:
         raise CheckoutError(_("This checkout form has expired. Review your order again."))
     if not state.has_delivery:
         raise CheckoutError(_("Your checkout details are missing. Please enter them again."))

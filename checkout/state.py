@@ -1,13 +1,11 @@
 """What the shopper has told checkout so far, kept in the session between its steps.
 
-Only choices live here (addresses, e-mail, method ids, the one-time keys handed out with
-the review page); prices and totals are always computed again from the database."""
+Only choices live here (addresses, e-mail, method ids); prices and totals are always computed
+again from the database. The review page's one-time keys are core.form_keys' ("checkout")."""
 
-import secrets
 from dataclasses import asdict, dataclass, field
 
 SESSION_KEY = "checkout"
-MAX_KEYS = 5
 
 
 @dataclass
@@ -20,7 +18,6 @@ class CheckoutState:
     legal_name: str = ""  # the company's razón social, with a RUC (a factura)
     shipping_method_id: int | None = None
     payment_method: str = ""  # a PaymentMethod code
-    keys: list[str] = field(default_factory=list)  # one-time keys handed out with the review page
     credit_id: int | None = None  # the shopper's store credit to pay with (checked again when placing)
     credit_amount: str = ""  # how much of it, in soles ("" = none)
 
@@ -51,8 +48,3 @@ class CheckoutState:
 
     def credit_clear(self) -> None:
         self.credit_id, self.credit_amount = None, ""
-
-    def issue_key(self) -> str:
-        key = secrets.token_urlsafe(24)
-        self.keys = [*self.keys[-(MAX_KEYS - 1):], key]
-        return key

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Address
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from core.actors import signed_in
+from core.form_keys import form_key_issue, form_key_valid
 from core.ratelimit import client_ip
 from credit.selectors import credit_to_apply, usable_credits
 from legal.selectors import accepted_current_policies
@@ -139,7 +140,7 @@ def review(request):
     method = PaymentMethod.objects.filter(code=state.payment_method).first()
     # A pickup order is collected at the store: the review names the store, not the home address.
     pickup = ShippingMethod.objects.filter(pk=quote.method_id).first() if quote.is_pickup else None
-    key = state.issue_key()
+    key = form_key_issue(request, form="checkout")
     total = summary.total + summary.shipping_price(quote.price)
     credits = usable_credits(user=request.user)
     applied = next((credit for credit in credits if credit.pk == state.credit_id), None)
@@ -190,6 +191,7 @@ def place(request):
     customer = signed_in(request.user)
     try:
         order = checkout_place_order(cart=cart, state=state, key=key, customer=customer,
+                                     key_handed=form_key_valid(request, form="checkout", key=key),
                                      guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
     except CheckoutError as error:
         messages.error(request, str(error))

@@ -217,10 +217,10 @@ def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=
         "document_type": "dni", "document": customer.dni or ""}
     state = CheckoutState(
         email=customer.email, shipping=form.snapshot(), **document,
-        shipping_method_id=method.pk, payment_method=TEST_GATEWAY_METHOD_CODE, keys=[key],
+        shipping_method_id=method.pk, payment_method=TEST_GATEWAY_METHOD_CODE,
         credit_id=getattr(credit, "pk", None), credit_amount=str(credit_amount or ""),
     )
-    return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
+    return checkout_place_order(cart=cart, state=state, key=key, key_handed=True, customer=customer)
 
 
 def _pay(order):

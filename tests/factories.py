@@ -609,9 +609,9 @@ def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=Non
                           billing=billing or {}, document_type=document_type, document=document,
                           shipping_method_id=method.pk,
                           legal_name=legal_name or ("Comercial Andina S.A.C." if document_type == "ruc" else ""),
-                          payment_method=TEST_GATEWAY_METHOD_CODE, keys=[key], credit_id=getattr(credit, "pk", None),
+                          payment_method=TEST_GATEWAY_METHOD_CODE, credit_id=getattr(credit, "pk", None),
                           credit_amount=credit_amount)
-    return checkout_place_order(cart=cart, state=state, key=key, customer=customer)
+    return checkout_place_order(cart=cart, state=state, key=key, key_handed=True, customer=customer)
 
 
 def make_certificate(tmp_path, *, pfx_password: str | None = None):
