@@ -56,18 +56,22 @@ def _sellers(admin) -> list:
     return sellers
 
 
-def _products(sellers) -> list[list]:
+def _products(sellers, customer) -> list[list]:
     """Each seller's sellable variants (one per product): products of the demo catalog with stock
-    in Lima, far from those the customer's demo orders use, listed under the seller once."""
+    in Lima that the customer has not bought already and that have no purchase limit of their own
+    (the sellers' demo orders must not run into it), listed under the seller once."""
     from catalog.services import products_assign_seller
     from demo.shipping import _demo_variants
+    from orders.models import OrderLine
 
     owned = [_one_per_product(seller) for seller in sellers]
     if all(len(variants) >= PRODUCTS_EACH for variants in owned):
         return owned
     # The dearest sellable products of the shop: far from the cheap ones the customer's demo orders use.
+    bought = set(OrderLine.objects.filter(order__customer=customer).values_list("variant__product_id", flat=True))
     free = [variant for variant in reversed(_demo_variants(200, warehouse_code="LIM-CENTRAL"))
-            if variant.product.seller_id is None]
+            if variant.product.seller_id is None and variant.product_id not in bought
+            and variant.product.max_per_customer is None]
     for seller, variants in zip(sellers, owned, strict=True):
         missing = PRODUCTS_EACH - len(variants)
         if missing > 0:
@@ -108,7 +112,7 @@ def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[
     sellers = _sellers(admin)
     if not sellers:
         return {}
-    variants = _products(sellers)
+    variants = _products(sellers, customer)
     if any(len(own) < PRODUCTS_EACH for own in variants):
         return {}
     CategoryCommission.objects.get_or_create(category_id=variants[0][1].product.category_id, seller=sellers[0],
