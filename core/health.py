@@ -27,12 +27,11 @@ import time
 import uuid
 from datetime import datetime
 
+from celery import current_app as celery_app  # the project's app (config.celery), loaded with Django
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
-
-from config.celery import app as celery_app
 
 from . import jobs
 from .heartbeats import BEAT, WORKER_PREFIX, heartbeats_read

@@ -50,9 +50,8 @@ def start(*, tick_seconds: float = 5.0) -> bool:
 
 
 def _run(tick_seconds: float) -> None:
+    from celery import current_app as app  # the project's app (config.celery), loaded with Django
     from django.apps import apps
-
-    from config.celery import app
 
     from .heartbeats import InProcessScheduler
 
