@@ -6,7 +6,7 @@ are the values `accounts.models.Department` stores. The list is read once from
 `accounts/data/ubigeo.json` (see `accounts/data/build_ubigeo.py` for where it comes from).
 
 Names are matched without regard to case, accents or extra spaces ("san martin de porres"
-finds "San Martin de Porres", "Wanchaq" finds "Wanchaq").
+finds "San Martín de Porres", "Wanchaq" finds "Wanchaq").
 """
 
 import json

@@ -1,6 +1,9 @@
 """Peru's ubigeo: the data, the Address rules and the address form's dependent selects."""
 
+import hashlib
 import importlib
+import json
+import re
 
 import pytest
 from django.apps import apps
@@ -61,6 +64,115 @@ class TestData:
         assert ubigeo.is_lima_metropolitana("07", "0701")
         assert not ubigeo.is_lima_metropolitana("15", "1506")  # Huaral: Lima region, not the capital
         assert not ubigeo.is_lima_metropolitana("04", "0401")
+
+
+# Places INEI writes with accents, one or more per department: a name that lost its accents or
+# was cut short (as "Santa Cruz de Toled" and "San Martin de Porres" once were) fails here.
+WELL_KNOWN_NAMES = {
+    "02": "Áncash",
+    "03": "Apurímac",
+    "10": "Huánuco",
+    "12": "Junín",
+    "22": "San Martín",
+    "0106": "Rodríguez de Mendoza",
+    "0508": "Páucar del Sara Sara",
+    "0510": "Víctor Fajardo",
+    "0809": "La Convención",
+    "1005": "Huamalíes",
+    "1309": "Sánchez Carrión",
+    "1604": "Mariscal Ramón Castilla",
+    "1802": "General Sánchez Cerro",
+    "010102": "Asunción",
+    "021004": "Chavín de Huántar",
+    "030213": "San Jerónimo",
+    "040129": "José Luis Bustamante y Rivero",
+    "040205": "Nicolás de Piérola",
+    "050902": "Belén",
+    "060108": "Los Baños del Inca",
+    "060506": "Santa Cruz de Toledo",
+    "060801": "Jaén",
+    "070107": "Mi Perú",
+    "100602": "Daniel Alomía Robles",
+    "110508": "Túpac Amaru Inca",
+    "120302": "Perené",
+    "130111": "Víctor Larco Herrera",
+    "140108": "Monsefú",
+    "140306": "Mórrope",
+    "150102": "Ancón",
+    "150105": "Breña",
+    "150113": "Jesús María",
+    "150119": "Lurín",
+    "150123": "Pachacámac",
+    "150128": "Rímac",
+    "150135": "San Martín de Porres",
+    "150143": "Villa María del Triunfo",
+    "150709": "Huarochirí",
+    "160401": "Ramón Castilla",
+    "170301": "Iñapari",
+    "200115": "Veintiséis de Octubre",
+    "200706": "Máncora",
+    "210112": "Platería",
+    "220803": "Elías Soplín Vargas",
+    "230402": "Héroes Albarracín",
+    "250101": "Callería",
+}
+
+# Words INEI accents wherever they occur in a place's name.
+ACCENTED_WORDS = [
+    "Albarracín", "Alomía", "Asís", "Asunción", "Callería", "Concepción", "Cristóbal", "Dámaso",
+    "Elías", "Jerónimo", "Jesús", "José", "Lucía", "María", "Martín", "Nicolás", "Páucar", "Perú",
+    "Ramón", "Soplín", "Unión", "Víctor",
+]
+
+# The sorted codes of every department, province and district: correcting a name must not add,
+# drop or renumber a place (a new district changes this on purpose).
+CODES_SHA256 = "16a8faad14c9f07516b2ad3973fff02d8538d2746341bcaf4394f2cf95046651"
+
+
+def all_places() -> dict[str, str]:
+    data = json.loads(ubigeo.DATA_FILE.read_text(encoding="utf-8"))
+    return {code: name for level in ("departments", "provinces", "districts") for code, name in data[level].items()}
+
+
+class TestNames:
+    @pytest.mark.parametrize(
+        ("code", "name"),
+        [
+            ("060506", "Santa Cruz de Toledo"),
+            ("150135", "San Martín de Porres"),
+            ("250101", "Callería"),
+            ("100602", "Daniel Alomía Robles"),
+        ],
+    )
+    def test_names_once_misspelt(self, code, name):
+        assert ubigeo.district(code).name == name
+
+    def test_well_known_names_keep_their_accents_and_their_length(self):
+        places = all_places()
+
+        assert {code: places.get(code) for code in WELL_KNOWN_NAMES} == WELL_KNOWN_NAMES
+
+    def test_accented_words_are_accented_everywhere(self):
+        accented = {ubigeo.normalize(word): word for word in ACCENTED_WORDS}
+
+        unaccented = [
+            (code, name)
+            for code, name in all_places().items()
+            for word in re.findall(r"\w+", name)
+            if accented.get(ubigeo.normalize(word), word) != word
+        ]
+
+        assert unaccented == []
+
+    def test_every_name_starts_with_a_capital(self):
+        assert [(code, name) for code, name in all_places().items() if not name[:1].isupper()] == []
+
+    def test_the_same_places_as_ever(self):
+        places = all_places()
+        counts = [sum(len(code) == size for code in places) for size in (2, 4, 6)]
+
+        assert counts == [25, 196, 1891]
+        assert hashlib.sha256(" ".join(sorted(places)).encode()).hexdigest() == CODES_SHA256
 
 
 @pytest.mark.django_db
