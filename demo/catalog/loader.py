@@ -462,6 +462,9 @@ class Planner:
                 pick_from = sorted(pick_from, key=lambda p: (-p.appeal, p.seq))[:12]
                 product = r.choice(pick_from)
                 self._showcase(product)
+                # A kit that needs more units than one customer may buy could never be bought.
+                if quantity > settings.MAX_UNITS_PER_CUSTOMER:
+                    product.max_per_customer = max(product.max_per_customer or 0, quantity)
                 chosen.append((product, quantity, optional))
             if not any(not optional for _, _, optional in chosen):
                 continue

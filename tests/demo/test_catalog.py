@@ -222,3 +222,14 @@ def test_search_finds_the_demo_catalog_with_or_without_accents_and_with_typos():
     laptops = search_products(Product.objects.visible(), "laptp")
     assert laptops.corrected == "laptop"
     assert laptops.matches.filter(category__slug="laptops").exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_kit_fits_one_customers_purchase_limit():
+    """A kit asking for more units of a product than one customer may buy could never be bought."""
+    from catalog.models import KitItem
+
+    load()
+    items = KitItem.objects.select_related("product")
+    assert items.filter(quantity__gt=1).exists()  # the dining kit's six chairs
+    assert [(item.kit_id, item.product.name) for item in items if item.quantity > item.product.purchase_limit] == []
