@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch
 
 from core.money import igv_included, to_cents
 
-from catalog.models import Kit, KitItem, OptionValue, ProductImage, Variant, crossed_out_price, saving_percent
+from catalog.models import (
+    Kit, KitItem, OptionValue, ProductImage, Variant, crossed_out_price, launch_awaited, saving_percent,
+)
 from promotions import stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
@@ -117,6 +119,9 @@ class CartSummary:
     kit_discounts: list[KitDiscount] = field(default_factory=list)
     coupon: Coupon | None = None  # the applied coupon, when it applies
     coupon_refusal: str = ""  # why the code kept for this cart does not apply (now)
+    # Lines of products whose price is still secret (they await a launch): shown without a
+    # price, counted in no total, never ordered.
+    waiting: list[CartLine] = field(default_factory=list)
 
     @property
     def units(self) -> int:
@@ -183,13 +188,15 @@ def variants_for_cart(variant_ids) -> dict[int, Variant]:
         "product__images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"),
         to_attr="card_images",
     )
-    return {
-        variant.pk: variant
-        for variant in Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(**live_discount_annotations("product_id"))
+    variants = (
+        Variant.objects.filter(pk__in=list(variant_ids))
+        .annotate(**live_discount_annotations("product_id"), product_price_reveal_at=launch_awaited(OuterRef("product_id")))
         .select_related("product__brand")
         .prefetch_related(Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images)
-    }
+    )
+    for variant in variants:
+        variant.product.price_reveal_at = variant.product_price_reveal_at  # what Product.price_is_secret reads
+    return {variant.pk: variant for variant in variants}
 
 
 def kits_for_cart(kit_ids) -> dict[int, Kit]:
@@ -258,19 +265,30 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
 
 def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", customer=None, email: str = "") -> CartSummary:
     """The priced cart for stored quantities, with its automatic and kit discounts and the
-    coupon of coupon_code when it applies; lines whose variant is gone are left out."""
+    coupon of coupon_code when it applies; lines whose variant is gone are left out, and those
+    whose price is still secret are kept apart (waiting)."""
     variants = variants_for_cart({key.variant_id for key in quantities})
     kits = kits_for_cart({key.kit_id for key in quantities if key.kit_id})
-    lines = []
+    lines, waiting = [], []
     for key, quantity in sorted(quantities.items()):
         variant = variants.get(key.variant_id)
         if variant is None or quantity <= 0:
             continue
         images = getattr(variant.product, "card_images", [])
+        image = images[0] if images else None
+        if variant.product.price_is_secret:
+            waiting.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id), image=image))
+            continue
         automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
         lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
-                              image=images[0] if images else None, automatic_discount=automatic))
-    summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines))
+                              image=image, automatic_discount=automatic))
+    summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting)
     if coupon_code and lines:
         _apply_coupon(summary, coupon_code, customer=customer, email=email)
     return summary
+
+
+def price_kit(*, kit: Kit, quantities: dict[int, int]) -> CartSummary:
+    """What the cart will charge for these variants ({variant id: units}) added as this kit: the
+    lines add-to-cart writes, priced by price_cart, so the kit page shows the cart's total."""
+    return price_cart({LineKey(variant_id, kit.pk): quantity for variant_id, quantity in quantities.items()})

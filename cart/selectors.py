@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.models import Product
+from catalog.selectors import KitPage
 from catalog.bundles import components_of, whole_bundles
 from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
 
-from .pricing import CartSummary, price_cart
+from .pricing import CartSummary, price_cart, price_kit
 from .services import Cart, user_cart
 from .store import cart_store
 
@@ -41,6 +42,20 @@ def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
     else the signed-in customer's)."""
     return price_cart(cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
                       email=email or getattr(cart.customer, "email", ""))
+
+
+def kit_priced(page: KitPage) -> CartSummary:
+    """The kit page's price for its choices, the cart's own pricing (kit discount on the complete
+    set, automatic discounts, option prices); each item gets `priced`, its chosen variant's line
+    (an unticked extra's priced on its own, the price it would add)."""
+    summary = price_kit(kit=page.kit, quantities=page.quantities)
+    extras = {item.chosen.pk: item.quantity for item in page.optional if item.chosen is not None and not item.ticked}
+    lines = {line.variant.pk: line for line in summary.lines}
+    if extras:
+        lines.update({line.variant.pk: line for line in price_kit(kit=page.kit, quantities=extras).lines})
+    for item in page.items:
+        item.priced = lines.get(item.chosen.pk) if item.chosen is not None else None
+    return summary
 
 
 def cart_view(cart: Cart | None) -> CartSummary:

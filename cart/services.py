@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog import bundles
-from catalog.models import Collection, CollectionItem, Kit, Product, Variant
+from catalog.models import Collection, CollectionItem, Kit, Product, Variant, launch_awaited
+from catalog.selectors import first_in_stock, kit_item_availability
 from core.site_settings import site_setting
 from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.messages import insufficient_stock_message
 from inventory.models import Reservation
 from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
 from inventory.services import reservation_release, stock_reserve
@@ -74,6 +76,16 @@ def parse_quantity(raw, *, allow_zero: bool = False) -> int:
     return quantity
 
 
+def parse_kit_choices(data) -> tuple[dict[int, str], set[int]]:
+    """The kit form's fields: {kit item id: SKU} from its item-<id> selects and the ids of the
+    extras ticked (optional); anything else is ignored (the kit page and add-to-cart read the same)."""
+    def an_id(raw: str) -> bool:
+        return raw.isdecimal() and len(raw) <= 18
+
+    choices = {int(key[5:]): str(value)[:64] for key, value in data.items() if key.startswith("item-") and an_id(key[5:])}
+    return choices, {int(raw) for raw in data.getlist("optional") if an_id(raw)}
+
+
 def variants_with_sale_window(condition: Q):
     """Variants with their product, and whether a drop of it has not started or has closed."""
     now = timezone.now()
@@ -86,8 +98,8 @@ def variants_with_sale_window(condition: Q):
         .select_related("product")
         .annotate(
             in_live_collection=Exists(live),
-            upcoming_drop_start=drops.filter(collection__starts_at__gt=now)
-            .order_by("collection__starts_at").values("collection__starts_at")[:1],
+            # The launch it awaits (catalog's one rule, which also keeps its price secret until then).
+            upcoming_drop_start=launch_awaited(OuterRef("product_id"), now=now),
             in_closed_drop=Exists(drops.filter(collection__collection_type=Collection.Type.DROP,
                                                collection__ends_at__lte=now)),
         )
@@ -207,12 +219,7 @@ def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None
         stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart),
                       may_hold_bundles=bundles_in)
     except InsufficientStock as error:
-        available = error.params.get("available", 0)
-        if available:
-            raise CartError(ngettext(
-                "Only %(count)d unit of %(sku)s is left.", "Only %(count)d units of %(sku)s are left.", available,
-            ) % {"count": available, "sku": error.params.get("sku")}) from None
-        raise CartError(_("%(sku)s is sold out.") % {"sku": error.params.get("sku")}) from None
+        raise CartError(insufficient_stock_message(error)) from None
     except InventoryError as error:
         raise CartError(str(error)) from None
 
@@ -247,17 +254,21 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
 def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optional_item_ids: set[int],
                  client: ClientId | None = None) -> list[Variant]:
     """Add a kit: its required items and the optional ones ticked, each as the chosen variant
-    (variant_choices: {kit item id: SKU}; the first active variant when the product has one)."""
+    (variant_choices: {kit item id: SKU}; else the first one in stock)."""
     items = [item for item in kit.items.select_related("product") if not item.is_optional or item.pk in optional_item_ids]
     if not items:
         raise CartError(_("This kit has nothing to add."))
     product_ids = [item.product_id for item in items]
     variants = list(variants_with_sale_window(Q(product_id__in=product_ids, is_active=True)).order_by("order", "pk"))
+    # Without a choice (a product with one option, a form without the selects) an item gets
+    # the kit page's default: its first option in stock.
+    available = kit_item_availability(variants)
     chosen: dict[int, Variant] = {}
     for item in items:
         options = [v for v in variants if v.product_id == item.product_id]
         wanted = variant_choices.get(item.pk)
-        pick = next((v for v in options if v.sku == wanted), None) if wanted else (options[0] if options else None)
+        pick = next((v for v in options if v.sku == wanted), None) if wanted else \
+            first_in_stock(options, available, item.quantity)
         if pick is None:
             raise CartError(_("Choose an available option of %(name)s.") % {"name": item.product.name})
         check_sellable(pick)
@@ -351,7 +362,8 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
         return result
     reservation_release(cart_key=source_id)
     lines = store.lines(cart.id)
-    variants = {v.pk: v for v in Variant.objects.filter(pk__in={k.variant_id for k in lines}).select_related("product")}
+    variants = {v.pk: v for v in Variant.objects.filter(pk__in={k.variant_id for k in lines}).select_related("product")
+                .prefetch_related("option_values")}
     # Cap each product at its limit, taking units off the lines that came last.
     per_product: dict[int, int] = {}
     for key in sorted(lines):
@@ -375,7 +387,8 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
     for variant_id, total in totals.items():
         if total > available.get(variant_id, 0):
             keep = available.get(variant_id, 0)
-            name = variants[variant_id].product.name if variant_id in variants else str(variant_id)
+            # Stock is per option: "Hoodie (M)", as every stock message names it.
+            name = variants[variant_id].shopper_name if variant_id in variants else str(variant_id)
             result.capped.append(ngettext(
                 "%(name)s: reduced to %(count)d unit, all that is left.",
                 "%(name)s: reduced to %(count)d units, all that is left.", keep,

@@ -69,19 +69,7 @@ def add(request):
 def add_kit(request, slug: str):
     kit = get_object_or_404(Kit.objects.filter(is_active=True), slug=slug)
     cart = request_cart(request, create=True)
-    choices = {}
-    for key, value in request.POST.items():
-        if key.startswith("item-"):
-            try:
-                choices[int(key.removeprefix("item-"))] = value
-            except ValueError:
-                continue
-    optional = set()
-    for raw in request.POST.getlist("optional"):
-        try:
-            optional.add(int(raw))
-        except ValueError:
-            continue
+    choices, optional = services.parse_kit_choices(request.POST)
     if _too_fast(request, in_drop=False):
         return _added(request, cart, message=str(TOO_FAST), error=True, status=429)
     try:

@@ -2,9 +2,10 @@
 
 A card's HTML is a function of a few product fields, its first image, the language and the
 card template itself, so the cache key is made of exactly those values: a price, discount,
-rating or name change makes a new key and shows at once, with nothing to invalidate. A listing
-reads all its cards in one cache round trip and renders only the ones it misses (about half the
-time of a listing page goes into rendering 24 cards otherwise)."""
+rating or name change, or a launch (the price is secret until then), makes a new key and shows
+at once, with nothing to invalidate. A listing reads all its cards in one cache round trip and
+renders only the ones it misses (about half the time of a listing page goes into rendering 24
+cards otherwise)."""
 
 import hashlib
 from functools import cache as memoize
@@ -52,6 +53,8 @@ def _key(product, eager: bool) -> str:
         product.pk, product.name, product.slug, product.brand.name, product.is_new, product.base_price,
         product.promo_percent, product.promo_amount, product.compare_at_price, product.rating_average,
         product.rating_count, image.image.name if image else None, image.alt if image else None, eager,
+        # A card before its product's launch shows no price: launching makes a new key.
+        product.price_is_secret,
     )
     digest = hashlib.sha1(repr(shown).encode()).hexdigest()
     return f"catalog:card:{_template_version()}:{get_language()}:{digest}"

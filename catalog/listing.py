@@ -15,7 +15,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Que
 from django.utils.translation import gettext_lazy as _
 
 from . import listing_cache
-from .models import ProductImage, ProductOptionValue
+from .models import ProductImage, ProductOptionValue, awaiting_launch, launch_awaited
 from .ports import product_in_stock
 
 PAGE_SIZES = (24, 48)
@@ -163,7 +163,14 @@ def _price_condition(params: ListingParams) -> Q:
         condition &= Q(sale_price__gte=params.min_price)
     if params.max_price is not None:
         condition &= Q(sale_price__lte=params.max_price)
+    if condition:
+        condition &= _price_shown()  # a price range would tell a secret price (one of a single cent)
     return condition
+
+
+def _price_shown() -> Q:
+    """Products whose price shoppers may see (Product.price_is_secret is false)."""
+    return ~Q(pk__in=awaiting_launch())
 
 
 @dataclass
@@ -208,11 +215,15 @@ class Listing:
 
 
 def card_queryset(products: QuerySet) -> QuerySet:
-    """What a product card needs, in two queries whatever the page size."""
+    """What a product card needs, in two queries whatever the page size (with price_reveal_at,
+    so a card asks Product.price_is_secret without a query of its own)."""
     first_images = Prefetch(
         "images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"), to_attr="card_images"
     )
-    return products.select_related("brand").prefetch_related(first_images)
+    return (
+        products.select_related("brand").prefetch_related(first_images)
+        .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))
+    )
 
 
 # The fields a product card shows (and the page query therefore reads).
@@ -239,14 +250,16 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     """One pass over the scope grouped by (brand, category): the brand facet counts without the
     brand filter, the price facet without the price filter, and the total with every filter."""
     price = _price_condition(params)
+    # The price range and buckets leave out secret prices: a bound or a count would tell them.
+    shown = _price_shown()
     aggregates = {
         "n": Count("pk", filter=price) if price else Count("pk"),
-        "low": Min("sale_price"),
-        "high": Max("sale_price"),
+        "low": Min("sale_price", filter=shown),
+        "high": Max("sale_price", filter=shown),
     }
     for index, (low, high) in enumerate(PRICE_BUCKETS):
         condition = Q(sale_price__gte=low) & (Q(sale_price__lt=high) if high is not None else Q())
-        aggregates[f"b{index}"] = Count("pk", filter=condition)
+        aggregates[f"b{index}"] = Count("pk", filter=condition & shown)
     rows = list(
         apply_filters(base, params, tree, skip=("brand", "price"))
         .values("brand_id", "category_id").annotate(**aggregates).order_by()
@@ -407,7 +420,8 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
         stats, counts = _facet_counts(base, params, tree, category_ids)
     else:
         stats, counts = listing_cache.get_or_compute(
-            scope, params.filters_key(), lambda: _facet_counts(base, params, tree, category_ids)
+            scope, params.filters_key(), lambda: _facet_counts(base, params, tree, category_ids),
+            until_collection_change=True,
         )
     filtered = apply_filters(base, params, tree)
     order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]

@@ -3,10 +3,13 @@ and filters for a few minutes: they cost the most SQL on a big category or a bro
 every shopper opening the same page needs the same numbers.
 
 Every write to a catalog model bumps a version that each cached entry carries, so counts from
-before a change are never served; the time limit bounds what no signal announces (stock that
-comes and goes, raw SQL)."""
+before a change are never served; the facet counts also end when a collection next starts or ends
+(a launch reveals prices the price facet leaves out before it); the time limit bounds what no
+signal announces (stock that comes and goes, raw SQL)."""
 
 import hashlib
+import math
+import time
 import uuid
 
 from django.apps import apps
@@ -14,7 +17,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from .models import collections_next_change
+
 VERSION_KEY = "catalog:listing-version"
+NEXT_CHANGE_KEY = "catalog:collections-next-change"
 TTL_SECONDS = 5 * 60
 
 
@@ -45,18 +51,46 @@ def _key(scope: str, filters: str) -> str:
     return "catalog:facets:" + hashlib.sha1(f"{scope}|{filters}".encode()).hexdigest()
 
 
-def get_or_compute(scope: str, filters: str, compute):
-    """compute()'s value for (scope, filters), from the cache while the catalog is unchanged."""
+def get_or_compute(scope: str, filters: str, compute, *, until_collection_change: bool = False):
+    """compute()'s value for (scope, filters), from the cache while the catalog is unchanged
+    (and, with until_collection_change, until a collection next starts or ends: for values that
+    show prices, which a launch reveals)."""
     key = _key(scope, filters)
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     entry = found.get(key)
-    if version is not None and entry is not None and entry[0] == version:
+    if version is not None and entry is not None and entry[0] == version and time.time() < _valid_until(entry):
         return entry[1]
     version = version_or_new(version)
+    # Read before computing, like the version: a launch meanwhile ends the entry at once.
+    valid_until = next_collection_change() if until_collection_change else math.inf
     value = compute()
-    cache.set(key, (version, value), TTL_SECONDS)
+    cache.set(key, (version, value, valid_until), TTL_SECONDS)
     return value
+
+
+def _valid_until(entry) -> float:
+    return entry[2] if len(entry) > 2 else math.inf  # an entry of an earlier release: no bound
+
+
+def next_collection_change() -> float:
+    """When an active collection next starts or ends (a timestamp, inf when none is ahead),
+    computed at most once per collection write or passing moment: the fill of every cached page
+    and facet count asks it, and a catalog version bump (any product edit) leaves it true."""
+    now = time.time()
+    cached = cache.get(NEXT_CHANGE_KEY)
+    if cached is not None and now < cached:
+        return cached
+    changes_at = collections_next_change()
+    moment = changes_at.timestamp() if changes_at is not None else math.inf
+    # Bounded by the TTL too: a collection edited by raw SQL announces nothing.
+    cache.set(NEXT_CHANGE_KEY, moment, TTL_SECONDS)
+    return moment
+
+
+def _on_collection_write(sender, **kwargs) -> None:
+    cache.delete(NEXT_CHANGE_KEY)
+    transaction.on_commit(lambda: cache.delete(NEXT_CHANGE_KEY))
 
 
 def _on_catalog_write(sender, **kwargs) -> None:
@@ -64,6 +98,9 @@ def _on_catalog_write(sender, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    collection = apps.get_model("catalog", "Collection")
+    post_save.connect(_on_collection_write, sender=collection, dispatch_uid="catalog.listing_cache.next_change.save")
+    post_delete.connect(_on_collection_write, sender=collection, dispatch_uid="catalog.listing_cache.next_change.delete")
     for model in apps.get_app_config("catalog").get_models():
         uid = f"catalog.listing_cache.{model._meta.model_name}"
         post_save.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".save")

@@ -1,3 +1,4 @@
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -5,7 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Case, DateTimeField, Exists, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest, Least, Round
 from django.urls import reverse
 from django.utils import timezone
@@ -187,6 +188,10 @@ class ProductQuerySet(models.QuerySet):
         catalog.selectors.visible_products, which also hides inactive families and parents)."""
         return self.filter(status=Product.Status.ACTIVE, brand__is_active=True, category__is_active=True)
 
+    def with_price_reveal(self, now=None):
+        """Each product with price_reveal_at (see launch_awaited), which Product.price_is_secret reads."""
+        return self.annotate(price_reveal_at=launch_awaited(OuterRef("pk"), now=now))
+
     def update(self, **kwargs):
         """A bulk update sends no signal: announce it to the listing caches here (save() and
         delete() do through catalog.listing_cache's receivers)."""
@@ -340,6 +345,20 @@ class Product(RatedMixin):
         return self.status == self.Status.ACTIVE
 
     @property
+    def price_is_secret(self) -> bool:
+        """Whether shoppers may not see the price now: the product awaits the launch of a
+        collection (launch_awaited). Every page, card, suggestion, JSON-LD block and cart line asks
+        this before showing a price. Read from the price_reveal_at that
+        ProductQuerySet.with_price_reveal() annotates, else looked up once."""
+        if "price_reveal_at" not in self.__dict__:
+            self.price_reveal_at = (
+                Product.objects.filter(pk=self.pk).with_price_reveal().values_list("price_reveal_at", flat=True).first()
+                if self.pk else None
+            )
+        # Compared with the clock again: a product read just before its launch shows its price after it.
+        return self.price_reveal_at is not None and self.price_reveal_at > timezone.now()
+
+    @property
     def shopper_price(self) -> Decimal:
         """The price after the best running automatic discount (the stored sale_price, computed
         here too so an instance not read back from the database has it)."""
@@ -458,6 +477,18 @@ class Variant(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+    @property
+    def option_label(self) -> str:
+        """Its option values as a shopper reads them ("M, Negro"); empty for a single variant."""
+        return ", ".join(value.value for value in self.option_values.all())
+
+    @property
+    def shopper_name(self) -> str:
+        """The name a shopper knows this variant by, "Teclado X (Rojo)": never its SKU or id.
+        Prefetch option_values when naming many."""
+        label = self.option_label
+        return f"{self.product.name} ({label})" if label else self.product.name
 
     @property
     def price(self) -> Decimal:
@@ -696,6 +727,42 @@ class CollectionItem(models.Model):
         verbose_name_plural = _("collection products")
         ordering = ["order", "pk"]
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="catalog_collectionitem_unique")]
+
+
+def launch_awaited(product_ref, *, now=None):
+    """The one rule of "not launched yet", as an expression over a product id (product_ref, an
+    OuterRef): the start of the earliest active collection holding the product that has not
+    started, or NULL when a live collection sells it already or none is ahead. Until that moment
+    the product cannot be bought and its price stays secret (collections announce "prices are
+    revealed at launch")."""
+    now = now or timezone.now()
+    items = CollectionItem.objects.filter(product_id=product_ref, collection__is_active=True)
+    live = items.filter(collection__starts_at__lte=now).filter(
+        Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)
+    )
+    ahead = items.filter(collection__starts_at__gt=now).order_by("collection__starts_at").values("collection__starts_at")
+    return Case(When(Exists(live), then=Value(None)), default=Subquery(ahead[:1]), output_field=DateTimeField())
+
+
+def collections_next_change(*, now=None) -> datetime | None:
+    """The next moment an active collection starts or ends: until then every product keeps its
+    launch state (price secret or shown, buyable or not), so a page rendered now holds until then."""
+    now = now or timezone.now()
+    found = Collection.objects.filter(is_active=True).aggregate(
+        start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
+
+
+def awaiting_launch(now=None):
+    """The ids of the products launch_awaited holds back now, as a subquery (a handful of rows:
+    the items of collections ahead), for filters that cannot read a per-row annotation."""
+    now = now or timezone.now()
+    return (
+        CollectionItem.objects.filter(collection__is_active=True, collection__starts_at__gt=now)
+        .annotate(reveal_at=launch_awaited(OuterRef("product_id"), now=now))
+        .filter(reveal_at__isnull=False).values("product_id")
+    )
 
 
 def validate_link(value: str) -> None:

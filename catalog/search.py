@@ -25,8 +25,10 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
+
+from .models import launch_awaited
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
@@ -186,8 +188,15 @@ def _full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
 
 
 def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]:
-    """A handful of names for the search box while the shopper types."""
+    """A handful of names for the search box while the shopper types, each with its price unless
+    the price is still secret (then base_price is None and price_is_secret True)."""
     if len(normalize(raw_query)) < 2:
         return []
     result = search_products(products, raw_query)
-    return list(result.matches.order_by(*result.ordering).values("name", "slug", "base_price")[:limit])
+    found = (result.matches.order_by(*result.ordering).only("name", "slug", "base_price")
+             .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))[:limit])
+    return [
+        {"name": product.name, "slug": product.slug, "price_is_secret": product.price_is_secret,
+         "base_price": None if product.price_is_secret else product.base_price}
+        for product in found
+    ]

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .ports import availability_by_variant, bundle_availability
 from .listing import card_queryset
@@ -16,8 +16,6 @@ from .tree import catalog_tree
 from .models import (
     Banner, Brand, BundleComponent, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
 )
-
-CENT = Decimal("0.01")
 
 
 def visible_products(tree=None):
@@ -125,7 +123,7 @@ def _variant_options(variant: Variant) -> dict[str, str]:
 
 def _product_for_page(visible, slug: str) -> Product:
     return get_object_or_404(
-        visible.select_related("brand", "category", "line", "seller").prefetch_related(
+        visible.with_price_reveal().select_related("brand", "category", "line", "seller").prefetch_related(
             Prefetch(
                 "variants",
                 queryset=Variant.objects.filter(is_active=True).prefetch_related(
@@ -200,11 +198,13 @@ def _specs(product: Product) -> list[tuple[str, str]]:
 
 
 def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]:
-    """(the drop it waits for, the drop that ended): a product whose drop ended is closed unless
-    another live collection still sells it."""
+    """(the drop it waits for, the drop that ended), as catalog.models.launch_awaited decides: it
+    waits for its earliest collection ahead unless a live one sells it already; a product whose
+    drop ended is closed unless another live collection still sells it."""
     collections = list(product.collections.all())
-    upcoming = next((c for c in collections if c.starts_at > now), None)
     live = any(c.is_live(now) for c in collections)
+    upcoming = None if live else min((c for c in collections if c.starts_at > now), key=lambda c: c.starts_at,
+                                     default=None)
     ended = None if live else next(
         (c for c in collections if c.collection_type == Collection.Type.DROP and c.has_ended(now)), None
     )
@@ -325,15 +325,45 @@ def kits_matching(query: str, *, limit: int = 4) -> list:
 
 @dataclass
 class KitPage:
+    """A kit with a choice for each item: the variant asked for, else the first one in stock.
+    Pricing is the cart's (cart.selectors.kit_priced), so the page charges what the cart will."""
+
     kit: Kit
     required: list[KitItem]
     optional: list[KitItem]
-    items_total: Decimal  # required items at their own prices
-    discount: Decimal
-    kit_price: Decimal
+    unavailable_reason: str = ""  # why adding the kit would be refused whatever the shopper picks
+
+    @property
+    def items(self) -> list[KitItem]:
+        return self.required + self.optional
+
+    @property
+    def quantities(self) -> dict[int, int]:
+        """{variant id: units}: what adding the kit with these choices puts in the cart."""
+        wanted: dict[int, int] = {}
+        for item in self.items:
+            if item.chosen is not None and (not item.is_optional or item.ticked):
+                wanted[item.chosen.pk] = wanted.get(item.chosen.pk, 0) + item.quantity
+        return wanted
 
 
-def kit_page(*, slug: str) -> KitPage:
+def first_in_stock(options: list[Variant], available: dict[int, int], quantity: int) -> Variant | None:
+    """A kit item's default option: the first with `quantity` units to sell, else the first."""
+    return next((v for v in options if available.get(v.pk, 0) >= quantity), options[0] if options else None)
+
+
+def kit_item_availability(variants: list[Variant]) -> dict[int, int]:
+    """{variant id: units to sell} for kit items' options (a bundle's: whole bundles)."""
+    available = availability_by_variant([v.pk for v in variants])
+    bundles = [v.pk for v in variants if v.product.product_type == Product.Type.BUNDLE]
+    if bundles:
+        available.update(bundle_availability(bundles))
+    return available
+
+
+def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_ids=frozenset()) -> KitPage:
+    """The kit behind /kits/<slug>/ with each item's options marked in stock or sold out.
+    choices: {kit item id: SKU} the shopper picked; optional_item_ids: the extras ticked."""
     kit = get_object_or_404(
         Kit.objects.filter(is_active=True).prefetch_related(
             Prefetch(
@@ -343,25 +373,42 @@ def kit_page(*, slug: str) -> KitPage:
                     Prefetch("product__images", queryset=ProductImage.objects.filter(variant__isnull=True),
                              to_attr="card_images"),
                     Prefetch("product__variants", queryset=Variant.objects.filter(is_active=True).order_by("order", "pk")
-                             .prefetch_related("option_values")),
+                             .select_related("product").prefetch_related("option_values")),
                 ),
             )
         ),
         slug=slug,
     )
     items = list(kit.items.all())
+    available = kit_item_availability([v for item in items for v in item.product.variants.all()])
+    choices = choices or {}
     for item in items:
-        # The variants a shopper may pick for the item, labelled by their option values.
+        options = list(item.product.variants.all())
+        # The options a shopper may pick, labelled by their option values, sold-out ones marked.
         item.choices = [
-            SimpleNamespace(sku=variant.sku, label=" · ".join(v.value for v in variant.option_values.all()) or variant.sku)
-            for variant in item.product.variants.all()
+            SimpleNamespace(sku=v.sku, label=v.option_label or v.sku, in_stock=available.get(v.pk, 0) >= item.quantity)
+            for v in options
         ]
+        item.sold_out = not any(choice.in_stock for choice in item.choices)
+        asked = next((v for v in options if v.sku == choices.get(item.pk)), None)
+        item.chosen = asked or first_in_stock(options, available, item.quantity)
+        item.ticked = item.is_optional and item.pk in optional_item_ids and not item.sold_out
     required = [item for item in items if not item.is_optional]
     optional = [item for item in items if item.is_optional]
-    total = sum((item.product.base_price * item.quantity for item in required), Decimal("0.00"))
-    discount = (total * kit.discount_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
-    return KitPage(kit=kit, required=required, optional=optional, items_total=total, discount=discount,
-                   kit_price=total - discount)
+    return KitPage(kit=kit, required=required, optional=optional, unavailable_reason=_kit_unavailable(required))
+
+
+def _kit_unavailable(required: list[KitItem]) -> str:
+    """Why adding the kit would be refused whatever the shopper picks: a required item with no
+    option in stock, or more units of one than a customer may buy."""
+    missing = next((item for item in required if item.sold_out), None)
+    if missing is not None:
+        return _("%(name)s is sold out, so the kit cannot be bought right now.") % {"name": missing.product.name}
+    over = next((item for item in required if item.product.exceeds_purchase_limit(held=0, adding=item.quantity)), None)
+    if over is not None:
+        return _("The kit has %(count)d units of %(name)s, more than one customer may buy (%(limit)d).") % {
+            "count": over.quantity, "name": over.product.name, "limit": over.product.purchase_limit}
+    return ""
 
 
 def collection_page(*, slug: str) -> tuple[Collection, list[Product]]:

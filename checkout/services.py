@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from cart.pricing import CartSummary
@@ -25,6 +24,7 @@ from core.money import format_money
 from credit.selectors import credit_to_apply, usable_credits
 from credit.services import CreditError, credit_amount, store_credit_spend
 from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.messages import insufficient_stock_message
 from inventory.services import reservation_release, stock_reserve
 from legal.models import ConsentSource
 from legal.services import consent_record
@@ -104,20 +104,6 @@ def _check_still_sellable(summary: CartSummary) -> None:
             raise CheckoutError(str(error)) from None
 
 
-def _short_line_message(error: InsufficientStock, summary: CartSummary) -> str:
-    sku = error.params.get("sku", "")
-    line = next((line for line in summary.lines if line.variant.sku == sku), None)
-    name = f"{line.product.name} ({sku})" if line else sku
-    available = error.params.get("available", 0)
-    if not available:
-        return _("%(name)s sold out while you were checking out. Remove it from your cart to continue.") % {
-            "name": name}
-    return ngettext(
-        "Only %(count)d unit of %(name)s is left. Change the quantity in your cart to continue.",
-        "Only %(count)d units of %(name)s are left. Change the quantity in your cart to continue.", available,
-    ) % {"count": available, "name": name}
-
-
 def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, customer,
                     guest_order_numbers) -> Order | None:
     """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
@@ -195,7 +181,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
                           may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
             order = _pay_with_credit(order=order, state=state, customer=customer)
     except InsufficientStock as error:
-        raise CheckoutError(_short_line_message(error, summary)) from None
+        raise CheckoutError(insufficient_stock_message(error, at_checkout=True)) from None
     except InventoryError as error:
         raise CheckoutError(str(error)) from None
     except ValidationError as error:

@@ -8,14 +8,17 @@ rendered as before. So the HTML a shopper gets is the one the view would render.
 
 An entry carries the catalog version (catalog.listing_cache, bumped by every catalog write:
 prices, discounts, scheduled prices, ratings from approved reviews, product/category/brand
-edits), so such a change shows on the next request. What no catalog write announces (stock,
-a drop's start) lags by at most FRESH_SECONDS (LISTING_FRESH_SECONDS on listings that show no
+edits), so such a change shows on the next request. A collection's start or end is no write
+but changes what pages show (a price secret until launch, a buy button): an entry is never
+served past the next such moment after its render. What else no catalog write announces
+(stock) lags by at most FRESH_SECONDS (LISTING_FRESH_SECONDS on listings that show no
 stock); past that one request renders the page again
 while the others keep getting the entry for a few more seconds, so shoppers never queue
 behind a render. A Redis that is away is a miss: the page is rendered as before."""
 
 import functools
 import hashlib
+import math
 import re
 import time
 from typing import NamedTuple
@@ -55,6 +58,9 @@ class Entry(NamedTuple):
     html: str
     content_type: str
     vary: str
+    # When a collection starts or ends next (catalog.listing_cache.next_collection_change): what
+    # the page shows of launches holds until then.
+    valid_until: float = math.inf
 
 
 def _entry(stored) -> Entry | None:
@@ -108,13 +114,13 @@ def _filled(request, entry: Entry) -> HttpResponse:
     return response
 
 
-def _store(request, key: str, version: str, response, fresh_seconds: int) -> None:
+def _store(request, key: str, version: str, response, fresh_seconds: int, valid_until: float) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     html = _with_placeholders(request, response.content.decode(response.charset))
     if html is not None:
         entry = Entry(version=version, stored_at=time.time(), html=html,
-                      content_type=response["Content-Type"], vary=response.get("Vary", ""))
+                      content_type=response["Content-Type"], vary=response.get("Vary", ""), valid_until=valid_until)
         cache.set(key, tuple(entry), fresh_seconds + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
@@ -122,6 +128,8 @@ def _store(request, key: str, version: str, response, fresh_seconds: int) -> Non
 def _servable(key: str, entry: Entry | None, version: str | None, fresh_seconds: int) -> bool:
     if entry is None or version is None or entry.version != version:
         return False  # a catalog write since: never served
+    if time.time() >= entry.valid_until:
+        return False  # a collection started or ended since: a launch shows at once
     age = time.time() - entry.stored_at
     if age < fresh_seconds:
         return True
@@ -147,8 +155,9 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
         if _servable(key, entry, version, fresh):
             return _filled(request, entry)
         version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins
+        valid_until = listing_cache.next_collection_change()  # likewise: a launch during the render is not slept through
         response = view(request, *args, **kwargs)
-        _store(request, key, version, response, fresh)
+        _store(request, key, version, response, fresh, valid_until)
         return response
 
     return wrapper

@@ -9,6 +9,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cart.selectors import kit_priced
+from cart.services import parse_kit_choices
 from catalog import selectors
 from catalog.listing import ListingParams, build_listing
 from catalog.search import MAX_QUERY_LENGTH, search_products, suggest
@@ -142,7 +144,6 @@ def product(request, slug: str):
 
 def _product_json_ld(request, page) -> dict:
     product, variant = page.product, page.variant
-    price = variant.shopper_price if variant else product.shopper_price
     data = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -151,13 +152,15 @@ def _product_json_ld(request, page) -> dict:
         "brand": {"@type": "Brand", "name": product.brand.name},
         "description": product.description[:500],
         "url": request.build_absolute_uri(product.get_absolute_url()),
-        "offers": {
+    }
+    if not product.price_is_secret:  # before its launch there is no offer to describe
+        price = variant.shopper_price if variant else product.shopper_price
+        data["offers"] = {
             "@type": "Offer",
             "priceCurrency": "PEN",
             "price": f"{price:.2f}",
             "url": request.build_absolute_uri(product.get_absolute_url()),
-        },
-    }
+        }
     if page.images:
         data["image"] = [request.build_absolute_uri(image.image.url) for image in page.images[:4]]
     if product.rating_count:
@@ -170,9 +173,12 @@ def _product_json_ld(request, page) -> dict:
 
 @require_GET
 def kit(request, slug: str):
-    page = selectors.kit_page(slug=slug)
-    return render(request, "catalog/kit.html", {"page": page, "kit": page.kit,
-                                                "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None))})
+    choices, optional = parse_kit_choices(request.GET)
+    page = selectors.kit_page(slug=slug, choices=choices, optional_item_ids=optional)
+    return render(request, "catalog/kit.html", {
+        "page": page, "kit": page.kit, "price": kit_priced(page),
+        "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None)),
+    })
 
 
 @require_GET

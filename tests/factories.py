@@ -1109,6 +1109,39 @@ def seller_onboarding_journey_shop(tmp_path):
     return {"seller": seller, "staff": staff, "warehouse": warehouse, "photo": photo, "superuser": superuser}
 
 
+def kit_gamer_shop():
+    """Kit Gamer (10 % as a kit): a keyboard whose first colour was never stocked and whose second
+    costs S/ 20 more, a chair with S/ 100 off automatically, and an optional mouse; with the
+    shipping and test gateway a shopper needs to buy it."""
+    load_demo_shipping()
+    payment_method_ensure_test_gateway()
+    warehouse = WarehouseFactory(code="LIM", priority=1)
+    color = OptionFactory(code="color")
+    red, black, white = (OptionValueFactory(option=color, slug=slug, value=value)
+                         for slug, value in (("rojo", "Rojo"), ("negro", "Negro"), ("blanco", "Blanco")))
+    keyboard = ProductFactory(name="Teclado Kallpa K1", slug="teclado-k1", base_price=Decimal("199.90"))
+    variants = {
+        "red": VariantFactory(product=keyboard, sku="K1-ROJO", values=[red], order=0),
+        "black": VariantFactory(product=keyboard, sku="K1-NEGRO", values=[black], order=1,
+                                price_modifier=Decimal("20.00")),
+        "white": VariantFactory(product=keyboard, sku="K1-BLANCO", values=[white], order=2),
+        "chair": VariantFactory(sku="SILLA-G", product=ProductFactory(
+            name="Silla Gamer Inti", slug="silla-gamer", base_price=Decimal("899.90"))),
+        "mouse": VariantFactory(sku="MOUSE-M1", product=ProductFactory(
+            name="Mouse M1", slug="mouse-m1", base_price=Decimal("129.90"))),
+    }
+    for name, units in (("black", 5), ("white", 3), ("chair", 4), ("mouse", 5)):
+        stock(variants[name], warehouse, units)
+    amount_off("100", scope=Scope.PRODUCTS, products=[variants["chair"].product])
+    kit = KitFactory(slug="kit-gamer", name="Kit Gamer", discount_percent=Decimal("10.00"))
+    items = {
+        "keyboard_item": KitItemFactory(kit=kit, product=keyboard, order=0),
+        "chair_item": KitItemFactory(kit=kit, product=variants["chair"].product, order=1),
+        "mouse_item": KitItemFactory(kit=kit, product=variants["mouse"].product, is_optional=True, order=2),
+    }
+    return {"kit": kit, "warehouse": warehouse, **variants, **items}
+
+
 def build_shop(kind: str, fixture=None):
     """The shop a test module asks for with `pytest.mark.shop(kind)` (tests/conftest.py's `shop`);
     a builder's parameters name the pytest fixtures it needs, which `fixture(name)` gives."""
@@ -1125,6 +1158,7 @@ SHOPS = {
     "catalog_journey": catalog_journey_shop,
     "catalog17_journey": catalog17_journey_shop,
     "checkout_journey": checkout_journey_shop,
+    "kit_gamer": kit_gamer_shop,
     "dashboard_journey": dashboard_journey_shop,
     "newcomer_journey": newcomer_journey_shop,
     "promotions_journey": promotions_journey_shop,

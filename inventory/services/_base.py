@@ -70,7 +70,8 @@ def locked_level(variant: Variant, warehouse: Warehouse, *, create: bool) -> Sto
         StockLevel.objects.get_or_create(variant_id=pk_of(variant), warehouse_id=pk_of(warehouse))
     levels = lock_levels(variant_id=pk_of(variant), warehouse_id=pk_of(warehouse))
     if not levels:
-        raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=0)
+        raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=0,
+                                variant_id=pk_of(variant))
     return levels[0]
 
 

@@ -218,8 +218,13 @@ def _explain_refusal(requested: dict[int, int], *, customer, now) -> None:
     available = availability_by_variant(requested, now=now)
     short = [variant_id for variant_id, quantity in requested.items() if available[variant_id] < quantity]
     if short:
-        sku = Variant.objects.filter(pk=short[0]).values_list("sku", flat=True).first() or str(short[0])
-        raise InsufficientStock(available=available[short[0]], sku=sku, requested=requested[short[0]])
+        sku = _sku_of(short[0])
+        raise InsufficientStock(available=available[short[0]], sku=sku, requested=requested[short[0]],
+                                variant_id=short[0])
+
+
+def _sku_of(variant_id: int) -> str:
+    return Variant.objects.filter(pk=variant_id).values_list("sku", flat=True).first() or str(variant_id)
 
 
 def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):
@@ -242,8 +247,10 @@ def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, custome
             ranked = sorted(by_variant.get(variant_id, []), key=lambda c: (c.priority, c.warehouse_id))
             free = {c.level_id: max(c.on_hand - reserved.get(c.level_id, 0), 0) for c in ranked}
             if sum(free.values()) < quantity:
-                sku = ranked[0].sku if ranked else str(variant_id)
-                raise InsufficientStock(available=sum(free.values()), sku=sku, requested=quantity)
+                # No stock level at all (never stocked): the SKU is still what staff read, not the id.
+                sku = ranked[0].sku if ranked else _sku_of(variant_id)
+                raise InsufficientStock(available=sum(free.values()), sku=sku, requested=quantity,
+                                        variant_id=variant_id)
             remaining = quantity
             for candidate in ranked:
                 take = min(free[candidate.level_id], remaining)
@@ -279,7 +286,8 @@ def _lock_held(scope, now) -> tuple[list[Reservation], dict[int, StockLevel]]:
             level = levels[level_id]
             free = max(level.on_hand - reserved.get(level_id, 0), 0)
             if quantity > free:
-                raise InsufficientStock(available=free, sku=level.variant.sku, requested=quantity)
+                raise InsufficientStock(available=free, sku=level.variant.sku, requested=quantity,
+                                        variant_id=level.variant_id)
     return held, levels
 
 

@@ -73,7 +73,8 @@ def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> 
     """Refuse to take more than the available units (reserved units stay untouchable)."""
     available = available_units(level, now)
     if quantity > available:
-        raise InsufficientStock(available=available, sku=level.variant.sku, requested=quantity)
+        raise InsufficientStock(available=available, sku=level.variant.sku, requested=quantity,
+                                variant_id=level.variant_id)
     alerts.check(level.pk, level.minimum, available, available - quantity)
 
 
@@ -130,7 +131,8 @@ def stock_transfer(*, variant: Variant, source: Warehouse, destination: Warehous
             variant_id=pk_of(variant), warehouse_id__in=[pk_of(source), pk_of(destination)])}
         out_level = levels.get(pk_of(source))
         if out_level is None:
-            raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=quantity)
+            raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=quantity,
+                                    variant_id=pk_of(variant))
         alerts = LowStockAlerts()
         _take_out(out_level, quantity, timezone.now(), alerts)
         key = uuid.uuid4()

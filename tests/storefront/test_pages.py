@@ -131,9 +131,10 @@ class TestOtherPages:
         KitItemFactory(kit=kit, product=shop["cheap"], quantity=2)
         KitItemFactory(kit=kit, product=shop["pricey"], is_optional=True)
 
-        page = client.get(reverse("catalog:kit", args=["kit-invierno"])).context["page"]
+        response = client.get(reverse("catalog:kit", args=["kit-invierno"]))
+        page, price = response.context["page"], response.context["price"]
 
-        assert (page.items_total, page.discount, page.kit_price) == (Decimal("198.00"), Decimal("19.80"), Decimal("178.20"))
+        assert (price.subtotal, price.kit_discount, price.total) == (Decimal("198.00"), Decimal("19.80"), Decimal("178.20"))
         assert [i.product.name for i in page.optional] == ["Hoodie Tech"]
 
     def test_collection_and_line_pages(self, client, shop):
