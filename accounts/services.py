@@ -139,11 +139,11 @@ def address_remember(
     recipient: str,
     phone: str,
     street: str,
+    reference: str,
     district: str,
     province: str,
     department: str,
-    reference: str = "",
-    postal_code: str = "",
+    postal_code: str,
 ) -> Address:
     """Keep an address the customer typed (at checkout) in their address book, unless the book
     has it already: a resubmitted form or an address typed again adds no second copy."""
