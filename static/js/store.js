@@ -227,20 +227,10 @@
     }
   }
 
-  // Checkout: the new-address form shows only when "a new address" is chosen, the billing
-  // address only when it differs from the delivery one, the receipt's fields for the receipt
-  // chosen. Without JavaScript they all stay visible.
+  // Checkout: the billing address shows only when it differs from the delivery one, the
+  // receipt's fields for the receipt chosen. Without JavaScript they all stay visible. (The
+  // new delivery address follows the address book's choice by CSS alone: .checkout-address.)
   function initCheckout(root) {
-    root.querySelectorAll("[data-address-choices]").forEach(function (list) {
-      var panel = document.querySelector("[data-new-address]");
-      if (!panel) return;
-      function sync() {
-        var checked = list.querySelector("input[name=address]:checked");
-        panel.hidden = !(checked && checked.value === "new");
-      }
-      list.addEventListener("change", sync);
-      sync();
-    });
     root.querySelectorAll("[data-billing-toggle]").forEach(function (box) {
       var panel = document.querySelector("[data-billing]");
       if (!panel) return;
