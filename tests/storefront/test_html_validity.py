@@ -15,16 +15,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import CollectionItem, Variant
+from catalog.models import CollectionItem, Product, Variant
 from complaints.models import ComplaintSheet
 from demo.shipping import load_demo_shipping
 from legal.forms import ACCEPT_FIELD
 from legal.models import PolicyKind
 from orders.models import Order
 from payments.services import payment_method_ensure_test_gateway
+from returns.services import ReturnLineData, return_request_create
 from tests.factories import (
     PASSWORD, AddressFactory, BannerFactory, CollectionFactory, KitFactory, KitItemFactory, ProductImageFactory,
-    UserFactory, WarehouseFactory, delivered_order_of, delivery, fill_cart, place, publish, review_key, stock, write,
+    ProductLineFactory, UserFactory, WarehouseFactory, delivered_order_of, delivery, fill_cart, place, publish,
+    review_key, stock, write,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
@@ -44,6 +46,7 @@ def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
     run = subprocess.run(["java", "-jar", str(vnu_jar()), "--format", "json", "--stdout", *map(str, folder.glob("*.html"))],
                          capture_output=True, text=True, timeout=300)
+    assert run.stdout.startswith("{"), f"the Nu HTML Checker did not answer: {run.stderr[-2000:]}"
     messages = json.loads(run.stdout)["messages"]
     return [f"{m.get('url', '').rsplit('/', 1)[-1]}: line {m.get('lastLine')}: {m['message']}"
             for m in messages
@@ -59,12 +62,11 @@ def _page(client: Client, url: str, status: int = 200, **query) -> str:
 def _catalog_pages(client: Client, shop) -> dict[str, str]:
     BannerFactory(title="Ofertas de temporada", target_url="/")
     ProductImageFactory(product=shop["cheap"])
-    reviewer = UserFactory(first_name="Rosa")
-    delivered_order_of(reviewer, shop["cheap"].variants.get(sku="HB-M-NEG"))
-    write(reviewer, shop["cheap"], rating=4)
     kit = KitFactory(slug="kit-invierno")
     KitItemFactory(kit=kit, product=shop["cheap"])
     KitItemFactory(kit=kit, product=shop["pricey"], is_optional=True)
+    line = ProductLineFactory(slug="hoodie-line", category=shop["hoodies"])
+    Product.objects.filter(pk__in=[shop["cheap"].pk, shop["pricey"].pk]).update(line=line)
     drop = CollectionFactory(slug="drop-andino", starts_at=timezone.now() + timedelta(days=3))
     CollectionItem.objects.create(collection=drop, product=shop["kid"])
     return {
@@ -77,11 +79,28 @@ def _catalog_pages(client: Client, shop) -> dict[str, str]:
         "drop": _page(client, reverse("catalog:collection", args=["drop-andino"])),
         "kit": _page(client, reverse("catalog:kit", args=["kit-invierno"])),
         "kits": _page(client, reverse("catalog:kits")),
+        "line": _page(client, reverse("catalog:line", args=["hoodie-line"])),
         "brand": _page(client, reverse("catalog:brand", args=["nike"])),
         "search": _page(client, reverse("catalog:search"), q="hoodie"),
         "search-no-results": _page(client, reverse("catalog:search"), q="zzzxq"),
         "not-found": _page(client, "/no-existe/", status=404),
     }
+
+
+def _delivered_order_pages(client: Client, shop) -> dict[str, str]:
+    """A delivered order (its shipments' timeline), the return form and a return asked for."""
+    buyer = UserFactory(email="rosa@example.pe", first_name="Rosa")
+    order = delivered_order_of(buyer, Variant.objects.get(sku="HB-XL-NEG"))
+    review = write(buyer, shop["cheap"], rating=4)
+    client.login(username=buyer.email, password=PASSWORD)
+    pages = {"order-delivered": _page(client, reverse("orders:detail", args=[order.number])),
+             "return-new": _page(client, reverse("returns:create", args=[order.number]))}
+    asked = return_request_create(order=order, actor=buyer, resolution="credit", lines=[ReturnLineData(
+        order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new")])
+    pages["return"] = _page(client, reverse("returns:detail", args=[asked.number]))
+    pages["review-edit"] = _page(client, reverse("reviews:edit", args=[review.pk]))
+    pages["product-reviewed"] = _page(client, reverse("catalog:product", args=["hoodie-basico"]))
+    return pages
 
 
 def _guest_pages(client: Client) -> dict[str, str]:
@@ -134,6 +153,8 @@ def _customer_pages(client: Client) -> dict[str, str]:
     pages["address-edit"] = _page(client, reverse("accounts:address_update", args=[address.pk]))
     pages["password-change"] = _page(client, reverse("account_change_password"))
     pages["returns"] = _page(client, reverse("returns:list"))
+    pages["store-credit"] = _page(client, reverse("credit:list"))
+    pages["seller-apply"] = _page(client, reverse("accounts:seller_apply"))
     pages["privacy"] = _page(client, reverse("storefront:privacy"))
     pages["complaints-form-signed-in"] = _page(client, reverse("complaints:new"), pedido=order.number)
     return pages
@@ -145,9 +166,23 @@ def test_every_shopper_page_is_valid_html(shop, tmp_path):
     warehouse = WarehouseFactory(code="LIM", priority=1)
     for sku in ("HB-M-NEG", "HB-XL-NEG", "HT-M-BLA", "HM-M-BLA"):
         stock(Variant.objects.get(sku=sku), warehouse, 20)
-    pages = {**_catalog_pages(Client(), shop), **_guest_pages(Client()), **_customer_pages(Client())}
+    pages = {**_catalog_pages(Client(), shop), **_delivered_order_pages(Client(), shop), **_guest_pages(Client()),
+             **_customer_pages(Client())}
 
     without_h1 = sorted(name for name, html in pages.items() if "<h1" not in html)
     assert not without_h1, f"pages without an <h1>: {without_h1}"
     errors = vnu_errors(pages, tmp_path)
     assert not errors, "\n".join(errors)
+
+
+def test_the_checker_lets_through_only_htmx_attributes(tmp_path):
+    if shutil.which("java") is None:
+        pytest.skip("the Nu HTML Checker needs Java (make test-deps installs it)")
+    page = ('<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><title>t</title></head><body><h1>t</h1>'
+            '<input id="a" hx-get="/x" hx-trigger="input"><input id="a"><time datetime="2026-11-23T15:22:44.952736-05:00">'
+            'hoy</time></body></html>')
+
+    errors = vnu_errors({"page": page}, tmp_path)
+
+    assert len(errors) == 2 and not any("hx-" in error for error in errors), errors
+    assert any("Duplicate ID “a”" in error for error in errors) and any("datetime" in error for error in errors)
