@@ -41,7 +41,7 @@ def audit(url: str, categories=CATEGORIES, timeout: float = 120) -> dict:
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:
         out = Path(folder) / "report.json"
         env = {**os.environ, "CHROME_PATH": chromium_path() or ""}
-        command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+        command = [str(LIGHTHOUSE), url, "--quiet", "--disable-full-page-screenshot", "--output=json", f"--output-path={out}",
                    f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}"]
         subprocess.run(command, env=env, check=True, timeout=timeout, capture_output=True)
         return json.loads(out.read_text())
