@@ -68,6 +68,20 @@ def renditions_make(name: str) -> int:
     return written
 
 
+def has_renditions(field_file) -> bool:
+    """Whether the picture's smallest rendition exists yet (what a cached card's key must know)."""
+    return bool(getattr(field_file, "name", "")) and _exists(rendition_name(field_file.name, WIDTHS[0]))
+
+
+def _exists(rendition: str) -> bool:
+    if rendition in _found:
+        return True
+    if default_storage.exists(rendition):
+        _found.add(rendition)
+        return True
+    return False
+
+
 def srcset(field_file) -> str:
     """`url 200w, url 400w, …` of the picture's renditions that exist ("" when none do yet)."""
     name = getattr(field_file, "name", "") or ""
@@ -76,10 +90,8 @@ def srcset(field_file) -> str:
     entries = []
     for width in WIDTHS:
         rendition = rendition_name(name, width)
-        if rendition not in _found:
-            if not default_storage.exists(rendition):
-                break  # widths are made smallest first: a missing one means none wider exists
-            _found.add(rendition)
+        if not _exists(rendition):
+            break  # widths are made smallest first: a missing one means none wider exists
         entries.append(f"{default_storage.url(rendition)} {width}w")
     return ", ".join(entries)
 

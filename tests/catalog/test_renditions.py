@@ -86,3 +86,17 @@ def test_media_are_served_with_cache_headers(client):
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "public, max-age=2592000"
+
+
+def test_a_cached_card_shows_the_renditions_once_they_are_made():
+    from catalog.card_cache import render_cards
+
+    image = ProductImageFactory()
+    name = stored_jpeg(420, 420)
+    ProductImage.objects.filter(pk=image.pk).update(image=name)
+    product = type(image.product).objects.select_related("brand").get(pk=image.product_id)
+    assert "srcset" not in render_cards([product])[0]
+
+    renditions_make(name)
+
+    assert "400w" in render_cards([product])[0]
