@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
+from .renditions import has_renditions
+
 CARD_TEMPLATE = "catalog/_product_card.html"
 TTL_SECONDS = 60 * 60
 EAGER_CARDS = 4  # the first row above the fold loads its images at once
@@ -55,6 +57,8 @@ def _key(product, eager: bool) -> str:
         product.rating_count, image.image.name if image else None, image.alt if image else None, eager,
         # A card before its product's launch shows no price: launching makes a new key.
         product.price_is_secret,
+        # The picture's WebP renditions (srcset), made just after it was saved.
+        has_renditions(image.image) if image else False,
     )
     digest = hashlib.sha1(repr(shown).encode()).hexdigest()
     return f"catalog:card:{_template_version()}:{get_language()}:{digest}"

@@ -49,6 +49,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     from django.urls import re_path
-    from django.views.static import serve
 
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    from core.views import serve_media
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
