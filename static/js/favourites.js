@@ -29,6 +29,7 @@
     event.detail.parameters.save = heart.getAttribute("aria-pressed") === "true" ? "0" : "1";
   });
 
+  var clearStatus;
   document.body.addEventListener("favourite-changed", function (event) {
     var detail = event.detail || {};
     if (detail.product != null && detail.saved != null) {
@@ -37,7 +38,11 @@
       press(document);
     }
     var status = document.getElementById("favourite-status");
-    if (status && detail.message) status.textContent = detail.message;
+    if (!status || !detail.message) return;
+    status.textContent = detail.message;
+    status.classList.toggle("is-error", !!detail.error);
+    window.clearTimeout(clearStatus);
+    clearStatus = window.setTimeout(function () { status.textContent = ""; }, 5000);
   });
 
   // Keep room for the recently viewed strip when there is something else to show in it.
