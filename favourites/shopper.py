@@ -22,7 +22,9 @@ def saved(session) -> dict[int, Decimal | None]:
 
 
 def remember(session, favourites: dict[int, Decimal | None]) -> None:
-    session[FAVOURITES_KEY] = {str(pk): (str(price) if price is not None else None) for pk, price in favourites.items()}
+    stored = {str(pk): (str(price) if price is not None else None) for pk, price in favourites.items()}
+    if session.get(FAVOURITES_KEY) != stored:  # an unchanged session is not written again
+        session[FAVOURITES_KEY] = stored
 
 
 def recent_ids(session) -> list[int]:

@@ -80,6 +80,7 @@ def favourite_list(request):
     saved = selectors.account_saved(request.user) if request.user.is_authenticated else shopper.saved(request.session)
     context = {"rows": selectors.favourite_rows(saved=saved, tree=catalog_tree(request))}
     if request.user.is_authenticated:
+        shopper.remember(request.session, saved)  # the hearts catch up with a change made on another device
         key = selectors.share_key(request.user)
         if key:
             context["share_url"] = request.build_absolute_uri(

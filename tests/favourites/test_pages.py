@@ -83,3 +83,21 @@ def test_a_listing_s_hearts_cost_no_query_per_card(client, user, ponchos):
 
 def test_the_header_links_to_my_favourites(client):
     assert f'href="{reverse("favourites:list")}"' in client.get("/").content.decode()
+
+
+def test_a_session_without_the_copy_of_the_list_gets_it_once(client, user, ponchos):
+    favourite_set(user=user, product=ponchos[1], saved=True)
+    client.force_login(user)
+    session = client.session
+    del session["favourites"]  # a session signed in before favourites existed
+    session.save()
+    assert state(client.get("/c/ponchos/"))["favourites"] == [ponchos[1].pk]
+    assert client.session["favourites"] == {str(ponchos[1].pk): "151.00"}
+
+
+def test_my_favourites_brings_the_hearts_up_to_date(client, user, ponchos):
+    client.force_login(user)
+    favourite_set(user=user, product=ponchos[0], saved=True)  # saved on another device
+    assert state(client.get("/c/ponchos/"))["favourites"] == []
+    client.get(reverse("favourites:list"))
+    assert state(client.get("/c/ponchos/"))["favourites"] == [ponchos[0].pk]
