@@ -2,16 +2,12 @@
 as a small JSON block that static/js/favourites.js reads. Cached pages and cards are the same
 for everyone; storefront's page cache fills this block per request like the mini-cart."""
 
-import json
-
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import json_script
 
 from . import shopper
 from .selectors import account_saved
 
 STATE_ID = "shopper-state"
-_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def shopper_state_html(request) -> str:
@@ -21,5 +17,4 @@ def shopper_state_html(request) -> str:
         shopper.remember(session, account_saved(user))  # a session from before sign-in copied the list
     data = {"favourites": sorted(shopper.saved(session)) if session is not None else [],
             "recent": shopper.recent_ids(session) if session is not None else []}
-    payload = json.dumps(data, separators=(",", ":")).translate(_ESCAPES)
-    return format_html('<script type="application/json" id="{}">{}</script>', STATE_ID, mark_safe(payload))
+    return json_script(data, STATE_ID)

@@ -17,7 +17,7 @@ from tests.factories import ProductFactory
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-STATE = re.compile(r'<script type="application/json" id="shopper-state">(.*?)</script>')
+STATE = re.compile(r'<script id="shopper-state" type="application/json">(.*?)</script>')
 FORM_TOKEN = re.compile(r'<form id="favourite-form"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

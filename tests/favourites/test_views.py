@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # A customer's list: the user, the favourites, the products (with stock), their images, the share link.
 PAGE_QUERIES = 5
-STATE = re.compile(r'<script type="application/json" id="shopper-state">(.*?)</script>')
+STATE = re.compile(r'<script id="shopper-state" type="application/json">(.*?)</script>')
 
 
 def heart(client, product_id, save=None, *, htmx=True, next_url="/c/ponchos/"):
