@@ -3,7 +3,7 @@ adds nothing): three popular products at today's price, and one saved as a guest
 dropped (merged at sign-in with the higher price it was saved at), so "Mis favoritos" shows
 "Bajó de precio"; plus one awaiting its launch, if the demo has one, which shows no price."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.contrib.auth import get_user_model
 
@@ -25,7 +25,7 @@ def load_demo_favourites(*, customer_email: str) -> None:
     *today, dropped = priced
     for product in today:
         favourite_set(user=customer, product=product, saved=True)
-    was = (dropped.shopper_price * PRICE_BEFORE_THE_DROP).quantize(Decimal("0.10"), rounding=ROUND_HALF_UP)
+    was = (dropped.shopper_price * PRICE_BEFORE_THE_DROP).quantize(Decimal("1"), rounding=ROUND_FLOOR) + Decimal("0.90")
     favourites_merge(user=customer, guest={dropped.pk: was})
     launching = visible.filter(pk__in=awaiting_launch()).order_by("pk").first()
     if launching is not None:
