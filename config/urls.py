@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("legal.urls")),  # policy pages
     path("", include("complaints.urls")),  # Libro de Reclamaciones
+    path("", include("favourites.urls")),  # "Mis favoritos", recently viewed
     path("", include("storefront.catalog_urls")),
     path("", include("storefront.urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "receipts",
     "legal",  # policies and consent
     "complaints",  # Libro de Reclamaciones
+    "favourites",  # "Mis favoritos" and recently viewed
     "backoffice",
     "storefront",
     "demo",
