@@ -230,10 +230,15 @@ class Order(models.Model):
         minutes = site_setting("ORDER_CANCEL_WINDOW_MINUTES")
         return self.placed_at + timedelta(minutes=minutes)
 
+    def customer_cancel_deadline(self):
+        """Until when the customer may cancel: an unpaid order while it can still be paid (nothing is
+        prepared or charged before payment); a paid one within the cancel window of placing it."""
+        return self.payment_deadline() if self.status == OrderStatus.PENDING_PAYMENT else self.cancel_deadline()
+
     def customer_can_cancel(self, now=None) -> bool:
-        """Within the cancel window and while nothing shipped (the rule the customer pages show)."""
+        """Before customer_cancel_deadline and while nothing shipped (the rule the customer pages show)."""
         now = now or timezone.now()
-        return self.status in CANCELLABLE_STATUSES and now < self.cancel_deadline()
+        return self.status in CANCELLABLE_STATUSES and now < self.customer_cancel_deadline()
 
     def payment_deadline(self):
         """When the payment window closes (ORDER_PAYMENT_TIMEOUT_MINUTES after placing): until then an
