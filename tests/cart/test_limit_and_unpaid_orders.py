@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 @pytest.fixture
-def shopper(shop, django_capture_on_commit_callbacks):
+def customer_left_cap_order_unpaid(shop, django_capture_on_commit_callbacks):
     """A signed-in customer who bought the most of a limited cap (2), then left without paying."""
     cap = shop["cap"].product
     cap.max_per_customer = 2
@@ -35,8 +35,8 @@ def add_cap(client):
     return client.post(reverse("cart:add"), {"sku": "CAP-U", "quantity": "1"}, headers={"HX-Request": "true"})
 
 
-def test_the_refusal_names_the_unpaid_order_and_links_to_paying_it(shopper):
-    client, order = shopper
+def test_the_refusal_names_the_unpaid_order_and_links_to_paying_it(customer_left_cap_order_unpaid):
+    client, order = customer_left_cap_order_unpaid
 
     page = add_cap(client).content.decode()
 
@@ -46,15 +46,15 @@ def test_the_refusal_names_the_unpaid_order_and_links_to_paying_it(shopper):
     assert "&lt;a" not in page  # the link is a link, not escaped text
 
 
-def test_once_the_shopper_cancels_the_unpaid_order_the_units_can_be_added_again(shopper):
-    client, order = shopper
+def test_once_the_shopper_cancels_the_unpaid_order_the_units_can_be_added_again(customer_left_cap_order_unpaid):
+    client, order = customer_left_cap_order_unpaid
     client.post(reverse("orders:cancel", args=[order.number]))
 
     assert "Agregado a tu carrito" in add_cap(client).content.decode()
 
 
-def test_once_the_window_closes_the_units_can_be_added_again(shopper):
-    client, order = shopper
+def test_once_the_window_closes_the_units_can_be_added_again(customer_left_cap_order_unpaid):
+    client, order = customer_left_cap_order_unpaid
     past = timezone.now() - timedelta(minutes=61)
     Order.objects.filter(pk=order.pk).update(placed_at=past)
     Reservation.objects.filter(order_id=order.pk).update(expires_at=past + timedelta(minutes=60))
@@ -62,8 +62,8 @@ def test_once_the_window_closes_the_units_can_be_added_again(shopper):
     assert "Agregado a tu carrito" in add_cap(client).content.decode()
 
 
-def test_units_bought_and_paid_keep_the_plain_refusal(shopper):
-    client, order = shopper
+def test_units_bought_and_paid_keep_the_plain_refusal(customer_left_cap_order_unpaid):
+    client, order = customer_left_cap_order_unpaid
     client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "tarjeta-prueba"})
     client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
 

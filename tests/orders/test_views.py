@@ -194,7 +194,14 @@ class TestGuestLookup:
         assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.PENDING_PAYMENT
 
     def test_guest_cancel_after_the_window_is_refused(self, client, guest_order):
+        services.order_payment_record(order=guest_order)  # an unpaid order: cancellable while it can be paid
         client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "invitada@example.pe"})
         age(guest_order, 31)
         client.post(reverse("orders:guest_cancel", args=[guest_order.number]))
-        assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.PENDING_PAYMENT
+        assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.PAID
+
+    def test_a_guest_cancels_an_unpaid_order_while_it_can_still_be_paid(self, client, guest_order):
+        client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "invitada@example.pe"})
+        age(guest_order, 45)
+        client.post(reverse("orders:guest_cancel", args=[guest_order.number]))
+        assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.CANCELLED
