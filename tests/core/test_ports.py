@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from cart import ports as cart_ports
 from catalog import ports as catalog_ports
+from checkout import selectors as checkout_selectors
 from core.ports import Port, port
 from credit import ports as credit_ports
 from inventory import selectors as stock
@@ -38,6 +40,7 @@ EXPECTED = [
     (orders_ports.cancellation_credit_note_issue, receipts_enqueue.cancellation_credit_note_issue),
     (payments_ports.refund_credit_note_issue, receipts_enqueue.refund_credit_note_issue),
     (credit_ports.store_credit_credit_note_issue, receipts_enqueue.store_credit_credit_note_issue),
+    (cart_ports.unpaid_order, checkout_selectors.unpaid_order),
 ]
 
 
