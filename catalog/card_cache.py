@@ -8,6 +8,7 @@ renders only the ones it misses (about half the time of a listing page goes into
 cards otherwise)."""
 
 import hashlib
+import re
 from functools import cache as memoize
 
 from django.conf import settings
@@ -32,9 +33,24 @@ def _loaded_template():
     return get_template(CARD_TEMPLATE)
 
 
+INCLUDE = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
+
+
 def _template_version() -> str:
-    """Changes with the card template's source, so a deploy (or an edit) never serves the old markup."""
-    return _source_version(getattr(_template().template, "source", ""))
+    """Changes with the card template's source and those of the templates it includes (the
+    heart), so a deploy (or an edit) never serves the old markup."""
+    return _source_version(_sources(CARD_TEMPLATE, _template().template)) if settings.DEBUG else _loaded_version()
+
+
+@memoize
+def _loaded_version() -> str:
+    return _source_version(_sources(CARD_TEMPLATE, _loaded_template().template))
+
+
+def _sources(name: str, template) -> str:
+    source = getattr(template, "source", "")
+    included = [found for found in INCLUDE.findall(source) if found != name]
+    return source + "".join(_sources(found, get_template(found).template) for found in included)
 
 
 @memoize
