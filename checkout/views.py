@@ -63,7 +63,8 @@ def details(request):
     if form.saved_address_incomplete:
         messages.error(request, _("That saved address needs its province and district: edit it, or enter a new one."))
     if form.is_valid():
-        checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request))
+        checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request),
+                                cart=cart)
         state.save(request)
         return redirect("checkout:delivery")
     return render(request, "checkout/details.html", {"cart": summary, **form.page_context(), "step": 1})

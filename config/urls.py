@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("legal.urls")),  # policy pages
     path("", include("complaints.urls")),  # Libro de Reclamaciones
+    path("", include("alerts.urls")),  # back-in-stock alerts, forgotten carts
     path("", include("storefront.catalog_urls")),
     path("", include("storefront.urls")),
 ]

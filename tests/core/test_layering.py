@@ -27,12 +27,13 @@ ALLOWED: dict[str, set[str]] = {
     "returns": {"core", "accounts", "credit", "inventory", "orders", "payments", "receipts", "shipping"},
     "reviews": {"core", "accounts", "catalog", "orders", "shipping"},
     "complaints": {"core", "accounts", "orders", "shipping"},
+    "alerts": {"core", "accounts", "cart", "catalog", "inventory", "legal", "orders"},
     "checkout": {"core", "accounts", "cart", "catalog", "credit", "inventory", "legal", "orders", "payments",
                  "promotions", "shipping"},
     "backoffice": {"core", "accounts", "catalog", "inventory", "orders", "payments", "returns", "reviews", "shipping"},
     "storefront": {"core", "accounts", "cart", "catalog", "complaints", "inventory", "legal", "orders", "returns",
                    "reviews", "shipping"},
-    "demo": {"core", "accounts", "backoffice", "cart", "catalog", "checkout", "complaints", "credit", "inventory",
+    "demo": {"core", "accounts", "alerts", "backoffice", "cart", "catalog", "checkout", "complaints", "credit", "inventory",
              "legal", "orders", "payments", "promotions", "receipts", "returns", "reviews", "shipping"},
 }
 
