@@ -1,10 +1,16 @@
 import time
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
+
+from cart.models import CartClient
+from legal.models import PolicyKind
 
 from cart.store import CART_TTL_SECONDS, RedisCartStore, cart_store
-from tests.factories import OptionValueFactory, ProductFactory, VariantFactory, WarehouseFactory, stock
+from tests.factories import OptionValueFactory, ProductFactory, VariantFactory, WarehouseFactory, publish, stock
 
 
 @pytest.fixture
@@ -29,7 +35,9 @@ def sold_out(hoodie):
 
 
 def age_cart(cart_id: str, hours: float) -> None:
-    """Make the cart look last written `hours` ago (the store's own clock: Redis' time to live)."""
+    """Make the cart look last written `hours` ago: the store's own clock (Redis' time to live) and
+    the client the cart app recorded on the last add."""
+    CartClient.objects.filter(cart_key=cart_id).update(seen_at=timezone.now() - timedelta(hours=hours))
     store = cart_store()
     seconds = int(hours * 3600)
     if isinstance(store, RedisCartStore):
@@ -42,3 +50,10 @@ def age_cart(cart_id: str, hours: float) -> None:
 def committed(django_capture_on_commit_callbacks):
     """`with committed():` runs what waits for the commit (the alerts' tasks) as the block ends."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def policies(db):
+    """The terms and the privacy policy, published (what checkout asks a guest to accept)."""
+    return {PolicyKind.TERMS: publish(PolicyKind.TERMS),
+            PolicyKind.PRIVACY: publish(PolicyKind.PRIVACY, title="Política de privacidad", body="Tus datos.")}
