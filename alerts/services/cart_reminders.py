@@ -93,7 +93,7 @@ def _remind(cart_key: str, idle_hours: int, now) -> bool:
 
 def cart_reminders_send_due(*, idle_hours: int | None = None, now=None) -> int:
     """Remind every cart due; returns e-mails sent. A failed e-mail is tried again next run."""
-    idle_hours = idle_hours or site_setting("CART_REMINDER_HOURS")
+    idle_hours = site_setting("CART_REMINDER_HOURS") if idle_hours is None else idle_hours
     now = now or timezone.now()
     sent = 0
     for cart_key in _candidates(idle_hours, now):

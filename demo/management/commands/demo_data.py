@@ -204,6 +204,8 @@ DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, e
               ensure_demo_promotions, ensure_demo_scheduled_price,
               ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
               ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_receipts]
+from demo.alerts import ensure_demo_alerts  # noqa: E402  (shoppers waiting for sold-out sizes, a recovered cart)
+DEMO_STEPS.insert(-1, ensure_demo_alerts)
 
 
 class Command(BaseCommand):
