@@ -25,10 +25,10 @@ class VariantDemandAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return selectors.demand_per_variant().prefetch_related("option_values").order_by("-waiting", "oldest_request")
+        return selectors.demand_per_variant().prefetch_related("option_values")
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("alerts.view_stockalert") or super().has_view_permission(request, obj)
+    def get_ordering(self, request):
+        return ["-waiting", "oldest_request"]  # most wanted first (a column header sorts otherwise)
 
     @admin.display(description=_("product"), ordering="product__name")
     def product_link(self, obj):

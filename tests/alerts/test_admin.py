@@ -16,8 +16,8 @@ def _wait_for(variant, *emails):
         services.stock_alert_request(variant_id=variant.pk, email=email, user=UserFactory(email=email))
 
 
-def test_demand_per_variant_lists_who_waits_most_first(admin_client, hoodie, sold_out, warehouse):
-    other = VariantFactory(product=hoodie, sku="POL-XL")
+def test_demand_per_variant_lists_who_waits_most_first(admin_client, polera_m_sold_out, sold_out, warehouse):
+    other = VariantFactory(product=polera_m_sold_out, sku="POL-XL")
     _wait_for(sold_out, "a@example.pe", "b@example.pe")
     _wait_for(other, "c@example.pe")
     services.stock_alert_request(variant_id=sold_out.pk, email="pendiente@example.pe")  # not confirmed: not counted
@@ -32,14 +32,14 @@ def test_demand_per_variant_lists_who_waits_most_first(admin_client, hoodie, sol
     assert "Añadir" not in html
 
 
-def test_the_demand_list_runs_a_flat_number_of_queries(admin_client, hoodie, sold_out, django_assert_max_num_queries):
+def test_the_demand_list_runs_a_flat_number_of_queries(admin_client, polera_m_sold_out, sold_out, django_assert_max_num_queries):
     _wait_for(sold_out, "a@example.pe")
     url = reverse("admin:alerts_variantdemand_changelist")
     admin_client.get(url)
     with django_assert_max_num_queries(12) as few:
         admin_client.get(url)
     for index in range(6):
-        _wait_for(VariantFactory(product=hoodie, sku=f"POL-{index}"), f"x{index}@example.pe")
+        _wait_for(VariantFactory(product=polera_m_sold_out, sku=f"POL-{index}"), f"x{index}@example.pe")
     with django_assert_max_num_queries(len(few.captured_queries)):
         admin_client.get(url)
 

@@ -13,18 +13,15 @@ from cart.store import LineKey, cart_store
 from legal.services import consent_marketing_set
 from orders.models import Order
 from tests.factories import (
-    CollectionFactory, ProductFactory, UserFactory, VariantFactory, add, ahead, checkout, delivery, details,
-    place, review_key,
+    CollectionFactory, ProductFactory, UserFactory, VariantFactory, add, age_cart, ahead, checkout, details,
 )
-
-from .conftest import age_cart
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
 @pytest.fixture
-def shopper(client, shop):
-    """A signed-in customer who consented to marketing e-mails and left a hoodie in the cart a day ago."""
+def customer_who_left_a_cart(client, shop):
+    """A signed-in customer who consented to marketing e-mails and left a polera_m_sold_out in the cart a day ago."""
     user = UserFactory(email="ana@example.pe")
     consent_marketing_set(user=user, granted=True)
     client.force_login(user)
@@ -38,26 +35,26 @@ def _restore_path(message) -> str:
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
-def test_a_cart_left_a_day_is_reminded_once(shopper):
+def test_a_cart_left_a_day_is_reminded_once(customer_who_left_a_cart):
     assert services.cart_reminders_send_due(idle_hours=24) == 1
     message = mail.outbox[0]
     assert message.to == ["ana@example.pe"]
     assert "2 × Hoodie Andino" in message.body and "S/" in message.body
     assert services.cart_reminders_send_due(idle_hours=24) == 0
     reminder = CartReminder.objects.get()
-    assert (reminder.units, reminder.user) == (2, shopper)
+    assert (reminder.units, reminder.user) == (2, customer_who_left_a_cart)
 
 
-def test_coming_back_and_leaving_again_sends_nothing_more(client, shopper):
+def test_coming_back_and_leaving_again_sends_nothing_more(client, customer_who_left_a_cart):
     services.cart_reminders_send_due(idle_hours=24)
     add(client, "CAP-U")
-    age_cart(f"user-{shopper.pk}", 30)
+    age_cart(f"user-{customer_who_left_a_cart.pk}", 30)
     assert services.cart_reminders_send_due(idle_hours=24) == 0
     assert len(mail.outbox) == 1
 
 
-def test_not_before_the_hours_pass(client, shopper):
-    age_cart(f"user-{shopper.pk}", 3)
+def test_not_before_the_hours_pass(client, customer_who_left_a_cart):
+    age_cart(f"user-{customer_who_left_a_cart.pk}", 3)
     assert services.cart_reminders_send_due(idle_hours=24) == 0
 
 
@@ -73,14 +70,14 @@ def test_no_email_without_consent_or_once_withdrawn(client, shop):
     assert mail.outbox == []
 
 
-def test_never_after_the_cart_was_ordered(client, shopper):
+def test_never_after_the_cart_was_ordered(client, customer_who_left_a_cart):
     order = checkout(client, email="ana@example.pe")
-    age_cart(f"user-{shopper.pk}", 25)
+    age_cart(f"user-{customer_who_left_a_cart.pk}", 25)
     assert services.cart_reminders_send_due(idle_hours=24) == 0
     # A new cart after that order is a new cart.
     Order.objects.filter(pk=order.pk).update(placed_at=order.placed_at - timedelta(hours=30))
     add(client, "CAP-U")
-    age_cart(f"user-{shopper.pk}", 25)
+    age_cart(f"user-{customer_who_left_a_cart.pk}", 25)
     assert services.cart_reminders_send_due(idle_hours=24) == 1
 
 
@@ -100,12 +97,12 @@ def test_a_guest_without_marketing_consent_is_not(client, shop, policies):
     assert services.cart_reminders_send_due(idle_hours=24) == 0
 
 
-def test_a_secret_price_stays_secret(shopper):
+def test_a_secret_price_stays_secret(customer_who_left_a_cart):
     drop = CollectionFactory(collection_type="drop", starts_at=ahead(days=2))
     secret = VariantFactory(product=ProductFactory(name="Zapatilla Secreta", base_price="777.00"))
     drop.items.create(product=secret.product, order=0)
-    cart_store().add(f"user-{shopper.pk}", LineKey(secret.pk), 1)
-    age_cart(f"user-{shopper.pk}", 25)
+    cart_store().add(f"user-{customer_who_left_a_cart.pk}", LineKey(secret.pk), 1)
+    age_cart(f"user-{customer_who_left_a_cart.pk}", 25)
     assert services.cart_reminders_send_due(idle_hours=24) == 1
     body = mail.outbox[0].body
     assert "Zapatilla Secreta (precio al lanzamiento)" in body and "777" not in body
@@ -132,7 +129,7 @@ def test_the_link_brings_a_guests_cart_back_in_another_browser(client, shop, pol
     assert reminder.recovered_at == first
 
 
-def test_a_customers_link_asks_to_sign_in_and_is_refused_to_another_account(client, shopper):
+def test_a_customers_link_asks_to_sign_in_and_is_refused_to_another_account(client, customer_who_left_a_cart):
     services.cart_reminders_send_due(idle_hours=24)
     link = _restore_path(mail.outbox[0])
     client.logout()
@@ -142,12 +139,12 @@ def test_a_customers_link_asks_to_sign_in_and_is_refused_to_another_account(clie
     response = client.get(link)
     assert response.status_code == 403
     assert CartReminder.objects.get().recovered_at is None
-    client.force_login(shopper)
+    client.force_login(customer_who_left_a_cart)
     assert client.get(link).status_code == 302
     assert CartReminder.objects.get().recovered_at is not None
 
 
-def test_tampered_and_expired_links_are_refused(client, shopper):
+def test_tampered_and_expired_links_are_refused(client, customer_who_left_a_cart):
     services.cart_reminders_send_due(idle_hours=24)
     reminder = CartReminder.objects.get()
     good = tokens.token_make(tokens.CART, pk=reminder.pk, email=reminder.email)
@@ -163,7 +160,7 @@ def test_tampered_and_expired_links_are_refused(client, shopper):
     assert response.status_code == 400 and "venció" in response.content.decode()
 
 
-def test_the_admin_counts_reminders_recoveries_and_sales(client, shopper, admin_client):
+def test_the_admin_counts_reminders_recoveries_and_sales(client, customer_who_left_a_cart, admin_client):
     services.cart_reminders_send_due(idle_hours=24)
     client.get(_restore_path(mail.outbox[0]))
     order = checkout(client, email="ana@example.pe")

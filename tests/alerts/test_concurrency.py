@@ -1,4 +1,4 @@
-"""Two stock receipts landing at the same moment (real threads, PostgreSQL): every waiting shopper
+"""Two stock receipts landing at the same moment (real threads, PostgreSQL): every waiting customer_who_left_a_cart
 gets exactly one e-mail, and never more of them than the units that came back."""
 
 import pytest

@@ -21,18 +21,18 @@ def _path(url: str) -> str:
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
-def test_the_product_page_offers_the_form_on_a_sold_out_size(client, hoodie, sold_out):
-    html = client.get(hoodie.get_absolute_url()).content.decode()
+def test_the_product_page_offers_the_form_on_a_sold_out_size(client, polera_m_sold_out, sold_out):
+    html = client.get(polera_m_sold_out.get_absolute_url()).content.decode()
     assert 'id="stock-alert"' in html
     form = html.split('id="stock-alert"')[1].split("</form>")[0]
     # Only the sold-out option is offered (alone, it needs no choice).
     assert f'name="variant" value="{sold_out.pk}"' in form and "<select" not in form
 
 
-def test_a_signed_in_customer_is_prefilled_and_active_at_once(client, hoodie, sold_out):
+def test_a_signed_in_customer_is_prefilled_and_active_at_once(client, polera_m_sold_out, sold_out):
     user = UserFactory(email="ana@example.pe")
     client.force_login(user)
-    assert 'value="ana@example.pe"' in client.get(hoodie.get_absolute_url()).content.decode()
+    assert 'value="ana@example.pe"' in client.get(polera_m_sold_out.get_absolute_url()).content.decode()
     response = client.post(reverse("alerts:request"), {"variant": sold_out.pk, "email": "ana@example.pe"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -86,8 +86,8 @@ def test_bad_input_gets_a_clear_message(client, sold_out, data, message):
     assert not StockAlert.objects.exists()
 
 
-def test_an_option_in_stock_needs_no_alert(client, hoodie):
-    in_stock = hoodie.variants.get(sku="POL-S")
+def test_an_option_in_stock_needs_no_alert(client, polera_m_sold_out):
+    in_stock = polera_m_sold_out.variants.get(sku="POL-S")
     response = client.post(reverse("alerts:request"), {"variant": in_stock.pk, "email": "rosa@example.pe"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 400
@@ -155,13 +155,13 @@ def test_tampered_expired_and_crossed_links_are_refused(client, sold_out, settin
     assert StockAlert.objects.filter(status=StockAlert.Status.ACTIVE).count() == 0
 
 
-def test_a_launch_alert_is_emailed_once_when_the_drop_starts(client, hoodie, sold_out):
+def test_a_launch_alert_is_emailed_once_when_the_drop_starts(client, polera_m_sold_out, sold_out):
     drop = CollectionFactory(collection_type="drop", starts_at=ahead(hours=2))
-    drop.items.create(product=hoodie, order=0)
-    small = hoodie.variants.get(sku="POL-S")
+    drop.items.create(product=polera_m_sold_out, order=0)
+    small = polera_m_sold_out.variants.get(sku="POL-S")
     user = UserFactory(email="ana@example.pe")
     client.force_login(user)
-    assert 'id="stock-alert"' in client.get(hoodie.get_absolute_url()).content.decode()
+    assert 'id="stock-alert"' in client.get(polera_m_sold_out.get_absolute_url()).content.decode()
     alert = services.stock_alert_request(variant_id=small.pk, email="ana@example.pe", user=user)
     assert alert.kind == StockAlert.Kind.LAUNCH
     assert services.launch_alerts_notify() == 0
