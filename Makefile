@@ -56,7 +56,7 @@ check-migrations: install
 
 # The shopper-facing tests run a second time on SQLite, the embedded default of `make run`,
 # when the first pass ran on PostgreSQL (CI).
-SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/checkout/test_saved_addresses.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py tests/favourites tests/demo/test_favourites.py tests/orders/test_pay_later.py
+SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/checkout/test_saved_addresses.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py tests/favourites tests/demo/test_favourites.py tests/orders/test_pay_later.py tests/alerts/test_stock_alerts.py tests/alerts/test_cart_reminders.py
 
 test: test-deps check-migrations
 	$(PY) -m pytest $(PYTEST_ARGS)

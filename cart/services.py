@@ -29,7 +29,7 @@ from inventory.selectors import availability_by_variant, bundle_availability, re
 from inventory.services import reservation_release, stock_reserve
 
 from . import ports
-from .models import CartClient
+from .models import CartClient, CartContact
 from .store import LineKey, cart_store
 
 # More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
@@ -430,3 +430,11 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
             pass  # someone took the units meanwhile: the cart page shows which lines lapsed
     return result
 
+
+
+def cart_contact_record(*, cart: Cart, email: str) -> None:
+    """A guest gave their e-mail at checkout for this cart: who a forgotten-cart reminder may go
+    to (only with their marketing consent). A signed-in customer's cart needs none."""
+    if cart.customer is not None or not email:
+        return
+    CartContact.objects.update_or_create(cart_key=cart.id, defaults={"email": email.strip().lower()[:254]})

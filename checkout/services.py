@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.services import address_remember
 from cart.pricing import CartSummary
 from cart.selectors import cart_priced
-from cart.services import Cart, CartError, cart_clear, check_sellable, variants_with_sale_window
+from cart.services import Cart, CartError, cart_clear, cart_contact_record, check_sellable, variants_with_sale_window
 from catalog.models import Product
 from core.idempotency import Owner, first_result
 from core.site_settings import site_setting
@@ -45,11 +45,12 @@ class CheckoutError(Exception):
 
 
 def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, customer: User | None,
-                            ip: str | None) -> None:
+                            ip: str | None, cart: Cart | None = None) -> None:
     """The details step is done: its answers are kept for the next steps (the caller saves the
-    state in the session), the consent given with them is recorded and a new delivery address
-    the customer asked to keep goes to their address book, in one transaction (refused: nothing
-    is written, and the state is as it was)."""
+    state in the session), the consent given with them is recorded, a new delivery address the
+    customer asked to keep goes to their address book and a guest's cart remembers their e-mail
+    (for a forgotten-cart reminder, if they consented), in one transaction (refused: nothing is
+    written, and the state is as it was)."""
     try:
         with transaction.atomic():
             if details.accepts_policies:
@@ -57,6 +58,8 @@ def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, c
                                marketing=details.marketing)
             if details.save_address and customer is not None:
                 address_remember(user=customer, **{name: details.shipping.get(name, "") for name in ADDRESS_FIELDS})
+            if cart is not None:
+                cart_contact_record(cart=cart, email=details.email)
     except ValidationError as error:
         raise CheckoutError(" ".join(error.messages)) from None
     state.email = details.email

@@ -58,7 +58,8 @@ def details(request):
                        ask_consent=customer is None or not accepted_current_policies(user=customer))
     if form.is_valid():
         try:
-            checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request))
+            checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request),
+                                    cart=cart)
         except CheckoutError as error:
             form.add_error(None, str(error))
         else:

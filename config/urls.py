@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("legal.urls")),  # policy pages
     path("", include("complaints.urls")),  # Libro de Reclamaciones
     path("", include("favourites.urls")),  # "Mis favoritos", recently viewed
+    path("", include("alerts.urls")),  # back-in-stock alerts, forgotten carts
     path("", include("storefront.catalog_urls")),
     path("", include("storefront.urls")),
 ]
