@@ -15,10 +15,10 @@ from core.money import igv_included, to_cents
 from catalog.models import (
     Kit, KitItem, OptionValue, ProductImage, Variant, crossed_out_price, launch_awaited, saving_percent,
 )
-from promotions import stacking
+from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
-from promotions.selectors import coupon_match, live_discount_annotations
+from promotions.selectors import coupon_match, live_discount_annotations, live_discount_name_annotation
 
 from .store import LineKey
 
@@ -40,6 +40,7 @@ class CartLine:
     # Discounts (promotions.stacking): the automatic one per unit, the kit's and the coupon's
     # share of this line in soles.
     automatic_discount: Decimal = ZERO
+    automatic_discount_name: str = ""  # the offer it comes from
     kit_discount: Decimal = ZERO
     coupon_discount: Decimal = ZERO
 
@@ -154,6 +155,21 @@ class CartSummary:
         return self.automatic_discount + self.kit_discount + self.coupon_discount
 
     @property
+    def discount_sources(self) -> list[stacking.DiscountSource]:
+        """The discount, one line per source (each offer, each kit, the coupon): they add up to
+        `discount` to the cent. A free-shipping coupon is not here: it shows against shipping."""
+        kit_labels = {d.kit.pk: breakdown.kit_label(d.kit.name, d.kit.discount_percent) for d in self.kit_discounts}
+        coupon = ""
+        if self.coupon is not None:
+            percent = self.coupon.value if self.coupon.kind == Coupon.Kind.PERCENTAGE else None
+            coupon = breakdown.coupon_label(self.coupon.code, percent=percent)
+        parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_total)
+                 for line in self.lines]
+        parts += [("kit", kit_labels[line.kit.pk], line.kit_discount) for line in self.lines if line.kit_discount]
+        parts += [("coupon", coupon, line.coupon_discount) for line in self.lines]
+        return stacking.discount_sources(parts)
+
+    @property
     def free_shipping(self) -> bool:
         return self.coupon is not None and self.coupon.kind == Coupon.Kind.FREE_SHIPPING
 
@@ -190,7 +206,8 @@ def variants_for_cart(variant_ids) -> dict[int, Variant]:
     )
     variants = (
         Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(**live_discount_annotations("product_id"), product_price_reveal_at=launch_awaited(OuterRef("product_id")))
+        .annotate(**live_discount_annotations("product_id"), **live_discount_name_annotation("product_id"),
+                  product_price_reveal_at=launch_awaited(OuterRef("product_id")))
         .select_related("product__brand")
         .prefetch_related(Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images)
     )
@@ -281,7 +298,8 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
             continue
         automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
         lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
-                              image=image, automatic_discount=automatic))
+                              image=image, automatic_discount=automatic,
+                              automatic_discount_name=variant.auto_name if automatic else ""))
     summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting)
     if coupon_code and lines:
         _apply_coupon(summary, coupon_code, customer=customer, email=email)

@@ -103,11 +103,14 @@ class OrderLineData:
     seller_id: int | None = None
     kit_id: int | None = None
     kit_name: str = ""
+    automatic_discount_name: str = ""
+    kit_discount_percent: Decimal = ZERO
 
     @classmethod
     def from_variant(
         cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None,
         automatic_discount: Decimal = ZERO, kit_discount: Decimal = ZERO, coupon_discount: Decimal = ZERO,
+        automatic_discount_name: str = "",
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
@@ -128,6 +131,8 @@ class OrderLineData:
             seller_id=product.seller_id,
             kit_id=getattr(kit, "pk", None),
             kit_name=getattr(kit, "name", ""),
+            automatic_discount_name=automatic_discount_name if automatic_discount else "",
+            kit_discount_percent=getattr(kit, "discount_percent", ZERO) if kit_discount else ZERO,
         )
 
     @property
@@ -298,6 +303,8 @@ def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
                 seller_id=line.seller_id,
                 kit_id=line.kit_id,
                 kit_name=line.kit_name[:120],
+                automatic_discount_name=line.automatic_discount_name[:120],
+                kit_discount_percent=line.kit_discount_percent,
             )
             for line in lines
         ]
@@ -318,6 +325,7 @@ def order_create(
     shipping_total: Decimal,
     discount_total: Decimal = ZERO,
     coupon_code: str = "",
+    shipping_discount: Decimal = ZERO,
     idempotency_key: str | None,
     customer_document: str = "",
     customer_document_type: str = "",
@@ -328,7 +336,8 @@ def order_create(
 
     Totals: subtotal = Σ unit_price × quantity; discount = Σ line discounts + discount_total
     (an order-level discount on top of the line discounts); total = subtotal − discount +
-    shipping. The same idempotency_key returns the order it created (order.replayed is True;
+    shipping. shipping_discount is what a free-shipping coupon took off the shipping (already out
+    of shipping_total; shown, not counted again). The same idempotency_key returns the order it created (order.replayed is True;
     False on a new order), also when two submissions race; a key used by another buyer
     raises IdempotencyConflict. Bad data raises ValidationError and writes nothing.
     A RUC (customer_document_type "ruc": a factura) needs customer_legal_name, the company's
@@ -354,6 +363,7 @@ def order_create(
         customer=customer, email=email, customer_document=document, customer_document_type=document_type,
         customer_legal_name=legal_name, subtotal=totals.subtotal, discount_total=totals.discount,
         shipping_total=totals.shipping, coupon_code=(coupon_code or "")[:40], total=totals.total,
+        shipping_discount=max(Decimal(shipping_discount), ZERO),
         shipping_address=ship_to, billing_address=bill_to, shipping_method_id=shipping_method_id,
         shipping_method_name=shipping_method_name or "", idempotency_key=idempotency_key or None,
     )

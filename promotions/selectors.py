@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,6 +37,19 @@ def live_discount_annotations(product_ref: str = "pk", now=None) -> dict:
                         Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2))
 
     return {"auto_percent": best(AutomaticDiscount.Kind.PERCENTAGE), "auto_amount": best(AutomaticDiscount.Kind.FIXED)}
+
+
+def live_discount_name_annotation(product_ref: str = "product_id", now=None) -> dict:
+    """An annotation for a Variant queryset: the name of the running automatic discount that
+    takes the most off its price (the one live_discount_annotations' best comes from; a tie goes
+    to the higher priority, as the back office says), "" when none. Read in the same query."""
+    money = DecimalField(max_digits=12, decimal_places=2)
+    price = OuterRef("product__base_price") + OuterRef("price_modifier")  # Variant.price
+    takes_off = Least(Case(When(kind=AutomaticDiscount.Kind.PERCENTAGE, then=price * F("value") / 100),
+                           default=F("value"), output_field=money), price, output_field=money)
+    best = (_live_discounts_for(product_ref, now or timezone.now()).annotate(takes_off=takes_off)
+            .order_by("-takes_off", "-priority", "-created_at", "-pk").values("name")[:1])
+    return {"auto_name": Coalesce(Subquery(best, output_field=CharField()), Value(""), output_field=CharField())}
 
 
 def scope_condition(promotion) -> Q:
