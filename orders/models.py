@@ -42,7 +42,7 @@ class OrderStatus(models.TextChoices):
     PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")  # "Anulado": a pedido is masculine
     REFUNDED = "refunded", _("Refunded")
 
 

@@ -35,6 +35,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
@@ -580,7 +581,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
             _("Order %(number)s can no longer be cancelled online: the %(minutes)d-minute window has passed.")
             % {"number": order.number, "minutes": site_setting("ORDER_CANCEL_WINDOW_MINUTES")}
         )
-    reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else _("Cancelled"))
+    reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else pgettext("order status", "Cancelled"))
     order, _previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
     if order.payment_status == PaymentStatus.UNPAID:
         coupon_release(order=order)  # an order never paid gives its coupon use back
