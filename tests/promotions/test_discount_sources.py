@@ -53,7 +53,7 @@ def test_offer_kit_and_free_shipping_in_the_cart_and_checkout(client, offer_kit_
     assert rows(cart.discount_sources) == EXPECTED_OFFER_KIT
     assert sum(source.amount for source in cart.discount_sources) == cart.discount == D("57.00")
     html = response.content.decode()
-    assert "Semana del Hogar" in html and "Kit Sala (−10 %)" in html and "Envío gratis (cupón ENVIOGRATIS)" in html
+    assert "Semana del Hogar" in html and "Kit Sala (−10 %)" in html and "Envío gratis con el cupón ENVIOGRATIS" in html
     assert "−S/ 30.00" in html and "−S/ 27.00" in html
 
     details(client)
@@ -61,7 +61,7 @@ def test_offer_kit_and_free_shipping_in_the_cart_and_checkout(client, offer_kit_
     review = client.get(reverse("checkout:review"))
     summary = review.content.decode().split('id="checkout-summary-title"', 1)[1]
     assert "Semana del Hogar" in summary and "Kit Sala (−10 %)" in summary
-    assert "Envío gratis (cupón ENVIOGRATIS)" in summary and "totals-coupon" not in summary
+    assert "Envío gratis con el cupón ENVIOGRATIS" in summary and "totals-coupon" not in summary
 
 
 def test_offer_kit_and_free_shipping_on_the_placed_order(client, offer_kit_and_free_shipping):
@@ -77,12 +77,12 @@ def test_offer_kit_and_free_shipping_on_the_placed_order(client, offer_kit_and_f
     page = client.get(reverse("orders:guest_detail", args=[order.number])).content.decode()
     summary = page.split('id="order-summary-title"', 1)[1]
     assert "Semana del Hogar" in summary and "Kit Sala (−10 %)" in summary
-    assert "Envío gratis (cupón ENVIOGRATIS)" in summary and "cupón ENVIOGRATIS</span></dt>" not in summary
+    assert "Envío gratis con el cupón ENVIOGRATIS" in summary and "cupón ENVIOGRATIS</span></dt>" not in summary
 
     _subject, text, html = render_order_email(OrderEmail.objects.filter(order=order).earliest("pk"))
     for body in (text, html):
         assert "Semana del Hogar" in body and "Kit Sala (−10 %)" in body and "−S/ 27.00" in body
-        assert "Envío gratis (cupón ENVIOGRATIS)" in body
+        assert "Envío gratis con el cupón ENVIOGRATIS" in body
 
 
 def test_a_percentage_coupon_is_a_line_of_its_own(client, shop):
