@@ -18,7 +18,7 @@ from catalog.models import (
 from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
-from promotions.selectors import coupon_match, live_discount_annotations, live_discount_name_annotation
+from promotions.selectors import coupon_match, live_discount_annotations, offer_names
 
 from .store import LineKey
 
@@ -206,8 +206,7 @@ def variants_for_cart(variant_ids) -> dict[int, Variant]:
     )
     variants = (
         Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(**live_discount_annotations("product_id"), **live_discount_name_annotation("product_id"),
-                  product_price_reveal_at=launch_awaited(OuterRef("product_id")))
+        .annotate(**live_discount_annotations("product_id"), product_price_reveal_at=launch_awaited(OuterRef("product_id")))
         .select_related("product__brand")
         .prefetch_related(Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images)
     )
@@ -280,6 +279,14 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
         line.coupon_discount = share
 
 
+def _name_offers(discounted: list[CartLine]) -> None:
+    """Each discounted line's offer by its name (two queries, only when a line has an offer)."""
+    if discounted:
+        names = offer_names([(line.product.pk, line.unit_price) for line in discounted])
+        for line, name in zip(discounted, names):
+            line.automatic_discount_name = name
+
+
 def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", customer=None, email: str = "") -> CartSummary:
     """The priced cart for stored quantities, with its automatic and kit discounts and the
     coupon of coupon_code when it applies; lines whose variant is gone are left out, and those
@@ -298,8 +305,8 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
             continue
         automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
         lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
-                              image=image, automatic_discount=automatic,
-                              automatic_discount_name=variant.auto_name if automatic else ""))
+                              image=image, automatic_discount=automatic))
+    _name_offers([line for line in lines if line.automatic_discount])
     summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting)
     if coupon_code and lines:
         _apply_coupon(summary, coupon_code, customer=customer, email=email)

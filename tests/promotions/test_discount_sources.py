@@ -126,11 +126,15 @@ def test_the_cart_reads_offer_names_without_more_queries(shop, django_assert_num
     for variant in more:
         stock(variant, shop["warehouse"], 5)
     price_cart({LineKey(shop["chair"].pk, None): 1})  # warm caches
-    with django_assert_num_queries(3) as one:
+    with django_assert_num_queries(5) as one:  # variants (3), the offers and their products (2)
         price_cart({LineKey(shop["chair"].pk, None): 1})
     with django_assert_num_queries(len(one.captured_queries)):
         summary = price_cart({LineKey(v.pk, None): 1 for v in [shop["chair"], shop["lamp"], *more]})
     assert len(summary.discount_sources) == 1
+    percent_off("5", name="Todo 5", scope=Scope.EVERYTHING)  # every line with an offer: still the same count
+    with django_assert_num_queries(len(one.captured_queries)):
+        summary = price_cart({LineKey(v.pk, None): 1 for v in [shop["chair"], shop["lamp"], *more]})
+    assert [source.label for source in summary.discount_sources] == ["Semana del Hogar", "Todo 5"]
 
 
 def test_order_sources_read_no_more_than_the_prefetched_lines(shop, django_assert_num_queries):
