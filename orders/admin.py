@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -167,7 +168,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         if not sources:
             return format_money(obj.discount_total)
         return format_html("{}<br>{}", format_money(obj.discount_total), format_html_join(
-            format_html("<br>"), "<small>{}: −{}</small>",
+            mark_safe("<br>"), "<small>{}: −{}</small>",
             ((source.label, format_money(source.amount)) for source in sources)))
 
     @admin.display(description=_("shipping"))
