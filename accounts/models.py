@@ -227,6 +227,14 @@ class Address(models.Model):
         return bool(self.ubigeo)
 
     @property
+    def place_line(self) -> str:
+        """"District, province, department" as INEI names them (the stored names of a row not
+        matched to the ubigeo yet)."""
+        district, province = ubigeo_data.district(self.ubigeo), ubigeo_data.province(self.province_code)
+        names = (district.name, province.name) if district and province else (self.district, self.province)
+        return ", ".join((*names, self.department_name))
+
+    @property
     def is_lima_metropolitana(self) -> bool:
         """Lima province and Callao share the capital's courier zone."""
         return ubigeo_data.is_lima_metropolitana(self.department, self.province_code)

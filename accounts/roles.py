@@ -67,6 +67,9 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("catalog", "variant", READ),
         ("orders", "order", READ),
         ("orders", "orderline", READ),
+        # Purchasing: what shoppers wait for ("Avísame"), and the history of those alerts.
+        ("alerts", "variantdemand", READ),
+        ("alerts", "stockalert", READ),
     ],
     Role.SUPPORT: [
         ("accounts", "user", ("view", "change")),
@@ -82,6 +85,7 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("complaints", ANY, ("view", "change")),
         ("legal", "policyversion", EDIT),
         ("legal", "consent", READ),
+        ("alerts", ANY, READ),
     ],
     # Every permission there is; only the superuser flag stays with the super admin.
     Role.ADMINISTRATOR: [(ANY, ANY, ANY)],

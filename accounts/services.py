@@ -128,6 +128,35 @@ def address_update(*, address: Address, **fields) -> Address:
     return address
 
 
+# What makes two saved addresses the same place to deliver to (the label and flags do not).
+DELIVERY_FIELDS = ("recipient", "phone", "street", "reference", "district", "province", "department", "postal_code")
+
+
+@transaction.atomic
+def address_remember(
+    *,
+    user: User,
+    recipient: str,
+    phone: str,
+    street: str,
+    reference: str,
+    district: str,
+    province: str,
+    department: str,
+    postal_code: str,
+) -> Address:
+    """Keep an address the customer typed (at checkout) in their address book, unless the book
+    has it already: a resubmitted form or an address typed again adds no second copy."""
+    _lock_owner(user)  # two submits at once: the second one finds the first one's row
+    fields = {"recipient": recipient, "phone": phone, "street": street, "district": district, "province": province,
+              "department": department, "reference": reference, "postal_code": postal_code}
+    wanted = {name: str(value or "").strip() for name, value in fields.items()}
+    for address in Address.objects.filter(user=user, department=wanted["department"]):
+        if all(str(getattr(address, name)).strip().casefold() == wanted[name].casefold() for name in DELIVERY_FIELDS):
+            return address
+    return address_create(user=user, **wanted)
+
+
 @transaction.atomic
 def address_delete(*, address: Address) -> None:
     """Delete an address; its default role passes to the newest remaining address."""

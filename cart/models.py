@@ -19,3 +19,20 @@ class CartClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cart_key} ({self.ip})"
+
+
+class CartContact(models.Model):
+    """The e-mail a guest gave at checkout's details step for the cart they were buying: whom a
+    forgotten-cart reminder may go to (with their marketing consent). A signed-in customer's cart
+    is theirs already ("user-<id>")."""
+
+    cart_key = models.CharField(_("cart"), max_length=64, unique=True)
+    email = models.EmailField(_("e-mail"), max_length=254)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart contact")
+        verbose_name_plural = _("cart contacts")
+
+    def __str__(self) -> str:
+        return f"{self.cart_key} ({self.email})"

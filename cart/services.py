@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,13 +22,14 @@ from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant, launch_awaited
 from catalog.selectors import first_in_stock, kit_item_availability
 from core.site_settings import site_setting
-from inventory.exceptions import InsufficientStock, InventoryError
+from inventory.exceptions import InsufficientStock, InventoryError, PurchaseLimitExceeded
 from inventory.messages import insufficient_stock_message
 from inventory.models import Reservation
 from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
 from inventory.services import reservation_release, stock_reserve
 
-from .models import CartClient
+from . import ports
+from .models import CartClient, CartContact
 from .store import LineKey, cart_store
 
 # More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
@@ -220,8 +223,27 @@ def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None
                       may_hold_bundles=bundles_in)
     except InsufficientStock as error:
         raise CartError(insufficient_stock_message(error)) from None
+    except PurchaseLimitExceeded as error:
+        raise CartError(purchase_limit_message(error)) from None
     except InventoryError as error:
         raise CartError(str(error)) from None
+
+
+def purchase_limit_message(error: PurchaseLimitExceeded) -> str:
+    """The limit's refusal; when units held by an order still waiting for payment count toward it,
+    it names that order and links to paying it (HTML, escaped), and says when they are released."""
+    unpaid = next(filter(None, (ports.unpaid_order(order_id=order_id)
+                                for order_id in error.params.get("order_ids", []))), None)
+    if unpaid is None:
+        return str(error)
+    link = format_html('<a href="{}">{}</a>', unpaid.pay_url, _("pay it here"))
+    return mark_safe(_(
+        "You can buy at most %(limit)d units of %(product)s and you already have %(held)d, counting your order "
+        "%(number)s that is waiting for payment: %(link)s. We keep it until %(time)s; if you do not pay it, "
+        "its units are released and you can add them again."
+    ) % {"limit": error.params["limit"], "product": conditional_escape(error.params["product"]),
+         "held": error.params["held"], "number": conditional_escape(unpaid.number), "link": link,
+         "time": time_format(timezone.localtime(unpaid.deadline))})
 
 
 def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = None) -> Variant:
@@ -408,3 +430,11 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
             pass  # someone took the units meanwhile: the cart page shows which lines lapsed
     return result
 
+
+
+def cart_contact_record(*, cart: Cart, email: str) -> None:
+    """A guest gave their e-mail at checkout for this cart: who a forgotten-cart reminder may go
+    to (only with their marketing consent). A signed-in customer's cart needs none."""
+    if cart.customer is not None or not email:
+        return
+    CartContact.objects.update_or_create(cart_key=cart.id, defaults={"email": email.strip().lower()[:254]})

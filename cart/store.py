@@ -9,6 +9,7 @@ Django's cache under a process lock: enough for one development server."""
 
 import functools
 import threading
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -131,6 +132,12 @@ class RedisCartStore:
     def ttl(self, cart_id: str) -> int:
         return int(self.client.ttl(self._key(cart_id)))
 
+    def idle_seconds(self, cart_id: str) -> int | None:
+        """Seconds since the cart's last write (every write renews its time to live), None when
+        the cart is gone."""
+        ttl = self.ttl(cart_id)
+        return CART_TTL_SECONDS - ttl if ttl > 0 else None
+
 
 class CacheCartStore:
     """Django's cache (local memory by default): a dict per cart under a process lock."""
@@ -146,8 +153,12 @@ class CacheCartStore:
     def _write(self, cart_id: str, data: dict[str, int]) -> None:
         if data:
             cache.set(self._key(cart_id), data, CART_TTL_SECONDS)
+            cache.set(self._touched_key(cart_id), time.time(), CART_TTL_SECONDS)
         else:
             cache.delete(self._key(cart_id))
+
+    def _touched_key(self, cart_id: str) -> str:
+        return f"cart-touched:{cart_id}"
 
     def lines(self, cart_id: str) -> dict[LineKey, int]:
         return _decode_lines(self._read(cart_id))
@@ -186,6 +197,13 @@ class CacheCartStore:
 
     def ttl(self, cart_id: str) -> int:
         return CART_TTL_SECONDS if cache.get(self._key(cart_id)) else -2
+
+    def idle_seconds(self, cart_id: str) -> int | None:
+        """Seconds since the cart's last write, None when the cart is gone."""
+        touched = cache.get(self._touched_key(cart_id))
+        if touched is None or not cache.get(self._key(cart_id)):
+            return None
+        return max(int(time.time() - touched), 0)
 
 
 def cart_store() -> RedisCartStore | CacheCartStore:

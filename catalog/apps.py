@@ -21,11 +21,12 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalog")
 
     def ready(self) -> None:
-        from . import listing_cache, option_index, tree  # noqa: F401  (signal receivers)
+        from . import listing_cache, option_index, renditions, tree  # noqa: F401  (signal receivers)
 
         from .sqlite_search import drop_triggers, install_triggers_and_rebuild
 
         listing_cache.connect_signals()
+        renditions.connect_signals()
         pre_migrate.connect(drop_triggers, sender=self, dispatch_uid="catalog.sqlite_search.drop")
         post_migrate.connect(install_triggers_and_rebuild, sender=self, dispatch_uid="catalog.sqlite_search.install")
         connection_created.connect(_tune_trigram_threshold, dispatch_uid="catalog.trigram_threshold")

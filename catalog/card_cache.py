@@ -8,12 +8,15 @@ renders only the ones it misses (about half the time of a listing page goes into
 cards otherwise)."""
 
 import hashlib
+import re
 from functools import cache as memoize
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.translation import get_language
+
+from .renditions import has_renditions
 
 CARD_TEMPLATE = "catalog/_product_card.html"
 TTL_SECONDS = 60 * 60
@@ -30,9 +33,24 @@ def _loaded_template():
     return get_template(CARD_TEMPLATE)
 
 
+INCLUDE = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
+
+
 def _template_version() -> str:
-    """Changes with the card template's source, so a deploy (or an edit) never serves the old markup."""
-    return _source_version(getattr(_template().template, "source", ""))
+    """Changes with the card template's source and those of the templates it includes (the
+    heart), so a deploy (or an edit) never serves the old markup."""
+    return _source_version(_sources(CARD_TEMPLATE, _template().template)) if settings.DEBUG else _loaded_version()
+
+
+@memoize
+def _loaded_version() -> str:
+    return _source_version(_sources(CARD_TEMPLATE, _loaded_template().template))
+
+
+def _sources(name: str, template) -> str:
+    source = getattr(template, "source", "")
+    included = [found for found in INCLUDE.findall(source) if found != name]
+    return source + "".join(_sources(found, get_template(found).template) for found in included)
 
 
 @memoize
@@ -55,6 +73,8 @@ def _key(product, eager: bool) -> str:
         product.rating_count, image.image.name if image else None, image.alt if image else None, eager,
         # A card before its product's launch shows no price: launching makes a new key.
         product.price_is_secret,
+        # The picture's WebP renditions (srcset), made just after it was saved.
+        has_renditions(image.image) if image else False,
     )
     digest = hashlib.sha1(repr(shown).encode()).hexdigest()
     return f"catalog:card:{_template_version()}:{get_language()}:{digest}"

@@ -4,10 +4,11 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .ports import availability_by_variant, bundle_availability
@@ -15,6 +16,7 @@ from .listing import card_queryset
 from .tree import catalog_tree
 from .models import (
     Banner, Brand, BundleComponent, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
+    launch_awaited,
 )
 
 
@@ -334,6 +336,11 @@ class KitPage:
     unavailable_reason: str = ""  # why adding the kit would be refused whatever the shopper picks
 
     @property
+    def price_is_secret(self) -> bool:
+        """A required item awaits its launch: the kit's total would tell its price."""
+        return any(item.awaits_launch for item in self.required)
+
+    @property
     def items(self) -> list[KitItem]:
         return self.required + self.optional
 
@@ -369,6 +376,7 @@ def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_
             Prefetch(
                 "items",
                 queryset=KitItem.objects.filter(product__in=visible_products()).select_related("product__brand")
+                .annotate(product_reveal_at=launch_awaited(OuterRef("product_id")))
                 .prefetch_related(
                     Prefetch("product__images", queryset=ProductImage.objects.filter(variant__isnull=True),
                              to_attr="card_images"),
@@ -383,6 +391,7 @@ def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_
     available = kit_item_availability([v for item in items for v in item.product.variants.all()])
     choices = choices or {}
     for item in items:
+        item.product.price_reveal_at = item.product_reveal_at  # what Product.price_is_secret reads
         options = list(item.product.variants.all())
         # The options a shopper may pick, labelled by their option values, sold-out ones marked.
         item.choices = [
@@ -392,7 +401,9 @@ def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_
         item.sold_out = not any(choice.in_stock for choice in item.choices)
         asked = next((v for v in options if v.sku == choices.get(item.pk)), None)
         item.chosen = asked or first_in_stock(options, available, item.quantity)
-        item.ticked = item.is_optional and item.pk in optional_item_ids and not item.sold_out
+        # An item awaiting its launch can be neither bought nor priced yet (its price is secret).
+        item.awaits_launch = item.product.price_is_secret
+        item.ticked = item.is_optional and item.pk in optional_item_ids and not item.sold_out and not item.awaits_launch
     required = [item for item in items if not item.is_optional]
     optional = [item for item in items if item.is_optional]
     return KitPage(kit=kit, required=required, optional=optional, unavailable_reason=_kit_unavailable(required))
@@ -401,6 +412,11 @@ def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_
 def _kit_unavailable(required: list[KitItem]) -> str:
     """Why adding the kit would be refused whatever the shopper picks: a required item with no
     option in stock, or more units of one than a customer may buy."""
+    launching = next((item for item in required if item.awaits_launch), None)
+    if launching is not None:
+        return _("%(name)s goes on sale on %(date)s; the kit can be bought from then on.") % {
+            "name": launching.product.name,
+            "date": date_format(timezone.localtime(launching.product.price_reveal_at), "DATETIME_FORMAT")}
     missing = next((item for item in required if item.sold_out), None)
     if missing is not None:
         return _("%(name)s is sold out, so the kit cannot be bought right now.") % {"name": missing.product.name}

@@ -1,4 +1,10 @@
+"""The sitemaps (/sitemap.xml and its sections), their addresses on the host that serves them."""
+
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
 
 from .models import Brand, Category, Collection, Family, Kit, ProductLine
 from .selectors import visible_products
@@ -62,3 +68,30 @@ SITEMAPS = {
     "kits": KitSitemap,
     "collections": CollectionSitemap,
 }
+
+
+# Django writes a sitemap's <loc> with the sites framework's domain, which is SITE_DOMAIN: right for
+# e-mails and jobs that have no request, wrong for a page served on another host. These views keep
+# Django's (sections, pages, lastmod, headers) and write each address on the request's host and scheme
+# (the host validated by ALLOWED_HOSTS).
+def _on_request_host(request, location: str) -> str:
+    address = urlsplit(location)
+    return request.build_absolute_uri(f"{address.path}?{address.query}" if address.query else address.path)
+
+
+def sitemap_index(request):
+    response = sitemap_views.index(request, sitemaps=SITEMAPS, sitemap_url_name="sitemap-section")
+    response.context_data["sitemaps"] = [
+        SitemapIndexItem(_on_request_host(request, item.location), item.last_mod)
+        for item in response.context_data["sitemaps"]
+    ]
+    return response
+
+
+def sitemap_section(request, section: str):
+    response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    for url in response.context_data["urlset"]:
+        url["location"] = _on_request_host(request, url["location"])
+        for alternate in url.get("alternates", ()):
+            alternate["location"] = _on_request_host(request, alternate["location"])
+    return response

@@ -18,8 +18,14 @@ from .state import CheckoutState
 
 # The fields of an address a delivery needs (no label or default flags).
 ADDRESS_FIELDS = ["recipient", "phone", "street", "reference", "department", "province", "district", "postal_code"]
-# The details step's choice of "a new address" instead of a saved one.
+# The details step's choice among the customer's saved addresses (their ids) or "a new address",
+# and whether to keep the new one in the address book.
+ADDRESS_CHOICE = "address"
 NEW_ADDRESS = "new"
+SAVE_ADDRESS = "save_address"
+UNKNOWN_ADDRESS = _("That address is not in your address book (it may have been deleted). "
+                    "Choose one of your saved addresses, or use a new one.")
+INCOMPLETE_ADDRESS = _("That saved address needs its province and district: edit it, or use a new one.")
 
 
 class CheckoutAddressForm(AddressForm):
@@ -117,6 +123,7 @@ class CheckoutDetails:
     billing: dict  # empty: the same as shipping
     accepts_policies: bool  # the form asked for the terms and privacy policy, and they were accepted
     marketing: bool
+    save_address: bool = False  # keep the new delivery address in the customer's address book
 
 
 def _posted(data, prefix: str) -> dict:
@@ -133,6 +140,9 @@ def _initial(snapshot: dict) -> dict:
 
 
 def _address_from_saved(address: Address) -> dict:
+    """A saved address as the order keeps it, made exactly as a typed one is (so its ubigeo,
+    and with it the shipping zone and price, is the one a typed copy would get); {} for a row
+    from before addresses had their province and district chosen from lists."""
     form = CheckoutAddressForm(instance=address)
     data = {name: form.initial.get(name, getattr(address, name)) or "" for name in ADDRESS_FIELDS}
     bound = CheckoutAddressForm(data=data)
@@ -141,32 +151,49 @@ def _address_from_saved(address: Address) -> dict:
 
 class DetailsForm(ContactForm):
     """The details step as one form: the contact and receipt fields, the delivery address (one
-    of the customer's saved addresses, or a new one in shipping_form) and the billing address
-    unless it is the delivery's (billing_form). Without data it shows what the session kept;
-    posted with refresh_lists (a browser without JavaScript asking for the provinces and
-    districts of what was chosen) it shows what was posted, unbound."""
+    of the customer's saved addresses, or a new one in shipping_form, which the customer may
+    keep in their address book) and the billing address unless it is the delivery's
+    (billing_form). Without data it shows what the session kept; posted with refresh_lists (a
+    browser without JavaScript asking for the provinces and districts of what was chosen) it
+    shows what was posted, unbound.
+
+    The saved addresses are a field ("address") only for a customer who has some: a guest, or
+    a customer without any, gets the new-address form alone, and an "address" they post is
+    ignored."""
 
     def __init__(self, data=None, *, state: CheckoutState, saved: list[Address], email_fixed: str | None = None,
                  cart_total=None, ask_consent: bool = False):
         self.refresh = data is not None and bool(data.get("refresh_lists"))
         bound = data is not None and not self.refresh
+        self.saved = saved
         super().__init__(data if bound else None, initial=self._contact_initial(data, state),
                          email_fixed=email_fixed, cart_total=cart_total, ask_consent=ask_consent)
-        self.email_fixed, self.saved = email_fixed, saved
-        self.address_choice = self._address_choice(data, saved, bound=bound)
-        self.billing_same = bool(data.get("billing_same")) if data is not None else not state.billing
+        self.email_fixed = email_fixed
+        if saved:
+            self._add_saved_address_fields(state)
+        self.address_choice = str(self[ADDRESS_CHOICE].value() or "") if saved else NEW_ADDRESS
         self.new_address = self.address_choice == NEW_ADDRESS
+        self.billing_same = bool(data.get("billing_same")) if data is not None else not state.billing
         self.shipping_form = self._address_form("shipping", data, state.shipping, bound=bound and self.new_address)
         self.billing_form = self._address_form("billing", data, state.billing, bound=bound and not self.billing_same)
 
-    @staticmethod
-    def _address_choice(data, saved: list[Address], *, bound: bool) -> str:
-        """The posted choice. Not posted: a submitted form of a customer with saved addresses chose
-        none (""); a page shown anew preselects the first saved address that has its district."""
-        if bound:
-            return data.get("address", NEW_ADDRESS if not saved else "")
-        usable = [address for address in saved if address.has_ubigeo]
-        return (data or {}).get("address", str(usable[0].pk) if usable else NEW_ADDRESS)
+    def _add_saved_address_fields(self, state: CheckoutState) -> None:
+        choices = [(str(address.pk), str(address)) for address in self.saved] + [(NEW_ADDRESS, _("Use a new address"))]
+        self.fields[ADDRESS_CHOICE] = forms.ChoiceField(
+            label=_("Delivery address"), choices=choices, widget=forms.RadioSelect,
+            error_messages={"required": _("Choose one of your saved addresses, or use a new one."),
+                            "invalid_choice": UNKNOWN_ADDRESS})
+        self.fields[SAVE_ADDRESS] = forms.BooleanField(label=_("Save it to my address book"), required=False)
+        self.initial.setdefault(ADDRESS_CHOICE, self._preselected(state.shipping))
+
+    def _preselected(self, kept: dict) -> str:
+        """The address the session kept, when it is a saved one; a new one the customer typed;
+        else the default (the list comes default first) or first saved address that has its district."""
+        usable = [address for address in self.saved if address.has_ubigeo]
+        if kept:
+            same = next((address for address in usable if _address_from_saved(address) == kept), None)
+            return str(same.pk) if same else NEW_ADDRESS
+        return str(usable[0].pk) if usable else NEW_ADDRESS
 
     def _contact_initial(self, data, state: CheckoutState) -> dict | None:
         if data is None:
@@ -181,6 +208,14 @@ class DetailsForm(ContactForm):
             return CheckoutAddressForm(prefix=prefix, initial=_initial(kept))
         return CheckoutAddressForm(prefix=prefix, initial=_posted(data, prefix) if self.refresh else None)
 
+    def clean_address(self) -> str:
+        """One of this customer's saved addresses, complete, or "new". Another customer's id, a
+        deleted address or a made-up value is not among the choices (UNKNOWN_ADDRESS)."""
+        choice = self.cleaned_data[ADDRESS_CHOICE]
+        if choice != NEW_ADDRESS and not self._saved_snapshot:
+            raise forms.ValidationError(INCOMPLETE_ADDRESS, code="incomplete")
+        return choice
+
     @cached_property
     def chosen(self) -> Address | None:
         """The saved address posted; None for a new one or an id that is not one of the shopper's."""
@@ -188,24 +223,14 @@ class DetailsForm(ContactForm):
             return None
         return next((address for address in self.saved if str(address.pk) == self.address_choice), None)
 
-    @property
-    def address_unknown(self) -> bool:
-        """Another customer's address id, or a guest posting one: not found, whatever it is."""
-        return self.is_bound and not self.new_address and self.chosen is None
-
     @cached_property
     def _saved_snapshot(self) -> dict:
         return _address_from_saved(self.chosen) if self.chosen is not None else {}
 
-    @property
-    def saved_address_incomplete(self) -> bool:
-        """A saved address from before addresses had their province and district chosen from lists."""
-        return self.chosen is not None and not self._saved_snapshot
-
     def is_valid(self) -> bool:
         used = ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_same))
         parts = [form for form, asked in used if asked]
-        return super().is_valid() and all(form.is_valid() for form in parts) and not self.saved_address_incomplete
+        return super().is_valid() and all(form.is_valid() for form in parts)
 
     def details(self) -> CheckoutDetails:
         cleaned = self.cleaned_data
@@ -215,6 +240,7 @@ class DetailsForm(ContactForm):
             shipping=self.shipping_form.snapshot() if self.new_address else self._saved_snapshot,
             billing=self.billing_form.snapshot() if not self.billing_same else {},
             accepts_policies=ACCEPT_FIELD in cleaned, marketing=bool(cleaned.get(MARKETING_FIELD)),
+            save_address=self.new_address and bool(cleaned.get(SAVE_ADDRESS)),
         )
 
     def page_context(self) -> dict:

@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import address_remember
 from cart.pricing import CartSummary
 from cart.selectors import cart_priced
-from cart.services import Cart, CartError, cart_clear, check_sellable, variants_with_sale_window
+from cart.services import Cart, CartError, cart_clear, cart_contact_record, check_sellable, variants_with_sale_window
 from catalog.models import Product
 from core.idempotency import Owner, first_result
 from core.site_settings import site_setting
@@ -35,7 +36,7 @@ from shipping.selectors import ShippingOption, shipping_quote
 
 from orders.models import Order
 from orders.services import OrderLineData, order_create, order_payment_record
-from .forms import CheckoutDetails
+from .forms import ADDRESS_FIELDS, CheckoutDetails
 from .state import CheckoutState
 
 
@@ -44,12 +45,23 @@ class CheckoutError(Exception):
 
 
 def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, customer: User | None,
-                            ip: str | None) -> None:
+                            ip: str | None, cart: Cart | None = None) -> None:
     """The details step is done: its answers are kept for the next steps (the caller saves the
-    state in the session) and the consent given with them is recorded (its one transaction)."""
-    if details.accepts_policies:
-        consent_record(email=details.email, source=ConsentSource.CHECKOUT, user=customer, ip=ip,
-                       marketing=details.marketing)
+    state in the session), the consent given with them is recorded, a new delivery address the
+    customer asked to keep goes to their address book and a guest's cart remembers their e-mail
+    (for a forgotten-cart reminder, if they consented), in one transaction (refused: nothing is
+    written, and the state is as it was)."""
+    try:
+        with transaction.atomic():
+            if details.accepts_policies:
+                consent_record(email=details.email, source=ConsentSource.CHECKOUT, user=customer, ip=ip,
+                               marketing=details.marketing)
+            if details.save_address and customer is not None:
+                address_remember(user=customer, **{name: details.shipping.get(name, "") for name in ADDRESS_FIELDS})
+            if cart is not None:
+                cart_contact_record(cart=cart, email=details.email)
+    except ValidationError as error:
+        raise CheckoutError(" ".join(error.messages)) from None
     state.email = details.email
     state.document_type, state.document, state.legal_name = details.document_type, details.document, details.legal_name
     state.shipping, state.billing = details.shipping, details.billing

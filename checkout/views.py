@@ -5,12 +5,11 @@ session keeps only the shopper's choices (state.py)."""
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Address
+from accounts.selectors import address_list_for
 from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from core.actors import signed_in
 from core.form_keys import form_key_issue, form_key_valid
@@ -42,10 +41,9 @@ def _cart_or_redirect(request):
         return None, None
 
 
-def _saved_addresses(request):
-    if not request.user.is_authenticated:
-        return []
-    return list(Address.objects.filter(user=request.user).order_by("-is_default_shipping", "-pk"))
+def _saved_addresses(customer) -> list:
+    """The customer's address book, default first (a guest has none)."""
+    return list(address_list_for(user=customer)) if customer is not None else []
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,17 +53,18 @@ def details(request):
         return redirect("cart:detail")
     state, customer = CheckoutState.load(request), signed_in(request.user)
     form = DetailsForm(request.POST if request.method == "POST" else None, state=state,
-                       saved=_saved_addresses(request), email_fixed=customer.email if customer else None,
+                       saved=_saved_addresses(customer), email_fixed=customer.email if customer else None,
                        cart_total=summary.total,
                        ask_consent=customer is None or not accepted_current_policies(user=customer))
-    if form.address_unknown:
-        raise Http404
-    if form.saved_address_incomplete:
-        messages.error(request, _("That saved address needs its province and district: edit it, or enter a new one."))
     if form.is_valid():
-        checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request))
-        state.save(request)
-        return redirect("checkout:delivery")
+        try:
+            checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request),
+                                    cart=cart)
+        except CheckoutError as error:
+            form.add_error(None, str(error))
+        else:
+            state.save(request)
+            return redirect("checkout:delivery")
     return render(request, "checkout/details.html", {"cart": summary, **form.page_context(), "step": 1})
 
 

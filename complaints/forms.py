@@ -40,8 +40,9 @@ class ComplaintForm(forms.Form):
                                       initial=ConsumerDocument.DNI)
     document_number = forms.CharField(label=_("Document number"), max_length=18,
                                       widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    # One line on an <input>: "street-address" is the name for a multi-line <textarea>.
     address = forms.CharField(label=_("Address"), max_length=255,
-                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+                              widget=forms.TextInput(attrs={"autocomplete": "address-line1"}))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[phone_validator],
                             widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     email = forms.EmailField(label=_("E-mail"), max_length=254,

@@ -4,10 +4,8 @@ from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from django.contrib.sitemaps import views as sitemap_views
-
 from backoffice.views import audit_list_view, payouts_view, sales_report_view
-from catalog.sitemaps import SITEMAPS
+from catalog.sitemaps import sitemap_index, sitemap_section
 from core.admin_login import RateLimitedAdminAuthenticationForm
 from core.views import favicon, healthz, robots_txt
 
@@ -26,9 +24,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon, name="favicon"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-         name="sitemap-index"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap.xml", sitemap_index, name="sitemap-index"),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap-section"),
     path("admin/reports/sales/", admin.site.admin_view(sales_report_view), name="backoffice_sales_report"),
     path("admin/reports/payouts/", admin.site.admin_view(payouts_view), name="backoffice_payouts"),
     path("admin/audit/", admin.site.admin_view(audit_list_view), name="backoffice_audit"),
@@ -46,12 +43,15 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("legal.urls")),  # policy pages
     path("", include("complaints.urls")),  # Libro de Reclamaciones
+    path("", include("favourites.urls")),  # "Mis favoritos", recently viewed
+    path("", include("alerts.urls")),  # back-in-stock alerts, forgotten carts
     path("", include("storefront.catalog_urls")),
     path("", include("storefront.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     from django.urls import re_path
-    from django.views.static import serve
 
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    from core.views import serve_media
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]

@@ -16,3 +16,13 @@ def site_sync(*, using: str = DEFAULT_DB_ALIAS) -> None:
 
 def sync_site_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     site_sync(using=using)
+
+
+def site_root() -> str:
+    """The shop's address for links in e-mails ("https://tienda.kallpa.pe"; plain http on a local
+    address such as `make run`'s 127.0.0.1:8000)."""
+    from django.contrib.sites.models import Site
+
+    domain = Site.objects.get_current().domain
+    local = domain.startswith(("127.", "localhost", "0.0.0.0"))
+    return f"{'http' if local else 'https'}://{domain}"

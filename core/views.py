@@ -1,4 +1,5 @@
 from csp.decorators import csp_exempt
+from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.shortcuts import render
@@ -7,6 +8,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from django.views.static import serve as static_serve
 
 from .health import system_status, takes_payments
 from .middleware import unavailable_response
@@ -56,3 +58,15 @@ def rate_limited(request):
 def server_error(request):
     """Django's 500 page; exempt from CSP because it must render without any static file."""
     return defaults.server_error(request)
+
+
+# Uploads are never rewritten in place (the storage gives a changed file a new name) and the
+# image renditions are named after their source, so a browser may keep them for a month.
+MEDIA_MAX_AGE = 30 * 24 * 60 * 60
+
+
+def serve_media(request, path):
+    """An upload, where Django serves them itself (development, tests, a local `make serve`)."""
+    response = static_serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = f"public, max-age={MEDIA_MAX_AGE}"
+    return response

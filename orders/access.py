@@ -1,6 +1,7 @@
 """Which orders this browser may see: a signed-in customer's own, or the guest orders it placed
 or looked up (their numbers kept in the session). Views of every app above orders use it."""
 
+from django.core import signing
 from django.http import Http404
 from django.urls import reverse
 
@@ -11,6 +12,9 @@ from .models import Order
 
 GUEST_ORDERS_SESSION_KEY = "orders:guest_numbers"
 GUEST_ORDERS_REMEMBERED = 20
+# The e-mails' link to a guest order: signed for that order's id and e-mail, so only the order's
+# own e-mails carry a link that opens it (a token of another order, or edited, is refused).
+GUEST_LINK_SALT = "orders.guest-link"
 
 
 def remember_guest_order(request, number: str) -> None:
@@ -36,9 +40,12 @@ def shown(order: Order) -> Order:
 
 def order_for_request(request, number: str) -> Order:
     """The shopper's own order: a signed-in customer's, or a guest order this browser placed
-    or looked up. Anything else is a 404, whoever asks."""
+    or looked up (also after signing in). Anything else is a 404, whoever asks."""
     if request.user.is_authenticated:
-        return shown(selectors.order_for_customer(user=request.user, number=number))
+        try:
+            return shown(selectors.order_for_customer(user=request.user, number=number))
+        except Http404:
+            pass  # a guest order this browser placed or opened before signing in
     return guest_order(request, number)
 
 
@@ -46,6 +53,33 @@ def order_url_for(request, order: Order) -> str:
     if order.customer_id is not None:
         return order.get_absolute_url()
     return reverse("orders:guest_detail", args=[order.number])
+
+
+def _guest_link_signer(order: Order) -> signing.Signer:
+    return signing.Signer(salt=f"{GUEST_LINK_SALT}:{order.pk}:{order.email.lower()}")
+
+
+def order_email_path(order: Order) -> str:
+    """Where an order e-mail sends the shopper: a customer's order page (they sign in), or for a
+    guest a signed link that opens that order in any browser."""
+    if order.customer_id is not None:
+        return order.get_absolute_url()
+    token = _guest_link_signer(order).sign(order.number).rsplit(":", 1)[1]
+    return reverse("orders:guest_link", args=[order.number, token])
+
+
+def guest_order_from_link(request, number: str, token: str) -> Order:
+    """The guest order an e-mail's signed link names, now remembered by this browser (its page and
+    payment page open); an edited token, or one of another order, is a 404."""
+    order = Order.objects.filter(customer__isnull=True, number=number.strip().upper()).first()
+    if order is None:
+        raise Http404
+    try:
+        _guest_link_signer(order).unsign(f"{order.number}:{token}")
+    except signing.BadSignature:
+        raise Http404 from None
+    remember_guest_order(request, order.number)
+    return order
 
 
 def orders_for_request(request, *, limit: int = 30) -> list[Order]:

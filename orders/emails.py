@@ -10,8 +10,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.site_settings import site_setting
+from core.sites import site_root
 
 from . import selectors
+from .access import order_email_path
 from .models import OrderEmail, OrderEmailKind
 
 
@@ -50,6 +52,10 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "support_email": str(config.SUPPORT_EMAIL),
         "support_phone": str(config.SUPPORT_PHONE).strip(),
         "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
+        # Every e-mail links to the order (a guest's through a signed link); while it waits for
+        # payment, that page is where it is paid.
+        "order_url": site_root() + order_email_path(order),
+        "awaits_payment": order.awaits_payment(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(email.kind, order, shipment)

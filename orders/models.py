@@ -234,10 +234,38 @@ class Order(models.Model):
         minutes = site_setting("ORDER_CANCEL_WINDOW_MINUTES")
         return self.placed_at + timedelta(minutes=minutes)
 
+    def customer_cancel_deadline(self):
+        """Until when the customer may cancel: an unpaid order while it can still be paid (nothing is
+        prepared or charged before payment); a paid one within the cancel window of placing it."""
+        return self.payment_deadline() if self.status == OrderStatus.PENDING_PAYMENT else self.cancel_deadline()
+
     def customer_can_cancel(self, now=None) -> bool:
-        """Within the cancel window and while nothing shipped (the rule the customer pages show)."""
+        """Before customer_cancel_deadline and while nothing shipped (the rule the customer pages show)."""
         now = now or timezone.now()
-        return self.status in CANCELLABLE_STATUSES and now < self.cancel_deadline()
+        return self.status in CANCELLABLE_STATUSES and now < self.customer_cancel_deadline()
+
+    def payment_deadline(self):
+        """When the payment window closes (ORDER_PAYMENT_TIMEOUT_MINUTES after placing): until then an
+        unpaid order keeps its units held and can be paid; then it expires (orders.services)."""
+        from core.site_settings import site_setting
+
+        return self.placed_at + timedelta(minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"))
+
+    def awaits_payment(self, now=None) -> bool:
+        """Unpaid and inside its payment window: the shopper may still pay it."""
+        return self.status == OrderStatus.PENDING_PAYMENT and (now or timezone.now()) < self.payment_deadline()
+
+    def payment_minutes_left(self, now=None) -> int:
+        """Whole minutes until the payment window closes (at least 1 while it is open)."""
+        seconds = (self.payment_deadline() - (now or timezone.now())).total_seconds()
+        return max(int(seconds // 60), 1 if seconds > 0 else 0)
+
+    @property
+    def expired_unpaid(self) -> bool:
+        """Cancelled because its payment window closed without a payment (the scheduled job or the
+        first touch after the deadline cancelled it)."""
+        return (self.status == OrderStatus.CANCELLED and self.payment_status == PaymentStatus.UNPAID
+                and self.cancelled_at is not None and self.cancelled_at >= self.payment_deadline())
 
     def can_transition_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())

@@ -634,8 +634,7 @@ def order_payment_overdue(order: Order, *, now=None) -> bool:
     site setting): it can no longer be paid, whether or not the scheduled cancellation has run yet."""
     if order.status != OrderStatus.PENDING_PAYMENT:
         return False
-    minutes = site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES")
-    return order.placed_at <= (now or timezone.now()) - timedelta(minutes=minutes)
+    return order.payment_deadline() <= (now or timezone.now())
 
 
 def _unpaid_reason() -> str:
@@ -654,6 +653,15 @@ def order_expire_if_overdue(*, order: Order, now=None) -> Order:
     if order_payment_overdue(order, now=now):
         _cancel_locked(order=order, actor=None, reason=_unpaid_reason(), by_customer=False, unpaid=True)
     return order
+
+
+def orders_expire_overdue(*, orders) -> int:
+    """Expire the orders among these (a page of a customer's list) that are past their payment
+    window, as order_expire_if_overdue does for one; returns how many (no query when none)."""
+    overdue = [order for order in orders if order_payment_overdue(order)]
+    for order in overdue:
+        order_expire_if_overdue(order=order)
+    return len(overdue)
 
 
 def orders_cancel_unpaid(*, older_than_minutes: int) -> int:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("orders/lookup/", views.guest_lookup, name="lookup"),
     path("orders/lookup/<str:number>/", views.guest_detail, name="guest_detail"),
     path("orders/lookup/<str:number>/cancel/", views.guest_cancel, name="guest_cancel"),
+    path("orders/link/<str:number>/<str:token>/", views.guest_link, name="guest_link"),
 ]

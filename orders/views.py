@@ -16,7 +16,7 @@ from core.site_settings import site_setting
 
 from . import selectors, services
 from .exceptions import CancelNotAllowed
-from .access import guest_order, order_for_request, order_url_for, remember_guest_order, shown
+from .access import guest_order, guest_order_from_link, order_for_request, order_url_for, remember_guest_order, shown
 from .forms import OrderCancelForm, OrderLookupForm
 from .models import Order, PaymentStatus
 
@@ -33,6 +33,7 @@ def _render_detail(request, order: Order, *, guest: bool):
             "discount_sources": selectors.order_discount_sources(order),
             "base_template": "base.html" if guest else "accounts/base_account.html",
             "can_cancel": order.customer_can_cancel(),
+            "awaits_payment": order.awaits_payment(),
             "cancel_form": OrderCancelForm(),
             "cancel_url": reverse("orders:guest_cancel" if guest else "orders:cancel", args=[order.number]),
             "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
@@ -64,6 +65,8 @@ def _cancelled_message(order: Order) -> str:
 @require_http_methods(["GET"])
 def order_list(request):
     page = Paginator(selectors.orders_for_customer(user=request.user), 10).get_page(request.GET.get("page"))
+    if services.orders_expire_overdue(orders=page.object_list):  # shown as they now are: expired
+        page = Paginator(selectors.orders_for_customer(user=request.user), 10).get_page(request.GET.get("page"))
     return render(request, "orders/list.html", {"page": page, "orders": page.object_list})
 
 
@@ -124,3 +127,10 @@ def guest_detail(request, number: str):
 def guest_cancel(request, number: str):
     order = guest_order(request, number)
     return _cancel(request, order, redirect_to=reverse("orders:guest_detail", args=[order.number]))
+
+
+@require_http_methods(["GET"])
+def guest_link(request, number: str, token: str):
+    """An order e-mail's link for a guest: opens that order in this browser (and lets it pay)."""
+    order = guest_order_from_link(request, number, token)
+    return redirect("orders:guest_detail", number=order.number)

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from credit.selectors import credit_issued_for_order_returns
+from orders.models import OrderStatus, PaymentStatus
 
 from .models import Payment, PaymentMethod, Provider, Refund
 
@@ -57,3 +59,16 @@ def order_given_back(*, order_id: int, excluding_return_id: int | None = None) -
 def refundable_amount(*, payment: Payment) -> Decimal:
     """What a payment can still give back (captured minus refunds requested, approved or done)."""
     return max(payment.amount - refunds_committed(payment), Decimal("0.00"))
+
+
+def payment_refusal(order) -> str | None:
+    """Why this order cannot be paid now (already paid, expired, cancelled), in words for the
+    shopper; None while it awaits payment (the page, a replayed or tampered form ask)."""
+    number = {"number": order.number}
+    if order.awaits_payment():
+        return None
+    if order.payment_status != PaymentStatus.UNPAID:
+        return _("Order %(number)s is already paid: there is nothing more to pay.") % number
+    if order.status == OrderStatus.PENDING_PAYMENT or order.expired_unpaid:
+        return _("Order %(number)s expired: its payment window has passed. Place the order again.") % number
+    return _("Order %(number)s was cancelled, so it can no longer be paid.") % number

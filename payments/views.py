@@ -4,15 +4,16 @@ shopper pays, has the card declined, or leaves (the unpaid-order timeout then ca
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from credit.selectors import order_amount_due
-from orders.models import OrderStatus
 from orders.access import order_for_request, order_url_for
 
 from . import services
-from .selectors import payment_methods_offered, payment_pending_attempt
+from .selectors import payment_methods_offered, payment_pending_attempt, payment_refusal
 from .services.gateways import gateway_for
 from .models import Payment, PaymentMethod, Provider
 
@@ -20,7 +21,8 @@ from .models import Payment, PaymentMethod, Provider
 @require_http_methods(["GET"])
 def pay(request, number: str):
     order = order_for_request(request, number)
-    if order.status != OrderStatus.PENDING_PAYMENT:
+    if (refusal := payment_refusal(order)) is not None:
+        messages.info(request, refusal)
         return redirect(order_url_for(request, order))
     attempt = payment_pending_attempt(order)
     last = order.payments.select_related("method").order_by("-pk").first()
@@ -38,6 +40,9 @@ def test_gateway(request, number: str):
     """The test gateway's buttons: pay, decline, abandon, or try again after a decline."""
     order = order_for_request(request, number)
     action = request.POST.get("action", "")
+    if (refusal := payment_refusal(order)) is not None:  # paid already (a replay), expired or cancelled
+        messages.error(request, refusal)
+        return redirect(order_url_for(request, order))
     try:
         if action == "retry":
             method = PaymentMethod.objects.filter(code=request.POST.get("method", ""), is_active=True).first()
@@ -61,8 +66,10 @@ def test_gateway(request, number: str):
             return redirect("payments:pay", number=order.number)
         if action == "abandon":
             services.payment_abandon(payment=attempt)
-            messages.info(request, _("You left the payment page. Your order waits for payment for a while, then it is "
-                                     "cancelled."))
+            messages.info(request, _(
+                "You left without paying. Order %(number)s keeps your products until %(time)s: pay it from this "
+                "page whenever you are ready. After that it is cancelled and nothing is charged."
+            ) % {"number": order.number, "time": time_format(timezone.localtime(order.payment_deadline()))})
             return redirect(order_url_for(request, order))
         raise services.PaymentError(_("Unknown payment action."))
     except services.PaymentError as error:

@@ -1,26 +1,21 @@
 """The e-mail inviting a customer to review what was delivered, in the store's language."""
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.sites import site_root
+
 from . import selectors
-
-
-def _site_root() -> str:
-    domain = Site.objects.get_current().domain
-    local = domain.startswith(("127.", "localhost", "0.0.0.0"))
-    return f"{'http' if local else 'https'}://{domain}"
 
 
 def send_invitation(*, order_id: int) -> None:
     order, items = selectors.invitation_lines(order_id=order_id)
     if not items:
         return  # everything in it is already reviewed: nothing to ask
-    root = _site_root()
+    root = site_root()
     for item in items:
         item["url"] = root + reverse("reviews:write_for_variant", args=[item["variant_id"]])
     context = {"order": order, "items": items, "store_name": settings.STORE_NAME,

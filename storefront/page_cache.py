@@ -1,9 +1,10 @@
 """Whole storefront pages (product, category, family, brand, search) cached for anonymous shoppers.
 
-Anonymous shoppers all see the same page for one URL and language but for three parts: the
-CSRF token of its forms, the mini-cart's count and pending messages. The page is stored with
-the first two replaced by placeholders and filled in per request (a fresh masked token, the
-shopper's own count); a request with messages, a signed-in customer or an htmx fragment is
+Anonymous shoppers all see the same page for one URL and language but for four parts: the
+CSRF token of its forms, the mini-cart's count, the shopper's saved and viewed products (the
+hearts' state, favourites.state) and pending messages. The page is stored with the first three
+replaced by placeholders and filled in per request (a fresh masked token, the shopper's own
+count and lists); a request with messages, a signed-in customer or an htmx fragment is
 rendered as before. So the HTML a shopper gets is the one the view would render.
 
 An entry carries the catalog version (catalog.listing_cache, bumped by every catalog write:
@@ -32,6 +33,7 @@ from django.utils.translation import get_language
 
 from cart.context_processors import mini_cart
 from catalog import listing_cache
+from favourites.state import shopper_state_html
 
 FRESH_SECONDS = 5
 # Listings show no stock (cards have none, the in-stock toggle has no count) unless filtered by
@@ -42,6 +44,7 @@ RENDER_GRACE_SECONDS = 10
 MINI_CART_TEMPLATE = "cart/_mini_cart.html"
 CSRF_PLACEHOLDER = "@@page-cache:csrf-token@@"
 MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
+SHOPPER_STATE_PLACEHOLDER = "@@page-cache:shopper-state@@"
 # The token as the page shows it: in every form and in htmx's request headers.
 CSRF_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
@@ -92,20 +95,28 @@ def _mini_cart_html(units) -> str:
     return get_template(MINI_CART_TEMPLATE).render({"cart_units": units})
 
 
+def _shopper_parts(request) -> dict[str, str]:
+    """{placeholder: this shopper's HTML for it}."""
+    return {MINI_CART_PLACEHOLDER: _mini_cart_html(_units_in_cart(request)),
+            SHOPPER_STATE_PLACEHOLDER: shopper_state_html(request)}
+
+
 def _with_placeholders(request, html: str) -> str | None:
     """The page with its per-shopper parts replaced, or None when one of them cannot be found
     exactly (then the page is not shared: better a render than another shopper's header)."""
-    mini = _mini_cart_html(_units_in_cart(request))
-    if html.count(mini) != 1:
-        return None
-    html = html.replace(mini, MINI_CART_PLACEHOLDER)
+    for placeholder, part in _shopper_parts(request).items():
+        if html.count(part) != 1:
+            return None
+        html = html.replace(part, placeholder)
     for token in {value for pair in CSRF_IN_PAGE.findall(html) for value in pair if value}:
         html = html.replace(token, CSRF_PLACEHOLDER)
     return html
 
 
 def _filled(request, entry: Entry) -> HttpResponse:
-    html = entry.html.replace(MINI_CART_PLACEHOLDER, _mini_cart_html(_units_in_cart(request)))
+    html = entry.html
+    for placeholder, part in _shopper_parts(request).items():
+        html = html.replace(placeholder, part)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))  # also sets the CSRF cookie if missing
     response = HttpResponse(html, content_type=entry.content_type)

@@ -17,6 +17,7 @@ from catalog.listing import ListingParams, build_listing
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
+from core.templatetags.dates import iso_datetime
 from reviews.selectors import line_top_reviews, product_reviews
 
 from .page_cache import cached_listing, cached_page
@@ -158,14 +159,7 @@ def _product_json_ld(request, page) -> dict:
         "description": product.description[:500],
         "url": request.build_absolute_uri(product.get_absolute_url()),
     }
-    if not product.price_is_secret:  # before its launch there is no offer to describe
-        price = variant.shopper_price if variant else product.shopper_price
-        data["offers"] = {
-            "@type": "Offer",
-            "priceCurrency": "PEN",
-            "price": f"{price:.2f}",
-            "url": request.build_absolute_uri(product.get_absolute_url()),
-        }
+    data["offers"] = _product_offer(request, page)
     if page.images:
         data["image"] = [request.build_absolute_uri(image.image.url) for image in page.images[:4]]
     if product.rating_count:
@@ -174,6 +168,29 @@ def _product_json_ld(request, page) -> dict:
             "reviewCount": product.rating_count,
         }
     return data
+
+
+def _product_offer(request, page) -> dict:
+    """The Offer of the product's JSON-LD: whether it can be bought now, and at what price. A product
+    awaiting its drop's launch is a pre-order whose price stays out until the launch."""
+    product, variant = page.product, page.variant
+    offer = {
+        "@type": "Offer",
+        "url": request.build_absolute_uri(product.get_absolute_url()),
+        "itemCondition": "https://schema.org/NewCondition",
+    }
+    if page.upcoming_drop or product.price_is_secret:
+        offer["availability"] = "https://schema.org/PreOrder"
+        if page.upcoming_drop:
+            offer["availabilityStarts"] = iso_datetime(page.upcoming_drop.starts_at)
+    elif page.ended_drop or page.sold_out:
+        offer["availability"] = "https://schema.org/OutOfStock"
+    else:
+        offer["availability"] = "https://schema.org/InStock"
+    if not product.price_is_secret:
+        price = variant.shopper_price if variant else product.shopper_price
+        offer.update(priceCurrency="PEN", price=f"{price:.2f}")
+    return offer
 
 
 @require_GET

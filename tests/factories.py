@@ -1166,3 +1166,25 @@ SHOPS = {
     "reviews_journey": reviews_journey_shop,
     "seller_onboarding_journey": seller_onboarding_journey_shop,
 }
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+import time  # noqa: E402
+
+from django.core.cache import cache  # noqa: E402
+
+from cart.models import CartClient  # noqa: E402
+from cart.store import CART_TTL_SECONDS, RedisCartStore, cart_store  # noqa: E402
+
+
+def age_cart(cart_id: str, hours: float) -> None:
+    """Make the cart look last written `hours` ago: the store's own clock (Redis' time to live) and
+    the client the cart app recorded on the last add."""
+    CartClient.objects.filter(cart_key=cart_id).update(seen_at=timezone.now() - timedelta(hours=hours))
+    store = cart_store()
+    seconds = int(hours * 3600)
+    if isinstance(store, RedisCartStore):
+        store.client.expire(store._key(cart_id), CART_TTL_SECONDS - seconds)
+    else:
+        cache.set(store._touched_key(cart_id), time.time() - seconds, CART_TTL_SECONDS)

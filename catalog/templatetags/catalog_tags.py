@@ -33,3 +33,21 @@ def product_cards(products, eager: int = 4) -> list[str]:
     from catalog.card_cache import render_cards
 
     return [mark_safe(html) for html in render_cards(products, eager=eager)]
+
+
+@register.simple_tag
+def srcset(picture, sizes: str, preload: bool = False, source: bool = False):
+    """` srcset="… 200w, … 400w" sizes="…"` for an <img> of a catalog picture (its WebP renditions,
+    catalog.renditions), or nothing while it has none: the src alone then serves.
+    preload=True: the same as a <link rel="preload">'s imagesrcset/imagesizes (href alone without
+    renditions); source=True: a <picture>'s <source>, which falls back to the original's URL."""
+    from catalog.renditions import srcset as rendition_srcset
+
+    candidates = rendition_srcset(picture)
+    if preload:
+        if not candidates:
+            return format_html(' href="{}"', picture.url)
+        return format_html(' imagesrcset="{}" imagesizes="{}"', candidates, sizes)
+    if not candidates:
+        return format_html(' srcset="{}"', picture.url) if source else ""
+    return format_html(' srcset="{}" sizes="{}"', candidates, sizes)

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "receipts",
     "legal",  # policies and consent
     "complaints",  # Libro de Reclamaciones
+    "favourites",  # "Mis favoritos" and recently viewed
+    "alerts",  # back-in-stock and launch alerts, forgotten-cart reminders
     "backoffice",
     "storefront",
     "demo",
@@ -78,6 +80,10 @@ MIDDLEWARE = [
     "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped (a listing's HTML is 60-70 KB, a tenth of that compressed: first paint on a phone).
+    # After WhiteNoise, which answers static files (pre-compressed) before this runs. Django pads each
+    # gzipped response with random bytes against BREACH, and CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.language.ShopLanguageMiddleware",  # Spanish unless the `lang` cookie says otherwise
@@ -265,6 +271,14 @@ CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
 CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
 COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
 
+# --- alerts: "Avísame" and forgotten carts -----------------------------
+CONSTANCE_CONFIG["CART_REMINDER_HOURS"] = (
+    24, _("Hours a cart stays untouched before its owner (with marketing consent) is reminded of it, once"), "hours")
+CONSTANCE_ADDITIONAL_FIELDS["hours"] = ["django.forms.IntegerField", {"min_value": 1, "max_value": 47}]
+CONSTANCE_CONFIG_FIELDSETS += ((_("Shopper alerts"), ("CART_REMINDER_HOURS",)),)
+# "Avísame" requests per client (each may send a confirmation e-mail): allauth's rate-limit format.
+STOCK_ALERT_RATE_LIMIT = env("STOCK_ALERT_RATE_LIMIT", default="10/m/ip,20/h/key")
+
 # --- the marketplace's sellers in the back office ---------------------
 CONSTANCE_CONFIG["SELLER_PRODUCTS_NEED_REVIEW"] = (
     True, _("Sellers' products wait for staff approval before they are shown in the shop"), bool)
@@ -414,6 +428,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reviews-seller-reputations": {"task": "reviews.tasks.compute_seller_reputations",
                                    "schedule": crontab(hour=3, minute=15)},
 }
+
+# alerts: launch alerts as drops start (and any waiting alert whose units are there), and
+# forgotten-cart reminders.
+CELERY_BEAT_SCHEDULE["alerts-send-due"] = {"task": "alerts.tasks.send_due_alerts", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["alerts-cart-reminders"] = {"task": "alerts.tasks.send_cart_reminders", "schedule": 15 * 60.0}
 
 # The Libro de Reclamaciones' morning alert.
 CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {"task": "complaints.tasks.alert_due_complaints",

@@ -10,7 +10,9 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
-SERVE_MEDIA = False  # uploads are served by the web server or object storage, never by Django
+# Uploads are served by the web server or object storage; only a local `make serve` (and the
+# Lighthouse bench) lets Django serve them, with the same cache headers (SERVE_MEDIA=true).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=False)
 
 try:
     SECRET_KEY = env("SECRET_KEY")

@@ -2,7 +2,9 @@
 
 - long_date, in sentences: "martes 24 de noviembre" (long_datetime adds the time: ", 15:00");
 - short_date, in tables and lists: "24/11/2026";
-- delivery_estimate: when an order arrives or is ready for pickup, in one sentence.
+- delivery_estimate: when an order arrives or is ready for pickup, in one sentence;
+- iso_datetime, for machines (<time datetime="...">): "2026-11-24T15:00:07-05:00", whole seconds,
+  as the HTML standard allows at most three digits of a second.
 Aware datetimes are shown in Lima time, as Django's date filter does.
 """
 
@@ -48,6 +50,13 @@ def long_datetime(value) -> str:
 @register.filter
 def short_date(value) -> str:
     return format_date(_local(value), short_date_format()) if value else ""
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    if isinstance(value, datetime):
+        return _local(value).replace(microsecond=0).isoformat()
+    return value.isoformat() if value else ""
 
 
 @register.filter

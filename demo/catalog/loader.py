@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from catalog import listing_cache, tree
 from catalog.services import product_facets_rebuild, variants_create
+from catalog.renditions import renditions_make
 from catalog.models import (
     Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
     PriceHistory, Product, ProductImage, ProductLine, ProductOptionValue, ScheduledPrice, SearchTerm, Variant,
@@ -523,6 +524,8 @@ def save_images(plan: Plan, *, progress: bool) -> int:
         if name not in done:
             store(name, images.render(plan.files[name]))
     bar.close()
+    for name in plan.files:  # the pages' srcset (bulk-created pictures send no post_save)
+        renditions_make(name)
     return len(plan.files)
 
 

@@ -10,6 +10,7 @@ from django.db.models import F
 from catalog.models import Variant
 from catalog.services import products_units_sold_add
 
+from .. import ports
 from ..exceptions import InsufficientStock, InvalidQuantity, ReasonRequired
 from ..models import Movement, PurchaseOrder, Reservation, StockLevel, Warehouse
 
@@ -128,7 +129,8 @@ def record_movement(level: StockLevel, kind: str, quantity: int, *, actor=None, 
                     reference_type: str = Movement.Reference.MANUAL, reference_id: int | None = None,
                     purchase_order: PurchaseOrder | None = None, transfer_key=None, sold_as_id: int | None = None,
                     bundle_units: int = 0) -> Movement:
-    """Append a movement and apply it to the (locked) level's on_hand."""
+    """Append a movement and apply it to the (locked) level's on_hand. The one place on_hand
+    rises (receipts, returns, restocks, transfers in): those waiting for the variant are told."""
     movement = Movement.objects.create(
         stock_level=level, kind=kind, quantity=quantity, actor=actor, reason=reason or "",
         reference_type=reference_type, reference_id=reference_id, purchase_order=purchase_order,
@@ -136,6 +138,8 @@ def record_movement(level: StockLevel, kind: str, quantity: int, *, actor=None, 
     )
     StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
     level.on_hand += quantity
+    if quantity > 0:
+        ports.stock_replenished(variant_ids=[level.variant_id])
     return movement
 
 

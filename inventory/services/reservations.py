@@ -79,7 +79,18 @@ def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
     for product in Product.objects.filter(pk__in=per_product).only("pk", "name", "max_per_customer"):
         already = held.get(product.pk, 0)
         if product.exceeds_purchase_limit(held=already, adding=per_product[product.pk]):
-            raise PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already)
+            raise PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already,
+                                        order_ids=_orders_holding(customer=customer, product_id=product.pk, now=now))
+
+
+def _orders_holding(*, customer, product_id: int, now) -> list[int]:
+    """The orders (awaiting payment) whose holds count toward the limit, newest first: the shopper
+    is told to pay them (or wait until they expire) rather than just "you already hold N"."""
+    return list(
+        Reservation.objects.filter(customer=customer, stock_level__variant__product_id=product_id,
+                                   status=Reservation.Status.ACTIVE, expires_at__gt=now, order_id__isnull=False)
+        .order_by("-order_id").values_list("order_id", flat=True).distinct()
+    )
 
 
 def _refuse_unsellable(variant_ids: Iterable[int]) -> None:

@@ -93,6 +93,10 @@
     var main = gallery && gallery.querySelector("[data-gallery-main]");
     if (!main) return;
     event.preventDefault();
+    // The thumbnail's renditions are the photo's: the main image keeps its own sizes.
+    var renditions = thumb.querySelector("img[srcset]");
+    if (renditions) main.setAttribute("srcset", renditions.getAttribute("srcset"));
+    else main.removeAttribute("srcset");
     main.src = thumb.getAttribute("href");
     main.alt = thumb.getAttribute("data-alt") || "";
     var link = gallery.querySelector("[data-gallery-main-link]");
@@ -123,7 +127,8 @@
   });
 
   // Listing filters: a <details> that is always open on desktop and a drawer on phones,
-  // which keeps its state while htmx swaps the results.
+  // which keeps its state while htmx swaps the results. It arrives closed, and on desktop its
+  // content shows anyway (store.css, ::details-content), so opening it here moves nothing.
   var filtersOpen = false;
   function syncFilters() {
     document.querySelectorAll("details[data-filters]").forEach(function (details) {
@@ -227,20 +232,10 @@
     }
   }
 
-  // Checkout: the new-address form shows only when "a new address" is chosen, the billing
-  // address only when it differs from the delivery one, the receipt's fields for the receipt
-  // chosen. Without JavaScript they all stay visible.
+  // Checkout: the billing address shows only when it differs from the delivery one, the
+  // receipt's fields for the receipt chosen. Without JavaScript they all stay visible. (The
+  // new delivery address follows the address book's choice by CSS alone: .checkout-address.)
   function initCheckout(root) {
-    root.querySelectorAll("[data-address-choices]").forEach(function (list) {
-      var panel = document.querySelector("[data-new-address]");
-      if (!panel) return;
-      function sync() {
-        var checked = list.querySelector("input[name=address]:checked");
-        panel.hidden = !(checked && checked.value === "new");
-      }
-      list.addEventListener("change", sync);
-      sync();
-    });
     root.querySelectorAll("[data-billing-toggle]").forEach(function (box) {
       var panel = document.querySelector("[data-billing]");
       if (!panel) return;

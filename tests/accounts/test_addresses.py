@@ -132,6 +132,28 @@ class TestAddressServices:
         with pytest.raises(TypeError):
             services.address_update(address=address, user_id=1)
 
+    def test_remember_keeps_a_new_address_once(self, user):
+        home = services.address_create(user=user, **service_data())
+        typed = {key: value for key, value in service_data(street="Jr. Cusco 12").items() if key != "label"}
+
+        kept = services.address_remember(user=user, **typed)
+        again = services.address_remember(user=user, **{**typed, "street": " jr. cusco 12 "})
+
+        assert again == kept and kept.ubigeo == "150122" and not kept.is_default_shipping
+        assert services.address_remember(user=user, **{k: v for k, v in service_data().items() if k != "label"}) == home
+        assert Address.objects.filter(user=user).count() == 2
+
+    def test_remember_never_matches_another_users_address(self, user):
+        stranger = AddressFactory(street="Jr. Cusco 12")
+        fields = {name: getattr(stranger, name) for name in services.DELIVERY_FIELDS}
+        assert services.address_remember(user=user, **fields).user == user
+        assert Address.objects.filter(user=user).count() == 1
+
+    def test_place_line_names_the_district_province_and_department(self, user):
+        assert AddressFactory(user=user, department="04", province="arequipa", district="cayma").place_line \
+            == "Cayma, Arequipa, Arequipa"
+        assert AddressFactory(user=user, district="Mirafloris").place_line == "Mirafloris, Lima, Lima"
+
 
 @pytest.mark.parametrize("rows", [1, 15])
 def test_address_list_query_count_is_flat(client, user, django_assert_num_queries, rows):

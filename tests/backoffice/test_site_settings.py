@@ -19,6 +19,7 @@ from core.site_settings import forget_site_settings, site_setting, site_settings
 from inventory import services as inventory_services
 from inventory.models import Reservation
 from orders.models import Order, OrderStatus
+from orders.services import order_payment_record
 from orders.tasks import cancel_unpaid_orders
 from returns.services import return_window_days
 from reviews.models import ReviewStatus
@@ -62,7 +63,9 @@ def test_reads_are_cached_and_a_change_is_seen_at_once(django_assert_num_queries
 
 
 def test_cancellation_window(user, variant):
-    order = age(make_order(customer=user, variant=variant), 20)
+    order = make_order(customer=user, variant=variant)
+    order_payment_record(order=order)  # the window is a paid order's (an unpaid one: its payment window)
+    order = age(order, 20)
     assert order.customer_can_cancel()
     with override_config(ORDER_CANCEL_WINDOW_MINUTES=15):
         assert not order.customer_can_cancel()

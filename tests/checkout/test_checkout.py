@@ -143,14 +143,18 @@ class TestBadInput:
         response = details(client, document_type=kind, document=number, legal_name="Comercial Andina S.A.C.")
         assert (response.status_code == 302) is ok
 
-    def test_another_customers_address_is_404(self, client, shop):
+    def test_another_customers_address_is_refused_on_the_form(self, client, shop):
         stranger = AddressFactory()
         user = UserFactory()
         AddressFactory(user=user)
         client.login(username=user.email, password=PASSWORD)
         fill_cart(client, ("HOOD-M", 1))
-        assert client.post(reverse("checkout:details"), {"address": stranger.pk}).status_code == 404
-        assert client.post(reverse("checkout:details"), {"address": "abc"}).status_code == 404
+        for choice in (stranger.pk, "abc"):
+            response = client.post(reverse("checkout:details"), {"address": choice, "billing_same": "1"})
+            assert response.status_code == 200 and response.context["contact"].errors["address"]
+            assert client.session.get(SESSION_KEY) is None
+        # The other customer's address is not shown either (tests/checkout/test_saved_addresses.py has more).
+        assert stranger.street not in response.content.decode()
 
     def test_tampered_shipping_and_payment_choices_are_refused(self, client, shop):
         fill_cart(client, ("HOOD-M", 1))

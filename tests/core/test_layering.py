@@ -27,13 +27,15 @@ ALLOWED: dict[str, set[str]] = {
     "returns": {"core", "accounts", "credit", "inventory", "orders", "payments", "receipts", "shipping"},
     "reviews": {"core", "accounts", "catalog", "orders", "shipping"},
     "complaints": {"core", "accounts", "orders", "shipping"},
+    "favourites": {"core", "accounts", "catalog", "inventory"},
+    "alerts": {"core", "accounts", "cart", "catalog", "inventory", "legal", "orders"},
     "checkout": {"core", "accounts", "cart", "catalog", "credit", "inventory", "legal", "orders", "payments",
                  "promotions", "shipping"},
     "backoffice": {"core", "accounts", "catalog", "inventory", "orders", "payments", "returns", "reviews", "shipping"},
-    "storefront": {"core", "accounts", "cart", "catalog", "complaints", "inventory", "legal", "orders", "returns",
-                   "reviews", "shipping"},
-    "demo": {"core", "accounts", "backoffice", "cart", "catalog", "checkout", "complaints", "credit", "inventory",
-             "legal", "orders", "payments", "promotions", "receipts", "returns", "reviews", "shipping"},
+    "storefront": {"core", "accounts", "cart", "catalog", "complaints", "favourites", "inventory", "legal", "orders",
+                   "returns", "reviews", "shipping"},
+    "demo": {"core", "accounts", "alerts", "backoffice", "cart", "catalog", "checkout", "complaints", "credit", "favourites",
+             "inventory", "legal", "orders", "payments", "promotions", "receipts", "returns", "reviews", "shipping"},
 }
 
 def _imported_apps(path: Path) -> Iterator[str]:

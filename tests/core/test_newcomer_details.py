@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.contact import whatsapp_url
-from core.templatetags.dates import long_date, long_datetime, short_date
+from core.templatetags.dates import iso_datetime, long_date, long_datetime, short_date
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,9 @@ def test_dates_read_the_same_everywhere():
     with translation.override("en"):
         assert long_date(date(2026, 11, 24)) == "Tuesday, November 24"
         assert short_date(date(2026, 11, 24)) == "11/24/2026"
+
+
+def test_machine_readable_dates_have_whole_seconds():
+    """<time datetime> admits at most three digits of a second: Lima time, to the second."""
+    assert iso_datetime(datetime(2026, 11, 25, 3, 30, 7, 952736, tzinfo=ZoneInfo("UTC"))) == "2026-11-24T22:30:07-05:00"
+    assert iso_datetime(date(2026, 11, 24)) == "2026-11-24" and iso_datetime(None) == ""

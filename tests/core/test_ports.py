@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from cart import ports as cart_ports
 from catalog import ports as catalog_ports
+from checkout import selectors as checkout_selectors
 from core.ports import Port, port
 from credit import ports as credit_ports
 from inventory import selectors as stock
@@ -38,18 +40,22 @@ EXPECTED = [
     (orders_ports.cancellation_credit_note_issue, receipts_enqueue.cancellation_credit_note_issue),
     (payments_ports.refund_credit_note_issue, receipts_enqueue.refund_credit_note_issue),
     (credit_ports.store_credit_credit_note_issue, receipts_enqueue.store_credit_credit_note_issue),
+    (cart_ports.unpaid_order, checkout_selectors.unpaid_order),
 ]
 
 
 def test_every_declared_port_is_plugged_in_at_start_up():
+    from alerts import enqueue as alerts_enqueue
     from backoffice.services import order_commissions_snapshot
+    from inventory import ports as inventory_ports
     from payments.services.refunds import order_cancel_refunds_request
     from receipts import ports as receipts_ports
     from returns.selectors import return_goods_for_receipt
 
     expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
                 (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
-                (receipts_ports.return_goods, return_goods_for_receipt)]
+                (receipts_ports.return_goods, return_goods_for_receipt),
+                (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished)]
     assert {asked.name for asked, _ in expected} == {asked.name for asked in Port.declared}
     for asked, function in expected:
         assert asked._function is function, asked

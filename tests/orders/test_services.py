@@ -275,6 +275,7 @@ class TestCancel:
 
     @override_config(ORDER_CANCEL_WINDOW_MINUTES=30)
     def test_customer_after_window_is_refused_staff_is_not(self, order, user):
+        services.order_payment_record(order=order)  # the window is a paid order's (an unpaid one: its payment window)
         age(order, 31)
         with pytest.raises(CancelNotAllowed):
             services.order_cancel(order=order, actor=user, reason="", by_customer=True)

@@ -70,6 +70,7 @@ class TestCustomerPages:
         assert 'name="csrfmiddlewaretoken"' in page
 
     def test_no_cancel_button_after_the_window(self, signed_in, order):
+        services.order_payment_record(order=order)  # an unpaid order: cancellable while it can be paid
         age(order, 31)
         page = signed_in.get(order.get_absolute_url()).content.decode()
         assert reverse("orders:cancel", args=[order.number]) not in page
@@ -87,11 +88,12 @@ class TestCustomerPages:
         assert order.status == OrderStatus.CANCELLED and order.cancel_reason == "Me equivoqué de talla"
 
     def test_cancel_after_the_window_is_refused_with_a_message(self, signed_in, order):
+        services.order_payment_record(order=order)  # an unpaid order: cancellable while it can be paid
         age(order, 45)
         response = signed_in.post(reverse("orders:cancel", args=[order.number]), follow=True)
 
         assert response.status_code == 200
-        assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING_PAYMENT
+        assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
         assert "alert--error" in response.content.decode()
 
     def test_cancel_after_shipping_is_refused(self, signed_in, order):
@@ -192,7 +194,14 @@ class TestGuestLookup:
         assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.PENDING_PAYMENT
 
     def test_guest_cancel_after_the_window_is_refused(self, client, guest_order):
+        services.order_payment_record(order=guest_order)  # an unpaid order: cancellable while it can be paid
         client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "invitada@example.pe"})
         age(guest_order, 31)
         client.post(reverse("orders:guest_cancel", args=[guest_order.number]))
-        assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.PENDING_PAYMENT
+        assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.PAID
+
+    def test_a_guest_cancels_an_unpaid_order_while_it_can_still_be_paid(self, client, guest_order):
+        client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "invitada@example.pe"})
+        age(guest_order, 45)
+        client.post(reverse("orders:guest_cancel", args=[guest_order.number]))
+        assert Order.objects.get(pk=guest_order.pk).status == OrderStatus.CANCELLED

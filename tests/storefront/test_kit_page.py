@@ -2,16 +2,19 @@
 required item is sold out says so, and the price shown is the cart's for the same choices, to the
 cent (kit discount, an option's price modifier and an automatic discount included)."""
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cart.selectors import SESSION_KEY, cart_view
 from cart.services import Cart
 from cart.store import LineKey, cart_store
-from catalog.models import KitItem
-from tests.factories import PASSWORD, UserFactory, stock
+from catalog.models import CollectionItem, KitItem
+from tests.factories import PASSWORD, CollectionFactory, UserFactory, stock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("kit_gamer")]  # factories.kit_gamer_shop
 
@@ -148,3 +151,52 @@ def test_an_added_kit_and_its_page_agree_for_a_signed_in_customer(client, shop):
     shown = client.get(kit_url()).context["price"].total
     client.post(reverse("cart:add_kit", args=["kit-gamer"]))
     assert cart_view(Cart(id=f"user-{user.pk}", customer=user)).total == shown
+
+
+class TestAnItemAwaitingItsLaunch:
+    """A kit item in a collection ahead can be neither bought nor priced: its price, and the kit's
+    total that would tell it, stay secret until the launch."""
+
+    @staticmethod
+    def upcoming(product):
+        drop = CollectionFactory(name="Drop 08", slug="drop-08", starts_at=timezone.now() + timedelta(days=2))
+        CollectionItem.objects.create(collection=drop, product=product)
+        return drop
+
+    def test_a_required_item_hides_its_price_and_the_kits_and_the_kit_waits(self, client, shop):
+        self.upcoming(shop["chair"].product)
+
+        response = client.get(kit_url())
+        html = response.content.decode()
+
+        assert "899" not in html and "799" not in html  # the chair's price, before or after its offer
+        assert response.context["page"].price_is_secret
+        assert "Silla Gamer Inti sale a la venta el" in response.context["page"].unavailable_reason
+        assert 'id="add-kit" disabled' in html
+        refused = client.post(reverse("cart:add_kit", args=["kit-gamer"]), {}, HTTP_HX_REQUEST="true")
+        assert cart_view(cart_of(client)).units == 0, refused.content
+
+    def test_after_the_launch_the_kit_shows_its_price_and_sells(self, client, shop):
+        drop = self.upcoming(shop["chair"].product)
+        drop.starts_at = timezone.now() - timedelta(minutes=1)
+        drop.save()
+
+        response = client.get(kit_url())
+
+        assert not response.context["page"].price_is_secret
+        assert "799" in response.content.decode()
+        client.post(reverse("cart:add_kit", args=["kit-gamer"]), {}, HTTP_HX_REQUEST="true")
+        assert cart_view(cart_of(client)).units == 2
+
+    def test_an_optional_item_hides_its_price_and_cannot_be_ticked(self, client, shop):
+        self.upcoming(shop["mouse"].product)
+        mouse_item = shop["mouse_item"]
+
+        response = client.get(kit_url(), {"optional": str(mouse_item.pk)})
+        html = response.content.decode()
+
+        assert "129" not in html
+        assert not response.context["page"].price_is_secret and not response.context["page"].unavailable_reason
+        assert f'id="optional-{mouse_item.pk}" aria-label="Agregar Mouse M1" disabled' in html \
+            or re.search(rf'id="optional-{mouse_item.pk}"[^>]*disabled', html)
+        assert not next(item for item in response.context["page"].optional).ticked

@@ -88,13 +88,16 @@ def test_the_product_page_says_when_the_price_shows(client, drop_product):
     assert _no_price(_html(client, "/p/casaca-qhapaq/?size=m", HTTP_HX_REQUEST="true"))
 
 
-def test_json_ld_has_no_offer_before_launch(client, drop_product):
+def test_json_ld_offers_a_pre_order_without_a_price_before_launch(client, drop_product):
     drop = _upcoming(drop_product)
-    assert _offers(_html(client, "/p/casaca-qhapaq/")) == [None]
+    [offer] = _offers(_html(client, "/p/casaca-qhapaq/"))
+    assert offer["availability"] == "https://schema.org/PreOrder"
+    assert "price" not in offer and "priceCurrency" not in offer
 
     _launch(drop)
     [offer] = _offers(_html(client, "/p/casaca-qhapaq/"))
     assert offer["price"] == "111.12" and offer["priceCurrency"] == "PEN"
+    assert offer["availability"] == "https://schema.org/InStock"
 
 
 def test_a_live_collection_reveals_the_price_even_with_another_ahead(client, drop_product):

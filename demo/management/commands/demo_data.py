@@ -22,6 +22,8 @@ from tqdm import tqdm
 
 from accounts.roles import Role
 from accounts.services import address_create, user_add_role
+from demo.alerts import ensure_demo_alerts
+from demo.favourites import ensure_demo_favourites
 
 CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-admin.json"
 ADMIN_EMAIL = "admin@kallpa.pe"
@@ -203,7 +205,8 @@ def ensure_demo_receipts() -> None:
 DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, ensure_demo_shipping,
               ensure_demo_promotions, ensure_demo_scheduled_price,
               ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
-              ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_receipts]
+              ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_favourites,
+              ensure_demo_alerts, ensure_demo_receipts]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,126 @@
+"""Smaller WebP copies of the catalog's pictures, for the pages' srcset.
+
+A shop's photos are uploaded large (a banner 1600 px wide, a product shot 600 px or more) and a
+phone shows them a quarter that size: each picture gets WebP renditions at the WIDTHS narrower
+than itself, stored beside the uploads under renditions/ with names that follow from the source's
+(`renditions/<name>-400w.webp`), so a page finds them without a query. They are made when a picture
+is saved (the make_image_renditions task, on commit) and, for pictures saved before, by
+`manage.py image_renditions`. Until a rendition exists, the page simply uses the original.
+"""
+
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
+
+WIDTHS = (200, 400, 600, 800, 1200, 1600)
+# High enough that the demo's and studio shots' smooth gradients show no blocks (still half a JPEG's size).
+WEBP_QUALITY = 90
+
+# Every picture shoppers see: (model label, field names).
+IMAGE_FIELDS = (
+    ("catalog.ProductImage", ("image",)),
+    ("catalog.Banner", ("image_desktop", "image_mobile")),
+    ("catalog.Collection", ("hero_image",)),
+    ("catalog.Kit", ("cover",)),
+    ("catalog.ProductLine", ("image",)),
+    ("catalog.Brand", ("logo",)),
+)
+
+# Renditions already seen on disk, by name: they are never removed while their source lives.
+_found: set[str] = set()
+
+
+def rendition_name(name: str, width: int) -> str:
+    stem = name.rsplit(".", 1)[0]
+    return f"renditions/{stem}-{width}w.webp"
+
+
+def renditions_make(name: str) -> int:
+    """The missing renditions of one stored picture. Returns how many it wrote (0 for an SVG or a
+    file it cannot read: the page keeps the original)."""
+    if not name or name.lower().endswith(".svg"):
+        return 0
+    wanted = [width for width in WIDTHS if not default_storage.exists(rendition_name(name, width))]
+    if not wanted:
+        return 0
+    try:
+        with default_storage.open(name, "rb") as source:
+            picture = ImageOps.exif_transpose(Image.open(source))
+            picture.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return 0
+    if picture.mode not in ("RGB", "RGBA"):
+        picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
+    written = 0
+    for width in wanted:
+        if width > picture.width:
+            continue  # never enlarged: the srcset stops at the original's size
+        height = max(1, round(picture.height * width / picture.width))
+        buffer = BytesIO()
+        picture.resize((width, height), Image.LANCZOS).save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+        target = rendition_name(name, width)
+        stored = default_storage.save(target, ContentFile(buffer.getvalue()))
+        if stored != target:  # written meanwhile by another worker
+            default_storage.delete(stored)
+        written += 1
+    return written
+
+
+def has_renditions(field_file) -> bool:
+    """Whether the picture's smallest rendition exists yet (what a cached card's key must know)."""
+    return bool(getattr(field_file, "name", "")) and _exists(rendition_name(field_file.name, WIDTHS[0]))
+
+
+def _exists(rendition: str) -> bool:
+    if rendition in _found:
+        return True
+    if default_storage.exists(rendition):
+        _found.add(rendition)
+        return True
+    return False
+
+
+def srcset(field_file) -> str:
+    """`url 200w, url 400w, …` of the picture's renditions that exist ("" when none do yet)."""
+    name = getattr(field_file, "name", "") or ""
+    if not name:
+        return ""
+    entries = []
+    for width in WIDTHS:
+        rendition = rendition_name(name, width)
+        if not _exists(rendition):
+            break  # widths are made smallest first: a missing one means none wider exists
+        entries.append(f"{default_storage.url(rendition)} {width}w")
+    return ", ".join(entries)
+
+
+def stored_picture_names() -> set[str]:
+    from django.apps import apps
+
+    names: set[str] = set()
+    for label, fields in IMAGE_FIELDS:
+        model = apps.get_model(label)
+        for field in fields:
+            names.update(name for name in model.objects.exclude(**{field: ""}).values_list(field, flat=True).distinct() if name)
+    return names
+
+
+def _enqueue_for_saved(sender, instance, **kwargs) -> None:
+    from django.db import transaction
+
+    from .tasks import make_image_renditions
+
+    fields = dict(IMAGE_FIELDS)[sender._meta.label]
+    names = [getattr(instance, field).name for field in fields if getattr(instance, field)]
+    if names:
+        transaction.on_commit(lambda: make_image_renditions.delay(names))
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    for label, _fields in IMAGE_FIELDS:
+        post_save.connect(_enqueue_for_saved, sender=apps.get_model(label), dispatch_uid=f"catalog.renditions.{label}")

@@ -1,0 +1,20 @@
+"""The shopper's own part of every page: which products they saved (the hearts) and viewed,
+as a small JSON block that static/js/favourites.js reads. Cached pages and cards are the same
+for everyone; storefront's page cache fills this block per request like the mini-cart."""
+
+from django.utils.html import json_script
+
+from . import shopper
+from .selectors import account_saved
+
+STATE_ID = "shopper-state"
+
+
+def shopper_state_html(request) -> str:
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is not None and user is not None and user.is_authenticated and shopper.FAVOURITES_KEY not in session:
+        shopper.remember(session, account_saved(user))  # a session from before sign-in copied the list
+    data = {"favourites": sorted(shopper.saved(session)) if session is not None else [],
+            "recent": shopper.recent_ids(session) if session is not None else []}
+    return json_script(data, STATE_ID)
