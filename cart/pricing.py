@@ -15,10 +15,10 @@ from core.money import igv_included, to_cents
 from catalog.models import (
     Kit, KitItem, OptionValue, ProductImage, Variant, crossed_out_price, launch_awaited, saving_percent,
 )
-from promotions import stacking
+from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
-from promotions.selectors import coupon_match, live_discount_annotations
+from promotions.selectors import coupon_match, live_discount_annotations, offer_names
 
 from .store import LineKey
 
@@ -40,6 +40,7 @@ class CartLine:
     # Discounts (promotions.stacking): the automatic one per unit, the kit's and the coupon's
     # share of this line in soles.
     automatic_discount: Decimal = ZERO
+    automatic_discount_name: str = ""  # the offer it comes from
     kit_discount: Decimal = ZERO
     coupon_discount: Decimal = ZERO
 
@@ -154,6 +155,21 @@ class CartSummary:
         return self.automatic_discount + self.kit_discount + self.coupon_discount
 
     @property
+    def discount_sources(self) -> list[stacking.DiscountSource]:
+        """The discount, one line per source (each offer, each kit, the coupon): they add up to
+        `discount` to the cent. A free-shipping coupon is not here: it shows against shipping."""
+        kit_labels = {d.kit.pk: breakdown.kit_label(d.kit.name, d.kit.discount_percent) for d in self.kit_discounts}
+        coupon = ""
+        if self.coupon is not None:
+            percent = self.coupon.value if self.coupon.kind == Coupon.Kind.PERCENTAGE else None
+            coupon = breakdown.coupon_label(self.coupon.code, percent=percent)
+        parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_total)
+                 for line in self.lines]
+        parts += [("kit", kit_labels[line.kit.pk], line.kit_discount) for line in self.lines if line.kit_discount]
+        parts += [("coupon", coupon, line.coupon_discount) for line in self.lines]
+        return stacking.discount_sources(parts)
+
+    @property
     def free_shipping(self) -> bool:
         return self.coupon is not None and self.coupon.kind == Coupon.Kind.FREE_SHIPPING
 
@@ -263,6 +279,14 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
         line.coupon_discount = share
 
 
+def _name_offers(discounted: list[CartLine]) -> None:
+    """Each discounted line's offer by its name (two queries, only when a line has an offer)."""
+    if discounted:
+        names = offer_names([(line.product.pk, line.unit_price) for line in discounted])
+        for line, name in zip(discounted, names):
+            line.automatic_discount_name = name
+
+
 def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", customer=None, email: str = "") -> CartSummary:
     """The priced cart for stored quantities, with its automatic and kit discounts and the
     coupon of coupon_code when it applies; lines whose variant is gone are left out, and those
@@ -282,6 +306,7 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
         automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
         lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
                               image=image, automatic_discount=automatic))
+    _name_offers([line for line in lines if line.automatic_discount])
     summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting)
     if coupon_code and lines:
         _apply_coupon(summary, coupon_code, customer=customer, email=email)

@@ -11,6 +11,7 @@ from django.db.models.functions import Greatest, Least, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import AppendOnlyModel
@@ -860,7 +861,7 @@ class ScheduledPrice(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         RUNNING = "running", _("Running")
         ENDED = "ended", _("Ended")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("scheduled price status", "Cancelled")  # "Anulado": a cambio de precio
 
     variant = models.ForeignKey(
         Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="scheduled_prices",

@@ -31,6 +31,8 @@ from django.db.models.expressions import RawSQL
 from .models import launch_awaited
 
 MAX_QUERY_LENGTH = 100
+# Where a query is echoed (headings, "no results"), at most this much of it: a long one is cut with …
+ECHOED_QUERY_LENGTH = 60
 MAX_WORDS = 8
 SEARCH_CONFIG = "spanish_unaccent"
 RELEVANCE = ("-relevance", "-units_sold", "-pk")

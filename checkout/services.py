@@ -164,6 +164,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
         OrderLineData.from_variant(
             line.variant, quantity=line.quantity, kit=line.kit, automatic_discount=line.automatic_total,
             kit_discount=line.kit_discount, coupon_discount=line.coupon_discount,
+            automatic_discount_name=line.automatic_discount_name,
         )
         for line in summary.lines
     ]
@@ -177,6 +178,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
                 billing_address=state.billing_address, shipping_method_id=quote.method_id,
                 shipping_method_name=quote.name, shipping_total=shipping_total,
                 coupon_code=summary.coupon.code if summary.coupon else "",
+                shipping_discount=quote.price - shipping_total,
                 idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
                 customer_legal_name=state.legal_name,
             )

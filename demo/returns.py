@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from inventory.models import Warehouse
 from orders.models import Order, OrderStatus
@@ -127,8 +128,10 @@ def load_demo_returns() -> dict[str, str]:
         lines = list(order.lines.order_by("pk")) if deadline is not None else []
         if index >= len(lines):
             continue
-        # Asked a day after delivery (the demo order may be older than the return window today).
-        asked_at = deadline - timedelta(days=services.return_window_days()) + timedelta(days=1)
+        # Asked a day after delivery (the demo order may be older than the return window today), but
+        # never later than now: an order delivered just now has its return asked now, not tomorrow.
+        delivered_at = deadline - timedelta(days=services.return_window_days())
+        asked_at = min(delivered_at + timedelta(days=1), timezone.now())
         try:
             with transaction.atomic():
                 request = services.return_request_create(

@@ -29,29 +29,59 @@ REVIEWERS = [
     ("renzo.paredes@demo.kallpa.pe", "Renzo", "Paredes"),
     ("andrea.cardenas@demo.kallpa.pe", "Andrea", "Cárdenas"),
 ]
-# (rating, title, body): what Peruvian shoppers write, from delighted to disappointed.
-TEXTS = {
-    5: [
-        ("Excelente, tal cual la foto", "Llegó en dos días a Surco y bien embalado. La calidad es muy buena para el precio, lo recomiendo."),
-        ("Superó lo que esperaba", "Lo uso todos los días y funciona perfecto. Buena atención y la boleta llegó al correo."),
-        ("Muy buena compra", "Buen acabado y se siente resistente. Ya es mi segunda compra en la tienda y todo bien."),
-        ("Recomendado al 100 %", "Llegó antes de la fecha indicada. El producto es original y viene con su garantía."),
-    ],
-    4: [
-        ("Bueno, con un detalle", "El producto cumple y la calidad es buena. Le bajo una estrella porque la caja llegó un poco golpeada."),
-        ("Buena relación calidad-precio", "Por lo que cuesta está muy bien. El color es un poquito distinto al de la foto, pero me gustó."),
-        ("Cumple lo prometido", "Funciona bien y el envío a Arequipa demoró cuatro días. Volvería a comprar."),
-    ],
-    3: [
-        ("Está bien, sin más", "Hace lo que dice, pero esperaba un mejor acabado. Para el día a día sirve."),
-        ("Regular", "La talla/medida es algo justa, revisen bien la guía antes de comprar. El envío fue rápido."),
-    ],
-    2: [
-        ("No me convenció", "La calidad no es la que esperaba por el precio. Atención al cliente respondió rápido, eso sí."),
-    ],
-    1: [
-        ("Llegó con fallas", "Vino con un defecto y tuve que pedir el cambio. El cambio lo hicieron, pero perdí una semana."),
-    ],
+# What Peruvian shoppers write, from delighted to disappointed: per rating, titles and the three
+# sentences a body is made of (an opening, a detail, a closing). Bodies are combined so that no
+# two demo reviews read the same, as no two real ones do.
+TITLES = {
+    5: ["Excelente, tal cual la foto", "Superó lo que esperaba", "Muy buena compra", "Recomendado al 100 %",
+        "Me encantó", "Llegó perfecto"],
+    4: ["Bueno, con un detalle", "Buena relación calidad-precio", "Cumple lo prometido", "Bien, lo volvería a comprar",
+        "Casi perfecto"],
+    3: ["Está bien, sin más", "Regular", "Cumple a medias", "Ni bueno ni malo"],
+    2: ["No me convenció", "Esperaba más", "Flojo para el precio"],
+    1: ["Llegó con fallas", "Mala experiencia", "No lo recomiendo"],
+}
+BODIES = {
+    5: (
+        ["Llegó en dos días a Surco y bien embalado.", "Lo uso todos los días y funciona perfecto.",
+         "Buen acabado y se siente resistente.", "Llegó antes de la fecha indicada.",
+         "Lo pedí para regalo y quedaron encantados.", "El pedido llegó a Miraflores al día siguiente."],
+        ["La calidad es muy buena para el precio.", "El producto es original y viene con su garantía.",
+         "Es igualito a las fotos de la página.", "Los materiales se sienten de buena calidad.",
+         "Se nota que está bien hecho.", "Trae todo lo que indica la descripción."],
+        ["Lo recomiendo.", "Ya es mi segunda compra en la tienda y todo bien.",
+         "La boleta llegó al correo sin problema.", "Volveré a comprar aquí.", "Cinco estrellas bien merecidas."],
+    ),
+    4: (
+        ["El producto cumple y la calidad es buena.", "Por lo que cuesta está muy bien.",
+         "Funciona bien desde el primer día.", "Llegó completo y en buen estado.", "Estoy contento con la compra."],
+        ["Le bajo una estrella porque la caja llegó un poco golpeada.",
+         "El color es un poquito distinto al de la foto, pero me gustó.",
+         "El envío a Arequipa demoró cuatro días.", "Las instrucciones podrían ser más claras.",
+         "Tardaron un día más de lo indicado en despacharlo."],
+        ["Volvería a comprar.", "Igual lo recomiendo.", "Buena atención por WhatsApp.", "En general, satisfecho."],
+    ),
+    3: (
+        ["Hace lo que dice, pero esperaba un mejor acabado.", "La talla/medida es algo justa.",
+         "El producto está bien, nada especial.", "Cumple, aunque se siente algo frágil."],
+        ["Revisen bien la guía antes de comprar.", "Para el día a día sirve.",
+         "Por ese precio hay opciones parecidas.", "Ojalá mejoren el empaque."],
+        ["El envío fue rápido.", "La atención fue correcta.", "Veremos cómo resiste con el uso."],
+    ),
+    2: (
+        ["La calidad no es la que esperaba por el precio.", "Se ve bien en fotos, pero en persona no tanto.",
+         "A las dos semanas ya mostraba desgaste."],
+        ["Atención al cliente respondió rápido, eso sí.", "El envío llegó a tiempo, eso sí.",
+         "La devolución parece sencilla, lo estoy pensando."],
+        ["No sé si volvería a comprarlo.", "Esperaba más de la marca.", "Lo dejo como aviso para otros."],
+    ),
+    1: (
+        ["Vino con un defecto y tuve que pedir el cambio.", "Dejó de funcionar a los pocos días.",
+         "Llegó con una pieza rota."],
+        ["El cambio lo hicieron, pero perdí una semana.", "Me atendieron, pero el trámite fue lento.",
+         "Pedí la devolución y me devolvieron el dinero."],
+        ["No lo recomiendo.", "Una pena, porque se veía bien.", "Espero que revisen mejor antes de enviar."],
+    ),
 }
 RATING_WEIGHTS = {5: 52, 4: 28, 3: 11, 2: 6, 1: 3}
 
@@ -66,14 +96,23 @@ def _reviewer(email: str, first: str, last: str):
     return user
 
 
-def _text(r: random.Random, rating: int) -> tuple[str, str]:
-    return r.choice(TEXTS[rating])
+def _text(r: random.Random, rating: int, used: set[str]) -> tuple[str, str]:
+    """A title and a body no other demo review has (used: the bodies already written or drawn)."""
+    title = r.choice(TITLES[rating])
+    openings, details, closings = BODIES[rating]
+    bodies = [f"{opening} {detail} {closing}" for opening in openings for detail in details for closing in closings]
+    r.shuffle(bodies)
+    body = next((body for body in bodies if body not in used), None)
+    if body is None:  # every combination taken: more reviews than the demo writes; still none alike
+        body = f"{bodies[0]} (opinión {len(used) + 1})"
+    used.add(body)
+    return title, body
 
 
-def _write(user, product, r: random.Random, moderator) -> bool:
+def _write(user, product, r: random.Random, moderator, used: set[str]) -> bool:
     # Every draw happens whether or not the review exists, so a second run draws the same.
     rating = r.choices(list(RATING_WEIGHTS), weights=list(RATING_WEIGHTS.values()))[0]
-    title, body = _text(r, rating)
+    title, body = _text(r, rating, used)
     if Review.objects.filter(user=user, product=product).exists():
         return False
     review = services.review_create(user=user, product=product, rating=rating, title=title, body=body)
@@ -86,11 +125,13 @@ def load_demo_reviews(*, progress: bool = True) -> int:
     """Write the demo reviews that are missing; return how many were written."""
     moderator = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     written = 0
+    used = set(Review.objects.values_list("body", flat=True))  # no demo body repeats one already written
     # Verified: one review per delivered demo order line's product (ratings lean high, as real ones do).
     delivered = (OrderLine.objects.filter(order__status=OrderStatus.DELIVERED, order__customer__isnull=False)
                  .select_related("order__customer", "variant__product").order_by("pk"))
     for line in delivered:
-        written += _write(line.order.customer, line.variant.product, random.Random(f"{SEED}:line:{line.pk}"), moderator)
+        written += _write(line.order.customer, line.variant.product, random.Random(f"{SEED}:line:{line.pk}"), moderator,
+                          used)
     with transaction.atomic():
         reviewers = [_reviewer(*row) for row in REVIEWERS]
     popular = list(visible_products().order_by("-units_sold", "pk")[:POPULAR_PRODUCTS])
@@ -98,7 +139,7 @@ def load_demo_reviews(*, progress: bool = True) -> int:
         # The more popular, the more reviews: 6 down to 2.
         r = random.Random(f"{SEED}:product:{product.pk}")
         for reviewer in r.sample(reviewers, k=max(2, 6 - index // 8)):
-            written += _write(reviewer, product, r, moderator)
+            written += _write(reviewer, product, r, moderator, used)
     return written
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,7 +22,7 @@ from core.money import format_money
 from inventory.exceptions import InventoryError
 from shipping.models import Shipment
 
-from . import services
+from . import selectors, services
 from .exceptions import OrderError
 from .models import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 
@@ -162,10 +163,20 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("discount"))
     def discount_display(self, obj):
-        return format_money(obj.discount_total)
+        """The total, then where it came from (one line per offer, kit and coupon)."""
+        sources = selectors.order_discount_sources(obj)
+        if not sources:
+            return format_money(obj.discount_total)
+        return format_html("{}<br>{}", format_money(obj.discount_total), format_html_join(
+            mark_safe("<br>"), "<small>{}: −{}</small>",
+            ((source.label, format_money(source.amount)) for source in sources)))
 
     @admin.display(description=_("shipping"))
     def shipping_display(self, obj):
+        if obj.shipping_discount:
+            return format_html("{} <small>({})</small>", format_money(obj.shipping_total),
+                               _("free shipping, coupon %(code)s: −%(amount)s")
+                               % {"code": obj.coupon_code, "amount": format_money(obj.shipping_discount)})
         return format_money(obj.shipping_total)
 
     @admin.display(description=_("your lines · commission · to receive"))

@@ -43,6 +43,7 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "kind": email.kind,
         "email": email,
         "lines": list(order.lines.all()),
+        "discount_sources": selectors.order_discount_sources(order),
         "shipment": shipment,
         "shipment_count": len(order.shipments.all()),
         "pickup": order.shipping_method if order.shipping_method and order.shipping_method.is_pickup else None,

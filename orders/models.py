@@ -42,7 +42,7 @@ class OrderStatus(models.TextChoices):
     PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
     SHIPPED = "shipped", _("Shipped")
     DELIVERED = "delivered", _("Delivered")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")  # "Anulado": a pedido is masculine
     REFUNDED = "refunded", _("Refunded")
 
 
@@ -126,6 +126,10 @@ class Order(models.Model):
     discount_total = models.DecimalField(_("discount"), **money_field, default=ZERO)
     shipping_total = models.DecimalField(_("shipping"), **money_field, default=ZERO)
     coupon_code = models.CharField(_("coupon"), max_length=40, blank=True, help_text=_("The code applied, as it was."))
+    shipping_discount = models.DecimalField(
+        _("shipping discount"), **money_field, default=ZERO,
+        help_text=_("The shipping price a free-shipping coupon took off (not part of the discount)."),
+    )
     total = models.DecimalField(_("total"), **money_field, default=ZERO)
 
     shipping_address = models.JSONField(_("shipping address"), default=dict)
@@ -299,6 +303,9 @@ class OrderLine(models.Model):
         "catalog.Kit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("kit")
     )
     kit_name = models.CharField(_("kit name"), max_length=120, blank=True)
+    # The sources of the parts above, as the shopper saw them (the discount lines of the order).
+    automatic_discount_name = models.CharField(_("offer"), max_length=120, blank=True)
+    kit_discount_percent = models.DecimalField(_("kit discount (%)"), max_digits=5, decimal_places=2, default=ZERO)
 
     class Meta:
         verbose_name = _("order line")

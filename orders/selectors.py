@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from promotions import breakdown
 from shipping.models import Shipment, ShipmentEvent, ShipmentLine
 
-from .models import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
+from .models import ZERO, Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 
 
 def _with_details(queryset: QuerySet) -> QuerySet:
@@ -93,3 +94,19 @@ def orders_paid_without_shipments(cutoff) -> QuerySet:
     created: the stock was not there when the payment arrived."""
     return (Order.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], paid_at__lt=cutoff)
             .filter(~Exists(Shipment.objects.filter(order=OuterRef("pk")))))
+
+
+def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
+    """The order's discount, one line per source, from what its lines keep (promotions.stacking
+    step 4): each offer by its name, each kit with its percentage, the coupon by its code, and
+    what no source names (a discount given by hand) as "other". They add up to discount_total to
+    the cent. Reads order.lines.all(): no query when the lines are prefetched."""
+    lines = list(order.lines.all())
+    parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_discount) for line in lines]
+    parts += [("kit", breakdown.kit_label(line.kit_name, line.kit_discount_percent), line.kit_discount)
+              for line in lines]
+    parts += [("coupon", breakdown.coupon_label(order.coupon_code), line.coupon_discount) for line in lines]
+    named = sum((amount for _kind, _label, amount in parts), ZERO)
+    parts.append(("other", breakdown.other_label(), order.discount_total - named))
+    return breakdown.discount_sources(parts)
+

@@ -35,6 +35,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
@@ -103,11 +104,14 @@ class OrderLineData:
     seller_id: int | None = None
     kit_id: int | None = None
     kit_name: str = ""
+    automatic_discount_name: str = ""
+    kit_discount_percent: Decimal = ZERO
 
     @classmethod
     def from_variant(
         cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None,
         automatic_discount: Decimal = ZERO, kit_discount: Decimal = ZERO, coupon_discount: Decimal = ZERO,
+        automatic_discount_name: str = "",
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
@@ -128,6 +132,8 @@ class OrderLineData:
             seller_id=product.seller_id,
             kit_id=getattr(kit, "pk", None),
             kit_name=getattr(kit, "name", ""),
+            automatic_discount_name=automatic_discount_name if automatic_discount else "",
+            kit_discount_percent=getattr(kit, "discount_percent", ZERO) if kit_discount else ZERO,
         )
 
     @property
@@ -298,6 +304,8 @@ def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
                 seller_id=line.seller_id,
                 kit_id=line.kit_id,
                 kit_name=line.kit_name[:120],
+                automatic_discount_name=line.automatic_discount_name[:120],
+                kit_discount_percent=line.kit_discount_percent,
             )
             for line in lines
         ]
@@ -318,6 +326,7 @@ def order_create(
     shipping_total: Decimal,
     discount_total: Decimal = ZERO,
     coupon_code: str = "",
+    shipping_discount: Decimal = ZERO,
     idempotency_key: str | None,
     customer_document: str = "",
     customer_document_type: str = "",
@@ -328,7 +337,8 @@ def order_create(
 
     Totals: subtotal = Σ unit_price × quantity; discount = Σ line discounts + discount_total
     (an order-level discount on top of the line discounts); total = subtotal − discount +
-    shipping. The same idempotency_key returns the order it created (order.replayed is True;
+    shipping. shipping_discount is what a free-shipping coupon took off the shipping (already out
+    of shipping_total; shown, not counted again). The same idempotency_key returns the order it created (order.replayed is True;
     False on a new order), also when two submissions race; a key used by another buyer
     raises IdempotencyConflict. Bad data raises ValidationError and writes nothing.
     A RUC (customer_document_type "ruc": a factura) needs customer_legal_name, the company's
@@ -354,6 +364,7 @@ def order_create(
         customer=customer, email=email, customer_document=document, customer_document_type=document_type,
         customer_legal_name=legal_name, subtotal=totals.subtotal, discount_total=totals.discount,
         shipping_total=totals.shipping, coupon_code=(coupon_code or "")[:40], total=totals.total,
+        shipping_discount=max(Decimal(shipping_discount), ZERO),
         shipping_address=ship_to, billing_address=bill_to, shipping_method_id=shipping_method_id,
         shipping_method_name=shipping_method_name or "", idempotency_key=idempotency_key or None,
     )
@@ -570,7 +581,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
             _("Order %(number)s can no longer be cancelled online: the %(minutes)d-minute window has passed.")
             % {"number": order.number, "minutes": site_setting("ORDER_CANCEL_WINDOW_MINUTES")}
         )
-    reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else _("Cancelled"))
+    reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else pgettext("order status", "Cancelled"))
     order, _previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
     if order.payment_status == PaymentStatus.UNPAID:
         coupon_release(order=order)  # an order never paid gives its coupon use back

@@ -30,6 +30,7 @@ def _render_detail(request, order: Order, *, guest: bool):
         {
             "order": order,
             "guest": guest,
+            "discount_sources": selectors.order_discount_sources(order),
             "base_template": "base.html" if guest else "accounts/base_account.html",
             "can_cancel": order.customer_can_cancel(),
             "awaits_payment": order.awaits_payment(),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import CollectionItem, Product
 from catalog.tree import catalog_tree
-from core.money import format_money
+from core.money import format_money, unit_discount
 
 from . import ports
 from .exceptions import CouponRefused, Refusal
@@ -37,6 +37,31 @@ def live_discount_annotations(product_ref: str = "pk", now=None) -> dict:
                         Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2))
 
     return {"auto_percent": best(AutomaticDiscount.Kind.PERCENTAGE), "auto_amount": best(AutomaticDiscount.Kind.FIXED)}
+
+
+def offer_names(priced: list[tuple[int, Decimal]], now=None) -> list[str]:
+    """For (product id, unit price) pairs, the name of the running automatic discount that takes
+    the most off that price (the one live_discount_annotations' best comes from; a tie goes to the
+    higher priority, as the back office says), "" when none. Two queries whatever the number."""
+    product_ids = {product_id for product_id, _price in priced}
+    live = list(AutomaticDiscount.objects.live(now or timezone.now())
+                .filter(Q(scope=Scope.EVERYTHING) | Q(targets__product_id__in=product_ids)).distinct()
+                .order_by("-priority", "-created_at", "-pk"))
+    targeted = set(DiscountTarget.objects.filter(discount__in=[d.pk for d in live if d.scope != Scope.EVERYTHING],
+                                                 product_id__in=product_ids).values_list("discount_id", "product_id"))
+    names = []
+    for product_id, price in priced:
+        best, name = ZERO, ""
+        for discount in live:
+            if discount.scope != Scope.EVERYTHING and (discount.pk, product_id) not in targeted:
+                continue
+            is_percent = discount.kind == AutomaticDiscount.Kind.PERCENTAGE
+            off = unit_discount(price, percent=discount.value if is_percent else ZERO,
+                                amount=ZERO if is_percent else discount.value)
+            if off > best:  # strictly more: on a tie the earlier (higher priority) keeps its name
+                best, name = off, discount.name
+        names.append(name)
+    return names
 
 
 def scope_condition(promotion) -> Q:

@@ -60,3 +60,23 @@ def coupon_discounts(terms: CouponTerms, amounts_in_scope: list[Decimal]) -> lis
     else:
         total = ZERO
     return allocate(total, amounts_in_scope)
+
+
+@dataclass(frozen=True)
+class DiscountSource:
+    """One line of a discount breakdown: where these soles came from (an offer by its name, a
+    kit, the coupon, or "other" for a discount given by hand)."""
+
+    kind: str  # "offer", "kit", "coupon" or "other"
+    label: str
+    amount: Decimal
+
+
+def discount_sources(parts) -> list[DiscountSource]:
+    """Parts ((kind, label, amount), per line) summed per source, in the order they first come;
+    empty amounts are left out. The sources add up to the parts' total to the cent."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    for kind, label, amount in parts:
+        if amount:
+            totals[(kind, label)] = totals.get((kind, label), ZERO) + amount
+    return [DiscountSource(kind=kind, label=label, amount=amount) for (kind, label), amount in totals.items() if amount]

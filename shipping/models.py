@@ -248,7 +248,7 @@ class ShipmentStatus(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
     DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
     RETURNED = "returned", _("Returned to sender")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("shipment status", "Cancelled")  # "Anulado": an envío
 
 
 # The only steps a shipment takes; shipping.services checks every change against it. A pickup

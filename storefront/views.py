@@ -6,6 +6,7 @@ and the whole-page cache with the shopper's own cart count."""
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,7 +14,7 @@ from cart.selectors import kit_priced
 from cart.services import parse_kit_choices
 from catalog import selectors
 from catalog.listing import ListingParams, build_listing
-from catalog.search import MAX_QUERY_LENGTH, search_products, suggest
+from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
 from core.templatetags.dates import iso_datetime
@@ -32,7 +33,8 @@ def _crumbs(*items) -> list[dict]:
 
 
 def _render_listing(request, *, base, scope, heading, description, crumbs, subcategories, category_ids=None,
-                    extra=None, ordering=None, search_query=None, corrected_query=None, kit_strip=None):
+                    extra=None, ordering=None, search_query=None, corrected_query=None, kit_strip=None,
+                    query_shortened=False):
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
     listing = build_listing(base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra,
@@ -40,7 +42,7 @@ def _render_listing(request, *, base, scope, heading, description, crumbs, subca
     context = {
         "heading": heading, "description": description, "breadcrumbs": crumbs, "subcategories": subcategories,
         "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
-        "kit_strip": kit_strip or [],
+        "kit_strip": kit_strip or [], "query_shortened": query_shortened, "max_query_length": MAX_QUERY_LENGTH,
     }
     return _render_partial_or_page(request, "catalog/_results.html", "catalog/listing.html", context)
 
@@ -105,13 +107,16 @@ def brand(request, slug: str):
 @require_GET
 @cached_listing
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    typed = request.GET.get("q", "").strip()
+    query = typed[:MAX_QUERY_LENGTH]  # longer queries are searched by their start, and told so
     result = search_products(selectors.visible_products(catalog_tree(request)), query)
-    heading = _("Results for “%(query)s”") % {"query": result.corrected or query} if query else _("Search")
+    echoed = Truncator(result.corrected or query).chars(ECHOED_QUERY_LENGTH)
+    heading = _("Results for “%(query)s”") % {"query": echoed} if query else _("Search")
     return _render_listing(
         request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
         subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
         corrected_query=result.corrected, kit_strip=selectors.kits_matching(query) if query else [],
+        query_shortened=len(typed) > MAX_QUERY_LENGTH,
     )
 
 

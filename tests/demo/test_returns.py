@@ -1,4 +1,7 @@
 import pytest
+from django.apps import apps
+from django.db import models
+from django.utils import timezone
 
 from credit.models import CreditUse, StoreCredit
 from inventory.models import Movement
@@ -9,6 +12,27 @@ from returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
 from tests.factories import ledger_mismatches
 
 pytestmark = pytest.mark.django_db
+
+# Dates that are about the future by nature (windows, deadlines, holds, launches).
+FUTURE_BY_NATURE = ("ends", "starts", "expires", "until", "deadline", "ship_by", "reveal", "launch", "due", "next",
+                    "retry", "lapse", "valid", "estimated")
+
+
+def dated_in_the_future() -> list[str]:
+    """Every demo row dated after now (or on a later day in Lima than today), as "model.field: count"."""
+    now = timezone.now()
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, (models.DateTimeField, models.DateField)) or not field.concrete:
+                continue
+            if any(word in field.name for word in FUTURE_BY_NATURE):
+                continue
+            limit = timezone.localdate(now) if not isinstance(field, models.DateTimeField) else now
+            count = model._default_manager.filter(**{f"{field.name}__gt": limit}).count()
+            if count:
+                found.append(f"{model._meta.label}.{field.name}: {count}")
+    return found
 
 
 def test_demo_returns_in_several_states_through_the_services_and_load_once(settings):
@@ -41,6 +65,7 @@ def test_demo_returns_in_several_states_through_the_services_and_load_once(setti
     assert spent_on.payment_status == PaymentStatus.PAID  # the rest through the test gateway
     assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 2
     assert ledger_mismatches() == []
+    assert dated_in_the_future() == []
     changes = ReturnStatusChange.objects.count()
 
     assert load_demo_returns() == numbers

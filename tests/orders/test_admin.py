@@ -141,3 +141,17 @@ class TestSellerScope:
         lines = client.get("/admin/orders/orderline/").context["cl"].result_list
         assert sorted(line.sku for line in lines) == ["MIO-1", "MIO-1"]
 
+
+
+def test_the_order_page_in_the_back_office_shows_each_discount_source(client, superuser):
+    from dataclasses import replace
+
+    variant = VariantFactory(product=ProductFactory(base_price=Decimal("200.00")))
+    line = replace(line_for(variant, quantity=1), discount=Decimal("50.00"), automatic_discount=Decimal("30.00"),
+                   automatic_discount_name="Semana del Hogar", kit_discount=Decimal("17.00"), kit_name="Kit Sala",
+                   kit_discount_percent=Decimal("10"), coupon_discount=Decimal("3.00"))
+    order = make_order(lines=[line], coupon_code="VERANO10")
+    client.force_login(superuser)
+    page = client.get(f"{CHANGELIST}{order.pk}/change/").content.decode()
+    for text in ("S/ 50.00", "Semana del Hogar: −S/ 30.00", "Kit Sala (−10 %): −S/ 17.00", "Cupón VERANO10: −S/ 3.00"):
+        assert text in page

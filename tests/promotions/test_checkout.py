@@ -176,7 +176,7 @@ class TestQueryCeilings:
             _fill(client, shop["warehouse"], lines)
             apply_code(client, "VERANO10")
             client.get(reverse("cart:detail"))
-            with django_assert_num_queries(6) as captured:  # the cart's 5 (discounts in the variants query), the coupon
+            with django_assert_num_queries(7) as captured:  # the cart's 5 (discounts in the variants query), the coupon, naming the offers
                 response = client.get(reverse("cart:detail"))
             assert response.context["cart"].coupon_discount > 0
             counts.append(len(captured.captured_queries))

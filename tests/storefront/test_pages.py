@@ -82,6 +82,31 @@ class TestSearchPage:
         response = client.get(reverse("catalog:search"), {"q": query})
         assert response.status_code == 200
 
+    def test_a_300_character_query_is_searched_by_its_start_and_echoed_short(self, client, shop):
+        typed = "hoodie" + "x" * 294
+        response = client.get(reverse("catalog:search"), {"q": typed})
+        html = response.content.decode()
+        assert response.context["search_query"] == typed[:100] and response.context["query_shortened"]
+        assert "buscamos sus primeros 100 caracteres" in html
+        corrected = html.split('search-corrected', 1)[1].split("</p>", 1)[0]
+        assert "x" * 61 not in corrected and "…" in corrected  # cut with … where the page echoes it
+        box = html.split('id="site-search"', 1)[1].split(">", 1)[0]
+        assert 'maxlength="100"' in box and f'value="{typed[:100]}"' in box
+        suggestions = client.get(reverse("catalog:search_suggestions"), {"q": typed}).content.decode()
+        see_all = suggestions.split("suggestion--all", 1)[1].split('class="suggestion-name">', 1)[1].split("</span>")[0]
+        assert "x" * 61 not in see_all and "…" in see_all
+
+    def test_a_long_query_that_finds_nothing_is_echoed_short(self, client, shop):
+        html = client.get(reverse("catalog:search"), {"q": "qwzk" * 75}).content.decode()
+        heading = html.split("<h1>", 1)[1].split("</h1>", 1)[0]
+        nothing = html.split('class="empty-state"', 1)[1].split("</h2>", 1)[0]
+        for echoed in (heading, nothing):
+            assert "qwzk" * 16 not in echoed and "…" in echoed
+
+    def test_a_query_within_the_limit_is_not_said_to_be_shortened(self, client, shop):
+        response = client.get(reverse("catalog:search"), {"q": "hoodie"})
+        assert not response.context["query_shortened"] and "muy larga" not in response.content.decode()
+
     def test_finds_and_keeps_filters(self, client, shop):
         response = client.get(reverse("catalog:search"), {"q": "hoodie", "brand": "nike"})
         assert listed(response) == ["Hoodie Tech"]
