@@ -79,7 +79,12 @@ def alert_confirm(request, token: str):
 @require_http_methods(["GET", "POST"])
 def alert_unsubscribe(request, token: str):
     try:
-        alert = services.stock_alert_unsubscribe(token=token)
+        if request.method == "GET":  # asks first: a scanner following the e-mail's links changes nothing
+            alert = services.stock_alert_for_unsubscribe(token=token)
+            if alert.status != StockAlert.Status.UNSUBSCRIBED:
+                return render(request, "alerts/unsubscribe.html", {"alert": alert})
+        else:
+            alert = services.stock_alert_unsubscribe(token=token)
     except services.AlertError as error:
         return _page(request, title=_("We could not cancel your alert"), message=str(error), status=400)
     return _page(request, title=_("Alert cancelled"), alert=alert, message=_(

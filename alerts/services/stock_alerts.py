@@ -134,8 +134,15 @@ def stock_alert_confirm(*, token: str) -> StockAlert:
     return alert
 
 
+def stock_alert_for_unsubscribe(*, token: str) -> StockAlert:
+    """The alert an unsubscribe link names (read only: opening the link asks first, so a mail
+    scanner that follows links unsubscribes nobody)."""
+    return _alert_for(tokens.UNSUBSCRIBE, token)
+
+
 def stock_alert_unsubscribe(*, token: str) -> StockAlert:
-    """One click from any of the alert's e-mails: no e-mail about it any more (again: no change)."""
+    """The shopper confirmed on the link's page, or the mail client's one-click POST (RFC 8058):
+    no e-mail about it any more (again: no change)."""
     alert = _alert_for(tokens.UNSUBSCRIBE, token)
     StockAlert.objects.filter(pk=alert.pk).exclude(status=StockAlert.Status.UNSUBSCRIBED).update(
         status=StockAlert.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())

@@ -124,10 +124,15 @@ def test_the_email_link_opens_the_product_with_the_size_chosen(client, sold_out,
 def test_unsubscribe_is_one_click_and_works_for_guests(client, sold_out, warehouse, committed):
     alert = services.stock_alert_request(variant_id=sold_out.pk, email="rosa@example.pe")
     link = reverse("alerts:unsubscribe", args=[tokens.token_make(tokens.UNSUBSCRIBE, pk=alert.pk, email=alert.email)])
-    assert client.get(link).status_code == 200
-    assert client.post(link).status_code == 200  # the mail client's one-click POST, again: no change
+    asked = client.get(link)
+    assert asked.status_code == 200 and "Dejar de recibir estos correos" in asked.content.decode()
+    alert.refresh_from_db()
+    assert alert.status != StockAlert.Status.UNSUBSCRIBED  # opening the link (a mail scanner too) only asks
+    assert client.post(link).status_code == 200  # the page's button, or the mail client's one-click POST
+    assert client.post(link).status_code == 200  # again: no change
     alert.refresh_from_db()
     assert alert.status == StockAlert.Status.UNSUBSCRIBED
+    assert "Dejar de recibir" not in client.get(link).content.decode()  # done: the page says so
     mail.outbox.clear()
     with committed():
         stock_receive(variant=sold_out, warehouse=warehouse, quantity=5)
