@@ -42,6 +42,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploads (catalog pictures and their WebP renditions; receipts and imports are not stored as
+# files) on S3-compatible object storage when a bucket is named (AWS S3, Cloudflare R2, MinIO,
+# DigitalOcean Spaces: MEDIA_S3_ENDPOINT_URL), through django-storages; the local disk
+# (MEDIA_ROOT, served by nginx) otherwise. Credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, read by boto3 itself. The pictures are public: plain URLs (no
+# signatures) a CDN in front of the bucket (MEDIA_CDN_DOMAIN) caches; the bucket's policy, not a
+# per-object ACL, makes them readable.
+if env("MEDIA_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("MEDIA_S3_BUCKET"),
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default=None),
+            "region_name": env("MEDIA_S3_REGION", default=None),
+            "custom_domain": env("MEDIA_CDN_DOMAIN", default=None),
+            "location": env("MEDIA_S3_PREFIX", default="media"),
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
 
 TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
     ("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"])

@@ -104,3 +104,25 @@ def test_production_refuses_the_development_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY is too short or is the development key" in result.stderr
+
+
+def _reads_constance_directly(path: Path) -> bool:
+    import ast
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module in ("constance", "constance.utils") and any(
+                alias.name in ("config", "get_values_for_keys") for alias in node.names):
+            return True
+    return False
+
+
+def test_site_settings_are_read_through_one_cached_reader():
+    # constance's config.X writes a missing key's default on first read (a settings write: the
+    # catalog version moves and the page cache empties) and hands an awaitable inside an event
+    # loop; core.site_settings reads every key in one cached read. The demo writes settings.
+    offenders = sorted(
+        str(path.relative_to(ROOT)) for path in ROOT.glob("*/**/*.py")
+        if path.parts[len(ROOT.parts)] not in {".venv", "tests", "demo", "bench", "config"}
+        and "migrations" not in path.parts and path.name != "site_settings.py" and _reads_constance_directly(path)
+    )
+    assert offenders == []

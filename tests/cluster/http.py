@@ -1,0 +1,55 @@
+"""A shopper's browser over real HTTP, shaped like Django's test client where the shared
+helpers (tests/factories.py: add, apply_code, details, delivery, place) need it: post(path,
+data, **HTTP_HEADERS) with the CSRF token a browser would send, and status_code/headers."""
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import requests
+
+from tests.accounts.live_http import _FromAddress
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKOUT_KEY = re.compile(r'name="key" value="([^"]+)"')
+
+
+class Shopper:
+    def __init__(self, base: str, source_ip: str = "127.0.0.1"):
+        self.base = base
+        self.session = requests.Session()
+        # Each shopper its own loopback address: through nginx the app must see it as the client.
+        self.session.mount("http://", _FromAddress(source_ip, pool_connections=2, pool_maxsize=2))
+
+    def get(self, path: str, base: str | None = None, **kwargs) -> requests.Response:
+        kwargs.setdefault("allow_redirects", False)
+        return self.session.get((base or self.base) + path, timeout=60, **kwargs)
+
+    def post(self, path: str, data: dict | None = None, base: str | None = None, **meta) -> requests.Response:
+        headers = {name[5:].replace("_", "-").title(): value for name, value in meta.items() if name.startswith("HTTP_")}
+        if "csrftoken" not in self.session.cookies:
+            self.get("/cart/")  # a page with forms sets the CSRF cookie
+        headers["X-CSRFToken"] = self.session.cookies["csrftoken"]
+        return self.session.post((base or self.base) + path, data=data or {}, headers=headers,
+                                 allow_redirects=False, timeout=60)
+
+
+def upstream(response: requests.Response) -> str:
+    return response.headers.get("X-Upstream", "")
+
+
+def review_key(shopper: Shopper) -> str:
+    page = shopper.get("/checkout/review/")
+    assert page.status_code == 200, page.status_code
+    match = CHECKOUT_KEY.search(page.text)
+    assert match, "no checkout key on the review page"
+    return match.group(1)
+
+
+def cluster(*args: str) -> str:
+    """Run a scripts/cluster command (kill-node 1, stop-replica, ...) on the running cluster."""
+    done = subprocess.run([str(ROOT / "scripts" / "cluster"), *args], capture_output=True, text=True,
+                          timeout=120, env=os.environ)
+    assert done.returncode == 0, done.stderr
+    return done.stdout

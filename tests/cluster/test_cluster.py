@@ -1,0 +1,208 @@
+"""The production layout under load and faults (scripts/cluster; `make test-cluster`): the
+races the unit tests prove with threads, driven through nginx across both gunicorn nodes; a node
+killed in the middle of a checkout; the replica stopped. Every node reads catalog pages from the
+streaming replica, which refuses writes: a write or a lock routed there would fail the request."""
+
+import os
+import threading
+import time
+from decimal import Decimal as D
+
+import psycopg
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.urls import reverse
+
+from cart.models import CartClient
+from demo.shipping import load_demo_shipping
+from inventory.models import Reservation, StockLevel
+from orders.models import Order, OrderStatus
+from payments.models import WebhookEvent
+from payments.services import payment_method_ensure_test_gateway
+from promotions.models import Coupon
+from tests.cluster.http import Shopper, cluster, review_key, upstream
+from tests.factories import (
+    ProductFactory, VariantFactory, WarehouseFactory, coupon, delivery_accepted, details_accepted,
+    make_guest_order, make_payment, stock,
+)
+from tests.payments.webhook_helpers import body, session_completed, stripe_headers
+from tests.threads import run_in_threads
+
+pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True)]
+
+
+def eventually(check, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.2)
+
+
+def replica_catalog_reads() -> int:
+    """Scans of catalog tables on the replica (its own statistics: what the nodes read there)."""
+    port = int(os.environ["CLUSTER_PORT"]) + 1
+    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"]) as replica:
+        return replica.execute("SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables"
+                               " WHERE relname LIKE 'catalog\\_%%'").fetchone()[0]
+
+
+def past_the_catalog_hold():
+    """A catalog write (the fixture's) keeps pages on the primary while the replica may lag."""
+    time.sleep(2.5)
+
+
+@pytest.fixture
+def hot_item():
+    load_demo_shipping()
+    payment_method_ensure_test_gateway()
+    variant = VariantFactory(sku="HOT", product=ProductFactory(name="Casaca Qhapaq", base_price=D("120.00")))
+    stock(variant, WarehouseFactory(), 5)
+    return variant
+
+
+def at_review(nginx_url, index: int, *, code: str = "") -> tuple[Shopper, str]:
+    shopper = Shopper(nginx_url, source_ip=f"127.0.1.{index + 1}")
+    assert shopper.post(reverse("cart:add"), {"sku": "HOT", "quantity": "1"}).status_code == 302
+    if code:
+        shopper.post(reverse("cart:coupon_apply"), {"code": code}, HTTP_HX_REQUEST="true")
+    details_accepted(shopper, email=f"buyer{index}@example.pe")
+    delivery_accepted(shopper)
+    return shopper, review_key(shopper)
+
+
+def test_both_nodes_serve_and_catalog_pages_read_from_the_replica(nginx_url, hot_item):
+    past_the_catalog_hold()
+    before = replica_catalog_reads()
+    served_by = {upstream(Shopper(nginx_url).get(hot_item.product.get_absolute_url() + f"?v={n}")) for n in range(6)}
+    assert len(served_by) == 2, served_by
+    # A backend flushes its statistics when idle, at most once a second and up to 10 s later.
+    assert eventually(lambda: replica_catalog_reads() > before, 15)
+
+
+def test_cart_race_through_nginx_sells_no_more_than_the_stock(nginx_url, hot_item):
+    shoppers = [Shopper(nginx_url, source_ip=f"127.0.2.{i + 1}") for i in range(12)]
+    for shopper in shoppers:
+        shopper.get("/cart/")
+
+    responses, errors = run_in_threads(
+        lambda i: shoppers[i].post(reverse("cart:add"), {"sku": "HOT", "quantity": "1"}), len(shoppers))
+
+    assert errors == [] and all(r.status_code == 302 for r in responses), [r.status_code for r in responses]
+    assert len({upstream(r) for r in responses}) == 2  # both nodes took part in the race
+    assert Reservation.objects.active().aggregate(n=Sum("quantity"))["n"] == 5
+    # The client address the holds count by is the shopper's, passed on by nginx (trusted).
+    assert set(CartClient.objects.values_list("ip", flat=True)) <= {f"127.0.2.{i + 1}" for i in range(12)}
+    assert CartClient.objects.exists()
+
+
+def test_coupon_race_through_nginx_gives_one_order_for_one_use(nginx_url, hot_item):
+    promo = coupon("LAST1", max_uses=3)
+    Coupon.objects.filter(pk=promo.pk).update(uses=2)
+    buyers = [at_review(nginx_url, i, code="LAST1") for i in range(4)]
+
+    responses, errors = run_in_threads(
+        lambda i: buyers[i][0].post(reverse("checkout:place"), {"key": buyers[i][1]}), len(buyers))
+
+    assert errors == [] and [r.status_code for r in responses] == [302] * len(buyers)
+    assert Order.objects.filter(coupon_code="LAST1").count() == 1
+    assert Coupon.objects.get(pk=promo.pk).uses == 3
+
+
+def test_webhook_storm_through_nginx_is_processed_once(nginx_url):
+    secret = os.environ.get("STRIPE_WEBHOOK_SECRET")
+    assert secret, "the cluster's nodes need STRIPE_WEBHOOK_SECRET (make test-cluster sets it)"
+    order = make_guest_order(quantity=2, on_hand=5)
+    payment = make_payment(order)
+    raw = body(session_completed(payment, event_id="evt_cluster_storm"))
+    headers = {**stripe_headers(raw, secret=secret), "Content-Type": "application/json"}
+
+    def deliver(i):
+        return Shopper(nginx_url, source_ip=f"127.0.3.{i + 1}").session.post(
+            nginx_url + "/payments/webhooks/stripe/", data=raw, headers=headers, timeout=60)
+
+    responses, errors = run_in_threads(deliver, 16)
+
+    assert errors == [] and [r.status_code for r in responses] == [200] * 16
+    assert len({upstream(r) for r in responses}) == 2
+    assert WebhookEvent.objects.count() == 1
+    # The cluster's worker applies it once.
+    assert eventually(lambda: Order.objects.get(pk=order.pk).status == OrderStatus.PAID)
+    assert Order.objects.get(pk=order.pk).status_changes.filter(to_status=OrderStatus.PAID).count() == 1
+
+
+def test_a_node_killed_mid_checkout_leaves_no_half_order_and_the_retry_lands_on_one(nginx_url, node_urls, hot_item):
+    shopper, key = at_review(nginx_url, 0)
+    level = StockLevel.objects.get(variant=hot_item)
+    params = {"host": "127.0.0.1", "port": int(os.environ["CLUSTER_PORT"]), "user": "postgres",
+              "dbname": os.environ["CLUSTER_DB"]}
+    outcome = {}
+    with psycopg.connect(**params) as blocker:
+        # Hold the stock row: node 1's checkout waits inside its transaction, half done.
+        blocker.execute("SELECT 1 FROM inventory_stocklevel WHERE id = %s FOR UPDATE", [level.pk])
+
+        def place_on_node_1():
+            try:
+                outcome["response"] = shopper.post(reverse("checkout:place"), {"key": key}, base=node_urls[0])
+            except Exception as error:  # noqa: BLE001 - the node dies under it
+                outcome["error"] = error
+
+        attempt = threading.Thread(target=place_on_node_1)
+        attempt.start()
+        with psycopg.connect(**params) as watcher:
+            waiting = eventually(lambda: watcher.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            ).fetchone()[0] > 0, 20)
+        assert waiting, "node 1's checkout never reached the stock lock"
+        try:
+            cluster("kill-node", "1")
+            attempt.join(30)
+            assert "error" in outcome  # the shopper saw the connection drop
+            blocker.rollback()
+            time.sleep(1.5)  # the killed node's transaction is rolled back, nothing committed
+            assert Order.objects.count() == 0
+
+            # The shopper submits again, through nginx: node 1 refuses connections, node 2 answers.
+            retry = shopper.post(reverse("checkout:place"), {"key": key})
+            assert retry.status_code == 302 and upstream(retry).endswith(node_urls[1].rsplit(":", 1)[1])
+            again = shopper.post(reverse("checkout:place"), {"key": key})
+            assert again.status_code == 302 and again.headers["Location"] == retry.headers["Location"]
+            assert Order.objects.count() == 1
+        finally:
+            cluster("start-node", "1")
+
+
+def test_with_the_replica_stopped_pages_read_from_the_primary(nginx_url, hot_item):
+    product_url = hot_item.product.get_absolute_url()
+    past_the_catalog_hold()
+    cluster("stop-replica")
+    try:
+        responses = [Shopper(nginx_url).get(product_url + f"?down={n}") for n in range(8)]
+        assert [r.status_code for r in responses] == [200] * 8
+        assert len({upstream(r) for r in responses}) == 2
+        assert all("Casaca Qhapaq" in r.text for r in responses)
+    finally:
+        cluster("start-replica")
+    before = replica_catalog_reads()
+    # Back within REPLICA_CHECK_SECONDS: the nodes read from it again.
+    assert eventually(lambda: Shopper(nginx_url).get(product_url + f"?up={time.time()}").status_code == 200
+                      and replica_catalog_reads() > before, 15)
+
+
+def test_through_pgbouncer_the_servers_carry_the_settings_the_app_no_longer_sends():
+    port = int(os.environ["CLUSTER_PORT"]) + 2
+    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"],
+                         prepare_threshold=None) as pooled:
+        assert pooled.execute("SHOW pg_trgm.word_similarity_threshold").fetchone()[0] == "0.45"
+        assert pooled.execute("SHOW jit").fetchone()[0] == "off"
+
+
+def test_the_replica_refuses_writes():
+    """What makes the tests above catch a misrouted write: the replica cannot take one."""
+    port = int(os.environ["CLUSTER_PORT"]) + 1
+    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"]) as replica:
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            replica.execute("UPDATE inventory_stocklevel SET on_hand = on_hand")
+    assert connection.settings_dict["PORT"] in (int(os.environ["CLUSTER_PORT"]), str(os.environ["CLUSTER_PORT"]))
