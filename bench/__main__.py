@@ -14,8 +14,10 @@ import time
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-# Cached data (the category tree) describes the bench database: keep it apart from the tests'.
-os.environ.setdefault("CACHE_KEY_PREFIX", "tienda-bench")
+# Cached data (the category tree) describes the bench database: keep it apart from the tests',
+# also when CACHE_KEY_PREFIX is exported for them (a tree cached by a test run made the bench's
+# categories 404).
+os.environ["CACHE_KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "tienda") + "-bench"
 
 
 def main(selected: list[str]) -> int:

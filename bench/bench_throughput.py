@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -45,7 +46,7 @@ def _bench_database_url() -> str:
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
 
-def _start_server(port: int, **extra_env: str) -> subprocess.Popen:
+def _start_server(port: int, workers: int = WORKERS, stderr=None, **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
         **extra_env,
@@ -60,10 +61,10 @@ def _start_server(port: int, **extra_env: str) -> subprocess.Popen:
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
         "--log-level", "warning", "--timeout", "60",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -81,10 +82,11 @@ def _milliseconds(text: str) -> float:
     return float(number) * UNITS_MS[unit]
 
 
-def _wrk(url: str) -> dict:
+def _wrk(url: str, seconds: int = SECONDS, cookie: str = "") -> dict:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s", url],
-        capture_output=True, text=True, check=True, timeout=SECONDS + 60,
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s", *headers, url],
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
     if set(latency) != {"50", "99"}:
@@ -105,6 +107,7 @@ def _pages() -> dict[str, str]:
     )
     product = Product.objects.visible().order_by("-units_sold").values_list("slug", flat=True).first()
     return {
+        "home": "/",
         "product_page": f"/p/{product}/",
         "category_listing": f"/c/{biggest['category__slug']}/",
         "search": "/search/?q=laptop",
@@ -118,7 +121,7 @@ def run():
     _ensure_catalog()
     port = _free_port()
     pages = {"bare_django": "/__bench__/bare/", **_pages()}
-    results, ceiling = _measure(port, pages)
+    results, ceiling = _measure(port, pages, signed_in={"product_page.signed_in": pages["product_page"]})
     # The same pages rendered every time (STOREFRONT_PAGE_CACHE off): what a signed-in
     # shopper, a first visit to a page or a page after a catalog change costs.
     rendered, _ceiling = _measure(port, {name: path for name, path in pages.items() if name != "bare_django"},
@@ -136,10 +139,38 @@ def run():
                 yield {"name": f"{prefix}{name}.errors", "value": result["errors"], "unit": "count"}
 
 
-def _measure(port: int, pages: dict[str, str], **server_env: str) -> tuple[dict, float]:
+BENCH_SHOPPER = "bench-shopper@kallpa.pe"
+
+
+def _signed_in_cookie(base: str) -> str:
+    """A signed-in shopper's cookies, got by signing in through the server's own form (its session
+    and CSRF secret are the server's), then one page that shows the "signed in" message."""
+    import http.cookiejar
+
+    from accounts.models import User
+
+    password = secrets.token_urlsafe(16)
+    user = User.objects.filter(email=BENCH_SHOPPER).first() or User(email=BENCH_SHOPPER, first_name="Bench")
+    user.set_password(password)
+    user.save()
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = browser.open(base + "/accounts/login/", timeout=30).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"login": BENCH_SHOPPER, "password": password, "csrfmiddlewaretoken": csrf})
+    browser.open(urllib.request.Request(base + "/accounts/login/", data=body.encode(),
+                                        headers={"Referer": base + "/accounts/login/"}), timeout=30).read()
+    if not any(cookie.name == "sessionid" for cookie in jar):
+        raise RuntimeError("the bench shopper could not sign in")
+    browser.open(base + "/", timeout=30).read()  # the "signed in" message, shown once
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def _measure(port: int, pages: dict[str, str], signed_in: dict[str, str] | None = None,
+             **server_env: str) -> tuple[dict, float]:
     """wrk on each page against one gunicorn server; the bare view, when asked, runs first and
     last and the ceiling is their mean, so a machine that got busier or quieter during the run
-    moves the ratios less."""
+    moves the ratios less. `signed_in` pages are measured with a signed-in shopper's cookies."""
     base = f"http://127.0.0.1:{port}"
     server = _start_server(port, **server_env)
     try:
@@ -147,6 +178,9 @@ def _measure(port: int, pages: dict[str, str], **server_env: str) -> tuple[dict,
             for _ in range(WORKERS * 3):
                 urllib.request.urlopen(base + path, timeout=30).read()
         results = {name: _wrk(base + path) for name, path in pages.items()}
+        if signed_in:
+            cookie = _signed_in_cookie(base)
+            results.update({name: _wrk(base + path, cookie=cookie) for name, path in signed_in.items()})
         if "bare_django" not in pages:
             return results, 0.0
         results["bare_django_last"] = _wrk(base + pages["bare_django"])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,10 @@ WORD_SIMILARITY_THRESHOLD = 0.45
 
 
 def _tune_trigram_threshold(sender, connection, **kwargs) -> None:
-    if connection.vendor == "postgresql":
+    # Behind pgbouncer (transaction mode) a SET would stay on whichever server connection ran it:
+    # there the servers' own configuration sets the threshold (deploy/, scripts/cluster).
+    if connection.vendor == "postgresql" and not (
+            settings.DATABASE_POOLER and connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")):
         with connection.cursor() as cursor:
             cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
 

@@ -228,7 +228,7 @@ def card_queryset(products: QuerySet) -> QuerySet:
 
 # The fields a product card shows (and the page query therefore reads).
 CARD_FIELDS = (
-    "id", "name", "slug", "brand_id", "base_price", "promo_percent", "promo_amount", "compare_at_price", "is_new",
+    "id", "name", "slug", "brand_id", "base_price", "promo_percent", "promo_amount", "promo_badge", "compare_at_price", "is_new",
     "rating_average", "rating_count",
     "brand__name", "brand__slug",
 )

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core.db_router import replica_hold
+
 from .models import collections_next_change
 
 VERSION_KEY = "catalog:listing-version"
@@ -30,6 +32,8 @@ def _new_version() -> str:
 
 def bump() -> None:
     cache.set(VERSION_KEY, _new_version(), None)
+    # Pages rendered under the new version must not read a replica that has not replayed it yet.
+    replica_hold()
 
 
 def bump_after_write() -> None:

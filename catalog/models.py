@@ -250,6 +250,9 @@ class Product(RatedMixin):
     promo_percent = models.DecimalField(_("automatic discount (%)"), max_digits=5, decimal_places=2, default=ZERO,
                                         editable=False)
     promo_amount = models.DecimalField(_("automatic discount (S/)"), **money_field, default=ZERO, editable=False)
+    # The running quantity offer's badge ("3x2", "2do al 50 %"), kept by promotions like the two
+    # above (catalog.services.product_promo_badges_set): cards show it and are cached by it.
+    promo_badge = models.CharField(_("quantity offer"), max_length=30, blank=True, default="", editable=False)
     sale_price = models.GeneratedField(
         expression=Greatest(
             Least(F("base_price") - Round(F("base_price") * F("promo_percent") / 100, 2),
@@ -282,7 +285,7 @@ class Product(RatedMixin):
     objects = ProductQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["units_sold", "rating_average", "rating_count", *RATING_STAR_FIELDS, "updated_at",
-                         "search_vector", "search_name", "promo_percent", "promo_amount", "sale_price"]
+                         "search_vector", "search_name", "promo_percent", "promo_amount", "promo_badge", "sale_price"]
     )
 
     class Meta:
@@ -779,6 +782,14 @@ class BannerQuerySet(models.QuerySet):
         return self.filter(is_active=True).filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now)).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
+
+    def next_change(self, now=None) -> datetime | None:
+        """The next moment an active banner starts or ends: the home page's carousel holds until then."""
+        now = now or timezone.now()
+        found = self.filter(is_active=True).aggregate(
+            start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
+        )
+        return min((moment for moment in found.values() if moment is not None), default=None)
 
 
 class Banner(models.Model):

@@ -1,11 +1,16 @@
-"""Whole storefront pages (product, category, family, brand, search) cached for anonymous shoppers.
+"""Whole storefront pages (home, product, category, family, brand, search) cached for every shopper.
 
-Anonymous shoppers all see the same page for one URL and language but for four parts: the
-CSRF token of its forms, the mini-cart's count, the shopper's saved and viewed products (the
-hearts' state, favourites.state) and pending messages. The page is stored with the first three
-replaced by placeholders and filled in per request (a fresh masked token, the shopper's own
-count and lists); a request with messages, a signed-in customer or an htmx fragment is
-rendered as before. So the HTML a shopper gets is the one the view would render.
+Shoppers all see the same page for one URL and language but for its personal parts: the CSRF
+token of its forms, the mini-cart's count, the shopper's saved and viewed products (the hearts'
+state, favourites.state), the header's and footer's account links (a signed-in shopper's
+name and menu), the e-mail the "Avísame" form suggests, a product page's reviews section (the
+shopper's own review, their "helpful" votes) and pending messages. The page is stored with the
+personal parts replaced by placeholders and filled in per request (a fresh masked token, the
+shopper's own count, lists, menu and reviews); a request with messages or an htmx fragment is
+rendered as before. So the HTML a shopper gets is the one the view would render for them. Parts
+a template marks (<!--page-part:NAME-->...<!--/page-part:NAME-->) are filled by name: the
+account links from their templates on every request, a view's own parts (PagePart) from the
+anonymous version kept in the entry or, for a signed-in shopper, rendered for them.
 
 An entry carries the catalog version (catalog.listing_cache, bumped by every catalog write:
 prices, discounts, scheduled prices, ratings from approved reviews, product/category/brand
@@ -22,17 +27,23 @@ import hashlib
 import math
 import re
 import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils.html import escape
 from django.utils.translation import get_language
 
 from cart.context_processors import mini_cart
 from catalog import listing_cache
+from catalog.models import Banner
+from core.site_settings import site_setting
 from favourites.state import shopper_state_html
 
 FRESH_SECONDS = 5
@@ -45,8 +56,48 @@ MINI_CART_TEMPLATE = "cart/_mini_cart.html"
 CSRF_PLACEHOLDER = "@@page-cache:csrf-token@@"
 MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
 SHOPPER_STATE_PLACEHOLDER = "@@page-cache:shopper-state@@"
+EMAIL_PLACEHOLDER = "@@page-cache:shopper-email@@"
 # The token as the page shows it: in every form and in htmx's request headers.
 CSRF_IN_PAGE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+# The e-mail the "Avísame" form suggests (a signed-in shopper's own: alerts.templatetags).
+EMAIL_IN_PAGE = re.compile(r'(id="stock-alert-email" type="email" name="email" value=")([^"]*)(")')
+PART_IN_PAGE = re.compile(r"<!--page-part:([a-z-]+)-->(.*?)<!--/page-part:\1-->", re.S)
+# The parts every page has, rendered for each request from their own template (no query: the
+# request's user is loaded by then).
+ACCOUNT_PARTS = {"account-menu": "includes/_account_menu.html", "footer-account": "includes/_footer_account.html"}
+
+
+class PagePart(NamedTuple):
+    """A part of one view's page that depends on the shopper: `render(request, user, **view_kwargs)`
+    gives its HTML for `user` (the anonymous one is kept in the entry), or None when it cannot
+    (then the page is rendered)."""
+
+    name: str
+    render: Callable[..., str | None]
+
+
+def shared_signed_in_part(name: str, variant: str, render: Callable[[], str | None]) -> str | None:
+    """A view's part that every signed-in shopper in the same situation sees alike (a product's
+    reviews to someone who wrote none and voted on none of them): kept under the catalog version
+    for FRESH_SECONDS, like a page, so one shopper renders it for the others. `variant` names
+    what else it depends on (the page's address)."""
+    key = f"catalog:page-part:{name}:{get_language()}:{hashlib.sha1(variant.encode()).hexdigest()}"
+    found = cache.get_many([listing_cache.VERSION_KEY, key])
+    version, stored = found.get(listing_cache.VERSION_KEY), found.get(key)
+    if version is not None and isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        return stored[1]
+    html = render()
+    if version is not None and html is not None:
+        cache.set(key, (version, html), FRESH_SECONDS)
+    return html
+
+
+def _part_placeholder(name: str) -> str:
+    return f"@@page-cache:part:{name}@@"
+
+
+def _marked(name: str, html: str) -> str:
+    return f"<!--page-part:{name}-->{html}<!--/page-part:{name}-->"
 
 
 def _units_in_cart(request) -> int:
@@ -64,6 +115,8 @@ class Entry(NamedTuple):
     # When a collection starts or ends next (catalog.listing_cache.next_collection_change): what
     # the page shows of launches holds until then.
     valid_until: float = math.inf
+    # The view's own parts as an anonymous shopper sees them: ((name, html), ...).
+    anonymous_parts: tuple = ()
 
 
 def _entry(stored) -> Entry | None:
@@ -74,12 +127,11 @@ def _entry(stored) -> Entry | None:
 
 
 def _shared(request) -> bool:
-    """Whether this request gets the page every anonymous shopper gets."""
+    """Whether this request gets the shared page, filled with its own parts."""
     return (
         settings.STOREFRONT_PAGE_CACHE
         and request.method == "GET"
         and not request.htmx
-        and not request.user.is_authenticated
         and not len(getattr(request, "_messages", ()))  # len() reads the messages without consuming them
     )
 
@@ -101,37 +153,98 @@ def _shopper_parts(request) -> dict[str, str]:
             SHOPPER_STATE_PLACEHOLDER: shopper_state_html(request)}
 
 
-def _with_placeholders(request, html: str) -> str | None:
-    """The page with its per-shopper parts replaced, or None when one of them cannot be found
-    exactly (then the page is not shared: better a render than another shopper's header)."""
-    for placeholder, part in _shopper_parts(request).items():
-        if html.count(part) != 1:
-            return None
-        html = html.replace(part, placeholder)
+def _account_parts(request) -> dict[str, str]:
+    """{placeholder: this shopper's HTML} of the header's and footer's account links."""
+    context = {"user": request.user, "csrf_token": CSRF_PLACEHOLDER, "STORE_NAME": site_setting("STORE_NAME")}
+    # Each template marks its own part.
+    return {_part_placeholder(name): get_template(template).render(context) for name, template in ACCOUNT_PARTS.items()}
+
+
+def _without_tokens(html: str) -> str:
     for token in {value for pair in CSRF_IN_PAGE.findall(html) for value in pair if value}:
         html = html.replace(token, CSRF_PLACEHOLDER)
     return html
 
 
-def _filled(request, entry: Entry) -> HttpResponse:
+def _with_placeholders(request, html: str, parts: dict[str, PagePart],
+                       view_kwargs: dict) -> tuple[str, tuple] | None:
+    """The page with its per-shopper parts replaced and the anonymous HTML of the view's parts, or
+    None when one of them cannot be found exactly or is not known (then the page is not shared:
+    better a render than another shopper's header)."""
+    for placeholder, part in _shopper_parts(request).items():
+        if html.count(part) != 1:
+            return None
+        html = html.replace(part, placeholder)
+    anonymous_parts = []
+    for match in list(PART_IN_PAGE.finditer(html)):
+        name, content = match.group(1), match.group(2)
+        if name in ACCOUNT_PARTS:
+            pass
+        elif name in parts:
+            if request.user.is_authenticated:  # kept as an anonymous shopper gets it
+                content = parts[name].render(request, AnonymousUser(), **view_kwargs)
+                if content is None:
+                    return None
+            anonymous_parts.append((name, _without_tokens(content)))
+        else:
+            return None  # a part the view does not know how to fill
+        if html.count(match.group(0)) != 1:
+            return None
+        html = html.replace(match.group(0), _part_placeholder(name))
+    html = EMAIL_IN_PAGE.sub(rf"\g<1>{EMAIL_PLACEHOLDER}\g<3>", html)
+    return _without_tokens(html), tuple(anonymous_parts)
+
+
+def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict) -> HttpResponse | None:
+    """The shopper's page from the entry, or None when one of its parts cannot be made for them."""
     html = entry.html
     for placeholder, part in _shopper_parts(request).items():
         html = html.replace(placeholder, part)
+    for placeholder, part in _account_parts(request).items():
+        html = html.replace(placeholder, part)
+    for name, anonymous in entry.anonymous_parts:
+        if request.user.is_authenticated:
+            if name not in parts or (content := parts[name].render(request, request.user, **view_kwargs)) is None:
+                return None
+        else:
+            content = anonymous
+        html = html.replace(_part_placeholder(name), _marked(name, content))
+    email = request.user.email if request.user.is_authenticated else ""
+    html = html.replace(EMAIL_PLACEHOLDER, escape(email))
+    etag = _etag(request, html)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))  # also sets the CSRF cookie if missing
     response = HttpResponse(html, content_type=entry.content_type)
     if entry.vary:
         response["Vary"] = entry.vary
+    # The page is this shopper's (their cart, their name): a browser may keep it, a shared proxy
+    # may not, and it asks again each time; an unchanged page is a 304 (ConditionalGetMiddleware).
+    response["Cache-Control"] = "private, no-cache"
+    if etag:
+        response["ETag"] = etag
     return response
 
 
-def _store(request, key: str, version: str, response, fresh_seconds: int, valid_until: float) -> None:
+def _etag(request, html: str) -> str:
+    """The page's validator before its CSRF tokens are masked (each response masks them anew): with
+    the same CSRF secret the copy a browser kept still posts, so the same page is "not modified".
+    None without a CSRF cookie, where this response may start a new secret."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not secret:
+        return ""
+    return '"' + hashlib.sha1(f"{secret}|{html}".encode()).hexdigest() + '"'
+
+
+def _store(request, key: str, version: str, response, fresh_seconds: int, valid_until: float,
+           parts: dict[str, PagePart], view_kwargs: dict) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
-    html = _with_placeholders(request, response.content.decode(response.charset))
-    if html is not None:
+    shared = _with_placeholders(request, response.content.decode(response.charset), parts, view_kwargs)
+    if shared is not None:
+        html, anonymous_parts = shared
         entry = Entry(version=version, stored_at=time.time(), html=html,
-                      content_type=response["Content-Type"], vary=response.get("Vary", ""), valid_until=valid_until)
+                      content_type=response["Content-Type"], vary=response.get("Vary", ""), valid_until=valid_until,
+                      anonymous_parts=anonymous_parts)
         cache.set(key, tuple(entry), fresh_seconds + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
@@ -148,12 +261,17 @@ def _servable(key: str, entry: Entry | None, version: str | None, fresh_seconds:
     return age < fresh_seconds + RENDER_GRACE_SECONDS and not cache.add(key + ":rendering", 1, RENDER_GRACE_SECONDS)
 
 
-def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: tuple[str, ...] = ()):
-    """A storefront GET view whose anonymous page is shared as described above: fresh for
-    `fresh_seconds`, or FRESH_SECONDS when the query has one of `stock_params` (the page then
-    shows stock)."""
+def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: tuple[str, ...] = (),
+                scheduled_change: Callable[[], datetime | None] | None = None, parts: tuple[PagePart, ...] = ()):
+    """A storefront GET view whose page is shared as described above: fresh for `fresh_seconds`,
+    or FRESH_SECONDS when the query has one of `stock_params` (the page then shows stock).
+    `scheduled_change` names the next moment something the page shows starts or ends without a
+    write (the home page's banners): the entry is not served past it. `parts` are the view's
+    own personal parts."""
     if view is None:
-        return functools.partial(cached_page, fresh_seconds=fresh_seconds, stock_params=stock_params)
+        return functools.partial(cached_page, fresh_seconds=fresh_seconds, stock_params=stock_params,
+                                 scheduled_change=scheduled_change, parts=parts)
+    parts_by_name = {part.name: part for part in parts}
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -164,11 +282,15 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
         found = cache.get_many([listing_cache.VERSION_KEY, key])
         version, entry = found.get(listing_cache.VERSION_KEY), _entry(found.get(key))
         if _servable(key, entry, version, fresh):
-            return _filled(request, entry)
+            filled = _filled(request, entry, parts_by_name, kwargs)
+            if filled is not None:
+                return filled
         version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins
         valid_until = listing_cache.next_collection_change()  # likewise: a launch during the render is not slept through
+        if scheduled_change is not None and (moment := scheduled_change()) is not None:
+            valid_until = min(valid_until, moment.timestamp())
         response = view(request, *args, **kwargs)
-        _store(request, key, version, response, fresh, valid_until)
+        _store(request, key, version, response, fresh, valid_until, parts_by_name, kwargs)
         return response
 
     return wrapper
@@ -176,3 +298,6 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
 
 # Category, family, brand and search pages.
 cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",))
+# The home page shows cards (no stock) and the carousel, whose slides start and end on their own.
+cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS,
+                          scheduled_change=lambda: Banner.objects.next_change())

@@ -1,17 +1,26 @@
 """What catalog's cached pages show besides the catalog: the shipping estimate on the product
-page (shipping's methods, zones and rates) and site settings (the store's name, the free-shipping
-threshold). A change to either bumps the catalog version, so cached pages show it at once, as a
-price change does (storefront.page_cache)."""
+page (shipping's methods, zones and rates), site settings (the store's name, the free-shipping
+threshold) and stock that comes back (a receipt, a return put back on the shelf: a sold-out size
+becomes buyable). A change to any bumps the catalog version, so cached pages show it at once, as
+a price change does (storefront.page_cache). Stock that goes down (sales, holds) does not: pages
+follow it within their freshness, as the page cache says, so a sale never empties the cache."""
 
 from constance.signals import config_updated
 from django.db.models.signals import post_delete, post_save
 
 from catalog.listing_cache import bump_after_write
+from inventory.models import Movement
 from shipping.models import ShippingMethod, ShippingRate, ShippingZone
 
 
 def pages_show_this_changed(**kwargs) -> None:
     bump_after_write()
+
+
+def stock_came_back(sender, instance, created, **kwargs) -> None:
+    # Movements are append-only: a new one with units in is on_hand rising (inventory.services).
+    if created and instance.quantity > 0:
+        bump_after_write()
 
 
 def connect_signals() -> None:
@@ -20,3 +29,4 @@ def connect_signals() -> None:
         post_save.connect(pages_show_this_changed, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(pages_show_this_changed, sender=model, dispatch_uid=uid + ".delete")
     config_updated.connect(pages_show_this_changed, dispatch_uid="storefront.page_versions.site_settings")
+    post_save.connect(stock_came_back, sender=Movement, dispatch_uid="storefront.page_versions.stock_came_back")

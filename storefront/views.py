@@ -6,24 +6,28 @@ and the whole-page cache with the shopper's own cart count."""
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.template.loader import get_template
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cart.selectors import kit_priced
+from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
 from catalog import selectors
 from catalog.listing import ListingParams, build_listing
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
+from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
-from reviews.selectors import line_top_reviews, product_reviews
+from reviews.selectors import line_top_reviews, product_reviews, shopper_has_reviews_or_votes
 
-from .page_cache import cached_listing, cached_page
+from .page_cache import CSRF_PLACEHOLDER, PagePart, cached_home, cached_listing, cached_page, shared_signed_in_part
 
 
+@replica_reads
 @require_GET
+@cached_home
 def home(request):
     return render(request, "storefront/home.html", {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()})
 
@@ -56,6 +60,7 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
     return response
 
 
+@replica_reads
 @require_GET
 @cached_listing
 def family(request, slug: str):
@@ -71,6 +76,7 @@ def family(request, slug: str):
     )
 
 
+@replica_reads
 @require_GET
 @cached_listing
 def category(request, slug: str):
@@ -90,6 +96,7 @@ def category(request, slug: str):
     )
 
 
+@replica_reads
 @require_GET
 @cached_listing
 def brand(request, slug: str):
@@ -104,6 +111,7 @@ def brand(request, slug: str):
     )
 
 
+@replica_reads
 @require_GET
 @cached_listing
 def search(request):
@@ -120,6 +128,7 @@ def search(request):
     )
 
 
+@replica_reads
 @require_GET
 def search_suggestions(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -127,8 +136,30 @@ def search_suggestions(request):
                   {"query": query, "suggestions": suggest(selectors.visible_products(catalog_tree(request)), query)})
 
 
+def _reviews_section(request, user, slug: str) -> str | None:
+    product = selectors.visible_products(catalog_tree(request)).filter(slug=slug).first()
+    if product is None:
+        return None
+    reviews = product_reviews(product=product, user=user, sort=request.GET.get("review_sort", "helpful"),
+                              page=request.GET.get("review_page", 1))
+    return get_template("reviews/_section.html").render(
+        {"reviews": reviews, "product": product, "user": user, "request": request, "csrf_token": CSRF_PLACEHOLDER})
+
+
+def _reviews_part(request, user, slug: str) -> str | None:
+    """The product page's reviews section for `user` (their own review, their votes), for the page
+    cache to fill a shared product page with; None when the product is not to be shown."""
+    if user.is_authenticated and not shopper_has_reviews_or_votes(user=user, product_slug=slug):
+        # Nothing of this shopper's own in it (the form to write one, "helpful" on every review):
+        # the section every such signed-in shopper gets, rendered once for them all.
+        return shared_signed_in_part("reviews", request.get_full_path(),
+                                     lambda: _reviews_section(request, user, slug))
+    return _reviews_section(request, user, slug)
+
+
+@replica_reads
 @require_GET
-@cached_page
+@cached_page(parts=(PagePart("reviews", _reviews_part),))
 def product(request, slug: str):
     tree = catalog_tree(request)
     selection = {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}
@@ -140,7 +171,8 @@ def product(request, slug: str):
         crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
                          (node.name, node.url))
     crumbs += _crumbs((page.product.name, None))
-    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page)}
+    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page),
+               "quantity_offer": product_offer(page.product)}
     if not request.htmx:  # the buy-box fragment has no reviews
         context["reviews"] = product_reviews(product=page.product, user=request.user,
                                              sort=request.GET.get("review_sort", "helpful"),
@@ -193,6 +225,7 @@ def _product_offer(request, page) -> dict:
     return offer
 
 
+@replica_reads
 @require_GET
 def kit(request, slug: str):
     choices, optional = parse_kit_choices(request.GET)
@@ -203,6 +236,7 @@ def kit(request, slug: str):
     })
 
 
+@replica_reads
 @require_GET
 def kits(request):
     browse = selectors.kits_browse(room=request.GET.get("room", "")[:40], style=request.GET.get("style", "")[:80])
@@ -211,6 +245,7 @@ def kits(request):
     })
 
 
+@replica_reads
 @require_GET
 def collection(request, slug: str):
     collection, products = selectors.collection_page(slug=slug)
@@ -220,6 +255,7 @@ def collection(request, slug: str):
     })
 
 
+@replica_reads
 @require_GET
 def line(request, slug: str):
     line, products, spec_keys = selectors.line_page(slug=slug)

@@ -64,6 +64,19 @@ def product_promotions_set(*, promotions: dict[int, tuple[Decimal, Decimal]]) ->
     return changed
 
 
+def product_promo_badges_set(*, badges: dict[int, str]) -> int:
+    """Store each product's quantity-offer badge ("" for none); products not named keep theirs.
+    One UPDATE per distinct badge; the card key and the listing caches follow the update."""
+    by_badge: dict[str, list[int]] = {}
+    for product_id, badge in badges.items():
+        by_badge.setdefault(badge[:30], []).append(product_id)
+    changed = 0
+    with transaction.atomic():
+        for badge, ids in sorted(by_badge.items()):
+            changed += Product.objects.filter(pk__in=sorted(ids)).update(promo_badge=badge)
+    return changed
+
+
 def products_units_sold_add(*, quantities: dict[int, int]) -> None:
     """Add signed units to products' units sold: sales positive, returns negative. Inventory
     calls this in the transaction of its sale and return movements, so the figure moves with

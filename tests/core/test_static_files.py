@@ -54,3 +54,34 @@ def test_the_production_wsgi_entry_point_refuses_to_start_without_static_files(t
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "collectstatic --noinput" in result.stderr
+
+
+def _unclosed_blocks(css: str) -> list[int]:
+    """The lines where a `{` opens a block that no `}` closes (comments and strings skipped)."""
+    opened, line, index = [], 1, 0
+    while index < len(css):
+        if css.startswith("/*", index):
+            end = css.index("*/", index + 2) + 2
+            line += css.count("\n", index, end)
+            index = end
+            continue
+        char = css[index]
+        if char in "\"'":
+            end = css.index(char, index + 1) + 1
+            index = end
+            continue
+        if char == "\n":
+            line += 1
+        elif char == "{":
+            opened.append(line)
+        elif char == "}":
+            assert opened, f"a `}}` closes nothing on line {line}"
+            opened.pop()
+        index += 1
+    return opened
+
+
+@pytest.mark.parametrize("stylesheet", sorted((ROOT / "static" / "css").glob("*.css")), ids=lambda p: p.name)
+def test_every_rule_of_a_stylesheet_is_closed(stylesheet):
+    # One missing `}` turns every later rule into a nested selector that matches nothing.
+    assert _unclosed_blocks(stylesheet.read_text(encoding="utf-8")) == []

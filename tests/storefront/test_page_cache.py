@@ -1,8 +1,10 @@
-"""Whole storefront pages cached for anonymous shoppers (storefront.page_cache): a hit reads no
+"""Whole storefront pages (the home page too) cached for anonymous shoppers (storefront.page_cache): a hit reads no
 rows, shows what a render shows (catalog writes at once, stock within seconds) and each
 shopper's own CSRF token and mini-cart; signed-in customers and other languages get their page."""
 
 import re
+import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,12 +13,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from storefront import page_cache
 from catalog.models import Product
 from catalog.services import product_promotions_set
 from inventory.models import StockLevel
-from tests.factories import PASSWORD, CategoryFactory, ProductFactory, UserFactory, VariantFactory, stock
+from tests.factories import PASSWORD, BannerFactory, CategoryFactory, ProductFactory, UserFactory, VariantFactory, stock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
@@ -51,7 +54,7 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("url", ["/p/polo-nazca-0/", "/c/polos/", "/search/?q=polo"])
+@pytest.mark.parametrize("url", ["/", "/p/polo-nazca-0/", "/c/polos/", "/search/?q=polo"])
 def test_a_hit_is_the_rendered_page_and_reads_no_rows(client, shirts, url):
     rendered = _text(client.get(url))
     assert _queries(client, url) == 0
@@ -116,6 +119,17 @@ def test_stock_shows_once_the_entry_is_no_longer_fresh(client, shirts, monkeypat
     assert "Agotado" in _text(client.get(url))
 
 
+def test_stock_that_comes_back_shows_on_the_next_request(client, shirts):
+    from inventory.services import stock_receive
+
+    url = shirts[0].get_absolute_url()
+    StockLevel.objects.filter(variant__product=shirts[0]).update(on_hand=0)
+    assert "Agotado" in _text(client.get(url))
+    level = StockLevel.objects.get(variant__product=shirts[0])
+    stock_receive(variant=level.variant, warehouse=level.warehouse, quantity=20, reason="Reposición")
+    assert "Con stock" in _text(client.get(url))  # a restock renews the pages, as a price change does
+
+
 def test_a_listing_filtered_by_stock_follows_stock_like_a_product_page(client, shirts, monkeypatch):
     filtered = "/c/polos/?in_stock=1"
     assert "Polo Nazca 0" in _text(client.get(filtered))
@@ -175,3 +189,199 @@ def test_each_language_has_its_page(client, shirts):
     assert "In stock" in english and "Con stock" not in english
     client.cookies["lang"] = "es"
     assert "Con stock" in _text(client.get(url))
+
+
+def test_the_home_page_shows_a_featured_product_s_new_price_and_a_banner_from_its_start(client, shirts):
+    Product.objects.filter(pk=shirts[0].pk).update(is_featured=True)
+    starts_at = timezone.now() + timedelta(seconds=2)
+    BannerFactory(title="Cyber Wow", starts_at=starts_at)
+    page = _text(client.get("/"))
+    assert "S/ 59.00" in page and "Cyber Wow" not in page
+
+    Product.objects.filter(pk=shirts[0].pk).update(base_price=Decimal("69.00"))
+    assert "S/ 69.00" in _text(client.get("/"))  # a catalog write: at once
+    assert _queries(client, "/") == 0
+
+    # A banner's start is no write: the entry ends at that moment, well inside its freshness.
+    assert timezone.now() < starts_at, "the page must be cached before the banner starts"
+    time.sleep(max((starts_at - timezone.now()).total_seconds(), 0) + 0.2)
+    assert "Cyber Wow" in _text(client.get("/"))
+
+
+# --- signed-in shoppers get the shared page with their own parts ---------------------------------
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    assert client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}).status_code == 302
+    client.get("/")  # shows (and so consumes) the "signed in" message: rendered, not shared
+    return client
+
+
+@pytest.fixture
+def reviewed(shirts):
+    """Polo Nazca 0 with two approved reviews: Rosa wrote one, Luis found the other helpful;
+    its third size is sold out (the "Avísame" form shows)."""
+    from reviews.services import review_approve, review_create, review_vote_helpful
+
+    rosa, luis, other = (UserFactory(first_name=name, email=f"{name.lower()}@example.pe") for name in
+                         ("Rosa", "Luis", "Carla"))
+    own = review_create(user=rosa, product=shirts[0], rating=5, title="Muy bueno", body="Me quedó perfecto.")
+    review_approve(review_id=own.pk, moderator=None)
+    liked = review_create(user=other, product=shirts[0], rating=4, title="Buen algodón", body="Lo recomiendo.")
+    review_approve(review_id=liked.pk, moderator=None)
+    review_vote_helpful(user=luis, review_id=liked.pk)
+    VariantFactory(product=shirts[0], sku="NAZCA-0-XL")  # no stock: the "Avísame" form shows
+    return rosa, luis
+
+
+def _rendered_for(client, url, settings) -> str:
+    settings.STOREFRONT_PAGE_CACHE = False
+    try:
+        return _without_tokens(_text(client.get(url)))
+    finally:
+        settings.STOREFRONT_PAGE_CACHE = True
+
+
+@pytest.mark.parametrize("url", ["/", "/p/polo-nazca-0/", "/p/polo-nazca-0/?review_sort=recent", "/c/polos/",
+                                 "/search/?q=polo"])
+def test_a_signed_in_shopper_gets_from_the_cache_the_page_a_render_gives_them(reviewed, url, settings):
+    rosa, luis = reviewed
+    nadia, pedro = UserFactory(first_name="Nadia"), UserFactory(first_name="Pedro")  # no review, no vote
+    Client().get(url)  # a guest stores the page
+    for user in (rosa, luis, nadia, pedro):
+        shopper = _signed_in(user)
+        assert _without_tokens(_text(shopper.get(url))) == _rendered_for(shopper, url, settings)
+    guest = Client()
+    assert _without_tokens(_text(guest.get(url))) == _rendered_for(guest, url, settings)
+
+
+def test_a_page_stored_by_a_signed_in_shopper_shows_nothing_of_theirs_to_others(reviewed, settings):
+    rosa, luis = reviewed
+    url = "/p/polo-nazca-0/"
+    rosa_client = _signed_in(rosa)
+    assert "Hola, Rosa" in _text(rosa_client.get(url))  # rendered for Rosa, stored for everyone
+    assert _queries(Client(), url) == 0  # a guest's hit
+
+    guest_page = _text(Client().get(url))
+    assert "Hola, Rosa" not in guest_page and "rosa@example.pe" not in guest_page and "reviews-own-title" not in guest_page
+    assert _without_tokens(guest_page) == _rendered_for(Client(), url, settings)
+
+    luis_page = _text(_signed_in(luis).get(url))
+    assert "Hola, Luis" in luis_page and "Hola, Rosa" not in luis_page
+    assert 'value="luis@example.pe"' in luis_page and "rosa@example.pe" not in luis_page
+    assert "Te resultó útil" in luis_page and "reviews-own-title" not in luis_page
+
+
+def test_two_shoppers_and_a_guest_interleaved_each_get_their_own_page(reviewed):
+    rosa, luis = reviewed
+    url = "/p/polo-nazca-0/"
+    rosa_client, luis_client, guest = _signed_in(rosa), _signed_in(luis), Client()
+    assert luis_client.post(reverse("cart:add"), {"sku": "NAZCA-1", "quantity": "3"}).status_code == 302
+    luis_client.get("/c/polos/")  # consumes the "added" message
+    for _ in range(2):
+        for client, name, email, units, own_review in ((rosa_client, "Rosa", "rosa@example.pe", "0", True),
+                                                        (guest, None, "", "0", False),
+                                                        (luis_client, "Luis", "luis@example.pe", "3", False)):
+            page = _text(client.get(url))
+            assert MINI_CART_COUNT.search(page).group(1) == units
+            assert (f"Hola, {name}" in page) if name else ("Iniciar sesión" in page and "Mi cuenta" not in page)
+            assert f'name="email" value="{email}"' in page
+            assert ("reviews-own-title" in page) is own_review
+            assert page_cache.CSRF_PLACEHOLDER not in page and "@@page-cache" not in page
+
+
+def test_a_signed_in_hit_renders_no_page(reviewed):
+    rosa, _luis = reviewed
+    shopper = _signed_in(rosa)
+    Client().get("/c/polos/")
+    # The session and its user, nothing of the page (its listing took 8 queries rendered).
+    assert _queries(shopper, "/c/polos/") <= 2
+    Client().get("/p/polo-nazca-0/")
+    # Plus the reviews section made for Rosa: the product, its reviews, her own, her votes.
+    assert _queries(shopper, "/p/polo-nazca-0/") <= 6
+
+
+def test_a_signed_in_shopper_s_csrf_token_works_on_a_shared_page(reviewed):
+    rosa, _luis = reviewed
+    url = "/p/polo-nazca-1/"
+    Client().get(url)
+    shopper = Client(enforce_csrf_checks=True)
+    assert shopper.post(reverse("account_login"), {"login": rosa.email, "password": PASSWORD,
+                                                   "csrfmiddlewaretoken": _csrf_from(shopper)}).status_code == 302
+    shopper.get("/")  # the "signed in" message
+    page = _text(shopper.get(url))
+    assert "Hola, Rosa" in page
+    token = CSRF_IN_FORM.search(page).group(1)
+    response = shopper.post(reverse("cart:add"), {"sku": "NAZCA-1", "quantity": "1", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def _csrf_from(client) -> str:
+    return CSRF_IN_FORM.search(_text(client.get(reverse("account_login")))).group(1)
+
+
+# --- HTTP validators: a browser revalidating an unchanged cached page gets a 304 -----------------
+
+
+def test_an_unchanged_cached_page_is_not_sent_again_and_a_changed_one_is(client, shirts):
+    url = shirts[0].get_absolute_url()
+    client.get(url)  # stores the page and sets the CSRF cookie
+    first = client.get(url)
+    assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
+    etag = first["ETag"]
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    compressed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")  # gzipped: its ETag is weak
+    assert compressed["ETag"].startswith("W/")
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=compressed["ETag"]).status_code == 304
+
+    Product.objects.filter(pk=shirts[0].pk).update(base_price=Decimal("79.00"))
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and "S/ 79.00" in changed.content.decode() and changed["ETag"] != etag
+
+
+def test_a_page_s_validator_is_the_shopper_s_own(shirts):
+    url = shirts[1].get_absolute_url()
+    guest, buyer = Client(), Client()
+    guest.get(url), buyer.get(url)
+    tag = guest.get(url)["ETag"]
+    assert buyer.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 200  # another CSRF secret
+    assert buyer.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1"}).status_code == 302
+    buyer.get("/c/polos/")  # the "added" message
+    mine = buyer.get(url)["ETag"]
+    assert buyer.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1"}).status_code == 302
+    buyer.get("/c/polos/")
+    assert buyer.get(url, HTTP_IF_NONE_MATCH=mine).status_code == 200  # the mini-cart changed
+
+
+def test_no_validator_before_the_shopper_has_a_csrf_secret(shirts):
+    url = shirts[2].get_absolute_url()
+    Client().get(url)
+    response = Client().get(url)
+    assert response.status_code == 200 and response.cookies.get("csrftoken")
+    # Whatever validator the page carries, it cannot match a later page: each sets a new secret.
+    assert Client().get(url, HTTP_IF_NONE_MATCH=response.get("ETag", '"x"')).status_code == 200
+
+
+def test_signed_in_shoppers_with_nothing_of_their_own_in_the_reviews_share_one_render(reviewed, monkeypatch):
+    from storefront import views
+
+    rendered = []
+    original = views.get_template
+
+    def counting(name):
+        rendered.append(name)
+        return original(name)
+
+    url = "/p/polo-nazca-0/"
+    Client().get(url)
+    monkeypatch.setattr(views, "get_template", counting)
+    nadia, pedro = UserFactory(first_name="Nadia"), UserFactory(first_name="Pedro")
+    first, second = _text(_signed_in(nadia).get(url)), _text(_signed_in(pedro).get(url))
+    assert rendered == ["reviews/_section.html"]  # Nadia's render served Pedro
+    assert "Hola, Pedro" in second and "Nadia" not in second and "Hola, Nadia" in first
+    rosa, _luis = reviewed
+    assert "reviews-own-title" in _text(_signed_in(rosa).get(url))  # her own review: rendered for her
+    assert rendered == ["reviews/_section.html"] * 2
