@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
+.PHONY: cluster cluster-stop cluster-deps test-cluster run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.lock
@@ -58,11 +58,17 @@ check-migrations: install
 # when the first pass ran on PostgreSQL (CI).
 SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/checkout/test_saved_addresses.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py tests/favourites tests/demo/test_favourites.py tests/orders/test_pay_later.py tests/alerts/test_stock_alerts.py tests/alerts/test_cart_reminders.py
 
+# Both passes are spread over the machine's cores by pytest-xdist (one worker per core; each worker
+# has its own test database, cache key prefix and media folder: config/settings/test.py).
+# The first pass prints its 30 slowest tests (the suite has a 10-minute budget).
+# PYTEST_WORKERS=0 runs a pass in this one process (pdb, -x); PYTEST_WORKERS=3 overrides the count.
+PYTEST_WORKERS ?= auto
+
 test: test-deps check-migrations
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=30 $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "Second pass on SQLite: $(SQLITE_TESTS)"; \
-		env -u DATABASE_URL SQLITE_PASS=1 $(PY) -m pytest --create-db $(SQLITE_TESTS); \
+		env -u DATABASE_URL SQLITE_PASS=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --create-db $(SQLITE_TESTS); \
 	fi
 
 worker: install
@@ -72,7 +78,8 @@ beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 # wrk (Debian's package) drives the throughput bench: a load generator in C leaves the
-# machine's two cores to the server it measures.
+# machine's two cores to the server it measures. Locust, for the mixed-load bench, comes with
+# the dev dependencies (requirements.lock) that `install` puts in the venv.
 bench-deps: install
 	@if ! command -v wrk >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -108,3 +115,25 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache bench/lighthouse/node_modules
+
+# The production layout on one machine without containers (scripts/cluster): PostgreSQL primary and
+# streaming replica, pgbouncer, Redis, two gunicorn nodes, a Celery worker, nginx on CLUSTER_PORT..+6
+# (7400-7406). Debian's packages: postgresql (initdb, pg_basebackup), pgbouncer, nginx-light, redis-server.
+cluster-deps: install
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/pgbouncer ] || [ ! -x /usr/sbin/nginx ] \
+		|| ! command -v redis-server >/dev/null || ! command -v curl >/dev/null; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer nginx-light redis-server curl; \
+	fi
+
+cluster: cluster-deps
+	scripts/cluster start
+
+cluster-stop:
+	scripts/cluster stop
+
+# The cluster tests (pytest -m cluster, tests/cluster) inside a cluster started for them and stopped
+# after; the nodes verify Stripe webhooks with the tests' secret.
+test-cluster: test-deps cluster-deps
+	STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
+		scripts/cluster run -- $(PY) -m pytest -m cluster tests/cluster -p no:cacheprovider $(PYTEST_ARGS)

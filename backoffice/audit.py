@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 # The models whose changes the back office audits. Coupons and return requests join
 # this list when their apps have history.
 AUDITED_MODELS = (
-    "orders.Order", "catalog.Product", "catalog.Variant", "catalog.Category", "catalog.Brand",
+    "orders.Order", "orders.OrderNote", "catalog.Product", "catalog.Variant", "catalog.Category", "catalog.Brand",
     "inventory.StockLevel", "payments.Payment", "payments.PaymentMethod", "payments.Refund",
     "shipping.ShippingMethod", "shipping.ShippingZone", "shipping.ShippingRate", "shipping.Shipment",
 )

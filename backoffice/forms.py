@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DayField
+from orders.models import OrderChannel
 
 MAX_DAYS = 366 * 3  # a download covers at most three years: one query per month
 DEFAULT_DAYS = 30
@@ -19,7 +20,10 @@ def default_period() -> tuple:
 class SalesReportForm(forms.Form):
     by = forms.ChoiceField(label=_("Group by"), choices=[
         ("day", _("Day")), ("region", _("Region (department)")), ("seller", _("Seller")), ("category", _("Category")),
+        ("channel", _("Channel")),
     ])
+    channel = forms.ChoiceField(label=_("Channel"), required=False,
+                                choices=[("", _("Every channel")), *OrderChannel.choices])
     date_from = DayField(label=_("From"))
     date_to = DayField(label=_("To"))
     format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")], initial="csv")

@@ -16,10 +16,11 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
+from orders.models import OrderChannel
 
 from .selectors import _start_of, net_line_total, sold_lines
 
-GROUPINGS = ("day", "region", "seller", "category")
+GROUPINGS = ("day", "region", "seller", "category", "channel")
 # Keys stay as they are (CSV and JSON); the titles of the table are the shop's language.
 COLUMNS = [("key", _("Group")), ("orders", _("Orders")), ("units", _("Units")), ("sales", _("Sales (PEN)"))]
 _GROUP_BY = {
@@ -27,23 +28,28 @@ _GROUP_BY = {
     "region": F("order__shipping_address__department"),
     "seller": F("seller__store_name"),
     "category": F("variant__product__category__name"),
+    "channel": F("order__channel"),  # the online store, or an order staff took on WhatsApp or the phone
 }
 
 
-def paid_lines(*, since: date, until: date, seller=None):
-    """Order lines of orders paid in [since, until] (Lima dates) and not cancelled."""
+def paid_lines(*, since: date, until: date, seller=None, channel: str = ""):
+    """Order lines of orders paid in [since, until] (Lima dates) and not cancelled (taken through
+    `channel` only, when given)."""
     lines = sold_lines().filter(
         order__paid_at__gte=_start_of(since), order__paid_at__lt=_start_of(until + timedelta(days=1))
     )
+    if channel:
+        lines = lines.filter(order__channel=channel)
     return lines.filter(seller=seller) if seller is not None else lines
 
 
-def sales_report(*, by: str, since: date, until: date, seller=None) -> list[dict]:
-    """[{key, orders, units, sales}] per group, by key; empty when nothing was paid in the range."""
+def sales_report(*, by: str, since: date, until: date, seller=None, channel: str = "") -> list[dict]:
+    """[{key, orders, units, sales}] per group, by key; empty when nothing was paid in the range.
+    channel: only the orders taken through it (web, whatsapp, phone); "" for all."""
     if by not in GROUPINGS:
         raise ValueError(f"Unknown grouping {by!r}: one of {', '.join(GROUPINGS)}.")
     rows = (
-        paid_lines(since=since, until=until, seller=seller)
+        paid_lines(since=since, until=until, seller=seller, channel=channel)
         .annotate(group=_GROUP_BY[by])
         .order_by()
         .values("group")
@@ -65,6 +71,8 @@ def _label(by: str, group) -> str:
         code = f"{group:02d}" if isinstance(group, int) else (group or "")
         place = ubigeo.department(code) if code else None
         return place.name if place else (code or "—")
+    if by == "channel":
+        return str(OrderChannel(group).label) if group in OrderChannel.values else (group or "—")
     return group or "—"  # lines without a seller are the shop's own
 
 
@@ -79,13 +87,14 @@ def month_chunks(since: date, until: date) -> list[tuple[date, date]]:
     return chunks
 
 
-def sales_report_by_month(*, by: str, since: date, until: date, seller=None, progress=iter) -> list[dict]:
+def sales_report_by_month(*, by: str, since: date, until: date, seller=None, channel: str = "",
+                          progress=iter) -> list[dict]:
     """sales_report() run one month at a time (one query each) and merged: the same rows, with a
     progress bar over the months. An order is paid at one moment, so it falls in one month only and
     the per-group order counts add up exactly."""
     merged: dict[str, dict] = {}
     for start, end in progress(month_chunks(since, until)):
-        for row in sales_report(by=by, since=start, until=end, seller=seller):
+        for row in sales_report(by=by, since=start, until=end, seller=seller, channel=channel):
             current = merged.setdefault(row["key"], {"key": row["key"], "orders": 0, "units": 0, "sales": Decimal("0.00")})
             current["orders"] += row["orders"]
             current["units"] += row["units"]

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from accounts.admin_scoping import NO_ROWS, seller_scope
+from core.db_router import replica_reads
 from core.tabular import write_rows
 
 from . import audit
@@ -28,6 +29,7 @@ def _download(rows, columns, fmt: str, name: str) -> HttpResponse:
     return response
 
 
+@replica_reads
 def sales_report_view(request):
     """GET with the form's fields downloads the report; a seller gets only their own lines."""
     scope = seller_scope(request)
@@ -37,9 +39,11 @@ def sales_report_view(request):
                            initial=SalesReportForm.initial_values())
     if form.is_valid():
         data = form.cleaned_data
-        rows = sales_report_by_month(by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope)
+        rows = sales_report_by_month(by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope,
+                                     channel=data.get("channel", ""))
+        channel = f"-{data['channel']}" if data.get("channel") else ""
         return _download(rows, COLUMNS, data["format"],
-                         f"ventas-{data['by']}-{data['date_from']}-{data['date_to']}")
+                         f"ventas-{data['by']}{channel}-{data['date_from']}-{data['date_to']}")
     context = {
         **admin.site.each_context(request),
         "title": _("Sales report"),
@@ -63,6 +67,7 @@ def audit_list_view(request):
     return TemplateResponse(request, "backoffice/audit_list.html", context)
 
 
+@replica_reads
 def payouts_view(request):
     """Payouts per seller for a period, shown as a table or downloaded; a seller sees only their own,
     staff need to be allowed to see commissions (administrators)."""

@@ -18,7 +18,9 @@ from catalog.models import (
 from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
-from promotions.selectors import coupon_match, live_discount_annotations, offer_names
+from promotions.selectors import (
+    coupon_match, live_discount_annotations, live_quantity_offer_annotation, offer_names, quantity_offers_by_id,
+)
 
 from .store import LineKey
 
@@ -43,10 +45,26 @@ class CartLine:
     automatic_discount_name: str = ""  # the offer it comes from
     kit_discount: Decimal = ZERO
     coupon_discount: Decimal = ZERO
+    # The quantity offer's share of this line in soles (stacking step 2) and the offer's name;
+    # for a gift's line, how many of its units are the gift, and what the cart tells about it.
+    offer_discount: Decimal = ZERO
+    offer_name: str = ""
+    gift_units: int = 0
+    offer_note: str = ""
+
+    @property
+    def is_gift(self) -> bool:
+        """A gift the cart added itself for a quantity offer (shown as "Regalo", free)."""
+        return self.key.is_gift
 
     @property
     def product(self):
         return self.variant.product
+
+    @property
+    def gift_price(self) -> Decimal:
+        """A gift line's price after its offer: S/ 0.00 for the units the offer gives."""
+        return self.line_total - self.offer_discount
 
     @property
     def unit_price(self) -> Decimal:
@@ -91,7 +109,7 @@ class CartLine:
     @property
     def net_total(self) -> Decimal:
         """After every discount: what the order line will charge."""
-        return self.line_total - self.kit_discount - self.coupon_discount
+        return self.line_total - self.offer_discount - self.kit_discount - self.coupon_discount
 
     @property
     def saving(self) -> Decimal:
@@ -105,6 +123,18 @@ class CartLine:
     @property
     def weight_kg(self) -> Decimal:
         return self.variant.product.weight_kg * self.quantity
+
+
+@dataclass(frozen=True)
+class GiftDue:
+    """A gift offer the cart's lines earn now: the units bought that count, the gift units they
+    earn, and the gift variant; the cart service keeps a gift line to match (cart.services)."""
+
+    offer_id: int
+    offer_name: str
+    variant_id: int
+    bought: int
+    earned: int
 
 
 @dataclass
@@ -123,6 +153,8 @@ class CartSummary:
     # Lines of products whose price is still secret (they await a launch): shown without a
     # price, counted in no total, never ordered.
     waiting: list[CartLine] = field(default_factory=list)
+    gifts_due: dict[int, GiftDue] = field(default_factory=dict)  # by offer id
+    gift_notes: list[str] = field(default_factory=list)  # gifts earned but sold out (cart.selectors)
 
     @property
     def units(self) -> int:
@@ -138,6 +170,10 @@ class CartSummary:
         return sum((line.automatic_total for line in self.lines), ZERO)
 
     @property
+    def offer_discount(self) -> Decimal:
+        return sum((line.offer_discount for line in self.lines), ZERO)
+
+    @property
     def kit_discount(self) -> Decimal:
         return sum((d.amount for d in self.kit_discounts), ZERO)
 
@@ -148,11 +184,11 @@ class CartSummary:
     @property
     def goods_total(self) -> Decimal:
         """The products after automatic and kit discounts: what a coupon's minimum is checked against."""
-        return self.subtotal - self.automatic_discount - self.kit_discount
+        return self.subtotal - self.automatic_discount - self.offer_discount - self.kit_discount
 
     @property
     def discount(self) -> Decimal:
-        return self.automatic_discount + self.kit_discount + self.coupon_discount
+        return self.automatic_discount + self.offer_discount + self.kit_discount + self.coupon_discount
 
     @property
     def discount_sources(self) -> list[stacking.DiscountSource]:
@@ -165,6 +201,8 @@ class CartSummary:
             coupon = breakdown.coupon_label(self.coupon.code, percent=percent)
         parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_total)
                  for line in self.lines]
+        parts += [("offer", breakdown.quantity_offer_label(line.offer_name), line.offer_discount)
+                  for line in self.lines if line.offer_discount]
         parts += [("kit", kit_labels[line.kit.pk], line.kit_discount) for line in self.lines if line.kit_discount]
         parts += [("coupon", coupon, line.coupon_discount) for line in self.lines]
         return stacking.discount_sources(parts)
@@ -206,7 +244,8 @@ def variants_for_cart(variant_ids) -> dict[int, Variant]:
     )
     variants = (
         Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(**live_discount_annotations("product_id"), product_price_reveal_at=launch_awaited(OuterRef("product_id")))
+        .annotate(**live_discount_annotations("product_id"), **live_quantity_offer_annotation("product_id"),
+                  product_price_reveal_at=launch_awaited(OuterRef("product_id")))
         .select_related("product__brand")
         .prefetch_related(Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images)
     )
@@ -243,7 +282,7 @@ def _kit_discounts(lines: list[CartLine]) -> list[KitDiscount]:
         if sets <= 0:
             continue
         # The discount is on the required items of each complete set, at the prices they carry
-        # in the cart after their automatic discount (promotions.stacking, step 2).
+        # in the cart after their automatic discount (promotions.stacking, step 3).
         base_per_line: dict[LineKey, Decimal] = {}
         for item in required:
             lines_of_item = sorted(in_kit[item.product_id], key=lambda line: line.sale_unit_price)
@@ -261,7 +300,7 @@ def _kit_discounts(lines: list[CartLine]) -> list[KitDiscount]:
 
 
 def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> None:
-    """Step 3 of promotions.stacking: the coupon's share of each in-scope line, or the reason it
+    """Step 4 of promotions.stacking: the coupon's share of each in-scope line, or the reason it
     does not apply kept on the summary."""
     try:
         match = coupon_match(
@@ -274,9 +313,75 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
     summary.coupon = match.coupon
     in_scope = [line for line in summary.lines if line.product.pk in match.product_ids]
     terms = stacking.CouponTerms(kind=match.coupon.kind, value=match.coupon.value)
-    shares = stacking.coupon_discounts(terms, [line.line_total - line.kit_discount for line in in_scope])
+    shares = stacking.coupon_discounts(
+        terms, [line.line_total - line.offer_discount - line.kit_discount for line in in_scope])
     for line, share in zip(in_scope, shares):
         line.coupon_discount = share
+
+
+def _offer_terms(offer) -> stacking.QuantityTerms:
+    return stacking.QuantityTerms(kind=offer.kind, buy=offer.buy_quantity, pay=offer.pay_quantity or 0,
+                                  percent=offer.percent or ZERO, gift_quantity=offer.gift_quantity)
+
+
+def _apply_quantity_offers(lines: list[CartLine]) -> dict[int, GiftDue]:
+    """Step 2 of promotions.stacking. Each line's product carries the id of its running offer
+    (annotated in the variants query), so a cart without offers costs no query and one with any
+    number of them costs one. Kits' lines are left out, and the cart's own gift lines neither
+    earn nor join an offer. Returns the gifts the lines earn, by offer."""
+    loose = [line for line in lines if line.kit is None]
+    offers = quantity_offers_by_id(getattr(line.variant, "quantity_offer_id", None)
+                                   for line in loose if not line.is_gift)
+    if not offers:
+        return {}
+    gift_keys: set[LineKey] = {line.key for line in loose if line.is_gift}
+    due: dict[int, GiftDue] = {}
+    for offer in sorted(offers.values(), key=lambda o: o.pk):
+        if offer.kind == offer.Kind.BUY_X_GET_GIFT:
+            gift = _give_gift(offer, loose, taken=gift_keys)
+            if gift.earned:
+                due[offer.pk] = gift
+    groups: dict[int, list[CartLine]] = {}
+    for line in loose:
+        offer = offers.get(line.variant.quantity_offer_id)
+        if offer is not None and offer.kind != offer.Kind.BUY_X_GET_GIFT and line.key not in gift_keys:
+            groups.setdefault(offer.pk, []).append(line)
+    for offer_id, group in sorted(groups.items()):
+        _discount_pooled_units(offers[offer_id], group)
+    return due
+
+
+def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
+    """A gift offer: the gift variant's lines are free up to the units the bought ones earn (the
+    gift's own units never count towards earning it), the offer's own gift line first, then a
+    line the shopper added (its units beyond those earned are charged). Adds the lines it
+    prices to `taken`."""
+    bought = sum(line.quantity for line in loose if line.variant.quantity_offer_id == offer.pk
+                 and line.variant.pk != offer.gift_variant_id and not line.is_gift)
+    earned = free = stacking.gift_units(_offer_terms(offer), bought=bought)
+    own = [line for line in loose if line.key.gift_offer_id == offer.pk and line.variant.pk == offer.gift_variant_id]
+    added = [line for line in loose if line.variant.pk == offer.gift_variant_id and line.key not in taken]
+    for line in own + added:
+        taken.add(line.key)
+        take = min(free, line.quantity)
+        free -= take
+        line.gift_units, line.offer_name = take, offer.name
+        line.offer_discount = to_cents(line.sale_unit_price * take)
+        if take < line.quantity:
+            line.offer_note = breakdown.gift_note(offer_name=offer.name, free=take, buy=offer.buy_quantity)
+        elif line.is_gift and take < earned and line in own:
+            line.offer_note = breakdown.gift_short_note(offer_name=offer.name, given=take, earned=earned)
+    return GiftDue(offer_id=offer.pk, offer_name=offer.name, variant_id=offer.gift_variant_id, bought=bought,
+                   earned=earned)
+
+
+def _discount_pooled_units(offer, group: list[CartLine]) -> None:
+    """An N-for-M or Nth-unit offer over its lines' units pooled (the cheapest free or discounted),
+    spread over the lines by their amounts: every unit pays the same fraction of its price."""
+    prices = [line.sale_unit_price for line in group for _unit in range(line.quantity)]
+    total = stacking.quantity_discount(_offer_terms(offer), prices)
+    for line, share in zip(group, stacking.allocate(total, [line.line_total for line in group])):
+        line.offer_discount, line.offer_name = share, offer.name if share else ""
 
 
 def _name_offers(discounted: list[CartLine]) -> None:
@@ -307,10 +412,29 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
         lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
                               image=image, automatic_discount=automatic))
     _name_offers([line for line in lines if line.automatic_discount])
-    summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting)
+    gifts_due = _apply_quantity_offers(lines)
+    summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting, gifts_due=gifts_due)
     if coupon_code and lines:
         _apply_coupon(summary, coupon_code, customer=customer, email=email)
     return summary
+
+
+def gifts_earned(quantities: dict[LineKey, int]) -> dict[int, GiftDue]:
+    """The gifts these lines earn, by offer, as price_cart finds them (summary.gifts_due) but
+    without pricing the cart: one query for the lines' offers, one more only when any runs."""
+    loose = {key: quantity for key, quantity in quantities.items() if not key.kit_id and quantity > 0}
+    if not loose:
+        return {}
+    variants = {
+        variant.pk: variant for variant in
+        Variant.objects.filter(pk__in={key.variant_id for key in loose})
+        .annotate(**live_quantity_offer_annotation("product_id"), price_reveal_at=launch_awaited(OuterRef("product_id")))
+        .select_related("product").only("pk", "price_modifier", "product__base_price")
+    }
+    lines = [CartLine(key=key, variant=variants[key.variant_id], quantity=quantity)
+             for key, quantity in sorted(loose.items())
+             if key.variant_id in variants and variants[key.variant_id].price_reveal_at is None]
+    return _apply_quantity_offers(lines)
 
 
 def price_kit(*, kit: Kit, quantities: dict[int, int]) -> CartSummary:

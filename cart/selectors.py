@@ -1,6 +1,7 @@
 """The cart as pages show it: priced lines with what inventory holds for each."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.db.models import Min, Sum
 from django.utils.translation import gettext as _
@@ -9,10 +10,12 @@ from django.utils.translation import ngettext
 from catalog.models import Product
 from catalog.selectors import KitPage
 from catalog.bundles import components_of, whole_bundles
-from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
+from inventory.selectors import availability_by_variant, bundle_availability, reservations_held, variant_available
+from promotions.breakdown import gift_sold_out_note
+from promotions.selectors import product_quantity_offer
 
 from .pricing import CartSummary, price_cart, price_kit
-from .services import Cart, user_cart
+from .services import Cart, cart_gifts_sync, gifts_settled, user_cart
 from .store import cart_store
 
 SESSION_KEY = "cart_id"
@@ -39,9 +42,28 @@ def cart_units(cart: Cart | None) -> int:
 
 def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
     """The cart's lines priced now, its coupon checked for this buyer (email: the checkout's,
-    else the signed-in customer's)."""
-    return price_cart(cart_store().lines(cart.id), coupon_code=cart.coupon_code, customer=cart.customer,
-                      email=email or getattr(cart.customer, "email", ""))
+    else the signed-in customer's). When the gifts its lines earn changed while it sat (an offer
+    started or ended), they are settled first (cart_gifts_sync) and the cart priced again."""
+    def priced(snapshot):
+        return price_cart(snapshot.lines, coupon_code=cart.coupon_code, customer=cart.customer,
+                          email=email or getattr(cart.customer, "email", ""))
+
+    store = cart_store()
+    snapshot = store.snapshot(cart.id)
+    summary = priced(snapshot)
+    if not gifts_settled(snapshot, summary.gifts_due):
+        cart_gifts_sync(cart=cart)
+        snapshot = store.snapshot(cart.id)
+        summary = priced(snapshot)
+    given = {key.gift_offer_id for key in snapshot.lines if key.is_gift}
+
+    def free_on_own_lines(gift) -> int:  # units of the gift the shopper added, free up to those earned
+        return sum(line.gift_units for line in summary.lines if line.variant.pk == gift.variant_id)
+
+    summary.gift_notes = [gift_sold_out_note(offer_name=gift.offer_name) for offer_id, gift in summary.gifts_due.items()
+                          if offer_id not in given and offer_id not in snapshot.gift_refused
+                          and free_on_own_lines(gift) < gift.earned]
+    return summary
 
 
 def kit_priced(page: KitPage) -> CartSummary:
@@ -58,13 +80,8 @@ def kit_priced(page: KitPage) -> CartSummary:
     return summary
 
 
-def cart_view(cart: Cart | None) -> CartSummary:
-    """Priced lines, each with the units this cart holds and whether the rest can still be had."""
-    if cart is None:
-        return CartSummary()
-    summary = cart_priced(cart)
-    if not summary.lines:
-        return summary
+def _holds_of(cart: Cart) -> tuple[dict, dict]:
+    """{variant id: units this cart holds}, {variant id: when the first of those holds ends}."""
     holds = (
         reservations_held(cart_key=cart.id).order_by().values("stock_level__variant_id")
         .annotate(units=Sum("quantity"), until=Min("expires_at")).values_list("stock_level__variant_id", "units", "until")
@@ -72,6 +89,34 @@ def cart_view(cart: Cart | None) -> CartSummary:
     held, held_until = {}, {}
     for variant_id, units, until in holds:
         held[variant_id], held_until[variant_id] = units, until
+    return held, held_until
+
+
+def _line_problem(line, missing: int) -> str:
+    """What stops the line from being bought as it is ("" when nothing does)."""
+    variant, product = line.variant, line.variant.product
+    if line.is_gift and (missing > line.available or not variant.is_active):
+        return ""  # settled already: what is left of it is given as far as it can be
+    if not variant.is_active or product.status != Product.Status.ACTIVE:
+        return _("No longer for sale.")
+    if missing > line.available:
+        can_have = line.reserved + line.available
+        return ngettext(
+            "Only %(count)d unit is left.", "Only %(count)d units are left.", can_have
+        ) % {"count": can_have} if can_have else _("Sold out.")
+    return ""
+
+
+def cart_view(cart: Cart | None, *, gifts_rechecked: bool = False) -> CartSummary:
+    """Priced lines, each with the units this cart holds and whether the rest can still be had.
+    A gift line is never a problem: when its hold lapsed and its units are gone, the gift is
+    settled again (fewer units, or none) and the cart shown as it is then."""
+    if cart is None:
+        return CartSummary()
+    summary = cart_priced(cart)
+    if not summary.lines:
+        return summary
+    held, held_until = _holds_of(cart)
     available = availability_by_variant({line.variant.pk for line in summary.lines})
     # A bundle line holds its components: it counts the whole bundles they make.
     bundle_ids = {line.variant.pk for line in summary.lines if line.product.product_type == Product.Type.BUNDLE}
@@ -79,7 +124,7 @@ def cart_view(cart: Cart | None) -> CartSummary:
     if parts_of:
         available.update(bundle_availability(parts_of))
     for line in summary.lines:
-        variant, product = line.variant, line.variant.product
+        variant = line.variant
         parts = parts_of.get(variant.pk)
         if parts:
             line.reserved = min(whole_bundles(held, parts), line.quantity)
@@ -92,12 +137,38 @@ def cart_view(cart: Cart | None) -> CartSummary:
             held[variant.pk] = held.get(variant.pk, 0) - line.reserved
         missing = line.quantity - line.reserved
         line.available = available.get(variant.pk, 0)
-        if not variant.is_active or product.status != Product.Status.ACTIVE:
-            line.problem = _("No longer for sale.")
-        elif missing > line.available:
-            can_have = line.reserved + line.available
-            line.problem = ngettext(
-                "Only %(count)d unit is left.", "Only %(count)d units are left.", can_have
-            ) % {"count": can_have} if can_have else _("Sold out.")
+        if line.is_gift and missing > line.available and not gifts_rechecked:
+            cart_gifts_sync(cart=cart, recheck=True)
+            return cart_view(cart, gifts_rechecked=True)
+        line.problem = _line_problem(line, missing)
         available[variant.pk] = max(line.available - missing, 0)
     return summary
+
+
+@dataclass(frozen=True)
+class ProductOffer:
+    """The quantity offer a product page shows: its badge, its name, how it stacks, and for a
+    gift offer the gift and whether it is sold out (the offer then says so; nothing breaks)."""
+
+    badge: str
+    name: str
+    stacking: str
+    gift_name: str = ""
+    gift_url: str = ""
+    gift_sold_out: bool = False
+
+
+def product_offer(product: Product) -> ProductOffer | None:
+    """Only read when the product's stored badge says an offer runs (no query otherwise)."""
+    if not getattr(product, "promo_badge", ""):
+        return None
+    offer = product_quantity_offer(product)
+    if offer is None:
+        return None
+    stacking = _("On top of the price shown; the cheapest units of the offer are the free or discounted ones, "
+                 "and a coupon applies on top.")
+    if offer.kind != offer.Kind.BUY_X_GET_GIFT or offer.gift_variant is None:
+        return ProductOffer(badge=offer.badge, name=offer.name, stacking=stacking)
+    gift = offer.gift_variant
+    return ProductOffer(badge=offer.badge, name=offer.name, stacking=stacking, gift_name=gift.product.name,
+                        gift_url=gift.product.get_absolute_url(), gift_sold_out=variant_available(gift.pk) <= 0)

@@ -30,7 +30,8 @@ from inventory.services import reservation_release, stock_reserve
 
 from . import ports
 from .models import CartClient, CartContact
-from .store import LineKey, cart_store
+from .pricing import GiftDue, gifts_earned
+from .store import GIFT_REFUSED, GIFT_SEEN, CartSnapshot, LineKey, cart_store
 
 # More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
 MAX_LINE_QUANTITY = 99
@@ -270,6 +271,10 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     _check_limit(cart, lines, products, adding)
     _hold(cart, {variant.pk: quantity}, client, products, adding,
           lambda: store.add(cart.id, LineKey(variant.pk), quantity), capped=capped)
+    if variant.product.promo_badge:
+        # Only a product with a running offer (its stored badge says so) can earn a gift; one
+        # that started meanwhile is settled by the cart page (cart.selectors.cart_priced).
+        cart_gifts_sync(cart=cart)
     return variant
 
 
@@ -310,6 +315,7 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
             store.add(cart.id, LineKey(chosen[item.pk].pk, kit.pk), item.quantity)
 
     _hold(cart, requested, client, products, adding, write_lines)
+    cart_gifts_sync(cart=cart)
     return list(chosen.values())
 
 
@@ -343,6 +349,11 @@ def cart_update(*, cart: Cart, line: LineKey, quantity: int, client: ClientId | 
     lines = store.lines(cart.id)
     if line not in lines:
         raise CartError(_("That line is no longer in your cart."))
+    if line.is_gift:
+        if quantity != lines[line]:
+            raise CartError(_("A gift comes with its offer: its units cannot be changed, only removed. "
+                              "To buy more units, add the product from its page."))
+        return
     products, adding = {}, {}
     if quantity > lines[line]:
         variant = variants_with_sale_window(Q(pk=line.variant_id)).first()
@@ -357,15 +368,148 @@ def cart_update(*, cart: Cart, line: LineKey, quantity: int, client: ClientId | 
             _check_client_cap(cart, client, products, adding)
         _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
         store.set(cart.id, line, quantity)
+    cart_gifts_sync(cart=cart)
 
 
 def cart_remove(*, cart: Cart, line: LineKey) -> None:
+    """Remove a line and its holds. Removing the cart's gift is a refusal the cart remembers:
+    the gift comes back only when the lines that earn it change."""
+    if line.is_gift:
+        _gift_refuse(cart=cart, line=line)
+        return
     store = cart_store()
     lines = store.lines(cart.id)
     lines.pop(line, None)
     with transaction.atomic():
         _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
         store.set(cart.id, line, 0)
+    cart_gifts_sync(cart=cart)
+
+
+def _lock_cart_gifts(cart: Cart) -> None:
+    """Serialise settling one cart's gifts (two tabs at once give one gift line, held once): a
+    PostgreSQL advisory lock released at commit; SQLite serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"cart-gifts:{cart.id}"])
+
+
+def _gift_refuse(*, cart: Cart, line: LineKey) -> None:
+    store = cart_store()
+    with transaction.atomic():
+        _lock_cart_gifts(cart)
+        snapshot = store.snapshot(cart.id)
+        if line not in snapshot.lines:
+            return
+        due = gifts_earned(snapshot.lines).get(line.gift_offer_id)
+        lines = dict(snapshot.lines)
+        lines.pop(line)
+        _resync_holds(cart, {line.variant_id}, _variant_totals(lines))
+        fields = {line.encode(): 0}
+        if due is not None:
+            fields[GIFT_REFUSED + str(due.offer_id)] = due.bought
+        store.write_fields(cart.id, fields)
+
+
+def gifts_settled(snapshot: CartSnapshot, due: dict[int, GiftDue]) -> bool:
+    """Whether the cart's gift lines were settled for the lines it has now (what the cart page
+    checks, without a query, before it settles them again: an offer may have started or ended)."""
+    if snapshot.gift_seen != {offer_id: gift.bought for offer_id, gift in due.items()}:
+        return False
+    if any(offer_id not in due for offer_id in snapshot.gift_refused):
+        return False
+    return all(key.gift_offer_id in due and due[key.gift_offer_id].variant_id == key.variant_id
+               for key in snapshot.lines if key.is_gift)
+
+
+def _gifts_wanted(snapshot: CartSnapshot, due: dict[int, GiftDue]) -> tuple[dict[LineKey, int], dict[str, int]]:
+    """The gift lines the cart's lines earn now ({line: units}), and the bookkeeping fields to
+    write: a refusal forgotten once the earning units change, the units each offer was settled for."""
+    fields: dict[str, int] = {}
+    wanted: dict[LineKey, int] = {}
+    for offer_id, gift in due.items():
+        refused = snapshot.gift_refused.get(offer_id)
+        if refused is not None and refused != gift.bought:
+            fields[GIFT_REFUSED + str(offer_id)] = 0
+            refused = None
+        if refused is None:
+            wanted[LineKey(gift.variant_id, gift_offer_id=offer_id)] = gift.earned
+        if snapshot.gift_seen.get(offer_id) != gift.bought:
+            fields[GIFT_SEEN + str(offer_id)] = gift.bought
+    for offer_id in (set(snapshot.gift_seen) | set(snapshot.gift_refused)) - set(due):
+        fields[GIFT_SEEN + str(offer_id)] = fields[GIFT_REFUSED + str(offer_id)] = 0
+    return wanted, fields
+
+
+def _gift_lines_held(cart: Cart, snapshot: CartSnapshot, variant_id: int, wanted: dict[LineKey, int],
+                     current: dict[LineKey, int]) -> dict[str, int]:
+    """Hold one gift variant's units (the paid ones first) and give its gift lines what was held."""
+    fields: dict[str, int] = {}
+    paid = sum(q for key, q in snapshot.lines.items() if key.variant_id == variant_id and not key.is_gift)
+    gifts = sorted(key for key in wanted if key.variant_id == variant_id)
+    given = _hold_gift_units(cart, variant_id, paid=paid, earned=sum(wanted[key] for key in gifts))
+    for key in gifts:
+        take = min(given, wanted[key])
+        given -= take
+        if take != current.get(key, 0):
+            fields[key.encode()] = take
+    for key in current:
+        if key.variant_id == variant_id and key not in wanted:
+            fields[key.encode()] = 0
+    return fields
+
+
+def cart_gifts_sync(*, cart: Cart, recheck: bool = False) -> None:
+    """Give the gifts the cart's lines earn, each as its own free line with its stock held, and
+    take away those no longer earned (their holds released). A gift the shopper removed stays
+    out until the units that earn it change. Units earned beyond the gift's stock are not given
+    (the cart says so); a gift out of stock never makes the cart fail."""
+    store = cart_store()
+    snapshot = store.snapshot(cart.id)
+    due = gifts_earned(snapshot.lines)
+    if not due and gifts_settled(snapshot, due):
+        return  # the usual cart: no gift offer, nothing to settle (one query, no lock)
+    with transaction.atomic():
+        _lock_cart_gifts(cart)
+        snapshot = store.snapshot(cart.id)
+        wanted, fields = _gifts_wanted(snapshot, gifts_earned(snapshot.lines))
+        current = {key: quantity for key, quantity in snapshot.lines.items() if key.is_gift}
+        # recheck: the gift lines' holds lapsed and their stock may be gone; hold them again.
+        changed = {key for key in set(current) | set(wanted)
+                   if recheck or current.get(key, 0) != wanted.get(key, 0)}
+        for variant_id in sorted({key.variant_id for key in changed}):
+            fields.update(_gift_lines_held(cart, snapshot, variant_id, wanted, current))
+        store.write_fields(cart.id, fields)
+
+
+def _hold_gift_units(cart: Cart, variant_id: int, *, paid: int, earned: int) -> int:
+    """Hold the cart's units of the gift's variant (those the shopper pays first, then up to
+    `earned` gift units, as many as stock allows); returns the gift units held. Two carts racing
+    for the last unit: stock_reserve's row locks let one hold it, the other finds none left."""
+    held = sum(r.quantity for r in reservations_held(cart_key=cart.id).filter(stock_level__variant_id=variant_id))
+    given = earned
+    for _attempt in range(3):
+        room = availability_by_variant([variant_id])[variant_id] + held - paid
+        given = max(min(given, room), 0)
+        try:
+            with transaction.atomic():
+                _resync_holds(cart, {variant_id}, {variant_id: paid + given})
+            return given
+        except CartError:
+            if given == 0:
+                break
+            given -= 1  # taken meanwhile: look again at what is left
+    else:
+        try:
+            with transaction.atomic():
+                _resync_holds(cart, {variant_id}, {variant_id: paid})  # no gift, the paid units held
+            return 0
+        except CartError:
+            pass
+    # Not even the paid units can be held now: the holds lapse, as the cart page says.
+    reservation_release(reservation_ids=[r.pk for r in reservations_held(cart_key=cart.id)
+                                         .filter(stock_level__variant_id=variant_id)])
+    return 0
 
 
 def cart_clear(*, cart: Cart) -> None:
@@ -428,6 +572,7 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
             stock_reserve(lines=wanted, cart_key=cart.id, customer=cart.customer)
         except InventoryError:
             pass  # someone took the units meanwhile: the cart page shows which lines lapsed
+    cart_gifts_sync(cart=cart)
     return result
 
 

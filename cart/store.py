@@ -22,22 +22,72 @@ from core.resilience import REDIS_ERRORS, ServiceUnavailable, redis_outage
 CART_TTL_SECONDS = 48 * 60 * 60
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class LineKey:
+    """A cart line: a variant, alone ("12"), in a kit ("12:k3"), or a quantity offer's gift
+    added by the cart itself ("12:g5": its units are the offer's, free, never the shopper's)."""
+
     variant_id: int
     kit_id: int | None = None
+    gift_offer_id: int | None = None
 
     def encode(self) -> str:
+        if self.gift_offer_id:
+            return f"{self.variant_id}:g{self.gift_offer_id}"
         return f"{self.variant_id}:k{self.kit_id}" if self.kit_id else str(self.variant_id)
 
     @classmethod
     def decode(cls, raw: str | bytes) -> "LineKey | None":
         text = raw.decode() if isinstance(raw, bytes) else raw
+        variant, _, gift = text.partition(":g")
+        if gift:
+            try:
+                return cls(int(variant), gift_offer_id=int(gift))
+            except ValueError:
+                return None
         variant, _, kit = text.partition(":k")
         try:
             return cls(int(variant), int(kit) if kit else None)
         except ValueError:
             return None
+
+    @property
+    def is_gift(self) -> bool:
+        return self.gift_offer_id is not None
+
+    def _order(self) -> tuple:
+        # A variant's plain line first, then its kits' and gifts' lines (None never compared).
+        return (self.variant_id, self.kit_id or 0, self.gift_offer_id or 0)
+
+    def __lt__(self, other: "LineKey") -> bool:
+        if not isinstance(other, LineKey):
+            return NotImplemented
+        return self._order() < other._order()
+
+
+# Besides its lines a cart's hash keeps, per gift offer, the units bought that the cart's gift
+# was last settled for ("gift-seen:<offer>") and those the shopper removed the gift at
+# ("gift-refused:<offer>"): no line key decodes from them, so lines() ignores them.
+GIFT_SEEN = "gift-seen:"
+GIFT_REFUSED = "gift-refused:"
+
+
+@dataclass(frozen=True)
+class CartSnapshot:
+    lines: dict
+    gift_seen: dict  # {offer id: units bought}
+    gift_refused: dict  # {offer id: units bought}
+
+
+def _snapshot(raw: dict) -> CartSnapshot:
+    seen, refused = {}, {}
+    for field, value in raw.items():
+        name = field.decode() if isinstance(field, bytes) else field
+        for prefix, into in ((GIFT_SEEN, seen), (GIFT_REFUSED, refused)):
+            if name.startswith(prefix) and name[len(prefix):].isdecimal():
+                into[int(name[len(prefix):])] = int(value)
+    return CartSnapshot(lines=_decode_lines(raw), gift_seen=seen, gift_refused=refused)
 
 
 def _decode_lines(raw: dict) -> dict[LineKey, int]:
@@ -95,6 +145,26 @@ class RedisCartStore:
     @_needs_redis
     def lines(self, cart_id: str) -> dict[LineKey, int]:
         return _decode_lines(self.client.hgetall(self._key(cart_id)))
+
+    @_needs_redis
+    def snapshot(self, cart_id: str) -> CartSnapshot:
+        """The lines and the gift bookkeeping, in one read."""
+        return _snapshot(self.client.hgetall(self._key(cart_id)))
+
+    @_needs_redis
+    def write_fields(self, cart_id: str, values: dict[str, int]) -> None:
+        """Set these fields (0 deletes one) in one MULTI: a gift line with its bookkeeping."""
+        if not values:
+            return
+        key = self._key(cart_id)
+        with self.client.pipeline(transaction=True) as pipe:
+            for field, value in values.items():
+                if value > 0:
+                    pipe.hset(key, field, value)
+                else:
+                    pipe.hdel(key, field)
+            pipe.expire(key, CART_TTL_SECONDS)
+            pipe.execute()
 
     @_needs_redis
     def add(self, cart_id: str, line: LineKey, quantity: int) -> int:
@@ -162,6 +232,21 @@ class CacheCartStore:
 
     def lines(self, cart_id: str) -> dict[LineKey, int]:
         return _decode_lines(self._read(cart_id))
+
+    def snapshot(self, cart_id: str) -> CartSnapshot:
+        return _snapshot(self._read(cart_id))
+
+    def write_fields(self, cart_id: str, values: dict[str, int]) -> None:
+        if not values:
+            return
+        with self._lock:
+            data = self._read(cart_id)
+            for field, value in values.items():
+                if value > 0:
+                    data[field] = value
+                else:
+                    data.pop(field, None)
+            self._write(cart_id, data)
 
     def add(self, cart_id: str, line: LineKey, quantity: int) -> int:
         with self._lock:

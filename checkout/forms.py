@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 from django import forms
@@ -12,6 +13,8 @@ from legal.forms import ACCEPT_FIELD, MARKETING_FIELD, add_consent_fields
 from accounts.validators import (
     LEGAL_NAME_MAX_LENGTH, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
 )
+from core.money import format_money
+from credit.services.gift_cards import DELIVERY_MAX_DAYS, GiftCardError, gift_card_details_clean
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, anonymous_receipt_refusal
 
 from .state import CheckoutState
@@ -261,3 +264,86 @@ class DeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["shipping_method"].choices = [(option.method_id, option.name) for option in shipping_options]
         self.fields["payment_method"].choices = [(method.code, method.name) for method in payment_methods]
+
+
+class GiftCardBuyForm(forms.Form):
+    """One gift card to buy: a preset amount or one typed (whole soles, S/ 50–1,000), who gets it,
+    when, with what message, and how to pay. The checks are credit's (gift_card_details_clean)."""
+
+    OTHER = "other"
+
+    amount = forms.ChoiceField(label=_("Amount"), widget=forms.RadioSelect)
+    other_amount = forms.CharField(label=_("Another amount (S/ 50 to 1,000, whole soles)"), required=False,
+                                   max_length=8, widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                                               "autocomplete": "off"}))
+    recipient_name = forms.CharField(label=_("Recipient's name"), max_length=100)
+    recipient_email = forms.CharField(label=_("Recipient's e-mail"), max_length=254,
+                                      widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+                                      help_text=_("The card and its code are e-mailed to this address."))
+    sender_name = forms.CharField(label=_("Your name (as the sender)"), max_length=100)
+    message = forms.CharField(label=_("Message"), required=False, max_length=300,
+                              widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+                              help_text=_("Up to 300 characters."))
+    deliver_on = forms.CharField(label=_("Delivery date"), max_length=10,
+                                 help_text=_("Today or any day within a year: the e-mail is sent that day."))
+    payment_method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, presets, payment_methods, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.fields["amount"].choices = [(str(int(p)), format_money(p)) for p in presets] + [
+            (self.OTHER, _("Another amount"))]
+        self.fields["payment_method"].choices = [(m.code, m.name) for m in payment_methods]
+        self.fields["deliver_on"].widget = forms.DateInput(attrs={
+            "type": "date", "min": today.isoformat(),
+            "max": (today + timedelta(days=DELIVERY_MAX_DAYS)).isoformat()})
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        amount = data["other_amount"] if data["amount"] == self.OTHER else data["amount"]
+        try:
+            data["details"] = gift_card_details_clean(
+                amount=amount, recipient_name=data["recipient_name"], recipient_email=data["recipient_email"],
+                sender_name=data["sender_name"], message=data.get("message", ""), deliver_on=data["deliver_on"],
+                today=self.today)
+        except GiftCardError as error:
+            raise forms.ValidationError(str(error)) from None
+        return data
+
+
+class StaffOrderForm(forms.Form):
+    """An order staff take for a customer on WhatsApp or the phone (checkout.admin_views): who the
+    customer is and their receipt, the coupon and the shipping method; the address is a
+    CheckoutAddressForm and the products a StaffOrderLineFormSet beside it."""
+
+    CHANNELS = [("whatsapp", _("WhatsApp")), ("phone", _("Phone"))]
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS, initial="whatsapp")
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             help_text=_("The payment link is e-mailed here. An existing customer's e-mail makes "
+                                         "it their order (under “My orders”); any other, a guest order."))
+    document_type = forms.ChoiceField(label=_("Receipt"), choices=ContactForm.RECEIPTS, required=False)
+    document = forms.CharField(label=_("DNI or RUC"), max_length=11, required=False)
+    legal_name = forms.CharField(label=_("Company name (razón social)"), required=False,
+                                 max_length=LEGAL_NAME_MAX_LENGTH, help_text=_("Only with a RUC (factura)."))
+    coupon_code = forms.CharField(label=_("Coupon"), max_length=40, required=False)
+    shipping_method = forms.TypedChoiceField(label=_("Shipping method"), coerce=int)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args, shipping_methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shipping_method"].choices = [("", _("Choose a shipping method"))] + [
+            (method.pk, method.name) for method in shipping_methods]
+
+
+class StaffOrderLineForm(forms.Form):
+    # Checked by checkout.staff_orders (unknown SKU, quantity), which names the line it refuses.
+    sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
+    quantity = forms.CharField(label=_("Quantity"), max_length=4, required=False,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}))
+
+
+StaffOrderLineFormSet = forms.formset_factory(StaffOrderLineForm, extra=6, max_num=6, absolute_max=6,
+                                              validate_max=True)

@@ -22,8 +22,11 @@ from catalog.models import Product
 from core.idempotency import Owner, first_result
 from core.site_settings import site_setting
 from core.money import format_money
-from credit.selectors import credit_to_apply, usable_credits
+from credit.selectors import credit_to_apply, gift_card_for_code, usable_credits
 from credit.services import CreditError, credit_amount, store_credit_spend
+from credit.services.gift_cards import (
+    GiftCardError, gift_card_code_normalize, gift_card_refusal, gift_card_spend, order_still_owed,
+)
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.messages import insufficient_stock_message
 from inventory.services import reservation_release, stock_reserve
@@ -34,7 +37,7 @@ from promotions.services import coupon_redeem
 from shipping.exceptions import ShippingUnavailable
 from shipping.selectors import ShippingOption, shipping_quote
 
-from orders.models import Order
+from orders.models import Order, OrderChannel, PaymentStatus
 from orders.services import OrderLineData, order_create, order_payment_record
 from .forms import ADDRESS_FIELDS, CheckoutDetails
 from .state import CheckoutState
@@ -87,6 +90,29 @@ def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount,
     state.credit_amount = str(credit_to_apply(wanted=amount, total=total, balance=credit.balance))
 
 
+def checkout_gift_card_choice(*, state: CheckoutState, code, amount, total) -> None:
+    """The shopper pays part or all of `total` (what the order still owes after store credit)
+    with a gift card's code: checked now (so a wrong code says so at once) and again, under the
+    card's lock, when the order is placed. CheckoutError with the shopper's message."""
+    normalized = gift_card_code_normalize(code)
+    card = gift_card_for_code(normalized)
+    if (refusal := gift_card_refusal(card)) is not None:
+        raise CheckoutError(refusal)
+    if amount in (None, "") or not str(amount).strip():
+        amount = credit_to_apply(total=total, balance=card.balance)
+    else:
+        try:
+            amount = credit_amount(amount)
+        except CreditError as error:
+            raise CheckoutError(str(error)) from None
+    if amount > card.balance:
+        raise CheckoutError(_("That gift card has only %(balance)s left.") % {"balance": format_money(card.balance)})
+    amount = credit_to_apply(wanted=amount, total=total, balance=card.balance)
+    if amount <= 0:
+        raise CheckoutError(_("Nothing is left to pay with a gift card."))
+    state.gift_card_code, state.gift_card_amount = normalized, str(amount)
+
+
 def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
     """The cart priced again, with its coupon checked for this buyer (email: the checkout's)."""
     summary = cart_priced(cart, email=email) if cart is not None else CartSummary()
@@ -130,24 +156,27 @@ def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, custome
 
 
 def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer=None,
-                         guest_order_numbers=()) -> Order:
+                         guest_order_numbers=(), channel: str = OrderChannel.WEB, taken_by: User | None = None) -> Order:
     """The order for this key: placed now, or the one an earlier submit with the key placed
     (order.replayed is then True), also when that submit finished while this one was running
     (its cart is empty by now). A key is good once it was handed out with this session's
-    review page (key_handed: core.form_keys.form_key_valid)."""
+    review page (key_handed: core.form_keys.form_key_valid). channel and taken_by: an order staff
+    take for a customer (checkout.staff_orders), written with the order."""
     owner = {"key": key, "key_handed": key_handed, "state": state, "customer": customer,
              "guest_order_numbers": guest_order_numbers}
     if (replay := _replayed_order(**owner)) is not None:
         return replay
     try:
-        return _place(cart=cart, state=state, key=key, key_handed=key_handed, customer=customer)
+        return _place(cart=cart, state=state, key=key, key_handed=key_handed, customer=customer,
+                      channel=channel, taken_by=taken_by)
     except CheckoutError:
         if (replay := _replayed_order(**owner)) is not None:
             return replay
         raise
 
 
-def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer) -> Order:
+def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer,
+           channel: str = OrderChannel.WEB, taken_by: User | None = None) -> Order:
     if not key or not key_handed:
         raise CheckoutError(_("This checkout form has expired. Review your order again."))
     if not state.has_delivery:
@@ -164,7 +193,8 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
         OrderLineData.from_variant(
             line.variant, quantity=line.quantity, kit=line.kit, automatic_discount=line.automatic_total,
             kit_discount=line.kit_discount, coupon_discount=line.coupon_discount,
-            automatic_discount_name=line.automatic_discount_name,
+            automatic_discount_name=line.automatic_discount_name, offer_discount=line.offer_discount,
+            offer_discount_name=line.offer_name,
         )
         for line in summary.lines
     ]
@@ -180,7 +210,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
                 coupon_code=summary.coupon.code if summary.coupon else "",
                 shipping_discount=quote.price - shipping_total,
                 idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
-                customer_legal_name=state.legal_name,
+                customer_legal_name=state.legal_name, channel=channel, taken_by=taken_by,
             )
             if order.replayed:
                 return order
@@ -194,6 +224,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
                           minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"),
                           may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
             order = _pay_with_credit(order=order, state=state, customer=customer)
+            order = _pay_with_gift_card(order=order, state=state, customer=customer)
     except InsufficientStock as error:
         raise CheckoutError(insufficient_stock_message(error, at_checkout=True)) from None
     except InventoryError as error:
@@ -202,7 +233,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
         raise CheckoutError(" ".join(error.messages)) from None
     except CouponRefused as refusal:
         raise CheckoutError(refusal.message) from None
-    except CreditError as error:
+    except (CreditError, GiftCardError) as error:
         raise CheckoutError(str(error)) from None
     transaction.on_commit(lambda: cart_clear(cart=cart))
     return order
@@ -222,6 +253,27 @@ def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
         return order
     store_credit_spend(credit_id=state.credit_id, customer=customer, order=order, amount=amount)
     if amount == order.total:
+        order = order_payment_record(order=order, actor=customer).order
+        order.replayed = False
+    return order
+
+
+def _pay_with_gift_card(*, order: Order, state: CheckoutState, customer) -> Order:
+    """Spend the gift card the shopper applied (at most what the order still owes after store
+    credit, which may have changed since they applied it); an order it finishes paying is paid
+    here, without a gateway. The card is a means of payment: the order's total and its receipt
+    keep the goods' full price (credit/models.py, SUNAT)."""
+    if not state.gift_card_code or not state.gift_card_amount or order.payment_status == PaymentStatus.PAID:
+        return order
+    owed = order_still_owed(order)
+    try:
+        amount = credit_to_apply(wanted=Decimal(state.gift_card_amount), total=owed)
+    except InvalidOperation:
+        raise CheckoutError(_("Apply your gift card again.")) from None
+    if amount <= 0:
+        return order
+    gift_card_spend(code=state.gift_card_code, order=order, amount=amount)
+    if amount == owed:
         order = order_payment_record(order=order, actor=customer).order
         order.replayed = False
     return order

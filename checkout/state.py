@@ -20,6 +20,8 @@ class CheckoutState:
     payment_method: str = ""  # a PaymentMethod code
     credit_id: int | None = None  # the shopper's store credit to pay with (checked again when placing)
     credit_amount: str = ""  # how much of it, in soles ("" = none)
+    gift_card_code: str = ""  # a gift card's code (bearer: whoever has it may pay with it), checked again when placing
+    gift_card_amount: str = ""  # how much of it, in soles ("" = none)
 
     @classmethod
     def load(cls, request) -> "CheckoutState":
@@ -48,3 +50,6 @@ class CheckoutState:
 
     def credit_clear(self) -> None:
         self.credit_id, self.credit_amount = None, ""
+
+    def gift_card_clear(self) -> None:
+        self.gift_card_code, self.gift_card_amount = "", ""

@@ -5,6 +5,9 @@ session keeps only the shopper's choices (state.py)."""
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +17,11 @@ from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from core.actors import signed_in
 from core.form_keys import form_key_issue, form_key_valid
 from core.ratelimit import client_ip
-from credit.selectors import credit_to_apply, usable_credits
+from credit.selectors import credit_to_apply, gift_card_for_code, usable_credits
+from credit.limits import gift_card_attempt_allowed
+from credit.services.gift_cards import PRESET_AMOUNTS
+from orders.exceptions import IdempotencyConflict
+from orders.services import order_create_for_gift_cards
 from legal.selectors import accepted_current_policies
 from orders.models import PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
@@ -24,10 +31,10 @@ from payments.services import PaymentError, payment_start
 from shipping.models import ShippingMethod
 from shipping.selectors import no_method_message, shipping_options
 
-from .forms import DeliveryForm, DetailsForm
+from .forms import DeliveryForm, DetailsForm, GiftCardBuyForm
 from .services import (
-    CheckoutError, checkout_cart, checkout_credit_choice, checkout_details_record, checkout_place_order,
-    checkout_quote,
+    CheckoutError, checkout_cart, checkout_credit_choice, checkout_details_record, checkout_gift_card_choice,
+    checkout_place_order, checkout_quote,
 )
 from .state import CheckoutState
 
@@ -147,12 +154,50 @@ def review(request):
         state.credit_clear()  # spent elsewhere, expired, or never this shopper's
     credit_amount = credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total,
                                     balance=applied.balance) if applied else Decimal("0.00")
+    card = gift_card_for_code(state.gift_card_code) if state.gift_card_code else None
+    if card is None or not card.is_usable:
+        state.gift_card_clear()  # spent meanwhile, voided or expired: the shopper applies another
+        card = None
+    card_amount = credit_to_apply(wanted=Decimal(state.gift_card_amount or "0"), total=total - credit_amount,
+                                  balance=card.balance) if card else Decimal("0.00")
     state.save(request)
     return render(request, "checkout/review.html", {
         "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,
         "total": total, "step": 3, "pickup": pickup, "credits": credits, "applied_credit": applied,
-        "credit_amount": credit_amount, "to_pay": total - credit_amount,
+        "credit_amount": credit_amount, "applied_gift_card": card, "gift_card_amount": card_amount,
+        "to_pay": total - credit_amount - card_amount,
     })
+
+
+@require_POST
+def gift_card(request):
+    """Pay part or all of this checkout with a gift card's code (or stop using it)."""
+    here, back = _step(request, delivery=True)
+    if back is not None:
+        return back
+    cart, summary, state = here
+    if request.POST.get("remove"):
+        state.gift_card_clear()
+        state.save(request)
+        return redirect("checkout:review")
+    if not gift_card_attempt_allowed(request, record=False):
+        messages.error(request, _("Too many gift card codes tried. Wait a few minutes and try again."))
+        return redirect("checkout:review")
+    try:
+        quote = checkout_quote(state=state, summary=summary)
+        total = summary.total + summary.shipping_price(quote.price)
+        credit = next((c for c in usable_credits(user=request.user) if c.pk == state.credit_id), None)
+        credit_amount = credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total,
+                                        balance=credit.balance) if credit else Decimal("0.00")
+        checkout_gift_card_choice(state=state, code=request.POST.get("code", "")[:40],
+                                  amount=request.POST.get("amount", "")[:20], total=total - credit_amount)
+    except CheckoutError as error:
+        gift_card_attempt_allowed(request, record=True)
+        messages.error(request, str(error))
+        return redirect("checkout:review")
+    state.save(request)
+    messages.success(request, _("Your gift card is applied to this order."))
+    return redirect("checkout:review")
 
 
 @require_POST
@@ -201,8 +246,10 @@ def place(request):
     method = PaymentMethod.objects.filter(code=state.payment_method).first()
     CheckoutState.clear(request)
     request.session.pop(COUPON_SESSION_KEY, None)  # used by this order
-    if order.payment_status == PaymentStatus.PAID:  # store credit paid all of it
-        messages.success(request, _("Order %(number)s is paid with your store credit.") % {"number": order.number})
+    if order.payment_status == PaymentStatus.PAID:  # store credit or a gift card paid all of it
+        paid_with = (_("Order %(number)s is paid with your gift card.") if state.gift_card_code and not state.credit_id
+                     else _("Order %(number)s is paid with your store credit."))
+        messages.success(request, paid_with % {"number": order.number})
         return redirect(order.get_absolute_url())
     if method is not None:
         try:
@@ -210,3 +257,41 @@ def place(request):
         except PaymentError as error:
             messages.error(request, str(error))
     return redirect("payments:pay", number=order.number)
+
+
+GIFT_CARD_FORM = "gift_card_buy"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def gift_card_buy(request):
+    """Buy a gift card: an order of its own (no goods, no shipping, no receipt: see
+    credit/models.py), paid through the gateway like any order; the card is e-mailed to the
+    recipient on the chosen date once the payment is confirmed. The one-time form key makes a
+    double submit one order."""
+    methods = payment_methods_offered()
+    form = GiftCardBuyForm(request.POST or None, presets=PRESET_AMOUNTS, payment_methods=methods,
+                           today=timezone.localdate(),
+                           initial={"amount": "100", "sender_name": request.user.get_full_name(),
+                                    "deliver_on": timezone.localdate().isoformat(),
+                                    "payment_method": methods[0].code if methods else ""})
+    if request.method == "POST" and form.is_valid():
+        key = request.POST.get("key", "")
+        if not form_key_valid(request, form=GIFT_CARD_FORM, key=key):
+            messages.error(request, _("This form has expired. Check the card and send it again."))
+        else:
+            try:
+                order = order_create_for_gift_cards(customer=request.user, email=request.user.email,
+                                                    cards=[form.cleaned_data["details"]], idempotency_key=key)
+            except (ValidationError, IdempotencyConflict) as error:
+                messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+            else:
+                if not getattr(order, "replayed", False):
+                    method = PaymentMethod.objects.filter(code=form.cleaned_data["payment_method"]).first()
+                    try:
+                        payment_start(order=order, method=method, actor=request.user)
+                    except PaymentError as error:
+                        messages.error(request, str(error))
+                return redirect("payments:pay", number=order.number)
+    return render(request, "checkout/gift_card_buy.html", {
+        "form": form, "key": form_key_issue(request, form=GIFT_CARD_FORM), "presets": PRESET_AMOUNTS})

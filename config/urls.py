@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.views import audit_list_view, payouts_view, sales_report_view
+from checkout.admin_views import staff_order_take_view
 from catalog.sitemaps import sitemap_index, sitemap_section
 from core.admin_login import RateLimitedAdminAuthenticationForm
 from core.views import favicon, healthz, robots_txt
@@ -29,6 +30,8 @@ urlpatterns = [
     path("admin/reports/sales/", admin.site.admin_view(sales_report_view), name="backoffice_sales_report"),
     path("admin/reports/payouts/", admin.site.admin_view(payouts_view), name="backoffice_payouts"),
     path("admin/audit/", admin.site.admin_view(audit_list_view), name="backoffice_audit"),
+    # Staff take an order for a customer (WhatsApp, phone): checkout's page, under the orders admin.
+    path("admin/orders/order/take/", admin.site.admin_view(staff_order_take_view), name="staff_order_take"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),

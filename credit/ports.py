@@ -5,6 +5,7 @@ from core.ports import port
 
 
 @port
-def store_credit_credit_note_issue(*, credit_id: int) -> None:
-    """A store credit was issued for a return: the sale is reduced as a refund reduces it, so its
-    nota de crédito is issued. Receipts plugs it in and issues the note after commit."""
+def return_credit_note_issue(*, return_id: int) -> None:
+    """Money went back for a return without a refund (store credit, or a gift card to a guest):
+    the sale is reduced as a refund reduces it, so the return's nota de crédito is issued.
+    Receipts plugs it in and issues the note after commit."""

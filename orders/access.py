@@ -91,3 +91,28 @@ def orders_for_request(request, *, limit: int = 30) -> list[Order]:
         queryset = Order.objects.filter(customer__isnull=True,
                                         number__in=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
     return list(queryset.order_by("-placed_at", "-pk")[:limit])
+
+
+def order_payment_link(order: Order) -> str:
+    """The absolute link the customer pays an order from: order_email_path on the shop's address."""
+    from core.sites import site_root
+
+    return site_root() + order_email_path(order)
+
+
+def order_whatsapp_share_link(order: Order) -> str:
+    """A wa.me link to the order's delivery phone with a message carrying the payment link and when
+    the payment window closes ("" without a usable phone number): staff send it to a customer who
+    ordered on WhatsApp or by phone."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from core.contact import whatsapp_share_url
+    from core.money import format_money
+
+    deadline = date_format(timezone.localtime(order.payment_deadline()), "DATETIME_FORMAT")
+    text = _("Hello! Your order %(number)s for %(total)s is ready. Pay it here before %(deadline)s: %(link)s") % {
+        "number": order.number, "total": format_money(order.total), "deadline": deadline,
+        "link": order_payment_link(order)}
+    return whatsapp_share_url((order.shipping_address or {}).get("phone", ""), text)

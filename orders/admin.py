@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,9 +23,12 @@ from core.money import format_money
 from inventory.exceptions import InventoryError
 from shipping.models import Shipment
 
-from . import selectors, services
+from . import ports, selectors, services
+from .access import order_payment_link, order_whatsapp_share_link
 from .exceptions import OrderError
-from .models import Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
+from .forms import OrderNoteForm
+from .models import Order, OrderEmail, OrderLine, OrderNote, OrderStatus, OrderStatusChange
+from .timeline import Audience
 
 ZERO = Value(Decimal("0.00"))
 
@@ -78,17 +82,40 @@ class OrderStatusChangeInline(StatusHistoryInline):
     model = OrderStatusChange
 
 
+class OrderNoteInline(admin.StackedInline):
+    """Add a staff note: the form only adds (notes are append-only, OrderAdmin.save_formset writes
+    it through orders.services); the notes written are read on the order's timeline."""
+
+    model = OrderNote
+    form = OrderNoteForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = _("new note")
+    verbose_name_plural = _("add a note")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()  # no row to edit: the timeline shows them
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
-    list_display = ["number", "placed", "email", "status", "payment_status", "total_display", "needs_attention"]
-    list_filter = ["status", "payment_status", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
+    list_display = ["number", "placed", "email", "status", "payment_status", "channel", "total_display",
+                    "needs_attention"]
+    list_filter = ["status", "payment_status", "channel", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
     search_fields = ["=number", "email", "=customer_document", "=customer__dni", "customer_legal_name"]
     search_help_text = _("Search by order number, e-mail, DNI, RUC or company name.")
     date_hierarchy = "placed_at"
     ordering = ["-placed_at", "-pk"]
     list_per_page = 50
     show_full_result_count = False
-    inlines = [OrderLineInline, OrderShipmentInline, OrderStatusChangeInline, OrderEmailInline]
+    inlines = [OrderLineInline, OrderShipmentInline, OrderStatusChangeInline, OrderEmailInline, OrderNoteInline]
     # Shipping and delivery happen per shipment (the shipments admin): the order follows them.
     actions = ["mark_processing", "retry_fulfilment", "cancel_orders"]
     readonly_fields = [
@@ -98,14 +125,16 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         "shipping_address_display",
         "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
         "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key", "seller_share_display",
-        "seller_delivery_display",
+        "seller_delivery_display", "timeline_display", "channel", "taken_by", "payment_link_display",
     ]
     fieldsets = (
-        (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason")}),
+        (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason",
+                           "channel", "taken_by", "payment_link_display")}),
         (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document",
                                     "customer_legal_name")}),
         (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display")}),
         (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display", "billing_address_display")}),
+        (_("Timeline"), {"fields": ("timeline_display",)}),
         (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "idempotency_key")}),
     )
     # What a seller sees of an order that has their lines: no money of other sellers, no notes, and
@@ -114,6 +143,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         (None, {"fields": ("number", "status", "placed_at")}),
         (_("Your share (IGV included)"), {"fields": ("seller_share_display",)}),
         (_("Delivery"), {"fields": ("shipping_method", "seller_delivery_display")}),
+        (_("Timeline"), {"fields": ("timeline_display",)}),
     )
 
     def get_object(self, request, object_id, from_field=None):
@@ -125,6 +155,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
             order.seller_share = order.lines.filter(seller=seller).aggregate(
                 sales=Coalesce(Sum("line_total"), ZERO), commission=Coalesce(Sum("commission__amount"), ZERO))
             order.seller_ships = order.shipments.filter(warehouse__seller=seller).exists()
+        if order is not None:
+            order.timeline_seller_id = seller.pk if seller is not None else None
         return order
 
     def scope_queryset(self, queryset, seller):
@@ -135,7 +167,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         return self.seller_fieldsets if seller_scope(request) is not None else self.fieldsets
 
     def get_inlines(self, request, obj):
-        if seller_scope(request) is not None:  # a seller sees their lines and legs, not the shopper's mail
+        if seller_scope(request) is not None:  # a seller sees their lines and legs, not the shopper's mail nor notes
             return [OrderLineInline, OrderShipmentInline, OrderStatusChangeInline]
         return self.inlines
 
@@ -148,10 +180,46 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         return {} if seller_scope(request) is not None else super().get_actions(request)
 
     def has_add_permission(self, request):
-        return False  # orders come from checkout
+        return False  # orders come from checkout (staff take one through checkout's page: changelist_view)
+
+    def changelist_view(self, request, extra_context=None):
+        # The "take an order" button (checkout.admin_views): staff who may add orders, never a seller.
+        may_take = seller_scope(request) is None and request.user.has_perm("orders.add_order")
+        return super().changelist_view(request, {**(extra_context or {}), "may_take_orders": may_take})
+
+    @admin.display(description=_("payment link"))
+    def payment_link_display(self, obj):
+        """For an order staff took, while it waits for payment: the link the customer pays from and
+        a WhatsApp message carrying it, to send again."""
+        if obj is None or not obj.taken_by_id or not obj.awaits_payment():
+            return "—"
+        link, whatsapp = order_payment_link(obj), order_whatsapp_share_link(obj)
+        share = format_html('<div class="bo-payment-link__share"><a class="button" href="{}" target="_blank" '
+                            'rel="noopener" id="whatsapp-share">{}</a></div>', whatsapp, _("Send on WhatsApp")) if whatsapp else ""
+        return format_html('<a href="{0}" id="payment-link" class="bo-payment-link">{0}</a>{1}', link, share)
 
     def has_delete_permission(self, request, obj=None):
         return False  # an order is cancelled, never deleted
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrderNote:
+            return super().save_formset(request, form, formset, change)
+        # Notes are only added, through the service (append-only, audited); the admin's own
+        # history entry ("added order note ...") reads these lists.
+        formset.new_objects = [
+            services.order_note_add(order=form.instance, author=request.user, text=note.cleaned_data["text"],
+                                    visible_to_customer=note.cleaned_data.get("visible_to_customer", False))
+            for note in formset.extra_forms if note.has_changed() and note.cleaned_data.get("text")
+        ]
+        formset.changed_objects, formset.deleted_objects = [], []
+
+    @admin.display(description=_("timeline"))
+    def timeline_display(self, obj):
+        """Every event of the order (orders.ports.order_timeline): a seller's is scoped to their legs."""
+        seller_id = getattr(obj, "timeline_seller_id", None)
+        events = ports.order_timeline(order=obj, audience=Audience.SELLER if seller_id else Audience.STAFF,
+                                      seller_id=seller_id)
+        return render_to_string("orders/_timeline.html", {"events": events, "admin": True, "show_who": not seller_id})
 
     @admin.display(description=_("placed at"), ordering="placed_at")
     def placed(self, obj):

@@ -2,15 +2,14 @@
 language (Spanish) from templates/orders/email/: plain text and an HTML alternative laid out
 in one narrow column so it reads well in a phone's mail app."""
 
-from constance import config
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.site_settings import site_setting
 from core.sites import site_root
+from core.site_settings import site_setting
 
 from . import selectors
 from .access import order_email_path
@@ -29,6 +28,7 @@ def _subject(kind: str, order, shipment) -> str:
         OrderEmailKind.CANCELLED_BY_STAFF: _("We cancelled your order %(number)s"),
         OrderEmailKind.CANCELLED_UNPAID: _("Order %(number)s cancelled: payment not received"),
         OrderEmailKind.REFUNDED: _("Refund of your order %(number)s"),
+        OrderEmailKind.PAYMENT_LINK: _("Your order %(number)s is ready to pay"),
     }[kind] % {"number": number}
 
 
@@ -48,9 +48,9 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "shipment_count": len(order.shipments.all()),
         "pickup": order.shipping_method if order.shipping_method and order.shipping_method.is_pickup else None,
         "refunded": email.reference if email.kind == OrderEmailKind.REFUNDED else "",
-        "store_name": str(config.STORE_NAME),
-        "support_email": str(config.SUPPORT_EMAIL),
-        "support_phone": str(config.SUPPORT_PHONE).strip(),
+        "store_name": str(site_setting("STORE_NAME")),
+        "support_email": str(site_setting("SUPPORT_EMAIL")),
+        "support_phone": str(site_setting("SUPPORT_PHONE")).strip(),
         "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
         # Every e-mail links to the order (a guest's through a signed link); while it waits for
         # payment, that page is where it is paid.

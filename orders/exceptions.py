@@ -28,3 +28,9 @@ class IdempotencyConflict(OrderError):
     """The one-time checkout key belongs to an order of someone else."""
 
     default_message = _("This checkout was already submitted. Reload the page and try again.")
+
+
+class NoteRefused(OrderError):
+    """An order note that is empty or too long (nothing is written)."""
+
+    default_message = _("Write the note (at most 2000 characters).")

@@ -34,3 +34,14 @@ class OrderCancelForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class OrderNoteForm(forms.ModelForm):
+    """The admin order page's "add a note" form: only adds (orders.services.order_note_add writes it)."""
+
+    class Meta:
+        from .models import OrderNote
+
+        model = OrderNote
+        fields = ["text", "visible_to_customer"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "cols": 80})}

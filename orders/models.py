@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
-from core.models import StatusChange
+from core.models import AppendOnlyModel, StatusChange
 from core.money import igv_included
 
 ZERO = Decimal("0.00")
@@ -52,6 +52,14 @@ class PaymentStatus(models.TextChoices):
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     REFUNDED = "refunded", _("Refunded")
     FAILED = "failed", _("Failed")
+
+
+class OrderChannel(models.TextChoices):
+    """Where the order was taken: the shopper's own checkout, or staff for a customer who wrote or called."""
+
+    WEB = "web", pgettext_lazy("order channel", "Online store")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    PHONE = "phone", _("Phone")
 
 
 class DocumentType(models.TextChoices):
@@ -130,6 +138,9 @@ class Order(models.Model):
         _("shipping discount"), **money_field, default=ZERO,
         help_text=_("The shipping price a free-shipping coupon took off (not part of the discount)."),
     )
+    # Gift cards sold in the order (credit.GiftCard): money paid in advance, not a sale of goods,
+    # so no receipt line and no IGV (SUNAT Informe N.° 097-2010-SUNAT/2B0000, see credit/models.py).
+    gift_cards_total = models.DecimalField(_("gift cards"), **money_field, default=ZERO)
     total = models.DecimalField(_("total"), **money_field, default=ZERO)
 
     shipping_address = models.JSONField(_("shipping address"), default=dict)
@@ -151,6 +162,11 @@ class Order(models.Model):
 
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=OrderChannel.choices, default=OrderChannel.WEB)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("taken by"), help_text=_("The staff member who took the order for the customer."),
     )
     needs_attention = models.BooleanField(_("needs attention"), default=False)
     attention_note = models.TextField(_("attention note"), blank=True)
@@ -174,8 +190,10 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(discount_total__gte=0), name="orders_order_discount_not_negative"),
             models.CheckConstraint(condition=Q(shipping_total__gte=0), name="orders_order_shipping_not_negative"),
             models.CheckConstraint(condition=Q(total__gte=0), name="orders_order_total_not_negative"),
+            models.CheckConstraint(condition=Q(gift_cards_total__gte=0), name="orders_order_gift_cards_not_negative"),
             models.CheckConstraint(
-                condition=same_cents("total", F("subtotal") - F("discount_total") + F("shipping_total")),
+                condition=same_cents("total", F("subtotal") - F("discount_total") + F("shipping_total")
+                                     + F("gift_cards_total")),
                 name="orders_order_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(currency="PEN"), name="orders_order_currency_pen"),
@@ -198,8 +216,8 @@ class Order(models.Model):
 
     @property
     def igv_included(self) -> Decimal:
-        """The IGV inside the total (prices include it)."""
-        return igv_included(self.total)
+        """The IGV inside the total (prices include it); gift cards sold carry none (credit/models.py)."""
+        return igv_included(self.total - self.gift_cards_total)
 
     @property
     def status_tone(self) -> str:
@@ -288,6 +306,7 @@ class OrderLine(models.Model):
     discount = models.DecimalField(_("discount"), **money_field, default=ZERO)
     # What the discount is made of (promotions.stacking), so a refund gives back what was paid.
     automatic_discount = models.DecimalField(_("automatic discount"), **money_field, default=ZERO)
+    offer_discount = models.DecimalField(_("quantity offer discount"), **money_field, default=ZERO)
     kit_discount = models.DecimalField(_("kit discount"), **money_field, default=ZERO)
     coupon_discount = models.DecimalField(_("coupon discount"), **money_field, default=ZERO)
     line_total = models.DecimalField(_("line total"), **money_field)
@@ -305,6 +324,7 @@ class OrderLine(models.Model):
     kit_name = models.CharField(_("kit name"), max_length=120, blank=True)
     # The sources of the parts above, as the shopper saw them (the discount lines of the order).
     automatic_discount_name = models.CharField(_("offer"), max_length=120, blank=True)
+    offer_discount_name = models.CharField(_("quantity offer"), max_length=120, blank=True)
     kit_discount_percent = models.DecimalField(_("kit discount (%)"), max_digits=5, decimal_places=2, default=ZERO)
 
     class Meta:
@@ -316,8 +336,10 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orders_orderline_price_not_negative"),
             models.CheckConstraint(condition=Q(discount__gte=0), name="orders_orderline_discount_not_negative"),
             models.CheckConstraint(
-                condition=Q(automatic_discount__gte=0) & Q(kit_discount__gte=0) & Q(coupon_discount__gte=0)
-                & Q(discount__gte=F("automatic_discount") + F("kit_discount") + F("coupon_discount") - HALF_CENT),
+                condition=Q(automatic_discount__gte=0) & Q(offer_discount__gte=0) & Q(kit_discount__gte=0)
+                & Q(coupon_discount__gte=0)
+                & Q(discount__gte=F("automatic_discount") + F("offer_discount") + F("kit_discount")
+                    + F("coupon_discount") - HALF_CENT),
                 name="orders_orderline_discount_parts_within_discount",
             ),
             models.CheckConstraint(
@@ -350,6 +372,7 @@ class OrderEmailKind(models.TextChoices):
     CANCELLED_BY_STAFF = "cancelled_staff", _("Cancelled by the store")
     CANCELLED_UNPAID = "cancelled_unpaid", _("Cancelled: payment not received")
     REFUNDED = "refunded", _("Refund")
+    PAYMENT_LINK = "payment_link", _("Payment link (order taken by staff)")
 
 
 class OrderEmail(models.Model):
@@ -389,3 +412,36 @@ class OrderStatusChange(StatusChange):
 
     class Meta(StatusChange.Meta):
         indexes = [models.Index(fields=["order", "created_at"], name="orders_statuschange_order_idx")]
+
+
+ORDER_NOTE_MAX_LENGTH = 2000
+
+
+class OrderNote(AppendOnlyModel):
+    """A note staff add to an order (a call, a promise, what was agreed), never edited or deleted:
+    a correction is a new note. Shown on the order's timeline, to the customer only when flagged."""
+
+    append_only_message = "Order notes are append-only: add a new note instead."
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="notes", verbose_name=pgettext_lazy("purchase order", "order")
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("author"))
+    text = models.TextField(_("note"), max_length=ORDER_NOTE_MAX_LENGTH)
+    visible_to_customer = models.BooleanField(
+        _("visible to the customer"), default=False,
+        help_text=_("Shown on the customer's order page; otherwise only staff see it."))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    history = HistoricalRecords()  # the back office's audit lists who added it (backoffice.audit)
+
+    class Meta:
+        verbose_name = _("order note")
+        verbose_name_plural = _("order notes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["order", "created_at"], name="orders_note_order_idx")]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="orders_note_text_not_empty")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} · {self.created_at:%Y-%m-%d %H:%M}"

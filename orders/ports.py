@@ -5,6 +5,7 @@ from accounts.models import User
 from core.ports import port
 
 from .models import Order
+from .timeline import TimelineEvent
 
 
 @port
@@ -31,3 +32,12 @@ def cancellation_credit_note_issue(*, order_id: int) -> None:
     """An order that took money (paid, or partly refunded already) was cancelled: the nota de
     crédito that annuls its receipt, at once, whatever gives the money back later. Receipts
     plugs it in and issues the note after commit."""
+
+
+@port
+def order_timeline(*, order: Order, audience: str, seller_id: int | None = None) -> list[TimelineEvent]:
+    """Every event of the order, oldest first, as `audience` (orders.timeline.Audience) may see it:
+    the admin order page (staff, or a seller scoped to `seller_id`) and the customer's order page
+    (the shopper's wording, no internal notes or gateway data). Read from the rows the apps keep
+    (status changes, e-mails, payments, refunds, receipts, shipments, returns, store credit,
+    coupon, staff notes). The timeline app plugs it in."""

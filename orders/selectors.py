@@ -98,11 +98,13 @@ def orders_paid_without_shipments(cutoff) -> QuerySet:
 
 def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
     """The order's discount, one line per source, from what its lines keep (promotions.stacking
-    step 4): each offer by its name, each kit with its percentage, the coupon by its code, and
+    step 5): each offer by its name, each kit with its percentage, the coupon by its code, and
     what no source names (a discount given by hand) as "other". They add up to discount_total to
     the cent. Reads order.lines.all(): no query when the lines are prefetched."""
     lines = list(order.lines.all())
     parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_discount) for line in lines]
+    parts += [("offer", breakdown.quantity_offer_label(line.offer_discount_name), line.offer_discount)
+              for line in lines if line.offer_discount]
     parts += [("kit", breakdown.kit_label(line.kit_name, line.kit_discount_percent), line.kit_discount)
               for line in lines]
     parts += [("coupon", breakdown.coupon_label(order.coupon_code), line.coupon_discount) for line in lines]

@@ -11,8 +11,10 @@ One flow a reader can follow, each step inside the caller's one transaction:
         → shipping.services.shipments_create_for_order   (one leg per warehouse sold from)
         → the "payment confirmed" e-mail (after commit)
         → ports.receipt_issue   (receipts issues the boleta or factura, after commit)
+        → credit.services.gift_cards.gift_cards_activate_for_order   (the gift cards it sold)
     order_cancel → shipping.services.shipments_cancel_for_order
         → inventory.services.order_stock_restore → credit.services.store_credit_restore_for_order
+        → credit.services.gift_cards (what it spent of gift cards back; the cards it sold voided)
         → ports.cancel_refunds_request (payments opens the refund requests) → e-mail
         → ports.cancellation_credit_note_issue   (an order that took money: receipts annuls its receipt)
     shipping.services (a leg moves, through shipping.ports) → order_lock, then
@@ -33,6 +35,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -49,6 +52,10 @@ from core.site_settings import site_setting
 from core.money import format_money
 from core.once import Stamp
 from credit.services import store_credit_restore_for_order
+from credit.services.gift_cards import (
+    GiftCardDetails, gift_card_restore_for_order, gift_cards_activate_for_order, gift_cards_cancel_for_order,
+    gift_cards_sell,
+)
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
 from promotions.services import coupon_release
@@ -57,16 +64,19 @@ from shipping.models import LEFT_WAREHOUSE, ShipmentStatus, ShippingMethod
 from shipping.services import shipments_cancel_for_order, shipments_create_for_order
 
 from . import ports
-from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition
+from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition, NoteRefused
 from .models import (
     CANCELLABLE_STATUSES,
     CENT,
+    ORDER_NOTE_MAX_LENGTH,
     ZERO,
     DocumentType,
     Order,
+    OrderChannel,
     OrderEmail,
     OrderEmailKind,
     OrderLine,
+    OrderNote,
     OrderStatus,
     OrderStatusChange,
     PaymentStatus,
@@ -99,19 +109,21 @@ class OrderLineData:
     options: str = ""
     discount: Decimal = ZERO  # every discount of the line; the three parts below add up to at most it
     automatic_discount: Decimal = ZERO
+    offer_discount: Decimal = ZERO  # the quantity offer's share (promotions.stacking step 2)
     kit_discount: Decimal = ZERO
     coupon_discount: Decimal = ZERO
     seller_id: int | None = None
     kit_id: int | None = None
     kit_name: str = ""
     automatic_discount_name: str = ""
+    offer_discount_name: str = ""
     kit_discount_percent: Decimal = ZERO
 
     @classmethod
     def from_variant(
         cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None,
         automatic_discount: Decimal = ZERO, kit_discount: Decimal = ZERO, coupon_discount: Decimal = ZERO,
-        automatic_discount_name: str = "",
+        automatic_discount_name: str = "", offer_discount: Decimal = ZERO, offer_discount_name: str = "",
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
@@ -125,14 +137,16 @@ class OrderLineData:
             options=options,
             unit_price=variant.price if unit_price is None else unit_price,
             quantity=quantity,
-            discount=max(discount, automatic_discount + kit_discount + coupon_discount),
+            discount=max(discount, automatic_discount + offer_discount + kit_discount + coupon_discount),
             automatic_discount=automatic_discount,
+            offer_discount=offer_discount,
             kit_discount=kit_discount,
             coupon_discount=coupon_discount,
             seller_id=product.seller_id,
             kit_id=getattr(kit, "pk", None),
             kit_name=getattr(kit, "name", ""),
             automatic_discount_name=automatic_discount_name if automatic_discount else "",
+            offer_discount_name=offer_discount_name if offer_discount else "",
             kit_discount_percent=getattr(kit, "discount_percent", ZERO) if kit_discount else ZERO,
         )
 
@@ -298,6 +312,7 @@ def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
                 quantity=line.quantity,
                 discount=line.discount,
                 automatic_discount=line.automatic_discount,
+                offer_discount=line.offer_discount,
                 kit_discount=line.kit_discount,
                 coupon_discount=line.coupon_discount,
                 line_total=line.line_total,
@@ -305,6 +320,7 @@ def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
                 kit_id=line.kit_id,
                 kit_name=line.kit_name[:120],
                 automatic_discount_name=line.automatic_discount_name[:120],
+                offer_discount_name=line.offer_discount_name[:120],
                 kit_discount_percent=line.kit_discount_percent,
             )
             for line in lines
@@ -332,6 +348,8 @@ def order_create(
     customer_document_type: str = "",
     customer_legal_name: str = "",
     actor: User | None = None,
+    channel: str = OrderChannel.WEB,
+    taken_by: User | None = None,
 ) -> Order:
     """Create an order pending payment from lines checkout priced from the database.
 
@@ -343,10 +361,13 @@ def order_create(
     raises IdempotencyConflict. Bad data raises ValidationError and writes nothing.
     A RUC (customer_document_type "ruc": a factura) needs customer_legal_name, the company's
     razón social the factura is issued to, and only a RUC takes one. The confirmation e-mail
-    is enqueued when the surrounding transaction commits.
+    is enqueued when the surrounding transaction commits. channel and taken_by: where the order
+    was taken and, for an order staff took for a customer (WhatsApp, phone), who took it.
     """
     email = (email or "").strip().lower()
     validate_email(email)
+    if channel not in OrderChannel.values:
+        raise ValidationError(_("Unknown order channel."))
     _check_lines(lines)
     shipping_total, discount_total = _clean_amounts(shipping_total, discount_total)
     ship_to = _clean_address(shipping_address, field="shipping_address")
@@ -367,18 +388,50 @@ def order_create(
         shipping_discount=max(Decimal(shipping_discount), ZERO),
         shipping_address=ship_to, billing_address=bill_to, shipping_method_id=shipping_method_id,
         shipping_method_name=shipping_method_name or "", idempotency_key=idempotency_key or None,
+        channel=channel, taken_by=taken_by,
     )
+    return _order_insert_once(order=order, replay=replay, insert=lambda: _order_insert(
+        order=order, lines=lines, actor=actor or taken_by or customer))
+
+
+GIFT_CARDS_PER_ORDER = 10
+
+
+def order_create_for_gift_cards(*, customer: User | None, email: str, cards: list[GiftCardDetails],
+                                idempotency_key: str | None) -> Order:
+    """An order that sells gift cards (credit.GiftCard, pending until the order is paid): no
+    goods, so no lines, no shipping and no receipt; its total is the cards' amounts. The same
+    idempotency_key returns the first order (order.replayed), as order_create does."""
+    email = (email or "").strip().lower()
+    validate_email(email)
+    if not cards or len(cards) > GIFT_CARDS_PER_ORDER:
+        raise ValidationError(_("An order sells from 1 to %(max)d gift cards.") % {"max": GIFT_CARDS_PER_ORDER})
+    total = sum((card.amount for card in cards), ZERO)
+    replay = {"key": idempotency_key, "owner": Owner.of(customer, email=email), "refusal": IdempotencyConflict()}
+    if (first := first_result(Order.objects, **replay)) is not None:
+        return first
+    order = Order(customer=customer, email=email, gift_cards_total=total, total=total, idempotency_key=idempotency_key or None)
+    def insert() -> None:
+        _order_insert(order=order, lines=[], actor=customer)
+        gift_cards_sell(order=order, cards=cards, buyer_email=email)
+
+    return _order_insert_once(order=order, replay=replay, insert=insert)
+
+
+def _order_insert_once(*, order: Order, replay: dict, insert) -> Order:
+    """Run insert (the new order's rows) in a savepoint and enqueue its confirmation; when a
+    concurrent submission with the same key won the unique constraint, only the savepoint rolls
+    back (its order number is the tolerated gap) and the first order is returned."""
     try:
         with transaction.atomic():
-            _order_insert(order=order, lines=lines, actor=actor or customer)
+            insert()
     except IntegrityError:
-        # A concurrent submission with the same key won the unique constraint; only this
-        # savepoint rolled back (its order number is the tolerated gap).
         if (first := first_result(Order.objects, **replay)) is not None:
             return first
         raise
     order.replayed = False
-    order_email_enqueue(order=order, kind=OrderEmailKind.PLACED)
+    # An order staff took for a customer is told with its payment link instead of the usual confirmation.
+    order_email_enqueue(order=order, kind=OrderEmailKind.PAYMENT_LINK if order.taken_by_id else OrderEmailKind.PLACED)
     return order
 
 
@@ -477,8 +530,16 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
     ports.commissions_snapshot(order_id=order.pk)  # marketplace payouts (backoffice)
     stock_taken = _take_stock_and_create_shipments(order=order, actor=actor)
     order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
-    ports.receipt_issue(order_id=order.pk)  # the boleta or factura (receipts), after commit
+    if has_taxed_sale(order):
+        ports.receipt_issue(order_id=order.pk)  # the boleta or factura (receipts), after commit
+    gift_cards_activate_for_order(order=order)  # the cards it sold can be spent, and are e-mailed on their date
     return PaymentRecorded(order, needs_refund=not stock_taken)
+
+
+def has_taxed_sale(order: Order) -> bool:
+    """Whether the order sold anything a receipt is issued for: an order of gift cards only did
+    not (a card's sale is money paid in advance, SUNAT Informe N.° 097-2010-SUNAT/2B0000)."""
+    return order.total > order.gift_cards_total
 
 
 def _take_stock_and_create_shipments(*, order: Order, actor) -> bool:
@@ -591,8 +652,14 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         shipments_cancel_for_order(order=order, actor=actor, note=reason)
     except ShipmentError as error:
         raise CancelNotAllowed(str(error)) from None
+    if order.gift_cards_total and order.payment_status != PaymentStatus.UNPAID and order.gift_cards_sold.filter(
+            balance__lt=F("amount")).exists():
+        raise CancelNotAllowed(_("Order %(number)s sold a gift card that has been used: it cannot be cancelled.")
+                               % {"number": order.number})
     inventory_services.order_stock_restore(order_id=order.pk, actor=signed_in(actor))
     credit_restored = store_credit_restore_for_order(order=order)  # what it spent of the customer's credit
+    credit_restored += gift_card_restore_for_order(order=order)  # and of gift cards (back on the cards)
+    gift_cards_cancel_for_order(order=order, actor=actor, reason=reason)  # the cards it sold, unspent, are voided
     update_fields = ["cancelled_at", "cancel_reason", "updated_at"]
     if order.payment_status == PaymentStatus.PAID and order.total > credit_restored:
         # Refunds go through the gateways with staff approval (payments.services.refunds); the part paid
@@ -611,7 +678,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         else OrderEmailKind.CANCELLED_BY_STAFF
     )
     order_email_enqueue(order=order, kind=kind)
-    if order.payment_status != PaymentStatus.UNPAID:
+    if order.payment_status != PaymentStatus.UNPAID and has_taxed_sale(order):
         # Its receipt is annulled at once, whatever gives the money back later (receipts, after commit).
         ports.cancellation_credit_note_issue(order_id=order.pk)
     return order
@@ -734,3 +801,22 @@ def order_refunded_in_full(*, order: Order, from_gateway: bool) -> Order:
             order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
         return order
 
+
+
+# --- staff notes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def order_note_add(*, order: Order, author: User | None, text: str, visible_to_customer: bool = False) -> OrderNote:
+    """Add a staff note to an order's timeline (append-only: a correction is another note). The
+    note's history row records who added it for the back office's audit."""
+    text = (text or "").strip()
+    if not text:
+        raise NoteRefused(_("Write the note: an empty note is not saved."))
+    if len(text) > ORDER_NOTE_MAX_LENGTH:
+        raise NoteRefused(_("The note is too long: at most %(max)d characters (it has %(count)d).")
+                          % {"max": ORDER_NOTE_MAX_LENGTH, "count": len(text)})
+    note = OrderNote(order=order, author=signed_in(author), text=text, visible_to_customer=visible_to_customer)
+    note._history_user = note.author  # the audit's "who", also outside a request (demo, shell)
+    note.save()
+    return note

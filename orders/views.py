@@ -14,11 +14,12 @@ from core import ratelimit
 from core.actors import signed_in
 from core.site_settings import site_setting
 
-from . import selectors, services
+from . import ports, selectors, services
 from .exceptions import CancelNotAllowed
 from .access import guest_order, guest_order_from_link, order_for_request, order_url_for, remember_guest_order, shown
 from .forms import OrderCancelForm, OrderLookupForm
 from .models import Order, PaymentStatus
+from .timeline import Audience
 
 LOOKUP_ACTION = "lookup_failed"
 
@@ -37,6 +38,8 @@ def _render_detail(request, order: Order, *, guest: bool):
             "cancel_form": OrderCancelForm(),
             "cancel_url": reverse("orders:guest_cancel" if guest else "orders:cancel", args=[order.number]),
             "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
+            # The shopper's view of the one timeline the admin shows too (no notes unless flagged).
+            "timeline": ports.order_timeline(order=order, audience=Audience.CUSTOMER),
         },
     )
 

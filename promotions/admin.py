@@ -14,9 +14,11 @@ from core.admin import ReadOnlyAdminMixin
 from core.money import format_money
 
 from .forms import CouponGenerateForm
-from .models import AutomaticDiscount, Coupon, CouponRedemption, Scope
-from .selectors import discount_products
-from .services import coupons_generate, discount_changed, discount_prices_sync
+from .models import AutomaticDiscount, Coupon, CouponRedemption, QuantityOffer, Scope
+from .selectors import discount_products, quantity_offer_products
+from .services import (
+    coupons_generate, discount_changed, discount_prices_sync, quantity_offer_badges_sync, quantity_offer_changed,
+)
 from .stacking import unit_discount
 
 SCOPE_FIELDSET = (_("Applies to"), {
@@ -131,25 +133,16 @@ class CouponAdmin(admin.ModelAdmin):
         })
 
 
-@admin.register(AutomaticDiscount)
-class AutomaticDiscountAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "value_display", "scope", "priority", "product_count", "validity", "is_active"]
+class ScopedPromotionAdmin(admin.ModelAdmin):
+    """What the admins of automatic discounts and quantity offers share: their scope's size (from the
+    targets promotions.services keeps) and their window in the list."""
+
     list_filter = ["is_active", LiveFilter, "kind", "scope"]
     search_fields = ["name"]
-    autocomplete_fields = ["products", "categories", "brands", "sellers", "collections"]
     readonly_fields = ["products_preview", "created_at"]
-    fieldsets = [
-        (None, {"fields": ("name", "kind", "value", "priority", "is_active", "starts_at", "ends_at")}),
-        SCOPE_FIELDSET,
-        (_("Products it covers"), {"fields": ("products_preview",)}),
-    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(covered=Count("targets"))
-
-    @admin.display(description=_("value"))
-    def value_display(self, obj):
-        return f"{obj.value.normalize():f} %" if obj.kind == AutomaticDiscount.Kind.PERCENTAGE else format_money(obj.value)
 
     @admin.display(description=_("products"), ordering="covered")
     def product_count(self, obj):
@@ -158,6 +151,21 @@ class AutomaticDiscountAdmin(admin.ModelAdmin):
     @admin.display(description=_("validity"))
     def validity(self, obj):
         return window(obj)
+
+
+@admin.register(AutomaticDiscount)
+class AutomaticDiscountAdmin(ScopedPromotionAdmin):
+    list_display = ["name", "kind", "value_display", "scope", "priority", "product_count", "validity", "is_active"]
+    autocomplete_fields = ["products", "categories", "brands", "sellers", "collections"]
+    fieldsets = [
+        (None, {"fields": ("name", "kind", "value", "priority", "is_active", "starts_at", "ends_at")}),
+        SCOPE_FIELDSET,
+        (_("Products it covers"), {"fields": ("products_preview",)}),
+    ]
+
+    @admin.display(description=_("value"))
+    def value_display(self, obj):
+        return f"{obj.value.normalize():f} %" if obj.kind == AutomaticDiscount.Kind.PERCENTAGE else format_money(obj.value)
 
     @admin.display(description=_("preview"))
     def products_preview(self, obj):
@@ -189,3 +197,56 @@ class AutomaticDiscountAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         discount_prices_sync()
+
+
+STACKING_RULE = _(
+    "How it stacks: a quantity offer applies on the price after the product's automatic discount (the two "
+    "add up); a product takes one quantity offer at most (the highest priority); the offer's units are pooled "
+    "across the cart and the cheapest ones are the free or discounted ones; kits' lines take no quantity offer; "
+    "a coupon applies on top. The discount is spread over the offer's units, so a returned unit gives back what "
+    "it was paid. A gift is free up to the units the offer gives.")
+
+
+@admin.register(QuantityOffer)
+class QuantityOfferAdmin(ScopedPromotionAdmin):
+    list_display = ["name", "badge_display", "kind", "scope", "priority", "product_count", "validity", "is_active"]
+    autocomplete_fields = ["products", "categories", "brands", "sellers", "collections", "gift_variant"]
+    fieldsets = [
+        (None, {"fields": ("name", "kind", "buy_quantity", "pay_quantity", "percent", "gift_variant",
+                           "gift_quantity", "priority", "is_active", "starts_at", "ends_at"),
+                "description": STACKING_RULE}),
+        SCOPE_FIELDSET,
+        (_("Products it covers"), {"fields": ("products_preview",)}),
+    ]
+
+    @admin.display(description=_("badge"))
+    def badge_display(self, obj):
+        return obj.badge
+
+    @admin.display(description=_("preview"))
+    def products_preview(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save the offer to see the products it covers.")
+        products = quantity_offer_products(obj)
+        total = products.count()
+        rows = format_html_join("", "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>", (
+            (reverse("admin:catalog_product_change", args=[p.pk]), p.name, p.brand.name, format_money(p.base_price))
+            for p in products[:PREVIEW_SIZE]
+        ))
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("%(total)d products; the first %(shown)d:") % {"total": total, "shown": min(total, PREVIEW_SIZE)},
+            _("product"), _("brand"), _("price"), rows,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        quantity_offer_changed(offer=form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        quantity_offer_badges_sync()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        quantity_offer_badges_sync()

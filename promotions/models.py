@@ -216,3 +216,89 @@ class DiscountTarget(models.Model):
         verbose_name = _("discounted product")
         verbose_name_plural = _("discounted products")
         constraints = [models.UniqueConstraint(fields=["product", "discount"], name="promotions_target_unique")]
+
+
+class QuantityOffer(ScopedPromotion):
+    """An offer on how many units are bought ("3x2", "2do al 50 %", "lleva 2, llévate un regalo"),
+    scoped and windowed like the other promotions. Where it sits among the discounts is stated in
+    promotions.stacking (step 2: on the prices after the automatic discount, kits' lines left out)."""
+
+    class Kind(models.TextChoices):
+        BUY_N_PAY_M = "buy_n_pay_m", _("Buy N, pay M (3x2)")
+        NTH_UNIT_PERCENT = "nth_unit_percent", _("The Nth unit at a percentage off (2nd at 50 %)")
+        BUY_X_GET_GIFT = "buy_x_get_gift", _("Buy X, get a gift product")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BUY_N_PAY_M)
+    buy_quantity = models.PositiveSmallIntegerField(
+        _("units bought"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("N in “N for M”, the Nth unit, or the X units that earn the gift."))
+    pay_quantity = models.PositiveSmallIntegerField(
+        _("units paid"), null=True, blank=True, validators=[MinValueValidator(1)],
+        help_text=_("Only for “buy N, pay M”: M, at least 1 and less than N."))
+    percent = models.DecimalField(
+        _("percentage off"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Only for “the Nth unit”: from 1 to 100."))
+    gift_variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("gift"), help_text=_("Only for “buy X, get a gift”: the variant given free."))
+    gift_quantity = models.PositiveSmallIntegerField(
+        _("gift units"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Units of the gift given for every X units bought."))
+    priority = models.SmallIntegerField(
+        _("priority"), default=0, validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text=_("When two offers cover a product, the higher priority is the one that applies."))
+
+    class Meta:
+        verbose_name = _("quantity offer")
+        verbose_name_plural = _("quantity offers")
+        ordering = ["-priority", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="buy_n_pay_m") | (Q(pay_quantity__gte=1) & Q(pay_quantity__lt=F("buy_quantity"))),
+                name="promotions_qoffer_pay_below_buy"),
+            models.CheckConstraint(
+                condition=~Q(kind="nth_unit_percent") | (Q(percent__gte=1) & Q(percent__lte=100)
+                                                         & Q(buy_quantity__gte=2)),
+                name="promotions_qoffer_percent_range"),
+            models.CheckConstraint(condition=~Q(kind="buy_x_get_gift") | Q(gift_variant__isnull=False),
+                                   name="promotions_qoffer_gift_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        n = self.buy_quantity or 0
+        if self.kind == self.Kind.BUY_N_PAY_M:
+            if n < 2:
+                raise ValidationError({"buy_quantity": _("Buy N, pay M needs N of 2 or more.")})
+            if self.pay_quantity is None or not 1 <= self.pay_quantity < n:
+                raise ValidationError({"pay_quantity": _("The units paid go from 1 to one less than the units bought.")})
+        elif self.kind == self.Kind.NTH_UNIT_PERCENT:
+            if n < 2:
+                raise ValidationError({"buy_quantity": _("The discounted unit is the 2nd or a later one.")})
+            if self.percent is None or not 1 <= self.percent <= 100:
+                raise ValidationError({"percent": _("A percentage goes from 1 to 100.")})
+        elif self.kind == self.Kind.BUY_X_GET_GIFT and self.gift_variant_id is None:
+            raise ValidationError({"gift_variant": _("Choose the gift product.")})
+
+    @property
+    def badge(self) -> str:
+        """What a card and the product page show: "3x2", "2do al 50 %", "Con regalo"."""
+        from .breakdown import quantity_offer_badge
+
+        return quantity_offer_badge(self)
+
+
+class QuantityOfferTarget(models.Model):
+    """The products an offer of a limited scope covers, kept by promotions.services like
+    DiscountTarget (one indexed look-up for the cart's lines)."""
+
+    offer = models.ForeignKey(QuantityOffer, on_delete=models.CASCADE, related_name="targets")
+    product = models.ForeignKey("catalog.Product", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("product of a quantity offer")
+        verbose_name_plural = _("products of quantity offers")
+        constraints = [models.UniqueConstraint(fields=["product", "offer"], name="promotions_qoffer_target_unique")]

@@ -15,8 +15,10 @@ from core.money import format_money, unit_discount
 
 from . import ports
 from .exceptions import CouponRefused, Refusal
-from .models import AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, Scope, normalize_code, \
-    is_well_formed_code
+from .models import (
+    AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, QuantityOffer, QuantityOfferTarget, Scope,
+    is_well_formed_code, normalize_code,
+)
 
 ZERO = Decimal("0.00")
 
@@ -166,3 +168,38 @@ def coupon_match(*, code: str, product_ids: set[int], goods_total: Decimal, cust
 
 def running_discounts(now=None):
     return AutomaticDiscount.objects.live(now).order_by("-priority", "-created_at")
+
+
+# --- quantity offers (promotions.stacking step 2) ----------------------------------------
+
+
+def _live_quantity_offers_for(product_ref: str, now):
+    covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
+    return (QuantityOffer.objects.live(now).filter(Q(scope=Scope.EVERYTHING) | covers)
+            .order_by("-priority", "-created_at", "-pk"))
+
+
+def live_quantity_offer_annotation(product_ref: str = "pk", now=None) -> dict:
+    """An annotation for a Product or Variant queryset: the id of the quantity offer that applies
+    to its product now (the highest priority, then the newest), None when none; same query."""
+    live = _live_quantity_offers_for(product_ref, now or timezone.now())
+    return {"quantity_offer_id": Subquery(live.values("pk")[:1])}
+
+
+def quantity_offers_by_id(ids) -> dict[int, QuantityOffer]:
+    """The offers the cart's lines point at, with their gift, in one query (none when no ids)."""
+    ids = {pk for pk in ids if pk}
+    if not ids:
+        return {}
+    return {offer.pk: offer for offer in QuantityOffer.objects.filter(pk__in=ids).select_related("gift_variant__product")}
+
+
+def product_quantity_offer(product, now=None) -> QuantityOffer | None:
+    """The quantity offer running now on a product (the product page's), with its gift; one query."""
+    covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=product))
+    return (QuantityOffer.objects.live(now or timezone.now()).filter(Q(scope=Scope.EVERYTHING) | covers)
+            .order_by("-priority", "-created_at", "-pk").select_related("gift_variant__product").first())
+
+
+def quantity_offer_products(offer: QuantityOffer):
+    return Product.objects.filter(scope_condition(offer)).select_related("brand", "category").order_by("name")

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Product
-from catalog.services import product_promotions_set
+from catalog.services import product_promo_badges_set, product_promotions_set
 
 from .exceptions import CouponRefused, Refusal
-from .models import AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, Scope, normalize_code
+from .models import (
+    AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, QuantityOffer, QuantityOfferTarget, Scope, normalize_code,
+)
 from .selectors import coupon_usage_refusal, coupon_window_refusal, scope_condition
 
 ZERO = Decimal("0.00")
@@ -75,15 +77,10 @@ def discount_prices_sync(*, now=None) -> int:
 def discount_changed(*, discount: AutomaticDiscount) -> None:
     """After a discount is created or edited (its scope included): its products, the stored
     prices, and a price refresh at its future start and end."""
-    from .tasks import sync_discount_prices
-
     with transaction.atomic():
         discount_targets_sync(discount=discount)
         discount_prices_sync()
-    now = timezone.now()
-    for moment in (discount.starts_at, discount.ends_at):
-        if moment is not None and moment > now:
-            transaction.on_commit(lambda moment=moment: _schedule_sync(sync_discount_prices, moment))
+    _refresh_at_window_edges(discount)
 
 
 def _schedule_sync(task, moment) -> None:
@@ -101,7 +98,89 @@ def discounts_refresh() -> int:
         for discount in AutomaticDiscount.objects.exclude(scope=Scope.EVERYTHING).filter(
                 Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())):
             discount_targets_sync(discount=discount)
+        for offer in QuantityOffer.objects.exclude(scope=Scope.EVERYTHING).filter(
+                Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())):
+            quantity_offer_targets_sync(offer=offer)
+        quantity_offer_badges_sync()
         return discount_prices_sync()
+
+
+# --- quantity offers (promotions.stacking step 2) -----------------------------------------
+
+
+def quantity_offer_targets_sync(*, offer: QuantityOffer) -> None:
+    """Make the offer's QuantityOfferTarget rows the products its scope covers now."""
+    with transaction.atomic():
+        current = set(QuantityOfferTarget.objects.filter(offer=offer).values_list("product_id", flat=True))
+        wanted = set() if offer.scope == Scope.EVERYTHING else set(
+            Product.objects.filter(scope_condition(offer)).values_list("pk", flat=True))
+        if current - wanted:
+            QuantityOfferTarget.objects.filter(offer=offer, product_id__in=current - wanted).delete()
+        QuantityOfferTarget.objects.bulk_create(
+            [QuantityOfferTarget(offer=offer, product_id=pk) for pk in sorted(wanted - current)], ignore_conflicts=True)
+
+
+def quantity_offer_badges_sync(*, now=None) -> int:
+    """Store on each product the badge of the quantity offer that applies to it now (the highest
+    priority, then the newest), "" for none; returns how many products changed. The cards are
+    cached by it, so an offer's write, start or end shows on them at once."""
+    live = list(QuantityOffer.objects.live(now or timezone.now()).order_by("-priority", "-created_at", "-pk"))
+    wanted: dict[int, str] = {}
+    everywhere = next((offer.badge for offer in live if offer.scope == Scope.EVERYTHING), None)
+    rank = {offer.pk: index for index, offer in enumerate(live)}
+    best: dict[int, int] = {}
+    for offer_id, product_id in QuantityOfferTarget.objects.filter(offer__in=[o.pk for o in live]).values_list(
+            "offer_id", "product_id"):
+        if product_id not in best or rank[offer_id] < rank[best[product_id]]:
+            best[product_id] = offer_id
+    first_everywhere = next((rank[o.pk] for o in live if o.scope == Scope.EVERYTHING), len(live))
+    by_pk = {offer.pk: offer for offer in live}
+    for product_id, offer_id in best.items():
+        wanted[product_id] = by_pk[offer_id].badge if rank[offer_id] < first_everywhere else everywhere
+    stored = Product.objects.filter(Q(pk__in=list(wanted)) | ~Q(promo_badge=""))
+    if everywhere is not None:
+        stored = Product.objects.all()
+    changes = {pk: wanted.get(pk, everywhere or "") for pk, badge in stored.values_list("pk", "promo_badge")
+               if badge != wanted.get(pk, everywhere or "")}
+    if changes:
+        product_promo_badges_set(badges=changes)
+    return len(changes)
+
+
+def quantity_offer_changed(*, offer: QuantityOffer) -> None:
+    """After an offer is created or edited (its scope included): its products, the badges, and a
+    refresh at its future start and end."""
+    with transaction.atomic():
+        quantity_offer_targets_sync(offer=offer)
+        quantity_offer_badges_sync()
+    _refresh_at_window_edges(offer)
+
+
+def _refresh_at_window_edges(promotion) -> None:
+    """The stored prices and badges refreshed again when the promotion's window opens and closes
+    (after commit), so they change at that moment, not at the next edit."""
+    from .tasks import sync_discount_prices
+
+    now = timezone.now()
+    for moment in (promotion.starts_at, promotion.ends_at):
+        if moment is not None and moment > now:
+            transaction.on_commit(lambda moment=moment: _schedule_sync(sync_discount_prices, moment))
+
+
+def quantity_offer_create(*, name: str, kind: str, buy_quantity: int, pay_quantity: int | None = None,
+                          percent: Decimal | None = None, gift_variant=None, gift_quantity: int = 1,
+                          scope: str = Scope.EVERYTHING, starts_at=None, ends_at=None, priority: int = 0,
+                          **targets) -> QuantityOffer:
+    """A new quantity offer (targets: products=, categories=, brands=, sellers=, collections=)."""
+    with transaction.atomic():
+        offer = QuantityOffer(name=name, kind=kind, buy_quantity=buy_quantity, pay_quantity=pay_quantity,
+                              percent=percent, gift_variant=gift_variant, gift_quantity=gift_quantity, scope=scope,
+                              priority=priority, starts_at=starts_at or timezone.now(), ends_at=ends_at)
+        offer.full_clean()
+        offer.save()
+        _set_scope(offer, targets)
+        quantity_offer_changed(offer=offer)
+    return offer
 
 
 # --- coupons --------------------------------------------------------------------------

@@ -43,6 +43,11 @@ class LineAmounts:
         return self.total - self.taxable_amount
 
     @property
+    def is_free(self) -> bool:
+        """Units given for nothing (an offer's gift): a free transfer, not a discount (receipts.ubl)."""
+        return self.total == 0 and self.unit_price > 0
+
+    @property
     def unit_value(self) -> Decimal:
         return (self.unit_price / _rate()).quantize(UNIT_VALUE_PLACES, rounding=ROUND_HALF_UP)
 
@@ -107,6 +112,7 @@ def totals_of(lines: list[LineAmounts]) -> Totals:
     return Totals(
         taxable=sum((line.taxable_amount for line in lines), ZERO),
         igv=sum((line.igv for line in lines), ZERO),
-        discount=sum((line.discount for line in lines), ZERO),
+        # A gift's price is not a discount on the receipt: the line is a free transfer.
+        discount=sum((line.discount for line in lines if not line.is_free), ZERO),
         total=sum((line.total for line in lines), ZERO),
     )

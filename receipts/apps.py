@@ -19,7 +19,7 @@ class ReceiptsConfig(AppConfig):
         orders.receipt_issue.plug(enqueue.receipt_issue)
         orders.cancellation_credit_note_issue.plug(enqueue.cancellation_credit_note_issue)
         payments.refund_credit_note_issue.plug(enqueue.refund_credit_note_issue)
-        credit.store_credit_credit_note_issue.plug(enqueue.store_credit_credit_note_issue)
+        credit.return_credit_note_issue.plug(enqueue.return_credit_note_issue)
         self._register_pending_work()
 
     @staticmethod

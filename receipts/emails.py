@@ -1,10 +1,11 @@
 """The receipt e-mail: a short note with the PDF and the XML attached, in Spanish."""
 
-from constance.utils import get_values_for_keys
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core.site_settings import site_setting
 
 from . import selectors
 from .pdf import receipt_pdf
@@ -12,7 +13,7 @@ from .pdf import receipt_pdf
 
 def deliver_receipt(*, receipt_id: int) -> None:
     receipt = selectors.receipt_with_details(pk=receipt_id)
-    store_name = get_values_for_keys(["STORE_NAME"])["STORE_NAME"]  # synchronous even under an event loop
+    store_name = site_setting("STORE_NAME")
     with translation.override(settings.LANGUAGE_CODE):
         context = {"receipt": receipt, "order": receipt.order, "store_name": store_name}
         subject = render_to_string("receipts/email/receipt_subject.txt", context).strip()

@@ -1,5 +1,5 @@
 """Receipts follow the money: a paid order gets its receipt; a succeeded refund, store credit
-for a return and a cancelled order that took money each get the nota de crédito that reduces
+or a gift card given for a return and a cancelled order that took money each get the nota de crédito that reduces
 or annuls it. Orders, payments and credit ask for them through their ports (receipts.apps
 plugs these in), inside the transaction that moved the money: each only enqueues its task,
 after commit, so a rolled-back payment issues nothing and a broker outage loses no sale. The
@@ -22,5 +22,5 @@ def refund_credit_note_issue(*, refund_id: int) -> None:
     transaction.on_commit(lambda: tasks.issue_credit_note_for_refund.delay(refund_id), robust=True)
 
 
-def store_credit_credit_note_issue(*, credit_id: int) -> None:
-    transaction.on_commit(lambda: tasks.issue_credit_note_for_store_credit.delay(credit_id), robust=True)
+def return_credit_note_issue(*, return_id: int) -> None:
+    transaction.on_commit(lambda: tasks.issue_credit_note_for_return.delay(return_id), robust=True)

@@ -6,6 +6,7 @@ after issue (a correction is a nota de crédito)."""
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -160,6 +161,14 @@ class Receipt(models.Model):
                          self.buyer_document or "-", self.digest])
 
 
+def free_transfers_value(receipt, lines) -> Decimal:
+    """What the units given free on a receipt are worth (their referential value without IGV):
+    SUNAT's "operaciones gratuitas", printed beside the totals; 0 on a nota de crédito."""
+    if receipt.kind == ReceiptKind.CREDIT_NOTE:
+        return ZERO
+    return sum((line.free_value for line in lines if line.is_free), ZERO)
+
+
 class ReceiptLine(models.Model):
     """One line as issued. Amounts: unit value without IGV (up to 10 decimals, as SUNAT allows),
     unit price with IGV, the line's discount with IGV, its taxable value, its IGV and its total
@@ -215,6 +224,21 @@ class ReceiptLine(models.Model):
         quantity × unit value − discount is the value a reader of the printed receipt gets."""
         exact = self.unit_value.quantize(Decimal("0.01"))
         return f"{exact:.2f}" if exact == self.unit_value else f"{self.unit_value.normalize():f}"
+
+    @property
+    def is_free(self) -> bool:
+        """Units the buyer paid nothing for (an offer's gift): SUNAT's free transfer (receipts.ubl)."""
+        return self.total == 0 and self.unit_price > 0
+
+    @property
+    def free_value(self) -> Decimal:
+        """A free line's referential value (without IGV): what its units are worth, had they been sold."""
+        return self.gross_value
+
+    @property
+    def free_igv(self) -> Decimal:
+        """The IGV of a free line's referential value, which the seller bears (not in the total)."""
+        return (self.free_value * Decimal(str(settings.IGV_RATE))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def paid_unit_price(self) -> Decimal:

@@ -11,7 +11,7 @@ from fpdf.fonts import FontFace
 from core.money import format_money
 from core.pdf_text import latin1 as _latin1
 
-from .models import Receipt
+from .models import Receipt, free_transfers_value
 
 
 def document_title(receipt: Receipt) -> str:
@@ -60,7 +60,15 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     with pdf.table(col_widths=widths, width=sum(widths), line_height=5, text_align=align,
                    headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235))) as table:
         table.row([_latin1(header) for header in headers])
-        for line in receipt.lines.all():
+        lines = list(receipt.lines.all())
+        free_value = free_transfers_value(receipt, lines)
+        for line in lines:
+            if line.is_free and not receipt.is_credit_note:
+                # A unit given free: its referential value, charged nothing (SUNAT's free transfer).
+                description = f"{line.description} ({_('free')})"
+                table.row([_latin1(value) for value in (
+                    str(line.quantity), line.unit_code, description, "0.00", "0.00", "0.00", "0.00", "0.00")])
+                continue
             table.row([_latin1(value) for value in (
                 str(line.quantity), line.unit_code, line.description, line.unit_value_printed,
                 f"{line.discount_value:.2f}", f"{line.taxable_amount:.2f}", f"{line.igv:.2f}", f"{line.total:.2f}")])
@@ -68,6 +76,8 @@ def receipt_pdf(receipt: Receipt) -> bytes:
     y = pdf.get_y()
     totals = [(_("Taxable amount"), receipt.taxable_total), (_("IGV (18%)"), receipt.igv_total),
               (_("Total"), receipt.total)]
+    if free_value:
+        totals.insert(0, (_("Free transfers (value)"), free_value))
     if receipt.discount_total:
         totals.insert(0, (_("Discounts (included, with IGV)"), receipt.discount_total))
     for label, value in totals:

@@ -4,7 +4,7 @@ whose task was lost."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from orders.models import Order
@@ -18,9 +18,11 @@ SEND_RETRIES_SPAN = timedelta(hours=5)
 
 
 def orders_without_receipt(cutoff) -> QuerySet:
-    """Paid orders (before `cutoff`) with no boleta or factura."""
+    """Paid orders (before `cutoff`) with no boleta or factura; not an order of gift cards only
+    (its sale is money paid in advance: no receipt, see credit/models.py)."""
     issued = Receipt.objects.filter(order=OuterRef("pk"), kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
-    return Order.objects.filter(payment_status__in=PAID_STATUSES, paid_at__lt=cutoff).filter(~Exists(issued))
+    return (Order.objects.filter(payment_status__in=PAID_STATUSES, paid_at__lt=cutoff, total__gt=F("gift_cards_total"))
+            .filter(~Exists(issued)))
 
 
 def receipts_to_send(cutoff) -> QuerySet:

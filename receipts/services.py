@@ -10,7 +10,6 @@ import logging
 import re
 from decimal import Decimal, InvalidOperation
 
-from constance.utils import get_values_for_keys
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
@@ -21,6 +20,7 @@ from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
 from core.once import Stamp
 from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
+from core.site_settings import site_setting
 
 from . import amounts, signing, ubl
 from .ports import return_goods
@@ -45,9 +45,7 @@ ISSUER_KEYS = ["RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_A
 
 
 def _issuer() -> dict:
-    # Read synchronously even where an event loop runs (constance's attribute access then
-    # returns an awaitable): issuing is synchronous work wherever it is called from.
-    values = get_values_for_keys(ISSUER_KEYS)
+    values = {key: site_setting(key) for key in ISSUER_KEYS}
     ruc = normalize_identity(str(values["RECEIPTS_ISSUER_RUC"]))
     try:
         validate_ruc(ruc)
@@ -160,6 +158,9 @@ def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
             return existing
         if order.payment_status not in PAID_STATUSES:
             raise ReceiptError(_("Order %(number)s is not paid.") % {"number": order.number})
+        if order.total <= order.gift_cards_total:
+            # Gift cards only: money paid in advance, no sale of goods yet (credit/models.py).
+            raise ReceiptError(_("Order %(number)s sold only gift cards: it has no receipt.") % {"number": order.number})
         buyer = buyer_for_order(order)
         lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
         if amounts.totals_of(lines).total != order.total:
@@ -222,7 +223,8 @@ def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str
 
 def _credited_lines(original: Receipt, *, amount: Decimal, whole: bool,
                     goods: dict[int | None, int] | None) -> list[amounts.LineAmounts] | None:
-    sold = list(original.lines.order_by("position"))
+    # A unit given free was not paid for: nothing of it is credited (its line has no value to give back).
+    sold = [line for line in original.lines.order_by("position") if not line.is_free]
     if whole:
         return [amounts.credited_part(line, line.quantity) for line in sold]
     if not goods:
@@ -287,6 +289,8 @@ def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
     refund = Refund.objects.select_related("payment__order").filter(pk=refund_id).first()
     if refund is None or refund.status != Refund.Status.SUCCEEDED:
         return None
+    if refund.payment.order.total <= refund.payment.order.gift_cards_total:
+        return None  # gift cards only: no receipt was issued, so none is reduced (credit/models.py)
     if (return_id := _return_of_refund(refund)) is not None:
         return credit_note_for_return(return_id=return_id)
     if _is_cancellation_refund(refund) and (note := credit_note_for_cancelled_order(
@@ -337,7 +341,7 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
     from payments.models import Refund
 
     issued, problems = 0, []
-    orders = (Order.objects.filter(payment_status__in=PAID_STATUSES)
+    orders = (Order.objects.filter(payment_status__in=PAID_STATUSES, total__gt=F("gift_cards_total"))  # not gift cards only
               .exclude(receipts__kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
               .order_by("pk").values_list("pk", "number"))
     for order_id, number in orders:

@@ -1,8 +1,14 @@
 """The UBL 2.1 XML of a receipt as SUNAT reads it (Invoice for boleta and factura, CreditNote
 for a nota de crédito), built with lxml in the schema's element order; signed by
-receipts.signing. Codes: catálogo 01 (document type), 05 (tax 1000 IGV, VAT), 06 (identity),
-07 (affectation 10, gravado – operación onerosa), 09 (credit note reason), 16 (price type 01),
-51 (operation type 0101, venta interna), 53 (allowance 00, discount that lowers the IGV base).
+receipts.signing. Codes: catálogo 01 (document type), 05 (tax 1000 IGV, VAT; tax 9996 GRA, FRE for
+a unit given free), 06 (identity), 07 (affectation 10, gravado – operación onerosa; 15, gravado –
+bonificaciones), 09 (credit note reason), 16 (price type 01; 02, the referential value of a free
+unit), 51 (operation type 0101, venta interna), 53 (allowance 00, discount that lowers the IGV base).
+
+A line the shopper paid nothing for (an offer's gift) is no sale SUNAT accepts at a value of 0
+(error 3105): it is a bonificación, sent as SUNAT's guide has free transfers: its unit value 0,
+its referential unit value (price type 02), a line value and IGV computed on that referential
+value under tax 9996, and outside the document's taxed totals (the seller bears that IGV).
 
 Why not a SUNAT library: sunat-py 0.5.0 (jinja templates, XSDs, zeep client) pins lxml<6,
 signxml<5 and cryptography<45, which this project's pins exclude; openubl 1.1.0 makes FastAPI
@@ -15,7 +21,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .models import Receipt, ReceiptKind
+from .models import ZERO, Receipt, ReceiptKind
 
 NS = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -53,12 +59,18 @@ class _Builder:
         return self.add(parent, tag, text, currencyID=self.currency)
 
 
-def _tax_scheme(b: _Builder, parent) -> None:
+# Tax schemes (catálogo 05): IGV on a sale, and the free transfer of a unit given away.
+IGV = ("1000", "IGV", "VAT")
+FREE = ("9996", "GRA", "FRE")
+
+
+def _tax_scheme(b: _Builder, parent, scheme_codes=IGV) -> None:
+    code, name, type_code = scheme_codes
     scheme = b.add(parent, "cac:TaxScheme")
-    b.add(scheme, "cbc:ID", "1000", schemeName="Codigo de tributos", schemeAgencyName="PE:SUNAT",
+    b.add(scheme, "cbc:ID", code, schemeName="Codigo de tributos", schemeAgencyName="PE:SUNAT",
           schemeURI=CATALOG.format(5))
-    b.add(scheme, "cbc:Name", "IGV")
-    b.add(scheme, "cbc:TaxTypeCode", "VAT")
+    b.add(scheme, "cbc:Name", name)
+    b.add(scheme, "cbc:TaxTypeCode", type_code)
 
 
 def _party(b: _Builder, parent, *, scheme: str, document: str, name: str, address: str = "",
@@ -89,18 +101,28 @@ def _signature_reference(b: _Builder, receipt: Receipt) -> None:
     b.add(attachment, "cbc:URI", f"#{SIGNATURE_ID}")
 
 
-def _tax_total(b: _Builder, parent, *, taxable: Decimal, igv: Decimal, line: bool) -> None:
+def _tax_total(b: _Builder, parent, *, taxable: Decimal, igv: Decimal, line: bool,
+               free: tuple[Decimal, Decimal] | None = None) -> None:
+    """The TaxTotal of a line or of the document: the IGV of what was sold and, when units were
+    given free, the referential value and IGV of those (tax 9996), which the total tax leaves out."""
     total = b.add(parent, "cac:TaxTotal")
     b.amount(total, "cbc:TaxAmount", igv)
+    if not (line and free):  # a free line has no sold part
+        _tax_subtotal(b, total, taxable=taxable, igv=igv, line=line, scheme=IGV, affectation="10")
+    if free:
+        _tax_subtotal(b, total, taxable=free[0], igv=free[1], line=line, scheme=FREE, affectation="15")
+
+
+def _tax_subtotal(b: _Builder, total, *, taxable: Decimal, igv: Decimal, line: bool, scheme, affectation: str) -> None:
     subtotal = b.add(total, "cac:TaxSubtotal")
     b.amount(subtotal, "cbc:TaxableAmount", taxable)
     b.amount(subtotal, "cbc:TaxAmount", igv)
     category = b.add(subtotal, "cac:TaxCategory")
     if line:
         b.add(category, "cbc:Percent", "18.00")
-        b.add(category, "cbc:TaxExemptionReasonCode", "10", listAgencyName="PE:SUNAT",
+        b.add(category, "cbc:TaxExemptionReasonCode", affectation, listAgencyName="PE:SUNAT",
               listName="Afectacion del IGV", listURI=CATALOG.format(7))
-    _tax_scheme(b, category)
+    _tax_scheme(b, category, scheme)
 
 
 def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
@@ -114,11 +136,17 @@ def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
     b.add(element, "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", line.quantity,
           unitCode=line.unit_code, unitCodeListID="UN/ECE rec 20",
           unitCodeListAgencyName="United Nations Economic Commission for Europe")
-    b.amount(element, "cbc:LineExtensionAmount", line.taxable_amount)
+    free = line.is_free and not credit
+    b.amount(element, "cbc:LineExtensionAmount", line.free_value if free else line.taxable_amount)
     price = b.add(b.add(element, "cac:PricingReference"), "cac:AlternativeConditionPrice")
-    b.amount(price, "cbc:PriceAmount", line.paid_unit_price, places=10)
-    b.add(price, "cbc:PriceTypeCode", "01", listName="Tipo de Precio", listAgencyName="PE:SUNAT",
+    b.amount(price, "cbc:PriceAmount", line.unit_value if free else line.paid_unit_price, places=10)
+    b.add(price, "cbc:PriceTypeCode", "02" if free else "01", listName="Tipo de Precio", listAgencyName="PE:SUNAT",
           listURI=CATALOG.format(16))
+    if free:
+        _tax_total(b, element, taxable=ZERO, igv=line.free_igv, line=True, free=(line.free_value, line.free_igv))
+        _item(b, element, line)
+        b.amount(b.add(element, "cac:Price"), "cbc:PriceAmount", ZERO, places=10)  # nothing charged (error 2640)
+        return
     if not credit and line.discount > 0 and line.discount_value > 0:
         base, discount = line.gross_value, line.discount_value
         allowance = b.add(element, "cac:AllowanceCharge")
@@ -129,17 +157,24 @@ def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
         b.amount(allowance, "cbc:Amount", discount)
         b.amount(allowance, "cbc:BaseAmount", base)
     _tax_total(b, element, taxable=line.taxable_amount, igv=line.igv, line=True)
+    _item(b, element, line)
+    unit_value = (line.taxable_amount / line.quantity) if credit else line.unit_value
+    b.amount(b.add(element, "cac:Price"), "cbc:PriceAmount", unit_value, places=10)
+
+
+def _item(b: _Builder, element, line) -> None:
     item = b.add(element, "cac:Item")
     b.add(item, "cbc:Description", line.description)
     if line.sku:
         b.add(b.add(item, "cac:SellersItemIdentification"), "cbc:ID", line.sku)
-    unit_value = (line.taxable_amount / line.quantity) if credit else line.unit_value
-    b.amount(b.add(element, "cac:Price"), "cbc:PriceAmount", unit_value, places=10)
 
 
 def receipt_xml(receipt: Receipt, lines) -> bytes:
     """The unsigned document (an empty ext:ExtensionContent waits for the signature)."""
     credit = receipt.kind == ReceiptKind.CREDIT_NOTE
+    lines = list(lines)
+    given = [line for line in lines if line.is_free and not credit]
+    free = (sum((line.free_value for line in given), ZERO), sum((line.free_igv for line in given), ZERO)) if given else None
     b = _Builder("CreditNote" if credit else "Invoice", receipt.currency)
     root = b.root
     b.add(b.add(b.add(root, "ext:UBLExtensions"), "ext:UBLExtension"), "ext:ExtensionContent")
@@ -174,7 +209,7 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
         terms = b.add(root, "cac:PaymentTerms")
         b.add(terms, "cbc:ID", "FormaPago")
         b.add(terms, "cbc:PaymentMeansID", "Contado")
-    _tax_total(b, root, taxable=receipt.taxable_total, igv=receipt.igv_total, line=False)
+    _tax_total(b, root, taxable=receipt.taxable_total, igv=receipt.igv_total, line=False, free=free)
     totals = b.add(root, "cac:LegalMonetaryTotal")
     b.amount(totals, "cbc:LineExtensionAmount", receipt.taxable_total)
     b.amount(totals, "cbc:TaxInclusiveAmount", receipt.total)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from orders.access import order_for_request, order_url_for
 
 from . import selectors
-from .models import Receipt
+from .models import Receipt, free_transfers_value
 from .pdf import document_title, receipt_pdf
 
 
@@ -26,9 +26,11 @@ def _receipt_for_request(request, number: str, receipt_id: int) -> Receipt:
 def receipt_detail(request, number: str, receipt_id: int):
     receipt = _receipt_for_request(request, number, receipt_id)
     qr = segno.make(receipt.qr_text(), error="m")
+    lines = list(receipt.lines.all())
     return render(request, "receipts/detail.html", {
         "receipt": receipt, "order": receipt.order, "title": document_title(receipt),
-        "lines": list(receipt.lines.all()), "order_url": order_url_for(request, receipt.order),
+        "lines": lines, "free_value": free_transfers_value(receipt, lines),
+        "order_url": order_url_for(request, receipt.order),
         # an inline SVG (no data: URL, no script): safe, segno writes only its own markup
         "qr_svg": mark_safe(qr.svg_inline(scale=3, border=1, title=receipt.full_number)),  # noqa: S308
     })

@@ -341,10 +341,11 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
 def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "", note: str = "") -> ReturnRequest:
     """Staff confirm what a received return gives back (the customer's choice unless staff pick
     another): a refund request through payments (approved there, then the gateway), or a store
-    credit. The part of an order paid with store credit goes back as store credit. Resolving twice
-    is refused."""
-    from credit.selectors import credit_spent_on_order
+    credit. The part of an order paid with store credit or a gift card goes back as store credit (to a
+    guest, on a new gift card). Resolving twice is refused."""
+    from credit.selectors import credit_spent_on_order, gift_cards_spent_on_order
     from credit.services import CreditError, store_credit_issue
+    from credit.services.gift_cards import GiftCardError, gift_card_issue_for_return
 
     note = _clean_text(note)
     with transaction.atomic():
@@ -368,16 +369,27 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
         try:
             if resolution == Resolution.REFUND:
                 rest = _refund(request, amount, actor=actor)
-                paid_by_credit = credit_spent_on_order(order_id=request.order_id)
+                # What store credit or a gift card paid goes back as store credit (counted in
+                # order_given_back, so later returns see it); a card is a bearer voucher that may
+                # have changed hands, so the money goes to the customer who spent it. A guest
+                # (gift cards only: store credit needs an account) gets it on a new gift card
+                # e-mailed to the order's address, counted the same way.
+                paid_by_credit = (credit_spent_on_order(order_id=request.order_id)
+                                  + gift_cards_spent_on_order(order_id=request.order_id))
                 if rest > 0 and customer is not None and paid_by_credit > 0:
                     rest -= store_credit_issue(customer=customer, amount=min(rest, paid_by_credit),
                                                return_request=request).amount
+                elif rest > 0 and customer is None and paid_by_credit > 0:
+                    order = request.order
+                    rest -= gift_card_issue_for_return(return_request=request, amount=min(rest, paid_by_credit),
+                                                       email=order.email,
+                                                       name=order.shipping_address.get("recipient", "")).amount
                 if rest == amount:
                     raise ReturnError(_("No payment of this order can be refunded: choose store credit."))
                 amount -= rest
             else:
                 store_credit_issue(customer=customer, amount=amount, return_request=request)
-        except CreditError as error:
+        except (CreditError, GiftCardError) as error:
             raise ReturnError(str(error)) from None
         request.resolution, request.resolved_amount = resolution, amount
         request.shipping_returned = min(shipping, amount)

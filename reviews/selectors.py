@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +57,12 @@ def product_reviews(*, product: Product, user, sort: str = "helpful", page: str 
     sorts = [{"value": key, "label": label, "selected": key == sort} for key, label in SORTS.items()]
     return ReviewsSection(product=product, page=current, sort=sort, sorts=sorts, own_review=own, voted_ids=voted,
                           can_write=user.is_authenticated and own is None)
+
+
+def shopper_has_reviews_or_votes(*, user, product_slug: str) -> bool:
+    """Whether the product's reviews section shows anything of this signed-in shopper's own (their
+    review, in any state, or a "helpful" vote on one of its reviews): one read."""
+    return Review.objects.filter(product__slug=product_slug).filter(Q(user=user) | Q(votes__user=user)).exists()
 
 
 def line_top_reviews(*, line, limit: int = 6) -> list[Review]:

@@ -1,4 +1,3 @@
-from constance import config
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -19,6 +18,7 @@ from accounts.models import Department
 from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin, StatusHistoryInline
 from core.money import format_money
 from inventory.models import Warehouse
+from core.site_settings import site_setting
 
 from . import selectors, services
 from .exceptions import ShipmentError
@@ -365,7 +365,7 @@ class ShipmentAdmin(ScopedHistoryAdmin):
     def _render_slips(self, request, shipments):
         context = {
             **self.admin_site.each_context(request), "title": _("Packing slips"), "shipments": shipments,
-            "store_name": str(config.STORE_NAME),
+            "store_name": str(site_setting("STORE_NAME")),
         }
         return TemplateResponse(request, "shipping/packing_slip.html", context)
 

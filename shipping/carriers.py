@@ -10,9 +10,10 @@ checked. Tracking pages are site settings (constance), one template per carrier 
 import re
 from urllib.parse import quote
 
-from constance import config
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from core.site_settings import site_setting
 
 from .models import Carrier
 
@@ -64,5 +65,5 @@ def tracking_url(carrier: str, number: str) -> str:
     setting = TRACKING_URL_SETTINGS.get(carrier)
     if not number or setting is None:
         return ""
-    template = str(getattr(config, setting, "") or "")  # str(): constance may hand a proxy
+    template = str(site_setting(setting) or "")
     return template.replace("{number}", quote(number, safe="")) if "{number}" in template else ""

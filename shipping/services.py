@@ -15,7 +15,6 @@ and the second sees the first one's result.
 from collections import defaultdict
 from datetime import date
 
-from constance import config
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from catalog.bundles import components_of
 from core.actors import signed_in
 from inventory.models import Warehouse
 from inventory.selectors import order_units_out
+from core.site_settings import site_setting
 
 from . import carriers, ports
 from .calendar import add_business_days
@@ -125,7 +125,7 @@ def shipments_create_for_order(*, order, units_out: dict[tuple[int, int], int]) 
         warehouses = Warehouse.objects.in_bulk(list(allocation))
         method = order.shipping_method
         paid_on = _local_date(order.paid_at)
-        ship_by = add_business_days(paid_on, int(config.SHIPPING_HANDLING_DAYS))
+        ship_by = add_business_days(paid_on, int(site_setting("SHIPPING_HANDLING_DAYS")))
         estimated_from, estimated_to = _estimate(method, paid_on)
         carrier = method.carrier if method is not None else ""
         shipments = []

@@ -12,7 +12,7 @@ from tests.factories import (
     AddressFactory, ProductFactory, SellerFactory, ShippingMethodFactory, UserFactory, VariantFactory, WarehouseFactory,
     build_shop, deliver, line_for, make_order, paid_order, stock, stocked_variant,
 )
-from tests.harness import clear_cache, warm_site_settings
+from tests.harness import IN_SQLITE_PASS, clear_cache, warm_site_settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # The only tests allowed to skip in CI: those that need a real MongoDB server, and those that run
@@ -21,7 +21,6 @@ SKIP_ALLOWED_MARKERS = {"mongo", "sunat_xsl"}
 
 # `make test` runs the shopper-facing tests a second time on SQLite (the embedded default); there
 # the PostgreSQL-only checks skip, as they ran in the first pass.
-IN_SQLITE_PASS = os.environ.get("SQLITE_PASS") == "1"
 
 _forbidden_skips: list[str] = []
 

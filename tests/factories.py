@@ -594,8 +594,8 @@ def make_priced_order(*, prices=("199.90",), quantities=None, discounts=None, or
 
 def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=None, document_type: str = "",
                    document: str = "", legal_name: str = "", billing=None, credit=None, credit_amount: str = "",
-                   key: str = "k"):
-    """An order placed through checkout as a shopper places it (cart, coupon, kit, store credit)."""
+                   key: str = "k", gift_card_code: str = "", gift_card_amount: str = ""):
+    """An order placed through checkout as a shopper places it (cart, coupon, kit, store credit, gift card)."""
     from cart.services import Cart, cart_add, cart_add_kit
     from checkout.services import checkout_place_order
     from checkout.state import CheckoutState
@@ -610,7 +610,8 @@ def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=Non
                           shipping_method_id=method.pk,
                           legal_name=legal_name or ("Comercial Andina S.A.C." if document_type == "ruc" else ""),
                           payment_method=TEST_GATEWAY_METHOD_CODE, credit_id=getattr(credit, "pk", None),
-                          credit_amount=credit_amount)
+                          credit_amount=credit_amount, gift_card_code=gift_card_code,
+                          gift_card_amount=gift_card_amount)
     return checkout_place_order(cart=cart, state=state, key=key, key_handed=True, customer=customer)
 
 

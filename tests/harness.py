@@ -6,6 +6,9 @@ import os
 import pytest
 from django.core.cache import cache
 
+# The second pass (make test) runs the SQLite-covered tests with the embedded default database.
+IN_SQLITE_PASS = os.environ.get("SQLITE_PASS") == "1"
+
 
 def clear_cache() -> None:
     # delete_pattern honours the test key prefix; clear() would FLUSHDB a shared Redis.

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "complaints",  # Libro de Reclamaciones
     "favourites",  # "Mis favoritos" and recently viewed
     "alerts",  # back-in-stock and launch alerts, forgotten-cart reminders
+    "timeline",  # the order timeline, read from every app's rows (orders.ports.order_timeline)
     "backoffice",
     "storefront",
     "demo",
@@ -84,6 +85,9 @@ MIDDLEWARE = [
     # After WhiteNoise, which answers static files (pre-compressed) before this runs. Django pads each
     # gzipped response with random bytes against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
+    # A cached page's ETag (storefront.page_cache) answers a browser's revalidation with a 304. Inside
+    # GZip, which then marks the ETag weak; If-None-Match compares weakly.
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.language.ShopLanguageMiddleware",  # Spanish unless the `lang` cookie says otherwise
@@ -100,6 +104,8 @@ MIDDLEWARE = [
     "core.middleware.DeviceCookieMiddleware",
     "core.middleware.ControlCharactersMiddleware",
     "core.middleware.ServiceUnavailableMiddleware",
+    # Last: its process_exception sees a failing replica first (core/db_router.py).
+    "core.db_router.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,6 +134,7 @@ TEMPLATES = [
 
 # --- database ---------------------------------------------------------------
 
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -137,6 +144,23 @@ if env("DATABASE_URL", default=""):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # A database that is away is an error within seconds (/healthz, pages), not a hang.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    # Behind pgbouncer in transaction mode (DATABASE_POOLER=pgbouncer) consecutive transactions
+    # may run on different server connections: no server-side cursors (they live across
+    # transactions), and startup options are not passed on (pgbouncer refuses them), so the
+    # servers set jit=off and pg_trgm's threshold themselves (scripts/cluster, deploy/).
+    # Prepared statements are off already (Django's default for psycopg 3).
+    if DATABASE_POOLER == "pgbouncer":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"].pop("options")
+    # A streaming replica (read-only): storefront pages and reports read from it, see core/db_router.py.
+    if env("DATABASE_REPLICA_URL", default=""):
+        DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+        DATABASES["replica"].update(CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True)
+        # A replica that is away costs a page at most two seconds before it reads from the primary.
+        DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2}
+        if env("DATABASE_REPLICA_POOLER", default="") == "pgbouncer":
+            DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+            DATABASES["replica"]["OPTIONS"].pop("options", None)
 else:
     # IMMEDIATE takes SQLite's write lock when a transaction starts, so two
     # concurrent read-then-write transactions serialise instead of one failing
@@ -156,6 +180,18 @@ else:
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+# Reads of @replica_reads pages go to the replica (when DATABASES has one) unless turned off here.
+REPLICA_READS = env.bool("REPLICA_READS", default=True)
+# Past this lag (seconds behind the primary's last commit) the replica is not read from...
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=2.0)
+# ...as checked at most this often per process (a replica found down is retried after as long).
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+# Models always read from the primary, even on replica pages: a shopper who just signed in,
+# or just added to the cart, must not see the state from before on the next page.
+REPLICA_PRIMARY_ONLY_APPS = {"sessions", "auth", "accounts", "cart", "constance", "account", "socialaccount",
+                             "favourites", "core"}
 
 # --- cache, sessions ---------------------------------------------------------
 
@@ -260,6 +296,13 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("Reviews"), ("REVIEWS_AUTO_APPROVE_VERIFIED", "REVIEWS_REPORTS_TO_HIDE", "REVIEWS_INVITE_AFTER_DAYS")),
     (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
 )
+
+# --- gift cards (credit) -----------------------------------------------
+CONSTANCE_CONFIG["GIFT_CARD_EXPIRY_DAYS"] = (
+    365, _("Days a gift card can be spent after it is paid for or issued"), "credit_days")
+CONSTANCE_CONFIG_FIELDSETS += ((_("Gift cards"), ("GIFT_CARD_EXPIRY_DAYS",)),)
+# Gift card codes tried (balance page, checkout) per client IP and per device ("key"): guessing codes.
+GIFT_CARD_RATE_LIMIT = env("GIFT_CARD_RATE_LIMIT", default="10/10m/ip,5/10m/key")
 
 # --- consumer law: Libro de Reclamaciones -----------------------------
 
@@ -433,6 +476,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # forgotten-cart reminders.
 CELERY_BEAT_SCHEDULE["alerts-send-due"] = {"task": "alerts.tasks.send_due_alerts", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["alerts-cart-reminders"] = {"task": "alerts.tasks.send_cart_reminders", "schedule": 15 * 60.0}
+
+# Gift cards e-mailed on their delivery date (credit), each once.
+CELERY_BEAT_SCHEDULE["credit-deliver-gift-cards"] = {"task": "credit.tasks.deliver_due_gift_cards", "schedule": 60.0}
 
 # The Libro de Reclamaciones' morning alert.
 CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {"task": "complaints.tasks.alert_due_complaints",

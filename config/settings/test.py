@@ -1,6 +1,7 @@
 """Test settings: the same services as configured by the environment (CI exports
 DATABASE_URL, REDIS_URL and CELERY_BROKER_URL), with test-friendly knobs."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,11 +16,16 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 IN_PROCESS_SCHEDULER = False
 # Health checks read the backlog afresh each time.
 HEALTH_BACKLOG_CACHE_SECONDS = 0
+# pytest-xdist runs the suite in several processes (gw0, gw1...), each with its own test database
+# (pytest-django suffixes its name); each also gets its own cache keys (carts, rate limits, site
+# settings: a test clearing "its" cache clears only its worker's) and its own media folder.
+# The processes a test starts (a Celery worker) inherit the variable, and so the same prefix.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Keep test keys apart from a developer's cache on the same Redis.
 if "KEY_PREFIX" in CACHES["default"]:
-    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="tienda-test")
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="tienda-test") + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")
 # Uploaded files go to a scratch folder that the live server of browser tests serves.
-MEDIA_ROOT = str(Path(tempfile.gettempdir()) / "tienda-test-media")
+MEDIA_ROOT = str(Path(tempfile.gettempdir()) / ("tienda-test-media" + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")))
 SERVE_MEDIA = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -28,3 +34,20 @@ STORAGES = {
 # Serve static files straight from the app folders (the live server of browser tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# On PostgreSQL a "replica" alias is the test database read through a read-only connection
+# (default_transaction_read_only): a write or a SELECT ... FOR UPDATE that reached it would fail.
+# Routing to it is off but in the router's tests (tests/core/test_db_router.py), which turn it on.
+REPLICA_READS = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **DATABASES["default"],  # noqa: F405
+        "OPTIONS": {**DATABASES["default"]["OPTIONS"],  # noqa: F405
+                    "options": "-c default_transaction_read_only=on -c jit=off"},
+        "TEST": {"MIRROR": "default"},
+    }
+
+# The cluster tests (tests/cluster, `make test-cluster`) use the cluster's own database as the
+# test database: the web nodes behind nginx must see what a test writes.
+if env("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405

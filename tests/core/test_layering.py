@@ -31,6 +31,7 @@ ALLOWED: dict[str, set[str]] = {
     "alerts": {"core", "accounts", "cart", "catalog", "inventory", "legal", "orders"},
     "checkout": {"core", "accounts", "cart", "catalog", "credit", "inventory", "legal", "orders", "payments",
                  "promotions", "shipping"},
+    "timeline": {"core", "accounts", "credit", "orders", "payments", "promotions", "receipts", "returns", "shipping"},
     "backoffice": {"core", "accounts", "catalog", "inventory", "orders", "payments", "returns", "reviews", "shipping"},
     "storefront": {"core", "accounts", "cart", "catalog", "complaints", "favourites", "inventory", "legal", "orders",
                    "returns", "reviews", "shipping"},

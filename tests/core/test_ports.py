@@ -24,6 +24,7 @@ from payments import ports as payments_ports
 from promotions import ports as promotions_ports
 from receipts import enqueue as receipts_enqueue
 from shipping import ports as shipping_ports
+from timeline import selectors as timeline_selectors
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
@@ -39,8 +40,9 @@ EXPECTED = [
     (orders_ports.receipt_issue, receipts_enqueue.receipt_issue),
     (orders_ports.cancellation_credit_note_issue, receipts_enqueue.cancellation_credit_note_issue),
     (payments_ports.refund_credit_note_issue, receipts_enqueue.refund_credit_note_issue),
-    (credit_ports.store_credit_credit_note_issue, receipts_enqueue.store_credit_credit_note_issue),
+    (credit_ports.return_credit_note_issue, receipts_enqueue.return_credit_note_issue),
     (cart_ports.unpaid_order, checkout_selectors.unpaid_order),
+    (orders_ports.order_timeline, timeline_selectors.order_timeline),
 ]
 
 

@@ -1,6 +1,6 @@
-"""The tests mirror the apps: one folder per app (and e2e/ for the browser journeys), builders shared
-through tests/factories.py and fixtures through conftest.py files, never by importing another test
-module or a conftest. Read statically (an AST walk), like the layering test."""
+"""The tests mirror the apps: one folder per app (and e2e/ for the browser journeys, cluster/ for
+the production layout), builders shared through tests/factories.py and fixtures through conftest.py
+files, never by importing another test module or a conftest. Read statically (an AST walk), like the layering test."""
 
 import ast
 from collections import defaultdict
@@ -10,7 +10,7 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
-NOT_APPS = {"e2e", "__pycache__"}
+NOT_APPS = {"e2e", "cluster", "__pycache__"}  # cluster: the production layout's tests (make test-cluster)
 
 # Fixture names still defined with different bodies in different test modules or folders (the
 # definition closest to a test wins): a module's own `world`, `superuser`, `order`... A fixture the

@@ -136,6 +136,66 @@ def test_an_order_paid_partly_with_credit_gets_that_part_back_as_credit(warehous
     assert refund.amount + back_as_credit.amount == order.total
 
 
+def test_an_order_paid_partly_with_a_gift_card_gets_that_part_back_as_credit(warehouse, olva, customer, staff):
+    from credit.services.gift_cards import gift_card_issue, gift_card_spend
+    from tests.factories import stocked_variant
+
+    card = gift_card_issue(actor=staff, amount="50", recipient_name="Lucía", recipient_email="lucia@example.pe",
+                           sender_name="Kallpa", reason="Cortesía")
+    polo = stocked_variant(warehouse, sku="POLO-G")
+    order = make_order(lines=[line_for(polo)], customer=customer, shipping_method_id=olva.pk)  # 74.90
+    gift_card_spend(code=card.code, order=order, amount="50.00")
+    payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
+    assert payment.amount == Decimal("24.90")
+    payment_test_gateway_pay(payment=payment)
+    order = deliver(order)
+    request = received_return(order, staff, warehouse, units={"POLO-G": 1}, resolution="refund")
+    resolved = services.return_resolve(request=request, actor=staff)
+    refund = Refund.objects.get(payment=payment)
+    back_as_credit = StoreCredit.objects.get(return_request=request)
+    assert (refund.amount, back_as_credit.amount) == (Decimal("24.90"), Decimal("50.00"))
+    assert resolved.resolved_amount == refund.amount + back_as_credit.amount == order.total
+
+
+@pytest.mark.parametrize("card_pays", ["50.00", "74.90"], ids=["part", "all"])
+def test_a_guest_s_gift_card_part_comes_back_on_a_new_card_to_the_order_s_e_mail(
+        warehouse, olva, staff, card_pays, mailoutbox, django_capture_on_commit_callbacks):
+    from credit.models import GiftCard
+    from credit.services.gift_cards import gift_card_issue, gift_card_spend
+    from tests.factories import stocked_variant
+
+    card = gift_card_issue(actor=staff, amount="100", recipient_name="Lucía", recipient_email="lucia@example.pe",
+                           sender_name="Kallpa", reason="Cortesía")
+    polo = stocked_variant(warehouse, sku="POLO-G")
+    order = make_order(lines=[line_for(polo)], shipping_method_id=olva.pk)  # a guest's, 74.90
+    gift_card_spend(code=card.code, order=order, amount=card_pays)
+    gateway_part = order.total - Decimal(card_pays)
+    if gateway_part:
+        payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
+    else:  # the card paid it all, as checkout records it
+        from orders.services import order_payment_record
+        order_payment_record(order=order)
+    order.refresh_from_db()
+    order = deliver(order)
+    request = received_return(order, staff, warehouse, units={"POLO-G": 1}, resolution="refund")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        resolved = services.return_resolve(request=request, actor=staff)
+
+    back = GiftCard.objects.get(return_request=request)
+    refunded = sum((refund.amount for refund in Refund.objects.filter(payment__order=order)), Decimal("0.00"))
+    assert (refunded, back.amount, back.balance) == (gateway_part, Decimal(card_pays), Decimal(card_pays))
+    assert resolved.resolved_amount == refunded + back.amount == order.total
+    assert back.recipient_email == order.email and back.status == "active" and back.code != card.code
+    assert any(back.code in message.body and order.email in message.to for message in mailoutbox)
+    # The sale is reduced by all of it: the return's nota de crédito credits what came back.
+    note = Receipt.objects.get(order=order, kind=ReceiptKind.CREDIT_NOTE)
+    assert note.total == resolved.resolved_amount
+    # Counted in what the order gave back, as store credit is: nothing is left to give twice.
+    from payments.selectors import order_given_back
+    assert order_given_back(order_id=order.pk) == order.total
+
+
 def test_the_customer_is_emailed_at_resolution_with_the_credit(gateway_order, staff, warehouse, mailoutbox,
                                                                django_capture_on_commit_callbacks):
     request = received_return(gateway_order, staff, warehouse)

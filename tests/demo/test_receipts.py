@@ -59,4 +59,8 @@ def test_every_receipt_the_whole_demo_issues_passes_sunat_rules(tmp_path, settin
 
     with_coupon = Order.objects.get(idempotency_key="demo-pedido-factura-con-cupon")
     assert with_coupon.coupon_code == "KALLPA20" and with_coupon.receipts.filter(kind=ReceiptKind.FACTURA).exists()
+    three_for_two = Order.objects.get(idempotency_key="demo-pedido-oferta-3x2")  # two of three polos charged
+    [line] = three_for_two.lines.all()
+    assert line.quantity == 3 and line.offer_discount == line.unit_price and line.offer_discount_name == "3x2 en polos"
+    assert three_for_two.receipts.get(kind=ReceiptKind.BOLETA).discount_total >= line.offer_discount
     judge_all(receipts, pem)

@@ -103,3 +103,20 @@ def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_
     out = StringIO()
     call_command("units_sold_recount", "--dry-run", "--format", "json", stdout=out)
     assert json.loads(out.getvalue()) == []
+
+
+def test_demo_scenarios_find_products_past_the_cheapest_when_products_have_many_variants():
+    """`make run`'s catalog has several variants (sizes, colours) per product: a scenario that skips
+    the products earlier scenarios use must still find its own."""
+    from demo.shipping import _demo_variants
+    from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
+
+    lima = WarehouseFactory(code="LIM-CENTRAL")
+    for index in range(45):
+        product = ProductFactory(base_price=Decimal("50.00") + index)
+        for size in range(8):
+            stock(VariantFactory(product=product, sku=f"P{index}-{size}"), lima, 5)
+
+    chosen = _demo_variants(10, warehouse_code="LIM-CENTRAL", skip=30)
+    assert len(chosen) == 10 and len({variant.product_id for variant in chosen}) == 10
+    assert _demo_variants(3, warehouse_code="LIM-CENTRAL") == _demo_variants(33, warehouse_code="LIM-CENTRAL")[:3]

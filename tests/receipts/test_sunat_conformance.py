@@ -19,21 +19,12 @@ from promotions.services import coupon_create, discount_create
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import credit_note_issue
 from tests.factories import (
-    BUYER_DNI, BUYER_RUC, KitFactory, KitItemFactory, UserFactory, checkout_order, make_certificate, pay,
+    BUYER_DNI, BUYER_RUC, KitFactory, KitItemFactory, UserFactory, checkout_order, pay,
 )
 from tests.receipts.judge import judge_all
 from tests.receipts.sunat_xsl import require_stylesheets, sunat_verdicts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("sunat")]
-
-
-@pytest.fixture
-def certificate(tmp_path, settings):
-    path, cert_pem = make_certificate(tmp_path)
-    settings.SUNAT_CERT_PATH, settings.SUNAT_CERT_PASSWORD = path, ""
-    pem = tmp_path / "store-cert.pem"
-    pem.write_bytes(cert_pem)
-    return pem
 
 
 def _refund_whole(order, *, reason: str):

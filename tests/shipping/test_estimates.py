@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +16,7 @@ from inventory.models import Reservation
 from demo.shipping import load_demo_shipping
 from shipping.estimates import LIMA, Place, delivery_estimate, shipping_place
 from tests.factories import AddressFactory, ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
+from tests.harness import clear_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ MONDAY = date(2026, 11, 23)
 
 @pytest.fixture(autouse=True)
 def rates():
-    cache.clear()
+    clear_cache()
     load_demo_shipping()
 
 

@@ -224,8 +224,9 @@ def test_the_order_admin_lists_the_emails_sent_but_not_to_sellers(client, seller
     order, _mine, _theirs = seller_orders
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
-    assert "Pago confirmado" in page and "Pedido recibido, pendiente de pago" in page
+    assert "Pago confirmado" in page and "Pedido recibido, pendiente de pago" in page and "Correo" in page
     own, _other = sellers
     client.force_login(own.user)
     page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
-    assert "Pago confirmado" not in page
+    # The timeline tells a seller the order was paid (they ship it), never which e-mails went out.
+    assert "Pedido recibido, pendiente de pago" not in page and "Correo" not in page

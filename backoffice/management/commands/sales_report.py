@@ -12,6 +12,7 @@ from tqdm import tqdm
 from accounts.models import Seller
 from backoffice.forms import default_period
 from backoffice.reports import COLUMNS, GROUPINGS, sales_report_by_month
+from orders.models import OrderChannel
 from core.forms import EARLIEST_DAY, LATEST_DAY, day_in_range
 from core.money import format_money
 from core.tabular import add_format_argument, write_rows
@@ -59,13 +60,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--by", choices=GROUPINGS, default="day", help="How to group the sales.")
+        parser.add_argument("--channel", choices=OrderChannel.values, default="",
+                            help="Only the orders taken through this channel (web, whatsapp, phone).")
         add_period_arguments(parser, seller_help="Only this seller's lines.")
 
-    def handle(self, *args, by, date_from, date_to, seller, format, verbosity, **options):
+    def handle(self, *args, by, date_from, date_to, seller, format, verbosity, channel="", **options):
         since, until, seller_row = period_and_seller(date_from, date_to, seller)
         show_progress = verbosity >= 1 and sys.stderr.isatty()
         rows = sales_report_by_month(
-            by=by, since=since, until=until, seller=seller_row,
+            by=by, since=since, until=until, seller=seller_row, channel=channel,
             progress=lambda months: tqdm(months, desc=_("Sales"), unit=_("month"), disable=not show_progress,
                                          file=sys.stderr),
         )

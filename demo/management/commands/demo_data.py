@@ -170,6 +170,12 @@ def ensure_demo_returns() -> None:
     load_demo_returns()
 
 
+def ensure_demo_order_notes() -> None:
+    from demo.timeline import load_demo_order_notes
+
+    load_demo_order_notes()
+
+
 def ensure_demo_reviews() -> None:
     from demo.reviews import ensure_demo_reviews as load
 
@@ -190,6 +196,25 @@ def ensure_demo_invoices() -> None:
     load_demo_invoices(customer_email=CUSTOMER_EMAIL)
 
 
+def ensure_demo_quantity_offer_order() -> None:
+    from demo.promotions import load_demo_gift_offer_order, load_demo_quantity_offer_order
+
+    load_demo_quantity_offer_order(customer_email=CUSTOMER_EMAIL)
+    load_demo_gift_offer_order(customer_email=CUSTOMER_EMAIL)
+
+
+def ensure_demo_gift_cards() -> None:
+    from demo.credit import load_demo_gift_cards
+
+    load_demo_gift_cards(customer_email=CUSTOMER_EMAIL)
+
+
+def ensure_demo_staff_order() -> str | None:
+    from demo.staff_orders import load_demo_staff_order
+
+    return load_demo_staff_order()
+
+
 def ensure_demo_receipts() -> None:
     from demo.receipts import load_demo_receipts
 
@@ -204,9 +229,10 @@ def ensure_demo_receipts() -> None:
 # stays last: it issues the receipts of the paid orders.
 DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, ensure_demo_shipping,
               ensure_demo_promotions, ensure_demo_scheduled_price,
-              ensure_demo_orders, ensure_demo_returns, ensure_demo_reviews, ensure_demo_marketplace,
-              ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_favourites,
-              ensure_demo_alerts, ensure_demo_receipts]
+              ensure_demo_orders, ensure_demo_returns, ensure_demo_order_notes, ensure_demo_reviews,
+              ensure_demo_marketplace,
+              ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_quantity_offer_order, ensure_demo_gift_cards,
+              ensure_demo_favourites, ensure_demo_alerts, ensure_demo_receipts]
 
 
 class Command(BaseCommand):
@@ -232,6 +258,9 @@ class Command(BaseCommand):
                 for demo_step in DEMO_STEPS:
                     demo_step()
                 team = ensure_demo_staff(credentials, _ensure_user) + ensure_demo_sellers(credentials, _ensure_user)
+                # Taken by the demo support user, who exists from here on; its boleta is issued with it.
+                if ensure_demo_staff_order() is not None:
+                    ensure_demo_receipts()
         finally:
             task_log.setLevel(task_log_level)
         if any(created for _email, created, _password in results.values()) or any(row[2] for row in team):

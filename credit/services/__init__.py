@@ -6,7 +6,6 @@ never negative (a CHECK constraint is the backstop)."""
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from constance.utils import get_values_for_keys
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +13,10 @@ from django.utils.translation import gettext as _
 from core.actors import signed_in
 from core.counters import counter_next
 from core.money import format_money
+from core.site_settings import site_setting
 
-from . import ports
-from .models import ZERO, CreditUse, CreditUseKind, StoreCredit
+from .. import ports
+from ..models import ZERO, CreditUse, CreditUseKind, StoreCredit
 
 CENT = Decimal("0.01")
 
@@ -26,8 +26,7 @@ class CreditError(Exception):
 
 
 def credit_expiry_days() -> int:
-    # get_values_for_keys rather than config.X: the latter misbehaves inside an event loop (Playwright).
-    return int(get_values_for_keys(["STORE_CREDIT_EXPIRY_DAYS"])["STORE_CREDIT_EXPIRY_DAYS"])
+    return int(site_setting("STORE_CREDIT_EXPIRY_DAYS"))
 
 
 def store_credit_number_next(*, now=None) -> str:
@@ -64,7 +63,7 @@ def store_credit_issue(*, customer, amount, return_request=None, now=None) -> St
             amount=amount, balance=amount, expires_at=now + timedelta(days=credit_expiry_days()), created_at=now)
         if return_request is not None:
             # Credit for a return reduces the sale as a refund does: its nota de crédito (receipts), after commit.
-            ports.store_credit_credit_note_issue(credit_id=credit.pk)
+            ports.return_credit_note_issue(return_id=return_request.pk)
         return credit
 
 
