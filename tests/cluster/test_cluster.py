@@ -4,6 +4,7 @@ killed in the middle of a checkout; the replica stopped. Every node reads catalo
 streaming replica, which refuses writes: a write or a lock routed there would fail the request."""
 
 import os
+import socket
 import threading
 import time
 from decimal import Decimal as D
@@ -131,6 +132,21 @@ def test_webhook_storm_through_nginx_is_processed_once(nginx_url):
     # The cluster's worker applies it once.
     assert eventually(lambda: Order.objects.get(pk=order.pk).status == OrderStatus.PAID)
     assert Order.objects.get(pk=order.pk).status_changes.filter(to_status=OrderStatus.PAID).count() == 1
+
+
+def test_a_node_never_closes_a_connection_nginx_may_still_reuse(node_urls):
+    """nginx keeps idle connections to the nodes for 60 s; a node closing one sooner (gunicorn's
+    default is 2 s) races nginx's next request on it: a reset, a 502 for a POST. gunicorn.conf.py
+    makes the nodes wait longer than nginx, so a connection idle past gunicorn's default still
+    answers."""
+    host, port = node_urls[0].removeprefix("http://").split(":")
+    request = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        assert conn.recv(65536).startswith(b"HTTP/1.1 ")
+        time.sleep(3.5)
+        conn.sendall(request)
+        assert conn.recv(65536).startswith(b"HTTP/1.1 "), "the node closed an idle keep-alive connection"
 
 
 def test_a_node_killed_mid_checkout_leaves_no_half_order_and_the_retry_lands_on_one(nginx_url, node_urls, hot_item):
