@@ -3,8 +3,8 @@ races the unit tests prove with threads, driven through nginx across both gunico
 killed in the middle of a checkout; the replica stopped. Every node reads catalog pages from the
 streaming replica, which refuses writes: a write or a lock routed there would fail the request."""
 
+import http.client
 import os
-import socket
 import threading
 import time
 from decimal import Decimal as D
@@ -140,13 +140,21 @@ def test_a_node_never_closes_a_connection_nginx_may_still_reuse(node_urls):
     makes the nodes wait longer than nginx, so a connection idle past gunicorn's default still
     answers."""
     host, port = node_urls[0].removeprefix("http://").split(":")
-    request = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: keep-alive\r\n\r\n".encode()
-    with socket.create_connection((host, int(port)), timeout=10) as conn:
-        conn.sendall(request)
-        assert conn.recv(65536).startswith(b"HTTP/1.1 ")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", "/healthz")
+        first = conn.getresponse()
+        first.read()
+        assert first.status == 200 and not first.will_close
+        sock = conn.sock
         time.sleep(3.5)
-        conn.sendall(request)
-        assert conn.recv(65536).startswith(b"HTTP/1.1 "), "the node closed an idle keep-alive connection"
+        conn.request("GET", "/healthz")
+        # Raises RemoteDisconnected when the node closed the connection while it sat idle.
+        second = conn.getresponse()
+        second.read()
+        assert second.status == 200 and conn.sock is sock
+    finally:
+        conn.close()
 
 
 def test_a_node_killed_mid_checkout_leaves_no_half_order_and_the_retry_lands_on_one(nginx_url, node_urls, hot_item):
