@@ -1,6 +1,9 @@
 """A listing's facet counts (total, brands, price buckets, option values) are cached per scope
 and filters for a few minutes: they cost the most SQL on a big category or a broad search, and
-every shopper opening the same page needs the same numbers.
+every shopper opening the same page needs the same numbers. The catalog data of the home page
+and of a product page are cached the same way (catalog.selectors): a page the whole-page cache
+does not serve (a shopper with a message, the first visit after a stock change) is rendered
+without their queries.
 
 Every write to a catalog model bumps a version that each cached entry carries, so counts from
 before a change are never served; the facet counts also end when a collection next starts or ends
@@ -11,6 +14,8 @@ import hashlib
 import math
 import time
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 from django.apps import apps
 from django.core.cache import cache
@@ -55,10 +60,11 @@ def _key(scope: str, filters: str) -> str:
     return "catalog:facets:" + hashlib.sha1(f"{scope}|{filters}".encode()).hexdigest()
 
 
-def get_or_compute(scope: str, filters: str, compute, *, until_collection_change: bool = False):
+def get_or_compute(scope: str, filters: str, compute, *, until_collection_change: bool = False,
+                   until: Callable[[], datetime | None] | None = None):
     """compute()'s value for (scope, filters), from the cache while the catalog is unchanged
     (and, with until_collection_change, until a collection next starts or ends: for values that
-    show prices, which a launch reveals)."""
+    show prices, which a launch reveals; with `until`, not past the moment it names either)."""
     key = _key(scope, filters)
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
@@ -68,6 +74,8 @@ def get_or_compute(scope: str, filters: str, compute, *, until_collection_change
     version = version_or_new(version)
     # Read before computing, like the version: a launch meanwhile ends the entry at once.
     valid_until = next_collection_change() if until_collection_change else math.inf
+    if until is not None and (moment := until()) is not None:
+        valid_until = min(valid_until, moment.timestamp())
     value = compute()
     cache.set(key, (version, value, valid_until), TTL_SECONDS)
     return value

@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import listing_cache
 from .ports import availability_by_variant, bundle_availability
 from .listing import card_queryset
 from .tree import catalog_tree
@@ -51,7 +53,15 @@ class HomeSections:
 
 
 def home_sections(*, now=None) -> HomeSections:
-    now = now or timezone.now()
+    """The home page's rows; without `now`, from the cache while the catalog is unchanged and no
+    collection or banner has started or ended since (catalog.listing_cache)."""
+    if now is not None:
+        return _home_sections(now)
+    return listing_cache.get_or_compute("home", "", lambda: _home_sections(timezone.now()),
+                                        until_collection_change=True, until=Banner.objects.next_change)
+
+
+def _home_sections(now) -> HomeSections:
     visible = visible_products()
     drops = list(
         Collection.objects.filter(is_active=True)
@@ -123,8 +133,19 @@ def _variant_options(variant: Variant) -> dict[str, str]:
     return {value.option.code: value.slug for value in variant.option_values.all()}
 
 
-def _product_for_page(visible, slug: str) -> Product:
-    return get_object_or_404(
+@dataclass
+class _ProductCatalogData:
+    """What a product page shows of the catalog (no stock): cached by catalog version."""
+
+    product: Product
+    variants: list[Variant]
+    components: list
+    related: list[Product]
+
+
+def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
+    visible = visible_products()
+    product = (
         visible.with_price_reveal().select_related("brand", "category", "line", "seller").prefetch_related(
             Prefetch(
                 "variants",
@@ -134,8 +155,17 @@ def _product_for_page(visible, slug: str) -> Product:
             ),
             "images",
             Prefetch("collections", queryset=Collection.objects.filter(is_active=True)),
-        ),
-        slug=slug,
+        ).filter(slug=slug).first()
+    )
+    if product is None:
+        return None
+    related = card_queryset(
+        visible.filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
+    )
+    return _ProductCatalogData(
+        product=product, variants=list(product.variants.all()),
+        components=bundle_components(product) if product.product_type == Product.Type.BUNDLE else [],
+        related=list(related[:8]),
     )
 
 
@@ -214,30 +244,27 @@ def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]
 
 
 def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
+    """The product page's data: its catalog part from the cache while the catalog is unchanged and
+    no collection has started or ended (catalog.listing_cache), its stock read afresh."""
     now = now or timezone.now()
-    visible = visible_products()
-    product = _product_for_page(visible, slug)
-    variants = list(product.variants.all())
+    data = listing_cache.get_or_compute("product", slug, lambda: _product_catalog_data(slug),
+                                        until_collection_change=True)
+    if data is None:
+        raise Http404
+    product, variants = data.product, data.variants
     options_of = {v.pk: _variant_options(v) for v in variants}
     availability = availability_by_variant(options_of)
-    components = []
     if product.product_type == Product.Type.BUNDLE:
-        components = bundle_components(product)
         availability.update(bundle_availability(options_of))
     variant = _selected_variant(variants, options_of, selection)
     chosen = options_of[variant.pk] if variant else {}
     option_groups = _option_groups(variants, options_of, chosen, availability)
     images = _variant_images(product, variant, variants, options_of)
-    related = list(
-        card_queryset(
-            visible.filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
-        )[:8]
-    )
     upcoming, ended = _drops(product, now)
     return ProductPage(
         product=product, variant=variant, variants=variants, option_groups=option_groups, images=images,
-        specs=_specs(product), related=related, upcoming_drop=upcoming, ended_drop=ended, availability=availability,
-        components=components,
+        specs=_specs(product), related=data.related, upcoming_drop=upcoming, ended_drop=ended,
+        availability=availability, components=data.components,
     )
 
 

@@ -1,19 +1,27 @@
 """Rendered product cards are cached by what they show: the cached listing is the same HTML,
-and a price, discount, rating or name change shows at once."""
+and a price, discount, rating or name change shows at once. The catalog data of the home page and
+of a product page are cached by catalog version: a page the whole-page cache does not serve reads
+them once, and its stock every time."""
 
+import re
+import time
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from catalog.card_cache import render_cards
 from catalog.listing import card_queryset
 from catalog.models import Product
 from catalog.services import product_promotions_set
-from tests.factories import BrandFactory, CategoryFactory, ProductFactory, ProductImageFactory
+from inventory.models import StockLevel
+from tests.factories import (
+    BannerFactory, BrandFactory, CategoryFactory, ProductFactory, ProductImageFactory, VariantFactory, stock,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +191,65 @@ def test_cached_filters_follow_counts_selection_and_language(client, hoodies):
 
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "In stock only" in _filters(client.get("/c/hoodies/"))
+
+
+# --- the catalog data of pages the whole-page cache does not serve --------------------------------
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", html)
+
+
+def _catalog_rows_read(client, url) -> list[str]:
+    """The queries of one render that read product, variant or picture rows."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in
+                                             ("catalog_product", "catalog_variant", "catalog_productimage"))]
+
+
+@pytest.fixture
+def hoodie_page(hoodies):
+    stock(VariantFactory(product=hoodies[0], sku="HOOD-0"), quantity=3)
+    return hoodies[0].get_absolute_url()
+
+
+def test_a_product_page_reads_its_catalog_part_once_and_its_stock_every_time(client, hoodie_page):
+    first = client.get(hoodie_page).content.decode()
+    assert _catalog_rows_read(client, hoodie_page) == []
+    assert _without_tokens(client.get(hoodie_page).content.decode()) == _without_tokens(first)
+
+    StockLevel.objects.filter(variant__sku="HOOD-0").update(on_hand=0)  # no catalog write
+    assert "Agotado" not in first and "Agotado" in client.get(hoodie_page).content.decode()
+
+
+def test_a_product_page_shows_a_price_change_at_once(client, hoodies, hoodie_page):
+    assert "S/ 100.00" in client.get(hoodie_page).content.decode()
+    product_promotions_set(promotions={hoodies[0].pk: (Decimal("50"), Decimal("0"))})
+    assert "S/ 50.00" in client.get(hoodie_page).content.decode()
+    Product.objects.filter(pk=hoodies[0].pk).update(status=Product.Status.DRAFT)
+    assert client.get(hoodie_page).status_code == 404
+
+
+def test_an_unknown_product_stays_a_404(client, hoodies):
+    assert client.get("/p/no-such-hoodie/").status_code == 404
+    assert client.get("/p/no-such-hoodie/").status_code == 404
+
+
+def test_the_home_page_reads_its_rows_once_and_shows_a_featured_change_at_once(client, hoodies):
+    Product.objects.filter(pk=hoodies[1].pk).update(is_featured=True)
+    assert "Hoodie 1" in client.get("/").content.decode()
+    assert _catalog_rows_read(client, "/") == []
+    Product.objects.filter(pk=hoodies[1].pk).update(is_featured=False)
+    Product.objects.filter(pk=hoodies[2].pk).update(is_featured=True)
+    page = client.get("/").content.decode()
+    assert "Hoodie 2" in page and "Hoodie 1" not in page
+
+
+def test_the_home_page_shows_a_banner_from_its_start(client, hoodies):
+    starts_at = timezone.now() + timedelta(seconds=2)
+    BannerFactory(title="Cyber Wow", starts_at=starts_at)
+    assert "Cyber Wow" not in client.get("/").content.decode()
+    assert _catalog_rows_read(client, "/") == []
+    time.sleep(max((starts_at - timezone.now()).total_seconds(), 0) + 0.2)
+    assert "Cyber Wow" in client.get("/").content.decode()
