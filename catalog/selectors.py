@@ -1,5 +1,7 @@
 """Reads shared by storefront pages, with their joins and prefetches applied."""
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -17,7 +19,7 @@ from .ports import availability_by_variant, bundle_availability
 from .listing import card_queryset
 from .tree import catalog_tree
 from .models import (
-    Banner, Brand, BundleComponent, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
+    Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
     launch_awaited,
 )
 
@@ -52,12 +54,22 @@ class HomeSections:
     kits: list
 
 
+@functools.cache
+def _rows_shape() -> str:
+    """Names the catalog models' fields: the home page's and product pages' cached entries hold model
+    instances, so a release that changes a model reads none written by the one before."""
+    models = (Banner, Brand, BundleComponent, Category, Collection, Kit, OptionValue, Product, ProductImage,
+              ProductLine, Variant, Product._meta.get_field("seller").related_model)
+    fields = [f"{model.__name__}.{field.attname}" for model in models for field in model._meta.concrete_fields]
+    return hashlib.sha1("|".join(fields).encode()).hexdigest()[:12]
+
+
 def home_sections(*, now=None) -> HomeSections:
     """The home page's rows; without `now`, from the cache while the catalog is unchanged and no
     collection or banner has started or ended since (catalog.listing_cache)."""
     if now is not None:
         return _home_sections(now)
-    return listing_cache.get_or_compute("home", "", lambda: _home_sections(timezone.now()),
+    return listing_cache.get_or_compute("home:" + _rows_shape(), "", lambda: _home_sections(timezone.now()),
                                         until_collection_change=True, until=Banner.objects.next_change)
 
 
@@ -247,7 +259,7 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     """The product page's data: its catalog part from the cache while the catalog is unchanged and
     no collection has started or ended (catalog.listing_cache), its stock read afresh."""
     now = now or timezone.now()
-    data = listing_cache.get_or_compute("product", slug, lambda: _product_catalog_data(slug),
+    data = listing_cache.get_or_compute("product:" + _rows_shape(), slug, lambda: _product_catalog_data(slug),
                                         until_collection_change=True)
     if data is None:
         raise Http404
