@@ -21,5 +21,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from . import user_cache
+
+        user_cache.connect_signals()
 
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.roles_sync")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Address, Seller, User
+from . import user_cache
 from .roles import Role
 from .validators import normalize_identity
 
@@ -28,6 +29,7 @@ ADDRESS_FIELDS = (
 def user_mark_email_verified(*, user: User) -> None:
     if not user.email_verified:
         User.objects.filter(pk=user.pk).update(email_verified=True)
+        user_cache.forget(user.pk)
         user.email_verified = True
 
 

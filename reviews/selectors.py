@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
@@ -59,10 +60,25 @@ def product_reviews(*, product: Product, user, sort: str = "helpful", page: str 
                           can_write=user.is_authenticated and own is None)
 
 
+OWN_REVIEWS_TTL_SECONDS = 5 * 60
+
+
+def own_reviews_key(user_id) -> str:
+    return f"reviews:own-products:{user_id}"
+
+
 def shopper_has_reviews_or_votes(*, user, product_slug: str) -> bool:
     """Whether the product's reviews section shows anything of this signed-in shopper's own (their
-    review, in any state, or a "helpful" vote on one of its reviews): one read."""
-    return Review.objects.filter(product__slug=product_slug).filter(Q(user=user) | Q(votes__user=user)).exists()
+    review, in any state, or a "helpful" vote on one of its reviews). Asked on every signed-in hit
+    of a cached product page: the products (slugs) a shopper reviewed or voted on are read once and
+    cached, forgotten when they write a review or a vote (reviews.apps)."""
+    key = own_reviews_key(user.pk)
+    slugs = cache.get(key)
+    if slugs is None:
+        slugs = frozenset(Review.objects.filter(Q(user=user) | Q(votes__user=user))
+                          .values_list("product__slug", flat=True).distinct())
+        cache.set(key, slugs, OWN_REVIEWS_TTL_SECONDS)
+    return product_slug in slugs
 
 
 def line_top_reviews(*, line, limit: int = 6) -> list[Review]:

@@ -513,9 +513,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's backends, each reading signed-in users from the cache (accounts.user_cache).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.user_cache.CachedModelBackend",
+    "accounts.user_cache.CachedAuthenticationBackend",
 ]
 
 LOGIN_URL = "account_login"

@@ -18,8 +18,9 @@ from tests.factories import PASSWORD, CollectionFactory, ProductFactory, UserFac
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-# A customer's list: the user, the favourites, the products (with stock), their images, the share link.
-PAGE_QUERIES = 5
+# A customer's list: the favourites, the products (with stock), their images, the share link (the
+# user comes from the cache: accounts.user_cache).
+PAGE_QUERIES = 4
 STATE = re.compile(r'<script id="shopper-state" type="application/json">(.*?)</script>')
 
 

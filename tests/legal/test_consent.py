@@ -105,7 +105,7 @@ def test_the_data_export_holds_everything_in_flat_queries(client, policies, djan
     other, _ = _customer_with_history(2)
     client.force_login(customer)
     client.get(reverse("storefront:privacy_export"))  # warm the session
-    with django_assert_num_queries(8) as few:
+    with django_assert_num_queries(7) as few:
         response = client.get(reverse("storefront:privacy_export"))
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith('attachment; filename="mis-datos-')

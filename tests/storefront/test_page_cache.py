@@ -385,3 +385,21 @@ def test_signed_in_shoppers_with_nothing_of_their_own_in_the_reviews_share_one_r
     rosa, _luis = reviewed
     assert "reviews-own-title" in _text(_signed_in(rosa).get(url))  # her own review: rendered for her
     assert rendered == ["reviews/_section.html"] * 2
+
+
+def test_a_signed_in_product_hit_reads_nothing_once_warm_and_a_new_vote_shows_at_once(reviewed, shirts):
+    from reviews.models import Review
+    from reviews.services import review_vote_helpful
+
+    url = "/p/polo-nazca-0/"
+    nadia = UserFactory(first_name="Nadia")
+    shopper = _signed_in(nadia)
+    Client().get(url)
+    shopper.get(url)
+    # Her user and the products she reviewed or voted on come from the cache (accounts.user_cache,
+    # reviews.selectors); the session too (cached_db).
+    assert _queries(shopper, url) == 0
+    assert "Te resultó útil" not in _text(shopper.get(url))
+
+    review_vote_helpful(user=nadia, review_id=Review.objects.get(user__first_name="Carla").pk)
+    assert "Te resultó útil" in _text(shopper.get(url))  # rendered for her now
