@@ -67,13 +67,14 @@ def own_reviews_key(user_id) -> str:
     return f"reviews:own-products:{user_id}"
 
 
-def shopper_has_reviews_or_votes(*, user, product_slug: str) -> bool:
+def shopper_has_reviews_or_votes(*, user, product_slug: str, cached: dict | None = None) -> bool:
     """Whether the product's reviews section shows anything of this signed-in shopper's own (their
     review, in any state, or a "helpful" vote on one of its reviews). Asked on every signed-in hit
     of a cached product page: the products (slugs) a shopper reviewed or voted on are read once and
-    cached, forgotten when they write a review or a vote (reviews.apps)."""
+    cached, forgotten when they write a review or a vote (reviews.apps). `cached`: the cache entries
+    read already with the page (own_reviews_key's among them if there is one)."""
     key = own_reviews_key(user.pk)
-    slugs = cache.get(key)
+    slugs = cached.get(key) if cached is not None else cache.get(key)
     if slugs is None:
         slugs = frozenset(Review.objects.filter(Q(user=user) | Q(votes__user=user))
                           .values_list("product__slug", flat=True).distinct())

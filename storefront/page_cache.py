@@ -27,7 +27,8 @@ import hashlib
 import math
 import re
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import NamedTuple
 
@@ -68,21 +69,30 @@ ACCOUNT_PARTS = {"account-menu": "includes/_account_menu.html", "footer-account"
 
 
 class PagePart(NamedTuple):
-    """A part of one view's page that depends on the shopper: `render(request, user, **view_kwargs)`
-    gives its HTML for `user` (the anonymous one is kept in the entry), or None when it cannot
-    (then the page is rendered)."""
+    """A part of one view's page that depends on the shopper: `render(request, user, cached=None,
+    **view_kwargs)` gives its HTML for `user` (the anonymous one is kept in the entry), or None when
+    it cannot (then the page is rendered). `cache_keys(request, user, **view_kwargs)` names the
+    cache entries it reads for a signed-in shopper: a hit reads them with the page in one round
+    trip and hands what it found to `render` as `cached` (a key missing from it is a miss)."""
 
     name: str
     render: Callable[..., str | None]
+    cache_keys: Callable[..., list[str]] | None = None
 
 
-def shared_signed_in_part(name: str, variant: str, render: Callable[[], str | None]) -> str | None:
+def shared_part_key(name: str, variant: str) -> str:
+    return f"catalog:page-part:{name}:{get_language()}:{hashlib.sha1(variant.encode()).hexdigest()}"
+
+
+def shared_signed_in_part(name: str, variant: str, render: Callable[[], str | None],
+                          cached: dict | None = None) -> str | None:
     """A view's part that every signed-in shopper in the same situation sees alike (a product's
     reviews to someone who wrote none and voted on none of them): kept under the catalog version
     for FRESH_SECONDS, like a page, so one shopper renders it for the others. `variant` names
-    what else it depends on (the page's address)."""
-    key = f"catalog:page-part:{name}:{get_language()}:{hashlib.sha1(variant.encode()).hexdigest()}"
-    found = cache.get_many([listing_cache.VERSION_KEY, key])
+    what else it depends on (the page's address); `cached` is what a hit read already (the part's
+    cache_keys: shared_part_key and the catalog version)."""
+    key = shared_part_key(name, variant)
+    found = cached if cached is not None else cache.get_many([listing_cache.VERSION_KEY, key])
     version, stored = found.get(listing_cache.VERSION_KEY), found.get(key)
     if version is not None and isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         return stored[1]
@@ -117,6 +127,9 @@ class Entry(NamedTuple):
     valid_until: float = math.inf
     # The view's own parts as an anonymous shopper sees them: ((name, html), ...).
     anonymous_parts: tuple = ()
+    # The store's name when the page was rendered (a site setting: a change bumps the version), for
+    # the account menu; "" in entries of an older release.
+    store_name: str = ""
 
 
 def _entry(stored) -> Entry | None:
@@ -143,8 +156,27 @@ def _key(request) -> str:
     return f"catalog:page:{get_language()}:{hashlib.sha1(address.encode()).hexdigest()}"
 
 
+# Rendered per-shopper parts, per process: the same few inputs (a language, a cart's unit count, a
+# shopper's name) recur on every hit, and a template render costs more than the rest of a hit.
+_RENDERED_PARTS: OrderedDict[Hashable, str] = OrderedDict()
+RENDERED_PARTS_KEPT = 512
+
+
+def _rendered_part(template: str, inputs: tuple, context: dict) -> str:
+    """`template` rendered with `context`, remembered by `inputs`: everything the template reads
+    from the context, as values (so a shopper renamed is another key, never a stale menu)."""
+    key = (template, get_language(), inputs)
+    html = _RENDERED_PARTS.get(key)
+    if html is None:
+        html = get_template(template).render(context)
+        _RENDERED_PARTS[key] = html
+        if len(_RENDERED_PARTS) > RENDERED_PARTS_KEPT:
+            _RENDERED_PARTS.popitem(last=False)
+    return html
+
+
 def _mini_cart_html(units) -> str:
-    return get_template(MINI_CART_TEMPLATE).render({"cart_units": units})
+    return _rendered_part(MINI_CART_TEMPLATE, (units,), {"cart_units": units})
 
 
 def _shopper_parts(request) -> dict[str, str]:
@@ -153,11 +185,16 @@ def _shopper_parts(request) -> dict[str, str]:
             SHOPPER_STATE_PLACEHOLDER: shopper_state_html(request)}
 
 
-def _account_parts(request) -> dict[str, str]:
+def _account_parts(request, store_name: str) -> dict[str, str]:
     """{placeholder: this shopper's HTML} of the header's and footer's account links."""
-    context = {"user": request.user, "csrf_token": CSRF_PLACEHOLDER, "STORE_NAME": site_setting("STORE_NAME")}
+    user = request.user
+    # What the templates read of the shopper (includes/_account_menu.html, _footer_account.html).
+    shown = ((user.get_short_name(), user.get_full_name(), user.email, user.is_staff)
+             if user.is_authenticated else None)
+    context = {"user": user, "csrf_token": CSRF_PLACEHOLDER, "STORE_NAME": store_name}
     # Each template marks its own part.
-    return {_part_placeholder(name): get_template(template).render(context) for name, template in ACCOUNT_PARTS.items()}
+    return {_part_placeholder(name): _rendered_part(template, (shown, store_name), context)
+            for name, template in ACCOUNT_PARTS.items()}
 
 
 def _without_tokens(html: str) -> str:
@@ -195,16 +232,19 @@ def _with_placeholders(request, html: str, parts: dict[str, PagePart],
     return _without_tokens(html), tuple(anonymous_parts)
 
 
-def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict) -> HttpResponse | None:
-    """The shopper's page from the entry, or None when one of its parts cannot be made for them."""
+def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict,
+            cached: dict) -> HttpResponse | None:
+    """The shopper's page from the entry, or None when one of its parts cannot be made for them.
+    `cached`: what the hit read with the entry, the parts' cache_keys among it."""
     html = entry.html
     for placeholder, part in _shopper_parts(request).items():
         html = html.replace(placeholder, part)
-    for placeholder, part in _account_parts(request).items():
+    for placeholder, part in _account_parts(request, entry.store_name or site_setting("STORE_NAME")).items():
         html = html.replace(placeholder, part)
     for name, anonymous in entry.anonymous_parts:
         if request.user.is_authenticated:
-            if name not in parts or (content := parts[name].render(request, request.user, **view_kwargs)) is None:
+            if name not in parts or (content := parts[name].render(request, request.user, cached=cached,
+                                                                    **view_kwargs)) is None:
                 return None
         else:
             content = anonymous
@@ -244,7 +284,7 @@ def _store(request, key: str, version: str, response, fresh_seconds: int, valid_
         html, anonymous_parts = shared
         entry = Entry(version=version, stored_at=time.time(), html=html,
                       content_type=response["Content-Type"], vary=response.get("Vary", ""), valid_until=valid_until,
-                      anonymous_parts=anonymous_parts)
+                      anonymous_parts=anonymous_parts, store_name=site_setting("STORE_NAME"))
         cache.set(key, tuple(entry), fresh_seconds + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
@@ -279,10 +319,14 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
             return view(request, *args, **kwargs)
         fresh = FRESH_SECONDS if any(name in request.GET for name in stock_params) else fresh_seconds
         key = _key(request)
-        found = cache.get_many([listing_cache.VERSION_KEY, key])
+        keys = [listing_cache.VERSION_KEY, key]
+        if request.user.is_authenticated:
+            keys += [part_key for part in parts if part.cache_keys
+                     for part_key in part.cache_keys(request, request.user, **kwargs)]
+        found = cache.get_many(keys)
         version, entry = found.get(listing_cache.VERSION_KEY), _entry(found.get(key))
         if _servable(key, entry, version, fresh):
-            filled = _filled(request, entry, parts_by_name, kwargs)
+            filled = _filled(request, entry, parts_by_name, kwargs, found)
             if filled is not None:
                 return filled
         version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins

@@ -20,9 +20,10 @@ from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
-from reviews.selectors import line_top_reviews, product_reviews, shopper_has_reviews_or_votes
+from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 
-from .page_cache import CSRF_PLACEHOLDER, PagePart, cached_home, cached_listing, cached_page, shared_signed_in_part
+from .page_cache import (CSRF_PLACEHOLDER, PagePart, cached_home, cached_listing, cached_page, shared_part_key,
+                         shared_signed_in_part)
 
 
 @replica_reads
@@ -146,20 +147,24 @@ def _reviews_section(request, user, slug: str) -> str | None:
         {"reviews": reviews, "product": product, "user": user, "request": request, "csrf_token": CSRF_PLACEHOLDER})
 
 
-def _reviews_part(request, user, slug: str) -> str | None:
+def _reviews_part(request, user, slug: str, cached: dict | None = None) -> str | None:
     """The product page's reviews section for `user` (their own review, their votes), for the page
     cache to fill a shared product page with; None when the product is not to be shown."""
-    if user.is_authenticated and not shopper_has_reviews_or_votes(user=user, product_slug=slug):
+    if user.is_authenticated and not shopper_has_reviews_or_votes(user=user, product_slug=slug, cached=cached):
         # Nothing of this shopper's own in it (the form to write one, "helpful" on every review):
         # the section every such signed-in shopper gets, rendered once for them all.
         return shared_signed_in_part("reviews", request.get_full_path(),
-                                     lambda: _reviews_section(request, user, slug))
+                                     lambda: _reviews_section(request, user, slug), cached=cached)
     return _reviews_section(request, user, slug)
+
+
+def _reviews_part_keys(request, user, slug: str) -> list[str]:
+    return [own_reviews_key(user.pk), shared_part_key("reviews", request.get_full_path())]
 
 
 @replica_reads
 @require_GET
-@cached_page(parts=(PagePart("reviews", _reviews_part),))
+@cached_page(parts=(PagePart("reviews", _reviews_part, _reviews_part_keys),))
 def product(request, slug: str):
     tree = catalog_tree(request)
     selection = {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}

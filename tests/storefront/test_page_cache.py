@@ -403,3 +403,48 @@ def test_a_signed_in_product_hit_reads_nothing_once_warm_and_a_new_vote_shows_at
 
     review_vote_helpful(user=nadia, review_id=Review.objects.get(user__first_name="Carla").pk)
     assert "Te resultó útil" in _text(shopper.get(url))  # rendered for her now
+
+
+def test_a_signed_in_product_hit_reads_its_reviews_part_with_the_page_in_one_round_trip(reviewed, monkeypatch):
+    url = "/p/polo-nazca-0/"
+    shopper = _signed_in(UserFactory(first_name="Nadia"))
+    Client().get(url)
+    shopper.get(url)
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def counting(keys, *args, _original=original, **kwargs):
+            if not inside:  # a cache whose get_many calls get is still one read here
+                reads.append(keys if isinstance(keys, list) else [keys])
+            inside.append(1)
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counting)
+    assert "Hola, Nadia" in _text(shopper.get(url))
+    page_reads = [keys for keys in reads if any(key.startswith(("catalog:", "reviews:")) for key in keys)]
+    assert len(page_reads) == 1, "\n".join(map(str, page_reads))
+
+
+def test_a_shopper_s_menu_follows_their_name_and_role_on_the_next_hit(shirts):
+    url = shirts[0].get_absolute_url()
+    user = UserFactory(first_name="Rosa")
+    shopper = _signed_in(user)
+    Client().get(url)
+    assert "Hola, Rosa" in _text(shopper.get(url)) and "Back office" not in _text(shopper.get(url))
+    user.first_name, user.is_staff = "Rosario", True
+    user.save()
+    page = _text(shopper.get(url))
+    assert "Hola, Rosario" in page and "Hola, Rosa<" not in page
+    assert reverse("admin:index") in page
+
+
+def test_the_per_process_parts_kept_are_bounded(shirts, monkeypatch):
+    monkeypatch.setattr(page_cache, "RENDERED_PARTS_KEPT", 3)
+    monkeypatch.setattr(page_cache, "_RENDERED_PARTS", page_cache.OrderedDict())
+    for units in range(10):
+        assert f">{units}</span>" in page_cache._mini_cart_html(units)
+    assert len(page_cache._RENDERED_PARTS) == 3
