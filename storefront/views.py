@@ -3,18 +3,25 @@ search, products, product lines, kits, collections). They compose the apps below
 selectors, the stock inventory reports (through catalog.ports), the product's reviews,
 and the whole-page cache with the shopper's own cart count."""
 
-from django.http import Http404
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
-from catalog import selectors
+from catalog import listing_cache, selectors
 from catalog.listing import ListingParams, build_listing
+from catalog.models import Banner
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
@@ -22,34 +29,72 @@ from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
 from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 
-from .page_cache import (CSRF_PLACEHOLDER, PagePart, cached_home, cached_listing, cached_page, shared_part_key,
-                         shared_signed_in_part)
+from .page_cache import (CSRF_PLACEHOLDER, FRESH_SECONDS, LISTING_FRESH_SECONDS, PagePart, cached_home, cached_listing,
+                         cached_page, shared_part_key, shared_signed_in_part)
+
+
+def _catalog_content(request, name: str, render_parts: Callable[[], dict], *, fresh_seconds: int,
+                     until: Callable[[], datetime | None] | None = None) -> dict:
+    """What a page shows of the catalog alone (HTML and the few values its head needs), rendered
+    once for every shopper and language: kept under the catalog version like the facet counts,
+    until a collection starts or ends or `until`, and for `fresh_seconds` at most (what no write
+    announces: stock, the clock). The page around it (header, the shopper's parts, CSRF) is
+    rendered per request, so a shopper with a message or an htmx request gets it too."""
+    def bound() -> datetime:
+        moment = timezone.now() + timedelta(seconds=fresh_seconds)
+        return min(moment, until() or moment) if until is not None else moment
+
+    return listing_cache.get_or_compute(f"page-content:{name}", f"{get_language()}|{request.get_full_path()}",
+                                        render_parts, until_collection_change=True, until=bound)
 
 
 @replica_reads
 @require_GET
 @cached_home
 def home(request):
-    return render(request, "storefront/home.html", {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()})
+    content = _catalog_content(request, "home", lambda: _home_parts(request), fresh_seconds=LISTING_FRESH_SECONDS,
+                               until=Banner.objects.next_change)
+    return render(request, "storefront/home.html", {"content": content})
+
+
+def _home_parts(request) -> dict:
+    context = {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()}
+    return {"head": render_to_string("storefront/_home_head.html", context, request),
+            "html": render_to_string("storefront/_home_content.html", context, request)}
 
 
 def _crumbs(*items) -> list[dict]:
     return [{"label": label, "url": url} for label, url in items]
 
 
-def _render_listing(request, *, base, scope, heading, description, crumbs, subcategories, category_ids=None,
-                    extra=None, ordering=None, search_query=None, corrected_query=None, kit_strip=None,
-                    query_shortened=False):
+def _render_listing(request, *, crumbs, parts: Callable[[], dict]):
+    """A listing page (or, for htmx, its results alone) from its catalog content (_listing_parts)."""
+    fresh = FRESH_SECONDS if "in_stock" in request.GET else LISTING_FRESH_SECONDS  # stock filtered: stock shown
+    content = _catalog_content(request, "listing", parts, fresh_seconds=fresh)
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        response = HttpResponse(mark_safe(content["results"]))  # htmx swaps only the changing part
+    else:
+        response = render(request, "catalog/listing.html", {"content": content, "breadcrumbs": crumbs})
+    patch_vary_headers(response, ("HX-Request",))  # never let a cached fragment stand in for the page
+    return response
+
+
+def _listing_parts(request, *, base, scope, heading, description, subcategories, category_ids=None, extra=None,
+                   ordering=None, search_query=None, corrected_query=None, kit_strip=None,
+                   query_shortened=False) -> dict:
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
     listing = build_listing(base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra,
                             ordering=ordering)
     context = {
-        "heading": heading, "description": description, "breadcrumbs": crumbs, "subcategories": subcategories,
+        "heading": heading, "description": description, "subcategories": subcategories,
         "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
         "kit_strip": kit_strip or [], "query_shortened": query_shortened, "max_query_length": MAX_QUERY_LENGTH,
     }
-    return _render_partial_or_page(request, "catalog/_results.html", "catalog/listing.html", context)
+    results = render_to_string("catalog/_results.html", context, request)
+    return {"heading": heading, "description": description, "search_query": search_query,
+            "page_number": listing.page.number, "is_filtered": listing.params.is_filtered, "results": results,
+            "html": render_to_string("catalog/_listing_content.html", {**context, "results": results}, request)}
 
 
 def _render_partial_or_page(request, partial: str, page: str, context: dict):
@@ -70,11 +115,10 @@ def family(request, slug: str):
     if node is None:
         raise Http404
     category_ids = tree.family_category_ids(node.id)
-    base = selectors.visible_products(tree).filter(category_id__in=category_ids)
-    return _render_listing(
-        request, base=base, scope=f"family:{node.id}", heading=node.name, description=node.description,
-        crumbs=_crumbs((node.name, None)), subcategories=node.categories, category_ids=category_ids,
-    )
+    return _render_listing(request, crumbs=_crumbs((node.name, None)), parts=lambda: _listing_parts(
+        request, base=selectors.visible_products(tree).filter(category_id__in=category_ids), scope=f"family:{node.id}",
+        heading=node.name, description=node.description, subcategories=node.categories, category_ids=category_ids,
+    ))
 
 
 @replica_reads
@@ -90,11 +134,11 @@ def category(request, slug: str):
     crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
                      (node.name, None))
     category_ids = tree.descendant_ids(node.id)
-    base = selectors.visible_products(tree).filter(category_id__in=category_ids)
-    return _render_listing(
-        request, base=base, scope=f"category:{node.id}", heading=node.name, description=node.description,
-        crumbs=crumbs, subcategories=node.children, category_ids=category_ids,
-    )
+    return _render_listing(request, crumbs=crumbs, parts=lambda: _listing_parts(
+        request, base=selectors.visible_products(tree).filter(category_id__in=category_ids),
+        scope=f"category:{node.id}", heading=node.name, description=node.description, subcategories=node.children,
+        category_ids=category_ids,
+    ))
 
 
 @replica_reads
@@ -105,24 +149,27 @@ def brand(request, slug: str):
     found = selectors.active_brand(slug)
     if found is None:
         raise Http404
-    base = selectors.visible_products(tree).filter(brand_id=found.pk)
-    return _render_listing(
-        request, base=base, scope=f"brand:{found.pk}", heading=found.name, description=found.description,
-        crumbs=_crumbs((_("Brands"), None), (found.name, None)), subcategories=[],
-    )
+    return _render_listing(request, crumbs=_crumbs((_("Brands"), None), (found.name, None)), parts=lambda: _listing_parts(
+        request, base=selectors.visible_products(tree).filter(brand_id=found.pk), scope=f"brand:{found.pk}",
+        heading=found.name, description=found.description, subcategories=[],
+    ))
 
 
 @replica_reads
 @require_GET
 @cached_listing
 def search(request):
+    return _render_listing(request, crumbs=_crumbs((_("Search"), None)), parts=lambda: _search_parts(request))
+
+
+def _search_parts(request) -> dict:
     typed = request.GET.get("q", "").strip()
     query = typed[:MAX_QUERY_LENGTH]  # longer queries are searched by their start, and told so
     result = search_products(selectors.visible_products(catalog_tree(request)), query)
     echoed = Truncator(result.corrected or query).chars(ECHOED_QUERY_LENGTH)
     heading = _("Results for “%(query)s”") % {"query": echoed} if query else _("Search")
-    return _render_listing(
-        request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="", crumbs=_crumbs((_("Search"), None)),
+    return _listing_parts(
+        request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="",
         subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
         corrected_query=result.corrected, kit_strip=selectors.kits_matching(query) if query else [],
         query_shortened=len(typed) > MAX_QUERY_LENGTH,

@@ -213,6 +213,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tienda"}}
+# Template fragments of each process (`{% cache ... using="fragments" %}`) whose key names everything they
+# show (the language, site settings, the catalog tree's version): no round trip to Redis, nothing to invalidate.
+CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 2000}}
 
 # Sessions live in the cache (Redis in production) and in the database as a
 # fallback, so web nodes stay stateless and a cache flush logs nobody out; while Redis is away

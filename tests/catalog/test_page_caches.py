@@ -253,3 +253,59 @@ def test_the_home_page_shows_a_banner_from_its_start(client, hoodies):
     assert _catalog_rows_read(client, "/") == []
     time.sleep(max((starts_at - timezone.now()).total_seconds(), 0) + 0.2)
     assert "Cyber Wow" in client.get("/").content.decode()
+
+
+# --- a listing's and the home page's content, rendered once per catalog version ----------------
+
+
+def _listing_html(page: str) -> str:
+    start = page.index('<div id="listing"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_a_listing_s_content_is_rendered_once_and_htmx_gets_its_results(client, hoodies):
+    cold = client.get("/c/hoodies/").content.decode()
+    assert _catalog_rows_read(client, "/c/hoodies/") == []  # the content, not only the cards, from the cache
+    warm = client.get("/c/hoodies/").content.decode()
+    assert _listing_html(warm) == _listing_html(cold) and "Hoodie 5" in warm
+
+    results = client.get("/c/hoodies/", HTTP_HX_REQUEST="true")
+    assert results.status_code == 200 and "HX-Request" in results["Vary"]
+    fragment = results.content.decode()
+    assert "<html" not in fragment and fragment.strip() and fragment in warm
+    assert "<title>" in client.get("/c/hoodies/", HTTP_HX_REQUEST="true", HTTP_HX_BOOSTED="true").content.decode()
+
+
+def test_a_listing_s_content_follows_a_write_and_each_query_and_language(client, hoodies):
+    client.get("/c/hoodies/")
+    hoodies[0].name = "Hoodie Qhapaq"
+    hoodies[0].save()
+    assert "Hoodie Qhapaq" in client.get("/c/hoodies/").content.decode()
+    assert '<meta name="robots"' in client.get("/c/hoodies/", {"min_price": "101"}).content.decode()
+    client.cookies["lang"] = "en"
+    assert "products" in client.get("/c/hoodies/").content.decode()
+
+
+def test_a_listing_filtered_by_stock_is_rendered_again_after_seconds_the_others_after_a_minute(
+        client, hoodies, monkeypatch):
+    from catalog import listing_cache
+
+    for index, product in enumerate(hoodies[:2]):
+        stock(VariantFactory(product=product, sku=f"HOOD-S{index}"), quantity=3)
+    assert "Hoodie 0" in client.get("/c/hoodies/", {"in_stock": "1"}).content.decode()
+    client.get("/c/hoodies/")
+    StockLevel.objects.filter(variant__sku="HOOD-S0").update(on_hand=0)  # a sale: no catalog write
+
+    now = time.time()
+    monkeypatch.setattr(listing_cache.time, "time", lambda: now + 6)
+    assert "Hoodie 0" not in _grid(client.get("/c/hoodies/", {"in_stock": "1"}))
+    assert _catalog_rows_read(client, "/c/hoodies/") == []  # no stock shown: kept for a minute
+    monkeypatch.setattr(listing_cache.time, "time", lambda: now + 61)
+    assert _catalog_rows_read(client, "/c/hoodies/") != []
+
+
+def test_a_listing_s_cached_content_stays_escaped(client, hoodies):
+    CategoryFactory(name="<b>Polos</b>", slug="polos-b")
+    for _ in range(2):
+        page = client.get("/c/polos-b/").content.decode()
+        assert "&lt;b&gt;Polos&lt;/b&gt;" in page and "<b>Polos</b>" not in page
