@@ -7,12 +7,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -44,8 +46,17 @@ def _catalog_content(request, name: str, render_parts: Callable[[], dict], *, fr
         moment = timezone.now() + timedelta(seconds=fresh_seconds)
         return min(moment, until() or moment) if until is not None else moment
 
-    return listing_cache.get_or_compute(f"page-content:{name}", f"{get_language()}|{request.get_full_path()}",
-                                        render_parts, until_collection_change=True, until=bound)
+    content = listing_cache.get_or_compute(f"page-content:{name}", f"{get_language()}|{request.get_full_path()}",
+                                           render_parts, until_collection_change=True, until=bound)
+    # A form in it carries a placeholder (_shared_html): each shopper's page gets their own token.
+    return {key: mark_safe(value.replace(CSRF_PLACEHOLDER, get_token(request)))
+            if isinstance(value, str) and CSRF_PLACEHOLDER in value else value for key, value in content.items()}
+
+
+def _shared_html(template: str, context: dict, request) -> str:
+    """`template` rendered for _catalog_content: with the CSRF token's placeholder, never this
+    shopper's token (a masked token gives its secret away)."""
+    return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
 
 
 @replica_reads
@@ -59,8 +70,8 @@ def home(request):
 
 def _home_parts(request) -> dict:
     context = {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()}
-    return {"head": render_to_string("storefront/_home_head.html", context, request),
-            "html": render_to_string("storefront/_home_content.html", context, request)}
+    return {"head": _shared_html("storefront/_home_head.html", context, request),
+            "html": _shared_html("storefront/_home_content.html", context, request)}
 
 
 def _crumbs(*items) -> list[dict]:
@@ -91,10 +102,10 @@ def _listing_parts(request, *, base, scope, heading, description, subcategories,
         "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
         "kit_strip": kit_strip or [], "query_shortened": query_shortened, "max_query_length": MAX_QUERY_LENGTH,
     }
-    results = render_to_string("catalog/_results.html", context, request)
+    results = _shared_html("catalog/_results.html", context, request)
     return {"heading": heading, "description": description, "search_query": search_query,
             "page_number": listing.page.number, "is_filtered": listing.params.is_filtered, "results": results,
-            "html": render_to_string("catalog/_listing_content.html", {**context, "results": results}, request)}
+            "html": _shared_html("catalog/_listing_content.html", {**context, "results": results}, request)}
 
 
 def _render_partial_or_page(request, partial: str, page: str, context: dict):
@@ -188,10 +199,7 @@ def _reviews_section(request, user, slug: str) -> str | None:
     product = selectors.visible_products(catalog_tree(request)).filter(slug=slug).first()
     if product is None:
         return None
-    reviews = product_reviews(product=product, user=user, sort=request.GET.get("review_sort", "helpful"),
-                              page=request.GET.get("review_page", 1))
-    return get_template("reviews/_section.html").render(
-        {"reviews": reviews, "product": product, "user": user, "request": request, "csrf_token": CSRF_PLACEHOLDER})
+    return _reviews_html(request, product, user, csrf_token=CSRF_PLACEHOLDER)
 
 
 def _reviews_part(request, user, slug: str, cached: dict | None = None) -> str | None:
@@ -225,11 +233,29 @@ def product(request, slug: str):
     crumbs += _crumbs((page.product.name, None))
     context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page),
                "quantity_offer": product_offer(page.product)}
-    if not request.htmx:  # the buy-box fragment has no reviews
-        context["reviews"] = product_reviews(product=page.product, user=request.user,
-                                             sort=request.GET.get("review_sort", "helpful"),
-                                             page=request.GET.get("review_page", 1))
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
+    # Around the buy box (stock), what the catalog alone decides, and the reviews as a guest sees them.
+    context["content"] = content = _catalog_content(
+        request, "product", lambda: _product_parts(request, context), fresh_seconds=LISTING_FRESH_SECONDS)
+    context["reviews_html"] = (content["reviews"] if not request.user.is_authenticated
+                               else _reviews_html(request, page.product, request.user, csrf_token=get_token(request)))
     return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
+
+
+def _product_parts(request, context: dict) -> dict:
+    parts = {part: _shared_html(f"catalog/_product_{part}.html", context, request) for part in ("top", "middle", "bottom")}
+    return {**parts, "reviews": _reviews_html(request, context["product"], AnonymousUser(), csrf_token=CSRF_PLACEHOLDER)}
+
+
+def _reviews_html(request, product, user, *, csrf_token: str) -> str:
+    """A product page's reviews section for `user` ("" when it shows none)."""
+    reviews = product_reviews(product=product, user=user, sort=request.GET.get("review_sort", "helpful"),
+                              page=request.GET.get("review_page", 1))
+    if not reviews:
+        return ""
+    return get_template("reviews/_section.html").render(
+        {"reviews": reviews, "product": product, "user": user, "request": request, "csrf_token": csrf_token})
 
 
 def _product_json_ld(request, page) -> dict:

@@ -309,3 +309,50 @@ def test_a_listing_s_cached_content_stays_escaped(client, hoodies):
     for _ in range(2):
         page = client.get("/c/polos-b/").content.decode()
         assert "&lt;b&gt;Polos&lt;/b&gt;" in page and "<b>Polos</b>" not in page
+
+
+@pytest.fixture
+def reviewed_hoodie(hoodie_page, hoodies):
+    from reviews.models import Review, ReviewStatus
+
+    from tests.factories import UserFactory
+
+    Review.objects.create(product=hoodies[0], user=UserFactory(first_name="Carla"), rating=5, title="Abriga",
+                          body="Abriga bien en Puno.", status=ReviewStatus.APPROVED)
+    Product.objects.filter(pk=hoodies[0].pk).update(rating_count=1, rating_average=Decimal("5"))
+    return hoodie_page
+
+
+@pytest.mark.parametrize("url", ["/", "/c/hoodies/", "/search/?q=hoodie", "reviewed_hoodie"])
+def test_content_rendered_for_one_shopper_carries_no_token_of_theirs(url, reviewed_hoodie, request):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    from storefront.page_cache import CSRF_PLACEHOLDER
+
+    url = reviewed_hoodie if url == "reviewed_hoodie" else url
+    first = Client()
+    first.get(url)
+    secret = first.cookies["csrftoken"].value
+    other = Client()
+    page = other.get(url).content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"', page))
+    tokens = {token for pair in tokens for token in pair if token}
+    assert tokens and CSRF_PLACEHOLDER not in page
+    assert {_unmask_cipher_token(token) for token in tokens} == {other.cookies["csrftoken"].value} != {secret}
+
+
+def test_a_guest_s_product_page_reads_no_review_rows_once_warm_and_a_signed_in_shopper_gets_their_own(
+        client, reviewed_hoodie):
+    from tests.factories import UserFactory
+
+    assert "Abriga bien en Puno." in client.get(reviewed_hoodie).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Abriga bien en Puno." in client.get(reviewed_hoodie).content.decode()
+    assert not [q for q in queries if 'FROM "reviews_review"' in q["sql"]]
+
+    shopper = type(client)()
+    shopper.force_login(UserFactory(first_name="Nadia"))
+    page = shopper.get(reviewed_hoodie).content.decode()
+    assert "Abriga bien en Puno." in page and "Escribir una opinión" in page  # hers: she may write one
+    assert "Escribir una opinión" not in client.get(reviewed_hoodie).content.decode()
