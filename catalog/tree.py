@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from .models import Brand, Category, Family, Option, OptionValue
 
 CACHE_KEY = "catalog:tree:v2"
+VERSION_KEY = "catalog:tree:version"
 CACHE_SECONDS = 60 * 15
 
 
@@ -158,12 +159,29 @@ def catalog_tree(request=None) -> Tree:
     (the navigation context processor and the view both need it)."""
     tree = getattr(request, "_catalog_tree", None)
     if tree is None:
-        tree = cache.get(CACHE_KEY)
-        if tree is None:
-            tree = _build()
-            cache.set(CACHE_KEY, tree, CACHE_SECONDS)
+        tree = _cached_tree()
         if request is not None:
             request._catalog_tree = tree
+    return tree
+
+
+# The tree last read, per process, by version: while the version stored beside the tree names it, a request
+# reads those few bytes instead of the whole tree. Nothing changes a tree once built.
+_read_trees: dict[str, Tree] = {}
+
+
+def _cached_tree() -> Tree:
+    version = cache.get(VERSION_KEY)
+    if version is not None and (tree := _read_trees.get(version)) is not None:
+        return tree
+    tree = cache.get(CACHE_KEY) if version is not None else None  # no version: none stored, or by an earlier release
+    if tree is None:
+        tree = _build()
+        cache.set_many({CACHE_KEY: tree, VERSION_KEY: tree.version}, CACHE_SECONDS)
+    elif tree.version != version:
+        return tree  # replaced between the two reads: not kept
+    _read_trees.clear()
+    _read_trees[tree.version] = tree
     return tree
 
 
@@ -173,4 +191,4 @@ def catalog_tree(request=None) -> Tree:
 @receiver([post_save, post_delete], sender=Option, dispatch_uid="catalog.tree.option")
 @receiver([post_save, post_delete], sender=OptionValue, dispatch_uid="catalog.tree.optionvalue")
 def invalidate(**kwargs) -> None:
-    cache.delete(CACHE_KEY)
+    cache.delete_many([VERSION_KEY, CACHE_KEY])
