@@ -8,7 +8,7 @@ from backoffice.views import audit_list_view, payouts_view, sales_report_view
 from checkout.admin_views import staff_order_take_view
 from catalog.sitemaps import sitemap_index, sitemap_section
 from core.admin_login import RateLimitedAdminAuthenticationForm
-from core.views import favicon, healthz, robots_txt
+from core.views import csrf_token, favicon, healthz, robots_txt
 
 admin.site.site_header = format_lazy("{} · {}", settings.STORE_NAME, _("back office"))
 admin.site.site_title = settings.STORE_NAME
@@ -23,6 +23,7 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("csrf/", csrf_token, name="csrf_token"),
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", sitemap_index, name="sitemap-index"),

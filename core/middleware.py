@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import cc_delim_re
 from django.utils.translation import gettext as _
 
 from .resilience import ServiceUnavailable
@@ -133,7 +134,8 @@ class DeviceCookieMiddleware:
         device = request.get_signed_cookie(DEVICE_COOKIE, default="", salt="device")
         request.device_id = device or secrets.token_urlsafe(16)
         response = self.get_response(request)
-        if not device:
+        # A response a shared cache may keep is everyone's: it must not hand this browser's id to others.
+        if not device and "public" not in cc_delim_re.split(response.get("Cache-Control", "")):
             response.set_signed_cookie(
                 DEVICE_COOKIE, request.device_id, salt="device", max_age=DEVICE_COOKIE_AGE, httponly=True,
                 secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",

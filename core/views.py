@@ -1,6 +1,7 @@
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.shortcuts import render
 from django.urls import reverse
@@ -43,6 +44,22 @@ def healthz(request):
     the shop from taking payments; the others answer 200 "degraded")."""
     status = system_status()
     return JsonResponse(status, status=200 if takes_payments(status) else 503, json_dumps_params={"indent": 1})
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """A CSRF token, and its cookie, for a page that came without one: the page every first
+    visitor gets alike, which a shared cache may keep (storefront.page_cache). static/js/store.js
+    asks before the shopper's first form or htmx request is sent."""
+    return JsonResponse({"token": get_token(request)})
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token: a cookie that expired or was blocked, or a first
+    visit without JavaScript to fetch one. The page says so in the shopper's language and, by
+    rendering the layout, sets the cookie, so sending the form again from the page works."""
+    return render(request, "403_csrf.html", status=403)
 
 
 def rate_limited(request):

@@ -7,7 +7,9 @@ name and menu), the e-mail the "Avísame" form suggests, a product page's review
 shopper's own review, their "helpful" votes) and pending messages. The page is stored with the
 personal parts replaced by placeholders and filled in per request (a fresh masked token, the
 shopper's own count, lists, menu and reviews); a request with messages or an htmx fragment is
-rendered as before. So the HTML a shopper gets is the one the view would render for them. Parts
+rendered as before. So the HTML a shopper gets is the one the view would render for them. A
+first visit (no cookie at all) gets the page every first visitor gets, with no token and no
+cookie, marked public for a few seconds so a CDN may keep it (_shared_response). Parts
 a template marks (<!--page-part:NAME-->...<!--/page-part:NAME-->) are filled by name: the
 account links from their templates on every request, a view's own parts (PagePart) from the
 anonymous version kept in the entry or, for a signed-in shopper, rendered for them.
@@ -53,6 +55,9 @@ FRESH_SECONDS = 5
 LISTING_FRESH_SECONDS = 60
 # How long past FRESH_SECONDS the entry still answers while one request renders its successor.
 RENDER_GRACE_SECONDS = 10
+# How long a shared cache (a CDN) may keep the page a first visitor gets: a catalog write shows at
+# the edge this much later than here, like stock does here.
+SHARED_SECONDS = FRESH_SECONDS
 MINI_CART_TEMPLATE = "cart/_mini_cart.html"
 CSRF_PLACEHOLDER = "@@page-cache:csrf-token@@"
 MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
@@ -251,6 +256,8 @@ def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict
         html = html.replace(_part_placeholder(name), _marked(name, content))
     email = request.user.email if request.user.is_authenticated else ""
     html = html.replace(EMAIL_PLACEHOLDER, escape(email))
+    if _first_visit(request):
+        return _shared_response(html, entry)
     etag = _etag(request, html)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))  # also sets the CSRF cookie if missing
@@ -262,6 +269,26 @@ def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict
     response["Cache-Control"] = "private, no-cache"
     if etag:
         response["ETag"] = etag
+    return response
+
+
+def _first_visit(request) -> bool:
+    """A request with no cookie at all (a new browser, a crawler, a CDN asking for a visitor): it
+    has no cart, no session and no language choice, so it gets the page every such request gets."""
+    return not request.COOKIES
+
+
+def _shared_response(html: str, entry: Entry) -> HttpResponse:
+    """The page as every first visitor gets it, which a shared cache (a CDN) may keep for
+    SHARED_SECONDS: no CSRF token in it and no cookie set (static/js/store.js fetches a token from
+    core.views.csrf_token before the first form or htmx request goes out), one validator for all.
+    `Vary: Cookie` (core.language) keeps it from anyone who has a cookie."""
+    html = html.replace(CSRF_PLACEHOLDER, "")
+    response = HttpResponse(html, content_type=entry.content_type)
+    if entry.vary:
+        response["Vary"] = entry.vary
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={SHARED_SECONDS}"
+    response["ETag"] = '"' + hashlib.sha1(html.encode()).hexdigest() + '"'
     return response
 
 

@@ -2,6 +2,47 @@
 (function () {
   "use strict";
 
+  // A first visit may get the page every first visitor gets (a CDN may keep it): it carries no
+  // CSRF token. Fetch one (it also sets the cookie) and put it in the page's forms and htmx's
+  // headers; a form or htmx request sent before it arrives waits for it.
+  var tokenRequest = null;
+  function pageToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (error) { return ""; }
+  }
+  function fetchToken() {
+    if (!tokenRequest) {
+      tokenRequest = fetch("/csrf/", { credentials: "same-origin", cache: "no-store" })
+        .then(function (answer) { return answer.json(); })
+        .then(function (data) {
+          document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": data.token }));
+          document.querySelectorAll('input[name="csrfmiddlewaretoken"]').forEach(function (input) {
+            input.value = data.token;
+          });
+        })
+        .catch(function () { tokenRequest = null; });  // offline: asked again by the next form
+    }
+    return tokenRequest;
+  }
+  if (!pageToken()) {
+    fetchToken();
+    document.addEventListener("htmx:confirm", function (event) {
+      if (pageToken()) return;
+      event.preventDefault();
+      fetchToken().then(function () { event.detail.issueRequest(); });
+    });
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
+      if (!input || input.value || event.defaultPrevented) return;
+      // A form htmx sends waits in htmx:confirm above.
+      if (form.matches("[hx-post], [hx-get], [data-hx-post], [data-hx-get]") || form.closest('[hx-boost="true"]')) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      fetchToken().then(function () { form.requestSubmit(submitter && submitter.form === form ? submitter : undefined); });
+    }, true);
+  }
+
   // <select data-autosubmit>: submit its form on change (no inline handler: CSP).
   document.addEventListener("change", function (event) {
     var field = event.target.closest("[data-autosubmit]");

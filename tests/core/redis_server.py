@@ -8,6 +8,7 @@ import time
 from contextlib import contextmanager
 
 import redis
+from django.conf import settings
 
 
 def free_port() -> int:
@@ -60,7 +61,8 @@ class OwnRedis:
                 "LOCATION": f"{self.url}/{db}",
                 "KEY_PREFIX": "faults",
                 "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-            }
+            },
+            "fragments": settings.CACHES["fragments"],  # the layout's, per process (templates name it)
         }
 
 

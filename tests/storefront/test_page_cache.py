@@ -146,6 +146,7 @@ def test_each_shopper_gets_a_csrf_token_that_works(shirts):
     url = shirts[0].get_absolute_url()
     Client().get(url)  # stored by someone else
     shopper = Client(enforce_csrf_checks=True)
+    shopper.get("/csrf/")  # a browser's first page, or the token store.js fetched for it
     page = _text(shopper.get(url))
     tokens = set(CSRF_IN_FORM.findall(page))
     assert len(tokens) == 1 and page_cache.CSRF_PLACEHOLDER not in page
@@ -153,6 +154,29 @@ def test_each_shopper_gets_a_csrf_token_that_works(shirts):
     token = CSRF_IN_FORM.search(page).group(1)
     response = shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
+
+
+def test_a_first_visitor_s_token_comes_from_the_store_and_works(shirts):
+    url = shirts[0].get_absolute_url()
+    Client().get(url)
+    shopper = Client(enforce_csrf_checks=True)
+    assert not CSRF_IN_FORM.search(_text(shopper.get(url)))  # the shared page
+    answer = shopper.get(reverse("csrf_token"))
+    assert answer["Cache-Control"].startswith("max-age=0") and "no-store" in answer["Cache-Control"]
+    token = answer.json()["token"]
+    assert shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token},
+                        HTTP_REFERER="http://testserver" + url).status_code == 302
+
+
+def test_a_form_sent_without_a_token_gets_a_page_in_spanish_that_sets_the_cookie(shirts):
+    shopper = Client(enforce_csrf_checks=True)
+    response = shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1"})
+    assert response.status_code == 403 and response.cookies.get("csrftoken")
+    page = response.content.decode()
+    assert "Vuelve a intentarlo" in page and "No pudimos confirmar" in page and "CSRF verification" not in page
+    token = CSRF_IN_FORM.search(page).group(1)
+    assert shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token}
+                        ).status_code == 302
 
 
 def test_each_shopper_sees_their_own_mini_cart(shirts):
@@ -356,13 +380,31 @@ def test_a_page_s_validator_is_the_shopper_s_own(shirts):
     assert buyer.get(url, HTTP_IF_NONE_MATCH=mine).status_code == 200  # the mini-cart changed
 
 
-def test_no_validator_before_the_shopper_has_a_csrf_secret(shirts):
+def test_a_first_visit_gets_the_page_every_first_visitor_gets_which_a_cdn_may_keep(shirts):
+    url = shirts[2].get_absolute_url()
+    Client().get(url)  # rendered and stored
+    response = Client().get(url)  # no cookie at all: a new browser, or a CDN asking for one
+    page = _text(response)
+    assert response["Cache-Control"] == f"public, max-age=0, s-maxage={page_cache.SHARED_SECONDS}"
+    assert "Cookie" in response["Vary"] and not response.cookies  # no CSRF, device or session cookie
+    assert not CSRF_IN_FORM.search(page) and '"X-CSRFToken": ""' in page and page_cache.CSRF_PLACEHOLDER not in page
+    # One validator for every first visitor: a CDN revalidates with it.
+    assert Client().get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert _without_tokens(Client().get(url).content.decode()) == _without_tokens(page)
+
+    Product.objects.filter(pk=shirts[2].pk).update(base_price=Decimal("79.00"))
+    changed = Client().get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert changed.status_code == 200 and "S/ 79.00" in changed.content.decode()
+
+
+def test_a_visitor_with_any_cookie_gets_their_own_page(shirts):
     url = shirts[2].get_absolute_url()
     Client().get(url)
-    response = Client().get(url)
-    assert response.status_code == 200 and response.cookies.get("csrftoken")
-    # Whatever validator the page carries, it cannot match a later page: each sets a new secret.
-    assert Client().get(url, HTTP_IF_NONE_MATCH=response.get("ETag", '"x"')).status_code == 200
+    visitor = Client()
+    visitor.cookies["lang"] = "es-pe"
+    response = visitor.get(url)
+    assert response["Cache-Control"] == "private, no-cache" and response.cookies.get("csrftoken")
+    assert CSRF_IN_FORM.search(_text(response))
 
 
 def test_signed_in_shoppers_with_nothing_of_their_own_in_the_reviews_share_one_render(reviewed, monkeypatch):

@@ -1,0 +1,45 @@
+"""In Chromium: a first visit gets the page every first visitor gets, which a CDN may keep (no
+CSRF token, no cookie); the shopper adds to the cart (htmx), hearts a product (htmx) and
+switches the language (a plain form) from it: store.js fetched the token first."""
+
+import urllib.request
+
+import pytest
+
+from tests.e2e.helpers import screenshot
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
+
+
+def _shared(url: str) -> dict:
+    """The page a cookieless client gets once someone else's visit stored it."""
+    urllib.request.urlopen(url).read()
+    with urllib.request.urlopen(url) as answer:
+        assert not answer.headers.get_all("Set-Cookie")
+        return dict(answer.headers)
+
+
+def test_a_first_visitor_buys_hearts_and_switches_language_from_the_shared_page(new_page, shop, live_server):
+    url = f"{live_server.url}/p/gorra-inti/"
+    assert _shared(url)["Cache-Control"].startswith("public")
+
+    page = new_page()
+    first = page.goto(url)
+    assert first.headers["cache-control"].startswith("public")
+    assert 'value=""' in first.text() and "set-cookie" not in first.headers  # store.js then fetched its token
+    page.locator("#buy-box button.add-to-cart").click()  # may go before the token arrives: it waits
+    page.locator("#cart-feedback .alert--success").wait_for()
+    assert page.locator("#mini-cart-count").inner_text().strip().endswith("1")
+    page.locator(".heart--page").click()
+    page.wait_for_function("() => document.querySelector('#favourite-status').textContent !== ''")
+    assert page.locator(".heart--page").get_attribute("aria-pressed") == "true"
+    screenshot(page, "first-visit-shared-page")
+
+    page.locator('.lang-switch button[lang="en"]').click()
+    page.wait_for_function("() => document.documentElement.lang.startsWith('en')")
+    assert "Cart" in page.locator("#mini-cart").inner_text()
+
+    other = new_page()  # a plain form first: the language switch waits for the token too
+    other.goto(url)
+    other.locator('.lang-switch button[lang="en"]').click()
+    other.wait_for_function("() => document.documentElement.lang.startsWith('en')")
