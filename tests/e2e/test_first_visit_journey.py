@@ -6,7 +6,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.helpers import screenshot
+from tests.e2e.helpers import DESKTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 
@@ -43,3 +43,22 @@ def test_a_first_visitor_buys_hearts_and_switches_language_from_the_shared_page(
     other.goto(url)
     other.locator('.lang-switch button[lang="en"]').click()
     other.wait_for_function("() => document.documentElement.lang.startsWith('en')")
+
+
+def test_without_javascript_a_first_form_explains_itself_and_works_when_sent_again(browser, shop, live_server):
+    url = f"{live_server.url}/p/gorra-inti/"
+    _shared(url)
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="es-PE",
+                                      java_script_enabled=False)
+        page = context.new_page()
+        page.goto(url)
+        page.locator('.lang-switch button[lang="en"]').click()  # the shared page's form: no token
+        assert page.locator("h1").inner_text() == "Vuelve a intentarlo"
+        assert "No pudimos confirmar" in page.locator(".error-page").inner_text()
+        assert any(cookie["name"] == "csrftoken" for cookie in context.cookies())
+        screenshot(page, "csrf-failure")
+        page.goto(url)  # with a cookie now: the shopper's own page, its token in the form
+        page.locator('.lang-switch button[lang="en"]').click()
+        assert page.locator("html").get_attribute("lang").startswith("en")
+        context.close()
