@@ -12,7 +12,8 @@ from core.ports import port
 
 @port
 def availability_by_variant(variant_ids: Iterable[int], /) -> dict[int, int]:
-    """{variant id: units available}, every asked id present (0 when none)."""
+    """{variant id: units available} as pages show them (never for a decision: adding to the cart
+    reads the stock itself), every asked id present (0 when none)."""
 
 
 @port

@@ -6,3 +6,8 @@ class InventoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self) -> None:
+        from . import shown_stock
+
+        shown_stock.connect_signals()

@@ -218,6 +218,12 @@ else:
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
                        "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 2000}}
 
+# The stock a product page shows is kept in the cache between writes (inventory.shown_stock): only
+# in one every process shares, where a write anywhere ends it.
+STOCK_SHOWN_CACHE = env.bool("STOCK_SHOWN_CACHE", default=bool(REDIS_URL))
+# Tests set it: every figure served from that cache is checked against the database.
+STOCK_SHOWN_VERIFY = False
+
 # Sessions live in the cache (Redis in production) and in the database as a
 # fallback, so web nodes stay stateless and a cache flush logs nobody out; while Redis is away
 # the degrading cache makes every session read and write go to the database alone.

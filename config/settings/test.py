@@ -51,3 +51,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replic
 # test database: the web nodes behind nginx must see what a test writes.
 if env("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME")}  # noqa: F405
+
+# The stock product pages show is cached in tests too (in this process's cache when no Redis is
+# set), and every figure served from it is checked against the database: a write that changes
+# stock without announcing it fails the test that made it.
+STOCK_SHOWN_CACHE = True
+STOCK_SHOWN_VERIFY = True

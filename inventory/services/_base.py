@@ -11,6 +11,7 @@ from catalog.models import Variant
 from catalog.services import products_units_sold_add
 
 from .. import ports
+from ..shown_stock import stock_changed
 from ..exceptions import InsufficientStock, InvalidQuantity, ReasonRequired
 from ..models import Movement, PurchaseOrder, Reservation, StockLevel, Warehouse
 
@@ -138,6 +139,7 @@ def record_movement(level: StockLevel, kind: str, quantity: int, *, actor=None, 
     )
     StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
     level.on_hand += quantity
+    stock_changed([level.variant_id])
     if quantity > 0:
         ports.stock_replenished(variant_ids=[level.variant_id])
     return movement

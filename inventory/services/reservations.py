@@ -22,6 +22,7 @@ from ..exceptions import (
     InactiveVariant, InsufficientStock, InvalidQuantity, InventoryError, PurchaseLimitExceeded, ReservationNotHeld,
 )
 from ..models import Movement, Reservation, StockLevel, Warehouse
+from ..shown_stock import stock_changed
 from ._base import (
     LowStockAlerts, lock_levels, pk_of, placeholders, positive, reserved_by_level, units_sold_record,
 )
@@ -209,12 +210,15 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
     now = timezone.now()
     hold = {"cart_key": cart_key, "order_id": order_id, "customer": customer, "expires_at": _expiry(minutes, now),
             "now": now}
+    made = []
     if RESERVE_IN_DATABASE and connection.vendor == "postgresql":
         made = _reserve_in_database(requested, **hold)
-        if made:
-            return made
-        _explain_refusal(requested, customer=customer, now=now)
-    return _reserve_in_python(requested, **hold)
+        if not made:
+            _explain_refusal(requested, customer=customer, now=now)
+    if not made:
+        made = _reserve_in_python(requested, **hold)
+    stock_changed(requested)
+    return made
 
 
 def _explain_refusal(requested: dict[int, int], *, customer, now) -> None:
@@ -320,6 +324,8 @@ def reservation_renew(*, cart_key: str | None = None, order_id: int | None = Non
         for reservation in held:
             for name, value in changes.items():
                 setattr(reservation, name, value)
+        # A lapsed hold renewed takes its units again.
+        stock_changed(level.variant_id for level in _levels.values())
         return held
 
 
@@ -329,9 +335,9 @@ def reservation_release(*, cart_key: str | None = None, order_id: int | None = N
     releasing again is harmless."""
     scope = _scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids)
     with transaction.atomic():
-        return scope.filter(status=Reservation.Status.ACTIVE).update(
-            status=Reservation.Status.RELEASED, closed_at=timezone.now()
-        )
+        active = scope.filter(status=Reservation.Status.ACTIVE)
+        stock_changed(active.values_list("stock_level__variant_id", flat=True))
+        return active.update(status=Reservation.Status.RELEASED, closed_at=timezone.now())
 
 
 @dataclass
@@ -405,6 +411,8 @@ def reservation_convert(*, order_id: int | None = None, cart_key: str | None = N
         Reservation.objects.filter(pk__in=[r.pk for r, _bundle in pieces]).update(
             status=Reservation.Status.CONVERTED, closed_at=now
         )
+        # Units held leave with their holds (a lapsed hold's units leave what was free).
+        stock_changed(level.variant_id for level in levels.values())
         return movements
 
 

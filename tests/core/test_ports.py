@@ -17,6 +17,7 @@ from checkout import selectors as checkout_selectors
 from core.ports import Port, port
 from credit import ports as credit_ports
 from inventory import selectors as stock
+from inventory import shown_stock
 from orders import ports as orders_ports
 from orders import selectors as order_selectors
 from orders import services as order_services
@@ -31,8 +32,8 @@ APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 
 # Each port and the function the app above must have plugged into it.
 EXPECTED = [
-    (catalog_ports.availability_by_variant, stock.availability_by_variant),
-    (catalog_ports.bundle_availability, stock.bundle_availability),
+    (catalog_ports.availability_by_variant, shown_stock.available_shown),
+    (catalog_ports.bundle_availability, shown_stock.bundle_available_shown),
     (catalog_ports.product_in_stock, stock.product_in_stock),
     (promotions_ports.buyer_has_ordered, order_selectors.buyer_has_ordered),
     (shipping_ports.order_lock, order_services.order_lock),

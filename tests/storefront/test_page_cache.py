@@ -110,8 +110,11 @@ def test_a_site_setting_change_shows_on_the_next_request(client, shirts):
 
 def test_stock_shows_once_the_entry_is_no_longer_fresh(client, shirts, monkeypatch):
     url = shirts[0].get_absolute_url()
+    from inventory.services import stock_write_off
+
     assert "Con stock" in _text(client.get(url))
-    StockLevel.objects.filter(variant__product=shirts[0]).update(on_hand=0)
+    level = StockLevel.objects.get(variant__product=shirts[0])
+    stock_write_off(variant=level.variant, warehouse=level.warehouse, quantity=level.on_hand, reason="Dañado")
     assert "Con stock" in _text(client.get(url))  # within FRESH_SECONDS the shared page answers
 
     later = page_cache.time.time() + page_cache.FRESH_SECONDS + 1
