@@ -8,10 +8,12 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core import request_reads
+
 from .models import Brand, Category, Family, Option, OptionValue
 
 CACHE_KEY = "catalog:tree:v2"
-VERSION_KEY = "catalog:tree:version"
+VERSION_KEY = request_reads.shared("catalog:tree:version")
 CACHE_SECONDS = 60 * 15
 
 
@@ -171,13 +173,14 @@ _read_trees: dict[str, Tree] = {}
 
 
 def _cached_tree() -> Tree:
-    version = cache.get(VERSION_KEY)
+    version = request_reads.read(VERSION_KEY)
     if version is not None and (tree := _read_trees.get(version)) is not None:
         return tree
     tree = cache.get(CACHE_KEY) if version is not None else None  # no version: none stored, or by an earlier release
     if tree is None:
         tree = _build()
         cache.set_many({CACHE_KEY: tree, VERSION_KEY: tree.version}, CACHE_SECONDS)
+        request_reads.remember(VERSION_KEY, tree.version)
     elif tree.version != version:
         return tree  # replaced between the two reads: not kept
     _read_trees.clear()
@@ -192,3 +195,4 @@ def _cached_tree() -> Tree:
 @receiver([post_save, post_delete], sender=OptionValue, dispatch_uid="catalog.tree.optionvalue")
 def invalidate(**kwargs) -> None:
     cache.delete_many([VERSION_KEY, CACHE_KEY])
+    request_reads.forget(VERSION_KEY)

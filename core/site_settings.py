@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-CACHE_KEY = "site-settings:v1"
+from . import request_reads
+
+CACHE_KEY = request_reads.shared("site-settings:v1")
 CACHE_SECONDS = 300
 
 
@@ -23,10 +25,11 @@ def _load() -> dict:
 
 
 def site_settings() -> dict:
-    values = cache.get(CACHE_KEY)
+    values = request_reads.read(CACHE_KEY)
     if values is None:
         values = _load()
         cache.set(CACHE_KEY, values, CACHE_SECONDS)
+        request_reads.remember(CACHE_KEY, values)
     return values
 
 
@@ -38,9 +41,14 @@ def site_setting(key: str):
 
 
 def forget_site_settings(**kwargs) -> None:
-    cache.delete(CACHE_KEY)
+    _drop()
     # Again once the change is committed: a reader in between may have cached the old values.
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    transaction.on_commit(_drop)
+
+
+def _drop() -> None:
+    cache.delete(CACHE_KEY)
+    request_reads.forget(CACHE_KEY)
 
 
 config_updated.connect(forget_site_settings, dispatch_uid="core.site_settings.updated")

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Before anything reads the scheme or the client's address.
     "core.middleware.TrustedProxyMiddleware",
+    # The catalog's versions and the site settings, read in one round trip per request.
+    "core.request_reads.RequestReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages gzipped (a listing's HTML is 60-70 KB, a tenth of that compressed: first paint on a phone).

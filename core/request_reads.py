@@ -1,0 +1,59 @@
+"""Cache keys that nearly every page reads once (the catalog's versions, the site settings),
+fetched together in one round trip the first time a request asks for one of them.
+
+A module names its key with `shared(key)` and reads it with `read(key)`; what it stores or
+drops there it also tells the request (`remember`, `forget`), so a request that writes sees its
+own write. Outside a request (a task, a command) each read goes to the cache alone."""
+
+from contextvars import ContextVar
+
+from django.core.cache import cache
+
+_KEYS: list[str] = []
+_MISSING = object()
+_reads: ContextVar[dict | None] = ContextVar("request_reads", default=None)
+
+
+def shared(key: str) -> str:
+    if key not in _KEYS:
+        _KEYS.append(key)
+    return key
+
+
+def read(key: str):
+    """The key's value as this request first read it (None when absent)."""
+    reads = _reads.get()
+    if reads is None:
+        return cache.get(key)
+    value = reads.get(key, _MISSING)
+    if value is _MISSING:
+        found = cache.get_many([name for name in _KEYS if name not in reads] or [key])
+        for name in _KEYS:
+            reads.setdefault(name, found.get(name))
+        value = reads.setdefault(key, found.get(key))
+    return value
+
+
+def remember(key: str, value) -> None:
+    reads = _reads.get()
+    if reads is not None:
+        reads[key] = value
+
+
+def forget(key: str) -> None:
+    """The key changed: this request reads it again."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.pop(key, None)
+
+
+class RequestReadsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _reads.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _reads.reset(token)

@@ -1,0 +1,86 @@
+"""The keys nearly every page reads (the catalog's versions, the site settings) come in one round
+trip per request, and a request that changes one of them reads its own change."""
+
+import pytest
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from catalog import listing_cache, tree
+from core import request_reads, site_settings
+from core.request_reads import RequestReadsMiddleware
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_a_request(view):
+    """Run view() as a request runs it (inside the middleware); returns what it returned."""
+    answer = {}
+
+    def get_response(request):
+        answer["value"] = view()
+        return HttpResponse()
+
+    RequestReadsMiddleware(get_response)(RequestFactory().get("/"))
+    return answer["value"]
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The cache reads made, each by its name (not those a get_many makes inside a local cache)."""
+    calls, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            if not inside:
+                calls.append(_name)
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counted)
+    return calls
+
+
+def test_the_shared_keys_are_read_together_once_per_request(cache_calls):
+    listing_cache.bump()
+    site_settings.site_settings()
+    tree.catalog_tree()
+    stored = cache.get(listing_cache.VERSION_KEY)
+    cache_calls.clear()
+
+    def page():
+        return (request_reads.read(listing_cache.VERSION_KEY), site_settings.site_settings()["STORE_NAME"],
+                tree.catalog_tree().version, request_reads.read(listing_cache.VERSION_KEY))
+
+    version, store_name, tree_version, again = _in_a_request(page)
+    assert cache_calls == ["get_many"]
+    assert version == again == stored and store_name and tree_version
+
+
+def test_a_request_reads_its_own_change(settings):
+    def page():
+        before = request_reads.read(listing_cache.VERSION_KEY)
+        listing_cache.bump()
+        after = request_reads.read(listing_cache.VERSION_KEY)
+        assert after == cache.get(listing_cache.VERSION_KEY)
+        name = site_settings.site_settings()["STORE_NAME"]
+        from constance import config
+
+        config.STORE_NAME = "Tienda Renovada"
+        return before, after, name, site_settings.site_settings()["STORE_NAME"]
+
+    before, after, name, renamed = _in_a_request(page)
+    assert before != after
+    assert name != renamed == "Tienda Renovada"
+
+
+def test_outside_a_request_each_read_goes_to_the_cache(cache_calls):
+    listing_cache.bump()
+    cache_calls.clear()
+    request_reads.read(listing_cache.VERSION_KEY)
+    request_reads.read(listing_cache.VERSION_KEY)
+    assert cache_calls == ["get", "get"]
