@@ -12,8 +12,10 @@ signal announces (stock that comes and goes, raw SQL)."""
 
 import hashlib
 import math
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -22,11 +24,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core import request_reads
 from core.db_router import replica_hold
 
 from .models import collections_next_change
 
-VERSION_KEY = "catalog:listing-version"
+VERSION_KEY = request_reads.shared("catalog:listing-version")
 NEXT_CHANGE_KEY = "catalog:collections-next-change"
 TTL_SECONDS = 5 * 60
 
@@ -36,7 +39,9 @@ def _new_version() -> str:
 
 
 def bump() -> None:
-    cache.set(VERSION_KEY, _new_version(), None)
+    version = _new_version()
+    cache.set(VERSION_KEY, version, None)
+    request_reads.remember(VERSION_KEY, version)
     # Pages rendered under the new version must not read a replica that has not replayed it yet.
     replica_hold()
 
@@ -53,6 +58,7 @@ def version_or_new(version: str | None) -> str:
         version = _new_version()
         if not cache.add(VERSION_KEY, version, None):
             version = cache.get(VERSION_KEY, version)
+        request_reads.remember(VERSION_KEY, version)
     return version
 
 
@@ -60,16 +66,32 @@ def _key(scope: str, filters: str) -> str:
     return "catalog:facets:" + hashlib.sha1(f"{scope}|{filters}".encode()).hexdigest()
 
 
+# Entries a process read last, by key, for get_or_compute(in_process=True): while the catalog
+# version names them, a request reads that version alone instead of the whole entry.
+_read_entries: OrderedDict[str, tuple] = OrderedDict()
+READ_ENTRIES_KEPT = 256
+_read_entries_lock = threading.Lock()
+
+
 def get_or_compute(scope: str, filters: str, compute, *, until_collection_change: bool = False,
-                   until: Callable[[], datetime | None] | None = None):
+                   until: Callable[[], datetime | None] | None = None, in_process: bool = False):
     """compute()'s value for (scope, filters), from the cache while the catalog is unchanged
     (and, with until_collection_change, until a collection next starts or ends: for values that
-    show prices, which a launch reveals; with `until`, not past the moment it names either)."""
+    show prices, which a launch reveals; with `until`, not past the moment it names either).
+    in_process: the value is also kept in this process and shared by the requests that read it
+    (for values nobody changes once built)."""
     key = _key(scope, filters)
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    entry = found.get(key)
+    if in_process:
+        version = request_reads.read(VERSION_KEY)
+        entry = _read_entries.get(key)
+        if entry is None or entry[0] != version:
+            entry = cache.get(key)
+    else:
+        found = cache.get_many([VERSION_KEY, key])
+        version, entry = found.get(VERSION_KEY), found.get(key)
     if version is not None and entry is not None and entry[0] == version and time.time() < _valid_until(entry):
+        if in_process:
+            _keep(key, entry)
         return entry[1]
     version = version_or_new(version)
     # Read before computing, like the version: a launch meanwhile ends the entry at once.
@@ -78,7 +100,17 @@ def get_or_compute(scope: str, filters: str, compute, *, until_collection_change
         valid_until = min(valid_until, moment.timestamp())
     value = compute()
     cache.set(key, (version, value, valid_until), TTL_SECONDS)
+    if in_process:
+        _keep(key, (version, value, valid_until))
     return value
+
+
+def _keep(key: str, entry: tuple) -> None:
+    with _read_entries_lock:  # a threaded server's requests share the process
+        _read_entries[key] = entry
+        _read_entries.move_to_end(key)
+        while len(_read_entries) > READ_ENTRIES_KEPT:
+            _read_entries.popitem(last=False)
 
 
 def _valid_until(entry) -> float:

@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -70,7 +71,8 @@ def home_sections(*, now=None) -> HomeSections:
     if now is not None:
         return _home_sections(now)
     return listing_cache.get_or_compute("home:" + _rows_shape(), "", lambda: _home_sections(timezone.now()),
-                                        until_collection_change=True, until=Banner.objects.next_change)
+                                        until_collection_change=True, until=Banner.objects.next_change,
+                                        in_process=True)
 
 
 def _home_sections(now) -> HomeSections:
@@ -124,6 +126,7 @@ class ProductPage:
     ended_drop: Collection | None
     availability: dict[int, int] = field(default_factory=dict)  # units to sell per variant id
     components: list = field(default_factory=list)  # a bundle's BundleComponent rows
+    catalog_reading: str = ""  # the reading of the catalog it shows (_ProductCatalogData.reading)
 
     # Below this many units the page says how many are left ("Quedan 3").
     FEW_LEFT = 5
@@ -153,6 +156,8 @@ class _ProductCatalogData:
     variants: list[Variant]
     components: list
     related: list[Product]
+    # Names this reading of the catalog: what is rendered from it may be kept under this name.
+    reading: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
@@ -257,10 +262,11 @@ def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]
 
 def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
     """The product page's data: its catalog part from the cache while the catalog is unchanged and
-    no collection has started or ended (catalog.listing_cache), its stock read afresh."""
+    no collection has started or ended (catalog.listing_cache), its stock as inventory shows it
+    (catalog.ports: a figure read again after every stock write)."""
     now = now or timezone.now()
-    data = listing_cache.get_or_compute("product:" + _rows_shape(), slug, lambda: _product_catalog_data(slug),
-                                        until_collection_change=True)
+    data = listing_cache.get_or_compute("product-page:" + _rows_shape(), slug, lambda: _product_catalog_data(slug),
+                                        until_collection_change=True, in_process=True)
     if data is None:
         raise Http404
     product, variants = data.product, data.variants
@@ -276,7 +282,7 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     return ProductPage(
         product=product, variant=variant, variants=variants, option_groups=option_groups, images=images,
         specs=_specs(product), related=data.related, upcoming_drop=upcoming, ended_drop=ended,
-        availability=availability, components=data.components,
+        availability=availability, components=data.components, catalog_reading=data.reading,
     )
 
 

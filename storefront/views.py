@@ -3,9 +3,11 @@ search, products, product lines, kits, collections). They compose the apps below
 selectors, the stock inventory reports (through catalog.ports), the product's reviews,
 and the whole-page cache with the shopper's own cart count."""
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -13,6 +15,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import get_language
@@ -25,6 +28,7 @@ from catalog import listing_cache, selectors
 from catalog.listing import ListingParams, build_listing
 from catalog.models import Banner
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
+from catalog.templatetags.catalog_tags import json_ld
 from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
 from core.db_router import replica_reads
@@ -33,6 +37,9 @@ from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews
 
 from .page_cache import (CSRF_PLACEHOLDER, FRESH_SECONDS, LISTING_FRESH_SECONDS, PagePart, cached_home, cached_listing,
                          cached_page, shared_part_key, shared_signed_in_part)
+
+# Per process, by everything they show (the layout's {% cache %} fragments' cache).
+fragments = caches["fragments"]
 
 
 def _catalog_content(request, name: str, render_parts: Callable[[], dict], *, fresh_seconds: int,
@@ -46,8 +53,10 @@ def _catalog_content(request, name: str, render_parts: Callable[[], dict], *, fr
         moment = timezone.now() + timedelta(seconds=fresh_seconds)
         return min(moment, until() or moment) if until is not None else moment
 
-    content = listing_cache.get_or_compute(f"page-content:{name}", f"{get_language()}|{request.get_full_path()}",
-                                           render_parts, until_collection_change=True, until=bound)
+    content = listing_cache.get_or_compute(f"page-content:{name}",
+                                           f"{get_language()}|{request.get_host()}|{request.get_full_path()}",
+                                           render_parts, until_collection_change=True, until=bound,
+                                           in_process=True)
     # A form in it carries a placeholder (_shared_html): each shopper's page gets their own token.
     return {key: mark_safe(value.replace(CSRF_PLACEHOLDER, get_token(request)))
             if isinstance(value, str) and CSRF_PLACEHOLDER in value else value for key, value in content.items()}
@@ -231,21 +240,51 @@ def product(request, slug: str):
         crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
                          (node.name, node.url))
     crumbs += _crumbs((page.product.name, None))
-    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "json_ld": _product_json_ld(request, page),
-               "quantity_offer": product_offer(page.product)}
+    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "quantity_offer": product_offer(page.product)}
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
     # Around the buy box (stock), what the catalog alone decides, and the reviews as a guest sees them.
     context["content"] = content = _catalog_content(
         request, "product", lambda: _product_parts(request, context), fresh_seconds=LISTING_FRESH_SECONDS)
+    context["buy_box"], context["json_ld"] = _stock_parts(request, context)
     context["reviews_html"] = (content["reviews"] if not request.user.is_authenticated
                                else _reviews_html(request, page.product, request.user, csrf_token=get_token(request)))
     return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
 
 
 def _product_parts(request, context: dict) -> dict:
-    parts = {part: _shared_html(f"catalog/_product_{part}.html", context, request) for part in ("top", "middle", "bottom")}
-    return {**parts, "reviews": _reviews_html(request, context["product"], AnonymousUser(), csrf_token=CSRF_PLACEHOLDER)}
+    product = context["product"]
+    parts = {part: _shared_html(f"catalog/_product_{part}.html", context, request)
+             for part in ("head", "top", "middle", "bottom")}
+    return {
+        **parts, "breadcrumbs": _shared_html("catalog/_breadcrumbs.html", context, request),
+        "description": Truncator(strip_tags(product.description)).chars(158),
+        "reviews": _reviews_html(request, product, AnonymousUser(), csrf_token=CSRF_PLACEHOLDER),
+    }
+
+
+def _stock_parts(request, context: dict) -> tuple[str, str]:
+    """What of a product page follows its stock: the buy box (price, options, stock, add to cart,
+    back-in-stock form) and the JSON-LD (its offer says in stock or not). Rendered once per
+    process for every shopper who sees the same: the same address, host, language and reading of
+    the catalog, the same stock figures, drops and offer, and for a signed-in shopper their own
+    e-mail (the back-in-stock form is filled with it). Its forms carry the CSRF placeholder."""
+    page, offer, user = context["page"], context["quantity_offer"], request.user
+    shown = (
+        get_language(), request.scheme, request.get_host(), request.get_full_path(), bool(request.htmx),
+        page.catalog_reading,
+        sorted(page.availability.items()), page.product.price_is_secret,
+        page.upcoming_drop and page.upcoming_drop.pk, page.ended_drop and page.ended_drop.pk,
+        offer and (offer.badge, offer.name, offer.gift_name, offer.gift_url, offer.gift_sold_out),
+        user.email if user.is_authenticated else None,
+    )
+    key = "product-stock-parts:" + hashlib.sha1(repr(shown).encode()).hexdigest()
+    parts = fragments.get(key)
+    if parts is None:
+        parts = (_shared_html("catalog/_buy_box.html", context, request), json_ld(_product_json_ld(request, page)))
+        fragments.set(key, parts)
+    buy_box, structured_data = parts
+    return mark_safe(buy_box.replace(CSRF_PLACEHOLDER, get_token(request))), structured_data
 
 
 def _reviews_html(request, product, user, *, csrf_token: str) -> str:

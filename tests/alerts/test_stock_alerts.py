@@ -1,6 +1,8 @@
 """Back-in-stock and launch alerts ("Avísame"): the form, the double opt-in, one e-mail each when
 units come back (no more than the units), unsubscribing, and every bad link or input."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -39,6 +41,38 @@ def test_a_signed_in_customer_is_prefilled_and_active_at_once(client, polera_m_s
     alert = StockAlert.objects.get()
     assert (alert.status, alert.user, alert.kind) == (StockAlert.Status.ACTIVE, user, StockAlert.Kind.RESTOCK)
     assert mail.outbox == []  # no confirmation for their own address
+
+
+def test_the_buy_box_kept_for_shoppers_who_see_the_same_one_is_each_shopper_s_own(polera_m_sold_out, sold_out,
+                                                                                  warehouse):
+    """The buy box is rendered once per process for everyone who sees the same one: two guests get
+    it with their own token, two signed-in shoppers each with their own e-mail, and a size chosen or
+    units back change it."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    url = polera_m_sold_out.get_absolute_url() + "?size=m"
+
+    def form_of(client) -> str:
+        html = client.get(url).content.decode()
+        return html.split('id="buy-box"')[1].split('id="stock-alert-answer"')[0]
+
+    shoppers = [Client(), Client()]
+    for email in ("ana@example.pe", "luis@example.pe"):
+        shoppers.append(Client())
+        shoppers[-1].force_login(UserFactory(email=email))
+    forms = [form_of(shopper) for shopper in shoppers]
+    for shopper, form in zip(shoppers, forms):
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', form))
+        assert tokens and {_unmask_cipher_token(token) for token in tokens} == {shopper.cookies["csrftoken"].value}
+    assert 'value=""' in forms[0] and "@example.pe" not in forms[0] + forms[1]
+    assert 'value="ana@example.pe"' in forms[2] and "luis" not in forms[2]
+    assert 'value="luis@example.pe"' in forms[3] and "ana" not in forms[3]
+
+    assert "Agotado" in forms[0]
+    assert 'value="POL-S"' in shoppers[0].get(polera_m_sold_out.get_absolute_url() + "?size=s").content.decode()
+    stock_receive(variant=sold_out, warehouse=warehouse, quantity=2)
+    assert 'id="stock-alert"' not in form_of(shoppers[1]) and "Quedan 2" in form_of(shoppers[1])
 
 
 def test_a_guest_confirms_by_email_before_the_alert_is_active(client, sold_out, warehouse, committed):

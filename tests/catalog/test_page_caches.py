@@ -19,6 +19,7 @@ from catalog.listing import card_queryset
 from catalog.models import Product
 from catalog.services import product_promotions_set
 from inventory.models import StockLevel
+from inventory.services import stock_write_off
 from tests.factories import (
     BannerFactory, BrandFactory, CategoryFactory, ProductFactory, ProductImageFactory, VariantFactory, stock,
 )
@@ -214,12 +215,13 @@ def hoodie_page(hoodies):
     return hoodies[0].get_absolute_url()
 
 
-def test_a_product_page_reads_its_catalog_part_once_and_its_stock_every_time(client, hoodie_page):
+def test_a_product_page_reads_its_catalog_part_once_and_shows_a_stock_change_at_once(client, hoodie_page):
     first = client.get(hoodie_page).content.decode()
     assert _catalog_rows_read(client, hoodie_page) == []
     assert _without_tokens(client.get(hoodie_page).content.decode()) == _without_tokens(first)
 
-    StockLevel.objects.filter(variant__sku="HOOD-0").update(on_hand=0)  # no catalog write
+    level = StockLevel.objects.get(variant__sku="HOOD-0")  # no catalog write
+    stock_write_off(variant=level.variant, warehouse=level.warehouse, quantity=3, reason="Dañado")
     assert "Agotado" not in first and "Agotado" in client.get(hoodie_page).content.decode()
 
 
@@ -356,3 +358,20 @@ def test_a_guest_s_product_page_reads_no_review_rows_once_warm_and_a_signed_in_s
     page = shopper.get(reviewed_hoodie).content.decode()
     assert "Abriga bien en Puno." in page and "Escribir una opinión" in page  # hers: she may write one
     assert "Escribir una opinión" not in client.get(reviewed_hoodie).content.decode()
+
+
+def test_an_entry_kept_in_the_process_is_read_by_its_version_alone_and_ends_with_it():
+    from catalog import listing_cache
+
+    computed = []
+
+    def compute():
+        computed.append(object())
+        return computed[-1]
+
+    first = listing_cache.get_or_compute("test-scope", "x", compute, in_process=True)
+    assert listing_cache.get_or_compute("test-scope", "x", compute, in_process=True) is first
+    assert len(computed) == 1
+    listing_cache.bump()  # any catalog write
+    assert listing_cache.get_or_compute("test-scope", "x", compute, in_process=True) is computed[-1] is not first
+    assert len(computed) == 2
