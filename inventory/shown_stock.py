@@ -32,6 +32,8 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from core.db_router import PRIMARY
+
 TTL_SECONDS = 60
 WAREHOUSES_KEY = "stock:shown:warehouses"
 
@@ -102,8 +104,10 @@ def _available_until(variant_ids: Iterable[int]) -> dict[int, tuple[int, float]]
         Reservation.objects.filter(stock_level_id=OuterRef("pk"), status=Reservation.Status.ACTIVE, expires_at__gt=now)
         .order_by().values("stock_level_id").annotate(first=Min("expires_at")).values("first")
     )
+    # From the primary even on a page that reads the replica: a figure read from a replica that has
+    # not yet replayed a sale would be kept under the sale's version, shown wrong until it lapses.
     rows = (
-        StockLevel.objects.filter(variant_id__in=list(variant_ids), warehouse__is_active=True)
+        StockLevel.objects.using(PRIMARY).filter(variant_id__in=list(variant_ids), warehouse__is_active=True)
         .annotate(reserved_units=reserved_subquery(now=now), next_expiry=Subquery(next_expiry))
         .order_by().values("variant_id")
         .annotate(available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0)),

@@ -215,3 +215,28 @@ def test_readers_racing_buyers_and_restocks_end_with_the_database_figure():
     assert not errors
     assert _shown(level) == availability_by_variant([level.variant_id])[level.variant_id] == 100 + 20 - sum(
         1 + round_ % 3 for _n in range(4) for round_ in range(15) if not round_ % 2)
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the replica is PostgreSQL's")
+def test_a_figure_kept_for_everyone_is_read_from_the_primary_on_a_page_that_reads_the_replica(client, settings):
+    """A product page reads its catalog from the replica, but a figure read there while the replica
+    replays a sale would be kept under the sale's version, wrong for a minute: it comes from the primary."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    from core import db_router
+
+    settings.REPLICA_READS, settings.REPLICA_CHECK_SECONDS = True, 0
+    level = stock(VariantFactory(), WarehouseFactory(), quantity=4)
+    cache.delete(db_router.HOLD_KEY)  # the catalog write above holds pages on the primary for a moment
+    db_router.replica_state_forget()
+    try:
+        with CaptureQueriesContext(connections["default"]) as primary, \
+                CaptureQueriesContext(connections["replica"]) as replica:
+            assert client.get(level.variant.product.get_absolute_url()).status_code == 200
+    finally:
+        db_router.replica_state_forget()
+    assert any("catalog_product" in q["sql"] for q in replica.captured_queries)
+    assert not any("inventory_" in q["sql"] for q in replica.captured_queries)
+    assert any("inventory_stocklevel" in q["sql"] for q in primary.captured_queries)
