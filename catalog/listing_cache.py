@@ -12,10 +12,8 @@ signal announces (stock that comes and goes, raw SQL)."""
 
 import hashlib
 import math
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,6 +23,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import request_reads
+from core.process_memo import ProcessMemo
 from core.db_router import replica_hold
 
 from .models import collections_next_change
@@ -68,9 +67,7 @@ def _key(scope: str, filters: str) -> str:
 
 # Entries a process read last, by key, for get_or_compute(in_process=True): while the catalog
 # version names them, a request reads that version alone instead of the whole entry.
-_read_entries: OrderedDict[str, tuple] = OrderedDict()
-READ_ENTRIES_KEPT = 256
-_read_entries_lock = threading.Lock()
+_read_entries = ProcessMemo(256)
 
 
 def get_or_compute(scope: str, filters: str, compute, *, until_collection_change: bool = False,
@@ -91,7 +88,7 @@ def get_or_compute(scope: str, filters: str, compute, *, until_collection_change
         version, entry = found.get(VERSION_KEY), found.get(key)
     if version is not None and entry is not None and entry[0] == version and time.time() < _valid_until(entry):
         if in_process:
-            _keep(key, entry)
+            _read_entries.put(key, entry)
         return entry[1]
     version = version_or_new(version)
     # Read before computing, like the version: a launch meanwhile ends the entry at once.
@@ -101,16 +98,8 @@ def get_or_compute(scope: str, filters: str, compute, *, until_collection_change
     value = compute()
     cache.set(key, (version, value, valid_until), TTL_SECONDS)
     if in_process:
-        _keep(key, (version, value, valid_until))
+        _read_entries.put(key, (version, value, valid_until))
     return value
-
-
-def _keep(key: str, entry: tuple) -> None:
-    with _read_entries_lock:  # a threaded server's requests share the process
-        _read_entries[key] = entry
-        _read_entries.move_to_end(key)
-        while len(_read_entries) > READ_ENTRIES_KEPT:
-            _read_entries.popitem(last=False)
 
 
 def _valid_until(entry) -> float:

@@ -11,6 +11,9 @@ IN_SQLITE_PASS = os.environ.get("SQLITE_PASS") == "1"
 
 
 def clear_cache() -> None:
+    from core.templatetags.layout import forget_frames
+
+    forget_frames()  # a test may render under other settings (static storage, languages)
     # delete_pattern honours the test key prefix; clear() would FLUSHDB a shared Redis.
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")
