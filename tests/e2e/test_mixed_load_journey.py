@@ -67,6 +67,11 @@ def test_each_browsing_step_and_a_whole_purchase_pass(live_server, shop):
         step(browser, plan)
     assert browser.steps == [("home", None), ("listing", None), ("product", None), ("search", None)]
 
+    # The pages a buyer opens first are the ones every first visitor gets (kept by the page cache,
+    # no CSRF token in them): the flow fetches a token as the browser's script does.
+    for path in ("/c/hoodies/", "/p/gorra-inti/"):
+        requests.get(live_server.url + path, timeout=30)  # rendered and kept
+        assert 'name="csrfmiddlewaretoken" value=""' in requests.get(live_server.url + path, timeout=30).text
     buyer = _Session(live_server.url)
     number = buy(buyer, plan, shopper=7)
     assert buyer.steps == [(name, None) for name in BUY_STEPS]
