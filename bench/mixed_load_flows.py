@@ -82,10 +82,8 @@ def _token(client, html: str, path: str) -> str:
     found = CSRF.search(html)
     if found is not None:
         return found.group(1)
-    with client.request("GET", "/csrf/", name="csrf token", catch_response=True) as answer:
-        if answer.status_code == 200:
-            return answer.json()["token"]
-    raise StepFailed(f"{path}: no CSRF token on the page, and none from /csrf/ ({answer.status_code})")
+    answer = _call(client, "GET", "/csrf/", name="csrf token")
+    return answer.json()["token"]
 
 
 # --- browsing -------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkou
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = {"categories": ["hoodies"], "products": ["hoodie-andino", "gorra-inti", "escritorio-nogal"],
         "buyable": [{"slug": "gorra-inti", "sku": "GI-U"}], "searches": ["gorra", "hoodie"]}
-BUY_STEPS = ["listing", "product", "cart add", "checkout details", "checkout details", "checkout delivery",
-             "checkout delivery", "checkout review", "place order", "pay", "pay"]
+BUY_STEPS = ["listing", "product", "csrf token", "cart add", "checkout details", "checkout details",
+             "checkout delivery", "checkout delivery", "checkout review", "place order", "pay", "pay"]
 
 
 class _Answer:
