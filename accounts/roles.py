@@ -40,8 +40,10 @@ RULES: dict[str, list[tuple[str, str, tuple[str, ...] | str]]] = {
         ("catalog", "brand", READ),
         ("catalog", "category", READ),
         ("catalog", "productline", READ),
-        ("catalog", "optionvalue", READ),
-        ("inventory", "warehouse", READ),
+        # A new size or colour they sell in: added, never changed (other sellers list under it too).
+        ("catalog", "optionvalue", ("view", "add")),
+        # Their own warehouses (the admin scopes them): the first one made from the stock form.
+        ("inventory", "warehouse", EDIT),
         # Their own warehouses' levels: add (a new variant's first units), change (minimum, bin) and
         # the receive/adjust/transfer actions.
         ("inventory", "stocklevel", EDIT),

@@ -100,14 +100,19 @@ class OptionValueInline(admin.TabularInline):
 @admin.register(Option)
 class OptionAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
+    prepopulated_fields = {"code": ["name"]}
     inlines = [OptionValueInline]
     search_fields = ["name"]
 
 
 @admin.register(OptionValue)
 class OptionValueAdmin(SellerChoicesAdminMixin, admin.ModelAdmin):
-    seller_choices = {}  # every value of every option: sizes and colours are the shop's own
+    """Sizes and colours are shared by every product: a seller adds the ones they sell in (from the
+    product form's "+" too) but changes none, since other sellers' variants use them."""
+
+    seller_choices = {}  # every value of every option
     list_display = ["value", "option", "swatch", "order"]
+    prepopulated_fields = {"slug": ["value"]}
     list_filter = ["option"]
     list_select_related = ["option"]
     search_fields = ["value", "option__name"]

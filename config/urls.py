@@ -17,6 +17,7 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm  # limited like the s
 
 # allauth answers its rate limits through handler429: a 503 instead while Redis is away.
 handler429 = "core.views.rate_limited"
+handler403 = "core.views.permission_denied"  # the store's refusal page, in the admin's frame there
 handler500 = "core.views.server_error"
 # Lists get the whole width (the order list fits at 1280 px); the breadcrumbs and the index lead back.
 admin.site.enable_nav_sidebar = False

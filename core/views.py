@@ -5,6 +5,7 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -60,6 +61,19 @@ def csrf_failure(request, reason=""):
     visit without JavaScript to fetch one. The page says so in the shopper's language and, by
     rendering the layout, sets the cookie, so sending the form again from the page works."""
     return render(request, "403_csrf.html", status=403)
+
+
+def permission_denied(request, exception=None):
+    """A page the user's role does not reach (a seller on a staff-only admin page, say): the store's
+    own refusal, in the back office's frame with the way back to the panel for back-office users,
+    in the shop's frame for everyone else; never Django's bare "403 Forbidden"."""
+    from django.contrib import admin
+
+    user = getattr(request, "user", None)
+    if request.path.startswith(reverse("admin:index")) and user is not None and user.is_active and user.is_staff:
+        context = {**admin.site.each_context(request), "title": _("You cannot open this page")}
+        return render(request, "admin/403.html", context, status=403)
+    return render(request, "403.html", status=403)
 
 
 def rate_limited(request):

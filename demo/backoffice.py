@@ -308,7 +308,7 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
                 seller = seller_approve(seller=seller, actor=approver)
             User.objects.filter(pk=user.pk, is_staff=False).update(is_staff=True)  # sellers work in the admin
             warehouse, _ = Warehouse.objects.get_or_create(
-                code=code, defaults={"name": f"Almacén {store_name}", "seller": seller, "kind": Warehouse.Kind.OWN,
+                code=code, defaults={"name": f"Almacén {store_name}", "seller": seller, "kind": Warehouse.Kind.SELLER,
                                      "priority": 50})
             variants = [variant for product in products
                         if (variant := _seller_product(seller, warehouse, *product)) is not None]

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts.admin_scoping import SellerScopedAdminMixin
+from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
 from accounts.admin_importing import ScopedImportExportMixin
 from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
@@ -52,12 +52,21 @@ def action_form(modeladmin, request, queryset, *, form, title, submit_label, app
 
 @admin.register(Warehouse)
 class WarehouseAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
+    """Staff keep the store's and suppliers' warehouses; a seller adds and keeps their own (the
+    first one usually from the "+" beside the stock form's warehouse), never deletes one."""
+
     list_display = ["code", "name", "kind", "seller", "priority", "is_active"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["seller"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["seller"]
-    scoped_readonly_fields = ("seller",)
+    fields = ["code", "name", "kind", "seller", "address", "priority", "is_active"]
+    scoped_readonly_fields = ("seller", "kind")
+
+    def save_model(self, request, obj, form, change):
+        if not change and seller_scope(request) is not None:
+            obj.kind = Warehouse.Kind.SELLER  # the seller holds and ships its units, not the store
+        super().save_model(request, obj, form, change)
 
 
 class StockStateFilter(admin.SimpleListFilter):
@@ -169,7 +178,12 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = StockLevelOpenForm
-        return super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
+        warehouse = form.base_fields.get("warehouse")
+        if warehouse is not None and not warehouse.queryset.exists():
+            warehouse.help_text = _("You have no warehouse yet: create it with the + beside this field, it is "
+                                    "chosen here once saved.")
+        return form
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -34,6 +34,8 @@ class Warehouse(models.Model):
     class Kind(models.TextChoices):
         OWN = "own", _("Own warehouse")
         DROPSHIPPING = "dropshipping", _("Dropshipping supplier")
+        # A marketplace seller's: they hold the units and pack and ship them (the store does not).
+        SELLER = "seller", _("Seller's warehouse")
 
     code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("Short code, e.g. LIM-CENTRAL."))
     name = models.CharField(_("name"), max_length=120)
