@@ -214,16 +214,23 @@ class Listing:
     facets_key: str = ""
 
 
-def card_queryset(products: QuerySet) -> QuerySet:
-    """What a product card needs, in two queries whatever the page size (with price_reveal_at,
-    so a card asks Product.price_is_secret without a query of its own)."""
-    first_images = Prefetch(
+def card_images() -> Prefetch:
+    """A card's pictures (the product's own, not a variant's), as card_images."""
+    return Prefetch(
         "images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"), to_attr="card_images"
     )
-    return (
-        products.select_related("brand").prefetch_related(first_images)
-        .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))
-    )
+
+
+def card_rows(products: QuerySet) -> QuerySet:
+    """What a product card needs but its pictures (with price_reveal_at, so a card asks
+    Product.price_is_secret without a query of its own): rows of several lists on one page get
+    their pictures together (prefetch_related_objects with card_images)."""
+    return products.select_related("brand").annotate(price_reveal_at=launch_awaited(OuterRef("pk")))
+
+
+def card_queryset(products: QuerySet) -> QuerySet:
+    """What a product card needs, in two queries whatever the page size."""
+    return card_rows(products).prefetch_related(card_images())
 
 
 # The fields a product card shows (and the page query therefore reads).

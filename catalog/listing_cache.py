@@ -15,7 +15,7 @@ import math
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.core.cache import cache
@@ -26,10 +26,10 @@ from core import request_reads
 from core.process_memo import ProcessMemo
 from core.db_router import replica_hold
 
-from .models import collections_next_change
+from .models import scheduled_changes
 
 VERSION_KEY = request_reads.shared("catalog:listing-version")
-NEXT_CHANGE_KEY = "catalog:collections-next-change"
+NEXT_CHANGE_KEY = "catalog:next-scheduled-changes"
 TTL_SECONDS = 5 * 60
 
 
@@ -106,22 +106,34 @@ def _valid_until(entry) -> float:
     return entry[2] if len(entry) > 2 else math.inf  # an entry of an earlier release: no bound
 
 
-def next_collection_change() -> float:
-    """When an active collection next starts or ends (a timestamp, inf when none is ahead),
-    computed at most once per collection write or passing moment: the fill of every cached page
-    and facet count asks it, and a catalog version bump (any product edit) leaves it true."""
+def _next_changes() -> dict[str, float]:
+    """When an active collection, and an active banner, next starts or ends (timestamps, inf when
+    none is ahead), read in one query at most once per collection or banner write or passing
+    moment: the fill of every cached page and facet count asks it, and a catalog version bump (any
+    product edit) leaves it true."""
     now = time.time()
     cached = cache.get(NEXT_CHANGE_KEY)
-    if cached is not None and now < cached:
+    if isinstance(cached, dict) and now < min(cached.values()):
         return cached
-    changes_at = collections_next_change()
-    moment = changes_at.timestamp() if changes_at is not None else math.inf
-    # Bounded by the TTL too: a collection edited by raw SQL announces nothing.
-    cache.set(NEXT_CHANGE_KEY, moment, TTL_SECONDS)
-    return moment
+    moments = {name: moment.timestamp() if moment is not None else math.inf
+               for name, moment in scheduled_changes().items()}
+    # Bounded by the TTL too: a collection or banner edited by raw SQL announces nothing.
+    cache.set(NEXT_CHANGE_KEY, moments, TTL_SECONDS)
+    return moments
 
 
-def _on_collection_write(sender, **kwargs) -> None:
+def next_collection_change() -> float:
+    """When an active collection next starts or ends (a timestamp, inf when none is ahead)."""
+    return _next_changes()["collections"]
+
+
+def next_banner_change() -> datetime | None:
+    """When an active banner next starts or ends: the home page's carousel holds until then."""
+    moment = _next_changes()["banners"]
+    return datetime.fromtimestamp(moment, tz=UTC) if moment != math.inf else None
+
+
+def _on_schedule_write(sender, **kwargs) -> None:
     cache.delete(NEXT_CHANGE_KEY)
     transaction.on_commit(lambda: cache.delete(NEXT_CHANGE_KEY))
 
@@ -131,9 +143,10 @@ def _on_catalog_write(sender, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    collection = apps.get_model("catalog", "Collection")
-    post_save.connect(_on_collection_write, sender=collection, dispatch_uid="catalog.listing_cache.next_change.save")
-    post_delete.connect(_on_collection_write, sender=collection, dispatch_uid="catalog.listing_cache.next_change.delete")
+    for scheduled in ("Collection", "Banner"):
+        model, uid = apps.get_model("catalog", scheduled), f"catalog.listing_cache.next_change.{scheduled}"
+        post_save.connect(_on_schedule_write, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_on_schedule_write, sender=model, dispatch_uid=uid + ".delete")
     for model in apps.get_app_config("catalog").get_models():
         uid = f"catalog.listing_cache.{model._meta.model_name}"
         post_save.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".save")

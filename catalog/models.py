@@ -748,16 +748,6 @@ def launch_awaited(product_ref, *, now=None):
     return Case(When(Exists(live), then=Value(None)), default=Subquery(ahead[:1]), output_field=DateTimeField())
 
 
-def collections_next_change(*, now=None) -> datetime | None:
-    """The next moment an active collection starts or ends: until then every product keeps its
-    launch state (price secret or shown, buyable or not), so a page rendered now holds until then."""
-    now = now or timezone.now()
-    found = Collection.objects.filter(is_active=True).aggregate(
-        start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
-    )
-    return min((moment for moment in found.values() if moment is not None), default=None)
-
-
 def awaiting_launch(now=None):
     """The ids of the products launch_awaited holds back now, as a subquery (a handful of rows:
     the items of collections ahead), for filters that cannot read a per-row annotation."""
@@ -782,14 +772,6 @@ class BannerQuerySet(models.QuerySet):
         return self.filter(is_active=True).filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now)).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
-
-    def next_change(self, now=None) -> datetime | None:
-        """The next moment an active banner starts or ends: the home page's carousel holds until then."""
-        now = now or timezone.now()
-        found = self.filter(is_active=True).aggregate(
-            start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now))
-        )
-        return min((moment for moment in found.values() if moment is not None), default=None)
 
 
 class Banner(models.Model):
@@ -818,6 +800,25 @@ class Banner(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def scheduled_changes(*, now=None) -> dict[str, datetime | None]:
+    """The next moment an active collection starts or ends ("collections": until then every product
+    keeps its launch state, price secret or shown, buyable or not) and an active banner does
+    ("banners": the home page's carousel holds until then), read together in one query: the pages
+    that hold until these moments ask for both on their first render."""
+    now = now or timezone.now()
+
+    def next_moments(model, name: str):
+        # A constant group: one row per table, of NULLs when nothing is ahead.
+        return model.objects.filter(is_active=True).order_by().annotate(schedule=Value(name)).values("schedule").annotate(
+            start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now)),
+        ).values_list("schedule", "start", "end")
+
+    found = {name: min((moment for moment in (start, end) if moment is not None), default=None)
+             for name, start, end in next_moments(Collection, "collections").union(
+                 next_moments(Banner, "banners"), all=True)}
+    return {"collections": found.get("collections"), "banners": found.get("banners")}
 
 
 class SearchTerm(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, prefetch_related_objects
 from django.urls import reverse
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import listing_cache
 from .ports import availability_by_variant, bundle_availability
-from .listing import card_queryset
+from .listing import card_images, card_queryset, card_rows
 from .tree import catalog_tree
 from .models import (
     Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
@@ -71,7 +71,7 @@ def home_sections(*, now=None) -> HomeSections:
     if now is not None:
         return _home_sections(now)
     return listing_cache.get_or_compute("home:" + _rows_shape(), "", lambda: _home_sections(timezone.now()),
-                                        until_collection_change=True, until=Banner.objects.next_change,
+                                        until_collection_change=True, until=listing_cache.next_banner_change,
                                         in_process=True)
 
 
@@ -82,10 +82,13 @@ def _home_sections(now) -> HomeSections:
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .order_by("starts_at")[:8]
     )
+    featured = list(card_rows(visible.filter(is_featured=True).order_by("-units_sold", "-pk"))[:8])
+    new_arrivals = list(card_rows(visible.filter(is_new=True).order_by("-created_at", "-pk"))[:8])
+    prefetch_related_objects(featured + new_arrivals, card_images())  # both rows' pictures in one read
     return HomeSections(
         banners=list(Banner.objects.live(now).order_by("order", "pk")[:6]),
-        featured=list(card_queryset(visible.filter(is_featured=True).order_by("-units_sold", "-pk"))[:8]),
-        new_arrivals=list(card_queryset(visible.filter(is_new=True).order_by("-created_at", "-pk"))[:8]),
+        featured=featured,
+        new_arrivals=new_arrivals,
         live_drops=[c for c in drops if c.starts_at <= now],
         upcoming_drops=[c for c in drops if c.starts_at > now],
         kits=list(Kit.objects.filter(is_active=True).order_by("name")[:4]),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
 
 from core import request_reads
 
@@ -109,18 +110,28 @@ class Tree:
 
 
 def _build() -> Tree:
-    families = [
-        FamilyNode(id=f.id, name=f.name, slug=f.slug, icon=f.icon, url=f.get_absolute_url(), description=f.description)
-        for f in Family.objects.filter(is_active=True).order_by("order", "name")
-    ]
-    family_ids = {f.id for f in families}
-    categories = {
-        c.id: Node(
-            id=c.id, name=c.name, slug=c.slug, family_id=c.family_id, parent_id=c.parent_id,
-            url=c.get_absolute_url(), description=c.description,
-        )
-        for c in Category.objects.filter(is_active=True, family_id__in=family_ids).order_by("order", "name")
-    }
+    # Families and every category in one read (a family without categories comes as one row of
+    # NULLs): the active categories of active families are the tree, every other one is hidden.
+    rows = Family.objects.order_by("order", "name", "categories__order", "categories__name").values(
+        "id", "name", "slug", "icon", "description", "is_active", "categories__id", "categories__name",
+        "categories__slug", "categories__parent_id", "categories__description", "categories__is_active",
+    )
+    families, categories, every_category_id = {}, {}, set()
+    for row in rows:
+        if row["is_active"] and row["id"] not in families:
+            families[row["id"]] = FamilyNode(
+                id=row["id"], name=row["name"], slug=row["slug"], icon=row["icon"],
+                url=reverse("catalog:family", args=[row["slug"]]), description=row["description"])
+        if row["categories__id"] is None:
+            continue
+        every_category_id.add(row["categories__id"])
+        if row["is_active"] and row["categories__is_active"]:
+            categories[row["categories__id"]] = Node(
+                id=row["categories__id"], name=row["categories__name"], slug=row["categories__slug"],
+                family_id=row["id"], parent_id=row["categories__parent_id"],
+                url=reverse("catalog:category", args=[row["categories__slug"]]),
+                description=row["categories__description"])
+    families = list(families.values())
     # A category under an inactive parent is hidden with it.
     visible = {cid: node for cid, node in categories.items() if node.parent_id is None or node.parent_id in categories}
     while len(visible) != len(categories):
@@ -139,18 +150,21 @@ def _build() -> Tree:
             brands[brand_id] = BrandNode(id=brand_id, slug=slug, name=name)
         else:
             hidden_brand_ids.append(brand_id)
+    option_values = {
+        v.id: ValueNode(id=v.id, option_code=v.option.code, option_name=v.option.name, option_order=v.option.order,
+                        slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
+        for v in OptionValue.objects.select_related("option")
+    }
+    # The filters' names, from the values read above: an option with no value filters nothing.
+    option_orders = {value.option_code: value.option_order for value in option_values.values()}
     return Tree(
         families=families,
         categories=categories,
         by_slug={n.slug: n.id for n in categories.values()},
-        option_codes=list(Option.objects.order_by("order", "code").values_list("code", flat=True)),
-        option_values={
-            v.id: ValueNode(id=v.id, option_code=v.option.code, option_name=v.option.name, option_order=v.option.order,
-                            slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
-            for v in OptionValue.objects.select_related("option")
-        },
+        option_codes=sorted(option_orders, key=lambda code: (option_orders[code], code)),
+        option_values=option_values,
         brands=brands,
-        hidden_category_ids=sorted(set(Category.objects.values_list("id", flat=True)) - set(categories)),
+        hidden_category_ids=sorted(every_category_id - set(categories)),
         hidden_brand_ids=sorted(hidden_brand_ids),
         version=uuid.uuid4().hex[:12],
     )

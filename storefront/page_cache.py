@@ -45,7 +45,6 @@ from django.utils.translation import get_language
 
 from cart.context_processors import mini_cart
 from catalog import listing_cache
-from catalog.models import Banner
 from core.site_settings import site_setting
 from favourites.state import shopper_state_html
 
@@ -371,4 +370,4 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
 cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",))
 # The home page shows cards (no stock) and the carousel, whose slides start and end on their own.
 cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS,
-                          scheduled_change=lambda: Banner.objects.next_change())
+                          scheduled_change=listing_cache.next_banner_change)

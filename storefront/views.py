@@ -26,7 +26,6 @@ from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
 from catalog import listing_cache, selectors
 from catalog.listing import ListingParams, build_listing
-from catalog.models import Banner
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.templatetags.catalog_tags import json_ld
 from catalog.tree import catalog_tree
@@ -73,7 +72,7 @@ def _shared_html(template: str, context: dict, request) -> str:
 @cached_home
 def home(request):
     content = _catalog_content(request, "home", lambda: _home_parts(request), fresh_seconds=LISTING_FRESH_SECONDS,
-                               until=Banner.objects.next_change)
+                               until=listing_cache.next_banner_change)
     return render(request, "storefront/home.html", {"content": content})
 
 
