@@ -6,6 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The host:port every e-mail links to (core.sites.site_url): where this Makefile serves (a wildcard
+# host is reached through 127.0.0.1) unless SITE_DOMAIN is set; passed to each command that serves,
+# migrates (the sites row) or sends mail.
+SITE_DOMAIN ?= $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: cluster cluster-stop cluster-deps test-cluster run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
@@ -20,9 +24,9 @@ $(VENV)/.installed: requirements.lock
 install: $(VENV)/.installed
 
 run: install
-	$(PY) manage.py migrate --noinput
-	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_DOMAIN=$(SITE_DOMAIN) $(PY) manage.py migrate --noinput
+	SITE_DOMAIN=$(SITE_DOMAIN) HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
+	SITE_DOMAIN=$(SITE_DOMAIN) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like serving (config.settings.production, its variables exported): static files
 # collected first, so the manifest storage finds every file; the server refuses to start otherwise.
@@ -33,10 +37,10 @@ serve: install
 	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT)
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	SITE_DOMAIN=$(SITE_DOMAIN) $(PY) manage.py migrate --noinput
 
 demo: install
-	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
+	SITE_DOMAIN=$(SITE_DOMAIN) HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
 
 # Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
 # start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
@@ -72,10 +76,10 @@ test: test-deps check-migrations
 	fi
 
 worker: install
-	$(VENV)/bin/celery -A config worker --loglevel=INFO
+	SITE_DOMAIN=$(SITE_DOMAIN) $(VENV)/bin/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A config beat --loglevel=INFO
+	SITE_DOMAIN=$(SITE_DOMAIN) $(VENV)/bin/celery -A config beat --loglevel=INFO
 
 # wrk (Debian's package) drives the throughput bench: a load generator in C leaves the
 # machine's two cores to the server it measures. Locust, for the mixed-load bench, comes with

@@ -7,6 +7,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
 from core.ratelimit import client_ip
+from core.sites import site_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         # address, a guesser is throttled where they guess from (and per address by the "ip"
         # rate) while the owner still signs in from home.
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers: dict | None = None):
+        """allauth's rendering, signed with the shop's address as every other e-mail names it
+        (SITE_DOMAIN; the sites row keeps what the last `migrate` saw)."""
+        return super().render_mail(template_prefix, email, {**context, "store_url": site_url("/")}, headers)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the message now (its links need the request) and hand the sending to a task on

@@ -4,19 +4,15 @@ launched, and the forgotten-cart reminder. Every one carries its signed links, m
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.mail import render_subject, render_text
+from core.sites import site_url
+
 from . import tokens
-
-
-def absolute(path: str) -> str:
-    domain = Site.objects.get_current().domain
-    scheme = "http" if domain.startswith(("127.", "localhost", "0.0.0.0")) else "https"
-    return f"{scheme}://{domain}{path}"
 
 
 def variant_url(variant) -> str:
@@ -28,8 +24,8 @@ def variant_url(variant) -> str:
 def _send(name: str, *, to: str, context: dict, unsubscribe_url: str = "") -> None:
     context = {**context, "store_name": settings.STORE_NAME, "unsubscribe_url": unsubscribe_url}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"alerts/email/{name}_subject.txt", context).strip()
-        text = render_to_string(f"alerts/email/{name}.txt", context)
+        subject = render_subject(f"alerts/email/{name}_subject.txt", context)
+        text = render_text(f"alerts/email/{name}.txt", context)
         html = render_to_string(f"alerts/email/{name}.html", context)
     headers = {}
     if unsubscribe_url:  # one click from the mail client too (RFC 8058)
@@ -40,33 +36,33 @@ def _send(name: str, *, to: str, context: dict, unsubscribe_url: str = "") -> No
 
 
 def _alert_links(alert) -> dict:
-    return {"unsubscribe_url": absolute(reverse("alerts:unsubscribe", args=[
+    return {"unsubscribe_url": site_url(reverse("alerts:unsubscribe", args=[
         tokens.token_make(tokens.UNSUBSCRIBE, pk=alert.pk, email=alert.email)]))}
 
 
 def send_confirmation(*, alert) -> None:
-    confirm = absolute(reverse("alerts:confirm", args=[tokens.token_make(tokens.CONFIRM, pk=alert.pk,
+    confirm = site_url(reverse("alerts:confirm", args=[tokens.token_make(tokens.CONFIRM, pk=alert.pk,
                                                                          email=alert.email)]))
     links = _alert_links(alert)
-    _send("confirm", to=alert.email, context={"alert": alert, "name": alert.variant.shopper_name,
+    _send("confirm", to=alert.email, context={"alert": alert, "name": alert.item_name,
                                               "confirm_url": confirm}, **links)
 
 
 def send_back_in_stock(*, alert, variant) -> None:
-    _send("back_in_stock", to=alert.email, context={"alert": alert, "name": variant.shopper_name,
-                                                    "product_url": absolute(variant_url(variant))},
+    _send("back_in_stock", to=alert.email, context={"alert": alert, "name": alert.item_name,
+                                                    "product_url": site_url(variant_url(variant))},
           **_alert_links(alert))
 
 
 def send_launched(*, alert, variant) -> None:
-    _send("launched", to=alert.email, context={"alert": alert, "name": variant.product.name,
-                                               "product_url": absolute(variant_url(variant))},
+    _send("launched", to=alert.email, context={"alert": alert, "name": alert.item_name,
+                                               "product_url": site_url(variant_url(variant))},
           **_alert_links(alert))
 
 
 def send_cart_reminder(*, reminder) -> None:
-    restore = absolute(reverse("alerts:cart_restore", args=[tokens.token_make(tokens.CART, pk=reminder.pk,
+    restore = site_url(reverse("alerts:cart_restore", args=[tokens.token_make(tokens.CART, pk=reminder.pk,
                                                                               email=reminder.email)]))
-    lines = [{**line, "url": absolute(line["url"])} for line in reminder.lines]
+    lines = [{**line, "url": site_url(line["url"])} for line in reminder.lines]
     _send("cart_reminder", to=reminder.email, context={"reminder": reminder, "lines": lines, "restore_url": restore,
-                                                       "privacy_url": absolute(reverse("storefront:privacy"))})
+                                                       "privacy_url": site_url(reverse("storefront:privacy"))})

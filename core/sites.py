@@ -18,11 +18,16 @@ def sync_site_after_migrate(sender, *, using: str = DEFAULT_DB_ALIAS, **kwargs) 
     site_sync(using=using)
 
 
-def site_root() -> str:
-    """The shop's address for links in e-mails ("https://tienda.kallpa.pe"; plain http on a local
-    address such as `make run`'s 127.0.0.1:8000)."""
-    from django.contrib.sites.models import Site
+LOCAL_HOSTS = ("127.", "localhost", "0.0.0.0", "[::1]")
 
-    domain = Site.objects.get_current().domain
-    local = domain.startswith(("127.", "localhost", "0.0.0.0"))
-    return f"{'http' if local else 'https'}://{domain}"
+
+def site_url(path: str = "") -> str:
+    """`path` on the shop's address, for every link sent away from a page (e-mails, PDFs, a staff
+    member's WhatsApp message): "https://tienda.kallpa.pe/pedidos/..." or, on a local address such
+    as `make run PORT=8345`'s 127.0.0.1:8345, plain http. Read from the SITE_DOMAIN setting each
+    time (the environment the server and the worker run in), not from the sites row, which only
+    follows it at the last `migrate`."""
+    domain = settings.SITE_DOMAIN
+    scheme = "http" if domain.startswith(LOCAL_HOSTS) else "https"
+    return f"{scheme}://{domain}{path}"
+

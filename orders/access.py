@@ -95,9 +95,9 @@ def orders_for_request(request, *, limit: int = 30) -> list[Order]:
 
 def order_payment_link(order: Order) -> str:
     """The absolute link the customer pays an order from: order_email_path on the shop's address."""
-    from core.sites import site_root
+    from core.sites import site_url
 
-    return site_root() + order_email_path(order)
+    return site_url(order_email_path(order))
 
 
 def order_whatsapp_share_link(order: Order) -> str:

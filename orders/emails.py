@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.sites import site_root
+from core.mail import render_text
+from core.sites import site_url
 from core.site_settings import site_setting
 
 from . import selectors
@@ -54,13 +55,13 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
         # Every e-mail links to the order (a guest's through a signed link); while it waits for
         # payment, that page is where it is paid.
-        "order_url": site_root() + order_email_path(order),
+        "order_url": site_url(order_email_path(order)),
         "awaits_payment": order.awaits_payment(),
     }
     with translation.override(settings.LANGUAGE_CODE):
         subject = _subject(email.kind, order, shipment)
         context["subject"] = subject
-        text = render_to_string("orders/email/event.txt", context)
+        text = render_text("orders/email/event.txt", context)
         html = render_to_string("orders/email/event.html", context)
     return f"[{context['store_name']}] {subject}", text, html
 

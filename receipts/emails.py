@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.mail import render_subject, render_text
 from core.site_settings import site_setting
+from core.sites import site_url
+from orders.access import order_email_path
 
 from . import selectors
 from .pdf import receipt_pdf
@@ -15,9 +17,10 @@ def deliver_receipt(*, receipt_id: int) -> None:
     receipt = selectors.receipt_with_details(pk=receipt_id)
     store_name = site_setting("STORE_NAME")
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"receipt": receipt, "order": receipt.order, "store_name": store_name}
-        subject = render_to_string("receipts/email/receipt_subject.txt", context).strip()
-        text = render_to_string("receipts/email/receipt.txt", context)
+        context = {"receipt": receipt, "order": receipt.order, "store_name": store_name,
+                   "order_url": site_url(order_email_path(receipt.order))}
+        subject = render_subject("receipts/email/receipt_subject.txt", context)
+        text = render_text("receipts/email/receipt.txt", context)
         pdf = receipt_pdf(receipt)
     message = EmailMultiAlternatives(subject=f"[{store_name}] {subject}", body=text, to=[receipt.order.email])
     message.attach(f"{receipt.file_name}.pdf", pdf, "application/pdf")

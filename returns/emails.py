@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from core.mail import render_subject, render_text
 from core.site_settings import site_setting
 
 from .models import ReturnEmail
@@ -17,6 +17,6 @@ def send_return_email(*, email_id: int) -> None:
         context = {"return_request": email.request, "status": email.get_status_display(),
                    "store_name": str(values["STORE_NAME"]), "support_email": str(values["SUPPORT_EMAIL"]),
                    "support_phone": str(values["SUPPORT_PHONE"]).strip()}
-        subject = render_to_string("returns/email/subject.txt", context).strip()
-        body = render_to_string("returns/email/status.txt", context)
+        subject = render_subject("returns/email/subject.txt", context)
+        body = render_text("returns/email/status.txt", context)
     EmailMessage(subject=subject, body=body, to=[email.request.email]).send()

@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.sites import site_root
+from core.mail import render_subject, render_text
+from core.sites import site_url
 
 from . import selectors
 
@@ -15,14 +16,13 @@ def send_invitation(*, order_id: int) -> None:
     order, items = selectors.invitation_lines(order_id=order_id)
     if not items:
         return  # everything in it is already reviewed: nothing to ask
-    root = site_root()
     for item in items:
-        item["url"] = root + reverse("reviews:write_for_variant", args=[item["variant_id"]])
+        item["url"] = site_url(reverse("reviews:write_for_variant", args=[item["variant_id"]]))
     context = {"order": order, "items": items, "store_name": settings.STORE_NAME,
                "first_name": order.customer.first_name if order.customer else ""}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("reviews/email/invitation_subject.txt", context).strip()
-        text = render_to_string("reviews/email/invitation.txt", context)
+        subject = render_subject("reviews/email/invitation_subject.txt", context)
+        text = render_text("reviews/email/invitation.txt", context)
         html = render_to_string("reviews/email/invitation.html", context)
     message = EmailMultiAlternatives(subject=f"[{settings.STORE_NAME}] {subject}", body=text, to=[order.email])
     message.attach_alternative(html, "text/html")
