@@ -112,6 +112,7 @@ class SellerAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["store_name", "user", "ruc", "is_approved", "commission_rate", "created_at"]
     list_filter = ["is_approved"]
     search_fields = ["store_name", "ruc", "user__email"]
+    seller_search_fields = ("store_name", "ruc")
     list_select_related = ["user"]
     prepopulated_fields = {"slug": ["store_name"]}
     autocomplete_fields = ["user"]

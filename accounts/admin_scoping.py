@@ -1,5 +1,9 @@
 """Sellers work in the same admin as staff but see and touch only their own rows."""
 
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
+
 from accounts.roles import Role
 
 FULL_ACCESS_ROLES = (Role.ADMINISTRATOR, Role.CATALOG_MANAGER, Role.WAREHOUSE_OPERATOR, Role.SUPPORT)
@@ -33,7 +37,66 @@ def _within_scope(queryset, request, narrow):
     return narrow(queryset, scope)
 
 
-class SellerScopedAdminMixin:
+def _field_path(model, lookup: str) -> str:
+    """The fields a changelist URL lookup walks ("order__customer__email__startswith" ->
+    "order__customer__email"), "" for a parameter that names no field (a SimpleListFilter's)."""
+    walked = []
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        walked.append(part)
+        if not field.is_relation or field.related_model is None:
+            break
+        model = field.related_model
+    return LOOKUP_SEP.join(walked)
+
+
+class SellerSearchMixin:
+    """ModelAdmin mixin: what a seller may search and filter a list by.
+
+    A list a seller sees would otherwise answer questions about customers: "?q=rosa@example.pe",
+    or Django's own URL lookups on any of the model's columns ("?email=…", "?customer=7"), tell
+    whether that person bought from them. Sellers search by `seller_search_fields` (None: the
+    staff's search_fields, which then must name no customer: tests/accounts/test_seller_search.py
+    checks every admin a seller opens) and filter only through the list's filters."""
+
+    seller_search_fields: tuple[str, ...] | None = None
+    seller_search_help_text = None
+
+    def get_search_fields(self, request):
+        if self.seller_search_fields is not None and seller_scope(request) is not None:
+            return self.seller_search_fields
+        return super().get_search_fields(request)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if self.seller_search_help_text is not None and seller_scope(request) is not None:
+            changelist.search_help_text = self.seller_search_help_text
+        return changelist
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if request is None or seller_scope(request) is None:
+            return super().lookup_allowed(lookup, value, request)
+        path = _field_path(self.model, lookup)
+        return not path or path in self._seller_filter_paths(request)
+
+    def _seller_filter_paths(self, request) -> set[str]:
+        """The field paths the list's own filters and date drill-down query, and a relation's pk."""
+        paths = {self.date_hierarchy} if self.date_hierarchy else set()
+        for item in self.get_list_filter(request):
+            name = item[0] if isinstance(item, (list, tuple)) else item
+            if not isinstance(name, str):
+                continue  # a SimpleListFilter: its parameter names no field
+            paths.add(name)
+            target = get_fields_from_path(self.model, name)[-1]
+            if target.is_relation and target.related_model is not None:
+                paths.add(f"{name}{LOOKUP_SEP}{target.related_model._meta.pk.name}")
+        return paths
+
+
+class SellerScopedAdminMixin(SellerSearchMixin):
     """ModelAdmin mixin.
 
     seller_field: the lookup from the model to its Seller ("pk" on Seller itself).

@@ -110,6 +110,9 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
                     "needs_attention"]
     list_filter = ["status", "payment_status", "channel", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
     search_fields = ["=number", "email", "=customer_document", "=customer__dni", "customer_legal_name"]
+    # A seller finds their orders by number or by what they sold, never by who bought.
+    seller_search_fields = ("=number", "=lines__sku", "lines__product_name")
+    seller_search_help_text = _("Search by order number, SKU or product.")
     search_help_text = _("Search by order number, e-mail, DNI, RUC or company name.")
     date_hierarchy = "placed_at"
     ordering = ["-placed_at", "-pk"]

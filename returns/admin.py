@@ -90,6 +90,8 @@ class ReturnRequestAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "resolution", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=number", "=order__number", "email"]
     search_help_text = _("Search by return number, order number or e-mail.")
+    seller_search_fields = ("=number", "=order__number", "=lines__order_line__sku")
+    seller_search_help_text = _("Search by return number, order number or SKU.")
     list_select_related = ["order"]
     list_per_page = 50
     show_full_result_count = False
@@ -109,10 +111,6 @@ class ReturnRequestAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         return fields if seller_scope(request) is None else [f for f in fields if f not in self.CUSTOMER_CONTACT]
-
-    def get_search_fields(self, request):
-        fields = super().get_search_fields(request)
-        return fields if seller_scope(request) is None else [f for f in fields if f != "email"]
 
     def get_queryset(self, request):
         scope = seller_scope(request)

@@ -24,6 +24,7 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "rating", "is_verified_purchase", "hidden_by_reports",
                    ("product", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "body", "product__name", "user__email"]
+    seller_search_fields = ("title", "body", "product__name")  # not who wrote it
     readonly_fields = ["product", "user", "rating", "title", "body", "is_verified_purchase", "status",
                        "rejection_reason", "hidden_by_reports", "helpful_count", "report_count", "created_at",
                        "edited_at", "moderated_at", "moderated_by"]

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from accounts.admin_scoping import NO_ROWS, seller_scope
+from accounts.admin_scoping import NO_ROWS, SellerSearchMixin, seller_scope
 from accounts.models import Department
 from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin, StatusHistoryInline
 from core.money import format_money
@@ -200,7 +200,7 @@ class ShipmentEventInline(StatusHistoryInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(ScopedHistoryAdmin):
+class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
     """Warehouse operators' worklist: legs to pack and ship, with their promise date."""
 
     list_display = [
@@ -214,6 +214,8 @@ class ShipmentAdmin(ScopedHistoryAdmin):
     ]
     search_fields = ["=order__number", "=tracking_number", "order__email"]
     search_help_text = _("Search by order number, tracking number or e-mail.")
+    seller_search_fields = ("=order__number", "=tracking_number")
+    seller_search_help_text = _("Search by order number or tracking number.")
     list_select_related = ["order", "warehouse"]
     ordering = ["ship_by", "pk"]
     list_per_page = 50
