@@ -51,7 +51,14 @@ class StockAlert(models.Model):
         indexes = [models.Index(fields=["variant", "status", "notified_at"], name="alerts_waiting_idx")]
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.variant_id}"
+        return f"{self.email} → {self.variant}"
+
+    @property
+    def item_name(self) -> str:
+        """What the alert is for, with the option the shopper chose named: "Casaca Wayra (Talla: M ·
+        Color: Negro)" (the page, the answer and every e-mail of the alert say it the same way)."""
+        named = self.variant.options_named
+        return f"{self.variant.product.name} ({named})" if named else self.variant.product.name
 
     @property
     def is_waiting(self) -> bool:

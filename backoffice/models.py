@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
+
 money_field = {"max_digits": 12, "decimal_places": 2}
 rate_field = {
     "max_digits": 5, "decimal_places": 2,
@@ -73,4 +75,4 @@ class LineCommission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_line_id} · {self.rate} % · {self.amount}"
+        return f"{self.order_line.order} · {self.order_line} · {self.rate} % · {format_money(self.amount)}"

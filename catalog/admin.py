@@ -342,6 +342,9 @@ class KitItemInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["product"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")  # each row is named by its product
+
 
 @admin.register(Kit)
 class KitAdmin(admin.ModelAdmin):
@@ -361,6 +364,9 @@ class CollectionItemInline(admin.TabularInline):
     model = CollectionItem
     extra = 1
     autocomplete_fields = ["product"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product")  # each row is named by its product
 
 
 @admin.register(Collection)

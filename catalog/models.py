@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import AppendOnlyModel
-from core.money import unit_discount
+from core.money import format_money, unit_discount
 
 
 ZERO = Decimal("0.00")
@@ -607,7 +607,7 @@ class PriceHistory(AppendOnlyModel):
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.variant_id}: {self.price}"
+        return f"{self.variant}: {format_money(self.price)}"
 
 
 class Kit(models.Model):
@@ -731,6 +731,9 @@ class CollectionItem(models.Model):
         verbose_name_plural = _("collection products")
         ordering = ["order", "pk"]
         constraints = [models.UniqueConstraint(fields=["collection", "product"], name="catalog_collectionitem_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.collection} · {self.product}"
 
 
 def launch_awaited(product_ref, *, now=None):
@@ -857,6 +860,9 @@ class ProductOptionValue(models.Model):
             models.Index(fields=["category", "option_value", "product"], name="catalog_pov_category_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product} · {self.option_value.value}"
+
 
 class ScheduledPrice(models.Model):
     """A price change decided now for later: a variant's or a whole category's price
@@ -931,7 +937,7 @@ class ScheduledPrice(models.Model):
 
     def __str__(self) -> str:
         target = self.variant or self.category
-        change = f"{self.percent:+}%" if self.kind == self.Kind.PERCENT else f"S/ {self.new_price}"
+        change = f"{self.percent:+}%" if self.kind == self.Kind.PERCENT else format_money(self.new_price)
         return f"{target}: {change}"
 
     def clean(self) -> None:

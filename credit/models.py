@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
@@ -84,7 +86,7 @@ class CreditUse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.credit_id}: {self.amount}"
+        return f"{self.credit}: {format_money(self.amount)}"
 
 
 # --- gift cards ("tarjetas de regalo") -------------------------------------------------------
@@ -215,4 +217,4 @@ class GiftCardUse(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.card_id}: {self.amount}"
+        return f"{self.card}: {format_money(self.amount)}"

@@ -22,7 +22,7 @@ class Favourite(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "product"], name="favourite_user_product_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ♥ {self.product_id}"
+        return f"{self.user} ♥ {self.product}"
 
 
 class FavouriteShare(models.Model):
@@ -39,4 +39,4 @@ class FavouriteShare(models.Model):
         verbose_name_plural = _("shared favourites links")
 
     def __str__(self) -> str:
-        return f"{self.user_id}: {self.key[:6]}…"
+        return f"{self.user}: {self.key[:6]}…"

@@ -164,7 +164,9 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
     show_full_result_count = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("variant__product", "warehouse").with_availability()
+        # The option values name a level ("Polo básico (M) · Almacén Central") in titles and action forms.
+        return (super().get_queryset(request).select_related("variant__product", "warehouse")
+                .prefetch_related("variant__option_values").with_availability())
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -292,6 +294,9 @@ class PurchaseOrderLineInline(MoneyAdminMixin, admin.TabularInline):
     def line_total(self, obj):
         return obj.line_total if obj.pk else "—"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("variant")  # each row is named by its SKU
+
 
 def _record_lines(formset) -> None:
     """Tell the admin's change message which lines were added, changed and deleted: it reads them
@@ -410,7 +415,9 @@ class StockLevelInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("warehouse").with_availability()
+        # Each row is named "Polo básico (M) · Almacén Central": its variant's product and sizes come along.
+        return (super().get_queryset(request).select_related("warehouse", "variant__product")
+                .prefetch_related("variant__option_values").with_availability())
 
     @admin.display(description=_("reserved"))
     def reserved(self, obj):

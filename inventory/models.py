@@ -103,7 +103,9 @@ class StockLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.variant_id} @ {self.warehouse_id}"
+        # What the product is and where it lies, as staff and sellers say it ("Polo básico (M) ·
+        # Almacén Central"): the admin's titles, messages and history read this.
+        return f"{self.variant.shopper_name} · {self.warehouse.name}"
 
     @property
     def reserved(self) -> int:
@@ -271,7 +273,7 @@ class Reservation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.stock_level_id} ({self.status})"
+        return f"{self.quantity} × {self.stock_level} ({self.get_status_display()})"
 
     @property
     def is_expired(self) -> bool:
@@ -376,7 +378,7 @@ class PurchaseOrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity_ordered} × {self.variant_id}"
+        return f"{self.quantity_ordered} × {self.variant}"
 
     @property
     def line_total(self) -> Decimal:

@@ -398,7 +398,7 @@ class OrderEmail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order_id} · {self.get_kind_display()}"
+        return f"{self.order} · {self.get_kind_display()}"
 
 
 class OrderStatusChange(StatusChange):
@@ -444,4 +444,4 @@ class OrderNote(AppendOnlyModel):
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="orders_note_text_not_empty")]
 
     def __str__(self) -> str:
-        return f"{self.order_id} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.order} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

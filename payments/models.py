@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.money import format_money
+
 CENT = Decimal("0.01")
 money_field = {"max_digits": 12, "decimal_places": 2}
 
@@ -101,7 +103,7 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["order", "-created_at"], name="payments_payment_order_idx")]
 
     def __str__(self) -> str:
-        return f"{self.order_id} · {self.get_status_display()} · {self.amount}"
+        return f"{self.order} · {self.get_status_display()} · {format_money(self.amount)}"
 
 
 class Refund(models.Model):
@@ -145,7 +147,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.payment_id} · {self.get_status_display()} · {self.amount}"
+        return f"{self.payment.order} · {self.get_status_display()} · {format_money(self.amount)}"
 
 
 class WebhookEvent(models.Model):

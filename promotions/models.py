@@ -217,6 +217,9 @@ class DiscountTarget(models.Model):
         verbose_name_plural = _("discounted products")
         constraints = [models.UniqueConstraint(fields=["product", "discount"], name="promotions_target_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.discount} · {self.product}"
+
 
 class QuantityOffer(ScopedPromotion):
     """An offer on how many units are bought ("3x2", "2do al 50 %", "lleva 2, llévate un regalo"),
@@ -302,3 +305,6 @@ class QuantityOfferTarget(models.Model):
         verbose_name = _("product of a quantity offer")
         verbose_name_plural = _("products of quantity offers")
         constraints = [models.UniqueConstraint(fields=["product", "offer"], name="promotions_qoffer_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.offer} · {self.product}"

@@ -174,4 +174,4 @@ class ReturnEmail(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "status"], name="returns_email_once_per_status")]
 
     def __str__(self) -> str:
-        return f"{self.request_id}: {self.status}"
+        return f"{self.request}: {self.get_status_display()}"

@@ -101,6 +101,9 @@ class ReviewVote(models.Model):
             models.UniqueConstraint(fields=["review", "user"], name="reviews_one_vote_per_user_and_review"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.review}"
+
 
 class ReviewReport(models.Model):
     """A shopper reported a review as inappropriate (once per shopper and review)."""
@@ -116,6 +119,9 @@ class ReviewReport(models.Model):
             models.UniqueConstraint(fields=["review", "user"], name="reviews_one_report_per_user_and_review"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.review}"
+
 
 class ReviewInvitation(models.Model):
     """The e-mail inviting a customer to review a delivered order. The row is the claim: it is
@@ -130,6 +136,9 @@ class ReviewInvitation(models.Model):
     class Meta:
         verbose_name = _("review invitation")
         verbose_name_plural = _("review invitations")
+
+    def __str__(self) -> str:
+        return str(self.order)
 
 
 class SellerReputation(models.Model):
