@@ -9,6 +9,12 @@ from django.db import transaction
 from core.ratelimit import client_ip
 from core.sites import site_url
 
+# The e-mails a sign-up (or a re-sent confirmation) writes: at most so many per address, decided by
+# the worker (settings.ACCOUNT_MAIL_RATE_PER_ADDRESS) so that the request's answer never shows it.
+LIMITED_PER_ADDRESS = frozenset({
+    "account/email/email_confirmation_signup", "account/email/email_confirmation", "account/email/account_already_exists",
+})
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
@@ -37,6 +43,7 @@ class AccountAdapter(DefaultAccountAdapter):
             "to": list(message.to), "headers": dict(message.extra_headers),
             "content_subtype": message.content_subtype,
             "alternatives": [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
+            "limited": template_prefix in LIMITED_PER_ADDRESS,
         }
         if getattr(request, "account_mail_inline", False):  # already in the worker (accounts.tasks)
             send_account_email(payload)

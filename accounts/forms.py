@@ -34,15 +34,14 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         add_consent_fields(self)  # terms and privacy (required), marketing (optional)
 
-    def clean_dni(self) -> str:
-        return _clean_dni(self.cleaned_data.get("dni", ""))
-
     def signup(self, request, user: User) -> None:
         user.first_name = self.cleaned_data["first_name"].strip()
         user.last_name = self.cleaned_data["last_name"].strip()
         user.phone = self.cleaned_data.get("phone", "").strip()
-        user.dni = self.cleaned_data.get("dni", "")
-        user.save(update_fields=["first_name", "last_name", "phone", "dni"])
+        # Not checked against other accounts here (that would tell whose DNI has an account):
+        # it waits for the e-mail's confirmation (accounts.services.user_mark_email_verified).
+        user.dni_pending = self.cleaned_data.get("dni", "")
+        user.save(update_fields=["first_name", "last_name", "phone", "dni_pending"])
         record_form_consent(self, request, email=user.email, source=ConsentSource.SIGNUP, user=user)
 
 
@@ -53,8 +52,25 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "phone", "dni"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.dni_pending and not self.is_bound:
+            self.initial["dni"] = self.instance.dni_pending
+        if not self.instance.email_verified:
+            self.fields["dni"].help_text = _("8 digits, as on the ID card. It is added to your account once you "
+                                             "confirm your e-mail.")
+
     def clean_dni(self) -> str:
-        return _clean_dni(self.cleaned_data.get("dni", ""), exclude_user=self.instance)
+        dni = self.cleaned_data.get("dni", "")
+        if not self.instance.email_verified:
+            return dni  # waits unchecked for the e-mail's confirmation, like a sign-up's
+        return _clean_dni(dni, exclude_user=self.instance)
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if not self.instance.email_verified:
+            exclusions.add("dni")  # the model's unique check would answer for an unconfirmed account too
+        return exclusions
 
 
 def province_choices(department_code: str) -> list[tuple[str, str]]:

@@ -88,6 +88,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     dni = IdentityField(
         _("DNI"), max_length=8, blank=True, validators=[validate_dni], help_text=_("8 digits, as on the ID card.")
     )
+    # The DNI given before the e-mail is confirmed: checked against other accounts (unique) only
+    # once it is, so that a stranger cannot learn whose DNI has an account here by signing up.
+    dni_pending = IdentityField(
+        _("DNI awaiting e-mail confirmation"), max_length=8, blank=True, validators=[validate_dni], editable=False
+    )
     email_verified = models.BooleanField(_("e-mail verified"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(

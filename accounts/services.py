@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -26,20 +26,46 @@ ADDRESS_FIELDS = (
 )
 
 
-def user_mark_email_verified(*, user: User) -> None:
-    if not user.email_verified:
-        User.objects.filter(pk=user.pk).update(email_verified=True)
+@transaction.atomic
+def user_mark_email_verified(*, user: User) -> bool:
+    """Mark the e-mail confirmed and give the account the DNI it was waiting with (User.dni_pending).
+    False when that DNI belongs to another account: it stays off this one."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    claimed = True
+    fields = {"email_verified": True}
+    if locked.dni_pending:
+        claimed = not User.objects.filter(dni=locked.dni_pending).exclude(pk=user.pk).exists()
+        if claimed:
+            fields["dni"] = locked.dni_pending
+        fields["dni_pending"] = ""
+    if fields != {"email_verified": locked.email_verified}:
+        try:
+            with transaction.atomic():  # another account may take the DNI between the check and the write
+                User.objects.filter(pk=user.pk).update(**fields)
+        except IntegrityError:
+            claimed = False
+            fields.pop("dni")
+            User.objects.filter(pk=user.pk).update(**fields)
         user_cache.forget(user.pk)
-        user.email_verified = True
+    for name, value in fields.items():
+        setattr(user, name, value)
+    return claimed
 
 
 def user_update_profile(*, user: User, first_name: str, last_name: str, phone: str, dni: str) -> User:
+    """Save the profile. Until the e-mail is confirmed a changed DNI waits in dni_pending unchecked:
+    the answer is the same whether another account has it (user_mark_email_verified decides)."""
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.phone = phone.strip()
-    user.dni = normalize_identity(dni)
+    dni = normalize_identity(dni)
+    stored_dni = User.objects.filter(pk=user.pk).values_list("dni", flat=True).get()  # a bound form set user.dni
+    if user.email_verified or not dni or dni == stored_dni:
+        user.dni, user.dni_pending = dni, ""
+    else:
+        user.dni, user.dni_pending = stored_dni, dni
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["first_name", "last_name", "phone", "dni"])
+    user.save(update_fields=["first_name", "last_name", "phone", "dni", "dni_pending"])
     return user
 
 

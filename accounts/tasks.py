@@ -11,10 +11,19 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.utils import translation
 
+from core import ratelimit
 
-@shared_task(name="accounts.tasks.send_account_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_account_email(message: dict) -> None:
-    """Send an account e-mail (confirm, reset, "you already have an account") rendered by the adapter."""
+
+@shared_task(bind=True, name="accounts.tasks.send_account_email", autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def send_account_email(self, message: dict) -> None:
+    """Send an account e-mail (confirm, reset, "you already have an account") rendered by the adapter.
+    A confirmation or "you already have an account" to an address written to moments ago is
+    dropped (ACCOUNT_MAIL_RATE_PER_ADDRESS): its earlier mail's link still works."""
+    if message.get("limited") and not self.request.retries and not ratelimit.consume(
+            HttpRequest(), action="account_mail", rates=settings.ACCOUNT_MAIL_RATE_PER_ADDRESS,
+            key=message["to"][0].lower(), fail_closed=False):
+        return
     email = EmailMultiAlternatives(message["subject"], message["body"], message["from_email"], message["to"],
                                    headers=message["headers"])
     email.content_subtype = message["content_subtype"]

@@ -567,10 +567,16 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
-    "confirm_email": "1/3m/key",
+    # Not in the request: whether a mail was held back changed the answer (no "we sent you a
+    # link" message), and a held-back mail told a taken address. The worker holds back instead
+    # (ACCOUNT_MAIL_RATE_PER_ADDRESS).
+    "confirm_email": None,
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Confirmation and "you already have an account" e-mails per address, counted when the worker
+# sends them (accounts.tasks.send_account_email): one every 3 minutes, as allauth's confirm_email.
+ACCOUNT_MAIL_RATE_PER_ADDRESS = "1/3m/key"
 
 # --- i18n, time --------------------------------------------------------------
 

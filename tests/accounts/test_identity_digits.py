@@ -59,24 +59,29 @@ class TestSignupAndProfile:
     def test_signup_with_a_full_width_dni_stores_ascii(self, client):
         response = client.post(reverse("account_signup"), signup_data(dni=DNI_WIDE))
         assert response.status_code == 302
-        assert User.objects.get(email="nueva@example.pe").dni == DNI
+        assert User.objects.get(email="nueva@example.pe").dni_pending == DNI  # given once the e-mail is confirmed
 
     @pytest.mark.parametrize("taken, typed", [(DNI, DNI_WIDE), (DNI, DNI_ARABIC), (DNI_WIDE, DNI)])
-    def test_signup_finds_the_duplicate_across_spellings(self, client, taken, typed):
+    def test_confirming_the_email_finds_the_duplicate_across_spellings(self, client, taken, typed):
         UserFactory(dni=taken)
         response = client.post(reverse("account_signup"), signup_data(dni=typed))
-        assert response.status_code == 200
-        assert response.context["form"].errors["dni"] == ["Este DNI ya está registrado en otra cuenta."]
-        assert not User.objects.filter(email="nueva@example.pe").exists()
+        assert response.status_code == 302  # a sign-up does not tell (tests/accounts/test_dni_after_confirmation.py)
+        newcomer = User.objects.get(email="nueva@example.pe")
+        assert services.user_mark_email_verified(user=newcomer) is False
+        newcomer.refresh_from_db()
+        assert (newcomer.dni, newcomer.dni_pending) == ("", "")
 
     def test_profile_stores_ascii_and_finds_the_duplicate(self, client, user):
+        # A confirmed account is told at once; an unconfirmed one once it confirms its e-mail.
+        User.objects.filter(pk=user.pk).update(email_verified=True)
+        user.refresh_from_db()
         client.force_login(user)
         data = {"first_name": "Lucía", "last_name": "Mamani", "phone": "", "dni": DNI_ARABIC}
         assert client.post(reverse("accounts:profile"), data).status_code == 302
         user.refresh_from_db()
         assert user.dni == DNI
 
-        other = UserFactory()
+        other = UserFactory(email_verified=True)
         client.force_login(other)
         response = client.post(reverse("accounts:profile"), data | {"dni": DNI_WIDE})
         assert response.status_code == 200
@@ -85,6 +90,7 @@ class TestSignupAndProfile:
         assert other.dni == ""
 
     def test_the_profile_service_finds_the_duplicate(self, user):
+        user.email_verified = True
         UserFactory(dni=DNI)
         with pytest.raises(ValidationError) as refused:
             services.user_update_profile(user=user, first_name="A", last_name="B", phone="", dni=DNI_WIDE)
