@@ -10,6 +10,7 @@ from accounts.admin_importing import ScopedImportExportMixin
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money
 
+from .forms import SpecsField, TagsField
 from .resources import ProductPriceResource, ProductResource, VariantResource
 from .services import (
     product_save, products_set_status, scheduled_price_cancel, scheduled_price_save, seller_statuses, variant_save,
@@ -36,6 +37,18 @@ class SavedThroughServicesMixin:
             variant_save(variant=obj, option_values=_option_values_posted(form), actor=request.user)
         else:
             product_save(product=obj, actor=request.user)
+
+
+class SpecsRowsMixin:
+    """JSON fields edited as what they hold: specifications as rows of name and value, tags as a list
+    separated by commas (never a raw JSON text box)."""
+
+    rows_fields = {"specs": SpecsField, "base_specs": SpecsField, "style_tags": TagsField}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.rows_fields:
+            kwargs["form_class"] = self.rows_fields[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 def thumbnail(image_field, size: int = 48):
@@ -81,14 +94,15 @@ class BrandAdmin(SellerChoicesAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(ProductLine)
-class ProductLineAdmin(SellerChoicesAdminMixin, admin.ModelAdmin):
+class ProductLineAdmin(SpecsRowsMixin, SellerChoicesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "manufacturer", "category", "rating_average", "rating_count", "is_active"]
     list_filter = ["is_active", "category__family"]
     list_select_related = ["category"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "manufacturer"]
     autocomplete_fields = ["category"]
-    readonly_fields = ["rating_average", "rating_count"]
+    # Figures its products' reviews keep: shown, never typed.
+    readonly_fields = ["rating_average", "rating_count", "rating_1", "rating_2", "rating_3", "rating_4", "rating_5"]
 
 
 class OptionValueInline(admin.TabularInline):
@@ -162,7 +176,8 @@ class BundleComponentInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, SavedThroughServicesMixin, ScopedHistoryAdmin):
+class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMixin, SavedThroughServicesMixin,
+                   ScopedHistoryAdmin):
     resource_classes = [ProductResource, ProductPriceResource]
     # What the shop puts forward on its pages (featured) is the staff's choice, not a seller's.
     scoped_readonly_fields = ("seller", "is_featured")
@@ -347,7 +362,7 @@ class KitItemInline(admin.TabularInline):
 
 
 @admin.register(Kit)
-class KitAdmin(admin.ModelAdmin):
+class KitAdmin(SpecsRowsMixin, admin.ModelAdmin):
     list_display = ["cover_thumbnail", "name", "room_type", "discount_percent", "is_active"]
     list_display_links = ["cover_thumbnail", "name"]
     list_filter = ["room_type", "is_active"]
