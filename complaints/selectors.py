@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from shipping.calendar import OFFICE_WEEKEND, add_business_days, business_days_between
@@ -27,7 +27,13 @@ def sheets_filed_between(*, start: date, end: date) -> QuerySet[ComplaintSheet]:
 
 
 def sheets_for_customer(*, user) -> QuerySet[ComplaintSheet]:
-    return sheets().filter(customer=user).order_by("-filed_at", "-pk")
+    """The customer's sheets: those filed signed in, and those filed as a guest with the account's
+    e-mail once the account has confirmed it (that mailbox got each sheet's copy already). A sheet
+    another account filed stays that account's, whatever e-mail it gave."""
+    own = Q(customer=user)
+    if user.email_verified:
+        own |= Q(customer__isnull=True, email__iexact=user.email)
+    return sheets().filter(own).order_by("-filed_at", "-pk")
 
 
 def due_soon_limit(*, today: date | None = None) -> date:

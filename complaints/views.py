@@ -3,6 +3,8 @@ an order page), the filed sheet on screen, and its PDF. Thin: parse, call a serv
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -83,12 +85,22 @@ def sheet_new(request):
     }, status=status)
 
 
+@login_required
+@require_GET
+def sheet_list(request):
+    """"Mis reclamos": the customer's sheets, newest first, with their state and answer."""
+    page = Paginator(selectors.sheets_for_customer(user=request.user), 10).get_page(request.GET.get("page"))
+    return render(request, "complaints/list.html", {"page": page, "sheets": page.object_list})
+
+
 def _sheet_for_request(request, number: str):
     """A sheet this browser filed, or one of the signed-in customer's; anything else is a 404."""
     sheet = selectors.sheet_by_number(number=number)
     if sheet is None:
         raise Http404
-    own = request.user.is_authenticated and sheet.customer_id == request.user.pk
+    own = request.user.is_authenticated and (
+        sheet.customer_id == request.user.pk
+        or selectors.sheets_for_customer(user=request.user).filter(pk=sheet.pk).exists())
     if not own and not session_remembers(request, SHEETS_SESSION_KEY, sheet.number):
         raise Http404
     return sheet

@@ -154,6 +154,7 @@ def _customer_pages(client: Client) -> dict[str, str]:
     pages["password-change"] = _page(client, reverse("account_change_password"))
     pages["returns"] = _page(client, reverse("returns:list"))
     pages["store-credit"] = _page(client, reverse("credit:list"))
+    pages["complaints"] = _page(client, reverse("complaints:list"))
     pages["seller-apply"] = _page(client, reverse("accounts:seller_apply"))
     pages["privacy"] = _page(client, reverse("storefront:privacy"))
     pages["complaints-form-signed-in"] = _page(client, reverse("complaints:new"), pedido=order.number)
