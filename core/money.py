@@ -36,3 +36,20 @@ def format_money(value, currency_symbol: str = "S/") -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{currency_symbol} {abs(amount):,.2f}"
+
+
+MINUS_SIGN = "\u2212"
+NO_BREAK_SPACE = "\u00a0"
+
+
+def format_percent_off(value) -> str:
+    """A discount as every badge writes it: 25 → "−25 %", 12.50 → "−12.5 %" (a real minus sign, and
+    a no-break space so the sign and number never wrap away from the %); nothing for no discount."""
+    try:
+        percent = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    if percent <= 0:
+        return ""
+    text = f"{percent:f}".rstrip("0").rstrip(".")
+    return f"{MINUS_SIGN}{text}{NO_BREAK_SPACE}%"

@@ -2,7 +2,7 @@ from decimal import InvalidOperation
 
 from django import template
 
-from core.money import format_money, igv_included
+from core.money import format_money, format_percent_off, igv_included
 
 register = template.Library()
 
@@ -10,6 +10,12 @@ register = template.Library()
 @register.filter(name="money")
 def money(value) -> str:
     return format_money(value)
+
+
+@register.filter(name="percent_off")
+def percent_off(value) -> str:
+    """Every discount badge: "−25 %" (core.money.format_percent_off)."""
+    return format_percent_off(value)
 
 
 @register.filter(name="igv")
