@@ -1,17 +1,24 @@
 """Demo bundles and a demo scheduled price, made of demo products (idempotent).
 
-A bundle is built from the required items of a demo kit: one SKU priced a little below its
-parts, its stock their stock. The scheduled price is a future percentage off a category, made
-by the demo administrator through the same service the admin uses."""
+A bundle (a pack) is built from the required items of a demo kit: one SKU priced a little below
+its parts, its stock their stock. The store puts packs together, so they are sold under its own
+brand and filed in a category of packs of their kind (a gamer pack is not an office chair, though
+its first piece is one). The scheduled price is a future percentage off a category, made by the
+demo administrator through the same service the admin uses."""
 
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import BundleComponent, Category, Kit, Product, ProductImage, ScheduledPrice, Variant
+from catalog.models import (
+    Brand, BundleComponent, Category, Family, Kit, ProductImage, Product, ScheduledPrice, Variant,
+)
+from catalog.renditions import renditions_make
 from catalog.services import product_save, scheduled_price_save, variant_save
 
 BUNDLE_DISCOUNT = Decimal("0.92")  # a bundle costs 8 % less than its parts bought alone
@@ -23,25 +30,96 @@ BUNDLES = [  # (kit slug to take the parts from, bundle name, slug)
 WANTED = 2
 MAX_PARTS = 3
 SCHEDULED_CATEGORY_SLUGS = ["monitores", "audifonos", "teclados"]
+# The store's own brand for what it puts together: name, logo colour, description.
+HOUSE_BRAND = ("Kallpa", "#e85d04", "Los packs de Kallpa: productos de distintas marcas elegidos para ir juntos, "
+               "en un solo paquete y más baratos que por separado, con la garantía de cada fabricante.")
+# Per kit room, the category its pack is filed in: slug, name, family, parent slug, description.
+PACK_CATEGORIES = {
+    Kit.Room.GAMING: ("packs-gamer", "Packs gamer", "tecnologia", None,
+                      "Silla, escritorio y monitor gamer en un solo paquete, más baratos que por separado."),
+    Kit.Room.OFFICE: ("packs-home-office", "Packs home office", "hogar", None,
+                      "Escritorio, silla y monitor para trabajar desde casa, en un solo paquete."),
+    Kit.Room.DINING: ("juegos-de-comedor", "Juegos de comedor", "hogar", "mesas",
+                      "Mesa y sillas de comedor que combinan, en un solo paquete."),
+    Kit.Room.LIVING: ("juegos-de-sala", "Juegos de sala", "hogar", "sofas",
+                      "Sofá y mesa de centro que combinan, en un solo paquete."),
+    Kit.Room.OUTFIT: ("outfits", "Outfits completos", "moda", None,
+                      "Hoodie, polo y zapatillas que combinan, en un solo paquete."),
+}
+
+
+def _packs(kits: dict[str, Kit]) -> list[tuple[Kit, str, str]]:
+    """(kit, pack name, pack slug) for every active kit, the named packs first."""
+    packs = [(kits[kit_slug], name, slug) for kit_slug, name, slug in BUNDLES if kit_slug in kits]
+    named = {kit_slug for kit_slug, _, _ in BUNDLES}
+    packs += [(kit, f"Pack {kit.name.removeprefix('Kit ')}", f"pack-{slug.removeprefix('kit-')}")
+              for slug, kit in sorted(kits.items()) if slug not in named]
+    return packs
 
 
 def load_demo_bundles() -> int:
     """Two bundles from demo kits' required items (active products in stock, not in a drop);
-    returns how many exist afterwards. Run after the demo stock is loaded."""
-    existing = Product.objects.filter(product_type=Product.Type.BUNDLE).count()
-    if existing:
-        return existing
+    returns how many exist afterwards. Run after the demo stock is loaded. Packs made by an
+    earlier demo under their first piece's category and brand are moved to their own."""
     kits = {kit.slug: kit for kit in Kit.objects.filter(is_active=True).prefetch_related("items__product")}
-    candidates = [entry for entry in BUNDLES if entry[0] in kits]
-    candidates += [(slug, f"Pack {kit.name.removeprefix('Kit ')}", f"pack-{slug.removeprefix('kit-')}")
-                   for slug, kit in sorted(kits.items()) if slug not in {e[0] for e in BUNDLES}]
-    made = 0
+    existing = Product.objects.filter(product_type=Product.Type.BUNDLE)
     with transaction.atomic():
-        for kit_slug, name, slug in candidates:
+        if existing.exists():
+            for kit, _name, slug in _packs(kits):
+                pack = existing.filter(slug=slug).first()
+                if pack is not None:
+                    _file_pack(pack, kit)
+            return existing.count()
+        made = 0
+        for kit, name, slug in _packs(kits):
             if made == WANTED:
                 break
-            made += _bundle_from_kit(kits[kit_slug], name, slug)
+            made += _bundle_from_kit(kit, name, slug)
     return made
+
+
+def _file_pack(pack: Product, kit: Kit) -> None:
+    """Under the store's brand and its kind's pack category (through the catalog's service)."""
+    category, brand = _pack_category(kit), _house_brand()
+    if category is not None and (pack.category_id, pack.brand_id) != (category.pk, brand.pk):
+        pack.category, pack.brand = category, brand
+        product_save(product=pack)
+
+
+def _pack_category(kit: Kit) -> Category | None:
+    """The category of the kit's kind of pack, made with its first pack (so no empty one is listed)."""
+    spec = PACK_CATEGORIES.get(kit.room_type)
+    if spec is None:
+        return None
+    slug, name, family_slug, parent_slug, description = spec
+    category = Category.objects.filter(slug=slug).first()
+    family = Family.objects.filter(slug=family_slug).first()
+    if category is not None or family is None:
+        return category
+    parent = Category.objects.filter(slug=parent_slug).first() if parent_slug else None
+    siblings = Category.objects.filter(family=family, parent=parent)
+    category = Category(family=family, parent=parent, name=name, slug=slug, icon="gift", description=description,
+                        order=max(siblings.values_list("order", flat=True), default=0) + 1)
+    category.save()
+    return category
+
+
+def _house_brand() -> Brand:
+    name, colour, description = HOUSE_BRAND
+    brand = Brand.objects.filter(name=name).first()
+    if brand is not None:
+        return brand
+    from demo.catalog import images
+    from demo.catalog.loader import IMAGE_VERSION
+
+    logo = f"brands/demo/{IMAGE_VERSION}/{name.lower()}.png"
+    if not default_storage.exists(logo):
+        default_storage.save(logo, ContentFile(images.render(("logo", (name, colour), "PNG"))))
+        renditions_make(logo)
+    brand = Brand(name=name, slug=name.lower(), country="PE", description=description)
+    brand.logo.name = logo
+    brand.save()
+    return brand
 
 
 def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
@@ -59,11 +137,14 @@ def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
             parts.append((variant, item.quantity))
     if len(parts) < 2 or Product.objects.filter(slug=slug).exists():
         return 0
+    category = _pack_category(kit)
+    if category is None:
+        return 0
     first = parts[0][0].product
     price = sum((variant.price * quantity for variant, quantity in parts), Decimal("0")) * BUNDLE_DISCOUNT
     product = product_save(product=Product(
-        name=name, slug=slug, base_sku=slug.upper()[:40], product_type=Product.Type.BUNDLE, brand=first.brand,
-        category=first.category, status=Product.Status.ACTIVE,
+        name=name, slug=slug, base_sku=slug.upper()[:40], product_type=Product.Type.BUNDLE, brand=_house_brand(),
+        category=category, status=Product.Status.ACTIVE,
         base_price=price.quantize(Decimal("1"), rounding=ROUND_HALF_UP) - Decimal("0.10"),
         description=f"{name}: " + ", ".join(f"{q} × {v.product.name}" for v, q in parts)
         + ". Todo junto, en un solo paquete, más barato que por separado.",

@@ -3,13 +3,17 @@
 Stock is written with set-based SQL (one INSERT … SELECT per warehouse for the levels and
 one for their opening receipt movements), so 200,000 variants load in seconds and the
 ledger stays consistent (on_hand = Σ movements). Figures derive from the variant id, so a
-reload gives the same picture: about one variant in eleven has no stock anywhere, and a
-share of the rest sits at or below its minimum. Purchase orders go through the services.
+reload gives the same picture: about one variant in eleven has no stock anywhere, each shelf's
+reorder point and maximum follow the stock it usually holds, and a few levels (one in thirty or
+so) sit at or below their reorder point, as a store that reorders in time has. Purchase orders
+go through the services, each to the supplier of its products, at costs below the shelf price.
 Every part is skipped when already there: a second run changes nothing.
 """
 
+import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -30,32 +34,49 @@ WAREHOUSES = [
      "priority": 90, "address": "Jr. Gamarra 1020, La Victoria, Lima"},
 ]
 
+# Each supplier's trade: the demo categories (and, for local makers, the brands) it supplies;
+# purchase orders buy from it only those.
+LOCAL_STREET_BRANDS = ["Kallpa Street", "Inti Wear", "Wayra Urban", "Chaski Club"]
 SUPPLIERS = [
     {"name": "Importaciones Tecnológicas del Sur S.A.C.", "ruc": "20603456786", "contact_name": "Jorge Salazar",
-     "email": "ventas@itsur.pe", "phone": "014567890"},
+     "email": "ventas@itsur.pe", "phone": "014567890",
+     "supplies": ["tarjetas-graficas", "laptops", "monitores", "teclados", "mouse", "audifonos"], "brands": None},
     {"name": "Textiles Andinos S.A.", "ruc": "20551234984", "contact_name": "María Huamán",
-     "email": "pedidos@textilesandinos.pe", "phone": "054231456"},
+     "email": "pedidos@textilesandinos.pe", "phone": "054231456",
+     "supplies": ["hoodies", "polos"], "brands": LOCAL_STREET_BRANDS},
     {"name": "Muebles y Diseño Perú E.I.R.L.", "ruc": "20487654320", "contact_name": "Luis Cárdenas",
-     "email": "contacto@mueblesdiseno.pe", "phone": "016549873"},
+     "email": "contacto@mueblesdiseno.pe", "phone": "016549873",
+     "supplies": ["sofas", "mesas-de-comedor", "mesas-de-centro", "sillas-de-comedor", "sillas-de-oficina",
+                  "escritorios"],
+     "brands": ["Casa Andina Muebles", "Maderas del Sur", "Tambo Diseño", "Qori Home", "Mobilia Lima",
+                "Básicos Kallpa", "OfiPro"]},
+    # A Gamarra workshop (caps and printed polos) whose owner invoices with his own RUC.
     {"name": "Carlos Mendoza Rojas (persona natural)", "ruc": "10423456782", "contact_name": "Carlos Mendoza",
-     "email": "cmendoza@example.pe", "phone": "987123456"},
+     "email": "cmendoza@example.pe", "phone": "987123456", "supplies": ["gorras", "polos"],
+     "brands": LOCAL_STREET_BRANDS},
 ]
+TRADE_FIELDS = ("supplies", "brands")
 
-# Per warehouse: which variants it stocks, how many units, its minimum and maximum (SQL over v.id;
-# %% is the modulo operator once the driver has read its placeholders).
+# Per warehouse: which variants it stocks, how many units, its reorder point (minimum) and maximum
+# (SQL over v.id; %% is the modulo operator once the driver has read its placeholders). A shelf's
+# usual stock (`usual`) sets its reorder point (about a sixth of it, so a few days of sales) and
+# its maximum (twice it); one level in 29 (Lima) or 23 (Arequipa) has run down to or below it.
+# One variant in 31 is stocked in Arequipa only (sold to Lima from there: an order in two legs).
 NO_STOCK = "v.id %% 11 = 0"
+LIMA_USUAL = "(6 + v.id %% 45)"
+AREQUIPA_USUAL = "(2 + v.id %% 13)"
 STOCK_RULES = {
     "LIM-CENTRAL": {
-        "where": f"NOT ({NO_STOCK})",
-        "on_hand": "CASE WHEN v.id %% 7 = 0 THEN v.id %% 4 ELSE 5 + v.id %% 46 END",  # 1 in 7 low or out
-        "minimum": "5", "maximum": "80",
+        "where": f"NOT ({NO_STOCK}) AND v.id %% 31 <> 0",
+        "on_hand": f"CASE WHEN v.id %% 29 = 0 THEN v.id %% 3 ELSE {LIMA_USUAL} END",
+        "minimum": f"2 + {LIMA_USUAL} / 6", "maximum": f"2 * {LIMA_USUAL} + 10",
     },
     "AQP": {
         "where": f"NOT ({NO_STOCK}) AND v.id %% 2 = 0",
-        "on_hand": "CASE WHEN v.id %% 5 = 0 THEN 0 ELSE v.id %% 13 END",
-        "minimum": "2", "maximum": "30",
+        "on_hand": f"CASE WHEN v.id %% 23 = 0 THEN 0 ELSE {AREQUIPA_USUAL} END",
+        "minimum": f"1 + {AREQUIPA_USUAL} / 5", "maximum": f"2 * {AREQUIPA_USUAL} + 6",
     },
-    "DROP-ANDINO": {
+    "DROP-ANDINO": {  # the supplier's own stock: no reorder point of ours
         "where": f"NOT ({NO_STOCK}) AND v.id %% 5 = 1",
         "on_hand": "20 + v.id %% 80",
         "minimum": "0", "maximum": "NULL",
@@ -128,23 +149,23 @@ def _stock(warehouses: dict[str, Warehouse], *, progress: bool) -> None:
 
 
 def _suppliers() -> list[Supplier]:
-    return [Supplier.objects.get_or_create(ruc=fields["ruc"], defaults=fields)[0] for fields in SUPPLIERS]
+    return [Supplier.objects.get_or_create(ruc=row["ruc"], defaults={
+        key: value for key, value in row.items() if key not in TRADE_FIELDS})[0] for row in SUPPLIERS]
 
 
 def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]) -> None:
-    """Five orders, one per status, through the services (so receipts are in the ledger)."""
+    """Five orders, one per status, through the services (so receipts are in the ledger); each buys
+    from its supplier three of the products it supplies (an order is skipped when the catalog has none)."""
     if PurchaseOrder.objects.exists():
         return
-    variants = list(Variant.objects.filter(is_active=True).exclude(product__product_type=Product.Type.BUNDLE).order_by("pk").values_list("pk", flat=True)[:15])
-    if len(variants) < 15:
-        return
     lima, aqp = warehouses["LIM-CENTRAL"], warehouses["AQP"]
-    plan = [("received", suppliers[0], lima), ("partially_received", suppliers[1], aqp),
-            ("ordered", suppliers[2], lima), ("draft", suppliers[0], aqp), ("cancelled", suppliers[3], lima)]
-    for index, (status, supplier, warehouse) in enumerate(plan):
-        lines = [(variant_id, 10 + 5 * n, Decimal("18.50") + 12 * n + index)
-                 for n, variant_id in enumerate(variants[index * 3:index * 3 + 3])]
-        order = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=lines,
+    plan = [("received", 0, lima), ("partially_received", 1, lima), ("ordered", 2, lima), ("draft", 0, aqp),
+            ("cancelled", 3, lima)]
+    for index, (status, which, warehouse) in enumerate(plan):
+        lines = _purchase_lines(SUPPLIERS[which], warehouse=warehouse, skip=3 * index, seed=index)
+        if not lines:
+            continue
+        order = services.purchase_order_create(supplier=suppliers[which], warehouse=warehouse, lines=lines,
                                                notes="Pedido de demostración")
         if status == "draft":
             continue
@@ -158,3 +179,30 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
         elif status == "partially_received":
             first = order.lines.order_by("pk").first()
             services.purchase_order_receive(purchase_order=order, quantities={first.pk: first.quantity_ordered // 2})
+
+
+def _purchase_lines(trade: dict, *, warehouse: Warehouse, skip: int, seed: int) -> list[tuple[int, int, Decimal]]:
+    """(variant, quantity, unit cost before IGV) for up to three of the supplier's products that the
+    warehouse carries (one variant each; `skip` gives each order others): fewer units of what costs
+    more, bought at 55-75 % of the shelf price without IGV."""
+    carried = StockLevel.objects.filter(warehouse=warehouse).values("variant_id")
+    products = (Product.objects.filter(status=Product.Status.ACTIVE, product_type=Product.Type.PHYSICAL,
+                                       category__slug__in=trade["supplies"], variants__in=carried)
+                .distinct().order_by("pk"))
+    if trade["brands"] is not None:
+        products = products.filter(brand__name__in=trade["brands"])
+    ids = list(products.values_list("pk", flat=True)[:skip + 3])
+    chosen = ids[skip:] if len(ids) > skip else ids[:3]  # a small catalog: the same products again
+    r = random.Random(f"demo-purchase:{seed}")
+    net = 1 + Decimal(str(settings.IGV_RATE))
+    lines, bought = [], set()
+    variants = Variant.objects.filter(product_id__in=chosen, is_active=True, pk__in=carried).select_related("product")
+    for variant in variants.order_by("product_id", "order", "pk"):
+        if variant.product_id in bought:
+            continue
+        bought.add(variant.product_id)
+        price = variant.price
+        quantity = r.randint(3, 8) if price >= 1000 else r.randint(8, 20) if price >= 300 else r.randint(20, 48)
+        cost = (price / net * Decimal(str(r.uniform(0.55, 0.75)))).quantize(Decimal("0.01"))
+        lines.append((variant.pk, quantity, cost))
+    return lines

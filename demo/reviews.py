@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from tqdm import tqdm
 
+from catalog.models import awaiting_launch
 from catalog.selectors import visible_products
 from orders.models import OrderLine, OrderStatus
 
@@ -134,7 +135,9 @@ def load_demo_reviews(*, progress: bool = True) -> int:
                           used)
     with transaction.atomic():
         reviewers = [_reviewer(*row) for row in REVIEWERS]
-    popular = list(visible_products().order_by("-units_sold", "pk")[:POPULAR_PRODUCTS])
+    # Nobody has used a product whose drop has not started (it cannot be bought yet): no reviews of it.
+    popular = list(visible_products().exclude(pk__in=awaiting_launch())
+                   .order_by("-units_sold", "pk")[:POPULAR_PRODUCTS])
     for index, product in enumerate(tqdm(popular, desc="Opiniones", unit="prod", disable=not progress)):
         # The more popular, the more reviews: 6 down to 2.
         r = random.Random(f"{SEED}:product:{product.pk}")

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Seller, User
-from catalog.models import Product, ProductLine
+from catalog.models import Product, ProductLine, awaiting_launch
 from catalog.services import RatingSummary, product_line_rating_store, product_rating_store
 from core.once import Insert, send_once
 from core.site_settings import site_setting
@@ -104,6 +104,9 @@ def review_create(*, user: User, product: Product, rating: int, title: str, body
     rating, title, body = _clean(rating=rating, title=title, body=body)
     if not user.is_authenticated:
         raise ReviewError(_("Sign in to write a review."))
+    # Nobody has used a product whose drop has not started: it cannot be bought before then.
+    if Product.objects.filter(pk=product.pk, pk__in=awaiting_launch()).exists():
+        raise ReviewError(_("This product is not on sale yet: reviews open when its drop starts."))
     verified = selectors.has_delivered_purchase(user_id=user.pk, product_id=product.pk)
     status = _status_for(verified=verified)
     try:

@@ -498,7 +498,7 @@ def dining_table(r: random.Random) -> ProductDraft:
         price=retail(base * factor * _brand_premium(brand) * r.uniform(0.93, 1.1)), warranty=12,
         weight=kg(weight * (0.8 if glass else factor)), dims=cm(*dims),
         variants=[VariantDraft([("color", c)]) for c in colors], look=hex_of(colors[0]),
-        tags={"six"} if seats >= 6 else set(),
+        tags={"six"} if seats == 6 else set(),  # the dining kit is "para seis": an 8-seater is not
     )
 
 

@@ -1,0 +1,29 @@
+"""Nobody has used a product whose drop has not started (it cannot be bought yet): the service
+refuses a review of it, with a message, until the drop starts."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from catalog.models import CollectionItem
+from reviews import services
+from reviews.models import Review
+from tests.factories import CollectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_product_awaiting_its_drop_cannot_be_reviewed_until_the_drop_starts(customer, product):
+    drop = CollectionFactory(name="Drop Qhapaq", slug="drop-qhapaq", starts_at=timezone.now() + timedelta(days=2))
+    CollectionItem.objects.create(collection=drop, product=product)
+
+    with pytest.raises(services.ReviewError) as refused:
+        services.review_create(user=customer, product=product, rating=5, title="Lindo", body="Se ve muy bien.")
+    assert "todavía no está a la venta" in refused.value.message
+    assert not Review.objects.exists()
+
+    drop.starts_at = timezone.now() - timedelta(minutes=1)
+    drop.save()
+    services.review_create(user=customer, product=product, rating=5, title="Lindo", body="Se ve muy bien.")
+    assert Review.objects.filter(product=product).count() == 1
