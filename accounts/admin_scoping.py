@@ -1,6 +1,7 @@
 """Sellers work in the same admin as staff but see and touch only their own rows."""
 
 from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 
@@ -80,7 +81,15 @@ class SellerSearchMixin:
         if request is None or seller_scope(request) is None:
             return super().lookup_allowed(lookup, value, request)
         path = _field_path(self.model, lookup)
-        return not path or path in self._seller_filter_paths(request)
+        return not path or path in self._seller_filter_paths(request) or self._is_popup_lookup(lookup, value)
+
+    def _is_popup_lookup(self, lookup, value) -> bool:
+        """A raw-id popup's limit_choices_to, which the admin itself puts in the URL."""
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            fk_lookup = fk_lookup() if callable(fk_lookup) else fk_lookup
+            if (lookup, value) in url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
 
     def _seller_filter_paths(self, request) -> set[str]:
         """The field paths the list's own filters and date drill-down query, and a relation's pk."""
