@@ -26,16 +26,17 @@ def unit_discount(price: Decimal, *, percent: Decimal = ZERO, amount: Decimal = 
     return min(max(by_percent, Decimal(amount or 0)), price).quantize(Decimal("0.01"))
 
 
-def format_money(value, currency_symbol: str = "S/") -> str:
-    """Soles as Peruvians read them: S/ 1,799.99 (comma thousands, point decimals)."""
+def format_money(value, currency_symbol: str = "S/", *, places: int = 2) -> str:
+    """Soles as Peruvians read them: S/ 1,799.99 (comma thousands, point decimals). `places`
+    is for the rare amount finer than a cent that a reader must see (a receipt's unit value)."""
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+        amount = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError):
         return ""
     sign = "-" if amount < 0 else ""
-    return f"{sign}{currency_symbol} {abs(amount):,.2f}"
+    return f"{sign}{currency_symbol} {abs(amount):,.{places}f}"
 
 
 MINUS_SIGN = "\u2212"

@@ -9,13 +9,16 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import MoneyAdminMixin
+
 from .forms import GiftCardIssueForm, GiftCardStaffForm
 from .models import CreditUse, GiftCard, GiftCardStatus, GiftCardUse, StoreCredit
 from .services.gift_cards import GiftCardError, gift_card_issue, gift_card_void
 
 
-class CreditUseInline(admin.TabularInline):
+class CreditUseInline(MoneyAdminMixin, admin.TabularInline):
     model = CreditUse
+    money_fields = ("amount",)
     extra = 0
     can_delete = False
     fields = ["created_at", "kind", "order", "amount"]
@@ -29,7 +32,8 @@ class CreditUseInline(admin.TabularInline):
 
 
 @admin.register(StoreCredit)
-class StoreCreditAdmin(admin.ModelAdmin):
+class StoreCreditAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = ("amount", "balance")
     list_display = ["number", "customer", "amount", "balance", "expires_at", "return_request", "created_at"]
     list_filter = [("expires_at", admin.DateFieldListFilter)]
     search_fields = ["=number", "customer__email", "=return_request__number"]
@@ -46,8 +50,9 @@ class StoreCreditAdmin(admin.ModelAdmin):
         return False
 
 
-class GiftCardUseInline(admin.TabularInline):
+class GiftCardUseInline(MoneyAdminMixin, admin.TabularInline):
     model = GiftCardUse
+    money_fields = ("amount",)
     extra = 0
     can_delete = False
     fields = ["created_at", "kind", "order", "amount", "actor", "note"]
@@ -62,7 +67,8 @@ class GiftCardUseInline(admin.TabularInline):
 
 
 @admin.register(GiftCard)
-class GiftCardAdmin(admin.ModelAdmin):
+class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = ("amount", "balance")
     list_display = ["number", "code_end", "status", "amount", "balance", "recipient_email", "deliver_on",
                     "delivered_at", "expires_at", "order"]
     list_filter = ["status", ("deliver_on", admin.DateFieldListFilter)]

@@ -1,11 +1,15 @@
 from django.contrib import admin
 
+from core.admin import MoneyAdminMixin
+
 from .models import Favourite
 
 
 @admin.register(Favourite)
-class FavouriteAdmin(admin.ModelAdmin):
+class FavouriteAdmin(MoneyAdminMixin, admin.ModelAdmin):
     """Read-only: customers keep their own lists; staff may look (e.g. which products are wanted)."""
+
+    money_fields = ("saved_price",)
 
     list_display = ("user", "product", "saved_price", "created_at")
     list_select_related = ("user", "product")

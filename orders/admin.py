@@ -334,8 +334,10 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(SellerScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class OrderLineAdmin(MoneyAdminMixin, SellerScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Sellers' view of what they sold: their own lines only, read-only."""
+
+    money_fields = ("unit_price", "line_total")
 
     list_display = ["order", "placed_at", "sku", "product_name", "quantity", "unit_price", "line_total", "seller", "order_status"]
     list_select_related = ["order", "seller"]

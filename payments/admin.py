@@ -166,7 +166,9 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
 
     money_fields = ("amount",)
     form = RefundRequestForm
-    list_display = ["payment", "amount", "status", "reason", "requested_by", "approved_by", "gateway_reference",
+    # The order, not the payment: a payment's own label carries its status and amount, which read as
+    # the refund's beside them.
+    list_display = ["order", "amount", "status", "reason", "requested_by", "approved_by", "gateway_reference",
                     "created_at"]
     list_filter = ["status", "payment__provider", "created_at"]
     search_fields = ["payment__order__number", "gateway_reference"]
@@ -176,6 +178,10 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Refund._meta.fields] if obj is not None else []
+
+    @admin.display(description=_("order"), ordering="payment__order__number")
+    def order(self, obj):
+        return obj.payment.order.number
 
     def has_change_permission(self, request, obj=None):
         return False

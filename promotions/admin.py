@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReadOnlyAdminMixin
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin
 from core.money import format_money
 
 from .forms import CouponGenerateForm
@@ -50,8 +50,9 @@ class LiveFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CouponRedemptionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CouponRedemptionInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = CouponRedemption
+    money_fields = ("amount",)
     fields = ["order", "customer", "email", "amount", "created_at", "released_at"]
     readonly_fields = fields
     extra = 0
@@ -59,7 +60,8 @@ class CouponRedemptionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = ("minimum_purchase",)
     list_display = ["code", "name", "kind", "value_display", "minimum_purchase", "usage", "redemption_count",
                     "validity", "is_active"]
     list_filter = ["is_active", LiveFilter, "kind", "scope", "first_order_only", "batch"]

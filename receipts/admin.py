@@ -6,26 +6,35 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import MoneyAdminMixin
+
 from . import services
 from .models import Receipt, ReceiptLine, SendStatus
 from .sending import sending_configured
 from .signing import certificate_configured
 
 
-class ReceiptLineInline(admin.TabularInline):
+class ReceiptLineInline(MoneyAdminMixin, admin.TabularInline):
     model = ReceiptLine
     extra = 0
     can_delete = False
-    fields = ["position", "sku", "description", "unit_code", "quantity", "unit_value", "unit_price", "discount",
+    money_fields = ("unit_price", "discount", "taxable_amount", "igv", "total")
+    fields = ["position", "sku", "description", "unit_code", "quantity", "unit_value_shown", "unit_price", "discount",
               "taxable_amount", "igv", "total"]
     readonly_fields = fields
+
+    @admin.display(description=_("unit value (without IGV)"))
+    def unit_value_shown(self, obj):
+        # The decimals the row's arithmetic needs, as the printed receipt (the XML keeps all ten).
+        return obj.unit_value_printed
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(admin.ModelAdmin):
+class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = ("taxable_total", "igv_total", "discount_total", "total")
     list_display = ["number_display", "kind", "order", "buyer", "total", "status_badge"]
     list_filter = ["send_status", "kind", "series", "issue_date"]
     search_fields = ["order__number", "buyer_document", "buyer_name", "=number"]

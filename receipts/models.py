@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import format_money
 from orders.models import same_cents
 
 ZERO = Decimal("0.00")
@@ -219,11 +220,21 @@ class ReceiptLine(models.Model):
         return max(self.gross_value - self.taxable_amount, ZERO)
 
     @property
+    def unit_value_shown(self) -> Decimal:
+        """The unit value to the fewest decimals (two at least, SUNAT's ten at most) with which
+        quantity × unit value still gives the row's value to the cent: what a reader of the printed
+        receipt checks (59.90 with IGV is 50.76 a unit, but three are 152.29, so 50.763)."""
+        for places in range(2, 11):
+            shown = self.unit_value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            if (shown * self.quantity).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) == self.gross_value:
+                return shown
+        return self.unit_value
+
+    @property
     def unit_value_printed(self) -> str:
-        """Two decimals when they are exact, else every decimal it has (up to SUNAT's ten), so that
-        quantity × unit value − discount is the value a reader of the printed receipt gets."""
-        exact = self.unit_value.quantize(Decimal("0.01"))
-        return f"{exact:.2f}" if exact == self.unit_value else f"{self.unit_value.normalize():f}"
+        """The unit value in soles, as the PDF, the receipt page and the admin write it."""
+        shown = self.unit_value_shown
+        return format_money(shown, places=max(2, -shown.as_tuple().exponent))
 
     @property
     def is_free(self) -> bool:

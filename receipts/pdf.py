@@ -8,7 +8,7 @@ from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from core.money import format_money
+from core.money import ZERO, format_money
 from core.pdf_text import latin1 as _latin1
 
 from .models import Receipt, free_transfers_value
@@ -51,8 +51,8 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         pdf.multi_cell(0, 5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     # Each row reads as SUNAT's arithmetic: quantity × unit value − discount = value (all without
-    # IGV); value + IGV = amount.
-    widths = (10, 13, 55, 30, 20, 21, 18, 23)
+    # IGV); value + IGV = amount. Every amount in soles, as the totals below and the shop write them.
+    widths = (10, 13, 44, 26, 23, 25, 23, 26)
     headers = (_("Qty"), _("Unit"), _("Description"), _("Unit value"), _("Discount"), pgettext("receipt line", "Value"), _("IGV"),
                _("Amount"))
     pdf.set_font("helvetica", "", 8)
@@ -67,11 +67,11 @@ def receipt_pdf(receipt: Receipt) -> bytes:
                 # A unit given free: its referential value, charged nothing (SUNAT's free transfer).
                 description = f"{line.description} ({_('free')})"
                 table.row([_latin1(value) for value in (
-                    str(line.quantity), line.unit_code, description, "0.00", "0.00", "0.00", "0.00", "0.00")])
+                    str(line.quantity), line.unit_code, description, *[format_money(ZERO)] * 5)])
                 continue
             table.row([_latin1(value) for value in (
                 str(line.quantity), line.unit_code, line.description, line.unit_value_printed,
-                f"{line.discount_value:.2f}", f"{line.taxable_amount:.2f}", f"{line.igv:.2f}", f"{line.total:.2f}")])
+                *map(format_money, (line.discount_value, line.taxable_amount, line.igv, line.total)))])
     pdf.ln(3)
     y = pdf.get_y()
     totals = [(_("Taxable amount"), receipt.taxable_total), (_("IGV (18%)"), receipt.igv_total),

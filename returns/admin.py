@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin_scoping import NO_ROWS, SellerScopedAdminMixin, seller_scope
-from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, StatusHistoryInline
+from core.admin import MoneyAdminMixin, OrderLineColumnsMixin, ReadOnlyAdminMixin, StatusHistoryInline
 from inventory.models import Warehouse
 
 from . import services
@@ -85,7 +85,8 @@ class ResolveForm(forms.Form):
 
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
+class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
+    money_fields = ("resolved_amount",)
     list_display = ["number", "order_link", "email", "status", "resolution", "units", "created_at"]
     list_filter = ["status", "resolution", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["=number", "=order__number", "email"]

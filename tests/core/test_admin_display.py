@@ -88,3 +88,34 @@ def test_a_view_only_refund_reads_like_the_shop(staff_client, order):
     assert not LOCALIZED_MONEY.search(page)
     assert 'name="amount"' not in page
     assert "S/ 58.90" in staff_client.get("/admin/payments/refund/").content.decode()
+
+
+def _money_fields_shown_raw():
+    """Every money field (two decimals, ten digits or more; a receipt's ten-decimal unit value) a
+    back-office list or read-only page shows without the shop's format."""
+    from django.contrib import admin
+    from django.core.exceptions import FieldDoesNotExist
+    from django.db.models import DecimalField
+
+    from core.admin import ReadOnlyAdminMixin
+
+    raw = []
+    for model, model_admin in admin.site._registry.items():
+        for shown_by in [model_admin, *(inline(model, admin.site) for inline in model_admin.inlines)]:
+            names = set(getattr(shown_by, "list_display", ())) if shown_by is model_admin else set()
+            names |= set(shown_by.readonly_fields or ())
+            if isinstance(shown_by, ReadOnlyAdminMixin):
+                names |= set(shown_by.fields or ())
+            for name in filter(lambda n: isinstance(n, str), names):
+                try:
+                    field = shown_by.model._meta.get_field(name)
+                except (FieldDoesNotExist, AttributeError):  # a display method; a constance-style fake model
+                    continue
+                money = isinstance(field, DecimalField) and field.max_digits >= 10
+                if money and name not in getattr(shown_by, "money_fields", ()):
+                    raw.append(f"{type(shown_by).__name__}.{name}")
+    return sorted(raw)
+
+
+def test_every_money_column_and_read_only_field_reads_like_the_shop():
+    assert _money_fields_shown_raw() == []

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.money import format_money
 from credit.services import store_credit_issue
 from orders.services import order_cancel
 from payments.models import Refund
@@ -168,6 +169,6 @@ def test_the_printed_receipt_reads_as_its_arithmetic(tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Olva Courier" in text and "provincias" in text and "?" not in text
     for line in receipt.lines.all():
-        assert abs(Decimal(line.unit_value_printed) * line.quantity - line.discount_value - line.taxable_amount) < Decimal("0.01")
+        assert abs(line.unit_value_shown * line.quantity - line.discount_value - line.taxable_amount) < Decimal("0.01")
         assert line.taxable_amount + line.igv == line.total
-        assert line.unit_value_printed in text and f"{line.discount_value:.2f}" in text
+        assert line.unit_value_printed in text and format_money(line.discount_value) in text
