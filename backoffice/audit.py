@@ -12,6 +12,8 @@ from django.apps import apps
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
+from core.history import history_value
+
 # The models whose changes the back office audits. Coupons and return requests join
 # this list when their apps have history.
 AUDITED_MODELS = (
@@ -66,7 +68,7 @@ def recent_changes(*, user, query: str = "", limit: int = 50) -> list[AuditEntry
             older = before.get(row.previous_id)
             if older is not None and row.history_type == "~":
                 delta = row.diff_against(older)
-                changes = [(_label(model, change.field), change.old, change.new) for change in delta.changes]
+                changes = [(_label(model, change.field), *_values(model, change)) for change in delta.changes]
             entries.append(AuditEntry(
                 when=row.history_date, who=getattr(row.history_user, "email", "") or "",
                 model=str(model._meta.verbose_name), object_id=row.id, object_repr=_repr(row),
@@ -82,6 +84,14 @@ def _label(model, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:  # a field gone from the model since
         return name
+
+
+def _values(model, change) -> tuple[str, str]:
+    try:
+        field = model._meta.get_field(change.field)
+    except Exception:  # a field gone from the model since
+        return str(change.old), str(change.new)
+    return history_value(field, change.old), history_value(field, change.new)
 
 
 def _repr(row) -> str:

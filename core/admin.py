@@ -103,6 +103,11 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
     revert wrote an old row straight back (a cancelled, refunded order "paid" again) past the
     services that keep stock, refunds, credit and receipts in step with it."""
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        from .history import ReadableHistoryContext
+
+        return ReadableHistoryContext(self.model, historical_record)
+
     def history_view(self, request, object_id, extra_context=None):
         if not request.user.is_superuser and self.get_object(request, unquote(object_id)) is None:
             raise Http404
