@@ -4,9 +4,18 @@ include IGV (18 %), and how an amount is written for people (templates, admin, m
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.db.models import Q
 
 CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
 ZERO = Decimal("0.00")
+
+
+def same_cents(field: str, expression) -> Q:
+    """field = expression for a CHECK constraint. Both sides have two decimal places, so on
+    PostgreSQL (exact numerics) this is plain equality; SQLite, where `make run` works without
+    a server, stores decimals as floats, and a half-cent band keeps its sums from failing."""
+    return Q(**{f"{field}__gt": expression - HALF_CENT}) & Q(**{f"{field}__lt": expression + HALF_CENT})
 
 
 def to_cents(value) -> Decimal:

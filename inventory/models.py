@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from accounts.fields import IdentityField
 from accounts.validators import validate_ruc
 from core.models import AppendOnlyModel
+from core.money import same_cents
 
 from .exceptions import LedgerIsAppendOnly
 
@@ -345,7 +346,8 @@ class PurchaseOrder(models.Model):
         verbose_name_plural = _("purchase orders")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(total=F("subtotal") + F("igv")), name="inventory_po_total_adds_up"),
+            models.CheckConstraint(condition=same_cents("total", F("subtotal") + F("igv")),
+                                   name="inventory_po_total_adds_up"),
         ]
 
     def __str__(self) -> str:

@@ -20,19 +20,11 @@ from simple_history.models import HistoricalRecords
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
 from core.models import AppendOnlyModel, StatusChange
-from core.money import igv_included
+from core.money import HALF_CENT, igv_included, same_cents  # noqa: F401 (same_cents: receipts imports it here)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-HALF_CENT = Decimal("0.005")
 money_field = {"max_digits": 12, "decimal_places": 2}
-
-
-def same_cents(field: str, expression) -> Q:
-    """field = expression for a CHECK constraint. Both sides have two decimal places, so on
-    PostgreSQL (exact numerics) this is plain equality; SQLite, where `make run` works without
-    a server, stores decimals as floats, and a half-cent band keeps its sums from failing."""
-    return Q(**{f"{field}__gt": expression - HALF_CENT}) & Q(**{f"{field}__lt": expression + HALF_CENT})
 
 
 class OrderStatus(models.TextChoices):
