@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -273,7 +274,7 @@ class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMix
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    row.changed_at.strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(row.changed_at).strftime("%Y-%m-%d %H:%M"),  # Lima's time, not UTC
                     row.variant.sku,
                     format_money(row.previous_price) or "—",
                     format_money(row.price),
@@ -283,7 +284,8 @@ class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMix
             ),
         )
         return format_html(
-            "<table><thead><tr><th>{}</th><th>SKU</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            '<div class="admin-table-scroll"><table><thead><tr><th>{}</th><th>SKU</th><th>{}</th><th>{}</th><th>{}</th>'
+            "</tr></thead><tbody>{}</tbody></table></div>",
             _("when"), _("before"), _("after"), _("who"), body,
         )
 

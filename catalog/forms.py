@@ -53,6 +53,9 @@ class SpecsField(forms.Field):
     widget = SpecsWidget
 
     def __init__(self, *, encoder=None, decoder=None, **kwargs):  # what JSONField.formfield passes
+        # No hidden copy of the initial value (Django adds one for a callable default, dict): the rows
+        # are compared with the row's own value, and a hidden copy would come back as text.
+        kwargs["show_hidden_initial"] = False
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -112,6 +115,7 @@ class TagsField(SimpleArrayField):
 
     def __init__(self, *, encoder=None, decoder=None, **kwargs):  # what JSONField.formfield passes
         kwargs.setdefault("help_text", _("Separated by commas, e.g. Nórdico, Minimalista."))
+        kwargs["show_hidden_initial"] = False  # as SpecsField
         super().__init__(forms.CharField(max_length=40), delimiter=",", **kwargs)
 
     def prepare_value(self, value):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -215,10 +216,17 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
         if obj is None or obj.pk is None:
             return "—"
         rows = obj.movements.select_related("actor").order_by("-created_at", "-pk")[:20]
-        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{:+d}</td><td>{}</td><td>{}</td></tr>", (
-            (m.created_at.strftime("%Y-%m-%d %H:%M"), m.get_kind_display(), m.quantity, m.actor or "—",
-             m.reason or "—") for m in rows))
-        return format_html("<table><tbody>{}</tbody></table>", body) if rows else "—"
+        # The sign is written before escaping: format_html_join escapes every argument to text first,
+        # so a "{:+d}" in its format failed and the admin showed "-" instead of the movements.
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M"), m.get_kind_display(), f"{m.quantity:+d}",
+             m.actor or "—", m.reason or "—") for m in rows))
+        if not rows:
+            return "—"
+        return format_html(
+            '<div class="admin-table-scroll"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            "</tr></thead><tbody>{}</tbody></table></div>",
+            _("when"), _("kind"), _("quantity"), _("who"), _("reason"), body)
 
 
 class StockRowAdmin(ReadOnlyAdminMixin, SellerScopedAdminMixin, admin.ModelAdmin):
@@ -450,8 +458,9 @@ class StockedProductAdmin(ProductAdmin):
         if not body:
             return "—"
         return format_html(
-            "<table><thead><tr><th>SKU</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
-            "<tbody>{}</tbody></table>", _("warehouse"), _("on hand"), _("reserved"), _("available"), _("minimum"),
+            '<div class="admin-table-scroll"><table><thead><tr><th>SKU</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table></div>",
+            _("warehouse"), _("on hand"), _("reserved"), _("available"), _("minimum"),
             body)
 
 

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
@@ -139,7 +140,7 @@ class Movement(AppendOnlyModel):
     """One line of the append-only ledger; a stock level's on_hand is the sum of its movements."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", _("Receipt")
+        RECEIPT = "receipt", pgettext_lazy("stock movement", "Receipt")  # goods in, not a SUNAT receipt
         SALE = "sale", _("Sale")
         RETURN = "return", _("Return")
         ADJUSTMENT = "adjustment", _("Adjustment")

@@ -96,3 +96,23 @@ def test_a_kits_style_tags_are_typed_as_a_list(staff):
     assert response.status_code == 302, response.context["adminform"].form.errors
     kit.refresh_from_db()
     assert kit.style_tags == ["Industrial", "Rústico"]
+
+
+def test_a_new_product_is_saved_with_its_rows(staff):
+    """The add page as a browser sends it back (every field it rendered, hidden ones included)."""
+    import re
+
+    from tests.factories import BrandFactory, CategoryFactory
+
+    page = staff.get("/admin/catalog/product/add/").content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="(initial-[^"]+)" value="([^"]*)"', page))
+    brand, category = BrandFactory(), CategoryFactory()
+
+    response = staff.post("/admin/catalog/product/add/", {
+        **hidden, "name": "Polo básico", "slug": "polo-basico", "base_sku": "POLO", "product_type": "physical",
+        "status": "draft", "brand": brand.pk, "category": category.pk, "base_price": "59.90", "description": "",
+        "warranty_months": "12", "weight_kg": "0.3", **rows(("Material", "Algodón pima")),
+        "variants-TOTAL_FORMS": 0, "variants-INITIAL_FORMS": 0, "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0})
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Product.objects.get(slug="polo-basico").specs == {"Material": "Algodón pima"}
