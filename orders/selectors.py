@@ -91,8 +91,10 @@ def order_emails_overdue(cutoff) -> QuerySet:
 
 def orders_paid_without_shipments(cutoff) -> QuerySet:
     """Paid orders (before `cutoff`) still waiting for their stock to be taken and their shipments
-    created: the stock was not there when the payment arrived."""
+    created: the stock was not there when the payment arrived. Only orders with goods: an order of
+    gift cards only has nothing to ship and is never waiting."""
     return (Order.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], paid_at__lt=cutoff)
+            .filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"))))
             .filter(~Exists(Shipment.objects.filter(order=OuterRef("pk")))))
 
 

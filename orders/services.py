@@ -565,7 +565,8 @@ def order_fulfilment_retry(*, order: Order, actor: User | None = None) -> Order:
     (after staff restocked) and create its shipments. Raises InvalidTransition when there is
     nothing to retry, InventoryError (nothing written) when the stock is still not there."""
     order = _lock(order)
-    if order.status not in (OrderStatus.PAID, OrderStatus.PROCESSING) or order.shipments.exists():
+    if (order.status not in (OrderStatus.PAID, OrderStatus.PROCESSING) or order.shipments.exists()
+            or not order.lines.exists()):  # gift cards only: nothing to ship
         raise InvalidTransition(
             _("Order %(number)s is not a paid order waiting for its stock.") % {"number": order.number}
         )
