@@ -125,7 +125,7 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         "number", "customer", "email", "customer_document_type", "customer_document", "customer_legal_name", "status",
         "payment_status",
         "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
-        "shipping_address_display",
+        "paid_with_display", "shipping_address_display",
         "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
         "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key", "seller_share_display",
         "seller_delivery_display", "timeline_display", "channel", "taken_by", "payment_link_display",
@@ -135,7 +135,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
                            "channel", "taken_by", "payment_link_display")}),
         (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document",
                                     "customer_legal_name")}),
-        (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display")}),
+        (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
+                                              "paid_with_display")}),
         (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display", "billing_address_display")}),
         (_("Timeline"), {"fields": ("timeline_display",)}),
         (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "idempotency_key")}),
@@ -265,6 +266,11 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     @admin.display(description=_("IGV included"))
     def igv_display(self, obj):
         return format_money(obj.igv_included)
+
+    @admin.display(description=_("paid with"))
+    def paid_with_display(self, obj):
+        """Each means that paid the order (gift cards, store credit, the gateway) and what is still to pay."""
+        return render_to_string("admin/orders/order/_paid_with.html", {"order": obj})
 
     @admin.display(description=_("shipping address"))
     def shipping_address_display(self, obj):

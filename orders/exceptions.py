@@ -34,3 +34,10 @@ class NoteRefused(OrderError):
     """An order note that is empty or too long (nothing is written)."""
 
     default_message = _("Write the note (at most 2000 characters).")
+
+
+class RefundCoversShippedGoods(OrderError):
+    """A refund in full whose approval would give back the money of goods that left the warehouse
+    after it was requested (payments refuses it, nothing written)."""
+
+    default_message = _("Part of this order shipped after the refund was requested.")

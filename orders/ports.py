@@ -28,6 +28,13 @@ def cancel_refunds_request(*, order: Order, actor: User | None, reason: str) -> 
 
 
 @port
+def cancel_payment_attempts_close(*, order: Order, reason: str) -> int:
+    """An order was cancelled (expired unpaid, by its shopper or by staff): its payment attempts
+    still pending end abandoned, saying why, so none stays pending for ever (a capture a gateway
+    reports later is still kept and its refund proposed). How many were closed. Payments plugs it in."""
+
+
+@port
 def cancellation_credit_note_issue(*, order_id: int) -> None:
     """An order that took money (paid, or partly refunded already) was cancelled: the nota de
     crédito that annuls its receipt, at once, whatever gives the money back later. Receipts

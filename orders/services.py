@@ -15,6 +15,7 @@ One flow a reader can follow, each step inside the caller's one transaction:
     order_cancel → shipping.services.shipments_cancel_for_order
         → inventory.services.order_stock_restore → credit.services.store_credit_restore_for_order
         → credit.services.gift_cards (what it spent of gift cards back; the cards it sold voided)
+        → ports.cancel_payment_attempts_close (payments ends the attempts still pending)
         → ports.cancel_refunds_request (payments opens the refund requests) → e-mail
         → ports.cancellation_credit_note_issue   (an order that took money: receipts annuls its receipt)
     shipping.services (a leg moves, through shipping.ports) → order_lock, then
@@ -60,11 +61,11 @@ from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
 from promotions.services import coupon_release
 from shipping.exceptions import ShipmentError
-from shipping.models import LEFT_WAREHOUSE, ShipmentStatus, ShippingMethod
-from shipping.services import shipments_cancel_for_order, shipments_create_for_order
+from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, ShipmentStatus, ShippingMethod
+from shipping.services import shipments_cancel_for_order, shipments_create_for_order, shipments_stop_unshipped
 
 from . import ports
-from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition, NoteRefused
+from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition, NoteRefused, RefundCoversShippedGoods
 from .models import (
     CANCELLABLE_STATUSES,
     CENT,
@@ -649,6 +650,7 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         coupon_release(order=order)  # an order never paid gives its coupon use back
     order.cancelled_at = timezone.now()
     order.cancel_reason = reason[:255]
+    ports.cancel_payment_attempts_close(order=order, reason=reason)  # no attempt stays pending (payments)
     try:
         shipments_cancel_for_order(order=order, actor=actor, note=reason)
     except ShipmentError as error:
@@ -780,28 +782,59 @@ def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
 
 
 def order_refunded_in_full(*, order: Order, from_gateway: bool) -> Order:
-    """A payment of this order was refunded in full (after order_record_refunds): the order must not
-    ship any more.
-
-    - Not shipped yet (paid, processing): cancelled — its legs are cancelled, so it leaves the
-      warehouse's to-ship list, its units go back on the shelf and its store credit back to the
-      customer; no refund is requested (the money is back already). The receipt's nota de crédito
-      follows the refund as for any other refund.
-    - Shipped in part or whole, when the refund was made at the gateway itself (its dashboard, a
-      dispute) rather than by the store: flagged for staff, who hold the legs still to ship and look
-      for the goods (a store-made refund of a shipped order is a return's, and needs no flag).
-    - Cancelled or still awaiting payment: nothing to do."""
+    """Everything a payment of this order took is back (after order_record_refunds): nothing more
+    ships (order_stop_shipping_for_refund). A refund the store made was stopped at its approval
+    already, so this changes nothing then; one made at the gateway itself (its dashboard, a
+    dispute) after goods left is also flagged for staff to look for them."""
     with transaction.atomic():
         order = _lock(order)
-        if order.status in (OrderStatus.PAID, OrderStatus.PROCESSING):
-            return _cancel_locked(order=order, actor=None, by_customer=False,
-                                  reason=_("Refunded in full at the payment gateway"))
-        if from_gateway and order.status in FULFILMENT_STATUSES:
-            _add_attention_note(order, _("Refunded in full at the payment gateway after it shipped: do not ship "
-                                         "its pending packages and check for a return."))
+        had_left = order.status in FULFILMENT_STATUSES
+        order = order_stop_shipping_for_refund(order=order, actor=None,
+                                               reason=_("Refunded in full at the payment gateway"))
+        if from_gateway and had_left:
+            _add_attention_note(order, _("Refunded in full at the payment gateway after goods shipped: the "
+                                         "packages still to ship were stopped; check for a return."))
             order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
         return order
 
+
+def order_stop_shipping_for_refund(*, order: Order, reason: str, actor: User | None = None,
+                                   requested_at=None) -> Order:
+    """Everything paid for this order goes back (a refund in full being approved, or made at the
+    gateway), so what has not left the warehouse must not ship; the order row is locked by the
+    caller and all of this happens in its transaction, before the warehouse can ship a leg:
+
+    - nothing has left: the order is cancelled (legs cancelled, stock, store credit and gift
+      cards back, its receipt annulled; nothing more to refund is requested);
+    - some legs are on their way: the others are cancelled and their units go back on the shelf,
+      the order follows the legs that left, and staff see which were stopped.
+
+    requested_at (when the refund was asked for): a leg that left the warehouse since then would
+    make the refund give back the money of goods the customer now gets, so RefundCoversShippedGoods
+    is raised and nothing is written; staff request what was not shipped, or take a return.
+    A cancelled order, or one whose legs have all left, is returned unchanged."""
+    legs = list(order.shipments.order_by("pk"))
+    if requested_at is not None:
+        late = [leg for leg in legs if leg.status in LEFT_WAREHOUSE and leg.shipped_at and leg.shipped_at >= requested_at]
+        if late:
+            raise RefundCoversShippedGoods(
+                _("Package %(legs)s of order %(number)s left the warehouse after this refund was requested: it would "
+                  "now give back the money of goods the customer receives. Request a refund of what was not "
+                  "shipped, or take the goods back with a return.")
+                % {"legs": ", ".join(f"E{leg.pk}" for leg in late), "number": order.number})
+    if order.status in (OrderStatus.PAID, OrderStatus.PROCESSING) and not any(
+            leg.status in LEFT_WAREHOUSE for leg in legs):
+        return _cancel_locked(order=order, actor=actor, reason=reason, by_customer=False)
+    to_stop = [leg for leg in legs if leg.status in NOT_YET_SHIPPED]
+    if order.status == OrderStatus.CANCELLED or not to_stop:
+        return order
+    units = shipments_stop_unshipped(order=order, actor=actor, note=reason)
+    inventory_services.order_stock_restore_units(order_id=order.pk, units=units, actor=signed_in(actor),
+                                                 reason=_("Not shipped: refunded"))
+    _add_attention_note(order, _("Refunded in full: packages %(legs)s were stopped before shipping and their "
+                                 "units are back in stock.") % {"legs": ", ".join(f"E{leg.pk}" for leg in to_stop)})
+    order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
+    return order_follow_shipments(order=order, actor=actor)
 
 
 # --- staff notes -----------------------------------------------------------------------------

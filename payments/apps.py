@@ -10,10 +10,25 @@ class PaymentsConfig(AppConfig):
     def ready(self) -> None:
         from orders import ports
 
+        from .services.attempts import payment_attempts_close_for_cancelled_order
         from .services.refunds import order_cancel_refunds_request
 
         ports.cancel_refunds_request.plug(order_cancel_refunds_request)
+        ports.cancel_payment_attempts_close.plug(payment_attempts_close_for_cancelled_order)
         self._register_pending_work()
+        self._renew_offered_names()
+
+    @staticmethod
+    def _renew_offered_names() -> None:
+        """The footer's list of methods (payments.selectors.payment_method_names_offered) is kept
+        in the cache: a method saved or deleted drops it."""
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import PaymentMethod
+        from .selectors import forget_offered_names
+
+        post_save.connect(forget_offered_names, sender=PaymentMethod, dispatch_uid="payments.offered_names.save")
+        post_delete.connect(forget_offered_names, sender=PaymentMethod, dispatch_uid="payments.offered_names.delete")
 
     @staticmethod
     def _register_pending_work() -> None:

@@ -1,11 +1,16 @@
 """Payment reads that pages, services and other apps share."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Sum
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import CharField, F, Sum, Value
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from core import request_reads
 from credit.selectors import credit_issued_for_order_returns
 from orders.models import OrderStatus, PaymentStatus
 
@@ -32,6 +37,29 @@ def payment_methods_offered() -> list[PaymentMethod]:
     real = _configured_providers()
     offered = real | ({Provider.TEST} if settings.DEBUG or not real else set())
     return list(PaymentMethod.objects.filter(is_active=True, provider__in=offered).order_by("order", "name"))
+
+
+# The names of the methods offered, as every page's footer lists them: read with the request's
+# other shared keys (core.request_reads), kept until a method is written (forget_offered_names).
+OFFERED_NAMES_KEY = request_reads.shared("payments:methods-offered")
+OFFERED_NAMES_SECONDS = 3600  # bounds an edit no signal announces (raw SQL)
+
+
+def payment_method_names_offered() -> tuple[str, ...]:
+    """The names of payment_methods_offered(), in checkout's order."""
+    names = request_reads.read(OFFERED_NAMES_KEY)
+    if names is None:
+        names = tuple(method.name for method in payment_methods_offered())
+        cache.set(OFFERED_NAMES_KEY, names, OFFERED_NAMES_SECONDS)
+        request_reads.remember(OFFERED_NAMES_KEY, names)
+    return names
+
+
+def forget_offered_names(**kwargs) -> None:
+    """A method was written: now (this request) and at commit (readers who ran meanwhile)."""
+    cache.delete(OFFERED_NAMES_KEY)
+    request_reads.forget(OFFERED_NAMES_KEY)
+    transaction.on_commit(lambda: cache.delete(OFFERED_NAMES_KEY))
 
 
 def payment_pending_attempt(order) -> Payment | None:
@@ -72,3 +100,145 @@ def payment_refusal(order) -> str | None:
     if order.status == OrderStatus.PENDING_PAYMENT or order.expired_unpaid:
         return _("Order %(number)s expired: its payment window has passed. Place the order again.") % number
     return _("Order %(number)s was cancelled, so it can no longer be paid.") % number
+
+
+@dataclass(frozen=True)
+class RefundOutlook:
+    """What happens to an order's money still going back, for its pages: how much awaits staff
+    approval, how much is on its way at the gateway, where it goes and when it should arrive."""
+
+    awaiting_approval: Decimal
+    on_its_way: Decimal
+    requested_at: object  # the earliest refund still waiting
+    destination: str
+    approval_days: int
+    bank_days: int
+    refunds: list  # the refunds still open (staff link to each)
+
+    @property
+    def amount(self) -> Decimal:
+        return self.awaiting_approval + self.on_its_way
+
+
+def _destination(payment: Payment | None) -> str:
+    if payment is not None and payment.card_last4:
+        return _("your %(brand)s card ending in %(last4)s") % {
+            "brand": (payment.card_brand or pgettext("payment card", "card")).title(), "last4": payment.card_last4}
+    if payment is not None and payment.provider in (Provider.PAYPAL, Provider.MERCADOPAGO):
+        return _("your %(provider)s account") % {"provider": payment.get_provider_display()}
+    return _("the card or account you paid with")
+
+
+def order_refund_outlook(order) -> RefundOutlook | None:
+    """The order's refunds not made yet (requested: staff approve them; approved: the gateway is
+    returning the money), or None when no money is on its way back. One query when none."""
+    from core.site_settings import site_setting
+
+    refunds = list(Refund.objects.filter(payment__order_id=order.pk,
+                                         status__in=(Refund.Status.REQUESTED, Refund.Status.APPROVED))
+                   .select_related("payment").order_by("created_at", "pk"))
+    if not refunds:
+        return None
+    waiting = sum((r.amount for r in refunds if r.status == Refund.Status.REQUESTED), Decimal("0.00"))
+    return RefundOutlook(
+        awaiting_approval=waiting, on_its_way=sum((r.amount for r in refunds), Decimal("0.00")) - waiting,
+        requested_at=refunds[0].created_at, destination=_destination(refunds[0].payment),
+        approval_days=site_setting("REFUND_APPROVAL_BUSINESS_DAYS"), bank_days=site_setting("REFUND_BANK_BUSINESS_DAYS"),
+        refunds=refunds)
+
+
+# --- what paid an order ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentMeans:
+    """One means that paid (part of) an order: a gift card, a store credit, or the gateway."""
+
+    kind: str  # "gift_card", "store_credit" or "gateway"
+    label: str  # as the shopper reads it: "Tarjeta de regalo •••• 7KQP", "Vale de compra VC-2025-0001"
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderPayments:
+    """Every means of payment of an order with its amount, and what is still to be charged: the one
+    answer to "what paid this order" for every page and e-mail that shows it."""
+
+    total: Decimal
+    means: tuple[PaymentMeans, ...]
+    due: Decimal  # still to be charged through the gateway (0 once paid, cancelled or expired)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((means.amount for means in self.means), Decimal("0.00"))
+
+    @property
+    def is_split(self) -> bool:
+        """Paid (or to be paid) by more than one means."""
+        return len(self.means) + (1 if self.due else 0) > 1
+
+    @property
+    def uses_credit(self) -> bool:
+        """A gift card or store credit paid part or all of it (a compact list names the means then)."""
+        return any(means.kind != "gateway" for means in self.means)
+
+
+def _gateway_label(method: str, brand: str, last4: str) -> str:
+    if last4:
+        return _("%(method)s · %(brand)s •••• %(last4)s") % {
+            "method": method, "brand": (brand or pgettext("payment card", "card")).title(), "last4": last4}
+    return method
+
+
+def _means_rows(ids: list[int]):
+    """(order id, kind, source id, name, brand, last 4, amount paid) of every movement that paid the
+    orders: gift cards and store credit spent or given back (paying is negative in their ledgers),
+    and successful gateway payments. One query: a UNION of the three."""
+    from credit.models import CreditUse, GiftCardUse
+
+    text = {"output_field": CharField()}
+    gift_cards = GiftCardUse.objects.filter(order_id__in=ids).values_list(
+        "order_id", Value("gift_card", **text), "card_id", "card__code", Value("", **text), Value("", **text),
+        -F("amount"), "created_at", "pk")
+    credits = CreditUse.objects.filter(order_id__in=ids).values_list(
+        "order_id", Value("store_credit", **text), "credit_id", "credit__number", Value("", **text),
+        Value("", **text), -F("amount"), "created_at", "pk")
+    charged = Payment.objects.filter(order_id__in=ids, status=Payment.Status.SUCCEEDED).values_list(
+        "order_id", Value("gateway", **text), "pk", "method__name", "card_brand", "card_last4", "amount",
+        "created_at", "pk")
+    # No ORDER BY inside the UNION (the models' default ordering): SQLite refuses it.
+    rows = gift_cards.order_by().union(credits.order_by(), charged.order_by(), all=True)
+    return sorted(rows, key=lambda row: (row[7], row[1], row[8]))
+
+
+def orders_payments(orders) -> dict[int, OrderPayments]:
+    """{order id: OrderPayments} for a list of orders: the gift cards and store credit spent on each
+    (net of what a cancellation gave back), then its successful gateway payment; what is still to
+    charge while it awaits payment. One query whatever the number of orders."""
+    orders = [order for order in orders if order is not None and order.pk]
+    if not orders:
+        return {}
+    spent: dict[int, dict[tuple[str, int], list]] = {order.pk: {} for order in orders}
+    for order_id, kind, source_id, name, brand, last4, amount, _when, _pk in _means_rows(list(spent)):
+        if kind == "gift_card":
+            label = _("Gift card •••• %(last4)s") % {"last4": name[-4:]}
+        elif kind == "store_credit":
+            label = _("Store credit %(number)s") % {"number": name}
+        else:
+            label = _gateway_label(name, brand, last4)
+        entry = spent[order_id].setdefault((kind, source_id), [label, Decimal("0.00")])
+        entry[1] += Decimal(amount)
+    answers = {}
+    for order in orders:
+        means = tuple(PaymentMeans(kind, label, amount.quantize(Decimal("0.01")))
+                      for (kind, _source), (label, amount) in spent[order.pk].items() if amount > 0)
+        paid = sum((m.amount for m in means), Decimal("0.00"))
+        waiting = order.status == OrderStatus.PENDING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
+        answers[order.pk] = OrderPayments(total=order.total, means=means,
+                                          due=max(order.total - paid, Decimal("0.00")) if waiting else Decimal("0.00"))
+    return answers
+
+
+def order_payments(order) -> OrderPayments:
+    """What paid one order (orders_payments)."""
+    return orders_payments([order])[order.pk]

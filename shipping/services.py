@@ -403,3 +403,20 @@ def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
                 count += 1
         return count
 
+
+
+def shipments_stop_unshipped(*, order, actor=None, note: str = "") -> dict[tuple[int, int, int | None], int]:
+    """The order's legs that have not left the warehouse must not ship (a refund gave their money
+    back; the order row is locked by the caller): they are cancelled, the legs already on their
+    way left as they are. Returns their units as inventory carries them ({(warehouse id, variant
+    id, bundle part id or None): units}) so they go back on the shelf in the same transaction."""
+    with transaction.atomic():
+        stopped = [shipment for shipment in order.shipments.select_for_update().order_by("pk")
+                   if shipment.status in NOT_YET_SHIPPED]
+        units: dict[tuple[int, int, int | None], int] = defaultdict(int)
+        for shipment in stopped:
+            shipment.order = order
+            _step(order, shipment, ShipmentStatus.CANCELLED, actor=actor, note=note)
+            for line in shipment.lines.select_related("order_line"):
+                units[(shipment.warehouse_id, line.order_line.variant_id, line.part_id)] += line.quantity
+        return dict(units)

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.money import format_money
-from credit.models import CreditUse, CreditUseKind, StoreCredit
+from credit.models import CreditUse, CreditUseKind, GiftCard, GiftCardUse, GiftCardUseKind, StoreCredit
 from orders.models import Order, OrderChannel, OrderEmail, OrderNote, OrderStatus, OrderStatusChange
 from orders.timeline import Audience, TimelineEvent
 from payments.models import Payment, Refund
@@ -283,6 +283,17 @@ def _credit_entries(order: Order) -> list[_Entry]:
                  else _("Store credit %(number)s given back: %(amount)s")) % values
         entries.append(_Entry(when=use.created_at, kind="credit", pk=use.pk, title=title, shopper_title=title,
                               admin_url=_admin_url("credit_storecredit", use.credit_id)))
+    for use in GiftCardUse.objects.filter(order=order).select_related("card").order_by("created_at", "pk"):
+        values = {"amount": format_money(abs(use.amount)), "last4": use.card.code[-4:]}
+        title = (_("Paid %(amount)s with gift card •••• %(last4)s") if use.kind == GiftCardUseKind.SPEND
+                 else _("Gift card •••• %(last4)s given back: %(amount)s")) % values
+        entries.append(_Entry(when=use.created_at, kind="credit", pk=use.pk, title=title, shopper_title=title,
+                              detail=use.card.number, admin_url=_admin_url("credit_giftcard", use.card_id)))
+    for card in GiftCard.objects.filter(return_request__order=order).select_related("return_request"):
+        title = _("Gift card •••• %(last4)s for %(amount)s (return %(return)s)") % {
+            "last4": card.code[-4:], "amount": format_money(card.amount), "return": card.return_request.number}
+        entries.append(_Entry(when=card.created_at, kind="refund", pk=card.pk, title=title, shopper_title=title,
+                              tone="success", detail=card.number, admin_url=_admin_url("credit_giftcard", card.pk)))
     for credit in StoreCredit.objects.filter(return_request__order=order).select_related("return_request"):
         title = _("Store credit %(number)s for %(amount)s (return %(return)s)") % {
             "number": credit.number, "amount": format_money(credit.amount), "return": credit.return_request.number}

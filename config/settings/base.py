@@ -652,3 +652,10 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The uploaded file waits between preview and confirm in the media storage, which every web node
 # shares (a local temp folder would break when the confirm reaches another node).
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+
+# --- refunds (payments): what a shopper whose money goes back is told ------
+CONSTANCE_CONFIG["REFUND_APPROVAL_BUSINESS_DAYS"] = (
+    2, _("Business days staff take to approve a requested refund (the shopper is told)"), "days")
+CONSTANCE_CONFIG["REFUND_BANK_BUSINESS_DAYS"] = (
+    10, _("Business days a card or account may take to show a refund once made (the shopper is told)"), "days")
+CONSTANCE_CONFIG_FIELDSETS += ((_("Refunds"), ("REFUND_APPROVAL_BUSINESS_DAYS", "REFUND_BANK_BUSINESS_DAYS")),)

@@ -21,11 +21,11 @@ from .reservations import (
     customer_purchase_limit_check, reservation_convert, reservation_release, reservation_renew, reservations_expire,
     stock_reserve,
 )
-from .order_stock import OrderStockSale, order_stock_restore, order_stock_sell
+from .order_stock import OrderStockSale, order_stock_restore, order_stock_restore_units, order_stock_sell
 from .stock import stock_adjust, stock_level_open, stock_receive, stock_return, stock_transfer, stock_write_off
 
 __all__ = [
-    "OrderStockSale", "customer_purchase_limit_check", "low_stock_notify", "order_stock_restore", "order_stock_sell", "purchase_order_cancel", "purchase_order_create",
+    "OrderStockSale", "customer_purchase_limit_check", "low_stock_notify", "order_stock_restore", "order_stock_restore_units", "order_stock_sell", "purchase_order_cancel", "purchase_order_create",
     "purchase_order_lines_check", "purchase_order_next_number", "purchase_order_place", "purchase_order_recalculate",
     "purchase_order_receive", "purchase_order_update",
     "reservation_convert", "reservation_release", "reservation_renew", "reservations_expire", "stock_adjust",

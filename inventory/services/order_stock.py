@@ -10,13 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog import bundles
 
-from ..models import Movement, Reservation
+from ..models import Movement, Reservation, StockLevel
 from ..selectors import order_units_out
 from ._base import lock_levels, record_movement, units_sold_record
 from .reservations import BundleSale, reservation_convert, reservation_release, stock_reserve
@@ -129,5 +129,50 @@ def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
             for (level_id, bundle_id), (units, bundles) in sorted(out.items(), key=lambda i: (i[0][0], i[0][1] or 0))
             if level_id in levels
         ]
+        units_sold_record(movements)
+        return movements
+
+
+def order_stock_restore_units(*, order_id: int, units: dict[tuple[int, int, int | None], int], actor=None,
+                              reason: str) -> list[Movement]:
+    """Some of a paid order's units will not ship (their legs were stopped): they go back to the
+    stock levels they left, a return movement each, never more than the order still has out.
+    `units` is shaped as the shipments carry them ({(warehouse id, variant id, bundle part id or
+    None): units}, inventory.selectors.order_units_out): a whole bundle gives back its components."""
+    parts_of = bundles.components_of({variant_id for (_w, variant_id, part_id), _n in units.items() if part_id is None})
+    wanted: dict[tuple[int, int, int | None], tuple[int, int]] = defaultdict(lambda: (0, 0))
+    for (warehouse_id, variant_id, part_id), count in units.items():
+        if count <= 0:
+            continue
+        if part_id is not None:  # one component of a bundle split across warehouses
+            got, whole = wanted[(warehouse_id, part_id, variant_id)]
+            wanted[(warehouse_id, part_id, variant_id)] = (got + count, whole)
+        elif variant_id in parts_of:  # whole bundles: their components, the first one carrying the count
+            for index, (component_id, per) in enumerate(parts_of[variant_id]):
+                got, whole = wanted[(warehouse_id, component_id, variant_id)]
+                wanted[(warehouse_id, component_id, variant_id)] = (got + count * per, whole + (count if index == 0 else 0))
+        else:
+            got, whole = wanted[(warehouse_id, variant_id, None)]
+            wanted[(warehouse_id, variant_id, None)] = (got + count, whole)
+    if not wanted:
+        return []
+    with transaction.atomic():
+        pairs = Q()
+        for warehouse_id, variant_id in {(w, v) for w, v, _b in wanted}:
+            pairs |= Q(warehouse_id=warehouse_id, variant_id=variant_id)
+        level_ids = list(StockLevel.objects.filter(pairs).values_list("pk", flat=True))
+        levels = {(level.warehouse_id, level.variant_id): level for level in lock_levels(pk__in=level_ids)}  # pk order
+        out = _still_out(order_id)  # under the locks
+        movements = []
+        for (warehouse_id, variant_id, bundle_id), (count, whole) in sorted(wanted.items(), key=lambda i: (
+                i[0][0], i[0][1], i[0][2] or 0)):
+            level = levels.get((warehouse_id, variant_id))
+            still_out, bundles_out = out.get((level.pk, bundle_id), (0, 0)) if level else (0, 0)
+            count = min(count, still_out)
+            if count <= 0:
+                continue
+            movements.append(record_movement(level, Movement.Kind.RETURN, count, actor=actor, reason=reason,
+                                             reference_type=Movement.Reference.ORDER, reference_id=order_id,
+                                             sold_as_id=bundle_id, bundle_units=min(whole, bundles_out)))
         units_sold_record(movements)
         return movements

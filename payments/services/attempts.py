@@ -121,6 +121,8 @@ def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment
 def _lock_pending(payment: Payment) -> Payment:
     payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
     if payment.status != Payment.Status.PENDING:
+        if payment.status == Payment.Status.ABANDONED and payment.failure_message:
+            raise PaymentError(payment.failure_message)  # its order expired or was cancelled: say so
         raise PaymentError(_("This payment attempt is already closed."))
     return payment
 
@@ -171,6 +173,19 @@ def payment_abandon(*, payment: Payment) -> Payment:
         _log_test_gateway_on_commit(payment, direction="response", kind="payment.abandon", status_code=None,
                              body=_outcome(payment))
         return payment
+
+
+def payment_attempts_close_for_cancelled_order(*, order: Order, reason: str) -> int:
+    """The order was cancelled (orders, through orders.ports, order row locked): its attempts still
+    pending end abandoned with the reason, so the test gateway's page and the back office show
+    them closed. A gateway that captures one later is still heard: payment_complete keeps the
+    money, flags the order and proposes the refund."""
+    message = _("Order %(number)s was cancelled before this payment was completed: %(reason)s") % {
+        "number": order.number, "reason": reason}
+    if order.expired_unpaid:
+        message = _expired_message(order)
+    return Payment.objects.filter(order_id=order.pk, status=Payment.Status.PENDING).update(
+        status=Payment.Status.ABANDONED, completed_at=timezone.now(), failure_message=message[:255])
 
 
 # --- outcomes reported by a real gateway (webhooks) -----------------------------------------

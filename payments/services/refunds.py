@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from core.idempotency import first_result
 from core.money import format_money
 from orders.models import Order
-from orders.services import order_record_refunds, order_refunded_in_full
+from orders.exceptions import OrderError
+from orders.services import order_lock, order_record_refunds, order_refunded_in_full, order_stop_shipping_for_refund
 
 from .gateways import GATEWAYS, gateway_for
 from .. import ports
 from ..models import Payment, Refund
-from ..selectors import order_given_back, refundable_amount, refunds_committed
+from ..selectors import OPEN, order_given_back, refundable_amount, refunds_committed
 from .attempts import PaymentError
 
 logger = logging.getLogger(__name__)
@@ -115,17 +116,50 @@ def _gateway_refund(refund: Refund) -> str:
     return gateway_for(provider).refund(refund=refund)
 
 
+def _gives_everything_back(order_id: int) -> bool:
+    """Whether the refunds requested, approved or made for the order (this one among them) take
+    back all its completed payments captured."""
+    captured = Payment.objects.filter(order_id=order_id, status=Payment.Status.SUCCEEDED).aggregate(
+        total=Sum("amount"))["total"]
+    committed = Refund.objects.filter(payment__order_id=order_id, payment__status=Payment.Status.SUCCEEDED,
+                                      status__in=OPEN).aggregate(total=Sum("amount"))["total"]
+    return bool(captured) and (committed or Decimal("0.00")) >= captured
+
+
 def refund_approve(*, refund: Refund, actor) -> Refund:
     """An administrator approves a requested refund and the gateway returns the money. Approving
-    again, or twice at once, changes nothing: the second sees the refund already claimed."""
+    again, or twice at once, changes nothing: the second sees the refund already claimed.
+
+    A refund that gives back everything paid stops, in the approval's transaction, what has not
+    left the warehouse (orders.services.order_stop_shipping_for_refund): the warehouse, which
+    takes the order's lock to ship a leg, ships before it (then this refund is refused, marked
+    failed with the reason, as it would pay back goods the customer gets) or finds its leg
+    cancelled."""
+    refusal = None
     with transaction.atomic():
+        # The order's lock first, as shipping a leg, returns and cancellation take it.
+        order = order_lock(Refund.objects.values_list("payment__order_id", flat=True).get(pk=refund.pk))
         refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
         if refund.status != Refund.Status.REQUESTED:
             return refund
         payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
         _refuse_over_capture(payment, refund.amount, excluding=refund)
-        refund.status, refund.approved_by, refund.approved_at = Refund.Status.APPROVED, actor, timezone.now()
-        refund.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+        if _gives_everything_back(order.pk):
+            try:
+                with transaction.atomic():
+                    order_stop_shipping_for_refund(
+                        order=order, actor=actor, requested_at=refund.created_at,
+                        reason=_("Refunded in full: %(reason)s") % {"reason": refund.reason})
+            except OrderError as error:
+                refusal = str(error)
+        if refusal:
+            refund.status, refund.failure_message = Refund.Status.FAILED, refusal[:255]
+            refund.save(update_fields=["status", "failure_message", "updated_at"])
+        else:
+            refund.status, refund.approved_by, refund.approved_at = Refund.Status.APPROVED, actor, timezone.now()
+            refund.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    if refusal:
+        raise PaymentError(refusal)
     # The claim is committed: a concurrent approval returns above. Now the gateway, outside
     # any transaction (no row lock held across a network call).
     return refund_execute(refund_id=refund.pk, raise_errors=True)

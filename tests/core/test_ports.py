@@ -51,12 +51,14 @@ def test_every_declared_port_is_plugged_in_at_start_up():
     from alerts import enqueue as alerts_enqueue
     from backoffice.services import order_commissions_snapshot
     from inventory import ports as inventory_ports
+    from payments.services.attempts import payment_attempts_close_for_cancelled_order
     from payments.services.refunds import order_cancel_refunds_request
     from receipts import ports as receipts_ports
     from returns.selectors import return_goods_for_receipt
 
     expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
                 (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
+                (orders_ports.cancel_payment_attempts_close, payment_attempts_close_for_cancelled_order),
                 (receipts_ports.return_goods, return_goods_for_receipt),
                 (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished)]
     assert {asked.name for asked, _ in expected} == {asked.name for asked in Port.declared}

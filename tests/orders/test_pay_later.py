@@ -167,7 +167,7 @@ class TestTheCustomersPages:
         expired = placed_ago(make_order(customer=customer, variant=shop["hoodie"]), 61)
         customer_client.get(reverse("orders:list"))  # the expired one is cancelled as the list shows it
 
-        with django_assert_num_queries(2):  # the page's count, its orders (flat; the user is cached)
+        with django_assert_num_queries(3):  # the page's count, its orders, what paid them (flat; the user is cached)
             page = customer_client.get(reverse("orders:list")).content.decode()
 
         expired.refresh_from_db()

@@ -68,8 +68,11 @@ def test_paying_a_cancelled_order_is_refused_and_recorded(order):
     method = payment_method_ensure_test_gateway()
     attempt = payment_start(order=order, method=method)
     order_cancel(order=order, actor=None, reason="test", by_customer=False)
-    attempt = payment_test_gateway_pay(payment=attempt)
-    assert attempt.status == Payment.Status.FAILED and order.number in attempt.failure_message
+    # The cancellation closed the attempt (abandoned, saying why); paying it is refused with that reason.
+    attempt.refresh_from_db()
+    assert attempt.status == Payment.Status.ABANDONED and order.number in attempt.failure_message
+    with pytest.raises(PaymentError, match=order.number):
+        payment_test_gateway_pay(payment=attempt)
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
 
