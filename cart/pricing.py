@@ -49,6 +49,7 @@ class CartLine:
     # for a gift's line, how many of its units are the gift, and what the cart tells about it.
     offer_discount: Decimal = ZERO
     offer_name: str = ""
+    offer_terms: dict = field(default_factory=dict)  # promotions.stacking.terms_snapshot, kept on the order line
     gift_units: int = 0
     offer_note: str = ""
 
@@ -379,9 +380,11 @@ def _discount_pooled_units(offer, group: list[CartLine]) -> None:
     """An N-for-M or Nth-unit offer over its lines' units pooled (the cheapest free or discounted),
     spread over the lines by their amounts: every unit pays the same fraction of its price."""
     prices = [line.sale_unit_price for line in group for _unit in range(line.quantity)]
-    total = stacking.quantity_discount(_offer_terms(offer), prices)
+    terms = _offer_terms(offer)
+    total = stacking.quantity_discount(terms, prices)
     for line, share in zip(group, stacking.allocate(total, [line.line_total for line in group])):
         line.offer_discount, line.offer_name = share, offer.name if share else ""
+        line.offer_terms = stacking.terms_snapshot(terms, offer_id=offer.pk) if share else {}
 
 
 def _name_offers(discounted: list[CartLine]) -> None:

@@ -194,7 +194,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
             line.variant, quantity=line.quantity, kit=line.kit, automatic_discount=line.automatic_total,
             kit_discount=line.kit_discount, coupon_discount=line.coupon_discount,
             automatic_discount_name=line.automatic_discount_name, offer_discount=line.offer_discount,
-            offer_discount_name=line.offer_name,
+            offer_discount_name=line.offer_name, offer_terms=line.offer_terms,
         )
         for line in summary.lines
     ]

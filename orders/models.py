@@ -318,6 +318,9 @@ class OrderLine(models.Model):
     automatic_discount_name = models.CharField(_("offer"), max_length=120, blank=True)
     offer_discount_name = models.CharField(_("quantity offer"), max_length=120, blank=True)
     kit_discount_percent = models.DecimalField(_("kit discount (%)"), max_digits=5, decimal_places=2, default=ZERO)
+    # The quantity offer that pooled this line's units (its id and terms as they were): a return
+    # prices the units kept as the offer does then (returns.services).
+    offer_terms = models.JSONField(_("quantity offer terms"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("order line")

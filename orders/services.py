@@ -28,7 +28,7 @@ raises undoes the whole change.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -119,12 +119,14 @@ class OrderLineData:
     automatic_discount_name: str = ""
     offer_discount_name: str = ""
     kit_discount_percent: Decimal = ZERO
+    offer_terms: dict = field(default_factory=dict)  # the quantity offer as it was (promotions.stacking.terms_snapshot)
 
     @classmethod
     def from_variant(
         cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None,
         automatic_discount: Decimal = ZERO, kit_discount: Decimal = ZERO, coupon_discount: Decimal = ZERO,
         automatic_discount_name: str = "", offer_discount: Decimal = ZERO, offer_discount_name: str = "",
+        offer_terms: dict | None = None,
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
@@ -148,6 +150,7 @@ class OrderLineData:
             kit_name=getattr(kit, "name", ""),
             automatic_discount_name=automatic_discount_name if automatic_discount else "",
             offer_discount_name=offer_discount_name if offer_discount else "",
+            offer_terms=dict(offer_terms or {}) if offer_discount else {},
             kit_discount_percent=getattr(kit, "discount_percent", ZERO) if kit_discount else ZERO,
         )
 
@@ -323,6 +326,7 @@ def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
                 automatic_discount_name=line.automatic_discount_name[:120],
                 offer_discount_name=line.offer_discount_name[:120],
                 kit_discount_percent=line.kit_discount_percent,
+                offer_terms=line.offer_terms,
             )
             for line in lines
         ]

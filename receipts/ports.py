@@ -16,6 +16,7 @@ class ReturnedGoods:
     units: dict[int, int]  # order line id → units returned
     shipping: bool  # the order's shipping goes back with this return (the whole order came back)
     amount: Decimal  # what the return gives back (refund and store credit together)
+    note: str = ""  # why it is less than the units' share (a quantity offer the units kept no longer earn)
 
 
 @port

@@ -252,8 +252,13 @@ def credit_note_for_return(*, return_id: int) -> Receipt | None:
     if goods.shipping:
         units[None] = 1
     return credit_note_issue(receipt=original, amount=goods.amount, reason_code=_credit_reason(original, goods.amount),
-                             reason=_("Return %(number)s") % {"number": goods.number},
-                             source=f"return:{return_id}", goods=units)
+                             reason=_return_reason(goods), source=f"return:{return_id}", goods=units)
+
+
+def _return_reason(goods) -> str:
+    """The note's reason: the return, and why it credits less than its units when it does."""
+    reason = _("Return %(number)s") % {"number": goods.number}
+    return f"{reason} ({goods.note})"[:250] if goods.note else reason
 
 
 # Returns opens its refunds with this key ("return-<return id>-<payment id>").

@@ -41,6 +41,19 @@ class ReturnRequestForm(forms.Form):
             self.rows.append((line, room, [self[f"{prefix}_{name}"] for name in
                                            ("quantity", "reason", "condition", "detail")]))
 
+    def units_asked(self, data) -> dict[int, int]:
+        """{order line id: units} the posted quantities ask for, each within what can be returned
+        (unreadable ones are 0): the quote's input, before the rest of the form is filled in."""
+        units = {}
+        for line, room, _fields in self.rows:
+            try:
+                quantity = int(data.get(f"line_{line.pk}_quantity") or 0)
+            except (TypeError, ValueError):
+                quantity = 0
+            if 0 < quantity <= room:
+                units[line.pk] = quantity
+        return units
+
     def clean_resolution(self):
         return self.cleaned_data.get("resolution") or Resolution.REFUND  # the radio preselects it
 

@@ -48,9 +48,11 @@ def return_goods_for_receipt(*, return_id: int):
     request = ReturnRequest.objects.filter(pk=return_id, resolved_amount__isnull=False).select_related("order").first()
     if request is None:
         return None
+    from .services import _return_quote, offers_lost_note
+
     return ReturnedGoods(order_id=request.order_id, number=request.number, amount=request.resolved_amount,
                          units=dict(request.lines.values_list("order_line_id", "quantity")),
-                         shipping=bool(request.shipping_returned))
+                         shipping=bool(request.shipping_returned), note=offers_lost_note(_return_quote(request)))
 
 
 def return_emails_overdue(cutoff):

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from core.actors import signed_in
 from core.counters import counter_next
 from core.idempotency import first_result
+from core.money import format_money
 from core.once import Stamp
 from core.site_settings import site_setting
 from inventory.exceptions import InventoryError
+from promotions import stacking
 from inventory.models import Warehouse
 from inventory.services import stock_return, stock_write_off
 from orders.models import Order, OrderLine
@@ -292,25 +294,122 @@ def _shipping_already_returned(request: ReturnRequest) -> bool:
         pk=request.pk).exists()
 
 
-def _return_amounts(request: ReturnRequest) -> tuple[Decimal, Decimal]:
-    """(what the return gives back, the part of it that is the order's shipping)."""
+@dataclass(frozen=True)
+class ReturnQuote:
+    """What a return gives back (shipping included), and the quantity offers it breaks: per offer,
+    what the units kept no longer save (the refund is what was paid minus what they cost now)."""
+
+    amount: Decimal
+    shipping: Decimal
+    offers_lost: list[tuple[str, Decimal]]
+
+    @property
+    def offers_lost_total(self) -> Decimal:
+        return sum((lost for _name, lost in self.offers_lost), ZERO)
+
+
+def _offer_group_refund(lines, per_unit: dict[int, Decimal], terms, returned: dict[int, int]) -> Decimal:
+    """What the units `returned` of one quantity offer's pooled lines give back: what was paid for the
+    group minus what the units kept cost as the offer prices them now (no discount once its
+    condition is broken: a 3x2 kept as 2 costs two full units), never more than the returned
+    units were paid. Kept units keep their other discounts (automatic, kit, coupon) as paid."""
+    paid_group = paid_returned = kept_without_offer = ZERO
+    kept_prices: list[Decimal] = []
+    for line in lines:
+        back = returned.get(line.pk, 0)
+        kept = line.quantity - back
+        paid_group += per_unit[line.pk] * line.quantity
+        paid_returned += per_unit[line.pk] * back
+        kept_without_offer += (per_unit[line.pk] + line.offer_discount / line.quantity) * kept
+        kept_prices += [line.unit_price - line.automatic_discount / line.quantity] * kept
+    kept_cost = kept_without_offer - (stacking.quantity_discount(terms, kept_prices) if terms else ZERO)
+    return max(ZERO, min(paid_returned, paid_group - kept_cost)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _units_returned_before(order_id: int, *, before_return_id: int | None) -> dict[int, int]:
+    """Units of the order's earlier returns (not rejected): a return's refund is what it adds to theirs."""
+    returns = ReturnLine.objects.filter(order_line__order_id=order_id).exclude(request__status__in=NOT_RETURNING)
+    if before_return_id is not None:
+        returns = returns.filter(request_id__lt=before_return_id)
+    return dict(returns.values("order_line_id").annotate(units=Sum("quantity"))
+                .values_list("order_line_id", "units").order_by())
+
+
+def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int]) -> tuple[Decimal, list]:
+    """What `units` ({order line id: units}) give back after the units returned `before`, and the offers they break."""
+    per_unit = _paid_per_unit(order)
+    lines = {line.pk: line for line in order.lines.all()}
+    value, lost = ZERO, []
+    groups: dict[object, list] = {}
+    for line in lines.values():
+        if line.offer_discount > 0:  # pooled by its offer (legacy lines without terms: by the offer's name)
+            groups.setdefault((line.offer_terms or {}).get("offer") or line.offer_discount_name, []).append(line)
+    grouped = {line.pk for group in groups.values() for line in group}
+    for line_id, quantity in units.items():
+        if line_id not in grouped:
+            value += (per_unit[line_id] * quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+    for group in groups.values():
+        if not any(units.get(line.pk) for line in group):
+            continue
+        terms = stacking.terms_from_snapshot(group[0].offer_terms)
+        after = {line.pk: before.get(line.pk, 0) + units.get(line.pk, 0) for line in group}
+        gives = (_offer_group_refund(group, per_unit, terms, after)
+                 - _offer_group_refund(group, per_unit, terms, {line.pk: before.get(line.pk, 0) for line in group}))
+        paid = sum(((per_unit[line.pk] * units.get(line.pk, 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+                    for line in group), ZERO)
+        value += gives
+        if paid - gives > 0:
+            lost.append((group[0].offer_discount_name, paid - gives))
+    return value, lost
+
+
+def _quote(order: Order, units: dict[int, int], *, before: dict[int, int], whole_order: bool,
+           excluding_return_id: int | None) -> ReturnQuote:
     from payments.selectors import order_given_back
 
-    order = request.order
-    per_unit = _paid_per_unit(order)
-    value = sum(((per_unit[line.order_line_id] * line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
-                 for line in request.lines.all()), ZERO)
-    shipping = ZERO
-    if order.shipping_total > 0 and _whole_order_returned(request) and not _shipping_already_returned(request):
-        shipping = order.shipping_total
-    room = order.total - order_given_back(order_id=order.pk, excluding_return_id=request.pk)
+    value, lost = _goods_value(order, units, before=before)
+    shipping = order.shipping_total if order.shipping_total > 0 and whole_order else ZERO
+    room = order.total - order_given_back(order_id=order.pk, excluding_return_id=excluding_return_id)
     amount = max(min(value + shipping, room), ZERO)
-    return amount, min(shipping, amount)
+    return ReturnQuote(amount=amount, shipping=min(shipping, amount), offers_lost=lost)
+
+
+def _return_quote(request: ReturnRequest) -> ReturnQuote:
+    units: dict[int, int] = {}
+    for order_line_id, quantity in request.lines.values_list("order_line_id", "quantity"):
+        units[order_line_id] = units.get(order_line_id, 0) + quantity
+    whole = _whole_order_returned(request) and not _shipping_already_returned(request)
+    return _quote(request.order, units, before=_units_returned_before(request.order_id, before_return_id=request.pk),
+                  whole_order=whole, excluding_return_id=request.pk)
+
+
+def _return_amounts(request: ReturnRequest) -> tuple[Decimal, Decimal]:
+    """(what the return gives back, the part of it that is the order's shipping)."""
+    quote = _return_quote(request)
+    return quote.amount, quote.shipping
+
+
+def return_quote_preview(*, order: Order, units: dict[int, int]) -> ReturnQuote:
+    """What a return of `units` ({order line id: units}) would give back if asked for now, for the
+    return form (the shopper sees it before sending): the same rule return_resolve applies."""
+    units = {line_id: quantity for line_id, quantity in units.items() if quantity > 0}
+    before = _units_returned_before(order.pk, before_return_id=None)
+    ordered = dict(order.lines.values_list("pk", "quantity"))
+    whole = all(before.get(line_id, 0) + units.get(line_id, 0) >= quantity for line_id, quantity in ordered.items())
+    whole = whole and not ReturnRequest.objects.filter(order_id=order.pk, shipping_returned__gt=0).exists()
+    return _quote(order, units, before=before, whole_order=whole, excluding_return_id=None)
+
+
+def offers_lost_note(quote: ReturnQuote) -> str:
+    """Why a return gives back less than its units' share (the nota de crédito and the pages say it)."""
+    return "; ".join(_("without the offer %(offer)s: −%(amount)s") % {"offer": name, "amount": format_money(lost)}
+                     for name, lost in quote.offers_lost)
 
 
 def return_amount(*, request: ReturnRequest) -> Decimal:
     """What a return gives back: the returned units at what was paid for them (their share of the
-    discounts), plus shipping when the whole order comes back (once, whichever of its returns is
+    discounts; units of a quantity offer: what was paid minus what the kept units cost without the
+    offer's discount they no longer earn), plus shipping when the whole order comes back (once, whichever of its returns is
     resolved first); never more than the order still holds after earlier refunds and credits.
     Decided for good only under the order's row lock (return_resolve)."""
     return _return_amounts(request)[0]
@@ -361,7 +460,14 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
         resolution = _clean_resolution(request.order, resolution or request.resolution)
         if not resolution:
             raise ReturnError(_("Choose a refund or store credit."))
-        amount, shipping = _return_amounts(request)
+        quote = _return_quote(request)
+        amount, shipping = quote.amount, quote.shipping
+        if amount <= 0 and quote.offers_lost:
+            # The units kept now cost what was paid (a 3x2's free unit came back): the goods are
+            # back and nothing is owed, so nothing is refunded and no nota de crédito is issued.
+            request.resolution, request.resolved_amount, request.shipping_returned = resolution, ZERO, ZERO
+            request.save(update_fields=["resolved_amount", "shipping_returned"])
+            return _move(request, ReturnStatus.RESOLVED, actor=actor, note=note)
         if amount <= 0:
             raise ReturnError(_("Nothing is left to give back for order %(number)s.") % {
                 "number": request.order.number})

@@ -39,7 +39,17 @@ def return_create(request, order_number: str):
                              credit_allowed=order.customer_id is not None,
                              initial={"key": "" if request.method == "POST" else form_key_issue(request, form=FORM)})
     status = 200
+    quote = None
     if request.method == "POST":
+        # What the chosen units give back, shown before the return is sent (and again with its errors).
+        units = form.units_asked(request.POST)
+        quote = services.return_quote_preview(order=order, units=units) if units else None
+    if request.method == "POST" and "preview" in request.POST:
+        # Only the amount is asked for (the button, or the page's script on each change): nothing is
+        # sent, and the half-filled form is not judged yet.
+        form = ReturnRequestForm(order_lines=lines, returnable=returnable, credit_allowed=order.customer_id is not None,
+                                 initial=request.POST.dict())
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             key = form.cleaned_data["key"]
@@ -60,7 +70,7 @@ def return_create(request, order_number: str):
         form.data = form.data.copy()
         form.data["key"] = form_key_issue(request, form=FORM)
     return render(request, "returns/form.html", {
-        "order": order, "form": form, "order_url": order_url, "deadline": deadline,
+        "order": order, "form": form, "order_url": order_url, "deadline": deadline, "quote": quote,
         "base_template": _base_template(request), "guest": not request.user.is_authenticated,
     }, status=status)
 

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "orders": {"core", "accounts", "catalog", "credit", "inventory", "promotions", "shipping"},
     "payments": {"core", "credit", "orders"},
     "receipts": {"core", "accounts", "credit", "orders", "payments"},
-    "returns": {"core", "accounts", "credit", "inventory", "orders", "payments", "receipts", "shipping"},
+    "returns": {"core", "accounts", "credit", "inventory", "orders", "payments", "promotions", "receipts", "shipping"},
     "reviews": {"core", "accounts", "catalog", "orders", "shipping"},
     "complaints": {"core", "accounts", "orders", "shipping"},
     "favourites": {"core", "accounts", "catalog", "inventory"},

@@ -121,3 +121,45 @@ def test_a_gift_is_an_order_line_all_discount_and_its_return_gives_back_nothing(
     assert (receipt_gift.discount, receipt_gift.total) == (Decimal("35.00"), Decimal("0.00"))
     per_unit = _paid_per_unit(order)
     assert per_unit[gift.pk] == 0 and per_unit[lines[silla.pk].pk] == Decimal("200.00")
+
+
+def test_a_return_that_breaks_an_offer_credits_what_the_kept_units_no_longer_save(
+        shop, certificate, django_capture_on_commit_callbacks):
+    """Checkout keeps the offer's terms on the order line (an offer edited later changes nothing);
+    the 3x2's free unit returned gives back nothing (no note), and one cap of four in a "2do al
+    50 %" gives back 50.00 of its 75.00: its nota de crédito says why and passes SUNAT's checks."""
+    from promotions.models import QuantityOffer as Offer
+    from returns.services import return_resolve
+    from tests.factories import WarehouseFactory, deliver, received_return
+
+    method, variant = shop
+    customer, staff = UserFactory(email="rosa@example.pe"), UserFactory(is_staff=True, is_superuser=True)
+    polo, gorra = variant("59.90"), variant("100.00")
+    three_for_two = quantity_offer_create(name="3x2 Polos", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3,
+                                          pay_quantity=2, scope=Scope.PRODUCTS, products=[polo.product])
+    quantity_offer_create(name="2do al 50 %", kind=QuantityOffer.Kind.NTH_UNIT_PERCENT, buy_quantity=2,
+                          percent=Decimal("50"), scope=Scope.PRODUCTS, products=[gorra.product])
+    with django_capture_on_commit_callbacks(execute=True):
+        order = checkout_order(customer=customer, variants=[(polo, 3), (gorra, 4)], method=method,
+                               document_type="dni", document=BUYER_DNI, key="qo-return")
+        pay(order)
+    order = deliver(order)
+    lines = {line.variant_id: line for line in order.lines.all()}
+    assert lines[polo.pk].offer_terms == {"offer": three_for_two.pk, "kind": "buy_n_pay_m", "buy": 3, "pay": 2,
+                                          "percent": "0.00"}
+    Offer.objects.filter(pk=three_for_two.pk).update(buy_quantity=2, pay_quantity=1)  # staff change it later
+    warehouse = WarehouseFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        free_unit = return_resolve(request=received_return(order, staff, warehouse, units={polo.sku: 1}),
+                                   actor=staff)
+    assert free_unit.resolved_amount == Decimal("0.00")
+    assert not Receipt.objects.filter(order=order, kind=ReceiptKind.CREDIT_NOTE).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cap = return_resolve(request=received_return(order, staff, warehouse, units={gorra.sku: 1}), actor=staff)
+    assert cap.resolved_amount == Decimal("50.00")
+    note = Receipt.objects.get(order=order, kind=ReceiptKind.CREDIT_NOTE)
+    assert note.total == Decimal("50.00")
+    assert "sin la oferta 2do al 50 %: −S/ 25.00" in note.reason
+    judge_all([note], certificate)

@@ -1,0 +1,73 @@
+"""What the shopper is told about money going back, in Chromium: the return form says what a return
+will give back as units are chosen (a 3x2's free unit: nothing, the offer no longer applies to the
+two kept), and a paid order cancelled in the window says its refund awaits staff approval, where it
+goes and when. Screenshots at 1280 and 390 px."""
+
+from decimal import Decimal
+
+import pytest
+
+from orders.services import order_cancel
+from promotions import stacking
+from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
+from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, make_order, paid_order, pay, stock
+from tests.factories import ShippingMethodFactory, VariantFactory, stocked_variant
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_return_form_says_what_comes_back_before_sending(new_page, customer, viewport):
+    from dataclasses import replace
+
+    from shipping.models import Carrier
+
+    olva = ShippingMethodFactory(name="Olva Courier — Lima Metropolitana", carrier=Carrier.OLVA)
+    polo = stocked_variant(WarehouseFactory(code="LIM-CENTRAL", priority=1), units=10, sku="POLO-INTI-M")
+    line = replace(line_for(polo, quantity=3), offer_discount=Decimal("59.90"), discount=Decimal("59.90"),
+                   offer_discount_name="3x2 Polos",
+                   offer_terms=stacking.terms_snapshot(stacking.QuantityTerms(kind=stacking.BUY_N_PAY_M, buy=3, pay=2),
+                                                       offer_id=1))
+    order = deliver(paid_order(lines=[line], method=olva, customer=customer, email=customer.email))
+    line = order.lines.get()
+
+    page = new_page(viewport)
+    sign_in(page, "/accounts/login/", customer.email)
+    page.goto(f"/returns/new/{order.number}/")
+    assert "Elige las unidades que devuelves" in page.locator("#return-quote").inner_text()
+    page.select_option(f"select[name=line_{line.pk}_quantity]", "1")
+    page.locator("#return-quote", has_text="Recibirás S/").wait_for()
+    quote = page.locator("#return-quote").inner_text()
+    assert "Recibirás S/ 0.00" in quote and "«3x2 Polos» ya no se aplica" in quote and "S/ 39.93" in quote
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot(page, "return-form-offer-quote")
+
+    page.select_option(f"select[name=line_{line.pk}_quantity]", "3")
+    page.locator("#return-quote", has_text="incluye el envío").wait_for()
+    assert f"Recibirás S/ {order.total:,.2f}" in page.locator("#return-quote").inner_text()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_cancelled_paid_order_says_when_the_money_comes_back(new_page, customer, viewport):
+    variant = VariantFactory()
+    stock(variant, WarehouseFactory(), 5)
+    order = make_order(customer=customer, variant=variant)
+    pay(order)
+    order_cancel(order=order, actor=customer, reason="", by_customer=True)
+
+    page = new_page(viewport)
+    sign_in(page, "/accounts/login/", customer.email)
+    page.goto(order.get_absolute_url())
+    header = page.locator(".order-header-status").inner_text()
+    assert "Anulado" in header and "reembolso pendiente" in header and "pagado" not in header
+    refund = page.locator("#order-refund").inner_text()
+    assert f"Reembolso pendiente: S/ {order.total:,.2f}" in refund
+    assert "tarjeta Visa terminada en 4242" in refund and "2 días hábiles" in refund
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot(page, "order-cancelled-refund-pending")
