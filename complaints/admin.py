@@ -129,10 +129,8 @@ class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     @admin.display(description=_("answer due"), ordering="due_on")
     def deadline(self, obj):
         state, days = selectors.deadline_state(obj)
-        labels = {"overdue": _("overdue by %(days)s business days"), "soon": _("%(days)s business days left"),
-                  "on_time": _("%(days)s business days left"), "answered": _("answered")}
         return format_html('<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>', STATE_TONES[state],
-                           obj.due_on.strftime("%d/%m/%Y"), labels[state] % {"days": days})
+                           obj.due_on.strftime("%d/%m/%Y"), selectors.deadline_label(state, days))
 
     @admin.display(description=_("filed at"), ordering="filed_at")
     def filed_on(self, obj):

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shipping.calendar import OFFICE_WEEKEND, add_business_days, business_days_between
 
@@ -61,3 +62,10 @@ def deadline_state(sheet: ComplaintSheet, *, today: date | None = None) -> tuple
         return "overdue", business_days_between(sheet.due_on, today, weekend=OFFICE_WEEKEND)
     left = business_days_between(today, sheet.due_on, weekend=OFFICE_WEEKEND)
     return ("soon" if left <= DUE_SOON_BUSINESS_DAYS else "on_time"), left
+
+
+def deadline_label(state: str, days: int) -> str:
+    """deadline_state's answer as staff read it ("overdue by 2 business days")."""
+    labels = {"overdue": _("overdue by %(days)s business days"), "soon": _("%(days)s business days left"),
+              "on_time": _("%(days)s business days left"), "answered": _("answered")}
+    return str(labels[state]) % {"days": days}

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from . import jobs
 from .heartbeats import BEAT, WORKER_PREFIX, heartbeats_read
@@ -41,6 +42,19 @@ OK, EAGER, LATE, ERROR = "ok", "eager", "late", "error"
 UNAVAILABLE, DEGRADED = "unavailable", "degraded"
 # What the shop cannot take payments without (the 503 answers).
 ESSENTIAL = ("database", "cache")
+
+
+class Detail(str):
+    """A check's detail: English as /healthz answers it (for monitors), and translated for the people
+    who read `manage.py health`."""
+
+    def __new__(cls, message: str, **params):
+        detail = super().__new__(cls, message % params if params else message)
+        detail.message, detail.params = message, params
+        return detail
+
+    def translated(self) -> str:
+        return gettext(self.message) % self.params if self.params else gettext(self.message)
 
 
 def _check(status: str, detail: str = "", **extra) -> dict:
@@ -76,33 +90,36 @@ def check_cache() -> dict:
     except Exception as error:
         return _check(ERROR, _describe(error))
     if redis_is_down():
-        return _check(ERROR, "Redis is unavailable: the catalog reads the database, the cart and checkout are closed")
+        return _check(ERROR, Detail(gettext_noop(
+            "Redis is unavailable: the catalog reads the database, the cart and checkout are closed")))
     if value != "1":
-        return _check(ERROR, "the cache did not return what was written")
+        return _check(ERROR, Detail(gettext_noop("the cache did not return what was written")))
     return _check(OK, ms=round((time.monotonic() - started) * 1000, 1))
 
 
 def check_broker() -> dict:
     if celery_app.conf.task_always_eager:
-        return _check(EAGER, "no broker: tasks run inline in the web process")
+        return _check(EAGER, Detail(gettext_noop("no broker: tasks run inline in the web process")))
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as error:
-        return _check(ERROR, f"{_describe(error)} (tasks run inline until it is back)")
+        return _check(ERROR, Detail(gettext_noop("%(error)s (tasks run inline until it is back)"),
+                                    error=_describe(error)))
     return _check(OK)
 
 
 def check_worker(beats: dict[str, datetime], now: datetime) -> dict:
     if celery_app.conf.task_always_eager:
-        return _check(EAGER, "no worker: tasks run inline in the web process")
+        return _check(EAGER, Detail(gettext_noop("no worker: tasks run inline in the web process")))
     workers = {name: at for name, at in beats.items() if name.startswith(WORKER_PREFIX)}
     fresh = [name for name, at in workers.items() if _age(at, now) <= settings.WORKER_STALE_SECONDS]
     last = max(workers.values(), default=None)
     extra = {"last_seen": last.isoformat() if last else None, "age_seconds": _age(last, now), "workers": len(fresh)}
     if not fresh:
-        detail = "no worker has ever reported" if last is None else "no worker connected to the broker (queued tasks wait)"
-        return _check(LATE, detail, **extra)
+        detail = (gettext_noop("no worker has ever reported") if last is None
+                  else gettext_noop("no worker connected to the broker (queued tasks wait)"))
+        return _check(LATE, Detail(detail), **extra)
     return _check(OK, **extra)
 
 
@@ -110,9 +127,10 @@ def check_beat(beats: dict[str, datetime], now: datetime) -> dict:
     last = beats.get(BEAT)
     extra = {"last_run": last.isoformat() if last else None, "age_seconds": _age(last, now)}
     if last is None:
-        return _check(LATE, "the scheduler has never run (celery beat, or runserver's scheduler)", **extra)
+        return _check(LATE, Detail(gettext_noop("the scheduler has never run (celery beat, or runserver's scheduler)")),
+                      **extra)
     if _age(last, now) > settings.SCHEDULER_STALE_SECONDS:
-        return _check(LATE, "the scheduler stopped: nothing expires or is swept", **extra)
+        return _check(LATE, Detail(gettext_noop("the scheduler stopped: nothing expires or is swept")), **extra)
     return _check(OK, **extra)
 
 
@@ -141,7 +159,8 @@ def check_jobs(now: datetime, *, fresh: bool = False) -> dict:
     extra = {"oldest_overdue_seconds": overdue_for, "backlog": {row.name: row.count for row in rows}}
     if overdue_for is not None and overdue_for > settings.JOBS_OVERDUE_ALERT_SECONDS:
         late = ", ".join(f"{row.name} ({row.count})" for row in rows if row.count)
-        return _check(LATE, f"work overdue for {overdue_for} s: {late}", **extra)
+        return _check(LATE, Detail(gettext_noop("work overdue for %(seconds)s s: %(late)s"), seconds=overdue_for,
+                                   late=late), **extra)
     return _check(OK, **extra)
 
 
@@ -160,7 +179,7 @@ def system_status(*, fresh: bool = False) -> dict:
                 checks.setdefault(name, _check(ERROR, _describe(error)))
     else:
         for name in ("worker", "beat", "jobs"):
-            checks[name] = _check(ERROR, "unknown: the database is unavailable")
+            checks[name] = _check(ERROR, Detail(gettext_noop("unknown: the database is unavailable")))
     return {"status": overall(checks), **checks}
 
 

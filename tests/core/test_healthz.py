@@ -141,7 +141,8 @@ def test_the_command_prints_the_same_as_a_table(capsys):
     call_command("health")
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["comprobación", "estado", "detalle"]
-    for name in ("database", "cache", "broker", "worker", "beat", "jobs", "overall"):
+    for name in ("base de datos", "caché (Redis)", "cola de tareas", "proceso de tareas", "programador (beat)",
+                 "trabajo pendiente", "en conjunto"):  # each check in Spanish, for the person reading it
         assert any(line.startswith(name) for line in out.splitlines())
     assert "payments.webhook_events" in out and "Comprobantes por enviar a SUNAT" in out
 

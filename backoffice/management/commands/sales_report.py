@@ -72,7 +72,7 @@ class Command(BaseCommand):
             progress=lambda months: tqdm(months, desc=_("Sales"), unit=_("month"), disable=not show_progress,
                                          file=sys.stderr),
         )
-        write_rows(self.stdout, rows, COLUMNS, format)
+        write_rows(self.stdout, rows, COLUMNS, format, money=("sales",))
         if format == "table" and verbosity >= 1:
             total = format_money(sum((row["sales"] for row in rows), start=0))
             self.stdout.write(ngettext("%(count)d row · %(total)s", "%(count)d rows · %(total)s", len(rows)) % {

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
-from complaints.selectors import deadline_state, sheets_due
-from core.tabular import add_format_argument, write_rows
+from complaints.selectors import deadline_label, deadline_state, sheets_due
+from core.tabular import Coded, add_format_argument, write_rows
 
 COLUMNS = [
     ("number", gettext_lazy("Sheet")),
@@ -35,9 +35,9 @@ class Command(BaseCommand):
             state, days = deadline_state(sheet, today=today)
             rows.append({
                 "number": sheet.number, "filed_on": timezone.localtime(sheet.filed_at).date().isoformat(),
-                "kind": sheet.kind, "consumer": sheet.consumer_name, "email": sheet.email,
+                "kind": Coded.choice(sheet, "kind"), "consumer": sheet.consumer_name, "email": sheet.email,
                 "order": sheet.order.number if sheet.order_id else "", "due_on": sheet.due_on.isoformat(),
-                "state": state, "business_days": days,
+                "state": Coded(state, deadline_label(state, days)), "business_days": days,
             })
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:

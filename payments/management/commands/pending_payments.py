@@ -46,7 +46,7 @@ class Command(BaseCommand):
              if row["last_attempt"] else ""}
             for row in orders.iterator()
         ]
-        write_rows(self.stdout, rows, COLUMNS, format)
+        write_rows(self.stdout, rows, COLUMNS, format, money=("total",))
         if format == "table" and verbosity >= 1:
             self.stdout.write(ngettext("%(count)d order awaiting payment", "%(count)d orders awaiting payment",
                                        len(rows)) % {"count": len(rows)})

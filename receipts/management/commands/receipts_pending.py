@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
-from core.tabular import add_format_argument, write_rows
+from core.tabular import Coded, add_format_argument, write_rows
 from receipts.selectors import receipts_not_accepted
 from receipts.sending import sending_configured
 
@@ -28,12 +28,12 @@ class Command(BaseCommand):
         receipts = receipts_not_accepted()
         rows = [{
             "number": receipt.full_number, "kind": receipt.get_kind_display(), "order": receipt.order.number,
-            "issued": receipt.issued_at.isoformat(timespec="seconds"), "total": receipt.total,
-            "status": receipt.send_status, "signed": receipt.is_signed, "attempts": receipt.send_attempts, "code": receipt.cdr_code,
+            "issued": receipt.issued_at, "total": receipt.total,
+            "status": Coded.choice(receipt, "send_status"), "signed": receipt.is_signed, "attempts": receipt.send_attempts, "code": receipt.cdr_code,
             "message": receipt.cdr_message[:80],
         } for receipt in tqdm(receipts.iterator(chunk_size=2000), desc=_("Receipts"), unit=_("receipt"),
                               disable=not (verbosity >= 1 and sys.stderr.isatty()), file=sys.stderr)]
-        write_rows(self.stdout, rows, COLUMNS, format)
+        write_rows(self.stdout, rows, COLUMNS, format, money=("total",))
         if format == "table" and verbosity >= 1:
             self.stdout.write(ngettext("%(count)d receipt not accepted", "%(count)d receipts not accepted", len(rows))
                               % {"count": len(rows)})

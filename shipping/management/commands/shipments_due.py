@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
-from core.tabular import add_format_argument, write_rows
+from core.tabular import Coded, add_format_argument, write_rows
 from inventory.models import Warehouse
 from shipping.calendar import business_days_between
 from shipping.selectors import shipments_due
@@ -45,10 +45,10 @@ class Command(BaseCommand):
                 "shipment": f"E{leg.pk}",
                 "order": leg.order.number,
                 "warehouse": leg.warehouse.code,
-                "status": leg.status,
-                "carrier": leg.carrier,
+                "status": Coded.choice(leg, "status"),
+                "carrier": Coded.choice(leg, "carrier"),
                 "units": leg.unit_count or 0,
-                "paid_at": timezone.localtime(leg.order.paid_at).strftime("%Y-%m-%d %H:%M") if leg.order.paid_at else "",
+                "paid_at": leg.order.paid_at,
                 "ship_by": leg.ship_by.isoformat(),
                 "days_late": business_days_between(leg.ship_by, today),
             }
