@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import InventoryError
@@ -60,7 +61,7 @@ class StockLevelOpenForm(forms.ModelForm):
     """A variant's first stock level in a warehouse, with the units that arrive with it (a receipt
     movement; on hand itself is never typed in)."""
 
-    received = forms.IntegerField(label=_("units received"), min_value=0, initial=0, required=False,
+    received = forms.IntegerField(label=capfirst(_("units received")), min_value=0, initial=0, required=False,
                                   help_text=_("Recorded as a receipt in the stock ledger."))
 
     def clean_received(self):

@@ -74,3 +74,15 @@ def test_complaints_due():
     text = run("complaints_due")
     assert "vencida hace" in text and "overdue" not in text and "Reclamo" in text
     assert_for_people(text)
+
+
+def test_reviews_recount_names_the_kind():
+    from catalog.models import Product
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(name="Polera Andes")
+    Product.objects.filter(pk=product.pk).update(rating_count=2)
+    text = run("reviews_recount", "--dry-run")
+    line = next(line for line in text.splitlines() if "Polera Andes" in line)
+    assert line.startswith("producto ") and "product " not in line
+    assert json.loads(run("reviews_recount", "--dry-run", "--format", "json"))[0]["kind"] == "product"

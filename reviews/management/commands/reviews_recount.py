@@ -3,10 +3,11 @@
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
-from core.tabular import add_format_argument, write_rows
+from core.tabular import Coded, add_format_argument, write_rows
 from reviews.recount import as_rows, ratings_drift, ratings_rebuild
 
 COLUMNS = [
@@ -25,10 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, format, verbosity, **options):
         drift = ratings_drift()
-        write_rows(self.stdout, as_rows(drift), COLUMNS, format)
+        kinds = {"product": _("product"), "line": _("product line")}
+        rows = [{**row, "kind": Coded(row["kind"], kinds.get(row["kind"], row["kind"]))} for row in as_rows(drift)]
+        write_rows(self.stdout, rows, COLUMNS, format)
         if not dry_run and drift:
             show = verbosity >= 1 and sys.stderr.isatty()
-            ratings_rebuild(drift, progress=lambda items: tqdm(items, desc="Rebuilding", unit="row",
+            ratings_rebuild(drift, progress=lambda items: tqdm(items, desc=_("Rebuilding"), unit=_("row"),
                                                                disable=not show, file=sys.stderr))
         if format == "table" and verbosity >= 1:
             message = (ngettext("%(count)d aggregate with drift found", "%(count)d aggregates with drift found",
