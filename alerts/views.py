@@ -48,12 +48,12 @@ def alert_request(request):
     except services.AlertError as error:
         return _answer(request, message=str(error), error=True, status=400)
     if alert.status == StockAlert.Status.PENDING:
-        message = _("Check your inbox: confirm your e-mail from the message we sent to %(email)s.")
+        message = _("Check your inbox: confirm the alert for %(name)s from the message we sent to %(email)s.")
     elif alert.kind == StockAlert.Kind.LAUNCH:
-        message = _("Done: we will e-mail %(email)s when it launches.")
+        message = _("Done: we will e-mail %(email)s when %(name)s launches.")
     else:
-        message = _("Done: we will e-mail %(email)s when it is back in stock.")
-    return _answer(request, message=message % {"email": alert.email})
+        message = _("Done: we will e-mail %(email)s when %(name)s is back in stock.")
+    return _answer(request, message=message % {"email": alert.email, "name": alert.item_name})
 
 
 def _page(request, *, title: str, message: str, status: int = 200, alert=None):
@@ -71,7 +71,7 @@ def alert_confirm(request, token: str):
         message = _("We will e-mail you when %(name)s launches.")
     else:
         message = _("We will e-mail you when %(name)s is back in stock.")
-    return _page(request, title=_("Alert confirmed"), message=message % {"name": alert.variant.shopper_name},
+    return _page(request, title=_("Alert confirmed"), message=message % {"name": alert.item_name},
                  alert=alert)
 
 
@@ -88,7 +88,7 @@ def alert_unsubscribe(request, token: str):
     except services.AlertError as error:
         return _page(request, title=_("We could not cancel your alert"), message=str(error), status=400)
     return _page(request, title=_("Alert cancelled"), alert=alert, message=_(
-        "We will not e-mail you about %(name)s any more.") % {"name": alert.variant.shopper_name})
+        "We will not e-mail you about %(name)s any more.") % {"name": alert.item_name})
 
 
 @require_GET

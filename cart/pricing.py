@@ -13,8 +13,9 @@ from django.db.models import OuterRef, Prefetch
 from core.money import igv_included, to_cents
 
 from catalog.models import (
-    Kit, KitItem, OptionValue, ProductImage, Variant, crossed_out_price, launch_awaited, saving_percent,
+    Kit, KitItem, OptionValue, ProductImage, Variant, launch_awaited,
 )
+from catalog.prices import ShownPrice, shown_price
 from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
@@ -81,9 +82,15 @@ class CartLine:
         return self.variant.compare_at_price
 
     @property
+    def shown_price(self) -> ShownPrice:
+        """One unit's price, "Antes" and saving, as the product page shows them (catalog.prices),
+        with the automatic discount this cart found."""
+        return shown_price(list_price=self.unit_price, compare_at=self.compare_at_price,
+                           automatic_discount=self.automatic_discount)
+
+    @property
     def was_price(self) -> Decimal | None:
-        """The unit price shown crossed out (compare-at, else the price before the discount)."""
-        return crossed_out_price(self.sale_unit_price, self.unit_price, self.compare_at_price)
+        return self.shown_price.before
 
     @property
     def was_total(self) -> Decimal | None:
@@ -92,7 +99,7 @@ class CartLine:
 
     @property
     def discount_percent(self) -> int:
-        return saving_percent(self.sale_unit_price, self.was_price)
+        return self.shown_price.percent
 
     @property
     def list_total(self) -> Decimal:
@@ -114,12 +121,11 @@ class CartLine:
 
     @property
     def saving(self) -> Decimal:
-        was = self.was_price
-        return to_cents((was - self.sale_unit_price) * self.quantity) if was else ZERO
+        return to_cents(self.shown_price.saving * self.quantity)
 
     @property
     def options(self) -> str:
-        return " · ".join(f"{value.option.name}: {value.value}" for value in self.variant.option_values.all())
+        return self.variant.options_named
 
     @property
     def weight_kg(self) -> Decimal:
@@ -225,8 +231,15 @@ class CartSummary:
 
     @property
     def savings(self) -> Decimal:
+        """Every saving: what the lines' "Antes" prices save (the automatic discount included) and
+        the offers', kits' and coupon's discounts."""
         compare_at = sum((line.saving for line in self.lines), ZERO) - self.automatic_discount
         return compare_at + self.discount
+
+    @property
+    def before_total(self) -> Decimal:
+        """What the lines cost at their "Antes" prices: the total with every saving added back."""
+        return self.total + self.savings
 
     @property
     def weight_kg(self) -> Decimal:

@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 from core.models import AppendOnlyModel
 from core.money import format_money, unit_discount
 
+from .prices import ShownPrice, shown_price
+
 
 ZERO = Decimal("0.00")
 money_field = {"max_digits": 10, "decimal_places": 2}
@@ -363,10 +365,17 @@ class Product(RatedMixin):
         return self.price_reveal_at is not None and self.price_reveal_at > timezone.now()
 
     @property
+    def shown_price(self) -> ShownPrice:
+        """Its price after the best running automatic discount (the stored sale_price, computed
+        here too so an instance not read back from the database has it), the crossed-out price and
+        the saving, as every page shows them (catalog.prices)."""
+        return shown_price(list_price=self.base_price, compare_at=self.compare_at_price,
+                           automatic_discount=unit_discount(self.base_price, percent=self.promo_percent,
+                                                            amount=self.promo_amount))
+
+    @property
     def shopper_price(self) -> Decimal:
-        """The price after the best running automatic discount (the stored sale_price, computed
-        here too so an instance not read back from the database has it)."""
-        return discounted_price(self.base_price, self.promo_percent, self.promo_amount)
+        return self.shown_price.price
 
     @property
     def has_automatic_discount(self) -> bool:
@@ -374,13 +383,11 @@ class Product(RatedMixin):
 
     @property
     def was_price(self) -> Decimal | None:
-        """The price shown crossed out: the compare-at price, else the price before the discount."""
-        return crossed_out_price(self.shopper_price, self.base_price, self.compare_at_price)
+        return self.shown_price.before
 
     @property
     def saving(self) -> Decimal:
-        """How much cheaper than the crossed-out price (0 when there is none)."""
-        return self.was_price - self.shopper_price if self.was_price else ZERO
+        return self.shown_price.saving
 
     @property
     def is_on_offer(self) -> bool:
@@ -390,25 +397,7 @@ class Product(RatedMixin):
 
     @property
     def saving_percent(self) -> int:
-        return saving_percent(self.shopper_price, self.was_price)
-
-
-def discounted_price(price: Decimal, percent: Decimal, amount: Decimal) -> Decimal:
-    """A price with the better of a percentage and a fixed amount off (never below zero);
-    the same arithmetic as Product.sale_price in SQL (step 1 of promotions.stacking)."""
-    return price - unit_discount(price, percent=percent, amount=amount)
-
-
-def crossed_out_price(price: Decimal, list_price: Decimal, compare_at: Decimal | None) -> Decimal | None:
-    if compare_at is not None and compare_at > price:
-        return compare_at
-    return list_price if price < list_price else None
-
-
-def saving_percent(price: Decimal, was: Decimal | None) -> int:
-    if not was:
-        return 0
-    return int(((was - price) / was * 100).to_integral_value())
+        return self.shown_price.percent
 
 
 class Option(models.Model):
@@ -488,6 +477,12 @@ class Variant(models.Model):
         return ", ".join(value.value for value in self.option_values.all())
 
     @property
+    def options_named(self) -> str:
+        """Its option values with their options' names ("Talla: M · Color: Negro"), as the cart, the
+        order's lines and the back-in-stock alert name the option chosen; empty for a single variant."""
+        return " · ".join(f"{value.option.name}: {value.value}" for value in self.option_values.all())
+
+    @property
     def shopper_name(self) -> str:
         """The name a shopper knows this variant by, "Teclado X (Rojo)": never its SKU or id.
         Prefetch option_values when naming many."""
@@ -506,21 +501,29 @@ class Variant(models.Model):
         return self.product.compare_at_price + self.price_modifier
 
     @property
+    def shown_price(self) -> ShownPrice:
+        """After the product's best running automatic discount (as listings show it), with the
+        crossed-out price and the saving (catalog.prices)."""
+        product = self.product
+        return shown_price(list_price=self.price, compare_at=self.compare_at_price,
+                           automatic_discount=unit_discount(self.price, percent=product.promo_percent,
+                                                            amount=product.promo_amount))
+
+    @property
     def shopper_price(self) -> Decimal:
-        """After the product's best running automatic discount (as listings show it)."""
-        return discounted_price(self.price, self.product.promo_percent, self.product.promo_amount)
+        return self.shown_price.price
 
     @property
     def was_price(self) -> Decimal | None:
-        return crossed_out_price(self.shopper_price, self.price, self.compare_at_price)
+        return self.shown_price.before
 
     @property
     def saving(self) -> Decimal:
-        return self.was_price - self.shopper_price if self.was_price else ZERO
+        return self.shown_price.saving
 
     @property
     def saving_percent(self) -> int:
-        return saving_percent(self.shopper_price, self.was_price)
+        return self.shown_price.percent
 
     def clean(self) -> None:
         if self.product_id is not None and self.product.base_price + (self.price_modifier or ZERO) < 0:

@@ -1,6 +1,6 @@
 """Delivery estimates shown before checkout (product page, cart): the cheapest home delivery
-to a place, what it costs and when it arrives, by the same rates and rules as checkout
-(shipping.selectors). The place is Lima unless the signed-in customer has a default
+to a place, what it costs and when it arrives, of what checkout offers (shipping.selectors.
+offered_options, from the same rates). The place is Lima unless the signed-in customer has a default
 shipping address. The rates serving a place are cached (and forgotten when staff change a
 method, zone or rate), so a product page pays no query for them; checkout always recomputes
 from the database."""
@@ -13,12 +13,11 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
 
 from accounts import ubigeo
 
 from .models import ShippingMethod, ShippingRate, ShippingZone
-from .selectors import ShippingOption, _best_rate_per_method, _option, free_shipping_threshold
+from .selectors import ShippingOption, free_shipping_threshold, offered_options
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +86,14 @@ def delivery_estimate(*, place: Place, weight_kg: Decimal, subtotal: Decimal,
     """None when no home delivery serves this place and weight."""
     if weight_kg < 0 or subtotal < 0:
         return None
-    today = today or timezone.localdate()
-    rates = [rate for rate in _rates_serving(place) if rate.takes(weight_kg)]
-    options = sorted((_option(rate, subtotal=subtotal, today=today) for rate in _best_rate_per_method(rates).values()),
-                     key=lambda option: option.sort_key)
-    home = [option for option in options if not option.is_pickup]
+    rates = _rates_serving(place)
+    home = [option for option in offered_options(rates, weight_kg=weight_kg, subtotal=subtotal, today=today)
+            if not option.is_pickup]
     if not home:
         return None
     cheapest = home[0]
     thresholds = [threshold for threshold in (free_shipping_threshold(rate.method) for rate in rates
-                                              if not rate.method.is_pickup) if threshold is not None]
+                                              if rate.takes(weight_kg) and not rate.method.is_pickup)
+                  if threshold is not None]
     free_from = None if cheapest.is_free or not thresholds else min(thresholds)
     return DeliveryEstimate(place=place, option=cheapest, free_from=free_from)

@@ -124,9 +124,17 @@ def shipping_options(
     _check_inputs(weight_kg=weight_kg, subtotal=subtotal)
     if not _address_is_known(department, province):
         return []
-    today = today or timezone.localdate()
     rates = _matching_rates(department=department, province=province, weight_kg=weight_kg)
-    options = [_option(rate, subtotal=subtotal, today=today) for rate in _best_rate_per_method(rates).values()]
+    return offered_options(rates, weight_kg=weight_kg, subtotal=subtotal, today=today)
+
+
+def offered_options(rates, *, weight_kg: Decimal, subtotal: Decimal, today: date | None = None) -> list[ShippingOption]:
+    """The one rule of what is offered, from the active rates whose zone covers a place: each
+    method's best rate that takes the weight, priced for the subtotal, cheapest first. Checkout
+    (shipping_options) and the estimates before it (shipping.estimates) both ask it."""
+    today = today or timezone.localdate()
+    taking = [rate for rate in rates if rate.takes(weight_kg)]
+    options = [_option(rate, subtotal=subtotal, today=today) for rate in _best_rate_per_method(taking).values()]
     return sorted(options, key=lambda option: option.sort_key)
 
 

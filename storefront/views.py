@@ -32,6 +32,7 @@ from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
+from shipping.estimates import shipping_place
 from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 
 from .page_cache import (CSRF_PLACEHOLDER, FRESH_SECONDS, LISTING_FRESH_SECONDS, PagePart, cached_home, cached_listing,
@@ -239,7 +240,8 @@ def product(request, slug: str):
         crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
                          (node.name, node.url))
     crumbs += _crumbs((page.product.name, None))
-    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "quantity_offer": product_offer(page.product)}
+    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "quantity_offer": product_offer(page.product),
+               "delivery_place": shipping_place(request.user)}
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
     # Around the buy box (stock), what the catalog alone decides, and the reviews as a guest sees them.
@@ -266,8 +268,9 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
     """What of a product page follows its stock: the buy box (price, options, stock, add to cart,
     back-in-stock form) and the JSON-LD (its offer says in stock or not). Rendered once per
     process for every shopper who sees the same: the same address, host, language and reading of
-    the catalog, the same stock figures, drops and offer, and for a signed-in shopper their own
-    e-mail (the back-in-stock form is filled with it). Its forms carry the CSRF placeholder."""
+    the catalog, the same stock figures, drops and offer, the same place the delivery estimate is
+    for (a customer's default address), and for a signed-in shopper their own e-mail (the
+    back-in-stock form is filled with it). Its forms carry the CSRF placeholder."""
     page, offer, user = context["page"], context["quantity_offer"], request.user
     shown = (
         get_language(), request.scheme, request.get_host(), request.get_full_path(), bool(request.htmx),
@@ -275,7 +278,7 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
         sorted(page.availability.items()), page.product.price_is_secret,
         page.upcoming_drop and page.upcoming_drop.pk, page.ended_drop and page.ended_drop.pk,
         offer and (offer.badge, offer.name, offer.gift_name, offer.gift_url, offer.gift_sold_out),
-        user.email if user.is_authenticated else None,
+        user.email if user.is_authenticated else None, context["delivery_place"],
     )
     key = "product-stock-parts:" + hashlib.sha1(repr(shown).encode()).hexdigest()
     parts = fragments.get(key)

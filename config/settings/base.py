@@ -128,6 +128,7 @@ TEMPLATES = [
                 "core.context_processors.store",
                 "catalog.context_processors.navigation",
                 "cart.context_processors.mini_cart",
+                "payments.context_processors.payment_methods",
             ],
             "builtins": ["core.templatetags.icons"],
         },

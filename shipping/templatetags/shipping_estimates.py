@@ -8,12 +8,13 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def delivery_estimate_for(context, *, weight_kg, subtotal):
+def delivery_estimate_for(context, *, weight_kg, subtotal, place=None):
     """{% delivery_estimate_for weight_kg=... subtotal=... as delivery %}: the cheapest home
-    delivery to the shopper's place (see shipping.estimates)."""
+    delivery to the shopper's place (or `place`, when the view found it), see shipping.estimates."""
     request = context.get("request")
     try:
         weight, amount = Decimal(weight_kg), Decimal(subtotal)
     except (TypeError, ValueError, ArithmeticError):
         return None
-    return delivery_estimate(place=shipping_place(getattr(request, "user", None)), weight_kg=weight, subtotal=amount)
+    place = place or shipping_place(getattr(request, "user", None))
+    return delivery_estimate(place=place, weight_kg=weight, subtotal=amount)

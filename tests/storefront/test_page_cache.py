@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from storefront import page_cache
-from catalog.models import Product
+from catalog.models import Product, Variant
 from catalog.services import product_promotions_set
 from inventory.models import StockLevel
 from tests.factories import PASSWORD, BannerFactory, CategoryFactory, ProductFactory, UserFactory, VariantFactory, stock
@@ -248,7 +248,7 @@ def _signed_in(user) -> Client:
 @pytest.fixture
 def reviewed(shirts):
     """Polo Nazca 0 with two approved reviews: Rosa wrote one, Luis found the other helpful;
-    its third size is sold out (the "Avísame" form shows)."""
+    the option it opens on is sold out (the "Avísame" form shows, filled with a signed-in shopper's e-mail)."""
     from reviews.services import review_approve, review_create, review_vote_helpful
 
     rosa, luis, other = (UserFactory(first_name=name, email=f"{name.lower()}@example.pe") for name in
@@ -259,6 +259,7 @@ def reviewed(shirts):
     review_approve(review_id=liked.pk, moderator=None)
     review_vote_helpful(user=luis, review_id=liked.pk)
     VariantFactory(product=shirts[0], sku="NAZCA-0-XL")  # no stock: the "Avísame" form shows
+    Variant.objects.filter(sku="NAZCA-0").update(order=1)  # the page opens on the sold-out option
     return rosa, luis
 
 
