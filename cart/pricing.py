@@ -157,6 +157,7 @@ class CartSummary:
     kit_discounts: list[KitDiscount] = field(default_factory=list)
     coupon: Coupon | None = None  # the applied coupon, when it applies
     coupon_refusal: str = ""  # why the code kept for this cart does not apply (now)
+    coupon_refused: CouponRefused | None = None  # the same refusal with its reason
     # Lines of products whose price is still secret (they await a launch): shown without a
     # price, counted in no total, never ordered.
     waiting: list[CartLine] = field(default_factory=list)
@@ -322,7 +323,7 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
             goods_total=summary.goods_total, customer=customer, email=email,
         )
     except CouponRefused as refusal:
-        summary.coupon_refusal = refusal.message
+        summary.coupon_refusal, summary.coupon_refused = refusal.message, refusal
         return
     summary.coupon = match.coupon
     in_scope = [line for line in summary.lines if line.product.pk in match.product_ids]

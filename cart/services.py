@@ -148,11 +148,15 @@ def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Prod
         product = products[product_id]
         already = in_cart.get(product_id, 0)
         if product.exceeds_purchase_limit(held=already, adding=quantity):
+            # The facts travel as inventory's refusal (its cause), for a caller that words them
+            # for someone other than the shopper (staff taking an order).
+            limit = PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already,
+                                          adding=quantity, product_id=product_id, in_cart=True)
             raise CartError(ngettext(
                 "You can buy at most %(limit)d unit of %(name)s; your cart has %(held)d.",
                 "You can buy at most %(limit)d units of %(name)s; your cart has %(held)d.",
                 product.purchase_limit,
-            ) % {"limit": product.purchase_limit, "name": product.name, "held": already})
+            ) % {"limit": product.purchase_limit, "name": product.name, "held": already}) from limit
 
 
 def hold_minutes(cart: Cart) -> int:
@@ -223,11 +227,11 @@ def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None
         stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart),
                       may_hold_bundles=bundles_in)
     except InsufficientStock as error:
-        raise CartError(insufficient_stock_message(error)) from None
+        raise CartError(insufficient_stock_message(error)) from error
     except PurchaseLimitExceeded as error:
-        raise CartError(purchase_limit_message(error)) from None
+        raise CartError(purchase_limit_message(error)) from error
     except InventoryError as error:
-        raise CartError(str(error)) from None
+        raise CartError(str(error)) from error
 
 
 def purchase_limit_message(error: PurchaseLimitExceeded) -> str:

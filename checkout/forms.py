@@ -3,6 +3,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
@@ -65,6 +66,7 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "organization", "maxlength": LEGAL_NAME_MAX_LENGTH}),
     )
     billing_same = forms.BooleanField(label=_("Bill to the delivery address"), required=False, initial=True)
+    missing_document = _("Enter the number for your receipt.")
 
     def __init__(self, *args, email_fixed: str | None = None, cart_total=None, ask_consent: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +99,7 @@ class ContactForm(forms.Form):
                 self.add_error("legal_name", error)
         cleaned["legal_name"] = legal_name if kind == "ruc" else ""
         if kind and not document:
-            self.add_error("document", _("Enter the number for your receipt."))
+            self.add_error("document", self.missing_document)
         elif kind == "dni":
             try:
                 validate_dni(document)
@@ -142,7 +144,7 @@ def _initial(snapshot: dict) -> dict:
     return initial
 
 
-def _address_from_saved(address: Address) -> dict:
+def address_from_saved(address: Address) -> dict:
     """A saved address as the order keeps it, made exactly as a typed one is (so its ubigeo,
     and with it the shipping zone and price, is the one a typed copy would get); {} for a row
     from before addresses had their province and district chosen from lists."""
@@ -194,7 +196,7 @@ class DetailsForm(ContactForm):
         else the default (the list comes default first) or first saved address that has its district."""
         usable = [address for address in self.saved if address.has_ubigeo]
         if kept:
-            same = next((address for address in usable if _address_from_saved(address) == kept), None)
+            same = next((address for address in usable if address_from_saved(address) == kept), None)
             return str(same.pk) if same else NEW_ADDRESS
         return str(usable[0].pk) if usable else NEW_ADDRESS
 
@@ -228,7 +230,7 @@ class DetailsForm(ContactForm):
 
     @cached_property
     def _saved_snapshot(self) -> dict:
-        return _address_from_saved(self.chosen) if self.chosen is not None else {}
+        return address_from_saved(self.chosen) if self.chosen is not None else {}
 
     def is_valid(self) -> bool:
         used = ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_same))
@@ -313,6 +315,12 @@ class GiftCardBuyForm(forms.Form):
         return data
 
 
+class StaffContactForm(ContactForm):
+    """The contact and receipt checks of checkout, worded for the staff member typing them in."""
+
+    missing_document = _("Enter the number for the customer's receipt.")
+
+
 class StaffOrderForm(forms.Form):
     """An order staff take for a customer on WhatsApp or the phone (checkout.admin_views): who the
     customer is and their receipt, the coupon and the shipping method; the address is a
@@ -323,19 +331,31 @@ class StaffOrderForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS, initial="whatsapp")
     email = forms.EmailField(label=_("E-mail"), max_length=254,
                              help_text=_("The payment link is e-mailed here. An existing customer's e-mail makes "
-                                         "it their order (under “My orders”); any other, a guest order."))
+                                         "it their order (under “My orders”) and offers their saved addresses; "
+                                         "any other, a guest order."))
     document_type = forms.ChoiceField(label=_("Receipt"), choices=ContactForm.RECEIPTS, required=False)
     document = forms.CharField(label=_("DNI or RUC"), max_length=11, required=False)
     legal_name = forms.CharField(label=_("Company name (razón social)"), required=False,
                                  max_length=LEGAL_NAME_MAX_LENGTH, help_text=_("Only with a RUC (factura)."))
     coupon_code = forms.CharField(label=_("Coupon"), max_length=40, required=False)
-    shipping_method = forms.TypedChoiceField(label=_("Shipping method"), coerce=int)
+    shipping_method = forms.TypedChoiceField(
+        label=_("Shipping method"), coerce=int,
+        error_messages={"invalid_choice": _("Choose one of the shipping methods that reach the address.")})
     key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
-    def __init__(self, *args, shipping_methods, **kwargs):
+    def __init__(self, *args, shipping_options, **kwargs):
+        """shipping_options: the methods that reach the address (shipping.selectors.shipping_options)."""
         super().__init__(*args, **kwargs)
         self.fields["shipping_method"].choices = [("", _("Choose a shipping method"))] + [
-            (method.pk, method.name) for method in shipping_methods]
+            (option.method_id, shipping_option_label(option)) for option in shipping_options]
+
+
+def shipping_option_label(option) -> str:
+    """"Olva Courier — Lima Metropolitana · S/ 10.00 · 26 Nov to 28 Nov": the price and dates staff read out."""
+    price = _("Free") if option.is_free else format_money(option.price)
+    return _("%(name)s · %(price)s · %(from)s to %(to)s") % {
+        "name": option.name, "price": price, "from": date_format(option.delivery_from, "j M"),
+        "to": date_format(option.delivery_to, "j M")}
 
 
 class StaffOrderLineForm(forms.Form):
@@ -345,5 +365,16 @@ class StaffOrderLineForm(forms.Form):
                                widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}))
 
 
-StaffOrderLineFormSet = forms.formset_factory(StaffOrderLineForm, extra=6, max_num=6, absolute_max=6,
-                                              validate_max=True)
+# As many rows as the order has lines plus a blank one, at least STAFF_ORDER_ROWS (staff_order_rows).
+STAFF_ORDER_ROWS = 6
+STAFF_ORDER_MAX_LINES = 20
+StaffOrderLineFormSet = forms.formset_factory(StaffOrderLineForm, extra=0, max_num=STAFF_ORDER_MAX_LINES,
+                                              absolute_max=STAFF_ORDER_MAX_LINES, validate_max=True)
+
+
+def staff_order_rows(lines: list[tuple[str, str]]) -> list[dict]:
+    """The line rows to show for (SKU, quantity) pairs: those filled in, then blank ones."""
+    filled = [{"sku": sku, "quantity": quantity} for sku, quantity in lines if str(sku or "").strip()
+              or str(quantity or "").strip()][:STAFF_ORDER_MAX_LINES]
+    blank = max(STAFF_ORDER_ROWS - len(filled), 1 if len(filled) < STAFF_ORDER_MAX_LINES else 0)
+    return filled + [{} for _row in range(blank)]

@@ -44,7 +44,9 @@ from .state import CheckoutState
 
 
 class CheckoutError(Exception):
-    """A refusal with a message for the shopper; nothing was written."""
+    """A refusal with a message for the shopper; nothing was written. Its __cause__, when there
+    is one, is the domain's refusal (stock, purchase limit, coupon), for a caller that words it
+    for someone else (checkout.staff_orders, for the staff member taking an order)."""
 
 
 def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, customer: User | None,
@@ -185,7 +187,7 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
         raise CheckoutError(_("Your cart is empty."))
     summary = checkout_cart(cart, email=state.email)
     if summary.coupon_refusal:
-        raise CheckoutError(summary.coupon_refusal)
+        raise CheckoutError(summary.coupon_refusal) from summary.coupon_refused
     _check_still_sellable(summary)
     quote = checkout_quote(state=state, summary=summary)
     shipping_total = summary.shipping_price(quote.price)
@@ -226,13 +228,13 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
             order = _pay_with_credit(order=order, state=state, customer=customer)
             order = _pay_with_gift_card(order=order, state=state, customer=customer)
     except InsufficientStock as error:
-        raise CheckoutError(insufficient_stock_message(error, at_checkout=True)) from None
+        raise CheckoutError(insufficient_stock_message(error, at_checkout=True)) from error
     except InventoryError as error:
-        raise CheckoutError(str(error)) from None
+        raise CheckoutError(str(error)) from error
     except ValidationError as error:
-        raise CheckoutError(" ".join(error.messages)) from None
+        raise CheckoutError(" ".join(error.messages)) from error
     except CouponRefused as refusal:
-        raise CheckoutError(refusal.message) from None
+        raise CheckoutError(refusal.message) from refusal
     except (CreditError, GiftCardError) as error:
         raise CheckoutError(str(error)) from None
     transaction.on_commit(lambda: cart_clear(cart=cart))

@@ -81,6 +81,7 @@ def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
         already = held.get(product.pk, 0)
         if product.exceeds_purchase_limit(held=already, adding=per_product[product.pk]):
             raise PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already,
+                                        product_id=product.pk,
                                         order_ids=_orders_holding(customer=customer, product_id=product.pk, now=now))
 
 

@@ -113,3 +113,115 @@ class TestTakingAnOrder:
         client.get(TAKE)
         response = client.post(TAKE, posted("f" * 32, "create"))
         assert response.status_code == 400 and Order.objects.count() == 0
+
+
+BLANK_ADDRESS = {name: "" for name in LIMA}
+
+
+def shown_methods(response) -> list[str]:
+    """The shipping methods the page offers, by code."""
+    field = response.context["form"].fields["shipping_method"]
+    ids = [int(value) for value, _label in field.choices if value]
+    return list(ShippingMethod.objects.filter(pk__in=ids).order_by("pk").values_list("code", flat=True))
+
+
+class TestThePageHelpsStaffFillTheOrder:
+    def test_the_customers_saved_addresses_are_offered_and_one_fills_the_address(self, client, shop, staff_member):
+        from tests.factories import AddressFactory
+        rosa = UserFactory(email="rosa@example.pe")
+        home = AddressFactory(user=rosa, recipient="Rosa Quispe", street="Av. Arequipa 1234")
+        stranger = AddressFactory(street="Calle Ajena 9")
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        page = client.post(TAKE, posted(key, "refresh", email="ROSA@example.pe", **BLANK_ADDRESS))
+        content = page.content.decode()
+        assert page.status_code == 200 and "Av. Arequipa 1234" in content and "Calle Ajena 9" not in content
+        assert f'name="use_address" value="{home.pk}"' in content
+
+        filled = client.post(TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS),
+                                    "use_address": str(home.pk)})
+        address = filled.context["address"]
+        assert filled.status_code == 200 and not address.is_bound
+        assert (address["recipient"].value(), address["district"].value()) == ("Rosa Quispe", home.ubigeo)
+        assert shown_methods(filled) and "shalom-agencia" not in shown_methods(filled)
+
+        refused = client.post(TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS),
+                                     "use_address": str(stranger.pk)})
+        assert refused.context["address"]["street"].value() in ("", None)
+        assert "no está en la libreta de direcciones" in refused.content.decode()
+        assert Order.objects.count() == 0
+
+    def test_only_the_shipping_methods_that_reach_the_address_are_offered(self, client, shop, staff_member):
+        from shipping.selectors import shipping_options
+        client.force_login(staff_member)
+        first = client.get(TAKE)
+        assert shown_methods(first) == [] and "Elige la dirección de entrega" in first.content.decode()
+        key = key_of(first)
+        lima = client.post(TAKE, posted(key, "refresh"))
+        expected = shipping_options(department="15", province="1501", weight_kg=shop["hoodie"].product.weight_kg * 2
+                                    + shop["cap"].product.weight_kg, subtotal=357)
+        assert set(shown_methods(lima)) == set(
+            ShippingMethod.objects.filter(pk__in=[o.method_id for o in expected]).values_list("code", flat=True))
+        assert "olva-lima" in shown_methods(lima) and "shalom-agencia" not in shown_methods(lima)
+        cusco = client.post(TAKE, posted(key, "refresh", department="08", province="0801", district="080101"))
+        assert "olva-lima" not in shown_methods(cusco) and "shalom-agencia" in shown_methods(cusco)
+
+        shalom = ShippingMethod.objects.get(code="shalom-agencia")
+        tampered = client.post(TAKE, posted(key, "calculate", shipping_method=str(shalom.pk)))
+        assert tampered.status_code == 400 and tampered.context["quote"] is None
+
+    def test_a_product_search_lists_what_is_on_sale_by_name_or_sku(self, client, shop, staff_member,
+                                                                   django_assert_max_num_queries):
+        from catalog.models import Product
+        from tests.factories import ProductFactory, VariantFactory
+        VariantFactory(sku="GORRA-OLD", product=ProductFactory(name="Gorra retirada", status=Product.Status.INACTIVE))
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        by_name = client.post(TAKE, posted(key, "search", q="gorra"))
+        found = [row.variant.sku for row in by_name.context["search_results"]]
+        assert found == ["CAP-U"]
+        content = by_name.content.decode()
+        assert 'name="add_sku" value="CAP-U"' in content and "S/ 59.00" in content
+        by_sku = client.post(TAKE, posted(key, "search", q="hood-m"))
+        assert [row.variant.sku for row in by_sku.context["search_results"]] == ["HOOD-M"]
+        with django_assert_max_num_queries(3):
+            from checkout.staff_orders import staff_order_products
+            assert len(staff_order_products(term="o")) == 0  # too short: no query
+            staff_order_products(term="gorra inti")
+
+    def test_adding_a_product_from_the_search_fills_a_line(self, client, shop, staff_member):
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        added = client.post(TAKE, {**posted(key, "refresh", **{"lines-1-sku": "", "lines-1-quantity": ""}),
+                                   "add_sku": "CAP-U"})
+        rows = [(line["sku"].value(), str(line["quantity"].value())) for line in added.context["lines"]]
+        assert rows[:2] == [("HOOD-M", "2"), ("CAP-U", "1")] and all(sku in ("", None) for sku, _q in rows[2:])
+        again = client.post(TAKE, {**posted(key, "refresh", **{"lines-0-sku": "hood-m", "lines-1-sku": "",
+                                                               "lines-1-quantity": ""}), "add_sku": "HOOD-M"})
+        rows = [(line["sku"].value(), str(line["quantity"].value())) for line in again.context["lines"]]
+        assert rows[0] == ("hood-m", "3")
+        assert Order.objects.count() == 0
+
+    def test_a_lowercase_sku_calculates_and_creates(self, client, shop, staff_member):
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        quote = client.post(TAKE, posted(key, "calculate", **{"lines-0-sku": "hood-m", "lines-1-sku": "cap-u"}))
+        assert quote.status_code == 200 and quote.context["quote"].total == 357
+        created = client.post(TAKE, posted(key, "create", **{"lines-0-sku": "hood-m", "lines-1-sku": "cap-u"}))
+        assert created.status_code == 302
+        assert sorted(Order.objects.get().lines.values_list("sku", flat=True)) == ["CAP-U", "HOOD-M"]
+
+    def test_calculate_shows_the_refusal_create_would_give_in_staffs_words(self, client, shop, staff_member):
+        UserFactory(email="rosa@example.pe")
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        assert client.post(TAKE, posted(key, "create", email="rosa@example.pe", **{
+            "lines-0-quantity": "5", "lines-1-sku": "", "lines-1-quantity": ""})).status_code == 302
+        first = Order.objects.get()
+        key = key_of(client.get(TAKE))
+        before = writes()
+        refused = client.post(TAKE, posted(key, "calculate", email="rosa@example.pe", **{"lines-0-quantity": "1"}))
+        content = refused.content.decode()
+        assert refused.status_code == 400 and refused.context["quote"] is None
+        assert f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {first.number}" in content
+        assert writes() == before

@@ -99,7 +99,7 @@ class TestPlacing:
         assert nothing_written() == before
         order = take(staff_member)
         assert quote.total == order.total and quote.shipping_total == order.shipping_total
-        assert [(line.variant.sku, line.quantity) for line in quote.summary.lines] == [("HOOD-M", 2), ("CAP-U", 1)]
+        assert sorted((line.sku, line.quantity) for line in quote.lines) == [("CAP-U", 1), ("HOOD-M", 2)]
 
     def test_the_same_key_gives_back_the_same_order(self, shop, staff_member):
         first = take(staff_member)
@@ -175,3 +175,99 @@ class TestRefusals:
         with pytest.raises(CheckoutError) as refusal:
             take(staff_member, lines=[("NO-EXISTE", "1")])
         assert "No hay ningún producto con el SKU NO-EXISTE" in str(refusal.value)
+
+
+class TestSkusInAnyCase:
+    def test_a_sku_typed_in_lowercase_is_the_products_sku(self, shop, staff_member):
+        order = take(staff_member, lines=[("hood-m", "2"), (" Cap-u ", "1")])
+        assert sorted(order.lines.values_list("sku", "quantity")) == [("CAP-U", 1), ("HOOD-M", 2)]
+        quote = staff_order_quote(**answers(lines=[("hood-m", "1"), ("HOOD-M", "1")]))
+        assert [(line.sku, line.quantity) for line in quote.lines] == [("HOOD-M", 2)]
+
+    def test_an_exact_sku_wins_over_one_that_differs_in_case(self, shop, staff_member):
+        from tests.factories import ProductFactory, VariantFactory, stock
+        lower = VariantFactory(sku="hood-m", product=ProductFactory(name="Otra prenda"))
+        stock(lower, shop["warehouse"], 3)
+        quote = staff_order_quote(**answers(lines=[("hood-m", "1")]))
+        assert [line.sku for line in quote.lines] == ["hood-m"]
+        with pytest.raises(CheckoutError) as refusal:
+            staff_order_quote(**answers(lines=[("Hood-M", "1")]))
+        assert "HOOD-M" in str(refusal.value) and "hood-m" in str(refusal.value)
+
+
+class TestCalculateRefusesWhatCreateRefuses:
+    """"Calcular" runs the placement "Crear" runs, rolled back: every refusal shows there first,
+    worded for the staff member (the customer is "el cliente", never "tú")."""
+
+    def refused(self, staff_member, **overrides) -> str:
+        before = nothing_written()
+        with pytest.raises(CheckoutError) as at_quote:
+            staff_order_quote(**answers(**overrides))
+        with pytest.raises(CheckoutError) as at_create:
+            take(staff_member, key="z" * 32, **overrides)
+        assert nothing_written() == before
+        assert str(at_quote.value) == str(at_create.value)
+        message = str(at_quote.value)
+        for shopper_voice in ("ya tienes", "tu carrito", "Ya usaste", "págalo", "Puedes comprar", "tu DNI"):
+            assert shopper_voice not in message
+        return message
+
+    def test_the_units_an_unpaid_order_holds_count_toward_the_customers_limit(self, shop, staff_member):
+        UserFactory(email="rosa@example.pe")
+        first = take(staff_member, email="rosa@example.pe", lines=[("HOOD-M", "5")])
+        message = self.refused(staff_member, email="rosa@example.pe", lines=[("HOOD-M", "1")])
+        assert message == (f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {first.number}, "
+                           "que espera su pago; como máximo 5 por cliente.")
+
+    def test_the_limit_within_the_order_is_checked_at_calculate(self, shop, staff_member):
+        product = shop["hoodie"].product
+        product.max_per_customer = 1
+        product.save(update_fields=["max_per_customer"])
+        message = self.refused(staff_member, lines=[("HOOD-M", "2")])
+        assert message == "Un cliente puede comprar como máximo 1 unidad de Hoodie Andino; este pedido pide 2."
+
+    def test_a_coupon_the_customer_already_used_is_refused_at_calculate(self, shop, staff_member):
+        coupon(code="UNAVEZ", max_uses_per_customer=1)
+        take(staff_member, email="rosa@example.pe", coupon_code="unavez")
+        message = self.refused(staff_member, email="rosa@example.pe", coupon_code="UNAVEZ")
+        assert message == "El cliente ya usó el código UNAVEZ."
+
+    def test_a_shortage_names_the_product_and_its_sku(self, shop, staff_member):
+        message = self.refused(staff_member, lines=[("cap-u", "5")])
+        assert message == "Solo hay 4 unidades disponibles de Gorra Inti (CAP-U)."
+
+    def test_the_quote_is_what_create_makes_and_leaves_no_trace(self, shop, staff_member, monkeypatch):
+        from cart import services as cart_services
+        from cart.store import cart_store
+        coupon(code="PROMO10")
+        carts = []
+        real_add = cart_services.cart_add
+        monkeypatch.setattr("checkout.staff_orders.cart_add",
+                            lambda *, cart, **kwargs: carts.append(cart.id) or real_add(cart=cart, **kwargs))
+        before = nothing_written()
+        quote = staff_order_quote(**answers(coupon_code="promo10"))
+        assert nothing_written() == before and not Reservation.objects.exists()
+        assert carts and all(not cart_store().lines(cart_id) for cart_id in carts)
+        order = take(staff_member, coupon_code="promo10")
+        assert (quote.subtotal, quote.discount_total, quote.shipping_total, quote.total) == (
+            order.subtotal, order.discount_total, order.shipping_total, order.total)
+        assert [source.amount for source in quote.discount_sources] != []
+
+    def test_a_receipt_above_the_anonymous_limit_asks_for_the_customers_document(self, shop, staff_member):
+        message = self.refused(staff_member, lines=[("HOOD-M", "5")], document_type="", document="")
+        assert message == ("Para compras de más de S/ 700, la SUNAT pide el documento del comprador en el "
+                           "comprobante: agrega el DNI del cliente (o un RUC para factura).")
+
+    def test_a_coupon_for_other_products_says_so_about_this_order(self, shop, staff_member):
+        from promotions.models import Scope
+        from tests.factories import ProductFactory
+        coupon(code="SOLOSILLAS", scope=Scope.PRODUCTS, products=[ProductFactory(name="Silla")])
+        message = self.refused(staff_member, coupon_code="solosillas")
+        assert message == "El código SOLOSILLAS no se aplica a ningún producto de este pedido."
+
+    @pytest.mark.parametrize(("overrides", "expected"), [
+        ({"lines": [("HOOD-M", "100")]}, "HOOD-M: como máximo 99 unidades por línea."),
+        ({"document_type": "dni", "document": ""}, "DNI o RUC: Ingresa el número para el comprobante del cliente."),
+    ])
+    def test_the_form_speaks_to_staff_too(self, shop, staff_member, overrides, expected):
+        assert self.refused(staff_member, **overrides) == expected

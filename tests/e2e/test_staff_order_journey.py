@@ -8,10 +8,19 @@ import pytest
 from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from orders.models import Order, OrderChannel, OrderStatus
+from shipping.models import ShippingMethod
 from tests.factories import UserFactory
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
+
+
+def choose_shipping(page, name: str) -> None:
+    """Pick the method by its name once the page offers it (the options follow the address and
+    lines, and say the price and dates after the name)."""
+    option = page.locator("#id_shipping_method option", has_text=name)
+    option.first.wait_for(state="attached")
+    page.select_option("#id_shipping_method", value=option.first.get_attribute("value"))
 
 
 def test_staff_take_a_whatsapp_order_that_the_customer_pays_from_the_link(new_page, shop):
@@ -37,7 +46,7 @@ def test_staff_take_a_whatsapp_order_that_the_customer_pays_from_the_link(new_pa
     page.select_option("#id_district", "150122")
     page.fill("#id_lines-0-sku", "HA-M")
     page.fill("#id_lines-0-quantity", "2")
-    page.select_option("#id_shipping_method", label="Olva Courier — Lima Metropolitana")
+    choose_shipping(page, "Olva Courier — Lima Metropolitana")
 
     page.locator("#take-calculate").click()
     page.locator("#take-quote").wait_for()
@@ -78,3 +87,87 @@ def test_staff_take_a_whatsapp_order_that_the_customer_pays_from_the_link(new_pa
     row = page.locator("#result_list tbody tr", has_text=order.number)
     assert "Pagado" in row.inner_text() and "WhatsApp" in row.inner_text()
     screenshot(page, "staff-order-list-whatsapp")
+
+
+def test_staff_take_a_phone_order_for_a_customer_finding_products_and_using_a_saved_address(new_page, shop):
+    """A phone order for Rosa, who already has an order waiting for payment: staff type her e-mail
+    and use her saved address (only the methods that reach it are offered), find the cap by name
+    and add it, type a SKU in lowercase; "Calcular" refuses the hoodie her unpaid order already
+    holds up to the limit, naming that order, in staff's words; with the desk instead it prices
+    the order, and "Crear" places it for her with its payment link."""
+    from checkout.staff_orders import staff_order_place
+    from tests.factories import LIMA, AddressFactory
+
+    roles_sync()
+    staff = UserFactory(email="lucia@kallpa.pe", first_name="Lucía", last_name="Ramos")
+    account_services.user_add_role(user=staff, role=Role.SUPPORT)
+    rosa = UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
+    home = AddressFactory(user=rosa, label="Casa", recipient="Rosa Quispe", street="Av. Larco 345",
+                          district="Miraflores", province="Lima", department="15", phone="987654321")
+    unpaid = staff_order_place(taken_by=staff, channel=OrderChannel.WHATSAPP, email=rosa.email, phone="987654321",
+                               lines=[("HA-M", "5")], address_data=dict(LIMA), document_type="dni",
+                               document="45678912", legal_name="", key="earlier-order",
+                               shipping_method_id=ShippingMethod.objects.get(code="olva-lima").pk)
+    page = new_page(DESKTOP)
+    sign_in(page, "/admin/login/", staff.email, field="username")
+    page.goto("/admin/orders/order/take/")
+    assert "Elige la dirección de entrega" in page.locator("#take-shipping").inner_text()
+
+    page.select_option("#id_channel", "phone")
+    page.fill("#id_email", "rosa@example.pe")
+    page.locator("#id_email").dispatch_event("change")
+    saved = page.locator(f'#take-saved button[value="{home.pk}"]')
+    saved.wait_for()
+    assert "Av. Larco 345" in page.locator("#take-saved").inner_text()
+    saved.click()
+    page.wait_for_function("() => document.querySelector('#id_recipient').value === 'Rosa Quispe'")
+    assert page.input_value("#id_district") == home.ubigeo
+    page.locator("#id_shipping_method").wait_for()
+    offered = page.locator("#id_shipping_method option").all_inner_texts()
+    assert any(text.startswith("Olva Courier — Lima Metropolitana") for text in offered)
+    assert not any("Shalom" in text for text in offered)
+
+    page.fill("#take-q", "gorra")
+    add = page.locator('#take-search-results button[name="add_sku"][value="GI-U"]')
+    add.wait_for()
+    assert "Gorra Inti" in page.locator("#take-search-results").inner_text()
+    screenshot(page, "staff-order-search")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "staff-order-search")
+    page.set_viewport_size(DESKTOP)
+    add.click()
+    page.wait_for_function("() => document.querySelector('#id_lines-0-sku').value === 'GI-U'")
+    assert page.input_value("#id_lines-0-quantity") == "1"
+    page.fill("#id_lines-1-sku", "ha-xl")
+    page.fill("#id_lines-1-quantity", "1")
+    choose_shipping(page, "Olva Courier — Lima Metropolitana")
+
+    page.locator("#take-calculate").click()
+    refusal = page.locator("#take-refusal")
+    refusal.wait_for()
+    assert (f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {unpaid.number}, "
+            "que espera su pago") in refusal.inner_text()
+    assert Order.objects.count() == 1
+    screenshot(page, "staff-order-refused")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "staff-order-refused")
+    page.set_viewport_size(DESKTOP)
+
+    page.fill("#id_lines-1-sku", "en-1")
+    page.locator("#take-calculate").click()
+    page.locator("#take-quote").wait_for()
+    assert page.locator("#take-total").inner_text() == "S/ 558.00"  # 59 + 499, free shipping from S/ 199
+    assert Order.objects.count() == 1
+    screenshot(page, "staff-order-phone-quote")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "staff-order-phone-quote")
+    page.set_viewport_size(DESKTOP)
+
+    page.locator("#take-create").click()
+    page.wait_for_url("**/admin/orders/order/*/change/")
+    order = Order.objects.exclude(pk=unpaid.pk).get()
+    assert order.customer == rosa and order.channel == OrderChannel.PHONE and order.taken_by == staff
+    assert sorted(order.lines.values_list("sku", flat=True)) == ["EN-1", "GI-U"]
+    assert order.shipping_address["street"] == "Av. Larco 345"
+    assert order.number in page.locator(".messagelist").inner_text()
+    assert page.locator("#payment-link").get_attribute("href").endswith(order.get_absolute_url())
