@@ -173,6 +173,14 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["variant", "warehouse"] if obj is not None else fields
 
+    def has_delete_permission(self, request, obj=None):
+        """A level's on-hand is the sum of its movements: one with a movement or a hold is part of
+        the ledger and stays. Only a level never used (opened by mistake) may go, one at a time
+        (no bulk delete: the list cannot tell the two apart)."""
+        if obj is None or obj.movements.exists() or obj.reservations.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_fields(self, request, obj=None):
         if obj is None:  # a new level: where, its first units, and its thresholds
             return ["variant", "warehouse", "received", "minimum", "maximum", "bin_location"]
@@ -332,6 +340,12 @@ class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
               "created_by", "created_at", "ordered_at", "received_at"]
     inlines = [PurchaseOrderLineInline]
     actions = ["place", "receive", "cancel"]
+
+    def has_delete_permission(self, request, obj=None):
+        """Never deleted: its receipts are movements in the ledger, and its number is referenced by
+        them. A purchase order that should not go ahead is cancelled (purchase_order_cancel), which
+        refuses one that has received goods."""
+        return False
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -158,9 +158,17 @@ def purchase_order_place(*, purchase_order: PurchaseOrder, actor=None) -> Purcha
 
 
 def purchase_order_cancel(*, purchase_order: PurchaseOrder, actor=None) -> PurchaseOrder:
-    """Cancel an order nothing has been received for."""
+    """Cancel an order nothing has been received for. One that has received goods keeps them in
+    the ledger and is refused, saying so."""
     with transaction.atomic():
-        order = _lock_order(purchase_order, PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.ORDERED)
+        order = PurchaseOrder.objects.select_for_update().get(pk=purchase_order.pk)
+        received = sum(order.lines.values_list("quantity_received", flat=True))
+        if received:
+            raise PurchaseOrderStateError(
+                _("Purchase order %(number)s has already received %(units)d units, recorded in the stock ledger: "
+                  "it cannot be cancelled. To send goods back to the supplier, write them off from their stock "
+                  "level."), number=order.number, units=received)
+        order = _lock_order(order, PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.ORDERED)
         order.status = PurchaseOrder.Status.CANCELLED
         order.save(update_fields=["status"])
         return order

@@ -144,3 +144,17 @@ def test_sellers_see_only_their_own_warehouses_and_stock(client):
     movements = get_ok(client, "/admin/inventory/movement/").context["cl"].result_list
     assert {m.stock_level_id for m in movements} == {mine.pk}
     assert client.get("/admin/inventory/reservation/").status_code == 403
+
+
+def test_a_stock_level_in_the_ledger_is_never_deleted_an_unused_one_may_be(client, operator):
+    level = stock(quantity=3)
+    services.stock_reserve(lines=[(level.variant, 1)], cart_key="c")
+    unused = StockLevel.objects.create(variant=VariantFactory(), warehouse=level.warehouse)
+    assert "delete_selected" not in client.get(LEVELS).content.decode()
+    assert client.get(f"{LEVELS}{level.pk}/delete/").status_code == 403
+    assert client.post(f"{LEVELS}{level.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert f"{LEVELS}{level.pk}/delete/" not in client.get(f"{LEVELS}{level.pk}/change/").content.decode()
+    assert client.get(f"{LEVELS}{unused.pk}/delete/").status_code == 200
+    client.post(f"{LEVELS}{unused.pk}/delete/", {"post": "yes"})
+    assert not StockLevel.objects.filter(pk=unused.pk).exists()
+    assert StockLevel.objects.filter(pk=level.pk).exists() and level.movements.count() == 1

@@ -175,3 +175,34 @@ def test_the_update_service_refuses_new_lines_past_the_draft():
         services.purchase_order_update(purchase_order=order, notes="", expected_at=None,
                                        lines=[(variant, 9, 2)])
     assert order.lines.get().quantity_ordered == 3
+
+
+CHANGELIST = "/admin/inventory/purchaseorder/"
+
+
+def test_a_purchase_order_is_never_deleted_in_the_admin_only_cancelled_by_the_service(client, operator):
+    from inventory.models import Movement
+    supplier, warehouse, variant = SupplierFactory(), WarehouseFactory(), VariantFactory()
+    draft = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 5, "10.00")])
+    received = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 5, "10.00")])
+    services.purchase_order_place(purchase_order=received)
+    services.purchase_order_receive(purchase_order=received, quantities={received.lines.get().pk: 2})
+    ledger = list(Movement.objects.values_list("pk", "quantity"))
+
+    assert "delete_selected" not in client.get(CHANGELIST).content.decode()
+    for order in (draft, received):
+        assert f"{CHANGELIST}{order.pk}/delete/" not in client.get(change_url(order)).content.decode()
+        assert client.get(f"{CHANGELIST}{order.pk}/delete/").status_code == 403
+        assert client.post(f"{CHANGELIST}{order.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [draft.pk, received.pk], "post": "yes"})
+    assert PurchaseOrder.objects.count() == 2
+
+    refused = client.post(CHANGELIST, {"action": "cancel", "_selected_action": [received.pk]}, follow=True)
+    received.refresh_from_db()
+    assert received.status == PurchaseOrder.Status.PARTIALLY_RECEIVED
+    assert f"La orden de compra {received.number} ya recibió 2 unidades" in _messages(refused)
+    assert list(Movement.objects.values_list("pk", "quantity")) == ledger
+
+    client.post(CHANGELIST, {"action": "cancel", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == PurchaseOrder.Status.CANCELLED
