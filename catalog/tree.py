@@ -65,14 +65,29 @@ class Tree:
     families: list[FamilyNode]
     categories: dict[int, Node]
     by_slug: dict[str, int]
-    option_codes: list[str]  # the listing filters' parameter names (size, color, ...)
-    option_values: dict[int, "ValueNode"] = field(default_factory=dict)
     brands: dict[int, BrandNode] = field(default_factory=dict)  # active brands
     # What shoppers must not see, usually nothing: listings exclude these ids instead of
     # joining brands and categories to check is_active on every product row.
     hidden_category_ids: list[int] = field(default_factory=list)
     hidden_brand_ids: list[int] = field(default_factory=list)
     version: str = ""  # new on every build: names what was rendered from this tree (the menu)
+    # The options and their values, read on first use (listings and product pages; the home page
+    # and the menu never ask): kept beside the tree under its version (_options_of).
+    _options: tuple | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def option_codes(self) -> list[str]:
+        """The listing filters' parameter names (size, color, ...)."""
+        return self._option_data()[0]
+
+    @property
+    def option_values(self) -> dict[int, "ValueNode"]:
+        return self._option_data()[1]
+
+    def _option_data(self) -> tuple:
+        if self._options is None:
+            self._options = _options_of(self.version)
+        return self._options
 
     def family(self, family_id: int) -> FamilyNode | None:
         return next((f for f in self.families if f.id == family_id), None)
@@ -150,24 +165,32 @@ def _build() -> Tree:
             brands[brand_id] = BrandNode(id=brand_id, slug=slug, name=name)
         else:
             hidden_brand_ids.append(brand_id)
-    option_values = {
-        v.id: ValueNode(id=v.id, option_code=v.option.code, option_name=v.option.name, option_order=v.option.order,
-                        slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
-        for v in OptionValue.objects.select_related("option")
-    }
-    # The filters' names, from the values read above: an option with no value filters nothing.
-    option_orders = {value.option_code: value.option_order for value in option_values.values()}
     return Tree(
         families=families,
         categories=categories,
         by_slug={n.slug: n.id for n in categories.values()},
-        option_codes=sorted(option_orders, key=lambda code: (option_orders[code], code)),
-        option_values=option_values,
         brands=brands,
         hidden_category_ids=sorted(every_category_id - set(categories)),
         hidden_brand_ids=sorted(hidden_brand_ids),
         version=uuid.uuid4().hex[:12],
     )
+
+
+def _options_of(version: str) -> tuple[list[str], dict[int, ValueNode]]:
+    """(option codes, option values by id) of the tree of this version, from the cache or one read."""
+    key = f"{CACHE_KEY}:options:{version}"
+    found = cache.get(key)
+    if found is None:
+        values = {
+            v.id: ValueNode(id=v.id, option_code=v.option.code, option_name=v.option.name, option_order=v.option.order,
+                            slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
+            for v in OptionValue.objects.select_related("option")
+        }
+        # The filters' names, from the values read: an option with no value filters nothing.
+        orders = {value.option_code: value.option_order for value in values.values()}
+        found = (sorted(orders, key=lambda code: (orders[code], code)), values)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def catalog_tree(request=None) -> Tree:
