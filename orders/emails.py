@@ -53,6 +53,9 @@ def render_order_email(email: OrderEmail) -> tuple[str, str, str]:
         "support_email": str(site_setting("SUPPORT_EMAIL")),
         "support_phone": str(site_setting("SUPPORT_PHONE")).strip(),
         "cancel_window": site_setting("ORDER_CANCEL_WINDOW_MINUTES"),
+        # A paid order cancelled: when its refund is approved and when the bank shows it.
+        "refund_approval_days": site_setting("REFUND_APPROVAL_BUSINESS_DAYS"),
+        "refund_bank_days": site_setting("REFUND_BANK_BUSINESS_DAYS"),
         # Every e-mail links to the order (a guest's through a signed link); while it waits for
         # payment, that page is where it is paid.
         "order_url": site_url(order_email_path(order)),

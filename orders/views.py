@@ -58,9 +58,9 @@ def _cancel(request, order: Order, *, redirect_to: str):
 
 def _cancelled_message(order: Order) -> str:
     if order.payment_status == PaymentStatus.PAID:
-        return _("Order %(number)s was cancelled. We will refund your payment to the same card or account.") % {
-            "number": order.number
-        }
+        return _("Order %(number)s was cancelled. We will refund your payment to the same card or account once our "
+                 "team approves it, within %(days)d business days.") % {
+            "number": order.number, "days": site_setting("REFUND_APPROVAL_BUSINESS_DAYS")}
     return _("Order %(number)s was cancelled.") % {"number": order.number}
 
 

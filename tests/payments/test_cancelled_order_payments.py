@@ -91,3 +91,23 @@ def test_staff_see_the_refund_awaits_their_approval(client, cancelled_paid_order
     assert "pendiente de aprobación" in page
     assert reverse("admin:payments_refund_change", args=[refund.pk]) in page
     assert f"S/ {refund.amount:,.2f}" in page
+
+
+def test_the_cancellation_message_and_e_mail_say_when_the_refund_comes(client, db):
+    from orders.emails import render_order_email
+    from orders.models import OrderEmail, OrderEmailKind
+
+    customer = UserFactory(email="rosa@example.pe")
+    variant = VariantFactory()
+    stock(variant, WarehouseFactory(), 5)
+    order = make_order(customer=customer, variant=variant)
+    pay(order)
+    client.login(username=customer.email, password=PASSWORD)
+    page = client.post(reverse("orders:cancel", args=[order.number]), follow=True).content.decode()
+    assert "cuando nuestro equipo lo apruebe, en un plazo de 2 días hábiles" in page
+
+    _subject, text, html = render_order_email(OrderEmail.objects.get(order=order,
+                                                                     kind=OrderEmailKind.CANCELLED_BY_CUSTOMER))
+    for body in (text, html):
+        assert "Te devolveremos el pago a la misma tarjeta o cuenta" in body
+        assert "en un plazo de 2 días hábiles" in body and "en un plazo de 10 días hábiles" in body
