@@ -2,8 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from legal.forms import add_consent_fields, record_form_consent
-from legal.models import ConsentSource
+from legal.forms import add_consent_fields
 
 from . import ubigeo
 from .models import Address, Seller, User, phone_validator
@@ -35,14 +34,9 @@ class SignupForm(forms.Form):
         add_consent_fields(self)  # terms and privacy (required), marketing (optional)
 
     def signup(self, request, user: User) -> None:
-        user.first_name = self.cleaned_data["first_name"].strip()
-        user.last_name = self.cleaned_data["last_name"].strip()
-        user.phone = self.cleaned_data.get("phone", "").strip()
-        # Not checked against other accounts here (that would tell whose DNI has an account):
-        # it waits for the e-mail's confirmation (accounts.services.user_mark_email_verified).
-        user.dni_pending = self.cleaned_data.get("dni", "")
-        user.save(update_fields=["first_name", "last_name", "phone", "dni_pending"])
-        record_form_consent(self, request, email=user.email, source=ConsentSource.SIGNUP, user=user)
+        """allauth's hook after its own sign-up save, which the shop's sign-up never runs (the
+        account is made by accounts.services.user_signup_complete, after the answer); allauth
+        refuses a sign-up form class without it."""
 
 
 class ProfileForm(forms.ModelForm):

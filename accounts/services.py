@@ -2,10 +2,14 @@
 
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from legal.models import ConsentSource
+from legal.services import consent_record
 
 from .models import Address, Seller, User
 from . import user_cache
@@ -24,6 +28,28 @@ ADDRESS_FIELDS = (
     "postal_code",
     "country",
 )
+
+
+def user_signup_complete(*, email: str, password_hash: str, first_name: str, last_name: str, phone: str, dni: str,
+                         consent: dict | None) -> User | None:
+    """Make the account a sign-up asked for (accounts.signup, after its answer): the user with its
+    hashed password, its e-mail address (unconfirmed) and the consent it gave; None when the
+    address already has an account. The DNI waits, unchecked, for the e-mail's confirmation."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        return None
+    try:
+        with transaction.atomic():
+            user = User(email=email, password=password_hash, first_name=first_name.strip(),
+                        last_name=last_name.strip(), phone=phone.strip(), dni_pending=normalize_identity(dni))
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+            if consent is not None:
+                consent_record(email=email, source=ConsentSource.SIGNUP, user=user, ip=consent["ip"],
+                               marketing=consent["marketing"])
+    except IntegrityError:
+        return None  # the same address signed up twice at once: the other one made it
+    return user
 
 
 @transaction.atomic

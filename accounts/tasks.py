@@ -61,3 +61,23 @@ def send_password_reset(*, email: str, host: str, secure: bool, language: str) -
         form = ResetPasswordForm(data={"email": email})
         if form.is_valid():
             form.save(request)
+
+
+@shared_task(name="accounts.tasks.complete_signup", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def complete_signup(*, email: str, password_hash: str, first_name: str, last_name: str, phone: str, dni: str,
+                    consent: dict | None, host: str, secure: bool, language: str) -> None:
+    """The rest of a sign-up (accounts.signup), after its answer: the new account and its
+    confirmation link, or "you already have an account" to the owner of a taken address."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.models import EmailAddress
+
+    from .services import user_signup_complete
+
+    request = _MailRequest(host=host, secure=secure)
+    with translation.override(language), allauth_context.request_context(request):
+        user = user_signup_complete(email=email, password_hash=password_hash, first_name=first_name,
+                                    last_name=last_name, phone=phone, dni=dni, consent=consent)
+        if user is None:
+            get_adapter().send_account_already_exists_mail(email)
+        else:
+            EmailAddress.objects.get_primary(user).send_confirmation(request, signup=True)

@@ -7,10 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from core.ratelimit import client_ip
-
 from .selectors import policies_current
-from .services import consent_record
 
 ACCEPT_FIELD = "accept_terms"
 MARKETING_FIELD = "accept_marketing"
@@ -32,11 +29,3 @@ def add_consent_fields(form: forms.Form, *, marketing: bool = True) -> bool:
             label=_("I want to receive offers and news by e-mail (optional; you can stop them at any time)."),
             required=False)
     return True
-
-
-def record_form_consent(form: forms.Form, request, *, email: str, source: str, user=None) -> None:
-    """Record what a valid form's boxes said (nothing when the form did not ask)."""
-    if ACCEPT_FIELD not in form.cleaned_data:
-        return
-    consent_record(email=email, source=source, user=user, ip=client_ip(request),
-                   marketing=bool(form.cleaned_data.get(MARKETING_FIELD)))

@@ -545,15 +545,17 @@ ACCOUNT_UNIQUE_EMAIL = True
 # still sent and the verified flag is what later features check.
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# The account is made after the sign-up's answer (accounts.signup), so the link cannot sign in the
+# browser that asked: it confirms the address, and the password signs in.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = None
 # Sign-up and password reset answer the same for known and unknown addresses; the owner of
 # a known address gets an e-mail instead ("an account already exists", "no account").
 ACCOUNT_PREVENT_ENUMERATION = True
-# A sign-up answers "confirm your e-mail" whether the address is new or taken, and signs in only
-# from the e-mailed link (core.account_forms); signing in never asks for a confirmed address.
-ACCOUNT_FORMS = {"signup": "core.account_forms.EnumerationSafeSignupForm",
+# A sign-up answers "confirm your e-mail" whatever the address, and makes the account after the
+# answer (accounts.signup); signing in never asks for a confirmed address.
+ACCOUNT_FORMS = {"signup": "accounts.signup.EnumerationSafeSignupForm",
                  "reset_password": "accounts.password_reset.EnumerationSafeResetPasswordForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
 # The admin's history is read-only: no "Revert" (core.admin.ScopedHistoryAdmin refuses the form too).

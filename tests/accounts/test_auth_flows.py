@@ -1,6 +1,10 @@
 import re
+from unittest import mock
 
 import pytest
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.test import Client
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -22,7 +26,7 @@ def link_in_last_mail(pattern: str) -> str:
 
 
 class TestSignup:
-    def test_creates_user_with_argon2_hash_and_signs_in_from_the_confirmation_link(self, client, sent):
+    def test_creates_user_with_argon2_hash_after_the_answer_and_the_link_confirms_it(self, client, sent):
         with sent():
             response = client.post(reverse("account_signup"), signup_data())
 
@@ -32,13 +36,16 @@ class TestSignup:
         assert (user.first_name, user.last_name, user.dni, user.dni_pending) == ("Lucía", "Mamani", "", "43451826")
         assert user.password.startswith("argon2$")
         assert user.email_verified is False
-        # Not signed in by the answer (a taken address gets the same one): the link signs in.
+        # Not signed in by the answer (a taken address gets the same one): the account was made
+        # after it (accounts.signup). The link confirms the address and the password signs in.
         assert client.get(reverse("accounts:profile")).status_code == 302
         assert len(mail.outbox) == 1
         assert "/accounts/confirm-email/" in mail.outbox[0].body
-        client.post(link_in_last_mail(r"/accounts/confirm-email/[^\s/]+/"))
-        assert client.get(reverse("accounts:profile")).status_code == 200
+        confirmed = client.post(link_in_last_mail(r"/accounts/confirm-email/[^\s/]+/"))
+        assert (confirmed.status_code, confirmed["Location"]) == (302, reverse("account_login"))
         assert User.objects.get(email="nueva@example.pe").dni == "43451826"
+        assert client.post(reverse("account_login"), {"login": "nueva@example.pe", "password": PASSWORD}).status_code == 302
+        assert client.get(reverse("accounts:profile")).status_code == 200
         # Verification stays optional for signing in: the password works before confirming too.
         other = UserFactory(email="sin-confirmar@example.pe")
         assert not other.email_verified
@@ -77,8 +84,29 @@ class TestSignup:
         assert "password2" in errors
         assert not User.objects.exists()
 
-    def test_dni_is_optional(self, client):
-        response = client.post(reverse("account_signup"), signup_data(dni=""))
+    def test_the_answer_does_the_same_work_for_every_address(self):
+        """Time follows work: a new address, a taken one and a taken DNI run the same queries
+        before the answer (the account is made after it), and each hashes the password once."""
+        UserFactory(email="rosa@example.pe", dni="43451826")
+        work = []
+        for n, data in enumerate((signup_data(email="nueva@example.pe", dni="45871236"),
+                                  signup_data(email="rosa@example.pe", dni="45871236"),
+                                  signup_data(email="otra@example.pe", dni="43451826"))):
+            client = Client(REMOTE_ADDR=f"10.20.0.{n + 1}")
+            client.get(reverse("account_signup"))
+            with CaptureQueriesContext(connection) as queries, \
+                    mock.patch("accounts.signup.make_password", wraps=make_password) as hashing:
+                response = client.post(reverse("account_signup"), data)
+            assert response.status_code == 302
+            shapes = [re.sub(r"'[^']*'|\b\d+\b|_django_curs_\w+|\"s\d+_x\d+\"", "?", q["sql"])
+                      for q in queries.captured_queries]
+            work.append((shapes, hashing.call_count))
+        assert work[0] == work[1] == work[2]
+        assert work[0][1] == 1
+
+    def test_dni_is_optional(self, client, sent):
+        with sent():
+            response = client.post(reverse("account_signup"), signup_data(dni=""))
 
         assert response.status_code == 302
         assert User.objects.get(email="nueva@example.pe").dni == ""
@@ -193,8 +221,9 @@ class TestEmailVerification:
         assert user.email_verified is True
         assert EmailAddress.objects.get(user=user).verified is True
 
-    def test_bad_key_changes_nothing(self, client):
-        client.post(reverse("account_signup"), signup_data())
+    def test_bad_key_changes_nothing(self, client, sent):
+        with sent():
+            client.post(reverse("account_signup"), signup_data())
 
         response = client.post("/accounts/confirm-email/not-a-real-key/")
 

@@ -21,13 +21,15 @@ def confirm_from_mail(client) -> str:
     path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s/]+/)", mail.outbox[-1].body).group(1)
     response = client.post(path, follow=True)
     assert response.status_code == 200
-    return response.content.decode()
+    return response.content.decode()  # the sign-in page, with what confirming said
 
 
 def test_a_registered_dni_gets_the_sign_up_answer_of_a_free_one(sent):
     owner = UserFactory(dni=DNI)
-    free = Client().post(reverse("account_signup"), signup_data(email="libre@example.pe", dni="45871236"))
-    clash = Client().post(reverse("account_signup"), signup_data(email="otra@example.pe", dni=DNI))
+    with sent():
+        free = Client().post(reverse("account_signup"), signup_data(email="libre@example.pe", dni="45871236"))
+    with sent():
+        clash = Client().post(reverse("account_signup"), signup_data(email="otra@example.pe", dni=DNI))
 
     assert (clash.status_code, clash["Location"]) == (free.status_code, free["Location"]) == (
         302, reverse("account_email_verification_sent"))

@@ -56,15 +56,17 @@ class TestNormalize:
 
 
 class TestSignupAndProfile:
-    def test_signup_with_a_full_width_dni_stores_ascii(self, client):
-        response = client.post(reverse("account_signup"), signup_data(dni=DNI_WIDE))
+    def test_signup_with_a_full_width_dni_stores_ascii(self, client, sent):
+        with sent():
+            response = client.post(reverse("account_signup"), signup_data(dni=DNI_WIDE))
         assert response.status_code == 302
         assert User.objects.get(email="nueva@example.pe").dni_pending == DNI  # given once the e-mail is confirmed
 
     @pytest.mark.parametrize("taken, typed", [(DNI, DNI_WIDE), (DNI, DNI_ARABIC), (DNI_WIDE, DNI)])
-    def test_confirming_the_email_finds_the_duplicate_across_spellings(self, client, taken, typed):
+    def test_confirming_the_email_finds_the_duplicate_across_spellings(self, client, sent, taken, typed):
         UserFactory(dni=taken)
-        response = client.post(reverse("account_signup"), signup_data(dni=typed))
+        with sent():
+            response = client.post(reverse("account_signup"), signup_data(dni=typed))
         assert response.status_code == 302  # a sign-up does not tell (tests/accounts/test_dni_after_confirmation.py)
         newcomer = User.objects.get(email="nueva@example.pe")
         assert services.user_mark_email_verified(user=newcomer) is False

@@ -40,13 +40,18 @@ def test_sign_up_records_consent_and_the_privacy_page_manages_it(new_page, polic
     page.locator("input[name=accept_terms]").check()
     screenshot(page, "signup-consent")
     page.locator("form.form button[type=submit]").click()
-    # Sign-up answers "confirm your e-mail" (as for a taken address); the e-mailed link signs her in.
+    # Sign-up answers "confirm your e-mail" (as for a taken address); the e-mailed link confirms
+    # it and her password signs her in.
     page.wait_for_url("**/accounts/confirm-email/")
     assert sorted(Consent.objects.values_list("kind", flat=True)) == ["privacy", "terms"]
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s/]+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/confirm-email/" not in url)
+    page.wait_for_url("**/accounts/login/")
+    page.fill("input[name=login]", "nueva@example.pe")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
 
     page.goto("/account/privacy/")
     assert "Términos y condiciones" in page.content() and "No recibes ofertas por correo." in page.content()

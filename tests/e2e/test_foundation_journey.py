@@ -53,14 +53,20 @@ def test_shopper_signs_up_signs_out_signs_in_and_saves_an_address(page):
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.locator("main form button[type=submit]").click()
-    # The answer is the one a taken address gets ("confirm your e-mail"); the link signs her in.
+    # The answer is the one a taken address gets ("confirm your e-mail"); the account is made
+    # after it, the link confirms the address and her password signs her in.
     page.wait_for_url("**/accounts/confirm-email/")
     assert page.locator("a.btn-signup").is_visible()
     screenshot(page, "signup-confirm-your-email")
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s/]+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/confirm-email/" not in url)
+    page.wait_for_url("**/accounts/login/")
+    screenshot(page, "signup-email-confirmed")
+    page.fill("input[name=login]", "lucia@example.pe")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
     assert "Lucía" in page.locator(".account-summary").inner_text()
     assert User.objects.get(email="lucia@example.pe").password.startswith("argon2$")
 

@@ -20,7 +20,7 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
-def test_sign_up_asks_for_the_terms_and_records_the_consent(client, policies):
+def test_sign_up_asks_for_the_terms_and_records_the_consent(client, policies, django_capture_on_commit_callbacks):
     page = client.get(reverse("account_signup")).content.decode()
     assert 'name="accept_terms"' in page and reverse("legal:privacy") in page
     assert 'name="accept_marketing"' in page and 'name="accept_marketing" checked' not in page
@@ -29,7 +29,8 @@ def test_sign_up_asks_for_the_terms_and_records_the_consent(client, policies):
     assert response.status_code == 200 and "accept_terms" in response.context["form"].errors
     assert not Consent.objects.exists()
 
-    client.post(reverse("account_signup"), signup_data(accept_terms="on"), REMOTE_ADDR="190.12.34.56")
+    with django_capture_on_commit_callbacks(execute=True):  # the account is made after the answer
+        client.post(reverse("account_signup"), signup_data(accept_terms="on"), REMOTE_ADDR="190.12.34.56")
     consents = {c.kind: c for c in Consent.objects.all()}
     assert set(consents) == {ConsentKind.TERMS, ConsentKind.PRIVACY}  # marketing was not ticked
     terms = consents[ConsentKind.TERMS]
@@ -37,8 +38,9 @@ def test_sign_up_asks_for_the_terms_and_records_the_consent(client, policies):
     assert (terms.source, terms.ip_address) == (ConsentSource.SIGNUP, "190.12.34.56")
 
 
-def test_sign_up_with_marketing(client, policies):
-    client.post(reverse("account_signup"), signup_data(accept_terms="on", accept_marketing="on"))
+def test_sign_up_with_marketing(client, policies, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data(accept_terms="on", accept_marketing="on"))
     user = Consent.objects.first().user
     assert marketing_opted_in(user=user)
 
