@@ -26,12 +26,13 @@ class SalesReportForm(forms.Form):
                                 choices=[("", _("Every channel")), *OrderChannel.choices])
     date_from = DayField(label=_("From"))
     date_to = DayField(label=_("To"))
-    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")], initial="csv")
+    format = forms.ChoiceField(label=_("Format"), initial="html",
+                               choices=[("html", _("Show here")), ("csv", "CSV"), ("json", "JSON")])
 
     @classmethod
     def initial_values(cls) -> dict:
         since, until = default_period()
-        return {"by": "day", "date_from": since, "date_to": until, "format": "csv"}
+        return {"by": "day", "date_from": since, "date_to": until, "format": "html"}
 
     def clean(self):
         data = super().clean()

@@ -1,11 +1,11 @@
-"""Sales reports: net sales of order lines between two Lima dates, grouped by day, region, seller
-or category. One aggregate query per report (GROUP BY in the database), whatever the number of orders.
+"""Sales reports: net sales between two Lima dates, grouped by day, region, seller, category or
+channel. One aggregate query per report (GROUP BY in the database), whatever the number of orders.
 
-Sales are the lines' totals (IGV included, after line discounts, without shipping) of orders paid
-and not cancelled, less each line's share of the money refunded for its order (backoffice.selectors,
-as the dashboard counts them), so the four groupings add up to the same figure and a seller's report
-is just their lines. A line counts on the day its order was paid; the region is the department of
-the order's shipping address snapshot.
+Sales are what backoffice.selectors defines, as the dashboard counts them: the lines' totals (IGV
+included, after line discounts; no shipping, no gift cards sold) of orders paid and not cancelled,
+less each line's share of the money given back for its order, so every grouping adds up to the same
+figure and a seller's report is just their lines. A line counts on the day its order was paid; the
+region is the department of the order's shipping address snapshot.
 """
 
 from datetime import date, timedelta
@@ -100,3 +100,12 @@ def sales_report_by_month(*, by: str, since: date, until: date, seller=None, cha
             current["units"] += row["units"]
             current["sales"] += row["sales"]
     return [merged[key] for key in sorted(merged)]
+
+
+def totals(rows: list[dict], *, by: str) -> dict:
+    """The report's last row: units and sales of every group, and its orders where an order falls in
+    one group only (a day, a region, a channel); an order with several sellers' or categories' lines
+    counts in each of their groups, so there the sum of orders is None (not a count of orders)."""
+    orders = sum(row["orders"] for row in rows) if by in ("day", "region", "channel") else None
+    return {"orders": orders, "units": sum(row["units"] for row in rows),
+            "sales": sum((row["sales"] for row in rows), Decimal("0.00"))}

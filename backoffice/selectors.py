@@ -1,12 +1,16 @@
-"""The figures of the admin index (the shop's daily dashboard), for all the business or one seller.
+"""The figures of the admin index (the shop's daily dashboard), for all the business or one seller,
+and the one definition of a sale that the dashboard, its chart, the sales report (page and
+`manage.py sales_report`) and the sellers' payouts share.
 
-A sale is a paid order (`paid_at` set) that was not cancelled, counted on the Lima day it was
-paid, in PEN with IGV, net of the money refunded for it (its succeeded refunds, whenever they
-happened): the order total for staff, the seller's order lines for a seller (what they sold,
-not the shipping or another seller's lines; a refund is shared out over an order's lines by
-their weight in its total, what is left, such as shipping, stays with the order). Every figure
-is one aggregate query, whatever the number of rows: the dashboard costs the same for 1 and
-100,000 orders.
+A sale is the goods of a paid order (its lines: IGV included, after every discount) that was not
+cancelled, counted on the Lima day the order was paid, in PEN, net of the money given back for it
+(its succeeded refunds, and the store credit and gift cards its returns gave, whenever they
+happened) shared out over the order's lines by their weight in its total. Not sales: the shipping
+charged (no seller, category or product to put it under) and gift cards sold (money paid in advance,
+no sale of goods until the card is spent: SUNAT Informe N.° 097-2010-SUNAT/2B0000, credit/models.py);
+a gift card or store credit spent is a means of payment, so the goods it paid are sales. The pages
+say so. For a seller, their own lines. Every figure is one aggregate query, whatever the number of
+rows: the dashboard costs the same for 1 and 100,000 orders.
 """
 
 from dataclasses import dataclass
@@ -64,20 +68,17 @@ _MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 def refunded(order_field: str):
-    """The money given back for an order, 0 when none: its succeeded refunds and the store credit
-    its returns gave (a return paid back in store credit un-sells its units as a refund does). A
-    subquery on the order id in `order_field`."""
+    """The money given back for an order, 0 when none: its succeeded refunds, and the store credit
+    and gift cards (a guest's) its returns gave (a return paid back that way un-sells its units as a
+    refund does). A subquery on the order id in `order_field`."""
     refunds = (Refund.objects.filter(payment__order_id=OuterRef(order_field), status=Refund.Status.SUCCEEDED)
                .order_by().values("payment__order_id").annotate(amount=Sum("amount")).values("amount"))
-    credits = (ReturnRequest.objects.filter(order_id=OuterRef(order_field), store_credit__isnull=False)
-               .order_by().values("order_id").annotate(amount=Sum("store_credit__amount")).values("amount"))
-    return (Coalesce(Subquery(refunds, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
-            + Coalesce(Subquery(credits, output_field=_MONEY), Value(ZERO), output_field=_MONEY))
-
-
-def net_order_total():
-    """An order's total less what was refunded for it."""
-    return F("total") - refunded("pk")
+    given = [Coalesce(Subquery(refunds, output_field=_MONEY), Value(ZERO), output_field=_MONEY)]
+    for issued in ("store_credit", "gift_card"):
+        credits = (ReturnRequest.objects.filter(order_id=OuterRef(order_field), **{f"{issued}__isnull": False})
+                   .order_by().values("order_id").annotate(amount=Sum(f"{issued}__amount")).values("amount"))
+        given.append(Coalesce(Subquery(credits, output_field=_MONEY), Value(ZERO), output_field=_MONEY))
+    return given[0] + given[1] + given[2]
 
 
 def net_line_total():
@@ -86,21 +87,18 @@ def net_line_total():
     return F("line_total") - Coalesce(share, Value(ZERO), output_field=_MONEY)
 
 
-def sold_orders():
-    """Orders that were paid and not cancelled afterwards (a cancelled order sold nothing)."""
-    return Order.objects.filter(paid_at__isnull=False).exclude(status=OrderStatus.CANCELLED)
-
-
 def sold_lines():
+    """The lines whose goods are sales: of orders paid and not cancelled afterwards (a cancelled
+    order sold nothing). An order of gift cards only has none."""
     return OrderLine.objects.filter(order__paid_at__isnull=False).exclude(order__status=OrderStatus.CANCELLED)
 
 
 def _sales(*, seller, since: datetime):
-    """Net sales since a moment, as rows annotated with `net`, and their (order field, paid-at field)."""
-    if seller is None:
-        return sold_orders().filter(paid_at__gte=since).annotate(net=net_order_total()), "pk", "paid_at"
-    lines = sold_lines().filter(seller=seller, order__paid_at__gte=since).annotate(net=net_line_total())
-    return lines, "order_id", "order__paid_at"
+    """Net sales since a moment, as lines annotated with `net`, and their (order field, paid-at field)."""
+    lines = sold_lines().filter(order__paid_at__gte=since)
+    if seller is not None:
+        lines = lines.filter(seller=seller)
+    return lines.annotate(net=net_line_total()), "order_id", "order__paid_at"
 
 
 def sales_by_day(*, seller=None, since: date, until: date) -> list[DaySales]:

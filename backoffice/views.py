@@ -17,6 +17,7 @@ from .forms import PayoutsForm, SalesReportForm
 from .payouts import COLUMNS as PAYOUT_COLUMNS
 from .payouts import seller_payouts, totals
 from .reports import COLUMNS, sales_report_by_month
+from .reports import totals as report_totals
 
 
 def _download(rows, columns, fmt: str, name: str) -> HttpResponse:
@@ -31,24 +32,31 @@ def _download(rows, columns, fmt: str, name: str) -> HttpResponse:
 
 @replica_reads
 def sales_report_view(request):
-    """GET with the form's fields downloads the report; a seller gets only their own lines."""
+    """The sales report as a table on the page (the table `manage.py sales_report` prints: the same
+    rows, backoffice.reports), or downloaded as CSV or JSON; a seller gets only their own lines.
+    Without a query, the last 30 days by day."""
     scope = seller_scope(request)
     if scope is NO_ROWS or (scope is None and not request.user.has_perm("orders.view_order")):
         raise PermissionDenied
     form = SalesReportForm(request.GET if "by" in request.GET else None,
                            initial=SalesReportForm.initial_values())
-    if form.is_valid():
-        data = form.cleaned_data
+    data = form.cleaned_data if form.is_valid() else None if form.is_bound else SalesReportForm.initial_values()
+    rows = None
+    if data is not None:
         rows = sales_report_by_month(by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope,
                                      channel=data.get("channel", ""))
-        channel = f"-{data['channel']}" if data.get("channel") else ""
-        return _download(rows, COLUMNS, data["format"],
-                         f"ventas-{data['by']}{channel}-{data['date_from']}-{data['date_to']}")
+        if data["format"] in ("csv", "json"):
+            channel = f"-{data['channel']}" if data.get("channel") else ""
+            return _download(rows, COLUMNS, data["format"],
+                             f"ventas-{data['by']}{channel}-{data['date_from']}-{data['date_to']}")
     context = {
         **admin.site.each_context(request),
         "title": _("Sales report"),
         "form": form,
         "seller": scope,
+        "rows": rows,
+        "totals": report_totals(rows, by=data["by"]) if rows else None,
+        "period": (data["date_from"], data["date_to"]) if data is not None else None,
     }
     return TemplateResponse(request, "backoffice/sales_report.html", context, status=400 if form.errors else 200)
 

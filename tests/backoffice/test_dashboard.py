@@ -35,9 +35,12 @@ def test_figures_for_the_whole_shop(superuser, sellers):
     Shipment.objects.filter(pk=leg.pk).update(ship_by=timezone.localdate() - timedelta(days=2))
 
     figures = selectors.dashboard()
-    assert figures.sales_today == today_order.total and figures.orders_today == 1
-    week_ago_total = Order.objects.exclude(pk=today_order.pk).filter(paid_at__isnull=False).get().total
-    assert figures.chart[-1].total == today_order.total and figures.chart[-4].total == week_ago_total
+    # A sale is the goods (the lines), without shipping (backoffice.selectors).
+    assert figures.sales_today == Decimal("200.00") == today_order.total - today_order.shipping_total
+    assert figures.orders_today == 1
+    week_ago = Order.objects.exclude(pk=today_order.pk).filter(paid_at__isnull=False).get()
+    assert figures.chart[-1].total == Decimal("200.00") and figures.chart[-4].total == Decimal("50.00")
+    assert week_ago.total == Decimal("50.00") + week_ago.shipping_total
     assert len(figures.chart) == 30 and sum(day.orders for day in figures.chart) == 2
     assert figures.awaiting_payment == 1
     assert figures.shipments_overdue == 1
@@ -76,7 +79,7 @@ def test_index_shows_figures_linking_to_filtered_lists(client, superuser, seller
     page = response.content.decode()
     today = timezone.localdate()
     assert response.status_code == 200
-    assert f"S/ {order.total:.2f}" in page
+    assert "S/ 80.00" in page and f"S/ {order.total:.2f}" not in page  # the goods, without shipping
     assert f"/admin/orders/order/?paid_at__date={today.isoformat()}" in page
     assert "/admin/orders/order/?status__exact=pending_payment" in page
     assert "/admin/shipping/shipment/?overdue=yes" in page

@@ -15,7 +15,8 @@ def test_the_dashboard_shows_the_days_sale(new_page, shop):
     sign_in(page, "/admin/login/", shop["admin"].email, field="username")
     page.goto("/admin/")
     today_card = page.locator(".bo-card").first
-    total = f"S/ {shop['today'].total:,.2f}"
+    # A sale is the goods, without shipping (backoffice.selectors), as the sales report counts it.
+    total = f"S/ {shop['today'].total - shop['today'].shipping_total:,.2f}"
     assert total in today_card.inner_text()
     day = timezone.localdate().isoformat()
     bar = page.locator(f'.bo-chart__bar[data-day="{day}"]')
@@ -39,8 +40,19 @@ def test_reports_and_audit_pages_from_the_dashboard(new_page, shop):
     page.goto("/admin/")
     page.locator(".bo-dashboard__date a").first.click()
     page.wait_for_url("**/admin/reports/sales/")
-    page.select_option("select[name=by]", "region")
+    # The report's table is on the page, as payouts show theirs: today's row says the dashboard's figure.
+    today = shop["today"]
+    table = page.locator("#sales-report-table")
+    assert f"S/ {today.total - today.shipping_total:,.2f}" in table.inner_text()
+    assert "sin envío" in page.locator(".bo-sale-definition").inner_text()
     screenshot(page, "admin-sales-report")
+    phone = new_page(PHONE)
+    sign_in(phone, "/admin/login/", shop["admin"].email, field="username")
+    phone.goto("/admin/reports/sales/")
+    assert phone.locator("#sales-report-table").is_visible()
+    screenshot(phone, "admin-sales-report")
+    page.select_option("select[name=by]", "region")
+    page.select_option("select[name=format]", "csv")
     with page.expect_download() as download:
         page.locator("input[type=submit]").click()
     assert download.value.suggested_filename.startswith("ventas-region-")

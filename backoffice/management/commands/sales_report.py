@@ -56,7 +56,9 @@ def period_and_seller(date_from: str | None, date_to: str | None,
 
 
 class Command(BaseCommand):
-    help = "Paid sales (order lines, IGV included, without shipping) per day, region, seller or category."
+    help = ("Net sales as the admin's dashboard and sales report count them (backoffice.selectors: the goods of "
+            "paid orders, IGV included, less what went back; no shipping, no gift cards sold) per day, region, "
+            "seller, category or channel.")
 
     def add_arguments(self, parser):
         parser.add_argument("--by", choices=GROUPINGS, default="day", help="How to group the sales.")
