@@ -4,7 +4,7 @@ the history of every alert, and the forgotten-cart reminders with what they reco
 from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
@@ -72,10 +72,17 @@ class CartReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "sent_at"
     list_per_page = 50
     change_list_template = "admin/alerts/cartreminder/change_list.html"
-    fields = ["cart_key", "user", "email", "lines", "units", "sent_at", "recovered_at"]
+    fields = ["cart_key", "user", "email", "lines_display", "units", "sent_at", "recovered_at"]
 
     def get_queryset(self, request):
         return selectors.reminders_with_sales()
+
+    @admin.display(description=_("lines"))
+    def lines_display(self, obj):
+        # The e-mail's lines as it wrote them, not the JSON they are kept in.
+        return format_html('<ul>{}</ul>', format_html_join("", "<li>{} × {}: {}</li>", (
+            (line["quantity"], line["name"], format_money(line["total"]) if line.get("total") else
+             _("price revealed at launch")) for line in obj.lines)))
 
     @admin.display(description=_("sale"), ordering="sale_number")
     def sale(self, obj):

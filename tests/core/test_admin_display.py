@@ -119,3 +119,14 @@ def _money_fields_shown_raw():
 
 def test_every_money_column_and_read_only_field_reads_like_the_shop():
     assert _money_fields_shown_raw() == []
+
+
+def test_a_cart_reminder_lists_its_lines_in_soles(staff_client):
+    from alerts.models import CartReminder
+
+    reminder = CartReminder.objects.create(cart_key="k", email="ana@example.pe", units=3, lines=[
+        {"name": "Polera Andes", "quantity": 2, "total": "1799.90", "url": "/p/polera/"},
+        {"name": "Gorra Inti", "quantity": 1, "total": "", "url": "/p/gorra/"}])
+
+    page = staff_client.get(f"/admin/alerts/cartreminder/{reminder.pk}/change/").content.decode()
+    assert "2 × Polera Andes: S/ 1,799.90" in page and '"total"' not in page and "&quot;total&quot;" not in page
