@@ -190,15 +190,16 @@ def _full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
 
 
 def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]:
-    """A handful of names for the search box while the shopper types, each with its price unless
-    the price is still secret (then base_price is None and price_is_secret True)."""
+    """A handful of names for the search box while the shopper types, each with the price the
+    shopper pays (after the automatic discount, as every page shows it) unless the price is still
+    secret (then price is None and price_is_secret True)."""
     if len(normalize(raw_query)) < 2:
         return []
     result = search_products(products, raw_query)
-    found = (result.matches.order_by(*result.ordering).only("name", "slug", "base_price")
+    found = (result.matches.order_by(*result.ordering).only("name", "slug", "sale_price")
              .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))[:limit])
     return [
         {"name": product.name, "slug": product.slug, "price_is_secret": product.price_is_secret,
-         "base_price": None if product.price_is_secret else product.base_price}
+         "price": None if product.price_is_secret else product.sale_price}
         for product in found
     ]

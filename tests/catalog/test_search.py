@@ -128,7 +128,7 @@ def test_every_word_must_match(catalog):
 def test_suggestions(catalog):
     rows = suggest(Product.objects.visible(), "zapatillas")
     assert rows and rows[0]["slug"] == catalog["sneaker"].slug
-    assert rows[0]["base_price"] == Decimal("199.90")
+    assert rows[0]["price"] == Decimal("199.90")
     assert suggest(Product.objects.visible(), "z") == []
 
 

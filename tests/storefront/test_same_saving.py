@@ -76,3 +76,8 @@ def test_the_kit_page_saves_what_the_cart_saves_for_the_same_kit(client, casaca)
     assert kit_saving == cart_saving == "S/ 69.00"
     assert "Antes: S/ 150.00" in kit_page.split("Ahorras")[0]
 
+
+
+def test_the_search_box_suggests_the_price_the_shopper_pays(client, casaca):
+    html = _text(client.get(reverse("catalog:search_suggestions"), {"q": "casaca"}).content.decode())
+    assert "Casaca Andes S/ 90.00" in html and "S/ 100.00" not in html
