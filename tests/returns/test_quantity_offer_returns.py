@@ -72,3 +72,20 @@ def test_two_colours_pooled_in_one_3x2(warehouse, olva, customer, staff):
     assert return_quote_preview(order=order, units={by_sku["POLO-AZUL"]: 1}).amount == Decimal("0.00")
     # Returning a red one: a red and a blue kept cost 140 of the 200 paid: 60 back.
     assert return_quote_preview(order=order, units={by_sku["POLO-ROJO"]: 1}).amount == Decimal("60.00")
+
+
+def test_the_return_form_shows_the_amount_before_sending_and_sends_nothing(client, three_for_two_order, customer):
+    from django.urls import reverse
+
+    from returns.models import ReturnRequest
+
+    order = three_for_two_order
+    line = order.lines.get()
+    client.force_login(customer)
+    url = reverse("returns:create", args=[order.number])
+    assert "Elige las unidades que devuelves" in client.get(url).content.decode()
+    page = client.post(url, {"preview": "1", f"line_{line.pk}_quantity": "1"})
+    body = page.content.decode()
+    assert page.status_code == 200 and "Recibirás S/ 0.00" in body and "«3x2 Polos» ya no se aplica" in body
+    assert "Elige un motivo." not in body  # a half-filled form is not judged while only the amount is asked
+    assert not ReturnRequest.objects.exists()
