@@ -14,6 +14,7 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -58,23 +59,25 @@ SUPPLIERS = [
 TRADE_FIELDS = ("supplies", "brands")
 
 # Per warehouse: which variants it stocks, how many units, its reorder point (minimum) and maximum
-# (SQL over v.id; %% is the modulo operator once the driver has read its placeholders). A shelf's
-# usual stock (`usual`) sets its reorder point (about a sixth of it, so a few days of sales) and
-# its maximum (twice it); one level in 29 (Lima) or 23 (Arequipa) has run down to or below it.
+# (SQL over v.id and the product's price p.base_price; %% is the modulo operator once the driver has
+# read its placeholders). A shelf's usual stock (fewer laptops than polos: the dearer, the fewer)
+# sets its reorder point (about a sixth of it, so a few days of sales) and its maximum (twice it);
+# one level in 29 (Lima) or 23 (Arequipa) has run down to or below it.
 # One variant in 31 is stocked in Arequipa only (sold to Lima from there: an order in two legs).
 NO_STOCK = "v.id %% 11 = 0"
-LIMA_USUAL = "(6 + v.id %% 45)"
-AREQUIPA_USUAL = "(2 + v.id %% 13)"
+LIMA_USUAL = ("(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 9 WHEN p.base_price >= 300 THEN 4 + v.id %% 21 "
+              "ELSE 6 + v.id %% 45 END)")
+AREQUIPA_USUAL = "(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 4 ELSE 2 + v.id %% 13 END)"
 STOCK_RULES = {
     "LIM-CENTRAL": {
         "where": f"NOT ({NO_STOCK}) AND v.id %% 31 <> 0",
         "on_hand": f"CASE WHEN v.id %% 29 = 0 THEN v.id %% 3 ELSE {LIMA_USUAL} END",
-        "minimum": f"2 + {LIMA_USUAL} / 6", "maximum": f"2 * {LIMA_USUAL} + 10",
+        "minimum": f"1 + {LIMA_USUAL} / 6", "maximum": f"2 * {LIMA_USUAL} + 4",
     },
     "AQP": {
         "where": f"NOT ({NO_STOCK}) AND v.id %% 2 = 0",
         "on_hand": f"CASE WHEN v.id %% 23 = 0 THEN 0 ELSE {AREQUIPA_USUAL} END",
-        "minimum": f"1 + {AREQUIPA_USUAL} / 5", "maximum": f"2 * {AREQUIPA_USUAL} + 6",
+        "minimum": f"1 + {AREQUIPA_USUAL} / 5", "maximum": f"2 * {AREQUIPA_USUAL} + 4",
     },
     "DROP-ANDINO": {  # the supplier's own stock: no reorder point of ours
         "where": f"NOT ({NO_STOCK}) AND v.id %% 5 = 1",
@@ -159,6 +162,7 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
     if PurchaseOrder.objects.exists():
         return
     lima, aqp = warehouses["LIM-CENTRAL"], warehouses["AQP"]
+    buyer = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     plan = [("received", 0, lima), ("partially_received", 1, lima), ("ordered", 2, lima), ("draft", 0, aqp),
             ("cancelled", 3, lima)]
     for index, (status, which, warehouse) in enumerate(plan):
@@ -166,19 +170,20 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
         if not lines:
             continue
         order = services.purchase_order_create(supplier=suppliers[which], warehouse=warehouse, lines=lines,
-                                               notes="Pedido de demostración")
+                                               notes="Pedido de demostración", actor=buyer)
         if status == "draft":
             continue
         if status == "cancelled":
-            services.purchase_order_cancel(purchase_order=order)
+            services.purchase_order_cancel(purchase_order=order, actor=buyer)
             continue
-        services.purchase_order_place(purchase_order=order)
+        services.purchase_order_place(purchase_order=order, actor=buyer)
         if status == "received":
-            services.purchase_order_receive(purchase_order=order, quantities={
+            services.purchase_order_receive(purchase_order=order, actor=buyer, quantities={
                 line.pk: line.quantity_ordered for line in order.lines.all()})
         elif status == "partially_received":
             first = order.lines.order_by("pk").first()
-            services.purchase_order_receive(purchase_order=order, quantities={first.pk: first.quantity_ordered // 2})
+            services.purchase_order_receive(purchase_order=order, actor=buyer,
+                                            quantities={first.pk: first.quantity_ordered // 2})
 
 
 def _purchase_lines(trade: dict, *, warehouse: Warehouse, skip: int, seed: int) -> list[tuple[int, int, Decimal]]:

@@ -133,6 +133,10 @@ def test_reorder_points_fit_the_stock_and_few_levels_are_low():
     deep = own.filter(on_hand__gte=30).values_list("minimum", flat=True)
     shallow = own.filter(on_hand__lte=10, on_hand__gt=F("minimum")).values_list("minimum", flat=True)
     assert sum(deep) / len(deep) > sum(shallow) / len(shallow)
+    # A store keeps fewer laptops than polos on its shelves (a laptop's level held up to 100 units).
+    dear = own.filter(variant__product__base_price__gte=1000).values_list("maximum", flat=True)
+    cheap = own.filter(variant__product__base_price__lt=300).values_list("maximum", flat=True)
+    assert max(dear) <= 25 and sum(dear) / len(dear) < sum(cheap) / len(cheap) / 2
     # The low-stock list is a handful to reorder, some still on sale and some sold out.
     levels = StockLevel.objects.count()
     low = selectors.low_stock_levels()
