@@ -90,11 +90,10 @@ def _refreshed(request, data):
         lines, refusal = _with_added(lines, str(data["add_sku"]).strip()[:64])
     address_values = {name: data.get(name, "") for name in ADDRESS_FIELDS}
     if data.get("use_address"):
-        saved = staff_order_saved_address(email=data.get("email", ""), address_id=data["use_address"])
-        if saved:
-            address_values = saved
-        else:
-            refusal = _("That address is not in this customer's address book: choose one of those listed.")
+        try:
+            address_values = staff_order_saved_address(email=data.get("email", ""), address_id=data["use_address"])
+        except CheckoutError as error:
+            refusal = str(error)
     shipping = staff_order_shipping(address_data=address_values, lines=lines)
     form = StaffOrderForm(initial={name: data.get(name, "") for name in ORDER_FIELDS},
                           shipping_options=shipping.options)

@@ -360,13 +360,15 @@ def staff_order_saved_addresses(*, customer: User | None) -> list[Address]:
 
 def staff_order_saved_address(*, email: str, address_id) -> dict:
     """One of the saved addresses of the customer the e-mail belongs to, as the address form's
-    fields (checkout's reading of a saved address); {} when it is not theirs, is gone, or lacks
-    its district."""
+    fields (checkout's reading of a saved address). CheckoutError when it is not theirs (or is
+    gone), or lacks its province and district (saved before they were chosen from lists)."""
     chosen = next((address for address in staff_order_saved_addresses(customer=customer_for_email(email))
                    if str(address.pk) == str(address_id)), None)
-    snapshot = address_from_saved(chosen) if chosen is not None else {}
+    if chosen is None:
+        raise CheckoutError(_("That address is not in this customer's address book: choose one of those listed."))
+    snapshot = address_from_saved(chosen)
     if not snapshot:
-        return {}
+        raise CheckoutError(_("That saved address lacks its province and district: type the address below."))
     fields = {name: snapshot.get(name, "") for name in ADDRESS_FIELDS}
     fields["province"], fields["district"] = snapshot["ubigeo"][:4], snapshot["ubigeo"]
     return fields

@@ -225,3 +225,14 @@ class TestThePageHelpsStaffFillTheOrder:
         assert refused.status_code == 400 and refused.context["quote"] is None
         assert f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {first.number}" in content
         assert writes() == before
+
+    def test_a_saved_address_without_its_district_asks_staff_to_type_it(self, client, shop, staff_member):
+        from tests.factories import AddressFactory
+        rosa = UserFactory(email="rosa@example.pe")
+        old = AddressFactory(user=rosa, district="Nowhere", street="Jr. Antiguo 1")  # typed before the lists
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        response = client.post(TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS),
+                                      "use_address": str(old.pk)})
+        assert response.status_code == 200 and response.context["address"]["street"].value() in ("", None)
+        assert "le faltan la provincia y el distrito" in response.content.decode()

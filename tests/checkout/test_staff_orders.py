@@ -249,6 +249,7 @@ class TestCalculateRefusesWhatCreateRefuses:
         assert nothing_written() == before and not Reservation.objects.exists()
         assert carts and all(not cart_store().lines(cart_id) for cart_id in carts)
         order = take(staff_member, coupon_code="promo10")
+        assert order.number.endswith("-0001")  # the quote's number went back with it: no gap
         assert (quote.subtotal, quote.discount_total, quote.shipping_total, quote.total) == (
             order.subtotal, order.discount_total, order.shipping_total, order.total)
         assert [source.amount for source in quote.discount_sources] != []
