@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.mail import render_subject, render_text
+from core.site_settings import site_setting
 from core.sites import site_url
 
 from . import tokens
@@ -22,7 +23,8 @@ def variant_url(variant) -> str:
 
 
 def _send(name: str, *, to: str, context: dict, unsubscribe_url: str = "") -> None:
-    context = {**context, "store_name": settings.STORE_NAME, "unsubscribe_url": unsubscribe_url}
+    store_name = str(site_setting("STORE_NAME"))
+    context = {**context, "store_name": store_name, "unsubscribe_url": unsubscribe_url}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_subject(f"alerts/email/{name}_subject.txt", context)
         text = render_text(f"alerts/email/{name}.txt", context)
@@ -30,7 +32,7 @@ def _send(name: str, *, to: str, context: dict, unsubscribe_url: str = "") -> No
     headers = {}
     if unsubscribe_url:  # one click from the mail client too (RFC 8058)
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-    message = EmailMultiAlternatives(subject=f"[{settings.STORE_NAME}] {subject}", body=text, to=[to], headers=headers)
+    message = EmailMultiAlternatives(subject=f"[{store_name}] {subject}", body=text, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
 

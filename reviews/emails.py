@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.mail import render_subject, render_text
+from core.site_settings import site_setting
 from core.sites import site_url
 
 from . import selectors
@@ -18,12 +19,13 @@ def send_invitation(*, order_id: int) -> None:
         return  # everything in it is already reviewed: nothing to ask
     for item in items:
         item["url"] = site_url(reverse("reviews:write_for_variant", args=[item["variant_id"]]))
-    context = {"order": order, "items": items, "store_name": settings.STORE_NAME,
+    store_name = str(site_setting("STORE_NAME"))
+    context = {"order": order, "items": items, "store_name": store_name,
                "first_name": order.customer.first_name if order.customer else ""}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_subject("reviews/email/invitation_subject.txt", context)
         text = render_text("reviews/email/invitation.txt", context)
         html = render_to_string("reviews/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject=f"[{settings.STORE_NAME}] {subject}", body=text, to=[order.email])
+    message = EmailMultiAlternatives(subject=f"[{store_name}] {subject}", body=text, to=[order.email])
     message.attach_alternative(html, "text/html")
     message.send()

@@ -175,3 +175,14 @@ def test_receipt_email_links_to_the_order(olva, django_capture_on_commit_callbac
     message = next(m for m in mail.outbox if "Boleta" in m.subject)
     assert_links_to_the_shop(message)
     assert_plain_text(message)
+
+
+def test_every_email_names_the_store_as_its_settings_say():
+    """The store's name is a site setting staff change in the back office; every e-mail reads it."""
+    variant = VariantFactory(product=ProductFactory(name="Casaca Andes"))
+    alert = StockAlert.objects.create(variant=variant, email="ana@example.pe")
+    with override_config(STORE_NAME="Andes & Co"):
+        alert_emails.send_back_in_stock(alert=alert, variant=variant)
+    message, = mail.outbox
+    assert message.subject.startswith("[Andes & Co] ")
+    assert_plain_text(message, "Andes & Co")
