@@ -338,21 +338,25 @@ class StaffOrderForm(forms.Form):
     legal_name = forms.CharField(label=_("Company name (razón social)"), required=False,
                                  max_length=LEGAL_NAME_MAX_LENGTH, help_text=_("Only with a RUC (factura)."))
     coupon_code = forms.CharField(label=_("Coupon"), max_length=40, required=False)
+    # Radios, as at checkout: a method's line (name, price, dates) wraps on a phone, a select's is cut.
     shipping_method = forms.TypedChoiceField(
-        label=_("Shipping method"), coerce=int,
+        label=_("Shipping method"), coerce=int, widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Choose one of the shipping methods that reach the address.")})
     key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
     def __init__(self, *args, shipping_options, **kwargs):
         """shipping_options: the methods that reach the address (shipping.selectors.shipping_options)."""
         super().__init__(*args, **kwargs)
-        self.fields["shipping_method"].choices = [("", _("Choose a shipping method"))] + [
+        self.fields["shipping_method"].choices = [
             (option.method_id, shipping_option_label(option)) for option in shipping_options]
 
 
 def shipping_option_label(option) -> str:
     """"Olva Courier — Lima Metropolitana · S/ 10.00 · 26 Nov to 28 Nov": the price and dates staff read out."""
     price = _("Free") if option.is_free else format_money(option.price)
+    if option.delivery_from == option.delivery_to:
+        return _("%(name)s · %(price)s · %(date)s") % {
+            "name": option.name, "price": price, "date": date_format(option.delivery_from, "j M")}
     return _("%(name)s · %(price)s · %(from)s to %(to)s") % {
         "name": option.name, "price": price, "from": date_format(option.delivery_from, "j M"),
         "to": date_format(option.delivery_to, "j M")}
