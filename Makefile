@@ -34,7 +34,7 @@ run: install
 # SECURE_COOKIES=false, and SERVE_MEDIA=true for the uploads (a real deployment serves them elsewhere).
 serve: install
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput
-	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT)
+	SITE_DOMAIN=$(SITE_DOMAIN) DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT)
 
 migrate: install
 	SITE_DOMAIN=$(SITE_DOMAIN) $(PY) manage.py migrate --noinput

@@ -157,13 +157,15 @@ def test_allauth_plain_text_is_not_escaped(rf, prefix):
 def test_make_run_links_e_mails_to_the_port_it_serves():
     import subprocess
 
-    def dry_run(*args):
-        return subprocess.run(["make", "-n", "run", *args], capture_output=True, text=True, check=True,
+    def dry_run(*args, target="run"):
+        return subprocess.run(["make", "-n", target, *args], capture_output=True, text=True, check=True,
                               env={"PATH": "/usr/bin:/bin"}, cwd=settings.BASE_DIR).stdout.splitlines()[-1]
 
     assert dry_run("PORT=8345").startswith("SITE_DOMAIN=127.0.0.1:8345 ") and "runserver 127.0.0.1:8345" in dry_run("PORT=8345")
     assert dry_run("HOST=0.0.0.0", "PORT=8100").startswith("SITE_DOMAIN=127.0.0.1:8100 ")
     assert dry_run("SITE_DOMAIN=tienda.kallpa.pe").startswith("SITE_DOMAIN=tienda.kallpa.pe ")
+    for target in ("serve", "worker", "beat"):  # every process that sends mail links to the same address
+        assert dry_run("PORT=8345", target=target).startswith("SITE_DOMAIN=127.0.0.1:8345 ")
 
 
 def test_receipt_email_links_to_the_order(olva, django_capture_on_commit_callbacks):
