@@ -33,13 +33,13 @@ def send_account_email(self, message: dict) -> None:
 
 
 class _MailRequest(HttpRequest):
-    """The request a password reset was asked in, as far as its e-mail needs it: host, scheme,
-    language, an anonymous visitor. Its mails are sent at once (AccountAdapter.send_mail)."""
+    """The request a password reset or a sign-up was asked in, as far as its e-mails need it:
+    host, scheme, language, an anonymous visitor. With mail_inline its mails are sent at once
+    (AccountAdapter.send_mail), otherwise by a task of their own."""
 
-    account_mail_inline = True
-
-    def __init__(self, *, host: str, secure: bool):
+    def __init__(self, *, host: str, secure: bool, mail_inline: bool = True):
         super().__init__()
+        self.account_mail_inline = mail_inline
         self.method, self.path, self.path_info = "POST", "/", "/"
         self.META = {"HTTP_HOST": host, "SERVER_NAME": host.split(":")[0], "SERVER_PORT": "443" if secure else "80"}
         self._secure = secure
@@ -73,7 +73,9 @@ def complete_signup(*, email: str, password_hash: str, first_name: str, last_nam
 
     from .services import user_signup_complete
 
-    request = _MailRequest(host=host, secure=secure)
+    # The mail leaves by its own task (own retries): were it sent here, a retry after an SMTP
+    # failure would find the account made and tell its new owner "you already have an account".
+    request = _MailRequest(host=host, secure=secure, mail_inline=False)
     with translation.override(language), allauth_context.request_context(request):
         user = user_signup_complete(email=email, password_hash=password_hash, first_name=first_name,
                                     last_name=last_name, phone=phone, dni=dni, consent=consent)

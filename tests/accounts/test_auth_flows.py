@@ -229,3 +229,18 @@ class TestEmailVerification:
 
         assert response.status_code in (200, 404)
         assert User.objects.get(email="nueva@example.pe").email_verified is False
+
+
+def test_the_sign_up_task_queues_its_mail_apart(client, sent):
+    """The sign-up's task makes the account; its mail goes by a task of its own, with its own
+    retries. Sent from inside the sign-up's task, an SMTP failure retried the whole sign-up, which
+    then found the account made and told its new owner "you already have an account"."""
+    from accounts import tasks
+
+    queued = []
+    with mock.patch.object(tasks.send_account_email, "delay", side_effect=queued.append), \
+            mock.patch.object(tasks.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError), sent():
+        client.post(reverse("account_signup"), signup_data())
+
+    assert User.objects.filter(email="nueva@example.pe").exists()
+    assert len(queued) == 1 and "/accounts/confirm-email/" in queued[0]["body"]
