@@ -236,3 +236,20 @@ class TestThePageHelpsStaffFillTheOrder:
                                       "use_address": str(old.pk)})
         assert response.status_code == 200 and response.context["address"]["street"].value() in ("", None)
         assert "le faltan la provincia y el distrito" in response.content.decode()
+
+    def test_the_search_results_cost_the_same_queries_for_one_product_or_ten(self, client, shop, staff_member):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from tests.factories import OptionValueFactory, ProductFactory, VariantFactory, stock
+        client.force_login(staff_member)
+        key = key_of(client.get(TAKE))
+        with CaptureQueriesContext(connection) as one:
+            client.post(TAKE, posted(key, "search", q="gorra"))
+        for n in range(9):
+            stock(VariantFactory(sku=f"GORRA-{n}", product=ProductFactory(name=f"Gorra {n}"),
+                                 values=[OptionValueFactory()]), shop["warehouse"], 2)
+        client.post(TAKE, posted(key, "search", q="gorra"))  # the page's frame, kept per catalog version, again
+        with CaptureQueriesContext(connection) as ten:
+            response = client.post(TAKE, posted(key, "search", q="gorra"))
+        assert len(response.context["search_results"]) == 10
+        assert len(ten) == len(one), "\n".join(q["sql"][:200] for q in ten.captured_queries)
