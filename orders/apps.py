@@ -9,11 +9,13 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         """Orders answers what the apps below it ask of an order (core.ports)."""
+        from inventory import ports as inventory
         from promotions import ports as promotions
         from shipping import ports as shipping
 
         from . import selectors, services
 
+        inventory.order_numbers.plug(selectors.order_numbers)
         shipping.order_lock.plug(services.order_lock)
         shipping.order_follow_shipments.plug(services.order_follow_shipments)
         promotions.buyer_has_ordered.plug(selectors.buyer_has_ordered)

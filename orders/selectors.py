@@ -114,3 +114,8 @@ def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
     parts.append(("other", breakdown.other_label(), order.discount_total - named))
     return breakdown.discount_sources(parts)
 
+
+
+def order_numbers(*, order_ids: list[int]) -> dict[int, str]:
+    """{id: number} of these orders (inventory.ports.order_numbers): one query, none for no ids."""
+    return dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "number"))

@@ -67,3 +67,8 @@ def return_emails_overdue(cutoff):
 
     oldest = timezone.now() - timedelta(days=settings.JOBS_MAX_AGE_DAYS)
     return ReturnEmail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff, created_at__gte=oldest)
+
+
+def return_numbers(*, return_ids: list[int]) -> dict[int, str]:
+    """{id: number} of these return requests (inventory.ports.return_numbers): one query, none for no ids."""
+    return dict(ReturnRequest.objects.filter(pk__in=return_ids).values_list("pk", "number"))

@@ -54,13 +54,15 @@ def test_every_declared_port_is_plugged_in_at_start_up():
     from payments.services.attempts import payment_attempts_close_for_cancelled_order
     from payments.services.refunds import order_cancel_refunds_request
     from receipts import ports as receipts_ports
-    from returns.selectors import return_goods_for_receipt
+    from returns.selectors import return_goods_for_receipt, return_numbers
 
     expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
                 (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
                 (orders_ports.cancel_payment_attempts_close, payment_attempts_close_for_cancelled_order),
                 (receipts_ports.return_goods, return_goods_for_receipt),
-                (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished)]
+                (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished),
+                (inventory_ports.order_numbers, order_selectors.order_numbers),
+                (inventory_ports.return_numbers, return_numbers)]
     assert {asked.name for asked, _ in expected} == {asked.name for asked in Port.declared}
     for asked, function in expected:
         assert asked._function is function, asked

@@ -1,0 +1,56 @@
+"""The stock ledger and the reservations name the order a row belongs to by its number
+("Pedido PED-20261125-0007"), never by its database id, in flat queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inventory.models import Movement, Reservation
+from orders.models import Order
+from tests.factories import UserFactory, VariantFactory, WarehouseFactory, line_for, make_order, pay, stock
+
+pytestmark = pytest.mark.django_db
+
+
+def _sold_order() -> Order:
+    variant = VariantFactory()
+    stock(variant, WarehouseFactory(), 5)
+    order = make_order(lines=[line_for(variant)])
+    pay(order)
+    return order
+
+
+@pytest.fixture
+def staff(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_ledger_and_the_holds_name_the_order_by_its_number(staff):
+    order = _sold_order()
+    sale = Movement.objects.get(kind=Movement.Kind.SALE, reference_id=order.pk)
+    assert Reservation.objects.filter(order_id=order.pk).exists()
+
+    movements = staff.get("/admin/inventory/movement/").content.decode()
+    holds = staff.get("/admin/inventory/reservation/").content.decode()
+
+    assert order.number in movements and order.number in holds
+    assert f"{sale.get_reference_type_display()} {order.pk}<" not in movements
+    assert f">{order.pk}<" not in holds
+
+
+@pytest.mark.parametrize("url", ["/admin/inventory/movement/", "/admin/inventory/reservation/"])
+def test_naming_the_orders_costs_no_query_per_row(staff, url):
+    _sold_order()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert staff.get(url).status_code == 200
+        return len(queries)
+
+    count()
+    one = count()
+    for _ in range(4):
+        _sold_order()
+    count()
+    assert count() == one
