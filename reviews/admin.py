@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin_scoping import SellerScopedAdminMixin
+from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
 from core.admin import ReadOnlyAdminMixin
 
 from . import services
@@ -31,6 +31,11 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     fields = readonly_fields
     actions = ["approve", "reject"]
     show_full_result_count = False
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # A seller reads what was said of their product, not who said it (the account is an e-mail).
+        return fields if seller_scope(request) is None else [f for f in fields if f != "user"]
 
     def get_ordering(self, request):
         pending_first = Case(When(status=ReviewStatus.PENDING, then=Value(0)), default=Value(1),

@@ -100,3 +100,14 @@ def test_no_admin_a_seller_opens_searches_or_filters_personal_data(sellers):
                     for item in model_admin.get_list_filter(request)]
         for lookup in searched + [f for f in filtered if isinstance(f, str)]:
             assert not any(word in lookup for word in PERSONAL), (model.__name__, lookup)
+
+
+def test_a_review_shows_a_seller_what_was_said_not_who_said_it(bought):
+    own, order = bought
+    from reviews.models import Review
+
+    review = Review.objects.get()
+    page = seller_client(own).get(f"/admin/reviews/review/{review.pk}/change/").content.decode()
+
+    assert "Llegó a tiempo" in page
+    assert "rosa@example.pe" not in page
