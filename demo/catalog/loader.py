@@ -54,6 +54,7 @@ BATCH = 2000
 PARALLEL_IMAGES = 48  # draw in worker processes from this many missing files on
 IMAGE_VERSION = "v1"  # bump when the drawings change, so old files are not reused
 DAY = 86_400
+DROP_LAUNCH_HOUR = 19  # Lima time: after work and school, when a drop's buyers are online
 
 
 class DemoCatalogError(Exception):
@@ -676,9 +677,12 @@ class Writer:
     def _collections(self, product_ids: dict[int, int]) -> None:
         items = []
         for draft in self.plan.collections:
+            # Drops launch at 19:00 Lima time, other collections open at midnight; all close at 23:59.
+            opening = DROP_LAUNCH_HOUR if draft.type == Collection.Type.DROP else 0
             collection = Collection(
                 name=draft.name, slug=draft.slug, collection_type=draft.type, description=draft.description,
-                starts_at=self.now + draft.starts, ends_at=self.now + draft.ends if draft.ends is not None else None,
+                starts_at=_at_shop_hour(self.now + draft.starts, opening),
+                ends_at=_at_shop_hour(self.now + draft.ends, 23, 59) if draft.ends is not None else None,
             )
             collection.hero_image.name = draft.hero
             collection.save()
@@ -691,13 +695,19 @@ class Writer:
         for draft in self.plan.banners:
             banner = Banner(
                 title=draft.title, subtitle=draft.subtitle, button_text=draft.button, target_url=draft.target,
-                order=draft.order, starts_at=self.now + draft.starts if draft.starts is not None else None,
-                ends_at=self.now + draft.ends if draft.ends is not None else None,
+                order=draft.order,
+                starts_at=_at_shop_hour(self.now + draft.starts, 0) if draft.starts is not None else None,
+                ends_at=_at_shop_hour(self.now + draft.ends, 23, 59) if draft.ends is not None else None,
             )
             banner.image_desktop.name = draft.desktop
             banner.image_mobile.name = draft.mobile
             rows.append(banner)
         Banner.objects.bulk_create(rows)
+
+
+def _at_shop_hour(moment, hour: int, minute: int = 0):
+    """That day, at that hour in the store's time zone (a launch at 19:00, not at the minute the demo loaded)."""
+    return timezone.localtime(moment).replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
 BRAND_ORIGINS = {"PE": "peruana", "US": "estadounidense", "TW": "taiwanesa", "CN": "china", "HK": "de Hong Kong",

@@ -142,3 +142,23 @@ def test_reorder_points_fit_the_stock_and_few_levels_are_low():
     low = selectors.low_stock_levels()
     assert 0 < low.count() <= levels * 0.08, (low.count(), levels)
     assert low.filter(available_units__gt=0).exists()
+
+
+def test_drops_launch_and_close_at_a_shop_hour():
+    """A drop used to launch at the minute the demo was loaded ("sábado 28 de noviembre, 01:27")."""
+    from django.utils import timezone
+
+    from catalog.models import Banner, Collection
+    from demo.catalog.loader import load_demo_catalog
+
+    load_demo_catalog(products=40, seed=7, progress=False)
+
+    for collection in Collection.objects.all():
+        start = timezone.localtime(collection.starts_at)
+        expected = (19, 0) if collection.collection_type == Collection.Type.DROP else (0, 0)
+        assert (start.hour, start.minute, start.second) == (*expected, 0), (collection.slug, start)
+        if collection.ends_at is not None:
+            end = timezone.localtime(collection.ends_at)
+            assert (end.hour, end.minute) == (23, 59), (collection.slug, end)
+    for banner in Banner.objects.exclude(ends_at=None):
+        assert timezone.localtime(banner.ends_at).strftime("%H:%M") == "23:59", banner.title
