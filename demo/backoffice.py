@@ -149,7 +149,7 @@ SELLER_STORES = [
     # The seller the reviews demo lists popular products under (demo.reviews.DEMO_SELLER).
     ("ventas@andestech.demo.kallpa.pe", "Andes Tech", "20608745123", "AND-01", [
         ("Audífonos inalámbricos Andes Pro", "AND-AUD-01", "149.90", "audifonos", "Andes Tech", ("headphones", "#263238")),
-        ("Cargador rápido USB-C 65 W", "AND-CAR-65", "89.90", "perifericos", "Andes Tech", ("mouse", "#eceff1")),
+        ("Mouse inalámbrico Andes Click", "AND-MOU-01", "59.90", "mouse", "Andes Tech", ("mouse", "#eceff1")),
     ]),
     ("ventas@tejidosvicus.pe", "Tejidos Vicús", "20131312955", "VIC-01", [
         ("Chompa de alpaca tejida a mano", "VIC-CHO-01", "259.00", "chompas-y-chalinas", "Tejidos Vicús",
@@ -161,7 +161,7 @@ SELLER_STORES = [
 # Categories the sellers' products need that the demo catalog does not have: slug → (name, family slug).
 SELLER_CATEGORIES = {
     "audifonos": ("Audífonos", "tecnologia", "Audífonos gamer, over-ear e in-ear inalámbricos."),
-    "perifericos": ("Periféricos", "tecnologia", "Teclados, mouse, cargadores y audífonos para tu setup."),
+    "mouse": ("Mouse", "tecnologia", "Mouse gamer y de oficina, con sensores precisos y diseños ergonómicos."),
     "chompas-y-chalinas": ("Chompas y chalinas", "moda", "Tejidos de alpaca y baby alpaca hechos a mano en el Perú."),
 }
 ORDER_KEY = "demo-seller-order-{}"

@@ -162,3 +162,15 @@ def test_drops_launch_and_close_at_a_shop_hour():
             assert (end.hour, end.minute) == (23, 59), (collection.slug, end)
     for banner in Banner.objects.exclude(ends_at=None):
         assert timezone.localtime(banner.ends_at).strftime("%H:%M") == "23:59", banner.title
+
+
+def test_a_sellers_product_is_pictured_as_what_it_is():
+    """Andes Tech's USB-C charger was drawn as a mouse and filed under Periféricos."""
+    from demo.backoffice import SELLER_STORES
+
+    silhouette = {"audifonos": "headphones", "mouse": "mouse", "teclados": "keyboard", "monitores": "monitor",
+                  "chompas-y-chalinas": {"hoodie", "tshirt"}}
+    for *_store, products in SELLER_STORES:
+        for name, _sku, _price, category, _brand, (kind, _colour) in products:
+            assert category in silhouette, name
+            assert kind in silhouette[category] if isinstance(silhouette[category], set) else kind == silhouette[category]
