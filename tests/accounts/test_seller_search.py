@@ -59,7 +59,8 @@ def test_searching_by_order_number_and_product_still_works(bought):
 
 
 @pytest.mark.parametrize("query", [{"email": "rosa@example.pe"}, {"email__startswith": "r"},
-                                   {"customer_document": "43451826"}, {"customer__isnull": "False"}])
+                                   {"customer_document": "43451826"}, {"customer__isnull": "False"},
+                                   {"customer_id": "1"}, {"customer_id__gte": "0"}])
 def test_a_lookup_on_the_customer_in_the_url_is_refused(bought, query):
     own, _order = bought
 
