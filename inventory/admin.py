@@ -273,6 +273,10 @@ class MovementAdmin(StockRowAdmin):
     list_filter = ["kind", "reference_type", "stock_level__warehouse"]
     list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order", "sold_as"]
     search_fields = ["stock_level__variant__sku", "reason", "=reference_id"]
+    # One movement opened alone: its reference by number, as in the list (not the raw reference id).
+    fields = ["created_at", "stock_level", "kind", "quantity", "reference", "sold_as", "bundle_units", "actor",
+              "reason"]
+    readonly_fields = ["reference"]
 
     def number_references(self, movements) -> None:
         def ids(kind):
@@ -288,7 +292,9 @@ class MovementAdmin(StockRowAdmin):
     def reference(self, obj):
         if obj.purchase_order_id:
             return obj.purchase_order.number
-        number = getattr(obj, "reference_number", None)
+        if not hasattr(obj, "reference_number"):  # opened alone, not from the list
+            self.number_references([obj])
+        number = obj.reference_number
         return f"{obj.get_reference_type_display()} {number}" if number else obj.get_reference_type_display()
 
 
@@ -299,6 +305,9 @@ class ReservationAdmin(StockRowAdmin):
     list_filter = ["status", "stock_level__warehouse"]
     list_select_related = ["stock_level__variant", "stock_level__warehouse", "customer"]
     search_fields = ["stock_level__variant__sku", "cart_key", "=order_id", "customer__email"]
+    fields = ["created_at", "stock_level", "quantity", "status", "expires_at", "closed_at", "cart_key", "order",
+              "customer"]
+    readonly_fields = ["order"]
 
     def number_references(self, reservations) -> None:
         ids = [reservation.order_id for reservation in reservations if reservation.order_id]
@@ -308,7 +317,9 @@ class ReservationAdmin(StockRowAdmin):
 
     @admin.display(description=pgettext_lazy("purchase order", "order"), ordering="order_id")
     def order(self, obj):
-        return getattr(obj, "order_number", None) or "—"
+        if not hasattr(obj, "order_number"):  # opened alone, not from the list
+            self.number_references([obj])
+        return obj.order_number or "—"
 
 
 @admin.register(Supplier)

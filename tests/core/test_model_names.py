@@ -113,7 +113,8 @@ def test_naming_a_variants_stock_rows_costs_no_query_per_warehouse(client):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    variant = VariantFactory(product=ProductFactory(name="Polo básico"), values=[OptionValueFactory(slug="m", value="M")])
+    variant = VariantFactory(product=ProductFactory(name="Polo básico"),
+                             values=[OptionValueFactory(slug="m", value="M")])
     stock(variant, WarehouseFactory(name="Almacén 1"), 2)
 
     def queries() -> int:

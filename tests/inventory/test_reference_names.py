@@ -54,3 +54,14 @@ def test_naming_the_orders_costs_no_query_per_row(staff, url):
         _sold_order()
     count()
     assert count() == one
+
+
+def test_a_movement_and_a_hold_opened_alone_name_their_order_too(staff):
+    order = _sold_order()
+    sale = Movement.objects.get(kind=Movement.Kind.SALE, reference_id=order.pk)
+    hold = Reservation.objects.get(order_id=order.pk)
+
+    for url in (f"/admin/inventory/movement/{sale.pk}/change/", f"/admin/inventory/reservation/{hold.pk}/change/"):
+        page = staff.get(url).content.decode()
+        assert order.number in page, url
+        assert f'<div class="readonly">{order.pk}</div>' not in page, url
