@@ -253,3 +253,23 @@ class TestThePageHelpsStaffFillTheOrder:
             response = client.post(TAKE, posted(key, "search", q="gorra"))
         assert len(response.context["search_results"]) == 10
         assert len(ten) == len(one), "\n".join(q["sql"][:200] for q in ten.captured_queries)
+
+
+def test_the_page_is_valid_html_in_each_of_its_states(client, shop, staff_member, tmp_path):
+    import shutil
+    from tests.factories import AddressFactory
+    from tests.storefront.test_html_validity import vnu_errors
+    if shutil.which("java") is None:
+        pytest.skip("the Nu HTML Checker needs Java (make test-deps installs it)")
+    AddressFactory(user=UserFactory(email="rosa@example.pe"))
+    client.force_login(staff_member)
+    first = client.get(TAKE)
+    key = key_of(first)
+    pages = {
+        "fresh": first.content.decode(),
+        "helped": client.post(TAKE, posted(key, "search", q="gorra", email="rosa@example.pe")).content.decode(),
+        "quote": client.post(TAKE, posted(key, "calculate")).content.decode(),
+        "refused": client.post(TAKE, posted(key, "calculate", **{"lines-0-sku": "NO-EXISTE"})).content.decode(),
+    }
+    errors = vnu_errors(pages, tmp_path)
+    assert not errors, "\n".join(errors)
