@@ -247,8 +247,12 @@ def place(request):
     CheckoutState.clear(request)
     request.session.pop(COUPON_SESSION_KEY, None)  # used by this order
     if order.payment_status == PaymentStatus.PAID:  # store credit or a gift card paid all of it
-        paid_with = (_("Order %(number)s is paid with your gift card.") if state.gift_card_code and not state.credit_id
-                     else _("Order %(number)s is paid with your store credit."))
+        if state.gift_card_code and state.credit_id:
+            paid_with = _("Order %(number)s is paid with your store credit and your gift card.")
+        elif state.gift_card_code:
+            paid_with = _("Order %(number)s is paid with your gift card.")
+        else:
+            paid_with = _("Order %(number)s is paid with your store credit.")
         messages.success(request, paid_with % {"number": order.number})
         return redirect(order.get_absolute_url())
     if method is not None:

@@ -168,3 +168,18 @@ def test_a_gift_card_order_reads_gift_card_without_shipping_or_igv(shop, shopper
     _subject, body, _html = render_order_email(OrderEmail.objects.get(order=order, kind=OrderEmailKind.PLACED))
     assert "Envío" not in body and "IGV" not in body and "Dirección de entrega" not in body
     assert f"Tarjeta de regalo para Lucía: {money('150.00')}" in body
+
+
+def test_an_order_paid_by_store_credit_and_a_gift_card_says_both(shop, shopper, customer):
+    credit = store_credit_issue(customer=customer, amount="100.00")
+    big = gift_card_issue(actor=UserFactory(is_staff=True), amount="500", recipient_name="Rosa",
+                          recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
+    to_review(shopper)
+    shopper.post(reverse("checkout:credit"), {"credit": credit.pk, "amount": "100.00"})
+    shopper.post(reverse("checkout:gift_card"), {"code": big.code})
+    response = place(shopper, review_key(shopper))
+    order = Order.objects.get()
+    page = text(shopper.get(response.url).content.decode())
+    assert "está pagado con tu vale de compra y tu tarjeta de regalo" in page
+    assert f"Vale de compra {credit.number} {money('100.00')}" in page
+    assert f"Tarjeta de regalo •••• {big.code[-4:]} {money(order.total - 100)}" in page
