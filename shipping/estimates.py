@@ -15,6 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts import ubigeo
+from accounts.models import Address
 
 from .models import ShippingMethod, ShippingRate, ShippingZone
 from .selectors import ShippingOption, free_shipping_threshold, offered_options
@@ -40,25 +41,61 @@ class DeliveryEstimate:
     free_from: Decimal | None  # the subtotal from which it is free, when it is not free yet
 
 
-def shipping_place(user) -> Place:
-    """The signed-in customer's default shipping address' province, else Lima."""
+PLACE_SECONDS = 300
+
+
+def place_key(user_id) -> str:
+    """A customer's place, kept by shipping_place (read with a cached page: storefront.views)."""
+    return f"shipping:place:{user_id}"
+
+
+def shipping_place(user, cached: dict | None = None) -> Place:
+    """The signed-in customer's default shipping address' province, else Lima. A customer's is
+    kept in the cache, forgotten when one of their addresses is written; `cached`: what a page
+    hit read already (place_key's entry among it, when there is one)."""
     department, province = LIMA
     if user is not None and user.is_authenticated:
-        address = user.addresses.filter(is_default_shipping=True).only("department", "ubigeo").first()
-        if address is not None and ubigeo.is_province_of(address.province_code, address.department):
-            department, province = address.department, address.province_code
+        key = place_key(user.pk)
+        found = cached.get(key) if cached is not None else _cache_get(key)
+        if found is None:
+            address = user.addresses.filter(is_default_shipping=True).only("department", "ubigeo").first()
+            found = LIMA
+            if address is not None and ubigeo.is_province_of(address.province_code, address.department):
+                found = (address.department, address.province_code)
+            _cache_set(key, found, PLACE_SECONDS)
+        department, province = found
     return Place(department=department, province=province, name=ubigeo.province(province).name)
 
 
-def _rates_serving(place: Place) -> list[ShippingRate]:
-    """The active rates whose zone covers the place: one cached map for every place asked,
-    dropped whenever a method, zone or rate changes (forget_cached_rates)."""
-    where = f"{place.department}:{place.province}"
+def _cache_get(key: str):
     try:
-        by_place = cache.get(CACHE_KEY) or {}
+        return cache.get(key)
     except Exception:  # the cache is down: read the database, never fail the page
         logger.warning("shipping estimate: cache unavailable", exc_info=True)
-        by_place = {}
+        return None
+
+
+def _cache_set(key: str, value, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.warning("shipping estimate: cache unavailable", exc_info=True)
+
+
+@receiver([post_save, post_delete], sender=Address, dispatch_uid="shipping.estimates.address")
+def forget_place(instance, **kwargs) -> None:
+    try:
+        cache.delete(place_key(instance.user_id))
+    except Exception:  # the entry expires by itself within PLACE_SECONDS
+        logger.warning("shipping estimate: cache unavailable", exc_info=True)
+
+
+def _rates_serving(place: Place, cached: dict | None = None) -> list[ShippingRate]:
+    """The active rates whose zone covers the place: one cached map for every place asked,
+    dropped whenever a method, zone or rate changes (forget_cached_rates). `cached`: what a page
+    hit read already (CACHE_KEY's entry among it, when there is one)."""
+    where = f"{place.department}:{place.province}"
+    by_place = (cached.get(CACHE_KEY) if cached is not None else _cache_get(CACHE_KEY)) or {}
     if where not in by_place:
         by_place[where] = [
             rate for rate in ShippingRate.objects.filter(method__is_active=True).select_related("method", "zone")
@@ -82,11 +119,11 @@ def forget_cached_rates(**kwargs) -> None:
 
 
 def delivery_estimate(*, place: Place, weight_kg: Decimal, subtotal: Decimal,
-                      today: date | None = None) -> DeliveryEstimate | None:
+                      today: date | None = None, cached: dict | None = None) -> DeliveryEstimate | None:
     """None when no home delivery serves this place and weight."""
     if weight_kg < 0 or subtotal < 0:
         return None
-    rates = _rates_serving(place)
+    rates = _rates_serving(place, cached)
     home = [option for option in offered_options(rates, weight_kg=weight_kg, subtotal=subtotal, today=today)
             if not option.is_pickup]
     if not home:

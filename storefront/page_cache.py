@@ -74,8 +74,8 @@ ACCOUNT_PARTS = {"account-menu": "includes/_account_menu.html", "footer-account"
 
 class PagePart(NamedTuple):
     """A part of one view's page that depends on the shopper: `render(request, user, cached=None,
-    **view_kwargs)` gives its HTML for `user` (the anonymous one is kept in the entry), or None when
-    it cannot (then the page is rendered). `cache_keys(request, user, **view_kwargs)` names the
+    anonymous="", **view_kwargs)` gives its HTML for `user` (the anonymous one is kept in the entry,
+    and handed to it on a hit), or None when it cannot (then the page is rendered). `cache_keys(request, user, **view_kwargs)` names the
     cache entries it reads for a signed-in shopper: a hit reads them with the page in one round
     trip and hands what it found to `render` as `cached` (a key missing from it is a miss)."""
 
@@ -248,7 +248,7 @@ def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict
     for name, anonymous in entry.anonymous_parts:
         if request.user.is_authenticated:
             if name not in parts or (content := parts[name].render(request, request.user, cached=cached,
-                                                                    **view_kwargs)) is None:
+                                                                    anonymous=anonymous, **view_kwargs)) is None:
                 return None
         else:
             content = anonymous

@@ -4,8 +4,10 @@ selectors, the stock inventory reports (through catalog.ports), the product's re
 and the whole-page cache with the shopper's own cart count."""
 
 import hashlib
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.cache import caches
 from django.http import Http404, HttpResponse
@@ -32,7 +34,8 @@ from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
-from shipping.estimates import shipping_place
+from shipping.estimates import CACHE_KEY as RATES_KEY
+from shipping.estimates import place_key, shipping_place
 from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 
 from .page_cache import (CSRF_PLACEHOLDER, FRESH_SECONDS, LISTING_FRESH_SECONDS, PagePart, cached_home, cached_listing,
@@ -40,6 +43,8 @@ from .page_cache import (CSRF_PLACEHOLDER, FRESH_SECONDS, LISTING_FRESH_SECONDS,
 
 # Per process, by everything they show (the layout's {% cache %} fragments' cache).
 fragments = caches["fragments"]
+# The parcel the guests' delivery promise is for (catalog/_delivery_promise.html).
+PROMISE_FIGURES = re.compile(r'data-weight-kg="([0-9.]+)" data-unit-price="([0-9.]+)"')
 
 
 def _catalog_content(request, name: str, render_parts: Callable[[], dict], *, fresh_seconds: int,
@@ -211,7 +216,7 @@ def _reviews_section(request, user, slug: str) -> str | None:
     return _reviews_html(request, product, user, csrf_token=CSRF_PLACEHOLDER)
 
 
-def _reviews_part(request, user, slug: str, cached: dict | None = None) -> str | None:
+def _reviews_part(request, user, slug: str, cached: dict | None = None, anonymous: str = "") -> str | None:
     """The product page's reviews section for `user` (their own review, their votes), for the page
     cache to fill a shared product page with; None when the product is not to be shown."""
     if user.is_authenticated and not shopper_has_reviews_or_votes(user=user, product_slug=slug, cached=cached):
@@ -226,13 +231,45 @@ def _reviews_part_keys(request, user, slug: str) -> list[str]:
     return [own_reviews_key(user.pk), shared_part_key("reviews", request.get_full_path())]
 
 
+def _selection(request, tree) -> dict[str, str]:
+    """The options chosen in the address (?size=m&color=negro)."""
+    return {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}
+
+
+def _delivery_part(request, user, slug: str, cached: dict | None = None, anonymous: str = "") -> str | None:
+    """The product page's delivery promise for `user`'s own place, for the page cache to fill a
+    shared product page with (from the figures the guests' promise carries: no catalog read); None
+    when the product is not to be shown or its price is secret."""
+    place = shipping_place(user, cached)
+    if anonymous and place == shipping_place(None):
+        return anonymous  # the guests' own place
+    figures = PROMISE_FIGURES.search(anonymous)
+    if figures is not None:
+        weight_kg, unit_price = Decimal(figures.group(1)), Decimal(figures.group(2))
+    else:  # storing a page: the guests' promise itself
+        try:
+            page = selectors.product_page(slug=slug, selection=_selection(request, catalog_tree(request)))
+        except Http404:
+            return None
+        if page.product.price_is_secret:
+            return None
+        weight_kg = page.product.weight_kg
+        unit_price = (page.variant or page.product).shopper_price
+    return render_to_string("catalog/_delivery_promise.html", {
+        "weight_kg": weight_kg, "unit_price": unit_price, "delivery_place": place, "delivery_cached": cached}, request)
+
+
+def _delivery_part_keys(request, user, slug: str) -> list[str]:
+    return [place_key(user.pk), RATES_KEY]
+
+
 @replica_reads
 @require_GET
-@cached_page(parts=(PagePart("reviews", _reviews_part, _reviews_part_keys),))
+@cached_page(parts=(PagePart("reviews", _reviews_part, _reviews_part_keys),
+                    PagePart("delivery", _delivery_part, _delivery_part_keys)))
 def product(request, slug: str):
     tree = catalog_tree(request)
-    selection = {code: request.GET[code][:80] for code in tree.option_codes if request.GET.get(code)}
-    page = selectors.product_page(slug=slug, selection=selection)
+    page = selectors.product_page(slug=slug, selection=_selection(request, tree))
     crumbs = []
     node = tree.categories.get(page.product.category_id)
     if node is not None:

@@ -17,4 +17,4 @@ def delivery_estimate_for(context, *, weight_kg, subtotal, place=None):
     except (TypeError, ValueError, ArithmeticError):
         return None
     place = place or shipping_place(getattr(request, "user", None))
-    return delivery_estimate(place=place, weight_kg=weight, subtotal=amount)
+    return delivery_estimate(place=place, weight_kg=weight, subtotal=amount, cached=context.get("delivery_cached"))

@@ -61,3 +61,31 @@ def test_a_customer_gets_their_own_place_even_after_a_guest_saw_the_page(client,
     client.force_login(customer)
     cheapest = _checkout_cheapest(customer, Decimal("189.00"))
     assert _promise(client) == f"Envío a Cusco: S/ {cheapest.price}"
+
+
+@pytest.mark.page_cache
+def test_the_shared_page_gives_a_customer_their_own_promise(client, casaca):
+    from django.test import Client
+
+    Client().get("/p/casaca-wayra/")  # a guest stores the page every shopper is served from
+    Client().get("/p/casaca-wayra/")
+    customer = UserFactory()
+    AddressFactory(user=customer, department="08", ubigeo="080101", is_default_shipping=True)  # Cusco
+    client.force_login(customer)
+    client.get("/")  # a first page: nothing left to show once (messages)
+    cheapest = _checkout_cheapest(customer, Decimal("189.00"))
+    assert _promise(client) == f"Envío a Cusco: S/ {cheapest.price}"
+    assert _promise(Client()) == f"Envío a Lima: S/ {_checkout_cheapest(None, Decimal('189.00')).price}"
+
+
+@pytest.mark.page_cache
+def test_a_new_default_address_moves_the_promise_at_once(client, casaca):
+    from django.test import Client
+
+    Client().get("/p/casaca-wayra/")
+    customer = UserFactory()
+    client.force_login(customer)
+    client.get("/")
+    assert "Lima" in _promise(client)
+    AddressFactory(user=customer, department="08", ubigeo="080101", is_default_shipping=True)  # Cusco
+    assert "Cusco" in _promise(client)
