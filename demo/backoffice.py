@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.roles import Role
 from demo.reviews import DEMO_SELLER as REVIEWS_DEMO_SELLER
+from demo.reviews import DEMO_SELLER_CATEGORIES
 
 DEMO_SELLERS = [
     # e-mail, store name, RUC, commission rate (%); the first is the reviews demo's seller (its page and
@@ -23,6 +24,10 @@ DEMO_SELLERS = [
     (*REVIEWS_DEMO_SELLER, Decimal("10.00")),
     ("ventas@pacificoaudio.pe", "Pacífico Audio", "10467793549", Decimal("12.50")),
 ]
+# Each seller's trade (RUC → the categories it lists): products of the catalog are listed under a
+# seller only within it.
+SELLER_TRADES = {REVIEWS_DEMO_SELLER[2]: DEMO_SELLER_CATEGORIES,
+                 "10467793549": ["audifonos", "teclados", "mouse"], "20131312955": ["chompas-y-chalinas"]}
 DEMO_CATEGORY_RATE = Decimal("8.00")  # Andes Tech's rate in the category of its second product
 PRODUCTS_EACH = 3
 # scenario: (seller index, product index) per line; "refund" gets 30 % of its payment back
@@ -60,6 +65,7 @@ def _products(sellers, customer) -> list[list]:
     """Each seller's sellable variants (one per product): products of the demo catalog with stock
     in Lima that the customer has not bought already and that have no purchase limit of their own
     (the sellers' demo orders must not run into it), listed under the seller once."""
+    from catalog.models import Category
     from catalog.services import products_assign_seller
     from demo.shipping import _demo_variants
     from orders.models import OrderLine
@@ -75,7 +81,9 @@ def _products(sellers, customer) -> list[list]:
     for seller, variants in zip(sellers, owned, strict=True):
         missing = PRODUCTS_EACH - len(variants)
         if missing > 0:
-            chosen, free = free[:missing], free[missing:]
+            trade = set(Category.objects.filter(slug__in=SELLER_TRADES[seller.ruc]).values_list("pk", flat=True))
+            chosen = [variant for variant in free if variant.product.category_id in trade][:missing]
+            free = [variant for variant in free if variant not in chosen]
             products_assign_seller(product_ids=[variant.product_id for variant in chosen], seller_id=seller.pk)
     return [_one_per_product(seller) for seller in sellers]
 

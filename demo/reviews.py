@@ -157,11 +157,14 @@ def rebuild_ratings() -> int:
 
 
 DEMO_SELLER = ("ventas@andestech.demo.kallpa.pe", "Andes Tech", "20608745123")
+# What it sells: technology (a tech seller listing coffee tables and polos is no shop anyone knows).
+DEMO_SELLER_CATEGORIES = ["tarjetas-graficas", "laptops", "monitores", "perifericos", "teclados", "mouse",
+                          "audifonos"]
 
 
 def ensure_demo_seller(moderator) -> None:
-    """One approved marketplace seller listing every fourth popular product, so the seller page and
-    its reputation have something true to show (skipped once the seller exists)."""
+    """One approved marketplace seller listing every fourth popular product of its trade, so the
+    seller page and its reputation have something true to show (skipped once the seller exists)."""
     from accounts.models import Seller
     from accounts.services import seller_apply, seller_approve
     from catalog.services import products_assign_seller
@@ -172,8 +175,8 @@ def ensure_demo_seller(moderator) -> None:
     with transaction.atomic():
         user = _reviewer(email, "Andes", "Tech")
         seller = seller_approve(seller=seller_apply(user=user, store_name=store_name, ruc=ruc), actor=moderator)
-        popular = list(visible_products().filter(seller__isnull=True).order_by("-units_sold", "pk")
-                       .values_list("pk", flat=True)[:POPULAR_PRODUCTS])
+        popular = list(visible_products().filter(seller__isnull=True, category__slug__in=DEMO_SELLER_CATEGORIES)
+                       .order_by("-units_sold", "pk").values_list("pk", flat=True)[:POPULAR_PRODUCTS])
         products_assign_seller(product_ids=popular[::4], seller_id=seller.pk)
 
 

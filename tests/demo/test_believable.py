@@ -174,3 +174,32 @@ def test_a_sellers_product_is_pictured_as_what_it_is():
         for name, _sku, _price, category, _brand, (kind, _colour) in products:
             assert category in silhouette, name
             assert kind in silhouette[category] if isinstance(silhouette[category], set) else kind == silhouette[category]
+
+
+def test_marketplace_sellers_list_only_products_of_their_trade():
+    """Andes Tech (a technology seller) listed coffee tables, polos and sneakers; Pacífico Audio desks."""
+    from django.contrib.auth import get_user_model
+
+    from demo.backoffice import SELLER_TRADES, load_demo_marketplace
+    from demo.catalog.loader import load_demo_catalog
+    from demo.inventory import load_demo_inventory
+    from demo.management.commands.demo_data import demo_seller_steps, ensure_demo_admin, ensure_demo_customer
+    from demo.reviews import ensure_demo_seller
+    from demo.shipping import load_demo_orders, load_demo_shipping
+
+    credentials = {}
+    ensure_demo_admin(credentials)
+    ensure_demo_customer(credentials)
+    for _name, step in demo_seller_steps():
+        step(credentials)
+    load_demo_catalog(products=60, seed=7, progress=False)
+    load_demo_inventory(progress=False)
+    load_demo_shipping()
+    load_demo_orders()
+    ensure_demo_seller(get_user_model().objects.filter(is_superuser=True).first())
+    assert load_demo_marketplace()
+
+    listed = Product.objects.filter(seller__isnull=False).select_related("seller", "category")
+    assert {"20608745123", "10467793549"} <= {product.seller.ruc for product in listed} <= set(SELLER_TRADES)
+    for product in listed:
+        assert product.category.slug in SELLER_TRADES[product.seller.ruc], (product.seller.store_name, product.name)
