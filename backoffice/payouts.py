@@ -3,8 +3,9 @@
 - sales: the seller's lines of orders paid in the period and not cancelled (IGV included, after
   discounts, no shipping);
 - commission: the snapshots kept on those lines when they were paid;
-- refunds: the seller's share of the refunds that succeeded in the period (those of a cancelled
-  order, which was no sale, left out). A refund belongs to a
+- refunds: the seller's share of the refunds that succeeded in the period, and of the store credit
+  and gift cards returns gave in it (those of a cancelled order, which was no sale, left out), as
+  the sales' definition nets them (backoffice.selectors). A refund belongs to a
   payment, not to lines, so it is shared out in proportion to each seller's lines in the order's
   total (what is left, such as shipping, stays with the shop); the commission on that share is
   given back to the seller at the lines' own rate;
@@ -26,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Seller
 from orders.models import OrderLine, OrderStatus
 from payments.models import Refund
-from returns.models import ReturnLine
+from returns.models import ReturnLine, ReturnRequest
 
 from .reports import paid_lines
 from .selectors import _start_of
@@ -78,10 +79,16 @@ def seller_payouts(*, since: date, until: date, seller: Seller | None = None) ->
         status=Refund.Status.SUCCEEDED,
     ).exclude(payment__order__status=OrderStatus.CANCELLED)  # a cancelled order is not among the sales either
     refund_rows = list(refunds.values_list("amount", "payment__order_id", "payment__order__total"))
+    # What a return gave back as store credit or (a guest's) gift card un-sells the goods as a refund
+    # does (the sales' definition, backoffice.selectors.refunded): shared out the same way.
+    for issued in ("store_credit", "gift_card"):
+        refund_rows += ReturnRequest.objects.filter(
+            _between(f"{issued}__created_at", since, until)).exclude(order__status=OrderStatus.CANCELLED).values_list(
+            f"{issued}__amount", "order_id", "order__total")
     if refund_rows:
         shares = defaultdict(list)  # order id → [(seller id, their lines' total, their commission)]
         for order_id, seller_id, total, commission in (
-            seller_lines.filter(order_id__in=refunds.values("payment__order_id")).order_by()
+            seller_lines.filter(order_id__in={order_id for _amount, order_id, _total in refund_rows}).order_by()
             .values("order_id", "seller_id")
             .annotate(total=Sum("line_total"), commission=Coalesce(Sum("commission__amount"), ZERO))
             .values_list("order_id", "seller_id", "total", "commission")

@@ -117,3 +117,26 @@ def test_the_report_page_shows_its_table_by_default_and_still_downloads(day, cli
     today = timezone.localdate().isoformat()
     download = client.get(URL, {"by": "seller", "date_from": today, "date_to": today, "format": "csv"})
     assert download["Content-Type"].startswith("text/csv")
+
+
+def test_a_sellers_payout_takes_off_what_a_return_gave_back_in_store_credit_as_its_dashboard_does(
+        gateway_order, staff, warehouse):
+    """Money given back as store credit for a return un-sells the goods for the seller too: the payout's
+    refunds carry it, so the seller's dashboard (net sales) and payouts (sales - refunds) agree."""
+    from accounts.models import Seller
+    from backoffice.payouts import seller_payouts
+    from credit.models import StoreCredit
+    from orders.models import OrderLine
+    from returns.services import return_resolve
+    from tests.factories import SellerFactory, received_return
+
+    seller = SellerFactory(ruc="20100070970", store_name="Andes Tech", slug="andes-tech")
+    OrderLine.objects.filter(order=gateway_order).update(seller=seller)
+    return_resolve(request=received_return(gateway_order, staff, warehouse, resolution="credit"), actor=staff)
+    credit = StoreCredit.objects.get(return_request__order=gateway_order)
+    today = timezone.localdate()
+    [row] = seller_payouts(since=today, until=today, seller=Seller.objects.get(pk=seller.pk))
+    goods = sum((line.line_total for line in gateway_order.lines.all()), Decimal("0"))
+    share = (credit.amount * goods / gateway_order.total).quantize(Decimal("0.01"))
+    assert row["refunds"] == share
+    assert selectors.dashboard(seller=seller).sales_today == row["sales"] - row["refunds"]
