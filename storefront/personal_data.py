@@ -34,7 +34,7 @@ def personal_data(*, user) -> dict:
         "exported_at": _when(timezone.now()),
         "profile": {
             "email": user.email, "first_name": user.first_name, "last_name": user.last_name, "phone": user.phone,
-            "dni": user.dni, "email_verified": user.email_verified, "date_joined": _when(user.date_joined),
+            "dni": user.dni, "dni_pending": user.dni_pending, "email_verified": user.email_verified, "date_joined": _when(user.date_joined),
             "last_login": _when(user.last_login),
         },
         "addresses": [

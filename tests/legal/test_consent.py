@@ -112,6 +112,7 @@ def test_the_data_export_holds_everything_in_flat_queries(client, policies, djan
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith('attachment; filename="mis-datos-')
     assert data["profile"]["email"] == customer.email and len(data["addresses"]) == 1
+    assert data["profile"]["dni_pending"] == ""  # a DNI waiting for the e-mail's confirmation is held too
     assert [o["number"] for o in data["orders"]] == [order.number] and data["orders"][0]["lines"]
     assert len(data["reviews"]) == 1 and len(data["complaint_sheets"]) == 1
     assert {c["kind"] for c in data["consents"]} == {"terms", "privacy", "marketing"}
