@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from promotions import breakdown
-from shipping.models import Shipment, ShipmentEvent, ShipmentLine
+from shipping.models import NOT_YET_SHIPPED, Shipment, ShipmentEvent, ShipmentLine
 
 from .models import ZERO, Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 
@@ -119,3 +119,10 @@ def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
 def order_numbers(*, order_ids: list[int]) -> dict[int, str]:
     """{id: number} of these orders (inventory.ports.order_numbers): one query, none for no ids."""
     return dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "number"))
+
+
+def order_legs_to_ship(*, order_id: int) -> list[str]:
+    """The legs of an order that have not left the warehouse ("E12"), oldest first: what a refund of
+    everything paid would stop (orders.services.order_stop_shipping_for_refund)."""
+    return [f"E{pk}" for pk in Shipment.objects.filter(order_id=order_id, status__in=NOT_YET_SHIPPED)
+            .order_by("pk").values_list("pk", flat=True)]

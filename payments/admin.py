@@ -196,6 +196,11 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
         created = refunds.refund_request(payment=obj.payment, amount=obj.amount, reason=obj.reason,
                                          actor=request.user, idempotency_key=form.cleaned_data["key"])
         obj.pk, obj.status, obj.created_at = created.pk, created.status, created.created_at
+        if (legs := refunds.refund_would_stop(refund=created)):
+            self.message_user(request, _(
+                "This refund gives back everything paid: approving it stops packages %(legs)s, not shipped yet "
+                "(their units go back to stock). If one ships before the approval, the approval is refused.")
+                % {"legs": ", ".join(legs)}, messages.WARNING)
 
     @admin.action(description=_("Approve the selected refunds (the gateway returns the money)"),
                   permissions=["approve"])

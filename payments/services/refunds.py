@@ -16,6 +16,7 @@ from core.idempotency import first_result
 from core.money import format_money
 from orders.models import Order
 from orders.exceptions import OrderError
+from orders.selectors import order_legs_to_ship
 from orders.services import order_lock, order_record_refunds, order_refunded_in_full, order_stop_shipping_for_refund
 
 from .gateways import GATEWAYS, gateway_for
@@ -124,6 +125,13 @@ def _gives_everything_back(order_id: int) -> bool:
     committed = Refund.objects.filter(payment__order_id=order_id, payment__status=Payment.Status.SUCCEEDED,
                                       status__in=OPEN).aggregate(total=Sum("amount"))["total"]
     return bool(captured) and (committed or Decimal("0.00")) >= captured
+
+
+def refund_would_stop(*, refund: Refund) -> list[str]:
+    """The legs ("E12") approving this requested refund would stop: it gives back everything paid
+    and they have not shipped (staff are told when they request it)."""
+    order_id = refund.payment.order_id
+    return order_legs_to_ship(order_id=order_id) if _gives_everything_back(order_id) else []
 
 
 def refund_approve(*, refund: Refund, actor) -> Refund:

@@ -164,3 +164,19 @@ def test_a_full_refund_racing_the_warehouse_shipping_the_same_leg_is_exact(olva)
             assert on_hand(jacket) == jackets
             assert [type(error) for error in errors] == [PaymentError]
         assert not payment.refunds.filter(status=Refund.Status.SUCCEEDED).exclude(pk=refund.pk).exists()
+
+
+@pytest.mark.django_db
+def test_staff_requesting_a_full_refund_are_told_which_packages_it_will_stop(client, olva, staff):
+    from django.urls import reverse
+
+    from tests.factories import PASSWORD
+
+    order, polo_leg, jacket_leg, _polo, _jacket = two_leg_order(olva)
+    ship(polo_leg)
+    payment = payment_of(order)
+    client.login(username=staff.email, password=PASSWORD)
+    page = client.post(reverse("admin:payments_refund_add"), {
+        "payment": payment.pk, "amount": str(payment.amount), "reason": "Todo", "key": "k-full"}, follow=True)
+    text = page.content.decode()
+    assert f"detienen los envíos E{jacket_leg.pk}" in text and f"E{polo_leg.pk}" not in text.split("detienen")[1][:40]
