@@ -71,3 +71,23 @@ def test_a_cancelled_paid_order_says_when_the_money_comes_back(new_page, custome
     assert "tarjeta Visa terminada en 4242" in refund and "2 días hábiles" in refund
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     screenshot(page, "order-cancelled-refund-pending")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_staff_see_the_refund_awaiting_their_approval_on_the_order(new_page, customer, viewport):
+    staff = UserFactory(email="soporte@kallpa.pe", is_staff=True, is_superuser=True)
+    variant = VariantFactory()
+    stock(variant, WarehouseFactory(), 5)
+    order = make_order(customer=customer, variant=variant)
+    pay(order)
+    order_cancel(order=order, actor=customer, reason="", by_customer=True)
+
+    page = new_page(viewport)
+    sign_in(page, "/admin/login/", staff.email, field="username")
+    page.goto(f"/admin/orders/order/{order.pk}/change/")
+    outlook = page.locator("#order-refund-outlook").inner_text()
+    assert "pendiente de aprobación" in outlook and f"S/ {order.total:,.2f}" in outlook
+    assert "Visa terminada en 4242" in outlook
+    page.locator("#order-refund-outlook a", has_text="Abrir el reembolso").wait_for()
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    screenshot(page, "admin-order-refund-pending")
