@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from accounts.admin_scoping import SellerScopedAdminMixin, seller_scope
+from accounts.admin_scoping import NO_ROWS, SellerScopedAdminMixin, seller_scope
 from accounts.admin_importing import ScopedImportExportMixin
 from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
@@ -65,10 +65,21 @@ class WarehouseAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     fields = ["code", "name", "kind", "seller", "address", "priority", "is_active"]
     scoped_readonly_fields = ("seller", "kind")
 
-    def save_model(self, request, obj, form, change):
-        if not change and seller_scope(request) is not None:
-            obj.kind = Warehouse.Kind.SELLER  # the seller holds and ships its units, not the store
-        super().save_model(request, obj, form, change)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        seller = seller_scope(request)
+        if obj is not None or seller is None or seller is NO_ROWS:
+            return form
+
+        class SellersWarehouseForm(form):
+            """A seller's new warehouse is theirs and of the seller's kind (they hold and ship its
+            units, not the store): set on the row the form saves, so the page says so before saving."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.instance.kind, self.instance.seller = Warehouse.Kind.SELLER, seller
+
+        return SellersWarehouseForm
 
 
 class StockStateFilter(admin.SimpleListFilter):

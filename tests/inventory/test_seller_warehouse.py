@@ -77,3 +77,13 @@ def test_staff_choose_the_kind_and_seller_of_a_warehouse(client, sellers):
                       "seller": own.pk, "priority": "5", "is_active": "on"})
 
     assert Warehouse.objects.filter(code="DROP-1", kind=Warehouse.Kind.DROPSHIPPING, seller=own).exists()
+
+
+def test_the_sellers_new_warehouse_form_says_what_it_will_be(client, sellers):
+    own, _other = sellers
+    client.force_login(own.user)
+
+    page = client.get(ADD, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert "Almacén del vendedor" in page and "Almacén propio" not in page
+    assert own.store_name in page
