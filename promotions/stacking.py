@@ -9,8 +9,10 @@
    The units of one offer are pooled across the cart's lines (two colours of one polo make a
    3x2 together), sorted by price, and the cheapest are the free (or discounted) ones. The
    discount is then spread over the pooled lines in proportion to their amounts, so every unit
-   of the group costs the same fraction of its price: a returned unit gives back what it was
-   paid, never the free unit's price, and returning all of them gives back the whole payment.
+   of the group costs the same fraction of its price. The offer's terms are kept on the order
+   lines (terms_snapshot): a return gives back what was paid minus what the units kept cost as
+   the offer prices them then (returns.services), so returning the free unit of a 3x2 gives back
+   nothing, and returning all of them gives back the whole payment.
    A gift ("buy X, get Y") is the exception: it is its own line at 100 % off (the gift is free;
    returning it gives back nothing, returning a bought unit gives back its price). Kits' lines
    take no quantity offer (their units have the kit's discount, step 3, instead).
