@@ -156,7 +156,7 @@ def test_a_new_seller_lists_stocks_and_sells_their_first_product(new_page, store
     for url, name in [(f"/admin/catalog/product/{product.pk}/change/", "seller-first-product-change"),
                       ("/admin/catalog/optionvalue/add/", "seller-new-size"),
                       (f"/admin/inventory/warehouse/{warehouse.pk}/change/", "seller-warehouse-change"),
-                      ("/admin/inventory/stocklevel/add/", "seller-first-stock"),
+                      ("/admin/inventory/stocklevel/add/", "seller-stock-add"),
                       (f"/admin/inventory/stocklevel/{level.pk}/change/", "seller-stock-change"),
                       ("/admin/inventory/supplier/", "seller-refused")]:
         for viewport in (PHONE, DESKTOP):
