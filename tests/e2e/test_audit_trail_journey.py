@@ -33,6 +33,7 @@ def test_staff_read_a_shipments_history(new_page, packed_leg, viewport):
     page.goto("/admin/audit/")
     changes = page.locator("#result_list").inner_text()
     assert "Pendiente → Empacado" in changes and "pending" not in changes
+    assert page.locator("#result_list th").last.inner_text().lower() == "qué cambió"
     screenshot(page, "audit-list")
 
     page.goto(f"/admin/shipping/shipment/{leg.pk}/history/")
