@@ -116,3 +116,8 @@ def test_a_card_bought_by_one_customer_pays_part_of_anothers_order(new_page, sho
     assert card.code not in admin.content() and card.code[-4:] in admin.content()
     assert order.number in admin.content()
     screenshot(admin, "gift-card-admin")
+    # The admin order says what paid it: the card's part and the gateway's.
+    admin.goto(f"/admin/orders/order/{order.pk}/change/")
+    paid_with = admin.locator("#order-paid-with").inner_text()
+    assert f"Tarjeta de regalo •••• {card.code[-4:]}: S/ 60.00" in paid_with and "Visa •••• 4242" in paid_with
+    screenshot(admin, "gift-card-order-admin")
