@@ -1,12 +1,15 @@
 """The shop's allauth adapter: sign-in throttling per account and address, and account e-mails
 sent by the worker after the request."""
 
+import copy
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
 from core.ratelimit import client_ip
+from core.site_settings import site_setting
 from core.sites import site_url
 
 # The e-mails a sign-up (or a re-sent confirmation) writes: at most so many per address, decided by
@@ -25,9 +28,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{client_ip(request)}"
 
     def render_mail(self, template_prefix: str, email, context: dict, headers: dict | None = None):
-        """allauth's rendering, signed with the shop's address as every other e-mail names it
-        (SITE_DOMAIN; the sites row keeps what the last `migrate` saw)."""
-        return super().render_mail(template_prefix, email, {**context, "store_url": site_url("/")}, headers)
+        """allauth's rendering, named and signed as every other e-mail: the store's name from its
+        site setting (staff change it in the back office) and its address from SITE_DOMAIN (the
+        sites row keeps what the last `migrate` saw)."""
+        site = copy.copy(context.get("current_site") or get_current_site(allauth_context.request))
+        site.name = str(site_setting("STORE_NAME"))
+        return super().render_mail(template_prefix, email, {**context, "current_site": site,
+                                                            "store_url": site_url("/")}, headers)
+
+    def format_email_subject(self, subject) -> str:
+        return f"[{site_setting('STORE_NAME')}] {subject}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the message now (its links need the request) and hand the sending to a task on

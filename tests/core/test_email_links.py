@@ -143,13 +143,12 @@ def test_allauth_plain_text_is_not_escaped(rf, prefix):
     from allauth.account.adapter import get_adapter
 
     request = rf.get("/")
-    site = Site.objects.get_current()
-    site.name = "Kallpa & Co"
-    context = {"current_site": site, "request": request, "user": UserFactory.build(email="ana@example.pe"),
+    context = {"current_site": Site.objects.get_current(), "request": request, "user": UserFactory.build(email="ana@example.pe"),
                "email": "ana@example.pe", "from_email": "ana@example.pe", "to_email": "ana.t@example.pe",
                "password_reset_url": f"{SHOP}/accounts/password/reset/key/k/?a=1&b=2",
                "signup_url": f"{SHOP}/accounts/signup/?next=/&x=1"}
-    message = get_adapter(request).render_mail(prefix, "ana@example.pe", context)
+    with override_config(STORE_NAME="Kallpa & Co"):
+        message = get_adapter(request).render_mail(prefix, "ana@example.pe", context)
     assert_plain_text(message, "Kallpa & Co")
     assert f"{SHOP}/" in message.body
 
@@ -188,3 +187,11 @@ def test_every_email_names_the_store_as_its_settings_say():
     message, = mail.outbox
     assert message.subject.startswith("[Andes & Co] ")
     assert_plain_text(message, "Andes & Co")
+
+
+def test_account_emails_name_the_store_as_its_settings_say(client, django_capture_on_commit_callbacks):
+    with override_config(STORE_NAME="Andes & Co"), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data())
+    message = mail.outbox[-1]
+    assert message.subject.startswith("[Andes & Co] ")
+    assert "Te escribimos de Andes & Co." in message.body and "El equipo de Andes & Co" in message.body
