@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db import connection
+from django.db.models import Count, DecimalField, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from inventory.selectors import low_stock_levels
@@ -83,7 +84,12 @@ def refunded(order_field: str):
 
 def net_line_total():
     """A line's total less its share of its order's refunds (by the line's weight in the order total)."""
-    share = refunded("order_id") * F("line_total") / NullIf(F("order__total"), Value(ZERO))
+    line_total = F("line_total")
+    if connection.vendor == "sqlite":
+        # SQLite keeps 200.00 as the integer 200 and divides integers to an integer (50 × 200 / 208 = 48,
+        # not 48.08): the embedded default computes the share in floating point instead.
+        line_total = Cast(line_total, FloatField())
+    share = refunded("order_id") * line_total / NullIf(F("order__total"), Value(ZERO))
     return F("line_total") - Coalesce(share, Value(ZERO), output_field=_MONEY)
 
 
