@@ -373,7 +373,14 @@ def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
     prices to `taken`."""
     bought = sum(line.quantity for line in loose if line.variant.quantity_offer_id == offer.pk
                  and line.variant.pk != offer.gift_variant_id and not line.is_gift)
-    earned = free = stacking.gift_units(_offer_terms(offer), bought=bought)
+    terms = _offer_terms(offer)
+    earned = free = stacking.gift_units(terms, bought=bought)
+    if earned:  # the lines that earn it and the gift keep the offer, so a return knows what the gift needs
+        snapshot = stacking.terms_snapshot(terms, offer_id=offer.pk)
+        for line in loose:
+            if (line.variant.quantity_offer_id == offer.pk and line.variant.pk != offer.gift_variant_id
+                    and not line.is_gift):
+                line.offer_terms = snapshot
     own = [line for line in loose if line.key.gift_offer_id == offer.pk and line.variant.pk == offer.gift_variant_id]
     added = [line for line in loose if line.variant.pk == offer.gift_variant_id and line.key not in taken]
     for line in own + added:
@@ -382,6 +389,7 @@ def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
         free -= take
         line.gift_units, line.offer_name = take, offer.name
         line.offer_discount = to_cents(line.sale_unit_price * take)
+        line.offer_terms = stacking.terms_snapshot(terms, offer_id=offer.pk) if take else {}
         if take < line.quantity:
             line.offer_note = breakdown.gift_note(offer_name=offer.name, free=take, buy=offer.buy_quantity)
         elif line.is_gift and take < earned and line in own:

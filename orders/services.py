@@ -150,7 +150,7 @@ class OrderLineData:
             kit_name=getattr(kit, "name", ""),
             automatic_discount_name=automatic_discount_name if automatic_discount else "",
             offer_discount_name=offer_discount_name if offer_discount else "",
-            offer_terms=dict(offer_terms or {}) if offer_discount else {},
+            offer_terms=dict(offer_terms or {}),  # also on the lines that earn a gift (no discount of their own)
             kit_discount_percent=getattr(kit, "discount_percent", ZERO) if kit_discount else ZERO,
         )
 

@@ -315,14 +315,24 @@ def _offer_group_refund(lines, per_unit: dict[int, Decimal], terms, returned: di
     units were paid. Kept units keep their other discounts (automatic, kit, coupon) as paid."""
     paid_group = paid_returned = kept_without_offer = ZERO
     kept_prices: list[Decimal] = []
+    kept_bought, kept_gifts, gift_price = 0, 0, ZERO
     for line in lines:
         back = returned.get(line.pk, 0)
         kept = line.quantity - back
         paid_group += per_unit[line.pk] * line.quantity
         paid_returned += per_unit[line.pk] * back
         kept_without_offer += (per_unit[line.pk] + line.offer_discount / line.quantity) * kept
-        kept_prices += [line.unit_price - line.automatic_discount / line.quantity] * kept
-    kept_cost = kept_without_offer - (stacking.quantity_discount(terms, kept_prices) if terms else ZERO)
+        sale_price = line.unit_price - line.automatic_discount / line.quantity
+        kept_prices += [sale_price] * kept
+        if line.offer_discount > 0:  # a gift's line (of a gift offer): free only while the units kept earn it
+            kept_gifts, gift_price = kept_gifts + kept, sale_price
+        else:
+            kept_bought += kept
+    if terms is not None and terms.kind == stacking.BUY_X_GET_GIFT:
+        discount_now = min(kept_gifts, stacking.gift_units(terms, bought=kept_bought)) * gift_price
+    else:
+        discount_now = stacking.quantity_discount(terms, kept_prices) if terms else ZERO
+    kept_cost = kept_without_offer - discount_now
     return max(ZERO, min(paid_returned, paid_group - kept_cost)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -342,8 +352,12 @@ def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int])
     value, lost = ZERO, []
     groups: dict[object, list] = {}
     for line in lines.values():
-        if line.offer_discount > 0:  # pooled by its offer (legacy lines without terms: by the offer's name)
-            groups.setdefault((line.offer_terms or {}).get("offer") or line.offer_discount_name, []).append(line)
+        # Pooled by its offer (a gift offer: the lines that earn it with the gift's); lines of older
+        # orders, without terms: by the offer's name.
+        if offer := (line.offer_terms or {}).get("offer"):
+            groups.setdefault(offer, []).append(line)
+        elif line.offer_discount > 0:
+            groups.setdefault(line.offer_discount_name, []).append(line)
     grouped = {line.pk for group in groups.values() for line in group}
     for line_id, quantity in units.items():
         if line_id not in grouped:
@@ -352,6 +366,7 @@ def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int])
         if not any(units.get(line.pk) for line in group):
             continue
         terms = stacking.terms_from_snapshot(group[0].offer_terms)
+        name = next((line.offer_discount_name for line in group if line.offer_discount_name), "")
         after = {line.pk: before.get(line.pk, 0) + units.get(line.pk, 0) for line in group}
         gives = (_offer_group_refund(group, per_unit, terms, after)
                  - _offer_group_refund(group, per_unit, terms, {line.pk: before.get(line.pk, 0) for line in group}))
@@ -359,7 +374,7 @@ def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int])
                     for line in group), ZERO)
         value += gives
         if paid - gives > 0:
-            lost.append((group[0].offer_discount_name, paid - gives))
+            lost.append((name, paid - gives))
     return value, lost
 
 

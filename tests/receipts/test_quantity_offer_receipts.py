@@ -163,3 +163,20 @@ def test_a_return_that_breaks_an_offer_credits_what_the_kept_units_no_longer_sav
     assert note.total == Decimal("50.00")
     assert "sin la oferta 2do al 50 %: −S/ 25.00" in note.reason
     judge_all([note], certificate)
+
+
+def test_returning_a_unit_that_earned_the_gift_charges_the_gift_kept(shop, django_capture_on_commit_callbacks):
+    """Two chairs earn a cushion: the three lines keep the offer; one chair returned while the
+    cushion is kept gives back its 200.00 minus the cushion's 35.00 it no longer earns; the cushion
+    alone gives back nothing, and everything back gives back what was paid."""
+    from returns.services import return_quote_preview
+    from tests.factories import deliver
+
+    order, lines, cojin, silla = _gift_order(shop, django_capture_on_commit_callbacks)
+    assert lines[silla.pk].offer_terms["kind"] == "buy_x_get_gift" and lines[cojin.pk].offer_terms["offer"]
+    order = deliver(order)
+    chair, cushion = lines[silla.pk].pk, lines[cojin.pk].pk
+    one_chair = return_quote_preview(order=order, units={chair: 1})
+    assert one_chair.amount == Decimal("165.00") and one_chair.offers_lost == [("Cojín de regalo", Decimal("35.00"))]
+    assert return_quote_preview(order=order, units={cushion: 1}).amount == Decimal("0.00")
+    assert return_quote_preview(order=order, units={chair: 2, cushion: 1}).amount == order.total
