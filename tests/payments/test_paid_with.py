@@ -56,7 +56,7 @@ def to_review(client):
 
 
 @pytest.fixture
-def split_order(shop, shopper, customer, card, django_capture_on_commit_callbacks):
+def order_paid_three_ways(shop, shopper, customer, card, django_capture_on_commit_callbacks):
     """Paid 60.00 with the gift card, 30.00 with store credit and the rest with the test gateway's card."""
     credit = store_credit_issue(customer=customer, amount="30.00")
     to_review(shopper)
@@ -82,44 +82,44 @@ def split_order(shop, shopper, customer, card, django_capture_on_commit_callback
     return {"order": order, "card": card, "credit": credit, "rest": total - 90}
 
 
-def test_the_one_selector_lists_each_means_and_nothing_left_to_pay(split_order):
+def test_the_one_selector_lists_each_means_and_nothing_left_to_pay(order_paid_three_ways):
     from payments.selectors import order_payments
 
-    order, card = split_order["order"], split_order["card"]
+    order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     paid = order_payments(order)
     assert [(means.kind, means.amount) for means in paid.means] == [
-        ("store_credit", Decimal("30.00")), ("gift_card", Decimal("60.00")), ("gateway", split_order["rest"])]
+        ("store_credit", Decimal("30.00")), ("gift_card", Decimal("60.00")), ("gateway", order_paid_three_ways["rest"])]
     assert paid.paid == order.total and paid.due == 0
     assert paid.means[1].label == f"Tarjeta de regalo •••• {card.code[-4:]}"
     assert "Visa •••• 4242" in paid.means[2].label
 
 
-def test_the_order_page_shows_every_means_and_the_total(shopper, split_order):
-    order, card, credit = split_order["order"], split_order["card"], split_order["credit"]
+def test_the_order_page_shows_every_means_and_the_total(shopper, order_paid_three_ways):
+    order, card, credit = order_paid_three_ways["order"], order_paid_three_ways["card"], order_paid_three_ways["credit"]
     page = text(shopper.get(order.get_absolute_url()).content.decode())
     assert f"Total {money(order.total)} Pagado con" in page
     assert f"Vale de compra {credit.number} {money('30.00')}" in page
     assert f"Tarjeta de regalo •••• {card.code[-4:]} {money('60.00')}" in page
-    assert f"Visa •••• 4242 {money(split_order['rest'])}" in page
+    assert f"Visa •••• 4242 {money(order_paid_three_ways['rest'])}" in page
     # The timeline says the card paid too, not only the gateway.
     assert f"Pagado {money('60.00')} con la tarjeta de regalo •••• {card.code[-4:]}" in page
 
 
-def test_the_payment_e_mail_lists_the_means_not_the_whole_total_as_a_card_payment(split_order):
-    order, card = split_order["order"], split_order["card"]
+def test_the_payment_e_mail_lists_the_means_not_the_whole_total_as_a_card_payment(order_paid_three_ways):
+    order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     _subject, body, html = render_order_email(OrderEmail.objects.get(order=order, kind=OrderEmailKind.PAID))
     assert f"Confirmamos tu pago de {money(order.total)}" not in body
     assert "Confirmamos tu pago." in body
     assert f"Tarjeta de regalo •••• {card.code[-4:]}: {money('60.00')}" in body
-    assert f"Visa •••• 4242: {money(split_order['rest'])}" in body
+    assert f"Visa •••• 4242: {money(order_paid_three_ways['rest'])}" in body
     assert f"Total: {money(order.total)}" in body
     assert f"Tarjeta de regalo •••• {card.code[-4:]} {money('60.00')}" in text(html)
 
 
-def test_the_receipt_e_mail_says_what_paid_the_receipts_total(split_order, django_capture_on_commit_callbacks):
+def test_the_receipt_e_mail_says_what_paid_the_receipts_total(order_paid_three_ways, django_capture_on_commit_callbacks):
     from receipts.emails import deliver_receipt
 
-    order, card = split_order["order"], split_order["card"]
+    order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     receipt = Receipt.objects.filter(order=order).first()
     if receipt is None:  # issued after commit by its task
         from receipts.services import receipt_issue_for_order
@@ -128,11 +128,11 @@ def test_the_receipt_e_mail_says_what_paid_the_receipts_total(split_order, djang
     deliver_receipt(receipt_id=receipt.pk)
     body = mail.outbox[-1].body
     assert f"Tarjeta de regalo •••• {card.code[-4:]}: {money('60.00')}" in body
-    assert f"Visa •••• 4242: {money(split_order['rest'])}" in body
+    assert f"Visa •••• 4242: {money(order_paid_three_ways['rest'])}" in body
 
 
-def test_the_accounts_list_names_the_means_with_a_flat_query_count(shopper, split_order, django_assert_num_queries):
-    order, card = split_order["order"], split_order["card"]
+def test_the_accounts_list_names_the_means_with_a_flat_query_count(shopper, order_paid_three_ways, django_assert_num_queries):
+    order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     shopper.get(reverse("orders:list"))  # warm the session
     with django_assert_num_queries(3):  # the page's count, its orders, what paid them
         page = text(shopper.get(reverse("orders:list")).content.decode())
@@ -140,14 +140,14 @@ def test_the_accounts_list_names_the_means_with_a_flat_query_count(shopper, spli
     assert f"{money(order.total)}" in page
 
 
-def test_the_admin_order_page_shows_what_paid_it(split_order):
-    order, card, credit = split_order["order"], split_order["card"], split_order["credit"]
+def test_the_admin_order_page_shows_what_paid_it(order_paid_three_ways):
+    order, card, credit = order_paid_three_ways["order"], order_paid_three_ways["card"], order_paid_three_ways["credit"]
     staff = Client()
     staff.force_login(UserFactory(is_staff=True, is_superuser=True))
     page = text(staff.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode())
     assert f"Tarjeta de regalo •••• {card.code[-4:]}: {money('60.00')}" in page
     assert f"Vale de compra {credit.number}: {money('30.00')}" in page
-    assert f"Visa •••• 4242: {money(split_order['rest'])}" in page
+    assert f"Visa •••• 4242: {money(order_paid_three_ways['rest'])}" in page
 
 
 def test_a_gift_card_order_reads_gift_card_without_shipping_or_igv(shop, shopper, customer):
