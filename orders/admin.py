@@ -245,6 +245,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("shipping"))
     def shipping_display(self, obj):
+        if not obj.subtotal and obj.gift_cards_total:
+            return "—"  # gift cards only: nothing to ship
         if obj.shipping_discount:
             return format_html("{} <small>({})</small>", format_money(obj.shipping_total),
                                _("free shipping, coupon %(code)s: −%(amount)s")
@@ -265,6 +267,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("IGV included"))
     def igv_display(self, obj):
+        if not obj.subtotal and obj.gift_cards_total:
+            return _("None: gift cards are money paid in advance")
         return format_money(obj.igv_included)
 
     @admin.display(description=_("paid with"))

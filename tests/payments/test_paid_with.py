@@ -171,6 +171,10 @@ def test_a_gift_card_order_reads_gift_card_without_shipping_or_igv(shop, shopper
     _subject, body, _html = render_order_email(OrderEmail.objects.get(order=order, kind=OrderEmailKind.PLACED))
     assert "Envío" not in body and "IGV" not in body and "Dirección de entrega" not in body
     assert f"Tarjeta de regalo para Lucía: {money('150.00')}" in body
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin = text(staff.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode())
+    assert "IGV incluido: Ninguno: las tarjetas de regalo son dinero adelantado" in admin
 
 
 def test_an_order_paid_by_store_credit_and_a_gift_card_says_both(shop, shopper, customer):
