@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import request_reads
+from credit.models import CreditUse, GiftCardUse
 from credit.selectors import credit_issued_for_order_returns
 from orders.models import OrderStatus, PaymentStatus
 
@@ -173,11 +174,6 @@ class OrderPayments:
         return sum((means.amount for means in self.means), Decimal("0.00"))
 
     @property
-    def is_split(self) -> bool:
-        """Paid (or to be paid) by more than one means."""
-        return len(self.means) + (1 if self.due else 0) > 1
-
-    @property
     def uses_credit(self) -> bool:
         """A gift card or store credit paid part or all of it (a compact list names the means then)."""
         return any(means.kind != "gateway" for means in self.means)
@@ -194,8 +190,6 @@ def _means_rows(ids: list[int]):
     """(order id, kind, source id, name, brand, last 4, amount paid) of every movement that paid the
     orders: gift cards and store credit spent or given back (paying is negative in their ledgers),
     and successful gateway payments. One query: a UNION of the three."""
-    from credit.models import CreditUse, GiftCardUse
-
     text = {"output_field": CharField()}
     gift_cards = GiftCardUse.objects.filter(order_id__in=ids).values_list(
         "order_id", Value("gift_card", **text), "card_id", "card__code", Value("", **text), Value("", **text),
@@ -227,7 +221,7 @@ def orders_payments(orders) -> dict[int, OrderPayments]:
         else:
             label = _gateway_label(name, brand, last4)
         entry = spent[order_id].setdefault((kind, source_id), [label, Decimal("0.00")])
-        entry[1] += Decimal(amount)
+        entry[1] += Decimal(str(amount))  # SQLite gives a float back
     answers = {}
     for order in orders:
         means = tuple(PaymentMeans(kind, label, amount.quantize(Decimal("0.01")))
