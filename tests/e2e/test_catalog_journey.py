@@ -45,12 +45,18 @@ def test_browse_filter_sort_and_choose_a_variant(page, shop):
     assert page.locator("#availability").inner_text().strip() == "Quedan 3"
     screenshot(page, "product-variant")
 
-    # A size with no stock left is shown struck through and cannot be chosen.
+    # A size with no stock left is shown struck through; choosing it says it is sold out, cannot be
+    # added to the cart, and offers "Avísame" for that size by name.
     page.goto("/p/hoodie-nike/")
     assert page.locator("#availability").inner_text().strip() == "Con stock"
     sold_out = page.locator("#option-size-xl")
-    assert sold_out.get_attribute("aria-disabled") == "true"
-    assert sold_out.evaluate("node => node.tagName") == "SPAN"
+    assert "is-sold-out" in sold_out.get_attribute("class")
+    sold_out.click()
+    page.wait_for_url("**size=xl**")
+    page.locator("#stock-alert-option").wait_for()
+    assert "XL" in page.locator("#stock-alert-option").inner_text()
+    assert page.locator("#availability").inner_text().strip() == "Agotado"
+    assert page.locator("#buy-box button.add-to-cart").is_disabled()
 
 
 def test_search_with_a_typo_finds_the_product(new_page, shop):
