@@ -13,7 +13,7 @@ from core import request_reads
 
 from .models import Brand, Category, Family, Option, OptionValue
 
-CACHE_KEY = "catalog:tree:v2"
+CACHE_KEY = "catalog:tree:v3"  # v3: option values read on first use (Tree._options); an earlier release's tree is not read
 VERSION_KEY = request_reads.shared("catalog:tree:version")
 CACHE_SECONDS = 60 * 15
 
