@@ -184,7 +184,12 @@ def payment_attempts_close_for_cancelled_order(*, order: Order, reason: str) -> 
         "number": order.number, "reason": reason}
     if order.expired_unpaid:
         message = _expired_message(order)
-    return Payment.objects.filter(order_id=order.pk, status=Payment.Status.PENDING).update(
+    # An attempt being completed right now holds its row and waits for the order's lock, which the
+    # caller holds (payments lock the attempt first): it is skipped, not waited for (that would
+    # deadlock), and ends in its own final state when it sees the order cancelled.
+    closing = list(Payment.objects.select_for_update(skip_locked=True)
+                   .filter(order_id=order.pk, status=Payment.Status.PENDING).values_list("pk", flat=True))
+    return Payment.objects.filter(pk__in=closing, status=Payment.Status.PENDING).update(
         status=Payment.Status.ABANDONED, completed_at=timezone.now(), failure_message=message[:255])
 
 

@@ -56,7 +56,10 @@ def test_paying_later_while_cancelling_in_another_tab_ends_one_way(unpaid_order)
 
     def pay_or_cancel(index: int) -> str:
         if index == 0:
-            return payment_test_gateway_pay(payment=attempt, actor=customer).status
+            try:
+                return payment_test_gateway_pay(payment=attempt, actor=customer).status
+            except PaymentError:  # the cancellation closed the attempt before the shopper's click reached it
+                return "pay refused"
         try:
             order_cancel(order=Order.objects.get(pk=order.pk), actor=customer, reason="", by_customer=True)
         except CancelNotAllowed:
@@ -72,9 +75,10 @@ def test_paying_later_while_cancelling_in_another_tab_ends_one_way(unpaid_order)
     if order.status == OrderStatus.PAID:  # paid first: past its 30-minute window, it can no longer be cancelled
         assert sorted(results) == sorted([Payment.Status.SUCCEEDED, "cancel refused"])
         assert sold == 1 and StockLevel.objects.get(variant=variant).on_hand == 3
-    else:  # cancelled first: the payment fails and charges nothing
+    else:  # cancelled first: the attempt ends failed (or abandoned by the cancellation) and charges nothing
         assert order.status == OrderStatus.CANCELLED
-        assert sorted(results) == sorted([Payment.Status.FAILED, "cancelled"])
+        assert sorted(results) in (sorted([Payment.Status.FAILED, "cancelled"]), sorted(["pay refused", "cancelled"]))
+        assert attempt.status in (Payment.Status.FAILED, Payment.Status.ABANDONED)
         assert sold == 0 and StockLevel.objects.get(variant=variant).on_hand == 5
     assert not Reservation.objects.active().filter(order_id=order.pk).exists()
     assert ledger_mismatches() == []
