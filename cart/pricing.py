@@ -371,31 +371,35 @@ def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
     gift's own units never count towards earning it), the offer's own gift line first, then a
     line the shopper added (its units beyond those earned are charged). Adds the lines it
     prices to `taken`."""
-    bought = sum(line.quantity for line in loose if line.variant.quantity_offer_id == offer.pk
-                 and line.variant.pk != offer.gift_variant_id and not line.is_gift)
+    earning = [line for line in loose if line.variant.quantity_offer_id == offer.pk
+               and line.variant.pk != offer.gift_variant_id and not line.is_gift]
+    bought = sum(line.quantity for line in earning)
     terms = _offer_terms(offer)
     earned = free = stacking.gift_units(terms, bought=bought)
     if earned:  # the lines that earn it and the gift keep the offer, so a return knows what the gift needs
         snapshot = stacking.terms_snapshot(terms, offer_id=offer.pk)
-        for line in loose:
-            if (line.variant.quantity_offer_id == offer.pk and line.variant.pk != offer.gift_variant_id
-                    and not line.is_gift):
-                line.offer_terms = snapshot
+        for line in earning:
+            line.offer_terms = snapshot
     own = [line for line in loose if line.key.gift_offer_id == offer.pk and line.variant.pk == offer.gift_variant_id]
     added = [line for line in loose if line.variant.pk == offer.gift_variant_id and line.key not in taken]
     for line in own + added:
         taken.add(line.key)
         take = min(free, line.quantity)
         free -= take
-        line.gift_units, line.offer_name = take, offer.name
-        line.offer_discount = to_cents(line.sale_unit_price * take)
-        line.offer_terms = stacking.terms_snapshot(terms, offer_id=offer.pk) if take else {}
-        if take < line.quantity:
-            line.offer_note = breakdown.gift_note(offer_name=offer.name, free=take, buy=offer.buy_quantity)
-        elif line.is_gift and take < earned and line in own:
-            line.offer_note = breakdown.gift_short_note(offer_name=offer.name, given=take, earned=earned)
+        _price_gift_line(line, offer, terms, take=take, earned=earned, own=line in own)
     return GiftDue(offer_id=offer.pk, offer_name=offer.name, variant_id=offer.gift_variant_id, bought=bought,
                    earned=earned)
+
+
+def _price_gift_line(line: CartLine, offer, terms, *, take: int, earned: int, own: bool) -> None:
+    """`take` of the line's units free, with the note that says why any others are charged."""
+    line.gift_units, line.offer_name = take, offer.name
+    line.offer_discount = to_cents(line.sale_unit_price * take)
+    line.offer_terms = stacking.terms_snapshot(terms, offer_id=offer.pk) if take else {}
+    if take < line.quantity:
+        line.offer_note = breakdown.gift_note(offer_name=offer.name, free=take, buy=offer.buy_quantity)
+    elif line.is_gift and take < earned and own:
+        line.offer_note = breakdown.gift_short_note(offer_name=offer.name, given=take, earned=earned)
 
 
 def _discount_pooled_units(offer, group: list[CartLine]) -> None:

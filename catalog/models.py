@@ -207,7 +207,29 @@ class ProductQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class Product(RatedMixin):
+class ShownPriceFigures:
+    """The figures a page shows for a product or a variant, read from its `shown_price`."""
+
+    shown_price: ShownPrice
+
+    @property
+    def shopper_price(self) -> Decimal:
+        return self.shown_price.price
+
+    @property
+    def was_price(self) -> Decimal | None:
+        return self.shown_price.before
+
+    @property
+    def saving(self) -> Decimal:
+        return self.shown_price.saving
+
+    @property
+    def saving_percent(self) -> int:
+        return self.shown_price.percent
+
+
+class Product(ShownPriceFigures, RatedMixin):
     """A brand listing ("ASUS ROG Strix RTX 4090 OC"); its variants are what is stocked and sold."""
 
     class Type(models.TextChoices):
@@ -374,30 +396,14 @@ class Product(RatedMixin):
                                                             amount=self.promo_amount))
 
     @property
-    def shopper_price(self) -> Decimal:
-        return self.shown_price.price
-
-    @property
     def has_automatic_discount(self) -> bool:
         return self.shopper_price < self.base_price
-
-    @property
-    def was_price(self) -> Decimal | None:
-        return self.shown_price.before
-
-    @property
-    def saving(self) -> Decimal:
-        return self.shown_price.saving
 
     @property
     def is_on_offer(self) -> bool:
         """On offer when sold below its compare-at price: derived, never typed in twice (a running
         automatic discount should extend this one property)."""
         return self.saving > ZERO
-
-    @property
-    def saving_percent(self) -> int:
-        return self.shown_price.percent
 
 
 class Option(models.Model):
@@ -445,7 +451,7 @@ class VariantQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class Variant(models.Model):
+class Variant(ShownPriceFigures, models.Model):
     """The unit that is stocked and sold: a SKU with its option values and price modifier."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product"))
@@ -508,22 +514,6 @@ class Variant(models.Model):
         return shown_price(list_price=self.price, compare_at=self.compare_at_price,
                            automatic_discount=unit_discount(self.price, percent=product.promo_percent,
                                                             amount=product.promo_amount))
-
-    @property
-    def shopper_price(self) -> Decimal:
-        return self.shown_price.price
-
-    @property
-    def was_price(self) -> Decimal | None:
-        return self.shown_price.before
-
-    @property
-    def saving(self) -> Decimal:
-        return self.shown_price.saving
-
-    @property
-    def saving_percent(self) -> int:
-        return self.shown_price.percent
 
     def clean(self) -> None:
         if self.product_id is not None and self.product.base_price + (self.price_modifier or ZERO) < 0:

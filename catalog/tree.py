@@ -125,8 +125,24 @@ class Tree:
 
 
 def _build() -> Tree:
-    # Families and every category in one read (a family without categories comes as one row of
-    # NULLs): the active categories of active families are the tree, every other one is hidden.
+    families, categories, every_category_id = _families_and_categories()
+    categories = _visible_categories(categories)
+    _link(families, categories)
+    brands, hidden_brand_ids = _brands()
+    return Tree(
+        families=families,
+        categories=categories,
+        by_slug={n.slug: n.id for n in categories.values()},
+        brands=brands,
+        hidden_category_ids=sorted(every_category_id - set(categories)),
+        hidden_brand_ids=sorted(hidden_brand_ids),
+        version=uuid.uuid4().hex[:12],
+    )
+
+
+def _families_and_categories() -> tuple[list[FamilyNode], dict[int, Node], set[int]]:
+    """Active families, the active categories of active families, and the id of every category."""
+    # Families and every category in one read (a family without categories comes as one row of NULLs).
     rows = Family.objects.order_by("order", "name", "categories__order", "categories__name").values(
         "id", "name", "slug", "icon", "description", "is_active", "categories__id", "categories__name",
         "categories__slug", "categories__parent_id", "categories__description", "categories__is_active",
@@ -146,34 +162,36 @@ def _build() -> Tree:
                 family_id=row["id"], parent_id=row["categories__parent_id"],
                 url=reverse("catalog:category", args=[row["categories__slug"]]),
                 description=row["categories__description"])
-    families = list(families.values())
-    # A category under an inactive parent is hidden with it.
+    return list(families.values()), categories, every_category_id
+
+
+def _visible_categories(categories: dict[int, Node]) -> dict[int, Node]:
+    """A category under a hidden parent is hidden with it."""
     visible = {cid: node for cid, node in categories.items() if node.parent_id is None or node.parent_id in categories}
     while len(visible) != len(categories):
         categories = visible
         visible = {cid: n for cid, n in categories.items() if n.parent_id is None or n.parent_id in categories}
+    return visible
+
+
+def _link(families: list[FamilyNode], categories: dict[int, Node]) -> None:
+    """Each category under its parent, each top category under its family."""
+    by_family = {f.id: f for f in families}
     for node in categories.values():
         if node.parent_id is not None:
             categories[node.parent_id].children.append(node)
-    by_family = {f.id: f for f in families}
-    for node in categories.values():
-        if node.parent_id is None:
+        else:
             by_family[node.family_id].categories.append(node)
+
+
+def _brands() -> tuple[dict[int, BrandNode], list[int]]:
     brands, hidden_brand_ids = {}, []
     for brand_id, slug, name, is_active in Brand.objects.values_list("id", "slug", "name", "is_active"):
         if is_active:
             brands[brand_id] = BrandNode(id=brand_id, slug=slug, name=name)
         else:
             hidden_brand_ids.append(brand_id)
-    return Tree(
-        families=families,
-        categories=categories,
-        by_slug={n.slug: n.id for n in categories.values()},
-        brands=brands,
-        hidden_category_ids=sorted(every_category_id - set(categories)),
-        hidden_brand_ids=sorted(hidden_brand_ids),
-        version=uuid.uuid4().hex[:12],
-    )
+    return brands, hidden_brand_ids
 
 
 def _options_of(version: str) -> tuple[list[str], dict[int, ValueNode]]:
