@@ -138,7 +138,9 @@ TEMPLATES = [
 # --- database ---------------------------------------------------------------
 
 DATABASE_POOLER = env("DATABASE_POOLER", default="")
-if env("DATABASE_URL", default=""):
+DATABASE_URL = env("DATABASE_URL", default="")
+# A sqlite:// URL names the embedded database's file: it gets the SQLite options below, not PostgreSQL's.
+if DATABASE_URL and not DATABASE_URL.startswith("sqlite"):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -171,7 +173,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
+            "NAME": env.db("DATABASE_URL")["NAME"] if DATABASE_URL else env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

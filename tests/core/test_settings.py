@@ -55,6 +55,17 @@ def test_embedded_defaults_with_no_environment():
     assert s["hasher"].endswith("Argon2PasswordHasher")
 
 
+def test_a_sqlite_url_is_the_embedded_database_in_that_file(tmp_path):
+    # It used to get PostgreSQL's connection options, which SQLite refuses at the first query.
+    path = tmp_path / "other.sqlite3"
+    query = "import django; django.setup(); from django.db import connection; connection.cursor().execute('SELECT 1')"
+    result = run(["-c", query], DJANGO_SETTINGS_MODULE="config.settings.base", DATABASE_URL=f"sqlite:///{path}")
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+    s = settings_under(DATABASE_URL=f"sqlite:///{path}")
+    assert (s["engine"], s["transaction_mode"]) == ("django.db.backends.sqlite3", "IMMEDIATE")
+
+
 def test_each_variable_switches_its_part_to_the_real_service():
     s = settings_under(
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/tienda",
