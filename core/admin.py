@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,8 +43,12 @@ class MoneyAdminMixin:
 
         try:
             description, ordering = self.model._meta.get_field(name).verbose_name, name
-        except FieldDoesNotExist:  # a model property (a computed amount)
-            description, ordering = name.replace("_", " "), None
+        except FieldDoesNotExist:  # a model property (a computed amount), labelled by the admin's display of it
+            description, ordering = getattr(getattr(self, name, None), "short_description", None), None
+            if description is None:
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.money_fields names {name!r}, a property: give the admin an "
+                    f"@admin.display(description=...) method of that name for its column's label")
 
         @admin.display(description=description, ordering=ordering)
         def display(obj):

@@ -130,3 +130,30 @@ def test_a_cart_reminder_lists_its_lines_in_soles(staff_client):
 
     page = staff_client.get(f"/admin/alerts/cartreminder/{reminder.pk}/change/").content.decode()
     assert "2 × Polera Andes: S/ 1,799.90" in page and '"total"' not in page and "&quot;total&quot;" not in page
+
+
+def test_a_computed_money_column_is_labelled_in_the_shops_words():
+    # A property in money_fields was labelled by its Python name ("LINE TOTAL" on a purchase order).
+    from django.contrib import admin
+    from django.utils import translation
+
+    from inventory.models import PurchaseOrder
+
+    inline = next(i for i in admin.site._registry[PurchaseOrder].inlines if "line_total" in i.money_fields)
+    with translation.override("es-pe"):
+        assert str(inline(PurchaseOrder, admin.site).line_total_money.short_description) == "total de la línea"
+
+
+def test_a_money_property_without_a_label_is_refused_at_start_up():
+    from django.contrib import admin
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.admin import MoneyAdminMixin
+    from inventory.models import PurchaseOrder, PurchaseOrderLine
+
+    class Unlabelled(MoneyAdminMixin, admin.TabularInline):
+        model = PurchaseOrderLine
+        money_fields = ("line_total",)
+
+    with pytest.raises(ImproperlyConfigured):
+        Unlabelled(PurchaseOrder, admin.site)
