@@ -189,6 +189,13 @@ class TestOtherPages:
 
         assert [b.title for b in sections.banners] == ["Vigente"]
 
+    def test_home_says_who_chose_the_featured_row(self, client, shop):
+        # The row lists the products staff mark as featured; it claimed to be "the favourites of our customers".
+        Product.objects.filter(pk=shop["pricey"].pk).update(is_featured=True)
+        page = client.get("/").content.decode()
+        assert "Elegidos por nuestro equipo." in page
+        assert "favoritos de nuestros clientes" not in page
+
 
 # --- query counts: the same for 1 and for many rows, under the ceilings -------------
 
