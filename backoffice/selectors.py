@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from inventory.selectors import low_stock_levels
 from orders.models import Order, OrderLine, OrderStatus
+from orders.selectors import sold_order
 from payments.models import Refund
 from returns.models import ReturnRequest
 from shipping.models import NOT_YET_SHIPPED, Shipment
@@ -96,7 +97,7 @@ def net_line_total():
 def sold_lines():
     """The lines whose goods are sales: of orders paid and not cancelled afterwards (a cancelled
     order sold nothing). An order of gift cards only has none."""
-    return OrderLine.objects.filter(order__paid_at__isnull=False).exclude(order__status=OrderStatus.CANCELLED)
+    return OrderLine.objects.filter(sold_order("order__"))
 
 
 def _sales(*, seller, since: datetime):

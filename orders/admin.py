@@ -3,9 +3,11 @@
 Sellers see only the orders that contain their lines, and only their own lines of them.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Exists, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -104,11 +106,40 @@ class OrderNoteInline(admin.StackedInline):
         return False
 
 
+class SoldFilter(admin.SimpleListFilter):
+    """The orders a day's or a month's sales figure counts (?sold=2026-11-25, ?sold=2026-11): the
+    dashboard's cards and chart link here, so the list holds exactly the orders they count."""
+
+    title = _("counted as sales")
+    parameter_name = "sold"
+
+    def lookups(self, request, model_admin):
+        today = timezone.localdate()
+        return [(today.isoformat(), _("Today")), (today.strftime("%Y-%m"), _("This month"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            day = datetime.strptime(value, "%Y-%m-%d").date() if len(value) == 10 else None
+            month = datetime.strptime(value, "%Y-%m").date() if len(value) == 7 else None
+        except ValueError:
+            day = month = None
+        if day is None and month is None:
+            raise IncorrectLookupParameters(value)
+        sold = queryset.filter(pk__in=selectors.orders_sold().values("pk"))
+        if day is not None:
+            return sold.filter(paid_at__date=day)
+        return sold.filter(paid_at__year=month.year, paid_at__month=month.month)
+
+
 @admin.register(Order)
 class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     list_display = ["number", "placed", "email", "status", "payment_status", "channel", "total_display",
                     "needs_attention"]
-    list_filter = ["status", "payment_status", "channel", ("placed_at", admin.DateFieldListFilter), "needs_attention"]
+    list_filter = ["status", "payment_status", "channel", ("placed_at", admin.DateFieldListFilter), "needs_attention",
+                   SoldFilter]
     search_fields = ["=number", "email", "=customer_document", "=customer__dni", "customer_legal_name"]
     # A seller finds their orders by number or by what they sold, never by who bought.
     seller_search_fields = ("=number", "=lines__sku", "lines__product_name")

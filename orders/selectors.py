@@ -116,6 +116,18 @@ def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
 
 
 
+def sold_order(prefix: str = "") -> Q:
+    """What makes an order's goods a sale: it was paid and not cancelled afterwards (a cancelled
+    order sold nothing). The dashboard's and the sales report's lines (`backoffice.selectors.sold_lines`,
+    with prefix "order__") and the order list's sales filter read this one definition."""
+    return Q(**{f"{prefix}paid_at__isnull": False}) & ~Q(**{f"{prefix}status": OrderStatus.CANCELLED})
+
+
+def orders_sold() -> QuerySet:
+    """Orders with goods sold (an order of gift cards only has no goods lines: it sold none)."""
+    return Order.objects.filter(sold_order(), Exists(OrderLine.objects.filter(order=OuterRef("pk"))))
+
+
 def order_numbers(*, order_ids: list[int]) -> dict[int, str]:
     """{id: number} of these orders (inventory.ports.order_numbers): one query, none for no ids."""
     return dict(Order.objects.filter(pk__in=order_ids).values_list("pk", "number"))

@@ -32,7 +32,7 @@ def _bars(chart, ceiling, user) -> list[dict]:
         bars.append({
             "day": day, "x": round(index * slot + BAR_GAP / 2, 1), "width": round(slot - BAR_GAP, 1),
             "y": round(CHART_HEIGHT - height, 1), "height": height,
-            "url": _link(user, "orders.view_order", "admin:orders_order_changelist", paid_at__date=day.day.isoformat()),
+            "url": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=day.day.isoformat()),
         })
     return bars
 
@@ -57,10 +57,9 @@ def admin_dashboard(context):
         "chart_width": CHART_WIDTH,
         "chart_height": CHART_HEIGHT,
         "links": {
-            "today": _link(user, "orders.view_order", "admin:orders_order_changelist",
-                           paid_at__date=today.isoformat()),
-            "month": _link(user, "orders.view_order", "admin:orders_order_changelist",
-                           paid_at__year=today.year, paid_at__month=today.month),
+            # the orders the figures count (orders.admin.SoldFilter), not every order paid that day
+            "today": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=today.isoformat()),
+            "month": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=today.strftime("%Y-%m")),
             "awaiting": _link(user, "orders.view_order", "admin:orders_order_changelist",
                               status__exact="pending_payment"),
             "overdue": _link(user, "shipping.view_shipment", "admin:shipping_shipment_changelist", overdue="yes"),

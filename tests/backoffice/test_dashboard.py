@@ -80,7 +80,7 @@ def test_index_shows_figures_linking_to_filtered_lists(client, superuser, seller
     today = timezone.localdate()
     assert response.status_code == 200
     assert "S/ 80.00" in page and f"S/ {order.total:.2f}" not in page  # the goods, without shipping
-    assert f"/admin/orders/order/?paid_at__date={today.isoformat()}" in page
+    assert f"/admin/orders/order/?sold={today.isoformat()}" in page
     assert "/admin/orders/order/?status__exact=pending_payment" in page
     assert "/admin/shipping/shipment/?overdue=yes" in page
     assert "/admin/inventory/stocklevel/?state=below_min" in page
@@ -88,12 +88,12 @@ def test_index_shows_figures_linking_to_filtered_lists(client, superuser, seller
     assert "<script" not in page.split('id="content"')[1].split("</main>")[0]
     assert 'style="' not in page
     # Each link opens a filtered list, not the admin's "invalid lookup" redirect.
-    for url in [f"/admin/orders/order/?paid_at__date={today.isoformat()}",
-                f"/admin/orders/order/?paid_at__year={today.year}&paid_at__month={today.month}",
+    for url in [f"/admin/orders/order/?sold={today.isoformat()}",
+                f"/admin/orders/order/?sold={today:%Y-%m}",
                 "/admin/shipping/shipment/?overdue=yes", "/admin/inventory/stocklevel/?state=below_min"]:
         listed = client.get(url)
         assert listed.status_code == 200, url
-    listed = client.get(f"/admin/orders/order/?paid_at__date={today.isoformat()}").context["cl"].result_list
+    listed = client.get(f"/admin/orders/order/?sold={today.isoformat()}").context["cl"].result_list
     assert [o.pk for o in listed] == [order.pk]
 
 

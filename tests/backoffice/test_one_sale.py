@@ -140,3 +140,24 @@ def test_a_sellers_payout_takes_off_what_a_return_gave_back_in_store_credit_as_i
     share = (credit.amount * goods / gateway_order.total).quantize(Decimal("0.01"))
     assert row["refunds"] == share
     assert selectors.dashboard(seller=seller).sales_today == row["sales"] - row["refunds"]
+
+
+def test_the_sales_cards_open_the_orders_they_count(day, client):
+    # They opened every order paid that day: the gift cards' order and the cancelled one too.
+    import re
+    from html import unescape
+
+    client.force_login(day["admin"])
+    index = client.get("/admin/").content.decode()
+    for card in ("today", "month"):
+        url = unescape(re.search(r'<a href="([^"]+)" class="bo-card bo-card--sales">', index).group(1)) if card == "today" \
+            else unescape(re.findall(r'<a href="([^"]+)" class="bo-card bo-card--sales">', index)[1])
+        listed = client.get(url)
+        assert listed.status_code == 200, url
+        assert {o.pk for o in listed.context["cl"].result_list} == {o.pk for o in day["orders"]}
+
+
+def test_a_sales_filter_that_names_no_day_is_refused_cleanly(day, client):
+    client.force_login(day["admin"])
+    answer = client.get("/admin/orders/order/", {"sold": "ayer"})
+    assert answer.status_code == 302 and "e=1" in answer["Location"]

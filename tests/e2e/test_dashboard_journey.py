@@ -24,7 +24,7 @@ def test_the_dashboard_shows_the_days_sale(new_page, shop):
     screenshot(page, "admin-dashboard")
 
     today_card.click()
-    page.wait_for_url(f"**/admin/orders/order/?paid_at__date={day}")
+    page.wait_for_url(f"**/admin/orders/order/?sold={day}")
     assert shop["today"].number in page.locator("#result_list").inner_text()
 
     phone = new_page(PHONE)
