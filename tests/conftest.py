@@ -164,6 +164,25 @@ def staff(db):
 
 
 @pytest.fixture
+def shopper(customer):
+    """A browser signed in as the customer."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(customer)
+    return client
+
+
+@pytest.fixture
+def card(db):
+    """A S/ 100 gift card, issued by staff to Rosa."""
+    from credit.services.gift_cards import gift_card_issue
+
+    return gift_card_issue(actor=UserFactory(is_staff=True), amount="100", recipient_name="Rosa",
+                           recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
+
+
+@pytest.fixture
 def gateway_order(warehouse, olva, customer):  # noqa: F811
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
     order = make_order(lines=[line_for(polo, quantity=2), line_for(casaca)], customer=customer,

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from tests.harness import clear_cache
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,19 +17,6 @@ from payments.models import Payment
 from tests.factories import UserFactory, delivery, details, fill_cart, place, review_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
-
-
-@pytest.fixture
-def shopper(customer):
-    client = Client()
-    client.force_login(customer)
-    return client
-
-
-@pytest.fixture
-def card(db):
-    return gift_card_issue(actor=UserFactory(is_staff=True), amount="100", recipient_name="Rosa",
-                           recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
 
 
 @pytest.fixture(autouse=True)

@@ -21,13 +21,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
-@pytest.fixture
-def shopper(customer):
-    client = Client()
-    client.force_login(customer)
-    return client
-
-
 def to_review(client, *lines):
     fill_cart(client, *(lines or [("HOOD-M", 1)]))
     assert details(client, email="").status_code == 302

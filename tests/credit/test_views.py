@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def shopper(customer):
-    client = Client()
-    client.force_login(customer)
-    return client
-
-
-@pytest.fixture
 def staff_client(staff):
     client = Client()
     client.force_login(staff)

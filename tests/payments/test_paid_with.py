@@ -28,19 +28,6 @@ def _fresh_limits():
     clear_cache()
 
 
-@pytest.fixture
-def shopper(customer):
-    client = Client()
-    client.force_login(customer)
-    return client
-
-
-@pytest.fixture
-def card(db):
-    return gift_card_issue(actor=UserFactory(is_staff=True), amount="100", recipient_name="Rosa",
-                           recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
-
-
 def money(amount) -> str:
     return f"S/ {Decimal(amount):,.2f}"
 
