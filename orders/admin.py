@@ -79,6 +79,9 @@ class OrderEmailInline(ReadOnlyInline):
     fields = ["kind", "reference", "created_at", "sent_at"]
     readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order")  # each row is named by its order
+
 
 class OrderStatusChangeInline(StatusHistoryInline):
     model = OrderStatusChange
