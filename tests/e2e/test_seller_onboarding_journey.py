@@ -83,18 +83,19 @@ def test_staff_read_the_dashboard_drop_after_a_refund(new_page, shop):
 
     variant = VariantFactory(product=ProductFactory(name="Polo Inti", base_price=Decimal("100.00")), sku="POLO-M")
     stock(variant, WarehouseFactory(code="LIM-CENTRAL"), 20)
-    order = make_order(lines=[line_for(variant)])  # 100 + 15
+    order = make_order(lines=[line_for(variant)])  # 100 of goods + 15 of shipping: the sale is the goods
     pay(order)
     page = new_page()
     sign_in(page, "/admin/login/", shop["superuser"].email, field="username")
     page.goto("/admin/")
-    assert "S/ 115.00" in page.locator(".bo-card").first.inner_text()
+    assert "S/ 100.00" in page.locator(".bo-card").first.inner_text()
 
     payment = Payment.objects.get(order=order, status=Payment.Status.SUCCEEDED)
     refund = refund_request(payment=payment, amount="40.00", reason="Llegó con una mancha", actor=shop["superuser"])
     refund_approve(refund=refund, actor=shop["superuser"])
     page.reload()
-    assert "S/ 75.00" in page.locator(".bo-card").first.inner_text()
+    # the refund's share of the goods: 40 × 100 / 115
+    assert "S/ 65.22" in page.locator(".bo-card").first.inner_text()
     day = timezone.localdate().isoformat()
     assert page.locator(f'.bo-chart__bar[data-day="{day}"]').count() == 1
     screenshot(page, "admin-dashboard-after-refund")
