@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def casaca(warehouse):
+def casaca_m_negro_sold_out(warehouse):
     """A casaca in sizes M and L and colours Negro and Rojo: M in Negro is sold out, the rest in stock."""
     size, colour = OptionFactory(code="size"), OptionFactory(code="color")
     m, l = OptionValueFactory(option=size, slug="m", value="M"), OptionValueFactory(option=size, slug="l", value="L")
@@ -41,7 +41,7 @@ def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_a_sold_out_colour_can_be_chosen_from_the_picker(client, casaca):
+def test_a_sold_out_colour_can_be_chosen_from_the_picker(client, casaca_m_negro_sold_out):
     box = _buy_box(client, "?size=m&color=rojo")
     negro = re.search(r'<a id="option-color-negro"[^>]*>', box)
     assert negro is not None, "the sold-out colour is a link the shopper can choose"
@@ -49,26 +49,26 @@ def test_a_sold_out_colour_can_be_chosen_from_the_picker(client, casaca):
     assert 'id="stock-alert"' not in box  # the chosen option is in stock: nothing to ask for
 
 
-def test_the_chosen_sold_out_option_is_named_beside_its_alert(client, casaca):
+def test_the_chosen_sold_out_option_is_named_beside_its_alert(client, casaca_m_negro_sold_out):
     box = _buy_box(client, "?size=m&color=negro")
     availability = box.index('id="availability"')
     form = box.split('id="stock-alert"')[1].split("</form>")[0]
     assert availability < box.index('id="stock-alert"') < box.index("add-to-cart"), "beside the sold-out notice"
     assert "Talla: M · Color: Negro" in _text(form)
-    assert f'name="variant" value="{casaca["sold_out"].pk}"' in form and "<select" not in form
+    assert f'name="variant" value="{casaca_m_negro_sold_out["sold_out"].pk}"' in form and "<select" not in form
 
 
-def test_the_answer_names_the_option(client, casaca):
+def test_the_answer_names_the_option(client, casaca_m_negro_sold_out):
     client.force_login(UserFactory(email="ana@example.pe"))
-    response = client.post(reverse("alerts:request"), {"variant": casaca["sold_out"].pk, "email": "ana@example.pe"},
+    response = client.post(reverse("alerts:request"), {"variant": casaca_m_negro_sold_out["sold_out"].pk, "email": "ana@example.pe"},
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Talla: M · Color: Negro" in _text(response.content.decode())
 
 
-def test_every_email_of_the_alert_names_the_option(client, casaca, warehouse, django_capture_on_commit_callbacks):
+def test_every_email_of_the_alert_names_the_option(client, casaca_m_negro_sold_out, warehouse, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("alerts:request"), {"variant": casaca["sold_out"].pk, "email": "rosa@example.pe"})
+        client.post(reverse("alerts:request"), {"variant": casaca_m_negro_sold_out["sold_out"].pk, "email": "rosa@example.pe"})
     confirmation = mail.outbox[0]
     assert "Talla: M · Color: Negro" in confirmation.subject
     assert "Talla: M · Color: Negro" in confirmation.body
@@ -76,7 +76,7 @@ def test_every_email_of_the_alert_names_the_option(client, casaca, warehouse, dj
     alert = StockAlert.objects.get()
     alert.status = StockAlert.Status.ACTIVE
     alert.save()
-    stock_receive(variant=casaca["sold_out"], warehouse=warehouse, quantity=1)
+    stock_receive(variant=casaca_m_negro_sold_out["sold_out"], warehouse=warehouse, quantity=1)
     services.stock_alerts_sweep()
     back = mail.outbox[-1]
     assert "Talla: M · Color: Negro" in back.subject and "Talla: M · Color: Negro" in back.body

@@ -258,7 +258,7 @@ class TestThePageHelpsStaffFillTheOrder:
 def test_the_page_is_valid_html_in_each_of_its_states(client, shop, staff_member, tmp_path):
     import shutil
     from tests.factories import AddressFactory
-    from tests.storefront.test_html_validity import vnu_errors
+    from tests.html_checker import vnu_errors
     if shutil.which("java") is None:
         pytest.skip("the Nu HTML Checker needs Java (make test-deps installs it)")
     AddressFactory(user=UserFactory(email="rosa@example.pe"))

@@ -27,7 +27,7 @@ def rates():
 
 
 @pytest.fixture
-def casaca():
+def casaca_ten_percent_off():
     """S/ 210.00, 10 % off: S/ 189.00, under Lima's free delivery from S/ 199.00."""
     product = ProductFactory(name="Casaca Wayra", slug="casaca-wayra", base_price=Decimal("210.00"),
                              weight_kg=Decimal("0.8"))
@@ -48,13 +48,13 @@ def _checkout_cheapest(user, subtotal: Decimal):
     return next(option for option in options if not option.is_pickup)
 
 
-def test_a_discounted_price_under_the_threshold_is_not_promised_free_delivery(client, casaca):
+def test_a_discounted_price_under_the_threshold_is_not_promised_free_delivery(client, casaca_ten_percent_off):
     cheapest = _checkout_cheapest(None, Decimal("189.00"))
     assert not cheapest.is_free
     assert _promise(client) == f"Envío a Lima: S/ {cheapest.price}"
 
 
-def test_a_customer_gets_their_own_place_even_after_a_guest_saw_the_page(client, casaca):
+def test_a_customer_gets_their_own_place_even_after_a_guest_saw_the_page(client, casaca_ten_percent_off):
     assert "Lima" in _promise(client)  # a guest's page first: the content kept for everyone
     customer = UserFactory()
     AddressFactory(user=customer, department="08", ubigeo="080101", is_default_shipping=True)  # Cusco
@@ -64,7 +64,7 @@ def test_a_customer_gets_their_own_place_even_after_a_guest_saw_the_page(client,
 
 
 @pytest.mark.page_cache
-def test_the_shared_page_gives_a_customer_their_own_promise(client, casaca):
+def test_the_shared_page_gives_a_customer_their_own_promise(client, casaca_ten_percent_off):
     from django.test import Client
 
     Client().get("/p/casaca-wayra/")  # a guest stores the page every shopper is served from
@@ -79,7 +79,7 @@ def test_the_shared_page_gives_a_customer_their_own_promise(client, casaca):
 
 
 @pytest.mark.page_cache
-def test_a_new_default_address_moves_the_promise_at_once(client, casaca):
+def test_a_new_default_address_moves_the_promise_at_once(client, casaca_ten_percent_off):
     from django.test import Client
 
     Client().get("/p/casaca-wayra/")

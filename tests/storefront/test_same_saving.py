@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def casaca():
+def casaca_on_three_offers():
     """Casaca Andes: S/ 100.00, listed at S/ 150.00, 10 % off automatically, and a 3x2 running."""
     category = CategoryFactory(name="Casacas", slug="casacas")
     product = ProductFactory(name="Casaca Andes", slug="casaca-andes", category=category, base_price=Decimal("100.00"),
@@ -47,7 +47,7 @@ def _figures(html: str) -> dict:
     return {name: values[0] if values else None for name, values in found.items()}
 
 
-def test_product_page_card_kit_page_and_cart_show_the_same_before_price_and_saving(client, casaca):
+def test_product_page_card_kit_page_and_cart_show_the_same_before_price_and_saving(client, casaca_on_three_offers):
     product_page = client.get("/p/casaca-andes/", HTTP_HX_REQUEST="true").content.decode()  # its buy box
     listing = client.get("/c/casacas/").content.decode()
     card = listing[listing.index('class="product-card'):]
@@ -66,7 +66,7 @@ def test_product_page_card_kit_page_and_cart_show_the_same_before_price_and_savi
         assert "S/ 90.00" in _text(part)
 
 
-def test_the_kit_page_saves_what_the_cart_saves_for_the_same_kit(client, casaca):
+def test_the_kit_page_saves_what_the_cart_saves_for_the_same_kit(client, casaca_on_three_offers):
     kit_page = _text(client.get("/kits/kit-frio/").content.decode())
     client.post(reverse("cart:add_kit", args=["kit-frio"]))
     cart = _text(client.get(reverse("cart:detail")).content.decode())
@@ -78,6 +78,6 @@ def test_the_kit_page_saves_what_the_cart_saves_for_the_same_kit(client, casaca)
 
 
 
-def test_the_search_box_suggests_the_price_the_shopper_pays(client, casaca):
+def test_the_search_box_suggests_the_price_the_shopper_pays(client, casaca_on_three_offers):
     html = _text(client.get(reverse("catalog:search_suggestions"), {"q": "casaca"}).content.decode())
     assert "Casaca Andes S/ 90.00" in html and "S/ 100.00" not in html
