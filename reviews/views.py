@@ -31,7 +31,7 @@ def _product_url(product, anchor: str = "reviews") -> str:
 @require_GET
 def product_reviews(request, slug: str):
     """One page of a product's approved reviews, in the order asked (the htmx fragment)."""
-    product = get_object_or_404(visible_products(), slug=slug)
+    product = get_object_or_404(visible_products().with_price_reveal(), slug=slug)  # the list asks if it awaits its drop
     section = selectors.product_reviews(product=product, user=request.user, sort=request.GET.get("sort", "helpful"),
                                         page=request.GET.get("page", 1))
     if not request.htmx:

@@ -210,7 +210,8 @@ def search_suggestions(request):
 
 
 def _reviews_section(request, user, slug: str) -> str | None:
-    product = selectors.visible_products(catalog_tree(request)).filter(slug=slug).first()
+    # with its launch in the same read: the section asks whether the product awaits its drop
+    product = selectors.visible_products(catalog_tree(request)).with_price_reveal().filter(slug=slug).first()
     if product is None:
         return None
     return _reviews_html(request, product, user, csrf_token=CSRF_PLACEHOLDER)
