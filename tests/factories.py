@@ -333,8 +333,8 @@ from payments.services import (  # noqa: E402
     TEST_GATEWAY_METHOD_CODE, payment_complete, payment_method_ensure_test_gateway, payment_start,
     payment_test_gateway_pay,
 )
-from promotions.models import AutomaticDiscount, Coupon, Scope  # noqa: E402
-from promotions.services import coupon_create, discount_create  # noqa: E402
+from promotions.models import AutomaticDiscount, Coupon, QuantityOffer, Scope  # noqa: E402
+from promotions.services import coupon_create, discount_create, quantity_offer_create  # noqa: E402
 from returns import services as returns_services  # noqa: E402
 from returns.services import ReceiveLineData, ReturnLineData, return_request_create  # noqa: E402
 from reviews import services as review_services  # noqa: E402
@@ -1045,7 +1045,7 @@ def promotions_journey_shop():
     sillas = CategoryFactory(family=hogar, name="Sillas", slug="sillas")
     brand = BrandFactory(name="Madera Viva", slug="madera-viva")
     chair = ProductFactory(name="Silla Nórdica", slug="silla-nordica", brand=brand, category=sillas,
-                           base_price=Decimal("200.00"))
+                           base_price=Decimal("200.00"), is_new=True)
     stool = ProductFactory(name="Banco Andino", slug="banco-andino", brand=brand, category=sillas,
                            base_price=Decimal("120.00"))
     warehouse = WarehouseFactory(code="LIM", priority=1)
@@ -1055,6 +1055,9 @@ def promotions_journey_shop():
     now = timezone.now()
     discount_create(name="Semana de las sillas", kind=AutomaticDiscount.Kind.PERCENTAGE, value=Decimal("15"),
                     scope=Scope.PRODUCTS, products=[chair], starts_at=now - timedelta(days=1))
+    # three badges on the chair's card (new, −15 %, 3x2): they must stay clear of the heart on a phone
+    quantity_offer_create(name="3x2 Sillas", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2,
+                          scope=Scope.PRODUCTS, products=[chair])
     coupon_create(code="KALLPA20", name="S/ 20", kind=Coupon.Kind.FIXED, value=Decimal("20"))
     coupon_create(code="INVIERNO2025", name="Vencido", kind=Coupon.Kind.PERCENTAGE, value=Decimal("20"),
                   starts_at=now - timedelta(days=60), ends_at=now - timedelta(days=30))

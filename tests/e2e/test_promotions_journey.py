@@ -24,6 +24,12 @@ def test_a_shopper_buys_with_an_automatic_discount_and_a_coupon(new_page, shop, 
     card = page.locator(".product-card", has_text="Silla Nórdica")
     assert "S/ 170.00" in card.inner_text() and "\u221215\u00a0%" in card.locator(".badge--sale").inner_text()
     assert "S/ 200.00" in card.locator("s.price-was").inner_text()
+    # Every badge clear of the favourite heart, on a phone too (three badges ran under it at 390 px).
+    for each in page.locator(".product-card").all():
+        heart = each.locator(".heart").bounding_box()
+        for badge in each.locator(".card-badges .badge").all():
+            box = badge.bounding_box()
+            assert box["x"] + box["width"] <= heart["x"] or box["y"] >= heart["y"] + heart["height"], badge.inner_text()
     # Sorted by the price paid: the discounted chair (170) after the stool (120).
     names = page.locator(".product-card .card-title").all_inner_texts()
     assert names.index("Banco Andino") < names.index("Silla Nórdica")
