@@ -14,9 +14,13 @@ from core.sites import site_url
 
 # The e-mails a sign-up (or a re-sent confirmation) writes: at most so many per address, decided by
 # the worker (settings.ACCOUNT_MAIL_RATE_PER_ADDRESS) so that the request's answer never shows it.
-LIMITED_PER_ADDRESS = frozenset({
-    "account/email/email_confirmation_signup", "account/email/email_confirmation", "account/email/account_already_exists",
-})
+LIMITED_PER_ADDRESS = frozenset(
+    {
+        "account/email/email_confirmation_signup",
+        "account/email/email_confirmation",
+        "account/email/account_already_exists",
+    }
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,8 +37,9 @@ class AccountAdapter(DefaultAccountAdapter):
         sites row keeps what the last `migrate` saw)."""
         site = copy.copy(context.get("current_site") or get_current_site(allauth_context.request))
         site.name = str(site_setting("STORE_NAME"))
-        return super().render_mail(template_prefix, email, {**context, "current_site": site,
-                                                            "store_url": site_url("/")}, headers)
+        return super().render_mail(
+            template_prefix, email, {**context, "current_site": site, "store_url": site_url("/")}, headers
+        )
 
     def format_email_subject(self, subject) -> str:
         return f"[{site_setting('STORE_NAME')}] {subject}"
@@ -46,11 +51,17 @@ class AccountAdapter(DefaultAccountAdapter):
         from .tasks import send_account_email
 
         request = allauth_context.request
-        message = self.render_mail(template_prefix, email, {
-            "request": request, "email": email, "current_site": get_current_site(request), **context})
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
         payload = {
-            "subject": message.subject, "body": message.body, "from_email": message.from_email,
-            "to": list(message.to), "headers": dict(message.extra_headers),
+            "subject": message.subject,
+            "body": message.body,
+            "from_email": message.from_email,
+            "to": list(message.to),
+            "headers": dict(message.extra_headers),
             "content_subtype": message.content_subtype,
             "alternatives": [[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
             "limited": template_prefix in LIMITED_PER_ADDRESS,

@@ -1,12 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core.admin import ScopedHistoryAdmin
 
@@ -39,8 +38,12 @@ class UserEditForm(UserChangeForm):
         fields = "__all__"
 
 
-BUILT_IN_ACTIONS = {"add": _("Can add %(model)s"), "change": _("Can change %(model)s"),
-                    "delete": _("Can delete %(model)s"), "view": _("Can view %(model)s")}
+BUILT_IN_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
 
 
 def permission_label(permission) -> str:
@@ -86,7 +89,10 @@ class UserAdmin(PermissionLabelsMixin, ScopedHistoryAdmin, DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "phone", "dni", "email_verified")}),
-        (_("Roles and permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            _("Roles and permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
@@ -96,7 +102,14 @@ class UserAdmin(PermissionLabelsMixin, ScopedHistoryAdmin, DjangoUserAdmin):
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
     list_display = [
-        "recipient", "user", "district", "province", "department", "ubigeo", "is_default_shipping", "is_default_billing"
+        "recipient",
+        "user",
+        "district",
+        "province",
+        "department",
+        "ubigeo",
+        "is_default_shipping",
+        "is_default_billing",
     ]
     list_filter = ["department"]
     search_fields = ["recipient", "user__email", "street", "district", "province", "ubigeo"]

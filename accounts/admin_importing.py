@@ -16,8 +16,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.admin import ImportExportMixin
-from import_export.forms import SelectableFieldsExportForm
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 from import_export.resources import Diff
 from import_export.widgets import DecimalWidget, ForeignKeyWidget, IntegerWidget
 
@@ -44,8 +44,9 @@ class ScopedForeignKeyWidget(ForeignKeyWidget):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
-            raise ValueError(_("There is no %(thing)s “%(value)s” you can use.") % {
-                "thing": self.label, "value": value}) from None
+            raise ValueError(
+                _("There is no %(thing)s “%(value)s” you can use.") % {"thing": self.label, "value": value}
+            ) from None
 
 
 class AmountWidget(DecimalWidget):
@@ -177,9 +178,14 @@ class ScopedImportExportMixin(ImportExportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             rows = sorted({row.number for row in result.invalid_rows} | {number for number, _e in result.row_errors()})
-            messages.error(request, _("Nothing was imported: the file changed or its rows no longer pass the checks "
-                                      "(rows %(rows)s). Import it again to see why.") % {
-                "rows": ", ".join(str(number) for number in rows if number is not None) or "—"})
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the file changed or its rows no longer pass the checks "
+                    "(rows %(rows)s). Import it again to see why."
+                )
+                % {"rows": ", ".join(str(number) for number in rows if number is not None) or "—"},
+            )
             return HttpResponseRedirect(request.path.replace("process_import/", "import/"))
         return super().process_result(result, request)
 

@@ -155,8 +155,11 @@ class SellerScopedAdminMixin(SellerSearchMixin):
         # A field a seller may not change is not in their form, so nothing can fill it in from
         # another (the admin would look the form field up and fail: a seller's own profile's slug).
         readonly = set(self.get_readonly_fields(request, obj))
-        return {field: sources for field, sources in super().get_prepopulated_fields(request, obj).items()
-                if field not in readonly}
+        return {
+            field: sources
+            for field, sources in super().get_prepopulated_fields(request, obj).items()
+            if field not in readonly
+        }
 
     def save_model(self, request, obj, form, change):
         scope = seller_scope(request)
@@ -176,5 +179,6 @@ class SellerChoicesAdminMixin:
     seller_choices: dict = {"is_active": True}
 
     def get_queryset(self, request):
-        return _within_scope(super().get_queryset(request), request,
-                             lambda queryset, _seller: queryset.filter(**self.seller_choices))
+        return _within_scope(
+            super().get_queryset(request), request, lambda queryset, _seller: queryset.filter(**self.seller_choices)
+        )

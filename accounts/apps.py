@@ -20,8 +20,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Customers and sellers")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
-        from . import user_cache
+        from . import (
+            signals,  # noqa: F401
+            user_cache,
+        )
 
         user_cache.connect_signals()
 

@@ -73,8 +73,7 @@ class IdentityField(models.CharField):
     def formfield(self, **kwargs):
         # The model's validators (validate_dni, validate_ruc) judge the form's value too, so an
         # admin form says what is wrong once, before the model's own check.
-        return super().formfield(**{"form_class": IdentityFormField, "validators": list(self._validators),
-                                    **kwargs})
+        return super().formfield(**{"form_class": IdentityFormField, "validators": list(self._validators), **kwargs})
 
 
 # The admin's searches ("=dni" is iexact, "dni" icontains) compare the typed number normalised

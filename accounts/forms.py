@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from legal.forms import add_consent_fields
 
 from . import ubigeo
-from .models import Address, Seller, User, phone_validator
 from .fields import DniFormField, RucFormField
+from .models import Address, Seller, User, phone_validator
 
 
 def _clean_dni(dni: str, *, exclude_user: User | None = None) -> str:
@@ -51,8 +51,9 @@ class ProfileForm(forms.ModelForm):
         if self.instance.dni_pending and not self.is_bound:
             self.initial["dni"] = self.instance.dni_pending
         if not self.instance.email_verified:
-            self.fields["dni"].help_text = _("8 digits, as on the ID card. It is added to your account once you "
-                                             "confirm your e-mail.")
+            self.fields["dni"].help_text = _(
+                "8 digits, as on the ID card. It is added to your account once you confirm your e-mail."
+            )
 
     def clean_dni(self) -> str:
         dni = self.cleaned_data.get("dni", "")

@@ -114,7 +114,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
             models.UniqueConstraint(
-                fields=["dni"], condition=~Q(dni=""), name="accounts_user_dni_unique",
+                fields=["dni"],
+                condition=~Q(dni=""),
+                name="accounts_user_dni_unique",
                 violation_error_code="unique",  # shown on the dni field, not above the form
                 violation_error_message=_("This DNI is already registered to another account."),
             ),
@@ -233,7 +235,7 @@ class Address(models.Model):
 
     @property
     def place_line(self) -> str:
-        """"District, province, department" as INEI names them (the stored names of a row not
+        """ "District, province, department" as INEI names them (the stored names of a row not
         matched to the ubigeo yet)."""
         district, province = ubigeo_data.district(self.ubigeo), ubigeo_data.province(self.province_code)
         names = (district.name, province.name) if district and province else (self.district, self.province)
@@ -251,8 +253,13 @@ class Seller(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="seller", verbose_name=_("user"))
     store_name = models.CharField(_("store name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
-    ruc = IdentityField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc],
-                        error_messages={"unique": _("A seller with this RUC already exists.")})
+    ruc = IdentityField(
+        _("RUC"),
+        max_length=11,
+        unique=True,
+        validators=[validate_ruc],
+        error_messages={"unique": _("A seller with this RUC already exists.")},
+    )
     is_approved = models.BooleanField(_("approved"), default=False)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(

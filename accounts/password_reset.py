@@ -19,7 +19,11 @@ class EnumerationSafeResetPasswordForm(ResetPasswordForm):
     def save(self, request, **kwargs) -> str:
         from .tasks import send_password_reset
 
-        job = {"email": self.cleaned_data["email"], "host": request.get_host(), "secure": request.is_secure(),
-               "language": get_language()}
+        job = {
+            "email": self.cleaned_data["email"],
+            "host": request.get_host(),
+            "secure": request.is_secure(),
+            "language": get_language(),
+        }
         transaction.on_commit(lambda: send_password_reset.delay(**job))
         return job["email"]

@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from legal.models import ConsentSource
 from legal.services import consent_record
 
-from .models import Address, Seller, User
 from . import user_cache
+from .models import Address, Seller, User
 from .roles import Role
 from .validators import normalize_identity
 
@@ -30,8 +30,9 @@ ADDRESS_FIELDS = (
 )
 
 
-def user_signup_complete(*, email: str, password_hash: str, first_name: str, last_name: str, phone: str, dni: str,
-                         consent: dict | None) -> User | None:
+def user_signup_complete(
+    *, email: str, password_hash: str, first_name: str, last_name: str, phone: str, dni: str, consent: dict | None
+) -> User | None:
     """Make the account a sign-up asked for (accounts.signup, after its answer): the user with its
     hashed password, its e-mail address (unconfirmed) and the consent it gave; None when the
     address already has an account. The DNI waits, unchecked, for the e-mail's confirmation."""
@@ -40,13 +41,24 @@ def user_signup_complete(*, email: str, password_hash: str, first_name: str, las
         return None
     try:
         with transaction.atomic():
-            user = User(email=email, password=password_hash, first_name=first_name.strip(),
-                        last_name=last_name.strip(), phone=phone.strip(), dni_pending=normalize_identity(dni))
+            user = User(
+                email=email,
+                password=password_hash,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                phone=phone.strip(),
+                dni_pending=normalize_identity(dni),
+            )
             user.save()
             EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
             if consent is not None:
-                consent_record(email=email, source=ConsentSource.SIGNUP, user=user, ip=consent["ip"],
-                               marketing=consent["marketing"])
+                consent_record(
+                    email=email,
+                    source=ConsentSource.SIGNUP,
+                    user=user,
+                    ip=consent["ip"],
+                    marketing=consent["marketing"],
+                )
     except IntegrityError:
         return None  # the same address signed up twice at once: the other one made it
     return user
@@ -202,8 +214,16 @@ def address_remember(
     """Keep an address the customer typed (at checkout) in their address book, unless the book
     has it already: a resubmitted form or an address typed again adds no second copy."""
     _lock_owner(user)  # two submits at once: the second one finds the first one's row
-    fields = {"recipient": recipient, "phone": phone, "street": street, "district": district, "province": province,
-              "department": department, "reference": reference, "postal_code": postal_code}
+    fields = {
+        "recipient": recipient,
+        "phone": phone,
+        "street": street,
+        "district": district,
+        "province": province,
+        "department": department,
+        "reference": reference,
+        "postal_code": postal_code,
+    }
     wanted = {name: str(value or "").strip() for name, value in fields.items()}
     for address in Address.objects.filter(user=user, department=wanted["department"]):
         if all(str(getattr(address, name)).strip().casefold() == wanted[name].casefold() for name in DELIVERY_FIELDS):

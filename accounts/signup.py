@@ -29,16 +29,26 @@ class EnumerationSafeSignupForm(SignupForm):
 
         data = self.cleaned_data
         job = {
-            "email": data["email"], "password_hash": make_password(data["password1"]),
-            "first_name": data["first_name"], "last_name": data["last_name"], "phone": data.get("phone", ""),
+            "email": data["email"],
+            "password_hash": make_password(data["password1"]),
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "phone": data.get("phone", ""),
             "dni": data.get("dni", ""),
             # Consent to the policies, when the form asked for it (none published: nothing to accept).
             "consent": {"ip": client_ip(request), "marketing": bool(data.get(MARKETING_FIELD))}
-            if ACCEPT_FIELD in data else None,
-            "host": request.get_host(), "secure": request.is_secure(), "language": get_language(),
+            if ACCEPT_FIELD in data
+            else None,
+            "host": request.get_host(),
+            "secure": request.is_secure(),
+            "language": get_language(),
         }
         transaction.on_commit(lambda: complete_signup.delay(**job))
         adapter = get_adapter(request)
-        adapter.add_message(request, messages.INFO, "account/messages/email_confirmation_sent.txt",
-                            {"email": data["email"], "login": False, "signup": True})
+        adapter.add_message(
+            request,
+            messages.INFO,
+            "account/messages/email_confirmation_sent.txt",
+            {"email": data["email"], "login": False, "signup": True},
+        )
         return None, adapter.respond_email_verification_sent(request, None)

@@ -14,18 +14,28 @@ from django.utils import translation
 from core import ratelimit
 
 
-@shared_task(bind=True, name="accounts.tasks.send_account_email", autoretry_for=(OSError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(
+    bind=True, name="accounts.tasks.send_account_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def send_account_email(self, message: dict) -> None:
     """Send an account e-mail (confirm, reset, "you already have an account") rendered by the adapter.
     A confirmation or "you already have an account" to an address written to moments ago is
     dropped (ACCOUNT_MAIL_RATE_PER_ADDRESS): its earlier mail's link still works."""
-    if message.get("limited") and not self.request.retries and not ratelimit.consume(
-            HttpRequest(), action="account_mail", rates=settings.ACCOUNT_MAIL_RATE_PER_ADDRESS,
-            key=message["to"][0].lower(), fail_closed=False):
+    if (
+        message.get("limited")
+        and not self.request.retries
+        and not ratelimit.consume(
+            HttpRequest(),
+            action="account_mail",
+            rates=settings.ACCOUNT_MAIL_RATE_PER_ADDRESS,
+            key=message["to"][0].lower(),
+            fail_closed=False,
+        )
+    ):
         return
-    email = EmailMultiAlternatives(message["subject"], message["body"], message["from_email"], message["to"],
-                                   headers=message["headers"])
+    email = EmailMultiAlternatives(
+        message["subject"], message["body"], message["from_email"], message["to"], headers=message["headers"]
+    )
     email.content_subtype = message["content_subtype"]
     for content, mimetype in message["alternatives"]:
         email.attach_alternative(content, mimetype)
@@ -64,8 +74,19 @@ def send_password_reset(*, email: str, host: str, secure: bool, language: str) -
 
 
 @shared_task(name="accounts.tasks.complete_signup", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def complete_signup(*, email: str, password_hash: str, first_name: str, last_name: str, phone: str, dni: str,
-                    consent: dict | None, host: str, secure: bool, language: str) -> None:
+def complete_signup(
+    *,
+    email: str,
+    password_hash: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    dni: str,
+    consent: dict | None,
+    host: str,
+    secure: bool,
+    language: str,
+) -> None:
     """The rest of a sign-up (accounts.signup), after its answer: the new account and its
     confirmation link, or "you already have an account" to the owner of a taken address."""
     from allauth.account.adapter import get_adapter
@@ -77,8 +98,15 @@ def complete_signup(*, email: str, password_hash: str, first_name: str, last_nam
     # failure would find the account made and tell its new owner "you already have an account".
     request = _MailRequest(host=host, secure=secure, mail_inline=False)
     with translation.override(language), allauth_context.request_context(request):
-        user = user_signup_complete(email=email, password_hash=password_hash, first_name=first_name,
-                                    last_name=last_name, phone=phone, dni=dni, consent=consent)
+        user = user_signup_complete(
+            email=email,
+            password_hash=password_hash,
+            first_name=first_name,
+            last_name=last_name,
+            phone=phone,
+            dni=dni,
+            consent=consent,
+        )
         if user is None:
             get_adapter().send_account_already_exists_mail(email)
         else:

@@ -72,11 +72,16 @@ def normalize_legal_name(value) -> str:
 def validate_legal_name(value: str) -> None:
     name = normalize_legal_name(value)
     if any(unicodedata.category(char) in _LINE_BREAKS_AND_CONTROLS for char in name):
-        raise ValidationError(_("The company name must be on one line, without special characters."),
-                              code="legal_name_characters")
+        raise ValidationError(
+            _("The company name must be on one line, without special characters."), code="legal_name_characters"
+        )
     if len(name) < LEGAL_NAME_MIN_LENGTH:
-        raise ValidationError(_("Enter the company's name (razón social) as registered with SUNAT."),
-                              code="legal_name_missing")
+        raise ValidationError(
+            _("Enter the company's name (razón social) as registered with SUNAT."), code="legal_name_missing"
+        )
     if len(name) > LEGAL_NAME_MAX_LENGTH:
-        raise ValidationError(_("The company name can have at most %(limit)d characters."),
-                              code="legal_name_too_long", params={"limit": LEGAL_NAME_MAX_LENGTH})
+        raise ValidationError(
+            _("The company name can have at most %(limit)d characters."),
+            code="legal_name_too_long",
+            params={"limit": LEGAL_NAME_MAX_LENGTH},
+        )

@@ -32,8 +32,9 @@ class VariantDemandAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("product"), ordering="product__name")
     def product_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:catalog_product_change", args=[obj.product_id]),
-                           obj.product.name)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:catalog_product_change", args=[obj.product_id]), obj.product.name
+        )
 
     @admin.display(description=_("options"))
     def options(self, obj):
@@ -80,9 +81,21 @@ class CartReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("lines"))
     def lines_display(self, obj):
         # The e-mail's lines as it wrote them, not the JSON they are kept in.
-        return format_html('<ul>{}</ul>', format_html_join("", "<li>{} × {}: {}</li>", (
-            (line["quantity"], line["name"], format_money(line["total"]) if line.get("total") else
-             _("price revealed at launch")) for line in obj.lines)))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} × {}: {}</li>",
+                (
+                    (
+                        line["quantity"],
+                        line["name"],
+                        format_money(line["total"]) if line.get("total") else _("price revealed at launch"),
+                    )
+                    for line in obj.lines
+                ),
+            ),
+        )
 
     @admin.display(description=_("sale"), ordering="sale_number")
     def sale(self, obj):
@@ -97,8 +110,11 @@ class CartReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:  # the totals of the rows the filters keep
             totals = changelist.queryset.order_by().aggregate(
-                sent=Count("pk"), recovered=Count("pk", filter=Q(recovered_at__isnull=False)),
-                sales=Count("sale_number"), amount=Sum("sale_total"))
+                sent=Count("pk"),
+                recovered=Count("pk", filter=Q(recovered_at__isnull=False)),
+                sales=Count("sale_number"),
+                amount=Sum("sale_total"),
+            )
             totals["amount"] = format_money(totals["amount"] or 0)
             response.context_data["totals"] = totals
         return response

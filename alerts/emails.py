@@ -38,33 +38,51 @@ def _send(name: str, *, to: str, context: dict, unsubscribe_url: str = "") -> No
 
 
 def _alert_links(alert) -> dict:
-    return {"unsubscribe_url": site_url(reverse("alerts:unsubscribe", args=[
-        tokens.token_make(tokens.UNSUBSCRIBE, pk=alert.pk, email=alert.email)]))}
+    return {
+        "unsubscribe_url": site_url(
+            reverse("alerts:unsubscribe", args=[tokens.token_make(tokens.UNSUBSCRIBE, pk=alert.pk, email=alert.email)])
+        )
+    }
 
 
 def send_confirmation(*, alert) -> None:
-    confirm = site_url(reverse("alerts:confirm", args=[tokens.token_make(tokens.CONFIRM, pk=alert.pk,
-                                                                         email=alert.email)]))
+    confirm = site_url(
+        reverse("alerts:confirm", args=[tokens.token_make(tokens.CONFIRM, pk=alert.pk, email=alert.email)])
+    )
     links = _alert_links(alert)
-    _send("confirm", to=alert.email, context={"alert": alert, "name": alert.item_name,
-                                              "confirm_url": confirm}, **links)
+    _send("confirm", to=alert.email, context={"alert": alert, "name": alert.item_name, "confirm_url": confirm}, **links)
 
 
 def send_back_in_stock(*, alert, variant) -> None:
-    _send("back_in_stock", to=alert.email, context={"alert": alert, "name": alert.item_name,
-                                                    "product_url": site_url(variant_url(variant))},
-          **_alert_links(alert))
+    _send(
+        "back_in_stock",
+        to=alert.email,
+        context={"alert": alert, "name": alert.item_name, "product_url": site_url(variant_url(variant))},
+        **_alert_links(alert),
+    )
 
 
 def send_launched(*, alert, variant) -> None:
-    _send("launched", to=alert.email, context={"alert": alert, "name": alert.item_name,
-                                               "product_url": site_url(variant_url(variant))},
-          **_alert_links(alert))
+    _send(
+        "launched",
+        to=alert.email,
+        context={"alert": alert, "name": alert.item_name, "product_url": site_url(variant_url(variant))},
+        **_alert_links(alert),
+    )
 
 
 def send_cart_reminder(*, reminder) -> None:
-    restore = site_url(reverse("alerts:cart_restore", args=[tokens.token_make(tokens.CART, pk=reminder.pk,
-                                                                              email=reminder.email)]))
+    restore = site_url(
+        reverse("alerts:cart_restore", args=[tokens.token_make(tokens.CART, pk=reminder.pk, email=reminder.email)])
+    )
     lines = [{**line, "url": site_url(line["url"])} for line in reminder.lines]
-    _send("cart_reminder", to=reminder.email, context={"reminder": reminder, "lines": lines, "restore_url": restore,
-                                                       "privacy_url": site_url(reverse("storefront:privacy"))})
+    _send(
+        "cart_reminder",
+        to=reminder.email,
+        context={
+            "reminder": reminder,
+            "lines": lines,
+            "restore_url": restore,
+            "privacy_url": site_url(reverse("storefront:privacy")),
+        },
+    )

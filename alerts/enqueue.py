@@ -16,7 +16,11 @@ def stock_replenished(*, variant_ids: list[int]) -> None:
 
 def _notify_if_awaited(variant_ids: list[int]) -> None:
     # Most stock rises are awaited by nobody: they cost one indexed read, not a task each.
-    awaited = StockAlert.objects.filter(variant_id__in=variant_ids, kind=StockAlert.Kind.RESTOCK,
-                                        status=StockAlert.Status.ACTIVE, notified_at__isnull=True)
+    awaited = StockAlert.objects.filter(
+        variant_id__in=variant_ids,
+        kind=StockAlert.Kind.RESTOCK,
+        status=StockAlert.Status.ACTIVE,
+        notified_at__isnull=True,
+    )
     if awaited.exists():
         tasks.notify_back_in_stock.delay(variant_ids)

@@ -24,12 +24,19 @@ class StockAlert(models.Model):
         ACTIVE = "active", _("Active")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts",
-                                verbose_name=_("variant"))
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="stock_alerts", verbose_name=_("variant")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RESTOCK)
     email = models.EmailField(_("e-mail"), max_length=254)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="stock_alerts", verbose_name=_("customer"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stock_alerts",
+        verbose_name=_("customer"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
@@ -44,7 +51,8 @@ class StockAlert(models.Model):
         constraints = [
             # One open request per address and variant: asking again is the same request.
             models.UniqueConstraint(
-                fields=["variant", "email"], name="alerts_one_open_alert",
+                fields=["variant", "email"],
+                name="alerts_one_open_alert",
                 condition=Q(status__in=["pending", "active"], notified_at__isnull=True),
             ),
         ]
@@ -81,10 +89,17 @@ class CartReminder(models.Model):
     link was used."""
 
     cart_key = models.CharField(_("cart"), max_length=64)
-    after_order_id = models.BigIntegerField(_("after order"), default=0,
-                                            help_text=_("The owner's last order when the reminder was sent."))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="cart_reminders", verbose_name=_("customer"))
+    after_order_id = models.BigIntegerField(
+        _("after order"), default=0, help_text=_("The owner's last order when the reminder was sent.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cart_reminders",
+        verbose_name=_("customer"),
+    )
     email = models.EmailField(_("e-mail"), max_length=254)
     lines = models.JSONField(_("lines"), default=list)
     units = models.PositiveIntegerField(_("units"), default=0)
@@ -95,7 +110,9 @@ class CartReminder(models.Model):
         verbose_name = _("cart reminder")
         verbose_name_plural = _("cart reminders")
         ordering = ["-sent_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["cart_key", "after_order_id"], name="alerts_one_reminder_per_cart")]
+        constraints = [
+            models.UniqueConstraint(fields=["cart_key", "after_order_id"], name="alerts_one_reminder_per_cart")
+        ]
 
     def __str__(self) -> str:
         return f"{self.cart_key} ({self.email})"

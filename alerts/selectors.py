@@ -34,11 +34,15 @@ def variants_waiting_for_stock() -> list[int]:
 def demand_per_variant() -> QuerySet[VariantDemand]:
     """Each variant someone waits for, with how many wait and since when (purchasing's list)."""
     waiting = Q(stock_alerts__status=StockAlert.Status.ACTIVE, stock_alerts__notified_at__isnull=True)
-    return (VariantDemand.objects.select_related("product")
-            .annotate(waiting=Count("stock_alerts", filter=waiting),
-                      oldest_request=Min("stock_alerts__created_at", filter=waiting),
-                      notified=Count("stock_alerts", filter=Q(stock_alerts__notified_at__isnull=False)))
-            .filter(waiting__gt=0))
+    return (
+        VariantDemand.objects.select_related("product")
+        .annotate(
+            waiting=Count("stock_alerts", filter=waiting),
+            oldest_request=Min("stock_alerts__created_at", filter=waiting),
+            notified=Count("stock_alerts", filter=Q(stock_alerts__notified_at__isnull=False)),
+        )
+        .filter(waiting__gt=0)
+    )
 
 
 def marketing_consented(*, user=None, email: str = "") -> bool:
@@ -46,15 +50,21 @@ def marketing_consented(*, user=None, email: str = "") -> bool:
     decides, as on the account's privacy page."""
     if user is not None:
         return marketing_opted_in(user=user)
-    latest = (Consent.objects.filter(user__isnull=True, email__iexact=email, kind=ConsentKind.MARKETING)
-              .order_by("-created_at", "-pk").first())
+    latest = (
+        Consent.objects.filter(user__isnull=True, email__iexact=email, kind=ConsentKind.MARKETING)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     return bool(latest and latest.granted)
 
 
 def last_order_id(*, user=None, email: str = "") -> int:
     """The owner's latest order (a guest's: by e-mail), 0 when none: a cart after it is a new cart."""
-    orders = Order.objects.filter(customer=user) if user is not None else Order.objects.filter(
-        customer__isnull=True, email__iexact=email)
+    orders = (
+        Order.objects.filter(customer=user)
+        if user is not None
+        else Order.objects.filter(customer__isnull=True, email__iexact=email)
+    )
     return orders.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 

@@ -22,7 +22,8 @@ from .models import StockAlert
 def _back(request):
     target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect("storefront:home")
 
@@ -30,21 +31,27 @@ def _back(request):
 def _answer(request, *, message: str, error: bool = False, status: int = 200):
     """htmx: the form's place shows the answer; otherwise back to the product with a message."""
     if request.htmx:
-        return render(request, "alerts/_stock_alert_answer.html", {"message": message, "error": error},
-                      status=status)
+        return render(request, "alerts/_stock_alert_answer.html", {"message": message, "error": error}, status=status)
     (messages.error if error else messages.success)(request, message)
     return _back(request)
 
 
 @require_POST
 def alert_request(request):
-    if not ratelimit.consume(request, action="stock_alert", rates=settings.STOCK_ALERT_RATE_LIMIT,
-                             key=getattr(request, "device_id", ""), fail_closed=False):
-        return _answer(request, message=_("Too many requests. Please wait a minute and try again."), error=True,
-                       status=429)
+    if not ratelimit.consume(
+        request,
+        action="stock_alert",
+        rates=settings.STOCK_ALERT_RATE_LIMIT,
+        key=getattr(request, "device_id", ""),
+        fail_closed=False,
+    ):
+        return _answer(
+            request, message=_("Too many requests. Please wait a minute and try again."), error=True, status=429
+        )
     try:
-        alert = services.stock_alert_request(variant_id=request.POST.get("variant", ""),
-                                             email=request.POST.get("email", ""), user=request.user)
+        alert = services.stock_alert_request(
+            variant_id=request.POST.get("variant", ""), email=request.POST.get("email", ""), user=request.user
+        )
     except services.AlertError as error:
         return _answer(request, message=str(error), error=True, status=400)
     if alert.status == StockAlert.Status.PENDING:
@@ -57,8 +64,7 @@ def alert_request(request):
 
 
 def _page(request, *, title: str, message: str, status: int = 200, alert=None):
-    return render(request, "alerts/message.html", {"title": title, "message": message, "alert": alert},
-                  status=status)
+    return render(request, "alerts/message.html", {"title": title, "message": message, "alert": alert}, status=status)
 
 
 @require_GET
@@ -71,8 +77,7 @@ def alert_confirm(request, token: str):
         message = _("We will e-mail you when %(name)s launches.")
     else:
         message = _("We will e-mail you when %(name)s is back in stock.")
-    return _page(request, title=_("Alert confirmed"), message=message % {"name": alert.item_name},
-                 alert=alert)
+    return _page(request, title=_("Alert confirmed"), message=message % {"name": alert.item_name}, alert=alert)
 
 
 @csrf_exempt  # a mail client's one-click unsubscribe (RFC 8058) posts without a form; the signed link is the key
@@ -87,8 +92,12 @@ def alert_unsubscribe(request, token: str):
             alert = services.stock_alert_unsubscribe(token=token)
     except services.AlertError as error:
         return _page(request, title=_("We could not cancel your alert"), message=str(error), status=400)
-    return _page(request, title=_("Alert cancelled"), alert=alert, message=_(
-        "We will not e-mail you about %(name)s any more.") % {"name": alert.item_name})
+    return _page(
+        request,
+        title=_("Alert cancelled"),
+        alert=alert,
+        message=_("We will not e-mail you about %(name)s any more.") % {"name": alert.item_name},
+    )
 
 
 @require_GET
@@ -101,8 +110,12 @@ def cart_restore(request, token: str):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if request.user.pk != reminder.user_id:
-            return _page(request, title=_("We could not open your cart"), status=403,
-                         message=_("This link belongs to another account. Sign in with the account it was sent to."))
+            return _page(
+                request,
+                title=_("We could not open your cart"),
+                status=403,
+                message=_("This link belongs to another account. Sign in with the account it was sent to."),
+            )
     cart = request_cart(request, create=True)
     try:
         adopt = services.cart_reminder_recover(reminder=reminder, cart=cart)

@@ -18,9 +18,20 @@ from core.history import history_value
 # The models whose changes the back office audits. Coupons and return requests join
 # this list when their apps have history.
 AUDITED_MODELS = (
-    "orders.Order", "orders.OrderNote", "catalog.Product", "catalog.Variant", "catalog.Category", "catalog.Brand",
-    "inventory.StockLevel", "payments.Payment", "payments.PaymentMethod", "payments.Refund",
-    "shipping.ShippingMethod", "shipping.ShippingZone", "shipping.ShippingRate", "shipping.Shipment",
+    "orders.Order",
+    "orders.OrderNote",
+    "catalog.Product",
+    "catalog.Variant",
+    "catalog.Category",
+    "catalog.Brand",
+    "inventory.StockLevel",
+    "payments.Payment",
+    "payments.PaymentMethod",
+    "payments.Refund",
+    "shipping.ShippingMethod",
+    "shipping.ShippingZone",
+    "shipping.ShippingRate",
+    "shipping.Shipment",
 )
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # Rows with no name of their own (no number, SKU, name or code): named by their live row's __str__
@@ -71,8 +82,11 @@ def recent_changes(*, user, query: str = "", limit: int = 50) -> list[AuditEntry
             if query.lower() in name or query.lower() in model._meta.model_name:
                 condition = Q()
             rows = rows.filter(condition)
-        previous = history.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date")).order_by(
-            "-history_date", "-history_id").values("history_id")[:1]
+        previous = (
+            history.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+            .order_by("-history_date", "-history_id")
+            .values("history_id")[:1]
+        )
         latest = list(rows.annotate(previous_id=Subquery(previous)).order_by("-history_date", "-history_id")[:limit])
         before = history.objects.in_bulk([row.previous_id for row in latest if row.previous_id])
         names = _live_names(model, {row.id for row in latest})
@@ -82,12 +96,18 @@ def recent_changes(*, user, query: str = "", limit: int = 50) -> list[AuditEntry
             if older is not None and row.history_type == "~":
                 delta = row.diff_against(older)
                 changes = [(_label(model, change.field), *_values(model, change)) for change in delta.changes]
-            entries.append(AuditEntry(
-                when=row.history_date, who=getattr(row.history_user, "email", "") or "",
-                model=str(model._meta.verbose_name), object_id=row.id, object_repr=names.get(row.id) or _repr(row),
-                kind=KINDS.get(row.history_type, row.history_type), changes=changes,
-                url=_history_url(model, row.id),
-            ))
+            entries.append(
+                AuditEntry(
+                    when=row.history_date,
+                    who=getattr(row.history_user, "email", "") or "",
+                    model=str(model._meta.verbose_name),
+                    object_id=row.id,
+                    object_repr=names.get(row.id) or _repr(row),
+                    kind=KINDS.get(row.history_type, row.history_type),
+                    changes=changes,
+                    url=_history_url(model, row.id),
+                )
+            )
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:limit]
 

@@ -18,16 +18,24 @@ def default_period() -> tuple:
 
 
 class SalesReportForm(forms.Form):
-    by = forms.ChoiceField(label=_("Group by"), choices=[
-        ("day", _("Day")), ("region", _("Region (department)")), ("seller", _("Seller")), ("category", _("Category")),
-        ("channel", _("Channel")),
-    ])
-    channel = forms.ChoiceField(label=_("Channel"), required=False,
-                                choices=[("", _("Every channel")), *OrderChannel.choices])
+    by = forms.ChoiceField(
+        label=_("Group by"),
+        choices=[
+            ("day", _("Day")),
+            ("region", _("Region (department)")),
+            ("seller", _("Seller")),
+            ("category", _("Category")),
+            ("channel", _("Channel")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Every channel")), *OrderChannel.choices]
+    )
     date_from = DayField(label=_("From"))
     date_to = DayField(label=_("To"))
-    format = forms.ChoiceField(label=_("Format"), initial="html",
-                               choices=[("html", _("Show here")), ("csv", "CSV"), ("json", "JSON")])
+    format = forms.ChoiceField(
+        label=_("Format"), initial="html", choices=[("html", _("Show here")), ("csv", "CSV"), ("json", "JSON")]
+    )
 
     @classmethod
     def initial_values(cls) -> dict:
@@ -50,10 +58,12 @@ class PayoutsForm(forms.Form):
 
     date_from = DayField(label=_("From"))
     date_to = DayField(label=_("To"))
-    seller = forms.ModelChoiceField(label=_("Seller"), queryset=None, required=False, empty_label=_("Every seller"),
-                                    to_field_name="slug")
-    format = forms.ChoiceField(label=_("Format"), initial="html",
-                               choices=[("html", _("Show here")), ("csv", "CSV"), ("json", "JSON")])
+    seller = forms.ModelChoiceField(
+        label=_("Seller"), queryset=None, required=False, empty_label=_("Every seller"), to_field_name="slug"
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), initial="html", choices=[("html", _("Show here")), ("csv", "CSV"), ("json", "JSON")]
+    )
 
     def __init__(self, *args, scope=None, **kwargs):
         from accounts.models import Seller

@@ -16,7 +16,8 @@ from core.money import format_money
 
 money_field = {"max_digits": 12, "decimal_places": 2}
 rate_field = {
-    "max_digits": 5, "decimal_places": 2,
+    "max_digits": 5,
+    "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
 }
 
@@ -24,11 +25,18 @@ rate_field = {
 class CategoryCommission(models.Model):
     """A commission rate for a category (and its subcategories), for one seller or for every seller."""
 
-    category = models.ForeignKey("catalog.Category", on_delete=models.CASCADE, related_name="commissions",
-                                 verbose_name=_("category"))
-    seller = models.ForeignKey("accounts.Seller", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="category_commissions", verbose_name=_("seller"),
-                               help_text=_("Empty: every seller without a rate of their own for this category."))
+    category = models.ForeignKey(
+        "catalog.Category", on_delete=models.CASCADE, related_name="commissions", verbose_name=_("category")
+    )
+    seller = models.ForeignKey(
+        "accounts.Seller",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="category_commissions",
+        verbose_name=_("seller"),
+        help_text=_("Empty: every seller without a rate of their own for this category."),
+    )
     rate = models.DecimalField(_("commission rate (%)"), **rate_field)
 
     class Meta:
@@ -36,12 +44,19 @@ class CategoryCommission(models.Model):
         verbose_name_plural = _("category commissions")
         ordering = ["category__name", "seller__store_name"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "seller"], condition=Q(seller__isnull=False),
-                                    name="backoffice_category_commission_once_per_seller"),
-            models.UniqueConstraint(fields=["category"], condition=Q(seller__isnull=True),
-                                    name="backoffice_category_commission_once_for_all"),
-            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=100),
-                                   name="backoffice_category_commission_rate_range"),
+            models.UniqueConstraint(
+                fields=["category", "seller"],
+                condition=Q(seller__isnull=False),
+                name="backoffice_category_commission_once_per_seller",
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(seller__isnull=True),
+                name="backoffice_category_commission_once_for_all",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lte=100), name="backoffice_category_commission_rate_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,10 +70,16 @@ class LineCommission(models.Model):
         SELLER = "seller", _("Seller's rate")
         CATEGORY = "category", _("Category rate")
 
-    order_line = models.OneToOneField("orders.OrderLine", on_delete=models.CASCADE, primary_key=True,
-                                      related_name="commission", verbose_name=_("order line"))
-    seller = models.ForeignKey("accounts.Seller", on_delete=models.PROTECT, related_name="line_commissions",
-                               verbose_name=_("seller"))
+    order_line = models.OneToOneField(
+        "orders.OrderLine",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="commission",
+        verbose_name=_("order line"),
+    )
+    seller = models.ForeignKey(
+        "accounts.Seller", on_delete=models.PROTECT, related_name="line_commissions", verbose_name=_("seller")
+    )
     rate = models.DecimalField(_("commission rate (%)"), **rate_field)
     source = models.CharField(_("rate from"), max_length=10, choices=Source.choices)
     base = models.DecimalField(_("paid amount"), **money_field)
@@ -70,8 +91,10 @@ class LineCommission(models.Model):
         verbose_name_plural = _("line commissions")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gte=0) & Q(amount__lte=models.F("base")),
-                                   name="backoffice_line_commission_within_base"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(amount__lte=models.F("base")),
+                name="backoffice_line_commission_within_base",
+            ),
         ]
 
     def __str__(self) -> str:

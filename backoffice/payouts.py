@@ -35,9 +35,14 @@ from .selectors import _start_of
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 COLUMNS = [
-    ("seller", _("Seller")), ("orders", _("Orders")), ("sales", _("Sales (PEN)")),
-    ("commission", _("Commission")), ("refunds", _("Refunds")), ("commission_refunded", _("Commission refunded")),
-    ("returns", _("Returned goods")), ("to_pay", _("To pay")),
+    ("seller", _("Seller")),
+    ("orders", _("Orders")),
+    ("sales", _("Sales (PEN)")),
+    ("commission", _("Commission")),
+    ("refunds", _("Refunds")),
+    ("commission_refunded", _("Commission refunded")),
+    ("returns", _("Returned goods")),
+    ("to_pay", _("To pay")),
 ]
 AMOUNTS = ("sales", "commission", "refunds", "commission_refunded", "returns", "to_pay")
 
@@ -55,18 +60,22 @@ def seller_payouts(*, since: date, until: date, seller: Seller | None = None) ->
     rows: dict[int, dict] = {}
 
     def row(seller_id: int) -> dict:
-        return rows.setdefault(seller_id, {"seller_id": seller_id, "orders": 0,
-                                           **{name: ZERO for name in AMOUNTS}})
+        return rows.setdefault(seller_id, {"seller_id": seller_id, "orders": 0, **dict.fromkeys(AMOUNTS, ZERO)})
 
     seller_lines = OrderLine.objects.filter(seller__isnull=False)
     if seller is not None:
         seller_lines = seller_lines.filter(seller=seller)
 
     sales = (
-        paid_lines(since=since, until=until, seller=seller).filter(seller__isnull=False)
-        .order_by().values("seller_id")
-        .annotate(orders=Count("order_id", distinct=True), sales=Sum("line_total"),
-                  commission=Coalesce(Sum("commission__amount"), ZERO))
+        paid_lines(since=since, until=until, seller=seller)
+        .filter(seller__isnull=False)
+        .order_by()
+        .values("seller_id")
+        .annotate(
+            orders=Count("order_id", distinct=True),
+            sales=Sum("line_total"),
+            commission=Coalesce(Sum("commission__amount"), ZERO),
+        )
     )
     for group in sales:
         current = row(group["seller_id"])
@@ -82,13 +91,16 @@ def seller_payouts(*, since: date, until: date, seller: Seller | None = None) ->
     # What a return gave back as store credit or (a guest's) gift card un-sells the goods as a refund
     # does (the sales' definition, backoffice.selectors.refunded): shared out the same way.
     for issued in ("store_credit", "gift_card"):
-        refund_rows += ReturnRequest.objects.filter(
-            _between(f"{issued}__created_at", since, until)).exclude(order__status=OrderStatus.CANCELLED).values_list(
-            f"{issued}__amount", "order_id", "order__total")
+        refund_rows += (
+            ReturnRequest.objects.filter(_between(f"{issued}__created_at", since, until))
+            .exclude(order__status=OrderStatus.CANCELLED)
+            .values_list(f"{issued}__amount", "order_id", "order__total")
+        )
     if refund_rows:
         shares = defaultdict(list)  # order id → [(seller id, their lines' total, their commission)]
         for order_id, seller_id, total, commission in (
-            seller_lines.filter(order_id__in={order_id for _amount, order_id, _total in refund_rows}).order_by()
+            seller_lines.filter(order_id__in={order_id for _amount, order_id, _total in refund_rows})
+            .order_by()
             .values("order_id", "seller_id")
             .annotate(total=Sum("line_total"), commission=Coalesce(Sum("commission__amount"), ZERO))
             .values_list("order_id", "seller_id", "total", "commission")
@@ -112,11 +124,13 @@ def seller_payouts(*, since: date, until: date, seller: Seller | None = None) ->
     names = dict(Seller.objects.filter(pk__in=rows).values_list("pk", "store_name")) if rows else {}
     for current in rows.values():
         current["seller"] = names.get(current["seller_id"], "")
-        current["to_pay"] = (current["sales"] - current["commission"] - current["refunds"]
-                             + current["commission_refunded"])
+        current["to_pay"] = (
+            current["sales"] - current["commission"] - current["refunds"] + current["commission_refunded"]
+        )
     return sorted(rows.values(), key=lambda current: (current["seller"].lower(), current["seller_id"]))
 
 
 def totals(rows: list[dict]) -> dict:
     return {name: sum((current[name] for current in rows), start=ZERO) for name in AMOUNTS} | {
-        "orders": sum(current["orders"] for current in rows)}
+        "orders": sum(current["orders"] for current in rows)
+    }

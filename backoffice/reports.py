@@ -57,8 +57,12 @@ def sales_report(*, by: str, since: date, until: date, seller=None, channel: str
         .order_by("group")
     )
     return [
-        {"key": _label(by, row["group"]), "orders": row["orders"], "units": row["units"],
-         "sales": Decimal(row["sales"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)}
+        {
+            "key": _label(by, row["group"]),
+            "orders": row["orders"],
+            "units": row["units"],
+            "sales": Decimal(row["sales"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        }
         for row in rows
     ]
 
@@ -87,15 +91,18 @@ def month_chunks(since: date, until: date) -> list[tuple[date, date]]:
     return chunks
 
 
-def sales_report_by_month(*, by: str, since: date, until: date, seller=None, channel: str = "",
-                          progress=iter) -> list[dict]:
+def sales_report_by_month(
+    *, by: str, since: date, until: date, seller=None, channel: str = "", progress=iter
+) -> list[dict]:
     """sales_report() run one month at a time (one query each) and merged: the same rows, with a
     progress bar over the months. An order is paid at one moment, so it falls in one month only and
     the per-group order counts add up exactly."""
     merged: dict[str, dict] = {}
     for start, end in progress(month_chunks(since, until)):
         for row in sales_report(by=by, since=start, until=end, seller=seller, channel=channel):
-            current = merged.setdefault(row["key"], {"key": row["key"], "orders": 0, "units": 0, "sales": Decimal("0.00")})
+            current = merged.setdefault(
+                row["key"], {"key": row["key"], "orders": 0, "units": 0, "sales": Decimal("0.00")}
+            )
             current["orders"] += row["orders"]
             current["units"] += row["units"]
             current["sales"] += row["sales"]
@@ -107,5 +114,8 @@ def totals(rows: list[dict], *, by: str) -> dict:
     one group only (a day, a region, a channel); an order with several sellers' or categories' lines
     counts in each of their groups, so there the sum of orders is None (not a count of orders)."""
     orders = sum(row["orders"] for row in rows) if by in ("day", "region", "channel") else None
-    return {"orders": orders, "units": sum(row["units"] for row in rows),
-            "sales": sum((row["sales"] for row in rows), Decimal("0.00"))}
+    return {
+        "orders": orders,
+        "units": sum(row["units"] for row in rows),
+        "sales": sum((row["sales"] for row in rows), Decimal("0.00")),
+    }

@@ -73,12 +73,22 @@ def refunded(order_field: str):
     """The money given back for an order, 0 when none: its succeeded refunds, and the store credit
     and gift cards (a guest's) its returns gave (a return paid back that way un-sells its units as a
     refund does). A subquery on the order id in `order_field`."""
-    refunds = (Refund.objects.filter(payment__order_id=OuterRef(order_field), status=Refund.Status.SUCCEEDED)
-               .order_by().values("payment__order_id").annotate(amount=Sum("amount")).values("amount"))
+    refunds = (
+        Refund.objects.filter(payment__order_id=OuterRef(order_field), status=Refund.Status.SUCCEEDED)
+        .order_by()
+        .values("payment__order_id")
+        .annotate(amount=Sum("amount"))
+        .values("amount")
+    )
     given = [Coalesce(Subquery(refunds, output_field=_MONEY), Value(ZERO), output_field=_MONEY)]
     for issued in ("store_credit", "gift_card"):
-        credits = (ReturnRequest.objects.filter(order_id=OuterRef(order_field), **{f"{issued}__isnull": False})
-                   .order_by().values("order_id").annotate(amount=Sum(f"{issued}__amount")).values("amount"))
+        credits = (
+            ReturnRequest.objects.filter(order_id=OuterRef(order_field), **{f"{issued}__isnull": False})
+            .order_by()
+            .values("order_id")
+            .annotate(amount=Sum(f"{issued}__amount"))
+            .values("amount")
+        )
         given.append(Coalesce(Subquery(credits, output_field=_MONEY), Value(ZERO), output_field=_MONEY))
     return given[0] + given[1] + given[2]
 
@@ -121,8 +131,11 @@ def sales_by_day(*, seller=None, since: date, until: date) -> list[DaySales]:
     }
     days = [since + timedelta(days=offset) for offset in range((until - since).days + 1)]
     return [
-        DaySales(day=day, total=_cents(per_day[day]["total"]) if day in per_day else ZERO,
-                 orders=per_day[day]["orders"] if day in per_day else 0)
+        DaySales(
+            day=day,
+            total=_cents(per_day[day]["total"]) if day in per_day else ZERO,
+            orders=per_day[day]["orders"] if day in per_day else 0,
+        )
         for day in days
     ]
 
@@ -140,8 +153,10 @@ def dashboard(*, seller=None, warehouse_ids: list[int] | None = None, today: dat
     rows, order, paid_at = _sales(seller=seller, since=_start_of(month_start))
     today_filter = Q(**{f"{paid_at}__gte": _start_of(today)})
     totals = rows.order_by().aggregate(
-        month=Sum("net"), month_orders=Count(order, distinct=True),
-        today=Sum("net", filter=today_filter), today_orders=Count(order, distinct=True, filter=today_filter),
+        month=Sum("net"),
+        month_orders=Count(order, distinct=True),
+        today=Sum("net", filter=today_filter),
+        today_orders=Count(order, distinct=True, filter=today_filter),
     )
 
     pending = Order.objects.filter(status=OrderStatus.PENDING_PAYMENT)
@@ -154,8 +169,9 @@ def dashboard(*, seller=None, warehouse_ids: list[int] | None = None, today: dat
     if warehouse_ids:
         legs = legs.filter(warehouse_id__in=warehouse_ids)
         levels = levels.filter(warehouse_id__in=warehouse_ids)
-    due = legs.order_by().aggregate(overdue=Count("pk", filter=Q(ship_by__lt=today)),
-                                    due_today=Count("pk", filter=Q(ship_by=today)))
+    due = legs.order_by().aggregate(
+        overdue=Count("pk", filter=Q(ship_by__lt=today)), due_today=Count("pk", filter=Q(ship_by=today))
+    )
 
     return Dashboard(
         today=today,

@@ -39,8 +39,9 @@ def order_commissions_snapshot(*, order_id: int) -> int:
     a replayed payment changes nothing. A fixed number of queries, whatever the number of lines.
     Orders calls it in the transaction that marks the order paid (orders.ports.commissions_snapshot)."""
     lines = list(
-        OrderLine.objects.filter(order_id=order_id, seller__isnull=False, commission__isnull=True)
-        .values_list("pk", "seller_id", "seller__commission_rate", "line_total", "variant__product__category_id")
+        OrderLine.objects.filter(order_id=order_id, seller__isnull=False, commission__isnull=True).values_list(
+            "pk", "seller_id", "seller__commission_rate", "line_total", "variant__product__category_id"
+        )
     )
     if not lines:
         return 0
@@ -60,7 +61,15 @@ def order_commissions_snapshot(*, order_id: int) -> int:
             if found is not None:
                 rate, source = found, LineCommission.Source.CATEGORY
                 break
-        rows.append(LineCommission(order_line_id=line_id, seller_id=seller_id, rate=rate, source=source,
-                                   base=line_total, amount=commission_of(line_total, rate)))
+        rows.append(
+            LineCommission(
+                order_line_id=line_id,
+                seller_id=seller_id,
+                rate=rate,
+                source=source,
+                base=line_total,
+                amount=commission_of(line_total, rate),
+            )
+        )
     LineCommission.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -38,17 +38,18 @@ def sales_report_view(request):
     scope = seller_scope(request)
     if scope is NO_ROWS or (scope is None and not request.user.has_perm("orders.view_order")):
         raise PermissionDenied
-    form = SalesReportForm(request.GET if "by" in request.GET else None,
-                           initial=SalesReportForm.initial_values())
+    form = SalesReportForm(request.GET if "by" in request.GET else None, initial=SalesReportForm.initial_values())
     data = form.cleaned_data if form.is_valid() else None if form.is_bound else SalesReportForm.initial_values()
     rows = None
     if data is not None:
-        rows = sales_report_by_month(by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope,
-                                     channel=data.get("channel", ""))
+        rows = sales_report_by_month(
+            by=data["by"], since=data["date_from"], until=data["date_to"], seller=scope, channel=data.get("channel", "")
+        )
         if data["format"] in ("csv", "json"):
             channel = f"-{data['channel']}" if data.get("channel") else ""
-            return _download(rows, COLUMNS, data["format"],
-                             f"ventas-{data['by']}{channel}-{data['date_from']}-{data['date_to']}")
+            return _download(
+                rows, COLUMNS, data["format"], f"ventas-{data['by']}{channel}-{data['date_from']}-{data['date_to']}"
+            )
     context = {
         **admin.site.each_context(request),
         "title": _("Sales report"),
@@ -82,8 +83,9 @@ def payouts_view(request):
     scope = seller_scope(request)
     if scope is NO_ROWS or (scope is None and not request.user.has_perm("backoffice.view_linecommission")):
         raise PermissionDenied
-    form = PayoutsForm(request.GET if "date_from" in request.GET else None, scope=scope,
-                       initial=PayoutsForm.initial_values())
+    form = PayoutsForm(
+        request.GET if "date_from" in request.GET else None, scope=scope, initial=PayoutsForm.initial_values()
+    )
     rows, period = None, None
     if form.is_valid():
         data = form.cleaned_data
@@ -91,7 +93,9 @@ def payouts_view(request):
         rows = seller_payouts(since=data["date_from"], until=data["date_to"], seller=seller)
         period = (data["date_from"], data["date_to"])
         if data["format"] in ("csv", "json"):
-            return _download(rows, PAYOUT_COLUMNS, data["format"], f"liquidaciones-{data['date_from']}-{data['date_to']}")
+            return _download(
+                rows, PAYOUT_COLUMNS, data["format"], f"liquidaciones-{data['date_from']}-{data['date_to']}"
+            )
     elif not form.is_bound:
         initial = PayoutsForm.initial_values()
         rows = seller_payouts(since=initial["date_from"], until=initial["date_to"], seller=scope)

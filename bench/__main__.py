@@ -39,8 +39,10 @@ def main(selected: list[str]) -> int:
 
     # The catalog bench first: it lays down the 50,000-product catalog that the others find and build on,
     # and on a fresh bench database it could not replace a smaller catalog that their orders already point at.
-    names = sorted((m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")),
-                   key=lambda name: (name != "bench_catalog", name))
+    names = sorted(
+        (m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_")),
+        key=lambda name: (name != "bench_catalog", name),
+    )
     for name in names:
         if selected and not any(s in name for s in selected):
             continue
@@ -48,7 +50,17 @@ def main(selected: list[str]) -> int:
         started = time.perf_counter()
         for figure in module.run():
             print(json.dumps({"bench": name.removeprefix("bench_"), **figure}), flush=True)
-        print(json.dumps({"bench": name.removeprefix("bench_"), "name": "wall_time", "value": round(time.perf_counter() - started, 2), "unit": "s"}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "bench": name.removeprefix("bench_"),
+                    "name": "wall_time",
+                    "value": round(time.perf_counter() - started, 2),
+                    "unit": "s",
+                }
+            ),
+            flush=True,
+        )
     return 0
 
 

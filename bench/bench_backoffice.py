@@ -34,10 +34,12 @@ def _seller():
 
     User = get_user_model()
     user = User.objects.filter(email="bench-seller@example.pe").first() or User.objects.create_user(
-        email="bench-seller@example.pe", password="bench-seller-pass", is_staff=True)
+        email="bench-seller@example.pe", password="bench-seller-pass", is_staff=True
+    )
     seller, _ = Seller.objects.get_or_create(
-        user=user, defaults={"store_name": "Bench Seller", "slug": "bench-seller", "ruc": "20512345671",
-                             "is_approved": True})
+        user=user,
+        defaults={"store_name": "Bench Seller", "slug": "bench-seller", "ruc": "20512345671", "is_approved": True},
+    )
     return seller
 
 
@@ -52,18 +54,36 @@ def _make_orders(count: int, start: int, variant, seller) -> None:
             quantity = rng.randint(1, 3)
             price = Decimal(rng.randrange(1990, 29990)) / 100
             total = price * quantity
-            orders.append(Order(
-                number=f"{PREFIX}{index:07d}", email="bench-bo@example.pe", status=OrderStatus.PAID,
-                payment_status=PaymentStatus.PAID, subtotal=total, total=total, placed_at=paid_at, paid_at=paid_at,
-                shipping_address={"department": rng.choice(DEPARTMENTS), "recipient": "Bench"},
-            ))
+            orders.append(
+                Order(
+                    number=f"{PREFIX}{index:07d}",
+                    email="bench-bo@example.pe",
+                    status=OrderStatus.PAID,
+                    payment_status=PaymentStatus.PAID,
+                    subtotal=total,
+                    total=total,
+                    placed_at=paid_at,
+                    paid_at=paid_at,
+                    shipping_address={"department": rng.choice(DEPARTMENTS), "recipient": "Bench"},
+                )
+            )
             lines.append((quantity, price, total, seller if index % 4 == 0 else None))
         created = Order.objects.bulk_create(orders)
-        OrderLine.objects.bulk_create([
-            OrderLine(order=order, variant=variant, product_name=variant.product.name, sku=variant.sku,
-                      unit_price=price, quantity=quantity, line_total=total, seller=line_seller)
-            for order, (quantity, price, total, line_seller) in zip(created, lines)
-        ])
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    variant=variant,
+                    product_name=variant.product.name,
+                    sku=variant.sku,
+                    unit_price=price,
+                    quantity=quantity,
+                    line_total=total,
+                    seller=line_seller,
+                )
+                for order, (quantity, price, total, line_seller) in zip(created, lines)
+            ]
+        )
 
 
 def run():
@@ -80,25 +100,46 @@ def run():
     since = (today - timedelta(days=364)).isoformat()
 
     def report():
-        call_command("sales_report", "--by", "day", "--from", since, "--to", today.isoformat(), "--format", "csv",
-                     stdout=StringIO(), verbosity=0)
+        call_command(
+            "sales_report",
+            "--by",
+            "day",
+            "--from",
+            since,
+            "--to",
+            today.isoformat(),
+            "--format",
+            "csv",
+            stdout=StringIO(),
+            verbosity=0,
+        )
 
     results = figures("sales_report_by_day_365d", measure(report, repeat=5, warmup=1))
 
     def payouts():  # every seller's payout over the year: a fixed handful of aggregate queries
-        call_command("seller_payouts", "--from", since, "--to", today.isoformat(), "--format", "csv",
-                     stdout=StringIO(), verbosity=0)
+        call_command(
+            "seller_payouts",
+            "--from",
+            since,
+            "--to",
+            today.isoformat(),
+            "--format",
+            "csv",
+            stdout=StringIO(),
+            verbosity=0,
+        )
 
     results += figures("seller_payouts_365d", measure(payouts, repeat=5, warmup=1))
 
     User = get_user_model()
     admin = User.objects.filter(email="bench-operator@example.pe").first() or User.objects.create_superuser(
-        email="bench-operator@example.pe", password="bench-operator-pass")
+        email="bench-operator@example.pe", password="bench-operator-pass"
+    )
     for who, user in (("staff", admin), ("seller", seller.user)):
         client = Client()
         client.force_login(user)
 
-        def index():
+        def index(client=client):
             response = client.get("/admin/")
             assert response.status_code == 200
 
@@ -106,6 +147,7 @@ def run():
             index()
         results.append({"name": f"dashboard_{who}.queries", "value": len(queries), "unit": "count"})
         results += figures(f"dashboard_{who}", measure(index, repeat=10, warmup=2))
-    results.append({"name": "orders", "value": Order.objects.filter(number__startswith=PREFIX).count(),
-                    "unit": "count"})
+    results.append(
+        {"name": "orders", "value": Order.objects.filter(number__startswith=PREFIX).count(), "unit": "count"}
+    )
     return results

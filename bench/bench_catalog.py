@@ -29,8 +29,10 @@ def _ensure_catalog() -> None:
             load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
         except DemoCatalogError as error:
             name = connection.settings_dict["NAME"]
-            raise SystemExit(f"{error} Another bench ran first on a smaller catalog: drop the bench database "
-                             f"(dropdb {name}) and run `make bench`, which starts with this one.") from error
+            raise SystemExit(
+                f"{error} Another bench ran first on a smaller catalog: drop the bench database "
+                f"(dropdb {name}) and run `make bench`, which starts with this one."
+            ) from error
     load_demo_inventory(progress=True)  # stock for every page's availability and in-stock counts
 
 
@@ -44,10 +46,7 @@ def _queries(client: Client, url: str) -> int:
 def run():
     _ensure_catalog()
     client = Client()
-    biggest = (
-        Product.objects.visible().values("category__slug").annotate(n=Count("pk"))
-        .order_by("-n").first()
-    )
+    biggest = Product.objects.visible().values("category__slug").annotate(n=Count("pk")).order_by("-n").first()
     category = biggest["category__slug"]
     product = Product.objects.visible().order_by("-units_sold").values_list("slug", flat=True).first()
     brand = Product.objects.visible().filter(category__slug=category).values_list("brand__slug", flat=True).first()

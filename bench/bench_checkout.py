@@ -15,23 +15,32 @@ from django.urls import reverse
 
 from bench.timing import figures, measure
 from catalog.models import Variant
+from demo.shipping import load_demo_shipping
 from inventory.models import StockLevel
 from inventory.selectors import variant_in_stock
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
 from payments.services import payment_method_ensure_test_gateway
-from demo.shipping import load_demo_shipping
 
 REPEAT = int(os.environ.get("BENCH_CHECKOUT_REPEAT", "40"))
 LINES = 5
-LIMA = {"recipient": "Bench Shopper", "phone": "987654321", "street": "Av. Arequipa 1234", "reference": "",
-        "department": "15", "province": "1501", "district": "150122", "postal_code": ""}
+LIMA = {
+    "recipient": "Bench Shopper",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "reference": "",
+    "department": "15",
+    "province": "1501",
+    "district": "150122",
+    "postal_code": "",
+}
 
 
 def _variants() -> list[Variant]:
     found = list(
         Variant.objects.filter(variant_in_stock(), is_active=True, product__status="active")
-        .filter(product__collections__isnull=True).order_by("pk")[:LINES]
+        .filter(product__collections__isnull=True)
+        .order_by("pk")[:LINES]
     )
     if len(found) < LINES:
         raise SystemExit("bench_checkout needs the catalog bench's data (run the whole bench once)")
@@ -49,9 +58,16 @@ def _ready_checkout(client: Client, variants) -> None:
     for variant in variants:
         client.post(reverse("cart:add"), {"sku": variant.sku, "quantity": "1"})
     # With a DNI: five of the catalog's products may well pass S/ 700, above which a receipt names its buyer.
-    client.post(reverse("checkout:details"), {"email": "bench@example.pe", "billing_same": "1",
-                                              "document_type": "dni", "document": "45678912",
-                                              **{f"shipping-{k}": v for k, v in LIMA.items()}})
+    client.post(
+        reverse("checkout:details"),
+        {
+            "email": "bench@example.pe",
+            "billing_same": "1",
+            "document_type": "dni",
+            "document": "45678912",
+            **{f"shipping-{k}": v for k, v in LIMA.items()},
+        },
+    )
     page = client.get(reverse("checkout:delivery")).content.decode()
     offered = re.search(r'name="shipping_method" value="(\d+)"', page)  # the first offered
     if offered is None:
@@ -80,8 +96,13 @@ def _timed(prepare, act, *, repeat: int) -> dict:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     mean = statistics.fmean(samples)
-    return {"p50_ms": round(statistics.median(samples), 3), "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 3),
-            "mean_ms": round(mean, 3), "per_second": round(1000 / mean, 1), "n": repeat}
+    return {
+        "p50_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 3),
+        "mean_ms": round(mean, 3),
+        "per_second": round(1000 / mean, 1),
+        "n": repeat,
+    }
 
 
 def run():
@@ -99,11 +120,14 @@ def _run():
 
     adder = _client()
     adder.post(reverse("cart:add"), {"sku": variants[0].sku, "quantity": "1"})  # the cart exists
-    yield from figures("add_to_cart", _timed(
-        lambda: adder.post(reverse("cart:remove"), {"line": str(variants[1].pk)}),
-        lambda: adder.post(reverse("cart:add"), {"sku": variants[1].sku, "quantity": "1"}),
-        repeat=REPEAT,
-    ))
+    yield from figures(
+        "add_to_cart",
+        _timed(
+            lambda: adder.post(reverse("cart:remove"), {"line": str(variants[1].pk)}),
+            lambda: adder.post(reverse("cart:add"), {"sku": variants[1].sku, "quantity": "1"}),
+            repeat=REPEAT,
+        ),
+    )
 
     shopper = _client()
     _ready_checkout(shopper, variants)

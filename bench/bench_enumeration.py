@@ -32,8 +32,15 @@ def _timed(path: str, data: dict) -> float:
 
 
 def _signup(email: str, dni: str = "") -> dict:
-    return {"email": email, "password1": PASSWORD, "password2": PASSWORD, "first_name": "Bench",
-            "last_name": "Enumeración", "phone": "", "dni": dni}
+    return {
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "first_name": "Bench",
+        "last_name": "Enumeración",
+        "phone": "",
+        "dni": dni,
+    }
 
 
 def _dnis(stamp: int, count: int) -> list[str]:
@@ -47,9 +54,11 @@ def run():
     from accounts import tasks
 
     queued = []
-    with mock.patch.object(tasks.send_account_email, "delay", side_effect=queued.append), \
-            mock.patch.object(tasks.send_password_reset, "delay", side_effect=lambda **job: queued.append(job)), \
-            mock.patch.object(tasks.complete_signup, "delay", side_effect=lambda **job: queued.append(job)):
+    with (
+        mock.patch.object(tasks.send_account_email, "delay", side_effect=queued.append),
+        mock.patch.object(tasks.send_password_reset, "delay", side_effect=lambda **job: queued.append(job)),
+        mock.patch.object(tasks.complete_signup, "delay", side_effect=lambda **job: queued.append(job)),
+    ):
         yield from _run()
 
 
@@ -71,15 +80,33 @@ def _run():
         reset_known.append(_timed("/accounts/password/reset/", {"email": known[n]}))
         reset_unknown.append(_timed("/accounts/password/reset/", {"email": f"nadie-{stamp}-{n}@example.pe"}))
     User.objects.filter(email__endswith="@example.pe", email__contains=str(stamp)).delete()
-    for name, samples in (("signup.taken_email", taken), ("signup.taken_email_again", again),
-                          ("signup.new_email", new), ("signup.taken_dni", taken_dni), ("signup.free_dni", free_dni),
-                          ("reset.known_email", reset_known), ("reset.unknown_email", reset_unknown)):
+    for name, samples in (
+        ("signup.taken_email", taken),
+        ("signup.taken_email_again", again),
+        ("signup.new_email", new),
+        ("signup.taken_dni", taken_dni),
+        ("signup.free_dni", free_dni),
+        ("reset.known_email", reset_known),
+        ("reset.unknown_email", reset_unknown),
+    ):
         yield {"name": f"{name}.p50_ms", "value": round(statistics.median(samples), 2), "unit": "ms"}
-    yield {"name": "signup.difference_p50_ms", "unit": "ms",
-           "value": round(statistics.median(new) - statistics.median(taken), 2)}
-    yield {"name": "signup.again_difference_p50_ms", "unit": "ms",
-           "value": round(statistics.median(new) - statistics.median(again), 2)}
-    yield {"name": "signup.dni_difference_p50_ms", "unit": "ms",
-           "value": round(statistics.median(free_dni) - statistics.median(taken_dni), 2)}
-    yield {"name": "reset.difference_p50_ms", "unit": "ms",
-           "value": round(statistics.median(reset_known) - statistics.median(reset_unknown), 2)}
+    yield {
+        "name": "signup.difference_p50_ms",
+        "unit": "ms",
+        "value": round(statistics.median(new) - statistics.median(taken), 2),
+    }
+    yield {
+        "name": "signup.again_difference_p50_ms",
+        "unit": "ms",
+        "value": round(statistics.median(new) - statistics.median(again), 2),
+    }
+    yield {
+        "name": "signup.dni_difference_p50_ms",
+        "unit": "ms",
+        "value": round(statistics.median(free_dni) - statistics.median(taken_dni), 2),
+    }
+    yield {
+        "name": "reset.difference_p50_ms",
+        "unit": "ms",
+        "value": round(statistics.median(reset_known) - statistics.median(reset_unknown), 2),
+    }

@@ -22,7 +22,14 @@ def run():
     from accounts.services import address_create
 
     for n in range(10 - user.addresses.count()):
-        address_create(user=user, recipient="Bench", phone="987654321", street=f"Av. Bench {n}",
-                       district="Lince", province="Lima", department="15")
+        address_create(
+            user=user,
+            recipient="Bench",
+            phone="987654321",
+            street=f"Av. Bench {n}",
+            district="Lince",
+            province="Lima",
+            department="15",
+        )
     client.force_login(user)
     yield from figures("address_list_page", measure(lambda: client.get("/accounts/addresses/"), repeat=200))

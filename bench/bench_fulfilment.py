@@ -22,8 +22,14 @@ from shipping.models import Carrier, Shipment, ShipmentStatus, ShippingMethod
 
 ORDERS = int(os.environ.get("BENCH_FULFILMENT_ORDERS", "1000"))
 PAGE = 100  # legs per POST (Django admits 1,000 form fields per request: 100 legs use ~300)
-ADDRESS = {"recipient": "Bench Shopper", "phone": "987654321", "street": "Av. Arequipa 1234", "district": "Lince",
-           "province": "Lima", "department": "15"}
+ADDRESS = {
+    "recipient": "Bench Shopper",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "district": "Lince",
+    "province": "Lima",
+    "department": "15",
+}
 BENCH_SKU = "BENCH-FUL-1"
 
 
@@ -50,18 +56,26 @@ def _make_orders(count: int, variant: Variant, method: ShippingMethod) -> None:
     line = OrderLineData.from_variant(variant, quantity=1)
     for _ in tqdm(range(count), desc="Paid orders", unit="order"):
         order = order_create(
-            customer=None, email="bench-ful@example.pe", lines=[line], shipping_address=ADDRESS,
-            billing_address=ADDRESS, shipping_method_id=method.pk, shipping_method_name=method.name,
-            shipping_total=method.rates.first().price if method.rates.exists() else 0, idempotency_key=None,
+            customer=None,
+            email="bench-ful@example.pe",
+            lines=[line],
+            shipping_address=ADDRESS,
+            billing_address=ADDRESS,
+            shipping_method_id=method.pk,
+            shipping_method_name=method.name,
+            shipping_total=method.rates.first().price if method.rates.exists() else 0,
+            idempotency_key=None,
             # Whatever the first product costs: above S/ 700 a receipt needs the buyer's document.
-            customer_document="45678912", customer_document_type="dni",
+            customer_document="45678912",
+            customer_document_type="dni",
         )
         order_payment_record(order=order)
 
 
 def run():
     method, _ = ShippingMethod.objects.get_or_create(
-        code="bench-olva", defaults={"name": "Olva (bench)", "carrier": Carrier.OLVA, "min_days": 1, "max_days": 2})
+        code="bench-olva", defaults={"name": "Olva (bench)", "carrier": Carrier.OLVA, "min_days": 1, "max_days": 2}
+    )
     variant = _variant()
     missing = ORDERS - _pending_legs().count()
     if missing > 0:
@@ -70,7 +84,8 @@ def run():
 
     User = get_user_model()
     operator = User.objects.filter(email="bench-operator@example.pe").first() or User.objects.create_superuser(
-        email="bench-operator@example.pe", password="bench-operator-pass")
+        email="bench-operator@example.pe", password="bench-operator-pass"
+    )
     client = Client()
     client.force_login(operator)
     changelist = reverse("admin:shipping_shipment_changelist")
@@ -84,7 +99,7 @@ def run():
     started = time.perf_counter()
     with connection.execute_wrapper(count):
         for first in range(0, len(legs), PAGE):
-            page = legs[first:first + PAGE]
+            page = legs[first : first + PAGE]
             data = {"action": "ship", "_selected_action": page, "apply": "1", "carrier": ""}
             data.update({f"tracking_{pk}": f"{40000000 + pk % 10**8}" for pk in page})
             response = client.post(changelist, data)

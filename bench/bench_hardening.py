@@ -16,18 +16,30 @@ from django.utils import timezone
 
 from catalog.models import Brand, Category, Collection, CollectionItem, Family, Product, Variant
 from catalog.services import product_save, variant_save
+from demo.shipping import load_demo_shipping
 from inventory.models import Reservation, Warehouse
 from inventory.services import reservation_release, stock_receive
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
 from payments.services import payment_method_ensure_test_gateway
-from demo.shipping import load_demo_shipping
 
 UNITS, BOT_SESSIONS, SHOPPERS = 100, 50, 50
-LIMA = {"recipient": "Cliente Real", "phone": "987654321", "street": "Av. Arequipa 1234", "reference": "",
-        "department": "15", "province": "1501", "district": "150122", "postal_code": ""}
-UNPROTECTED = {"CLIENT_HOLD_LIMIT_PER_IP": 10**6, "CLIENT_HOLD_LIMIT_PER_DEVICE": 10**6,
-               "CART_ADD_RATE_LIMIT": "", "CART_ADD_DROP_RATE_LIMIT": ""}
+LIMA = {
+    "recipient": "Cliente Real",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "reference": "",
+    "department": "15",
+    "province": "1501",
+    "district": "150122",
+    "postal_code": "",
+}
+UNPROTECTED = {
+    "CLIENT_HOLD_LIMIT_PER_IP": 10**6,
+    "CLIENT_HOLD_LIMIT_PER_DEVICE": 10**6,
+    "CART_ADD_RATE_LIMIT": "",
+    "CART_ADD_DROP_RATE_LIMIT": "",
+}
 _addresses = itertools.count(int(time.time()) % 10_000 * 1000)
 
 
@@ -40,18 +52,25 @@ def _drop_variant() -> Variant:
     """A fresh drop product with exactly UNITS units, on sale now."""
     stamp = f"{time.time_ns()}"
     family, _ = Family.objects.get_or_create(slug="bench-drops", defaults={"name": "Bench drops"})
-    category, _ = Category.objects.get_or_create(slug="bench-drops", defaults={"name": "Bench drops",
-                                                                               "family": family})
+    category, _ = Category.objects.get_or_create(slug="bench-drops", defaults={"name": "Bench drops", "family": family})
     brand, _ = Brand.objects.get_or_create(slug="bench-drops", defaults={"name": "Bench drops"})
-    warehouse, _ = Warehouse.objects.get_or_create(code="BENCH-DROP", defaults={"name": "Bench drops",
-                                                                                "priority": 1})
-    product = product_save(product=Product(name=f"Drop bench {stamp}", slug=f"drop-bench-{stamp}", base_sku=f"DROP-{stamp}",
-                                           brand=brand, category=category, base_price=Decimal("199.00"),
-                                           status=Product.Status.ACTIVE))
+    warehouse, _ = Warehouse.objects.get_or_create(code="BENCH-DROP", defaults={"name": "Bench drops", "priority": 1})
+    product = product_save(
+        product=Product(
+            name=f"Drop bench {stamp}",
+            slug=f"drop-bench-{stamp}",
+            base_sku=f"DROP-{stamp}",
+            brand=brand,
+            category=category,
+            base_price=Decimal("199.00"),
+            status=Product.Status.ACTIVE,
+        )
+    )
     variant = variant_save(variant=Variant(product=product, sku=f"DROP-{stamp}-U"))
     stock_receive(variant=variant, warehouse=warehouse, quantity=UNITS, reason="bench")
-    drop = Collection.objects.create(name=f"Drop bench {stamp}", slug=f"drop-bench-{stamp}",
-                                     starts_at=timezone.now() - timedelta(minutes=1))
+    drop = Collection.objects.create(
+        name=f"Drop bench {stamp}", slug=f"drop-bench-{stamp}", starts_at=timezone.now() - timedelta(minutes=1)
+    )
     CollectionItem.objects.create(collection=drop, product=product, order=1)
     return variant
 
@@ -60,8 +79,10 @@ def _buy_one(sku: str) -> bool:
     shopper = Client(REMOTE_ADDR=_address())
     if shopper.post(reverse("cart:add"), {"sku": sku, "quantity": "1"}).status_code != 302:
         return False
-    shopper.post(reverse("checkout:details"), {"email": "real@example.pe", "billing_same": "1",
-                                               **{f"shipping-{k}": v for k, v in LIMA.items()}})
+    shopper.post(
+        reverse("checkout:details"),
+        {"email": "real@example.pe", "billing_same": "1", **{f"shipping-{k}": v for k, v in LIMA.items()}},
+    )
     page = shopper.get(reverse("checkout:delivery")).content.decode()
     method = re.search(r'name="shipping_method" value="(\d+)"', page)
     if method is None:  # the cart was refused (sold out): checkout sends the shopper back

@@ -100,9 +100,18 @@ def _setup():
     family = Family.objects.create(name="Bench inventario", slug=TAG, is_active=False)
     category = Category.objects.create(family=family, name="Bench inventario", slug=TAG, is_active=False)
     brand = Brand.objects.create(name="Bench inventario", slug=TAG, is_active=False)
-    product = product_save(product=Product(name="Zapatilla drop (bench)", slug=TAG, base_sku=TAG.upper(), brand=brand,
-                                           category=category, base_price=499, status=Product.Status.ACTIVE,
-                                           max_per_customer=1000))
+    product = product_save(
+        product=Product(
+            name="Zapatilla drop (bench)",
+            slug=TAG,
+            base_sku=TAG.upper(),
+            brand=brand,
+            category=category,
+            base_price=499,
+            status=Product.Status.ACTIVE,
+            max_per_customer=1000,
+        )
+    )
     warehouse = Warehouse.objects.create(code=TAG.upper(), name="Bench", priority=0)
     return product, warehouse
 
@@ -148,8 +157,11 @@ def _drop(product, warehouse, warmup):
         oversold += max(held - UNITS, 0)
         negative |= level.on_hand < 0
     return {
-        "attempts_per_second": attempts / elapsed_total, "reserved": reserved_total, "oversold": oversold,
-        "negative": negative, "seconds_per_round": elapsed_total / ROUNDS,
+        "attempts_per_second": attempts / elapsed_total,
+        "reserved": reserved_total,
+        "oversold": oversold,
+        "negative": negative,
+        "seconds_per_round": elapsed_total / ROUNDS,
     }
 
 
@@ -221,7 +233,13 @@ def run():
         yield {"name": "expiry.release_seconds", "value": round(_expiry(product, warehouse), 3), "unit": "s"}
     finally:
         _cleanup()
-    yield {"name": "verify.mismatches_after_cleanup", "value": sum(len(list(check())) for _, check in CHECKS),
-           "unit": "count"}
-    yield {"name": "verify.leftover_bench_movements", "unit": "count",
-           "value": Movement.objects.filter(stock_level__warehouse__code=TAG.upper()).count()}
+    yield {
+        "name": "verify.mismatches_after_cleanup",
+        "value": sum(len(list(check())) for _, check in CHECKS),
+        "unit": "count",
+    }
+    yield {
+        "name": "verify.leftover_bench_movements",
+        "unit": "count",
+        "value": Movement.objects.filter(stock_level__warehouse__code=TAG.upper()).count(),
+    }

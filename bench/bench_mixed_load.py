@@ -57,27 +57,43 @@ def _locust() -> str | None:
 def _buyable() -> list[dict]:
     """Physical products with one variant, in stock, outside any collection (no drop, no secret
     price), topped up to STOCK_FLOOR units through the ledger like any receipt."""
-    single = (Product.objects.visible().annotate(variants_n=Count("variants", filter=Q(variants__is_active=True)))
-              .filter(variants_n=1, product_type=Product.Type.PHYSICAL, collections__isnull=True))
-    found = list(Variant.objects.filter(variant_in_stock(), is_active=True, product__in=single.values("pk"))
-                 .select_related("product").order_by("pk")[:BUYABLE])
+    single = (
+        Product.objects.visible()
+        .annotate(variants_n=Count("variants", filter=Q(variants__is_active=True)))
+        .filter(variants_n=1, product_type=Product.Type.PHYSICAL, collections__isnull=True)
+    )
+    found = list(
+        Variant.objects.filter(variant_in_stock(), is_active=True, product__in=single.values("pk"))
+        .select_related("product")
+        .order_by("pk")[:BUYABLE]
+    )
     if len(found) < BUYABLE // 2:
         raise SystemExit("bench_mixed_load needs the catalog bench's data (run `python -m bench catalog` once)")
     for variant in found:
         level = StockLevel.objects.filter(variant=variant).select_related("warehouse").order_by("pk").first()
         if level.on_hand < STOCK_FLOOR:
-            stock_receive(variant=variant, warehouse=level.warehouse, quantity=STOCK_FLOOR - level.on_hand,
-                          reason="bench")
+            stock_receive(
+                variant=variant, warehouse=level.warehouse, quantity=STOCK_FLOOR - level.on_hand, reason="bench"
+            )
     return [{"slug": variant.product.slug, "sku": variant.sku} for variant in found]
 
 
 def _plan(buyable: list[dict]) -> dict:
-    categories = list(Product.objects.visible().values("category__slug").annotate(n=Count("pk")).order_by("-n")
-                      .values_list("category__slug", flat=True)[:8])
+    categories = list(
+        Product.objects.visible()
+        .values("category__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("category__slug", flat=True)[:8]
+    )
     products = list(Product.objects.visible().order_by("-units_sold", "pk").values_list("slug", flat=True)[:300])
     words = {name.split()[0].lower() for name in Product.objects.visible().values_list("name", flat=True)[:200]}
-    return {"categories": categories, "products": products, "buyable": buyable,
-            "searches": sorted(word for word in words if len(word) > 3)[:20] or ["laptop"]}
+    return {
+        "categories": categories,
+        "products": products,
+        "buyable": buyable,
+        "searches": sorted(word for word in words if len(word) > 3)[:20] or ["laptop"],
+    }
 
 
 def run():
@@ -104,8 +120,9 @@ def run():
                 urllib.request.urlopen(base + path, timeout=30).read()
         bare_first = _bare(locust, base, plan_path, folder / "bare-first")
         started = time.monotonic()
-        _run_locust(locust, base, plan_path, folder / "locust", users=USERS, seconds=SECONDS,
-                    classes=["Browser", "Buyer"])
+        _run_locust(
+            locust, base, plan_path, folder / "locust", users=USERS, seconds=SECONDS, classes=["Browser", "Buyer"]
+        )
         locust_seconds = time.monotonic() - started
         bare_last = _bare(locust, base, plan_path, folder / "bare-last")
     finally:
@@ -134,19 +151,46 @@ def _bare(locust: str, base: str, plan_path: Path, prefix: Path) -> dict:
     _run_locust(locust, base, plan_path, prefix, users=16, seconds=BARE_SECONDS, classes=["BareView"])
     with open(f"{prefix}_stats.csv", newline="") as stats:
         row = next(row for row in csv.DictReader(stats) if row["Name"] == "Aggregated")
-    return {"rps": round(float(row["Requests/s"]), 2), "p50_ms": float(row["50%"]), "p99_ms": float(row["99%"]),
-            "tool": "locust"}
+    return {
+        "rps": round(float(row["Requests/s"]), 2),
+        "p50_ms": float(row["50%"]),
+        "p99_ms": float(row["99%"]),
+        "tool": "locust",
+    }
 
 
-def _run_locust(locust: str, base: str, plan_path: Path, prefix: Path, *, users: int, seconds: int,
-                classes: list[str]) -> None:
-    env = {**os.environ, "BENCH_MIXED_PLAN": str(plan_path),
-           # A shopper number (e-mail, DNI, address) of its own per run: the purchase limits count by customer.
-           "BENCH_SHOPPER_OFFSET": str(int(time.time()) % 100_000 * 1000)}
+def _run_locust(
+    locust: str, base: str, plan_path: Path, prefix: Path, *, users: int, seconds: int, classes: list[str]
+) -> None:
+    env = {
+        **os.environ,
+        "BENCH_MIXED_PLAN": str(plan_path),
+        # A shopper number (e-mail, DNI, address) of its own per run: the purchase limits count by customer.
+        "BENCH_SHOPPER_OFFSET": str(int(time.time()) % 100_000 * 1000),
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    command = [locust, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users),
-               "-r", str(SPAWN_RATE), "-t", f"{seconds}s", "--stop-timeout", "10", "--host", base,
-               "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", *classes]
+    command = [
+        locust,
+        "-f",
+        str(ROOT / "bench" / "locustfile.py"),
+        "--headless",
+        "-u",
+        str(users),
+        "-r",
+        str(SPAWN_RATE),
+        "-t",
+        f"{seconds}s",
+        "--stop-timeout",
+        "10",
+        "--host",
+        base,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+        *classes,
+    ]
     # Exit code 1 means some requests failed: the failures are figures, not a crash of the bench.
     finished = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120)
     Path(f"{prefix}.log").write_text(finished.stdout + finished.stderr)
@@ -183,14 +227,23 @@ def _locust_figures(folder: Path, ceiling: float):
     if failures.exists():
         with open(failures, newline="") as found:
             for row in csv.DictReader(found):
-                yield {"name": f"step.{_slug(row['Name'])}.failure", "value": int(row["Occurrences"]), "unit": "count",
-                       "error": row["Error"][:400]}
+                yield {
+                    "name": f"step.{_slug(row['Name'])}.failure",
+                    "value": int(row["Occurrences"]),
+                    "unit": "count",
+                    "error": row["Error"][:400],
+                }
     exceptions = folder / "locust_exceptions.csv"
     if exceptions.exists():  # a shopper's code that broke (not the shop's answer): the bench's own bug
         with open(exceptions, newline="") as found:
             for row in csv.DictReader(found):
-                yield {"name": "locust_exception", "value": int(row["Count"]), "unit": "count",
-                       "error": row["Message"][:400], "traceback": row["Traceback"][-1500:]}
+                yield {
+                    "name": "locust_exception",
+                    "value": int(row["Count"]),
+                    "unit": "count",
+                    "error": row["Message"][:400],
+                    "traceback": row["Traceback"][-1500:],
+                }
 
 
 def _order_figures(first_order: int):
@@ -203,13 +256,22 @@ def _order_figures(first_order: int):
     for row in mismatches[:10]:
         yield {"name": "inventory_verify.mismatch", "value": json.dumps(row, default=str), "unit": ""}
     yield {"name": "inventory_verify.clean", "value": not mismatches, "unit": "bool"}
-    ordered = dict(OrderLine.objects.filter(order__in=paid).order_by().values_list("order_id")
-                   .annotate(units=Sum("quantity")))
-    sold = dict(Movement.objects.filter(kind=Movement.Kind.SALE, reference_type=Movement.Reference.ORDER,
-                                        reference_id__in=list(ordered)).order_by().values_list("reference_id")
-                .annotate(units=Sum("quantity")))
-    wrong = {order_id: (units, -sold.get(order_id, 0)) for order_id, units in ordered.items()
-             if -sold.get(order_id, 0) != units}
+    ordered = dict(
+        OrderLine.objects.filter(order__in=paid).order_by().values_list("order_id").annotate(units=Sum("quantity"))
+    )
+    sold = dict(
+        Movement.objects.filter(
+            kind=Movement.Kind.SALE, reference_type=Movement.Reference.ORDER, reference_id__in=list(ordered)
+        )
+        .order_by()
+        .values_list("reference_id")
+        .annotate(units=Sum("quantity"))
+    )
+    wrong = {
+        order_id: (units, -sold.get(order_id, 0))
+        for order_id, units in ordered.items()
+        if -sold.get(order_id, 0) != units
+    }
     yield {"name": "orders.sold_exactly_once", "value": not wrong, "unit": "bool"}
     for order_id, (units, moved) in list(wrong.items())[:10]:
         yield {"name": "orders.sold_mismatch", "value": f"order {order_id}: {units} ordered, {moved} sold", "unit": ""}

@@ -24,9 +24,13 @@ WORKERS = int(os.environ.get("BENCH_NODE_WORKERS", "2"))
 def _start_nginx(folder: Path, port: int, node_ports: list[int]) -> Path:
     servers = " ".join(f"server 127.0.0.1:{node} max_fails=1 fail_timeout=3s;" for node in node_ports)
     template = (ROOT / "deploy" / "nginx" / "tienda.conf.template").read_text()
-    site = (template.replace("@WEB_SERVERS@", servers).replace("@LISTEN@", f"127.0.0.1:{port}")
-            .replace("@STATIC_ROOT@", str(folder / "static")).replace("@MEDIA_ROOT@", str(folder / "media"))
-            .replace("@EXTRA@", ""))
+    site = (
+        template.replace("@WEB_SERVERS@", servers)
+        .replace("@LISTEN@", f"127.0.0.1:{port}")
+        .replace("@STATIC_ROOT@", str(folder / "static"))
+        .replace("@MEDIA_ROOT@", str(folder / "media"))
+        .replace("@EXTRA@", "")
+    )
     (folder / "tienda.conf").write_text(site)
     temp = folder / "tmp"
     temp.mkdir(mode=0o777, exist_ok=True)
@@ -59,8 +63,10 @@ http {{
 
 
 def _stop_nginx(folder: Path) -> None:
-    subprocess.run([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log"),
-                    "-s", "quit"], check=False)
+    subprocess.run(
+        [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log"), "-s", "quit"],
+        check=False,
+    )
 
 
 def run():
@@ -112,5 +118,8 @@ def run():
         if result["errors"]:
             yield {"name": f"{name}.errors", "value": result["errors"], "unit": "count"}
     for name in ["bare_django", *pages]:
-        yield {"name": f"{name}.two_over_one", "unit": "ratio",
-               "value": round(found[f"two_nodes.{name}"]["rps"] / found[f"one_node.{name}"]["rps"], 4)}
+        yield {
+            "name": f"{name}.two_over_one",
+            "unit": "ratio",
+            "value": round(found[f"two_nodes.{name}"]["rps"] / found[f"one_node.{name}"]["rps"], 4),
+        }

@@ -45,10 +45,17 @@ def run():
     _cleanup()
     try:
         uses = BUYERS * ATTEMPTS
-        coupon = Coupon.objects.create(code=f"{TAG}-HOT", name="Bench", kind=Coupon.Kind.PERCENTAGE, value=10,
-                                       max_uses=uses, max_uses_per_customer=1)
-        raw = Coupon.objects.create(code=f"{TAG}-RAW", name="Bench raw", kind=Coupon.Kind.PERCENTAGE, value=10,
-                                    max_uses=uses)
+        coupon = Coupon.objects.create(
+            code=f"{TAG}-HOT",
+            name="Bench",
+            kind=Coupon.Kind.PERCENTAGE,
+            value=10,
+            max_uses=uses,
+            max_uses_per_customer=1,
+        )
+        raw = Coupon.objects.create(
+            code=f"{TAG}-RAW", name="Bench raw", kind=Coupon.Kind.PERCENTAGE, value=10, max_uses=uses
+        )
         order_ids = _orders(uses + 1)
         warm_order = Order(pk=order_ids[-1])
 
@@ -65,27 +72,39 @@ def run():
             for attempt in range(ATTEMPTS):
                 n = index * ATTEMPTS + attempt
                 with transaction.atomic():
-                    coupon_redeem(coupon=coupon, order=Order(pk=order_ids[n]), customer=None,
-                                  email=f"bench{n}@example.pe", amount=10)
+                    coupon_redeem(
+                        coupon=coupon,
+                        order=Order(pk=order_ids[n]),
+                        customer=None,
+                        email=f"bench{n}@example.pe",
+                        amount=10,
+                    )
 
         redemptions_per_second = uses / _buyers(BUYERS, redeem, warmup)
 
         def update(index):
             with connection.cursor() as cursor:
                 for _ in range(ATTEMPTS):
-                    cursor.execute("UPDATE promotions_coupon SET uses = uses + 1 WHERE id = %s AND uses < max_uses",
-                                   [raw.pk])
+                    cursor.execute(
+                        "UPDATE promotions_coupon SET uses = uses + 1 WHERE id = %s AND uses < max_uses", [raw.pk]
+                    )
 
         updates_per_second = uses / _buyers(BUYERS, update, warmup)
         coupon.refresh_from_db()
         yield {"name": "hot_coupon.buyers", "value": BUYERS, "unit": "count"}
         yield {"name": "hot_coupon.redemptions_per_second", "value": round(redemptions_per_second, 1), "unit": "1/s"}
         yield {"name": "hot_coupon.raw_updates_per_second", "value": round(updates_per_second, 1), "unit": "1/s"}
-        yield {"name": "hot_coupon.ratio", "value": round(redemptions_per_second / updates_per_second, 3),
-               "unit": "ratio"}
+        yield {
+            "name": "hot_coupon.ratio",
+            "value": round(redemptions_per_second / updates_per_second, 3),
+            "unit": "ratio",
+        }
         yield {"name": "hot_coupon.uses_counted", "value": coupon.uses, "unit": "count"}
-        yield {"name": "hot_coupon.redemptions", "value": CouponRedemption.objects.filter(coupon=coupon).count(),
-               "unit": "count"}
+        yield {
+            "name": "hot_coupon.redemptions",
+            "value": CouponRedemption.objects.filter(coupon=coupon).count(),
+            "unit": "count",
+        }
         yield {"name": "hot_coupon.over_max_uses", "value": max(coupon.uses - uses, 0), "unit": "count"}
     finally:
         _cleanup()

@@ -23,12 +23,21 @@ def _certificate_path() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench")])
     now = timezone.now()
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
     path = Path(tempfile.mkdtemp()) / "bench.pem"
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        + cert.public_bytes(serialization.Encoding.PEM)
+    )
     return str(path)
 
 
@@ -47,11 +56,20 @@ def _variants():
     warehouse, _ = Warehouse.objects.get_or_create(code="BENCH-REC", defaults={"name": "Bench", "priority": 99})
     variants = []
     for index in range(5):
-        product = Product.objects.filter(slug=f"bench-receipt-{index}").first() or product_save(product=Product(
-            slug=f"bench-receipt-{index}", name=f"Producto de comprobante {index}", base_sku=f"BR-{index}", brand=brand,
-            category=category, base_price=Decimal("123.45") * (index + 1), status=Product.Status.ACTIVE))
+        product = Product.objects.filter(slug=f"bench-receipt-{index}").first() or product_save(
+            product=Product(
+                slug=f"bench-receipt-{index}",
+                name=f"Producto de comprobante {index}",
+                base_sku=f"BR-{index}",
+                brand=brand,
+                category=category,
+                base_price=Decimal("123.45") * (index + 1),
+                status=Product.Status.ACTIVE,
+            )
+        )
         variant = Variant.objects.filter(sku=f"BR-{index}-U").first() or variant_save(
-            variant=Variant(sku=f"BR-{index}-U", product=product))
+            variant=Variant(sku=f"BR-{index}-U", product=product)
+        )
         stock_receive(variant=variant, warehouse=warehouse, quantity=5)
         variants.append(variant)
     return variants
@@ -69,16 +87,30 @@ def _receipt():
     from catalog.models import Variant
     from inventory.selectors import variant_in_stock
     from orders.services import OrderLineData, order_create
-    from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
+    from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 
     variants = list(Variant.objects.filter(variant_in_stock(), is_active=True).order_by("pk")[:5]) or _variants()
-    address = {"recipient": "Bench", "phone": "987654321", "street": "Av. Arequipa 1", "district": "Miraflores",
-               "province": "Lima", "department": "15"}
-    order = order_create(customer=None, email=BENCH_EMAIL, idempotency_key=None,
-                         lines=[OrderLineData.from_variant(v, quantity=1) for v in variants],
-                         shipping_address=address, billing_address=address, shipping_method_id=None,
-                         shipping_method_name="Olva", shipping_total=10,
-                         customer_document="45678912", customer_document_type="dni")
+    address = {
+        "recipient": "Bench",
+        "phone": "987654321",
+        "street": "Av. Arequipa 1",
+        "district": "Miraflores",
+        "province": "Lima",
+        "department": "15",
+    }
+    order = order_create(
+        customer=None,
+        email=BENCH_EMAIL,
+        idempotency_key=None,
+        lines=[OrderLineData.from_variant(v, quantity=1) for v in variants],
+        shipping_address=address,
+        billing_address=address,
+        shipping_method_id=None,
+        shipping_method_name="Olva",
+        shipping_total=10,
+        customer_document="45678912",
+        customer_document_type="dni",
+    )
     payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     return receipt_issue_for_order(order_id=order.pk, notify=False)
 
@@ -94,6 +126,8 @@ def run():
     lines = list(receipt.lines.all())
     certificate = signing.certificate_load()
     yield {"name": "receipt.lines", "value": len(lines), "unit": "count"}
-    yield from figures("xml_build_and_sign", measure(lambda: signing.xml_sign(ubl.receipt_xml(receipt, lines),
-                                                                              certificate), repeat=REPEAT))
+    yield from figures(
+        "xml_build_and_sign",
+        measure(lambda: signing.xml_sign(ubl.receipt_xml(receipt, lines), certificate), repeat=REPEAT),
+    )
     yield from figures("pdf_render", measure(lambda: receipt_pdf(receipt), repeat=REPEAT))

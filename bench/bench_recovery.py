@@ -18,9 +18,10 @@ from payments.models import WebhookEvent
 from payments.services import payment_complete
 from payments.services.webhooks import webhook_event_store
 from receipts.models import Receipt, ReceiptKind
-from tests.factories import make_guest_order as make_order, make_payment
-from tests.payments.webhook_helpers import body, charge_refunded
 from tests.core.worker_stack import Stack, wait_for
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
+from tests.payments.webhook_helpers import body, charge_refunded
 
 ORDERS = 40
 DOWN_SECONDS = 3
@@ -42,12 +43,16 @@ def _measure(stack: Stack) -> list[dict]:
     event_ids = []
     for payment in payments:
         payload = charge_refunded(payment, [(f"re_bench_{payment.pk}", Decimal("5.00"))])
-        event, _created = webhook_event_store(provider="stripe", event_id=payload["id"], event_type=payload["type"],
-                                              payload=payload, raw_body=body(payload).decode())
+        event, _created = webhook_event_store(
+            provider="stripe",
+            event_id=payload["id"],
+            event_type=payload["type"],
+            payload=payload,
+            raw_body=body(payload).decode(),
+        )
         event_ids.append(event.pk)
     events = WebhookEvent.objects.filter(pk__in=event_ids)
-    wait_for(lambda: not events.filter(attempts=0).exists(), timeout=120, what="every event tried once",
-             log=stack.log)
+    wait_for(lambda: not events.filter(attempts=0).exists(), timeout=120, what="every event tried once", log=stack.log)
     for payment in payments:
         payment_complete(payment=payment, amount=payment.amount, currency="PEN", gateway_reference=f"pi_{payment.pk}")
     pending = events.exclude(status=WebhookEvent.Status.PROCESSED).count()
@@ -62,10 +67,13 @@ def _measure(stack: Stack) -> list[dict]:
     notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE, order_id__in=order_ids)
 
     def drained() -> bool:
-        return (not events.exclude(status=WebhookEvent.Status.PROCESSED).exists()
-                and not OrderEmail.objects.filter(order_id__in=order_ids, sent_at__isnull=True).exists()
-                and notes.count() == ORDERS and not notes.filter(emailed_at__isnull=True).exists()
-                and all(row.count == 0 for row in jobs.backlog()))
+        return (
+            not events.exclude(status=WebhookEvent.Status.PROCESSED).exists()
+            and not OrderEmail.objects.filter(order_id__in=order_ids, sent_at__isnull=True).exists()
+            and notes.count() == ORDERS
+            and not notes.filter(emailed_at__isnull=True).exists()
+            and all(row.count == 0 for row in jobs.backlog())
+        )
 
     wait_for(drained, timeout=300, what="the backlog to drain", every=0.1, log=stack.log)
     seconds = time.perf_counter() - back

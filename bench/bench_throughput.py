@@ -60,9 +60,18 @@ def _start_server(port: int, workers: int = WORKERS, stderr=None, **extra_env: s
         "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "tienda-bench"),
     }
     command = [
-        str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--log-level", "warning", "--timeout", "60",
+        str(Path(sys.executable).with_name("gunicorn")),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
     ]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 60
@@ -86,7 +95,10 @@ def _wrk(url: str, seconds: int = SECONDS, cookie: str = "") -> dict:
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s", *headers, url],
-        capture_output=True, text=True, check=True, timeout=seconds + 60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)\s*$", output, re.MULTILINE))
     if set(latency) != {"50", "99"}:
@@ -102,9 +114,7 @@ def _wrk(url: str, seconds: int = SECONDS, cookie: str = "") -> dict:
 
 
 def _pages() -> dict[str, str]:
-    biggest = (
-        Product.objects.visible().values("category__slug").annotate(n=Count("pk")).order_by("-n").first()
-    )
+    biggest = Product.objects.visible().values("category__slug").annotate(n=Count("pk")).order_by("-n").first()
     product = Product.objects.visible().order_by("-units_sold").values_list("slug", flat=True).first()
     return {
         "home": "/",
@@ -124,8 +134,9 @@ def run():
     results, ceiling = _measure(port, pages, signed_in={"product_page.signed_in": pages["product_page"]})
     # The same pages rendered every time (STOREFRONT_PAGE_CACHE off): what a signed-in
     # shopper, a first visit to a page or a page after a catalog change costs.
-    rendered, _ceiling = _measure(port, {name: path for name, path in pages.items() if name != "bare_django"},
-                                  STOREFRONT_PAGE_CACHE="false")
+    rendered, _ceiling = _measure(
+        port, {name: path for name, path in pages.items() if name != "bare_django"}, STOREFRONT_PAGE_CACHE="false"
+    )
     yield {"name": "bare_django.req_per_s_last", "value": results.pop("bare_django_last")["rps"], "unit": "1/s"}
     for prefix, found in (("", results), ("render_path.", rendered)):
         for name, result in found.items():
@@ -133,8 +144,11 @@ def run():
             yield {"name": f"{prefix}{name}.p50", "value": result["p50_ms"], "unit": "ms"}
             yield {"name": f"{prefix}{name}.p99", "value": result["p99_ms"], "unit": "ms"}
             if name != "bare_django":
-                yield {"name": f"{prefix}{name}.ratio_to_bare", "value": round(result["rps"] / ceiling, 4),
-                       "unit": "ratio"}
+                yield {
+                    "name": f"{prefix}{name}.ratio_to_bare",
+                    "value": round(result["rps"] / ceiling, 4),
+                    "unit": "ratio",
+                }
             if result["errors"]:
                 yield {"name": f"{prefix}{name}.errors", "value": result["errors"], "unit": "count"}
 
@@ -158,16 +172,21 @@ def _signed_in_cookie(base: str) -> str:
     form = browser.open(base + "/accounts/login/", timeout=30).read().decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     body = urllib.parse.urlencode({"login": BENCH_SHOPPER, "password": password, "csrfmiddlewaretoken": csrf})
-    browser.open(urllib.request.Request(base + "/accounts/login/", data=body.encode(),
-                                        headers={"Referer": base + "/accounts/login/"}), timeout=30).read()
+    browser.open(
+        urllib.request.Request(
+            base + "/accounts/login/", data=body.encode(), headers={"Referer": base + "/accounts/login/"}
+        ),
+        timeout=30,
+    ).read()
     if not any(cookie.name == "sessionid" for cookie in jar):
         raise RuntimeError("the bench shopper could not sign in")
     browser.open(base + "/", timeout=30).read()  # the "signed in" message, shown once
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
-def _measure(port: int, pages: dict[str, str], signed_in: dict[str, str] | None = None,
-             **server_env: str) -> tuple[dict, float]:
+def _measure(
+    port: int, pages: dict[str, str], signed_in: dict[str, str] | None = None, **server_env: str
+) -> tuple[dict, float]:
     """wrk on each page against one gunicorn server; the bare view, when asked, runs first and
     last and the ceiling is their mean, so a machine that got busier or quieter during the run
     moves the ratios less. `signed_in` pages are measured with a signed-in shopper's cookies."""

@@ -16,7 +16,7 @@ from locust import HttpUser, between, constant, task
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench import mixed_load_flows as flows  # noqa: E402
+from bench import mixed_load_flows as flows
 
 PLAN = flows.Plan.load()
 # BENCH_THINK=0: no pause between pages (the test of this file: a whole purchase in a few seconds).
@@ -79,6 +79,7 @@ class Buyer(Shopper):
 
 class BareView(HttpUser):
     """The bare Django view without pause: the ceiling when wrk is not installed (run alone, by name)."""
+
     wait_time = constant(0)
 
     @task

@@ -21,8 +21,16 @@ ORDER_NUMBER = re.compile(r"/payments/order/([^/]+)/$")
 FIELD_ERROR = re.compile(r'class="(?:field-error|alert alert--error)[^"]*"[^>]*>(.*?)<', re.S)
 TEST_GATEWAY = "tarjeta-prueba"  # payments.services.attempts.TEST_GATEWAY_METHOD_CODE
 # Miraflores, Lima (ubigeo 150122): the zone every demo shipping method serves.
-LIMA = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234, dpto. 502", "reference": "",
-        "department": "15", "province": "1501", "district": "150122", "postal_code": ""}
+LIMA = {
+    "recipient": "Rosa Quispe",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234, dpto. 502",
+    "reference": "",
+    "department": "15",
+    "province": "1501",
+    "district": "150122",
+    "postal_code": "",
+}
 
 
 class StepFailed(Exception):
@@ -54,8 +62,17 @@ def _error_text(html: str) -> str:
     return "; ".join(text for text in found if text)[:300]
 
 
-def _call(client, method: str, path: str, *, name: str, expect: int = 200, redirect_to: str | None = None,
-          contains: str | None = None, **kwargs):
+def _call(
+    client,
+    method: str,
+    path: str,
+    *,
+    name: str,
+    expect: int = 200,
+    redirect_to: str | None = None,
+    contains: str | None = None,
+    **kwargs,
+):
     """One request named by its step; a wrong status, a redirect elsewhere or a page without the
     expected mark is the step's failure (and ends the journey)."""
     with client.request(method, path, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
@@ -88,6 +105,7 @@ def _token(client, html: str, path: str) -> str:
 
 # --- browsing -------------------------------------------------------------------------------
 
+
 def browse_home(client, plan: Plan) -> None:
     _call(client, "GET", "/", name="home")
 
@@ -107,6 +125,7 @@ def browse_search(client, plan: Plan) -> None:
 
 # --- buying ---------------------------------------------------------------------------------
 
+
 def buy(client, plan: Plan, *, shopper: int, pause=lambda: None) -> str:
     """A guest's whole purchase: a listing, a product page, add to cart (as htmx posts the buy
     box), the checkout's three steps, place the order and pay on the test gateway. Returns the
@@ -121,38 +140,78 @@ def buy(client, plan: Plan, *, shopper: int, pause=lambda: None) -> str:
     if sku != product["sku"]:
         raise StepFailed(f"{path}: the buy box offers {sku!r}, not {product['sku']!r}")
     pause()
-    _call(client, "POST", "/cart/add/", name="cart add", contains="alert--success",
-          data={"csrfmiddlewaretoken": _token(client, page, path), "sku": sku, "quantity": "1", "next": path},
-          headers={"HX-Request": "true", "HX-Current-URL": path})
+    _call(
+        client,
+        "POST",
+        "/cart/add/",
+        name="cart add",
+        contains="alert--success",
+        data={"csrfmiddlewaretoken": _token(client, page, path), "sku": sku, "quantity": "1", "next": path},
+        headers={"HX-Request": "true", "HX-Current-URL": path},
+    )
     pause()
 
     page = _call(client, "GET", "/checkout/", name="checkout details").text
-    _call(client, "POST", "/checkout/", name="checkout details", expect=302, redirect_to=r"/checkout/delivery/$", data={
-        "csrfmiddlewaretoken": _token(client, page, "/checkout/"), "email": f"bench-{shopper}@example.pe",
-        "document_type": "dni", "document": f"{40000000 + shopper % 10000000:08d}", "billing_same": "on",
-        "accept_terms": "on", **{f"shipping-{key}": value for key, value in LIMA.items()},
-    })
+    _call(
+        client,
+        "POST",
+        "/checkout/",
+        name="checkout details",
+        expect=302,
+        redirect_to=r"/checkout/delivery/$",
+        data={
+            "csrfmiddlewaretoken": _token(client, page, "/checkout/"),
+            "email": f"bench-{shopper}@example.pe",
+            "document_type": "dni",
+            "document": f"{40000000 + shopper % 10000000:08d}",
+            "billing_same": "on",
+            "accept_terms": "on",
+            **{f"shipping-{key}": value for key, value in LIMA.items()},
+        },
+    )
     pause()
 
     page = _call(client, "GET", "/checkout/delivery/", name="checkout delivery").text
     method = SHIPPING_METHOD.search(page)
     if method is None:
         raise StepFailed("/checkout/delivery/: no shipping method offered for Lima")
-    _call(client, "POST", "/checkout/delivery/", name="checkout delivery", expect=302,
-          redirect_to=r"/checkout/review/$", data={"csrfmiddlewaretoken": _token(client, page, "/checkout/delivery/"),
-                                                   "shipping_method": method.group(1), "payment_method": TEST_GATEWAY})
+    _call(
+        client,
+        "POST",
+        "/checkout/delivery/",
+        name="checkout delivery",
+        expect=302,
+        redirect_to=r"/checkout/review/$",
+        data={
+            "csrfmiddlewaretoken": _token(client, page, "/checkout/delivery/"),
+            "shipping_method": method.group(1),
+            "payment_method": TEST_GATEWAY,
+        },
+    )
     pause()
 
     page = _call(client, "GET", "/checkout/review/", name="checkout review", contains='name="key"').text
-    placed = _call(client, "POST", "/checkout/place/", name="place order", expect=302,
-                   redirect_to=ORDER_NUMBER.pattern,
-                   data={"csrfmiddlewaretoken": _token(client, page, "/checkout/review/"),
-                         "key": PLACE_KEY.search(page).group(1)})
+    placed = _call(
+        client,
+        "POST",
+        "/checkout/place/",
+        name="place order",
+        expect=302,
+        redirect_to=ORDER_NUMBER.pattern,
+        data={"csrfmiddlewaretoken": _token(client, page, "/checkout/review/"), "key": PLACE_KEY.search(page).group(1)},
+    )
     number = ORDER_NUMBER.search(placed.headers["Location"]).group(1)
     pause()
 
     pay_path = f"/payments/order/{number}/"
     page = _call(client, "GET", pay_path, name="pay", contains='id="pay-approve"').text
-    _call(client, "POST", f"{pay_path}test-gateway/", name="pay", expect=302, redirect_to=r"/orders/",
-          data={"csrfmiddlewaretoken": _token(client, page, pay_path), "action": "pay"})
+    _call(
+        client,
+        "POST",
+        f"{pay_path}test-gateway/",
+        name="pay",
+        expect=302,
+        redirect_to=r"/orders/",
+        data={"csrfmiddlewaretoken": _token(client, page, pay_path), "action": "pay"},
+    )
     return number

@@ -14,8 +14,10 @@ class CartClient(models.Model):
     class Meta:
         verbose_name = _("cart client")
         verbose_name_plural = _("cart clients")
-        indexes = [models.Index(fields=["ip"], name="cart_client_ip"),
-                   models.Index(fields=["device"], name="cart_client_device")]
+        indexes = [
+            models.Index(fields=["ip"], name="cart_client_ip"),
+            models.Index(fields=["device"], name="cart_client_device"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cart_key} ({self.ip})"

@@ -10,17 +10,25 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch
 
-from core.money import igv_included, to_cents
-
 from catalog.models import (
-    Kit, KitItem, OptionValue, ProductImage, Variant, launch_awaited,
+    Kit,
+    KitItem,
+    OptionValue,
+    ProductImage,
+    Variant,
+    launch_awaited,
 )
 from catalog.prices import ShownPrice, shown_price
+from core.money import igv_included, to_cents
 from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
 from promotions.selectors import (
-    coupon_match, live_discount_annotations, live_quantity_offer_annotation, offer_names, quantity_offers_by_id,
+    coupon_match,
+    live_discount_annotations,
+    live_quantity_offer_annotation,
+    offer_names,
+    quantity_offers_by_id,
 )
 
 from .store import LineKey
@@ -85,8 +93,9 @@ class CartLine:
     def shown_price(self) -> ShownPrice:
         """One unit's price, "Antes" and saving, as the product page shows them (catalog.prices),
         with the automatic discount this cart found."""
-        return shown_price(list_price=self.unit_price, compare_at=self.compare_at_price,
-                           automatic_discount=self.automatic_discount)
+        return shown_price(
+            list_price=self.unit_price, compare_at=self.compare_at_price, automatic_discount=self.automatic_discount
+        )
 
     @property
     def was_price(self) -> Decimal | None:
@@ -207,10 +216,14 @@ class CartSummary:
         if self.coupon is not None:
             percent = self.coupon.value if self.coupon.kind == Coupon.Kind.PERCENTAGE else None
             coupon = breakdown.coupon_label(self.coupon.code, percent=percent)
-        parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_total)
-                 for line in self.lines]
-        parts += [("offer", breakdown.quantity_offer_label(line.offer_name), line.offer_discount)
-                  for line in self.lines if line.offer_discount]
+        parts = [
+            ("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_total) for line in self.lines
+        ]
+        parts += [
+            ("offer", breakdown.quantity_offer_label(line.offer_name), line.offer_discount)
+            for line in self.lines
+            if line.offer_discount
+        ]
         parts += [("kit", kit_labels[line.kit.pk], line.kit_discount) for line in self.lines if line.kit_discount]
         parts += [("coupon", coupon, line.coupon_discount) for line in self.lines]
         return stacking.discount_sources(parts)
@@ -254,15 +267,21 @@ class CartSummary:
 def variants_for_cart(variant_ids) -> dict[int, Variant]:
     """Variants with what a cart line shows, in three queries whatever their number."""
     first_images = Prefetch(
-        "product__images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"),
+        "product__images",
+        queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"),
         to_attr="card_images",
     )
     variants = (
         Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(**live_discount_annotations("product_id"), **live_quantity_offer_annotation("product_id"),
-                  product_price_reveal_at=launch_awaited(OuterRef("product_id")))
+        .annotate(
+            **live_discount_annotations("product_id"),
+            **live_quantity_offer_annotation("product_id"),
+            product_price_reveal_at=launch_awaited(OuterRef("product_id")),
+        )
         .select_related("product__brand")
-        .prefetch_related(Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images)
+        .prefetch_related(
+            Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images
+        )
     )
     for variant in variants:
         variant.product.price_reveal_at = variant.product_price_reveal_at  # what Product.price_is_secret reads
@@ -319,8 +338,11 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
     does not apply kept on the summary."""
     try:
         match = coupon_match(
-            code=code, product_ids={line.product.pk for line in summary.lines},
-            goods_total=summary.goods_total, customer=customer, email=email,
+            code=code,
+            product_ids={line.product.pk for line in summary.lines},
+            goods_total=summary.goods_total,
+            customer=customer,
+            email=email,
         )
     except CouponRefused as refusal:
         summary.coupon_refusal, summary.coupon_refused = refusal.message, refusal
@@ -329,14 +351,20 @@ def _apply_coupon(summary: CartSummary, code: str, *, customer, email: str) -> N
     in_scope = [line for line in summary.lines if line.product.pk in match.product_ids]
     terms = stacking.CouponTerms(kind=match.coupon.kind, value=match.coupon.value)
     shares = stacking.coupon_discounts(
-        terms, [line.line_total - line.offer_discount - line.kit_discount for line in in_scope])
+        terms, [line.line_total - line.offer_discount - line.kit_discount for line in in_scope]
+    )
     for line, share in zip(in_scope, shares):
         line.coupon_discount = share
 
 
 def _offer_terms(offer) -> stacking.QuantityTerms:
-    return stacking.QuantityTerms(kind=offer.kind, buy=offer.buy_quantity, pay=offer.pay_quantity or 0,
-                                  percent=offer.percent or ZERO, gift_quantity=offer.gift_quantity)
+    return stacking.QuantityTerms(
+        kind=offer.kind,
+        buy=offer.buy_quantity,
+        pay=offer.pay_quantity or 0,
+        percent=offer.percent or ZERO,
+        gift_quantity=offer.gift_quantity,
+    )
 
 
 def _apply_quantity_offers(lines: list[CartLine]) -> dict[int, GiftDue]:
@@ -345,8 +373,9 @@ def _apply_quantity_offers(lines: list[CartLine]) -> dict[int, GiftDue]:
     number of them costs one. Kits' lines are left out, and the cart's own gift lines neither
     earn nor join an offer. Returns the gifts the lines earn, by offer."""
     loose = [line for line in lines if line.kit is None]
-    offers = quantity_offers_by_id(getattr(line.variant, "quantity_offer_id", None)
-                                   for line in loose if not line.is_gift)
+    offers = quantity_offers_by_id(
+        getattr(line.variant, "quantity_offer_id", None) for line in loose if not line.is_gift
+    )
     if not offers:
         return {}
     gift_keys: set[LineKey] = {line.key for line in loose if line.is_gift}
@@ -371,8 +400,11 @@ def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
     gift's own units never count towards earning it), the offer's own gift line first, then a
     line the shopper added (its units beyond those earned are charged). Adds the lines it
     prices to `taken`."""
-    earning = [line for line in loose if line.variant.quantity_offer_id == offer.pk
-               and line.variant.pk != offer.gift_variant_id and not line.is_gift]
+    earning = [
+        line
+        for line in loose
+        if line.variant.quantity_offer_id == offer.pk and line.variant.pk != offer.gift_variant_id and not line.is_gift
+    ]
     bought = sum(line.quantity for line in earning)
     terms = _offer_terms(offer)
     earned = free = stacking.gift_units(terms, bought=bought)
@@ -387,8 +419,9 @@ def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
         take = min(free, line.quantity)
         free -= take
         _price_gift_line(line, offer, terms, take=take, earned=earned, own=line in own)
-    return GiftDue(offer_id=offer.pk, offer_name=offer.name, variant_id=offer.gift_variant_id, bought=bought,
-                   earned=earned)
+    return GiftDue(
+        offer_id=offer.pk, offer_name=offer.name, variant_id=offer.gift_variant_id, bought=bought, earned=earned
+    )
 
 
 def _price_gift_line(line: CartLine, offer, terms, *, take: int, earned: int, own: bool) -> None:
@@ -438,8 +471,16 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
             waiting.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id), image=image))
             continue
         automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
-        lines.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id),
-                              image=image, automatic_discount=automatic))
+        lines.append(
+            CartLine(
+                key=key,
+                variant=variant,
+                quantity=quantity,
+                kit=kits.get(key.kit_id),
+                image=image,
+                automatic_discount=automatic,
+            )
+        )
     _name_offers([line for line in lines if line.automatic_discount])
     gifts_due = _apply_quantity_offers(lines)
     summary = CartSummary(lines=lines, kit_discounts=_kit_discounts(lines), waiting=waiting, gifts_due=gifts_due)
@@ -455,14 +496,19 @@ def gifts_earned(quantities: dict[LineKey, int]) -> dict[int, GiftDue]:
     if not loose:
         return {}
     variants = {
-        variant.pk: variant for variant in
-        Variant.objects.filter(pk__in={key.variant_id for key in loose})
-        .annotate(**live_quantity_offer_annotation("product_id"), price_reveal_at=launch_awaited(OuterRef("product_id")))
-        .select_related("product").only("pk", "price_modifier", "product__base_price")
+        variant.pk: variant
+        for variant in Variant.objects.filter(pk__in={key.variant_id for key in loose})
+        .annotate(
+            **live_quantity_offer_annotation("product_id"), price_reveal_at=launch_awaited(OuterRef("product_id"))
+        )
+        .select_related("product")
+        .only("pk", "price_modifier", "product__base_price")
     }
-    lines = [CartLine(key=key, variant=variants[key.variant_id], quantity=quantity)
-             for key, quantity in sorted(loose.items())
-             if key.variant_id in variants and variants[key.variant_id].price_reveal_at is None]
+    lines = [
+        CartLine(key=key, variant=variants[key.variant_id], quantity=quantity)
+        for key, quantity in sorted(loose.items())
+        if key.variant_id in variants and variants[key.variant_id].price_reveal_at is None
+    ]
     return _apply_quantity_offers(lines)
 
 

@@ -7,9 +7,9 @@ from django.db.models import Min, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from catalog.bundles import components_of, whole_bundles
 from catalog.models import Product
 from catalog.selectors import KitPage
-from catalog.bundles import components_of, whole_bundles
 from inventory.selectors import availability_by_variant, bundle_availability, reservations_held, variant_available
 from promotions.breakdown import gift_sold_out_note
 from promotions.selectors import product_quantity_offer
@@ -44,9 +44,14 @@ def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
     """The cart's lines priced now, its coupon checked for this buyer (email: the checkout's,
     else the signed-in customer's). When the gifts its lines earn changed while it sat (an offer
     started or ended), they are settled first (cart_gifts_sync) and the cart priced again."""
+
     def priced(snapshot):
-        return price_cart(snapshot.lines, coupon_code=cart.coupon_code, customer=cart.customer,
-                          email=email or getattr(cart.customer, "email", ""))
+        return price_cart(
+            snapshot.lines,
+            coupon_code=cart.coupon_code,
+            customer=cart.customer,
+            email=email or getattr(cart.customer, "email", ""),
+        )
 
     store = cart_store()
     snapshot = store.snapshot(cart.id)
@@ -60,9 +65,11 @@ def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
     def free_on_own_lines(gift) -> int:  # units of the gift the shopper added, free up to those earned
         return sum(line.gift_units for line in summary.lines if line.variant.pk == gift.variant_id)
 
-    summary.gift_notes = [gift_sold_out_note(offer_name=gift.offer_name) for offer_id, gift in summary.gifts_due.items()
-                          if offer_id not in given and offer_id not in snapshot.gift_refused
-                          and free_on_own_lines(gift) < gift.earned]
+    summary.gift_notes = [
+        gift_sold_out_note(offer_name=gift.offer_name)
+        for offer_id, gift in summary.gifts_due.items()
+        if offer_id not in given and offer_id not in snapshot.gift_refused and free_on_own_lines(gift) < gift.earned
+    ]
     return summary
 
 
@@ -83,8 +90,11 @@ def kit_priced(page: KitPage) -> CartSummary:
 def _holds_of(cart: Cart) -> tuple[dict, dict]:
     """{variant id: units this cart holds}, {variant id: when the first of those holds ends}."""
     holds = (
-        reservations_held(cart_key=cart.id).order_by().values("stock_level__variant_id")
-        .annotate(units=Sum("quantity"), until=Min("expires_at")).values_list("stock_level__variant_id", "units", "until")
+        reservations_held(cart_key=cart.id)
+        .order_by()
+        .values("stock_level__variant_id")
+        .annotate(units=Sum("quantity"), until=Min("expires_at"))
+        .values_list("stock_level__variant_id", "units", "until")
     )
     held, held_until = {}, {}
     for variant_id, units, until in holds:
@@ -101,9 +111,11 @@ def _line_problem(line, missing: int) -> str:
         return _("No longer for sale.")
     if missing > line.available:
         can_have = line.reserved + line.available
-        return ngettext(
-            "Only %(count)d unit is left.", "Only %(count)d units are left.", can_have
-        ) % {"count": can_have} if can_have else _("Sold out.")
+        return (
+            ngettext("Only %(count)d unit is left.", "Only %(count)d units are left.", can_have) % {"count": can_have}
+            if can_have
+            else _("Sold out.")
+        )
     return ""
 
 
@@ -165,10 +177,18 @@ def product_offer(product: Product) -> ProductOffer | None:
     offer = product_quantity_offer(product)
     if offer is None:
         return None
-    stacking = _("On top of the price shown; the cheapest units of the offer are the free or discounted ones, "
-                 "and a coupon applies on top.")
+    stacking = _(
+        "On top of the price shown; the cheapest units of the offer are the free or discounted ones, "
+        "and a coupon applies on top."
+    )
     if offer.kind != offer.Kind.BUY_X_GET_GIFT or offer.gift_variant is None:
         return ProductOffer(badge=offer.badge, name=offer.name, stacking=stacking)
     gift = offer.gift_variant
-    return ProductOffer(badge=offer.badge, name=offer.name, stacking=stacking, gift_name=gift.product.name,
-                        gift_url=gift.product.get_absolute_url(), gift_sold_out=variant_available(gift.pk) <= 0)
+    return ProductOffer(
+        badge=offer.badge,
+        name=offer.name,
+        stacking=stacking,
+        gift_name=gift.product.name,
+        gift_url=gift.product.get_absolute_url(),
+        gift_sold_out=variant_available(gift.pk) <= 0,
+    )

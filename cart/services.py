@@ -83,10 +83,13 @@ def parse_quantity(raw, *, allow_zero: bool = False) -> int:
 def parse_kit_choices(data) -> tuple[dict[int, str], set[int]]:
     """The kit form's fields: {kit item id: SKU} from its item-<id> selects and the ids of the
     extras ticked (optional); anything else is ignored (the kit page and add-to-cart read the same)."""
+
     def an_id(raw: str) -> bool:
         return raw.isdecimal() and len(raw) <= 18
 
-    choices = {int(key[5:]): str(value)[:64] for key, value in data.items() if key.startswith("item-") and an_id(key[5:])}
+    choices = {
+        int(key[5:]): str(value)[:64] for key, value in data.items() if key.startswith("item-") and an_id(key[5:])
+    }
     return choices, {int(raw) for raw in data.getlist("optional") if an_id(raw)}
 
 
@@ -104,8 +107,9 @@ def variants_with_sale_window(condition: Q):
             in_live_collection=Exists(live),
             # The launch it awaits (catalog's one rule, which also keeps its price secret until then).
             upcoming_drop_start=launch_awaited(OuterRef("product_id"), now=now),
-            in_closed_drop=Exists(drops.filter(collection__collection_type=Collection.Type.DROP,
-                                               collection__ends_at__lte=now)),
+            in_closed_drop=Exists(
+                drops.filter(collection__collection_type=Collection.Type.DROP, collection__ends_at__lte=now)
+            ),
         )
     )
 
@@ -113,10 +117,16 @@ def variants_with_sale_window(condition: Q):
 def sku_in_live_drop(sku: str) -> bool:
     """Whether this SKU's product is in a drop on sale now (add-to-cart is limited more then)."""
     now = timezone.now()
-    return CollectionItem.objects.filter(
-        product__variants__sku=str(sku)[:64], collection__collection_type=Collection.Type.DROP,
-        collection__is_active=True, collection__starts_at__lte=now,
-    ).filter(Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)).exists()
+    return (
+        CollectionItem.objects.filter(
+            product__variants__sku=str(sku)[:64],
+            collection__collection_type=Collection.Type.DROP,
+            collection__is_active=True,
+            collection__starts_at__lte=now,
+        )
+        .filter(Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now))
+        .exists()
+    )
 
 
 def check_sellable(variant: Variant) -> None:
@@ -150,13 +160,22 @@ def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Prod
         if product.exceeds_purchase_limit(held=already, adding=quantity):
             # The facts travel as inventory's refusal (its cause), for a caller that words them
             # for someone other than the shopper (staff taking an order).
-            limit = PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already,
-                                          adding=quantity, product_id=product_id, in_cart=True)
-            raise CartError(ngettext(
-                "You can buy at most %(limit)d unit of %(name)s; your cart has %(held)d.",
-                "You can buy at most %(limit)d units of %(name)s; your cart has %(held)d.",
-                product.purchase_limit,
-            ) % {"limit": product.purchase_limit, "name": product.name, "held": already}) from limit
+            limit = PurchaseLimitExceeded(
+                limit=product.purchase_limit,
+                product=product.name,
+                held=already,
+                adding=quantity,
+                product_id=product_id,
+                in_cart=True,
+            )
+            raise CartError(
+                ngettext(
+                    "You can buy at most %(limit)d unit of %(name)s; your cart has %(held)d.",
+                    "You can buy at most %(limit)d units of %(name)s; your cart has %(held)d.",
+                    product.purchase_limit,
+                )
+                % {"limit": product.purchase_limit, "name": product.name, "held": already}
+            ) from limit
 
 
 def hold_minutes(cart: Cart) -> int:
@@ -171,8 +190,7 @@ def _lock_client(client: ClientId) -> None:
         return
     keys = sorted({f"cart-client:ip:{client.ip}", f"cart-client:device:{client.device}"})
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT " + ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in keys), keys)
+        cursor.execute("SELECT " + ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in keys), keys)
 
 
 def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product], adding: dict[int, int]) -> None:
@@ -182,34 +200,58 @@ def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product]
     _lock_client(client)
     CartClient.objects.bulk_create(
         [CartClient(cart_key=cart.id, ip=client.ip, device=client.device, seen_at=timezone.now())],
-        update_conflicts=True, unique_fields=["cart_key"], update_fields=["ip", "device", "seen_at"],
+        update_conflicts=True,
+        unique_fields=["cart_key"],
+        update_fields=["ip", "device", "seen_at"],
     )
     by_ip = Q(cart_key__in=CartClient.objects.filter(ip=client.ip).values("cart_key"))
-    by_device = Q(cart_key__in=CartClient.objects.filter(device=client.device).values("cart_key")) \
-        if client.device else Q(pk__in=[])
+    by_device = (
+        Q(cart_key__in=CartClient.objects.filter(device=client.device).values("cart_key"))
+        if client.device
+        else Q(pk__in=[])
+    )
     held = {
         row["product_id"]: row
-        for row in Reservation.objects.active().filter(by_ip | by_device)
-        .filter(stock_level__variant__product_id__in=adding).order_by()
+        for row in Reservation.objects.active()
+        .filter(by_ip | by_device)
+        .filter(stock_level__variant__product_id__in=adding)
+        .order_by()
         .values(product_id=F("stock_level__variant__product_id"))
         .annotate(ip_units=Sum("quantity", filter=by_ip), device_units=Sum("quantity", filter=by_device))
     }
     for product_id, quantity in adding.items():
         row = held.get(product_id, {})
         for units, limit, message in (
-            (row.get("ip_units") or 0, settings.CLIENT_HOLD_LIMIT_PER_IP,
-             _("Carts opened from your connection already hold %(held)d units of %(name)s, the most we allow "
-               "(%(limit)d) so that everyone can buy.")),
-            (row.get("device_units") or 0, settings.CLIENT_HOLD_LIMIT_PER_DEVICE,
-             _("Carts opened from this device already hold %(held)d units of %(name)s, the most we allow "
-               "(%(limit)d) so that everyone can buy.")),
+            (
+                row.get("ip_units") or 0,
+                settings.CLIENT_HOLD_LIMIT_PER_IP,
+                _(
+                    "Carts opened from your connection already hold %(held)d units of %(name)s, the most we allow "
+                    "(%(limit)d) so that everyone can buy."
+                ),
+            ),
+            (
+                row.get("device_units") or 0,
+                settings.CLIENT_HOLD_LIMIT_PER_DEVICE,
+                _(
+                    "Carts opened from this device already hold %(held)d units of %(name)s, the most we allow "
+                    "(%(limit)d) so that everyone can buy."
+                ),
+            ),
         ):
             if units + quantity > limit:
                 raise CartError(message % {"held": units, "name": products[product_id].name, "limit": limit})
 
 
-def _hold(cart: Cart, requested: dict[int, int], client: ClientId | None, products: dict[int, Product],
-          adding: dict[int, int], write_lines, capped: tuple[dict, dict] | None = None) -> None:
+def _hold(
+    cart: Cart,
+    requested: dict[int, int],
+    client: ClientId | None,
+    products: dict[int, Product],
+    adding: dict[int, int],
+    write_lines,
+    capped: tuple[dict, dict] | None = None,
+) -> None:
     """Take the holds and write the cart lines in one transaction: a cart store that fails
     (Redis away) rolls the holds back, so no stock stays blocked that no cart shows.
     `capped`: (products, units) the client's hold cap counts, when not `products`/`adding`
@@ -217,15 +259,23 @@ def _hold(cart: Cart, requested: dict[int, int], client: ClientId | None, produc
     with transaction.atomic():
         if client is not None:
             _check_client_cap(cart, client, *(capped or (products, adding)))
-        _reserve(cart, requested,
-                 bundles_in=any(product.product_type == Product.Type.BUNDLE for product in products.values()))
+        _reserve(
+            cart,
+            requested,
+            bundles_in=any(product.product_type == Product.Type.BUNDLE for product in products.values()),
+        )
         write_lines()
 
 
 def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None:
     try:
-        stock_reserve(lines=requested, cart_key=cart.id, customer=cart.customer, minutes=hold_minutes(cart),
-                      may_hold_bundles=bundles_in)
+        stock_reserve(
+            lines=requested,
+            cart_key=cart.id,
+            customer=cart.customer,
+            minutes=hold_minutes(cart),
+            may_hold_bundles=bundles_in,
+        )
     except InsufficientStock as error:
         raise CartError(insufficient_stock_message(error)) from error
     except PurchaseLimitExceeded as error:
@@ -237,18 +287,27 @@ def _reserve(cart: Cart, requested: dict[int, int], *, bundles_in: bool) -> None
 def purchase_limit_message(error: PurchaseLimitExceeded) -> str:
     """The limit's refusal; when units held by an order still waiting for payment count toward it,
     it names that order and links to paying it (HTML, escaped), and says when they are released."""
-    unpaid = next(filter(None, (ports.unpaid_order(order_id=order_id)
-                                for order_id in error.params.get("order_ids", []))), None)
+    unpaid = next(
+        filter(None, (ports.unpaid_order(order_id=order_id) for order_id in error.params.get("order_ids", []))), None
+    )
     if unpaid is None:
         return str(error)
     link = format_html('<a href="{}">{}</a>', unpaid.pay_url, _("pay it here"))
-    return mark_safe(_(
-        "You can buy at most %(limit)d units of %(product)s and you already have %(held)d, counting your order "
-        "%(number)s that is waiting for payment: %(link)s. We keep it until %(time)s; if you do not pay it, "
-        "its units are released and you can add them again."
-    ) % {"limit": error.params["limit"], "product": conditional_escape(error.params["product"]),
-         "held": error.params["held"], "number": conditional_escape(unpaid.number), "link": link,
-         "time": time_format(timezone.localtime(unpaid.deadline))})
+    return mark_safe(
+        _(
+            "You can buy at most %(limit)d units of %(product)s and you already have %(held)d, counting your order "
+            "%(number)s that is waiting for payment: %(link)s. We keep it until %(time)s; if you do not pay it, "
+            "its units are released and you can add them again."
+        )
+        % {
+            "limit": error.params["limit"],
+            "product": conditional_escape(error.params["product"]),
+            "held": error.params["held"],
+            "number": conditional_escape(unpaid.number),
+            "link": link,
+            "time": time_format(timezone.localtime(unpaid.deadline)),
+        }
+    )
 
 
 def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = None) -> Variant:
@@ -273,8 +332,15 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     lines = store.lines(cart.id)
     products, adding = {variant.product_id: variant.product}, {variant.product_id: quantity}
     _check_limit(cart, lines, products, adding)
-    _hold(cart, {variant.pk: quantity}, client, products, adding,
-          lambda: store.add(cart.id, LineKey(variant.pk), quantity), capped=capped)
+    _hold(
+        cart,
+        {variant.pk: quantity},
+        client,
+        products,
+        adding,
+        lambda: store.add(cart.id, LineKey(variant.pk), quantity),
+        capped=capped,
+    )
     if variant.product.promo_badge:
         # Only a product with a running offer (its stored badge says so) can earn a gift; one
         # that started meanwhile is settled by the cart page (cart.selectors.cart_priced).
@@ -282,11 +348,19 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     return variant
 
 
-def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optional_item_ids: set[int],
-                 client: ClientId | None = None) -> list[Variant]:
+def cart_add_kit(
+    *,
+    cart: Cart,
+    kit: Kit,
+    variant_choices: dict[int, str],
+    optional_item_ids: set[int],
+    client: ClientId | None = None,
+) -> list[Variant]:
     """Add a kit: its required items and the optional ones ticked, each as the chosen variant
     (variant_choices: {kit item id: SKU}; else the first one in stock)."""
-    items = [item for item in kit.items.select_related("product") if not item.is_optional or item.pk in optional_item_ids]
+    items = [
+        item for item in kit.items.select_related("product") if not item.is_optional or item.pk in optional_item_ids
+    ]
     if not items:
         raise CartError(_("This kit has nothing to add."))
     product_ids = [item.product_id for item in items]
@@ -298,8 +372,11 @@ def cart_add_kit(*, cart: Cart, kit: Kit, variant_choices: dict[int, str], optio
     for item in items:
         options = [v for v in variants if v.product_id == item.product_id]
         wanted = variant_choices.get(item.pk)
-        pick = next((v for v in options if v.sku == wanted), None) if wanted else \
-            first_in_stock(options, available, item.quantity)
+        pick = (
+            next((v for v in options if v.sku == wanted), None)
+            if wanted
+            else first_in_stock(options, available, item.quantity)
+        )
         if pick is None:
             raise CartError(_("Choose an available option of %(name)s.") % {"name": item.product.name})
         check_sellable(pick)
@@ -355,8 +432,12 @@ def cart_update(*, cart: Cart, line: LineKey, quantity: int, client: ClientId | 
         raise CartError(_("That line is no longer in your cart."))
     if line.is_gift:
         if quantity != lines[line]:
-            raise CartError(_("A gift comes with its offer: its units cannot be changed, only removed. "
-                              "To buy more units, add the product from its page."))
+            raise CartError(
+                _(
+                    "A gift comes with its offer: its units cannot be changed, only removed. "
+                    "To buy more units, add the product from its page."
+                )
+            )
         return
     products, adding = {}, {}
     if quantity > lines[line]:
@@ -422,8 +503,11 @@ def gifts_settled(snapshot: CartSnapshot, due: dict[int, GiftDue]) -> bool:
         return False
     if any(offer_id not in due for offer_id in snapshot.gift_refused):
         return False
-    return all(key.gift_offer_id in due and due[key.gift_offer_id].variant_id == key.variant_id
-               for key in snapshot.lines if key.is_gift)
+    return all(
+        key.gift_offer_id in due and due[key.gift_offer_id].variant_id == key.variant_id
+        for key in snapshot.lines
+        if key.is_gift
+    )
 
 
 def _gifts_wanted(snapshot: CartSnapshot, due: dict[int, GiftDue]) -> tuple[dict[LineKey, int], dict[str, int]]:
@@ -445,8 +529,9 @@ def _gifts_wanted(snapshot: CartSnapshot, due: dict[int, GiftDue]) -> tuple[dict
     return wanted, fields
 
 
-def _gift_lines_held(cart: Cart, snapshot: CartSnapshot, variant_id: int, wanted: dict[LineKey, int],
-                     current: dict[LineKey, int]) -> dict[str, int]:
+def _gift_lines_held(
+    cart: Cart, snapshot: CartSnapshot, variant_id: int, wanted: dict[LineKey, int], current: dict[LineKey, int]
+) -> dict[str, int]:
     """Hold one gift variant's units (the paid ones first) and give its gift lines what was held."""
     fields: dict[str, int] = {}
     paid = sum(q for key, q in snapshot.lines.items() if key.variant_id == variant_id and not key.is_gift)
@@ -479,8 +564,7 @@ def cart_gifts_sync(*, cart: Cart, recheck: bool = False) -> None:
         wanted, fields = _gifts_wanted(snapshot, gifts_earned(snapshot.lines))
         current = {key: quantity for key, quantity in snapshot.lines.items() if key.is_gift}
         # recheck: the gift lines' holds lapsed and their stock may be gone; hold them again.
-        changed = {key for key in set(current) | set(wanted)
-                   if recheck or current.get(key, 0) != wanted.get(key, 0)}
+        changed = {key for key in set(current) | set(wanted) if recheck or current.get(key, 0) != wanted.get(key, 0)}
         for variant_id in sorted({key.variant_id for key in changed}):
             fields.update(_gift_lines_held(cart, snapshot, variant_id, wanted, current))
         store.write_fields(cart.id, fields)
@@ -511,8 +595,9 @@ def _hold_gift_units(cart: Cart, variant_id: int, *, paid: int, earned: int) -> 
         except CartError:
             pass
     # Not even the paid units can be held now: the holds lapse, as the cart page says.
-    reservation_release(reservation_ids=[r.pk for r in reservations_held(cart_key=cart.id)
-                                         .filter(stock_level__variant_id=variant_id)])
+    reservation_release(
+        reservation_ids=[r.pk for r in reservations_held(cart_key=cart.id).filter(stock_level__variant_id=variant_id)]
+    )
     return 0
 
 
@@ -532,8 +617,12 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
         return result
     reservation_release(cart_key=source_id)
     lines = store.lines(cart.id)
-    variants = {v.pk: v for v in Variant.objects.filter(pk__in={k.variant_id for k in lines}).select_related("product")
-                .prefetch_related("option_values")}
+    variants = {
+        v.pk: v
+        for v in Variant.objects.filter(pk__in={k.variant_id for k in lines})
+        .select_related("product")
+        .prefetch_related("option_values")
+    }
     # Cap each product at its limit, taking units off the lines that came last.
     per_product: dict[int, int] = {}
     for key in sorted(lines):
@@ -543,10 +632,14 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
         limit = variant.product.purchase_limit
         allowed = max(limit - per_product.get(variant.product_id, 0), 0)
         if lines[key] > allowed:
-            result.capped.append(ngettext(
-                "%(name)s: reduced to %(count)d unit, the most one customer may buy.",
-                "%(name)s: reduced to %(count)d units, the most one customer may buy.", allowed,
-            ) % {"name": variant.product.name, "count": allowed})
+            result.capped.append(
+                ngettext(
+                    "%(name)s: reduced to %(count)d unit, the most one customer may buy.",
+                    "%(name)s: reduced to %(count)d units, the most one customer may buy.",
+                    allowed,
+                )
+                % {"name": variant.product.name, "count": allowed}
+            )
             lines[key] = allowed
         per_product[variant.product_id] = per_product.get(variant.product_id, 0) + lines[key]
     # Then by what can be held now: this cart's holds are given back and taken again.
@@ -559,10 +652,14 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
             keep = available.get(variant_id, 0)
             # Stock is per option: "Hoodie (M)", as every stock message names it.
             name = variants[variant_id].shopper_name if variant_id in variants else str(variant_id)
-            result.capped.append(ngettext(
-                "%(name)s: reduced to %(count)d unit, all that is left.",
-                "%(name)s: reduced to %(count)d units, all that is left.", keep,
-            ) % {"name": name, "count": keep})
+            result.capped.append(
+                ngettext(
+                    "%(name)s: reduced to %(count)d unit, all that is left.",
+                    "%(name)s: reduced to %(count)d units, all that is left.",
+                    keep,
+                )
+                % {"name": name, "count": keep}
+            )
             for key in sorted((k for k in lines if k.variant_id == variant_id), reverse=True):
                 take = min(lines[key], total - keep)
                 lines[key] -= take
@@ -578,7 +675,6 @@ def cart_merge(*, source_id: str, cart: Cart) -> MergeResult:
             pass  # someone took the units meanwhile: the cart page shows which lines lapsed
     cart_gifts_sync(cart=cart)
     return result
-
 
 
 def cart_contact_record(*, cart: Cart, email: str) -> None:

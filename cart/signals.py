@@ -18,9 +18,14 @@ def merge_anonymous_cart(sender, request, user, **kwargs) -> None:
         return
     result = cart_merge(source_id=anonymous, cart=user_cart(user))
     if result.moved:
-        messages.info(request, ngettext(
-            "We added %(count)d item from before you signed in to your cart.",
-            "We added %(count)d items from before you signed in to your cart.", result.moved,
-        ) % {"count": result.moved})
+        messages.info(
+            request,
+            ngettext(
+                "We added %(count)d item from before you signed in to your cart.",
+                "We added %(count)d items from before you signed in to your cart.",
+                result.moved,
+            )
+            % {"count": result.moved},
+        )
     for message in result.capped:
         messages.warning(request, message)

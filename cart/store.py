@@ -85,8 +85,8 @@ def _snapshot(raw: dict) -> CartSnapshot:
     for field, value in raw.items():
         name = field.decode() if isinstance(field, bytes) else field
         for prefix, into in ((GIFT_SEEN, seen), (GIFT_REFUSED, refused)):
-            if name.startswith(prefix) and name[len(prefix):].isdecimal():
-                into[int(name[len(prefix):])] = int(value)
+            if name.startswith(prefix) and name[len(prefix) :].isdecimal():
+                into[int(name[len(prefix) :])] = int(value)
     return CartSnapshot(lines=_decode_lines(raw), gift_seen=seen, gift_refused=refused)
 
 
@@ -300,7 +300,6 @@ def cart_store() -> RedisCartStore | CacheCartStore:
         from django_redis.cache import RedisCache
 
         if isinstance(caches["default"], RedisCache):
-
             _store = RedisCartStore(get_redis_connection("default"))
         else:
             _store = CacheCartStore()

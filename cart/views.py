@@ -22,7 +22,8 @@ def _back(request, fallback: str = "cart:detail"):
     # `next` is a path on this site or ignored: redirect() would read "abc" as a URL name (a 500).
     target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect(fallback)
 
@@ -30,8 +31,12 @@ def _back(request, fallback: str = "cart:detail"):
 def _added(request, cart, *, message: str, error: bool = False, status: int = 200):
     """htmx: the buy box's feedback and the header count; otherwise back with a message."""
     if request.htmx:
-        return render(request, "cart/_added.html", {"message": message, "error": error,
-                                                    "cart_units": cart_units(cart)}, status=status)
+        return render(
+            request,
+            "cart/_added.html",
+            {"message": message, "error": error, "cart_units": cart_units(cart)},
+            status=status,
+        )
     (messages.error if error else messages.success)(request, message)
     return _back(request)
 
@@ -44,8 +49,9 @@ def _too_fast(request, *, in_drop: bool) -> bool:
     """Add-to-cart per client IP and device, stricter for a product in a live drop; fails open
     while Redis is away (the cart is closed then anyway)."""
     rates = settings.CART_ADD_DROP_RATE_LIMIT if in_drop else settings.CART_ADD_RATE_LIMIT
-    return not ratelimit.consume(request, action="cart_add", rates=rates, key=getattr(request, "device_id", ""),
-                                 fail_closed=False)
+    return not ratelimit.consume(
+        request, action="cart_add", rates=rates, key=getattr(request, "device_id", ""), fail_closed=False
+    )
 
 
 TOO_FAST = gettext_lazy("You are adding to the cart too quickly. Please wait a minute and try again.")
@@ -73,8 +79,9 @@ def add_kit(request, slug: str):
     if _too_fast(request, in_drop=False):
         return _added(request, cart, message=str(TOO_FAST), error=True, status=429)
     try:
-        services.cart_add_kit(cart=cart, kit=kit, variant_choices=choices, optional_item_ids=optional,
-                              client=_client(request))
+        services.cart_add_kit(
+            cart=cart, kit=kit, variant_choices=choices, optional_item_ids=optional, client=_client(request)
+        )
     except services.CartError as error:
         return _added(request, cart, message=str(error), error=True)
     return _added(request, cart, message=_("Added to your cart: %(name)s.") % {"name": kit.name})
@@ -84,20 +91,36 @@ def _line(request) -> LineKey | None:
     return LineKey.decode(request.POST.get("line", ""))
 
 
-def _cart_response(request, cart, *, error: str = "", summary=None, coupon_error: str = "", coupon_input: str = "",
-                   status: int = 200):
+def _cart_response(
+    request, cart, *, error: str = "", summary=None, coupon_error: str = "", coupon_input: str = "", status: int = 200
+):
     if request.htmx:
-        return render(request, "cart/_cart_body.html", {
-            "cart": summary if summary is not None else cart_view(cart), "cart_error": error,
-            "cart_units": cart_units(cart), "oob_count": True, "checkout_url": reverse("checkout:details"),
-            "coupon_error": coupon_error, "coupon_input": coupon_input,
-        })
+        return render(
+            request,
+            "cart/_cart_body.html",
+            {
+                "cart": summary if summary is not None else cart_view(cart),
+                "cart_error": error,
+                "cart_units": cart_units(cart),
+                "oob_count": True,
+                "checkout_url": reverse("checkout:details"),
+                "coupon_error": coupon_error,
+                "coupon_input": coupon_input,
+            },
+        )
     if error or coupon_error:
         messages.error(request, error or coupon_error)
     if status != 200:
-        return render(request, "cart/cart.html", {
-            "cart": cart_view(cart), "checkout_url": reverse("checkout:details"), "coupon_input": coupon_input,
-        }, status=status)
+        return render(
+            request,
+            "cart/cart.html",
+            {
+                "cart": cart_view(cart),
+                "checkout_url": reverse("checkout:details"),
+                "coupon_input": coupon_input,
+            },
+            status=status,
+        )
     return redirect("cart:detail")
 
 
@@ -138,8 +161,14 @@ COUPON_ACTION = "coupon"
 def _coupon_attempt_allowed(request, cart, *, record: bool) -> bool:
     """Codes that do not apply are limited per client IP and per cart (the session's or the
     customer's), so codes cannot be guessed by brute force; with Redis away it fails closed."""
-    return ratelimit.consume(request, action=COUPON_ACTION, rates=settings.COUPON_RATE_LIMIT, key=cart.id,
-                             fail_closed=True, dry_run=not record)
+    return ratelimit.consume(
+        request,
+        action=COUPON_ACTION,
+        rates=settings.COUPON_RATE_LIMIT,
+        key=cart.id,
+        fail_closed=True,
+        dry_run=not record,
+    )
 
 
 @require_POST
@@ -151,8 +180,9 @@ def coupon_apply(request):
         return _cart_response(request, cart, coupon_error=_("Enter your coupon code."))
     if not _coupon_attempt_allowed(request, cart, record=False):
         error = _("Too many codes tried. Wait a few minutes and try again.")
-        return _cart_response(request, cart, coupon_error=error, coupon_input=shown,
-                              status=200 if request.htmx else 429)
+        return _cart_response(
+            request, cart, coupon_error=error, coupon_input=shown, status=200 if request.htmx else 429
+        )
     summary = cart_view(replace(cart, coupon_code=code))
     if not summary.lines:
         return _cart_response(request, cart, error=_("Add products to your cart before applying a coupon."))

@@ -5,20 +5,39 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts.admin_scoping import SellerChoicesAdminMixin, SellerScopedAdminMixin, seller_scope
 from accounts.admin_importing import ScopedImportExportMixin
-
+from accounts.admin_scoping import SellerChoicesAdminMixin, SellerScopedAdminMixin, seller_scope
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money
 
 from .forms import SpecsField, TagsField
+from .models import (
+    Banner,
+    Brand,
+    BundleComponent,
+    Category,
+    Collection,
+    CollectionItem,
+    Family,
+    Kit,
+    KitItem,
+    Option,
+    OptionValue,
+    PriceHistory,
+    Product,
+    ProductImage,
+    ProductLine,
+    ScheduledPrice,
+    Variant,
+)
 from .resources import ProductPriceResource, ProductResource, VariantResource
 from .services import (
-    product_save, products_set_status, scheduled_price_cancel, scheduled_price_save, seller_statuses, variant_save,
-)
-from .models import (
-    Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
-    PriceHistory, Product, ProductImage, ProductLine, ScheduledPrice, Variant,
+    product_save,
+    products_set_status,
+    scheduled_price_cancel,
+    scheduled_price_save,
+    seller_statuses,
+    variant_save,
 )
 
 
@@ -57,7 +76,9 @@ def thumbnail(image_field, size: int = 48):
         return "—"
     return format_html(
         '<img src="{}" alt="" width="{}" height="{}">',  # attributes, not a style (CSP)
-        image_field.url, size, size,
+        image_field.url,
+        size,
+        size,
     )
 
 
@@ -177,13 +198,22 @@ class BundleComponentInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMixin, SavedThroughServicesMixin,
-                   ScopedHistoryAdmin):
+class ProductAdmin(
+    SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMixin, SavedThroughServicesMixin, ScopedHistoryAdmin
+):
     resource_classes = [ProductResource, ProductPriceResource]
     # What the shop puts forward on its pages (featured) is the staff's choice, not a seller's.
     scoped_readonly_fields = ("seller", "is_featured")
     list_display = [
-        "image_thumbnail", "name", "base_sku", "brand", "category", "price", "status", "is_featured", "seller",
+        "image_thumbnail",
+        "name",
+        "base_sku",
+        "brand",
+        "category",
+        "price",
+        "status",
+        "is_featured",
+        "seller",
     ]
     list_display_links = ["image_thumbnail", "name"]
     list_filter = ["status", "is_featured", "is_new", "category__family", "category", "brand", "seller"]
@@ -246,7 +276,9 @@ class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMix
         return self.inlines
 
     def get_queryset(self, request):
-        first_image = Prefetch("images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"))
+        first_image = Prefetch(
+            "images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk")
+        )
         return super().get_queryset(request).prefetch_related(first_image)
 
     @admin.display(description=_("image"))
@@ -286,7 +318,11 @@ class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMix
         return format_html(
             '<div class="admin-table-scroll"><table><thead><tr><th>{}</th><th>SKU</th><th>{}</th><th>{}</th><th>{}</th>'
             "</tr></thead><tbody>{}</tbody></table></div>",
-            _("when"), _("before"), _("after"), _("who"), body,
+            _("when"),
+            _("before"),
+            _("after"),
+            _("who"),
+            body,
         )
 
     def _set(self, request, queryset, message: str, **values):
@@ -294,43 +330,79 @@ class ProductAdmin(SpecsRowsMixin, ScopedImportExportMixin, SellerScopedAdminMix
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def _set_status(self, request, queryset, message, status: str, from_statuses=None):
-        count = products_set_status(product_ids=list(queryset.values_list("pk", flat=True)), status=status,
-                                    from_statuses=from_statuses, actor=request.user)
+        count = products_set_status(
+            product_ids=list(queryset.values_list("pk", flat=True)),
+            status=status,
+            from_statuses=from_statuses,
+            actor=request.user,
+        )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Activate the selected products"), permissions=["change"])
     def activate(self, request, queryset):
-        self._set_status(request, queryset, ngettext_lazy("%(count)d product activated.", "%(count)d products activated.", "count"), Product.Status.ACTIVE)
+        self._set_status(
+            request,
+            queryset,
+            ngettext_lazy("%(count)d product activated.", "%(count)d products activated.", "count"),
+            Product.Status.ACTIVE,
+        )
 
     @admin.action(description=_("Submit the selected products for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._set_status(request, queryset, ngettext_lazy(
-            "%(count)d product submitted for review.", "%(count)d products submitted for review.", "count"),
-            Product.Status.REVIEW, from_statuses=[Product.Status.DRAFT, Product.Status.INACTIVE])
+        self._set_status(
+            request,
+            queryset,
+            ngettext_lazy(
+                "%(count)d product submitted for review.", "%(count)d products submitted for review.", "count"
+            ),
+            Product.Status.REVIEW,
+            from_statuses=[Product.Status.DRAFT, Product.Status.INACTIVE],
+        )
 
     @admin.action(description=_("Approve the selected products (publish them)"), permissions=["change"])
     def approve(self, request, queryset):
-        self._set_status(request, queryset, ngettext_lazy(
-            "%(count)d product approved and published.", "%(count)d products approved and published.", "count"),
-            Product.Status.ACTIVE, from_statuses=[Product.Status.REVIEW])
+        self._set_status(
+            request,
+            queryset,
+            ngettext_lazy(
+                "%(count)d product approved and published.", "%(count)d products approved and published.", "count"
+            ),
+            Product.Status.ACTIVE,
+            from_statuses=[Product.Status.REVIEW],
+        )
 
     @admin.action(description=_("Deactivate the selected products"), permissions=["change"])
     def deactivate(self, request, queryset):
-        self._set_status(request, queryset, ngettext_lazy("%(count)d product deactivated.", "%(count)d products deactivated.", "count"), Product.Status.INACTIVE)
+        self._set_status(
+            request,
+            queryset,
+            ngettext_lazy("%(count)d product deactivated.", "%(count)d products deactivated.", "count"),
+            Product.Status.INACTIVE,
+        )
 
     @admin.action(description=_("Feature the selected products"), permissions=["change"])
     def feature(self, request, queryset):
-        self._set(request, queryset, ngettext_lazy("%(count)d product featured.", "%(count)d products featured.", "count"), is_featured=True)
+        self._set(
+            request,
+            queryset,
+            ngettext_lazy("%(count)d product featured.", "%(count)d products featured.", "count"),
+            is_featured=True,
+        )
 
     @admin.action(description=_("Stop featuring the selected products"), permissions=["change"])
     def unfeature(self, request, queryset):
-        self._set(request, queryset, ngettext_lazy("%(count)d product no longer featured.",
-                                                 "%(count)d products no longer featured.", "count"), is_featured=False)
+        self._set(
+            request,
+            queryset,
+            ngettext_lazy("%(count)d product no longer featured.", "%(count)d products no longer featured.", "count"),
+            is_featured=False,
+        )
 
 
 @admin.register(Variant)
-class VariantAdmin(ScopedImportExportMixin, MoneyAdminMixin, SellerScopedAdminMixin, SavedThroughServicesMixin,
-                   ScopedHistoryAdmin):
+class VariantAdmin(
+    ScopedImportExportMixin, MoneyAdminMixin, SellerScopedAdminMixin, SavedThroughServicesMixin, ScopedHistoryAdmin
+):
     resource_classes = [VariantResource]
     money_fields = ("price_modifier",)
     seller_field = "product__seller"
@@ -425,8 +497,20 @@ class ScheduledPriceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["variant", "category"]
     search_fields = ["variant__sku", "variant__product__name", "category__name"]
     date_hierarchy = "starts_at"
-    fields = ["variant", "category", "kind", "percent", "new_price", "starts_at", "ends_at", "status", "created_by",
-              "created_at", "applied_at", "ended_at"]
+    fields = [
+        "variant",
+        "category",
+        "kind",
+        "percent",
+        "new_price",
+        "starts_at",
+        "ends_at",
+        "status",
+        "created_by",
+        "created_at",
+        "applied_at",
+        "ended_at",
+    ]
     readonly_fields = ["status", "created_by", "created_at", "applied_at", "ended_at"]
     actions = ["cancel"]
 
@@ -455,6 +539,9 @@ class ScheduledPriceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cancel the selected scheduled prices (not yet started)"))
     def cancel(self, request, queryset):
         cancelled = sum(scheduled_price_cancel(scheduled_id=pk) for pk in queryset.values_list("pk", flat=True))
-        self.message_user(request, ngettext_lazy(
-            "%(count)d scheduled price cancelled.", "%(count)d scheduled prices cancelled.", cancelled
-        ) % {"count": cancelled}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext_lazy("%(count)d scheduled price cancelled.", "%(count)d scheduled prices cancelled.", cancelled)
+            % {"count": cancelled},
+            messages.SUCCESS,
+        )

@@ -14,7 +14,8 @@ def _tune_trigram_threshold(sender, connection, **kwargs) -> None:
     # Behind pgbouncer (transaction mode) a SET would stay on whichever server connection ran it:
     # there the servers' own configuration sets the threshold (deploy/, scripts/cluster).
     if connection.vendor == "postgresql" and not (
-            settings.DATABASE_POOLER and connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")):
+        settings.DATABASE_POOLER and connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    ):
         with connection.cursor() as cursor:
             cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
 
@@ -26,7 +27,6 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from . import listing_cache, option_index, renditions, tree  # noqa: F401  (signal receivers)
-
         from .sqlite_search import drop_triggers, install_triggers_and_rebuild
 
         listing_cache.connect_signals()

@@ -17,7 +17,8 @@ def components_of(variant_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]
     found: dict[int, list[tuple[int, int]]] = defaultdict(list)
     rows = (
         BundleComponent.objects.filter(bundle__variants__in=ids)
-        .order_by("order", "pk").values_list("bundle__variants__id", "component_id", "quantity")
+        .order_by("order", "pk")
+        .values_list("bundle__variants__id", "component_id", "quantity")
     )
     for bundle_variant_id, component_id, quantity in rows:
         found[bundle_variant_id].append((component_id, quantity))

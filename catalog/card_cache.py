@@ -68,9 +68,21 @@ def _image(product):
 def _key(product, eager: bool) -> str:
     image = _image(product)
     shown = (
-        product.pk, product.name, product.slug, product.brand.name, product.is_new, product.base_price,
-        product.promo_percent, product.promo_amount, product.promo_badge, product.compare_at_price, product.rating_average,
-        product.rating_count, image.image.name if image else None, image.alt if image else None, eager,
+        product.pk,
+        product.name,
+        product.slug,
+        product.brand.name,
+        product.is_new,
+        product.base_price,
+        product.promo_percent,
+        product.promo_amount,
+        product.promo_badge,
+        product.compare_at_price,
+        product.rating_average,
+        product.rating_count,
+        image.image.name if image else None,
+        image.alt if image else None,
+        eager,
         # A card before its product's launch shows no price: launching makes a new key.
         product.price_is_secret,
         # The picture's WebP renditions (srcset), made just after it was saved.

@@ -7,6 +7,11 @@ def navigation(request) -> dict:
     The rendered menu is cached too, per tree version, language and highlighted family."""
     tree = catalog_tree(request)
     current = next((family.url for family in tree.families if family.url == request.path), "")
-    return {"nav_families": tree.families, "nav_version": tree.version, "nav_current": current,
-            # The search box takes what the search reads; pages echo at most echoed_query_length of it.
-            "search_max_length": MAX_QUERY_LENGTH, "echoed_query_length": ECHOED_QUERY_LENGTH}
+    return {
+        "nav_families": tree.families,
+        "nav_version": tree.version,
+        "nav_current": current,
+        # The search box takes what the search reads; pages echo at most echoed_query_length of it.
+        "search_max_length": MAX_QUERY_LENGTH,
+        "echoed_query_length": ECHOED_QUERY_LENGTH,
+    }

@@ -38,8 +38,7 @@ class SpecsWidget(forms.Widget):
             count = min(int(data.get(f"{name}-rows", 0)), 500)
         except (TypeError, ValueError):
             count = 0
-        return [(data.get(f"{name}-key-{index}", ""), data.get(f"{name}-value-{index}", ""))
-                for index in range(count)]
+        return [(data.get(f"{name}-key-{index}", ""), data.get(f"{name}-value-{index}", "")) for index in range(count)]
 
     def value_omitted_from_data(self, data, files, name):
         # A form that did not show the rows (an import, a script) leaves the specifications alone.
@@ -78,9 +77,12 @@ class SpecsField(forms.Field):
             elif key.casefold() in seen:
                 errors.append(ValidationError(_("“%(name)s” appears twice: keep one row."), params={"name": key}))
             elif len(key) > SPEC_NAME_MAX_LENGTH or len(text) > SPEC_VALUE_MAX_LENGTH:
-                errors.append(ValidationError(
-                    _("“%(name)s” is too long: names up to %(names)d characters, values up to %(values)d."),
-                    params={"name": key[:40], "names": SPEC_NAME_MAX_LENGTH, "values": SPEC_VALUE_MAX_LENGTH}))
+                errors.append(
+                    ValidationError(
+                        _("“%(name)s” is too long: names up to %(names)d characters, values up to %(values)d."),
+                        params={"name": key[:40], "names": SPEC_NAME_MAX_LENGTH, "values": SPEC_VALUE_MAX_LENGTH},
+                    )
+                )
             seen.add(key.casefold())
             specs[key] = text
         if errors:

@@ -98,8 +98,14 @@ class ListingParams:
         )
 
     def is_filtered(self) -> bool:
-        return bool(self.brands or self.options or self.in_stock or self.four_stars or self.min_price is not None
-                    or self.max_price is not None)
+        return bool(
+            self.brands
+            or self.options
+            or self.in_stock
+            or self.four_stars
+            or self.min_price is not None
+            or self.max_price is not None
+        )
 
     def filters_key(self) -> str:
         """What the facet counts depend on (not the sort or the page)."""
@@ -150,9 +156,11 @@ def apply_filters(products: QuerySet, params: ListingParams, tree, *, skip: tupl
     if "options" not in skip:
         for code, slugs in params.options.items():
             products = products.filter(
-                Exists(ProductOptionValue.objects.filter(
-                    product=OuterRef("pk"), option_value_id__in=tree.option_value_ids(code, slugs)
-                ))
+                Exists(
+                    ProductOptionValue.objects.filter(
+                        product=OuterRef("pk"), option_value_id__in=tree.option_value_ids(code, slugs)
+                    )
+                )
             )
     return products
 
@@ -217,7 +225,9 @@ class Listing:
 def card_images() -> Prefetch:
     """A card's pictures (the product's own, not a variant's), as card_images."""
     return Prefetch(
-        "images", queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"), to_attr="card_images"
+        "images",
+        queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"),
+        to_attr="card_images",
     )
 
 
@@ -235,9 +245,20 @@ def card_queryset(products: QuerySet) -> QuerySet:
 
 # The fields a product card shows (and the page query therefore reads).
 CARD_FIELDS = (
-    "id", "name", "slug", "brand_id", "base_price", "promo_percent", "promo_amount", "promo_badge", "compare_at_price", "is_new",
-    "rating_average", "rating_count",
-    "brand__name", "brand__slug",
+    "id",
+    "name",
+    "slug",
+    "brand_id",
+    "base_price",
+    "promo_percent",
+    "promo_amount",
+    "promo_badge",
+    "compare_at_price",
+    "is_new",
+    "rating_average",
+    "rating_count",
+    "brand__name",
+    "brand__slug",
 )
 
 
@@ -269,7 +290,9 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
         aggregates[f"b{index}"] = Count("pk", filter=condition & shown)
     rows = list(
         apply_filters(base, params, tree, skip=("brand", "price"))
-        .values("brand_id", "category_id").annotate(**aggregates).order_by()
+        .values("brand_id", "category_id")
+        .annotate(**aggregates)
+        .order_by()
     )
     selected = set(tree.brand_ids(params.brands)) if params.brands else None
     brand_counts: dict[int, int] = {}
@@ -290,14 +313,20 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
 
 def _brand_facet(stats: FacetStats, params: ListingParams, tree, extra) -> Facet | None:
     rows = sorted(
-        ((tree.brands[brand_id], count) for brand_id, count in stats.brand_counts.items()
-         if count and brand_id in tree.brands),
+        (
+            (tree.brands[brand_id], count)
+            for brand_id, count in stats.brand_counts.items()
+            if count and brand_id in tree.brands
+        ),
         key=lambda pair: (-pair[1], pair[0].name),
     )[:30]
     values = [
         FacetValue(
-            value=brand.slug, label=brand.name, count=count,
-            selected=brand.slug in params.brands, url=toggled(params, "brand", brand.slug, extra),
+            value=brand.slug,
+            label=brand.name,
+            count=count,
+            selected=brand.slug in params.brands,
+            url=toggled(params, "brand", brand.slug, extra),
         )
         for brand, count in rows
     ]
@@ -327,7 +356,7 @@ def _stock_facet(stats: FacetStats, params: ListingParams, extra) -> Facet | Non
 
 
 def _rating_facet(stats: FacetStats, params: ListingParams, extra) -> Facet | None:
-    """"4 stars and up" as a toggle, like the stock one."""
+    """ "4 stars and up" as a toggle, like the stock one."""
     if not stats.total and not params.four_stars:
         return None
     url = "?" + urlencode(extra + params.query_items(rating=None if params.four_stars else "4"))
@@ -346,9 +375,12 @@ def _option_facets(counts: dict[int, int], params: ListingParams, tree, extra) -
         facet = facets.setdefault(value.option_code, Facet(code=value.option_code, name=value.option_name, values=[]))
         facet.values.append(
             FacetValue(
-                value=value.slug, label=value.value, count=count,
+                value=value.slug,
+                label=value.value,
+                count=count,
                 selected=value.slug in params.options.get(value.option_code, []),
-                url=toggled(params, value.option_code, value.slug, extra), swatch=value.swatch,
+                url=toggled(params, value.option_code, value.slug, extra),
+                swatch=value.swatch,
             )
         )
     return list(facets.values())
@@ -379,11 +411,14 @@ def _page_links(page, params: ListingParams, extra) -> list[dict]:
         if number == page.paginator.ELLIPSIS:
             links.append({"ellipsis": True})
         else:
-            links.append({
-                "number": number, "current": number == page.number,
-                # Page 1 is the bare URL, so a listing has one address for its first page.
-                "url": "?" + urlencode(extra + params.query_items(page=str(number) if number > 1 else None)),
-            })
+            links.append(
+                {
+                    "number": number,
+                    "current": number == page.number,
+                    # Page 1 is the bare URL, so a listing has one address for its first page.
+                    "url": "?" + urlencode(extra + params.query_items(page=str(number) if number > 1 else None)),
+                }
+            )
     return links
 
 
@@ -416,9 +451,16 @@ def _facet_counts(base: QuerySet, params: ListingParams, tree, category_ids: lis
     return stats, option_counts(base, params, tree, category_ids)
 
 
-def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | None = None,
-                  category_ids: list[int] | None = None, extra: list[tuple[str, str]] | None = None,
-                  ordering: tuple | None = None) -> Listing:
+def build_listing(
+    base: QuerySet,
+    params: ListingParams,
+    *,
+    tree,
+    scope: str | None = None,
+    category_ids: list[int] | None = None,
+    extra: list[tuple[str, str]] | None = None,
+    ordering: tuple | None = None,
+) -> Listing:
     """base: the visible products in scope (a category, a family, search matches); scope: a key
     naming that set ("category:12", "search:silla"), which lets the facet counts be cached;
     category_ids: the categories of that scope when known (listings), else read from the facets."""
@@ -427,7 +469,9 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
         stats, counts = _facet_counts(base, params, tree, category_ids)
     else:
         stats, counts = listing_cache.get_or_compute(
-            scope, params.filters_key(), lambda: _facet_counts(base, params, tree, category_ids),
+            scope,
+            params.filters_key(),
+            lambda: _facet_counts(base, params, tree, category_ids),
             until_collection_change=True,
         )
     filtered = apply_filters(base, params, tree)
@@ -443,8 +487,12 @@ def build_listing(base: QuerySet, params: ListingParams, *, tree, scope: str | N
     paginator.count = stats.total  # already counted by the facet pass: no COUNT(*) query
     page = paginator.get_page(params.page)  # bad or out-of-range pages land on the first or last page
     sorts = [
-        {"value": key, "label": label, "selected": key == params.sort,
-         "url": "?" + urlencode(extra + params.query_items(sort=None if key == "relevance" else key))}
+        {
+            "value": key,
+            "label": label,
+            "selected": key == params.sort,
+            "url": "?" + urlencode(extra + params.query_items(sort=None if key == "relevance" else key)),
+        }
         for key, label in SORTS.items()
     ]
     facets = {

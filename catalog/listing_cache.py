@@ -23,8 +23,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import request_reads
-from core.process_memo import ProcessMemo
 from core.db_router import replica_hold
+from core.process_memo import ProcessMemo
 
 from .models import scheduled_changes
 
@@ -70,8 +70,15 @@ def _key(scope: str, filters: str) -> str:
 _read_entries = ProcessMemo(256)
 
 
-def get_or_compute(scope: str, filters: str, compute, *, until_collection_change: bool = False,
-                   until: Callable[[], datetime | None] | None = None, in_process: bool = False):
+def get_or_compute(
+    scope: str,
+    filters: str,
+    compute,
+    *,
+    until_collection_change: bool = False,
+    until: Callable[[], datetime | None] | None = None,
+    in_process: bool = False,
+):
     """compute()'s value for (scope, filters), from the cache while the catalog is unchanged
     (and, with until_collection_change, until a collection next starts or ends: for values that
     show prices, which a launch reveals; with `until`, not past the moment it names either).
@@ -115,8 +122,9 @@ def _next_changes() -> dict[str, float]:
     cached = cache.get(NEXT_CHANGE_KEY)
     if isinstance(cached, dict) and now < min(cached.values()):
         return cached
-    moments = {name: moment.timestamp() if moment is not None else math.inf
-               for name, moment in scheduled_changes().items()}
+    moments = {
+        name: moment.timestamp() if moment is not None else math.inf for name, moment in scheduled_changes().items()
+    }
     # Bounded by the TTL too: a collection or banner edited by raw SQL announces nothing.
     cache.set(NEXT_CHANGE_KEY, moments, TTL_SECONDS)
     return moments
@@ -152,4 +160,6 @@ def connect_signals() -> None:
         post_save.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".delete")
         for field in model._meta.local_many_to_many:
-            m2m_changed.connect(_on_catalog_write, sender=field.remote_field.through, dispatch_uid=uid + "." + field.name)
+            m2m_changed.connect(
+                _on_catalog_write, sender=field.remote_field.through, dispatch_uid=uid + "." + field.name
+            )

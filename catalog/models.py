@@ -19,7 +19,6 @@ from core.money import format_money, unit_discount
 
 from .prices import ShownPrice, shown_price
 
-
 ZERO = Decimal("0.00")
 money_field = {"max_digits": 10, "decimal_places": 2}
 
@@ -128,7 +127,10 @@ RATING_STAR_FIELDS = ["rating_1", "rating_2", "rating_3", "rating_4", "rating_5"
 
 class RatedMixin(models.Model):
     rating_average = models.DecimalField(
-        _("rating average"), max_digits=3, decimal_places=2, default=ZERO,
+        _("rating average"),
+        max_digits=3,
+        decimal_places=2,
+        default=ZERO,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("5"))],
     )
     rating_count = models.PositiveIntegerField(_("rating count"), default=0)
@@ -252,15 +254,26 @@ class Product(ShownPriceFigures, RatedMixin):
         Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
     )
     line = models.ForeignKey(
-        ProductLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="products",
+        ProductLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
         verbose_name=_("product line"),
     )
     seller = models.ForeignKey(
-        "accounts.Seller", on_delete=models.PROTECT, null=True, blank=True, related_name="products",
+        "accounts.Seller",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
         verbose_name=_("seller"),
     )
     model_number = models.CharField(
-        _("model number"), max_length=60, blank=True, help_text=_("The manufacturer's model number, as printed on the box.")
+        _("model number"),
+        max_length=60,
+        blank=True,
+        help_text=_("The manufacturer's model number, as printed on the box."),
     )
     description = models.TextField(_("description"), blank=True)
     specs = models.JSONField(_("specifications"), default=dict, blank=True)
@@ -271,16 +284,19 @@ class Product(ShownPriceFigures, RatedMixin):
     # The best running automatic discount (promotions keeps these two through
     # catalog.services.product_promotions_set); sale_price is what the shopper pays, stored so
     # listings sort and filter on it with an index.
-    promo_percent = models.DecimalField(_("automatic discount (%)"), max_digits=5, decimal_places=2, default=ZERO,
-                                        editable=False)
+    promo_percent = models.DecimalField(
+        _("automatic discount (%)"), max_digits=5, decimal_places=2, default=ZERO, editable=False
+    )
     promo_amount = models.DecimalField(_("automatic discount (S/)"), **money_field, default=ZERO, editable=False)
     # The running quantity offer's badge ("3x2", "2do al 50 %"), kept by promotions like the two
     # above (catalog.services.product_promo_badges_set): cards show it and are cached by it.
     promo_badge = models.CharField(_("quantity offer"), max_length=30, blank=True, default="", editable=False)
     sale_price = models.GeneratedField(
         expression=Greatest(
-            Least(F("base_price") - Round(F("base_price") * F("promo_percent") / 100, 2),
-                  F("base_price") - F("promo_amount")),
+            Least(
+                F("base_price") - Round(F("base_price") * F("promo_percent") / 100, 2),
+                F("base_price") - F("promo_amount"),
+            ),
             Value(ZERO),
         ),
         output_field=models.DecimalField(**money_field),
@@ -308,8 +324,19 @@ class Product(ShownPriceFigures, RatedMixin):
 
     objects = ProductQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["units_sold", "rating_average", "rating_count", *RATING_STAR_FIELDS, "updated_at",
-                         "search_vector", "search_name", "promo_percent", "promo_amount", "promo_badge", "sale_price"]
+        excluded_fields=[
+            "units_sold",
+            "rating_average",
+            "rating_count",
+            *RATING_STAR_FIELDS,
+            "updated_at",
+            "search_vector",
+            "search_name",
+            "promo_percent",
+            "promo_amount",
+            "promo_badge",
+            "sale_price",
+        ]
     )
 
     class Meta:
@@ -326,14 +353,25 @@ class Product(ShownPriceFigures, RatedMixin):
         indexes = [
             # One index per listing sort within a category, holding only what shoppers see:
             # the page query reads the first rows in order and stops (LIMIT), whatever the size.
-            models.Index(fields=["category", "-is_featured", "-units_sold", "-id"], condition=ACTIVE_ONLY,
-                         name="catalog_prod_cat_relevance_idx"),
-            models.Index(fields=["category", "sale_price", "id"], condition=ACTIVE_ONLY,
-                         name="catalog_prod_cat_sale_idx"),
-            models.Index(fields=["category", "-created_at", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_newest_idx"),
-            models.Index(fields=["category", "-rating_average", "-rating_count", "-id"], condition=ACTIVE_ONLY,
-                         name="catalog_prod_cat_rating_idx"),
-            models.Index(fields=["category", "-units_sold", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_sold_idx"),
+            models.Index(
+                fields=["category", "-is_featured", "-units_sold", "-id"],
+                condition=ACTIVE_ONLY,
+                name="catalog_prod_cat_relevance_idx",
+            ),
+            models.Index(
+                fields=["category", "sale_price", "id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_sale_idx"
+            ),
+            models.Index(
+                fields=["category", "-created_at", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_newest_idx"
+            ),
+            models.Index(
+                fields=["category", "-rating_average", "-rating_count", "-id"],
+                condition=ACTIVE_ONLY,
+                name="catalog_prod_cat_rating_idx",
+            ),
+            models.Index(
+                fields=["category", "-units_sold", "-id"], condition=ACTIVE_ONLY, name="catalog_prod_cat_sold_idx"
+            ),
             # Facet counts and price ranges of a category read only this index (PostgreSQL).
             models.Index(
                 fields=["category", "status"], include=["brand", "sale_price", "id"], name="catalog_prod_sale_facet_idx"
@@ -342,10 +380,14 @@ class Product(ShownPriceFigures, RatedMixin):
             models.Index(fields=["status", "-units_sold"], name="catalog_prod_sold_idx"),
             models.Index(fields=["status", "-rating_average"], name="catalog_prod_rating_idx"),
             # The home page's rows: featured by sales, new arrivals by date.
-            models.Index(fields=["-units_sold", "-id"], condition=ACTIVE_ONLY & Q(is_featured=True),
-                         name="catalog_prod_featured_idx"),
-            models.Index(fields=["-created_at", "-id"], condition=ACTIVE_ONLY & Q(is_new=True),
-                         name="catalog_prod_new_idx"),
+            models.Index(
+                fields=["-units_sold", "-id"],
+                condition=ACTIVE_ONLY & Q(is_featured=True),
+                name="catalog_prod_featured_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"], condition=ACTIVE_ONLY & Q(is_new=True), name="catalog_prod_new_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -355,7 +397,11 @@ class Product(ShownPriceFigures, RatedMixin):
         return reverse("catalog:product", args=[self.slug])
 
     def clean(self) -> None:
-        if self.base_price is not None and self.compare_at_price is not None and self.compare_at_price < self.base_price:
+        if (
+            self.base_price is not None
+            and self.compare_at_price is not None
+            and self.compare_at_price < self.base_price
+        ):
             raise ValidationError({"compare_at_price": _("The compare-at price cannot be below the price.")})
 
     @property
@@ -381,7 +427,8 @@ class Product(ShownPriceFigures, RatedMixin):
         if "price_reveal_at" not in self.__dict__:
             self.price_reveal_at = (
                 Product.objects.filter(pk=self.pk).with_price_reveal().values_list("price_reveal_at", flat=True).first()
-                if self.pk else None
+                if self.pk
+                else None
             )
         # Compared with the clock again: a product read just before its launch shows its price after it.
         return self.price_reveal_at is not None and self.price_reveal_at > timezone.now()
@@ -391,9 +438,11 @@ class Product(ShownPriceFigures, RatedMixin):
         """Its price after the best running automatic discount (the stored sale_price, computed
         here too so an instance not read back from the database has it), the crossed-out price and
         the saving, as every page shows them (catalog.prices)."""
-        return shown_price(list_price=self.base_price, compare_at=self.compare_at_price,
-                           automatic_discount=unit_discount(self.base_price, percent=self.promo_percent,
-                                                            amount=self.promo_amount))
+        return shown_price(
+            list_price=self.base_price,
+            compare_at=self.compare_at_price,
+            automatic_discount=unit_discount(self.base_price, percent=self.promo_percent, amount=self.promo_amount),
+        )
 
     @property
     def has_automatic_discount(self) -> bool:
@@ -511,9 +560,11 @@ class Variant(ShownPriceFigures, models.Model):
         """After the product's best running automatic discount (as listings show it), with the
         crossed-out price and the saving (catalog.prices)."""
         product = self.product
-        return shown_price(list_price=self.price, compare_at=self.compare_at_price,
-                           automatic_discount=unit_discount(self.price, percent=product.promo_percent,
-                                                            amount=product.promo_amount))
+        return shown_price(
+            list_price=self.price,
+            compare_at=self.compare_at_price,
+            automatic_discount=unit_discount(self.price, percent=product.promo_percent, amount=product.promo_amount),
+        )
 
     def clean(self) -> None:
         if self.product_id is not None and self.product.base_price + (self.price_modifier or ZERO) < 0:
@@ -526,11 +577,17 @@ class BundleComponent(models.Model):
     sale and return, so the ledger stays per component)."""
 
     bundle = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="bundle_components", verbose_name=_("bundle"),
+        Product,
+        on_delete=models.CASCADE,
+        related_name="bundle_components",
+        verbose_name=_("bundle"),
         limit_choices_to={"product_type": "bundle"},
     )
     component = models.ForeignKey(
-        Variant, on_delete=models.PROTECT, related_name="in_bundles", verbose_name=_("component"),
+        Variant,
+        on_delete=models.PROTECT,
+        related_name="in_bundles",
+        verbose_name=_("component"),
     )
     quantity = models.PositiveSmallIntegerField(_("quantity"), default=1, validators=[MinValueValidator(1)])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -553,8 +610,9 @@ class BundleComponent(models.Model):
         if self.component.product_id == self.bundle_id:
             raise ValidationError({"component": _("A bundle cannot contain itself.")})
         if self.component.product.product_type == Product.Type.BUNDLE:
-            raise ValidationError({"component": _("A bundle's components must be products sold on their own, "
-                                                  "not other bundles.")})
+            raise ValidationError(
+                {"component": _("A bundle's components must be products sold on their own, not other bundles.")}
+            )
 
 
 class ProductImage(models.Model):
@@ -588,7 +646,11 @@ class PriceHistory(AppendOnlyModel):
     price = models.DecimalField(_("price"), **money_field)
     previous_price = models.DecimalField(_("previous price"), **money_field, null=True, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now, db_index=True)
@@ -621,7 +683,10 @@ class Kit(models.Model):
     room_type = models.CharField(_("room type"), max_length=20, choices=Room.choices, blank=True)
     style_tags = models.JSONField(_("style tags"), default=list, blank=True)
     discount_percent = models.DecimalField(
-        _("kit discount (%)"), max_digits=5, decimal_places=2, default=ZERO,
+        _("kit discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=ZERO,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("90"))],
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -740,7 +805,9 @@ def launch_awaited(product_ref, *, now=None):
     live = items.filter(collection__starts_at__lte=now).filter(
         Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)
     )
-    ahead = items.filter(collection__starts_at__gt=now).order_by("collection__starts_at").values("collection__starts_at")
+    ahead = (
+        items.filter(collection__starts_at__gt=now).order_by("collection__starts_at").values("collection__starts_at")
+    )
     return Case(When(Exists(live), then=Value(None)), default=Subquery(ahead[:1]), output_field=DateTimeField())
 
 
@@ -751,7 +818,8 @@ def awaiting_launch(now=None):
     return (
         CollectionItem.objects.filter(collection__is_active=True, collection__starts_at__gt=now)
         .annotate(reveal_at=launch_awaited(OuterRef("product_id"), now=now))
-        .filter(reveal_at__isnull=False).values("product_id")
+        .filter(reveal_at__isnull=False)
+        .values("product_id")
     )
 
 
@@ -765,8 +833,10 @@ def validate_link(value: str) -> None:
 class BannerQuerySet(models.QuerySet):
     def live(self, now=None):
         now = now or timezone.now()
-        return self.filter(is_active=True).filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now)).filter(
-            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+        return (
+            self.filter(is_active=True)
+            .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         )
 
 
@@ -779,7 +849,10 @@ class Banner(models.Model):
     image_desktop = models.ImageField(_("desktop image"), upload_to="banners/")
     image_mobile = models.ImageField(_("mobile image"), upload_to="banners/", blank=True)
     target_url = models.CharField(
-        _("target URL"), max_length=300, blank=True, validators=[validate_link],
+        _("target URL"),
+        max_length=300,
+        blank=True,
+        validators=[validate_link],
         help_text=_("A store path such as /c/sofas/ or an https:// address."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -807,13 +880,22 @@ def scheduled_changes(*, now=None) -> dict[str, datetime | None]:
 
     def next_moments(model, name: str):
         # A constant group: one row per table, of NULLs when nothing is ahead.
-        return model.objects.filter(is_active=True).order_by().annotate(schedule=Value(name)).values("schedule").annotate(
-            start=Min("starts_at", filter=Q(starts_at__gt=now)), end=Min("ends_at", filter=Q(ends_at__gt=now)),
-        ).values_list("schedule", "start", "end")
+        return (
+            model.objects.filter(is_active=True)
+            .order_by()
+            .annotate(schedule=Value(name))
+            .values("schedule")
+            .annotate(
+                start=Min("starts_at", filter=Q(starts_at__gt=now)),
+                end=Min("ends_at", filter=Q(ends_at__gt=now)),
+            )
+            .values_list("schedule", "start", "end")
+        )
 
-    found = {name: min((moment for moment in (start, end) if moment is not None), default=None)
-             for name, start, end in next_moments(Collection, "collections").union(
-                 next_moments(Banner, "banners"), all=True)}
+    found = {
+        name: min((moment for moment in (start, end) if moment is not None), default=None)
+        for name, start, end in next_moments(Collection, "collections").union(next_moments(Banner, "banners"), all=True)
+    }
     return {"collections": found.get("collections"), "banners": found.get("banners")}
 
 
@@ -875,34 +957,61 @@ class ScheduledPrice(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("scheduled price status", "Cancelled")  # "Anulado": a cambio de precio
 
     variant = models.ForeignKey(
-        Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="scheduled_prices",
+        Variant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scheduled_prices",
         verbose_name=_("variant"),
     )
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="scheduled_prices",
-        verbose_name=_("category"), help_text=_("Every product of the category and of its subcategories."),
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scheduled_prices",
+        verbose_name=_("category"),
+        help_text=_("Every product of the category and of its subcategories."),
     )
     kind = models.CharField(_("change"), max_length=10, choices=Kind.choices, default=Kind.PERCENT)
     percent = models.DecimalField(
-        _("percentage"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("100"))],
         help_text=_("Negative lowers the price (-15 is 15 percent off), positive raises it."),
     )
     new_price = models.DecimalField(
-        _("new price"), **money_field, null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        _("new price"),
+        **money_field,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("IGV included."),
     )
     starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True,
-                                   help_text=_("Empty: the new price stays. At the end the previous price returns."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED,
-                              editable=False)
+    ends_at = models.DateTimeField(
+        _("ends at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the new price stays. At the end the previous price returns."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED, editable=False
+    )
     # What the change replaced, to put it back at the end: {"products": {id: [base, compare_at]}}
     # for a category, {"modifier": "…"} for a variant.
     previous = models.JSONField(_("previous prices"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("scheduled by"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("scheduled by"),
+        editable=False,
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True, editable=False)
@@ -914,7 +1023,8 @@ class ScheduledPrice(models.Model):
         ordering = ["-starts_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(variant__isnull=False, category__isnull=True) | Q(variant__isnull=True, category__isnull=False),
+                condition=Q(variant__isnull=False, category__isnull=True)
+                | Q(variant__isnull=True, category__isnull=False),
                 name="catalog_scheduledprice_one_target",
             ),
             models.CheckConstraint(
@@ -951,14 +1061,16 @@ class ScheduledPrice(models.Model):
         if self._state.adding and self.starts_at and self.starts_at <= timezone.now():
             raise ValidationError({"starts_at": _("The start must be in the future.")})
         if self.starts_at and self.overlapping().exists():
-            raise ValidationError(_("Another scheduled price changes the same prices in this period; change or "
-                                    "cancel it first."))
+            raise ValidationError(
+                _("Another scheduled price changes the same prices in this period; change or cancel it first.")
+            )
 
     def overlapping(self):
         """Scheduled or running changes of the same prices whose windows meet this one's: the
         same variant, or a category above or below this one (their ends would undo each other)."""
         others = ScheduledPrice.objects.filter(status__in=[self.Status.SCHEDULED, self.Status.RUNNING]).exclude(
-            pk=self.pk)
+            pk=self.pk
+        )
         if self.ends_at is not None:
             others = others.filter(starts_at__lt=self.ends_at)
         others = others.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=self.starts_at))

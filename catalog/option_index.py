@@ -31,8 +31,10 @@ def refresh(product_ids: Iterable[int]) -> None:
             .distinct()
         )
         ProductOptionValue.objects.bulk_create(
-            [ProductOptionValue(product_id=product_id, option_value_id=value_id, category_id=category_id)
-             for product_id, value_id, category_id in rows]
+            [
+                ProductOptionValue(product_id=product_id, option_value_id=value_id, category_id=category_id)
+                for product_id, value_id, category_id in rows
+            ]
         )
 
 

@@ -39,6 +39,10 @@ def record_base_prices(changes: dict[int, tuple[Decimal, Decimal]], *, source: s
         return 0
     variants = Variant.objects.filter(product_id__in=moved).values_list("pk", "product_id", "price_modifier")
     return record(
-        ((pk, moved[product_id][0] + modifier, moved[product_id][1] + modifier) for pk, product_id, modifier in variants),
-        source=source, actor=actor,
+        (
+            (pk, moved[product_id][0] + modifier, moved[product_id][1] + modifier)
+            for pk, product_id, modifier in variants
+        ),
+        source=source,
+        actor=actor,
     )

@@ -30,5 +30,6 @@ def shown_price(*, list_price: Decimal, compare_at: Decimal | None, automatic_di
     else:
         return ShownPrice(price=price, before=None, saving=ZERO, percent=0)
     saving = before - price
-    return ShownPrice(price=price, before=before, saving=saving,
-                      percent=int((saving / before * 100).to_integral_value()))
+    return ShownPrice(
+        price=price, before=before, saving=saving, percent=int((saving / before * 100).to_integral_value())
+    )

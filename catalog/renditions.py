@@ -103,7 +103,9 @@ def stored_picture_names() -> set[str]:
     for label, fields in IMAGE_FIELDS:
         model = apps.get_model(label)
         for field in fields:
-            names.update(name for name in model.objects.exclude(**{field: ""}).values_list(field, flat=True).distinct() if name)
+            names.update(
+                name for name in model.objects.exclude(**{field: ""}).values_list(field, flat=True).distinct() if name
+            )
     return names
 
 

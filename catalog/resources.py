@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from accounts.models import Seller
 from accounts.admin_importing import AmountWidget, ScopedForeignKeyWidget, ScopedModelResource
+from accounts.models import Seller
 
 from .models import Brand, Category, Product, Variant
 from .services import product_save, variant_save
@@ -25,19 +25,39 @@ class SavedThroughServicesResource(ScopedModelResource):
 
 class ProductResource(SavedThroughServicesResource):
     seller_scopes = {"seller": lambda seller: Q(pk=seller.pk)}  # a seller lists products under their own name only
-    brand = fields.Field(attribute="brand", column_name="brand",
-                         widget=ScopedForeignKeyWidget(Brand, "slug", label=gettext_lazy("brand")))
-    category = fields.Field(attribute="category", column_name="category",
-                            widget=ScopedForeignKeyWidget(Category, "slug", label=gettext_lazy("category")))
-    seller = fields.Field(attribute="seller", column_name="seller",
-                          widget=ScopedForeignKeyWidget(Seller, "slug", label=gettext_lazy("seller")))
+    brand = fields.Field(
+        attribute="brand",
+        column_name="brand",
+        widget=ScopedForeignKeyWidget(Brand, "slug", label=gettext_lazy("brand")),
+    )
+    category = fields.Field(
+        attribute="category",
+        column_name="category",
+        widget=ScopedForeignKeyWidget(Category, "slug", label=gettext_lazy("category")),
+    )
+    seller = fields.Field(
+        attribute="seller",
+        column_name="seller",
+        widget=ScopedForeignKeyWidget(Seller, "slug", label=gettext_lazy("seller")),
+    )
 
     class Meta:
         model = Product
         name = gettext_lazy("Products")
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "base_sku", "brand", "category", "seller", "status", "base_price",
-                  "compare_at_price", "warranty_months", "description"]
+        fields = [
+            "slug",
+            "name",
+            "base_sku",
+            "brand",
+            "category",
+            "seller",
+            "status",
+            "base_price",
+            "compare_at_price",
+            "warranty_months",
+            "description",
+        ]
 
     def before_save_instance(self, instance, row, **kwargs):
         if self.seller is not None:
@@ -58,16 +78,21 @@ class ProductPriceResource(SavedThroughServicesResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:
-            raise ValidationError(_("There is no product “%(slug)s”: prices are imported for existing products only.")
-                                  % {"slug": row.get("slug")})
+            raise ValidationError(
+                _("There is no product “%(slug)s”: prices are imported for existing products only.")
+                % {"slug": row.get("slug")}
+            )
         super().after_init_instance(instance, new, row, **kwargs)
 
 
 class VariantResource(SavedThroughServicesResource):
     seller_lookup = "product__seller"
     seller_scopes = {"product": lambda seller: Q(seller=seller)}  # a variant goes only under the seller's own products
-    product = fields.Field(attribute="product", column_name="product",
-                           widget=ScopedForeignKeyWidget(Product, "slug", label=gettext_lazy("product")))
+    product = fields.Field(
+        attribute="product",
+        column_name="product",
+        widget=ScopedForeignKeyWidget(Product, "slug", label=gettext_lazy("product")),
+    )
     price = fields.Field(attribute="price", column_name="price", readonly=True, widget=AmountWidget())
 
     class Meta:

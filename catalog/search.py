@@ -156,7 +156,7 @@ def _sqlite_full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
 def trigrams(word: str) -> set[str]:
     """pg_trgm's trigrams of one word: padded with two spaces before and one after."""
     padded = f"  {word} "
-    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
 
 
 def similarity(a: str, b: str) -> float:
@@ -196,10 +196,17 @@ def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]
     if len(normalize(raw_query)) < 2:
         return []
     result = search_products(products, raw_query)
-    found = (result.matches.order_by(*result.ordering).only("name", "slug", "sale_price")
-             .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))[:limit])
+    found = (
+        result.matches.order_by(*result.ordering)
+        .only("name", "slug", "sale_price")
+        .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))[:limit]
+    )
     return [
-        {"name": product.name, "slug": product.slug, "price_is_secret": product.price_is_secret,
-         "price": None if product.price_is_secret else product.sale_price}
+        {
+            "name": product.name,
+            "slug": product.slug,
+            "price_is_secret": product.price_is_secret,
+            "price": None if product.price_is_secret else product.sale_price,
+        }
         for product in found
     ]

@@ -8,21 +8,33 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Prefetch, Q, prefetch_related_objects
-from django.urls import reverse
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import listing_cache
-from .ports import availability_by_variant, bundle_availability
 from .listing import card_images, card_queryset, card_rows
-from .tree import catalog_tree
 from .models import (
-    Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Kit, KitItem, OptionValue, Product, ProductImage, ProductLine, Variant,
+    Banner,
+    Brand,
+    BundleComponent,
+    Category,
+    Collection,
+    CollectionItem,
+    Kit,
+    KitItem,
+    OptionValue,
+    Product,
+    ProductImage,
+    ProductLine,
+    Variant,
     launch_awaited,
 )
+from .ports import availability_by_variant, bundle_availability
+from .tree import catalog_tree
 
 
 def visible_products(tree=None):
@@ -59,8 +71,20 @@ class HomeSections:
 def _rows_shape() -> str:
     """Names the catalog models' fields: the home page's and product pages' cached entries hold model
     instances, so a release that changes a model reads none written by the one before."""
-    models = (Banner, Brand, BundleComponent, Category, Collection, Kit, OptionValue, Product, ProductImage,
-              ProductLine, Variant, Product._meta.get_field("seller").related_model)
+    models = (
+        Banner,
+        Brand,
+        BundleComponent,
+        Category,
+        Collection,
+        Kit,
+        OptionValue,
+        Product,
+        ProductImage,
+        ProductLine,
+        Variant,
+        Product._meta.get_field("seller").related_model,
+    )
     fields = [f"{model.__name__}.{field.attname}" for model in models for field in model._meta.concrete_fields]
     return hashlib.sha1("|".join(fields).encode()).hexdigest()[:12]
 
@@ -70,9 +94,14 @@ def home_sections(*, now=None) -> HomeSections:
     collection or banner has started or ended since (catalog.listing_cache)."""
     if now is not None:
         return _home_sections(now)
-    return listing_cache.get_or_compute("home:" + _rows_shape(), "", lambda: _home_sections(timezone.now()),
-                                        until_collection_change=True, until=listing_cache.next_banner_change,
-                                        in_process=True)
+    return listing_cache.get_or_compute(
+        "home:" + _rows_shape(),
+        "",
+        lambda: _home_sections(timezone.now()),
+        until_collection_change=True,
+        until=listing_cache.next_banner_change,
+        in_process=True,
+    )
 
 
 def _home_sections(now) -> HomeSections:
@@ -166,7 +195,9 @@ class _ProductCatalogData:
 def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
     visible = visible_products()
     product = (
-        visible.with_price_reveal().select_related("brand", "category", "line", "seller").prefetch_related(
+        visible.with_price_reveal()
+        .select_related("brand", "category", "line", "seller")
+        .prefetch_related(
             Prefetch(
                 "variants",
                 queryset=Variant.objects.filter(is_active=True).prefetch_related(
@@ -175,7 +206,9 @@ def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
             ),
             "images",
             Prefetch("collections", queryset=Collection.objects.filter(is_active=True)),
-        ).filter(slug=slug).first()
+        )
+        .filter(slug=slug)
+        .first()
     )
     if product is None:
         return None
@@ -183,53 +216,74 @@ def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
         visible.filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
     )
     return _ProductCatalogData(
-        product=product, variants=list(product.variants.all()),
+        product=product,
+        variants=list(product.variants.all()),
         components=bundle_components(product) if product.product_type == Product.Type.BUNDLE else [],
         related=list(related[:8]),
     )
 
 
-def _selected_variant(variants: list[Variant], options_of: dict[int, dict[str, str]],
-                      selection: dict[str, str]) -> Variant | None:
+def _selected_variant(
+    variants: list[Variant], options_of: dict[int, dict[str, str]], selection: dict[str, str]
+) -> Variant | None:
     """The first variant whose option values contain the whole selection (values no variant has
     are ignored); the first variant when nothing matches."""
     known = {code: value for code, value in selection.items() if any(o.get(code) == value for o in options_of.values())}
     return next((v for v in variants if known.items() <= options_of[v.pk].items()), variants[0] if variants else None)
 
 
-def _option_choice(code: str, value_slug: str, label: str, swatch: str, *, chosen: dict[str, str],
-                   options_of: dict[int, dict[str, str]], availability: dict[int, int]) -> OptionChoice:
+def _option_choice(
+    code: str,
+    value_slug: str,
+    label: str,
+    swatch: str,
+    *,
+    chosen: dict[str, str],
+    options_of: dict[int, dict[str, str]],
+    availability: dict[int, int],
+) -> OptionChoice:
     wanted = {**chosen, code: value_slug}
     others = {c: s for c, s in chosen.items() if c != code}
     # Offered only when a real variant has this value together with the other chosen values.
     matching = [
-        pk for pk, o in options_of.items()
+        pk
+        for pk, o in options_of.items()
         if o.get(code) == value_slug and all(o.get(c) == s for c, s in others.items())
     ]
     return OptionChoice(
-        slug=value_slug, label=label, swatch=swatch, selected=chosen.get(code) == value_slug,
-        available=bool(matching), query="&".join(f"{c}={s}" for c, s in sorted(wanted.items())),
+        slug=value_slug,
+        label=label,
+        swatch=swatch,
+        selected=chosen.get(code) == value_slug,
+        available=bool(matching),
+        query="&".join(f"{c}={s}" for c, s in sorted(wanted.items())),
         sold_out=bool(matching) and not any(availability.get(pk, 0) > 0 for pk in matching),
     )
 
 
-def _option_groups(variants: list[Variant], options_of: dict[int, dict[str, str]], chosen: dict[str, str],
-                   availability: dict[int, int]) -> list[OptionGroup]:
+def _option_groups(
+    variants: list[Variant], options_of: dict[int, dict[str, str]], chosen: dict[str, str], availability: dict[int, int]
+) -> list[OptionGroup]:
     groups: dict[str, OptionGroup] = {}
     all_values = sorted(
-        {(val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
-         for v in variants for val in v.option_values.all()}
+        {
+            (val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
+            for v in variants
+            for val in v.option_values.all()
+        }
     )
-    for _, code, name, _, value_slug, label, swatch in all_values:
+    for _order, code, name, _value_order, value_slug, label, swatch in all_values:
         groups.setdefault(code, OptionGroup(code=code, name=name, choices=[])).choices.append(
-            _option_choice(code, value_slug, label, swatch, chosen=chosen, options_of=options_of,
-                           availability=availability)
+            _option_choice(
+                code, value_slug, label, swatch, chosen=chosen, options_of=options_of, availability=availability
+            )
         )
     return list(groups.values())
 
 
-def _variant_images(product: Product, variant: Variant | None, variants: list[Variant],
-                    options_of: dict[int, dict[str, str]]) -> list[ProductImage]:
+def _variant_images(
+    product: Product, variant: Variant | None, variants: list[Variant], options_of: dict[int, dict[str, str]]
+) -> list[ProductImage]:
     """The selected variant's photos, then the product's general ones. Photos belong to a look
     (usually a colour), not to one size: those of every variant sharing the selected variant's
     colour are used when it has none of its own."""
@@ -255,10 +309,13 @@ def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]
     drop ended is closed unless another live collection still sells it."""
     collections = list(product.collections.all())
     live = any(c.is_live(now) for c in collections)
-    upcoming = None if live else min((c for c in collections if c.starts_at > now), key=lambda c: c.starts_at,
-                                     default=None)
-    ended = None if live else next(
-        (c for c in collections if c.collection_type == Collection.Type.DROP and c.has_ended(now)), None
+    upcoming = (
+        None if live else min((c for c in collections if c.starts_at > now), key=lambda c: c.starts_at, default=None)
+    )
+    ended = (
+        None
+        if live
+        else next((c for c in collections if c.collection_type == Collection.Type.DROP and c.has_ended(now)), None)
     )
     return upcoming, ended
 
@@ -268,8 +325,13 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     no collection has started or ended (catalog.listing_cache), its stock as inventory shows it
     (catalog.ports: a figure read again after every stock write)."""
     now = now or timezone.now()
-    data = listing_cache.get_or_compute("product-page:" + _rows_shape(), slug, lambda: _product_catalog_data(slug),
-                                        until_collection_change=True, in_process=True)
+    data = listing_cache.get_or_compute(
+        "product-page:" + _rows_shape(),
+        slug,
+        lambda: _product_catalog_data(slug),
+        until_collection_change=True,
+        in_process=True,
+    )
     if data is None:
         raise Http404
     product, variants = data.product, data.variants
@@ -283,16 +345,26 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     images = _variant_images(product, variant, variants, options_of)
     upcoming, ended = _drops(product, now)
     return ProductPage(
-        product=product, variant=variant, variants=variants, option_groups=option_groups, images=images,
-        specs=_specs(product), related=data.related, upcoming_drop=upcoming, ended_drop=ended,
-        availability=availability, components=data.components, catalog_reading=data.reading,
+        product=product,
+        variant=variant,
+        variants=variants,
+        option_groups=option_groups,
+        images=images,
+        specs=_specs(product),
+        related=data.related,
+        upcoming_drop=upcoming,
+        ended_drop=ended,
+        availability=availability,
+        components=data.components,
+        catalog_reading=data.reading,
     )
 
 
 def bundle_components(product: Product) -> list:
     """A bundle's components with their variant and product, for its page (one query)."""
     return list(
-        BundleComponent.objects.filter(bundle=product).select_related("component__product__brand")
+        BundleComponent.objects.filter(bundle=product)
+        .select_related("component__product__brand")
         .order_by("order", "pk")
     )
 
@@ -352,8 +424,13 @@ def kits_browse(*, room: str = "", style: str = "") -> KitBrowse:
     in_style = [kit for kit in kits if not style or style in kit.style_tags]
     in_room = [kit for kit in kits if not room or kit.room_type == room]
     shown = [kit for kit in in_room if not style or style in kit.style_tags]
-    return KitBrowse(kits=shown, rooms=_kit_room_filters(in_style, room=room, style=style),
-                     styles=_kit_style_filters(in_room, tags, room=room, style=style), room=room, style=style)
+    return KitBrowse(
+        kits=shown,
+        rooms=_kit_room_filters(in_style, room=room, style=style),
+        styles=_kit_style_filters(in_room, tags, room=room, style=style),
+        room=room,
+        style=style,
+    )
 
 
 def kits_matching(query: str, *, limit: int = 4) -> list:
@@ -370,7 +447,6 @@ def kits_matching(query: str, *, limit: int = 4) -> list:
             if len(found) == limit:
                 break
     return found
-
 
 
 @dataclass
@@ -423,13 +499,22 @@ def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_
         Kit.objects.filter(is_active=True).prefetch_related(
             Prefetch(
                 "items",
-                queryset=KitItem.objects.filter(product__in=visible_products()).select_related("product__brand")
+                queryset=KitItem.objects.filter(product__in=visible_products())
+                .select_related("product__brand")
                 .annotate(product_reveal_at=launch_awaited(OuterRef("product_id")))
                 .prefetch_related(
-                    Prefetch("product__images", queryset=ProductImage.objects.filter(variant__isnull=True),
-                             to_attr="card_images"),
-                    Prefetch("product__variants", queryset=Variant.objects.filter(is_active=True).order_by("order", "pk")
-                             .select_related("product").prefetch_related("option_values")),
+                    Prefetch(
+                        "product__images",
+                        queryset=ProductImage.objects.filter(variant__isnull=True),
+                        to_attr="card_images",
+                    ),
+                    Prefetch(
+                        "product__variants",
+                        queryset=Variant.objects.filter(is_active=True)
+                        .order_by("order", "pk")
+                        .select_related("product")
+                        .prefetch_related("option_values"),
+                    ),
                 ),
             )
         ),
@@ -464,14 +549,18 @@ def _kit_unavailable(required: list[KitItem]) -> str:
     if launching is not None:
         return _("%(name)s goes on sale on %(date)s; the kit can be bought from then on.") % {
             "name": launching.product.name,
-            "date": date_format(timezone.localtime(launching.product.price_reveal_at), "DATETIME_FORMAT")}
+            "date": date_format(timezone.localtime(launching.product.price_reveal_at), "DATETIME_FORMAT"),
+        }
     missing = next((item for item in required if item.sold_out), None)
     if missing is not None:
         return _("%(name)s is sold out, so the kit cannot be bought right now.") % {"name": missing.product.name}
     over = next((item for item in required if item.product.exceeds_purchase_limit(held=0, adding=item.quantity)), None)
     if over is not None:
         return _("The kit has %(count)d units of %(name)s, more than one customer may buy (%(limit)d).") % {
-            "count": over.quantity, "name": over.product.name, "limit": over.product.purchase_limit}
+            "count": over.quantity,
+            "name": over.product.name,
+            "limit": over.product.purchase_limit,
+        }
     return ""
 
 

@@ -13,7 +13,9 @@ from core import request_reads
 
 from .models import Brand, Category, Family, Option, OptionValue
 
-CACHE_KEY = "catalog:tree:v3"  # v3: option values read on first use (Tree._options); an earlier release's tree is not read
+CACHE_KEY = (
+    "catalog:tree:v3"  # v3: option values read on first use (Tree._options); an earlier release's tree is not read
+)
 VERSION_KEY = request_reads.shared("catalog:tree:version")
 CACHE_SECONDS = 60 * 15
 
@@ -144,24 +146,43 @@ def _families_and_categories() -> tuple[list[FamilyNode], dict[int, Node], set[i
     """Active families, the active categories of active families, and the id of every category."""
     # Families and every category in one read (a family without categories comes as one row of NULLs).
     rows = Family.objects.order_by("order", "name", "categories__order", "categories__name").values(
-        "id", "name", "slug", "icon", "description", "is_active", "categories__id", "categories__name",
-        "categories__slug", "categories__parent_id", "categories__description", "categories__is_active",
+        "id",
+        "name",
+        "slug",
+        "icon",
+        "description",
+        "is_active",
+        "categories__id",
+        "categories__name",
+        "categories__slug",
+        "categories__parent_id",
+        "categories__description",
+        "categories__is_active",
     )
     families, categories, every_category_id = {}, {}, set()
     for row in rows:
         if row["is_active"] and row["id"] not in families:
             families[row["id"]] = FamilyNode(
-                id=row["id"], name=row["name"], slug=row["slug"], icon=row["icon"],
-                url=reverse("catalog:family", args=[row["slug"]]), description=row["description"])
+                id=row["id"],
+                name=row["name"],
+                slug=row["slug"],
+                icon=row["icon"],
+                url=reverse("catalog:family", args=[row["slug"]]),
+                description=row["description"],
+            )
         if row["categories__id"] is None:
             continue
         every_category_id.add(row["categories__id"])
         if row["is_active"] and row["categories__is_active"]:
             categories[row["categories__id"]] = Node(
-                id=row["categories__id"], name=row["categories__name"], slug=row["categories__slug"],
-                family_id=row["id"], parent_id=row["categories__parent_id"],
+                id=row["categories__id"],
+                name=row["categories__name"],
+                slug=row["categories__slug"],
+                family_id=row["id"],
+                parent_id=row["categories__parent_id"],
                 url=reverse("catalog:category", args=[row["categories__slug"]]),
-                description=row["categories__description"])
+                description=row["categories__description"],
+            )
     return list(families.values()), categories, every_category_id
 
 
@@ -200,8 +221,16 @@ def _options_of(version: str) -> tuple[list[str], dict[int, ValueNode]]:
     found = cache.get(key)
     if found is None:
         values = {
-            v.id: ValueNode(id=v.id, option_code=v.option.code, option_name=v.option.name, option_order=v.option.order,
-                            slug=v.slug, value=v.value, swatch=v.swatch, order=v.order)
+            v.id: ValueNode(
+                id=v.id,
+                option_code=v.option.code,
+                option_name=v.option.name,
+                option_order=v.option.order,
+                slug=v.slug,
+                value=v.value,
+                swatch=v.swatch,
+                order=v.order,
+            )
             for v in OptionValue.objects.select_related("option")
         }
         # The filters' names, from the values read: an option with no value filters nothing.

@@ -27,8 +27,15 @@ from orders.models import Order
 from .forms import ADDRESS_FIELDS, CheckoutAddressForm, StaffOrderForm, StaffOrderLineFormSet, staff_order_rows
 from .services import CheckoutError
 from .staff_orders import (
-    customer_for_email, staff_order_payment_link, staff_order_place, staff_order_products, staff_order_quote,
-    staff_order_saved_address, staff_order_saved_addresses, staff_order_shipping, variants_for_skus,
+    customer_for_email,
+    staff_order_payment_link,
+    staff_order_place,
+    staff_order_products,
+    staff_order_quote,
+    staff_order_saved_address,
+    staff_order_saved_addresses,
+    staff_order_shipping,
+    variants_for_skus,
 )
 
 FORM_KEY = "staff_order"
@@ -45,11 +52,15 @@ def may_take_orders(request) -> bool:
 def _answers(form: StaffOrderForm, address: CheckoutAddressForm, lines) -> dict:
     data = form.cleaned_data
     return {
-        "email": data["email"], "phone": address.data.get("phone", ""),
+        "email": data["email"],
+        "phone": address.data.get("phone", ""),
         "lines": [(line.cleaned_data.get("sku", ""), line.cleaned_data.get("quantity", "")) for line in lines],
         "address_data": {name: address.data.get(name, "") for name in address.fields},
-        "shipping_method_id": data["shipping_method"], "document_type": data["document_type"],
-        "document": data["document"], "legal_name": data["legal_name"], "coupon_code": data["coupon_code"],
+        "shipping_method_id": data["shipping_method"],
+        "document_type": data["document_type"],
+        "document": data["document"],
+        "legal_name": data["legal_name"],
+        "coupon_code": data["coupon_code"],
     }
 
 
@@ -58,8 +69,9 @@ def _posted_lines(data) -> list[tuple[str, str]]:
         rows = min(int(data.get("lines-TOTAL_FORMS", 0)), StaffOrderLineFormSet.absolute_max)
     except (TypeError, ValueError):
         rows = 0
-    return [(str(data.get(f"lines-{n}-sku", ""))[:64], str(data.get(f"lines-{n}-quantity", ""))[:4])
-            for n in range(rows)]
+    return [
+        (str(data.get(f"lines-{n}-sku", ""))[:64], str(data.get(f"lines-{n}-quantity", ""))[:4]) for n in range(rows)
+    ]
 
 
 def _with_added(lines: list[tuple[str, str]], sku: str) -> tuple[list[tuple[str, str]], str]:
@@ -77,7 +89,7 @@ def _with_added(lines: list[tuple[str, str]], sku: str) -> tuple[list[tuple[str,
     for index, (row_sku, quantity) in enumerate(lines):
         if row_sku.strip() and getattr(same.get(row_sku.strip()), "pk", None) == variant.pk:
             units = int(quantity) + 1 if quantity.strip().isdecimal() else 1
-            return [*lines[:index], (row_sku, str(units)), *lines[index + 1:]], ""
+            return [*lines[:index], (row_sku, str(units)), *lines[index + 1 :]], ""
     kept = [(row_sku, quantity) for row_sku, quantity in lines if row_sku.strip() or quantity.strip()]
     return [*kept, (variant.sku, "1")], ""
 
@@ -95,27 +107,42 @@ def _refreshed(request, data):
         except CheckoutError as error:
             refusal = str(error)
     shipping = staff_order_shipping(address_data=address_values, lines=lines)
-    form = StaffOrderForm(initial={name: data.get(name, "") for name in ORDER_FIELDS},
-                          shipping_options=shipping.options)
-    return {"form": form, "address": CheckoutAddressForm(initial=address_values),
-            "lines": StaffOrderLineFormSet(initial=staff_order_rows(lines), prefix="lines"),
-            "shipping": shipping, "refusal": refusal}
+    form = StaffOrderForm(
+        initial={name: data.get(name, "") for name in ORDER_FIELDS}, shipping_options=shipping.options
+    )
+    return {
+        "form": form,
+        "address": CheckoutAddressForm(initial=address_values),
+        "lines": StaffOrderLineFormSet(initial=staff_order_rows(lines), prefix="lines"),
+        "shipping": shipping,
+        "refusal": refusal,
+    }
 
 
 def _bound(data):
-    shipping = staff_order_shipping(address_data={name: data.get(name, "") for name in ADDRESS_FIELDS},
-                                    lines=_posted_lines(data))
-    return {"form": StaffOrderForm(data, shipping_options=shipping.options), "address": CheckoutAddressForm(data),
-            "lines": StaffOrderLineFormSet(data, prefix="lines"), "shipping": shipping, "refusal": ""}
+    shipping = staff_order_shipping(
+        address_data={name: data.get(name, "") for name in ADDRESS_FIELDS}, lines=_posted_lines(data)
+    )
+    return {
+        "form": StaffOrderForm(data, shipping_options=shipping.options),
+        "address": CheckoutAddressForm(data),
+        "lines": StaffOrderLineFormSet(data, prefix="lines"),
+        "shipping": shipping,
+        "refusal": "",
+    }
 
 
 def _fresh(request):
     shipping = staff_order_shipping(address_data={}, lines=[])
-    return {"form": StaffOrderForm(initial={"key": form_key_issue(request, form=FORM_KEY)},
-                                   shipping_options=shipping.options),
-            "address": CheckoutAddressForm(), "lines": StaffOrderLineFormSet(initial=staff_order_rows([]),
-                                                                             prefix="lines"),
-            "shipping": shipping, "refusal": ""}
+    return {
+        "form": StaffOrderForm(
+            initial={"key": form_key_issue(request, form=FORM_KEY)}, shipping_options=shipping.options
+        ),
+        "address": CheckoutAddressForm(),
+        "lines": StaffOrderLineFormSet(initial=staff_order_rows([]), prefix="lines"),
+        "shipping": shipping,
+        "refusal": "",
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,29 +167,48 @@ def staff_order_take_view(request):
                 page["refusal"], status = _("This form has expired. Open it again."), 400
             else:
                 try:
-                    order = staff_order_place(taken_by=request.user, channel=form.cleaned_data["channel"],
-                                              key=f"staff-{key}", **_answers(form, address, lines))
+                    order = staff_order_place(
+                        taken_by=request.user,
+                        channel=form.cleaned_data["channel"],
+                        key=f"staff-{key}",
+                        **_answers(form, address, lines),
+                    )
                 except CheckoutError as error:
                     page["refusal"], status = str(error), 400
                 else:
                     link = staff_order_payment_link(order)
-                    messages.success(request, format_html(
-                        _("Order {number} was created and its payment link e-mailed to {email}: {link}"),
-                        number=order.number, email=order.email, link=format_html('<a href="{0}">{0}</a>', link)))
+                    messages.success(
+                        request,
+                        format_html(
+                            _("Order {number} was created and its payment link e-mailed to {email}: {link}"),
+                            number=order.number,
+                            email=order.email,
+                            link=format_html('<a href="{0}">{0}</a>', link),
+                        ),
+                    )
                     return redirect(reverse("admin:orders_order_change", args=[order.pk]))
         else:
             try:
-                quote = staff_order_quote(channel=form.cleaned_data["channel"], taken_by=request.user,
-                                          **_answers(form, address, lines))
+                quote = staff_order_quote(
+                    channel=form.cleaned_data["channel"], taken_by=request.user, **_answers(form, address, lines)
+                )
             except CheckoutError as error:
                 page["refusal"], status = str(error), 400
     customer = customer_for_email(data.get("email", "")) if data is not None else None
     term = str(data.get("q", "")).strip()[:100] if data is not None else ""
     context = {
-        **admin.site.each_context(request), **page,
+        **admin.site.each_context(request),
+        **page,
         "title": _("Take an order (WhatsApp or phone)"),
-        "quote": quote, "opts": Order._meta, "calculate": CALCULATE, "create": CREATE, "search": SEARCH,
-        "refresh": REFRESH, "customer": customer, "saved_addresses": staff_order_saved_addresses(customer=customer),
-        "search_term": term, "search_results": staff_order_products(term=term) if term else [],
+        "quote": quote,
+        "opts": Order._meta,
+        "calculate": CALCULATE,
+        "create": CREATE,
+        "search": SEARCH,
+        "refresh": REFRESH,
+        "customer": customer,
+        "saved_addresses": staff_order_saved_addresses(customer=customer),
+        "search_term": term,
+        "search_results": staff_order_products(term=term) if term else [],
     }
     return TemplateResponse(request, "admin/orders/order/take.html", context, status=status)

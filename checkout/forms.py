@@ -7,15 +7,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
+from accounts.fields import IdentityFormField
 from accounts.forms import AddressForm
 from accounts.models import Address
-from accounts.fields import IdentityFormField
-from legal.forms import ACCEPT_FIELD, MARKETING_FIELD, add_consent_fields
 from accounts.validators import (
-    LEGAL_NAME_MAX_LENGTH, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
+    LEGAL_NAME_MAX_LENGTH,
+    normalize_legal_name,
+    validate_dni,
+    validate_legal_name,
+    validate_ruc,
 )
 from core.money import format_money
 from credit.services.gift_cards import DELIVERY_MAX_DAYS, GiftCardError, gift_card_details_clean
+from legal.forms import ACCEPT_FIELD, MARKETING_FIELD, add_consent_fields
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, anonymous_receipt_refusal
 
 from .state import CheckoutState
@@ -27,8 +31,10 @@ ADDRESS_FIELDS = ["recipient", "phone", "street", "reference", "department", "pr
 ADDRESS_CHOICE = "address"
 NEW_ADDRESS = "new"
 SAVE_ADDRESS = "save_address"
-UNKNOWN_ADDRESS = _("That address is not in your address book (it may have been deleted). "
-                    "Choose one of your saved addresses, or use a new one.")
+UNKNOWN_ADDRESS = _(
+    "That address is not in your address book (it may have been deleted). "
+    "Choose one of your saved addresses, or use a new one."
+)
 INCOMPLETE_ADDRESS = _("That saved address needs its province and district: edit it, or use a new one.")
 
 
@@ -51,17 +57,23 @@ class CheckoutAddressForm(AddressForm):
 
 
 class ContactForm(forms.Form):
-    RECEIPTS = [("", _("Receipt without a document")), ("dni", _("Receipt (boleta) with my DNI")),
-                ("ruc", _("Invoice (factura) with a RUC"))]
+    RECEIPTS = [
+        ("", _("Receipt without a document")),
+        ("dni", _("Receipt (boleta) with my DNI")),
+        ("ruc", _("Invoice (factura) with a RUC")),
+    ]
 
-    email = forms.EmailField(label=_("E-mail"), max_length=254,
-                             help_text=_("We send the order confirmation and updates here."))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, help_text=_("We send the order confirmation and updates here.")
+    )
     document_type = forms.ChoiceField(label=_("Receipt"), choices=RECEIPTS, required=False)
     document = IdentityFormField(label=_("DNI or RUC"), max_length=11, required=False)
     # Required with a RUC, judged in clean() (validate_legal_name) and ignored otherwise; the page
     # shows it only for a factura when JavaScript runs.
     legal_name = forms.CharField(
-        label=_("Company name (razón social)"), required=False, strip=False,
+        label=_("Company name (razón social)"),
+        required=False,
+        strip=False,
         help_text=_("For an invoice (factura): the company's name as registered with SUNAT."),
         widget=forms.TextInput(attrs={"autocomplete": "organization", "maxlength": LEGAL_NAME_MAX_LENGTH}),
     )
@@ -166,13 +178,26 @@ class DetailsForm(ContactForm):
     a customer without any, gets the new-address form alone, and an "address" they post is
     ignored."""
 
-    def __init__(self, data=None, *, state: CheckoutState, saved: list[Address], email_fixed: str | None = None,
-                 cart_total=None, ask_consent: bool = False):
+    def __init__(
+        self,
+        data=None,
+        *,
+        state: CheckoutState,
+        saved: list[Address],
+        email_fixed: str | None = None,
+        cart_total=None,
+        ask_consent: bool = False,
+    ):
         self.refresh = data is not None and bool(data.get("refresh_lists"))
         bound = data is not None and not self.refresh
         self.saved = saved
-        super().__init__(data if bound else None, initial=self._contact_initial(data, state),
-                         email_fixed=email_fixed, cart_total=cart_total, ask_consent=ask_consent)
+        super().__init__(
+            data if bound else None,
+            initial=self._contact_initial(data, state),
+            email_fixed=email_fixed,
+            cart_total=cart_total,
+            ask_consent=ask_consent,
+        )
         self.email_fixed = email_fixed
         if saved:
             self._add_saved_address_fields(state)
@@ -185,9 +210,14 @@ class DetailsForm(ContactForm):
     def _add_saved_address_fields(self, state: CheckoutState) -> None:
         choices = [(str(address.pk), str(address)) for address in self.saved] + [(NEW_ADDRESS, _("Use a new address"))]
         self.fields[ADDRESS_CHOICE] = forms.ChoiceField(
-            label=_("Delivery address"), choices=choices, widget=forms.RadioSelect,
-            error_messages={"required": _("Choose one of your saved addresses, or use a new one."),
-                            "invalid_choice": UNKNOWN_ADDRESS})
+            label=_("Delivery address"),
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": _("Choose one of your saved addresses, or use a new one."),
+                "invalid_choice": UNKNOWN_ADDRESS,
+            },
+        )
         self.fields[SAVE_ADDRESS] = forms.BooleanField(label=_("Save it to my address book"), required=False)
         self.initial.setdefault(ADDRESS_CHOICE, self._preselected(state.shipping))
 
@@ -202,8 +232,13 @@ class DetailsForm(ContactForm):
 
     def _contact_initial(self, data, state: CheckoutState) -> dict | None:
         if data is None:
-            return {"email": state.email, "document_type": state.document_type, "document": state.document,
-                    "legal_name": state.legal_name, "billing_same": not state.billing}
+            return {
+                "email": state.email,
+                "document_type": state.document_type,
+                "document": state.document,
+                "legal_name": state.legal_name,
+                "billing_same": not state.billing,
+            }
         return data.dict() if self.refresh else None
 
     def _address_form(self, prefix: str, data, kept: dict, *, bound: bool) -> CheckoutAddressForm:
@@ -240,27 +275,42 @@ class DetailsForm(ContactForm):
     def details(self) -> CheckoutDetails:
         cleaned = self.cleaned_data
         return CheckoutDetails(
-            email=self.email_fixed or cleaned["email"], document_type=cleaned["document_type"],
-            document=cleaned["document"], legal_name=cleaned["legal_name"],
+            email=self.email_fixed or cleaned["email"],
+            document_type=cleaned["document_type"],
+            document=cleaned["document"],
+            legal_name=cleaned["legal_name"],
             shipping=self.shipping_form.snapshot() if self.new_address else self._saved_snapshot,
             billing=self.billing_form.snapshot() if not self.billing_same else {},
-            accepts_policies=ACCEPT_FIELD in cleaned, marketing=bool(cleaned.get(MARKETING_FIELD)),
+            accepts_policies=ACCEPT_FIELD in cleaned,
+            marketing=bool(cleaned.get(MARKETING_FIELD)),
             save_address=self.new_address and bool(cleaned.get(SAVE_ADDRESS)),
         )
 
     def page_context(self) -> dict:
-        return {"contact": self, "saved_addresses": self.saved, "address_choice": self.address_choice,
-                "shipping_form": self.shipping_form, "billing_form": self.billing_form,
-                "billing_same": self.billing_same}
+        return {
+            "contact": self,
+            "saved_addresses": self.saved,
+            "address_choice": self.address_choice,
+            "shipping_form": self.shipping_form,
+            "billing_form": self.billing_form,
+            "billing_same": self.billing_same,
+        }
 
 
 class DeliveryForm(forms.Form):
     """The shipping and payment method, chosen among what is offered for this cart and address."""
 
-    shipping_method = forms.TypedChoiceField(label=_("Delivery"), coerce=int, widget=forms.RadioSelect,
-                                             error_messages={"invalid_choice": _("Choose one of the delivery options shown.")})
-    payment_method = forms.ChoiceField(label=_("Payment"), widget=forms.RadioSelect,
-                                       error_messages={"invalid_choice": _("Choose one of the payment methods shown.")})
+    shipping_method = forms.TypedChoiceField(
+        label=_("Delivery"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the delivery options shown.")},
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the payment methods shown.")},
+    )
 
     def __init__(self, *args, shipping_options, payment_methods, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,30 +325,48 @@ class GiftCardBuyForm(forms.Form):
     OTHER = "other"
 
     amount = forms.ChoiceField(label=_("Amount"), widget=forms.RadioSelect)
-    other_amount = forms.CharField(label=_("Another amount (S/ 50 to 1,000, whole soles)"), required=False,
-                                   max_length=8, widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                                               "autocomplete": "off"}))
+    other_amount = forms.CharField(
+        label=_("Another amount (S/ 50 to 1,000, whole soles)"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     recipient_name = forms.CharField(label=_("Recipient's name"), max_length=100)
-    recipient_email = forms.CharField(label=_("Recipient's e-mail"), max_length=254,
-                                      widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-                                      help_text=_("The card and its code are e-mailed to this address."))
+    recipient_email = forms.CharField(
+        label=_("Recipient's e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("The card and its code are e-mailed to this address."),
+    )
     sender_name = forms.CharField(label=_("Your name (as the sender)"), max_length=100)
-    message = forms.CharField(label=_("Message"), required=False, max_length=300,
-                              widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
-                              help_text=_("Up to 300 characters."))
-    deliver_on = forms.CharField(label=_("Delivery date"), max_length=10,
-                                 help_text=_("Today or any day within a year: the e-mail is sent that day."))
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        help_text=_("Up to 300 characters."),
+    )
+    deliver_on = forms.CharField(
+        label=_("Delivery date"),
+        max_length=10,
+        help_text=_("Today or any day within a year: the e-mail is sent that day."),
+    )
     payment_method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect)
 
     def __init__(self, *args, presets, payment_methods, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["amount"].choices = [(str(int(p)), format_money(p)) for p in presets] + [
-            (self.OTHER, _("Another amount"))]
+            (self.OTHER, _("Another amount"))
+        ]
         self.fields["payment_method"].choices = [(m.code, m.name) for m in payment_methods]
-        self.fields["deliver_on"].widget = forms.DateInput(attrs={
-            "type": "date", "min": today.isoformat(),
-            "max": (today + timedelta(days=DELIVERY_MAX_DAYS)).isoformat()})
+        self.fields["deliver_on"].widget = forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": today.isoformat(),
+                "max": (today + timedelta(days=DELIVERY_MAX_DAYS)).isoformat(),
+            }
+        )
 
     def clean(self):
         data = super().clean()
@@ -307,9 +375,14 @@ class GiftCardBuyForm(forms.Form):
         amount = data["other_amount"] if data["amount"] == self.OTHER else data["amount"]
         try:
             data["details"] = gift_card_details_clean(
-                amount=amount, recipient_name=data["recipient_name"], recipient_email=data["recipient_email"],
-                sender_name=data["sender_name"], message=data.get("message", ""), deliver_on=data["deliver_on"],
-                today=self.today)
+                amount=amount,
+                recipient_name=data["recipient_name"],
+                recipient_email=data["recipient_email"],
+                sender_name=data["sender_name"],
+                message=data.get("message", ""),
+                deliver_on=data["deliver_on"],
+                today=self.today,
+            )
         except GiftCardError as error:
             raise forms.ValidationError(str(error)) from None
         return data
@@ -329,56 +402,83 @@ class StaffOrderForm(forms.Form):
     CHANNELS = [("whatsapp", _("WhatsApp")), ("phone", _("Phone"))]
 
     channel = forms.ChoiceField(label=_("Channel"), choices=CHANNELS, initial="whatsapp")
-    email = forms.EmailField(label=_("E-mail"), max_length=254,
-                             help_text=_("The payment link is e-mailed here. An existing customer's e-mail makes "
-                                         "it their order (under “My orders”) and offers their saved addresses; "
-                                         "any other, a guest order."))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_(
+            "The payment link is e-mailed here. An existing customer's e-mail makes "
+            "it their order (under “My orders”) and offers their saved addresses; "
+            "any other, a guest order."
+        ),
+    )
     document_type = forms.ChoiceField(label=_("Receipt"), choices=ContactForm.RECEIPTS, required=False)
     document = forms.CharField(label=_("DNI or RUC"), max_length=11, required=False)
-    legal_name = forms.CharField(label=_("Company name (razón social)"), required=False,
-                                 max_length=LEGAL_NAME_MAX_LENGTH, help_text=_("Only with a RUC (factura)."))
+    legal_name = forms.CharField(
+        label=_("Company name (razón social)"),
+        required=False,
+        max_length=LEGAL_NAME_MAX_LENGTH,
+        help_text=_("Only with a RUC (factura)."),
+    )
     coupon_code = forms.CharField(label=_("Coupon"), max_length=40, required=False)
     # Radios, as at checkout: a method's line (name, price, dates) wraps on a phone, a select's is cut.
     shipping_method = forms.TypedChoiceField(
-        label=_("Shipping method"), coerce=int, widget=forms.RadioSelect,
-        error_messages={"invalid_choice": _("Choose one of the shipping methods that reach the address.")})
+        label=_("Shipping method"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose one of the shipping methods that reach the address.")},
+    )
     key = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
     def __init__(self, *args, shipping_options, **kwargs):
         """shipping_options: the methods that reach the address (shipping.selectors.shipping_options)."""
         super().__init__(*args, **kwargs)
         self.fields["shipping_method"].choices = [
-            (option.method_id, shipping_option_label(option)) for option in shipping_options]
+            (option.method_id, shipping_option_label(option)) for option in shipping_options
+        ]
 
 
 def shipping_option_label(option) -> str:
-    """"Olva Courier — Lima Metropolitana · S/ 10.00 · 26 Nov to 28 Nov": the price and dates staff read out."""
+    """ "Olva Courier — Lima Metropolitana · S/ 10.00 · 26 Nov to 28 Nov": the price and dates staff read out."""
     price = _("Free") if option.is_free else format_money(option.price)
     if option.delivery_from == option.delivery_to:
         return _("%(name)s · %(price)s · %(date)s") % {
-            "name": option.name, "price": price, "date": date_format(option.delivery_from, "j M")}
+            "name": option.name,
+            "price": price,
+            "date": date_format(option.delivery_from, "j M"),
+        }
     return _("%(name)s · %(price)s · %(from)s to %(to)s") % {
-        "name": option.name, "price": price, "from": date_format(option.delivery_from, "j M"),
-        "to": date_format(option.delivery_to, "j M")}
+        "name": option.name,
+        "price": price,
+        "from": date_format(option.delivery_from, "j M"),
+        "to": date_format(option.delivery_to, "j M"),
+    }
 
 
 class StaffOrderLineForm(forms.Form):
     # Checked by checkout.staff_orders (unknown SKU, quantity), which names the line it refuses.
     sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
-    quantity = forms.CharField(label=_("Quantity"), max_length=4, required=False,
-                               widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}))
+    quantity = forms.CharField(
+        label=_("Quantity"),
+        max_length=4,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+    )
 
 
 # As many rows as the order has lines plus a blank one, at least STAFF_ORDER_ROWS (staff_order_rows).
 STAFF_ORDER_ROWS = 6
 STAFF_ORDER_MAX_LINES = 20
-StaffOrderLineFormSet = forms.formset_factory(StaffOrderLineForm, extra=0, max_num=STAFF_ORDER_MAX_LINES,
-                                              absolute_max=STAFF_ORDER_MAX_LINES, validate_max=True)
+StaffOrderLineFormSet = forms.formset_factory(
+    StaffOrderLineForm, extra=0, max_num=STAFF_ORDER_MAX_LINES, absolute_max=STAFF_ORDER_MAX_LINES, validate_max=True
+)
 
 
 def staff_order_rows(lines: list[tuple[str, str]]) -> list[dict]:
     """The line rows to show for (SKU, quantity) pairs: those filled in, then blank ones."""
-    filled = [{"sku": sku, "quantity": quantity} for sku, quantity in lines if str(sku or "").strip()
-              or str(quantity or "").strip()][:STAFF_ORDER_MAX_LINES]
+    filled = [
+        {"sku": sku, "quantity": quantity}
+        for sku, quantity in lines
+        if str(sku or "").strip() or str(quantity or "").strip()
+    ][:STAFF_ORDER_MAX_LINES]
     blank = max(STAFF_ORDER_ROWS - len(filled), 1 if len(filled) < STAFF_ORDER_MAX_LINES else 0)
     return filled + [{} for _row in range(blank)]

@@ -11,5 +11,6 @@ def unpaid_order(*, order_id: int) -> UnpaidOrder | None:
     order = Order.objects.filter(pk=order_id).only("pk", "number", "status", "placed_at").first()
     if order is None or not order.awaits_payment():
         return None
-    return UnpaidOrder(number=order.number, pay_url=reverse("payments:pay", args=[order.number]),
-                       deadline=order.payment_deadline())
+    return UnpaidOrder(
+        number=order.number, pay_url=reverse("payments:pay", args=[order.number]), deadline=order.payment_deadline()
+    )

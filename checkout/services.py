@@ -20,25 +20,29 @@ from cart.selectors import cart_priced
 from cart.services import Cart, CartError, cart_clear, cart_contact_record, check_sellable, variants_with_sale_window
 from catalog.models import Product
 from core.idempotency import Owner, first_result
-from core.site_settings import site_setting
 from core.money import format_money
+from core.site_settings import site_setting
 from credit.selectors import credit_to_apply, gift_card_for_code, usable_credits
 from credit.services import CreditError, credit_amount, store_credit_spend
 from credit.services.gift_cards import (
-    GiftCardError, gift_card_code_normalize, gift_card_refusal, gift_card_spend, order_still_owed,
+    GiftCardError,
+    gift_card_code_normalize,
+    gift_card_refusal,
+    gift_card_spend,
+    order_still_owed,
 )
 from inventory.exceptions import InsufficientStock, InventoryError
 from inventory.messages import insufficient_stock_message
 from inventory.services import reservation_release, stock_reserve
 from legal.models import ConsentSource
 from legal.services import consent_record
+from orders.models import Order, OrderChannel, PaymentStatus
+from orders.services import OrderLineData, order_create, order_payment_record
 from promotions.exceptions import CouponRefused
 from promotions.services import coupon_redeem
 from shipping.exceptions import ShippingUnavailable
 from shipping.selectors import ShippingOption, shipping_quote
 
-from orders.models import Order, OrderChannel, PaymentStatus
-from orders.services import OrderLineData, order_create, order_payment_record
 from .forms import ADDRESS_FIELDS, CheckoutDetails
 from .state import CheckoutState
 
@@ -49,8 +53,9 @@ class CheckoutError(Exception):
     for someone else (checkout.staff_orders, for the staff member taking an order)."""
 
 
-def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, customer: User | None,
-                            ip: str | None, cart: Cart | None = None) -> None:
+def checkout_details_record(
+    *, state: CheckoutState, details: CheckoutDetails, customer: User | None, ip: str | None, cart: Cart | None = None
+) -> None:
     """The details step is done: its answers are kept for the next steps (the caller saves the
     state in the session), the consent given with them is recorded, a new delivery address the
     customer asked to keep goes to their address book and a guest's cart remembers their e-mail
@@ -59,8 +64,13 @@ def checkout_details_record(*, state: CheckoutState, details: CheckoutDetails, c
     try:
         with transaction.atomic():
             if details.accepts_policies:
-                consent_record(email=details.email, source=ConsentSource.CHECKOUT, user=customer, ip=ip,
-                               marketing=details.marketing)
+                consent_record(
+                    email=details.email,
+                    source=ConsentSource.CHECKOUT,
+                    user=customer,
+                    ip=ip,
+                    marketing=details.marketing,
+                )
             if details.save_address and customer is not None:
                 address_remember(user=customer, **{name: details.shipping.get(name, "") for name in ADDRESS_FIELDS})
             if cart is not None:
@@ -86,8 +96,10 @@ def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount,
     except CreditError as error:
         raise CheckoutError(str(error)) from None
     if amount > credit.balance:
-        raise CheckoutError(_("Store credit %(number)s has only %(balance)s left.") % {
-            "number": credit.number, "balance": format_money(credit.balance)})
+        raise CheckoutError(
+            _("Store credit %(number)s has only %(balance)s left.")
+            % {"number": credit.number, "balance": format_money(credit.balance)}
+        )
     state.credit_id = credit.pk
     state.credit_amount = str(credit_to_apply(wanted=amount, total=total, balance=credit.balance))
 
@@ -128,8 +140,11 @@ def checkout_quote(*, state: CheckoutState, summary: CartSummary) -> ShippingOpt
     shipping = state.shipping
     try:
         return shipping_quote(
-            method_id=state.shipping_method_id, department=shipping.get("department", ""),
-            province=shipping.get("ubigeo", "")[:4], weight_kg=summary.weight_kg, subtotal=summary.total,
+            method_id=state.shipping_method_id,
+            department=shipping.get("department", ""),
+            province=shipping.get("ubigeo", "")[:4],
+            weight_kg=summary.weight_kg,
+            subtotal=summary.total,
         )
     except ShippingUnavailable as error:
         raise CheckoutError(str(error)) from None
@@ -144,41 +159,74 @@ def _check_still_sellable(summary: CartSummary) -> None:
             raise CheckoutError(str(error)) from None
 
 
-def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, customer,
-                    guest_order_numbers) -> Order | None:
+def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, customer, guest_order_numbers) -> Order | None:
     """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
     the signed-in customer, or the guest whose session was handed the key or the order (its
     session may predate the first submit's answer when that answer was lost). The e-mail is
     checked while the session still has it (it is forgotten once the order is placed)."""
+
     def guest_was_handed(order: Order) -> bool:
         return key_handed or order.number in guest_order_numbers
 
-    return first_result(Order.objects, key=key, owner=Owner.of(customer, email=state.email, handed=guest_was_handed),
-                        refusal=CheckoutError(_("This checkout form has expired. Review your order again.")))
+    return first_result(
+        Order.objects,
+        key=key,
+        owner=Owner.of(customer, email=state.email, handed=guest_was_handed),
+        refusal=CheckoutError(_("This checkout form has expired. Review your order again.")),
+    )
 
 
-def checkout_place_order(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer=None,
-                         guest_order_numbers=(), channel: str = OrderChannel.WEB, taken_by: User | None = None) -> Order:
+def checkout_place_order(
+    *,
+    cart: Cart | None,
+    state: CheckoutState,
+    key: str,
+    key_handed: bool,
+    customer=None,
+    guest_order_numbers=(),
+    channel: str = OrderChannel.WEB,
+    taken_by: User | None = None,
+) -> Order:
     """The order for this key: placed now, or the one an earlier submit with the key placed
     (order.replayed is then True), also when that submit finished while this one was running
     (its cart is empty by now). A key is good once it was handed out with this session's
     review page (key_handed: core.form_keys.form_key_valid). channel and taken_by: an order staff
     take for a customer (checkout.staff_orders), written with the order."""
-    owner = {"key": key, "key_handed": key_handed, "state": state, "customer": customer,
-             "guest_order_numbers": guest_order_numbers}
+    owner = {
+        "key": key,
+        "key_handed": key_handed,
+        "state": state,
+        "customer": customer,
+        "guest_order_numbers": guest_order_numbers,
+    }
     if (replay := _replayed_order(**owner)) is not None:
         return replay
     try:
-        return _place(cart=cart, state=state, key=key, key_handed=key_handed, customer=customer,
-                      channel=channel, taken_by=taken_by)
+        return _place(
+            cart=cart,
+            state=state,
+            key=key,
+            key_handed=key_handed,
+            customer=customer,
+            channel=channel,
+            taken_by=taken_by,
+        )
     except CheckoutError:
         if (replay := _replayed_order(**owner)) is not None:
             return replay
         raise
 
 
-def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: bool, customer,
-           channel: str = OrderChannel.WEB, taken_by: User | None = None) -> Order:
+def _place(
+    *,
+    cart: Cart | None,
+    state: CheckoutState,
+    key: str,
+    key_handed: bool,
+    customer,
+    channel: str = OrderChannel.WEB,
+    taken_by: User | None = None,
+) -> Order:
     if not key or not key_handed:
         raise CheckoutError(_("This checkout form has expired. Review your order again."))
     if not state.has_delivery:
@@ -193,10 +241,16 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
     shipping_total = summary.shipping_price(quote.price)
     lines = [
         OrderLineData.from_variant(
-            line.variant, quantity=line.quantity, kit=line.kit, automatic_discount=line.automatic_total,
-            kit_discount=line.kit_discount, coupon_discount=line.coupon_discount,
-            automatic_discount_name=line.automatic_discount_name, offer_discount=line.offer_discount,
-            offer_discount_name=line.offer_name, offer_terms=line.offer_terms,
+            line.variant,
+            quantity=line.quantity,
+            kit=line.kit,
+            automatic_discount=line.automatic_total,
+            kit_discount=line.kit_discount,
+            coupon_discount=line.coupon_discount,
+            automatic_discount_name=line.automatic_discount_name,
+            offer_discount=line.offer_discount,
+            offer_discount_name=line.offer_name,
+            offer_terms=line.offer_terms,
         )
         for line in summary.lines
     ]
@@ -206,25 +260,43 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
     try:
         with transaction.atomic():
             order = order_create(
-                customer=customer, email=state.email, lines=lines, shipping_address=state.shipping,
-                billing_address=state.billing_address, shipping_method_id=quote.method_id,
-                shipping_method_name=quote.name, shipping_total=shipping_total,
+                customer=customer,
+                email=state.email,
+                lines=lines,
+                shipping_address=state.shipping,
+                billing_address=state.billing_address,
+                shipping_method_id=quote.method_id,
+                shipping_method_name=quote.name,
+                shipping_total=shipping_total,
                 coupon_code=summary.coupon.code if summary.coupon else "",
                 shipping_discount=quote.price - shipping_total,
-                idempotency_key=key, customer_document=state.document, customer_document_type=state.document_type,
-                customer_legal_name=state.legal_name, channel=channel, taken_by=taken_by,
+                idempotency_key=key,
+                customer_document=state.document,
+                customer_document_type=state.document_type,
+                customer_legal_name=state.legal_name,
+                channel=channel,
+                taken_by=taken_by,
             )
             if order.replayed:
                 return order
             if summary.coupon is not None:
                 # The use is taken in the order's transaction: refused, nothing is written.
-                coupon_redeem(coupon=summary.coupon, order=order, customer=customer, email=state.email,
-                              amount=summary.coupon_discount + (quote.price - shipping_total))
+                coupon_redeem(
+                    coupon=summary.coupon,
+                    order=order,
+                    customer=customer,
+                    email=state.email,
+                    amount=summary.coupon_discount + (quote.price - shipping_total),
+                )
             # The cart's holds become the order's, renewed for the payment window.
             reservation_release(cart_key=cart.id)
-            stock_reserve(lines=wanted, order_id=order.pk, customer=customer,
-                          minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"),
-                          may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines))
+            stock_reserve(
+                lines=wanted,
+                order_id=order.pk,
+                customer=customer,
+                minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"),
+                may_hold_bundles=any(line.product.product_type == Product.Type.BUNDLE for line in summary.lines),
+            )
             order = _pay_with_credit(order=order, state=state, customer=customer)
             order = _pay_with_gift_card(order=order, state=state, customer=customer)
     except InsufficientStock as error:
@@ -239,7 +311,6 @@ def _place(*, cart: Cart | None, state: CheckoutState, key: str, key_handed: boo
         raise CheckoutError(str(error)) from None
     transaction.on_commit(lambda: cart_clear(cart=cart))
     return order
-
 
 
 def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:

@@ -28,7 +28,16 @@ from django.utils.translation import ngettext
 from accounts.models import Address, User
 from accounts.selectors import address_list_for
 from cart.pricing import price_cart
-from cart.services import MAX_LINE_QUANTITY, Cart, CartError, cart_add, cart_clear, check_sellable, parse_quantity, variants_with_sale_window
+from cart.services import (
+    MAX_LINE_QUANTITY,
+    Cart,
+    CartError,
+    cart_add,
+    cart_clear,
+    check_sellable,
+    parse_quantity,
+    variants_with_sale_window,
+)
 from cart.store import LineKey
 from catalog.models import OptionValue, Product, Variant
 from core.idempotency import Owner, first_result
@@ -42,7 +51,7 @@ from promotions.exceptions import CouponRefused, Refusal
 from promotions.models import normalize_code
 from shipping.selectors import ShippingOption, no_method_message, shipping_options
 
-from .forms import STAFF_ORDER_MAX_LINES, ADDRESS_FIELDS, CheckoutAddressForm, StaffContactForm, address_from_saved
+from .forms import ADDRESS_FIELDS, STAFF_ORDER_MAX_LINES, CheckoutAddressForm, StaffContactForm, address_from_saved
 from .selectors import unpaid_order
 from .services import CheckoutError, checkout_place_order
 from .state import CheckoutState
@@ -82,9 +91,16 @@ class StaffOrderQuote:
     @classmethod
     def of(cls, order: Order) -> "StaffOrderQuote":
         lines = list(order.lines.all())  # read now: the rows are gone once rolled back
-        return cls(customer=order.customer, lines=lines, discount_sources=order_discount_sources(order),
-                   shipping_name=order.shipping_method_name, subtotal=order.subtotal,
-                   discount_total=order.discount_total, shipping_total=order.shipping_total, total=order.total)
+        return cls(
+            customer=order.customer,
+            lines=lines,
+            discount_sources=order_discount_sources(order),
+            shipping_name=order.shipping_method_name,
+            subtotal=order.subtotal,
+            discount_total=order.discount_total,
+            shipping_total=order.shipping_total,
+            total=order.total,
+        )
 
 
 def _form_errors(form) -> str:
@@ -127,12 +143,28 @@ def customer_for_email(email: str) -> User | None:
     return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
 
 
-def staff_order_inputs(*, email: str, phone: str, lines, address_data: dict, shipping_method_id,
-                       document_type: str, document: str, legal_name: str, coupon_code: str = "") -> StaffOrderInputs:
+def staff_order_inputs(
+    *,
+    email: str,
+    phone: str,
+    lines,
+    address_data: dict,
+    shipping_method_id,
+    document_type: str,
+    document: str,
+    legal_name: str,
+    coupon_code: str = "",
+) -> StaffOrderInputs:
     """The answers checked as checkout checks a shopper's (the e-mail and receipt with its
     contact form, the address with its address form); CheckoutError names what is wrong."""
-    contact = StaffContactForm(data={"email": email, "document_type": document_type or "", "document": document or "",
-                                "legal_name": legal_name or ""})
+    contact = StaffContactForm(
+        data={
+            "email": email,
+            "document_type": document_type or "",
+            "document": document or "",
+            "legal_name": legal_name or "",
+        }
+    )
     if not contact.is_valid():
         raise CheckoutError(_form_errors(contact))
     address = {name: str((address_data or {}).get(name, "") or "") for name in ADDRESS_FIELDS}
@@ -148,13 +180,21 @@ def staff_order_inputs(*, email: str, phone: str, lines, address_data: dict, shi
     quantities = _parse_lines(lines)
     cleaned = contact.cleaned_data
     state = CheckoutState(
-        email=cleaned["email"].strip().lower(), shipping=address_form.snapshot(),
-        document_type=cleaned["document_type"], document=cleaned["document"], legal_name=cleaned["legal_name"],
-        shipping_method_id=method_id, payment_method=CHOSEN_WHEN_PAYING,
+        email=cleaned["email"].strip().lower(),
+        shipping=address_form.snapshot(),
+        document_type=cleaned["document_type"],
+        document=cleaned["document"],
+        legal_name=cleaned["legal_name"],
+        shipping_method_id=method_id,
+        payment_method=CHOSEN_WHEN_PAYING,
     )
     # The coupon goes with the cart (checkout prices it with the cart, for this buyer).
-    return StaffOrderInputs(customer=customer_for_email(cleaned["email"]), state=state, quantities=quantities,
-                            coupon_code=(coupon_code or "").strip()[:40])
+    return StaffOrderInputs(
+        customer=customer_for_email(cleaned["email"]),
+        state=state,
+        quantities=quantities,
+        coupon_code=(coupon_code or "").strip()[:40],
+    )
 
 
 def variants_for_skus(skus) -> dict[str, Variant]:
@@ -188,8 +228,10 @@ def _variants_for_skus(skus) -> tuple[dict[str, Variant], list[str]]:
         if not matches:
             refusals.append(_("There is no product with SKU %(sku)s.") % {"sku": sku})
         elif len(matches) > 1:
-            refusals.append(_("SKU %(sku)s matches %(skus)s: type it exactly as written.") % {
-                "sku": sku, "skus": ", ".join(variant.sku for variant in matches)})
+            refusals.append(
+                _("SKU %(sku)s matches %(skus)s: type it exactly as written.")
+                % {"sku": sku, "skus": ", ".join(variant.sku for variant in matches)}
+            )
         else:
             found[sku] = matches[0]
     return found, refusals
@@ -216,7 +258,8 @@ def _limit_message(refusal: PurchaseLimitExceeded) -> str:
     if params.get("in_cart"):
         return ngettext(
             "A customer may buy at most %(limit)d unit of %(product)s; this order asks for %(wanted)d.",
-            "A customer may buy at most %(limit)d units of %(product)s; this order asks for %(wanted)d.", limit,
+            "A customer may buy at most %(limit)d units of %(product)s; this order asks for %(wanted)d.",
+            limit,
         ) % {"limit": limit, "product": product, "wanted": held + params.get("adding", 0)}
     unpaid_ids, unpaid = [], []
     for order_id in params.get("order_ids", []):
@@ -224,26 +267,37 @@ def _limit_message(refusal: PurchaseLimitExceeded) -> str:
             unpaid_ids.append(order_id)
             unpaid.append(order)
     if not unpaid:
-        return _("The customer already holds or has bought %(held)d units of %(product)s; at most %(limit)d "
-                 "per customer.") % {"held": held, "product": product, "limit": limit}
+        return _(
+            "The customer already holds or has bought %(held)d units of %(product)s; at most %(limit)d per customer."
+        ) % {"held": held, "product": product, "limit": limit}
     numbers = ", ".join(order.number for order in unpaid)
-    reserved = Reservation.objects.active().filter(
-        order_id__in=unpaid_ids, stock_level__variant__product_id=params.get("product_id"),
-    ).aggregate(units=Sum("quantity"))["units"] or 0
+    reserved = (
+        Reservation.objects.active()
+        .filter(
+            order_id__in=unpaid_ids,
+            stock_level__variant__product_id=params.get("product_id"),
+        )
+        .aggregate(units=Sum("quantity"))["units"]
+        or 0
+    )
     if reserved >= held:
-        units = ngettext("%(count)d unit of %(product)s reserved", "%(count)d units of %(product)s reserved",
-                         held) % {"count": held, "product": product}
+        units = ngettext("%(count)d unit of %(product)s reserved", "%(count)d units of %(product)s reserved", held) % {
+            "count": held,
+            "product": product,
+        }
         return ngettext(
             "The customer already has %(units)s in order %(orders)s, which is waiting for payment; at most "
             "%(limit)d per customer.",
             "The customer already has %(units)s in orders %(orders)s, which are waiting for payment; at most "
-            "%(limit)d per customer.", len(unpaid),
+            "%(limit)d per customer.",
+            len(unpaid),
         ) % {"units": units, "orders": numbers, "limit": limit}
     return ngettext(
         "The customer already has %(held)d units of %(product)s, bought or reserved, counting order %(orders)s, "
         "which is waiting for payment; at most %(limit)d per customer.",
         "The customer already has %(held)d units of %(product)s, bought or reserved, counting orders %(orders)s, "
-        "which are waiting for payment; at most %(limit)d per customer.", len(unpaid),
+        "which are waiting for payment; at most %(limit)d per customer.",
+        len(unpaid),
     ) % {"held": held, "product": product, "orders": numbers, "limit": limit}
 
 
@@ -255,9 +309,11 @@ def _shortage_message(refusal: InsufficientStock) -> str:
     available = params.get("available", 0)
     if not available:
         return _("%(name)s (%(sku)s) is sold out.") % {"name": name, "sku": sku}
-    return ngettext("Only %(available)d unit of %(name)s (%(sku)s) is available.",
-                    "Only %(available)d units of %(name)s (%(sku)s) are available.", available,
-                    ) % {"available": available, "name": name, "sku": sku}
+    return ngettext(
+        "Only %(available)d unit of %(name)s (%(sku)s) is available.",
+        "Only %(available)d units of %(name)s (%(sku)s) are available.",
+        available,
+    ) % {"available": available, "name": name, "sku": sku}
 
 
 def staff_refusal(error: Exception, *, coupon_code: str = "") -> str:
@@ -270,8 +326,10 @@ def staff_refusal(error: Exception, *, coupon_code: str = "") -> str:
     if isinstance(cause, InsufficientStock):
         return _shortage_message(cause)
     if isinstance(cause, ValidationError) and "customer_document" in getattr(cause, "error_dict", {}):
-        return _("For purchases above S/ 700, SUNAT asks for the buyer's document on the receipt: add the "
-                 "customer's DNI (or a RUC for an invoice).")
+        return _(
+            "For purchases above S/ 700, SUNAT asks for the buyer's document on the receipt: add the "
+            "customer's DNI (or a RUC for an invoice)."
+        )
     if isinstance(cause, CouponRefused):
         code = normalize_code(coupon_code)
         if cause.reason == Refusal.ALREADY_USED:
@@ -280,12 +338,14 @@ def staff_refusal(error: Exception, *, coupon_code: str = "") -> str:
             return _("The code %(code)s does not apply to any product of this order.") % {"code": code}
         if cause.reason == Refusal.FIRST_ORDER_ONLY:
             return _("The code %(code)s is only for a first order, and the customer has ordered before.") % {
-                "code": code}
+                "code": code
+            }
     return str(error)
 
 
-def _place_order(*, inputs: StaffOrderInputs, lines: list[tuple[Variant, int]], key: str, channel: str,
-                 taken_by: User | None) -> Order:
+def _place_order(
+    *, inputs: StaffOrderInputs, lines: list[tuple[Variant, int]], key: str, channel: str, taken_by: User | None
+) -> Order:
     """The order placed as checkout places a shopper's, from a cart of its own (its holds become
     the order's). Both "Calculate" and "Create" run this; refusals come worded for staff. Call it
     inside a transaction, and clear the cart (named after the key) afterwards."""
@@ -293,14 +353,22 @@ def _place_order(*, inputs: StaffOrderInputs, lines: list[tuple[Variant, int]], 
     try:
         for variant, quantity in lines:
             cart_add(cart=cart, sku=variant.sku, quantity=quantity)
-        return checkout_place_order(cart=cart, state=inputs.state, key=key, key_handed=True,
-                                    customer=inputs.customer, channel=channel, taken_by=taken_by)
+        return checkout_place_order(
+            cart=cart,
+            state=inputs.state,
+            key=key,
+            key_handed=True,
+            customer=inputs.customer,
+            channel=channel,
+            taken_by=taken_by,
+        )
     except (CartError, CheckoutError) as error:
         raise CheckoutError(staff_refusal(error, coupon_code=inputs.coupon_code)) from error
 
 
-def staff_order_quote(*, channel: str = OrderChannel.WHATSAPP, taken_by: User | None = None,
-                      **answers) -> StaffOrderQuote:
+def staff_order_quote(
+    *, channel: str = OrderChannel.WHATSAPP, taken_by: User | None = None, **answers
+) -> StaffOrderQuote:
     """The order as "Create" would place it now (staff_order_inputs' answers): placed, read and
     rolled back, so it costs what the order will and is refused for what the order would be;
     nothing is kept (no order, hold, coupon use, e-mail or cart)."""
@@ -309,17 +377,30 @@ def staff_order_quote(*, channel: str = OrderChannel.WHATSAPP, taken_by: User | 
     key = f"quote-{uuid.uuid4().hex}"
     try:
         with transaction.atomic():
-            quote = StaffOrderQuote.of(_place_order(inputs=inputs, lines=lines, key=key, channel=channel,
-                                                    taken_by=taken_by))
+            quote = StaffOrderQuote.of(
+                _place_order(inputs=inputs, lines=lines, key=key, channel=channel, taken_by=taken_by)
+            )
             transaction.set_rollback(True)
     finally:
         cart_clear(cart=Cart(id=f"staff-{key}"))
     return quote
 
 
-def staff_order_place(*, taken_by: User, channel: str, email: str, phone: str, lines, address_data: dict,
-                      shipping_method_id, document_type: str = "", document: str = "", legal_name: str = "",
-                      coupon_code: str = "", key: str) -> Order:
+def staff_order_place(
+    *,
+    taken_by: User,
+    channel: str,
+    email: str,
+    phone: str,
+    lines,
+    address_data: dict,
+    shipping_method_id,
+    document_type: str = "",
+    document: str = "",
+    legal_name: str = "",
+    coupon_code: str = "",
+    key: str,
+) -> Order:
     """Place the order staff took for a customer, as checkout places a shopper's, recording the
     channel and who took it with the order; its payment link is e-mailed to the customer. The same
     key returns the first order (order.replayed), so a double submit makes one order; a refusal
@@ -328,12 +409,24 @@ def staff_order_place(*, taken_by: User, channel: str, email: str, phone: str, l
         raise CheckoutError(_("Choose the channel the order came through: WhatsApp or phone."))
     if not key:
         raise CheckoutError(_("This form has expired. Open it again."))
-    inputs = staff_order_inputs(email=email, phone=phone, lines=lines, address_data=address_data,
-                                shipping_method_id=shipping_method_id, document_type=document_type,
-                                document=document, legal_name=legal_name, coupon_code=coupon_code)
-    replay = first_result(Order.objects, key=key, owner=Owner.of(inputs.customer, email=inputs.state.email),
-                          about={"taken_by_id": taken_by.pk},
-                          refusal=CheckoutError(_("This form was already used for another order. Open it again.")))
+    inputs = staff_order_inputs(
+        email=email,
+        phone=phone,
+        lines=lines,
+        address_data=address_data,
+        shipping_method_id=shipping_method_id,
+        document_type=document_type,
+        document=document,
+        legal_name=legal_name,
+        coupon_code=coupon_code,
+    )
+    replay = first_result(
+        Order.objects,
+        key=key,
+        owner=Owner.of(inputs.customer, email=inputs.state.email),
+        about={"taken_by_id": taken_by.pk},
+        refusal=CheckoutError(_("This form was already used for another order. Open it again.")),
+    )
     if replay is not None:
         return replay
     order_lines = _order_lines(inputs.quantities)
@@ -353,6 +446,7 @@ def staff_order_place(*, taken_by: User, channel: str, email: str, phone: str, l
 
 # --- what the page offers as staff fill it in --------------------------------------------------
 
+
 def staff_order_saved_addresses(*, customer: User | None) -> list[Address]:
     """The customer's address book (default first); [] for a guest."""
     return list(address_list_for(user=customer)) if customer is not None else []
@@ -362,8 +456,14 @@ def staff_order_saved_address(*, email: str, address_id) -> dict:
     """One of the saved addresses of the customer the e-mail belongs to, as the address form's
     fields (checkout's reading of a saved address). CheckoutError when it is not theirs (or is
     gone), or lacks its province and district (saved before they were chosen from lists)."""
-    chosen = next((address for address in staff_order_saved_addresses(customer=customer_for_email(email))
-                   if str(address.pk) == str(address_id)), None)
+    chosen = next(
+        (
+            address
+            for address in staff_order_saved_addresses(customer=customer_for_email(email))
+            if str(address.pk) == str(address_id)
+        ),
+        None,
+    )
     if chosen is None:
         raise CheckoutError(_("That address is not in this customer's address book: choose one of those listed."))
     snapshot = address_from_saved(chosen)
@@ -391,8 +491,9 @@ def staff_order_shipping(*, address_data: dict, lines) -> StaffOrderShipping:
     snapshot = form.snapshot() if not form.errors.keys() & {"department", "province", "district"} else {}
     department, province = snapshot.get("department", ""), snapshot.get("ubigeo", "")[:4]
     if not snapshot.get("ubigeo"):
-        return StaffOrderShipping(options=[], message=_("Choose the delivery address to see the shipping methods "
-                                                        "that reach it."))
+        return StaffOrderShipping(
+            options=[], message=_("Choose the delivery address to see the shipping methods that reach it.")
+        )
     typed: list[tuple[str, int]] = []
     for sku, raw_quantity in lines:
         try:
@@ -406,10 +507,12 @@ def staff_order_shipping(*, address_data: dict, lines) -> StaffOrderShipping:
             key = LineKey(variants[sku].pk)
             quantities[key] = quantities.get(key, 0) + quantity
     summary = price_cart(quantities)  # the cart's own weight and total, which checkout's options take
-    options = shipping_options(department=department, province=province, weight_kg=summary.weight_kg,
-                               subtotal=summary.total)
-    return StaffOrderShipping(options=options, message="" if options else no_method_message(
-        department=department, province=province))
+    options = shipping_options(
+        department=department, province=province, weight_kg=summary.weight_kg, subtotal=summary.total
+    )
+    return StaffOrderShipping(
+        options=options, message="" if options else no_method_message(department=department, province=province)
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -435,8 +538,10 @@ def staff_order_products(*, term: str) -> list[StaffOrderProduct]:
         .order_by("product__name", "order", "sku")[:SEARCH_RESULTS]
     )
     available = availability_by_variant([variant.pk for variant in variants]) if variants else {}
-    return [StaffOrderProduct(variant=variant, price=variant.shopper_price, available=available.get(variant.pk, 0))
-            for variant in variants]
+    return [
+        StaffOrderProduct(variant=variant, price=variant.shopper_price, available=available.get(variant.pk, 0))
+        for variant in variants
+    ]
 
 
 # The links staff send the customer (orders.access: the orders admin shows them too).
@@ -444,6 +549,17 @@ staff_order_payment_link = order_payment_link
 staff_order_whatsapp_link = order_whatsapp_share_link
 
 
-__all__ = ["staff_order_place", "staff_order_quote", "staff_order_payment_link", "staff_order_whatsapp_link",
-           "staff_order_products", "staff_order_saved_addresses", "staff_order_saved_address",
-           "staff_order_shipping", "staff_refusal", "variants_for_skus", "StaffOrderQuote", "STAFF_CHANNELS"]
+__all__ = [
+    "staff_order_place",
+    "staff_order_quote",
+    "staff_order_payment_link",
+    "staff_order_whatsapp_link",
+    "staff_order_products",
+    "staff_order_saved_addresses",
+    "staff_order_saved_address",
+    "staff_order_shipping",
+    "staff_refusal",
+    "variants_for_skus",
+    "StaffOrderQuote",
+    "STAFF_CHANNELS",
+]

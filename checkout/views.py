@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,14 +17,14 @@ from cart.selectors import COUPON_SESSION_KEY, cart_view, request_cart
 from core.actors import signed_in
 from core.form_keys import form_key_issue, form_key_valid
 from core.ratelimit import client_ip
-from credit.selectors import credit_to_apply, gift_card_for_code, usable_credits
 from credit.limits import gift_card_attempt_allowed
+from credit.selectors import credit_to_apply, gift_card_for_code, usable_credits
 from credit.services.gift_cards import PRESET_AMOUNTS
-from orders.exceptions import IdempotencyConflict
-from orders.services import order_create_for_gift_cards
 from legal.selectors import accepted_current_policies
-from orders.models import PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
+from orders.exceptions import IdempotencyConflict
+from orders.models import PaymentStatus
+from orders.services import order_create_for_gift_cards
 from payments.models import PaymentMethod
 from payments.selectors import payment_methods_offered
 from payments.services import PaymentError, payment_start
@@ -33,8 +33,13 @@ from shipping.selectors import no_method_message, shipping_options
 
 from .forms import DeliveryForm, DetailsForm, GiftCardBuyForm
 from .services import (
-    CheckoutError, checkout_cart, checkout_credit_choice, checkout_details_record, checkout_gift_card_choice,
-    checkout_place_order, checkout_quote,
+    CheckoutError,
+    checkout_cart,
+    checkout_credit_choice,
+    checkout_details_record,
+    checkout_gift_card_choice,
+    checkout_place_order,
+    checkout_quote,
 )
 from .state import CheckoutState
 
@@ -59,14 +64,19 @@ def details(request):
     if summary is None:
         return redirect("cart:detail")
     state, customer = CheckoutState.load(request), signed_in(request.user)
-    form = DetailsForm(request.POST if request.method == "POST" else None, state=state,
-                       saved=_saved_addresses(customer), email_fixed=customer.email if customer else None,
-                       cart_total=summary.total,
-                       ask_consent=customer is None or not accepted_current_policies(user=customer))
+    form = DetailsForm(
+        request.POST if request.method == "POST" else None,
+        state=state,
+        saved=_saved_addresses(customer),
+        email_fixed=customer.email if customer else None,
+        cart_total=summary.total,
+        ask_consent=customer is None or not accepted_current_policies(user=customer),
+    )
     if form.is_valid():
         try:
-            checkout_details_record(state=state, details=form.details(), customer=customer, ip=client_ip(request),
-                                    cart=cart)
+            checkout_details_record(
+                state=state, details=form.details(), customer=customer, ip=client_ip(request), cart=cart
+            )
         except CheckoutError as error:
             form.add_error(None, str(error))
         else:
@@ -90,8 +100,9 @@ def _step(request, *, delivery: bool = False):
 def _need(request, state: CheckoutState, *, delivery: bool = False):
     """Where to send a shopper whose session lost what this step needs (expired, or skipped)."""
     if not state.has_details or (delivery and not state.has_delivery):
-        messages.info(request, _("Your checkout details are missing (the session may have expired). "
-                                 "Please enter them again."))
+        messages.info(
+            request, _("Your checkout details are missing (the session may have expired). Please enter them again.")
+        )
         return redirect("checkout:details" if not state.has_details else "checkout:delivery")
     return None
 
@@ -102,24 +113,44 @@ def delivery(request):
     if back is not None:
         return back
     cart, summary, state = here
-    options = shipping_options(department=state.shipping.get("department", ""),
-                               province=state.shipping.get("ubigeo", "")[:4], weight_kg=summary.weight_kg,
-                               subtotal=summary.total)
+    options = shipping_options(
+        department=state.shipping.get("department", ""),
+        province=state.shipping.get("ubigeo", "")[:4],
+        weight_kg=summary.weight_kg,
+        subtotal=summary.total,
+    )
     methods = payment_methods_offered()
-    form = DeliveryForm(request.POST or None, shipping_options=options, payment_methods=methods,
-                        initial={"shipping_method": _preselected_shipping(options, state.shipping_method_id),
-                                 "payment_method": state.payment_method})
+    form = DeliveryForm(
+        request.POST or None,
+        shipping_options=options,
+        payment_methods=methods,
+        initial={
+            "shipping_method": _preselected_shipping(options, state.shipping_method_id),
+            "payment_method": state.payment_method,
+        },
+    )
     if request.method == "POST" and options and form.is_valid():
         state.shipping_method_id = form.cleaned_data["shipping_method"]
         state.payment_method = form.cleaned_data["payment_method"]
         state.save(request)
         return redirect("checkout:review")
-    return render(request, "checkout/delivery.html", {
-        "cart": summary, "form": form, "options": options, "payment_methods": methods, "state": state,
-        "no_method": "" if options else no_method_message(
-            department=state.shipping.get("department", ""), province=state.shipping.get("ubigeo", "")[:4]),
-        "step": 2,
-    })
+    return render(
+        request,
+        "checkout/delivery.html",
+        {
+            "cart": summary,
+            "form": form,
+            "options": options,
+            "payment_methods": methods,
+            "state": state,
+            "no_method": ""
+            if options
+            else no_method_message(
+                department=state.shipping.get("department", ""), province=state.shipping.get("ubigeo", "")[:4]
+            ),
+            "step": 2,
+        },
+    )
 
 
 def _preselected_shipping(options, chosen_id) -> int | None:
@@ -152,21 +183,43 @@ def review(request):
     applied = next((credit for credit in credits if credit.pk == state.credit_id), None)
     if applied is None:
         state.credit_clear()  # spent elsewhere, expired, or never this shopper's
-    credit_amount = credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total,
-                                    balance=applied.balance) if applied else Decimal("0.00")
+    credit_amount = (
+        credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total, balance=applied.balance)
+        if applied
+        else Decimal("0.00")
+    )
     card = gift_card_for_code(state.gift_card_code) if state.gift_card_code else None
     if card is None or not card.is_usable:
         state.gift_card_clear()  # spent meanwhile, voided or expired: the shopper applies another
         card = None
-    card_amount = credit_to_apply(wanted=Decimal(state.gift_card_amount or "0"), total=total - credit_amount,
-                                  balance=card.balance) if card else Decimal("0.00")
+    card_amount = (
+        credit_to_apply(
+            wanted=Decimal(state.gift_card_amount or "0"), total=total - credit_amount, balance=card.balance
+        )
+        if card
+        else Decimal("0.00")
+    )
     state.save(request)
-    return render(request, "checkout/review.html", {
-        "cart": cart_view(cart), "quote": quote, "state": state, "payment_method": method, "key": key,
-        "total": total, "step": 3, "pickup": pickup, "credits": credits, "applied_credit": applied,
-        "credit_amount": credit_amount, "applied_gift_card": card, "gift_card_amount": card_amount,
-        "to_pay": total - credit_amount - card_amount,
-    })
+    return render(
+        request,
+        "checkout/review.html",
+        {
+            "cart": cart_view(cart),
+            "quote": quote,
+            "state": state,
+            "payment_method": method,
+            "key": key,
+            "total": total,
+            "step": 3,
+            "pickup": pickup,
+            "credits": credits,
+            "applied_credit": applied,
+            "credit_amount": credit_amount,
+            "applied_gift_card": card,
+            "gift_card_amount": card_amount,
+            "to_pay": total - credit_amount - card_amount,
+        },
+    )
 
 
 @require_POST
@@ -187,10 +240,17 @@ def gift_card(request):
         quote = checkout_quote(state=state, summary=summary)
         total = summary.total + summary.shipping_price(quote.price)
         credit = next((c for c in usable_credits(user=request.user) if c.pk == state.credit_id), None)
-        credit_amount = credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total,
-                                        balance=credit.balance) if credit else Decimal("0.00")
-        checkout_gift_card_choice(state=state, code=request.POST.get("code", "")[:40],
-                                  amount=request.POST.get("amount", "")[:20], total=total - credit_amount)
+        credit_amount = (
+            credit_to_apply(wanted=Decimal(state.credit_amount or "0"), total=total, balance=credit.balance)
+            if credit
+            else Decimal("0.00")
+        )
+        checkout_gift_card_choice(
+            state=state,
+            code=request.POST.get("code", "")[:40],
+            amount=request.POST.get("amount", "")[:20],
+            total=total - credit_amount,
+        )
     except CheckoutError as error:
         gift_card_attempt_allowed(request, record=True)
         messages.error(request, str(error))
@@ -216,9 +276,13 @@ def credit(request):
         return redirect("checkout:review")
     try:
         quote = checkout_quote(state=state, summary=summary)
-        checkout_credit_choice(state=state, customer=request.user, credit_id=request.POST.get("credit"),
-                               amount=request.POST.get("amount"),
-                               total=summary.total + summary.shipping_price(quote.price))
+        checkout_credit_choice(
+            state=state,
+            customer=request.user,
+            credit_id=request.POST.get("credit"),
+            amount=request.POST.get("amount"),
+            total=summary.total + summary.shipping_price(quote.price),
+        )
     except CheckoutError as error:
         messages.error(request, str(error))
         return redirect("checkout:review")
@@ -234,9 +298,14 @@ def place(request):
     key = request.POST.get("key", "")
     customer = signed_in(request.user)
     try:
-        order = checkout_place_order(cart=cart, state=state, key=key, customer=customer,
-                                     key_handed=form_key_valid(request, form="checkout", key=key),
-                                     guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+        order = checkout_place_order(
+            cart=cart,
+            state=state,
+            key=key,
+            customer=customer,
+            key_handed=form_key_valid(request, form="checkout", key=key),
+            guest_order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []),
+        )
     except CheckoutError as error:
         messages.error(request, str(error))
         return redirect("checkout:review" if state.has_delivery else "cart:detail")
@@ -274,19 +343,30 @@ def gift_card_buy(request):
     recipient on the chosen date once the payment is confirmed. The one-time form key makes a
     double submit one order."""
     methods = payment_methods_offered()
-    form = GiftCardBuyForm(request.POST or None, presets=PRESET_AMOUNTS, payment_methods=methods,
-                           today=timezone.localdate(),
-                           initial={"amount": "100", "sender_name": request.user.get_full_name(),
-                                    "deliver_on": timezone.localdate().isoformat(),
-                                    "payment_method": methods[0].code if methods else ""})
+    form = GiftCardBuyForm(
+        request.POST or None,
+        presets=PRESET_AMOUNTS,
+        payment_methods=methods,
+        today=timezone.localdate(),
+        initial={
+            "amount": "100",
+            "sender_name": request.user.get_full_name(),
+            "deliver_on": timezone.localdate().isoformat(),
+            "payment_method": methods[0].code if methods else "",
+        },
+    )
     if request.method == "POST" and form.is_valid():
         key = request.POST.get("key", "")
         if not form_key_valid(request, form=GIFT_CARD_FORM, key=key):
             messages.error(request, _("This form has expired. Check the card and send it again."))
         else:
             try:
-                order = order_create_for_gift_cards(customer=request.user, email=request.user.email,
-                                                    cards=[form.cleaned_data["details"]], idempotency_key=key)
+                order = order_create_for_gift_cards(
+                    customer=request.user,
+                    email=request.user.email,
+                    cards=[form.cleaned_data["details"]],
+                    idempotency_key=key,
+                )
             except (ValidationError, IdempotencyConflict) as error:
                 messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
             else:
@@ -297,5 +377,8 @@ def gift_card_buy(request):
                     except PaymentError as error:
                         messages.error(request, str(error))
                 return redirect("payments:pay", number=order.number)
-    return render(request, "checkout/gift_card_buy.html", {
-        "form": form, "key": form_key_issue(request, form=GIFT_CARD_FORM), "presets": PRESET_AMOUNTS})
+    return render(
+        request,
+        "checkout/gift_card_buy.html",
+        {"form": form, "key": form_key_issue(request, form=GIFT_CARD_FORM), "presets": PRESET_AMOUNTS},
+    )

@@ -9,7 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.admin import MoneyAdminMixin, ScopedHistoryAdmin
 
@@ -18,8 +19,18 @@ from .models import ComplaintSheet
 from .pdf import sheet_pdf
 from .services import ComplaintError
 
-CONSUMER = ["consumer_name", "document_type", "document_number", "address", "phone", "email", "is_minor",
-            "guardian_name", "guardian_document", "customer"]
+CONSUMER = [
+    "consumer_name",
+    "document_type",
+    "document_number",
+    "address",
+    "phone",
+    "email",
+    "is_minor",
+    "guardian_name",
+    "guardian_document",
+    "customer",
+]
 ITEM = ["item_kind", "amount", "item_description", "order_link"]
 CLAIM = ["kind", "kind_definition", "detail", "consumer_request"]
 SHEET = ["number", "filed_at", "deadline", "provider_name", "provider_ruc", "provider_address", "pdf_link"]
@@ -33,16 +44,21 @@ class DeadlineFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("soon", _("Due in 3 business days or less")),
-                ("open", _("Open (not answered)")), ("answered", _("Answered"))]
+        return [
+            ("overdue", _("Overdue")),
+            ("soon", _("Due in 3 business days or less")),
+            ("open", _("Open (not answered)")),
+            ("answered", _("Answered")),
+        ]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.filter(answered_at__isnull=True, due_on__lt=today)
         if self.value() == "soon":
-            return queryset.filter(answered_at__isnull=True, due_on__gte=today,
-                                   due_on__lte=selectors.due_soon_limit(today=today))
+            return queryset.filter(
+                answered_at__isnull=True, due_on__gte=today, due_on__lte=selectors.due_soon_limit(today=today)
+            )
         if self.value() == "open":
             return queryset.filter(answered_at__isnull=True)
         if self.value() == "answered":
@@ -62,7 +78,8 @@ class AnswerForm(forms.ModelForm):
             self.fields["response"].required = True
             self.fields["response"].help_text = _(
                 "What the store found and did. Saving answers the sheet: it is e-mailed to the consumer at once "
-                "and cannot be changed afterwards.")
+                "and cannot be changed afterwards."
+            )
 
 
 class ExportForm(forms.Form):
@@ -123,14 +140,19 @@ class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     def order_link(self, obj):
         if obj.order_id is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]),
-                           obj.order.number)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]), obj.order.number
+        )
 
     @admin.display(description=_("answer due"), ordering="due_on")
     def deadline(self, obj):
         state, days = selectors.deadline_state(obj)
-        return format_html('<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>', STATE_TONES[state],
-                           obj.due_on.strftime("%d/%m/%Y"), selectors.deadline_label(state, days))
+        return format_html(
+            '<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>',
+            STATE_TONES[state],
+            obj.due_on.strftime("%d/%m/%Y"),
+            selectors.deadline_label(state, days),
+        )
 
     @admin.display(description=_("filed at"), ordering="filed_at")
     def filed_on(self, obj):
@@ -142,8 +164,11 @@ class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
 
     @admin.display(description="PDF")
     def pdf_link(self, obj):
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>',
-                           reverse("admin:complaints_complaintsheet_pdf", args=[obj.pk]), _("The sheet as a PDF"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("admin:complaints_complaintsheet_pdf", args=[obj.pk]),
+            _("The sheet as a PDF"),
+        )
 
     def save_model(self, request, obj, form, change):
         # The answer goes through the service (once, locked, e-mailed after the commit). What
@@ -166,8 +191,11 @@ class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     def response_change(self, request, obj):
         outcome, detail = getattr(request, "complaint_answer", None) or ("", "")
         if outcome == "answered":
-            self.message_user(request, _("Sheet %(number)s is answered; the consumer is e-mailed the answer.")
-                              % {"number": detail}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("Sheet %(number)s is answered; the consumer is e-mailed the answer.") % {"number": detail},
+                messages.SUCCESS,
+            )
         elif outcome == "error":
             self.message_user(request, detail, messages.ERROR)
         if "_continue" in request.POST:
@@ -204,7 +232,12 @@ class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
                 response = HttpResponse(export.export_csv(start=start, end=end), content_type="text/csv; charset=utf-8")
                 response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-                   "title": _("Export for INDECOPI")}
-        return TemplateResponse(request, "admin/complaints/complaintsheet/export.html", context,
-                                status=400 if request.GET else 200)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Export for INDECOPI"),
+        }
+        return TemplateResponse(
+            request, "admin/complaints/complaintsheet/export.html", context, status=400 if request.GET else 200
+        )

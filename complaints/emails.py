@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from core.mail import render_subject, render_text
 from core.setting_fields import email_list
-from core.sites import site_url
 from core.site_settings import site_settings
+from core.sites import site_url
 
 from . import selectors
 from .layout import sheet_sections
@@ -21,14 +21,23 @@ def _send_to_consumer(*, sheet_id: int, template: str) -> None:
     sheet = selectors.sheets().get(pk=sheet_id)
     store = site_settings()
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"sheet": sheet, "sections": sheet_sections(sheet), "store_name": str(store["STORE_NAME"]),
-                   "support_email": str(store["SUPPORT_EMAIL"]), "not_a_prerequisite": NOT_A_PREREQUISITE,
-                   "deadline_note": ANSWER_DEADLINE_NOTE}
+        context = {
+            "sheet": sheet,
+            "sections": sheet_sections(sheet),
+            "store_name": str(store["STORE_NAME"]),
+            "support_email": str(store["SUPPORT_EMAIL"]),
+            "not_a_prerequisite": NOT_A_PREREQUISITE,
+            "deadline_note": ANSWER_DEADLINE_NOTE,
+        }
         subject = render_subject(f"complaints/email/{template}_subject.txt", context)
         body = render_text(f"complaints/email/{template}.txt", context)
         pdf = sheet_pdf(sheet)
-    message = EmailMessage(subject=f"[{context['store_name']}] {subject}", body=body, to=[sheet.email],
-                           reply_to=[context["support_email"]] if context["support_email"] else None)
+    message = EmailMessage(
+        subject=f"[{context['store_name']}] {subject}",
+        body=body,
+        to=[sheet.email],
+        reply_to=[context["support_email"]] if context["support_email"] else None,
+    )
     message.attach(f"hoja-de-reclamacion-{sheet.number}.pdf", pdf, "application/pdf")
     message.send()
 
@@ -56,9 +65,18 @@ def send_due_alert(*, today=None) -> int:
     if not due or not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
-        rows = [(sheet, *selectors.deadline_state(sheet, today=today),
-                 site_url(reverse("admin:complaints_complaintsheet_change", args=[sheet.pk]))) for sheet in due]
-        context = {"rows": rows, "store_name": str(site_settings()["STORE_NAME"]), }
+        rows = [
+            (
+                sheet,
+                *selectors.deadline_state(sheet, today=today),
+                site_url(reverse("admin:complaints_complaintsheet_change", args=[sheet.pk])),
+            )
+            for sheet in due
+        ]
+        context = {
+            "rows": rows,
+            "store_name": str(site_settings()["STORE_NAME"]),
+        }
         subject = render_subject("complaints/email/due_alert_subject.txt", {**context, "count": len(rows)})
         body = render_text("complaints/email/due_alert.txt", context)
     EmailMessage(subject=subject, body=body, to=recipients).send()

@@ -43,9 +43,31 @@ class ComplaintSheetResource(resources.ModelResource):
     class Meta:
         model = ComplaintSheet
         # Only the columns declared above, in their order.
-        fields = ("number", "filed_at", "provider", "provider_ruc", "provider_address", "consumer", "document_type",
-                  "document", "address", "phone", "email", "guardian", "guardian_document", "item_kind", "amount",
-                  "description", "order", "kind", "detail", "request", "due_on", "response", "answered_at")
+        fields = (
+            "number",
+            "filed_at",
+            "provider",
+            "provider_ruc",
+            "provider_address",
+            "consumer",
+            "document_type",
+            "document",
+            "address",
+            "phone",
+            "email",
+            "guardian",
+            "guardian_document",
+            "item_kind",
+            "amount",
+            "description",
+            "order",
+            "kind",
+            "detail",
+            "request",
+            "due_on",
+            "response",
+            "answered_at",
+        )
 
     def dehydrate_document_type(self, sheet):
         return sheet.get_document_type_display()

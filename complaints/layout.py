@@ -23,8 +23,12 @@ def sheet_sections(sheet: ComplaintSheet) -> list[tuple[str, list[tuple[str, str
         (_("E-mail"), sheet.email),
     ]
     if sheet.is_minor:
-        consumer.append((_("Parent or guardian (the consumer is a minor)"),
-                         " · ".join(filter(None, [sheet.guardian_name, sheet.guardian_document]))))
+        consumer.append(
+            (
+                _("Parent or guardian (the consumer is a minor)"),
+                " · ".join(filter(None, [sheet.guardian_name, sheet.guardian_document])),
+            )
+        )
     item = [
         (_("Product or service"), sheet.get_item_kind_display()),
         (_("Amount claimed"), format_money(sheet.amount) if sheet.amount is not None else "—"),
@@ -32,16 +36,22 @@ def sheet_sections(sheet: ComplaintSheet) -> list[tuple[str, list[tuple[str, str
     ]
     if sheet.order_id:
         item.append((_("Order"), sheet.order.number))
-    answer = [(_("Observations and actions"), sheet.response), (_("Answer sent on"), _when(sheet.answered_at))] \
-        if sheet.is_answered else [(_("Answer due by"), date_format(sheet.due_on, "DATE_FORMAT"))]
+    answer = (
+        [(_("Observations and actions"), sheet.response), (_("Answer sent on"), _when(sheet.answered_at))]
+        if sheet.is_answered
+        else [(_("Answer due by"), date_format(sheet.due_on, "DATE_FORMAT"))]
+    )
     return [
         (_("1. Identification of the consumer"), consumer),
         (_("2. Identification of the good contracted"), item),
-        (_("3. Detail of the claim and the consumer's request"), [
-            (_("Type"), f"{sheet.get_kind_display()}: {sheet.kind_definition}"),
-            (_("Detail"), sheet.detail),
-            (_("Consumer's request"), sheet.consumer_request),
-        ]),
+        (
+            _("3. Detail of the claim and the consumer's request"),
+            [
+                (_("Type"), f"{sheet.get_kind_display()}: {sheet.kind_definition}"),
+                (_("Detail"), sheet.detail),
+                (_("Consumer's request"), sheet.consumer_request),
+            ],
+        ),
         (_("4. Observations and actions of the provider"), answer),
     ]
 

@@ -29,8 +29,14 @@ def _page(pdf: FPDF, sheet: ComplaintSheet) -> None:
     pdf.set_font("helvetica", "B", 14)
     pdf.cell(0, 8, latin1(_("LIBRO DE RECLAMACIONES")), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font("helvetica", "B", 11)
-    pdf.cell(0, 7, latin1(_("HOJA DE RECLAMACIÓN N.° %(number)s") % {"number": sheet.number}),
-             new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.cell(
+        0,
+        7,
+        latin1(_("HOJA DE RECLAMACIÓN N.° %(number)s") % {"number": sheet.number}),
+        new_x="LMARGIN",
+        new_y="NEXT",
+        align="C",
+    )
     pdf.ln(2)
     _rows(pdf, sheet_heading(sheet)[1:])
     for title, rows in sheet_sections(sheet):
@@ -41,8 +47,12 @@ def _page(pdf: FPDF, sheet: ComplaintSheet) -> None:
         _rows(pdf, rows)
     pdf.ln(3)
     pdf.set_font("helvetica", "", 7.5)
-    for note in (f"RECLAMO: {RECLAMO_DEFINITION}", f"QUEJA: {QUEJA_DEFINITION}", NOT_A_PREREQUISITE,
-                 ANSWER_DEADLINE_NOTE):
+    for note in (
+        f"RECLAMO: {RECLAMO_DEFINITION}",
+        f"QUEJA: {QUEJA_DEFINITION}",
+        NOT_A_PREREQUISITE,
+        ANSWER_DEADLINE_NOTE,
+    ):
         pdf.multi_cell(0, 4, latin1(note), new_x="LMARGIN", new_y="NEXT")
 
 
@@ -68,8 +78,13 @@ def _table(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
         return
     pdf.set_font("helvetica", "", 9)
     width = pdf.epw
-    with pdf.table(col_widths=(LABEL_WIDTH, width - LABEL_WIDTH), width=width, line_height=5,
-                   first_row_as_headings=False, borders_layout="HORIZONTAL_LINES") as table:
+    with pdf.table(
+        col_widths=(LABEL_WIDTH, width - LABEL_WIDTH),
+        width=width,
+        line_height=5,
+        first_row_as_headings=False,
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
         for label, value in rows:
             row = table.row()
             row.cell(latin1(label), style=BOLD)

@@ -66,6 +66,10 @@ def deadline_state(sheet: ComplaintSheet, *, today: date | None = None) -> tuple
 
 def deadline_label(state: str, days: int) -> str:
     """deadline_state's answer as staff read it ("overdue by 2 business days")."""
-    labels = {"overdue": _("overdue by %(days)s business days"), "soon": _("%(days)s business days left"),
-              "on_time": _("%(days)s business days left"), "answered": _("answered")}
+    labels = {
+        "overdue": _("overdue by %(days)s business days"),
+        "soon": _("%(days)s business days left"),
+        "on_time": _("%(days)s business days left"),
+        "answered": _("answered"),
+    }
     return str(labels[state]) % {"days": days}

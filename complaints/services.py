@@ -17,8 +17,15 @@ from core.site_settings import site_settings
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
 from .models import (
-    ANSWER_BUSINESS_DAYS, DESCRIPTION_MAX, DETAIL_MAX, REQUEST_MAX, RESPONSE_MAX, ComplaintKind, ComplaintSheet,
-    ConsumerDocument, ItemKind,
+    ANSWER_BUSINESS_DAYS,
+    DESCRIPTION_MAX,
+    DETAIL_MAX,
+    REQUEST_MAX,
+    RESPONSE_MAX,
+    ComplaintKind,
+    ComplaintSheet,
+    ConsumerDocument,
+    ItemKind,
 )
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -66,23 +73,31 @@ def _text(value: str, *, limit: int, required: bool = True) -> str:
 
 def _checked(data: ComplaintData) -> dict:
     """The sheet's fields as stored; the form shows a message per field, this is the last guard."""
-    if data.kind not in ComplaintKind.values or data.item_kind not in ItemKind.values \
-            or data.document_type not in ConsumerDocument.values:
+    if (
+        data.kind not in ComplaintKind.values
+        or data.item_kind not in ItemKind.values
+        or data.document_type not in ConsumerDocument.values
+    ):
         raise ComplaintError(_("Fill in every required field of the sheet."))
     if data.amount is not None and not (Decimal("0") <= data.amount <= MAX_AMOUNT):
         raise ComplaintError(_("Enter the amount claimed in soles, or leave it empty."))
     if data.is_minor and not (data.guardian_name or "").strip():
         raise ComplaintError(_("A minor files the sheet with the name of their parent or guardian."))
     return {
-        "consumer_name": _text(data.consumer_name, limit=150), "document_type": data.document_type,
-        "document_number": _text(data.document_number, limit=12), "address": _text(data.address, limit=255),
-        "phone": _text(data.phone, limit=20, required=False), "email": _text(data.email, limit=254).lower(),
+        "consumer_name": _text(data.consumer_name, limit=150),
+        "document_type": data.document_type,
+        "document_number": _text(data.document_number, limit=12),
+        "address": _text(data.address, limit=255),
+        "phone": _text(data.phone, limit=20, required=False),
+        "email": _text(data.email, limit=254).lower(),
         "is_minor": bool(data.is_minor),
         "guardian_name": _text(data.guardian_name, limit=150, required=False) if data.is_minor else "",
         "guardian_document": _text(data.guardian_document, limit=12, required=False) if data.is_minor else "",
-        "item_kind": data.item_kind, "amount": data.amount,
+        "item_kind": data.item_kind,
+        "amount": data.amount,
         "item_description": _text(data.item_description, limit=DESCRIPTION_MAX),
-        "kind": data.kind, "detail": _text(data.detail, limit=DETAIL_MAX),
+        "kind": data.kind,
+        "detail": _text(data.detail, limit=DETAIL_MAX),
         "consumer_request": _text(data.consumer_request, limit=REQUEST_MAX),
     }
 
@@ -102,10 +117,17 @@ def complaint_file(*, data: ComplaintData, customer=None, order=None, now=None) 
         # Last, so the counter's row lock is held for as short a time as possible.
         sequence = counter_next(scope="complaint", key=str(year))
         sheet = ComplaintSheet.objects.create(
-            year=year, sequence=sequence, number=f"{sequence:06d}-{year}", filed_at=filed_at,
+            year=year,
+            sequence=sequence,
+            number=f"{sequence:06d}-{year}",
+            filed_at=filed_at,
             due_on=answer_due_on(timezone.localtime(filed_at).date()),
-            provider_name=str(store["RECEIPTS_ISSUER_NAME"]), provider_ruc=str(store["RECEIPTS_ISSUER_RUC"]),
-            provider_address=str(store["RECEIPTS_ISSUER_ADDRESS"]), customer=customer, order=order, **fields,
+            provider_name=str(store["RECEIPTS_ISSUER_NAME"]),
+            provider_ruc=str(store["RECEIPTS_ISSUER_RUC"]),
+            provider_address=str(store["RECEIPTS_ISSUER_ADDRESS"]),
+            customer=customer,
+            order=order,
+            **fields,
         )
         from .tasks import send_complaint_copy
 
@@ -118,13 +140,17 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
     """Staff's observations and actions: written once, e-mailed to the consumer after the commit."""
     sheet = ComplaintSheet.objects.select_for_update().get(pk=getattr(sheet, "pk", sheet))
     if sheet.is_answered:
-        raise ComplaintError(_("This sheet was already answered on %(date)s.")
-                             % {"date": timezone.localtime(sheet.answered_at).strftime("%d/%m/%Y")})
+        raise ComplaintError(
+            _("This sheet was already answered on %(date)s.")
+            % {"date": timezone.localtime(sheet.answered_at).strftime("%d/%m/%Y")}
+        )
     text = (response or "").strip()
     if not text:
         raise ComplaintError(_("Write the provider's observations and actions to answer the sheet."))
     if len(text) > RESPONSE_MAX:
-        raise ComplaintError(_("A text of the sheet is too long (at most %(limit)s characters).") % {"limit": RESPONSE_MAX})
+        raise ComplaintError(
+            _("A text of the sheet is too long (at most %(limit)s characters).") % {"limit": RESPONSE_MAX}
+        )
     sheet.response = text
     sheet.answered_at = timezone.now()
     sheet.answered_by = signed_in(actor)

@@ -5,8 +5,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.views import audit_list_view, payouts_view, sales_report_view
-from checkout.admin_views import staff_order_take_view
 from catalog.sitemaps import sitemap_index, sitemap_section
+from checkout.admin_views import staff_order_take_view
 from core.admin_login import RateLimitedAdminAuthenticationForm
 from core.views import csrf_token, favicon, healthz, robots_txt
 

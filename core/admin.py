@@ -48,7 +48,8 @@ class MoneyAdminMixin:
             if description is None:
                 raise ImproperlyConfigured(
                     f"{type(self).__name__}.money_fields names {name!r}, a property: give the admin an "
-                    f"@admin.display(description=...) method of that name for its column's label")
+                    f"@admin.display(description=...) method of that name for its column's label"
+                ) from None
 
         @admin.display(description=description, ordering=ordering)
         def display(obj):
@@ -61,8 +62,9 @@ class MoneyAdminMixin:
         return display
 
     def _as_money(self, names, readonly) -> list:
-        return [self._money_name(n) if isinstance(n, str) and n in self.money_fields and n in readonly else n
-                for n in names]
+        return [
+            self._money_name(n) if isinstance(n, str) and n in self.money_fields and n in readonly else n for n in names
+        ]
 
     def _readonly_money(self, request, obj) -> set[str]:
         """The money fields shown read-only on this page (all of them on a view-only page)."""
@@ -88,10 +90,21 @@ class MoneyAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         readonly = self._readonly_money(request, obj)
-        return [(title, {**options, "fields": [self._as_money(row, readonly) if isinstance(row, (list, tuple))
-                                               else self._as_money([row], readonly)[0]
-                                               for row in options["fields"]]})
-                for title, options in super().get_fieldsets(request, obj)]
+        return [
+            (
+                title,
+                {
+                    **options,
+                    "fields": [
+                        self._as_money(row, readonly)
+                        if isinstance(row, (list, tuple))
+                        else self._as_money([row], readonly)[0]
+                        for row in options["fields"]
+                    ],
+                },
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):

@@ -21,7 +21,9 @@ class RateLimitedAdminAuthenticationForm(AdminAuthenticationForm):
             try:
                 self.user_cache = get_adapter(self.request).authenticate(self.request, email=email, password=password)
             except forms.ValidationError:
-                raise forms.ValidationError(self.error_messages["too_many_attempts"], code="too_many_attempts") from None
+                raise forms.ValidationError(
+                    self.error_messages["too_many_attempts"], code="too_many_attempts"
+                ) from None
             if self.user_cache is None:
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

@@ -10,11 +10,12 @@ class CoreConfig(AppConfig):
         from django.apps import apps
 
         from . import checks  # noqa: F401  (registers the static manifest check)
-
         from .sites import sync_site_after_migrate
 
         # After the sites app's own handler, which creates "example.com".
-        post_migrate.connect(sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync")
+        post_migrate.connect(
+            sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync"
+        )
 
         from .scheduler import maybe_start
 

@@ -67,6 +67,20 @@ class DegradingRedisCache(RedisCache):
         return value
 
 
-for _name in ("set", "add", "delete", "get_many", "set_many", "delete_many", "has_key", "touch", "incr", "decr",
-              "ttl", "expire", "clear", "delete_pattern"):
+for _name in (
+    "set",
+    "add",
+    "delete",
+    "get_many",
+    "set_many",
+    "delete_many",
+    "has_key",
+    "touch",
+    "incr",
+    "decr",
+    "ttl",
+    "expire",
+    "clear",
+    "delete_pattern",
+):
     setattr(DegradingRedisCache, _name, _degrading(_name))

@@ -6,7 +6,6 @@ from urllib.parse import quote
 from core.site_settings import site_setting
 
 
-
 def phone_href(number: str) -> str:
     """tel: link for a phone number as people write it ("(01) 640-9000", "+51 987 654 321"), or ""
     when it holds no number. A number without country code is Peru's (+51)."""

@@ -7,5 +7,9 @@ def store(request) -> dict:
 
     values = site_settings()
     phone = values["SUPPORT_PHONE"].strip()
-    return {"STORE_NAME": values["STORE_NAME"], "STORE_SUPPORT_EMAIL": values["SUPPORT_EMAIL"],
-            "STORE_SUPPORT_PHONE": phone, "STORE_SUPPORT_PHONE_HREF": phone_href(phone)}
+    return {
+        "STORE_NAME": values["STORE_NAME"],
+        "STORE_SUPPORT_EMAIL": values["SUPPORT_EMAIL"],
+        "STORE_SUPPORT_PHONE": phone,
+        "STORE_SUPPORT_PHONE_HREF": phone_href(phone),
+    }

@@ -15,7 +15,9 @@ def counter_next(*, scope: str, key: str) -> int:
     uses the number, as late as possible: it holds the row lock until that transaction ends."""
     quote = connection.ops.quote_name
     table = quote(Counter._meta.db_table)
-    scope_column, key_column, last_column = (quote(Counter._meta.get_field(name).column) for name in ("scope", "key", "last"))
+    scope_column, key_column, last_column = (
+        quote(Counter._meta.get_field(name).column) for name in ("scope", "key", "last")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({scope_column}, {key_column}, {last_column}) VALUES (%s, %s, 1) "

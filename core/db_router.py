@@ -93,7 +93,9 @@ def replica_usable() -> bool:
         lag = replica_lag_seconds()
         usable = lag <= settings.REPLICA_MAX_LAG_SECONDS
         if not usable:
-            log.warning("Replica lags %.1f s (more than %s): reads go to the primary", lag, settings.REPLICA_MAX_LAG_SECONDS)
+            log.warning(
+                "Replica lags %.1f s (more than %s): reads go to the primary", lag, settings.REPLICA_MAX_LAG_SECONDS
+            )
     except DatabaseError as error:
         log.warning("Replica unavailable, reads go to the primary: %s", error)
         usable = False
@@ -113,12 +115,7 @@ def replica_state_forget() -> None:
 
 
 def _reading_from_replica_now() -> bool:
-    return (
-        _replica_allowed.get()
-        and not _wrote.get()
-        and not connections[PRIMARY].in_atomic_block
-        and replica_usable()
-    )
+    return _replica_allowed.get() and not _wrote.get() and not connections[PRIMARY].in_atomic_block and replica_usable()
 
 
 class ReplicaRouter:
@@ -157,8 +154,12 @@ class ReplicaReadsMiddleware:
             _wrote.reset(wrote)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if replica_configured() and getattr(view_func, "replica_reads", False) and request.method in ("GET", "HEAD") \
-                and not _held():
+        if (
+            replica_configured()
+            and getattr(view_func, "replica_reads", False)
+            and request.method in ("GET", "HEAD")
+            and not _held()
+        ):
             _replica_allowed.set(True)
             request._replica_view = (view_func, view_args, view_kwargs)
 

@@ -27,6 +27,9 @@ class DayField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         if day is not None and not day_in_range(day):
-            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range", params={
-                "first": EARLIEST_DAY.strftime("%d/%m/%Y"), "last": LATEST_DAY.strftime("%d/%m/%Y")})
+            raise ValidationError(
+                self.error_messages["out_of_range"],
+                code="out_of_range",
+                params={"first": EARLIEST_DAY.strftime("%d/%m/%Y"), "last": LATEST_DAY.strftime("%d/%m/%Y")},
+            )
         return day

@@ -90,8 +90,12 @@ def check_cache() -> dict:
     except Exception as error:
         return _check(ERROR, _describe(error))
     if redis_is_down():
-        return _check(ERROR, Detail(gettext_noop(
-            "Redis is unavailable: the catalog reads the database, the cart and checkout are closed")))
+        return _check(
+            ERROR,
+            Detail(
+                gettext_noop("Redis is unavailable: the catalog reads the database, the cart and checkout are closed")
+            ),
+        )
     if value != "1":
         return _check(ERROR, Detail(gettext_noop("the cache did not return what was written")))
     return _check(OK, ms=round((time.monotonic() - started) * 1000, 1))
@@ -104,8 +108,9 @@ def check_broker() -> dict:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception as error:
-        return _check(ERROR, Detail(gettext_noop("%(error)s (tasks run inline until it is back)"),
-                                    error=_describe(error)))
+        return _check(
+            ERROR, Detail(gettext_noop("%(error)s (tasks run inline until it is back)"), error=_describe(error))
+        )
     return _check(OK)
 
 
@@ -117,8 +122,11 @@ def check_worker(beats: dict[str, datetime], now: datetime) -> dict:
     last = max(workers.values(), default=None)
     extra = {"last_seen": last.isoformat() if last else None, "age_seconds": _age(last, now), "workers": len(fresh)}
     if not fresh:
-        detail = (gettext_noop("no worker has ever reported") if last is None
-                  else gettext_noop("no worker connected to the broker (queued tasks wait)"))
+        detail = (
+            gettext_noop("no worker has ever reported")
+            if last is None
+            else gettext_noop("no worker connected to the broker (queued tasks wait)")
+        )
         return _check(LATE, Detail(detail), **extra)
     return _check(OK, **extra)
 
@@ -127,8 +135,9 @@ def check_beat(beats: dict[str, datetime], now: datetime) -> dict:
     last = beats.get(BEAT)
     extra = {"last_run": last.isoformat() if last else None, "age_seconds": _age(last, now)}
     if last is None:
-        return _check(LATE, Detail(gettext_noop("the scheduler has never run (celery beat, or runserver's scheduler)")),
-                      **extra)
+        return _check(
+            LATE, Detail(gettext_noop("the scheduler has never run (celery beat, or runserver's scheduler)")), **extra
+        )
     if _age(last, now) > settings.SCHEDULER_STALE_SECONDS:
         return _check(LATE, Detail(gettext_noop("the scheduler stopped: nothing expires or is swept")), **extra)
     return _check(OK, **extra)
@@ -159,8 +168,11 @@ def check_jobs(now: datetime, *, fresh: bool = False) -> dict:
     extra = {"oldest_overdue_seconds": overdue_for, "backlog": {row.name: row.count for row in rows}}
     if overdue_for is not None and overdue_for > settings.JOBS_OVERDUE_ALERT_SECONDS:
         late = ", ".join(f"{row.name} ({row.count})" for row in rows if row.count)
-        return _check(LATE, Detail(gettext_noop("work overdue for %(seconds)s s: %(late)s"), seconds=overdue_for,
-                                   late=late), **extra)
+        return _check(
+            LATE,
+            Detail(gettext_noop("work overdue for %(seconds)s s: %(late)s"), seconds=overdue_for, late=late),
+            **extra,
+        )
     return _check(OK, **extra)
 
 

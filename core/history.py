@@ -23,8 +23,9 @@ def history_value(field, value) -> str:
     if isinstance(field, models.DecimalField) and field.decimal_places == 2 and field.max_digits >= 10:
         return format_money(value)
     if isinstance(value, datetime):
-        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value,
-                                   "SHORT_DATETIME_FORMAT")
+        return formats.date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT"
+        )
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)

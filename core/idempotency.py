@@ -34,8 +34,7 @@ class Owner:
     @classmethod
     def of(cls, customer, *, email: str = "", handed: bool | Callable[[Any], bool] = True) -> "Owner":
         signed_in = customer is not None and getattr(customer, "is_authenticated", False)
-        return cls(customer_id=customer.pk if signed_in else None, email=(email or "").strip().lower(),
-                   handed=handed)
+        return cls(customer_id=customer.pk if signed_in else None, email=(email or "").strip().lower(), handed=handed)
 
     def owns(self, row) -> bool:
         """The same signed-in customer, or a guest row for a guest who was handed the key or the
@@ -49,8 +48,14 @@ class Owner:
         return bool(self.handed(row) if callable(self.handed) else self.handed)
 
 
-def first_result(rows: QuerySet[Row], *, key: str | None, refusal: Exception, owner: Owner | None = None,
-                 about: dict[str, Any] | None = None) -> Row | None:
+def first_result(
+    rows: QuerySet[Row],
+    *,
+    key: str | None,
+    refusal: Exception,
+    owner: Owner | None = None,
+    about: dict[str, Any] | None = None,
+) -> Row | None:
     """The row an earlier submission with `key` created (marked `replayed = True`), or None when
     there is no key or it was not used yet. When the row is not `owner`'s or not about the same
     things (`about`: field values it must have), `refusal` is raised: one key, one result, one owner."""

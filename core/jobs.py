@@ -84,8 +84,9 @@ def sweep(work: PendingWork, *, now: datetime | None = None) -> int:
     """Re-enqueue the overdue rows of one kind of work, oldest first (at most JOBS_SWEEP_BATCH)."""
     if work.sweep is not None:
         return work.sweep()
-    pks = list(work.overdue(cutoff(now)).order_by(work.since, "pk").values_list("pk", flat=True)
-               [: settings.JOBS_SWEEP_BATCH])
+    pks = list(
+        work.overdue(cutoff(now)).order_by(work.since, "pk").values_list("pk", flat=True)[: settings.JOBS_SWEEP_BATCH]
+    )
     for pk in pks:
         work.enqueue(pk)
     if pks:
@@ -127,7 +128,7 @@ def enqueue_at(task, moment: datetime) -> bool:
         return False
     try:
         task.apply_async(eta=moment)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("Could not enqueue %s at %s", task.name, moment, exc_info=True)
         return False
     return True

@@ -29,8 +29,9 @@ def has_control_characters(query_dict) -> bool:
 
 
 def bad_input_response(request):
-    return render(request, "400.html", {"reason": _("The request contains characters that are not allowed.")},
-                  status=400)
+    return render(
+        request, "400.html", {"reason": _("The request contains characters that are not allowed.")}, status=400
+    )
 
 
 def unavailable_response(request, error: ServiceUnavailable):
@@ -41,8 +42,14 @@ def unavailable_response(request, error: ServiceUnavailable):
 
 
 # What a client may claim about itself only through a proxy the store trusts.
-FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
-                     "HTTP_X_FORWARDED_PORT", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_REAL_IP",
+    "HTTP_FORWARDED",
+)
 
 
 @lru_cache(maxsize=8)
@@ -100,8 +107,10 @@ class ControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if CONTROL_CHARACTERS.search(request.path) or has_control_characters(request.GET) or (
-            request.method == "POST" and has_control_characters(request.POST)
+        if (
+            CONTROL_CHARACTERS.search(request.path)
+            or has_control_characters(request.GET)
+            or (request.method == "POST" and has_control_characters(request.POST))
         ):
             return bad_input_response(request)
         return self.get_response(request)
@@ -137,7 +146,12 @@ class DeviceCookieMiddleware:
         # A response a shared cache may keep is everyone's: it must not hand this browser's id to others.
         if not device and "public" not in cc_delim_re.split(response.get("Cache-Control", "")):
             response.set_signed_cookie(
-                DEVICE_COOKIE, request.device_id, salt="device", max_age=DEVICE_COOKIE_AGE, httponly=True,
-                secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+                DEVICE_COOKIE,
+                request.device_id,
+                salt="device",
+                max_age=DEVICE_COOKIE_AGE,
+                httponly=True,
+                secure=settings.SESSION_COOKIE_SECURE,
+                samesite="Lax",
             )
         return response

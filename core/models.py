@@ -44,15 +44,20 @@ class AppendOnlyModel(models.Model):
         raise self.append_only_error()
 
 
-
 class StatusChange(AppendOnlyModel):
     """One row per status change of something, never edited: who, when, from what to what. The
     subclass adds the row it belongs to and its from_status/to_status with that row's choices."""
 
     append_only_message = "The status history is append-only."
 
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("actor"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -64,6 +69,7 @@ class StatusChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
 
 class Counter(models.Model):
     """The last running number handed out in one scope and period: order numbers per day,

@@ -4,8 +4,27 @@ Libro de Reclamaciones' sheets print through it."""
 import unicodedata
 
 # Typography people paste into product and carrier names that Latin-1 lacks.
-_PLAIN = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "―": "-", "“": '"', "”": '"',
-                        "„": '"', "‘": "'", "’": "'", "‚": "'", "…": "...", "•": "-", "\u00a0": " ", "\u202f": " "})
+_PLAIN = str.maketrans(
+    {
+        "−": "-",
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "―": "-",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "…": "...",
+        "•": "-",
+        "\u00a0": " ",
+        "\u202f": " ",
+    }
+)
 
 
 def latin1(text) -> str:

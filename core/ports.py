@@ -60,8 +60,13 @@ class Port(Generic[P, R]):
                 taken.add(asked.name)
             elif not takes_any_keyword:
                 return f"it takes no keyword argument {asked.name}"
-        missing = [name for name, p in offered.items() if name not in taken and p.default is inspect.Parameter.empty
-                   and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]
+        missing = [
+            name
+            for name, p in offered.items()
+            if name not in taken
+            and p.default is inspect.Parameter.empty
+            and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        ]
         return f"it also needs {', '.join(missing)}" if missing else ""
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:

@@ -17,14 +17,16 @@ class LimiterUnavailable(ServiceUnavailable):
         super().__init__(_("We cannot check this request right now. Please try again in a minute."), retry_after=60)
 
 
-def consume(request, *, action: str, rates: str, key: str | None = None, fail_closed: bool,
-            dry_run: bool = False) -> bool:
+def consume(
+    request, *, action: str, rates: str, key: str | None = None, fail_closed: bool, dry_run: bool = False
+) -> bool:
     """True when the request is within the limit (and, unless dry_run, counts it). Raises
     LimiterUnavailable when Redis is away and the limit fails closed."""
     if not redis_outage.should_try():
         return _unavailable(fail_closed)
-    usage = _allauth_ratelimit.consume(request, app=APP, action=action, config={action: rates}, key=key,
-                                       dry_run=dry_run, limit_get=True)
+    usage = _allauth_ratelimit.consume(
+        request, app=APP, action=action, config={action: rates}, key=key, dry_run=dry_run, limit_get=True
+    )
     if usage is None and redis_outage.is_down:
         return _unavailable(fail_closed)
     return usage is not None

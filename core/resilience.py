@@ -57,8 +57,9 @@ class Outage:
                 self._down_since = now
             self._retry_at = now + getattr(settings, "REDIS_RETRY_SECONDS", 5)
         if first:
-            logger.error("%s is unavailable (%s: %s); degrading until it answers again",
-                         self.name, type(error).__name__, error)
+            logger.error(
+                "%s is unavailable (%s: %s); degrading until it answers again", self.name, type(error).__name__, error
+            )
 
     def succeeded(self) -> None:
         if self._down_since is None:

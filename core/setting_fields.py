@@ -29,6 +29,7 @@ class EmailListField(forms.CharField):
             try:
                 validate_email(address)
             except forms.ValidationError:
-                raise forms.ValidationError(_("“%(address)s” is not a valid e-mail address."),
-                                            code="invalid", params={"address": address}) from None
+                raise forms.ValidationError(
+                    _("“%(address)s” is not a valid e-mail address."), code="invalid", params={"address": address}
+                ) from None
         return ", ".join(addresses)

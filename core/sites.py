@@ -30,4 +30,3 @@ def site_url(path: str = "") -> str:
     domain = settings.SITE_DOMAIN
     scheme = "http" if domain.startswith(LOCAL_HOSTS) else "https"
     return f"{scheme}://{domain}{path}"
-

@@ -40,14 +40,16 @@ def add_format_argument(parser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="table", help="Output: table (default), csv or json.")
 
 
-def write_rows(stream, rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str = "table", *,
-               money: Collection[str] = ()) -> None:
+def write_rows(
+    stream, rows: Sequence[dict], columns: Sequence[tuple[str, str]], fmt: str = "table", *, money: Collection[str] = ()
+) -> None:
     """columns: (key, header) pairs; numbers are right-aligned in the table; `money`: the keys
     whose values are amounts in soles."""
     keys = [key for key, _header in columns]
     if fmt == "json":
-        stream.write(json.dumps([{key: _plain(row[key]) for key in keys} for row in rows], ensure_ascii=False,
-                                indent=2))
+        stream.write(
+            json.dumps([{key: _plain(row[key]) for key in keys} for row in rows], ensure_ascii=False, indent=2)
+        )
         return
     if fmt == "csv":
         writer = csv.writer(stream, lineterminator="\n")
@@ -56,8 +58,12 @@ def write_rows(stream, rows: Sequence[dict], columns: Sequence[tuple[str, str]],
         return
     headers = [str(header) for _key, header in columns]
     cells = [[_for_people(row[key], money=key in money) for key in keys] for row in rows]
-    numeric = [all(isinstance(row[key], int | float | Decimal) and not isinstance(row[key], bool) for row in rows)
-               if rows else False for key in keys]
+    numeric = [
+        all(isinstance(row[key], int | float | Decimal) and not isinstance(row[key], bool) for row in rows)
+        if rows
+        else False
+        for key in keys
+    ]
     widths = [max([len(h)] + [len(line[i]) for line in cells]) for i, h in enumerate(headers)]
 
     def line(values):

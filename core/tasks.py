@@ -15,8 +15,9 @@ def ping() -> str:
 def sweep_overdue() -> dict[str, int]:
     """Beat (JOBS_SWEEP_SECONDS), and each worker when it (re)connects: re-enqueue overdue pending
     work (core.jobs); each kind at most every its own interval. {kind: rows re-enqueued}."""
-    last_runs = {name.removeprefix(SWEEP_PREFIX): at for name, at in heartbeats_read().items()
-                 if name.startswith(SWEEP_PREFIX)}
+    last_runs = {
+        name.removeprefix(SWEEP_PREFIX): at for name, at in heartbeats_read().items() if name.startswith(SWEEP_PREFIX)
+    }
     now = timezone.now()
     done = jobs.sweep_all(last_runs=last_runs, now=now)
     for name in done:

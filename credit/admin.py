@@ -69,15 +69,45 @@ class GiftCardUseInline(MoneyAdminMixin, admin.TabularInline):
 @admin.register(GiftCard)
 class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
     money_fields = ("amount", "balance")
-    list_display = ["number", "code_end", "status", "amount", "balance", "recipient_email", "deliver_on",
-                    "delivered_at", "expires_at", "order"]
+    list_display = [
+        "number",
+        "code_end",
+        "status",
+        "amount",
+        "balance",
+        "recipient_email",
+        "deliver_on",
+        "delivered_at",
+        "expires_at",
+        "order",
+    ]
     list_filter = ["status", ("deliver_on", admin.DateFieldListFilter)]
     search_fields = ["=number", "recipient_email", "buyer_email", "=order__number"]
     search_help_text = _("Search by card number, recipient's or buyer's e-mail, or order number.")
     list_select_related = ["order"]
-    fields = ["number", "masked_code", "status", "amount", "balance", "expires_at", "created_at", "order",
-              "issued_by", "issue_reason", "recipient_name", "recipient_email", "sender_name", "buyer_email",
-              "message", "deliver_on", "delivered_at", "voided_at", "voided_by", "void_reason", "void_link"]
+    fields = [
+        "number",
+        "masked_code",
+        "status",
+        "amount",
+        "balance",
+        "expires_at",
+        "created_at",
+        "order",
+        "issued_by",
+        "issue_reason",
+        "recipient_name",
+        "recipient_email",
+        "sender_name",
+        "buyer_email",
+        "message",
+        "deliver_on",
+        "delivered_at",
+        "voided_at",
+        "voided_by",
+        "void_reason",
+        "void_link",
+    ]
     readonly_fields = fields
     inlines = [GiftCardUseInline]
 
@@ -93,8 +123,11 @@ class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
     def void_link(self, obj):
         if obj.pk is None or obj.status == GiftCardStatus.VOIDED:
             return "—"
-        return format_html('<a class="button" href="{}">{}</a>', reverse("admin:credit_giftcard_void", args=[obj.pk]),
-                           _("Void this card"))
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:credit_giftcard_void", args=[obj.pk]),
+            _("Void this card"),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -103,8 +136,10 @@ class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
         return False  # a read-only page: the writes are issuing and voiding, each with a reason
 
     def get_urls(self):
-        return [path("<int:pk>/void/", self.admin_site.admin_view(self.void_view), name="credit_giftcard_void"),
-                *super().get_urls()]
+        return [
+            path("<int:pk>/void/", self.admin_site.admin_view(self.void_view), name="credit_giftcard_void"),
+            *super().get_urls(),
+        ]
 
     def add_view(self, request, form_url="", extra_context=None):
         """Issue a card by hand: the service checks and writes; the card is e-mailed on its date."""
@@ -134,11 +169,20 @@ class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
             else:
                 messages.success(request, _("Gift card %(number)s voided.") % {"number": card.number})
                 return redirect("admin:credit_giftcard_change", card.pk)
-        return self._form_page(request, form, _("Void gift card %(number)s") % {"number": card.number}, _("Void"),
-                               card=card)
+        return self._form_page(
+            request, form, _("Void gift card %(number)s") % {"number": card.number}, _("Void"), card=card
+        )
 
     def _form_page(self, request, form, title, submit, card=None):
-        return TemplateResponse(request, "admin/credit/giftcard/form.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": title,
-            "submit": submit, "card": card,
-        })
+        return TemplateResponse(
+            request,
+            "admin/credit/giftcard/form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "title": title,
+                "submit": submit,
+                "card": card,
+            },
+        )

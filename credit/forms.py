@@ -3,9 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GiftCardBalanceForm(forms.Form):
-    code = forms.CharField(label=_("Gift card code"), max_length=40,
-                           widget=forms.TextInput(attrs={"placeholder": "XXXX-XXXX-XXXX-XXXX", "autocomplete": "off",
-                                                         "spellcheck": "false", "autocapitalize": "characters"}))
+    code = forms.CharField(
+        label=_("Gift card code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "XXXX-XXXX-XXXX-XXXX",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
 
 
 class GiftCardStaffForm(forms.Form):
@@ -21,7 +30,15 @@ class GiftCardIssueForm(forms.Form):
     recipient_name = forms.CharField(label=_("Recipient's name"), max_length=100)
     recipient_email = forms.CharField(label=_("Recipient's e-mail"), max_length=254)
     sender_name = forms.CharField(label=_("Sender's name"), max_length=100)
-    message = forms.CharField(label=_("Message"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
-    deliver_on = forms.DateField(label=_("Delivery date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                 help_text=_("Empty: today."))
-    reason = forms.CharField(label=_("Reason"), max_length=255, help_text=_("Why the card is issued (kept in its history)."))
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    deliver_on = forms.DateField(
+        label=_("Delivery date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: today."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=255, help_text=_("Why the card is issued (kept in its history).")
+    )

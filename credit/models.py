@@ -18,15 +18,20 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
-
-
 class StoreCredit(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="store_credits",
-                                 verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="store_credits", verbose_name=_("customer")
+    )
     return_request = models.OneToOneField(
-        "returns.ReturnRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="store_credit",
-        verbose_name=_("return request"), help_text=_("The return this credit was given for."))
+        "returns.ReturnRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="store_credit",
+        verbose_name=_("return request"),
+        help_text=_("The return this credit was given for."),
+    )
     amount = models.DecimalField(_("amount"), **MONEY)
     balance = models.DecimalField(_("balance"), **MONEY)
     currency = models.CharField(_("currency"), max_length=3, default="PEN", editable=False)
@@ -39,8 +44,9 @@ class StoreCredit(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="credit_amount_positive"),
-            models.CheckConstraint(condition=Q(balance__gte=0) & Q(balance__lte=F("amount")),
-                                   name="credit_balance_within_amount"),
+            models.CheckConstraint(
+                condition=Q(balance__gte=0) & Q(balance__lte=F("amount")), name="credit_balance_within_amount"
+            ),
         ]
         indexes = [models.Index(fields=["customer", "expires_at"], name="credit_customer_expiry_idx")]
 
@@ -68,10 +74,12 @@ class CreditUse(models.Model):
     """One movement of a credit's balance: spent on an order (negative) or given back when that
     order is cancelled (positive). Once per (credit, order, kind): a replay writes nothing."""
 
-    credit = models.ForeignKey(StoreCredit, on_delete=models.PROTECT, related_name="uses",
-                               verbose_name=_("store credit"))
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="credit_uses",
-                              verbose_name=_("order"))
+    credit = models.ForeignKey(
+        StoreCredit, on_delete=models.PROTECT, related_name="uses", verbose_name=_("store credit")
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="credit_uses", verbose_name=_("order")
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=CreditUseKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY, help_text=_("Negative when spent, positive when given back."))
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -118,8 +126,13 @@ class GiftCardStatus(models.TextChoices):
 class GiftCard(models.Model):
     Status = GiftCardStatus
 
-    number = models.CharField(_("number"), max_length=20, unique=True, editable=False,
-                              help_text=_("Staff reference; the code that spends the card is never shown here."))
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        unique=True,
+        editable=False,
+        help_text=_("Staff reference; the code that spends the card is never shown here."),
+    )
     # 16 characters from a 32-letter alphabet (80 bits), grouped in fours: not guessable, and
     # guessing is rate-limited too. Stored as typed (normalised) because it is e-mailed on the
     # delivery date, which may be months after the sale.
@@ -131,19 +144,43 @@ class GiftCard(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
     # Sold: the order that paid for it. Issued by staff: who and why.
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="gift_cards_sold", verbose_name=_("sold in order"))
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gift_cards_sold",
+        verbose_name=_("sold in order"),
+    )
     order_line_index = models.PositiveSmallIntegerField(_("card of the order"), default=0)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("issued by"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
     issue_reason = models.CharField(_("reason for issuing"), max_length=255, blank=True)
     # Given back for a guest's return: what gift cards paid of the order, on a new card to its e-mail.
     return_request = models.OneToOneField(
-        "returns.ReturnRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="gift_card",
-        verbose_name=_("return request"), help_text=_("The return this card was given for."))
+        "returns.ReturnRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gift_card",
+        verbose_name=_("return request"),
+        help_text=_("The return this card was given for."),
+    )
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+", verbose_name=_("voided by"))
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
     void_reason = models.CharField(_("reason for voiding"), max_length=255, blank=True)
     # Delivery by e-mail on the chosen date.
     recipient_name = models.CharField(_("recipient's name"), max_length=100)
@@ -160,14 +197,19 @@ class GiftCard(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="gift_card_amount_positive"),
-            models.CheckConstraint(condition=Q(balance__gte=0) & Q(balance__lte=F("amount")),
-                                   name="gift_card_balance_within_amount"),
+            models.CheckConstraint(
+                condition=Q(balance__gte=0) & Q(balance__lte=F("amount")), name="gift_card_balance_within_amount"
+            ),
             models.CheckConstraint(condition=Q(status="active") | Q(balance=0), name="gift_card_voided_empty"),
-            models.UniqueConstraint(fields=["order", "order_line_index"], condition=Q(order__isnull=False),
-                                    name="gift_card_once_per_order_line"),
+            models.UniqueConstraint(
+                fields=["order", "order_line_index"],
+                condition=Q(order__isnull=False),
+                name="gift_card_once_per_order_line",
+            ),
         ]
-        indexes = [models.Index(fields=["deliver_on"], condition=Q(delivered_at__isnull=True),
-                                name="gift_card_to_deliver_idx")]
+        indexes = [
+            models.Index(fields=["deliver_on"], condition=Q(delivered_at__isnull=True), name="gift_card_to_deliver_idx")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -196,12 +238,24 @@ class GiftCardUse(models.Model):
     when that order is cancelled (positive), or what was left when staff voided it (negative)."""
 
     card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="uses", verbose_name=_("gift card"))
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="gift_card_uses", verbose_name=_("order"))
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gift_card_uses",
+        verbose_name=_("order"),
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=GiftCardUseKind.choices)
     amount = models.DecimalField(_("amount"), **MONEY, help_text=_("Negative when spent, positive when given back."))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", verbose_name=_("by"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -210,8 +264,9 @@ class GiftCardUse(models.Model):
         verbose_name_plural = _("gift card movements")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["card", "order", "kind"], condition=Q(order__isnull=False),
-                                    name="gift_card_use_once_per_order"),
+            models.UniqueConstraint(
+                fields=["card", "order", "kind"], condition=Q(order__isnull=False), name="gift_card_use_once_per_order"
+            ),
             models.UniqueConstraint(fields=["card"], condition=Q(kind="void"), name="gift_card_voided_once"),
             models.CheckConstraint(condition=~Q(amount=0), name="gift_card_use_not_zero"),
         ]

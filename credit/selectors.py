@@ -12,17 +12,24 @@ from .models import ZERO, CreditUse, GiftCard, GiftCardUse, StoreCredit
 
 def credits_for_customer(*, user):
     """Every credit of the customer (newest first) with its uses and their orders prefetched."""
-    return (StoreCredit.objects.filter(customer=user)
-            .select_related("return_request")
-            .prefetch_related(Prefetch("uses", queryset=CreditUse.objects.select_related("order").order_by("created_at", "pk"))))
+    return (
+        StoreCredit.objects.filter(customer=user)
+        .select_related("return_request")
+        .prefetch_related(
+            Prefetch("uses", queryset=CreditUse.objects.select_related("order").order_by("created_at", "pk"))
+        )
+    )
 
 
 def usable_credits(*, user, now=None) -> list[StoreCredit]:
     """Credits the customer can spend now: balance left and not expired, the soonest to expire first."""
     if signed_in(user) is None:
         return []
-    return list(StoreCredit.objects.filter(customer=user, balance__gt=0, expires_at__gt=now or timezone.now())
-                .order_by("expires_at", "pk"))
+    return list(
+        StoreCredit.objects.filter(customer=user, balance__gt=0, expires_at__gt=now or timezone.now()).order_by(
+            "expires_at", "pk"
+        )
+    )
 
 
 def credit_to_apply(*, total: Decimal, balance: Decimal | None = None, wanted: Decimal | None = None) -> Decimal:
@@ -49,9 +56,12 @@ def order_amount_due(order) -> Decimal:
     cards applied (both are means of payment: the receipt still shows the goods' full price)."""
     # One query for both ledgers (payment_start is inside checkout's placement ceiling).
     # No ORDER BY inside the UNION (the models' default ordering): SQLite refuses it.
-    uses = (CreditUse.objects.filter(order_id=order.pk).order_by().values_list("amount", flat=True)
-            .union(GiftCardUse.objects.filter(order_id=order.pk).order_by().values_list("amount", flat=True),
-                   all=True))
+    uses = (
+        CreditUse.objects.filter(order_id=order.pk)
+        .order_by()
+        .values_list("amount", flat=True)
+        .union(GiftCardUse.objects.filter(order_id=order.pk).order_by().values_list("amount", flat=True), all=True)
+    )
     return max(order.total + sum(uses, ZERO), ZERO)  # uses that pay are negative
 
 

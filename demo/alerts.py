@@ -24,17 +24,30 @@ DEMO_IP = "127.0.0.1"
 
 def _sold_out_sizes() -> list[Variant]:
     """Sold-out options of products whose other options are in stock: what "Avísame" is for."""
-    others_in_stock = Variant.objects.filter(product_id=OuterRef("product_id"), is_active=True).exclude(
-        pk=OuterRef("pk")).filter(variant_in_stock())
-    return list(Variant.objects.filter(is_active=True, product__status=Product.Status.ACTIVE,
-                                       product__product_type=Product.Type.PHYSICAL, option_values__isnull=False)
-                .exclude(variant_in_stock()).filter(Exists(others_in_stock)).distinct().order_by("pk")[:SOLD_OUT_SIZES])
+    others_in_stock = (
+        Variant.objects.filter(product_id=OuterRef("product_id"), is_active=True)
+        .exclude(pk=OuterRef("pk"))
+        .filter(variant_in_stock())
+    )
+    return list(
+        Variant.objects.filter(
+            is_active=True,
+            product__status=Product.Status.ACTIVE,
+            product__product_type=Product.Type.PHYSICAL,
+            option_values__isnull=False,
+        )
+        .exclude(variant_in_stock())
+        .filter(Exists(others_in_stock))
+        .distinct()
+        .order_by("pk")[:SOLD_OUT_SIZES]
+    )
 
 
 def _waiting_shoppers(customer_email: str) -> list:
     User = get_user_model()
     return list(User.objects.filter(email__endswith="@demo.kallpa.pe").order_by("pk")[:3]) + list(
-        User.objects.filter(email=customer_email))
+        User.objects.filter(email=customer_email)
+    )
 
 
 def _recovered_cart(customer) -> None:
@@ -43,8 +56,9 @@ def _recovered_cart(customer) -> None:
         return
     if not marketing_opted_in(user=customer):
         consent_marketing_set(user=customer, granted=True)
-    in_stock = Variant.objects.filter(is_active=True, product__status=Product.Status.ACTIVE,
-                                      product__product_type=Product.Type.PHYSICAL).filter(variant_in_stock())
+    in_stock = Variant.objects.filter(
+        is_active=True, product__status=Product.Status.ACTIVE, product__product_type=Product.Type.PHYSICAL
+    ).filter(variant_in_stock())
     variant = in_stock.exclude(product_id__in=awaiting_launch()).order_by("pk").first()
     if variant is None:
         return
@@ -58,7 +72,7 @@ def _recovered_cart(customer) -> None:
 def load_demo_alerts(*, customer_email: str) -> None:
     shoppers = _waiting_shoppers(customer_email)
     for index, variant in enumerate(_sold_out_sizes()):
-        for shopper in shoppers[index % 2:]:  # a different number waits for each size
+        for shopper in shoppers[index % 2 :]:  # a different number waits for each size
             services.stock_alert_request(variant_id=variant.pk, email=shopper.email, user=shopper)
         if index == 0:
             services.stock_alert_request(variant_id=variant.pk, email=GUEST_EMAIL)

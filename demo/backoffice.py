@@ -26,8 +26,11 @@ DEMO_SELLERS = [
 ]
 # Each seller's trade (RUC → the categories it lists): products of the catalog are listed under a
 # seller only within it.
-SELLER_TRADES = {REVIEWS_DEMO_SELLER[2]: DEMO_SELLER_CATEGORIES,
-                 "10467793549": ["audifonos", "teclados", "mouse"], "20131312955": ["chompas-y-chalinas"]}
+SELLER_TRADES = {
+    REVIEWS_DEMO_SELLER[2]: DEMO_SELLER_CATEGORIES,
+    "10467793549": ["audifonos", "teclados", "mouse"],
+    "20131312955": ["chompas-y-chalinas"],
+}
 DEMO_CATEGORY_RATE = Decimal("8.00")  # Andes Tech's rate in the category of its second product
 PRODUCTS_EACH = 3
 # scenario: (seller index, product index) per line; "refund" gets 30 % of its payment back
@@ -41,8 +44,10 @@ REFUNDED_SCENARIO = "vendedores-pacifico"
 
 def demo_seller_users() -> list[tuple[str, dict]]:
     """(e-mail, user fields) of the sellers' accounts, for demo_data to create with a password."""
-    return [(email, {"first_name": name.split()[0], "last_name": name.split()[-1]})
-            for email, name, _ruc, _rate in DEMO_SELLERS]
+    return [
+        (email, {"first_name": name.split()[0], "last_name": name.split()[-1]})
+        for email, name, _ruc, _rate in DEMO_SELLERS
+    ]
 
 
 def _sellers(admin) -> list:
@@ -75,9 +80,13 @@ def _products(sellers, customer) -> list[list]:
         return owned
     # The dearest sellable products of the shop: far from the cheap ones the customer's demo orders use.
     bought = set(OrderLine.objects.filter(order__customer=customer).values_list("variant__product_id", flat=True))
-    free = [variant for variant in reversed(_demo_variants(200, warehouse_code="LIM-CENTRAL"))
-            if variant.product.seller_id is None and variant.product_id not in bought
-            and variant.product.max_per_customer is None]
+    free = [
+        variant
+        for variant in reversed(_demo_variants(200, warehouse_code="LIM-CENTRAL"))
+        if variant.product.seller_id is None
+        and variant.product_id not in bought
+        and variant.product.max_per_customer is None
+    ]
     for seller, variants in zip(sellers, owned, strict=True):
         missing = PRODUCTS_EACH - len(variants)
         if missing > 0:
@@ -103,13 +112,12 @@ def _one_per_product(seller) -> list:
 
 def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, str]:
     """Returns {scenario: order number} of the sellers' demo orders."""
+    from backoffice.models import CategoryCommission
+    from demo.shipping import DEMO_KEY, _pay, _place
     from orders.models import Order
     from payments.models import Payment
     from payments.services.refunds import refund_approve, refund_request
-    from demo.shipping import DEMO_KEY, _pay, _place
     from shipping.models import ShippingMethod
-
-    from backoffice.models import CategoryCommission
 
     User = get_user_model()
     admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
@@ -123,20 +131,29 @@ def load_demo_marketplace(*, customer_email: str = "cliente@kallpa.pe") -> dict[
     variants = _products(sellers, customer)
     if any(len(own) < PRODUCTS_EACH for own in variants):
         return {}
-    CategoryCommission.objects.get_or_create(category_id=variants[0][1].product.category_id, seller=sellers[0],
-                                             defaults={"rate": DEMO_CATEGORY_RATE})
+    CategoryCommission.objects.get_or_create(
+        category_id=variants[0][1].product.category_id, seller=sellers[0], defaults={"rate": DEMO_CATEGORY_RATE}
+    )
     done = {}
     for scenario, picks in DEMO_SALES:
         order = Order.objects.filter(idempotency_key=DEMO_KEY.format(scenario)).first()
         if order is None:
             with transaction.atomic():
-                order = _place(customer=customer, scenario=scenario, method=method,
-                               variants=[variants[seller][product] for seller, product in picks])
+                order = _place(
+                    customer=customer,
+                    scenario=scenario,
+                    method=method,
+                    variants=[variants[seller][product] for seller, product in picks],
+                )
                 order = _pay(order)
             if scenario == REFUNDED_SCENARIO:
                 payment = Payment.objects.get(order=order, status=Payment.Status.SUCCEEDED)
-                refund = refund_request(payment=payment, amount=(payment.amount * Decimal("0.3")).quantize(
-                    Decimal("0.01")), reason="Cliente devolvió un producto fallado", actor=admin)
+                refund = refund_request(
+                    payment=payment,
+                    amount=(payment.amount * Decimal("0.3")).quantize(Decimal("0.01")),
+                    reason="Cliente devolvió un producto fallado",
+                    actor=admin,
+                )
                 refund_approve(refund=refund, actor=admin)
         done[scenario] = order.number
     return done
@@ -155,16 +172,47 @@ DEMO_OPERATOR_WAREHOUSE = "LIM-CENTRAL"
 # each product under the category and brand it belongs to (a missing one is made), with a photo.
 SELLER_STORES = [
     # The seller the reviews demo lists popular products under (demo.reviews.DEMO_SELLER).
-    ("ventas@andestech.demo.kallpa.pe", "Andes Tech", "20608745123", "AND-01", [
-        ("Audífonos inalámbricos Andes Pro", "AND-AUD-01", "149.90", "audifonos", "Andes Tech", ("headphones", "#263238")),
-        ("Mouse inalámbrico Andes Click", "AND-MOU-01", "59.90", "mouse", "Andes Tech", ("mouse", "#eceff1")),
-    ]),
-    ("ventas@tejidosvicus.pe", "Tejidos Vicús", "20131312955", "VIC-01", [
-        ("Chompa de alpaca tejida a mano", "VIC-CHO-01", "259.00", "chompas-y-chalinas", "Tejidos Vicús",
-         ("hoodie", "#a1887f")),
-        ("Chalina de baby alpaca", "VIC-CHA-01", "119.00", "chompas-y-chalinas", "Tejidos Vicús",
-         ("tshirt", "#d7ccc8")),
-    ]),
+    (
+        "ventas@andestech.demo.kallpa.pe",
+        "Andes Tech",
+        "20608745123",
+        "AND-01",
+        [
+            (
+                "Audífonos inalámbricos Andes Pro",
+                "AND-AUD-01",
+                "149.90",
+                "audifonos",
+                "Andes Tech",
+                ("headphones", "#263238"),
+            ),
+            ("Mouse inalámbrico Andes Click", "AND-MOU-01", "59.90", "mouse", "Andes Tech", ("mouse", "#eceff1")),
+        ],
+    ),
+    (
+        "ventas@tejidosvicus.pe",
+        "Tejidos Vicús",
+        "20131312955",
+        "VIC-01",
+        [
+            (
+                "Chompa de alpaca tejida a mano",
+                "VIC-CHO-01",
+                "259.00",
+                "chompas-y-chalinas",
+                "Tejidos Vicús",
+                ("hoodie", "#a1887f"),
+            ),
+            (
+                "Chalina de baby alpaca",
+                "VIC-CHA-01",
+                "119.00",
+                "chompas-y-chalinas",
+                "Tejidos Vicús",
+                ("tshirt", "#d7ccc8"),
+            ),
+        ],
+    ),
 ]
 # Categories the sellers' products need that the demo catalog does not have: slug → (name, family slug).
 SELLER_CATEGORIES = {
@@ -183,8 +231,9 @@ def ensure_demo_staff(credentials: dict, ensure_user) -> list[tuple[str, str, bo
     rows = []
     for email, first_name, last_name, role in DEMO_STAFF:
         with transaction.atomic():
-            created, password = ensure_user(email, superuser=False, credentials=credentials,
-                                            first_name=first_name, last_name=last_name)
+            created, password = ensure_user(
+                email, superuser=False, credentials=credentials, first_name=first_name, last_name=last_name
+            )
             user = User.objects.get(email=email)
             if created:
                 User.objects.filter(pk=user.pk).update(is_staff=True)
@@ -244,19 +293,21 @@ def _product_photo(product, picture: tuple[str, str]) -> None:
     """A product shot drawn locally (demo.catalog.images), once."""
     from django.core.files.base import ContentFile
 
-    from demo.catalog import images
     from catalog.models import ProductImage
+    from demo.catalog import images
 
     if product.images.exists():
         return
     kind, colour = picture
     content = images.render(("product", (kind, colour, 0, 600), "JPEG"))
-    ProductImage.objects.create(product=product, image=ContentFile(content, name=f"{product.base_sku.lower()}.jpg"),
-                                alt=product.name, order=0)
+    ProductImage.objects.create(
+        product=product, image=ContentFile(content, name=f"{product.base_sku.lower()}.jpg"), alt=product.name, order=0
+    )
 
 
-def _seller_product(seller, warehouse, name: str, sku: str, price: str, category_slug: str, brand_name: str,
-                    picture: tuple[str, str]):
+def _seller_product(
+    seller, warehouse, name: str, sku: str, price: str, category_slug: str, brand_name: str, picture: tuple[str, str]
+):
     """The seller's product under its own category and brand, with a photo and stock; one made by an
     earlier demo under the wrong ones is moved (through the catalog's services)."""
     from catalog.models import Product, Variant
@@ -268,9 +319,19 @@ def _seller_product(seller, warehouse, name: str, sku: str, price: str, category
     if variant is None:
         if category is None:
             return None
-        product = product_save(product=Product(
-            name=name, slug=sku.lower(), base_sku=sku, brand=brand, category=category, seller=seller,
-            base_price=Decimal(price), status=Product.Status.ACTIVE, description=name))
+        product = product_save(
+            product=Product(
+                name=name,
+                slug=sku.lower(),
+                base_sku=sku,
+                brand=brand,
+                category=category,
+                seller=seller,
+                base_price=Decimal(price),
+                status=Product.Status.ACTIVE,
+                description=name,
+            )
+        )
         variant = variant_save(variant=Variant(product=product, sku=sku))
         stock_receive(variant=variant, warehouse=warehouse, quantity=25, reason="Stock inicial del vendedor")
     product = variant.product
@@ -307,8 +368,9 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
                 created, known = False, credentials.get(seller.user.email)
                 password = known if known and seller.user.check_password(known) else None
             else:
-                created, password = ensure_user(email, superuser=False, credentials=credentials,
-                                                first_name=store_name, last_name="")
+                created, password = ensure_user(
+                    email, superuser=False, credentials=credentials, first_name=store_name, last_name=""
+                )
             user = seller.user if seller is not None else User.objects.get(email=email)
             email = user.email
             seller = seller or seller_apply(user=user, store_name=store_name, ruc=ruc)
@@ -316,18 +378,36 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
                 seller = seller_approve(seller=seller, actor=approver)
             User.objects.filter(pk=user.pk, is_staff=False).update(is_staff=True)  # sellers work in the admin
             warehouse, _ = Warehouse.objects.get_or_create(
-                code=code, defaults={"name": f"Almacén {store_name}", "seller": seller, "kind": Warehouse.Kind.SELLER,
-                                     "priority": 50})
-            variants = [variant for product in products
-                        if (variant := _seller_product(seller, warehouse, *product)) is not None]
+                code=code,
+                defaults={
+                    "name": f"Almacén {store_name}",
+                    "seller": seller,
+                    "kind": Warehouse.Kind.SELLER,
+                    "priority": 50,
+                },
+            )
+            variants = [
+                variant for product in products if (variant := _seller_product(seller, warehouse, *product)) is not None
+            ]
         key = ORDER_KEY.format(index)
-        if customer is not None and customer.addresses.exists() and variants and not Order.objects.filter(idempotency_key=key).exists():
+        if (
+            customer is not None
+            and customer.addresses.exists()
+            and variants
+            and not Order.objects.filter(idempotency_key=key).exists()
+        ):
             snapshot = address_snapshot(customer.addresses.order_by("pk").first())
-            order = order_create(customer=customer, email=customer.email,
-                                 lines=[OrderLineData.from_variant(variants[0], quantity=1)],
-                                 shipping_address=snapshot, billing_address=snapshot, shipping_method_id=None,
-                                 shipping_method_name="Olva Courier", shipping_total=Decimal("12.00"),
-                                 idempotency_key=key)
+            order = order_create(
+                customer=customer,
+                email=customer.email,
+                lines=[OrderLineData.from_variant(variants[0], quantity=1)],
+                shipping_address=snapshot,
+                billing_address=snapshot,
+                shipping_method_id=None,
+                shipping_method_name="Olva Courier",
+                shipping_total=Decimal("12.00"),
+                idempotency_key=key,
+            )
             order_payment_record(order=order)
         rows.append((email, f"{Role.SELLER} · {store_name}", created, password))
     return rows

@@ -16,7 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import (
-    Brand, BundleComponent, Category, Family, Kit, ProductImage, Product, ScheduledPrice, Variant,
+    Brand,
+    BundleComponent,
+    Category,
+    Family,
+    Kit,
+    Product,
+    ProductImage,
+    ScheduledPrice,
+    Variant,
 )
 from catalog.renditions import renditions_make
 from catalog.services import product_save, scheduled_price_save, variant_save
@@ -31,20 +39,49 @@ WANTED = 2
 MAX_PARTS = 3
 SCHEDULED_CATEGORY_SLUGS = ["monitores", "audifonos", "teclados"]
 # The store's own brand for what it puts together: name, logo colour, description.
-HOUSE_BRAND = ("Kallpa", "#e85d04", "Los packs de Kallpa: productos de distintas marcas elegidos para ir juntos, "
-               "en un solo paquete y más baratos que por separado, con la garantía de cada fabricante.")
+HOUSE_BRAND = (
+    "Kallpa",
+    "#e85d04",
+    "Los packs de Kallpa: productos de distintas marcas elegidos para ir juntos, "
+    "en un solo paquete y más baratos que por separado, con la garantía de cada fabricante.",
+)
 # Per kit room, the category its pack is filed in: slug, name, family, parent slug, description.
 PACK_CATEGORIES = {
-    Kit.Room.GAMING: ("packs-gamer", "Packs gamer", "tecnologia", None,
-                      "Silla, escritorio y monitor gamer en un solo paquete, más baratos que por separado."),
-    Kit.Room.OFFICE: ("packs-home-office", "Packs home office", "hogar", None,
-                      "Escritorio, silla y monitor para trabajar desde casa, en un solo paquete."),
-    Kit.Room.DINING: ("juegos-de-comedor", "Juegos de comedor", "hogar", "mesas",
-                      "Mesa y sillas de comedor que combinan, en un solo paquete."),
-    Kit.Room.LIVING: ("juegos-de-sala", "Juegos de sala", "hogar", "sofas",
-                      "Sofá y mesa de centro que combinan, en un solo paquete."),
-    Kit.Room.OUTFIT: ("outfits", "Outfits completos", "moda", None,
-                      "Hoodie, polo y zapatillas que combinan, en un solo paquete."),
+    Kit.Room.GAMING: (
+        "packs-gamer",
+        "Packs gamer",
+        "tecnologia",
+        None,
+        "Silla, escritorio y monitor gamer en un solo paquete, más baratos que por separado.",
+    ),
+    Kit.Room.OFFICE: (
+        "packs-home-office",
+        "Packs home office",
+        "hogar",
+        None,
+        "Escritorio, silla y monitor para trabajar desde casa, en un solo paquete.",
+    ),
+    Kit.Room.DINING: (
+        "juegos-de-comedor",
+        "Juegos de comedor",
+        "hogar",
+        "mesas",
+        "Mesa y sillas de comedor que combinan, en un solo paquete.",
+    ),
+    Kit.Room.LIVING: (
+        "juegos-de-sala",
+        "Juegos de sala",
+        "hogar",
+        "sofas",
+        "Sofá y mesa de centro que combinan, en un solo paquete.",
+    ),
+    Kit.Room.OUTFIT: (
+        "outfits",
+        "Outfits completos",
+        "moda",
+        None,
+        "Hoodie, polo y zapatillas que combinan, en un solo paquete.",
+    ),
 }
 
 
@@ -52,8 +89,11 @@ def _packs(kits: dict[str, Kit]) -> list[tuple[Kit, str, str]]:
     """(kit, pack name, pack slug) for every active kit, the named packs first."""
     packs = [(kits[kit_slug], name, slug) for kit_slug, name, slug in BUNDLES if kit_slug in kits]
     named = {kit_slug for kit_slug, _, _ in BUNDLES}
-    packs += [(kit, f"Pack {kit.name.removeprefix('Kit ')}", f"pack-{slug.removeprefix('kit-')}")
-              for slug, kit in sorted(kits.items()) if slug not in named]
+    packs += [
+        (kit, f"Pack {kit.name.removeprefix('Kit ')}", f"pack-{slug.removeprefix('kit-')}")
+        for slug, kit in sorted(kits.items())
+        if slug not in named
+    ]
     return packs
 
 
@@ -98,8 +138,15 @@ def _pack_category(kit: Kit) -> Category | None:
         return category
     parent = Category.objects.filter(slug=parent_slug).first() if parent_slug else None
     siblings = Category.objects.filter(family=family, parent=parent)
-    category = Category(family=family, parent=parent, name=name, slug=slug, icon="gift", description=description,
-                        order=max(siblings.values_list("order", flat=True), default=0) + 1)
+    category = Category(
+        family=family,
+        parent=parent,
+        name=name,
+        slug=slug,
+        icon="gift",
+        description=description,
+        order=max(siblings.values_list("order", flat=True), default=0) + 1,
+    )
     category.save()
     return category
 
@@ -123,8 +170,13 @@ def _house_brand() -> Brand:
 
 
 def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
-    items = [item for item in kit.items.all() if not item.is_optional
-             and item.product.status == Product.Status.ACTIVE and not item.product.collections.exists()]
+    items = [
+        item
+        for item in kit.items.all()
+        if not item.is_optional
+        and item.product.status == Product.Status.ACTIVE
+        and not item.product.collections.exists()
+    ]
     from inventory.selectors import availability_by_variant
 
     parts = []
@@ -142,21 +194,31 @@ def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
         return 0
     first = parts[0][0].product
     price = sum((variant.price * quantity for variant, quantity in parts), Decimal("0")) * BUNDLE_DISCOUNT
-    product = product_save(product=Product(
-        name=name, slug=slug, base_sku=slug.upper()[:40], product_type=Product.Type.BUNDLE, brand=_house_brand(),
-        category=category, status=Product.Status.ACTIVE,
-        base_price=price.quantize(Decimal("1"), rounding=ROUND_HALF_UP) - Decimal("0.10"),
-        description=f"{name}: " + ", ".join(f"{q} × {v.product.name}" for v, q in parts)
-        + ". Todo junto, en un solo paquete, más barato que por separado.",
-        weight_kg=sum((v.product.weight_kg * q for v, q in parts), Decimal("0")),
-    ))
+    product = product_save(
+        product=Product(
+            name=name,
+            slug=slug,
+            base_sku=slug.upper()[:40],
+            product_type=Product.Type.BUNDLE,
+            brand=_house_brand(),
+            category=category,
+            status=Product.Status.ACTIVE,
+            base_price=price.quantize(Decimal("1"), rounding=ROUND_HALF_UP) - Decimal("0.10"),
+            description=f"{name}: "
+            + ", ".join(f"{q} × {v.product.name}" for v, q in parts)
+            + ". Todo junto, en un solo paquete, más barato que por separado.",
+            weight_kg=sum((v.product.weight_kg * q for v, q in parts), Decimal("0")),
+        )
+    )
     variant_save(variant=Variant(product=product, sku=slug.upper()[:50]))
     cover = first.images.order_by("order", "pk").first()
     if cover is not None:
         ProductImage.objects.create(product=product, image=cover.image.name, alt=name)
     BundleComponent.objects.bulk_create(
-        [BundleComponent(bundle=product, component=variant, quantity=quantity, order=order)
-         for order, (variant, quantity) in enumerate(parts)]
+        [
+            BundleComponent(bundle=product, component=variant, quantity=quantity, order=order)
+            for order, (variant, quantity) in enumerate(parts)
+        ]
     )
     return 1
 
@@ -165,15 +227,22 @@ def load_demo_scheduled_price() -> ScheduledPrice | None:
     """One future change the admin shows: 10 % off a demo category for a weekend, a week ahead."""
     if ScheduledPrice.objects.exists():
         return None
-    category = Category.objects.filter(slug__in=SCHEDULED_CATEGORY_SLUGS, is_active=True).order_by("pk").first() \
+    category = (
+        Category.objects.filter(slug__in=SCHEDULED_CATEGORY_SLUGS, is_active=True).order_by("pk").first()
         or Category.objects.filter(is_active=True, products__isnull=False).order_by("pk").first()
+    )
     if category is None:
         return None
     admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     start = (timezone.localtime() + timedelta(days=7)).replace(hour=0, minute=0, second=0, microsecond=0)
     with transaction.atomic():
         return scheduled_price_save(
-            scheduled=ScheduledPrice(category=category, kind=ScheduledPrice.Kind.PERCENT, percent=Decimal("-10"),
-                                     starts_at=start, ends_at=start + timedelta(days=3)),
+            scheduled=ScheduledPrice(
+                category=category,
+                kind=ScheduledPrice.Kind.PERCENT,
+                percent=Decimal("-10"),
+                starts_at=start,
+                ends_at=start + timedelta(days=3),
+            ),
             actor=admin,
         )

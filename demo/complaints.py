@@ -97,25 +97,46 @@ def load_demo_complaints(*, customer_email: str) -> None:
     customer = User.objects.filter(email__iexact=customer_email).first()
     if customer is not None and not ComplaintSheet.objects.filter(email__iexact=customer_email).exists():
         order = Order.objects.filter(customer=customer).order_by("placed_at", "pk").first()
-        sheet = complaint_file(customer=customer, order=order, data=ComplaintData(
-            consumer_name=customer.get_full_name(), document_type=ConsumerDocument.DNI,
-            document_number=customer.dni or "43451826", address="Av. Arequipa 1234, dpto. 502, Lince, Lima",
-            phone=customer.phone, email=customer.email, item_kind=ItemKind.PRODUCT,
-            amount=order.total if order else Decimal("89.90"),
-            item_description=f"Pedido {order.number}" if order else "Polera",
-            kind=ComplaintKind.RECLAMO,
-            detail="El pedido llegó dos días después de la fecha prometida y la caja estaba golpeada.",
-            consumer_request="Que me devuelvan el costo del envío.",
-        ))
+        sheet = complaint_file(
+            customer=customer,
+            order=order,
+            data=ComplaintData(
+                consumer_name=customer.get_full_name(),
+                document_type=ConsumerDocument.DNI,
+                document_number=customer.dni or "43451826",
+                address="Av. Arequipa 1234, dpto. 502, Lince, Lima",
+                phone=customer.phone,
+                email=customer.email,
+                item_kind=ItemKind.PRODUCT,
+                amount=order.total if order else Decimal("89.90"),
+                item_description=f"Pedido {order.number}" if order else "Polera",
+                kind=ComplaintKind.RECLAMO,
+                detail="El pedido llegó dos días después de la fecha prometida y la caja estaba golpeada.",
+                consumer_request="Que me devuelvan el costo del envío.",
+            ),
+        )
         staff = User.objects.filter(is_superuser=True).order_by("pk").first()
-        complaint_answer(sheet=sheet, actor=staff, response=(
-            "Revisamos el envío con Olva Courier: hubo un retraso en su almacén de Lima. Te devolvimos el costo "
-            "del envío a tu medio de pago y reforzamos el embalaje de ese almacén."))
+        complaint_answer(
+            sheet=sheet,
+            actor=staff,
+            response=(
+                "Revisamos el envío con Olva Courier: hubo un retraso en su almacén de Lima. Te devolvimos el costo "
+                "del envío a tu medio de pago y reforzamos el embalaje de ese almacén."
+            ),
+        )
     if not ComplaintSheet.objects.filter(email=GUEST_EMAIL).exists():
-        complaint_file(data=ComplaintData(
-            consumer_name="Lucía Huamán Ccori", document_type=ConsumerDocument.DNI, document_number="45678912",
-            address="Jr. Puno 456, Cusco", phone="984 123 456", email=GUEST_EMAIL, item_kind=ItemKind.SERVICE,
-            item_description="Atención por WhatsApp", kind=ComplaintKind.QUEJA,
-            detail="Escribí tres veces por WhatsApp para consultar el stock de una casaca y nadie respondió.",
-            consumer_request="Que mejoren la atención por WhatsApp.",
-        ))
+        complaint_file(
+            data=ComplaintData(
+                consumer_name="Lucía Huamán Ccori",
+                document_type=ConsumerDocument.DNI,
+                document_number="45678912",
+                address="Jr. Puno 456, Cusco",
+                phone="984 123 456",
+                email=GUEST_EMAIL,
+                item_kind=ItemKind.SERVICE,
+                item_description="Atención por WhatsApp",
+                kind=ComplaintKind.QUEJA,
+                detail="Escribí tres veces por WhatsApp para consultar el stock de una casaca y nadie respondió.",
+                consumer_request="Que mejoren la atención por WhatsApp.",
+            )
+        )

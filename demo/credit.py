@@ -36,25 +36,47 @@ def load_demo_gift_cards(*, customer_email: str) -> dict[str, str]:
         bought = Order.objects.filter(idempotency_key=BOUGHT_KEY).first()
         if bought is None:
             details = gift_card_details_clean(
-                amount="150", recipient_name="Lucía Rojas", recipient_email="lucia.rojas@example.pe",
-                sender_name=customer.get_full_name() or "Cliente", deliver_on=today,
-                message="¡Feliz cumpleaños, Lucía! Elige lo que más te guste.")
-            bought = _pay(order_create_for_gift_cards(customer=customer, email=customer.email, cards=[details],
-                                                      idempotency_key=BOUGHT_KEY))
+                amount="150",
+                recipient_name="Lucía Rojas",
+                recipient_email="lucia.rojas@example.pe",
+                sender_name=customer.get_full_name() or "Cliente",
+                deliver_on=today,
+                message="¡Feliz cumpleaños, Lucía! Elige lo que más te guste.",
+            )
+            bought = _pay(
+                order_create_for_gift_cards(
+                    customer=customer, email=customer.email, cards=[details], idempotency_key=BOUGHT_KEY
+                )
+            )
         issued = GiftCard.objects.filter(issue_reason=ISSUED_REASON).first()
         if issued is None:
-            issued = gift_card_issue(actor=staff, amount="100", recipient_name=customer.get_full_name() or "Cliente",
-                                     recipient_email=customer.email, sender_name="Kallpa", deliver_on=today,
-                                     message="Gracias por comprar con nosotros.", reason=ISSUED_REASON)
-        if (not Order.objects.filter(idempotency_key=DEMO_KEY.format(SPENT_SCENARIO)).exists() and issued.is_usable
-                and customer.addresses.exists()):
+            issued = gift_card_issue(
+                actor=staff,
+                amount="100",
+                recipient_name=customer.get_full_name() or "Cliente",
+                recipient_email=customer.email,
+                sender_name="Kallpa",
+                deliver_on=today,
+                message="Gracias por comprar con nosotros.",
+                reason=ISSUED_REASON,
+            )
+        if (
+            not Order.objects.filter(idempotency_key=DEMO_KEY.format(SPENT_SCENARIO)).exists()
+            and issued.is_usable
+            and customer.addresses.exists()
+        ):
             # A product the demo customer may still buy (other demo orders hold some up to their limit).
             for variant in _demo_variants(10, warehouse_code="LIM-CENTRAL", skip=30):
                 try:
                     with transaction.atomic():
-                        order = _place(customer=customer, scenario=SPENT_SCENARIO,
-                                       method=ShippingMethod.objects.get(code="olva-lima"), variants=[variant],
-                                       gift_card_code=issued.code, gift_card_amount=SPENT_AMOUNT)
+                        order = _place(
+                            customer=customer,
+                            scenario=SPENT_SCENARIO,
+                            method=ShippingMethod.objects.get(code="olva-lima"),
+                            variants=[variant],
+                            gift_card_code=issued.code,
+                            gift_card_amount=SPENT_AMOUNT,
+                        )
                 except (CartError, CheckoutError):
                     continue
                 if order.payment_status != "paid":

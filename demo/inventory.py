@@ -20,41 +20,91 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from catalog.models import Product, Variant
-
 from inventory import services
 from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
 
 OPENING_REASON = "Stock inicial (demo)"
 
 WAREHOUSES = [
-    {"code": "LIM-CENTRAL", "name": "Lima central", "kind": Warehouse.Kind.OWN, "priority": 10,
-     "address": "Av. Argentina 2833, Cercado de Lima"},
-    {"code": "AQP", "name": "Arequipa", "kind": Warehouse.Kind.OWN, "priority": 20,
-     "address": "Parque Industrial, Av. Alfonso Ugarte 402, Arequipa"},
-    {"code": "DROP-ANDINO", "name": "Proveedor dropshipping Andino", "kind": Warehouse.Kind.DROPSHIPPING,
-     "priority": 90, "address": "Jr. Gamarra 1020, La Victoria, Lima"},
+    {
+        "code": "LIM-CENTRAL",
+        "name": "Lima central",
+        "kind": Warehouse.Kind.OWN,
+        "priority": 10,
+        "address": "Av. Argentina 2833, Cercado de Lima",
+    },
+    {
+        "code": "AQP",
+        "name": "Arequipa",
+        "kind": Warehouse.Kind.OWN,
+        "priority": 20,
+        "address": "Parque Industrial, Av. Alfonso Ugarte 402, Arequipa",
+    },
+    {
+        "code": "DROP-ANDINO",
+        "name": "Proveedor dropshipping Andino",
+        "kind": Warehouse.Kind.DROPSHIPPING,
+        "priority": 90,
+        "address": "Jr. Gamarra 1020, La Victoria, Lima",
+    },
 ]
 
 # Each supplier's trade: the demo categories (and, for local makers, the brands) it supplies;
 # purchase orders buy from it only those.
 LOCAL_STREET_BRANDS = ["Kallpa Street", "Inti Wear", "Wayra Urban", "Chaski Club"]
 SUPPLIERS = [
-    {"name": "Importaciones Tecnológicas del Sur S.A.C.", "ruc": "20603456786", "contact_name": "Jorge Salazar",
-     "email": "ventas@itsur.pe", "phone": "014567890",
-     "supplies": ["tarjetas-graficas", "laptops", "monitores", "teclados", "mouse", "audifonos"], "brands": None},
-    {"name": "Textiles Andinos S.A.", "ruc": "20551234984", "contact_name": "María Huamán",
-     "email": "pedidos@textilesandinos.pe", "phone": "054231456",
-     "supplies": ["hoodies", "polos"], "brands": LOCAL_STREET_BRANDS},
-    {"name": "Muebles y Diseño Perú E.I.R.L.", "ruc": "20487654320", "contact_name": "Luis Cárdenas",
-     "email": "contacto@mueblesdiseno.pe", "phone": "016549873",
-     "supplies": ["sofas", "mesas-de-comedor", "mesas-de-centro", "sillas-de-comedor", "sillas-de-oficina",
-                  "escritorios"],
-     "brands": ["Casa Andina Muebles", "Maderas del Sur", "Tambo Diseño", "Qori Home", "Mobilia Lima",
-                "Básicos Kallpa", "OfiPro"]},
+    {
+        "name": "Importaciones Tecnológicas del Sur S.A.C.",
+        "ruc": "20603456786",
+        "contact_name": "Jorge Salazar",
+        "email": "ventas@itsur.pe",
+        "phone": "014567890",
+        "supplies": ["tarjetas-graficas", "laptops", "monitores", "teclados", "mouse", "audifonos"],
+        "brands": None,
+    },
+    {
+        "name": "Textiles Andinos S.A.",
+        "ruc": "20551234984",
+        "contact_name": "María Huamán",
+        "email": "pedidos@textilesandinos.pe",
+        "phone": "054231456",
+        "supplies": ["hoodies", "polos"],
+        "brands": LOCAL_STREET_BRANDS,
+    },
+    {
+        "name": "Muebles y Diseño Perú E.I.R.L.",
+        "ruc": "20487654320",
+        "contact_name": "Luis Cárdenas",
+        "email": "contacto@mueblesdiseno.pe",
+        "phone": "016549873",
+        "supplies": [
+            "sofas",
+            "mesas-de-comedor",
+            "mesas-de-centro",
+            "sillas-de-comedor",
+            "sillas-de-oficina",
+            "escritorios",
+        ],
+        "brands": [
+            "Casa Andina Muebles",
+            "Maderas del Sur",
+            "Tambo Diseño",
+            "Qori Home",
+            "Mobilia Lima",
+            "Básicos Kallpa",
+            "OfiPro",
+        ],
+    },
     # A Gamarra workshop (caps and printed polos) whose owner invoices with his own RUC.
-    {"name": "Carlos Mendoza Rojas (persona natural)", "ruc": "10423456782", "contact_name": "Carlos Mendoza",
-     "email": "cmendoza@example.pe", "phone": "987123456", "supplies": ["gorras", "polos"],
-     "brands": LOCAL_STREET_BRANDS},
+    {
+        "name": "Carlos Mendoza Rojas (persona natural)",
+        "ruc": "10423456782",
+        "contact_name": "Carlos Mendoza",
+        "email": "cmendoza@example.pe",
+        "phone": "987123456",
+        "supplies": ["gorras", "polos"],
+        "brands": LOCAL_STREET_BRANDS,
+    },
 ]
 TRADE_FIELDS = ("supplies", "brands")
 
@@ -65,24 +115,29 @@ TRADE_FIELDS = ("supplies", "brands")
 # one level in 29 (Lima) or 23 (Arequipa) has run down to or below it.
 # One variant in 31 is stocked in Arequipa only (sold to Lima from there: an order in two legs).
 NO_STOCK = "v.id %% 11 = 0"
-LIMA_USUAL = ("(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 9 WHEN p.base_price >= 300 THEN 4 + v.id %% 21 "
-              "ELSE 6 + v.id %% 45 END)")
+LIMA_USUAL = (
+    "(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 9 WHEN p.base_price >= 300 THEN 4 + v.id %% 21 "
+    "ELSE 6 + v.id %% 45 END)"
+)
 AREQUIPA_USUAL = "(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 4 ELSE 2 + v.id %% 13 END)"
 STOCK_RULES = {
     "LIM-CENTRAL": {
         "where": f"NOT ({NO_STOCK}) AND v.id %% 31 <> 0",
         "on_hand": f"CASE WHEN v.id %% 29 = 0 THEN v.id %% 3 ELSE {LIMA_USUAL} END",
-        "minimum": f"1 + {LIMA_USUAL} / 6", "maximum": f"2 * {LIMA_USUAL} + 4",
+        "minimum": f"1 + {LIMA_USUAL} / 6",
+        "maximum": f"2 * {LIMA_USUAL} + 4",
     },
     "AQP": {
         "where": f"NOT ({NO_STOCK}) AND v.id %% 2 = 0",
         "on_hand": f"CASE WHEN v.id %% 23 = 0 THEN 0 ELSE {AREQUIPA_USUAL} END",
-        "minimum": f"1 + {AREQUIPA_USUAL} / 5", "maximum": f"2 * {AREQUIPA_USUAL} + 4",
+        "minimum": f"1 + {AREQUIPA_USUAL} / 5",
+        "maximum": f"2 * {AREQUIPA_USUAL} + 4",
     },
     "DROP-ANDINO": {  # the supplier's own stock: no reorder point of ours
         "where": f"NOT ({NO_STOCK}) AND v.id %% 5 = 1",
         "on_hand": "20 + v.id %% 80",
-        "minimum": "0", "maximum": "NULL",
+        "minimum": "0",
+        "maximum": "NULL",
     },
 }
 
@@ -101,8 +156,10 @@ def load_demo_inventory(*, progress: bool = True) -> dict:
             for model in (StockLevel, Movement):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
-        "warehouses": Warehouse.objects.count(), "stock_levels": StockLevel.objects.count(),
-        "movements": Movement.objects.count(), "suppliers": Supplier.objects.count(),
+        "warehouses": Warehouse.objects.count(),
+        "stock_levels": StockLevel.objects.count(),
+        "movements": Movement.objects.count(),
+        "suppliers": Supplier.objects.count(),
         "purchase_orders": PurchaseOrder.objects.count(),
     }
 
@@ -152,8 +209,12 @@ def _stock(warehouses: dict[str, Warehouse], *, progress: bool) -> None:
 
 
 def _suppliers() -> list[Supplier]:
-    return [Supplier.objects.get_or_create(ruc=row["ruc"], defaults={
-        key: value for key, value in row.items() if key not in TRADE_FIELDS})[0] for row in SUPPLIERS]
+    return [
+        Supplier.objects.get_or_create(
+            ruc=row["ruc"], defaults={key: value for key, value in row.items() if key not in TRADE_FIELDS}
+        )[0]
+        for row in SUPPLIERS
+    ]
 
 
 def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]) -> None:
@@ -163,14 +224,20 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
         return
     lima, aqp = warehouses["LIM-CENTRAL"], warehouses["AQP"]
     buyer = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
-    plan = [("received", 0, lima), ("partially_received", 1, lima), ("ordered", 2, lima), ("draft", 0, aqp),
-            ("cancelled", 3, lima)]
+    plan = [
+        ("received", 0, lima),
+        ("partially_received", 1, lima),
+        ("ordered", 2, lima),
+        ("draft", 0, aqp),
+        ("cancelled", 3, lima),
+    ]
     for index, (status, which, warehouse) in enumerate(plan):
         lines = _purchase_lines(SUPPLIERS[which], warehouse=warehouse, skip=3 * index, seed=index)
         if not lines:
             continue
-        order = services.purchase_order_create(supplier=suppliers[which], warehouse=warehouse, lines=lines,
-                                               notes="Pedido de demostración", actor=buyer)
+        order = services.purchase_order_create(
+            supplier=suppliers[which], warehouse=warehouse, lines=lines, notes="Pedido de demostración", actor=buyer
+        )
         if status == "draft":
             continue
         if status == "cancelled":
@@ -178,12 +245,16 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
             continue
         services.purchase_order_place(purchase_order=order, actor=buyer)
         if status == "received":
-            services.purchase_order_receive(purchase_order=order, actor=buyer, quantities={
-                line.pk: line.quantity_ordered for line in order.lines.all()})
+            services.purchase_order_receive(
+                purchase_order=order,
+                actor=buyer,
+                quantities={line.pk: line.quantity_ordered for line in order.lines.all()},
+            )
         elif status == "partially_received":
             first = order.lines.order_by("pk").first()
-            services.purchase_order_receive(purchase_order=order, actor=buyer,
-                                            quantities={first.pk: first.quantity_ordered // 2})
+            services.purchase_order_receive(
+                purchase_order=order, actor=buyer, quantities={first.pk: first.quantity_ordered // 2}
+            )
 
 
 def _purchase_lines(trade: dict, *, warehouse: Warehouse, skip: int, seed: int) -> list[tuple[int, int, Decimal]]:
@@ -191,12 +262,19 @@ def _purchase_lines(trade: dict, *, warehouse: Warehouse, skip: int, seed: int) 
     warehouse carries (one variant each; `skip` gives each order others): fewer units of what costs
     more, bought at 55-75 % of the shelf price without IGV."""
     carried = StockLevel.objects.filter(warehouse=warehouse).values("variant_id")
-    products = (Product.objects.filter(status=Product.Status.ACTIVE, product_type=Product.Type.PHYSICAL,
-                                       category__slug__in=trade["supplies"], variants__in=carried)
-                .distinct().order_by("pk"))
+    products = (
+        Product.objects.filter(
+            status=Product.Status.ACTIVE,
+            product_type=Product.Type.PHYSICAL,
+            category__slug__in=trade["supplies"],
+            variants__in=carried,
+        )
+        .distinct()
+        .order_by("pk")
+    )
     if trade["brands"] is not None:
         products = products.filter(brand__name__in=trade["brands"])
-    ids = list(products.values_list("pk", flat=True)[:skip + 3])
+    ids = list(products.values_list("pk", flat=True)[: skip + 3])
     chosen = ids[skip:] if len(ids) > skip else ids[:3]  # a small catalog: the same products again
     r = random.Random(f"demo-purchase:{seed}")
     net = 1 + Decimal(str(settings.IGV_RATE))

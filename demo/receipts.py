@@ -35,11 +35,19 @@ def _unbought_variants(customer, count: int, *, min_price: Decimal) -> list:
     from inventory.models import StockLevel
 
     bought = OrderLine.objects.filter(order__customer=customer).values("variant__product_id")
-    ids = list(StockLevel.objects.with_availability().filter(
-        warehouse__code="LIM-CENTRAL", available_units__gte=3, variant__is_active=True,
-        variant__product__status="active", variant__product__base_price__gte=min_price,
-    ).exclude(variant__product_id__in=bought).order_by("variant__product__base_price", "variant_id")
-        .values_list("variant_id", flat=True)[:300])
+    ids = list(
+        StockLevel.objects.with_availability()
+        .filter(
+            warehouse__code="LIM-CENTRAL",
+            available_units__gte=3,
+            variant__is_active=True,
+            variant__product__status="active",
+            variant__product__base_price__gte=min_price,
+        )
+        .exclude(variant__product_id__in=bought)
+        .order_by("variant__product__base_price", "variant_id")
+        .values_list("variant_id", flat=True)[:300]
+    )
     return one_sellable_per_product(ids, count=count)
 
 
@@ -66,11 +74,23 @@ def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
             continue
         try:
             with transaction.atomic():
-                order = _pay(_place(customer=customer, scenario=scenario, method=method, variants=variants,
-                                    coupon_code=coupon, company=DEMO_COMPANY))
+                order = _pay(
+                    _place(
+                        customer=customer,
+                        scenario=scenario,
+                        method=method,
+                        variants=variants,
+                        coupon_code=coupon,
+                        company=DEMO_COMPANY,
+                    )
+                )
                 if cancelled and order.status == OrderStatus.PAID:
-                    order = order_cancel(order=order, actor=staff, by_customer=False,
-                                         reason="Sin stock del proveedor: anulamos el pedido y devolvemos el pago")
+                    order = order_cancel(
+                        order=order,
+                        actor=staff,
+                        by_customer=False,
+                        reason="Sin stock del proveedor: anulamos el pedido y devolvemos el pago",
+                    )
         except CheckoutError as error:  # a catalog edited since: the demo goes on without this factura
             logger.warning("Demo factura %s not placed: %s", scenario, error)
             continue

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from inventory.models import Warehouse
 from orders.models import Order, OrderStatus
-
 from returns import services
 from returns.models import ReturnStatus
 from returns.services import ReceiveLineData, ReturnError, ReturnLineData
@@ -25,11 +24,27 @@ APPROVE_MESSAGE = "Déjalo en cualquier agencia Olva indicando el número de dev
 # (form key, order: first or second, line index, reason, declared condition, detail, resolution asked, what support does)
 DEMO_RETURNS = [
     ("demo-devolucion-1", "first", 0, "changed_mind", "opened", "Lo usé una vez y no me convenció", "refund", "reject"),
-    ("demo-devolucion-2", "first", 0, "wrong_size", "new", "Me queda chico, necesito una talla más", "credit",
-     "resolve"),
+    (
+        "demo-devolucion-2",
+        "first",
+        0,
+        "wrong_size",
+        "new",
+        "Me queda chico, necesito una talla más",
+        "credit",
+        "resolve",
+    ),
     ("demo-devolucion-3", "second", 0, "defective", "opened", "No enciende desde el primer día", "refund", "refund"),
-    ("demo-devolucion-4", "second", 1, "not_as_described", "new", "El color es distinto al de la foto", "credit",
-     "approve"),
+    (
+        "demo-devolucion-4",
+        "second",
+        1,
+        "not_as_described",
+        "new",
+        "El color es distinto al de la foto",
+        "credit",
+        "approve",
+    ),
 ]
 
 
@@ -37,14 +52,20 @@ def _checkout(*, customer, scenario: str, variants, credit=None, credit_amount: 
     from demo.shipping import _place
     from shipping.models import ShippingMethod
 
-    return _place(customer=customer, scenario=scenario, method=ShippingMethod.objects.get(code="olva-lima"),
-                  variants=variants, credit=credit, credit_amount=credit_amount)
+    return _place(
+        customer=customer,
+        scenario=scenario,
+        method=ShippingMethod.objects.get(code="olva-lima"),
+        variants=variants,
+        credit=credit,
+        credit_amount=credit_amount,
+    )
 
 
 def _second_delivered_order(customer, operator) -> Order | None:
     """A second delivered order of two products, so each return state has a unit to return."""
-    from shipping import services as shipping_services
     from demo.shipping import DEMO_KEY, _demo_variants, _pay
+    from shipping import services as shipping_services
 
     existing = Order.objects.filter(idempotency_key=DEMO_KEY.format(SECOND_ORDER_SCENARIO)).first()
     if existing is not None:
@@ -75,16 +96,24 @@ def _spend_some_credit(request) -> None:
     if not variants:
         return
     with transaction.atomic():
-        order = _checkout(customer=credit.customer, scenario=CREDIT_ORDER_SCENARIO, variants=variants, credit=credit,
-                          credit_amount=(credit.balance / 2).quantize(Decimal("0.01")))
+        order = _checkout(
+            customer=credit.customer,
+            scenario=CREDIT_ORDER_SCENARIO,
+            variants=variants,
+            credit=credit,
+            credit_amount=(credit.balance / 2).quantize(Decimal("0.01")),
+        )
         if order.status == OrderStatus.PENDING_PAYMENT:
             _pay(order)
 
 
 def _advance(request, *, step: str, staff, warehouse) -> None:
     if request.status == ReturnStatus.REQUESTED and step == "reject":
-        services.return_reject(request=request, actor=staff, message=(
-            "El producto muestra uso y ya no puede venderse como nuevo. Te lo devolvemos sin costo."))
+        services.return_reject(
+            request=request,
+            actor=staff,
+            message=("El producto muestra uso y ya no puede venderse como nuevo. Te lo devolvemos sin costo."),
+        )
         return
     if request.status == ReturnStatus.REQUESTED:
         services.return_approve(request=request, actor=staff, message=APPROVE_MESSAGE)
@@ -92,9 +121,15 @@ def _advance(request, *, step: str, staff, warehouse) -> None:
     if step == "approve":
         return
     if request.status == ReturnStatus.APPROVED:
-        services.return_receive(request=request, actor=staff, note="Caja intacta", lines=[
-            ReceiveLineData(return_line_id=return_line.pk, found_condition="resellable", warehouse_id=warehouse.pk)
-            for return_line in request.lines.all()])
+        services.return_receive(
+            request=request,
+            actor=staff,
+            note="Caja intacta",
+            lines=[
+                ReceiveLineData(return_line_id=return_line.pk, found_condition="resellable", warehouse_id=warehouse.pk)
+                for return_line in request.lines.all()
+            ],
+        )
         request.refresh_from_db()
     if request.status == ReturnStatus.RECEIVED:
         services.return_resolve(request=request, actor=staff, resolution="credit" if step == "resolve" else "refund")
@@ -106,8 +141,9 @@ def _approve_refunds(request, *, staff) -> None:
     from payments.models import Refund
     from payments.services.refunds import refund_approve
 
-    for refund in Refund.objects.filter(idempotency_key__startswith=f"return-{request.pk}-",
-                                        status=Refund.Status.REQUESTED):
+    for refund in Refund.objects.filter(
+        idempotency_key__startswith=f"return-{request.pk}-", status=Refund.Status.REQUESTED
+    ):
         refund_approve(refund=refund, actor=staff)
 
 
@@ -135,9 +171,21 @@ def load_demo_returns() -> dict[str, str]:
         try:
             with transaction.atomic():
                 request = services.return_request_create(
-                    order=order, actor=order.customer, idempotency_key=key, now=asked_at, resolution=resolution,
-                    lines=[ReturnLineData(order_line_id=lines[index].pk, quantity=1, reason=reason,
-                                          declared_condition=condition, reason_detail=detail)])
+                    order=order,
+                    actor=order.customer,
+                    idempotency_key=key,
+                    now=asked_at,
+                    resolution=resolution,
+                    lines=[
+                        ReturnLineData(
+                            order_line_id=lines[index].pk,
+                            quantity=1,
+                            reason=reason,
+                            declared_condition=condition,
+                            reason_detail=detail,
+                        )
+                    ],
+                )
                 _advance(request, step=step, staff=staff, warehouse=warehouse)
         except ReturnError:
             continue

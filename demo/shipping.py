@@ -160,16 +160,24 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
     from inventory.models import StockLevel
 
     levels = StockLevel.objects.with_availability().filter(
-        warehouse__code=warehouse_code, available_units__gte=3, variant__is_active=True,
+        warehouse__code=warehouse_code,
+        available_units__gte=3,
+        variant__is_active=True,
         variant__product__status="active",
     )
     if elsewhere_empty:
-        busy = StockLevel.objects.with_availability().filter(available_units__gt=0).exclude(
-            warehouse__code=warehouse_code).values("variant_id")
+        busy = (
+            StockLevel.objects.with_availability()
+            .filter(available_units__gt=0)
+            .exclude(warehouse__code=warehouse_code)
+            .values("variant_id")
+        )
         levels = levels.exclude(variant_id__in=busy)
     # Products have many variants (sizes, colours): a window of 200 variants held only 28 products of
     # `make run`'s catalog, and a scenario skipping 30 found none. The order keeps each prefix the same.
-    ids = list(levels.order_by("variant__product__base_price", "variant_id").values_list("variant_id", flat=True)[:2000])
+    ids = list(
+        levels.order_by("variant__product__base_price", "variant_id").values_list("variant_id", flat=True)[:2000]
+    )
     return one_sellable_per_product(ids, count=skip + count)[skip:]
 
 
@@ -195,17 +203,26 @@ def one_sellable_per_product(variant_ids: list[int], *, count: int) -> list:
     return chosen
 
 
-def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=None,
-           credit_amount: Decimal | None = None, coupon_code: str = "", company: tuple[str, str] | None = None,
-           gift_card_code: str = "", gift_card_amount: Decimal | None = None):
+def _place(
+    *,
+    customer,
+    scenario: str,
+    method: ShippingMethod,
+    variants,
+    credit=None,
+    credit_amount: Decimal | None = None,
+    coupon_code: str = "",
+    company: tuple[str, str] | None = None,
+    gift_card_code: str = "",
+    gift_card_amount: Decimal | None = None,
+):
     """An order placed as the shopper would at checkout (optionally paying part with store credit,
     with a coupon, or asking for a factura: company = (RUC, razón social))."""
+    from accounts.services import ADDRESS_FIELDS
     from cart.services import Cart, cart_add
     from checkout.forms import CheckoutAddressForm
     from checkout.services import checkout_place_order
     from checkout.state import CheckoutState
-
-    from accounts.services import ADDRESS_FIELDS
 
     # The saved address as checkout's address step reads it (its form resolves the ubigeo).
     address = customer.addresses.order_by("pk").first()
@@ -217,13 +234,21 @@ def _place(*, customer, scenario: str, method: ShippingMethod, variants, credit=
     cart = Cart(id=f"demo-{scenario}", customer=customer, coupon_code=coupon_code)
     for variant in variants:
         cart_add(cart=cart, sku=variant.sku, quantity=1)
-    document = {"document_type": "ruc", "document": company[0], "legal_name": company[1]} if company else {
-        "document_type": "dni", "document": customer.dni or ""}
+    document = (
+        {"document_type": "ruc", "document": company[0], "legal_name": company[1]}
+        if company
+        else {"document_type": "dni", "document": customer.dni or ""}
+    )
     state = CheckoutState(
-        email=customer.email, shipping=form.snapshot(), **document,
-        shipping_method_id=method.pk, payment_method=TEST_GATEWAY_METHOD_CODE,
-        credit_id=getattr(credit, "pk", None), credit_amount=str(credit_amount or ""),
-        gift_card_code=gift_card_code, gift_card_amount=str(gift_card_amount or ""),
+        email=customer.email,
+        shipping=form.snapshot(),
+        **document,
+        shipping_method_id=method.pk,
+        payment_method=TEST_GATEWAY_METHOD_CODE,
+        credit_id=getattr(credit, "pk", None),
+        credit_amount=str(credit_amount or ""),
+        gift_card_code=gift_card_code,
+        gift_card_amount=str(gift_card_amount or ""),
     )
     return checkout_place_order(cart=cart, state=state, key=key, key_handed=True, customer=customer)
 
@@ -257,7 +282,6 @@ def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, 
 
     from orders.models import Order
     from orders.services import order_cancel
-
     from shipping import services
 
     ensure_pickup_point()
@@ -276,7 +300,8 @@ def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, 
             continue
         if target == "partially_shipped":
             variants = _demo_variants(1, warehouse_code="LIM-CENTRAL", skip=2 * index) + _demo_variants(
-                1, warehouse_code="AQP", elsewhere_empty=True)
+                1, warehouse_code="AQP", elsewhere_empty=True
+            )
         else:
             variants = _demo_variants(1 + index % 2, warehouse_code="LIM-CENTRAL", skip=2 * index)
         if not variants:
@@ -294,8 +319,9 @@ def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, 
                     elif target == "ready_for_pickup":
                         services.shipment_ready_for_pickup(shipment=leg, actor=operator)
                     elif target in ("partially_shipped", "shipped", "delivered"):
-                        services.shipment_ship(shipment=leg, actor=operator,
-                                               tracking_number=_tracking(leg.carrier, order.pk * 10 + number))
+                        services.shipment_ship(
+                            shipment=leg, actor=operator, tracking_number=_tracking(leg.carrier, order.pk * 10 + number)
+                        )
                         if target == "delivered":
                             services.shipment_mark_in_transit(shipment=leg, actor=operator)
                             services.shipment_deliver(shipment=leg, actor=operator)

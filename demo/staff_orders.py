@@ -8,9 +8,16 @@ from django.db import transaction
 DEMO_KEY = "demo-pedido-whatsapp"
 DEMO_STAFF_EMAIL = "atencion@kallpa.pe"
 DEMO_GUEST = {"email": "marisol.condori@example.pe", "phone": "987 654 321"}
-DEMO_ADDRESS = {"recipient": "Marisol Condori", "phone": "987654321", "street": "Av. Benavides 1580, dpto. 302",
-                "reference": "Frente al parque", "department": "15", "province": "1501", "district": "150140",
-                "postal_code": "15038"}  # Santiago de Surco
+DEMO_ADDRESS = {
+    "recipient": "Marisol Condori",
+    "phone": "987654321",
+    "street": "Av. Benavides 1580, dpto. 302",
+    "reference": "Frente al parque",
+    "department": "15",
+    "province": "1501",
+    "district": "150140",
+    "postal_code": "15038",
+}  # Santiago de Surco
 
 
 def load_demo_staff_order(*, staff_email: str = DEMO_STAFF_EMAIL) -> str | None:
@@ -32,7 +39,13 @@ def load_demo_staff_order(*, staff_email: str = DEMO_STAFF_EMAIL) -> str | None:
         return None
     with transaction.atomic():
         order = staff_order_place(
-            taken_by=staff, channel=OrderChannel.WHATSAPP, lines=[(variant.sku, "1") for variant in variants],
-            address_data=DEMO_ADDRESS, shipping_method_id=method.pk, key=DEMO_KEY, **DEMO_GUEST)
+            taken_by=staff,
+            channel=OrderChannel.WHATSAPP,
+            lines=[(variant.sku, "1") for variant in variants],
+            address_data=DEMO_ADDRESS,
+            shipping_method_id=method.pk,
+            key=DEMO_KEY,
+            **DEMO_GUEST,
+        )
         order = _pay(order)
     return order.number

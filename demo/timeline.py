@@ -11,8 +11,10 @@ from orders.services import order_note_add
 
 DEMO_NOTES = [
     ("La clienta llamó para preguntar por el reembolso: se le explicó que llega en 5 a 10 días hábiles.", False),
-    ("Tu reembolso ya fue aprobado. Verás el abono en tu tarjeta en los próximos días. ¡Gracias por tu paciencia!",
-     True),
+    (
+        "Tu reembolso ya fue aprobado. Verás el abono en tu tarjeta en los próximos días. ¡Gracias por tu paciencia!",
+        True,
+    ),
 ]
 
 

@@ -50,7 +50,9 @@ def favourite_rows(*, saved: dict[int, Decimal | None], tree=None) -> list[Favou
     if not saved:
         return []
     in_stock = ExpressionWrapper(product_in_stock(), output_field=BooleanField())
-    products = {p.pk: p for p in card_queryset(visible_products(tree).filter(pk__in=list(saved))).annotate(in_stock=in_stock)}
+    products = {
+        p.pk: p for p in card_queryset(visible_products(tree).filter(pk__in=list(saved))).annotate(in_stock=in_stock)
+    }
     return [FavouriteRow(product=products[pk], saved_price=price) for pk, price in saved.items() if pk in products]
 
 

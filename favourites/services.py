@@ -26,7 +26,8 @@ def favourite_set(*, user, product: Product, saved: bool) -> bool:
         if not saved:
             return Favourite.objects.filter(user=user, product=product).delete()[0] > 0
         _, created = Favourite.objects.get_or_create(
-            user=user, product=product, defaults={"saved_price": price_to_remember(product)})
+            user=user, product=product, defaults={"saved_price": price_to_remember(product)}
+        )
         return created
 
 

@@ -18,7 +18,13 @@ def merge_guest_favourites(sender, request, user, **kwargs) -> None:
     added = favourites_merge(user=user, guest=shopper.saved(request.session))
     shopper.remember(request.session, account_saved(user))
     if added:
-        messages.info(request, ngettext(
-            "We saved %(count)d favourite from before you signed in to your account.",
-            "We saved %(count)d favourites from before you signed in to your account.", added,
-        ) % {"count": added}, fail_silently=True)  # force_login in tests has no message storage
+        messages.info(
+            request,
+            ngettext(
+                "We saved %(count)d favourite from before you signed in to your account.",
+                "We saved %(count)d favourites from before you signed in to your account.",
+                added,
+            )
+            % {"count": added},
+            fail_silently=True,
+        )  # force_login in tests has no message storage

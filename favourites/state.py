@@ -15,6 +15,8 @@ def shopper_state_html(request) -> str:
     user = getattr(request, "user", None)
     if session is not None and user is not None and user.is_authenticated and shopper.FAVOURITES_KEY not in session:
         shopper.remember(session, account_saved(user))  # a session from before sign-in copied the list
-    data = {"favourites": sorted(shopper.saved(session)) if session is not None else [],
-            "recent": shopper.recent_ids(session) if session is not None else []}
+    data = {
+        "favourites": sorted(shopper.saved(session)) if session is not None else [],
+        "recent": shopper.recent_ids(session) if session is not None else [],
+    }
     return json_script(data, STATE_ID)

@@ -24,7 +24,8 @@ def _back(request):
     # `next` is a path on this site or ignored, as the cart's forms do.
     target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return redirect("favourites:list")
 
@@ -34,8 +35,9 @@ def _answer(request, *, message: str, product_id: int | None = None, saved: bool
     and what to announce; otherwise back where the shopper was, with the message."""
     if request.htmx:
         response = HttpResponse(status=status)
-        response["HX-Trigger"] = json.dumps({"favourite-changed": {"product": product_id, "saved": saved,
-                                                                   "message": message, "error": status != 200}})
+        response["HX-Trigger"] = json.dumps(
+            {"favourite-changed": {"product": product_id, "saved": saved, "message": message, "error": status != 200}}
+        )
         return response
     (messages.success if status == 200 else messages.error)(request, message)
     return _back(request)
@@ -60,8 +62,13 @@ def toggle(request):
     if wanted is None:
         wanted = product.pk not in (selectors.account_saved(request.user) if request.user.is_authenticated else saved)
     if wanted and product.pk not in saved and len(saved) >= MAX_FAVOURITES:
-        return _answer(request, message=_("Your favourites are full: take one out to save another."),
-                       product_id=product.pk, saved=False, status=400)
+        return _answer(
+            request,
+            message=_("Your favourites are full: take one out to save another."),
+            product_id=product.pk,
+            saved=False,
+            status=400,
+        )
     if request.user.is_authenticated:
         services.favourite_set(user=request.user, product=product, saved=wanted)
         saved = selectors.account_saved(request.user)
@@ -71,7 +78,8 @@ def toggle(request):
         saved.pop(product.pk, None)
     shopper.remember(request.session, saved)
     message = (_("%(name)s is in your favourites.") if wanted else _("%(name)s is no longer in your favourites.")) % {
-        "name": product.name}
+        "name": product.name
+    }
     return _answer(request, message=message, product_id=product.pk, saved=wanted)
 
 
@@ -84,7 +92,8 @@ def favourite_list(request):
         key = selectors.share_key(request.user)
         if key:
             context["share_url"] = request.build_absolute_uri(
-                reverse("favourites:shared", args=[services.share_token(key)]))
+                reverse("favourites:shared", args=[services.share_token(key)])
+            )
     return render(request, "favourites/list.html", context)
 
 
@@ -127,6 +136,7 @@ def recently_viewed(request):
     if current is not None and visible_products(tree).filter(pk=current).exists():
         shopper.record_view(request.session, current)
     products, gone = selectors.recent_products(
-        ids=[pk for pk in shopper.recent_ids(request.session) if pk != current][:shopper.RECENT_SHOWN], tree=tree)
+        ids=[pk for pk in shopper.recent_ids(request.session) if pk != current][: shopper.RECENT_SHOWN], tree=tree
+    )
     shopper.forget_recent(request.session, gone)
     return render(request, "favourites/_recent.html", {"products": products})

@@ -15,20 +15,25 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from accounts.admin_scoping import NO_ROWS, SellerScopedAdminMixin, seller_scope
 from accounts.admin_importing import ScopedImportExportMixin
+from accounts.admin_scoping import NO_ROWS, SellerScopedAdminMixin, seller_scope
 from catalog.admin import ProductAdmin, VariantAdmin
 from catalog.models import Product, Variant
-
-from . import ports, services
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
+from . import ports, services
 from .exceptions import InventoryError
 from .forms import (
-    AdjustForm, PurchaseOrderLineFormSet, ReceiveForm, ReceiveUnitsForm, StockLevelOpenForm, TransferForm, WriteOffForm,
+    AdjustForm,
+    PurchaseOrderLineFormSet,
+    ReceiveForm,
+    ReceiveUnitsForm,
+    StockLevelOpenForm,
+    TransferForm,
+    WriteOffForm,
 )
-from .resources import StockLevelResource
 from .models import Movement, PurchaseOrder, PurchaseOrderLine, Reservation, StockLevel, Supplier, Warehouse
+from .resources import StockLevelResource
 
 
 def action_form(modeladmin, request, queryset, *, form, title, submit_label, apply):
@@ -45,9 +50,15 @@ def action_form(modeladmin, request, queryset, *, form, title, submit_label, app
                 modeladmin.message_user(request, done, messages.SUCCESS)
                 return None
     context = {
-        **modeladmin.admin_site.each_context(request), "opts": modeladmin.model._meta, "title": title,
-        "form": form, "queryset": queryset, "objects": list(queryset), "action": request.POST.get("action"),
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "submit_label": submit_label,
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.model._meta,
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "objects": list(queryset),
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "submit_label": submit_label,
     }
     return TemplateResponse(request, "admin/action_form.html", context)
 
@@ -115,8 +126,9 @@ def level_action(name: str, *, description, form_class, title, submit_label, run
                 run(level, data, request.user)
             return done % {"count": len(queryset)}
 
-        return action_form(modeladmin, request, queryset, form=form, title=title, submit_label=submit_label,
-                           apply=apply)
+        return action_form(
+            modeladmin, request, queryset, form=form, title=title, submit_label=submit_label, apply=apply
+        )
 
     action.__name__ = name
     return admin.action(description=description, permissions=["change"])(action)
@@ -124,35 +136,64 @@ def level_action(name: str, *, description, form_class, title, submit_label, run
 
 LEVEL_ACTIONS = [
     level_action(
-        "receive", description=_("Receive units"), form_class=ReceiveUnitsForm, title=_("Receive units"),
+        "receive",
+        description=_("Receive units"),
+        form_class=ReceiveUnitsForm,
+        title=_("Receive units"),
         submit_label=_("Receive"),
         run=lambda level, data, user: services.stock_receive(
-            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
-            actor=user),
+            variant=level.variant,
+            warehouse=level.warehouse,
+            quantity=data["quantity"],
+            reason=data["reason"],
+            actor=user,
+        ),
         done=ngettext_lazy("%(count)d stock level received.", "%(count)d stock levels received.", "count"),
     ),
     level_action(
-        "adjust", description=_("Adjust stock (count correction)"), form_class=AdjustForm, title=_("Adjust stock"),
+        "adjust",
+        description=_("Adjust stock (count correction)"),
+        form_class=AdjustForm,
+        title=_("Adjust stock"),
         submit_label=_("Adjust"),
         run=lambda level, data, user: services.stock_adjust(
-            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
-            actor=user),
+            variant=level.variant,
+            warehouse=level.warehouse,
+            quantity=data["quantity"],
+            reason=data["reason"],
+            actor=user,
+        ),
         done=ngettext_lazy("%(count)d stock level adjusted.", "%(count)d stock levels adjusted.", "count"),
     ),
     level_action(
-        "write_off", description=_("Write off units (lost or damaged)"), form_class=WriteOffForm,
-        title=_("Write off units"), submit_label=_("Write off"),
+        "write_off",
+        description=_("Write off units (lost or damaged)"),
+        form_class=WriteOffForm,
+        title=_("Write off units"),
+        submit_label=_("Write off"),
         run=lambda level, data, user: services.stock_write_off(
-            variant=level.variant, warehouse=level.warehouse, quantity=data["quantity"], reason=data["reason"],
-            actor=user),
+            variant=level.variant,
+            warehouse=level.warehouse,
+            quantity=data["quantity"],
+            reason=data["reason"],
+            actor=user,
+        ),
         done=ngettext_lazy("%(count)d stock level written off.", "%(count)d stock levels written off.", "count"),
     ),
     level_action(
-        "transfer", description=_("Transfer to another warehouse"), form_class=TransferForm,
-        title=_("Transfer stock"), submit_label=_("Transfer"),
+        "transfer",
+        description=_("Transfer to another warehouse"),
+        form_class=TransferForm,
+        title=_("Transfer stock"),
+        submit_label=_("Transfer"),
         run=lambda level, data, user: services.stock_transfer(
-            variant=level.variant, source=level.warehouse, destination=data["destination"],
-            quantity=data["quantity"], reason=data["reason"], actor=user),
+            variant=level.variant,
+            source=level.warehouse,
+            destination=data["destination"],
+            quantity=data["quantity"],
+            reason=data["reason"],
+            actor=user,
+        ),
         done=ngettext_lazy("%(count)d transfer recorded.", "%(count)d transfers recorded.", "count"),
     ),
 ]
@@ -162,24 +203,47 @@ LEVEL_ACTIONS = [
 class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHistoryAdmin):
     resource_classes = [StockLevelResource]
     seller_field = "warehouse__seller"
-    list_display = ["sku", "product", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum",
-                    "bin_location"]
+    list_display = [
+        "sku",
+        "product",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "available",
+        "minimum",
+        "maximum",
+        "bin_location",
+    ]
     list_display_links = ["sku"]
     list_filter = [StockStateFilter, "warehouse"]
     search_fields = ["variant__sku", "variant__product__name", "bin_location"]
     search_help_text = _("Search by SKU, product name or bin.")
     autocomplete_fields = ["variant"]
     readonly_fields = ["on_hand", "reserved", "available", "recent_movements"]
-    fields = ["variant", "warehouse", "on_hand", "reserved", "available", "minimum", "maximum", "bin_location",
-              "recent_movements"]
+    fields = [
+        "variant",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "available",
+        "minimum",
+        "maximum",
+        "bin_location",
+        "recent_movements",
+    ]
     actions = LEVEL_ACTIONS
     list_per_page = 100
     show_full_result_count = False
 
     def get_queryset(self, request):
         # The option values name a level ("Polo básico (M) · Almacén Central") in titles and action forms.
-        return (super().get_queryset(request).select_related("variant__product", "warehouse")
-                .prefetch_related("variant__option_values").with_availability())
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("variant__product", "warehouse")
+            .prefetch_related("variant__option_values")
+            .with_availability()
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -204,16 +268,18 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
         form = super().get_form(request, obj, change, **kwargs)
         warehouse = form.base_fields.get("warehouse")
         if warehouse is not None and not warehouse.queryset.exists():
-            warehouse.help_text = _("You have no warehouse yet: create it with the + beside this field, it is "
-                                    "chosen here once saved.")
+            warehouse.help_text = _(
+                "You have no warehouse yet: create it with the + beside this field, it is chosen here once saved."
+            )
         return form
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
         obj._history_user = request.user
-        services.stock_level_open(level=obj, received=form.cleaned_data["received"], actor=request.user,
-                                  reason=_("Initial stock"))
+        services.stock_level_open(
+            level=obj, received=form.cleaned_data["received"], actor=request.user, reason=_("Initial stock")
+        )
 
     @admin.display(description=_("SKU"), ordering="variant__sku")
     def sku(self, obj):
@@ -238,15 +304,32 @@ class StockLevelAdmin(ScopedImportExportMixin, SellerScopedAdminMixin, ScopedHis
         rows = obj.movements.select_related("actor").order_by("-created_at", "-pk")[:20]
         # The sign is written before escaping: format_html_join escapes every argument to text first,
         # so a "{:+d}" in its format failed and the admin showed "-" instead of the movements.
-        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M"), m.get_kind_display(), f"{m.quantity:+d}",
-             m.actor or "—", m.reason or "—") for m in rows))
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(m.created_at).strftime("%Y-%m-%d %H:%M"),
+                    m.get_kind_display(),
+                    f"{m.quantity:+d}",
+                    m.actor or "—",
+                    m.reason or "—",
+                )
+                for m in rows
+            ),
+        )
         if not rows:
             return "—"
         return format_html(
             '<div class="admin-table-scroll"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
             "</tr></thead><tbody>{}</tbody></table></div>",
-            _("when"), _("kind"), _("quantity"), _("who"), _("reason"), body)
+            _("when"),
+            _("kind"),
+            _("quantity"),
+            _("who"),
+            _("reason"),
+            body,
+        )
 
 
 class NumberedReferencesChangeList(ChangeList):
@@ -285,8 +368,17 @@ class MovementAdmin(StockRowAdmin):
     list_select_related = ["stock_level__variant", "stock_level__warehouse", "actor", "purchase_order", "sold_as"]
     search_fields = ["stock_level__variant__sku", "reason", "=reference_id"]
     # One movement opened alone: its reference by number, as in the list (not the raw reference id).
-    fields = ["created_at", "stock_level", "kind", "quantity", "reference", "sold_as", "bundle_units", "actor",
-              "reason"]
+    fields = [
+        "created_at",
+        "stock_level",
+        "kind",
+        "quantity",
+        "reference",
+        "sold_as",
+        "bundle_units",
+        "actor",
+        "reason",
+    ]
     readonly_fields = ["reference"]
 
     def number_references(self, movements) -> None:
@@ -294,8 +386,10 @@ class MovementAdmin(StockRowAdmin):
             return [m.reference_id for m in movements if m.reference_type == kind and m.reference_id]
 
         orders, returns = ids(Movement.Reference.ORDER), ids(Movement.Reference.RETURN)
-        numbers = {Movement.Reference.ORDER: ports.order_numbers(order_ids=orders) if orders else {},
-                   Movement.Reference.RETURN: ports.return_numbers(return_ids=returns) if returns else {}}
+        numbers = {
+            Movement.Reference.ORDER: ports.order_numbers(order_ids=orders) if orders else {},
+            Movement.Reference.RETURN: ports.return_numbers(return_ids=returns) if returns else {},
+        }
         for movement in movements:
             movement.reference_number = numbers.get(movement.reference_type, {}).get(movement.reference_id)
 
@@ -311,13 +405,31 @@ class MovementAdmin(StockRowAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(StockRowAdmin):
-    list_display = ["created_at", "sku", "warehouse", "quantity", "status", "expires_at", "cart_key", "order",
-                    "customer"]
+    list_display = [
+        "created_at",
+        "sku",
+        "warehouse",
+        "quantity",
+        "status",
+        "expires_at",
+        "cart_key",
+        "order",
+        "customer",
+    ]
     list_filter = ["status", "stock_level__warehouse"]
     list_select_related = ["stock_level__variant", "stock_level__warehouse", "customer"]
     search_fields = ["stock_level__variant__sku", "cart_key", "=order_id", "customer__email"]
-    fields = ["created_at", "stock_level", "quantity", "status", "expires_at", "closed_at", "cart_key", "order",
-              "customer"]
+    fields = [
+        "created_at",
+        "stock_level",
+        "quantity",
+        "status",
+        "expires_at",
+        "closed_at",
+        "cart_key",
+        "order",
+        "customer",
+    ]
     readonly_fields = ["order"]
 
     def number_references(self, reservations) -> None:
@@ -374,10 +486,12 @@ def _record_lines(formset) -> None:
     editable = getattr(formset, "editable", False)
     kept = [form for form in formset.forms if editable and form.cleaned_data and not formset._should_delete_form(form)]
     formset.new_objects = [form.instance for form in kept if form.instance.pk is None]
-    formset.changed_objects = [(form.instance, form.changed_data) for form in kept
-                               if form.instance.pk and form.has_changed()]
-    formset.deleted_objects = [form.instance for form in formset.initial_forms
-                               if editable and formset._should_delete_form(form)]
+    formset.changed_objects = [
+        (form.instance, form.changed_data) for form in kept if form.instance.pk and form.has_changed()
+    ]
+    formset.deleted_objects = [
+        form.instance for form in formset.initial_forms if editable and formset._should_delete_form(form)
+    ]
 
 
 @admin.register(PurchaseOrder)
@@ -388,10 +502,32 @@ class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     list_select_related = ["supplier", "warehouse"]
     search_fields = ["number", "supplier__name", "supplier__ruc"]
     autocomplete_fields = ["supplier"]
-    readonly_fields = ["number", "status", "subtotal", "igv", "total", "created_by", "created_at", "ordered_at",
-                       "received_at"]
-    fields = ["number", "supplier", "warehouse", "status", "expected_at", "notes", "subtotal", "igv", "total",
-              "created_by", "created_at", "ordered_at", "received_at"]
+    readonly_fields = [
+        "number",
+        "status",
+        "subtotal",
+        "igv",
+        "total",
+        "created_by",
+        "created_at",
+        "ordered_at",
+        "received_at",
+    ]
+    fields = [
+        "number",
+        "supplier",
+        "warehouse",
+        "status",
+        "expected_at",
+        "notes",
+        "subtotal",
+        "igv",
+        "total",
+        "created_by",
+        "created_at",
+        "ordered_at",
+        "received_at",
+    ]
     inlines = [PurchaseOrderLineInline]
     actions = ["place", "receive", "cancel"]
 
@@ -424,13 +560,23 @@ class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
         data = form.cleaned_data
         if change:
             order = services.purchase_order_update(
-                purchase_order=form.instance, supplier=data.get("supplier"), warehouse=data.get("warehouse"),
-                notes=data["notes"], expected_at=data["expected_at"], lines=lines.lines() if editable else None,
-                actor=request.user)
+                purchase_order=form.instance,
+                supplier=data.get("supplier"),
+                warehouse=data.get("warehouse"),
+                notes=data["notes"],
+                expected_at=data["expected_at"],
+                lines=lines.lines() if editable else None,
+                actor=request.user,
+            )
         else:
             order = services.purchase_order_create(
-                supplier=data["supplier"], warehouse=data["warehouse"], notes=data["notes"],
-                expected_at=data["expected_at"], lines=lines.lines() if editable else [], actor=request.user)
+                supplier=data["supplier"],
+                warehouse=data["warehouse"],
+                notes=data["notes"],
+                expected_at=data["expected_at"],
+                lines=lines.lines() if editable else [],
+                actor=request.user,
+            )
         form.instance.pk, form.instance._state.adding = order.pk, False
         form.instance.refresh_from_db()
         for formset in formsets:
@@ -448,13 +594,21 @@ class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
 
     @admin.action(description=_("Mark as ordered (sent to the supplier)"), permissions=["change"])
     def place(self, request, queryset):
-        self._each(request, queryset, services.purchase_order_place, ngettext_lazy(
-            "%(count)d purchase order placed.", "%(count)d purchase orders placed.", "count"))
+        self._each(
+            request,
+            queryset,
+            services.purchase_order_place,
+            ngettext_lazy("%(count)d purchase order placed.", "%(count)d purchase orders placed.", "count"),
+        )
 
     @admin.action(description=_("Cancel the selected purchase orders"), permissions=["change"])
     def cancel(self, request, queryset):
-        self._each(request, queryset, services.purchase_order_cancel, ngettext_lazy(
-            "%(count)d purchase order cancelled.", "%(count)d purchase orders cancelled.", "count"))
+        self._each(
+            request,
+            queryset,
+            services.purchase_order_cancel,
+            ngettext_lazy("%(count)d purchase order cancelled.", "%(count)d purchase orders cancelled.", "count"),
+        )
 
     @admin.action(description=_("Receive goods (full or partial)"), permissions=["change"])
     def receive(self, request, queryset):
@@ -466,16 +620,29 @@ class PurchaseOrderAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
 
         def apply(data):
             movements = services.purchase_order_receive(
-                purchase_order=order, quantities=form.quantities(), actor=request.user,
-                allow_over_receipt=data["allow_over_receipt"])
+                purchase_order=order,
+                quantities=form.quantities(),
+                actor=request.user,
+                allow_over_receipt=data["allow_over_receipt"],
+            )
             return _("%(units)d units received for %(number)s.") % {
-                "units": sum(m.quantity for m in movements), "number": order.number}
+                "units": sum(m.quantity for m in movements),
+                "number": order.number,
+            }
 
-        return action_form(self, request, queryset, form=form, title=_("Receive %(number)s") % {"number": order.number},
-                           submit_label=_("Receive"), apply=apply)
+        return action_form(
+            self,
+            request,
+            queryset,
+            form=form,
+            title=_("Receive %(number)s") % {"number": order.number},
+            submit_label=_("Receive"),
+            apply=apply,
+        )
 
 
 # --- stock on the catalog's product and variant pages ---------------------------------------
+
 
 class StockLevelInline(admin.TabularInline):
     """Read-only: stock changes through the stock level actions, never by editing a number."""
@@ -492,8 +659,13 @@ class StockLevelInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # Each row is named "Polo básico (M) · Almacén Central": its variant's product and sizes come along.
-        return (super().get_queryset(request).select_related("warehouse", "variant__product")
-                .prefetch_related("variant__option_values").with_availability())
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("warehouse", "variant__product")
+            .prefetch_related("variant__option_values")
+            .with_availability()
+        )
 
     @admin.display(description=_("reserved"))
     def reserved(self, obj):
@@ -518,18 +690,32 @@ class StockedProductAdmin(ProductAdmin):
     def stock(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        levels = (StockLevel.objects.filter(variant__product=obj).select_related("variant", "warehouse")
-                  .with_availability().order_by("variant__sku", "warehouse__priority"))
-        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (lv.variant.sku, lv.warehouse.code, lv.on_hand, lv.reserved_units, lv.available_units, lv.minimum)
-            for lv in levels))
+        levels = (
+            StockLevel.objects.filter(variant__product=obj)
+            .select_related("variant", "warehouse")
+            .with_availability()
+            .order_by("variant__sku", "warehouse__priority")
+        )
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (lv.variant.sku, lv.warehouse.code, lv.on_hand, lv.reserved_units, lv.available_units, lv.minimum)
+                for lv in levels
+            ),
+        )
         if not body:
             return "—"
         return format_html(
             '<div class="admin-table-scroll"><table><thead><tr><th>SKU</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>'
             "<th>{}</th></tr></thead><tbody>{}</tbody></table></div>",
-            _("warehouse"), _("on hand"), _("reserved"), _("available"), _("minimum"),
-            body)
+            _("warehouse"),
+            _("on hand"),
+            _("reserved"),
+            _("available"),
+            _("minimum"),
+            body,
+        )
 
 
 for model, model_admin in ((Product, StockedProductAdmin), (Variant, StockedVariantAdmin)):

@@ -33,8 +33,9 @@ class WriteOffForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    destination = forms.ModelChoiceField(label=_("destination warehouse"),
-                                         queryset=Warehouse.objects.filter(is_active=True))
+    destination = forms.ModelChoiceField(
+        label=_("destination warehouse"), queryset=Warehouse.objects.filter(is_active=True)
+    )
     quantity = forms.IntegerField(label=_("quantity"), min_value=1)
     reason = forms.CharField(label=_("reason"), max_length=255, required=False)
 
@@ -50,7 +51,8 @@ class ReceiveForm(forms.Form):
         for line in self.lines:
             self.fields[f"line_{line.pk}"] = forms.IntegerField(
                 label=f"{line.variant.sku} ({line.quantity_received}/{line.quantity_ordered})",
-                min_value=0, initial=line.outstanding,
+                min_value=0,
+                initial=line.outstanding,
             )
 
     def quantities(self) -> dict[int, int]:
@@ -61,8 +63,13 @@ class StockLevelOpenForm(forms.ModelForm):
     """A variant's first stock level in a warehouse, with the units that arrive with it (a receipt
     movement; on hand itself is never typed in)."""
 
-    received = forms.IntegerField(label=capfirst(_("units received")), min_value=0, initial=0, required=False,
-                                  help_text=_("Recorded as a receipt in the stock ledger."))
+    received = forms.IntegerField(
+        label=capfirst(_("units received")),
+        min_value=0,
+        initial=0,
+        required=False,
+        help_text=_("Recorded as a receipt in the stock ledger."),
+    )
 
     def clean_received(self):
         return self.cleaned_data.get("received") or 0
@@ -88,8 +95,11 @@ class PurchaseOrderLineFormSet(forms.BaseInlineFormSet):
 
     def lines(self) -> list[tuple]:
         """(variant, quantity, unit cost) of every line kept, as the purchase order services take them."""
-        return [(form.cleaned_data["variant"], form.cleaned_data["quantity_ordered"], form.cleaned_data["unit_cost"])
-                for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        return [
+            (form.cleaned_data["variant"], form.cleaned_data["quantity_ordered"], form.cleaned_data["unit_cost"])
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
 
     def clean(self):
         # Not super().clean(): its duplicate check is the services' "each variant once", which

@@ -17,23 +17,29 @@ def stock_shortage_message(variant: Variant, *, available: int, at_checkout: boo
     if at_checkout:
         if not available:
             return _("%(name)s sold out while you were checking out. Remove it from your cart to continue.") % {
-                "name": name}
+                "name": name
+            }
         return ngettext(
             "Only %(count)d unit of %(name)s is left. Change the quantity in your cart to continue.",
-            "Only %(count)d units of %(name)s are left. Change the quantity in your cart to continue.", available,
+            "Only %(count)d units of %(name)s are left. Change the quantity in your cart to continue.",
+            available,
         ) % {"count": available, "name": name}
     if not available:
         return _("%(name)s is sold out.") % {"name": name}
     return ngettext(
-        "Only %(count)d unit of %(name)s is left.", "Only %(count)d units of %(name)s are left.", available,
+        "Only %(count)d unit of %(name)s is left.",
+        "Only %(count)d units of %(name)s are left.",
+        available,
     ) % {"count": available, "name": name}
 
 
 def insufficient_stock_message(error: InsufficientStock, *, at_checkout: bool = False) -> str:
     """stock_shortage_message for a refused hold: the variant it names, read with its options."""
     variant = (
-        Variant.objects.select_related("product").prefetch_related("option_values")
-        .filter(pk=error.params.get("variant_id")).first()
+        Variant.objects.select_related("product")
+        .prefetch_related("option_values")
+        .filter(pk=error.params.get("variant_id"))
+        .first()
     )
     available = error.params.get("available", 0)
     if variant is None:  # deleted meanwhile: what the error itself says is all there is

@@ -43,7 +43,11 @@ class Warehouse(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OWN)
     seller = models.ForeignKey(
-        "accounts.Seller", on_delete=models.PROTECT, null=True, blank=True, related_name="warehouses",
+        "accounts.Seller",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="warehouses",
         verbose_name=_("seller"),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -68,9 +72,7 @@ class StockLevelQuerySet(models.QuerySet):
         """Annotate reserved_units (active unexpired reservations) and available_units."""
         from .selectors import available_expression, reserved_subquery
 
-        return self.annotate(reserved_units=reserved_subquery(now=now)).annotate(
-            available_units=available_expression()
-        )
+        return self.annotate(reserved_units=reserved_subquery(now=now)).annotate(available_units=available_expression())
 
 
 class StockLevel(models.Model):
@@ -115,9 +117,7 @@ class StockLevel(models.Model):
         annotated = getattr(self, "reserved_units", None)
         if annotated is not None:
             return annotated
-        return (
-            self.reservations.active().aggregate(total=models.Sum("quantity"))["total"] or 0
-        )
+        return self.reservations.active().aggregate(total=models.Sum("quantity"))["total"] or 0
 
     @property
     def available(self) -> int:
@@ -162,33 +162,55 @@ class Movement(AppendOnlyModel):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     quantity = models.IntegerField(_("quantity"), help_text=_("Signed: positive in, negative out."))
-    reference_type = models.CharField(_("reference type"), max_length=16, choices=Reference.choices,
-                                      default=Reference.MANUAL)
+    reference_type = models.CharField(
+        _("reference type"), max_length=16, choices=Reference.choices, default=Reference.MANUAL
+    )
     reference_id = models.BigIntegerField(_("reference id"), null=True, blank=True)
     purchase_order = models.ForeignKey(
-        "PurchaseOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="movements",
+        "PurchaseOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
         verbose_name=_("purchase order"),
     )
     reservation = models.OneToOneField(
-        "Reservation", on_delete=models.PROTECT, null=True, blank=True, related_name="sale_movement",
+        "Reservation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sale_movement",
         verbose_name=_("reservation"),
     )
-    transfer_key = models.UUIDField(_("transfer"), null=True, blank=True, db_index=True,
-                                    help_text=_("Shared by the two movements of one transfer."))
+    transfer_key = models.UUIDField(
+        _("transfer"), null=True, blank=True, db_index=True, help_text=_("Shared by the two movements of one transfer.")
+    )
     # A bundle holds no stock: its sale moves its components' units. These say which bundle they
     # went out (or came back) as, so units sold and shipments count bundles, not loose parts.
     sold_as = models.ForeignKey(
-        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "catalog.Variant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("sold as bundle"),
         help_text=_("The bundle these component units were sold or returned as (empty: sold on their own)."),
     )
     bundle_units = models.IntegerField(
-        _("bundles"), default=0, db_default=0,
-        help_text=_("Bundles this movement counts for, signed like the quantity. Of the movements of one sale or "
-                    "return of a bundle, one carries the bundles and the others 0."),
+        _("bundles"),
+        default=0,
+        db_default=0,
+        help_text=_(
+            "Bundles this movement counts for, signed like the quantity. Of the movements of one sale or "
+            "return of a bundle, one carries the bundles and the others 0."
+        ),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -207,8 +229,9 @@ class Movement(AppendOnlyModel):
                 ),
                 name="inventory_movement_sign_matches_kind",
             ),
-            models.CheckConstraint(condition=Q(sold_as__isnull=False) | Q(bundle_units=0),
-                                   name="inventory_movement_bundles_need_a_bundle"),
+            models.CheckConstraint(
+                condition=Q(sold_as__isnull=False) | Q(bundle_units=0), name="inventory_movement_bundles_need_a_bundle"
+            ),
         ]
         indexes = [models.Index(fields=["reference_type", "reference_id"], name="inventory_mov_reference_idx")]
 
@@ -243,11 +266,15 @@ class Reservation(models.Model):
         StockLevel, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("stock level")
     )
     quantity = models.PositiveIntegerField(_("quantity"))
-    cart_key = models.CharField(_("cart"), max_length=64, null=True, blank=True, db_index=True)
+    cart_key = models.CharField(_("cart"), max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001 (null: held by an order, not a cart)
     # A plain id, not a foreign key: orders sit above inventory, which never imports them.
     order_id = models.BigIntegerField(_("order"), null=True, blank=True, db_index=True)
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reservations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reservations",
         verbose_name=_("customer"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -267,7 +294,9 @@ class Reservation(models.Model):
         indexes = [
             # What availability reads under the row lock, and what expiry scans.
             models.Index(
-                fields=["stock_level", "expires_at"], include=["quantity"], condition=Q(status="active"),
+                fields=["stock_level", "expires_at"],
+                include=["quantity"],
+                condition=Q(status="active"),
                 name="inventory_res_active_idx",
             ),
             models.Index(fields=["expires_at"], condition=Q(status="active"), name="inventory_res_expiry_idx"),
@@ -288,8 +317,13 @@ class Reservation(models.Model):
 
 class Supplier(models.Model):
     name = models.CharField(_("name"), max_length=160)
-    ruc = IdentityField(_("RUC"), max_length=11, unique=True, validators=[validate_ruc],
-                        error_messages={"unique": _("A supplier with this RUC already exists.")})
+    ruc = IdentityField(
+        _("RUC"),
+        max_length=11,
+        unique=True,
+        validators=[validate_ruc],
+        error_messages={"unique": _("A supplier with this RUC already exists.")},
+    )
     contact_name = models.CharField(_("contact"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
@@ -307,8 +341,6 @@ class Supplier(models.Model):
         return f"{self.name} ({self.ruc})"
 
 
-
-
 class PurchaseOrder(models.Model):
     """An order to a supplier. Unit costs are net of IGV (purchases are invoiced before tax);
     subtotal = Σ quantity × unit cost, IGV = 18 % of it rounded half up to cents,
@@ -322,10 +354,12 @@ class PurchaseOrder(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
-    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="purchase_orders",
-                                 verbose_name=_("supplier"))
-    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="purchase_orders",
-                                  verbose_name=_("destination warehouse"))
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="purchase_orders", verbose_name=_("supplier")
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.PROTECT, related_name="purchase_orders", verbose_name=_("destination warehouse")
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
     expected_at = models.DateField(_("expected on"), null=True, blank=True)
@@ -333,7 +367,11 @@ class PurchaseOrder(models.Model):
     igv = models.DecimalField(_("IGV"), **money_field, default=ZERO, editable=False)
     total = models.DecimalField(_("total"), **money_field, default=ZERO, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -347,8 +385,9 @@ class PurchaseOrder(models.Model):
         verbose_name_plural = _("purchase orders")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=same_cents("total", F("subtotal") + F("igv")),
-                                   name="inventory_po_total_adds_up"),
+            models.CheckConstraint(
+                condition=same_cents("total", F("subtotal") + F("igv")), name="inventory_po_total_adds_up"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -360,10 +399,12 @@ class PurchaseOrder(models.Model):
 
 
 class PurchaseOrderLine(models.Model):
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines",
-                                       verbose_name=_("purchase order"))
-    variant = models.ForeignKey("catalog.Variant", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("variant"))
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.CASCADE, related_name="lines", verbose_name=_("purchase order")
+    )
+    variant = models.ForeignKey(
+        "catalog.Variant", on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
     quantity_ordered = models.PositiveIntegerField(_("ordered"))
     quantity_received = models.PositiveIntegerField(_("received"), default=0, editable=False)
     unit_cost = models.DecimalField(_("unit cost (before IGV)"), **money_field)

@@ -20,10 +20,16 @@ class StockLevelResource(ScopedModelResource):
     seller_lookup = "warehouse__seller"
     # Only the seller's variants, in the seller's warehouses.
     seller_scopes = {"variant": lambda seller: Q(product__seller=seller), "warehouse": lambda seller: Q(seller=seller)}
-    variant = fields.Field(attribute="variant", column_name="sku",
-                           widget=ScopedForeignKeyWidget(Variant, "sku", label=gettext_lazy("variant")))
-    warehouse = fields.Field(attribute="warehouse", column_name="warehouse",
-                             widget=ScopedForeignKeyWidget(Warehouse, "code", label=gettext_lazy("warehouse")))
+    variant = fields.Field(
+        attribute="variant",
+        column_name="sku",
+        widget=ScopedForeignKeyWidget(Variant, "sku", label=gettext_lazy("variant")),
+    )
+    warehouse = fields.Field(
+        attribute="warehouse",
+        column_name="warehouse",
+        widget=ScopedForeignKeyWidget(Warehouse, "code", label=gettext_lazy("warehouse")),
+    )
     on_hand = fields.Field(attribute="on_hand", column_name="on_hand", widget=WholeNumberWidget())
 
     class Meta:
@@ -47,14 +53,26 @@ class StockLevelResource(ScopedModelResource):
         """The row's settings, then the count through the ledger; the dry run does the same inside
         the transaction that the preview rolls back."""
         if is_create:
-            StockLevel.objects.get_or_create(variant=instance.variant, warehouse=instance.warehouse, defaults={
-                "minimum": instance.minimum, "maximum": instance.maximum, "bin_location": instance.bin_location})
+            StockLevel.objects.get_or_create(
+                variant=instance.variant,
+                warehouse=instance.warehouse,
+                defaults={
+                    "minimum": instance.minimum,
+                    "maximum": instance.maximum,
+                    "bin_location": instance.bin_location,
+                },
+            )
         else:
             instance.save(update_fields=["minimum", "maximum", "bin_location"])
         if getattr(instance, "counted", None) is not None:
             try:
-                stock_count_set(variant=instance.variant, warehouse=instance.warehouse, on_hand=instance.counted,
-                                reason=_("Count imported from a file"), actor=self.actor)
+                stock_count_set(
+                    variant=instance.variant,
+                    warehouse=instance.warehouse,
+                    on_hand=instance.counted,
+                    reason=_("Count imported from a file"),
+                    actor=self.actor,
+                )
             except InventoryError as error:
                 raise ValidationError({"on_hand": str(error)}) from None
         stored = StockLevel.objects.get(variant=instance.variant, warehouse=instance.warehouse)

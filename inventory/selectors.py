@@ -35,8 +35,14 @@ def available_expression():
     return Greatest(F("on_hand") - F("reserved_units"), Value(0))
 
 
-def stock_levels(*, warehouse_code: str | None = None, below_minimum: bool = False, out_of_stock: bool = False,
-                 warehouses: Iterable[Warehouse] | None = None, now=None):
+def stock_levels(
+    *,
+    warehouse_code: str | None = None,
+    below_minimum: bool = False,
+    out_of_stock: bool = False,
+    warehouses: Iterable[Warehouse] | None = None,
+    now=None,
+):
     """Stock levels with variant and warehouse loaded and reserved_units / available_units annotated,
     ordered by SKU then warehouse priority."""
     queryset = StockLevel.objects.select_related("variant", "warehouse").with_availability(now)
@@ -129,7 +135,8 @@ def reservations_held(*, cart_key: str | None = None, order_id: int | None = Non
     if order_id:
         condition |= Q(order_id=order_id)
     return (
-        Reservation.objects.active(now).filter(condition)
+        Reservation.objects.active(now)
+        .filter(condition)
         .select_related("stock_level__variant", "stock_level__warehouse")
         .order_by("pk")
     )
@@ -142,7 +149,10 @@ def warehouse_staff_emails() -> list[str]:
 
     return list(
         User.objects.filter(is_active=True, groups__name=Role.WAREHOUSE_OPERATOR)
-        .exclude(email="").order_by("email").values_list("email", flat=True).distinct()
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
     )
 
 
@@ -212,11 +222,15 @@ def units_sold_by_product() -> dict[int, int]:
         | Q(kind=Movement.Kind.RETURN, reference_type__in=(Movement.Reference.ORDER, Movement.Reference.RETURN))
     ).order_by()
     direct = (
-        sold.filter(sold_as__isnull=True).values("stock_level__variant__product_id").annotate(net=Sum("quantity"))
+        sold.filter(sold_as__isnull=True)
+        .values("stock_level__variant__product_id")
+        .annotate(net=Sum("quantity"))
         .values_list("stock_level__variant__product_id", "net")
     )
     bundled = (
-        sold.filter(sold_as__isnull=False).values("sold_as__product_id").annotate(net=Sum("bundle_units"))
+        sold.filter(sold_as__isnull=False)
+        .values("sold_as__product_id")
+        .annotate(net=Sum("bundle_units"))
         .values_list("sold_as__product_id", "net")
     )
     net: dict[int, int] = defaultdict(int)

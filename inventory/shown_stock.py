@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, IntegerField, Min, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -72,10 +72,13 @@ def available_shown(variant_ids: Iterable[int]) -> dict[int, int]:
     if stale:
         # The versions were read before the stock: a write committed meanwhile has changed them.
         read = _available_until(stale)
-        cache.set_many({
-            _figure_key(variant_id): (stale[variant_id], available, min(until, now + TTL_SECONDS))
-            for variant_id, (available, until) in read.items()
-        }, TTL_SECONDS)
+        cache.set_many(
+            {
+                _figure_key(variant_id): (stale[variant_id], available, min(until, now + TTL_SECONDS))
+                for variant_id, (available, until) in read.items()
+            },
+            TTL_SECONDS,
+        )
         shown.update({variant_id: available for variant_id, (available, _until) in read.items()})
     if settings.STOCK_SHOWN_VERIFY:
         _verify(shown)
@@ -102,22 +105,32 @@ def _available_until(variant_ids: Iterable[int]) -> dict[int, tuple[int, float]]
     now = timezone.now()
     next_expiry = (
         Reservation.objects.filter(stock_level_id=OuterRef("pk"), status=Reservation.Status.ACTIVE, expires_at__gt=now)
-        .order_by().values("stock_level_id").annotate(first=Min("expires_at")).values("first")
+        .order_by()
+        .values("stock_level_id")
+        .annotate(first=Min("expires_at"))
+        .values("first")
     )
     # From the primary even on a page that reads the replica: a figure read from a replica that has
     # not yet replayed a sale would be kept under the sale's version, shown wrong until it lapses.
     rows = (
-        StockLevel.objects.using(PRIMARY).filter(variant_id__in=list(variant_ids), warehouse__is_active=True)
+        StockLevel.objects.using(PRIMARY)
+        .filter(variant_id__in=list(variant_ids), warehouse__is_active=True)
         .annotate(reserved_units=reserved_subquery(now=now), next_expiry=Subquery(next_expiry))
-        .order_by().values("variant_id")
-        .annotate(available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0)),
-                                output_field=IntegerField()),
-                  until=Min("next_expiry"))
+        .order_by()
+        .values("variant_id")
+        .annotate(
+            available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0)), output_field=IntegerField()),
+            until=Min("next_expiry"),
+        )
         .values_list("variant_id", "available", "until")
     )
     read = dict.fromkeys(variant_ids, (0, math.inf))
-    read.update({variant_id: (available or 0, until.timestamp() if until else math.inf)
-                 for variant_id, available, until in rows})
+    read.update(
+        {
+            variant_id: (available or 0, until.timestamp() if until else math.inf)
+            for variant_id, available, until in rows
+        }
+    )
     return read
 
 

@@ -43,8 +43,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def page_link(self, obj):
         if not obj.is_published:
             return "—"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(),
-                           _("See it as shoppers do"))
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), _("See it as shoppers do")
+        )
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -65,11 +66,17 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             if change:
-                saved = services.policy_version_update(version=obj.pk, title=data["title"], body=data["body"],
-                                                       change_note=data.get("change_note", ""))
+                saved = services.policy_version_update(
+                    version=obj.pk, title=data["title"], body=data["body"], change_note=data.get("change_note", "")
+                )
             else:
-                saved = services.policy_version_create(kind=data["kind"], title=data["title"], body=data["body"],
-                                                       change_note=data.get("change_note", ""), actor=request.user)
+                saved = services.policy_version_create(
+                    kind=data["kind"],
+                    title=data["title"],
+                    body=data["body"],
+                    change_note=data.get("change_note", ""),
+                    actor=request.user,
+                )
         except LegalError as error:
             raise PermissionDenied(str(error)) from error
         obj.pk, obj.version, obj.created_at = saved.pk, saved.version, saved.created_at
@@ -77,10 +84,16 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/publish/", self.admin_site.admin_view(require_POST(self.publish_view)),
-                 name="legal_policyversion_publish"),
-            path("<int:pk>/new-version/", self.admin_site.admin_view(require_POST(self.new_version_view)),
-                 name="legal_policyversion_new_version"),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(require_POST(self.publish_view)),
+                name="legal_policyversion_publish",
+            ),
+            path(
+                "<int:pk>/new-version/",
+                self.admin_site.admin_view(require_POST(self.new_version_view)),
+                name="legal_policyversion_new_version",
+            ),
             *super().get_urls(),
         ]
 
@@ -101,8 +114,11 @@ class PolicyVersionAdmin(admin.ModelAdmin):
                 target = version
             else:
                 target = services.policy_version_draft_from(version=version, actor=request.user)
-                messages.success(request, _("A new draft (%(version)s) starts from this text: edit it, then publish it.")
-                                 % {"version": target})
+                messages.success(
+                    request,
+                    _("A new draft (%(version)s) starts from this text: edit it, then publish it.")
+                    % {"version": target},
+                )
         except LegalError as error:
             messages.error(request, str(error))
             target = version

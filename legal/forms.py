@@ -19,13 +19,21 @@ def add_consent_fields(form: forms.Form, *, marketing: bool = True) -> bool:
     if not policies_current():
         return False
     label = format_html(
-        _('I have read and accept the <a href="{terms}" target="_blank">terms and conditions</a> and the '
-          '<a href="{privacy}" target="_blank">privacy policy</a> (processing of my personal data).'),
-        terms=reverse("legal:terms"), privacy=reverse("legal:privacy"))
-    form.fields[ACCEPT_FIELD] = forms.BooleanField(label=label, required=True, error_messages={
-        "required": _("Accept the terms and conditions and the privacy policy to continue.")})
+        _(
+            'I have read and accept the <a href="{terms}" target="_blank">terms and conditions</a> and the '
+            '<a href="{privacy}" target="_blank">privacy policy</a> (processing of my personal data).'
+        ),
+        terms=reverse("legal:terms"),
+        privacy=reverse("legal:privacy"),
+    )
+    form.fields[ACCEPT_FIELD] = forms.BooleanField(
+        label=label,
+        required=True,
+        error_messages={"required": _("Accept the terms and conditions and the privacy policy to continue.")},
+    )
     if marketing:
         form.fields[MARKETING_FIELD] = forms.BooleanField(
             label=_("I want to receive offers and news by e-mail (optional; you can stop them at any time)."),
-            required=False)
+            required=False,
+        )
     return True

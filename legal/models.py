@@ -30,12 +30,21 @@ class PolicyVersion(models.Model):
     version = models.PositiveIntegerField(_("version"), editable=False)
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(
-        _("text"), max_length=60_000,
-        help_text=_("Plain text. A blank line starts a new paragraph; a line starting with \"## \" is a heading."))
+        _("text"),
+        max_length=60_000,
+        help_text=_('Plain text. A blank line starts a new paragraph; a line starting with "## " is a heading.'),
+    )
     change_note = models.CharField(_("what changed"), max_length=255, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False, verbose_name=_("written by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("written by"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
@@ -79,13 +88,25 @@ class Consent(AppendOnlyModel):
 
     append_only_message = "Consents are append-only."
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                             related_name="consents", verbose_name=_("customer"),
-                             help_text=_("Empty for a guest (the e-mail says who)."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("customer"),
+        help_text=_("Empty for a guest (the e-mail says who)."),
+    )
     email = models.EmailField(_("e-mail"), max_length=254, db_index=True)
     kind = models.CharField(_("consent to"), max_length=10, choices=ConsentKind.choices)
-    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="consents", verbose_name=_("policy version"))
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("policy version"),
+    )
     granted = models.BooleanField(_("granted"), default=True, help_text=_("False: withdrawn."))
     source = models.CharField(_("where"), max_length=10, choices=ConsentSource.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

@@ -20,7 +20,9 @@ def policy_published(*, kind: str, version: int) -> PolicyVersion | None:
 def policies_current(*, kinds=REQUIRED_POLICIES) -> dict[str, PolicyVersion]:
     """Each kind's current published version, in one query (kinds without one are left out)."""
     current: dict[str, PolicyVersion] = {}
-    for version in PolicyVersion.objects.filter(kind__in=kinds, published_at__isnull=False).order_by("kind", "-version"):
+    for version in PolicyVersion.objects.filter(kind__in=kinds, published_at__isnull=False).order_by(
+        "kind", "-version"
+    ):
         current.setdefault(version.kind, version)
     return current
 
@@ -39,6 +41,9 @@ def accepted_current_policies(*, user) -> bool:
     """True when the customer accepted the current version of every required policy (a policy
     not published yet asks nothing)."""
     current = policies_current()
-    accepted = set(Consent.objects.filter(user=user, granted=True, policy_version__in=current.values())
-                   .values_list("policy_version_id", flat=True))
+    accepted = set(
+        Consent.objects.filter(user=user, granted=True, policy_version__in=current.values()).values_list(
+            "policy_version_id", flat=True
+        )
+    )
     return all(version.pk in accepted for version in current.values())

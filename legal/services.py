@@ -26,12 +26,20 @@ def policy_version_create(*, kind: str, title: str, body: str, change_note: str 
     if not title.strip() or not body.strip():
         raise LegalError(_("A policy needs a title and a text."))
     number = counter_next(scope="policy", key=kind)
-    return PolicyVersion.objects.create(kind=kind, version=number, title=title.strip(), body=body.strip(),
-                                        change_note=change_note.strip(), created_by=signed_in(actor))
+    return PolicyVersion.objects.create(
+        kind=kind,
+        version=number,
+        title=title.strip(),
+        body=body.strip(),
+        change_note=change_note.strip(),
+        created_by=signed_in(actor),
+    )
 
 
 @transaction.atomic
-def policy_version_update(*, version: PolicyVersion | int, title: str, body: str, change_note: str = "") -> PolicyVersion:
+def policy_version_update(
+    *, version: PolicyVersion | int, title: str, body: str, change_note: str = ""
+) -> PolicyVersion:
     """Edit a draft; a published version is what shoppers accepted and stays as it is."""
     version = PolicyVersion.objects.select_for_update().get(pk=getattr(version, "pk", version))
     if version.is_published:
@@ -49,8 +57,9 @@ def policy_version_publish(*, version: PolicyVersion | int, actor=None) -> Polic
     version = PolicyVersion.objects.select_for_update().get(pk=getattr(version, "pk", version))
     if version.is_published:
         raise LegalError(_("This version is already published."))
-    newer = PolicyVersion.objects.filter(kind=version.kind, version__gt=version.version,
-                                         published_at__isnull=False).exists()
+    newer = PolicyVersion.objects.filter(
+        kind=version.kind, version__gt=version.version, published_at__isnull=False
+    ).exists()
     if newer:
         raise LegalError(_("A newer version of this policy is already published."))
     version.published_at = timezone.now()
@@ -65,8 +74,15 @@ def policy_version_draft_from(*, version: PolicyVersion | int, actor=None) -> Po
 
 
 @transaction.atomic
-def consent_record(*, email: str, source: str, user=None, marketing: bool = False, ip: str | None = None,
-                   kinds: Iterable[str] = REQUIRED_POLICIES) -> list[Consent]:
+def consent_record(
+    *,
+    email: str,
+    source: str,
+    user=None,
+    marketing: bool = False,
+    ip: str | None = None,
+    kinds: Iterable[str] = REQUIRED_POLICIES,
+) -> list[Consent]:
     """Record the acceptance of the current version of each policy in `kinds` (and, when given,
     of marketing e-mails). An acceptance already on record for the same person and version is not
     repeated (a guest going through checkout twice)."""
@@ -85,17 +101,30 @@ def consent_record(*, email: str, source: str, user=None, marketing: bool = Fals
         given = Consent.objects.filter(kind=kind, policy_version=version, granted=True)
         given = given.filter(user=user) if user is not None else given.filter(user__isnull=True, email=email)
         if not given.exists():
-            made.append(Consent.objects.create(user=user, email=email, kind=kind, policy_version=version,
-                                               source=source, ip_address=ip or None))
+            made.append(
+                Consent.objects.create(
+                    user=user, email=email, kind=kind, policy_version=version, source=source, ip_address=ip or None
+                )
+            )
     if marketing:
-        made.append(_marketing(user=user, email=email, granted=True, source=source, ip=ip,
-                               version=current.get(PolicyKind.PRIVACY)))
+        made.append(
+            _marketing(
+                user=user, email=email, granted=True, source=source, ip=ip, version=current.get(PolicyKind.PRIVACY)
+            )
+        )
     return made
 
 
 def _marketing(*, user, email: str, granted: bool, source: str, ip: str | None, version) -> Consent:
-    return Consent.objects.create(user=user, email=email, kind=ConsentKind.MARKETING, granted=granted,
-                                  policy_version=version, source=source, ip_address=ip or None)
+    return Consent.objects.create(
+        user=user,
+        email=email,
+        kind=ConsentKind.MARKETING,
+        granted=granted,
+        policy_version=version,
+        source=source,
+        ip_address=ip or None,
+    )
 
 
 @transaction.atomic
@@ -104,5 +133,11 @@ def consent_marketing_set(*, user, granted: bool, ip: str | None = None) -> Cons
     the earlier ones stay as the record of what was agreed when."""
     from .selectors import policy_current
 
-    return _marketing(user=user, email=user.email, granted=granted, source=ConsentSource.ACCOUNT, ip=ip,
-                      version=policy_current(kind=PolicyKind.PRIVACY))
+    return _marketing(
+        user=user,
+        email=user.email,
+        granted=granted,
+        source=ConsentSource.ACCOUNT,
+        ip=ip,
+        version=policy_current(kind=PolicyKind.PRIVACY),
+    )

@@ -23,7 +23,14 @@ def policy_page(request, kind: str):
         shown = selectors.policy_published(kind=kind, version=int(asked))
     if shown is None:
         raise Http404
-    return render(request, "legal/policy.html", {
-        "policy": shown, "current": current, "blocks": blocks(shown.body), "kind_label": PolicyKind(kind).label,
-        "is_old": current is not None and shown.pk != current.pk,
-    })
+    return render(
+        request,
+        "legal/policy.html",
+        {
+            "policy": shown,
+            "current": current,
+            "blocks": blocks(shown.body),
+            "kind_label": PolicyKind(kind).label,
+            "is_old": current is not None and shown.pk != current.pk,
+        },
+    )

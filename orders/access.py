@@ -88,8 +88,9 @@ def orders_for_request(request, *, limit: int = 30) -> list[Order]:
     if request.user.is_authenticated:
         queryset = Order.objects.filter(customer=request.user)
     else:
-        queryset = Order.objects.filter(customer__isnull=True,
-                                        number__in=request.session.get(GUEST_ORDERS_SESSION_KEY, []))
+        queryset = Order.objects.filter(
+            customer__isnull=True, number__in=request.session.get(GUEST_ORDERS_SESSION_KEY, [])
+        )
     return list(queryset.order_by("-placed_at", "-pk")[:limit])
 
 
@@ -113,6 +114,9 @@ def order_whatsapp_share_link(order: Order) -> str:
 
     deadline = date_format(timezone.localtime(order.payment_deadline()), "DATETIME_FORMAT")
     text = _("Hello! Your order %(number)s for %(total)s is ready. Pay it here before %(deadline)s: %(link)s") % {
-        "number": order.number, "total": format_money(order.total), "deadline": deadline,
-        "link": order_payment_link(order)}
+        "number": order.number,
+        "total": format_money(order.total),
+        "deadline": deadline,
+        "link": order_payment_link(order),
+    }
     return whatsapp_share_url((order.shipping_address or {}).get("phone", ""), text)

@@ -10,12 +10,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Exists, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -47,7 +47,17 @@ def address_block(address: dict):
 class OrderLineInline(MoneyAdminMixin, SellerScopedAdminMixin, ReadOnlyInline):
     model = OrderLine
     money_fields = ("unit_price", "discount", "line_total")
-    fields = ["sku", "product_name", "options", "unit_price", "quantity", "discount", "line_total", "seller", "kit_name"]
+    fields = [
+        "sku",
+        "product_name",
+        "options",
+        "unit_price",
+        "quantity",
+        "discount",
+        "line_total",
+        "seller",
+        "kit_name",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -69,7 +79,9 @@ class OrderShipmentInline(ReadOnlyInline):
 
     @admin.display(description=_("shipment"))
     def leg(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:shipping_shipment_change", args=[obj.pk]), obj.reference)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:shipping_shipment_change", args=[obj.pk]), obj.reference
+        )
 
 
 class OrderEmailInline(ReadOnlyInline):
@@ -139,10 +151,24 @@ class SoldFilter(admin.SimpleListFilter):
 
 @admin.register(Order)
 class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
-    list_display = ["number", "placed", "email", "status", "payment_status", "channel", "total_display",
-                    "needs_attention"]
-    list_filter = ["status", "payment_status", "channel", ("placed_at", admin.DateFieldListFilter), "needs_attention",
-                   SoldFilter]
+    list_display = [
+        "number",
+        "placed",
+        "email",
+        "status",
+        "payment_status",
+        "channel",
+        "total_display",
+        "needs_attention",
+    ]
+    list_filter = [
+        "status",
+        "payment_status",
+        "channel",
+        ("placed_at", admin.DateFieldListFilter),
+        "needs_attention",
+        SoldFilter,
+    ]
     search_fields = ["=number", "email", "=customer_document", "=customer__dni", "customer_legal_name"]
     # A seller finds their orders by number or by what they sold, never by who bought.
     seller_search_fields = ("=number", "=lines__sku", "lines__product_name")
@@ -156,21 +182,73 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     # Shipping and delivery happen per shipment (the shipments admin): the order follows them.
     actions = ["mark_processing", "retry_fulfilment", "cancel_orders"]
     readonly_fields = [
-        "number", "customer", "email", "customer_document_type", "customer_document", "customer_legal_name", "status",
+        "number",
+        "customer",
+        "email",
+        "customer_document_type",
+        "customer_document",
+        "customer_legal_name",
+        "status",
         "payment_status",
-        "currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
-        "paid_with_display", "shipping_address_display",
-        "billing_address_display", "shipping_method_name", "placed_at", "paid_at",
-        "cancelled_at", "cancel_reason", "shipping_method", "idempotency_key", "seller_share_display",
-        "seller_delivery_display", "timeline_display", "channel", "taken_by", "payment_link_display",
+        "currency",
+        "subtotal_display",
+        "discount_display",
+        "shipping_display",
+        "total_display",
+        "igv_display",
+        "paid_with_display",
+        "shipping_address_display",
+        "billing_address_display",
+        "shipping_method_name",
+        "placed_at",
+        "paid_at",
+        "cancelled_at",
+        "cancel_reason",
+        "shipping_method",
+        "idempotency_key",
+        "seller_share_display",
+        "seller_delivery_display",
+        "timeline_display",
+        "channel",
+        "taken_by",
+        "payment_link_display",
     ]
     fieldsets = (
-        (None, {"fields": ("number", "status", "payment_status", "placed_at", "paid_at", "cancelled_at", "cancel_reason",
-                           "channel", "taken_by", "payment_link_display")}),
-        (_("Customer"), {"fields": ("customer", "email", "customer_document_type", "customer_document",
-                                    "customer_legal_name")}),
-        (_("Totals (IGV included)"), {"fields": ("currency", "subtotal_display", "discount_display", "shipping_display", "total_display", "igv_display",
-                                              "paid_with_display")}),
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "status",
+                    "payment_status",
+                    "placed_at",
+                    "paid_at",
+                    "cancelled_at",
+                    "cancel_reason",
+                    "channel",
+                    "taken_by",
+                    "payment_link_display",
+                )
+            },
+        ),
+        (
+            _("Customer"),
+            {"fields": ("customer", "email", "customer_document_type", "customer_document", "customer_legal_name")},
+        ),
+        (
+            _("Totals (IGV included)"),
+            {
+                "fields": (
+                    "currency",
+                    "subtotal_display",
+                    "discount_display",
+                    "shipping_display",
+                    "total_display",
+                    "igv_display",
+                    "paid_with_display",
+                )
+            },
+        ),
         (_("Delivery"), {"fields": ("shipping_method", "shipping_address_display", "billing_address_display")}),
         (_("Timeline"), {"fields": ("timeline_display",)}),
         (_("Follow-up"), {"fields": ("needs_attention", "attention_note", "idempotency_key")}),
@@ -191,7 +269,8 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
             # The seller's lines of this order: what they sold (after its discounts) and the
             # commission snapshot taken when it was paid.
             order.seller_share = order.lines.filter(seller=seller).aggregate(
-                sales=Coalesce(Sum("line_total"), ZERO), commission=Coalesce(Sum("commission__amount"), ZERO))
+                sales=Coalesce(Sum("line_total"), ZERO), commission=Coalesce(Sum("commission__amount"), ZERO)
+            )
             order.seller_ships = order.shipments.filter(warehouse__seller=seller).exists()
         if order is not None:
             order.timeline_seller_id = seller.pk if seller is not None else None
@@ -232,8 +311,16 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         if obj is None or not obj.taken_by_id or not obj.awaits_payment():
             return "—"
         link, whatsapp = order_payment_link(obj), order_whatsapp_share_link(obj)
-        share = format_html('<div class="bo-payment-link__share"><a class="button" href="{}" target="_blank" '
-                            'rel="noopener" id="whatsapp-share">{}</a></div>', whatsapp, _("Send on WhatsApp")) if whatsapp else ""
+        share = (
+            format_html(
+                '<div class="bo-payment-link__share"><a class="button" href="{}" target="_blank" '
+                'rel="noopener" id="whatsapp-share">{}</a></div>',
+                whatsapp,
+                _("Send on WhatsApp"),
+            )
+            if whatsapp
+            else ""
+        )
         return format_html('<a href="{0}" id="payment-link" class="bo-payment-link">{0}</a>{1}', link, share)
 
     def has_delete_permission(self, request, obj=None):
@@ -245,9 +332,14 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         # Notes are only added, through the service (append-only, audited); the admin's own
         # history entry ("added order note ...") reads these lists.
         formset.new_objects = [
-            services.order_note_add(order=form.instance, author=request.user, text=note.cleaned_data["text"],
-                                    visible_to_customer=note.cleaned_data.get("visible_to_customer", False))
-            for note in formset.extra_forms if note.has_changed() and note.cleaned_data.get("text")
+            services.order_note_add(
+                order=form.instance,
+                author=request.user,
+                text=note.cleaned_data["text"],
+                visible_to_customer=note.cleaned_data.get("visible_to_customer", False),
+            )
+            for note in formset.extra_forms
+            if note.has_changed() and note.cleaned_data.get("text")
         ]
         formset.changed_objects, formset.deleted_objects = [], []
 
@@ -255,8 +347,9 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     def timeline_display(self, obj):
         """Every event of the order (orders.ports.order_timeline): a seller's is scoped to their legs."""
         seller_id = getattr(obj, "timeline_seller_id", None)
-        events = ports.order_timeline(order=obj, audience=Audience.SELLER if seller_id else Audience.STAFF,
-                                      seller_id=seller_id)
+        events = ports.order_timeline(
+            order=obj, audience=Audience.SELLER if seller_id else Audience.STAFF, seller_id=seller_id
+        )
         return render_to_string("orders/_timeline.html", {"events": events, "admin": True, "show_who": not seller_id})
 
     @admin.display(description=_("placed at"), ordering="placed_at")
@@ -273,18 +366,27 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         sources = selectors.order_discount_sources(obj)
         if not sources:
             return format_money(obj.discount_total)
-        return format_html("{}<br>{}", format_money(obj.discount_total), format_html_join(
-            mark_safe("<br>"), "<small>{}: −{}</small>",
-            ((source.label, format_money(source.amount)) for source in sources)))
+        return format_html(
+            "{}<br>{}",
+            format_money(obj.discount_total),
+            format_html_join(
+                mark_safe("<br>"),
+                "<small>{}: −{}</small>",
+                ((source.label, format_money(source.amount)) for source in sources),
+            ),
+        )
 
     @admin.display(description=_("shipping"))
     def shipping_display(self, obj):
         if not obj.subtotal and obj.gift_cards_total:
             return "—"  # gift cards only: nothing to ship
         if obj.shipping_discount:
-            return format_html("{} <small>({})</small>", format_money(obj.shipping_total),
-                               _("free shipping, coupon %(code)s: −%(amount)s")
-                               % {"code": obj.coupon_code, "amount": format_money(obj.shipping_discount)})
+            return format_html(
+                "{} <small>({})</small>",
+                format_money(obj.shipping_total),
+                _("free shipping, coupon %(code)s: −%(amount)s")
+                % {"code": obj.coupon_code, "amount": format_money(obj.shipping_discount)},
+            )
         return format_money(obj.shipping_total)
 
     @admin.display(description=_("your lines · commission · to receive"))
@@ -292,8 +394,10 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         share = getattr(obj, "seller_share", None)
         if share is None:
             return "—"
-        return " · ".join(format_money(amount) for amount in
-                          (share["sales"], share["commission"], share["sales"] - share["commission"]))
+        return " · ".join(
+            format_money(amount)
+            for amount in (share["sales"], share["commission"], share["sales"] - share["commission"])
+        )
 
     @admin.display(description=_("total"), ordering="total")
     def total_display(self, obj):
@@ -321,9 +425,14 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         if getattr(obj, "seller_ships", False):
             return address_block(obj.shipping_address)
         address = obj.shipping_address
-        return address_block({"recipient": address.get("recipient"), "district": address.get("district"),
-                              "province": address.get("province"),
-                              "department_name": address.get("department_name")})
+        return address_block(
+            {
+                "recipient": address.get("recipient"),
+                "district": address.get("district"),
+                "province": address.get("province"),
+                "department_name": address.get("department_name"),
+            }
+        )
 
     @admin.display(description=_("billing address"))
     def billing_address_display(self, obj):
@@ -348,15 +457,19 @@ class OrderAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
 
     def _move(self, request, queryset, to_status: str) -> None:
         self._apply(
-            request, queryset, lambda order: services.order_transition(order=order, to_status=to_status, actor=request.user)
+            request,
+            queryset,
+            lambda order: services.order_transition(order=order, to_status=to_status, actor=request.user),
         )
 
     @admin.action(description=_("Mark as processing"), permissions=["change"])
     def mark_processing(self, request, queryset):
         self._move(request, queryset, OrderStatus.PROCESSING)
 
-    @admin.action(description=_("Take the stock again and create the shipments (paid orders flagged for stock)"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Take the stock again and create the shipments (paid orders flagged for stock)"),
+        permissions=["change"],
+    )
     def retry_fulfilment(self, request, queryset):
         def retry(order):
             try:
@@ -383,7 +496,17 @@ class OrderLineAdmin(MoneyAdminMixin, SellerScopedAdminMixin, ReadOnlyAdminMixin
 
     money_fields = ("unit_price", "line_total")
 
-    list_display = ["order", "placed_at", "sku", "product_name", "quantity", "unit_price", "line_total", "seller", "order_status"]
+    list_display = [
+        "order",
+        "placed_at",
+        "sku",
+        "product_name",
+        "quantity",
+        "unit_price",
+        "line_total",
+        "seller",
+        "order_status",
+    ]
     list_select_related = ["order", "seller"]
     list_filter = ["order__status", ("order__placed_at", admin.DateFieldListFilter)]
     search_fields = ["=order__number", "sku", "product_name"]

@@ -30,10 +30,22 @@ class OrdersConfig(AppConfig):
 
         from . import selectors, tasks
 
-        jobs.register(jobs.PendingWork(
-            name="orders.emails", label=_("Order e-mails to send"), overdue=selectors.order_emails_overdue,
-            since="created_at", enqueue=tasks.send_order_email.delay))
-        jobs.register(jobs.PendingWork(
-            name="orders.shipments", label=_("Paid orders waiting for their shipments"),
-            overdue=selectors.orders_paid_without_shipments, since="paid_at",
-            enqueue=tasks.create_missing_shipments.delay, every=15 * 60))
+        jobs.register(
+            jobs.PendingWork(
+                name="orders.emails",
+                label=_("Order e-mails to send"),
+                overdue=selectors.order_emails_overdue,
+                since="created_at",
+                enqueue=tasks.send_order_email.delay,
+            )
+        )
+        jobs.register(
+            jobs.PendingWork(
+                name="orders.shipments",
+                label=_("Paid orders waiting for their shipments"),
+                overdue=selectors.orders_paid_without_shipments,
+                since="paid_at",
+                enqueue=tasks.create_missing_shipments.delay,
+                every=15 * 60,
+            )
+        )

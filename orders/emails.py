@@ -9,8 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.mail import render_text
-from core.sites import site_url
 from core.site_settings import site_setting
+from core.sites import site_url
 
 from . import selectors
 from .access import order_email_path

@@ -11,7 +11,9 @@ class OrderLookupForm(forms.Form):
         label=_("Order number"),
         max_length=24,
         help_text=_("It is in your confirmation e-mail, for example PED-20260315-0042."),
-        widget=forms.TextInput(attrs={"placeholder": "PED-20260315-0042", "autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "PED-20260315-0042", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
     email = forms.EmailField(
         label=_("E-mail"),

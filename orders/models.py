@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
 from core.models import AppendOnlyModel, StatusChange
-from core.money import HALF_CENT, igv_included, same_cents  # noqa: F401 (same_cents: receipts imports it here)
+from core.money import HALF_CENT, igv_included, same_cents
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -91,8 +91,6 @@ STATUS_TONES = {
 CANCELLABLE_STATUSES = frozenset({OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING})
 
 
-
-
 class Order(models.Model):
     number = models.CharField(_("number"), max_length=24, unique=True, editable=False)
     customer = models.ForeignKey(
@@ -110,7 +108,9 @@ class Order(models.Model):
     )
     customer_document = IdentityField(_("DNI or RUC"), max_length=11, blank=True)
     customer_legal_name = models.CharField(
-        _("company name (razón social)"), max_length=LEGAL_NAME_MAX_LENGTH, blank=True,
+        _("company name (razón social)"),
+        max_length=LEGAL_NAME_MAX_LENGTH,
+        blank=True,
         help_text=_("The company a factura is issued to, with the RUC; empty on a boleta."),
     )
 
@@ -127,7 +127,9 @@ class Order(models.Model):
     shipping_total = models.DecimalField(_("shipping"), **money_field, default=ZERO)
     coupon_code = models.CharField(_("coupon"), max_length=40, blank=True, help_text=_("The code applied, as it was."))
     shipping_discount = models.DecimalField(
-        _("shipping discount"), **money_field, default=ZERO,
+        _("shipping discount"),
+        **money_field,
+        default=ZERO,
         help_text=_("The shipping price a free-shipping coupon took off (not part of the discount)."),
     )
     # Gift cards sold in the order (credit.GiftCard): money paid in advance, not a sale of goods,
@@ -157,8 +159,13 @@ class Order(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=OrderChannel.choices, default=OrderChannel.WEB)
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("taken by"), help_text=_("The staff member who took the order for the customer."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+        help_text=_("The staff member who took the order for the customer."),
     )
     needs_attention = models.BooleanField(_("needs attention"), default=False)
     attention_note = models.TextField(_("attention note"), blank=True)
@@ -184,8 +191,9 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(total__gte=0), name="orders_order_total_not_negative"),
             models.CheckConstraint(condition=Q(gift_cards_total__gte=0), name="orders_order_gift_cards_not_negative"),
             models.CheckConstraint(
-                condition=same_cents("total", F("subtotal") - F("discount_total") + F("shipping_total")
-                                     + F("gift_cards_total")),
+                condition=same_cents(
+                    "total", F("subtotal") - F("discount_total") + F("shipping_total") + F("gift_cards_total")
+                ),
                 name="orders_order_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(currency="PEN"), name="orders_order_currency_pen"),
@@ -274,8 +282,12 @@ class Order(models.Model):
     def expired_unpaid(self) -> bool:
         """Cancelled because its payment window closed without a payment (the scheduled job or the
         first touch after the deadline cancelled it)."""
-        return (self.status == OrderStatus.CANCELLED and self.payment_status == PaymentStatus.UNPAID
-                and self.cancelled_at is not None and self.cancelled_at >= self.payment_deadline())
+        return (
+            self.status == OrderStatus.CANCELLED
+            and self.payment_status == PaymentStatus.UNPAID
+            and self.cancelled_at is not None
+            and self.cancelled_at >= self.payment_deadline()
+        )
 
     def can_transition_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())
@@ -331,10 +343,17 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orders_orderline_price_not_negative"),
             models.CheckConstraint(condition=Q(discount__gte=0), name="orders_orderline_discount_not_negative"),
             models.CheckConstraint(
-                condition=Q(automatic_discount__gte=0) & Q(offer_discount__gte=0) & Q(kit_discount__gte=0)
+                condition=Q(automatic_discount__gte=0)
+                & Q(offer_discount__gte=0)
+                & Q(kit_discount__gte=0)
                 & Q(coupon_discount__gte=0)
-                & Q(discount__gte=F("automatic_discount") + F("offer_discount") + F("kit_discount")
-                    + F("coupon_discount") - HALF_CENT),
+                & Q(
+                    discount__gte=F("automatic_discount")
+                    + F("offer_discount")
+                    + F("kit_discount")
+                    + F("coupon_discount")
+                    - HALF_CENT
+                ),
                 name="orders_orderline_discount_parts_within_discount",
             ),
             models.CheckConstraint(
@@ -400,7 +419,10 @@ class OrderStatusChange(StatusChange):
     """One row per status change of an order, never edited: who, when, from what to what."""
 
     order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=pgettext_lazy("purchase order", "order")
+        Order,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=pgettext_lazy("purchase order", "order"),
     )
     from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices)
@@ -421,12 +443,20 @@ class OrderNote(AppendOnlyModel):
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="notes", verbose_name=pgettext_lazy("purchase order", "order")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name=_("author"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     text = models.TextField(_("note"), max_length=ORDER_NOTE_MAX_LENGTH)
     visible_to_customer = models.BooleanField(
-        _("visible to the customer"), default=False,
-        help_text=_("Shown on the customer's order page; otherwise only staff see it."))
+        _("visible to the customer"),
+        default=False,
+        help_text=_("Shown on the customer's order page; otherwise only staff see it."),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     history = HistoricalRecords()  # the back office's audit lists who added it (backoffice.audit)

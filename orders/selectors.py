@@ -20,12 +20,20 @@ def _with_details(queryset: QuerySet) -> QuerySet:
     events): a fixed number of queries however many shipments it has."""
     return queryset.select_related("shipping_method").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
-        Prefetch("status_changes", queryset=OrderStatusChange.objects.select_related("actor").order_by("created_at", "pk")),
+        Prefetch(
+            "status_changes", queryset=OrderStatusChange.objects.select_related("actor").order_by("created_at", "pk")
+        ),
         Prefetch(
             "shipments",
-            queryset=Shipment.objects.select_related("warehouse").order_by("pk").prefetch_related(
-                Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line", "part__product")
-                         .order_by("order_line_id", "pk")),
+            queryset=Shipment.objects.select_related("warehouse")
+            .order_by("pk")
+            .prefetch_related(
+                Prefetch(
+                    "lines",
+                    queryset=ShipmentLine.objects.select_related("order_line", "part__product").order_by(
+                        "order_line_id", "pk"
+                    ),
+                ),
                 Prefetch("events", queryset=ShipmentEvent.objects.order_by("created_at", "pk")),
             ),
         ),
@@ -82,6 +90,7 @@ def buyer_has_ordered(*, customer: User | None, email: str, exclude_order_id: in
 
 # --- pending work (core.jobs) ------------------------------------------------------------------
 
+
 def order_emails_overdue(cutoff) -> QuerySet:
     """Order e-mails recorded before `cutoff` and not sent (their task was lost), from the last
     JOBS_MAX_AGE_DAYS only: an e-mail older than that is news nobody wants any more."""
@@ -93,9 +102,11 @@ def orders_paid_without_shipments(cutoff) -> QuerySet:
     """Paid orders (before `cutoff`) still waiting for their stock to be taken and their shipments
     created: the stock was not there when the payment arrived. Only orders with goods: an order of
     gift cards only has nothing to ship and is never waiting."""
-    return (Order.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], paid_at__lt=cutoff)
-            .filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"))))
-            .filter(~Exists(Shipment.objects.filter(order=OuterRef("pk")))))
+    return (
+        Order.objects.filter(status__in=[OrderStatus.PAID, OrderStatus.PROCESSING], paid_at__lt=cutoff)
+        .filter(Exists(OrderLine.objects.filter(order=OuterRef("pk"))))
+        .filter(~Exists(Shipment.objects.filter(order=OuterRef("pk"))))
+    )
 
 
 def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
@@ -105,15 +116,18 @@ def order_discount_sources(order: Order) -> list[breakdown.DiscountSource]:
     the cent. Reads order.lines.all(): no query when the lines are prefetched."""
     lines = list(order.lines.all())
     parts = [("offer", breakdown.offer_label(line.automatic_discount_name), line.automatic_discount) for line in lines]
-    parts += [("offer", breakdown.quantity_offer_label(line.offer_discount_name), line.offer_discount)
-              for line in lines if line.offer_discount]
-    parts += [("kit", breakdown.kit_label(line.kit_name, line.kit_discount_percent), line.kit_discount)
-              for line in lines]
+    parts += [
+        ("offer", breakdown.quantity_offer_label(line.offer_discount_name), line.offer_discount)
+        for line in lines
+        if line.offer_discount
+    ]
+    parts += [
+        ("kit", breakdown.kit_label(line.kit_name, line.kit_discount_percent), line.kit_discount) for line in lines
+    ]
     parts += [("coupon", breakdown.coupon_label(order.coupon_code), line.coupon_discount) for line in lines]
     named = sum((amount for _kind, _label, amount in parts), ZERO)
     parts.append(("other", breakdown.other_label(), order.discount_total - named))
     return breakdown.discount_sources(parts)
-
 
 
 def sold_order(prefix: str = "") -> Q:
@@ -136,5 +150,9 @@ def order_numbers(*, order_ids: list[int]) -> dict[int, str]:
 def order_legs_to_ship(*, order_id: int) -> list[str]:
     """The legs of an order that have not left the warehouse ("E12"), oldest first: what a refund of
     everything paid would stop (orders.services.order_stop_shipping_for_refund)."""
-    return [f"E{pk}" for pk in Shipment.objects.filter(order_id=order_id, status__in=NOT_YET_SHIPPED)
-            .order_by("pk").values_list("pk", flat=True)]
+    return [
+        f"E{pk}"
+        for pk in Shipment.objects.filter(order_id=order_id, status__in=NOT_YET_SHIPPED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]

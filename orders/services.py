@@ -44,17 +44,24 @@ from django.utils.translation import pgettext
 from accounts.models import Address, User
 from accounts.services import ADDRESS_FIELDS
 from accounts.validators import (
-    normalize_identity, normalize_legal_name, validate_dni, validate_legal_name, validate_ruc,
+    normalize_identity,
+    normalize_legal_name,
+    validate_dni,
+    validate_legal_name,
+    validate_ruc,
 )
 from core.actors import signed_in
 from core.counters import counter_next
 from core.idempotency import Owner, first_result
-from core.site_settings import site_setting
 from core.money import format_money
 from core.once import Stamp
+from core.site_settings import site_setting
 from credit.services import store_credit_restore_for_order
 from credit.services.gift_cards import (
-    GiftCardDetails, gift_card_restore_for_order, gift_cards_activate_for_order, gift_cards_cancel_for_order,
+    GiftCardDetails,
+    gift_card_restore_for_order,
+    gift_cards_activate_for_order,
+    gift_cards_cancel_for_order,
     gift_cards_sell,
 )
 from inventory import services as inventory_services
@@ -123,16 +130,24 @@ class OrderLineData:
 
     @classmethod
     def from_variant(
-        cls, variant, *, quantity: int, unit_price: Decimal | None = None, discount: Decimal = ZERO, kit=None,
-        automatic_discount: Decimal = ZERO, kit_discount: Decimal = ZERO, coupon_discount: Decimal = ZERO,
-        automatic_discount_name: str = "", offer_discount: Decimal = ZERO, offer_discount_name: str = "",
+        cls,
+        variant,
+        *,
+        quantity: int,
+        unit_price: Decimal | None = None,
+        discount: Decimal = ZERO,
+        kit=None,
+        automatic_discount: Decimal = ZERO,
+        kit_discount: Decimal = ZERO,
+        coupon_discount: Decimal = ZERO,
+        automatic_discount_name: str = "",
+        offer_discount: Decimal = ZERO,
+        offer_discount_name: str = "",
         offer_terms: dict | None = None,
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
-        options = " · ".join(
-            f"{value.option.name}: {value.value}" for value in variant.option_values.all()
-        )
+        options = " · ".join(f"{value.option.name}: {value.value}" for value in variant.option_values.all())
         return cls(
             variant_id=variant.pk,
             product_name=product.name,
@@ -182,8 +197,10 @@ ANONYMOUS_RECEIPT_LIMIT = Decimal("700.00")
 
 
 def anonymous_receipt_refusal() -> str:
-    return _("For purchases above S/ 700, SUNAT asks for the buyer's document on the receipt: "
-             "add your DNI (or a RUC for an invoice).")
+    return _(
+        "For purchases above S/ 700, SUNAT asks for the buyer's document on the receipt: "
+        "add your DNI (or a RUC for an invoice)."
+    )
 
 
 def _clean_document(document: str, document_type: str, legal_name: str) -> tuple[str, str, str]:
@@ -377,8 +394,9 @@ def order_create(
     shipping_total, discount_total = _clean_amounts(shipping_total, discount_total)
     ship_to = _clean_address(shipping_address, field="shipping_address")
     bill_to = _clean_address(billing_address, field="billing_address")
-    document, document_type, legal_name = _clean_document(customer_document, customer_document_type,
-                                                          customer_legal_name)
+    document, document_type, legal_name = _clean_document(
+        customer_document, customer_document_type, customer_legal_name
+    )
     totals = _totals(lines, shipping_total=shipping_total, discount_total=discount_total)
     _check_receipt_buyer(totals, document)
     _check_shipping_method(shipping_method_id)
@@ -387,23 +405,38 @@ def order_create(
     if (first := first_result(Order.objects, **replay)) is not None:
         return first
     order = Order(
-        customer=customer, email=email, customer_document=document, customer_document_type=document_type,
-        customer_legal_name=legal_name, subtotal=totals.subtotal, discount_total=totals.discount,
-        shipping_total=totals.shipping, coupon_code=(coupon_code or "")[:40], total=totals.total,
+        customer=customer,
+        email=email,
+        customer_document=document,
+        customer_document_type=document_type,
+        customer_legal_name=legal_name,
+        subtotal=totals.subtotal,
+        discount_total=totals.discount,
+        shipping_total=totals.shipping,
+        coupon_code=(coupon_code or "")[:40],
+        total=totals.total,
         shipping_discount=max(Decimal(shipping_discount), ZERO),
-        shipping_address=ship_to, billing_address=bill_to, shipping_method_id=shipping_method_id,
-        shipping_method_name=shipping_method_name or "", idempotency_key=idempotency_key or None,
-        channel=channel, taken_by=taken_by,
+        shipping_address=ship_to,
+        billing_address=bill_to,
+        shipping_method_id=shipping_method_id,
+        shipping_method_name=shipping_method_name or "",
+        idempotency_key=idempotency_key or None,
+        channel=channel,
+        taken_by=taken_by,
     )
-    return _order_insert_once(order=order, replay=replay, insert=lambda: _order_insert(
-        order=order, lines=lines, actor=actor or taken_by or customer))
+    return _order_insert_once(
+        order=order,
+        replay=replay,
+        insert=lambda: _order_insert(order=order, lines=lines, actor=actor or taken_by or customer),
+    )
 
 
 GIFT_CARDS_PER_ORDER = 10
 
 
-def order_create_for_gift_cards(*, customer: User | None, email: str, cards: list[GiftCardDetails],
-                                idempotency_key: str | None) -> Order:
+def order_create_for_gift_cards(
+    *, customer: User | None, email: str, cards: list[GiftCardDetails], idempotency_key: str | None
+) -> Order:
     """An order that sells gift cards (credit.GiftCard, pending until the order is paid): no
     goods, so no lines, no shipping and no receipt; its total is the cards' amounts. The same
     idempotency_key returns the first order (order.replayed), as order_create does."""
@@ -415,7 +448,10 @@ def order_create_for_gift_cards(*, customer: User | None, email: str, cards: lis
     replay = {"key": idempotency_key, "owner": Owner.of(customer, email=email), "refusal": IdempotencyConflict()}
     if (first := first_result(Order.objects, **replay)) is not None:
         return first
-    order = Order(customer=customer, email=email, gift_cards_total=total, total=total, idempotency_key=idempotency_key or None)
+    order = Order(
+        customer=customer, email=email, gift_cards_total=total, total=total, idempotency_key=idempotency_key or None
+    )
+
     def insert() -> None:
         _order_insert(order=order, lines=[], actor=customer)
         gift_cards_sell(order=order, cards=cards, buyer_email=email)
@@ -570,8 +606,11 @@ def order_fulfilment_retry(*, order: Order, actor: User | None = None) -> Order:
     (after staff restocked) and create its shipments. Raises InvalidTransition when there is
     nothing to retry, InventoryError (nothing written) when the stock is still not there."""
     order = _lock(order)
-    if (order.status not in (OrderStatus.PAID, OrderStatus.PROCESSING) or order.shipments.exists()
-            or not order.lines.exists()):  # gift cards only: nothing to ship
+    if (
+        order.status not in (OrderStatus.PAID, OrderStatus.PROCESSING)
+        or order.shipments.exists()
+        or not order.lines.exists()
+    ):  # gift cards only: nothing to ship
         raise InvalidTransition(
             _("Order %(number)s is not a paid order waiting for its stock.") % {"number": order.number}
         )
@@ -590,7 +629,9 @@ def order_follow_shipments(*, order: Order, shipment=None, actor: User | None = 
     """A shipment of this order moved (shipping.services, order row locked): the order becomes
     partially shipped, shipped or delivered as its legs say, and the shopper hears about the
     leg that shipped, is ready for pickup or was delivered."""
-    statuses = [status for status in order.shipments.values_list("status", flat=True) if status != ShipmentStatus.CANCELLED]
+    statuses = [
+        status for status in order.shipments.values_list("status", flat=True) if status != ShipmentStatus.CANCELLED
+    ]
     if statuses and all(status == ShipmentStatus.DELIVERED for status in statuses):
         target = OrderStatus.DELIVERED
     elif statuses and all(status in LEFT_WAREHOUSE for status in statuses):
@@ -648,7 +689,9 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
             _("Order %(number)s can no longer be cancelled online: the %(minutes)d-minute window has passed.")
             % {"number": order.number, "minutes": site_setting("ORDER_CANCEL_WINDOW_MINUTES")}
         )
-    reason = (reason or "").strip() or (_("Cancelled by the customer") if by_customer else pgettext("order status", "Cancelled"))
+    reason = (reason or "").strip() or (
+        _("Cancelled by the customer") if by_customer else pgettext("order status", "Cancelled")
+    )
     order, _previous = _transition(order=order, to_status=OrderStatus.CANCELLED, actor=actor, note=reason)
     if order.payment_status == PaymentStatus.UNPAID:
         coupon_release(order=order)  # an order never paid gives its coupon use back
@@ -659,10 +702,15 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         shipments_cancel_for_order(order=order, actor=actor, note=reason)
     except ShipmentError as error:
         raise CancelNotAllowed(str(error)) from None
-    if order.gift_cards_total and order.payment_status != PaymentStatus.UNPAID and order.gift_cards_sold.filter(
-            balance__lt=F("amount")).exists():
-        raise CancelNotAllowed(_("Order %(number)s sold a gift card that has been used: it cannot be cancelled.")
-                               % {"number": order.number})
+    if (
+        order.gift_cards_total
+        and order.payment_status != PaymentStatus.UNPAID
+        and order.gift_cards_sold.filter(balance__lt=F("amount")).exists()
+    ):
+        raise CancelNotAllowed(
+            _("Order %(number)s sold a gift card that has been used: it cannot be cancelled.")
+            % {"number": order.number}
+        )
     inventory_services.order_stock_restore(order_id=order.pk, actor=signed_in(actor))
     credit_restored = store_credit_restore_for_order(order=order)  # what it spent of the customer's credit
     credit_restored += gift_card_restore_for_order(order=order)  # and of gift cards (back on the cards)
@@ -672,16 +720,19 @@ def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpai
         # Refunds go through the gateways with staff approval (payments.services.refunds); the part paid
         # with store credit is already back on the customer's credit.
         _add_attention_note(
-            order, _("Refund requested: %(amount)s to the customer (order cancelled).") % {
-                "amount": format_money(order.total - credit_restored)}
+            order,
+            _("Refund requested: %(amount)s to the customer (order cancelled).")
+            % {"amount": format_money(order.total - credit_restored)},
         )
         update_fields += ["needs_attention", "attention_note"]
         for problem in ports.cancel_refunds_request(order=order, actor=signed_in(actor), reason=reason):
             _add_attention_note(order, problem)  # the flag above still tells staff to refund it by hand
     order.save(update_fields=update_fields)
     kind = (
-        OrderEmailKind.CANCELLED_UNPAID if unpaid
-        else OrderEmailKind.CANCELLED_BY_CUSTOMER if by_customer
+        OrderEmailKind.CANCELLED_UNPAID
+        if unpaid
+        else OrderEmailKind.CANCELLED_BY_CUSTOMER
+        if by_customer
         else OrderEmailKind.CANCELLED_BY_STAFF
     )
     order_email_enqueue(order=order, kind=kind)
@@ -773,7 +824,9 @@ def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:
     with transaction.atomic():
         order = _lock(order)
         if refunded <= 0 or order.payment_status not in (
-            PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED
+            PaymentStatus.PAID,
+            PaymentStatus.PARTIALLY_REFUNDED,
+            PaymentStatus.REFUNDED,
         ):
             return order
         status = PaymentStatus.REFUNDED if refunded >= order.total else PaymentStatus.PARTIALLY_REFUNDED
@@ -793,17 +846,22 @@ def order_refunded_in_full(*, order: Order, from_gateway: bool) -> Order:
     with transaction.atomic():
         order = _lock(order)
         had_left = order.status in FULFILMENT_STATUSES
-        order = order_stop_shipping_for_refund(order=order, actor=None,
-                                               reason=_("Refunded in full at the payment gateway"))
+        order = order_stop_shipping_for_refund(
+            order=order, actor=None, reason=_("Refunded in full at the payment gateway")
+        )
         if from_gateway and had_left:
-            _add_attention_note(order, _("Refunded in full at the payment gateway after goods shipped: the "
-                                         "packages still to ship were stopped; check for a return."))
+            _add_attention_note(
+                order,
+                _(
+                    "Refunded in full at the payment gateway after goods shipped: the "
+                    "packages still to ship were stopped; check for a return."
+                ),
+            )
             order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
         return order
 
 
-def order_stop_shipping_for_refund(*, order: Order, reason: str, actor: User | None = None,
-                                   requested_at=None) -> Order:
+def order_stop_shipping_for_refund(*, order: Order, reason: str, actor: User | None = None, requested_at=None) -> Order:
     """Everything paid for this order goes back (a refund in full being approved, or made at the
     gateway), so what has not left the warehouse must not ship; the order row is locked by the
     caller and all of this happens in its transaction, before the warehouse can ship a leg:
@@ -819,24 +877,34 @@ def order_stop_shipping_for_refund(*, order: Order, reason: str, actor: User | N
     A cancelled order, or one whose legs have all left, is returned unchanged."""
     legs = list(order.shipments.order_by("pk"))
     if requested_at is not None:
-        late = [leg for leg in legs if leg.status in LEFT_WAREHOUSE and leg.shipped_at and leg.shipped_at >= requested_at]
+        late = [
+            leg for leg in legs if leg.status in LEFT_WAREHOUSE and leg.shipped_at and leg.shipped_at >= requested_at
+        ]
         if late:
             raise RefundCoversShippedGoods(
-                _("Package %(legs)s of order %(number)s left the warehouse after this refund was requested: it would "
-                  "now give back the money of goods the customer receives. Request a refund of what was not "
-                  "shipped, or take the goods back with a return.")
-                % {"legs": ", ".join(f"E{leg.pk}" for leg in late), "number": order.number})
+                _(
+                    "Package %(legs)s of order %(number)s left the warehouse after this refund was requested: it would "
+                    "now give back the money of goods the customer receives. Request a refund of what was not "
+                    "shipped, or take the goods back with a return."
+                )
+                % {"legs": ", ".join(f"E{leg.pk}" for leg in late), "number": order.number}
+            )
     if order.status in (OrderStatus.PAID, OrderStatus.PROCESSING) and not any(
-            leg.status in LEFT_WAREHOUSE for leg in legs):
+        leg.status in LEFT_WAREHOUSE for leg in legs
+    ):
         return _cancel_locked(order=order, actor=actor, reason=reason, by_customer=False)
     to_stop = [leg for leg in legs if leg.status in NOT_YET_SHIPPED]
     if order.status == OrderStatus.CANCELLED or not to_stop:
         return order
     units = shipments_stop_unshipped(order=order, actor=actor, note=reason)
-    inventory_services.order_stock_restore_units(order_id=order.pk, units=units, actor=signed_in(actor),
-                                                 reason=_("Not shipped: refunded"))
-    _add_attention_note(order, _("Refunded in full: packages %(legs)s were stopped before shipping and their "
-                                 "units are back in stock.") % {"legs": ", ".join(f"E{leg.pk}" for leg in to_stop)})
+    inventory_services.order_stock_restore_units(
+        order_id=order.pk, units=units, actor=signed_in(actor), reason=_("Not shipped: refunded")
+    )
+    _add_attention_note(
+        order,
+        _("Refunded in full: packages %(legs)s were stopped before shipping and their units are back in stock.")
+        % {"legs": ", ".join(f"E{leg.pk}" for leg in to_stop)},
+    )
     order.save(update_fields=["needs_attention", "attention_note", "updated_at"])
     return order_follow_shipments(order=order, actor=actor)
 
@@ -852,8 +920,10 @@ def order_note_add(*, order: Order, author: User | None, text: str, visible_to_c
     if not text:
         raise NoteRefused(_("Write the note: an empty note is not saved."))
     if len(text) > ORDER_NOTE_MAX_LENGTH:
-        raise NoteRefused(_("The note is too long: at most %(max)d characters (it has %(count)d).")
-                          % {"max": ORDER_NOTE_MAX_LENGTH, "count": len(text)})
+        raise NoteRefused(
+            _("The note is too long: at most %(max)d characters (it has %(count)d).")
+            % {"max": ORDER_NOTE_MAX_LENGTH, "count": len(text)}
+        )
     note = OrderNote(order=order, author=signed_in(author), text=text, visible_to_customer=visible_to_customer)
     note._history_user = note.author  # the audit's "who", also outside a request (demo, shell)
     note.save()

@@ -15,8 +15,9 @@ logger = logging.getLogger(__name__)
 @shared_task(name="orders.tasks.send_order_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_order_email(email_id: int) -> bool:
     """Send one order e-mail once (a retried or redelivered task finds it claimed and stops)."""
-    return send_once(claim=services.order_email_claim(email_id=email_id),
-                     send=lambda: emails.deliver_order_email(email_id=email_id))
+    return send_once(
+        claim=services.order_email_claim(email_id=email_id), send=lambda: emails.deliver_order_email(email_id=email_id)
+    )
 
 
 @shared_task(name="orders.tasks.create_missing_shipments")

@@ -15,8 +15,8 @@ from core.actors import signed_in
 from core.site_settings import site_setting
 
 from . import ports, selectors, services
+from .access import guest_order, guest_order_from_link, remember_guest_order, shown
 from .exceptions import CancelNotAllowed
-from .access import guest_order, guest_order_from_link, order_for_request, order_url_for, remember_guest_order, shown
 from .forms import OrderCancelForm, OrderLookupForm
 from .models import Order, PaymentStatus
 from .timeline import Audience
@@ -58,9 +58,10 @@ def _cancel(request, order: Order, *, redirect_to: str):
 
 def _cancelled_message(order: Order) -> str:
     if order.payment_status == PaymentStatus.PAID:
-        return _("Order %(number)s was cancelled. We will refund your payment to the same card or account once our "
-                 "team approves it, within %(days)d business days.") % {
-            "number": order.number, "days": site_setting("REFUND_APPROVAL_BUSINESS_DAYS")}
+        return _(
+            "Order %(number)s was cancelled. We will refund your payment to the same card or account once our "
+            "team approves it, within %(days)d business days."
+        ) % {"number": order.number, "days": site_setting("REFUND_APPROVAL_BUSINESS_DAYS")}
     return _("Order %(number)s was cancelled.") % {"number": order.number}
 
 
@@ -93,8 +94,14 @@ def _lookup_allowed(request, *, record: bool) -> bool:
     """Failed look-ups are limited per client (IP and device cookie), never per order number,
     so a stranger guessing cannot lock a guest out of their own order. Fails closed while
     Redis is away (a 503 page)."""
-    return ratelimit.consume(request, action=LOOKUP_ACTION, rates=settings.ORDER_LOOKUP_RATE_LIMIT,
-                             key=getattr(request, "device_id", ""), fail_closed=True, dry_run=not record)
+    return ratelimit.consume(
+        request,
+        action=LOOKUP_ACTION,
+        rates=settings.ORDER_LOOKUP_RATE_LIMIT,
+        key=getattr(request, "device_id", ""),
+        fail_closed=True,
+        dry_run=not record,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -16,10 +16,9 @@ from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money
 from orders.admin import OrderAdmin
 
-from .services import refunds
 from .gateway_log import gateway_log_entries
 from .models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
-from .services import PaymentError
+from .services import PaymentError, refunds
 
 # How much of a body the payment page shows per entry (the full body is in the store).
 BODY_PREVIEW_CHARS = 2000
@@ -67,19 +66,31 @@ class PaymentAdmin(MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
         entries = gateway_log_entries(payment_id=obj.pk) if obj and obj.pk else []
         if not entries:
             return _("No gateway log entries.")
-        rows = format_html_join("", (
-            '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-            '<td><pre>{}</pre></td></tr>'
-        ), (
-            (date_format(timezone.localtime(entry["created_at"]), "d/m/Y H:i:s"), _label(Provider, entry["provider"]),
-             _label(GatewayLogEntry.Direction, entry["direction"]), entry["kind"],
-             entry["status_code"] if entry["status_code"] is not None else "—", pretty_body(entry["body"]))
-            for entry in entries
-        ))
+        rows = format_html_join(
+            "",
+            ("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>"),
+            (
+                (
+                    date_format(timezone.localtime(entry["created_at"]), "d/m/Y H:i:s"),
+                    _label(Provider, entry["provider"]),
+                    _label(GatewayLogEntry.Direction, entry["direction"]),
+                    entry["kind"],
+                    entry["status_code"] if entry["status_code"] is not None else "—",
+                    pretty_body(entry["body"]),
+                )
+                for entry in entries
+            ),
+        )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>",
-            _("Time"), _("Provider"), _("Direction"), _("Kind"), _("Status code"), _("Body"), rows,
+            _("Time"),
+            _("Provider"),
+            _("Direction"),
+            _("Kind"),
+            _("Status code"),
+            _("Body"),
+            rows,
         )
 
 
@@ -87,18 +98,28 @@ class PaymentAdmin(MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
 class GatewayLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The SQL gateway log (used when no MongoDB is configured); written by the gateways only."""
 
-    list_display = ["created_at", "provider", "direction", "kind", "status_code", "order_id", "payment_id",
-                    "duration_ms"]
+    list_display = [
+        "created_at",
+        "provider",
+        "direction",
+        "kind",
+        "status_code",
+        "order_id",
+        "payment_id",
+        "duration_ms",
+    ]
     list_filter = ["provider", "direction", "created_at"]
     search_fields = ["kind", "url"]
     date_hierarchy = "created_at"
-    readonly_fields = [*(field.name for field in GatewayLogEntry._meta.fields if field.name not in ("id", "body")),
-                       "pretty"]
+    readonly_fields = [
+        *(field.name for field in GatewayLogEntry._meta.fields if field.name not in ("id", "body")),
+        "pretty",
+    ]
     exclude = ["body"]
 
     @admin.display(description=_("body"))
     def pretty(self, obj):
-        return format_html('<pre>{}</pre>', pretty_body(obj.body, limit=100_000))
+        return format_html("<pre>{}</pre>", pretty_body(obj.body, limit=100_000))
 
     def get_search_results(self, request, queryset, search_term):
         queryset, distinct = super().get_search_results(request, queryset, search_term)
@@ -115,8 +136,17 @@ class PaymentInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["created_at", "method", "amount", "status", "card_brand", "card_last4", "fee", "gateway_reference",
-              "failure_message"]
+    fields = [
+        "created_at",
+        "method",
+        "amount",
+        "status",
+        "card_brand",
+        "card_last4",
+        "fee",
+        "gateway_reference",
+        "failure_message",
+    ]
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 
@@ -168,8 +198,16 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     form = RefundRequestForm
     # The order, not the payment: a payment's own label carries its status and amount, which read as
     # the refund's beside them.
-    list_display = ["order", "amount", "status", "reason", "requested_by", "approved_by", "gateway_reference",
-                    "created_at"]
+    list_display = [
+        "order",
+        "amount",
+        "status",
+        "reason",
+        "requested_by",
+        "approved_by",
+        "gateway_reference",
+        "created_at",
+    ]
     list_filter = ["status", "payment__provider", "created_at"]
     search_fields = ["payment__order__number", "gateway_reference"]
     list_select_related = ["payment", "payment__order", "requested_by", "approved_by"]
@@ -193,27 +231,46 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
         return request.user.has_perm("payments.approve_refund")
 
     def save_model(self, request, obj, form, change):
-        created = refunds.refund_request(payment=obj.payment, amount=obj.amount, reason=obj.reason,
-                                         actor=request.user, idempotency_key=form.cleaned_data["key"])
+        created = refunds.refund_request(
+            payment=obj.payment,
+            amount=obj.amount,
+            reason=obj.reason,
+            actor=request.user,
+            idempotency_key=form.cleaned_data["key"],
+        )
         obj.pk, obj.status, obj.created_at = created.pk, created.status, created.created_at
-        if (legs := refunds.refund_would_stop(refund=created)):
-            self.message_user(request, _(
-                "This refund gives back everything paid: approving it stops packages %(legs)s, not shipped yet "
-                "(their units go back to stock). If one ships before the approval, the approval is refused.")
-                % {"legs": ", ".join(legs)}, messages.WARNING)
+        if legs := refunds.refund_would_stop(refund=created):
+            self.message_user(
+                request,
+                _(
+                    "This refund gives back everything paid: approving it stops packages %(legs)s, not shipped yet "
+                    "(their units go back to stock). If one ships before the approval, the approval is refused."
+                )
+                % {"legs": ", ".join(legs)},
+                messages.WARNING,
+            )
 
-    @admin.action(description=_("Approve the selected refunds (the gateway returns the money)"),
-                  permissions=["approve"])
+    @admin.action(
+        description=_("Approve the selected refunds (the gateway returns the money)"), permissions=["approve"]
+    )
     def approve(self, request, queryset):
         requested = queryset.filter(status=Refund.Status.REQUESTED).select_related("payment__order")
         if "apply" not in request.POST:
-            return TemplateResponse(request, "admin/action_form.html", {
-                **self.admin_site.each_context(request), "opts": self.model._meta,
-                "title": _("Approve these refunds?"), "form": forms.Form(), "queryset": requested,
-                "objects": [f"{r.payment.order.number}: {format_money(r.amount)} · {r.reason}" for r in requested],
-                "action": "approve", "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "submit_label": _("Yes, refund them"),
-            })
+            return TemplateResponse(
+                request,
+                "admin/action_form.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": _("Approve these refunds?"),
+                    "form": forms.Form(),
+                    "queryset": requested,
+                    "objects": [f"{r.payment.order.number}: {format_money(r.amount)} · {r.reason}" for r in requested],
+                    "action": "approve",
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "submit_label": _("Yes, refund them"),
+                },
+            )
         done = 0
         for refund in requested:
             try:
@@ -222,8 +279,11 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
             except PaymentError as error:
                 self.message_user(request, f"{refund.payment.order.number}: {error}", messages.ERROR)
         if done:
-            self.message_user(request, ngettext("%(count)d refund made.", "%(count)d refunds made.", done)
-                              % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d refund made.", "%(count)d refunds made.", done) % {"count": done},
+                messages.SUCCESS,
+            )
         return None
 
 
@@ -248,5 +308,8 @@ class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         ids = list(queryset.filter(status=WebhookEvent.Status.FAILED).values_list("pk", flat=True))
         for pk in ids:
             transaction.on_commit(lambda pk=pk: process_webhook_event.delay(pk), robust=True)
-        self.message_user(request, ngettext("%(count)d event queued for processing.",
-                                            "%(count)d events queued for processing.", len(ids)) % {"count": len(ids)})
+        self.message_user(
+            request,
+            ngettext("%(count)d event queued for processing.", "%(count)d events queued for processing.", len(ids))
+            % {"count": len(ids)},
+        )

@@ -39,9 +39,21 @@ class PaymentsConfig(AppConfig):
         from .services.refunds import refunds_overdue
         from .services.webhooks import webhook_events_overdue
 
-        jobs.register(jobs.PendingWork(
-            name="payments.webhook_events", label=_("Gateway webhook events to apply"),
-            overdue=webhook_events_overdue, since="next_attempt_at", enqueue=tasks.process_webhook_event.delay))
-        jobs.register(jobs.PendingWork(
-            name="payments.refunds", label=_("Approved refunds not made at the gateway"),
-            overdue=refunds_overdue, since="approved_at", enqueue=tasks.execute_refund.delay))
+        jobs.register(
+            jobs.PendingWork(
+                name="payments.webhook_events",
+                label=_("Gateway webhook events to apply"),
+                overdue=webhook_events_overdue,
+                since="next_attempt_at",
+                enqueue=tasks.process_webhook_event.delay,
+            )
+        )
+        jobs.register(
+            jobs.PendingWork(
+                name="payments.refunds",
+                label=_("Approved refunds not made at the gateway"),
+                overdue=refunds_overdue,
+                since="approved_at",
+                enqueue=tasks.execute_refund.delay,
+            )
+        )

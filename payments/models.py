@@ -46,8 +46,10 @@ class PaymentMethod(models.Model):
         verbose_name_plural = _("payment methods")
         ordering = ["order", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(commission_percent__gte=0) & Q(commission_percent__lte=100),
-                                   name="payments_method_commission_range"),
+            models.CheckConstraint(
+                condition=Q(commission_percent__gte=0) & Q(commission_percent__lte=100),
+                name="payments_method_commission_range",
+            ),
             models.CheckConstraint(condition=Q(fixed_fee__gte=0), name="payments_method_fee_not_negative"),
         ]
 
@@ -70,10 +72,12 @@ class Payment(models.Model):
         FAILED = "failed", _("Failed")
         ABANDONED = "abandoned", _("Abandoned")
 
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments",
-                              verbose_name=_("order"))
-    method = models.ForeignKey(PaymentMethod, on_delete=models.PROTECT, related_name="payments",
-                               verbose_name=_("payment method"))
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="payments", verbose_name=_("order")
+    )
+    method = models.ForeignKey(
+        PaymentMethod, on_delete=models.PROTECT, related_name="payments", verbose_name=_("payment method")
+    )
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
     amount = models.DecimalField(_("amount"), **money_field)
     currency = models.CharField(_("currency"), max_length=3, default="PEN")
@@ -85,8 +89,14 @@ class Payment(models.Model):
     failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     history = HistoricalRecords()
 
@@ -97,8 +107,9 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_payment_amount_positive"),
             # At most one successful payment per order: a double submit cannot charge twice.
-            models.UniqueConstraint(fields=["order"], condition=Q(status="succeeded"),
-                                    name="payments_one_success_per_order"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="succeeded"), name="payments_one_success_per_order"
+            ),
         ]
         indexes = [models.Index(fields=["order", "-created_at"], name="payments_payment_order_idx")]
 
@@ -122,15 +133,28 @@ class Refund(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     gateway_reference = models.CharField(_("gateway reference"), max_length=120, null=True, blank=True, unique=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("requested by"))
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                    related_name="+", verbose_name=_("approved by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
     # The request form's one-time key: a replayed submission finds this refund instead of adding one.
-    idempotency_key = models.CharField(_("idempotency key"), max_length=64, null=True, blank=True, unique=True,
-                                       editable=False)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -181,11 +205,14 @@ class WebhookEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["provider", "event_id"], name="payments_webhook_event_unique"),
         ]
-        indexes = [models.Index(fields=["status", "received_at"], name="payments_webhook_status_idx"),
-                   models.Index(fields=["status", "next_attempt_at"], name="payments_webhook_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="payments_webhook_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="payments_webhook_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_provider_display()} {self.event_type} {self.event_id}"
+
 
 class GatewayLogEntry(models.Model):
     """One gateway request, response or webhook body, secrets redacted (payments.gateway_log).

@@ -124,7 +124,9 @@ class RefundOutlook:
 def _destination(payment: Payment | None) -> str:
     if payment is not None and payment.card_last4:
         return _("your %(brand)s card ending in %(last4)s") % {
-            "brand": (payment.card_brand or pgettext("payment card", "card")).title(), "last4": payment.card_last4}
+            "brand": (payment.card_brand or pgettext("payment card", "card")).title(),
+            "last4": payment.card_last4,
+        }
     if payment is not None and payment.provider in (Provider.PAYPAL, Provider.MERCADOPAGO):
         return _("your %(provider)s account") % {"provider": payment.get_provider_display()}
     return _("the card or account you paid with")
@@ -135,17 +137,23 @@ def order_refund_outlook(order) -> RefundOutlook | None:
     returning the money), or None when no money is on its way back. One query when none."""
     from core.site_settings import site_setting
 
-    refunds = list(Refund.objects.filter(payment__order_id=order.pk,
-                                         status__in=(Refund.Status.REQUESTED, Refund.Status.APPROVED))
-                   .select_related("payment").order_by("created_at", "pk"))
+    refunds = list(
+        Refund.objects.filter(payment__order_id=order.pk, status__in=(Refund.Status.REQUESTED, Refund.Status.APPROVED))
+        .select_related("payment")
+        .order_by("created_at", "pk")
+    )
     if not refunds:
         return None
     waiting = sum((r.amount for r in refunds if r.status == Refund.Status.REQUESTED), Decimal("0.00"))
     return RefundOutlook(
-        awaiting_approval=waiting, on_its_way=sum((r.amount for r in refunds), Decimal("0.00")) - waiting,
-        requested_at=refunds[0].created_at, destination=_destination(refunds[0].payment),
-        approval_days=site_setting("REFUND_APPROVAL_BUSINESS_DAYS"), bank_days=site_setting("REFUND_BANK_BUSINESS_DAYS"),
-        refunds=refunds)
+        awaiting_approval=waiting,
+        on_its_way=sum((r.amount for r in refunds), Decimal("0.00")) - waiting,
+        requested_at=refunds[0].created_at,
+        destination=_destination(refunds[0].payment),
+        approval_days=site_setting("REFUND_APPROVAL_BUSINESS_DAYS"),
+        bank_days=site_setting("REFUND_BANK_BUSINESS_DAYS"),
+        refunds=refunds,
+    )
 
 
 # --- what paid an order ---------------------------------------------------------------------------
@@ -182,7 +190,10 @@ class OrderPayments:
 def _gateway_label(method: str, brand: str, last4: str) -> str:
     if last4:
         return _("%(method)s · %(brand)s •••• %(last4)s") % {
-            "method": method, "brand": (brand or pgettext("payment card", "card")).title(), "last4": last4}
+            "method": method,
+            "brand": (brand or pgettext("payment card", "card")).title(),
+            "last4": last4,
+        }
     return method
 
 
@@ -192,14 +203,38 @@ def _means_rows(ids: list[int]):
     and successful gateway payments. One query: a UNION of the three."""
     text = {"output_field": CharField()}
     gift_cards = GiftCardUse.objects.filter(order_id__in=ids).values_list(
-        "order_id", Value("gift_card", **text), "card_id", "card__code", Value("", **text), Value("", **text),
-        -F("amount"), "created_at", "pk")
+        "order_id",
+        Value("gift_card", **text),
+        "card_id",
+        "card__code",
+        Value("", **text),
+        Value("", **text),
+        -F("amount"),
+        "created_at",
+        "pk",
+    )
     credits = CreditUse.objects.filter(order_id__in=ids).values_list(
-        "order_id", Value("store_credit", **text), "credit_id", "credit__number", Value("", **text),
-        Value("", **text), -F("amount"), "created_at", "pk")
+        "order_id",
+        Value("store_credit", **text),
+        "credit_id",
+        "credit__number",
+        Value("", **text),
+        Value("", **text),
+        -F("amount"),
+        "created_at",
+        "pk",
+    )
     charged = Payment.objects.filter(order_id__in=ids, status=Payment.Status.SUCCEEDED).values_list(
-        "order_id", Value("gateway", **text), "pk", "method__name", "card_brand", "card_last4", "amount",
-        "created_at", "pk")
+        "order_id",
+        Value("gateway", **text),
+        "pk",
+        "method__name",
+        "card_brand",
+        "card_last4",
+        "amount",
+        "created_at",
+        "pk",
+    )
     # No ORDER BY inside the UNION (the models' default ordering): SQLite refuses it.
     rows = gift_cards.order_by().union(credits.order_by(), charged.order_by(), all=True)
     return sorted(rows, key=lambda row: (row[7], row[1], row[8]))
@@ -224,12 +259,16 @@ def orders_payments(orders) -> dict[int, OrderPayments]:
         entry[1] += Decimal(str(amount))  # SQLite gives a float back
     answers = {}
     for order in orders:
-        means = tuple(PaymentMeans(kind, label, amount.quantize(Decimal("0.01")))
-                      for (kind, _source), (label, amount) in spent[order.pk].items() if amount > 0)
+        means = tuple(
+            PaymentMeans(kind, label, amount.quantize(Decimal("0.01")))
+            for (kind, _source), (label, amount) in spent[order.pk].items()
+            if amount > 0
+        )
         paid = sum((m.amount for m in means), Decimal("0.00"))
         waiting = order.status == OrderStatus.PENDING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
-        answers[order.pk] = OrderPayments(total=order.total, means=means,
-                                          due=max(order.total - paid, Decimal("0.00")) if waiting else Decimal("0.00"))
+        answers[order.pk] = OrderPayments(
+            total=order.total, means=means, due=max(order.total - paid, Decimal("0.00")) if waiting else Decimal("0.00")
+        )
     return answers
 
 

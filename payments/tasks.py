@@ -7,8 +7,15 @@ from .services.refunds import refund_execute
 from .services.webhooks import RetryableWebhookError, webhook_event_process
 
 
-@shared_task(name="payments.tasks.process_webhook_event", bind=True, autoretry_for=(OperationalError,),
-             retry_backoff=True, retry_backoff_max=60 * 60, retry_jitter=True, max_retries=8)
+@shared_task(
+    name="payments.tasks.process_webhook_event",
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
 def process_webhook_event(self, event_id: int) -> str:
     """Process a stored webhook event once. An event that must wait for another (a refund
     before its payment's completion) is retried with exponential backoff (30 s, 1 min, 2 min,

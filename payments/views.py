@@ -13,9 +13,9 @@ from credit.selectors import order_amount_due
 from orders.access import order_for_request, order_url_for
 
 from . import services
+from .models import Payment, PaymentMethod, Provider
 from .selectors import payment_methods_offered, payment_pending_attempt, payment_refusal
 from .services.gateways import gateway_for
-from .models import Payment, PaymentMethod, Provider
 
 
 @require_http_methods(["GET"])
@@ -27,12 +27,20 @@ def pay(request, number: str):
     attempt = payment_pending_attempt(order)
     last = order.payments.select_related("method").order_by("-pk").first()
     gateway = gateway_for(attempt.provider) if attempt is not None else None
-    return render(request, "payments/pay.html", {
-        "order": order, "attempt": attempt, "last": last, "methods": payment_methods_offered(),
-        "order_url": order_url_for(request, order), "gateway": gateway,
-        "start_url": f"payments:{attempt.provider}_start" if attempt is not None else "",
-        "amount_due": order_amount_due(order),
-    })
+    return render(
+        request,
+        "payments/pay.html",
+        {
+            "order": order,
+            "attempt": attempt,
+            "last": last,
+            "methods": payment_methods_offered(),
+            "order_url": order_url_for(request, order),
+            "gateway": gateway,
+            "start_url": f"payments:{attempt.provider}_start" if attempt is not None else "",
+            "amount_due": order_amount_due(order),
+        },
+    )
 
 
 @require_POST
@@ -66,10 +74,14 @@ def test_gateway(request, number: str):
             return redirect("payments:pay", number=order.number)
         if action == "abandon":
             services.payment_abandon(payment=attempt)
-            messages.info(request, _(
-                "You left without paying. Order %(number)s keeps your products until %(time)s: pay it from this "
-                "page whenever you are ready. After that it is cancelled and nothing is charged."
-            ) % {"number": order.number, "time": time_format(timezone.localtime(order.payment_deadline()))})
+            messages.info(
+                request,
+                _(
+                    "You left without paying. Order %(number)s keeps your products until %(time)s: pay it from this "
+                    "page whenever you are ready. After that it is cancelled and nothing is charged."
+                )
+                % {"number": order.number, "time": time_format(timezone.localtime(order.payment_deadline()))},
+            )
             return redirect(order_url_for(request, order))
         raise services.PaymentError(_("Unknown payment action."))
     except services.PaymentError as error:
@@ -117,8 +129,11 @@ def gateway_return(request, number: str, provider: str):
     if attempt.status == Payment.Status.SUCCEEDED:
         messages.success(request, _("Payment received. Thank you for your order!"))
     elif attempt.status == Payment.Status.PENDING:
-        messages.info(request, _("%(gateway)s is confirming your payment; this page shows it as soon as it arrives.")
-                      % {"gateway": gateway.name})
+        messages.info(
+            request,
+            _("%(gateway)s is confirming your payment; this page shows it as soon as it arrives.")
+            % {"gateway": gateway.name},
+        )
     else:
         messages.error(request, attempt.failure_message or _("The payment was not accepted."))
         return redirect("payments:pay", number=order.number)
@@ -130,6 +145,8 @@ def gateway_cancel(request, number: str, provider: str):
     """The shopper cancelled on the gateway's page: back to the payment page (the attempt stays
     open, so they can go to the gateway again or choose another method)."""
     order = order_for_request(request, number)
-    messages.info(request, _("You cancelled the payment on %(gateway)s. Nothing was charged.")
-                  % {"gateway": gateway_for(provider).name})
+    messages.info(
+        request,
+        _("You cancelled the payment on %(gateway)s. Nothing was charged.") % {"gateway": gateway_for(provider).name},
+    )
     return redirect("payments:pay", number=order.number)

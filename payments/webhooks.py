@@ -9,18 +9,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .models import Provider
-from .gateway_log import gateway_log_write
-from .services.webhooks import webhook_event_store
-from .services.gateways import gateway_for
 from .clients.webhook_verify import CertificateUnavailable, NotConfigured, SignatureError
+from .gateway_log import gateway_log_write
+from .models import Provider
+from .services.gateways import gateway_for
+from .services.webhooks import webhook_event_store
 
 logger = logging.getLogger(__name__)
 
 
 def _log(request: HttpRequest, provider: str, status: int, kind: str = "") -> None:
-    gateway_log_write(provider=provider, direction="webhook", kind=kind or "unverified", body=request.body,
-                      status_code=status, url=request.path)
+    gateway_log_write(
+        provider=provider,
+        direction="webhook",
+        kind=kind or "unverified",
+        body=request.body,
+        status_code=status,
+        url=request.path,
+    )
 
 
 def _refused(provider: str, error: Exception, status: int, request: HttpRequest | None = None) -> HttpResponse:
@@ -39,8 +45,9 @@ def _store(request: HttpRequest, *, provider: str, id_key: str, type_key: str) -
         return JsonResponse({"error": "payload"}, status=400)
     if not event_id:
         return JsonResponse({"error": "payload"}, status=400)
-    _event, created = webhook_event_store(provider=provider, event_id=event_id, event_type=event_type,
-                                          payload=payload, raw_body=raw_body)
+    _event, created = webhook_event_store(
+        provider=provider, event_id=event_id, event_type=event_type, payload=payload, raw_body=raw_body
+    )
     _log(request, provider, 200, event_type)
     return JsonResponse({"received": True, "duplicate": not created})
 
@@ -76,8 +83,9 @@ def mercadopago_webhook(request: HttpRequest) -> HttpResponse:
     data.id. The payment itself is read back from the API when the event is processed."""
     data_id = request.GET.get("data.id", "").strip()
     try:
-        gateway_for(Provider.MERCADOPAGO).verify_webhook(raw_body=request.body, headers=request.headers,
-                                                         data_id=data_id)
+        gateway_for(Provider.MERCADOPAGO).verify_webhook(
+            raw_body=request.body, headers=request.headers, data_id=data_id
+        )
         body_id = str((json.loads(request.body.decode("utf-8")).get("data") or {}).get("id") or "")
     except NotConfigured as error:
         return _refused("Mercado Pago", error, 503, request)

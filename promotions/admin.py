@@ -17,14 +17,21 @@ from .forms import CouponGenerateForm
 from .models import AutomaticDiscount, Coupon, CouponRedemption, QuantityOffer, Scope
 from .selectors import discount_products, quantity_offer_products
 from .services import (
-    coupons_generate, discount_changed, discount_prices_sync, quantity_offer_badges_sync, quantity_offer_changed,
+    coupons_generate,
+    discount_changed,
+    discount_prices_sync,
+    quantity_offer_badges_sync,
+    quantity_offer_changed,
 )
 from .stacking import unit_discount
 
-SCOPE_FIELDSET = (_("Applies to"), {
-    "fields": ("scope", "products", "categories", "brands", "sellers", "collections"),
-    "description": _("Fill only the list that matches “applies to”; a category includes its subcategories."),
-})
+SCOPE_FIELDSET = (
+    _("Applies to"),
+    {
+        "fields": ("scope", "products", "categories", "brands", "sellers", "collections"),
+        "description": _("Fill only the list that matches “applies to”; a category includes its subcategories."),
+    },
+)
 PREVIEW_SIZE = 50
 
 
@@ -62,8 +69,17 @@ class CouponRedemptionInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularI
 @admin.register(Coupon)
 class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
     money_fields = ("minimum_purchase",)
-    list_display = ["code", "name", "kind", "value_display", "minimum_purchase", "usage", "redemption_count",
-                    "validity", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "value_display",
+        "minimum_purchase",
+        "usage",
+        "redemption_count",
+        "validity",
+        "is_active",
+    ]
     list_filter = ["is_active", LiveFilter, "kind", "scope", "first_order_only", "batch"]
     search_fields = ["code", "name", "batch"]
     readonly_fields = ["uses", "created_at"]
@@ -72,15 +88,29 @@ class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
     actions = ["generate_like"]
     fieldsets = [
         (None, {"fields": ("code", "name", "kind", "value", "is_active")}),
-        (_("Conditions"), {"fields": ("minimum_purchase", "max_uses", "max_uses_per_customer", "first_order_only",
-                                      "starts_at", "ends_at")}),
+        (
+            _("Conditions"),
+            {
+                "fields": (
+                    "minimum_purchase",
+                    "max_uses",
+                    "max_uses_per_customer",
+                    "first_order_only",
+                    "starts_at",
+                    "ends_at",
+                )
+            },
+        ),
         SCOPE_FIELDSET,
         (_("Usage"), {"fields": ("uses", "batch", "created_at")}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            redeemed=Count("redemptions", filter=Q(redemptions__released_at__isnull=True)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(redeemed=Count("redemptions", filter=Q(redemptions__released_at__isnull=True)))
+        )
 
     @admin.display(description=_("value"))
     def value_display(self, obj):
@@ -108,8 +138,10 @@ class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
         return redirect(reverse("admin:promotions_coupon_generate") + f"?template={first.pk}")
 
     def get_urls(self):
-        return [path("generate/", self.admin_site.admin_view(self.generate_view), name="promotions_coupon_generate"),
-                *super().get_urls()]
+        return [
+            path("generate/", self.admin_site.admin_view(self.generate_view), name="promotions_coupon_generate"),
+            *super().get_urls(),
+        ]
 
     def generate_view(self, request):
         """Bulk codes: the form, then a CSV download of the codes created."""
@@ -117,22 +149,42 @@ class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
             return redirect("admin:promotions_coupon_changelist")
         form = CouponGenerateForm(request.POST or None, initial={"template": request.GET.get("template")})
         if request.method == "POST" and form.is_valid():
-            created = coupons_generate(template=form.cleaned_data["template"], count=form.cleaned_data["count"],
-                                       prefix=form.cleaned_data["prefix"])
+            created = coupons_generate(
+                template=form.cleaned_data["template"],
+                count=form.cleaned_data["count"],
+                prefix=form.cleaned_data["prefix"],
+            )
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{created[0].batch}.csv"'
             writer = csv.writer(response)
             writer.writerow(["code", "kind", "value", "minimum_purchase", "max_uses", "starts_at", "ends_at"])
             for coupon in created:
-                writer.writerow([coupon.code, coupon.kind, coupon.value, coupon.minimum_purchase, coupon.max_uses or "",
-                                 coupon.starts_at.isoformat(), coupon.ends_at.isoformat() if coupon.ends_at else ""])
-            messages.success(request, _("%(count)d codes created in batch %(batch)s.")
-                             % {"count": len(created), "batch": created[0].batch})
+                writer.writerow(
+                    [
+                        coupon.code,
+                        coupon.kind,
+                        coupon.value,
+                        coupon.minimum_purchase,
+                        coupon.max_uses or "",
+                        coupon.starts_at.isoformat(),
+                        coupon.ends_at.isoformat() if coupon.ends_at else "",
+                    ]
+                )
+            messages.success(
+                request,
+                _("%(count)d codes created in batch %(batch)s.") % {"count": len(created), "batch": created[0].batch},
+            )
             return response
-        return TemplateResponse(request, "admin/promotions/coupon/generate.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-            "title": _("Generate coupon codes"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/promotions/coupon/generate.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "form": form,
+                "title": _("Generate coupon codes"),
+            },
+        )
 
 
 class ScopedPromotionAdmin(admin.ModelAdmin):
@@ -167,7 +219,9 @@ class AutomaticDiscountAdmin(ScopedPromotionAdmin):
 
     @admin.display(description=_("value"))
     def value_display(self, obj):
-        return f"{obj.value.normalize():f} %" if obj.kind == AutomaticDiscount.Kind.PERCENTAGE else format_money(obj.value)
+        return (
+            f"{obj.value.normalize():f} %" if obj.kind == AutomaticDiscount.Kind.PERCENTAGE else format_money(obj.value)
+        )
 
     @admin.display(description=_("preview"))
     def products_preview(self, obj):
@@ -177,15 +231,28 @@ class AutomaticDiscountAdmin(ScopedPromotionAdmin):
         total = products.count()
         percent = obj.value if obj.kind == AutomaticDiscount.Kind.PERCENTAGE else 0
         amount = obj.value if obj.kind == AutomaticDiscount.Kind.FIXED else 0
-        rows = format_html_join("", "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (reverse("admin:catalog_product_change", args=[p.pk]), p.name, p.brand.name, format_money(p.base_price),
-             format_money(p.base_price - unit_discount(p.base_price, percent=percent, amount=amount)))
-            for p in products[:PREVIEW_SIZE]
-        ))
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:catalog_product_change", args=[p.pk]),
+                    p.name,
+                    p.brand.name,
+                    format_money(p.base_price),
+                    format_money(p.base_price - unit_discount(p.base_price, percent=percent, amount=amount)),
+                )
+                for p in products[:PREVIEW_SIZE]
+            ),
+        )
         return format_html(
             "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
             _("%(total)d products; the first %(shown)d:") % {"total": total, "shown": min(total, PREVIEW_SIZE)},
-            _("product"), _("brand"), _("price"), _("with this discount"), rows,
+            _("product"),
+            _("brand"),
+            _("price"),
+            _("with this discount"),
+            rows,
         )
 
     def save_related(self, request, form, formsets, change):
@@ -206,7 +273,8 @@ STACKING_RULE = _(
     "add up); a product takes one quantity offer at most (the highest priority); the offer's units are pooled "
     "across the cart and the cheapest ones are the free or discounted ones; kits' lines take no quantity offer; "
     "a coupon applies on top. The discount is spread over the offer's units, so a returned unit gives back what "
-    "it was paid. A gift is free up to the units the offer gives.")
+    "it was paid. A gift is free up to the units the offer gives."
+)
 
 
 @admin.register(QuantityOffer)
@@ -214,9 +282,25 @@ class QuantityOfferAdmin(ScopedPromotionAdmin):
     list_display = ["name", "badge_display", "kind", "scope", "priority", "product_count", "validity", "is_active"]
     autocomplete_fields = ["products", "categories", "brands", "sellers", "collections", "gift_variant"]
     fieldsets = [
-        (None, {"fields": ("name", "kind", "buy_quantity", "pay_quantity", "percent", "gift_variant",
-                           "gift_quantity", "priority", "is_active", "starts_at", "ends_at"),
-                "description": STACKING_RULE}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "kind",
+                    "buy_quantity",
+                    "pay_quantity",
+                    "percent",
+                    "gift_variant",
+                    "gift_quantity",
+                    "priority",
+                    "is_active",
+                    "starts_at",
+                    "ends_at",
+                ),
+                "description": STACKING_RULE,
+            },
+        ),
         SCOPE_FIELDSET,
         (_("Products it covers"), {"fields": ("products_preview",)}),
     ]
@@ -231,14 +315,21 @@ class QuantityOfferAdmin(ScopedPromotionAdmin):
             return _("Save the offer to see the products it covers.")
         products = quantity_offer_products(obj)
         total = products.count()
-        rows = format_html_join("", "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td></tr>", (
-            (reverse("admin:catalog_product_change", args=[p.pk]), p.name, p.brand.name, format_money(p.base_price))
-            for p in products[:PREVIEW_SIZE]
-        ))
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
+            (
+                (reverse("admin:catalog_product_change", args=[p.pk]), p.name, p.brand.name, format_money(p.base_price))
+                for p in products[:PREVIEW_SIZE]
+            ),
+        )
         return format_html(
             "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
             _("%(total)d products; the first %(shown)d:") % {"total": total, "shown": min(total, PREVIEW_SIZE)},
-            _("product"), _("brand"), _("price"), rows,
+            _("product"),
+            _("brand"),
+            _("price"),
+            rows,
         )
 
     def save_related(self, request, form, formsets, change):

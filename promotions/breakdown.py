@@ -43,12 +43,14 @@ def ordinal(n: int) -> str:
 
 
 def quantity_offer_badge(offer) -> str:
-    """"3x2", "2do al 50 %", "Con regalo": a quantity offer as cards and the product page show it."""
+    """ "3x2", "2do al 50 %", "Con regalo": a quantity offer as cards and the product page show it."""
     if offer.kind == "buy_n_pay_m":
         return f"{offer.buy_quantity}x{offer.pay_quantity}"
     if offer.kind == "nth_unit_percent":
-        return _("%(nth)s at %(percent)s %% off") % {"nth": ordinal(offer.buy_quantity),
-                                                    "percent": percent_text(offer.percent or 0)}
+        return _("%(nth)s at %(percent)s %% off") % {
+            "nth": ordinal(offer.buy_quantity),
+            "percent": percent_text(offer.percent or 0),
+        }
     return _("Free gift")
 
 
@@ -60,7 +62,10 @@ def quantity_offer_label(name: str) -> str:
 def gift_short_note(*, offer_name: str, given: int, earned: int) -> str:
     """The cart's gift line gives fewer units than were earned: the rest are out of stock."""
     return _("%(offer)s: %(given)d of the %(earned)d gifts earned; the rest are sold out.") % {
-        "offer": offer_name, "given": given, "earned": earned}
+        "offer": offer_name,
+        "given": given,
+        "earned": earned,
+    }
 
 
 def gift_sold_out_note(*, offer_name: str) -> str:
@@ -71,6 +76,5 @@ def gift_sold_out_note(*, offer_name: str) -> str:
 def gift_note(*, offer_name: str, free: int, buy: int) -> str:
     """Why a gift's line is (partly) charged: the offer gives fewer units than the line has."""
     if not free:
-        return _("%(offer)s: buy %(buy)d to get this free; for now it is charged.") % {
-            "offer": offer_name, "buy": buy}
+        return _("%(offer)s: buy %(buy)d to get this free; for now it is charged.") % {"offer": offer_name, "buy": buy}
     return _("%(offer)s: %(free)d free; the other units are charged.") % {"offer": offer_name, "free": free}

@@ -8,12 +8,17 @@ class CouponGenerateForm(forms.Form):
     """N unique codes with a coupon's settings and scope (the template), for a campaign."""
 
     template = forms.ModelChoiceField(
-        Coupon.objects.order_by("code"), label=_("Settings and scope of"),
+        Coupon.objects.order_by("code"),
+        label=_("Settings and scope of"),
         help_text=_("Each new code gets this coupon's kind, value, limits, validity and scope."),
     )
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=10000, initial=100)
-    prefix = forms.CharField(label=_("Prefix"), max_length=20, required=False,
-                             help_text=_("Letters and digits, e.g. VERANO: codes look like VERANO-7KQ2M9XP."))
+    prefix = forms.CharField(
+        label=_("Prefix"),
+        max_length=20,
+        required=False,
+        help_text=_("Letters and digits, e.g. VERANO: codes look like VERANO-7KQ2M9XP."),
+    )
 
     def clean_prefix(self) -> str:
         prefix = normalize_code(self.cleaned_data["prefix"]).strip("-")

@@ -78,11 +78,17 @@ class Coupon(ScopedPromotion):
     )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices, default=Kind.PERCENTAGE)
     value = models.DecimalField(
-        _("value"), **money_field, default=ZERO, validators=[MinValueValidator(ZERO)],
+        _("value"),
+        **money_field,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
         help_text=_("Percent for a percentage coupon, soles for a fixed one; ignored for free shipping."),
     )
     minimum_purchase = models.DecimalField(
-        _("minimum purchase"), **money_field, default=ZERO, validators=[MinValueValidator(ZERO)],
+        _("minimum purchase"),
+        **money_field,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
         help_text=_("The products' total after automatic and kit discounts, IGV included."),
     )
     max_uses = models.PositiveIntegerField(_("maximum uses"), null=True, blank=True, help_text=_("Empty: unlimited."))
@@ -99,12 +105,16 @@ class Coupon(ScopedPromotion):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(Upper("code"), name="promotions_coupon_code_unique_ci"),
-            models.CheckConstraint(condition=Q(max_uses__isnull=True) | Q(uses__lte=F("max_uses")),
-                                   name="promotions_coupon_uses_within_max"),
-            models.CheckConstraint(condition=Q(value__gte=0) & Q(minimum_purchase__gte=0),
-                                   name="promotions_coupon_amounts_not_negative"),
-            models.CheckConstraint(condition=~Q(kind="percentage") | Q(value__lte=100),
-                                   name="promotions_coupon_percent_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=F("max_uses")),
+                name="promotions_coupon_uses_within_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(minimum_purchase__gte=0), name="promotions_coupon_amounts_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percentage") | Q(value__lte=100), name="promotions_coupon_percent_at_most_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,7 +156,11 @@ class CouponRedemption(models.Model):
         "orders.Order", on_delete=models.CASCADE, related_name="coupon_redemption", verbose_name=_("order")
     )
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("customer"),
     )
     email = models.EmailField(_("e-mail"))
@@ -181,7 +195,9 @@ class AutomaticDiscount(ScopedPromotion):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERCENTAGE)
     value = models.DecimalField(_("value"), **money_field, validators=[MinValueValidator(Decimal("0.01"))])
     priority = models.SmallIntegerField(
-        _("priority"), default=0, validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        _("priority"),
+        default=0,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
         help_text=_("When two discounts give a product the same price, the higher priority is the one named."),
     )
 
@@ -191,8 +207,9 @@ class AutomaticDiscount(ScopedPromotion):
         ordering = ["-priority", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(value__gt=0), name="promotions_discount_value_positive"),
-            models.CheckConstraint(condition=~Q(kind="percentage") | Q(value__lte=100),
-                                   name="promotions_discount_percent_at_most_100"),
+            models.CheckConstraint(
+                condition=~Q(kind="percentage") | Q(value__lte=100), name="promotions_discount_percent_at_most_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -233,23 +250,47 @@ class QuantityOffer(ScopedPromotion):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BUY_N_PAY_M)
     buy_quantity = models.PositiveSmallIntegerField(
-        _("units bought"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text=_("N in “N for M”, the Nth unit, or the X units that earn the gift."))
+        _("units bought"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("N in “N for M”, the Nth unit, or the X units that earn the gift."),
+    )
     pay_quantity = models.PositiveSmallIntegerField(
-        _("units paid"), null=True, blank=True, validators=[MinValueValidator(1)],
-        help_text=_("Only for “buy N, pay M”: M, at least 1 and less than N."))
+        _("units paid"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for “buy N, pay M”: M, at least 1 and less than N."),
+    )
     percent = models.DecimalField(
-        _("percentage off"), max_digits=5, decimal_places=2, null=True, blank=True,
-        help_text=_("Only for “the Nth unit”: from 1 to 100."))
+        _("percentage off"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Only for “the Nth unit”: from 1 to 100."),
+    )
     gift_variant = models.ForeignKey(
-        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("gift"), help_text=_("Only for “buy X, get a gift”: the variant given free."))
+        "catalog.Variant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gift"),
+        help_text=_("Only for “buy X, get a gift”: the variant given free."),
+    )
     gift_quantity = models.PositiveSmallIntegerField(
-        _("gift units"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text=_("Units of the gift given for every X units bought."))
+        _("gift units"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("Units of the gift given for every X units bought."),
+    )
     priority = models.SmallIntegerField(
-        _("priority"), default=0, validators=[MinValueValidator(-100), MaxValueValidator(100)],
-        help_text=_("When two offers cover a product, the higher priority is the one that applies."))
+        _("priority"),
+        default=0,
+        validators=[MinValueValidator(-100), MaxValueValidator(100)],
+        help_text=_("When two offers cover a product, the higher priority is the one that applies."),
+    )
 
     class Meta:
         verbose_name = _("quantity offer")
@@ -258,13 +299,16 @@ class QuantityOffer(ScopedPromotion):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="buy_n_pay_m") | (Q(pay_quantity__gte=1) & Q(pay_quantity__lt=F("buy_quantity"))),
-                name="promotions_qoffer_pay_below_buy"),
+                name="promotions_qoffer_pay_below_buy",
+            ),
             models.CheckConstraint(
-                condition=~Q(kind="nth_unit_percent") | (Q(percent__gte=1) & Q(percent__lte=100)
-                                                         & Q(buy_quantity__gte=2)),
-                name="promotions_qoffer_percent_range"),
-            models.CheckConstraint(condition=~Q(kind="buy_x_get_gift") | Q(gift_variant__isnull=False),
-                                   name="promotions_qoffer_gift_set"),
+                condition=~Q(kind="nth_unit_percent")
+                | (Q(percent__gte=1) & Q(percent__lte=100) & Q(buy_quantity__gte=2)),
+                name="promotions_qoffer_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="buy_x_get_gift") | Q(gift_variant__isnull=False), name="promotions_qoffer_gift_set"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -277,7 +321,9 @@ class QuantityOffer(ScopedPromotion):
             if n < 2:
                 raise ValidationError({"buy_quantity": _("Buy N, pay M needs N of 2 or more.")})
             if self.pay_quantity is None or not 1 <= self.pay_quantity < n:
-                raise ValidationError({"pay_quantity": _("The units paid go from 1 to one less than the units bought.")})
+                raise ValidationError(
+                    {"pay_quantity": _("The units paid go from 1 to one less than the units bought.")}
+                )
         elif self.kind == self.Kind.NTH_UNIT_PERCENT:
             if n < 2:
                 raise ValidationError({"buy_quantity": _("The discounted unit is the 2nd or a later one.")})

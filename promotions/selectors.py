@@ -16,8 +16,15 @@ from core.money import format_money, unit_discount
 from . import ports
 from .exceptions import CouponRefused, Refusal
 from .models import (
-    AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, QuantityOffer, QuantityOfferTarget, Scope,
-    is_well_formed_code, normalize_code,
+    AutomaticDiscount,
+    Coupon,
+    CouponRedemption,
+    DiscountTarget,
+    QuantityOffer,
+    QuantityOfferTarget,
+    Scope,
+    is_well_formed_code,
+    normalize_code,
 )
 
 ZERO = Decimal("0.00")
@@ -35,8 +42,11 @@ def live_discount_annotations(product_ref: str = "pk", now=None) -> dict:
 
     def best(kind: str):
         values = live.filter(kind=kind).order_by("-value").values("value")[:1]
-        return Coalesce(Subquery(values, output_field=DecimalField(max_digits=12, decimal_places=2)),
-                        Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2))
+        return Coalesce(
+            Subquery(values, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            Value(ZERO),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        )
 
     return {"auto_percent": best(AutomaticDiscount.Kind.PERCENTAGE), "auto_amount": best(AutomaticDiscount.Kind.FIXED)}
 
@@ -46,11 +56,17 @@ def offer_names(priced: list[tuple[int, Decimal]], now=None) -> list[str]:
     the most off that price (the one live_discount_annotations' best comes from; a tie goes to the
     higher priority, as the back office says), "" when none. Two queries whatever the number."""
     product_ids = {product_id for product_id, _price in priced}
-    live = list(AutomaticDiscount.objects.live(now or timezone.now())
-                .filter(Q(scope=Scope.EVERYTHING) | Q(targets__product_id__in=product_ids)).distinct()
-                .order_by("-priority", "-created_at", "-pk"))
-    targeted = set(DiscountTarget.objects.filter(discount__in=[d.pk for d in live if d.scope != Scope.EVERYTHING],
-                                                 product_id__in=product_ids).values_list("discount_id", "product_id"))
+    live = list(
+        AutomaticDiscount.objects.live(now or timezone.now())
+        .filter(Q(scope=Scope.EVERYTHING) | Q(targets__product_id__in=product_ids))
+        .distinct()
+        .order_by("-priority", "-created_at", "-pk")
+    )
+    targeted = set(
+        DiscountTarget.objects.filter(
+            discount__in=[d.pk for d in live if d.scope != Scope.EVERYTHING], product_id__in=product_ids
+        ).values_list("discount_id", "product_id")
+    )
     names = []
     for product_id, price in priced:
         best, name = ZERO, ""
@@ -58,8 +74,9 @@ def offer_names(priced: list[tuple[int, Decimal]], now=None) -> list[str]:
             if discount.scope != Scope.EVERYTHING and (discount.pk, product_id) not in targeted:
                 continue
             is_percent = discount.kind == AutomaticDiscount.Kind.PERCENTAGE
-            off = unit_discount(price, percent=discount.value if is_percent else ZERO,
-                                amount=ZERO if is_percent else discount.value)
+            off = unit_discount(
+                price, percent=discount.value if is_percent else ZERO, amount=ZERO if is_percent else discount.value
+            )
             if off > best:  # strictly more: on a tie the earlier (higher priority) keeps its name
                 best, name = off, discount.name
         names.append(name)
@@ -75,20 +92,25 @@ def scope_condition(promotion) -> Q:
         return Q(pk__in=promotion.products.values("pk"))
     if promotion.scope == Scope.CATEGORIES:
         tree = catalog_tree()
-        ids = {cid for root in promotion.categories.values_list("pk", flat=True) if root in tree.categories
-               for cid in tree.descendant_ids(root)}
+        ids = {
+            cid
+            for root in promotion.categories.values_list("pk", flat=True)
+            if root in tree.categories
+            for cid in tree.descendant_ids(root)
+        }
         return Q(category_id__in=ids)
     if promotion.scope == Scope.BRANDS:
         return Q(brand_id__in=promotion.brands.values("pk"))
     if promotion.scope == Scope.SELLERS:
         return Q(seller_id__in=promotion.sellers.values("pk"))
-    return Q(pk__in=CollectionItem.objects.filter(collection__in=promotion.collections.values("pk")).values("product_id"))
+    return Q(
+        pk__in=CollectionItem.objects.filter(collection__in=promotion.collections.values("pk")).values("product_id")
+    )
 
 
 def discount_products(discount: AutomaticDiscount):
     """The products a discount covers, with their price after it (the back office's preview)."""
-    return (Product.objects.filter(scope_condition(discount)).select_related("brand", "category")
-            .order_by("name"))
+    return Product.objects.filter(scope_condition(discount)).select_related("brand", "category").order_by("name")
 
 
 @dataclass
@@ -109,17 +131,20 @@ def coupon_usage_refusal(coupon: Coupon, *, customer, email: str, exclude_order_
     if not email and customer is None:
         return None
     if coupon.first_order_only and ports.buyer_has_ordered(
-            customer=customer, email=email, exclude_order_id=exclude_order_id):
-        return CouponRefused(Refusal.FIRST_ORDER_ONLY,
-                             _("The code %(code)s is only for a first order.") % {"code": coupon.code})
+        customer=customer, email=email, exclude_order_id=exclude_order_id
+    ):
+        return CouponRefused(
+            Refusal.FIRST_ORDER_ONLY, _("The code %(code)s is only for a first order.") % {"code": coupon.code}
+        )
     if coupon.max_uses_per_customer is not None:
         used = CouponRedemption.objects.filter(buyer, coupon=coupon, released_at__isnull=True)
         if exclude_order_id:
             used = used.exclude(order_id=exclude_order_id)
         used = used.count()
         if used >= coupon.max_uses_per_customer:
-            return CouponRefused(Refusal.ALREADY_USED,
-                                 _("You have already used the code %(code)s.") % {"code": coupon.code})
+            return CouponRefused(
+                Refusal.ALREADY_USED, _("You have already used the code %(code)s.") % {"code": coupon.code}
+            )
     return None
 
 
@@ -127,42 +152,63 @@ def coupon_window_refusal(coupon: Coupon, now) -> CouponRefused | None:
     if not coupon.is_active:
         return CouponRefused(Refusal.INACTIVE, _("The code %(code)s is no longer active.") % {"code": coupon.code})
     if now < coupon.starts_at:
-        return CouponRefused(Refusal.NOT_YET_VALID, _("The code %(code)s is valid from %(date)s.")
-                             % {"code": coupon.code, "date": _when(coupon.starts_at)})
+        return CouponRefused(
+            Refusal.NOT_YET_VALID,
+            _("The code %(code)s is valid from %(date)s.") % {"code": coupon.code, "date": _when(coupon.starts_at)},
+        )
     if coupon.ends_at is not None and now >= coupon.ends_at:
-        return CouponRefused(Refusal.EXPIRED, _("The code %(code)s expired on %(date)s.")
-                             % {"code": coupon.code, "date": _when(coupon.ends_at)})
+        return CouponRefused(
+            Refusal.EXPIRED,
+            _("The code %(code)s expired on %(date)s.") % {"code": coupon.code, "date": _when(coupon.ends_at)},
+        )
     if coupon.max_uses is not None and coupon.uses >= coupon.max_uses:
         return CouponRefused(Refusal.USED_UP, _("The code %(code)s has been used up.") % {"code": coupon.code})
     return None
 
 
-def coupon_match(*, code: str, product_ids: set[int], goods_total: Decimal, customer=None, email: str = "",
-                 now=None) -> CouponMatch:
+def coupon_match(
+    *, code: str, product_ids: set[int], goods_total: Decimal, customer=None, email: str = "", now=None
+) -> CouponMatch:
     """The coupon of a code and the cart's products it covers, or CouponRefused with the first
     reason it does not apply. A few queries whatever the cart's size."""
     now = now or timezone.now()
     normalized = normalize_code(code)
     if not is_well_formed_code(normalized):
-        raise CouponRefused(Refusal.MALFORMED, _("That is not a valid coupon code: codes have 3 to 40 letters, "
-                                                 "digits or hyphens."))
+        raise CouponRefused(
+            Refusal.MALFORMED, _("That is not a valid coupon code: codes have 3 to 40 letters, digits or hyphens.")
+        )
     coupon = Coupon.objects.filter(code=normalized).first()
     if coupon is None:
-        raise CouponRefused(Refusal.UNKNOWN, _("We don't know the code %(code)s. Check it and try again.")
-                            % {"code": normalized})
+        raise CouponRefused(
+            Refusal.UNKNOWN, _("We don't know the code %(code)s. Check it and try again.") % {"code": normalized}
+        )
     refusal = coupon_window_refusal(coupon, now) or coupon_usage_refusal(coupon, customer=customer, email=email)
     if refusal is not None:
         raise refusal
-    covered = set(product_ids) if coupon.scope == Scope.EVERYTHING else set(
-        Product.objects.filter(pk__in=list(product_ids)).filter(scope_condition(coupon)).values_list("pk", flat=True)
+    covered = (
+        set(product_ids)
+        if coupon.scope == Scope.EVERYTHING
+        else set(
+            Product.objects.filter(pk__in=list(product_ids))
+            .filter(scope_condition(coupon))
+            .values_list("pk", flat=True)
+        )
     )
     if not covered:
-        raise CouponRefused(Refusal.NOTHING_IN_SCOPE,
-                            _("The code %(code)s does not apply to anything in your cart.") % {"code": coupon.code})
+        raise CouponRefused(
+            Refusal.NOTHING_IN_SCOPE,
+            _("The code %(code)s does not apply to anything in your cart.") % {"code": coupon.code},
+        )
     if goods_total < coupon.minimum_purchase:
-        raise CouponRefused(Refusal.MINIMUM_NOT_REACHED, _(
-            "The code %(code)s needs a purchase of at least %(minimum)s; your products add up to %(total)s."
-        ) % {"code": coupon.code, "minimum": format_money(coupon.minimum_purchase), "total": format_money(goods_total)})
+        raise CouponRefused(
+            Refusal.MINIMUM_NOT_REACHED,
+            _("The code %(code)s needs a purchase of at least %(minimum)s; your products add up to %(total)s.")
+            % {
+                "code": coupon.code,
+                "minimum": format_money(coupon.minimum_purchase),
+                "total": format_money(goods_total),
+            },
+        )
     return CouponMatch(coupon=coupon, product_ids=covered)
 
 
@@ -175,8 +221,11 @@ def running_discounts(now=None):
 
 def _live_quantity_offers_for(product_ref: str, now):
     covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
-    return (QuantityOffer.objects.live(now).filter(Q(scope=Scope.EVERYTHING) | covers)
-            .order_by("-priority", "-created_at", "-pk"))
+    return (
+        QuantityOffer.objects.live(now)
+        .filter(Q(scope=Scope.EVERYTHING) | covers)
+        .order_by("-priority", "-created_at", "-pk")
+    )
 
 
 def live_quantity_offer_annotation(product_ref: str = "pk", now=None) -> dict:
@@ -191,14 +240,21 @@ def quantity_offers_by_id(ids) -> dict[int, QuantityOffer]:
     ids = {pk for pk in ids if pk}
     if not ids:
         return {}
-    return {offer.pk: offer for offer in QuantityOffer.objects.filter(pk__in=ids).select_related("gift_variant__product")}
+    return {
+        offer.pk: offer for offer in QuantityOffer.objects.filter(pk__in=ids).select_related("gift_variant__product")
+    }
 
 
 def product_quantity_offer(product, now=None) -> QuantityOffer | None:
     """The quantity offer running now on a product (the product page's), with its gift; one query."""
     covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=product))
-    return (QuantityOffer.objects.live(now or timezone.now()).filter(Q(scope=Scope.EVERYTHING) | covers)
-            .order_by("-priority", "-created_at", "-pk").select_related("gift_variant__product").first())
+    return (
+        QuantityOffer.objects.live(now or timezone.now())
+        .filter(Q(scope=Scope.EVERYTHING) | covers)
+        .order_by("-priority", "-created_at", "-pk")
+        .select_related("gift_variant__product")
+        .first()
+    )
 
 
 def quantity_offer_products(offer: QuantityOffer):

@@ -19,7 +19,14 @@ from catalog.services import product_promo_badges_set, product_promotions_set
 
 from .exceptions import CouponRefused, Refusal
 from .models import (
-    AutomaticDiscount, Coupon, CouponRedemption, DiscountTarget, QuantityOffer, QuantityOfferTarget, Scope, normalize_code,
+    AutomaticDiscount,
+    Coupon,
+    CouponRedemption,
+    DiscountTarget,
+    QuantityOffer,
+    QuantityOfferTarget,
+    Scope,
+    normalize_code,
 )
 from .selectors import coupon_usage_refusal, coupon_window_refusal, scope_condition
 
@@ -33,8 +40,10 @@ def discount_targets_sync(*, discount: AutomaticDiscount) -> None:
     """Make the discount's DiscountTarget rows the products its scope covers now."""
     with transaction.atomic():
         current = set(DiscountTarget.objects.filter(discount=discount).values_list("product_id", flat=True))
-        wanted = set() if discount.scope == Scope.EVERYTHING else set(
-            Product.objects.filter(scope_condition(discount)).values_list("pk", flat=True)
+        wanted = (
+            set()
+            if discount.scope == Scope.EVERYTHING
+            else set(Product.objects.filter(scope_condition(discount)).values_list("pk", flat=True))
         )
         if current - wanted:
             DiscountTarget.objects.filter(discount=discount, product_id__in=current - wanted).delete()
@@ -53,10 +62,17 @@ def discount_prices_sync(*, now=None) -> int:
     percent_kind, amount_kind = AutomaticDiscount.Kind.PERCENTAGE, AutomaticDiscount.Kind.FIXED
     wanted: dict[int, tuple[Decimal, Decimal]] = {}
     everywhere = live.filter(scope=Scope.EVERYTHING).aggregate(
-        percent=Max("value", filter=Q(kind=percent_kind)), amount=Max("value", filter=Q(kind=amount_kind)))
-    rows = (DiscountTarget.objects.filter(discount__in=live).values("product_id")
-            .annotate(percent=Max("discount__value", filter=Q(discount__kind=percent_kind)),
-                      amount=Max("discount__value", filter=Q(discount__kind=amount_kind))).order_by())
+        percent=Max("value", filter=Q(kind=percent_kind)), amount=Max("value", filter=Q(kind=amount_kind))
+    )
+    rows = (
+        DiscountTarget.objects.filter(discount__in=live)
+        .values("product_id")
+        .annotate(
+            percent=Max("discount__value", filter=Q(discount__kind=percent_kind)),
+            amount=Max("discount__value", filter=Q(discount__kind=amount_kind)),
+        )
+        .order_by()
+    )
     for row in rows:
         wanted[row["product_id"]] = (row["percent"] or ZERO, row["amount"] or ZERO)
     base_percent, base_amount = everywhere["percent"] or ZERO, everywhere["amount"] or ZERO
@@ -96,10 +112,12 @@ def discounts_refresh() -> int:
     category or a collection since) and the stored prices."""
     with transaction.atomic():
         for discount in AutomaticDiscount.objects.exclude(scope=Scope.EVERYTHING).filter(
-                Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())):
+            Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())
+        ):
             discount_targets_sync(discount=discount)
         for offer in QuantityOffer.objects.exclude(scope=Scope.EVERYTHING).filter(
-                Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())):
+            Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now())
+        ):
             quantity_offer_targets_sync(offer=offer)
         quantity_offer_badges_sync()
         return discount_prices_sync()
@@ -112,12 +130,16 @@ def quantity_offer_targets_sync(*, offer: QuantityOffer) -> None:
     """Make the offer's QuantityOfferTarget rows the products its scope covers now."""
     with transaction.atomic():
         current = set(QuantityOfferTarget.objects.filter(offer=offer).values_list("product_id", flat=True))
-        wanted = set() if offer.scope == Scope.EVERYTHING else set(
-            Product.objects.filter(scope_condition(offer)).values_list("pk", flat=True))
+        wanted = (
+            set()
+            if offer.scope == Scope.EVERYTHING
+            else set(Product.objects.filter(scope_condition(offer)).values_list("pk", flat=True))
+        )
         if current - wanted:
             QuantityOfferTarget.objects.filter(offer=offer, product_id__in=current - wanted).delete()
         QuantityOfferTarget.objects.bulk_create(
-            [QuantityOfferTarget(offer=offer, product_id=pk) for pk in sorted(wanted - current)], ignore_conflicts=True)
+            [QuantityOfferTarget(offer=offer, product_id=pk) for pk in sorted(wanted - current)], ignore_conflicts=True
+        )
 
 
 def quantity_offer_badges_sync(*, now=None) -> int:
@@ -130,7 +152,8 @@ def quantity_offer_badges_sync(*, now=None) -> int:
     rank = {offer.pk: index for index, offer in enumerate(live)}
     best: dict[int, int] = {}
     for offer_id, product_id in QuantityOfferTarget.objects.filter(offer__in=[o.pk for o in live]).values_list(
-            "offer_id", "product_id"):
+        "offer_id", "product_id"
+    ):
         if product_id not in best or rank[offer_id] < rank[best[product_id]]:
             best[product_id] = offer_id
     first_everywhere = next((rank[o.pk] for o in live if o.scope == Scope.EVERYTHING), len(live))
@@ -140,8 +163,11 @@ def quantity_offer_badges_sync(*, now=None) -> int:
     stored = Product.objects.filter(Q(pk__in=list(wanted)) | ~Q(promo_badge=""))
     if everywhere is not None:
         stored = Product.objects.all()
-    changes = {pk: wanted.get(pk, everywhere or "") for pk, badge in stored.values_list("pk", "promo_badge")
-               if badge != wanted.get(pk, everywhere or "")}
+    changes = {
+        pk: wanted.get(pk, everywhere or "")
+        for pk, badge in stored.values_list("pk", "promo_badge")
+        if badge != wanted.get(pk, everywhere or "")
+    }
     if changes:
         product_promo_badges_set(badges=changes)
     return len(changes)
@@ -167,15 +193,36 @@ def _refresh_at_window_edges(promotion) -> None:
             transaction.on_commit(lambda moment=moment: _schedule_sync(sync_discount_prices, moment))
 
 
-def quantity_offer_create(*, name: str, kind: str, buy_quantity: int, pay_quantity: int | None = None,
-                          percent: Decimal | None = None, gift_variant=None, gift_quantity: int = 1,
-                          scope: str = Scope.EVERYTHING, starts_at=None, ends_at=None, priority: int = 0,
-                          **targets) -> QuantityOffer:
+def quantity_offer_create(
+    *,
+    name: str,
+    kind: str,
+    buy_quantity: int,
+    pay_quantity: int | None = None,
+    percent: Decimal | None = None,
+    gift_variant=None,
+    gift_quantity: int = 1,
+    scope: str = Scope.EVERYTHING,
+    starts_at=None,
+    ends_at=None,
+    priority: int = 0,
+    **targets,
+) -> QuantityOffer:
     """A new quantity offer (targets: products=, categories=, brands=, sellers=, collections=)."""
     with transaction.atomic():
-        offer = QuantityOffer(name=name, kind=kind, buy_quantity=buy_quantity, pay_quantity=pay_quantity,
-                              percent=percent, gift_variant=gift_variant, gift_quantity=gift_quantity, scope=scope,
-                              priority=priority, starts_at=starts_at or timezone.now(), ends_at=ends_at)
+        offer = QuantityOffer(
+            name=name,
+            kind=kind,
+            buy_quantity=buy_quantity,
+            pay_quantity=pay_quantity,
+            percent=percent,
+            gift_variant=gift_variant,
+            gift_quantity=gift_quantity,
+            scope=scope,
+            priority=priority,
+            starts_at=starts_at or timezone.now(),
+            ends_at=ends_at,
+        )
         offer.full_clean()
         offer.save()
         _set_scope(offer, targets)
@@ -193,17 +240,28 @@ def coupon_redeem(*, coupon: Coupon, order, customer, email: str, amount: Decima
     # The redemption row first: the coupon's row lock, taken next, is then held only for the
     # UPDATE and the per-customer count, not for this insert too (bench_promotions measures it).
     redemption = CouponRedemption.objects.create(
-        coupon=coupon, order=order, customer=customer if getattr(customer, "pk", None) else None,
-        email=(email or "").lower(), amount=amount, created_at=now,
+        coupon=coupon,
+        order=order,
+        customer=customer if getattr(customer, "pk", None) else None,
+        email=(email or "").lower(),
+        amount=amount,
+        created_at=now,
     )
-    taken = Coupon.objects.filter(
-        Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")),
-        pk=coupon.pk, is_active=True, starts_at__lte=now,
-    ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now)).update(uses=F("uses") + 1)
+    taken = (
+        Coupon.objects.filter(
+            Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")),
+            pk=coupon.pk,
+            is_active=True,
+            starts_at__lte=now,
+        )
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .update(uses=F("uses") + 1)
+    )
     if not taken:
         coupon.refresh_from_db()
         raise coupon_window_refusal(coupon, now) or CouponRefused(
-            Refusal.USED_UP, _("The code %(code)s has been used up.") % {"code": coupon.code})
+            Refusal.USED_UP, _("The code %(code)s has been used up.") % {"code": coupon.code}
+        )
     # This transaction now holds the coupon's row: other checkouts of it wait here, so the
     # counts below include every redemption committed before (and not this order's own).
     refusal = coupon_usage_refusal(coupon, customer=customer, email=email, exclude_order_id=order.pk)
@@ -215,8 +273,7 @@ def coupon_redeem(*, coupon: Coupon, order, customer, email: str, amount: Decima
 def coupon_release(*, order) -> bool:
     """Give back the coupon use of an order cancelled before it was paid (once)."""
     with transaction.atomic():
-        redemption = (CouponRedemption.objects.select_for_update()
-                      .filter(order=order, released_at__isnull=True).first())
+        redemption = CouponRedemption.objects.select_for_update().filter(order=order, released_at__isnull=True).first()
         if redemption is None:
             return False
         redemption.released_at = timezone.now()
@@ -238,12 +295,17 @@ def coupons_generate(*, template: Coupon, count: int, prefix: str, length: int =
     with transaction.atomic():
         codes: set[str] = set()
         while len(codes) < count:
-            draw = {"-".join(filter(None, [prefix, "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))]))
-                    for _ in range(count - len(codes))}
+            draw = {
+                "-".join(filter(None, [prefix, "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))]))
+                for _ in range(count - len(codes))
+            }
             taken = set(Coupon.objects.filter(code__in=draw).values_list("code", flat=True))
             codes |= draw - taken
-        fields = {f.name: getattr(template, f.name) for f in Coupon._meta.concrete_fields
-                  if f.name not in ("id", "code", "uses", "batch", "created_at", "name")}
+        fields = {
+            f.name: getattr(template, f.name)
+            for f in Coupon._meta.concrete_fields
+            if f.name not in ("id", "code", "uses", "batch", "created_at", "name")
+        }
         created = Coupon.objects.bulk_create(
             [Coupon(code=code, name=template.name or batch, batch=batch, **fields) for code in sorted(codes)]
         )
@@ -267,12 +329,28 @@ def _set_scope(promotion, targets: dict) -> None:
             getattr(promotion, relation).set(targets[relation])
 
 
-def discount_create(*, name: str, kind: str, value: Decimal, scope: str = Scope.EVERYTHING, starts_at=None,
-                    ends_at=None, priority: int = 0, **targets) -> AutomaticDiscount:
+def discount_create(
+    *,
+    name: str,
+    kind: str,
+    value: Decimal,
+    scope: str = Scope.EVERYTHING,
+    starts_at=None,
+    ends_at=None,
+    priority: int = 0,
+    **targets,
+) -> AutomaticDiscount:
     """A new automatic discount (targets: products=, categories=, brands=, sellers=, collections=)."""
     with transaction.atomic():
-        discount = AutomaticDiscount(name=name, kind=kind, value=value, scope=scope, priority=priority,
-                                     starts_at=starts_at or timezone.now(), ends_at=ends_at)
+        discount = AutomaticDiscount(
+            name=name,
+            kind=kind,
+            value=value,
+            scope=scope,
+            priority=priority,
+            starts_at=starts_at or timezone.now(),
+            ends_at=ends_at,
+        )
         discount.full_clean()
         discount.save()
         _set_scope(discount, targets)
@@ -280,14 +358,35 @@ def discount_create(*, name: str, kind: str, value: Decimal, scope: str = Scope.
     return discount
 
 
-def coupon_create(*, code: str, name: str, kind: str, value: Decimal = ZERO, scope: str = Scope.EVERYTHING,
-                  minimum_purchase: Decimal = ZERO, max_uses: int | None = None,
-                  max_uses_per_customer: int | None = 1, first_order_only: bool = False, starts_at=None,
-                  ends_at=None, **targets) -> Coupon:
+def coupon_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    value: Decimal = ZERO,
+    scope: str = Scope.EVERYTHING,
+    minimum_purchase: Decimal = ZERO,
+    max_uses: int | None = None,
+    max_uses_per_customer: int | None = 1,
+    first_order_only: bool = False,
+    starts_at=None,
+    ends_at=None,
+    **targets,
+) -> Coupon:
     with transaction.atomic():
-        coupon = Coupon(code=code, name=name, kind=kind, value=value, scope=scope, minimum_purchase=minimum_purchase,
-                        max_uses=max_uses, max_uses_per_customer=max_uses_per_customer,
-                        first_order_only=first_order_only, starts_at=starts_at or timezone.now(), ends_at=ends_at)
+        coupon = Coupon(
+            code=code,
+            name=name,
+            kind=kind,
+            value=value,
+            scope=scope,
+            minimum_purchase=minimum_purchase,
+            max_uses=max_uses,
+            max_uses_per_customer=max_uses_per_customer,
+            first_order_only=first_order_only,
+            starts_at=starts_at or timezone.now(),
+            ends_at=ends_at,
+        )
         coupon.full_clean()
         coupon.save()
         _set_scope(coupon, targets)

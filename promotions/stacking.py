@@ -110,7 +110,13 @@ def terms_snapshot(terms: QuantityTerms, *, offer_id: int) -> dict:
     """What an order line keeps of the offer that discounted it (JSON): which offer pooled its
     units with the order's other lines, and its terms as they were, so a return can price the
     units kept as the offer prices them then (it may be edited or gone by then)."""
-    snapshot = {"offer": offer_id, "kind": terms.kind, "buy": terms.buy, "pay": terms.pay, "percent": str(terms.percent)}
+    snapshot = {
+        "offer": offer_id,
+        "kind": terms.kind,
+        "buy": terms.buy,
+        "pay": terms.pay,
+        "percent": str(terms.percent),
+    }
     if terms.kind == BUY_X_GET_GIFT:
         snapshot["gift_quantity"] = terms.gift_quantity
     return snapshot
@@ -119,9 +125,13 @@ def terms_snapshot(terms: QuantityTerms, *, offer_id: int) -> dict:
 def terms_from_snapshot(snapshot: dict | None) -> QuantityTerms | None:
     if not snapshot or not snapshot.get("kind"):
         return None
-    return QuantityTerms(kind=snapshot["kind"], buy=int(snapshot.get("buy") or 0), pay=int(snapshot.get("pay") or 0),
-                         percent=Decimal(str(snapshot.get("percent") or "0")),
-                         gift_quantity=int(snapshot.get("gift_quantity") or 1))
+    return QuantityTerms(
+        kind=snapshot["kind"],
+        buy=int(snapshot.get("buy") or 0),
+        pay=int(snapshot.get("pay") or 0),
+        percent=Decimal(str(snapshot.get("percent") or "0")),
+        gift_quantity=int(snapshot.get("gift_quantity") or 1),
+    )
 
 
 def gift_units(terms: QuantityTerms, *, bought: int) -> int:

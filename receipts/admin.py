@@ -19,8 +19,19 @@ class ReceiptLineInline(MoneyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     money_fields = ("unit_price", "discount", "taxable_amount", "igv", "total")
-    fields = ["position", "sku", "description", "unit_code", "quantity", "unit_value_shown", "unit_price", "discount",
-              "taxable_amount", "igv", "total"]
+    fields = [
+        "position",
+        "sku",
+        "description",
+        "unit_code",
+        "quantity",
+        "unit_value_shown",
+        "unit_price",
+        "discount",
+        "taxable_amount",
+        "igv",
+        "total",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("unit value (without IGV)"))
@@ -45,21 +56,95 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/receipts-admin.css"]}
-    readonly_fields = ["order", "kind", "series", "number", "original", "reason_code", "reason", "source",
-                       "issued_at", "issue_date", "issuer_ruc", "issuer_name", "issuer_address",
-                       "buyer_document_type", "buyer_document", "buyer_name", "buyer_address", "currency",
-                       "taxable_total", "igv_total", "discount_total", "total", "amount_in_words", "digest",
-                       "signed", "sending_note", "send_status", "send_attempts", "sent_at", "cdr_code", "cdr_message",
-                       "emailed_at", "xml_view", "cdr_view"]
+
+    readonly_fields = [
+        "order",
+        "kind",
+        "series",
+        "number",
+        "original",
+        "reason_code",
+        "reason",
+        "source",
+        "issued_at",
+        "issue_date",
+        "issuer_ruc",
+        "issuer_name",
+        "issuer_address",
+        "buyer_document_type",
+        "buyer_document",
+        "buyer_name",
+        "buyer_address",
+        "currency",
+        "taxable_total",
+        "igv_total",
+        "discount_total",
+        "total",
+        "amount_in_words",
+        "digest",
+        "signed",
+        "sending_note",
+        "send_status",
+        "send_attempts",
+        "sent_at",
+        "cdr_code",
+        "cdr_message",
+        "emailed_at",
+        "xml_view",
+        "cdr_view",
+    ]
     fieldsets = [
-        (None, {"fields": ["order", "kind", "series", "number", "issued_at", "issue_date", "original",
-                           "reason_code", "reason", "source"]}),
-        (_("Issuer and buyer"), {"fields": ["issuer_ruc", "issuer_name", "issuer_address", "buyer_document_type",
-                                            "buyer_document", "buyer_name", "buyer_address"]}),
-        (_("Amounts"), {"fields": ["currency", "taxable_total", "igv_total", "discount_total", "total",
-                                   "amount_in_words"]}),
-        (_("SUNAT"), {"fields": ["signed", "sending_note", "send_status", "send_attempts", "sent_at", "cdr_code",
-                                 "cdr_message", "digest", "emailed_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "order",
+                    "kind",
+                    "series",
+                    "number",
+                    "issued_at",
+                    "issue_date",
+                    "original",
+                    "reason_code",
+                    "reason",
+                    "source",
+                ]
+            },
+        ),
+        (
+            _("Issuer and buyer"),
+            {
+                "fields": [
+                    "issuer_ruc",
+                    "issuer_name",
+                    "issuer_address",
+                    "buyer_document_type",
+                    "buyer_document",
+                    "buyer_name",
+                    "buyer_address",
+                ]
+            },
+        ),
+        (
+            _("Amounts"),
+            {"fields": ["currency", "taxable_total", "igv_total", "discount_total", "total", "amount_in_words"]},
+        ),
+        (
+            _("SUNAT"),
+            {
+                "fields": [
+                    "signed",
+                    "sending_note",
+                    "send_status",
+                    "send_attempts",
+                    "sent_at",
+                    "cdr_code",
+                    "cdr_message",
+                    "digest",
+                    "emailed_at",
+                ]
+            },
+        ),
         (_("Documents"), {"classes": ["collapse"], "fields": ["xml_view", "cdr_view"]}),
     ]
 
@@ -79,8 +164,9 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Customer"), ordering="buyer_document")
     def buyer(self, obj):
         if obj.buyer_name and obj.buyer_document:
-            return format_html("{}<br><span class=\"receipt-buyer-document\">{}</span>", obj.buyer_name,
-                               obj.buyer_document)
+            return format_html(
+                '{}<br><span class="receipt-buyer-document">{}</span>', obj.buyer_name, obj.buyer_document
+            )
         return obj.buyer_name or obj.buyer_document or "—"
 
     @admin.display(description=_("SUNAT status"), ordering="send_status")
@@ -108,17 +194,23 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("XML"))
     def xml_view(self, obj):
         if not obj.is_signed:
-            return format_html('<p class="receipt-status receipt-status--danger">{}</p><pre class="receipt-xml">{}</pre>',
-                               _("Not signed: no signing certificate was configured when it was issued."),
-                               obj.xml or "—")
-        return format_html("<pre class=\"receipt-xml\">{}</pre>", obj.xml)
+            return format_html(
+                '<p class="receipt-status receipt-status--danger">{}</p><pre class="receipt-xml">{}</pre>',
+                _("Not signed: no signing certificate was configured when it was issued."),
+                obj.xml or "—",
+            )
+        return format_html('<pre class="receipt-xml">{}</pre>', obj.xml)
 
     @admin.display(description=_("CDR"))
     def cdr_view(self, obj):
-        return format_html("<pre class=\"receipt-xml\">{}</pre>", obj.cdr_xml or "—")
+        return format_html('<pre class="receipt-xml">{}</pre>', obj.cdr_xml or "—")
 
     @admin.action(description=_("Send again to SUNAT"), permissions=["view"])
     def resend(self, request, queryset):
         count = services.receipts_resend(receipt_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, ngettext("%(count)d receipt queued to send.", "%(count)d receipts queued to send.",
-                                            count) % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d receipt queued to send.", "%(count)d receipts queued to send.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

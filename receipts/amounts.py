@@ -84,28 +84,52 @@ def order_line_amounts(order, lines) -> list[LineAmounts]:
     result = []
     for line, share in zip(lines, shares, strict=True):
         description = f"{line.product_name} ({line.options})" if line.options else line.product_name
-        result.append(LineAmounts(sku=line.sku, description=description[:500], quantity=line.quantity,
-                                  unit_price=line.unit_price, discount=line.discount + share,
-                                  total=line.line_total - share, order_line_id=line.pk))
+        result.append(
+            LineAmounts(
+                sku=line.sku,
+                description=description[:500],
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                discount=line.discount + share,
+                total=line.line_total - share,
+                order_line_id=line.pk,
+            )
+        )
     if order.shipping_total > 0:
         name = order.shipping_method_name or "Envío"
-        result.append(LineAmounts(sku="ENVIO", description=f"Servicio de envío: {name}"[:500], quantity=1,
-                                  unit_price=order.shipping_total, discount=ZERO, total=order.shipping_total,
-                                  unit_code="ZZ"))
+        result.append(
+            LineAmounts(
+                sku="ENVIO",
+                description=f"Servicio de envío: {name}"[:500],
+                quantity=1,
+                unit_price=order.shipping_total,
+                discount=ZERO,
+                total=order.shipping_total,
+                unit_code="ZZ",
+            )
+        )
     return result
 
 
 def credited_part(line, quantity: int) -> LineAmounts:
     """`quantity` units of a receipt line, credited at what they were sold for: the line's total
     and discount in proportion (half-up to the cent, as a return values them), whole for all of it."""
+
     def share(value: Decimal) -> Decimal:
         if quantity == line.quantity:
             return value
         return (value * quantity / line.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
 
-    return LineAmounts(sku=line.sku, description=line.description, quantity=quantity, unit_price=line.unit_price,
-                       discount=share(line.discount), total=share(line.total), unit_code=line.unit_code,
-                       order_line_id=line.order_line_id)
+    return LineAmounts(
+        sku=line.sku,
+        description=line.description,
+        quantity=quantity,
+        unit_price=line.unit_price,
+        discount=share(line.discount),
+        total=share(line.total),
+        unit_code=line.unit_code,
+        order_line_id=line.order_line_id,
+    )
 
 
 def totals_of(lines: list[LineAmounts]) -> Totals:

@@ -29,12 +29,31 @@ class ReceiptsConfig(AppConfig):
 
         from . import pending, tasks
 
-        jobs.register(jobs.PendingWork(
-            name="receipts.issue", label=_("Paid orders without their receipt"), overdue=pending.orders_without_receipt,
-            since="paid_at", sweep=tasks.issue_missing_receipts, every=15 * 60))
-        jobs.register(jobs.PendingWork(
-            name="receipts.send", label=_("Receipts to send to SUNAT"), overdue=pending.receipts_to_send,
-            since="issued_at", enqueue=tasks.submit_to_sunat.delay))
-        jobs.register(jobs.PendingWork(
-            name="receipts.email", label=_("Receipts to e-mail"), overdue=pending.receipts_to_email,
-            since="issued_at", enqueue=tasks.email_receipt.delay))
+        jobs.register(
+            jobs.PendingWork(
+                name="receipts.issue",
+                label=_("Paid orders without their receipt"),
+                overdue=pending.orders_without_receipt,
+                since="paid_at",
+                sweep=tasks.issue_missing_receipts,
+                every=15 * 60,
+            )
+        )
+        jobs.register(
+            jobs.PendingWork(
+                name="receipts.send",
+                label=_("Receipts to send to SUNAT"),
+                overdue=pending.receipts_to_send,
+                since="issued_at",
+                enqueue=tasks.submit_to_sunat.delay,
+            )
+        )
+        jobs.register(
+            jobs.PendingWork(
+                name="receipts.email",
+                label=_("Receipts to e-mail"),
+                overdue=pending.receipts_to_email,
+                since="issued_at",
+                enqueue=tasks.email_receipt.delay,
+            )
+        )

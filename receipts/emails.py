@@ -17,8 +17,12 @@ def deliver_receipt(*, receipt_id: int) -> None:
     receipt = selectors.receipt_with_details(pk=receipt_id)
     store_name = site_setting("STORE_NAME")
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"receipt": receipt, "order": receipt.order, "store_name": store_name,
-                   "order_url": site_url(order_email_path(receipt.order))}
+        context = {
+            "receipt": receipt,
+            "order": receipt.order,
+            "store_name": store_name,
+            "order_url": site_url(order_email_path(receipt.order)),
+        }
         subject = render_subject("receipts/email/receipt_subject.txt", context)
         text = render_text("receipts/email/receipt.txt", context)
         pdf = receipt_pdf(receipt)

@@ -58,20 +58,30 @@ class SendStatus(models.TextChoices):
 # The series of each kind of document (a credit note follows its original's letter).
 SERIES = {ReceiptKind.FACTURA: "F001", ReceiptKind.BOLETA: "B001"}
 CREDIT_SERIES = {ReceiptKind.FACTURA: "FC01", ReceiptKind.BOLETA: "BC01"}
-SEND_TONES = {SendStatus.PENDING: "warning", SendStatus.ACCEPTED: "success", SendStatus.OBSERVED: "info",
-              SendStatus.REJECTED: "danger", SendStatus.FAILED: "danger"}
-
-
+SEND_TONES = {
+    SendStatus.PENDING: "warning",
+    SendStatus.ACCEPTED: "success",
+    SendStatus.OBSERVED: "info",
+    SendStatus.REJECTED: "danger",
+    SendStatus.FAILED: "danger",
+}
 
 
 class Receipt(models.Model):
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="receipts",
-                              verbose_name=_("order"))
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="receipts", verbose_name=_("order")
+    )
     kind = models.CharField(_("type"), max_length=2, choices=ReceiptKind.choices)
     series = models.CharField(_("series"), max_length=4)
     number = models.PositiveIntegerField(_("number"))
-    original = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="credit_notes", verbose_name=_("original receipt"))
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("original receipt"),
+    )
     reason_code = models.CharField(_("reason code"), max_length=2, choices=CreditReason.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
     # What caused a credit note ("refund:12", "return:5"): one note per cause, whoever asks twice.
@@ -99,8 +109,9 @@ class Receipt(models.Model):
     xml = models.TextField(_("XML"), blank=True)
     digest = models.CharField(_("hash"), max_length=100, blank=True)
 
-    send_status = models.CharField(_("SUNAT status"), max_length=10, choices=SendStatus.choices,
-                                   default=SendStatus.PENDING)
+    send_status = models.CharField(
+        _("SUNAT status"), max_length=10, choices=SendStatus.choices, default=SendStatus.PENDING
+    )
     send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
     sent_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     cdr_code = models.CharField(_("CDR code"), max_length=10, blank=True)
@@ -115,14 +126,21 @@ class Receipt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="receipts_receipt_series_number_unique"),
             # One boleta or factura per order, whoever issues it and however often.
-            models.UniqueConstraint(fields=["order"], condition=Q(kind__in=["01", "03"]),
-                                    name="receipts_receipt_one_per_order"),
-            models.CheckConstraint(condition=Q(kind="07", original__isnull=False) | Q(~Q(kind="07"), original__isnull=True),
-                                   name="receipts_receipt_credit_note_has_original"),
-            models.CheckConstraint(condition=Q(total__gte=0) & Q(taxable_total__gte=0) & Q(igv_total__gte=0),
-                                   name="receipts_receipt_amounts_not_negative"),
-            models.CheckConstraint(condition=same_cents("total", F("taxable_total") + F("igv_total")),
-                                   name="receipts_receipt_total_adds_up"),
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(kind__in=["01", "03"]), name="receipts_receipt_one_per_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="07", original__isnull=False) | Q(~Q(kind="07"), original__isnull=True),
+                name="receipts_receipt_credit_note_has_original",
+            ),
+            models.CheckConstraint(
+                condition=Q(total__gte=0) & Q(taxable_total__gte=0) & Q(igv_total__gte=0),
+                name="receipts_receipt_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=same_cents("total", F("taxable_total") + F("igv_total")),
+                name="receipts_receipt_total_adds_up",
+            ),
         ]
         indexes = [models.Index(fields=["send_status", "issued_at"], name="receipts_send_status_idx")]
 
@@ -157,9 +175,20 @@ class Receipt(models.Model):
 
     def qr_text(self) -> str:
         """SUNAT's QR content: RUC|type|series|number|IGV|total|date|buyer doc type|buyer doc|hash."""
-        return "|".join([self.issuer_ruc, self.kind, self.series, f"{self.number:08d}", f"{self.igv_total:.2f}",
-                         f"{self.total:.2f}", self.issue_date.isoformat(), self.buyer_document_type,
-                         self.buyer_document or "-", self.digest])
+        return "|".join(
+            [
+                self.issuer_ruc,
+                self.kind,
+                self.series,
+                f"{self.number:08d}",
+                f"{self.igv_total:.2f}",
+                f"{self.total:.2f}",
+                self.issue_date.isoformat(),
+                self.buyer_document_type,
+                self.buyer_document or "-",
+                self.digest,
+            ]
+        )
 
 
 def free_transfers_value(receipt, lines) -> Decimal:
@@ -181,8 +210,14 @@ class ReceiptLine(models.Model):
 
     receipt = models.ForeignKey(Receipt, on_delete=models.CASCADE, related_name="lines", verbose_name=_("receipt"))
     # The order line it sells or credits (none for shipping or a credit of an amount).
-    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("order line"))
+    order_line = models.ForeignKey(
+        "orders.OrderLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("order line"),
+    )
     position = models.PositiveSmallIntegerField(_("position"))
     sku = models.CharField(_("code"), max_length=50, blank=True)
     description = models.CharField(_("description"), max_length=500)
@@ -202,8 +237,9 @@ class ReceiptLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["receipt", "position"], name="receipts_line_position_unique"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="receipts_line_quantity_positive"),
-            models.CheckConstraint(condition=same_cents("total", F("taxable_amount") + F("igv")),
-                                   name="receipts_line_total_adds_up"),
+            models.CheckConstraint(
+                condition=same_cents("total", F("taxable_amount") + F("igv")), name="receipts_line_total_adds_up"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,8 +21,9 @@ def orders_without_receipt(cutoff) -> QuerySet:
     """Paid orders (before `cutoff`) with no boleta or factura; not an order of gift cards only
     (its sale is money paid in advance: no receipt, see credit/models.py)."""
     issued = Receipt.objects.filter(order=OuterRef("pk"), kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
-    return (Order.objects.filter(payment_status__in=PAID_STATUSES, paid_at__lt=cutoff, total__gt=F("gift_cards_total"))
-            .filter(~Exists(issued)))
+    return Order.objects.filter(
+        payment_status__in=PAID_STATUSES, paid_at__lt=cutoff, total__gt=F("gift_cards_total")
+    ).filter(~Exists(issued))
 
 
 def receipts_to_send(cutoff) -> QuerySet:
@@ -34,7 +35,8 @@ def receipts_to_send(cutoff) -> QuerySet:
     if not sending_configured() or not certificate_configured():  # unsigned receipts wait for a certificate
         return Receipt.objects.none()
     return Receipt.objects.filter(send_status=SendStatus.PENDING).filter(
-        Q(send_attempts=0, issued_at__lt=cutoff) | Q(issued_at__lt=timezone.now() - SEND_RETRIES_SPAN))
+        Q(send_attempts=0, issued_at__lt=cutoff) | Q(issued_at__lt=timezone.now() - SEND_RETRIES_SPAN)
+    )
 
 
 def receipts_to_email(cutoff) -> QuerySet:

@@ -12,5 +12,8 @@ def receipt_with_details(*, queryset: QuerySet | None = None, **lookup) -> Recei
 
 def receipts_not_accepted() -> QuerySet:
     """Pending, failed or rejected receipts, oldest first (what receipts_pending lists)."""
-    return (Receipt.objects.exclude(send_status__in=[SendStatus.ACCEPTED, SendStatus.OBSERVED])
-            .select_related("order").order_by("issued_at", "pk"))
+    return (
+        Receipt.objects.exclude(send_status__in=[SendStatus.ACCEPTED, SendStatus.OBSERVED])
+        .select_related("order")
+        .order_by("issued_at", "pk")
+    )

@@ -103,9 +103,12 @@ def _fault(root) -> SendAnswer:
 def send_bill(receipt: Receipt) -> SendAnswer:
     """Send one signed receipt; its CDR or rejection. Raises SendUnavailable to retry later."""
     try:
-        response = requests.post(settings.SUNAT_SEND_URL, data=envelope(receipt).encode(),
-                                 headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "urn:sendBill"},
-                                 timeout=settings.SUNAT_SEND_TIMEOUT)
+        response = requests.post(
+            settings.SUNAT_SEND_URL,
+            data=envelope(receipt).encode(),
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": "urn:sendBill"},
+            timeout=settings.SUNAT_SEND_TIMEOUT,
+        )
     except requests.RequestException as error:
         raise SendUnavailable(type(error).__name__) from None
     try:

@@ -19,14 +19,22 @@ from django.utils.translation import gettext as _
 from accounts.validators import normalize_identity, validate_dni, validate_ruc
 from core.counters import counter_next
 from core.once import Stamp
-from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 from core.site_settings import site_setting
+from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 
 from . import amounts, signing, ubl
-from .ports import return_goods
 from .models import (
-    CREDIT_SERIES, LIMA, SERIES, BuyerDocument, CreditReason, Receipt, ReceiptKind, ReceiptLine, SendStatus,
+    CREDIT_SERIES,
+    LIMA,
+    SERIES,
+    BuyerDocument,
+    CreditReason,
+    Receipt,
+    ReceiptKind,
+    ReceiptLine,
+    SendStatus,
 )
+from .ports import return_goods
 from .words import amount_in_words
 
 logger = logging.getLogger(__name__)
@@ -54,12 +62,20 @@ def _issuer() -> dict:
     name = str(values["RECEIPTS_ISSUER_NAME"]).strip()
     if not name:
         raise ReceiptError(_("The store's legal name is missing in the site settings."))
-    return {"issuer_ruc": ruc, "issuer_name": name[:200], "issuer_address": str(values["RECEIPTS_ISSUER_ADDRESS"]).strip()[:250]}
+    return {
+        "issuer_ruc": ruc,
+        "issuer_name": name[:200],
+        "issuer_address": str(values["RECEIPTS_ISSUER_ADDRESS"]).strip()[:250],
+    }
 
 
 def _address_line(address: dict) -> str:
-    parts = [address.get("street"), address.get("district"), address.get("province"),
-             address.get("department_name") or ""]
+    parts = [
+        address.get("street"),
+        address.get("district"),
+        address.get("province"),
+        address.get("department_name") or "",
+    ]
     return " - ".join(str(part).strip() for part in parts if part and str(part).strip())[:250]
 
 
@@ -74,12 +90,14 @@ def buyer_for_order(order: Order) -> dict:
         try:
             validate_ruc(document)
         except ValidationError:
-            raise ReceiptError(_("A factura needs a valid RUC; order %(number)s has none.")
-                               % {"number": order.number}) from None
+            raise ReceiptError(
+                _("A factura needs a valid RUC; order %(number)s has none.") % {"number": order.number}
+            ) from None
         name = " ".join(order.customer_legal_name.split())
         if len(name) < 3:  # SUNAT refuses a shorter RegistrationName (error 2022)
-            raise ReceiptError(_("A factura needs the business name; order %(number)s has none.")
-                               % {"number": order.number})
+            raise ReceiptError(
+                _("A factura needs the business name; order %(number)s has none.") % {"number": order.number}
+            )
         kind, document_type = ReceiptKind.FACTURA, BuyerDocument.RUC
     elif order.customer_document_type == DocumentType.DNI:
         try:
@@ -89,36 +107,76 @@ def buyer_for_order(order: Order) -> dict:
         kind, document_type = ReceiptKind.BOLETA, BuyerDocument.DNI
     else:
         kind, document_type, document = ReceiptKind.BOLETA, BuyerDocument.NONE, ""
-    return {"kind": kind, "buyer_document_type": document_type, "buyer_document": document,
-            "buyer_name": name[:200], "buyer_address": _address_line(billing)}
+    return {
+        "kind": kind,
+        "buyer_document_type": document_type,
+        "buyer_document": document,
+        "buyer_name": name[:200],
+        "buyer_address": _address_line(billing),
+    }
 
 
 # --- issuing ---------------------------------------------------------------------------------
 
 
-def _create(*, order: Order, kind: str, series: str, buyer: dict, lines: list[amounts.LineAmounts],
-            original: Receipt | None = None, reason_code: str = "", reason: str = "",
-            source: str | None = None, notify: bool = True) -> Receipt:
+def _create(
+    *,
+    order: Order,
+    kind: str,
+    series: str,
+    buyer: dict,
+    lines: list[amounts.LineAmounts],
+    original: Receipt | None = None,
+    reason_code: str = "",
+    reason: str = "",
+    source: str | None = None,
+    notify: bool = True,
+) -> Receipt:
     """Insert the receipt, its lines and its XML (signed when a certificate is configured).
     Must run inside the caller's transaction: the counter's increment commits with it."""
     totals = amounts.totals_of(lines)
     now = timezone.now()
     number = counter_next(scope="receipt", key=series)
     receipt = Receipt.objects.create(
-        order=order, kind=kind, series=series, number=number, original=original, reason_code=reason_code,
-        reason=reason[:250], source=source, issued_at=now, issue_date=timezone.localtime(now, LIMA).date(),
-        **_issuer(), **{k: v for k, v in buyer.items() if k != "kind"}, currency=order.currency,
-        taxable_total=totals.taxable, igv_total=totals.igv, discount_total=totals.discount, total=totals.total,
+        order=order,
+        kind=kind,
+        series=series,
+        number=number,
+        original=original,
+        reason_code=reason_code,
+        reason=reason[:250],
+        source=source,
+        issued_at=now,
+        issue_date=timezone.localtime(now, LIMA).date(),
+        **_issuer(),
+        **{k: v for k, v in buyer.items() if k != "kind"},
+        currency=order.currency,
+        taxable_total=totals.taxable,
+        igv_total=totals.igv,
+        discount_total=totals.discount,
+        total=totals.total,
         amount_in_words=amount_in_words(totals.total),
     )
-    rows = ReceiptLine.objects.bulk_create([
-        ReceiptLine(receipt=receipt, position=position, order_line_id=line.order_line_id, sku=line.sku,
-                    description=line.description,
-                    unit_code=line.unit_code, quantity=line.quantity, unit_value=line.unit_value,
-                    unit_price=line.unit_price, discount=line.discount, taxable_amount=line.taxable_amount,
-                    igv=line.igv, total=line.total)
-        for position, line in enumerate(lines, start=1)
-    ])
+    rows = ReceiptLine.objects.bulk_create(
+        [
+            ReceiptLine(
+                receipt=receipt,
+                position=position,
+                order_line_id=line.order_line_id,
+                sku=line.sku,
+                description=line.description,
+                unit_code=line.unit_code,
+                quantity=line.quantity,
+                unit_value=line.unit_value,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                taxable_amount=line.taxable_amount,
+                igv=line.igv,
+                total=line.total,
+            )
+            for position, line in enumerate(lines, start=1)
+        ]
+    )
     receipt.xml, receipt.digest = _document(receipt, rows)
     receipt.save(update_fields=["xml", "digest"])
     transaction.on_commit(lambda: _after_issue(receipt.pk, notify=notify), robust=True)
@@ -160,14 +218,18 @@ def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
             raise ReceiptError(_("Order %(number)s is not paid.") % {"number": order.number})
         if order.total <= order.gift_cards_total:
             # Gift cards only: money paid in advance, no sale of goods yet (credit/models.py).
-            raise ReceiptError(_("Order %(number)s sold only gift cards: it has no receipt.") % {"number": order.number})
+            raise ReceiptError(
+                _("Order %(number)s sold only gift cards: it has no receipt.") % {"number": order.number}
+            )
         buyer = buyer_for_order(order)
         lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
         if amounts.totals_of(lines).total != order.total:
-            raise ReceiptError(_("The lines of order %(number)s do not add up to its total.")
-                               % {"number": order.number})
-        return _create(order=order, kind=buyer["kind"], series=SERIES[buyer["kind"]], buyer=buyer, lines=lines,
-                       notify=notify)
+            raise ReceiptError(
+                _("The lines of order %(number)s do not add up to its total.") % {"number": order.number}
+            )
+        return _create(
+            order=order, kind=buyer["kind"], series=SERIES[buyer["kind"]], buyer=buyer, lines=lines, notify=notify
+        )
 
 
 def _amount(raw) -> Decimal:
@@ -184,8 +246,15 @@ def credited_total(receipt: Receipt) -> Decimal:
     return receipt.credit_notes.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
 
 
-def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str = "",
-                      source: str | None = None, goods: dict[int | None, int] | None = None) -> Receipt:
+def credit_note_issue(
+    *,
+    receipt: Receipt,
+    amount,
+    reason_code: str,
+    reason: str = "",
+    source: str | None = None,
+    goods: dict[int | None, int] | None = None,
+) -> Receipt:
     """A nota de crédito for `amount` (with IGV) of `receipt`, with its SUNAT reason (catálogo
     09). The notes of a receipt never add up to more than it; the same `source` ("refund:12",
     "return:5") always gets the same note. It carries the lines it credits, each with its
@@ -207,30 +276,55 @@ def credit_note_issue(*, receipt: Receipt, amount, reason_code: str, reason: str
                 return existing
         already = credited_total(original)
         if already + amount > original.total:
-            raise ReceiptError(_("A credit note cannot exceed its receipt: %(room)s of %(number)s can still be "
-                                 "credited.") % {"room": original.total - already, "number": original.full_number})
+            raise ReceiptError(
+                _("A credit note cannot exceed its receipt: %(room)s of %(number)s can still be credited.")
+                % {"room": original.total - already, "number": original.full_number}
+            )
         label = reason.strip() or str(CreditReason(reason_code).label)
         lines = _credited_lines(original, amount=amount, whole=already == 0 and amount == original.total, goods=goods)
         if lines is None:
-            lines = [amounts.LineAmounts(sku="", description=f"{label} ({original.full_number})"[:500], quantity=1,
-                                         unit_price=amount, discount=Decimal("0.00"), total=amount, unit_code="ZZ")]
-        buyer = {field: getattr(original, field) for field in
-                 ("buyer_document_type", "buyer_document", "buyer_name", "buyer_address")}
-        return _create(order=original.order, kind=ReceiptKind.CREDIT_NOTE, series=CREDIT_SERIES[original.kind],
-                       buyer=buyer, lines=lines, original=original, reason_code=reason_code, reason=label,
-                       source=source)
+            lines = [
+                amounts.LineAmounts(
+                    sku="",
+                    description=f"{label} ({original.full_number})"[:500],
+                    quantity=1,
+                    unit_price=amount,
+                    discount=Decimal("0.00"),
+                    total=amount,
+                    unit_code="ZZ",
+                )
+            ]
+        buyer = {
+            field: getattr(original, field)
+            for field in ("buyer_document_type", "buyer_document", "buyer_name", "buyer_address")
+        }
+        return _create(
+            order=original.order,
+            kind=ReceiptKind.CREDIT_NOTE,
+            series=CREDIT_SERIES[original.kind],
+            buyer=buyer,
+            lines=lines,
+            original=original,
+            reason_code=reason_code,
+            reason=label,
+            source=source,
+        )
 
 
-def _credited_lines(original: Receipt, *, amount: Decimal, whole: bool,
-                    goods: dict[int | None, int] | None) -> list[amounts.LineAmounts] | None:
+def _credited_lines(
+    original: Receipt, *, amount: Decimal, whole: bool, goods: dict[int | None, int] | None
+) -> list[amounts.LineAmounts] | None:
     # A unit given free was not paid for: nothing of it is credited (its line has no value to give back).
     sold = [line for line in original.lines.order_by("position") if not line.is_free]
     if whole:
         return [amounts.credited_part(line, line.quantity) for line in sold]
     if not goods:
         return None
-    lines = [amounts.credited_part(line, min(goods[line.order_line_id], line.quantity))
-             for line in sold if goods.get(line.order_line_id)]
+    lines = [
+        amounts.credited_part(line, min(goods[line.order_line_id], line.quantity))
+        for line in sold
+        if goods.get(line.order_line_id)
+    ]
     # Goods worth more than the amount (an earlier refund left less to give back) are credited as an amount.
     return lines if lines and amounts.totals_of(lines).total == amount else None
 
@@ -251,8 +345,14 @@ def credit_note_for_return(*, return_id: int) -> Receipt | None:
     units: dict[int | None, int] = dict(goods.units)
     if goods.shipping:
         units[None] = 1
-    return credit_note_issue(receipt=original, amount=goods.amount, reason_code=_credit_reason(original, goods.amount),
-                             reason=_return_reason(goods), source=f"return:{return_id}", goods=units)
+    return credit_note_issue(
+        receipt=original,
+        amount=goods.amount,
+        reason_code=_credit_reason(original, goods.amount),
+        reason=_return_reason(goods),
+        source=f"return:{return_id}",
+        goods=units,
+    )
 
 
 def _return_reason(goods) -> str:
@@ -298,15 +398,21 @@ def credit_note_for_refund(*, refund_id: int) -> Receipt | None:
         return None  # gift cards only: no receipt was issued, so none is reduced (credit/models.py)
     if (return_id := _return_of_refund(refund)) is not None:
         return credit_note_for_return(return_id=return_id)
-    if _is_cancellation_refund(refund) and (note := credit_note_for_cancelled_order(
-            order_id=refund.payment.order_id)) is not None:
+    if (
+        _is_cancellation_refund(refund)
+        and (note := credit_note_for_cancelled_order(order_id=refund.payment.order_id)) is not None
+    ):
         return note
     original = receipt_issue_for_order(order_id=refund.payment.order_id)
     whole = credited_total(original) == 0 and refund.amount == original.total
     # Money given back that no goods came back for lowers the sale's value (code 09).
-    return credit_note_issue(receipt=original, amount=refund.amount,
-                             reason_code=CreditReason.TOTAL_RETURN if whole else CreditReason.DECREASE,
-                             reason=refund.reason or "", source=f"refund:{refund.pk}")
+    return credit_note_issue(
+        receipt=original,
+        amount=refund.amount,
+        reason_code=CreditReason.TOTAL_RETURN if whole else CreditReason.DECREASE,
+        reason=refund.reason or "",
+        source=f"refund:{refund.pk}",
+    )
 
 
 def credit_note_for_store_credit(*, store_credit_id: int) -> Receipt | None:
@@ -335,8 +441,13 @@ def credit_note_for_cancelled_order(*, order_id: int) -> Receipt | None:
     remaining = original.total - credited_total(original)
     if remaining <= 0:
         return None
-    return credit_note_issue(receipt=original, amount=remaining, reason_code=CreditReason.CANCELLATION,
-                             reason=_("Order %(number)s cancelled") % {"number": order.number}, source=source)
+    return credit_note_issue(
+        receipt=original,
+        amount=remaining,
+        reason_code=CreditReason.CANCELLATION,
+        reason=_("Order %(number)s cancelled") % {"number": order.number},
+        source=source,
+    )
 
 
 def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
@@ -346,9 +457,12 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
     from payments.models import Refund
 
     issued, problems = 0, []
-    orders = (Order.objects.filter(payment_status__in=PAID_STATUSES, total__gt=F("gift_cards_total"))  # not gift cards only
-              .exclude(receipts__kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
-              .order_by("pk").values_list("pk", "number"))
+    orders = (
+        Order.objects.filter(payment_status__in=PAID_STATUSES, total__gt=F("gift_cards_total"))  # not gift cards only
+        .exclude(receipts__kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
+        .order_by("pk")
+        .values_list("pk", "number")
+    )
     for order_id, number in orders:
         try:
             receipt_issue_for_order(order_id=order_id, notify=notify)
@@ -356,8 +470,12 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
         except ReceiptError as error:
             problems.append(f"{number}: {error}")
     noted = set(Receipt.objects.exclude(source=None).values_list("source", flat=True))
-    refunds = (Refund.objects.filter(status=Refund.Status.SUCCEEDED).select_related("payment__order").order_by("pk")
-               .only("pk", "idempotency_key", "payment__order_id", "payment__order__status"))
+    refunds = (
+        Refund.objects.filter(status=Refund.Status.SUCCEEDED)
+        .select_related("payment__order")
+        .order_by("pk")
+        .only("pk", "idempotency_key", "payment__order_id", "payment__order__status")
+    )
     for refund in refunds:
         # Before notes were issued per return and per cancellation, each refund and store credit
         # had its own ("refund:<id>", "credit:<id>"): those causes are noted already.
@@ -371,8 +489,9 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
             problems.append(f"refund {refund.pk}: {error}")
     from credit.models import StoreCredit
 
-    for credit_id, return_id in (StoreCredit.objects.filter(return_request__isnull=False).order_by("pk")
-                                 .values_list("pk", "return_request_id")):
+    for credit_id, return_id in (
+        StoreCredit.objects.filter(return_request__isnull=False).order_by("pk").values_list("pk", "return_request_id")
+    ):
         if f"return:{return_id}" in noted or f"credit:{credit_id}" in noted:
             continue
         try:
@@ -381,8 +500,11 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
                 issued += 1
         except ReceiptError as error:
             problems.append(f"store credit {credit_id}: {error}")
-    cancelled = (Order.objects.filter(status=OrderStatus.CANCELLED, payment_status__in=PAID_STATUSES)
-                 .order_by("pk").values_list("pk", "number"))
+    cancelled = (
+        Order.objects.filter(status=OrderStatus.CANCELLED, payment_status__in=PAID_STATUSES)
+        .order_by("pk")
+        .values_list("pk", "number")
+    )
     for order_id, number in cancelled:
         # "cancel-credit:" marks the store-credit part of a cancellation noted before whole-sale notes.
         if f"cancel:{order_id}" in noted or f"cancel-credit:{order_id}" in noted:
@@ -433,7 +555,11 @@ def receipt_send(*, receipt_id: int) -> Receipt:
     with transaction.atomic():
         receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
         if receipt.send_status in (SendStatus.PENDING, SendStatus.FAILED):
-            receipt.send_status, receipt.cdr_code, receipt.cdr_message = answer.status, answer.code, answer.message[:2000]
+            receipt.send_status, receipt.cdr_code, receipt.cdr_message = (
+                answer.status,
+                answer.code,
+                answer.message[:2000],
+            )
             receipt.cdr_xml, receipt.sent_at = answer.cdr_xml, timezone.now()
             receipt.save(update_fields=["send_status", "cdr_code", "cdr_message", "cdr_xml", "sent_at"])
         return receipt
@@ -442,7 +568,8 @@ def receipt_send(*, receipt_id: int) -> Receipt:
 def receipt_send_give_up(*, receipt_id: int, error: str) -> None:
     """The retries ran out: failed, for staff to resend from the admin."""
     Receipt.objects.filter(pk=receipt_id, send_status=SendStatus.PENDING).update(
-        send_status=SendStatus.FAILED, cdr_message=error[:2000])
+        send_status=SendStatus.FAILED, cdr_message=error[:2000]
+    )
 
 
 def receipts_resend(*, receipt_ids: list[int]) -> int:
@@ -450,8 +577,11 @@ def receipts_resend(*, receipt_ids: list[int]) -> int:
     from .tasks import submit_to_sunat
 
     with transaction.atomic():
-        ids = list(Receipt.objects.filter(pk__in=receipt_ids, send_status__in=[SendStatus.PENDING, SendStatus.FAILED])
-                   .values_list("pk", flat=True))
+        ids = list(
+            Receipt.objects.filter(
+                pk__in=receipt_ids, send_status__in=[SendStatus.PENDING, SendStatus.FAILED]
+            ).values_list("pk", flat=True)
+        )
         Receipt.objects.filter(pk__in=ids).update(send_status=SendStatus.PENDING)
         transaction.on_commit(lambda: [submit_to_sunat.delay(pk) for pk in ids], robust=True)
     return len(ids)

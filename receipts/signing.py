@@ -55,16 +55,21 @@ def certificate_load() -> Certificate:
             cert_pem = x509.load_pem_x509_certificate(data).public_bytes(serialization.Encoding.PEM)
     except (ValueError, TypeError) as error:
         raise CertificateMissing(f"SUNAT_CERT_PATH holds no usable certificate and key: {error}") from None
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return Certificate(key_pem=key_pem, cert_pem=cert_pem)
 
 
 def xml_sign(xml: bytes, certificate: Certificate) -> tuple[bytes, str]:
     """(signed XML, its digest value — the "hash" printed on the receipt and in its QR)."""
     root = etree.fromstring(xml)
-    signer = XMLSigner(method=SignatureConstructionMethod.enveloped, signature_algorithm="rsa-sha256",
-                       digest_algorithm="sha256", c14n_algorithm=C14N)
+    signer = XMLSigner(
+        method=SignatureConstructionMethod.enveloped,
+        signature_algorithm="rsa-sha256",
+        digest_algorithm="sha256",
+        c14n_algorithm=C14N,
+    )
     signed = signer.sign(root, key=certificate.key_pem, cert=certificate.cert_pem)
     signature = signed.find("ds:Signature", NS)
     signature.set("Id", SIGNATURE_ID)

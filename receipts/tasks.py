@@ -14,8 +14,7 @@ logger = logging.getLogger(__name__)
 SEND_MAX_RETRIES = 8
 
 
-@shared_task(name="receipts.tasks.issue_receipt", autoretry_for=(OperationalError,), retry_backoff=True,
-             max_retries=5)
+@shared_task(name="receipts.tasks.issue_receipt", autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def issue_receipt(order_id: int) -> str:
     """Issue a paid order's receipt (idempotent). A refusal is logged; the sweep reports it."""
     try:
@@ -51,14 +50,17 @@ def issue_credit_note_for_return(return_id: int) -> str:
 # Tasks queued by an earlier release (store credit for a return) still carry this name.
 @shared_task(name="receipts.tasks.issue_credit_note_for_store_credit", **NOTE_TASK)
 def issue_credit_note_for_store_credit(store_credit_id: int) -> str:
-    return _credit_note(lambda: services.credit_note_for_store_credit(store_credit_id=store_credit_id),
-                        f"store credit {store_credit_id}")
+    return _credit_note(
+        lambda: services.credit_note_for_store_credit(store_credit_id=store_credit_id),
+        f"store credit {store_credit_id}",
+    )
 
 
 @shared_task(name="receipts.tasks.issue_credit_note_for_cancelled_order", **NOTE_TASK)
 def issue_credit_note_for_cancelled_order(order_id: int) -> str:
-    return _credit_note(lambda: services.credit_note_for_cancelled_order(order_id=order_id),
-                        f"cancelled order {order_id}")
+    return _credit_note(
+        lambda: services.credit_note_for_cancelled_order(order_id=order_id), f"cancelled order {order_id}"
+    )
 
 
 # Registered under its former name, which tasks already queued before the rename still carry.
@@ -72,14 +74,16 @@ def submit_to_sunat(self, receipt_id: int) -> str:
         if self.request.retries >= self.max_retries:
             services.receipt_send_give_up(receipt_id=receipt_id, error=str(error))
             return "failed"
-        raise self.retry(exc=error, countdown=min(60 * 2 ** self.request.retries, 2 * 60 * 60)) from error
+        raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 2 * 60 * 60)) from error
 
 
 @shared_task(name="receipts.tasks.email_receipt")
 def email_receipt(receipt_id: int) -> bool:
     """The receipt (PDF attached) to the buyer, once."""
-    return send_once(claim=services.receipt_email_claim(receipt_id=receipt_id),
-                     send=lambda: emails.deliver_receipt(receipt_id=receipt_id))
+    return send_once(
+        claim=services.receipt_email_claim(receipt_id=receipt_id),
+        send=lambda: emails.deliver_receipt(receipt_id=receipt_id),
+    )
 
 
 @shared_task(name="receipts.tasks.issue_missing_receipts")

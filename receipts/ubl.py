@@ -67,17 +67,31 @@ FREE = ("9996", "GRA", "FRE")
 def _tax_scheme(b: _Builder, parent, scheme_codes=IGV) -> None:
     code, name, type_code = scheme_codes
     scheme = b.add(parent, "cac:TaxScheme")
-    b.add(scheme, "cbc:ID", code, schemeName="Codigo de tributos", schemeAgencyName="PE:SUNAT",
-          schemeURI=CATALOG.format(5))
+    b.add(
+        scheme,
+        "cbc:ID",
+        code,
+        schemeName="Codigo de tributos",
+        schemeAgencyName="PE:SUNAT",
+        schemeURI=CATALOG.format(5),
+    )
     b.add(scheme, "cbc:Name", name)
     b.add(scheme, "cbc:TaxTypeCode", type_code)
 
 
-def _party(b: _Builder, parent, *, scheme: str, document: str, name: str, address: str = "",
-           supplier: bool = False) -> None:
+def _party(
+    b: _Builder, parent, *, scheme: str, document: str, name: str, address: str = "", supplier: bool = False
+) -> None:
     party = b.add(b.add(parent, "cac:Party"), "cac:PartyIdentification")
-    b.add(party, "cbc:ID", document or "-", schemeID=scheme, schemeName="Documento de Identidad",
-          schemeAgencyName="PE:SUNAT", schemeURI=CATALOG.format(6))
+    b.add(
+        party,
+        "cbc:ID",
+        document or "-",
+        schemeID=scheme,
+        schemeName="Documento de Identidad",
+        schemeAgencyName="PE:SUNAT",
+        schemeURI=CATALOG.format(6),
+    )
     party = party.getparent()
     if supplier:
         b.add(b.add(party, "cac:PartyName"), "cbc:Name", name)
@@ -86,7 +100,9 @@ def _party(b: _Builder, parent, *, scheme: str, document: str, name: str, addres
     if supplier or address:
         registered = b.add(legal, "cac:RegistrationAddress")
         if supplier:
-            b.add(registered, "cbc:AddressTypeCode", "0000", listAgencyName="PE:SUNAT", listName="Establecimientos anexos")
+            b.add(
+                registered, "cbc:AddressTypeCode", "0000", listAgencyName="PE:SUNAT", listName="Establecimientos anexos"
+            )
         if address:
             b.add(b.add(registered, "cac:AddressLine"), "cbc:Line", address)
 
@@ -101,8 +117,9 @@ def _signature_reference(b: _Builder, receipt: Receipt) -> None:
     b.add(attachment, "cbc:URI", f"#{SIGNATURE_ID}")
 
 
-def _tax_total(b: _Builder, parent, *, taxable: Decimal, igv: Decimal, line: bool,
-               free: tuple[Decimal, Decimal] | None = None) -> None:
+def _tax_total(
+    b: _Builder, parent, *, taxable: Decimal, igv: Decimal, line: bool, free: tuple[Decimal, Decimal] | None = None
+) -> None:
     """The TaxTotal of a line or of the document: the IGV of what was sold and, when units were
     given free, the referential value and IGV of those (tax 9996), which the total tax leaves out."""
     total = b.add(parent, "cac:TaxTotal")
@@ -120,8 +137,14 @@ def _tax_subtotal(b: _Builder, total, *, taxable: Decimal, igv: Decimal, line: b
     category = b.add(subtotal, "cac:TaxCategory")
     if line:
         b.add(category, "cbc:Percent", "18.00")
-        b.add(category, "cbc:TaxExemptionReasonCode", affectation, listAgencyName="PE:SUNAT",
-              listName="Afectacion del IGV", listURI=CATALOG.format(7))
+        b.add(
+            category,
+            "cbc:TaxExemptionReasonCode",
+            affectation,
+            listAgencyName="PE:SUNAT",
+            listName="Afectacion del IGV",
+            listURI=CATALOG.format(7),
+        )
     _tax_scheme(b, category, scheme)
 
 
@@ -133,15 +156,26 @@ def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
     discount, so quantity × unit value is the line's value (error 3271, observation 4288)."""
     element = b.add(b.root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
     b.add(element, "cbc:ID", line.position)
-    b.add(element, "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity", line.quantity,
-          unitCode=line.unit_code, unitCodeListID="UN/ECE rec 20",
-          unitCodeListAgencyName="United Nations Economic Commission for Europe")
+    b.add(
+        element,
+        "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity",
+        line.quantity,
+        unitCode=line.unit_code,
+        unitCodeListID="UN/ECE rec 20",
+        unitCodeListAgencyName="United Nations Economic Commission for Europe",
+    )
     free = line.is_free and not credit
     b.amount(element, "cbc:LineExtensionAmount", line.free_value if free else line.taxable_amount)
     price = b.add(b.add(element, "cac:PricingReference"), "cac:AlternativeConditionPrice")
     b.amount(price, "cbc:PriceAmount", line.unit_value if free else line.paid_unit_price, places=10)
-    b.add(price, "cbc:PriceTypeCode", "02" if free else "01", listName="Tipo de Precio", listAgencyName="PE:SUNAT",
-          listURI=CATALOG.format(16))
+    b.add(
+        price,
+        "cbc:PriceTypeCode",
+        "02" if free else "01",
+        listName="Tipo de Precio",
+        listAgencyName="PE:SUNAT",
+        listURI=CATALOG.format(16),
+    )
     if free:
         _tax_total(b, element, taxable=ZERO, igv=line.free_igv, line=True, free=(line.free_value, line.free_igv))
         _item(b, element, line)
@@ -151,8 +185,14 @@ def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
         base, discount = line.gross_value, line.discount_value
         allowance = b.add(element, "cac:AllowanceCharge")
         b.add(allowance, "cbc:ChargeIndicator", "false")
-        b.add(allowance, "cbc:AllowanceChargeReasonCode", "00", listAgencyName="PE:SUNAT",
-              listName="Cargo/descuento", listURI=CATALOG.format(53))
+        b.add(
+            allowance,
+            "cbc:AllowanceChargeReasonCode",
+            "00",
+            listAgencyName="PE:SUNAT",
+            listName="Cargo/descuento",
+            listURI=CATALOG.format(53),
+        )
         b.add(allowance, "cbc:MultiplierFactorNumeric", f"{(discount / base):.5f}")
         b.amount(allowance, "cbc:Amount", discount)
         b.amount(allowance, "cbc:BaseAmount", base)
@@ -174,7 +214,11 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
     credit = receipt.kind == ReceiptKind.CREDIT_NOTE
     lines = list(lines)
     given = [line for line in lines if line.is_free and not credit]
-    free = (sum((line.free_value for line in given), ZERO), sum((line.free_igv for line in given), ZERO)) if given else None
+    free = (
+        (sum((line.free_value for line in given), ZERO), sum((line.free_igv for line in given), ZERO))
+        if given
+        else None
+    )
     b = _Builder("CreditNote" if credit else "Invoice", receipt.currency)
     root = b.root
     b.add(b.add(b.add(root, "ext:UBLExtensions"), "ext:UBLExtension"), "ext:ExtensionContent")
@@ -184,27 +228,66 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
     b.add(root, "cbc:IssueDate", receipt.issue_date.isoformat())
     b.add(root, "cbc:IssueTime", receipt.issue_time)
     if not credit:
-        b.add(root, "cbc:InvoiceTypeCode", receipt.kind, listID="0101", listAgencyName="PE:SUNAT",
-              listName="Tipo de Documento", listURI=CATALOG.format(1), name="Tipo de Operacion")
+        b.add(
+            root,
+            "cbc:InvoiceTypeCode",
+            receipt.kind,
+            listID="0101",
+            listAgencyName="PE:SUNAT",
+            listName="Tipo de Documento",
+            listURI=CATALOG.format(1),
+            name="Tipo de Operacion",
+        )
     b.add(root, "cbc:Note", receipt.amount_in_words.removeprefix("SON: "), languageLocaleID="1000")
-    b.add(root, "cbc:DocumentCurrencyCode", receipt.currency, listID="ISO 4217 Alpha",
-          listName="Currency", listAgencyName="United Nations Economic Commission for Europe")
+    b.add(
+        root,
+        "cbc:DocumentCurrencyCode",
+        receipt.currency,
+        listID="ISO 4217 Alpha",
+        listName="Currency",
+        listAgencyName="United Nations Economic Commission for Europe",
+    )
     if credit:
         original = receipt.original
         response = b.add(root, "cac:DiscrepancyResponse")
         b.add(response, "cbc:ReferenceID", f"{original.series}-{original.number}")
-        b.add(response, "cbc:ResponseCode", receipt.reason_code, listAgencyName="PE:SUNAT",
-              listName="Tipo de nota de credito", listURI=CATALOG.format(9))
+        b.add(
+            response,
+            "cbc:ResponseCode",
+            receipt.reason_code,
+            listAgencyName="PE:SUNAT",
+            listName="Tipo de nota de credito",
+            listURI=CATALOG.format(9),
+        )
         b.add(response, "cbc:Description", receipt.reason or receipt.get_reason_code_display())
         reference = b.add(b.add(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         b.add(reference, "cbc:ID", f"{original.series}-{original.number}")
-        b.add(reference, "cbc:DocumentTypeCode", original.kind, listAgencyName="PE:SUNAT",
-              listName="Tipo de Documento", listURI=CATALOG.format(1))
+        b.add(
+            reference,
+            "cbc:DocumentTypeCode",
+            original.kind,
+            listAgencyName="PE:SUNAT",
+            listName="Tipo de Documento",
+            listURI=CATALOG.format(1),
+        )
     _signature_reference(b, receipt)
-    _party(b, b.add(root, "cac:AccountingSupplierParty"), scheme="6", document=receipt.issuer_ruc,
-           name=receipt.issuer_name, address=receipt.issuer_address, supplier=True)
-    _party(b, b.add(root, "cac:AccountingCustomerParty"), scheme=receipt.buyer_document_type,
-           document=receipt.buyer_document, name=receipt.buyer_name, address=receipt.buyer_address)
+    _party(
+        b,
+        b.add(root, "cac:AccountingSupplierParty"),
+        scheme="6",
+        document=receipt.issuer_ruc,
+        name=receipt.issuer_name,
+        address=receipt.issuer_address,
+        supplier=True,
+    )
+    _party(
+        b,
+        b.add(root, "cac:AccountingCustomerParty"),
+        scheme=receipt.buyer_document_type,
+        document=receipt.buyer_document,
+        name=receipt.buyer_name,
+        address=receipt.buyer_address,
+    )
     if not credit and receipt.kind == ReceiptKind.FACTURA:
         terms = b.add(root, "cac:PaymentTerms")
         b.add(terms, "cbc:ID", "FormaPago")

@@ -27,13 +27,20 @@ def receipt_detail(request, number: str, receipt_id: int):
     receipt = _receipt_for_request(request, number, receipt_id)
     qr = segno.make(receipt.qr_text(), error="m")
     lines = list(receipt.lines.all())
-    return render(request, "receipts/detail.html", {
-        "receipt": receipt, "order": receipt.order, "title": document_title(receipt),
-        "lines": lines, "free_value": free_transfers_value(receipt, lines),
-        "order_url": order_url_for(request, receipt.order),
-        # an inline SVG (no data: URL, no script): safe, segno writes only its own markup
-        "qr_svg": mark_safe(qr.svg_inline(scale=3, border=1, title=receipt.full_number)),  # noqa: S308
-    })
+    return render(
+        request,
+        "receipts/detail.html",
+        {
+            "receipt": receipt,
+            "order": receipt.order,
+            "title": document_title(receipt),
+            "lines": lines,
+            "free_value": free_transfers_value(receipt, lines),
+            "order_url": order_url_for(request, receipt.order),
+            # an inline SVG (no data: URL, no script): safe, segno writes only its own markup
+            "qr_svg": mark_safe(qr.svg_inline(scale=3, border=1, title=receipt.full_number)),
+        },
+    )
 
 
 @require_GET

@@ -28,13 +28,21 @@ class ReturnLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, SellerScopedAd
     seller_field = "order_line__seller"  # a seller sees only the returned lines of their products
     extra = 0
     can_delete = False
-    fields = ["sku", "product", "quantity", "reason", "reason_detail", "declared_condition", "found_condition",
-              "warehouse", "received_at"]
+    fields = [
+        "sku",
+        "product",
+        "quantity",
+        "reason",
+        "reason_detail",
+        "declared_condition",
+        "found_condition",
+        "warehouse",
+        "received_at",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order_line", "warehouse")
-
 
 
 class ReturnStatusChangeInline(StatusHistoryInline):
@@ -42,8 +50,9 @@ class ReturnStatusChangeInline(StatusHistoryInline):
 
 
 class MessageForm(forms.Form):
-    message = forms.CharField(label=_("Message to the customer"), widget=forms.Textarea(attrs={"rows": 4}),
-                              max_length=1000, required=False)
+    message = forms.CharField(
+        label=_("Message to the customer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000, required=False
+    )
 
     def __init__(self, *args, required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,17 +69,26 @@ class ReceiveForm(forms.Form):
         for line in self.return_lines:
             label = f"{line.quantity} × {line.order_line.sku} · {line.order_line.product_name}"
             self.fields[f"condition_{line.pk}"] = forms.ChoiceField(
-                label=label, choices=FoundCondition.choices, initial=FoundCondition.RESELLABLE)
+                label=label, choices=FoundCondition.choices, initial=FoundCondition.RESELLABLE
+            )
             self.fields[f"warehouse_{line.pk}"] = forms.ModelChoiceField(
-                label=_("Warehouse"), queryset=warehouses, required=False, initial=warehouses.first(),
-                help_text=_("Not needed for units kept in quarantine."))
+                label=_("Warehouse"),
+                queryset=warehouses,
+                required=False,
+                initial=warehouses.first(),
+                help_text=_("Not needed for units kept in quarantine."),
+            )
         self.fields["note"] = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def lines(self) -> list[ReceiveLineData]:
-        return [ReceiveLineData(
-            return_line_id=line.pk, found_condition=self.cleaned_data[f"condition_{line.pk}"],
-            warehouse_id=getattr(self.cleaned_data[f"warehouse_{line.pk}"], "pk", None),
-        ) for line in self.return_lines]
+        return [
+            ReceiveLineData(
+                return_line_id=line.pk,
+                found_condition=self.cleaned_data[f"condition_{line.pk}"],
+                warehouse_id=getattr(self.cleaned_data[f"warehouse_{line.pk}"], "pk", None),
+            )
+            for line in self.return_lines
+        ]
 
 
 class ResolveForm(forms.Form):
@@ -98,8 +116,19 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
     show_full_result_count = False
     inlines = [ReturnLineInline, ReturnStatusChangeInline]
     actions = ["approve", "reject", "close"]
-    fields = ["number", "order_link", "customer", "email", "status", "resolution", "resolved_amount", "store_credit_link",
-              "customer_message", "receive_link", "created_at"]
+    fields = [
+        "number",
+        "order_link",
+        "customer",
+        "email",
+        "status",
+        "resolution",
+        "resolved_amount",
+        "store_credit_link",
+        "customer_message",
+        "receive_link",
+        "created_at",
+    ]
     readonly_fields = fields
 
     # A seller handles the goods, the store the customer: no e-mail or account on a seller's pages.
@@ -131,17 +160,20 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
 
     def get_urls(self):
         return [
-            path("<int:pk>/receive/", self.admin_site.admin_view(self.receive_view),
-                 name="returns_returnrequest_receive"),
-            path("<int:pk>/resolve/", self.admin_site.admin_view(self.resolve_view),
-                 name="returns_returnrequest_resolve"),
+            path(
+                "<int:pk>/receive/", self.admin_site.admin_view(self.receive_view), name="returns_returnrequest_receive"
+            ),
+            path(
+                "<int:pk>/resolve/", self.admin_site.admin_view(self.resolve_view), name="returns_returnrequest_resolve"
+            ),
             *super().get_urls(),
         ]
 
     @admin.display(description=_("order"), ordering="order__number")
     def order_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]),
-                           obj.order.number)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]), obj.order.number
+        )
 
     @admin.display(description=_("units"), ordering="unit_count")
     def units(self, obj):
@@ -150,12 +182,17 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
     @admin.display(description=_("next step"))
     def receive_link(self, obj):
         if obj.status == ReturnStatus.APPROVED:
-            return format_html('<a class="button" href="{}">{}</a>',
-                               reverse("admin:returns_returnrequest_receive", args=[obj.pk]), _("Receive the items…"))
+            return format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:returns_returnrequest_receive", args=[obj.pk]),
+                _("Receive the items…"),
+            )
         if obj.status == ReturnStatus.RECEIVED:
-            return format_html('<a class="button" href="{}">{}</a>',
-                               reverse("admin:returns_returnrequest_resolve", args=[obj.pk]),
-                               _("Resolve: refund or store credit…"))
+            return format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:returns_returnrequest_resolve", args=[obj.pk]),
+                _("Resolve: refund or store credit…"),
+            )
         return "—"
 
     @admin.display(description=_("store credit"))
@@ -163,18 +200,29 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
         credit = getattr(obj, "store_credit", None) if obj.pk else None
         if credit is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("admin:credit_storecredit_change", args=[credit.pk]),
-                           credit.number)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:credit_storecredit_change", args=[credit.pk]), credit.number
+        )
 
     def _message_action(self, request, queryset, *, action: str, title, submit, required: bool, service):
         pending = queryset.filter(status=ReturnStatus.REQUESTED).select_related("order")
         form = MessageForm(request.POST if "apply" in request.POST else None, required=required)
         if "apply" not in request.POST or not form.is_valid():
-            return TemplateResponse(request, "admin/action_form.html", {
-                **self.admin_site.each_context(request), "opts": self.model._meta, "title": title, "form": form,
-                "queryset": pending, "objects": [f"{r.number} · {r.order.number} · {r.email}" for r in pending],
-                "action": action, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "submit_label": submit,
-            })
+            return TemplateResponse(
+                request,
+                "admin/action_form.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": title,
+                    "form": form,
+                    "queryset": pending,
+                    "objects": [f"{r.number} · {r.order.number} · {r.email}" for r in pending],
+                    "action": action,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "submit_label": submit,
+                },
+            )
         done = 0
         for return_request in pending:
             try:
@@ -183,19 +231,36 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
             except ReturnError as error:
                 self.message_user(request, f"{return_request.number}: {error}", messages.ERROR)
         if done:
-            self.message_user(request, ngettext("%(count)d return updated.", "%(count)d returns updated.", done)
-                              % {"count": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d return updated.", "%(count)d returns updated.", done) % {"count": done},
+                messages.SUCCESS,
+            )
         return None
 
     @admin.action(description=_("Approve the selected returns…"), permissions=["change"])
     def approve(self, request, queryset):
-        return self._message_action(request, queryset, action="approve", title=_("Approve these returns?"),
-                                    submit=_("Yes, approve them"), required=False, service=services.return_approve)
+        return self._message_action(
+            request,
+            queryset,
+            action="approve",
+            title=_("Approve these returns?"),
+            submit=_("Yes, approve them"),
+            required=False,
+            service=services.return_approve,
+        )
 
     @admin.action(description=_("Reject the selected returns…"), permissions=["change"])
     def reject(self, request, queryset):
-        return self._message_action(request, queryset, action="reject", title=_("Reject these returns?"),
-                                    submit=_("Yes, reject them"), required=True, service=services.return_reject)
+        return self._message_action(
+            request,
+            queryset,
+            action="reject",
+            title=_("Reject these returns?"),
+            submit=_("Yes, reject them"),
+            required=True,
+            service=services.return_reject,
+        )
 
     @admin.action(description=_("Close the selected resolved or rejected returns"), permissions=["change"])
     def close(self, request, queryset):
@@ -206,8 +271,11 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
                 done += 1
             except ReturnError as error:
                 self.message_user(request, f"{return_request.number}: {error}", messages.ERROR)
-        self.message_user(request, ngettext("%(count)d return closed.", "%(count)d returns closed.", done)
-                          % {"count": done}, messages.SUCCESS if done else messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%(count)d return closed.", "%(count)d returns closed.", done) % {"count": done},
+            messages.SUCCESS if done else messages.WARNING,
+        )
 
     def resolve_view(self, request, pk):
         return_request = get_object_or_404(ReturnRequest.objects.select_related("order"), pk=pk)
@@ -219,17 +287,26 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
         form = ResolveForm(request.POST or None, return_request=return_request)
         if request.method == "POST" and form.is_valid():
             try:
-                services.return_resolve(request=return_request, actor=request.user,
-                                        resolution=form.cleaned_data["resolution"], note=form.cleaned_data["note"])
+                services.return_resolve(
+                    request=return_request,
+                    actor=request.user,
+                    resolution=form.cleaned_data["resolution"],
+                    note=form.cleaned_data["note"],
+                )
             except ReturnError as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, _("Return %(number)s resolved.") % {"number": return_request.number},
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, _("Return %(number)s resolved.") % {"number": return_request.number}, messages.SUCCESS
+                )
                 return HttpResponseRedirect(reverse("admin:returns_returnrequest_change", args=[pk]))
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Resolve the return"),
-            "form": form, "original": return_request, "amount": services.return_amount(request=return_request),
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Resolve the return"),
+            "form": form,
+            "original": return_request,
+            "amount": services.return_amount(request=return_request),
         }
         return TemplateResponse(request, "admin/returns/returnrequest/resolve_form.html", context)
 
@@ -243,16 +320,21 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
         form = ReceiveForm(request.POST or None, return_request=return_request)
         if request.method == "POST" and form.is_valid():
             try:
-                services.return_receive(request=return_request, lines=form.lines(), actor=request.user,
-                                        note=form.cleaned_data["note"])
+                services.return_receive(
+                    request=return_request, lines=form.lines(), actor=request.user, note=form.cleaned_data["note"]
+                )
             except ReturnError as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, _("Return %(number)s received.") % {"number": return_request.number},
-                                  messages.SUCCESS)
+                self.message_user(
+                    request, _("Return %(number)s received.") % {"number": return_request.number}, messages.SUCCESS
+                )
                 return HttpResponseRedirect(reverse("admin:returns_returnrequest_change", args=[pk]))
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Receive the items"),
-            "form": form, "original": return_request,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Receive the items"),
+            "form": form,
+            "original": return_request,
         }
         return TemplateResponse(request, "admin/returns/returnrequest/receive_form.html", context)

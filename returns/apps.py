@@ -19,6 +19,12 @@ class ReturnsConfig(AppConfig):
 
         receipts_ports.return_goods.plug(return_goods_for_receipt)
         inventory_ports.return_numbers.plug(return_numbers)
-        jobs.register(jobs.PendingWork(
-            name="returns.emails", label=_("Return e-mails to send"), overdue=return_emails_overdue,
-            since="created_at", enqueue=tasks.send_return_email.delay))
+        jobs.register(
+            jobs.PendingWork(
+                name="returns.emails",
+                label=_("Return e-mails to send"),
+                overdue=return_emails_overdue,
+                since="created_at",
+                enqueue=tasks.send_return_email.delay,
+            )
+        )

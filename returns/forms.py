@@ -13,10 +13,16 @@ class ReturnRequestForm(forms.Form):
     key = FormKeyField()
 
     resolution = forms.ChoiceField(
-        label=_("What would you like back?"), widget=forms.RadioSelect, initial=Resolution.REFUND, required=False,
-        choices=[(Resolution.REFUND, _("A refund to my original payment")),
-                 (Resolution.CREDIT, _("Store credit (vale de compra) to spend in the store"))],
-        help_text=_("We confirm it once the products reach our warehouse."))
+        label=_("What would you like back?"),
+        widget=forms.RadioSelect,
+        initial=Resolution.REFUND,
+        required=False,
+        choices=[
+            (Resolution.REFUND, _("A refund to my original payment")),
+            (Resolution.CREDIT, _("Store credit (vale de compra) to spend in the store")),
+        ],
+        help_text=_("We confirm it once the products reach our warehouse."),
+    )
 
     def __init__(self, *args, order_lines, returnable: dict[int, int], credit_allowed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -29,17 +35,28 @@ class ReturnRequestForm(forms.Form):
                 continue
             prefix = f"line_{line.pk}"
             self.fields[f"{prefix}_quantity"] = forms.TypedChoiceField(
-                label=_("Units to return"), coerce=int, initial=0, required=False, empty_value=0,
-                choices=[(n, str(n)) for n in range(room + 1)])
+                label=_("Units to return"),
+                coerce=int,
+                initial=0,
+                required=False,
+                empty_value=0,
+                choices=[(n, str(n)) for n in range(room + 1)],
+            )
             self.fields[f"{prefix}_reason"] = forms.ChoiceField(
-                label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *ReturnReason.choices])
+                label=_("Reason"), required=False, choices=[("", _("Choose a reason")), *ReturnReason.choices]
+            )
             self.fields[f"{prefix}_condition"] = forms.ChoiceField(
-                label=_("Condition"), required=False, choices=[("", _("Choose")), *DeclaredCondition.choices])
+                label=_("Condition"), required=False, choices=[("", _("Choose")), *DeclaredCondition.choices]
+            )
             self.fields[f"{prefix}_detail"] = forms.CharField(
-                label=_("Tell us more"), required=False, max_length=255,
-                widget=forms.TextInput(attrs={"placeholder": _("Optional")}))
-            self.rows.append((line, room, [self[f"{prefix}_{name}"] for name in
-                                           ("quantity", "reason", "condition", "detail")]))
+                label=_("Tell us more"),
+                required=False,
+                max_length=255,
+                widget=forms.TextInput(attrs={"placeholder": _("Optional")}),
+            )
+            self.rows.append(
+                (line, room, [self[f"{prefix}_{name}"] for name in ("quantity", "reason", "condition", "detail")])
+            )
 
     def units_asked(self, data) -> dict[int, int]:
         """{order line id: units} the posted quantities ask for, each within what can be returned
@@ -70,9 +87,15 @@ class ReturnRequestForm(forms.Form):
                 self.add_error(f"{prefix}_reason", _("Choose a reason."))
             if not condition:
                 self.add_error(f"{prefix}_condition", _("Choose the condition of the product."))
-            chosen.append(ReturnLineData(order_line_id=line.pk, quantity=quantity, reason=reason or "",
-                                         declared_condition=condition or "",
-                                         reason_detail=cleaned.get(f"{prefix}_detail") or ""))
+            chosen.append(
+                ReturnLineData(
+                    order_line_id=line.pk,
+                    quantity=quantity,
+                    reason=reason or "",
+                    declared_condition=condition or "",
+                    reason_detail=cleaned.get(f"{prefix}_detail") or "",
+                )
+            )
         if not chosen and not self.errors:
             raise forms.ValidationError(_("Choose at least one product to return."))
         self.chosen = chosen

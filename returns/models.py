@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import StatusChange
 
@@ -29,8 +30,12 @@ ALLOWED_TRANSITIONS = {
     ReturnStatus.CLOSED: frozenset(),
 }
 STATUS_TONES = {
-    ReturnStatus.REQUESTED: "warning", ReturnStatus.APPROVED: "info", ReturnStatus.REJECTED: "muted",
-    ReturnStatus.RECEIVED: "brand", ReturnStatus.RESOLVED: "success", ReturnStatus.CLOSED: "dark",
+    ReturnStatus.REQUESTED: "warning",
+    ReturnStatus.APPROVED: "info",
+    ReturnStatus.REJECTED: "muted",
+    ReturnStatus.RECEIVED: "brand",
+    ReturnStatus.RESOLVED: "success",
+    ReturnStatus.CLOSED: "dark",
 }
 # A rejected request gives its units back to what the customer may still return.
 NOT_RETURNING = (ReturnStatus.REJECTED,)
@@ -62,27 +67,48 @@ class Resolution(models.TextChoices):
     CREDIT = "credit", _("Store credit (vale de compra)")
 
 
-
-
 class ReturnRequest(models.Model):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, related_name="return_requests",
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="return_requests",
         verbose_name=pgettext_lazy("purchase order", "order"),
     )
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="return_requests",
-        verbose_name=_("customer"), help_text=_("Empty for a guest order."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="return_requests",
+        verbose_name=_("customer"),
+        help_text=_("Empty for a guest order."),
     )
     email = models.EmailField(_("e-mail"), max_length=254)
     status = models.CharField(_("status"), max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED)
-    resolution = models.CharField(_("resolution"), max_length=8, choices=Resolution.choices, blank=True,
-                                  help_text=_("What the customer asked for; staff confirm it when resolving."))
-    resolved_amount = models.DecimalField(_("amount given back"), max_digits=12, decimal_places=2, null=True,
-                                          blank=True, help_text=_("Refunded or given as store credit."))
+    resolution = models.CharField(
+        _("resolution"),
+        max_length=8,
+        choices=Resolution.choices,
+        blank=True,
+        help_text=_("What the customer asked for; staff confirm it when resolving."),
+    )
+    resolved_amount = models.DecimalField(
+        _("amount given back"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Refunded or given as store credit."),
+    )
     shipping_returned = models.DecimalField(
-        _("shipping given back"), max_digits=12, decimal_places=2, default=0, editable=False,
-        help_text=_("The order's shipping, when this return gave it back (only one return of an order does)."))
+        _("shipping given back"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        editable=False,
+        help_text=_("The order's shipping, when this return gave it back (only one return of an order does)."),
+    )
     customer_message = models.TextField(_("message to the customer"), blank=True)
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False
@@ -114,18 +140,25 @@ class ReturnRequest(models.Model):
 
 
 class ReturnLine(models.Model):
-    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines",
-                                verbose_name=_("return request"))
-    order_line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="return_lines",
-                                   verbose_name=_("order line"))
+    request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("return request")
+    )
+    order_line = models.ForeignKey(
+        "orders.OrderLine", on_delete=models.PROTECT, related_name="return_lines", verbose_name=_("order line")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     reason = models.CharField(_("reason"), max_length=20, choices=ReturnReason.choices)
     reason_detail = models.CharField(_("details"), max_length=255, blank=True)
     declared_condition = models.CharField(_("declared condition"), max_length=8, choices=DeclaredCondition.choices)
     found_condition = models.CharField(_("condition found"), max_length=12, choices=FoundCondition.choices, blank=True)
     warehouse = models.ForeignKey(
-        "inventory.Warehouse", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("warehouse"), help_text=_("Where the resellable units went back to."),
+        "inventory.Warehouse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("warehouse"),
+        help_text=_("Where the resellable units went back to."),
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
 
@@ -149,8 +182,9 @@ class ReturnLine(models.Model):
 class ReturnStatusChange(StatusChange):
     """One row per status change of a return request, never edited: who, when, from what to what."""
 
-    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="status_changes",
-                                verbose_name=_("return request"))
+    request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("return request")
+    )
     from_status = models.CharField(_("from"), max_length=12, choices=ReturnStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=ReturnStatus.choices)
 
@@ -161,8 +195,9 @@ class ReturnStatusChange(StatusChange):
 class ReturnEmail(models.Model):
     """One e-mail to the customer per status a return reaches; sent_at is set when it went out."""
 
-    request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="emails",
-                                verbose_name=_("return request"))
+    request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="emails", verbose_name=_("return request")
+    )
     status = models.CharField(_("status"), max_length=12, choices=ReturnStatus.choices)
     # When it was recorded: the sweep re-sends one whose task was lost (core.jobs).
     created_at = models.DateTimeField(_("created"), default=timezone.now)

@@ -8,8 +8,12 @@ from .models import ReturnLine, ReturnRequest, ReturnStatusChange
 
 def returns_for_customer(*, user) -> QuerySet[ReturnRequest]:
     """The customer's return requests, newest first, with their order and unit count (one query)."""
-    return (ReturnRequest.objects.filter(customer=user).select_related("order")
-            .annotate(unit_count=Sum("lines__quantity")).order_by("-created_at", "-pk"))
+    return (
+        ReturnRequest.objects.filter(customer=user)
+        .select_related("order")
+        .annotate(unit_count=Sum("lines__quantity"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def _detail(queryset) -> QuerySet[ReturnRequest]:
@@ -29,9 +33,14 @@ def return_for_customer(*, user, number: str) -> ReturnRequest:
 
 def return_for_guest(*, order_numbers, number: str) -> ReturnRequest:
     """A guest order's request, when this browser looked the order up (its number is in the session)."""
-    found = _detail(ReturnRequest.objects.filter(
-        customer__isnull=True, order__customer__isnull=True, order__number__in=list(order_numbers),
-        number=number.strip().upper())).first()
+    found = _detail(
+        ReturnRequest.objects.filter(
+            customer__isnull=True,
+            order__customer__isnull=True,
+            order__number__in=list(order_numbers),
+            number=number.strip().upper(),
+        )
+    ).first()
     if found is None:
         raise Http404
     return found
@@ -50,9 +59,14 @@ def return_goods_for_receipt(*, return_id: int):
         return None
     from .services import _return_quote, offers_lost_note
 
-    return ReturnedGoods(order_id=request.order_id, number=request.number, amount=request.resolved_amount,
-                         units=dict(request.lines.values_list("order_line_id", "quantity")),
-                         shipping=bool(request.shipping_returned), note=offers_lost_note(_return_quote(request)))
+    return ReturnedGoods(
+        order_id=request.order_id,
+        number=request.number,
+        amount=request.resolved_amount,
+        units=dict(request.lines.values_list("order_line_id", "quantity")),
+        shipping=bool(request.shipping_returned),
+        note=offers_lost_note(_return_quote(request)),
+    )
 
 
 def return_emails_overdue(cutoff):

@@ -19,16 +19,24 @@ from core.money import format_money
 from core.once import Stamp
 from core.site_settings import site_setting
 from inventory.exceptions import InventoryError
-from promotions import stacking
 from inventory.models import Warehouse
 from inventory.services import stock_return, stock_write_off
 from orders.models import Order, OrderLine
+from promotions import stacking
 from shipping.models import Shipment, ShipmentStatus
 from shipping.selectors import delivered_quantities
 
 from .models import (
-    NOT_RETURNING, DeclaredCondition, FoundCondition, Resolution, ReturnLine, ReturnReason,
-    ReturnRequest, ReturnEmail, ReturnStatus, ReturnStatusChange,
+    NOT_RETURNING,
+    DeclaredCondition,
+    FoundCondition,
+    Resolution,
+    ReturnEmail,
+    ReturnLine,
+    ReturnReason,
+    ReturnRequest,
+    ReturnStatus,
+    ReturnStatusChange,
 )
 
 CENT = Decimal("0.01")
@@ -64,7 +72,8 @@ def return_window_days() -> int:
 def return_deadline(*, order_id: int):
     """The last moment a return may be requested: the window counted from the last delivery (None: nothing delivered)."""
     delivered_at = Shipment.objects.filter(order_id=order_id, status=ShipmentStatus.DELIVERED).aggregate(
-        last=Max("delivered_at"))["last"]
+        last=Max("delivered_at")
+    )["last"]
     if delivered_at is None:
         return None
     return delivered_at + timedelta(days=return_window_days())
@@ -76,10 +85,16 @@ def returnable_quantities(*, order_id: int) -> dict[int, int]:
     returning = dict(
         ReturnLine.objects.filter(order_line__order_id=order_id)
         .exclude(request__status__in=NOT_RETURNING)
-        .values("order_line_id").annotate(units=Sum("quantity")).values_list("order_line_id", "units").order_by()
+        .values("order_line_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("order_line_id", "units")
+        .order_by()
     )
-    return {line_id: units - returning.get(line_id, 0) for line_id, units in delivered.items()
-            if units - returning.get(line_id, 0) > 0}
+    return {
+        line_id: units - returning.get(line_id, 0)
+        for line_id, units in delivered.items()
+        if units - returning.get(line_id, 0) > 0
+    }
 
 
 def return_number_next(*, now=None) -> str:
@@ -98,9 +113,9 @@ def _clean_text(value, *, limit: int = NOTE_LENGTH) -> str:
 
 
 def _record(request: ReturnRequest, *, from_status: str, to_status: str, actor, note: str = "") -> None:
-    ReturnStatusChange.objects.create(request=request, from_status=from_status, to_status=to_status,
-                                      actor=signed_in(actor),
-                                      note=note[:NOTE_LENGTH])
+    ReturnStatusChange.objects.create(
+        request=request, from_status=from_status, to_status=to_status, actor=signed_in(actor), note=note[:NOTE_LENGTH]
+    )
     _email_enqueue(request, status=to_status)
 
 
@@ -146,8 +161,15 @@ def _clean_resolution(order: Order, resolution: str) -> str:
     return resolution
 
 
-def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=None, idempotency_key: str | None = None,
-                          now=None, resolution: str = "") -> ReturnRequest:
+def return_request_create(
+    *,
+    order: Order,
+    lines: list[ReturnLineData],
+    actor=None,
+    idempotency_key: str | None = None,
+    now=None,
+    resolution: str = "",
+) -> ReturnRequest:
     """The customer asks to return lines of a delivered order, within the return window, saying
     whether they want a refund or store credit (staff confirm it when resolving). The same key
     returns the request it first created (a double click or a replayed form writes nothing)."""
@@ -156,8 +178,12 @@ def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=No
     with transaction.atomic():
         # The order's row lock serialises two requests for one order, so "returnable" cannot be spent twice.
         order = Order.objects.select_for_update().get(pk=order.pk)
-        first = first_result(ReturnRequest.objects, key=idempotency_key, about={"order_id": order.pk},
-                             refusal=ReturnError(_("This form was already used for another order.")))
+        first = first_result(
+            ReturnRequest.objects,
+            key=idempotency_key,
+            about={"order_id": order.pk},
+            refusal=ReturnError(_("This form was already used for another order.")),
+        )
         if first is not None:
             return first
         lines = _validated_lines(order, lines)
@@ -165,8 +191,10 @@ def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=No
         if deadline is None:
             raise ReturnError(_("Nothing of this order has been delivered yet, so nothing can be returned."))
         if now > deadline:
-            raise ReturnError(_("The return period for this order ended on %(date)s.") % {
-                "date": timezone.localtime(deadline).strftime("%d/%m/%Y")})
+            raise ReturnError(
+                _("The return period for this order ended on %(date)s.")
+                % {"date": timezone.localtime(deadline).strftime("%d/%m/%Y")}
+            )
         returnable = returnable_quantities(order_id=order.pk)
         for line in lines:
             room = returnable.get(line.order_line_id, 0)
@@ -174,14 +202,27 @@ def return_request_create(*, order: Order, lines: list[ReturnLineData], actor=No
                 raise ReturnError(_("At most %(room)s unit(s) of that product can still be returned.") % {"room": room})
         details = [_clean_text(line.reason_detail) for line in lines]
         request = ReturnRequest.objects.create(
-            number=return_number_next(now=now), order=order, customer=order.customer, email=order.email,
-            idempotency_key=idempotency_key or None, created_at=now, resolution=resolution,
+            number=return_number_next(now=now),
+            order=order,
+            customer=order.customer,
+            email=order.email,
+            idempotency_key=idempotency_key or None,
+            created_at=now,
+            resolution=resolution,
         )
-        ReturnLine.objects.bulk_create([
-            ReturnLine(request=request, order_line_id=line.order_line_id, quantity=line.quantity, reason=line.reason,
-                       reason_detail=detail, declared_condition=line.declared_condition)
-            for line, detail in zip(lines, details, strict=True)
-        ])
+        ReturnLine.objects.bulk_create(
+            [
+                ReturnLine(
+                    request=request,
+                    order_line_id=line.order_line_id,
+                    quantity=line.quantity,
+                    reason=line.reason,
+                    reason_detail=detail,
+                    declared_condition=line.declared_condition,
+                )
+                for line, detail in zip(lines, details, strict=True)
+            ]
+        )
         _record(request, from_status="", to_status=ReturnStatus.REQUESTED, actor=actor)
     return request
 
@@ -192,9 +233,10 @@ def _locked(request: ReturnRequest | int) -> ReturnRequest:
 
 def _move(request: ReturnRequest, to_status: str, *, actor, note: str = "") -> ReturnRequest:
     if not request.can_transition_to(to_status):
-        raise ReturnError(_("Return %(number)s is %(status)s; it cannot become %(to)s.") % {
-            "number": request.number, "status": request.get_status_display(),
-            "to": ReturnStatus(to_status).label})
+        raise ReturnError(
+            _("Return %(number)s is %(status)s; it cannot become %(to)s.")
+            % {"number": request.number, "status": request.get_status_display(), "to": ReturnStatus(to_status).label}
+        )
     from_status, request.status = request.status, to_status
     request.save(update_fields=["status", "customer_message", "resolution", "updated_at"])
     _record(request, from_status=from_status, to_status=to_status, actor=actor, note=note)
@@ -221,7 +263,9 @@ def return_reject(*, request: ReturnRequest | int, actor, message: str) -> Retur
         return _move(request, ReturnStatus.REJECTED, actor=actor, note=message)
 
 
-def return_receive(*, request: ReturnRequest | int, lines: list[ReceiveLineData], actor, note: str = "") -> ReturnRequest:
+def return_receive(
+    *, request: ReturnRequest | int, lines: list[ReceiveLineData], actor, note: str = ""
+) -> ReturnRequest:
     """Staff receive every line of an approved return with the condition found: resellable units
     go back to the chosen warehouse (a return movement), written-off ones go back and out again
     (return + write-off, so the ledger tells the truth), quarantined ones stay out of stock.
@@ -250,16 +294,27 @@ def return_receive(*, request: ReturnRequest | int, lines: list[ReceiveLineData]
             warehouse = warehouses.get(data.warehouse_id)
             if data.found_condition != FoundCondition.QUARANTINE:
                 if warehouse is None or not warehouse.is_active:
-                    raise ReturnError(_("Choose an active warehouse for the units of %(sku)s.") % {
-                        "sku": line.order_line.sku})
+                    raise ReturnError(
+                        _("Choose an active warehouse for the units of %(sku)s.") % {"sku": line.order_line.sku}
+                    )
                 reason = _("Return %(number)s") % {"number": request.number}
                 try:
-                    stock_return(variant=line.order_line.variant, warehouse=warehouse,
-                                 quantity=line.quantity, return_id=request.pk, actor=actor, reason=reason)
+                    stock_return(
+                        variant=line.order_line.variant,
+                        warehouse=warehouse,
+                        quantity=line.quantity,
+                        return_id=request.pk,
+                        actor=actor,
+                        reason=reason,
+                    )
                     if data.found_condition == FoundCondition.WRITE_OFF:
-                        stock_write_off(variant=line.order_line.variant, warehouse=warehouse, quantity=line.quantity,
-                                        actor=actor, reason=_("Damaged in return %(number)s") % {
-                                            "number": request.number})
+                        stock_write_off(
+                            variant=line.order_line.variant,
+                            warehouse=warehouse,
+                            quantity=line.quantity,
+                            actor=actor,
+                            reason=_("Damaged in return %(number)s") % {"number": request.number},
+                        )
                 except InventoryError as error:
                     raise ReturnError(str(error)) from None
             line.found_condition, line.warehouse, line.received_at = data.found_condition, warehouse, now
@@ -284,14 +339,20 @@ def _paid_per_unit(order: Order) -> dict[int, Decimal]:
 def _whole_order_returned(request: ReturnRequest) -> bool:
     ordered = dict(request.order.lines.values_list("pk", "quantity"))
     returning = dict(
-        ReturnLine.objects.filter(order_line__order_id=request.order_id).exclude(request__status__in=NOT_RETURNING)
-        .values("order_line_id").annotate(units=Sum("quantity")).values_list("order_line_id", "units").order_by())
+        ReturnLine.objects.filter(order_line__order_id=request.order_id)
+        .exclude(request__status__in=NOT_RETURNING)
+        .values("order_line_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("order_line_id", "units")
+        .order_by()
+    )
     return all(returning.get(line_id, 0) >= quantity for line_id, quantity in ordered.items())
 
 
 def _shipping_already_returned(request: ReturnRequest) -> bool:
-    return ReturnRequest.objects.filter(order_id=request.order_id, shipping_returned__gt=0).exclude(
-        pk=request.pk).exists()
+    return (
+        ReturnRequest.objects.filter(order_id=request.order_id, shipping_returned__gt=0).exclude(pk=request.pk).exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -341,8 +402,9 @@ def _units_returned_before(order_id: int, *, before_return_id: int | None) -> di
     returns = ReturnLine.objects.filter(order_line__order_id=order_id).exclude(request__status__in=NOT_RETURNING)
     if before_return_id is not None:
         returns = returns.filter(request_id__lt=before_return_id)
-    return dict(returns.values("order_line_id").annotate(units=Sum("quantity"))
-                .values_list("order_line_id", "units").order_by())
+    return dict(
+        returns.values("order_line_id").annotate(units=Sum("quantity")).values_list("order_line_id", "units").order_by()
+    )
 
 
 def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int]) -> tuple[Decimal, list]:
@@ -368,18 +430,21 @@ def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int])
         terms = stacking.terms_from_snapshot(group[0].offer_terms)
         name = next((line.offer_discount_name for line in group if line.offer_discount_name), "")
         after = {line.pk: before.get(line.pk, 0) + units.get(line.pk, 0) for line in group}
-        gives = (_offer_group_refund(group, per_unit, terms, after)
-                 - _offer_group_refund(group, per_unit, terms, {line.pk: before.get(line.pk, 0) for line in group}))
-        paid = sum(((per_unit[line.pk] * units.get(line.pk, 0)).quantize(CENT, rounding=ROUND_HALF_UP)
-                    for line in group), ZERO)
+        gives = _offer_group_refund(group, per_unit, terms, after) - _offer_group_refund(
+            group, per_unit, terms, {line.pk: before.get(line.pk, 0) for line in group}
+        )
+        paid = sum(
+            ((per_unit[line.pk] * units.get(line.pk, 0)).quantize(CENT, rounding=ROUND_HALF_UP) for line in group), ZERO
+        )
         value += gives
         if paid - gives > 0:
             lost.append((name, paid - gives))
     return value, lost
 
 
-def _quote(order: Order, units: dict[int, int], *, before: dict[int, int], whole_order: bool,
-           excluding_return_id: int | None) -> ReturnQuote:
+def _quote(
+    order: Order, units: dict[int, int], *, before: dict[int, int], whole_order: bool, excluding_return_id: int | None
+) -> ReturnQuote:
     from payments.selectors import order_given_back
 
     value, lost = _goods_value(order, units, before=before)
@@ -394,8 +459,13 @@ def _return_quote(request: ReturnRequest) -> ReturnQuote:
     for order_line_id, quantity in request.lines.values_list("order_line_id", "quantity"):
         units[order_line_id] = units.get(order_line_id, 0) + quantity
     whole = _whole_order_returned(request) and not _shipping_already_returned(request)
-    return _quote(request.order, units, before=_units_returned_before(request.order_id, before_return_id=request.pk),
-                  whole_order=whole, excluding_return_id=request.pk)
+    return _quote(
+        request.order,
+        units,
+        before=_units_returned_before(request.order_id, before_return_id=request.pk),
+        whole_order=whole,
+        excluding_return_id=request.pk,
+    )
 
 
 def _return_amounts(request: ReturnRequest) -> tuple[Decimal, Decimal]:
@@ -417,8 +487,10 @@ def return_quote_preview(*, order: Order, units: dict[int, int]) -> ReturnQuote:
 
 def offers_lost_note(quote: ReturnQuote) -> str:
     """Why a return gives back less than its units' share (the nota de crédito and the pages say it)."""
-    return "; ".join(_("without the offer %(offer)s: −%(amount)s") % {"offer": name, "amount": format_money(lost)}
-                     for name, lost in quote.offers_lost)
+    return "; ".join(
+        _("without the offer %(offer)s: −%(amount)s") % {"offer": name, "amount": format_money(lost)}
+        for name, lost in quote.offers_lost
+    )
 
 
 def return_amount(*, request: ReturnRequest) -> Decimal:
@@ -435,8 +507,8 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
     completed payments; returns what could not be refunded there."""
     from payments.models import Payment
     from payments.selectors import refundable_amount
-    from payments.services.refunds import refund_request
     from payments.services import PaymentError
+    from payments.services.refunds import refund_request
 
     remaining = amount
     for payment in Payment.objects.filter(order=request.order, status=Payment.Status.SUCCEEDED).order_by("pk"):
@@ -444,8 +516,13 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
         if take <= 0:
             continue
         try:
-            refund_request(payment=payment, amount=take, actor=signed_in(actor), idempotency_key=f"return-{request.pk}-{payment.pk}",
-                           reason=_("Return %(number)s") % {"number": request.number})
+            refund_request(
+                payment=payment,
+                amount=take,
+                actor=signed_in(actor),
+                idempotency_key=f"return-{request.pk}-{payment.pk}",
+                reason=_("Return %(number)s") % {"number": request.number},
+            )
         except PaymentError as error:
             raise ReturnError(str(error)) from None
         remaining -= take
@@ -484,8 +561,9 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
             request.save(update_fields=["resolved_amount", "shipping_returned"])
             return _move(request, ReturnStatus.RESOLVED, actor=actor, note=note)
         if amount <= 0:
-            raise ReturnError(_("Nothing is left to give back for order %(number)s.") % {
-                "number": request.order.number})
+            raise ReturnError(
+                _("Nothing is left to give back for order %(number)s.") % {"number": request.order.number}
+            )
         customer = request.order.customer
         try:
             if resolution == Resolution.REFUND:
@@ -495,16 +573,21 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
                 # have changed hands, so the money goes to the customer who spent it. A guest
                 # (gift cards only: store credit needs an account) gets it on a new gift card
                 # e-mailed to the order's address, counted the same way.
-                paid_by_credit = (credit_spent_on_order(order_id=request.order_id)
-                                  + gift_cards_spent_on_order(order_id=request.order_id))
+                paid_by_credit = credit_spent_on_order(order_id=request.order_id) + gift_cards_spent_on_order(
+                    order_id=request.order_id
+                )
                 if rest > 0 and customer is not None and paid_by_credit > 0:
-                    rest -= store_credit_issue(customer=customer, amount=min(rest, paid_by_credit),
-                                               return_request=request).amount
+                    rest -= store_credit_issue(
+                        customer=customer, amount=min(rest, paid_by_credit), return_request=request
+                    ).amount
                 elif rest > 0 and customer is None and paid_by_credit > 0:
                     order = request.order
-                    rest -= gift_card_issue_for_return(return_request=request, amount=min(rest, paid_by_credit),
-                                                       email=order.email,
-                                                       name=order.shipping_address.get("recipient", "")).amount
+                    rest -= gift_card_issue_for_return(
+                        return_request=request,
+                        amount=min(rest, paid_by_credit),
+                        email=order.email,
+                        name=order.shipping_address.get("recipient", ""),
+                    ).amount
                 if rest == amount:
                     raise ReturnError(_("No payment of this order can be refunded: choose store credit."))
                 amount -= rest

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -35,9 +34,13 @@ def return_create(request, order_number: str):
         messages.error(request, _("Nothing of this order can be returned now."))
         return redirect(order_url)
     lines = list(order.lines.all())
-    form = ReturnRequestForm(request.POST or None, order_lines=lines, returnable=returnable,
-                             credit_allowed=order.customer_id is not None,
-                             initial={"key": "" if request.method == "POST" else form_key_issue(request, form=FORM)})
+    form = ReturnRequestForm(
+        request.POST or None,
+        order_lines=lines,
+        returnable=returnable,
+        credit_allowed=order.customer_id is not None,
+        initial={"key": "" if request.method == "POST" else form_key_issue(request, form=FORM)},
+    )
     status = 200
     quote = None
     if request.method == "POST":
@@ -47,8 +50,12 @@ def return_create(request, order_number: str):
     if request.method == "POST" and "preview" in request.POST:
         # Only the amount is asked for (the button, or the page's script on each change): nothing is
         # sent, and the half-filled form is not judged yet.
-        form = ReturnRequestForm(order_lines=lines, returnable=returnable, credit_allowed=order.customer_id is not None,
-                                 initial=request.POST.dict())
+        form = ReturnRequestForm(
+            order_lines=lines,
+            returnable=returnable,
+            credit_allowed=order.customer_id is not None,
+            initial=request.POST.dict(),
+        )
     elif request.method == "POST":
         status = 400
         if form.is_valid():
@@ -58,21 +65,37 @@ def return_create(request, order_number: str):
             else:
                 try:
                     created = services.return_request_create(
-                        order=order, lines=form.chosen, idempotency_key=key,
+                        order=order,
+                        lines=form.chosen,
+                        idempotency_key=key,
                         resolution=form.cleaned_data["resolution"],
-                        actor=signed_in(request.user))
+                        actor=signed_in(request.user),
+                    )
                 except ReturnError as error:
                     form.add_error(None, str(error))
                 else:
-                    messages.success(request, _("We received your return request %(number)s. We will write to you "
-                                                "when it is reviewed.") % {"number": created.number})
+                    messages.success(
+                        request,
+                        _("We received your return request %(number)s. We will write to you when it is reviewed.")
+                        % {"number": created.number},
+                    )
                     return redirect("returns:detail", number=created.number)
         form.data = form.data.copy()
         form.data["key"] = form_key_issue(request, form=FORM)
-    return render(request, "returns/form.html", {
-        "order": order, "form": form, "order_url": order_url, "deadline": deadline, "quote": quote,
-        "base_template": _base_template(request), "guest": not request.user.is_authenticated,
-    }, status=status)
+    return render(
+        request,
+        "returns/form.html",
+        {
+            "order": order,
+            "form": form,
+            "order_url": order_url,
+            "deadline": deadline,
+            "quote": quote,
+            "base_template": _base_template(request),
+            "guest": not request.user.is_authenticated,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -88,11 +111,15 @@ def return_detail(request, number: str):
         return_request = selectors.return_for_customer(user=request.user, number=number)
     else:
         return_request = selectors.return_for_guest(
-            order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []), number=number)
-    return render(request, "returns/detail.html", {
-        "return_request": return_request, "base_template": _base_template(request),
-        "guest": not request.user.is_authenticated,
-        "order_url": order_url_for(request, return_request.order),
-    })
-
-
+            order_numbers=request.session.get(GUEST_ORDERS_SESSION_KEY, []), number=number
+        )
+    return render(
+        request,
+        "returns/detail.html",
+        {
+            "return_request": return_request,
+            "base_template": _base_template(request),
+            "guest": not request.user.is_authenticated,
+            "order_url": order_url_for(request, return_request.order),
+        },
+    )

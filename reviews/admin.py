@@ -21,13 +21,32 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     seller_field = "product__seller"
     list_display = ["title", "rating", "product", "is_verified_purchase", "status", "report_count", "created_at"]
     list_select_related = ["product"]
-    list_filter = ["status", "rating", "is_verified_purchase", "hidden_by_reports",
-                   ("product", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "status",
+        "rating",
+        "is_verified_purchase",
+        "hidden_by_reports",
+        ("product", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["title", "body", "product__name", "user__email"]
     seller_search_fields = ("title", "body", "product__name")  # not who wrote it
-    readonly_fields = ["product", "user", "rating", "title", "body", "is_verified_purchase", "status",
-                       "rejection_reason", "hidden_by_reports", "helpful_count", "report_count", "created_at",
-                       "edited_at", "moderated_at", "moderated_by"]
+    readonly_fields = [
+        "product",
+        "user",
+        "rating",
+        "title",
+        "body",
+        "is_verified_purchase",
+        "status",
+        "rejection_reason",
+        "hidden_by_reports",
+        "helpful_count",
+        "report_count",
+        "created_at",
+        "edited_at",
+        "moderated_at",
+        "moderated_by",
+    ]
     fields = readonly_fields
     actions = ["approve", "reject"]
     show_full_result_count = False
@@ -38,8 +57,9 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
         return fields if seller_scope(request) is None else [f for f in fields if f != "user"]
 
     def get_ordering(self, request):
-        pending_first = Case(When(status=ReviewStatus.PENDING, then=Value(0)), default=Value(1),
-                             output_field=IntegerField())
+        pending_first = Case(
+            When(status=ReviewStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
         return [pending_first.asc(), "created_at", "pk"]
 
     def has_add_permission(self, request):
@@ -57,8 +77,11 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         for review_id in ids:
             services.review_approve(review_id=review_id, moderator=request.user)
-        self.message_user(request, ngettext("%(n)d review approved.", "%(n)d reviews approved.", len(ids)) % {"n": len(ids)},
-                          messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d review approved.", "%(n)d reviews approved.", len(ids)) % {"n": len(ids)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Reject the selected reviews…"), permissions=["change"])
     def reject(self, request, queryset):
@@ -68,24 +91,48 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
             ids = list(queryset.values_list("pk", flat=True))
             try:
                 for review_id in ids:
-                    services.review_reject(review_id=review_id, moderator=request.user,
-                                           reason=form.cleaned_data["reason"])
+                    services.review_reject(
+                        review_id=review_id, moderator=request.user, reason=form.cleaned_data["reason"]
+                    )
             except services.ReviewError as error:
                 self.message_user(request, error.message, messages.ERROR)
                 return None
-            self.message_user(request, ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", len(ids))
-                              % {"n": len(ids)}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)d review rejected.", "%(n)d reviews rejected.", len(ids)) % {"n": len(ids)},
+                messages.SUCCESS,
+            )
             return None
-        return TemplateResponse(request, "admin/action_form.html", {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Reject reviews"),
-            "form": form, "queryset": queryset, "objects": list(queryset), "action": "reject",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "submit_label": _("Reject"),
-        })
+        return TemplateResponse(
+            request,
+            "admin/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Reject reviews"),
+                "form": form,
+                "queryset": queryset,
+                "objects": list(queryset),
+                "action": "reject",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "submit_label": _("Reject"),
+            },
+        )
 
 
 @admin.register(SellerReputation)
 class SellerReputationAdmin(SellerScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["seller", "period_start", "period_end", "rating_average", "rating_count", "legs_on_time",
-                    "legs_total", "orders_total", "orders_cancelled_by_seller", "computed_at"]
+    list_display = [
+        "seller",
+        "period_start",
+        "period_end",
+        "rating_average",
+        "rating_count",
+        "legs_on_time",
+        "legs_total",
+        "orders_total",
+        "orders_cancelled_by_seller",
+        "computed_at",
+    ]
     list_select_related = ["seller"]
     list_filter = ["period_end"]

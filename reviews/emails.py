@@ -20,8 +20,12 @@ def send_invitation(*, order_id: int) -> None:
     for item in items:
         item["url"] = site_url(reverse("reviews:write_for_variant", args=[item["variant_id"]]))
     store_name = str(site_setting("STORE_NAME"))
-    context = {"order": order, "items": items, "store_name": store_name,
-               "first_name": order.customer.first_name if order.customer else ""}
+    context = {
+        "order": order,
+        "items": items,
+        "store_name": store_name,
+        "first_name": order.customer.first_name if order.customer else "",
+    }
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_subject("reviews/email/invitation_subject.txt", context)
         text = render_text("reviews/email/invitation.txt", context)

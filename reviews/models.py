@@ -32,9 +32,7 @@ class Review(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     body = models.TextField(_("review"), max_length=BODY_MAX)
     is_verified_purchase = models.BooleanField(_("verified purchase"), default=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
     rejection_reason = models.CharField(_("rejection reason"), max_length=255, blank=True)
     # Set when enough shoppers reported the review as inappropriate: it went back to moderation.
     hidden_by_reports = models.BooleanField(_("hidden by reports"), default=False)
@@ -44,7 +42,11 @@ class Review(models.Model):
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("moderated by"),
     )
 
@@ -64,7 +66,9 @@ class Review(models.Model):
         ]
         indexes = [
             # The product page's two sorts of approved reviews.
-            models.Index(fields=["product", "status", "-helpful_count", "-created_at"], name="reviews_product_helpful_idx"),
+            models.Index(
+                fields=["product", "status", "-helpful_count", "-created_at"], name="reviews_product_helpful_idx"
+            ),
             models.Index(fields=["product", "status", "-created_at"], name="reviews_product_newest_idx"),
             # The moderation queue.
             models.Index(fields=["status", "created_at"], name="reviews_queue_idx"),
@@ -91,7 +95,9 @@ class ReviewVote(models.Model):
     """A shopper found a review helpful (one vote per shopper and review)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="votes", verbose_name=_("review"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -109,7 +115,9 @@ class ReviewReport(models.Model):
     """A shopper reported a review as inappropriate (once per shopper and review)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports", verbose_name=_("review"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("customer")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -163,8 +171,12 @@ class SellerReputation(models.Model):
         ordering = ["-period_end", "-pk"]
         get_latest_by = "period_end"
         constraints = [
-            models.UniqueConstraint(fields=["seller", "period_start", "period_end"], name="reviews_reputation_one_per_period"),
-            models.CheckConstraint(condition=Q(period_start__lte=models.F("period_end")), name="reviews_reputation_period_order"),
+            models.UniqueConstraint(
+                fields=["seller", "period_start", "period_end"], name="reviews_reputation_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")), name="reviews_reputation_period_order"
+            ),
             models.CheckConstraint(
                 condition=Q(orders_cancelled_by_seller__lte=models.F("orders_total")),
                 name="reviews_reputation_cancelled_within_total",

@@ -25,8 +25,13 @@ class Drift:
 
 
 def _actual(group_by: str) -> dict[int, RatingSummary]:
-    rows = (Review.objects.filter(status=ReviewStatus.APPROVED).exclude(**{f"{group_by}__isnull": True})
-            .values(group_by).annotate(**{f"s{s}": Count("pk", filter=Q(rating=s)) for s in range(1, 6)}).order_by())
+    rows = (
+        Review.objects.filter(status=ReviewStatus.APPROVED)
+        .exclude(**{f"{group_by}__isnull": True})
+        .values(group_by)
+        .annotate(**{f"s{s}": Count("pk", filter=Q(rating=s)) for s in range(1, 6)})
+        .order_by()
+    )
     return {row[group_by]: RatingSummary(stars={s: row[f"s{s}"] for s in range(1, 6)}) for row in rows}
 
 
@@ -36,16 +41,25 @@ def _compare(kind: str, model, actual: dict[int, RatingSummary]) -> list[Drift]:
     for row in stored.values("pk", "name", "rating_average", "rating_count", *STAR_FIELDS).order_by("pk"):
         truth = actual.get(row["pk"], RatingSummary())
         if any(row[key] != value for key, value in truth.fields().items()):
-            drift.append(Drift(kind=kind, id=row["pk"], name=row["name"], stored_count=row["rating_count"],
-                               actual_count=truth.count, stored_average=str(row["rating_average"]),
-                               actual_average=str(truth.average)))
+            drift.append(
+                Drift(
+                    kind=kind,
+                    id=row["pk"],
+                    name=row["name"],
+                    stored_count=row["rating_count"],
+                    actual_count=truth.count,
+                    stored_average=str(row["rating_average"]),
+                    actual_average=str(truth.average),
+                )
+            )
     return drift
 
 
 def ratings_drift() -> list[Drift]:
     """Three queries per kind, whatever the number of products."""
-    return (_compare("product", Product, _actual("product_id"))
-            + _compare("line", ProductLine, _actual("product__line_id")))
+    return _compare("product", Product, _actual("product_id")) + _compare(
+        "line", ProductLine, _actual("product__line_id")
+    )
 
 
 def ratings_rebuild(drift: list[Drift], progress=None) -> None:

@@ -56,8 +56,15 @@ def product_reviews(*, product: Product, user, sort: str = "helpful", page: str 
         if ids:
             voted = set(ReviewVote.objects.filter(user=user, review_id__in=ids).values_list("review_id", flat=True))
     sorts = [{"value": key, "label": label, "selected": key == sort} for key, label in SORTS.items()]
-    return ReviewsSection(product=product, page=current, sort=sort, sorts=sorts, own_review=own, voted_ids=voted,
-                          can_write=user.is_authenticated and own is None)
+    return ReviewsSection(
+        product=product,
+        page=current,
+        sort=sort,
+        sorts=sorts,
+        own_review=own,
+        voted_ids=voted,
+        can_write=user.is_authenticated and own is None,
+    )
 
 
 OWN_REVIEWS_TTL_SECONDS = 5 * 60
@@ -76,8 +83,9 @@ def shopper_has_reviews_or_votes(*, user, product_slug: str, cached: dict | None
     key = own_reviews_key(user.pk)
     slugs = cached.get(key) if cached is not None else cache.get(key)
     if slugs is None:
-        slugs = frozenset(Review.objects.filter(Q(user=user) | Q(votes__user=user))
-                          .values_list("product__slug", flat=True).distinct())
+        slugs = frozenset(
+            Review.objects.filter(Q(user=user) | Q(votes__user=user)).values_list("product__slug", flat=True).distinct()
+        )
         cache.set(key, slugs, OWN_REVIEWS_TTL_SECONDS)
     return product_slug in slugs
 
@@ -86,7 +94,8 @@ def line_top_reviews(*, line, limit: int = 6) -> list[Review]:
     """The most helpful approved reviews across the line's visible products."""
     return list(
         Review.objects.filter(status=ReviewStatus.APPROVED, product__in=visible_products().filter(line=line))
-        .select_related("user", "product").order_by("-helpful_count", "-created_at", "-pk")[:limit]
+        .select_related("user", "product")
+        .order_by("-helpful_count", "-created_at", "-pk")[:limit]
     )
 
 
@@ -116,15 +125,20 @@ def orders_due_for_invitation(*, after_days: int, window_days: int, now=None) ->
     now = now or timezone.now()
     delivered_at = Subquery(
         OrderStatusChange.objects.filter(order=OuterRef("pk"), to_status=OrderStatus.DELIVERED)
-        .values("order").annotate(at=Max("created_at")).values("at")[:1]
+        .values("order")
+        .annotate(at=Max("created_at"))
+        .values("at")[:1]
     )
     return list(
         Order.objects.filter(status=OrderStatus.DELIVERED, customer__isnull=False)
         .exclude(pk__in=ReviewInvitation.objects.values("order_id"))
         .annotate(delivered_at=delivered_at)
-        .filter(delivered_at__lte=now - timedelta(days=after_days),
-                delivered_at__gt=now - timedelta(days=after_days + window_days))
-        .order_by("pk").values_list("pk", flat=True)
+        .filter(
+            delivered_at__lte=now - timedelta(days=after_days),
+            delivered_at__gt=now - timedelta(days=after_days + window_days),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 

@@ -23,7 +23,16 @@ from core.site_settings import site_setting
 from orders.models import Order, OrderStatus, OrderStatusChange
 
 from . import selectors
-from .models import BODY_MAX, TITLE_MAX, Review, ReviewInvitation, ReviewReport, ReviewStatus, ReviewVote, SellerReputation
+from .models import (
+    BODY_MAX,
+    TITLE_MAX,
+    Review,
+    ReviewInvitation,
+    ReviewReport,
+    ReviewStatus,
+    ReviewVote,
+    SellerReputation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +121,13 @@ def review_create(*, user: User, product: Product, rating: int, title: str, body
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                product=product, user=user, rating=rating, title=title, body=body,
-                is_verified_purchase=verified, status=status,
+                product=product,
+                user=user,
+                rating=rating,
+                title=title,
+                body=body,
+                is_verified_purchase=verified,
+                status=status,
                 moderated_at=timezone.now() if status == ReviewStatus.APPROVED else None,
             )
     except IntegrityError:
@@ -215,8 +229,13 @@ def _mark_once(model, *, review: Review, user: User, own: str, again: str) -> No
 @transaction.atomic
 def review_vote_helpful(*, user: User, review_id: int) -> Review:
     review = _visible_review(review_id)
-    _mark_once(ReviewVote, review=review, user=user, own=_("You cannot vote for your own review."),
-               again=_("You already marked this review as helpful."))
+    _mark_once(
+        ReviewVote,
+        review=review,
+        user=user,
+        own=_("You cannot vote for your own review."),
+        again=_("You already marked this review as helpful."),
+    )
     Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
     review.refresh_from_db(fields=["helpful_count"])
     return review
@@ -228,8 +247,13 @@ def review_report(*, user: User, review_id: int) -> Review:
     review = Review.objects.select_for_update().get(pk=_visible_review(review_id).pk)
     if not review.is_approved:  # hidden or rejected since it was read
         raise ReviewError(_("That review does not exist."))
-    _mark_once(ReviewReport, review=review, user=user, own=_("You cannot report your own review."),
-               again=_("You already reported this review."))
+    _mark_once(
+        ReviewReport,
+        review=review,
+        user=user,
+        own=_("You cannot report your own review."),
+        again=_("You already reported this review."),
+    )
     review.report_count += 1
     fields = ["report_count"]
     if review.is_approved and review.report_count >= site_setting("REVIEWS_REPORTS_TO_HIDE"):
@@ -259,11 +283,13 @@ def review_invitations_send_due(*, after_days: int, now=None) -> int:
     from .emails import send_invitation
 
     sent = 0
-    for order_id in selectors.orders_due_for_invitation(after_days=after_days, window_days=INVITATION_WINDOW_DAYS,
-                                                        now=now):
+    for order_id in selectors.orders_due_for_invitation(
+        after_days=after_days, window_days=INVITATION_WINDOW_DAYS, now=now
+    ):
         try:
-            if not send_once(claim=review_invitation_claim(order_id=order_id),
-                             send=partial(send_invitation, order_id=order_id)):
+            if not send_once(
+                claim=review_invitation_claim(order_id=order_id), send=partial(send_invitation, order_id=order_id)
+            ):
                 continue
         except Exception:
             logger.exception("Review invitation for order %s failed; it will be retried", order_id)
@@ -287,17 +313,30 @@ def _cancellations(*, seller_id: int, since: date, until: date) -> tuple[int, in
     """(paid orders with a line of the seller, of them cancelled by the store side): cancelled after
     payment by someone other than the customer (the seller, or staff on their behalf)."""
     orders = Order.objects.filter(
-        lines__seller_id=seller_id, paid_at__isnull=False, placed_at__date__gte=since, placed_at__date__lte=until,
+        lines__seller_id=seller_id,
+        paid_at__isnull=False,
+        placed_at__date__gte=since,
+        placed_at__date__lte=until,
     ).distinct()
     total = orders.count()
-    cancelled = OrderStatusChange.objects.filter(
-        order__in=orders.values("pk"), to_status=OrderStatus.CANCELLED, actor__isnull=False,
-    ).exclude(actor_id=F("order__customer_id")).values("order_id").distinct().count()
+    cancelled = (
+        OrderStatusChange.objects.filter(
+            order__in=orders.values("pk"),
+            to_status=OrderStatus.CANCELLED,
+            actor__isnull=False,
+        )
+        .exclude(actor_id=F("order__customer_id"))
+        .values("order_id")
+        .distinct()
+        .count()
+    )
     return total, min(cancelled, total)
 
 
 @transaction.atomic
-def seller_reputation_compute(*, seller: Seller, until: date | None = None, days: int = REPUTATION_DAYS) -> SellerReputation:
+def seller_reputation_compute(
+    *, seller: Seller, until: date | None = None, days: int = REPUTATION_DAYS
+) -> SellerReputation:
     """The seller's reputation over the `days` up to `until` (today in Lima by default): the
     average rating of their products' approved reviews, on-time legs and cancellations."""
     until = until or timezone.localdate()
@@ -306,11 +345,17 @@ def seller_reputation_compute(*, seller: Seller, until: date | None = None, days
     legs = legs_shipped_on_time(seller_id=seller.pk, since=since, until=until)
     total, cancelled = _cancellations(seller_id=seller.pk, since=since, until=until)
     reputation, _created = SellerReputation.objects.update_or_create(
-        seller=seller, period_start=since, period_end=until,
+        seller=seller,
+        period_start=since,
+        period_end=until,
         defaults={
-            "rating_average": rating.average if rating.count else None, "rating_count": rating.count,
-            "legs_on_time": legs[0], "legs_total": legs[1],
-            "orders_total": total, "orders_cancelled_by_seller": cancelled, "computed_at": timezone.now(),
+            "rating_average": rating.average if rating.count else None,
+            "rating_count": rating.count,
+            "legs_on_time": legs[0],
+            "legs_total": legs[1],
+            "orders_total": total,
+            "orders_cancelled_by_seller": cancelled,
+            "computed_at": timezone.now(),
         },
     )
     return reputation

@@ -19,8 +19,9 @@ POST_ACTION = "post_review"
 
 def _post_allowed(request) -> bool:
     """Writing and editing reviews is limited per user (REVIEWS_POST_RATE_LIMIT)."""
-    usage = ratelimit.consume(request, app="reviews", action=POST_ACTION,
-                              config={POST_ACTION: settings.REVIEWS_POST_RATE_LIMIT})
+    usage = ratelimit.consume(
+        request, app="reviews", action=POST_ACTION, config={POST_ACTION: settings.REVIEWS_POST_RATE_LIMIT}
+    )
     return usage is not None
 
 
@@ -31,9 +32,12 @@ def _product_url(product, anchor: str = "reviews") -> str:
 @require_GET
 def product_reviews(request, slug: str):
     """One page of a product's approved reviews, in the order asked (the htmx fragment)."""
-    product = get_object_or_404(visible_products().with_price_reveal(), slug=slug)  # the list asks if it awaits its drop
-    section = selectors.product_reviews(product=product, user=request.user, sort=request.GET.get("sort", "helpful"),
-                                        page=request.GET.get("page", 1))
+    product = get_object_or_404(
+        visible_products().with_price_reveal(), slug=slug
+    )  # the list asks if it awaits its drop
+    section = selectors.product_reviews(
+        product=product, user=request.user, sort=request.GET.get("sort", "helpful"), page=request.GET.get("page", 1)
+    )
     if not request.htmx:
         return redirect(_product_url(product))
     return render(request, "reviews/_list.html", {"reviews": section, "product": product})
@@ -91,8 +95,9 @@ def review_edit(request, pk: int):
     initial = {"rating": review.rating, "title": review.title, "body": review.body}
     form = ReviewForm(request.POST or None, initial=initial)
     if request.method == "GET" or not form.is_valid():
-        return _render_form(request, product=review.product, form=form, review=review,
-                            status=200 if request.method == "GET" else 400)
+        return _render_form(
+            request, product=review.product, form=form, review=review, status=200 if request.method == "GET" else 400
+        )
     if not _post_allowed(request):
         messages.error(request, _("You have posted many reviews in a short time. Try again later."))
         return _render_form(request, product=review.product, form=form, review=review, status=429)
@@ -101,8 +106,12 @@ def review_edit(request, pk: int):
     except services.ReviewError as error:
         form.add_error(None, error.message)
         return _render_form(request, product=review.product, form=form, review=review, status=400)
-    messages.success(request, _("Your review is updated.") if review.is_approved
-                     else _("Your review is updated and will appear once we check it."))
+    messages.success(
+        request,
+        _("Your review is updated.")
+        if review.is_approved
+        else _("Your review is updated and will appear once we check it."),
+    )
     return redirect(_product_url(review.product))
 
 
@@ -126,9 +135,16 @@ def _feedback(request, review_id: int, action):
     if request.htmx:
         # htmx swaps only 2xx answers: a refused vote comes back as the bar with its message.
         voted = set(review.votes.filter(user=request.user).values_list("review_id", flat=True))
-        return render(request, "reviews/_actions.html",
-                      {"review": review, "voted_ids": voted, "feedback_error": error,
-                       "reported": action is services.review_report and error is None})
+        return render(
+            request,
+            "reviews/_actions.html",
+            {
+                "review": review,
+                "voted_ids": voted,
+                "feedback_error": error,
+                "reported": action is services.review_report and error is None,
+            },
+        )
     if error:
         messages.error(request, error)
     elif action is services.review_report:
@@ -153,5 +169,8 @@ def review_report(request, pk: int):
 @require_GET
 def seller(request, slug: str):
     page = selectors.seller_page(slug=slug, page=request.GET.get("page", 1))
-    return render(request, "reviews/seller.html", {"page": page, "seller": page.seller,
-                                                   "breadcrumbs": [{"label": page.seller.store_name, "url": None}]})
+    return render(
+        request,
+        "reviews/seller.html",
+        {"page": page, "seller": page.seller, "breadcrumbs": [{"label": page.seller.store_name, "url": None}]},
+    )

@@ -17,8 +17,8 @@ from accounts.admin_scoping import NO_ROWS, SellerSearchMixin, seller_scope
 from accounts.models import Department
 from core.admin import OrderLineColumnsMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin, StatusHistoryInline
 from core.money import format_money
-from inventory.models import Warehouse
 from core.site_settings import site_setting
+from inventory.models import Warehouse
 
 from . import selectors, services
 from .exceptions import ShipmentError
@@ -194,7 +194,6 @@ class ShipmentLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, admin.Tabula
         return super().get_queryset(request).select_related("order_line", "shipment", "part__product")
 
 
-
 class ShipmentEventInline(StatusHistoryInline):
     model = ShipmentEvent
 
@@ -204,12 +203,24 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
     """Warehouse operators' worklist: legs to pack and ship, with their promise date."""
 
     list_display = [
-        "leg", "order_link", "warehouse_code", "status_badge", "carrier", "tracking", "units", "ship_by_display",
+        "leg",
+        "order_link",
+        "warehouse_code",
+        "status_badge",
+        "carrier",
+        "tracking",
+        "units",
+        "ship_by_display",
         "shipped_at",
     ]
     list_filter = [
-        ("warehouse", WarehouseFilter), "status", "carrier", OverdueFilter, "is_dropship",
-        ("ship_by", admin.DateFieldListFilter), ("shipped_at", admin.DateFieldListFilter),
+        ("warehouse", WarehouseFilter),
+        "status",
+        "carrier",
+        OverdueFilter,
+        "is_dropship",
+        ("ship_by", admin.DateFieldListFilter),
+        ("shipped_at", admin.DateFieldListFilter),
         ("delivered_at", admin.DateFieldListFilter),
     ]
     search_fields = ["=order__number", "=tracking_number", "order__email"]
@@ -222,13 +233,31 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
     show_full_result_count = False
     inlines = [ShipmentLineInline, ShipmentEventInline]
     actions = [
-        "pack", "ship", "ready_for_pickup", "mark_in_transit", "mark_delivered", "confirm_supplier",
+        "pack",
+        "ship",
+        "ready_for_pickup",
+        "mark_in_transit",
+        "mark_delivered",
+        "confirm_supplier",
         "print_packing_slips",
     ]
     fields = [
-        "order_link", "warehouse", "status", "method", "carrier", "tracking", "label", "is_dropship",
-        "supplier_confirmed_at", "ship_by", "estimated_from", "estimated_to", "packed_at", "shipped_at",
-        "delivered_at", "created_at",
+        "order_link",
+        "warehouse",
+        "status",
+        "method",
+        "carrier",
+        "tracking",
+        "label",
+        "is_dropship",
+        "supplier_confirmed_at",
+        "ship_by",
+        "estimated_from",
+        "estimated_to",
+        "packed_at",
+        "shipped_at",
+        "delivered_at",
+        "created_at",
     ]
     readonly_fields = fields
     change_form_template = "admin/shipping/shipment/change_form.html"
@@ -246,11 +275,17 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
 
     def get_urls(self):
         own = [
-            path("<int:pk>/packing-slip/", self.admin_site.admin_view(self.packing_slip_view),
-                 name="shipping_shipment_packing_slip"),
+            path(
+                "<int:pk>/packing-slip/",
+                self.admin_site.admin_view(self.packing_slip_view),
+                name="shipping_shipment_packing_slip",
+            ),
             path("<int:pk>/split/", self.admin_site.admin_view(self.split_view), name="shipping_shipment_split"),
-            path("picking-list/", self.admin_site.admin_view(self.picking_list_view),
-                 name="shipping_shipment_picking_list"),
+            path(
+                "picking-list/",
+                self.admin_site.admin_view(self.picking_list_view),
+                name="shipping_shipment_picking_list",
+            ),
         ]
         return own + super().get_urls()
 
@@ -274,19 +309,26 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
         overdue = obj.is_overdue()
         return format_html(
             '<span class="shipment-status shipment-status--{}">{}</span>{}',
-            obj.status_tone, obj.get_status_display(),
+            obj.status_tone,
+            obj.get_status_display(),
             format_html(' <strong class="shipment-overdue">{}</strong>', _("overdue")) if overdue else "",
         )
 
     @admin.display(description=_("tracking"))
     def tracking(self, obj):
         if obj.tracking_url:
-            return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.tracking_url, obj.tracking_number)
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.tracking_url, obj.tracking_number
+            )
         return obj.tracking_number or "—"
 
     @admin.display(description=_("label"))
     def label(self, obj):
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.label_url, _("Open label")) if obj.label_url else "—"
+        return (
+            format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.label_url, _("Open label"))
+            if obj.label_url
+            else "—"
+        )
 
     @admin.display(description=_("units"), ordering="unit_count")
     def units(self, obj):
@@ -323,37 +365,55 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
         form = ShipForm(request.POST if "apply" in request.POST else None, shipments=shipments)
         if "apply" in request.POST and form.is_valid():
             self._each(
-                request, queryset,
+                request,
+                queryset,
                 lambda s: services.shipment_ship(shipment=s, actor=request.user, **form.values_for(s)),
                 lambda n: ngettext("%(count)d shipment shipped.", "%(count)d shipments shipped.", n) % {"count": n},
             )
             return None
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Ship shipments"),
-            "form": form, "queryset": shipments, "action": request.POST.get("action"),
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Ship shipments"),
+            "form": form,
+            "queryset": shipments,
+            "action": request.POST.get("action"),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/shipping/shipment/ship_form.html", context)
 
     @admin.action(description=_("Ready for pickup (in-store pickup)"), permissions=["change"])
     def ready_for_pickup(self, request, queryset):
-        self._each(request, queryset, lambda s: services.shipment_ready_for_pickup(shipment=s, actor=request.user),
-                   self._updated)
+        self._each(
+            request,
+            queryset,
+            lambda s: services.shipment_ready_for_pickup(shipment=s, actor=request.user),
+            self._updated,
+        )
 
     @admin.action(description=_("Mark in transit"), permissions=["change"])
     def mark_in_transit(self, request, queryset):
-        self._each(request, queryset, lambda s: services.shipment_mark_in_transit(shipment=s, actor=request.user),
-                   self._updated)
+        self._each(
+            request,
+            queryset,
+            lambda s: services.shipment_mark_in_transit(shipment=s, actor=request.user),
+            self._updated,
+        )
 
     @admin.action(description=_("Mark delivered"), permissions=["change"])
     def mark_delivered(self, request, queryset):
-        self._each(request, queryset, lambda s: services.shipment_deliver(shipment=s, actor=request.user),
-                   self._updated)
+        self._each(
+            request, queryset, lambda s: services.shipment_deliver(shipment=s, actor=request.user), self._updated
+        )
 
     @admin.action(description=_("Confirm dropshipping leg (supplier has the units)"), permissions=["change"])
     def confirm_supplier(self, request, queryset):
-        self._each(request, queryset, lambda s: services.shipment_confirm_supplier(shipment=s, actor=request.user),
-                   self._updated)
+        self._each(
+            request,
+            queryset,
+            lambda s: services.shipment_confirm_supplier(shipment=s, actor=request.user),
+            self._updated,
+        )
 
     @admin.action(description=_("Print packing slips"), permissions=["view"])
     def print_packing_slips(self, request, queryset):
@@ -366,7 +426,9 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
 
     def _render_slips(self, request, shipments):
         context = {
-            **self.admin_site.each_context(request), "title": _("Packing slips"), "shipments": shipments,
+            **self.admin_site.each_context(request),
+            "title": _("Packing slips"),
+            "shipments": shipments,
             "store_name": str(site_setting("STORE_NAME")),
         }
         return TemplateResponse(request, "shipping/packing_slip.html", context)
@@ -375,7 +437,9 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         shipment = self._visible_or_404(request, pk)
-        return self._render_slips(request, selectors.shipments_for_slips(queryset=Shipment.objects.filter(pk=shipment.pk)))
+        return self._render_slips(
+            request, selectors.shipments_for_slips(queryset=Shipment.objects.filter(pk=shipment.pk))
+        )
 
     def picking_list_view(self, request):
         if not self.has_view_permission(request):
@@ -390,8 +454,12 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
                 raise Http404 from None
         rows = selectors.picking_list(warehouse=warehouse, queryset=self.get_queryset(request)) if warehouse else []
         context = {
-            **self.admin_site.each_context(request), "title": _("Picking list"), "warehouses": warehouses,
-            "warehouse": warehouse, "rows": rows, "today": timezone.localdate(),
+            **self.admin_site.each_context(request),
+            "title": _("Picking list"),
+            "warehouses": warehouses,
+            "warehouse": warehouse,
+            "rows": rows,
+            "today": timezone.localdate(),
         }
         return TemplateResponse(request, "shipping/picking_list.html", context)
 
@@ -406,12 +474,18 @@ class ShipmentAdmin(SellerSearchMixin, ScopedHistoryAdmin):
             except ShipmentError as error:
                 form.add_error(None, str(error))
             else:
-                self.message_user(request, _("Split: the moved units are shipment %(shipment)s.") % {"shipment": new.reference},
-                                  messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Split: the moved units are shipment %(shipment)s.") % {"shipment": new.reference},
+                    messages.SUCCESS,
+                )
                 return HttpResponseRedirect(reverse("admin:shipping_shipment_change", args=[shipment.pk]))
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": _("Split shipment"),
-            "form": form, "original": shipment,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Split shipment"),
+            "form": form,
+            "original": shipment,
         }
         return TemplateResponse(request, "admin/shipping/shipment/split_form.html", context)
 

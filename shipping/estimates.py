@@ -98,7 +98,8 @@ def _rates_serving(place: Place, cached: dict | None = None) -> list[ShippingRat
     by_place = (cached.get(CACHE_KEY) if cached is not None else _cache_get(CACHE_KEY)) or {}
     if where not in by_place:
         by_place[where] = [
-            rate for rate in ShippingRate.objects.filter(method__is_active=True).select_related("method", "zone")
+            rate
+            for rate in ShippingRate.objects.filter(method__is_active=True).select_related("method", "zone")
             if rate.zone.covers(department=place.department, province=place.province)
         ]
         try:
@@ -118,19 +119,29 @@ def forget_cached_rates(**kwargs) -> None:
         logger.warning("shipping estimate: cache unavailable", exc_info=True)
 
 
-def delivery_estimate(*, place: Place, weight_kg: Decimal, subtotal: Decimal,
-                      today: date | None = None, cached: dict | None = None) -> DeliveryEstimate | None:
+def delivery_estimate(
+    *, place: Place, weight_kg: Decimal, subtotal: Decimal, today: date | None = None, cached: dict | None = None
+) -> DeliveryEstimate | None:
     """None when no home delivery serves this place and weight."""
     if weight_kg < 0 or subtotal < 0:
         return None
     rates = _rates_serving(place, cached)
-    home = [option for option in offered_options(rates, weight_kg=weight_kg, subtotal=subtotal, today=today)
-            if not option.is_pickup]
+    home = [
+        option
+        for option in offered_options(rates, weight_kg=weight_kg, subtotal=subtotal, today=today)
+        if not option.is_pickup
+    ]
     if not home:
         return None
     cheapest = home[0]
-    thresholds = [threshold for threshold in (free_shipping_threshold(rate.method) for rate in rates
-                                              if rate.takes(weight_kg) and not rate.method.is_pickup)
-                  if threshold is not None]
+    thresholds = [
+        threshold
+        for threshold in (
+            free_shipping_threshold(rate.method)
+            for rate in rates
+            if rate.takes(weight_kg) and not rate.method.is_pickup
+        )
+        if threshold is not None
+    ]
     free_from = None if cheapest.is_free or not thresholds else min(thresholds)
     return DeliveryEstimate(place=place, option=cheapest, free_from=free_from)

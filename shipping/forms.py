@@ -26,12 +26,15 @@ class ShipForm(forms.Form):
         for shipment in self.shipments:
             self.fields[f"tracking_{shipment.pk}"] = forms.CharField(
                 label=_("Tracking number of %(shipment)s") % {"shipment": shipment.reference},
-                max_length=40, required=False,
+                max_length=40,
+                required=False,
                 initial=shipment.tracking_number,
             )
             self.fields[f"label_{shipment.pk}"] = forms.URLField(
                 label=_("Label URL of %(shipment)s") % {"shipment": shipment.reference},
-                max_length=300, required=False, assume_scheme="https",
+                max_length=300,
+                required=False,
+                assume_scheme="https",
             )
 
     def rows(self):
@@ -68,7 +71,10 @@ class SplitForm(forms.Form):
         for line in shipment.lines.select_related("order_line"):
             self.fields[f"line_{line.order_line_id}"] = forms.IntegerField(
                 label=f"{line.order_line.sku} · {line.order_line.product_name}",
-                min_value=0, max_value=line.quantity, initial=0, required=False,
+                min_value=0,
+                max_value=line.quantity,
+                initial=0,
+                required=False,
                 help_text=_("of %(count)d in this shipment") % {"count": line.quantity},
             )
 

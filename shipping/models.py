@@ -305,7 +305,9 @@ class Shipment(models.Model):
     """
 
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.PROTECT, related_name="shipments",
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="shipments",
         verbose_name=pgettext_lazy("purchase order", "order"),
     )
     warehouse = models.ForeignKey(
@@ -406,10 +408,15 @@ class ShipmentLine(models.Model):
         "orders.OrderLine", on_delete=models.PROTECT, related_name="shipment_lines", verbose_name=_("order line")
     )
     part = models.ForeignKey(
-        "catalog.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "catalog.Variant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("bundle part"),
-        help_text=_("Only this component of the bundle, in its units: the bundle's other parts ship from another "
-                    "warehouse."),
+        help_text=_(
+            "Only this component of the bundle, in its units: the bundle's other parts ship from another warehouse."
+        ),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
 
@@ -419,10 +426,16 @@ class ShipmentLine(models.Model):
         ordering = ["order_line_id", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="shipping_shipmentline_quantity_positive"),
-            models.UniqueConstraint(fields=["shipment", "order_line"], condition=Q(part__isnull=True),
-                                    name="shipping_shipmentline_unique_line"),
-            models.UniqueConstraint(fields=["shipment", "order_line", "part"], condition=Q(part__isnull=False),
-                                    name="shipping_shipmentline_unique_part"),
+            models.UniqueConstraint(
+                fields=["shipment", "order_line"],
+                condition=Q(part__isnull=True),
+                name="shipping_shipmentline_unique_line",
+            ),
+            models.UniqueConstraint(
+                fields=["shipment", "order_line", "part"],
+                condition=Q(part__isnull=False),
+                name="shipping_shipmentline_unique_part",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -441,8 +454,10 @@ class ShipmentLine(models.Model):
     def product_name(self) -> str:
         if not self.part_id:
             return self.order_line.product_name
-        return _("%(part)s (part of %(bundle)s)") % {"part": self.part.product.name,
-                                                     "bundle": self.order_line.product_name}
+        return _("%(part)s (part of %(bundle)s)") % {
+            "part": self.part.product.name,
+            "bundle": self.order_line.product_name,
+        }
 
     @property
     def options(self) -> str:
@@ -454,13 +469,15 @@ class ShipmentEvent(AppendOnlyModel):
 
     append_only_message = "The shipment history is append-only."
 
-    shipment = models.ForeignKey(
-        Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment")
-    )
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events", verbose_name=_("shipment"))
     from_status = models.CharField(_("from"), max_length=20, choices=ShipmentStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=ShipmentStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("actor"),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -480,7 +497,9 @@ class WarehouseOperator(models.Model):
     works only the legs of those warehouses in the shipments admin (none: every warehouse)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warehouse_assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="warehouse_assignments",
         verbose_name=_("user"),
     )
     warehouse = models.ForeignKey(

@@ -229,8 +229,12 @@ def shipments_for_slips(*, queryset):
     shipments = list(
         queryset.select_related("order", "warehouse", "method")
         .prefetch_related(
-            Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line", "part__product")
-                     .order_by("order_line_id", "pk"))
+            Prefetch(
+                "lines",
+                queryset=ShipmentLine.objects.select_related("order_line", "part__product").order_by(
+                    "order_line_id", "pk"
+                ),
+            )
         )
         .order_by("warehouse__code", "pk")
     )
@@ -285,16 +289,29 @@ def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
     )
     rows = (
         ShipmentLine.objects.filter(shipment__in=legs.values("pk"))
-        .values("order_line__variant_id", "order_line__sku", "order_line__product_name", "order_line__options",
-                "part_id", "part__sku", "part__product__name")
+        .values(
+            "order_line__variant_id",
+            "order_line__sku",
+            "order_line__product_name",
+            "order_line__options",
+            "part_id",
+            "part__sku",
+            "part__product__name",
+        )
         .annotate(units=Sum("quantity"), legs=Count("shipment", distinct=True))
         .order_by()
     )
     rows = list(rows)
     for row in rows:  # a bundle's part is picked as itself
         if row["part_id"]:
-            row.update({"order_line__variant_id": row["part_id"], "order_line__sku": row["part__sku"],
-                        "order_line__product_name": row["part__product__name"], "order_line__options": ""})
+            row.update(
+                {
+                    "order_line__variant_id": row["part_id"],
+                    "order_line__sku": row["part__sku"],
+                    "order_line__product_name": row["part__product__name"],
+                    "order_line__options": "",
+                }
+            )
     bins = dict(
         StockLevel.objects.filter(
             warehouse=warehouse, variant_id__in=[row["order_line__variant_id"] for row in rows]
@@ -302,8 +319,12 @@ def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
     )
     picking = [
         PickingRow(
-            sku=row["order_line__sku"], product=row["order_line__product_name"], options=row["order_line__options"],
-            bin_location=bins.get(row["order_line__variant_id"], "") or "", units=row["units"], legs=row["legs"],
+            sku=row["order_line__sku"],
+            product=row["order_line__product_name"],
+            options=row["order_line__options"],
+            bin_location=bins.get(row["order_line__variant_id"], "") or "",
+            units=row["units"],
+            legs=row["legs"],
         )
         for row in rows
     ]

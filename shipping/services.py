@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from catalog.bundles import components_of
 from core.actors import signed_in
+from core.site_settings import site_setting
 from inventory.models import Warehouse
 from inventory.selectors import order_units_out
-from core.site_settings import site_setting
 
 from . import carriers, ports
 from .calendar import add_business_days
@@ -47,7 +47,11 @@ def _local_date(moment=None) -> date:
 
 def _record(shipment: Shipment, *, from_status: str, to_status: str, actor, note: str = "", at=None) -> None:
     ShipmentEvent.objects.create(
-        shipment=shipment, from_status=from_status, to_status=to_status, actor=signed_in(actor), note=note[:255],
+        shipment=shipment,
+        from_status=from_status,
+        to_status=to_status,
+        actor=signed_in(actor),
+        note=note[:255],
         created_at=at or timezone.now(),
     )
 
@@ -72,8 +76,9 @@ def _allocate(order, units_out: dict[tuple[int, int, int | None], int]) -> dict[
     return {warehouse_id: lines for warehouse_id, lines in allocation.items() if lines}
 
 
-def _give(allocation: dict[int, dict[tuple, int]], room: dict[tuple, int], lines_of: dict[int, list[int]],
-          out: list) -> None:
+def _give(
+    allocation: dict[int, dict[tuple, int]], room: dict[tuple, int], lines_of: dict[int, list[int]], out: list
+) -> None:
     """Each warehouse's units of a variant (or of one part of a bundle) go to the variant's
     lines in line order, each line taking up to its room."""
     for (warehouse_id, variant_id, part_id), units in out:
@@ -91,10 +96,15 @@ def _give(allocation: dict[int, dict[tuple, int]], room: dict[tuple, int], lines
 
 def _parts_room(parts: set[tuple[int, int]], lines_of: dict[int, list[int]], room: dict[tuple, int]) -> dict:
     """A bundle line's room for each part: the part's units in the bundles it did not get whole."""
-    per_bundle = {bundle_id: dict(components) for bundle_id, components in
-                  components_of({variant_id for variant_id, _part in parts}).items()}
-    return {(line_id, part_id): room[(line_id, None)] * per_bundle.get(variant_id, {}).get(part_id, 0)
-            for variant_id, part_id in parts for line_id in lines_of.get(variant_id, [])}
+    per_bundle = {
+        bundle_id: dict(components)
+        for bundle_id, components in components_of({variant_id for variant_id, _part in parts}).items()
+    }
+    return {
+        (line_id, part_id): room[(line_id, None)] * per_bundle.get(variant_id, {}).get(part_id, 0)
+        for variant_id, part_id in parts
+        for line_id in lines_of.get(variant_id, [])
+    }
 
 
 def _out_order(item) -> tuple:
@@ -142,8 +152,10 @@ def shipments_create_for_order(*, order, units_out: dict[tuple[int, int], int]) 
                 estimated_to=estimated_to,
             )
             ShipmentLine.objects.bulk_create(
-                [ShipmentLine(shipment=shipment, order_line_id=line_id, part_id=part_id, quantity=qty)
-                 for (line_id, part_id), qty in sorted(lines.items(), key=lambda item: (item[0][0], item[0][1] or 0))]
+                [
+                    ShipmentLine(shipment=shipment, order_line_id=line_id, part_id=part_id, quantity=qty)
+                    for (line_id, part_id), qty in sorted(lines.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+                ]
             )
             _record(shipment, from_status="", to_status=ShipmentStatus.PENDING, actor=None)
             shipments.append(shipment)
@@ -158,16 +170,16 @@ def _lock(shipment_id) -> tuple[object, Shipment]:
     except (TypeError, ValueError, OverflowError, Shipment.DoesNotExist):
         raise ShipmentError(_("That shipment does not exist.")) from None
     order = ports.order_lock(order_id=order_id)
-    shipment = Shipment.objects.select_for_update(of=("self",)).select_related("warehouse", "method").get(pk=shipment_id)
+    shipment = (
+        Shipment.objects.select_for_update(of=("self",)).select_related("warehouse", "method").get(pk=shipment_id)
+    )
     shipment.order = order
     return order, shipment
 
 
 def _step(order, shipment: Shipment, to_status: str, *, actor, note: str = "") -> None:
     if order.is_closed and to_status != ShipmentStatus.CANCELLED:
-        raise ShipmentError(
-            _("Order %(number)s is cancelled: its shipment cannot move.") % {"number": order.number}
-        )
+        raise ShipmentError(_("Order %(number)s is cancelled: its shipment cannot move.") % {"number": order.number})
     if not shipment.can_transition_to(to_status):
         raise ShipmentError(
             _("Shipment %(shipment)s cannot go from “%(from)s” to “%(to)s”.")
@@ -204,15 +216,19 @@ def _check_units_left_stock(order, shipment: Shipment) -> None:
         )
     out = order_units_out(order.pk)
     needed: dict[tuple[int, int | None], int] = defaultdict(int)
-    for variant_id, part_id, quantity in ShipmentLine.objects.filter(
-        shipment__order=order, shipment__warehouse_id=shipment.warehouse_id
-    ).exclude(shipment__status=ShipmentStatus.CANCELLED).values_list("order_line__variant_id", "part_id", "quantity"):
+    for variant_id, part_id, quantity in (
+        ShipmentLine.objects.filter(shipment__order=order, shipment__warehouse_id=shipment.warehouse_id)
+        .exclude(shipment__status=ShipmentStatus.CANCELLED)
+        .values_list("order_line__variant_id", "part_id", "quantity")
+    ):
         needed[(variant_id, part_id)] += quantity
     short = [key for key, qty in needed.items() if out.get((shipment.warehouse_id, *key), 0) < qty]
     if short or not needed:
         raise ShipmentError(
-            _("Shipment %(shipment)s cannot ship: its units were never taken out of the stock of %(warehouse)s "
-              "(the order is flagged or the stock was returned). Take the stock first.")
+            _(
+                "Shipment %(shipment)s cannot ship: its units were never taken out of the stock of %(warehouse)s "
+                "(the order is flagged or the stock was returned). Take the stock first."
+            )
             % {"shipment": shipment.reference, "warehouse": shipment.warehouse.code}
         )
 
@@ -234,8 +250,13 @@ def shipment_confirm_supplier(*, shipment: Shipment | int, actor=None) -> Shipme
         if shipment.supplier_confirmed_at is None:
             shipment.supplier_confirmed_at = timezone.now()
             shipment.save(update_fields=["supplier_confirmed_at", "updated_at"])
-            _record(shipment, from_status=shipment.status, to_status=shipment.status, actor=actor,
-                    note=_("Confirmed by the supplier"))
+            _record(
+                shipment,
+                from_status=shipment.status,
+                to_status=shipment.status,
+                actor=actor,
+                note=_("Confirmed by the supplier"),
+            )
         return shipment
 
 
@@ -276,7 +297,10 @@ def shipment_ship(
         shipped_on = _local_date()
         method = shipment.method
         if method is not None:
-            transit_from, transit_to = add_business_days(shipped_on, 1), add_business_days(shipped_on, max(1, method.max_days))
+            transit_from, transit_to = (
+                add_business_days(shipped_on, 1),
+                add_business_days(shipped_on, max(1, method.max_days)),
+            )
             shipment.estimated_from = max(filter(None, [shipment.estimated_from, transit_from]))
             shipment.estimated_to = max(filter(None, [shipment.estimated_to, transit_to]))
         _step(order, shipment, ShipmentStatus.SHIPPED, actor=actor, note=number)
@@ -343,8 +367,9 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) ->
             raise ShipmentError(_("Only a leg that has not shipped yet can be split."))
         held = list(shipment.lines.select_for_update().order_by("pk"))
         if any(line.part_id for line in held):
-            raise ShipmentError(_("A leg carrying part of a bundle whose other parts ship from another warehouse "
-                                  "cannot be split."))
+            raise ShipmentError(
+                _("A leg carrying part of a bundle whose other parts ship from another warehouse cannot be split.")
+            )
         current = {line.order_line_id: line for line in held}
         moving: dict[int, int] = {}
         for raw_line_id, raw_quantity in (quantities or {}).items():
@@ -367,9 +392,15 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) ->
         if sum(moving.values()) >= sum(line.quantity for line in current.values()):
             raise ShipmentError(_("Leave at least one unit in this shipment: split, do not move everything."))
         new = Shipment.objects.create(
-            order=order, warehouse=shipment.warehouse, method=shipment.method, carrier=shipment.carrier,
-            is_dropship=shipment.is_dropship, supplier_confirmed_at=shipment.supplier_confirmed_at,
-            ship_by=shipment.ship_by, estimated_from=shipment.estimated_from, estimated_to=shipment.estimated_to,
+            order=order,
+            warehouse=shipment.warehouse,
+            method=shipment.method,
+            carrier=shipment.carrier,
+            is_dropship=shipment.is_dropship,
+            supplier_confirmed_at=shipment.supplier_confirmed_at,
+            ship_by=shipment.ship_by,
+            estimated_from=shipment.estimated_from,
+            estimated_to=shipment.estimated_to,
         )
         for line_id, quantity in moving.items():
             line = current[line_id]
@@ -379,8 +410,13 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) ->
                 line.quantity -= quantity
                 line.save(update_fields=["quantity"])
             ShipmentLine.objects.create(shipment=new, order_line_id=line_id, quantity=quantity)
-        _record(new, from_status="", to_status=ShipmentStatus.PENDING, actor=actor,
-                note=_("Split from %(shipment)s") % {"shipment": shipment.reference})
+        _record(
+            new,
+            from_status="",
+            to_status=ShipmentStatus.PENDING,
+            actor=actor,
+            note=_("Split from %(shipment)s") % {"shipment": shipment.reference},
+        )
         return new
 
 
@@ -392,8 +428,11 @@ def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
         gone = [s for s in shipments if s.status in LEFT_WAREHOUSE]
         if gone:
             raise ShipmentError(
-                _("Order %(number)s has a shipment on its way (%(shipment)s): it cannot be cancelled; "
-                  "start a return instead.") % {"number": order.number, "shipment": gone[0].reference}
+                _(
+                    "Order %(number)s has a shipment on its way (%(shipment)s): it cannot be cancelled; "
+                    "start a return instead."
+                )
+                % {"number": order.number, "shipment": gone[0].reference}
             )
         count = 0
         for shipment in shipments:
@@ -404,15 +443,17 @@ def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
         return count
 
 
-
 def shipments_stop_unshipped(*, order, actor=None, note: str = "") -> dict[tuple[int, int, int | None], int]:
     """The order's legs that have not left the warehouse must not ship (a refund gave their money
     back; the order row is locked by the caller): they are cancelled, the legs already on their
     way left as they are. Returns their units as inventory carries them ({(warehouse id, variant
     id, bundle part id or None): units}) so they go back on the shelf in the same transaction."""
     with transaction.atomic():
-        stopped = [shipment for shipment in order.shipments.select_for_update().order_by("pk")
-                   if shipment.status in NOT_YET_SHIPPED]
+        stopped = [
+            shipment
+            for shipment in order.shipments.select_for_update().order_by("pk")
+            if shipment.status in NOT_YET_SHIPPED
+        ]
         units: dict[tuple[int, int, int | None], int] = defaultdict(int)
         for shipment in stopped:
             shipment.order = order

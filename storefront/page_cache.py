@@ -88,8 +88,9 @@ def shared_part_key(name: str, variant: str) -> str:
     return f"catalog:page-part:{name}:{get_language()}:{hashlib.sha1(variant.encode()).hexdigest()}"
 
 
-def shared_signed_in_part(name: str, variant: str, render: Callable[[], str | None],
-                          cached: dict | None = None) -> str | None:
+def shared_signed_in_part(
+    name: str, variant: str, render: Callable[[], str | None], cached: dict | None = None
+) -> str | None:
     """A view's part that every signed-in shopper in the same situation sees alike (a product's
     reviews to someone who wrote none and voted on none of them): kept under the catalog version
     for FRESH_SECONDS, like a page, so one shopper renders it for the others. `variant` names
@@ -185,20 +186,23 @@ def _mini_cart_html(units) -> str:
 
 def _shopper_parts(request) -> dict[str, str]:
     """{placeholder: this shopper's HTML for it}."""
-    return {MINI_CART_PLACEHOLDER: _mini_cart_html(_units_in_cart(request)),
-            SHOPPER_STATE_PLACEHOLDER: shopper_state_html(request)}
+    return {
+        MINI_CART_PLACEHOLDER: _mini_cart_html(_units_in_cart(request)),
+        SHOPPER_STATE_PLACEHOLDER: shopper_state_html(request),
+    }
 
 
 def _account_parts(request, store_name: str) -> dict[str, str]:
     """{placeholder: this shopper's HTML} of the header's and footer's account links."""
     user = request.user
     # What the templates read of the shopper (includes/_account_menu.html, _footer_account.html).
-    shown = ((user.get_short_name(), user.get_full_name(), user.email, user.is_staff)
-             if user.is_authenticated else None)
+    shown = (user.get_short_name(), user.get_full_name(), user.email, user.is_staff) if user.is_authenticated else None
     context = {"user": user, "csrf_token": CSRF_PLACEHOLDER, "STORE_NAME": store_name}
     # Each template marks its own part.
-    return {_part_placeholder(name): _rendered_part(template, (shown, store_name), context)
-            for name, template in ACCOUNT_PARTS.items()}
+    return {
+        _part_placeholder(name): _rendered_part(template, (shown, store_name), context)
+        for name, template in ACCOUNT_PARTS.items()
+    }
 
 
 def _without_tokens(html: str) -> str:
@@ -207,8 +211,7 @@ def _without_tokens(html: str) -> str:
     return html
 
 
-def _with_placeholders(request, html: str, parts: dict[str, PagePart],
-                       view_kwargs: dict) -> tuple[str, tuple] | None:
+def _with_placeholders(request, html: str, parts: dict[str, PagePart], view_kwargs: dict) -> tuple[str, tuple] | None:
     """The page with its per-shopper parts replaced and the anonymous HTML of the view's parts, or
     None when one of them cannot be found exactly or is not known (then the page is not shared:
     better a render than another shopper's header)."""
@@ -236,8 +239,7 @@ def _with_placeholders(request, html: str, parts: dict[str, PagePart],
     return _without_tokens(html), tuple(anonymous_parts)
 
 
-def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict,
-            cached: dict) -> HttpResponse | None:
+def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict, cached: dict) -> HttpResponse | None:
     """The shopper's page from the entry, or None when one of its parts cannot be made for them.
     `cached`: what the hit read with the entry, the parts' cache_keys among it."""
     html = entry.html
@@ -247,8 +249,15 @@ def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict
         html = html.replace(placeholder, part)
     for name, anonymous in entry.anonymous_parts:
         if request.user.is_authenticated:
-            if name not in parts or (content := parts[name].render(request, request.user, cached=cached,
-                                                                    anonymous=anonymous, **view_kwargs)) is None:
+            if (
+                name not in parts
+                or (
+                    content := parts[name].render(
+                        request, request.user, cached=cached, anonymous=anonymous, **view_kwargs
+                    )
+                )
+                is None
+            ):
                 return None
         else:
             content = anonymous
@@ -301,16 +310,31 @@ def _etag(request, html: str) -> str:
     return '"' + hashlib.sha1(f"{secret}|{html}".encode()).hexdigest() + '"'
 
 
-def _store(request, key: str, version: str, response, fresh_seconds: int, valid_until: float,
-           parts: dict[str, PagePart], view_kwargs: dict) -> None:
+def _store(
+    request,
+    key: str,
+    version: str,
+    response,
+    fresh_seconds: int,
+    valid_until: float,
+    parts: dict[str, PagePart],
+    view_kwargs: dict,
+) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     shared = _with_placeholders(request, response.content.decode(response.charset), parts, view_kwargs)
     if shared is not None:
         html, anonymous_parts = shared
-        entry = Entry(version=version, stored_at=time.time(), html=html,
-                      content_type=response["Content-Type"], vary=response.get("Vary", ""), valid_until=valid_until,
-                      anonymous_parts=anonymous_parts, store_name=site_setting("STORE_NAME"))
+        entry = Entry(
+            version=version,
+            stored_at=time.time(),
+            html=html,
+            content_type=response["Content-Type"],
+            vary=response.get("Vary", ""),
+            valid_until=valid_until,
+            anonymous_parts=anonymous_parts,
+            store_name=site_setting("STORE_NAME"),
+        )
         cache.set(key, tuple(entry), fresh_seconds + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
@@ -327,16 +351,27 @@ def _servable(key: str, entry: Entry | None, version: str | None, fresh_seconds:
     return age < fresh_seconds + RENDER_GRACE_SECONDS and not cache.add(key + ":rendering", 1, RENDER_GRACE_SECONDS)
 
 
-def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: tuple[str, ...] = (),
-                scheduled_change: Callable[[], datetime | None] | None = None, parts: tuple[PagePart, ...] = ()):
+def cached_page(
+    view=None,
+    *,
+    fresh_seconds: int = FRESH_SECONDS,
+    stock_params: tuple[str, ...] = (),
+    scheduled_change: Callable[[], datetime | None] | None = None,
+    parts: tuple[PagePart, ...] = (),
+):
     """A storefront GET view whose page is shared as described above: fresh for `fresh_seconds`,
     or FRESH_SECONDS when the query has one of `stock_params` (the page then shows stock).
     `scheduled_change` names the next moment something the page shows starts or ends without a
     write (the home page's banners): the entry is not served past it. `parts` are the view's
     own personal parts."""
     if view is None:
-        return functools.partial(cached_page, fresh_seconds=fresh_seconds, stock_params=stock_params,
-                                 scheduled_change=scheduled_change, parts=parts)
+        return functools.partial(
+            cached_page,
+            fresh_seconds=fresh_seconds,
+            stock_params=stock_params,
+            scheduled_change=scheduled_change,
+            parts=parts,
+        )
     parts_by_name = {part.name: part for part in parts}
 
     @functools.wraps(view)
@@ -347,8 +382,12 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
         key = _key(request)
         keys = [listing_cache.VERSION_KEY, key]
         if request.user.is_authenticated:
-            keys += [part_key for part in parts if part.cache_keys
-                     for part_key in part.cache_keys(request, request.user, **kwargs)]
+            keys += [
+                part_key
+                for part in parts
+                if part.cache_keys
+                for part_key in part.cache_keys(request, request.user, **kwargs)
+            ]
         found = cache.get_many(keys)
         version, entry = found.get(listing_cache.VERSION_KEY), _entry(found.get(key))
         if _servable(key, entry, version, fresh):
@@ -356,7 +395,9 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
             if filled is not None:
                 return filled
         version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins
-        valid_until = listing_cache.next_collection_change()  # likewise: a launch during the render is not slept through
+        valid_until = (
+            listing_cache.next_collection_change()
+        )  # likewise: a launch during the render is not slept through
         if scheduled_change is not None and (moment := scheduled_change()) is not None:
             valid_until = min(valid_until, moment.timestamp())
         response = view(request, *args, **kwargs)
@@ -369,5 +410,4 @@ def cached_page(view=None, *, fresh_seconds: int = FRESH_SECONDS, stock_params: 
 # Category, family, brand and search pages.
 cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",))
 # The home page shows cards (no stock) and the carousel, whose slides start and end on their own.
-cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS,
-                          scheduled_change=listing_cache.next_banner_change)
+cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, scheduled_change=listing_cache.next_banner_change)

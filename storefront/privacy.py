@@ -22,9 +22,14 @@ from .personal_data import personal_data
 @login_required
 @require_GET
 def privacy(request):
-    return render(request, "storefront/privacy.html", {
-        "consents": consents_for(user=request.user), "marketing": marketing_opted_in(user=request.user),
-    })
+    return render(
+        request,
+        "storefront/privacy.html",
+        {
+            "consents": consents_for(user=request.user),
+            "marketing": marketing_opted_in(user=request.user),
+        },
+    )
 
 
 @login_required
@@ -32,8 +37,10 @@ def privacy(request):
 def privacy_marketing(request):
     granted = request.POST.get("marketing") == "on"
     consent_marketing_set(user=request.user, granted=granted, ip=client_ip(request))
-    messages.success(request, _("You will receive our offers by e-mail.") if granted
-                     else _("Done: we will not send you offers by e-mail."))
+    messages.success(
+        request,
+        _("You will receive our offers by e-mail.") if granted else _("Done: we will not send you offers by e-mail."),
+    )
     return redirect("storefront:privacy")
 
 

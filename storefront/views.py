@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -16,10 +17,9 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -34,12 +34,21 @@ from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
+from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 from shipping.estimates import CACHE_KEY as RATES_KEY
 from shipping.estimates import place_key, shipping_place
-from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 
-from .page_cache import (CSRF_PLACEHOLDER, FRESH_SECONDS, LISTING_FRESH_SECONDS, PagePart, cached_home, cached_listing,
-                         cached_page, shared_part_key, shared_signed_in_part)
+from .page_cache import (
+    CSRF_PLACEHOLDER,
+    FRESH_SECONDS,
+    LISTING_FRESH_SECONDS,
+    PagePart,
+    cached_home,
+    cached_listing,
+    cached_page,
+    shared_part_key,
+    shared_signed_in_part,
+)
 
 # Per process, by everything they show (the layout's {% cache %} fragments' cache).
 fragments = caches["fragments"]
@@ -47,24 +56,39 @@ fragments = caches["fragments"]
 PROMISE_FIGURES = re.compile(r'data-weight-kg="([0-9.]+)" data-unit-price="([0-9.]+)"')
 
 
-def _catalog_content(request, name: str, render_parts: Callable[[], dict], *, fresh_seconds: int,
-                     until: Callable[[], datetime | None] | None = None) -> dict:
+def _catalog_content(
+    request,
+    name: str,
+    render_parts: Callable[[], dict],
+    *,
+    fresh_seconds: int,
+    until: Callable[[], datetime | None] | None = None,
+) -> dict:
     """What a page shows of the catalog alone (HTML and the few values its head needs), rendered
     once for every shopper and language: kept under the catalog version like the facet counts,
     until a collection starts or ends or `until`, and for `fresh_seconds` at most (what no write
     announces: stock, the clock). The page around it (header, the shopper's parts, CSRF) is
     rendered per request, so a shopper with a message or an htmx request gets it too."""
+
     def bound() -> datetime:
         moment = timezone.now() + timedelta(seconds=fresh_seconds)
         return min(moment, until() or moment) if until is not None else moment
 
-    content = listing_cache.get_or_compute(f"page-content:{name}",
-                                           f"{get_language()}|{request.get_host()}|{request.get_full_path()}",
-                                           render_parts, until_collection_change=True, until=bound,
-                                           in_process=True)
+    content = listing_cache.get_or_compute(
+        f"page-content:{name}",
+        f"{get_language()}|{request.get_host()}|{request.get_full_path()}",
+        render_parts,
+        until_collection_change=True,
+        until=bound,
+        in_process=True,
+    )
     # A form in it carries a placeholder (_shared_html): each shopper's page gets their own token.
-    return {key: mark_safe(value.replace(CSRF_PLACEHOLDER, get_token(request)))
-            if isinstance(value, str) and CSRF_PLACEHOLDER in value else value for key, value in content.items()}
+    return {
+        key: mark_safe(value.replace(CSRF_PLACEHOLDER, get_token(request)))
+        if isinstance(value, str) and CSRF_PLACEHOLDER in value
+        else value
+        for key, value in content.items()
+    }
 
 
 def _shared_html(template: str, context: dict, request) -> str:
@@ -77,15 +101,22 @@ def _shared_html(template: str, context: dict, request) -> str:
 @require_GET
 @cached_home
 def home(request):
-    content = _catalog_content(request, "home", lambda: _home_parts(request), fresh_seconds=LISTING_FRESH_SECONDS,
-                               until=listing_cache.next_banner_change)
+    content = _catalog_content(
+        request,
+        "home",
+        lambda: _home_parts(request),
+        fresh_seconds=LISTING_FRESH_SECONDS,
+        until=listing_cache.next_banner_change,
+    )
     return render(request, "storefront/home.html", {"content": content})
 
 
 def _home_parts(request) -> dict:
     context = {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()}
-    return {"head": _shared_html("storefront/_home_head.html", context, request),
-            "html": _shared_html("storefront/_home_content.html", context, request)}
+    return {
+        "head": _shared_html("storefront/_home_head.html", context, request),
+        "html": _shared_html("storefront/_home_content.html", context, request),
+    }
 
 
 def _crumbs(*items) -> list[dict]:
@@ -104,22 +135,48 @@ def _render_listing(request, *, crumbs, parts: Callable[[], dict]):
     return response
 
 
-def _listing_parts(request, *, base, scope, heading, description, subcategories, category_ids=None, extra=None,
-                   ordering=None, search_query=None, corrected_query=None, kit_strip=None,
-                   query_shortened=False) -> dict:
+def _listing_parts(
+    request,
+    *,
+    base,
+    scope,
+    heading,
+    description,
+    subcategories,
+    category_ids=None,
+    extra=None,
+    ordering=None,
+    search_query=None,
+    corrected_query=None,
+    kit_strip=None,
+    query_shortened=False,
+) -> dict:
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
-    listing = build_listing(base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra,
-                            ordering=ordering)
+    listing = build_listing(
+        base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra, ordering=ordering
+    )
     context = {
-        "heading": heading, "description": description, "subcategories": subcategories,
-        "listing": listing, "search_query": search_query, "corrected_query": corrected_query,
-        "kit_strip": kit_strip or [], "query_shortened": query_shortened, "max_query_length": MAX_QUERY_LENGTH,
+        "heading": heading,
+        "description": description,
+        "subcategories": subcategories,
+        "listing": listing,
+        "search_query": search_query,
+        "corrected_query": corrected_query,
+        "kit_strip": kit_strip or [],
+        "query_shortened": query_shortened,
+        "max_query_length": MAX_QUERY_LENGTH,
     }
     results = _shared_html("catalog/_results.html", context, request)
-    return {"heading": heading, "description": description, "search_query": search_query,
-            "page_number": listing.page.number, "is_filtered": listing.params.is_filtered, "results": results,
-            "html": _shared_html("catalog/_listing_content.html", {**context, "results": results}, request)}
+    return {
+        "heading": heading,
+        "description": description,
+        "search_query": search_query,
+        "page_number": listing.page.number,
+        "is_filtered": listing.params.is_filtered,
+        "results": results,
+        "html": _shared_html("catalog/_listing_content.html", {**context, "results": results}, request),
+    }
 
 
 def _render_partial_or_page(request, partial: str, page: str, context: dict):
@@ -140,10 +197,19 @@ def family(request, slug: str):
     if node is None:
         raise Http404
     category_ids = tree.family_category_ids(node.id)
-    return _render_listing(request, crumbs=_crumbs((node.name, None)), parts=lambda: _listing_parts(
-        request, base=selectors.visible_products(tree).filter(category_id__in=category_ids), scope=f"family:{node.id}",
-        heading=node.name, description=node.description, subcategories=node.categories, category_ids=category_ids,
-    ))
+    return _render_listing(
+        request,
+        crumbs=_crumbs((node.name, None)),
+        parts=lambda: _listing_parts(
+            request,
+            base=selectors.visible_products(tree).filter(category_id__in=category_ids),
+            scope=f"family:{node.id}",
+            heading=node.name,
+            description=node.description,
+            subcategories=node.categories,
+            category_ids=category_ids,
+        ),
+    )
 
 
 @replica_reads
@@ -156,14 +222,23 @@ def category(request, slug: str):
         raise Http404
     node = tree.categories[category_id]
     family_node = tree.family(node.family_id)
-    crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
-                     (node.name, None))
+    crumbs = _crumbs(
+        (family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)), (node.name, None)
+    )
     category_ids = tree.descendant_ids(node.id)
-    return _render_listing(request, crumbs=crumbs, parts=lambda: _listing_parts(
-        request, base=selectors.visible_products(tree).filter(category_id__in=category_ids),
-        scope=f"category:{node.id}", heading=node.name, description=node.description, subcategories=node.children,
-        category_ids=category_ids,
-    ))
+    return _render_listing(
+        request,
+        crumbs=crumbs,
+        parts=lambda: _listing_parts(
+            request,
+            base=selectors.visible_products(tree).filter(category_id__in=category_ids),
+            scope=f"category:{node.id}",
+            heading=node.name,
+            description=node.description,
+            subcategories=node.children,
+            category_ids=category_ids,
+        ),
+    )
 
 
 @replica_reads
@@ -174,10 +249,18 @@ def brand(request, slug: str):
     found = selectors.active_brand(slug)
     if found is None:
         raise Http404
-    return _render_listing(request, crumbs=_crumbs((_("Brands"), None), (found.name, None)), parts=lambda: _listing_parts(
-        request, base=selectors.visible_products(tree).filter(brand_id=found.pk), scope=f"brand:{found.pk}",
-        heading=found.name, description=found.description, subcategories=[],
-    ))
+    return _render_listing(
+        request,
+        crumbs=_crumbs((_("Brands"), None), (found.name, None)),
+        parts=lambda: _listing_parts(
+            request,
+            base=selectors.visible_products(tree).filter(brand_id=found.pk),
+            scope=f"brand:{found.pk}",
+            heading=found.name,
+            description=found.description,
+            subcategories=[],
+        ),
+    )
 
 
 @replica_reads
@@ -194,9 +277,17 @@ def _search_parts(request) -> dict:
     echoed = Truncator(result.corrected or query).chars(ECHOED_QUERY_LENGTH)
     heading = _("Results for “%(query)s”") % {"query": echoed} if query else _("Search")
     return _listing_parts(
-        request, base=result.matches, scope=f"search:{result.searched}", heading=heading, description="",
-        subcategories=[], extra=[("q", query)] if query else [], ordering=result.ordering, search_query=query,
-        corrected_query=result.corrected, kit_strip=selectors.kits_matching(query) if query else [],
+        request,
+        base=result.matches,
+        scope=f"search:{result.searched}",
+        heading=heading,
+        description="",
+        subcategories=[],
+        extra=[("q", query)] if query else [],
+        ordering=result.ordering,
+        search_query=query,
+        corrected_query=result.corrected,
+        kit_strip=selectors.kits_matching(query) if query else [],
         query_shortened=len(typed) > MAX_QUERY_LENGTH,
     )
 
@@ -205,8 +296,11 @@ def _search_parts(request) -> dict:
 @require_GET
 def search_suggestions(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    return render(request, "catalog/_suggestions.html",
-                  {"query": query, "suggestions": suggest(selectors.visible_products(catalog_tree(request)), query)})
+    return render(
+        request,
+        "catalog/_suggestions.html",
+        {"query": query, "suggestions": suggest(selectors.visible_products(catalog_tree(request)), query)},
+    )
 
 
 def _reviews_section(request, user, slug: str) -> str | None:
@@ -223,8 +317,9 @@ def _reviews_part(request, user, slug: str, cached: dict | None = None, anonymou
     if user.is_authenticated and not shopper_has_reviews_or_votes(user=user, product_slug=slug, cached=cached):
         # Nothing of this shopper's own in it (the form to write one, "helpful" on every review):
         # the section every such signed-in shopper gets, rendered once for them all.
-        return shared_signed_in_part("reviews", request.get_full_path(),
-                                     lambda: _reviews_section(request, user, slug), cached=cached)
+        return shared_signed_in_part(
+            "reviews", request.get_full_path(), lambda: _reviews_section(request, user, slug), cached=cached
+        )
     return _reviews_section(request, user, slug)
 
 
@@ -256,8 +351,11 @@ def _delivery_part(request, user, slug: str, cached: dict | None = None, anonymo
             return None
         weight_kg = page.product.weight_kg
         unit_price = (page.variant or page.product).shopper_price
-    return render_to_string("catalog/_delivery_promise.html", {
-        "weight_kg": weight_kg, "unit_price": unit_price, "delivery_place": place, "delivery_cached": cached}, request)
+    return render_to_string(
+        "catalog/_delivery_promise.html",
+        {"weight_kg": weight_kg, "unit_price": unit_price, "delivery_place": place, "delivery_cached": cached},
+        request,
+    )
 
 
 def _delivery_part_keys(request, user, slug: str) -> list[str]:
@@ -266,8 +364,12 @@ def _delivery_part_keys(request, user, slug: str) -> list[str]:
 
 @replica_reads
 @require_GET
-@cached_page(parts=(PagePart("reviews", _reviews_part, _reviews_part_keys),
-                    PagePart("delivery", _delivery_part, _delivery_part_keys)))
+@cached_page(
+    parts=(
+        PagePart("reviews", _reviews_part, _reviews_part_keys),
+        PagePart("delivery", _delivery_part, _delivery_part_keys),
+    )
+)
 def product(request, slug: str):
     tree = catalog_tree(request)
     page = selectors.product_page(slug=slug, selection=_selection(request, tree))
@@ -275,28 +377,43 @@ def product(request, slug: str):
     node = tree.categories.get(page.product.category_id)
     if node is not None:
         family_node = tree.family(node.family_id)
-        crumbs = _crumbs((family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)),
-                         (node.name, node.url))
+        crumbs = _crumbs(
+            (family_node.name, family_node.url),
+            *((a.name, a.url) for a in tree.ancestors(node.id)),
+            (node.name, node.url),
+        )
     crumbs += _crumbs((page.product.name, None))
-    context = {"page": page, "product": page.product, "breadcrumbs": crumbs, "quantity_offer": product_offer(page.product),
-               "delivery_place": shipping_place(request.user)}
+    context = {
+        "page": page,
+        "product": page.product,
+        "breadcrumbs": crumbs,
+        "quantity_offer": product_offer(page.product),
+        "delivery_place": shipping_place(request.user),
+    }
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
     # Around the buy box (stock), what the catalog alone decides, and the reviews as a guest sees them.
     context["content"] = content = _catalog_content(
-        request, "product", lambda: _product_parts(request, context), fresh_seconds=LISTING_FRESH_SECONDS)
+        request, "product", lambda: _product_parts(request, context), fresh_seconds=LISTING_FRESH_SECONDS
+    )
     context["buy_box"], context["json_ld"] = _stock_parts(request, context)
-    context["reviews_html"] = (content["reviews"] if not request.user.is_authenticated
-                               else _reviews_html(request, page.product, request.user, csrf_token=get_token(request)))
+    context["reviews_html"] = (
+        content["reviews"]
+        if not request.user.is_authenticated
+        else _reviews_html(request, page.product, request.user, csrf_token=get_token(request))
+    )
     return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
 
 
 def _product_parts(request, context: dict) -> dict:
     product = context["product"]
-    parts = {part: _shared_html(f"catalog/_product_{part}.html", context, request)
-             for part in ("head", "top", "middle", "bottom")}
+    parts = {
+        part: _shared_html(f"catalog/_product_{part}.html", context, request)
+        for part in ("head", "top", "middle", "bottom")
+    }
     return {
-        **parts, "breadcrumbs": _shared_html("catalog/_breadcrumbs.html", context, request),
+        **parts,
+        "breadcrumbs": _shared_html("catalog/_breadcrumbs.html", context, request),
         "description": Truncator(strip_tags(product.description)).chars(158),
         "reviews": _reviews_html(request, product, AnonymousUser(), csrf_token=CSRF_PLACEHOLDER),
     }
@@ -311,12 +428,19 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
     back-in-stock form is filled with it). Its forms carry the CSRF placeholder."""
     page, offer, user = context["page"], context["quantity_offer"], request.user
     shown = (
-        get_language(), request.scheme, request.get_host(), request.get_full_path(), bool(request.htmx),
+        get_language(),
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        bool(request.htmx),
         page.catalog_reading,
-        sorted(page.availability.items()), page.product.price_is_secret,
-        page.upcoming_drop and page.upcoming_drop.pk, page.ended_drop and page.ended_drop.pk,
+        sorted(page.availability.items()),
+        page.product.price_is_secret,
+        page.upcoming_drop and page.upcoming_drop.pk,
+        page.ended_drop and page.ended_drop.pk,
         offer and (offer.badge, offer.name, offer.gift_name, offer.gift_url, offer.gift_sold_out),
-        user.email if user.is_authenticated else None, context["delivery_place"],
+        user.email if user.is_authenticated else None,
+        context["delivery_place"],
     )
     key = "product-stock-parts:" + hashlib.sha1(repr(shown).encode()).hexdigest()
     parts = fragments.get(key)
@@ -329,12 +453,17 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
 
 def _reviews_html(request, product, user, *, csrf_token: str) -> str:
     """A product page's reviews section for `user` ("" when it shows none)."""
-    reviews = product_reviews(product=product, user=user, sort=request.GET.get("review_sort", "helpful"),
-                              page=request.GET.get("review_page", 1))
+    reviews = product_reviews(
+        product=product,
+        user=user,
+        sort=request.GET.get("review_sort", "helpful"),
+        page=request.GET.get("review_page", 1),
+    )
     if not reviews:
         return ""
     return get_template("reviews/_section.html").render(
-        {"reviews": reviews, "product": product, "user": user, "request": request, "csrf_token": csrf_token})
+        {"reviews": reviews, "product": product, "user": user, "request": request, "csrf_token": csrf_token}
+    )
 
 
 def _product_json_ld(request, page) -> dict:
@@ -353,7 +482,8 @@ def _product_json_ld(request, page) -> dict:
         data["image"] = [request.build_absolute_uri(image.image.url) for image in page.images[:4]]
     if product.rating_count:
         data["aggregateRating"] = {
-            "@type": "AggregateRating", "ratingValue": f"{product.rating_shown}",
+            "@type": "AggregateRating",
+            "ratingValue": f"{product.rating_shown}",
             "reviewCount": product.rating_count,
         }
     return data
@@ -387,29 +517,45 @@ def _product_offer(request, page) -> dict:
 def kit(request, slug: str):
     choices, optional = parse_kit_choices(request.GET)
     page = selectors.kit_page(slug=slug, choices=choices, optional_item_ids=optional)
-    return render(request, "catalog/kit.html", {
-        "page": page, "kit": page.kit, "price": kit_priced(page),
-        "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None)),
-    })
+    return render(
+        request,
+        "catalog/kit.html",
+        {
+            "page": page,
+            "kit": page.kit,
+            "price": kit_priced(page),
+            "breadcrumbs": _crumbs((_("Kits"), None), (page.kit.name, None)),
+        },
+    )
 
 
 @replica_reads
 @require_GET
 def kits(request):
     browse = selectors.kits_browse(room=request.GET.get("room", "")[:40], style=request.GET.get("style", "")[:80])
-    return render(request, "catalog/kits.html", {
-        "browse": browse, "breadcrumbs": _crumbs((_("Kits"), None)),
-    })
+    return render(
+        request,
+        "catalog/kits.html",
+        {
+            "browse": browse,
+            "breadcrumbs": _crumbs((_("Kits"), None)),
+        },
+    )
 
 
 @replica_reads
 @require_GET
 def collection(request, slug: str):
     collection, products = selectors.collection_page(slug=slug)
-    return render(request, "catalog/collection.html", {
-        "collection": collection, "products": products,
-        "breadcrumbs": _crumbs((collection.get_collection_type_display(), None), (collection.name, None)),
-    })
+    return render(
+        request,
+        "catalog/collection.html",
+        {
+            "collection": collection,
+            "products": products,
+            "breadcrumbs": _crumbs((collection.get_collection_type_display(), None), (collection.name, None)),
+        },
+    )
 
 
 @replica_reads
@@ -417,7 +563,14 @@ def collection(request, slug: str):
 def line(request, slug: str):
     line, products, spec_keys = selectors.line_page(slug=slug)
     rows = [(key, [p.specs.get(key, "—") for p in products]) for key in spec_keys]
-    return render(request, "catalog/line.html", {
-        "line": line, "products": products, "spec_rows": rows, "top_reviews": line_top_reviews(line=line),
-        "breadcrumbs": _crumbs((line.category.name, line.category.get_absolute_url()), (line.name, None)),
-    })
+    return render(
+        request,
+        "catalog/line.html",
+        {
+            "line": line,
+            "products": products,
+            "spec_rows": rows,
+            "top_reviews": line_top_reviews(line=line),
+            "breadcrumbs": _crumbs((line.category.name, line.category.get_absolute_url()), (line.name, None)),
+        },
+    )

@@ -3,14 +3,27 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+
 from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from accounts.services import user_add_role
-from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
+from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 from shipping.models import Carrier
 from tests.factories import (
-    AddressFactory, ProductFactory, SellerFactory, ShippingMethodFactory, UserFactory, VariantFactory, WarehouseFactory,
-    build_shop, deliver, line_for, make_order, paid_order, stock, stocked_variant,
+    AddressFactory,
+    ProductFactory,
+    SellerFactory,
+    ShippingMethodFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    build_shop,
+    deliver,
+    line_for,
+    make_order,
+    paid_order,
+    stock,
+    stocked_variant,
 )
 from tests.harness import IN_SQLITE_PASS, clear_cache, warm_site_settings
 
@@ -94,6 +107,7 @@ def _services_answer_again():
 
 # Fixtures the tests of several apps use (a paid order needs a carrier, a customer, a warehouse...).
 
+
 @pytest.fixture
 def olva(db):
     return ShippingMethodFactory(name="Olva Courier — Lima", carrier=Carrier.OLVA, min_days=1, max_days=2)
@@ -102,8 +116,12 @@ def olva(db):
 @pytest.fixture
 def pickup(db):
     return ShippingMethodFactory(
-        name="Recojo en tienda", carrier=Carrier.PICKUP, min_days=1, max_days=1,
-        pickup_address="Av. Larco 345, Miraflores", pickup_hours="Lunes a sábado de 10:00 a 20:00",
+        name="Recojo en tienda",
+        carrier=Carrier.PICKUP,
+        min_days=1,
+        max_days=1,
+        pickup_address="Av. Larco 345, Miraflores",
+        pickup_hours="Lunes a sábado de 10:00 a 20:00",
     )
 
 
@@ -178,15 +196,25 @@ def card(db):
     """A S/ 100 gift card, issued by staff to Rosa."""
     from credit.services.gift_cards import gift_card_issue
 
-    return gift_card_issue(actor=UserFactory(is_staff=True), amount="100", recipient_name="Rosa",
-                           recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
+    return gift_card_issue(
+        actor=UserFactory(is_staff=True),
+        amount="100",
+        recipient_name="Rosa",
+        recipient_email="rosa@example.pe",
+        sender_name="Lucía",
+        reason="Prueba",
+    )
 
 
 @pytest.fixture
-def gateway_order(warehouse, olva, customer):  # noqa: F811
+def gateway_order(warehouse, olva, customer):
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
-    order = make_order(lines=[line_for(polo, quantity=2), line_for(casaca)], customer=customer,
-                       shipping_method_id=olva.pk, discount_total=Decimal("10.00"))
+    order = make_order(
+        lines=[line_for(polo, quantity=2), line_for(casaca)],
+        customer=customer,
+        shipping_method_id=olva.pk,
+        discount_total=Decimal("10.00"),
+    )
     payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
     payment_test_gateway_pay(payment=payment)
     order.refresh_from_db()
@@ -196,8 +224,9 @@ def gateway_order(warehouse, olva, customer):  # noqa: F811
 @pytest.fixture
 def delivered_order(warehouse, olva, customer):
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
-    order = paid_order(lines=[line_for(polo, quantity=2), line_for(casaca)], method=olva, customer=customer,
-                       email=customer.email)
+    order = paid_order(
+        lines=[line_for(polo, quantity=2), line_for(casaca)], method=olva, customer=customer, email=customer.email
+    )
     return deliver(order)
 
 

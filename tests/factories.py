@@ -61,8 +61,19 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from catalog.models import (  # noqa: E402
-    Banner, Brand, Category, Collection, Family, Kit, KitItem, Option, OptionValue, Product, ProductImage,
-    ProductLine, Variant,
+    Banner,
+    Brand,
+    Category,
+    Collection,
+    Family,
+    Kit,
+    KitItem,
+    Option,
+    OptionValue,
+    Product,
+    ProductImage,
+    ProductLine,
+    Variant,
 )
 from catalog.services import product_save, variant_save  # noqa: E402
 
@@ -207,6 +218,7 @@ class BannerFactory(DjangoModelFactory):
 
 # --- inventory -------------------------------------------------------------------------
 
+
 def make_bundle(parts, *, sku: str = "PACK-GAMER", name: str = "Pack Gamer", price: str = "999.00"):
     """A bundle product with one variant (returned) made of parts [(variant, units per bundle)]."""
     from catalog.models import BundleComponent
@@ -330,7 +342,10 @@ from orders.models import Order, OrderStatus  # noqa: E402
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, OrderLineData, order_create, order_payment_record  # noqa: E402
 from payments.models import Payment, PaymentMethod, Provider  # noqa: E402
 from payments.services import (  # noqa: E402
-    TEST_GATEWAY_METHOD_CODE, payment_complete, payment_method_ensure_test_gateway, payment_start,
+    TEST_GATEWAY_METHOD_CODE,
+    payment_complete,
+    payment_method_ensure_test_gateway,
+    payment_start,
     payment_test_gateway_pay,
 )
 from promotions.models import AutomaticDiscount, Coupon, QuantityOffer, Scope  # noqa: E402
@@ -339,7 +354,6 @@ from returns import services as returns_services  # noqa: E402
 from returns.services import ReceiveLineData, ReturnLineData, return_request_create  # noqa: E402
 from reviews import services as review_services  # noqa: E402
 from shipping import services as shipping_services  # noqa: E402
-
 
 # --- orders ---------------------------------------------------------------------------
 
@@ -388,7 +402,9 @@ def make_order(*, customer=None, email=None, lines=None, variant=None, idempoten
 def ship_everything(order, *, actor=None, deliver: bool = False):
     """Ship every leg of a paid order (Olva, valid tracking numbers); deliver them too if asked."""
     for index, shipment in enumerate(order.shipments.order_by("pk")):
-        shipping_services.shipment_ship(shipment=shipment, actor=actor, carrier="olva", tracking_number=f"4006{index:04d}")
+        shipping_services.shipment_ship(
+            shipment=shipment, actor=actor, carrier="olva", tracking_number=f"4006{index:04d}"
+        )
         if deliver:
             shipping_services.shipment_deliver(shipment=shipment, actor=actor)
     order.refresh_from_db()
@@ -416,6 +432,7 @@ def seller_variant(seller, *, sku, price, units=100, minimum=0):
 
 # --- shipping -------------------------------------------------------------------------
 
+
 def stocked_variant(warehouse, *, units=20, price="59.90", seller=None, sku=None):
     extra = {"sku": sku} if sku else {}
     variant = VariantFactory(product=ProductFactory(base_price=Decimal(price), seller=seller), **extra)
@@ -435,8 +452,16 @@ def paid_order(*, lines, method=None, customer=None, email="rosa@example.pe"):
 ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="checked on PostgreSQL")
 
 
-LIMA = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "reference": "",
-        "department": "15", "province": "1501", "district": "150122", "postal_code": "15074"}
+LIMA = {
+    "recipient": "Rosa Quispe",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "reference": "",
+    "department": "15",
+    "province": "1501",
+    "district": "150122",
+    "postal_code": "15074",
+}
 
 
 def fill_cart(client, *lines):
@@ -498,14 +523,17 @@ def checkout_or_none(client, *, email="rosa@example.pe") -> Order | None:
 
 # --- promotions -----------------------------------------------------------------------
 
+
 def percent_off(value, **fields) -> AutomaticDiscount:
-    return discount_create(name=fields.pop("name", f"{value} %"), kind=AutomaticDiscount.Kind.PERCENTAGE,
-                           value=Decimal(value), **fields)
+    return discount_create(
+        name=fields.pop("name", f"{value} %"), kind=AutomaticDiscount.Kind.PERCENTAGE, value=Decimal(value), **fields
+    )
 
 
 def amount_off(value, **fields) -> AutomaticDiscount:
-    return discount_create(name=fields.pop("name", f"S/ {value}"), kind=AutomaticDiscount.Kind.FIXED,
-                           value=Decimal(value), **fields)
+    return discount_create(
+        name=fields.pop("name", f"S/ {value}"), kind=AutomaticDiscount.Kind.FIXED, value=Decimal(value), **fields
+    )
 
 
 def coupon(code="PROMO10", kind=Coupon.Kind.PERCENTAGE, value="10", **fields) -> Coupon:
@@ -528,23 +556,36 @@ def apply_code(client, code, htmx=True):
 
 # --- payments -------------------------------------------------------------------------
 
-GUEST_ADDRESS = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234",
-                 "district": "Miraflores", "province": "Lima", "department": "15"}
+GUEST_ADDRESS = {
+    "recipient": "Rosa Quispe",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "district": "Miraflores",
+    "province": "Lima",
+    "department": "15",
+}
 
 
 def make_guest_order(quantity: int = 2, on_hand: int = 5):
     variant = VariantFactory()
     stock(variant, WarehouseFactory(), on_hand)
     return order_create(
-        customer=None, email="rosa@example.pe", lines=[OrderLineData.from_variant(variant, quantity=quantity)],
-        shipping_address=GUEST_ADDRESS, billing_address=GUEST_ADDRESS, shipping_method_id=None,
-        shipping_method_name="Olva", shipping_total=Decimal("10.00"), idempotency_key=None,
+        customer=None,
+        email="rosa@example.pe",
+        lines=[OrderLineData.from_variant(variant, quantity=quantity)],
+        shipping_address=GUEST_ADDRESS,
+        billing_address=GUEST_ADDRESS,
+        shipping_method_id=None,
+        shipping_method_name="Olva",
+        shipping_total=Decimal("10.00"),
+        idempotency_key=None,
     )
 
 
 def make_payment(order, *, provider: str = Provider.STRIPE, reference: str = "cs_test_1") -> Payment:
     method, _created = PaymentMethod.objects.get_or_create(
-        code=f"{provider}-test", defaults={"name": provider.title(), "provider": provider})
+        code=f"{provider}-test", defaults={"name": provider.title(), "provider": provider}
+    )
     payment = payment_start(order=order, method=method)
     Payment.objects.filter(pk=payment.pk).update(gateway_reference=reference)
     payment.refresh_from_db()
@@ -568,13 +609,31 @@ def pay(order):
 BUYER_RUC = "20100047218"  # a valid RUC (check digit)
 
 
-COMPANY_ADDRESS = {"recipient": "Comercial Andina S.A.C.", "phone": "987654321", "street": "Av. Arequipa 1234",
-                   "district": "Miraflores", "province": "Lima", "department": "15", "department_name": "Lima"}
+COMPANY_ADDRESS = {
+    "recipient": "Comercial Andina S.A.C.",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "district": "Miraflores",
+    "province": "Lima",
+    "department": "15",
+    "department_name": "Lima",
+}
 
 
-def make_priced_order(*, prices=("199.90",), quantities=None, discounts=None, order_discount="0.00",
-                      shipping="15.00", document_type="", document="", billing=None, customer=None,
-                      email="rosa@example.pe", legal_name=None):
+def make_priced_order(
+    *,
+    prices=("199.90",),
+    quantities=None,
+    discounts=None,
+    order_discount="0.00",
+    shipping="15.00",
+    document_type="",
+    document="",
+    billing=None,
+    customer=None,
+    email="rosa@example.pe",
+    legal_name=None,
+):
     if legal_name is None:  # a factura is issued to the company named with its RUC at checkout
         legal_name = "Comercial Andina S.A.C." if document_type == "ruc" else ""
     lines, warehouse = [], WarehouseFactory()
@@ -585,16 +644,39 @@ def make_priced_order(*, prices=("199.90",), quantities=None, discounts=None, or
         discount = Decimal(discounts[index]) if discounts else Decimal("0.00")
         lines.append(OrderLineData.from_variant(variant, quantity=quantity, discount=discount))
     return order_create(
-        customer=customer, email=email, lines=lines, shipping_address=COMPANY_ADDRESS,
-        billing_address=billing or COMPANY_ADDRESS, shipping_method_id=None, shipping_method_name="Olva Courier",
-        shipping_total=Decimal(shipping), discount_total=Decimal(order_discount), idempotency_key=None,
-        customer_document=document, customer_document_type=document_type, customer_legal_name=legal_name,
+        customer=customer,
+        email=email,
+        lines=lines,
+        shipping_address=COMPANY_ADDRESS,
+        billing_address=billing or COMPANY_ADDRESS,
+        shipping_method_id=None,
+        shipping_method_name="Olva Courier",
+        shipping_total=Decimal(shipping),
+        discount_total=Decimal(order_discount),
+        idempotency_key=None,
+        customer_document=document,
+        customer_document_type=document_type,
+        customer_legal_name=legal_name,
     )
 
 
-def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=None, document_type: str = "",
-                   document: str = "", legal_name: str = "", billing=None, credit=None, credit_amount: str = "",
-                   key: str = "k", gift_card_code: str = "", gift_card_amount: str = ""):
+def checkout_order(
+    *,
+    customer,
+    variants,
+    method,
+    coupon_code: str = "",
+    kit=None,
+    document_type: str = "",
+    document: str = "",
+    legal_name: str = "",
+    billing=None,
+    credit=None,
+    credit_amount: str = "",
+    key: str = "k",
+    gift_card_code: str = "",
+    gift_card_amount: str = "",
+):
     """An order placed through checkout as a shopper places it (cart, coupon, kit, store credit, gift card)."""
     from cart.services import Cart, cart_add, cart_add_kit
     from checkout.services import checkout_place_order
@@ -605,38 +687,64 @@ def checkout_order(*, customer, variants, method, coupon_code: str = "", kit=Non
         cart_add(cart=cart, sku=variant.sku, quantity=quantity)
     if kit is not None:
         cart_add_kit(cart=cart, kit=kit, variant_choices={}, optional_item_ids=set())
-    state = CheckoutState(email=customer.email, shipping={**COMPANY_ADDRESS, "ubigeo": "150122"},
-                          billing=billing or {}, document_type=document_type, document=document,
-                          shipping_method_id=method.pk,
-                          legal_name=legal_name or ("Comercial Andina S.A.C." if document_type == "ruc" else ""),
-                          payment_method=TEST_GATEWAY_METHOD_CODE, credit_id=getattr(credit, "pk", None),
-                          credit_amount=credit_amount, gift_card_code=gift_card_code,
-                          gift_card_amount=gift_card_amount)
+    state = CheckoutState(
+        email=customer.email,
+        shipping={**COMPANY_ADDRESS, "ubigeo": "150122"},
+        billing=billing or {},
+        document_type=document_type,
+        document=document,
+        shipping_method_id=method.pk,
+        legal_name=legal_name or ("Comercial Andina S.A.C." if document_type == "ruc" else ""),
+        payment_method=TEST_GATEWAY_METHOD_CODE,
+        credit_id=getattr(credit, "pk", None),
+        credit_amount=credit_amount,
+        gift_card_code=gift_card_code,
+        gift_card_amount=gift_card_amount,
+    )
     return checkout_place_order(cart=cart, state=state, key=key, key_handed=True, customer=customer)
 
 
 def make_certificate(tmp_path, *, pfx_password: str | None = None):
     """A throwaway self-signed certificate and key: (path, certificate PEM)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "KALLPA STORE S.A.C."),
-                      x509.NameAttribute(NameOID.SERIAL_NUMBER, "20601234565")])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "KALLPA STORE S.A.C."),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, "20601234565"),
+        ]
+    )
     now = timezone.now()
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=365)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
     cert_pem = cert.public_bytes(serialization.Encoding.PEM)
     if pfx_password is not None:
         path = tmp_path / "store.pfx"
-        path.write_bytes(pkcs12.serialize_key_and_certificates(
-            b"kallpa", key, cert, None, serialization.BestAvailableEncryption(pfx_password.encode())))
+        path.write_bytes(
+            pkcs12.serialize_key_and_certificates(
+                b"kallpa", key, cert, None, serialization.BestAvailableEncryption(pfx_password.encode())
+            )
+        )
     else:
         path = tmp_path / "store.pem"
-        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()) + cert_pem)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            + cert_pem
+        )
     return str(path), cert_pem
 
 
 # --- returns and store credit ---------------------------------------------------------
+
 
 def deliver(order):
     for shipment in order.shipments.order_by("pk"):
@@ -649,24 +757,46 @@ def deliver(order):
 def many_requests(warehouse, olva, customer, count):
     """A delivered order of `count` units with one single-unit return request per unit."""
     variant = stocked_variant(warehouse, units=count + 5, sku=f"MEDIAS-{count}")
-    order = deliver(paid_order(lines=[line_for(variant, quantity=count)], method=olva, customer=customer,
-                               email=customer.email))
+    order = deliver(
+        paid_order(lines=[line_for(variant, quantity=count)], method=olva, customer=customer, email=customer.email)
+    )
     line = order.lines.get()
-    return [return_request_create(order=order, lines=[ReturnLineData(
-        order_line_id=line.pk, quantity=1, reason="changed_mind", declared_condition="new")], actor=customer)
-        for _ in range(count)]
+    return [
+        return_request_create(
+            order=order,
+            lines=[ReturnLineData(order_line_id=line.pk, quantity=1, reason="changed_mind", declared_condition="new")],
+            actor=customer,
+        )
+        for _ in range(count)
+    ]
 
 
 def received_return(order, staff, warehouse, *, units=None, resolution="credit"):
     """A return of `units` {sku: quantity} (default: one polo), approved and received as resellable."""
     units = units or {"POLO-M": 1}
-    request = returns_services.return_request_create(order=order, resolution=resolution, actor=order.customer, lines=[
-        ReturnLineData(order_line_id=order.lines.get(sku=sku).pk, quantity=quantity, reason="wrong_size",
-                       declared_condition="new") for sku, quantity in units.items()])
+    request = returns_services.return_request_create(
+        order=order,
+        resolution=resolution,
+        actor=order.customer,
+        lines=[
+            ReturnLineData(
+                order_line_id=order.lines.get(sku=sku).pk,
+                quantity=quantity,
+                reason="wrong_size",
+                declared_condition="new",
+            )
+            for sku, quantity in units.items()
+        ],
+    )
     returns_services.return_approve(request=request, actor=staff)
-    returns_services.return_receive(request=request, actor=staff, lines=[
-        ReceiveLineData(return_line_id=line.pk, found_condition="resellable", warehouse_id=warehouse.pk)
-        for line in request.lines.all()])
+    returns_services.return_receive(
+        request=request,
+        actor=staff,
+        lines=[
+            ReceiveLineData(return_line_id=line.pk, found_condition="resellable", warehouse_id=warehouse.pk)
+            for line in request.lines.all()
+        ],
+    )
     request.refresh_from_db()
     return request
 
@@ -676,6 +806,7 @@ def ledger_mismatches():
 
 
 # --- reviews --------------------------------------------------------------------------
+
 
 def delivered_order_of(customer, *variants):
     """An order of these variants, paid, then shipped and delivered through its shipments (the
@@ -691,12 +822,17 @@ def delivered_order_of(customer, *variants):
 
 
 def write(user, product, rating=5, **extra):
-    return review_services.review_create(user=user, product=product, rating=rating,
-                                         title=extra.get("title", "Muy bueno"),
-                                         body=extra.get("body", "Me gustó mucho."))
+    return review_services.review_create(
+        user=user,
+        product=product,
+        rating=rating,
+        title=extra.get("title", "Muy bueno"),
+        body=extra.get("body", "Me gustó mucho."),
+    )
 
 
 # --- accounts, legal, complaints ------------------------------------------------------
+
 
 def signup_data(**overrides) -> dict:
     data = {
@@ -734,34 +870,69 @@ def publish(kind: str = PolicyKind.TERMS, *, title: str = "Términos y condicion
 
 
 def sheet_data(**overrides) -> ComplaintData:
-    values = dict(consumer_name="Lucía Huamán", document_type="dni", document_number=BUYER_DNI,
-                  address="Jr. Puno 456, Cusco", phone="984123456", email="lucia@example.pe", item_kind="product",
-                  amount=Decimal("129.90"), item_description="Casaca impermeable talla M", kind="reclamo",
-                  detail="Llegó con el cierre roto.", consumer_request="Que me la cambien por una nueva.")
+    values = dict(  # noqa: C408 (keyword names read as the form's fields)
+        consumer_name="Lucía Huamán",
+        document_type="dni",
+        document_number=BUYER_DNI,
+        address="Jr. Puno 456, Cusco",
+        phone="984123456",
+        email="lucia@example.pe",
+        item_kind="product",
+        amount=Decimal("129.90"),
+        item_description="Casaca impermeable talla M",
+        kind="reclamo",
+        detail="Llegó con el cierre roto.",
+        consumer_request="Que me la cambien por una nueva.",
+    )
     values.update(overrides)
     return ComplaintData(**values)
 
 
 # --- catalog and storefront -----------------------------------------------------------
 
+
 def product_change_data(product, variants=(), **overrides) -> dict:
     """POST data of the admin product change form, as a browser would send it."""
     data = {
-        "name": product.name, "slug": product.slug, "base_sku": product.base_sku, "product_type": product.product_type,
-        "status": product.status, "brand": product.brand_id, "category": product.category_id,
-        "base_price": str(product.base_price), "compare_at_price": "", "specs": "{}", "description": "",
-        "warranty_months": product.warranty_months, "weight_kg": str(product.weight_kg),
-        "line": "", "seller": "", "max_per_customer": "", "length_cm": "", "width_cm": "", "height_cm": "",
-        "variants-TOTAL_FORMS": len(variants), "variants-INITIAL_FORMS": len(variants),
-        "variants-MIN_NUM_FORMS": 0, "variants-MAX_NUM_FORMS": 1000,
-        "images-TOTAL_FORMS": 0, "images-INITIAL_FORMS": 0, "images-MIN_NUM_FORMS": 0, "images-MAX_NUM_FORMS": 1000,
+        "name": product.name,
+        "slug": product.slug,
+        "base_sku": product.base_sku,
+        "product_type": product.product_type,
+        "status": product.status,
+        "brand": product.brand_id,
+        "category": product.category_id,
+        "base_price": str(product.base_price),
+        "compare_at_price": "",
+        "specs": "{}",
+        "description": "",
+        "warranty_months": product.warranty_months,
+        "weight_kg": str(product.weight_kg),
+        "line": "",
+        "seller": "",
+        "max_per_customer": "",
+        "length_cm": "",
+        "width_cm": "",
+        "height_cm": "",
+        "variants-TOTAL_FORMS": len(variants),
+        "variants-INITIAL_FORMS": len(variants),
+        "variants-MIN_NUM_FORMS": 0,
+        "variants-MAX_NUM_FORMS": 1000,
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+        "images-MIN_NUM_FORMS": 0,
+        "images-MAX_NUM_FORMS": 1000,
     }
     for i, variant in enumerate(variants):
-        data.update({
-            f"variants-{i}-id": variant.pk, f"variants-{i}-product": product.pk, f"variants-{i}-sku": variant.sku,
-            f"variants-{i}-price_modifier": str(variant.price_modifier), f"variants-{i}-is_active": "on",
-            f"variants-{i}-order": variant.order,
-        })
+        data.update(
+            {
+                f"variants-{i}-id": variant.pk,
+                f"variants-{i}-product": product.pk,
+                f"variants-{i}-sku": variant.sku,
+                f"variants-{i}-price_modifier": str(variant.price_modifier),
+                f"variants-{i}-is_active": "on",
+                f"variants-{i}-order": variant.order,
+            }
+        )
     data.update(overrides)
     return data
 
@@ -790,6 +961,7 @@ def listing_query_count(client, url, params=None, *, cold_facets: bool = False) 
 
 # --- back office ----------------------------------------------------------------------
 
+
 def csv_file(text: str, name: str = "datos.csv"):
     upload = io.BytesIO(text.encode())
     upload.name = name
@@ -808,19 +980,25 @@ def build_world(seller, method, code: str) -> None:
     variant = stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU")
     ProductImageFactory(product=variant.product, image=png_file(f"{code}.png"))
     Variant.objects.filter(pk=variant.pk).update(price_modifier=Decimal("1.00"))
-    order = order_payment_record(order=make_order(lines=[line_for(variant, quantity=2)], customer=seller.user,
-                                                  shipping_method_id=method.pk)).order
+    order = order_payment_record(
+        order=make_order(lines=[line_for(variant, quantity=2)], customer=seller.user, shipping_method_id=method.pk)
+    ).order
     for shipment in order.shipments.all():
         shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
         shipping_services.shipment_deliver(shipment=shipment)
     line = order.lines.get()
-    return_request_create(order=order, lines=[ReturnLineData(order_line_id=line.pk, quantity=1, reason="wrong_size",
-                                                             declared_condition="new")], actor=seller.user)
-    review_services.review_create(user=seller.user, product=variant.product, rating=4, title="Bueno",
-                                  body="Llegó bien y a tiempo.")
+    return_request_create(
+        order=order,
+        lines=[ReturnLineData(order_line_id=line.pk, quantity=1, reason="wrong_size", declared_condition="new")],
+        actor=seller.user,
+    )
+    review_services.review_create(
+        user=seller.user, product=variant.product, rating=4, title="Bueno", body="Llegó bien y a tiempo."
+    )
 
 
 # --- shops: what a test module's `shop` fixture holds ---------------------------------
+
 
 def checkout_shop():
     load_demo_shipping()
@@ -854,12 +1032,24 @@ def storefront_shop():
     black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
     white = OptionValueFactory(option=color, slug="blanco", value="Blanco", swatch="#ffffff")
     inti, nike = BrandFactory(name="Inti Wear", slug="inti-wear"), BrandFactory(name="Nike", slug="nike")
-    cheap = ProductFactory(name="Hoodie Básico", slug="hoodie-basico", brand=inti, category=hoodies,
-                           base_price=Decimal("99.00"), units_sold=5)
-    pricey = ProductFactory(name="Hoodie Tech", slug="hoodie-tech", brand=nike, category=hoodies,
-                            base_price=Decimal("349.00"), compare_at_price=Decimal("399.00"), units_sold=50)
-    kid = ProductFactory(name="Hoodie Mini", slug="hoodie-mini", brand=inti, category=kids,
-                         base_price=Decimal("79.00"))
+    cheap = ProductFactory(
+        name="Hoodie Básico",
+        slug="hoodie-basico",
+        brand=inti,
+        category=hoodies,
+        base_price=Decimal("99.00"),
+        units_sold=5,
+    )
+    pricey = ProductFactory(
+        name="Hoodie Tech",
+        slug="hoodie-tech",
+        brand=nike,
+        category=hoodies,
+        base_price=Decimal("349.00"),
+        compare_at_price=Decimal("399.00"),
+        units_sold=50,
+    )
+    kid = ProductFactory(name="Hoodie Mini", slug="hoodie-mini", brand=inti, category=kids, base_price=Decimal("79.00"))
     VariantFactory(product=cheap, sku="HB-M-NEG", values=[m, black])
     VariantFactory(product=cheap, sku="HB-XL-NEG", values=[xl, black])
     VariantFactory(product=pricey, sku="HT-M-BLA", values=[m, white], price_modifier=Decimal("10"))
@@ -900,21 +1090,41 @@ def catalog_journey_shop():
     black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
     inti, nike = BrandFactory(name="Inti Wear", slug="inti-wear"), BrandFactory(name="Nike", slug="nike")
     products = {
-        "basic": ProductFactory(name="Hoodie Básico Andes", slug="hoodie-basico", brand=inti, category=hoodies,
-                                base_price=Decimal("129.00"), is_featured=True),
-        "premium": ProductFactory(name="Hoodie Premium Inti", slug="hoodie-premium", brand=inti, category=hoodies,
-                                  base_price=Decimal("249.00")),
-        "nike": ProductFactory(name="Hoodie Nike Club", slug="hoodie-nike", brand=nike, category=hoodies,
-                               base_price=Decimal("199.00")),
-        "runner": ProductFactory(name="Zapatillas Urban Runner", slug="urban-runner", brand=inti, category=shoes,
-                                 base_price=Decimal("289.00")),
-        "drop": ProductFactory(name="Hoodie Drop Qhapaq", slug="hoodie-drop", brand=inti, category=hoodies,
-                               base_price=Decimal("299.00")),
+        "basic": ProductFactory(
+            name="Hoodie Básico Andes",
+            slug="hoodie-basico",
+            brand=inti,
+            category=hoodies,
+            base_price=Decimal("129.00"),
+            is_featured=True,
+        ),
+        "premium": ProductFactory(
+            name="Hoodie Premium Inti",
+            slug="hoodie-premium",
+            brand=inti,
+            category=hoodies,
+            base_price=Decimal("249.00"),
+        ),
+        "nike": ProductFactory(
+            name="Hoodie Nike Club", slug="hoodie-nike", brand=nike, category=hoodies, base_price=Decimal("199.00")
+        ),
+        "runner": ProductFactory(
+            name="Zapatillas Urban Runner",
+            slug="urban-runner",
+            brand=inti,
+            category=shoes,
+            base_price=Decimal("289.00"),
+        ),
+        "drop": ProductFactory(
+            name="Hoodie Drop Qhapaq", slug="hoodie-drop", brand=inti, category=hoodies, base_price=Decimal("299.00")
+        ),
     }
     warehouse = WarehouseFactory(code="LIM", name="Lima central", priority=1)
     for key, product in products.items():
         medium = VariantFactory(product=product, sku=f"{key.upper()}-M", values=[m, black])
-        large = VariantFactory(product=product, sku=f"{key.upper()}-XL", values=[xl, black], price_modifier=Decimal("10"))
+        large = VariantFactory(
+            product=product, sku=f"{key.upper()}-XL", values=[xl, black], price_modifier=Decimal("10")
+        )
         stock(medium, warehouse, 10)
         stock(large, warehouse, {"premium": 3, "nike": 0}.get(key, 10))
         ProductImageFactory(product=product)
@@ -929,12 +1139,18 @@ def catalog17_journey_shop():
     color = OptionFactory(code="color")
     black = OptionValueFactory(option=color, slug="negro", value="Negro", swatch="#111111")
     white = OptionValueFactory(option=color, slug="blanco", value="Blanco", swatch="#f5f5f5")
-    ofipro = BrandFactory(name="OfiPro", slug="ofipro",
-                          description="OfiPro es una marca peruana de muebles de oficina ergonómicos.")
+    ofipro = BrandFactory(
+        name="OfiPro", slug="ofipro", description="OfiPro es una marca peruana de muebles de oficina ergonómicos."
+    )
     other = BrandFactory(name="Ergoline", slug="ergoline")
-    line = ProductLineFactory(name="Silla ergonómica Andes", slug="silla-andes", category=chairs,
-                              manufacturer="OfiPro", image=png_file("line.png"),
-                              base_specs={"Respaldo": "Malla", "Carga máxima": "120 kg"})
+    line = ProductLineFactory(
+        name="Silla ergonómica Andes",
+        slug="silla-andes",
+        category=chairs,
+        manufacturer="OfiPro",
+        image=png_file("line.png"),
+        base_specs={"Respaldo": "Malla", "Carga máxima": "120 kg"},
+    )
     warehouse = WarehouseFactory(code="LIM", name="Lima central", priority=1)
     products = {}
     for slug, name, brand, price, value in [
@@ -942,21 +1158,40 @@ def catalog17_journey_shop():
         ("silla-andes-blanca", "Silla Andes Blanca", ofipro, "529.00", white),
         ("silla-ergoline", "Silla Ergoline Pro", other, "599.00", black),
     ]:
-        product = ProductFactory(name=name, slug=slug, brand=brand, category=chairs, line=line,
-                                 base_price=Decimal(price), compare_at_price=Decimal("649.00"),
-                                 model_number=f"MOD-{slug[:10].upper()}")
+        product = ProductFactory(
+            name=name,
+            slug=slug,
+            brand=brand,
+            category=chairs,
+            line=line,
+            base_price=Decimal(price),
+            compare_at_price=Decimal("649.00"),
+            model_number=f"MOD-{slug[:10].upper()}",
+        )
         stock(VariantFactory(product=product, sku=slug.upper(), values=[value]), warehouse, 10)
         ProductImageFactory(product=product)
         products[slug] = product
-    nordic = KitFactory(name="Kit Oficina Nórdica", slug="oficina-nordica", room_type=Kit.Room.OFFICE,
-                        style_tags=["nórdico", "minimalista"], description="Todo para trabajar en casa.")
+    nordic = KitFactory(
+        name="Kit Oficina Nórdica",
+        slug="oficina-nordica",
+        room_type=Kit.Room.OFFICE,
+        style_tags=["nórdico", "minimalista"],
+        description="Todo para trabajar en casa.",
+    )
     KitItemFactory(kit=nordic, product=products["silla-andes-blanca"])
     KitFactory(name="Kit Gamer RGB", slug="gamer-rgb", room_type=Kit.Room.GAMING, style_tags=["gamer"])
-    KitFactory(name="Kit Sala Minimalista", slug="sala-minimalista", room_type=Kit.Room.LIVING,
-               style_tags=["minimalista"])
+    KitFactory(
+        name="Kit Sala Minimalista", slug="sala-minimalista", room_type=Kit.Room.LIVING, style_tags=["minimalista"]
+    )
     # A bundle of two chairs: one SKU, its stock is its components'.
-    pack = ProductFactory(name="Pack Dúo Andes", slug="pack-duo-andes", brand=ofipro, category=chairs,
-                          product_type=Product.Type.BUNDLE, base_price=Decimal("949.00"))
+    pack = ProductFactory(
+        name="Pack Dúo Andes",
+        slug="pack-duo-andes",
+        brand=ofipro,
+        category=chairs,
+        product_type=Product.Type.BUNDLE,
+        base_price=Decimal("949.00"),
+    )
     VariantFactory(product=pack, sku="PACK-DUO-ANDES")
     ProductImageFactory(product=pack)
     for order, slug in enumerate(("silla-andes-negra", "silla-andes-blanca")):
@@ -973,11 +1208,20 @@ def checkout_journey_shop():
     size = OptionFactory(code="size")
     m, xl = OptionValueFactory(option=size, slug="m", value="M"), OptionValueFactory(option=size, slug="xl", value="XL")
     inti = BrandFactory(name="Inti Wear", slug="inti-wear")
-    hoodie = ProductFactory(name="Hoodie Andino", slug="hoodie-andino", brand=inti, category=hoodies,
-                            base_price=Decimal("149.00"), compare_at_price=Decimal("179.00"))
-    cap = ProductFactory(name="Gorra Inti", slug="gorra-inti", brand=inti, category=hoodies, base_price=Decimal("59.00"))
-    desk = ProductFactory(name="Escritorio Nogal", slug="escritorio-nogal", brand=inti, category=hoodies,
-                          base_price=Decimal("499.00"))
+    hoodie = ProductFactory(
+        name="Hoodie Andino",
+        slug="hoodie-andino",
+        brand=inti,
+        category=hoodies,
+        base_price=Decimal("149.00"),
+        compare_at_price=Decimal("179.00"),
+    )
+    cap = ProductFactory(
+        name="Gorra Inti", slug="gorra-inti", brand=inti, category=hoodies, base_price=Decimal("59.00")
+    )
+    desk = ProductFactory(
+        name="Escritorio Nogal", slug="escritorio-nogal", brand=inti, category=hoodies, base_price=Decimal("499.00")
+    )
     warehouse = WarehouseFactory(code="LIM-CENTRAL", name="Lima central", priority=1)
     variants = {
         "hoodie-m": VariantFactory(product=hoodie, sku="HA-M", values=[m]),
@@ -1020,17 +1264,39 @@ def newcomer_journey_shop():
     headphones = CategoryFactory(family=tech, name="Audífonos", slug="audifonos")
     laptops = CategoryFactory(family=tech, name="Laptops", slug="laptops")
     shoes = CategoryFactory(family=moda, name="Zapatillas", slug="zapatillas")
-    sony, lenovo, inti = (BrandFactory(name=n, slug=n.lower().replace(" ", "-")) for n in ("Sony", "Lenovo", "Inti Wear"))
+    sony, lenovo, inti = (
+        BrandFactory(name=n, slug=n.lower().replace(" ", "-")) for n in ("Sony", "Lenovo", "Inti Wear")
+    )
     warehouse = WarehouseFactory(code="LIM", priority=1)
     products = [
-        ProductFactory(name="Audífonos Bluetooth Sony WH-CH520", slug="sony-wh-ch520", brand=sony,
-                       category=headphones, base_price=Decimal("59.00")),
-        ProductFactory(name="Audífonos inalámbricos Sony WH-1000XM5", slug="sony-wh-1000xm5", brand=sony,
-                       category=headphones, base_price=Decimal("1299.00")),
-        ProductFactory(name="Laptop Lenovo IdeaPad Slim 3", slug="ideapad-slim-3", brand=lenovo, category=laptops,
-                       base_price=Decimal("2199.00")),
-        ProductFactory(name="Zapatillas Urban Runner", slug="urban-runner", brand=inti, category=shoes,
-                       base_price=Decimal("189.00")),
+        ProductFactory(
+            name="Audífonos Bluetooth Sony WH-CH520",
+            slug="sony-wh-ch520",
+            brand=sony,
+            category=headphones,
+            base_price=Decimal("59.00"),
+        ),
+        ProductFactory(
+            name="Audífonos inalámbricos Sony WH-1000XM5",
+            slug="sony-wh-1000xm5",
+            brand=sony,
+            category=headphones,
+            base_price=Decimal("1299.00"),
+        ),
+        ProductFactory(
+            name="Laptop Lenovo IdeaPad Slim 3",
+            slug="ideapad-slim-3",
+            brand=lenovo,
+            category=laptops,
+            base_price=Decimal("2199.00"),
+        ),
+        ProductFactory(
+            name="Zapatillas Urban Runner",
+            slug="urban-runner",
+            brand=inti,
+            category=shoes,
+            base_price=Decimal("189.00"),
+        ),
     ]
     for product in products:
         stock(VariantFactory(product=product, sku=product.slug.upper()), warehouse, 8)
@@ -1044,23 +1310,48 @@ def promotions_journey_shop():
     hogar = FamilyFactory(name="Hogar", slug="hogar")
     sillas = CategoryFactory(family=hogar, name="Sillas", slug="sillas")
     brand = BrandFactory(name="Madera Viva", slug="madera-viva")
-    chair = ProductFactory(name="Silla Nórdica", slug="silla-nordica", brand=brand, category=sillas,
-                           base_price=Decimal("200.00"), is_new=True)
-    stool = ProductFactory(name="Banco Andino", slug="banco-andino", brand=brand, category=sillas,
-                           base_price=Decimal("120.00"))
+    chair = ProductFactory(
+        name="Silla Nórdica",
+        slug="silla-nordica",
+        brand=brand,
+        category=sillas,
+        base_price=Decimal("200.00"),
+        is_new=True,
+    )
+    stool = ProductFactory(
+        name="Banco Andino", slug="banco-andino", brand=brand, category=sillas, base_price=Decimal("120.00")
+    )
     warehouse = WarehouseFactory(code="LIM", priority=1)
     for product, sku in ((chair, "SN-1"), (stool, "BA-1")):
         stock(VariantFactory(product=product, sku=sku), warehouse, 10)
         ProductImageFactory(product=product)
     now = timezone.now()
-    discount_create(name="Semana de las sillas", kind=AutomaticDiscount.Kind.PERCENTAGE, value=Decimal("15"),
-                    scope=Scope.PRODUCTS, products=[chair], starts_at=now - timedelta(days=1))
+    discount_create(
+        name="Semana de las sillas",
+        kind=AutomaticDiscount.Kind.PERCENTAGE,
+        value=Decimal("15"),
+        scope=Scope.PRODUCTS,
+        products=[chair],
+        starts_at=now - timedelta(days=1),
+    )
     # three badges on the chair's card (new, −15 %, 3x2): they must stay clear of the heart on a phone
-    quantity_offer_create(name="3x2 Sillas", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2,
-                          scope=Scope.PRODUCTS, products=[chair])
+    quantity_offer_create(
+        name="3x2 Sillas",
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=[chair],
+    )
     coupon_create(code="KALLPA20", name="S/ 20", kind=Coupon.Kind.FIXED, value=Decimal("20"))
-    coupon_create(code="INVIERNO2025", name="Vencido", kind=Coupon.Kind.PERCENTAGE, value=Decimal("20"),
-                  starts_at=now - timedelta(days=60), ends_at=now - timedelta(days=30))
+    coupon_create(
+        code="INVIERNO2025",
+        name="Vencido",
+        kind=Coupon.Kind.PERCENTAGE,
+        value=Decimal("20"),
+        starts_at=now - timedelta(days=60),
+        ends_at=now - timedelta(days=30),
+    )
 
 
 def receipts_journey_shop(settings):
@@ -1070,8 +1361,13 @@ def receipts_journey_shop(settings):
     payment_method_ensure_test_gateway()
     moda = FamilyFactory(name="Moda", slug="moda")
     category = CategoryFactory(family=moda, name="Casacas", slug="casacas")
-    jacket = ProductFactory(name="Casaca Cordillera", slug="casaca-cordillera", brand=BrandFactory(name="Inti Wear"),
-                            category=category, base_price=Decimal("1799.99"))
+    jacket = ProductFactory(
+        name="Casaca Cordillera",
+        slug="casaca-cordillera",
+        brand=BrandFactory(name="Inti Wear"),
+        category=category,
+        base_price=Decimal("1799.99"),
+    )
     ProductImageFactory(product=jacket)
     stock(VariantFactory(product=jacket, sku="CC-M"), WarehouseFactory(), 5)
 
@@ -1079,15 +1375,21 @@ def receipts_journey_shop(settings):
 def reviews_journey_shop():
     family = FamilyFactory(name="Tecnología", slug="tecnologia")
     category = CategoryFactory(family=family, name="Tarjetas de video", slug="tarjetas-de-video")
-    line = ProductLineFactory(name="NVIDIA GeForce RTX 4070", slug="rtx-4070", category=category,
-                              manufacturer="NVIDIA")
+    line = ProductLineFactory(name="NVIDIA GeForce RTX 4070", slug="rtx-4070", category=category, manufacturer="NVIDIA")
     seller = SellerFactory(is_approved=True, store_name="Andes Gaming", slug="andes-gaming")
     brands = [BrandFactory(name="ASUS", slug="asus"), BrandFactory(name="MSI", slug="msi")]
     warehouse = WarehouseFactory(code="LIM-CENTRAL", name="Lima central", priority=1)
     products = []
     for index, (name, brand) in enumerate([("ASUS Dual RTX 4070 OC", brands[0]), ("MSI Ventus RTX 4070", brands[1])]):
-        product = ProductFactory(name=name, slug=f"rtx-4070-{index}", brand=brand, category=category, line=line,
-                                 seller=seller, base_price=Decimal("2899.00") + index * 100)
+        product = ProductFactory(
+            name=name,
+            slug=f"rtx-4070-{index}",
+            brand=brand,
+            category=category,
+            line=line,
+            seller=seller,
+            base_price=Decimal("2899.00") + index * 100,
+        )
         stock(VariantFactory(product=product, sku=f"RTX-{index}"), warehouse, 5)
         ProductImageFactory(product=product)
         products.append(product)
@@ -1121,18 +1423,24 @@ def kit_gamer_shop():
     payment_method_ensure_test_gateway()
     warehouse = WarehouseFactory(code="LIM", priority=1)
     color = OptionFactory(code="color")
-    red, black, white = (OptionValueFactory(option=color, slug=slug, value=value)
-                         for slug, value in (("rojo", "Rojo"), ("negro", "Negro"), ("blanco", "Blanco")))
+    red, black, white = (
+        OptionValueFactory(option=color, slug=slug, value=value)
+        for slug, value in (("rojo", "Rojo"), ("negro", "Negro"), ("blanco", "Blanco"))
+    )
     keyboard = ProductFactory(name="Teclado Kallpa K1", slug="teclado-k1", base_price=Decimal("199.90"))
     variants = {
         "red": VariantFactory(product=keyboard, sku="K1-ROJO", values=[red], order=0),
-        "black": VariantFactory(product=keyboard, sku="K1-NEGRO", values=[black], order=1,
-                                price_modifier=Decimal("20.00")),
+        "black": VariantFactory(
+            product=keyboard, sku="K1-NEGRO", values=[black], order=1, price_modifier=Decimal("20.00")
+        ),
         "white": VariantFactory(product=keyboard, sku="K1-BLANCO", values=[white], order=2),
-        "chair": VariantFactory(sku="SILLA-G", product=ProductFactory(
-            name="Silla Gamer Inti", slug="silla-gamer", base_price=Decimal("899.90"))),
-        "mouse": VariantFactory(sku="MOUSE-M1", product=ProductFactory(
-            name="Mouse M1", slug="mouse-m1", base_price=Decimal("129.90"))),
+        "chair": VariantFactory(
+            sku="SILLA-G",
+            product=ProductFactory(name="Silla Gamer Inti", slug="silla-gamer", base_price=Decimal("899.90")),
+        ),
+        "mouse": VariantFactory(
+            sku="MOUSE-M1", product=ProductFactory(name="Mouse M1", slug="mouse-m1", base_price=Decimal("129.90"))
+        ),
     }
     for name, units in (("black", 5), ("white", 3), ("chair", 4), ("mouse", 5)):
         stock(variants[name], warehouse, units)

@@ -21,10 +21,16 @@ def vnu_errors(pages: dict[str, str], folder: Path) -> list[str]:
     """One run of the checker over every page; each error as "page: line N: message"."""
     for name, html in pages.items():
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
-    run = subprocess.run(["java", "-jar", str(vnu_jar()), "--format", "json", "--stdout", *map(str, folder.glob("*.html"))],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        ["java", "-jar", str(vnu_jar()), "--format", "json", "--stdout", *map(str, folder.glob("*.html"))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.stdout.startswith("{"), f"the Nu HTML Checker did not answer: {run.stderr[-2000:]}"
     messages = json.loads(run.stdout)["messages"]
-    return [f"{m.get('url', '').rsplit('/', 1)[-1]}: line {m.get('lastLine')}: {m['message']}"
-            for m in messages
-            if m["type"] in ("error", "non-document-error") and not HTMX_ATTRIBUTE.match(m["message"])]
+    return [
+        f"{m.get('url', '').rsplit('/', 1)[-1]}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error") and not HTMX_ATTRIBUTE.match(m["message"])
+    ]

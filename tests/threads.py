@@ -14,7 +14,7 @@ def run_in_threads(target, count: int) -> tuple[list, list]:
         try:
             barrier.wait(timeout=30)
             results.append(target(index))
-        except Exception as error:  # noqa: BLE001 - reported by the test
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -30,9 +30,24 @@ ALL_SELLERS = True  # an event every seller of the order sees (its status), as o
 
 # Order of events recorded in the same instant (a payment and its status, a refund and its
 # nota de crédito): how they happen in the store's flow.
-RANK = {kind: index for index, kind in enumerate((
-    "order", "coupon", "credit", "payment", "status", "receipt", "email", "shipment", "return", "refund", "note",
-))}
+RANK = {
+    kind: index
+    for index, kind in enumerate(
+        (
+            "order",
+            "coupon",
+            "credit",
+            "payment",
+            "status",
+            "receipt",
+            "email",
+            "shipment",
+            "return",
+            "refund",
+            "note",
+        )
+    )
+}
 
 # The order statuses its legs decide: shown through the legs' own events (carrier, tracking) when
 # the order has legs, as a status otherwise.
@@ -69,18 +84,38 @@ def order_timeline(*, order: Order, audience: str, seller_id: int | None = None)
         raise ValueError("a seller's timeline needs the seller")
     entries = sorted(_entries(order, audience=audience), key=lambda entry: entry.sort_key)
     if audience == Audience.STAFF:
-        return [TimelineEvent(when=e.when, kind=e.kind, title=e.title, detail=e.detail, who=e.who, url=e.admin_url,
-                              tone=e.tone) for e in entries]
+        return [
+            TimelineEvent(
+                when=e.when, kind=e.kind, title=e.title, detail=e.detail, who=e.who, url=e.admin_url, tone=e.tone
+            )
+            for e in entries
+        ]
     if audience == Audience.SELLER:
-        return [TimelineEvent(when=e.when, kind=e.kind, title=e.title, detail=e.detail, url=e.admin_url, tone=e.tone)
-                for e in entries if e.seller is ALL_SELLERS or e.seller == seller_id]
-    return [TimelineEvent(when=e.when, kind=e.kind, title=e.shopper_title, detail=e.shopper_detail, url=e.shopper_url,
-                          tone=e.tone) for e in entries if e.shopper_title is not None]
+        return [
+            TimelineEvent(when=e.when, kind=e.kind, title=e.title, detail=e.detail, url=e.admin_url, tone=e.tone)
+            for e in entries
+            if e.seller is ALL_SELLERS or e.seller == seller_id
+        ]
+    return [
+        TimelineEvent(
+            when=e.when, kind=e.kind, title=e.shopper_title, detail=e.shopper_detail, url=e.shopper_url, tone=e.tone
+        )
+        for e in entries
+        if e.shopper_title is not None
+    ]
 
 
 def _entries(order: Order, *, audience: str) -> list[_Entry]:
-    entries = [_Entry(when=order.placed_at, kind="order", pk=0, title=_("Order placed"),
-                      shopper_title=_("Order placed"), seller=ALL_SELLERS)]
+    entries = [
+        _Entry(
+            when=order.placed_at,
+            kind="order",
+            pk=0,
+            title=_("Order placed"),
+            shopper_title=_("Order placed"),
+            seller=ALL_SELLERS,
+        )
+    ]
     if audience == Audience.STAFF and order.taken_by_id:
         entries.append(_taken_by_entry(order))
     shipments = _shipment_entries(order)
@@ -127,8 +162,11 @@ def _taken_by_entry(order: Order) -> _Entry:
     """Staff only: who took the order for the customer, and through which channel (WhatsApp, phone)."""
     taken_by = order.taken_by
     who = taken_by.get_full_name() or taken_by.email if taken_by is not None else ""
-    title = (_("Order taken by %(who)s on WhatsApp") if order.channel == OrderChannel.WHATSAPP
-             else _("Order taken by %(who)s by phone")) % {"who": who}
+    title = (
+        _("Order taken by %(who)s on WhatsApp")
+        if order.channel == OrderChannel.WHATSAPP
+        else _("Order taken by %(who)s by phone")
+    ) % {"who": who}
     return _Entry(when=order.placed_at, kind="order", pk=1, title=title, who=who)
 
 
@@ -151,10 +189,20 @@ def _status_entries(order: Order, *, paid_by_payment: bool, has_legs: bool) -> l
         else:
             title = shopper = _("Status: %(status)s") % {"status": change.get_to_status_display()}
             tone = "success" if status == OrderStatus.DELIVERED else ""
-        entries.append(_Entry(
-            when=change.created_at, kind="status", pk=change.pk, title=title, shopper_title=shopper,
-            detail=change.note, shopper_detail=change.note if status == OrderStatus.CANCELLED else "",
-            who=_who(change.actor), tone=tone, seller=ALL_SELLERS))
+        entries.append(
+            _Entry(
+                when=change.created_at,
+                kind="status",
+                pk=change.pk,
+                title=title,
+                shopper_title=shopper,
+                detail=change.note,
+                shopper_detail=change.note if status == OrderStatus.CANCELLED else "",
+                who=_who(change.actor),
+                tone=tone,
+                seller=ALL_SELLERS,
+            )
+        )
     return entries
 
 
@@ -166,19 +214,33 @@ def _email_entries(order: Order) -> list[_Entry]:
             title = _("E-mail sent: %(what)s") % {"what": what}
             entries.append(_Entry(when=email.sent_at, kind="email", pk=email.pk, title=title, shopper_title=title))
         else:
-            entries.append(_Entry(when=email.created_at, kind="email", pk=email.pk, tone="warning",
-                                  title=_("E-mail not sent yet: %(what)s") % {"what": what}))
+            entries.append(
+                _Entry(
+                    when=email.created_at,
+                    kind="email",
+                    pk=email.pk,
+                    tone="warning",
+                    title=_("E-mail not sent yet: %(what)s") % {"what": what},
+                )
+            )
     return entries
 
 
 def _note_entries(order: Order) -> list[_Entry]:
     entries = []
     for note in OrderNote.objects.filter(order=order).select_related("author").order_by("created_at", "pk"):
-        entries.append(_Entry(
-            when=note.created_at, kind="note", pk=note.pk,
-            title=_("Staff note (shown to the customer)") if note.visible_to_customer else _("Staff note"),
-            shopper_title=_("Note from the store") if note.visible_to_customer else None,
-            detail=note.text, shopper_detail=note.text, who=_who(note.author)))
+        entries.append(
+            _Entry(
+                when=note.created_at,
+                kind="note",
+                pk=note.pk,
+                title=_("Staff note (shown to the customer)") if note.visible_to_customer else _("Staff note"),
+                shopper_title=_("Note from the store") if note.visible_to_customer else None,
+                detail=note.text,
+                shopper_detail=note.text,
+                who=_who(note.author),
+            )
+        )
     return entries
 
 
@@ -190,25 +252,49 @@ def _payment_entries(order: Order) -> list[_Entry]:
     for payment in Payment.objects.filter(order=order).select_related("created_by").order_by("created_at", "pk"):
         provider = payment.get_provider_display()
         card = f"{payment.card_brand} •••• {payment.card_last4}".strip() if payment.card_last4 else ""
-        staff_detail = " · ".join(filter(None, [format_money(payment.amount), card, payment.failure_message,
-                                                payment.gateway_reference]))
-        common = {"kind": "payment", "pk": payment.pk, "detail": staff_detail, "who": _who(payment.created_by),
-                  "admin_url": _admin_url("payments_payment", payment.pk)}
+        staff_detail = " · ".join(
+            filter(None, [format_money(payment.amount), card, payment.failure_message, payment.gateway_reference])
+        )
+        common = {
+            "kind": "payment",
+            "pk": payment.pk,
+            "detail": staff_detail,
+            "who": _who(payment.created_by),
+            "admin_url": _admin_url("payments_payment", payment.pk),
+        }
         when = payment.completed_at or payment.created_at
         if payment.status == Payment.Status.SUCCEEDED:
             title = _("Payment confirmed (%(provider)s)") % {"provider": provider}
-            entries.append(_Entry(when=when, title=title, shopper_title=title, tone="success",
-                                  shopper_detail=" · ".join(filter(None, [format_money(payment.amount), card])), **common))
+            entries.append(
+                _Entry(
+                    when=when,
+                    title=title,
+                    shopper_title=title,
+                    tone="success",
+                    shopper_detail=" · ".join(filter(None, [format_money(payment.amount), card])),
+                    **common,
+                )
+            )
         elif payment.status in (Payment.Status.DECLINED, Payment.Status.FAILED):
-            title = (_("Payment declined (%(provider)s)") if payment.status == Payment.Status.DECLINED
-                     else _("Payment failed (%(provider)s)")) % {"provider": provider}
+            title = (
+                _("Payment declined (%(provider)s)")
+                if payment.status == Payment.Status.DECLINED
+                else _("Payment failed (%(provider)s)")
+            ) % {"provider": provider}
             entries.append(_Entry(when=when, title=title, shopper_title=title, tone="danger", **common))
         elif payment.status == Payment.Status.ABANDONED:
-            entries.append(_Entry(when=when, title=_("Payment abandoned (%(provider)s)") % {"provider": provider},
-                                  **common))
+            entries.append(
+                _Entry(when=when, title=_("Payment abandoned (%(provider)s)") % {"provider": provider}, **common)
+            )
         else:
-            entries.append(_Entry(when=when, title=_("Payment started (%(provider)s)") % {"provider": provider},
-                                  tone="warning", **common))
+            entries.append(
+                _Entry(
+                    when=when,
+                    title=_("Payment started (%(provider)s)") % {"provider": provider},
+                    tone="warning",
+                    **common,
+                )
+            )
     return entries
 
 
@@ -218,18 +304,46 @@ def _refund_entries(order: Order) -> list[_Entry]:
     for refund in refunds.order_by("created_at", "pk"):
         amount = format_money(refund.amount)
         common = {"kind": "refund", "pk": refund.pk, "admin_url": _admin_url("payments_refund", refund.pk)}
-        entries.append(_Entry(when=refund.created_at, title=_("Refund of %(amount)s requested") % {"amount": amount},
-                              detail=refund.reason, who=_who(refund.requested_by), **common))
+        entries.append(
+            _Entry(
+                when=refund.created_at,
+                title=_("Refund of %(amount)s requested") % {"amount": amount},
+                detail=refund.reason,
+                who=_who(refund.requested_by),
+                **common,
+            )
+        )
         if refund.approved_at:
-            entries.append(_Entry(when=refund.approved_at, title=_("Refund of %(amount)s approved") % {"amount": amount},
-                                  who=_who(refund.approved_by), **common))
+            entries.append(
+                _Entry(
+                    when=refund.approved_at,
+                    title=_("Refund of %(amount)s approved") % {"amount": amount},
+                    who=_who(refund.approved_by),
+                    **common,
+                )
+            )
         if refund.status == Refund.Status.SUCCEEDED:
             title = _("Refund %(amount)s") % {"amount": amount}
-            entries.append(_Entry(when=refund.updated_at, title=title, shopper_title=title, tone="success",
-                                  detail=refund.gateway_reference or "", **common))
+            entries.append(
+                _Entry(
+                    when=refund.updated_at,
+                    title=title,
+                    shopper_title=title,
+                    tone="success",
+                    detail=refund.gateway_reference or "",
+                    **common,
+                )
+            )
         elif refund.status == Refund.Status.FAILED:
-            entries.append(_Entry(when=refund.updated_at, title=_("Refund of %(amount)s failed") % {"amount": amount},
-                                  detail=refund.failure_message, tone="danger", **common))
+            entries.append(
+                _Entry(
+                    when=refund.updated_at,
+                    title=_("Refund of %(amount)s failed") % {"amount": amount},
+                    detail=refund.failure_message,
+                    tone="danger",
+                    **common,
+                )
+            )
     return entries
 
 
@@ -244,7 +358,11 @@ SUNAT_TONES = {SendStatus.REJECTED: "danger", SendStatus.FAILED: "danger", SendS
 
 
 def _receipt_name(receipt: Receipt) -> str:
-    names = {ReceiptKind.BOLETA: _("Boleta"), ReceiptKind.FACTURA: _("Factura"), ReceiptKind.CREDIT_NOTE: _("Credit note")}
+    names = {
+        ReceiptKind.BOLETA: _("Boleta"),
+        ReceiptKind.FACTURA: _("Factura"),
+        ReceiptKind.CREDIT_NOTE: _("Credit note"),
+    }
     return f"{names.get(receipt.kind, receipt.get_kind_display())} {receipt.full_number}"
 
 
@@ -252,26 +370,57 @@ def _receipt_entries(order: Order) -> list[_Entry]:
     entries = []
     # Not the XML nor the CDR: the timeline needs the answer, not the documents.
     receipts = Receipt.objects.filter(order=order).only(
-        "pk", "order_id", "kind", "series", "number", "reason_code", "reason", "issued_at", "send_status", "sent_at",
-        "cdr_code", "cdr_message", "emailed_at", "total")
+        "pk",
+        "order_id",
+        "kind",
+        "series",
+        "number",
+        "reason_code",
+        "reason",
+        "issued_at",
+        "send_status",
+        "sent_at",
+        "cdr_code",
+        "cdr_message",
+        "emailed_at",
+        "total",
+    )
     for receipt in receipts.order_by("issued_at", "pk"):
         name = _receipt_name(receipt)
         title = _("%(receipt)s issued · %(answer)s") % {"receipt": name, "answer": SUNAT_ANSWER[receipt.send_status]()}
         # The shopper reads SUNAT's acceptance; a rejection or a failed send is the store's to fix.
         accepted = receipt.send_status in (SendStatus.ACCEPTED, SendStatus.OBSERVED)
-        shopper = (_("%(receipt)s issued · accepted by SUNAT") if accepted else _("%(receipt)s issued")) % {"receipt": name}
+        shopper = (_("%(receipt)s issued · accepted by SUNAT") if accepted else _("%(receipt)s issued")) % {
+            "receipt": name
+        }
         reason = receipt.reason or (receipt.get_reason_code_display() if receipt.reason_code else "")
         cdr = " ".join(filter(None, [receipt.cdr_code, receipt.cdr_message]))
         admin_url = _admin_url("receipts_receipt", receipt.pk)
-        entries.append(_Entry(
-            when=receipt.issued_at, kind="receipt", pk=receipt.pk, title=title, shopper_title=shopper,
-            detail=" · ".join(filter(None, [format_money(receipt.total), reason, cdr])),
-            shopper_detail=" · ".join(filter(None, [format_money(receipt.total), reason])),
-            admin_url=admin_url, tone=SUNAT_TONES.get(receipt.send_status, "")))
+        entries.append(
+            _Entry(
+                when=receipt.issued_at,
+                kind="receipt",
+                pk=receipt.pk,
+                title=title,
+                shopper_title=shopper,
+                detail=" · ".join(filter(None, [format_money(receipt.total), reason, cdr])),
+                shopper_detail=" · ".join(filter(None, [format_money(receipt.total), reason])),
+                admin_url=admin_url,
+                tone=SUNAT_TONES.get(receipt.send_status, ""),
+            )
+        )
         if receipt.emailed_at:
             sent = _("E-mail sent: %(receipt)s") % {"receipt": _lower_first(name)}
-            entries.append(_Entry(when=receipt.emailed_at, kind="email", pk=receipt.pk, title=sent, shopper_title=sent,
-                                  admin_url=admin_url))
+            entries.append(
+                _Entry(
+                    when=receipt.emailed_at,
+                    kind="email",
+                    pk=receipt.pk,
+                    title=sent,
+                    shopper_title=sent,
+                    admin_url=admin_url,
+                )
+            )
     return entries
 
 
@@ -279,26 +428,74 @@ def _credit_entries(order: Order) -> list[_Entry]:
     entries = []
     for use in CreditUse.objects.filter(order=order).select_related("credit").order_by("created_at", "pk"):
         values = {"amount": format_money(abs(use.amount)), "number": use.credit.number}
-        title = (_("Paid %(amount)s with store credit %(number)s") if use.kind == CreditUseKind.SPEND
-                 else _("Store credit %(number)s given back: %(amount)s")) % values
-        entries.append(_Entry(when=use.created_at, kind="credit", pk=use.pk, title=title, shopper_title=title,
-                              admin_url=_admin_url("credit_storecredit", use.credit_id)))
+        title = (
+            _("Paid %(amount)s with store credit %(number)s")
+            if use.kind == CreditUseKind.SPEND
+            else _("Store credit %(number)s given back: %(amount)s")
+        ) % values
+        entries.append(
+            _Entry(
+                when=use.created_at,
+                kind="credit",
+                pk=use.pk,
+                title=title,
+                shopper_title=title,
+                admin_url=_admin_url("credit_storecredit", use.credit_id),
+            )
+        )
     for use in GiftCardUse.objects.filter(order=order).select_related("card").order_by("created_at", "pk"):
         values = {"amount": format_money(abs(use.amount)), "last4": use.card.code[-4:]}
-        title = (_("Paid %(amount)s with gift card •••• %(last4)s") if use.kind == GiftCardUseKind.SPEND
-                 else _("Gift card •••• %(last4)s given back: %(amount)s")) % values
-        entries.append(_Entry(when=use.created_at, kind="credit", pk=use.pk, title=title, shopper_title=title,
-                              detail=use.card.number, admin_url=_admin_url("credit_giftcard", use.card_id)))
+        title = (
+            _("Paid %(amount)s with gift card •••• %(last4)s")
+            if use.kind == GiftCardUseKind.SPEND
+            else _("Gift card •••• %(last4)s given back: %(amount)s")
+        ) % values
+        entries.append(
+            _Entry(
+                when=use.created_at,
+                kind="credit",
+                pk=use.pk,
+                title=title,
+                shopper_title=title,
+                detail=use.card.number,
+                admin_url=_admin_url("credit_giftcard", use.card_id),
+            )
+        )
     for card in GiftCard.objects.filter(return_request__order=order).select_related("return_request"):
         title = _("Gift card •••• %(last4)s for %(amount)s (return %(return)s)") % {
-            "last4": card.code[-4:], "amount": format_money(card.amount), "return": card.return_request.number}
-        entries.append(_Entry(when=card.created_at, kind="refund", pk=card.pk, title=title, shopper_title=title,
-                              tone="success", detail=card.number, admin_url=_admin_url("credit_giftcard", card.pk)))
+            "last4": card.code[-4:],
+            "amount": format_money(card.amount),
+            "return": card.return_request.number,
+        }
+        entries.append(
+            _Entry(
+                when=card.created_at,
+                kind="refund",
+                pk=card.pk,
+                title=title,
+                shopper_title=title,
+                tone="success",
+                detail=card.number,
+                admin_url=_admin_url("credit_giftcard", card.pk),
+            )
+        )
     for credit in StoreCredit.objects.filter(return_request__order=order).select_related("return_request"):
         title = _("Store credit %(number)s for %(amount)s (return %(return)s)") % {
-            "number": credit.number, "amount": format_money(credit.amount), "return": credit.return_request.number}
-        entries.append(_Entry(when=credit.created_at, kind="refund", pk=credit.pk, title=title, shopper_title=title,
-                              tone="success", admin_url=_admin_url("credit_storecredit", credit.pk)))
+            "number": credit.number,
+            "amount": format_money(credit.amount),
+            "return": credit.return_request.number,
+        }
+        entries.append(
+            _Entry(
+                when=credit.created_at,
+                kind="refund",
+                pk=credit.pk,
+                title=title,
+                shopper_title=title,
+                tone="success",
+                admin_url=_admin_url("credit_storecredit", credit.pk),
+            )
+        )
     return entries
 
 
@@ -307,13 +504,26 @@ def _coupon_entries(order: Order) -> list[_Entry]:
     if redemption is None:
         return []
     code, url = redemption.coupon.code, _admin_url("promotions_coupon", redemption.coupon_id)
-    title = (_("Coupon %(code)s applied (−%(amount)s)") % {"code": code, "amount": format_money(redemption.amount)}
-             if redemption.amount else _("Coupon %(code)s applied") % {"code": code})
-    entries = [_Entry(when=redemption.created_at, kind="coupon", pk=redemption.pk, title=title, shopper_title=title,
-                      admin_url=url)]
+    title = (
+        _("Coupon %(code)s applied (−%(amount)s)") % {"code": code, "amount": format_money(redemption.amount)}
+        if redemption.amount
+        else _("Coupon %(code)s applied") % {"code": code}
+    )
+    entries = [
+        _Entry(
+            when=redemption.created_at, kind="coupon", pk=redemption.pk, title=title, shopper_title=title, admin_url=url
+        )
+    ]
     if redemption.released_at:
-        entries.append(_Entry(when=redemption.released_at, kind="coupon", pk=redemption.pk, admin_url=url,
-                              title=_("Coupon %(code)s released (its use given back)") % {"code": code}))
+        entries.append(
+            _Entry(
+                when=redemption.released_at,
+                kind="coupon",
+                pk=redemption.pk,
+                admin_url=url,
+                title=_("Coupon %(code)s released (its use given back)") % {"code": code},
+            )
+        )
     return entries
 
 
@@ -339,26 +549,48 @@ def _shipment_title(event: ShipmentEvent) -> str:
     return titles.get(status, event.get_to_status_display())
 
 
-SHIPMENT_EVENT_TONES = {ShipmentStatus.DELIVERED: "success", ShipmentStatus.DELIVERY_FAILED: "danger",
-                        ShipmentStatus.RETURNED: "danger"}
+SHIPMENT_EVENT_TONES = {
+    ShipmentStatus.DELIVERED: "success",
+    ShipmentStatus.DELIVERY_FAILED: "danger",
+    ShipmentStatus.RETURNED: "danger",
+}
 
 
 def _shipment_entries(order: Order) -> list[_Entry]:
-    events = list(ShipmentEvent.objects.filter(shipment__order=order).exclude(to_status=ShipmentStatus.PENDING)
-                  .select_related("shipment__warehouse", "actor").order_by("created_at", "pk"))
+    events = list(
+        ShipmentEvent.objects.filter(shipment__order=order)
+        .exclude(to_status=ShipmentStatus.PENDING)
+        .select_related("shipment__warehouse", "actor")
+        .order_by("created_at", "pk")
+    )
     legs = sorted({event.shipment_id for event in events})
     entries = []
     for event in events:
         shipment = event.shipment
-        package = (_("Package %(number)d of %(count)d") % {"number": legs.index(shipment.pk) + 1, "count": len(legs)}
-                   if len(legs) > 1 else "")
-        staff_detail = " · ".join(filter(None, [f"{order.number} · E{shipment.pk}", shipment.warehouse.name, event.note]))
-        entries.append(_Entry(
-            when=event.created_at, kind="shipment", pk=event.pk, title=_shipment_title(event),
-            shopper_title=_shipment_title(event), detail=staff_detail, shopper_detail=package, who=_who(event.actor),
-            admin_url=_admin_url("shipping_shipment", shipment.pk),
-            shopper_url=shipment.tracking_url if event.to_status == ShipmentStatus.SHIPPED else "",
-            tone=SHIPMENT_EVENT_TONES.get(event.to_status, ""), seller=shipment.warehouse.seller_id or False))
+        package = (
+            _("Package %(number)d of %(count)d") % {"number": legs.index(shipment.pk) + 1, "count": len(legs)}
+            if len(legs) > 1
+            else ""
+        )
+        staff_detail = " · ".join(
+            filter(None, [f"{order.number} · E{shipment.pk}", shipment.warehouse.name, event.note])
+        )
+        entries.append(
+            _Entry(
+                when=event.created_at,
+                kind="shipment",
+                pk=event.pk,
+                title=_shipment_title(event),
+                shopper_title=_shipment_title(event),
+                detail=staff_detail,
+                shopper_detail=package,
+                who=_who(event.actor),
+                admin_url=_admin_url("shipping_shipment", shipment.pk),
+                shopper_url=shipment.tracking_url if event.to_status == ShipmentStatus.SHIPPED else "",
+                tone=SHIPMENT_EVENT_TONES.get(event.to_status, ""),
+                seller=shipment.warehouse.seller_id or False,
+            )
+        )
     return entries
 
 
@@ -378,9 +610,18 @@ def _return_entries(order: Order) -> list[_Entry]:
     for change in changes.order_by("created_at", "pk"):
         request = change.request
         title = RETURN_TITLES[change.to_status]() % {"number": request.number}
-        entries.append(_Entry(
-            when=change.created_at, kind="return", pk=change.pk, title=title, shopper_title=title, detail=change.note,
-            who=_who(change.actor), admin_url=_admin_url("returns_returnrequest", request.pk),
-            shopper_url=request.get_absolute_url() if order.customer_id else "",
-            tone="danger" if change.to_status == ReturnStatus.REJECTED else ""))
+        entries.append(
+            _Entry(
+                when=change.created_at,
+                kind="return",
+                pk=change.pk,
+                title=title,
+                shopper_title=title,
+                detail=change.note,
+                who=_who(change.actor),
+                admin_url=_admin_url("returns_returnrequest", request.pk),
+                shopper_url=request.get_absolute_url() if order.customer_id else "",
+                tone="danger" if change.to_status == ReturnStatus.REJECTED else "",
+            )
+        )
     return entries

@@ -23,20 +23,32 @@ def match_existing_addresses(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_groups'),
+        ("accounts", "0002_role_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='address',
-            name='ubigeo',
-            field=models.CharField(blank=True, editable=False, help_text='INEI district code, set from the department, province and district.', max_length=6, verbose_name='ubigeo'),
+            model_name="address",
+            name="ubigeo",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="INEI district code, set from the department, province and district.",
+                max_length=6,
+                verbose_name="ubigeo",
+            ),
         ),
         migrations.RunPython(match_existing_addresses, migrations.RunPython.noop),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.CheckConstraint(condition=models.Q(('ubigeo', ''), models.Q(('ubigeo__regex', '^[0-9]{6}$'), ('ubigeo__startswith', models.F('department'))), _connector='OR'), name='accounts_address_ubigeo_in_department'),
+            model_name="address",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ubigeo", ""),
+                    models.Q(("ubigeo__regex", "^[0-9]{6}$"), ("ubigeo__startswith", models.F("department"))),
+                    _connector="OR",
+                ),
+                name="accounts_address_ubigeo_in_department",
+            ),
         ),
     ]

@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_identity_fields_ascii_digits'),
+        ("accounts", "0004_identity_fields_ascii_digits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='address',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created'),
+            model_name="address",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='historicalseller',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, verbose_name='created'),
+            model_name="historicalseller",
+            name="created_at",
+            field=models.DateTimeField(blank=True, editable=False, verbose_name="created"),
         ),
         migrations.AlterField(
-            model_name='seller',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, verbose_name='created'),
+            model_name="seller",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, verbose_name="created"),
         ),
     ]

@@ -2,13 +2,26 @@
 
 from .cart_reminders import cart_reminder_for_token, cart_reminder_recover, cart_reminders_send_due
 from .stock_alerts import (
-    AlertError, launch_alerts_notify, stock_alert_confirm, stock_alert_for_unsubscribe, stock_alert_request,
+    AlertError,
+    launch_alerts_notify,
+    stock_alert_confirm,
+    stock_alert_for_unsubscribe,
+    stock_alert_request,
     stock_alert_unsubscribe,
-    stock_alerts_notify, stock_alerts_sweep,
+    stock_alerts_notify,
+    stock_alerts_sweep,
 )
 
 __all__ = [
-    "AlertError", "cart_reminder_for_token", "cart_reminder_recover", "cart_reminders_send_due",
-    "launch_alerts_notify", "stock_alert_confirm", "stock_alert_for_unsubscribe", "stock_alert_request", "stock_alert_unsubscribe",
-    "stock_alerts_notify", "stock_alerts_sweep",
+    "AlertError",
+    "cart_reminder_for_token",
+    "cart_reminder_recover",
+    "cart_reminders_send_due",
+    "launch_alerts_notify",
+    "stock_alert_confirm",
+    "stock_alert_for_unsubscribe",
+    "stock_alert_request",
+    "stock_alert_unsubscribe",
+    "stock_alerts_notify",
+    "stock_alerts_sweep",
 ]

@@ -57,18 +57,37 @@ def _snapshot(lines) -> tuple[list[dict], int]:
     """The cart's lines as the e-mail shows them: no price for a product whose price is still
     secret (it awaits its launch), as the cart page shows none."""
     summary = price_cart(lines)
-    rows = [{"name": line.variant.shopper_name, "quantity": line.quantity, "total": str(line.line_total),
-             "url": line.variant.product.get_absolute_url()} for line in summary.lines]
-    rows += [{"name": line.variant.shopper_name, "quantity": line.quantity, "total": None,
-              "url": line.variant.product.get_absolute_url()} for line in summary.waiting]
+    rows = [
+        {
+            "name": line.variant.shopper_name,
+            "quantity": line.quantity,
+            "total": str(line.line_total),
+            "url": line.variant.product.get_absolute_url(),
+        }
+        for line in summary.lines
+    ]
+    rows += [
+        {
+            "name": line.variant.shopper_name,
+            "quantity": line.quantity,
+            "total": None,
+            "url": line.variant.product.get_absolute_url(),
+        }
+        for line in summary.waiting
+    ]
     return rows, sum(row["quantity"] for row in rows)
 
 
 def _candidates(idle_hours: int, now) -> list[str]:
     reminded = CartReminder.objects.filter(cart_key=OuterRef("cart_key"), sent_at__gte=OuterRef("seen_at"))
-    return list(CartClient.objects.filter(seen_at__lte=now - timedelta(hours=idle_hours),
-                                          seen_at__gte=now - timedelta(days=LOOK_BACK_DAYS))
-                .exclude(Exists(reminded)).order_by("seen_at").values_list("cart_key", flat=True))
+    return list(
+        CartClient.objects.filter(
+            seen_at__lte=now - timedelta(hours=idle_hours), seen_at__gte=now - timedelta(days=LOOK_BACK_DAYS)
+        )
+        .exclude(Exists(reminded))
+        .order_by("seen_at")
+        .values_list("cart_key", flat=True)
+    )
 
 
 def _remind(cart_key: str, idle_hours: int, now) -> bool:
@@ -86,8 +105,18 @@ def _remind(cart_key: str, idle_hours: int, now) -> bool:
     rows, units = _snapshot(lines)
     if not rows:
         return False
-    claim = Insert(CartReminder, {"cart_key": cart_key, "after_order_id": after, "user": owner.user,
-                                  "email": owner.email, "lines": rows, "units": units, "sent_at": now})
+    claim = Insert(
+        CartReminder,
+        {
+            "cart_key": cart_key,
+            "after_order_id": after,
+            "user": owner.user,
+            "email": owner.email,
+            "lines": rows,
+            "units": units,
+            "sent_at": now,
+        },
+    )
     return send_once(claim=claim, send=lambda: emails.send_cart_reminder(reminder=claim.row))
 
 

@@ -70,16 +70,25 @@ def stock_alert_request(*, variant_id, email, user=None) -> StockAlert:
     kind = _alert_kind(variant)
     own_address = user is not None and user.is_authenticated and user.email.lower() == email
     with transaction.atomic():
-        alert = StockAlert.objects.filter(variant=variant, email=email, status__in=(
-            StockAlert.Status.PENDING, StockAlert.Status.ACTIVE), notified_at__isnull=True).first()
+        alert = StockAlert.objects.filter(
+            variant=variant,
+            email=email,
+            status__in=(StockAlert.Status.PENDING, StockAlert.Status.ACTIVE),
+            notified_at__isnull=True,
+        ).first()
         if alert is None:
             try:
                 with transaction.atomic():
-                    alert = StockAlert.objects.create(variant=variant, kind=kind, email=email,
-                                                      user=user if own_address else None)
+                    alert = StockAlert.objects.create(
+                        variant=variant, kind=kind, email=email, user=user if own_address else None
+                    )
             except IntegrityError:  # the same request, made a moment ago
-                return StockAlert.objects.get(variant=variant, email=email, notified_at__isnull=True,
-                                              status__in=(StockAlert.Status.PENDING, StockAlert.Status.ACTIVE))
+                return StockAlert.objects.get(
+                    variant=variant,
+                    email=email,
+                    notified_at__isnull=True,
+                    status__in=(StockAlert.Status.PENDING, StockAlert.Status.ACTIVE),
+                )
             if not own_address:
                 from .. import tasks
 
@@ -97,12 +106,17 @@ def _activate(alert: StockAlert, *, user=None) -> None:
 
 def alert_confirmation_send(*, alert_id: int) -> bool:
     """The double opt-in e-mail of a pending alert, once."""
-    alert = StockAlert.objects.select_related("variant__product").filter(
-        pk=alert_id, status=StockAlert.Status.PENDING).first()
+    alert = (
+        StockAlert.objects.select_related("variant__product")
+        .filter(pk=alert_id, status=StockAlert.Status.PENDING)
+        .first()
+    )
     if alert is None:
         return False
-    return send_once(claim=Stamp(StockAlert.objects.filter(pk=alert.pk), field="confirmation_sent_at"),
-                     send=partial(emails.send_confirmation, alert=alert))
+    return send_once(
+        claim=Stamp(StockAlert.objects.filter(pk=alert.pk), field="confirmation_sent_at"),
+        send=partial(emails.send_confirmation, alert=alert),
+    )
 
 
 def _alert_for(purpose: str, token: str) -> StockAlert:
@@ -145,7 +159,8 @@ def stock_alert_unsubscribe(*, token: str) -> StockAlert:
     no e-mail about it any more (again: no change)."""
     alert = _alert_for(tokens.UNSUBSCRIBE, token)
     StockAlert.objects.filter(pk=alert.pk).exclude(status=StockAlert.Status.UNSUBSCRIBED).update(
-        status=StockAlert.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
+        status=StockAlert.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
     alert.refresh_from_db()
     return alert
 
@@ -166,19 +181,27 @@ def _notify_variant(variant_id: int) -> int:
     sent = 0
     with transaction.atomic():
         # Under these locks a second run waits, then sees what this one told (a fresh statement each).
-        waiting = list(StockAlert.objects.select_for_update().filter(WAITING, variant_id=variant_id,
-                                                                     kind=StockAlert.Kind.RESTOCK)
-                       .order_by("created_at", "pk"))
+        waiting = list(
+            StockAlert.objects.select_for_update()
+            .filter(WAITING, variant_id=variant_id, kind=StockAlert.Kind.RESTOCK)
+            .order_by("created_at", "pk")
+        )
         if not waiting:
             return 0
-        offered = StockAlert.objects.filter(variant_id=variant_id, kind=StockAlert.Kind.RESTOCK,
-                                            notified_at__gte=timezone.now() - timedelta(hours=OFFER_HOURS)).count()
+        offered = StockAlert.objects.filter(
+            variant_id=variant_id,
+            kind=StockAlert.Kind.RESTOCK,
+            notified_at__gte=timezone.now() - timedelta(hours=OFFER_HOURS),
+        ).count()
         units = units_available([variant_id]).get(variant_id, 0) - offered
-        for alert in waiting[:max(units, 0)]:
+        for alert in waiting[: max(units, 0)]:
             try:
-                if send_once(claim=Stamp(StockAlert.objects.filter(pk=alert.pk, status=StockAlert.Status.ACTIVE),
-                                         field="notified_at"),
-                             send=partial(emails.send_back_in_stock, alert=alert, variant=variant)):
+                if send_once(
+                    claim=Stamp(
+                        StockAlert.objects.filter(pk=alert.pk, status=StockAlert.Status.ACTIVE), field="notified_at"
+                    ),
+                    send=partial(emails.send_back_in_stock, alert=alert, variant=variant),
+                ):
                     sent += 1
             except Exception:  # the mail server: the next sweep tells the rest
                 logger.exception("Back-in-stock e-mail for alert %s failed; it will be retried", alert.pk)
@@ -204,11 +227,15 @@ def launch_alerts_notify() -> int:
         launched[variant.pk] = variant
     sent = 0
     for alert in StockAlert.objects.filter(WAITING, kind=StockAlert.Kind.LAUNCH, variant_id__in=launched).order_by(
-            "created_at", "pk"):
+        "created_at", "pk"
+    ):
         try:
-            if send_once(claim=Stamp(StockAlert.objects.filter(pk=alert.pk, status=StockAlert.Status.ACTIVE),
-                                     field="notified_at"),
-                         send=partial(emails.send_launched, alert=alert, variant=launched[alert.variant_id])):
+            if send_once(
+                claim=Stamp(
+                    StockAlert.objects.filter(pk=alert.pk, status=StockAlert.Status.ACTIVE), field="notified_at"
+                ),
+                send=partial(emails.send_launched, alert=alert, variant=launched[alert.variant_id]),
+            ):
                 sent += 1
         except Exception:
             logger.exception("Launch e-mail for alert %s failed; it will be retried", alert.pk)

@@ -18,7 +18,10 @@ def stock_alert_form(context, page) -> dict:
     chosen = page.variant
     wanted = chosen is not None and page.ended_drop is None and (launch or page.availability.get(chosen.pk, 0) <= 0)
     return {
-        "chosen": chosen if wanted else None, "option": chosen.options_named if wanted else "", "launch": launch,
+        "chosen": chosen if wanted else None,
+        "option": chosen.options_named if wanted else "",
+        "launch": launch,
         "email": user.email if user is not None and user.is_authenticated else "",
-        "csrf_token": context.get("csrf_token"), "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
     }

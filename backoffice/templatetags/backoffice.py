@@ -29,11 +29,16 @@ def _bars(chart, ceiling, user) -> list[dict]:
     for index, day in enumerate(chart):
         height = round(float(day.total / ceiling) * CHART_HEIGHT, 1) if ceiling else 0
         height = max(height, 2.0 if day.total else 0.0)
-        bars.append({
-            "day": day, "x": round(index * slot + BAR_GAP / 2, 1), "width": round(slot - BAR_GAP, 1),
-            "y": round(CHART_HEIGHT - height, 1), "height": height,
-            "url": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=day.day.isoformat()),
-        })
+        bars.append(
+            {
+                "day": day,
+                "x": round(index * slot + BAR_GAP / 2, 1),
+                "width": round(slot - BAR_GAP, 1),
+                "y": round(CHART_HEIGHT - height, 1),
+                "height": height,
+                "url": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=day.day.isoformat()),
+            }
+        )
     return bars
 
 
@@ -60,14 +65,17 @@ def admin_dashboard(context):
             # the orders the figures count (orders.admin.SoldFilter), not every order paid that day
             "today": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=today.isoformat()),
             "month": _link(user, "orders.view_order", "admin:orders_order_changelist", sold=today.strftime("%Y-%m")),
-            "awaiting": _link(user, "orders.view_order", "admin:orders_order_changelist",
-                              status__exact="pending_payment"),
+            "awaiting": _link(
+                user, "orders.view_order", "admin:orders_order_changelist", status__exact="pending_payment"
+            ),
             "overdue": _link(user, "shipping.view_shipment", "admin:shipping_shipment_changelist", overdue="yes"),
             "due_today": _link(user, "shipping.view_shipment", "admin:shipping_shipment_changelist", overdue="today"),
-            "low_stock": _link(user, "inventory.view_stocklevel", "admin:inventory_stocklevel_changelist",
-                               state="below_min"),
+            "low_stock": _link(
+                user, "inventory.view_stocklevel", "admin:inventory_stocklevel_changelist", state="below_min"
+            ),
             # a seller's own payouts; for staff, what sellers earn is the administrators' business
-            "payouts": reverse("backoffice_payouts") if seller is not None else _link(
-                user, "backoffice.view_linecommission", "backoffice_payouts"),
+            "payouts": reverse("backoffice_payouts")
+            if seller is not None
+            else _link(user, "backoffice.view_linecommission", "backoffice_payouts"),
         },
     }

@@ -16,8 +16,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE = HERE / "node_modules" / ".bin" / "lighthouse"
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --disable-sync --no-first-run")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --disable-sync --no-first-run"
+)
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 
@@ -41,8 +43,16 @@ def audit(url: str, categories=CATEGORIES, timeout: float = 120) -> dict:
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as folder:
         out = Path(folder) / "report.json"
         env = {**os.environ, "CHROME_PATH": chromium_path() or ""}
-        command = [str(LIGHTHOUSE), url, "--quiet", "--disable-full-page-screenshot", "--output=json", f"--output-path={out}",
-                   f"--only-categories={','.join(categories)}", f"--chrome-flags={CHROME_FLAGS}"]
+        command = [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--disable-full-page-screenshot",
+            "--output=json",
+            f"--output-path={out}",
+            f"--only-categories={','.join(categories)}",
+            f"--chrome-flags={CHROME_FLAGS}",
+        ]
         subprocess.run(command, env=env, check=True, timeout=timeout, capture_output=True)
         return json.loads(out.read_text())
 

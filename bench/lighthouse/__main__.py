@@ -31,7 +31,11 @@ def page_paths() -> dict[str, str]:
 
     from catalog.models import Product
 
-    product = Product.objects.filter(status=Product.Status.ACTIVE, images__isnull=False).order_by("-is_featured", "pk").first()
+    product = (
+        Product.objects.filter(status=Product.Status.ACTIVE, images__isnull=False)
+        .order_by("-is_featured", "pk")
+        .first()
+    )
     if product is None:
         sys.exit("No products with photos: load the demo data first (make demo).")
     query = product.brand.name if product.brand_id else product.name.split()[0]
@@ -62,8 +66,19 @@ def serve(port: int) -> subprocess.Popen:
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [os.path.join(os.path.dirname(python), "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            os.path.join(os.path.dirname(python), "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -94,12 +109,22 @@ def main() -> int:
                 line = {"page": page, "path": path, "category": category, "score": score}
                 if category == "performance":
                     audits = report["audits"]
-                    line.update({key: round(audits[key]["numericValue"], 3 if key == "cumulative-layout-shift" else 0)
-                                 for key in ("first-contentful-paint", "largest-contentful-paint",
-                                             "total-blocking-time", "cumulative-layout-shift")})
-                    line["image_bytes"] = sum(item.get("transferSize", 0) for item in
-                                              audits["network-requests"]["details"]["items"]
-                                              if item.get("resourceType") == "Image")
+                    line.update(
+                        {
+                            key: round(audits[key]["numericValue"], 3 if key == "cumulative-layout-shift" else 0)
+                            for key in (
+                                "first-contentful-paint",
+                                "largest-contentful-paint",
+                                "total-blocking-time",
+                                "cumulative-layout-shift",
+                            )
+                        }
+                    )
+                    line["image_bytes"] = sum(
+                        item.get("transferSize", 0)
+                        for item in audits["network-requests"]["details"]["items"]
+                        if item.get("resourceType") == "Image"
+                    )
                 if score < 100:
                     line["failing"] = failed_audits(report, category)
                 print(json.dumps(line, ensure_ascii=False), flush=True)

@@ -4,26 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CartClient',
+            name="CartClient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cart_key', models.CharField(max_length=64, unique=True, verbose_name='cart')),
-                ('ip', models.GenericIPAddressField(verbose_name='IP address')),
-                ('device', models.CharField(blank=True, max_length=64, verbose_name='device')),
-                ('seen_at', models.DateTimeField(auto_now=True, verbose_name='last seen')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cart_key", models.CharField(max_length=64, unique=True, verbose_name="cart")),
+                ("ip", models.GenericIPAddressField(verbose_name="IP address")),
+                ("device", models.CharField(blank=True, max_length=64, verbose_name="device")),
+                ("seen_at", models.DateTimeField(auto_now=True, verbose_name="last seen")),
             ],
             options={
-                'verbose_name': 'cart client',
-                'verbose_name_plural': 'cart clients',
-                'indexes': [models.Index(fields=['ip'], name='cart_client_ip'), models.Index(fields=['device'], name='cart_client_device')],
+                "verbose_name": "cart client",
+                "verbose_name_plural": "cart clients",
+                "indexes": [
+                    models.Index(fields=["ip"], name="cart_client_ip"),
+                    models.Index(fields=["device"], name="cart_client_device"),
+                ],
             },
         ),
     ]

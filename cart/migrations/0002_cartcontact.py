@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cart', '0001_cart_client_for_hold_caps'),
+        ("cart", "0001_cart_client_for_hold_caps"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CartContact',
+            name="CartContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cart_key', models.CharField(max_length=64, unique=True, verbose_name='cart')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cart_key", models.CharField(max_length=64, unique=True, verbose_name="cart")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
             ],
             options={
-                'verbose_name': 'cart contact',
-                'verbose_name_plural': 'cart contacts',
+                "verbose_name": "cart contact",
+                "verbose_name_plural": "cart contacts",
             },
         ),
     ]

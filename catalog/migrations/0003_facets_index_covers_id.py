@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_groups'),
-        ('catalog', '0002_postgres_search'),
+        ("accounts", "0002_role_groups"),
+        ("catalog", "0002_postgres_search"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='product',
-            name='catalog_prod_facets_idx',
+            model_name="product",
+            name="catalog_prod_facets_idx",
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['category', 'status'], include=('brand', 'base_price', 'id'), name='catalog_prod_facets_idx'),
+            model_name="product",
+            index=models.Index(
+                fields=["category", "status"], include=("brand", "base_price", "id"), name="catalog_prod_facets_idx"
+            ),
         ),
     ]

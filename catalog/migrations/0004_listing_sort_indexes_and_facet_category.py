@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_groups'),
-        ('catalog', '0003_facets_index_covers_id'),
+        ("accounts", "0002_role_groups"),
+        ("catalog", "0003_facets_index_covers_id"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='product',
-            name='catalog_prod_listing_idx',
+            model_name="product",
+            name="catalog_prod_listing_idx",
         ),
         migrations.AddField(
-            model_name='productoptionvalue',
-            name='category',
-            field=models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.category'),
+            model_name="productoptionvalue",
+            name="category",
+            field=models.ForeignKey(
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="catalog.category",
+            ),
         ),
         # Copy each row's product category, then require it.
         migrations.RunSQL(
@@ -28,32 +33,54 @@ class Migration(migrations.Migration):
             migrations.RunSQL.noop,
         ),
         migrations.AlterField(
-            model_name='productoptionvalue',
-            name='category',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.category'),
+            model_name="productoptionvalue",
+            name="category",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.category"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['category', '-is_featured', '-units_sold', '-id'], name='catalog_prod_cat_relevance_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["category", "-is_featured", "-units_sold", "-id"],
+                name="catalog_prod_cat_relevance_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['category', 'base_price', 'id'], name='catalog_prod_cat_price_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["category", "base_price", "id"],
+                name="catalog_prod_cat_price_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['category', '-created_at', '-id'], name='catalog_prod_cat_newest_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["category", "-created_at", "-id"],
+                name="catalog_prod_cat_newest_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['category', '-rating_average', '-rating_count', '-id'], name='catalog_prod_cat_rating_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["category", "-rating_average", "-rating_count", "-id"],
+                name="catalog_prod_cat_rating_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['category', '-units_sold', '-id'], name='catalog_prod_cat_sold_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["category", "-units_sold", "-id"],
+                name="catalog_prod_cat_sold_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='productoptionvalue',
-            index=models.Index(fields=['category', 'option_value', 'product'], name='catalog_pov_category_idx'),
+            model_name="productoptionvalue",
+            index=models.Index(fields=["category", "option_value", "product"], name="catalog_pov_category_idx"),
         ),
     ]

@@ -4,23 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_role_groups'),
-        ('catalog', '0004_listing_sort_indexes_and_facet_category'),
+        ("accounts", "0002_role_groups"),
+        ("catalog", "0004_listing_sort_indexes_and_facet_category"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='product',
-            name='catalog_prod_featured_idx',
+            model_name="product",
+            name="catalog_prod_featured_idx",
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active'), ('is_featured', True)), fields=['-units_sold', '-id'], name='catalog_prod_featured_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active"), ("is_featured", True)),
+                fields=["-units_sold", "-id"],
+                name="catalog_prod_featured_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(condition=models.Q(('status', 'active'), ('is_new', True)), fields=['-created_at', '-id'], name='catalog_prod_new_idx'),
+            model_name="product",
+            index=models.Index(
+                condition=models.Q(("status", "active"), ("is_new", True)),
+                fields=["-created_at", "-id"],
+                name="catalog_prod_new_idx",
+            ),
         ),
     ]

@@ -4,60 +4,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0005_home_row_indexes'),
+        ("catalog", "0005_home_row_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='rating_1',
-            field=models.PositiveIntegerField(default=0, verbose_name='1-star reviews'),
+            model_name="product",
+            name="rating_1",
+            field=models.PositiveIntegerField(default=0, verbose_name="1-star reviews"),
         ),
         migrations.AddField(
-            model_name='product',
-            name='rating_2',
-            field=models.PositiveIntegerField(default=0, verbose_name='2-star reviews'),
+            model_name="product",
+            name="rating_2",
+            field=models.PositiveIntegerField(default=0, verbose_name="2-star reviews"),
         ),
         migrations.AddField(
-            model_name='product',
-            name='rating_3',
-            field=models.PositiveIntegerField(default=0, verbose_name='3-star reviews'),
+            model_name="product",
+            name="rating_3",
+            field=models.PositiveIntegerField(default=0, verbose_name="3-star reviews"),
         ),
         migrations.AddField(
-            model_name='product',
-            name='rating_4',
-            field=models.PositiveIntegerField(default=0, verbose_name='4-star reviews'),
+            model_name="product",
+            name="rating_4",
+            field=models.PositiveIntegerField(default=0, verbose_name="4-star reviews"),
         ),
         migrations.AddField(
-            model_name='product',
-            name='rating_5',
-            field=models.PositiveIntegerField(default=0, verbose_name='5-star reviews'),
+            model_name="product",
+            name="rating_5",
+            field=models.PositiveIntegerField(default=0, verbose_name="5-star reviews"),
         ),
         migrations.AddField(
-            model_name='productline',
-            name='rating_1',
-            field=models.PositiveIntegerField(default=0, verbose_name='1-star reviews'),
+            model_name="productline",
+            name="rating_1",
+            field=models.PositiveIntegerField(default=0, verbose_name="1-star reviews"),
         ),
         migrations.AddField(
-            model_name='productline',
-            name='rating_2',
-            field=models.PositiveIntegerField(default=0, verbose_name='2-star reviews'),
+            model_name="productline",
+            name="rating_2",
+            field=models.PositiveIntegerField(default=0, verbose_name="2-star reviews"),
         ),
         migrations.AddField(
-            model_name='productline',
-            name='rating_3',
-            field=models.PositiveIntegerField(default=0, verbose_name='3-star reviews'),
+            model_name="productline",
+            name="rating_3",
+            field=models.PositiveIntegerField(default=0, verbose_name="3-star reviews"),
         ),
         migrations.AddField(
-            model_name='productline',
-            name='rating_4',
-            field=models.PositiveIntegerField(default=0, verbose_name='4-star reviews'),
+            model_name="productline",
+            name="rating_4",
+            field=models.PositiveIntegerField(default=0, verbose_name="4-star reviews"),
         ),
         migrations.AddField(
-            model_name='productline',
-            name='rating_5',
-            field=models.PositiveIntegerField(default=0, verbose_name='5-star reviews'),
+            model_name="productline",
+            name="rating_5",
+            field=models.PositiveIntegerField(default=0, verbose_name="5-star reviews"),
         ),
     ]

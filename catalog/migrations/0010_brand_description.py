@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0009_audit_history'),
+        ("catalog", "0009_audit_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='brand',
-            name='description',
-            field=models.TextField(blank=True, help_text="Shown on the brand's page.", verbose_name='description'),
+            model_name="brand",
+            name="description",
+            field=models.TextField(blank=True, help_text="Shown on the brand's page.", verbose_name="description"),
         ),
     ]

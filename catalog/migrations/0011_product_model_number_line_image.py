@@ -4,25 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0010_brand_description'),
+        ("catalog", "0010_brand_description"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproduct',
-            name='model_number',
-            field=models.CharField(blank=True, help_text="The manufacturer's model number (seed 003).", max_length=60, verbose_name='model number'),
+            model_name="historicalproduct",
+            name="model_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The manufacturer's model number (seed 003).",
+                max_length=60,
+                verbose_name="model number",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='model_number',
-            field=models.CharField(blank=True, help_text="The manufacturer's model number (seed 003).", max_length=60, verbose_name='model number'),
+            model_name="product",
+            name="model_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The manufacturer's model number (seed 003).",
+                max_length=60,
+                verbose_name="model number",
+            ),
         ),
         migrations.AddField(
-            model_name='productline',
-            name='image',
-            field=models.ImageField(blank=True, help_text="Shown on the line's page.", upload_to='lines/', verbose_name='image'),
+            model_name="productline",
+            name="image",
+            field=models.ImageField(
+                blank=True, help_text="Shown on the line's page.", upload_to="lines/", verbose_name="image"
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0011_product_model_number_line_image'),
+        ("catalog", "0011_product_model_number_line_image"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalbrand',
-            name='description',
-            field=models.TextField(blank=True, help_text="Shown on the brand's page.", verbose_name='description'),
+            model_name="historicalbrand",
+            name="description",
+            field=models.TextField(blank=True, help_text="Shown on the brand's page.", verbose_name="description"),
         ),
     ]

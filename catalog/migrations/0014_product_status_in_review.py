@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0013_bundles_and_scheduled_prices'),
+        ("catalog", "0013_bundles_and_scheduled_prices"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalproduct',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('active', 'Active'), ('inactive', 'Inactive')], default='draft', max_length=10, verbose_name='status'),
+            model_name="historicalproduct",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("review", "In review"), ("active", "Active"), ("inactive", "Inactive")],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('active', 'Active'), ('inactive', 'Inactive')], default='draft', max_length=10, verbose_name='status'),
+            model_name="product",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("review", "In review"), ("active", "Active"), ("inactive", "Inactive")],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

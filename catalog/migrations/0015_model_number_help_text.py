@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0014_product_status_in_review'),
+        ("catalog", "0014_product_status_in_review"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalproduct',
-            name='model_number',
-            field=models.CharField(blank=True, help_text="The manufacturer's model number, as printed on the box.", max_length=60, verbose_name='model number'),
+            model_name="historicalproduct",
+            name="model_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The manufacturer's model number, as printed on the box.",
+                max_length=60,
+                verbose_name="model number",
+            ),
         ),
         migrations.AlterField(
-            model_name='product',
-            name='model_number',
-            field=models.CharField(blank=True, help_text="The manufacturer's model number, as printed on the box.", max_length=60, verbose_name='model number'),
+            model_name="product",
+            name="model_number",
+            field=models.CharField(
+                blank=True,
+                help_text="The manufacturer's model number, as printed on the box.",
+                max_length=60,
+                verbose_name="model number",
+            ),
         ),
     ]

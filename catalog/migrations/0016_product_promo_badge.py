@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0015_model_number_help_text'),
+        ("catalog", "0015_model_number_help_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='product',
-            name='promo_badge',
-            field=models.CharField(blank=True, default='', editable=False, max_length=30, verbose_name='quantity offer'),
+            model_name="product",
+            name="promo_badge",
+            field=models.CharField(
+                blank=True, default="", editable=False, max_length=30, verbose_name="quantity offer"
+            ),
         ),
     ]

@@ -31,7 +31,8 @@ class RatingSummary:
 
     def fields(self) -> dict:
         return {
-            "rating_average": self.average, "rating_count": self.count,
+            "rating_average": self.average,
+            "rating_count": self.count,
             **{f"rating_{s}": self.stars.get(s, 0) for s in range(1, 6)},
         }
 
@@ -86,9 +87,7 @@ def products_units_sold_add(*, quantities: dict[int, int]) -> None:
         for product_id in sorted(quantities):
             units = quantities[product_id]
             if units:
-                Product.objects.filter(pk=product_id).update(
-                    units_sold=Greatest(F("units_sold") + units, Value(0))
-                )
+                Product.objects.filter(pk=product_id).update(units_sold=Greatest(F("units_sold") + units, Value(0)))
 
 
 def products_units_sold_set(*, units_sold: dict[int, int]) -> int:
@@ -96,7 +95,9 @@ def products_units_sold_set(*, units_sold: dict[int, int]) -> int:
     changed = 0
     with transaction.atomic():
         for product_id in sorted(units_sold):
-            changed += Product.objects.filter(pk=product_id).exclude(units_sold=units_sold[product_id]).update(
-                units_sold=units_sold[product_id]
+            changed += (
+                Product.objects.filter(pk=product_id)
+                .exclude(units_sold=units_sold[product_id])
+                .update(units_sold=units_sold[product_id])
             )
     return changed

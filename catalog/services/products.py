@@ -26,13 +26,18 @@ def product_save(*, product: Product, actor=None) -> Product:
     with transaction.atomic():
         stored = None
         if not product._state.adding:
-            stored = (Product.objects.select_for_update().filter(pk=product.pk)
-                      .values_list("base_price", "category_id").first())
+            stored = (
+                Product.objects.select_for_update()
+                .filter(pk=product.pk)
+                .values_list("base_price", "category_id")
+                .first()
+            )
         product.save()
         if stored is not None:
             old_base, old_category_id = stored
-            price_history.record_base_prices({product.pk: (old_base, product.base_price)}, source="product",
-                                             actor=actor)
+            price_history.record_base_prices(
+                {product.pk: (old_base, product.base_price)}, source="product", actor=actor
+            )
             if old_category_id != product.category_id:
                 option_index.sync_categories([product.pk])
     return product
@@ -45,8 +50,12 @@ def variant_save(*, variant: Variant, option_values: Iterable[OptionValue] | Non
     with transaction.atomic():
         stored = None
         if not variant._state.adding:
-            stored = (Variant.objects.select_for_update(of=("self",)).filter(pk=variant.pk)
-                      .values_list("price_modifier", "product__base_price", "is_active", "product_id").first())
+            stored = (
+                Variant.objects.select_for_update(of=("self",))
+                .filter(pk=variant.pk)
+                .values_list("price_modifier", "product__base_price", "is_active", "product_id")
+                .first()
+            )
         variant.save()
         if option_values is not None:
             variant.option_values.set(option_values)
@@ -56,8 +65,9 @@ def variant_save(*, variant: Variant, option_values: Iterable[OptionValue] | Non
             option_index.refresh([variant.product_id])
             return variant
         old_modifier, old_base, was_active, old_product_id = stored
-        price_history.record([(variant.pk, old_base + old_modifier, base + variant.price_modifier)],
-                             source="variant", actor=actor)
+        price_history.record(
+            [(variant.pk, old_base + old_modifier, base + variant.price_modifier)], source="variant", actor=actor
+        )
         if option_values is not None or was_active != variant.is_active or old_product_id != variant.product_id:
             option_index.refresh({old_product_id, variant.product_id})
     return variant
@@ -70,8 +80,9 @@ def variants_create(*, variants: list[Variant], actor=None, source: str = "creat
     with transaction.atomic():
         created = Variant.objects.bulk_create(variants)
         bases = dict(Product.objects.filter(pk__in={v.product_id for v in created}).values_list("pk", "base_price"))
-        price_history.record(((v.pk, None, bases[v.product_id] + v.price_modifier) for v in created),
-                             source=source, actor=actor)
+        price_history.record(
+            ((v.pk, None, bases[v.product_id] + v.price_modifier) for v in created), source=source, actor=actor
+        )
     return created
 
 
@@ -104,8 +115,12 @@ def product_prices_set(*, prices: dict[int, Decimal], actor=None, source: str = 
     if any(not price.is_finite() or price < 0 for price in new.values()):
         raise ValidationError(_("A price cannot be negative."))
     with transaction.atomic():
-        products = list(Product.objects.select_for_update().filter(pk__in=sorted(new)).order_by("pk")
-                        .only("pk", "base_price", "compare_at_price"))
+        products = list(
+            Product.objects.select_for_update()
+            .filter(pk__in=sorted(new))
+            .order_by("pk")
+            .only("pk", "base_price", "compare_at_price")
+        )
         changed, moved = [], {}
         for product in products:
             if product.base_price == new[product.pk]:
@@ -138,8 +153,9 @@ def seller_statuses(*, current: str | None) -> list[str]:
     return [*statuses, Product.Status.ACTIVE] if current == Product.Status.ACTIVE else statuses
 
 
-def products_set_status(*, product_ids: Iterable[int], status: str, from_statuses: Iterable[str] | None = None,
-                        actor=None) -> int:
+def products_set_status(
+    *, product_ids: Iterable[int], status: str, from_statuses: Iterable[str] | None = None, actor=None
+) -> int:
     """Move products to a status (only those now in from_statuses, when given), each saved with its
     history entry and who did it. How many moved."""
     with transaction.atomic():

@@ -19,9 +19,10 @@ from ..models import Product, ScheduledPrice, Variant, category_subtree
 def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
     """Create or edit a change still waiting for its start; validated (ValidationError, nothing
     written) and recorded as `actor`'s. Beat applies it (also enqueued at its start and end)."""
-    if not scheduled._state.adding and not ScheduledPrice.objects.filter(
-        pk=scheduled.pk, status=ScheduledPrice.Status.SCHEDULED
-    ).exists():
+    if (
+        not scheduled._state.adding
+        and not ScheduledPrice.objects.filter(pk=scheduled.pk, status=ScheduledPrice.Status.SCHEDULED).exists()
+    ):
         raise ValidationError(_("This price change has already started; it can no longer be edited."))
     scheduled.full_clean()
     if scheduled._state.adding:
@@ -71,13 +72,17 @@ def _apply(scheduled: ScheduledPrice) -> None:
         price_history.record([(variant.pk, old_price, new_price)], source="scheduled", actor=author)
         return
     products = list(
-        Product.objects.select_for_update().filter(category_id__in=category_subtree(scheduled.category_id))
-        .order_by("pk").only("pk", "base_price", "compare_at_price")
+        Product.objects.select_for_update()
+        .filter(category_id__in=category_subtree(scheduled.category_id))
+        .order_by("pk")
+        .only("pk", "base_price", "compare_at_price")
     )
-    scheduled.previous = {"products": {
-        str(p.pk): [str(p.base_price), None if p.compare_at_price is None else str(p.compare_at_price)]
-        for p in products
-    }}
+    scheduled.previous = {
+        "products": {
+            str(p.pk): [str(p.base_price), None if p.compare_at_price is None else str(p.compare_at_price)]
+            for p in products
+        }
+    }
     moved = {}
     for product in products:
         old_base, product.base_price = product.base_price, scheduled.new_amount(product.base_price)
@@ -91,16 +96,21 @@ def _restore(scheduled: ScheduledPrice) -> None:
     previous, author = scheduled.previous or {}, scheduled.created_by
     if scheduled.variant_id is not None:
         if "modifier" in previous:
-            variant = Variant.objects.select_for_update(of=("self",)).select_related("product").get(
-                pk=scheduled.variant_id)
+            variant = (
+                Variant.objects.select_for_update(of=("self",)).select_related("product").get(pk=scheduled.variant_id)
+            )
             old_price = variant.price
             variant.price_modifier = Decimal(previous["modifier"])
             Variant.objects.filter(pk=variant.pk).update(price_modifier=variant.price_modifier)
             price_history.record([(variant.pk, old_price, variant.price)], source="scheduled end", actor=author)
         return
     saved = previous.get("products", {})
-    products = list(Product.objects.select_for_update().filter(pk__in=[int(pk) for pk in saved]).order_by("pk")
-                    .only("pk", "base_price", "compare_at_price"))
+    products = list(
+        Product.objects.select_for_update()
+        .filter(pk__in=[int(pk) for pk in saved])
+        .order_by("pk")
+        .only("pk", "base_price", "compare_at_price")
+    )
     moved = {}
     for product in products:
         base, compare_at = saved[str(product.pk)]

@@ -173,7 +173,9 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env.db("DATABASE_URL")["NAME"] if DATABASE_URL else env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
+            "NAME": env.db("DATABASE_URL")["NAME"]
+            if DATABASE_URL
+            else env("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -195,8 +197,17 @@ REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=2.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
 # Models always read from the primary, even on replica pages: a shopper who just signed in,
 # or just added to the cart, must not see the state from before on the next page.
-REPLICA_PRIMARY_ONLY_APPS = {"sessions", "auth", "accounts", "cart", "constance", "account", "socialaccount",
-                             "favourites", "core"}
+REPLICA_PRIMARY_ONLY_APPS = {
+    "sessions",
+    "auth",
+    "accounts",
+    "cart",
+    "constance",
+    "account",
+    "socialaccount",
+    "favourites",
+    "core",
+}
 
 # --- cache, sessions ---------------------------------------------------------
 
@@ -220,8 +231,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tienda"}}
 # Template fragments of each process (`{% cache ... using="fragments" %}`) whose key names everything they
 # show (the language, site settings, the catalog tree's version): no round trip to Redis, nothing to invalidate.
-CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
-                       "TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 2000}}
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # The stock a product page shows is kept in the cache between writes (inventory.shown_stock): only
 # in one every process shares, where a write anywhere ends it.
@@ -277,19 +292,57 @@ CONSTANCE_CONFIG = {
     "REVIEWS_INVITE_AFTER_DAYS": (5, _("Days after delivery to invite the customer to review"), int),
     # fulfilment (shipping)
     "SHIPPING_HANDLING_DAYS": (2, _("Business days a warehouse has to ship a paid order's leg"), int),
-    "TRACKING_URL_OLVA": ("https://tracking.olvaexpress.pe/?tracking={number}", _("Olva Courier tracking page ({number} is replaced)"), str),
-    "TRACKING_URL_SHALOM": ("https://rastrea.shalom.pe/?codigo={number}", _("Shalom tracking page ({number} is replaced)"), str),
-    "TRACKING_URL_SERPOST": ("https://www.serpost.com.pe/rastreo?codigo={number}", _("Serpost tracking page ({number} is replaced)"), str),
+    "TRACKING_URL_OLVA": (
+        "https://tracking.olvaexpress.pe/?tracking={number}",
+        _("Olva Courier tracking page ({number} is replaced)"),
+        str,
+    ),
+    "TRACKING_URL_SHALOM": (
+        "https://rastrea.shalom.pe/?codigo={number}",
+        _("Shalom tracking page ({number} is replaced)"),
+        str,
+    ),
+    "TRACKING_URL_SERPOST": (
+        "https://www.serpost.com.pe/rastreo?codigo={number}",
+        _("Serpost tracking page ({number} is replaced)"),
+        str,
+    ),
     # returns
     "RETURN_WINDOW_DAYS": (30, _("Days after delivery a customer may ask to return products"), "days"),
-    "STORE_CREDIT_EXPIRY_DAYS": (365, _("Days a store credit (vale de compra) can be spent after it is issued"), "credit_days"),
+    "STORE_CREDIT_EXPIRY_DAYS": (
+        365,
+        _("Days a store credit (vale de compra) can be spent after it is issued"),
+        "credit_days",
+    ),
     # --- settings: store rules read by the code (their env values above are the defaults) ---
-    "ORDER_CANCEL_WINDOW_MINUTES": (ORDER_CANCEL_WINDOW_MINUTES, _("Minutes after placing an order a customer may cancel it (while nothing shipped)"), "minutes"),
-    "ORDER_PAYMENT_TIMEOUT_MINUTES": (ORDER_PAYMENT_TIMEOUT_MINUTES, _("Minutes an order waits for its payment before it is cancelled and its stock freed"), "minutes"),
+    "ORDER_CANCEL_WINDOW_MINUTES": (
+        ORDER_CANCEL_WINDOW_MINUTES,
+        _("Minutes after placing an order a customer may cancel it (while nothing shipped)"),
+        "minutes",
+    ),
+    "ORDER_PAYMENT_TIMEOUT_MINUTES": (
+        ORDER_PAYMENT_TIMEOUT_MINUTES,
+        _("Minutes an order waits for its payment before it is cancelled and its stock freed"),
+        "minutes",
+    ),
     "RESERVATION_MINUTES": (RESERVATION_MINUTES, _("Minutes a signed-in customer's cart holds stock"), "minutes"),
-    "ANONYMOUS_RESERVATION_MINUTES": (ANONYMOUS_RESERVATION_MINUTES, _("Minutes a guest's cart holds stock"), "minutes"),
-    "FREE_SHIPPING_THRESHOLD": (Decimal("0.00"), _("Order subtotal (S/) from which home delivery is free for shipping methods without their own threshold (0: never)"), "money"),
-    "LOW_STOCK_EMAILS": ("", _("Addresses that receive low-stock alerts, separated by commas (empty: every warehouse operator)"), "email_list"),
+    "ANONYMOUS_RESERVATION_MINUTES": (
+        ANONYMOUS_RESERVATION_MINUTES,
+        _("Minutes a guest's cart holds stock"),
+        "minutes",
+    ),
+    "FREE_SHIPPING_THRESHOLD": (
+        Decimal("0.00"),
+        _(
+            "Order subtotal (S/) from which home delivery is free for shipping methods without their own threshold (0: never)"
+        ),
+        "money",
+    ),
+    "LOW_STOCK_EMAILS": (
+        "",
+        _("Addresses that receive low-stock alerts, separated by commas (empty: every warehouse operator)"),
+        "email_list",
+    ),
 }
 # Typed settings: the admin form refuses what the code could not use.
 CONSTANCE_ADDITIONAL_FIELDS = {
@@ -305,8 +358,16 @@ CONSTANCE_CONFIG_FIELDSETS = (
     (_("Store and contact"), ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER")),
     (_("Orders and payment"), ("ORDER_CANCEL_WINDOW_MINUTES", "ORDER_PAYMENT_TIMEOUT_MINUTES")),
     (_("Cart and stock"), ("RESERVATION_MINUTES", "ANONYMOUS_RESERVATION_MINUTES", "LOW_STOCK_EMAILS")),
-    (_("Shipping and tracking"), ("FREE_SHIPPING_THRESHOLD", "SHIPPING_HANDLING_DAYS", "TRACKING_URL_OLVA", "TRACKING_URL_SHALOM",
-                     "TRACKING_URL_SERPOST")),
+    (
+        _("Shipping and tracking"),
+        (
+            "FREE_SHIPPING_THRESHOLD",
+            "SHIPPING_HANDLING_DAYS",
+            "TRACKING_URL_OLVA",
+            "TRACKING_URL_SHALOM",
+            "TRACKING_URL_SERPOST",
+        ),
+    ),
     (_("Electronic receipts"), ("RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS")),
     (_("Reviews"), ("REVIEWS_AUTO_APPROVE_VERIFIED", "REVIEWS_REPORTS_TO_HIDE", "REVIEWS_INVITE_AFTER_DAYS")),
     (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
@@ -314,7 +375,10 @@ CONSTANCE_CONFIG_FIELDSETS = (
 
 # --- gift cards (credit) -----------------------------------------------
 CONSTANCE_CONFIG["GIFT_CARD_EXPIRY_DAYS"] = (
-    365, _("Days a gift card can be spent after it is paid for or issued"), "credit_days")
+    365,
+    _("Days a gift card can be spent after it is paid for or issued"),
+    "credit_days",
+)
 CONSTANCE_CONFIG_FIELDSETS += ((_("Gift cards"), ("GIFT_CARD_EXPIRY_DAYS",)),)
 # Gift card codes tried (balance page, checkout) per client IP and per device ("key"): guessing codes.
 GIFT_CARD_RATE_LIMIT = env("GIFT_CARD_RATE_LIMIT", default="10/10m/ip,5/10m/key")
@@ -324,14 +388,21 @@ GIFT_CARD_RATE_LIMIT = env("GIFT_CARD_RATE_LIMIT", default="10/10m/ip,5/10m/key"
 # Who hears every morning of sheets near or past their 15-business-day deadline (empty: the
 # support e-mail), and how many sheets one client may file (allauth's rate-limit format).
 CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
-    "", _("Addresses told of complaint sheets near or past their deadline, separated by commas (empty: the support e-mail)"),
-    "email_list")
+    "",
+    _(
+        "Addresses told of complaint sheets near or past their deadline, separated by commas (empty: the support e-mail)"
+    ),
+    "email_list",
+)
 CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
 COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
 
 # --- alerts: "Avísame" and forgotten carts -----------------------------
 CONSTANCE_CONFIG["CART_REMINDER_HOURS"] = (
-    24, _("Hours a cart stays untouched before its owner (with marketing consent) is reminded of it, once"), "hours")
+    24,
+    _("Hours a cart stays untouched before its owner (with marketing consent) is reminded of it, once"),
+    "hours",
+)
 CONSTANCE_ADDITIONAL_FIELDS["hours"] = ["django.forms.IntegerField", {"min_value": 1, "max_value": 47}]
 CONSTANCE_CONFIG_FIELDSETS += ((_("Shopper alerts"), ("CART_REMINDER_HOURS",)),)
 # "Avísame" requests per client (each may send a confirmation e-mail): allauth's rate-limit format.
@@ -339,7 +410,10 @@ STOCK_ALERT_RATE_LIMIT = env("STOCK_ALERT_RATE_LIMIT", default="10/m/ip,20/h/key
 
 # --- the marketplace's sellers in the back office ---------------------
 CONSTANCE_CONFIG["SELLER_PRODUCTS_NEED_REVIEW"] = (
-    True, _("Sellers' products wait for staff approval before they are shown in the shop"), bool)
+    True,
+    _("Sellers' products wait for staff approval before they are shown in the shop"),
+    bool,
+)
 CONSTANCE_CONFIG_FIELDSETS += ((_("Marketplace sellers"), ("SELLER_PRODUCTS_NEED_REVIEW",)),)
 
 # Failed guest order look-ups per client: per IP and per device cookie ("key"), never per order
@@ -483,8 +557,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # shipments), each kind at its own interval.
     "core-sweep-overdue": {"task": "core.sweep_overdue", "schedule": JOBS_SWEEP_SECONDS},
     "reviews-invitations": {"task": "reviews.tasks.send_review_invitations", "schedule": 60 * 60},
-    "reviews-seller-reputations": {"task": "reviews.tasks.compute_seller_reputations",
-                                   "schedule": crontab(hour=3, minute=15)},
+    "reviews-seller-reputations": {
+        "task": "reviews.tasks.compute_seller_reputations",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # alerts: launch alerts as drops start (and any waiting alert whose units are there), and
@@ -496,8 +572,10 @@ CELERY_BEAT_SCHEDULE["alerts-cart-reminders"] = {"task": "alerts.tasks.send_cart
 CELERY_BEAT_SCHEDULE["credit-deliver-gift-cards"] = {"task": "credit.tasks.deliver_due_gift_cards", "schedule": 60.0}
 
 # The Libro de Reclamaciones' morning alert.
-CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {"task": "complaints.tasks.alert_due_complaints",
-                                                "schedule": crontab(hour=8, minute=30)}
+CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {
+    "task": "complaints.tasks.alert_due_complaints",
+    "schedule": crontab(hour=8, minute=30),
+}
 
 # --- gateway logs, e-mail ----------------------------------------------------
 
@@ -557,8 +635,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 # A sign-up answers "confirm your e-mail" whatever the address, and makes the account after the
 # answer (accounts.signup); signing in never asks for a confirmed address.
-ACCOUNT_FORMS = {"signup": "accounts.signup.EnumerationSafeSignupForm",
-                 "reset_password": "accounts.password_reset.EnumerationSafeResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.signup.EnumerationSafeSignupForm",
+    "reset_password": "accounts.password_reset.EnumerationSafeResetPasswordForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{STORE_NAME}] "
 # The admin's history is read-only: no "Revert" (core.admin.ScopedHistoryAdmin refuses the form too).
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -660,7 +740,13 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # --- refunds (payments): what a shopper whose money goes back is told ------
 CONSTANCE_CONFIG["REFUND_APPROVAL_BUSINESS_DAYS"] = (
-    2, _("Business days staff take to approve a requested refund (the shopper is told)"), "days")
+    2,
+    _("Business days staff take to approve a requested refund (the shopper is told)"),
+    "days",
+)
 CONSTANCE_CONFIG["REFUND_BANK_BUSINESS_DAYS"] = (
-    10, _("Business days a card or account may take to show a refund once made (the shopper is told)"), "days")
+    10,
+    _("Business days a card or account may take to show a refund once made (the shopper is told)"),
+    "days",
+)
 CONSTANCE_CONFIG_FIELDSETS += ((_("Refunds"), ("REFUND_APPROVAL_BUSINESS_DAYS", "REFUND_BANK_BUSINESS_DAYS")),)

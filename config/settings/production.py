@@ -66,6 +66,9 @@ if env("MEDIA_S3_BUCKET", default=""):
     }
 
 TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
-    ("django.template.loaders.cached.Loader", ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"])
+    (
+        "django.template.loaders.cached.Loader",
+        ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+    )
 ]
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405

@@ -23,7 +23,9 @@ HEALTH_BACKLOG_CACHE_SECONDS = 0
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Keep test keys apart from a developer's cache on the same Redis.
 if "KEY_PREFIX" in CACHES["default"]:
-    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="tienda-test") + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")
+    CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="tienda-test") + (
+        f"-{XDIST_WORKER}" if XDIST_WORKER else ""
+    )
 # Uploaded files go to a scratch folder that the live server of browser tests serves.
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / ("tienda-test-media" + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")))
 SERVE_MEDIA = True
@@ -42,8 +44,10 @@ REPLICA_READS = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = {  # noqa: F405
         **DATABASES["default"],  # noqa: F405
-        "OPTIONS": {**DATABASES["default"]["OPTIONS"],  # noqa: F405
-                    "options": "-c default_transaction_read_only=on -c jit=off"},
+        "OPTIONS": {
+            **DATABASES["default"]["OPTIONS"],  # noqa: F405
+            "options": "-c default_transaction_read_only=on -c jit=off",
+        },
         "TEST": {"MIRROR": "default"},
     }
 

@@ -4,25 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Counter',
+            name="Counter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=30, verbose_name='scope')),
-                ('key', models.CharField(max_length=20, verbose_name='key')),
-                ('last', models.PositiveIntegerField(default=0, verbose_name='last number')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("scope", models.CharField(max_length=30, verbose_name="scope")),
+                ("key", models.CharField(max_length=20, verbose_name="key")),
+                ("last", models.PositiveIntegerField(default=0, verbose_name="last number")),
             ],
             options={
-                'verbose_name': 'counter',
-                'verbose_name_plural': 'counters',
-                'constraints': [models.UniqueConstraint(fields=('scope', 'key'), name='core_counter_scope_key_unique')],
+                "verbose_name": "counter",
+                "verbose_name_plural": "counters",
+                "constraints": [models.UniqueConstraint(fields=("scope", "key"), name="core_counter_scope_key_unique")],
             },
         ),
     ]

@@ -30,7 +30,6 @@ def split_counters(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0001_counter"),
         ("orders", "0003_order_coupon_and_line_discount_parts"),

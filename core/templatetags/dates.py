@@ -11,8 +11,8 @@ Aware datetimes are shown in Lima time, as Django's date filter does.
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
 from django.template.defaultfilters import date as format_date
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 register = template.Library()
@@ -43,7 +43,7 @@ def long_date(value) -> str:
 
 @register.filter
 def long_datetime(value) -> str:
-    """"martes 24 de noviembre, 15:00": when a drop opens or closes."""
+    """ "martes 24 de noviembre, 15:00": when a drop opens or closes."""
     return format_date(_local(value), long_datetime_format()) if value else ""
 
 

@@ -51,10 +51,10 @@ class LayoutNode(Node):
                 self.pieces[-1].append(node)
         if len(nodelist.get_nodes_by_type(PerRequestNode)) != len(self.parts):
             raise template.TemplateSyntaxError(
-                "{% per_request %} must sit directly in {% layout %}, not in another tag")
+                "{% per_request %} must sit directly in {% layout %}, not in another tag"
+            )
         if any(piece.get_nodes_by_type(BlockNode) for piece in self.pieces):
-            raise template.TemplateSyntaxError(
-                "a {% block %} in {% layout %} must be inside {% per_request %}")
+            raise template.TemplateSyntaxError("a {% block %} in {% layout %} must be inside {% per_request %}")
         self._found_by_type: dict[type, list[Node]] = {}
 
     def get_nodes_by_type(self, nodetype) -> list[Node]:

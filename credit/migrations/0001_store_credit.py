@@ -7,80 +7,134 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orders', '0003_order_coupon_and_line_discount_parts'),
-        ('returns', '0003_resolution_amount'),
+        ("orders", "0003_order_coupon_and_line_discount_parts"),
+        ("returns", "0003_resolution_amount"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoreCreditCounter',
+            name="StoreCreditCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'store credit counter',
-                'verbose_name_plural': 'store credit counters',
+                "verbose_name": "store credit counter",
+                "verbose_name_plural": "store credit counters",
             },
         ),
         migrations.CreateModel(
-            name='StoreCredit',
+            name="StoreCredit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(editable=False, max_length=20, unique=True, verbose_name='number')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('balance', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='balance')),
-                ('currency', models.CharField(default='PEN', editable=False, max_length=3, verbose_name='currency')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='issued at')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='store_credits', to=settings.AUTH_USER_MODEL, verbose_name='customer')),
-                ('return_request', models.OneToOneField(blank=True, help_text='The return this credit was given for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='store_credit', to='returns.returnrequest', verbose_name='return request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(editable=False, max_length=20, unique=True, verbose_name="number")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount")),
+                ("balance", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="balance")),
+                ("currency", models.CharField(default="PEN", editable=False, max_length=3, verbose_name="currency")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="issued at")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="store_credits",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "return_request",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The return this credit was given for.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="store_credit",
+                        to="returns.returnrequest",
+                        verbose_name="return request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'store credit',
-                'verbose_name_plural': 'store credits',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "store credit",
+                "verbose_name_plural": "store credits",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CreditUse',
+            name="CreditUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('spend', 'Spent on an order'), ('restore', 'Given back (order cancelled)')], max_length=8, verbose_name='kind')),
-                ('amount', models.DecimalField(decimal_places=2, help_text='Negative when spent, positive when given back.', max_digits=12, verbose_name='amount')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credit_uses', to='orders.order', verbose_name='order')),
-                ('credit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='credit.storecredit', verbose_name='store credit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("spend", "Spent on an order"), ("restore", "Given back (order cancelled)")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="Negative when spent, positive when given back.",
+                        max_digits=12,
+                        verbose_name="amount",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_uses",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "credit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="credit.storecredit",
+                        verbose_name="store credit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'store credit use',
-                'verbose_name_plural': 'store credit uses',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "store credit use",
+                "verbose_name_plural": "store credit uses",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='storecredit',
-            index=models.Index(fields=['customer', 'expires_at'], name='credit_customer_expiry_idx'),
+            model_name="storecredit",
+            index=models.Index(fields=["customer", "expires_at"], name="credit_customer_expiry_idx"),
         ),
         migrations.AddConstraint(
-            model_name='storecredit',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='credit_amount_positive'),
+            model_name="storecredit",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="credit_amount_positive"),
         ),
         migrations.AddConstraint(
-            model_name='storecredit',
-            constraint=models.CheckConstraint(condition=models.Q(('balance__gte', 0), ('balance__lte', models.F('amount'))), name='credit_balance_within_amount'),
+            model_name="storecredit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("balance__gte", 0), ("balance__lte", models.F("amount"))),
+                name="credit_balance_within_amount",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='credituse',
-            constraint=models.UniqueConstraint(fields=('credit', 'order', 'kind'), name='credit_use_once_per_order'),
+            model_name="credituse",
+            constraint=models.UniqueConstraint(fields=("credit", "order", "kind"), name="credit_use_once_per_order"),
         ),
         migrations.AddConstraint(
-            model_name='credituse',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='credit_use_not_zero'),
+            model_name="credituse",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount", 0), _negated=True), name="credit_use_not_zero"
+            ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0002_carry_counters"),
-        ('credit', '0001_store_credit'),
+        ("credit", "0001_store_credit"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='StoreCreditCounter',
+            name="StoreCreditCounter",
         ),
     ]

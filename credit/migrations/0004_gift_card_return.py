@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit', '0003_gift_cards'),
-        ('returns', '0006_return_email_created_at'),
+        ("credit", "0003_gift_cards"),
+        ("returns", "0006_return_email_created_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='giftcard',
-            name='return_request',
-            field=models.OneToOneField(blank=True, help_text='The return this card was given for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='gift_card', to='returns.returnrequest', verbose_name='return request'),
+            model_name="giftcard",
+            name="return_request",
+            field=models.OneToOneField(
+                blank=True,
+                help_text="The return this card was given for.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="gift_card",
+                to="returns.returnrequest",
+                verbose_name="return request",
+            ),
         ),
     ]

@@ -59,8 +59,14 @@ def store_credit_issue(*, customer, amount, return_request=None, now=None) -> St
             if existing is not None:
                 return existing
         credit = StoreCredit.objects.create(
-            number=store_credit_number_next(now=now), customer=customer, return_request=return_request,
-            amount=amount, balance=amount, expires_at=now + timedelta(days=credit_expiry_days()), created_at=now)
+            number=store_credit_number_next(now=now),
+            customer=customer,
+            return_request=return_request,
+            amount=amount,
+            balance=amount,
+            expires_at=now + timedelta(days=credit_expiry_days()),
+            created_at=now,
+        )
         if return_request is not None:
             # Credit for a return reduces the sale as a refund does: its nota de crédito (receipts), after commit.
             ports.return_credit_note_issue(return_id=return_request.pk)
@@ -84,14 +90,18 @@ def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> Credi
     with transaction.atomic(savepoint=False):
         credit = StoreCredit.objects.select_for_update().filter(pk=credit_id, customer=customer).first()
         order_uses = list(CreditUse.objects.filter(order=order)) if credit is not None else []
-        replay = next((use for use in order_uses if use.credit_id == credit.pk and use.kind == CreditUseKind.SPEND),
-                      None) if credit is not None else None
+        replay = (
+            next((use for use in order_uses if use.credit_id == credit.pk and use.kind == CreditUseKind.SPEND), None)
+            if credit is not None
+            else None
+        )
         refusal = None if replay is not None else _spend_refusal(credit, order, order_uses, amount, now)
         if replay is None and refusal is None:
             credit.balance -= amount
             credit.save(update_fields=["balance"])
-            use = CreditUse.objects.create(credit=credit, order=order, kind=CreditUseKind.SPEND, amount=-amount,
-                                           created_at=now)
+            use = CreditUse.objects.create(
+                credit=credit, order=order, kind=CreditUseKind.SPEND, amount=-amount, created_at=now
+            )
     if refusal is not None:
         raise CreditError(refusal)
     return replay or use
@@ -102,14 +112,19 @@ def _spend_refusal(credit, order, order_uses, amount: Decimal, now) -> str | Non
         return _("That store credit does not exist.")
     if credit.expires_at <= now:
         return _("Store credit %(number)s expired on %(date)s.") % {
-            "number": credit.number, "date": timezone.localtime(credit.expires_at).strftime("%d/%m/%Y")}
+            "number": credit.number,
+            "date": timezone.localtime(credit.expires_at).strftime("%d/%m/%Y"),
+        }
     if amount > credit.balance:
         return _("Store credit %(number)s has only %(balance)s left.") % {
-            "number": credit.number, "balance": format_money(credit.balance)}
+            "number": credit.number,
+            "balance": format_money(credit.balance),
+        }
     owed = order.total + sum((use.amount for use in order_uses), ZERO)  # spent uses are negative
     if amount > owed:
         return _("The credit applied cannot exceed the order's total (%(total)s).") % {
-            "total": format_money(order.total)}
+            "total": format_money(order.total)
+        }
     return None
 
 
@@ -119,7 +134,9 @@ def store_credit_restore_for_order(*, order) -> Decimal:
     restored = ZERO
     with transaction.atomic():
         spends = list(CreditUse.objects.filter(order=order, kind=CreditUseKind.SPEND).order_by("credit_id"))
-        done = set(CreditUse.objects.filter(order=order, kind=CreditUseKind.RESTORE).values_list("credit_id", flat=True))
+        done = set(
+            CreditUse.objects.filter(order=order, kind=CreditUseKind.RESTORE).values_list("credit_id", flat=True)
+        )
         for spend in spends:
             if spend.credit_id in done:
                 continue

@@ -26,7 +26,14 @@ from core.site_settings import site_setting
 
 from .. import ports
 from ..models import (
-    GIFT_CARD_MAX, GIFT_CARD_MESSAGE_MAX, GIFT_CARD_MIN, ZERO, CreditUse, GiftCard, GiftCardStatus, GiftCardUse,
+    GIFT_CARD_MAX,
+    GIFT_CARD_MESSAGE_MAX,
+    GIFT_CARD_MIN,
+    ZERO,
+    CreditUse,
+    GiftCard,
+    GiftCardStatus,
+    GiftCardUse,
     GiftCardUseKind,
 )
 
@@ -48,7 +55,7 @@ def gift_card_expiry_days() -> int:
 
 def gift_card_code_new() -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def gift_card_code_normalize(raw) -> str | None:
@@ -57,7 +64,7 @@ def gift_card_code_normalize(raw) -> str | None:
     text = "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
     if len(text) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in text):
         return None
-    return "-".join(text[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+    return "-".join(text[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
 def gift_card_number_next(*, now=None) -> str:
@@ -86,13 +93,16 @@ def gift_card_amount(raw) -> Decimal:
     if not amount.is_finite() or amount != amount.to_integral_value():
         raise GiftCardError(_("Enter the card's amount in whole soles, such as 100."))
     if not GIFT_CARD_MIN <= amount <= GIFT_CARD_MAX:
-        raise GiftCardError(_("A gift card is worth from %(min)s to %(max)s.") % {
-            "min": format_money(GIFT_CARD_MIN), "max": format_money(GIFT_CARD_MAX)})
+        raise GiftCardError(
+            _("A gift card is worth from %(min)s to %(max)s.")
+            % {"min": format_money(GIFT_CARD_MIN), "max": format_money(GIFT_CARD_MAX)}
+        )
     return amount.quantize(Decimal("0.01"))
 
 
-def gift_card_details_clean(*, amount, recipient_name, recipient_email, sender_name, message="", deliver_on=None,
-                            today: date | None = None) -> GiftCardDetails:
+def gift_card_details_clean(
+    *, amount, recipient_name, recipient_email, sender_name, message="", deliver_on=None, today: date | None = None
+) -> GiftCardDetails:
     """Check what a buyer typed for a card; GiftCardError with the first problem."""
     today = today or timezone.localdate()
     amount = gift_card_amount(amount)
@@ -120,16 +130,30 @@ def gift_card_details_clean(*, amount, recipient_name, recipient_email, sender_n
         raise GiftCardError(_("The delivery date cannot be in the past."))
     if deliver_on > today + timedelta(days=DELIVERY_MAX_DAYS):
         raise GiftCardError(_("The delivery date can be at most a year from today."))
-    return GiftCardDetails(amount=amount, recipient_name=recipient_name, recipient_email=recipient_email,
-                           sender_name=sender_name, message=message, deliver_on=deliver_on)
+    return GiftCardDetails(
+        amount=amount,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        sender_name=sender_name,
+        message=message,
+        deliver_on=deliver_on,
+    )
 
 
 def _new_card(*, details: GiftCardDetails, now, **fields) -> GiftCard:
     return GiftCard.objects.create(
-        number=gift_card_number_next(now=now), code=gift_card_code_new(), amount=details.amount,
-        expires_at=now + timedelta(days=gift_card_expiry_days()), created_at=now,
-        recipient_name=details.recipient_name, recipient_email=details.recipient_email,
-        sender_name=details.sender_name, message=details.message, deliver_on=details.deliver_on, **fields)
+        number=gift_card_number_next(now=now),
+        code=gift_card_code_new(),
+        amount=details.amount,
+        expires_at=now + timedelta(days=gift_card_expiry_days()),
+        created_at=now,
+        recipient_name=details.recipient_name,
+        recipient_email=details.recipient_email,
+        sender_name=details.sender_name,
+        message=details.message,
+        deliver_on=details.deliver_on,
+        **fields,
+    )
 
 
 def gift_cards_sell(*, order, cards: list[GiftCardDetails], buyer_email: str, now=None) -> list[GiftCard]:
@@ -137,9 +161,18 @@ def gift_cards_sell(*, order, cards: list[GiftCardDetails], buyer_email: str, no
     Inside the order's placing transaction; its amounts are the order's gift_cards_total."""
     now = now or timezone.now()
     with transaction.atomic(savepoint=False):
-        return [_new_card(details=details, now=now, order=order, order_line_index=index, balance=ZERO,
-                          status=GiftCardStatus.PENDING, buyer_email=buyer_email)
-                for index, details in enumerate(cards)]
+        return [
+            _new_card(
+                details=details,
+                now=now,
+                order=order,
+                order_line_index=index,
+                balance=ZERO,
+                status=GiftCardStatus.PENDING,
+                buyer_email=buyer_email,
+            )
+            for index, details in enumerate(cards)
+        ]
 
 
 def gift_cards_activate_for_order(*, order, now=None) -> list[GiftCard]:
@@ -164,24 +197,39 @@ def gift_cards_cancel_for_order(*, order, actor=None, reason: str = "") -> Decim
     voided = ZERO
     with transaction.atomic():
         for card in GiftCard.objects.select_for_update().filter(order=order).exclude(status=GiftCardStatus.VOIDED):
-            voided += _void(card, actor=actor, reason=reason or _("Order %(number)s cancelled") % {"number": order.number})
+            voided += _void(
+                card, actor=actor, reason=reason or _("Order %(number)s cancelled") % {"number": order.number}
+            )
     return voided
 
 
-def gift_card_issue(*, amount, recipient_name, recipient_email, sender_name, message="", deliver_on=None,
-                    actor, reason: str, now=None) -> GiftCard:
+def gift_card_issue(
+    *, amount, recipient_name, recipient_email, sender_name, message="", deliver_on=None, actor, reason: str, now=None
+) -> GiftCard:
     """Staff issue a card by hand (a courtesy, a replacement): active at once, e-mailed on its date."""
     if signed_in(actor) is None or not getattr(actor, "is_staff", False):
         raise GiftCardError(_("Only staff can issue gift cards."))
     reason = str(reason or "").strip()
     if not reason:
         raise GiftCardError(_("Say why the card is issued."))
-    details = gift_card_details_clean(amount=amount, recipient_name=recipient_name, recipient_email=recipient_email,
-                                      sender_name=sender_name, message=message, deliver_on=deliver_on)
+    details = gift_card_details_clean(
+        amount=amount,
+        recipient_name=recipient_name,
+        recipient_email=recipient_email,
+        sender_name=sender_name,
+        message=message,
+        deliver_on=deliver_on,
+    )
     now = now or timezone.now()
     with transaction.atomic():
-        card = _new_card(details=details, now=now, balance=details.amount, status=GiftCardStatus.ACTIVE,
-                         issued_by=actor, issue_reason=reason[:255])
+        card = _new_card(
+            details=details,
+            now=now,
+            balance=details.amount,
+            status=GiftCardStatus.ACTIVE,
+            issued_by=actor,
+            issue_reason=reason[:255],
+        )
         if details.deliver_on <= timezone.localdate():
             transaction.on_commit(_enqueue_deliveries, robust=True)
     return card
@@ -201,14 +249,22 @@ def gift_card_issue_for_return(*, return_request, amount, email: str, name: str,
             return existing
         store = str(site_setting("STORE_NAME"))
         details = GiftCardDetails(
-            amount=amount, recipient_name=(str(name or "").strip() or email)[:NAME_MAX],
-            recipient_email=email.strip().lower(), sender_name=store[:NAME_MAX],
-            message=_("What your gift card paid for the items you returned from order %(number)s.") % {
-                "number": return_request.order.number},
-            deliver_on=timezone.localdate())
-        card = _new_card(details=details, now=now, balance=amount, status=GiftCardStatus.ACTIVE,
-                         return_request=return_request, issue_reason=_("Return %(number)s") % {
-                             "number": return_request.number})
+            amount=amount,
+            recipient_name=(str(name or "").strip() or email)[:NAME_MAX],
+            recipient_email=email.strip().lower(),
+            sender_name=store[:NAME_MAX],
+            message=_("What your gift card paid for the items you returned from order %(number)s.")
+            % {"number": return_request.order.number},
+            deliver_on=timezone.localdate(),
+        )
+        card = _new_card(
+            details=details,
+            now=now,
+            balance=amount,
+            status=GiftCardStatus.ACTIVE,
+            return_request=return_request,
+            issue_reason=_("Return %(number)s") % {"number": return_request.number},
+        )
         ports.return_credit_note_issue(return_id=return_request.pk)
         transaction.on_commit(_enqueue_deliveries, robust=True)
     return card
@@ -234,8 +290,9 @@ def gift_card_void(*, card_id, actor, reason: str) -> GiftCard:
 def _void(card: GiftCard, *, actor, reason: str) -> Decimal:
     left = card.balance
     if left > 0:
-        GiftCardUse.objects.create(card=card, kind=GiftCardUseKind.VOID, amount=-left, actor=signed_in(actor),
-                                   note=reason[:255])
+        GiftCardUse.objects.create(
+            card=card, kind=GiftCardUseKind.VOID, amount=-left, actor=signed_in(actor), note=reason[:255]
+        )
     card.status, card.balance = GiftCardStatus.VOIDED, ZERO
     card.voided_at, card.voided_by, card.void_reason = timezone.now(), signed_in(actor), reason[:255]
     card.save(update_fields=["status", "balance", "voided_at", "voided_by", "void_reason"])
@@ -251,7 +308,9 @@ def gift_card_refusal(card: GiftCard | None, *, now=None) -> str | None:
     if card.status == GiftCardStatus.VOIDED:
         return _("That gift card was voided and cannot be used.")
     if card.expires_at <= now:
-        return _("That gift card expired on %(date)s.") % {"date": timezone.localtime(card.expires_at).strftime("%d/%m/%Y")}
+        return _("That gift card expired on %(date)s.") % {
+            "date": timezone.localtime(card.expires_at).strftime("%d/%m/%Y")
+        }
     if card.balance <= 0:
         return _("That gift card has no balance left.")
     return None
@@ -273,8 +332,11 @@ def gift_card_spend(*, code, order, amount, now=None) -> GiftCardUse:
     # No savepoint: the refusal is decided before anything is written (as store_credit_spend).
     with transaction.atomic(savepoint=False):
         card = GiftCard.objects.select_for_update().filter(code=normalized).first() if normalized else None
-        replay = (GiftCardUse.objects.filter(card=card, order=order, kind=GiftCardUseKind.SPEND).first()
-                  if card is not None else None)
+        replay = (
+            GiftCardUse.objects.filter(card=card, order=order, kind=GiftCardUseKind.SPEND).first()
+            if card is not None
+            else None
+        )
         refusal = None if replay is not None else gift_card_refusal(card, now=now)
         if replay is None and refusal is None:
             if amount > card.balance:
@@ -284,8 +346,9 @@ def gift_card_spend(*, code, order, amount, now=None) -> GiftCardUse:
         if replay is None and refusal is None:
             card.balance -= amount
             card.save(update_fields=["balance"])
-            use = GiftCardUse.objects.create(card=card, order=order, kind=GiftCardUseKind.SPEND, amount=-amount,
-                                             created_at=now)
+            use = GiftCardUse.objects.create(
+                card=card, order=order, kind=GiftCardUseKind.SPEND, amount=-amount, created_at=now
+            )
     if refusal is not None:
         raise GiftCardError(refusal)
     return replay or use
@@ -305,8 +368,9 @@ def gift_card_restore_for_order(*, order) -> Decimal:
     restored = ZERO
     with transaction.atomic():
         spends = list(GiftCardUse.objects.filter(order=order, kind=GiftCardUseKind.SPEND).order_by("card_id"))
-        done = set(GiftCardUse.objects.filter(order=order, kind=GiftCardUseKind.RESTORE)
-                   .values_list("card_id", flat=True))
+        done = set(
+            GiftCardUse.objects.filter(order=order, kind=GiftCardUseKind.RESTORE).values_list("card_id", flat=True)
+        )
         for spend in spends:
             if spend.card_id in done:
                 continue
@@ -325,8 +389,9 @@ def gift_card_restore_for_order(*, order) -> Decimal:
 
 def gift_cards_due(*, today: date | None = None):
     """Active cards whose delivery date has come and that were not e-mailed yet."""
-    return GiftCard.objects.filter(status=GiftCardStatus.ACTIVE, delivered_at__isnull=True,
-                                   deliver_on__lte=today or timezone.localdate())
+    return GiftCard.objects.filter(
+        status=GiftCardStatus.ACTIVE, delivered_at__isnull=True, deliver_on__lte=today or timezone.localdate()
+    )
 
 
 def _enqueue_deliveries() -> None:

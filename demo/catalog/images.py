@@ -157,13 +157,13 @@ def draw_text(
         if mark == "acute":
             pen.line(
                 (center - size * 0.05, top, center + size * 0.08, top - size * 0.16),
-                fill=255, width=stroke + 1,
+                fill=255,
+                width=stroke + 1,
             )
         elif mark == "tilde":
             w, h = size * 0.32, size * 0.05
             points = [
-                (center - w / 2 + w * t / 12, top - size * 0.06 - h * math.sin(t / 12 * 2 * math.pi))
-                for t in range(13)
+                (center - w / 2 + w * t / 12, top - size * 0.06 - h * math.sin(t / 12 * 2 * math.pi)) for t in range(13)
             ]
             pen.line(points, fill=255, width=stroke, joint="curve")
         elif mark == "diaeresis":
@@ -184,8 +184,9 @@ def draw_text(
             continue
         # Same box as the upright sign, lowered to reach under the baseline like a descender.
         target_top = upright[1] + size * 0.2
-        mask.paste(flipped, (int(left - box[0] + (right - left - (box[2] - box[0])) / 2), int(target_top - box[1])),
-                   flipped)
+        mask.paste(
+            flipped, (int(left - box[0] + (right - left - (box[2] - box[0])) / 2), int(target_top - box[1])), flipped
+        )
     x, y = xy
     if anchor == "m":
         x -= width / 2
@@ -247,12 +248,14 @@ class Pen:
         self.ellipse(cx - r, cy - r, cx + r, cy + r, fill=fill, outline=outline, width=width)
 
     def poly(self, points, fill, outline=None, width: float = 0):
-        self.draw.polygon([(x * self.k, y * self.k) for x, y in points], fill=fill, outline=outline,
-                          width=int(width * self.k))
+        self.draw.polygon(
+            [(x * self.k, y * self.k) for x, y in points], fill=fill, outline=outline, width=int(width * self.k)
+        )
 
     def line(self, points, fill, width: float):
-        self.draw.line([(x * self.k, y * self.k) for x, y in points], fill=fill, width=max(1, int(width * self.k)),
-                       joint="curve")
+        self.draw.line(
+            [(x * self.k, y * self.k) for x, y in points], fill=fill, width=max(1, int(width * self.k)), joint="curve"
+        )
 
     def arc(self, x0, y0, x1, y1, start, end, fill, width: float):
         self.draw.arc(self._p(x0, y0, x1, y1), start, end, fill=fill, width=max(1, int(width * self.k)))
@@ -324,10 +327,28 @@ def _wallpaper(p: Pen, x0, y0, x1, y1, accent: RGB):
         p.rect(x0, y0 + (y1 - y0) * t, x1, y0 + (y1 - y0) * (i + 1) / steps + 1, mix(sky_top, sky_bottom, t))
     w, h = x1 - x0, y1 - y0
     p.circle(x0 + w * 0.72, y0 + h * 0.3, h * 0.08, shade(accent, 0.8))
-    p.poly([(x0, y1), (x0 + w * 0.28, y0 + h * 0.42), (x0 + w * 0.45, y0 + h * 0.62), (x0 + w * 0.62, y0 + h * 0.35),
-            (x1, y0 + h * 0.7), (x1, y1)], shade(accent, -0.5))
-    p.poly([(x0, y1), (x0 + w * 0.2, y0 + h * 0.7), (x0 + w * 0.5, y0 + h * 0.82), (x0 + w * 0.8, y0 + h * 0.66),
-            (x1, y0 + h * 0.8), (x1, y1)], shade(accent, -0.68))
+    p.poly(
+        [
+            (x0, y1),
+            (x0 + w * 0.28, y0 + h * 0.42),
+            (x0 + w * 0.45, y0 + h * 0.62),
+            (x0 + w * 0.62, y0 + h * 0.35),
+            (x1, y0 + h * 0.7),
+            (x1, y1),
+        ],
+        shade(accent, -0.5),
+    )
+    p.poly(
+        [
+            (x0, y1),
+            (x0 + w * 0.2, y0 + h * 0.7),
+            (x0 + w * 0.5, y0 + h * 0.82),
+            (x0 + w * 0.8, y0 + h * 0.66),
+            (x1, y0 + h * 0.8),
+            (x1, y1),
+        ],
+        shade(accent, -0.68),
+    )
 
 
 def _monitor(p: Pen, color: RGB, accent: RGB):
@@ -421,9 +442,9 @@ def _table(p: Pen, color: RGB, accent: RGB, coffee: bool = False):
     top_y = 520 if coffee else 410
     leg_end = 720
     edge = shade(color, -0.25)
-    for x in ((230, 760) if coffee else (215, 770)):
+    for x in (230, 760) if coffee else (215, 770):
         p.poly([(x, top_y), (x + 28, top_y), (x + 22, leg_end - 40), (x + 8, leg_end - 40)], shade(color, -0.38))
-    for x in ((160, 820) if coffee else (150, 830)):
+    for x in (160, 820) if coffee else (150, 830):
         p.poly([(x, top_y + 20), (x + 32, top_y + 20), (x + 26, leg_end), (x + 6, leg_end)], edge)
     if coffee:
         p.rect(185, 640, 820, 658, edge, radius=4)
@@ -564,8 +585,10 @@ def _sneaker(p: Pen, color: RGB, accent: RGB):
     )
     p.poly(upper, color)
     p.poly(bezier((600, 440), (700, 470), (800, 500), (860, 560), 10) + [(880, 630), (600, 630)], shade(color, -0.08))
-    p.poly(bezier((150, 600), (140, 520), (160, 440), (210, 410), 8) + [(250, 440), (250, 630), (150, 630)],
-           shade(color, -0.18))
+    p.poly(
+        bezier((150, 600), (140, 520), (160, 440), (210, 410), 8) + [(250, 440), (250, 630), (150, 630)],
+        shade(color, -0.18),
+    )
     stripe = bezier((300, 610), (420, 600), (560, 520), (640, 470), 12)
     p.line(stripe, accent, 34)
     p.line([(345, 440), (440, 360)], shade(color, 0.2) if luminance(color) < 0.7 else shade(color, -0.2), 26)
@@ -590,10 +613,8 @@ def _cap(p: Pen, color: RGB, accent: RGB):
     p.line(bezier((460, 300), (560, 370), (620, 450), (640, 530), 10), darker, 5)
     p.circle(460, 300, 16, darker)
     p.rect(300, 440, 420, 505, accent, radius=10)
-    p.poly(bezier((560, 540), (700, 530), (860, 560), (900, 600), 12) + [(870, 630), (700, 610), (560, 585)],
-           darker)
-    p.poly(bezier((560, 540), (700, 522), (840, 548), (885, 590), 12) + [(860, 605), (700, 590), (560, 570)],
-           dark)
+    p.poly(bezier((560, 540), (700, 530), (860, 560), (900, 600), 12) + [(870, 630), (700, 610), (560, 585)], darker)
+    p.poly(bezier((560, 540), (700, 522), (840, 548), (885, 590), 12) + [(860, 605), (700, 590), (560, 570)], dark)
     return 640, 330
 
 
@@ -689,9 +710,7 @@ def fit_lines(text: str, max_width: float, start: int, max_lines: int, minimum: 
     size = start
     while True:
         lines = wrap(text, size, max_width)
-        if size <= minimum or (
-            len(lines) <= max_lines and all(text_width(line, size) <= max_width for line in lines)
-        ):
+        if size <= minimum or (len(lines) <= max_lines and all(text_width(line, size) <= max_width for line in lines)):
             return size, lines[:max_lines]
         size -= 2
 
@@ -702,8 +721,10 @@ def brand_logo(name: str, color_hex: str, size: int = 200) -> Image.Image:
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size * 0.18, fill=color)
     draw.rounded_rectangle(
-        (size * 0.06, size * 0.06, size * 0.94, size * 0.94), radius=size * 0.14,
-        outline=shade(color, 0.25), width=max(2, size // 80),
+        (size * 0.06, size * 0.06, size * 0.94, size * 0.94),
+        radius=size * 0.14,
+        outline=shade(color, 0.25),
+        width=max(2, size // 80),
     )
     ink = WHITE if luminance(color) < 0.6 else INK
     text_size, lines = fit_lines(name, size * 0.76, size // 5, 3)
@@ -730,8 +751,15 @@ def _button(image: Image.Image, x: float, y: float, text: str, size: int, fill: 
     draw_text(image, (x + pad_x, y + pad_y), text, size, ink)
 
 
-def _place(image: Image.Image, kind: str, color_hex: str, center_x: float, baseline: float, side: int,
-           accent: RGB | None = None):
+def _place(
+    image: Image.Image,
+    kind: str,
+    color_hex: str,
+    center_x: float,
+    baseline: float,
+    side: int,
+    accent: RGB | None = None,
+):
     """Paste a silhouette of side pixels, centred on center_x and standing on baseline, with its shadow."""
     color = hex_to_rgb(color_hex)
     accent = accent or ACCENTS[zlib.crc32(kind.encode()) % len(ACCENTS)]
@@ -751,8 +779,9 @@ def _row(image: Image.Image, items: list[tuple[str, str]], left: float, right: f
         _place(image, kind, color_hex, left + step * (i + 0.5), baseline, side)
 
 
-def kit_cover(title: str, subtitle: str, items: list[tuple[str, str]], room_hex: str,
-              size: tuple[int, int] = (1200, 800)) -> Image.Image:
+def kit_cover(
+    title: str, subtitle: str, items: list[tuple[str, str]], room_hex: str, size: tuple[int, int] = (1200, 800)
+) -> Image.Image:
     """items: [(silhouette kind, colour hex)], drawn as a little arrangement over a tinted room."""
     width, height = size
     room = hex_to_rgb(room_hex)
@@ -776,8 +805,14 @@ def kit_cover(title: str, subtitle: str, items: list[tuple[str, str]], room_hex:
     return image
 
 
-def collection_hero(title: str, subtitle: str, items: list[tuple[str, str]], base_hex: str, badge: str,
-                    size: tuple[int, int] = (1600, 600)) -> Image.Image:
+def collection_hero(
+    title: str,
+    subtitle: str,
+    items: list[tuple[str, str]],
+    base_hex: str,
+    badge: str,
+    size: tuple[int, int] = (1600, 600),
+) -> Image.Image:
     width, height = size
     base = hex_to_rgb(base_hex)
     image = diagonal_gradient(size, shade(base, -0.45), shade(base, 0.1)).convert("RGBA")
@@ -786,8 +821,10 @@ def collection_hero(title: str, subtitle: str, items: list[tuple[str, str]], bas
     draw = ImageDraw.Draw(stripes)
     for i in range(6):  # quiet diagonal bands
         x = width * 0.48 + i * 150
-        draw.polygon([(x, height), (x + 60, height), (x + 60 + height * 0.6, 0), (x + height * 0.6, 0)],
-                     fill=shade(base, 0.3) + (22,))
+        draw.polygon(
+            [(x, height), (x + 60, height), (x + 60 + height * 0.6, 0), (x + height * 0.6, 0)],
+            fill=shade(base, 0.3) + (22,),
+        )
     image.alpha_composite(stripes)
     image = image.convert("RGB")
     _row(image, items[:3], width * 0.5, width - 40, height * 0.86, int(height * 0.56))

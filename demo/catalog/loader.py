@@ -35,12 +35,29 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from catalog import listing_cache, tree
-from catalog.services import product_facets_rebuild, variants_create
-from catalog.renditions import renditions_make
 from catalog.models import (
-    Banner, Brand, BundleComponent, Category, Collection, CollectionItem, Family, Kit, KitItem, Option, OptionValue,
-    PriceHistory, Product, ProductImage, ProductLine, ProductOptionValue, ScheduledPrice, SearchTerm, Variant,
+    Banner,
+    Brand,
+    BundleComponent,
+    Category,
+    Collection,
+    CollectionItem,
+    Family,
+    Kit,
+    KitItem,
+    Option,
+    OptionValue,
+    PriceHistory,
+    Product,
+    ProductImage,
+    ProductLine,
+    ProductOptionValue,
+    ScheduledPrice,
+    SearchTerm,
+    Variant,
 )
+from catalog.renditions import renditions_make
+from catalog.services import product_facets_rebuild, variants_create
 
 from . import data as d
 from . import images
@@ -108,8 +125,15 @@ def _refresh_planner_statistics() -> None:
     cannot run; ANALYZE still can.)"""
     if connection.vendor != "postgresql":
         return
-    models = (Product, Variant, Variant.option_values.through, ProductImage, PriceHistory, SearchTerm,
-              ProductOptionValue)
+    models = (
+        Product,
+        Variant,
+        Variant.option_values.through,
+        ProductImage,
+        PriceHistory,
+        SearchTerm,
+        ProductOptionValue,
+    )
     with connection.cursor() as cursor:
         for model in models:
             # VACUUM also sets the visibility map, which index-only scans need.
@@ -166,10 +190,25 @@ def delete_catalog() -> None:
     """
     try:
         for model in (
-            PriceHistory, ScheduledPrice, BundleComponent, CollectionItem, Collection, KitItem, Kit, Banner,
+            PriceHistory,
+            ScheduledPrice,
+            BundleComponent,
+            CollectionItem,
+            Collection,
+            KitItem,
+            Kit,
+            Banner,
             ProductImage,
-            Variant.option_values.through, Variant, Product, Product.history.model, ProductLine, OptionValue, Option,
-            Brand, Category, Family,
+            Variant.option_values.through,
+            Variant,
+            Product,
+            Product.history.model,
+            ProductLine,
+            OptionValue,
+            Option,
+            Brand,
+            Category,
+            Family,
         ):
             _empty(model)
     except ProtectedError as error:
@@ -355,7 +394,7 @@ class Planner:
             popularity = int((r.paretovariate(1.16) - 1) * 25 * min(1.0, 0.15 + age_days / 90))
             popularity = min(popularity, 2500)
         if popularity:
-            r.gauss(4.4, 0.25 + 0.8 / (popularity ** 0.5))
+            r.gauss(4.4, 0.25 + 0.8 / (popularity**0.5))
         sold = popularity * r.randint(8, 30) + r.randint(0, 25) if draft.status != "draft" else 0
         draft.appeal = sold // 2 if draft.status == "inactive" else sold
 
@@ -412,13 +451,34 @@ class Planner:
         r = self.r_pick
         taken: set[int] = set()
         result = []
-        season_key = {12: "verano", 1: "verano", 2: "verano", 3: "verano", 4: "otono", 5: "otono", 6: "invierno",
-                      7: "invierno", 8: "invierno", 9: "invierno", 10: "primavera", 11: "verano"}[
-            timezone.localtime(self.now).month]
+        season_key = {
+            12: "verano",
+            1: "verano",
+            2: "verano",
+            3: "verano",
+            4: "otono",
+            5: "otono",
+            6: "invierno",
+            7: "invierno",
+            8: "invierno",
+            9: "invierno",
+            10: "primavera",
+            11: "verano",
+        }[timezone.localtime(self.now).month]
         title, text, categories, look, color = d.SEASONS[season_key]
         year = timezone.localtime(self.now).year + (1 if season_key == "verano" and self.now.month >= 11 else 0)
-        seasonal = (f"temporada-{season_key}-{year}", f"{title} {year}", "seasonal", -10, 80, text,
-                    {"categories": categories, "brands": [], "count": 10}, look, color, "TEMPORADA")
+        seasonal = (
+            f"temporada-{season_key}-{year}",
+            f"{title} {year}",
+            "seasonal",
+            -10,
+            80,
+            text,
+            {"categories": categories, "brands": [], "count": 10},
+            look,
+            color,
+            "TEMPORADA",
+        )
         for slug, name, kind, starts, ends, text, rule, look, color, badge in [*d.COLLECTIONS, seasonal]:
             is_drop = kind == "drop"
             groups = self._by_category(drafts, taken if is_drop else upcoming)
@@ -439,10 +499,18 @@ class Planner:
                         upcoming.add(product.seq)
             hero = f"collections/demo/{IMAGE_VERSION}/{slug}.jpg"
             self.files[hero] = ("collection", (name, text, look, color, badge), "JPEG")
-            result.append(CollectionDraft(
-                slug, name, kind, timedelta(days=starts), timedelta(days=ends) if ends is not None else None,
-                text, hero, chosen,
-            ))
+            result.append(
+                CollectionDraft(
+                    slug,
+                    name,
+                    kind,
+                    timedelta(days=starts),
+                    timedelta(days=ends) if ends is not None else None,
+                    text,
+                    hero,
+                    chosen,
+                )
+            )
         return result
 
     def _kits(self, drafts: list[ProductDraft], upcoming: set[int]) -> list[KitDraft]:
@@ -482,12 +550,19 @@ class Planner:
             base = f"banners/demo/{IMAGE_VERSION}/{slugify(title)}"
             for which in ("desktop", "mobile"):
                 self.files[f"{base}-{which}.jpg"] = ("banner", (which, title, subtitle, button, look, color), "JPEG")
-            banners.append(BannerDraft(
-                title, subtitle, button, target,
-                timedelta(days=starts) if starts is not None else None,
-                timedelta(days=ends) if ends is not None else None,
-                base + "-desktop.jpg", base + "-mobile.jpg", order,
-            ))
+            banners.append(
+                BannerDraft(
+                    title,
+                    subtitle,
+                    button,
+                    target,
+                    timedelta(days=starts) if starts is not None else None,
+                    timedelta(days=ends) if ends is not None else None,
+                    base + "-desktop.jpg",
+                    base + "-mobile.jpg",
+                    order,
+                )
+            )
         return banners
 
 
@@ -516,8 +591,9 @@ def save_images(plan: Plan, *, progress: bool) -> int:
         try:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for name, content in zip(missing, pool.map(images.render, [plan.files[n] for n in missing],
-                                                            chunksize=4)):
+                for name, content in zip(
+                    missing, pool.map(images.render, [plan.files[n] for n in missing], chunksize=4)
+                ):
                     store(name, content)
         except (OSError, BrokenProcessPool):
             pass  # finish below, in this process
@@ -551,8 +627,10 @@ class Writer:
         self._banners()
 
     def _families(self) -> dict[str, Family]:
-        rows = [Family(name=f["name"], slug=f["slug"], icon=f["icon"], description=f["description"], order=i + 1)
-                for i, f in enumerate(d.FAMILIES)]
+        rows = [
+            Family(name=f["name"], slug=f["slug"], icon=f["icon"], description=f["description"], order=i + 1)
+            for i, f in enumerate(d.FAMILIES)
+        ]
         Family.objects.bulk_create(rows)
         return {f.slug: f for f in Family.objects.all()}
 
@@ -562,8 +640,13 @@ class Writer:
         for slug, name, family, parent, icon, text in d.CATEGORIES:  # parents are listed first
             order_in_parent[parent] += 1
             category = Category(
-                family=families[family], parent=created.get(parent), name=name, slug=slug, icon=icon,
-                description=text, order=order_in_parent[parent],
+                family=families[family],
+                parent=created.get(parent),
+                name=name,
+                slug=slug,
+                icon=icon,
+                description=text,
+                order=order_in_parent[parent],
             )
             category.save()
             created[slug] = category
@@ -573,7 +656,9 @@ class Writer:
         rows = []
         for name, country, _, _ in d.BRANDS:
             if name in self.plan.brands:
-                brand = Brand(name=name, slug=slugify(name), country=country, description=_brand_description(name, country))
+                brand = Brand(
+                    name=name, slug=slugify(name), country=country, description=_brand_description(name, country)
+                )
                 brand.logo.name = f"brands/demo/{IMAGE_VERSION}/{slugify(name)}.png"
                 rows.append(brand)
         Brand.objects.bulk_create(rows, ignore_conflicts=True)  # brands a manager created stay as they are
@@ -581,26 +666,38 @@ class Writer:
 
     def _options(self) -> dict[tuple[str, str], int]:
         # Options are the store's shared vocabulary: existing ones are kept and reused.
-        Option.objects.bulk_create([Option(code=code, name=name, order=order) for code, name, order in d.OPTIONS],
-                                   ignore_conflicts=True)
+        Option.objects.bulk_create(
+            [Option(code=code, name=name, order=order) for code, name, order in d.OPTIONS], ignore_conflicts=True
+        )
         options = {o.code: o for o in Option.objects.all()}
         rows = []
         for code, values in d.OPTION_VALUES.items():
             for order, value in enumerate(values, start=1):
-                rows.append(OptionValue(
-                    option=options[code], value=value, slug=slugify(value), order=order,
-                    swatch=d.COLORS[value] if code == "color" else "",
-                ))
+                rows.append(
+                    OptionValue(
+                        option=options[code],
+                        value=value,
+                        slug=slugify(value),
+                        order=order,
+                        swatch=d.COLORS[value] if code == "color" else "",
+                    )
+                )
         OptionValue.objects.bulk_create(rows, ignore_conflicts=True)
         return {(v.option.code, v.value): v.pk for v in OptionValue.objects.select_related("option")}
 
     def _lines(self, categories) -> dict[str, int]:
         rows = []
         for line in self.plan.lines:
-            rows.append(ProductLine(
-                name=line.name, slug=slugify(line.name), category=categories[line.category],
-                manufacturer=line.manufacturer, description=line.description, base_specs=line.base_specs,
-            ))
+            rows.append(
+                ProductLine(
+                    name=line.name,
+                    slug=slugify(line.name),
+                    category=categories[line.category],
+                    manufacturer=line.manufacturer,
+                    description=line.description,
+                    base_specs=line.base_specs,
+                )
+            )
         ProductLine.objects.bulk_create(rows, batch_size=BATCH)
         return dict(ProductLine.objects.values_list("name", "pk"))
 
@@ -611,35 +708,42 @@ class Writer:
         through = Variant.option_values.through
         with tqdm(total=len(drafts), desc="Productos", unit="prod", disable=not self.progress) as bar:
             for start in range(0, len(drafts), BATCH):
-                chunk = drafts[start:start + BATCH]
-                products = Product.objects.bulk_create([
-                    self._product(draft, categories, brands, lines) for draft in chunk
-                ])
+                chunk = drafts[start : start + BATCH]
+                products = Product.objects.bulk_create(
+                    [self._product(draft, categories, brands, lines) for draft in chunk]
+                )
                 variants, links, shots = [], [], []
                 variant_owner: list[tuple[int, int]] = []  # (draft position in chunk, variant index)
                 for position, (draft, product) in enumerate(zip(chunk, products)):
                     product_ids[draft.seq] = product.pk
                     for index, variant in enumerate(draft.variants):
                         suffix = "-".join(d.value_code(option, value) for option, value in variant.values)
-                        variants.append(Variant(
-                            product_id=product.pk, sku=f"{draft.base_sku}-{suffix}" if suffix else draft.base_sku,
-                            price_modifier=variant.modifier, order=index,
-                        ))
+                        variants.append(
+                            Variant(
+                                product_id=product.pk,
+                                sku=f"{draft.base_sku}-{suffix}" if suffix else draft.base_sku,
+                                price_modifier=variant.modifier,
+                                order=index,
+                            )
+                        )
                         variant_owner.append((position, index))
                 created: list[Variant] = []
                 for vstart in range(0, len(variants), BATCH):
-                    created += variants_create(variants=variants[vstart:vstart + BATCH])
+                    created += variants_create(variants=variants[vstart : vstart + BATCH])
                 variant_pk = {}
                 for (position, index), variant in zip(variant_owner, created):
                     variant_pk[(position, index)] = variant.pk
                     for option, value in chunk[position].variants[index].values:
                         links.append(through(variant_id=variant.pk, optionvalue_id=values[(option, value)]))
-                for position, (draft, product) in enumerate(zip(chunk, products)):
+                for position, product in enumerate(products):
                     for order, picture in enumerate(pictures[start + position]):
                         shot = ProductImage(
-                            product_id=product.pk, alt=picture.alt[:200], order=order,
+                            product_id=product.pk,
+                            alt=picture.alt[:200],
+                            order=order,
                             variant_id=variant_pk[(position, picture.variant_index)]
-                            if picture.variant_index is not None else None,
+                            if picture.variant_index is not None
+                            else None,
                         )
                         shot.image.name = picture.name
                         shots.append(shot)
@@ -651,12 +755,25 @@ class Writer:
     def _product(self, draft: ProductDraft, categories, brands, lines) -> Product:
         length, width, height = draft.dims
         return Product(
-            name=draft.name, slug=draft.slug, base_sku=draft.base_sku, brand=brands[draft.brand],
-            category=categories[draft.category], line_id=lines.get(draft.line.name) if draft.line else None,
-            description=draft.description, specs=draft.specs, base_price=draft.price,
-            compare_at_price=draft.compare_at, warranty_months=draft.warranty, weight_kg=draft.weight,
-            length_cm=length, width_cm=width, height_cm=height, is_featured=draft.is_featured, is_new=draft.is_new,
-            status=draft.status, max_per_customer=draft.max_per_customer,
+            name=draft.name,
+            slug=draft.slug,
+            base_sku=draft.base_sku,
+            brand=brands[draft.brand],
+            category=categories[draft.category],
+            line_id=lines.get(draft.line.name) if draft.line else None,
+            description=draft.description,
+            specs=draft.specs,
+            base_price=draft.price,
+            compare_at_price=draft.compare_at,
+            warranty_months=draft.warranty,
+            weight_kg=draft.weight,
+            length_cm=length,
+            width_cm=width,
+            height_cm=height,
+            is_featured=draft.is_featured,
+            is_new=draft.is_new,
+            status=draft.status,
+            max_per_customer=draft.max_per_customer,
             created_at=self.now - timedelta(seconds=draft.age_seconds),
         )
 
@@ -664,14 +781,25 @@ class Writer:
         items = []
         for kit_draft in self.plan.kits:
             kit = Kit(
-                name=kit_draft.name, slug=kit_draft.slug, description=kit_draft.description, room_type=kit_draft.room,
-                style_tags=kit_draft.tags, discount_percent=kit_draft.discount,
+                name=kit_draft.name,
+                slug=kit_draft.slug,
+                description=kit_draft.description,
+                room_type=kit_draft.room,
+                style_tags=kit_draft.tags,
+                discount_percent=kit_draft.discount,
             )
             kit.cover.name = kit_draft.cover
             kit.save()
             for order, (product, quantity, optional) in enumerate(kit_draft.items):
-                items.append(KitItem(kit=kit, product_id=product_ids[product.seq], quantity=quantity,
-                                     is_optional=optional, order=order))
+                items.append(
+                    KitItem(
+                        kit=kit,
+                        product_id=product_ids[product.seq],
+                        quantity=quantity,
+                        is_optional=optional,
+                        order=order,
+                    )
+                )
         KitItem.objects.bulk_create(items)
 
     def _collections(self, product_ids: dict[int, int]) -> None:
@@ -680,21 +808,29 @@ class Writer:
             # Drops launch at 19:00 Lima time, other collections open at midnight; all close at 23:59.
             opening = DROP_LAUNCH_HOUR if draft.type == Collection.Type.DROP else 0
             collection = Collection(
-                name=draft.name, slug=draft.slug, collection_type=draft.type, description=draft.description,
+                name=draft.name,
+                slug=draft.slug,
+                collection_type=draft.type,
+                description=draft.description,
                 starts_at=_at_shop_hour(self.now + draft.starts, opening),
                 ends_at=_at_shop_hour(self.now + draft.ends, 23, 59) if draft.ends is not None else None,
             )
             collection.hero_image.name = draft.hero
             collection.save()
-            items += [CollectionItem(collection=collection, product_id=product_ids[p.seq], order=order)
-                      for order, p in enumerate(draft.products)]
+            items += [
+                CollectionItem(collection=collection, product_id=product_ids[p.seq], order=order)
+                for order, p in enumerate(draft.products)
+            ]
         CollectionItem.objects.bulk_create(items)
 
     def _banners(self) -> None:
         rows = []
         for draft in self.plan.banners:
             banner = Banner(
-                title=draft.title, subtitle=draft.subtitle, button_text=draft.button, target_url=draft.target,
+                title=draft.title,
+                subtitle=draft.subtitle,
+                button_text=draft.button,
+                target_url=draft.target,
                 order=draft.order,
                 starts_at=_at_shop_hour(self.now + draft.starts, 0) if draft.starts is not None else None,
                 ends_at=_at_shop_hour(self.now + draft.ends, 23, 59) if draft.ends is not None else None,
@@ -710,12 +846,26 @@ def _at_shop_hour(moment, hour: int, minute: int = 0):
     return timezone.localtime(moment).replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
-BRAND_ORIGINS = {"PE": "peruana", "US": "estadounidense", "TW": "taiwanesa", "CN": "china", "HK": "de Hong Kong",
-                 "KR": "coreana", "JP": "japonesa", "DE": "alemana", "CL": "chilena", "SE": "sueca", "CH": "suiza", "DK": "danesa"}
+BRAND_ORIGINS = {
+    "PE": "peruana",
+    "US": "estadounidense",
+    "TW": "taiwanesa",
+    "CN": "china",
+    "HK": "de Hong Kong",
+    "KR": "coreana",
+    "JP": "japonesa",
+    "DE": "alemana",
+    "CL": "chilena",
+    "SE": "sueca",
+    "CH": "suiza",
+    "DK": "danesa",
+}
 
 
 def _brand_description(name: str, country: str) -> str:
     origin = BRAND_ORIGINS.get(country)
     who = f"{name} es una marca {origin}" if origin else name
-    return (f"{who}. En Kallpa encuentras sus productos originales, con garantía oficial en el Perú, precios en "
-            "soles con IGV incluido y envío a todo el país.")
+    return (
+        f"{who}. En Kallpa encuentras sus productos originales, con garantía oficial en el Perú, precios en "
+        "soles con IGV incluido y envío a todo el país."
+    )

@@ -111,7 +111,7 @@ def hex_of(color: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """"Sofá seccional en L" -> "sofá seccional en L" (str.lower would also lower the L)."""
+    """ "Sofá seccional en L" -> "sofá seccional en L" (str.lower would also lower the L)."""
     return text[:1].lower() + text[1:]
 
 
@@ -153,8 +153,14 @@ def _gpu_line(row) -> LineDraft:
             f"Está pensada para jugar en {res} con {GPU_UPSCALER[maker]} y trazado de rayos, y para acelerar "
             "edición de video, render 3D e inteligencia artificial. Elige el modelo del ensamblador que prefieras."
         ),
-        base_specs={"GPU": f"{maker} {chip}", "Arquitectura": arch, "Memoria": mem, "Bus de memoria": bus,
-                    "Interfaz": iface, "Fuente recomendada": f"{psu} W"},
+        base_specs={
+            "GPU": f"{maker} {chip}",
+            "Arquitectura": arch,
+            "Memoria": mem,
+            "Bus de memoria": bus,
+            "Interfaz": iface,
+            "Fuente recomendada": f"{psu} W",
+        },
     )
 
 
@@ -196,30 +202,42 @@ def gpu(r: random.Random) -> ProductDraft:
         variants = [VariantDraft([("capacity", cap)], Decimal(mod).quantize(CENT)) for cap, mod in mem_variants]
     price = retail(base * (1 + premium + (0.02 if oc else 0) + (0.02 if white else 0)) * r.uniform(0.98, 1.03))
     cooling = "dos ventiladores" if fans == 2 else "tres ventiladores"
-    description = " ".join([
-        sentence(
-            r,
-            f"La {name} combina la {chip} con un disipador de {cooling} y {length} mm de largo.",
-            f"{brand} {series} lleva la {chip} a tu PC con un diseño de {cooling} que se mantiene silencioso "
-            "bajo carga.",
-            f"Tarjeta gráfica {brand} con GPU {chip} y {memory_text}, refrigerada por {cooling}.",
-        ),
-        sentence(
-            r,
-            f"Ideal para jugar en {res} con {GPU_UPSCALER[maker]} y trazado de rayos activados.",
-            f"Rinde con soltura en {res} y acelera la edición de video y el render 3D.",
-            f"Pensada para títulos exigentes en {res} y para flujos de trabajo creativos.",
-        ),
-        "Modo OC de fábrica para unos MHz extra." if oc else "Frecuencias de referencia y consumo contenido.",
-        f"Requiere una fuente de al menos {psu} W.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f"La {name} combina la {chip} con un disipador de {cooling} y {length} mm de largo.",
+                f"{brand} {series} lleva la {chip} a tu PC con un diseño de {cooling} que se mantiene silencioso "
+                "bajo carga.",
+                f"Tarjeta gráfica {brand} con GPU {chip} y {memory_text}, refrigerada por {cooling}.",
+            ),
+            sentence(
+                r,
+                f"Ideal para jugar en {res} con {GPU_UPSCALER[maker]} y trazado de rayos activados.",
+                f"Rinde con soltura en {res} y acelera la edición de video y el render 3D.",
+                f"Pensada para títulos exigentes en {res} y para flujos de trabajo creativos.",
+            ),
+            "Modo OC de fábrica para unos MHz extra." if oc else "Frecuencias de referencia y consumo contenido.",
+            f"Requiere una fuente de al menos {psu} W.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     return ProductDraft(
-        category="tarjetas-graficas", kind="gpu", brand=brand, name=name, description=description, specs=specs,
-        price=price, warranty=36 if brand in ("ASUS", "MSI", "Gigabyte", "Zotac") else 24,
-        weight=kg(round(0.6 + length / 300 + premium * 2, 3)), dims=cm(length / 10 + 8, 18, 8),
-        variants=variants, look=GPU_WHITE if white else r.choice(GPU_LOOKS), line=_gpu_line(row),
-        tags={"gamer"}, max_per_customer=2 if base > 8000 else None,
+        category="tarjetas-graficas",
+        kind="gpu",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=price,
+        warranty=36 if brand in ("ASUS", "MSI", "Gigabyte", "Zotac") else 24,
+        weight=kg(round(0.6 + length / 300 + premium * 2, 3)),
+        dims=cm(length / 10 + 8, 18, 8),
+        variants=variants,
+        look=GPU_WHITE if white else r.choice(GPU_LOOKS),
+        line=_gpu_line(row),
+        tags={"gamer"},
+        max_per_customer=2 if base > 8000 else None,
     )
 
 
@@ -234,7 +252,7 @@ def laptop(r: random.Random) -> ProductDraft:
     gpu_add = 0
     if segment == "gamer":
         top = 2 if base < 4000 else 3 if base < 5000 else 5
-        gpu_name, gpu_add = r.choice(d.LAPTOP_GPUS[max(0, top - 2): top + 1])
+        gpu_name, gpu_add = r.choice(d.LAPTOP_GPUS[max(0, top - 2) : top + 1])
         graphics = f"NVIDIA GeForce {gpu_name} GDDR6"
         name = f"Laptop {brand} {series} {_short_cpu(cpu)} {ram.replace(' ', '')} {' '.join(gpu_name.split()[:2])}"
     else:
@@ -267,67 +285,99 @@ def laptop(r: random.Random) -> ProductDraft:
         "negocios": "para empresas que necesitan seguridad, durabilidad y soporte",
         "gamer": "para jugar con fluidez y hacer streaming o edición",
     }[segment]
-    description = " ".join([
-        f"La {brand} {series} es una laptop {uses}.",
-        sentence(
-            r,
-            f"Viene con {cpu}, {ram} de RAM y pantalla {screen}.",
-            f"Su {cpu} y sus {ram} de memoria mueven con soltura tus programas de todos los días.",
-        ),
-        f"Gráficos {graphics}." if segment == "gamer" else "Batería para una jornada completa de clases u oficina.",
-        f"Incluye {os_name} y teclado en español.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            f"La {brand} {series} es una laptop {uses}.",
+            sentence(
+                r,
+                f"Viene con {cpu}, {ram} de RAM y pantalla {screen}.",
+                f"Su {cpu} y sus {ram} de memoria mueven con soltura tus programas de todos los días.",
+            ),
+            f"Gráficos {graphics}." if segment == "gamer" else "Batería para una jornada completa de clases u oficina.",
+            f"Incluye {os_name} y teclado en español.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     line = LineDraft(
-        name=f"{brand} {series}", category="laptops", manufacturer=brand,
+        name=f"{brand} {series}",
+        category="laptops",
+        manufacturer=brand,
         description=f"La serie {series} de {brand}: laptops {uses}. Disponible en varias configuraciones.",
         base_specs={"Pantalla": screen, "Sistema operativo": os_name, "Peso": specs["Peso"]},
     )
     return ProductDraft(
-        category="laptops", kind="laptop", brand=brand, name=name, description=description, specs=specs,
-        price=price, warranty={"hogar": 12, "premium": 24, "negocios": 36, "gamer": 24}[segment],
-        weight=kg(weight + 1.1), dims=cm(52, 35, 9), variants=variants, look=hex_of(color_values[0]),
-        line=line, tags={"gamer"} if segment == "gamer" else {"office"},
+        category="laptops",
+        kind="laptop",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=price,
+        warranty={"hogar": 12, "premium": 24, "negocios": 36, "gamer": 24}[segment],
+        weight=kg(weight + 1.1),
+        dims=cm(52, 35, 9),
+        variants=variants,
+        look=hex_of(color_values[0]),
+        line=line,
+        tags={"gamer"} if segment == "gamer" else {"office"},
     )
 
 
 def monitor(r: random.Random) -> ProductDraft:
     brand, model, kind, size, res, panel, hz, base, white = r.choice(d.MONITORS)
     label = "Monitor gamer" if kind == "gamer" else "Monitor"
-    name = f"{label} {brand} {model} {size}\" {res.split()[0] if 'WFHD' in res else res} {hz} Hz"
-    colors = ["Negro", "Blanco"] if white and r.random() < 0.6 else (
-        ["Blanco"] if white and r.random() < 0.3 else ["Negro"]
+    name = f'{label} {brand} {model} {size}" {res.split()[0] if "WFHD" in res else res} {hz} Hz'
+    colors = (
+        ["Negro", "Blanco"] if white and r.random() < 0.6 else (["Blanco"] if white and r.random() < 0.3 else ["Negro"])
     )
     gamer = kind == "gamer"
     specs = {
-        "Tamaño": f"{size}\"",
+        "Tamaño": f'{size}"',
         "Resolución": f"{res.split()[0] if 'WFHD' in res else res} ({d.MONITOR_PIXELS[res]})",
         "Panel": panel,
         "Tasa de refresco": f"{hz} Hz",
         "Tiempo de respuesta": "0,03 ms (GtG)" if "OLED" in panel else "1 ms (GtG)" if gamer else "5 ms (GtG)",
-        "Conectividad": "2× HDMI 2.1, 1× DisplayPort 1.4" if gamer else "1× HDMI, 1× DisplayPort, USB-C 65 W"
-        if kind == "creativo" else "1× HDMI, 1× VGA",
+        "Conectividad": "2× HDMI 2.1, 1× DisplayPort 1.4"
+        if gamer
+        else "1× HDMI, 1× DisplayPort, USB-C 65 W"
+        if kind == "creativo"
+        else "1× HDMI, 1× VGA",
         "Sincronización": "AMD FreeSync Premium, compatible con G-SYNC" if gamer else "AMD FreeSync",
-        "HDR": "VESA DisplayHDR True Black 400" if "OLED" in panel else "HDR10" if hz >= 144 or kind == "creativo"
+        "HDR": "VESA DisplayHDR True Black 400"
+        if "OLED" in panel
+        else "HDR10"
+        if hz >= 144 or kind == "creativo"
         else "No",
         "Montaje VESA": "100 × 100 mm",
     }
-    description = " ".join([
-        sentence(
-            r,
-            f"El {brand} {model} tiene un panel {panel} de {size}\" con resolución {res} y {hz} Hz.",
-            f"Monitor de {size}\" {res} con panel {panel} y tasa de refresco de {hz} Hz.",
-        ),
-        "Movimientos nítidos y baja latencia para juegos competitivos."
-        if gamer else "Colores fieles y un diseño de bordes delgados para trabajar varias horas."
-        if kind != "creativo" else "Calibrado de fábrica para fotografía, diseño y edición de video.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f'El {brand} {model} tiene un panel {panel} de {size}" con resolución {res} y {hz} Hz.',
+                f'Monitor de {size}" {res} con panel {panel} y tasa de refresco de {hz} Hz.',
+            ),
+            "Movimientos nítidos y baja latencia para juegos competitivos."
+            if gamer
+            else "Colores fieles y un diseño de bordes delgados para trabajar varias horas."
+            if kind != "creativo"
+            else "Calibrado de fábrica para fotografía, diseño y edición de video.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     return ProductDraft(
-        category="monitores", kind="monitor", brand=brand, name=name, description=description, specs=specs,
-        price=retail(base * r.uniform(0.96, 1.04)), warranty=36 if brand in ("Samsung", "LG", "Dell", "ASUS") else 24,
-        weight=kg(round(2.8 + size * 0.17 + (1.5 if size >= 32 else 0), 2)), dims=cm(size * 2.4, 20, size * 1.6),
-        variants=[VariantDraft([("color", c)]) for c in colors], look=hex_of(colors[0]),
+        category="monitores",
+        kind="monitor",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=retail(base * r.uniform(0.96, 1.04)),
+        warranty=36 if brand in ("Samsung", "LG", "Dell", "ASUS") else 24,
+        weight=kg(round(2.8 + size * 0.17 + (1.5 if size >= 32 else 0), 2)),
+        dims=cm(size * 2.4, 20, size * 1.6),
+        variants=[VariantDraft([("color", c)]) for c in colors],
+        look=hex_of(colors[0]),
         tags={"gamer"} if gamer and hz >= 144 else {"office"},
     )
 
@@ -336,27 +386,39 @@ GAMING_BRANDS = {"Razer", "HyperX", "Redragon", "Corsair"}
 
 # category: (article + verb for "El G502 de Logitech es ...", uses for gamers, uses for everyone else)
 PERIPHERAL_TEXT = {
-    "keyboard": ("El {model} de {brand} es", [
-        "un teclado preciso y resistente para tus partidas",
-        "un teclado de respuesta rápida con teclas que aguantan millones de pulsaciones",
-    ], [
-        "un teclado cómodo para escribir todo el día",
-        "una buena opción para renovar tu escritorio sin ocupar espacio de más",
-    ]),
-    "mouse": ("El {model} de {brand} es", [
-        "un mouse liviano para apuntar rápido",
-        "un mouse preciso que se adapta a tu forma de agarre",
-    ], [
-        "un mouse cómodo para la oficina y la casa",
-        "un compañero fiable para trabajar con hojas de cálculo y diseño",
-    ]),
-    "headphones": ("Los {model} de {brand} son", [
-        "audífonos con sonido envolvente para escuchar cada paso en tus juegos",
-        "audífonos cómodos para sesiones largas, con micrófono claro para tu equipo",
-    ], [
-        "audífonos con sonido claro y almohadillas cómodas",
-        "audífonos para tus llamadas, tu música y tus series",
-    ]),
+    "keyboard": (
+        "El {model} de {brand} es",
+        [
+            "un teclado preciso y resistente para tus partidas",
+            "un teclado de respuesta rápida con teclas que aguantan millones de pulsaciones",
+        ],
+        [
+            "un teclado cómodo para escribir todo el día",
+            "una buena opción para renovar tu escritorio sin ocupar espacio de más",
+        ],
+    ),
+    "mouse": (
+        "El {model} de {brand} es",
+        [
+            "un mouse liviano para apuntar rápido",
+            "un mouse preciso que se adapta a tu forma de agarre",
+        ],
+        [
+            "un mouse cómodo para la oficina y la casa",
+            "un compañero fiable para trabajar con hojas de cálculo y diseño",
+        ],
+    ),
+    "headphones": (
+        "Los {model} de {brand} son",
+        [
+            "audífonos con sonido envolvente para escuchar cada paso en tus juegos",
+            "audífonos cómodos para sesiones largas, con micrófono claro para tu equipo",
+        ],
+        [
+            "audífonos con sonido claro y almohadillas cómodas",
+            "audífonos para tus llamadas, tu música y tus series",
+        ],
+    ),
 }
 
 
@@ -372,19 +434,29 @@ def _peripheral(r: random.Random, rows, category: str, kind: str) -> ProductDraf
     gamer = "gamer" in prefix.lower() or brand in GAMING_BRANDS or ("mecánico" in prefix and brand != "Keychron")
     opener, gamer_uses, other_uses = PERIPHERAL_TEXT[kind]
     highlights = [f"{key}: {value}" for key, value in specs.items()][:3]
-    description = " ".join([
-        opener.format(model=model, brand=brand) + " " + r.choice(gamer_uses if gamer else other_uses) + ".",
-        "Ficha rápida — " + "; ".join(highlights) + ".",
-        f"Disponible en {', '.join(c.lower() for c in chosen[:-1])} y {chosen[-1].lower()}." if len(chosen) > 1
-        else f"Color {chosen[0].lower()}.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            opener.format(model=model, brand=brand) + " " + r.choice(gamer_uses if gamer else other_uses) + ".",
+            "Ficha rápida — " + "; ".join(highlights) + ".",
+            f"Disponible en {', '.join(c.lower() for c in chosen[:-1])} y {chosen[-1].lower()}."
+            if len(chosen) > 1
+            else f"Color {chosen[0].lower()}.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     return ProductDraft(
-        category=category, kind=kind, brand=brand, name=name, description=description, specs=specs,
-        price=retail(base * r.uniform(0.97, 1.03)), warranty=24 if brand in ("Logitech", "Keychron", "Sony") else 12,
+        category=category,
+        kind=kind,
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=retail(base * r.uniform(0.97, 1.03)),
+        warranty=24 if brand in ("Logitech", "Keychron", "Sony") else 12,
         weight=kg({"keyboard": 1.2, "mouse": 0.35, "headphones": 0.7}[kind]),
         dims=cm(*{"keyboard": (48, 18, 6), "mouse": (18, 12, 6), "headphones": (24, 21, 10)}[kind]),
-        variants=[VariantDraft([("color", c)]) for c in chosen], look=hex_of(chosen[0]),
+        variants=[VariantDraft([("color", c)]) for c in chosen],
+        look=hex_of(chosen[0]),
         tags={"gamer"} if gamer else {"office"},
     )
 
@@ -407,16 +479,37 @@ STRUCTURES = ["Madera tornillo", "Pino radiata tratado", "Eucalipto secado al ho
 FILLINGS = ["Espuma de alta densidad D-28", "Espuma HR y fibra siliconada", "Espuma D-30 con plumón sintético"]
 
 
-
 def _made_in(brand: str) -> str:
-    return "Perú" if brand in ("Casa Andina Muebles", "Maderas del Sur", "Tambo Diseño", "Qori Home", "Mobilia Lima",
-                               "Básicos Kallpa", "OfiPro") else "China" if brand == "Ergoline" else "Chile"
+    return (
+        "Perú"
+        if brand
+        in (
+            "Casa Andina Muebles",
+            "Maderas del Sur",
+            "Tambo Diseño",
+            "Qori Home",
+            "Mobilia Lima",
+            "Básicos Kallpa",
+            "OfiPro",
+        )
+        else "China"
+        if brand == "Ergoline"
+        else "Chile"
+    )
 
 
 def _brand_premium(brand: str) -> float:
-    return {"Casa Andina Muebles": 1.12, "Maderas del Sur": 1.08, "Tambo Diseño": 1.15, "Qori Home": 1.05,
-            "Mobilia Lima": 1.0, "Nordik Home": 1.02, "Básicos Kallpa": 0.82, "OfiPro": 0.95, "Ergoline": 0.9}.get(
-        brand, 1.0)
+    return {
+        "Casa Andina Muebles": 1.12,
+        "Maderas del Sur": 1.08,
+        "Tambo Diseño": 1.15,
+        "Qori Home": 1.05,
+        "Mobilia Lima": 1.0,
+        "Nordik Home": 1.02,
+        "Básicos Kallpa": 0.82,
+        "OfiPro": 0.95,
+        "Ergoline": 0.9,
+    }.get(brand, 1.0)
 
 
 def sofa(r: random.Random) -> ProductDraft:
@@ -425,7 +518,7 @@ def sofa(r: random.Random) -> ProductDraft:
     brand = r.choice(d.HOME_BRANDS)
     colors = pick_some(r, d.SOFA_COLORS, 2, 4)
     first = r.randrange(0, 3)
-    materials = d.SOFA_MATERIALS[first:first + r.choice([1, 1, 2])]
+    materials = d.SOFA_MATERIALS[first : first + r.choice([1, 1, 2])]
     if r.random() < 0.15:
         materials = [d.SOFA_MATERIALS[4], d.SOFA_MATERIALS[5]]  # leather line
     scale = 0.6 + 0.2 * seats
@@ -442,26 +535,41 @@ def sofa(r: random.Random) -> ProductDraft:
     }
     if kind_name == "Sofá cama":
         specs["Cama"] = "Plaza y media al desplegar"
-    description = " ".join([
-        sentence(
-            r,
-            f"El {lower_first(kind_name)} {place} de {brand} tiene líneas simples y un asiento profundo para toda "
-            "la familia.",
-            f"{kind_name} {place}: cómodo, resistente y fácil de combinar con cualquier sala.",
-            f"Con el {lower_first(kind_name)} {place} tu sala gana un lugar cálido para conversar, leer o ver "
-            "películas.",
-        ),
-        f"Estructura de {lower_first(structure)} y relleno de {lower_first(filling)}.",
-        (f"Disponible en {len(colors)} colores" if len(colors) > 1 else f"En color {colors[0].lower()}")
-        + (f" y tapiz de {lower_first(materials[0][0])} o {lower_first(materials[1][0])}."
-           if len(materials) > 1 else f", tapizado en {lower_first(materials[0][0])}."),
-        "Despacho e instalación en Lima; consulta el costo para provincias.",
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f"El {lower_first(kind_name)} {place} de {brand} tiene líneas simples y un asiento profundo para toda "
+                "la familia.",
+                f"{kind_name} {place}: cómodo, resistente y fácil de combinar con cualquier sala.",
+                f"Con el {lower_first(kind_name)} {place} tu sala gana un lugar cálido para conversar, leer o ver "
+                "películas.",
+            ),
+            f"Estructura de {lower_first(structure)} y relleno de {lower_first(filling)}.",
+            (f"Disponible en {len(colors)} colores" if len(colors) > 1 else f"En color {colors[0].lower()}")
+            + (
+                f" y tapiz de {lower_first(materials[0][0])} o {lower_first(materials[1][0])}."
+                if len(materials) > 1
+                else f", tapizado en {lower_first(materials[0][0])}."
+            ),
+            "Despacho e instalación en Lima; consulta el costo para provincias.",
+        ]
+    )
     tags = {"armchair"} if seats == 1 else {"sofa"}
     return ProductDraft(
-        category="sofas", kind="sofa", brand=brand, name=f"{kind_name} {place}", description=description,
-        specs=specs, price=retail(base * _brand_premium(brand) * r.uniform(0.92, 1.12)), warranty=r.choice([12, 24]),
-        weight=kg(weight * r.uniform(0.9, 1.1)), dims=cm(*dims), variants=variants, look=hex_of(colors[0]), tags=tags,
+        category="sofas",
+        kind="sofa",
+        brand=brand,
+        name=f"{kind_name} {place}",
+        description=description,
+        specs=specs,
+        price=retail(base * _brand_premium(brand) * r.uniform(0.92, 1.12)),
+        warranty=r.choice([12, 24]),
+        weight=kg(weight * r.uniform(0.9, 1.1)),
+        dims=cm(*dims),
+        variants=variants,
+        look=hex_of(colors[0]),
+        tags=tags,
     )
 
 
@@ -470,7 +578,7 @@ def dining_table(r: random.Random) -> ProductDraft:
     place = r.choice(d.PLACES)
     brand = r.choice(d.HOME_BRANDS)
     glass = "vidrio" in kind_name
-    wood, factor = (("Vidrio templado de 8 mm", 1.0) if glass else r.choice(d.TABLE_WOODS))
+    wood, factor = ("Vidrio templado de 8 mm", 1.0) if glass else r.choice(d.TABLE_WOODS)
     colors = pick_some(r, ["Negro", "Blanco"] if glass else d.WOOD_COLORS, 1, 3)
     specs = {
         "Capacidad": f"{seats} personas",
@@ -481,23 +589,34 @@ def dining_table(r: random.Random) -> ProductDraft:
         "Armado": "Requiere armado sencillo (incluye herrajes)",
         "Fabricado en": _made_in(brand),
     }
-    description = " ".join([
-        sentence(
-            r,
-            f"La mesa {place} reúne a {seats} personas alrededor de una cubierta de {lower_first(wood)}.",
-            f"Mesa de comedor {place} para {seats}: sólida, fácil de limpiar y pensada para el día a día.",
-        ),
-        "Se extiende para recibir a más invitados." if "extensible" in kind_name else
-        "Sus esquinas redondeadas la hacen segura para los más pequeños." if "redonda" in kind_name else
-        "Un diseño atemporal que combina con sillas de madera o tapizadas.",
-        "Despacho e instalación en Lima; consulta el costo para provincias.",
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f"La mesa {place} reúne a {seats} personas alrededor de una cubierta de {lower_first(wood)}.",
+                f"Mesa de comedor {place} para {seats}: sólida, fácil de limpiar y pensada para el día a día.",
+            ),
+            "Se extiende para recibir a más invitados."
+            if "extensible" in kind_name
+            else "Sus esquinas redondeadas la hacen segura para los más pequeños."
+            if "redonda" in kind_name
+            else "Un diseño atemporal que combina con sillas de madera o tapizadas.",
+            "Despacho e instalación en Lima; consulta el costo para provincias.",
+        ]
+    )
     return ProductDraft(
-        category="mesas-de-comedor", kind="dining_table", brand=brand,
-        name=f"{kind_name} {place} para {seats} personas", description=description, specs=specs,
-        price=retail(base * factor * _brand_premium(brand) * r.uniform(0.93, 1.1)), warranty=12,
-        weight=kg(weight * (0.8 if glass else factor)), dims=cm(*dims),
-        variants=[VariantDraft([("color", c)]) for c in colors], look=hex_of(colors[0]),
+        category="mesas-de-comedor",
+        kind="dining_table",
+        brand=brand,
+        name=f"{kind_name} {place} para {seats} personas",
+        description=description,
+        specs=specs,
+        price=retail(base * factor * _brand_premium(brand) * r.uniform(0.93, 1.1)),
+        warranty=12,
+        weight=kg(weight * (0.8 if glass else factor)),
+        dims=cm(*dims),
+        variants=[VariantDraft([("color", c)]) for c in colors],
+        look=hex_of(colors[0]),
         tags={"six"} if seats == 6 else set(),  # the dining kit is "para seis": an 8-seater is not
     )
 
@@ -515,19 +634,30 @@ def coffee_table(r: random.Random) -> ProductDraft:
         "Carga máxima": f"{r.choice([30, 40, 50])} kg",
         "Fabricado en": _made_in(brand),
     }
-    description = " ".join([
-        f"La {lower_first(kind_name)} {place} completa tu sala con un toque cálido de {lower_first(wood)}.",
-        "Su cubierta se eleva para trabajar o comer desde el sofá." if "elevable" in kind_name else
-        "Tiene una repisa inferior para revistas, libros o el control remoto." if "repisa" in kind_name else
-        "Fácil de mover y de combinar con tu sofá.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            f"La {lower_first(kind_name)} {place} completa tu sala con un toque cálido de {lower_first(wood)}.",
+            "Su cubierta se eleva para trabajar o comer desde el sofá."
+            if "elevable" in kind_name
+            else "Tiene una repisa inferior para revistas, libros o el control remoto."
+            if "repisa" in kind_name
+            else "Fácil de mover y de combinar con tu sofá.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     return ProductDraft(
-        category="mesas-de-centro", kind="coffee_table", brand=brand, name=f"{kind_name} {place}",
-        description=description, specs=specs,
+        category="mesas-de-centro",
+        kind="coffee_table",
+        brand=brand,
+        name=f"{kind_name} {place}",
+        description=description,
+        specs=specs,
         price=retail(base * factor * _brand_premium(brand) * r.uniform(0.93, 1.1)),
-        warranty=12, weight=kg(weight * factor), dims=cm(*dims),
-        variants=[VariantDraft([("color", c)]) for c in colors], look=hex_of(colors[0]),
+        warranty=12,
+        weight=kg(weight * factor),
+        dims=cm(*dims),
+        variants=[VariantDraft([("color", c)]) for c in colors],
+        look=hex_of(colors[0]),
     )
 
 
@@ -563,23 +693,35 @@ def office_chair(r: random.Random) -> ProductDraft:
         "Peso máximo": f"{max_kg} kg",
         "Ruedas": "PU de 60 mm, no rayan el piso",
     }
-    description = " ".join([
-        sentence(
-            r,
-            f"La {lower_first(name)} acompaña tus jornadas largas con {lower_first(lumbar)} y apoyabrazos "
-            f"{lower_first(arms)}.",
-            f"{name}: una silla {'para maratones de juego' if gamer else 'para trabajar cómodo'} con pistón clase 4 "
-            f"y capacidad de hasta {max_kg} kg.",
-        ),
-        "Tapiz de malla transpirable, ideal para el verano limeño." if material == "Malla"
-        else f"Tapiz de {lower_first(material)} fácil de limpiar.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f"La {lower_first(name)} acompaña tus jornadas largas con {lower_first(lumbar)} y apoyabrazos "
+                f"{lower_first(arms)}.",
+                f"{name}: una silla {'para maratones de juego' if gamer else 'para trabajar cómodo'} con pistón clase 4 "
+                f"y capacidad de hasta {max_kg} kg.",
+            ),
+            "Tapiz de malla transpirable, ideal para el verano limeño."
+            if material == "Malla"
+            else f"Tapiz de {lower_first(material)} fácil de limpiar.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     return ProductDraft(
-        category="sillas-de-oficina", kind="office_chair", brand=brand, name=name, description=description,
-        specs=specs, price=retail(price * r.uniform(0.93, 1.1)), warranty=24 if gamer or base > 800 else 12,
-        weight=kg(r.uniform(12, 24)), dims=cm(68, 66, r.choice([118, 125, 132])), variants=variants,
-        look=hex_of(colors[0]), tags={"gamer"} if gamer else {"office"},
+        category="sillas-de-oficina",
+        kind="office_chair",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=retail(price * r.uniform(0.93, 1.1)),
+        warranty=24 if gamer or base > 800 else 12,
+        weight=kg(r.uniform(12, 24)),
+        dims=cm(68, 66, r.choice([118, 125, 132])),
+        variants=variants,
+        look=hex_of(colors[0]),
+        tags={"gamer"} if gamer else {"office"},
     )
 
 
@@ -597,16 +739,28 @@ def dining_chair(r: random.Random) -> ProductDraft:
         "Peso máximo": f"{r.choice([100, 110, 120])} kg",
         "Fabricado en": _made_in(brand),
     }
-    description = " ".join([
-        f"La {lower_first(kind_name)} {place} suma estilo y comodidad a tu comedor.",
-        "Su asiento acolchado invita a quedarse en la sobremesa." if upholstered
-        else "Madera maciza con uniones reforzadas que duran años.",
-        "Se vende por unidad; combínala con las mesas de la misma colección.",
-    ])
+    description = " ".join(
+        [
+            f"La {lower_first(kind_name)} {place} suma estilo y comodidad a tu comedor.",
+            "Su asiento acolchado invita a quedarse en la sobremesa."
+            if upholstered
+            else "Madera maciza con uniones reforzadas que duran años.",
+            "Se vende por unidad; combínala con las mesas de la misma colección.",
+        ]
+    )
     return ProductDraft(
-        category="sillas-de-comedor", kind="dining_chair", brand=brand, name=f"{kind_name} {place}",
-        description=description, specs=specs, price=retail(base * _brand_premium(brand) * r.uniform(0.93, 1.1)),
-        warranty=12, weight=kg(r.uniform(4, 8)), dims=cm(50, 55, 92), variants=variants, look=hex_of(colors[0]),
+        category="sillas-de-comedor",
+        kind="dining_chair",
+        brand=brand,
+        name=f"{kind_name} {place}",
+        description=description,
+        specs=specs,
+        price=retail(base * _brand_premium(brand) * r.uniform(0.93, 1.1)),
+        warranty=12,
+        weight=kg(r.uniform(4, 8)),
+        dims=cm(50, 55, 92),
+        variants=variants,
+        look=hex_of(colors[0]),
     )
 
 
@@ -626,23 +780,35 @@ def desk(r: random.Random) -> ProductDraft:
     }
     if "elevable" in kind_name:
         specs["Memorias de altura"] = "4 posiciones"
-    description = " ".join([
-        sentence(
-            r,
-            f"El {lower_first(kind_name)} {place} te da espacio para la laptop, el monitor y tus cuadernos.",
-            f"{kind_name} {place}: firme, amplio y fácil de armar.",
-        ),
-        "Alterna entre trabajar sentado y de pie con solo un botón." if "elevable" in kind_name else
-        "Bandeja para cables y superficie amplia para tu setup completo." if gamer else
-        "Un básico del home office que cabe incluso en departamentos pequeños.",
-        r.choice(PERU_CLOSERS),
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f"El {lower_first(kind_name)} {place} te da espacio para la laptop, el monitor y tus cuadernos.",
+                f"{kind_name} {place}: firme, amplio y fácil de armar.",
+            ),
+            "Alterna entre trabajar sentado y de pie con solo un botón."
+            if "elevable" in kind_name
+            else "Bandeja para cables y superficie amplia para tu setup completo."
+            if gamer
+            else "Un básico del home office que cabe incluso en departamentos pequeños.",
+            r.choice(PERU_CLOSERS),
+        ]
+    )
     return ProductDraft(
-        category="escritorios", kind="desk", brand=brand, name=f"{kind_name} {place}", description=description,
-        specs=specs, price=retail(base * _brand_premium(brand) * r.uniform(0.93, 1.1)),
-        warranty=12 if base < 1000 else 24, weight=kg(weight * r.uniform(0.9, 1.1)), dims=cm(*dims),
+        category="escritorios",
+        kind="desk",
+        brand=brand,
+        name=f"{kind_name} {place}",
+        description=description,
+        specs=specs,
+        price=retail(base * _brand_premium(brand) * r.uniform(0.93, 1.1)),
+        warranty=12 if base < 1000 else 24,
+        weight=kg(weight * r.uniform(0.9, 1.1)),
+        dims=cm(*dims),
         variants=[VariantDraft([("color", c)]) for c in colors],
-        look=hex_of(colors[0]), tags={"gamer"} if gamer else {"office"},
+        look=hex_of(colors[0]),
+        tags={"gamer"} if gamer else {"office"},
     )
 
 
@@ -681,22 +847,36 @@ def hoodie(r: random.Random) -> ProductDraft:
         "Cuidado": CARE,
         "Hecho en": "Perú" if local else r.choice(["Vietnam", "Camboya", "Bangladés"]),
     }
-    description = " ".join([
-        sentence(
-            r,
-            f"Hoodie {fit.lower()} de {brand} con el diseño {design} bordado al frente." if local
-            else f"El clásico {model} de {brand}, suave por dentro y resistente al uso diario.",
-            f"Un polerón {fit.lower()} para las mañanas frías de Lima y las noches en la sierra."
-            if local else f"Polerón con capucha {brand}: comodidad de todos los días con el logo de siempre.",
-        ),
-        f"Confeccionado en {fabric.lower()}.",
-        "Hecho en Lima por talleres de Gamarra." if local else "Producto original con garantía de la marca.",
-        "Cambios de talla gratis en tienda hasta 30 días después de tu compra.",
-    ])
+    description = " ".join(
+        [
+            sentence(
+                r,
+                f"Hoodie {fit.lower()} de {brand} con el diseño {design} bordado al frente."
+                if local
+                else f"El clásico {model} de {brand}, suave por dentro y resistente al uso diario.",
+                f"Un polerón {fit.lower()} para las mañanas frías de Lima y las noches en la sierra."
+                if local
+                else f"Polerón con capucha {brand}: comodidad de todos los días con el logo de siempre.",
+            ),
+            f"Confeccionado en {fabric.lower()}.",
+            "Hecho en Lima por talleres de Gamarra." if local else "Producto original con garantía de la marca.",
+            "Cambios de talla gratis en tienda hasta 30 días después de tu compra.",
+        ]
+    )
     return ProductDraft(
-        category="hoodies", kind="hoodie", brand=brand, name=name, description=description, specs=specs,
-        price=retail(price), warranty=3, weight=kg(0.65), dims=cm(35, 30, 6), variants=variants,
-        look=hex_of(colors[0]), tags={"local"} if local else set(),
+        category="hoodies",
+        kind="hoodie",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=retail(price),
+        warranty=3,
+        weight=kg(0.65),
+        dims=cm(35, 30, 6),
+        variants=variants,
+        look=hex_of(colors[0]),
+        tags={"local"} if local else set(),
     )
 
 
@@ -719,7 +899,8 @@ def tshirt(r: random.Random) -> ProductDraft:
         fabric = "100% algodón"
     colors = pick_some(r, d.APPAREL_COLORS, 1, 2 if len(fits) > 1 else 3)
     variants = combine(
-        colors_axis(colors), [("size", s, ZERO) for s in _sizes(r)],
+        colors_axis(colors),
+        [("size", s, ZERO) for s in _sizes(r)],
         [("fit", f, Decimal("10.00") if f == "Oversize" and len(fits) > 1 else ZERO) for f in fits],
     )
     specs = {
@@ -730,17 +911,31 @@ def tshirt(r: random.Random) -> ProductDraft:
         "Cuidado": CARE,
         "Hecho en": "Perú" if local else r.choice(["Perú", "Honduras", "Vietnam"]),
     }
-    description = " ".join([
-        f"Polo {design} de {brand} en {fabric.lower()}: fresco, suave y duradero." if local
-        else f"El {model}: un básico de {brand} que combina con todo.",
-        "El algodón pima peruano es de fibra extra larga: no se apelotona y mantiene el color lavado tras lavado."
-        if "pima" in fabric else "Tejido de punto ligero para el verano.",
-        "Elige entre corte regular u oversize." if len(fits) > 1 else "Cambios de talla gratis en tienda.",
-    ])
+    description = " ".join(
+        [
+            f"Polo {design} de {brand} en {fabric.lower()}: fresco, suave y duradero."
+            if local
+            else f"El {model}: un básico de {brand} que combina con todo.",
+            "El algodón pima peruano es de fibra extra larga: no se apelotona y mantiene el color lavado tras lavado."
+            if "pima" in fabric
+            else "Tejido de punto ligero para el verano.",
+            "Elige entre corte regular u oversize." if len(fits) > 1 else "Cambios de talla gratis en tienda.",
+        ]
+    )
     return ProductDraft(
-        category="polos", kind="tshirt", brand=brand, name=name, description=description, specs=specs,
-        price=retail(price), warranty=3, weight=kg(0.25), dims=cm(30, 25, 3), variants=variants,
-        look=hex_of(colors[0]), tags={"local"} if local else set(),
+        category="polos",
+        kind="tshirt",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=retail(price),
+        warranty=3,
+        weight=kg(0.25),
+        dims=cm(30, 25, 3),
+        variants=variants,
+        look=hex_of(colors[0]),
+        tags={"local"} if local else set(),
     )
 
 
@@ -751,30 +946,49 @@ def sneaker(r: random.Random) -> ProductDraft:
     sizes = d.SHOE_SIZES if r.random() < 0.7 else d.SHOE_SIZES[:-1]
     variants = combine(colors_axis([color]), [("size", s, ZERO) for s in sizes])
     specs = {
-        "Capellada": r.choice(["Cuero", "Cuero y gamuza", "Malla y cuero sintético", "Lona"]) if brand != "Converse"
+        "Capellada": r.choice(["Cuero", "Cuero y gamuza", "Malla y cuero sintético", "Lona"])
+        if brand != "Converse"
         else "Lona",
         "Suela": "Caucho vulcanizado" if brand in ("Vans", "Converse") else "Caucho",
         "Plantilla": "Acolchada, removible",
         "Uso": "Urbano",
         "Hecho en": "Perú" if local else r.choice(["Vietnam", "Indonesia", "China"]),
     }
-    description = " ".join([
-        f"Las {brand} {model} en colorway «{colorway}»: " + r.choice([
-            "un clásico que nunca pasa de moda.", "comodidad para todo el día y estilo para toda la semana.",
-            "el par que combina con tus jeans, joggers y shorts.",
-        ]),
-        "Diseñadas y fabricadas en Perú." if local else "Producto original, importado por Kallpa.",
-        "Si dudas entre dos tallas, te recomendamos la mayor.",
-    ])
+    description = " ".join(
+        [
+            f"Las {brand} {model} en colorway «{colorway}»: "
+            + r.choice(
+                [
+                    "un clásico que nunca pasa de moda.",
+                    "comodidad para todo el día y estilo para toda la semana.",
+                    "el par que combina con tus jeans, joggers y shorts.",
+                ]
+            ),
+            "Diseñadas y fabricadas en Perú." if local else "Producto original, importado por Kallpa.",
+            "Si dudas entre dos tallas, te recomendamos la mayor.",
+        ]
+    )
     line = LineDraft(
-        name=f"{brand} {model}", category="zapatillas", manufacturer=brand,
+        name=f"{brand} {model}",
+        category="zapatillas",
+        manufacturer=brand,
         description=f"Las {brand} {model} en todos sus colorways disponibles en Kallpa.",
         base_specs={"Uso": "Urbano", "Tallas": "38 a 44 (EU)"},
     )
     return ProductDraft(
-        category="zapatillas", kind="sneaker", brand=brand, name=f"Zapatillas {brand} {model} '{colorway}'",
-        description=description, specs=specs, price=retail(base * r.uniform(0.97, 1.03)), warranty=6,
-        weight=kg(0.95), dims=cm(34, 22, 13), variants=variants, look=hex_of(color), line=line,
+        category="zapatillas",
+        kind="sneaker",
+        brand=brand,
+        name=f"Zapatillas {brand} {model} '{colorway}'",
+        description=description,
+        specs=specs,
+        price=retail(base * r.uniform(0.97, 1.03)),
+        warranty=6,
+        weight=kg(0.95),
+        dims=cm(34, 22, 13),
+        variants=variants,
+        look=hex_of(color),
+        line=line,
         tags={"local"} if local else set(),
     )
 
@@ -798,15 +1012,26 @@ def cap(r: random.Random) -> ProductDraft:
         "Cierre": "Ajustable (snapback)" if "snapback" in cap_type.lower() else "Correa ajustable",
         "Talla": "Única (54–60 cm)",
     }
-    description = " ".join([
-        f"{name} de {brand}, con bordado frontal y ajuste cómodo.",
-        "Protege del sol de verano sin perder estilo.",
-        "Hecha en Perú." if local else "Producto original.",
-    ])
+    description = " ".join(
+        [
+            f"{name} de {brand}, con bordado frontal y ajuste cómodo.",
+            "Protege del sol de verano sin perder estilo.",
+            "Hecha en Perú." if local else "Producto original.",
+        ]
+    )
     return ProductDraft(
-        category="gorras", kind="cap", brand=brand, name=name, description=description, specs=specs,
-        price=retail(price * r.uniform(0.95, 1.08)), warranty=3, weight=kg(0.15), dims=cm(25, 20, 12),
-        variants=[VariantDraft([("color", c)]) for c in colors], look=hex_of(colors[0]),
+        category="gorras",
+        kind="cap",
+        brand=brand,
+        name=name,
+        description=description,
+        specs=specs,
+        price=retail(price * r.uniform(0.95, 1.08)),
+        warranty=3,
+        weight=kg(0.15),
+        dims=cm(25, 20, 12),
+        variants=[VariantDraft([("color", c)]) for c in colors],
+        look=hex_of(colors[0]),
         tags={"local"} if local else set(),
     )
 

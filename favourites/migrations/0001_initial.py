@@ -6,42 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0015_model_number_help_text'),
+        ("catalog", "0015_model_number_help_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FavouriteShare',
+            name="FavouriteShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=32, unique=True, verbose_name='key')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='shared at')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='favourite_share', to=settings.AUTH_USER_MODEL, verbose_name='customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=32, unique=True, verbose_name="key")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="shared at")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favourite_share",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shared favourites link',
-                'verbose_name_plural': 'shared favourites links',
+                "verbose_name": "shared favourites link",
+                "verbose_name_plural": "shared favourites links",
             },
         ),
         migrations.CreateModel(
-            name='Favourite',
+            name="Favourite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('saved_price', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='price when saved')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='saved at')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product', verbose_name='product')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='favourites', to=settings.AUTH_USER_MODEL, verbose_name='customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "saved_price",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="price when saved"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="saved at")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="favourites",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="customer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'favourite',
-                'verbose_name_plural': 'favourites',
-                'ordering': ('-created_at', '-id'),
-                'constraints': [models.UniqueConstraint(fields=('user', 'product'), name='favourite_user_product_unique')],
+                "verbose_name": "favourite",
+                "verbose_name_plural": "favourites",
+                "ordering": ("-created_at", "-id"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "product"), name="favourite_user_product_unique")
+                ],
             },
         ),
     ]

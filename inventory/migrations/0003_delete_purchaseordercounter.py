@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0002_carry_counters"),
-        ('inventory', '0002_reserve_function'),
+        ("inventory", "0002_reserve_function"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='PurchaseOrderCounter',
+            name="PurchaseOrderCounter",
         ),
     ]

@@ -6,26 +6,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0013_bundles_and_scheduled_prices'),
-        ('inventory', '0003_delete_purchaseordercounter'),
+        ("catalog", "0013_bundles_and_scheduled_prices"),
+        ("inventory", "0003_delete_purchaseordercounter"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='movement',
-            name='bundle_units',
-            field=models.IntegerField(db_default=0, default=0, help_text='Bundles this movement counts for, signed like the quantity. Of the movements of one sale or return of a bundle, one carries the bundles and the others 0.', verbose_name='bundles'),
+            model_name="movement",
+            name="bundle_units",
+            field=models.IntegerField(
+                db_default=0,
+                default=0,
+                help_text="Bundles this movement counts for, signed like the quantity. Of the movements of one sale or return of a bundle, one carries the bundles and the others 0.",
+                verbose_name="bundles",
+            ),
         ),
         migrations.AddField(
-            model_name='movement',
-            name='sold_as',
-            field=models.ForeignKey(blank=True, help_text='The bundle these component units were sold or returned as (empty: sold on their own).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant', verbose_name='sold as bundle'),
+            model_name="movement",
+            name="sold_as",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The bundle these component units were sold or returned as (empty: sold on their own).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.variant",
+                verbose_name="sold as bundle",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='movement',
-            constraint=models.CheckConstraint(condition=models.Q(('sold_as__isnull', False), ('bundle_units', 0), _connector='OR'), name='inventory_movement_bundles_need_a_bundle'),
+            model_name="movement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sold_as__isnull", False), ("bundle_units", 0), _connector="OR"),
+                name="inventory_movement_bundles_need_a_bundle",
+            ),
         ),
     ]

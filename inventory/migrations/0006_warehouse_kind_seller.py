@@ -13,21 +13,38 @@ def back_to_own(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0005_supplier_ruc_ascii_digits'),
+        ("inventory", "0005_supplier_ruc_ascii_digits"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalwarehouse',
-            name='kind',
-            field=models.CharField(choices=[('own', 'Own warehouse'), ('dropshipping', 'Dropshipping supplier'), ('seller', "Seller's warehouse")], default='own', max_length=12, verbose_name='kind'),
+            model_name="historicalwarehouse",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("own", "Own warehouse"),
+                    ("dropshipping", "Dropshipping supplier"),
+                    ("seller", "Seller's warehouse"),
+                ],
+                default="own",
+                max_length=12,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='warehouse',
-            name='kind',
-            field=models.CharField(choices=[('own', 'Own warehouse'), ('dropshipping', 'Dropshipping supplier'), ('seller', "Seller's warehouse")], default='own', max_length=12, verbose_name='kind'),
+            model_name="warehouse",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("own", "Own warehouse"),
+                    ("dropshipping", "Dropshipping supplier"),
+                    ("seller", "Seller's warehouse"),
+                ],
+                default="own",
+                max_length=12,
+                verbose_name="kind",
+            ),
         ),
         migrations.RunPython(sellers_warehouses_are_of_the_sellers_kind, back_to_own),
     ]

@@ -13,21 +13,53 @@ call (see reservations.py).
 """
 
 from .alerts import low_stock_notify
+from .order_stock import OrderStockSale, order_stock_restore, order_stock_restore_units, order_stock_sell
 from .purchasing import (
-    purchase_order_cancel, purchase_order_create, purchase_order_lines_check, purchase_order_next_number,
-    purchase_order_place, purchase_order_recalculate, purchase_order_receive, purchase_order_update, supplier_create,
+    purchase_order_cancel,
+    purchase_order_create,
+    purchase_order_lines_check,
+    purchase_order_next_number,
+    purchase_order_place,
+    purchase_order_recalculate,
+    purchase_order_receive,
+    purchase_order_update,
+    supplier_create,
 )
 from .reservations import (
-    customer_purchase_limit_check, reservation_convert, reservation_release, reservation_renew, reservations_expire,
+    customer_purchase_limit_check,
+    reservation_convert,
+    reservation_release,
+    reservation_renew,
+    reservations_expire,
     stock_reserve,
 )
-from .order_stock import OrderStockSale, order_stock_restore, order_stock_restore_units, order_stock_sell
 from .stock import stock_adjust, stock_level_open, stock_receive, stock_return, stock_transfer, stock_write_off
 
 __all__ = [
-    "OrderStockSale", "customer_purchase_limit_check", "low_stock_notify", "order_stock_restore", "order_stock_restore_units", "order_stock_sell", "purchase_order_cancel", "purchase_order_create",
-    "purchase_order_lines_check", "purchase_order_next_number", "purchase_order_place", "purchase_order_recalculate",
-    "purchase_order_receive", "purchase_order_update",
-    "reservation_convert", "reservation_release", "reservation_renew", "reservations_expire", "stock_adjust",
-    "stock_level_open", "stock_receive", "stock_reserve", "stock_return", "stock_transfer", "stock_write_off", "supplier_create",
+    "OrderStockSale",
+    "customer_purchase_limit_check",
+    "low_stock_notify",
+    "order_stock_restore",
+    "order_stock_restore_units",
+    "order_stock_sell",
+    "purchase_order_cancel",
+    "purchase_order_create",
+    "purchase_order_lines_check",
+    "purchase_order_next_number",
+    "purchase_order_place",
+    "purchase_order_recalculate",
+    "purchase_order_receive",
+    "purchase_order_update",
+    "reservation_convert",
+    "reservation_release",
+    "reservation_renew",
+    "reservations_expire",
+    "stock_adjust",
+    "stock_level_open",
+    "stock_receive",
+    "stock_reserve",
+    "stock_return",
+    "stock_transfer",
+    "stock_write_off",
+    "supplier_create",
 ]

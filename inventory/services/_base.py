@@ -11,9 +11,9 @@ from catalog.models import Variant
 from catalog.services import products_units_sold_add
 
 from .. import ports
-from ..shown_stock import stock_changed
 from ..exceptions import InsufficientStock, InvalidQuantity, ReasonRequired
 from ..models import Movement, PurchaseOrder, Reservation, StockLevel, Warehouse
+from ..shown_stock import stock_changed
 
 
 def positive(value) -> int:
@@ -72,8 +72,9 @@ def locked_level(variant: Variant, warehouse: Warehouse, *, create: bool) -> Sto
         StockLevel.objects.get_or_create(variant_id=pk_of(variant), warehouse_id=pk_of(warehouse))
     levels = lock_levels(variant_id=pk_of(variant), warehouse_id=pk_of(warehouse))
     if not levels:
-        raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=0,
-                                variant_id=pk_of(variant))
+        raise InsufficientStock(
+            available=0, sku=getattr(variant, "sku", variant), requested=0, variant_id=pk_of(variant)
+        )
     return levels[0]
 
 
@@ -126,16 +127,34 @@ class LowStockAlerts:
             transaction.on_commit(lambda: tasks.notify_low_stock.delay(ids))
 
 
-def record_movement(level: StockLevel, kind: str, quantity: int, *, actor=None, reason: str = "",
-                    reference_type: str = Movement.Reference.MANUAL, reference_id: int | None = None,
-                    purchase_order: PurchaseOrder | None = None, transfer_key=None, sold_as_id: int | None = None,
-                    bundle_units: int = 0) -> Movement:
+def record_movement(
+    level: StockLevel,
+    kind: str,
+    quantity: int,
+    *,
+    actor=None,
+    reason: str = "",
+    reference_type: str = Movement.Reference.MANUAL,
+    reference_id: int | None = None,
+    purchase_order: PurchaseOrder | None = None,
+    transfer_key=None,
+    sold_as_id: int | None = None,
+    bundle_units: int = 0,
+) -> Movement:
     """Append a movement and apply it to the (locked) level's on_hand. The one place on_hand
     rises (receipts, returns, restocks, transfers in): those waiting for the variant are told."""
     movement = Movement.objects.create(
-        stock_level=level, kind=kind, quantity=quantity, actor=actor, reason=reason or "",
-        reference_type=reference_type, reference_id=reference_id, purchase_order=purchase_order,
-        transfer_key=transfer_key, sold_as_id=sold_as_id, bundle_units=bundle_units,
+        stock_level=level,
+        kind=kind,
+        quantity=quantity,
+        actor=actor,
+        reason=reason or "",
+        reference_type=reference_type,
+        reference_id=reference_id,
+        purchase_order=purchase_order,
+        transfer_key=transfer_key,
+        sold_as_id=sold_as_id,
+        bundle_units=bundle_units,
     )
     StockLevel.objects.filter(pk=level.pk).update(on_hand=F("on_hand") + quantity)
     level.on_hand += quantity

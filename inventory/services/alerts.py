@@ -23,10 +23,15 @@ def low_stock_notify(*, stock_level_ids: Iterable[int]) -> int:
     if not recipients:
         return 0
     lines = [
-        str(_("%(sku)s in %(warehouse)s: %(available)d available, minimum %(minimum)d") % {
-            "sku": lv.variant.sku, "warehouse": lv.warehouse.code, "available": lv.available_units,
-            "minimum": lv.minimum,
-        })
+        str(
+            _("%(sku)s in %(warehouse)s: %(available)d available, minimum %(minimum)d")
+            % {
+                "sku": lv.variant.sku,
+                "warehouse": lv.warehouse.code,
+                "available": lv.available_units,
+                "minimum": lv.minimum,
+            }
+        )
         for lv in low
     ]
     subject = str(_("Low stock: %(count)d stock levels at or below their minimum") % {"count": len(low)})

@@ -26,7 +26,8 @@ def _still_out(order_id: int) -> dict[tuple[int, int | None], tuple[int, int]]:
     """{(stock level id, bundle variant id or None): (units, bundles)} the order still has out."""
     rows = (
         Movement.objects.filter(reference_type=Movement.Reference.ORDER, reference_id=order_id)
-        .order_by().values("stock_level_id", "sold_as_id")
+        .order_by()
+        .values("stock_level_id", "sold_as_id")
         .annotate(total=Sum("quantity"), bundles=Sum("bundle_units"))
         .values_list("stock_level_id", "sold_as_id", "total", "bundles")
     )
@@ -34,12 +35,16 @@ def _still_out(order_id: int) -> dict[tuple[int, int | None], tuple[int, int]]:
     return {(level_id, sold_as): (-total, -bundles) for level_id, sold_as, total, bundles in rows if total < 0}
 
 
-def _bundle_sale(ordered: dict[int, int], parts_of: dict[int, list[tuple[int, int]]],
-                 sold: dict[tuple[int, int | None], tuple[int, int]]) -> BundleSale | None:
+def _bundle_sale(
+    ordered: dict[int, int],
+    parts_of: dict[int, list[tuple[int, int]]],
+    sold: dict[tuple[int, int | None], tuple[int, int]],
+) -> BundleSale | None:
     """What of the order's component units is still to be sold as which bundle (units bought on
     their own first), given what was already sold {(variant id, bundle or None): (units, bundles)}."""
     if not parts_of:
         return None
+
     def unsold(component_id: int, bundle_id: int | None, units: int) -> int:
         return units - sold.get((component_id, bundle_id), (0, 0))[0]
 
@@ -51,9 +56,9 @@ def _bundle_sale(ordered: dict[int, int], parts_of: dict[int, list[tuple[int, in
         for component_id, per in parts:
             slots[component_id].append([bundle_id, unsold(component_id, bundle_id, per * ordered[bundle_id])])
     bundles_sold = defaultdict(int)
-    for (_variant_id, sold_as), (_units, bundles) in sold.items():
+    for (_variant_id, sold_as), (_units, bundle_count) in sold.items():
         if sold_as:
-            bundles_sold[sold_as] += bundles
+            bundles_sold[sold_as] += bundle_count
     return BundleSale(slots=dict(slots), bundles={b: ordered[b] - bundles_sold[b] for b in parts_of})
 
 
@@ -84,30 +89,35 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
     ordered, lines = lines, bundles.expand(lines, parts_of)  # a bundle's units are its components'
     with transaction.atomic():
         sold_as: dict[tuple[int, int | None], tuple[int, int]] = {}
-        for variant_id, bundle_id, quantity, bundle_units in (
-            Movement.objects.filter(reference_type=Movement.Reference.ORDER, reference_id=order_id,
-                                    kind=Movement.Kind.SALE)
-            .values_list("stock_level__variant_id", "sold_as_id", "quantity", "bundle_units")
-        ):
+        for variant_id, bundle_id, quantity, bundle_units in Movement.objects.filter(
+            reference_type=Movement.Reference.ORDER, reference_id=order_id, kind=Movement.Kind.SALE
+        ).values_list("stock_level__variant_id", "sold_as_id", "quantity", "bundle_units"):
             units, bundle_count = sold_as.get((variant_id, bundle_id), (0, 0))
             sold_as[(variant_id, bundle_id)] = (units - quantity, bundle_count - bundle_units)
         sold: dict[int, int] = defaultdict(int)
         for (variant_id, _bundle_id), (units, _bundles) in sold_as.items():
             sold[variant_id] += units
         held: dict[int, int] = defaultdict(int)
-        for variant_id, quantity in Reservation.objects.active(now).filter(order_id=order_id).values_list(
-            "stock_level__variant_id", "quantity"
+        for variant_id, quantity in (
+            Reservation.objects.active(now).filter(order_id=order_id).values_list("stock_level__variant_id", "quantity")
         ):
             held[variant_id] += quantity
         missing = {vid: qty - sold[vid] - held[vid] for vid, qty in lines.items() if qty - sold[vid] - held[vid] > 0}
         if missing:
             # Lapsed holds are given back before the units are taken again for the order.
-            Reservation.objects.filter(order_id=order_id, status=Reservation.Status.ACTIVE,
-                                       expires_at__lte=now).update(status=Reservation.Status.RELEASED, closed_at=now)
+            Reservation.objects.filter(order_id=order_id, status=Reservation.Status.ACTIVE, expires_at__lte=now).update(
+                status=Reservation.Status.RELEASED, closed_at=now
+            )
             stock_reserve(lines=missing, order_id=order_id, may_hold_bundles=False)  # expanded above
-        movements = reservation_convert(
-            order_id=order_id, actor=actor, bundle_sale=_bundle_sale(ordered, parts_of, sold_as),
-        ) if (missing or held) else []
+        movements = (
+            reservation_convert(
+                order_id=order_id,
+                actor=actor,
+                bundle_sale=_bundle_sale(ordered, parts_of, sold_as),
+            )
+            if (missing or held)
+            else []
+        )
         return OrderStockSale(movements=movements, units_out=order_units_out(order_id))
 
 
@@ -123,9 +133,17 @@ def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
         out = _still_out(order_id)  # again, under the locks
         reason = _("Order cancelled")
         movements = [
-            record_movement(levels[level_id], Movement.Kind.RETURN, units, actor=actor, reason=reason,
-                            reference_type=Movement.Reference.ORDER, reference_id=order_id, sold_as_id=bundle_id,
-                            bundle_units=bundles)
+            record_movement(
+                levels[level_id],
+                Movement.Kind.RETURN,
+                units,
+                actor=actor,
+                reason=reason,
+                reference_type=Movement.Reference.ORDER,
+                reference_id=order_id,
+                sold_as_id=bundle_id,
+                bundle_units=bundles,
+            )
             for (level_id, bundle_id), (units, bundles) in sorted(out.items(), key=lambda i: (i[0][0], i[0][1] or 0))
             if level_id in levels
         ]
@@ -133,8 +151,9 @@ def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
         return movements
 
 
-def order_stock_restore_units(*, order_id: int, units: dict[tuple[int, int, int | None], int], actor=None,
-                              reason: str) -> list[Movement]:
+def order_stock_restore_units(
+    *, order_id: int, units: dict[tuple[int, int, int | None], int], actor=None, reason: str
+) -> list[Movement]:
     """Some of a paid order's units will not ship (their legs were stopped): they go back to the
     stock levels they left, a return movement each, never more than the order still has out.
     `units` is shaped as the shipments carry them ({(warehouse id, variant id, bundle part id or
@@ -150,7 +169,10 @@ def order_stock_restore_units(*, order_id: int, units: dict[tuple[int, int, int 
         elif variant_id in parts_of:  # whole bundles: their components, the first one carrying the count
             for index, (component_id, per) in enumerate(parts_of[variant_id]):
                 got, whole = wanted[(warehouse_id, component_id, variant_id)]
-                wanted[(warehouse_id, component_id, variant_id)] = (got + count * per, whole + (count if index == 0 else 0))
+                wanted[(warehouse_id, component_id, variant_id)] = (
+                    got + count * per,
+                    whole + (count if index == 0 else 0),
+                )
         else:
             got, whole = wanted[(warehouse_id, variant_id, None)]
             wanted[(warehouse_id, variant_id, None)] = (got + count, whole)
@@ -164,15 +186,26 @@ def order_stock_restore_units(*, order_id: int, units: dict[tuple[int, int, int 
         levels = {(level.warehouse_id, level.variant_id): level for level in lock_levels(pk__in=level_ids)}  # pk order
         out = _still_out(order_id)  # under the locks
         movements = []
-        for (warehouse_id, variant_id, bundle_id), (count, whole) in sorted(wanted.items(), key=lambda i: (
-                i[0][0], i[0][1], i[0][2] or 0)):
+        for (warehouse_id, variant_id, bundle_id), (count, whole) in sorted(
+            wanted.items(), key=lambda i: (i[0][0], i[0][1], i[0][2] or 0)
+        ):
             level = levels.get((warehouse_id, variant_id))
             still_out, bundles_out = out.get((level.pk, bundle_id), (0, 0)) if level else (0, 0)
             count = min(count, still_out)
             if count <= 0:
                 continue
-            movements.append(record_movement(level, Movement.Kind.RETURN, count, actor=actor, reason=reason,
-                                             reference_type=Movement.Reference.ORDER, reference_id=order_id,
-                                             sold_as_id=bundle_id, bundle_units=min(whole, bundles_out)))
+            movements.append(
+                record_movement(
+                    level,
+                    Movement.Kind.RETURN,
+                    count,
+                    actor=actor,
+                    reason=reason,
+                    reference_type=Movement.Reference.ORDER,
+                    reference_id=order_id,
+                    sold_as_id=bundle_id,
+                    bundle_units=min(whole, bundles_out),
+                )
+            )
         units_sold_record(movements)
         return movements

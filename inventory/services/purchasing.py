@@ -14,8 +14,15 @@ from core.counters import counter_next
 
 from ..exceptions import InvalidQuantity, InventoryError, OverReceipt, PurchaseOrderStateError
 from ..models import (
-    IGV_RATE, ZERO, Movement, PurchaseOrder, PurchaseOrderLine, StockLevel, Supplier,
-    Warehouse, money,
+    IGV_RATE,
+    ZERO,
+    Movement,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    StockLevel,
+    Supplier,
+    Warehouse,
+    money,
 )
 from ._base import lock_levels, pk_of, positive, record_movement
 
@@ -25,8 +32,10 @@ def supplier_create(*, name: str, ruc: str, **fields) -> Supplier:
     try:
         supplier.full_clean()
     except ValidationError as error:
-        raise InventoryError(_("The supplier is not valid: %(errors)s"),
-                             errors="; ".join(m for ms in error.message_dict.values() for m in ms)) from None
+        raise InventoryError(
+            _("The supplier is not valid: %(errors)s"),
+            errors="; ".join(m for ms in error.message_dict.values() for m in ms),
+        ) from None
     supplier.save()
     return supplier
 
@@ -74,34 +83,54 @@ def purchase_order_lines_check(*, lines) -> dict[int, tuple[int, Decimal]]:
     return prepared
 
 
-def purchase_order_create(*, supplier: Supplier, warehouse: Warehouse, lines, actor=None, notes: str = "",
-                          expected_at=None) -> PurchaseOrder:
+def purchase_order_create(
+    *, supplier: Supplier, warehouse: Warehouse, lines, actor=None, notes: str = "", expected_at=None
+) -> PurchaseOrder:
     """A draft purchase order. lines: (variant, quantity, unit cost before IGV) triples."""
     prepared = purchase_order_lines_check(lines=lines)
     with transaction.atomic():
         order = PurchaseOrder(
-            number=purchase_order_next_number(), supplier=supplier, warehouse=warehouse, notes=notes,
-            expected_at=expected_at, created_by=actor,
+            number=purchase_order_next_number(),
+            supplier=supplier,
+            warehouse=warehouse,
+            notes=notes,
+            expected_at=expected_at,
+            created_by=actor,
         )
         _history_by(order, actor)
         order.save()
-        bulk_create_with_history([
-            PurchaseOrderLine(purchase_order=order, variant_id=vid, quantity_ordered=qty, unit_cost=cost)
-            for vid, (qty, cost) in prepared.items()
-        ], PurchaseOrderLine, default_user=actor)
+        bulk_create_with_history(
+            [
+                PurchaseOrderLine(purchase_order=order, variant_id=vid, quantity_ordered=qty, unit_cost=cost)
+                for vid, (qty, cost) in prepared.items()
+            ],
+            PurchaseOrderLine,
+            default_user=actor,
+        )
         return purchase_order_recalculate(purchase_order=order)
 
 
-def purchase_order_update(*, purchase_order: PurchaseOrder, notes: str, expected_at, supplier: Supplier | None = None,
-                          warehouse: Warehouse | None = None, lines=None, actor=None) -> PurchaseOrder:
+def purchase_order_update(
+    *,
+    purchase_order: PurchaseOrder,
+    notes: str,
+    expected_at,
+    supplier: Supplier | None = None,
+    warehouse: Warehouse | None = None,
+    lines=None,
+    actor=None,
+) -> PurchaseOrder:
     """Edit a purchase order. Its notes and expected date change at any time; its supplier,
     warehouse and lines (None keeps them; lines is the whole new set, as purchase_order_create
     takes it) only while it is a draft, since the supplier may already be filling it."""
     prepared = None if lines is None else purchase_order_lines_check(lines=lines)
     with transaction.atomic():
         order = _lock_order(purchase_order, *PurchaseOrder.Status.values)
-        redrafts = prepared is not None or (supplier is not None and supplier.pk != order.supplier_id) \
+        redrafts = (
+            prepared is not None
+            or (supplier is not None and supplier.pk != order.supplier_id)
             or (warehouse is not None and warehouse.pk != order.warehouse_id)
+        )
         if redrafts and order.status != PurchaseOrder.Status.DRAFT:
             raise PurchaseOrderStateError(number=order.number, status=order.get_status_display())
         order.notes, order.expected_at = notes, expected_at
@@ -129,8 +158,7 @@ def _lines_replace(order: PurchaseOrder, prepared: dict[int, tuple[int, Decimal]
             line.quantity_ordered, line.unit_cost = quantity, cost
             line.save(update_fields=["quantity_ordered", "unit_cost"])
     for variant_id, (quantity, cost) in prepared.items():
-        line = PurchaseOrderLine(purchase_order=order, variant_id=variant_id, quantity_ordered=quantity,
-                                 unit_cost=cost)
+        line = PurchaseOrderLine(purchase_order=order, variant_id=variant_id, quantity_ordered=quantity, unit_cost=cost)
         _history_by(line, actor)
         line.save()
 
@@ -165,17 +193,23 @@ def purchase_order_cancel(*, purchase_order: PurchaseOrder, actor=None) -> Purch
         received = sum(order.lines.values_list("quantity_received", flat=True))
         if received:
             raise PurchaseOrderStateError(
-                _("Purchase order %(number)s has already received %(units)d units, recorded in the stock ledger: "
-                  "it cannot be cancelled. To send goods back to the supplier, write them off from their stock "
-                  "level."), number=order.number, units=received)
+                _(
+                    "Purchase order %(number)s has already received %(units)d units, recorded in the stock ledger: "
+                    "it cannot be cancelled. To send goods back to the supplier, write them off from their stock "
+                    "level."
+                ),
+                number=order.number,
+                units=received,
+            )
         order = _lock_order(order, PurchaseOrder.Status.DRAFT, PurchaseOrder.Status.ORDERED)
         order.status = PurchaseOrder.Status.CANCELLED
         order.save(update_fields=["status"])
         return order
 
 
-def purchase_order_receive(*, purchase_order: PurchaseOrder, quantities: Mapping[int, int], actor=None,
-                           allow_over_receipt: bool = False) -> list[Movement]:
+def purchase_order_receive(
+    *, purchase_order: PurchaseOrder, quantities: Mapping[int, int], actor=None, allow_over_receipt: bool = False
+) -> list[Movement]:
     """Receive some or all of the outstanding units: {line id: quantity} (0 skips a line).
 
     Each received line writes a receipt movement into the destination warehouse. More than
@@ -191,8 +225,9 @@ def purchase_order_receive(*, purchase_order: PurchaseOrder, quantities: Mapping
         lines = {line.pk: line for line in order.lines.select_for_update().select_related("variant").order_by("pk")}
         unknown = set(quantities) - set(lines)
         if unknown:
-            raise InventoryError(_("Line %(line)s is not part of purchase order %(number)s."),
-                                 line=min(unknown), number=order.number)
+            raise InventoryError(
+                _("Line %(line)s is not part of purchase order %(number)s."), line=min(unknown), number=order.number
+            )
         for line_id, quantity in quantities.items():
             line = lines[line_id]
             if quantity > line.outstanding and not allow_over_receipt:
@@ -206,10 +241,18 @@ def purchase_order_receive(*, purchase_order: PurchaseOrder, quantities: Mapping
         for line_id, quantity in sorted(received.items()):
             line = lines[line_id]
             level = levels[line.variant_id]
-            movements.append(record_movement(level, Movement.Kind.RECEIPT, quantity, actor=actor,
-                                   reason=str(_("Purchase order %(number)s") % {"number": order.number}),
-                                   reference_type=Movement.Reference.PURCHASE_ORDER, reference_id=order.pk,
-                                   purchase_order=order))
+            movements.append(
+                record_movement(
+                    level,
+                    Movement.Kind.RECEIPT,
+                    quantity,
+                    actor=actor,
+                    reason=str(_("Purchase order %(number)s") % {"number": order.number}),
+                    reference_type=Movement.Reference.PURCHASE_ORDER,
+                    reference_id=order.pk,
+                    purchase_order=order,
+                )
+            )
             line.quantity_received += quantity
             line.save(update_fields=["quantity_received"])
         complete = all(line.quantity_received >= line.quantity_ordered for line in lines.values())

@@ -19,12 +19,23 @@ from catalog.models import Product, Variant
 from core.site_settings import site_setting
 
 from ..exceptions import (
-    InactiveVariant, InsufficientStock, InvalidQuantity, InventoryError, PurchaseLimitExceeded, ReservationNotHeld,
+    InactiveVariant,
+    InsufficientStock,
+    InvalidQuantity,
+    InventoryError,
+    PurchaseLimitExceeded,
+    ReservationNotHeld,
 )
 from ..models import Movement, Reservation, StockLevel, Warehouse
 from ..shown_stock import stock_changed
 from ._base import (
-    LowStockAlerts, lock_levels, pk_of, placeholders, positive, reserved_by_level, units_sold_record,
+    LowStockAlerts,
+    lock_levels,
+    pk_of,
+    placeholders,
+    positive,
+    reserved_by_level,
+    units_sold_record,
 )
 
 
@@ -74,24 +85,37 @@ def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
     held = dict(
         Reservation.objects.filter(customer=customer, stock_level__variant__product_id__in=per_product)
         .filter(Q(status=Reservation.Status.ACTIVE, expires_at__gt=now) | Q(status=Reservation.Status.CONVERTED))
-        .order_by().values("stock_level__variant__product_id").annotate(total=Sum("quantity"))
+        .order_by()
+        .values("stock_level__variant__product_id")
+        .annotate(total=Sum("quantity"))
         .values_list("stock_level__variant__product_id", "total")
     )
     for product in Product.objects.filter(pk__in=per_product).only("pk", "name", "max_per_customer"):
         already = held.get(product.pk, 0)
         if product.exceeds_purchase_limit(held=already, adding=per_product[product.pk]):
-            raise PurchaseLimitExceeded(limit=product.purchase_limit, product=product.name, held=already,
-                                        product_id=product.pk,
-                                        order_ids=_orders_holding(customer=customer, product_id=product.pk, now=now))
+            raise PurchaseLimitExceeded(
+                limit=product.purchase_limit,
+                product=product.name,
+                held=already,
+                product_id=product.pk,
+                order_ids=_orders_holding(customer=customer, product_id=product.pk, now=now),
+            )
 
 
 def _orders_holding(*, customer, product_id: int, now) -> list[int]:
     """The orders (awaiting payment) whose holds count toward the limit, newest first: the shopper
     is told to pay them (or wait until they expire) rather than just "you already hold N"."""
     return list(
-        Reservation.objects.filter(customer=customer, stock_level__variant__product_id=product_id,
-                                   status=Reservation.Status.ACTIVE, expires_at__gt=now, order_id__isnull=False)
-        .order_by("-order_id").values_list("order_id", flat=True).distinct()
+        Reservation.objects.filter(
+            customer=customer,
+            stock_level__variant__product_id=product_id,
+            status=Reservation.Status.ACTIVE,
+            expires_at__gt=now,
+            order_id__isnull=False,
+        )
+        .order_by("-order_id")
+        .values_list("order_id", flat=True)
+        .distinct()
     )
 
 
@@ -130,8 +154,9 @@ def _lock_candidates(variant_ids: list[int]) -> list[_Candidate]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*variant_ids, True])
         return [
-            _Candidate(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
-                       bool(row[7]) and row[8] == Product.Status.ACTIVE)
+            _Candidate(
+                row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]) and row[8] == Product.Status.ACTIVE
+            )
             for row in cursor.fetchall()
         ]
 
@@ -140,8 +165,16 @@ def _insert_reservations(rows: list[Reservation]) -> list[Reservation]:
     """One multi-row INSERT … RETURNING id (inside the row lock, so plain SQL)."""
     if not connection.features.can_return_rows_from_bulk_insert:
         return Reservation.objects.bulk_create(rows)
-    columns = ["stock_level_id", "quantity", "cart_key", "order_id", "customer_id", "status", "expires_at",
-               "created_at"]
+    columns = [
+        "stock_level_id",
+        "quantity",
+        "cart_key",
+        "order_id",
+        "customer_id",
+        "status",
+        "expires_at",
+        "created_at",
+    ]
     values = ", ".join(["(" + placeholders(columns) + ")"] * len(rows))
     params = [getattr(row, column) for row in rows for column in columns]
     with connection.cursor() as cursor:
@@ -171,16 +204,32 @@ def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, custo
         cursor.execute(
             "SELECT * FROM inventory_reserve(%s::bigint[], %s::integer[], %s::varchar, %s::bigint, %s::bigint, "
             "%s::timestamptz, %s::timestamptz, %s::integer)",
-            [list(requested), list(requested.values()), cart_key, order_id, customer_id, expires_at, now,
-             settings.MAX_UNITS_PER_CUSTOMER],
+            [
+                list(requested),
+                list(requested.values()),
+                cart_key,
+                order_id,
+                customer_id,
+                expires_at,
+                now,
+                settings.MAX_UNITS_PER_CUSTOMER,
+            ],
         )
         rows = cursor.fetchall()
     alerts = LowStockAlerts()
     made = []
     for pk, level_id, quantity, free, minimum in rows:
-        reservation = Reservation(pk=pk, stock_level_id=level_id, quantity=quantity, cart_key=cart_key,
-                                  order_id=order_id, customer=customer, status=Reservation.Status.ACTIVE,
-                                  expires_at=expires_at, created_at=now)
+        reservation = Reservation(
+            pk=pk,
+            stock_level_id=level_id,
+            quantity=quantity,
+            cart_key=cart_key,
+            order_id=order_id,
+            customer=customer,
+            status=Reservation.Status.ACTIVE,
+            expires_at=expires_at,
+            created_at=now,
+        )
         reservation._state.adding, reservation._state.db = False, connection.alias
         made.append(reservation)
         alerts.check(level_id, minimum, free, free - quantity)
@@ -188,8 +237,15 @@ def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, custo
     return made
 
 
-def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = None, customer=None,
-                  minutes: int | None = None, may_hold_bundles: bool = True) -> list[Reservation]:
+def stock_reserve(
+    *,
+    lines,
+    cart_key: str | None = None,
+    order_id: int | None = None,
+    customer=None,
+    minutes: int | None = None,
+    may_hold_bundles: bool = True,
+) -> list[Reservation]:
     """Hold units for a cart or an order: all lines or nothing; returns the reservations made.
 
     lines: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping; a
@@ -209,8 +265,13 @@ def stock_reserve(*, lines, cart_key: str | None = None, order_id: int | None = 
     if not (cart_key or order_id):
         raise InventoryError(_("A reservation needs a cart or an order."))
     now = timezone.now()
-    hold = {"cart_key": cart_key, "order_id": order_id, "customer": customer, "expires_at": _expiry(minutes, now),
-            "now": now}
+    hold = {
+        "cart_key": cart_key,
+        "order_id": order_id,
+        "customer": customer,
+        "expires_at": _expiry(minutes, now),
+        "now": now,
+    }
     made = []
     if RESERVE_IN_DATABASE and connection.vendor == "postgresql":
         made = _reserve_in_database(requested, **hold)
@@ -235,8 +296,9 @@ def _explain_refusal(requested: dict[int, int], *, customer, now) -> None:
     short = [variant_id for variant_id, quantity in requested.items() if available[variant_id] < quantity]
     if short:
         sku = _sku_of(short[0])
-        raise InsufficientStock(available=available[short[0]], sku=sku, requested=requested[short[0]],
-                                variant_id=short[0])
+        raise InsufficientStock(
+            available=available[short[0]], sku=sku, requested=requested[short[0]], variant_id=short[0]
+        )
 
 
 def _sku_of(variant_id: int) -> str:
@@ -265,18 +327,28 @@ def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, custome
             if sum(free.values()) < quantity:
                 # No stock level at all (never stocked): the SKU is still what staff read, not the id.
                 sku = ranked[0].sku if ranked else _sku_of(variant_id)
-                raise InsufficientStock(available=sum(free.values()), sku=sku, requested=quantity,
-                                        variant_id=variant_id)
+                raise InsufficientStock(
+                    available=sum(free.values()), sku=sku, requested=quantity, variant_id=variant_id
+                )
             remaining = quantity
             for candidate in ranked:
                 take = min(free[candidate.level_id], remaining)
                 if take:
-                    created.append(Reservation(
-                        stock_level_id=candidate.level_id, quantity=take, cart_key=cart_key, order_id=order_id,
-                        customer=customer, status=Reservation.Status.ACTIVE, expires_at=expires_at, created_at=now,
-                    ))
-                    alerts.check(candidate.level_id, candidate.minimum, free[candidate.level_id],
-                                 free[candidate.level_id] - take)
+                    created.append(
+                        Reservation(
+                            stock_level_id=candidate.level_id,
+                            quantity=take,
+                            cart_key=cart_key,
+                            order_id=order_id,
+                            customer=customer,
+                            status=Reservation.Status.ACTIVE,
+                            expires_at=expires_at,
+                            created_at=now,
+                        )
+                    )
+                    alerts.check(
+                        candidate.level_id, candidate.minimum, free[candidate.level_id], free[candidate.level_id] - take
+                    )
                     remaining -= take
                 if not remaining:
                     break
@@ -302,14 +374,20 @@ def _lock_held(scope, now) -> tuple[list[Reservation], dict[int, StockLevel]]:
             level = levels[level_id]
             free = max(level.on_hand - reserved.get(level_id, 0), 0)
             if quantity > free:
-                raise InsufficientStock(available=free, sku=level.variant.sku, requested=quantity,
-                                        variant_id=level.variant_id)
+                raise InsufficientStock(
+                    available=free, sku=level.variant.sku, requested=quantity, variant_id=level.variant_id
+                )
     return held, levels
 
 
-def reservation_renew(*, cart_key: str | None = None, order_id: int | None = None,
-                      reservation_ids: Iterable[int] | None = None, minutes: int | None = None,
-                      attach_order_id: int | None = None) -> list[Reservation]:
+def reservation_renew(
+    *,
+    cart_key: str | None = None,
+    order_id: int | None = None,
+    reservation_ids: Iterable[int] | None = None,
+    minutes: int | None = None,
+    attach_order_id: int | None = None,
+) -> list[Reservation]:
     """Extend the hold (checkout). An already expired hold is renewed only if its units are
     still free. attach_order_id links a cart's reservations to the order just created."""
     now = timezone.now()
@@ -330,8 +408,9 @@ def reservation_renew(*, cart_key: str | None = None, order_id: int | None = Non
         return held
 
 
-def reservation_release(*, cart_key: str | None = None, order_id: int | None = None,
-                        reservation_ids: Iterable[int] | None = None) -> int:
+def reservation_release(
+    *, cart_key: str | None = None, order_id: int | None = None, reservation_ids: Iterable[int] | None = None
+) -> int:
     """Give the units back (line removed, order cancelled). Returns how many were released;
     releasing again is harmless."""
     scope = _scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids)
@@ -365,9 +444,14 @@ def _sold_as(held: list[Reservation], levels: dict[int, StockLevel], plan: Bundl
         sold_as, room = slots[0]
         if reservation.quantity > room:
             rest = Reservation.objects.create(
-                stock_level_id=reservation.stock_level_id, quantity=reservation.quantity - room,
-                cart_key=reservation.cart_key, order_id=reservation.order_id, customer_id=reservation.customer_id,
-                status=reservation.status, expires_at=reservation.expires_at, created_at=reservation.created_at,
+                stock_level_id=reservation.stock_level_id,
+                quantity=reservation.quantity - room,
+                cart_key=reservation.cart_key,
+                order_id=reservation.order_id,
+                customer_id=reservation.customer_id,
+                status=reservation.status,
+                expires_at=reservation.expires_at,
+                created_at=reservation.created_at,
             )
             Reservation.objects.filter(pk=reservation.pk).update(quantity=room)
             reservation.quantity = room
@@ -377,9 +461,14 @@ def _sold_as(held: list[Reservation], levels: dict[int, StockLevel], plan: Bundl
     return pieces
 
 
-def reservation_convert(*, order_id: int | None = None, cart_key: str | None = None,
-                        reservation_ids: Iterable[int] | None = None, actor=None,
-                        bundle_sale: BundleSale | None = None) -> list[Movement]:
+def reservation_convert(
+    *,
+    order_id: int | None = None,
+    cart_key: str | None = None,
+    reservation_ids: Iterable[int] | None = None,
+    actor=None,
+    bundle_sale: BundleSale | None = None,
+) -> list[Movement]:
     """Payment confirmed: the held units leave the stock (a sale movement each) and the
     reservations become converted. Converting again returns [] (a replayed webhook).
     With a bundle_sale, the component units sold as a bundle are marked so (Movement.sold_as)
@@ -397,11 +486,20 @@ def reservation_convert(*, order_id: int | None = None, cart_key: str | None = N
         movements = []
         for reservation, sold_as in pieces:
             bundles = bundles_left.pop(sold_as, 0) if sold_as else 0
-            movements.append(Movement(
-                stock_level_id=reservation.stock_level_id, kind=Movement.Kind.SALE, quantity=-reservation.quantity,
-                actor=actor, reference_type=Movement.Reference.ORDER, reference_id=reservation.order_id,
-                reservation=reservation, created_at=now, sold_as_id=sold_as, bundle_units=-bundles,
-            ))
+            movements.append(
+                Movement(
+                    stock_level_id=reservation.stock_level_id,
+                    kind=Movement.Kind.SALE,
+                    quantity=-reservation.quantity,
+                    actor=actor,
+                    reference_type=Movement.Reference.ORDER,
+                    reference_id=reservation.order_id,
+                    reservation=reservation,
+                    created_at=now,
+                    sold_as_id=sold_as,
+                    bundle_units=-bundles,
+                )
+            )
         Movement.objects.bulk_create(movements)
         per_level: dict[int, int] = defaultdict(int)
         for reservation, _bundle in pieces:

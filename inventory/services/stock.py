@@ -12,21 +12,46 @@ from catalog.models import Variant
 from ..exceptions import InactiveWarehouse, InsufficientStock, InvalidQuantity, SameWarehouse
 from ..models import Movement, PurchaseOrder, StockLevel, Warehouse
 from ._base import (
-    LowStockAlerts, available_units, lock_levels, locked_level, pk_of, positive, record_movement, required_reason,
+    LowStockAlerts,
+    available_units,
+    lock_levels,
+    locked_level,
+    pk_of,
+    positive,
+    record_movement,
+    required_reason,
     units_sold_record,
 )
 
 
-def stock_receive(*, variant: Variant, warehouse: Warehouse, quantity: int, actor=None, reason: str = "",
-                  purchase_order: PurchaseOrder | None = None) -> Movement:
+def stock_receive(
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    actor=None,
+    reason: str = "",
+    purchase_order: PurchaseOrder | None = None,
+) -> Movement:
     """Goods arrive: a receipt movement and on_hand + quantity."""
     positive(quantity)
     with transaction.atomic():
         level = locked_level(variant, warehouse, create=True)
-        reference = (Movement.Reference.PURCHASE_ORDER, purchase_order.pk) if purchase_order else (
-            Movement.Reference.MANUAL, None)
-        return record_movement(level, Movement.Kind.RECEIPT, quantity, actor=actor, reason=reason,
-                     reference_type=reference[0], reference_id=reference[1], purchase_order=purchase_order)
+        reference = (
+            (Movement.Reference.PURCHASE_ORDER, purchase_order.pk)
+            if purchase_order
+            else (Movement.Reference.MANUAL, None)
+        )
+        return record_movement(
+            level,
+            Movement.Kind.RECEIPT,
+            quantity,
+            actor=actor,
+            reason=reason,
+            reference_type=reference[0],
+            reference_id=reference[1],
+            purchase_order=purchase_order,
+        )
 
 
 def stock_level_open(*, level: StockLevel, received: int = 0, actor=None, reason: str = "") -> StockLevel:
@@ -36,8 +61,9 @@ def stock_level_open(*, level: StockLevel, received: int = 0, actor=None, reason
         level.on_hand = 0
         level.save()
         if received:
-            stock_receive(variant=level.variant, warehouse=level.warehouse, quantity=received, actor=actor,
-                          reason=reason)
+            stock_receive(
+                variant=level.variant, warehouse=level.warehouse, quantity=received, actor=actor, reason=reason
+            )
             level.refresh_from_db(fields=["on_hand"])
     return level
 
@@ -47,8 +73,9 @@ def _bundle_parts(variant) -> list[tuple[int, int]]:
     return components_of([pk_of(variant)]).get(pk_of(variant), [])
 
 
-def stock_return(*, variant: Variant, warehouse: Warehouse, quantity: int, return_id: int | None = None,
-                 actor=None, reason: str = "") -> Movement:
+def stock_return(
+    *, variant: Variant, warehouse: Warehouse, quantity: int, return_id: int | None = None, actor=None, reason: str = ""
+) -> Movement:
     """A resellable returned item goes back on the shelf (the returns app calls this), and is no
     longer sold. A returned bundle puts its components back, a movement each marked as returned
     as that bundle (the first, which carries the bundles, is returned)."""
@@ -60,11 +87,19 @@ def stock_return(*, variant: Variant, warehouse: Warehouse, quantity: int, retur
         movements = []
         for index, (variant_id, units) in enumerate(pieces):
             level = locked_level(Variant(pk=variant_id), warehouse, create=True)
-            movements.append(record_movement(
-                level, Movement.Kind.RETURN, units, actor=actor, reason=reason,
-                reference_type=Movement.Reference.RETURN, reference_id=return_id, sold_as_id=sold_as_id,
-                bundle_units=quantity if sold_as_id and index == 0 else 0,
-            ))
+            movements.append(
+                record_movement(
+                    level,
+                    Movement.Kind.RETURN,
+                    units,
+                    actor=actor,
+                    reason=reason,
+                    reference_type=Movement.Reference.RETURN,
+                    reference_id=return_id,
+                    sold_as_id=sold_as_id,
+                    bundle_units=quantity if sold_as_id and index == 0 else 0,
+                )
+            )
         units_sold_record(movements)
         return movements[0]
 
@@ -73,8 +108,9 @@ def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> 
     """Refuse to take more than the available units (reserved units stay untouchable)."""
     available = available_units(level, now)
     if quantity > available:
-        raise InsufficientStock(available=available, sku=level.variant.sku, requested=quantity,
-                                variant_id=level.variant_id)
+        raise InsufficientStock(
+            available=available, sku=level.variant.sku, requested=quantity, variant_id=level.variant_id
+        )
     alerts.check(level.pk, level.minimum, available, available - quantity)
 
 
@@ -105,9 +141,16 @@ def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, re
     reason = required_reason(reason)
     if parts := _bundle_parts(variant):  # a damaged bundle: its components are written off
         with transaction.atomic():
-            return [stock_write_off(variant=Variant(pk=component_id), warehouse=warehouse, quantity=per * quantity,
-                                    reason=reason, actor=actor)
-                    for component_id, per in sorted(parts)][0]
+            return [
+                stock_write_off(
+                    variant=Variant(pk=component_id),
+                    warehouse=warehouse,
+                    quantity=per * quantity,
+                    reason=reason,
+                    actor=actor,
+                )
+                for component_id, per in sorted(parts)
+            ][0]
     with transaction.atomic():
         level = locked_level(variant, warehouse, create=False)
         alerts = LowStockAlerts()
@@ -117,8 +160,9 @@ def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, re
         return movement
 
 
-def stock_transfer(*, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int, actor=None,
-                   reason: str = "") -> tuple[Movement, Movement]:
+def stock_transfer(
+    *, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int, actor=None, reason: str = ""
+) -> tuple[Movement, Movement]:
     """Move available units between two warehouses: transfer out and transfer in, one transaction."""
     positive(quantity)
     if pk_of(source) == pk_of(destination):
@@ -127,24 +171,36 @@ def stock_transfer(*, variant: Variant, source: Warehouse, destination: Warehous
         raise InactiveWarehouse(code=getattr(destination, "code", destination))
     with transaction.atomic():
         StockLevel.objects.get_or_create(variant_id=pk_of(variant), warehouse_id=pk_of(destination))
-        levels = {lv.warehouse_id: lv for lv in lock_levels(
-            variant_id=pk_of(variant), warehouse_id__in=[pk_of(source), pk_of(destination)])}
+        levels = {
+            lv.warehouse_id: lv
+            for lv in lock_levels(variant_id=pk_of(variant), warehouse_id__in=[pk_of(source), pk_of(destination)])
+        }
         out_level = levels.get(pk_of(source))
         if out_level is None:
-            raise InsufficientStock(available=0, sku=getattr(variant, "sku", variant), requested=quantity,
-                                    variant_id=pk_of(variant))
+            raise InsufficientStock(
+                available=0, sku=getattr(variant, "sku", variant), requested=quantity, variant_id=pk_of(variant)
+            )
         alerts = LowStockAlerts()
         _take_out(out_level, quantity, timezone.now(), alerts)
         key = uuid.uuid4()
-        out = record_movement(out_level, Movement.Kind.TRANSFER_OUT, -quantity, actor=actor, reason=reason, transfer_key=key)
-        into = record_movement(levels[pk_of(destination)], Movement.Kind.TRANSFER_IN, quantity, actor=actor, reason=reason,
-                     transfer_key=key)
+        out = record_movement(
+            out_level, Movement.Kind.TRANSFER_OUT, -quantity, actor=actor, reason=reason, transfer_key=key
+        )
+        into = record_movement(
+            levels[pk_of(destination)],
+            Movement.Kind.TRANSFER_IN,
+            quantity,
+            actor=actor,
+            reason=reason,
+            transfer_key=key,
+        )
         alerts.send_on_commit()
         return out, into
 
 
-def stock_count_set(*, variant: Variant, warehouse: Warehouse, on_hand: int, reason: str,
-                    actor=None) -> Movement | None:
+def stock_count_set(
+    *, variant: Variant, warehouse: Warehouse, on_hand: int, reason: str, actor=None
+) -> Movement | None:
     """A count says how many units are on the shelf: one adjustment movement for the difference,
     computed under the level's lock (so a sale in between is not lost). None when nothing changes.
     Fewer units than are reserved cannot be counted away."""

@@ -16,7 +16,6 @@ def clear_unknown_methods(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("orders", "0001_initial"),
         ("shipping", "0003_shipments_legs_lines_events"),
@@ -31,17 +30,30 @@ class Migration(migrations.Migration):
                 migrations.AddField(
                     model_name="order",
                     name="shipping_method",
-                    field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True,
-                                            on_delete=django.db.models.deletion.SET_NULL, related_name="+",
-                                            to="shipping.shippingmethod", verbose_name="shipping method"),
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="shipping.shippingmethod",
+                        verbose_name="shipping method",
+                    ),
                 ),
                 migrations.RemoveField(model_name="historicalorder", name="shipping_method_id"),
                 migrations.AddField(
                     model_name="historicalorder",
                     name="shipping_method",
-                    field=models.ForeignKey(blank=True, db_constraint=False, null=True,
-                                            on_delete=django.db.models.deletion.DO_NOTHING, related_name="+",
-                                            to="shipping.shippingmethod", verbose_name="shipping method"),
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="shipping.shippingmethod",
+                        verbose_name="shipping method",
+                    ),
                 ),
             ],
             database_operations=[],
@@ -50,8 +62,14 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="order",
             name="shipping_method",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
-                                    related_name="+", to="shipping.shippingmethod", verbose_name="shipping method"),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="shipping.shippingmethod",
+                verbose_name="shipping method",
+            ),
         ),
         migrations.RemoveField(model_name="historicalorder", name="confirmation_sent_at"),
         migrations.RemoveField(model_name="order", name="confirmation_sent_at"),
@@ -59,17 +77,46 @@ class Migration(migrations.Migration):
             name="OrderEmail",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("kind", models.CharField(choices=[("placed", "Order received, pending payment"), ("paid", "Payment confirmed"), ("shipped", "Shipment on its way"), ("ready_for_pickup", "Ready for pickup"), ("delivered", "Shipment delivered"), ("cancelled_customer", "Cancelled by the customer"), ("cancelled_staff", "Cancelled by the store"), ("cancelled_unpaid", "Cancelled: payment not received"), ("refunded", "Refund")], max_length=20, verbose_name="kind")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("placed", "Order received, pending payment"),
+                            ("paid", "Payment confirmed"),
+                            ("shipped", "Shipment on its way"),
+                            ("ready_for_pickup", "Ready for pickup"),
+                            ("delivered", "Shipment delivered"),
+                            ("cancelled_customer", "Cancelled by the customer"),
+                            ("cancelled_staff", "Cancelled by the store"),
+                            ("cancelled_unpaid", "Cancelled: payment not received"),
+                            ("refunded", "Refund"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
                 ("reference", models.CharField(blank=True, max_length=40, verbose_name="reference")),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
                 ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
-                ("order", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="emails", to="orders.order", verbose_name="order")),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "order e-mail",
                 "verbose_name_plural": "order e-mails",
                 "ordering": ["created_at", "pk"],
-                "constraints": [models.UniqueConstraint(fields=("order", "kind", "reference"), name="orders_orderemail_once_per_event")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("order", "kind", "reference"), name="orders_orderemail_once_per_event"
+                    )
+                ],
             },
         ),
     ]

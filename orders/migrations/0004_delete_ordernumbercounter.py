@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0002_carry_counters"),
-        ('orders', '0003_order_coupon_and_line_discount_parts'),
+        ("orders", "0003_order_coupon_and_line_discount_parts"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='OrderNumberCounter',
+            name="OrderNumberCounter",
         ),
     ]

@@ -16,8 +16,9 @@ def _shipping_discounts(apps):
     Order = apps.get_model("orders", "Order")
     CouponRedemption = apps.get_model("promotions", "CouponRedemption")
     for redemption in CouponRedemption.objects.exclude(order=None).iterator():
-        on_lines = Order.objects.filter(pk=redemption.order_id).aggregate(
-            total=Sum("lines__coupon_discount"))["total"] or Decimal("0")
+        on_lines = Order.objects.filter(pk=redemption.order_id).aggregate(total=Sum("lines__coupon_discount"))[
+            "total"
+        ] or Decimal("0")
         if redemption.amount > on_lines:
             Order.objects.filter(pk=redemption.order_id).update(shipping_discount=redemption.amount - on_lines)
 
@@ -29,8 +30,11 @@ def _kit_percents(apps):
 
 
 def _unit_off(discount, price) -> Decimal:
-    off = (price * discount.value / 100).quantize(CENT, rounding=ROUND_HALF_UP) if discount.kind == "percentage" \
+    off = (
+        (price * discount.value / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        if discount.kind == "percentage"
         else discount.value
+    )
     return min(off, price)
 
 
@@ -38,12 +42,19 @@ def _offer_names(apps):
     OrderLine = apps.get_model("orders", "OrderLine")
     AutomaticDiscount = apps.get_model("promotions", "AutomaticDiscount")
     lines = OrderLine.objects.filter(automatic_discount__gt=0, automatic_discount_name="").select_related(
-        "order", "variant")
+        "order", "variant"
+    )
     for line in lines.iterator():
         placed = line.order.placed_at
-        running = AutomaticDiscount.objects.filter(
-            Q(scope="everything") | Q(targets__product_id=line.variant.product_id), starts_at__lte=placed,
-        ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=placed)).order_by("-priority", "-created_at", "-pk").distinct()
+        running = (
+            AutomaticDiscount.objects.filter(
+                Q(scope="everything") | Q(targets__product_id=line.variant.product_id),
+                starts_at__lte=placed,
+            )
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=placed))
+            .order_by("-priority", "-created_at", "-pk")
+            .distinct()
+        )
         per_unit = line.automatic_discount / line.quantity
         name = next((d.name for d in running if _unit_off(d, line.unit_price) == per_unit), "")
         if name:
@@ -57,33 +68,46 @@ def fill_sources(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0005_order_customer_legal_name'),
-        ('promotions', '0001_coupons_discounts_and_redemptions'),
-        ('catalog', '0015_model_number_help_text'),
+        ("orders", "0005_order_customer_legal_name"),
+        ("promotions", "0001_coupons_discounts_and_redemptions"),
+        ("catalog", "0015_model_number_help_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorder',
-            name='shipping_discount',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='The shipping price a free-shipping coupon took off (not part of the discount).', max_digits=12, verbose_name='shipping discount'),
+            model_name="historicalorder",
+            name="shipping_discount",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("0.00"),
+                help_text="The shipping price a free-shipping coupon took off (not part of the discount).",
+                max_digits=12,
+                verbose_name="shipping discount",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='shipping_discount',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), help_text='The shipping price a free-shipping coupon took off (not part of the discount).', max_digits=12, verbose_name='shipping discount'),
+            model_name="order",
+            name="shipping_discount",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=Decimal("0.00"),
+                help_text="The shipping price a free-shipping coupon took off (not part of the discount).",
+                max_digits=12,
+                verbose_name="shipping discount",
+            ),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='automatic_discount_name',
-            field=models.CharField(blank=True, max_length=120, verbose_name='offer'),
+            model_name="orderline",
+            name="automatic_discount_name",
+            field=models.CharField(blank=True, max_length=120, verbose_name="offer"),
         ),
         migrations.AddField(
-            model_name='orderline',
-            name='kit_discount_percent',
-            field=models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=5, verbose_name='kit discount (%)'),
+            model_name="orderline",
+            name="kit_discount_percent",
+            field=models.DecimalField(
+                decimal_places=2, default=Decimal("0.00"), max_digits=5, verbose_name="kit discount (%)"
+            ),
         ),
         migrations.RunPython(fill_sources, migrations.RunPython.noop),
     ]

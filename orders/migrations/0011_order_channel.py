@@ -6,36 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0010_order_note'),
+        ("orders", "0010_order_note"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalorder',
-            name='channel',
-            field=models.CharField(choices=[('web', 'Online store'), ('whatsapp', 'WhatsApp'), ('phone', 'Phone')], default='web', max_length=10, verbose_name='channel'),
+            model_name="historicalorder",
+            name="channel",
+            field=models.CharField(
+                choices=[("web", "Online store"), ("whatsapp", "WhatsApp"), ("phone", "Phone")],
+                default="web",
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalorder',
-            name='taken_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The staff member who took the order for the customer.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken by'),
+            model_name="historicalorder",
+            name="taken_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text="The staff member who took the order for the customer.",
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="taken by",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='channel',
-            field=models.CharField(choices=[('web', 'Online store'), ('whatsapp', 'WhatsApp'), ('phone', 'Phone')], default='web', max_length=10, verbose_name='channel'),
+            model_name="order",
+            name="channel",
+            field=models.CharField(
+                choices=[("web", "Online store"), ("whatsapp", "WhatsApp"), ("phone", "Phone")],
+                default="web",
+                max_length=10,
+                verbose_name="channel",
+            ),
         ),
         migrations.AddField(
-            model_name='order',
-            name='taken_by',
-            field=models.ForeignKey(blank=True, help_text='The staff member who took the order for the customer.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='taken by'),
+            model_name="order",
+            name="taken_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The staff member who took the order for the customer.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="taken by",
+            ),
         ),
         migrations.AlterField(
-            model_name='orderemail',
-            name='kind',
-            field=models.CharField(choices=[('placed', 'Order received, pending payment'), ('paid', 'Payment confirmed'), ('shipped', 'Shipment on its way'), ('ready_for_pickup', 'Ready for pickup'), ('delivered', 'Shipment delivered'), ('cancelled_customer', 'Cancelled by the customer'), ('cancelled_staff', 'Cancelled by the store'), ('cancelled_unpaid', 'Cancelled: payment not received'), ('refunded', 'Refund'), ('payment_link', 'Payment link (order taken by staff)')], max_length=20, verbose_name='kind'),
+            model_name="orderemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("placed", "Order received, pending payment"),
+                    ("paid", "Payment confirmed"),
+                    ("shipped", "Shipment on its way"),
+                    ("ready_for_pickup", "Ready for pickup"),
+                    ("delivered", "Shipment delivered"),
+                    ("cancelled_customer", "Cancelled by the customer"),
+                    ("cancelled_staff", "Cancelled by the store"),
+                    ("cancelled_unpaid", "Cancelled: payment not received"),
+                    ("refunded", "Refund"),
+                    ("payment_link", "Payment link (order taken by staff)"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0011_order_channel'),
+        ("orders", "0011_order_channel"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='orderline',
-            name='offer_terms',
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name='quantity offer terms'),
+            model_name="orderline",
+            name="offer_terms",
+            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="quantity offer terms"),
         ),
     ]

@@ -49,8 +49,11 @@ class MercadoPagoPayment:
 
 
 def _options(idempotency_key: str | None = None) -> RequestOptions:
-    options = RequestOptions(access_token=settings.MERCADOPAGO_ACCESS_TOKEN,
-                             connection_timeout=float(settings.MERCADOPAGO_TIMEOUT), max_retries=0)
+    options = RequestOptions(
+        access_token=settings.MERCADOPAGO_ACCESS_TOKEN,
+        connection_timeout=float(settings.MERCADOPAGO_TIMEOUT),
+        max_retries=0,
+    )
     if idempotency_key:
         options.custom_headers = {"x-idempotency-key": idempotency_key}
     return options
@@ -61,13 +64,21 @@ def _sdk() -> mercadopago.SDK:
 
 
 def _call(kind: str, call, *, request: dict | None = None, payment_id: int | None = None) -> dict:
-    gateway_log_write(provider=PROVIDER, direction="request", kind=kind, body=request or {"operation": kind},
-                      payment_id=payment_id)
+    gateway_log_write(
+        provider=PROVIDER, direction="request", kind=kind, body=request or {"operation": kind}, payment_id=payment_id
+    )
     started = time.perf_counter()
 
     def log(body, status):
-        gateway_log_write(provider=PROVIDER, direction="response", kind=kind, body=body, status_code=status,
-                          payment_id=payment_id, duration_ms=(time.perf_counter() - started) * 1000)
+        gateway_log_write(
+            provider=PROVIDER,
+            direction="response",
+            kind=kind,
+            body=body,
+            status_code=status,
+            payment_id=payment_id,
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
 
     try:
         result = call()
@@ -80,18 +91,36 @@ def _call(kind: str, call, *, request: dict | None = None, payment_id: int | Non
     if not isinstance(status, int) or status >= 400:
         message = (body.get("message") or body.get("error") or "") if isinstance(body, dict) else ""
         logger.warning("Mercado Pago answered %s to %s: %s", status, kind, message)
-        raise MercadoPagoError(f"Mercado Pago answered {status} ({kind}): {message}",
-                               unavailable=not isinstance(status, int) or status >= 500 or status == 429,
-                               status_code=status)
+        raise MercadoPagoError(
+            f"Mercado Pago answered {status} ({kind}): {message}",
+            unavailable=not isinstance(status, int) or status >= 500 or status == 429,
+            status_code=status,
+        )
     return body if isinstance(body, dict) else {}
 
 
-def preference_create(*, payment_id: int, order_number: str, amount: Decimal, currency: str, email: str,
-                      return_url: str, cancel_url: str, notification_url: str) -> tuple[str, str]:
+def preference_create(
+    *,
+    payment_id: int,
+    order_number: str,
+    amount: Decimal,
+    currency: str,
+    email: str,
+    return_url: str,
+    cancel_url: str,
+    notification_url: str,
+) -> tuple[str, str]:
     """A Checkout Pro preference for one attempt: (preference id, the URL to send the shopper to)."""
     body = {
-        "items": [{"id": order_number, "title": f"Pedido {order_number}", "quantity": 1, "currency_id": currency,
-                   "unit_price": float(amount)}],
+        "items": [
+            {
+                "id": order_number,
+                "title": f"Pedido {order_number}",
+                "quantity": 1,
+                "currency_id": currency,
+                "unit_price": float(amount),
+            }
+        ],
         "payer": {"email": email},
         "external_reference": str(payment_id),
         "back_urls": {"success": return_url, "pending": return_url, "failure": cancel_url},
@@ -104,8 +133,12 @@ def preference_create(*, payment_id: int, order_number: str, amount: Decimal, cu
         # The SDK marks notification_url deprecated in favour of the dashboard's webhook; a URL per
         # preference still works, and keeps the store working without that dashboard step.
         warnings.simplefilter("ignore", DeprecationWarning)
-        data = _call("preference.create", lambda: _sdk().preference().create(
-            body, _options(f"kallpa-payment-{payment_id}-preference")), request=body, payment_id=payment_id)
+        data = _call(
+            "preference.create",
+            lambda: _sdk().preference().create(body, _options(f"kallpa-payment-{payment_id}-preference")),
+            request=body,
+            payment_id=payment_id,
+        )
     init_point = data.get("sandbox_init_point") if settings.MERCADOPAGO_SANDBOX else data.get("init_point")
     if not data.get("id") or not (init_point or data.get("init_point")):
         raise MercadoPagoError("Mercado Pago created no preference", unavailable=True)
@@ -125,13 +158,20 @@ def payment_get(*, mp_payment_id: str, payment_id: int | None = None) -> Mercado
         raise MercadoPagoError("not a Mercado Pago payment id")
     data = _call("payment.get", lambda: _sdk().payment().get(mp_payment_id, _options()), payment_id=payment_id)
     card = data.get("card") or {}
-    refunds = tuple((str(refund.get("id")), _decimal(refund.get("amount")) or Decimal("0"), str(refund.get("status")))
-                    for refund in data.get("refunds") or [] if refund.get("id"))
+    refunds = tuple(
+        (str(refund.get("id")), _decimal(refund.get("amount")) or Decimal("0"), str(refund.get("status")))
+        for refund in data.get("refunds") or []
+        if refund.get("id")
+    )
     return MercadoPagoPayment(
-        id=str(data.get("id") or mp_payment_id), status=str(data.get("status") or ""),
-        status_detail=str(data.get("status_detail") or ""), external_reference=str(data.get("external_reference") or ""),
-        amount=_decimal(data.get("transaction_amount")), currency=str(data.get("currency_id") or "").upper(),
-        payment_method=str(data.get("payment_method_id") or ""), last_four=str(card.get("last_four_digits") or ""),
+        id=str(data.get("id") or mp_payment_id),
+        status=str(data.get("status") or ""),
+        status_detail=str(data.get("status_detail") or ""),
+        external_reference=str(data.get("external_reference") or ""),
+        amount=_decimal(data.get("transaction_amount")),
+        currency=str(data.get("currency_id") or "").upper(),
+        payment_method=str(data.get("payment_method_id") or ""),
+        last_four=str(card.get("last_four_digits") or ""),
         refunds=refunds,
     )
 
@@ -139,9 +179,12 @@ def payment_get(*, mp_payment_id: str, payment_id: int | None = None) -> Mercado
 def refund_create(*, mp_payment_id: str, amount: Decimal, refund_id: int, payment_id: int) -> tuple[str, str]:
     """Refund `amount` of a payment (partial allowed): (Mercado Pago's refund id, its status)."""
     body = {"amount": float(amount)}
-    data = _call("refund.create", lambda: _sdk().refund().create(mp_payment_id, body,
-                                                                 _options(f"kallpa-refund-{refund_id}")),
-                 request=body, payment_id=payment_id)
+    data = _call(
+        "refund.create",
+        lambda: _sdk().refund().create(mp_payment_id, body, _options(f"kallpa-refund-{refund_id}")),
+        request=body,
+        payment_id=payment_id,
+    )
     if not data.get("id"):
         raise MercadoPagoError("Mercado Pago made no refund")
     return str(data["id"]), str(data.get("status") or "")
@@ -157,7 +200,12 @@ def webhook_verify(*, headers, data_id: str) -> None:
     if not data_id:
         raise SignatureError("missing data.id")
     try:
-        WebhookSignatureValidator.validate(headers.get("x-signature"), headers.get("x-request-id"), data_id, secret,
-                                           tolerance_seconds=settings.MERCADOPAGO_WEBHOOK_TOLERANCE)
+        WebhookSignatureValidator.validate(
+            headers.get("x-signature"),
+            headers.get("x-request-id"),
+            data_id,
+            secret,
+            tolerance_seconds=settings.MERCADOPAGO_WEBHOOK_TOLERANCE,
+        )
     except InvalidWebhookSignatureError as error:
         raise SignatureError(error.reason.value) from None

@@ -34,8 +34,13 @@ from ..gateway_log import gateway_log_write
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-DECLINE_ISSUES = {"INSTRUMENT_DECLINED", "TRANSACTION_REFUSED", "PAYER_CANNOT_PAY", "CARD_EXPIRED",
-                  "PAYEE_BLOCKED_TRANSACTION"}
+DECLINE_ISSUES = {
+    "INSTRUMENT_DECLINED",
+    "TRANSACTION_REFUSED",
+    "PAYER_CANNOT_PAY",
+    "CARD_EXPIRED",
+    "PAYEE_BLOCKED_TRANSACTION",
+}
 
 
 class PayPalError(Exception):
@@ -72,7 +77,8 @@ def _client() -> PaypalServersdkClient:
     live = str(getattr(settings, "PAYPAL_MODE", "sandbox")).lower() in ("live", "production")
     return PaypalServersdkClient(
         client_credentials_auth_credentials=ClientCredentialsAuthCredentials(
-            o_auth_client_id=settings.PAYPAL_CLIENT_ID, o_auth_client_secret=settings.PAYPAL_CLIENT_SECRET),
+            o_auth_client_id=settings.PAYPAL_CLIENT_ID, o_auth_client_secret=settings.PAYPAL_CLIENT_SECRET
+        ),
         environment=Environment.PRODUCTION if live else Environment.SANDBOX,
         timeout=getattr(settings, "PAYPAL_TIMEOUT", 15),
         max_retries=0,  # no blind retries: the request id makes our own retries safe
@@ -100,8 +106,15 @@ def _call(what: str, call, *, request=None, payment_id: int | None = None):
     started = time.perf_counter()
 
     def log_response(body, status):
-        gateway_log_write(provider="paypal", direction="response", kind=kind, body=body, status_code=status,
-                          payment_id=payment_id, duration_ms=(time.perf_counter() - started) * 1000)
+        gateway_log_write(
+            provider="paypal",
+            direction="response",
+            kind=kind,
+            body=body,
+            status_code=status,
+            payment_id=payment_id,
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
 
     try:
         data = _body(call())
@@ -116,32 +129,51 @@ def _call(what: str, call, *, request=None, payment_id: int | None = None):
         details = data.get("details") or [{}]
         issue = str((details[0] or {}).get("issue") or data.get("name") or data.get("error") or "")
         logger.warning("PayPal answered %s to %s: %s (debug id %s)", status, what, issue, data.get("debug_id"))
-        raise PayPalError(f"PayPal answered {status} ({what}): {issue}", unavailable=status is None or status >= 500
-                          or status in (401, 403, 429), issue=issue, status_code=status) from None
+        raise PayPalError(
+            f"PayPal answered {status} ({what}): {issue}",
+            unavailable=status is None or status >= 500 or status in (401, 403, 429),
+            issue=issue,
+            status_code=status,
+        ) from None
     log_response(data, 200)
     return data
 
 
-def order_create(*, payment_id: int, order_number: str, amount: Decimal, currency: str = "PEN", return_url: str,
-                 cancel_url: str) -> tuple[str, str]:
+def order_create(
+    *, payment_id: int, order_number: str, amount: Decimal, currency: str = "PEN", return_url: str, cancel_url: str
+) -> tuple[str, str]:
     """A PayPal order for one payment attempt: (PayPal order id, the URL where the shopper approves it)."""
     body = OrderRequest(
         intent=CheckoutPaymentIntent.CAPTURE,
-        purchase_units=[PurchaseUnitRequest(
-            amount=AmountWithBreakdown(currency_code=currency, value=_money(amount)),
-            reference_id=order_number, custom_id=str(payment_id), invoice_id=order_number,
-            description=f"Pedido {order_number}",
-        )],
+        purchase_units=[
+            PurchaseUnitRequest(
+                amount=AmountWithBreakdown(currency_code=currency, value=_money(amount)),
+                reference_id=order_number,
+                custom_id=str(payment_id),
+                invoice_id=order_number,
+                description=f"Pedido {order_number}",
+            )
+        ],
         application_context=OrderApplicationContext(
-            brand_name="Kallpa", locale="es-PE", shipping_preference="NO_SHIPPING",
-            user_action="PAY_NOW", return_url=return_url, cancel_url=cancel_url,
+            brand_name="Kallpa",
+            locale="es-PE",
+            shipping_preference="NO_SHIPPING",
+            user_action="PAY_NOW",
+            return_url=return_url,
+            cancel_url=cancel_url,
         ),
     )
-    data = _call("create order", lambda: _client().orders.create_order(
-        {"body": body, "paypal_request_id": request_id(payment_id, "create"), "prefer": "return=minimal"}),
-        request=body, payment_id=payment_id)
-    approve = next((link.get("href") for link in data.get("links") or []
-                    if link.get("rel") in ("approve", "payer-action")), "")
+    data = _call(
+        "create order",
+        lambda: _client().orders.create_order(
+            {"body": body, "paypal_request_id": request_id(payment_id, "create"), "prefer": "return=minimal"}
+        ),
+        request=body,
+        payment_id=payment_id,
+    )
+    approve = next(
+        (link.get("href") for link in data.get("links") or [] if link.get("rel") in ("approve", "payer-action")), ""
+    )
     if not data.get("id") or not approve:
         raise PayPalError("PayPal created no order to approve", unavailable=True)
     return str(data["id"]), str(approve)
@@ -167,9 +199,17 @@ def order_capture(*, paypal_order_id: str, payment_id: int) -> CaptureResult:
     """Capture an approved order. A declined funding source is a result (status DECLINED),
     not an error; other refusals and outages raise PayPalError."""
     try:
-        data = _call("capture order", lambda: _client().orders.capture_order(
-            {"id": paypal_order_id, "paypal_request_id": request_id(payment_id, "capture"),
-             "prefer": "return=representation"}), payment_id=payment_id)
+        data = _call(
+            "capture order",
+            lambda: _client().orders.capture_order(
+                {
+                    "id": paypal_order_id,
+                    "paypal_request_id": request_id(payment_id, "capture"),
+                    "prefer": "return=representation",
+                }
+            ),
+            payment_id=payment_id,
+        )
     except PayPalError as error:
         if error.issue in DECLINE_ISSUES:
             return CaptureResult(status="DECLINED", capture_id="", amount=None, currency="", issue=error.issue)
@@ -178,20 +218,36 @@ def order_capture(*, paypal_order_id: str, payment_id: int) -> CaptureResult:
     amount, currency = _amount(capture.get("amount") or {})
     status = str(capture.get("status") or data.get("status") or "").upper()
     issue = str((capture.get("status_details") or {}).get("reason") or "")
-    return CaptureResult(status=status, capture_id=str(capture.get("id") or ""), amount=amount, currency=currency,
-                         issue=issue)
+    return CaptureResult(
+        status=status, capture_id=str(capture.get("id") or ""), amount=amount, currency=currency, issue=issue
+    )
 
 
-def capture_refund(*, capture_id: str, amount: Decimal, currency: str = "PEN", refund_id: int, payment_id: int,
-                   note: str = "") -> RefundResult:
+def capture_refund(
+    *, capture_id: str, amount: Decimal, currency: str = "PEN", refund_id: int, payment_id: int, note: str = ""
+) -> RefundResult:
     """Refund (part of) a capture; the same store refund always gets the same PayPal refund
     (request id per store refund). custom_id carries the payment id, as the capture's does,
     so the PAYMENT.CAPTURE.REFUNDED webhook finds the payment."""
-    body = RefundRequest(amount=Money(currency_code=currency, value=_money(amount)), custom_id=str(payment_id),
-                         **({"note_to_payer": note[:255]} if note else {}))
-    data = _call("refund capture", lambda: _client().payments.refund_captured_payment(
-        {"capture_id": capture_id, "body": body, "paypal_request_id": f"kallpa-refund-{refund_id}",
-         "prefer": "return=representation"}), request=body, payment_id=payment_id)
+    body = RefundRequest(
+        amount=Money(currency_code=currency, value=_money(amount)),
+        custom_id=str(payment_id),
+        **({"note_to_payer": note[:255]} if note else {}),
+    )
+    data = _call(
+        "refund capture",
+        lambda: _client().payments.refund_captured_payment(
+            {
+                "capture_id": capture_id,
+                "body": body,
+                "paypal_request_id": f"kallpa-refund-{refund_id}",
+                "prefer": "return=representation",
+            }
+        ),
+        request=body,
+        payment_id=payment_id,
+    )
     value, code = _amount(data.get("amount") or {})
-    return RefundResult(status=str(data.get("status") or "").upper(), refund_id=str(data.get("id") or ""),
-                        amount=value, currency=code)
+    return RefundResult(
+        status=str(data.get("status") or "").upper(), refund_id=str(data.get("id") or ""), amount=value, currency=code
+    )

@@ -2,10 +2,9 @@
 store (PCI scope SAQ A). Every POST carries a deterministic idempotency key, so a retried
 request (ours or the library's) never creates a second session for one payment attempt."""
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
-
-import time
 
 import stripe
 from django.conf import settings
@@ -27,7 +26,8 @@ class CheckoutSession:
 def _client() -> stripe.StripeClient:
     # requests as the HTTP client: timeouts we choose, and the one tests fake with `responses`.
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY, http_client=stripe.RequestsClient(timeout=10),
+        settings.STRIPE_SECRET_KEY,
+        http_client=stripe.RequestsClient(timeout=10),
         max_network_retries=getattr(settings, "STRIPE_MAX_NETWORK_RETRIES", 2),
     )
 
@@ -39,12 +39,25 @@ def _logged(kind: str, params: dict, call, *, payment_id: int | None = None):
     try:
         result = call()
     except stripe.StripeError as error:
-        gateway_log_write(provider="stripe", direction="response", kind=kind, payment_id=payment_id,
-                          body=error.json_body or {"error": str(error)}, status_code=error.http_status,
-                          duration_ms=(time.perf_counter() - started) * 1000)
+        gateway_log_write(
+            provider="stripe",
+            direction="response",
+            kind=kind,
+            payment_id=payment_id,
+            body=error.json_body or {"error": str(error)},
+            status_code=error.http_status,
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
         raise
-    gateway_log_write(provider="stripe", direction="response", kind=kind, body=result.to_dict(), status_code=200,
-                      payment_id=payment_id, duration_ms=(time.perf_counter() - started) * 1000)
+    gateway_log_write(
+        provider="stripe",
+        direction="response",
+        kind=kind,
+        body=result.to_dict(),
+        status_code=200,
+        payment_id=payment_id,
+        duration_ms=(time.perf_counter() - started) * 1000,
+    )
     return result
 
 
@@ -57,7 +70,9 @@ def _session(session) -> CheckoutSession:
     data = session.to_dict()
     total = data.get("amount_total")
     return CheckoutSession(
-        id=data["id"], url=data.get("url") or "", status=data.get("status") or "",
+        id=data["id"],
+        url=data.get("url") or "",
+        status=data.get("status") or "",
         payment_status=data.get("payment_status") or "",
         amount_total=(Decimal(total) / 100).quantize(Decimal("0.01")) if total is not None else None,
         currency=(data.get("currency") or "").upper(),
@@ -65,39 +80,63 @@ def _session(session) -> CheckoutSession:
     )
 
 
-def session_create(*, payment_id: int, order_number: str, email: str, amount: Decimal, success_url: str,
-                   cancel_url: str) -> CheckoutSession:
+def session_create(
+    *, payment_id: int, order_number: str, email: str, amount: Decimal, success_url: str, cancel_url: str
+) -> CheckoutSession:
     """A Checkout Session for one payment attempt (the same attempt always gets the same session)."""
     params = {
         "mode": "payment",
         "client_reference_id": str(payment_id),
         "customer_email": email,
         "locale": "es",
-        "line_items": [{
-            "quantity": 1,
-            "price_data": {"currency": "pen", "unit_amount": to_minor_units(amount),
-                           "product_data": {"name": f"Pedido {order_number}"}},
-        }],
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "pen",
+                    "unit_amount": to_minor_units(amount),
+                    "product_data": {"name": f"Pedido {order_number}"},
+                },
+            }
+        ],
         "metadata": {"order_number": order_number, "payment_id": str(payment_id)},
         "success_url": success_url + "?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": cancel_url,
     }
-    session = _logged("checkout.session.create", params, lambda: _client().v1.checkout.sessions.create(
-        params=params, options={"idempotency_key": f"kallpa-payment-{payment_id}-checkout-session"},
-    ), payment_id=payment_id)
+    session = _logged(
+        "checkout.session.create",
+        params,
+        lambda: _client().v1.checkout.sessions.create(
+            params=params,
+            options={"idempotency_key": f"kallpa-payment-{payment_id}-checkout-session"},
+        ),
+        payment_id=payment_id,
+    )
     return _session(session)
 
 
 def session_retrieve(session_id: str, *, payment_id: int | None = None) -> CheckoutSession:
-    return _session(_logged("checkout.session.retrieve", {"id": session_id},
-                            lambda: _client().v1.checkout.sessions.retrieve(session_id), payment_id=payment_id))
+    return _session(
+        _logged(
+            "checkout.session.retrieve",
+            {"id": session_id},
+            lambda: _client().v1.checkout.sessions.retrieve(session_id),
+            payment_id=payment_id,
+        )
+    )
 
 
 def refund_create(*, payment_intent: str, amount: Decimal, refund_id: int) -> str:
     """Refund part or all of a payment; the refund's id keys the request, so an approval
     retried after a timeout never refunds twice. Returns Stripe's refund id."""
-    params = {"payment_intent": payment_intent, "amount": to_minor_units(amount),
-              "metadata": {"refund_id": str(refund_id)}}
-    refund = _logged("refund.create", params, lambda: _client().v1.refunds.create(
-        params=params, options={"idempotency_key": f"kallpa-refund-{refund_id}"}))
+    params = {
+        "payment_intent": payment_intent,
+        "amount": to_minor_units(amount),
+        "metadata": {"refund_id": str(refund_id)},
+    }
+    refund = _logged(
+        "refund.create",
+        params,
+        lambda: _client().v1.refunds.create(params=params, options={"idempotency_key": f"kallpa-refund-{refund_id}"}),
+    )
     return refund.to_dict()["id"]

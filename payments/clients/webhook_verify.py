@@ -47,8 +47,9 @@ def stripe_verify(*, raw_body: bytes, header: str | None) -> None:
     if not header:
         raise SignatureError("missing Stripe-Signature")
     try:
-        stripe.WebhookSignature.verify_header(raw_body.decode("utf-8"), header, secret,
-                                              tolerance=settings.STRIPE_WEBHOOK_TOLERANCE)
+        stripe.WebhookSignature.verify_header(
+            raw_body.decode("utf-8"), header, secret, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
+        )
     except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as error:
         raise SignatureError(str(error)) from error
     # The library refuses only old timestamps; one far ahead is a signature made to be replayed
@@ -66,8 +67,13 @@ def _stripe_timestamp(header: str) -> int:
     raise SignatureError("Stripe-Signature has no timestamp")
 
 
-PAYPAL_HEADERS = ("PAYPAL-TRANSMISSION-ID", "PAYPAL-TRANSMISSION-TIME", "PAYPAL-TRANSMISSION-SIG",
-                  "PAYPAL-CERT-URL", "PAYPAL-AUTH-ALGO")
+PAYPAL_HEADERS = (
+    "PAYPAL-TRANSMISSION-ID",
+    "PAYPAL-TRANSMISSION-TIME",
+    "PAYPAL-TRANSMISSION-SIG",
+    "PAYPAL-CERT-URL",
+    "PAYPAL-AUTH-ALGO",
+)
 
 
 def paypal_signed_message(*, transmission_id: str, transmission_time: str, webhook_id: str, raw_body: bytes) -> bytes:
@@ -89,7 +95,9 @@ def paypal_verify(*, raw_body: bytes, headers) -> None:
         sent_at = datetime.fromisoformat(values["PAYPAL-TRANSMISSION-TIME"])
     except ValueError as error:
         raise SignatureError("bad PAYPAL-TRANSMISSION-TIME") from error
-    if timezone.is_naive(sent_at) or abs(timezone.now() - sent_at) > timedelta(seconds=settings.PAYPAL_WEBHOOK_TOLERANCE):
+    if timezone.is_naive(sent_at) or abs(timezone.now() - sent_at) > timedelta(
+        seconds=settings.PAYPAL_WEBHOOK_TOLERANCE
+    ):
         raise SignatureError("PAYPAL-TRANSMISSION-TIME outside the tolerance")
     try:
         signature = base64.b64decode(values["PAYPAL-TRANSMISSION-SIG"], validate=True)
@@ -99,9 +107,12 @@ def paypal_verify(*, raw_body: bytes, headers) -> None:
     key = certificate.public_key()
     if not isinstance(key, rsa.RSAPublicKey):
         raise SignatureError("the certificate has no RSA key")
-    message = paypal_signed_message(transmission_id=values["PAYPAL-TRANSMISSION-ID"],
-                                    transmission_time=values["PAYPAL-TRANSMISSION-TIME"], webhook_id=webhook_id,
-                                    raw_body=raw_body)
+    message = paypal_signed_message(
+        transmission_id=values["PAYPAL-TRANSMISSION-ID"],
+        transmission_time=values["PAYPAL-TRANSMISSION-TIME"],
+        webhook_id=webhook_id,
+        raw_body=raw_body,
+    )
     try:
         key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature as error:
@@ -115,8 +126,13 @@ def _allowed_cert_url(url: str) -> bool:
     except ValueError:
         return False
     allowed = {host.strip().lower() for host in settings.PAYPAL_CERT_HOSTS if host.strip()}
-    return (parts.scheme == "https" and port in (None, 443) and not parts.username and not parts.password
-            and (parts.hostname or "").lower() in allowed)
+    return (
+        parts.scheme == "https"
+        and port in (None, 443)
+        and not parts.username
+        and not parts.password
+        and (parts.hostname or "").lower() in allowed
+    )
 
 
 def paypal_certificate(url: str) -> x509.Certificate:

@@ -54,19 +54,37 @@ def _storable(body):
     return body
 
 
-def gateway_log_write(*, provider: str, direction: str, kind: str, body: dict | str | bytes,
-                      order_id: int | None = None, payment_id: int | None = None, status_code: int | None = None,
-                      url: str = "", duration_ms: float | None = None) -> None:
+def gateway_log_write(
+    *,
+    provider: str,
+    direction: str,
+    kind: str,
+    body: dict | str | bytes,
+    order_id: int | None = None,
+    payment_id: int | None = None,
+    status_code: int | None = None,
+    url: str = "",
+    duration_ms: float | None = None,
+) -> None:
     """Store one gateway request, response or webhook body, redacted. Never raises."""
     try:
         if direction not in DIRECTIONS:
             raise ValueError(f"unknown gateway log direction {direction!r}")
         store = gateway_log_store()
-        store.write({
-            "created_at": timezone.now(), "provider": str(provider), "direction": direction, "kind": str(kind)[:80],
-            "order_id": order_id, "payment_id": payment_id, "status_code": status_code,
-            "url": redact_url(url or "")[:500], "duration_ms": duration_ms, "body": _storable(body),
-        })
+        store.write(
+            {
+                "created_at": timezone.now(),
+                "provider": str(provider),
+                "direction": direction,
+                "kind": str(kind)[:80],
+                "order_id": order_id,
+                "payment_id": payment_id,
+                "status_code": status_code,
+                "url": redact_url(url or "")[:500],
+                "duration_ms": duration_ms,
+                "body": _storable(body),
+            }
+        )
     except Exception:
         logger.exception("Gateway log write failed (%s %s %s)", provider, direction, kind)
 

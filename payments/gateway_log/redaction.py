@@ -21,11 +21,32 @@ REDACTED = "[redacted]"
 CARD_NUMBER = "[card number]"
 
 # Keys (lower case, "-" as "_") whose value is never stored.
-_SECRET_KEYS = frozenset({
-    "secret", "client_secret", "password", "passwd", "authorization", "proxy_authorization", "api_key", "apikey",
-    "x_api_key", "access_token", "refresh_token", "id_token", "private_key", "cookie", "set_cookie", "cvc", "cvv",
-    "cvc2", "cvv2", "security_code", "card_number", "pan",
-})
+_SECRET_KEYS = frozenset(
+    {
+        "secret",
+        "client_secret",
+        "password",
+        "passwd",
+        "authorization",
+        "proxy_authorization",
+        "api_key",
+        "apikey",
+        "x_api_key",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "private_key",
+        "cookie",
+        "set_cookie",
+        "cvc",
+        "cvv",
+        "cvc2",
+        "cvv2",
+        "security_code",
+        "card_number",
+        "pan",
+    }
+)
 _SECRET_SUFFIXES = ("_secret", "_password", "_token", "_api_key")
 # Only secret inside a card: "number" alone is also an order number.
 _CARD_KEYS = frozenset({"number", "exp_month", "exp_year", "expiry", "expiration", "expiry_date", "exp"})
@@ -69,7 +90,7 @@ def _card_numbers_out(match: re.Match) -> str:
         end, count, found = start, 0, None
         while end < len(digits) and count + len(digits[end]) <= 19:
             count += len(digits[end])
-            if is_card_number("".join(digits[start:end + 1])):
+            if is_card_number("".join(digits[start : end + 1])):
                 found = end
             end += 1
         if found is None:
@@ -125,7 +146,7 @@ def _redact(value, in_card: bool = False):
 
 
 def _looks_like_form(text: str) -> bool:
-    return "=" in text and not any(char in text for char in " \n\r\t{}<>\"")
+    return "=" in text and not any(char in text for char in ' \n\r\t{}<>"')
 
 
 def _redact_form(text: str, in_card: bool) -> str:

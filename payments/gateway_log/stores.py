@@ -15,8 +15,18 @@ MONGO_INDEXES = [
     ("payment_time", [("payment_id", 1), ("created_at", -1)]),
     ("provider_time", [("provider", 1), ("created_at", -1)]),
 ]
-FIELDS = ("created_at", "provider", "direction", "kind", "order_id", "payment_id", "status_code", "url",
-          "duration_ms", "body")
+FIELDS = (
+    "created_at",
+    "provider",
+    "direction",
+    "kind",
+    "order_id",
+    "payment_id",
+    "status_code",
+    "url",
+    "duration_ms",
+    "body",
+)
 
 
 def mongo_client_factory(url: str):

@@ -6,52 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0002_dummy_method'),
+        ("payments", "0002_dummy_method"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookEvent',
+            name="WebhookEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(choices=[('dummy', 'Test gateway'), ('stripe', 'Stripe'), ('paypal', 'PayPal')], max_length=10, verbose_name='provider')),
-                ('event_id', models.CharField(max_length=255, verbose_name='event id')),
-                ('event_type', models.CharField(blank=True, max_length=100, verbose_name='event type')),
-                ('payload', models.JSONField(default=dict, verbose_name='payload')),
-                ('raw_body', models.TextField(blank=True, verbose_name='raw body')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('processed', 'Processed'), ('failed', 'Failed'), ('ignored', 'Ignored')], default='received', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('processed_at', models.DateTimeField(blank=True, null=True, verbose_name='processed')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "provider",
+                    models.CharField(
+                        choices=[("dummy", "Test gateway"), ("stripe", "Stripe"), ("paypal", "PayPal")],
+                        max_length=10,
+                        verbose_name="provider",
+                    ),
+                ),
+                ("event_id", models.CharField(max_length=255, verbose_name="event id")),
+                ("event_type", models.CharField(blank=True, max_length=100, verbose_name="event type")),
+                ("payload", models.JSONField(default=dict, verbose_name="payload")),
+                ("raw_body", models.TextField(blank=True, verbose_name="raw body")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("processed", "Processed"),
+                            ("failed", "Failed"),
+                            ("ignored", "Ignored"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="received")),
+                ("processed_at", models.DateTimeField(blank=True, null=True, verbose_name="processed")),
             ],
             options={
-                'verbose_name': 'webhook event',
-                'verbose_name_plural': 'webhook events',
-                'ordering': ['-received_at', '-pk'],
-                'indexes': [models.Index(fields=['status', 'received_at'], name='payments_webhook_status_idx')],
-                'constraints': [models.UniqueConstraint(fields=('provider', 'event_id'), name='payments_webhook_event_unique')],
+                "verbose_name": "webhook event",
+                "verbose_name_plural": "webhook events",
+                "ordering": ["-received_at", "-pk"],
+                "indexes": [models.Index(fields=["status", "received_at"], name="payments_webhook_status_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("provider", "event_id"), name="payments_webhook_event_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Refund',
+            name="Refund",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='requested', max_length=10, verbose_name='status')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('gateway_reference', models.CharField(blank=True, max_length=120, null=True, unique=True, verbose_name='gateway reference')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='refunds', to='payments.payment', verbose_name='payment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="reason")),
+                (
+                    "gateway_reference",
+                    models.CharField(
+                        blank=True, max_length=120, null=True, unique=True, verbose_name="gateway reference"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="refunds",
+                        to="payments.payment",
+                        verbose_name="payment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'refund',
-                'verbose_name_plural': 'refunds',
-                'ordering': ['-created_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payments_refund_amount_positive')],
+                "verbose_name": "refund",
+                "verbose_name_plural": "refunds",
+                "ordering": ["-created_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)), name="payments_refund_amount_positive"
+                    )
+                ],
             },
         ),
     ]

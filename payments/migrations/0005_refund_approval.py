@@ -6,35 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0004_stripe_paypal_methods'),
+        ("payments", "0004_stripe_paypal_methods"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='refund',
-            options={'ordering': ['-created_at', '-pk'], 'permissions': [('approve_refund', 'Can approve refunds')], 'verbose_name': 'refund', 'verbose_name_plural': 'refunds'},
+            name="refund",
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [("approve_refund", "Can approve refunds")],
+                "verbose_name": "refund",
+                "verbose_name_plural": "refunds",
+            },
         ),
         migrations.AddField(
-            model_name='refund',
-            name='approved_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='approved at'),
+            model_name="refund",
+            name="approved_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="approved at"),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by'),
+            model_name="refund",
+            name="approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="approved by",
+            ),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='failure_message',
-            field=models.CharField(blank=True, max_length=255, verbose_name='failure message'),
+            model_name="refund",
+            name="failure_message",
+            field=models.CharField(blank=True, max_length=255, verbose_name="failure message"),
         ),
         migrations.AddField(
-            model_name='refund',
-            name='requested_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by'),
+            model_name="refund",
+            name="requested_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="requested by",
+            ),
         ),
     ]

@@ -5,32 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0005_refund_approval'),
+        ("payments", "0005_refund_approval"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GatewayLogEntry',
+            name="GatewayLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time')),
-                ('provider', models.CharField(max_length=20, verbose_name='provider')),
-                ('direction', models.CharField(choices=[('request', 'Request'), ('response', 'Response'), ('webhook', 'Webhook')], max_length=10, verbose_name='direction')),
-                ('kind', models.CharField(max_length=80, verbose_name='kind')),
-                ('order_id', models.BigIntegerField(blank=True, null=True, verbose_name='order id')),
-                ('payment_id', models.BigIntegerField(blank=True, null=True, verbose_name='payment id')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='status code')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='URL')),
-                ('duration_ms', models.FloatField(blank=True, null=True, verbose_name='duration (ms)')),
-                ('body', models.JSONField(blank=True, null=True, verbose_name='body')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="time")),
+                ("provider", models.CharField(max_length=20, verbose_name="provider")),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("request", "Request"), ("response", "Response"), ("webhook", "Webhook")],
+                        max_length=10,
+                        verbose_name="direction",
+                    ),
+                ),
+                ("kind", models.CharField(max_length=80, verbose_name="kind")),
+                ("order_id", models.BigIntegerField(blank=True, null=True, verbose_name="order id")),
+                ("payment_id", models.BigIntegerField(blank=True, null=True, verbose_name="payment id")),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="status code")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="URL")),
+                ("duration_ms", models.FloatField(blank=True, null=True, verbose_name="duration (ms)")),
+                ("body", models.JSONField(blank=True, null=True, verbose_name="body")),
             ],
             options={
-                'verbose_name': 'gateway log entry',
-                'verbose_name_plural': 'gateway log entries',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['order_id', 'created_at'], name='payments_glog_order_idx'), models.Index(fields=['payment_id', 'created_at'], name='payments_glog_payment_idx'), models.Index(fields=['provider', 'created_at'], name='payments_glog_provider_idx')],
+                "verbose_name": "gateway log entry",
+                "verbose_name_plural": "gateway log entries",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["order_id", "created_at"], name="payments_glog_order_idx"),
+                    models.Index(fields=["payment_id", "created_at"], name="payments_glog_payment_idx"),
+                    models.Index(fields=["provider", "created_at"], name="payments_glog_provider_idx"),
+                ],
             },
         ),
     ]

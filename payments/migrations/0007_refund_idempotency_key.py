@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0006_gateway_log_entry'),
+        ("payments", "0006_gateway_log_entry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='refund',
-            name='idempotency_key',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name='idempotency key'),
+            model_name="refund",
+            name="idempotency_key",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, unique=True, verbose_name="idempotency key"
+            ),
         ),
     ]

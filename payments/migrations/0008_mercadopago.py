@@ -25,11 +25,14 @@ class Migration(migrations.Migration):
     dependencies = [("payments", "0007_refund_idempotency_key")]
 
     operations = [
-        migrations.AlterField("payment", "provider",
-                              models.CharField(choices=PROVIDERS, max_length=10, verbose_name="provider")),
-        migrations.AlterField("paymentmethod", "provider",
-                              models.CharField(choices=PROVIDERS, max_length=10, verbose_name="provider")),
-        migrations.AlterField("webhookevent", "provider",
-                              models.CharField(choices=PROVIDERS, max_length=10, verbose_name="provider")),
+        migrations.AlterField(
+            "payment", "provider", models.CharField(choices=PROVIDERS, max_length=10, verbose_name="provider")
+        ),
+        migrations.AlterField(
+            "paymentmethod", "provider", models.CharField(choices=PROVIDERS, max_length=10, verbose_name="provider")
+        ),
+        migrations.AlterField(
+            "webhookevent", "provider", models.CharField(choices=PROVIDERS, max_length=10, verbose_name="provider")
+        ),
         migrations.RunPython(add_mercadopago_method, migrations.RunPython.noop),
     ]

@@ -10,40 +10,85 @@ def rename(old, new):
     def run(apps, schema_editor):
         for model in RENAMED:
             apps.get_model("payments", model).objects.filter(provider=old).update(provider=new)
+
     return run
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0010_webhook_event_next_attempt'),
+        ("payments", "0010_webhook_event_next_attempt"),
     ]
 
     operations = [
         migrations.RunPython(rename("dummy", "test"), rename("test", "dummy")),
         migrations.AlterField(
-            model_name='historicalpayment',
-            name='provider',
-            field=models.CharField(choices=[('test', 'Test gateway'), ('stripe', 'Stripe'), ('paypal', 'PayPal'), ('mpago', 'Mercado Pago')], max_length=10, verbose_name='provider'),
+            model_name="historicalpayment",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("test", "Test gateway"),
+                    ("stripe", "Stripe"),
+                    ("paypal", "PayPal"),
+                    ("mpago", "Mercado Pago"),
+                ],
+                max_length=10,
+                verbose_name="provider",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalpaymentmethod',
-            name='provider',
-            field=models.CharField(choices=[('test', 'Test gateway'), ('stripe', 'Stripe'), ('paypal', 'PayPal'), ('mpago', 'Mercado Pago')], max_length=10, verbose_name='provider'),
+            model_name="historicalpaymentmethod",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("test", "Test gateway"),
+                    ("stripe", "Stripe"),
+                    ("paypal", "PayPal"),
+                    ("mpago", "Mercado Pago"),
+                ],
+                max_length=10,
+                verbose_name="provider",
+            ),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='provider',
-            field=models.CharField(choices=[('test', 'Test gateway'), ('stripe', 'Stripe'), ('paypal', 'PayPal'), ('mpago', 'Mercado Pago')], max_length=10, verbose_name='provider'),
+            model_name="payment",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("test", "Test gateway"),
+                    ("stripe", "Stripe"),
+                    ("paypal", "PayPal"),
+                    ("mpago", "Mercado Pago"),
+                ],
+                max_length=10,
+                verbose_name="provider",
+            ),
         ),
         migrations.AlterField(
-            model_name='paymentmethod',
-            name='provider',
-            field=models.CharField(choices=[('test', 'Test gateway'), ('stripe', 'Stripe'), ('paypal', 'PayPal'), ('mpago', 'Mercado Pago')], max_length=10, verbose_name='provider'),
+            model_name="paymentmethod",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("test", "Test gateway"),
+                    ("stripe", "Stripe"),
+                    ("paypal", "PayPal"),
+                    ("mpago", "Mercado Pago"),
+                ],
+                max_length=10,
+                verbose_name="provider",
+            ),
         ),
         migrations.AlterField(
-            model_name='webhookevent',
-            name='provider',
-            field=models.CharField(choices=[('test', 'Test gateway'), ('stripe', 'Stripe'), ('paypal', 'PayPal'), ('mpago', 'Mercado Pago')], max_length=10, verbose_name='provider'),
+            model_name="webhookevent",
+            name="provider",
+            field=models.CharField(
+                choices=[
+                    ("test", "Test gateway"),
+                    ("stripe", "Stripe"),
+                    ("paypal", "PayPal"),
+                    ("mpago", "Mercado Pago"),
+                ],
+                max_length=10,
+                verbose_name="provider",
+            ),
         ),
     ]

@@ -7,12 +7,29 @@ webhooks: gateway events stored once and processed; gateways: the one gateway in
 the provider clients in payments.clients."""
 
 from .attempts import (
-    TEST_GATEWAY_METHOD_CODE, PaymentError, PaymentNotReady, payment_abandon, payment_complete, payment_test_gateway_decline,
-    payment_test_gateway_pay, payment_fail, payment_method_ensure_test_gateway, payment_start, refund_record,
+    TEST_GATEWAY_METHOD_CODE,
+    PaymentError,
+    PaymentNotReady,
+    payment_abandon,
+    payment_complete,
+    payment_fail,
+    payment_method_ensure_test_gateway,
+    payment_start,
+    payment_test_gateway_decline,
+    payment_test_gateway_pay,
+    refund_record,
 )
 
 __all__ = [
-    "TEST_GATEWAY_METHOD_CODE", "PaymentError", "PaymentNotReady", "payment_abandon", "payment_complete",
-    "payment_test_gateway_decline", "payment_test_gateway_pay", "payment_fail", "payment_method_ensure_test_gateway", "payment_start",
+    "TEST_GATEWAY_METHOD_CODE",
+    "PaymentError",
+    "PaymentNotReady",
+    "payment_abandon",
+    "payment_complete",
+    "payment_test_gateway_decline",
+    "payment_test_gateway_pay",
+    "payment_fail",
+    "payment_method_ensure_test_gateway",
+    "payment_start",
     "refund_record",
 ]

@@ -20,8 +20,12 @@ from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.models import Order, OrderStatus
 from orders.services import (
-    order_expire_if_overdue, order_flag_for_attention, order_payment_overdue, order_payment_record,
-    order_record_refunds, order_refunded_in_full,
+    order_expire_if_overdue,
+    order_flag_for_attention,
+    order_payment_overdue,
+    order_payment_record,
+    order_record_refunds,
+    order_refunded_in_full,
 )
 
 from .. import ports
@@ -47,17 +51,27 @@ def gateway_reported_at(moment: datetime):
 
 def _expired_message(order: Order) -> str:
     return _("Order %(number)s expired: its payment window has passed. Place the order again.") % {
-        "number": order.number}
+        "number": order.number
+    }
 
 
-def _log_test_gateway_on_commit(payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None) -> None:
+def _log_test_gateway_on_commit(
+    payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None
+) -> None:
     """The test gateway's events in the gateway log, once the transaction commits: a rolled-back
     attempt logs nothing (the real gateways log their HTTP exchanges as they happen)."""
     order_id, payment_id = payment.order_id, payment.pk
-    transaction.on_commit(lambda: gateway_log_write(
-        provider=Provider.TEST, direction=direction, kind=kind, body=body, order_id=order_id, payment_id=payment_id,
-        status_code=status_code,
-    ))
+    transaction.on_commit(
+        lambda: gateway_log_write(
+            provider=Provider.TEST,
+            direction=direction,
+            kind=kind,
+            body=body,
+            order_id=order_id,
+            payment_id=payment_id,
+            status_code=status_code,
+        )
+    )
 
 
 def _outcome(payment: Payment) -> dict:
@@ -84,8 +98,12 @@ def payment_method_ensure_test_gateway() -> PaymentMethod:
     """The test gateway's method (created by the payments migration; recreated if deleted)."""
     method, _created = PaymentMethod.objects.get_or_create(
         code=TEST_GATEWAY_METHOD_CODE,
-        defaults={"name": "Tarjeta (pasarela de prueba)", "provider": Provider.TEST, "kind": PaymentMethod.Kind.CARD,
-                  "description": "Simula el pago con tarjeta: aprueba, rechaza o abandona."},
+        defaults={
+            "name": "Tarjeta (pasarela de prueba)",
+            "provider": Provider.TEST,
+            "kind": PaymentMethod.Kind.CARD,
+            "description": "Simula el pago con tarjeta: aprueba, rechaza o abandona.",
+        },
     )
     return method
 
@@ -108,13 +126,27 @@ def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment
         if due <= 0:
             raise PaymentError(_("Order %(number)s is fully paid with store credit.") % {"number": order.number})
         payment = Payment.objects.create(
-            order=order, method=method, provider=method.provider, amount=due, currency=order.currency,
-            fee=method.fee_for(due), created_by=signed_in(actor),
+            order=order,
+            method=method,
+            provider=method.provider,
+            amount=due,
+            currency=order.currency,
+            fee=method.fee_for(due),
+            created_by=signed_in(actor),
         )
         if payment.provider == Provider.TEST:
-            _log_test_gateway_on_commit(payment, direction="request", kind="payment.start", status_code=None, body={
-                "order": order.number, "amount": payment.amount, "currency": payment.currency, "method": method.code,
-            })
+            _log_test_gateway_on_commit(
+                payment,
+                direction="request",
+                kind="payment.start",
+                status_code=None,
+                body={
+                    "order": order.number,
+                    "amount": payment.amount,
+                    "currency": payment.currency,
+                    "method": method.code,
+                },
+            )
         return payment
 
 
@@ -140,15 +172,18 @@ def payment_test_gateway_pay(*, payment: Payment, actor=None) -> Payment:
             payment.status = Payment.Status.FAILED
             payment.failure_message = _("Order %(number)s is no longer awaiting payment.") % {"number": order.number}
             payment.save(update_fields=["status", "completed_at", "failure_message"])
-            _log_test_gateway_on_commit(payment, direction="response", kind="payment.pay", status_code=409,
-                                 body=_outcome(payment))
+            _log_test_gateway_on_commit(
+                payment, direction="response", kind="payment.pay", status_code=409, body=_outcome(payment)
+            )
             return payment
         payment.status = Payment.Status.SUCCEEDED
         payment.gateway_reference = f"TEST-{payment.pk:08d}"
         payment.card_brand, payment.card_last4 = "visa", "4242"
         payment.save(update_fields=["status", "completed_at", "gateway_reference", "card_brand", "card_last4"])
         order_payment_record(order=order, actor=signed_in(actor))
-        _log_test_gateway_on_commit(payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment))
+        _log_test_gateway_on_commit(
+            payment, direction="response", kind="payment.pay", status_code=200, body=_outcome(payment)
+        )
         return payment
 
 
@@ -159,8 +194,9 @@ def payment_test_gateway_decline(*, payment: Payment) -> Payment:
         payment.status, payment.completed_at = Payment.Status.DECLINED, timezone.now()
         payment.failure_message = _("The card was declined by the issuing bank (simulated).")
         payment.save(update_fields=["status", "completed_at", "failure_message"])
-        _log_test_gateway_on_commit(payment, direction="response", kind="payment.decline", status_code=402,
-                             body=_outcome(payment))
+        _log_test_gateway_on_commit(
+            payment, direction="response", kind="payment.decline", status_code=402, body=_outcome(payment)
+        )
         return payment
 
 
@@ -170,8 +206,9 @@ def payment_abandon(*, payment: Payment) -> Payment:
         payment = _lock_pending(payment)
         payment.status, payment.completed_at = Payment.Status.ABANDONED, timezone.now()
         payment.save(update_fields=["status", "completed_at"])
-        _log_test_gateway_on_commit(payment, direction="response", kind="payment.abandon", status_code=None,
-                             body=_outcome(payment))
+        _log_test_gateway_on_commit(
+            payment, direction="response", kind="payment.abandon", status_code=None, body=_outcome(payment)
+        )
         return payment
 
 
@@ -181,23 +218,36 @@ def payment_attempts_close_for_cancelled_order(*, order: Order, reason: str) -> 
     them closed. A gateway that captures one later is still heard: payment_complete keeps the
     money, flags the order and proposes the refund."""
     message = _("Order %(number)s was cancelled before this payment was completed: %(reason)s") % {
-        "number": order.number, "reason": reason}
+        "number": order.number,
+        "reason": reason,
+    }
     if order.expired_unpaid:
         message = _expired_message(order)
     # An attempt being completed right now holds its row and waits for the order's lock, which the
     # caller holds (payments lock the attempt first): it is skipped, not waited for (that would
     # deadlock), and ends in its own final state when it sees the order cancelled.
-    closing = list(Payment.objects.select_for_update(skip_locked=True)
-                   .filter(order_id=order.pk, status=Payment.Status.PENDING).values_list("pk", flat=True))
+    closing = list(
+        Payment.objects.select_for_update(skip_locked=True)
+        .filter(order_id=order.pk, status=Payment.Status.PENDING)
+        .values_list("pk", flat=True)
+    )
     return Payment.objects.filter(pk__in=closing, status=Payment.Status.PENDING).update(
-        status=Payment.Status.ABANDONED, completed_at=timezone.now(), failure_message=message[:255])
+        status=Payment.Status.ABANDONED, completed_at=timezone.now(), failure_message=message[:255]
+    )
 
 
 # --- outcomes reported by a real gateway (webhooks) -----------------------------------------
 
 
-def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gateway_reference: str,
-                     card_brand: str = "", card_last4: str = "") -> Payment:
+def payment_complete(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    currency: str,
+    gateway_reference: str,
+    card_brand: str = "",
+    card_last4: str = "",
+) -> Payment:
     """The gateway captured `amount` `currency` for this attempt. Idempotent (a succeeded
     attempt is returned unchanged). Money taken is never lost:
 
@@ -225,7 +275,10 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
         order = order_expire_if_overdue(order=order, now=min(_reported_at.get() or now, now))
         if amount != due or currency != order.currency:
             message = _("The gateway captured %(reported)s but order %(number)s is for %(expected)s: not accepted.") % {
-                "reported": reported, "number": order.number, "expected": f"{due} {order.currency}"}
+                "reported": reported,
+                "number": order.number,
+                "expected": f"{due} {order.currency}",
+            }
             if payment.status == Payment.Status.FAILED and payment.gateway_reference == gateway_reference:
                 return payment  # the same mismatch reported again
             _close_failed(payment, message=message, gateway_reference=gateway_reference, now=now)
@@ -233,7 +286,9 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
             return payment
         if Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).exclude(pk=payment.pk).exists():
             message = _("Order %(number)s was already paid: this second payment of %(reported)s must be refunded.") % {
-                "number": order.number, "reported": reported}
+                "number": order.number,
+                "reported": reported,
+            }
             if payment.status == Payment.Status.FAILED and payment.gateway_reference == gateway_reference:
                 return payment
             _close_failed(payment, message=message, gateway_reference=gateway_reference, now=now)
@@ -243,11 +298,15 @@ def payment_complete(*, payment: Payment, amount: Decimal, currency: str, gatewa
         payment.status, payment.completed_at, payment.failure_message = Payment.Status.SUCCEEDED, now, ""
         payment.gateway_reference = gateway_reference[:120]
         payment.card_brand, payment.card_last4 = card_brand[:20], card_last4[-4:]
-        payment.save(update_fields=["status", "completed_at", "failure_message", "gateway_reference", "card_brand",
-                                    "card_last4"])
+        payment.save(
+            update_fields=["status", "completed_at", "failure_message", "gateway_reference", "card_brand", "card_last4"]
+        )
         if order_payment_record(order=order).needs_refund:
-            _propose_refund(payment, reason=_("Late payment: order %(number)s was cancelled or its stock is gone.")
-                            % {"number": order.number})
+            _propose_refund(
+                payment,
+                reason=_("Late payment: order %(number)s was cancelled or its stock is gone.")
+                % {"number": order.number},
+            )
         return payment
 
 
@@ -260,8 +319,9 @@ def _close_failed(payment: Payment, *, message: str, gateway_reference: str, now
 def _propose_refund(payment: Payment, *, reason: str) -> Refund:
     """A full refund for staff to approve (once per payment)."""
     existing = payment.refunds.filter(status=Refund.Status.REQUESTED, gateway_reference__isnull=True).first()
-    return existing or Refund.objects.create(payment=payment, amount=payment.amount, status=Refund.Status.REQUESTED,
-                                             reason=reason[:255])
+    return existing or Refund.objects.create(
+        payment=payment, amount=payment.amount, status=Refund.Status.REQUESTED, reason=reason[:255]
+    )
 
 
 def payment_fail(*, payment: Payment, message: str) -> Payment:
@@ -272,13 +332,22 @@ def payment_fail(*, payment: Payment, message: str) -> Payment:
         if payment.status != Payment.Status.PENDING:
             return payment
         payment.status, payment.completed_at, payment.failure_message = (
-            Payment.Status.FAILED, timezone.now(), message[:255])
+            Payment.Status.FAILED,
+            timezone.now(),
+            message[:255],
+        )
         payment.save(update_fields=["status", "completed_at", "failure_message"])
         return payment
 
 
-def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
-                  status: str = Refund.Status.SUCCEEDED, reason: str = "") -> Refund:
+def refund_record(
+    *,
+    payment: Payment,
+    amount: Decimal,
+    gateway_reference: str,
+    status: str = Refund.Status.SUCCEEDED,
+    reason: str = "",
+) -> Refund:
     """Record a refund the gateway reports (idempotent by its gateway reference; a later report
     updates its status). A refund proposed by the store for the same amount becomes this one.
     The order's payment status follows the succeeded total. Raises PaymentNotReady when the
@@ -292,15 +361,20 @@ def refund_record(*, payment: Payment, amount: Decimal, gateway_reference: str,
         if refund and refund.payment_id != payment.pk:
             raise PaymentError(_("Refund %(ref)s belongs to another payment.") % {"ref": gateway_reference})
         if refund is None:
-            refund = payment.refunds.filter(status__in=[Refund.Status.REQUESTED, Refund.Status.APPROVED],
-                                            gateway_reference__isnull=True, amount=amount).first()
+            refund = payment.refunds.filter(
+                status__in=[Refund.Status.REQUESTED, Refund.Status.APPROVED],
+                gateway_reference__isnull=True,
+                amount=amount,
+            ).first()
         if refund is None:
             refund = Refund(payment=payment, amount=amount, reason=reason[:255])
         if status == Refund.Status.SUCCEEDED and refund.status != Refund.Status.SUCCEEDED:
             refunded = _succeeded_total(payment)
             if refunded + amount > payment.amount:
-                raise PaymentError(_("Refunds of payment %(id)s would exceed the %(amount)s captured.")
-                                   % {"id": payment.pk, "amount": format_money(payment.amount)})
+                raise PaymentError(
+                    _("Refunds of payment %(id)s would exceed the %(amount)s captured.")
+                    % {"id": payment.pk, "amount": format_money(payment.amount)}
+                )
         newly_succeeded = status == Refund.Status.SUCCEEDED and refund.status != Refund.Status.SUCCEEDED
         refund.gateway_reference, refund.status, refund.amount = gateway_reference[:120], status, amount
         refund.save()

@@ -86,12 +86,17 @@ class PayPalGateway(Gateway):
         return payment_paypal_return(payment=payment, token=reference)
 
     def refund(self, *, refund):
-        from .attempts import PaymentError
         from ..clients import paypal_orders
+        from .attempts import PaymentError
 
         payment = refund.payment
-        result = paypal_orders.capture_refund(capture_id=payment.gateway_reference, amount=refund.amount,
-                                              currency=payment.currency, refund_id=refund.pk, payment_id=payment.pk)
+        result = paypal_orders.capture_refund(
+            capture_id=payment.gateway_reference,
+            amount=refund.amount,
+            currency=payment.currency,
+            refund_id=refund.pk,
+            payment_id=payment.pk,
+        )
         if result.status not in ("COMPLETED", "PENDING"):
             raise PaymentError(f"PayPal: {result.status}")
         return result.refund_id
@@ -108,8 +113,9 @@ class MercadoPagoGateway(Gateway):
 
         # On the host the shopper used; source_news=webhooks: only the signed notifications, not IPN.
         notification_url = urljoin(return_url, reverse("payments:webhook-mpago")) + "?source_news=webhooks"
-        return payment_mercadopago_start(payment=payment, return_url=return_url, cancel_url=cancel_url,
-                                         notification_url=notification_url)
+        return payment_mercadopago_start(
+            payment=payment, return_url=return_url, cancel_url=cancel_url, notification_url=notification_url
+        )
 
     def handle_return(self, *, payment, reference):
         from .mercadopago_flow import payment_mercadopago_return

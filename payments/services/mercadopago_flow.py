@@ -25,8 +25,10 @@ def _unavailable() -> str:
 
 
 def _declined() -> str:
-    return _("Mercado Pago declined the payment. Nothing was charged: try again with another card or choose another "
-             "payment method.")
+    return _(
+        "Mercado Pago declined the payment. Nothing was charged: try again with another card or choose another "
+        "payment method."
+    )
 
 
 def payment_mercadopago_start(*, payment: Payment, return_url: str, cancel_url: str, notification_url: str) -> str:
@@ -37,14 +39,21 @@ def payment_mercadopago_start(*, payment: Payment, return_url: str, cancel_url: 
         raise PaymentError(_("This payment attempt is already closed."))
     try:
         preference_id, url = mp.preference_create(
-            payment_id=payment.pk, order_number=payment.order.number, amount=payment.amount,
-            currency=payment.currency, email=payment.order.email, return_url=return_url, cancel_url=cancel_url,
-            notification_url=notification_url)
+            payment_id=payment.pk,
+            order_number=payment.order.number,
+            amount=payment.amount,
+            currency=payment.currency,
+            email=payment.order.email,
+            return_url=return_url,
+            cancel_url=cancel_url,
+            notification_url=notification_url,
+        )
     except mp.MercadoPagoError as error:
         logger.warning("Mercado Pago preference for payment %s not created: %s", payment.pk, error)
         with transaction.atomic():
             Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
-                status=Payment.Status.FAILED, completed_at=timezone.now(), failure_message=_unavailable()[:255])
+                status=Payment.Status.FAILED, completed_at=timezone.now(), failure_message=_unavailable()[:255]
+            )
         raise PaymentError(_unavailable()) from None
     Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(gateway_reference=preference_id)
     return url
@@ -52,19 +61,29 @@ def payment_mercadopago_start(*, payment: Payment, return_url: str, cancel_url: 
 
 def payment_mercadopago_apply(*, payment: Payment, mp_payment: mp.MercadoPagoPayment) -> Payment:
     """Apply what Mercado Pago's API says about one of our attempts."""
-    if mp_payment.status == "approved" or (mp_payment.status in ("refunded", "charged_back")
-                                           and payment.status == Payment.Status.PENDING):
+    if mp_payment.status == "approved" or (
+        mp_payment.status in ("refunded", "charged_back") and payment.status == Payment.Status.PENDING
+    ):
         if mp_payment.amount is None:
             raise PaymentError(_unavailable())
-        payment = payment_complete(payment=payment, amount=mp_payment.amount, currency=mp_payment.currency,
-                                   gateway_reference=mp_payment.id, card_brand=mp_payment.payment_method,
-                                   card_last4=mp_payment.last_four)
+        payment = payment_complete(
+            payment=payment,
+            amount=mp_payment.amount,
+            currency=mp_payment.currency,
+            gateway_reference=mp_payment.id,
+            card_brand=mp_payment.payment_method,
+            card_last4=mp_payment.last_four,
+        )
     elif mp_payment.status in FAILED_STATUSES:
         payment = payment_fail(payment=payment, message=_declined())
     if payment.status == Payment.Status.SUCCEEDED:
         for refund_id, amount, status in mp_payment.refunds:
-            refund_record(payment=payment, amount=amount, gateway_reference=refund_id,
-                          status=Refund.Status.SUCCEEDED if status == "approved" else Refund.Status.APPROVED)
+            refund_record(
+                payment=payment,
+                amount=amount,
+                gateway_reference=refund_id,
+                status=Refund.Status.SUCCEEDED if status == "approved" else Refund.Status.APPROVED,
+            )
     return payment
 
 
@@ -93,8 +112,9 @@ def payment_mercadopago_refund(*, refund: Refund) -> str:
     """An approved refund (payments.services.refunds) through Mercado Pago; its refund id."""
     payment = refund.payment
     try:
-        refund_id, status = mp.refund_create(mp_payment_id=payment.gateway_reference, amount=refund.amount,
-                                             refund_id=refund.pk, payment_id=payment.pk)
+        refund_id, status = mp.refund_create(
+            mp_payment_id=payment.gateway_reference, amount=refund.amount, refund_id=refund.pk, payment_id=payment.pk
+        )
     except mp.MercadoPagoError as error:
         raise PaymentError(f"Mercado Pago: {error}") from None
     if status not in ("approved", "in_process", "authorized"):

@@ -28,19 +28,24 @@ def _refused() -> str:
 
 
 def _unconfirmed() -> str:
-    return _("PayPal did not confirm the payment. If it was charged, your order is updated automatically in a few "
-             "minutes; otherwise try again.")
+    return _(
+        "PayPal did not confirm the payment. If it was charged, your order is updated automatically in a few "
+        "minutes; otherwise try again."
+    )
 
 
 def _declined() -> str:
-    return _("PayPal declined the payment. Nothing was charged: try again with another card or account, or choose "
-             "another payment method.")
+    return _(
+        "PayPal declined the payment. Nothing was charged: try again with another card or account, or choose "
+        "another payment method."
+    )
 
 
 def _close_failed(payment: Payment, message: str) -> None:
     with transaction.atomic():
         Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
-            status=Payment.Status.FAILED, completed_at=timezone.now(), failure_message=message[:255])
+            status=Payment.Status.FAILED, completed_at=timezone.now(), failure_message=message[:255]
+        )
 
 
 def payment_paypal_start(*, payment: Payment, return_url: str, cancel_url: str) -> str:
@@ -52,8 +57,12 @@ def payment_paypal_start(*, payment: Payment, return_url: str, cancel_url: str) 
         raise PaymentError(_("This payment attempt is already closed."))
     try:
         paypal_order_id, approve_url = paypal_orders.order_create(
-            payment_id=payment.pk, order_number=payment.order.number, amount=payment.amount,
-            currency=payment.currency, return_url=return_url, cancel_url=cancel_url,
+            payment_id=payment.pk,
+            order_number=payment.order.number,
+            amount=payment.amount,
+            currency=payment.currency,
+            return_url=return_url,
+            cancel_url=cancel_url,
         )
     except paypal_orders.PayPalError as error:
         logger.warning("PayPal order for payment %s not created: %s", payment.pk, error)
@@ -82,10 +91,13 @@ def payment_paypal_return(*, payment: Payment, token: str) -> Payment:
         payment_fail(payment=payment, message=message)
         raise PaymentError(message) from None
     if result.status == "COMPLETED" and result.amount is not None:
-        return payment_complete(payment=payment, amount=result.amount, currency=result.currency,
-                                gateway_reference=result.capture_id or token)
+        return payment_complete(
+            payment=payment,
+            amount=result.amount,
+            currency=result.currency,
+            gateway_reference=result.capture_id or token,
+        )
     if result.status in ("DECLINED", "FAILED"):
         payment = payment_fail(payment=payment, message=_declined())
         raise PaymentError(_declined())
     return payment  # PENDING (e.g. under review): the PAYMENT.CAPTURE.COMPLETED webhook completes it
-

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 
 from core.idempotency import first_result
 from core.money import format_money
-from orders.models import Order
 from orders.exceptions import OrderError
+from orders.models import Order
 from orders.selectors import order_legs_to_ship
 from orders.services import order_lock, order_record_refunds, order_refunded_in_full, order_stop_shipping_for_refund
 
-from .gateways import GATEWAYS, gateway_for
 from .. import ports
 from ..models import Payment, Refund
 from ..selectors import OPEN, order_given_back, refundable_amount, refunds_committed
 from .attempts import PaymentError
+from .gateways import GATEWAYS, gateway_for
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -42,8 +42,10 @@ def _amount(raw) -> Decimal:
 def _refuse_over_capture(payment: Payment, amount: Decimal, *, excluding: Refund | None = None) -> None:
     room = payment.amount - refunds_committed(payment, excluding=excluding)
     if amount > room:
-        raise PaymentError(_("At most %(room)s of this payment can still be refunded (it captured %(captured)s).") % {
-            "room": format_money(max(room, Decimal("0.00"))), "captured": format_money(payment.amount)})
+        raise PaymentError(
+            _("At most %(room)s of this payment can still be refunded (it captured %(captured)s).")
+            % {"room": format_money(max(room, Decimal("0.00"))), "captured": format_money(payment.amount)}
+        )
 
 
 def _refuse_over_order(order: Order, amount: Decimal) -> None:
@@ -51,9 +53,14 @@ def _refuse_over_order(order: Order, amount: Decimal) -> None:
     (the caller holds the order's row lock, which every path giving money back takes first)."""
     room = order.total - order_given_back(order_id=order.pk)
     if amount > room:
-        raise PaymentError(_("At most %(room)s of order %(number)s can still be given back (it was %(total)s).") % {
-            "room": format_money(max(room, Decimal("0.00"))), "number": order.number,
-            "total": format_money(order.total)})
+        raise PaymentError(
+            _("At most %(room)s of order %(number)s can still be given back (it was %(total)s).")
+            % {
+                "room": format_money(max(room, Decimal("0.00"))),
+                "number": order.number,
+                "total": format_money(order.total),
+            }
+        )
 
 
 def refund_request_check(*, payment: Payment, amount) -> None:
@@ -68,8 +75,11 @@ def refund_request_check(*, payment: Payment, amount) -> None:
 def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_key: str | None = None) -> Refund:
     """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
     same key returns the refund it first created (a double click, a refresh, a replay)."""
-    replay = {"key": idempotency_key, "about": {"payment_id": payment.pk},
-              "refusal": PaymentError(_("This form was already used for another payment."))}
+    replay = {
+        "key": idempotency_key,
+        "about": {"payment_id": payment.pk},
+        "refusal": PaymentError(_("This form was already used for another payment.")),
+    }
     if (first := first_result(Refund.objects, **replay)) is not None:
         return first
     amount = _amount(amount)
@@ -88,8 +98,13 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
             raise PaymentError(_("Only a completed payment can be refunded."))
         _refuse_over_capture(payment, amount)
         _refuse_over_order(order, amount)
-        return Refund.objects.create(payment=payment, amount=amount, reason=reason[:255], requested_by=actor,
-                                     idempotency_key=idempotency_key or None)
+        return Refund.objects.create(
+            payment=payment,
+            amount=amount,
+            reason=reason[:255],
+            requested_by=actor,
+            idempotency_key=idempotency_key or None,
+        )
 
 
 def order_cancel_refunds_request(*, order, actor, reason: str) -> list[str]:
@@ -102,9 +117,13 @@ def order_cancel_refunds_request(*, order, actor, reason: str) -> list[str]:
         if room <= 0:
             continue
         try:
-            refund_request(payment=payment, amount=room, actor=actor, idempotency_key=f"cancel-{payment.pk}",
-                           reason=_("Order %(number)s cancelled: %(reason)s") % {"number": order.number,
-                                                                                 "reason": reason})
+            refund_request(
+                payment=payment,
+                amount=room,
+                actor=actor,
+                idempotency_key=f"cancel-{payment.pk}",
+                reason=_("Order %(number)s cancelled: %(reason)s") % {"number": order.number, "reason": reason},
+            )
         except PaymentError as error:
             problems.append(str(error))
     return problems
@@ -121,9 +140,11 @@ def _gives_everything_back(order_id: int) -> bool:
     """Whether the refunds requested, approved or made for the order (this one among them) take
     back all its completed payments captured."""
     captured = Payment.objects.filter(order_id=order_id, status=Payment.Status.SUCCEEDED).aggregate(
-        total=Sum("amount"))["total"]
-    committed = Refund.objects.filter(payment__order_id=order_id, payment__status=Payment.Status.SUCCEEDED,
-                                      status__in=OPEN).aggregate(total=Sum("amount"))["total"]
+        total=Sum("amount")
+    )["total"]
+    committed = Refund.objects.filter(
+        payment__order_id=order_id, payment__status=Payment.Status.SUCCEEDED, status__in=OPEN
+    ).aggregate(total=Sum("amount"))["total"]
     return bool(captured) and (committed or Decimal("0.00")) >= captured
 
 
@@ -156,8 +177,11 @@ def refund_approve(*, refund: Refund, actor) -> Refund:
             try:
                 with transaction.atomic():
                     order_stop_shipping_for_refund(
-                        order=order, actor=actor, requested_at=refund.created_at,
-                        reason=_("Refunded in full: %(reason)s") % {"reason": refund.reason})
+                        order=order,
+                        actor=actor,
+                        requested_at=refund.created_at,
+                        reason=_("Refunded in full: %(reason)s") % {"reason": refund.reason},
+                    )
             except OrderError as error:
                 refusal = str(error)
         if refusal:
@@ -187,7 +211,8 @@ def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
     except Exception as error:  # the gateway refused or did not answer: staff may request it again
         logger.warning("Refund %s failed at the gateway: %s", refund.pk, error)
         Refund.objects.filter(pk=refund.pk, status=Refund.Status.APPROVED).update(
-            status=Refund.Status.FAILED, failure_message=str(error)[:255], updated_at=timezone.now())
+            status=Refund.Status.FAILED, failure_message=str(error)[:255], updated_at=timezone.now()
+        )
         if raise_errors:
             raise PaymentError(_("The gateway did not make the refund: %(error)s") % {"error": error}) from None
         return Refund.objects.get(pk=refund.pk)

@@ -29,8 +29,12 @@ def payment_stripe_start(*, payment: Payment, success_url: str, cancel_url: str)
         raise PaymentError(_("This payment attempt is already closed."))
     try:
         session = stripe_checkout.session_create(
-            payment_id=payment.pk, order_number=payment.order.number, email=payment.order.email,
-            amount=payment.amount, success_url=success_url, cancel_url=cancel_url,
+            payment_id=payment.pk,
+            order_number=payment.order.number,
+            email=payment.order.email,
+            amount=payment.amount,
+            success_url=success_url,
+            cancel_url=cancel_url,
         )
     except stripe.StripeError as error:
         logger.warning("Stripe refused or did not answer for payment %s: %s", payment.pk, error)
@@ -54,6 +58,10 @@ def payment_stripe_return(*, payment: Payment, session_id: str) -> Payment:
         return payment  # the webhook will tell; the order page says the payment is being confirmed
     if session.payment_status == "paid" and session.amount_total is not None:
         # The payment intent, as the webhook records it: refunds are made against it.
-        return payment_complete(payment=payment, amount=session.amount_total, currency=session.currency,
-                                gateway_reference=session.payment_intent or session_id)
+        return payment_complete(
+            payment=payment,
+            amount=session.amount_total,
+            currency=session.currency,
+            gateway_reference=session.payment_intent or session_id,
+        )
     return payment

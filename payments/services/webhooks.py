@@ -34,15 +34,17 @@ class WebhookPayloadError(Exception):
     """The event does not carry what its handler needs, or names no known payment."""
 
 
-def webhook_event_store(*, provider: str, event_id: str, event_type: str, payload: dict,
-                        raw_body: str) -> tuple[WebhookEvent, bool]:
+def webhook_event_store(
+    *, provider: str, event_id: str, event_type: str, payload: dict, raw_body: str
+) -> tuple[WebhookEvent, bool]:
     """Store a verified event once; (event, created). A new event is enqueued for processing
     when the transaction commits; a replay is not."""
     from ..tasks import process_webhook_event
 
     with transaction.atomic():
         event, created = WebhookEvent.objects.get_or_create(
-            provider=provider, event_id=event_id[:255],
+            provider=provider,
+            event_id=event_id[:255],
             defaults={"event_type": event_type[:100], "payload": payload, "raw_body": raw_body},
         )
         if created:
@@ -142,8 +144,11 @@ def _stripe_object(payload: dict) -> dict:
 
 def _stripe_session_payment(session: dict) -> Payment | None:
     metadata = session.get("metadata") or {}
-    return _find_payment(Provider.STRIPE, references=[session.get("id"), session.get("payment_intent")],
-                         payment_id=metadata.get("payment_id") or session.get("client_reference_id"))
+    return _find_payment(
+        Provider.STRIPE,
+        references=[session.get("id"), session.get("payment_intent")],
+        payment_id=metadata.get("payment_id") or session.get("client_reference_id"),
+    )
 
 
 def stripe_checkout_completed(payload: dict) -> bool:
@@ -152,8 +157,12 @@ def stripe_checkout_completed(payload: dict) -> bool:
     if session.get("payment_status") not in (None, "paid", "no_payment_required"):
         return False  # an asynchronous method still settling: a later event completes it
     amount = _money(session.get("amount_total"), "amount_total") / 100
-    payment_complete(payment=payment, amount=amount, currency=str(session.get("currency", "")),
-                     gateway_reference=str(session.get("payment_intent") or session.get("id")))
+    payment_complete(
+        payment=payment,
+        amount=amount,
+        currency=str(session.get("currency", "")),
+        gateway_reference=str(session.get("payment_intent") or session.get("id")),
+    )
     return True
 
 
@@ -178,26 +187,34 @@ def stripe_payment_failed(payload: dict) -> bool:
 def stripe_charge_refunded(payload: dict) -> bool:
     charge = _stripe_object(payload)
     metadata = charge.get("metadata") or {}
-    payment = _find_payment(Provider.STRIPE, references=[charge.get("payment_intent"), charge.get("id")],
-                            payment_id=metadata.get("payment_id"))
+    payment = _find_payment(
+        Provider.STRIPE,
+        references=[charge.get("payment_intent"), charge.get("id")],
+        payment_id=metadata.get("payment_id"),
+    )
     if payment is None or payment.status != Payment.Status.SUCCEEDED:
         raise RetryableWebhookError(f"refund of charge {charge.get('id')} before its payment completed")
     refunds = (charge.get("refunds") or {}).get("data")
-    statuses = {"succeeded": Refund.Status.SUCCEEDED, "failed": Refund.Status.FAILED,
-                "canceled": Refund.Status.FAILED}
+    statuses = {"succeeded": Refund.Status.SUCCEEDED, "failed": Refund.Status.FAILED, "canceled": Refund.Status.FAILED}
     if refunds:
         for refund in refunds:
-            refund_record(payment=payment, amount=_money(refund.get("amount"), "refund amount") / 100,
-                          gateway_reference=str(refund["id"]),
-                          status=statuses.get(refund.get("status"), Refund.Status.APPROVED),
-                          reason=str(refund.get("reason") or ""))
+            refund_record(
+                payment=payment,
+                amount=_money(refund.get("amount"), "refund amount") / 100,
+                gateway_reference=str(refund["id"]),
+                status=statuses.get(refund.get("status"), Refund.Status.APPROVED),
+                reason=str(refund.get("reason") or ""),
+            )
         return True
     # Newer API versions leave the refunds out of the charge: record what is new in the total.
     total = _money(charge.get("amount_refunded"), "amount_refunded") / 100
     known = sum((r.amount for r in payment.refunds.filter(status=Refund.Status.SUCCEEDED)), Decimal("0"))
     if total > known:
-        refund_record(payment=payment, amount=total - known,
-                      gateway_reference=f"{charge.get('id')}:{charge.get('amount_refunded')}")
+        refund_record(
+            payment=payment,
+            amount=total - known,
+            gateway_reference=f"{charge.get('id')}:{charge.get('amount_refunded')}",
+        )
     return True
 
 
@@ -213,16 +230,21 @@ def _paypal_resource(payload: dict) -> dict:
 
 def _paypal_capture_payment(capture: dict) -> Payment | None:
     related = (capture.get("supplementary_data") or {}).get("related_ids") or {}
-    return _find_payment(Provider.PAYPAL, references=[related.get("order_id"), capture.get("id")],
-                         payment_id=capture.get("custom_id"))
+    return _find_payment(
+        Provider.PAYPAL, references=[related.get("order_id"), capture.get("id")], payment_id=capture.get("custom_id")
+    )
 
 
 def paypal_capture_completed(payload: dict) -> bool:
     capture = _paypal_resource(payload)
     payment = _require(_paypal_capture_payment(capture), f"capture {capture.get('id')}")
     amount = capture.get("amount") or {}
-    payment_complete(payment=payment, amount=_money(amount.get("value"), "amount.value"),
-                     currency=str(amount.get("currency_code", "")), gateway_reference=str(capture.get("id")))
+    payment_complete(
+        payment=payment,
+        amount=_money(amount.get("value"), "amount.value"),
+        currency=str(amount.get("currency_code", "")),
+        gateway_reference=str(capture.get("id")),
+    )
     return True
 
 
@@ -235,16 +257,26 @@ def paypal_capture_denied(payload: dict) -> bool:
 
 def paypal_capture_refunded(payload: dict) -> bool:
     refund = _paypal_resource(payload)
-    capture_id = next((link.get("href", "").rstrip("/").rsplit("/", 1)[-1] for link in refund.get("links") or []
-                       if link.get("rel") == "up" and "/captures/" in link.get("href", "")), None)
+    capture_id = next(
+        (
+            link.get("href", "").rstrip("/").rsplit("/", 1)[-1]
+            for link in refund.get("links") or []
+            if link.get("rel") == "up" and "/captures/" in link.get("href", "")
+        ),
+        None,
+    )
     payment = _find_payment(Provider.PAYPAL, references=[capture_id], payment_id=refund.get("custom_id"))
     if payment is None or payment.status != Payment.Status.SUCCEEDED:
         raise RetryableWebhookError(f"refund {refund.get('id')} before its capture completed")
     amount = refund.get("amount") or {}
     status = Refund.Status.SUCCEEDED if refund.get("status", "COMPLETED") == "COMPLETED" else Refund.Status.APPROVED
-    refund_record(payment=payment, amount=_money(amount.get("value"), "amount.value"),
-                  gateway_reference=str(refund.get("id")), status=status,
-                  reason=str(refund.get("note_to_payer") or ""))
+    refund_record(
+        payment=payment,
+        amount=_money(amount.get("value"), "amount.value"),
+        gateway_reference=str(refund.get("id")),
+        status=status,
+        reason=str(refund.get("note_to_payer") or ""),
+    )
     return True
 
 
@@ -264,8 +296,10 @@ def mercadopago_payment(payload: dict) -> bool:
         if error.unavailable:
             raise RetryableWebhookError(str(error)) from None
         raise WebhookPayloadError(f"Mercado Pago payment {mp_payment_id}: {error}") from None
-    payment = _require(_find_payment(Provider.MERCADOPAGO, payment_id=mp_payment.external_reference),
-                       f"Mercado Pago payment {mp_payment_id} (external_reference {mp_payment.external_reference!r})")
+    payment = _require(
+        _find_payment(Provider.MERCADOPAGO, payment_id=mp_payment.external_reference),
+        f"Mercado Pago payment {mp_payment_id} (external_reference {mp_payment.external_reference!r})",
+    )
     payment_mercadopago_apply(payment=payment, mp_payment=mp_payment)
     return True
 

@@ -7,69 +7,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_created_labels'),
-        ('catalog', '0016_product_promo_badge'),
-        ('promotions', '0001_coupons_discounts_and_redemptions'),
+        ("accounts", "0005_created_labels"),
+        ("catalog", "0016_product_promo_badge"),
+        ("promotions", "0001_coupons_discounts_and_redemptions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QuantityOffer',
+            name="QuantityOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('scope', models.CharField(choices=[('everything', 'Everything'), ('products', 'Products'), ('categories', 'Categories (with their subcategories)'), ('brands', 'Brands'), ('sellers', 'Sellers'), ('collections', 'Collections')], default='everything', max_length=12, verbose_name='applies to')),
-                ('starts_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='starts')),
-                ('ends_at', models.DateTimeField(blank=True, help_text='Empty: no end.', null=True, verbose_name='ends')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('kind', models.CharField(choices=[('buy_n_pay_m', 'Buy N, pay M (3x2)'), ('nth_unit_percent', 'The Nth unit at a percentage off (2nd at 50 %)'), ('buy_x_get_gift', 'Buy X, get a gift product')], default='buy_n_pay_m', max_length=16, verbose_name='kind')),
-                ('buy_quantity', models.PositiveSmallIntegerField(default=3, help_text='N in “N for M”, the Nth unit, or the X units that earn the gift.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)], verbose_name='units bought')),
-                ('pay_quantity', models.PositiveSmallIntegerField(blank=True, help_text='Only for “buy N, pay M”: M, at least 1 and less than N.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='units paid')),
-                ('percent', models.DecimalField(blank=True, decimal_places=2, help_text='Only for “the Nth unit”: from 1 to 100.', max_digits=5, null=True, verbose_name='percentage off')),
-                ('gift_quantity', models.PositiveSmallIntegerField(default=1, help_text='Units of the gift given for every X units bought.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='gift units')),
-                ('priority', models.SmallIntegerField(default=0, help_text='When two offers cover a product, the higher priority is the one that applies.', validators=[django.core.validators.MinValueValidator(-100), django.core.validators.MaxValueValidator(100)], verbose_name='priority')),
-                ('brands', models.ManyToManyField(blank=True, related_name='+', to='catalog.brand', verbose_name='brands')),
-                ('categories', models.ManyToManyField(blank=True, related_name='+', to='catalog.category', verbose_name='categories')),
-                ('collections', models.ManyToManyField(blank=True, related_name='+', to='catalog.collection', verbose_name='collections')),
-                ('gift_variant', models.ForeignKey(blank=True, help_text='Only for “buy X, get a gift”: the variant given free.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant', verbose_name='gift')),
-                ('products', models.ManyToManyField(blank=True, related_name='+', to='catalog.product', verbose_name='products')),
-                ('sellers', models.ManyToManyField(blank=True, related_name='+', to='accounts.seller', verbose_name='sellers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("everything", "Everything"),
+                            ("products", "Products"),
+                            ("categories", "Categories (with their subcategories)"),
+                            ("brands", "Brands"),
+                            ("sellers", "Sellers"),
+                            ("collections", "Collections"),
+                        ],
+                        default="everything",
+                        max_length=12,
+                        verbose_name="applies to",
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="starts")),
+                (
+                    "ends_at",
+                    models.DateTimeField(blank=True, help_text="Empty: no end.", null=True, verbose_name="ends"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="created"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("buy_n_pay_m", "Buy N, pay M (3x2)"),
+                            ("nth_unit_percent", "The Nth unit at a percentage off (2nd at 50 %)"),
+                            ("buy_x_get_gift", "Buy X, get a gift product"),
+                        ],
+                        default="buy_n_pay_m",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "buy_quantity",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="N in “N for M”, the Nth unit, or the X units that earn the gift.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                        verbose_name="units bought",
+                    ),
+                ),
+                (
+                    "pay_quantity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Only for “buy N, pay M”: M, at least 1 and less than N.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="units paid",
+                    ),
+                ),
+                (
+                    "percent",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Only for “the Nth unit”: from 1 to 100.",
+                        max_digits=5,
+                        null=True,
+                        verbose_name="percentage off",
+                    ),
+                ),
+                (
+                    "gift_quantity",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="Units of the gift given for every X units bought.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(10),
+                        ],
+                        verbose_name="gift units",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.SmallIntegerField(
+                        default=0,
+                        help_text="When two offers cover a product, the higher priority is the one that applies.",
+                        validators=[
+                            django.core.validators.MinValueValidator(-100),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "brands",
+                    models.ManyToManyField(blank=True, related_name="+", to="catalog.brand", verbose_name="brands"),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.category", verbose_name="categories"
+                    ),
+                ),
+                (
+                    "collections",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="catalog.collection", verbose_name="collections"
+                    ),
+                ),
+                (
+                    "gift_variant",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only for “buy X, get a gift”: the variant given free.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.variant",
+                        verbose_name="gift",
+                    ),
+                ),
+                (
+                    "products",
+                    models.ManyToManyField(blank=True, related_name="+", to="catalog.product", verbose_name="products"),
+                ),
+                (
+                    "sellers",
+                    models.ManyToManyField(blank=True, related_name="+", to="accounts.seller", verbose_name="sellers"),
+                ),
             ],
             options={
-                'verbose_name': 'quantity offer',
-                'verbose_name_plural': 'quantity offers',
-                'ordering': ['-priority', '-created_at', '-pk'],
+                "verbose_name": "quantity offer",
+                "verbose_name_plural": "quantity offers",
+                "ordering": ["-priority", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='QuantityOfferTarget',
+            name="QuantityOfferTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='promotions.quantityoffer')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "offer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="promotions.quantityoffer",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product of a quantity offer',
-                'verbose_name_plural': 'products of quantity offers',
+                "verbose_name": "product of a quantity offer",
+                "verbose_name_plural": "products of quantity offers",
             },
         ),
         migrations.AddConstraint(
-            model_name='quantityoffer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'buy_n_pay_m'), _negated=True), models.Q(('pay_quantity__gte', 1), ('pay_quantity__lt', models.F('buy_quantity'))), _connector='OR'), name='promotions_qoffer_pay_below_buy'),
+            model_name="quantityoffer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "buy_n_pay_m"), _negated=True),
+                    models.Q(("pay_quantity__gte", 1), ("pay_quantity__lt", models.F("buy_quantity"))),
+                    _connector="OR",
+                ),
+                name="promotions_qoffer_pay_below_buy",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quantityoffer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'nth_unit_percent'), _negated=True), models.Q(('percent__gte', 1), ('percent__lte', 100), ('buy_quantity__gte', 2)), _connector='OR'), name='promotions_qoffer_percent_range'),
+            model_name="quantityoffer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "nth_unit_percent"), _negated=True),
+                    models.Q(("percent__gte", 1), ("percent__lte", 100), ("buy_quantity__gte", 2)),
+                    _connector="OR",
+                ),
+                name="promotions_qoffer_percent_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quantityoffer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'buy_x_get_gift'), _negated=True), ('gift_variant__isnull', False), _connector='OR'), name='promotions_qoffer_gift_set'),
+            model_name="quantityoffer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "buy_x_get_gift"), _negated=True),
+                    ("gift_variant__isnull", False),
+                    _connector="OR",
+                ),
+                name="promotions_qoffer_gift_set",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quantityoffertarget',
-            constraint=models.UniqueConstraint(fields=('product', 'offer'), name='promotions_qoffer_target_unique'),
+            model_name="quantityoffertarget",
+            constraint=models.UniqueConstraint(fields=("product", "offer"), name="promotions_qoffer_target_unique"),
         ),
     ]

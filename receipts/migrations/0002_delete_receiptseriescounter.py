@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0002_carry_counters"),
-        ('receipts', '0001_receipts_series_and_lines'),
+        ("receipts", "0001_receipts_series_and_lines"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='ReceiptSeriesCounter',
+            name="ReceiptSeriesCounter",
         ),
     ]

@@ -18,22 +18,28 @@ def link_sold_lines(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0004_delete_ordernumbercounter'),
-        ('receipts', '0002_delete_receiptseriescounter'),
+        ("orders", "0004_delete_ordernumbercounter"),
+        ("receipts", "0002_delete_receiptseriescounter"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='receiptline',
-            name='order_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orders.orderline', verbose_name='order line'),
+            model_name="receiptline",
+            name="order_line",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="orders.orderline",
+                verbose_name="order line",
+            ),
         ),
         migrations.AlterField(
-            model_name='receipt',
-            name='xml',
-            field=models.TextField(blank=True, verbose_name='XML'),
+            model_name="receipt",
+            name="xml",
+            field=models.TextField(blank=True, verbose_name="XML"),
         ),
         migrations.RunPython(link_sold_lines, migrations.RunPython.noop),
     ]

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('receipts', '0003_receipt_line_order_line'),
+        ("receipts", "0003_receipt_line_order_line"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='receipt',
-            name='reason_code',
-            field=models.CharField(blank=True, choices=[('01', 'Cancellation of the operation'), ('04', 'Global discount'), ('05', 'Discount per item'), ('06', 'Total refund'), ('07', 'Refund per item'), ('09', 'Decrease in value')], max_length=2, verbose_name='reason code'),
+            model_name="receipt",
+            name="reason_code",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("01", "Cancellation of the operation"),
+                    ("04", "Global discount"),
+                    ("05", "Discount per item"),
+                    ("06", "Total refund"),
+                    ("07", "Refund per item"),
+                    ("09", "Decrease in value"),
+                ],
+                max_length=2,
+                verbose_name="reason code",
+            ),
         ),
     ]

@@ -5,24 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0001_return_requests_lines_history'),
+        ("returns", "0001_return_requests_lines_history"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReturnEmail',
+            name="ReturnEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('received', 'Received'), ('resolved', 'Resolved'), ('closed', 'Closed')], max_length=12, verbose_name='status')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='emails', to='returns.returnrequest', verbose_name='return request')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("received", "Received"),
+                            ("resolved", "Resolved"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="emails",
+                        to="returns.returnrequest",
+                        verbose_name="return request",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'return e-mail',
-                'verbose_name_plural': 'return e-mails',
-                'constraints': [models.UniqueConstraint(fields=('request', 'status'), name='returns_email_once_per_status')],
+                "verbose_name": "return e-mail",
+                "verbose_name_plural": "return e-mails",
+                "constraints": [
+                    models.UniqueConstraint(fields=("request", "status"), name="returns_email_once_per_status")
+                ],
             },
         ),
     ]

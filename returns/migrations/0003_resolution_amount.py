@@ -4,20 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0002_return_emails_once_per_status'),
+        ("returns", "0002_return_emails_once_per_status"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='returnrequest',
-            name='resolved_amount',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Refunded or given as store credit.', max_digits=12, null=True, verbose_name='amount given back'),
+            model_name="returnrequest",
+            name="resolved_amount",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="Refunded or given as store credit.",
+                max_digits=12,
+                null=True,
+                verbose_name="amount given back",
+            ),
         ),
         migrations.AlterField(
-            model_name='returnrequest',
-            name='resolution',
-            field=models.CharField(blank=True, choices=[('refund', 'Refund to the original payment'), ('credit', 'Store credit (vale de compra)')], help_text='What the customer asked for; staff confirm it when resolving.', max_length=8, verbose_name='resolution'),
+            model_name="returnrequest",
+            name="resolution",
+            field=models.CharField(
+                blank=True,
+                choices=[("refund", "Refund to the original payment"), ("credit", "Store credit (vale de compra)")],
+                help_text="What the customer asked for; staff confirm it when resolving.",
+                max_length=8,
+                verbose_name="resolution",
+            ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0002_carry_counters"),
-        ('returns', '0003_resolution_amount'),
+        ("returns", "0003_resolution_amount"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='ReturnNumberCounter',
+            name="ReturnNumberCounter",
         ),
     ]

@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0004_delete_returnnumbercounter'),
+        ("returns", "0004_delete_returnnumbercounter"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='returnrequest',
-            name='shipping_returned',
-            field=models.DecimalField(decimal_places=2, default=0, editable=False, help_text="The order's shipping, when this return gave it back (only one return of an order does).", max_digits=12, verbose_name='shipping given back'),
+            model_name="returnrequest",
+            name="shipping_returned",
+            field=models.DecimalField(
+                decimal_places=2,
+                default=0,
+                editable=False,
+                help_text="The order's shipping, when this return gave it back (only one return of an order does).",
+                max_digits=12,
+                verbose_name="shipping given back",
+            ),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('returns', '0005_return_shipping_given_back_once'),
+        ("returns", "0005_return_shipping_given_back_once"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='returnemail',
-            name='created_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='created'),
+            model_name="returnemail",
+            name="created_at",
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
         ),
     ]

@@ -13,7 +13,13 @@ def order_returns(order):
         return {"order": order, "show": False}
     requests = selectors.returns_for_order(order_id=order.pk)
     deadline = services.return_deadline(order_id=order.pk)
-    can_return = (deadline is not None and timezone.now() <= deadline
-                  and bool(services.returnable_quantities(order_id=order.pk)))
-    return {"order": order, "show": bool(requests) or can_return, "return_requests": requests,
-            "can_return": can_return, "deadline": deadline}
+    can_return = (
+        deadline is not None and timezone.now() <= deadline and bool(services.returnable_quantities(order_id=order.pk))
+    )
+    return {
+        "order": order,
+        "show": bool(requests) or can_return,
+        "return_requests": requests,
+        "can_return": can_return,
+        "deadline": deadline,
+    }

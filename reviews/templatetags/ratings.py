@@ -21,8 +21,11 @@ def half_stars(value) -> int:
 def stars(value, size: str = ""):
     """{% stars product.rating_average %} or {% stars review.rating "lg" %}: decorative, aria-hidden."""
     modifier = f" stars--{size}" if size else ""
-    return format_html('<span class="stars{}" aria-hidden="true"><span class="stars-fill stars-fill--{}"></span></span>',
-                       modifier, half_stars(value))
+    return format_html(
+        '<span class="stars{}" aria-hidden="true"><span class="stars-fill stars-fill--{}"></span></span>',
+        modifier,
+        half_stars(value),
+    )
 
 
 @register.filter

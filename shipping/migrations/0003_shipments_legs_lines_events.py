@@ -7,119 +7,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0002_reserve_function'),
-        ('orders', '0001_initial'),
-        ('shipping', '0002_rate_bands_never_overlap'),
+        ("inventory", "0002_reserve_function"),
+        ("orders", "0001_initial"),
+        ("shipping", "0002_rate_bands_never_overlap"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shippingmethod',
-            name='pickup_address',
-            field=models.CharField(blank=True, help_text='In-store pickup: where the shopper collects.', max_length=255, verbose_name='pickup address'),
+            model_name="shippingmethod",
+            name="pickup_address",
+            field=models.CharField(
+                blank=True,
+                help_text="In-store pickup: where the shopper collects.",
+                max_length=255,
+                verbose_name="pickup address",
+            ),
         ),
         migrations.AddField(
-            model_name='shippingmethod',
-            name='pickup_hours',
-            field=models.CharField(blank=True, help_text='In-store pickup: when the store is open.', max_length=255, verbose_name='pickup opening hours'),
+            model_name="shippingmethod",
+            name="pickup_hours",
+            field=models.CharField(
+                blank=True,
+                help_text="In-store pickup: when the store is open.",
+                max_length=255,
+                verbose_name="pickup opening hours",
+            ),
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('packed', 'Packed'), ('ready_for_pickup', 'Ready for pickup'), ('shipped', 'Shipped'), ('in_transit', 'In transit'), ('delivered', 'Delivered'), ('delivery_failed', 'Delivery failed'), ('returned', 'Returned to sender'), ('cancelled', 'Cancelled')], db_index=True, default='pending', max_length=20, verbose_name='status')),
-                ('carrier', models.CharField(blank=True, choices=[('olva', 'Olva Courier'), ('shalom', 'Shalom'), ('serpost', 'Serpost'), ('pickup', 'In-store pickup')], max_length=20, verbose_name='carrier')),
-                ('tracking_number', models.CharField(blank=True, max_length=40, verbose_name='tracking number')),
-                ('tracking_url', models.URLField(blank=True, max_length=300, verbose_name='tracking URL')),
-                ('label_url', models.URLField(blank=True, max_length=300, verbose_name='label URL')),
-                ('is_dropship', models.BooleanField(default=False, help_text='Shipped by the supplier or seller, not by our warehouse.', verbose_name='dropshipping')),
-                ('supplier_confirmed_at', models.DateTimeField(blank=True, help_text='A dropshipping leg ships only after its supplier confirms it has the units.', null=True, verbose_name='confirmed by the supplier at')),
-                ('ship_by', models.DateField(help_text='The promised business days to ship end this day.', verbose_name='ship by')),
-                ('estimated_from', models.DateField(blank=True, null=True, verbose_name='estimated delivery from')),
-                ('estimated_to', models.DateField(blank=True, null=True, verbose_name='estimated delivery until')),
-                ('packed_at', models.DateTimeField(blank=True, null=True, verbose_name='packed at')),
-                ('shipped_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='shipped at')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('method', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='shipping.shippingmethod', verbose_name='shipping method')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='orders.order', verbose_name='order')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipments', to='inventory.warehouse', verbose_name='warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("packed", "Packed"),
+                            ("ready_for_pickup", "Ready for pickup"),
+                            ("shipped", "Shipped"),
+                            ("in_transit", "In transit"),
+                            ("delivered", "Delivered"),
+                            ("delivery_failed", "Delivery failed"),
+                            ("returned", "Returned to sender"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "carrier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("olva", "Olva Courier"),
+                            ("shalom", "Shalom"),
+                            ("serpost", "Serpost"),
+                            ("pickup", "In-store pickup"),
+                        ],
+                        max_length=20,
+                        verbose_name="carrier",
+                    ),
+                ),
+                ("tracking_number", models.CharField(blank=True, max_length=40, verbose_name="tracking number")),
+                ("tracking_url", models.URLField(blank=True, max_length=300, verbose_name="tracking URL")),
+                ("label_url", models.URLField(blank=True, max_length=300, verbose_name="label URL")),
+                (
+                    "is_dropship",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Shipped by the supplier or seller, not by our warehouse.",
+                        verbose_name="dropshipping",
+                    ),
+                ),
+                (
+                    "supplier_confirmed_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="A dropshipping leg ships only after its supplier confirms it has the units.",
+                        null=True,
+                        verbose_name="confirmed by the supplier at",
+                    ),
+                ),
+                (
+                    "ship_by",
+                    models.DateField(
+                        help_text="The promised business days to ship end this day.", verbose_name="ship by"
+                    ),
+                ),
+                ("estimated_from", models.DateField(blank=True, null=True, verbose_name="estimated delivery from")),
+                ("estimated_to", models.DateField(blank=True, null=True, verbose_name="estimated delivery until")),
+                ("packed_at", models.DateTimeField(blank=True, null=True, verbose_name="packed at")),
+                ("shipped_at", models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="shipped at")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "method",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="shipping.shippingmethod",
+                        verbose_name="shipping method",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="orders.order",
+                        verbose_name="order",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipments",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shipment',
-                'verbose_name_plural': 'shipments',
-                'ordering': ['ship_by', 'pk'],
+                "verbose_name": "shipment",
+                "verbose_name_plural": "shipments",
+                "ordering": ["ship_by", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ShipmentEvent',
+            name="ShipmentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('pending', 'Pending'), ('packed', 'Packed'), ('ready_for_pickup', 'Ready for pickup'), ('shipped', 'Shipped'), ('in_transit', 'In transit'), ('delivered', 'Delivered'), ('delivery_failed', 'Delivery failed'), ('returned', 'Returned to sender'), ('cancelled', 'Cancelled')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('pending', 'Pending'), ('packed', 'Packed'), ('ready_for_pickup', 'Ready for pickup'), ('shipped', 'Shipped'), ('in_transit', 'In transit'), ('delivered', 'Delivered'), ('delivery_failed', 'Delivery failed'), ('returned', 'Returned to sender'), ('cancelled', 'Cancelled')], max_length=20, verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
-                ('shipment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='shipping.shipment', verbose_name='shipment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Pending"),
+                            ("packed", "Packed"),
+                            ("ready_for_pickup", "Ready for pickup"),
+                            ("shipped", "Shipped"),
+                            ("in_transit", "In transit"),
+                            ("delivered", "Delivered"),
+                            ("delivery_failed", "Delivery failed"),
+                            ("returned", "Returned to sender"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("packed", "Packed"),
+                            ("ready_for_pickup", "Ready for pickup"),
+                            ("shipped", "Shipped"),
+                            ("in_transit", "In transit"),
+                            ("delivered", "Delivered"),
+                            ("delivery_failed", "Delivery failed"),
+                            ("returned", "Returned to sender"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
+                (
+                    "shipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="shipping.shipment",
+                        verbose_name="shipment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shipment event',
-                'verbose_name_plural': 'shipment events',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "shipment event",
+                "verbose_name_plural": "shipment events",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ShipmentLine',
+            name="ShipmentLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('order_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shipment_lines', to='orders.orderline', verbose_name='order line')),
-                ('shipment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='shipping.shipment', verbose_name='shipment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "order_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shipment_lines",
+                        to="orders.orderline",
+                        verbose_name="order line",
+                    ),
+                ),
+                (
+                    "shipment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="shipping.shipment",
+                        verbose_name="shipment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shipment line',
-                'verbose_name_plural': 'shipment lines',
-                'ordering': ['order_line_id', 'pk'],
+                "verbose_name": "shipment line",
+                "verbose_name_plural": "shipment lines",
+                "ordering": ["order_line_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WarehouseOperator',
+            name="WarehouseOperator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='warehouse_assignments', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='operators', to='inventory.warehouse', verbose_name='warehouse')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="warehouse_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="operators",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'warehouse assignment',
-                'verbose_name_plural': 'warehouse assignments',
+                "verbose_name": "warehouse assignment",
+                "verbose_name_plural": "warehouse assignments",
             },
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['status', 'ship_by'], name='shipping_shipment_due_idx'),
+            model_name="shipment",
+            index=models.Index(fields=["status", "ship_by"], name="shipping_shipment_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='shipment',
-            index=models.Index(fields=['warehouse', 'status'], name='shipping_shipment_wh_idx'),
+            model_name="shipment",
+            index=models.Index(fields=["warehouse", "status"], name="shipping_shipment_wh_idx"),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('tracking_number', ''), models.Q(('carrier', 'pickup'), _negated=True), _connector='OR'), name='shipping_shipment_no_tracking_on_pickup'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("tracking_number", ""), models.Q(("carrier", "pickup"), _negated=True), _connector="OR"
+                ),
+                name="shipping_shipment_no_tracking_on_pickup",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='shipping_shipmentline_quantity_positive'),
+            model_name="shipmentline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="shipping_shipmentline_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentline',
-            constraint=models.UniqueConstraint(fields=('shipment', 'order_line'), name='shipping_shipmentline_unique_line'),
+            model_name="shipmentline",
+            constraint=models.UniqueConstraint(
+                fields=("shipment", "order_line"), name="shipping_shipmentline_unique_line"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warehouseoperator',
-            constraint=models.UniqueConstraint(fields=('user', 'warehouse'), name='shipping_operator_unique_assignment'),
+            model_name="warehouseoperator",
+            constraint=models.UniqueConstraint(
+                fields=("user", "warehouse"), name="shipping_operator_unique_assignment"
+            ),
         ),
     ]

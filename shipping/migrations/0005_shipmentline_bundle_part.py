@@ -5,29 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0013_bundles_and_scheduled_prices'),
-        ('orders', '0003_order_coupon_and_line_discount_parts'),
-        ('shipping', '0004_audit_history'),
+        ("catalog", "0013_bundles_and_scheduled_prices"),
+        ("orders", "0003_order_coupon_and_line_discount_parts"),
+        ("shipping", "0004_audit_history"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='shipmentline',
-            name='shipping_shipmentline_unique_line',
+            model_name="shipmentline",
+            name="shipping_shipmentline_unique_line",
         ),
         migrations.AddField(
-            model_name='shipmentline',
-            name='part',
-            field=models.ForeignKey(blank=True, help_text="Only this component of the bundle, in its units: the bundle's other parts ship from another warehouse.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.variant', verbose_name='bundle part'),
+            model_name="shipmentline",
+            name="part",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Only this component of the bundle, in its units: the bundle's other parts ship from another warehouse.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="catalog.variant",
+                verbose_name="bundle part",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentline',
-            constraint=models.UniqueConstraint(condition=models.Q(('part__isnull', True)), fields=('shipment', 'order_line'), name='shipping_shipmentline_unique_line'),
+            model_name="shipmentline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("part__isnull", True)),
+                fields=("shipment", "order_line"),
+                name="shipping_shipmentline_unique_line",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipmentline',
-            constraint=models.UniqueConstraint(condition=models.Q(('part__isnull', False)), fields=('shipment', 'order_line', 'part'), name='shipping_shipmentline_unique_part'),
+            model_name="shipmentline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("part__isnull", False)),
+                fields=("shipment", "order_line", "part"),
+                name="shipping_shipmentline_unique_part",
+            ),
         ),
     ]

@@ -41,8 +41,9 @@ class HttpClient:
         page = self.get(path)
         match = CSRF_FIELD.search(page.text)
         assert match, f"no CSRF token on {path} ({page.status_code})"
-        return self.post(path, {"csrfmiddlewaretoken": match.group(1), **data},
-                         headers={"Referer": self.base + path}, **kwargs)
+        return self.post(
+            path, {"csrfmiddlewaretoken": match.group(1), **data}, headers={"Referer": self.base + path}, **kwargs
+        )
 
     def is_signed_in(self) -> bool:
         return "sessionid" in self.session.cookies and self.get("/accounts/profile/").status_code == 200

@@ -150,8 +150,10 @@ class TestAddressServices:
         assert Address.objects.filter(user=user).count() == 1
 
     def test_place_line_names_the_district_province_and_department(self, user):
-        assert AddressFactory(user=user, department="04", province="arequipa", district="cayma").place_line \
+        assert (
+            AddressFactory(user=user, department="04", province="arequipa", district="cayma").place_line
             == "Cayma, Arequipa, Arequipa"
+        )
         assert AddressFactory(user=user, district="Mirafloris").place_line == "Mirafloris, Lima, Lima"
 
 

@@ -6,8 +6,9 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/admin/inventory/supplier/", "/admin/payments/payment/",
-                                 "/admin/audit/", "/admin/auth/group/"])
+@pytest.mark.parametrize(
+    "url", ["/admin/inventory/supplier/", "/admin/payments/payment/", "/admin/audit/", "/admin/auth/group/"]
+)
 def test_a_seller_on_a_staff_only_page_gets_the_stores_refusal_page(client, sellers, url):
     own, _other = sellers
     client.force_login(own.user)
@@ -23,9 +24,9 @@ def test_a_seller_on_a_staff_only_page_gets_the_stores_refusal_page(client, sell
 
 
 def test_a_shopper_refused_outside_the_admin_gets_the_shops_page(rf, user):
-    from core.views import permission_denied
-
     from django.contrib.sessions.middleware import SessionMiddleware
+
+    from core.views import permission_denied
 
     request = rf.get("/algo/")
     SessionMiddleware(lambda request: None).process_request(request)

@@ -2,12 +2,12 @@ import re
 from unittest import mock
 
 import pytest
-from django.contrib.auth.hashers import make_password
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.test import Client
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -44,7 +44,10 @@ class TestSignup:
         confirmed = client.post(link_in_last_mail(r"/accounts/confirm-email/[^\s/]+/"))
         assert (confirmed.status_code, confirmed["Location"]) == (302, reverse("account_login"))
         assert User.objects.get(email="nueva@example.pe").dni == "43451826"
-        assert client.post(reverse("account_login"), {"login": "nueva@example.pe", "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(reverse("account_login"), {"login": "nueva@example.pe", "password": PASSWORD}).status_code
+            == 302
+        )
         assert client.get(reverse("accounts:profile")).status_code == 200
         # Verification stays optional for signing in: the password works before confirming too.
         other = UserFactory(email="sin-confirmar@example.pe")
@@ -61,8 +64,11 @@ class TestSignup:
         with sent():
             response = client.post(reverse("account_signup"), signup_data(email="Nueva@Example.pe"))
 
-        assert (response.status_code, response["Location"]) == (new.status_code, new["Location"]) == (
-            302, reverse("account_email_verification_sent"))
+        assert (
+            (response.status_code, response["Location"])
+            == (new.status_code, new["Location"])
+            == (302, reverse("account_email_verification_sent"))
+        )
         assert User.objects.filter(email__iexact="nueva@example.pe").count() == 1
         assert client.get(response["Location"]).status_code == 200
         assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nueva@example.pe"]
@@ -89,17 +95,25 @@ class TestSignup:
         before the answer (the account is made after it), and each hashes the password once."""
         UserFactory(email="rosa@example.pe", dni="43451826")
         work = []
-        for n, data in enumerate((signup_data(email="nueva@example.pe", dni="45871236"),
-                                  signup_data(email="rosa@example.pe", dni="45871236"),
-                                  signup_data(email="otra@example.pe", dni="43451826"))):
+        for n, data in enumerate(
+            (
+                signup_data(email="nueva@example.pe", dni="45871236"),
+                signup_data(email="rosa@example.pe", dni="45871236"),
+                signup_data(email="otra@example.pe", dni="43451826"),
+            )
+        ):
             client = Client(REMOTE_ADDR=f"10.20.0.{n + 1}")
             client.get(reverse("account_signup"))
-            with CaptureQueriesContext(connection) as queries, \
-                    mock.patch("accounts.signup.make_password", wraps=make_password) as hashing:
+            with (
+                CaptureQueriesContext(connection) as queries,
+                mock.patch("accounts.signup.make_password", wraps=make_password) as hashing,
+            ):
                 response = client.post(reverse("account_signup"), data)
             assert response.status_code == 302
-            shapes = [re.sub(r"'[^']*'|\b\d+\b|_django_curs_\w+|\"s\d+_x\d+\"", "?", q["sql"])
-                      for q in queries.captured_queries]
+            shapes = [
+                re.sub(r"'[^']*'|\b\d+\b|_django_curs_\w+|\"s\d+_x\d+\"", "?", q["sql"])
+                for q in queries.captured_queries
+            ]
             work.append((shapes, hashing.call_count))
         assert work[0] == work[1] == work[2]
         assert work[0][1] == 1
@@ -186,8 +200,10 @@ class TestPasswordReset:
         tampered = key_path[:-3] + "xx/"
 
         response = client.get(tampered, follow=True)
-        client.post(response.redirect_chain[-1][0] if response.redirect_chain else tampered,
-                    {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        client.post(
+            response.redirect_chain[-1][0] if response.redirect_chain else tampered,
+            {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
 
         user.refresh_from_db()
         assert user.check_password(PASSWORD)
@@ -197,8 +213,11 @@ class TestPasswordReset:
             known = client.post(reverse("account_reset_password"), {"email": user.email})
             unknown = Client().post(reverse("account_reset_password"), {"email": "nadie@example.pe"})
 
-        assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"]) == (
-            302, reverse("account_reset_password_done"))
+        assert (
+            (known.status_code, known["Location"])
+            == (unknown.status_code, unknown["Location"])
+            == (302, reverse("account_reset_password_done"))
+        )
         # Each address is written to either way: a reset link, or "there is no account here".
         assert [m.to for m in mail.outbox] == [[user.email], ["nadie@example.pe"]]
         assert "/accounts/password/reset/key/" in mail.outbox[0].body
@@ -238,8 +257,11 @@ def test_the_sign_up_task_queues_its_mail_apart(client, sent):
     from accounts import tasks
 
     queued = []
-    with mock.patch.object(tasks.send_account_email, "delay", side_effect=queued.append), \
-            mock.patch.object(tasks.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError), sent():
+    with (
+        mock.patch.object(tasks.send_account_email, "delay", side_effect=queued.append),
+        mock.patch.object(tasks.EmailMultiAlternatives, "send", side_effect=ConnectionRefusedError),
+        sent(),
+    ):
         client.post(reverse("account_signup"), signup_data())
 
     assert User.objects.filter(email="nueva@example.pe").exists()

@@ -31,8 +31,11 @@ def test_a_registered_dni_gets_the_sign_up_answer_of_a_free_one(sent):
     with sent():
         clash = Client().post(reverse("account_signup"), signup_data(email="otra@example.pe", dni=DNI))
 
-    assert (clash.status_code, clash["Location"]) == (free.status_code, free["Location"]) == (
-        302, reverse("account_email_verification_sent"))
+    assert (
+        (clash.status_code, clash["Location"])
+        == (free.status_code, free["Location"])
+        == (302, reverse("account_email_verification_sent"))
+    )
     newcomer = User.objects.get(email="otra@example.pe")
     assert (newcomer.dni, newcomer.dni_pending) == ("", DNI)
     owner.refresh_from_db()
@@ -101,7 +104,13 @@ def test_adding_an_email_of_another_account_answers_like_a_free_one(sent):
             response = client.post(reverse("account_email"), {"action_add": "", "email": email})
         followed = client.get(response["Location"])
         messages = [str(m) for m in followed.context["messages"]]
-        answers.append((response.status_code, response["Location"], sorted(response.cookies.keys()),
-                        [m.replace(email, "EMAIL") for m in messages]))
+        answers.append(
+            (
+                response.status_code,
+                response["Location"],
+                sorted(response.cookies.keys()),
+                [m.replace(email, "EMAIL") for m in messages],
+            )
+        )
     assert answers[0] == answers[1]
     assert [m.to for m in mail.outbox] == [["rosa@example.pe"], ["libre@example.pe"]]

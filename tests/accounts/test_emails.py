@@ -36,7 +36,10 @@ def test_the_site_row_follows_the_settings():
     assert (site.domain, site.name) == (settings.SITE_DOMAIN, settings.STORE_NAME)
     with override_settings(SITE_DOMAIN="tienda.kallpa.pe", STORE_NAME="Kallpa Perú"):
         site_sync()
-        assert Site.objects.values_list("domain", "name").get(pk=settings.SITE_ID) == ("tienda.kallpa.pe", "Kallpa Perú")
+        assert Site.objects.values_list("domain", "name").get(pk=settings.SITE_ID) == (
+            "tienda.kallpa.pe",
+            "Kallpa Perú",
+        )
     assert Site.objects.count() == 1
 
 
@@ -76,18 +79,33 @@ def test_every_email_renders_in_the_store_voice(rf, prefix):
 
     request = rf.get("/")
     context = {
-        "current_site": Site.objects.get_current(), "request": request, "user": UserFactory.build(email="ana@example.pe"),
-        "email": "ana@example.pe", "code": "ABC123", "activate_url": "http://127.0.0.1:8000/accounts/confirm-email/k/",
+        "current_site": Site.objects.get_current(),
+        "request": request,
+        "user": UserFactory.build(email="ana@example.pe"),
+        "email": "ana@example.pe",
+        "code": "ABC123",
+        "activate_url": "http://127.0.0.1:8000/accounts/confirm-email/k/",
         "password_reset_url": "http://127.0.0.1:8000/accounts/password/reset/key/k/",
-        "signup_url": "http://127.0.0.1:8000/accounts/signup/", "from_email": "ana@example.pe",
-        "to_email": "ana.torres@example.pe", "deleted_email": "vieja@example.pe", "ip": "190.12.0.1",
-        "user_agent": "Firefox", "timestamp": "martes 24 de noviembre",
+        "signup_url": "http://127.0.0.1:8000/accounts/signup/",
+        "from_email": "ana@example.pe",
+        "to_email": "ana.torres@example.pe",
+        "deleted_email": "vieja@example.pe",
+        "ip": "190.12.0.1",
+        "user_agent": "Firefox",
+        "timestamp": "martes 24 de noviembre",
     }
     message = get_adapter(request).render_mail(f"account/email/{prefix}", "ana@example.pe", context)
 
     assert_store_voice(message)
     assert "{" not in message.body and "%(" not in message.body
-    if prefix in {"email_changed", "email_deleted", "password_changed", "password_reset", "password_set", "email_confirm"}:
+    if prefix in {
+        "email_changed",
+        "email_deleted",
+        "password_changed",
+        "password_reset",
+        "password_set",
+        "email_confirm",
+    }:
         assert "Si no fuiste tú, cambia tu contraseña" in message.body
     if prefix == "unknown_account":
         assert "no tenemos ninguna cuenta con ese correo" in message.body

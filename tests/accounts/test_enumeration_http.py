@@ -7,8 +7,8 @@ import re
 import pytest
 from django.core import mail
 
-from tests.factories import PASSWORD, UserFactory
 from tests.accounts.live_http import HttpClient
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,7 +16,7 @@ KNOWN, UNKNOWN = "rosa@example.pe", "nadie@example.pe"
 VOLATILE = [
     re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"'),
     re.compile(r'nonce="[^"]+"'),
-    re.compile(r'csrf[-_]?token[^\n]{0,80}', re.I),
+    re.compile(r"csrf[-_]?token[^\n]{0,80}", re.I),
 ]
 
 
@@ -44,8 +44,15 @@ def answer(live_server, path: str, data: dict, email: str, source_ip: str) -> di
 
 
 def signup_data(email: str) -> dict:
-    return {"email": email, "password1": PASSWORD, "password2": PASSWORD, "first_name": "Lucía",
-            "last_name": "Mamani", "phone": "", "dni": ""}
+    return {
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "first_name": "Lucía",
+        "last_name": "Mamani",
+        "phone": "",
+        "dni": "",
+    }
 
 
 @pytest.fixture
@@ -73,8 +80,13 @@ def test_password_reset_answers_a_known_email_like_an_unknown_one(live_server, k
 
 def test_sign_up_answers_a_registered_dni_like_a_new_one(live_server):
     UserFactory(email=KNOWN, dni="43451826")
-    clash = answer(live_server, "/accounts/signup/", signup_data("lucia@example.pe") | {"dni": "43451826"},
-                   "lucia@example.pe", "127.0.0.5")
+    clash = answer(
+        live_server,
+        "/accounts/signup/",
+        signup_data("lucia@example.pe") | {"dni": "43451826"},
+        "lucia@example.pe",
+        "127.0.0.5",
+    )
     free = answer(live_server, "/accounts/signup/", signup_data(UNKNOWN) | {"dni": "45871236"}, UNKNOWN, "127.0.0.6")
 
     assert clash == free

@@ -26,10 +26,20 @@ def wide(text: str) -> str:
 
 
 class TestNormalize:
-    @pytest.mark.parametrize("typed, stored", [
-        (DNI_WIDE, DNI), (DNI_ARABIC, DNI), ("۴۳۴۵۱۸۲۶", DNI), ("४३४५१८२६", DNI),  # Persian, Devanagari
-        ("4345 1826", DNI), ("4345\u30001826", DNI), ("43.451.826", DNI), ("4345–1826", DNI), (RUC_WIDE, RUC),
-    ])
+    @pytest.mark.parametrize(
+        "typed, stored",
+        [
+            (DNI_WIDE, DNI),
+            (DNI_ARABIC, DNI),
+            ("۴۳۴۵۱۸۲۶", DNI),
+            ("४३४५१८२६", DNI),  # Persian, Devanagari
+            ("4345 1826", DNI),
+            ("4345\u30001826", DNI),
+            ("43.451.826", DNI),
+            ("4345–1826", DNI),
+            (RUC_WIDE, RUC),
+        ],
+    )
     def test_every_script_s_digits_become_ascii(self, typed, stored):
         assert normalize_identity(typed) == stored
 
@@ -103,9 +113,11 @@ class TestUserAdmin:
     def _post(self, admin_client, user, dni):
         url = reverse("admin:accounts_user_change", args=[user.pk])
         form = admin_client.get(url).context["adminform"].form
-        data = {name: value for name, value in form.initial.items()
-                if value is not None and name not in ("password", "groups", "user_permissions", "last_login",
-                                                      "date_joined")}
+        data = {
+            name: value
+            for name, value in form.initial.items()
+            if value is not None and name not in ("password", "groups", "user_permissions", "last_login", "date_joined")
+        }
         data |= {"dni": dni, "addresses-TOTAL_FORMS": "0", "addresses-INITIAL_FORMS": "0"}
         return admin_client.post(url, data)
 
@@ -149,8 +161,16 @@ class TestSellerRuc:
     def test_the_seller_admin_stores_ascii(self, admin_client):
         seller = SellerFactory(ruc=RUC)
         url = reverse("admin:accounts_seller_change", args=[seller.pk])
-        response = admin_client.post(url, {"user": seller.user.pk, "store_name": seller.store_name, "slug": seller.slug,
-                                           "ruc": wide("10467793549"), "commission_rate": "10.00"})
+        response = admin_client.post(
+            url,
+            {
+                "user": seller.user.pk,
+                "store_name": seller.store_name,
+                "slug": seller.slug,
+                "ruc": wide("10467793549"),
+                "commission_rate": "10.00",
+            },
+        )
         assert response.status_code == 302, response.context["adminform"].form.errors
         seller.refresh_from_db()
         assert seller.ruc == "10467793549"

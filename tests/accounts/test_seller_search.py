@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.test import Client, RequestFactory
 
 from accounts.admin_scoping import seller_scope
-from accounts.roles import Role
 from reviews.services import review_create
 from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
 
@@ -30,16 +29,29 @@ def seller_client(seller) -> Client:
 def bought(sellers, olva):
     own, _other = sellers
     store = WarehouseFactory(code="TIENDA-01")
-    order = paid_order(lines=[line_for(stocked_variant(store, seller=own, sku="MIO-1"))], method=olva,
-                       email="rosa@example.pe")
-    review_create(user=UserFactory(email="rosa@example.pe"), product=order.lines.get().variant.product, rating=5,
-                  title="Muy bueno", body="Llegó a tiempo y en buen estado.")
+    order = paid_order(
+        lines=[line_for(stocked_variant(store, seller=own, sku="MIO-1"))], method=olva, email="rosa@example.pe"
+    )
+    review_create(
+        user=UserFactory(email="rosa@example.pe"),
+        product=order.lines.get().variant.product,
+        rating=5,
+        title="Muy bueno",
+        body="Llegó a tiempo y en buen estado.",
+    )
     return own, order
 
 
-@pytest.mark.parametrize("path", ["/admin/orders/order/", "/admin/shipping/shipment/",
-                                  "/admin/returns/returnrequest/", "/admin/reviews/review/",
-                                  "/admin/orders/orderline/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/orders/order/",
+        "/admin/shipping/shipment/",
+        "/admin/returns/returnrequest/",
+        "/admin/reviews/review/",
+        "/admin/orders/orderline/",
+    ],
+)
 def test_searching_a_customers_email_finds_nothing(bought, path):
     own, order = bought
     client = seller_client(own)
@@ -58,9 +70,17 @@ def test_searching_by_order_number_and_product_still_works(bought):
     assert client.get("/admin/orders/order/", {"q": "MIO-1"}).context["cl"].result_count == 1
 
 
-@pytest.mark.parametrize("query", [{"email": "rosa@example.pe"}, {"email__startswith": "r"},
-                                   {"customer_document": "43451826"}, {"customer__isnull": "False"},
-                                   {"customer_id": "1"}, {"customer_id__gte": "0"}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"email": "rosa@example.pe"},
+        {"email__startswith": "r"},
+        {"customer_document": "43451826"},
+        {"customer__isnull": "False"},
+        {"customer_id": "1"},
+        {"customer_id__gte": "0"},
+    ],
+)
 def test_a_lookup_on_the_customer_in_the_url_is_refused(bought, query):
     own, _order = bought
 
@@ -73,10 +93,12 @@ def test_a_lookup_on_the_customer_in_the_url_is_refused(bought, query):
 def test_the_lists_own_filters_still_work_for_a_seller(bought):
     own, order = bought
     client = seller_client(own)
-    for path, query in (("/admin/orders/order/", {"status__exact": order.status}),
-                        ("/admin/orders/order/", {"placed_at__year": order.placed_at.year}),
-                        ("/admin/reviews/review/", {"product__id__exact": order.lines.get().variant.product_id}),
-                        ("/admin/orders/orderline/", {"order__status__exact": order.status})):
+    for path, query in (
+        ("/admin/orders/order/", {"status__exact": order.status}),
+        ("/admin/orders/order/", {"placed_at__year": order.placed_at.year}),
+        ("/admin/reviews/review/", {"product__id__exact": order.lines.get().variant.product_id}),
+        ("/admin/orders/orderline/", {"order__status__exact": order.status}),
+    ):
         response = client.get(path, query)
         assert response.status_code == 200, (path, query)
         assert response.context["cl"].result_count == 1, (path, query)
@@ -97,8 +119,10 @@ def test_no_admin_a_seller_opens_searches_or_filters_personal_data(sellers):
         if not model_admin.has_view_permission(request):
             continue
         searched = [field.lstrip("=^@") for field in model_admin.get_search_fields(request)]
-        filtered = [item[0] if isinstance(item, (list, tuple)) else getattr(item, "parameter_name", item)
-                    for item in model_admin.get_list_filter(request)]
+        filtered = [
+            item[0] if isinstance(item, (list, tuple)) else getattr(item, "parameter_name", item)
+            for item in model_admin.get_list_filter(request)
+        ]
         for lookup in searched + [f for f in filtered if isinstance(f, str)]:
             assert not any(word in lookup for word in PERSONAL), (model.__name__, lookup)
 

@@ -20,7 +20,9 @@ class TestSellerApplication:
     def test_customer_applies_and_waits_for_approval(self, client, user):
         client.force_login(user)
 
-        response = client.post(reverse("accounts:seller_apply"), {"store_name": "Gamer Zone Perú", "ruc": "20100070970"})
+        response = client.post(
+            reverse("accounts:seller_apply"), {"store_name": "Gamer Zone Perú", "ruc": "20100070970"}
+        )
 
         assert response.status_code == 302
         seller = Seller.objects.get(user=user)

@@ -4,8 +4,8 @@ server, each client speaking from its own loopback address."""
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
 from tests.accounts.live_http import HttpClient
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,10 +21,14 @@ def admin_sign_in(client, email, password):
     return client.submit("/admin/login/?next=/admin/", {"username": email, "password": password, "next": "/admin/"})
 
 
-@pytest.mark.parametrize("sign_in, make_user", [
-    (shop_sign_in, lambda: UserFactory(email="rosa@example.pe")),
-    (admin_sign_in, lambda: UserFactory(email="admin@kallpa.pe", is_staff=True, is_superuser=True)),
-], ids=["shop", "admin"])
+@pytest.mark.parametrize(
+    "sign_in, make_user",
+    [
+        (shop_sign_in, lambda: UserFactory(email="rosa@example.pe")),
+        (admin_sign_in, lambda: UserFactory(email="admin@kallpa.pe", is_staff=True, is_superuser=True)),
+    ],
+    ids=["shop", "admin"],
+)
 def test_the_owner_signs_in_from_home_while_the_attacker_is_throttled(live_server, sign_in, make_user):
     user = make_user()
     attacker = HttpClient(live_server, ATTACKER)

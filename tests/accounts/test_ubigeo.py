@@ -119,9 +119,28 @@ WELL_KNOWN_NAMES = {
 
 # Words INEI accents wherever they occur in a place's name.
 ACCENTED_WORDS = [
-    "Albarracín", "Alomía", "Asís", "Asunción", "Callería", "Concepción", "Cristóbal", "Dámaso",
-    "Elías", "Jerónimo", "Jesús", "José", "Lucía", "María", "Martín", "Nicolás", "Páucar", "Perú",
-    "Ramón", "Soplín", "Unión", "Víctor",
+    "Albarracín",
+    "Alomía",
+    "Asís",
+    "Asunción",
+    "Callería",
+    "Concepción",
+    "Cristóbal",
+    "Dámaso",
+    "Elías",
+    "Jerónimo",
+    "Jesús",
+    "José",
+    "Lucía",
+    "María",
+    "Martín",
+    "Nicolás",
+    "Páucar",
+    "Perú",
+    "Ramón",
+    "Soplín",
+    "Unión",
+    "Víctor",
 ]
 
 # The sorted codes of every department, province and district: correcting a name must not add,

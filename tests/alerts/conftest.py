@@ -29,5 +29,7 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def policies(db):
     """The terms and the privacy policy, published (what checkout asks a guest to accept)."""
-    return {PolicyKind.TERMS: publish(PolicyKind.TERMS),
-            PolicyKind.PRIVACY: publish(PolicyKind.PRIVACY, title="Política de privacidad", body="Tus datos.")}
+    return {
+        PolicyKind.TERMS: publish(PolicyKind.TERMS),
+        PolicyKind.PRIVACY: publish(PolicyKind.PRIVACY, title="Política de privacidad", body="Tus datos."),
+    }

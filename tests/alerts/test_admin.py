@@ -32,7 +32,9 @@ def test_demand_per_variant_lists_who_waits_most_first(admin_client, polera_m_so
     assert "Añadir" not in html
 
 
-def test_the_demand_list_runs_a_flat_number_of_queries(admin_client, polera_m_sold_out, sold_out, django_assert_max_num_queries):
+def test_the_demand_list_runs_a_flat_number_of_queries(
+    admin_client, polera_m_sold_out, sold_out, django_assert_max_num_queries
+):
     _wait_for(sold_out, "a@example.pe")
     url = reverse("admin:alerts_variantdemand_changelist")
     admin_client.get(url)

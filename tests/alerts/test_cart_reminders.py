@@ -13,7 +13,15 @@ from cart.store import LineKey, cart_store
 from legal.services import consent_marketing_set
 from orders.models import Order
 from tests.factories import (
-    CollectionFactory, ProductFactory, UserFactory, VariantFactory, add, age_cart, ahead, checkout, details,
+    CollectionFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    add,
+    age_cart,
+    ahead,
+    checkout,
+    details,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
@@ -148,8 +156,11 @@ def test_tampered_and_expired_links_are_refused(client, customer_who_left_a_cart
     services.cart_reminders_send_due(idle_hours=24)
     reminder = CartReminder.objects.get()
     good = tokens.token_make(tokens.CART, pk=reminder.pk, email=reminder.email)
-    for token in (good[:-3] + "abc", tokens.token_make(tokens.CONFIRM, pk=reminder.pk, email=reminder.email),
-                  tokens.token_make(tokens.CART, pk=reminder.pk, email="otro@example.pe")):
+    for token in (
+        good[:-3] + "abc",
+        tokens.token_make(tokens.CONFIRM, pk=reminder.pk, email=reminder.email),
+        tokens.token_make(tokens.CART, pk=reminder.pk, email="otro@example.pe"),
+    ):
         response = client.get(reverse("alerts:cart_restore", args=[token]))
         assert response.status_code == 400
     tokens.MAX_AGE[tokens.CART] = -1

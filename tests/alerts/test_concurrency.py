@@ -26,7 +26,8 @@ def _waiting(variant, count: int) -> list[str]:
 
 def _receive_together(variant, warehouse, quantities: list[int]) -> None:
     results, errors = run_in_threads(
-        lambda index: stock_receive(variant=variant, warehouse=warehouse, quantity=quantities[index]), len(quantities))
+        lambda index: stock_receive(variant=variant, warehouse=warehouse, quantity=quantities[index]), len(quantities)
+    )
     assert errors == []
 
 

@@ -1,4 +1,4 @@
-""""Avísame" names the option it is for, beside it: a sold-out size or colour can be chosen in the
+""" "Avísame" names the option it is for, beside it: a sold-out size or colour can be chosen in the
 picker, the buy box then says that option is sold out and offers the alert for it by name, the
 answer names it, and so does every e-mail of the alert."""
 
@@ -20,12 +20,15 @@ pytestmark = pytest.mark.django_db
 def casaca_m_negro_sold_out(warehouse):
     """A casaca in sizes M and L and colours Negro and Rojo: M in Negro is sold out, the rest in stock."""
     size, colour = OptionFactory(code="size"), OptionFactory(code="color")
-    m, l = OptionValueFactory(option=size, slug="m", value="M"), OptionValueFactory(option=size, slug="l", value="L")
+    m, large = (
+        OptionValueFactory(option=size, slug="m", value="M"),
+        OptionValueFactory(option=size, slug="l", value="L"),
+    )
     black = OptionValueFactory(option=colour, slug="negro", value="Negro", swatch="#111111")
     red = OptionValueFactory(option=colour, slug="rojo", value="Rojo", swatch="#cc0000")
     product = ProductFactory(name="Casaca Wayra", slug="casaca-wayra")
     variants = {}
-    for size_value, colour_value in ((m, black), (m, red), (l, black), (l, red)):
+    for size_value, colour_value in ((m, black), (m, red), (large, black), (large, red)):
         sku = f"CW-{size_value.value}-{colour_value.value.upper()}"
         variants[sku] = VariantFactory(product=product, sku=sku, values=[size_value, colour_value])
         stock(variants[sku], warehouse, 0 if sku == "CW-M-NEGRO" else 4)
@@ -60,15 +63,22 @@ def test_the_chosen_sold_out_option_is_named_beside_its_alert(client, casaca_m_n
 
 def test_the_answer_names_the_option(client, casaca_m_negro_sold_out):
     client.force_login(UserFactory(email="ana@example.pe"))
-    response = client.post(reverse("alerts:request"), {"variant": casaca_m_negro_sold_out["sold_out"].pk, "email": "ana@example.pe"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("alerts:request"),
+        {"variant": casaca_m_negro_sold_out["sold_out"].pk, "email": "ana@example.pe"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "Talla: M · Color: Negro" in _text(response.content.decode())
 
 
-def test_every_email_of_the_alert_names_the_option(client, casaca_m_negro_sold_out, warehouse, django_capture_on_commit_callbacks):
+def test_every_email_of_the_alert_names_the_option(
+    client, casaca_m_negro_sold_out, warehouse, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("alerts:request"), {"variant": casaca_m_negro_sold_out["sold_out"].pk, "email": "rosa@example.pe"})
+        client.post(
+            reverse("alerts:request"), {"variant": casaca_m_negro_sold_out["sold_out"].pk, "email": "rosa@example.pe"}
+        )
     confirmation = mail.outbox[0]
     assert "Talla: M · Color: Negro" in confirmation.subject
     assert "Talla: M · Color: Negro" in confirmation.body

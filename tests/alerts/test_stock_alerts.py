@@ -35,16 +35,18 @@ def test_a_signed_in_customer_is_prefilled_and_active_at_once(client, polera_m_s
     user = UserFactory(email="ana@example.pe")
     client.force_login(user)
     assert 'value="ana@example.pe"' in client.get(polera_m_sold_out.get_absolute_url()).content.decode()
-    response = client.post(reverse("alerts:request"), {"variant": sold_out.pk, "email": "ana@example.pe"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("alerts:request"), {"variant": sold_out.pk, "email": "ana@example.pe"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     alert = StockAlert.objects.get()
     assert (alert.status, alert.user, alert.kind) == (StockAlert.Status.ACTIVE, user, StockAlert.Kind.RESTOCK)
     assert mail.outbox == []  # no confirmation for their own address
 
 
-def test_the_buy_box_kept_for_shoppers_who_see_the_same_one_is_each_shopper_s_own(polera_m_sold_out, sold_out,
-                                                                                  warehouse):
+def test_the_buy_box_kept_for_shoppers_who_see_the_same_one_is_each_shopper_s_own(
+    polera_m_sold_out, sold_out, warehouse
+):
     """The buy box is rendered once per process for everyone who sees the same one: two guests get
     it with their own token, two signed-in shoppers each with their own e-mail, and a size chosen or
     units back change it."""
@@ -77,8 +79,10 @@ def test_the_buy_box_kept_for_shoppers_who_see_the_same_one_is_each_shopper_s_ow
 
 def test_a_guest_confirms_by_email_before_the_alert_is_active(client, sold_out, warehouse, committed):
     with committed():
-        response = client.post(reverse("alerts:request"), {"variant": sold_out.pk, "email": " Rosa@Example.pe ",
-                                                           "next": "/p/polera-andina/"})
+        response = client.post(
+            reverse("alerts:request"),
+            {"variant": sold_out.pk, "email": " Rosa@Example.pe ", "next": "/p/polera-andina/"},
+        )
     assert response.status_code == 302
     alert = StockAlert.objects.get()
     assert (alert.status, alert.email) == (StockAlert.Status.PENDING, "rosa@example.pe")
@@ -106,12 +110,15 @@ def test_asking_twice_is_the_same_request(client, sold_out, committed):
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"variant": "", "email": "rosa@example.pe"}, "no existe"),
-    ({"variant": "999999", "email": "rosa@example.pe"}, "no existe"),
-    ({"variant": "abc", "email": "rosa@example.pe"}, "no existe"),
-    ({"variant": "SOLD", "email": "no-es-correo"}, "correo"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"variant": "", "email": "rosa@example.pe"}, "no existe"),
+        ({"variant": "999999", "email": "rosa@example.pe"}, "no existe"),
+        ({"variant": "abc", "email": "rosa@example.pe"}, "no existe"),
+        ({"variant": "SOLD", "email": "no-es-correo"}, "correo"),
+    ],
+)
 def test_bad_input_gets_a_clear_message(client, sold_out, data, message):
     data = {**data, "variant": sold_out.pk if data["variant"] == "SOLD" else data["variant"]}
     response = client.post(reverse("alerts:request"), data, HTTP_HX_REQUEST="true")
@@ -122,8 +129,9 @@ def test_bad_input_gets_a_clear_message(client, sold_out, data, message):
 
 def test_an_option_in_stock_needs_no_alert(client, polera_m_sold_out):
     in_stock = polera_m_sold_out.variants.get(sku="POL-S")
-    response = client.post(reverse("alerts:request"), {"variant": in_stock.pk, "email": "rosa@example.pe"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("alerts:request"), {"variant": in_stock.pk, "email": "rosa@example.pe"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 400
     assert not StockAlert.objects.exists()
 
@@ -147,7 +155,9 @@ def test_units_back_tell_the_waiting_in_order_no_more_than_the_units(sold_out, w
 
 
 def test_the_email_link_opens_the_product_with_the_size_chosen(client, sold_out, warehouse, committed):
-    services.stock_alert_request(variant_id=sold_out.pk, email="ana@example.pe", user=UserFactory(email="ana@example.pe"))
+    services.stock_alert_request(
+        variant_id=sold_out.pk, email="ana@example.pe", user=UserFactory(email="ana@example.pe")
+    )
     with committed():
         stock_receive(variant=sold_out, warehouse=warehouse, quantity=1)
     response = client.get(_path(_link(mail.outbox[0], "/p/")))
@@ -179,8 +189,12 @@ def test_tampered_expired_and_crossed_links_are_refused(client, sold_out, settin
     good = tokens.token_make(tokens.CONFIRM, pk=alert.pk, email=alert.email)
     unsubscribe = tokens.token_make(tokens.UNSUBSCRIBE, pk=alert.pk, email=alert.email)
     forged = tokens.token_make(tokens.CONFIRM, pk=other.pk, email=alert.email)  # another row, the wrong address
-    for link in (reverse("alerts:confirm", args=[good[:-2] + "xx"]), reverse("alerts:confirm", args=[unsubscribe]),
-                 reverse("alerts:confirm", args=[forged]), reverse("alerts:unsubscribe", args=["nada"])):
+    for link in (
+        reverse("alerts:confirm", args=[good[:-2] + "xx"]),
+        reverse("alerts:confirm", args=[unsubscribe]),
+        reverse("alerts:confirm", args=[forged]),
+        reverse("alerts:unsubscribe", args=["nada"]),
+    ):
         response = client.get(link)
         assert response.status_code == 400, link
         assert "enlace" in response.content.decode().lower()

@@ -58,7 +58,7 @@ def test_permissions_are_named_in_spanish(client, superuser):
     assert any("aprobar reembolsos" in label.lower() for label in labels)  # the shop's own permission
 
 
-def test_the_import_preview_shows_each_change_whole_without_style_attributes(client, world):  # noqa: F811
+def test_the_import_preview_shows_each_change_whole_without_style_attributes(client, world):
     client.force_login(world["admin"])
     page = preview(client, PRODUCTS, csv_file("slug,base_price\naudifonos,119.00\n"), resource="1")
     html = page.content.decode()
@@ -67,7 +67,7 @@ def test_the_import_preview_shows_each_change_whole_without_style_attributes(cli
     assert "Precio (IGV incluido) (base_price)" in html
 
 
-def test_export_fields_are_named_in_spanish(client, world):  # noqa: F811
+def test_export_fields_are_named_in_spanish(client, world):
     client.force_login(world["admin"])
     page = client.get(f"{PRODUCTS}export/").content.decode()
     assert "Precio (IGV incluido) (base_price)" in page and "Base Price" not in page
@@ -78,15 +78,22 @@ def test_the_support_phone_is_shown_where_the_support_address_is(client):
     config.SUPPORT_PHONE = "(01) 640-9000"
     warm_site_settings()
     from core.site_settings import forget_site_settings
+
     forget_site_settings()
     page = client.get("/").content.decode()
     assert 'href="tel:+5116409000"' in page and "(01) 640-9000" in page
 
 
-@pytest.mark.parametrize(("number", "href"), [
-    ("(01) 640-9000", "tel:+5116409000"), ("+51 987 654 321", "tel:+51987654321"), ("987654321", "tel:+51987654321"),
-    ("", ""), ("llámanos", ""),
-])
+@pytest.mark.parametrize(
+    ("number", "href"),
+    [
+        ("(01) 640-9000", "tel:+5116409000"),
+        ("+51 987 654 321", "tel:+51987654321"),
+        ("987654321", "tel:+51987654321"),
+        ("", ""),
+        ("llámanos", ""),
+    ],
+)
 def test_phone_links(number, href):
     assert phone_href(number) == href
 
@@ -103,11 +110,12 @@ def test_order_emails_give_the_support_phone(settings):
     assert mail.outbox and "llámanos al (01) 640-9000" in mail.outbox[-1].body
 
 
-def test_commands_print_spanish_with_plurals_and_keep_their_keys(world):  # noqa: F811
+def test_commands_print_spanish_with_plurals_and_keep_their_keys(world):
     import json
     from io import StringIO
 
     from django.core.management import call_command
+
     from orders.services import order_payment_record
     from tests.factories import line_for, make_order
 

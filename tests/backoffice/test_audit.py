@@ -13,7 +13,11 @@ from backoffice.audit import AUDITED_MODELS
 from catalog.models import Brand, Variant
 from shipping.models import ShippingMethod
 from tests.factories import (
-    BrandFactory, SellerFactory, ShippingMethodFactory, UserFactory, VariantFactory,
+    BrandFactory,
+    SellerFactory,
+    ShippingMethodFactory,
+    UserFactory,
+    VariantFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +39,10 @@ def test_every_audited_model_has_history():
 def test_a_change_in_the_admin_is_listed_with_who_and_what(client, superuser):
     brand = BrandFactory(name="Inti")
     client.force_login(superuser)
-    response = client.post(f"/admin/catalog/brand/{brand.pk}/change/",
-                           {"name": "Inti Raymi", "slug": brand.slug, "country": "PE", "is_active": "on"})
+    response = client.post(
+        f"/admin/catalog/brand/{brand.pk}/change/",
+        {"name": "Inti Raymi", "slug": brand.slug, "country": "PE", "is_active": "on"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Brand.history.filter(id=brand.pk).count() == 2
 
@@ -51,10 +57,13 @@ def test_a_change_in_the_admin_is_listed_with_who_and_what(client, superuser):
     assert client.get(URL, {"q": "jefa\x00"}).status_code == 400  # the bad-characters middleware
 
 
-@pytest.mark.parametrize("model_admin_url, make", [
-    ("catalog/variant", lambda: VariantFactory()),
-    ("shipping/shippingmethod", lambda: ShippingMethodFactory()),
-])
+@pytest.mark.parametrize(
+    "model_admin_url, make",
+    [
+        ("catalog/variant", lambda: VariantFactory()),
+        ("shipping/shippingmethod", lambda: ShippingMethodFactory()),
+    ],
+)
 def test_history_is_visible_from_each_row(client, superuser, model_admin_url, make):
     row = make()
     client.force_login(superuser)
@@ -94,8 +103,11 @@ def test_sellers_and_roles_see_only_what_they_may(client, superuser):
     client.force_login(catalog_manager)
     assert client.get(URL).status_code == 200
     models = {str(m._meta.verbose_name) for m in __import__("backoffice.audit").audit.audited_models(catalog_manager)}
-    assert str(ShippingMethod._meta.verbose_name) not in models or catalog_manager.has_perm("shipping.view_shippingmethod")
+    assert str(ShippingMethod._meta.verbose_name) not in models or catalog_manager.has_perm(
+        "shipping.view_shippingmethod"
+    )
     from payments.models import Payment
+
     assert str(Payment._meta.verbose_name) not in models
 
 

@@ -9,8 +9,18 @@ from backoffice.models import CategoryCommission, LineCommission
 from backoffice.services import commission_of, order_commissions_snapshot
 from orders import services as order_services
 from tests.factories import (
-    CategoryFactory, ProductFactory, SellerFactory, VariantFactory, WarehouseFactory, line_for, make_order,
-    paid_order_days_ago as paid_order, seller_variant, stock,
+    CategoryFactory,
+    ProductFactory,
+    SellerFactory,
+    VariantFactory,
+    WarehouseFactory,
+    line_for,
+    make_order,
+    seller_variant,
+    stock,
+)
+from tests.factories import (
+    paid_order_days_ago as paid_order,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +36,23 @@ def test_the_sellers_rate_on_the_paid_amount_rounded_half_up(seller):
     order = paid_order(line_for(variant))  # 12.5 % of 33.33 = 4.16625
     snapshot = LineCommission.objects.get(order_line__order=order)
     assert (snapshot.seller, snapshot.rate, snapshot.base, snapshot.amount) == (
-        seller, Decimal("12.50"), Decimal("33.33"), Decimal("4.17"))
+        seller,
+        Decimal("12.50"),
+        Decimal("33.33"),
+        Decimal("4.17"),
+    )
     assert snapshot.source == LineCommission.Source.SELLER
 
 
-@pytest.mark.parametrize(("base", "rate", "expected"), [
-    ("0.10", "5", "0.01"),  # 0.005 goes up
-    ("0.09", "5", "0.00"),  # 0.0045 goes down
-    ("199.90", "10", "19.99"),
-    ("1000.00", "0", "0.00"),
-])
+@pytest.mark.parametrize(
+    ("base", "rate", "expected"),
+    [
+        ("0.10", "5", "0.01"),  # 0.005 goes up
+        ("0.09", "5", "0.00"),  # 0.0045 goes down
+        ("199.90", "10", "19.99"),
+        ("1000.00", "0", "0.00"),
+    ],
+)
 def test_rounding(base, rate, expected):
     assert commission_of(Decimal(base), Decimal(rate)) == Decimal(expected)
 
@@ -55,8 +72,9 @@ def test_category_overrides_the_sellers_own_first_then_the_parents(seller):
     CategoryCommission.objects.create(category=parent, seller=seller, rate=Decimal("6.00"))
     CategoryCommission.objects.create(category=other_category, seller=None, rate=Decimal("3.00"))
     in_child = VariantFactory(product=ProductFactory(seller=seller, category=child, base_price=Decimal("100.00")))
-    in_other = VariantFactory(product=ProductFactory(seller=seller, category=other_category,
-                                                     base_price=Decimal("100.00")))
+    in_other = VariantFactory(
+        product=ProductFactory(seller=seller, category=other_category, base_price=Decimal("100.00"))
+    )
     someone_else = SellerFactory(ruc="10467793549", commission_rate=Decimal("15.00"), is_approved=True)
     theirs = VariantFactory(product=ProductFactory(seller=someone_else, category=child, base_price=Decimal("100.00")))
     shop_own = VariantFactory(product=ProductFactory(seller=None, category=child, base_price=Decimal("100.00")))
@@ -66,8 +84,10 @@ def test_category_overrides_the_sellers_own_first_then_the_parents(seller):
 
     order = paid_order(line_for(in_child), line_for(in_other), line_for(theirs), line_for(shop_own))
 
-    rates = {row.order_line.variant_id: (row.rate, row.source)
-             for row in LineCommission.objects.filter(order_line__order=order).select_related("order_line")}
+    rates = {
+        row.order_line.variant_id: (row.rate, row.source)
+        for row in LineCommission.objects.filter(order_line__order=order).select_related("order_line")
+    }
     assert rates == {
         in_child.pk: (Decimal("6.00"), "category"),  # the seller's own override of the parent category
         in_other.pk: (Decimal("3.00"), "category"),  # the override for every seller
@@ -100,8 +120,9 @@ def test_the_snapshot_takes_the_same_queries_for_one_line_or_many(seller, lines,
     warehouse = WarehouseFactory(seller=seller)
     variants = []
     for number in range(lines):
-        variant = VariantFactory(product=ProductFactory(seller=seller, category=category,
-                                                        base_price=Decimal("10.00")), sku=f"MIO-{number}")
+        variant = VariantFactory(
+            product=ProductFactory(seller=seller, category=category, base_price=Decimal("10.00")), sku=f"MIO-{number}"
+        )
         stock(variant, warehouse, 5)
         variants.append(variant)
     order = make_order(lines=[line_for(variant) for variant in variants])

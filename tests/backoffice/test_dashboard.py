@@ -10,7 +10,13 @@ from backoffice import selectors
 from orders.models import Order
 from shipping.models import Shipment
 from tests.factories import (
-    UserFactory, line_for, make_order, paid_order_days_ago as paid_order, seller_variant,
+    UserFactory,
+    line_for,
+    make_order,
+    seller_variant,
+)
+from tests.factories import (
+    paid_order_days_ago as paid_order,
 )
 from tests.harness import warm_site_settings
 
@@ -21,7 +27,6 @@ INDEX = "/admin/"
 @pytest.fixture
 def superuser():
     return UserFactory(is_staff=True, is_superuser=True)
-
 
 
 def test_figures_for_the_whole_shop(superuser, sellers):
@@ -88,9 +93,12 @@ def test_index_shows_figures_linking_to_filtered_lists(client, superuser, seller
     assert "<script" not in page.split('id="content"')[1].split("</main>")[0]
     assert 'style="' not in page
     # Each link opens a filtered list, not the admin's "invalid lookup" redirect.
-    for url in [f"/admin/orders/order/?sold={today.isoformat()}",
-                f"/admin/orders/order/?sold={today:%Y-%m}",
-                "/admin/shipping/shipment/?overdue=yes", "/admin/inventory/stocklevel/?state=below_min"]:
+    for url in [
+        f"/admin/orders/order/?sold={today.isoformat()}",
+        f"/admin/orders/order/?sold={today:%Y-%m}",
+        "/admin/shipping/shipment/?overdue=yes",
+        "/admin/inventory/stocklevel/?state=below_min",
+    ]:
         listed = client.get(url)
         assert listed.status_code == 200, url
     listed = client.get(f"/admin/orders/order/?sold={today.isoformat()}").context["cl"].result_list

@@ -19,7 +19,7 @@ def superuser():
     return UserFactory(is_staff=True, is_superuser=True)
 
 
-def test_a_cancelled_order_cannot_be_reverted_to_paid(client, superuser, olva):  # noqa: F811
+def test_a_cancelled_order_cannot_be_reverted_to_paid(client, superuser, olva):
     from tests.factories import WarehouseFactory
 
     order = paid_order(lines=[line_for(stocked_variant(WarehouseFactory(), sku="POLO-H"))], method=olva)
@@ -40,8 +40,11 @@ def test_a_cancelled_order_cannot_be_reverted_to_paid(client, superuser, olva): 
 
 def test_no_admin_with_history_offers_a_revert(client, superuser):
     client.force_login(superuser)
-    with_history = [(model, model_admin) for model, model_admin in admin.site._registry.items()
-                    if isinstance(model_admin, SimpleHistoryAdmin)]
+    with_history = [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin)
+    ]
     assert len(with_history) >= 10
     for model, _model_admin in with_history:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/1/history/1/"

@@ -72,9 +72,14 @@ def test_a_confirmed_file_that_went_bad_since_the_preview_imports_nothing(client
 def test_new_products_and_variants(client, world):
     client.force_login(world["admin"])
     category, brand = CategoryFactory(slug="audio"), BrandFactory(slug="sony")
-    page = preview(client, PRODUCTS, csv_file(
-        "slug,name,base_sku,brand,category,seller,status,base_price,compare_at_price,warranty_months,description\n"
-        "radio,Radio AM/FM,RAD,sony,audio,andes,active,59.90,,12,Radio portátil\n"))
+    page = preview(
+        client,
+        PRODUCTS,
+        csv_file(
+            "slug,name,base_sku,brand,category,seller,status,base_price,compare_at_price,warranty_months,description\n"
+            "radio,Radio AM/FM,RAD,sony,audio,andes,active,59.90,,12,Radio portátil\n"
+        ),
+    )
     assert page.context["confirm_form"] is not None, page.context["result"].invalid_rows
     confirm(client, PRODUCTS, page)
     radio = Product.objects.get(slug="radio")
@@ -87,8 +92,9 @@ def test_new_products_and_variants(client, world):
 
 def test_stock_counts_go_through_the_ledger(client, world):
     client.force_login(world["admin"])
-    page = preview(client, LEVELS, csv_file("sku,warehouse,on_hand,minimum,maximum,bin_location\n"
-                                            "AUD-1,ANDES-1,25,3,,A-01\n"))
+    page = preview(
+        client, LEVELS, csv_file("sku,warehouse,on_hand,minimum,maximum,bin_location\nAUD-1,ANDES-1,25,3,,A-01\n")
+    )
     assert page.context["confirm_form"] is not None
     assert StockLevel.objects.get(variant=world["mine"]).on_hand == 10  # preview: nothing moved
     assert not Movement.objects.filter(kind=Movement.Kind.ADJUSTMENT).exists()
@@ -122,8 +128,10 @@ def test_xlsx_import_and_export(client, world):
     page = preview(client, PRODUCTS, upload, resource="1", fmt=XLSX)
     confirm(client, PRODUCTS, page)
     assert Product.objects.get(slug="audifonos").base_price == Decimal("95.50")
-    response = client.post(f"{PRODUCTS}export/", {"format": XLSX, "resource": "1", "productpriceresource_slug": "on",
-                                                   "productpriceresource_base_price": "on"})
+    response = client.post(
+        f"{PRODUCTS}export/",
+        {"format": XLSX, "resource": "1", "productpriceresource_slug": "on", "productpriceresource_base_price": "on"},
+    )
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)
     assert rows[0][:2] == ("slug", "base_price") and ("audifonos", 95.5) in [row[:2] for row in rows]
 
@@ -141,8 +149,10 @@ def test_the_import_and_export_pages_need_no_inline_script(client, world):
 
 def test_a_seller_exports_only_their_own_rows(client, world):
     client.force_login(world["own"].user)
-    response = client.post(f"{VARIANTS}export/", {"format": CSV, "resource": "0", "variantresource_sku": "on",
-                                                   "variantresource_product": "on"})
+    response = client.post(
+        f"{VARIANTS}export/",
+        {"format": CSV, "resource": "0", "variantresource_sku": "on", "variantresource_product": "on"},
+    )
     assert response.status_code == 200
     assert response.content.decode().splitlines() == ["sku,product", "AUD-1,audifonos"]
 
@@ -165,12 +175,20 @@ def test_a_seller_cannot_import_another_sellers_rows(client, world):
 def test_a_sellers_new_product_is_theirs_whatever_the_file_says(client, world):
     CategoryFactory(slug="audio"), BrandFactory(slug="sony")
     client.force_login(world["own"].user)
-    page = preview(client, PRODUCTS, csv_file(
-        "slug,name,base_sku,brand,category,seller,status,base_price\n"
-        "radio,Radio,RAD,sony,audio,pacifico,active,59.90\n"))
+    page = preview(
+        client,
+        PRODUCTS,
+        csv_file(
+            "slug,name,base_sku,brand,category,seller,status,base_price\n"
+            "radio,Radio,RAD,sony,audio,pacifico,active,59.90\n"
+        ),
+    )
     assert page.context.get("confirm_form") is None  # another seller's name in the seller column is refused
-    page = preview(client, PRODUCTS, csv_file(
-        "slug,name,base_sku,brand,category,status,base_price\nradio,Radio,RAD,sony,audio,active,59.90\n"))
+    page = preview(
+        client,
+        PRODUCTS,
+        csv_file("slug,name,base_sku,brand,category,status,base_price\nradio,Radio,RAD,sony,audio,active,59.90\n"),
+    )
     confirm(client, PRODUCTS, page)
     assert Product.objects.get(slug="radio").seller == world["own"]
 

@@ -20,9 +20,15 @@ from orders.models import Order, OrderStatus
 from payments.models import Payment, Refund
 from payments.services.refunds import refund_approve, refund_request
 from tests.factories import (
-    SHIPPING_ADDRESS, CategoryFactory, SellerFactory, UserFactory, line_for, make_order, pay, seller_variant,
+    SHIPPING_ADDRESS,
+    CategoryFactory,
+    SellerFactory,
+    UserFactory,
+    line_for,
+    make_order,
+    pay,
+    seller_variant,
 )
-
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
@@ -30,8 +36,7 @@ CENT = Decimal("0.01")
 
 def refund(order, amount: str, admin) -> None:
     payment = Payment.objects.get(order=order, status=Payment.Status.SUCCEEDED)
-    refund_approve(refund=refund_request(payment=payment, amount=amount, reason="Devolución", actor=admin),
-                   actor=admin)
+    refund_approve(refund=refund_request(payment=payment, amount=amount, reason="Devolución", actor=admin), actor=admin)
 
 
 @pytest.fixture
@@ -73,8 +78,10 @@ def from_the_ledger(*, seller=None) -> tuple[Decimal, Decimal]:
     refunds shared out over the lines by their weight in the order total."""
     totals = lines_net = Decimal("0")
     for order in Order.objects.filter(paid_at__isnull=False).exclude(status=OrderStatus.CANCELLED):
-        refunded = sum((r.amount for r in Refund.objects.filter(payment__order=order, status=Refund.Status.SUCCEEDED)),
-                       Decimal("0"))
+        refunded = sum(
+            (r.amount for r in Refund.objects.filter(payment__order=order, status=Refund.Status.SUCCEEDED)),
+            Decimal("0"),
+        )
         lines = order.lines.filter(seller=seller) if seller is not None else order.lines.all()
         lines_total = sum((line.line_total for line in lines), Decimal("0"))
         totals += order.total - refunded
@@ -94,8 +101,10 @@ def test_every_report_reconciles_with_the_orders_and_refunds(ledger):
         rows = sales_report(by=by, since=since, until=today)
         assert sum(row["sales"] for row in rows) == lines_net, by
     by_seller = {row["key"]: row["sales"] for row in sales_report(by="seller", since=since, until=today)}
-    assert by_seller == {"Tejidos Vicús": from_the_ledger(seller=ledger["own"])[1],
-                         "Andes Tech": from_the_ledger(seller=ledger["other"])[1]}
+    assert by_seller == {
+        "Tejidos Vicús": from_the_ledger(seller=ledger["own"])[1],
+        "Andes Tech": from_the_ledger(seller=ledger["other"])[1],
+    }
     assert by_seller == {"Tejidos Vicús": Decimal("280.00"), "Andes Tech": Decimal("64.00")}
     by_region = {row["key"]: row for row in sales_report(by="region", since=since, until=today)}
     assert "Cusco" not in by_region  # its only order was cancelled
@@ -139,7 +148,9 @@ def test_reports_default_to_the_last_30_days(ledger):
     out = StringIO()
     call_command("sales_report", "--by", "seller", "--format", "json", stdout=out)
     assert {row["key"]: row["sales"] for row in json.loads(out.getvalue())} == {
-        "Tejidos Vicús": "280.00", "Andes Tech": "64.00"}
+        "Tejidos Vicús": "280.00",
+        "Andes Tech": "64.00",
+    }
     out = StringIO()
     call_command("seller_payouts", "--format", "json", stdout=out)
     assert {row["seller"] for row in json.loads(out.getvalue())} == {"Tejidos Vicús", "Andes Tech"}

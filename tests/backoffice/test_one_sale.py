@@ -9,11 +9,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from backoffice import selectors
-from credit.services.gift_cards import gift_card_details_clean, gift_card_issue, gift_card_issue_for_return, gift_card_spend
+from credit.services.gift_cards import (
+    gift_card_details_clean,
+    gift_card_issue,
+    gift_card_issue_for_return,
+    gift_card_spend,
+)
 from orders import services as order_services
 from orders.models import Order
 from payments.models import Payment, Refund
@@ -39,21 +43,38 @@ def day(warehouse, olva, customer):
 
     plain = goods(line_for(polo))  # 100 + shipping
     pay(plain)
-    card = gift_card_issue(actor=admin, amount="150", recipient_name="Rosa", recipient_email="rosa@example.pe",
-                           sender_name="Kallpa", reason="Cortesía")
+    card = gift_card_issue(
+        actor=admin,
+        amount="150",
+        recipient_name="Rosa",
+        recipient_email="rosa@example.pe",
+        sender_name="Kallpa",
+        reason="Cortesía",
+    )
     with_card = goods(line_for(casaca))  # 200 + shipping, 150 of it with the card
     gift_card_spend(code=card.code, order=with_card, amount="150.00")
     pay(with_card)
     cards_only = order_services.order_create_for_gift_cards(
-        customer=customer, email=customer.email, idempotency_key="gc",
-        cards=[gift_card_details_clean(amount="300", recipient_name="Lucía", recipient_email="lucia@example.pe",
-                                       sender_name="Rosa", deliver_on=timezone.localdate())])
+        customer=customer,
+        email=customer.email,
+        idempotency_key="gc",
+        cards=[
+            gift_card_details_clean(
+                amount="300",
+                recipient_name="Lucía",
+                recipient_email="lucia@example.pe",
+                sender_name="Rosa",
+                deliver_on=timezone.localdate(),
+            )
+        ],
+    )
     order_services.order_payment_record(order=cards_only)
     refunded = goods(line_for(polo, quantity=2))  # 200 + shipping, 50 given back
     pay(refunded)
     payment = Payment.objects.get(order=refunded, status=Payment.Status.SUCCEEDED)
-    refund_approve(refund=refund_request(payment=payment, amount="50.00", reason="Compensación", actor=admin),
-                   actor=admin)
+    refund_approve(
+        refund=refund_request(payment=payment, amount="50.00", reason="Compensación", actor=admin), actor=admin
+    )
     cancelled = goods(line_for(casaca))
     pay(cancelled)
     cancelled = order_services.order_cancel(order=cancelled, actor=admin, reason="Sin stock", by_customer=False)
@@ -62,8 +83,14 @@ def day(warehouse, olva, customer):
     guest = goods(line_for(polo))  # a guest's: a return gave 40 back on a new gift card
     pay(guest)
     deliver(Order.objects.get(pk=guest.pk))
-    request = return_request_create(order=guest, lines=[ReturnLineData(
-        order_line_id=guest.lines.get().pk, quantity=1, reason="changed_mind", declared_condition="new")])
+    request = return_request_create(
+        order=guest,
+        lines=[
+            ReturnLineData(
+                order_line_id=guest.lines.get().pk, quantity=1, reason="changed_mind", declared_condition="new"
+            )
+        ],
+    )
     gift_card_issue_for_return(return_request=request, amount="40.00", email=guest.email, name="Invitada")
     goods(line_for(polo))  # never paid
     return {"admin": admin, "orders": [plain, with_card, refunded, guest], "cards_only": cards_only}
@@ -120,7 +147,8 @@ def test_the_report_page_shows_its_table_by_default_and_still_downloads(day, cli
 
 
 def test_a_sellers_payout_takes_off_what_a_return_gave_back_in_store_credit_as_its_dashboard_does(
-        gateway_order, staff, warehouse):
+    gateway_order, staff, warehouse
+):
     """Money given back as store credit for a return un-sells the goods for the seller too: the payout's
     refunds carry it, so the seller's dashboard (net sales) and payouts (sales - refunds) agree."""
     from accounts.models import Seller
@@ -150,8 +178,11 @@ def test_the_sales_cards_open_the_orders_they_count(day, client):
     client.force_login(day["admin"])
     index = client.get("/admin/").content.decode()
     for card in ("today", "month"):
-        url = unescape(re.search(r'<a href="([^"]+)" class="bo-card bo-card--sales">', index).group(1)) if card == "today" \
+        url = (
+            unescape(re.search(r'<a href="([^"]+)" class="bo-card bo-card--sales">', index).group(1))
+            if card == "today"
             else unescape(re.findall(r'<a href="([^"]+)" class="bo-card bo-card--sales">', index)[1])
+        )
         listed = client.get(url)
         assert listed.status_code == 200, url
         assert {o.pk for o in listed.context["cl"].result_list} == {o.pk for o in day["orders"]}

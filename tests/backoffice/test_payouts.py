@@ -17,8 +17,16 @@ from backoffice.payouts import seller_payouts
 from payments.services.refunds import refund_approve, refund_request
 from returns.services import ReceiveLineData, ReturnLineData, return_approve, return_receive, return_request_create
 from tests.factories import (
-    SellerFactory, UserFactory, line_for, make_order, paid_order_days_ago as paid_order, pay, seller_variant,
+    SellerFactory,
+    UserFactory,
+    line_for,
+    make_order,
+    pay,
+    seller_variant,
     ship_everything,
+)
+from tests.factories import (
+    paid_order_days_ago as paid_order,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +48,9 @@ def period(days: int = 3) -> tuple[str, str]:
 def world():
     admin = UserFactory(is_staff=True, is_superuser=True)
     own = SellerFactory(ruc="20100070970", store_name="Andes Tech", slug="andes-tech", commission_rate=Decimal("10"))
-    other = SellerFactory(ruc="10467793549", store_name="Pacífico Audio", slug="pacifico-audio",
-                          commission_rate=Decimal("15"))
+    other = SellerFactory(
+        ruc="10467793549", store_name="Pacífico Audio", slug="pacifico-audio", commission_rate=Decimal("15")
+    )
     for seller in (own, other):
         account_services.seller_approve(seller=seller, actor=admin)
         seller.user.refresh_from_db()
@@ -53,21 +62,47 @@ def world():
     refund_approve(refund=refund, actor=admin)  # 39 × 100/195 = 20.00 for own, 39 × 80/195 = 16.00 for other
     ship_everything(mixed, deliver=True)
     line = mixed.lines.get(seller=own)
-    request = return_request_create(order=mixed, lines=[ReturnLineData(
-        order_line_id=line.pk, quantity=1, reason="changed_mind", declared_condition="new")])
+    request = return_request_create(
+        order=mixed,
+        lines=[ReturnLineData(order_line_id=line.pk, quantity=1, reason="changed_mind", declared_condition="new")],
+    )
     return_approve(request=request, actor=admin)
-    return_receive(request=request, actor=admin, lines=[ReceiveLineData(
-        return_line_id=request.lines.get().pk, found_condition="resellable",
-        warehouse_id=mine.stock_levels.get().warehouse_id)])
+    return_receive(
+        request=request,
+        actor=admin,
+        lines=[
+            ReceiveLineData(
+                return_line_id=request.lines.get().pk,
+                found_condition="resellable",
+                warehouse_id=mine.stock_levels.get().warehouse_id,
+            )
+        ],
+    )
     paid_order(line_for(theirs), days_ago=1)
     make_order(lines=[line_for(mine)])  # never paid: in no payout
     return {"admin": admin, "own": own, "other": other}
 
 
-OWN = {"seller": "Andes Tech", "orders": 1, "sales": "100.00", "commission": "10.00", "refunds": "20.00",
-       "commission_refunded": "2.00", "returns": "100.00", "to_pay": "72.00"}
-OTHER = {"seller": "Pacífico Audio", "orders": 2, "sales": "120.00", "commission": "18.00", "refunds": "16.00",
-         "commission_refunded": "2.40", "returns": "0.00", "to_pay": "88.40"}
+OWN = {
+    "seller": "Andes Tech",
+    "orders": 1,
+    "sales": "100.00",
+    "commission": "10.00",
+    "refunds": "20.00",
+    "commission_refunded": "2.00",
+    "returns": "100.00",
+    "to_pay": "72.00",
+}
+OTHER = {
+    "seller": "Pacífico Audio",
+    "orders": 2,
+    "sales": "120.00",
+    "commission": "18.00",
+    "refunds": "16.00",
+    "commission_refunded": "2.40",
+    "returns": "0.00",
+    "to_pay": "88.40",
+}
 
 
 def test_figures_per_seller(world):
@@ -75,8 +110,9 @@ def test_figures_per_seller(world):
 
 
 def test_one_seller(world):
-    assert json.loads(run("--from", period()[0], "--to", period()[1], "--seller", "pacifico-audio",
-                          "--format", "json")) == [OTHER]
+    assert json.loads(
+        run("--from", period()[0], "--to", period()[1], "--seller", "pacifico-audio", "--format", "json")
+    ) == [OTHER]
 
 
 def test_table_and_csv(world):
@@ -94,12 +130,15 @@ def test_an_empty_range_prints_an_empty_table(world):
     assert json.loads(run("--from", "2020-01-01", "--to", "2020-01-31", "--format", "json")) == []
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from debe ser una fecha"),
-    (("--from", "2026-02-01", "--to", "ayer"), "--to debe ser una fecha"),
-    (("--from", "2026-03-01", "--to", "2026-02-01"), "es posterior a --to"),
-    (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "No hay un vendedor 'nadie'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--from", "2026-13-01", "--to", "2026-12-31"), "--from debe ser una fecha"),
+        (("--from", "2026-02-01", "--to", "ayer"), "--to debe ser una fecha"),
+        (("--from", "2026-03-01", "--to", "2026-02-01"), "es posterior a --to"),
+        (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "No hay un vendedor 'nadie'"),
+    ],
+)
 def test_bad_input_is_a_clear_error(db, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
@@ -140,12 +179,15 @@ def test_a_seller_sees_only_their_own_payouts(client, world):
     assert response.content.decode().splitlines()[1:] == ["Andes Tech,1,100.00,10.00,20.00,2.00,100.00,72.00"]
 
 
-@pytest.mark.parametrize("params", [
-    {"date_from": "2026-02-30", "date_to": "2026-03-01"},
-    {"date_from": "2026-03-02", "date_to": "2026-03-01"},
-    {"date_from": "2026-03-01", "date_to": "2026-03-02", "seller": "nadie"},
-    {"date_from": "2026-03-01", "date_to": "2026-03-02", "format": "xml"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_from": "2026-02-30", "date_to": "2026-03-01"},
+        {"date_from": "2026-03-02", "date_to": "2026-03-01"},
+        {"date_from": "2026-03-01", "date_to": "2026-03-02", "seller": "nadie"},
+        {"date_from": "2026-03-01", "date_to": "2026-03-02", "format": "xml"},
+    ],
+)
 def test_admin_bad_input_shows_the_form_again(client, world, params):
     client.force_login(world["admin"])
     response = client.get(URL, params)

@@ -48,8 +48,10 @@ def test_support_requests_refunds_and_reads_payments_but_cannot_change_prices(cl
     # Products are read-only to support: the page has no form to save, a post is refused.
     page = client.get(reverse("admin:catalog_product_change", args=[variant.product.pk]))
     assert page.status_code == 200 and not page.context["has_change_permission"]
-    posted = client.post(reverse("admin:catalog_product_change", args=[variant.product.pk]),
-                         {"name": variant.product.name, "base_price": "1.00"})
+    posted = client.post(
+        reverse("admin:catalog_product_change", args=[variant.product.pk]),
+        {"name": variant.product.name, "base_price": "1.00"},
+    )
     assert posted.status_code == 403
     assert status(client, "admin:catalog_variant_change", variant.pk) == 403
     variant.product.refresh_from_db()

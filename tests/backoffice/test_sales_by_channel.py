@@ -33,13 +33,16 @@ def period() -> dict:
 
 
 def test_grouped_by_channel(channel_sales):
-    rows = {row["key"]: (row["orders"], row["units"], str(row["sales"])) for row in sales_report(by="channel", **period())}
+    rows = {
+        row["key"]: (row["orders"], row["units"], str(row["sales"])) for row in sales_report(by="channel", **period())
+    }
     assert rows == {"Tienda en línea": (1, 2, "100.00"), "WhatsApp": (1, 1, "50.00"), "Teléfono": (1, 3, "150.00")}
 
 
 def test_one_channel_only(channel_sales):
     assert [(row["orders"], str(row["sales"])) for row in sales_report(by="day", channel="whatsapp", **period())] == [
-        (1, "50.00")]
+        (1, "50.00")
+    ]
 
 
 def test_admin_download_by_channel_and_filtered(client, channel_sales):
@@ -59,6 +62,18 @@ def test_admin_download_by_channel_and_filtered(client, channel_sales):
 def test_the_command_takes_the_channel(channel_sales):
     out = StringIO()
     today = timezone.localdate()
-    call_command("sales_report", "--by", "channel", "--channel", "whatsapp", "--from", str(today - timedelta(days=3)),
-                 "--to", str(today), "--format", "json", stdout=out)
+    call_command(
+        "sales_report",
+        "--by",
+        "channel",
+        "--channel",
+        "whatsapp",
+        "--from",
+        str(today - timedelta(days=3)),
+        "--to",
+        str(today),
+        "--format",
+        "json",
+        stdout=out,
+    )
     assert json.loads(out.getvalue()) == [{"key": "WhatsApp", "orders": 1, "units": 1, "sales": "50.00"}]

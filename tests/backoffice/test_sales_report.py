@@ -12,8 +12,18 @@ from django.utils import timezone
 from accounts import services as account_services
 from orders.models import Order
 from tests.factories import (
-    SHIPPING_ADDRESS, CategoryFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory, line_for, make_order,
-    paid_order_days_ago as paid_order, seller_variant,
+    SHIPPING_ADDRESS,
+    CategoryFactory,
+    ProductFactory,
+    SellerFactory,
+    UserFactory,
+    VariantFactory,
+    line_for,
+    make_order,
+    seller_variant,
+)
+from tests.factories import (
+    paid_order_days_ago as paid_order,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +45,7 @@ def world():
         seller.user.refresh_from_db()
     mine = seller_variant(own, sku="MIO-1", price="100.00")
     theirs = seller_variant(other, sku="AJENO-1", price="40.00")
-    today = paid_order(line_for(mine), line_for(theirs, quantity=2))  # Lima: 100 + 80
+    paid_order(line_for(mine), line_for(theirs, quantity=2))  # Lima: 100 + 80
     cusco = paid_order(line_for(theirs), days_ago=1)
     Order.objects.filter(pk=cusco.pk).update(shipping_address={**SHIPPING_ADDRESS, "department": "08"})
     make_order(lines=[line_for(mine)])  # never paid: in no report
@@ -44,8 +54,9 @@ def world():
 
 def report(by, *, days=5, extra=()):
     today = timezone.localdate()
-    return json.loads(run("--by", by, "--from", str(today - timedelta(days=days)), "--to", str(today),
-                          "--format", "json", *extra))
+    return json.loads(
+        run("--by", by, "--from", str(today - timedelta(days=days)), "--to", str(today), "--format", "json", *extra)
+    )
 
 
 def test_by_day(world):
@@ -100,12 +111,15 @@ def test_an_empty_range_prints_an_empty_table(world):
     assert json.loads(run("--from", "2020-01-01", "--to", "2020-01-31", "--format", "json")) == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--from", "2026-13-01", "--to", "2026-12-31"), "--from debe ser una fecha"),
-    (("--from", "2026-01-01", "--to", "ayer"), "--to debe ser una fecha"),
-    (("--from", "2026-02-01", "--to", "2026-01-01"), "es posterior a --to"),
-    (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "No hay un vendedor"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--from", "2026-13-01", "--to", "2026-12-31"), "--from debe ser una fecha"),
+        (("--from", "2026-01-01", "--to", "ayer"), "--to debe ser una fecha"),
+        (("--from", "2026-02-01", "--to", "2026-01-01"), "es posterior a --to"),
+        (("--from", "2026-01-01", "--to", "2026-01-31", "--seller", "nadie"), "No hay un vendedor"),
+    ],
+)
 def test_bad_input_is_a_clear_error(db, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
@@ -115,8 +129,9 @@ def test_admin_download_for_staff(client, world):
     client.force_login(world["admin"])
     assert client.get(URL).status_code == 200
     today = timezone.localdate()
-    response = client.get(URL, {"by": "region", "date_from": str(today - timedelta(days=3)), "date_to": str(today),
-                                "format": "csv"})
+    response = client.get(
+        URL, {"by": "region", "date_from": str(today - timedelta(days=3)), "date_to": str(today), "format": "csv"}
+    )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert response.content.decode().splitlines() == ["key,orders,units,sales", "Cusco,1,1,40.00", "Lima,1,3,180.00"]
@@ -126,21 +141,26 @@ def test_admin_download_for_staff(client, world):
 def test_admin_download_gives_a_seller_only_their_lines(client, world):
     client.force_login(world["own"].user)
     today = timezone.localdate()
-    response = client.get(URL, {"by": "seller", "date_from": str(today - timedelta(days=3)), "date_to": str(today),
-                                "format": "json"})
+    response = client.get(
+        URL, {"by": "seller", "date_from": str(today - timedelta(days=3)), "date_to": str(today), "format": "json"}
+    )
     assert response.status_code == 200
     assert json.loads(response.content) == [
-        {"key": world["own"].store_name, "orders": 1, "units": 1, "sales": "100.00"}]
+        {"key": world["own"].store_name, "orders": 1, "units": 1, "sales": "100.00"}
+    ]
 
 
-@pytest.mark.parametrize("params", [
-    {"by": "week", "date_from": "2026-01-01", "date_to": "2026-01-31", "format": "csv"},
-    {"by": "day", "date_from": "2026-02-01", "date_to": "2026-01-01", "format": "csv"},
-    {"by": "day", "date_from": "ayer", "date_to": "2026-01-01", "format": "csv"},
-    {"by": "day", "date_from": "2000-01-01", "date_to": "2026-01-01", "format": "csv"},
-    {"by": "day", "date_from": "2026-01-01", "date_to": "2026-01-31", "format": "xlsx\x00"},
-    {"by": "day" * 200, "date_from": "2026-01-01", "date_to": "2026-01-31", "format": "csv"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"by": "week", "date_from": "2026-01-01", "date_to": "2026-01-31", "format": "csv"},
+        {"by": "day", "date_from": "2026-02-01", "date_to": "2026-01-01", "format": "csv"},
+        {"by": "day", "date_from": "ayer", "date_to": "2026-01-01", "format": "csv"},
+        {"by": "day", "date_from": "2000-01-01", "date_to": "2026-01-01", "format": "csv"},
+        {"by": "day", "date_from": "2026-01-01", "date_to": "2026-01-31", "format": "xlsx\x00"},
+        {"by": "day" * 200, "date_from": "2026-01-01", "date_to": "2026-01-31", "format": "csv"},
+    ],
+)
 def test_admin_bad_input_shows_the_form_again(client, world, params):
     client.force_login(world["admin"])
     response = client.get(URL, params)

@@ -12,8 +12,15 @@ from tests.factories import line_for, make_order, stocked_variant
 pytestmark = pytest.mark.django_db
 
 CHANGELISTS = [
-    "catalog_product", "catalog_variant", "inventory_warehouse", "inventory_stocklevel", "inventory_movement",
-    "orders_order", "orders_orderline", "shipping_shipment", "catalog_pricehistory",
+    "catalog_product",
+    "catalog_variant",
+    "inventory_warehouse",
+    "inventory_stocklevel",
+    "inventory_movement",
+    "orders_order",
+    "orders_orderline",
+    "shipping_shipment",
+    "catalog_pricehistory",
 ]
 
 
@@ -40,11 +47,12 @@ def sql_differences(few: dict, many: dict) -> dict[str, list[str]]:
         if few[name][0] != many[name][0]:
             before, after = SQL_SEEN[("few", name)], SQL_SEEN[("many", name)]
             differing[name] = [f"+ {sql[:300]}" for sql in after if sql not in before] + [
-                f"- {sql[:300]}" for sql in before if sql not in after]
+                f"- {sql[:300]}" for sql in before if sql not in after
+            ]
     return differing
 
 
-def test_seller_changelists_are_flat(client, sellers, olva):  # noqa: F811
+def test_seller_changelists_are_flat(client, sellers, olva):
     own, _other = sellers
     warehouse = Warehouse.objects.create(code="MIO", name="Almacén MIO", seller=own, kind=Warehouse.Kind.OWN)
     add_business(own, warehouse, olva, 0)
@@ -58,5 +66,6 @@ def test_seller_changelists_are_flat(client, sellers, olva):  # noqa: F811
         queries(client, name)
     many = {name: queries(client, name, seen_as="many") for name in CHANGELISTS}
     assert {name: count for name, (count, _rows) in many.items()} == {
-        name: count for name, (count, _rows) in few.items()}, sql_differences(few, many)
+        name: count for name, (count, _rows) in few.items()
+    }, sql_differences(few, many)
     assert many["catalog_product"][1] == 100 and many["orders_order"][1] == 100

@@ -2,7 +2,6 @@
 seller B's ids and never reaches B's rows (the URL list comes from the admin site registry, so a
 model registered later is covered without touching this file)."""
 
-
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -28,14 +27,17 @@ def all_pks() -> dict:
 
 
 @pytest.fixture
-def world(sellers, olva):  # noqa: F811
+def world(sellers, olva):
     own, other = sellers
     build_world(own, olva, "MIO")
     before = all_pks()
     build_world(other, olva, "AJENO")
     theirs = {model: pks - before.get(model, set()) for model, pks in all_pks().items()}
-    return own, {model: pks for model, pks in theirs.items()
-                 if pks and (model._meta.app_label, model._meta.model_name) not in SHARED}
+    return own, {
+        model: pks
+        for model, pks in theirs.items()
+        if pks and (model._meta.app_label, model._meta.model_name) not in SHARED
+    }
 
 
 def admin_urls(model, model_admin, pk):
@@ -66,7 +68,8 @@ def test_seller_a_reaches_none_of_seller_b_rows_through_any_admin_url(client, wo
                 response = client.get(url)
                 # Django's admin answers a row outside get_queryset() with a redirect to the index.
                 hidden = response.status_code in REFUSED or (
-                    response.status_code == 302 and response.url == reverse("admin:index"))
+                    response.status_code == 302 and response.url == reverse("admin:index")
+                )
                 if not hidden:
                     reached.append((model.__name__, view, pk))
     assert reached == []
@@ -80,8 +83,10 @@ def test_autocomplete_and_form_choices_offer_none_of_seller_b_rows(client, world
         info = model._meta.app_label, model._meta.model_name
         for field_name in model_admin.autocomplete_fields:
             target = model._meta.get_field(field_name).remote_field.model
-            response = client.get(reverse("admin:autocomplete"), {
-                "app_label": info[0], "model_name": info[1], "field_name": field_name, "term": ""})
+            response = client.get(
+                reverse("admin:autocomplete"),
+                {"app_label": info[0], "model_name": info[1], "field_name": field_name, "term": ""},
+            )
             if response.status_code != 200:
                 assert response.status_code in REFUSED
                 continue
@@ -102,27 +107,35 @@ def test_a_seller_cannot_attach_a_variant_to_another_sellers_product(client, wor
     own, theirs = world
     their_product = next(iter(theirs[apps.get_model("catalog", "Product")]))
     client.force_login(own.user)
-    response = client.post(reverse("admin:catalog_variant_add"), {
-        "product": their_product, "sku": "COLADO-1", "price_modifier": "0", "is_active": "on", "order": "0"})
+    response = client.post(
+        reverse("admin:catalog_variant_add"),
+        {"product": their_product, "sku": "COLADO-1", "price_modifier": "0", "is_active": "on", "order": "0"},
+    )
     assert response.status_code == 200 and "product" in response.context["adminform"].form.errors
     assert not Variant.objects.filter(sku="COLADO-1").exists()
 
 
 @pytest.fixture
-def mixed_order(sellers, olva):  # noqa: F811
+def mixed_order(sellers, olva):
     """One delivered order with a line of each seller, and a return of both lines."""
     own, other = sellers
     lines = []
     for seller, code in ((own, "MIO"), (other, "AJENO")):
         warehouse = Warehouse.objects.create(code=code, name=code, seller=seller, kind=Warehouse.Kind.OWN)
         lines.append(line_for(stocked_variant(warehouse, seller=seller, sku=f"{code}-SKU", price="80.00")))
-    order = order_payment_record(order=make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe")).order
+    order = order_payment_record(
+        order=make_order(lines=lines, shipping_method_id=olva.pk, email="rosa@example.pe")
+    ).order
     for shipment in order.shipments.all():
         shipping_services.shipment_ship(shipment=shipment, tracking_number="40061123")
         shipping_services.shipment_deliver(shipment=shipment)
-    return_request_create(order=order, lines=[
-        ReturnLineData(order_line_id=line.pk, quantity=1, reason="wrong_size", declared_condition="new")
-        for line in order.lines.all()])
+    return_request_create(
+        order=order,
+        lines=[
+            ReturnLineData(order_line_id=line.pk, quantity=1, reason="wrong_size", declared_condition="new")
+            for line in order.lines.all()
+        ],
+    )
     return own, order
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def setup(sellers, client):  # noqa: F811
+def setup(sellers, client):
     own, other = sellers
     main = Warehouse.objects.create(code="MIO-1", name="Principal", seller=own)
     spare = Warehouse.objects.create(code="MIO-2", name="Secundario", seller=own)
@@ -25,8 +25,10 @@ def setup(sellers, client):  # noqa: F811
 
 
 def act(client, action, levels, **data):
-    return client.post(reverse("admin:inventory_stocklevel_changelist"), {
-        "action": action, helpers.ACTION_CHECKBOX_NAME: [level.pk for level in levels], "apply": "1", **data})
+    return client.post(
+        reverse("admin:inventory_stocklevel_changelist"),
+        {"action": action, helpers.ACTION_CHECKBOX_NAME: [level.pk for level in levels], "apply": "1", **data},
+    )
 
 
 def on_hand(level):
@@ -44,7 +46,8 @@ def test_seller_receives_adjusts_and_transfers_within_their_warehouses(client, s
     assert on_hand(level) == 10
     assert StockLevel.objects.get(variant=level.variant, warehouse=spare).on_hand == 3
     assert set(Movement.objects.filter(stock_level__variant=level.variant).values_list("actor", flat=True)) >= {
-        level.variant.product.seller.user_id}
+        level.variant.product.seller.user_id
+    }
 
 
 def test_seller_cannot_transfer_into_another_sellers_warehouse(client, setup):
@@ -52,8 +55,10 @@ def test_seller_cannot_transfer_into_another_sellers_warehouse(client, setup):
     response = act(client, "transfer", [level], destination=foreign.pk, quantity="3", reason="Colado")
     assert response.status_code == 200 and "destination" in response.context["form"].errors
     assert on_hand(level) == 10 and not StockLevel.objects.filter(variant=level.variant, warehouse=foreign).exists()
-    page = client.post(reverse("admin:inventory_stocklevel_changelist"), {
-        "action": "transfer", helpers.ACTION_CHECKBOX_NAME: [level.pk]})
+    page = client.post(
+        reverse("admin:inventory_stocklevel_changelist"),
+        {"action": "transfer", helpers.ACTION_CHECKBOX_NAME: [level.pk]},
+    )
     assert foreign.pk not in set(page.context["form"].fields["destination"].queryset.values_list("pk", flat=True))
 
 

@@ -26,7 +26,12 @@ from reviews.models import ReviewStatus
 from reviews.services import _status_for
 from shipping.selectors import shipping_options
 from tests.factories import (
-    ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory, UserFactory, make_order, stock,
+    ShippingMethodFactory,
+    ShippingRateFactory,
+    ShippingZoneFactory,
+    UserFactory,
+    make_order,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -146,16 +151,19 @@ def test_low_stock_mail_goes_to_the_configured_recipients(django_capture_on_comm
     assert [message.to for message in mail.outbox] == [["almacen@kallpa.pe"]]
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("ORDER_CANCEL_WINDOW_MINUTES", "0"),
-    ("RESERVATION_MINUTES", "-5"),
-    ("ORDER_PAYMENT_TIMEOUT_MINUTES", "mucho"),
-    ("RETURN_WINDOW_DAYS", "400"),
-    ("FREE_SHIPPING_THRESHOLD", "-1"),
-    ("LOW_STOCK_EMAILS", "compras@kallpa.pe, no-es-un-correo"),
-    ("RECEIPTS_ISSUER_RUC", "20601234566"),
-    ("RECEIPTS_ISSUER_RUC", "２０６０１２３４５６５X"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("ORDER_CANCEL_WINDOW_MINUTES", "0"),
+        ("RESERVATION_MINUTES", "-5"),
+        ("ORDER_PAYMENT_TIMEOUT_MINUTES", "mucho"),
+        ("RETURN_WINDOW_DAYS", "400"),
+        ("FREE_SHIPPING_THRESHOLD", "-1"),
+        ("LOW_STOCK_EMAILS", "compras@kallpa.pe, no-es-un-correo"),
+        ("RECEIPTS_ISSUER_RUC", "20601234566"),
+        ("RECEIPTS_ISSUER_RUC", "２０６０１２３４５６５X"),
+    ],
+)
 def test_bad_values_are_refused_by_the_admin_form(key, value):
     form = ConstanceForm(initial=site_settings())
     data = {**{name: form.fields[name].prepare_value(form.initial[name]) for name in form.fields}, key: value}

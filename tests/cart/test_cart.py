@@ -17,8 +17,16 @@ from cart.store import LineKey, cart_store
 from catalog.models import CollectionItem, Product
 from inventory.models import Reservation
 from tests.factories import (
-    PASSWORD, CollectionFactory, KitFactory, KitItemFactory, ProductFactory, ProductImageFactory, UserFactory,
-    VariantFactory, WarehouseFactory, stock,
+    PASSWORD,
+    CollectionFactory,
+    KitFactory,
+    KitItemFactory,
+    ProductFactory,
+    ProductImageFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +110,9 @@ class TestAdding:
         assert not Reservation.objects.exists()
 
     def test_a_drop_that_has_not_started_cannot_be_bought(self, client, hoodie):
-        drop = CollectionFactory(starts_at=timezone.now() + timedelta(days=2), ends_at=timezone.now() + timedelta(days=5))
+        drop = CollectionFactory(
+            starts_at=timezone.now() + timedelta(days=2), ends_at=timezone.now() + timedelta(days=5)
+        )
         CollectionItem.objects.create(collection=drop, product=hoodie.product)
 
         response = add(client, "HOOD-M", HTTP_HX_REQUEST="true")
@@ -111,11 +121,15 @@ class TestAdding:
         assert lines(client) == {} and not Reservation.objects.exists()
 
     def test_a_closed_drop_cannot_be_bought_but_a_live_one_can(self, client, hoodie):
-        closed = CollectionFactory(starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=1))
+        closed = CollectionFactory(
+            starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=1)
+        )
         CollectionItem.objects.create(collection=closed, product=hoodie.product)
         assert add(client, "HOOD-M", HTTP_HX_REQUEST="true").context["error"] is True
 
-        live = CollectionFactory(starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now() + timedelta(days=1))
+        live = CollectionFactory(
+            starts_at=timezone.now() - timedelta(hours=1), ends_at=timezone.now() + timedelta(days=1)
+        )
         CollectionItem.objects.create(collection=live, product=hoodie.product)
         assert add(client, "HOOD-M", HTTP_HX_REQUEST="true").context["error"] is False
 
@@ -165,8 +179,9 @@ class TestChanging:
 
     def test_update_over_the_limit_keeps_the_line_as_it_was(self, client, hoodie):
         add(client, "HOOD-M", "2")
-        response = client.post(reverse("cart:update"), {"line": str(hoodie.pk), "quantity": "6"},
-                                HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("cart:update"), {"line": str(hoodie.pk), "quantity": "6"}, HTTP_HX_REQUEST="true"
+        )
         assert response.context["cart_error"]
         assert lines(client) == {LineKey(hoodie.pk): 2}
         assert held(session_cart(client).id) == 2
@@ -220,8 +235,11 @@ class TestKits:
         client.post(reverse("cart:add_kit", args=["kit-oficina"]), {"optional": [kit["lamp_item"].pk]})
 
         k = kit["kit"].pk
-        assert lines(client) == {LineKey(kit["desk"].pk, k): 1, LineKey(kit["chair"].pk, k): 1,
-                                 LineKey(kit["lamp"].pk, k): 1}
+        assert lines(client) == {
+            LineKey(kit["desk"].pk, k): 1,
+            LineKey(kit["chair"].pk, k): 1,
+            LineKey(kit["lamp"].pk, k): 1,
+        }
         cart = client.get(reverse("cart:detail")).context["cart"]
         assert cart.discount == Decimal("80.00")
         assert cart.total == Decimal("800.00")
@@ -231,8 +249,9 @@ class TestKits:
         assert len(lines(client)) == 2
 
         desk_item = kit["kit"].items.get(product=kit["desk"].product)
-        response = client.post(reverse("cart:add_kit", args=["kit-oficina"]),
-                               {f"item-{desk_item.pk}": "CHAIR"}, HTTP_HX_REQUEST="true")
+        response = client.post(
+            reverse("cart:add_kit", args=["kit-oficina"]), {f"item-{desk_item.pk}": "CHAIR"}, HTTP_HX_REQUEST="true"
+        )
         assert response.context["error"] is True
         assert len(lines(client)) == 2
 

@@ -8,7 +8,13 @@ import pytest
 from cart.pricing import igv_included, price_cart
 from cart.store import LineKey
 from tests.factories import (
-    KitFactory, KitItemFactory, OptionFactory, OptionValueFactory, ProductFactory, ProductImageFactory, VariantFactory,
+    KitFactory,
+    KitItemFactory,
+    OptionFactory,
+    OptionValueFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -32,7 +32,11 @@ def test_line_keys_round_trip_and_garbage_is_ignored():
     assert LineKey.decode("12:gx") is None and LineKey.decode("gift-seen:5") is None
     # lines sort by variant, a variant's plain line first (no None is compared with a number)
     assert sorted([LineKey(12, gift_offer_id=5), LineKey(12, 7), LineKey(12), LineKey(3, 1)]) == [
-        LineKey(3, 1), LineKey(12), LineKey(12, gift_offer_id=5), LineKey(12, 7)]
+        LineKey(3, 1),
+        LineKey(12),
+        LineKey(12, gift_offer_id=5),
+        LineKey(12, 7),
+    ]
 
 
 def test_add_set_and_remove(store):

@@ -8,7 +8,11 @@ from accounts import services as account_services
 from accounts.roles import Role
 from catalog.models import PriceHistory, Product
 from tests.factories import (
-    ProductFactory, ProductImageFactory, UserFactory, VariantFactory, product_change_data,
+    ProductFactory,
+    ProductImageFactory,
+    UserFactory,
+    VariantFactory,
+    product_change_data,
 )
 
 pytestmark = pytest.mark.django_db

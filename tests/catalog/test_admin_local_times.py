@@ -2,7 +2,7 @@
 (America/Lima), as every other date of the admin does; they said it in UTC, five hours ahead. The
 movements table shows at all, and calls goods received an "Ingreso"."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from tests.factories import ProductFactory, UserFactory, VariantFactory, stock
 
 pytestmark = pytest.mark.django_db
 
-AT = datetime(2026, 11, 25, 3, 30, tzinfo=dt_timezone.utc)  # 22:30 of the 24th in Lima
+AT = datetime(2026, 11, 25, 3, 30, tzinfo=UTC)  # 22:30 of the 24th in Lima
 
 
 def test_price_history_and_movements_are_in_limas_time(client):

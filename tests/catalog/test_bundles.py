@@ -11,8 +11,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cart.services import Cart, CartError, cart_add, cart_remove
 from cart.selectors import cart_view
+from cart.services import Cart, CartError, cart_add, cart_remove
 from cart.store import LineKey
 from catalog.models import BundleComponent, Product
 from inventory.models import Movement, Reservation, StockLevel
@@ -27,8 +27,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 def held(cart_id: str) -> dict[str, int]:
     totals: dict[str, int] = {}
-    for sku, quantity in Reservation.objects.active().filter(cart_key=cart_id).values_list(
-            "stock_level__variant__sku", "quantity"):
+    for sku, quantity in (
+        Reservation.objects.active().filter(cart_key=cart_id).values_list("stock_level__variant__sku", "quantity")
+    ):
         totals[sku] = totals.get(sku, 0) + quantity
     return totals
 
@@ -63,7 +64,6 @@ class TestAvailability:
         assert page.context["page"].units_left == 3  # 7 mice // 2
         assert "MOUSE" in html and "PAD" in html and 'class="bundle-contents"' in html
         assert [c.component.sku for c in page.context["page"].components] == ["MOUSE", "PAD"]
-
 
     def test_the_bundle_page_query_count_is_flat_in_its_components(self, client, parts):
         from django.test.utils import CaptureQueriesContext
@@ -121,7 +121,6 @@ class TestCart:
             cart_add(cart=Cart(id="c2"), sku=bundle.sku, quantity=1)
         assert held("c2") == {}
 
-
     def test_the_clients_hold_cap_counts_a_bundles_parts(self, parts, settings):
         from cart.services import ClientId
 
@@ -138,27 +137,34 @@ class TestCart:
 
 class TestCheckout:
     def test_a_bundle_is_bought_as_one_line_and_its_components_leave_the_stock(
-            self, client, shop, django_capture_on_commit_callbacks):  # noqa: F811
-        bundle = make_bundle([(shop["hoodie"], 1), (shop["cap"], 2)], sku="PACK-ANDINO", price="229.00")
+        self, client, shop, django_capture_on_commit_callbacks
+    ):
+        make_bundle([(shop["hoodie"], 1), (shop["cap"], 2)], sku="PACK-ANDINO", price="229.00")
         fill_cart(client, ("PACK-ANDINO", 2))
         with django_capture_on_commit_callbacks(execute=True):
             order = checkout(client)
         assert list(order.lines.values_list("sku", "quantity", "unit_price")) == [("PACK-ANDINO", 2, Decimal("229.00"))]
-        held_skus = sorted(Reservation.objects.active().filter(order_id=order.pk)
-                           .values_list("stock_level__variant__sku", "quantity"))
+        held_skus = sorted(
+            Reservation.objects.active().filter(order_id=order.pk).values_list("stock_level__variant__sku", "quantity")
+        )
         assert held_skus == [("CAP-U", 4), ("HOOD-M", 2)]
 
         client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID and not order.needs_attention
-        sales = dict(Movement.objects.filter(reference_type="order", reference_id=order.pk, kind="sale")
-                     .values_list("stock_level__variant__sku", "quantity"))
+        sales = dict(
+            Movement.objects.filter(reference_type="order", reference_id=order.pk, kind="sale").values_list(
+                "stock_level__variant__sku", "quantity"
+            )
+        )
         assert sales == {"CAP-U": -4, "HOOD-M": -2}
         assert StockLevel.objects.get(variant=shop["cap"]).on_hand == 0
         # The shipment carries the bundle's order line, whole.
-        assert list(ShipmentLine.objects.filter(shipment__order=order).values_list("order_line__sku", "quantity")) \
-            == [("PACK-ANDINO", 2)]
+        assert list(ShipmentLine.objects.filter(shipment__order=order).values_list("order_line__sku", "quantity")) == [
+            ("PACK-ANDINO", 2)
+        ]
         call_command("inventory_verify", verbosity=0)
+
 
 class TestReturns:
     def test_a_returned_bundle_puts_its_components_back_and_a_damaged_one_writes_them_off(self, parts):

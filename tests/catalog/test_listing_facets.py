@@ -10,7 +10,13 @@ from django.urls import reverse
 from catalog.models import Product, ProductOptionValue
 from catalog.services import product_save, products_set_category
 from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, OptionFactory, OptionValueFactory, ProductFactory, VariantFactory,
+    BrandFactory,
+    CategoryFactory,
+    FamilyFactory,
+    OptionFactory,
+    OptionValueFactory,
+    ProductFactory,
+    VariantFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +30,9 @@ def store():
     size = OptionFactory(code="size")
     m = OptionValueFactory(option=size, slug="m", value="M")
     brand = BrandFactory(name="Inti Wear", slug="inti-wear")
-    hoodie = ProductFactory(name="Hoodie Andino", slug="hoodie-andino", brand=brand, category=hoodies,
-                            base_price=Decimal("120.00"))
+    hoodie = ProductFactory(
+        name="Hoodie Andino", slug="hoodie-andino", brand=brand, category=hoodies, base_price=Decimal("120.00")
+    )
     VariantFactory(product=hoodie, sku="HA-M", values=[m])
     return {"family": family, "hoodies": hoodies, "caps": caps, "hoodie": hoodie, "brand": brand}
 
@@ -63,8 +70,13 @@ def test_a_moved_product_moves_its_facet_counts(client, store):
 def test_cached_counts_never_outlive_a_change(client, store, how):
     url = reverse("catalog:category", args=["hoodies"])
     client.get(url)  # counted and cached
-    second = ProductFactory(name="Hoodie Nevado", slug="hoodie-nevado", brand=store["brand"],
-                            category=store["hoodies"], base_price=Decimal("150.00"))
+    second = ProductFactory(
+        name="Hoodie Nevado",
+        slug="hoodie-nevado",
+        brand=store["brand"],
+        category=store["hoodies"],
+        base_price=Decimal("150.00"),
+    )
     assert facet_counts(client.get(url))["total"] == 2
 
     if how == "save":
@@ -105,8 +117,9 @@ def test_hidden_brands_categories_and_families_hide_their_products(client, store
 def test_in_stock_facet_counts_and_filters(client, store):
     from tests.factories import WarehouseFactory, stock
 
-    sold_out = ProductFactory(name="Hoodie Agotado", slug="hoodie-agotado", brand=store["brand"],
-                              category=store["hoodies"])
+    sold_out = ProductFactory(
+        name="Hoodie Agotado", slug="hoodie-agotado", brand=store["brand"], category=store["hoodies"]
+    )
     VariantFactory(product=sold_out, sku="HAG-M")
     stock(store["hoodie"].variants.first(), WarehouseFactory(), 3)
     url = reverse("catalog:category", args=["hoodies"])

@@ -7,8 +7,13 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from catalog.models import Category, PriceHistory, Product, Variant
 from catalog.services import (
-    product_facets_rebuild, product_prices_set, product_save, products_set_category, variant_save,
-    variants_create, variants_set_active,
+    product_facets_rebuild,
+    product_prices_set,
+    product_save,
+    products_set_category,
+    variant_save,
+    variants_create,
+    variants_set_active,
 )
 from tests.factories import CategoryFactory, ProductFactory, UserFactory, VariantFactory, product_change_data
 
@@ -76,11 +81,17 @@ class TestPriceHistory:
         variant_save(variant=variant)  # 80 → 90
 
         assert self.prices(variant) == [
-            (None, Decimal("100")), (Decimal("100"), Decimal("90")), (Decimal("90"), Decimal("80")),
+            (None, Decimal("100")),
+            (Decimal("100"), Decimal("90")),
+            (Decimal("90"), Decimal("80")),
             (Decimal("80"), Decimal("90")),
         ]
         assert list(PriceHistory.objects.filter(variant=variant).order_by("pk").values_list("source", flat=True)) == [
-            "variant", "product", "bulk", "variant"]
+            "variant",
+            "product",
+            "bulk",
+            "variant",
+        ]
 
     def test_a_base_price_change_is_recorded_for_each_variant_at_its_own_price(self):
         product = ProductFactory(base_price=Decimal("100"))
@@ -103,8 +114,12 @@ class TestPriceHistory:
 
     def test_variants_created_in_bulk_get_their_first_price(self):
         product = ProductFactory(base_price=Decimal("50"))
-        variants_create(variants=[Variant(product=product, sku="B-1"),
-                                  Variant(product=product, sku="B-2", price_modifier=Decimal("5"))])
+        variants_create(
+            variants=[
+                Variant(product=product, sku="B-1"),
+                Variant(product=product, sku="B-2", price_modifier=Decimal("5")),
+            ]
+        )
         assert sorted(PriceHistory.objects.values_list("price", flat=True)) == [Decimal("50"), Decimal("55")]
 
     def test_actor_is_recorded(self):
@@ -175,7 +190,9 @@ def test_banner_accepts_store_paths_and_https(link):
     BannerFactory(target_url=link).full_clean()
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "//evil.example.com/", "http://kallpa.pe/", "data:text/html,x"])
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "//evil.example.com/", "http://kallpa.pe/", "data:text/html,x"]
+)
 def test_banner_refuses_unsafe_links(link):
     from tests.factories import BannerFactory
 
@@ -239,12 +256,14 @@ class TestOptionIndex:
         VariantFactory(product=product, values=[OptionValueFactory(slug="s")])
         assert products_set_category(product_ids=[product.pk], category_id=elsewhere.pk) == 1
         assert set(ProductOptionValue.objects.filter(product=product).values_list("category_id", flat=True)) == {
-            elsewhere.pk}
+            elsewhere.pk
+        }
         product.refresh_from_db()
         product.category = CategoryFactory()
         product_save(product=product)
         assert set(ProductOptionValue.objects.filter(product=product).values_list("category_id", flat=True)) == {
-            product.category_id}
+            product.category_id
+        }
 
     def test_activation_takes_the_same_queries_for_one_variant_and_many(self, django_assert_num_queries):
         from tests.factories import OptionValueFactory

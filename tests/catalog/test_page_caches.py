@@ -21,7 +21,13 @@ from catalog.services import product_promotions_set
 from inventory.models import StockLevel
 from inventory.services import stock_write_off
 from tests.factories import (
-    BannerFactory, BrandFactory, CategoryFactory, ProductFactory, ProductImageFactory, VariantFactory, stock,
+    BannerFactory,
+    BrandFactory,
+    CategoryFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +38,9 @@ def hoodies():
     category = CategoryFactory(name="Hoodies", slug="hoodies")
     brand = BrandFactory(name="Inti Wear", slug="inti-wear")
     products = [
-        ProductFactory(name=f"Hoodie {i}", category=category, brand=brand, base_price=Decimal("100.00") + i,
-                       units_sold=100 - i)
+        ProductFactory(
+            name=f"Hoodie {i}", category=category, brand=brand, base_price=Decimal("100.00") + i, units_sold=100 - i
+        )
         for i in range(6)
     ]
     ProductImageFactory(product=products[0])
@@ -53,7 +60,8 @@ def test_a_cached_card_is_the_template_rendered(hoodies):
     for index, product in enumerate(products):
         assert warm[index] == render_to_string("catalog/_product_card.html", {"product": product, "eager": index < 4})
     assert 'loading="lazy"' not in warm[0] and 'loading="lazy"' in render_to_string(
-        "catalog/_product_card.html", {"product": products[0]})
+        "catalog/_product_card.html", {"product": products[0]}
+    )
 
 
 def test_price_discount_rating_and_name_changes_show_at_once(client, hoodies):
@@ -85,7 +93,7 @@ def test_cards_follow_the_language(hoodies):
 def _grid(response) -> str:
     page = response.content.decode()
     start = page.index('<ul class="product-grid">')
-    return page[start:page.index("</ul>", start)]
+    return page[start : page.index("</ul>", start)]
 
 
 def test_cards_cost_no_queries_cached_or_not(client, hoodies, django_assert_num_queries):
@@ -147,7 +155,7 @@ def test_a_search_page_from_the_cached_ranking_stays_under_its_ceiling(client, h
 def _menu(response) -> str:
     page = response.content.decode()
     start = page.index('<nav class="category-nav"')
-    return page[start:page.index("</nav>", start)]
+    return page[start : page.index("</nav>", start)]
 
 
 def test_the_cached_menu_follows_renames_the_language_and_the_current_family(client, hoodies):
@@ -175,7 +183,7 @@ def test_the_cached_menu_follows_renames_the_language_and_the_current_family(cli
 def _filters(response) -> str:
     page = response.content.decode()
     start = page.index('<div class="filters-body">')
-    return page[start:page.index('<form class="price-form"', start)]
+    return page[start : page.index('<form class="price-form"', start)]
 
 
 def test_cached_filters_follow_counts_selection_and_language(client, hoodies):
@@ -205,8 +213,13 @@ def _catalog_rows_read(client, url) -> list[str]:
     """The queries of one render that read product, variant or picture rows."""
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    return [q["sql"] for q in queries if any(f'FROM "{table}"' in q["sql"] for table in
-                                             ("catalog_product", "catalog_variant", "catalog_productimage"))]
+    return [
+        q["sql"]
+        for q in queries
+        if any(
+            f'FROM "{table}"' in q["sql"] for table in ("catalog_product", "catalog_variant", "catalog_productimage")
+        )
+    ]
 
 
 @pytest.fixture
@@ -262,7 +275,7 @@ def test_the_home_page_shows_a_banner_from_its_start(client, hoodies):
 
 def _listing_html(page: str) -> str:
     start = page.index('<div id="listing"')
-    return page[start:page.index("</section>", start)]
+    return page[start : page.index("</section>", start)]
 
 
 def test_a_listing_s_content_is_rendered_once_and_htmx_gets_its_results(client, hoodies):
@@ -289,7 +302,8 @@ def test_a_listing_s_content_follows_a_write_and_each_query_and_language(client,
 
 
 def test_a_listing_filtered_by_stock_is_rendered_again_after_seconds_the_others_after_a_minute(
-        client, hoodies, monkeypatch):
+    client, hoodies, monkeypatch
+):
     from catalog import listing_cache
 
     for index, product in enumerate(hoodies[:2]):
@@ -316,11 +330,16 @@ def test_a_listing_s_cached_content_stays_escaped(client, hoodies):
 @pytest.fixture
 def reviewed_hoodie(hoodie_page, hoodies):
     from reviews.models import Review, ReviewStatus
-
     from tests.factories import UserFactory
 
-    Review.objects.create(product=hoodies[0], user=UserFactory(first_name="Carla"), rating=5, title="Abriga",
-                          body="Abriga bien en Puno.", status=ReviewStatus.APPROVED)
+    Review.objects.create(
+        product=hoodies[0],
+        user=UserFactory(first_name="Carla"),
+        rating=5,
+        title="Abriga",
+        body="Abriga bien en Puno.",
+        status=ReviewStatus.APPROVED,
+    )
     Product.objects.filter(pk=hoodies[0].pk).update(rating_count=1, rating_average=Decimal("5"))
     return hoodie_page
 
@@ -345,7 +364,8 @@ def test_content_rendered_for_one_shopper_carries_no_token_of_theirs(url, review
 
 
 def test_a_guest_s_product_page_reads_no_review_rows_once_warm_and_a_signed_in_shopper_gets_their_own(
-        client, reviewed_hoodie):
+    client, reviewed_hoodie
+):
     from tests.factories import UserFactory
 
     assert "Abriga bien en Puno." in client.get(reviewed_hoodie).content.decode()

@@ -43,17 +43,27 @@ def test_srcset_lists_the_renditions_that_exist_and_nothing_before_they_do():
 
     renditions_make(name)
 
-    assert srcset(picture) == ", ".join(f"{default_storage.url(rendition_name(name, width))} {width}w" for width in (200, 400))
+    assert srcset(picture) == ", ".join(
+        f"{default_storage.url(rendition_name(name, width))} {width}w" for width in (200, 400)
+    )
 
 
 def test_saving_a_product_picture_makes_its_renditions(django_capture_on_commit_callbacks):
     buffer = io.BytesIO()
     Image.new("RGB", (500, 500), (10, 10, 10)).save(buffer, "JPEG")
     with django_capture_on_commit_callbacks(execute=True):
-        image = ProductImage.objects.create(product=ProductFactory(), image=ContentFile(buffer.getvalue(), name="shot.jpg"))
+        image = ProductImage.objects.create(
+            product=ProductFactory(), image=ContentFile(buffer.getvalue(), name="shot.jpg")
+        )
 
     assert [default_storage.exists(rendition_name(image.image.name, width)) for width in WIDTHS] == [
-        True, True, False, False, False, False]
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_the_command_makes_the_renditions_of_pictures_saved_before():

@@ -53,10 +53,15 @@ class TestVariant:
         assert scheduled_prices_run(now=end - timedelta(seconds=1)) == (0, 0)
         assert scheduled_prices_run(now=end) == (0, 1)
         assert price_of(variant) == Decimal("210.00")
-        history = list(PriceHistory.objects.filter(variant=variant, source__startswith="scheduled")
-                       .order_by("pk").values_list("previous_price", "price", "changed_by", "source"))
-        assert history == [(Decimal("210.00"), Decimal("150.00"), manager.pk, "scheduled"),
-                           (Decimal("150.00"), Decimal("210.00"), manager.pk, "scheduled end")]
+        history = list(
+            PriceHistory.objects.filter(variant=variant, source__startswith="scheduled")
+            .order_by("pk")
+            .values_list("previous_price", "price", "changed_by", "source")
+        )
+        assert history == [
+            (Decimal("210.00"), Decimal("150.00"), manager.pk, "scheduled"),
+            (Decimal("150.00"), Decimal("210.00"), manager.pk, "scheduled end"),
+        ]
 
     def test_the_cart_charges_what_the_page_shows_once_it_applies(self, client, manager):
         variant = VariantFactory(sku="SILLA", product=ProductFactory(base_price=Decimal("300.00")))
@@ -108,29 +113,43 @@ class TestOnce:
     def test_a_window_that_passed_while_nothing_ran_changes_no_price(self, manager):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal("100.00")))
         start = timezone.now() + timedelta(minutes=1)
-        scheduled = schedule(manager, start=start, end=start + timedelta(hours=1), variant=variant, kind="price",
-                             new_price=Decimal("70.00"))
+        scheduled = schedule(
+            manager,
+            start=start,
+            end=start + timedelta(hours=1),
+            variant=variant,
+            kind="price",
+            new_price=Decimal("70.00"),
+        )
         assert scheduled_prices_run(now=start + timedelta(hours=2)) == (0, 0)
         scheduled.refresh_from_db()
         assert scheduled.status == "ended" and price_of(variant) == Decimal("100.00")
 
     def test_the_beat_task_runs_the_service(self, manager):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal("100.00")))
-        scheduled = schedule(manager, start=timezone.now() + timedelta(seconds=1), variant=variant, kind="price",
-                             new_price=Decimal("99.00"))
+        scheduled = schedule(
+            manager,
+            start=timezone.now() + timedelta(seconds=1),
+            variant=variant,
+            kind="price",
+            new_price=Decimal("99.00"),
+        )
         ScheduledPrice.objects.filter(pk=scheduled.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
         assert apply_scheduled_prices.apply().get() == (1, 0)
         assert price_of(variant) == Decimal("99.00")
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("fields,field", [
-        ({"kind": "percent"}, "percent"),
-        ({"kind": "price"}, "new_price"),
-        ({"kind": "percent", "percent": Decimal("0")}, "percent"),
-        ({"kind": "price", "new_price": Decimal("-5")}, "new_price"),
-        ({"kind": "percent", "percent": Decimal("-95")}, "percent"),
-    ])
+    @pytest.mark.parametrize(
+        "fields,field",
+        [
+            ({"kind": "percent"}, "percent"),
+            ({"kind": "price"}, "new_price"),
+            ({"kind": "percent", "percent": Decimal("0")}, "percent"),
+            ({"kind": "price", "new_price": Decimal("-5")}, "new_price"),
+            ({"kind": "percent", "percent": Decimal("-95")}, "percent"),
+        ],
+    )
     def test_incomplete_changes_are_refused(self, manager, fields, field):
         variant = VariantFactory()
         with pytest.raises(ValidationError) as refusal:
@@ -142,10 +161,12 @@ class TestBadInput:
         variant, category = VariantFactory(), CategoryFactory()
         soon = timezone.now() + timedelta(hours=1)
         price = {"kind": "price", "new_price": Decimal("10.00")}
-        for bad in ({"variant": variant, "start": timezone.now() - timedelta(minutes=1)},
-                    {"variant": variant, "category": category, "start": soon},
-                    {"start": soon},
-                    {"variant": variant, "start": soon, "end": soon - timedelta(minutes=1)}):
+        for bad in (
+            {"variant": variant, "start": timezone.now() - timedelta(minutes=1)},
+            {"variant": variant, "category": category, "start": soon},
+            {"start": soon},
+            {"variant": variant, "start": soon, "end": soon - timedelta(minutes=1)},
+        ):
             with pytest.raises(ValidationError):
                 schedule(manager, **price, **bad)
         schedule(manager, variant=variant, start=soon, end=soon + timedelta(days=1), **price)
@@ -177,11 +198,19 @@ class TestAdmin:
         client.force_login(admin_user)
         variant = VariantFactory()
         start = timezone.localtime() + timedelta(days=1)
-        response = client.post(reverse("admin:catalog_scheduledprice_add"), {
-            "variant": variant.pk, "kind": "percent", "percent": "-15", "new_price": "",
-            "starts_at_0": start.strftime("%d/%m/%Y"), "starts_at_1": start.strftime("%H:%M:%S"),
-            "ends_at_0": "", "ends_at_1": "",
-        })
+        response = client.post(
+            reverse("admin:catalog_scheduledprice_add"),
+            {
+                "variant": variant.pk,
+                "kind": "percent",
+                "percent": "-15",
+                "new_price": "",
+                "starts_at_0": start.strftime("%d/%m/%Y"),
+                "starts_at_1": start.strftime("%H:%M:%S"),
+                "ends_at_0": "",
+                "ends_at_1": "",
+            },
+        )
         assert response.status_code == 302, response.context["adminform"].form.errors
         scheduled = ScheduledPrice.objects.get()
         assert scheduled.created_by == admin_user and scheduled.status == "scheduled"

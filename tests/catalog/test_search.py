@@ -23,21 +23,35 @@ def catalog():
     asus, lenovo, inti = (BrandFactory(name=n, slug=n.lower()) for n in ("ASUS", "Lenovo", "Inti Wear"))
     sony = BrandFactory(name="Sony", slug="sony")
     return {
-        "gpu": ProductFactory(name="ASUS TUF Gaming GeForce RTX 4070 OC", brand=asus, category=gpus,
-                              base_sku="ASU-RTX4070", description="Tarjeta gráfica con 12 GB GDDR6X."),
-        "laptop": ProductFactory(name="Lenovo IdeaPad Slim 3", brand=lenovo, category=laptops,
-                                 description="Laptop liviana para estudiar."),
-        "sneaker": ProductFactory(name="Zapatillas Urban Runner", brand=inti, category=shoes,
-                                  description="Zapatillas urbanas cómodas."),
-        "chair": ProductFactory(name="Silla ergonómica Andes", brand=inti, category=chairs,
-                                description="Silla de oficina con soporte lumbar."),
-        "mention": ProductFactory(name="Mousepad XL", brand=asus, category=peripherals,
-                                  description="Ideal junto a tu silla gamer."),
+        "gpu": ProductFactory(
+            name="ASUS TUF Gaming GeForce RTX 4070 OC",
+            brand=asus,
+            category=gpus,
+            base_sku="ASU-RTX4070",
+            description="Tarjeta gráfica con 12 GB GDDR6X.",
+        ),
+        "laptop": ProductFactory(
+            name="Lenovo IdeaPad Slim 3", brand=lenovo, category=laptops, description="Laptop liviana para estudiar."
+        ),
+        "sneaker": ProductFactory(
+            name="Zapatillas Urban Runner", brand=inti, category=shoes, description="Zapatillas urbanas cómodas."
+        ),
+        "chair": ProductFactory(
+            name="Silla ergonómica Andes",
+            brand=inti,
+            category=chairs,
+            description="Silla de oficina con soporte lumbar.",
+        ),
+        "mention": ProductFactory(
+            name="Mousepad XL", brand=asus, category=peripherals, description="Ideal junto a tu silla gamer."
+        ),
         "draft": ProductFactory(name="Silla borrador", brand=inti, category=chairs, status=Product.Status.DRAFT),
-        "headset": ProductFactory(name="Sony WH-1000XM5", brand=sony, category=headphones,
-                                  description="Cancelación de ruido líder."),
-        "earbuds": ProductFactory(name="ASUS ROG Cetra II", brand=asus, category=headphones,
-                                  description="In-ear con cable USB-C."),
+        "headset": ProductFactory(
+            name="Sony WH-1000XM5", brand=sony, category=headphones, description="Cancelación de ruido líder."
+        ),
+        "earbuds": ProductFactory(
+            name="ASUS ROG Cetra II", brand=asus, category=headphones, description="In-ear con cable USB-C."
+        ),
     }
 
 
@@ -70,10 +84,17 @@ class TestSearch:
         assert sorted(names(result)) == sorted([catalog["headset"].name, catalog["earbuds"].name])
         assert result.corrected is None
 
-    @pytest.mark.parametrize("query", ["zapatilla", "zapatillas", "zapatillas urbanas", "laptops", "sillas ergonomicas"])
+    @pytest.mark.parametrize(
+        "query", ["zapatilla", "zapatillas", "zapatillas urbanas", "laptops", "sillas ergonomicas"]
+    )
     def test_singular_and_plural_find_the_same(self, catalog, query):
-        expected = {"zapatilla": "sneaker", "zapatillas": "sneaker", "zapatillas urbanas": "sneaker",
-                    "laptops": "laptop", "sillas ergonomicas": "chair"}[query]
+        expected = {
+            "zapatilla": "sneaker",
+            "zapatillas": "sneaker",
+            "zapatillas urbanas": "sneaker",
+            "laptops": "laptop",
+            "sillas ergonomicas": "chair",
+        }[query]
         result = search_products(Product.objects.visible(), query)
         assert names(result)[0] == catalog[expected].name
         assert result.corrected is None

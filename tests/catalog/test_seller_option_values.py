@@ -41,8 +41,9 @@ def test_a_size_that_exists_is_a_clear_form_error(client, sellers):
     existing = OptionValueFactory(slug="m", value="M")
     client.force_login(own.user)
 
-    response = client.post(ADD, {"option": existing.option_id, "value": "M", "slug": "m-2", "order": "0"},
-                           HTTP_ACCEPT_LANGUAGE="es")
+    response = client.post(
+        ADD, {"option": existing.option_id, "value": "M", "slug": "m-2", "order": "0"}, HTTP_ACCEPT_LANGUAGE="es"
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["__all__"]
@@ -54,8 +55,10 @@ def test_a_seller_cannot_rename_or_delete_a_shared_value(client, sellers):
     shared = OptionValueFactory(slug="m", value="M")
     client.force_login(own.user)
 
-    renamed = client.post(f"/admin/catalog/optionvalue/{shared.pk}/change/",
-                          {"option": shared.option_id, "value": "Mediano", "slug": "m", "order": "0"})
+    renamed = client.post(
+        f"/admin/catalog/optionvalue/{shared.pk}/change/",
+        {"option": shared.option_id, "value": "Mediano", "slug": "m", "order": "0"},
+    )
     deleted = client.post(f"/admin/catalog/optionvalue/{shared.pk}/delete/", {"post": "yes"})
 
     assert (renamed.status_code, deleted.status_code) == (403, 403)

@@ -28,7 +28,11 @@ def recount(*args) -> str:
 class TestLedgerKeepsUnitsSold:
     def test_a_paid_order_adds_its_units_per_product_and_a_replay_adds_nothing(self):
         product, other = ProductFactory(), ProductFactory()
-        red, blue, single = VariantFactory(product=product), VariantFactory(product=product), VariantFactory(product=other)
+        red, blue, single = (
+            VariantFactory(product=product),
+            VariantFactory(product=product),
+            VariantFactory(product=other),
+        )
         warehouse = WarehouseFactory()
         for variant in (red, blue, single):
             stock(variant, warehouse, quantity=10)
@@ -87,7 +91,8 @@ class TestRecount:
 
         rows = json.loads(recount("--format", "json", "--dry-run"))
         assert {row["sku"]: (row["stored"], row["ledger"], row["drift"]) for row in rows} == {
-            "KAL-DRIFT": (9, 4, 5), "KAL-INVENT": (77, 0, 77),
+            "KAL-DRIFT": (9, 4, 5),
+            "KAL-INVENT": (77, 0, 77),
         }
         assert units_sold(invented) == 77  # a dry run changes nothing
 
@@ -102,8 +107,10 @@ class TestRecount:
         services.order_stock_sell(order_id=602, lines={variant.pk: 2})
         Product.objects.filter(pk=variant.product_id).update(units_sold=0)
 
-        assert recount("--format", "csv").splitlines() == ["sku,product,stored,ledger,drift",
-                                                         f"KAL-CSV,{variant.product.name},0,2,-2"]
+        assert recount("--format", "csv").splitlines() == [
+            "sku,product,stored,ledger,drift",
+            f"KAL-CSV,{variant.product.name},0,2,-2",
+        ]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,7 +149,12 @@ def pack():
     mouse, pad = VariantFactory(sku="U-MOUSE"), VariantFactory(sku="U-PAD")
     stock(mouse, warehouse, quantity=200)
     stock(pad, warehouse, quantity=400)
-    return {"bundle": make_bundle([(mouse, 1), (pad, 2)], sku="PACK-UNITS"), "mouse": mouse, "pad": pad, "warehouse": warehouse}
+    return {
+        "bundle": make_bundle([(mouse, 1), (pad, 2)], sku="PACK-UNITS"),
+        "mouse": mouse,
+        "pad": pad,
+        "warehouse": warehouse,
+    }
 
 
 @pytest.mark.django_db
@@ -160,8 +172,11 @@ class TestBundlesCountBundles:
         assert units_sold(bundle.product) == 2
         assert units_sold(mouse.product) == 1
         assert units_sold(pad.product) == 0
-        sales = sorted(Movement.objects.filter(reference_id=801, kind="sale").values_list(
-            "stock_level__variant__sku", "quantity", "sold_as__sku", "bundle_units"))
+        sales = sorted(
+            Movement.objects.filter(reference_id=801, kind="sale").values_list(
+                "stock_level__variant__sku", "quantity", "sold_as__sku", "bundle_units"
+            )
+        )
         assert sales == [("U-MOUSE", -2, "PACK-UNITS", -2), ("U-MOUSE", -1, None, 0), ("U-PAD", -4, "PACK-UNITS", 0)]
         assert json.loads(recount("--format", "json")) == []
         call_command("inventory_verify", verbosity=0)  # each converted hold still has exactly its sale

@@ -35,8 +35,11 @@ def _offences(path: Path, module: str) -> list[str]:
                 found.append(f"{where} {root}…{method}()")
             elif method == "update" and WATCHED_FIELDS & {kw.arg for kw in node.keywords}:
                 found.append(f"{where} {root}…update({', '.join(kw.arg for kw in node.keywords)})")
-        elif method in ("set", "add", "remove", "clear") and isinstance(receiver, ast.Attribute) \
-                and receiver.attr == "option_values":
+        elif (
+            method in ("set", "add", "remove", "clear")
+            and isinstance(receiver, ast.Attribute)
+            and receiver.attr == "option_values"
+        ):
             found.append(f"{where} option_values.{method}()")
     return found
 
@@ -54,15 +57,18 @@ def test_catalog_writes_go_through_the_services():
     assert offences == [], "write these through catalog.services: " + "; ".join(offences)
 
 
-@pytest.mark.parametrize("source, caught", [
-    ("product.save()\n", True),
-    ("Variant.objects.filter(pk=1).update(is_active=False)\n", True),
-    ("Product.objects.filter(pk=1).update(base_price=1)\n", True),
-    ("Product.objects.filter(pk=1).update(is_featured=True)\n", False),
-    ("Variant.objects.create(product=p, sku='x')\n", True),
-    ("variant.option_values.set([v])\n", True),
-    ("order.save()\n", False),
-])
+@pytest.mark.parametrize(
+    "source, caught",
+    [
+        ("product.save()\n", True),
+        ("Variant.objects.filter(pk=1).update(is_active=False)\n", True),
+        ("Product.objects.filter(pk=1).update(base_price=1)\n", True),
+        ("Product.objects.filter(pk=1).update(is_featured=True)\n", False),
+        ("Variant.objects.create(product=p, sku='x')\n", True),
+        ("variant.option_values.set([v])\n", True),
+        ("order.save()\n", False),
+    ],
+)
 def test_the_walk_sees_each_kind_of_write(tmp_path, source, caught):
     module = tmp_path / "module.py"
     module.write_text(source)

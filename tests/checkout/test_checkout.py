@@ -12,16 +12,32 @@ from django.urls import reverse
 
 from cart.store import cart_store
 from catalog.models import Product
-from inventory.models import Movement, Reservation, StockLevel
 from checkout.state import SESSION_KEY
+from demo.shipping import load_demo_shipping
+from inventory.models import Movement, Reservation, StockLevel
 from orders.models import Order, OrderStatus
 from payments.models import Payment
 from payments.services import payment_method_ensure_test_gateway
-from demo.shipping import load_demo_shipping
 from shipping.models import ShippingMethod
 from tests.factories import (
-    BUYER_DNI, LIMA, ON_POSTGRESQL, PASSWORD, AddressFactory, KitFactory, KitItemFactory, ProductFactory, UserFactory,
-    VariantFactory, WarehouseFactory, checkout, delivery, details, fill_cart, place, review_key, stock,
+    BUYER_DNI,
+    LIMA,
+    ON_POSTGRESQL,
+    PASSWORD,
+    AddressFactory,
+    KitFactory,
+    KitItemFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    checkout,
+    delivery,
+    details,
+    fill_cart,
+    place,
+    review_key,
+    stock,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
@@ -44,7 +60,9 @@ class TestHappyPath:
         assert order.total == Decimal("357.00")
         assert order.shipping_address["ubigeo"] == "150122" and order.shipping_address["district"] == "Miraflores"
         assert sorted(order.lines.values_list("sku", "quantity", "unit_price")) == [
-            ("CAP-U", 1, Decimal("59.00")), ("HOOD-M", 2, Decimal("149.00"))]
+            ("CAP-U", 1, Decimal("59.00")),
+            ("HOOD-M", 2, Decimal("149.00")),
+        ]
         assert held_for(order) == 3
         assert not Reservation.objects.active().filter(cart_key__startswith="anon-").exists()
         assert cart_store().lines(client.session.get("cart_id", "none")) == {}
@@ -72,7 +90,9 @@ class TestHappyPath:
 
         page = client.get(reverse("payments:pay", args=[order.number]))
         assert "declined" in page.content.decode() or "rechaz" in page.content.decode()
-        client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "tarjeta-prueba"})
+        client.post(
+            reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "tarjeta-prueba"}
+        )
         client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
         order.refresh_from_db()
         assert order.status == OrderStatus.PAID
@@ -88,7 +108,9 @@ class TestHappyPath:
         options = client.get(reverse("checkout:delivery")).context["options"]
         assert options and all(option.price > 0 for option in options)
         cheapest = options[0]
-        client.post(reverse("checkout:delivery"), {"shipping_method": cheapest.method_id, "payment_method": "tarjeta-prueba"})
+        client.post(
+            reverse("checkout:delivery"), {"shipping_method": cheapest.method_id, "payment_method": "tarjeta-prueba"}
+        )
         place(client, review_key(client))
 
         order = Order.objects.get(customer=user)
@@ -120,13 +142,16 @@ class TestBadInput:
         assert place(client, "made-up-key").status_code == 302
         assert not Order.objects.exists()
 
-    @pytest.mark.parametrize("field,value", [
-        ("shipping-district", "040101"),  # a district of another province
-        ("shipping-province", "9999"),
-        ("shipping-department", "99"),
-        ("shipping-recipient", ""),
-        ("email", "not-an-email"),
-    ])
+    @pytest.mark.parametrize(
+        "field,value",
+        [
+            ("shipping-district", "040101"),  # a district of another province
+            ("shipping-province", "9999"),
+            ("shipping-department", "99"),
+            ("shipping-recipient", ""),
+            ("email", "not-an-email"),
+        ],
+    )
     def test_bad_details_are_refused(self, client, shop, field, value):
         fill_cart(client, ("HOOD-M", 1))
         data = {"email": "rosa@example.pe", "billing_same": "1", **{f"shipping-{k}": v for k, v in LIMA.items()}}
@@ -135,9 +160,16 @@ class TestBadInput:
         assert response.status_code == 200
         assert client.session.get(SESSION_KEY) is None
 
-    @pytest.mark.parametrize("kind,number,ok", [("dni", "12345678", True), ("dni", "1234", False),
-                                                ("ruc", "20100070970", True), ("ruc", "20100070971", False),
-                                                ("", "12345678", False)])
+    @pytest.mark.parametrize(
+        "kind,number,ok",
+        [
+            ("dni", "12345678", True),
+            ("dni", "1234", False),
+            ("ruc", "20100070970", True),
+            ("ruc", "20100070971", False),
+            ("", "12345678", False),
+        ],
+    )
     def test_receipt_documents_are_validated(self, client, shop, kind, number, ok):
         fill_cart(client, ("HOOD-M", 1))
         response = details(client, document_type=kind, document=number, legal_name="Comercial Andina S.A.C.")
@@ -160,13 +192,17 @@ class TestBadInput:
         fill_cart(client, ("HOOD-M", 1))
         details(client)
         pickup_elsewhere = ShippingMethod.objects.filter(code="shalom").first()
-        for data in ({"shipping_method": "999999", "payment_method": "tarjeta-prueba"},
-                     {"shipping_method": "abc", "payment_method": "tarjeta-prueba"},
-                     {"shipping_method": ShippingMethod.objects.get(code="olva-lima").pk, "payment_method": "bitcoin"}):
+        for data in (
+            {"shipping_method": "999999", "payment_method": "tarjeta-prueba"},
+            {"shipping_method": "abc", "payment_method": "tarjeta-prueba"},
+            {"shipping_method": ShippingMethod.objects.get(code="olva-lima").pk, "payment_method": "bitcoin"},
+        ):
             assert client.post(reverse("checkout:delivery"), data).status_code == 200
         if pickup_elsewhere is not None:  # a method that does not serve Lima, posted anyway
-            response = client.post(reverse("checkout:delivery"),
-                                   {"shipping_method": pickup_elsewhere.pk, "payment_method": "tarjeta-prueba"})
+            response = client.post(
+                reverse("checkout:delivery"),
+                {"shipping_method": pickup_elsewhere.pk, "payment_method": "tarjeta-prueba"},
+            )
             assert response.status_code == 200
 
     def test_a_method_that_stops_serving_is_caught_at_review(self, client, shop):
@@ -293,7 +329,9 @@ class TestBadInput:
         order = checkout(client)
         stranger = Client()
         assert stranger.get(reverse("payments:pay", args=[order.number])).status_code == 404
-        assert stranger.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"}).status_code == 404
+        assert (
+            stranger.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"}).status_code == 404
+        )
         order.refresh_from_db()
         assert order.status == OrderStatus.PENDING_PAYMENT
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from tests.harness import clear_cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from credit.services.gift_cards import gift_card_issue, gift_card_void
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import Payment
 from tests.factories import UserFactory, delivery, details, fill_cart, place, review_key
+from tests.harness import clear_cache
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
@@ -54,8 +54,14 @@ def test_a_card_pays_part_and_the_gateway_the_rest(shopper, shop, card):
 
 
 def test_a_card_covering_everything_pays_without_a_gateway(shopper, shop):
-    big = gift_card_issue(actor=UserFactory(is_staff=True), amount="1000", recipient_name="Rosa",
-                          recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
+    big = gift_card_issue(
+        actor=UserFactory(is_staff=True),
+        amount="1000",
+        recipient_name="Rosa",
+        recipient_email="rosa@example.pe",
+        sender_name="Lucía",
+        reason="Prueba",
+    )
     to_review(shopper)
     apply(shopper, big.code)
     response = place(shopper, review_key(shopper))
@@ -76,9 +82,15 @@ def test_replaying_the_place_form_spends_once(shopper, shop, card):
     assert GiftCardUse.objects.count() == 1 and Order.objects.count() == 1
 
 
-@pytest.mark.parametrize("code, message", [
-    ("", "no existe"), ("ABCD-EFGH-JKLM-NPQR", "no existe"), ("<script>", "no existe"), ("x" * 500, "no existe"),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("", "no existe"),
+        ("ABCD-EFGH-JKLM-NPQR", "no existe"),
+        ("<script>", "no existe"),
+        ("x" * 500, "no existe"),
+    ],
+)
 def test_unknown_codes_say_so_and_apply_nothing(shopper, shop, code, message):
     to_review(shopper)
     body = apply(shopper, code).content.decode()
@@ -111,9 +123,14 @@ def test_a_card_spent_elsewhere_after_applying_refuses_the_placement(shopper, sh
     apply(shopper, card.code, "80.00")
     key = review_key(shopper)
     gift_card_spend(code=card.code, order=make_order(), amount="50.00")
-    response = place(shopper, key, )
-    assert response.status_code == 302 and Order.objects.filter(customer__isnull=False, email="rosa@example.pe",
-                                                                 lines__sku="HOOD-M").count() == 0
+    response = place(
+        shopper,
+        key,
+    )
+    assert (
+        response.status_code == 302
+        and Order.objects.filter(customer__isnull=False, email="rosa@example.pe", lines__sku="HOOD-M").count() == 0
+    )
     assert GiftCardUse.objects.count() == 1
 
 
@@ -131,18 +148,33 @@ def test_guessing_codes_is_rate_limited(shopper, shop, settings):
 
 def buy(client, **changes):
     page = client.get(reverse("checkout:gift_card_buy"))
-    data = {"key": page.context["key"], "amount": "100", "other_amount": "", "recipient_name": "Lucía",
-            "recipient_email": "lucia@example.pe", "sender_name": "Rosa", "message": "<b>¡Feliz día!</b>",
-            "deliver_on": timezone.localdate().isoformat(), "payment_method": "tarjeta-prueba", **changes}
+    data = {
+        "key": page.context["key"],
+        "amount": "100",
+        "other_amount": "",
+        "recipient_name": "Lucía",
+        "recipient_email": "lucia@example.pe",
+        "sender_name": "Rosa",
+        "message": "<b>¡Feliz día!</b>",
+        "deliver_on": timezone.localdate().isoformat(),
+        "payment_method": "tarjeta-prueba",
+        **changes,
+    }
     return client.post(reverse("checkout:gift_card_buy"), data)
 
 
-def test_buying_a_card_is_an_order_without_shipping_paid_at_the_gateway(shopper, shop, django_capture_on_commit_callbacks):
+def test_buying_a_card_is_an_order_without_shipping_paid_at_the_gateway(
+    shopper, shop, django_capture_on_commit_callbacks
+):
     response = buy(shopper, amount="other", other_amount="250")
     order = Order.objects.get()
     assert response.url == reverse("payments:pay", args=[order.number])
     assert (order.total, order.gift_cards_total, order.shipping_total, order.shipping_method) == (
-        Decimal("250.00"), Decimal("250.00"), Decimal("0.00"), None)
+        Decimal("250.00"),
+        Decimal("250.00"),
+        Decimal("0.00"),
+        None,
+    )
     assert Payment.objects.get(order=order).amount == Decimal("250.00")
     with django_capture_on_commit_callbacks(execute=True):
         shopper.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
@@ -151,11 +183,20 @@ def test_buying_a_card_is_an_order_without_shipping_paid_at_the_gateway(shopper,
     assert card.delivered_at is not None
 
 
-@pytest.mark.parametrize("changes", [
-    {"amount": "other", "other_amount": "49"}, {"amount": "other", "other_amount": "1001"},
-    {"amount": "other", "other_amount": "99.50"}, {"amount": "75"}, {"recipient_email": "lucia@"},
-    {"deliver_on": "2000-01-01"}, {"message": "x" * 301}, {"payment_method": "nope"}, {"recipient_name": ""},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": "other", "other_amount": "49"},
+        {"amount": "other", "other_amount": "1001"},
+        {"amount": "other", "other_amount": "99.50"},
+        {"amount": "75"},
+        {"recipient_email": "lucia@"},
+        {"deliver_on": "2000-01-01"},
+        {"message": "x" * 301},
+        {"payment_method": "nope"},
+        {"recipient_name": ""},
+    ],
+)
 def test_bad_purchases_are_refused_and_write_nothing(shopper, shop, changes):
     response = buy(shopper, **changes)
     assert response.status_code == 200 and response.context["form"].errors
@@ -164,8 +205,15 @@ def test_bad_purchases_are_refused_and_write_nothing(shopper, shop, changes):
 
 def test_a_double_submit_buys_once_and_a_stale_key_is_refused(shopper, shop):
     page = shopper.get(reverse("checkout:gift_card_buy"))
-    data = {"key": page.context["key"], "amount": "50", "recipient_name": "Lucía", "recipient_email": "l@example.pe",
-            "sender_name": "Rosa", "deliver_on": timezone.localdate().isoformat(), "payment_method": "tarjeta-prueba"}
+    data = {
+        "key": page.context["key"],
+        "amount": "50",
+        "recipient_name": "Lucía",
+        "recipient_email": "l@example.pe",
+        "sender_name": "Rosa",
+        "deliver_on": timezone.localdate().isoformat(),
+        "payment_method": "tarjeta-prueba",
+    }
     shopper.post(reverse("checkout:gift_card_buy"), data)
     shopper.post(reverse("checkout:gift_card_buy"), data)
     assert Order.objects.count() == 1 and GiftCard.objects.count() == 1

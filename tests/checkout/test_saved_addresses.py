@@ -18,14 +18,30 @@ from checkout.state import SESSION_KEY
 from legal.models import Consent
 from orders.models import Order
 from tests.factories import (
-    LIMA, PASSWORD, AddressFactory, UserFactory, delivery, details, fill_cart, place, review_key,
+    LIMA,
+    PASSWORD,
+    AddressFactory,
+    UserFactory,
+    delivery,
+    details,
+    fill_cart,
+    place,
+    review_key,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 # The customer's saved office, typed again (Cayma, Arequipa).
-AREQUIPA = {"recipient": "Ana Torres Vega", "phone": "954 321 987", "street": "Calle Misti 456", "reference": "",
-            "department": "04", "province": "0401", "district": "040103", "postal_code": "04017"}
+AREQUIPA = {
+    "recipient": "Ana Torres Vega",
+    "phone": "954 321 987",
+    "street": "Calle Misti 456",
+    "reference": "",
+    "department": "04",
+    "province": "0401",
+    "district": "040103",
+    "postal_code": "04017",
+}
 UNKNOWN = "Esa dirección no está en tu libreta de direcciones"
 
 
@@ -33,11 +49,25 @@ UNKNOWN = "Esa dirección no está en tu libreta de direcciones"
 def book_owner(client):
     """A signed-in customer whose book has a Lima address (the default) and an Arequipa one."""
     user = UserFactory(email="ana@example.pe")
-    home = AddressFactory(user=user, label="Casa", is_default_shipping=True, street="Av. Larco 101",
-                          reference="frente al parque", phone="987 654 321")
-    office = AddressFactory(user=user, label="Oficina", recipient="Ana Torres Vega", department="04",
-                            province="Arequipa", district="Cayma", street="Calle Misti 456", phone="954 321 987",
-                            postal_code="04017")
+    home = AddressFactory(
+        user=user,
+        label="Casa",
+        is_default_shipping=True,
+        street="Av. Larco 101",
+        reference="frente al parque",
+        phone="987 654 321",
+    )
+    office = AddressFactory(
+        user=user,
+        label="Oficina",
+        recipient="Ana Torres Vega",
+        department="04",
+        province="Arequipa",
+        district="Cayma",
+        street="Calle Misti 456",
+        phone="954 321 987",
+        postal_code="04017",
+    )
     client.login(username=user.email, password=PASSWORD)
     fill_cart(client, ("CAP-U", 1))
     return {"user": user, "home": home, "office": office}
@@ -110,7 +140,9 @@ class TestThePage:
         assert 'value="Av. Arequipa 1234"' in html  # the new address typed, kept by the session
 
     def test_without_javascript_updating_the_lists_keeps_the_choice(self, client, shop, book_owner):
-        response = choose(client, "new", refresh_lists="1", **{"shipping-department": "04", "shipping-province": "0401"})
+        response = choose(
+            client, "new", refresh_lists="1", **{"shipping-department": "04", "shipping-province": "0401"}
+        )
         html = response.content.decode()
         assert response.status_code == 200 and 'value="new" id="address-new" checked' in html
         assert '<option value="040103">Cayma</option>' in html
@@ -144,8 +176,12 @@ class TestChoosingASavedAddress:
         assert options_of(client.get(reverse("checkout:delivery"))) != options_of(saved)
 
     def test_a_saved_address_ignores_the_new_address_fields_posted_with_it(self, client, shop, book_owner):
-        response = choose(client, book_owner["office"].pk, save_address="1",
-                          **{"shipping-recipient": "", "shipping-district": "999999"})
+        response = choose(
+            client,
+            book_owner["office"].pk,
+            save_address="1",
+            **{"shipping-recipient": "", "shipping-district": "999999"},
+        )
         assert response.status_code == 302
         assert client.session[SESSION_KEY]["shipping"]["ubigeo"] == "040103"
         assert Address.objects.filter(user=book_owner["user"]).count() == 2  # nothing added to the book
@@ -157,7 +193,9 @@ class TestANewAddress:
         assert choose_new(client, AREQUIPA | {"street": "Av. Cayma 12"}, save_address="on").status_code == 302
         assert choose_new(client, AREQUIPA | {"street": "Av. Cayma 12"}, save_address="on").status_code == 302
 
-        added = Address.objects.filter(user=book_owner["user"]).exclude(pk__in=[book_owner["home"].pk, book_owner["office"].pk])
+        added = Address.objects.filter(user=book_owner["user"]).exclude(
+            pk__in=[book_owner["home"].pk, book_owner["office"].pk]
+        )
         assert Address.objects.filter(user=book_owner["user"]).count() == before + 1
         assert added.get().ubigeo == "040103" and not added.get().is_default_shipping
         order = place_order(client)
@@ -182,16 +220,21 @@ class TestANewAddress:
         someone = AddressFactory()
         fill_cart(client, ("CAP-U", 1))
         assert details(client, address=LIMA, save_address="on").status_code == 302
-        posted = {"email": "rosa@example.pe", "billing_same": "1", "address": someone.pk,
-                  **{f"shipping-{name}": value for name, value in LIMA.items()}}
+        posted = {
+            "email": "rosa@example.pe",
+            "billing_same": "1",
+            "address": someone.pk,
+            **{f"shipping-{name}": value for name, value in LIMA.items()},
+        }
         assert client.post(reverse("checkout:details"), posted).status_code == 302
         assert client.session[SESSION_KEY]["shipping"]["street"] == LIMA["street"]  # the form's, never someone's
         assert Address.objects.count() == 1
 
     def test_the_book_and_the_consent_are_written_together_or_not_at_all(self, shop, book_owner, monkeypatch):
+        from django.core.exceptions import ValidationError
+
         from checkout.forms import CheckoutDetails
         from checkout.state import CheckoutState
-        from django.core.exceptions import ValidationError
 
         def refuse(**kwargs):
             raise ValidationError("Dirección rechazada.")
@@ -199,18 +242,30 @@ class TestANewAddress:
         monkeypatch.setattr(checkout_services, "address_remember", refuse)
         state = CheckoutState(email="ana@example.pe", shipping={"ubigeo": "150122"})
         shipping = {**LIMA, "province": "Lima", "district": "Miraflores", "ubigeo": "150122"}
-        details_ = CheckoutDetails(email="ana@example.pe", document_type="", document="", legal_name="",
-                                   shipping=shipping, billing={}, accepts_policies=True, marketing=False,
-                                   save_address=True)
+        details_ = CheckoutDetails(
+            email="ana@example.pe",
+            document_type="",
+            document="",
+            legal_name="",
+            shipping=shipping,
+            billing={},
+            accepts_policies=True,
+            marketing=False,
+            save_address=True,
+        )
         with pytest.raises(CheckoutError, match="Dirección rechazada"):
-            checkout_services.checkout_details_record(state=state, details=details_, customer=book_owner["user"], ip=None)
+            checkout_services.checkout_details_record(
+                state=state, details=details_, customer=book_owner["user"], ip=None
+            )
         assert not Consent.objects.exists()
         assert state.shipping == {"ubigeo": "150122"}  # the session's answers are untouched
 
 
 class TestTampering:
-    @pytest.mark.parametrize("posted", ["stranger", "deleted", "abc", "", "-1", "0", "1.0", "99999999999999999999",
-                                        "1 OR 1=1", "NEW", "new "])
+    @pytest.mark.parametrize(
+        "posted",
+        ["stranger", "deleted", "abc", "", "-1", "0", "1.0", "99999999999999999999", "1 OR 1=1", "NEW", "new "],
+    )
     def test_an_address_not_in_the_book_is_a_form_error(self, client, shop, book_owner, posted):
         stranger = AddressFactory(street="Jr. Ajeno 77")
         gone = AddressFactory(user=book_owner["user"], street="Jr. Borrado 5")
@@ -247,8 +302,9 @@ class TestQueries:
     @pytest.mark.parametrize("step", ["page", "choice"])
     def test_the_same_for_one_or_many_saved_addresses(self, client, shop, django_assert_num_queries, step):
         user = UserFactory()
-        office = AddressFactory(user=user, department="04", province="Arequipa", district="Cayma",
-                                is_default_shipping=True)
+        office = AddressFactory(
+            user=user, department="04", province="Arequipa", district="Cayma", is_default_shipping=True
+        )
         client.login(username=user.email, password=PASSWORD)
         fill_cart(client, ("CAP-U", 1))
 

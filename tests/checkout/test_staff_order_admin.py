@@ -22,12 +22,26 @@ def key_of(response) -> str:
 
 
 def posted(key: str, action: str, **overrides) -> dict:
-    data = {"key": key, "action": action, "channel": "whatsapp", "email": "nuevo@example.pe", "document_type": "dni",
-            "document": "45678912", "legal_name": "", "coupon_code": "",
-            "shipping_method": str(ShippingMethod.objects.get(code="olva-lima").pk),
-            "lines-TOTAL_FORMS": "6", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0",
-            "lines-MAX_NUM_FORMS": "6", "lines-0-sku": "HOOD-M", "lines-0-quantity": "2",
-            "lines-1-sku": "CAP-U", "lines-1-quantity": "1", **LIMA}
+    data = {
+        "key": key,
+        "action": action,
+        "channel": "whatsapp",
+        "email": "nuevo@example.pe",
+        "document_type": "dni",
+        "document": "45678912",
+        "legal_name": "",
+        "coupon_code": "",
+        "shipping_method": str(ShippingMethod.objects.get(code="olva-lima").pk),
+        "lines-TOTAL_FORMS": "6",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "6",
+        "lines-0-sku": "HOOD-M",
+        "lines-0-quantity": "2",
+        "lines-1-sku": "CAP-U",
+        "lines-1-quantity": "1",
+        **LIMA,
+    }
     data.update(overrides)
     return data
 
@@ -88,8 +102,9 @@ class TestTakingAnOrder:
         assert "No hay ningún producto con el SKU NO-EXISTE" in response.content.decode()
         assert writes() == (0, 0, 0)
 
-    def test_create_places_one_order_and_e_mails_its_link(self, client, shop, staff_member,
-                                                          django_capture_on_commit_callbacks, mailoutbox):
+    def test_create_places_one_order_and_e_mails_its_link(
+        self, client, shop, staff_member, django_capture_on_commit_callbacks, mailoutbox
+    ):
         client.force_login(staff_member)
         key = key_of(client.get(TAKE))
         with django_capture_on_commit_callbacks(execute=True):
@@ -115,7 +130,7 @@ class TestTakingAnOrder:
         assert response.status_code == 400 and Order.objects.count() == 0
 
 
-BLANK_ADDRESS = {name: "" for name in LIMA}
+BLANK_ADDRESS = dict.fromkeys(LIMA, "")
 
 
 def shown_methods(response) -> list[str]:
@@ -128,6 +143,7 @@ def shown_methods(response) -> list[str]:
 class TestThePageHelpsStaffFillTheOrder:
     def test_the_customers_saved_addresses_are_offered_and_one_fills_the_address(self, client, shop, staff_member):
         from tests.factories import AddressFactory
+
         rosa = UserFactory(email="rosa@example.pe")
         home = AddressFactory(user=rosa, recipient="Rosa Quispe", street="Av. Arequipa 1234")
         stranger = AddressFactory(street="Calle Ajena 9")
@@ -138,30 +154,38 @@ class TestThePageHelpsStaffFillTheOrder:
         assert page.status_code == 200 and "Av. Arequipa 1234" in content and "Calle Ajena 9" not in content
         assert f'name="use_address" value="{home.pk}"' in content
 
-        filled = client.post(TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS),
-                                    "use_address": str(home.pk)})
+        filled = client.post(
+            TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS), "use_address": str(home.pk)}
+        )
         address = filled.context["address"]
         assert filled.status_code == 200 and not address.is_bound
         assert (address["recipient"].value(), address["district"].value()) == ("Rosa Quispe", home.ubigeo)
         assert shown_methods(filled) and "shalom-agencia" not in shown_methods(filled)
 
-        refused = client.post(TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS),
-                                     "use_address": str(stranger.pk)})
+        refused = client.post(
+            TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS), "use_address": str(stranger.pk)}
+        )
         assert refused.context["address"]["street"].value() in ("", None)
         assert "no está en la libreta de direcciones" in refused.content.decode()
         assert Order.objects.count() == 0
 
     def test_only_the_shipping_methods_that_reach_the_address_are_offered(self, client, shop, staff_member):
         from shipping.selectors import shipping_options
+
         client.force_login(staff_member)
         first = client.get(TAKE)
         assert shown_methods(first) == [] and "Elige la dirección de entrega" in first.content.decode()
         key = key_of(first)
         lima = client.post(TAKE, posted(key, "refresh"))
-        expected = shipping_options(department="15", province="1501", weight_kg=shop["hoodie"].product.weight_kg * 2
-                                    + shop["cap"].product.weight_kg, subtotal=357)
+        expected = shipping_options(
+            department="15",
+            province="1501",
+            weight_kg=shop["hoodie"].product.weight_kg * 2 + shop["cap"].product.weight_kg,
+            subtotal=357,
+        )
         assert set(shown_methods(lima)) == set(
-            ShippingMethod.objects.filter(pk__in=[o.method_id for o in expected]).values_list("code", flat=True))
+            ShippingMethod.objects.filter(pk__in=[o.method_id for o in expected]).values_list("code", flat=True)
+        )
         assert "olva-lima" in shown_methods(lima) and "shalom-agencia" not in shown_methods(lima)
         cusco = client.post(TAKE, posted(key, "refresh", department="08", province="0801", district="080101"))
         assert "olva-lima" not in shown_methods(cusco) and "shalom-agencia" in shown_methods(cusco)
@@ -170,10 +194,12 @@ class TestThePageHelpsStaffFillTheOrder:
         tampered = client.post(TAKE, posted(key, "calculate", shipping_method=str(shalom.pk)))
         assert tampered.status_code == 400 and tampered.context["quote"] is None
 
-    def test_a_product_search_lists_what_is_on_sale_by_name_or_sku(self, client, shop, staff_member,
-                                                                   django_assert_max_num_queries):
+    def test_a_product_search_lists_what_is_on_sale_by_name_or_sku(
+        self, client, shop, staff_member, django_assert_max_num_queries
+    ):
         from catalog.models import Product
         from tests.factories import ProductFactory, VariantFactory
+
         VariantFactory(sku="GORRA-OLD", product=ProductFactory(name="Gorra retirada", status=Product.Status.INACTIVE))
         client.force_login(staff_member)
         key = key_of(client.get(TAKE))
@@ -186,18 +212,25 @@ class TestThePageHelpsStaffFillTheOrder:
         assert [row.variant.sku for row in by_sku.context["search_results"]] == ["HOOD-M"]
         with django_assert_max_num_queries(3):
             from checkout.staff_orders import staff_order_products
+
             assert len(staff_order_products(term="o")) == 0  # too short: no query
             staff_order_products(term="gorra inti")
 
     def test_adding_a_product_from_the_search_fills_a_line(self, client, shop, staff_member):
         client.force_login(staff_member)
         key = key_of(client.get(TAKE))
-        added = client.post(TAKE, {**posted(key, "refresh", **{"lines-1-sku": "", "lines-1-quantity": ""}),
-                                   "add_sku": "CAP-U"})
+        added = client.post(
+            TAKE, {**posted(key, "refresh", **{"lines-1-sku": "", "lines-1-quantity": ""}), "add_sku": "CAP-U"}
+        )
         rows = [(line["sku"].value(), str(line["quantity"].value())) for line in added.context["lines"]]
         assert rows[:2] == [("HOOD-M", "2"), ("CAP-U", "1")] and all(sku in ("", None) for sku, _q in rows[2:])
-        again = client.post(TAKE, {**posted(key, "refresh", **{"lines-0-sku": "hood-m", "lines-1-sku": "",
-                                                               "lines-1-quantity": ""}), "add_sku": "HOOD-M"})
+        again = client.post(
+            TAKE,
+            {
+                **posted(key, "refresh", **{"lines-0-sku": "hood-m", "lines-1-sku": "", "lines-1-quantity": ""}),
+                "add_sku": "HOOD-M",
+            },
+        )
         rows = [(line["sku"].value(), str(line["quantity"].value())) for line in again.context["lines"]]
         assert rows[0] == ("hood-m", "3")
         assert Order.objects.count() == 0
@@ -215,8 +248,18 @@ class TestThePageHelpsStaffFillTheOrder:
         UserFactory(email="rosa@example.pe")
         client.force_login(staff_member)
         key = key_of(client.get(TAKE))
-        assert client.post(TAKE, posted(key, "create", email="rosa@example.pe", **{
-            "lines-0-quantity": "5", "lines-1-sku": "", "lines-1-quantity": ""})).status_code == 302
+        assert (
+            client.post(
+                TAKE,
+                posted(
+                    key,
+                    "create",
+                    email="rosa@example.pe",
+                    **{"lines-0-quantity": "5", "lines-1-sku": "", "lines-1-quantity": ""},
+                ),
+            ).status_code
+            == 302
+        )
         first = Order.objects.get()
         key = key_of(client.get(TAKE))
         before = writes()
@@ -228,26 +271,35 @@ class TestThePageHelpsStaffFillTheOrder:
 
     def test_a_saved_address_without_its_district_asks_staff_to_type_it(self, client, shop, staff_member):
         from tests.factories import AddressFactory
+
         rosa = UserFactory(email="rosa@example.pe")
         old = AddressFactory(user=rosa, district="Nowhere", street="Jr. Antiguo 1")  # typed before the lists
         client.force_login(staff_member)
         key = key_of(client.get(TAKE))
-        response = client.post(TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS),
-                                      "use_address": str(old.pk)})
+        response = client.post(
+            TAKE, {**posted(key, "refresh", email="rosa@example.pe", **BLANK_ADDRESS), "use_address": str(old.pk)}
+        )
         assert response.status_code == 200 and response.context["address"]["street"].value() in ("", None)
         assert "le faltan la provincia y el distrito" in response.content.decode()
 
     def test_the_search_results_cost_the_same_queries_for_one_product_or_ten(self, client, shop, staff_member):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
+
         from tests.factories import OptionValueFactory, ProductFactory, VariantFactory, stock
+
         client.force_login(staff_member)
         key = key_of(client.get(TAKE))
         with CaptureQueriesContext(connection) as one:
             client.post(TAKE, posted(key, "search", q="gorra"))
         for n in range(9):
-            stock(VariantFactory(sku=f"GORRA-{n}", product=ProductFactory(name=f"Gorra {n}"),
-                                 values=[OptionValueFactory()]), shop["warehouse"], 2)
+            stock(
+                VariantFactory(
+                    sku=f"GORRA-{n}", product=ProductFactory(name=f"Gorra {n}"), values=[OptionValueFactory()]
+                ),
+                shop["warehouse"],
+                2,
+            )
         client.post(TAKE, posted(key, "search", q="gorra"))  # the page's frame, kept per catalog version, again
         with CaptureQueriesContext(connection) as ten:
             response = client.post(TAKE, posted(key, "search", q="gorra"))
@@ -257,8 +309,10 @@ class TestThePageHelpsStaffFillTheOrder:
 
 def test_the_page_is_valid_html_in_each_of_its_states(client, shop, staff_member, tmp_path):
     import shutil
+
     from tests.factories import AddressFactory
     from tests.html_checker import vnu_errors
+
     if shutil.which("java") is None:
         pytest.skip("the Nu HTML Checker needs Java (make test-deps installs it)")
     AddressFactory(user=UserFactory(email="rosa@example.pe"))

@@ -17,8 +17,9 @@ from tests.factories import LIMA, ProductFactory, VariantFactory, WarehouseFacto
 from tests.threads import run_in_threads
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -40,9 +41,19 @@ def test_two_staff_orders_for_the_last_unit_make_one_order(staff_member):
 
     def take(index: int) -> Order:
         return staff_order_place(
-            taken_by=staff_member, channel=channels[index], email=f"cliente{index}@example.pe", phone="987654321",
-            lines=[("PONCHO-U", "1")], address_data=dict(LIMA), shipping_method_id=method.pk,
-            document_type="", document="", legal_name="", coupon_code="", key=f"staff-{index:032x}")
+            taken_by=staff_member,
+            channel=channels[index],
+            email=f"cliente{index}@example.pe",
+            phone="987654321",
+            lines=[("PONCHO-U", "1")],
+            address_data=dict(LIMA),
+            shipping_method_id=method.pk,
+            document_type="",
+            document="",
+            legal_name="",
+            coupon_code="",
+            key=f"staff-{index:032x}",
+        )
 
     results, errors = run_in_threads(take, 2)
 

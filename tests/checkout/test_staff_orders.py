@@ -9,7 +9,10 @@ from cart.services import Cart, cart_add
 from checkout.forms import CheckoutAddressForm
 from checkout.services import CheckoutError, checkout_place_order
 from checkout.staff_orders import (
-    staff_order_payment_link, staff_order_place, staff_order_quote, staff_order_whatsapp_link,
+    staff_order_payment_link,
+    staff_order_place,
+    staff_order_quote,
+    staff_order_whatsapp_link,
 )
 from checkout.state import CheckoutState
 from inventory.models import Reservation
@@ -26,9 +29,17 @@ def olva_lima() -> ShippingMethod:
 
 
 def answers(**overrides) -> dict:
-    data = {"email": "nuevo@example.pe", "phone": "987654321", "lines": [("HOOD-M", "2"), ("CAP-U", "1"), ("", "")],
-            "address_data": dict(LIMA), "shipping_method_id": olva_lima().pk, "document_type": "dni",
-            "document": "45678912", "legal_name": "", "coupon_code": ""}
+    data = {
+        "email": "nuevo@example.pe",
+        "phone": "987654321",
+        "lines": [("HOOD-M", "2"), ("CAP-U", "1"), ("", "")],
+        "address_data": dict(LIMA),
+        "shipping_method_id": olva_lima().pk,
+        "document_type": "dni",
+        "document": "45678912",
+        "legal_name": "",
+        "coupon_code": "",
+    }
     data.update(overrides)
     return data
 
@@ -52,14 +63,21 @@ def shopper_order(*, email, lines, coupon_code="", key="shopper-key", customer=N
     cart = Cart(id=f"shopper-{key}", customer=customer, coupon_code=coupon_code)
     for sku, quantity in lines:
         cart_add(cart=cart, sku=sku, quantity=quantity)
-    state = CheckoutState(email=email, shipping=form.snapshot(), document_type="dni", document="45678912",
-                          shipping_method_id=olva_lima().pk, payment_method=TEST_GATEWAY_METHOD_CODE)
+    state = CheckoutState(
+        email=email,
+        shipping=form.snapshot(),
+        document_type="dni",
+        document="45678912",
+        shipping_method_id=olva_lima().pk,
+        payment_method=TEST_GATEWAY_METHOD_CODE,
+    )
     return checkout_place_order(cart=cart, state=state, key=key, key_handed=True, customer=customer)
 
 
 class TestPlacing:
     def test_a_guest_order_costs_what_checkout_charges_and_holds_its_units(
-            self, shop, staff_member, django_capture_on_commit_callbacks, mailoutbox):
+        self, shop, staff_member, django_capture_on_commit_callbacks, mailoutbox
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             order = take(staff_member)
         shopper = shopper_order(email="otra@example.pe", lines=[("HOOD-M", 2), ("CAP-U", 1)])
@@ -68,7 +86,11 @@ class TestPlacing:
         assert order.customer is None and order.email == "nuevo@example.pe"
         assert order.channel == OrderChannel.WHATSAPP and order.taken_by == staff_member
         assert (order.subtotal, order.discount_total, order.shipping_total, order.total) == (
-            shopper.subtotal, shopper.discount_total, shopper.shipping_total, shopper.total)
+            shopper.subtotal,
+            shopper.discount_total,
+            shopper.shipping_total,
+            shopper.total,
+        )
         assert order.total == Decimal("357.00")
         assert shopper.channel == OrderChannel.WEB and shopper.taken_by is None
         assert held_for(order) == 3
@@ -122,24 +144,27 @@ class TestPlacing:
 
 
 class TestRefusals:
-    @pytest.mark.parametrize(("overrides", "message"), [
-        ({"lines": [("NO-EXISTE", "1")]}, "NO-EXISTE"),
-        ({"lines": [("HOOD-M", "0")]}, "HOOD-M"),
-        ({"lines": [("HOOD-M", "-2")]}, "HOOD-M"),
-        ({"lines": [("HOOD-M", "abc")]}, "HOOD-M"),
-        ({"lines": [("HOOD-M", "100")]}, "99"),
-        ({"lines": [("", "")]}, ""),
-        ({"lines": [("CAP-U", "5")]}, ""),  # 4 in stock
-        ({"address_data": {**LIMA, "district": "999999"}}, ""),
-        ({"address_data": {**LIMA, "province": "0401", "district": "040101"}}, ""),
-        ({"shipping_method_id": 999999}, ""),
-        ({"shipping_method_id": "x"}, ""),
-        ({"document": "1234"}, ""),
-        ({"document_type": "ruc", "document": "20123456789", "legal_name": ""}, ""),
-        ({"document_type": "ruc", "document": "20000000000", "legal_name": "Andina SAC"}, ""),
-        ({"coupon_code": "NOEXISTE"}, ""),
-        ({"email": "no-es-un-correo"}, ""),
-    ])
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            ({"lines": [("NO-EXISTE", "1")]}, "NO-EXISTE"),
+            ({"lines": [("HOOD-M", "0")]}, "HOOD-M"),
+            ({"lines": [("HOOD-M", "-2")]}, "HOOD-M"),
+            ({"lines": [("HOOD-M", "abc")]}, "HOOD-M"),
+            ({"lines": [("HOOD-M", "100")]}, "99"),
+            ({"lines": [("", "")]}, ""),
+            ({"lines": [("CAP-U", "5")]}, ""),  # 4 in stock
+            ({"address_data": {**LIMA, "district": "999999"}}, ""),
+            ({"address_data": {**LIMA, "province": "0401", "district": "040101"}}, ""),
+            ({"shipping_method_id": 999999}, ""),
+            ({"shipping_method_id": "x"}, ""),
+            ({"document": "1234"}, ""),
+            ({"document_type": "ruc", "document": "20123456789", "legal_name": ""}, ""),
+            ({"document_type": "ruc", "document": "20000000000", "legal_name": "Andina SAC"}, ""),
+            ({"coupon_code": "NOEXISTE"}, ""),
+            ({"email": "no-es-un-correo"}, ""),
+        ],
+    )
     def test_bad_answers_are_refused_and_nothing_is_written(self, shop, staff_member, overrides, message):
         before = nothing_written()
         with pytest.raises(CheckoutError) as refusal:
@@ -186,6 +211,7 @@ class TestSkusInAnyCase:
 
     def test_an_exact_sku_wins_over_one_that_differs_in_case(self, shop, staff_member):
         from tests.factories import ProductFactory, VariantFactory, stock
+
         lower = VariantFactory(sku="hood-m", product=ProductFactory(name="Otra prenda"))
         stock(lower, shop["warehouse"], 3)
         quote = staff_order_quote(**answers(lines=[("hood-m", "1")]))
@@ -196,7 +222,7 @@ class TestSkusInAnyCase:
 
 
 class TestCalculateRefusesWhatCreateRefuses:
-    """"Calcular" runs the placement "Crear" runs, rolled back: every refusal shows there first,
+    """ "Calcular" runs the placement "Crear" runs, rolled back: every refusal shows there first,
     worded for the staff member (the customer is "el cliente", never "tú")."""
 
     def refused(self, staff_member, **overrides) -> str:
@@ -216,8 +242,10 @@ class TestCalculateRefusesWhatCreateRefuses:
         UserFactory(email="rosa@example.pe")
         first = take(staff_member, email="rosa@example.pe", lines=[("HOOD-M", "5")])
         message = self.refused(staff_member, email="rosa@example.pe", lines=[("HOOD-M", "1")])
-        assert message == (f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {first.number}, "
-                           "que espera su pago; como máximo 5 por cliente.")
+        assert message == (
+            f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {first.number}, "
+            "que espera su pago; como máximo 5 por cliente."
+        )
 
     def test_the_limit_within_the_order_is_checked_at_calculate(self, shop, staff_member):
         product = shop["hoodie"].product
@@ -239,11 +267,14 @@ class TestCalculateRefusesWhatCreateRefuses:
     def test_the_quote_is_what_create_makes_and_leaves_no_trace(self, shop, staff_member, monkeypatch):
         from cart import services as cart_services
         from cart.store import cart_store
+
         coupon(code="PROMO10")
         carts = []
         real_add = cart_services.cart_add
-        monkeypatch.setattr("checkout.staff_orders.cart_add",
-                            lambda *, cart, **kwargs: carts.append(cart.id) or real_add(cart=cart, **kwargs))
+        monkeypatch.setattr(
+            "checkout.staff_orders.cart_add",
+            lambda *, cart, **kwargs: carts.append(cart.id) or real_add(cart=cart, **kwargs),
+        )
         before = nothing_written()
         quote = staff_order_quote(**answers(coupon_code="promo10"))
         assert nothing_written() == before and not Reservation.objects.exists()
@@ -251,24 +282,34 @@ class TestCalculateRefusesWhatCreateRefuses:
         order = take(staff_member, coupon_code="promo10")
         assert order.number.endswith("-0001")  # the quote's number went back with it: no gap
         assert (quote.subtotal, quote.discount_total, quote.shipping_total, quote.total) == (
-            order.subtotal, order.discount_total, order.shipping_total, order.total)
+            order.subtotal,
+            order.discount_total,
+            order.shipping_total,
+            order.total,
+        )
         assert [source.amount for source in quote.discount_sources] != []
 
     def test_a_receipt_above_the_anonymous_limit_asks_for_the_customers_document(self, shop, staff_member):
         message = self.refused(staff_member, lines=[("HOOD-M", "5")], document_type="", document="")
-        assert message == ("Para compras de más de S/ 700, la SUNAT pide el documento del comprador en el "
-                           "comprobante: agrega el DNI del cliente (o un RUC para factura).")
+        assert message == (
+            "Para compras de más de S/ 700, la SUNAT pide el documento del comprador en el "
+            "comprobante: agrega el DNI del cliente (o un RUC para factura)."
+        )
 
     def test_a_coupon_for_other_products_says_so_about_this_order(self, shop, staff_member):
         from promotions.models import Scope
         from tests.factories import ProductFactory
+
         coupon(code="SOLOSILLAS", scope=Scope.PRODUCTS, products=[ProductFactory(name="Silla")])
         message = self.refused(staff_member, coupon_code="solosillas")
         assert message == "El código SOLOSILLAS no se aplica a ningún producto de este pedido."
 
-    @pytest.mark.parametrize(("overrides", "expected"), [
-        ({"lines": [("HOOD-M", "100")]}, "HOOD-M: como máximo 99 unidades por línea."),
-        ({"document_type": "dni", "document": ""}, "DNI o RUC: Ingresa el número para el comprobante del cliente."),
-    ])
+    @pytest.mark.parametrize(
+        ("overrides", "expected"),
+        [
+            ({"lines": [("HOOD-M", "100")]}, "HOOD-M: como máximo 99 unidades por línea."),
+            ({"document_type": "dni", "document": ""}, "DNI o RUC: Ingresa el número para el comprobante del cliente."),
+        ],
+    )
     def test_the_form_speaks_to_staff_too(self, shop, staff_member, overrides, expected):
         assert self.refused(staff_member, **overrides) == expected

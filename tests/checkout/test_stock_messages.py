@@ -10,21 +10,33 @@ from django.utils import timezone
 from inventory.models import Reservation
 from orders.models import Order
 from tests.factories import (
-    OptionFactory, OptionValueFactory, ProductFactory, VariantFactory, delivery, details, fill_cart, place, review_key,
+    OptionFactory,
+    OptionValueFactory,
+    ProductFactory,
+    VariantFactory,
+    delivery,
+    details,
+    fill_cart,
+    place,
+    review_key,
     stock,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
 
-@pytest.mark.parametrize("taken, expected", [
-    (3, "Polera Kallpa (XL) se agotó mientras completabas tu compra. Quítalo del carrito para continuar."),
-    (2, "Solo queda 1 unidad de Polera Kallpa (XL). Cambia la cantidad en tu carrito para continuar."),
-])
+@pytest.mark.parametrize(
+    "taken, expected",
+    [
+        (3, "Polera Kallpa (XL) se agotó mientras completabas tu compra. Quítalo del carrito para continuar."),
+        (2, "Solo queda 1 unidad de Polera Kallpa (XL). Cambia la cantidad en tu carrito para continuar."),
+    ],
+)
 def test_a_line_lost_during_checkout_is_named_with_its_option(client, shop, taken, expected):
     xl = OptionValueFactory(option=OptionFactory(code="size"), slug="xl", value="XL")
-    polera = VariantFactory(sku="POL-XL", values=[xl], product=ProductFactory(name="Polera Kallpa",
-                                                                              base_price=Decimal("89.00")))
+    polera = VariantFactory(
+        sku="POL-XL", values=[xl], product=ProductFactory(name="Polera Kallpa", base_price=Decimal("89.00"))
+    )
     stock(polera, shop["warehouse"], 3)
     fill_cart(client, ("POL-XL", 2))
     details(client)

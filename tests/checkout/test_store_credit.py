@@ -15,7 +15,16 @@ from credit.services import store_credit_issue
 from orders.models import Order, OrderStatus, PaymentStatus
 from payments.models import Payment
 from tests.factories import (
-    BUYER_DNI, ON_POSTGRESQL, UserFactory, VariantFactory, delivery, details, fill_cart, place, review_key, stock,
+    BUYER_DNI,
+    ON_POSTGRESQL,
+    UserFactory,
+    VariantFactory,
+    delivery,
+    details,
+    fill_cart,
+    place,
+    review_key,
+    stock,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
@@ -31,7 +40,7 @@ def apply(client, credit_id, amount=""):
     return client.post(reverse("checkout:credit"), {"credit": credit_id, "amount": amount})
 
 
-def test_review_offers_the_shoppers_credit_and_applies_part_of_it(shopper, shop, customer):  # noqa: F811
+def test_review_offers_the_shoppers_credit_and_applies_part_of_it(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="50.00")
     to_review(shopper)
     body = shopper.get(reverse("checkout:review")).content.decode()
@@ -51,7 +60,7 @@ def test_review_offers_the_shoppers_credit_and_applies_part_of_it(shopper, shop,
     assert order.payment_status == PaymentStatus.PAID
 
 
-def test_credit_covering_everything_pays_without_a_gateway(shopper, shop, customer):  # noqa: F811
+def test_credit_covering_everything_pays_without_a_gateway(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="500.00")
     to_review(shopper)
     apply(shopper, credit.pk)  # empty amount: as much as the order needs
@@ -64,7 +73,7 @@ def test_credit_covering_everything_pays_without_a_gateway(shopper, shop, custom
     assert credit.balance == Decimal("500.00") - order.total
 
 
-def test_replaying_the_place_form_spends_once(shopper, shop, customer):  # noqa: F811
+def test_replaying_the_place_form_spends_once(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="40.00")
     to_review(shopper)
     apply(shopper, credit.pk, "40.00")
@@ -76,7 +85,7 @@ def test_replaying_the_place_form_spends_once(shopper, shop, customer):  # noqa:
     assert credit.balance == Decimal("0.00")
 
 
-def test_another_customers_credit_id_is_refused(shopper, shop):  # noqa: F811
+def test_another_customers_credit_id_is_refused(shopper, shop):
     stranger = store_credit_issue(customer=UserFactory(), amount="90.00")
     to_review(shopper)
     response = apply(shopper, stranger.pk)
@@ -88,14 +97,14 @@ def test_another_customers_credit_id_is_refused(shopper, shop):  # noqa: F811
 
 
 @pytest.mark.parametrize("amount", ["-5", "abc", "0", "1.999", "90.01"])
-def test_tampered_amounts_are_refused(shopper, shop, customer, amount):  # noqa: F811
+def test_tampered_amounts_are_refused(shopper, shop, customer, amount):
     credit = store_credit_issue(customer=customer, amount="90.00")
     to_review(shopper)
     apply(shopper, credit.pk, amount)
     assert shopper.get(reverse("checkout:review")).context["applied_credit"] is None
 
 
-def test_a_tampered_session_choice_is_checked_again_when_placing(shopper, shop, customer):  # noqa: F811
+def test_a_tampered_session_choice_is_checked_again_when_placing(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="90.00")
     to_review(shopper)
     apply(shopper, credit.pk, "50.00")
@@ -106,7 +115,7 @@ def test_a_tampered_session_choice_is_checked_again_when_placing(shopper, shop, 
     assert not Order.objects.exists() and not CreditUse.objects.exists()
 
 
-def test_a_guest_cannot_apply_credit(client, shop, customer):  # noqa: F811
+def test_a_guest_cannot_apply_credit(client, shop, customer):
     credit = store_credit_issue(customer=customer, amount="90.00")
     fill_cart(client, ("HOOD-M", 1))
     details(client)
@@ -115,7 +124,7 @@ def test_a_guest_cannot_apply_credit(client, shop, customer):  # noqa: F811
     assert client.get(reverse("checkout:review")).context["applied_credit"] is None
 
 
-def test_a_cancelled_order_paid_with_credit_gives_it_back(shopper, shop, customer):  # noqa: F811
+def test_a_cancelled_order_paid_with_credit_gives_it_back(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="500.00")
     to_review(shopper)
     apply(shopper, credit.pk)
@@ -128,7 +137,7 @@ def test_a_cancelled_order_paid_with_credit_gives_it_back(shopper, shop, custome
 
 
 @ON_POSTGRESQL  # the query ceilings are the real stack's (SQLite reserves stock in Python)
-def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop, django_assert_max_num_queries):  # noqa: F811
+def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop, django_assert_max_num_queries):
     """The same 40-query ceiling as tests/checkout/test_checkout.py, flat for 1 and 20 lines."""
     counts = []
     for lines in (1, 20):
@@ -152,7 +161,7 @@ def test_placing_an_order_partly_paid_by_credit_keeps_the_placement_ceiling(shop
     assert counts[0] == counts[1]
 
 
-def test_a_replayed_apply_applies_once(shopper, shop, customer):  # noqa: F811
+def test_a_replayed_apply_applies_once(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="90.00")
     to_review(shopper)
     apply(shopper, credit.pk, "20.00")
@@ -163,7 +172,7 @@ def test_a_replayed_apply_applies_once(shopper, shop, customer):  # noqa: F811
     assert credit.balance == Decimal("70.00") and CreditUse.objects.count() == 1
 
 
-def test_removing_the_credit_places_a_normal_order(shopper, shop, customer):  # noqa: F811
+def test_removing_the_credit_places_a_normal_order(shopper, shop, customer):
     credit = store_credit_issue(customer=customer, amount="90.00")
     to_review(shopper)
     apply(shopper, credit.pk, "20.00")

@@ -10,7 +10,6 @@ import os
 import pytest
 
 
-
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("CLUSTER_URL"):
         return

@@ -27,12 +27,15 @@ class Shopper:
         return self.session.get((base or self.base) + path, timeout=60, **kwargs)
 
     def post(self, path: str, data: dict | None = None, base: str | None = None, **meta) -> requests.Response:
-        headers = {name[5:].replace("_", "-").title(): value for name, value in meta.items() if name.startswith("HTTP_")}
+        headers = {
+            name[5:].replace("_", "-").title(): value for name, value in meta.items() if name.startswith("HTTP_")
+        }
         if "csrftoken" not in self.session.cookies:
             self.get("/cart/")  # a page with forms sets the CSRF cookie
         headers["X-CSRFToken"] = self.session.cookies["csrftoken"]
-        return self.session.post((base or self.base) + path, data=data or {}, headers=headers,
-                                 allow_redirects=False, timeout=60)
+        return self.session.post(
+            (base or self.base) + path, data=data or {}, headers=headers, allow_redirects=False, timeout=60
+        )
 
 
 def upstream(response: requests.Response) -> str:
@@ -49,7 +52,8 @@ def review_key(shopper: Shopper) -> str:
 
 def cluster(*args: str) -> str:
     """Run a scripts/cluster command (kill-node 1, stop-replica, ...) on the running cluster."""
-    done = subprocess.run([str(ROOT / "scripts" / "cluster"), *args], capture_output=True, text=True,
-                          timeout=120, env=os.environ)
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "cluster"), *args], capture_output=True, text=True, timeout=120, env=os.environ
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout

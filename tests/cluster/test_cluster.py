@@ -24,8 +24,15 @@ from payments.services import payment_method_ensure_test_gateway
 from promotions.models import Coupon
 from tests.cluster.http import Shopper, cluster, review_key, upstream
 from tests.factories import (
-    ProductFactory, VariantFactory, WarehouseFactory, coupon, delivery_accepted, details_accepted,
-    make_guest_order, make_payment, stock,
+    ProductFactory,
+    VariantFactory,
+    WarehouseFactory,
+    coupon,
+    delivery_accepted,
+    details_accepted,
+    make_guest_order,
+    make_payment,
+    stock,
 )
 from tests.payments.webhook_helpers import body, session_completed, stripe_headers
 from tests.threads import run_in_threads
@@ -48,8 +55,10 @@ def replica_page_reads() -> int:
     primary)."""
     port = int(os.environ["CLUSTER_PORT"]) + 1
     with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"]) as replica:
-        return replica.execute("SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables"
-                               " WHERE relname LIKE 'catalog\\_%%' OR relname LIKE 'inventory\\_%%'").fetchone()[0]
+        return replica.execute(
+            "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables"
+            " WHERE relname LIKE 'catalog\\_%%' OR relname LIKE 'inventory\\_%%'"
+        ).fetchone()[0]
 
 
 def past_the_catalog_hold():
@@ -91,7 +100,8 @@ def test_cart_race_through_nginx_sells_no_more_than_the_stock(nginx_url, hot_ite
         shopper.get("/cart/")
 
     responses, errors = run_in_threads(
-        lambda i: shoppers[i].post(reverse("cart:add"), {"sku": "HOT", "quantity": "1"}), len(shoppers))
+        lambda i: shoppers[i].post(reverse("cart:add"), {"sku": "HOT", "quantity": "1"}), len(shoppers)
+    )
 
     assert errors == [] and all(r.status_code == 302 for r in responses), [r.status_code for r in responses]
     assert len({upstream(r) for r in responses}) == 2  # both nodes took part in the race
@@ -107,7 +117,8 @@ def test_coupon_race_through_nginx_gives_one_order_for_one_use(nginx_url, hot_it
     buyers = [at_review(nginx_url, i, code="LAST1") for i in range(4)]
 
     responses, errors = run_in_threads(
-        lambda i: buyers[i][0].post(reverse("checkout:place"), {"key": buyers[i][1]}), len(buyers))
+        lambda i: buyers[i][0].post(reverse("checkout:place"), {"key": buyers[i][1]}), len(buyers)
+    )
 
     assert errors == [] and [r.status_code for r in responses] == [302] * len(buyers)
     assert Order.objects.filter(coupon_code="LAST1").count() == 1
@@ -124,7 +135,8 @@ def test_webhook_storm_through_nginx_is_processed_once(nginx_url):
 
     def deliver(i):
         return Shopper(nginx_url, source_ip=f"127.0.3.{i + 1}").session.post(
-            nginx_url + "/payments/webhooks/stripe/", data=raw, headers=headers, timeout=60)
+            nginx_url + "/payments/webhooks/stripe/", data=raw, headers=headers, timeout=60
+        )
 
     responses, errors = run_in_threads(deliver, 16)
 
@@ -162,8 +174,12 @@ def test_a_node_never_closes_a_connection_nginx_may_still_reuse(node_urls):
 def test_a_node_killed_mid_checkout_leaves_no_half_order_and_the_retry_lands_on_one(nginx_url, node_urls, hot_item):
     shopper, key = at_review(nginx_url, 0)
     level = StockLevel.objects.get(variant=hot_item)
-    params = {"host": "127.0.0.1", "port": int(os.environ["CLUSTER_PORT"]), "user": "postgres",
-              "dbname": os.environ["CLUSTER_DB"]}
+    params = {
+        "host": "127.0.0.1",
+        "port": int(os.environ["CLUSTER_PORT"]),
+        "user": "postgres",
+        "dbname": os.environ["CLUSTER_DB"],
+    }
     outcome = {}
     with psycopg.connect(**params) as blocker:
         # Hold the stock row: node 1's checkout waits inside its transaction, half done.
@@ -172,15 +188,21 @@ def test_a_node_killed_mid_checkout_leaves_no_half_order_and_the_retry_lands_on_
         def place_on_node_1():
             try:
                 outcome["response"] = shopper.post(reverse("checkout:place"), {"key": key}, base=node_urls[0])
-            except Exception as error:  # noqa: BLE001 - the node dies under it
+            except Exception as error:
                 outcome["error"] = error
 
         attempt = threading.Thread(target=place_on_node_1)
         attempt.start()
         with psycopg.connect(**params) as watcher:
-            waiting = eventually(lambda: watcher.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            ).fetchone()[0] > 0, 20)
+            waiting = eventually(
+                lambda: (
+                    watcher.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    ).fetchone()[0]
+                    > 0
+                ),
+                20,
+            )
         assert waiting, "node 1's checkout never reached the stock lock"
         try:
             cluster("kill-node", "1")
@@ -225,8 +247,9 @@ def test_with_the_replica_stopped_pages_read_from_the_primary(nginx_url, hot_ite
 
 def test_through_pgbouncer_the_servers_carry_the_settings_the_app_no_longer_sends():
     port = int(os.environ["CLUSTER_PORT"]) + 2
-    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"],
-                         prepare_threshold=None) as pooled:
+    with psycopg.connect(
+        host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"], prepare_threshold=None
+    ) as pooled:
         assert pooled.execute("SHOW pg_trgm.word_similarity_threshold").fetchone()[0] == "0.45"
         assert pooled.execute("SHOW jit").fetchone()[0] == "off"
 

@@ -17,7 +17,6 @@ from complaints.models import ComplaintSheet
 from complaints.services import complaint_answer, complaint_file
 from tests.factories import UserFactory, sheet_data
 
-
 pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")
 CHANGELIST = reverse("admin:complaints_complaintsheet_changelist")
@@ -110,11 +109,14 @@ def test_the_export_for_indecopi_by_date_range(staff_client):
     assert april.number
 
 
-@pytest.mark.parametrize("params", [
-    {"start": "2026-04-01", "end": "2026-03-01", "file_format": "csv"},
-    {"start": "no-date", "end": "2026-03-01", "file_format": "csv"},
-    {"start": "2026-03-01", "end": "2026-03-31", "file_format": "xls"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-04-01", "end": "2026-03-01", "file_format": "csv"},
+        {"start": "no-date", "end": "2026-03-01", "file_format": "csv"},
+        {"start": "2026-03-01", "end": "2026-03-31", "file_format": "xls"},
+    ],
+)
 def test_a_bad_export_range_is_a_clear_400(staff_client, params):
     response = staff_client.get(reverse("admin:complaints_complaintsheet_export"), params)
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")

@@ -6,8 +6,8 @@ from django.db import connection
 
 from complaints.models import ComplaintSheet
 from complaints.services import complaint_file
-from tests.threads import run_in_threads
 from tests.factories import sheet_data
+from tests.threads import run_in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

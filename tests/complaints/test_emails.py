@@ -2,8 +2,8 @@
 morning alert of sheets near or past their deadline; the overdue report."""
 
 import json
-import subprocess
 import shutil
+import subprocess
 from datetime import date, datetime
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -17,7 +17,6 @@ from complaints import tasks
 from complaints.emails import send_due_alert
 from complaints.services import complaint_answer, complaint_file
 from tests.factories import UserFactory, sheet_data
-
 
 pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")
@@ -47,7 +46,7 @@ def test_the_consumer_gets_the_copy_then_the_answer_each_with_the_pdf(django_cap
     assert "Llegó con el cierre roto." in copy.body and "quince (15) días hábiles" in copy.body
     assert "Respuesta" in answer.subject and "Te cambiamos la casaca el lunes." in answer.body
     for message in (copy, answer):
-        (name, pdf, kind), = message.attachments
+        ((name, pdf, kind),) = message.attachments
         assert name == f"hoja-de-reclamacion-{sheet.number}.pdf" and kind == "application/pdf"
     text = pdf_text(answer.attachments[0][1], tmp_path)
     assert "HOJA DE RECLAMACIÓN" in text and sheet.number in text and "20601234565" in text
@@ -79,9 +78,11 @@ def test_a_failed_send_is_tried_again(monkeypatch, sheet):
 
 def _open_sheets():
     """Filed Monday 20 July 2026 (due 14 Aug), 3 Aug (due 25 Aug) and 10 Aug (due 31 Aug)."""
-    return [file(now=datetime(2026, 7, 20, 9, tzinfo=LIMA), data={"email": "a@example.pe"}),
-            file(now=datetime(2026, 8, 3, 9, tzinfo=LIMA), data={"email": "b@example.pe"}),
-            file(now=datetime(2026, 8, 10, 9, tzinfo=LIMA), data={"email": "c@example.pe"})]
+    return [
+        file(now=datetime(2026, 7, 20, 9, tzinfo=LIMA), data={"email": "a@example.pe"}),
+        file(now=datetime(2026, 8, 3, 9, tzinfo=LIMA), data={"email": "b@example.pe"}),
+        file(now=datetime(2026, 8, 10, 9, tzinfo=LIMA), data={"email": "c@example.pe"}),
+    ]
 
 
 def test_the_morning_alert_names_overdue_and_near_sheets():
@@ -90,7 +91,7 @@ def test_the_morning_alert_names_overdue_and_near_sheets():
 
     with override_config(COMPLAINTS_ALERT_EMAILS="reclamos@kallpa.pe"):
         assert send_due_alert(today=date(2026, 8, 20)) == 2
-    alert, = mail.outbox
+    (alert,) = mail.outbox
     assert alert.to == ["reclamos@kallpa.pe"]
     assert late.number in alert.body and near.number in alert.body and later.number not in alert.body
     assert "VENCIDA" in alert.body.upper()
@@ -125,8 +126,15 @@ def test_a_sheet_with_every_text_at_its_limit_prints(tmp_path):
     """A detail or an answer longer than a page flows onto the next pages (a table row cannot)."""
     from complaints.pdf import sheet_pdf
 
-    sheet = file(data={"detail": "palabra " * 375, "consumer_request": "x" * 2000,
-                       "item_description": "d" * 500, "consumer_name": "Ñ" * 150, "address": "A" * 255})
+    sheet = file(
+        data={
+            "detail": "palabra " * 375,
+            "consumer_request": "x" * 2000,
+            "item_description": "d" * 500,
+            "consumer_name": "Ñ" * 150,
+            "address": "A" * 255,
+        }
+    )
     sheet = complaint_answer(sheet=sheet, response="respuesta " * 500, actor=None)
     text = pdf_text(sheet_pdf(sheet), tmp_path)
     # 500 in the answer, one in the regulation's note on the deadline

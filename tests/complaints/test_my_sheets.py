@@ -1,4 +1,4 @@
-""""Mis reclamos": the account lists the customer's sheets of the Libro de Reclamaciones with their
+""" "Mis reclamos": the account lists the customer's sheets of the Libro de Reclamaciones with their
 state and the store's answer: the sheets filed signed in, and those filed as a guest with the
 account's e-mail once that e-mail is confirmed (whoever reads that mailbox already got the sheet's
 copy). Never another person's sheet, by list or by number."""

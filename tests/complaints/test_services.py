@@ -14,7 +14,6 @@ from complaints.services import ComplaintError, answer_due_on, complaint_answer,
 from core.models import Counter
 from tests.factories import UserFactory, sheet_data
 
-
 pytestmark = pytest.mark.django_db
 LIMA = ZoneInfo("America/Lima")
 
@@ -32,15 +31,18 @@ def test_sheets_are_numbered_per_year():
     assert (new_year.year, new_year.sequence) == (2026, 1)
 
 
-@pytest.mark.parametrize("filed, due", [
-    # Monday 20 July 2026: 23 July (Air Force day), 28-29 July (Fiestas Patrias) and 6 August
-    # (Battle of Junín) are holidays, weekends rest: 15 business days end on Friday 14 August.
-    (date(2026, 7, 20), date(2026, 8, 14)),
-    # Friday 27 March 2026: Holy Thursday and Good Friday (2-3 April) do not count.
-    (date(2026, 3, 27), date(2026, 4, 21)),
-    # A Saturday filing counts from the next business day (Monday 27 July; Tuesday and Wednesday are holidays).
-    (date(2026, 7, 25), date(2026, 8, 20)),
-])
+@pytest.mark.parametrize(
+    "filed, due",
+    [
+        # Monday 20 July 2026: 23 July (Air Force day), 28-29 July (Fiestas Patrias) and 6 August
+        # (Battle of Junín) are holidays, weekends rest: 15 business days end on Friday 14 August.
+        (date(2026, 7, 20), date(2026, 8, 14)),
+        # Friday 27 March 2026: Holy Thursday and Good Friday (2-3 April) do not count.
+        (date(2026, 3, 27), date(2026, 4, 21)),
+        # A Saturday filing counts from the next business day (Monday 27 July; Tuesday and Wednesday are holidays).
+        (date(2026, 7, 25), date(2026, 8, 20)),
+    ],
+)
 def test_the_deadline_is_15_business_days_without_peru_holidays(filed, due):
     assert answer_due_on(filed) == due
 
@@ -64,12 +66,15 @@ def test_a_sheet_is_never_half_written():
     assert complaint_file(data=sheet_data()).sequence == 1
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"detail": "x" * 3001}, "too long"),
-    ({"consumer_request": "   "}, "required"),
-    ({"kind": "sugerencia"}, "required"),
-    ({"is_minor": True, "guardian_name": ""}, "guardian"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"detail": "x" * 3001}, "too long"),
+        ({"consumer_request": "   "}, "required"),
+        ({"kind": "sugerencia"}, "required"),
+        ({"is_minor": True, "guardian_name": ""}, "guardian"),
+    ],
+)
 def test_the_service_refuses_what_the_form_would(override, message):
     with pytest.raises(ComplaintError):
         complaint_file(data=sheet_data(**override))

@@ -9,7 +9,6 @@ from complaints.models import QUEJA_DEFINITION, RECLAMO_DEFINITION, ComplaintShe
 from orders.access import remember_guest_order
 from tests.factories import UserFactory, make_order
 
-
 pytestmark = pytest.mark.django_db
 
 # A valid DNI and RUC (python-stdnum's checks).
@@ -18,12 +17,24 @@ RUC = "20601234565"
 
 
 def form_data(**overrides) -> dict:
-    data = {"consumer_name": "Lucía Huamán", "document_type": "dni", "document_number": DNI,
-            "address": "Jr. Puno 456, Cusco", "phone": "984 123 456", "email": "lucia@example.pe",
-            "item_kind": "product", "amount": "129.90", "item_description": "Casaca impermeable talla M",
-            "kind": "reclamo", "detail": "Llegó con el cierre roto.", "consumer_request": "Que me la cambien."}
+    data = {
+        "consumer_name": "Lucía Huamán",
+        "document_type": "dni",
+        "document_number": DNI,
+        "address": "Jr. Puno 456, Cusco",
+        "phone": "984 123 456",
+        "email": "lucia@example.pe",
+        "item_kind": "product",
+        "amount": "129.90",
+        "item_description": "Casaca impermeable talla M",
+        "kind": "reclamo",
+        "detail": "Llegó con el cierre roto.",
+        "consumer_request": "Que me la cambien.",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
 URL = "/libro-de-reclamaciones/"
 
 
@@ -74,16 +85,19 @@ def test_a_customer_sees_their_sheets_from_any_browser(client):
     assert client.get(sheet.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("override, field, message", [
-    ({"consumer_name": ""}, "consumer_name", "Este campo es obligatorio"),
-    ({"kind": ""}, "kind", "Este campo es obligatorio"),
-    ({"document_number": "1234567"}, "document_number", "DNI válido"),
-    ({"document_type": "ruc", "document_number": "20601234566"}, "document_number", "RUC válido"),
-    ({"detail": "a" * 10_000}, "detail", "3000"),
-    ({"amount": "-5"}, "amount", "mayor o igual a 0"),
-    ({"email": "no-es-correo"}, "email", "correo"),
-    ({"is_minor": "on", "guardian_name": ""}, "guardian_name", "padre"),
-])
+@pytest.mark.parametrize(
+    "override, field, message",
+    [
+        ({"consumer_name": ""}, "consumer_name", "Este campo es obligatorio"),
+        ({"kind": ""}, "kind", "Este campo es obligatorio"),
+        ({"document_number": "1234567"}, "document_number", "DNI válido"),
+        ({"document_type": "ruc", "document_number": "20601234566"}, "document_number", "RUC válido"),
+        ({"detail": "a" * 10_000}, "detail", "3000"),
+        ({"amount": "-5"}, "amount", "mayor o igual a 0"),
+        ({"email": "no-es-correo"}, "email", "correo"),
+        ({"is_minor": "on", "guardian_name": ""}, "guardian_name", "padre"),
+    ],
+)
 def test_bad_input_gets_a_clear_message_and_writes_nothing(client, override, field, message):
     response = client.post(URL, form_data(**override))
 

@@ -70,8 +70,9 @@ def test_favicon_answers(client):
 @pytest.mark.parametrize(("selected", "expected"), [(1, "1 producto activado."), (3, "3 productos activados.")])
 def test_counts_in_admin_messages_agree_with_the_number(staff_client, selected, expected):
     ids = [str(ProductFactory(status="draft").pk) for _ in range(selected)]
-    response = staff_client.post("/admin/catalog/product/", {"action": "activate", "_selected_action": ids},
-                                 follow=True)
+    response = staff_client.post(
+        "/admin/catalog/product/", {"action": "activate", "_selected_action": ids}, follow=True
+    )
 
     assert expected in response.content.decode()
 
@@ -124,9 +125,15 @@ def test_every_money_column_and_read_only_field_reads_like_the_shop():
 def test_a_cart_reminder_lists_its_lines_in_soles(staff_client):
     from alerts.models import CartReminder
 
-    reminder = CartReminder.objects.create(cart_key="k", email="ana@example.pe", units=3, lines=[
-        {"name": "Polera Andes", "quantity": 2, "total": "1799.90", "url": "/p/polera/"},
-        {"name": "Gorra Inti", "quantity": 1, "total": "", "url": "/p/gorra/"}])
+    reminder = CartReminder.objects.create(
+        cart_key="k",
+        email="ana@example.pe",
+        units=3,
+        lines=[
+            {"name": "Polera Andes", "quantity": 2, "total": "1799.90", "url": "/p/polera/"},
+            {"name": "Gorra Inti", "quantity": 1, "total": "", "url": "/p/gorra/"},
+        ],
+    )
 
     page = staff_client.get(f"/admin/alerts/cartreminder/{reminder.pk}/change/").content.decode()
     assert "2 × Polera Andes: S/ 1,799.90" in page and '"total"' not in page and "&quot;total&quot;" not in page

@@ -15,8 +15,9 @@ def admin_user():
 
 
 def sign_in(client, email, password):
-    return client.post(reverse("admin:login"), {"username": email, "password": password,
-                                                "next": reverse("admin:index")})
+    return client.post(
+        reverse("admin:login"), {"username": email, "password": password, "next": reverse("admin:index")}
+    )
 
 
 def test_wrong_passwords_throttle_the_guesser_not_the_owner(admin_user, settings):

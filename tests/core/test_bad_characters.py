@@ -36,8 +36,15 @@ ALL_PATHS = sorted(set(_route_paths(get_resolver().url_patterns)))
 
 
 def test_the_walk_covers_the_store():
-    for name in ("cart:add", "checkout:place", "orders:lookup", "account_login", "account_signup",
-                 "catalog:search", "admin:login"):
+    for name in (
+        "cart:add",
+        "checkout:place",
+        "orders:lookup",
+        "account_login",
+        "account_signup",
+        "catalog:search",
+        "admin:login",
+    ):
         assert reverse(name) in ALL_PATHS
     assert len(ALL_PATHS) > 100
 

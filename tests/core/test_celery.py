@@ -4,7 +4,6 @@ import sys
 import uuid
 from pathlib import Path
 
-
 from celery.result import allow_join_result
 
 from config.celery import app as celery_app
@@ -46,9 +45,21 @@ def test_round_trip_through_redis_with_a_real_worker():
     queue = f"test-{uuid.uuid4().hex[:8]}"  # a queue of our own: no other worker steals the task
     worker = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool=solo", "-Q", queue, "-n", f"{queue}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
         ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},

@@ -18,8 +18,11 @@ def python_files() -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(ROOT):
         here = Path(folder).relative_to(ROOT)
-        dirs[:] = sorted(name for name in dirs if not name.startswith(".") and name not in SKIPPED_DIRS
-                         and here / name not in SKIPPED_TREES)
+        dirs[:] = sorted(
+            name
+            for name in dirs
+            if not name.startswith(".") and name not in SKIPPED_DIRS and here / name not in SKIPPED_TREES
+        )
         found += [here / name for name in sorted(files) if name.endswith(".py")]
     return found
 

@@ -6,8 +6,8 @@ the request; the queries each connection ran are also looked at."""
 import time
 
 import pytest
-from django.db import DatabaseError, OperationalError, connections, transaction
 from django.core.cache import cache
+from django.db import DatabaseError, OperationalError, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Brand
@@ -34,8 +34,10 @@ def routing_on(settings):
 
 
 def get(client, url):
-    with CaptureQueriesContext(connections["default"]) as primary, \
-            CaptureQueriesContext(connections["replica"]) as replica:
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as replica,
+    ):
         response = client.get(url)
     return response, [q["sql"] for q in primary], [q["sql"] for q in replica]
 
@@ -99,6 +101,7 @@ def test_a_replica_within_the_allowed_lag_is_read(client, monkeypatch):
 def test_a_replica_that_is_down_is_not_read(client, monkeypatch):
     def down():
         raise OperationalError("connection refused")
+
     monkeypatch.setattr(db_router, "replica_lag_seconds", down)
     response, primary, replica = get(client, "/read/")
     assert response.status_code == 200 and response.content == b"Acme" and brand_sql(primary)
@@ -152,6 +155,7 @@ def test_after_a_catalog_write_pages_read_from_the_primary_until_the_replica_cau
     settings.REPLICA_MAX_LAG_SECONDS = 1
     Brand.objects.filter(slug="acme").update(country="PE")
     from catalog import listing_cache
+
     listing_cache.bump()
     _, primary, replica = get(client, "/read/")
     assert brand_sql(primary) and not brand_sql(replica)

@@ -19,9 +19,13 @@ def _skipped_lines(tree: ast.Module) -> set[int]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             skipped.update(range(node.lineno, node.end_lineno + 1))
         body = getattr(node, "body", None)
-        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
-                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
-                and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             skipped.update(range(body[0].lineno, body[0].end_lineno + 1))
     return skipped
 
@@ -43,7 +47,7 @@ def repeated_runs(paths, *, root: Path = ROOT) -> list[list[str]]:
     for path in paths:
         lines = code_lines(path)
         for start in range(len(lines) - RUN + 1):
-            run = tuple(code for _, code in lines[start:start + RUN])
+            run = tuple(code for _, code in lines[start : start + RUN])
             places[run].append(f"{path.relative_to(root)}:{lines[start][0]}")
     return [where for where in places.values() if len(where) > 1]
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from constance.test import override_config
+from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core import mail
 from django.urls import reverse
@@ -26,8 +26,16 @@ from orders.emails import deliver_order_email
 from orders.models import OrderEmail, OrderEmailKind
 from reviews.emails import send_invitation
 from tests.factories import (
-    ProductFactory, UserFactory, VariantFactory, WarehouseFactory, delivered_order_of, line_for, make_order,
-    sheet_data, signup_data, stocked_variant,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    delivered_order_of,
+    line_for,
+    make_order,
+    sheet_data,
+    signup_data,
+    stocked_variant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -70,14 +78,14 @@ def test_site_url_is_read_from_the_setting(settings):
 
 def test_order_email(olva, user):
     variant = stocked_variant(WarehouseFactory(), units=5)
-    variant.product.name = "Polo \"Sol & Luna\""
+    variant.product.name = 'Polo "Sol & Luna"'
     variant.product.save()
     order = make_order(customer=user, lines=[line_for(variant)], shipping_method_id=olva.pk)
     mail.outbox.clear()
     deliver_order_email(email_id=OrderEmail.objects.get(order=order, kind=OrderEmailKind.PLACED).pk)
-    message, = mail.outbox
+    (message,) = mail.outbox
     assert_links_to_the_shop(message)
-    assert_plain_text(message, 'Sol & Luna')
+    assert_plain_text(message, "Sol & Luna")
 
 
 def test_stock_alert_emails():
@@ -91,21 +99,35 @@ def test_stock_alert_emails():
 
 
 def test_cart_reminder_email():
-    reminder = CartReminder.objects.create(cart_key="k", email="ana@example.pe", units=1, lines=[
-        {"name": "Mochila Ruta & Río", "quantity": 1, "total": "89.90", "url": "/p/mochila/?talla=m&color=rojo"}])
+    reminder = CartReminder.objects.create(
+        cart_key="k",
+        email="ana@example.pe",
+        units=1,
+        lines=[
+            {"name": "Mochila Ruta & Río", "quantity": 1, "total": "89.90", "url": "/p/mochila/?talla=m&color=rojo"}
+        ],
+    )
     alert_emails.send_cart_reminder(reminder=reminder)
-    message, = mail.outbox
+    (message,) = mail.outbox
     assert_links_to_the_shop(message)
     assert_plain_text(message, "Ruta & Río")
 
 
 def test_gift_card_email():
-    card = GiftCard(number="TR-1", code="ABCD-EFGH-IJKL-MNOP", amount=Decimal("100.00"), balance=Decimal("100.00"),
-                    expires_at=timezone.now() + timedelta(days=365), recipient_name="Ana & Luis",
-                    recipient_email="ana@example.pe", sender_name="Rosa", message="¡Para los dos & con cariño!",
-                    deliver_on=date.today())
+    card = GiftCard(
+        number="TR-1",
+        code="ABCD-EFGH-IJKL-MNOP",
+        amount=Decimal("100.00"),
+        balance=Decimal("100.00"),
+        expires_at=timezone.now() + timedelta(days=365),
+        recipient_name="Ana & Luis",
+        recipient_email="ana@example.pe",
+        sender_name="Rosa",
+        message="¡Para los dos & con cariño!",
+        deliver_on=date.today(),
+    )
     gift_card_email_send(card)
-    message, = mail.outbox
+    (message,) = mail.outbox
     assert_links_to_the_shop(message)
     assert_plain_text(message, "Ana & Luis", "dos & con")
 
@@ -115,7 +137,7 @@ def test_review_invitation_email(olva):
     order = delivered_order_of(customer, stocked_variant(WarehouseFactory(), units=5))
     mail.outbox.clear()
     send_invitation(order_id=order.pk)
-    message, = mail.outbox
+    (message,) = mail.outbox
     assert_links_to_the_shop(message)
     assert_plain_text(message, "José & María")
 
@@ -125,7 +147,7 @@ def test_complaints_due_alert():
     mail.outbox.clear()
     with override_config(COMPLAINTS_ALERT_EMAILS="reclamos@kallpa.pe"):
         assert send_due_alert(today=date(2026, 8, 20)) == 1
-    message, = mail.outbox
+    (message,) = mail.outbox
     assert_links_to_the_shop(message)
 
 
@@ -137,16 +159,23 @@ def test_allauth_emails_name_the_shop(client, django_capture_on_commit_callbacks
     assert "&amp;" not in message.body and "&amp;" not in message.subject
 
 
-@pytest.mark.parametrize("prefix", ["account/email/email_changed", "account/email/unknown_account",
-                                    "account/email/password_reset_key"])
+@pytest.mark.parametrize(
+    "prefix", ["account/email/email_changed", "account/email/unknown_account", "account/email/password_reset_key"]
+)
 def test_allauth_plain_text_is_not_escaped(rf, prefix):
     from allauth.account.adapter import get_adapter
 
     request = rf.get("/")
-    context = {"current_site": Site.objects.get_current(), "request": request, "user": UserFactory.build(email="ana@example.pe"),
-               "email": "ana@example.pe", "from_email": "ana@example.pe", "to_email": "ana.t@example.pe",
-               "password_reset_url": f"{SHOP}/accounts/password/reset/key/k/?a=1&b=2",
-               "signup_url": f"{SHOP}/accounts/signup/?next=/&x=1"}
+    context = {
+        "current_site": Site.objects.get_current(),
+        "request": request,
+        "user": UserFactory.build(email="ana@example.pe"),
+        "email": "ana@example.pe",
+        "from_email": "ana@example.pe",
+        "to_email": "ana.t@example.pe",
+        "password_reset_url": f"{SHOP}/accounts/password/reset/key/k/?a=1&b=2",
+        "signup_url": f"{SHOP}/accounts/signup/?next=/&x=1",
+    }
     with override_config(STORE_NAME="Kallpa & Co"):
         message = get_adapter(request).render_mail(prefix, "ana@example.pe", context)
     assert_plain_text(message, "Kallpa & Co")
@@ -157,10 +186,18 @@ def test_make_run_links_e_mails_to_the_port_it_serves():
     import subprocess
 
     def dry_run(*args, target="run"):
-        return subprocess.run(["make", "-n", target, *args], capture_output=True, text=True, check=True,
-                              env={"PATH": "/usr/bin:/bin"}, cwd=settings.BASE_DIR).stdout.splitlines()[-1]
+        return subprocess.run(
+            ["make", "-n", target, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PATH": "/usr/bin:/bin"},
+            cwd=settings.BASE_DIR,
+        ).stdout.splitlines()[-1]
 
-    assert dry_run("PORT=8345").startswith("SITE_DOMAIN=127.0.0.1:8345 ") and "runserver 127.0.0.1:8345" in dry_run("PORT=8345")
+    assert dry_run("PORT=8345").startswith("SITE_DOMAIN=127.0.0.1:8345 ") and "runserver 127.0.0.1:8345" in dry_run(
+        "PORT=8345"
+    )
     assert dry_run("HOST=0.0.0.0", "PORT=8100").startswith("SITE_DOMAIN=127.0.0.1:8100 ")
     assert dry_run("SITE_DOMAIN=tienda.kallpa.pe").startswith("SITE_DOMAIN=tienda.kallpa.pe ")
     for target in ("serve", "worker", "beat"):  # every process that sends mail links to the same address
@@ -184,7 +221,7 @@ def test_every_email_names_the_store_as_its_settings_say():
     alert = StockAlert.objects.create(variant=variant, email="ana@example.pe")
     with override_config(STORE_NAME="Andes & Co"):
         alert_emails.send_back_in_stock(alert=alert, variant=variant)
-    message, = mail.outbox
+    (message,) = mail.outbox
     assert message.subject.startswith("[Andes & Co] ")
     assert_plain_text(message, "Andes & Co")
 

@@ -16,8 +16,8 @@ from catalog.models import Product
 from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
 from orders.models import Order
-from tests.factories import PASSWORD, UserFactory
 from tests.core.redis_server import OwnRedis, free_port, publishing_to
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("faults")]
 
@@ -65,8 +65,20 @@ def storefront_urls(shop) -> dict[str, str]:
     }
 
 
-CATALOG = {"home", "family", "category", "product", "collection", "search", "suggest", "login", "signup",
-           "password_reset", "order_lookup", "sitemap"}
+CATALOG = {
+    "home",
+    "family",
+    "category",
+    "product",
+    "collection",
+    "search",
+    "suggest",
+    "login",
+    "signup",
+    "password_reset",
+    "order_lookup",
+    "sitemap",
+}
 CART_PAGES = {"cart", "checkout"}
 
 
@@ -177,9 +189,9 @@ def broker_away():
 
 @pytest.mark.django_db(transaction=True)
 def test_broker_down_never_breaks_a_page_and_publishing_resumes(broker_away, shop, caplog):
-    from tests.factories import delivery, details, review_key
-    from payments.services import payment_method_ensure_test_gateway
     from demo.shipping import load_demo_shipping
+    from payments.services import payment_method_ensure_test_gateway
+    from tests.factories import delivery, details, review_key
 
     load_demo_shipping()
     payment_method_ensure_test_gateway()

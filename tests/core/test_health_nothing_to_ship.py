@@ -25,8 +25,13 @@ def backlog() -> dict[str, int]:
 
 
 def gift_card_order(customer):
-    card = gift_card_details_clean(amount="100", recipient_name="Lucía", recipient_email="lucia@example.pe",
-                                   sender_name="Rosa", deliver_on=timezone.localdate())
+    card = gift_card_details_clean(
+        amount="100",
+        recipient_name="Lucía",
+        recipient_email="lucia@example.pe",
+        sender_name="Rosa",
+        deliver_on=timezone.localdate(),
+    )
     order = order_create_for_gift_cards(customer=customer, email=customer.email, cards=[card], idempotency_key="gc")
     order_payment_record(order=order)
     Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - LONG_AGO)

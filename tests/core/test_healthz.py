@@ -49,7 +49,13 @@ def test_ok_on_the_real_stack_with_a_worker_and_the_scheduler_alive(client, real
     body = response.json()
     assert body["status"] == "ok"
     assert {name: check["status"] for name, check in body.items() if name != "status"} == {
-        "database": "ok", "cache": "ok", "broker": "ok", "worker": "ok", "beat": "ok", "jobs": "ok"}
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "beat": "ok",
+        "jobs": "ok",
+    }
     assert body["worker"]["workers"] == 1 and body["jobs"]["oldest_overdue_seconds"] is None
     assert body["jobs"]["backlog"]["payments.webhook_events"] == 0
     assert "no-cache" in response["Cache-Control"]
@@ -141,8 +147,15 @@ def test_the_command_prints_the_same_as_a_table(capsys):
     call_command("health")
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["comprobación", "estado", "detalle"]
-    for name in ("base de datos", "caché (Redis)", "cola de tareas", "proceso de tareas", "programador (beat)",
-                 "trabajo pendiente", "en conjunto"):  # each check in Spanish, for the person reading it
+    for name in (
+        "base de datos",
+        "caché (Redis)",
+        "cola de tareas",
+        "proceso de tareas",
+        "programador (beat)",
+        "trabajo pendiente",
+        "en conjunto",
+    ):  # each check in Spanish, for the person reading it
         assert any(line.startswith(name) for line in out.splitlines())
     assert "payments.webhook_events" in out and "Comprobantes por enviar a SUNAT" in out
 

@@ -84,7 +84,9 @@ def test_catalog_is_complete():
     po = (LOCALE / "django.po").read_text(encoding="utf-8")
     entries = po.split("\n\n")[1:]  # the first block is the header
     assert entries
-    untranslated = [e for e in entries if re.search(r'^msgstr ""\s*$', e, re.M) and not re.search(r'^msgstr ""\n"', e, re.M)]
+    untranslated = [
+        e for e in entries if re.search(r'^msgstr ""\s*$', e, re.M) and not re.search(r'^msgstr ""\n"', e, re.M)
+    ]
     fuzzy = [e for e in entries if "#, fuzzy" in e]
     assert untranslated == [], f"{len(untranslated)} entries without a translation"
     assert fuzzy == [], f"{len(fuzzy)} fuzzy entries"

@@ -11,8 +11,13 @@ from orders.models import Order
 from orders.services import OrderLineData, order_create
 from tests.factories import UserFactory, VariantFactory
 
-ADDRESS = {"recipient": "Rosa Quispe", "street": "Av. Larco 345", "district": "Miraflores", "province": "Lima",
-           "department": "15"}
+ADDRESS = {
+    "recipient": "Rosa Quispe",
+    "street": "Av. Larco 345",
+    "district": "Miraflores",
+    "province": "Lima",
+    "department": "15",
+}
 
 
 class Refused(Exception):
@@ -61,9 +66,14 @@ class TestFirstResult:
     def order(self):
         variant = VariantFactory()
         return order_create(
-            customer=UserFactory(email="rosa@example.pe"), email="rosa@example.pe",
-            lines=[OrderLineData.from_variant(variant, quantity=1)], shipping_address=ADDRESS,
-            billing_address=ADDRESS, shipping_method_id=None, shipping_method_name="", shipping_total=Decimal("0"),
+            customer=UserFactory(email="rosa@example.pe"),
+            email="rosa@example.pe",
+            lines=[OrderLineData.from_variant(variant, quantity=1)],
+            shipping_address=ADDRESS,
+            billing_address=ADDRESS,
+            shipping_method_id=None,
+            shipping_method_name="",
+            shipping_total=Decimal("0"),
             idempotency_key="k-1",
         )
 
@@ -73,8 +83,12 @@ class TestFirstResult:
         assert first_result(Order.objects, key=None, refusal=Refused()) is None
 
     def test_the_owner_gets_the_first_result_back_marked_replayed(self, order):
-        again = first_result(Order.objects, key="k-1", refusal=Refused(),
-                             owner=Owner(customer_id=order.customer_id, email="rosa@example.pe"))
+        again = first_result(
+            Order.objects,
+            key="k-1",
+            refusal=Refused(),
+            owner=Owner(customer_id=order.customer_id, email="rosa@example.pe"),
+        )
         assert again.pk == order.pk and again.replayed is True
 
     def test_anyone_else_gets_the_refusal(self, order):

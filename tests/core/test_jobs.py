@@ -15,9 +15,16 @@ from payments.models import Refund
 from payments.services.refunds import refund_request
 from receipts.models import Receipt
 from tests.factories import (
-    UserFactory, make_guest_order as make_order, make_payment, make_priced_order as make_receipt_order, pay,
+    UserFactory,
+    make_payment,
+    pay,
 )
-
+from tests.factories import (
+    make_guest_order as make_order,
+)
+from tests.factories import (
+    make_priced_order as make_receipt_order,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +41,15 @@ def counts() -> dict[str, int]:
 
 def test_every_kind_of_pending_work_is_registered_by_its_app():
     assert {work.name for work in jobs.registered()} == {
-        "payments.webhook_events", "payments.refunds", "orders.emails", "orders.shipments",
-        "receipts.issue", "receipts.send", "receipts.email", "returns.emails"}
+        "payments.webhook_events",
+        "payments.refunds",
+        "orders.emails",
+        "orders.shipments",
+        "receipts.issue",
+        "receipts.send",
+        "receipts.email",
+        "returns.emails",
+    }
     assert set(counts().values()) == {0}
 
 
@@ -60,8 +74,18 @@ def test_a_lost_return_email_is_sent_once_by_the_sweep(delivered_order):
     from returns.models import ReturnEmail
     from returns.services import ReturnLineData, return_request_create
 
-    request = return_request_create(order=delivered_order, actor=delivered_order.customer, lines=[ReturnLineData(
-        order_line_id=delivered_order.lines.first().pk, quantity=1, reason="wrong_size", declared_condition="new")])
+    request = return_request_create(
+        order=delivered_order,
+        actor=delivered_order.customer,
+        lines=[
+            ReturnLineData(
+                order_line_id=delivered_order.lines.first().pk,
+                quantity=1,
+                reason="wrong_size",
+                declared_condition="new",
+            )
+        ],
+    )
     email = ReturnEmail.objects.get(request=request)  # its on-commit task never runs here: lost
     assert email.sent_at is None and jobs.sweep(kind("returns.emails")) == 0  # not overdue yet
     ReturnEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - LONG_AGO)
@@ -110,7 +134,9 @@ def test_receipts_lost_before_issue_or_e_mail_are_issued_and_mailed_once(django_
     assert Receipt.objects.filter(order=other).count() == 1 and counts()["receipts.issue"] == 0
 
 
-def test_receipts_wait_unsent_without_a_sending_service_and_are_not_overdue(settings, django_capture_on_commit_callbacks):
+def test_receipts_wait_unsent_without_a_sending_service_and_are_not_overdue(
+    settings, django_capture_on_commit_callbacks
+):
     settings.SUNAT_SEND_URL = ""
     order = make_receipt_order()
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,8 +153,16 @@ def test_the_sweep_task_runs_each_kind_at_its_interval_and_one_failure_stops_no_
 
     monkeypatch.setattr(jobs, "_registry", {})
     jobs.register(jobs.PendingWork(name="a.broken", label="broken", overdue=broken, since="pk", enqueue=calls.append))
-    jobs.register(jobs.PendingWork(name="b.fine", label="fine", overdue=lambda cutoff: OrderEmail.objects.none(),
-                                   since="created_at", sweep=lambda: calls.append("swept") or 3, every=600))
+    jobs.register(
+        jobs.PendingWork(
+            name="b.fine",
+            label="fine",
+            overdue=lambda cutoff: OrderEmail.objects.none(),
+            since="created_at",
+            sweep=lambda: calls.append("swept") or 3,
+            every=600,
+        )
+    )
     assert sweep_overdue() == {"b.fine": 3}
     assert calls == ["swept"]
     assert f"{SWEEP_PREFIX}b.fine" in heartbeats_read()

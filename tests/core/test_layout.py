@@ -25,8 +25,10 @@ def render(source: str, **context) -> str:
 
 
 def test_the_pieces_are_kept_per_key_and_the_per_request_parts_rendered_each_time():
-    source = ("{% layout lang %}<h1>{{ title }}</h1>{% per_request %}{{ who }}{% endper_request %}<p>{{ lang }}</p>"
-              "{% endlayout %}")
+    source = (
+        "{% layout lang %}<h1>{{ title }}</h1>{% per_request %}{{ who }}{% endper_request %}<p>{{ lang }}</p>"
+        "{% endlayout %}"
+    )
     template = ENGINE.from_string("{% load layout %}" + source)
 
     assert template.render(Context({"lang": "es", "title": "Tienda", "who": "Ana"})) == "<h1>Tienda</h1>Ana<p>es</p>"
@@ -41,11 +43,13 @@ def test_a_template_compiled_again_builds_its_own_pieces():
     assert render(source, title="después") == "después"  # an edited template (a new compilation)
 
 
-@pytest.mark.parametrize("source, message", [
-    ("{% layout %}{% if x %}{% per_request %}{{ y }}{% endper_request %}{% endif %}{% endlayout %}",
-     "directly in"),
-    ("{% layout %}{% block title %}{% endblock %}{% endlayout %}", "must be inside"),
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("{% layout %}{% if x %}{% per_request %}{{ y }}{% endper_request %}{% endif %}{% endlayout %}", "directly in"),
+        ("{% layout %}{% block title %}{% endblock %}{% endlayout %}", "must be inside"),
+    ],
+)
 def test_what_could_not_be_kept_does_not_compile(source, message):
     with pytest.raises(TemplateSyntaxError, match=message):
         ENGINE.from_string("{% load layout %}" + source)
@@ -54,12 +58,13 @@ def test_what_could_not_be_kept_does_not_compile(source, message):
 def test_the_blocks_of_a_page_fill_the_per_request_parts():
     templates = {
         "frame.html": "{% load layout %}{% layout %}<title>{% per_request %}{% block title %}T{% endblock %}"
-                      "{% endper_request %}</title>{% endlayout %}",
+        "{% endper_request %}</title>{% endlayout %}",
         "a.html": '{% extends "frame.html" %}{% block title %}A {{ n }}{% endblock %}',
         "b.html": '{% extends "frame.html" %}',
     }
-    engine = Engine(libraries={"layout": "core.templatetags.layout"},
-                    loaders=[("django.template.loaders.locmem.Loader", templates)])
+    engine = Engine(
+        libraries={"layout": "core.templatetags.layout"}, loaders=[("django.template.loaders.locmem.Loader", templates)]
+    )
     assert engine.get_template("a.html").render(Context({"n": 1})) == "<title>A 1</title>"
     assert engine.get_template("b.html").render(Context({})) == "<title>T</title>"
     assert engine.get_template("a.html").render(Context({"n": 2})) == "<title>A 2</title>"
@@ -73,8 +78,9 @@ PER_RESPONSE = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": "|nonce
 @pytest.fixture
 def casaca_in_stock():
     category = CategoryFactory(name="Casacas", slug="casacas")
-    product = ProductFactory(name="Casaca Qhapaq", slug="casaca-qhapaq", category=category,
-                             base_price=Decimal("120.00"))
+    product = ProductFactory(
+        name="Casaca Qhapaq", slug="casaca-qhapaq", category=category, base_price=Decimal("120.00")
+    )
     stock(VariantFactory(product=product, sku="QHAPAQ"), quantity=4)
     return product
 
@@ -96,9 +102,18 @@ def _page(client, url) -> str:
 
 def test_every_shopper_gets_from_kept_pieces_the_page_a_fresh_render_gives(casaca_in_stock):
     product = casaca_in_stock
-    urls = ["/", product.category.family.get_absolute_url(), "/c/casacas/", product.get_absolute_url(),
-            "/search/?q=casaca", reverse("cart:detail"), "/no-existe/", reverse("accounts:profile"),
-            reverse("orders:lookup"), reverse("complaints:new")]
+    urls = [
+        "/",
+        product.category.family.get_absolute_url(),
+        "/c/casacas/",
+        product.get_absolute_url(),
+        "/search/?q=casaca",
+        reverse("cart:detail"),
+        "/no-existe/",
+        reverse("accounts:profile"),
+        reverse("orders:lookup"),
+        reverse("complaints:new"),
+    ]
     shoppers = _shoppers()
     shoppers["luis"].post(reverse("cart:add"), {"sku": "QHAPAQ", "quantity": "1"})  # a count in the header
     for client in shoppers.values():

@@ -59,24 +59,29 @@ def test_a_nul_in_any_path_is_a_400_never_a_500(who):
     assert failures == []
 
 
-def test_out_of_range_dates_are_a_400(sellers):  # noqa: F811
+def test_out_of_range_dates_are_a_400(sellers):
     own, _other = sellers
     staff = Client(raise_request_exception=False)
     staff.force_login(UserFactory(is_staff=True, is_superuser=True))
     seller = Client(raise_request_exception=False)
     seller.force_login(own.user)
     for client in (staff, seller):
-        for query in ("date_from=2024-01-01&date_to=9999-12-31&format=csv",
-                      "date_from=0001-01-01&date_to=2024-01-31&format=html",
-                      "date_from=2024-01-01&date_to=9999-12-31&format=json"):
+        for query in (
+            "date_from=2024-01-01&date_to=9999-12-31&format=csv",
+            "date_from=0001-01-01&date_to=2024-01-31&format=html",
+            "date_from=2024-01-01&date_to=9999-12-31&format=json",
+        ):
             assert client.get(f"/admin/reports/payouts/?{query}").status_code == 400, query
-    assert staff.get("/admin/reports/sales/?by=day&date_from=2024-01-01&date_to=9999-12-31&format=csv"
-                     ).status_code == 400
+    assert (
+        staff.get("/admin/reports/sales/?by=day&date_from=2024-01-01&date_to=9999-12-31&format=csv").status_code == 400
+    )
 
 
-@pytest.mark.parametrize("export", ["/admin/catalog/product/export/", "/admin/catalog/variant/export/",
-                                    "/admin/inventory/stocklevel/export/"])
-def test_an_export_with_an_unknown_parameter_is_a_400(export, sellers):  # noqa: F811
+@pytest.mark.parametrize(
+    "export",
+    ["/admin/catalog/product/export/", "/admin/catalog/variant/export/", "/admin/inventory/stocklevel/export/"],
+)
+def test_an_export_with_an_unknown_parameter_is_a_400(export, sellers):
     own, _other = sellers
     for user in (UserFactory(is_staff=True, is_superuser=True), own.user):
         client = Client(raise_request_exception=False)
@@ -86,7 +91,7 @@ def test_an_export_with_an_unknown_parameter_is_a_400(export, sellers):  # noqa:
         assert client.get(f"{export}?id__gt=abc").status_code == 400
 
 
-def test_a_seller_opens_their_own_profile_in_the_admin(sellers):  # noqa: F811
+def test_a_seller_opens_their_own_profile_in_the_admin(sellers):
     own, _other = sellers
     client = Client(raise_request_exception=False)
     client.force_login(own.user)
@@ -95,7 +100,7 @@ def test_a_seller_opens_their_own_profile_in_the_admin(sellers):  # noqa: F811
     assert own.slug in response.content.decode()  # shown, not editable
 
 
-def test_no_admin_prepopulates_a_field_a_seller_may_not_change(sellers):  # noqa: F811
+def test_no_admin_prepopulates_a_field_a_seller_may_not_change(sellers):
     """The sibling of the profile's KeyError: in every admin, a field that is read-only for a
     seller is not filled in from another (the admin would look it up in the form and fail)."""
     from django.contrib import admin

@@ -9,20 +9,26 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import User
 from alerts.models import StockAlert
 from backoffice.models import LineCommission
 from catalog.models import (
-    Collection, CollectionItem, OptionValue, PriceHistory, Product, ProductOptionValue, Variant,
+    Collection,
+    CollectionItem,
+    OptionValue,
+    PriceHistory,
+    Product,
+    ProductOptionValue,
+    Variant,
 )
 from credit.models import CreditUse, GiftCard, GiftCardUse, StoreCredit
 from favourites.models import Favourite, FavouriteShare
-from inventory.models import PurchaseOrderLine, Reservation, Warehouse
+from inventory.models import PurchaseOrderLine, Reservation
 from orders.models import Order, OrderEmail, OrderEmailKind, OrderLine, OrderNote
 from payments.models import Payment, Refund
 from promotions.models import AutomaticDiscount, DiscountTarget, QuantityOffer, QuantityOfferTarget
 from returns.models import ReturnEmail, ReturnRequest, ReturnStatus
 from reviews.models import Review, ReviewInvitation, ReviewReport, ReviewVote
-from accounts.models import Seller, User
 from tests.factories import OptionValueFactory, ProductFactory, VariantFactory, WarehouseFactory, stock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,16 +36,21 @@ BIG_ID = 987654  # a database id; a name that shows it shows an id
 
 
 def test_every_model_of_the_store_says_its_own_name():
-    nameless = [model._meta.label for model in apps.get_models()
-                if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(ROOT)
-                and not model.__name__.startswith("Historical") and model.__str__ is models.Model.__str__]
+    nameless = [
+        model._meta.label
+        for model in apps.get_models()
+        if Path(apps.get_app_config(model._meta.app_label).path).is_relative_to(ROOT)
+        and not model.__name__.startswith("Historical")
+        and model.__str__ is models.Model.__str__
+    ]
     assert nameless == []
 
 
 @pytest.mark.django_db
 def test_a_stock_level_and_its_reservation_name_the_product_size_and_warehouse():
-    variant = VariantFactory(product=ProductFactory(name="Polo básico"), sku="POLO-M",
-                             values=[OptionValueFactory(slug="m", value="M")])
+    variant = VariantFactory(
+        product=ProductFactory(name="Polo básico"), sku="POLO-M", values=[OptionValueFactory(slug="m", value="M")]
+    )
     level = stock(variant, WarehouseFactory(code="LIM", name="Almacén Central"), 3)
     reservation = Reservation(stock_level=level, quantity=2, status=Reservation.Status.ACTIVE)
 
@@ -63,36 +74,74 @@ NAMES = [
     (lambda: PriceHistory(variant=_variant(), price=Decimal("59.90")), "POLO-M: S/ 59.90"),
     (lambda: PurchaseOrderLine(variant=_variant(), quantity_ordered=12), "12 × POLO-M"),
     (lambda: OrderEmail(order=_order(), kind=OrderEmailKind.PAID), "PED-20261125-0007 · "),
-    (lambda: OrderNote(order=_order(), created_at=timezone.make_aware(timezone.datetime(2026, 11, 25, 15, 4))),
-     "PED-20261125-0007 · 2026-11-25 "),
-    (lambda: Favourite(user=User(pk=BIG_ID, email="rosa@example.pe"), product=Product(pk=BIG_ID, name="Polo básico")),
-     "rosa@example.pe ♥ Polo básico"),
-    (lambda: FavouriteShare(user=User(pk=BIG_ID, email="rosa@example.pe"), key="abcdef123456"),
-     "rosa@example.pe: abcdef…"),
-    (lambda: CreditUse(credit=StoreCredit(pk=BIG_ID, number="VALE-2026-0001"), amount=Decimal("-20")),
-     "VALE-2026-0001: -S/ 20.00"),
+    (
+        lambda: OrderNote(order=_order(), created_at=timezone.make_aware(timezone.datetime(2026, 11, 25, 15, 4))),
+        "PED-20261125-0007 · 2026-11-25 ",
+    ),
+    (
+        lambda: Favourite(
+            user=User(pk=BIG_ID, email="rosa@example.pe"), product=Product(pk=BIG_ID, name="Polo básico")
+        ),
+        "rosa@example.pe ♥ Polo básico",
+    ),
+    (
+        lambda: FavouriteShare(user=User(pk=BIG_ID, email="rosa@example.pe"), key="abcdef123456"),
+        "rosa@example.pe: abcdef…",
+    ),
+    (
+        lambda: CreditUse(credit=StoreCredit(pk=BIG_ID, number="VALE-2026-0001"), amount=Decimal("-20")),
+        "VALE-2026-0001: -S/ 20.00",
+    ),
     (lambda: GiftCardUse(card=GiftCard(pk=BIG_ID, number="GC-ABCD"), amount=Decimal("50")), "GC-ABCD: S/ 50.00"),
-    (lambda: LineCommission(order_line=_line(), rate=Decimal("10.00"), amount=Decimal("11.50")),
-     "PED-20261125-0007 · 2 × POLO-M · 10.00 % · S/ 11.50"),
+    (
+        lambda: LineCommission(order_line=_line(), rate=Decimal("10.00"), amount=Decimal("11.50")),
+        "PED-20261125-0007 · 2 × POLO-M · 10.00 % · S/ 11.50",
+    ),
     (lambda: StockAlert(email="rosa@example.pe", variant=_variant()), "rosa@example.pe → POLO-M"),
-    (lambda: ReturnEmail(request=ReturnRequest(pk=BIG_ID, number="DEV-2026-0001"), status=ReturnStatus.APPROVED),
-     "DEV-2026-0001: "),
-    (lambda: Payment(order=_order(), status=Payment.Status.SUCCEEDED, amount=Decimal("115")),
-     "PED-20261125-0007 · "),
-    (lambda: Refund(payment=Payment(pk=BIG_ID, order=_order()), status=Refund.Status.REQUESTED, amount=Decimal("40")),
-     "PED-20261125-0007 · "),
-    (lambda: CollectionItem(collection=Collection(pk=BIG_ID, name="Drop de verano"),
-                            product=Product(pk=BIG_ID, name="Polo básico")), "Drop de verano · Polo básico"),
-    (lambda: ProductOptionValue(product=Product(pk=BIG_ID, name="Polo básico"),
-                                option_value=OptionValue(pk=BIG_ID, value="M", option_id=None)), "Polo básico · "),
-    (lambda: DiscountTarget(discount=AutomaticDiscount(pk=BIG_ID, name="Cyber"),
-                            product=Product(pk=BIG_ID, name="Polo básico")), "Cyber · Polo básico"),
-    (lambda: QuantityOfferTarget(offer=QuantityOffer(pk=BIG_ID, name="3x2"),
-                                 product=Product(pk=BIG_ID, name="Polo básico")), "3x2 · Polo básico"),
-    (lambda: ReviewVote(review=Review(pk=BIG_ID, rating=5, title="Muy bueno"), user=User(pk=BIG_ID, email="a@b.pe")),
-     "a@b.pe · 5★ Muy bueno"),
-    (lambda: ReviewReport(review=Review(pk=BIG_ID, rating=1, title="Malo"), user=User(pk=BIG_ID, email="a@b.pe")),
-     "a@b.pe · 1★ Malo"),
+    (
+        lambda: ReturnEmail(request=ReturnRequest(pk=BIG_ID, number="DEV-2026-0001"), status=ReturnStatus.APPROVED),
+        "DEV-2026-0001: ",
+    ),
+    (lambda: Payment(order=_order(), status=Payment.Status.SUCCEEDED, amount=Decimal("115")), "PED-20261125-0007 · "),
+    (
+        lambda: Refund(
+            payment=Payment(pk=BIG_ID, order=_order()), status=Refund.Status.REQUESTED, amount=Decimal("40")
+        ),
+        "PED-20261125-0007 · ",
+    ),
+    (
+        lambda: CollectionItem(
+            collection=Collection(pk=BIG_ID, name="Drop de verano"), product=Product(pk=BIG_ID, name="Polo básico")
+        ),
+        "Drop de verano · Polo básico",
+    ),
+    (
+        lambda: ProductOptionValue(
+            product=Product(pk=BIG_ID, name="Polo básico"),
+            option_value=OptionValue(pk=BIG_ID, value="M", option_id=None),
+        ),
+        "Polo básico · ",
+    ),
+    (
+        lambda: DiscountTarget(
+            discount=AutomaticDiscount(pk=BIG_ID, name="Cyber"), product=Product(pk=BIG_ID, name="Polo básico")
+        ),
+        "Cyber · Polo básico",
+    ),
+    (
+        lambda: QuantityOfferTarget(
+            offer=QuantityOffer(pk=BIG_ID, name="3x2"), product=Product(pk=BIG_ID, name="Polo básico")
+        ),
+        "3x2 · Polo básico",
+    ),
+    (
+        lambda: ReviewVote(review=Review(pk=BIG_ID, rating=5, title="Muy bueno"), user=User(pk=BIG_ID, email="a@b.pe")),
+        "a@b.pe · 5★ Muy bueno",
+    ),
+    (
+        lambda: ReviewReport(review=Review(pk=BIG_ID, rating=1, title="Malo"), user=User(pk=BIG_ID, email="a@b.pe")),
+        "a@b.pe · 1★ Malo",
+    ),
     (lambda: ReviewInvitation(order=_order()), "PED-20261125-0007"),
 ]
 
@@ -113,8 +162,9 @@ def test_naming_a_variants_stock_rows_costs_no_query_per_warehouse(client):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    variant = VariantFactory(product=ProductFactory(name="Polo básico"),
-                             values=[OptionValueFactory(slug="m", value="M")])
+    variant = VariantFactory(
+        product=ProductFactory(name="Polo básico"), values=[OptionValueFactory(slug="m", value="M")]
+    )
     stock(variant, WarehouseFactory(name="Almacén 1"), 2)
 
     def queries() -> int:

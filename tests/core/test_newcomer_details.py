@@ -21,16 +21,19 @@ def test_the_home_page_links_to_whatsapp_by_default(client):
     assert "Escríbenos por WhatsApp" in html
 
 
-@pytest.mark.parametrize(("number", "url"), [
-    ("51987654321", "https://wa.me/51987654321"),
-    ("+51 987 654 321", "https://wa.me/51987654321"),
-    ("", ""),
-    ("   ", ""),
-    ("llámanos", ""),
-    ("0051987654321", ""),
-    ("5" * 40, ""),
-    ("51987\x00654321", ""),
-])
+@pytest.mark.parametrize(
+    ("number", "url"),
+    [
+        ("51987654321", "https://wa.me/51987654321"),
+        ("+51 987 654 321", "https://wa.me/51987654321"),
+        ("", ""),
+        ("   ", ""),
+        ("llámanos", ""),
+        ("0051987654321", ""),
+        ("5" * 40, ""),
+        ("51987\x00654321", ""),
+    ],
+)
 def test_whatsapp_url_from_the_setting(number, url):
     with override_config(WHATSAPP_NUMBER=number):
         assert whatsapp_url() == url

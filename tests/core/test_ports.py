@@ -56,13 +56,16 @@ def test_every_declared_port_is_plugged_in_at_start_up():
     from receipts import ports as receipts_ports
     from returns.selectors import return_goods_for_receipt, return_numbers
 
-    expected = [*EXPECTED, (orders_ports.commissions_snapshot, order_commissions_snapshot),
-                (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
-                (orders_ports.cancel_payment_attempts_close, payment_attempts_close_for_cancelled_order),
-                (receipts_ports.return_goods, return_goods_for_receipt),
-                (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished),
-                (inventory_ports.order_numbers, order_selectors.order_numbers),
-                (inventory_ports.return_numbers, return_numbers)]
+    expected = [
+        *EXPECTED,
+        (orders_ports.commissions_snapshot, order_commissions_snapshot),
+        (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
+        (orders_ports.cancel_payment_attempts_close, payment_attempts_close_for_cancelled_order),
+        (receipts_ports.return_goods, return_goods_for_receipt),
+        (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished),
+        (inventory_ports.order_numbers, order_selectors.order_numbers),
+        (inventory_ports.return_numbers, return_numbers),
+    ]
     assert {asked.name for asked, _ in expected} == {asked.name for asked in Port.declared}
     for asked, function in expected:
         assert asked._function is function, asked
@@ -77,9 +80,15 @@ def _app_modules():
 
 def _calls(tree: ast.AST, name: str) -> list[int]:
     """The lines calling `name(...)` or `something.name(...)`."""
-    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
-        (isinstance(node.func, ast.Name) and node.func.id == name)
-        or (isinstance(node.func, ast.Attribute) and node.func.attr == name))]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id == name)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+        )
+    ]
 
 
 def test_app_code_declares_no_signal_of_its_own():
@@ -89,8 +98,12 @@ def test_app_code_declares_no_signal_of_its_own():
 
 
 def test_every_port_is_declared_in_its_apps_ports_module():
-    found = [f"{path.relative_to(ROOT)}:{line}" for path, tree in _app_modules()
-             if path.name != "ports.py" for line in _calls(tree, "Port")]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path, tree in _app_modules()
+        if path.name != "ports.py"
+        for line in _calls(tree, "Port")
+    ]
     assert found == []
 
 
@@ -108,7 +121,9 @@ def test_every_port_is_declared_by_a_typed_stub():
             in_ports_modules.add(value.name)
             assert value.name == f"{app}.ports.{name}"
             assert value.signature.return_annotation is not inspect.Signature.empty, value.name
-            assert all(p.annotation is not inspect.Parameter.empty for p in value.signature.parameters.values()), value.name
+            assert all(p.annotation is not inspect.Parameter.empty for p in value.signature.parameters.values()), (
+                value.name
+            )
             assert value.__doc__, f"{value.name} says what it asks"
     assert in_ports_modules == {port.name for port in Port.declared}
 
@@ -153,9 +168,11 @@ def test_plugging_in_a_function_that_cannot_answer_the_stub_fails_at_start_up(de
         """A receipt for the order."""
 
     asked = declare(receipt)
-    for wrong, why in [(lambda *, order: None, "no keyword argument order_id"),
-                       (lambda *, order_id, reason: None, "also needs reason"),
-                       (lambda: None, "no keyword argument order_id")]:
+    for wrong, why in [
+        (lambda *, order: None, "no keyword argument order_id"),
+        (lambda *, order_id, reason: None, "also needs reason"),
+        (lambda: None, "no keyword argument order_id"),
+    ]:
         with pytest.raises(ImproperlyConfigured, match=why):
             asked.plug(wrong)
     asked.plug(lambda order_id, *, now=None: None)  # by name, with optional extras: it fits
@@ -169,5 +186,5 @@ def test_a_positional_stub_takes_a_function_with_its_positional_parameters(decla
     asked = declare(units)
     with pytest.raises(ImproperlyConfigured, match="no positional argument variant_ids"):
         asked.plug(lambda *, variant_ids: {})
-    asked.plug(lambda ids, *, now=None: {i: 0 for i in ids})
+    asked.plug(lambda ids, *, now=None: dict.fromkeys(ids, 0))
     assert asked([1]) == {1: 0}

@@ -53,8 +53,12 @@ def test_the_shared_keys_are_read_together_once_per_request(cache_calls):
     cache_calls.clear()
 
     def page():
-        return (request_reads.read(listing_cache.VERSION_KEY), site_settings.site_settings()["STORE_NAME"],
-                tree.catalog_tree().version, request_reads.read(listing_cache.VERSION_KEY))
+        return (
+            request_reads.read(listing_cache.VERSION_KEY),
+            site_settings.site_settings()["STORE_NAME"],
+            tree.catalog_tree().version,
+            request_reads.read(listing_cache.VERSION_KEY),
+        )
 
     version, store_name, tree_version, again = _in_a_request(page)
     assert cache_calls == ["get_many"]

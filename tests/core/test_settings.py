@@ -33,7 +33,12 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS and not k.startswith("DJANGO_")}
     # An empty .env path keeps a developer's local .env out of these checks.
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env={**base, "ENV_FILE": os.devnull, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, "ENV_FILE": os.devnull, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -96,7 +101,8 @@ def test_production_passes_check_deploy(tmp_path):
     (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1", "hash": ""}')
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        SECRET_KEY=secrets.token_urlsafe(64), STATIC_ROOT=str(tmp_path),
+        SECRET_KEY=secrets.token_urlsafe(64),
+        STATIC_ROOT=str(tmp_path),
         **PRODUCTION_ENV,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -121,8 +127,11 @@ def _reads_constance_directly(path: Path) -> bool:
     import ast
 
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module in ("constance", "constance.utils") and any(
-                alias.name in ("config", "get_values_for_keys") for alias in node.names):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module in ("constance", "constance.utils")
+            and any(alias.name in ("config", "get_values_for_keys") for alias in node.names)
+        ):
             return True
     return False
 
@@ -132,8 +141,11 @@ def test_site_settings_are_read_through_one_cached_reader():
     # catalog version moves and the page cache empties) and hands an awaitable inside an event
     # loop; core.site_settings reads every key in one cached read. The demo writes settings.
     offenders = sorted(
-        str(path.relative_to(ROOT)) for path in ROOT.glob("*/**/*.py")
+        str(path.relative_to(ROOT))
+        for path in ROOT.glob("*/**/*.py")
         if path.parts[len(ROOT.parts)] not in {".venv", "tests", "demo", "bench", "config"}
-        and "migrations" not in path.parts and path.name != "site_settings.py" and _reads_constance_directly(path)
+        and "migrations" not in path.parts
+        and path.name != "site_settings.py"
+        and _reads_constance_directly(path)
     )
     assert offenders == []

@@ -47,10 +47,16 @@ def test_development_storage_needs_no_manifest():
 
 
 def test_the_production_wsgi_entry_point_refuses_to_start_without_static_files(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "SECRET_KEY": "k" * 60,
-           "ALLOWED_HOSTS": "tienda.example.pe", "STATIC_ROOT": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "k" * 60,
+        "ALLOWED_HOSTS": "tienda.example.pe",
+        "STATIC_ROOT": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "collectstatic --noinput" in result.stderr

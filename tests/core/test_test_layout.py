@@ -17,9 +17,24 @@ NOT_APPS = {"e2e", "cluster", "__pycache__"}  # cluster: the production layout's
 # apps share lives once, in tests/conftest.py. This list only shrinks: unify a name and take it off;
 # a new fixture gets a name of its own.
 LOCAL_MEANINGS = {
-    "_no_eager_tasks_in_threads", "certificate", "guest", "guest_order", "manual_moderation",
-    "order", "policies", "product", "seller", "signed_in", "staff", "staff_client", "store", "superuser",
-    "support", "variant", "warehouse", "world",
+    "_no_eager_tasks_in_threads",
+    "certificate",
+    "guest",
+    "guest_order",
+    "manual_moderation",
+    "order",
+    "policies",
+    "product",
+    "seller",
+    "signed_in",
+    "staff",
+    "staff_client",
+    "store",
+    "superuser",
+    "support",
+    "variant",
+    "warehouse",
+    "world",
 }
 
 
@@ -40,7 +55,7 @@ def _imported_modules(path: Path, root: Path = ROOT) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = ".".join(package[:len(package) - node.level + 1]) if node.level else ""
+            base = ".".join(package[: len(package) - node.level + 1]) if node.level else ""
             module = ".".join(part for part in (base, node.module or "") if part)
             found.add(module)
             found.update(f"{module}.{alias.name}" for alias in node.names)

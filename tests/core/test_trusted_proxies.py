@@ -32,14 +32,14 @@ def through_the_middleware(remote_addr: str, **headers):
 
 
 def test_a_client_cannot_claim_https_or_another_address(behind_a_proxy):
-    seen = through_the_middleware("203.0.113.9", HTTP_X_FORWARDED_PROTO="https",
-                                  HTTP_X_FORWARDED_FOR="198.51.100.1")
+    seen = through_the_middleware("203.0.113.9", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert seen == {"secure": False, "ip": "203.0.113.9"}
 
 
 def test_a_trusted_proxy_says_the_scheme_and_the_client(behind_a_proxy):
-    seen = through_the_middleware(PROXY, HTTP_X_FORWARDED_PROTO="https",
-                                  HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9")
+    seen = through_the_middleware(
+        PROXY, HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9"
+    )
     # The right-most address the proxy did not add itself is the one it saw connecting.
     assert seen == {"secure": True, "ip": "203.0.113.9"}
 

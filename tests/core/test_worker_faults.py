@@ -16,10 +16,11 @@ from payments.models import Payment, Refund, WebhookEvent
 from payments.services import payment_complete
 from payments.services.webhooks import webhook_event_store
 from receipts.models import Receipt, ReceiptKind
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.core.worker_stack import Stack, wait_for
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 from tests.harness import require_env
 from tests.payments.webhook_helpers import body, charge_refunded
-from tests.core.worker_stack import Stack, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,8 +61,13 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
     payments = [make_payment(order, reference=f"cs_fault_{index}") for index, order in enumerate(orders)]
     for payment in payments:
         payload = charge_refunded(payment, [(f"re_fault_{payment.pk}", Decimal("5.00"))])
-        webhook_event_store(provider="stripe", event_id=payload["id"], event_type=payload["type"], payload=payload,
-                            raw_body=body(payload).decode())
+        webhook_event_store(
+            provider="stripe",
+            event_id=payload["id"],
+            event_type=payload["type"],
+            payload=payload,
+            raw_body=body(payload).decode(),
+        )
     events = WebhookEvent.objects.filter(event_type="charge.refunded")
 
     def attempts() -> list[int]:
@@ -73,23 +79,40 @@ def test_the_worker_survives_redis_restarts_and_every_pending_task_completes_onc
     before = attempts()
     outage(stack, client)
     # The retries the worker held in memory were lost with the connection; the sweep brings them back.
-    wait_for(lambda: all(now > then for now, then in zip(attempts(), before)), timeout=30,
-             what="the events' retries to resume after the first outage", log=stack.log)
+    wait_for(
+        lambda: all(now > then for now, then in zip(attempts(), before)),
+        timeout=30,
+        what="the events' retries to resume after the first outage",
+        log=stack.log,
+    )
     assert stack.worker.poll() is None, stack.worker_output()[-3000:]
 
     def pay_everything():
         for payment in payments:
-            payment_complete(payment=payment, amount=payment.amount, currency="PEN",
-                             gateway_reference=f"pi_{payment.pk}")
+            payment_complete(
+                payment=payment, amount=payment.amount, currency="PEN", gateway_reference=f"pi_{payment.pk}"
+            )
 
     outage(stack, client, while_down=pay_everything)  # the paid e-mails run inline: the broker is away
-    wait_for(lambda: not events.exclude(status=WebhookEvent.Status.PROCESSED).exists(), timeout=40,
-             what="every event to be processed", log=stack.log)
-    wait_for(lambda: not OrderEmail.objects.filter(sent_at__isnull=True).exists(), timeout=20,
-             what="every order e-mail to be sent", log=stack.log)
+    wait_for(
+        lambda: not events.exclude(status=WebhookEvent.Status.PROCESSED).exists(),
+        timeout=40,
+        what="every event to be processed",
+        log=stack.log,
+    )
+    wait_for(
+        lambda: not OrderEmail.objects.filter(sent_at__isnull=True).exists(),
+        timeout=20,
+        what="every order e-mail to be sent",
+        log=stack.log,
+    )
     notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE)
-    wait_for(lambda: notes.count() == len(orders) and not Receipt.objects.filter(emailed_at__isnull=True).exists(),
-             timeout=20, what="every nota de crédito to be issued and e-mailed", log=stack.log)
+    wait_for(
+        lambda: notes.count() == len(orders) and not Receipt.objects.filter(emailed_at__isnull=True).exists(),
+        timeout=20,
+        what="every nota de crédito to be issued and e-mailed",
+        log=stack.log,
+    )
 
     assert stack.worker.poll() is None, stack.worker_output()[-3000:]
     assert "Unrecoverable error" not in stack.worker_output()
@@ -102,7 +125,8 @@ def assert_paid_and_refunded_once(payments, orders) -> None:
     for payment in payments:
         assert Payment.objects.get(pk=payment.pk).status == Payment.Status.SUCCEEDED
         assert list(Refund.objects.filter(payment=payment).values_list("status", flat=True)) == [
-            Refund.Status.SUCCEEDED]
+            Refund.Status.SUCCEEDED
+        ]
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {WebhookEvent.Status.PROCESSED}
     for order in orders:
         order.refresh_from_db()
@@ -121,8 +145,12 @@ def assert_every_email_sent_once(stack: Stack, orders) -> None:
     """Exactly once: no e-mail went out twice."""
     # A receipt is stamped e-mailed as its send is claimed (core.once), a moment before the
     # worker's mail backend writes it: wait for the writes, then count.
-    wait_for(lambda: sum(any(order.number in line for order in orders) for line in emails_sent(stack))
-             >= 5 * len(orders), timeout=20, what="every e-mail to be written", log=stack.log)
+    wait_for(
+        lambda: sum(any(order.number in line for order in orders) for line in emails_sent(stack)) >= 5 * len(orders),
+        timeout=20,
+        what="every e-mail to be written",
+        log=stack.log,
+    )
     sent = emails_sent(stack)
     assert len(sent) == len(set(sent)), sent
     for order in orders:

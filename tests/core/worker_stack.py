@@ -44,15 +44,35 @@ class Stack:
 
     def start_worker(self) -> None:
         env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "tests.core.worker_settings", "DATABASE_URL": database_url(),
-            "REDIS_URL": f"{self.redis.url}/0", "CELERY_BROKER_URL": f"{self.redis.url}/1",
-            "CELERY_RESULT_BACKEND": f"{self.redis.url}/2", "FAULT_DIR": str(self.dir),
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "tests.core.worker_settings",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": f"{self.redis.url}/0",
+            "CELERY_BROKER_URL": f"{self.redis.url}/1",
+            "CELERY_RESULT_BACKEND": f"{self.redis.url}/2",
+            "FAULT_DIR": str(self.dir),
             "CACHE_KEY_PREFIX": "faults",
         }
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "--concurrency=2", "--loglevel=INFO",
-             "-n", f"faults-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-B",
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "-n",
+                f"faults-{uuid.uuid4().hex[:6]}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
         )
 
     def mail_lines(self) -> list[str]:
@@ -74,8 +94,10 @@ class Stack:
         backend = config._backend
         previous_cache = getattr(backend, "_cache", None)
         try:
-            with publishing_to(f"{self.redis.url}/1"), \
-                    override_settings(CACHES=self.redis.cache_settings(), REDIS_RETRY_SECONDS=0):
+            with (
+                publishing_to(f"{self.redis.url}/1"),
+                override_settings(CACHES=self.redis.cache_settings(), REDIS_RETRY_SECONDS=0),
+            ):
                 if previous_cache is not None:
                     backend._cache = cache  # the site settings read this Redis too (see tests/core/test_faults.py)
                 yield self

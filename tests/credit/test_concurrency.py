@@ -49,11 +49,10 @@ def test_two_checkouts_of_one_customer_spend_the_credit_once(customer):
     """The same shopper in two browsers applies the same credit and places both at once."""
     from django.test import Client
 
+    from demo.shipping import load_demo_shipping
     from orders.models import Order
     from payments.services import payment_method_ensure_test_gateway
-    from demo.shipping import load_demo_shipping
-    from tests.factories import VariantFactory, WarehouseFactory, stock
-    from tests.factories import delivery, details, fill_cart, place, review_key
+    from tests.factories import VariantFactory, WarehouseFactory, delivery, details, fill_cart, place, review_key, stock
 
     load_demo_shipping()
     payment_method_ensure_test_gateway()

@@ -18,8 +18,15 @@ pytestmark = [
 
 
 def card_of(staff, amount="100"):
-    return gift_card_issue(actor=staff, amount=amount, recipient_name="Lucía", recipient_email="lucia@example.pe",
-                           sender_name="Kallpa", reason="Prueba", deliver_on=None)
+    return gift_card_issue(
+        actor=staff,
+        amount=amount,
+        recipient_name="Lucía",
+        recipient_email="lucia@example.pe",
+        sender_name="Kallpa",
+        reason="Prueba",
+        deliver_on=None,
+    )
 
 
 def test_one_card_spent_by_four_orders_at_once_is_spent_once():

@@ -12,8 +12,16 @@ from django.utils import timezone
 from credit.models import GiftCard, GiftCardStatus, GiftCardUse, GiftCardUseKind
 from credit.selectors import gift_cards_spent_on_order, order_amount_due
 from credit.services.gift_cards import (
-    GiftCardError, gift_card_code_new, gift_card_code_normalize, gift_card_deliver, gift_card_details_clean,
-    gift_card_issue, gift_card_restore_for_order, gift_card_spend, gift_card_void, gift_cards_deliver_due,
+    GiftCardError,
+    gift_card_code_new,
+    gift_card_code_normalize,
+    gift_card_deliver,
+    gift_card_details_clean,
+    gift_card_issue,
+    gift_card_restore_for_order,
+    gift_card_spend,
+    gift_card_void,
+    gift_cards_deliver_due,
 )
 from orders.models import OrderStatus, PaymentStatus
 from orders.services import order_cancel, order_create_for_gift_cards, order_payment_record
@@ -25,14 +33,25 @@ TODAY = timezone.localdate
 
 
 def details(**changes):
-    data = {"amount": "100", "recipient_name": "Lucía", "recipient_email": "lucia@example.pe",
-            "sender_name": "Rosa", "message": "¡Feliz cumpleaños!", "deliver_on": TODAY()}
+    data = {
+        "amount": "100",
+        "recipient_name": "Lucía",
+        "recipient_email": "lucia@example.pe",
+        "sender_name": "Rosa",
+        "message": "¡Feliz cumpleaños!",
+        "deliver_on": TODAY(),
+    }
     return gift_card_details_clean(**{**data, **changes})
 
 
 def issued(staff, amount="100", **changes):
-    data = {"amount": amount, "recipient_name": "Lucía", "recipient_email": "lucia@example.pe",
-            "sender_name": "Kallpa", "reason": "Cortesía por demora"}
+    data = {
+        "amount": amount,
+        "recipient_name": "Lucía",
+        "recipient_email": "lucia@example.pe",
+        "sender_name": "Kallpa",
+        "reason": "Cortesía por demora",
+    }
     return gift_card_issue(actor=staff, **{**data, **changes})
 
 
@@ -45,12 +64,22 @@ def test_codes_are_long_grouped_and_normalised():
     assert len({gift_card_code_new() for _ in range(200)}) == 200
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"amount": "49"}, "S/"), ({"amount": "1001"}, "S/"), ({"amount": "75.50"}, "soles enteros"),
-    ({"amount": "abc"}, "soles enteros"), ({"amount": "NaN"}, "soles enteros"), ({"amount": "-100"}, "S/"),
-    ({"recipient_email": "not-an-email"}, "correo"), ({"recipient_name": "  "}, "nombre"),
-    ({"message": "x" * 301}, "300"), ({"deliver_on": "2020-01-01"}, "pasado"), ({"deliver_on": "mañana"}, "fecha"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"amount": "49"}, "S/"),
+        ({"amount": "1001"}, "S/"),
+        ({"amount": "75.50"}, "soles enteros"),
+        ({"amount": "abc"}, "soles enteros"),
+        ({"amount": "NaN"}, "soles enteros"),
+        ({"amount": "-100"}, "S/"),
+        ({"recipient_email": "not-an-email"}, "correo"),
+        ({"recipient_name": "  "}, "nombre"),
+        ({"message": "x" * 301}, "300"),
+        ({"deliver_on": "2020-01-01"}, "pasado"),
+        ({"deliver_on": "mañana"}, "fecha"),
+    ],
+)
 def test_bad_details_are_refused(changes, message):
     if changes.get("deliver_on") == "2020-01-01":
         changes["deliver_on"] = (TODAY() - timedelta(days=1)).isoformat()
@@ -67,10 +96,15 @@ def test_delivery_at_most_a_year_ahead_and_amount_bounds_accepted():
 
 
 def test_a_sold_card_is_pending_until_paid_then_spendable_and_delivered(customer, django_capture_on_commit_callbacks):
-    order = order_create_for_gift_cards(customer=customer, email=customer.email, cards=[details(amount="200")],
-                                        idempotency_key="k1")
+    order = order_create_for_gift_cards(
+        customer=customer, email=customer.email, cards=[details(amount="200")], idempotency_key="k1"
+    )
     assert (order.total, order.gift_cards_total, order.subtotal, order.lines.count()) == (
-        Decimal("200.00"), Decimal("200.00"), Decimal("0.00"), 0)
+        Decimal("200.00"),
+        Decimal("200.00"),
+        Decimal("0.00"),
+        0,
+    )
     card = GiftCard.objects.get(order=order)
     assert (card.status, card.balance) == (GiftCardStatus.PENDING, Decimal("0.00"))
     with pytest.raises(GiftCardError, match="no existe"):  # not paid yet: not spendable
@@ -96,8 +130,12 @@ def test_the_same_key_places_one_gift_card_order(customer):
 
 
 def test_a_card_for_a_later_date_waits_for_it(customer):
-    order = order_create_for_gift_cards(customer=customer, email=customer.email,
-                                        cards=[details(deliver_on=TODAY() + timedelta(days=3))], idempotency_key="k")
+    order = order_create_for_gift_cards(
+        customer=customer,
+        email=customer.email,
+        cards=[details(deliver_on=TODAY() + timedelta(days=3))],
+        idempotency_key="k",
+    )
     order_payment_record(order=order)
     card = GiftCard.objects.get()
     mail.outbox.clear()
@@ -174,8 +212,11 @@ def test_voiding_writes_off_the_balance_in_the_history_once(staff):
     gift_card_void(card_id=card.pk, actor=staff, reason="Reportada como robada")
     gift_card_void(card_id=card.pk, actor=staff, reason="otra vez")
     card.refresh_from_db()
-    assert (card.status, card.balance, card.void_reason) == (GiftCardStatus.VOIDED, Decimal("0.00"),
-                                                             "Reportada como robada")
+    assert (card.status, card.balance, card.void_reason) == (
+        GiftCardStatus.VOIDED,
+        Decimal("0.00"),
+        "Reportada como robada",
+    )
     void = card.uses.get(kind=GiftCardUseKind.VOID)
     assert (void.amount, void.actor) == (Decimal("-70.00"), staff)
 

@@ -9,27 +9,30 @@ import pytest
 from credit.models import StoreCredit
 from credit.services import store_credit_spend
 from payments.models import Payment, Refund
+from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 from payments.services.refunds import refund_approve, refund_request
-from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
 from receipts.models import Receipt, ReceiptKind
 from returns import services
 from returns.models import ReturnStatus, ReturnStatusChange
 from returns.services import ReturnError
 from tests.factories import deliver, line_for, make_order, received_return
 
-
 pytestmark = pytest.mark.django_db
 POLO_PAID = Decimal("57.49")  # 59.90 less its share (4.82 of 2 units) of the order's 10.00 off
 
 
-def test_credit_resolution_issues_store_credit_for_what_the_unit_cost(gateway_order, staff, warehouse, customer,
-                                                                       django_capture_on_commit_callbacks):
+def test_credit_resolution_issues_store_credit_for_what_the_unit_cost(
+    gateway_order, staff, warehouse, customer, django_capture_on_commit_callbacks
+):
     request = received_return(gateway_order, staff, warehouse)
     with django_capture_on_commit_callbacks(execute=True):
         resolved = services.return_resolve(request=request, actor=staff)
     credit = StoreCredit.objects.get(return_request=request)
-    assert (resolved.status, resolved.resolution, resolved.resolved_amount) == (ReturnStatus.RESOLVED, "credit",
-                                                                               POLO_PAID)
+    assert (resolved.status, resolved.resolution, resolved.resolved_amount) == (
+        ReturnStatus.RESOLVED,
+        "credit",
+        POLO_PAID,
+    )
     assert (credit.customer, credit.amount, credit.balance) == (customer, POLO_PAID, POLO_PAID)
     assert not Refund.objects.filter(idempotency_key__startswith="return-").exists()
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE, source=f"return:{request.pk}")
@@ -38,7 +41,8 @@ def test_credit_resolution_issues_store_credit_for_what_the_unit_cost(gateway_or
 
 
 def test_refund_resolution_opens_a_refund_request_and_its_note_comes_with_the_refund(
-        gateway_order, staff, warehouse, django_capture_on_commit_callbacks):
+    gateway_order, staff, warehouse, django_capture_on_commit_callbacks
+):
     request = received_return(gateway_order, staff, warehouse, resolution="refund")
     with django_capture_on_commit_callbacks(execute=True):
         services.return_resolve(request=request, actor=staff)
@@ -80,9 +84,18 @@ def test_resolving_twice_or_too_early_is_refused(gateway_order, staff, warehouse
     with pytest.raises(ReturnError, match="ya fue resuelta"):
         services.return_resolve(request=request, actor=staff)
     assert StoreCredit.objects.count() == 1
-    early = services.return_request_create(order=gateway_order, lines=[services.ReturnLineData(
-        order_line_id=gateway_order.lines.get(sku="CASACA-L").pk, quantity=1, reason="defective",
-        declared_condition="damaged")], resolution="credit")
+    early = services.return_request_create(
+        order=gateway_order,
+        lines=[
+            services.ReturnLineData(
+                order_line_id=gateway_order.lines.get(sku="CASACA-L").pk,
+                quantity=1,
+                reason="defective",
+                declared_condition="damaged",
+            )
+        ],
+        resolution="credit",
+    )
     with pytest.raises(ReturnError, match="recibida"):
         services.return_resolve(request=early, actor=staff)
     assert StoreCredit.objects.count() == 1
@@ -104,8 +117,15 @@ def test_a_guest_order_cannot_take_store_credit(warehouse, olva, staff):
     payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     order = deliver(order)
     with pytest.raises(ReturnError, match="invitado"):
-        services.return_request_create(order=order, resolution="credit", lines=[services.ReturnLineData(
-            order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new")])
+        services.return_request_create(
+            order=order,
+            resolution="credit",
+            lines=[
+                services.ReturnLineData(
+                    order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new"
+                )
+            ],
+        )
 
 
 def test_closing_a_resolved_return(gateway_order, staff, warehouse):
@@ -140,8 +160,14 @@ def test_an_order_paid_partly_with_a_gift_card_gets_that_part_back_as_credit(war
     from credit.services.gift_cards import gift_card_issue, gift_card_spend
     from tests.factories import stocked_variant
 
-    card = gift_card_issue(actor=staff, amount="50", recipient_name="Lucía", recipient_email="lucia@example.pe",
-                           sender_name="Kallpa", reason="Cortesía")
+    card = gift_card_issue(
+        actor=staff,
+        amount="50",
+        recipient_name="Lucía",
+        recipient_email="lucia@example.pe",
+        sender_name="Kallpa",
+        reason="Cortesía",
+    )
     polo = stocked_variant(warehouse, sku="POLO-G")
     order = make_order(lines=[line_for(polo)], customer=customer, shipping_method_id=olva.pk)  # 74.90
     gift_card_spend(code=card.code, order=order, amount="50.00")
@@ -159,13 +185,20 @@ def test_an_order_paid_partly_with_a_gift_card_gets_that_part_back_as_credit(war
 
 @pytest.mark.parametrize("card_pays", ["50.00", "74.90"], ids=["part", "all"])
 def test_a_guest_s_gift_card_part_comes_back_on_a_new_card_to_the_order_s_e_mail(
-        warehouse, olva, staff, card_pays, mailoutbox, django_capture_on_commit_callbacks):
+    warehouse, olva, staff, card_pays, mailoutbox, django_capture_on_commit_callbacks
+):
     from credit.models import GiftCard
     from credit.services.gift_cards import gift_card_issue, gift_card_spend
     from tests.factories import stocked_variant
 
-    card = gift_card_issue(actor=staff, amount="100", recipient_name="Lucía", recipient_email="lucia@example.pe",
-                           sender_name="Kallpa", reason="Cortesía")
+    card = gift_card_issue(
+        actor=staff,
+        amount="100",
+        recipient_name="Lucía",
+        recipient_email="lucia@example.pe",
+        sender_name="Kallpa",
+        reason="Cortesía",
+    )
     polo = stocked_variant(warehouse, sku="POLO-G")
     order = make_order(lines=[line_for(polo)], shipping_method_id=olva.pk)  # a guest's, 74.90
     gift_card_spend(code=card.code, order=order, amount=card_pays)
@@ -174,6 +207,7 @@ def test_a_guest_s_gift_card_part_comes_back_on_a_new_card_to_the_order_s_e_mail
         payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
     else:  # the card paid it all, as checkout records it
         from orders.services import order_payment_record
+
         order_payment_record(order=order)
     order.refresh_from_db()
     order = deliver(order)
@@ -193,11 +227,13 @@ def test_a_guest_s_gift_card_part_comes_back_on_a_new_card_to_the_order_s_e_mail
     assert note.total == resolved.resolved_amount
     # Counted in what the order gave back, as store credit is: nothing is left to give twice.
     from payments.selectors import order_given_back
+
     assert order_given_back(order_id=order.pk) == order.total
 
 
-def test_the_customer_is_emailed_at_resolution_with_the_credit(gateway_order, staff, warehouse, mailoutbox,
-                                                               django_capture_on_commit_callbacks):
+def test_the_customer_is_emailed_at_resolution_with_the_credit(
+    gateway_order, staff, warehouse, mailoutbox, django_capture_on_commit_callbacks
+):
     request = received_return(gateway_order, staff, warehouse)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -212,7 +248,7 @@ def test_a_lost_credit_note_task_is_healed_once(gateway_order, staff, warehouse)
 
     request = received_return(gateway_order, staff, warehouse)
     services.return_resolve(request=request, actor=staff)  # on-commit tasks never run here: "lost"
-    credit = StoreCredit.objects.get()
+    StoreCredit.objects.get()
     receipts_issue_missing(notify=False)
     receipts_issue_missing(notify=False)
     notes = Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE)

@@ -13,8 +13,8 @@ from payments.models import Payment, Refund
 from payments.selectors import OPEN
 from payments.services.refunds import refund_request
 from returns import services
-from tests.threads import run_in_threads
 from tests.factories import received_return
+from tests.threads import run_in_threads
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,12 +30,14 @@ def slow_resolutions(monkeypatch):
     import time
 
     from credit import services as credit_services
+    from credit.services import gift_cards
     from payments.services import refunds
 
-    from credit.services import gift_cards
-
-    for module, name in ((credit_services, "store_credit_issue"), (refunds, "refund_request"),
-                         (gift_cards, "gift_card_issue_for_return")):
+    for module, name in (
+        (credit_services, "store_credit_issue"),
+        (refunds, "refund_request"),
+        (gift_cards, "gift_card_issue_for_return"),
+    ):
         original = getattr(module, name)
 
         def slow(*args, _original=original, **kwargs):
@@ -54,28 +56,35 @@ def given_back(order) -> Decimal:
 
 @pytest.mark.parametrize("resolutions", [("credit", "credit"), ("credit", "refund"), ("refund", "refund")])
 def test_two_partial_returns_resolved_at_once_give_back_the_order_total_once(
-        gateway_order, staff, warehouse, resolutions):
+    gateway_order, staff, warehouse, resolutions
+):
     """The polos in one return, the casaca in another: together the whole order comes back, so
     one of them (not both) carries the 15.00 shipping."""
-    requests = [received_return(gateway_order, staff, warehouse, units={"POLO-M": 2}, resolution=resolutions[0]),
-                received_return(gateway_order, staff, warehouse, units={"CASACA-L": 1}, resolution=resolutions[1])]
+    requests = [
+        received_return(gateway_order, staff, warehouse, units={"POLO-M": 2}, resolution=resolutions[0]),
+        received_return(gateway_order, staff, warehouse, units={"CASACA-L": 1}, resolution=resolutions[1]),
+    ]
 
     results, errors = run_in_threads(
-        lambda index: services.return_resolve(request=requests[index].pk, actor=staff).resolved_amount, 2)
+        lambda index: services.return_resolve(request=requests[index].pk, actor=staff).resolved_amount, 2
+    )
 
     assert errors == []
     assert given_back(gateway_order) == gateway_order.total == Decimal("253.80")
     assert sum(results) == gateway_order.total
-    shipping = [request.shipping_returned for request in
-                type(requests[0]).objects.filter(pk__in=[r.pk for r in requests])]
+    shipping = [
+        request.shipping_returned for request in type(requests[0]).objects.filter(pk__in=[r.pk for r in requests])
+    ]
     assert sorted(shipping) == [Decimal("0.00"), gateway_order.shipping_total]
 
 
 @pytest.mark.parametrize("resolution", ["credit", "refund"])
 def test_a_support_refund_racing_a_return_resolution_never_passes_the_total(
-        gateway_order, staff, warehouse, resolution):
-    request = received_return(gateway_order, staff, warehouse, units={"POLO-M": 2, "CASACA-L": 1},
-                              resolution=resolution)
+    gateway_order, staff, warehouse, resolution
+):
+    request = received_return(
+        gateway_order, staff, warehouse, units={"POLO-M": 2, "CASACA-L": 1}, resolution=resolution
+    )
     payment = Payment.objects.get(order=gateway_order)
 
     def act(index):
@@ -102,10 +111,19 @@ def test_a_guest_s_two_returns_resolved_at_once_give_back_what_was_paid_once(war
     from tests.factories import deliver, line_for, make_order, stocked_variant
 
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
-    order = make_order(lines=[line_for(polo, quantity=2), line_for(casaca)], shipping_method_id=olva.pk,
-                       discount_total=Decimal("10.00"))  # a guest's, 253.80
-    card = gift_card_issue(actor=staff, amount="300", recipient_name="Lucía", recipient_email="lucia@example.pe",
-                           sender_name="Kallpa", reason="Cortesía")
+    order = make_order(
+        lines=[line_for(polo, quantity=2), line_for(casaca)],
+        shipping_method_id=olva.pk,
+        discount_total=Decimal("10.00"),
+    )  # a guest's, 253.80
+    card = gift_card_issue(
+        actor=staff,
+        amount="300",
+        recipient_name="Lucía",
+        recipient_email="lucia@example.pe",
+        sender_name="Kallpa",
+        reason="Cortesía",
+    )
     gift_card_spend(code=card.code, order=order, amount=card_pays)
     if Decimal(card_pays) < order.total:
         payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
@@ -113,13 +131,17 @@ def test_a_guest_s_two_returns_resolved_at_once_give_back_what_was_paid_once(war
         order_payment_record(order=order)
     order.refresh_from_db()
     order = deliver(order)
-    requests = [received_return(order, staff, warehouse, units={"POLO-M": 2}, resolution="refund"),
-                received_return(order, staff, warehouse, units={"CASACA-L": 1}, resolution="refund")]
+    requests = [
+        received_return(order, staff, warehouse, units={"POLO-M": 2}, resolution="refund"),
+        received_return(order, staff, warehouse, units={"CASACA-L": 1}, resolution="refund"),
+    ]
 
     results, errors = run_in_threads(
-        lambda index: services.return_resolve(request=requests[index].pk, actor=staff).resolved_amount, 2)
+        lambda index: services.return_resolve(request=requests[index].pk, actor=staff).resolved_amount, 2
+    )
 
     assert errors == []
     assert given_back(order) == order.total == sum(results) == Decimal("253.80")
-    assert GiftCard.objects.filter(return_request__order=order).aggregate(total=Sum("amount"))["total"] == \
-        Decimal(card_pays)
+    assert GiftCard.objects.filter(return_request__order=order).aggregate(total=Sum("amount"))["total"] == Decimal(
+        card_pays
+    )

@@ -101,7 +101,9 @@ def test_a_cancelled_order_gives_its_credit_back_once(customer, credit):
     credit.refresh_from_db()
     assert credit.balance == Decimal("100.00")
     assert list(credit.uses.values_list("kind", "amount")) == [
-        (CreditUseKind.SPEND, Decimal("-45.50")), (CreditUseKind.RESTORE, Decimal("45.50"))]
+        (CreditUseKind.SPEND, Decimal("-45.50")),
+        (CreditUseKind.RESTORE, Decimal("45.50")),
+    ]
     assert store_credit_restore_for_order(order=order) == Decimal("0.00")  # replayed: nothing more
     assert credit_spent_on_order(order_id=order.pk) == Decimal("0.00")
 
@@ -120,7 +122,7 @@ def test_the_unpaid_timeout_gives_credit_back(customer, credit):
 
 def test_staff_cancel_of_an_order_paid_partly_with_credit(customer, credit, staff):
     from payments.models import Refund
-    from payments.services import payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
+    from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
     from tests.factories import VariantFactory, WarehouseFactory, stock
 
     variant = VariantFactory()

@@ -13,7 +13,6 @@ from credit.services import store_credit_issue, store_credit_spend
 from returns.models import ReturnRequest, ReturnStatus
 from tests.factories import UserFactory, make_order, received_return
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -44,8 +43,9 @@ class TestCreditPage:
         for _ in range(2):
             for _index in range(1 if not counts else 19):
                 credit = store_credit_issue(customer=customer, amount="20.00")
-                store_credit_spend(credit_id=credit.pk, customer=customer, order=make_order(customer=customer),
-                                   amount="5.00")
+                store_credit_spend(
+                    credit_id=credit.pk, customer=customer, order=make_order(customer=customer), amount="5.00"
+                )
             shopper.get(reverse("credit:list"))  # the layout's kept reads (the footer's payment methods) warm
             with CaptureQueriesContext(connection) as captured:
                 assert shopper.get(reverse("credit:list")).status_code == 200
@@ -59,16 +59,32 @@ class TestReturnPages:
         body = shopper.get(url).content.decode()
         key = body.split('name="key" value="')[1][:32]
         line = gateway_order.lines.get(sku="POLO-M")
-        shopper.post(url, {"key": key, f"line_{line.pk}_quantity": 1, f"line_{line.pk}_reason": "wrong_size",
-                           f"line_{line.pk}_condition": "new", "resolution": "credit"})
+        shopper.post(
+            url,
+            {
+                "key": key,
+                f"line_{line.pk}_quantity": 1,
+                f"line_{line.pk}_reason": "wrong_size",
+                f"line_{line.pk}_condition": "new",
+                "resolution": "credit",
+            },
+        )
         assert ReturnRequest.objects.get().resolution == "credit"
 
     def test_a_tampered_choice_is_refused(self, shopper, gateway_order):
         url = reverse("returns:create", args=[gateway_order.number])
         key = shopper.get(url).content.decode().split('name="key" value="')[1][:32]
         line = gateway_order.lines.get(sku="POLO-M")
-        response = shopper.post(url, {"key": key, f"line_{line.pk}_quantity": 1, f"line_{line.pk}_reason": "wrong_size",
-                                      f"line_{line.pk}_condition": "new", "resolution": "cash"})
+        response = shopper.post(
+            url,
+            {
+                "key": key,
+                f"line_{line.pk}_quantity": 1,
+                f"line_{line.pk}_reason": "wrong_size",
+                f"line_{line.pk}_condition": "new",
+                "resolution": "cash",
+            },
+        )
         assert response.status_code == 400 and not ReturnRequest.objects.exists()
 
     def test_the_return_page_shows_its_resolution(self, shopper, gateway_order, staff, warehouse):

@@ -9,13 +9,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_marketplace_payouts_come_from_real_rows_and_load_once(settings):
+    from demo.backoffice import load_demo_marketplace
     from demo.catalog.loader import load_demo_catalog
-    from demo.management.commands.demo_data import demo_seller_steps, ensure_demo_admin, ensure_demo_customer
     from demo.inventory import load_demo_inventory
+    from demo.management.commands.demo_data import demo_seller_steps, ensure_demo_admin, ensure_demo_customer
     from demo.reviews import ensure_demo_seller
     from demo.shipping import load_demo_orders, load_demo_shipping
-
-    from demo.backoffice import load_demo_marketplace
 
     credentials = {}
     ensure_demo_admin(credentials)

@@ -31,7 +31,11 @@ def test_every_generated_product_sits_in_the_category_of_its_kind():
     for product in products:
         assert product.category.slug == category_of_prefix[product.base_sku.split("-")[0]], product.name
     # "Mesa de comedor para seis con sus seis sillas": the dining kit's table seats six, not eight.
-    dining = Kit.objects.get(slug="kit-comedor").items.select_related("product").get(product__category__slug="mesas-de-comedor")
+    dining = (
+        Kit.objects.get(slug="kit-comedor")
+        .items.select_related("product")
+        .get(product__category__slug="mesas-de-comedor")
+    )
     assert dining.product.specs["Capacidad"] == "6 personas", dining.product.name
 
 
@@ -97,8 +101,9 @@ def test_purchase_orders_buy_from_each_supplier_what_it_supplies_below_the_shelf
     supplies = {row["ruc"]: set(row["supplies"]) for row in SUPPLIERS}
     # Each supplier's trade, as its name says.
     families = {"20603456786": {"tecnologia"}, "20551234984": {"moda"}, "20487654320": {"hogar"}}
-    lines = list(PurchaseOrderLine.objects.select_related(
-        "purchase_order__supplier", "variant__product__category__family"))
+    lines = list(
+        PurchaseOrderLine.objects.select_related("purchase_order__supplier", "variant__product__category__family")
+    )
     assert len(lines) >= 10
     for line in lines:
         supplier, product = line.purchase_order.supplier, line.variant.product
@@ -168,12 +173,19 @@ def test_a_sellers_product_is_pictured_as_what_it_is():
     """Andes Tech's USB-C charger was drawn as a mouse and filed under Periféricos."""
     from demo.backoffice import SELLER_STORES
 
-    silhouette = {"audifonos": "headphones", "mouse": "mouse", "teclados": "keyboard", "monitores": "monitor",
-                  "chompas-y-chalinas": {"hoodie", "tshirt"}}
+    silhouette = {
+        "audifonos": "headphones",
+        "mouse": "mouse",
+        "teclados": "keyboard",
+        "monitores": "monitor",
+        "chompas-y-chalinas": {"hoodie", "tshirt"},
+    }
     for *_store, products in SELLER_STORES:
         for name, _sku, _price, category, _brand, (kind, _colour) in products:
             assert category in silhouette, name
-            assert kind in silhouette[category] if isinstance(silhouette[category], set) else kind == silhouette[category]
+            assert (
+                kind in silhouette[category] if isinstance(silhouette[category], set) else kind == silhouette[category]
+            )
 
 
 def test_marketplace_sellers_list_only_products_of_their_trade():

@@ -8,11 +8,21 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 from django.utils import timezone
 
-from demo.catalog.loader import DemoCatalogError, catalog_counts, load_demo_catalog
 from catalog.models import (
-    Banner, Brand, Category, Collection, Family, Kit, KitItem, PriceHistory, Product, ProductImage, ProductLine,
+    Banner,
+    Brand,
+    Category,
+    Collection,
+    Family,
+    Kit,
+    KitItem,
+    PriceHistory,
+    Product,
+    ProductImage,
+    ProductLine,
     Variant,
 )
+from demo.catalog.loader import DemoCatalogError, catalog_counts, load_demo_catalog
 
 SMALL = 40
 
@@ -41,7 +51,9 @@ def test_small_catalog_has_every_family_and_sane_products():
         assert Product.objects.filter(category__family=family).exists(), family.slug
     # Nested categories: Periféricos holds Teclados, Mouse and Audífonos.
     assert set(Category.objects.get(slug="perifericos").children.values_list("slug", flat=True)) == {
-        "teclados", "mouse", "audifonos"
+        "teclados",
+        "mouse",
+        "audifonos",
     }
     # The generated products, and two bundles made of them in stock (demo.bundles).
     assert Product.objects.filter(product_type=Product.Type.PHYSICAL).count() == SMALL

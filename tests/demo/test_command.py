@@ -45,8 +45,9 @@ def test_the_printed_addresses_follow_host_and_port(monkeypatch, tmp_path, host,
 
 def test_make_run_passes_host_and_port_to_the_demo_command():
     """`make -n` prints the recipe without running it."""
-    recipe = subprocess.run(["make", "-n", "run", "PORT=8100"], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout
+    recipe = subprocess.run(
+        ["make", "-n", "run", "PORT=8100"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert "HOST=127.0.0.1 PORT=8100 .venv/bin/python manage.py demo_data" in recipe
     assert "runserver 127.0.0.1:8100" in recipe
 

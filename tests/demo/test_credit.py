@@ -18,7 +18,10 @@ def test_demo_gift_cards_bought_delivered_and_partly_spent_and_load_once(django_
     from demo.catalog.loader import load_demo_catalog
     from demo.inventory import load_demo_inventory
     from demo.management.commands.demo_data import (
-        DEMO_STEPS, ensure_demo_customer, ensure_demo_gift_cards, ensure_demo_receipts,
+        DEMO_STEPS,
+        ensure_demo_customer,
+        ensure_demo_gift_cards,
+        ensure_demo_receipts,
     )
     from demo.shipping import load_demo_shipping
 

@@ -3,10 +3,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from demo.catalog.loader import load_demo_catalog
 from catalog.models import Variant
-from inventory import selectors
+from demo.catalog.loader import load_demo_catalog
 from demo.inventory import load_demo_inventory
+from inventory import selectors
 from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,18 @@ def test_demo_inventory_is_consistent_varied_and_idempotent():
     load_demo_inventory(progress=False)
 
     assert set(Warehouse.objects.values_list("code", "kind")) == {
-        ("LIM-CENTRAL", "own"), ("AQP", "own"), ("DROP-ANDINO", "dropshipping")}
+        ("LIM-CENTRAL", "own"),
+        ("AQP", "own"),
+        ("DROP-ANDINO", "dropshipping"),
+    }
     assert Supplier.objects.count() == 4
     assert set(PurchaseOrder.objects.values_list("status", flat=True)) == {
-        "draft", "ordered", "partially_received", "received", "cancelled"}
+        "draft",
+        "ordered",
+        "partially_received",
+        "received",
+        "cancelled",
+    }
     variant_ids = list(Variant.objects.values_list("pk", flat=True))
     available = selectors.availability_by_variant(variant_ids)
     assert any(units == 0 for units in available.values()), "some variants are out of stock"

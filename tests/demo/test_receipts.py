@@ -8,7 +8,8 @@ from django.core import mail
 
 from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_receipts
 from receipts.models import Receipt
-from tests.factories import BUYER_RUC, make_priced_order as make_order, pay
+from tests.factories import BUYER_RUC, pay
+from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
 

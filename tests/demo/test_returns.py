@@ -4,18 +4,32 @@ from django.db import models
 from django.utils import timezone
 
 from credit.models import CreditUse, StoreCredit
+from demo.returns import load_demo_returns
 from inventory.models import Movement
 from orders.models import Order, PaymentStatus
 from payments.models import Refund
-from demo.returns import load_demo_returns
 from returns.models import ReturnRequest, ReturnStatus, ReturnStatusChange
 from tests.factories import ledger_mismatches
 
 pytestmark = pytest.mark.django_db
 
 # Dates that are about the future by nature (windows, deadlines, holds, launches).
-FUTURE_BY_NATURE = ("ends", "starts", "expires", "until", "deadline", "ship_by", "reveal", "launch", "due", "next",
-                    "retry", "lapse", "valid", "estimated")
+FUTURE_BY_NATURE = (
+    "ends",
+    "starts",
+    "expires",
+    "until",
+    "deadline",
+    "ship_by",
+    "reveal",
+    "launch",
+    "due",
+    "next",
+    "retry",
+    "lapse",
+    "valid",
+    "estimated",
+)
 
 
 def dated_in_the_future() -> list[str]:
@@ -37,9 +51,13 @@ def dated_in_the_future() -> list[str]:
 
 def test_demo_returns_in_several_states_through_the_services_and_load_once(settings):
     from demo.catalog.loader import load_demo_catalog
-    from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_customer, ensure_demo_orders, \
-        ensure_demo_returns
     from demo.inventory import load_demo_inventory
+    from demo.management.commands.demo_data import (
+        DEMO_STEPS,
+        ensure_demo_customer,
+        ensure_demo_orders,
+        ensure_demo_returns,
+    )
     from demo.shipping import load_demo_orders, load_demo_shipping
 
     assert DEMO_STEPS.index(ensure_demo_returns) == DEMO_STEPS.index(ensure_demo_orders) + 1
@@ -52,10 +70,15 @@ def test_demo_returns_in_several_states_through_the_services_and_load_once(setti
     numbers = load_demo_returns()
     assert len(numbers) == 4
     statuses = dict(ReturnRequest.objects.values_list("idempotency_key", "status"))
-    assert statuses == {"demo-devolucion-1": ReturnStatus.REJECTED, "demo-devolucion-2": ReturnStatus.RESOLVED,
-                        "demo-devolucion-3": ReturnStatus.RESOLVED, "demo-devolucion-4": ReturnStatus.APPROVED}
-    resolutions = dict(ReturnRequest.objects.filter(status=ReturnStatus.RESOLVED)
-                       .values_list("idempotency_key", "resolution"))
+    assert statuses == {
+        "demo-devolucion-1": ReturnStatus.REJECTED,
+        "demo-devolucion-2": ReturnStatus.RESOLVED,
+        "demo-devolucion-3": ReturnStatus.RESOLVED,
+        "demo-devolucion-4": ReturnStatus.APPROVED,
+    }
+    resolutions = dict(
+        ReturnRequest.objects.filter(status=ReturnStatus.RESOLVED).values_list("idempotency_key", "resolution")
+    )
     assert resolutions == {"demo-devolucion-2": "credit", "demo-devolucion-3": "refund"}
     refund = Refund.objects.get(idempotency_key__startswith="return-")
     assert refund.status == Refund.Status.SUCCEEDED

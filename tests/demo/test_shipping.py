@@ -65,11 +65,11 @@ def test_demo_data_command_runs_the_shipping_step(monkeypatch, tmp_path):
 
 def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_once(settings):
     from demo.catalog.loader import load_demo_catalog
-    from demo.management.commands.demo_data import ensure_demo_customer
     from demo.inventory import load_demo_inventory
+    from demo.management.commands.demo_data import ensure_demo_customer
+    from demo.shipping import load_demo_orders
     from orders.models import Order, OrderEmail
     from payments.models import Payment
-    from demo.shipping import load_demo_orders
     from shipping.models import Shipment, ShipmentEvent
 
     ensure_demo_customer({})
@@ -78,14 +78,20 @@ def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_
     load_demo_shipping()
 
     numbers = load_demo_orders()
-    orders = {o.idempotency_key.removeprefix("demo-pedido-"): o for o in Order.objects.filter(customer__email="cliente@kallpa.pe")}
+    orders = {
+        o.idempotency_key.removeprefix("demo-pedido-"): o
+        for o in Order.objects.filter(customer__email="cliente@kallpa.pe")
+    }
     assert set(numbers) == set(orders) and len(orders) == 8
     assert orders["pendiente-de-pago"].status == "pending_payment"
     assert orders["pagado"].shipments.get().status == "pending"
     assert orders["empacado"].shipments.get().status == "packed"
     split = orders["enviado-en-parte"]
     assert split.status == "partially_shipped"
-    assert sorted(split.shipments.values_list("warehouse__code", "status")) == [("AQP", "packed"), ("LIM-CENTRAL", "shipped")]
+    assert sorted(split.shipments.values_list("warehouse__code", "status")) == [
+        ("AQP", "packed"),
+        ("LIM-CENTRAL", "shipped"),
+    ]
     assert orders["enviado"].shipments.get().tracking_url
     assert orders["entregado"].status == "delivered"
     assert orders["recojo-listo"].shipments.get().status == "ready_for_pickup"
@@ -93,10 +99,19 @@ def test_demo_orders_cover_every_fulfilment_state_through_the_services_and_load_
     # Paid through the test gateway's services, not by setting a status.
     assert Payment.objects.filter(order__in=orders.values(), status="succeeded").count() == 6
 
-    counts = (Order.objects.count(), Shipment.objects.count(), ShipmentEvent.objects.count(), OrderEmail.objects.count())
+    counts = (
+        Order.objects.count(),
+        Shipment.objects.count(),
+        ShipmentEvent.objects.count(),
+        OrderEmail.objects.count(),
+    )
     assert load_demo_orders() == numbers
-    assert counts == (Order.objects.count(), Shipment.objects.count(), ShipmentEvent.objects.count(),
-                      OrderEmail.objects.count())
+    assert counts == (
+        Order.objects.count(),
+        Shipment.objects.count(),
+        ShipmentEvent.objects.count(),
+        OrderEmail.objects.count(),
+    )
     pickup = ShippingMethod.objects.get(code="recojo-tienda")
     assert "Av. Larco" in pickup.pickup_address and pickup.pickup_hours
     # Units sold came with the ledger of the demo's sales and its cancellation: no drift to fix.

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from accounts.models import Seller, User
 from accounts.roles import Role
-from demo.backoffice import SELLER_STORES, DEMO_STAFF
+from demo.backoffice import DEMO_STAFF, SELLER_STORES
 from demo.management.commands import demo_data
 from orders.models import Order, OrderLine, OrderStatus
 from tests.factories import BrandFactory, CategoryFactory

@@ -14,7 +14,11 @@ def test_the_demo_order_timeline_is_rich_and_its_notes_load_once():
     from demo.catalog.loader import load_demo_catalog
     from demo.inventory import load_demo_inventory
     from demo.management.commands.demo_data import (
-        DEMO_STEPS, ensure_demo_customer, ensure_demo_order_notes, ensure_demo_receipts, ensure_demo_returns,
+        DEMO_STEPS,
+        ensure_demo_customer,
+        ensure_demo_order_notes,
+        ensure_demo_receipts,
+        ensure_demo_returns,
     )
     from demo.returns import load_demo_returns
     from demo.shipping import load_demo_orders, load_demo_shipping

@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+
 from tests.e2e.helpers import DESKTOP
 
 # Playwright's sync API runs an event loop in this thread; the live server and the ORM
@@ -73,8 +74,10 @@ def new_page(browser, live_server, csp_violations):
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda message: is_csp_violation(message.text) and csp_violations.append(
-            f"{page.url}: {message.text}"))
+        page.on(
+            "console",
+            lambda message: is_csp_violation(message.text) and csp_violations.append(f"{page.url}: {message.text}"),
+        )
         return page
 
     yield open_page
@@ -85,5 +88,3 @@ def new_page(browser, live_server, csp_violations):
 @pytest.fixture
 def page(new_page):
     return new_page()
-
-

@@ -42,8 +42,15 @@ def add_variant(page, slug: str, size: str | None = None, quantity: int = 1):
     page.locator("#cart-feedback .alert--success").wait_for()
 
 
-def fill_details(page, *, email: str | None = "rosa@example.pe", recipient="Rosa Quispe",
-                 street="Av. Arequipa 1234, dpto. 502", ubigeo="150122", dni: str | None = None):
+def fill_details(
+    page,
+    *,
+    email: str | None = "rosa@example.pe",
+    recipient="Rosa Quispe",
+    street="Av. Arequipa 1234, dpto. 502",
+    ubigeo="150122",
+    dni: str | None = None,
+):
     """The details step with a new address chosen through the dependent selects (and a DNI for
     the boleta, which SUNAT asks for above S/ 700)."""
     page.goto("/checkout/")

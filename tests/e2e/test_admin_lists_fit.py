@@ -8,8 +8,8 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from inventory.models import Warehouse
 from shipping.models import WarehouseOperator
-from tests.factories import SellerFactory, ShippingMethodFactory, UserFactory, build_world
 from tests.e2e.helpers import screenshot, sign_in
+from tests.factories import SellerFactory, ShippingMethodFactory, UserFactory, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,8 +28,10 @@ def team(db):
     seller.user.refresh_from_db()
     build_world(seller, ShippingMethodFactory(name="Olva Courier — Lima Metropolitana"), "VIC-01")
     staff = {}
-    for email, role in [("gerencia.general@kallpa.pe", Role.ADMINISTRATOR),
-                        ("almacen.central@kallpa.pe", Role.WAREHOUSE_OPERATOR)]:
+    for email, role in [
+        ("gerencia.general@kallpa.pe", Role.ADMINISTRATOR),
+        ("almacen.central@kallpa.pe", Role.WAREHOUSE_OPERATOR),
+    ]:
         staff[role] = UserFactory(email=email, is_staff=True)
         account_services.user_add_role(user=staff[role], role=role)
     WarehouseOperator.objects.create(user=staff[Role.WAREHOUSE_OPERATOR], warehouse=Warehouse.objects.get())
@@ -41,8 +43,13 @@ def test_every_admin_list_fits_1280_px(new_page, team):
     for user in team:
         page = new_page()
         sign_in(page, "/admin/login/", user.email, field="username")
-        lists = sorted(set(page.eval_on_selector_all(
-            "#content-main table tr th a", "links => links.map(link => link.getAttribute('href'))")))
+        lists = sorted(
+            set(
+                page.eval_on_selector_all(
+                    "#content-main table tr th a", "links => links.map(link => link.getAttribute('href'))"
+                )
+            )
+        )
         assert lists, user.email
         for url in lists:
             response = page.goto(url)

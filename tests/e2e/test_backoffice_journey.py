@@ -11,8 +11,8 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from inventory.models import Warehouse
 from shipping.models import Shipment, ShipmentStatus
-from tests.factories import SellerFactory, UserFactory, deliver, line_for, paid_order, stocked_variant
 from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in
+from tests.factories import SellerFactory, UserFactory, deliver, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,12 +35,20 @@ def marketplace(db):
     chompa = stocked_variant(own_wh, seller=own, sku="VIC-CHOMPA")
     audifonos = stocked_variant(other_wh, seller=other, sku="AND-AUDIFONOS")
     customer = UserFactory(email="rosa@example.pe")
-    shared = paid_order(lines=[line_for(chompa), line_for(audifonos)], method=olva, customer=customer,
-                        email=customer.email)
+    shared = paid_order(
+        lines=[line_for(chompa), line_for(audifonos)], method=olva, customer=customer, email=customer.email
+    )
     delivered = deliver(paid_order(lines=[line_for(audifonos)], method=olva, customer=customer, email=customer.email))
     Shipment.objects.filter(order=delivered).update(delivered_at=timezone.now() - timedelta(days=10))
-    return {"seller": own, "chompa": chompa, "audifonos": audifonos, "shared": shared, "admin": admin,
-            "customer": customer, "delivered": delivered}
+    return {
+        "seller": own,
+        "chompa": chompa,
+        "audifonos": audifonos,
+        "shared": shared,
+        "admin": admin,
+        "customer": customer,
+        "delivered": delivered,
+    }
 
 
 def test_seller_sees_only_their_business_and_ships_their_leg(new_page, marketplace):

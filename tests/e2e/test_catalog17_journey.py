@@ -2,17 +2,16 @@
 page shows its picture and shared specifications; then buys a bundle and pays with the test
 gateway, and its components leave the stock. Screenshots at 1280 and 390 px."""
 
-
 import pytest
 from django.core.management import call_command
 
 from catalog.models import Product
+from demo.shipping import load_demo_shipping
 from inventory.models import Movement, StockLevel
 from orders.models import Order, OrderStatus
 from payments.services import payment_method_ensure_test_gateway
-from demo.shipping import load_demo_shipping
-from tests.factories import UserFactory
 from tests.e2e.helpers import PHONE, fill_details, screenshot, sign_in, to_payment
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("catalog17_journey")]
 
@@ -88,12 +87,16 @@ def test_a_shopper_buys_a_bundle_and_pays(new_page, shop):
     assert list(order.lines.values_list("sku", "quantity")) == [("PACK-DUO-ANDES", 2)]
     for slug in ("silla-andes-negra", "silla-andes-blanca"):
         assert StockLevel.objects.get(variant__sku=slug.upper()).on_hand == 8
-    assert set(Movement.objects.filter(reference_id=order.pk, kind="sale")
-               .values_list("stock_level__variant__sku", flat=True)) == {"SILLA-ANDES-NEGRA", "SILLA-ANDES-BLANCA"}
+    assert set(
+        Movement.objects.filter(reference_id=order.pk, kind="sale").values_list("stock_level__variant__sku", flat=True)
+    ) == {"SILLA-ANDES-NEGRA", "SILLA-ANDES-BLANCA"}
     call_command("inventory_verify", verbosity=0)
     # Best-selling counts the pack bought, not its chairs as loose parts.
-    sold = dict(Product.objects.filter(slug__in=["pack-duo-andes", "silla-andes-negra", "silla-andes-blanca"])
-                .values_list("slug", "units_sold"))
+    sold = dict(
+        Product.objects.filter(slug__in=["pack-duo-andes", "silla-andes-negra", "silla-andes-blanca"]).values_list(
+            "slug", "units_sold"
+        )
+    )
     assert sold == {"pack-duo-andes": 2, "silla-andes-negra": 0, "silla-andes-blanca": 0}
 
 
@@ -113,7 +116,9 @@ def test_staff_schedule_a_price_change_in_the_admin(new_page, shop):
     variant = shop["silla-andes-negra"].variants.get()
     page.evaluate(
         "([id, label]) => { const s = document.querySelector('#id_variant');"
-        " s.add(new Option(label, id, true, true)); }", [str(variant.pk), variant.sku])
+        " s.add(new Option(label, id, true, true)); }",
+        [str(variant.pk), variant.sku],
+    )
     screenshot(page, "admin-scheduled-price-form")
     page.locator("input[name=_save]").click()
     page.wait_for_url("**/admin/catalog/scheduledprice/")

@@ -1,7 +1,6 @@
 """Browsing in Chromium: home → category → filter by brand and size → sort by price →
 product → choose a variant; a search with a typo; an upcoming drop."""
 
-
 import pytest
 from django.db import connection
 

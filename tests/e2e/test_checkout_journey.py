@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from inventory.models import StockLevel
 from orders.models import Order, OrderStatus
-from tests.factories import PASSWORD, UserFactory
 from tests.e2e.helpers import PHONE, add_variant, fill_details, screenshot, to_payment
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from complaints.models import ComplaintSheet
-from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
 from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GUEST = "lucia.huaman@example.pe"
@@ -58,7 +58,7 @@ def test_a_guest_files_a_reclamo_about_an_order_and_gets_the_answer(new_page, wo
     assert f"Hoja de reclamación {sheet.number}" in guest.content()
     assert "HOJA DE RECLAMACIÓN N.° " + sheet.number in guest.content()
     screenshot(guest, "complaint-sheet")
-    copy, = [message for message in mail.outbox if sheet.number in message.subject]
+    (copy,) = [message for message in mail.outbox if sheet.number in message.subject]
     assert copy.to == [GUEST] and sheet.number in copy.subject
     assert copy.attachments[0][0] == f"hoja-de-reclamacion-{sheet.number}.pdf"
 
@@ -92,8 +92,10 @@ def test_a_guest_files_a_reclamo_about_an_order_and_gets_the_answer(new_page, wo
     screenshot(phone, "complaint-form")
     phone_staff = new_page(PHONE)
     sign_in(phone_staff, "/admin/login/", world["staff"].email, field="username")
-    for url, name in (("/admin/complaints/complaintsheet/", "admin-complaints-list"),
-                      (f"/admin/complaints/complaintsheet/{sheet.pk}/change/", "admin-complaint-answered")):
+    for url, name in (
+        ("/admin/complaints/complaintsheet/", "admin-complaints-list"),
+        (f"/admin/complaints/complaintsheet/{sheet.pk}/change/", "admin-complaint-answered"),
+    ):
         phone_staff.goto(url)
         screenshot(phone_staff, name)
     # The guest's own browser at 390 px: the sheet reads top to bottom, nothing wider than the screen.

@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 
 from legal.models import Consent, PolicyVersion
-from tests.factories import PASSWORD, UserFactory
 from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

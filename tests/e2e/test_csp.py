@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("catalog_journey")]
 
 
-def test_the_policy_allows_nothing_inline(page, shop):  # noqa: F811
+def test_the_policy_allows_nothing_inline(page, shop):
     response = page.goto("/")
     policy = response.headers["content-security-policy"]
 
@@ -26,7 +26,7 @@ def test_the_policy_allows_nothing_inline(page, shop):  # noqa: F811
     assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
 
 
-def test_a_violation_is_caught(page, shop, csp_violations):  # noqa: F811
+def test_a_violation_is_caught(page, shop, csp_violations):
     """The detector itself: a style attribute set by a script is refused and reported."""
     page.goto("/")
     page.evaluate("document.body.setAttribute('style', 'background: red')")
@@ -36,7 +36,7 @@ def test_a_violation_is_caught(page, shop, csp_violations):  # noqa: F811
     csp_violations.clear()  # expected here; every other test must leave it empty
 
 
-def test_htmx_storefront_without_violations(page, shop):  # noqa: F811
+def test_htmx_storefront_without_violations(page, shop):
     page.goto("/c/hoodies/")
     page.locator("#facet-brand-inti-wear").click()
     page.wait_for_url("**brand=inti-wear**")
@@ -56,7 +56,7 @@ def test_htmx_storefront_without_violations(page, shop):  # noqa: F811
     page.goto("/orders/lookup/")
 
 
-def test_admin_without_violations(page, shop):  # noqa: F811
+def test_admin_without_violations(page, shop):
     admin = UserFactory(email="admin@kallpa.pe", is_staff=True, is_superuser=True)
     shop["basic"].base_price = Decimal("139.00")
     shop["basic"].save()
@@ -65,9 +65,14 @@ def test_admin_without_violations(page, shop):  # noqa: F811
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button").last.click()
     page.wait_for_url("**/admin/")
-    for path in ("/admin/catalog/product/", f"/admin/catalog/product/{shop['basic'].pk}/change/",
-                 f"/admin/catalog/product/{shop['basic'].pk}/history/", "/admin/catalog/product/add/",
-                 "/admin/constance/config/", "/admin/inventory/stocklevel/"):
+    for path in (
+        "/admin/catalog/product/",
+        f"/admin/catalog/product/{shop['basic'].pk}/change/",
+        f"/admin/catalog/product/{shop['basic'].pk}/history/",
+        "/admin/catalog/product/add/",
+        "/admin/constance/config/",
+        "/admin/inventory/stocklevel/",
+    ):
         response = page.goto(path)
         assert response.status == 200, path
         assert "content-security-policy" in response.headers

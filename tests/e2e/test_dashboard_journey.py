@@ -1,7 +1,6 @@
 """The admin index as the shop's daily dashboard: the day's sale shows in the figures and in
 the chart, and the figure opens the list of that day's paid orders; a phone sees it too."""
 
-
 import pytest
 from django.utils import timezone
 

@@ -48,7 +48,9 @@ def test_each_discount_says_where_it_came_from(new_page, shop, viewport):
     page.locator("#to-review").click()
     page.wait_for_url("**/checkout/review/")
     review = discount_lines(page, ".checkout-summary .cart-totals")
-    assert "Cyber Gamer" in review and "Kit Gamer (−10 %)" in review and "Envío gratis con el cupón ENVIOGRATIS" in review
+    assert (
+        "Cyber Gamer" in review and "Kit Gamer (−10 %)" in review and "Envío gratis con el cupón ENVIOGRATIS" in review
+    )
     screenshot(page, "discount-lines-review")
     page.locator("#place-order").click()
     page.wait_for_url("**/payments/order/**")

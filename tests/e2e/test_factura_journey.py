@@ -9,8 +9,8 @@ import pytest
 from catalog.models import Category
 from orders.models import Order
 from receipts.models import Receipt, ReceiptKind
-from tests.factories import ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory, stock
 from tests.e2e.helpers import PHONE, add_variant, fill_company_contact, screenshot
+from tests.factories import ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory, stock
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("receipts_journey")]
 RUC = "20100047218"
@@ -21,8 +21,12 @@ COMPANY = "Comercial Andina S.A.C."
 def chair_shop(shop):
     """The receipts journey's shop with a chair under S/ 700, so the receipt may go without a
     document and the number's field shows only when one is chosen."""
-    chair = ProductFactory(name="Silla Ergonómica Apu", slug="silla-apu", category=Category.objects.get(slug="casacas"),
-                           base_price=Decimal("459.00"))
+    chair = ProductFactory(
+        name="Silla Ergonómica Apu",
+        slug="silla-apu",
+        category=Category.objects.get(slug="casacas"),
+        base_price=Decimal("459.00"),
+    )
     ProductImageFactory(product=chair)
     stock(VariantFactory(product=chair, sku="SA-1"), WarehouseFactory(), 5)
 

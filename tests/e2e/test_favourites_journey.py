@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from catalog.models import Product
-
 from favourites.models import Favourite
 from tests.e2e.helpers import PHONE, screenshot, sign_in
 from tests.factories import UserFactory
@@ -48,8 +47,12 @@ def test_a_guest_s_heart_follows_them_into_their_account(new_page, shop):
         Product.objects.filter(pk=shop["premium"].pk).update(base_price=Decimal("249.00"))
 
         page.goto("/c/hoodies/")  # a customer's page presses their hearts too
-        assert page.locator("#listing .product-card", has_text="Hoodie Premium Inti").locator(
-            ".heart").get_attribute("aria-pressed") == "true"
+        assert (
+            page.locator("#listing .product-card", has_text="Hoodie Premium Inti")
+            .locator(".heart")
+            .get_attribute("aria-pressed")
+            == "true"
+        )
         page.goto("/favoritos/")
         page.locator(".favourite-row", has_text="Hoodie Premium Inti").get_by_role("button", name="Quitar").click()
         page.locator(".favourite-row").first.wait_for(state="detached")
@@ -74,8 +77,9 @@ def test_a_product_page_shows_what_was_viewed_before(new_page, shop):
         heart = page.locator(".product-summary .heart--page")
         assert heart.inner_text().strip() == "Guardar en favoritos"
         heart.click()
-        page.wait_for_function("() => document.querySelector('.product-summary .heart--page')"
-                               ".getAttribute('aria-pressed') === 'true'")
+        page.wait_for_function(
+            "() => document.querySelector('.product-summary .heart--page').getAttribute('aria-pressed') === 'true'"
+        )
         assert heart.inner_text().strip() == "En tus favoritos"
         screenshot(page, "favourites-product-recent")
         page.goto("/cart/")

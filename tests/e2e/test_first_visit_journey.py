@@ -49,8 +49,9 @@ def test_without_javascript_a_first_form_explains_itself_and_works_when_sent_aga
     url = f"{live_server.url}/p/gorra-inti/"
     _shared(url)
     for viewport in (DESKTOP, PHONE):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="es-PE",
-                                      java_script_enabled=False)
+        context = browser.new_context(
+            viewport=viewport, base_url=live_server.url, locale="es-PE", java_script_enabled=False
+        )
         page = context.new_page()
         page.goto(url)
         page.locator('.lang-switch button[lang="en"]').click()  # the shared page's form: no token

@@ -8,16 +8,16 @@ import pytest
 
 from orders.models import OrderStatus
 from shipping.models import ShipmentStatus
-from tests.factories import UserFactory, line_for, paid_order, stocked_variant
 from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in
+from tests.factories import UserFactory, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def shipped_world(db):
-    from tests.factories import ShippingMethodFactory, WarehouseFactory
     from shipping.models import Carrier
+    from tests.factories import ShippingMethodFactory, WarehouseFactory
 
     customer = UserFactory(email="rosa@example.pe", first_name="Rosa")
     operator = UserFactory(email="operador@kallpa.pe", is_staff=True, is_superuser=True)
@@ -25,8 +25,9 @@ def shipped_world(db):
     lima, arequipa = WarehouseFactory(code="LIM-CENTRAL", priority=1), WarehouseFactory(code="AQP", priority=2)
     polo = stocked_variant(lima, sku="POLO-INTI-M")
     casaca = stocked_variant(arequipa, sku="CASACA-ANDES-L", price="189.00")
-    order = paid_order(lines=[line_for(polo, quantity=2), line_for(casaca)], method=olva, customer=customer,
-                       email=customer.email)
+    order = paid_order(
+        lines=[line_for(polo, quantity=2), line_for(casaca)], method=olva, customer=customer, email=customer.email
+    )
     return {"customer": customer, "operator": operator, "order": order}
 
 
@@ -48,8 +49,12 @@ def test_operator_ships_two_legs_and_the_customer_follows_them(new_page, shipped
 
     customer = new_page()
     sign_in(customer, "/accounts/login/", shipped_world["customer"].email)
-    customer.context.route(re.compile(r"https://tracking\.olvaexpress\.pe/.*"), lambda route: route.fulfill(
-        status=200, content_type="text/html", body=f"<h1>Olva Courier: {route.request.url}</h1>"))
+    customer.context.route(
+        re.compile(r"https://tracking\.olvaexpress\.pe/.*"),
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body=f"<h1>Olva Courier: {route.request.url}</h1>"
+        ),
+    )
     customer.goto(order.get_absolute_url())
     packages = customer.locator(".shipment")
     assert packages.count() == 2
@@ -87,11 +92,19 @@ def test_a_pickup_order_shows_the_store_and_one_status_badge(new_page, db):
 
     customer = UserFactory(email="lucia@example.pe")
     pickup = ShippingMethodFactory(
-        name="Recojo en tienda (Miraflores)", carrier=Carrier.PICKUP, min_days=1, max_days=1,
-        pickup_address="Av. Larco 345, Miraflores, Lima", pickup_hours="Lunes a sábado de 10:00 a 20:00",
+        name="Recojo en tienda (Miraflores)",
+        carrier=Carrier.PICKUP,
+        min_days=1,
+        max_days=1,
+        pickup_address="Av. Larco 345, Miraflores, Lima",
+        pickup_hours="Lunes a sábado de 10:00 a 20:00",
     )
-    order = paid_order(lines=[line_for(stocked_variant(WarehouseFactory(), sku="GORRA-INTI"))], method=pickup,
-                       customer=customer, email=customer.email)
+    order = paid_order(
+        lines=[line_for(stocked_variant(WarehouseFactory(), sku="GORRA-INTI"))],
+        method=pickup,
+        customer=customer,
+        email=customer.email,
+    )
     for viewport, name in ((None, "paid"), (PHONE, "paid")):
         page = new_page(viewport) if viewport else new_page()
         sign_in(page, "/accounts/login/", customer.email)

@@ -21,10 +21,26 @@ from orders.models import Order, OrderStatus
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 
 ROOT = Path(__file__).resolve().parents[2]
-PLAN = {"categories": ["hoodies"], "products": ["hoodie-andino", "gorra-inti", "escritorio-nogal"],
-        "buyable": [{"slug": "gorra-inti", "sku": "GI-U"}], "searches": ["gorra", "hoodie"]}
-BUY_STEPS = ["listing", "product", "csrf token", "cart add", "checkout details", "checkout details",
-             "checkout delivery", "checkout delivery", "checkout review", "place order", "pay", "pay"]
+PLAN = {
+    "categories": ["hoodies"],
+    "products": ["hoodie-andino", "gorra-inti", "escritorio-nogal"],
+    "buyable": [{"slug": "gorra-inti", "sku": "GI-U"}],
+    "searches": ["gorra", "hoodie"],
+}
+BUY_STEPS = [
+    "listing",
+    "product",
+    "csrf token",
+    "cart add",
+    "checkout details",
+    "checkout details",
+    "checkout delivery",
+    "checkout delivery",
+    "checkout review",
+    "place order",
+    "pay",
+    "pay",
+]
 
 
 class _Answer:
@@ -91,12 +107,34 @@ def test_the_locustfile_buys_and_pays_without_a_failure(live_server, shop, tmp_p
     # The buyer buys again and again for the run's seconds: more caps than the shop's six.
     stock_receive(variant=shop["cap"], warehouse=StockLevel.objects.get(variant=shop["cap"]).warehouse, quantity=100)
     subprocess.run(
-        [str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", "1", "-r", "1", "-t", "4s",
-         "--stop-timeout", "20", "--host", live_server.url, "--csv", str(tmp_path / "run"), "--only-summary",
-         "--loglevel", "WARNING", "Buyer"],
-        cwd=ROOT, env={"PATH": "/usr/bin:/bin", "BENCH_MIXED_PLAN": str(plan), "BENCH_THINK": "0",
-                       "HOME": str(tmp_path)},
-        capture_output=True, text=True, timeout=90, check=False,
+        [
+            str(locust),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            "1",
+            "-r",
+            "1",
+            "-t",
+            "4s",
+            "--stop-timeout",
+            "20",
+            "--host",
+            live_server.url,
+            "--csv",
+            str(tmp_path / "run"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "Buyer",
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "BENCH_MIXED_PLAN": str(plan), "BENCH_THINK": "0", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
     )
     with open(tmp_path / "run_stats.csv", newline="") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}

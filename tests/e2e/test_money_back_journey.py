@@ -10,8 +10,19 @@ import pytest
 from orders.services import order_cancel
 from promotions import stacking
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
-from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, make_order, paid_order, pay, stock
-from tests.factories import ShippingMethodFactory, VariantFactory, stocked_variant
+from tests.factories import (
+    ShippingMethodFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    deliver,
+    line_for,
+    make_order,
+    paid_order,
+    pay,
+    stock,
+    stocked_variant,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
@@ -30,10 +41,15 @@ def test_the_return_form_says_what_comes_back_before_sending(new_page, customer,
 
     olva = ShippingMethodFactory(name="Olva Courier — Lima Metropolitana", carrier=Carrier.OLVA)
     polo = stocked_variant(WarehouseFactory(code="LIM-CENTRAL", priority=1), units=10, sku="POLO-INTI-M")
-    line = replace(line_for(polo, quantity=3), offer_discount=Decimal("59.90"), discount=Decimal("59.90"),
-                   offer_discount_name="3x2 Polos",
-                   offer_terms=stacking.terms_snapshot(stacking.QuantityTerms(kind=stacking.BUY_N_PAY_M, buy=3, pay=2),
-                                                       offer_id=1))
+    line = replace(
+        line_for(polo, quantity=3),
+        offer_discount=Decimal("59.90"),
+        discount=Decimal("59.90"),
+        offer_discount_name="3x2 Polos",
+        offer_terms=stacking.terms_snapshot(
+            stacking.QuantityTerms(kind=stacking.BUY_N_PAY_M, buy=3, pay=2), offer_id=1
+        ),
+    )
     order = deliver(paid_order(lines=[line], method=olva, customer=customer, email=customer.email))
     line = order.lines.get()
 

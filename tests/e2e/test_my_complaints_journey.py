@@ -5,8 +5,8 @@ and on the sheet. Pictures at 1280 and 390 px, nothing wider than the phone's sc
 import pytest
 
 from complaints.models import ComplaintSheet
-from tests.factories import UserFactory
 from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,8 +14,14 @@ ANSWER = "Te enviamos una casaca nueva por Olva Courier; llega en 3 días hábil
 
 
 def test_a_customer_files_a_reclamo_and_reads_the_answer_under_mis_reclamos(new_page):
-    customer = UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe", dni="43451826",
-                           phone="987654321", email_verified=True)
+    customer = UserFactory(
+        email="rosa@example.pe",
+        first_name="Rosa",
+        last_name="Quispe",
+        dni="43451826",
+        phone="987654321",
+        email_verified=True,
+    )
     staff = UserFactory(email="soporte@kallpa.pe", is_staff=True, is_superuser=True)
 
     page = new_page()

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from orders.models import Order
-from tests.factories import PASSWORD, UserFactory, make_order
 from tests.e2e.helpers import DESKTOP, PHONE, add_variant, fill_details, screenshot
+from tests.factories import PASSWORD, UserFactory, make_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("newcomer_journey")]
 
@@ -20,8 +20,12 @@ def english_page(browser, live_server):
     contexts = []
 
     def open_page(viewport: dict = DESKTOP):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="en-US",
-                                      extra_http_headers={"Accept-Language": "en-US,en;q=0.9"})
+        context = browser.new_context(
+            viewport=viewport,
+            base_url=live_server.url,
+            locale="en-US",
+            extra_http_headers={"Accept-Language": "en-US,en;q=0.9"},
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -7,8 +7,8 @@ import pytest
 from orders.models import OrderNote
 from orders.services import order_note_add
 from receipts.services import receipt_issue_for_order
-from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, paid_order, stocked_variant
 from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,13 +21,15 @@ def timeline_world(db):
     from tests.factories import ShippingMethodFactory
 
     customer = UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
-    staff = UserFactory(email="soporte@kallpa.pe", first_name="Lucía", last_name="Mendoza", is_staff=True,
-                        is_superuser=True)
+    staff = UserFactory(
+        email="soporte@kallpa.pe", first_name="Lucía", last_name="Mendoza", is_staff=True, is_superuser=True
+    )
     olva = ShippingMethodFactory(name="Olva Courier — Lima Metropolitana", carrier=Carrier.OLVA)
     lima = WarehouseFactory(code="LIM-CENTRAL", name="Lima Central", priority=1)
     polo = stocked_variant(lima, units=10, sku="POLO-INTI-M")
-    order = deliver(paid_order(lines=[line_for(polo, quantity=2)], method=olva, customer=customer,
-                               email=customer.email))
+    order = deliver(
+        paid_order(lines=[line_for(polo, quantity=2)], method=olva, customer=customer, email=customer.email)
+    )
     receipt_issue_for_order(order_id=order.pk)
     order_note_add(order=order, author=staff, text="Clienta pidió que la llamen antes de entregar")
     return {"customer": customer, "staff": staff, "order": order}

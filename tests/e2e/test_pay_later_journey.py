@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 
 from orders.models import Order, OrderStatus
-from tests.factories import UserFactory
 from tests.e2e.helpers import DESKTOP, PHONE, fill_details, screenshot, sign_in, to_payment
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 

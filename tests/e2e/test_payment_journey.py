@@ -8,15 +8,21 @@ import pytest
 import responses
 from django.test import Client
 
+from demo.shipping import load_demo_shipping
 from orders.models import Order, OrderStatus
 from payments.models import PaymentMethod, Provider
 from payments.services import payment_method_ensure_test_gateway
-from demo.shipping import load_demo_shipping
+from tests.e2e.helpers import add_variant, fill_details, screenshot
 from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory,
+    BrandFactory,
+    CategoryFactory,
+    FamilyFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
+    WarehouseFactory,
     stock,
 )
-from tests.e2e.helpers import add_variant, fill_details, screenshot
 from tests.payments.webhook_helpers import STRIPE_SECRET, body, session_completed, stripe_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,12 +39,18 @@ def stripe_shop(settings):
     load_demo_shipping()
     payment_method_ensure_test_gateway()
     # the migration adds it; a transactional test's flush may have removed it since
-    PaymentMethod.objects.get_or_create(code="stripe", defaults={"name": "Tarjeta de crédito o débito (Stripe)",
-                                                                 "provider": Provider.STRIPE})
+    PaymentMethod.objects.get_or_create(
+        code="stripe", defaults={"name": "Tarjeta de crédito o débito (Stripe)", "provider": Provider.STRIPE}
+    )
     moda = FamilyFactory(name="Moda", slug="moda")
     category = CategoryFactory(family=moda, name="Gorras", slug="gorras")
-    cap = ProductFactory(name="Gorra Inti", slug="gorra-inti", brand=BrandFactory(name="Inti Wear"), category=category,
-                         base_price=Decimal("259.00"))
+    cap = ProductFactory(
+        name="Gorra Inti",
+        slug="gorra-inti",
+        brand=BrandFactory(name="Inti Wear"),
+        category=category,
+        base_price=Decimal("259.00"),
+    )
     ProductImageFactory(product=cap)
     stock(VariantFactory(product=cap, sku="GI-U"), WarehouseFactory(), 5)
 
@@ -55,12 +67,23 @@ def test_choosing_stripe_goes_to_the_hosted_page_and_the_webhook_pays(page, stri
     number = page.url.rstrip("/").rsplit("/", 1)[-1]
     screenshot(page, "pay-with-stripe")
 
-    page.route("https://checkout.stripe.com/**", lambda route: route.fulfill(
-        status=200, content_type="text/html", body="<h1>Stripe Checkout (test)</h1>"))
+    page.route(
+        "https://checkout.stripe.com/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<h1>Stripe Checkout (test)</h1>"),
+    )
     with responses.RequestsMock(assert_all_requests_are_fired=True) as gateway:
-        gateway.post("https://api.stripe.com/v1/checkout/sessions", json={
-            "id": "cs_test_e2e", "object": "checkout.session", "url": HOSTED, "status": "open",
-            "payment_status": "unpaid", "amount_total": 25900, "currency": "pen"})
+        gateway.post(
+            "https://api.stripe.com/v1/checkout/sessions",
+            json={
+                "id": "cs_test_e2e",
+                "object": "checkout.session",
+                "url": HOSTED,
+                "status": "open",
+                "payment_status": "unpaid",
+                "amount_total": 25900,
+                "currency": "pen",
+            },
+        )
         page.locator("#pay-stripe").click()
         page.wait_for_url(HOSTED)
 
@@ -69,8 +92,9 @@ def test_choosing_stripe_goes_to_the_hosted_page_and_the_webhook_pays(page, stri
     assert payment.gateway_reference == "cs_test_e2e" and order.status == OrderStatus.PENDING_PAYMENT
 
     raw = body(session_completed(payment))
-    response = Client().post("/payments/webhooks/stripe/", raw, content_type="application/json",
-                             headers=stripe_headers(raw))
+    response = Client().post(
+        "/payments/webhooks/stripe/", raw, content_type="application/json", headers=stripe_headers(raw)
+    )
     assert response.status_code == 200
 
     page.goto(f"/orders/lookup/{number}/")

@@ -8,15 +8,21 @@ from decimal import Decimal
 import pytest
 import responses
 
+from demo.shipping import load_demo_shipping
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
 from payments.services import payment_method_ensure_test_gateway
-from demo.shipping import load_demo_shipping
+from tests.e2e.helpers import add_variant, fill_details, screenshot
 from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, ProductImageFactory, VariantFactory, WarehouseFactory,
+    BrandFactory,
+    CategoryFactory,
+    FamilyFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
+    WarehouseFactory,
     stock,
 )
-from tests.e2e.helpers import add_variant, fill_details, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,12 +39,18 @@ def paypal_shop(settings):
     load_demo_shipping()
     payment_method_ensure_test_gateway()
     # the migration adds it; a transactional test's flush may have removed it since
-    PaymentMethod.objects.get_or_create(code="paypal", defaults={"name": "PayPal", "provider": Provider.PAYPAL,
-                                                                 "kind": "wallet"})
+    PaymentMethod.objects.get_or_create(
+        code="paypal", defaults={"name": "PayPal", "provider": Provider.PAYPAL, "kind": "wallet"}
+    )
     moda = FamilyFactory(name="Moda", slug="moda")
     category = CategoryFactory(family=moda, name="Gorras", slug="gorras")
-    cap = ProductFactory(name="Gorra Inti", slug="gorra-inti", brand=BrandFactory(name="Inti Wear"), category=category,
-                         base_price=Decimal("259.00"))
+    cap = ProductFactory(
+        name="Gorra Inti",
+        slug="gorra-inti",
+        brand=BrandFactory(name="Inti Wear"),
+        category=category,
+        base_price=Decimal("259.00"),
+    )
     ProductImageFactory(product=cap)
     stock(VariantFactory(product=cap, sku="GI-U"), WarehouseFactory(), 5)
 
@@ -57,18 +69,48 @@ def test_the_paypal_approve_and_capture_return_path_completes_an_order(page, liv
     screenshot(page, "pay-with-paypal")
 
     back = f"{live_server.url}/payments/order/{number}/paypal/return/?token={PAYPAL_ORDER}&PayerID=QYR5Z8XDVJNXQ"
-    page.route("https://www.sandbox.paypal.com/**", lambda route: route.fulfill(
-        status=200, content_type="text/html",
-        body=f'<h1>PayPal (test)</h1><a id="approve" href="{back}">Pagar ahora</a>'))
+    page.route(
+        "https://www.sandbox.paypal.com/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body=f'<h1>PayPal (test)</h1><a id="approve" href="{back}">Pagar ahora</a>',
+        ),
+    )
     with responses.RequestsMock(assert_all_requests_are_fired=True) as api:
-        api.post(f"{API}/v1/oauth2/token", json={"access_token": "A21AA-e2e", "token_type": "Bearer",
-                                                  "expires_in": 32400})
-        api.post(f"{API}/v2/checkout/orders", status=201, json={
-            "id": PAYPAL_ORDER, "status": "CREATED", "links": [{"href": APPROVE, "rel": "approve", "method": "GET"}]})
-        api.post(f"{API}/v2/checkout/orders/{PAYPAL_ORDER}/capture", status=201, json={
-            "id": PAYPAL_ORDER, "status": "COMPLETED", "purchase_units": [{"payments": {"captures": [{
-                "id": "2GG279541U471931P", "status": "COMPLETED",
-                "amount": {"currency_code": "PEN", "value": str(order.total)}}]}}]})
+        api.post(
+            f"{API}/v1/oauth2/token", json={"access_token": "A21AA-e2e", "token_type": "Bearer", "expires_in": 32400}
+        )
+        api.post(
+            f"{API}/v2/checkout/orders",
+            status=201,
+            json={
+                "id": PAYPAL_ORDER,
+                "status": "CREATED",
+                "links": [{"href": APPROVE, "rel": "approve", "method": "GET"}],
+            },
+        )
+        api.post(
+            f"{API}/v2/checkout/orders/{PAYPAL_ORDER}/capture",
+            status=201,
+            json={
+                "id": PAYPAL_ORDER,
+                "status": "COMPLETED",
+                "purchase_units": [
+                    {
+                        "payments": {
+                            "captures": [
+                                {
+                                    "id": "2GG279541U471931P",
+                                    "status": "COMPLETED",
+                                    "amount": {"currency_code": "PEN", "value": str(order.total)},
+                                }
+                            ]
+                        }
+                    }
+                ],
+            },
+        )
         page.locator("#pay-paypal").click()
         page.wait_for_url(APPROVE)
         page.locator("#approve").click()

@@ -51,7 +51,12 @@ def test_a_shopper_buys_with_an_automatic_discount_and_a_coupon(new_page, shop, 
     apply_coupon(page, "kallpa20")
     page.locator(".coupon-applied").wait_for()
     summary = page.locator(".cart-summary").inner_text()
-    assert "Semana de las sillas" in summary and "−S/ 30.00" in summary and "KALLPA20" in summary and "−S/ 20.00" in summary
+    assert (
+        "Semana de las sillas" in summary
+        and "−S/ 30.00" in summary
+        and "KALLPA20" in summary
+        and "−S/ 20.00" in summary
+    )
     assert "S/ 150.00" in summary
     screenshot(page, "promo-cart")
 

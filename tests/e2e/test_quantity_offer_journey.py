@@ -19,8 +19,14 @@ NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.inne
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_3x2_in_the_cart_the_order_and_the_boleta(new_page, shop, viewport):
-    quantity_offer_create(name="3x2 Bancos", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2,
-                          scope=Scope.PRODUCTS, products=[Product.objects.get(slug="banco-andino")])
+    quantity_offer_create(
+        name="3x2 Bancos",
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=[Product.objects.get(slug="banco-andino")],
+    )
     page = new_page(viewport)
     page.goto("/c/sillas/")
     card = page.locator(".product-card", has_text="Banco Andino")
@@ -69,9 +75,14 @@ def test_a_gift_goes_into_the_cart_by_itself(new_page, shop, viewport):
     """Two chairs earn a stool: the stool appears in the cart as its own line, "Regalo", at
     S/ 0.00 with the offer's name; removing it takes it out and a reload does not put it back."""
     stool = Product.objects.get(slug="banco-andino").variants.get()
-    quantity_offer_create(name="Lleva 2 sillas, llévate un banco", kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
-                          buy_quantity=2, gift_variant=stool, scope=Scope.PRODUCTS,
-                          products=[Product.objects.get(slug="silla-nordica")])
+    quantity_offer_create(
+        name="Lleva 2 sillas, llévate un banco",
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=2,
+        gift_variant=stool,
+        scope=Scope.PRODUCTS,
+        products=[Product.objects.get(slug="silla-nordica")],
+    )
     page = new_page(viewport)
     add_variant(page, "silla-nordica", quantity=2)
     assert "Banco Andino" in page.locator("[data-testid=quantity-offer]").inner_text()

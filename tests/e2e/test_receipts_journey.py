@@ -95,8 +95,9 @@ def test_a_buyer_asks_for_a_factura_pays_and_downloads_it(page, new_page, shop, 
 
 def test_a_mercado_pago_payment_marks_the_order_paid(page, live_server, shop, settings):
     settings.MERCADOPAGO_ACCESS_TOKEN, settings.MERCADOPAGO_WEBHOOK_SECRET = ACCESS_TOKEN, WEBHOOK_SECRET
-    PaymentMethod.objects.get_or_create(code="mercadopago", defaults={
-        "name": "Mercado Pago", "provider": Provider.MERCADOPAGO, "kind": "wallet"})
+    PaymentMethod.objects.get_or_create(
+        code="mercadopago", defaults={"name": "Mercado Pago", "provider": Provider.MERCADOPAGO, "kind": "wallet"}
+    )
     add_variant(page, "casaca-cordillera")
     fill_details(page, dni="45678912")  # over S/ 700: the boleta names its buyer
     methods = page.locator("input[name=payment_method]")
@@ -110,19 +111,38 @@ def test_a_mercado_pago_payment_marks_the_order_paid(page, live_server, shop, se
     payment = order.payments.get()
     screenshot(page, "pay-with-mercadopago")
 
-    back = (f"{live_server.url}/payments/order/{number}/mpago/return/?collection_id={MP_PAYMENT}"
-            f"&collection_status=approved&payment_id={MP_PAYMENT}&status=approved&external_reference={payment.pk}"
-            f"&preference_id={PREFERENCE_ID}")
-    page.route("https://www.mercadopago.com.pe/**", lambda route: route.fulfill(
-        status=200, content_type="text/html",
-        body=f'<h1>Mercado Pago (prueba)</h1><a id="mp-pay" href="{back}">Pagar</a>'))
+    back = (
+        f"{live_server.url}/payments/order/{number}/mpago/return/?collection_id={MP_PAYMENT}"
+        f"&collection_status=approved&payment_id={MP_PAYMENT}&status=approved&external_reference={payment.pk}"
+        f"&preference_id={PREFERENCE_ID}"
+    )
+    page.route(
+        "https://www.mercadopago.com.pe/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="text/html",
+            body=f'<h1>Mercado Pago (prueba)</h1><a id="mp-pay" href="{back}">Pagar</a>',
+        ),
+    )
     with responses.RequestsMock(assert_all_requests_are_fired=True) as api:
-        api.post(f"{API}/checkout/preferences", status=201,
-                 json={"id": PREFERENCE_ID, "init_point": INIT_POINT, "sandbox_init_point": INIT_POINT})
-        api.get(f"{API}/v1/payments/{MP_PAYMENT}", json={
-            "id": int(MP_PAYMENT), "status": "approved", "status_detail": "accredited",
-            "external_reference": str(payment.pk), "transaction_amount": float(order.total), "currency_id": "PEN",
-            "payment_method_id": "yape", "card": {}})
+        api.post(
+            f"{API}/checkout/preferences",
+            status=201,
+            json={"id": PREFERENCE_ID, "init_point": INIT_POINT, "sandbox_init_point": INIT_POINT},
+        )
+        api.get(
+            f"{API}/v1/payments/{MP_PAYMENT}",
+            json={
+                "id": int(MP_PAYMENT),
+                "status": "approved",
+                "status_detail": "accredited",
+                "external_reference": str(payment.pk),
+                "transaction_amount": float(order.total),
+                "currency_id": "PEN",
+                "payment_method_id": "yape",
+                "card": {},
+            },
+        )
         page.locator("#pay-mpago").click()
         page.wait_for_url(INIT_POINT)
         page.locator("#mp-pay").click()

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from returns.models import ReturnRequest, ReturnStatus
-from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, paid_order, stocked_variant
 from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,8 +25,9 @@ def delivered_world(db):
     olva = ShippingMethodFactory(name="Olva Courier — Lima Metropolitana", carrier=Carrier.OLVA)
     lima = WarehouseFactory(code="LIM-CENTRAL", name="Lima Central", priority=1)
     polo = stocked_variant(lima, units=10, sku="POLO-INTI-M")
-    order = deliver(paid_order(lines=[line_for(polo, quantity=2)], method=olva, customer=customer,
-                               email=customer.email))
+    order = deliver(
+        paid_order(lines=[line_for(polo, quantity=2)], method=olva, customer=customer, email=customer.email)
+    )
     return {"customer": customer, "staff": staff, "order": order, "warehouse": lima}
 
 
@@ -90,8 +91,11 @@ def test_customer_returns_one_unit_and_staff_put_it_back_on_the_shelf(new_page, 
 
     phone = new_page(PHONE)
     sign_in(phone, "/accounts/login/", delivered_world["customer"].email)
-    for url, name in ((request.get_absolute_url(), "return-detail-received"), ("/account/returns/", "returns-list"),
-                      (order.get_absolute_url(), "order-with-return")):
+    for url, name in (
+        (request.get_absolute_url(), "return-detail-received"),
+        ("/account/returns/", "returns-list"),
+        (order.get_absolute_url(), "order-with-return"),
+    ):
         phone.goto(url)
         screenshot(phone, name)
     assert stock_of("POLO-INTI-M", "LIM-CENTRAL") == before + 1
@@ -101,9 +105,9 @@ def test_customer_takes_store_credit_and_spends_it_on_a_new_order(new_page, deli
     """One of two units back as resellable, resolved with store credit (vale de compra), spent on
     a new order whose rest the test gateway charges; the stock report shows the unit back."""
     from credit.models import StoreCredit
+    from demo.shipping import load_demo_shipping
     from orders.models import Order, PaymentStatus
     from payments.services import payment_method_ensure_test_gateway
-    from demo.shipping import load_demo_shipping
     from tests.e2e.helpers import fill_details
 
     load_demo_shipping()
@@ -184,8 +188,10 @@ def test_customer_takes_store_credit_and_spends_it_on_a_new_order(new_page, deli
 
     phone = new_page(PHONE)
     sign_in(phone, "/accounts/login/", world["customer"].email)
-    for url, name in (("/account/store-credit/", "store-credit-used"), (request.get_absolute_url(),
-                                                                        "return-detail-credited")):
+    for url, name in (
+        ("/account/store-credit/", "store-credit-used"),
+        (request.get_absolute_url(), "return-detail-credited"),
+    ):
         phone.goto(url)
         screenshot(phone, name)
     assert stock_of("POLO-INTI-M", "LIM-CENTRAL") == before  # and sold again on the new order

@@ -2,14 +2,14 @@
 staff approve it in the admin; the stars and count show on the product page and the listing;
 another customer marks it helpful. Then the review pages at 1280 and 390 px."""
 
-
 import pytest
 from constance import config
 
 from reviews import services
 from reviews.models import Review
-from tests.factories import PASSWORD, UserFactory, delivered_order_of as delivered_order
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot
+from tests.factories import PASSWORD, UserFactory
+from tests.factories import delivered_order_of as delivered_order
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("reviews_journey")]
 
@@ -89,7 +89,9 @@ def test_review_pages_look_right(new_page, shop):
     staff = UserFactory(is_staff=True, is_superuser=True)
     for index, (rating, title, body) in enumerate(texts):
         product = shop["products"][index % 2]
-        user = UserFactory(first_name=["Lucía", "Jorge", "Carla", "Diego", "Milagros", "Renzo"][index], last_name="Paredes")
+        user = UserFactory(
+            first_name=["Lucía", "Jorge", "Carla", "Diego", "Milagros", "Renzo"][index], last_name="Paredes"
+        )
         review = services.review_create(user=user, product=product, rating=rating, title=title, body=body)
         services.review_approve(review_id=review.pk, moderator=staff)
     services.seller_reputation_compute(seller=shop["seller"])

@@ -9,8 +9,8 @@ import pytest
 from accounts.models import Address
 from accounts.services import address_delete
 from orders.models import Order, OrderStatus
-from tests.factories import AddressFactory, UserFactory
 from tests.e2e.helpers import DESKTOP, PHONE, add_variant, screenshot, sign_in, to_payment
+from tests.factories import AddressFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 
@@ -18,11 +18,24 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkou
 @pytest.fixture
 def returning_customer():
     user = UserFactory(email="ana@example.pe", first_name="Ana", last_name="Torres")
-    home = AddressFactory(user=user, label="Casa", is_default_shipping=True, street="Av. Larco 101, dpto. 302",
-                          reference="Frente al parque Kennedy")
-    office = AddressFactory(user=user, label="Oficina", recipient="Ana Torres Vega", department="04",
-                            province="Arequipa", district="Cayma", street="Calle Misti 456", phone="954 321 987",
-                            postal_code="04017")
+    home = AddressFactory(
+        user=user,
+        label="Casa",
+        is_default_shipping=True,
+        street="Av. Larco 101, dpto. 302",
+        reference="Frente al parque Kennedy",
+    )
+    office = AddressFactory(
+        user=user,
+        label="Oficina",
+        recipient="Ana Torres Vega",
+        department="04",
+        province="Arequipa",
+        district="Cayma",
+        street="Calle Misti 456",
+        phone="954 321 987",
+        postal_code="04017",
+    )
     return {"user": user, "home": home, "office": office}
 
 

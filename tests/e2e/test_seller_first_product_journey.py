@@ -14,7 +14,12 @@ from catalog.models import OptionValue, Product
 from inventory.models import StockLevel, Warehouse
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
 from tests.factories import (
-    BrandFactory, CategoryFactory, OptionFactory, OptionValueFactory, SellerFactory, UserFactory,
+    BrandFactory,
+    CategoryFactory,
+    OptionFactory,
+    OptionValueFactory,
+    SellerFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -153,12 +158,14 @@ def test_a_new_seller_lists_stocks_and_sells_their_first_product(new_page, store
     phone = new_page(PHONE)
     sign_in(phone, "/admin/login/", seller.user.email, field="username")
     level = StockLevel.objects.get(variant=variant)
-    for url, name in [(f"/admin/catalog/product/{product.pk}/change/", "seller-first-product-change"),
-                      ("/admin/catalog/optionvalue/add/", "seller-new-size"),
-                      (f"/admin/inventory/warehouse/{warehouse.pk}/change/", "seller-warehouse-change"),
-                      ("/admin/inventory/stocklevel/add/", "seller-stock-add"),
-                      (f"/admin/inventory/stocklevel/{level.pk}/change/", "seller-stock-change"),
-                      ("/admin/inventory/supplier/", "seller-refused")]:
+    for url, name in [
+        (f"/admin/catalog/product/{product.pk}/change/", "seller-first-product-change"),
+        ("/admin/catalog/optionvalue/add/", "seller-new-size"),
+        (f"/admin/inventory/warehouse/{warehouse.pk}/change/", "seller-warehouse-change"),
+        ("/admin/inventory/stocklevel/add/", "seller-stock-add"),
+        (f"/admin/inventory/stocklevel/{level.pk}/change/", "seller-stock-change"),
+        ("/admin/inventory/supplier/", "seller-refused"),
+    ]:
         for viewport in (PHONE, DESKTOP):
             phone.set_viewport_size(viewport)
             phone.goto(url)

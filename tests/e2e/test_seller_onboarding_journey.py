@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from catalog.models import Product
 from payments.models import Payment
-from tests.factories import line_for, make_order, pay
 from tests.e2e.helpers import screenshot, sign_in
+from tests.factories import line_for, make_order, pay
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("seller_onboarding_journey")]
 

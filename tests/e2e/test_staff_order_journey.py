@@ -9,8 +9,8 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from orders.models import Order, OrderChannel, OrderStatus
 from shipping.models import ShippingMethod
-from tests.factories import UserFactory
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 
@@ -102,12 +102,29 @@ def test_staff_take_a_phone_order_for_a_customer_finding_products_and_using_a_sa
     staff = UserFactory(email="lucia@kallpa.pe", first_name="Lucía", last_name="Ramos")
     account_services.user_add_role(user=staff, role=Role.SUPPORT)
     rosa = UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
-    home = AddressFactory(user=rosa, label="Casa", recipient="Rosa Quispe", street="Av. Larco 345",
-                          district="Miraflores", province="Lima", department="15", phone="987654321")
-    unpaid = staff_order_place(taken_by=staff, channel=OrderChannel.WHATSAPP, email=rosa.email, phone="987654321",
-                               lines=[("HA-M", "5")], address_data=dict(LIMA), document_type="dni",
-                               document="45678912", legal_name="", key="earlier-order",
-                               shipping_method_id=ShippingMethod.objects.get(code="olva-lima").pk)
+    home = AddressFactory(
+        user=rosa,
+        label="Casa",
+        recipient="Rosa Quispe",
+        street="Av. Larco 345",
+        district="Miraflores",
+        province="Lima",
+        department="15",
+        phone="987654321",
+    )
+    unpaid = staff_order_place(
+        taken_by=staff,
+        channel=OrderChannel.WHATSAPP,
+        email=rosa.email,
+        phone="987654321",
+        lines=[("HA-M", "5")],
+        address_data=dict(LIMA),
+        document_type="dni",
+        document="45678912",
+        legal_name="",
+        key="earlier-order",
+        shipping_method_id=ShippingMethod.objects.get(code="olva-lima").pk,
+    )
     page = new_page(DESKTOP)
     sign_in(page, "/admin/login/", staff.email, field="username")
     page.goto("/admin/orders/order/take/")
@@ -145,8 +162,9 @@ def test_staff_take_a_phone_order_for_a_customer_finding_products_and_using_a_sa
     page.locator("#take-calculate").click()
     refusal = page.locator("#take-refusal")
     refusal.wait_for()
-    assert (f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {unpaid.number}, "
-            "que espera su pago") in refusal.inner_text()
+    assert (
+        f"El cliente ya tiene 5 unidades de Hoodie Andino reservadas en el pedido {unpaid.number}, que espera su pago"
+    ) in refusal.inner_text()
     assert Order.objects.count() == 1
     screenshot(page, "staff-order-refused")
     page.set_viewport_size(PHONE)

@@ -1,4 +1,4 @@
-""""Avísame" in Chromium: a signed-in shopper picks a sold-out size in the picker, the buy box says
+""" "Avísame" in Chromium: a signed-in shopper picks a sold-out size in the picker, the buy box says
 that option (size and colour) is sold out and offers the alert for it by name, the answer names
 it; purchasing sees the demand in the admin, stock is received, the e-mail arrives once naming the
 option, and its link opens the product with that size chosen, which the shopper then buys."""
@@ -13,8 +13,16 @@ from inventory.services import stock_receive
 from orders.models import Order, OrderStatus
 from tests.e2e.helpers import PHONE, fill_details, screenshot, sign_in, to_payment
 from tests.factories import (
-    OptionFactory, OptionValueFactory, ProductFactory, ProductImageFactory, UserFactory, VariantFactory,
-    WarehouseFactory, load_demo_shipping, payment_method_ensure_test_gateway, stock,
+    OptionFactory,
+    OptionValueFactory,
+    ProductFactory,
+    ProductImageFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    load_demo_shipping,
+    payment_method_ensure_test_gateway,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,10 +37,12 @@ def polera(db):
     product = ProductFactory(name="Polera Andina", slug="polera-andina", base_price=Decimal("89.00"))
     ProductImageFactory(product=product)
     warehouse = WarehouseFactory(code="LIM-CENTRAL", name="Lima central", priority=1)
-    small = VariantFactory(product=product, sku="PA-S",
-                           values=[OptionValueFactory(option=size, slug="s", value="S"), black])
-    medium = VariantFactory(product=product, sku="PA-M",
-                            values=[OptionValueFactory(option=size, slug="m", value="M"), black])
+    small = VariantFactory(
+        product=product, sku="PA-S", values=[OptionValueFactory(option=size, slug="s", value="S"), black]
+    )
+    medium = VariantFactory(
+        product=product, sku="PA-M", values=[OptionValueFactory(option=size, slug="m", value="M"), black]
+    )
     stock(small, warehouse, 5)
     stock(medium, warehouse, 0)
     return {"medium": medium, "warehouse": warehouse}
@@ -41,8 +51,9 @@ def polera(db):
 def test_a_shopper_is_told_once_when_the_sold_out_size_is_back_and_buys_it(new_page, polera):
     shopper = UserFactory(email="rosa@example.pe")
     admin = UserFactory(email="compras@kallpa.pe", is_staff=True, is_superuser=True)
-    services.stock_alert_request(variant_id=polera["medium"].pk, email="luis@example.pe",
-                                 user=UserFactory(email="luis@example.pe"))  # asked first
+    services.stock_alert_request(
+        variant_id=polera["medium"].pk, email="luis@example.pe", user=UserFactory(email="luis@example.pe")
+    )  # asked first
 
     page = new_page()
     sign_in(page, "/accounts/login/", shopper.email)

@@ -11,8 +11,12 @@ def ponchos(db):
     category = CategoryFactory(name="Ponchos", slug="ponchos")
     products = []
     for index in range(3):
-        product = ProductFactory(name=f"Poncho Andino {index}", slug=f"poncho-andino-{index}", category=category,
-                                 base_price=Decimal("150.00") + index)
+        product = ProductFactory(
+            name=f"Poncho Andino {index}",
+            slug=f"poncho-andino-{index}",
+            category=category,
+            base_price=Decimal("150.00") + index,
+        )
         variant = VariantFactory(product=product, sku=f"PONCHO-{index}")
         if index < 2:
             stock(variant, quantity=5)

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STATE = re.compile(r'<script id="shopper-state" type="application/json">(.*?)</script>')
-FORM_TOKEN = re.compile(r'<form id="favourite-form"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"')
+FORM_TOKEN = re.compile(
+    r'<form id="favourite-form"[^>]*><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"'
+)
 
 
 def state(response) -> dict:
@@ -51,8 +53,12 @@ def test_a_cached_page_carries_each_shopper_s_own_state(ponchos, url):
     saver, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     saver.get(url)
     token = FORM_TOKEN.search(saver.get(url).content.decode()).group(1)
-    assert saver.post(reverse("favourites:toggle"), {"product": ponchos[0].pk, "save": "1",
-                                                     "csrfmiddlewaretoken": token}).status_code == 302
+    assert (
+        saver.post(
+            reverse("favourites:toggle"), {"product": ponchos[0].pk, "save": "1", "csrfmiddlewaretoken": token}
+        ).status_code
+        == 302
+    )
     other.post(reverse("favourites:recent"), {"product": ponchos[1].pk}, **HTMX)  # no token: refused
 
     assert state(saver.get(url))["favourites"] == [ponchos[0].pk]
@@ -61,8 +67,12 @@ def test_a_cached_page_carries_each_shopper_s_own_state(ponchos, url):
     assert state(page) == {"favourites": [], "recent": []}
     # The cached page's form carries the other shopper's own token: their heart works without JS.
     token = FORM_TOKEN.search(page.content.decode()).group(1)
-    assert other.post(reverse("favourites:toggle"), {"product": ponchos[1].pk, "csrfmiddlewaretoken": token,
-                                                     "next": url}).status_code == 302
+    assert (
+        other.post(
+            reverse("favourites:toggle"), {"product": ponchos[1].pk, "csrfmiddlewaretoken": token, "next": url}
+        ).status_code
+        == 302
+    )
     assert state(other.get(url))["favourites"] == [ponchos[1].pk]
     assert state(saver.get(url))["favourites"] == [ponchos[0].pk]
 

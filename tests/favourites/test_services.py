@@ -12,7 +12,11 @@ from catalog.models import CollectionItem, Product
 from favourites.models import Favourite
 from favourites.selectors import account_saved, favourite_rows, shared_list_owner
 from favourites.services import (
-    favourite_set, favourite_share_enable, favourite_share_revoke, favourites_merge, share_token,
+    favourite_set,
+    favourite_share_enable,
+    favourite_share_revoke,
+    favourites_merge,
+    share_token,
 )
 from tests.factories import CollectionFactory, ProductFactory
 
@@ -33,7 +37,7 @@ def test_a_secret_price_is_not_kept(user, ponchos):
     CollectionItem.objects.create(collection=drop, product=ponchos[2])
     product = Product.objects.with_price_reveal().get(pk=ponchos[2].pk)
     favourite_set(user=user, product=product, saved=True)
-    row, = favourite_rows(saved=account_saved(user))
+    (row,) = favourite_rows(saved=account_saved(user))
     assert row.saved_price is None and row.price_is_secret and row.price is None and row.dropped_from is None
 
 
@@ -45,8 +49,7 @@ def test_a_lower_price_now_is_a_drop_from_the_saved_one(user, ponchos):
     rows = {row.product.pk: row for row in favourite_rows(saved=account_saved(user))}
     assert rows[ponchos[0].pk].dropped_from == Decimal("150.00") and rows[ponchos[0].pk].price == Decimal("120.00")
     assert rows[ponchos[1].pk].dropped_from is None
-    assert rows[ponchos[0].pk].product.in_stock and not favourite_rows(
-        saved={ponchos[2].pk: None})[0].product.in_stock
+    assert rows[ponchos[0].pk].product.in_stock and not favourite_rows(saved={ponchos[2].pk: None})[0].product.in_stock
 
 
 def test_the_guest_list_merges_keeping_the_account_s_own_and_skipping_deleted_products(user, ponchos):
@@ -54,8 +57,9 @@ def test_the_guest_list_merges_keeping_the_account_s_own_and_skipping_deleted_pr
     gone = ProductFactory()
     gone_id = gone.pk
     Product.objects.filter(pk=gone_id).delete()
-    added = favourites_merge(user=user, guest={ponchos[0].pk: Decimal("99.00"), ponchos[1].pk: Decimal("160.00"),
-                                               gone_id: None})
+    added = favourites_merge(
+        user=user, guest={ponchos[0].pk: Decimal("99.00"), ponchos[1].pk: Decimal("160.00"), gone_id: None}
+    )
     assert added == 1
     assert account_saved(user) == {ponchos[0].pk: Decimal("150.00"), ponchos[1].pk: Decimal("160.00")}
     assert favourites_merge(user=user, guest={ponchos[1].pk: Decimal("1.00")}) == 0  # a replay

@@ -43,8 +43,12 @@ class TestHearts:
     def test_a_guest_saves_with_htmx_and_the_pages_know_it(self, client, ponchos):
         response = heart(client, ponchos[0].pk, "1")
         assert response.status_code == 200 and response.content == b""
-        assert trigger(response) == {"product": ponchos[0].pk, "saved": True, "error": False,
-                                     "message": "Poncho Andino 0 está en tus favoritos."}
+        assert trigger(response) == {
+            "product": ponchos[0].pk,
+            "saved": True,
+            "error": False,
+            "message": "Poncho Andino 0 está en tus favoritos.",
+        }
         assert state(client.get("/c/ponchos/"))["favourites"] == [ponchos[0].pk]
         page = client.get(reverse("favourites:list")).content.decode()
         assert "Poncho Andino 0" in page and "S/ 150.00" in page and "Con stock" in page
@@ -72,8 +76,9 @@ class TestHearts:
         response = heart(client, ponchos[0].pk, htmx=False, next_url=next_url)
         assert response["Location"] == reverse("favourites:list")
 
-    @pytest.mark.parametrize("product, save", [("999999", "1"), ("abc", "1"), ("", "1"), ("-1", "1"),
-                                               ("hidden", "1"), ("first", "yes")])
+    @pytest.mark.parametrize(
+        "product, save", [("999999", "1"), ("abc", "1"), ("", "1"), ("-1", "1"), ("hidden", "1"), ("first", "yes")]
+    )
     def test_bad_input_is_refused_clearly_and_saves_nothing(self, client, user, ponchos, product, save):
         Product.objects.filter(pk=ponchos[2].pk).update(status=Product.Status.DRAFT)
         product = {"hidden": ponchos[2].pk, "first": ponchos[0].pk}.get(product, product)
@@ -110,7 +115,9 @@ class TestSignIn:
 
         assert response.status_code == 200
         assert set(Favourite.objects.filter(user=user).values_list("product_id", flat=True)) == {
-            ponchos[0].pk, ponchos[1].pk}
+            ponchos[0].pk,
+            ponchos[1].pk,
+        }
         assert any("Guardamos 1 favorito" in str(m) for m in response.context["messages"])
         page = client.get(reverse("favourites:list")).content.decode()
         assert "Poncho Andino 0" in page and "Poncho Andino 1" in page
@@ -191,8 +198,9 @@ class TestSharing:
         gone = client.get(reverse("favourites:shared", args=[token]))
         assert gone.status_code == 404 and "Esta lista ya no se comparte" in gone.content.decode()
 
-    @pytest.mark.parametrize("tamper", [lambda t: t[:-1], lambda t: "x" + t, lambda t: t.split(":")[0],
-                                        lambda t: "abc:def"])
+    @pytest.mark.parametrize(
+        "tamper", [lambda t: t[:-1], lambda t: "x" + t, lambda t: t.split(":")[0], lambda t: "abc:def"]
+    )
     def test_a_tampered_link_shows_nothing(self, client, user, ponchos, tamper):
         favourite_set(user=user, product=ponchos[0], saved=True)
         response = client.get(reverse("favourites:shared", args=[tamper(favourite_share_enable(user=user))]))

@@ -9,13 +9,17 @@ from accounts.roles import Role
 from inventory import services
 from inventory.models import Movement, PurchaseOrder, Reservation, StockLevel
 from tests.factories import (
-    ProductFactory, SellerFactory, SupplierFactory, VariantFactory, WarehouseFactory, stock,
+    ProductFactory,
+    SellerFactory,
+    SupplierFactory,
+    VariantFactory,
+    WarehouseFactory,
+    stock,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed_in_operator")]
 
 LEVELS = "/admin/inventory/stocklevel/"
-
 
 
 def get_ok(client, url, **params):
@@ -27,13 +31,22 @@ def get_ok(client, url, **params):
 def test_changelists_and_history_pages_open(client, operator):
     level = stock(quantity=3)
     services.stock_reserve(lines=[(level.variant, 1)], cart_key="c")
-    order = services.purchase_order_create(supplier=SupplierFactory(), warehouse=level.warehouse,
-                                           lines=[(level.variant, 5, Decimal("10"))])
-    for url in (LEVELS, "/admin/inventory/warehouse/", "/admin/inventory/movement/", "/admin/inventory/reservation/",
-                "/admin/inventory/supplier/", "/admin/inventory/purchaseorder/", f"{LEVELS}{level.pk}/change/",
-                f"{LEVELS}{level.pk}/history/", f"/admin/inventory/purchaseorder/{order.pk}/change/",
-                f"/admin/catalog/product/{level.variant.product_id}/change/",
-                f"/admin/catalog/variant/{level.variant.pk}/change/"):
+    order = services.purchase_order_create(
+        supplier=SupplierFactory(), warehouse=level.warehouse, lines=[(level.variant, 5, Decimal("10"))]
+    )
+    for url in (
+        LEVELS,
+        "/admin/inventory/warehouse/",
+        "/admin/inventory/movement/",
+        "/admin/inventory/reservation/",
+        "/admin/inventory/supplier/",
+        "/admin/inventory/purchaseorder/",
+        f"{LEVELS}{level.pk}/change/",
+        f"{LEVELS}{level.pk}/history/",
+        f"/admin/inventory/purchaseorder/{order.pk}/change/",
+        f"/admin/catalog/product/{level.variant.product_id}/change/",
+        f"/admin/catalog/variant/{level.variant.pk}/change/",
+    ):
         get_ok(client, url)
     page = client.get(f"/admin/catalog/product/{level.variant.product_id}/change/").content.decode()
     assert level.variant.sku in page and level.warehouse.code in page
@@ -91,8 +104,13 @@ def test_adjust_action_asks_a_reason_then_writes_a_movement(client, operator):
 def test_transfer_action_refuses_too_much_and_writes_nothing(client, operator):
     level = stock(quantity=2)
     other = WarehouseFactory()
-    post = {"action": "transfer", "_selected_action": [level.pk], "apply": "1", "destination": other.pk,
-            "reason": "reposición"}
+    post = {
+        "action": "transfer",
+        "_selected_action": [level.pk],
+        "apply": "1",
+        "destination": other.pk,
+        "reason": "reposición",
+    }
     response = client.post(LEVELS, {**post, "quantity": "3"}, follow=True)
     assert "Solo hay 2 unidades" in response.content.decode()
     assert Movement.objects.count() == 1
@@ -103,9 +121,17 @@ def test_transfer_action_refuses_too_much_and_writes_nothing(client, operator):
 def test_purchase_order_admin_create_place_and_partial_receive(client, operator):
     warehouse, supplier, variant = WarehouseFactory(), SupplierFactory(), VariantFactory()
     data = {
-        "supplier": supplier.pk, "warehouse": warehouse.pk, "expected_at": "", "notes": "",
-        "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000",
-        "lines-0-variant": variant.pk, "lines-0-quantity_ordered": "10", "lines-0-unit_cost": "20.00",
+        "supplier": supplier.pk,
+        "warehouse": warehouse.pk,
+        "expected_at": "",
+        "notes": "",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-variant": variant.pk,
+        "lines-0-quantity_ordered": "10",
+        "lines-0-unit_cost": "20.00",
     }
     response = client.post("/admin/inventory/purchaseorder/add/", data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
@@ -122,8 +148,9 @@ def test_purchase_order_admin_create_place_and_partial_receive(client, operator)
     assert StockLevel.objects.get(variant=variant, warehouse=warehouse).on_hand == 4
     client.post("/admin/inventory/purchaseorder/", {**post, "apply": "1", f"line_{line.pk}": "9"})
     assert StockLevel.objects.get(variant=variant, warehouse=warehouse).on_hand == 4  # over-receipt refused
-    client.post("/admin/inventory/purchaseorder/",
-                {**post, "apply": "1", f"line_{line.pk}": "9", "allow_over_receipt": "on"})
+    client.post(
+        "/admin/inventory/purchaseorder/", {**post, "apply": "1", f"line_{line.pk}": "9", "allow_over_receipt": "on"}
+    )
     order.refresh_from_db()
     assert order.status == PurchaseOrder.Status.RECEIVED and order.lines.get().quantity_received == 13
 

@@ -91,8 +91,14 @@ def test_verify_exit_codes_from_the_shell():
     level = stock(quantity=4)
 
     def verify():
-        return subprocess.run([sys.executable, "manage.py", "inventory_verify"], cwd=settings.BASE_DIR, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "manage.py", "inventory_verify"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     assert verify().returncode == 0
     StockLevel.objects.filter(pk=level.pk).update(on_hand=0)

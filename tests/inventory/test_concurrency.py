@@ -101,13 +101,15 @@ def test_transfer_sale_and_adjustment_racing_lose_no_update():
     def work(n, r):
         kind = n % 3
         if kind == 0:
-            return services.stock_transfer(variant=variant, source=source.warehouse, destination=destination,
-                                           quantity=2, actor=operator)
+            return services.stock_transfer(
+                variant=variant, source=source.warehouse, destination=destination, quantity=2, actor=operator
+            )
         if kind == 1:
             services.stock_reserve(lines=[(variant.pk, 1)], order_id=n * 100 + r)
             return services.reservation_convert(order_id=n * 100 + r)
-        return services.stock_adjust(variant=variant, warehouse=source.warehouse, quantity=-1, reason="conteo",
-                                     actor=operator)
+        return services.stock_adjust(
+            variant=variant, warehouse=source.warehouse, quantity=-1, reason="conteo", actor=operator
+        )
 
     results, errors = race(30, work, rounds=3)
 

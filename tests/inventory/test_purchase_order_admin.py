@@ -20,7 +20,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed_in_operator
 ADD = "/admin/inventory/purchaseorder/add/"
 
 
-
 def change_url(order) -> str:
     return f"/admin/inventory/purchaseorder/{order.pk}/change/"
 
@@ -28,14 +27,26 @@ def change_url(order) -> str:
 def post_data(supplier, warehouse, lines=(), *, existing=(), notes="", expected_at=""):
     """The add/change form as the browser posts it: `existing` are (line, quantity, cost, delete)
     rows already saved, `lines` (variant, quantity, cost) rows added."""
-    data = {"supplier": supplier.pk, "warehouse": warehouse.pk, "notes": notes, "expected_at": expected_at,
-            "lines-TOTAL_FORMS": str(len(existing) + len(lines)), "lines-INITIAL_FORMS": str(len(existing)),
-            "lines-MIN_NUM_FORMS": "0", "lines-MAX_NUM_FORMS": "1000"}
+    data = {
+        "supplier": supplier.pk,
+        "warehouse": warehouse.pk,
+        "notes": notes,
+        "expected_at": expected_at,
+        "lines-TOTAL_FORMS": str(len(existing) + len(lines)),
+        "lines-INITIAL_FORMS": str(len(existing)),
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
     rows = [(line.variant_id, quantity, cost, line.pk, delete) for line, quantity, cost, delete in existing]
     rows += [(variant.pk, quantity, cost, "", False) for variant, quantity, cost in lines]
     for n, (variant_id, quantity, cost, line_id, delete) in enumerate(rows):
-        data |= {f"lines-{n}-variant": variant_id, f"lines-{n}-quantity_ordered": quantity,
-                 f"lines-{n}-unit_cost": cost, f"lines-{n}-id": line_id, f"lines-{n}-purchase_order": ""}
+        data |= {
+            f"lines-{n}-variant": variant_id,
+            f"lines-{n}-quantity_ordered": quantity,
+            f"lines-{n}-unit_cost": cost,
+            f"lines-{n}-id": line_id,
+            f"lines-{n}-purchase_order": "",
+        }
         if delete:
             data[f"lines-{n}-DELETE"] = "on"
     return data
@@ -45,25 +56,51 @@ def snapshot(order: PurchaseOrder) -> dict:
     """What an order is, its number and dates of writing aside."""
     order.refresh_from_db()
     return {
-        "order": (order.supplier_id, order.warehouse_id, order.status, order.notes, order.expected_at,
-                  order.subtotal, order.igv, order.total, order.created_by_id),
-        "lines": sorted((line.variant_id, line.quantity_ordered, line.unit_cost, line.quantity_received)
-                        for line in order.lines.all()),
+        "order": (
+            order.supplier_id,
+            order.warehouse_id,
+            order.status,
+            order.notes,
+            order.expected_at,
+            order.subtotal,
+            order.igv,
+            order.total,
+            order.created_by_id,
+        ),
+        "lines": sorted(
+            (line.variant_id, line.quantity_ordered, line.unit_cost, line.quantity_received)
+            for line in order.lines.all()
+        ),
         "history": sorted((h.history_type, h.history_user_id) for h in order.history.all()),
-        "line_history": sorted((h.history_type, h.variant_id, h.quantity_ordered, h.history_user_id)
-                               for h in PurchaseOrderLine.history.filter(purchase_order_id=order.pk)),
+        "line_history": sorted(
+            (h.history_type, h.variant_id, h.quantity_ordered, h.history_user_id)
+            for h in PurchaseOrderLine.history.filter(purchase_order_id=order.pk)
+        ),
     }
 
 
 def test_an_order_added_in_the_admin_is_the_one_the_service_makes(client, operator):
     supplier, warehouse, a, b = SupplierFactory(), WarehouseFactory(), VariantFactory(), VariantFactory()
-    response = client.post(ADD, post_data(supplier, warehouse, [(a, 10, "20.00"), (b, 3, "7.50")],
-                                          notes="Entrega en puerta 2", expected_at="2026-03-02"))
+    response = client.post(
+        ADD,
+        post_data(
+            supplier,
+            warehouse,
+            [(a, 10, "20.00"), (b, 3, "7.50")],
+            notes="Entrega en puerta 2",
+            expected_at="2026-03-02",
+        ),
+    )
     assert response.status_code == 302, response.context["errors"] if response.context else response
     by_admin = PurchaseOrder.objects.get()
     by_service = services.purchase_order_create(
-        supplier=supplier, warehouse=warehouse, lines=[(a, 10, Decimal("20.00")), (b, 3, Decimal("7.50"))],
-        notes="Entrega en puerta 2", expected_at=date(2026, 3, 2), actor=operator)
+        supplier=supplier,
+        warehouse=warehouse,
+        lines=[(a, 10, Decimal("20.00")), (b, 3, Decimal("7.50"))],
+        notes="Entrega en puerta 2",
+        expected_at=date(2026, 3, 2),
+        actor=operator,
+    )
 
     assert snapshot(by_admin) == snapshot(by_service)
     assert by_admin.total == Decimal("262.55") and by_admin.created_by == operator
@@ -78,13 +115,19 @@ def _messages(response) -> str:
     return page + " ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
-@pytest.mark.parametrize("lines, message", [
-    ([], "Una orden de compra necesita al menos una línea."),
-    ([("a", "0", "20.00")], "Asegúrese de que este valor es mayor o igual a 1."),
-    ([("a", "-2", "20.00")], "Asegúrese de que este valor es mayor o igual a 1."),
-    ([("a", "2", "20.00"), ("a", "1", "5.00")], "Cada variante puede aparecer solo una vez en una orden de compra."),
-    ([("a", "2", "-1.00")], "Asegúrese de que este valor es mayor o igual a 0."),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ([], "Una orden de compra necesita al menos una línea."),
+        ([("a", "0", "20.00")], "Asegúrese de que este valor es mayor o igual a 1."),
+        ([("a", "-2", "20.00")], "Asegúrese de que este valor es mayor o igual a 1."),
+        (
+            [("a", "2", "20.00"), ("a", "1", "5.00")],
+            "Cada variante puede aparecer solo una vez en una orden de compra.",
+        ),
+        ([("a", "2", "-1.00")], "Asegúrese de que este valor es mayor o igual a 0."),
+    ],
+)
 def test_bad_input_is_refused_on_the_form_and_nothing_is_written(client, operator, lines, message):
     supplier, warehouse, variant = SupplierFactory(), WarehouseFactory(), VariantFactory()
     rows = [(variant, quantity, cost) for _, quantity, cost in lines]
@@ -100,14 +143,25 @@ def test_bad_input_is_refused_on_the_form_and_nothing_is_written(client, operato
 
 
 def test_editing_a_draft_goes_through_the_service(client, operator):
-    supplier, warehouse, a, b, c = SupplierFactory(), WarehouseFactory(), VariantFactory(), VariantFactory(), \
-        VariantFactory()
-    order = services.purchase_order_create(supplier=supplier, warehouse=warehouse,
-                                           lines=[(a, 10, Decimal("20")), (b, 1, Decimal("5"))])
+    supplier, warehouse, a, b, c = (
+        SupplierFactory(),
+        WarehouseFactory(),
+        VariantFactory(),
+        VariantFactory(),
+        VariantFactory(),
+    )
+    order = services.purchase_order_create(
+        supplier=supplier, warehouse=warehouse, lines=[(a, 10, Decimal("20")), (b, 1, Decimal("5"))]
+    )
     line_a, line_b = order.lines.order_by("pk")
     other = WarehouseFactory()
-    data = post_data(supplier, other, [(c, 2, "1.00")], notes="urgente",
-                     existing=[(line_a, 4, "20.00", False), (line_b, 1, "5.00", True)])
+    data = post_data(
+        supplier,
+        other,
+        [(c, 2, "1.00")],
+        notes="urgente",
+        existing=[(line_a, 4, "20.00", False), (line_b, 1, "5.00", True)],
+    )
     response = client.post(change_url(order), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
 
@@ -128,8 +182,9 @@ def test_a_draft_left_without_lines_is_refused_unchanged(client, operator):
     order = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 3, 2)])
     before = snapshot(order)
     line = order.lines.get()
-    response = client.post(change_url(order), post_data(supplier, warehouse, notes="x",
-                                                         existing=[(line, 3, "2.00", True)]))
+    response = client.post(
+        change_url(order), post_data(supplier, warehouse, notes="x", existing=[(line, 3, "2.00", True)])
+    )
     assert response.status_code == 200
     assert "Una orden de compra necesita al menos una línea." in _messages(response)
     assert snapshot(order) == before
@@ -140,15 +195,19 @@ def test_a_placed_order_keeps_its_lines_and_takes_its_notes(client, operator):
     order = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 3, 2)])
     services.purchase_order_place(purchase_order=order)
     line = order.lines.get()
-    data = post_data(supplier, warehouse, notes="llega el lunes", expected_at="2026-04-06",
-                     existing=[(line, 99, "0.50", False)])
+    data = post_data(
+        supplier, warehouse, notes="llega el lunes", expected_at="2026-04-06", existing=[(line, 99, "0.50", False)]
+    )
     for readonly in ("supplier", "warehouse"):
         del data[readonly]
     response = client.post(change_url(order), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     order.refresh_from_db()
-    assert (order.notes, order.expected_at, order.status) == ("llega el lunes", date(2026, 4, 6),
-                                                              PurchaseOrder.Status.ORDERED)
+    assert (order.notes, order.expected_at, order.status) == (
+        "llega el lunes",
+        date(2026, 4, 6),
+        PurchaseOrder.Status.ORDERED,
+    )
     assert (order.lines.get().quantity_ordered, order.total) == (3, Decimal("7.08"))
 
 
@@ -160,8 +219,9 @@ def test_an_order_placed_while_its_draft_was_open_is_not_rewritten(client, opera
     before = snapshot(order)
     monkeypatch.setattr(PurchaseOrderAdmin, "get_object", lambda self, request, object_id, from_field=None: stale)
     line = order.lines.get()
-    response = client.post(change_url(order), post_data(supplier, warehouse, notes="tarde",
-                                                         existing=[(line, 5, "2.00", False)]))
+    response = client.post(
+        change_url(order), post_data(supplier, warehouse, notes="tarde", existing=[(line, 5, "2.00", False)])
+    )
     assert response.status_code == 302 and response["Location"] == change_url(order)
     assert "La orden de compra" in _messages(response) and order.number in _messages(response)
     assert snapshot(order) == before
@@ -172,8 +232,7 @@ def test_the_update_service_refuses_new_lines_past_the_draft():
     order = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 3, 2)])
     services.purchase_order_place(purchase_order=order)
     with pytest.raises(PurchaseOrderStateError):
-        services.purchase_order_update(purchase_order=order, notes="", expected_at=None,
-                                       lines=[(variant, 9, 2)])
+        services.purchase_order_update(purchase_order=order, notes="", expected_at=None, lines=[(variant, 9, 2)])
     assert order.lines.get().quantity_ordered == 3
 
 
@@ -182,6 +241,7 @@ CHANGELIST = "/admin/inventory/purchaseorder/"
 
 def test_a_purchase_order_is_never_deleted_in_the_admin_only_cancelled_by_the_service(client, operator):
     from inventory.models import Movement
+
     supplier, warehouse, variant = SupplierFactory(), WarehouseFactory(), VariantFactory()
     draft = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 5, "10.00")])
     received = services.purchase_order_create(supplier=supplier, warehouse=warehouse, lines=[(variant, 5, "10.00")])

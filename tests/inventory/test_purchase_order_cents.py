@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("unit_cost", ["0.10", "2463.55", "1187.37", "33.33"])
 def test_a_purchase_order_total_to_the_cent_is_saved(unit_cost):
-    order = services.purchase_order_create(supplier=SupplierFactory(), warehouse=WarehouseFactory(),
-                                           lines=[(VariantFactory(), 1, Decimal(unit_cost))])
+    order = services.purchase_order_create(
+        supplier=SupplierFactory(), warehouse=WarehouseFactory(), lines=[(VariantFactory(), 1, Decimal(unit_cost))]
+    )
     order.refresh_from_db()
     assert order.subtotal == Decimal(unit_cost)
     assert order.total == order.subtotal + order.igv

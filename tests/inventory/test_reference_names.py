@@ -36,7 +36,7 @@ def test_the_ledger_and_the_holds_name_the_order_by_its_number(staff):
 
     assert order.number in movements and order.number in holds
     assert f"{sale.get_reference_type_display()} {order.pk}<" not in movements
-    assert f'<td class="field-order">PED-' in holds
+    assert '<td class="field-order">PED-' in holds
 
 
 @pytest.mark.parametrize("url", ["/admin/inventory/movement/", "/admin/inventory/reservation/"])

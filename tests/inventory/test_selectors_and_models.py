@@ -37,7 +37,12 @@ def test_availability_counts_active_unexpired_holds_and_active_warehouses_only()
     assert selectors.availability_by_variant([variant.pk]) == {variant.pk: 3}
     level = StockLevel.objects.get(pk=main.pk)
     assert (level.reserved, level.available, level.is_out_of_stock, level.can_fulfil(3), level.can_fulfil(4)) == (
-        2, 3, False, True, False)
+        2,
+        3,
+        False,
+        True,
+        False,
+    )
     annotated = selectors.stock_levels().get(pk=main.pk)
     assert (annotated.reserved_units, annotated.available_units) == (2, 3)
 
@@ -52,8 +57,9 @@ def test_in_stock_filters_for_listings():
 
     products = set(Product.objects.filter(selectors.product_in_stock()).values_list("pk", flat=True))
     variants = set(Variant.objects.filter(selectors.variant_in_stock()).values_list("pk", flat=True))
-    by_subquery = set(Variant.objects.filter(pk__in=selectors.in_stock_variant_ids_subquery()).values_list(
-        "pk", flat=True))
+    by_subquery = set(
+        Variant.objects.filter(pk__in=selectors.in_stock_variant_ids_subquery()).values_list("pk", flat=True)
+    )
 
     assert products == {in_stock.variant.product_id}
     assert nothing.pk not in products
@@ -94,8 +100,9 @@ def test_stock_level_edits_keep_history_with_the_user(client):
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     level = stock(quantity=3)
-    response = client.post(f"/admin/inventory/stocklevel/{level.pk}/change/",
-                           {"minimum": "4", "maximum": "40", "bin_location": "R1-2"})
+    response = client.post(
+        f"/admin/inventory/stocklevel/{level.pk}/change/", {"minimum": "4", "maximum": "40", "bin_location": "R1-2"}
+    )
     assert response.status_code == 302
     latest = level.history.latest()
     assert (latest.minimum, latest.bin_location, latest.history_user) == (4, "R1-2", admin_user)

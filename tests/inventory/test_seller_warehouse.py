@@ -27,8 +27,18 @@ def test_a_seller_creates_their_own_warehouse_of_the_sellers_kind(client, seller
     own, other = sellers
     client.force_login(own.user)
 
-    response = client.post(ADD, {"code": "VIC-01", "name": "Almacén Vicús", "address": "Jr. Cusco 120, Lima",
-                                 "kind": Warehouse.Kind.OWN, "seller": other.pk, "priority": "1", "is_active": "on"})
+    response = client.post(
+        ADD,
+        {
+            "code": "VIC-01",
+            "name": "Almacén Vicús",
+            "address": "Jr. Cusco 120, Lima",
+            "kind": Warehouse.Kind.OWN,
+            "seller": other.pk,
+            "priority": "1",
+            "is_active": "on",
+        },
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     warehouse = Warehouse.objects.get(code="VIC-01")
@@ -42,8 +52,10 @@ def test_the_seller_stocks_their_product_in_the_warehouse_they_created(client, s
     client.post(ADD, {"code": "VIC-01", "name": "Almacén Vicús", "priority": "100", "is_active": "on"})
     warehouse = Warehouse.objects.get(code="VIC-01")
 
-    response = client.post("/admin/inventory/stocklevel/add/", {
-        "variant": variant.pk, "warehouse": warehouse.pk, "received": "12", "minimum": "2", "bin_location": ""})
+    response = client.post(
+        "/admin/inventory/stocklevel/add/",
+        {"variant": variant.pk, "warehouse": warehouse.pk, "received": "12", "minimum": "2", "bin_location": ""},
+    )
 
     assert response.status_code == 302
     assert StockLevel.objects.get(variant=variant, warehouse=warehouse).on_hand == 12
@@ -56,11 +68,15 @@ def test_a_seller_edits_their_warehouse_but_not_anothers(client, sellers):
     store = WarehouseFactory(name="Lima central")
     client.force_login(own.user)
 
-    client.post(f"/admin/inventory/warehouse/{mine.pk}/change/", {
-        "code": mine.code, "name": "Mi almacén", "address": "Av. Grau 5", "priority": "100", "is_active": "on"})
+    client.post(
+        f"/admin/inventory/warehouse/{mine.pk}/change/",
+        {"code": mine.code, "name": "Mi almacén", "address": "Av. Grau 5", "priority": "100", "is_active": "on"},
+    )
     for foreign in (theirs, store):
-        response = client.post(f"/admin/inventory/warehouse/{foreign.pk}/change/", {
-            "code": foreign.code, "name": "Mío ahora", "priority": "1", "is_active": "on"})
+        response = client.post(
+            f"/admin/inventory/warehouse/{foreign.pk}/change/",
+            {"code": foreign.code, "name": "Mío ahora", "priority": "1", "is_active": "on"},
+        )
         assert response.status_code in (302, 404)
 
     mine.refresh_from_db(), theirs.refresh_from_db(), store.refresh_from_db()
@@ -73,8 +89,17 @@ def test_staff_choose_the_kind_and_seller_of_a_warehouse(client, sellers):
     own, _other = sellers
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    client.post(ADD, {"code": "DROP-1", "name": "Proveedor", "kind": Warehouse.Kind.DROPSHIPPING,
-                      "seller": own.pk, "priority": "5", "is_active": "on"})
+    client.post(
+        ADD,
+        {
+            "code": "DROP-1",
+            "name": "Proveedor",
+            "kind": Warehouse.Kind.DROPSHIPPING,
+            "seller": own.pk,
+            "priority": "5",
+            "is_active": "on",
+        },
+    )
 
     assert Warehouse.objects.filter(code="DROP-1", kind=Warehouse.Kind.DROPSHIPPING, seller=own).exists()
 

@@ -11,12 +11,25 @@ from accounts.services import user_add_role
 from catalog.models import Product
 from inventory import selectors, services
 from inventory.exceptions import (
-    InactiveVariant, InsufficientStock, InvalidQuantity, LedgerIsAppendOnly, OverReceipt, PurchaseLimitExceeded,
-    PurchaseOrderStateError, ReasonRequired, ReservationNotHeld, SameWarehouse,
+    InactiveVariant,
+    InsufficientStock,
+    InvalidQuantity,
+    LedgerIsAppendOnly,
+    OverReceipt,
+    PurchaseLimitExceeded,
+    PurchaseOrderStateError,
+    ReasonRequired,
+    ReservationNotHeld,
+    SameWarehouse,
 )
 from inventory.models import Movement, PurchaseOrder, Reservation, StockLevel
 from tests.factories import (
-    ProductFactory, SupplierFactory, UserFactory, VariantFactory, WarehouseFactory, stock,
+    ProductFactory,
+    SupplierFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +45,7 @@ def ledger_sum(level) -> int:
 
 # --- on-hand changes -----------------------------------------------------------------------
 
+
 def test_receive_creates_level_and_movement():
     variant, warehouse = VariantFactory(), WarehouseFactory()
     movement = services.stock_receive(variant=variant, warehouse=warehouse, quantity=7)
@@ -46,11 +60,13 @@ def test_bad_quantities_write_nothing(quantity):
     before = counts()
     for call in (
         lambda: services.stock_receive(variant=level.variant, warehouse=level.warehouse, quantity=quantity),
-        lambda: services.stock_write_off(variant=level.variant, warehouse=level.warehouse, quantity=quantity,
-                                         reason="roto"),
+        lambda: services.stock_write_off(
+            variant=level.variant, warehouse=level.warehouse, quantity=quantity, reason="roto"
+        ),
         lambda: services.stock_reserve(lines=[(level.variant, quantity)], cart_key="c"),
-        lambda: services.stock_transfer(variant=level.variant, source=level.warehouse,
-                                        destination=WarehouseFactory(), quantity=quantity),
+        lambda: services.stock_transfer(
+            variant=level.variant, source=level.warehouse, destination=WarehouseFactory(), quantity=quantity
+        ),
     ):
         with pytest.raises(InvalidQuantity):
             call()
@@ -68,8 +84,9 @@ def test_adjust_needs_a_reason_and_never_goes_below_zero():
         services.stock_adjust(variant=level.variant, warehouse=level.warehouse, quantity=0, reason="conteo")
     assert counts() == before
     user = UserFactory()
-    movement = services.stock_adjust(variant=level.variant, warehouse=level.warehouse, quantity=-2,
-                                     reason="Conteo cíclico", actor=user)
+    movement = services.stock_adjust(
+        variant=level.variant, warehouse=level.warehouse, quantity=-2, reason="Conteo cíclico", actor=user
+    )
     level.refresh_from_db()
     assert level.on_hand == 1 == ledger_sum(level)
     assert movement.actor == user and movement.reason == "Conteo cíclico"
@@ -90,13 +107,13 @@ def test_transfer_moves_units_and_refuses_same_warehouse():
     other = WarehouseFactory()
     before = counts()
     with pytest.raises(SameWarehouse):
-        services.stock_transfer(variant=level.variant, source=level.warehouse, destination=level.warehouse,
-                                quantity=1)
+        services.stock_transfer(variant=level.variant, source=level.warehouse, destination=level.warehouse, quantity=1)
     with pytest.raises(InsufficientStock):
         services.stock_transfer(variant=level.variant, source=level.warehouse, destination=other, quantity=11)
     assert counts() == before
-    out, into = services.stock_transfer(variant=level.variant, source=level.warehouse, destination=other,
-                                        quantity=4, reason="reposición")
+    out, into = services.stock_transfer(
+        variant=level.variant, source=level.warehouse, destination=other, quantity=4, reason="reposición"
+    )
     assert out.transfer_key == into.transfer_key and (out.quantity, into.quantity) == (-4, 4)
     levels = {lv.warehouse_id: lv.on_hand for lv in StockLevel.objects.filter(variant=level.variant)}
     assert levels == {level.warehouse_id: 6, other.pk: 4}
@@ -124,6 +141,7 @@ def test_movements_are_append_only():
 
 
 # --- reservations --------------------------------------------------------------------------
+
 
 def test_reserve_splits_across_warehouses_by_priority(reserve_path):
     variant = VariantFactory()
@@ -242,6 +260,7 @@ def test_on_postgresql_a_reservation_is_one_statement(django_assert_num_queries)
 
 # --- per-customer limit --------------------------------------------------------------------
 
+
 def test_purchase_limit_counts_reserved_and_bought(settings, reserve_path):
     settings.MAX_UNITS_PER_CUSTOMER = 5
     customer = UserFactory()
@@ -268,11 +287,13 @@ def test_purchase_limit_per_product_override(reserve_path):
 
 # --- purchase orders -------------------------------------------------------------------------
 
+
 def test_purchase_order_totals_numbering_and_partial_receipt():
     supplier, warehouse = SupplierFactory(), WarehouseFactory()
     a, b = VariantFactory(), VariantFactory()
     order = services.purchase_order_create(
-        supplier=supplier, warehouse=warehouse, lines=[(a, 10, Decimal("12.345")), (b, 3, "100")])
+        supplier=supplier, warehouse=warehouse, lines=[(a, 10, Decimal("12.345")), (b, 3, "100")]
+    )
     year = timezone.localdate().year
     assert order.number == f"OC-{year}-001" and order.status == PurchaseOrder.Status.DRAFT
     assert (order.subtotal, order.igv, order.total) == (Decimal("423.50"), Decimal("76.23"), Decimal("499.73"))
@@ -291,8 +312,9 @@ def test_purchase_order_totals_numbering_and_partial_receipt():
     services.purchase_order_receive(purchase_order=order, quantities={line_a.pk: 4})
     order.refresh_from_db()
     assert order.status == PurchaseOrder.Status.PARTIALLY_RECEIVED
-    services.purchase_order_receive(purchase_order=order, quantities={line_a.pk: 6, line_b.pk: 4},
-                                    allow_over_receipt=True)
+    services.purchase_order_receive(
+        purchase_order=order, quantities={line_a.pk: 6, line_b.pk: 4}, allow_over_receipt=True
+    )
     order.refresh_from_db()
     assert order.status == PurchaseOrder.Status.RECEIVED
     assert StockLevel.objects.get(variant=b, warehouse=warehouse).on_hand == 4
@@ -302,6 +324,7 @@ def test_purchase_order_totals_numbering_and_partial_receipt():
 
 
 # --- low-stock e-mail ------------------------------------------------------------------------
+
 
 def test_low_stock_mail_when_availability_falls_to_the_minimum(django_capture_on_commit_callbacks, reserve_path):
     operator = UserFactory(email="almacen@kallpa.pe")

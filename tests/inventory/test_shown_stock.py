@@ -11,9 +11,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from inventory import services, shown_stock
-from inventory.services.stock import stock_count_set
 from inventory.models import Reservation, StockLevel
 from inventory.selectors import availability_by_variant
+from inventory.services.stock import stock_count_set
 from tests.factories import VariantFactory, WarehouseFactory, make_bundle, stock
 
 pytestmark = pytest.mark.django_db
@@ -47,29 +47,42 @@ def test_a_figure_is_served_without_a_query_until_the_stock_changes(level, djang
 def test_every_asked_variant_is_answered_even_without_stock(level):
     never_stocked = VariantFactory()
     assert shown_stock.available_shown([level.variant_id, never_stocked.pk, level.variant_id]) == {
-        level.variant_id: 10, never_stocked.pk: 0}
+        level.variant_id: 10,
+        never_stocked.pk: 0,
+    }
     assert shown_stock.available_shown([]) == {}
 
 
 WRITES = {
     "receipt": lambda lv: services.stock_receive(variant=lv.variant, warehouse=lv.warehouse, quantity=5),
-    "adjustment": lambda lv: services.stock_adjust(variant=lv.variant, warehouse=lv.warehouse, quantity=-2,
-                                                   reason="Conteo"),
-    "write-off": lambda lv: services.stock_write_off(variant=lv.variant, warehouse=lv.warehouse, quantity=1,
-                                                     reason="Dañado"),
-    "count": lambda lv: stock_count_set(variant=lv.variant, warehouse=lv.warehouse, on_hand=4,
-                                                 reason="Inventario"),
-    "transfer out": lambda lv: services.stock_transfer(variant=lv.variant, source=lv.warehouse,
-                                                       destination=WarehouseFactory(), quantity=6),
+    "adjustment": lambda lv: services.stock_adjust(
+        variant=lv.variant, warehouse=lv.warehouse, quantity=-2, reason="Conteo"
+    ),
+    "write-off": lambda lv: services.stock_write_off(
+        variant=lv.variant, warehouse=lv.warehouse, quantity=1, reason="Dañado"
+    ),
+    "count": lambda lv: stock_count_set(variant=lv.variant, warehouse=lv.warehouse, on_hand=4, reason="Inventario"),
+    "transfer out": lambda lv: services.stock_transfer(
+        variant=lv.variant, source=lv.warehouse, destination=WarehouseFactory(), quantity=6
+    ),
     "customer return": lambda lv: services.stock_return(variant=lv.variant, warehouse=lv.warehouse, quantity=1),
     "hold": lambda lv: services.stock_reserve(lines=[(lv.variant_id, 2)], cart_key="c"),
-    "hold released": lambda lv: (services.stock_reserve(lines=[(lv.variant_id, 2)], cart_key="c"),
-                                 _shown(lv), services.reservation_release(cart_key="c")),
-    "hold sold": lambda lv: (services.stock_reserve(lines=[(lv.variant_id, 2)], order_id=7),
-                             _shown(lv), services.order_stock_sell(order_id=7, lines={lv.variant_id: 3})),
-    "sale given back": lambda lv: (services.stock_reserve(lines=[(lv.variant_id, 2)], order_id=8),
-                                   services.order_stock_sell(order_id=8, lines={lv.variant_id: 2}),
-                                   _shown(lv), services.order_stock_restore(order_id=8)),
+    "hold released": lambda lv: (
+        services.stock_reserve(lines=[(lv.variant_id, 2)], cart_key="c"),
+        _shown(lv),
+        services.reservation_release(cart_key="c"),
+    ),
+    "hold sold": lambda lv: (
+        services.stock_reserve(lines=[(lv.variant_id, 2)], order_id=7),
+        _shown(lv),
+        services.order_stock_sell(order_id=7, lines={lv.variant_id: 3}),
+    ),
+    "sale given back": lambda lv: (
+        services.stock_reserve(lines=[(lv.variant_id, 2)], order_id=8),
+        services.order_stock_sell(order_id=8, lines={lv.variant_id: 2}),
+        _shown(lv),
+        services.order_stock_restore(order_id=8),
+    ),
     "warehouse closed": lambda lv: _save(lv.warehouse, is_active=False),
     "level saved in the admin": lambda lv: _save(lv, on_hand=1),
 }
@@ -213,8 +226,11 @@ def test_readers_racing_buyers_and_restocks_end_with_the_database_figure():
     for thread in readers:
         thread.join(timeout=30)
     assert not errors
-    assert _shown(level) == availability_by_variant([level.variant_id])[level.variant_id] == 100 + 20 - sum(
-        1 + round_ % 3 for _n in range(4) for round_ in range(15) if not round_ % 2)
+    assert (
+        _shown(level)
+        == availability_by_variant([level.variant_id])[level.variant_id]
+        == 100 + 20 - sum(1 + round_ % 3 for _n in range(4) for round_ in range(15) if not round_ % 2)
+    )
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -232,8 +248,10 @@ def test_a_figure_kept_for_everyone_is_read_from_the_primary_on_a_page_that_read
     cache.delete(db_router.HOLD_KEY)  # the catalog write above holds pages on the primary for a moment
     db_router.replica_state_forget()
     try:
-        with CaptureQueriesContext(connections["default"]) as primary, \
-                CaptureQueriesContext(connections["replica"]) as replica:
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections["replica"]) as replica,
+        ):
             assert client.get(level.variant.product.get_absolute_url()).status_code == 200
     finally:
         db_router.replica_state_forget()

@@ -13,9 +13,15 @@ from legal.models import Consent, ConsentKind, ConsentSource
 from legal.selectors import marketing_opted_in
 from legal.services import consent_record
 from tests.factories import (
-    AddressFactory, UserFactory, details, fill_cart, make_order, publish, sheet_data, signup_data,
+    AddressFactory,
+    UserFactory,
+    details,
+    fill_cart,
+    make_order,
+    publish,
+    sheet_data,
+    signup_data,
 )
-
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("checkout")]
 
@@ -45,7 +51,7 @@ def test_sign_up_with_marketing(client, policies, django_capture_on_commit_callb
     assert marketing_opted_in(user=user)
 
 
-def test_a_guest_accepts_at_checkout(client, shop, policies):  # noqa: F811
+def test_a_guest_accepts_at_checkout(client, shop, policies):
     fill_cart(client, ("HOOD-M", 1))
     response = details(client, email="invitada@example.pe")
     assert response.status_code == 200 and "accept_terms" in response.context["contact"].errors
@@ -57,7 +63,7 @@ def test_a_guest_accepts_at_checkout(client, shop, policies):  # noqa: F811
     assert set(rows.values_list("source", flat=True)) == {"checkout"}
 
 
-def test_a_customer_who_accepted_is_not_asked_again(client, shop, policies):  # noqa: F811
+def test_a_customer_who_accepted_is_not_asked_again(client, shop, policies):
     customer = UserFactory()
     consent_record(email=customer.email, user=customer, source=ConsentSource.SIGNUP)
     client.force_login(customer)

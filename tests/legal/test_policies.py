@@ -11,7 +11,6 @@ from legal.services import LegalError, policy_version_create, policy_version_pub
 from legal.text import blocks
 from tests.factories import UserFactory, publish
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -61,8 +60,10 @@ def test_an_older_draft_cannot_replace_a_newer_published_version():
 
 
 def test_staff_write_publish_and_start_a_new_version_in_the_admin(admin_client, client):
-    response = admin_client.post(reverse("admin:legal_policyversion_add"), {
-        "kind": "shipping", "title": "Política de envíos", "body": "Enviamos a todo el Perú.", "change_note": ""})
+    response = admin_client.post(
+        reverse("admin:legal_policyversion_add"),
+        {"kind": "shipping", "title": "Política de envíos", "body": "Enviamos a todo el Perú.", "change_note": ""},
+    )
     assert response.status_code == 302
     draft = PolicyVersion.objects.get()
     assert (draft.version, draft.is_published) == (1, False)
@@ -85,7 +86,11 @@ def test_staff_write_publish_and_start_a_new_version_in_the_admin(admin_client, 
 
 def test_plain_text_becomes_headings_and_paragraphs():
     assert blocks("## Uno\nlínea a\nlínea b\n\nOtro párrafo\r\n\r\n## Dos") == [
-        ("h", "Uno"), ("p", "línea a\nlínea b"), ("p", "Otro párrafo"), ("h", "Dos")]
+        ("h", "Uno"),
+        ("p", "línea a\nlínea b"),
+        ("p", "Otro párrafo"),
+        ("h", "Dos"),
+    ]
 
 
 def test_the_footer_links_the_policies(client):

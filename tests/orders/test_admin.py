@@ -10,7 +10,12 @@ from accounts.roles import Role
 from orders import services
 from orders.models import Order, OrderStatus
 from tests.factories import (
-    ProductFactory, UserFactory, VariantFactory, line_for, make_order, ship_everything,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    line_for,
+    make_order,
+    ship_everything,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +55,12 @@ def test_search_and_filters(client, superuser, variant):
     client.force_login(superuser)
     buyer = UserFactory(dni="45678912")
     by_dni = make_order(customer=buyer, variant=variant)
-    by_ruc = make_order(email="empresa@example.pe", variant=variant, customer_document="20100070970",
-                        customer_legal_name="Comercial Andina S.A.C.")
+    by_ruc = make_order(
+        email="empresa@example.pe",
+        variant=variant,
+        customer_document="20100070970",
+        customer_legal_name="Comercial Andina S.A.C.",
+    )
     paid = make_order(email="pagado@example.pe", variant=variant)
     services.order_payment_record(order=paid)
 
@@ -100,8 +109,9 @@ def test_cancel_action_and_shipped_orders_are_refused(client, support, variant):
     services.order_payment_record(order=shipped)
     ship_everything(shipped)
 
-    response = client.post(CHANGELIST, {"action": "cancel_orders", "_selected_action": [open_order.pk, shipped.pk]},
-                           follow=True)
+    response = client.post(
+        CHANGELIST, {"action": "cancel_orders", "_selected_action": [open_order.pk, shipped.pk]}, follow=True
+    )
 
     assert Order.objects.get(pk=open_order.pk).status == OrderStatus.CANCELLED
     assert Order.objects.get(pk=shipped.pk).status == OrderStatus.SHIPPED
@@ -142,14 +152,20 @@ class TestSellerScope:
         assert sorted(line.sku for line in lines) == ["MIO-1", "MIO-1"]
 
 
-
 def test_the_order_page_in_the_back_office_shows_each_discount_source(client, superuser):
     from dataclasses import replace
 
     variant = VariantFactory(product=ProductFactory(base_price=Decimal("200.00")))
-    line = replace(line_for(variant, quantity=1), discount=Decimal("50.00"), automatic_discount=Decimal("30.00"),
-                   automatic_discount_name="Semana del Hogar", kit_discount=Decimal("17.00"), kit_name="Kit Sala",
-                   kit_discount_percent=Decimal("10"), coupon_discount=Decimal("3.00"))
+    line = replace(
+        line_for(variant, quantity=1),
+        discount=Decimal("50.00"),
+        automatic_discount=Decimal("30.00"),
+        automatic_discount_name="Semana del Hogar",
+        kit_discount=Decimal("17.00"),
+        kit_name="Kit Sala",
+        kit_discount_percent=Decimal("10"),
+        coupon_discount=Decimal("3.00"),
+    )
     order = make_order(lines=[line], coupon_code="VERANO10")
     client.force_login(superuser)
     page = client.get(f"{CHANGELIST}{order.pk}/change/").content.decode()

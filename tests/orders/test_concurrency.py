@@ -28,8 +28,6 @@ def _no_eager_tasks_in_threads(monkeypatch):
     monkeypatch.setattr(send_order_email, "delay", lambda *args, **kwargs: None)
 
 
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_checkouts_get_unique_well_formed_numbers():
     variant = VariantFactory(product=ProductFactory(base_price=Decimal("49.90")))

@@ -9,7 +9,7 @@ from django.core import mail
 from orders import services
 from orders.models import OrderEmail, OrderEmailKind
 from orders.tasks import send_order_email
-from payments.services import payment_test_gateway_decline, payment_method_ensure_test_gateway, payment_start
+from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_decline
 from shipping import services as shipping_services
 from tests.factories import UserFactory, WarehouseFactory, age, line_for, make_order, paid_order, stocked_variant
 
@@ -43,8 +43,12 @@ def test_every_event_once_in_spanish(commit, olva, user):
         services.order_record_refunds(order=order, refunded=Decimal("50.00"))  # replayed
 
     assert [m.subject.split("] ", 1)[1].split(" PED-")[0] for m in mail.outbox] == [
-        "Recibimos tu pedido", "Pago confirmado: pedido", "Tu Boleta B001-00000001 del pedido", "Tu pedido",
-        "Tu pedido", "Reembolso de tu pedido",
+        "Recibimos tu pedido",
+        "Pago confirmado: pedido",
+        "Tu Boleta B001-00000001 del pedido",
+        "Tu pedido",
+        "Tu pedido",
+        "Reembolso de tu pedido",
     ]
     placed, paid, receipt, shipped, delivered, refunded = mail.outbox  # the boleta comes with payment
     order_emails = [placed, paid, shipped, delivered, refunded]

@@ -3,7 +3,6 @@ order keeps it, the order pages show it and the factura is issued to it, not to 
 the billing address. And the receipt's DNI or RUC, typed in any script's digits, is stored as
 ASCII digits."""
 
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -41,12 +40,15 @@ class TestCheckoutAsksForTheCompany:
         assert MISSING in response.content.decode()
         assert client.session.get(SESSION_KEY) is None
 
-    @pytest.mark.parametrize("typed, message", [
-        ("Comercial\nAndina", "La razón social debe ir en una sola línea, sin caracteres especiales."),
-        ("Comercial\tAndina", "La razón social debe ir en una sola línea, sin caracteres especiales."),
-        ("Comercial\u2028Andina", "La razón social debe ir en una sola línea, sin caracteres especiales."),
-        ("A" * 201, "La razón social puede tener como máximo 200 caracteres."),
-    ])
+    @pytest.mark.parametrize(
+        "typed, message",
+        [
+            ("Comercial\nAndina", "La razón social debe ir en una sola línea, sin caracteres especiales."),
+            ("Comercial\tAndina", "La razón social debe ir en una sola línea, sin caracteres especiales."),
+            ("Comercial\u2028Andina", "La razón social debe ir en una sola línea, sin caracteres especiales."),
+            ("A" * 201, "La razón social puede tener como máximo 200 caracteres."),
+        ],
+    )
     def test_a_bad_company_name_is_a_field_error(self, client, shop, typed, message):
         fill_cart(client, ("HOOD-M", 1))
         response = details(client, document_type="ruc", document=RUC, legal_name=typed)
@@ -70,7 +72,9 @@ class TestCheckoutAsksForTheCompany:
     def test_the_review_page_shows_the_company(self, client, shop):
         fill_cart(client, ("HOOD-M", 1))
         details(client, document_type="ruc", document=RUC, legal_name=COMPANY)
-        client.post(reverse("checkout:delivery"), {"shipping_method": shop_method(), "payment_method": "tarjeta-prueba"})
+        client.post(
+            reverse("checkout:delivery"), {"shipping_method": shop_method(), "payment_method": "tarjeta-prueba"}
+        )
         review = client.get(reverse("checkout:review")).content.decode()
         assert COMPANY in review and RUC in review
 
@@ -119,8 +123,14 @@ class TestOrderCreate:
         assert not Order.objects.exists()
 
     def test_the_number_and_the_name_are_stored_clean(self, variant):
-        order = make_order(variant=variant, customer_document=wide("20100-070970"), customer_legal_name=f" {COMPANY}\u00a0")
-        assert (order.customer_document, order.customer_document_type, order.customer_legal_name) == (RUC, "ruc", COMPANY)
+        order = make_order(
+            variant=variant, customer_document=wide("20100-070970"), customer_legal_name=f" {COMPANY}\u00a0"
+        )
+        assert (order.customer_document, order.customer_document_type, order.customer_legal_name) == (
+            RUC,
+            "ruc",
+            COMPANY,
+        )
 
     def test_the_database_keeps_a_company_name_off_a_boleta(self, variant):
         from django.db import IntegrityError, transaction

@@ -12,9 +12,10 @@ from inventory.models import Reservation
 from orders.access import GUEST_ORDERS_SESSION_KEY
 from orders.models import Order, OrderEmail, OrderEmailKind, OrderStatus, PaymentStatus
 from payments.models import Payment, Refund, WebhookEvent
-from payments.services import PaymentError, payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start
+from payments.services import PaymentError, payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 from payments.services.webhooks import webhook_event_process, webhook_event_store
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 from tests.payments.webhook_helpers import body, session_completed
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,13 @@ def test_paying_an_attempt_started_in_time_after_the_window_fails_and_the_order_
 
 
 def store(payload) -> WebhookEvent:
-    event, _created = webhook_event_store(provider="stripe", event_id=payload["id"], event_type=payload["type"],
-                                          payload=payload, raw_body=body(payload).decode())
+    event, _created = webhook_event_store(
+        provider="stripe",
+        event_id=payload["id"],
+        event_type=payload["type"],
+        payload=payload,
+        raw_body=body(payload).decode(),
+    )
     return event
 
 

@@ -40,8 +40,9 @@ def pay_from_the_order_page(client, order):
     page = client.get(reverse("payments:pay", args=[order.number]))
     assert page.status_code == 200
     if 'id="pay-retry"' in page.content.decode():
-        client.post(reverse("payments:test_gateway", args=[order.number]),
-                    {"action": "retry", "method": "tarjeta-prueba"})
+        client.post(
+            reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "tarjeta-prueba"}
+        )
     return client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"}, follow=True)
 
 
@@ -145,8 +146,10 @@ class TestPayingIsRefusedClearly:
         guest = make_order(variant=shop["hoodie"])
         for number in (theirs.number, guest.number, "PED-20260101-9999", "NO-EXISTE"):
             assert customer_client.get(reverse("payments:pay", args=[number])).status_code == 404
-            assert customer_client.post(reverse("payments:test_gateway", args=[number]),
-                                        {"action": "pay"}).status_code == 404
+            assert (
+                customer_client.post(reverse("payments:test_gateway", args=[number]), {"action": "pay"}).status_code
+                == 404
+            )
         assert Client().get(reverse("payments:pay", args=[guest.number])).status_code == 404
         assert not Payment.objects.exists()
 
@@ -160,8 +163,9 @@ class TestPayingIsRefusedClearly:
 
 
 class TestTheCustomersPages:
-    def test_the_list_offers_to_pay_each_unpaid_order_in_its_window(self, customer_client, shop,
-                                                                    django_assert_num_queries):
+    def test_the_list_offers_to_pay_each_unpaid_order_in_its_window(
+        self, customer_client, shop, django_assert_num_queries
+    ):
         customer = customer_client.customer
         waiting = make_order(customer=customer, variant=shop["hoodie"])
         expired = placed_ago(make_order(customer=customer, variant=shop["hoodie"]), 61)
@@ -211,8 +215,12 @@ class TestOrderEmailsLinkToTheOrder:
     def test_a_tampered_or_foreign_token_is_404(self, client, shop):
         first, second = make_order(variant=shop["hoodie"]), make_order(variant=shop["hoodie"])
         token = order_email_path(first).rstrip("/").rsplit("/", 1)[1]
-        for number, wrong in ((first.number, token[:-1] + ("A" if token[-1] != "A" else "B")),
-                              (second.number, token), (first.number, "x"), ("PED-20260101-9999", token)):
+        for number, wrong in (
+            (first.number, token[:-1] + ("A" if token[-1] != "A" else "B")),
+            (second.number, token),
+            (first.number, "x"),
+            ("PED-20260101-9999", token),
+        ):
             assert client.get(reverse("orders:guest_link", args=[number, wrong])).status_code == 404
         assert client.get(reverse("orders:guest_detail", args=[second.number])).status_code == 404
         # A customer's order never opens through a guest link: its e-mails link to its page (sign in).

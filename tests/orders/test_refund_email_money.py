@@ -19,6 +19,6 @@ def test_the_refund_email_writes_soles(olva, django_capture_on_commit_callbacks)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.order_record_refunds(order=order, refunded=Decimal("1799.90"))
-    message, = mail.outbox
+    (message,) = mail.outbox
     for part in (message.body, message.alternatives[0][0]):
         assert "S/ 1,799.90" in part and "1799.90" not in part

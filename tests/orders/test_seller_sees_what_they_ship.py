@@ -21,14 +21,19 @@ def seller_client(seller) -> Client:
 
 def pages(client, order) -> str:
     """Every admin page a seller may open about this order and its lines."""
-    urls = [f"/admin/orders/order/{order.pk}/change/", "/admin/orders/order/", "/admin/orders/orderline/",
-            f"/admin/orders/order/{order.pk}/history/", "/admin/shipping/shipment/",
-            *(f"/admin/shipping/shipment/{leg.pk}/change/" for leg in order.shipments.all()),
-            *(f"/admin/shipping/shipment/{leg.pk}/packing-slip/" for leg in order.shipments.all())]
+    urls = [
+        f"/admin/orders/order/{order.pk}/change/",
+        "/admin/orders/order/",
+        "/admin/orders/orderline/",
+        f"/admin/orders/order/{order.pk}/history/",
+        "/admin/shipping/shipment/",
+        *(f"/admin/shipping/shipment/{leg.pk}/change/" for leg in order.shipments.all()),
+        *(f"/admin/shipping/shipment/{leg.pk}/packing-slip/" for leg in order.shipments.all()),
+    ]
     return "\n".join(client.get(url).content.decode() for url in urls)
 
 
-def test_on_an_order_the_store_ships_a_seller_sees_name_district_and_lines(sellers, olva):  # noqa: F811
+def test_on_an_order_the_store_ships_a_seller_sees_name_district_and_lines(sellers, olva):
     own, _other = sellers
     store = WarehouseFactory(code="TIENDA-01")  # the store's own warehouse: no seller
     order = paid_order(lines=[line_for(stocked_variant(store, seller=own, sku="MIO-EN-TIENDA"))], method=olva)
@@ -40,7 +45,7 @@ def test_on_an_order_the_store_ships_a_seller_sees_name_district_and_lines(selle
         assert private not in page, private
 
 
-def test_on_a_leg_from_their_own_warehouse_a_seller_sees_where_to_ship(sellers, olva):  # noqa: F811
+def test_on_a_leg_from_their_own_warehouse_a_seller_sees_where_to_ship(sellers, olva):
     own, _other = sellers
     theirs = WarehouseFactory(code="MIO-01", seller=own)
     order = paid_order(lines=[line_for(stocked_variant(theirs, seller=own, sku="MIO-PROPIO"))], method=olva)
@@ -51,19 +56,27 @@ def test_on_a_leg_from_their_own_warehouse_a_seller_sees_where_to_ship(sellers, 
     assert "rosa@example.pe" not in change
 
 
-def test_a_seller_sees_the_returns_of_their_lines_without_the_customers_contact(sellers, olva):  # noqa: F811
+def test_a_seller_sees_the_returns_of_their_lines_without_the_customers_contact(sellers, olva):
     from returns.services import ReturnLineData, return_request_create
     from tests.factories import deliver
 
     own, _other = sellers
     store = WarehouseFactory(code="TIENDA-02")
     order = deliver(paid_order(lines=[line_for(stocked_variant(store, seller=own, sku="MIO-DEVUELTO"))], method=olva))
-    request = return_request_create(order=order, lines=[ReturnLineData(
-        order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new")])
+    request = return_request_create(
+        order=order,
+        lines=[
+            ReturnLineData(
+                order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new"
+            )
+        ],
+    )
     client = seller_client(own)
 
-    page = "\n".join(client.get(url).content.decode() for url in (
-        "/admin/returns/returnrequest/", f"/admin/returns/returnrequest/{request.pk}/change/"))
+    page = "\n".join(
+        client.get(url).content.decode()
+        for url in ("/admin/returns/returnrequest/", f"/admin/returns/returnrequest/{request.pk}/change/")
+    )
 
     assert request.number in page and "MIO-DEVUELTO" in page
     for private in PRIVATE:

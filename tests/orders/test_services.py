@@ -1,6 +1,5 @@
 import re
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -15,8 +14,17 @@ from orders.exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTran
 from orders.models import Order, OrderLine, OrderStatus, PaymentStatus
 from orders.services import OrderLineData, address_snapshot
 from tests.factories import (
-    SHIPPING_ADDRESS, AddressFactory, OptionValueFactory, ProductFactory, SellerFactory, UserFactory, VariantFactory,
-    age, line_for, make_order, ship_everything,
+    SHIPPING_ADDRESS,
+    AddressFactory,
+    OptionValueFactory,
+    ProductFactory,
+    SellerFactory,
+    UserFactory,
+    VariantFactory,
+    age,
+    line_for,
+    make_order,
+    ship_everything,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +53,22 @@ class TestCreate:
         assert NUMBER.match(order.number)
         assert order.replayed is False
         assert (order.subtotal, order.discount_total, order.shipping_total, order.total) == (
-            Decimal("399.80"), Decimal("0"), Decimal("15.00"), Decimal("414.80"),
+            Decimal("399.80"),
+            Decimal("0"),
+            Decimal("15.00"),
+            Decimal("414.80"),
         )
         assert order.igv_included == Decimal("63.27")  # 414.80 − 414.80 / 1.18, half-up
         assert order.currency == "PEN"
         assert order.status == OrderStatus.PENDING_PAYMENT and order.payment_status == PaymentStatus.UNPAID
         line = order.lines.get()
         assert (line.product_name, line.sku, line.options, line.unit_price, line.quantity, line.line_total) == (
-            variant.product.name, variant.sku, "Talla: M", Decimal("199.90"), 2, Decimal("399.80"),
+            variant.product.name,
+            variant.sku,
+            "Talla: M",
+            Decimal("199.90"),
+            2,
+            Decimal("399.80"),
         )
         assert line.seller == seller
         change = order.status_changes.get()
@@ -73,8 +89,14 @@ class TestCreate:
         snapshot = address_snapshot(address)
         variant = VariantFactory()
         order = services.order_create(
-            customer=user, email=user.email, lines=[line_for(variant)], shipping_address=snapshot,
-            billing_address=snapshot, shipping_method_id=None, shipping_method_name="", shipping_total=Decimal("0"),
+            customer=user,
+            email=user.email,
+            lines=[line_for(variant)],
+            shipping_address=snapshot,
+            billing_address=snapshot,
+            shipping_method_id=None,
+            shipping_method_name="",
+            shipping_total=Decimal("0"),
             idempotency_key=None,
         )
         address.street = "Otra calle 1"
@@ -113,13 +135,21 @@ class TestCreate:
     def test_incomplete_address_is_refused(self, variant):
         with pytest.raises(ValidationError):
             services.order_create(
-                customer=None, email="a@example.pe", lines=[line_for(variant)], shipping_address={"street": "x"},
-                billing_address=SHIPPING_ADDRESS, shipping_method_id=None, shipping_method_name="",
-                shipping_total=Decimal("0"), idempotency_key=None,
+                customer=None,
+                email="a@example.pe",
+                lines=[line_for(variant)],
+                shipping_address={"street": "x"},
+                billing_address=SHIPPING_ADDRESS,
+                shipping_method_id=None,
+                shipping_method_name="",
+                shipping_total=Decimal("0"),
+                idempotency_key=None,
             )
 
     def test_document_is_normalised_and_typed(self, variant):
-        order = make_order(variant=variant, customer_document="20100070970", customer_legal_name="Comercial Andina S.A.C.")
+        order = make_order(
+            variant=variant, customer_document="20100070970", customer_legal_name="Comercial Andina S.A.C."
+        )
         assert (order.customer_document, order.customer_document_type) == ("20100070970", "ruc")
 
     def test_database_refuses_totals_that_do_not_add_up(self, order):
@@ -179,7 +209,7 @@ class TestOrderNumbers:
 
     def test_the_day_is_limas(self):
         # 02:00 UTC on 1 January is still 31 December in Lima (UTC−5).
-        assert services.order_number_day(datetime(2026, 1, 1, 2, 0, tzinfo=dt_timezone.utc)) == date(2025, 12, 31)
+        assert services.order_number_day(datetime(2026, 1, 1, 2, 0, tzinfo=UTC)) == date(2025, 12, 31)
 
 
 class TestTransitions:
@@ -191,8 +221,11 @@ class TestTransitions:
 
         history = list(order.status_changes.values_list("from_status", "to_status"))
         assert history == [
-            ("", "pending_payment"), ("pending_payment", "paid"), ("paid", "processing"),
-            ("processing", "shipped"), ("shipped", "delivered"),
+            ("", "pending_payment"),
+            ("pending_payment", "paid"),
+            ("paid", "processing"),
+            ("processing", "shipped"),
+            ("shipped", "delivered"),
         ]
         assert order.status_changes.last().actor == staff
 
@@ -234,7 +267,9 @@ class TestPaymentRecord:
         assert order.status == OrderStatus.PAID and order.payment_status == PaymentStatus.PAID and order.paid_at
         assert receipts == [order.pk]
         assert list(order.status_changes.values_list("from_status", "to_status")) == [
-            ("", OrderStatus.PENDING_PAYMENT), (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID)]
+            ("", OrderStatus.PENDING_PAYMENT),
+            (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID),
+        ]
 
     def test_the_receipt_port_failing_rolls_the_payment_back(self, order, monkeypatch):
         def fail(**kwargs):
@@ -371,8 +406,14 @@ class TestAnonymousReceiptLimit:
     def test_above_the_limit_with_a_dni_or_a_ruc_is_placed(self):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal("1799.90")))
         assert make_order(lines=[line_for(variant)], customer_document="45678912").customer_document == "45678912"
-        assert make_order(lines=[line_for(variant)], customer_document="20100070970",
-                          customer_legal_name="Comercial Andina S.A.C.").customer_document_type == "ruc"
+        assert (
+            make_order(
+                lines=[line_for(variant)],
+                customer_document="20100070970",
+                customer_legal_name="Comercial Andina S.A.C.",
+            ).customer_document_type
+            == "ruc"
+        )
 
     def test_a_discount_that_brings_the_total_under_the_limit_needs_no_document(self):
         variant = VariantFactory(product=ProductFactory(base_price=Decimal("750.00")))

@@ -14,8 +14,16 @@ from tests.factories import make_order
 
 pytestmark = pytest.mark.django_db
 
-MASCULINE = {"Anulado", "Pagado", "Enviado", "Entregado", "Reembolsado", "Pendiente de pago", "En preparación",
-             "Enviado en parte"}
+MASCULINE = {
+    "Anulado",
+    "Pagado",
+    "Enviado",
+    "Entregado",
+    "Reembolsado",
+    "Pendiente de pago",
+    "En preparación",
+    "Enviado en parte",
+}
 
 
 def test_every_order_status_agrees_with_pedido():

@@ -126,7 +126,9 @@ class TestGuestLookup:
         return make_order(email="Invitada@Example.pe", variant=variant)
 
     def test_lookup_then_detail_survives_a_refresh(self, client, guest_order):
-        response = client.post(reverse("orders:lookup"), {"number": guest_order.number.lower(), "email": "INVITADA@example.pe"})
+        response = client.post(
+            reverse("orders:lookup"), {"number": guest_order.number.lower(), "email": "INVITADA@example.pe"}
+        )
 
         detail_url = reverse("orders:guest_detail", args=[guest_order.number])
         assert response.status_code == 302 and response["Location"] == detail_url
@@ -159,7 +161,12 @@ class TestGuestLookup:
     def test_failed_lookups_are_rate_limited(self, client, guest_order, settings):
         settings.ORDER_LOOKUP_RATE_LIMIT = "3/m/ip"
         for _ in range(3):
-            assert client.post(reverse("orders:lookup"), {"number": guest_order.number, "email": "x@example.pe"}).status_code == 404
+            assert (
+                client.post(
+                    reverse("orders:lookup"), {"number": guest_order.number, "email": "x@example.pe"}
+                ).status_code
+                == 404
+            )
         right = {"number": guest_order.number, "email": "invitada@example.pe"}
         assert client.post(reverse("orders:lookup"), right).status_code == 429
 

@@ -3,19 +3,26 @@ why), a capture the gateway reports afterwards is still kept and its refund prop
 order cancelled shows the shopper and staff what happens to the money and when, in Spanish."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import order_cancel, orders_cancel_unpaid
-from payments.models import Payment, Provider, Refund
+from payments.models import Payment, Refund
 from payments.services import PaymentError, payment_complete, payment_start
 from payments.services.attempts import payment_method_ensure_test_gateway, payment_test_gateway_pay
 from payments.services.refunds import refund_approve
 from tests.factories import (
-    PASSWORD, UserFactory, VariantFactory, WarehouseFactory, make_guest_order, make_order, make_payment, pay, stock,
+    PASSWORD,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    make_guest_order,
+    make_order,
+    make_payment,
+    pay,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,8 +113,9 @@ def test_the_cancellation_message_and_e_mail_say_when_the_refund_comes(client, d
     page = client.post(reverse("orders:cancel", args=[order.number]), follow=True).content.decode()
     assert "cuando nuestro equipo lo apruebe, en un plazo de 2 días hábiles" in page
 
-    _subject, text, html = render_order_email(OrderEmail.objects.get(order=order,
-                                                                     kind=OrderEmailKind.CANCELLED_BY_CUSTOMER))
+    _subject, text, html = render_order_email(
+        OrderEmail.objects.get(order=order, kind=OrderEmailKind.CANCELLED_BY_CUSTOMER)
+    )
     for body in (text, html):
         assert "Te devolveremos el pago a la misma tarjeta o cuenta" in body
         assert "en un plazo de 2 días hábiles" in body and "en un plazo de 10 días hábiles" in body

@@ -12,23 +12,33 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from orders.access import GUEST_ORDERS_SESSION_KEY
 from orders.models import OrderStatus
 from orders.services import OrderLineData, order_create
-from orders.access import GUEST_ORDERS_SESSION_KEY
-
 from payments import gateway_log
 from payments.gateway_log import gateway_log_entries, gateway_log_store, gateway_log_write, stores
 from payments.gateway_log.redaction import CARD_NUMBER, REDACTED
 from payments.models import GatewayLogEntry, Payment
 from payments.services import (
-    PaymentError, payment_abandon, payment_test_gateway_decline, payment_test_gateway_pay, payment_method_ensure_test_gateway, payment_start,
+    PaymentError,
+    payment_abandon,
+    payment_method_ensure_test_gateway,
+    payment_start,
+    payment_test_gateway_decline,
+    payment_test_gateway_pay,
 )
 from tests.factories import VariantFactory, WarehouseFactory, stock
 from tests.harness import require_env
 
 VISA = "4242424242424242"
-ADDRESS = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "district": "Miraflores",
-           "province": "Lima", "department": "15"}
+ADDRESS = {
+    "recipient": "Rosa Quispe",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "district": "Miraflores",
+    "province": "Lima",
+    "department": "15",
+}
 
 
 @pytest.fixture
@@ -43,14 +53,32 @@ def mongo(settings, monkeypatch):
 
 
 def write_three():
-    gateway_log_write(provider="stripe", direction="request", kind="checkout.session.create", order_id=7,
-                      payment_id=70, url="https://api.stripe.com/v1/checkout/sessions",
-                      body=f"amount=100&card[number]={VISA}&card[cvc]=123".encode())
-    gateway_log_write(provider="stripe", direction="response", kind="checkout.session.create", order_id=7,
-                      payment_id=70, status_code=200, duration_ms=123.4,
-                      body={"id": "cs_1", "client_secret": "cs_1_secret_x", "amount_total": Decimal("100.00")})
-    gateway_log_write(provider="paypal", direction="webhook", kind="PAYMENT.CAPTURE.COMPLETED", order_id=8,
-                      body='{"id": "WH-1", "resource": {"id": "CAP-1"}}')
+    gateway_log_write(
+        provider="stripe",
+        direction="request",
+        kind="checkout.session.create",
+        order_id=7,
+        payment_id=70,
+        url="https://api.stripe.com/v1/checkout/sessions",
+        body=f"amount=100&card[number]={VISA}&card[cvc]=123".encode(),
+    )
+    gateway_log_write(
+        provider="stripe",
+        direction="response",
+        kind="checkout.session.create",
+        order_id=7,
+        payment_id=70,
+        status_code=200,
+        duration_ms=123.4,
+        body={"id": "cs_1", "client_secret": "cs_1_secret_x", "amount_total": Decimal("100.00")},
+    )
+    gateway_log_write(
+        provider="paypal",
+        direction="webhook",
+        kind="PAYMENT.CAPTURE.COMPLETED",
+        order_id=8,
+        body='{"id": "WH-1", "resource": {"id": "CAP-1"}}',
+    )
 
 
 @pytest.mark.django_db
@@ -72,7 +100,10 @@ def test_without_mongo_url_entries_go_to_the_sql_table(settings):
     assert [e["provider"] for e in gateway_log_entries(order_id=8)] == ["paypal"]
     assert len(gateway_log_entries(order_id=7, limit=1)) == 1
     assert {idx.name for idx in GatewayLogEntry._meta.indexes} == {
-        "payments_glog_order_idx", "payments_glog_payment_idx", "payments_glog_provider_idx"}
+        "payments_glog_order_idx",
+        "payments_glog_payment_idx",
+        "payments_glog_provider_idx",
+    }
 
 
 def test_with_mongo_url_entries_go_to_the_collection_with_its_indexes(mongo):
@@ -175,10 +206,21 @@ def test_against_a_real_mongodb(settings, monkeypatch):
     store = gateway_log_store()
     assert store.name == "mongo"
     payment_id = int(timezone.now().timestamp() * 1000)  # unique per run on a shared server
-    gateway_log_write(provider="stripe", direction="request", kind="test.real", payment_id=payment_id,
-                      body={"card": {"number": VISA, "cvc": "123"}})
-    gateway_log_write(provider="stripe", direction="response", kind="test.real", payment_id=payment_id,
-                      status_code=200, body={"client_secret": "pi_1_secret_2"})
+    gateway_log_write(
+        provider="stripe",
+        direction="request",
+        kind="test.real",
+        payment_id=payment_id,
+        body={"card": {"number": VISA, "cvc": "123"}},
+    )
+    gateway_log_write(
+        provider="stripe",
+        direction="response",
+        kind="test.real",
+        payment_id=payment_id,
+        status_code=200,
+        body={"client_secret": "pi_1_secret_2"},
+    )
     try:
         entries = gateway_log_entries(payment_id=payment_id)
         assert [e["direction"] for e in entries] == ["response", "request"]
@@ -206,15 +248,20 @@ def test_a_failed_sql_insert_leaves_the_callers_transaction_usable(settings):
     assert not GatewayLogEntry.objects.filter(kind="x").exists()
 
 
-
 @pytest.fixture
 def order(db):
     variant = VariantFactory()
     stock(variant, WarehouseFactory(), 5)
     return order_create(
-        customer=None, email="rosa@example.pe", lines=[OrderLineData.from_variant(variant, quantity=1)],
-        shipping_address=ADDRESS, billing_address=ADDRESS, shipping_method_id=None, shipping_method_name="Olva",
-        shipping_total=Decimal("10.00"), idempotency_key=None,
+        customer=None,
+        email="rosa@example.pe",
+        lines=[OrderLineData.from_variant(variant, quantity=1)],
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        shipping_method_id=None,
+        shipping_method_name="Olva",
+        shipping_total=Decimal("10.00"),
+        idempotency_key=None,
     )
 
 
@@ -225,10 +272,15 @@ def test_the_payment_admin_page_shows_its_log_entries(request, store, admin_clie
     else:
         settings.MONGO_URL = ""
     payment = payment_start(order=order, method=payment_method_ensure_test_gateway())
-    gateway_log_write(provider="stripe", direction="request", kind="checkout.session.create", payment_id=payment.pk,
-                      order_id=order.pk, body={"card": {"number": VISA}, "metadata": {"order": "<b>KP</b>"}})
-    gateway_log_write(provider="stripe", direction="webhook", kind="someone.elses", payment_id=payment.pk + 1,
-                      body={})
+    gateway_log_write(
+        provider="stripe",
+        direction="request",
+        kind="checkout.session.create",
+        payment_id=payment.pk,
+        order_id=order.pk,
+        body={"card": {"number": VISA}, "metadata": {"order": "<b>KP</b>"}},
+    )
+    gateway_log_write(provider="stripe", direction="webhook", kind="someone.elses", payment_id=payment.pk + 1, body={})
 
     page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk])).content.decode()
     assert "checkout.session.create" in page and "someone.elses" not in page
@@ -245,8 +297,13 @@ def test_the_payment_admin_page_survives_a_broken_store(admin_client, order, mon
 @pytest.mark.django_db
 def test_the_sql_log_admin_is_read_only(admin_client, settings):
     settings.MONGO_URL = ""
-    gateway_log_write(provider="paypal", direction="webhook", kind="PAYMENT.CAPTURE.COMPLETED", order_id=42,
-                      body={"id": "WH-1", "note": "<script>"})
+    gateway_log_write(
+        provider="paypal",
+        direction="webhook",
+        kind="PAYMENT.CAPTURE.COMPLETED",
+        order_id=42,
+        body={"id": "WH-1", "note": "<script>"},
+    )
     entry = GatewayLogEntry.objects.get()
     changelist = admin_client.get(reverse("admin:payments_gatewaylogentry_changelist"), {"q": "42"})
     assert changelist.status_code == 200 and "PAYMENT.CAPTURE.COMPLETED" in changelist.content.decode()
@@ -264,12 +321,21 @@ def test_the_test_gateway_logs_its_events_once_committed(order, settings, django
     with django_capture_on_commit_callbacks(execute=True):
         paid = payment_test_gateway_pay(payment=payment_start(order=order, method=method))
 
-    assert [(e["direction"], e["kind"], e["status_code"]) for e in reversed(gateway_log_entries(order_id=order.pk))] == [
-        ("request", "payment.start", None), ("response", "payment.decline", 402),
-        ("request", "payment.start", None), ("response", "payment.pay", 200)]
+    assert [
+        (e["direction"], e["kind"], e["status_code"]) for e in reversed(gateway_log_entries(order_id=order.pk))
+    ] == [
+        ("request", "payment.start", None),
+        ("response", "payment.decline", 402),
+        ("request", "payment.start", None),
+        ("response", "payment.pay", 200),
+    ]
     start, decline = reversed(gateway_log_entries(payment_id=declined.pk))
     assert start["provider"] == "test" and start["body"] == {
-        "order": order.number, "amount": str(order.total), "currency": "PEN", "method": method.code}
+        "order": order.number,
+        "amount": str(order.total),
+        "currency": "PEN",
+        "method": method.code,
+    }
     assert decline["body"]["status"] == "declined" and decline["body"]["message"]
     success = gateway_log_entries(payment_id=paid.pk)[0]["body"]
     assert success["card"] == {"brand": "visa", "last4": "4242"} and success["reference"] == paid.gateway_reference
@@ -297,7 +363,9 @@ def test_a_rolled_back_or_refused_attempt_logs_nothing(order, settings, django_c
 def test_a_failing_log_store_never_breaks_a_payment(order, mongo, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(mongomock.collection.Collection, "insert_one", lambda *a, **k: 1 / 0)
     with django_capture_on_commit_callbacks(execute=True):
-        payment = payment_test_gateway_pay(payment=payment_start(order=order, method=payment_method_ensure_test_gateway()))
+        payment = payment_test_gateway_pay(
+            payment=payment_start(order=order, method=payment_method_ensure_test_gateway())
+        )
     order.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED and order.status == OrderStatus.PAID
 

@@ -14,15 +14,24 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import user_add_role
-from orders.models import OrderStatus, PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY
+from orders.models import OrderStatus, PaymentStatus
 from payments.models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
-from payments.services.refunds import refund_approve, refund_request
 from payments.selectors import payment_methods_offered
-from tests.factories import UserFactory, make_guest_order as make_order, make_payment
+from payments.services.refunds import refund_approve, refund_request
+from tests.factories import UserFactory, make_payment
+from tests.factories import make_guest_order as make_order
 from tests.payments.mercadopago_helpers import (
-    ACCESS_TOKEN, API, INIT_POINT, PREFERENCES, PREFERENCE_ID, WEBHOOK_SECRET, notification, payment_json,
-    post_notification, signed_headers,
+    ACCESS_TOKEN,
+    API,
+    INIT_POINT,
+    PREFERENCE_ID,
+    PREFERENCES,
+    WEBHOOK_SECRET,
+    notification,
+    payment_json,
+    post_notification,
+    signed_headers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +67,9 @@ def reload(obj):
 
 def test_offered_only_when_its_token_and_webhook_secret_are_set(settings):
     # the migration adds it; a transactional test's flush may have removed it since
-    PaymentMethod.objects.get_or_create(code="mercadopago", defaults={
-        "name": "Mercado Pago", "provider": Provider.MERCADOPAGO, "kind": "wallet"})
+    PaymentMethod.objects.get_or_create(
+        code="mercadopago", defaults={"name": "Mercado Pago", "provider": Provider.MERCADOPAGO, "kind": "wallet"}
+    )
     assert Provider.MERCADOPAGO in {method.provider for method in payment_methods_offered()}
     settings.MERCADOPAGO_WEBHOOK_SECRET = ""
     assert Provider.MERCADOPAGO not in {method.provider for method in payment_methods_offered()}
@@ -126,7 +136,9 @@ def test_a_payment_of_another_attempt_does_not_pay_this_order(api, guest):
     for bad in ("", "null", "1' OR 1=1", "9" * 500):
         assert client.get(reverse("payments:mpago_return", args=[order.number]), {"payment_id": bad}).status_code == 302
     # A control character never reaches the view: the bad-characters middleware answers 400.
-    assert client.get(reverse("payments:mpago_return", args=[order.number]), {"payment_id": "12\x00"}).status_code == 400
+    assert (
+        client.get(reverse("payments:mpago_return", args=[order.number]), {"payment_id": "12\x00"}).status_code == 400
+    )
     assert reload(payment).status == Payment.Status.PENDING
 
 
@@ -158,8 +170,19 @@ def test_a_signed_notification_is_stored_once_and_processed_once(api, client, dj
     assert WebhookEvent.objects.count() == 1 and len(api.calls) == 1
 
 
-@pytest.mark.parametrize("case", ["unsigned", "tampered", "other secret", "stale", "future", "body names another id",
-                                  "no data.id", "malformed header"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "unsigned",
+        "tampered",
+        "other secret",
+        "stale",
+        "future",
+        "body names another id",
+        "no data.id",
+        "malformed header",
+    ],
+)
 def test_tampered_stale_or_unsigned_notifications_are_refused_and_nothing_is_stored(client, case):
     payload = notification(MP_ID)
     data_id, headers = MP_ID, signed_headers(MP_ID)
@@ -191,14 +214,26 @@ def test_without_the_secret_notifications_are_refused_with_503(client, settings)
 
 
 def test_a_signed_body_that_is_not_json_is_a_400(client):
-    response = client.post(f"/payments/webhooks/mercadopago/?data.id={MP_ID}", data=b"\x00not json",
-                           content_type="application/json", **signed_headers(MP_ID))
+    response = client.post(
+        f"/payments/webhooks/mercadopago/?data.id={MP_ID}",
+        data=b"\x00not json",
+        content_type="application/json",
+        **signed_headers(MP_ID),
+    )
     assert response.status_code == 400 and not WebhookEvent.objects.exists()
 
 
 def test_a_notification_for_an_unknown_payment_is_stored_and_flagged(api, client, django_capture_on_commit_callbacks):
-    api.get(f"{API}/v1/payments/{MP_ID}", json={"id": int(MP_ID), "status": "approved", "external_reference": "",
-                                                "transaction_amount": 10.0, "currency_id": "PEN"})
+    api.get(
+        f"{API}/v1/payments/{MP_ID}",
+        json={
+            "id": int(MP_ID),
+            "status": "approved",
+            "external_reference": "",
+            "transaction_amount": 10.0,
+            "currency_id": "PEN",
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = post_notification(client, notification(MP_ID))
     assert response.status_code == 200
@@ -230,8 +265,9 @@ def test_a_partial_refund_goes_through_approval_once_and_its_notification_change
     from payments.services.mercadopago_flow import payment_mercadopago_return
 
     payment = payment_mercadopago_return(payment=payment, mp_payment_id=MP_ID)
-    api.post(f"{API}/v1/payments/{MP_ID}/refunds", json={"id": 5550001, "status": "approved", "amount": 20.0},
-             status=201)
+    api.post(
+        f"{API}/v1/payments/{MP_ID}/refunds", json={"id": 5550001, "status": "approved", "amount": 20.0}, status=201
+    )
     refund = refund_request(payment=payment, amount="20.00", reason="Talla equivocada", actor=support)
     refund = refund_approve(refund=refund, actor=boss)
     assert (refund.status, refund.gateway_reference) == (Refund.Status.SUCCEEDED, "5550001")
@@ -239,8 +275,11 @@ def test_a_partial_refund_goes_through_approval_once_and_its_notification_change
     assert json.loads(call.request.body) == {"amount": 20.0}
     assert call.request.headers["x-idempotency-key"] == f"kallpa-refund-{refund.pk}"
     assert reload(order).payment_status == PaymentStatus.PARTIALLY_REFUNDED
-    api.replace(responses.GET, f"{API}/v1/payments/{MP_ID}",
-                json=payment_json(payment, mp_id=MP_ID, refunds=[("5550001", "20.00")]))
+    api.replace(
+        responses.GET,
+        f"{API}/v1/payments/{MP_ID}",
+        json=payment_json(payment, mp_id=MP_ID, refunds=[("5550001", "20.00")]),
+    )
     from payments.services.webhooks import webhook_event_process
 
     post_notification(client, notification(MP_ID, event_id=2))
@@ -256,8 +295,8 @@ def test_a_refused_refund_is_failed_for_staff(api):
     order = make_order()
     payment = make_payment(order, provider=Provider.MERCADOPAGO, reference=PREFERENCE_ID)
     api.get(f"{API}/v1/payments/{MP_ID}", json=payment_json(payment, mp_id=MP_ID))
-    from payments.services.mercadopago_flow import payment_mercadopago_return
     from payments.services import PaymentError
+    from payments.services.mercadopago_flow import payment_mercadopago_return
 
     payment = payment_mercadopago_return(payment=payment, mp_payment_id=MP_ID)
     api.post(f"{API}/v1/payments/{MP_ID}/refunds", json={"message": "insufficient funds"}, status=400)

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from credit.services import store_credit_issue
 from credit.services.gift_cards import gift_card_issue
-from orders.models import Order, OrderEmail, OrderEmailKind
 from orders.emails import render_order_email
+from orders.models import Order, OrderEmail, OrderEmailKind
 from receipts.models import Receipt
 from tests.factories import UserFactory, delivery, details, fill_cart, place, review_key
 from tests.harness import clear_cache
@@ -75,7 +75,10 @@ def test_the_one_selector_lists_each_means_and_nothing_left_to_pay(order_paid_th
     order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     paid = order_payments(order)
     assert [(means.kind, means.amount) for means in paid.means] == [
-        ("store_credit", Decimal("30.00")), ("gift_card", Decimal("60.00")), ("gateway", order_paid_three_ways["rest"])]
+        ("store_credit", Decimal("30.00")),
+        ("gift_card", Decimal("60.00")),
+        ("gateway", order_paid_three_ways["rest"]),
+    ]
     assert paid.paid == order.total and paid.due == 0
     assert paid.means[1].label == f"Tarjeta de regalo •••• {card.code[-4:]}"
     assert "Visa •••• 4242" in paid.means[2].label
@@ -103,13 +106,16 @@ def test_the_payment_e_mail_lists_the_means_not_the_whole_total_as_a_card_paymen
     assert f"Tarjeta de regalo •••• {card.code[-4:]} {money('60.00')}" in text(html)
 
 
-def test_the_receipt_e_mail_says_what_paid_the_receipts_total(order_paid_three_ways, django_capture_on_commit_callbacks):
+def test_the_receipt_e_mail_says_what_paid_the_receipts_total(
+    order_paid_three_ways, django_capture_on_commit_callbacks
+):
     from receipts.emails import deliver_receipt
 
     order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     receipt = Receipt.objects.filter(order=order).first()
     if receipt is None:  # issued after commit by its task
         from receipts.services import receipt_issue_for_order
+
         receipt = receipt_issue_for_order(order_id=order.pk)
     mail.outbox.clear()
     deliver_receipt(receipt_id=receipt.pk)
@@ -118,7 +124,9 @@ def test_the_receipt_e_mail_says_what_paid_the_receipts_total(order_paid_three_w
     assert f"Visa •••• 4242: {money(order_paid_three_ways['rest'])}" in body
 
 
-def test_the_accounts_list_names_the_means_with_a_flat_query_count(shopper, order_paid_three_ways, django_assert_num_queries):
+def test_the_accounts_list_names_the_means_with_a_flat_query_count(
+    shopper, order_paid_three_ways, django_assert_num_queries
+):
     order, card = order_paid_three_ways["order"], order_paid_three_ways["card"]
     shopper.get(reverse("orders:list"))  # warm the session
     with django_assert_num_queries(3):  # the page's count, its orders, what paid them
@@ -138,12 +146,20 @@ def test_the_admin_order_page_shows_what_paid_it(order_paid_three_ways):
 
 
 def test_a_gift_card_order_reads_gift_card_without_shipping_or_igv(shop, shopper, customer):
-    from credit.services.gift_cards import gift_card_details_clean
     from django.utils import timezone
+
+    from credit.services.gift_cards import gift_card_details_clean
     from orders.services import order_create_for_gift_cards, order_payment_record
 
-    cards = [gift_card_details_clean(amount="150", recipient_name="Lucía", recipient_email="lucia@example.pe",
-                                     sender_name="Rosa", deliver_on=timezone.localdate())]
+    cards = [
+        gift_card_details_clean(
+            amount="150",
+            recipient_name="Lucía",
+            recipient_email="lucia@example.pe",
+            sender_name="Rosa",
+            deliver_on=timezone.localdate(),
+        )
+    ]
     order = order_create_for_gift_cards(customer=customer, email=customer.email, cards=cards, idempotency_key="k")
     paying = shopper.get(reverse("payments:pay", args=[order.number])).content.decode()
     paying = text(paying.split('class="pay-page"', 1)[1].split('class="pay-back"', 1)[0])
@@ -166,8 +182,14 @@ def test_a_gift_card_order_reads_gift_card_without_shipping_or_igv(shop, shopper
 
 def test_an_order_paid_by_store_credit_and_a_gift_card_says_both(shop, shopper, customer):
     credit = store_credit_issue(customer=customer, amount="100.00")
-    big = gift_card_issue(actor=UserFactory(is_staff=True), amount="500", recipient_name="Rosa",
-                          recipient_email="rosa@example.pe", sender_name="Lucía", reason="Prueba")
+    big = gift_card_issue(
+        actor=UserFactory(is_staff=True),
+        amount="500",
+        recipient_name="Rosa",
+        recipient_email="rosa@example.pe",
+        sender_name="Lucía",
+        reason="Prueba",
+    )
     to_review(shopper)
     shopper.post(reverse("checkout:credit"), {"credit": credit.pk, "amount": "100.00"})
     shopper.post(reverse("checkout:gift_card"), {"code": big.code})

@@ -19,8 +19,9 @@ from tests.factories import UserFactory, WarehouseFactory, ledger_mismatches, li
 from tests.threads import run_in_threads
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -98,8 +99,10 @@ def test_paying_later_from_two_tabs_at_once_charges_once(unpaid_order):
     results, errors = run_in_threads(pay, 2)
 
     assert errors == []
-    assert sorted(results) in (sorted([Payment.Status.SUCCEEDED, Payment.Status.FAILED]),
-                               sorted([Payment.Status.SUCCEEDED, "start refused"]))
+    assert sorted(results) in (
+        sorted([Payment.Status.SUCCEEDED, Payment.Status.FAILED]),
+        sorted([Payment.Status.SUCCEEDED, "start refused"]),
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID
     assert order.payments.filter(status=Payment.Status.SUCCEEDED).count() == 1

@@ -12,15 +12,24 @@ from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, PaymentMethod, Provider
 from payments.selectors import payment_methods_offered
 from payments.services import (
-    PaymentError, payment_test_gateway_decline, payment_test_gateway_pay, payment_method_ensure_test_gateway,
+    PaymentError,
+    payment_method_ensure_test_gateway,
     payment_start,
+    payment_test_gateway_decline,
+    payment_test_gateway_pay,
 )
 from tests.factories import VariantFactory, WarehouseFactory, stock
 
 pytestmark = pytest.mark.django_db
 
-ADDRESS = {"recipient": "Rosa Quispe", "phone": "987654321", "street": "Av. Arequipa 1234", "district": "Miraflores",
-           "province": "Lima", "department": "15"}
+ADDRESS = {
+    "recipient": "Rosa Quispe",
+    "phone": "987654321",
+    "street": "Av. Arequipa 1234",
+    "district": "Miraflores",
+    "province": "Lima",
+    "department": "15",
+}
 
 
 @pytest.fixture
@@ -28,9 +37,15 @@ def order():
     variant = VariantFactory()
     stock(variant, WarehouseFactory(), 5)
     return order_create(
-        customer=None, email="rosa@example.pe", lines=[OrderLineData.from_variant(variant, quantity=2)],
-        shipping_address=ADDRESS, billing_address=ADDRESS, shipping_method_id=None, shipping_method_name="Olva",
-        shipping_total=Decimal("10.00"), idempotency_key=None,
+        customer=None,
+        email="rosa@example.pe",
+        lines=[OrderLineData.from_variant(variant, quantity=2)],
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        shipping_method_id=None,
+        shipping_method_name="Olva",
+        shipping_total=Decimal("10.00"),
+        idempotency_key=None,
     )
 
 
@@ -60,8 +75,9 @@ def test_one_order_cannot_have_two_successful_payments(order):
     with pytest.raises(PaymentError):
         payment_start(order=order, method=method)  # no longer awaiting payment
     with pytest.raises(IntegrityError), transaction.atomic():
-        Payment.objects.create(order=order, method=method, provider=method.provider, amount=order.total,
-                               status=Payment.Status.SUCCEEDED)
+        Payment.objects.create(
+            order=order, method=method, provider=method.provider, amount=order.total, status=Payment.Status.SUCCEEDED
+        )
 
 
 def test_paying_a_cancelled_order_is_refused_and_recorded(order):
@@ -80,10 +96,12 @@ def test_paying_a_cancelled_order_is_refused_and_recorded(order):
 def test_the_test_gateway_is_offered_only_without_real_gateways_or_in_debug(settings):
     payment_method_ensure_test_gateway()
     # the migrations add these (a transactional test's flush may have removed them since)
-    PaymentMethod.objects.get_or_create(code="stripe", defaults={"name": "Tarjeta", "provider": Provider.STRIPE,
-                                                                 "order": 10})
-    PaymentMethod.objects.get_or_create(code="paypal", defaults={"name": "PayPal", "provider": Provider.PAYPAL,
-                                                                 "order": 20})
+    PaymentMethod.objects.get_or_create(
+        code="stripe", defaults={"name": "Tarjeta", "provider": Provider.STRIPE, "order": 10}
+    )
+    PaymentMethod.objects.get_or_create(
+        code="paypal", defaults={"name": "PayPal", "provider": Provider.PAYPAL, "order": 20}
+    )
     settings.DEBUG, settings.STRIPE_SECRET_KEY = False, ""
     settings.PAYPAL_CLIENT_ID = settings.PAYPAL_CLIENT_SECRET = ""
     assert [m.provider for m in payment_methods_offered()] == [Provider.TEST]

@@ -15,12 +15,13 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import user_add_role
-from orders.models import OrderStatus, PaymentStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY
+from orders.models import OrderStatus, PaymentStatus
 from payments.models import Payment, PaymentMethod, Provider, Refund
-from payments.services.refunds import refund_approve, refund_request
 from payments.services import PaymentError
-from tests.factories import UserFactory, make_guest_order as make_order, make_payment
+from payments.services.refunds import refund_approve, refund_request
+from tests.factories import UserFactory, make_payment
+from tests.factories import make_guest_order as make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +45,15 @@ def paypal_keys(settings):
 @pytest.fixture
 def paypal_api():
     with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
-        api.post(TOKEN_URL, json={"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 32400,
-                                  "scope": "https://uri.paypal.com/services/payments/payment"})
+        api.post(
+            TOKEN_URL,
+            json={
+                "access_token": ACCESS_TOKEN,
+                "token_type": "Bearer",
+                "expires_in": 32400,
+                "scope": "https://uri.paypal.com/services/payments/payment",
+            },
+        )
         yield api
 
 
@@ -61,21 +69,38 @@ def guest():
 
 
 def created_json():
-    return {"id": PAYPAL_ORDER, "status": "CREATED", "links": [
-        {"href": f"{ORDERS}/{PAYPAL_ORDER}", "rel": "self", "method": "GET"},
-        {"href": APPROVE, "rel": "approve", "method": "GET"},
-        {"href": CAPTURE_URL, "rel": "capture", "method": "POST"},
-    ]}
+    return {
+        "id": PAYPAL_ORDER,
+        "status": "CREATED",
+        "links": [
+            {"href": f"{ORDERS}/{PAYPAL_ORDER}", "rel": "self", "method": "GET"},
+            {"href": APPROVE, "rel": "approve", "method": "GET"},
+            {"href": CAPTURE_URL, "rel": "capture", "method": "POST"},
+        ],
+    }
 
 
 def captured_json(order, *, value=None, currency="PEN", status="COMPLETED", capture_id="3C679366HH908993F"):
-    return {"id": PAYPAL_ORDER, "status": "COMPLETED" if status == "COMPLETED" else status, "purchase_units": [{
-        "reference_id": order.number,
-        "payments": {"captures": [{
-            "id": capture_id, "status": status, "custom_id": "1", "invoice_id": order.number,
-            "amount": {"currency_code": currency, "value": value or str(order.total)},
-        }]},
-    }]}
+    return {
+        "id": PAYPAL_ORDER,
+        "status": "COMPLETED" if status == "COMPLETED" else status,
+        "purchase_units": [
+            {
+                "reference_id": order.number,
+                "payments": {
+                    "captures": [
+                        {
+                            "id": capture_id,
+                            "status": status,
+                            "custom_id": "1",
+                            "invoice_id": order.number,
+                            "amount": {"currency_code": currency, "value": value or str(order.total)},
+                        }
+                    ]
+                },
+            }
+        ],
+    }
 
 
 def start(client, order):
@@ -159,9 +184,15 @@ def test_a_declined_capture_fails_the_attempt_and_the_order_can_be_paid_again(gu
     client, order, payment = guest
     paypal_api.post(ORDERS, status=201, json=created_json())
     if declined == "422":
-        paypal_api.post(CAPTURE_URL, status=422, json={
-            "name": "UNPROCESSABLE_ENTITY", "debug_id": "90957fca61718",
-            "details": [{"issue": "INSTRUMENT_DECLINED", "description": "The instrument presented was declined."}]})
+        paypal_api.post(
+            CAPTURE_URL,
+            status=422,
+            json={
+                "name": "UNPROCESSABLE_ENTITY",
+                "debug_id": "90957fca61718",
+                "details": [{"issue": "INSTRUMENT_DECLINED", "description": "The instrument presented was declined."}],
+            },
+        )
     else:
         paypal_api.post(CAPTURE_URL, status=201, json=captured_json(order, status="DECLINED"))
     start(client, order)
@@ -174,7 +205,9 @@ def test_a_declined_capture_fails_the_attempt_and_the_order_can_be_paid_again(gu
     order.refresh_from_db()
     assert payment.status == Payment.Status.FAILED and order.status == OrderStatus.PENDING_PAYMENT
     assert payment.failure_message
-    retry = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "paypal-test"})
+    retry = client.post(
+        reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "paypal-test"}
+    )
     assert retry.status_code == 302
     assert order.payments.filter(status=Payment.Status.PENDING).count() == 1
 
@@ -192,8 +225,11 @@ def test_a_timeout_or_error_leaves_the_order_pending_with_a_clear_message(guest,
     else:
         paypal_api.post(broken, status=500, json={"name": "INTERNAL_SERVER_ERROR", "debug_id": "c1a2b3"})
 
-    response = (client.post(reverse("payments:paypal_start", args=[order.number]), follow=True) if step == "create"
-                else back(client, order, follow=True))
+    response = (
+        client.post(reverse("payments:paypal_start", args=[order.number]), follow=True)
+        if step == "create"
+        else back(client, order, follow=True)
+    )
 
     assert response.redirect_chain[-1][0] == reverse("payments:pay", args=[order.number])
     shown = " ".join(str(m) for m in response.context["messages"])
@@ -275,8 +311,9 @@ def test_live_mode_talks_to_paypals_live_api(guest, settings):
     settings.PAYPAL_MODE = "live"
     live = "https://api-m.paypal.com"
     with responses.RequestsMock() as api:
-        api.post(f"{live}/v1/oauth2/token", json={"access_token": ACCESS_TOKEN, "token_type": "Bearer",
-                                                  "expires_in": 32400})
+        api.post(
+            f"{live}/v1/oauth2/token", json={"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 32400}
+        )
         api.post(f"{live}/v2/checkout/orders", status=201, json=created_json())
         assert start(client, order)["Location"] == APPROVE
 
@@ -289,8 +326,12 @@ def test_the_migration_adds_the_stripe_and_paypal_methods_once():
     migration.add_gateway_methods(django_apps, None)
 
     assert PaymentMethod.objects.filter(provider=Provider.PAYPAL, name="PayPal", is_active=True).count() == 1
-    assert PaymentMethod.objects.filter(provider=Provider.STRIPE, name="Tarjeta de crédito o débito (Stripe)",
-                                        is_active=True).count() == 1
+    assert (
+        PaymentMethod.objects.filter(
+            provider=Provider.STRIPE, name="Tarjeta de crédito o débito (Stripe)", is_active=True
+        ).count()
+        == 1
+    )
 
 
 # --- refunds of captures (payments.services.refunds: support requests, an administrator approves) ---
@@ -319,8 +360,11 @@ def test_an_approved_refund_goes_to_the_capture_once(guest, paypal_api, staff):
     support, boss = staff
     order, payment = paid_by_paypal(paypal_api, guest)
     refund_url = f"{API}/v2/payments/captures/{payment.gateway_reference}/refund"
-    paypal_api.post(refund_url, status=201, json={
-        "id": "1JU08902781691411", "status": "COMPLETED", "amount": {"value": "10.00", "currency_code": "PEN"}})
+    paypal_api.post(
+        refund_url,
+        status=201,
+        json={"id": "1JU08902781691411", "status": "COMPLETED", "amount": {"value": "10.00", "currency_code": "PEN"}},
+    )
     refund = refund_request(payment=payment, amount="10.00", reason="Talla equivocada", actor=support)
 
     refund_approve(refund=refund, actor=boss)

@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from orders.models import Order
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 
 pytestmark = pytest.mark.django_db
 

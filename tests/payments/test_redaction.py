@@ -17,9 +17,13 @@ def test_luhn():
 
 def test_secret_keys_are_redacted_at_any_depth_and_in_lists():
     body = {
-        "client_secret": "pi_3Abc_secret_Xyz", "password": "hunter2", "Authorization": "Bearer abc",
+        "client_secret": "pi_3Abc_secret_Xyz",
+        "password": "hunter2",
+        "Authorization": "Bearer abc",
         "nested": {"api_key": "k", "deeper": [{"access_token": "a"}, {"refresh_token": "r"}, {"webhook_secret": "w"}]},
-        "id": "pi_3Abc", "amount": 15000, "currency": "pen",
+        "id": "pi_3Abc",
+        "amount": 15000,
+        "currency": "pen",
     }
     out = redact(body)
     assert out["client_secret"] == out["password"] == out["Authorization"] == REDACTED
@@ -30,31 +34,58 @@ def test_secret_keys_are_redacted_at_any_depth_and_in_lists():
 
 
 def test_card_fields_are_redacted_under_a_card_but_an_order_number_is_kept():
-    out = redact({"number": "KP-000123", "card": {"number": VISA, "exp_month": 12, "exp_year": 2030, "cvc": "123",
-                                                   "brand": "visa", "last4": "4242"}})
+    out = redact(
+        {
+            "number": "KP-000123",
+            "card": {"number": VISA, "exp_month": 12, "exp_year": 2030, "cvc": "123", "brand": "visa", "last4": "4242"},
+        }
+    )
     assert out["number"] == "KP-000123"
-    assert out["card"] == {"number": REDACTED, "exp_month": REDACTED, "exp_year": REDACTED, "cvc": REDACTED,
-                           "brand": "visa", "last4": "4242"}
+    assert out["card"] == {
+        "number": REDACTED,
+        "exp_month": REDACTED,
+        "exp_year": REDACTED,
+        "cvc": REDACTED,
+        "brand": "visa",
+        "last4": "4242",
+    }
     assert redact({"cvv": "999", "payment_source": {"card": {"security_code": "1234", "expiry": "2030-12"}}}) == {
-        "cvv": REDACTED, "payment_source": {"card": {"security_code": REDACTED, "expiry": REDACTED}}}
+        "cvv": REDACTED,
+        "payment_source": {"card": {"security_code": REDACTED, "expiry": REDACTED}},
+    }
 
 
 def test_card_numbers_anywhere_are_replaced():
-    out = redact({"note": f"paid with {VISA} and 3782 822463 10005, ref 4111-1111-1111-1111",
-                  "as_int": int(VISA), "list": [VISA, "12345"], "not_a_card": "1234567890123"})
+    out = redact(
+        {
+            "note": f"paid with {VISA} and 3782 822463 10005, ref 4111-1111-1111-1111",
+            "as_int": int(VISA),
+            "list": [VISA, "12345"],
+            "not_a_card": "1234567890123",
+        }
+    )
     assert out["note"] == f"paid with {CARD_NUMBER} and {CARD_NUMBER}, ref {CARD_NUMBER}"
     assert out["as_int"] == CARD_NUMBER and out["list"] == [CARD_NUMBER, "12345"]
     assert out["not_a_card"] == "1234567890123"  # fails the Luhn check
     assert redact_text("created 1700000000 amount 409.80 phone 987654321") == (
-        "created 1700000000 amount 409.80 phone 987654321")
+        "created 1700000000 amount 409.80 phone 987654321"
+    )
 
 
 def test_stripe_keys_and_client_secrets_in_free_text():
-    text = ("key sk_test_51HxYz and sk_live_abc123 rk_live_q1 hook whsec_AbC123 "
-            "secret pi_3NkW2a_secret_Zz9 seti_1Ab_secret_Cd")
+    text = (
+        "key sk_test_51HxYz and sk_live_abc123 rk_live_q1 hook whsec_AbC123 "
+        "secret pi_3NkW2a_secret_Zz9 seti_1Ab_secret_Cd"
+    )
     out = redact_text(text)
-    for leaked in ("sk_test_51HxYz", "sk_live_abc123", "rk_live_q1", "whsec_AbC123", "pi_3NkW2a_secret_Zz9",
-                   "seti_1Ab_secret_Cd"):
+    for leaked in (
+        "sk_test_51HxYz",
+        "sk_live_abc123",
+        "rk_live_q1",
+        "whsec_AbC123",
+        "pi_3NkW2a_secret_Zz9",
+        "seti_1Ab_secret_Cd",
+    ):
         assert leaked not in out
     assert redact_text("Authorization: Bearer eyJhbGciOi.x.y") == f"Authorization: Bearer {REDACTED}"
     assert "QWxhZGRpbjpvcGVu" not in redact_text("Basic QWxhZGRpbjpvcGVu")
@@ -68,11 +99,15 @@ def test_json_text_is_parsed_and_redacted():
 
 
 def test_form_bodies_are_redacted_field_by_field():
-    form = (f"amount=15000&currency=pen&card[number]={VISA}&card[exp_month]=12&card[cvc]=123"
-            "&payment_method_data[card][number]=4111111111111111&description=Pedido+KP-1&client_secret=pi_1_secret_2")
+    form = (
+        f"amount=15000&currency=pen&card[number]={VISA}&card[exp_month]=12&card[cvc]=123"
+        "&payment_method_data[card][number]=4111111111111111&description=Pedido+KP-1&client_secret=pi_1_secret_2"
+    )
     out = redact(form.encode())
-    assert out == ("amount=15000&currency=pen&card[number]=[redacted]&card[exp_month]=[redacted]&card[cvc]=[redacted]"
-                   "&payment_method_data[card][number]=[redacted]&description=Pedido+KP-1&client_secret=[redacted]")
+    assert out == (
+        "amount=15000&currency=pen&card[number]=[redacted]&card[exp_month]=[redacted]&card[cvc]=[redacted]"
+        "&payment_method_data[card][number]=[redacted]&description=Pedido+KP-1&client_secret=[redacted]"
+    )
     assert redact("grant_type=client_credentials") == "grant_type=client_credentials"
 
 
@@ -96,8 +131,9 @@ def test_plain_values_pass_through():
 
 def test_urls_lose_their_secret_query_parameters():
     url = f"https://api.example.com/v1/x?client_secret=pi_1_secret_2&expand=card&card[number]={VISA}#frag"
-    assert redact_url(url) == ("https://api.example.com/v1/x?client_secret=[redacted]&expand=card"
-                               "&card[number]=[redacted]")
+    assert redact_url(url) == (
+        "https://api.example.com/v1/x?client_secret=[redacted]&expand=card&card[number]=[redacted]"
+    )
     assert redact_url("") == ""
 
 

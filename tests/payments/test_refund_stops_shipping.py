@@ -104,7 +104,9 @@ def test_a_leg_shipped_after_the_request_makes_the_approval_refuse_it(olva, staf
     assert order.status == OrderStatus.SHIPPED and order.payment_status == PaymentStatus.PAID
     assert on_hand(jacket) == jackets
     # Staff can still refund what the refusal leaves room for (the capture is free again).
-    assert refund_request(payment=payment, amount="10.00", reason="Compensación", actor=staff).amount == Decimal("10.00")
+    assert refund_request(payment=payment, amount="10.00", reason="Compensación", actor=staff).amount == Decimal(
+        "10.00"
+    )
 
 
 @pytest.mark.django_db
@@ -112,7 +114,9 @@ def test_a_full_refund_before_anything_shipped_cancels_the_order_at_approval(olv
     order, _polo_leg, _jacket_leg, polo, jacket = two_leg_order(olva)
     polos, jackets = on_hand(polo), on_hand(jacket)
     payment = payment_of(order)
-    refund_approve(refund=refund_request(payment=payment, amount=payment.amount, reason="Todo", actor=staff), actor=staff)
+    refund_approve(
+        refund=refund_request(payment=payment, amount=payment.amount, reason="Todo", actor=staff), actor=staff
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED and order.payment_status == PaymentStatus.REFUNDED
     assert set(order.shipments.values_list("status", flat=True)) == {ShipmentStatus.CANCELLED}
@@ -144,7 +148,7 @@ def test_a_full_refund_racing_the_warehouse_shipping_the_same_leg_is_exact(olva)
         payment = payment_of(order)
         refund = refund_request(payment=payment, amount=payment.amount, reason="Todo", actor=boss)
 
-        def act(index):
+        def act(index, refund=refund, jacket_leg=jacket_leg, boss=boss):
             if index == 0:
                 return refund_approve(refund=refund, actor=boss).status
             return ship(jacket_leg).status
@@ -176,7 +180,10 @@ def test_staff_requesting_a_full_refund_are_told_which_packages_it_will_stop(cli
     ship(polo_leg)
     payment = payment_of(order)
     client.login(username=staff.email, password=PASSWORD)
-    page = client.post(reverse("admin:payments_refund_add"), {
-        "payment": payment.pk, "amount": str(payment.amount), "reason": "Todo", "key": "k-full"}, follow=True)
+    page = client.post(
+        reverse("admin:payments_refund_add"),
+        {"payment": payment.pk, "amount": str(payment.amount), "reason": "Todo", "key": "k-full"},
+        follow=True,
+    )
     text = page.content.decode()
     assert f"detienen los envíos E{jacket_leg.pk}" in text and f"E{polo_leg.pk}" not in text.split("detienen")[1][:40]

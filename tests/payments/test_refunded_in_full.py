@@ -16,7 +16,8 @@ from receipts.models import Receipt, ReceiptKind
 from shipping import services as shipping_services
 from shipping.models import ShipmentStatus
 from shipping.selectors import shipments_due
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 from tests.payments.webhook_helpers import body, capture_completed, charge_refunded, paypal_event, session_completed
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,13 @@ pytestmark = pytest.mark.django_db
 
 def run(provider: str, payload: dict) -> WebhookEvent:
     event_type = payload.get("type") or payload.get("event_type")
-    event, _created = webhook_event_store(provider=provider, event_id=payload["id"], event_type=event_type,
-                                          payload=payload, raw_body=body(payload).decode())
+    event, _created = webhook_event_store(
+        provider=provider,
+        event_id=payload["id"],
+        event_type=event_type,
+        payload=payload,
+        raw_body=body(payload).decode(),
+    )
     return webhook_event_process(event_id=event.pk)
 
 
@@ -78,9 +84,18 @@ def test_a_paypal_capture_refunded_in_full_cancels_the_order():
     order = make_order()
     payment = make_payment(order, provider="paypal", reference="ORDER-PP-1")
     run("paypal", capture_completed(payment))
-    run("paypal", paypal_event("PAYMENT.CAPTURE.REFUNDED", {
-        "id": "PP-REFUND-1", "status": "COMPLETED", "amount": {"value": str(payment.amount), "currency_code": "PEN"},
-        "links": [{"rel": "up", "href": f"https://api.paypal.com/v2/payments/captures/CAP{payment.pk}"}]}))
+    run(
+        "paypal",
+        paypal_event(
+            "PAYMENT.CAPTURE.REFUNDED",
+            {
+                "id": "PP-REFUND-1",
+                "status": "COMPLETED",
+                "amount": {"value": str(payment.amount), "currency_code": "PEN"},
+                "links": [{"rel": "up", "href": f"https://api.paypal.com/v2/payments/captures/CAP{payment.pk}"}],
+            },
+        ),
+    )
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED and order.payment_status == PaymentStatus.REFUNDED
     assert not shipments_due().filter(order=order).exists()
@@ -91,9 +106,17 @@ def test_a_mercadopago_payment_refunded_in_full_cancels_the_order():
     payment = make_payment(order, provider=Provider.MERCADOPAGO, reference="pref-1")
 
     def mp(status, refunds=()):
-        return MercadoPagoPayment(id="1319500012", status=status, status_detail="", external_reference=str(payment.pk),
-                                  amount=payment.amount, currency="PEN", payment_method="visa", last_four="4242",
-                                  refunds=refunds)
+        return MercadoPagoPayment(
+            id="1319500012",
+            status=status,
+            status_detail="",
+            external_reference=str(payment.pk),
+            amount=payment.amount,
+            currency="PEN",
+            payment_method="visa",
+            last_four="4242",
+            refunds=refunds,
+        )
 
     payment_mercadopago_apply(payment=payment, mp_payment=mp("approved"))
     payment.refresh_from_db()

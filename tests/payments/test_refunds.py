@@ -14,8 +14,8 @@ from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import PaymentStatus
 from payments.models import Payment, Provider, Refund
-from payments.services.refunds import refund_approve, refund_request
 from payments.services import PaymentError
+from payments.services.refunds import refund_approve, refund_request
 from tests.factories import PASSWORD, UserFactory, paid
 
 pytestmark = pytest.mark.django_db
@@ -63,8 +63,10 @@ def test_a_stripe_refund_is_keyed_by_the_refund_and_a_gateway_error_fails_it(sta
     support, boss = staff
     payment = paid(Provider.STRIPE, "pi_kallpa_1")
     refund = refund_request(payment=payment, amount="30.00", reason="Producto dañado", actor=support)
-    responses.post("https://api.stripe.com/v1/refunds", json={"id": "re_kallpa_1", "object": "refund",
-                                                              "status": "succeeded", "amount": 3000})
+    responses.post(
+        "https://api.stripe.com/v1/refunds",
+        json={"id": "re_kallpa_1", "object": "refund", "status": "succeeded", "amount": 3000},
+    )
     refund_approve(refund=refund, actor=boss)
     sent = responses.calls[0].request
     assert sent.headers["Idempotency-Key"] == f"kallpa-refund-{refund.pk}"
@@ -89,8 +91,10 @@ def test_support_requests_in_the_admin_but_only_an_administrator_approves(client
     assert client.post(reverse("admin:payments_refund_add"), form).status_code == 302  # a replayed submit
     refund = Refund.objects.get()
     assert refund.status == Refund.Status.REQUESTED and refund.requested_by == support
-    too_much = client.post(reverse("admin:payments_refund_add"),
-                           {"payment": payment.pk, "amount": str(payment.amount), "reason": "Todo", "key": "k2"})
+    too_much = client.post(
+        reverse("admin:payments_refund_add"),
+        {"payment": payment.pk, "amount": str(payment.amount), "reason": "Todo", "key": "k2"},
+    )
     assert too_much.status_code == 200 and Refund.objects.count() == 1  # over the capture: a form error
 
     changelist = reverse("admin:payments_refund_changelist")
@@ -117,8 +121,10 @@ def test_two_concurrent_approvals_refund_once(settings):
     refund = refund_request(payment=payment, amount="25.00", reason="Doble cobro", actor=boss)
     barrier = threading.Barrier(2)
     with responses.RequestsMock() as gateway:
-        gateway.post("https://api.stripe.com/v1/refunds", json={"id": "re_once", "object": "refund",
-                                                                "status": "succeeded", "amount": 2500})
+        gateway.post(
+            "https://api.stripe.com/v1/refunds",
+            json={"id": "re_once", "object": "refund", "status": "succeeded", "amount": 2500},
+        )
 
         def approve():
             try:

@@ -10,10 +10,11 @@ import responses
 from django.test import Client
 from django.urls import reverse
 
-from orders.models import OrderStatus
 from orders.access import GUEST_ORDERS_SESSION_KEY
+from orders.models import OrderStatus
 from payments.models import Payment, Provider
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 from tests.payments.webhook_helpers import cents
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,15 @@ def guest():
 
 
 def session_json(order, *, status="open", paid="unpaid", amount=None, currency="pen"):
-    return {"id": "cs_test_kallpa", "object": "checkout.session", "url": HOSTED, "status": status,
-            "payment_status": paid, "amount_total": cents(order.total if amount is None else amount),
-            "currency": currency}
+    return {
+        "id": "cs_test_kallpa",
+        "object": "checkout.session",
+        "url": HOSTED,
+        "status": status,
+        "payment_status": paid,
+        "amount_total": cents(order.total if amount is None else amount),
+        "currency": currency,
+    }
 
 
 @responses.activate
@@ -81,7 +88,9 @@ def test_a_gateway_timeout_or_error_leaves_the_order_pending_and_retryable(guest
     payment.refresh_from_db()
     order.refresh_from_db()
     assert payment.status == Payment.Status.FAILED and order.status == OrderStatus.PENDING_PAYMENT
-    retry = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "stripe-test"})
+    retry = client.post(
+        reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "stripe-test"}
+    )
     assert retry.status_code == 302
     assert order.payments.filter(status=Payment.Status.PENDING).count() == 1
 
@@ -139,8 +148,11 @@ def test_every_stripe_call_and_webhook_is_logged_without_secrets(guest, settings
 
     entries = gateway_log_entries(payment_id=payment.pk) + gateway_log_entries()
     kinds = {(e["direction"], e["kind"]) for e in entries}
-    assert {("request", "checkout.session.create"), ("response", "checkout.session.create"),
-            ("webhook", "checkout.session.completed")} <= kinds
+    assert {
+        ("request", "checkout.session.create"),
+        ("response", "checkout.session.create"),
+        ("webhook", "checkout.session.completed"),
+    } <= kinds
     dumped = json.dumps([e["body"] for e in entries], default=str)
     for secret in ("sk_test_kallpa", "cs_test_kallpa_secret_abc123", STRIPE_SECRET, "4242424242424242"):
         assert secret not in dumped

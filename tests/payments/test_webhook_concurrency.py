@@ -11,7 +11,8 @@ from inventory.models import Movement, Reservation
 from orders.models import Order, OrderStatus
 from payments.models import Payment, WebhookEvent
 from payments.services.webhooks import webhook_event_process
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 from tests.payments.webhook_helpers import STRIPE_SECRET, body, session_completed, stripe_headers
 from tests.threads import run_in_threads
 
@@ -20,8 +21,6 @@ DELIVERIES = 10
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"
 )
-
-
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,9 +47,13 @@ def test_the_same_event_delivered_10_times_at_once_is_processed_exactly_once(set
     headers = stripe_headers(raw)
 
     responses, errors = run_in_threads(
-        lambda i: Client(enforce_csrf_checks=True).post(
-            "/payments/webhooks/stripe/", data=raw, content_type="application/json", headers=headers).status_code,
-        DELIVERIES)
+        lambda i: (
+            Client(enforce_csrf_checks=True)
+            .post("/payments/webhooks/stripe/", data=raw, content_type="application/json", headers=headers)
+            .status_code
+        ),
+        DELIVERIES,
+    )
     assert errors == []
     assert responses == [200] * DELIVERIES
     event = WebhookEvent.objects.get()
@@ -70,4 +73,6 @@ def test_the_same_event_delivered_10_times_at_once_is_processed_exactly_once(set
     assert order.status_changes.filter(to_status=OrderStatus.PAID).count() == 1
     variant_id = order.lines.get().variant_id
     assert Movement.objects.filter(kind=Movement.Kind.SALE, stock_level__variant_id=variant_id).count() == 1
-    assert Reservation.objects.filter(stock_level__variant_id=variant_id, status=Reservation.Status.CONVERTED).count() == 1
+    assert (
+        Reservation.objects.filter(stock_level__variant_id=variant_id, status=Reservation.Status.CONVERTED).count() == 1
+    )

@@ -12,9 +12,16 @@ from django.utils import timezone
 from orders.models import Order, OrderEmail, OrderStatus
 from payments.models import Payment, WebhookEvent
 from receipts.models import Receipt, ReceiptKind
-from tests.factories import make_guest_order as make_order, make_payment
+from tests.factories import make_guest_order as make_order
+from tests.factories import make_payment
 from tests.payments.webhook_helpers import (
-    CERT_URL, PAYPAL_CERT_PEM, body, capture_completed, make_key_and_cert, paypal_headers, session_completed,
+    CERT_URL,
+    PAYPAL_CERT_PEM,
+    body,
+    capture_completed,
+    make_key_and_cert,
+    paypal_headers,
+    session_completed,
     stripe_headers,
 )
 
@@ -141,7 +148,8 @@ def test_a_signed_stripe_body_that_is_not_an_event_is_a_400(client, raw):
 
 
 def test_a_valid_paypal_event_is_stored_processed_and_its_certificate_cached(
-        client, paypal_cert, django_capture_on_commit_callbacks):
+    client, paypal_cert, django_capture_on_commit_callbacks
+):
     payment = make_payment(make_order(), provider="paypal", reference="5O190127TN364715T")
     raw = body(capture_completed(payment))
     with django_capture_on_commit_callbacks(execute=True):
@@ -176,8 +184,16 @@ def test_a_bad_paypal_signature_is_refused_and_nothing_is_stored(client, paypal_
     assert not WebhookEvent.objects.exists()
 
 
-@pytest.mark.parametrize("header", ["Paypal-Transmission-Id", "Paypal-Transmission-Time", "Paypal-Transmission-Sig",
-                                    "Paypal-Cert-Url", "Paypal-Auth-Algo"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Paypal-Transmission-Id",
+        "Paypal-Transmission-Time",
+        "Paypal-Transmission-Sig",
+        "Paypal-Cert-Url",
+        "Paypal-Auth-Algo",
+    ],
+)
 def test_a_paypal_delivery_missing_a_header_is_refused(client, header):
     raw = body({"id": "WH-1", "event_type": "PAYMENT.CAPTURE.COMPLETED", "resource": {}})
     headers = paypal_headers(raw)
@@ -187,13 +203,16 @@ def test_a_paypal_delivery_missing_a_header_is_refused(client, header):
     assert not WebhookEvent.objects.exists()
 
 
-@pytest.mark.parametrize("url", [
-    "https://evil.example.com/v1/notifications/certs/CERT-1",
-    "http://api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
-    "https://api.sandbox.paypal.com.evil.example.com/certs/CERT-1",
-    "https://user@api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
-    "https://api.sandbox.paypal.com:8443/v1/notifications/certs/CERT-1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example.com/v1/notifications/certs/CERT-1",
+        "http://api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+        "https://api.sandbox.paypal.com.evil.example.com/certs/CERT-1",
+        "https://user@api.sandbox.paypal.com/v1/notifications/certs/CERT-1",
+        "https://api.sandbox.paypal.com:8443/v1/notifications/certs/CERT-1",
+    ],
+)
 def test_a_certificate_from_a_host_that_is_not_paypal_is_never_fetched(client, url):
     raw = body({"id": "WH-1", "event_type": "PAYMENT.CAPTURE.COMPLETED", "resource": {}})
     with responses.RequestsMock():  # no request may leave: the URL is refused before any fetch

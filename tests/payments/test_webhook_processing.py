@@ -10,19 +10,29 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from core import jobs
 from inventory.services import stock_reserve
 from orders.models import OrderStatus, PaymentStatus
 from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, Refund, WebhookEvent
 from payments.services import PaymentError, payment_complete, refund_record
-from core import jobs
-from payments.tasks import process_webhook_event
 from payments.services.webhooks import (
-    WEBHOOK_MAX_ATTEMPTS, RetryableWebhookError, webhook_event_process, webhook_event_store,
+    WEBHOOK_MAX_ATTEMPTS,
+    RetryableWebhookError,
+    webhook_event_process,
+    webhook_event_store,
 )
-from tests.factories import GUEST_ADDRESS as ADDRESS, UserFactory, make_guest_order as make_order, make_payment
+from payments.tasks import process_webhook_event
+from tests.factories import GUEST_ADDRESS as ADDRESS
+from tests.factories import UserFactory, make_payment
+from tests.factories import make_guest_order as make_order
 from tests.payments.webhook_helpers import (
-    body, capture_completed, charge_refunded, paypal_event, session_completed, stripe_event,
+    body,
+    capture_completed,
+    charge_refunded,
+    paypal_event,
+    session_completed,
+    stripe_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +40,13 @@ pytestmark = pytest.mark.django_db
 
 def store(provider: str, payload: dict) -> WebhookEvent:
     event_type = payload.get("type") or payload.get("event_type")
-    event, _created = webhook_event_store(provider=provider, event_id=payload["id"], event_type=event_type,
-                                          payload=payload, raw_body=body(payload).decode())
+    event, _created = webhook_event_store(
+        provider=provider,
+        event_id=payload["id"],
+        event_type=event_type,
+        payload=payload,
+        raw_body=body(payload).decode(),
+    )
     return event
 
 
@@ -88,11 +103,18 @@ def test_a_mismatched_amount_or_currency_is_flagged_not_accepted(amount, currenc
 def test_payment_complete_is_idempotent_and_checks_the_amount_in_the_service():
     order = make_order()
     payment = make_payment(order)
-    done = payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference="pi_1",
-                            card_brand="visa", card_last4="4242")
+    done = payment_complete(
+        payment=payment,
+        amount=order.total,
+        currency="PEN",
+        gateway_reference="pi_1",
+        card_brand="visa",
+        card_last4="4242",
+    )
     assert done.status == Payment.Status.SUCCEEDED and done.card_last4 == "4242"
     assert payment_complete(payment=payment, amount=Decimal("1"), currency="USD", gateway_reference="x").status == (
-        Payment.Status.SUCCEEDED)
+        Payment.Status.SUCCEEDED
+    )
     assert reload(order).status_changes.filter(to_status=OrderStatus.PAID).count() == 1
 
 
@@ -115,8 +137,9 @@ def test_a_second_payment_for_a_paid_order_is_flagged_and_a_refund_proposed():
     order = make_order()
     first, second = make_payment(order, reference="cs_a"), None
     run("stripe", session_completed(first))
-    second = Payment.objects.create(order=order, method=first.method, provider="stripe", amount=order.total,
-                                    gateway_reference="cs_b")
+    second = Payment.objects.create(
+        order=order, method=first.method, provider="stripe", amount=order.total, gateway_reference="cs_b"
+    )
     run("stripe", session_completed(second))
     second = reload(second)
     assert second.status == Payment.Status.FAILED and second.refunds.get().status == Refund.Status.REQUESTED
@@ -126,14 +149,23 @@ def test_a_second_payment_for_a_paid_order_is_flagged_and_a_refund_proposed():
 def test_an_expired_session_or_failed_intent_fails_the_attempt_and_the_order_keeps_waiting():
     order = make_order()
     payment = make_payment(order)
-    run("stripe", stripe_event("checkout.session.expired", {"id": payment.gateway_reference,
-                                                             "client_reference_id": str(payment.pk)}))
+    run(
+        "stripe",
+        stripe_event(
+            "checkout.session.expired", {"id": payment.gateway_reference, "client_reference_id": str(payment.pk)}
+        ),
+    )
     assert reload(payment).status == Payment.Status.FAILED
     assert reload(order).status == OrderStatus.PENDING_PAYMENT
 
     retry = make_payment(order, reference="pi_retry")
-    run("stripe", stripe_event("payment_intent.payment_failed", {
-        "id": "pi_retry", "last_payment_error": {"message": "Your card was declined."}}))
+    run(
+        "stripe",
+        stripe_event(
+            "payment_intent.payment_failed",
+            {"id": "pi_retry", "last_payment_error": {"message": "Your card was declined."}},
+        ),
+    )
     retry = reload(retry)
     assert retry.status == Payment.Status.FAILED and retry.failure_message == "Your card was declined."
 
@@ -221,8 +253,10 @@ def test_unknown_event_types_are_ignored():
 
 
 def test_a_completion_for_no_known_payment_fails_for_staff():
-    event = run("stripe", stripe_event("checkout.session.completed", {"id": "cs_nobody", "amount_total": 100,
-                                                                       "currency": "pen"}))
+    event = run(
+        "stripe",
+        stripe_event("checkout.session.completed", {"id": "cs_nobody", "amount_total": 100, "currency": "pen"}),
+    )
     assert event.status == WebhookEvent.Status.FAILED and "no payment" in event.last_error
 
 
@@ -235,15 +269,28 @@ def test_paypal_capture_completed_denied_and_refunded():
     assert run("paypal", capture_completed(payment)).status == WebhookEvent.Status.PROCESSED
     assert reload(payment).status == Payment.Status.SUCCEEDED and reload(order).status == OrderStatus.PAID
 
-    run("paypal", paypal_event("PAYMENT.CAPTURE.REFUNDED", {
-        "id": "1JU08902781691411", "status": "COMPLETED", "amount": {"value": "10.00", "currency_code": "PEN"},
-        "links": [{"rel": "up", "href": f"https://api.paypal.com/v2/payments/captures/CAP{payment.pk}"}]}))
+    run(
+        "paypal",
+        paypal_event(
+            "PAYMENT.CAPTURE.REFUNDED",
+            {
+                "id": "1JU08902781691411",
+                "status": "COMPLETED",
+                "amount": {"value": "10.00", "currency_code": "PEN"},
+                "links": [{"rel": "up", "href": f"https://api.paypal.com/v2/payments/captures/CAP{payment.pk}"}],
+            },
+        ),
+    )
     assert reload(order).payment_status == PaymentStatus.PARTIALLY_REFUNDED
 
     other = make_order()
     denied = make_payment(other, provider="paypal", reference="ORDER-2")
-    run("paypal", paypal_event("PAYMENT.CAPTURE.DENIED", {
-        "id": "CAP-D", "supplementary_data": {"related_ids": {"order_id": "ORDER-2"}}}))
+    run(
+        "paypal",
+        paypal_event(
+            "PAYMENT.CAPTURE.DENIED", {"id": "CAP-D", "supplementary_data": {"related_ids": {"order_id": "ORDER-2"}}}
+        ),
+    )
     assert reload(denied).status == Payment.Status.FAILED
     assert reload(other).status == OrderStatus.PENDING_PAYMENT
 
@@ -295,9 +342,17 @@ def test_a_late_payment_whose_stock_is_gone_is_kept_flagged_and_a_refund_propose
     order = make_order(quantity=2, on_hand=2)
     payment = make_payment(order)
     line = order.lines.get()
-    other = order_create(customer=None, email="otra@example.pe", lines=[OrderLineData.from_variant(line.variant, quantity=2)],
-                         shipping_address=ADDRESS, billing_address=ADDRESS, shipping_method_id=None,
-                         shipping_method_name="Olva", shipping_total=Decimal("10.00"), idempotency_key=None)
+    other = order_create(
+        customer=None,
+        email="otra@example.pe",
+        lines=[OrderLineData.from_variant(line.variant, quantity=2)],
+        shipping_address=ADDRESS,
+        billing_address=ADDRESS,
+        shipping_method_id=None,
+        shipping_method_name="Olva",
+        shipping_total=Decimal("10.00"),
+        idempotency_key=None,
+    )
     stock_reserve(lines={line.variant_id: 2}, order_id=other.pk)  # another buyer holds the last units
     run("stripe", session_completed(payment))
     assert reload(payment).status == Payment.Status.SUCCEEDED

@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from django.utils import timezone
 
-from payments.models import Payment
 from payments.clients.webhook_verify import paypal_signed_message
+from payments.models import Payment
 
 STRIPE_SECRET = "whsec_test_kallpa"
 PAYPAL_WEBHOOK_ID = "8PT597110X687430LKGECATA"
@@ -27,9 +27,16 @@ def make_key_and_cert(*, days: int = 30):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.sandbox.paypal.com")])
     now = timezone.now()
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=days)).sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
     return key, cert.public_bytes(serialization.Encoding.PEM)
 
 
@@ -46,16 +53,22 @@ def stripe_headers(raw: bytes, *, secret: str = STRIPE_SECRET, timestamp: int | 
     return {"Stripe-Signature": f"t={timestamp},v1={signature}"}
 
 
-def paypal_headers(raw: bytes, *, webhook_id: str = PAYPAL_WEBHOOK_ID, sent_at=None, cert_url: str = CERT_URL,
-                   key=None) -> dict:
+def paypal_headers(
+    raw: bytes, *, webhook_id: str = PAYPAL_WEBHOOK_ID, sent_at=None, cert_url: str = CERT_URL, key=None
+) -> dict:
     sent = (sent_at or timezone.now()).strftime("%Y-%m-%dT%H:%M:%SZ")
     transmission_id = str(uuid.uuid4())
-    message = paypal_signed_message(transmission_id=transmission_id, transmission_time=sent, webhook_id=webhook_id,
-                                    raw_body=raw)
+    message = paypal_signed_message(
+        transmission_id=transmission_id, transmission_time=sent, webhook_id=webhook_id, raw_body=raw
+    )
     signature = (key or PAYPAL_KEY).sign(message, padding.PKCS1v15(), hashes.SHA256())
-    return {"Paypal-Transmission-Id": transmission_id, "Paypal-Transmission-Time": sent,
-            "Paypal-Transmission-Sig": base64.b64encode(signature).decode(), "Paypal-Cert-Url": cert_url,
-            "Paypal-Auth-Algo": "SHA256withRSA"}
+    return {
+        "Paypal-Transmission-Id": transmission_id,
+        "Paypal-Transmission-Time": sent,
+        "Paypal-Transmission-Sig": base64.b64encode(signature).decode(),
+        "Paypal-Cert-Url": cert_url,
+        "Paypal-Auth-Algo": "SHA256withRSA",
+    }
 
 
 def cents(amount: Decimal) -> int:
@@ -63,35 +76,64 @@ def cents(amount: Decimal) -> int:
 
 
 def stripe_event(event_type: str, obj: dict, *, event_id: str | None = None) -> dict:
-    return {"id": event_id or f"evt_{uuid.uuid4().hex[:16]}", "object": "event", "type": event_type,
-            "data": {"object": obj}}
+    return {
+        "id": event_id or f"evt_{uuid.uuid4().hex[:16]}",
+        "object": "event",
+        "type": event_type,
+        "data": {"object": obj},
+    }
 
 
-def session_completed(payment: Payment, *, amount: Decimal | None = None, currency: str = "pen",
-                      event_id: str | None = None) -> dict:
-    return stripe_event("checkout.session.completed", {
-        "id": payment.gateway_reference, "object": "checkout.session", "payment_status": "paid",
-        "amount_total": cents(payment.order.total if amount is None else amount), "currency": currency,
-        "payment_intent": f"pi_{payment.pk}", "client_reference_id": str(payment.pk),
-    }, event_id=event_id)
+def session_completed(
+    payment: Payment, *, amount: Decimal | None = None, currency: str = "pen", event_id: str | None = None
+) -> dict:
+    return stripe_event(
+        "checkout.session.completed",
+        {
+            "id": payment.gateway_reference,
+            "object": "checkout.session",
+            "payment_status": "paid",
+            "amount_total": cents(payment.order.total if amount is None else amount),
+            "currency": currency,
+            "payment_intent": f"pi_{payment.pk}",
+            "client_reference_id": str(payment.pk),
+        },
+        event_id=event_id,
+    )
 
 
 def charge_refunded(payment: Payment, refunds: list[tuple[str, Decimal]], *, event_id: str | None = None) -> dict:
-    return stripe_event("charge.refunded", {
-        "id": f"ch_{payment.pk}", "object": "charge", "payment_intent": f"pi_{payment.pk}",
-        "amount_refunded": sum(cents(amount) for _ref, amount in refunds),
-        "refunds": {"data": [{"id": ref, "amount": cents(amount), "status": "succeeded"} for ref, amount in refunds]},
-    }, event_id=event_id)
+    return stripe_event(
+        "charge.refunded",
+        {
+            "id": f"ch_{payment.pk}",
+            "object": "charge",
+            "payment_intent": f"pi_{payment.pk}",
+            "amount_refunded": sum(cents(amount) for _ref, amount in refunds),
+            "refunds": {
+                "data": [{"id": ref, "amount": cents(amount), "status": "succeeded"} for ref, amount in refunds]
+            },
+        },
+        event_id=event_id,
+    )
 
 
 def paypal_event(event_type: str, resource: dict, *, event_id: str | None = None) -> dict:
-    return {"id": event_id or f"WH-{uuid.uuid4().hex[:20]}", "event_version": "1.0", "event_type": event_type,
-            "resource": resource}
+    return {
+        "id": event_id or f"WH-{uuid.uuid4().hex[:20]}",
+        "event_version": "1.0",
+        "event_type": event_type,
+        "resource": resource,
+    }
 
 
 def capture_completed(payment: Payment, *, value: str | None = None, currency: str = "PEN") -> dict:
-    return paypal_event("PAYMENT.CAPTURE.COMPLETED", {
-        "id": f"CAP{payment.pk}", "status": "COMPLETED",
-        "amount": {"value": value or str(payment.order.total), "currency_code": currency},
-        "supplementary_data": {"related_ids": {"order_id": payment.gateway_reference}},
-    })
+    return paypal_event(
+        "PAYMENT.CAPTURE.COMPLETED",
+        {
+            "id": f"CAP{payment.pk}",
+            "status": "COMPLETED",
+            "amount": {"value": value or str(payment.order.total), "currency_code": currency},
+            "supplementary_data": {"related_ids": {"order_id": payment.gateway_reference}},
+        },
+    )

@@ -2,8 +2,8 @@
 products) and the demo promotions."""
 
 import csv
-from decimal import Decimal as D
 import io
+from decimal import Decimal as D
 
 import pytest
 from django.core.management import call_command
@@ -33,11 +33,23 @@ def test_the_coupon_list_shows_uses(staff):
 
 def test_codes_are_case_insensitive_unique_in_the_admin(staff):
     coupon("VERANO10")
-    response = staff.post(reverse("admin:promotions_coupon_add"), {
-        "code": "verano10", "name": "Copia", "kind": "percentage", "value": "10", "is_active": "on",
-        "minimum_purchase": "0", "max_uses_per_customer": "1", "starts_at_0": "01/01/2026", "starts_at_1": "00:00",
-        "scope": "everything", "redemptions-TOTAL_FORMS": "0", "redemptions-INITIAL_FORMS": "0",
-    })
+    response = staff.post(
+        reverse("admin:promotions_coupon_add"),
+        {
+            "code": "verano10",
+            "name": "Copia",
+            "kind": "percentage",
+            "value": "10",
+            "is_active": "on",
+            "minimum_purchase": "0",
+            "max_uses_per_customer": "1",
+            "starts_at_0": "01/01/2026",
+            "starts_at_1": "00:00",
+            "scope": "everything",
+            "redemptions-TOTAL_FORMS": "0",
+            "redemptions-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200 and Coupon.objects.count() == 1
 
 
@@ -55,8 +67,17 @@ def test_bulk_generation_downloads_unique_codes(staff):
     assert all(c.categories.count() == 1 and c.max_uses == 1 for c in created)
 
 
-@pytest.mark.parametrize("data", [{"count": "0"}, {"count": "-5"}, {"count": "100000"}, {"count": "x"},
-                                  {"count": "5", "prefix": "<b>"}, {"count": "5", "template": "999999"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"count": "0"},
+        {"count": "-5"},
+        {"count": "100000"},
+        {"count": "x"},
+        {"count": "5", "prefix": "<b>"},
+        {"count": "5", "template": "999999"},
+    ],
+)
 def test_bulk_generation_bad_input(staff, data):
     template = coupon("PLANTILLA")
     response = staff.post(reverse("admin:promotions_coupon_generate"), {"template": template.pk, **data})
@@ -78,10 +99,20 @@ def test_a_discount_previews_its_products(staff):
 
 def test_saving_a_discount_in_the_admin_updates_the_prices(staff):
     product = ProductFactory(base_price=D("100.00"))
-    response = staff.post(reverse("admin:promotions_automaticdiscount_add"), {
-        "name": "Cyber", "kind": "fixed", "value": "25", "priority": "0", "is_active": "on",
-        "starts_at_0": "01/01/2026", "starts_at_1": "00:00", "scope": "products", "products": [product.pk],
-    })
+    response = staff.post(
+        reverse("admin:promotions_automaticdiscount_add"),
+        {
+            "name": "Cyber",
+            "kind": "fixed",
+            "value": "25",
+            "priority": "0",
+            "is_active": "on",
+            "starts_at_0": "01/01/2026",
+            "starts_at_1": "00:00",
+            "scope": "products",
+            "products": [product.pk],
+        },
+    )
     assert response.status_code == 302
     product.refresh_from_db()
     assert product.sale_price == D("75.00")

@@ -47,7 +47,7 @@ class TestApplying:
         percent_off("15", scope=Scope.PRODUCTS, products=[shop["chair"].product], name="Semana del Hogar")
         add(client, "CHAIR")
         html = client.get(reverse("cart:detail")).content.decode()
-        assert "S/ 170.00" in html and "<s class=\"price-was\">" in html and "\u221215\u00a0%" in html
+        assert "S/ 170.00" in html and '<s class="price-was">' in html and "\u221215\u00a0%" in html
         assert "Semana del Hogar" in html  # the discount line names the offer it comes from
 
 
@@ -133,8 +133,9 @@ class TestRefusals:
 
 
 class TestBadInput:
-    @pytest.mark.parametrize("code", ["x" * 500, "<script>alert(1)</script>", "DROP TABLE;--", "ñandú-10",
-                                      "", "   ", "😀😀😀", "A" * 41])
+    @pytest.mark.parametrize(
+        "code", ["x" * 500, "<script>alert(1)</script>", "DROP TABLE;--", "ñandú-10", "", "   ", "😀😀😀", "A" * 41]
+    )
     def test_odd_codes_get_a_clear_message_never_a_500(self, client, shop, code):
         add(client, "CHAIR")
         html = refusal(client, code)
@@ -168,8 +169,11 @@ class TestBadInput:
         add(client, "CHAIR")
         client.post(reverse("cart:add"), {"sku": "LAMP", "quantity": "1", "price": "0.01", "discount": "999"})
         apply_code(client, "VERANO10")
-        client.post(reverse("cart:coupon_apply"), {"code": "VERANO10", "discount": "300", "value": "100"},
-                    HTTP_HX_REQUEST="true")
+        client.post(
+            reverse("cart:coupon_apply"),
+            {"code": "VERANO10", "discount": "300", "value": "100"},
+            HTTP_HX_REQUEST="true",
+        )
         cart = client.get(reverse("cart:detail")).context["cart"]
         assert cart.subtotal == D("300.00") and cart.coupon_discount == D("30.00") and cart.total == D("270.00")
 
@@ -196,8 +200,10 @@ class TestGuessing:
             refusal(other, f"GUESS{index}")
         fresh = Client()
         add(fresh, "CHAIR")
-        assert "REAL10" not in body(apply_code(fresh, "REAL10")).split('id="coupon-error"')[0].split("coupon-box")[-1] \
+        assert (
+            "REAL10" not in body(apply_code(fresh, "REAL10")).split('id="coupon-error"')[0].split("coupon-box")[-1]
             or COUPON_SESSION_KEY not in fresh.session
+        )
 
     def test_applying_a_good_code_is_not_counted(self, client, shop, settings):
         settings.COUPON_RATE_LIMIT = "100/m/ip,2/m/key"
@@ -215,5 +221,3 @@ def test_a_coupon_that_stops_applying_shows_why_in_the_cart(client, shop):
     Coupon.objects.filter(pk=promo.pk).update(ends_at=ago(minutes=1))
     cart = client.get(reverse("cart:detail")).context["cart"]
     assert cart.coupon is None and "VERANO10" in cart.coupon_refusal and cart.total == D("200.00")
-
-

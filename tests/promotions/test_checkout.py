@@ -12,9 +12,29 @@ from orders.models import Order, OrderStatus
 from orders.services import order_cancel, order_payment_record, orders_cancel_unpaid
 from promotions.models import Coupon, CouponRedemption, Scope
 from tests.factories import (
-    BUYER_DNI, PASSWORD, KitFactory, KitItemFactory, UserFactory, VariantFactory, add, ago, apply_code,
-    checkout_or_none as checkout, coupon, delivery_accepted as delivery, details_accepted as details, percent_off,
-    place, review_key, stock,
+    BUYER_DNI,
+    PASSWORD,
+    KitFactory,
+    KitItemFactory,
+    UserFactory,
+    VariantFactory,
+    add,
+    ago,
+    apply_code,
+    coupon,
+    percent_off,
+    place,
+    review_key,
+    stock,
+)
+from tests.factories import (
+    checkout_or_none as checkout,
+)
+from tests.factories import (
+    delivery_accepted as delivery,
+)
+from tests.factories import (
+    details_accepted as details,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
@@ -89,8 +109,15 @@ def test_tampered_price_and_discount_fields_at_placing_change_nothing(client, sh
     apply_code(client, "VERANO10")
     details(client)
     delivery(client)
-    place(client, review_key(client), discount_total="200", unit_price="1", coupon_discount="199", total="0.01",
-          code="OTHER")
+    place(
+        client,
+        review_key(client),
+        discount_total="200",
+        unit_price="1",
+        coupon_discount="199",
+        total="0.01",
+        code="OTHER",
+    )
     order = Order.objects.get()
     assert order.subtotal == D("200.00") and order.discount_total == D("20.00") and order.coupon_code == "VERANO10"
     assert order.total == D("180.00") + order.shipping_total
@@ -176,7 +203,9 @@ class TestQueryCeilings:
             _fill(client, shop["warehouse"], lines)
             apply_code(client, "VERANO10")
             client.get(reverse("cart:detail"))
-            with django_assert_num_queries(7) as captured:  # the cart's 5 (discounts in the variants query), the coupon, naming the offers
+            with django_assert_num_queries(
+                7
+            ) as captured:  # the cart's 5 (discounts in the variants query), the coupon, naming the offers
                 response = client.get(reverse("cart:detail"))
             assert response.context["cart"].coupon_discount > 0
             counts.append(len(captured.captured_queries))

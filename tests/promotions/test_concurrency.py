@@ -5,13 +5,27 @@ from decimal import Decimal as D
 import pytest
 from django.test import Client
 
+from demo.shipping import load_demo_shipping
 from orders.models import Order
 from payments.services import payment_method_ensure_test_gateway
 from promotions.models import Coupon, CouponRedemption
-from demo.shipping import load_demo_shipping
 from tests.factories import (
-    ON_POSTGRESQL, ProductFactory, VariantFactory, WarehouseFactory, add, apply_code, coupon,
-    delivery_accepted as delivery, details_accepted as details, place, review_key, stock,
+    ON_POSTGRESQL,
+    ProductFactory,
+    VariantFactory,
+    WarehouseFactory,
+    add,
+    apply_code,
+    coupon,
+    place,
+    review_key,
+    stock,
+)
+from tests.factories import (
+    delivery_accepted as delivery,
+)
+from tests.factories import (
+    details_accepted as details,
 )
 from tests.threads import run_in_threads
 

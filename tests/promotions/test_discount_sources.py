@@ -17,8 +17,25 @@ from orders.models import Order, OrderEmail, OrderLine
 from promotions.models import Coupon, Scope
 from shipping.models import ShippingMethod
 from tests.factories import (
-    KitFactory, KitItemFactory, VariantFactory, add, apply_code, checkout_or_none as checkout, coupon,
-    delivery_accepted as delivery, details_accepted as details, make_order, line_for, percent_off, stock,
+    KitFactory,
+    KitItemFactory,
+    VariantFactory,
+    add,
+    apply_code,
+    coupon,
+    line_for,
+    make_order,
+    percent_off,
+    stock,
+)
+from tests.factories import (
+    checkout_or_none as checkout,
+)
+from tests.factories import (
+    delivery_accepted as delivery,
+)
+from tests.factories import (
+    details_accepted as details,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
@@ -108,7 +125,9 @@ def test_two_offers_and_a_discount_given_by_hand_each_have_their_line(shop):
     percent_off("5", scope=Scope.PRODUCTS, products=[shop["lamp"].product], name="Luces de Invierno")
     summary = price_cart({LineKey(shop["chair"].pk, None): 3, LineKey(shop["lamp"].pk, None): 1})
     assert rows(summary.discount_sources) == [
-        ("offer", "Semana del Hogar", D("90.00")), ("offer", "Luces de Invierno", D("5.00"))]
+        ("offer", "Semana del Hogar", D("90.00")),
+        ("offer", "Luces de Invierno", D("5.00")),
+    ]
     order = make_order(lines=[line_for(shop["lamp"], discount=D("3.00"))], discount_total=D("2.00"))
     assert rows(order_selectors.order_discount_sources(order)) == [("other", "Otros descuentos", D("5.00"))]
 
@@ -138,8 +157,7 @@ def test_the_cart_reads_offer_names_without_more_queries(shop, django_assert_num
 
 
 def test_order_sources_read_no_more_than_the_prefetched_lines(shop, django_assert_num_queries):
-    orders = [make_order(lines=[line_for(shop["chair"], discount=D("1.00")) for _ in range(count)])
-              for count in (1, 5)]
+    orders = [make_order(lines=[line_for(shop["chair"], discount=D("1.00")) for _ in range(count)]) for count in (1, 5)]
     for order in orders:
         detailed = order_selectors.order_with_details(pk=order.pk)
         with django_assert_num_queries(0):
@@ -148,6 +166,7 @@ def test_order_sources_read_no_more_than_the_prefetched_lines(shop, django_asser
 
 def test_the_migration_fills_the_sources_of_orders_placed_before(shop):
     import importlib
+
     migration = importlib.import_module("orders.migrations.0006_line_discount_sources")
     percent_off("15", scope=Scope.PRODUCTS, products=[shop["chair"].product], name="Semana del Hogar")
     order = make_order(lines=[line_for(shop["chair"], quantity=2, discount=D("60.00"))])
@@ -156,4 +175,5 @@ def test_the_migration_fills_the_sources_of_orders_placed_before(shop):
     line = OrderLine.objects.get(order=order)
     assert line.automatic_discount_name == "Semana del Hogar"
     assert rows(order_selectors.order_discount_sources(Order.objects.get(pk=order.pk))) == [
-        ("offer", "Semana del Hogar", D("60.00"))]
+        ("offer", "Semana del Hogar", D("60.00"))
+    ]

@@ -14,7 +14,14 @@ from promotions.models import AutomaticDiscount, Scope
 from promotions.services import discount_changed, discount_prices_sync
 from promotions.tasks import sync_discount_prices
 from tests.factories import (
-    BrandFactory, CategoryFactory, FamilyFactory, ProductFactory, VariantFactory, ahead, amount_off, percent_off,
+    BrandFactory,
+    CategoryFactory,
+    FamilyFactory,
+    ProductFactory,
+    VariantFactory,
+    ahead,
+    amount_off,
+    percent_off,
 )
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +74,9 @@ def test_facet_counts_cached_before_a_discount_are_not_served_after_it(client, a
 
 
 def test_prices_follow_the_window_when_beat_runs(aisle):
-    discount = percent_off("20", scope=Scope.PRODUCTS, products=[aisle["Alta"]], starts_at=ahead(hours=1),
-                           ends_at=ahead(hours=2))
+    discount = percent_off(
+        "20", scope=Scope.PRODUCTS, products=[aisle["Alta"]], starts_at=ahead(hours=1), ends_at=ahead(hours=2)
+    )
     assert Product.objects.get(pk=aisle["Alta"].pk).sale_price == D("300.00")  # not started
     assert discount_prices_sync(now=discount.starts_at + timedelta(minutes=1)) == 1
     assert Product.objects.get(pk=aisle["Alta"].pk).sale_price == D("240.00")

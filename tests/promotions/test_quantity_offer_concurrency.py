@@ -10,19 +10,31 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from cart.services import Cart, cart_add
+from cart.store import LineKey, cart_store
 from demo.shipping import load_demo_shipping
 from inventory.models import Reservation
+from inventory.selectors import reservations_held
 from orders.models import Order
 from payments.services import payment_method_ensure_test_gateway
 from promotions.models import QuantityOffer, Scope
 from promotions.services import quantity_offer_create
 from tests.factories import (
-    ON_POSTGRESQL, ProductFactory, VariantFactory, WarehouseFactory, add, delivery_accepted as delivery,
-    details_accepted as details, place, review_key, stock,
+    ON_POSTGRESQL,
+    ProductFactory,
+    VariantFactory,
+    WarehouseFactory,
+    add,
+    place,
+    review_key,
+    stock,
 )
-from cart.services import Cart, cart_add
-from cart.store import LineKey, cart_store
-from inventory.selectors import reservations_held
+from tests.factories import (
+    delivery_accepted as delivery,
+)
+from tests.factories import (
+    details_accepted as details,
+)
 from tests.threads import run_in_threads
 
 pytestmark = [pytest.mark.django_db(transaction=True), ON_POSTGRESQL]
@@ -37,8 +49,14 @@ def test_two_carts_for_the_last_gift_unit():
     lamp = VariantFactory(sku="LAMP", product=ProductFactory(base_price=D("100.00")))
     stock(chair, warehouse, 20)
     stock(lamp, warehouse, 1)
-    quantity_offer_create(name="Lámpara de regalo", kind=QuantityOffer.Kind.BUY_X_GET_GIFT, buy_quantity=2,
-                          gift_variant=lamp, scope=Scope.PRODUCTS, products=[chair.product])
+    quantity_offer_create(
+        name="Lámpara de regalo",
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=2,
+        gift_variant=lamp,
+        scope=Scope.PRODUCTS,
+        products=[chair.product],
+    )
     buyers = []
     for index in range(BUYERS):
         # Each cart's hold lapses at once, so both carts get the one gift and reach the review.
@@ -58,8 +76,14 @@ def test_two_carts_for_the_last_gift_unit():
     order = Order.objects.get()
     gift = order.lines.get(sku="LAMP")
     assert gift.line_total == 0 and gift.offer_discount == D("100.00")
-    assert sum(Reservation.objects.active().filter(stock_level__variant=lamp, order_id__isnull=False)
-               .values_list("quantity", flat=True)) == 1
+    assert (
+        sum(
+            Reservation.objects.active()
+            .filter(stock_level__variant=lamp, order_id__isnull=False)
+            .values_list("quantity", flat=True)
+        )
+        == 1
+    )
     call_command("inventory_verify", verbosity=0)
 
 
@@ -69,8 +93,14 @@ def _gift_shop(*, gift_units: int):
     lamp = VariantFactory(sku="LAMP", product=ProductFactory(base_price=D("100.00")))
     stock(chair, warehouse, 20)
     stock(lamp, warehouse, gift_units)
-    offer = quantity_offer_create(name="Lámpara de regalo", kind=QuantityOffer.Kind.BUY_X_GET_GIFT, buy_quantity=2,
-                                  gift_variant=lamp, scope=Scope.PRODUCTS, products=[chair.product])
+    offer = quantity_offer_create(
+        name="Lámpara de regalo",
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=2,
+        gift_variant=lamp,
+        scope=Scope.PRODUCTS,
+        products=[chair.product],
+    )
     return lamp, offer
 
 

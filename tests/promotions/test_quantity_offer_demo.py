@@ -8,7 +8,10 @@ import pytest
 
 from demo.management.commands.demo_data import DEMO_STEPS, ensure_demo_quantity_offer_order, ensure_demo_receipts
 from demo.promotions import (
-    DEMO_GIFT_OFFER, load_demo_gift_offer_order, load_demo_promotions, load_demo_quantity_offer_order,
+    DEMO_GIFT_OFFER,
+    load_demo_gift_offer_order,
+    load_demo_promotions,
+    load_demo_quantity_offer_order,
 )
 from demo.shipping import load_demo_shipping
 from payments.services import payment_method_ensure_test_gateway
@@ -31,8 +34,10 @@ def test_the_demo_runs_a_3x2_and_a_second_at_half_and_orders_a_3x2(django_captur
 
     load_demo_promotions()
     load_demo_promotions()
-    assert sorted(QuantityOffer.objects.live().values_list("name", flat=True)) == ["2do al 50 % en gorras",
-                                                                                    "3x2 en polos"]
+    assert sorted(QuantityOffer.objects.live().values_list("name", flat=True)) == [
+        "2do al 50 % en gorras",
+        "3x2 en polos",
+    ]
     polo.product.refresh_from_db()
     cap.refresh_from_db()
     assert (polo.product.promo_badge, cap.promo_badge) == ("3x2", "2do al 50 %")
@@ -51,7 +56,8 @@ def test_the_demo_runs_a_3x2_and_a_second_at_half_and_orders_a_3x2(django_captur
 
 
 def test_the_demo_gives_a_mouse_with_a_desk_and_its_boleta_sends_it_as_a_free_transfer(
-        django_capture_on_commit_callbacks):
+    django_capture_on_commit_callbacks,
+):
     load_demo_shipping()
     payment_method_ensure_test_gateway()
     desks, mice = CategoryFactory(slug="escritorios"), CategoryFactory(slug="mouse")

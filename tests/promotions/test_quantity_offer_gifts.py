@@ -23,8 +23,18 @@ from promotions.models import QuantityOffer, Scope
 from promotions.services import quantity_offer_badges_sync, quantity_offer_create
 from returns.services import _paid_per_unit
 from tests.factories import (
-    ProductFactory, UserFactory, VariantFactory, add, checkout_or_none as checkout, coupon,
-    details_accepted as details, stock,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    add,
+    coupon,
+    stock,
+)
+from tests.factories import (
+    checkout_or_none as checkout,
+)
+from tests.factories import (
+    details_accepted as details,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
@@ -33,9 +43,15 @@ OFFER_NAME = "Lleva 2 sillas, llévate una lámpara"
 
 
 def gift_offer(product, gift, *, buy=2, **extra):
-    return quantity_offer_create(name=extra.pop("name", OFFER_NAME), kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
-                                 buy_quantity=buy, gift_variant=gift, scope=Scope.PRODUCTS, products=[product],
-                                 **extra)
+    return quantity_offer_create(
+        name=extra.pop("name", OFFER_NAME),
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=buy,
+        gift_variant=gift,
+        scope=Scope.PRODUCTS,
+        products=[product],
+        **extra,
+    )
 
 
 def held(cart, variant) -> int:
@@ -167,8 +183,9 @@ def test_the_gift_line_cannot_be_increased_and_extra_units_are_paid(shop, cart):
 def test_the_view_refuses_a_changed_gift_quantity_in_spanish(client, shop):
     offer = gift_offer(shop["chair"].product, shop["lamp"])
     add(client, "CHAIR", 2)
-    response = client.post(reverse("cart:update"), {"line": f"{shop['lamp'].pk}:g{offer.pk}", "quantity": "5"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("cart:update"), {"line": f"{shop['lamp'].pk}:g{offer.pk}", "quantity": "5"}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200 and "no se pueden cambiar" in response.content.decode()
     response = client.post(reverse("cart:remove"), {"line": f"{shop['lamp'].pk}:g{offer.pk}"})
     assert response.status_code == 302

@@ -23,26 +23,54 @@ from orders.models import OrderEmail
 from promotions.models import QuantityOffer, Scope
 from promotions.services import quantity_offer_badges_sync, quantity_offer_create
 from tests.factories import (
-    KitFactory, KitItemFactory, ProductFactory, VariantFactory, add, checkout_or_none as checkout, coupon,
-    percent_off, stock,
+    KitFactory,
+    KitItemFactory,
+    ProductFactory,
+    VariantFactory,
+    add,
+    coupon,
+    percent_off,
+    stock,
+)
+from tests.factories import (
+    checkout_or_none as checkout,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
 
 
 def three_for_two(*products, name="3x2 Polos", **extra):
-    return quantity_offer_create(name=name, kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2,
-                                 scope=Scope.PRODUCTS, products=list(products), **extra)
+    return quantity_offer_create(
+        name=name,
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=list(products),
+        **extra,
+    )
 
 
 def second_at_half(*products, name="2do al 50 %"):
-    return quantity_offer_create(name=name, kind=QuantityOffer.Kind.NTH_UNIT_PERCENT, buy_quantity=2,
-                                 percent=D("50"), scope=Scope.PRODUCTS, products=list(products))
+    return quantity_offer_create(
+        name=name,
+        kind=QuantityOffer.Kind.NTH_UNIT_PERCENT,
+        buy_quantity=2,
+        percent=D("50"),
+        scope=Scope.PRODUCTS,
+        products=list(products),
+    )
 
 
 def gift_offer(product, gift, *, buy=2, name="Lleva 2 sillas, llévate una lámpara"):
-    return quantity_offer_create(name=name, kind=QuantityOffer.Kind.BUY_X_GET_GIFT, buy_quantity=buy,
-                                 gift_variant=gift, scope=Scope.PRODUCTS, products=[product])
+    return quantity_offer_create(
+        name=name,
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=buy,
+        gift_variant=gift,
+        scope=Scope.PRODUCTS,
+        products=[product],
+    )
 
 
 def priced(*lines, **kwargs):
@@ -103,8 +131,11 @@ def test_on_top_of_the_automatic_discount_and_under_a_coupon(shop):
     coupon("HOGAR10", value="10")
     cart = priced((shop["chair"], 3), coupon_code="HOGAR10")
     # 3 × 180 = 540; the 3x2 takes one 180 off; the coupon 10 % of the 360 left
-    assert rows(cart.discount_sources) == [("offer", "Semana del Hogar", D("60.00")), ("offer", "3x2 Sillas", D("180.00")),
-                                           ("coupon", "Cupón HOGAR10 (−10 %)", D("36.00"))]
+    assert rows(cart.discount_sources) == [
+        ("offer", "Semana del Hogar", D("60.00")),
+        ("offer", "3x2 Sillas", D("180.00")),
+        ("coupon", "Cupón HOGAR10 (−10 %)", D("36.00")),
+    ]
     assert cart.total == D("324.00") and cart.goods_total == D("360.00")
 
 
@@ -119,8 +150,9 @@ def test_a_kit_line_takes_no_quantity_offer(client, shop):
 def test_outside_its_window_or_inactive_it_gives_nothing(shop):
     now = timezone.now()
     three_for_two(shop["chair"].product, starts_at=now + timedelta(days=1))
-    three_for_two(shop["chair"].product, name="Vencido", starts_at=now - timedelta(days=9),
-                  ends_at=now - timedelta(days=1))
+    three_for_two(
+        shop["chair"].product, name="Vencido", starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=1)
+    )
     assert priced((shop["chair"], 3)).offer_discount == 0
     assert Product.objects.get(pk=shop["chair"].product_id).promo_badge == ""
 
@@ -200,7 +232,9 @@ def test_the_order_keeps_the_offer_part_and_its_name(client, shop):
     assert lines["CHAIR"].line_total == D("400.00") and lines["LAMP"].line_total == D("150.00")
     assert order.discount_total == D("250.00")
     assert rows(order_selectors.order_discount_sources(order)) == [
-        ("offer", "3x2 Sillas", D("200.00")), ("offer", "2do al 50 %", D("50.00"))]
+        ("offer", "3x2 Sillas", D("200.00")),
+        ("offer", "2do al 50 %", D("50.00")),
+    ]
     assert lines["CHAIR"].unit_paid == D("133.33")
 
     page = client.get(reverse("orders:guest_detail", args=[order.number])).content.decode()
@@ -226,13 +260,15 @@ def test_a_gift_order_line_is_free(client, shop):
 
 
 def test_the_parts_constraint_counts_the_offer_part(shop):
+    from dataclasses import replace
+
     from django.db import IntegrityError, transaction
 
     from tests.factories import line_for, make_order
 
-    from dataclasses import replace
-
-    data = replace(line_for(shop["chair"], quantity=3), offer_discount=D("200.00"))  # a part larger than the line's discount: refused by the database
+    data = replace(
+        line_for(shop["chair"], quantity=3), offer_discount=D("200.00")
+    )  # a part larger than the line's discount: refused by the database
     with pytest.raises(IntegrityError), transaction.atomic():
         make_order(lines=[data])
 
@@ -247,19 +283,31 @@ def offer_admin_client(client):
     return client
 
 
-BASE_FORM = {"name": "Oferta", "buy_quantity": "3", "gift_quantity": "1", "priority": "0", "is_active": "on",
-             "starts_at_0": "01/01/2026", "starts_at_1": "00:00", "ends_at_0": "", "ends_at_1": "",
-             "scope": "everything"}
+BASE_FORM = {
+    "name": "Oferta",
+    "buy_quantity": "3",
+    "gift_quantity": "1",
+    "priority": "0",
+    "is_active": "on",
+    "starts_at_0": "01/01/2026",
+    "starts_at_1": "00:00",
+    "ends_at_0": "",
+    "ends_at_1": "",
+    "scope": "everything",
+}
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"kind": "buy_n_pay_m", "pay_quantity": "3"}, "Las unidades pagadas van de 1"),
-    ({"kind": "buy_n_pay_m", "pay_quantity": ""}, "Las unidades pagadas van de 1"),
-    ({"kind": "buy_n_pay_m", "buy_quantity": "1", "pay_quantity": "1"}, "necesita N de 2 o más"),
-    ({"kind": "nth_unit_percent", "percent": "0"}, "Un porcentaje va de 1 a 100"),
-    ({"kind": "nth_unit_percent", "percent": "101"}, "Un porcentaje va de 1 a 100"),
-    ({"kind": "buy_x_get_gift"}, "Elige el producto de regalo"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"kind": "buy_n_pay_m", "pay_quantity": "3"}, "Las unidades pagadas van de 1"),
+        ({"kind": "buy_n_pay_m", "pay_quantity": ""}, "Las unidades pagadas van de 1"),
+        ({"kind": "buy_n_pay_m", "buy_quantity": "1", "pay_quantity": "1"}, "necesita N de 2 o más"),
+        ({"kind": "nth_unit_percent", "percent": "0"}, "Un porcentaje va de 1 a 100"),
+        ({"kind": "nth_unit_percent", "percent": "101"}, "Un porcentaje va de 1 a 100"),
+        ({"kind": "buy_x_get_gift"}, "Elige el producto de regalo"),
+    ],
+)
 def test_the_admin_refuses_a_bad_offer_in_spanish(offer_admin_client, shop, fields, message):
     response = offer_admin_client.post(reverse("admin:promotions_quantityoffer_add"), {**BASE_FORM, **fields})
     assert response.status_code == 200
@@ -270,8 +318,9 @@ def test_the_admin_refuses_a_bad_offer_in_spanish(offer_admin_client, shop, fiel
 def test_the_admin_creates_an_offer_and_states_the_stacking_rule(offer_admin_client, shop):
     page = offer_admin_client.get(reverse("admin:promotions_quantityoffer_add")).content.decode()
     assert "Cómo se combina" in page
-    response = offer_admin_client.post(reverse("admin:promotions_quantityoffer_add"),
-                                 {**BASE_FORM, "kind": "buy_n_pay_m", "pay_quantity": "2"})
+    response = offer_admin_client.post(
+        reverse("admin:promotions_quantityoffer_add"), {**BASE_FORM, "kind": "buy_n_pay_m", "pay_quantity": "2"}
+    )
     assert response.status_code == 302
     assert Product.objects.get(pk=shop["chair"].product_id).promo_badge == "3x2"
     assert "3x2" in offer_admin_client.get(reverse("admin:promotions_quantityoffer_changelist")).content.decode()

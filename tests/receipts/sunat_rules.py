@@ -43,10 +43,16 @@ def _free_line_breaches(line, position: int, a: dict) -> list[str]:
     if a["price_type"] != "02":
         breaches.append(f"3234 line {position}: a free line's price is referential (type 02), not {a['price_type']}")
     if abs(a["value"] - a["unit_price"] * a["quantity"]) > ONE:
-        breaches.append(f"3271 line {position}: value {a['value']} is not quantity × referential value "
-                        f"= {a['unit_price'] * a['quantity']}")
-    affectation = "".join(line.xpath(f"cac:TaxTotal/cac:TaxSubtotal[{FREE_SCHEME}]/cac:TaxCategory/"
-                                     "cbc:TaxExemptionReasonCode/text()", namespaces=NS))
+        breaches.append(
+            f"3271 line {position}: value {a['value']} is not quantity × referential value "
+            f"= {a['unit_price'] * a['quantity']}"
+        )
+    affectation = "".join(
+        line.xpath(
+            f"cac:TaxTotal/cac:TaxSubtotal[{FREE_SCHEME}]/cac:TaxCategory/cbc:TaxExemptionReasonCode/text()",
+            namespaces=NS,
+        )
+    )
     if affectation == "15" and a["value"] > Decimal("0.06") and a["tax"] == 0:
         breaches.append(f"3111 line {position}: a taxed bonificación states its IGV")
     return breaches
@@ -54,18 +60,23 @@ def _free_line_breaches(line, position: int, a: dict) -> list[str]:
 
 def _sold_line_breaches(line, position: int, a: dict, *, credit: bool) -> list[str]:
     breaches = []
-    quantity, value, tax, unit_value, unit_price = (a[k] for k in ("quantity", "value", "tax", "unit_value",
-                                                                   "unit_price"))
+    quantity, value, tax, unit_value, unit_price = (
+        a[k] for k in ("quantity", "value", "tax", "unit_value", "unit_price")
+    )
     if a["price_type"] == "02" and unit_price > 0:
         breaches.append(f"3224 line {position}: a referential price (type 02) on a line that is not free")
     if credit and a["allowances"]:
         breaches.append(f"line {position}: a credit note line carries no allowance; its unit value is net")
     if abs(unit_price - (value + tax) / quantity) > ONE:
-        breaches.append(f"{'4288' if credit else '3270/4287'} line {position}: unit price {unit_price} is not "
-                        f"(value + IGV) / quantity = {(value + tax) / quantity}")
+        breaches.append(
+            f"{'4288' if credit else '3270/4287'} line {position}: unit price {unit_price} is not "
+            f"(value + IGV) / quantity = {(value + tax) / quantity}"
+        )
     if abs(value - (unit_value * quantity - a["allowances"])) > ONE:
-        breaches.append(f"{'3271/4288' if credit else '3271'} line {position}: value {value} is not quantity × "
-                        f"unit value − discounts = {unit_value * quantity - a['allowances']}")
+        breaches.append(
+            f"{'3271/4288' if credit else '3271'} line {position}: value {value} is not quantity × "
+            f"unit value − discounts = {unit_value * quantity - a['allowances']}"
+        )
     for allowance in line.findall("cac:AllowanceCharge", NS):
         base = Decimal(allowance.findtext("cbc:BaseAmount", namespaces=NS))
         factor = Decimal(allowance.findtext("cbc:MultiplierFactorNumeric", namespaces=NS))
@@ -83,8 +94,9 @@ def sunat_rule_breaches(xml: str, *, file_name: str) -> list[str]:
     series, number = document.findtext("cbc:ID", namespaces=NS).split("-")
     if file_name.split("-")[2:] != [series, number]:
         breaches.append(f"1036: the file name {file_name} does not carry cbc:ID {series}-{number} as written")
-    line_tag, quantity_tag = ("cac:CreditNoteLine", "cbc:CreditedQuantity") if credit else ("cac:InvoiceLine",
-                                                                                           "cbc:InvoicedQuantity")
+    line_tag, quantity_tag = (
+        ("cac:CreditNoteLine", "cbc:CreditedQuantity") if credit else ("cac:InvoiceLine", "cbc:InvoicedQuantity")
+    )
     lines = document.findall(line_tag, NS)
     sold = []
     for position, line in enumerate(lines, start=1):
@@ -97,7 +109,10 @@ def sunat_rule_breaches(xml: str, *, file_name: str) -> list[str]:
     # The document's value and tax are those of what was sold: free lines stay out of both.
     values = sum((Decimal(line.findtext("cbc:LineExtensionAmount", namespaces=NS)) for line in sold), Decimal("0"))
     taxes = sum((Decimal(line.findtext("cac:TaxTotal/cbc:TaxAmount", namespaces=NS)) for line in sold), Decimal("0"))
-    if len(sold) < len(lines) and _amount(document, f"cac:TaxTotal/cac:TaxSubtotal[{FREE_SCHEME}]/cbc:TaxableAmount") <= 0:
+    if (
+        len(sold) < len(lines)
+        and _amount(document, f"cac:TaxTotal/cac:TaxSubtotal[{FREE_SCHEME}]/cbc:TaxableAmount") <= 0
+    ):
         breaches.append("2641: free lines need the document's total of free transfers (tax 9996)")
     totals = document.find("cac:LegalMonetaryTotal", NS)
     if Decimal(totals.findtext("cbc:LineExtensionAmount", namespaces=NS)) != values:

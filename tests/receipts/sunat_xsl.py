@@ -21,8 +21,11 @@ import pytest
 
 SAXON_JAR = Path("/usr/share/java/Saxon-HE.jar")
 DRIVER = Path(__file__).parent / "sunat" / "SunatCheck.java"
-STYLESHEETS = {"01": "ValidaExprRegFactura-2.0.1.xsl", "03": "ValidaExprRegBoleta-2.0.1.xsl",
-               "07": "ValidaExprRegNC-2.0.1.xsl"}
+STYLESHEETS = {
+    "01": "ValidaExprRegFactura-2.0.1.xsl",
+    "03": "ValidaExprRegBoleta-2.0.1.xsl",
+    "07": "ValidaExprRegNC-2.0.1.xsl",
+}
 _RULE = re.compile(r"(\d{4}) - (.*)$")
 
 
@@ -81,12 +84,22 @@ def sunat_verdicts(receipts) -> list[Verdict]:
             path.write_text(receipt.xml, encoding="utf-8")
             names[str(path)] = receipt.file_name
             requests.append(f"{folder / STYLESHEETS[receipt.kind]}\t{receipt.file_name}.zip\t{path}")
-        run = subprocess.run(["java", "-cp", str(SAXON_JAR), str(DRIVER)], input="\n".join(requests) + "\n",
-                             capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            ["java", "-cp", str(SAXON_JAR), str(DRIVER)],
+            input="\n".join(requests) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         verdicts = []
         for line in run.stdout.splitlines():
             path, error, observations = (line.split("\t") + ["", ""])[:3]
-            verdicts.append(Verdict(file_name=names[path], error=_rule(error) if error else "",
-                                    observations=tuple(o for o in observations.split(" | ") if o)))
+            verdicts.append(
+                Verdict(
+                    file_name=names[path],
+                    error=_rule(error) if error else "",
+                    observations=tuple(o for o in observations.split(" | ") if o),
+                )
+            )
     assert len(verdicts) == len(requests), run.stderr[-3000:]
     return verdicts

@@ -10,21 +10,25 @@ from receipts.amounts import spread
 from receipts.models import ReceiptKind
 from receipts.services import receipt_issue_for_order
 from receipts.words import amount_in_words
-from tests.factories import BUYER_DNI, make_priced_order as make_order, pay
+from tests.factories import BUYER_DNI, pay
+from tests.factories import make_priced_order as make_order
 
 
-@pytest.mark.parametrize("amount, words", [
-    ("1799.99", "SON: MIL SETECIENTOS NOVENTA Y NUEVE CON 99/100 SOLES"),
-    ("0.50", "SON: CERO CON 50/100 SOLES"),
-    ("1.00", "SON: UNO CON 00/100 SOLES"),
-    ("100.00", "SON: CIEN CON 00/100 SOLES"),
-    ("115.10", "SON: CIENTO QUINCE CON 10/100 SOLES"),
-    ("21000.00", "SON: VEINTIÚN MIL CON 00/100 SOLES"),
-    ("31500.05", "SON: TREINTA Y UN MIL QUINIENTOS CON 05/100 SOLES"),
-    ("101000.00", "SON: CIENTO UN MIL CON 00/100 SOLES"),
-    ("1000000.00", "SON: UN MILLÓN CON 00/100 SOLES"),
-    ("21000001.00", "SON: VEINTIÚN MILLONES UNO CON 00/100 SOLES"),
-])
+@pytest.mark.parametrize(
+    "amount, words",
+    [
+        ("1799.99", "SON: MIL SETECIENTOS NOVENTA Y NUEVE CON 99/100 SOLES"),
+        ("0.50", "SON: CERO CON 50/100 SOLES"),
+        ("1.00", "SON: UNO CON 00/100 SOLES"),
+        ("100.00", "SON: CIEN CON 00/100 SOLES"),
+        ("115.10", "SON: CIENTO QUINCE CON 10/100 SOLES"),
+        ("21000.00", "SON: VEINTIÚN MIL CON 00/100 SOLES"),
+        ("31500.05", "SON: TREINTA Y UN MIL QUINIENTOS CON 05/100 SOLES"),
+        ("101000.00", "SON: CIENTO UN MIL CON 00/100 SOLES"),
+        ("1000000.00", "SON: UN MILLÓN CON 00/100 SOLES"),
+        ("21000001.00", "SON: VEINTIÚN MILLONES UNO CON 00/100 SOLES"),
+    ],
+)
 def test_amount_in_words_uses_peruvian_forms(amount, words):
     assert amount_in_words(Decimal(amount)) == words
 
@@ -51,13 +55,22 @@ def test_receipt_totals_equal_the_order_to_the_cent_over_many_generated_orders()
         count = rng.randint(1, 4)
         prices = [f"{rng.randint(100, 500000) / 100:.2f}" for _ in range(count)]
         quantities = [rng.randint(1, 3) for _ in range(count)]
-        discounts = [f"{rng.randint(0, int(Decimal(p) * q * 30)) / 100:.2f}" if rng.random() < 0.5 else "0.00"
-                     for p, q in zip(prices, quantities, strict=True)]
+        discounts = [
+            f"{rng.randint(0, int(Decimal(p) * q * 30)) / 100:.2f}" if rng.random() < 0.5 else "0.00"
+            for p, q in zip(prices, quantities, strict=True)
+        ]
         room = sum(Decimal(p) * q - Decimal(d) for p, q, d in zip(prices, quantities, discounts, strict=True))
         order_discount = f"{rng.randint(0, int(room * 20)) / 100:.2f}" if rng.random() < 0.5 else "0.00"
         shipping = rng.choice(["0.00", "9.90", "15.00", f"{rng.randint(1, 9999) / 100:.2f}"])
-        order = make_order(prices=prices, quantities=quantities, discounts=discounts, order_discount=order_discount,
-                           shipping=shipping, document_type="dni", document=BUYER_DNI)
+        order = make_order(
+            prices=prices,
+            quantities=quantities,
+            discounts=discounts,
+            order_discount=order_discount,
+            shipping=shipping,
+            document_type="dni",
+            document=BUYER_DNI,
+        )
         pay(order)
         receipt = receipt_issue_for_order(order_id=order.pk)
         order.refresh_from_db()

@@ -9,14 +9,16 @@ from django.db import connection, transaction
 from receipts import tasks
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import ReceiptError, credit_note_issue, receipt_issue_for_order
-from tests.factories import BUYER_DNI, BUYER_RUC, make_priced_order as make_order, pay
+from tests.factories import BUYER_DNI, BUYER_RUC, pay
+from tests.factories import make_priced_order as make_order
 from tests.threads import run_in_threads
 
 THREADS = 12
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL (SQLite serialises writers)"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -31,8 +33,12 @@ def _issue_inline(monkeypatch):
 
 
 def test_concurrent_payments_get_gapless_unique_numbers_per_series():
-    orders = [make_order(document_type="ruc", document=BUYER_RUC) if i % 3 == 0 else
-              make_order(document_type="dni", document=BUYER_DNI) for i in range(THREADS)]
+    orders = [
+        make_order(document_type="ruc", document=BUYER_RUC)
+        if i % 3 == 0
+        else make_order(document_type="dni", document=BUYER_DNI)
+        for i in range(THREADS)
+    ]
     _results, errors = run_in_threads(lambda i: pay(orders[i]), THREADS)
     assert errors == []
     for series, kind in (("F001", ReceiptKind.FACTURA), ("B001", ReceiptKind.BOLETA)):

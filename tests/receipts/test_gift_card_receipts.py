@@ -18,16 +18,29 @@ from tests.receipts.judge import judge_all
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("sunat")]
 
 
-def test_goods_paid_partly_with_a_gift_card_get_a_boleta_of_their_full_price(shop, certificate,
-                                                                              django_capture_on_commit_callbacks):
+def test_goods_paid_partly_with_a_gift_card_get_a_boleta_of_their_full_price(
+    shop, certificate, django_capture_on_commit_callbacks
+):
     method, variant = shop
     staff = UserFactory(is_staff=True)
-    card = gift_card_issue(actor=staff, amount="50", recipient_name="Luis", recipient_email="luis@example.pe",
-                           sender_name="Rosa", reason="Prueba")
+    card = gift_card_issue(
+        actor=staff,
+        amount="50",
+        recipient_name="Luis",
+        recipient_email="luis@example.pe",
+        sender_name="Rosa",
+        reason="Prueba",
+    )
     customer = UserFactory(email="luis@example.pe")
     with django_capture_on_commit_callbacks(execute=True):
-        order = checkout_order(customer=customer, variants=[(variant("129.00"), 1)], method=method, key="g",
-                               gift_card_code=card.code, gift_card_amount="50.00")
+        order = checkout_order(
+            customer=customer,
+            variants=[(variant("129.00"), 1)],
+            method=method,
+            key="g",
+            gift_card_code=card.code,
+            gift_card_amount="50.00",
+        )
         payment = pay(order)
     order.refresh_from_db()
     assert order.payment_status == "paid" and payment.amount == order.total - Decimal("50.00")
@@ -41,8 +54,13 @@ def test_goods_paid_partly_with_a_gift_card_get_a_boleta_of_their_full_price(sho
 
 def test_a_gift_card_sale_issues_no_receipt_now_nor_in_the_sweep(django_capture_on_commit_callbacks):
     buyer = UserFactory()
-    details = gift_card_details_clean(amount="300", recipient_name="Ana", recipient_email="ana@example.pe",
-                                      sender_name="Rosa", deliver_on=timezone.localdate())
+    details = gift_card_details_clean(
+        amount="300",
+        recipient_name="Ana",
+        recipient_email="ana@example.pe",
+        sender_name="Rosa",
+        deliver_on=timezone.localdate(),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         order = order_create_for_gift_cards(customer=buyer, email=buyer.email, cards=[details], idempotency_key="s")
         pay(order)

@@ -17,10 +17,13 @@ from payments.models import Payment
 from payments.services.refunds import refund_approve, refund_request
 from receipts.models import BuyerDocument, CreditReason, Receipt, ReceiptKind
 from receipts.services import (
-    ReceiptError, credit_note_issue, receipt_issue_for_order, receipts_issue_missing,
+    ReceiptError,
+    credit_note_issue,
+    receipt_issue_for_order,
+    receipts_issue_missing,
 )
-from tests.factories import BUYER_DNI, BUYER_RUC, UserFactory, make_priced_order as make_order, pay
-
+from tests.factories import BUYER_DNI, BUYER_RUC, UserFactory, pay
+from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +105,10 @@ def test_paying_issues_the_receipt_after_commit_and_mails_it_once(django_capture
     assert receipt.kind == ReceiptKind.FACTURA and receipt.emailed_at is not None
     [message] = [m for m in mail.outbox if receipt.full_number in m.subject]
     assert message.to == ["rosa@example.pe"]
-    assert [name for name, _content, _type in message.attachments] == [f"{receipt.file_name}.pdf",
-                                                                         f"{receipt.file_name}.xml"]
+    assert [name for name, _content, _type in message.attachments] == [
+        f"{receipt.file_name}.pdf",
+        f"{receipt.file_name}.xml",
+    ]
     assert message.attachments[0][1].startswith(b"%PDF")
     from receipts.tasks import email_receipt
 
@@ -153,8 +158,12 @@ def test_a_succeeded_refund_issues_a_credit_note_referencing_the_original(staff,
     assert (note.series, note.number, note.original, note.source) == ("FC01", 1, original, f"refund:{refund.pk}")
     assert note.reason_code == CreditReason.DECREASE and note.total == Decimal("20.00")  # no goods came back
     assert note.taxable_total + note.igv_total == note.total
-    rest = refund_request(payment=Payment.objects.get(pk=payment.pk), amount=str(order.total - Decimal("20.00")),
-                          reason="Devolución del resto", actor=support)
+    rest = refund_request(
+        payment=Payment.objects.get(pk=payment.pk),
+        amount=str(order.total - Decimal("20.00")),
+        reason="Devolución del resto",
+        actor=support,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         refund_approve(refund=rest, actor=boss)
     assert sum(n.total for n in original.credit_notes.all()) == original.total
@@ -175,7 +184,8 @@ def test_a_whole_refund_of_an_unshipped_order_annuls_it_with_its_lines(staff, dj
     assert note.series == "BC01" and note.reason_code == CreditReason.CANCELLATION
     assert note.source == f"cancel:{order.pk}"
     assert [(line.description, line.total) for line in note.lines.all()] == [
-        (line.description, line.total) for line in original.lines.all()]
+        (line.description, line.total) for line in original.lines.all()
+    ]
     assert (note.total, note.igv_total) == (original.total, original.igv_total)
     assert receipts_issue_missing(notify=False) == (0, [])
 
@@ -210,8 +220,10 @@ def test_a_credit_note_never_exceeds_its_original_and_one_source_gets_one_note()
     assert original.credit_notes.count() == 2
 
 
-@pytest.mark.parametrize("amount, reason", [("0", "07"), ("-5", "07"), ("abc", "07"), ("1.001", "07"),
-                                            ("NaN", "07"), ("5.00", "99"), ("5.00", "")])
+@pytest.mark.parametrize(
+    "amount, reason",
+    [("0", "07"), ("-5", "07"), ("abc", "07"), ("1.001", "07"), ("NaN", "07"), ("5.00", "99"), ("5.00", "")],
+)
 def test_bad_credit_note_requests_are_refused(amount, reason):
     order = make_order()
     pay(order)
@@ -241,11 +253,12 @@ def test_the_sweep_issues_a_missing_credit_note(staff):
 
 
 def test_the_tasks_log_refusals_and_the_beat_heals_lost_receipts(settings, caplog):
+    from core import jobs
     from receipts import tasks
 
-    from core import jobs
-
-    assert next(work for work in jobs.registered() if work.name == "receipts.issue").sweep == tasks.issue_missing_receipts
+    assert (
+        next(work for work in jobs.registered() if work.name == "receipts.issue").sweep == tasks.issue_missing_receipts
+    )
     unpaid = make_order()
     assert tasks.issue_receipt(unpaid.pk) == ""
     assert "not issued" in caplog.text
@@ -273,13 +286,18 @@ def test_a_cancelled_paid_order_gets_one_note_that_annuls_it(django_capture_on_c
         pay(order)  # the rest (114.90) through the test gateway
     boleta = Receipt.objects.get(order=order, kind=ReceiptKind.BOLETA)
     with django_capture_on_commit_callbacks(execute=True):
-        order_cancel(order=Order.objects.get(pk=order.pk), actor=UserFactory(is_staff=True), reason="Sin stock",
-                     by_customer=False)
+        order_cancel(
+            order=Order.objects.get(pk=order.pk),
+            actor=UserFactory(is_staff=True),
+            reason="Sin stock",
+            by_customer=False,
+        )
     note = Receipt.objects.get(kind=ReceiptKind.CREDIT_NOTE)
     assert (note.original, note.source, note.series) == (boleta, f"cancel:{order.pk}", "BC01")
     assert (note.total, note.reason_code) == (boleta.total, CreditReason.CANCELLATION)
     assert [(line.sku, line.quantity, line.total) for line in note.lines.all()] == [
-        (line.sku, line.quantity, line.total) for line in boleta.lines.all()]
+        (line.sku, line.quantity, line.total) for line in boleta.lines.all()
+    ]
     assert order.number in note.reason
     assert credit_note_for_cancelled_order(order_id=order.pk) == note  # replayed: the same note
     refund = Refund.objects.get(payment__order=order)
@@ -325,7 +343,8 @@ def test_the_sweep_leaves_causes_noted_the_old_way_alone(gateway_order, warehous
     request = received_return(gateway_order, staff, warehouse)
     return_resolve(request=request, actor=staff)  # its on-commit note task never runs here
     credit = StoreCredit.objects.get(return_request=request)
-    credit_note_issue(receipt=boleta, amount=credit.amount, reason_code=CreditReason.ITEM_RETURN,
-                      source=f"credit:{credit.pk}")
+    credit_note_issue(
+        receipt=boleta, amount=credit.amount, reason_code=CreditReason.ITEM_RETURN, source=f"credit:{credit.pk}"
+    )
     assert receipts_issue_missing(notify=False) == (0, [])
     assert Receipt.objects.filter(kind=ReceiptKind.CREDIT_NOTE).count() == 1

@@ -29,13 +29,31 @@ def test_a_3x2_boleta_carries_the_offer_as_line_allowances(shop, certificate, dj
     method, variant = shop
     customer = UserFactory(email="rosa@example.pe")
     polo, gorra = variant("59.90"), variant("39.90")
-    quantity_offer_create(name="3x2 Polos", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2,
-                          scope=Scope.PRODUCTS, products=[polo.product])
-    quantity_offer_create(name="2do al 50 %", kind=QuantityOffer.Kind.NTH_UNIT_PERCENT, buy_quantity=2,
-                          percent=Decimal("50"), scope=Scope.PRODUCTS, products=[gorra.product])
+    quantity_offer_create(
+        name="3x2 Polos",
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=[polo.product],
+    )
+    quantity_offer_create(
+        name="2do al 50 %",
+        kind=QuantityOffer.Kind.NTH_UNIT_PERCENT,
+        buy_quantity=2,
+        percent=Decimal("50"),
+        scope=Scope.PRODUCTS,
+        products=[gorra.product],
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        order = checkout_order(customer=customer, variants=[(polo, 3), (gorra, 2)], method=method,
-                               document_type="dni", document=BUYER_DNI, key="qo")
+        order = checkout_order(
+            customer=customer,
+            variants=[(polo, 3), (gorra, 2)],
+            method=method,
+            document_type="dni",
+            document=BUYER_DNI,
+            key="qo",
+        )
         pay(order)
     order.refresh_from_db()
     lines = {line.variant_id: line for line in order.lines.all()}
@@ -46,8 +64,9 @@ def test_a_3x2_boleta_carries_the_offer_as_line_allowances(shop, certificate, dj
     boleta = Receipt.objects.get(order=order, kind=ReceiptKind.BOLETA)
     assert boleta.discount_total == Decimal("79.85")
     xml = etree.fromstring(boleta.xml.encode())
-    allowances = [Decimal(a.findtext(f"{{{CBC}}}Amount"))
-                  for a in xml.iterfind(f"{{{CAC}}}InvoiceLine/{{{CAC}}}AllowanceCharge")]
+    allowances = [
+        Decimal(a.findtext(f"{{{CBC}}}Amount")) for a in xml.iterfind(f"{{{CAC}}}InvoiceLine/{{{CAC}}}AllowanceCharge")
+    ]
     # the allowances are without IGV: 59.90 / 1.18 and 19.95 / 1.18
     assert sorted(allowances) == [Decimal("16.91"), Decimal("50.76")]
     judge_all([boleta], certificate)
@@ -59,24 +78,34 @@ def test_a_3x2_boleta_carries_the_offer_as_line_allowances(shop, certificate, dj
     assert one.quantize(Decimal("0.01")) == Decimal("39.93") == lines[polo.pk].unit_paid
 
 
-@pytest.mark.parametrize(("document_type", "document", "kind"), [("dni", BUYER_DNI, ReceiptKind.BOLETA),
-                                                                  ("ruc", BUYER_RUC, ReceiptKind.FACTURA)])
-def test_a_gift_given_free_is_sent_to_sunat_as_a_free_transfer(client, shop, certificate, document_type, document,
-                                                                 kind, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("document_type", "document", "kind"),
+    [("dni", BUYER_DNI, ReceiptKind.BOLETA), ("ruc", BUYER_RUC, ReceiptKind.FACTURA)],
+)
+def test_a_gift_given_free_is_sent_to_sunat_as_a_free_transfer(
+    client, shop, certificate, document_type, document, kind, django_capture_on_commit_callbacks
+):
     """A line that costs the shopper nothing (the gift of a "lleva 2, te regalamos…") has no IGV
     base SUNAT accepts as a sale (error 3105): it is a bonificación, tax 9996 (GRA) with its
     referential value (price type 02), outside the taxed total; the boleta still adds up."""
-    order, lines, cojin, _silla = _gift_order(shop, django_capture_on_commit_callbacks,
-                                              document_type=document_type, document=document)
+    order, lines, cojin, _silla = _gift_order(
+        shop, django_capture_on_commit_callbacks, document_type=document_type, document=document
+    )
     customer, gift = order.customer, lines[cojin.pk]
 
     boleta = Receipt.objects.get(order=order, kind=kind)
     xml = etree.fromstring(boleta.xml.encode())
-    free_line = [line for line in xml.iterfind(f"{{{CAC}}}InvoiceLine")
-                 if line.findtext(f"{{{CAC}}}TaxTotal/{{{CAC}}}TaxSubtotal/{{{CAC}}}TaxCategory/{{{CAC}}}TaxScheme/{{{CBC}}}ID")
-                 == "9996"]
+    free_line = [
+        line
+        for line in xml.iterfind(f"{{{CAC}}}InvoiceLine")
+        if line.findtext(f"{{{CAC}}}TaxTotal/{{{CAC}}}TaxSubtotal/{{{CAC}}}TaxCategory/{{{CAC}}}TaxScheme/{{{CBC}}}ID")
+        == "9996"
+    ]
     assert len(free_line) == 1
-    assert free_line[0].findtext(f"{{{CAC}}}PricingReference/{{{CAC}}}AlternativeConditionPrice/{{{CBC}}}PriceTypeCode") == "02"
+    assert (
+        free_line[0].findtext(f"{{{CAC}}}PricingReference/{{{CAC}}}AlternativeConditionPrice/{{{CBC}}}PriceTypeCode")
+        == "02"
+    )
     assert Decimal(free_line[0].findtext(f"{{{CAC}}}Price/{{{CBC}}}PriceAmount")) == 0
     assert boleta.total == order.total and boleta.discount_total == Decimal("0.00")  # a gift is no discount
     client.force_login(customer)
@@ -95,11 +124,23 @@ def _gift_order(shop, django_capture_on_commit_callbacks, *, document_type="dni"
     method, variant = shop
     customer = UserFactory(email="rosa@example.pe")
     silla, cojin = variant("200.00"), variant("35.00")
-    quantity_offer_create(name="Cojín de regalo", kind=QuantityOffer.Kind.BUY_X_GET_GIFT, buy_quantity=2,
-                          gift_variant=cojin, scope=Scope.PRODUCTS, products=[silla.product])
+    quantity_offer_create(
+        name="Cojín de regalo",
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=2,
+        gift_variant=cojin,
+        scope=Scope.PRODUCTS,
+        products=[silla.product],
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        order = checkout_order(customer=customer, variants=[(silla, 2)], method=method,
-                               document_type=document_type, document=document, key="gift")
+        order = checkout_order(
+            customer=customer,
+            variants=[(silla, 2)],
+            method=method,
+            document_type=document_type,
+            document=document,
+            key="gift",
+        )
         pay(order)
     order.refresh_from_db()
     lines = {line.variant_id: line for line in order.lines.all()}
@@ -110,7 +151,9 @@ def _gift_order(shop, django_capture_on_commit_callbacks, *, document_type="dni"
     return order, lines, cojin, silla
 
 
-def test_a_gift_is_an_order_line_all_discount_and_its_return_gives_back_nothing(shop, django_capture_on_commit_callbacks):
+def test_a_gift_is_an_order_line_all_discount_and_its_return_gives_back_nothing(
+    shop, django_capture_on_commit_callbacks
+):
     """The gift the cart added by itself: an order line whose offer discount is its whole price;
     on the boleta a free transfer (see the test above); its return gives back nothing."""
     order, lines, cojin, silla = _gift_order(shop, django_capture_on_commit_callbacks)
@@ -124,7 +167,8 @@ def test_a_gift_is_an_order_line_all_discount_and_its_return_gives_back_nothing(
 
 
 def test_a_return_that_breaks_an_offer_credits_what_the_kept_units_no_longer_save(
-        shop, certificate, django_capture_on_commit_callbacks):
+    shop, certificate, django_capture_on_commit_callbacks
+):
     """Checkout keeps the offer's terms on the order line (an offer edited later changes nothing);
     the 3x2's free unit returned gives back nothing (no note), and one cap of four in a "2do al
     50 %" gives back 50.00 of its 75.00: its nota de crédito says why and passes SUNAT's checks."""
@@ -135,24 +179,46 @@ def test_a_return_that_breaks_an_offer_credits_what_the_kept_units_no_longer_sav
     method, variant = shop
     customer, staff = UserFactory(email="rosa@example.pe"), UserFactory(is_staff=True, is_superuser=True)
     polo, gorra = variant("59.90"), variant("100.00")
-    three_for_two = quantity_offer_create(name="3x2 Polos", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3,
-                                          pay_quantity=2, scope=Scope.PRODUCTS, products=[polo.product])
-    quantity_offer_create(name="2do al 50 %", kind=QuantityOffer.Kind.NTH_UNIT_PERCENT, buy_quantity=2,
-                          percent=Decimal("50"), scope=Scope.PRODUCTS, products=[gorra.product])
+    three_for_two = quantity_offer_create(
+        name="3x2 Polos",
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=[polo.product],
+    )
+    quantity_offer_create(
+        name="2do al 50 %",
+        kind=QuantityOffer.Kind.NTH_UNIT_PERCENT,
+        buy_quantity=2,
+        percent=Decimal("50"),
+        scope=Scope.PRODUCTS,
+        products=[gorra.product],
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        order = checkout_order(customer=customer, variants=[(polo, 3), (gorra, 4)], method=method,
-                               document_type="dni", document=BUYER_DNI, key="qo-return")
+        order = checkout_order(
+            customer=customer,
+            variants=[(polo, 3), (gorra, 4)],
+            method=method,
+            document_type="dni",
+            document=BUYER_DNI,
+            key="qo-return",
+        )
         pay(order)
     order = deliver(order)
     lines = {line.variant_id: line for line in order.lines.all()}
-    assert lines[polo.pk].offer_terms == {"offer": three_for_two.pk, "kind": "buy_n_pay_m", "buy": 3, "pay": 2,
-                                          "percent": "0.00"}
+    assert lines[polo.pk].offer_terms == {
+        "offer": three_for_two.pk,
+        "kind": "buy_n_pay_m",
+        "buy": 3,
+        "pay": 2,
+        "percent": "0.00",
+    }
     Offer.objects.filter(pk=three_for_two.pk).update(buy_quantity=2, pay_quantity=1)  # staff change it later
     warehouse = WarehouseFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        free_unit = return_resolve(request=received_return(order, staff, warehouse, units={polo.sku: 1}),
-                                   actor=staff)
+        free_unit = return_resolve(request=received_return(order, staff, warehouse, units={polo.sku: 1}), actor=staff)
     assert free_unit.resolved_amount == Decimal("0.00")
     assert not Receipt.objects.filter(order=order, kind=ReceiptKind.CREDIT_NOTE).exists()
 

@@ -17,13 +17,13 @@ from django.urls import reverse
 from receipts.models import Receipt, SendStatus
 from receipts.services import receipt_issue_for_order, receipt_send, receipts_resend
 from receipts.tasks import submit_to_sunat
-from tests.factories import UserFactory, make_certificate, make_priced_order as make_order, pay
+from tests.factories import UserFactory, make_certificate, pay
+from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
 
 
-def cdr_response(file_name: str, *, code: str = "0", description: str = "La Factura ha sido aceptada",
-                 notes=()) -> str:
+def cdr_response(file_name: str, *, code: str = "0", description: str = "La Factura ha sido aceptada", notes=()) -> str:
     notes_xml = "".join(f"<cbc:Note>{note}</cbc:Note>" for note in notes)
     cdr = (
         '<?xml version="1.0" encoding="UTF-8"?><ar:ApplicationResponse '
@@ -38,23 +38,33 @@ def cdr_response(file_name: str, *, code: str = "0", description: str = "La Fact
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(f"R-{file_name}.xml", cdr)
     content = base64.b64encode(buffer.getvalue()).decode()
-    return ('<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
-            '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
-            f"<applicationResponse>{content}</applicationResponse></br:sendBillResponse></soap-env:Body>"
-            "</soap-env:Envelope>")
+    return (
+        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
+        '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
+        f"<applicationResponse>{content}</applicationResponse></br:sendBillResponse></soap-env:Body>"
+        "</soap-env:Envelope>"
+    )
 
 
 def soap_fault(code: str, message: str) -> str:
-    return ('<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
-            f"<soap-env:Fault><faultcode>soap-env:Client.{code}</faultcode><faultstring>{message}</faultstring>"
-            "</soap-env:Fault></soap-env:Body></soap-env:Envelope>")
+    return (
+        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
+        f"<soap-env:Fault><faultcode>soap-env:Client.{code}</faultcode><faultstring>{message}</faultstring>"
+        "</soap-env:Fault></soap-env:Body></soap-env:Envelope>"
+    )
+
+
 URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"
 
 
 @pytest.fixture
 def configured(tmp_path, settings):
     settings.SUNAT_CERT_PATH, _cert = make_certificate(tmp_path)
-    settings.SUNAT_SEND_URL, settings.SUNAT_SEND_USER, settings.SUNAT_SEND_PASSWORD = URL, "20601234565MODDATOS", "moddatos"
+    settings.SUNAT_SEND_URL, settings.SUNAT_SEND_USER, settings.SUNAT_SEND_PASSWORD = (
+        URL,
+        "20601234565MODDATOS",
+        "moddatos",
+    )
     return settings
 
 
@@ -84,11 +94,22 @@ def test_an_accepted_cdr_is_recorded_and_the_zip_holds_the_signed_xml(configured
 @responses.activate
 def test_observations_and_rejections_are_recorded(configured):
     observed, rejected = _receipt(), _receipt()
-    responses.post(URL, body=cdr_response(observed.file_name, code="4252", description="Aceptada con observaciones",
-                                          notes=["4252 - El dato ingresado como atributo @listName es incorrecto"]))
+    responses.post(
+        URL,
+        body=cdr_response(
+            observed.file_name,
+            code="4252",
+            description="Aceptada con observaciones",
+            notes=["4252 - El dato ingresado como atributo @listName es incorrecto"],
+        ),
+    )
     assert receipt_send(receipt_id=observed.pk).send_status == SendStatus.OBSERVED
-    responses.replace(responses.POST, URL, body=soap_fault("2017", "El numero de documento de identidad del receptor"
-                                                                   " debe ser RUC"), status=500)
+    responses.replace(
+        responses.POST,
+        URL,
+        body=soap_fault("2017", "El numero de documento de identidad del receptor debe ser RUC"),
+        status=500,
+    )
     rejected = receipt_send(receipt_id=rejected.pk)
     assert (rejected.send_status, rejected.cdr_code) == (SendStatus.REJECTED, "2017")
     assert "RUC" in rejected.cdr_message
@@ -103,7 +124,7 @@ def test_outages_are_retried_with_backoff_then_marked_failed_and_staff_can_resen
     for attempt in range(2):  # a connection error, then SUNAT's "not available" (0109): retried later
         with pytest.raises(Retry) as retry:
             submit_to_sunat.apply(args=[receipt.pk], retries=attempt).get()
-        assert retry.value.when == 60 * 2 ** attempt
+        assert retry.value.when == 60 * 2**attempt
         assert Receipt.objects.get(pk=receipt.pk).send_status == SendStatus.PENDING
     assert submit_to_sunat.apply(args=[receipt.pk], retries=submit_to_sunat.max_retries).get() == "failed"  # a 502
     receipt.refresh_from_db()
@@ -159,6 +180,7 @@ def test_the_admin_shows_status_xml_and_cdr_and_says_when_sending_is_off(client,
     assert "envío no configurado" in listing or "sending not configured" in listing
     page = client.get(reverse("admin:receipts_receipt_change", args=[receipt.pk])).content.decode()
     assert "Invoice" in page and "SUNAT_SEND_URL" in page
-    response = client.post(reverse("admin:receipts_receipt_changelist"),
-                           {"action": "resend", "_selected_action": [receipt.pk]})
+    response = client.post(
+        reverse("admin:receipts_receipt_changelist"), {"action": "resend", "_selected_action": [receipt.pk]}
+    )
     assert response.status_code == 302

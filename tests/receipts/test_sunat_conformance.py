@@ -20,7 +20,13 @@ from promotions.services import coupon_create, discount_create
 from receipts.models import Receipt, ReceiptKind
 from receipts.services import credit_note_issue
 from tests.factories import (
-    BUYER_DNI, BUYER_RUC, KitFactory, KitItemFactory, UserFactory, checkout_order, pay,
+    BUYER_DNI,
+    BUYER_RUC,
+    KitFactory,
+    KitItemFactory,
+    UserFactory,
+    checkout_order,
+    pay,
 )
 from tests.receipts.judge import judge_all
 from tests.receipts.sunat_xsl import require_stylesheets, sunat_verdicts
@@ -37,16 +43,25 @@ def _refund_whole(order, *, reason: str):
 def test_every_kind_of_receipt_passes_sunat_rules(shop, certificate, django_capture_on_commit_callbacks):
     method, variant = shop
     customer = UserFactory(email="rosa@example.pe", dni=BUYER_DNI)
-    company = {"recipient": "Comercial Andina S.A.C.", "phone": "987654321", "street": "Av. Arequipa 1234",
-               "district": "Miraflores", "province": "Lima", "department": "15", "department_name": "Lima",
-               "ubigeo": "150122"}
+    company = {
+        "recipient": "Comercial Andina S.A.C.",
+        "phone": "987654321",
+        "street": "Av. Arequipa 1234",
+        "district": "Miraflores",
+        "province": "Lima",
+        "department": "15",
+        "department_name": "Lima",
+        "ubigeo": "150122",
+    }
     # a customer buys at most 5 units of a product: each order takes products of its own
     polo, casaca, laptop = (lambda: variant("59.90")), (lambda: variant("129.00")), variant("2899.00")
     discounted = variant("569.00")
-    discount_create(name="Cyber", kind="percentage", value=Decimal("15"), scope="products",
-                    products=[discounted.product])
-    coupon_create(code="KALLPA20", name="20 %", kind=Coupon.Kind.PERCENTAGE, value=Decimal("20"),
-                  max_uses_per_customer=None)
+    discount_create(
+        name="Cyber", kind="percentage", value=Decimal("15"), scope="products", products=[discounted.product]
+    )
+    coupon_create(
+        code="KALLPA20", name="20 %", kind=Coupon.Kind.PERCENTAGE, value=Decimal("20"), max_uses_per_customer=None
+    )
     coupon_create(code="ENVIOGRATIS", name="Envío gratis", kind=Coupon.Kind.FREE_SHIPPING)
     kit = KitFactory(discount_percent=Decimal("10.00"))
     for part in (variant("349.90"), variant("89.90")):
@@ -55,21 +70,48 @@ def test_every_kind_of_receipt_passes_sunat_rules(shop, certificate, django_capt
     orders = {}
     with django_capture_on_commit_callbacks(execute=True):
         orders["boleta sin DNI"] = checkout_order(customer=customer, variants=[(polo(), 2)], method=method, key="a")
-        orders["boleta con DNI y cupón"] = checkout_order(customer=customer, variants=[(polo(), 3), (casaca(), 1)],
-                                                          method=method, coupon_code="KALLPA20", document_type="dni",
-                                                          document=BUYER_DNI, key="b")
+        orders["boleta con DNI y cupón"] = checkout_order(
+            customer=customer,
+            variants=[(polo(), 3), (casaca(), 1)],
+            method=method,
+            coupon_code="KALLPA20",
+            document_type="dni",
+            document=BUYER_DNI,
+            key="b",
+        )
         orders["factura con descuento automático"] = checkout_order(
-            customer=customer, variants=[(discounted, 1), (polo(), 1)], method=method, document_type="ruc",
-            document=BUYER_RUC, billing=company, key="c")
-        orders["kit con envío gratis"] = checkout_order(customer=customer, variants=[], kit=kit, method=method,
-                                                        coupon_code="ENVIOGRATIS", document_type="dni",
-                                                        document=BUYER_DNI, key="d")
+            customer=customer,
+            variants=[(discounted, 1), (polo(), 1)],
+            method=method,
+            document_type="ruc",
+            document=BUYER_RUC,
+            billing=company,
+            key="c",
+        )
+        orders["kit con envío gratis"] = checkout_order(
+            customer=customer,
+            variants=[],
+            kit=kit,
+            method=method,
+            coupon_code="ENVIOGRATIS",
+            document_type="dni",
+            document=BUYER_DNI,
+            key="d",
+        )
         credit = store_credit_issue(customer=customer, amount="100.00")
-        orders["pagado en parte con vale"] = checkout_order(customer=customer, variants=[(casaca(), 2)], method=method,
-                                                            credit=credit, credit_amount="100.00", key="e")
-        orders["factura devuelta entera"] = checkout_order(customer=customer, variants=[(laptop, 1), (polo(), 2)],
-                                                           method=method, coupon_code="KALLPA20", document_type="ruc",
-                                                           document=BUYER_RUC, billing=company, key="f")
+        orders["pagado en parte con vale"] = checkout_order(
+            customer=customer, variants=[(casaca(), 2)], method=method, credit=credit, credit_amount="100.00", key="e"
+        )
+        orders["factura devuelta entera"] = checkout_order(
+            customer=customer,
+            variants=[(laptop, 1), (polo(), 2)],
+            method=method,
+            coupon_code="KALLPA20",
+            document_type="ruc",
+            document=BUYER_RUC,
+            billing=company,
+            key="f",
+        )
         for order in orders.values():
             if order.payment_status != "paid":
                 pay(order)
@@ -81,8 +123,9 @@ def test_every_kind_of_receipt_passes_sunat_rules(shop, certificate, django_capt
         boleta = orders["boleta con DNI y cupón"].receipts.get()
         credit_note_issue(receipt=boleta, amount="20.00", reason_code="07", reason="Ajuste", source="test:partial")
         _refund_whole(orders["factura devuelta entera"], reason="Pedido devuelto")
-        order_cancel(order=orders["pagado en parte con vale"], actor=None, reason="Cancelado por la tienda",
-                     by_customer=False)
+        order_cancel(
+            order=orders["pagado en parte con vale"], actor=None, reason="Cancelado por la tienda", by_customer=False
+        )
 
     receipts = list(Receipt.objects.order_by("pk"))
     kinds = [receipt.kind for receipt in receipts]
@@ -118,15 +161,15 @@ class _Renamed:
         self.xml, self.kind, self.file_name = receipt.xml, receipt.kind, file_name
 
 
-def test_a_return_gets_one_note_with_the_returned_lines(gateway_order, staff, warehouse, certificate,
-                                                        django_capture_on_commit_callbacks):
+def test_a_return_gets_one_note_with_the_returned_lines(
+    gateway_order, staff, warehouse, certificate, django_capture_on_commit_callbacks
+):
     """Two returns of one order: one resolved by refund (approved at the gateway), one by store
     credit; each gets one nota de crédito that credits the units it took back, at what they were
     sold for, and the one that completes the order gives the shipping back too."""
+    from receipts.services import receipt_issue_for_order
     from returns.services import return_resolve
     from tests.factories import received_return
-
-    from receipts.services import receipt_issue_for_order
 
     with django_capture_on_commit_callbacks(execute=True):
         receipt = receipt_issue_for_order(order_id=gateway_order.pk)
@@ -158,8 +201,14 @@ def test_the_printed_receipt_reads_as_its_arithmetic(tmp_path):
     from receipts.services import receipt_issue_for_order
     from tests.factories import make_priced_order as make_order
 
-    order = make_order(prices=("569.00", "59.90"), quantities=(1, 3), discounts=("85.35", "0.00"),
-                       order_discount="25.50", document_type="ruc", document=BUYER_RUC)
+    order = make_order(
+        prices=("569.00", "59.90"),
+        quantities=(1, 3),
+        discounts=("85.35", "0.00"),
+        order_discount="25.50",
+        document_type="ruc",
+        document=BUYER_RUC,
+    )
     order.shipping_method_name = "Olva Courier – provincias"
     order.save(update_fields=["shipping_method_name"])
     pay(order)

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from orders.access import remember_guest_order
 from receipts.services import receipt_issue_for_order
-from tests.factories import BUYER_RUC, UserFactory, make_priced_order as make_order, pay
+from tests.factories import BUYER_RUC, UserFactory, pay
+from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from receipts import signing
 from receipts.models import Receipt
 from receipts.services import credit_note_issue, receipt_issue_for_order, receipt_sign
 from receipts.ubl import NS
-from tests.factories import BUYER_RUC, make_certificate, make_priced_order as make_order, pay
+from tests.factories import BUYER_RUC, make_certificate, pay
+from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
 XSD = Path(__file__).parent / "ubl21" / "maindoc"
@@ -45,8 +46,14 @@ def _valid(schemas, name: str, xml: str) -> etree._Element:
 
 
 def test_a_signed_factura_is_valid_ubl_and_its_signature_verifies(schemas, certificate):
-    receipt = _issue(prices=("1299.90", "59.90"), quantities=(1, 3), discounts=("100.00", "0.00"),
-                     order_discount="25.50", document_type="ruc", document=BUYER_RUC)
+    receipt = _issue(
+        prices=("1299.90", "59.90"),
+        quantities=(1, 3),
+        discounts=("100.00", "0.00"),
+        order_discount="25.50",
+        document_type="ruc",
+        document=BUYER_RUC,
+    )
     document = _valid(schemas, "Invoice", receipt.xml)
     signature = document.find("ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/ds:Signature", NS)
     assert signature is not None and signature.get("Id") == "SignKallpa"
@@ -61,7 +68,9 @@ def test_a_signed_factura_is_valid_ubl_and_its_signature_verifies(schemas, certi
     assert [line.find("cbc:InvoicedQuantity", NS).get("unitCode") for line in lines] == ["NIU", "NIU", "ZZ"]
     assert {line.findtext(".//cbc:TaxExemptionReasonCode", namespaces=NS) for line in lines} == {"10"}
     assert {line.findtext(".//cac:TaxScheme/cbc:ID", namespaces=NS) for line in lines} == {"1000"}
-    assert sum(Decimal(line.findtext("cbc:LineExtensionAmount", namespaces=NS)) for line in lines) == receipt.taxable_total
+    assert (
+        sum(Decimal(line.findtext("cbc:LineExtensionAmount", namespaces=NS)) for line in lines) == receipt.taxable_total
+    )
     assert lines[0].find("cac:AllowanceCharge/cbc:AllowanceChargeReasonCode", NS).text == "00"
 
 
@@ -72,10 +81,14 @@ def test_a_boleta_and_its_credit_note_are_valid_ubl(schemas, certificate):
     document = _valid(schemas, "CreditNote", note.xml)
     signing.xml_verify(note.xml.encode(), cert_pem=certificate)
     assert document.findtext("cac:DiscrepancyResponse/cbc:ResponseCode", namespaces=NS) == "07"
-    assert document.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID",
-                             namespaces=NS) == f"B001-{receipt.number}"
-    assert document.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:DocumentTypeCode",
-                             namespaces=NS) == "03"
+    assert (
+        document.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID", namespaces=NS)
+        == f"B001-{receipt.number}"
+    )
+    assert (
+        document.findtext("cac:BillingReference/cac:InvoiceDocumentReference/cbc:DocumentTypeCode", namespaces=NS)
+        == "03"
+    )
     assert document.findtext("cbc:ID", namespaces=NS).startswith("BC01-")
 
 

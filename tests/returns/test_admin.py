@@ -22,9 +22,11 @@ def staff_client(client, staff):
 @pytest.fixture
 def requested(delivered_order):
     polo = delivered_order.lines.get(sku="POLO-M")
-    return services.return_request_create(order=delivered_order, lines=[ReturnLineData(
-        order_line_id=polo.pk, quantity=1, reason="wrong_size", declared_condition="new")],
-        actor=delivered_order.customer)
+    return services.return_request_create(
+        order=delivered_order,
+        lines=[ReturnLineData(order_line_id=polo.pk, quantity=1, reason="wrong_size", declared_condition="new")],
+        actor=delivered_order.customer,
+    )
 
 
 def act(client, action, request, **extra):
@@ -72,23 +74,29 @@ class TestReceive:
         variant = line.order_line.variant
         before = StockLevel.objects.get(variant=variant, warehouse=warehouse).on_hand
         assert staff_client.get(self.url(requested)).status_code == 200
-        response = staff_client.post(self.url(requested), {
-            f"condition_{line.pk}": "resellable", f"warehouse_{line.pk}": warehouse.pk, "note": "Caja intacta"})
+        response = staff_client.post(
+            self.url(requested),
+            {f"condition_{line.pk}": "resellable", f"warehouse_{line.pk}": warehouse.pk, "note": "Caja intacta"},
+        )
         assert response.status_code == 302
         assert StockLevel.objects.get(variant=variant, warehouse=warehouse).on_hand == before + 1
         requested.refresh_from_db()
         assert requested.status == ReturnStatus.RECEIVED
         # Receiving twice: refused with a message, nothing written.
-        response = staff_client.post(self.url(requested), {
-            f"condition_{line.pk}": "resellable", f"warehouse_{line.pk}": warehouse.pk}, follow=True)
+        response = staff_client.post(
+            self.url(requested),
+            {f"condition_{line.pk}": "resellable", f"warehouse_{line.pk}": warehouse.pk},
+            follow=True,
+        )
         assert response.redirect_chain and "error" in response.content.decode()
         assert Movement.objects.filter(kind=Movement.Kind.RETURN).count() == 1
 
     def test_resellable_without_warehouse_shows_the_error(self, staff_client, requested, staff):
         services.return_approve(request=requested, actor=staff)
         line = requested.lines.get()
-        response = staff_client.post(self.url(requested), {f"condition_{line.pk}": "resellable",
-                                                           f"warehouse_{line.pk}": ""})
+        response = staff_client.post(
+            self.url(requested), {f"condition_{line.pk}": "resellable", f"warehouse_{line.pk}": ""}
+        )
         assert response.status_code == 200 and "errorlist" in response.content.decode()
         assert not Movement.objects.filter(kind=Movement.Kind.RETURN).exists()
 
@@ -96,8 +104,9 @@ class TestReceive:
     def test_bad_condition(self, staff_client, requested, staff, warehouse, condition):
         services.return_approve(request=requested, actor=staff)
         line = requested.lines.get()
-        response = staff_client.post(self.url(requested), {f"condition_{line.pk}": condition,
-                                                           f"warehouse_{line.pk}": warehouse.pk})
+        response = staff_client.post(
+            self.url(requested), {f"condition_{line.pk}": condition, f"warehouse_{line.pk}": warehouse.pk}
+        )
         assert response.status_code in (200, 400)
         assert not Movement.objects.filter(kind=Movement.Kind.RETURN).exists()
 

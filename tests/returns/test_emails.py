@@ -8,8 +8,9 @@ from returns.services import ReceiveLineData, ReturnLineData
 pytestmark = pytest.mark.django_db
 
 
-def test_one_email_per_step_after_commit_in_spanish(delivered_order, staff, warehouse,
-                                                    django_capture_on_commit_callbacks):
+def test_one_email_per_step_after_commit_in_spanish(
+    delivered_order, staff, warehouse, django_capture_on_commit_callbacks
+):
     polo = delivered_order.lines.get(sku="POLO-M")
     data = [ReturnLineData(order_line_id=polo.pk, quantity=1, reason="wrong_size", declared_condition="new")]
     with django_capture_on_commit_callbacks(execute=True):
@@ -19,8 +20,15 @@ def test_one_email_per_step_after_commit_in_spanish(delivered_order, staff, ware
     with django_capture_on_commit_callbacks(execute=True):
         services.return_approve(request=request, actor=staff, message="Envíalo por Olva")
     with django_capture_on_commit_callbacks(execute=True):
-        services.return_receive(request=request, actor=staff, lines=[ReceiveLineData(
-            return_line_id=request.lines.get().pk, found_condition="resellable", warehouse_id=warehouse.pk)])
+        services.return_receive(
+            request=request,
+            actor=staff,
+            lines=[
+                ReceiveLineData(
+                    return_line_id=request.lines.get().pk, found_condition="resellable", warehouse_id=warehouse.pk
+                )
+            ],
+        )
     assert len(mail.outbox) == 3
     requested, approved, received = mail.outbox
     assert all(m.to == [delivered_order.email] and request.number in m.subject for m in mail.outbox)
@@ -34,7 +42,9 @@ def test_a_redelivered_task_sends_nothing(delivered_order, django_capture_on_com
 
     polo = delivered_order.lines.get(sku="POLO-M")
     with django_capture_on_commit_callbacks(execute=True):
-        services.return_request_create(order=delivered_order, lines=[ReturnLineData(
-            order_line_id=polo.pk, quantity=1, reason="other", declared_condition="new")])
+        services.return_request_create(
+            order=delivered_order,
+            lines=[ReturnLineData(order_line_id=polo.pk, quantity=1, reason="other", declared_condition="new")],
+        )
     email = ReturnEmail.objects.get()
     assert send_return_email(email.pk) is False and len(mail.outbox) == 1

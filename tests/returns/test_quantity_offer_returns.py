@@ -21,8 +21,13 @@ SECOND_AT_HALF = stacking.QuantityTerms(kind=stacking.NTH_UNIT_PERCENT, buy=2, p
 
 
 def offer_line(variant, *, quantity, discount, name, terms, offer_id=1):
-    return replace(line_for(variant, quantity=quantity), offer_discount=Decimal(discount), discount=Decimal(discount),
-                   offer_discount_name=name, offer_terms=stacking.terms_snapshot(terms, offer_id=offer_id))
+    return replace(
+        line_for(variant, quantity=quantity),
+        offer_discount=Decimal(discount),
+        discount=Decimal(discount),
+        offer_discount_name=name,
+        offer_terms=stacking.terms_snapshot(terms, offer_id=offer_id),
+    )
 
 
 @pytest.fixture
@@ -34,7 +39,8 @@ def three_for_two_order(warehouse, olva, customer):
 
 
 def test_returning_the_free_unit_of_a_3x2_gives_nothing_back_and_the_rest_gives_back_what_was_paid(
-        three_for_two_order, staff, warehouse):
+    three_for_two_order, staff, warehouse
+):
     order = three_for_two_order
     line = order.lines.get()
     assert line.line_total == Decimal("119.80") and line.offer_terms["kind"] == "buy_n_pay_m"
@@ -61,11 +67,15 @@ def test_the_second_at_half_is_priced_again_on_the_units_kept(warehouse, olva, c
 
 
 def test_two_colours_pooled_in_one_3x2(warehouse, olva, customer, staff):
-    red, blue = stocked_variant(warehouse, sku="POLO-ROJO", price="100.00"), stocked_variant(
-        warehouse, sku="POLO-AZUL", price="40.00")
+    red, blue = (
+        stocked_variant(warehouse, sku="POLO-ROJO", price="100.00"),
+        stocked_variant(warehouse, sku="POLO-AZUL", price="40.00"),
+    )
     # The blue one is the free unit; its 40.00 discount is spread over the group's amounts (240).
-    lines = [offer_line(red, quantity=2, discount="33.33", name="3x2 Polos", terms=THREE_FOR_TWO),
-             offer_line(blue, quantity=1, discount="6.67", name="3x2 Polos", terms=THREE_FOR_TWO)]
+    lines = [
+        offer_line(red, quantity=2, discount="33.33", name="3x2 Polos", terms=THREE_FOR_TWO),
+        offer_line(blue, quantity=1, discount="6.67", name="3x2 Polos", terms=THREE_FOR_TWO),
+    ]
     order = deliver(paid_order(lines=lines, method=olva, customer=customer, email=customer.email))
     by_sku = {line.sku: line.pk for line in order.lines.all()}
     # Returning the cheapest: the two red ones kept cost 200, what was paid: nothing back.

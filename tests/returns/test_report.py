@@ -21,16 +21,29 @@ def report(*args) -> str:
 @pytest.fixture
 def returns(delivered_order, staff, warehouse):
     polo, casaca = delivered_order.lines.get(sku="POLO-M"), delivered_order.lines.get(sku="CASACA-L")
-    received = services.return_request_create(order=delivered_order, lines=[
-        ReturnLineData(order_line_id=polo.pk, quantity=2, reason="wrong_size", declared_condition="new")])
+    received = services.return_request_create(
+        order=delivered_order,
+        lines=[ReturnLineData(order_line_id=polo.pk, quantity=2, reason="wrong_size", declared_condition="new")],
+    )
     services.return_approve(request=received, actor=staff)
-    services.return_receive(request=received, actor=staff, lines=[ReceiveLineData(
-        return_line_id=received.lines.get().pk, found_condition="resellable", warehouse_id=warehouse.pk)])
-    rejected = services.return_request_create(order=delivered_order, lines=[
-        ReturnLineData(order_line_id=casaca.pk, quantity=1, reason="changed_mind", declared_condition="opened")])
+    services.return_receive(
+        request=received,
+        actor=staff,
+        lines=[
+            ReceiveLineData(
+                return_line_id=received.lines.get().pk, found_condition="resellable", warehouse_id=warehouse.pk
+            )
+        ],
+    )
+    rejected = services.return_request_create(
+        order=delivered_order,
+        lines=[ReturnLineData(order_line_id=casaca.pk, quantity=1, reason="changed_mind", declared_condition="opened")],
+    )
     services.return_reject(request=rejected, actor=staff, message="Usado")
-    services.return_request_create(order=delivered_order, lines=[
-        ReturnLineData(order_line_id=casaca.pk, quantity=1, reason="defective", declared_condition="damaged")])
+    services.return_request_create(
+        order=delivered_order,
+        lines=[ReturnLineData(order_line_id=casaca.pk, quantity=1, reason="defective", declared_condition="damaged")],
+    )
 
 
 def test_by_reason_json_leaves_rejected_out(returns):
@@ -48,7 +61,8 @@ def test_by_product_csv_and_table(returns):
     assert "POLO-M" in report("--by", "product") and "Unidades recibidas" in report("--by", "product")
     # The store's own products have no seller.
     assert json.loads(report("--by", "seller", "--format", "json")) == [
-        {"group": "—", "requests": 2, "units": 3, "received": 2}]
+        {"group": "—", "requests": 2, "units": 3, "received": 2}
+    ]
 
 
 def test_bad_grouping_is_refused():

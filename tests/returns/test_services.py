@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from constance import config
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from inventory.models import Movement, StockLevel
@@ -19,8 +20,13 @@ def polo_line(order):
 
 def ask(order, *, quantity=1, line=None, key=None, now=None, **extra):
     line = line or polo_line(order)
-    data = ReturnLineData(order_line_id=line.pk, quantity=quantity, reason=extra.pop("reason", "wrong_size"),
-                          declared_condition=extra.pop("condition", "new"), reason_detail=extra.pop("detail", "Talla"))
+    data = ReturnLineData(
+        order_line_id=line.pk,
+        quantity=quantity,
+        reason=extra.pop("reason", "wrong_size"),
+        declared_condition=extra.pop("condition", "new"),
+        reason_detail=extra.pop("detail", "Talla"),
+    )
     return services.return_request_create(order=order, lines=[data], actor=order.customer, idempotency_key=key, now=now)
 
 
@@ -35,7 +41,12 @@ class TestRequest:
         assert request.number == f"RMA-{year}-00001"
         assert request.status == ReturnStatus.REQUESTED and request.customer == delivered_order.customer
         line = request.lines.get()
-        assert (line.quantity, line.reason, line.declared_condition, line.reason_detail) == (1, "wrong_size", "new", "Talla")
+        assert (line.quantity, line.reason, line.declared_condition, line.reason_detail) == (
+            1,
+            "wrong_size",
+            "new",
+            "Talla",
+        )
         change = request.status_changes.get()
         assert (change.from_status, change.to_status, change.actor) == ("", "requested", delivered_order.customer)
         assert ask(delivered_order).number == f"RMA-{year}-00002"
@@ -66,8 +77,9 @@ class TestRequest:
             ask(delivered_order, quantity=quantity)
         assert not ReturnRequest.objects.exists() and not ReturnLine.objects.exists()
 
-    @pytest.mark.parametrize("extra", [{"reason": "nope"}, {"condition": "broken"}, {"detail": "x" * 500},
-                                       {"detail": "a\x00b"}])
+    @pytest.mark.parametrize(
+        "extra", [{"reason": "nope"}, {"condition": "broken"}, {"detail": "x" * 500}, {"detail": "a\x00b"}]
+    )
     def test_bad_reason_condition_and_text(self, delivered_order, extra):
         with pytest.raises(ReturnError):
             ask(delivered_order, **extra)
@@ -87,12 +99,18 @@ class TestRequest:
             ask(delivered_order, now=delivered + timedelta(days=6))
 
     def test_undelivered_order_is_refused(self, warehouse, olva, customer):
-        from tests.factories import line_for
-        from tests.factories import paid_order, stocked_variant
+        from tests.factories import line_for, paid_order, stocked_variant
+
         order = paid_order(lines=[line_for(stocked_variant(warehouse))], method=olva, customer=customer)
         with pytest.raises(ReturnError, match="entregado"):
-            services.return_request_create(order=order, lines=[ReturnLineData(
-                order_line_id=order.lines.get().pk, quantity=1, reason="other", declared_condition="new")])
+            services.return_request_create(
+                order=order,
+                lines=[
+                    ReturnLineData(
+                        order_line_id=order.lines.get().pk, quantity=1, reason="other", declared_condition="new"
+                    )
+                ],
+            )
 
     def test_replayed_form_returns_the_first_request(self, delivered_order):
         first = ask(delivered_order, key="k-1")
@@ -113,7 +131,9 @@ class TestStaff:
         with pytest.raises(ReturnError):
             services.return_reject(request=request, actor=staff, message="No")
         assert list(request.status_changes.values_list("to_status", "actor")) == [
-            ("requested", delivered_order.customer.pk), ("approved", staff.pk)]
+            ("requested", delivered_order.customer.pk),
+            ("approved", staff.pk),
+        ]
 
     def test_reject_needs_a_message(self, delivered_order, staff):
         request = ask(delivered_order)
@@ -124,9 +144,9 @@ class TestStaff:
 
     def test_history_is_append_only(self, delivered_order):
         change = ask(delivered_order).status_changes.get()
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             change.save()
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             ReturnStatusChange.objects.all().delete()
 
 
@@ -139,8 +159,15 @@ class TestReceive:
         line = request.lines.get()
         variant = line.order_line.variant
         before = on_hand(variant, warehouse)
-        services.return_receive(request=request, actor=staff, lines=[
-            ReceiveLineData(return_line_id=line.pk, found_condition=FoundCondition.RESELLABLE, warehouse_id=warehouse.pk)])
+        services.return_receive(
+            request=request,
+            actor=staff,
+            lines=[
+                ReceiveLineData(
+                    return_line_id=line.pk, found_condition=FoundCondition.RESELLABLE, warehouse_id=warehouse.pk
+                )
+            ],
+        )
         assert on_hand(variant, warehouse) == before + 1
         movement = Movement.objects.get(kind=Movement.Kind.RETURN)
         assert (movement.quantity, movement.reference_id) == (1, request.pk)
@@ -152,24 +179,40 @@ class TestReceive:
 
     def test_write_off_and_quarantine(self, delivered_order, staff, warehouse):
         casaca = delivered_order.lines.get(sku="CASACA-L")
-        request = services.return_request_create(order=delivered_order, lines=[
-            ReturnLineData(order_line_id=polo_line(delivered_order).pk, quantity=1, reason="defective",
-                           declared_condition="damaged"),
-            ReturnLineData(order_line_id=casaca.pk, quantity=1, reason="defective", declared_condition="damaged")])
+        request = services.return_request_create(
+            order=delivered_order,
+            lines=[
+                ReturnLineData(
+                    order_line_id=polo_line(delivered_order).pk,
+                    quantity=1,
+                    reason="defective",
+                    declared_condition="damaged",
+                ),
+                ReturnLineData(order_line_id=casaca.pk, quantity=1, reason="defective", declared_condition="damaged"),
+            ],
+        )
         services.return_approve(request=request, actor=staff)
         polo_return, casaca_return = request.lines.order_by("pk")
         before = {v: on_hand(v, warehouse) for v in (casaca.variant, polo_return.order_line.variant)}
-        services.return_receive(request=request, actor=staff, lines=[
-            ReceiveLineData(return_line_id=polo_return.pk, found_condition="write_off", warehouse_id=warehouse.pk),
-            ReceiveLineData(return_line_id=casaca_return.pk, found_condition="quarantine")])
+        services.return_receive(
+            request=request,
+            actor=staff,
+            lines=[
+                ReceiveLineData(return_line_id=polo_return.pk, found_condition="write_off", warehouse_id=warehouse.pk),
+                ReceiveLineData(return_line_id=casaca_return.pk, found_condition="quarantine"),
+            ],
+        )
         assert {v: on_hand(v, warehouse) for v in before} == before
         assert Movement.objects.filter(kind=Movement.Kind.WRITE_OFF, quantity=-1).count() == 1
         assert ledger_mismatches() == []
 
     def test_receiving_twice_is_refused(self, delivered_order, staff, warehouse):
         request = self.approved(delivered_order, staff, quantity=1)
-        lines = [ReceiveLineData(return_line_id=request.lines.get().pk, found_condition="resellable",
-                                 warehouse_id=warehouse.pk)]
+        lines = [
+            ReceiveLineData(
+                return_line_id=request.lines.get().pk, found_condition="resellable", warehouse_id=warehouse.pk
+            )
+        ]
         services.return_receive(request=request, actor=staff, lines=lines)
         movements = Movement.objects.count()
         with pytest.raises(ReturnError, match="ya fue recibida"):
@@ -184,11 +227,13 @@ class TestReceive:
             services.return_receive(request=request, actor=staff, lines=good)
         services.return_approve(request=request, actor=staff)
         inactive = WarehouseFactory(code="OLD", is_active=False)
-        for bad in ([], [ReceiveLineData(return_line_id=line.pk + 999, found_condition="resellable",
-                                         warehouse_id=warehouse.pk)],
-                    [ReceiveLineData(return_line_id=line.pk, found_condition="lost", warehouse_id=warehouse.pk)],
-                    [ReceiveLineData(return_line_id=line.pk, found_condition="resellable")],
-                    [ReceiveLineData(return_line_id=line.pk, found_condition="resellable", warehouse_id=inactive.pk)]):
+        for bad in (
+            [],
+            [ReceiveLineData(return_line_id=line.pk + 999, found_condition="resellable", warehouse_id=warehouse.pk)],
+            [ReceiveLineData(return_line_id=line.pk, found_condition="lost", warehouse_id=warehouse.pk)],
+            [ReceiveLineData(return_line_id=line.pk, found_condition="resellable")],
+            [ReceiveLineData(return_line_id=line.pk, found_condition="resellable", warehouse_id=inactive.pk)],
+        ):
             with pytest.raises(ReturnError):
                 services.return_receive(request=request, actor=staff, lines=bad)
         assert not Movement.objects.filter(kind=Movement.Kind.RETURN).exists()

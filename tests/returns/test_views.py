@@ -31,8 +31,14 @@ def key_from(response) -> str:
 def post_return(client, order, *, quantity=1, line=None, key=None, **extra):
     line = line or order.lines.get(sku="POLO-M")
     key = key or key_from(client.get(form_url(order)))
-    data = {"key": key, f"line_{line.pk}_quantity": quantity, f"line_{line.pk}_reason": "wrong_size",
-            f"line_{line.pk}_condition": "new", f"line_{line.pk}_detail": "Me queda chica", **extra}
+    data = {
+        "key": key,
+        f"line_{line.pk}_quantity": quantity,
+        f"line_{line.pk}_reason": "wrong_size",
+        f"line_{line.pk}_condition": "new",
+        f"line_{line.pk}_detail": "Me queda chica",
+        **extra,
+    }
     return client.post(form_url(order), data)
 
 
@@ -81,14 +87,28 @@ class TestForm:
         assert post_return(signed_in, delivered_order, quantity=0).status_code == 400
         assert not ReturnRequest.objects.exists()
 
-    def test_line_of_another_order_is_ignored_and_nothing_is_written(self, signed_in, delivered_order, warehouse,
-                                                                     olva, customer):
-        other = deliver(paid_order(lines=[line_for(stocked_variant(warehouse, sku="GORRA"))], method=olva,
-                                   customer=customer, email=customer.email))
+    def test_line_of_another_order_is_ignored_and_nothing_is_written(
+        self, signed_in, delivered_order, warehouse, olva, customer
+    ):
+        other = deliver(
+            paid_order(
+                lines=[line_for(stocked_variant(warehouse, sku="GORRA"))],
+                method=olva,
+                customer=customer,
+                email=customer.email,
+            )
+        )
         foreign = other.lines.get()
-        response = post_return(signed_in, delivered_order, quantity=0, **{
-            f"line_{foreign.pk}_quantity": 1, f"line_{foreign.pk}_reason": "other",
-            f"line_{foreign.pk}_condition": "new"})
+        response = post_return(
+            signed_in,
+            delivered_order,
+            quantity=0,
+            **{
+                f"line_{foreign.pk}_quantity": 1,
+                f"line_{foreign.pk}_reason": "other",
+                f"line_{foreign.pk}_condition": "new",
+            },
+        )
         assert response.status_code == 400 and not ReturnRequest.objects.exists()
 
     def test_after_the_window_redirects_with_a_message(self, signed_in, delivered_order):

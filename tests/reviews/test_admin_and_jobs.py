@@ -13,10 +13,17 @@ from orders import services as order_services
 from reviews import services, tasks
 from reviews.models import Review, ReviewInvitation, ReviewStatus, SellerReputation
 from tests.factories import (
-    ProductFactory, SellerFactory, UserFactory, VariantFactory, delivered_order_of as delivered_order, line_for,
-    make_order, write,
+    ProductFactory,
+    SellerFactory,
+    UserFactory,
+    VariantFactory,
+    line_for,
+    make_order,
+    write,
 )
-
+from tests.factories import (
+    delivered_order_of as delivered_order,
+)
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/reviews/review/"
@@ -52,8 +59,12 @@ class TestAdmin:
     def test_filters(self, client, staff, product):
         write(UserFactory(), product, rating=1)
         client.force_login(staff)
-        for query in ("rating__exact=1", "is_verified_purchase__exact=0", f"product__id__exact={product.pk}",
-                      "status__exact=pending"):
+        for query in (
+            "rating__exact=1",
+            "is_verified_purchase__exact=0",
+            f"product__id__exact={product.pk}",
+            "status__exact=pending",
+        ):
             response = client.get(f"{CHANGELIST}?{query}")
             assert response.status_code == 200 and len(response.context["cl"].result_list) == 1
 
@@ -121,13 +132,18 @@ class TestReputation:
         order_services.order_cancel(order=cancelled, actor=seller.user, reason="Sin stock", by_customer=False)
         changed_mind = make_order(customer=UserFactory(), lines=[line_for(variant)])
         order_services.order_payment_record(order=changed_mind)
-        order_services.order_cancel(order=changed_mind, actor=changed_mind.customer, reason="Ya no lo quiero",
-                                    by_customer=True)
+        order_services.order_cancel(
+            order=changed_mind, actor=changed_mind.customer, reason="Ya no lo quiero", by_customer=True
+        )
         make_order(customer=UserFactory(), lines=[line_for(variant)])  # never paid: not counted
 
         reputation = services.seller_reputation_compute(seller=seller)
         assert (reputation.rating_count, str(reputation.rating_average)) == (1, "4.00")
-        assert (reputation.orders_total, reputation.orders_cancelled_by_seller, reputation.cancelled_percent) == (3, 1, 33)
+        assert (reputation.orders_total, reputation.orders_cancelled_by_seller, reputation.cancelled_percent) == (
+            3,
+            1,
+            33,
+        )
         assert reputation.period_end == timezone.localdate()
         assert (reputation.period_end - reputation.period_start).days == 89
         # No leg was due to ship yet in the period: shown as "no data yet".

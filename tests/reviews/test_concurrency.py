@@ -19,14 +19,16 @@ pytestmark = [
 def test_concurrent_approvals_across_a_line_lose_no_count(product, line, staff):
     sibling = ProductFactory(line=line)
     reviews = [
-        Review.objects.create(user=UserFactory(), product=product if i % 2 else sibling, rating=1 + i % 5,
-                              title="t", body="b")
+        Review.objects.create(
+            user=UserFactory(), product=product if i % 2 else sibling, rating=1 + i % 5, title="t", body="b"
+        )
         for i in range(8)
     ]
     _, errors = run_in_threads(lambda i: services.review_approve(review_id=reviews[i].pk, moderator=staff), 8)
 
     assert errors == []
-    product.refresh_from_db(); line.refresh_from_db()
+    product.refresh_from_db()
+    line.refresh_from_db()
     assert product.rating_count == 4 and line.rating_count == 8
     expected = Decimal(sum(1 + i % 5 for i in range(8))) / 8
     assert line.rating_average == expected.quantize(Decimal("0.01"))

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from catalog.models import Product, ProductLine
 from reviews import services
 from reviews.models import Review, ReviewStatus, ReviewVote
-from tests.factories import ProductFactory, UserFactory, delivered_order_of as delivered_order, write
-
+from tests.factories import ProductFactory, UserFactory, write
+from tests.factories import delivered_order_of as delivered_order
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,9 @@ class TestConstraints:
 
     def test_a_rejection_needs_a_reason(self, customer, product):
         with pytest.raises(IntegrityError), transaction.atomic():
-            Review.objects.create(user=customer, product=product, rating=4, title="t", body="b",
-                                  status=ReviewStatus.REJECTED)
+            Review.objects.create(
+                user=customer, product=product, rating=4, title="t", body="b", status=ReviewStatus.REJECTED
+            )
 
     def test_one_vote_per_user_and_review(self, customer, product, other_user):
         review = Review.objects.create(user=customer, product=product, rating=4, title="t", body="b")
@@ -63,10 +64,20 @@ class TestCreate:
         make_order(customer=customer, lines=[line_for(variant)])
         assert not write(customer, product).is_verified_purchase
 
-    @pytest.mark.parametrize(("rating", "title", "body"), [
-        (0, "t", "b"), (6, "t", "b"), ("x", "t", "b"), (None, "t", "b"), (5, "", "b"), (5, "t", "   "),
-        (5, "t" * 121, "b"), (5, "t", "b" * 3001), (5, "t\x00", "b"),
-    ])
+    @pytest.mark.parametrize(
+        ("rating", "title", "body"),
+        [
+            (0, "t", "b"),
+            (6, "t", "b"),
+            ("x", "t", "b"),
+            (None, "t", "b"),
+            (5, "", "b"),
+            (5, "t", "   "),
+            (5, "t" * 121, "b"),
+            (5, "t", "b" * 3001),
+            (5, "t\x00", "b"),
+        ],
+    )
     def test_bad_input_is_a_clear_error_and_writes_nothing(self, customer, product, rating, title, body):
         with pytest.raises(services.ReviewError) as error:
             services.review_create(user=customer, product=product, rating=rating, title=title, body=body)
@@ -88,8 +99,14 @@ class TestAggregates:
         c = write(users[2], sibling, rating=4)
         for review in (a, b, c):
             services.review_approve(review_id=review.pk, moderator=staff)
-        product.refresh_from_db(); line.refresh_from_db()
-        assert (product.rating_count, product.rating_average, product.rating_5, product.rating_2) == (2, Decimal("3.50"), 1, 1)
+        product.refresh_from_db()
+        line.refresh_from_db()
+        assert (product.rating_count, product.rating_average, product.rating_5, product.rating_2) == (
+            2,
+            Decimal("3.50"),
+            1,
+            1,
+        )
         assert (line.rating_count, line.rating_average) == (3, Decimal("3.67"))
 
         services.review_reject(review_id=b.pk, moderator=staff, reason="Lenguaje ofensivo")
@@ -158,7 +175,8 @@ class TestVotesAndReports:
         approved.refresh_from_db()
         assert approved.is_approved
         services.review_report(user=UserFactory(), review_id=approved.pk)
-        approved.refresh_from_db(); product.refresh_from_db()
+        approved.refresh_from_db()
+        product.refresh_from_db()
         assert approved.status == ReviewStatus.PENDING and approved.hidden_by_reports
         assert product.rating_count == 0
 

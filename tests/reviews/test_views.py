@@ -4,8 +4,8 @@ from django.urls import reverse
 from catalog import listing_cache
 from reviews import services
 from reviews.models import Review, ReviewStatus
-from tests.factories import ProductFactory, UserFactory, delivered_order_of as delivered_order, write
-
+from tests.factories import ProductFactory, UserFactory, write
+from tests.factories import delivered_order_of as delivered_order
 
 pytestmark = pytest.mark.django_db
 XSS = '<script>alert("x")</script>'
@@ -49,19 +49,27 @@ class TestWriting:
     def test_a_verified_customer_publishes_a_review(self, client, customer, product, variant):
         delivered_order(customer, variant)
         client.force_login(customer)
-        response = client.post(reverse("reviews:create", args=[product.slug]),
-                               {"rating": "4", "title": "Buena compra", "body": "Llegó rápido."})
+        response = client.post(
+            reverse("reviews:create", args=[product.slug]),
+            {"rating": "4", "title": "Buena compra", "body": "Llegó rápido."},
+        )
         assert response.status_code == 302
         product.refresh_from_db()
         assert product.rating_count == 1
         html = client.get(product.get_absolute_url()).content.decode()
         assert "Compra verificada" in html and "Buena compra" in html
 
-    @pytest.mark.parametrize("data", [
-        {"rating": "6", "title": "t", "body": "b"}, {"rating": "0", "title": "t", "body": "b"},
-        {"rating": "cinco", "title": "t", "body": "b"}, {"rating": "5", "title": "", "body": "b"},
-        {"rating": "5", "title": "t" * 500, "body": "b"}, {"rating": "5", "title": "t", "body": "b\x00"},
-    ])
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"rating": "6", "title": "t", "body": "b"},
+            {"rating": "0", "title": "t", "body": "b"},
+            {"rating": "cinco", "title": "t", "body": "b"},
+            {"rating": "5", "title": "", "body": "b"},
+            {"rating": "5", "title": "t" * 500, "body": "b"},
+            {"rating": "5", "title": "t", "body": "b\x00"},
+        ],
+    )
     def test_bad_input_is_a_400_with_a_message_and_nothing_written(self, client, customer, product, data):
         client.force_login(customer)
         response = client.post(reverse("reviews:create", args=[product.slug]), data)
@@ -74,7 +82,9 @@ class TestWriting:
     def test_a_second_review_goes_to_editing_the_first(self, client, customer, product):
         review = write(customer, product)
         client.force_login(customer)
-        response = client.post(reverse("reviews:create", args=[product.slug]), {"rating": "1", "title": "t", "body": "b"})
+        response = client.post(
+            reverse("reviews:create", args=[product.slug]), {"rating": "1", "title": "t", "body": "b"}
+        )
         assert response.status_code == 302 and response["Location"] == reverse("reviews:edit", args=[review.pk])
         assert Review.objects.count() == 1
 
@@ -83,8 +93,12 @@ class TestWriting:
         user = UserFactory()
         client.force_login(user)
         products = [ProductFactory() for _ in range(3)]
-        statuses = [client.post(reverse("reviews:create", args=[p.slug]), {"rating": "5", "title": "t", "body": "b"}).status_code
-                    for p in products]
+        statuses = [
+            client.post(
+                reverse("reviews:create", args=[p.slug]), {"rating": "5", "title": "t", "body": "b"}
+            ).status_code
+            for p in products
+        ]
         assert statuses == [302, 302, 429]
         assert Review.objects.filter(user=user).count() == 2
 
@@ -97,7 +111,12 @@ class TestEditDelete:
     def test_another_users_review_is_404_and_untouched(self, client, customer, other_user, product):
         review = write(customer, product)
         client.force_login(other_user)
-        assert client.post(reverse("reviews:edit", args=[review.pk]), {"rating": "1", "title": "x", "body": "y"}).status_code == 404
+        assert (
+            client.post(
+                reverse("reviews:edit", args=[review.pk]), {"rating": "1", "title": "x", "body": "y"}
+            ).status_code
+            == 404
+        )
         assert client.post(reverse("reviews:delete", args=[review.pk])).status_code == 404
         review.refresh_from_db()
         assert review.rating == 5
@@ -105,7 +124,9 @@ class TestEditDelete:
     def test_the_author_edits_and_deletes(self, client, customer, product):
         review = write(customer, product)
         client.force_login(customer)
-        response = client.post(reverse("reviews:edit", args=[review.pk]), {"rating": "3", "title": "Editada", "body": "Otra"})
+        response = client.post(
+            reverse("reviews:edit", args=[review.pk]), {"rating": "3", "title": "Editada", "body": "Otra"}
+        )
         assert response.status_code == 302
         review.refresh_from_db()
         assert (review.rating, review.title) == (3, "Editada") and review.edited_at

@@ -11,7 +11,6 @@ from tests.factories import ShippingMethodFactory, ShippingRateFactory, Shipping
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signed_in_operator")]
 
 
-
 @pytest.fixture
 def lima():
     return ShippingZoneFactory(name="Lima Metropolitana", kind=ShippingZone.Kind.LIMA_METROPOLITANA)

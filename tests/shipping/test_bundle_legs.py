@@ -11,7 +11,6 @@ from shipping.models import ShipmentLine, WarehouseOperator
 from tests import factories
 from tests.factories import ProductFactory, VariantFactory, line_for, paid_order, stock
 
-
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:shipping_shipment_changelist")
 
@@ -28,14 +27,22 @@ def apart(two_warehouses):
     pad = VariantFactory(sku="PAD", product=ProductFactory(name="Pad XL"))
     stock(mouse, lima, 10)
     stock(pad, arequipa, 10)
-    return {"bundle": make_bundle([(mouse, 1), (pad, 2)]), "mouse": mouse, "pad": pad, "lima": lima,
-            "arequipa": arequipa}
+    return {
+        "bundle": make_bundle([(mouse, 1), (pad, 2)]),
+        "mouse": mouse,
+        "pad": pad,
+        "lima": lima,
+        "arequipa": arequipa,
+    }
 
 
 def legs(order) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
-    for line in ShipmentLine.objects.filter(shipment__order=order).select_related(
-            "shipment__warehouse", "order_line", "part").order_by("shipment__warehouse__code", "pk"):
+    for line in (
+        ShipmentLine.objects.filter(shipment__order=order)
+        .select_related("shipment__warehouse", "order_line", "part")
+        .order_by("shipment__warehouse__code", "pk")
+    ):
         found.setdefault(line.shipment.warehouse.code, []).append((line.order_line.sku, line.sku, line.quantity))
     return found
 

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from inventory.models import Reservation
 from demo.shipping import load_demo_shipping
+from inventory.models import Reservation
 from shipping.estimates import LIMA, Place, delivery_estimate, shipping_place
 from tests.factories import AddressFactory, ProductFactory, UserFactory, VariantFactory, WarehouseFactory, stock
 from tests.harness import clear_cache
@@ -31,8 +31,12 @@ def rates():
 
 @pytest.fixture
 def product():
-    variant = VariantFactory(sku="CAP-U", product=ProductFactory(name="Gorra Inti", slug="gorra-inti",
-                                                                  base_price=Decimal("59.00"), weight_kg=Decimal("0.3")))
+    variant = VariantFactory(
+        sku="CAP-U",
+        product=ProductFactory(
+            name="Gorra Inti", slug="gorra-inti", base_price=Decimal("59.00"), weight_kg=Decimal("0.3")
+        ),
+    )
     stock(variant, WarehouseFactory(), 10)
     return variant.product
 

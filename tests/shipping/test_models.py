@@ -42,8 +42,9 @@ class TestRateBands:
 
     @pytest.mark.parametrize("weight", ["0", "0.5", "1", "1.001", "3", "5", "5.001", "50"])
     def test_the_query_and_the_row_take_the_same_weights(self, existing, weight):
-        first = ShippingRateFactory(method=existing.method, zone=existing.zone, weight_from=Decimal("0"),
-                                    weight_to=Decimal("1"))
+        first = ShippingRateFactory(
+            method=existing.method, zone=existing.zone, weight_from=Decimal("0"), weight_to=Decimal("1")
+        )
         weight = Decimal(weight)
         taken = set(ShippingRate.objects.filter(pk__in=[existing.pk, first.pk]).taking(weight))
         assert taken == {rate for rate in (existing, first) if rate.takes(weight)}

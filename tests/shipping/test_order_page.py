@@ -10,7 +10,6 @@ from orders.services import order_payment_record
 from shipping import services
 from tests.factories import WarehouseFactory, line_for, make_order, paid_order, stocked_variant
 
-
 pytestmark = pytest.mark.django_db
 
 

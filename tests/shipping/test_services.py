@@ -17,7 +17,6 @@ from shipping.exceptions import ShipmentError
 from shipping.models import Shipment, ShipmentEvent, ShipmentLine, ShipmentStatus
 from tests.factories import UserFactory, WarehouseFactory, line_for, make_order, paid_order, stocked_variant
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -39,8 +38,8 @@ class TestLegs:
         lima, arequipa = two_warehouses
         legs = {s.warehouse.code: s for s in split_order.shipments.all()}
         assert set(legs) == {"LIM-CENTRAL", "ARE-SUR"}
-        assert [(l.order_line.sku, l.quantity) for l in legs["LIM-CENTRAL"].lines.all()] == [("POLO-M", 2)]
-        assert [(l.order_line.sku, l.quantity) for l in legs["ARE-SUR"].lines.all()] == [("CASACA-L", 1)]
+        assert [(line.order_line.sku, line.quantity) for line in legs["LIM-CENTRAL"].lines.all()] == [("POLO-M", 2)]
+        assert [(line.order_line.sku, line.quantity) for line in legs["ARE-SUR"].lines.all()] == [("CASACA-L", 1)]
         assert all(s.status == ShipmentStatus.PENDING and s.carrier == "olva" for s in legs.values())
         assert all(s.ship_by >= timezone.localdate() and s.estimated_to for s in legs.values())
         assert all(s.events.get().to_status == ShipmentStatus.PENDING for s in legs.values())
@@ -99,7 +98,10 @@ class TestLifeCycle:
         assert first.tracking_url.endswith("40061123") and first.shipped_at and first.delivered_at
         assert second.carrier == "serpost" and "RR123456785PE" in second.tracking_url
         assert list(first.events.values_list("from_status", "to_status")) == [
-            ("", "pending"), ("pending", "packed"), ("packed", "shipped"), ("shipped", "in_transit"),
+            ("", "pending"),
+            ("pending", "packed"),
+            ("packed", "shipped"),
+            ("shipped", "in_transit"),
             ("in_transit", "delivered"),
         ]
         assert all(e.actor == operator for e in first.events.exclude(from_status=""))
@@ -121,7 +123,8 @@ class TestLifeCycle:
     def test_steps_out_of_order_are_refused(self, split_order, step):
         leg = split_order.shipments.first()
         change = {
-            "deliver": services.shipment_deliver, "in_transit": services.shipment_mark_in_transit,
+            "deliver": services.shipment_deliver,
+            "in_transit": services.shipment_mark_in_transit,
             "return": services.shipment_return_to_sender,
         }[step]
         with pytest.raises(ShipmentError):
@@ -163,7 +166,8 @@ class TestPartialShipments:
         assert sum(ShipmentLine.objects.filter(order_line=line).values_list("quantity", flat=True)) == 3
 
     @pytest.mark.parametrize(
-        "quantities", [{"LINE": 3}, {"LINE": 4}, {"LINE": -1}, {"LINE": "x"}, {999999: 1}, {"LINE": 0}, {}],
+        "quantities",
+        [{"LINE": 3}, {"LINE": 4}, {"LINE": -1}, {"LINE": "x"}, {999999: 1}, {"LINE": 0}, {}],
     )
     def test_bad_splits_are_refused(self, two_warehouses, olva, quantities):
         variant = stocked_variant(two_warehouses[0])
@@ -176,7 +180,9 @@ class TestPartialShipments:
         assert Shipment.objects.filter(order=order).count() == 1 and reload(leg).lines.get().quantity == 3
 
     def test_another_orders_line_cannot_be_moved_in(self, split_order, two_warehouses, olva):
-        other = paid_order(lines=[line_for(stocked_variant(two_warehouses[0]), quantity=2)], method=olva, email="x@x.pe")
+        other = paid_order(
+            lines=[line_for(stocked_variant(two_warehouses[0]), quantity=2)], method=olva, email="x@x.pe"
+        )
         with pytest.raises(ShipmentError):
             services.shipment_split(shipment=split_order.shipments.first(), quantities={other.lines.get().pk: 1})
 
@@ -263,8 +269,9 @@ class TestInventoryVerify:
         order_services.order_cancel(order=cancelled, actor=None, reason="", by_customer=False)
         picked = paid_order(lines=[line_for(stocked_variant(two_warehouses[1]))], method=pickup, email="p@x.pe")
         services.shipment_ready_for_pickup(shipment=picked.shipments.get())
-        stock_adjust(variant=second.lines.get().order_line.variant, warehouse=second.warehouse, quantity=1,
-                     reason="conteo")
+        stock_adjust(
+            variant=second.lines.get().order_line.variant, warehouse=second.warehouse, quantity=1, reason="conteo"
+        )
         assert_inventory_consistent()
 
 
@@ -274,7 +281,9 @@ class TestSelectors:
         services.shipment_ship(shipment=first, tracking_number="40061123")
         Shipment.objects.filter(pk=second.pk).update(ship_by=timezone.localdate() - timedelta(days=1))
         today = timezone.localdate()
-        on_time, total = selectors.legs_shipped_on_time(since=today - timedelta(days=30), until=today + timedelta(days=30))
+        on_time, total = selectors.legs_shipped_on_time(
+            since=today - timedelta(days=30), until=today + timedelta(days=30)
+        )
         assert (on_time, total) == (1, 4)
         own, _other = sellers
         _order, mine, _theirs = seller_orders

@@ -8,7 +8,6 @@ from orders.models import OrderStatus
 from shipping.models import Shipment, ShipmentStatus, WarehouseOperator
 from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
 
-
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:shipping_shipment_changelist")
@@ -48,9 +47,18 @@ class TestActions:
         assert form.status_code == 200 and f'name="tracking_{first.pk}"' in form.content.decode()
         assert reload(first).status == ShipmentStatus.PENDING  # nothing until the form is sent
 
-        response = act(client, "ship", [first, second], apply="1", carrier="",
-                       **{f"tracking_{first.pk}": "40061123", f"tracking_{second.pk}": " 4006 1124 ",
-                          f"label_{second.pk}": "https://etiquetas.example.pe/E2.pdf"})
+        response = act(
+            client,
+            "ship",
+            [first, second],
+            apply="1",
+            carrier="",
+            **{
+                f"tracking_{first.pk}": "40061123",
+                f"tracking_{second.pk}": " 4006 1124 ",
+                f"label_{second.pk}": "https://etiquetas.example.pe/E2.pdf",
+            },
+        )
         assert response.status_code == 200
         first, second = reload(first), reload(second)
         assert (first.status, first.tracking_number) == (ShipmentStatus.SHIPPED, "40061123")
@@ -74,8 +82,14 @@ class TestActions:
 
     def test_in_transit_and_delivered(self, client, signed_operator, split_order):
         legs = list(split_order.shipments.order_by("pk"))
-        act(client, "ship", legs, apply="1", carrier="",
-            **{f"tracking_{s.pk}": f"4006112{i}" for i, s in enumerate(legs)})
+        act(
+            client,
+            "ship",
+            legs,
+            apply="1",
+            carrier="",
+            **{f"tracking_{s.pk}": f"4006112{i}" for i, s in enumerate(legs)},
+        )
         act(client, "mark_in_transit", legs)
         assert {reload(s).status for s in legs} == {ShipmentStatus.IN_TRANSIT}
         act(client, "mark_delivered", legs)
@@ -110,7 +124,11 @@ class TestActions:
         one = client.get(reverse("admin:shipping_shipment_packing_slip", args=[legs[0].pk])).content.decode()
         assert one.count('class="slip"') == 1
         picking = client.get(reverse("admin:shipping_shipment_picking_list"), {"warehouse": two_warehouses[0].pk})
-        assert picking.status_code == 200 and "POLO-M" in picking.content.decode() and "CASACA-L" not in picking.content.decode()
+        assert (
+            picking.status_code == 200
+            and "POLO-M" in picking.content.decode()
+            and "CASACA-L" not in picking.content.decode()
+        )
         for bad in ("abc", "99999999", "1" * 40):
             assert client.get(reverse("admin:shipping_shipment_picking_list"), {"warehouse": bad}).status_code == 404
 
@@ -129,8 +147,14 @@ class TestActions:
         assert sorted(Shipment.objects.filter(order=order).values_list("lines__quantity", flat=True)) == [1, 2]
 
     def test_changelist_filters_load(self, client, signed_operator, split_order, two_warehouses):
-        for params in ({"overdue": "yes"}, {"overdue": "today"}, {"status": "pending"}, {"carrier": "olva"},
-                       {"warehouse__id__exact": two_warehouses[0].pk}, {"q": split_order.number}):
+        for params in (
+            {"overdue": "yes"},
+            {"overdue": "today"},
+            {"status": "pending"},
+            {"carrier": "olva"},
+            {"warehouse__id__exact": two_warehouses[0].pk},
+            {"q": split_order.number},
+        ):
             response = client.get(CHANGELIST, params)
             assert response.status_code == 200
         assert client.get(CHANGELIST, {"q": split_order.number}).context["cl"].result_count == 2

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Brand
-from tests.factories import BrandFactory, ProductFactory, grow_hoodies as _grow, listed, listing_query_count as _count
+from tests.factories import BrandFactory, ProductFactory, listed
+from tests.factories import grow_hoodies as _grow
+from tests.factories import listing_query_count as _count
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
 

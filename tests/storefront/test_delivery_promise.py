@@ -12,7 +12,13 @@ from promotions.models import Scope
 from shipping.estimates import shipping_place
 from shipping.selectors import shipping_options
 from tests.factories import (
-    AddressFactory, ProductFactory, UserFactory, VariantFactory, WarehouseFactory, load_demo_shipping, percent_off,
+    AddressFactory,
+    ProductFactory,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    load_demo_shipping,
+    percent_off,
     stock,
 )
 from tests.harness import clear_cache
@@ -29,8 +35,9 @@ def rates():
 @pytest.fixture
 def casaca_ten_percent_off():
     """S/ 210.00, 10 % off: S/ 189.00, under Lima's free delivery from S/ 199.00."""
-    product = ProductFactory(name="Casaca Wayra", slug="casaca-wayra", base_price=Decimal("210.00"),
-                             weight_kg=Decimal("0.8"))
+    product = ProductFactory(
+        name="Casaca Wayra", slug="casaca-wayra", base_price=Decimal("210.00"), weight_kg=Decimal("0.8")
+    )
     stock(VariantFactory(product=product, sku="WAYRA-M"), WarehouseFactory(), 10)
     percent_off("10", scope=Scope.PRODUCTS, products=[product])
     return product
@@ -43,8 +50,9 @@ def _promise(client) -> str:
 
 def _checkout_cheapest(user, subtotal: Decimal):
     place = shipping_place(user)
-    options = shipping_options(department=place.department, province=place.province, weight_kg=Decimal("0.8"),
-                               subtotal=subtotal)
+    options = shipping_options(
+        department=place.department, province=place.province, weight_kg=Decimal("0.8"), subtotal=subtotal
+    )
     return next(option for option in options if not option.is_pickup)
 
 

@@ -18,7 +18,9 @@ def footer(html: str) -> str:
 def test_the_footer_lists_the_methods_checkout_offers(client, shop, settings):
     settings.STRIPE_SECRET_KEY = ""
     payment_method_ensure_test_gateway()
-    PaymentMethod.objects.create(code="yape", name="Yape", provider=Provider.MERCADOPAGO, kind="wallet")  # not configured
+    PaymentMethod.objects.create(
+        code="yape", name="Yape", provider=Provider.MERCADOPAGO, kind="wallet"
+    )  # not configured
     html = footer(client.get(reverse("storefront:home")).content.decode())
     assert "Tarjeta (pasarela de prueba)" in html
     assert "Yape" not in html and "Visa" not in html and "PayPal" not in html

@@ -19,13 +19,29 @@ from orders.models import Order
 from payments.services import payment_method_ensure_test_gateway
 from returns.services import ReturnLineData, return_request_create
 from tests.factories import (
-    PASSWORD, AddressFactory, BannerFactory, CollectionFactory, KitFactory, KitItemFactory, ProductImageFactory,
-    ProductLineFactory, UserFactory, WarehouseFactory, delivered_order_of, delivery, fill_cart, place, publish,
-    review_key, stock, write,
+    PASSWORD,
+    AddressFactory,
+    BannerFactory,
+    CollectionFactory,
+    KitFactory,
+    KitItemFactory,
+    ProductImageFactory,
+    ProductLineFactory,
+    UserFactory,
+    WarehouseFactory,
+    delivered_order_of,
+    delivery,
+    fill_cart,
+    place,
+    publish,
+    review_key,
+    stock,
+    write,
 )
 from tests.html_checker import vnu_errors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
+
 
 def _page(client: Client, url: str, status: int = 200, **query) -> str:
     response = client.get(url, query)
@@ -67,10 +83,20 @@ def _delivered_order_pages(client: Client, shop) -> dict[str, str]:
     order = delivered_order_of(buyer, Variant.objects.get(sku="HB-XL-NEG"))
     review = write(buyer, shop["cheap"], rating=4)
     client.login(username=buyer.email, password=PASSWORD)
-    pages = {"order-delivered": _page(client, reverse("orders:detail", args=[order.number])),
-             "return-new": _page(client, reverse("returns:create", args=[order.number]))}
-    asked = return_request_create(order=order, actor=buyer, resolution="credit", lines=[ReturnLineData(
-        order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new")])
+    pages = {
+        "order-delivered": _page(client, reverse("orders:detail", args=[order.number])),
+        "return-new": _page(client, reverse("returns:create", args=[order.number])),
+    }
+    asked = return_request_create(
+        order=order,
+        actor=buyer,
+        resolution="credit",
+        lines=[
+            ReturnLineData(
+                order_line_id=order.lines.get().pk, quantity=1, reason="wrong_size", declared_condition="new"
+            )
+        ],
+    )
     pages["return"] = _page(client, reverse("returns:detail", args=[asked.number]))
     pages["review-edit"] = _page(client, reverse("reviews:edit", args=[review.pk]))
     pages["product-reviewed"] = _page(client, reverse("catalog:product", args=["hoodie-basico"]))
@@ -89,11 +115,23 @@ def _guest_pages(client: Client) -> dict[str, str]:
         "complaints-form": _page(client, reverse("complaints:new")),
         **{f"policy-{kind}": _page(client, reverse(f"legal:{kind}")) for kind in PolicyKind.values},
     }
-    client.post(reverse("complaints:new"), {
-        "consumer_name": "Lucía Huamán", "document_type": "dni", "document_number": "45678912",
-        "address": "Jr. Puno 456, Cusco", "phone": "984 123 456", "email": "lucia@example.pe",
-        "item_kind": "product", "amount": "129.90", "item_description": "Casaca impermeable talla M",
-        "kind": "reclamo", "detail": "Llegó con el cierre roto.", "consumer_request": "Que me la cambien."})
+    client.post(
+        reverse("complaints:new"),
+        {
+            "consumer_name": "Lucía Huamán",
+            "document_type": "dni",
+            "document_number": "45678912",
+            "address": "Jr. Puno 456, Cusco",
+            "phone": "984 123 456",
+            "email": "lucia@example.pe",
+            "item_kind": "product",
+            "amount": "129.90",
+            "item_description": "Casaca impermeable talla M",
+            "kind": "reclamo",
+            "detail": "Llegó con el cierre roto.",
+            "consumer_request": "Que me la cambien.",
+        },
+    )
     pages["complaints-sheet"] = _page(client, ComplaintSheet.objects.get().get_absolute_url())
     fill_cart(client, ("HB-M-NEG", 1))
     pages["checkout-details-guest"] = _page(client, reverse("checkout:details"))
@@ -141,8 +179,12 @@ def test_every_shopper_page_is_valid_html(shop, tmp_path):
     warehouse = WarehouseFactory(code="LIM", priority=1)
     for sku in ("HB-M-NEG", "HB-XL-NEG", "HT-M-BLA", "HM-M-BLA"):
         stock(Variant.objects.get(sku=sku), warehouse, 20)
-    pages = {**_catalog_pages(Client(), shop), **_delivered_order_pages(Client(), shop), **_guest_pages(Client()),
-             **_customer_pages(Client())}
+    pages = {
+        **_catalog_pages(Client(), shop),
+        **_delivered_order_pages(Client(), shop),
+        **_guest_pages(Client()),
+        **_customer_pages(Client()),
+    }
 
     without_h1 = sorted(name for name, html in pages.items() if "<h1" not in html)
     assert not without_h1, f"pages without an <h1>: {without_h1}"
@@ -153,9 +195,11 @@ def test_every_shopper_page_is_valid_html(shop, tmp_path):
 def test_the_checker_lets_through_only_htmx_attributes(tmp_path):
     if shutil.which("java") is None:
         pytest.skip("the Nu HTML Checker needs Java (make test-deps installs it)")
-    page = ('<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><title>t</title></head><body><h1>t</h1>'
-            '<input id="a" hx-get="/x" hx-trigger="input"><input id="a"><time datetime="2026-11-23T15:22:44.952736-05:00">'
-            'hoy</time></body></html>')
+    page = (
+        '<!DOCTYPE html><html lang="es"><head><meta charset="utf-8"><title>t</title></head><body><h1>t</h1>'
+        '<input id="a" hx-get="/x" hx-trigger="input"><input id="a"><time datetime="2026-11-23T15:22:44.952736-05:00">'
+        "hoy</time></body></html>"
+    )
 
     errors = vnu_errors({"page": page}, tmp_path)
 

@@ -42,7 +42,10 @@ class TestDefaultChoices:
         keyboard = page.required[0]
         assert keyboard.chosen == shop["black"]
         assert [(c.sku, c.in_stock) for c in keyboard.choices] == [
-            ("K1-ROJO", False), ("K1-NEGRO", True), ("K1-BLANCO", True)]
+            ("K1-ROJO", False),
+            ("K1-NEGRO", True),
+            ("K1-BLANCO", True),
+        ]
         assert not page.unavailable_reason
         body = response.content.decode()
         assert '<option value="K1-ROJO" disabled>Rojo (agotado)</option>' in body
@@ -54,7 +57,9 @@ class TestDefaultChoices:
 
         kit = shop["kit"].pk
         assert cart_store().lines(cart_of(client).id) == {
-            LineKey(shop["black"].pk, kit): 1, LineKey(shop["chair"].pk, kit): 1}
+            LineKey(shop["black"].pk, kit): 1,
+            LineKey(shop["chair"].pk, kit): 1,
+        }
 
     def test_a_required_item_with_nothing_in_stock_makes_the_kit_unavailable_naming_it(self, client, shop):
         for variant in (shop["black"], shop["white"]):
@@ -63,7 +68,9 @@ class TestDefaultChoices:
         response = client.get(kit_url())
 
         page = response.context["page"]
-        assert page.unavailable_reason == "Teclado Kallpa K1 está agotado, así que el kit no se puede comprar por ahora."
+        assert (
+            page.unavailable_reason == "Teclado Kallpa K1 está agotado, así que el kit no se puede comprar por ahora."
+        )
         body = response.content.decode()
         assert page.unavailable_reason in body and 'id="add-kit" disabled' in body
 
@@ -74,7 +81,8 @@ class TestDefaultChoices:
         page = client.get(kit_url()).context["page"]
 
         assert page.unavailable_reason == (
-            "El kit lleva 6 unidades de Silla Gamer Inti, más de las que un cliente puede comprar (5).")
+            "El kit lleva 6 unidades de Silla Gamer Inti, más de las que un cliente puede comprar (5)."
+        )
 
     def test_a_sold_out_extra_cannot_be_ticked(self, client, shop):
         sell_out(shop["mouse"], shop["warehouse"])
@@ -84,13 +92,21 @@ class TestDefaultChoices:
         page = response.context["page"]
         assert page.optional[0].sold_out and not page.optional[0].ticked
         assert not page.unavailable_reason  # an extra never holds the kit back
-        assert f'id="optional-{shop["mouse_item"].pk}" aria-label="Agregar Mouse M1" disabled' in \
-            response.content.decode()
+        assert (
+            f'id="optional-{shop["mouse_item"].pk}" aria-label="Agregar Mouse M1" disabled' in response.content.decode()
+        )
 
     def test_choices_in_the_address_are_shown_and_junk_is_ignored(self, client, shop):
         keyboard, mouse = shop["keyboard_item"].pk, shop["mouse_item"].pk
-        page = client.get(kit_url(), {f"item-{keyboard}": "K1-BLANCO", "optional": [mouse, "x", "²"],
-                                      "item-abc": "K1-ROJO", f"item-{keyboard}9": "nope"}).context["page"]
+        page = client.get(
+            kit_url(),
+            {
+                f"item-{keyboard}": "K1-BLANCO",
+                "optional": [mouse, "x", "²"],
+                "item-abc": "K1-ROJO",
+                f"item-{keyboard}9": "nope",
+            },
+        ).context["page"]
 
         assert page.required[0].chosen == shop["white"]
         assert page.optional[0].ticked
@@ -106,12 +122,19 @@ class TestOnePrice:
 
         # Keyboard 199.90 + 20.00 (black), chair 899.90 − 100.00 automatic; 10 % off the kit's 1,019.80.
         assert (price.subtotal, price.automatic_discount, price.kit_discount, price.total) == (
-            Decimal("1119.80"), Decimal("100.00"), Decimal("101.98"), Decimal("917.82"))
+            Decimal("1119.80"),
+            Decimal("100.00"),
+            Decimal("101.98"),
+            Decimal("917.82"),
+        )
 
     @pytest.mark.parametrize("with_extras", [False, True])
     def test_the_kit_page_total_is_the_cart_total_after_adding_the_kit(self, client, shop, with_extras):
-        form = {f"item-{shop['keyboard_item'].pk}": "K1-BLANCO", "optional": [shop["mouse_item"].pk]} \
-            if with_extras else {}
+        form = (
+            {f"item-{shop['keyboard_item'].pk}": "K1-BLANCO", "optional": [shop["mouse_item"].pk]}
+            if with_extras
+            else {}
+        )
         response = client.get(kit_url(), form)
         shown = response.context["price"].total
 
@@ -136,10 +159,9 @@ class TestOnePrice:
     def test_a_change_of_option_asks_for_the_summary_again(self, client, shop):
         body = client.get(kit_url()).content.decode()
         assert 'hx-trigger="change from:#kit-form"' in body
-        assert f'#kit-item-price-{shop["keyboard_item"].pk}' in body
+        assert f"#kit-item-price-{shop['keyboard_item'].pk}" in body
 
-        swapped = client.get(kit_url(), {f"item-{shop['keyboard_item'].pk}": "K1-BLANCO"},
-                             HTTP_HX_REQUEST="true")
+        swapped = client.get(kit_url(), {f"item-{shop['keyboard_item'].pk}": "K1-BLANCO"}, HTTP_HX_REQUEST="true")
         assert swapped.context["price"].total == Decimal("899.82")  # (199.90 + 799.90) × 0.9
         assert 'id="kit-summary"' in swapped.content.decode()
 
@@ -199,6 +221,7 @@ class TestAnItemAwaitingItsLaunch:
 
         assert "129.90" not in html and "129,90" not in html  # the mouse's price (a brand may be "Marca 129")
         assert not response.context["page"].price_is_secret and not response.context["page"].unavailable_reason
-        assert f'id="optional-{mouse_item.pk}" aria-label="Agregar Mouse M1" disabled' in html \
-            or re.search(rf'id="optional-{mouse_item.pk}"[^>]*disabled', html)
+        assert f'id="optional-{mouse_item.pk}" aria-label="Agregar Mouse M1" disabled' in html or re.search(
+            rf'id="optional-{mouse_item.pk}"[^>]*disabled', html
+        )
         assert not next(item for item in response.context["page"].optional).ticked

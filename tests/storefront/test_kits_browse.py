@@ -13,13 +13,19 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def kits():
     return {
-        "office": KitFactory(name="Kit Oficina Nórdica", slug="oficina-nordica", room_type=Kit.Room.OFFICE,
-                             style_tags=["nórdico", "minimalista"]),
+        "office": KitFactory(
+            name="Kit Oficina Nórdica",
+            slug="oficina-nordica",
+            room_type=Kit.Room.OFFICE,
+            style_tags=["nórdico", "minimalista"],
+        ),
         "gamer": KitFactory(name="Kit Gamer RGB", slug="gamer-rgb", room_type=Kit.Room.GAMING, style_tags=["gamer"]),
-        "living": KitFactory(name="Kit Sala Minimalista", slug="sala-minimalista", room_type=Kit.Room.LIVING,
-                             style_tags=["minimalista"]),
-        "hidden": KitFactory(name="Kit Retirado", slug="retirado", room_type=Kit.Room.OFFICE, style_tags=["nórdico"],
-                             is_active=False),
+        "living": KitFactory(
+            name="Kit Sala Minimalista", slug="sala-minimalista", room_type=Kit.Room.LIVING, style_tags=["minimalista"]
+        ),
+        "hidden": KitFactory(
+            name="Kit Retirado", slug="retirado", room_type=Kit.Room.OFFICE, style_tags=["nórdico"], is_active=False
+        ),
     }
 
 
@@ -50,9 +56,15 @@ def test_filter_by_style_then_room(client, kits):
     assert 'aria-current="true"' in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [
-    {"room": "garage"}, {"style": "x" * 500}, {"room": "office\x00"}, {"style": "<script>"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"room": "garage"},
+        {"style": "x" * 500},
+        {"room": "office\x00"},
+        {"style": "<script>"},
+    ],
+)
 def test_unknown_filters_are_ignored_never_a_500(client, kits, params):
     response = client.get("/kits/", params)
     assert response.status_code in (200, 400)

@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from storefront import page_cache
 from catalog.models import Product, Variant
 from catalog.services import product_promotions_set
 from inventory.models import StockLevel
+from storefront import page_cache
 from tests.factories import PASSWORD, BannerFactory, CategoryFactory, ProductFactory, UserFactory, VariantFactory, stock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -32,8 +32,12 @@ def shirts():
     category = CategoryFactory(name="Polos", slug="polos")
     products = []
     for index in range(3):
-        product = ProductFactory(name=f"Polo Nazca {index}", slug=f"polo-nazca-{index}", category=category,
-                                 base_price=Decimal("59.00") + index)
+        product = ProductFactory(
+            name=f"Polo Nazca {index}",
+            slug=f"polo-nazca-{index}",
+            category=category,
+            base_price=Decimal("59.00") + index,
+        )
         stock(VariantFactory(product=product, sku=f"NAZCA-{index}"), quantity=10)
         products.append(product)
     return products
@@ -167,8 +171,14 @@ def test_a_first_visitor_s_token_comes_from_the_store_and_works(shirts):
     answer = shopper.get(reverse("csrf_token"))
     assert answer["Cache-Control"].startswith("max-age=0") and "no-store" in answer["Cache-Control"]
     token = answer.json()["token"]
-    assert shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token},
-                        HTTP_REFERER="http://testserver" + url).status_code == 302
+    assert (
+        shopper.post(
+            reverse("cart:add"),
+            {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token},
+            HTTP_REFERER="http://testserver" + url,
+        ).status_code
+        == 302
+    )
 
 
 def test_a_form_sent_without_a_token_gets_a_page_in_spanish_that_sets_the_cookie(shirts):
@@ -178,8 +188,10 @@ def test_a_form_sent_without_a_token_gets_a_page_in_spanish_that_sets_the_cookie
     page = response.content.decode()
     assert "Vuelve a intentarlo" in page and "No pudimos confirmar" in page and "CSRF verification" not in page
     token = CSRF_IN_FORM.search(page).group(1)
-    assert shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token}
-                        ).status_code == 302
+    assert (
+        shopper.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1", "csrfmiddlewaretoken": token}).status_code
+        == 302
+    )
 
 
 def test_each_shopper_sees_their_own_mini_cart(shirts):
@@ -251,8 +263,9 @@ def reviewed(shirts):
     the option it opens on is sold out (the "Avísame" form shows, filled with a signed-in shopper's e-mail)."""
     from reviews.services import review_approve, review_create, review_vote_helpful
 
-    rosa, luis, other = (UserFactory(first_name=name, email=f"{name.lower()}@example.pe") for name in
-                         ("Rosa", "Luis", "Carla"))
+    rosa, luis, other = (
+        UserFactory(first_name=name, email=f"{name.lower()}@example.pe") for name in ("Rosa", "Luis", "Carla")
+    )
     own = review_create(user=rosa, product=shirts[0], rating=5, title="Muy bueno", body="Me quedó perfecto.")
     review_approve(review_id=own.pk, moderator=None)
     liked = review_create(user=other, product=shirts[0], rating=4, title="Buen algodón", body="Lo recomiendo.")
@@ -271,8 +284,9 @@ def _rendered_for(client, url, settings) -> str:
         settings.STOREFRONT_PAGE_CACHE = True
 
 
-@pytest.mark.parametrize("url", ["/", "/p/polo-nazca-0/", "/p/polo-nazca-0/?review_sort=recent", "/c/polos/",
-                                 "/search/?q=polo"])
+@pytest.mark.parametrize(
+    "url", ["/", "/p/polo-nazca-0/", "/p/polo-nazca-0/?review_sort=recent", "/c/polos/", "/search/?q=polo"]
+)
 def test_a_signed_in_shopper_gets_from_the_cache_the_page_a_render_gives_them(reviewed, url, settings):
     rosa, luis = reviewed
     nadia, pedro = UserFactory(first_name="Nadia"), UserFactory(first_name="Pedro")  # no review, no vote
@@ -292,7 +306,9 @@ def test_a_page_stored_by_a_signed_in_shopper_shows_nothing_of_theirs_to_others(
     assert _queries(Client(), url) == 0  # a guest's hit
 
     guest_page = _text(Client().get(url))
-    assert "Hola, Rosa" not in guest_page and "rosa@example.pe" not in guest_page and "reviews-own-title" not in guest_page
+    assert (
+        "Hola, Rosa" not in guest_page and "rosa@example.pe" not in guest_page and "reviews-own-title" not in guest_page
+    )
     assert _without_tokens(guest_page) == _rendered_for(Client(), url, settings)
 
     luis_page = _text(_signed_in(luis).get(url))
@@ -308,9 +324,11 @@ def test_two_shoppers_and_a_guest_interleaved_each_get_their_own_page(reviewed):
     assert luis_client.post(reverse("cart:add"), {"sku": "NAZCA-1", "quantity": "3"}).status_code == 302
     luis_client.get("/c/polos/")  # consumes the "added" message
     for _ in range(2):
-        for client, name, email, units, own_review in ((rosa_client, "Rosa", "rosa@example.pe", "0", True),
-                                                        (guest, None, "", "0", False),
-                                                        (luis_client, "Luis", "luis@example.pe", "3", False)):
+        for client, name, email, units, own_review in (
+            (rosa_client, "Rosa", "rosa@example.pe", "0", True),
+            (guest, None, "", "0", False),
+            (luis_client, "Luis", "luis@example.pe", "3", False),
+        ):
             page = _text(client.get(url))
             assert MINI_CART_COUNT.search(page).group(1) == units
             assert (f"Hola, {name}" in page) if name else ("Iniciar sesión" in page and "Mi cuenta" not in page)
@@ -335,8 +353,13 @@ def test_a_signed_in_shopper_s_csrf_token_works_on_a_shared_page(reviewed):
     url = "/p/polo-nazca-1/"
     Client().get(url)
     shopper = Client(enforce_csrf_checks=True)
-    assert shopper.post(reverse("account_login"), {"login": rosa.email, "password": PASSWORD,
-                                                   "csrfmiddlewaretoken": _csrf_from(shopper)}).status_code == 302
+    assert (
+        shopper.post(
+            reverse("account_login"),
+            {"login": rosa.email, "password": PASSWORD, "csrfmiddlewaretoken": _csrf_from(shopper)},
+        ).status_code
+        == 302
+    )
     shopper.get("/")  # the "signed in" message
     page = _text(shopper.get(url))
     assert "Hola, Rosa" in page

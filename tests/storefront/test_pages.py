@@ -7,8 +7,20 @@ from django.utils import timezone
 
 from catalog.models import CollectionItem, Product
 from tests.factories import (
-    BannerFactory, CollectionFactory, KitFactory, KitItemFactory, ProductImageFactory, ProductLineFactory,
-    VariantFactory, grow_hoodies as _grow, listed, listing_query_count as _count,
+    BannerFactory,
+    CollectionFactory,
+    KitFactory,
+    KitItemFactory,
+    ProductImageFactory,
+    ProductLineFactory,
+    VariantFactory,
+    listed,
+)
+from tests.factories import (
+    grow_hoodies as _grow,
+)
+from tests.factories import (
+    listing_query_count as _count,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
@@ -45,10 +57,20 @@ class TestListing:
     @pytest.mark.parametrize(
         "query",
         [
-            {"page": "abc"}, {"page": "0"}, {"page": "-3"}, {"page": "999999"}, {"sort": "DROP TABLE"},
-            {"min_price": "-5"}, {"min_price": "500", "max_price": "10"}, {"min_price": "1e999"},
-            {"max_price": "NaN"}, {"brand": "no-existe"}, {"color": "morado"}, {"size": "<script>"},
-            {"per_page": "100000"}, {"per_page": "x"},
+            {"page": "abc"},
+            {"page": "0"},
+            {"page": "-3"},
+            {"page": "999999"},
+            {"sort": "DROP TABLE"},
+            {"min_price": "-5"},
+            {"min_price": "500", "max_price": "10"},
+            {"min_price": "1e999"},
+            {"max_price": "NaN"},
+            {"brand": "no-existe"},
+            {"color": "morado"},
+            {"size": "<script>"},
+            {"per_page": "100000"},
+            {"per_page": "x"},
         ],
     )
     def test_bad_input_gives_a_sane_page(self, client, shop, query):
@@ -62,8 +84,14 @@ class TestListing:
         assert listed(response) == ["Hoodie Tech"]
 
     def test_unknown_slugs_are_404(self, client, shop):
-        for name in ("catalog:category", "catalog:family", "catalog:product", "catalog:kit", "catalog:collection",
-                     "catalog:line"):
+        for name in (
+            "catalog:category",
+            "catalog:family",
+            "catalog:product",
+            "catalog:kit",
+            "catalog:collection",
+            "catalog:line",
+        ):
             assert client.get(reverse(name, args=["no-existe"])).status_code == 404
 
     def test_drafts_and_inactive_products_are_404(self, client, shop):
@@ -88,7 +116,7 @@ class TestSearchPage:
         html = response.content.decode()
         assert response.context["search_query"] == typed[:100] and response.context["query_shortened"]
         assert "buscamos sus primeros 100 caracteres" in html
-        corrected = html.split('search-corrected', 1)[1].split("</p>", 1)[0]
+        corrected = html.split("search-corrected", 1)[1].split("</p>", 1)[0]
         assert "x" * 61 not in corrected and "…" in corrected  # cut with … where the page echoes it
         box = html.split('id="site-search"', 1)[1].split(">", 1)[0]
         assert 'maxlength="100"' in box and f'value="{typed[:100]}"' in box
@@ -159,7 +187,11 @@ class TestOtherPages:
         response = client.get(reverse("catalog:kit", args=["kit-invierno"]))
         page, price = response.context["page"], response.context["price"]
 
-        assert (price.subtotal, price.kit_discount, price.total) == (Decimal("198.00"), Decimal("19.80"), Decimal("178.20"))
+        assert (price.subtotal, price.kit_discount, price.total) == (
+            Decimal("198.00"),
+            Decimal("19.80"),
+            Decimal("178.20"),
+        )
         assert [i.product.name for i in page.optional] == ["Hoodie Tech"]
 
     def test_collection_and_line_pages(self, client, shop):

@@ -20,8 +20,11 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 def product_ld(client, slug: str, **headers) -> dict:
     response = client.get(reverse("catalog:product", args=[slug]), **headers)
     assert response.status_code == 200
-    [product] = [block for block in map(json.loads, JSON_LD.findall(response.content.decode()))
-                 if block.get("@type") == "Product"]
+    [product] = [
+        block
+        for block in map(json.loads, JSON_LD.findall(response.content.decode()))
+        if block.get("@type") == "Product"
+    ]
     return product
 
 
@@ -31,8 +34,12 @@ def test_a_product_in_stock(client, shop):
     offer = product_ld(client, "hoodie-tech")["offers"]
 
     assert offer == {
-        "@type": "Offer", "url": "http://testserver/p/hoodie-tech/", "itemCondition": "https://schema.org/NewCondition",
-        "availability": "https://schema.org/InStock", "priceCurrency": "PEN", "price": "359.00",
+        "@type": "Offer",
+        "url": "http://testserver/p/hoodie-tech/",
+        "itemCondition": "https://schema.org/NewCondition",
+        "availability": "https://schema.org/InStock",
+        "priceCurrency": "PEN",
+        "price": "359.00",
     }
 
 

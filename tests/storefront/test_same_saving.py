@@ -13,7 +13,13 @@ from django.urls import reverse
 from promotions.models import QuantityOffer, Scope
 from promotions.services import quantity_offer_create
 from tests.factories import (
-    CategoryFactory, KitFactory, KitItemFactory, ProductFactory, VariantFactory, percent_off, stock,
+    CategoryFactory,
+    KitFactory,
+    KitItemFactory,
+    ProductFactory,
+    VariantFactory,
+    percent_off,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +29,23 @@ pytestmark = pytest.mark.django_db
 def casaca_on_three_offers():
     """Casaca Andes: S/ 100.00, listed at S/ 150.00, 10 % off automatically, and a 3x2 running."""
     category = CategoryFactory(name="Casacas", slug="casacas")
-    product = ProductFactory(name="Casaca Andes", slug="casaca-andes", category=category, base_price=Decimal("100.00"),
-                             compare_at_price=Decimal("150.00"))
+    product = ProductFactory(
+        name="Casaca Andes",
+        slug="casaca-andes",
+        category=category,
+        base_price=Decimal("100.00"),
+        compare_at_price=Decimal("150.00"),
+    )
     stock(VariantFactory(product=product, sku="CASACA-ANDES"), quantity=20)
     percent_off("10", name="Invierno", scope=Scope.PRODUCTS, products=[product])
-    quantity_offer_create(name="3x2 Casacas", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2,
-                          scope=Scope.PRODUCTS, products=[product])
+    quantity_offer_create(
+        name="3x2 Casacas",
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=[product],
+    )
     kit = KitFactory(name="Kit Frío", slug="kit-frio", discount_percent=Decimal("10.00"))
     KitItemFactory(kit=kit, product=product, quantity=1)
     return product
@@ -41,21 +58,25 @@ def _text(html: str) -> str:
 def _figures(html: str) -> dict:
     """The unit figures a part of a page shows: the price, "Antes", the percentage, the saving."""
     text = _text(html)
-    found = {"before": re.findall(r"Antes: (S/ [\d,]+\.\d\d)", text),
-             "percent": re.findall(r"[-−](\d+) ?%", text),
-             "saving": re.findall(r"Ahorras (S/ [\d,]+\.\d\d)(?! en este pedido)", text)}
+    found = {
+        "before": re.findall(r"Antes: (S/ [\d,]+\.\d\d)", text),
+        "percent": re.findall(r"[-−](\d+) ?%", text),
+        "saving": re.findall(r"Ahorras (S/ [\d,]+\.\d\d)(?! en este pedido)", text),
+    }
     return {name: values[0] if values else None for name, values in found.items()}
 
 
 def test_product_page_card_kit_page_and_cart_show_the_same_before_price_and_saving(client, casaca_on_three_offers):
     product_page = client.get("/p/casaca-andes/", HTTP_HX_REQUEST="true").content.decode()  # its buy box
     listing = client.get("/c/casacas/").content.decode()
-    card = listing[listing.index('class="product-card'):]
+    card = listing[listing.index('class="product-card') :]
     kit_page = client.get("/kits/kit-frio/").content.decode()
-    kit_item = kit_page[kit_page.index('class="kit-item"'):kit_page.index("</li>", kit_page.index('class="kit-item"'))]
+    kit_item = kit_page[
+        kit_page.index('class="kit-item"') : kit_page.index("</li>", kit_page.index('class="kit-item"'))
+    ]
     client.post(reverse("cart:add"), {"sku": "CASACA-ANDES", "quantity": "1"})
     cart = client.get(reverse("cart:detail")).content.decode()
-    cart_line = cart[cart.index('class="cart-line-price"'):cart.index("</li>", cart.index('class="cart-line-price"'))]
+    cart_line = cart[cart.index('class="cart-line-price"') : cart.index("</li>", cart.index('class="cart-line-price"'))]
 
     shown = {"before": "S/ 150.00", "percent": "40", "saving": "S/ 60.00"}
     assert _figures(product_page) == shown
@@ -75,7 +96,6 @@ def test_the_kit_page_saves_what_the_cart_saves_for_the_same_kit(client, casaca_
     # 150.00 listed, 90.00 after 10 % off, 81.00 with the kit's 10 %: 69.00 saved on both pages.
     assert kit_saving == cart_saving == "S/ 69.00"
     assert "Antes: S/ 150.00" in kit_page.split("Ahorras")[0]
-
 
 
 def test_the_search_box_suggests_the_price_the_shopper_pays(client, casaca_on_three_offers):

@@ -15,7 +15,12 @@ from django.utils import timezone
 
 from catalog.models import CollectionItem, Product, ProductLine
 from tests.factories import (
-    CategoryFactory, CollectionFactory, ProductFactory, ProductImageFactory, VariantFactory, stock,
+    CategoryFactory,
+    CollectionFactory,
+    ProductFactory,
+    ProductImageFactory,
+    VariantFactory,
+    stock,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,8 +34,9 @@ JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S
 @pytest.fixture
 def drop_product():
     category = CategoryFactory(name="Casacas", slug="casacas")
-    product = ProductFactory(name="Casaca Qhapaq Edición", slug="casaca-qhapaq", category=category,
-                             base_price=Decimal("111.12"))
+    product = ProductFactory(
+        name="Casaca Qhapaq Edición", slug="casaca-qhapaq", category=category, base_price=Decimal("111.12")
+    )
     stock(VariantFactory(product=product, sku="QHAPAQ-M"), quantity=10)
     ProductImageFactory(product=product)
     ProductFactory(name="Casaca Diaria", slug="casaca-diaria", category=category, base_price=Decimal("89.00"))

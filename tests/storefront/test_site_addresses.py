@@ -9,8 +9,11 @@ import pytest
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
 
 LOC = re.compile(r"<loc>(.*?)</loc>")
-HOSTS = [("tienda.kallpa.pe", False, "http://tienda.kallpa.pe"), ("tienda.kallpa.pe", True, "https://tienda.kallpa.pe"),
-         ("localhost:8100", False, "http://localhost:8100")]
+HOSTS = [
+    ("tienda.kallpa.pe", False, "http://tienda.kallpa.pe"),
+    ("tienda.kallpa.pe", True, "https://tienda.kallpa.pe"),
+    ("localhost:8100", False, "http://localhost:8100"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +33,9 @@ def test_the_sitemaps_are_on_the_serving_host(client, shop, host, secure, origin
     sections = LOC.findall(_get(client, "/sitemap.xml", host, secure))
     assert f"{origin}/sitemap-products.xml" in sections
 
-    pages = [loc for section in sections for loc in LOC.findall(_get(client, section.removeprefix(origin), host, secure))]
+    pages = [
+        loc for section in sections for loc in LOC.findall(_get(client, section.removeprefix(origin), host, secure))
+    ]
     assert f"{origin}/p/hoodie-basico/" in pages and f"{origin}/c/hoodies/" in pages
     assert all(loc.startswith(f"{origin}/") for loc in pages)
 

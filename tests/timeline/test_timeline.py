@@ -24,7 +24,14 @@ from payments.services.refunds import refund_approve
 from receipts.services import receipt_issue_for_order
 from returns import services as returns_services
 from tests.factories import (
-    UserFactory, WarehouseFactory, line_for, make_order, paid_order, received_return, seller_variant, stocked_variant,
+    UserFactory,
+    WarehouseFactory,
+    line_for,
+    make_order,
+    paid_order,
+    received_return,
+    seller_variant,
+    stocked_variant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -54,12 +61,21 @@ def journey(gateway_order, staff, warehouse, django_capture_on_commit_callbacks)
 def test_the_journey_reads_in_the_order_it_happened(journey):
     found = titles(journey)
     steps = positions(
-        found, r"^Pedido realizado$", r"^Pago confirmado \(Pasarela de prueba\)$",
-        r"^Enviado con Olva Courier · guía 40061123$", r"^Entregado$", r"^Boleta B001-\d{8} emitida · ",
+        found,
+        r"^Pedido realizado$",
+        r"^Pago confirmado \(Pasarela de prueba\)$",
+        r"^Enviado con Olva Courier · guía 40061123$",
+        r"^Entregado$",
+        r"^Boleta B001-\d{8} emitida · ",
         r"^Devolución RMA-.* solicitada$",
-        r"^Devolución RMA-.* aprobada$", r"^Devolución RMA-.* recibida$", r"^Reembolso de S/ .* solicitado$",
-        r"^Devolución RMA-.* resuelta$", r"^Reembolso de S/ .* aprobado$", r"^Reembolso S/ ",
-        r"^Nota de crédito BC01-\d{8} emitida")
+        r"^Devolución RMA-.* aprobada$",
+        r"^Devolución RMA-.* recibida$",
+        r"^Reembolso de S/ .* solicitado$",
+        r"^Devolución RMA-.* resuelta$",
+        r"^Reembolso de S/ .* aprobado$",
+        r"^Reembolso S/ ",
+        r"^Nota de crédito BC01-\d{8} emitida",
+    )
     assert steps == sorted(steps), found
     events = ports.order_timeline(order=journey, audience=Audience.STAFF)
     assert [event.when for event in events] == sorted(event.when for event in events)
@@ -85,15 +101,18 @@ def test_emails_sent_and_not_yet_sent(delivered_order):
     OrderEmail.objects.filter(pk=sent.pk).update(sent_at=timezone.now())
     assert "Correo enviado: pago confirmado" in titles(delivered_order, Audience.CUSTOMER)
     waiting = [t for t in titles(delivered_order) if t.startswith("Correo aún no enviado")]
-    assert waiting and not any(t.startswith("Correo aún no enviado") for t in titles(delivered_order, Audience.CUSTOMER))
+    assert waiting and not any(
+        t.startswith("Correo aún no enviado") for t in titles(delivered_order, Audience.CUSTOMER)
+    )
 
 
 def test_ties_keep_a_stable_order(delivered_order):
     moment = delivered_order.placed_at + timedelta(minutes=5)
     for text in ("a", "b", "c"):
         OrderNote(order=delivered_order, text=text, created_at=moment).save()
-    details = [e.detail for e in ports.order_timeline(order=delivered_order, audience=Audience.STAFF)
-               if e.kind == "note"]
+    details = [
+        e.detail for e in ports.order_timeline(order=delivered_order, audience=Audience.STAFF) if e.kind == "note"
+    ]
     assert details == ["a", "b", "c"]
 
 
@@ -126,15 +145,21 @@ def test_the_customer_sees_a_note_only_when_flagged(delivered_order, staff):
     customer = ports.order_timeline(order=delivered_order, audience=Audience.CUSTOMER)
     notes = [(e.title, e.detail) for e in customer if e.kind == "note"]
     assert notes == [("Nota de la tienda", "Te llamaremos mañana")]
-    staff_notes = [(e.title, e.who) for e in ports.order_timeline(order=delivered_order, audience=Audience.STAFF)
-                   if e.kind == "note"]
-    assert staff_notes == [("Nota del equipo", staff.get_full_name() or staff.email),
-                           ("Nota del equipo (visible para el cliente)", staff.get_full_name() or staff.email)]
+    staff_notes = [
+        (e.title, e.who)
+        for e in ports.order_timeline(order=delivered_order, audience=Audience.STAFF)
+        if e.kind == "note"
+    ]
+    assert staff_notes == [
+        ("Nota del equipo", staff.get_full_name() or staff.email),
+        ("Nota del equipo (visible para el cliente)", staff.get_full_name() or staff.email),
+    ]
 
 
 def test_the_customer_page_escapes_a_note(client, delivered_order, customer, staff):
-    order_note_add(order=delivered_order, author=staff, text='<script>alert("x")</script> & <b>listo</b>',
-                   visible_to_customer=True)
+    order_note_add(
+        order=delivered_order, author=staff, text='<script>alert("x")</script> & <b>listo</b>', visible_to_customer=True
+    )
     order_note_add(order=delivered_order, author=staff, text="interno: no mostrar")
     client.force_login(customer)
     page = client.get(delivered_order.get_absolute_url()).content.decode()
@@ -179,7 +204,11 @@ def test_staff_add_a_note_from_the_order_page(client, delivered_order, staff):
     assert response.status_code == 302, response.context["errors"] if response.context else response
     note = OrderNote.objects.get()
     assert (note.order, note.author, note.text, note.visible_to_customer) == (
-        delivered_order, staff, "Cliente pidió factura nueva", True)
+        delivered_order,
+        staff,
+        "Cliente pidió factura nueva",
+        True,
+    )
     assert LogEntry.objects.filter(object_id=str(delivered_order.pk)).exists()  # the admin's history of the order
     page = client.get(change_url(delivered_order)).content.decode()
     assert "Cronología" in page and "Cliente pidió factura nueva" in page and "Pedido realizado" in page
@@ -191,11 +220,14 @@ def test_an_empty_or_too_long_note_from_the_admin_writes_nothing(client, deliver
     client.force_login(staff)
     page = client.get(change_url(delivered_order))
     prefix = next(i.formset.prefix for i in page.context["inline_admin_formsets"] if i.formset.model is OrderNote)
-    too_long = client.post(change_url(delivered_order),
-                           change_form_data(page, **{f"{prefix}-0-text": "x" * (ORDER_NOTE_MAX_LENGTH + 1)}))
+    too_long = client.post(
+        change_url(delivered_order), change_form_data(page, **{f"{prefix}-0-text": "x" * (ORDER_NOTE_MAX_LENGTH + 1)})
+    )
     assert too_long.status_code == 200 and "2000" in too_long.content.decode()
-    blank_but_flagged = client.post(change_url(delivered_order), change_form_data(
-        page, **{f"{prefix}-0-text": "   ", f"{prefix}-0-visible_to_customer": "on"}))
+    blank_but_flagged = client.post(
+        change_url(delivered_order),
+        change_form_data(page, **{f"{prefix}-0-text": "   ", f"{prefix}-0-visible_to_customer": "on"}),
+    )
     assert blank_but_flagged.status_code == 200
     untouched = client.post(change_url(delivered_order), change_form_data(page))
     assert untouched.status_code == 302
@@ -230,8 +262,13 @@ def test_a_guest_sees_the_timeline_through_the_signed_link(staff, warehouse, olv
 
 def test_a_seller_sees_the_status_and_their_own_legs_only(sellers, staff, olva):
     own, other = sellers
-    order = make_order(lines=[line_for(seller_variant(own, sku="OWN-1", price="50.00")),
-                              line_for(seller_variant(other, sku="OTHER-1", price="70.00"))], shipping_method_id=olva.pk)
+    order = make_order(
+        lines=[
+            line_for(seller_variant(own, sku="OWN-1", price="50.00")),
+            line_for(seller_variant(other, sku="OTHER-1", price="70.00")),
+        ],
+        shipping_method_id=olva.pk,
+    )
     from orders.services import order_payment_record
     from shipping import services as shipping_services
 
@@ -253,8 +290,7 @@ def test_a_seller_sees_the_status_and_their_own_legs_only(sellers, staff, olva):
     assert "Cronología" in page and "Nota interna del equipo" not in page
     other_leg = order.shipments.get(warehouse__seller=other)
     assert f"E{other_leg.pk}" not in page
-    assert not any(i.formset.model is OrderNote
-                   for i in client.get(change_url(order)).context["inline_admin_formsets"])
+    assert not any(i.formset.model is OrderNote for i in client.get(change_url(order)).context["inline_admin_formsets"])
 
 
 def test_a_seller_cannot_add_a_note(sellers):
@@ -282,18 +318,19 @@ def enrich(order, staff, n: int = 6) -> None:
 
 
 def test_the_customer_page_costs_the_same_with_one_or_many_events(client, warehouse, olva, customer, staff):
-    few = make_order(lines=[line_for(stocked_variant(warehouse, sku="Q-1"))], customer=customer,
-                     shipping_method_id=olva.pk)
-    many = make_order(lines=[line_for(stocked_variant(warehouse, sku="Q-2"))], customer=customer,
-                      shipping_method_id=olva.pk)
+    few = make_order(
+        lines=[line_for(stocked_variant(warehouse, sku="Q-1"))], customer=customer, shipping_method_id=olva.pk
+    )
+    many = make_order(
+        lines=[line_for(stocked_variant(warehouse, sku="Q-2"))], customer=customer, shipping_method_id=olva.pk
+    )
     enrich(many, staff)
     client.force_login(customer)
     count_queries(client, few.get_absolute_url())  # warm the session and the site settings' cache
     assert count_queries(client, few.get_absolute_url()) == count_queries(client, many.get_absolute_url())
 
 
-def test_the_timeline_costs_the_same_with_one_or_many_events(journey, staff,
-                                                            django_assert_num_queries):
+def test_the_timeline_costs_the_same_with_one_or_many_events(journey, staff, django_assert_num_queries):
     enrich(journey, staff)
     with CaptureQueriesContext(connection) as rich:
         ports.order_timeline(order=journey, audience=Audience.STAFF)

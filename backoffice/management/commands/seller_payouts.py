@@ -11,8 +11,10 @@ from core.tabular import write_rows
 
 
 class Command(BaseCommand):
-    help = ("What the shop owes each seller for a period: sales, commission, refunds and returns of their "
-            "lines, and the amount to pay.")
+    help = (
+        "What the shop owes each seller for a period: sales, commission, refunds and returns of their "
+        "lines, and the amount to pay."
+    )
 
     def add_arguments(self, parser):
         add_period_arguments(parser, seller_help="Only this seller.")
@@ -23,5 +25,7 @@ class Command(BaseCommand):
         rows = seller_payouts(since=since, until=until, seller=seller_row)
         write_rows(self.stdout, rows, COLUMNS, format, money=AMOUNTS)
         if format == "table" and verbosity >= 1:
-            self.stdout.write(ngettext("%(count)d seller · to pay %(total)s", "%(count)d sellers · to pay %(total)s",
-                                       len(rows)) % {"count": len(rows), "total": format_money(totals(rows)["to_pay"])})
+            self.stdout.write(
+                ngettext("%(count)d seller · to pay %(total)s", "%(count)d sellers · to pay %(total)s", len(rows))
+                % {"count": len(rows), "total": format_money(totals(rows)["to_pay"])}
+            )

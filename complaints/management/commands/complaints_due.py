@@ -33,14 +33,24 @@ class Command(BaseCommand):
         rows = []
         for sheet in sheets_due(today=today, overdue_only=overdue):
             state, days = deadline_state(sheet, today=today)
-            rows.append({
-                "number": sheet.number, "filed_on": timezone.localtime(sheet.filed_at).date().isoformat(),
-                "kind": Coded.choice(sheet, "kind"), "consumer": sheet.consumer_name, "email": sheet.email,
-                "order": sheet.order.number if sheet.order_id else "", "due_on": sheet.due_on.isoformat(),
-                "state": Coded(state, deadline_label(state, days)), "business_days": days,
-            })
+            rows.append(
+                {
+                    "number": sheet.number,
+                    "filed_on": timezone.localtime(sheet.filed_at).date().isoformat(),
+                    "kind": Coded.choice(sheet, "kind"),
+                    "consumer": sheet.consumer_name,
+                    "email": sheet.email,
+                    "order": sheet.order.number if sheet.order_id else "",
+                    "due_on": sheet.due_on.isoformat(),
+                    "state": Coded(state, deadline_label(state, days)),
+                    "business_days": days,
+                }
+            )
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
-            message = (ngettext("%(count)d sheet overdue", "%(count)d sheets overdue", len(rows)) if overdue else
-                       ngettext("%(count)d sheet to answer soon", "%(count)d sheets to answer soon", len(rows)))
+            message = (
+                ngettext("%(count)d sheet overdue", "%(count)d sheets overdue", len(rows))
+                if overdue
+                else ngettext("%(count)d sheet to answer soon", "%(count)d sheets to answer soon", len(rows))
+            )
             self.stdout.write(message % {"count": len(rows)})

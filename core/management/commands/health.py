@@ -17,17 +17,31 @@ from core.tabular import add_format_argument, write_rows
 
 # The table is for people: each check, status and figure in their words (the JSON keeps the codes
 # and the English /healthz answers, for monitors).
-CHECKS = {"database": gettext_lazy("database"), "cache": gettext_lazy("cache (Redis)"),
-          "broker": gettext_lazy("task queue (broker)"), "worker": gettext_lazy("worker"),
-          "beat": gettext_lazy("scheduler (beat)"), "jobs": gettext_lazy("pending work"),
-          "overall": gettext_lazy("overall")}
-STATUSES = {"ok": gettext_lazy("fine"), "eager": gettext_lazy("inline (no queue)"), "late": gettext_lazy("late"),
-            "error": gettext_lazy("error"), "unavailable": gettext_lazy("unavailable"),
-            "degraded": gettext_lazy("degraded")}
-FIGURES = {"ms": gettext_lazy("%(value)s ms"), "last_seen": gettext_lazy("last seen %(value)s"),
-           "last_run": gettext_lazy("last run %(value)s"), "age_seconds": gettext_lazy("%(value)s s ago"),
-           "workers": gettext_lazy("%(value)s workers connected"),
-           "oldest_overdue_seconds": gettext_lazy("oldest overdue for %(value)s s")}
+CHECKS = {
+    "database": gettext_lazy("database"),
+    "cache": gettext_lazy("cache (Redis)"),
+    "broker": gettext_lazy("task queue (broker)"),
+    "worker": gettext_lazy("worker"),
+    "beat": gettext_lazy("scheduler (beat)"),
+    "jobs": gettext_lazy("pending work"),
+    "overall": gettext_lazy("overall"),
+}
+STATUSES = {
+    "ok": gettext_lazy("fine"),
+    "eager": gettext_lazy("inline (no queue)"),
+    "late": gettext_lazy("late"),
+    "error": gettext_lazy("error"),
+    "unavailable": gettext_lazy("unavailable"),
+    "degraded": gettext_lazy("degraded"),
+}
+FIGURES = {
+    "ms": gettext_lazy("%(value)s ms"),
+    "last_seen": gettext_lazy("last seen %(value)s"),
+    "last_run": gettext_lazy("last run %(value)s"),
+    "age_seconds": gettext_lazy("%(value)s s ago"),
+    "workers": gettext_lazy("%(value)s workers connected"),
+    "oldest_overdue_seconds": gettext_lazy("oldest overdue for %(value)s s"),
+}
 
 
 class Command(BaseCommand):
@@ -35,9 +49,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_format_argument(parser)
-        parser.add_argument("--require", action="append", default=[], metavar="CHECK",
-                            choices=["database", "cache", "broker", "worker", "beat", "jobs"],
-                            help="Exit 1 unless this check is ok (or eager); may be given more than once.")
+        parser.add_argument(
+            "--require",
+            action="append",
+            default=[],
+            metavar="CHECK",
+            choices=["database", "cache", "broker", "worker", "beat", "jobs"],
+            help="Exit 1 unless this check is ok (or eager); may be given more than once.",
+        )
 
     def handle(self, *args, **options):
         status = system_status(fresh=True)
@@ -45,21 +64,36 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(status, indent=2, default=str))
         else:
-            checks = [{"check": str(CHECKS.get(name, name)), "status": _status(check["status"]), "detail": _detail(check)}
-                      for name, check in status.items() if isinstance(check, dict)]
+            checks = [
+                {"check": str(CHECKS.get(name, name)), "status": _status(check["status"]), "detail": _detail(check)}
+                for name, check in status.items()
+                if isinstance(check, dict)
+            ]
             checks.append({"check": str(CHECKS["overall"]), "status": _status(status["status"]), "detail": ""})
-            write_rows(self.stdout, checks, [("check", _("check")), ("status", _("status")), ("detail", _("detail"))],
-                       fmt)
+            write_rows(
+                self.stdout, checks, [("check", _("check")), ("status", _("status")), ("detail", _("detail"))], fmt
+            )
             if status["database"]["status"] == "ok":
                 self.stdout.write("\n")
                 labels = {work.name: str(work.label) for work in jobs.registered()}
-                rows = [{"work": row.name, "what": labels.get(row.name, ""), "overdue": row.count,
-                         "oldest": row.oldest}
-                        for row in pending_backlog()]
-                write_rows(self.stdout, rows, [("work", _("pending work")), ("what", _("what")),
-                                               ("overdue", _("overdue")), ("oldest", _("oldest due"))], fmt)
-        if not takes_payments(status) or any(status[name]["status"] not in ("ok", "eager")
-                                             for name in options["require"]):
+                rows = [
+                    {"work": row.name, "what": labels.get(row.name, ""), "overdue": row.count, "oldest": row.oldest}
+                    for row in pending_backlog()
+                ]
+                write_rows(
+                    self.stdout,
+                    rows,
+                    [
+                        ("work", _("pending work")),
+                        ("what", _("what")),
+                        ("overdue", _("overdue")),
+                        ("oldest", _("oldest due")),
+                    ],
+                    fmt,
+                )
+        if not takes_payments(status) or any(
+            status[name]["status"] not in ("ok", "eager") for name in options["require"]
+        ):
             raise SystemExit(1)
 
 

@@ -101,6 +101,7 @@ def demo_seller_steps() -> list[tuple[str, object]]:
     def step(email, fields):
         def ensure(credentials: dict) -> tuple[str, bool, str | None]:
             return (email, *_ensure_user(email, superuser=False, credentials=credentials, **fields))
+
         return ensure
 
     return [(f"seller {number}", step(email, fields)) for number, (email, fields) in enumerate(demo_seller_users(), 1)]
@@ -227,12 +228,26 @@ def ensure_demo_receipts() -> None:
 # the policies and complaint sheets (one about a demo order) come before the facturas;
 # the facturas come after the returns' orders (they take the next products); ensure_demo_receipts
 # stays last: it issues the receipts of the paid orders.
-DEMO_STEPS = [ensure_demo_catalog, ensure_demo_inventory, ensure_demo_bundles, ensure_demo_shipping,
-              ensure_demo_promotions, ensure_demo_scheduled_price,
-              ensure_demo_orders, ensure_demo_returns, ensure_demo_order_notes, ensure_demo_reviews,
-              ensure_demo_marketplace,
-              ensure_demo_consumer_law, ensure_demo_invoices, ensure_demo_quantity_offer_order, ensure_demo_gift_cards,
-              ensure_demo_favourites, ensure_demo_alerts, ensure_demo_receipts]
+DEMO_STEPS = [
+    ensure_demo_catalog,
+    ensure_demo_inventory,
+    ensure_demo_bundles,
+    ensure_demo_shipping,
+    ensure_demo_promotions,
+    ensure_demo_scheduled_price,
+    ensure_demo_orders,
+    ensure_demo_returns,
+    ensure_demo_order_notes,
+    ensure_demo_reviews,
+    ensure_demo_marketplace,
+    ensure_demo_consumer_law,
+    ensure_demo_invoices,
+    ensure_demo_quantity_offer_order,
+    ensure_demo_gift_cards,
+    ensure_demo_favourites,
+    ensure_demo_alerts,
+    ensure_demo_receipts,
+]
 
 
 class Command(BaseCommand):
@@ -242,8 +257,7 @@ class Command(BaseCommand):
         from demo.backoffice import ensure_demo_sellers, ensure_demo_staff
 
         credentials = _load_credentials()
-        steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer),
-                 *demo_seller_steps()]
+        steps = [("administrator", ensure_demo_admin), ("demo customer", ensure_demo_customer), *demo_seller_steps()]
         results = {}
         for name, step in tqdm(steps, desc="Demo data", unit="step", disable=options["verbosity"] < 1):
             with transaction.atomic():
@@ -269,16 +283,21 @@ class Command(BaseCommand):
 
         for name, (email, created, password) in results.items():
             shown = password or _("(unchanged; set one with: python manage.py changepassword %(email)s)") % {
-                "email": email}
-            self.stdout.write(self.style.SUCCESS(
-                f"{_who(name):<22} {email}  {_('password')}: {shown}  [{_('created') if created else _('exists')}]"))
+                "email": email
+            }
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{_who(name):<22} {email}  {_('password')}: {shown}  [{_('created') if created else _('exists')}]"
+                )
+            )
         printed = {email for email, _created, _password in results.values()}
         for email, role, created, password in team:
             if email in printed:  # a marketplace seller's sign-in, printed above
                 continue
             shown = password or _("(unchanged)")
-            self.stdout.write(f"{_who(role):<28} {email}  {_('password')}: {shown}  "
-                              f"[{_('created') if created else _('exists')}]")
+            self.stdout.write(
+                f"{_who(role):<28} {email}  {_('password')}: {shown}  [{_('created') if created else _('exists')}]"
+            )
         base = site_url()
         self.stdout.write(f"{_('Shop:'):<13}{base}/")
         self.stdout.write(f"{_('Back office:'):<13}{base}/admin/")
@@ -293,14 +312,19 @@ class Command(BaseCommand):
 
 
 # The printed names of the demo's sign-ins (step names and roles, which are identifiers).
-WHO = {"administrator": gettext_lazy("Administrator"), "demo customer": gettext_lazy("Demo customer"),
-       "seller": gettext_lazy("Seller"), "catalog manager": gettext_lazy("Catalog manager"),
-       "warehouse operator": gettext_lazy("Warehouse operator"), "support": gettext_lazy("Support")}
+WHO = {
+    "administrator": gettext_lazy("Administrator"),
+    "demo customer": gettext_lazy("Demo customer"),
+    "seller": gettext_lazy("Seller"),
+    "catalog manager": gettext_lazy("Catalog manager"),
+    "warehouse operator": gettext_lazy("Warehouse operator"),
+    "support": gettext_lazy("Support"),
+}
 
 
 def _who(name: str) -> str:
-    """"seller 2" → "Vendedor 2", "seller · Tejidos Vicús" → "Vendedor · Tejidos Vicús"."""
+    """ "seller 2" → "Vendedor 2", "seller · Tejidos Vicús" → "Vendedor · Tejidos Vicús"."""
     for key, label in WHO.items():
         if name == key or name.startswith(key + " "):
-            return f"{label}{name[len(key):]}"
+            return f"{label}{name[len(key) :]}"
     return name[:1].upper() + name[1:]

@@ -7,9 +7,17 @@ from django.utils.translation import gettext_lazy
 from demo.catalog.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, MAX_PRODUCTS, DemoCatalogError, load_demo_catalog
 
 SUMMARY = [
-    ("families", gettext_lazy("Families")), ("categories", gettext_lazy("Categories")), ("brands", gettext_lazy("Brands")), ("lines", gettext_lazy("Product lines")),
-    ("products", gettext_lazy("Products")), ("variants", gettext_lazy("Variants")), ("images", gettext_lazy("Product images")), ("kits", gettext_lazy("Kits")),
-    ("collections", gettext_lazy("Collections")), ("banners", gettext_lazy("Banners")), ("price_history", gettext_lazy("Price history rows")),
+    ("families", gettext_lazy("Families")),
+    ("categories", gettext_lazy("Categories")),
+    ("brands", gettext_lazy("Brands")),
+    ("lines", gettext_lazy("Product lines")),
+    ("products", gettext_lazy("Products")),
+    ("variants", gettext_lazy("Variants")),
+    ("images", gettext_lazy("Product images")),
+    ("kits", gettext_lazy("Kits")),
+    ("collections", gettext_lazy("Collections")),
+    ("banners", gettext_lazy("Banners")),
+    ("price_history", gettext_lazy("Price history rows")),
 ]
 
 
@@ -20,19 +28,32 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--products", type=int, default=DEFAULT_PRODUCTS,
-                            help=f"How many products to generate (1 to {MAX_PRODUCTS:,}; default {DEFAULT_PRODUCTS}).")
-        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                            help=f"Random seed: the same seed gives the same catalog (default {DEFAULT_SEED}).")
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete every catalog row (products, kits, collections, banners...) first.")
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=DEFAULT_PRODUCTS,
+            help=f"How many products to generate (1 to {MAX_PRODUCTS:,}; default {DEFAULT_PRODUCTS}).",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=f"Random seed: the same seed gives the same catalog (default {DEFAULT_SEED}).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete every catalog row (products, kits, collections, banners...) first.",
+        )
 
     def handle(self, *args, products, seed, reset, verbosity, **options):
         if products is None or products < 1:
             raise CommandError(_("--products must be at least 1 (got %(products)d).") % {"products": products})
         if products > MAX_PRODUCTS:
-            raise CommandError(_("--products must be at most %(most)s (got %(products)s).") % {
-                "most": f"{MAX_PRODUCTS:,}", "products": f"{products:,}"})
+            raise CommandError(
+                _("--products must be at most %(most)s (got %(products)s).")
+                % {"most": f"{MAX_PRODUCTS:,}", "products": f"{products:,}"}
+            )
         from demo.bundles import load_demo_bundles
         from demo.inventory import delete_demo_stock, load_demo_inventory
 
@@ -47,10 +68,14 @@ class Command(BaseCommand):
         load_demo_inventory(progress=verbosity >= 1)
         load_demo_bundles()  # of demo products in stock; a bundle's stock is its parts'
         if not summary["created"]:
-            self.stdout.write(self.style.WARNING(
-                _("The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "
-                  "Use --reset to delete it and load it again.")
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The demo catalog is already loaded (the family 'tecnologia' exists); nothing changed. "
+                        "Use --reset to delete it and load it again."
+                    )
+                )
+            )
             return
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(_("Demo catalog loaded (seed %(seed)s).") % {"seed": seed}))

@@ -11,6 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         released = reservations_expire()
-        self.stdout.write(self.style.SUCCESS(ngettext(
-            "%(count)d expired reservation released.", "%(count)d expired reservations released.", released)
-            % {"count": released}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                ngettext(
+                    "%(count)d expired reservation released.", "%(count)d expired reservations released.", released
+                )
+                % {"count": released}
+            )
+        )

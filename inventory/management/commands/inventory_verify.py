@@ -11,8 +11,12 @@ from tqdm import tqdm
 from core.tabular import add_format_argument, write_rows
 from inventory.verify import CHECKS
 
-COLUMNS = [("check", gettext_lazy("Check")), ("subject", gettext_lazy("Subject")),
-           ("expected", gettext_lazy("Expected")), ("found", gettext_lazy("Found"))]
+COLUMNS = [
+    ("check", gettext_lazy("Check")),
+    ("subject", gettext_lazy("Subject")),
+    ("expected", gettext_lazy("Expected")),
+    ("found", gettext_lazy("Found")),
+]
 
 
 class Command(BaseCommand):
@@ -23,16 +27,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, verbosity, **options):
         mismatches = []
-        for _label, check in tqdm(CHECKS, desc=_("Checks"), unit=_("check"), file=sys.stderr,
-                                  disable=verbosity < 1 or not sys.stderr.isatty()):
+        for _label, check in tqdm(
+            CHECKS, desc=_("Checks"), unit=_("check"), file=sys.stderr, disable=verbosity < 1 or not sys.stderr.isatty()
+        ):
             mismatches.extend(check())
         if mismatches or format != "table":
             write_rows(self.stdout, mismatches, COLUMNS, format)
         if mismatches:
-            raise CommandError(ngettext(
-                "%(count)d mismatch between the ledger and the stock figures.",
-                "%(count)d mismatches between the ledger and the stock figures.", len(mismatches))
-                % {"count": len(mismatches)})
+            raise CommandError(
+                ngettext(
+                    "%(count)d mismatch between the ledger and the stock figures.",
+                    "%(count)d mismatches between the ledger and the stock figures.",
+                    len(mismatches),
+                )
+                % {"count": len(mismatches)}
+            )
         if format == "table":
-            self.stdout.write(self.style.SUCCESS(_("Inventory consistent: %(count)d checks passed.")
-                                                 % {"count": len(CHECKS)}))
+            self.stdout.write(
+                self.style.SUCCESS(_("Inventory consistent: %(count)d checks passed.") % {"count": len(CHECKS)})
+            )

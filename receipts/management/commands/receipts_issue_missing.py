@@ -16,7 +16,9 @@ class Command(BaseCommand):
         for problem in problems:
             self.stderr.write(_("Not issued: %(problem)s") % {"problem": problem})
         if verbosity >= 1:
-            self.stdout.write(ngettext("%(count)d receipt issued", "%(count)d receipts issued", issued)
-                              % {"count": issued} + ", " + ngettext(
-                                  "%(count)d could not be issued", "%(count)d could not be issued", len(problems))
-                              % {"count": len(problems)})
+            self.stdout.write(
+                ngettext("%(count)d receipt issued", "%(count)d receipts issued", issued) % {"count": issued}
+                + ", "
+                + ngettext("%(count)d could not be issued", "%(count)d could not be issued", len(problems))
+                % {"count": len(problems)}
+            )

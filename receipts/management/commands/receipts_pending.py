@@ -12,10 +12,18 @@ from core.tabular import Coded, add_format_argument, write_rows
 from receipts.selectors import receipts_not_accepted
 from receipts.sending import sending_configured
 
-COLUMNS = [("number", gettext_lazy("Receipt")), ("kind", gettext_lazy("Type")), ("order", gettext_lazy("Order")),
-           ("issued", gettext_lazy("Issued")), ("total", gettext_lazy("Total")), ("status", gettext_lazy("Status")),
-           ("signed", gettext_lazy("Signed")), ("attempts", gettext_lazy("Attempts")), ("code", gettext_lazy("Code")),
-           ("message", gettext_lazy("Message"))]
+COLUMNS = [
+    ("number", gettext_lazy("Receipt")),
+    ("kind", gettext_lazy("Type")),
+    ("order", gettext_lazy("Order")),
+    ("issued", gettext_lazy("Issued")),
+    ("total", gettext_lazy("Total")),
+    ("status", gettext_lazy("Status")),
+    ("signed", gettext_lazy("Signed")),
+    ("attempts", gettext_lazy("Attempts")),
+    ("code", gettext_lazy("Code")),
+    ("message", gettext_lazy("Message")),
+]
 
 
 class Command(BaseCommand):
@@ -26,17 +34,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, verbosity, **options):
         receipts = receipts_not_accepted()
-        rows = [{
-            "number": receipt.full_number, "kind": receipt.get_kind_display(), "order": receipt.order.number,
-            "issued": receipt.issued_at, "total": receipt.total,
-            "status": Coded.choice(receipt, "send_status"), "signed": receipt.is_signed, "attempts": receipt.send_attempts, "code": receipt.cdr_code,
-            "message": receipt.cdr_message[:80],
-        } for receipt in tqdm(receipts.iterator(chunk_size=2000), desc=_("Receipts"), unit=_("receipt"),
-                              disable=not (verbosity >= 1 and sys.stderr.isatty()), file=sys.stderr)]
+        rows = [
+            {
+                "number": receipt.full_number,
+                "kind": receipt.get_kind_display(),
+                "order": receipt.order.number,
+                "issued": receipt.issued_at,
+                "total": receipt.total,
+                "status": Coded.choice(receipt, "send_status"),
+                "signed": receipt.is_signed,
+                "attempts": receipt.send_attempts,
+                "code": receipt.cdr_code,
+                "message": receipt.cdr_message[:80],
+            }
+            for receipt in tqdm(
+                receipts.iterator(chunk_size=2000),
+                desc=_("Receipts"),
+                unit=_("receipt"),
+                disable=not (verbosity >= 1 and sys.stderr.isatty()),
+                file=sys.stderr,
+            )
+        ]
         write_rows(self.stdout, rows, COLUMNS, format, money=("total",))
         if format == "table" and verbosity >= 1:
-            self.stdout.write(ngettext("%(count)d receipt not accepted", "%(count)d receipts not accepted", len(rows))
-                              % {"count": len(rows)})
+            self.stdout.write(
+                ngettext("%(count)d receipt not accepted", "%(count)d receipts not accepted", len(rows))
+                % {"count": len(rows)}
+            )
             if not sending_configured():
                 self.stdout.write(_("Sending is not configured (SUNAT_SEND_URL): receipts stay pending to send."))
             if any(not row["signed"] for row in rows):

@@ -26,15 +26,27 @@ class Command(BaseCommand):
         rows = (
             ReturnLine.objects.exclude(request__status__in=NOT_RETURNING)
             .values(field)
-            .annotate(requests=Count("request", distinct=True), units=Sum("quantity"),
-                      received=Sum("quantity", filter=Q(received_at__isnull=False)))
+            .annotate(
+                requests=Count("request", distinct=True),
+                units=Sum("quantity"),
+                received=Sum("quantity", filter=Q(received_at__isnull=False)),
+            )
             .order_by("-units", field)
         )
         reasons = dict(ReturnReason.choices)
-        out = [{
-            "group": (str(reasons.get(row[field], row[field])) if by == "reason" else row[field]) or "—",
-            "requests": row["requests"], "units": row["units"] or 0, "received": row["received"] or 0,
-        } for row in rows]
-        columns = [("group", label), ("requests", gettext_lazy("Requests")), ("units", gettext_lazy("Units")),
-                   ("received", gettext_lazy("Received units"))]
+        out = [
+            {
+                "group": (str(reasons.get(row[field], row[field])) if by == "reason" else row[field]) or "—",
+                "requests": row["requests"],
+                "units": row["units"] or 0,
+                "received": row["received"] or 0,
+            }
+            for row in rows
+        ]
+        columns = [
+            ("group", label),
+            ("requests", gettext_lazy("Requests")),
+            ("units", gettext_lazy("Units")),
+            ("received", gettext_lazy("Received units")),
+        ]
         write_rows(self.stdout, out, columns, format)

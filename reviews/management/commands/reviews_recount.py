@@ -11,14 +11,21 @@ from core.tabular import Coded, add_format_argument, write_rows
 from reviews.recount import as_rows, ratings_drift, ratings_rebuild
 
 COLUMNS = [
-    ("kind", gettext_lazy("Kind")), ("id", gettext_lazy("ID")), ("name", gettext_lazy("Name")), ("stored_count", gettext_lazy("Stored count")),
-    ("actual_count", gettext_lazy("Actual count")), ("stored_average", gettext_lazy("Stored average")), ("actual_average", gettext_lazy("Actual average")),
+    ("kind", gettext_lazy("Kind")),
+    ("id", gettext_lazy("ID")),
+    ("name", gettext_lazy("Name")),
+    ("stored_count", gettext_lazy("Stored count")),
+    ("actual_count", gettext_lazy("Actual count")),
+    ("stored_average", gettext_lazy("Stored average")),
+    ("actual_average", gettext_lazy("Actual average")),
 ]
 
 
 class Command(BaseCommand):
-    help = ("Compare the rating aggregates of products and product lines with their approved reviews, "
-            "report what drifted and rebuild it.")
+    help = (
+        "Compare the rating aggregates of products and product lines with their approved reviews, "
+        "report what drifted and rebuild it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only report the drift; change nothing.")
@@ -31,11 +38,18 @@ class Command(BaseCommand):
         write_rows(self.stdout, rows, COLUMNS, format)
         if not dry_run and drift:
             show = verbosity >= 1 and sys.stderr.isatty()
-            ratings_rebuild(drift, progress=lambda items: tqdm(items, desc=_("Rebuilding"), unit=_("row"),
-                                                               disable=not show, file=sys.stderr))
+            ratings_rebuild(
+                drift,
+                progress=lambda items: tqdm(
+                    items, desc=_("Rebuilding"), unit=_("row"), disable=not show, file=sys.stderr
+                ),
+            )
         if format == "table" and verbosity >= 1:
-            message = (ngettext("%(count)d aggregate with drift found", "%(count)d aggregates with drift found",
-                                len(drift)) if dry_run else
-                       ngettext("%(count)d aggregate with drift rebuilt", "%(count)d aggregates with drift rebuilt",
-                                len(drift)))
+            message = (
+                ngettext("%(count)d aggregate with drift found", "%(count)d aggregates with drift found", len(drift))
+                if dry_run
+                else ngettext(
+                    "%(count)d aggregate with drift rebuilt", "%(count)d aggregates with drift rebuilt", len(drift)
+                )
+            )
             self.stdout.write(message % {"count": len(drift)})

@@ -8,8 +8,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from core.tabular import Coded, add_format_argument, write_rows
@@ -18,9 +17,14 @@ from shipping.calendar import business_days_between
 from shipping.selectors import shipments_due
 
 COLUMNS = [
-    ("shipment", gettext_lazy("Shipment")), ("order", gettext_lazy("Order")), ("warehouse", gettext_lazy("Warehouse")),
-    ("status", gettext_lazy("Status")), ("carrier", gettext_lazy("Carrier")), ("units", gettext_lazy("Units")),
-    ("paid_at", gettext_lazy("Paid at")), ("ship_by", gettext_lazy("Ship by")),
+    ("shipment", gettext_lazy("Shipment")),
+    ("order", gettext_lazy("Order")),
+    ("warehouse", gettext_lazy("Warehouse")),
+    ("status", gettext_lazy("Status")),
+    ("carrier", gettext_lazy("Carrier")),
+    ("units", gettext_lazy("Units")),
+    ("paid_at", gettext_lazy("Paid at")),
+    ("ship_by", gettext_lazy("Ship by")),
     ("days_late", gettext_lazy("Business days late")),
 ]
 
@@ -36,7 +40,9 @@ class Command(BaseCommand):
     def handle(self, *args, warehouse, overdue, format, verbosity, **options):
         if warehouse and not Warehouse.objects.filter(code__iexact=warehouse).exists():
             codes = ", ".join(Warehouse.objects.order_by("code").values_list("code", flat=True)) or _("none")
-            raise CommandError(_("Unknown warehouse %(code)r (known: %(codes)s).") % {"code": warehouse, "codes": codes})
+            raise CommandError(
+                _("Unknown warehouse %(code)r (known: %(codes)s).") % {"code": warehouse, "codes": codes}
+            )
         today = timezone.localdate()
         legs = shipments_due(warehouse_code=warehouse, overdue_only=overdue, today=today)
         show_progress = verbosity >= 1 and sys.stderr.isatty()
@@ -52,8 +58,13 @@ class Command(BaseCommand):
                 "ship_by": leg.ship_by.isoformat(),
                 "days_late": business_days_between(leg.ship_by, today),
             }
-            for leg in tqdm(legs.iterator(chunk_size=2000), desc=_("Shipments"), unit=_("leg"), disable=not show_progress,
-                            file=sys.stderr)
+            for leg in tqdm(
+                legs.iterator(chunk_size=2000),
+                desc=_("Shipments"),
+                unit=_("leg"),
+                disable=not show_progress,
+                file=sys.stderr,
+            )
         ]
         write_rows(self.stdout, rows, COLUMNS, format)
         if format == "table" and verbosity >= 1:
