@@ -11,7 +11,7 @@ PORT ?= 8000
 # migrates (the sites row) or sends mail.
 SITE_DOMAIN ?= $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: cluster cluster-stop cluster-deps test-cluster run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
+.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps test-cluster run install serve migrate demo test test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.lock
@@ -75,6 +75,25 @@ test: test-deps check-migrations
 		env -u DATABASE_URL SQLITE_PASS=1 $(PY) -m pytest -n $(PYTEST_WORKERS) --create-db $(SQLITE_TESTS); \
 	fi
 
+# The habits CI keeps: ruff's lint and format check, then mypy (settings in pyproject.toml: strict on
+# services, selectors and ports). `make format` rewrites what the format check would refuse.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The documentation site (docs/, mkdocs.yml): --strict makes a broken link or a page left out of the
+# navigation an error. `make docs-serve` previews it at http://127.0.0.1:8001.
+docs: install
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+docs-serve: install
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8001
+
 worker: install
 	SITE_DOMAIN=$(SITE_DOMAIN) $(VENV)/bin/celery -A config worker --loglevel=INFO
 
@@ -118,7 +137,7 @@ messages: install
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache bench/lighthouse/node_modules
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache site bench/lighthouse/node_modules
 
 # The production layout on one machine without containers (scripts/cluster): PostgreSQL primary and
 # streaming replica, pgbouncer, Redis, two gunicorn nodes, a Celery worker, nginx on CLUSTER_PORT..+6
