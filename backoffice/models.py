@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_money
+from core.money import MONEY_FIELD, format_money
 
-money_field = {"max_digits": 12, "decimal_places": 2}
 rate_field = {
     "max_digits": 5,
     "decimal_places": 2,
@@ -82,8 +81,8 @@ class LineCommission(models.Model):
     )
     rate = models.DecimalField(_("commission rate (%)"), **rate_field)
     source = models.CharField(_("rate from"), max_length=10, choices=Source.choices)
-    base = models.DecimalField(_("paid amount"), **money_field)
-    amount = models.DecimalField(_("commission"), **money_field)
+    base = models.DecimalField(_("paid amount"), **MONEY_FIELD)
+    amount = models.DecimalField(_("commission"), **MONEY_FIELD)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

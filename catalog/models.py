@@ -15,12 +15,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import AppendOnlyModel
-from core.money import format_money, unit_discount
+from core.money import MoneyDigits, format_money, unit_discount
 
 from .prices import ShownPrice, shown_price
 
 ZERO = Decimal("0.00")
-money_field = {"max_digits": 10, "decimal_places": 2}
+# Catalog prices are kept to 10 digits (orders and ledgers to 12: sums of many prices).
+money_field: MoneyDigits = {"max_digits": 10, "decimal_places": 2}
 
 
 class Ordered(models.Model):

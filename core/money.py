@@ -2,9 +2,19 @@
 include IGV (18 %), and how an amount is written for people (templates, admin, messages)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Q
+
+
+class MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# A stored amount of soles: DecimalField(_("total"), **MONEY_FIELD).
+MONEY_FIELD: MoneyDigits = {"max_digits": 12, "decimal_places": 2}
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_money
+from core.money import MONEY_FIELD, format_money
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -32,8 +31,8 @@ class StoreCredit(models.Model):
         verbose_name=_("return request"),
         help_text=_("The return this credit was given for."),
     )
-    amount = models.DecimalField(_("amount"), **MONEY)
-    balance = models.DecimalField(_("balance"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY_FIELD)
+    balance = models.DecimalField(_("balance"), **MONEY_FIELD)
     currency = models.CharField(_("currency"), max_length=3, default="PEN", editable=False)
     expires_at = models.DateTimeField(_("expires at"))
     created_at = models.DateTimeField(_("issued at"), default=timezone.now)
@@ -81,7 +80,9 @@ class CreditUse(models.Model):
         "orders.Order", on_delete=models.PROTECT, related_name="credit_uses", verbose_name=_("order")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=CreditUseKind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY, help_text=_("Negative when spent, positive when given back."))
+    amount = models.DecimalField(
+        _("amount"), **MONEY_FIELD, help_text=_("Negative when spent, positive when given back.")
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -137,8 +138,8 @@ class GiftCard(models.Model):
     # guessing is rate-limited too. Stored as typed (normalised) because it is e-mailed on the
     # delivery date, which may be months after the sale.
     code = models.CharField(_("code"), max_length=19, unique=True, editable=False)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    balance = models.DecimalField(_("balance"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY_FIELD)
+    balance = models.DecimalField(_("balance"), **MONEY_FIELD)
     currency = models.CharField(_("currency"), max_length=3, default="PEN", editable=False)
     status = models.CharField(_("status"), max_length=8, choices=GiftCardStatus.choices, default=GiftCardStatus.ACTIVE)
     expires_at = models.DateTimeField(_("expires at"))
@@ -247,7 +248,9 @@ class GiftCardUse(models.Model):
         verbose_name=_("order"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=GiftCardUseKind.choices)
-    amount = models.DecimalField(_("amount"), **MONEY, help_text=_("Negative when spent, positive when given back."))
+    amount = models.DecimalField(
+        _("amount"), **MONEY_FIELD, help_text=_("Negative when spent, positive when given back.")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -18,14 +18,13 @@ from simple_history.models import HistoricalRecords
 from accounts.fields import IdentityField
 from accounts.validators import validate_ruc
 from core.models import AppendOnlyModel
-from core.money import same_cents
+from core.money import MONEY_FIELD, same_cents
 
 from .exceptions import LedgerIsAppendOnly
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 IGV_RATE = Decimal("0.18")
-money_field = {"max_digits": 12, "decimal_places": 2}
 
 
 def money(value: Decimal) -> Decimal:
@@ -363,9 +362,9 @@ class PurchaseOrder(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
     expected_at = models.DateField(_("expected on"), null=True, blank=True)
-    subtotal = models.DecimalField(_("subtotal"), **money_field, default=ZERO, editable=False)
-    igv = models.DecimalField(_("IGV"), **money_field, default=ZERO, editable=False)
-    total = models.DecimalField(_("total"), **money_field, default=ZERO, editable=False)
+    subtotal = models.DecimalField(_("subtotal"), **MONEY_FIELD, default=ZERO, editable=False)
+    igv = models.DecimalField(_("IGV"), **MONEY_FIELD, default=ZERO, editable=False)
+    total = models.DecimalField(_("total"), **MONEY_FIELD, default=ZERO, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -407,7 +406,7 @@ class PurchaseOrderLine(models.Model):
     )
     quantity_ordered = models.PositiveIntegerField(_("ordered"))
     quantity_received = models.PositiveIntegerField(_("received"), default=0, editable=False)
-    unit_cost = models.DecimalField(_("unit cost (before IGV)"), **money_field)
+    unit_cost = models.DecimalField(_("unit cost (before IGV)"), **MONEY_FIELD)
 
     history = HistoricalRecords()
 

@@ -20,11 +20,10 @@ from simple_history.models import HistoricalRecords
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
 from core.models import AppendOnlyModel, StatusChange
-from core.money import HALF_CENT, igv_included, same_cents
+from core.money import HALF_CENT, MONEY_FIELD, igv_included, same_cents
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-money_field = {"max_digits": 12, "decimal_places": 2}
 
 
 class OrderStatus(models.TextChoices):
@@ -122,20 +121,20 @@ class Order(models.Model):
     )
 
     currency = models.CharField(_("currency"), max_length=3, default="PEN", editable=False)
-    subtotal = models.DecimalField(_("subtotal"), **money_field, default=ZERO)
-    discount_total = models.DecimalField(_("discount"), **money_field, default=ZERO)
-    shipping_total = models.DecimalField(_("shipping"), **money_field, default=ZERO)
+    subtotal = models.DecimalField(_("subtotal"), **MONEY_FIELD, default=ZERO)
+    discount_total = models.DecimalField(_("discount"), **MONEY_FIELD, default=ZERO)
+    shipping_total = models.DecimalField(_("shipping"), **MONEY_FIELD, default=ZERO)
     coupon_code = models.CharField(_("coupon"), max_length=40, blank=True, help_text=_("The code applied, as it was."))
     shipping_discount = models.DecimalField(
         _("shipping discount"),
-        **money_field,
+        **MONEY_FIELD,
         default=ZERO,
         help_text=_("The shipping price a free-shipping coupon took off (not part of the discount)."),
     )
     # Gift cards sold in the order (credit.GiftCard): money paid in advance, not a sale of goods,
     # so no receipt line and no IGV (SUNAT Informe N.° 097-2010-SUNAT/2B0000, see credit/models.py).
-    gift_cards_total = models.DecimalField(_("gift cards"), **money_field, default=ZERO)
-    total = models.DecimalField(_("total"), **money_field, default=ZERO)
+    gift_cards_total = models.DecimalField(_("gift cards"), **MONEY_FIELD, default=ZERO)
+    total = models.DecimalField(_("total"), **MONEY_FIELD, default=ZERO)
 
     shipping_address = models.JSONField(_("shipping address"), default=dict)
     billing_address = models.JSONField(_("billing address"), default=dict)
@@ -305,15 +304,15 @@ class OrderLine(models.Model):
     product_name = models.CharField(_("product"), max_length=255)
     sku = models.CharField(_("SKU"), max_length=50)
     options = models.CharField(_("options"), max_length=255, blank=True)
-    unit_price = models.DecimalField(_("unit price"), **money_field, validators=[MinValueValidator(ZERO)])
+    unit_price = models.DecimalField(_("unit price"), **MONEY_FIELD, validators=[MinValueValidator(ZERO)])
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    discount = models.DecimalField(_("discount"), **money_field, default=ZERO)
+    discount = models.DecimalField(_("discount"), **MONEY_FIELD, default=ZERO)
     # What the discount is made of (promotions.stacking), so a refund gives back what was paid.
-    automatic_discount = models.DecimalField(_("automatic discount"), **money_field, default=ZERO)
-    offer_discount = models.DecimalField(_("quantity offer discount"), **money_field, default=ZERO)
-    kit_discount = models.DecimalField(_("kit discount"), **money_field, default=ZERO)
-    coupon_discount = models.DecimalField(_("coupon discount"), **money_field, default=ZERO)
-    line_total = models.DecimalField(_("line total"), **money_field)
+    automatic_discount = models.DecimalField(_("automatic discount"), **MONEY_FIELD, default=ZERO)
+    offer_discount = models.DecimalField(_("quantity offer discount"), **MONEY_FIELD, default=ZERO)
+    kit_discount = models.DecimalField(_("kit discount"), **MONEY_FIELD, default=ZERO)
+    coupon_discount = models.DecimalField(_("coupon discount"), **MONEY_FIELD, default=ZERO)
+    line_total = models.DecimalField(_("line total"), **MONEY_FIELD)
     seller = models.ForeignKey(
         "accounts.Seller",
         on_delete=models.PROTECT,

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.money import format_money
+from core.money import MONEY_FIELD, format_money
 
 CENT = Decimal("0.01")
-money_field = {"max_digits": 12, "decimal_places": 2}
 
 
 class Provider(models.TextChoices):
@@ -35,7 +34,7 @@ class PaymentMethod(models.Model):
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.CARD)
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
     commission_percent = models.DecimalField(_("commission (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
-    fixed_fee = models.DecimalField(_("fixed fee"), **money_field, default=Decimal("0"))
+    fixed_fee = models.DecimalField(_("fixed fee"), **MONEY_FIELD, default=Decimal("0"))
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -79,13 +78,13 @@ class Payment(models.Model):
         PaymentMethod, on_delete=models.PROTECT, related_name="payments", verbose_name=_("payment method")
     )
     provider = models.CharField(_("provider"), max_length=10, choices=Provider.choices)
-    amount = models.DecimalField(_("amount"), **money_field)
+    amount = models.DecimalField(_("amount"), **MONEY_FIELD)
     currency = models.CharField(_("currency"), max_length=3, default="PEN")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     gateway_reference = models.CharField(_("gateway reference"), max_length=120, blank=True)
     card_brand = models.CharField(_("card brand"), max_length=20, blank=True)
     card_last4 = models.CharField(_("card last 4"), max_length=4, blank=True)
-    fee = models.DecimalField(_("fee"), **money_field, default=Decimal("0"))
+    fee = models.DecimalField(_("fee"), **MONEY_FIELD, default=Decimal("0"))
     failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -129,7 +128,7 @@ class Refund(models.Model):
         FAILED = "failed", pgettext_lazy("refund", "Failed")
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
-    amount = models.DecimalField(_("amount"), **money_field)
+    amount = models.DecimalField(_("amount"), **MONEY_FIELD)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     gateway_reference = models.CharField(_("gateway reference"), max_length=120, null=True, blank=True, unique=True)

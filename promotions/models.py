@@ -15,8 +15,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MONEY_FIELD
+
 ZERO = Decimal("0.00")
-money_field = {"max_digits": 12, "decimal_places": 2}
 CODE_MAX_LENGTH = 40
 
 
@@ -79,14 +80,14 @@ class Coupon(ScopedPromotion):
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices, default=Kind.PERCENTAGE)
     value = models.DecimalField(
         _("value"),
-        **money_field,
+        **MONEY_FIELD,
         default=ZERO,
         validators=[MinValueValidator(ZERO)],
         help_text=_("Percent for a percentage coupon, soles for a fixed one; ignored for free shipping."),
     )
     minimum_purchase = models.DecimalField(
         _("minimum purchase"),
-        **money_field,
+        **MONEY_FIELD,
         default=ZERO,
         validators=[MinValueValidator(ZERO)],
         help_text=_("The products' total after automatic and kit discounts, IGV included."),
@@ -164,7 +165,7 @@ class CouponRedemption(models.Model):
         verbose_name=_("customer"),
     )
     email = models.EmailField(_("e-mail"))
-    amount = models.DecimalField(_("discount given"), **money_field, default=ZERO)
+    amount = models.DecimalField(_("discount given"), **MONEY_FIELD, default=ZERO)
     created_at = models.DateTimeField(_("redeemed at"), default=timezone.now)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
@@ -193,7 +194,7 @@ class AutomaticDiscount(ScopedPromotion):
         FIXED = "fixed", _("Fixed amount per unit")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERCENTAGE)
-    value = models.DecimalField(_("value"), **money_field, validators=[MinValueValidator(Decimal("0.01"))])
+    value = models.DecimalField(_("value"), **MONEY_FIELD, validators=[MinValueValidator(Decimal("0.01"))])
     priority = models.SmallIntegerField(
         _("priority"),
         default=0,

@@ -12,12 +12,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import format_money
+from core.money import MONEY_FIELD, format_money
 from orders.models import same_cents
 
 ZERO = Decimal("0.00")
 LIMA = ZoneInfo("America/Lima")
-money_field = {"max_digits": 12, "decimal_places": 2}
 
 
 class ReceiptKind(models.TextChoices):
@@ -99,10 +98,10 @@ class Receipt(models.Model):
     buyer_address = models.CharField(_("buyer address"), max_length=250, blank=True)
 
     currency = models.CharField(_("currency"), max_length=3, default="PEN")
-    taxable_total = models.DecimalField(_("taxable amount"), **money_field)
-    igv_total = models.DecimalField(_("IGV"), **money_field)
-    discount_total = models.DecimalField(_("discounts"), **money_field, default=ZERO)
-    total = models.DecimalField(_("total"), **money_field)
+    taxable_total = models.DecimalField(_("taxable amount"), **MONEY_FIELD)
+    igv_total = models.DecimalField(_("IGV"), **MONEY_FIELD)
+    discount_total = models.DecimalField(_("discounts"), **MONEY_FIELD, default=ZERO)
+    total = models.DecimalField(_("total"), **MONEY_FIELD)
     amount_in_words = models.CharField(_("amount in words"), max_length=250)
 
     # Signed when a certificate is configured; until then the document as issued, "not signed".
@@ -224,11 +223,11 @@ class ReceiptLine(models.Model):
     unit_code = models.CharField(_("unit"), max_length=3, choices=Unit.choices, default=Unit.PRODUCT)
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_value = models.DecimalField(_("unit value (without IGV)"), max_digits=22, decimal_places=10)
-    unit_price = models.DecimalField(_("unit price (with IGV)"), **money_field)
-    discount = models.DecimalField(_("discount (with IGV)"), **money_field, default=ZERO)
-    taxable_amount = models.DecimalField(_("taxable value"), **money_field)
-    igv = models.DecimalField(_("IGV"), **money_field)
-    total = models.DecimalField(_("total (with IGV)"), **money_field)
+    unit_price = models.DecimalField(_("unit price (with IGV)"), **MONEY_FIELD)
+    discount = models.DecimalField(_("discount (with IGV)"), **MONEY_FIELD, default=ZERO)
+    taxable_amount = models.DecimalField(_("taxable value"), **MONEY_FIELD)
+    igv = models.DecimalField(_("IGV"), **MONEY_FIELD)
+    total = models.DecimalField(_("total (with IGV)"), **MONEY_FIELD)
 
     class Meta:
         verbose_name = _("receipt line")
