@@ -1,7 +1,10 @@
 """Payment reads that pages, services and other apps share."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,7 +16,7 @@ from django.utils.translation import pgettext
 from core import request_reads
 from credit.models import CreditUse, GiftCardUse
 from credit.selectors import credit_issued_for_order_returns
-from orders.models import OrderStatus, PaymentStatus
+from orders.models import Order, OrderStatus, PaymentStatus
 
 from .models import Payment, PaymentMethod, Provider, Refund
 
@@ -22,7 +25,7 @@ OPEN = (Refund.Status.REQUESTED, Refund.Status.APPROVED, Refund.Status.SUCCEEDED
 
 
 def _configured_providers() -> set[str]:
-    providers = set()
+    providers: set[str] = set()
     if getattr(settings, "STRIPE_SECRET_KEY", ""):
         providers.add(Provider.STRIPE)
     if getattr(settings, "PAYPAL_CLIENT_ID", "") and getattr(settings, "PAYPAL_CLIENT_SECRET", ""):
@@ -48,7 +51,7 @@ OFFERED_NAMES_SECONDS = 3600  # bounds an edit no signal announces (raw SQL)
 
 def payment_method_names_offered() -> tuple[str, ...]:
     """The names of payment_methods_offered(), in checkout's order."""
-    names = request_reads.read(OFFERED_NAMES_KEY)
+    names: tuple[str, ...] | None = request_reads.read(OFFERED_NAMES_KEY)
     if names is None:
         names = tuple(method.name for method in payment_methods_offered())
         cache.set(OFFERED_NAMES_KEY, names, OFFERED_NAMES_SECONDS)
@@ -56,14 +59,14 @@ def payment_method_names_offered() -> tuple[str, ...]:
     return names
 
 
-def forget_offered_names(**kwargs) -> None:
+def forget_offered_names(**kwargs: object) -> None:
     """A method was written: now (this request) and at commit (readers who ran meanwhile)."""
     cache.delete(OFFERED_NAMES_KEY)
     request_reads.forget(OFFERED_NAMES_KEY)
     transaction.on_commit(lambda: cache.delete(OFFERED_NAMES_KEY))
 
 
-def payment_pending_attempt(order) -> Payment | None:
+def payment_pending_attempt(order: Order) -> Payment | None:
     """The order's latest attempt still waiting for the shopper or the gateway."""
     return order.payments.filter(status=Payment.Status.PENDING).select_related("method").order_by("-pk").first()
 
@@ -90,7 +93,7 @@ def refundable_amount(*, payment: Payment) -> Decimal:
     return max(payment.amount - refunds_committed(payment), Decimal("0.00"))
 
 
-def payment_refusal(order) -> str | None:
+def payment_refusal(order: Order) -> str | None:
     """Why this order cannot be paid now (already paid, expired, cancelled), in words for the
     shopper; None while it awaits payment (the page, a replayed or tampered form ask)."""
     number = {"number": order.number}
@@ -110,11 +113,11 @@ class RefundOutlook:
 
     awaiting_approval: Decimal
     on_its_way: Decimal
-    requested_at: object  # the earliest refund still waiting
+    requested_at: datetime  # the earliest refund still waiting
     destination: str
     approval_days: int
     bank_days: int
-    refunds: list  # the refunds still open (staff link to each)
+    refunds: list[Refund]  # the refunds still open (staff link to each)
 
     @property
     def amount(self) -> Decimal:
@@ -132,7 +135,7 @@ def _destination(payment: Payment | None) -> str:
     return _("the card or account you paid with")
 
 
-def order_refund_outlook(order) -> RefundOutlook | None:
+def order_refund_outlook(order: Order) -> RefundOutlook | None:
     """The order's refunds not made yet (requested: staff approve them; approved: the gateway is
     returning the money), or None when no money is on its way back. One query when none."""
     from core.site_settings import site_setting
@@ -197,36 +200,39 @@ def _gateway_label(method: str, brand: str, last4: str) -> str:
     return method
 
 
-def _means_rows(ids: list[int]):
+def _text(value: str) -> Value:
+    return Value(value, output_field=CharField())
+
+
+def _means_rows(ids: list[int]) -> list[tuple[Any, ...]]:
     """(order id, kind, source id, name, brand, last 4, amount paid) of every movement that paid the
     orders: gift cards and store credit spent or given back (paying is negative in their ledgers),
     and successful gateway payments. One query: a UNION of the three."""
-    text = {"output_field": CharField()}
     gift_cards = GiftCardUse.objects.filter(order_id__in=ids).values_list(
         "order_id",
-        Value("gift_card", **text),
+        _text("gift_card"),
         "card_id",
         "card__code",
-        Value("", **text),
-        Value("", **text),
+        _text(""),
+        _text(""),
         -F("amount"),
         "created_at",
         "pk",
     )
     credits = CreditUse.objects.filter(order_id__in=ids).values_list(
         "order_id",
-        Value("store_credit", **text),
+        _text("store_credit"),
         "credit_id",
         "credit__number",
-        Value("", **text),
-        Value("", **text),
+        _text(""),
+        _text(""),
         -F("amount"),
         "created_at",
         "pk",
     )
     charged = Payment.objects.filter(order_id__in=ids, status=Payment.Status.SUCCEEDED).values_list(
         "order_id",
-        Value("gateway", **text),
+        _text("gateway"),
         "pk",
         "method__name",
         "card_brand",
@@ -240,14 +246,14 @@ def _means_rows(ids: list[int]):
     return sorted(rows, key=lambda row: (row[7], row[1], row[8]))
 
 
-def orders_payments(orders) -> dict[int, OrderPayments]:
+def orders_payments(orders: Iterable[Order | None]) -> dict[int, OrderPayments]:
     """{order id: OrderPayments} for a list of orders: the gift cards and store credit spent on each
     (net of what a cancellation gave back), then its successful gateway payment; what is still to
     charge while it awaits payment. One query whatever the number of orders."""
-    orders = [order for order in orders if order is not None and order.pk]
-    if not orders:
+    saved = [order for order in orders if order is not None and order.pk]
+    if not saved:
         return {}
-    spent: dict[int, dict[tuple[str, int], list]] = {order.pk: {} for order in orders}
+    spent: dict[int, dict[tuple[str, int], tuple[str, Decimal]]] = {order.pk: {} for order in saved}
     for order_id, kind, source_id, name, brand, last4, amount, _when, _pk in _means_rows(list(spent)):
         if kind == "gift_card":
             label = _("Gift card •••• %(last4)s") % {"last4": name[-4:]}
@@ -255,10 +261,10 @@ def orders_payments(orders) -> dict[int, OrderPayments]:
             label = _("Store credit %(number)s") % {"number": name}
         else:
             label = _gateway_label(name, brand, last4)
-        entry = spent[order_id].setdefault((kind, source_id), [label, Decimal("0.00")])
-        entry[1] += Decimal(str(amount))  # SQLite gives a float back
+        first_label, so_far = spent[order_id].get((kind, source_id), (label, Decimal("0.00")))
+        spent[order_id][(kind, source_id)] = (first_label, so_far + Decimal(str(amount)))  # SQLite gives a float back
     answers = {}
-    for order in orders:
+    for order in saved:
         means = tuple(
             PaymentMeans(kind, label, amount.quantize(Decimal("0.01")))
             for (kind, _source), (label, amount) in spent[order.pk].items()
@@ -272,6 +278,6 @@ def orders_payments(orders) -> dict[int, OrderPayments]:
     return answers
 
 
-def order_payments(order) -> OrderPayments:
+def order_payments(order: Order) -> OrderPayments:
     """What paid one order (orders_payments)."""
     return orders_payments([order])[order.pk]

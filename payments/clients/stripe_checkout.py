@@ -3,13 +3,19 @@ store (PCI scope SAQ A). Every POST carries a deterministic idempotency key, so 
 request (ours or the library's) never creates a second session for one payment attempt."""
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 import stripe
 from django.conf import settings
+from stripe.params import RefundCreateParams
+from stripe.params.checkout import SessionCreateParams
 
 from ..gateway_log import gateway_log_write
+
+Result = TypeVar("Result", bound=stripe.StripeObject)
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,9 @@ def _client() -> stripe.StripeClient:
     )
 
 
-def _logged(kind: str, params: dict, call, *, payment_id: int | None = None):
+def _logged(
+    kind: str, params: Mapping[str, object], call: Callable[[], Result], *, payment_id: int | None = None
+) -> Result:
     """Run one Stripe call, writing the request and the response (or error) to the gateway log."""
     gateway_log_write(provider="stripe", direction="request", kind=kind, body=params, payment_id=payment_id)
     started = time.perf_counter()
@@ -84,7 +92,7 @@ def session_create(
     *, payment_id: int, order_number: str, email: str, amount: Decimal, success_url: str, cancel_url: str
 ) -> CheckoutSession:
     """A Checkout Session for one payment attempt (the same attempt always gets the same session)."""
-    params = {
+    params: SessionCreateParams = {
         "mode": "payment",
         "client_reference_id": str(payment_id),
         "customer_email": email,
@@ -129,7 +137,7 @@ def session_retrieve(session_id: str, *, payment_id: int | None = None) -> Check
 def refund_create(*, payment_intent: str, amount: Decimal, refund_id: int) -> str:
     """Refund part or all of a payment; the refund's id keys the request, so an approval
     retried after a timeout never refunds twice. Returns Stripe's refund id."""
-    params = {
+    params: RefundCreateParams = {
         "payment_intent": payment_intent,
         "amount": to_minor_units(amount),
         "metadata": {"refund_id": str(refund_id)},

@@ -59,7 +59,7 @@ def gateway_log_write(
     provider: str,
     direction: str,
     kind: str,
-    body: dict | str | bytes,
+    body: object,  # anything JSON can hold (DjangoJSONEncoder; other values as text)
     order_id: int | None = None,
     payment_id: int | None = None,
     status_code: int | None = None,

@@ -5,10 +5,12 @@ and says whether the money must go back.
 The test gateway is the store's own hosted page (development, tests, and any install
 without real gateway keys): the shopper pays, has the card declined, or walks away."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, TypeAlias
 
 from django.db import transaction
 from django.db.models import Sum
@@ -34,6 +36,10 @@ from ..models import CENT, Payment, PaymentMethod, Provider, Refund
 
 TEST_GATEWAY_METHOD_CODE = "tarjeta-prueba"
 
+# Who acts: the signed-in user (accounts.User), an anonymous visitor, or None (a system run).
+# Any: payments may not import accounts (README, "Layout"), so the checker cannot name it here.
+Actor: TypeAlias = Any
+
 # When the gateway told us about the outcome being applied (a webhook's arrival), if earlier than now:
 # a payment reported within the order's payment window is accepted even if a worker outage made its
 # processing late; one reported after it meets an expired order.
@@ -41,7 +47,7 @@ _reported_at: ContextVar[datetime | None] = ContextVar("payment_reported_at", de
 
 
 @contextmanager
-def gateway_reported_at(moment: datetime):
+def gateway_reported_at(moment: datetime) -> Iterator[None]:
     token = _reported_at.set(moment)
     try:
         yield
@@ -56,7 +62,7 @@ def _expired_message(order: Order) -> str:
 
 
 def _log_test_gateway_on_commit(
-    payment: Payment, *, direction: str, kind: str, body: dict, status_code: int | None
+    payment: Payment, *, direction: str, kind: str, body: dict[str, object], status_code: int | None
 ) -> None:
     """The test gateway's events in the gateway log, once the transaction commits: a rolled-back
     attempt logs nothing (the real gateways log their HTTP exchanges as they happen)."""
@@ -74,8 +80,8 @@ def _log_test_gateway_on_commit(
     )
 
 
-def _outcome(payment: Payment) -> dict:
-    body = {"status": payment.status, "amount": payment.amount, "currency": payment.currency}
+def _outcome(payment: Payment) -> dict[str, object]:
+    body: dict[str, object] = {"status": payment.status, "amount": payment.amount, "currency": payment.currency}
     if payment.gateway_reference:
         body["reference"] = payment.gateway_reference
     if payment.card_last4:
@@ -108,7 +114,7 @@ def payment_method_ensure_test_gateway() -> PaymentMethod:
     return method
 
 
-def payment_start(*, order: Order, method: PaymentMethod, actor=None) -> Payment:
+def payment_start(*, order: Order, method: PaymentMethod, actor: Actor = None) -> Payment:
     """A new attempt for an order awaiting payment (a retry after a decline is another attempt). An
     order past its payment window is expired now (and refused), whether or not the scheduler ran."""
     if order_payment_overdue(order):
@@ -159,7 +165,7 @@ def _lock_pending(payment: Payment) -> Payment:
     return payment
 
 
-def payment_test_gateway_pay(*, payment: Payment, actor=None) -> Payment:
+def payment_test_gateway_pay(*, payment: Payment, actor: Actor = None) -> Payment:
     """The shopper paid on the test page: the attempt succeeds and the order is paid
     (orders.services.order_payment_record sells its stock and creates its shipments). If the
     order stopped waiting meanwhile (cancelled, or past its payment window: it expires now), the
@@ -310,7 +316,7 @@ def payment_complete(
         return payment
 
 
-def _close_failed(payment: Payment, *, message: str, gateway_reference: str, now) -> None:
+def _close_failed(payment: Payment, *, message: str, gateway_reference: str, now: datetime) -> None:
     payment.status, payment.completed_at, payment.failure_message = Payment.Status.FAILED, now, message[:255]
     payment.gateway_reference = gateway_reference[:120]
     payment.save(update_fields=["status", "completed_at", "failure_message", "gateway_reference"])

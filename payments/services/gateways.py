@@ -4,6 +4,7 @@ the shopper's return, refund, and verify a webhook. Three implementations: the t
 Checkout Pro. Views, refunds and
 webhooks pick one with gateway_for(provider) and never branch on the provider themselves."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -32,34 +33,35 @@ class Gateway:
         """Return the money of an approved refund; the gateway's refund reference."""
         raise NotImplementedError
 
-    def verify_webhook(self, *, raw_body: bytes, headers) -> None:
-        """Raise webhook_verify.SignatureError (or NotConfigured) unless the gateway signed it."""
+    def verify_webhook(self, *, raw_body: bytes, headers: Mapping[str, str], data_id: str = "") -> None:
+        """Raise webhook_verify.SignatureError (or NotConfigured) unless the gateway signed it.
+        `data_id`: the id the query names, which Mercado Pago signs (the others sign the body)."""
         raise WebhooksUnsupported(self.provider)
 
 
 class TestGateway(Gateway):
-    def start(self, *, payment, return_url, cancel_url):
+    def start(self, *, payment: Payment, return_url: str, cancel_url: str) -> str:
         return reverse("payments:pay", args=[payment.order.number])  # its hosted page is ours
 
-    def handle_return(self, *, payment, reference):
+    def handle_return(self, *, payment: Payment, reference: str) -> Payment:
         return payment
 
-    def refund(self, *, refund):
+    def refund(self, *, refund: Refund) -> str:
         return f"TEST-REFUND-{refund.pk:08d}"
 
 
 class StripeGateway(Gateway):
-    def start(self, *, payment, return_url, cancel_url):
+    def start(self, *, payment: Payment, return_url: str, cancel_url: str) -> str:
         from .stripe_flow import payment_stripe_start
 
         return payment_stripe_start(payment=payment, success_url=return_url, cancel_url=cancel_url)
 
-    def handle_return(self, *, payment, reference):
+    def handle_return(self, *, payment: Payment, reference: str) -> Payment:
         from .stripe_flow import payment_stripe_return
 
         return payment_stripe_return(payment=payment, session_id=reference)
 
-    def refund(self, *, refund):
+    def refund(self, *, refund: Refund) -> str:
         from ..clients import stripe_checkout
 
         payment = refund.payment
@@ -68,24 +70,24 @@ class StripeGateway(Gateway):
             intent = stripe_checkout.session_retrieve(intent, payment_id=payment.pk).payment_intent
         return stripe_checkout.refund_create(payment_intent=intent, amount=refund.amount, refund_id=refund.pk)
 
-    def verify_webhook(self, *, raw_body, headers):
+    def verify_webhook(self, *, raw_body: bytes, headers: Mapping[str, str], data_id: str = "") -> None:
         from ..clients.webhook_verify import stripe_verify
 
         stripe_verify(raw_body=raw_body, header=headers.get("Stripe-Signature"))
 
 
 class PayPalGateway(Gateway):
-    def start(self, *, payment, return_url, cancel_url):
+    def start(self, *, payment: Payment, return_url: str, cancel_url: str) -> str:
         from .paypal_flow import payment_paypal_start
 
         return payment_paypal_start(payment=payment, return_url=return_url, cancel_url=cancel_url)
 
-    def handle_return(self, *, payment, reference):
+    def handle_return(self, *, payment: Payment, reference: str) -> Payment:
         from .paypal_flow import payment_paypal_return
 
         return payment_paypal_return(payment=payment, token=reference)
 
-    def refund(self, *, refund):
+    def refund(self, *, refund: Refund) -> str:
         from ..clients import paypal_orders
         from .attempts import PaymentError
 
@@ -101,14 +103,14 @@ class PayPalGateway(Gateway):
             raise PaymentError(f"PayPal: {result.status}")
         return result.refund_id
 
-    def verify_webhook(self, *, raw_body, headers):
+    def verify_webhook(self, *, raw_body: bytes, headers: Mapping[str, str], data_id: str = "") -> None:
         from ..clients.webhook_verify import paypal_verify
 
         paypal_verify(raw_body=raw_body, headers=headers)
 
 
 class MercadoPagoGateway(Gateway):
-    def start(self, *, payment, return_url, cancel_url):
+    def start(self, *, payment: Payment, return_url: str, cancel_url: str) -> str:
         from .mercadopago_flow import payment_mercadopago_start
 
         # On the host the shopper used; source_news=webhooks: only the signed notifications, not IPN.
@@ -117,23 +119,23 @@ class MercadoPagoGateway(Gateway):
             payment=payment, return_url=return_url, cancel_url=cancel_url, notification_url=notification_url
         )
 
-    def handle_return(self, *, payment, reference):
+    def handle_return(self, *, payment: Payment, reference: str) -> Payment:
         from .mercadopago_flow import payment_mercadopago_return
 
         return payment_mercadopago_return(payment=payment, mp_payment_id=reference)
 
-    def refund(self, *, refund):
+    def refund(self, *, refund: Refund) -> str:
         from .mercadopago_flow import payment_mercadopago_refund
 
         return payment_mercadopago_refund(refund=refund)
 
-    def verify_webhook(self, *, raw_body, headers, data_id: str = ""):
+    def verify_webhook(self, *, raw_body: bytes, headers: Mapping[str, str], data_id: str = "") -> None:
         from ..clients.mercadopago_checkout import webhook_verify
 
         webhook_verify(headers=headers, data_id=data_id)
 
 
-GATEWAYS = {
+GATEWAYS: dict[str, Gateway] = {
     Provider.TEST: TestGateway(Provider.TEST, "Test gateway"),
     Provider.STRIPE: StripeGateway(Provider.STRIPE, "Stripe", return_parameter="session_id"),
     Provider.PAYPAL: PayPalGateway(Provider.PAYPAL, "PayPal", return_parameter="token"),

@@ -5,10 +5,11 @@ refund's id (a retried request is the same refund at Stripe and PayPal). The ref
 payment never add up to more than it captured."""
 
 import logging
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,14 +23,14 @@ from orders.services import order_lock, order_record_refunds, order_refunded_in_
 from .. import ports
 from ..models import Payment, Refund
 from ..selectors import OPEN, order_given_back, refundable_amount, refunds_committed
-from .attempts import PaymentError
+from .attempts import Actor, PaymentError
 from .gateways import GATEWAYS, gateway_for
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
 
 
-def _amount(raw) -> Decimal:
+def _amount(raw: object) -> Decimal:
     try:
         amount = Decimal(str(raw)).quantize(CENT)
     except (InvalidOperation, ValueError):
@@ -63,7 +64,7 @@ def _refuse_over_order(order: Order, amount: Decimal) -> None:
         )
 
 
-def refund_request_check(*, payment: Payment, amount) -> None:
+def refund_request_check(*, payment: Payment, amount: object) -> None:
     """Raise PaymentError if this refund could not be requested now (for forms)."""
     amount = _amount(amount)
     if payment.status != Payment.Status.SUCCEEDED:
@@ -72,15 +73,13 @@ def refund_request_check(*, payment: Payment, amount) -> None:
     _refuse_over_order(payment.order, amount)
 
 
-def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_key: str | None = None) -> Refund:
+def refund_request(
+    *, payment: Payment, amount: object, reason: str, actor: Actor, idempotency_key: str | None = None
+) -> Refund:
     """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
     same key returns the refund it first created (a double click, a refresh, a replay)."""
-    replay = {
-        "key": idempotency_key,
-        "about": {"payment_id": payment.pk},
-        "refusal": PaymentError(_("This form was already used for another payment.")),
-    }
-    if (first := first_result(Refund.objects, **replay)) is not None:
+    about, refusal = {"payment_id": payment.pk}, PaymentError(_("This form was already used for another payment."))
+    if (first := first_result(Refund.objects, key=idempotency_key, about=about, refusal=refusal)) is not None:
         return first
     amount = _amount(amount)
     reason = (reason or "").strip()
@@ -92,7 +91,7 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         # Under the payment's lock, so two submissions with one key cannot both pass the check above.
-        if (first := first_result(Refund.objects, **replay)) is not None:
+        if (first := first_result(Refund.objects, key=idempotency_key, about=about, refusal=refusal)) is not None:
             return first
         if payment.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a completed payment can be refunded."))
@@ -107,11 +106,11 @@ def refund_request(*, payment: Payment, amount, reason: str, actor, idempotency_
         )
 
 
-def order_cancel_refunds_request(*, order, actor, reason: str) -> list[str]:
+def order_cancel_refunds_request(*, order: Order, actor: Actor, reason: str) -> list[str]:
     """A paid order was cancelled (orders.services.order_cancel, through orders.ports): open a
     refund request for what each completed payment still holds; staff approve it. Keyed per
     payment, so it is opened once. Returns the problems staff must handle by hand."""
-    problems = []
+    problems: list[str] = []
     for payment in Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED).order_by("pk"):
         room = refundable_amount(payment=payment)
         if room <= 0:
@@ -155,7 +154,7 @@ def refund_would_stop(*, refund: Refund) -> list[str]:
     return order_legs_to_ship(order_id=order_id) if _gives_everything_back(order_id) else []
 
 
-def refund_approve(*, refund: Refund, actor) -> Refund:
+def refund_approve(*, refund: Refund, actor: Actor) -> Refund:
     """An administrator approves a requested refund and the gateway returns the money. Approving
     again, or twice at once, changes nothing: the second sees the refund already claimed.
 
@@ -230,6 +229,6 @@ def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
     return refund
 
 
-def refunds_overdue(cutoff):
+def refunds_overdue(cutoff: datetime) -> QuerySet[Refund]:
     """Approved refunds whose gateway call never finished (approved before `cutoff`): for core.jobs."""
     return Refund.objects.filter(status=Refund.Status.APPROVED, approved_at__lt=cutoff)
