@@ -649,8 +649,8 @@ class StockLevelInline(admin.TabularInline):
 
     model = StockLevel
     extra = 0
-    fields = ["warehouse", "on_hand", "reserved", "available", "minimum", "bin_location"]
-    readonly_fields = fields
+    readonly_fields = ("warehouse", "on_hand", "reserved", "available", "minimum", "bin_location")
+    fields = readonly_fields
     show_change_link = True
     can_delete = False
 

@@ -1,15 +1,18 @@
 """Domain errors of the inventory services: each carries a translatable message for the
 shopper or the operator, and is raised before anything is written (or rolls it back)."""
 
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 class InventoryError(Exception):
     """Base of every inventory refusal. str() gives the message in the active language."""
 
-    message = _("This stock operation is not allowed.")
+    message: str | Promise = _("This stock operation is not allowed.")
 
-    def __init__(self, message=None, **params):
+    def __init__(self, message: str | Promise | None = None, **params: Any) -> None:
         if message is not None:
             self.message = message
         self.params = params

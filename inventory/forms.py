@@ -98,7 +98,8 @@ class PurchaseOrderLineFormSet(forms.BaseInlineFormSet):
         return [
             (form.cleaned_data["variant"], form.cleaned_data["quantity_ordered"], form.cleaned_data["unit_cost"])
             for form in self.forms
-            if form.cleaned_data and not self._should_delete_form(form)
+            # Django's own test for a line marked for deletion, which the stubs leave out.
+            if form.cleaned_data and not self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
 
     def clean(self):

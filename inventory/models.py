@@ -5,11 +5,14 @@ Stock changes only through inventory.services; these models keep the invariants 
 belong to one row (CHECK constraints) and refuse edits of the append-only ledger.
 """
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -66,12 +69,47 @@ class Warehouse(models.Model):
         return f"{self.code} · {self.name}"
 
 
-class StockLevelQuerySet(models.QuerySet):
-    def with_availability(self, now=None):
-        """Annotate reserved_units (active unexpired reservations) and available_units."""
-        from .selectors import available_expression, reserved_subquery
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-        return self.annotate(reserved_units=reserved_subquery(now=now)).annotate(available_units=available_expression())
+
+class Availability(TypedDict):
+    """What StockLevelQuerySet.with_availability adds to each stock level."""
+
+    reserved_units: int
+    available_units: int
+
+
+def reserved_subquery(*, stock_level_ref: OuterRef = OuterRef("pk"), now: datetime | None = None) -> Coalesce:
+    """Units held by active unexpired reservations of one stock level (0 when none); reads the
+    partial index inventory_res_active_idx only."""
+    held = (
+        Reservation.objects.filter(
+            stock_level_id=stock_level_ref, status=Reservation.Status.ACTIVE, expires_at__gt=now or timezone.now()
+        )
+        .order_by()
+        .values("stock_level_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
+
+
+def available_expression() -> Greatest:
+    """On a queryset annotated with reserved_units: max(on_hand − reserved, 0)."""
+    return Greatest(F("on_hand") - F("reserved_units"), Value(0))
+
+
+class StockLevelQuerySet(models.QuerySet["StockLevel"]):
+    def with_availability(
+        self, now: datetime | None = None
+    ) -> "models.QuerySet[WithAnnotations[StockLevel, Availability]]":
+        """Annotate reserved_units (active unexpired reservations) and available_units."""
+        annotated = self.annotate(reserved_units=reserved_subquery(now=now)).annotate(
+            available_units=available_expression()
+        )
+        # The expressions' output is an integer, which the checker cannot read from them.
+        return cast("models.QuerySet[WithAnnotations[StockLevel, Availability]]", annotated)
 
 
 class StockLevel(models.Model):
@@ -242,12 +280,12 @@ class Movement(AppendOnlyModel):
         return LedgerIsAppendOnly()
 
 
-class ReservationQuerySet(models.QuerySet):
-    def active(self, now=None):
+class ReservationQuerySet(models.QuerySet["Reservation"]):
+    def active(self, now: datetime | None = None) -> "ReservationQuerySet":
         """Reservations that hold stock: status active and not yet expired."""
         return self.filter(status=Reservation.Status.ACTIVE, expires_at__gt=now or timezone.now())
 
-    def expired(self, now=None):
+    def expired(self, now: datetime | None = None) -> "ReservationQuerySet":
         """Still marked active but past their expiry: they no longer hold stock."""
         return self.filter(status=Reservation.Status.ACTIVE, expires_at__lte=now or timezone.now())
 

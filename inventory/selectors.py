@@ -7,32 +7,25 @@ has released them yet.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest
 
-from .models import Movement, Reservation, StockLevel, Warehouse
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-
-def reserved_subquery(*, stock_level_ref=OuterRef("pk"), now=None):
-    """Units held by active unexpired reservations of one stock level (0 when none); reads the
-    partial index inventory_res_active_idx only."""
-    held = (
-        Reservation.objects.filter(
-            stock_level_id=stock_level_ref, status=Reservation.Status.ACTIVE, expires_at__gt=now or timezone.now()
-        )
-        .order_by()
-        .values("stock_level_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
-
-
-def available_expression():
-    """On a queryset annotated with reserved_units: max(on_hand − reserved, 0)."""
-    return Greatest(F("on_hand") - F("reserved_units"), Value(0))
+from .models import (
+    Availability,
+    Movement,
+    Reservation,
+    ReservationQuerySet,
+    StockLevel,
+    StockLevelQuerySet,
+    Warehouse,
+    reserved_subquery,
+)
 
 
 def stock_levels(
@@ -41,8 +34,8 @@ def stock_levels(
     below_minimum: bool = False,
     out_of_stock: bool = False,
     warehouses: Iterable[Warehouse] | None = None,
-    now=None,
-):
+    now: datetime | None = None,
+) -> "QuerySet[WithAnnotations[StockLevel, Availability]]":
     """Stock levels with variant and warehouse loaded and reserved_units / available_units annotated,
     ordered by SKU then warehouse priority."""
     queryset = StockLevel.objects.select_related("variant", "warehouse").with_availability(now)
@@ -57,7 +50,7 @@ def stock_levels(
     return queryset.order_by("variant__sku", "warehouse__priority", "warehouse__code")
 
 
-def availability_by_variant(variant_ids: Iterable[int], *, now=None) -> dict[int, int]:
+def availability_by_variant(variant_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, int]:
     """{variant id: units available over active warehouses} in one query, whatever the number of
     ids. Every asked id is in the result (0 when it has no stock)."""
     ids = list(dict.fromkeys(int(pk) for pk in variant_ids))
@@ -68,8 +61,8 @@ def availability_by_variant(variant_ids: Iterable[int], *, now=None) -> dict[int
         .annotate(reserved_units=reserved_subquery(now=now))
         .order_by()
         .values("variant_id")
-        .annotate(available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0))))
-        .values_list("variant_id", "available")
+        .annotate(units_available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0))))
+        .values_list("variant_id", "units_available")
     )
     result = dict.fromkeys(ids, 0)
     result.update({variant_id: available or 0 for variant_id, available in rows})
@@ -80,13 +73,13 @@ def variant_available(variant_id: int) -> int:
     return availability_by_variant([variant_id])[variant_id]
 
 
-def _in_stock_levels(now=None):
+def _in_stock_levels(now: datetime | None = None) -> StockLevelQuerySet:
     return StockLevel.objects.filter(warehouse__is_active=True, on_hand__gt=0).filter(
         on_hand__gt=reserved_subquery(stock_level_ref=OuterRef("pk"), now=now)
     )
 
 
-def variant_in_stock(*, variant_ref=OuterRef("pk"), now=None) -> Exists:
+def variant_in_stock(*, variant_ref: OuterRef = OuterRef("pk"), now: datetime | None = None) -> Exists:
     """Exists(...) true when the variant has at least one available unit in an active warehouse.
 
     Use on a Variant queryset: ``Variant.objects.filter(variant_in_stock())``. Per variant it reads
@@ -96,7 +89,7 @@ def variant_in_stock(*, variant_ref=OuterRef("pk"), now=None) -> Exists:
     return Exists(_in_stock_levels(now).filter(variant_id=variant_ref))
 
 
-def product_in_stock(*, product_ref=OuterRef("pk"), now=None) -> Q:
+def product_in_stock(*, product_ref: OuterRef = OuterRef("pk"), now: datetime | None = None) -> Q:
     """True when any active variant of the product has an available unit, or, for a bundle
     (which holds no stock of its own), when each of its components has one: add to cart then
     checks the full quantities.
@@ -116,18 +109,24 @@ def product_in_stock(*, product_ref=OuterRef("pk"), now=None) -> Q:
     return Q(own_stock) | (Q(Exists(parts)) & ~Q(Exists(short_part)))
 
 
-def in_stock_variant_ids_subquery(*, now=None):
+class VariantIdRow(TypedDict):
+    variant_id: int
+
+
+def in_stock_variant_ids_subquery(*, now: datetime | None = None) -> QuerySet[StockLevel, VariantIdRow]:
     """A values('variant_id') queryset of variants with available stock, for ``variant_id__in=`` /
     ``pk__in=`` filters where an Exists does not fit."""
     return _in_stock_levels(now).values("variant_id")
 
 
-def low_stock_levels(*, now=None):
+def low_stock_levels(*, now: datetime | None = None) -> "QuerySet[WithAnnotations[StockLevel, Availability]]":
     """Stock levels at or below their minimum (what the alert and the admin filter show)."""
     return stock_levels(below_minimum=True, now=now)
 
 
-def reservations_held(*, cart_key: str | None = None, order_id: int | None = None, now=None):
+def reservations_held(
+    *, cart_key: str | None = None, order_id: int | None = None, now: datetime | None = None
+) -> ReservationQuerySet:
     """Active unexpired reservations of a cart or an order, with variant and warehouse loaded."""
     condition = Q(pk__in=[])
     if cart_key:
@@ -199,7 +198,7 @@ def order_units_out(order_id: int) -> dict[tuple[int, int, int | None], int]:
     return out
 
 
-def bundle_availability(variant_ids: Iterable[int], *, now=None) -> dict[int, int]:
+def bundle_availability(variant_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, int]:
     """{bundle variant id: whole bundles available} for the ids that are bundles: the minimum over
     its components of their available units ÷ units per bundle (two queries)."""
     from catalog.bundles import components_of, whole_bundles

@@ -99,8 +99,7 @@ def bundle_available_shown(variant_ids: Iterable[int]) -> dict[int, int]:
 
 def _available_until(variant_ids: Iterable[int]) -> dict[int, tuple[int, float]]:
     """{variant id: (units available, when a hold on it next expires or inf)}, in one query."""
-    from .models import Reservation, StockLevel
-    from .selectors import reserved_subquery
+    from .models import Reservation, StockLevel, reserved_subquery
 
     now = timezone.now()
     next_expiry = (
@@ -119,10 +118,10 @@ def _available_until(variant_ids: Iterable[int]) -> dict[int, tuple[int, float]]
         .order_by()
         .values("variant_id")
         .annotate(
-            available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0)), output_field=IntegerField()),
+            units_available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0)), output_field=IntegerField()),
             until=Min("next_expiry"),
         )
-        .values_list("variant_id", "available", "until")
+        .values_list("variant_id", "units_available", "until")
     )
     read = dict.fromkeys(variant_ids, (0, math.inf))
     read.update(

@@ -14,12 +14,13 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from catalog import bundles
 
 from ..models import Movement, Reservation, StockLevel
 from ..selectors import order_units_out
 from ._base import lock_levels, record_movement, units_sold_record
-from .reservations import BundleSale, reservation_convert, reservation_release, stock_reserve
+from .reservations import BundleSale, BundleSlot, reservation_convert, reservation_release, stock_reserve
 
 
 def _still_out(order_id: int) -> dict[tuple[int, int | None], tuple[int, int]]:
@@ -48,14 +49,14 @@ def _bundle_sale(
     def unsold(component_id: int, bundle_id: int | None, units: int) -> int:
         return units - sold.get((component_id, bundle_id), (0, 0))[0]
 
-    slots: dict[int, list[list]] = defaultdict(list)
+    slots: dict[int, list[BundleSlot]] = defaultdict(list)
     for component_id in sorted({c for parts in parts_of.values() for c, _per in parts}):
         if component_id in ordered:
-            slots[component_id].append([None, unsold(component_id, None, ordered[component_id])])
+            slots[component_id].append(BundleSlot(None, unsold(component_id, None, ordered[component_id])))
     for bundle_id, parts in sorted(parts_of.items()):
         for component_id, per in parts:
-            slots[component_id].append([bundle_id, unsold(component_id, bundle_id, per * ordered[bundle_id])])
-    bundles_sold = defaultdict(int)
+            slots[component_id].append(BundleSlot(bundle_id, unsold(component_id, bundle_id, per * ordered[bundle_id])))
+    bundles_sold: dict[int, int] = defaultdict(int)
     for (_variant_id, sold_as), (_units, bundle_count) in sold.items():
         if sold_as:
             bundles_sold[sold_as] += bundle_count
@@ -79,7 +80,7 @@ class OrderStockSale:
         return dict(grouped)
 
 
-def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> OrderStockSale:
+def order_stock_sell(*, order_id: int, lines: dict[int, int], actor: User | None = None) -> OrderStockSale:
     """The order was paid: its units leave the stock. Held units are converted; a line whose
     hold lapsed is held again first, if the units are still free. Raises InsufficientStock
     (writing nothing) when some cannot be had: the caller flags the order for staff.
@@ -121,7 +122,7 @@ def order_stock_sell(*, order_id: int, lines: dict[int, int], actor=None) -> Ord
         return OrderStockSale(movements=movements, units_out=order_units_out(order_id))
 
 
-def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
+def order_stock_restore(*, order_id: int, actor: User | None = None) -> list[Movement]:
     """A cancelled order gives back what it held, and its sold units return to the stock
     levels they left (a return movement each)."""
     reservation_release(order_id=order_id)
@@ -152,7 +153,7 @@ def order_stock_restore(*, order_id: int, actor=None) -> list[Movement]:
 
 
 def order_stock_restore_units(
-    *, order_id: int, units: dict[tuple[int, int, int | None], int], actor=None, reason: str
+    *, order_id: int, units: dict[tuple[int, int, int | None], int], actor: User | None = None, reason: str
 ) -> list[Movement]:
     """Some of a paid order's units will not ship (their legs were stopped): they go back to the
     stock levels they left, a return movement each, never more than the order still has out.
@@ -192,7 +193,7 @@ def order_stock_restore_units(
             level = levels.get((warehouse_id, variant_id))
             still_out, bundles_out = out.get((level.pk, bundle_id), (0, 0)) if level else (0, 0)
             count = min(count, still_out)
-            if count <= 0:
+            if count <= 0 or level is None:  # no level: nothing is out there (still_out is 0)
                 continue
             movements.append(
                 record_movement(

@@ -1,15 +1,19 @@
 """Suppliers and purchase orders: OC-YYYY-NNN numbers, totals with IGV, placing,
 cancelling and (partial) receipt into the destination warehouse's ledger."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
+from catalog.models import Variant
 from core.counters import counter_next
 
 from ..exceptions import InvalidQuantity, InventoryError, OverReceipt, PurchaseOrderStateError
@@ -26,8 +30,11 @@ from ..models import (
 )
 from ._base import lock_levels, pk_of, positive, record_movement
 
+# A purchase order's line as staff give it: (variant or its id, quantity, unit cost before IGV).
+PurchaseLine = tuple[Variant | int, int, Decimal | int | str]
 
-def supplier_create(*, name: str, ruc: str, **fields) -> Supplier:
+
+def supplier_create(*, name: str, ruc: str, **fields: object) -> Supplier:
     supplier = Supplier(name=name, ruc=ruc, **fields)
     try:
         supplier.full_clean()
@@ -49,7 +56,7 @@ def purchase_order_next_number(*, year: int | None = None) -> str:
     return f"OC-{year}-{number:03d}"
 
 
-def _money(value) -> Decimal:
+def _money(value: object) -> Decimal:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -68,7 +75,7 @@ def purchase_order_recalculate(*, purchase_order: PurchaseOrder) -> PurchaseOrde
     return purchase_order
 
 
-def purchase_order_lines_check(*, lines) -> dict[int, tuple[int, Decimal]]:
+def purchase_order_lines_check(*, lines: Iterable[PurchaseLine]) -> dict[int, tuple[int, Decimal]]:
     """The lines of a purchase order as {variant id: (quantity, unit cost)}, from (variant,
     quantity, unit cost before IGV) triples: at least one line, each variant once, a quantity
     above zero and a cost that is an amount. Writes nothing, so a form can ask it first."""
@@ -84,7 +91,13 @@ def purchase_order_lines_check(*, lines) -> dict[int, tuple[int, Decimal]]:
 
 
 def purchase_order_create(
-    *, supplier: Supplier, warehouse: Warehouse, lines, actor=None, notes: str = "", expected_at=None
+    *,
+    supplier: Supplier,
+    warehouse: Warehouse,
+    lines: Iterable[PurchaseLine],
+    actor: User | None = None,
+    notes: str = "",
+    expected_at: date | None = None,
 ) -> PurchaseOrder:
     """A draft purchase order. lines: (variant, quantity, unit cost before IGV) triples."""
     prepared = purchase_order_lines_check(lines=lines)
@@ -114,11 +127,11 @@ def purchase_order_update(
     *,
     purchase_order: PurchaseOrder,
     notes: str,
-    expected_at,
+    expected_at: date | None,
     supplier: Supplier | None = None,
     warehouse: Warehouse | None = None,
-    lines=None,
-    actor=None,
+    lines: Iterable[PurchaseLine] | None = None,
+    actor: User | None = None,
 ) -> PurchaseOrder:
     """Edit a purchase order. Its notes and expected date change at any time; its supplier,
     warehouse and lines (None keeps them; lines is the whole new set, as purchase_order_create
@@ -145,7 +158,7 @@ def purchase_order_update(
         return purchase_order_recalculate(purchase_order=order)
 
 
-def _lines_replace(order: PurchaseOrder, prepared: dict[int, tuple[int, Decimal]], actor) -> None:
+def _lines_replace(order: PurchaseOrder, prepared: dict[int, tuple[int, Decimal]], actor: User | None) -> None:
     """A draft's lines become `prepared`: a variant's line kept is edited in place, the others
     deleted or added, each one saved (not in bulk) so its history records the change."""
     for line in order.lines.select_for_update().order_by("pk"):
@@ -163,10 +176,10 @@ def _lines_replace(order: PurchaseOrder, prepared: dict[int, tuple[int, Decimal]
         line.save()
 
 
-def _history_by(row, actor) -> None:
+def _history_by(row: Model, actor: User | None) -> None:
     """Name the actor in the row's history; without one, simple-history takes the request's user."""
     if actor is not None:
-        row._history_user = actor
+        row._history_user = actor  # type: ignore[attr-defined]  # simple-history reads this attribute it documents
 
 
 def _lock_order(purchase_order: PurchaseOrder, *allowed: str) -> PurchaseOrder:
@@ -176,7 +189,7 @@ def _lock_order(purchase_order: PurchaseOrder, *allowed: str) -> PurchaseOrder:
     return order
 
 
-def purchase_order_place(*, purchase_order: PurchaseOrder, actor=None) -> PurchaseOrder:
+def purchase_order_place(*, purchase_order: PurchaseOrder, actor: User | None = None) -> PurchaseOrder:
     """Send a draft to the supplier: it can be received from now on."""
     with transaction.atomic():
         order = _lock_order(purchase_order, PurchaseOrder.Status.DRAFT)
@@ -185,7 +198,7 @@ def purchase_order_place(*, purchase_order: PurchaseOrder, actor=None) -> Purcha
         return order
 
 
-def purchase_order_cancel(*, purchase_order: PurchaseOrder, actor=None) -> PurchaseOrder:
+def purchase_order_cancel(*, purchase_order: PurchaseOrder, actor: User | None = None) -> PurchaseOrder:
     """Cancel an order nothing has been received for. One that has received goods keeps them in
     the ledger and is refused, saying so."""
     with transaction.atomic():
@@ -208,7 +221,11 @@ def purchase_order_cancel(*, purchase_order: PurchaseOrder, actor=None) -> Purch
 
 
 def purchase_order_receive(
-    *, purchase_order: PurchaseOrder, quantities: Mapping[int, int], actor=None, allow_over_receipt: bool = False
+    *,
+    purchase_order: PurchaseOrder,
+    quantities: Mapping[int, int],
+    actor: User | None = None,
+    allow_over_receipt: bool = False,
 ) -> list[Movement]:
     """Receive some or all of the outstanding units: {line id: quantity} (0 skips a line).
 

@@ -5,7 +5,8 @@ holds stop counting at once, whether or not reservations_expire has run."""
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from catalog import bundles
 from catalog.models import Product, Variant
 from core.site_settings import site_setting
@@ -26,7 +28,7 @@ from ..exceptions import (
     PurchaseLimitExceeded,
     ReservationNotHeld,
 )
-from ..models import Movement, Reservation, StockLevel, Warehouse
+from ..models import Movement, Reservation, ReservationQuerySet, StockLevel, Warehouse
 from ..shown_stock import stock_changed
 from ._base import (
     LowStockAlerts,
@@ -38,8 +40,11 @@ from ._base import (
     units_sold_record,
 )
 
+# What to reserve: (variant or variant id, quantity) pairs, or a {variant id: quantity} mapping.
+ReserveLines = Mapping[int, int] | Iterable[tuple[Variant | int, int]]
 
-def _requested(lines) -> dict[int, int]:
+
+def _requested(lines: ReserveLines) -> dict[int, int]:
     """{variant id: quantity} from (variant or id, quantity) pairs or a mapping; repeated variants add up."""
     pairs = lines.items() if isinstance(lines, Mapping) else lines
     merged: dict[int, int] = defaultdict(int)
@@ -50,12 +55,12 @@ def _requested(lines) -> dict[int, int]:
     return dict(sorted(merged.items()))
 
 
-def _expiry(minutes: int | None, now):
+def _expiry(minutes: int | None, now: datetime) -> datetime:
     minutes = site_setting("RESERVATION_MINUTES") if minutes is None else positive(minutes)
     return now + timedelta(minutes=minutes)
 
 
-def _scope(*, cart_key: str | None, order_id: int | None, reservation_ids: Iterable[int] | None):
+def _scope(*, cart_key: str | None, order_id: int | None, reservation_ids: Iterable[int] | None) -> ReservationQuerySet:
     if not (cart_key or order_id or reservation_ids):
         raise InventoryError(_("Say which cart, order or reservations to work on."))
     condition = Q()
@@ -68,7 +73,7 @@ def _scope(*, cart_key: str | None, order_id: int | None, reservation_ids: Itera
     return Reservation.objects.filter(condition)
 
 
-def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
+def customer_purchase_limit_check(*, customer: User, lines: ReserveLines, now: datetime | None = None) -> None:
     """Refuse when the customer would hold more units of a product than its purchase limit
     (Product.purchase_limit: 5 unless the product says otherwise).
 
@@ -102,11 +107,12 @@ def customer_purchase_limit_check(*, customer, lines, now=None) -> None:
             )
 
 
-def _orders_holding(*, customer, product_id: int, now) -> list[int]:
+def _orders_holding(*, customer: User, product_id: int, now: datetime) -> list[int]:
     """The orders (awaiting payment) whose holds count toward the limit, newest first: the shopper
     is told to pay them (or wait until they expire) rather than just "you already hold N"."""
-    return list(
-        Reservation.objects.filter(
+    return [
+        order_id
+        for order_id in Reservation.objects.filter(
             customer=customer,
             stock_level__variant__product_id=product_id,
             status=Reservation.Status.ACTIVE,
@@ -116,7 +122,8 @@ def _orders_holding(*, customer, product_id: int, now) -> list[int]:
         .order_by("-order_id")
         .values_list("order_id", flat=True)
         .distinct()
-    )
+        if order_id is not None  # filtered out above; tells the checker
+    ]
 
 
 def _refuse_unsellable(variant_ids: Iterable[int]) -> None:
@@ -197,7 +204,25 @@ def _insert_reservations(rows: list[Reservation]) -> list[Reservation]:
 RESERVE_IN_DATABASE = True
 
 
-def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):
+class _Hold(TypedDict):
+    """What every reservation of one stock_reserve call shares."""
+
+    cart_key: str | None
+    order_id: int | None
+    customer: User | None
+    expires_at: datetime
+    now: datetime
+
+
+def _reserve_in_database(
+    requested: dict[int, int],
+    *,
+    cart_key: str | None,
+    order_id: int | None,
+    customer: User | None,
+    expires_at: datetime,
+    now: datetime,
+) -> list[Reservation]:
     """The PostgreSQL path: the reservations made, or [] when it made none."""
     customer_id = customer.pk if customer is not None else None
     with connection.cursor() as cursor:
@@ -239,10 +264,10 @@ def _reserve_in_database(requested: dict[int, int], *, cart_key, order_id, custo
 
 def stock_reserve(
     *,
-    lines,
+    lines: ReserveLines,
     cart_key: str | None = None,
     order_id: int | None = None,
-    customer=None,
+    customer: User | None = None,
     minutes: int | None = None,
     may_hold_bundles: bool = True,
 ) -> list[Reservation]:
@@ -265,7 +290,7 @@ def stock_reserve(
     if not (cart_key or order_id):
         raise InventoryError(_("A reservation needs a cart or an order."))
     now = timezone.now()
-    hold = {
+    hold: _Hold = {
         "cart_key": cart_key,
         "order_id": order_id,
         "customer": customer,
@@ -283,7 +308,7 @@ def stock_reserve(
     return made
 
 
-def _explain_refusal(requested: dict[int, int], *, customer, now) -> None:
+def _explain_refusal(requested: dict[int, int], *, customer: User | None, now: datetime) -> None:
     """The database function reserved nothing: raise the reason, read without locks (a refusal
     writes nothing, so it needs none and keeps the buyers still racing unhindered). If no reason
     shows any more (units were freed meanwhile), return and let the locked path try again."""
@@ -305,7 +330,15 @@ def _sku_of(variant_id: int) -> str:
     return Variant.objects.filter(pk=variant_id).values_list("sku", flat=True).first() or str(variant_id)
 
 
-def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, customer, expires_at, now):
+def _reserve_in_python(
+    requested: dict[int, int],
+    *,
+    cart_key: str | None,
+    order_id: int | None,
+    customer: User | None,
+    expires_at: datetime,
+    now: datetime,
+) -> list[Reservation]:
     """Three statements hold the row locks: the locking SELECT, the sum of holds, the INSERT."""
     with transaction.atomic():
         if customer is not None:
@@ -357,7 +390,7 @@ def _reserve_in_python(requested: dict[int, int], *, cart_key, order_id, custome
         return created
 
 
-def _lock_held(scope, now) -> tuple[list[Reservation], dict[int, StockLevel]]:
+def _lock_held(scope: ReservationQuerySet, now: datetime) -> tuple[list[Reservation], dict[int, StockLevel]]:
     """Lock the stock levels, then the active reservations of a scope; expired ones are kept
     only if their units are still free (else InsufficientStock)."""
     active = scope.filter(status=Reservation.Status.ACTIVE)
@@ -396,7 +429,7 @@ def reservation_renew(
         held, _levels = _lock_held(_scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids), now)
         if not held:
             raise ReservationNotHeld()
-        changes = {"expires_at": expires_at}
+        changes: dict[str, datetime | int] = {"expires_at": expires_at}
         if attach_order_id is not None:
             changes["order_id"] = attach_order_id
         Reservation.objects.filter(pk__in=[r.pk for r in held]).update(**changes)
@@ -421,27 +454,38 @@ def reservation_release(
 
 
 @dataclass
+class BundleSlot:
+    """Units of a component still to be sold as one bundle variant (None: on their own)."""
+
+    sold_as: int | None
+    units: int
+
+
+@dataclass
 class BundleSale:
     """How an order's component units split between the bundles it bought and the units it
-    bought on their own: slots {component variant id: [[bundle variant id or None, units], ...]}
-    (units on their own first) and the bundles each bundle variant sells."""
+    bought on their own: slots {component variant id: [BundleSlot, ...]} (units on their own
+    first) and the bundles each bundle variant sells."""
 
-    slots: dict[int, list[list]]
+    slots: dict[int, list[BundleSlot]]
     bundles: dict[int, int]
 
 
-def _sold_as(held: list[Reservation], levels: dict[int, StockLevel], plan: BundleSale) -> list[tuple]:
+def _sold_as(
+    held: list[Reservation], levels: dict[int, StockLevel], plan: BundleSale
+) -> list[tuple[Reservation, int | None]]:
     """(reservation, bundle variant id or None) for each held reservation; a reservation whose
     units belong partly to a bundle and partly elsewhere is split in two first (under the locks,
     so the units held do not change), so that each still converts to exactly one movement."""
-    pieces, queue = [], list(held)
+    pieces: list[tuple[Reservation, int | None]] = []
+    queue = list(held)
     while queue:
         reservation = queue.pop(0)
-        slots = [slot for slot in plan.slots.get(levels[reservation.stock_level_id].variant_id, []) if slot[1] > 0]
+        slots = [slot for slot in plan.slots.get(levels[reservation.stock_level_id].variant_id, []) if slot.units > 0]
         if not slots:
             pieces.append((reservation, None))
             continue
-        sold_as, room = slots[0]
+        sold_as, room = slots[0].sold_as, slots[0].units
         if reservation.quantity > room:
             rest = Reservation.objects.create(
                 stock_level_id=reservation.stock_level_id,
@@ -456,7 +500,7 @@ def _sold_as(held: list[Reservation], levels: dict[int, StockLevel], plan: Bundl
             Reservation.objects.filter(pk=reservation.pk).update(quantity=room)
             reservation.quantity = room
             queue.insert(0, rest)
-        slots[0][1] -= reservation.quantity
+        slots[0].units -= reservation.quantity
         pieces.append((reservation, sold_as))
     return pieces
 
@@ -466,7 +510,7 @@ def reservation_convert(
     order_id: int | None = None,
     cart_key: str | None = None,
     reservation_ids: Iterable[int] | None = None,
-    actor=None,
+    actor: User | None = None,
     bundle_sale: BundleSale | None = None,
 ) -> list[Movement]:
     """Payment confirmed: the held units leave the stock (a sale movement each) and the
@@ -515,7 +559,7 @@ def reservation_convert(
         return movements
 
 
-def reservations_expire(*, now=None) -> int:
+def reservations_expire(*, now: datetime | None = None) -> int:
     """Release every reservation past its expiry in one set-based statement; rows another
     transaction holds right now (a checkout renewing them) are skipped, not waited for, and
     go at the next run. Expired rows already stop counting before this runs."""

@@ -2,10 +2,12 @@
 movements and updates on_hand under the level's row lock, in one transaction."""
 
 import uuid
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from catalog.bundles import components_of
 from catalog.models import Variant
 
@@ -29,7 +31,7 @@ def stock_receive(
     variant: Variant,
     warehouse: Warehouse,
     quantity: int,
-    actor=None,
+    actor: User | None = None,
     reason: str = "",
     purchase_order: PurchaseOrder | None = None,
 ) -> Movement:
@@ -54,7 +56,9 @@ def stock_receive(
         )
 
 
-def stock_level_open(*, level: StockLevel, received: int = 0, actor=None, reason: str = "") -> StockLevel:
+def stock_level_open(
+    *, level: StockLevel, received: int = 0, actor: User | None = None, reason: str = ""
+) -> StockLevel:
     """A new stock level (its variant, warehouse, minimum, maximum and bin set by the caller), with
     the units that arrived with it as its first receipt movement, so on hand equals its ledger."""
     with transaction.atomic():
@@ -68,13 +72,19 @@ def stock_level_open(*, level: StockLevel, received: int = 0, actor=None, reason
     return level
 
 
-def _bundle_parts(variant) -> list[tuple[int, int]]:
+def _bundle_parts(variant: Variant | int) -> list[tuple[int, int]]:
     """A bundle's (component variant id, units per bundle); [] for a plain variant."""
     return components_of([pk_of(variant)]).get(pk_of(variant), [])
 
 
 def stock_return(
-    *, variant: Variant, warehouse: Warehouse, quantity: int, return_id: int | None = None, actor=None, reason: str = ""
+    *,
+    variant: Variant,
+    warehouse: Warehouse,
+    quantity: int,
+    return_id: int | None = None,
+    actor: User | None = None,
+    reason: str = "",
 ) -> Movement:
     """A resellable returned item goes back on the shelf (the returns app calls this), and is no
     longer sold. A returned bundle puts its components back, a movement each marked as returned
@@ -104,7 +114,7 @@ def stock_return(
         return movements[0]
 
 
-def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> None:
+def _take_out(level: StockLevel, quantity: int, now: datetime, alerts: LowStockAlerts) -> None:
     """Refuse to take more than the available units (reserved units stay untouchable)."""
     available = available_units(level, now)
     if quantity > available:
@@ -114,7 +124,9 @@ def _take_out(level: StockLevel, quantity: int, now, alerts: LowStockAlerts) -> 
     alerts.check(level.pk, level.minimum, available, available - quantity)
 
 
-def stock_adjust(*, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor=None) -> Movement:
+def stock_adjust(
+    *, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor: User | None = None
+) -> Movement:
     """Correct on_hand by a signed quantity (a count found more or fewer units). A reason is required;
     a negative adjustment cannot take units that are reserved or not there."""
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
@@ -124,7 +136,7 @@ def stock_adjust(*, variant: Variant, warehouse: Warehouse, quantity: int, reaso
         return _adjustment(locked_level(variant, warehouse, create=quantity > 0), quantity, actor=actor, reason=reason)
 
 
-def _adjustment(level: StockLevel, quantity: int, *, actor, reason: str) -> Movement:
+def _adjustment(level: StockLevel, quantity: int, *, actor: User | None, reason: str) -> Movement:
     """One adjustment movement of a signed quantity on a locked level: a negative one cannot take
     units that are reserved or not there, and may raise the low-stock alert."""
     alerts = LowStockAlerts()
@@ -135,7 +147,9 @@ def _adjustment(level: StockLevel, quantity: int, *, actor, reason: str) -> Move
     return movement
 
 
-def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor=None) -> Movement:
+def stock_write_off(
+    *, variant: Variant, warehouse: Warehouse, quantity: int, reason: str, actor: User | None = None
+) -> Movement:
     """Units lost, damaged or expired leave the stock (a reason is required)."""
     positive(quantity)
     reason = required_reason(reason)
@@ -161,7 +175,13 @@ def stock_write_off(*, variant: Variant, warehouse: Warehouse, quantity: int, re
 
 
 def stock_transfer(
-    *, variant: Variant, source: Warehouse, destination: Warehouse, quantity: int, actor=None, reason: str = ""
+    *,
+    variant: Variant,
+    source: Warehouse,
+    destination: Warehouse,
+    quantity: int,
+    actor: User | None = None,
+    reason: str = "",
 ) -> tuple[Movement, Movement]:
     """Move available units between two warehouses: transfer out and transfer in, one transaction."""
     positive(quantity)
@@ -199,7 +219,7 @@ def stock_transfer(
 
 
 def stock_count_set(
-    *, variant: Variant, warehouse: Warehouse, on_hand: int, reason: str, actor=None
+    *, variant: Variant, warehouse: Warehouse, on_hand: int, reason: str, actor: User | None = None
 ) -> Movement | None:
     """A count says how many units are on the shelf: one adjustment movement for the difference,
     computed under the level's lock (so a sale in between is not lost). None when nothing changes.
