@@ -1,4 +1,4 @@
-"""The apps form layers: an app imports only the apps below it (README, "Layout"). This reads
+"""The apps form layers: an app imports only the apps below it (docs/architecture/layers.md). This reads
 every module's imports (a static AST walk, nothing is executed) and fails on an import the
 table does not allow, so a new import cycle between apps cannot creep back in."""
 
@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Each app and the apps it may import, lowest layer first. The same table is in README.md.
+# Each app and the apps it may import, lowest layer first. The same table is in docs/architecture/layers.md.
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
     "legal": {"core"},
@@ -133,10 +133,10 @@ def test_apps_import_only_the_layers_below():
     assert wrong == [], "imports the layering forbids (app, imported app, module): " + repr(wrong)
 
 
-def test_the_readme_shows_this_table():
-    """README's "Layout" table is the one developers read: it must say what this test enforces."""
+def test_the_docs_show_this_table():
+    """The docs' table of layers is the one developers read: it must say what this test enforces."""
     rows = {}
-    for line in (ROOT / "README.md").read_text().splitlines():
+    for line in (ROOT / "docs" / "architecture" / "layers.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 3 and cells[0].startswith("`") and cells[0].strip("`") in ALLOWED:
             rows[cells[0].strip("`")] = cells[2]
