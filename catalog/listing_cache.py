@@ -13,52 +13,23 @@ signal announces (stock that comes and goes, raw SQL)."""
 import hashlib
 import math
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from core import request_reads
-from core.db_router import replica_hold
+from core import cache_layers, request_reads
 from core.process_memo import ProcessMemo
 
+# The catalog version lives in its own module (the models announce bulk updates to it); named here too.
+from .catalog_version import VERSION_KEY, bump_after_write, version_or_new
+from .catalog_version import bump as bump
 from .models import scheduled_changes
 
-VERSION_KEY = request_reads.shared("catalog:listing-version")
 NEXT_CHANGE_KEY = "catalog:next-scheduled-changes"
 TTL_SECONDS = 5 * 60
-
-
-def _new_version() -> str:
-    return uuid.uuid4().hex[:16]
-
-
-def bump() -> None:
-    version = _new_version()
-    cache.set(VERSION_KEY, version, None)
-    request_reads.remember(VERSION_KEY, version)
-    # Pages rendered under the new version must not read a replica that has not replayed it yet.
-    replica_hold()
-
-
-def bump_after_write() -> None:
-    """Now (readers inside this transaction) and again at commit (readers who ran meanwhile)."""
-    bump()
-    transaction.on_commit(bump)
-
-
-def version_or_new(version: str | None) -> str:
-    """The catalog version read with an entry, or a new one when none is set yet (first use, flush)."""
-    if version is None:
-        version = _new_version()
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY, version)
-        request_reads.remember(VERSION_KEY, version)
-    return version
 
 
 def _key(scope: str, filters: str) -> str:
@@ -151,11 +122,12 @@ def _on_catalog_write(sender, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    for scheduled in ("Collection", "Banner"):
-        model, uid = apps.get_model("catalog", scheduled), f"catalog.listing_cache.next_change.{scheduled}"
+    """The models core.cache_layers says end these entries: the schedule's, and every catalog model's."""
+    for model in cache_layers.models(cache_layers.SCHEDULE, "catalog"):
+        uid = f"catalog.listing_cache.next_change.{model.__name__}"
         post_save.connect(_on_schedule_write, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_on_schedule_write, sender=model, dispatch_uid=uid + ".delete")
-    for model in apps.get_app_config("catalog").get_models():
+    for model in cache_layers.models(cache_layers.CATALOG_VERSION, "catalog"):
         uid = f"catalog.listing_cache.{model._meta.model_name}"
         post_save.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_on_catalog_write, sender=model, dispatch_uid=uid + ".delete")

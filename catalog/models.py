@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from core.models import AppendOnlyModel
 from core.money import MoneyDigits, format_money, unit_discount
 
+from . import catalog_version
 from .prices import ShownPrice, shown_price
 
 ZERO = Decimal("0.00")
@@ -201,12 +202,10 @@ class ProductQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """A bulk update sends no signal: announce it to the listing caches here (save() and
         delete() do through catalog.listing_cache's receivers)."""
-        from . import listing_cache
-
         if set(kwargs) != {"units_sold"}:
             # Units sold only order "best-selling", which may lag by the caches' time limits;
             # bumping on every sale would empty every cached page and facet count on every order.
-            listing_cache.bump_after_write()
+            catalog_version.bump_after_write()
         return super().update(**kwargs)
 
 
@@ -495,9 +494,7 @@ class OptionValue(models.Model):
 class VariantQuerySet(models.QuerySet):
     def update(self, **kwargs):
         """A bulk update sends no signal: announce it to the listing caches here."""
-        from . import listing_cache
-
-        listing_cache.bump_after_write()
+        catalog_version.bump_after_write()
         return super().update(**kwargs)
 
 

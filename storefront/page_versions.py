@@ -8,9 +8,9 @@ follow it within their freshness, as the page cache says, so a sale never emptie
 from constance.signals import config_updated
 from django.db.models.signals import post_delete, post_save
 
-from catalog.listing_cache import bump_after_write
+from catalog.catalog_version import bump_after_write
+from core import cache_layers
 from inventory.models import Movement
-from shipping.models import ShippingMethod, ShippingRate, ShippingZone
 
 
 def pages_show_this_changed(**kwargs) -> None:
@@ -24,7 +24,8 @@ def stock_came_back(sender, instance, created, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    for model in (ShippingMethod, ShippingZone, ShippingRate):
+    """The models core.cache_layers says renew the pages ("page versions"), and stock coming back."""
+    for model in cache_layers.models(cache_layers.PAGE_VERSIONS):
         uid = f"storefront.page_versions.{model._meta.model_name}"
         post_save.connect(pages_show_this_changed, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(pages_show_this_changed, sender=model, dispatch_uid=uid + ".delete")

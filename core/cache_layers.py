@@ -1,0 +1,507 @@
+"""Every cache layer of the store in one place: what each holds, its key, what ends its entries and
+how stale it may be, and — what a test checks — the models whose writes must end them.
+
+A layer is told of a write (`told_by`: the model's post_save/post_delete/m2m receivers named in
+`receivers` are connected; `told_by_services`: the service that writes the model announces it)
+or it shows the write late, by at most `stale_seconds`. A layer keyed by another's version
+(`follows`) is told whatever that one is told. A layer whose entries hold what other layers gave
+(`inside`) is as stale as its own bound plus theirs: `staleness(page, model)` is how long after a
+write's commit a cached page may still show the old value. tests/core/test_cache_layers.py checks
+the declarations against the code: every model of the apps whose data pages show is shown by a
+page here or declared not shown (NOT_SHOWN, with why), every receiver named is connected, every
+bound is the module's own constant, and each kind of catalog, stock, price and settings write
+shows on the pages within its bound. docs/caching.md is this module as a table.
+
+Models are named "app_label.ModelName" ("app_label.*": every model of the app), as strings: core
+is the lowest app and imports none above it; apps wire their receivers from here (`models`)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+EVERY_MODEL = "*"
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    module: str  # where it lives
+    holds: str
+    key: str
+    ends: str  # what ends an entry, in words
+    stale_seconds: float  # how late a write it is not told of shows (0: never)
+    scope: str = "shared"  # shared (Redis), process, request
+    shows: tuple[str, ...] = ()  # the models its entries are read from (directly, not through `inside`)
+    told_by: tuple[str, ...] = ()  # models whose ORM writes end its entries at commit, by signal
+    receivers: tuple[str, ...] = ()  # the receivers that do it ("module.function")
+    told_by_services: tuple[tuple[str, str], ...] = ()  # (model, the service that announces its writes)
+    follows: tuple[str, ...] = ()  # layers whose version it is keyed by: told whatever they are told
+    inside: tuple[str, ...] = ()  # layers whose output its entries hold
+    filled: tuple[str, ...] = ()  # layers whose output is filled into an entry on every request (not held)
+    pages: tuple[str, ...] = ()  # the URL names of the pages it is (the outermost layer of a page)
+
+
+CATALOG_VERSION = "catalog version"
+PAGE_VERSIONS = "page versions"
+PRODUCT_PAGES = "page cache: product pages"
+LISTING_PAGES = "page cache: home and listings"
+UNCACHED_PAGES = "pages rendered per request"
+PRODUCT_CONTENT = "page content: product"
+LISTING_CONTENT = "page content: home and listings"
+LISTING_COUNTS = "listing counts"
+FACET_FRAGMENT = "facet fragment"
+CATALOG_DATA = "catalog data"
+CARDS = "cards"
+PROCESS_MEMO = "process memo"
+LAYOUT_FRAME = "layout frame"
+GUEST_HEADER = "guest header"
+RENDERED_PARTS = "rendered shopper parts"
+BUY_BOX = "buy box"
+SHOWN_STOCK = "shown stock"
+SIGNED_IN_REVIEWS = "signed-in reviews part"
+OWN_REVIEWS = "own reviews"
+USER_CACHE = "user cache"
+REQUEST_READS = "request reads"
+SITE_SETTINGS = "site settings"
+CATEGORY_TREE = "category tree"
+SCHEDULE = "next scheduled changes"
+SHIPPING_RATES = "shipping rates"
+SHOPPER_PLACE = "shopper's place"
+PAYMENT_NAMES = "payment method names"
+
+SHIPPING_SETUP = ("shipping.ShippingMethod", "shipping.ShippingZone", "shipping.ShippingRate")
+TREE_MODELS = ("catalog.Brand", "catalog.Family", "catalog.Category", "catalog.Option", "catalog.OptionValue")
+STOCK_MODELS = ("inventory.StockLevel", "inventory.Reservation", "inventory.Warehouse")
+
+LAYERS: tuple[Layer, ...] = (
+    Layer(
+        name=CATALOG_VERSION,
+        module="catalog.catalog_version",
+        holds="a token every cached page, content, count and catalog-data entry carries",
+        key="catalog:listing-version",
+        ends="a new token on every catalog write: save, delete and m2m signals of every catalog model, and "
+        "Product's and Variant's bulk updates (units sold aside: they only order best-selling); now and at commit",
+        stale_seconds=0,
+        told_by=("catalog.*",),
+        receivers=("catalog.listing_cache._on_catalog_write",),
+        told_by_services=(
+            ("promotions.AutomaticDiscount", "promotions.services.discount_prices_sync → product_promotions_set"),
+            ("promotions.DiscountTarget", "promotions.services.discount_prices_sync → product_promotions_set"),
+            ("reviews.Review", "reviews.services.ratings_refresh → catalog.services.product_rating_store"),
+        ),
+    ),
+    Layer(
+        name=PAGE_VERSIONS,
+        module="storefront.page_versions",
+        holds="nothing of its own: what pages show besides the catalog renews the catalog version",
+        key="catalog:listing-version (the catalog version)",
+        ends="a new catalog version when a shipping method, zone or rate, or a site setting is written, and when "
+        "stock comes back (a movement with units in); stock going down does not (pages follow it by time)",
+        stale_seconds=0,
+        told_by=(*SHIPPING_SETUP, "constance.Constance"),
+        receivers=("storefront.page_versions.pages_show_this_changed",),
+    ),
+    Layer(
+        name=PRODUCT_PAGES,
+        module="storefront.page_cache",
+        holds="the whole product page, its shopper's parts as placeholders (filled per request), the guests' "
+        "reviews and delivery parts",
+        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
+        ends="the catalog version changes; a collection starts or ends; FRESH_SECONDS (5 s) old, served up to "
+        "RENDER_GRACE_SECONDS (10 s) more while one request renders its successor",
+        stale_seconds=15,
+        shows=("promotions.QuantityOffer", "promotions.QuantityOfferTarget"),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        inside=(PRODUCT_CONTENT, CATALOG_DATA, BUY_BOX, SHOWN_STOCK, LAYOUT_FRAME, GUEST_HEADER, SHIPPING_RATES),
+        # A signed-in shopper's reviews and delivery parts, everyone's account links and mini-cart.
+        filled=(RENDERED_PARTS, SIGNED_IN_REVIEWS, OWN_REVIEWS, SHOPPER_PLACE, SHIPPING_RATES, USER_CACHE),
+        pages=("catalog:product",),
+    ),
+    Layer(
+        name=LISTING_PAGES,
+        module="storefront.page_cache",
+        holds="the whole home, family, category, brand or search page, shopper's parts as placeholders",
+        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
+        ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
+        "LISTING_FRESH_SECONDS (60 s; 5 s filtered by stock) old, plus RENDER_GRACE_SECONDS (10 s)",
+        stale_seconds=70,
+        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        inside=(LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
+        filled=(RENDERED_PARTS, USER_CACHE),
+        pages=("home", "catalog:family", "catalog:category", "catalog:brand", "catalog:search"),
+    ),
+    Layer(
+        name=UNCACHED_PAGES,
+        module="storefront.views",
+        holds="nothing: collection, line and kit pages are rendered on every request from the layers inside",
+        key="—",
+        ends="—",
+        stale_seconds=0,
+        shows=("catalog.*", "reviews.Review", "accounts.User"),
+        inside=(LAYOUT_FRAME, GUEST_HEADER, CATEGORY_TREE, CARDS, USER_CACHE),
+        pages=("catalog:collection", "catalog:line", "catalog:kits"),
+    ),
+    Layer(
+        name=PRODUCT_CONTENT,
+        module="storefront.views._catalog_content",
+        holds="a product page's HTML around the buy box (head, gallery, summary, details, related products, "
+        "breadcrumbs) and its reviews as a guest sees them",
+        key="catalog:facets:{sha1(page-content:product|language|host|full path)}, and a copy in the process",
+        ends="the catalog version changes; a collection starts or ends; 60 s old (LISTING_FRESH_SECONDS)",
+        stale_seconds=60,
+        shows=("catalog.*", "reviews.Review", "reviews.ReviewVote", "accounts.User", "accounts.Seller"),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
+    ),
+    Layer(
+        name=LISTING_CONTENT,
+        module="storefront.views._catalog_content",
+        holds="a listing's, a search's or the home page's content (results, facets, head values)",
+        key="catalog:facets:{sha1(page-content:{listing|home}|language|host|full path)}, and a copy in the process",
+        ends="the catalog version changes; a collection (home: a banner) starts or ends; 60 s old (5 s filtered "
+        "by stock)",
+        stale_seconds=60,
+        shows=("catalog.*",),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        inside=(LISTING_COUNTS, FACET_FRAGMENT, CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
+    ),
+    Layer(
+        name=LISTING_COUNTS,
+        module="catalog.listing",
+        holds="a listing's facet counts (total, brands, price buckets, option values) and a search's ranking",
+        key="catalog:facets:{sha1(scope|filters)}",
+        ends="the catalog version changes; facets: a collection starts or ends; 5 minutes old (TTL_SECONDS)",
+        stale_seconds=300,
+        shows=("catalog.*",),
+        follows=(CATALOG_VERSION,),
+    ),
+    Layer(
+        name=FACET_FRAGMENT,
+        module="templates/catalog/_results.html",
+        holds="the rendered facet sidebar ({% cache 300 listing_facets %})",
+        key="template.cache.listing_facets.{hash(facets_key, language)}",
+        ends="nothing to end: keyed by a hash of the facets it shows",
+        stale_seconds=0,
+        scope="process",
+        inside=(LISTING_COUNTS,),
+    ),
+    Layer(
+        name=CATALOG_DATA,
+        module="catalog.selectors",
+        holds="the home page's rows; a product page's product, variants, pictures, bundle parts and related "
+        "products (no stock)",
+        key="catalog:facets:{sha1(home|product:{slug}…)}, and a copy in the process",
+        ends="the catalog version changes; a collection (home: a banner) starts or ends; 5 minutes old",
+        stale_seconds=300,
+        shows=("catalog.*",),
+        follows=(CATALOG_VERSION,),
+        inside=(PROCESS_MEMO,),
+    ),
+    Layer(
+        name=CARDS,
+        module="catalog.card_cache",
+        holds="a product card's HTML",
+        key="catalog:card:{template version}:{language}:{sha1(every field the card shows)}",
+        ends="nothing to end: a change of anything shown is another key; unused keys lapse after an hour",
+        stale_seconds=0,
+        shows=("catalog.Product", "catalog.Brand", "catalog.ProductImage"),
+    ),
+    Layer(
+        name=PROCESS_MEMO,
+        module="core.process_memo",
+        holds="the entries a process read last (page content, catalog data, layout frames), least recently used "
+        "dropped",
+        key="the entry's own key, checked against the version it names",
+        ends="nothing to end: an entry is used only while the version it was read under is current",
+        stale_seconds=0,
+        scope="process",
+    ),
+    Layer(
+        name=LAYOUT_FRAME,
+        module="core.templatetags.layout",
+        holds="base.html's fixed pieces (head, top bar, menu, footer) between its per-request parts",
+        key="(compiled template, language, store name, support e-mail and phone, nav version, highlighted family, "
+        "signed in, payment method names)",
+        ends="nothing to end: keyed by every value it shows",
+        stale_seconds=0,
+        scope="process",
+        inside=(SITE_SETTINGS, CATEGORY_TREE, PAYMENT_NAMES),
+    ),
+    Layer(
+        name=GUEST_HEADER,
+        module="templates/base.html",
+        holds="a guest's header links and mini-cart ({% cache 3600 header_guest %})",
+        key="template.cache.header_guest.{hash(language, cart units)}",
+        ends="nothing to end: keyed by what it shows",
+        stale_seconds=0,
+        scope="process",
+    ),
+    Layer(
+        name=RENDERED_PARTS,
+        module="storefront.page_cache._rendered_part",
+        holds="a page-cache hit's mini-cart and account menus",
+        key="(template, language, the values the template reads)",
+        ends="nothing to end: keyed by what it shows",
+        stale_seconds=0,
+        scope="process",
+        inside=(USER_CACHE,),
+    ),
+    Layer(
+        name=BUY_BOX,
+        module="storefront.views._stock_parts",
+        holds="a product page's buy box and JSON-LD",
+        key="product-stock-parts:{sha1(address, language, catalog reading, stock figures, drops, offer, e-mail, "
+        "place)}",
+        ends="nothing to end: keyed by what it shows",
+        stale_seconds=0,
+        scope="process",
+        inside=(SHOWN_STOCK, CATALOG_DATA),
+    ),
+    Layer(
+        name=SHOWN_STOCK,
+        module="inventory.shown_stock",
+        holds="each variant's available units, with the stock version it was read under and when a hold lapses",
+        key="stock:shown:{variant}, stock:shown:version:{variant}, stock:shown:warehouses",
+        ends="a new stock version for the variants a write touched (now and at commit); a hold's expiry; "
+        "60 s old (TTL_SECONDS). Only with a shared cache (STOCK_SHOWN_CACHE)",
+        stale_seconds=60,
+        shows=(*STOCK_MODELS, "inventory.Movement"),
+        told_by=STOCK_MODELS,
+        receivers=(
+            "inventory.shown_stock._on_level_write",
+            "inventory.shown_stock._on_hold_write",
+            "inventory.shown_stock._on_warehouse_write",
+        ),
+        told_by_services=(("inventory.Movement", "inventory.services._base.record_movement → stock_changed"),),
+    ),
+    Layer(
+        name=SIGNED_IN_REVIEWS,
+        module="storefront.page_cache.shared_signed_in_part",
+        holds="a product's reviews section as every signed-in shopper with nothing of their own in it sees it",
+        key="catalog:page-part:reviews:{language}:{sha1(full path)}",
+        ends="the catalog version changes; 5 s old (FRESH_SECONDS)",
+        stale_seconds=5,
+        shows=("reviews.Review", "reviews.ReviewVote", "accounts.User"),
+        follows=(CATALOG_VERSION,),
+    ),
+    Layer(
+        name=OWN_REVIEWS,
+        module="reviews.selectors",
+        holds="the products a shopper reviewed or voted on",
+        key="reviews:own-products:{user}",
+        ends="a review or vote of theirs written (now and at commit); 5 minutes old",
+        stale_seconds=300,
+        shows=("reviews.Review", "reviews.ReviewVote"),
+        told_by=("reviews.Review", "reviews.ReviewVote"),
+        receivers=("reviews.apps._forget_own_reviews",),
+    ),
+    Layer(
+        name=USER_CACHE,
+        module="accounts.user_cache",
+        holds="a signed-in request's user",
+        key="accounts:user:{id}",
+        ends="the user saved or deleted (now and at commit); 5 minutes old. A QuerySet.update must call forget()",
+        stale_seconds=300,
+        shows=("accounts.User",),
+        told_by=("accounts.User",),
+        receivers=("accounts.user_cache._user_written",),
+    ),
+    Layer(
+        name=REQUEST_READS,
+        module="core.request_reads",
+        holds="the keys nearly every page reads (catalog and tree versions, site settings, payment method names), "
+        "read together once per request",
+        key="the keys themselves, for one request",
+        ends="the request ends; a write in the request is remembered or forgotten by the module that made it",
+        stale_seconds=0,
+        scope="request",
+    ),
+    Layer(
+        name=SITE_SETTINGS,
+        module="core.site_settings",
+        holds="every site setting (defaults included) in one entry",
+        key="site-settings:v1",
+        ends="a setting saved (constance's config_updated, its row's signals; now and at commit); 5 minutes old",
+        stale_seconds=300,
+        shows=("constance.Constance",),
+        told_by=("constance.Constance",),
+        receivers=("core.site_settings._constance_row_changed",),
+    ),
+    Layer(
+        name=CATEGORY_TREE,
+        module="catalog.tree",
+        holds="the family → category tree, active brands, option values; a copy per process by version",
+        key="catalog:tree:v3, catalog:tree:version, catalog:tree:v3:options:{version}",
+        ends="a brand, family, category, option or option value written; 15 minutes old",
+        stale_seconds=900,
+        shows=TREE_MODELS,
+        told_by=TREE_MODELS,
+        receivers=("catalog.tree.invalidate",),
+    ),
+    Layer(
+        name=SCHEDULE,
+        module="catalog.listing_cache",
+        holds="when an active collection and an active banner next start or end",
+        key="catalog:next-scheduled-changes",
+        ends="a collection or banner written (now and at commit); the moment passes; 5 minutes old",
+        stale_seconds=300,
+        shows=("catalog.Collection", "catalog.Banner"),
+        told_by=("catalog.Collection", "catalog.Banner"),
+        receivers=("catalog.listing_cache._on_schedule_write",),
+    ),
+    Layer(
+        name=SHIPPING_RATES,
+        module="shipping.estimates",
+        holds="the active rates serving each place asked (the product page's delivery promise)",
+        key="shipping:estimate-rates",
+        ends="a shipping method, zone or rate written; 10 minutes old",
+        stale_seconds=600,
+        shows=SHIPPING_SETUP,
+        told_by=SHIPPING_SETUP,
+        receivers=("shipping.estimates.forget_cached_rates",),
+    ),
+    Layer(
+        name=SHOPPER_PLACE,
+        module="shipping.estimates",
+        holds="a customer's place (their default address' department and province)",
+        key="shipping:place:{user}",
+        ends="one of their addresses written; 5 minutes old",
+        stale_seconds=300,
+        shows=("accounts.Address",),
+        told_by=("accounts.Address",),
+        receivers=("shipping.estimates.forget_place",),
+    ),
+    Layer(
+        name=PAYMENT_NAMES,
+        module="payments.selectors",
+        holds="the names of the payment methods checkout offers (every page's footer)",
+        key="payments:methods-offered",
+        ends="a payment method written (now and at commit); an hour old",
+        stale_seconds=3600,
+        shows=("payments.PaymentMethod",),
+        told_by=("payments.PaymentMethod",),
+        receivers=("payments.selectors.forget_offered_names",),
+    ),
+)
+
+# The apps whose rows pages show: each of their models is shown by a page above or named below.
+PAGE_DATA_APPS = (
+    "accounts",
+    "catalog",
+    "constance",
+    "inventory",
+    "legal",
+    "payments",
+    "promotions",
+    "reviews",
+    "shipping",
+)
+
+NOT_SHOWN: dict[str, str] = {
+    "accounts.HistoricalUser": "audit history: the admin's history pages only",
+    "accounts.HistoricalSeller": "audit history: the admin's history pages only",
+    "inventory.Supplier": "purchasing: staff pages only",
+    "inventory.PurchaseOrder": "purchasing: staff pages only",
+    "inventory.PurchaseOrderLine": "purchasing: staff pages only",
+    "legal.PolicyVersion": "policy pages are rendered per request; the footer links to them by fixed addresses",
+    "legal.Consent": "a shopper's own consents: their privacy page, never cached",
+    "payments.Payment": "the shopper's own orders and checkout, never cached",
+    "payments.Refund": "staff and the shopper's own order pages, never cached",
+    "payments.WebhookEvent": "gateways' messages: no page shows them",
+    "payments.GatewayLogEntry": "staff pages only",
+    "promotions.Coupon": "the cart and checkout, rendered per shopper, never cached",
+    "promotions.CouponRedemption": "the cart and checkout, rendered per shopper, never cached",
+    "reviews.ReviewReport": "moderation in the admin",
+    "reviews.ReviewInvitation": "e-mails only",
+    "reviews.SellerReputation": "the seller's page, rendered per request",
+    "shipping.Shipment": "the shopper's own order pages and staff pages, never cached",
+    "shipping.ShipmentLine": "the shopper's own order pages and staff pages, never cached",
+    "shipping.ShipmentEvent": "the shopper's own order pages and staff pages, never cached",
+    "shipping.WarehouseOperator": "staff pages only",
+}
+# simple_history's copies of a row ("Historical…" models): the admin's history pages read them.
+NOT_SHOWN_HISTORY = "audit history (simple_history): the admin's history pages only"
+
+# The other apps: why no cached page shows their rows.
+NOT_SHOWN_APPS: dict[str, str] = {
+    "alerts": "a shopper's alerts and reminders: e-mails and their own pages",
+    "backoffice": "staff pages and reports",
+    "cart": "the cart is the shopper's own (the mini-cart count is filled per request)",
+    "checkout": "no models",
+    "complaints": "the Libro de Reclamaciones: forms and the consumer's own sheets, never cached",
+    "core": "counters and the health heartbeat",
+    "credit": "store credit and gift cards: the shopper's own pages and checkout",
+    "demo": "no models",
+    "favourites": "the hearts' and strip's state is filled per request (favourites.state)",
+    "orders": "a shopper's own orders, never cached",
+    "receipts": "receipts: e-mails and the shopper's own order pages",
+    "returns": "a shopper's own returns, never cached",
+    "storefront": "no models",
+    "timeline": "no models",
+}
+
+
+_BY_NAME = {layer.name: layer for layer in LAYERS}
+
+
+def layer(name: str) -> Layer:
+    return _BY_NAME[name]
+
+
+def _matches(label: str, patterns: Iterable[str]) -> bool:
+    app_label = label.partition(".")[0]
+    return any(pattern in (label, f"{app_label}.{EVERY_MODEL}") for pattern in patterns)
+
+
+def told(name: str) -> set[str]:
+    """The models (patterns as declared) whose writes end this layer's entries at commit."""
+    found = layer(name)
+    names = {*found.told_by, *(model for model, _service in found.told_by_services)}
+    for followed in found.follows:
+        names |= told(followed)
+    return names
+
+
+def is_told(name: str, label: str) -> bool:
+    return _matches(label, told(name))
+
+
+def shows(name: str, label: str) -> bool:
+    """Whether this layer's entries, or those of a layer inside them, hold the model's rows."""
+    found = layer(name)
+    return _matches(label, found.shows) or any(shows(inner, label) for inner in found.inside)
+
+
+def staleness(name: str, label: str) -> float:
+    """How long after a write of the model commits this layer may still show the old value: its
+    own bound unless it is told (when its entries hold the model's rows), plus the worst of the
+    layers inside them (an entry may hold what an inner layer gave just before the write); what is
+    filled in on each request is as stale as the layer it comes from."""
+    found = layer(name)
+    own = found.stale_seconds if shows(name, label) and not is_told(name, label) else 0
+    held = own + max((staleness(inner, label) for inner in found.inside), default=0)
+    return max([held, *(staleness(filled, label) for filled in found.filled)])
+
+
+def reaches(name: str, label: str) -> bool:
+    """Whether the model's rows show in this layer at all (held or filled in)."""
+    found = layer(name)
+    return shows(name, label) or any(reaches(filled, label) for filled in found.filled)
+
+
+def page_layers() -> list[Layer]:
+    return [found for found in LAYERS if found.pages]
+
+
+def models(name: str, app_label: str | None = None) -> list:
+    """The models (of `app_label`, or of every app) this layer is told of by signal: what its
+    receivers connect to."""
+    from django.apps import apps
+
+    patterns = layer(name).told_by
+    labels = [app_label] if app_label else sorted({pattern.partition(".")[0] for pattern in patterns})
+    return [
+        model
+        for label in labels
+        for model in apps.get_app_config(label).get_models()
+        if _matches(model._meta.label, patterns)
+    ]
