@@ -1,9 +1,16 @@
 """Sellers work in the same admin as staff but see and touch only their own rows."""
 
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.widgets import url_params_from_lookup_dict
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
 from accounts.roles import Role
 
@@ -64,7 +71,13 @@ class SellerSearchMixin:
     checks every admin a seller opens) and filter only through the list's filters."""
 
     seller_search_fields: tuple[str, ...] | None = None
-    seller_search_help_text = None
+    seller_search_help_text: "StrOrPromise | None" = None
+
+    if TYPE_CHECKING:  # what the ModelAdmin it is mixed into provides
+        model: type[Model]
+        date_hierarchy: ClassVar[str | None]
+
+        def get_list_filter(self, request: HttpRequest) -> list[Any] | tuple[Any, ...]: ...
 
     def get_search_fields(self, request):
         if self.seller_search_fields is not None and seller_scope(request) is not None:

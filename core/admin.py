@@ -1,9 +1,17 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
+from django.db.models import Field
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
 
 class ReadOnlyAdminMixin:
@@ -29,6 +37,11 @@ class MoneyAdminMixin:
 
     money_fields: tuple[str, ...] = ()
 
+    if TYPE_CHECKING:  # what the model admin or inline it is mixed into provides
+        model: type[Model]
+
+        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool: ...
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.money_fields:
@@ -41,8 +54,10 @@ class MoneyAdminMixin:
     def _money_display(self, name: str):
         from core.money import format_money
 
+        description: StrOrPromise | None
+        ordering: str | None
         try:
-            description, ordering = self.model._meta.get_field(name).verbose_name, name
+            description, ordering = cast("Field[Any, Any]", self.model._meta.get_field(name)).verbose_name, name
         except FieldDoesNotExist:  # a model property (a computed amount), labelled by the admin's display of it
             description, ordering = getattr(getattr(self, name, None), "short_description", None), None
             if description is None:
@@ -145,7 +160,7 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 class StatusHistoryInline(ReadOnlyInline):
     """The status changes of an order, a shipment or a return: who moved it, when, and why."""
 
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import Storage
 from django.utils.functional import empty
 
 MISSING_MANIFEST = (
@@ -16,9 +17,11 @@ MISSING_MANIFEST = (
 
 def missing_static_manifest() -> str | None:
     """The error text when the configured storage needs a manifest that is not there."""
-    if staticfiles_storage._wrapped is empty:
-        staticfiles_storage._setup()
-    storage = staticfiles_storage._wrapped
+    # staticfiles_storage is a LazyObject (the stubs type it as the Storage it wraps): its private
+    # _wrapped/_setup give the configured storage itself, so isinstance sees its real class.
+    if staticfiles_storage._wrapped is empty:  # type: ignore[attr-defined]
+        staticfiles_storage._setup()  # type: ignore[attr-defined]
+    storage: Storage = staticfiles_storage._wrapped  # type: ignore[attr-defined]
     if not isinstance(storage, ManifestFilesMixin) or storage.exists(storage.manifest_name):
         return None
     return MISSING_MANIFEST.format(path=storage.path(storage.manifest_name))

@@ -1,7 +1,10 @@
 """Race-free running numbers: order, return, store-credit and purchase-order numbers and
 receipt correlatives all count in core.models.Counter."""
 
+from typing import Any, cast
+
 from django.db import connection
+from django.db.models import Field
 
 from .models import Counter
 
@@ -16,7 +19,7 @@ def counter_next(*, scope: str, key: str) -> int:
     quote = connection.ops.quote_name
     table = quote(Counter._meta.db_table)
     scope_column, key_column, last_column = (
-        quote(Counter._meta.get_field(name).column) for name in ("scope", "key", "last")
+        quote(cast("Field[Any, Any]", Counter._meta.get_field(name)).column) for name in ("scope", "key", "last")
     )
     with connection.cursor() as cursor:
         cursor.execute(

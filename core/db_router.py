@@ -19,6 +19,7 @@ import contextvars
 import logging
 import threading
 import time
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,9 +34,15 @@ PRIMARY = "default"
 _replica_allowed = contextvars.ContextVar("replica_allowed", default=False)
 _wrote = contextvars.ContextVar("replica_wrote", default=False)
 
+
+class _ReplicaState(TypedDict):
+    usable: bool
+    checked: float  # monotonic time
+
+
 # One state per process: (usable, checked at monotonic time).
 _state_lock = threading.Lock()
-_state = {"usable": False, "checked": float("-inf")}
+_state: _ReplicaState = {"usable": False, "checked": float("-inf")}
 
 LAG_SQL = (
     # Not in recovery (a promoted replica, or the test mirror): no lag. Nothing left to replay:
@@ -78,7 +85,7 @@ def replica_lag_seconds() -> float:
 
 def replica_mark_down() -> None:
     with _state_lock:
-        _state.update(usable=False, checked=time.monotonic())
+        _state.update({"usable": False, "checked": time.monotonic()})
     try:
         connections[REPLICA].close()
     except DatabaseError:
@@ -104,14 +111,14 @@ def replica_usable() -> bool:
         except DatabaseError:
             pass
     with _state_lock:
-        _state.update(usable=usable, checked=now)
+        _state.update({"usable": usable, "checked": now})
     return usable
 
 
 def replica_state_forget() -> None:
     """The next read checks the replica again (tests, and after a failover)."""
     with _state_lock:
-        _state.update(usable=False, checked=float("-inf"))
+        _state.update({"usable": False, "checked": float("-inf")})
 
 
 def _reading_from_replica_now() -> bool:

@@ -48,7 +48,10 @@ class Detail(str):
     """A check's detail: English as /healthz answers it (for monitors), and translated for the people
     who read `manage.py health`."""
 
-    def __new__(cls, message: str, **params):
+    message: str
+    params: dict[str, object]
+
+    def __new__(cls, message: str, **params: object) -> "Detail":
         detail = super().__new__(cls, message % params if params else message)
         detail.message, detail.params = message, params
         return detail
@@ -57,7 +60,7 @@ class Detail(str):
         return gettext(self.message) % self.params if self.params else gettext(self.message)
 
 
-def _check(status: str, detail: str = "", **extra) -> dict:
+def _check(status: str, detail: str = "", /, **extra: object) -> dict:
     return {"status": status, "detail": detail, **extra}
 
 

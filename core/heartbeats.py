@@ -49,7 +49,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
     every (re)connection it also asks for a sweep, so work whose retry the outage lost is re-enqueued
     as soon as it is overdue instead of at the next scheduled sweep."""
 
-    requires = {"celery.worker.consumer.tasks:Tasks"}
+    requires = ("celery.worker.consumer.tasks:Tasks",)
 
     def __init__(self, parent, **kwargs):
         super().__init__(parent, **kwargs)

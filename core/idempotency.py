@@ -67,5 +67,5 @@ def first_result(
     belongs = owner is None or owner.owns(first)
     if not belongs or any(getattr(first, name) != value for name, value in (about or {}).items()):
         raise refusal
-    first.replayed = True
+    first.replayed = True  # type: ignore[attr-defined]  # a mark on this instance only, not a field
     return first

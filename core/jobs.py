@@ -84,11 +84,13 @@ def sweep(work: PendingWork, *, now: datetime | None = None) -> int:
     """Re-enqueue the overdue rows of one kind of work, oldest first (at most JOBS_SWEEP_BATCH)."""
     if work.sweep is not None:
         return work.sweep()
+    enqueue = work.enqueue
+    assert enqueue is not None  # PendingWork takes exactly one of enqueue and sweep
     pks = list(
         work.overdue(cutoff(now)).order_by(work.since, "pk").values_list("pk", flat=True)[: settings.JOBS_SWEEP_BATCH]
     )
     for pk in pks:
-        work.enqueue(pk)
+        enqueue(pk)
     if pks:
         logger.warning("Re-enqueued %d overdue %s", len(pks), work.name)
     return len(pks)
@@ -116,19 +118,3 @@ def retry_countdown(attempt: int, *, base: float, cap: float | None = None) -> f
     the broker's visibility timeout exceeds)."""
     cap = min(cap or settings.TASK_RETRY_MAX_SECONDS, settings.TASK_RETRY_MAX_SECONDS)
     return min(base * 2 ** max(attempt, 0), cap)
-
-
-def enqueue_at(task, moment: datetime) -> bool:
-    """Enqueue `task` to run at `moment` (a scheduled boundary), when that is within
-    TASK_RETRY_MAX_SECONDS: a message waiting in a worker for longer than the broker's visibility
-    timeout is handed to another worker too, again every few hours. A boundary further away is left to
-    the task's own periodic run (beat), which covers it anyway. Never raises: the broker is optional for
-    correctness. True when enqueued."""
-    if (moment - timezone.now()).total_seconds() > settings.TASK_RETRY_MAX_SECONDS:
-        return False
-    try:
-        task.apply_async(eta=moment)
-    except Exception:
-        logger.warning("Could not enqueue %s at %s", task.name, moment, exc_info=True)
-        return False
-    return True

@@ -37,7 +37,8 @@ def bad_input_response(request):
 def unavailable_response(request, error: ServiceUnavailable):
     response = render(request, "503.html", {"reason": str(error)}, status=503)
     response["Retry-After"] = str(error.retry_after)
-    response._has_been_logged = True  # the outage itself is logged once (core.resilience), not each page
+    # The outage itself is logged once (core.resilience), not each page; Django reads this private flag.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

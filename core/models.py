@@ -68,7 +68,9 @@ class StatusChange(AppendOnlyModel):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        # get_FOO_display exists on each concrete subclass (the stubs see only this abstract model).
+        from_status = self.get_from_status_display()  # type: ignore[attr-defined]
+        return f"{from_status or '—'} → {self.get_to_status_display()}"  # type: ignore[attr-defined]
 
 
 class Counter(models.Model):

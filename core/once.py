@@ -58,14 +58,14 @@ class Insert:
     def take(self) -> bool:
         try:
             with transaction.atomic():
-                self.row = self.model.objects.create(**self.values)
+                self.row = self.model._default_manager.create(**self.values)
         except IntegrityError:
             return False
         return True
 
     def release(self) -> None:
         if self.row is not None:
-            self.model.objects.filter(pk=self.row.pk).delete()
+            self.model._default_manager.filter(pk=self.row.pk).delete()
             self.row = None
 
 

@@ -13,7 +13,7 @@ port nothing plugged in fails loudly instead of skipping the step.
 
 import inspect
 from collections.abc import Callable
-from typing import Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -25,7 +25,7 @@ _BY_NAME = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_O
 
 
 class Port(Generic[P, R]):
-    declared: list["Port"] = []  # every port, so a test can check each one is plugged in
+    declared: list["Port[..., Any]"] = []  # every port, so a test can check each one is plugged in
 
     def __init__(self, stub: Callable[P, R]) -> None:
         self.name = f"{stub.__module__}.{stub.__qualname__}"
@@ -45,7 +45,7 @@ class Port(Generic[P, R]):
             raise ImproperlyConfigured(f"{function.__qualname__} cannot answer port {self.name}: {problem}.")
         self._function = function
 
-    def _misfit(self, function: Callable) -> str:
+    def _misfit(self, function: Callable[..., Any]) -> str:
         """Why `function` cannot be called as the stub is, or "" when it can."""
         offered = inspect.signature(function).parameters
         taken = set()
@@ -70,11 +70,12 @@ class Port(Generic[P, R]):
         return f"it also needs {', '.join(missing)}" if missing else ""
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        if not self.plugged:
+        function = self._function
+        if function is None:
             raise ImproperlyConfigured(
                 f"Port {self.name} has nothing plugged in: the app that provides it plugs it in its AppConfig.ready()."
             )
-        return self._function(*args, **kwargs)
+        return function(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<Port {self.name}: {getattr(self._function, '__qualname__', None)}>"
