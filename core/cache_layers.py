@@ -88,6 +88,7 @@ LAYERS: tuple[Layer, ...] = (
             ("promotions.DiscountTarget", "promotions.services.discount_prices_sync → product_promotions_set"),
             ("reviews.Review", "reviews.services.ratings_refresh → catalog.services.product_rating_store"),
         ),
+        inside=(REQUEST_READS,),  # its key is read with the request's others
     ),
     Layer(
         name=PAGE_VERSIONS,
@@ -110,7 +111,7 @@ LAYERS: tuple[Layer, ...] = (
         "RENDER_GRACE_SECONDS (10 s) more while one request renders its successor",
         stale_seconds=15,
         shows=("promotions.QuantityOffer", "promotions.QuantityOfferTarget"),
-        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
         inside=(PRODUCT_CONTENT, CATALOG_DATA, BUY_BOX, SHOWN_STOCK, LAYOUT_FRAME, GUEST_HEADER, SHIPPING_RATES),
         # A signed-in shopper's reviews and delivery parts, everyone's account links and mini-cart.
         filled=(RENDERED_PARTS, SIGNED_IN_REVIEWS, OWN_REVIEWS, SHOPPER_PLACE, SHIPPING_RATES, USER_CACHE),
@@ -124,21 +125,21 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
         "LISTING_FRESH_SECONDS (60 s; 5 s filtered by stock) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
-        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
         inside=(LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
         filled=(RENDERED_PARTS, USER_CACHE),
-        pages=("home", "catalog:family", "catalog:category", "catalog:brand", "catalog:search"),
+        pages=("storefront:home", "catalog:family", "catalog:category", "catalog:brand", "catalog:search"),
     ),
     Layer(
         name=UNCACHED_PAGES,
         module="storefront.views",
-        holds="nothing: collection, line and kit pages are rendered on every request from the layers inside",
+        holds="nothing: collection, line and kit pages and search suggestions are rendered on every request",
         key="—",
         ends="—",
         stale_seconds=0,
         shows=("catalog.*", "reviews.Review", "accounts.User"),
         inside=(LAYOUT_FRAME, GUEST_HEADER, CATEGORY_TREE, CARDS, USER_CACHE),
-        pages=("catalog:collection", "catalog:line", "catalog:kits"),
+        pages=("catalog:collection", "catalog:line", "catalog:kits", "catalog:kit", "catalog:search_suggestions"),
     ),
     Layer(
         name=PRODUCT_CONTENT,
@@ -149,7 +150,7 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; a collection starts or ends; 60 s old (LISTING_FRESH_SECONDS)",
         stale_seconds=60,
         shows=("catalog.*", "reviews.Review", "reviews.ReviewVote", "accounts.User", "accounts.Seller"),
-        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
         inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
@@ -161,7 +162,7 @@ LAYERS: tuple[Layer, ...] = (
         "by stock)",
         stale_seconds=60,
         shows=("catalog.*",),
-        follows=(CATALOG_VERSION, PAGE_VERSIONS),
+        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
         inside=(LISTING_COUNTS, FACET_FRAGMENT, CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
@@ -172,7 +173,7 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; facets: a collection starts or ends; 5 minutes old (TTL_SECONDS)",
         stale_seconds=300,
         shows=("catalog.*",),
-        follows=(CATALOG_VERSION,),
+        follows=(CATALOG_VERSION, SCHEDULE),
     ),
     Layer(
         name=FACET_FRAGMENT,
@@ -192,8 +193,9 @@ LAYERS: tuple[Layer, ...] = (
         key="catalog:facets:{sha1(home|product:{slug}…)}, and a copy in the process",
         ends="the catalog version changes; a collection (home: a banner) starts or ends; 5 minutes old",
         stale_seconds=300,
-        shows=("catalog.*",),
-        follows=(CATALOG_VERSION,),
+        # A discount shows through the product's promo_percent and promo_amount (discount_prices_sync).
+        shows=("catalog.*", "promotions.AutomaticDiscount", "promotions.DiscountTarget"),
+        follows=(CATALOG_VERSION, SCHEDULE),
         inside=(PROCESS_MEMO,),
     ),
     Layer(
@@ -325,6 +327,7 @@ LAYERS: tuple[Layer, ...] = (
         shows=("constance.Constance",),
         told_by=("constance.Constance",),
         receivers=("core.site_settings._constance_row_changed",),
+        inside=(REQUEST_READS,),  # its key is read with the request's others
     ),
     Layer(
         name=CATEGORY_TREE,
@@ -336,6 +339,7 @@ LAYERS: tuple[Layer, ...] = (
         shows=TREE_MODELS,
         told_by=TREE_MODELS,
         receivers=("catalog.tree.invalidate",),
+        inside=(REQUEST_READS,),  # its key is read with the request's others
     ),
     Layer(
         name=SCHEDULE,
@@ -380,6 +384,7 @@ LAYERS: tuple[Layer, ...] = (
         shows=("payments.PaymentMethod",),
         told_by=("payments.PaymentMethod",),
         receivers=("payments.selectors.forget_offered_names",),
+        inside=(REQUEST_READS,),  # its key is read with the request's others
     ),
 )
 
