@@ -3,8 +3,10 @@
 import functools
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Prefetch, Q, prefetch_related_objects
@@ -478,12 +480,16 @@ class KitPage:
         return wanted
 
 
-def first_in_stock(options: list[Variant], available: dict[int, int], quantity: int) -> Variant | None:
+# A variant, or one a queryset annotated: what goes in comes back out as it was.
+AnyVariant = TypeVar("AnyVariant", bound=Variant)
+
+
+def first_in_stock(options: Sequence[AnyVariant], available: dict[int, int], quantity: int) -> AnyVariant | None:
     """A kit item's default option: the first with `quantity` units to sell, else the first."""
     return next((v for v in options if available.get(v.pk, 0) >= quantity), options[0] if options else None)
 
 
-def kit_item_availability(variants: list[Variant]) -> dict[int, int]:
+def kit_item_availability(variants: Sequence[Variant]) -> dict[int, int]:
     """{variant id: units to sell} for kit items' options (a bundle's: whole bundles)."""
     available = availability_by_variant([v.pk for v in variants])
     bundles = [v.pk for v in variants if v.product.product_type == Product.Type.BUNDLE]
