@@ -1,8 +1,14 @@
 """Reads of policies and consents that pages, forms and the account's privacy page share."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from .models import Consent, ConsentKind, PolicyKind, PolicyVersion
+
+if TYPE_CHECKING:
+    from core.actors import AuthUser
 
 # The policies a shopper accepts to sign up or to buy as a guest.
 REQUIRED_POLICIES = (PolicyKind.TERMS, PolicyKind.PRIVACY)
@@ -17,7 +23,7 @@ def policy_published(*, kind: str, version: int) -> PolicyVersion | None:
     return PolicyVersion.objects.filter(kind=kind, version=version, published_at__isnull=False).first()
 
 
-def policies_current(*, kinds=REQUIRED_POLICIES) -> dict[str, PolicyVersion]:
+def policies_current(*, kinds: Iterable[str] = REQUIRED_POLICIES) -> dict[str, PolicyVersion]:
     """Each kind's current published version, in one query (kinds without one are left out)."""
     current: dict[str, PolicyVersion] = {}
     for version in PolicyVersion.objects.filter(kind__in=kinds, published_at__isnull=False).order_by(
@@ -27,17 +33,17 @@ def policies_current(*, kinds=REQUIRED_POLICIES) -> dict[str, PolicyVersion]:
     return current
 
 
-def consents_for(*, user) -> QuerySet[Consent]:
+def consents_for(*, user: "AuthUser") -> QuerySet[Consent]:
     return Consent.objects.filter(user=user).select_related("policy_version").order_by("-created_at", "-pk")
 
 
-def marketing_opted_in(*, user) -> bool:
+def marketing_opted_in(*, user: "AuthUser") -> bool:
     """The latest marketing row decides: granted, or withdrawn (or never asked: no)."""
     latest = Consent.objects.filter(user=user, kind=ConsentKind.MARKETING).order_by("-created_at", "-pk").first()
     return bool(latest and latest.granted)
 
 
-def accepted_current_policies(*, user) -> bool:
+def accepted_current_policies(*, user: "AuthUser") -> bool:
     """True when the customer accepted the current version of every required policy (a policy
     not published yet asks nothing)."""
     current = policies_current()

@@ -2,6 +2,7 @@
 raised before anything is written."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,13 +14,18 @@ from core.counters import counter_next
 from .models import Consent, ConsentKind, ConsentSource, PolicyKind, PolicyVersion
 from .selectors import REQUIRED_POLICIES, policies_current
 
+if TYPE_CHECKING:
+    from core.actors import AnyUser, AuthUser
+
 
 class LegalError(Exception):
     """A refused step; str() is the message for staff or the shopper."""
 
 
 @transaction.atomic
-def policy_version_create(*, kind: str, title: str, body: str, change_note: str = "", actor=None) -> PolicyVersion:
+def policy_version_create(
+    *, kind: str, title: str, body: str, change_note: str = "", actor: "AnyUser | None" = None
+) -> PolicyVersion:
     """A new draft of a policy, numbered after the policy's last version."""
     if kind not in PolicyKind.values:
         raise LegalError(_("Unknown policy."))
@@ -52,7 +58,7 @@ def policy_version_update(
 
 
 @transaction.atomic
-def policy_version_publish(*, version: PolicyVersion | int, actor=None) -> PolicyVersion:
+def policy_version_publish(*, version: PolicyVersion | int, actor: "AnyUser | None" = None) -> PolicyVersion:
     """The draft becomes the page's current version; earlier versions stay, as accepted."""
     version = PolicyVersion.objects.select_for_update().get(pk=getattr(version, "pk", version))
     if version.is_published:
@@ -67,7 +73,7 @@ def policy_version_publish(*, version: PolicyVersion | int, actor=None) -> Polic
     return version
 
 
-def policy_version_draft_from(*, version: PolicyVersion | int, actor=None) -> PolicyVersion:
+def policy_version_draft_from(*, version: PolicyVersion | int, actor: "AnyUser | None" = None) -> PolicyVersion:
     """A new draft starting from a version's text (staff edit it, then publish it)."""
     source = PolicyVersion.objects.get(pk=getattr(version, "pk", version))
     return policy_version_create(kind=source.kind, title=source.title, body=source.body, actor=actor)
@@ -78,7 +84,7 @@ def consent_record(
     *,
     email: str,
     source: str,
-    user=None,
+    user: "AnyUser | None" = None,
     marketing: bool = False,
     ip: str | None = None,
     kinds: Iterable[str] = REQUIRED_POLICIES,
@@ -115,7 +121,15 @@ def consent_record(
     return made
 
 
-def _marketing(*, user, email: str, granted: bool, source: str, ip: str | None, version) -> Consent:
+def _marketing(
+    *,
+    user: "AuthUser | None",
+    email: str,
+    granted: bool,
+    source: str,
+    ip: str | None,
+    version: PolicyVersion | None,
+) -> Consent:
     return Consent.objects.create(
         user=user,
         email=email,
@@ -128,7 +142,7 @@ def _marketing(*, user, email: str, granted: bool, source: str, ip: str | None, 
 
 
 @transaction.atomic
-def consent_marketing_set(*, user, granted: bool, ip: str | None = None) -> Consent:
+def consent_marketing_set(*, user: "AuthUser", granted: bool, ip: str | None = None) -> Consent:
     """A customer subscribes to or withdraws from marketing e-mails from their account: a new row,
     the earlier ones stay as the record of what was agreed when."""
     from .selectors import policy_current
