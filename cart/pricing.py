@@ -4,11 +4,13 @@ quantities, never a price, so nothing a shopper posts can change what they pay.
 Prices include IGV (18 %); the IGV shown is the part of the total that is tax. A kit's
 discount applies to the complete sets of its required items bought as that kit [000]."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.db.models import OuterRef, Prefetch
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from catalog.models import (
     Kit,
@@ -32,6 +34,9 @@ from promotions.selectors import (
 )
 
 from .store import LineKey
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ZERO = Decimal("0.00")
 
@@ -224,7 +229,11 @@ class CartSummary:
             for line in self.lines
             if line.offer_discount
         ]
-        parts += [("kit", kit_labels[line.kit.pk], line.kit_discount) for line in self.lines if line.kit_discount]
+        parts += [
+            ("kit", kit_labels[line.kit.pk], line.kit_discount)
+            for line in self.lines
+            if line.kit_discount and line.kit is not None  # only a kit's line has a kit discount
+        ]
         parts += [("coupon", coupon, line.coupon_discount) for line in self.lines]
         return stacking.discount_sources(parts)
 
@@ -264,7 +273,17 @@ class CartSummary:
         return any(line.problem for line in self.lines)
 
 
-def variants_for_cart(variant_ids) -> dict[int, Variant]:
+class CartVariantExtras(TypedDict):
+    """What variants_for_cart reads with each variant: its product's running automatic discounts
+    and quantity offer, and the launch that keeps its price secret."""
+
+    auto_percent: Decimal
+    auto_amount: Decimal
+    quantity_offer_id: int | None
+    product_price_reveal_at: datetime | None
+
+
+def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[Variant, CartVariantExtras]]":
     """Variants with what a cart line shows, in three queries whatever their number."""
     first_images = Prefetch(
         "product__images",
@@ -283,12 +302,14 @@ def variants_for_cart(variant_ids) -> dict[int, Variant]:
             Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images
         )
     )
-    for variant in variants:
+    # The annotations' types are their output fields', which the checker cannot read from them.
+    annotated = cast("QuerySet[WithAnnotations[Variant, CartVariantExtras]]", variants)
+    for variant in annotated:
         variant.product.price_reveal_at = variant.product_price_reveal_at  # what Product.price_is_secret reads
-    return {variant.pk: variant for variant in variants}
+    return {variant.pk: variant for variant in annotated}
 
 
-def kits_for_cart(kit_ids) -> dict[int, Kit]:
+def kits_for_cart(kit_ids: Iterable[int]) -> dict[int, Kit]:
     if not kit_ids:
         return {}
     return {
@@ -387,9 +408,10 @@ def _apply_quantity_offers(lines: list[CartLine]) -> dict[int, GiftDue]:
                 due[offer.pk] = gift
     groups: dict[int, list[CartLine]] = {}
     for line in loose:
-        offer = offers.get(line.variant.quantity_offer_id)
-        if offer is not None and offer.kind != offer.Kind.BUY_X_GET_GIFT and line.key not in gift_keys:
-            groups.setdefault(offer.pk, []).append(line)
+        offer_id: int | None = getattr(line.variant, "quantity_offer_id", None)  # annotated by the queries
+        running = offers.get(offer_id) if offer_id is not None else None
+        if running is not None and running.kind != running.Kind.BUY_X_GET_GIFT and line.key not in gift_keys:
+            groups.setdefault(running.pk, []).append(line)
     for offer_id, group in sorted(groups.items()):
         _discount_pooled_units(offers[offer_id], group)
     return due
@@ -403,7 +425,9 @@ def _give_gift(offer, loose: list[CartLine], *, taken: set[LineKey]) -> GiftDue:
     earning = [
         line
         for line in loose
-        if line.variant.quantity_offer_id == offer.pk and line.variant.pk != offer.gift_variant_id and not line.is_gift
+        if getattr(line.variant, "quantity_offer_id", None) == offer.pk
+        and line.variant.pk != offer.gift_variant_id
+        and not line.is_gift
     ]
     bought = sum(line.quantity for line in earning)
     terms = _offer_terms(offer)
@@ -467,8 +491,9 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
             continue
         images = getattr(variant.product, "card_images", [])
         image = images[0] if images else None
+        kit = kits.get(key.kit_id) if key.kit_id is not None else None
         if variant.product.price_is_secret:
-            waiting.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kits.get(key.kit_id), image=image))
+            waiting.append(CartLine(key=key, variant=variant, quantity=quantity, kit=kit, image=image))
             continue
         automatic = stacking.unit_discount(variant.price, percent=variant.auto_percent, amount=variant.auto_amount)
         lines.append(
@@ -476,7 +501,7 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
                 key=key,
                 variant=variant,
                 quantity=quantity,
-                kit=kits.get(key.kit_id),
+                kit=kit,
                 image=image,
                 automatic_discount=automatic,
             )

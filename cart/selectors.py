@@ -2,8 +2,11 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, overload
 
 from django.db.models import Min, Sum
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,15 +17,19 @@ from inventory.selectors import availability_by_variant, bundle_availability, re
 from promotions.breakdown import gift_sold_out_note
 from promotions.selectors import product_quantity_offer
 
-from .pricing import CartSummary, price_cart, price_kit
+from .pricing import CartLine, CartSummary, GiftDue, price_cart, price_kit
 from .services import Cart, cart_gifts_sync, gifts_settled, user_cart
-from .store import cart_store
+from .store import CartSnapshot, cart_store
 
 SESSION_KEY = "cart_id"
 COUPON_SESSION_KEY = "cart_coupon"
 
 
-def request_cart(request, *, create: bool = False) -> Cart | None:
+@overload
+def request_cart(request: HttpRequest, *, create: Literal[True]) -> Cart: ...
+@overload
+def request_cart(request: HttpRequest, *, create: bool = False) -> Cart | None: ...
+def request_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
     """The shopper's cart: one per signed-in customer, else one per browser session."""
     user = getattr(request, "user", None)
     coupon_code = str(request.session.get(COUPON_SESSION_KEY, ""))[:40]
@@ -45,7 +52,7 @@ def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
     else the signed-in customer's). When the gifts its lines earn changed while it sat (an offer
     started or ended), they are settled first (cart_gifts_sync) and the cart priced again."""
 
-    def priced(snapshot):
+    def priced(snapshot: CartSnapshot) -> CartSummary:
         return price_cart(
             snapshot.lines,
             coupon_code=cart.coupon_code,
@@ -62,7 +69,7 @@ def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:
         summary = priced(snapshot)
     given = {key.gift_offer_id for key in snapshot.lines if key.is_gift}
 
-    def free_on_own_lines(gift) -> int:  # units of the gift the shopper added, free up to those earned
+    def free_on_own_lines(gift: GiftDue) -> int:  # units of the gift the shopper added, free up to those earned
         return sum(line.gift_units for line in summary.lines if line.variant.pk == gift.variant_id)
 
     summary.gift_notes = [
@@ -87,7 +94,7 @@ def kit_priced(page: KitPage) -> CartSummary:
     return summary
 
 
-def _holds_of(cart: Cart) -> tuple[dict, dict]:
+def _holds_of(cart: Cart) -> tuple[dict[int, int], dict[int, datetime]]:
     """{variant id: units this cart holds}, {variant id: when the first of those holds ends}."""
     holds = (
         reservations_held(cart_key=cart.id)
@@ -96,21 +103,23 @@ def _holds_of(cart: Cart) -> tuple[dict, dict]:
         .annotate(units=Sum("quantity"), until=Min("expires_at"))
         .values_list("stock_level__variant_id", "units", "until")
     )
-    held, held_until = {}, {}
+    held: dict[int, int] = {}
+    held_until: dict[int, datetime] = {}
     for variant_id, units, until in holds:
         held[variant_id], held_until[variant_id] = units, until
     return held, held_until
 
 
-def _line_problem(line, missing: int) -> str:
+def _line_problem(line: CartLine, missing: int) -> str:
     """What stops the line from being bought as it is ("" when nothing does)."""
     variant, product = line.variant, line.variant.product
-    if line.is_gift and (missing > line.available or not variant.is_active):
+    available = line.available or 0  # cart_view sets it before asking
+    if line.is_gift and (missing > available or not variant.is_active):
         return ""  # settled already: what is left of it is given as far as it can be
     if not variant.is_active or product.status != Product.Status.ACTIVE:
         return _("No longer for sale.")
-    if missing > line.available:
-        can_have = line.reserved + line.available
+    if missing > available:
+        can_have = line.reserved + available
         return (
             ngettext("Only %(count)d unit is left.", "Only %(count)d units are left.", can_have) % {"count": can_have}
             if can_have

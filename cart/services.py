@@ -6,11 +6,15 @@ checkout. A hold is best effort: it may lapse, and the cart page and checkout ta
 when stock allows. Nothing here trusts a price: pricing.py reads every price from the
 database."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape, format_html
@@ -33,6 +37,11 @@ from .models import CartClient, CartContact
 from .pricing import GiftDue, gifts_earned
 from .store import GIFT_REFUSED, GIFT_SEEN, CartSnapshot, LineKey, cart_store
 
+if TYPE_CHECKING:
+    # The plugin reads _User as the project's user model (accounts sits beside cart, not below it).
+    from django.contrib.auth.models import _User
+    from django_stubs_ext import WithAnnotations
+
 # More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
 MAX_LINE_QUANTITY = 99
 
@@ -44,11 +53,11 @@ class CartError(Exception):
 @dataclass(frozen=True)
 class Cart:
     id: str
-    customer: object | None = None  # the signed-in user, for per-customer limits
+    customer: "_User | None" = None  # the signed-in user, for per-customer limits
     coupon_code: str = ""  # the code the shopper applied (kept in the session), priced with the cart
 
 
-def user_cart(user) -> Cart:
+def user_cart(user: "_User") -> Cart:
     """A signed-in customer's one active cart, the same on every device."""
     return Cart(id=f"user-{user.pk}", customer=user)
 
@@ -67,7 +76,7 @@ class MergeResult:
     capped: list[str] = field(default_factory=list)  # messages for the lines that were reduced
 
 
-def parse_quantity(raw, *, allow_zero: bool = False) -> int:
+def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
     """A whole number of units from a form; a clear message otherwise."""
     try:
         quantity = int(str(raw).strip())
@@ -80,7 +89,7 @@ def parse_quantity(raw, *, allow_zero: bool = False) -> int:
     return quantity
 
 
-def parse_kit_choices(data) -> tuple[dict[int, str], set[int]]:
+def parse_kit_choices(data: QueryDict) -> tuple[dict[int, str], set[int]]:
     """The kit form's fields: {kit item id: SKU} from its item-<id> selects and the ids of the
     extras ticked (optional); anything else is ignored (the kit page and add-to-cart read the same)."""
 
@@ -93,14 +102,22 @@ def parse_kit_choices(data) -> tuple[dict[int, str], set[int]]:
     return choices, {int(raw) for raw in data.getlist("optional") if an_id(raw)}
 
 
-def variants_with_sale_window(condition: Q):
+class SaleWindow(TypedDict):
+    """What variants_with_sale_window adds to each variant."""
+
+    in_live_collection: bool
+    upcoming_drop_start: datetime | None
+    in_closed_drop: bool
+
+
+def variants_with_sale_window(condition: Q) -> "QuerySet[WithAnnotations[Variant, SaleWindow]]":
     """Variants with their product, and whether a drop of it has not started or has closed."""
     now = timezone.now()
     drops = CollectionItem.objects.filter(product_id=OuterRef("product_id"), collection__is_active=True)
     live = drops.filter(collection__starts_at__lte=now).filter(
         Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)
     )
-    return (
+    annotated = (
         Variant.objects.filter(condition)
         .select_related("product")
         .annotate(
@@ -112,6 +129,8 @@ def variants_with_sale_window(condition: Q):
             ),
         )
     )
+    # Exists is a boolean and launch_awaited a time or None, which the checker cannot read from them.
+    return cast("QuerySet[WithAnnotations[Variant, SaleWindow]]", annotated)
 
 
 def sku_in_live_drop(sku: str) -> bool:
@@ -129,7 +148,7 @@ def sku_in_live_drop(sku: str) -> bool:
     )
 
 
-def check_sellable(variant: Variant) -> None:
+def check_sellable(variant: "WithAnnotations[Variant, SaleWindow]") -> None:
     product = variant.product
     if not variant.is_active or product.status != Product.Status.ACTIVE:
         raise CartError(_("%(name)s is not for sale.") % {"name": product.name})
@@ -180,7 +199,8 @@ def _check_limit(cart: Cart, lines: dict[LineKey, int], products: dict[int, Prod
 
 def hold_minutes(cart: Cart) -> int:
     """Anonymous carts hold stock for less time than signed-in customers' carts."""
-    return site_setting("RESERVATION_MINUTES" if cart.customer is not None else "ANONYMOUS_RESERVATION_MINUTES")
+    minutes: int = site_setting("RESERVATION_MINUTES" if cart.customer is not None else "ANONYMOUS_RESERVATION_MINUTES")
+    return minutes
 
 
 def _lock_client(client: ClientId) -> None:
@@ -249,8 +269,8 @@ def _hold(
     client: ClientId | None,
     products: dict[int, Product],
     adding: dict[int, int],
-    write_lines,
-    capped: tuple[dict, dict] | None = None,
+    write_lines: Callable[[], object],
+    capped: tuple[dict[int, Product], dict[int, int]] | None = None,
 ) -> None:
     """Take the holds and write the cart lines in one transaction: a cart store that fails
     (Redis away) rolls the holds back, so no stock stays blocked that no cart shows.
@@ -318,7 +338,7 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
-    capped = None
+    capped: tuple[dict[int, Product], dict[int, int]] | None = None
     if variant.product.product_type == Product.Type.BUNDLE:
         per_bundle = dict(bundles.components_of([variant.pk]).get(variant.pk, []))
         parts = list(variants_with_sale_window(Q(pk__in=per_bundle)))
@@ -391,7 +411,7 @@ def cart_add_kit(
     for item in items:
         requested[chosen[item.pk].pk] = requested.get(chosen[item.pk].pk, 0) + item.quantity
 
-    def write_lines():
+    def write_lines() -> None:
         for item in items:
             store.add(cart.id, LineKey(chosen[item.pk].pk, kit.pk), item.quantity)
 
@@ -486,7 +506,7 @@ def _gift_refuse(*, cart: Cart, line: LineKey) -> None:
         snapshot = store.snapshot(cart.id)
         if line not in snapshot.lines:
             return
-        due = gifts_earned(snapshot.lines).get(line.gift_offer_id)
+        due = gifts_earned(snapshot.lines).get(line.gift_offer_id) if line.gift_offer_id is not None else None
         lines = dict(snapshot.lines)
         lines.pop(line)
         _resync_holds(cart, {line.variant_id}, _variant_totals(lines))

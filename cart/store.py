@@ -10,6 +10,7 @@ Django's cache under a process lock: enough for one development server."""
 import functools
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -75,13 +76,14 @@ GIFT_REFUSED = "gift-refused:"
 
 @dataclass(frozen=True)
 class CartSnapshot:
-    lines: dict
-    gift_seen: dict  # {offer id: units bought}
-    gift_refused: dict  # {offer id: units bought}
+    lines: dict[LineKey, int]
+    gift_seen: dict[int, int]  # {offer id: units bought}
+    gift_refused: dict[int, int]  # {offer id: units bought}
 
 
-def _snapshot(raw: dict) -> CartSnapshot:
-    seen, refused = {}, {}
+def _snapshot(raw: Mapping[str, int] | Mapping[bytes, bytes]) -> CartSnapshot:
+    seen: dict[int, int] = {}
+    refused: dict[int, int] = {}
     for field, value in raw.items():
         name = field.decode() if isinstance(field, bytes) else field
         for prefix, into in ((GIFT_SEEN, seen), (GIFT_REFUSED, refused)):
@@ -90,8 +92,8 @@ def _snapshot(raw: dict) -> CartSnapshot:
     return CartSnapshot(lines=_decode_lines(raw), gift_seen=seen, gift_refused=refused)
 
 
-def _decode_lines(raw: dict) -> dict[LineKey, int]:
-    lines = {}
+def _decode_lines(raw: Mapping[str, int] | Mapping[bytes, bytes]) -> dict[LineKey, int]:
+    lines: dict[LineKey, int] = {}
     for field, value in raw.items():
         key = LineKey.decode(field)
         if key is not None and int(value) > 0:
