@@ -89,10 +89,10 @@ format: install
 # The documentation site (docs/, mkdocs.yml): --strict makes a broken link or a page left out of the
 # navigation an error. `make docs-serve` previews it at http://127.0.0.1:8001.
 docs: install
-	$(VENV)/bin/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir site
 
 docs-serve: install
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8001
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8001
 
 worker: install
 	SITE_DOMAIN=$(SITE_DOMAIN) $(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -1,6 +1,6 @@
 """Ports: the few calls an app makes into an app above it.
 
-Apps form layers (README, "Layout"): an app imports only the apps below it. Now and then a
+Apps form layers (docs/architecture/layers.md): an app imports only the apps below it. Now and then a
 lower app's write needs a step that belongs to an app above it (cancelling a paid order asks
 payments for its refunds; a shipment that moves moves its order). The lower app declares a
 port in its ports.py, as a stub function decorated with @port whose name, typed parameters,

@@ -111,7 +111,7 @@ class CreditUse(models.Model):
 # and the receipt arise when the goods are transferred, i.e. when the holder spends it (the
 # boleta then shows the goods' full price, IGV included). So a card's sale creates no receipt
 # line, and redeeming one is a means of payment, not a discount: the goods' boleta keeps their
-# full price as the IGV base. See README "Gift cards".
+# full price as the IGV base. See docs/features/gift-cards.md.
 
 GIFT_CARD_MIN = Decimal("50.00")
 GIFT_CARD_MAX = Decimal("1000.00")

@@ -1,4 +1,4 @@
-"""How discounts combine: the one place the rule is written (README "Promotions" repeats it).
+"""How discounts combine: the one place the rule is written (docs/features/promotions.md repeats it).
 
 1. Automatic discount, per line: the single best automatic discount whose scope covers the
    product (a percentage or a fixed amount per unit, whichever takes more off this line's

@@ -2,21 +2,24 @@
 reserved-units read under those locks, the ledger write, and low-stock alert collection."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
+from datetime import datetime
+from uuid import UUID
 
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Model
 
+from accounts.models import User
 from catalog.models import Variant
 from catalog.services import products_units_sold_add
 
-from .. import ports
+from .. import enqueue, ports
 from ..exceptions import InsufficientStock, InvalidQuantity, ReasonRequired
 from ..models import Movement, PurchaseOrder, Reservation, StockLevel, Warehouse
 from ..shown_stock import stock_changed
 
 
-def positive(value) -> int:
+def positive(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidQuantity(value=value)
     return value
@@ -29,11 +32,11 @@ def required_reason(value: str) -> str:
     return text[:255]
 
 
-def pk_of(obj) -> int:
+def pk_of(obj: Model | int) -> int:
     return obj if isinstance(obj, int) else obj.pk
 
 
-def lock_levels(**filters) -> list[StockLevel]:
+def lock_levels(**filters: object) -> list[StockLevel]:
     """Lock the matching stock levels in primary-key order (PostgreSQL locks rows in the
     ORDER BY order) and return them with variant, product and warehouse loaded."""
     return list(
@@ -44,11 +47,11 @@ def lock_levels(**filters) -> list[StockLevel]:
     )
 
 
-def placeholders(values) -> str:
+def placeholders(values: Sized) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def reserved_by_level(level_ids: Iterable[int], now) -> dict[int, int]:
+def reserved_by_level(level_ids: Iterable[int], now: datetime) -> dict[int, int]:
     """Units of active unexpired reservations per stock level. Call after locking the levels:
     this statement's fresh snapshot then sees every hold committed before the lock was ours.
     Plain SQL: it runs inside the row lock, where the ORM's compiling would lengthen the wait
@@ -82,7 +85,7 @@ def units_sold_record(movements: Iterable[Movement]) -> None:
     """Keep the catalog's units sold in step with new sale (+) and return (-) movements, in the
     same transaction, one set-based update per product.
 
-    The rule (README, "Bundles"): a bundle counts the bundles sold, and a component counts only
+    The rule (docs/features/catalog.md, "Bundles"): a bundle counts the bundles sold, and a component counts only
     the units sold on their own, since "best-selling" tells shoppers what people buy. So a
     movement sold as a bundle counts its bundle_units for the bundle's product, and any other its
     quantity for its own product (inventory.selectors.units_sold_by_product recounts the same)."""
@@ -111,7 +114,7 @@ class LowStockAlerts:
     """Collects stock levels whose availability crossed down to their minimum; the e-mail is
     enqueued only when the transaction commits."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.ids: list[int] = []
 
     def check(self, level_id: int, minimum: int, before: int, after: int) -> None:
@@ -121,10 +124,7 @@ class LowStockAlerts:
 
     def send_on_commit(self) -> None:
         if self.ids:
-            from inventory import tasks
-
-            ids = sorted(set(self.ids))
-            transaction.on_commit(lambda: tasks.notify_low_stock.delay(ids))
+            enqueue.low_stock_notify(stock_level_ids=sorted(set(self.ids)))
 
 
 def record_movement(
@@ -132,12 +132,12 @@ def record_movement(
     kind: str,
     quantity: int,
     *,
-    actor=None,
+    actor: User | None = None,
     reason: str = "",
     reference_type: str = Movement.Reference.MANUAL,
     reference_id: int | None = None,
     purchase_order: PurchaseOrder | None = None,
-    transfer_key=None,
+    transfer_key: UUID | None = None,
     sold_as_id: int | None = None,
     bundle_units: int = 0,
 ) -> Movement:
@@ -164,5 +164,5 @@ def record_movement(
     return movement
 
 
-def available_units(level: StockLevel, now) -> int:
+def available_units(level: StockLevel, now: datetime) -> int:
     return max(level.on_hand - reserved_by_level([level.pk], now).get(level.pk, 0), 0)
