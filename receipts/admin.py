@@ -19,7 +19,7 @@ class ReceiptLineInline(MoneyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     money_fields = ("unit_price", "discount", "taxable_amount", "igv", "total")
-    fields = [
+    fields = (  # a tuple: its type then fits readonly_fields too
         "position",
         "sku",
         "description",
@@ -31,7 +31,7 @@ class ReceiptLineInline(MoneyAdminMixin, admin.TabularInline):
         "taxable_amount",
         "igv",
         "total",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("unit value (without IGV)"))

@@ -55,9 +55,9 @@ class SendStatus(models.TextChoices):
 
 
 # The series of each kind of document (a credit note follows its original's letter).
-SERIES = {ReceiptKind.FACTURA: "F001", ReceiptKind.BOLETA: "B001"}
-CREDIT_SERIES = {ReceiptKind.FACTURA: "FC01", ReceiptKind.BOLETA: "BC01"}
-SEND_TONES = {
+SERIES: dict[str, str] = {ReceiptKind.FACTURA: "F001", ReceiptKind.BOLETA: "B001"}
+CREDIT_SERIES: dict[str, str] = {ReceiptKind.FACTURA: "FC01", ReceiptKind.BOLETA: "BC01"}
+SEND_TONES: dict[str, str] = {
     SendStatus.PENDING: "warning",
     SendStatus.ACCEPTED: "success",
     SendStatus.OBSERVED: "info",
@@ -269,7 +269,9 @@ class ReceiptLine(models.Model):
     def unit_value_printed(self) -> str:
         """The unit value in soles, as the PDF, the receipt page and the admin write it."""
         shown = self.unit_value_shown
-        return format_money(shown, places=max(2, -shown.as_tuple().exponent))
+        exponent = shown.as_tuple().exponent
+        assert isinstance(exponent, int)  # a finite amount ("n", "N", "F" are NaN's and infinity's)
+        return format_money(shown, places=max(2, -exponent))
 
     @property
     def is_free(self) -> bool:

@@ -51,7 +51,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         (_("Order"), receipt.order.number),
         (_("Currency"), _("Soles (PEN)")),
     ]
-    if receipt.original_id:
+    if receipt.original is not None:
         rows.append((_("Refers to"), f"{receipt.original.full_number} · {receipt.reason_code} {receipt.reason}"))
     pdf.set_font("helvetica", "B", 9)
     label_width = max(pdf.get_string_width(_latin1(label)) for label, _value in rows) + 3
@@ -120,11 +120,11 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         totals.insert(0, (_("Free transfers (value)"), free_value))
     if receipt.discount_total:
         totals.insert(0, (_("Discounts (included, with IGV)"), receipt.discount_total))
-    for label, value in totals:
+    for label, amount in totals:
         pdf.set_x(120)
         pdf.set_font("helvetica", "B" if label == _("Total") else "", 9)
         pdf.cell(50, 6, _latin1(label), border=1)
-        pdf.cell(30, 6, _latin1(format_money(value)), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(30, 6, _latin1(format_money(amount)), border=1, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.set_xy(10, y)
     pdf.set_font("helvetica", "B", 9)
     pdf.multi_cell(105, 5, _latin1(receipt.amount_in_words), new_x="LMARGIN", new_y="NEXT")

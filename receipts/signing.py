@@ -48,7 +48,10 @@ def certificate_load() -> Certificate:
     secret = password.encode() if password else None
     try:
         if path.lower().endswith((".pfx", ".p12")):
-            key, cert, _chain = pkcs12.load_key_and_certificates(data, secret)
+            pfx_key, cert, _chain = pkcs12.load_key_and_certificates(data, secret)
+            if pfx_key is None or cert is None:  # a PFX may hold either alone
+                raise CertificateMissing("SUNAT_CERT_PATH holds no certificate and key together")
+            key = pfx_key
             cert_pem = cert.public_bytes(serialization.Encoding.PEM)
         else:
             key = serialization.load_pem_private_key(data, secret)
@@ -70,7 +73,7 @@ def xml_sign(xml: bytes, certificate: Certificate) -> tuple[bytes, str]:
         digest_algorithm="sha256",
         c14n_algorithm=C14N,
     )
-    signed = signer.sign(root, key=certificate.key_pem, cert=certificate.cert_pem)
+    signed = signer.sign(root, key=certificate.key_pem, cert=certificate.cert_pem.decode())
     signature = signed.find("ds:Signature", NS)
     signature.set("Id", SIGNATURE_ID)
     signed.remove(signature)

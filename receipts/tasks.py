@@ -1,6 +1,7 @@
 """Thin Celery wrappers around receipts' services."""
 
 import logging
+from typing import TypedDict
 
 from celery import shared_task
 from django.db import OperationalError
@@ -34,7 +35,13 @@ def _credit_note(issue, cause: str) -> str:
     return note.full_number if note else ""
 
 
-NOTE_TASK = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+class _TaskOptions(TypedDict):
+    autoretry_for: tuple[type[Exception], ...]
+    retry_backoff: bool
+    max_retries: int
+
+
+NOTE_TASK: _TaskOptions = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(name="receipts.tasks.issue_credit_note_for_refund", **NOTE_TASK)

@@ -45,7 +45,9 @@ def _money(value: Decimal) -> str:
 class _Builder:
     def __init__(self, root_name: str, currency: str):
         self.currency = currency
-        self.root = etree.Element(f"{{{ROOT_NS[root_name]}}}{root_name}", nsmap={None: ROOT_NS[root_name], **NS})
+        nsmap: dict[str | None, str] = {None: ROOT_NS[root_name]}  # None: the default namespace
+        nsmap.update(NS.items())
+        self.root = etree.Element(f"{{{ROOT_NS[root_name]}}}{root_name}", nsmap=nsmap)
 
     def add(self, parent, tag: str, text=None, **attributes):
         prefix, name = tag.split(":")
@@ -249,6 +251,7 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
     )
     if credit:
         original = receipt.original
+        assert original is not None  # a credit note has one (receipts_receipt_credit_note_has_original)
         response = b.add(root, "cac:DiscrepancyResponse")
         b.add(response, "cbc:ReferenceID", f"{original.series}-{original.number}")
         b.add(

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Sum
@@ -34,11 +34,10 @@ from .. import ports
 from ..gateway_log import gateway_log_write
 from ..models import CENT, Payment, PaymentMethod, Provider, Refund
 
-TEST_GATEWAY_METHOD_CODE = "tarjeta-prueba"
+if TYPE_CHECKING:
+    from core.actors import AnyUser
 
-# Who acts: the signed-in user (accounts.User), an anonymous visitor, or None (a system run).
-# Any: payments may not import accounts (README, "Layout"), so the checker cannot name it here.
-Actor: TypeAlias = Any
+TEST_GATEWAY_METHOD_CODE = "tarjeta-prueba"
 
 # When the gateway told us about the outcome being applied (a webhook's arrival), if earlier than now:
 # a payment reported within the order's payment window is accepted even if a worker outage made its
@@ -114,7 +113,7 @@ def payment_method_ensure_test_gateway() -> PaymentMethod:
     return method
 
 
-def payment_start(*, order: Order, method: PaymentMethod, actor: Actor = None) -> Payment:
+def payment_start(*, order: Order, method: PaymentMethod, actor: "AnyUser | None" = None) -> Payment:
     """A new attempt for an order awaiting payment (a retry after a decline is another attempt). An
     order past its payment window is expired now (and refused), whether or not the scheduler ran."""
     if order_payment_overdue(order):
@@ -165,7 +164,7 @@ def _lock_pending(payment: Payment) -> Payment:
     return payment
 
 
-def payment_test_gateway_pay(*, payment: Payment, actor: Actor = None) -> Payment:
+def payment_test_gateway_pay(*, payment: Payment, actor: "AnyUser | None" = None) -> Payment:
     """The shopper paid on the test page: the attempt succeeds and the order is paid
     (orders.services.order_payment_record sells its stock and creates its shipments). If the
     order stopped waiting meanwhile (cancelled, or past its payment window: it expires now), the

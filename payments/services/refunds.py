@@ -7,6 +7,7 @@ payment never add up to more than it captured."""
 import logging
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet, Sum
@@ -23,8 +24,11 @@ from orders.services import order_lock, order_record_refunds, order_refunded_in_
 from .. import ports
 from ..models import Payment, Refund
 from ..selectors import OPEN, order_given_back, refundable_amount, refunds_committed
-from .attempts import Actor, PaymentError
+from .attempts import PaymentError
 from .gateways import GATEWAYS, gateway_for
+
+if TYPE_CHECKING:
+    from core.actors import AuthUser
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -74,7 +78,7 @@ def refund_request_check(*, payment: Payment, amount: object) -> None:
 
 
 def refund_request(
-    *, payment: Payment, amount: object, reason: str, actor: Actor, idempotency_key: str | None = None
+    *, payment: Payment, amount: object, reason: str, actor: "AuthUser | None", idempotency_key: str | None = None
 ) -> Refund:
     """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
     same key returns the refund it first created (a double click, a refresh, a replay)."""
@@ -106,7 +110,7 @@ def refund_request(
         )
 
 
-def order_cancel_refunds_request(*, order: Order, actor: Actor, reason: str) -> list[str]:
+def order_cancel_refunds_request(*, order: Order, actor: "AuthUser | None", reason: str) -> list[str]:
     """A paid order was cancelled (orders.services.order_cancel, through orders.ports): open a
     refund request for what each completed payment still holds; staff approve it. Keyed per
     payment, so it is opened once. Returns the problems staff must handle by hand."""
@@ -154,7 +158,7 @@ def refund_would_stop(*, refund: Refund) -> list[str]:
     return order_legs_to_ship(order_id=order_id) if _gives_everything_back(order_id) else []
 
 
-def refund_approve(*, refund: Refund, actor: Actor) -> Refund:
+def refund_approve(*, refund: Refund, actor: "AuthUser | None") -> Refund:
     """An administrator approves a requested refund and the gateway returns the money. Approving
     again, or twice at once, changes nothing: the second sees the refund already claimed.
 

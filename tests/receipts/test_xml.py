@@ -6,6 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 from lxml import etree
 from signxml.exceptions import InvalidSignature
 
@@ -109,6 +112,17 @@ def test_a_pfx_certificate_with_its_password_signs(tmp_path, settings):
     receipt = _issue()
     signing.xml_verify(receipt.xml.encode(), cert_pem=cert_pem)
     settings.SUNAT_CERT_PASSWORD = "wrong"
+    with pytest.raises(signing.CertificateMissing):
+        signing.certificate_load()
+
+
+def test_a_pfx_with_a_certificate_but_no_key_is_refused_as_missing(tmp_path, settings):
+    """A PFX may hold a certificate alone: that is no certificate to sign with (not a crash)."""
+    _path, cert_pem = make_certificate(tmp_path)
+    cert = x509.load_pem_x509_certificate(cert_pem)
+    path = tmp_path / "only-cert.pfx"
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"kallpa", None, cert, None, serialization.NoEncryption()))
+    settings.SUNAT_CERT_PATH, settings.SUNAT_CERT_PASSWORD = str(path), ""
     with pytest.raises(signing.CertificateMissing):
         signing.certificate_load()
 
