@@ -15,6 +15,7 @@ import math
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -40,16 +41,18 @@ def _key(scope: str, filters: str) -> str:
 # version names them, a request reads that version alone instead of the whole entry.
 _read_entries = ProcessMemo(256)
 
+T = TypeVar("T")
+
 
 def get_or_compute(
     scope: str,
     filters: str,
-    compute,
+    compute: Callable[[], T],
     *,
     until_collection_change: bool = False,
     until: Callable[[], datetime | None] | None = None,
     in_process: bool = False,
-):
+) -> T:
     """compute()'s value for (scope, filters), from the cache while the catalog is unchanged
     (and, with until_collection_change, until a collection next starts or ends: for values that
     show prices, which a launch reveals; with `until`, not past the moment it names either).
