@@ -95,10 +95,11 @@ LAYERS: tuple[Layer, ...] = (
         module="storefront.page_versions",
         holds="nothing of its own: what pages show besides the catalog renews the catalog version",
         key="catalog:listing-version (the catalog version)",
-        ends="a new catalog version when a shipping method, zone or rate, or a site setting is written, and when "
+        ends="a new catalog version when a shipping method, zone or rate, a site setting or a seller (whom a product "
+        "page names, loaded with the product) is written, and when "
         "stock comes back (a movement with units in); stock going down does not (pages follow it by time)",
         stale_seconds=0,
-        told_by=(*SHIPPING_SETUP, "constance.Constance"),
+        told_by=(*SHIPPING_SETUP, "constance.Constance", "accounts.Seller"),
         receivers=("storefront.page_versions.pages_show_this_changed",),
     ),
     Layer(
@@ -149,7 +150,7 @@ LAYERS: tuple[Layer, ...] = (
         key="catalog:facets:{sha1(page-content:product|language|host|full path)}, and a copy in the process",
         ends="the catalog version changes; a collection starts or ends; 60 s old (LISTING_FRESH_SECONDS)",
         stale_seconds=60,
-        shows=("catalog.*", "reviews.Review", "reviews.ReviewVote", "accounts.User", "accounts.Seller"),
+        shows=("catalog.*", "reviews.Review", "reviews.ReviewVote", "accounts.User"),
         follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
         inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
@@ -194,7 +195,12 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; a collection (home: a banner) starts or ends; 5 minutes old",
         stale_seconds=300,
         # A discount shows through the product's promo_percent and promo_amount (discount_prices_sync).
-        shows=("catalog.*", "promotions.AutomaticDiscount", "promotions.DiscountTarget"),
+        shows=(
+            "catalog.*",
+            "promotions.AutomaticDiscount",
+            "promotions.DiscountTarget",
+            "accounts.Seller",  # the product's seller, read with it
+        ),
         follows=(CATALOG_VERSION, SCHEDULE),
         inside=(PROCESS_MEMO,),
     ),

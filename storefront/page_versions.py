@@ -1,6 +1,7 @@
 """What catalog's cached pages show besides the catalog: the shipping estimate on the product
 page (shipping's methods, zones and rates), site settings (the store's name, the free-shipping
-threshold) and stock that comes back (a receipt, a return put back on the shelf: a sold-out size
+threshold), the seller a product page names (read with the product, core.cache_layers "catalog
+data") and stock that comes back (a receipt, a return put back on the shelf: a sold-out size
 becomes buyable). A change to any bumps the catalog version, so cached pages show it at once, as
 a price change does (storefront.page_cache). Stock that goes down (sales, holds) does not: pages
 follow it within their freshness, as the page cache says, so a sale never empties the cache."""

@@ -1,0 +1,467 @@
+"""Every kind of catalog, stock, price and settings write, made through the services and admin paths
+the store uses, shows on the cached pages that show it within the bound core.cache_layers states
+(0 s: on the next request). Every cache is on: the page cache (marker), the shown stock, the
+layout frame, cards, page content, facet counts, the tree. A bound above 0 is travelled in time
+(time.time, which every layer's freshness reads) to one second past it.
+
+Derived from the registry: a page layer no write visits, a model announced by a service, or a
+model a page shows late (bound > 0) that no write below walks, fails
+test_every_page_layer_and_late_or_service_told_model_is_walked; add a write here."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core import cache_layers
+from tests.factories import (
+    BannerFactory,
+    BrandFactory,
+    CategoryFactory,
+    CollectionFactory,
+    FamilyFactory,
+    ProductFactory,
+    SellerFactory,
+    ShippingRateFactory,
+    UserFactory,
+    VariantFactory,
+    percent_off,
+    stock,
+    write,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+# The pages a write is checked on, by the URL name the registry declares them under.
+URL_NAMES = {
+    "home": "storefront:home",
+    "family": "catalog:family",
+    "category": "catalog:category",
+    "brand": "catalog:brand",
+    "search": "catalog:search",
+    "product": "catalog:product",
+    "collection": "catalog:collection",
+}
+
+
+@dataclass(frozen=True)
+class Write:
+    name: str
+    models: tuple[str, ...]  # what the write changes ("app.Model"), as the registry names them
+    pages: tuple[str, ...]  # URL_NAMES keys
+    write: Callable[[SimpleNamespace], None]
+    shows: Callable[[SimpleNamespace], str]  # the new value, as the page shows it
+    gone: bool = False  # the write removes `shows` from the pages instead
+    prepare: Callable[[SimpleNamespace], None] | None = None  # before the pages are first rendered
+    before: Callable[[SimpleNamespace], str] | None = field(default=None)  # the old value, shown before
+
+
+@pytest.fixture
+def shop(db):
+    from constance import config
+
+    from catalog.models import CollectionItem
+    from catalog.services import products_assign_seller
+    from payments.services import payment_method_ensure_test_gateway
+    from promotions.models import QuantityOffer
+    from promotions.services import quantity_offer_create
+
+    family = FamilyFactory(name="Textiles andinos", slug="textiles")
+    category = CategoryFactory(name="Polos", slug="polos", family=family)
+    brand = BrandFactory(name="Nazca", slug="nazca")
+    product = ProductFactory(
+        name="Polo Paracas",
+        slug="polo-paracas",
+        category=category,
+        brand=brand,
+        base_price=Decimal("59.00"),
+        is_featured=True,
+        is_new=True,
+    )
+    variant = VariantFactory(product=product, sku="PARACAS-M")
+    level = stock(variant, quantity=10)
+    seller = SellerFactory(store_name="Tienda Qori")
+    products_assign_seller(product_ids=[product.pk], seller_id=seller.pk)
+    rate = ShippingRateFactory(weight_to=Decimal("100"), price=Decimal("10.00"))
+    collection = CollectionFactory(name="Drop Inti Raymi", slug="inti-raymi", starts_at=timezone.now() - timedelta(1))
+    CollectionItem.objects.create(collection=collection, product=product)
+    banner = BannerFactory(title="Invierno en los Andes")
+    offer = quantity_offer_create(
+        name="Lleva 3, paga 2", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2
+    )
+    author = UserFactory(first_name="Rosa", last_name="Quispe")
+    method = payment_method_ensure_test_gateway()
+    config.STORE_NAME = "Kallpa"
+    return SimpleNamespace(
+        family=family,
+        category=category,
+        brand=brand,
+        product=product,
+        variant=variant,
+        level=level,
+        seller=seller,
+        rate=rate,
+        collection=collection,
+        banner=banner,
+        offer=offer,
+        author=author,
+        method=method,
+        urls={
+            "home": "/",
+            "family": "/f/textiles/",
+            "category": "/c/polos/",
+            "brand": "/marca/nazca/",
+            "search": "/search/?q=polo",
+            "product": "/p/polo-paracas/",
+            "collection": "/collections/inti-raymi/",
+        },
+    )
+
+
+# --- the writes ---------------------------------------------------------------------
+
+
+def _price(shop):
+    from catalog.services import product_prices_set
+
+    product_prices_set(prices={shop.product.pk: Decimal("79.00")})
+
+
+def _rename_product(shop):
+    from catalog.services import product_save
+
+    shop.product.name = "Polo Qhapaq Ñan"
+    product_save(product=shop.product)
+
+
+def _draft(shop):
+    from catalog.models import Product
+    from catalog.services import products_set_status
+
+    products_set_status(product_ids=[shop.product.pk], status=Product.Status.DRAFT)
+
+
+def _variant_price(shop):
+    from catalog.services import variant_save
+
+    shop.variant.price_modifier = Decimal("5.00")
+    variant_save(variant=shop.variant)
+
+
+def _scheduled_price(shop):
+    from catalog.models import ScheduledPrice
+    from catalog.services import scheduled_price_save, scheduled_prices_run
+
+    start = timezone.now() + timedelta(minutes=5)
+    scheduled_price_save(
+        scheduled=ScheduledPrice(starts_at=start, variant=shop.variant, kind="price", new_price=Decimal("49.00")),
+        actor=None,
+    )
+    scheduled_prices_run(now=start)  # beat at its start
+
+
+def _sold_out(shop):
+    from inventory.services import stock_write_off
+
+    stock_write_off(variant=shop.variant, warehouse=shop.level.warehouse, quantity=10, reason="Dañado")
+
+
+def _receive(shop):
+    from inventory.services import stock_receive
+
+    stock_receive(variant=shop.variant, warehouse=shop.level.warehouse, quantity=20, reason="Reposición")
+
+
+def _hold_everything(shop):
+    from inventory.services import stock_reserve
+
+    stock_reserve(lines={shop.variant.pk: 10}, cart_key="walk")
+
+
+def _adjust(shop):
+    from inventory.services import stock_adjust
+
+    stock_adjust(variant=shop.variant, warehouse=shop.level.warehouse, quantity=-10, reason="Conteo")
+
+
+def _close_warehouse(shop):
+    warehouse = shop.level.warehouse
+    warehouse.is_active = False
+    warehouse.save()  # the admin's save
+
+
+def _discount_starts(shop):
+    percent_off("20", name="Fiestas Patrias")
+
+
+def _discount_ends(shop):
+    from promotions.services import discount_changed
+
+    shop.discount.ends_at = timezone.now()
+    shop.discount.save()
+    discount_changed(discount=shop.discount)  # as the admin does after a save
+
+
+def _start_discount(shop):
+    shop.discount = percent_off("20", name="Fiestas Patrias")
+
+
+def _new_offer(shop):
+    from promotions.models import QuantityOffer, Scope
+    from promotions.services import quantity_offer_create
+
+    quantity_offer_create(
+        name="Lleva 2 con 50 %",
+        kind=QuantityOffer.Kind.NTH_UNIT_PERCENT,
+        buy_quantity=2,
+        percent=Decimal("50"),
+        scope=Scope.PRODUCTS,
+        priority=5,
+        products=[shop.product],
+    )
+
+
+def _rename_offer(shop):
+    from promotions.services import quantity_offer_changed
+
+    shop.offer.name = "Tres por dos Qorikancha"
+    shop.offer.save()
+    quantity_offer_changed(offer=shop.offer)
+
+
+def _rate(shop):
+    shop.rate.price = Decimal("12.50")
+    shop.rate.save()
+
+
+def _store_name(shop):
+    from constance import config
+
+    config.STORE_NAME = "Kallpa Perú"
+
+
+def _banner(shop):
+    shop.banner.title = "Carnaval de Cajamarca"
+    shop.banner.save()
+
+
+def _collection(shop):
+    shop.collection.name = "Drop Qoyllur Rit'i"
+    shop.collection.save()
+
+
+def _category(shop):
+    shop.category.name = "Polos de algodón"
+    shop.category.save()
+
+
+def _brand(shop):
+    shop.brand.name = "Nazca Textil"
+    shop.brand.save()
+
+
+def _pending_review(shop):
+    shop.review = write(shop.author, shop.product, rating=4, title="Abriga de verdad")
+
+
+def _approve(shop):
+    from reviews.services import review_approve
+
+    review_approve(review_id=shop.review.pk, moderator=None)
+
+
+def _approved_review(shop):
+    _pending_review(shop)
+    _approve(shop)
+
+
+def _helpful(shop):
+    from reviews.services import review_vote_helpful
+
+    review_vote_helpful(user=UserFactory(), review_id=shop.review.pk)
+
+
+def _rename_author(shop):
+    shop.author.first_name = "Carmen"
+    shop.author.save()
+
+
+def _rename_seller(shop):
+    shop.seller.store_name = "Tienda Inti"
+    shop.seller.save()
+
+
+def _rename_method(shop):
+    shop.method.name = "Tarjeta Qullqi"
+    shop.method.save()
+
+
+LISTINGS = ("home", "category", "brand", "search")
+
+WRITES = (
+    Write("product price", ("catalog.Product",), ("product", *LISTINGS), _price, lambda s: "S/ 79.00"),
+    Write(
+        "product name", ("catalog.Product",), ("product", "family", *LISTINGS), _rename_product, lambda s: "Qhapaq Ñan"
+    ),
+    Write("product hidden", ("catalog.Product",), LISTINGS, _draft, lambda s: "Polo Paracas", gone=True),
+    Write("variant price", ("catalog.Variant",), ("product",), _variant_price, lambda s: "S/ 64.00"),
+    Write(
+        "scheduled price applied",
+        ("catalog.ScheduledPrice", "catalog.Variant"),
+        ("product",),
+        _scheduled_price,
+        lambda s: "S/ 49.00",
+    ),
+    Write(
+        "stock sold out (write-off)",
+        ("inventory.Movement", "inventory.StockLevel"),
+        ("product",),
+        _sold_out,
+        lambda s: "Agotado",
+    ),
+    Write(
+        "stock received",
+        ("inventory.Movement", "inventory.StockLevel"),
+        ("product",),
+        _receive,
+        lambda s: "Con stock",
+        prepare=_sold_out,
+    ),
+    Write("stock held", ("inventory.Reservation",), ("product",), _hold_everything, lambda s: "Agotado"),
+    Write("stock adjusted", ("inventory.Movement", "inventory.StockLevel"), ("product",), _adjust, lambda s: "Agotado"),
+    Write("warehouse closed", ("inventory.Warehouse",), ("product",), _close_warehouse, lambda s: "Agotado"),
+    Write(
+        "discount started",
+        ("promotions.AutomaticDiscount", "promotions.DiscountTarget"),
+        ("product", *LISTINGS),
+        _discount_starts,
+        lambda s: "\u221220\u00a0%",
+    ),
+    Write(
+        "discount ended",
+        ("promotions.AutomaticDiscount",),
+        ("product", *LISTINGS),
+        _discount_ends,
+        lambda s: "\u221220\u00a0%",
+        gone=True,
+        prepare=_start_discount,
+    ),
+    Write(
+        "quantity offer started",
+        ("promotions.QuantityOffer", "promotions.QuantityOfferTarget"),
+        ("product",),
+        _new_offer,
+        lambda s: "Lleva 2 con 50 %",
+    ),
+    Write("quantity offer renamed", ("promotions.QuantityOffer",), ("product",), _rename_offer, lambda s: "Qorikancha"),
+    Write("shipping rate", ("shipping.ShippingRate",), ("product",), _rate, lambda s: "S/ 12.50"),
+    Write(
+        "site setting",
+        ("constance.Constance",),
+        ("product", "family", "collection", *LISTINGS),
+        _store_name,
+        lambda s: "Kallpa Perú",
+    ),
+    Write("banner", ("catalog.Banner",), ("home",), _banner, lambda s: "Carnaval de Cajamarca"),
+    Write("collection", ("catalog.Collection",), ("home", "collection"), _collection, lambda s: "Qoyllur Rit"),
+    Write(
+        "category renamed", ("catalog.Category",), ("product", "family", "category"), _category, lambda s: "de algodón"
+    ),
+    Write(
+        "brand renamed", ("catalog.Brand",), ("product", "brand", "category", "home"), _brand, lambda s: "Nazca Textil"
+    ),
+    Write(
+        "review approved",
+        ("reviews.Review",),
+        ("product",),
+        _approve,
+        lambda s: "Abriga de verdad",
+        prepare=_pending_review,
+    ),
+    Write(
+        "review voted helpful",
+        ("reviews.ReviewVote",),
+        ("product",),
+        _helpful,
+        lambda s: "review-helpful-count",
+        prepare=_approved_review,
+    ),
+    Write(
+        "review author renamed",
+        ("accounts.User",),
+        ("product",),
+        _rename_author,
+        lambda s: "Carmen",
+        prepare=_approved_review,
+    ),
+    Write("seller renamed", ("accounts.Seller",), ("product",), _rename_seller, lambda s: "Tienda Inti"),
+    Write(
+        "payment method renamed",
+        ("payments.PaymentMethod",),
+        ("product", "category", "home", "collection"),
+        _rename_method,
+        lambda s: "Tarjeta Qullqi",
+    ),
+)
+
+
+def _page_layer(page: str) -> cache_layers.Layer:
+    return next(found for found in cache_layers.page_layers() if URL_NAMES[page] in found.pages)
+
+
+def bound(case: Write, page: str) -> float:
+    """How late the registry says this write may show on this page."""
+    return max(cache_layers.staleness(_page_layer(page).name, model) for model in case.models)
+
+
+def test_every_page_layer_and_late_or_service_told_model_is_walked():
+    walked_models = {model for case in WRITES for model in case.models}
+    walked_pages = {_page_layer(page).name for case in WRITES for page in case.pages}
+    assert walked_pages == {found.name for found in cache_layers.page_layers()}
+    told_by_services = {model for found in cache_layers.LAYERS for model, _service in found.told_by_services}
+    shown_late = {
+        model._meta.label
+        for app_label in cache_layers.PAGE_DATA_APPS
+        for model in __import__("django.apps").apps.apps.get_app_config(app_label).get_models()
+        if any(cache_layers.staleness(page.name, model._meta.label) for page in cache_layers.page_layers())
+    }
+    assert not (told_by_services | shown_late) - walked_models, "walk a write of each of these"
+
+
+def _html(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _cached(client, url: str) -> bool:
+    with CaptureQueriesContext(connection) as queries:
+        _html(client, url)
+    return not queries.captured_queries
+
+
+@pytest.mark.parametrize("case", WRITES, ids=lambda case: case.name)
+def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, shop, client, monkeypatch):
+    if case.prepare:
+        case.prepare(shop)
+    text = case.shows(shop)
+    for page in case.pages:  # rendered and kept by every layer
+        url = shop.urls[page]
+        assert (text in _html(client, url)) == case.gone, f"{page} before the write"
+        if _page_layer(page).stale_seconds:
+            assert _cached(client, url), f"{page} is not served from the page cache"
+    case.write(shop)
+
+    now = time.time()
+    for page in sorted(case.pages, key=lambda page: bound(case, page)):
+        late = bound(case, page)
+        if late:  # one second past the bound
+            monkeypatch.setattr(time, "time", lambda late=late: now + late + 1)
+        assert (text in _html(client, shop.urls[page])) != case.gone, f"{page}, {late} s after the write"
