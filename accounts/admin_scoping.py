@@ -113,8 +113,9 @@ class SellerSearchMixin:
                 continue  # a SimpleListFilter: its parameter names no field
             paths.add(name)
             target = get_fields_from_path(self.model, name)[-1]
-            if target.is_relation and target.related_model is not None:
-                paths.add(f"{name}{LOOKUP_SEP}{target.related_model._meta.pk.name}")
+            related = target.related_model  # a model class once the apps are loaded, never "self" here
+            if target.is_relation and related is not None and not isinstance(related, str):
+                paths.add(f"{name}{LOOKUP_SEP}{related._meta.pk.name}")
         return paths
 
 

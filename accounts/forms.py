@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,9 @@ from legal.forms import add_consent_fields
 from . import ubigeo
 from .fields import DniFormField, RucFormField
 from .models import Address, Seller, User, phone_validator
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _clean_dni(dni: str, *, exclude_user: User | None = None) -> str:
@@ -68,14 +73,14 @@ class ProfileForm(forms.ModelForm):
         return exclusions
 
 
-def province_choices(department_code: str) -> list[tuple[str, str]]:
+def province_choices(department_code: str) -> "list[tuple[str, StrOrPromise]]":
     """The options of the province select: a prompt, then the department's provinces."""
     places = ubigeo.provinces(department_code)
     prompt = _("Choose a province") if places else _("Choose the department first")
     return [("", prompt), *((place.code, place.name) for place in places)]
 
 
-def district_choices(province_code: str) -> list[tuple[str, str]]:
+def district_choices(province_code: str) -> "list[tuple[str, StrOrPromise]]":
     places = ubigeo.districts(province_code)
     prompt = _("Choose a district") if places else _("Choose the province first")
     return [("", prompt), *((place.code, place.name) for place in places)]

@@ -1,10 +1,16 @@
 """The password reset form (allauth's ACCOUNT_FORMS["reset_password"]); apart from accounts.forms,
 which allauth's own forms module imports (ACCOUNT_SIGNUP_FORM_CLASS)."""
 
+from typing import TYPE_CHECKING
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ResetPasswordForm
-from django.db import transaction
 from django.utils.translation import get_language
+
+from . import enqueue
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 class EnumerationSafeResetPasswordForm(ResetPasswordForm):
@@ -13,17 +19,12 @@ class EnumerationSafeResetPasswordForm(ResetPasswordForm):
     "there is no account here", so neither the answer nor its time tells which addresses exist."""
 
     def clean_email(self) -> str:
-        self.users = []  # looked up by the task, not here
+        self.users: list[User] = []  # looked up by the task, not here
         return get_adapter().clean_email(self.cleaned_data["email"].lower())
 
     def save(self, request, **kwargs) -> str:
-        from .tasks import send_password_reset
-
-        job = {
-            "email": self.cleaned_data["email"],
-            "host": request.get_host(),
-            "secure": request.is_secure(),
-            "language": get_language(),
-        }
-        transaction.on_commit(lambda: send_password_reset.delay(**job))
-        return job["email"]
+        email: str = self.cleaned_data["email"]
+        enqueue.password_reset_send(
+            email=email, host=request.get_host(), secure=request.is_secure(), language=get_language()
+        )
+        return email

@@ -1,9 +1,10 @@
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Address, User
 
 
-def address_list_for(*, user: User):
+def address_list_for(*, user: User) -> QuerySet[Address]:
     return Address.objects.filter(user=user).order_by("-is_default_shipping", "-is_default_billing", "-created_at")
 
 

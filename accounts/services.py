@@ -1,6 +1,7 @@
 """Every write to accounts data goes through these functions (one transaction each)."""
 
 from decimal import Decimal
+from typing import TypedDict
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -15,6 +16,14 @@ from . import user_cache
 from .models import Address, Seller, User
 from .roles import Role
 from .validators import normalize_identity
+
+
+class SignupConsent(TypedDict):
+    """What the sign-up form agreed to, kept with the sign-up until its account is made."""
+
+    ip: str | None
+    marketing: bool
+
 
 ADDRESS_FIELDS = (
     "label",
@@ -31,7 +40,14 @@ ADDRESS_FIELDS = (
 
 
 def user_signup_complete(
-    *, email: str, password_hash: str, first_name: str, last_name: str, phone: str, dni: str, consent: dict | None
+    *,
+    email: str,
+    password_hash: str,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    dni: str,
+    consent: SignupConsent | None,
 ) -> User | None:
     """Make the account a sign-up asked for (accounts.signup, after its answer): the user with its
     hashed password, its e-mail address (unconfirmed) and the consent it gave; None when the
@@ -70,7 +86,7 @@ def user_mark_email_verified(*, user: User) -> bool:
     False when that DNI belongs to another account: it stays off this one."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     claimed = True
-    fields = {"email_verified": True}
+    fields: dict[str, bool | str] = {"email_verified": True}
     if locked.dni_pending:
         claimed = not User.objects.filter(dni=locked.dni_pending).exclude(pk=user.pk).exists()
         if claimed:
@@ -179,7 +195,7 @@ def address_create(
 
 
 @transaction.atomic
-def address_update(*, address: Address, **fields) -> Address:
+def address_update(*, address: Address, **fields: object) -> Address:
     unknown = set(fields) - set(ADDRESS_FIELDS) - {"is_default_shipping", "is_default_billing"}
     if unknown:
         raise TypeError(f"address_update() got unexpected fields: {sorted(unknown)}")
@@ -228,7 +244,17 @@ def address_remember(
     for address in Address.objects.filter(user=user, department=wanted["department"]):
         if all(str(getattr(address, name)).strip().casefold() == wanted[name].casefold() for name in DELIVERY_FIELDS):
             return address
-    return address_create(user=user, **wanted)
+    return address_create(
+        user=user,
+        recipient=wanted["recipient"],
+        phone=wanted["phone"],
+        street=wanted["street"],
+        district=wanted["district"],
+        province=wanted["province"],
+        department=wanted["department"],
+        reference=wanted["reference"],
+        postal_code=wanted["postal_code"],
+    )
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 an address has an account, and neither may how long it takes."""
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from allauth.core import context as allauth_context
 from celery import shared_task
@@ -12,6 +13,9 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from core import ratelimit
+
+if TYPE_CHECKING:
+    from .services import SignupConsent
 
 
 @shared_task(
@@ -82,7 +86,7 @@ def complete_signup(
     last_name: str,
     phone: str,
     dni: str,
-    consent: dict | None,
+    consent: "SignupConsent | None",
     host: str,
     secure: bool,
     language: str,
