@@ -1,6 +1,8 @@
 """Staff handle returns here: approve or reject (with a message to the customer), then receive
 each line with the condition found. Everything is written by the returns services."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -28,7 +30,7 @@ class ReturnLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, SellerScopedAd
     seller_field = "order_line__seller"  # a seller sees only the returned lines of their products
     extra = 0
     can_delete = False
-    fields = [
+    fields = (  # a tuple: its type then fits readonly_fields too
         "sku",
         "product",
         "quantity",
@@ -38,7 +40,7 @@ class ReturnLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, SellerScopedAd
         "found_condition",
         "warehouse",
         "received_at",
-    ]
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -99,7 +101,7 @@ class ResolveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["resolution"].initial = return_request.resolution or Resolution.REFUND
         if return_request.order.customer_id is None:  # a guest has no account to hold store credit
-            self.fields["resolution"].choices = [(Resolution.REFUND, Resolution.REFUND.label)]
+            cast(forms.ChoiceField, self.fields["resolution"]).choices = [(Resolution.REFUND, Resolution.REFUND.label)]
 
 
 @admin.register(ReturnRequest)
@@ -116,7 +118,7 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
     show_full_result_count = False
     inlines = [ReturnLineInline, ReturnStatusChangeInline]
     actions = ["approve", "reject", "close"]
-    fields = [
+    fields = (  # a tuple: its type then fits readonly_fields too
         "number",
         "order_link",
         "customer",
@@ -128,7 +130,7 @@ class ReturnRequestAdmin(MoneyAdminMixin, SellerScopedAdminMixin, admin.ModelAdm
         "customer_message",
         "receive_link",
         "created_at",
-    ]
+    )
     readonly_fields = fields
 
     # A seller handles the goods, the store the customer: no e-mail or account on a seller's pages.

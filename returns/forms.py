@@ -1,5 +1,7 @@
 """The customer's return form: one row (quantity, reason, condition, details) per returnable line."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,11 @@ from core.form_keys import FormKeyField
 
 from .models import DeclaredCondition, Resolution, ReturnReason
 from .services import ReturnLineData
+
+RESOLUTIONS = [
+    (Resolution.REFUND, _("A refund to my original payment")),
+    (Resolution.CREDIT, _("Store credit (vale de compra) to spend in the store")),
+]
 
 
 class ReturnRequestForm(forms.Form):
@@ -17,17 +24,14 @@ class ReturnRequestForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Resolution.REFUND,
         required=False,
-        choices=[
-            (Resolution.REFUND, _("A refund to my original payment")),
-            (Resolution.CREDIT, _("Store credit (vale de compra) to spend in the store")),
-        ],
+        choices=RESOLUTIONS,
         help_text=_("We confirm it once the products reach our warehouse."),
     )
 
     def __init__(self, *args, order_lines, returnable: dict[int, int], credit_allowed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if not credit_allowed:  # store credit belongs to an account: guests get their money back
-            self.fields["resolution"].choices = self.fields["resolution"].choices[:1]
+            cast(forms.ChoiceField, self.fields["resolution"]).choices = RESOLUTIONS[:1]
         self.rows = []
         for line in order_lines:
             room = returnable.get(line.pk, 0)
@@ -39,7 +43,7 @@ class ReturnRequestForm(forms.Form):
                 coerce=int,
                 initial=0,
                 required=False,
-                empty_value=0,
+                empty_value=0,  # type: ignore[arg-type]  # any value will do; the stubs say str
                 choices=[(n, str(n)) for n in range(room + 1)],
             )
             self.fields[f"{prefix}_reason"] = forms.ChoiceField(

@@ -21,7 +21,7 @@ class ReturnStatus(models.TextChoices):
 
 
 # Where each status may go next; anything else is refused by the services.
-ALLOWED_TRANSITIONS = {
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     ReturnStatus.REQUESTED: frozenset({ReturnStatus.APPROVED, ReturnStatus.REJECTED}),
     ReturnStatus.APPROVED: frozenset({ReturnStatus.RECEIVED}),
     ReturnStatus.RECEIVED: frozenset({ReturnStatus.RESOLVED}),
@@ -29,7 +29,7 @@ ALLOWED_TRANSITIONS = {
     ReturnStatus.REJECTED: frozenset({ReturnStatus.CLOSED}),
     ReturnStatus.CLOSED: frozenset(),
 }
-STATUS_TONES = {
+STATUS_TONES: dict[str, str] = {
     ReturnStatus.REQUESTED: "warning",
     ReturnStatus.APPROVED: "info",
     ReturnStatus.REJECTED: "muted",

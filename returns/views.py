@@ -1,11 +1,14 @@
 """The shopper's return pages (thin: parse, call, render): the form from an order, the list
 in the account, one request with its history. Guests reach theirs through the order look-up."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -80,8 +83,9 @@ def return_create(request, order_number: str):
                         % {"number": created.number},
                     )
                     return redirect("returns:detail", number=created.number)
-        form.data = form.data.copy()
-        form.data["key"] = form_key_issue(request, form=FORM)
+        data = cast(MultiValueDict[str, Any], form.data).copy()  # bound: request.POST, or an empty one
+        data["key"] = form_key_issue(request, form=FORM)
+        form.data = data
     return render(
         request,
         "returns/form.html",
