@@ -179,8 +179,8 @@ class ShipmentLineInline(OrderLineColumnsMixin, ReadOnlyAdminMixin, admin.Tabula
     model = ShipmentLine
     extra = 0
     can_delete = False
-    fields = ["sku", "product", "quantity"]
-    readonly_fields = fields
+    readonly_fields = ("sku", "product", "quantity")
+    fields = readonly_fields
 
     @admin.display(description=_("SKU"))
     def sku(self, obj):

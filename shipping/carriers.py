@@ -22,7 +22,7 @@ TRACKING_FORMATS: dict[str, tuple[re.Pattern, str]] = {
     Carrier.SHALOM: (re.compile(r"^[A-Z0-9-]{4,30}$"), "letras, dígitos y guiones"),
     Carrier.SERPOST: (re.compile(r"^[A-Z]{2}\d{9}PE$"), "formato UPU, p. ej. RR123456785PE"),
 }
-TRACKING_URL_SETTINGS = {
+TRACKING_URL_SETTINGS: dict[str, str] = {
     Carrier.OLVA: "TRACKING_URL_OLVA",
     Carrier.SHALOM: "TRACKING_URL_SHALOM",
     Carrier.SERPOST: "TRACKING_URL_SERPOST",

@@ -64,7 +64,8 @@ def shipping_place(user, cached: dict | None = None) -> Place:
                 found = (address.department, address.province_code)
             _cache_set(key, found, PLACE_SECONDS)
         department, province = found
-    return Place(department=department, province=province, name=ubigeo.province(province).name)
+    known = ubigeo.province(province)  # always: Lima, or a default address's checked province
+    return Place(department=department, province=province, name=known.name if known is not None else province)
 
 
 def _cache_get(key: str):

@@ -1,5 +1,8 @@
 """Why a shipping method cannot be used: each refusal carries a message for the shopper."""
 
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,9 +14,9 @@ class ShippingUnavailable(Exception):
     """
 
     code = "unavailable"
-    message = _("This shipping method is not available. Choose another one.")
+    message: str | Promise = _("This shipping method is not available. Choose another one.")
 
-    def __init__(self, message=None, *, code: str | None = None, **params):
+    def __init__(self, message: str | Promise | None = None, *, code: str | None = None, **params: Any) -> None:
         if message is not None:
             self.message = message
         if code is not None:
@@ -37,7 +40,7 @@ class ShipmentError(Exception):
     """A shipment change the rules refuse (a wrong step, units that never left the stock, a
     tracking number on a pickup...). str() is the message for the operator; nothing was written."""
 
-    def __init__(self, message):
+    def __init__(self, message: str | Promise) -> None:
         self.message = message
         super().__init__(str(message))
 

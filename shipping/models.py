@@ -105,7 +105,7 @@ class ShippingZone(models.Model):
         PROVINCES = "provinces", _("Provinces (all of Peru outside Lima Metropolitana)")
 
     # Higher wins when an address falls in several zones of the same method.
-    SPECIFICITY = {Kind.LIMA_METROPOLITANA: 3, Kind.DEPARTMENTS: 2, Kind.PROVINCES: 1}
+    SPECIFICITY: dict[str, int] = {Kind.LIMA_METROPOLITANA: 3, Kind.DEPARTMENTS: 2, Kind.PROVINCES: 1}
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -152,7 +152,7 @@ class ShippingZone(models.Model):
         return not in_lima_metropolitana
 
 
-class ShippingRateQuerySet(models.QuerySet):
+class ShippingRateQuerySet(models.QuerySet["ShippingRate"]):
     def taking(self, weight_kg: Decimal) -> "ShippingRateQuerySet":
         """The rates whose band takes a parcel of that weight: ShippingRate.takes() as a filter,
         so checkout reads only those rows (the two are tested to agree)."""
@@ -284,7 +284,7 @@ LEFT_WAREHOUSE = frozenset(
 )
 NOT_YET_SHIPPED = frozenset({ShipmentStatus.PENDING, ShipmentStatus.PACKED})
 
-SHIPMENT_TONES = {
+SHIPMENT_TONES: dict[str, str] = {
     ShipmentStatus.PENDING: "warning",
     ShipmentStatus.PACKED: "info",
     ShipmentStatus.READY_FOR_PICKUP: "brand",
@@ -419,6 +419,8 @@ class ShipmentLine(models.Model):
         ),
     )
     quantity = models.PositiveIntegerField(_("quantity"))
+    # Not a column: shipping.selectors.shipments_for_slips sets it for the packing slip to print.
+    bin_location: str
 
     class Meta:
         verbose_name = _("shipment line")
@@ -448,11 +450,11 @@ class ShipmentLine(models.Model):
 
     @property
     def sku(self) -> str:
-        return self.part.sku if self.part_id else self.order_line.sku
+        return self.part.sku if self.part is not None else self.order_line.sku
 
     @property
     def product_name(self) -> str:
-        if not self.part_id:
+        if self.part is None:
             return self.order_line.product_name
         return _("%(part)s (part of %(bundle)s)") % {
             "part": self.part.product.name,

@@ -9,20 +9,23 @@ two rates in equally specific zones the cheaper one. A method is free when the s
 (the FREE_SHIPPING_THRESHOLD site setting, 0: none). Dates count business days from today (Lima time).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import ubigeo
+from accounts.models import Address, User
 from core.site_settings import site_setting
+from inventory.models import Warehouse
 
 from .calendar import add_business_days
 from .exceptions import NO_METHOD_SERVES, ShippingUnavailable
-from .models import ZERO, ShippingMethod, ShippingRate
+from .models import ZERO, Shipment, ShippingMethod, ShippingRate
 
 CENT = Decimal("0.01")
 
@@ -45,11 +48,11 @@ class ShippingOption:
     delivery_to: date
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Decimal, date, date, str]:
         return (self.price, self.delivery_to, self.delivery_from, self.name)
 
 
-def _money(value) -> Decimal:
+def _money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -64,7 +67,9 @@ def _address_is_known(department: str, province: str) -> bool:
     return ubigeo.is_province_of(province, department)
 
 
-def _matching_rates(*, department: str, province: str, weight_kg: Decimal, method_id: int | None = None):
+def _matching_rates(
+    *, department: str, province: str, weight_kg: Decimal, method_id: int | None = None
+) -> list[ShippingRate]:
     """The active methods' rates whose band takes the weight; one query, zones joined."""
     rates = ShippingRate.objects.taking(weight_kg).filter(method__is_active=True).select_related("method", "zone")
     if method_id is not None:
@@ -72,7 +77,7 @@ def _matching_rates(*, department: str, province: str, weight_kg: Decimal, metho
     return [rate for rate in rates if rate.zone.covers(department=department, province=province)]
 
 
-def _best_rate_per_method(rates) -> dict[int, ShippingRate]:
+def _best_rate_per_method(rates: Iterable[ShippingRate]) -> dict[int, ShippingRate]:
     best: dict[int, ShippingRate] = {}
     for rate in rates:
         current = best.get(rate.method_id)
@@ -128,7 +133,9 @@ def shipping_options(
     return offered_options(rates, weight_kg=weight_kg, subtotal=subtotal, today=today)
 
 
-def offered_options(rates, *, weight_kg: Decimal, subtotal: Decimal, today: date | None = None) -> list[ShippingOption]:
+def offered_options(
+    rates: Iterable[ShippingRate], *, weight_kg: Decimal, subtotal: Decimal, today: date | None = None
+) -> list[ShippingOption]:
     """The one rule of what is offered, from the active rates whose zone covers a place: each
     method's best rate that takes the weight, priced for the subtotal, cheapest first. Checkout
     (shipping_options) and the estimates before it (shipping.estimates) both ask it."""
@@ -138,7 +145,9 @@ def offered_options(rates, *, weight_kg: Decimal, subtotal: Decimal, today: date
     return sorted(options, key=lambda option: option.sort_key)
 
 
-def shipping_options_for_address(*, address, weight_kg: Decimal, subtotal: Decimal, today: date | None = None):
+def shipping_options_for_address(
+    *, address: Address, weight_kg: Decimal, subtotal: Decimal, today: date | None = None
+) -> list[ShippingOption]:
     """shipping_options() for a saved `accounts.Address` (empty for a row without ubigeo)."""
     return shipping_options(
         department=address.department,
@@ -206,21 +215,27 @@ def shipping_quote(
         _("%(method)s does not deliver to %(place)s. Choose another shipping method."),
         code="not_served",
         method=method.name,
-        place=ubigeo.province(province).name,
+        place=_province_name(province),
     )
+
+
+def _province_name(code: str) -> str:
+    """A known province's name (checked before asking; the code itself otherwise)."""
+    place = ubigeo.province(code)
+    return place.name if place is not None else code
 
 
 # --- shipments -------------------------------------------------------------------------------
 
 
-def assigned_warehouse_ids(*, user) -> list[int]:
+def assigned_warehouse_ids(*, user: User) -> list[int]:
     """The warehouses an operator is assigned to (empty: not limited)."""
     from .models import WarehouseOperator
 
     return list(WarehouseOperator.objects.filter(user=user).values_list("warehouse_id", flat=True))
 
 
-def shipments_for_slips(*, queryset):
+def shipments_for_slips(*, queryset: QuerySet[Shipment]) -> list[Shipment]:
     """Legs with what a packing slip prints: order, warehouse, lines; fixed number of queries."""
     from django.db.models import Prefetch
 
@@ -245,7 +260,7 @@ def shipments_for_slips(*, queryset):
     return shipments
 
 
-def bin_locations(*, shipments) -> dict[tuple[int, int], str]:
+def bin_locations(*, shipments: Iterable[Shipment]) -> dict[tuple[int, int], str]:
     """{(warehouse id, variant id): bin location} for the lines of these legs, in one query."""
     from inventory.models import StockLevel
 
@@ -275,7 +290,7 @@ class PickingRow:
     legs: int
 
 
-def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
+def picking_list(*, warehouse: Warehouse, queryset: QuerySet[Shipment] | None = None) -> list[PickingRow]:
     """What to take off the shelves of one warehouse for its legs not packed yet: units per SKU,
     sorted by bin location so the picker walks the aisles once."""
     from django.db.models import Count
@@ -287,7 +302,7 @@ def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
     legs = (queryset if queryset is not None else Shipment.objects.all()).filter(
         warehouse=warehouse, status=ShipmentStatus.PENDING
     )
-    rows = (
+    grouped = (
         ShipmentLine.objects.filter(shipment__in=legs.values("pk"))
         .values(
             "order_line__variant_id",
@@ -301,7 +316,7 @@ def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
         .annotate(units=Sum("quantity"), legs=Count("shipment", distinct=True))
         .order_by()
     )
-    rows = list(rows)
+    rows = list(grouped)
     for row in rows:  # a bundle's part is picked as itself
         if row["part_id"]:
             row.update(
@@ -331,7 +346,9 @@ def picking_list(*, warehouse, queryset=None) -> list[PickingRow]:
     return sorted(picking, key=lambda row: (row.bin_location == "", row.bin_location, row.sku))
 
 
-def shipments_due(*, warehouse_code: str | None = None, overdue_only: bool = False, today: date | None = None):
+def shipments_due(
+    *, warehouse_code: str | None = None, overdue_only: bool = False, today: date | None = None
+) -> QuerySet[Shipment]:
     """Legs not shipped yet (pending or packed) with their promise date, oldest promise first;
     overdue_only keeps those past their ship-by date."""
     from .models import NOT_YET_SHIPPED, Shipment
@@ -350,7 +367,7 @@ def shipments_due(*, warehouse_code: str | None = None, overdue_only: bool = Fal
     return queryset
 
 
-def legs_shipped_on_time(*, seller_id: int | None = None, since, until) -> tuple[int, int]:
+def legs_shipped_on_time(*, seller_id: int | None = None, since: date, until: date) -> tuple[int, int]:
     """(legs shipped within their promised business days, legs due in the period) for seller
     reputation: a leg is due in the period when its ship-by date falls in [since, until]
     (dates, Lima); it counts as on time when it left the warehouse by the end of that day.

@@ -13,13 +13,15 @@ and the second sees the first one's result.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Protocol, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from catalog.bundles import components_of
 from core.actors import signed_in
 from core.site_settings import site_setting
@@ -40,12 +42,26 @@ from .models import (
     ShippingMethod,
 )
 
+# orders.Order, which shipping cannot name (it sits below orders; shipping/ports.py): what shipping
+# reads of it is listed on ports.order_lock. The plugin still types Shipment.order as the model.
+OrderRow: TypeAlias = Any
+# What one warehouse's leg carries: {(order line id, bundle part id or None): units}.
+LegUnits: TypeAlias = dict[tuple[int, int | None], int]
 
-def _local_date(moment=None) -> date:
+
+def _local_date(moment: datetime | None = None) -> date:
     return timezone.localdate(moment or timezone.now())
 
 
-def _record(shipment: Shipment, *, from_status: str, to_status: str, actor, note: str = "", at=None) -> None:
+def _record(
+    shipment: Shipment,
+    *,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    note: str = "",
+    at: datetime | None = None,
+) -> None:
     ShipmentEvent.objects.create(
         shipment=shipment,
         from_status=from_status,
@@ -56,7 +72,7 @@ def _record(shipment: Shipment, *, from_status: str, to_status: str, actor, note
     )
 
 
-def _allocate(order, units_out: dict[tuple[int, int, int | None], int]) -> dict[int, dict[tuple, int]]:
+def _allocate(order: OrderRow, units_out: dict[tuple[int, int, int | None], int]) -> dict[int, LegUnits]:
     """{warehouse id: {(order line id, part id or None): units}}: each warehouse's units of a
     variant are given to the order's lines of that variant in line order (a variant may be on
     two lines, e.g. once alone and once in a kit); then the parts of bundles split across
@@ -67,7 +83,7 @@ def _allocate(order, units_out: dict[tuple[int, int, int | None], int]) -> dict[
         lines_of[variant_id].append(line_id)
         room[(line_id, None)] = quantity
     out = sorted(units_out.items(), key=_out_order)
-    allocation: dict[int, dict[tuple, int]] = defaultdict(dict)
+    allocation: dict[int, LegUnits] = defaultdict(dict)
     _give(allocation, room, lines_of, [item for item in out if item[0][2] is None])
     parts = {(variant_id, part_id) for (_w, variant_id, part_id) in units_out if part_id is not None}
     if parts:
@@ -77,7 +93,10 @@ def _allocate(order, units_out: dict[tuple[int, int, int | None], int]) -> dict[
 
 
 def _give(
-    allocation: dict[int, dict[tuple, int]], room: dict[tuple, int], lines_of: dict[int, list[int]], out: list
+    allocation: dict[int, LegUnits],
+    room: LegUnits,
+    lines_of: dict[int, list[int]],
+    out: list[tuple[tuple[int, int, int | None], int]],
 ) -> None:
     """Each warehouse's units of a variant (or of one part of a bundle) go to the variant's
     lines in line order, each line taking up to its room."""
@@ -94,7 +113,7 @@ def _give(
                 break
 
 
-def _parts_room(parts: set[tuple[int, int]], lines_of: dict[int, list[int]], room: dict[tuple, int]) -> dict:
+def _parts_room(parts: set[tuple[int, int]], lines_of: dict[int, list[int]], room: LegUnits) -> LegUnits:
     """A bundle line's room for each part: the part's units in the bundles it did not get whole."""
     per_bundle = {
         bundle_id: dict(components)
@@ -107,7 +126,7 @@ def _parts_room(parts: set[tuple[int, int]], lines_of: dict[int, list[int]], roo
     }
 
 
-def _out_order(item) -> tuple:
+def _out_order(item: tuple[tuple[int, int, int | None], int]) -> tuple[int, int, int]:
     (warehouse_id, variant_id, part_id), _units = item
     return warehouse_id, variant_id, part_id or 0
 
@@ -118,7 +137,7 @@ def _estimate(method: ShippingMethod | None, start: date) -> tuple[date | None, 
     return add_business_days(start, method.min_days), add_business_days(start, method.max_days)
 
 
-def shipments_create_for_order(*, order, units_out: dict[tuple[int, int], int]) -> list[Shipment]:
+def shipments_create_for_order(*, order: OrderRow, units_out: dict[tuple[int, int, int | None], int]) -> list[Shipment]:
     """One shipment per warehouse the paid order's units were sold from, with its lines.
 
     `units_out` is inventory's answer to the sale ({(warehouse id, variant id, bundle part id or
@@ -162,14 +181,14 @@ def shipments_create_for_order(*, order, units_out: dict[tuple[int, int], int]) 
         return shipments
 
 
-def _lock(shipment_id) -> tuple[object, Shipment]:
+def _lock(shipment_id: Shipment | int) -> tuple[OrderRow, Shipment]:
     """The shipment's order, then the shipment, both locked; a tampered id is a ShipmentError."""
     try:
         shipment_id = int(shipment_id.pk if isinstance(shipment_id, Shipment) else shipment_id)
         order_id = Shipment.objects.values_list("order_id", flat=True).get(pk=shipment_id)
     except (TypeError, ValueError, OverflowError, Shipment.DoesNotExist):
         raise ShipmentError(_("That shipment does not exist.")) from None
-    order = ports.order_lock(order_id=order_id)
+    order: OrderRow = ports.order_lock(order_id=order_id)
     shipment = (
         Shipment.objects.select_for_update(of=("self",)).select_related("warehouse", "method").get(pk=shipment_id)
     )
@@ -177,7 +196,7 @@ def _lock(shipment_id) -> tuple[object, Shipment]:
     return order, shipment
 
 
-def _step(order, shipment: Shipment, to_status: str, *, actor, note: str = "") -> None:
+def _step(order: OrderRow, shipment: Shipment, to_status: str, *, actor: User | None, note: str = "") -> None:
     if order.is_closed and to_status != ShipmentStatus.CANCELLED:
         raise ShipmentError(_("Order %(number)s is cancelled: its shipment cannot move.") % {"number": order.number})
     if not shipment.can_transition_to(to_status):
@@ -202,11 +221,11 @@ def _step(order, shipment: Shipment, to_status: str, *, actor, note: str = "") -
     _record(shipment, from_status=previous, to_status=to_status, actor=actor, note=note, at=now)
 
 
-def _follow(order, shipment: Shipment, actor) -> None:
+def _follow(order: OrderRow, shipment: Shipment, actor: User | None) -> None:
     ports.order_follow_shipments(order=order, shipment=shipment, actor=actor)
 
 
-def _check_units_left_stock(order, shipment: Shipment) -> None:
+def _check_units_left_stock(order: OrderRow, shipment: Shipment) -> None:
     """Shipping is blocked when the stock is not there: every unit of this leg's
     warehouse must have left the stock for this order (sale movements, not returned)."""
     if shipment.awaits_supplier:
@@ -233,7 +252,7 @@ def _check_units_left_stock(order, shipment: Shipment) -> None:
         )
 
 
-def shipment_pack(*, shipment: Shipment | int, actor=None) -> Shipment:
+def shipment_pack(*, shipment: Shipment | int, actor: User | None = None) -> Shipment:
     """Pending → packed."""
     with transaction.atomic():
         order, shipment = _lock(shipment)
@@ -241,7 +260,7 @@ def shipment_pack(*, shipment: Shipment | int, actor=None) -> Shipment:
         return shipment
 
 
-def shipment_confirm_supplier(*, shipment: Shipment | int, actor=None) -> Shipment:
+def shipment_confirm_supplier(*, shipment: Shipment | int, actor: User | None = None) -> Shipment:
     """The dropshipping supplier (or seller) confirms it holds the units of this leg."""
     with transaction.atomic():
         order, shipment = _lock(shipment)
@@ -263,7 +282,7 @@ def shipment_confirm_supplier(*, shipment: Shipment | int, actor=None) -> Shipme
 def shipment_ship(
     *,
     shipment: Shipment | int,
-    actor=None,
+    actor: User | None = None,
     carrier: str | None = None,
     tracking_number: str = "",
     label_url: str = "",
@@ -319,7 +338,7 @@ def _clean_url(value: str) -> str:
     return value
 
 
-def shipment_ready_for_pickup(*, shipment: Shipment | int, actor=None) -> Shipment:
+def shipment_ready_for_pickup(*, shipment: Shipment | int, actor: User | None = None) -> Shipment:
     """A pickup leg is at the store's counter (a pending leg is packed first)."""
     with transaction.atomic():
         order, shipment = _lock(shipment)
@@ -336,8 +355,12 @@ def shipment_ready_for_pickup(*, shipment: Shipment | int, actor=None) -> Shipme
         return shipment
 
 
-def _simple(to_status: str):
-    def change(*, shipment: Shipment | int, actor=None, note: str = "") -> Shipment:
+class _ShipmentStep(Protocol):
+    def __call__(self, *, shipment: Shipment | int, actor: User | None = None, note: str = "") -> Shipment: ...
+
+
+def _simple(to_status: str) -> _ShipmentStep:
+    def change(*, shipment: Shipment | int, actor: User | None = None, note: str = "") -> Shipment:
         with transaction.atomic():
             order, shipment = _lock(shipment)
             _step(order, shipment, to_status, actor=actor, note=note or "")
@@ -357,7 +380,7 @@ shipment_return_to_sender = _simple(ShipmentStatus.RETURNED)
 shipment_return_to_sender.__doc__ = "The parcel came back to the warehouse (or a pickup was never collected)."
 
 
-def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) -> Shipment:
+def shipment_split(*, shipment: Shipment | int, quantities: dict[int, int], actor: User | None = None) -> Shipment:
     """Ship part of a leg now: the given {order line id: units} move to a new pending leg of
     the same warehouse, the rest stays. Only for legs not shipped yet; each quantity must be
     at least 1 and leave at least one unit in the original leg overall."""
@@ -420,7 +443,7 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict, actor=None) ->
         return new
 
 
-def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
+def shipments_cancel_for_order(*, order: OrderRow, actor: User | None = None, note: str = "") -> int:
     """The order is being cancelled (its row is locked by the caller): its legs that have not
     left the warehouse are cancelled. Raises ShipmentError if one has left it."""
     with transaction.atomic():
@@ -443,7 +466,9 @@ def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
         return count
 
 
-def shipments_stop_unshipped(*, order, actor=None, note: str = "") -> dict[tuple[int, int, int | None], int]:
+def shipments_stop_unshipped(
+    *, order: OrderRow, actor: User | None = None, note: str = ""
+) -> dict[tuple[int, int, int | None], int]:
     """The order's legs that have not left the warehouse must not ship (a refund gave their money
     back; the order row is locked by the caller): they are cancelled, the legs already on their
     way left as they are. Returns their units as inventory carries them ({(warehouse id, variant
