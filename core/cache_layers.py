@@ -88,6 +88,7 @@ LAYERS: tuple[Layer, ...] = (
             ("promotions.DiscountTarget", "promotions.services.discount_prices_sync → product_promotions_set"),
             ("reviews.Review", "reviews.services.ratings_refresh → catalog.services.product_rating_store"),
         ),
+        follows=(PAGE_VERSIONS,),  # the same key: page versions renews it
         inside=(REQUEST_READS,),  # its key is read with the request's others
     ),
     Layer(
@@ -112,7 +113,7 @@ LAYERS: tuple[Layer, ...] = (
         "RENDER_GRACE_SECONDS (10 s) more while one request renders its successor",
         stale_seconds=15,
         shows=("promotions.QuantityOffer", "promotions.QuantityOfferTarget"),
-        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
+        follows=(CATALOG_VERSION, SCHEDULE),
         inside=(PRODUCT_CONTENT, CATALOG_DATA, BUY_BOX, SHOWN_STOCK, LAYOUT_FRAME, GUEST_HEADER, SHIPPING_RATES),
         # A signed-in shopper's reviews and delivery parts, everyone's account links and mini-cart.
         filled=(RENDERED_PARTS, SIGNED_IN_REVIEWS, OWN_REVIEWS, SHOPPER_PLACE, SHIPPING_RATES, USER_CACHE),
@@ -126,7 +127,7 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
         "LISTING_FRESH_SECONDS (60 s; 5 s filtered by stock) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
-        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
+        follows=(CATALOG_VERSION, SCHEDULE),
         inside=(LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
         filled=(RENDERED_PARTS, USER_CACHE),
         pages=("storefront:home", "catalog:family", "catalog:category", "catalog:brand", "catalog:search"),
@@ -138,6 +139,7 @@ LAYERS: tuple[Layer, ...] = (
         key="—",
         ends="—",
         stale_seconds=0,
+        scope="request",
         shows=("catalog.*", "reviews.Review", "accounts.User"),
         inside=(LAYOUT_FRAME, GUEST_HEADER, CATEGORY_TREE, CARDS, USER_CACHE),
         pages=("catalog:collection", "catalog:line", "catalog:kits", "catalog:kit", "catalog:search_suggestions"),
@@ -151,7 +153,7 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; a collection starts or ends; 60 s old (LISTING_FRESH_SECONDS)",
         stale_seconds=60,
         shows=("catalog.*", "reviews.Review", "reviews.ReviewVote", "accounts.User"),
-        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
+        follows=(CATALOG_VERSION, SCHEDULE),
         inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
@@ -163,7 +165,7 @@ LAYERS: tuple[Layer, ...] = (
         "by stock)",
         stale_seconds=60,
         shows=("catalog.*",),
-        follows=(CATALOG_VERSION, PAGE_VERSIONS, SCHEDULE),
+        follows=(CATALOG_VERSION, SCHEDULE),
         inside=(LISTING_COUNTS, FACET_FRAGMENT, CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
@@ -516,3 +518,53 @@ def models(name: str, app_label: str | None = None) -> list:
         for model in apps.get_app_config(label).get_models()
         if _matches(model._meta.label, patterns)
     ]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def markdown_table() -> str:
+    """The registry as docs/caching.md shows it (tests/core/test_cache_layers.py keeps them equal)."""
+    rows = [
+        "| layer | where | holds | key | ends when | told at once by | stale at most |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for found in LAYERS:
+        told_by = [*found.told_by, *(f"{model} ({service})" for model, service in found.told_by_services)]
+        told_by += [f"what {followed} is told" for followed in found.follows]
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(value)
+                for value in (
+                    f"**{found.name}** ({found.scope})",
+                    f"`{found.module}`",
+                    found.holds,
+                    f"`{found.key}`",
+                    found.ends,
+                    ", ".join(told_by) or "—",
+                    _seconds(found.stale_seconds),
+                )
+            )
+            + " |"
+        )
+    return "\n".join(rows)
+
+
+def late_writes_table() -> str:
+    """Each model a page shows late: how long after its write's commit each page may show the old value."""
+    from django.apps import apps
+
+    pages = page_layers()
+    rows = ["| write of | " + " | ".join(page.name for page in pages) + " |", "|---" * (len(pages) + 1) + "|"]
+    for app_label in PAGE_DATA_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            bounds = [staleness(page.name, model._meta.label) for page in pages]
+            if any(bounds):
+                rows.append(f"| `{model._meta.label}` | " + " | ".join(_seconds(value) for value in bounds) + " |")
+    return "\n".join(rows)

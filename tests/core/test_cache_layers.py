@@ -184,3 +184,13 @@ def test_every_storefront_page_is_declared_and_the_cached_ones_by_a_page_cache_l
     assert set(pages) == set(declared)
     for name, view in pages.items():
         assert _page_cached(view) == (declared[name].stale_seconds > 0), name
+
+
+@pytest.mark.parametrize(
+    "marker, table", [("table", cache_layers.markdown_table), ("late", cache_layers.late_writes_table)]
+)
+def test_the_docs_tables_are_the_registry(marker, table):
+    page = (ROOT / "docs" / "caching.md").read_text()
+    found = re.search(rf"<!-- cache-layers:{marker} -->\n(.*?)\n<!-- /cache-layers:{marker} -->", page, re.S)
+    assert found, f"docs/caching.md has no cache-layers:{marker} markers"
+    assert found.group(1) == table(), "print the tables again (docs/caching.md says how)"
