@@ -10,12 +10,15 @@ back-filling. `_entries` builds the one list, with what each audience may see of
 One query per kind of row, whatever the number of events (a fixed count: the order pages stay flat).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.money import format_money
 from credit.models import CreditUse, CreditUseKind, GiftCard, GiftCardUse, GiftCardUseKind, StoreCredit
 from orders.models import Order, OrderChannel, OrderEmail, OrderNote, OrderStatus, OrderStatusChange
@@ -70,7 +73,7 @@ class _Entry:
     seller: bool | int = False  # ALL_SELLERS, one seller's id, or False: not for sellers
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[datetime, int, int]:
         return (self.when, RANK[self.kind], self.pk)
 
 
@@ -144,7 +147,7 @@ def _admin_url(name: str, pk: int) -> str:
         return ""
 
 
-def _who(user) -> str:
+def _who(user: User | None) -> str:
     """The staff member who acted; a customer acting on their own order is not named."""
     if user is None or not user.is_staff:
         return ""
@@ -247,6 +250,19 @@ def _note_entries(order: Order) -> list[_Entry]:
 # --- money --------------------------------------------------------------------------------------
 
 
+class _Common(TypedDict):
+    """What every entry of one row shares (the row's kind, id and admin page)."""
+
+    kind: str
+    pk: int
+    admin_url: str
+
+
+class _PaymentCommon(_Common):
+    detail: str
+    who: str
+
+
 def _payment_entries(order: Order) -> list[_Entry]:
     entries = []
     for payment in Payment.objects.filter(order=order).select_related("created_by").order_by("created_at", "pk"):
@@ -255,7 +271,7 @@ def _payment_entries(order: Order) -> list[_Entry]:
         staff_detail = " · ".join(
             filter(None, [format_money(payment.amount), card, payment.failure_message, payment.gateway_reference])
         )
-        common = {
+        common: _PaymentCommon = {
             "kind": "payment",
             "pk": payment.pk,
             "detail": staff_detail,
@@ -303,7 +319,7 @@ def _refund_entries(order: Order) -> list[_Entry]:
     refunds = Refund.objects.filter(payment__order=order).select_related("requested_by", "approved_by")
     for refund in refunds.order_by("created_at", "pk"):
         amount = format_money(refund.amount)
-        common = {"kind": "refund", "pk": refund.pk, "admin_url": _admin_url("payments_refund", refund.pk)}
+        common: _Common = {"kind": "refund", "pk": refund.pk, "admin_url": _admin_url("payments_refund", refund.pk)}
         entries.append(
             _Entry(
                 when=refund.created_at,
@@ -347,18 +363,22 @@ def _refund_entries(order: Order) -> list[_Entry]:
     return entries
 
 
-SUNAT_ANSWER = {
+SUNAT_ANSWER: dict[str, Callable[[], str]] = {
     SendStatus.PENDING: lambda: _("waiting to be sent to SUNAT"),
     SendStatus.ACCEPTED: lambda: _("accepted by SUNAT"),
     SendStatus.OBSERVED: lambda: _("accepted by SUNAT with observations"),
     SendStatus.REJECTED: lambda: _("rejected by SUNAT"),
     SendStatus.FAILED: lambda: _("sending to SUNAT failed"),
 }
-SUNAT_TONES = {SendStatus.REJECTED: "danger", SendStatus.FAILED: "danger", SendStatus.PENDING: "warning"}
+SUNAT_TONES: dict[str, str] = {
+    SendStatus.REJECTED: "danger",
+    SendStatus.FAILED: "danger",
+    SendStatus.PENDING: "warning",
+}
 
 
 def _receipt_name(receipt: Receipt) -> str:
-    names = {
+    names: dict[str, str] = {
         ReceiptKind.BOLETA: _("Boleta"),
         ReceiptKind.FACTURA: _("Factura"),
         ReceiptKind.CREDIT_NOTE: _("Credit note"),
@@ -443,25 +463,26 @@ def _credit_entries(order: Order) -> list[_Entry]:
                 admin_url=_admin_url("credit_storecredit", use.credit_id),
             )
         )
-    for use in GiftCardUse.objects.filter(order=order).select_related("card").order_by("created_at", "pk"):
-        values = {"amount": format_money(abs(use.amount)), "last4": use.card.code[-4:]}
+    for card_use in GiftCardUse.objects.filter(order=order).select_related("card").order_by("created_at", "pk"):
+        values = {"amount": format_money(abs(card_use.amount)), "last4": card_use.card.code[-4:]}
         title = (
             _("Paid %(amount)s with gift card •••• %(last4)s")
-            if use.kind == GiftCardUseKind.SPEND
+            if card_use.kind == GiftCardUseKind.SPEND
             else _("Gift card •••• %(last4)s given back: %(amount)s")
         ) % values
         entries.append(
             _Entry(
-                when=use.created_at,
+                when=card_use.created_at,
                 kind="credit",
-                pk=use.pk,
+                pk=card_use.pk,
                 title=title,
                 shopper_title=title,
-                detail=use.card.number,
-                admin_url=_admin_url("credit_giftcard", use.card_id),
+                detail=card_use.card.number,
+                admin_url=_admin_url("credit_giftcard", card_use.card_id),
             )
         )
     for card in GiftCard.objects.filter(return_request__order=order).select_related("return_request"):
+        assert card.return_request is not None  # the query goes through it
         title = _("Gift card •••• %(last4)s for %(amount)s (return %(return)s)") % {
             "last4": card.code[-4:],
             "amount": format_money(card.amount),
@@ -480,6 +501,7 @@ def _credit_entries(order: Order) -> list[_Entry]:
             )
         )
     for credit in StoreCredit.objects.filter(return_request__order=order).select_related("return_request"):
+        assert credit.return_request is not None  # the query goes through it
         title = _("Store credit %(number)s for %(amount)s (return %(return)s)") % {
             "number": credit.number,
             "amount": format_money(credit.amount),
@@ -537,7 +559,7 @@ def _shipment_title(event: ShipmentEvent) -> str:
         if shipment.carrier and shipment.tracking_number:
             return _("Shipped with %(carrier)s · tracking %(tracking)s") % values
         return _("Shipped with %(carrier)s") % values if shipment.carrier else _("Shipped")
-    titles = {
+    titles: dict[str, str] = {
         ShipmentStatus.PACKED: _("Package packed"),
         ShipmentStatus.READY_FOR_PICKUP: _("Ready for pickup"),
         ShipmentStatus.IN_TRANSIT: _("On its way"),
@@ -549,7 +571,7 @@ def _shipment_title(event: ShipmentEvent) -> str:
     return titles.get(status, event.get_to_status_display())
 
 
-SHIPMENT_EVENT_TONES = {
+SHIPMENT_EVENT_TONES: dict[str, str] = {
     ShipmentStatus.DELIVERED: "success",
     ShipmentStatus.DELIVERY_FAILED: "danger",
     ShipmentStatus.RETURNED: "danger",
@@ -594,7 +616,7 @@ def _shipment_entries(order: Order) -> list[_Entry]:
     return entries
 
 
-RETURN_TITLES = {
+RETURN_TITLES: dict[str, Callable[[], str]] = {
     ReturnStatus.REQUESTED: lambda: _("Return %(number)s requested"),
     ReturnStatus.APPROVED: lambda: _("Return %(number)s approved"),
     ReturnStatus.REJECTED: lambda: _("Return %(number)s rejected"),
