@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 
 logger = logging.getLogger("tienda.jobs")
 
@@ -36,7 +37,7 @@ class PendingWork:
     """
 
     name: str
-    label: str
+    label: str | Promise  # a lazy translation: read in the language of the page that shows it
     overdue: Callable[[datetime], QuerySet]
     since: str
     enqueue: Callable[[int], object] | None = None
