@@ -30,7 +30,7 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
     ]
     search_fields = ["title", "body", "product__name", "user__email"]
     seller_search_fields = ("title", "body", "product__name")  # not who wrote it
-    readonly_fields = [
+    readonly_fields = (  # a tuple: its type then fits fields too
         "product",
         "user",
         "rating",
@@ -46,7 +46,7 @@ class ReviewAdmin(SellerScopedAdminMixin, admin.ModelAdmin):
         "edited_at",
         "moderated_at",
         "moderated_by",
-    ]
+    )
     fields = readonly_fields
     actions = ["approve", "reject"]
     show_full_result_count = False

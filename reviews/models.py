@@ -14,8 +14,8 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class ReviewQuerySet(models.QuerySet):
-    def approved(self):
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def approved(self) -> "ReviewQuerySet":
         return self.filter(status=ReviewStatus.APPROVED)
 
 
@@ -189,7 +189,7 @@ class SellerReputation(models.Model):
     @property
     def on_time_percent(self) -> int | None:
         """None while shipping has no figures for the period ("sin datos aún")."""
-        if not self.legs_total:
+        if not self.legs_total or self.legs_on_time is None:  # stored together (reviews.services)
             return None
         return round(self.legs_on_time * 100 / self.legs_total)
 

@@ -1,7 +1,8 @@
 """Reads of reviews shared by the product, line and seller pages, the e-mails and the commands."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -10,13 +11,16 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Seller
+from accounts.models import Seller, User
 from catalog.listing import card_queryset
-from catalog.models import Product
+from catalog.models import Product, ProductLine
 from catalog.selectors import visible_products
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 
 from .models import Review, ReviewInvitation, ReviewStatus, ReviewVote, SellerReputation
+
+if TYPE_CHECKING:
+    from core.actors import AnyUser
 
 REVIEWS_PER_PAGE = 5
 SORTS = {"helpful": _("Most helpful"), "newest": _("Newest")}
@@ -35,13 +39,13 @@ class ReviewsSection:
     product: Product
     page: object  # Page of approved reviews
     sort: str
-    sorts: list[dict]
+    sorts: list[dict[str, object]]
     own_review: Review | None = None
     voted_ids: set[int] = field(default_factory=set)
     can_write: bool = False
 
 
-def product_reviews(*, product: Product, user, sort: str = "helpful", page: str | int = 1) -> ReviewsSection:
+def product_reviews(*, product: Product, user: "AnyUser", sort: str = "helpful", page: str | int = 1) -> ReviewsSection:
     """Approved reviews of a product, one page of them; the count comes from the product's
     aggregate, so the page costs one query (three for a signed-in shopper) whatever the number."""
     sort = sort if sort in ORDERINGS else "helpful"
@@ -49,7 +53,8 @@ def product_reviews(*, product: Product, user, sort: str = "helpful", page: str 
     paginator = Paginator(reviews.order_by(*ORDERINGS[sort]), REVIEWS_PER_PAGE)
     paginator.count = product.rating_count  # kept in step with the approved reviews by reviews.services
     current = paginator.get_page(page)
-    own, voted = None, set()
+    own: Review | None = None
+    voted: set[int] = set()
     if user.is_authenticated:
         own = Review.objects.filter(product=product, user=user).first()
         ids = [review.pk for review in current.object_list]
@@ -70,18 +75,18 @@ def product_reviews(*, product: Product, user, sort: str = "helpful", page: str 
 OWN_REVIEWS_TTL_SECONDS = 5 * 60
 
 
-def own_reviews_key(user_id) -> str:
+def own_reviews_key(user_id: int) -> str:
     return f"reviews:own-products:{user_id}"
 
 
-def shopper_has_reviews_or_votes(*, user, product_slug: str, cached: dict | None = None) -> bool:
+def shopper_has_reviews_or_votes(*, user: User, product_slug: str, cached: dict[str, Any] | None = None) -> bool:
     """Whether the product's reviews section shows anything of this signed-in shopper's own (their
     review, in any state, or a "helpful" vote on one of its reviews). Asked on every signed-in hit
     of a cached product page: the products (slugs) a shopper reviewed or voted on are read once and
     cached, forgotten when they write a review or a vote (reviews.apps). `cached`: the cache entries
     read already with the page (own_reviews_key's among them if there is one)."""
     key = own_reviews_key(user.pk)
-    slugs = cached.get(key) if cached is not None else cache.get(key)
+    slugs: frozenset[str] | None = cached.get(key) if cached is not None else cache.get(key)
     if slugs is None:
         slugs = frozenset(
             Review.objects.filter(Q(user=user) | Q(votes__user=user)).values_list("product__slug", flat=True).distinct()
@@ -90,7 +95,7 @@ def shopper_has_reviews_or_votes(*, user, product_slug: str, cached: dict | None
     return product_slug in slugs
 
 
-def line_top_reviews(*, line, limit: int = 6) -> list[Review]:
+def line_top_reviews(*, line: ProductLine, limit: int = 6) -> list[Review]:
     """The most helpful approved reviews across the line's visible products."""
     return list(
         Review.objects.filter(status=ReviewStatus.APPROVED, product__in=visible_products().filter(line=line))
@@ -119,7 +124,7 @@ def seller_page(*, slug: str, page: str | int = 1) -> SellerPage:
     return SellerPage(seller=seller, reputation=reputation, page=current, total=paginator.count)
 
 
-def orders_due_for_invitation(*, after_days: int, window_days: int, now=None) -> list[int]:
+def orders_due_for_invitation(*, after_days: int, window_days: int, now: datetime | None = None) -> list[int]:
     """Orders of signed-up customers delivered between after_days and after_days + window_days
     ago, not yet invited to review."""
     now = now or timezone.now()
@@ -142,12 +147,13 @@ def orders_due_for_invitation(*, after_days: int, window_days: int, now=None) ->
     )
 
 
-def invitation_lines(*, order_id: int) -> tuple[Order, list[dict]]:
+def invitation_lines(*, order_id: int) -> tuple[Order, list[dict[str, object]]]:
     """The order and one entry per reviewable product in it (not yet reviewed by the customer)."""
     order = Order.objects.select_related("customer").get(pk=order_id)
     lines = OrderLine.objects.filter(order=order).select_related("variant__product").order_by("pk")
-    reviewed = set(Review.objects.filter(user_id=order.customer_id).values_list("product_id", flat=True))
-    seen, items = set(), []
+    reviewed = set(Review.objects.filter(user=order.customer).values_list("product_id", flat=True))
+    seen: set[int] = set()
+    items: list[dict[str, object]] = []
     for line in lines:
         product = line.variant.product
         if product.pk in seen or product.pk in reviewed:

@@ -7,11 +7,11 @@ in the order review → product → product line.
 """
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +51,7 @@ class ReviewError(Exception):
 # --- rating aggregates ---------------------------------------------------------------------
 
 
-def rating_summary(reviews) -> RatingSummary:
+def rating_summary(reviews: QuerySet[Review]) -> RatingSummary:
     """One aggregate query: approved reviews per star."""
     row = reviews.filter(status=ReviewStatus.APPROVED).aggregate(
         **{f"s{s}": Count("pk", filter=Q(rating=s)) for s in range(1, 6)}
@@ -85,7 +85,7 @@ def line_ratings_refresh(*, line_id: int) -> None:
 # --- writing reviews -------------------------------------------------------------------------
 
 
-def _clean(*, rating, title: str, body: str) -> tuple[int, str, str]:
+def _clean(*, rating: int | str, title: str, body: str) -> tuple[int, str, str]:
     try:
         rating = int(rating)
     except (TypeError, ValueError):
@@ -137,7 +137,7 @@ def review_create(*, user: User, product: Product, rating: int, title: str, body
     return review
 
 
-def _own_locked(*, user: User, review_id) -> Review:
+def _own_locked(*, user: User, review_id: int | str) -> Review:
     try:
         return Review.objects.select_for_update().get(pk=int(review_id), user_id=user.pk)
     except (Review.DoesNotExist, TypeError, ValueError):
@@ -207,14 +207,16 @@ def review_reject(*, review_id: int, moderator: User | None, reason: str) -> Rev
 # --- votes and reports ------------------------------------------------------------------------------
 
 
-def _visible_review(review_id) -> Review:
+def _visible_review(review_id: int | str) -> Review:
     try:
         return Review.objects.approved().get(pk=int(review_id))
     except (Review.DoesNotExist, TypeError, ValueError):
         raise ReviewError(_("That review does not exist.")) from None
 
 
-def _mark_once(model, *, review: Review, user: User, own: str, again: str) -> None:
+def _mark_once(
+    model: type[ReviewVote] | type[ReviewReport], *, review: Review, user: User, own: str, again: str
+) -> None:
     """A shopper marks (votes for, reports) another's review once: the row's unique key refuses a
     second mark, in a savepoint so the caller's transaction goes on."""
     if review.user_id == user.pk:
@@ -277,7 +279,7 @@ def review_invitation_mark_sent(*, order_id: int) -> None:
     ReviewInvitation.objects.filter(order_id=order_id).update(sent_at=timezone.now())
 
 
-def review_invitations_send_due(*, after_days: int, now=None) -> int:
+def review_invitations_send_due(*, after_days: int, now: datetime | None = None) -> int:
     """Invite the customers of orders delivered after_days ago (and not yet invited). Each
     invitation is claimed before its e-mail goes out; a failed e-mail releases the claim."""
     from .emails import send_invitation
