@@ -1,5 +1,7 @@
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -83,11 +85,12 @@ class Category(Ordered):
         return reverse("catalog:category", args=[self.slug])
 
     def clean(self) -> None:
-        if self.parent_id is None:
+        if self.parent is None:
             return
         if self.parent.family_id != self.family_id:
             raise ValidationError({"parent": _("The parent category must belong to the same family.")})
-        ancestor, seen = self.parent, set()
+        ancestor: Category | None = self.parent
+        seen: set[int] = set()
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None or ancestor.pk in seen:
                 raise ValidationError({"parent": _("A category cannot be inside itself.")})
@@ -189,17 +192,17 @@ class ProductLine(RatedMixin):
 ACTIVE_ONLY = Q(status="active")  # partial indexes of what shoppers see
 
 
-class ProductQuerySet(models.QuerySet):
-    def visible(self):
+class ProductQuerySet(models.QuerySet["Product"]):
+    def visible(self) -> Self:
         """Active products of active brands and categories (storefront pages use
         catalog.selectors.visible_products, which also hides inactive families and parents)."""
         return self.filter(status=Product.Status.ACTIVE, brand__is_active=True, category__is_active=True)
 
-    def with_price_reveal(self, now=None):
+    def with_price_reveal(self, now: datetime | None = None) -> Self:
         """Each product with price_reveal_at (see launch_awaited), which Product.price_is_secret reads."""
         return self.annotate(price_reveal_at=launch_awaited(OuterRef("pk"), now=now))
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         """A bulk update sends no signal: announce it to the listing caches here (save() and
         delete() do through catalog.listing_cache's receivers)."""
         if set(kwargs) != {"units_sold"}:
@@ -212,7 +215,10 @@ class ProductQuerySet(models.QuerySet):
 class ShownPriceFigures:
     """The figures a page shows for a product or a variant, read from its `shown_price`."""
 
-    shown_price: ShownPrice
+    if TYPE_CHECKING:  # each model that mixes this in computes it
+
+        @property
+        def shown_price(self) -> ShownPrice: ...
 
     @property
     def shopper_price(self) -> Decimal:
@@ -426,7 +432,10 @@ class Product(ShownPriceFigures, RatedMixin):
         ProductQuerySet.with_price_reveal() annotates, else looked up once."""
         if "price_reveal_at" not in self.__dict__:
             self.price_reveal_at = (
-                Product.objects.filter(pk=self.pk).with_price_reveal().values_list("price_reveal_at", flat=True).first()
+                Product.objects.filter(pk=self.pk)
+                .with_price_reveal()
+                .values_list("price_reveal_at", flat=True)  # type: ignore[misc]  # an annotation the plugin cannot see
+                .first()
                 if self.pk
                 else None
             )
@@ -491,8 +500,8 @@ class OptionValue(models.Model):
         return f"{self.option.name}: {self.value}"
 
 
-class VariantQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class VariantQuerySet(models.QuerySet["Variant"]):
+    def update(self, **kwargs: Any) -> int:
         """A bulk update sends no signal: announce it to the listing caches here."""
         catalog_version.bump_after_write()
         return super().update(**kwargs)
@@ -722,6 +731,13 @@ class KitItem(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="catalog_kititem_quantity_positive"),
         ]
 
+    # What catalog.selectors.kit_page sets on each item it shows (not columns).
+    choices: list[SimpleNamespace]
+    sold_out: bool
+    chosen: "Variant | None"
+    awaits_launch: bool
+    ticked: bool
+
     def __str__(self) -> str:
         return f"{self.quantity} × {self.product}"
 
@@ -742,7 +758,7 @@ class Collection(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    products = models.ManyToManyField(
+    products: "models.ManyToManyField[Product, CollectionItem]" = models.ManyToManyField(
         Product, through="CollectionItem", related_name="collections", verbose_name=_("products")
     )
 
@@ -792,7 +808,7 @@ class CollectionItem(models.Model):
         return f"{self.collection} · {self.product}"
 
 
-def launch_awaited(product_ref, *, now=None):
+def launch_awaited(product_ref: OuterRef, *, now: datetime | None = None) -> Case:
     """The one rule of "not launched yet", as an expression over a product id (product_ref, an
     OuterRef): the start of the earliest active collection holding the product that has not
     started, or NULL when a live collection sells it already or none is ahead. Until that moment
@@ -1084,7 +1100,9 @@ class ScheduledPrice(models.Model):
     def new_amount(self, current: Decimal) -> Decimal:
         """The price this change gives to something that costs `current` now."""
         if self.kind == self.Kind.PRICE:
+            assert self.new_price is not None  # clean() asks a price change for its price
             return self.new_price
+        assert self.percent is not None  # and a percent change for its percent
         changed = current * (Decimal("100") + self.percent) / Decimal("100")
         return max(changed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), ZERO)
 

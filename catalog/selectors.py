@@ -3,13 +3,15 @@
 import functools
 import hashlib
 import uuid
+from collections.abc import Collection as AnyCollection
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import SimpleNamespace
-from typing import TypeVar
+from typing import TypeVar, cast
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Model, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,14 +34,15 @@ from .models import (
     Product,
     ProductImage,
     ProductLine,
+    ProductQuerySet,
     Variant,
     launch_awaited,
 )
 from .ports import availability_by_variant, bundle_availability
-from .tree import catalog_tree
+from .tree import Tree, catalog_tree
 
 
-def visible_products(tree=None):
+def visible_products(tree: Tree | None = None) -> ProductQuerySet:
     """What shoppers may see: active products outside hidden categories and brands. The hidden
     ids come from the cached catalog tree (usually none), so no join checks is_active per row."""
     tree = tree or catalog_tree()
@@ -61,12 +64,12 @@ def active_brand(slug: str) -> Brand | None:
 
 @dataclass
 class HomeSections:
-    banners: list
-    featured: list
-    new_arrivals: list
-    live_drops: list
-    upcoming_drops: list
-    kits: list
+    banners: list[Banner]
+    featured: list[Product]
+    new_arrivals: list[Product]
+    live_drops: list[Collection]
+    upcoming_drops: list[Collection]
+    kits: list[Kit]
 
 
 @functools.cache
@@ -85,13 +88,13 @@ def _rows_shape() -> str:
         ProductImage,
         ProductLine,
         Variant,
-        Product._meta.get_field("seller").related_model,
+        cast("type[Model]", Product._meta.get_field("seller").related_model),  # accounts.Seller
     )
     fields = [f"{model.__name__}.{field.attname}" for model in models for field in model._meta.concrete_fields]
     return hashlib.sha1("|".join(fields).encode()).hexdigest()[:12]
 
 
-def home_sections(*, now=None) -> HomeSections:
+def home_sections(*, now: datetime | None = None) -> HomeSections:
     """The home page's rows; without `now`, from the cache while the catalog is unchanged and no
     collection or banner has started or ended since (catalog.listing_cache)."""
     if now is not None:
@@ -106,7 +109,7 @@ def home_sections(*, now=None) -> HomeSections:
     )
 
 
-def _home_sections(now) -> HomeSections:
+def _home_sections(now: datetime) -> HomeSections:
     visible = visible_products()
     drops = list(
         Collection.objects.filter(is_active=True)
@@ -159,7 +162,7 @@ class ProductPage:
     upcoming_drop: Collection | None  # not buyable until it starts
     ended_drop: Collection | None
     availability: dict[int, int] = field(default_factory=dict)  # units to sell per variant id
-    components: list = field(default_factory=list)  # a bundle's BundleComponent rows
+    components: list[BundleComponent] = field(default_factory=list)  # a bundle's BundleComponent rows
     catalog_reading: str = ""  # the reading of the catalog it shows (_ProductCatalogData.reading)
 
     # Below this many units the page says how many are left ("Quedan 3").
@@ -188,7 +191,7 @@ class _ProductCatalogData:
 
     product: Product
     variants: list[Variant]
-    components: list
+    components: list[BundleComponent]
     related: list[Product]
     # Names this reading of the catalog: what is rendered from it may be kept under this name.
     reading: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -305,7 +308,7 @@ def _specs(product: Product) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in specs_source.items()]
 
 
-def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]:
+def _drops(product: Product, now: datetime) -> tuple[Collection | None, Collection | None]:
     """(the drop it waits for, the drop that ended), as catalog.models.launch_awaited decides: it
     waits for its earliest collection ahead unless a live one sells it already; a product whose
     drop ended is closed unless another live collection still sells it."""
@@ -322,7 +325,7 @@ def _drops(product: Product, now) -> tuple[Collection | None, Collection | None]
     return upcoming, ended
 
 
-def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPage:
+def product_page(*, slug: str, selection: dict[str, str], now: datetime | None = None) -> ProductPage:
     """The product page's data: its catalog part from the cache while the catalog is unchanged and
     no collection has started or ended (catalog.listing_cache), its stock as inventory shows it
     (catalog.ports: a figure read again after every stock write)."""
@@ -362,7 +365,7 @@ def product_page(*, slug: str, selection: dict[str, str], now=None) -> ProductPa
     )
 
 
-def bundle_components(product: Product) -> list:
+def bundle_components(product: Product) -> list[BundleComponent]:
     """A bundle's components with their variant and product, for its page (one query)."""
     return list(
         BundleComponent.objects.filter(bundle=product)
@@ -385,7 +388,7 @@ class KitFilter:
 
 @dataclass(frozen=True)
 class KitBrowse:
-    kits: list
+    kits: list[Kit]
     rooms: list[KitFilter]
     styles: list[KitFilter]
     room: str
@@ -397,7 +400,7 @@ def _kit_url(room: str, style: str) -> str:
     return reverse("catalog:kits") + (f"?{query}" if query else "")
 
 
-def _kit_room_filters(kits_in_style: list, *, room: str, style: str) -> list[KitFilter]:
+def _kit_room_filters(kits_in_style: list[Kit], *, room: str, style: str) -> list[KitFilter]:
     """The room types the kits of the chosen style cover, with their counts."""
     return [
         KitFilter(value, str(label), count, value == room, _kit_url("" if value == room else value, style))
@@ -406,7 +409,7 @@ def _kit_room_filters(kits_in_style: list, *, room: str, style: str) -> list[Kit
     ]
 
 
-def _kit_style_filters(kits_in_room: list, tags: list[str], *, room: str, style: str) -> list[KitFilter]:
+def _kit_style_filters(kits_in_room: list[Kit], tags: list[str], *, room: str, style: str) -> list[KitFilter]:
     """The style tags of the kits of the chosen room, with their counts."""
     return [
         KitFilter(tag, tag, count, tag == style, _kit_url(room, "" if tag == style else tag))
@@ -435,7 +438,7 @@ def kits_browse(*, room: str = "", style: str = "") -> KitBrowse:
     )
 
 
-def kits_matching(query: str, *, limit: int = 4) -> list:
+def kits_matching(query: str, *, limit: int = 4) -> list[Kit]:
     """Active kits whose name, or one of whose style tags, contains the search words (the
     "Kits" strip of the search results). One query over the curated kits."""
     words = query.casefold().split()
@@ -498,7 +501,9 @@ def kit_item_availability(variants: Sequence[Variant]) -> dict[int, int]:
     return available
 
 
-def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_ids=frozenset()) -> KitPage:
+def kit_page(
+    *, slug: str, choices: dict[int, str] | None = None, optional_item_ids: AnyCollection[int] = frozenset()
+) -> KitPage:
     """The kit behind /kits/<slug>/ with each item's options marked in stock or sold out.
     choices: {kit item id: SKU} the shopper picked; optional_item_ids: the extras ticked."""
     kit = get_object_or_404(
@@ -530,7 +535,8 @@ def kit_page(*, slug: str, choices: dict[int, str] | None = None, optional_item_
     available = kit_item_availability([v for item in items for v in item.product.variants.all()])
     choices = choices or {}
     for item in items:
-        item.product.price_reveal_at = item.product_reveal_at  # what Product.price_is_secret reads
+        # What Product.price_is_secret reads; annotated by the prefetch above, which the plugin cannot follow.
+        item.product.price_reveal_at = item.product_reveal_at  # type: ignore[attr-defined]
         options = list(item.product.variants.all())
         # The options a shopper may pick, labelled by their option values, sold-out ones marked.
         item.choices = [

@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.core import signing
 from django.db.models import BooleanField, ExpressionWrapper
 
+from accounts.models import User
 from catalog.listing import card_queryset
 from catalog.models import Product
 from catalog.selectors import visible_products
+from catalog.tree import Tree
 from inventory.selectors import product_in_stock
 
 from .models import Favourite, FavouriteShare
@@ -39,12 +41,12 @@ class FavouriteRow:
         return self.saved_price
 
 
-def account_saved(user) -> dict[int, Decimal | None]:
+def account_saved(user: User) -> dict[int, Decimal | None]:
     """{product id: price when saved}, the latest saved first (one query)."""
     return dict(Favourite.objects.filter(user=user).values_list("product_id", "saved_price"))
 
 
-def favourite_rows(*, saved: dict[int, Decimal | None], tree=None) -> list[FavouriteRow]:
+def favourite_rows(*, saved: dict[int, Decimal | None], tree: Tree | None = None) -> list[FavouriteRow]:
     """The saved products shoppers may still see, in the order given, with their price and
     availability now (two queries: the products, their card images)."""
     if not saved:
@@ -56,7 +58,7 @@ def favourite_rows(*, saved: dict[int, Decimal | None], tree=None) -> list[Favou
     return [FavouriteRow(product=products[pk], saved_price=price) for pk, price in saved.items() if pk in products]
 
 
-def shared_list_owner(token: str):
+def shared_list_owner(token: str) -> User | None:
     """The customer whose list the link shows, or None for a tampered, malformed or revoked link."""
     try:
         key = signing.Signer(salt=SHARE_SALT).unsign(token)
@@ -66,11 +68,11 @@ def shared_list_owner(token: str):
     return share.user if share and share.user.is_active else None
 
 
-def share_key(user) -> str | None:
+def share_key(user: User) -> str | None:
     return FavouriteShare.objects.filter(user=user).values_list("key", flat=True).first()
 
 
-def recent_products(*, ids: list[int], tree=None) -> tuple[list[Product], set[int]]:
+def recent_products(*, ids: list[int], tree: Tree | None = None) -> tuple[list[Product], set[int]]:
     """The products with these ids shoppers may still see, in that order, ready for their cards,
     and the ids that are gone (hidden, deleted)."""
     if not ids:

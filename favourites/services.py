@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core import signing
 from django.db import transaction
 
+from accounts.models import User
 from catalog.models import Product
 
 from .models import Favourite, FavouriteShare
@@ -19,7 +20,7 @@ def price_to_remember(product: Product) -> Decimal | None:
     return None if product.price_is_secret else product.shopper_price
 
 
-def favourite_set(*, user, product: Product, saved: bool) -> bool:
+def favourite_set(*, user: User, product: Product, saved: bool) -> bool:
     """Save the product in the customer's favourites (or take it out); True when that changed
     something, so a replayed request changes nothing."""
     with transaction.atomic():
@@ -31,7 +32,7 @@ def favourite_set(*, user, product: Product, saved: bool) -> bool:
         return created
 
 
-def favourites_merge(*, user, guest: dict[int, Decimal | None]) -> int:
+def favourites_merge(*, user: User, guest: dict[int, Decimal | None]) -> int:
     """At sign-in: the guest's favourites join the account's, each with the price it was saved at
     (a product the account already holds keeps its own). Products since deleted are skipped.
     Returns how many were added."""
@@ -47,14 +48,14 @@ def favourites_merge(*, user, guest: dict[int, Decimal | None]) -> int:
     return len(added)
 
 
-def favourite_share_enable(*, user) -> str:
+def favourite_share_enable(*, user: User) -> str:
     """The customer's share link token (the same one while it is not revoked)."""
     with transaction.atomic():
         share, _ = FavouriteShare.objects.get_or_create(user=user, defaults={"key": secrets.token_urlsafe(24)})
     return share_token(share.key)
 
 
-def favourite_share_revoke(*, user) -> bool:
+def favourite_share_revoke(*, user: User) -> bool:
     """Every link handed out stops working; a new one can be made afterwards."""
     with transaction.atomic():
         return FavouriteShare.objects.filter(user=user).delete()[0] > 0

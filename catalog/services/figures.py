@@ -29,7 +29,7 @@ class RatingSummary:
         total = sum(s * self.stars.get(s, 0) for s in range(1, 6))
         return (Decimal(total) / self.count).quantize(Decimal("0.01"))
 
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, Decimal | int]:
         return {
             "rating_average": self.average,
             "rating_count": self.count,

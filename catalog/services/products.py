@@ -11,6 +11,7 @@ validates first (full_clean); these functions store what they are given."""
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,8 +20,11 @@ from django.utils.translation import gettext as _
 from .. import option_index, price_history
 from ..models import OptionValue, Product, Variant
 
+if TYPE_CHECKING:
+    from core.actors import AnyUser
 
-def product_save(*, product: Product, actor=None) -> Product:
+
+def product_save(*, product: Product, actor: "AnyUser | None" = None) -> Product:
     """Create or edit a product. A base price that changed is recorded for each of its
     variants; a category that changed moves its rows in the facet index."""
     with transaction.atomic():
@@ -43,7 +47,9 @@ def product_save(*, product: Product, actor=None) -> Product:
     return product
 
 
-def variant_save(*, variant: Variant, option_values: Iterable[OptionValue] | None = None, actor=None) -> Variant:
+def variant_save(
+    *, variant: Variant, option_values: Iterable[OptionValue] | None = None, actor: "AnyUser | None" = None
+) -> Variant:
     """Create or edit a variant, and set its option values when given. Its price is recorded
     when it is new or its modifier changed; the facet index follows its option values, its
     being active and its product."""
@@ -73,7 +79,9 @@ def variant_save(*, variant: Variant, option_values: Iterable[OptionValue] | Non
     return variant
 
 
-def variants_create(*, variants: list[Variant], actor=None, source: str = "created") -> list[Variant]:
+def variants_create(
+    *, variants: list[Variant], actor: "AnyUser | None" = None, source: str = "created"
+) -> list[Variant]:
     """Create many variants in one statement (bulk loads), each with its first price in the
     history. Their option values are set by the caller, who then rebuilds the facet index
     (product_facets_rebuild)."""
@@ -106,7 +114,7 @@ def products_set_category(*, product_ids: Iterable[int], category_id: int) -> in
     return moved
 
 
-def product_prices_set(*, prices: dict[int, Decimal], actor=None, source: str = "bulk") -> int:
+def product_prices_set(*, prices: dict[int, Decimal], actor: "AnyUser | None" = None, source: str = "bulk") -> int:
     """Set products' base prices ({product id: price}, IGV included): each variant's change is
     recorded, and a list price left below its new price is dropped (it no longer is one). Rows
     are locked in primary-key order; a fixed number of queries however many products. A
@@ -149,12 +157,16 @@ def seller_statuses(*, current: str | None) -> list[str]:
 
     if not site_setting("SELLER_PRODUCTS_NEED_REVIEW"):
         return [Product.Status.DRAFT, Product.Status.ACTIVE, Product.Status.INACTIVE]
-    statuses = [Product.Status.DRAFT, Product.Status.REVIEW, Product.Status.INACTIVE]
+    statuses: list[str] = [Product.Status.DRAFT, Product.Status.REVIEW, Product.Status.INACTIVE]
     return [*statuses, Product.Status.ACTIVE] if current == Product.Status.ACTIVE else statuses
 
 
 def products_set_status(
-    *, product_ids: Iterable[int], status: str, from_statuses: Iterable[str] | None = None, actor=None
+    *,
+    product_ids: Iterable[int],
+    status: str,
+    from_statuses: Iterable[str] | None = None,
+    actor: "AnyUser | None" = None,
 ) -> int:
     """Move products to a status (only those now in from_statuses, when given), each saved with its
     history entry and who did it. How many moved."""
@@ -165,7 +177,7 @@ def products_set_status(
         moved = 0
         for product in products.order_by("pk"):
             product.status = status
-            product._history_user = actor
+            product._history_user = actor  # type: ignore[attr-defined]  # read by simple-history on save
             product.save(update_fields=["status", "updated_at"])
             moved += 1
     return moved
