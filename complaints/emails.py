@@ -20,12 +20,13 @@ from .pdf import sheet_pdf
 def _send_to_consumer(*, sheet_id: int, template: str) -> None:
     sheet = selectors.sheets().get(pk=sheet_id)
     store = site_settings()
+    support_email = str(store["SUPPORT_EMAIL"])
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "sheet": sheet,
             "sections": sheet_sections(sheet),
             "store_name": str(store["STORE_NAME"]),
-            "support_email": str(store["SUPPORT_EMAIL"]),
+            "support_email": support_email,
             "not_a_prerequisite": NOT_A_PREREQUISITE,
             "deadline_note": ANSWER_DEADLINE_NOTE,
         }
@@ -36,7 +37,7 @@ def _send_to_consumer(*, sheet_id: int, template: str) -> None:
         subject=f"[{context['store_name']}] {subject}",
         body=body,
         to=[sheet.email],
-        reply_to=[context["support_email"]] if context["support_email"] else None,
+        reply_to=[support_email] if support_email else None,
     )
     message.attach(f"hoja-de-reclamacion-{sheet.number}.pdf", pdf, "application/pdf")
     message.send()

@@ -34,7 +34,7 @@ def sheet_sections(sheet: ComplaintSheet) -> list[tuple[str, list[tuple[str, str
         (_("Amount claimed"), format_money(sheet.amount) if sheet.amount is not None else "—"),
         (_("Description"), sheet.item_description),
     ]
-    if sheet.order_id:
+    if sheet.order is not None:
         item.append((_("Order"), sheet.order.number))
     answer = (
         [(_("Observations and actions"), sheet.response), (_("Answer sent on"), _when(sheet.answered_at))]

@@ -42,7 +42,7 @@ class ComplaintKind(models.TextChoices):
     QUEJA = "queja", _("Complaint (queja)")
 
 
-DEFINITIONS = {ComplaintKind.RECLAMO: RECLAMO_DEFINITION, ComplaintKind.QUEJA: QUEJA_DEFINITION}
+DEFINITIONS: dict[str, str] = {ComplaintKind.RECLAMO: RECLAMO_DEFINITION, ComplaintKind.QUEJA: QUEJA_DEFINITION}
 
 
 class ItemKind(models.TextChoices):
@@ -57,11 +57,11 @@ class ConsumerDocument(models.TextChoices):
     RUC = "ruc", "RUC"
 
 
-class ComplaintSheetQuerySet(models.QuerySet):
+class ComplaintSheetQuerySet(models.QuerySet["ComplaintSheet"]):
     def delete(self):
         raise ValidationError("Sheets of the Libro de Reclamaciones are kept.")
 
-    def open(self):
+    def open(self) -> "ComplaintSheetQuerySet":
         return self.filter(answered_at__isnull=True)
 
 

@@ -6,15 +6,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from shipping.calendar import OFFICE_WEEKEND, add_business_days, business_days_between
 
-from .models import ComplaintSheet
+from .models import ComplaintSheet, ComplaintSheetQuerySet
 
 # An open sheet "nears" its deadline when this many business days or fewer are left.
 DUE_SOON_BUSINESS_DAYS = 3
 
 
-def sheets() -> QuerySet[ComplaintSheet]:
+def sheets() -> ComplaintSheetQuerySet:
     return ComplaintSheet.objects.select_related("order", "customer", "answered_by")
 
 
@@ -27,7 +28,7 @@ def sheets_filed_between(*, start: date, end: date) -> QuerySet[ComplaintSheet]:
     return sheets().filter(filed_at__date__gte=start, filed_at__date__lte=end).order_by("year", "sequence")
 
 
-def sheets_for_customer(*, user) -> QuerySet[ComplaintSheet]:
+def sheets_for_customer(*, user: User) -> QuerySet[ComplaintSheet]:
     """The customer's sheets: those filed signed in, and those filed as a guest with the account's
     e-mail once the account has confirmed it (that mailbox got each sheet's copy already). A sheet
     another account filed stays that account's, whatever e-mail it gave."""
