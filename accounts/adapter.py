@@ -6,11 +6,12 @@ import copy
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 
 from core.ratelimit import client_ip
 from core.site_settings import site_setting
 from core.sites import site_url
+
+from . import enqueue
 
 # The e-mails a sign-up (or a re-sent confirmation) writes: at most so many per address, decided by
 # the worker (settings.ACCOUNT_MAIL_RATE_PER_ADDRESS) so that the request's answer never shows it.
@@ -48,8 +49,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render the message now (its links need the request) and hand the sending to a task on
         commit: an SMTP round trip in the request would tell, by its time, a known address
         ("reset your password", "confirm your e-mail") from an unknown one."""
-        from .tasks import send_account_email
-
         request = allauth_context.request
         message = self.render_mail(
             template_prefix,
@@ -67,6 +66,8 @@ class AccountAdapter(DefaultAccountAdapter):
             "limited": template_prefix in LIMITED_PER_ADDRESS,
         }
         if getattr(request, "account_mail_inline", False):  # already in the worker (accounts.tasks)
+            from .tasks import send_account_email  # its body, run here: no task of its own
+
             send_account_email(payload)
         else:
-            transaction.on_commit(lambda: send_account_email.delay(payload))
+            enqueue.account_email_send(message=payload)

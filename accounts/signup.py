@@ -13,11 +13,12 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm
 from django.contrib import messages
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils.translation import get_language
 
 from core.ratelimit import client_ip
 from legal.forms import ACCEPT_FIELD, MARKETING_FIELD
+
+from . import enqueue
 
 
 class EnumerationSafeSignupForm(SignupForm):
@@ -25,8 +26,6 @@ class EnumerationSafeSignupForm(SignupForm):
         return value  # the task looks the address up, after the answer
 
     def try_save(self, request):
-        from .tasks import complete_signup
-
         data = self.cleaned_data
         job = {
             "email": data["email"],
@@ -43,7 +42,7 @@ class EnumerationSafeSignupForm(SignupForm):
             "secure": request.is_secure(),
             "language": get_language(),
         }
-        transaction.on_commit(lambda: complete_signup.delay(**job))
+        enqueue.signup_complete(job=job)
         adapter = get_adapter(request)
         adapter.add_message(
             request,

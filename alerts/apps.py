@@ -11,6 +11,6 @@ class AlertsConfig(AppConfig):
         """Stock that comes back in inventory (core.ports) tells whoever waits for it, after commit."""
         from inventory import ports as inventory
 
-        from . import enqueue
+        from . import services
 
-        inventory.stock_replenished.plug(enqueue.stock_replenished)
+        inventory.stock_replenished.plug(services.stock_replenished)

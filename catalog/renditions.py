@@ -110,14 +110,12 @@ def stored_picture_names() -> set[str]:
 
 
 def _enqueue_for_saved(sender, instance, **kwargs) -> None:
-    from django.db import transaction
-
-    from .tasks import make_image_renditions
+    from .enqueue import image_renditions_make
 
     fields = dict(IMAGE_FIELDS)[sender._meta.label]
     names = [getattr(instance, field).name for field in fields if getattr(instance, field)]
     if names:
-        transaction.on_commit(lambda: make_image_renditions.delay(names))
+        image_renditions_make(names=names)
 
 
 def connect_signals() -> None:

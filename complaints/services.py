@@ -16,6 +16,7 @@ from core.once import Stamp
 from core.site_settings import site_settings
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
+from . import enqueue
 from .models import (
     ANSWER_BUSINESS_DAYS,
     DESCRIPTION_MAX,
@@ -129,9 +130,7 @@ def complaint_file(*, data: ComplaintData, customer=None, order=None, now=None) 
             order=order,
             **fields,
         )
-        from .tasks import send_complaint_copy
-
-        transaction.on_commit(lambda: send_complaint_copy.delay(sheet.pk))
+        enqueue.complaint_copy_send(sheet_id=sheet.pk)
     return sheet
 
 
@@ -156,9 +155,7 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
     sheet.answered_by = signed_in(actor)
     sheet._history_user = sheet.answered_by
     sheet.save(update_fields=["response", "answered_at", "answered_by"])
-    from .tasks import send_complaint_answer
-
-    transaction.on_commit(lambda: send_complaint_answer.delay(sheet.pk))
+    enqueue.complaint_answer_send(sheet_id=sheet.pk)
     return sheet
 
 

@@ -71,7 +71,7 @@ from shipping.exceptions import ShipmentError
 from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, ShipmentStatus, ShippingMethod
 from shipping.services import shipments_cancel_for_order, shipments_create_for_order, shipments_stop_unshipped
 
-from . import ports
+from . import enqueue, ports
 from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition, NoteRefused, RefundCoversShippedGoods
 from .models import (
     CANCELLABLE_STATUSES,
@@ -483,10 +483,7 @@ def order_email_enqueue(*, order: Order, kind: str, reference: str = "") -> Orde
     email, created = OrderEmail.objects.get_or_create(order=order, kind=kind, reference=str(reference)[:40])
     if not created:
         return None
-    from .tasks import send_order_email
-
-    email_id = email.pk
-    transaction.on_commit(lambda: send_order_email.delay(email_id))
+    enqueue.order_email_send(email_id=email.pk)
     return email
 
 

@@ -4,7 +4,6 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -16,6 +15,7 @@ from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 from core.money import format_money
 from orders.admin import OrderAdmin
 
+from . import enqueue
 from .gateway_log import gateway_log_entries
 from .models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
 from .services import PaymentError, refunds
@@ -303,11 +303,9 @@ class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Process the selected failed events again"), permissions=["reprocess"])
     def reprocess(self, request, queryset):
-        from .tasks import process_webhook_event
-
         ids = list(queryset.filter(status=WebhookEvent.Status.FAILED).values_list("pk", flat=True))
         for pk in ids:
-            transaction.on_commit(lambda pk=pk: process_webhook_event.delay(pk), robust=True)
+            enqueue.webhook_event_process(event_id=pk)
         self.message_user(
             request,
             ngettext("%(count)d event queued for processing.", "%(count)d events queued for processing.", len(ids))

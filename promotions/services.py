@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Product
 from catalog.services import product_promo_badges_set, product_promotions_set
 
+from . import enqueue
 from .exceptions import CouponRefused, Refusal
 from .models import (
     AutomaticDiscount,
@@ -99,14 +100,6 @@ def discount_changed(*, discount: AutomaticDiscount) -> None:
     _refresh_at_window_edges(discount)
 
 
-def _schedule_sync(task, moment) -> None:
-    """A refresh at a window's boundary when it is near (core.jobs.enqueue_at); beat's every-minute
-    run covers the others, and the broker being down."""
-    from core.jobs import enqueue_at
-
-    enqueue_at(task, moment)
-
-
 def discounts_refresh() -> int:
     """Beat's safety net: every limited discount's products again (a product may have joined a
     category or a collection since) and the stored prices."""
@@ -185,12 +178,10 @@ def quantity_offer_changed(*, offer: QuantityOffer) -> None:
 def _refresh_at_window_edges(promotion) -> None:
     """The stored prices and badges refreshed again when the promotion's window opens and closes
     (after commit), so they change at that moment, not at the next edit."""
-    from .tasks import sync_discount_prices
-
     now = timezone.now()
     for moment in (promotion.starts_at, promotion.ends_at):
         if moment is not None and moment > now:
-            transaction.on_commit(lambda moment=moment: _schedule_sync(sync_discount_prices, moment))
+            enqueue.discount_prices_sync_at(moment=moment)
 
 
 def quantity_offer_create(

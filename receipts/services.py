@@ -22,7 +22,7 @@ from core.once import Stamp
 from core.site_settings import site_setting
 from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 
-from . import amounts, signing, ubl
+from . import amounts, enqueue, signing, ubl
 from .models import (
     CREDIT_SERIES,
     LIMA,
@@ -179,7 +179,9 @@ def _create(
     )
     receipt.xml, receipt.digest = _document(receipt, rows)
     receipt.save(update_fields=["xml", "digest"])
-    transaction.on_commit(lambda: _after_issue(receipt.pk, notify=notify), robust=True)
+    enqueue.receipt_send(receipt_id=receipt.pk)
+    if notify:
+        enqueue.receipt_email(receipt_id=receipt.pk)
     return receipt
 
 
@@ -193,14 +195,6 @@ def _document(receipt: Receipt, lines) -> tuple[str, str]:
         logger.warning("Receipt %s left unsigned: %s", receipt.full_number, error)
         return xml.decode(), ""
     return signed.decode(), digest
-
-
-def _after_issue(receipt_id: int, *, notify: bool) -> None:
-    from .tasks import email_receipt, submit_to_sunat
-
-    submit_to_sunat.delay(receipt_id)
-    if notify:
-        email_receipt.delay(receipt_id)
 
 
 def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
@@ -574,8 +568,6 @@ def receipt_send_give_up(*, receipt_id: int, error: str) -> None:
 
 def receipts_resend(*, receipt_ids: list[int]) -> int:
     """Staff's resend: failed receipts become pending again and are enqueued (after commit)."""
-    from .tasks import submit_to_sunat
-
     with transaction.atomic():
         ids = list(
             Receipt.objects.filter(
@@ -583,5 +575,6 @@ def receipts_resend(*, receipt_ids: list[int]) -> int:
             ).values_list("pk", flat=True)
         )
         Receipt.objects.filter(pk__in=ids).update(send_status=SendStatus.PENDING)
-        transaction.on_commit(lambda: [submit_to_sunat.delay(pk) for pk in ids], robust=True)
+        for pk in ids:
+            enqueue.receipt_send(receipt_id=pk)
     return len(ids)

@@ -26,6 +26,7 @@ from promotions import stacking
 from shipping.models import Shipment, ShipmentStatus
 from shipping.selectors import delivered_quantities
 
+from . import enqueue
 from .models import (
     NOT_RETURNING,
     DeclaredCondition,
@@ -123,9 +124,7 @@ def _email_enqueue(request: ReturnRequest, *, status: str) -> None:
     """The customer hears of each status once, after the change commits."""
     email, created = ReturnEmail.objects.get_or_create(request=request, status=status)
     if created:
-        from .tasks import send_return_email
-
-        transaction.on_commit(lambda: send_return_email.delay(email.pk))
+        enqueue.return_email_send(email_id=email.pk)
 
 
 def return_email_claim(*, email_id: int) -> Stamp:

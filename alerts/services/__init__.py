@@ -10,6 +10,7 @@ from .stock_alerts import (
     stock_alert_unsubscribe,
     stock_alerts_notify,
     stock_alerts_sweep,
+    stock_replenished,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "stock_alert_unsubscribe",
     "stock_alerts_notify",
     "stock_alerts_sweep",
+    "stock_replenished",
 ]

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from cart.services import CartError, check_sellable, variants_with_sale_window
 from core.once import Stamp, send_once
 
-from .. import emails, tokens
+from .. import emails, enqueue, tokens
 from ..models import StockAlert
-from ..selectors import WAITING, units_available, variants_waiting_for_stock
+from ..selectors import WAITING, units_available, variants_waiting_for_stock, waiting_alerts
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +90,7 @@ def stock_alert_request(*, variant_id, email, user=None) -> StockAlert:
                     status__in=(StockAlert.Status.PENDING, StockAlert.Status.ACTIVE),
                 )
             if not own_address:
-                from .. import tasks
-
-                transaction.on_commit(lambda: tasks.send_alert_confirmation.delay(alert.pk), robust=True)
+                enqueue.alert_confirmation_send(alert_id=alert.pk)
         if own_address and alert.status == StockAlert.Status.PENDING:
             _activate(alert, user=user)
     return alert
@@ -142,9 +140,7 @@ def stock_alert_confirm(*, token: str) -> StockAlert:
         with transaction.atomic():
             _activate(alert)
             if alert.kind == StockAlert.Kind.RESTOCK:
-                from .. import tasks
-
-                transaction.on_commit(lambda: tasks.notify_back_in_stock.delay([alert.variant_id]), robust=True)
+                enqueue.back_in_stock_notify(variant_ids=[alert.variant_id])
     return alert
 
 
@@ -163,6 +159,16 @@ def stock_alert_unsubscribe(*, token: str) -> StockAlert:
     )
     alert.refresh_from_db()
     return alert
+
+
+def stock_replenished(*, variant_ids: list[int]) -> None:
+    """inventory.ports.stock_replenished: units of these variants became available again. Those who wait
+    are told by a task after the stock's transaction commits (a receipt rolled back tells nobody); the
+    periodic sweep (stock_alerts_sweep) catches a lost task or a hold that lapsed."""
+    ids = sorted(set(variant_ids))
+    # Most stock rises are awaited by nobody: they cost one indexed read, not a task each.
+    if waiting_alerts().filter(variant_id__in=ids, kind=StockAlert.Kind.RESTOCK).exists():
+        enqueue.back_in_stock_notify(variant_ids=ids)
 
 
 def stock_alerts_notify(*, variant_ids) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import signed_in
 
-from .. import price_history
+from .. import enqueue, price_history
 from ..models import Product, ScheduledPrice, Variant, category_subtree
 
 
@@ -28,20 +28,10 @@ def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
     if scheduled._state.adding:
         scheduled.created_by = signed_in(actor)
     scheduled.save()
-    transaction.on_commit(lambda: _enqueue_at(scheduled.starts_at, scheduled.ends_at))
-    return scheduled
-
-
-def _enqueue_at(*moments) -> None:
-    """A run at each boundary, on the dot, when it is near (core.jobs.enqueue_at); beat's
-    every-minute run covers the others, and the broker being down."""
-    from core.jobs import enqueue_at
-
-    from ..tasks import apply_scheduled_prices
-
-    for moment in moments:
+    for moment in (scheduled.starts_at, scheduled.ends_at):
         if moment is not None:
-            enqueue_at(apply_scheduled_prices, moment)
+            enqueue.scheduled_prices_apply_at(moment=moment)
+    return scheduled
 
 
 def scheduled_price_cancel(*, scheduled_id: int) -> int:

@@ -24,7 +24,7 @@ from core.money import format_money
 from core.once import Stamp, send_once
 from core.site_settings import site_setting
 
-from .. import ports
+from .. import enqueue, ports
 from ..models import (
     GIFT_CARD_MAX,
     GIFT_CARD_MESSAGE_MAX,
@@ -186,7 +186,7 @@ def gift_cards_activate_for_order(*, order, now=None) -> list[GiftCard]:
             card.expires_at = now + timedelta(days=gift_card_expiry_days())
             card.save(update_fields=["status", "balance", "expires_at"])
         if any(card.deliver_on <= timezone.localdate() for card in cards):
-            transaction.on_commit(_enqueue_deliveries, robust=True)
+            enqueue.gift_cards_due_deliver()
     return cards
 
 
@@ -231,7 +231,7 @@ def gift_card_issue(
             issue_reason=reason[:255],
         )
         if details.deliver_on <= timezone.localdate():
-            transaction.on_commit(_enqueue_deliveries, robust=True)
+            enqueue.gift_cards_due_deliver()
     return card
 
 
@@ -266,7 +266,7 @@ def gift_card_issue_for_return(*, return_request, amount, email: str, name: str,
             issue_reason=_("Return %(number)s") % {"number": return_request.number},
         )
         ports.return_credit_note_issue(return_id=return_request.pk)
-        transaction.on_commit(_enqueue_deliveries, robust=True)
+        enqueue.gift_cards_due_deliver()
     return card
 
 
@@ -392,12 +392,6 @@ def gift_cards_due(*, today: date | None = None):
     return GiftCard.objects.filter(
         status=GiftCardStatus.ACTIVE, delivered_at__isnull=True, deliver_on__lte=today or timezone.localdate()
     )
-
-
-def _enqueue_deliveries() -> None:
-    from ..tasks import deliver_due_gift_cards
-
-    deliver_due_gift_cards.delay()
 
 
 def gift_card_deliver(*, card_id: int) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.jobs import retry_countdown
 
+from .. import enqueue
 from ..models import Payment, Provider, Refund, WebhookEvent
 from .attempts import PaymentNotReady, gateway_reported_at, payment_complete, payment_fail, refund_record
 
@@ -39,8 +40,6 @@ def webhook_event_store(
 ) -> tuple[WebhookEvent, bool]:
     """Store a verified event once; (event, created). A new event is enqueued for processing
     when the transaction commits; a replay is not."""
-    from ..tasks import process_webhook_event
-
     with transaction.atomic():
         event, created = WebhookEvent.objects.get_or_create(
             provider=provider,
@@ -50,7 +49,7 @@ def webhook_event_store(
         if created:
             # robust: the event is stored; a broker outage must not turn the answer into a 500
             # (staff can reprocess it from the admin).
-            transaction.on_commit(lambda: process_webhook_event.delay(event.pk), robust=True)
+            enqueue.webhook_event_process(event_id=event.pk)
     return event, created
 
 

@@ -175,14 +175,3 @@ def test_retry_countdowns_never_outlast_the_brokers_visibility_timeout(settings)
     timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert jobs.retry_countdown(50, base=30, cap=10**9) == settings.TASK_RETRY_MAX_SECONDS < timeout
     assert jobs.retry_countdown(0, base=30) == 30 and jobs.retry_countdown(3, base=30) == 240
-
-
-def test_a_far_boundary_is_left_to_beat_and_a_near_one_is_enqueued(monkeypatch):
-    from catalog.tasks import apply_scheduled_prices
-
-    sent = []
-    monkeypatch.setattr(apply_scheduled_prices, "apply_async", lambda **options: sent.append(options["eta"]))
-    near, far = timezone.now() + timedelta(minutes=30), timezone.now() + timedelta(days=3)
-    assert jobs.enqueue_at(apply_scheduled_prices, near) is True
-    assert jobs.enqueue_at(apply_scheduled_prices, far) is False  # would outlive the visibility timeout
-    assert sent == [near]

@@ -48,7 +48,7 @@ EXPECTED = [
 
 
 def test_every_declared_port_is_plugged_in_at_start_up():
-    from alerts import enqueue as alerts_enqueue
+    from alerts.services import stock_replenished
     from backoffice.services import order_commissions_snapshot
     from inventory import ports as inventory_ports
     from payments.services.attempts import payment_attempts_close_for_cancelled_order
@@ -62,7 +62,7 @@ def test_every_declared_port_is_plugged_in_at_start_up():
         (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
         (orders_ports.cancel_payment_attempts_close, payment_attempts_close_for_cancelled_order),
         (receipts_ports.return_goods, return_goods_for_receipt),
-        (inventory_ports.stock_replenished, alerts_enqueue.stock_replenished),
+        (inventory_ports.stock_replenished, stock_replenished),
         (inventory_ports.order_numbers, order_selectors.order_numbers),
         (inventory_ports.return_numbers, return_numbers),
     ]
