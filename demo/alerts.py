@@ -13,6 +13,7 @@ from alerts import services
 from alerts.models import CartReminder
 from cart.services import ClientId, cart_add, user_cart
 from catalog.models import Product, Variant, awaiting_launch
+from demo.constants import CUSTOMER_EMAIL
 from inventory.selectors import variant_in_stock
 from legal.selectors import marketing_opted_in
 from legal.services import consent_marketing_set
@@ -86,6 +87,4 @@ def load_demo_alerts(*, customer_email: str) -> None:
 
 def ensure_demo_alerts() -> None:
     """demo_data's step (before the receipts): the demo customer is one of those waiting."""
-    from demo.management.commands.demo_data import CUSTOMER_EMAIL
-
     load_demo_alerts(customer_email=CUSTOMER_EMAIL)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 
 from catalog.models import awaiting_launch
 from catalog.selectors import visible_products
+from demo.constants import CUSTOMER_EMAIL
 from favourites.services import favourite_set, favourites_merge
 
 PRICE_BEFORE_THE_DROP = Decimal("1.15")  # the dropped one was saved at 15 % more than it costs now
@@ -33,6 +34,4 @@ def load_demo_favourites(*, customer_email: str) -> None:
 
 
 def ensure_demo_favourites() -> None:
-    from demo.management.commands.demo_data import CUSTOMER_EMAIL
-
     load_demo_favourites(customer_email=CUSTOMER_EMAIL)

@@ -23,11 +23,10 @@ from tqdm import tqdm
 from accounts.roles import Role
 from accounts.services import address_create, user_add_role
 from demo.alerts import ensure_demo_alerts
+from demo.constants import ADMIN_EMAIL, CUSTOMER_EMAIL
 from demo.favourites import ensure_demo_favourites
 
 CREDENTIALS_FILE = Path(settings.BASE_DIR) / ".demo-admin.json"
-ADMIN_EMAIL = "admin@kallpa.pe"
-CUSTOMER_EMAIL = "cliente@kallpa.pe"
 
 
 def _load_credentials() -> dict:
