@@ -47,7 +47,7 @@ def address_block(address: dict):
 class OrderLineInline(MoneyAdminMixin, SellerScopedAdminMixin, ReadOnlyInline):
     model = OrderLine
     money_fields = ("unit_price", "discount", "line_total")
-    fields = [
+    readonly_fields = (
         "sku",
         "product_name",
         "options",
@@ -57,8 +57,8 @@ class OrderLineInline(MoneyAdminMixin, SellerScopedAdminMixin, ReadOnlyInline):
         "line_total",
         "seller",
         "kit_name",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("seller")
@@ -68,8 +68,17 @@ class OrderShipmentInline(ReadOnlyInline):
     """The order's warehouse legs, each linking to the shipments admin where it is worked."""
 
     model = Shipment
-    fields = ["leg", "warehouse", "status", "carrier", "tracking_number", "ship_by", "shipped_at", "delivered_at"]
-    readonly_fields = fields
+    readonly_fields = (
+        "leg",
+        "warehouse",
+        "status",
+        "carrier",
+        "tracking_number",
+        "ship_by",
+        "shipped_at",
+        "delivered_at",
+    )
+    fields = readonly_fields
     verbose_name_plural = _("shipments")
 
     def get_queryset(self, request):
@@ -88,8 +97,8 @@ class OrderEmailInline(ReadOnlyInline):
     """What the shopper was told, and when it went out (support answers "did they get it?")."""
 
     model = OrderEmail
-    fields = ["kind", "reference", "created_at", "sent_at"]
-    readonly_fields = fields
+    readonly_fields = ("kind", "reference", "created_at", "sent_at")
+    fields = readonly_fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("order")  # each row is named by its order

@@ -19,7 +19,7 @@ from .models import OrderEmail, OrderEmailKind
 
 def _subject(kind: str, order, shipment) -> str:
     number = order.number
-    return {
+    subjects: dict[str, str] = {
         OrderEmailKind.PLACED: _("We received your order %(number)s: pending payment"),
         OrderEmailKind.PAID: _("Payment confirmed: order %(number)s"),
         OrderEmailKind.SHIPPED: _("Your order %(number)s is on its way"),
@@ -30,7 +30,8 @@ def _subject(kind: str, order, shipment) -> str:
         OrderEmailKind.CANCELLED_UNPAID: _("Order %(number)s cancelled: payment not received"),
         OrderEmailKind.REFUNDED: _("Refund of your order %(number)s"),
         OrderEmailKind.PAYMENT_LINK: _("Your order %(number)s is ready to pay"),
-    }[kind] % {"number": number}
+    }
+    return subjects[kind] % {"number": number}
 
 
 def render_order_email(email: OrderEmail) -> tuple[str, str, str]:

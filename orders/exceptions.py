@@ -1,12 +1,13 @@
 """What orders.services refuse, with a message a customer or staff member can read."""
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
 class OrderError(Exception):
-    default_message = _("This order cannot be changed that way.")
+    default_message: str | Promise = _("This order cannot be changed that way.")
 
-    def __init__(self, message=None):
+    def __init__(self, message: str | Promise | None = None) -> None:
         self.message = message or self.default_message
         super().__init__(str(self.message))
 

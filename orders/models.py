@@ -4,7 +4,7 @@ and the per-day counter behind race-free order numbers (PED-YYYYMMDD-NNNN).
 Every write goes through orders.services; the rows here only hold what one row can check.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -75,7 +75,7 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # How each status looks on the customer pages (a .badge--<tone> class).
-STATUS_TONES = {
+STATUS_TONES: dict[str, str] = {
     OrderStatus.PENDING_PAYMENT: "warning",
     OrderStatus.PAID: "info",
     OrderStatus.PROCESSING: "info",
@@ -172,6 +172,8 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    # Not a column: order_create sets it (True when its idempotency key returned an earlier order).
+    replayed: bool
 
     class Meta:
         verbose_name = pgettext_lazy("purchase order", "order")
@@ -245,34 +247,35 @@ class Order(models.Model):
             return self.status != OrderStatus.PENDING_PAYMENT
         return True
 
-    def cancel_deadline(self):
+    def cancel_deadline(self) -> datetime:
         from core.site_settings import site_setting
 
-        minutes = site_setting("ORDER_CANCEL_WINDOW_MINUTES")
+        minutes: int = site_setting("ORDER_CANCEL_WINDOW_MINUTES")
         return self.placed_at + timedelta(minutes=minutes)
 
-    def customer_cancel_deadline(self):
+    def customer_cancel_deadline(self) -> datetime:
         """Until when the customer may cancel: an unpaid order while it can still be paid (nothing is
         prepared or charged before payment); a paid one within the cancel window of placing it."""
         return self.payment_deadline() if self.status == OrderStatus.PENDING_PAYMENT else self.cancel_deadline()
 
-    def customer_can_cancel(self, now=None) -> bool:
+    def customer_can_cancel(self, now: datetime | None = None) -> bool:
         """Before customer_cancel_deadline and while nothing shipped (the rule the customer pages show)."""
         now = now or timezone.now()
         return self.status in CANCELLABLE_STATUSES and now < self.customer_cancel_deadline()
 
-    def payment_deadline(self):
+    def payment_deadline(self) -> datetime:
         """When the payment window closes (ORDER_PAYMENT_TIMEOUT_MINUTES after placing): until then an
         unpaid order keeps its units held and can be paid; then it expires (orders.services)."""
         from core.site_settings import site_setting
 
-        return self.placed_at + timedelta(minutes=site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES"))
+        minutes: int = site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES")
+        return self.placed_at + timedelta(minutes=minutes)
 
-    def awaits_payment(self, now=None) -> bool:
+    def awaits_payment(self, now: datetime | None = None) -> bool:
         """Unpaid and inside its payment window: the shopper may still pay it."""
         return self.status == OrderStatus.PENDING_PAYMENT and (now or timezone.now()) < self.payment_deadline()
 
-    def payment_minutes_left(self, now=None) -> int:
+    def payment_minutes_left(self, now: datetime | None = None) -> int:
         """Whole minutes until the payment window closes (at least 1 while it is open)."""
         seconds = (self.payment_deadline() - (now or timezone.now())).total_seconds()
         return max(int(seconds // 60), 1 if seconds > 0 else 0)

@@ -12,6 +12,7 @@ from .timeline import TimelineEvent
 def commissions_snapshot(*, order_id: int) -> int:
     """An order was paid: each seller line keeps its commission as it is now (marketplace
     payouts); how many lines were snapshotted. The back office plugs it in."""
+    raise NotImplementedError  # never runs: a call goes to the function plugged in
 
 
 @port
@@ -25,6 +26,7 @@ def cancel_refunds_request(*, order: Order, actor: User | None, reason: str) -> 
     """A paid order was cancelled: open a refund request for what each of its completed payments
     still holds (staff approve it in payments; nothing reaches a gateway here). Returns the
     problems staff must handle by hand. Payments plugs it in."""
+    raise NotImplementedError  # never runs: a call goes to the function plugged in
 
 
 @port
@@ -32,6 +34,7 @@ def cancel_payment_attempts_close(*, order: Order, reason: str) -> int:
     """An order was cancelled (expired unpaid, by its shopper or by staff): its payment attempts
     still pending end abandoned, saying why, so none stays pending for ever (a capture a gateway
     reports later is still kept and its refund proposed). How many were closed. Payments plugs it in."""
+    raise NotImplementedError  # never runs: a call goes to the function plugged in
 
 
 @port
@@ -48,3 +51,4 @@ def order_timeline(*, order: Order, audience: str, seller_id: int | None = None)
     (the shopper's wording, no internal notes or gateway data). Read from the rows the apps keep
     (status changes, e-mails, payments, refunds, receipts, shipments, returns, store credit,
     coupon, staff notes). The timeline app plugs it in."""
+    raise NotImplementedError  # never runs: a call goes to the function plugged in

@@ -1,6 +1,7 @@
 """Reads of orders that pages, e-mails and commands share, with their joins already applied."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
@@ -15,7 +16,7 @@ from shipping.models import NOT_YET_SHIPPED, Shipment, ShipmentEvent, ShipmentLi
 from .models import ZERO, Order, OrderEmail, OrderLine, OrderStatus, OrderStatusChange
 
 
-def _with_details(queryset: QuerySet) -> QuerySet:
+def _with_details(queryset: QuerySet[Order]) -> QuerySet[Order]:
     """The order with its method, lines, history and shipments (each with its lines and
     events): a fixed number of queries however many shipments it has."""
     return queryset.select_related("shipping_method").prefetch_related(
@@ -40,7 +41,7 @@ def _with_details(queryset: QuerySet) -> QuerySet:
     )
 
 
-def orders_for_customer(*, user: User) -> QuerySet:
+def orders_for_customer(*, user: User) -> QuerySet[Order]:
     """The customer's orders, newest first, each with its item count: one query per page."""
     return (
         Order.objects.filter(customer=user)
@@ -49,7 +50,7 @@ def orders_for_customer(*, user: User) -> QuerySet:
     )
 
 
-def order_detail(*, queryset: QuerySet | None = None, **lookup) -> Order:
+def order_detail(*, queryset: QuerySet[Order] | None = None, **lookup: Any) -> Order:
     """One order with its lines and status history prefetched, or 404."""
     return get_object_or_404(_with_details(queryset if queryset is not None else Order.objects.all()), **lookup)
 
@@ -91,14 +92,14 @@ def buyer_has_ordered(*, customer: User | None, email: str, exclude_order_id: in
 # --- pending work (core.jobs) ------------------------------------------------------------------
 
 
-def order_emails_overdue(cutoff) -> QuerySet:
+def order_emails_overdue(cutoff: datetime) -> QuerySet[OrderEmail]:
     """Order e-mails recorded before `cutoff` and not sent (their task was lost), from the last
     JOBS_MAX_AGE_DAYS only: an e-mail older than that is news nobody wants any more."""
     oldest = timezone.now() - timedelta(days=settings.JOBS_MAX_AGE_DAYS)
     return OrderEmail.objects.filter(sent_at__isnull=True, created_at__lt=cutoff, created_at__gte=oldest)
 
 
-def orders_paid_without_shipments(cutoff) -> QuerySet:
+def orders_paid_without_shipments(cutoff: datetime) -> QuerySet[Order]:
     """Paid orders (before `cutoff`) still waiting for their stock to be taken and their shipments
     created: the stock was not there when the payment arrived. Only orders with goods: an order of
     gift cards only has nothing to ship and is never waiting."""
@@ -137,7 +138,7 @@ def sold_order(prefix: str = "") -> Q:
     return Q(**{f"{prefix}paid_at__isnull": False}) & ~Q(**{f"{prefix}status": OrderStatus.CANCELLED})
 
 
-def orders_sold() -> QuerySet:
+def orders_sold() -> QuerySet[Order]:
     """Orders with goods sold (an order of gift cards only has no goods lines: it sold none)."""
     return Order.objects.filter(sold_order(), Exists(OrderLine.objects.filter(order=OuterRef("pk"))))
 

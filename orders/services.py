@@ -28,9 +28,11 @@ raises undoes the whole change.
 """
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -50,6 +52,7 @@ from accounts.validators import (
     validate_legal_name,
     validate_ruc,
 )
+from catalog.models import Kit, Variant
 from core.actors import signed_in
 from core.counters import counter_next
 from core.idempotency import Owner, first_result
@@ -68,7 +71,7 @@ from inventory import services as inventory_services
 from inventory.exceptions import InventoryError
 from promotions.services import coupon_release
 from shipping.exceptions import ShipmentError
-from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, ShipmentStatus, ShippingMethod
+from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, Shipment, ShipmentStatus, ShippingMethod
 from shipping.services import shipments_cancel_for_order, shipments_create_for_order, shipments_stop_unshipped
 
 from . import enqueue, ports
@@ -126,24 +129,26 @@ class OrderLineData:
     automatic_discount_name: str = ""
     offer_discount_name: str = ""
     kit_discount_percent: Decimal = ZERO
-    offer_terms: dict = field(default_factory=dict)  # the quantity offer as it was (promotions.stacking.terms_snapshot)
+    offer_terms: dict[str, Any] = field(
+        default_factory=dict
+    )  # the quantity offer as it was (promotions.stacking.terms_snapshot)
 
     @classmethod
     def from_variant(
         cls,
-        variant,
+        variant: Variant,
         *,
         quantity: int,
         unit_price: Decimal | None = None,
         discount: Decimal = ZERO,
-        kit=None,
+        kit: Kit | None = None,
         automatic_discount: Decimal = ZERO,
         kit_discount: Decimal = ZERO,
         coupon_discount: Decimal = ZERO,
         automatic_discount_name: str = "",
         offer_discount: Decimal = ZERO,
         offer_discount_name: str = "",
-        offer_terms: dict | None = None,
+        offer_terms: dict[str, Any] | None = None,
     ) -> "OrderLineData":
         """Snapshot a Variant (its product and option values preferably prefetched)."""
         product = variant.product
@@ -174,14 +179,14 @@ class OrderLineData:
         return Decimal(self.unit_price) * self.quantity - Decimal(self.discount)
 
 
-def address_snapshot(address: Address) -> dict:
+def address_snapshot(address: Address) -> dict[str, str]:
     """The JSON an order keeps of a saved address: it must not change when the address does."""
     snapshot = {name: getattr(address, name) for name in ADDRESS_FIELDS if name != "label"}
     snapshot["department_name"] = address.get_department_display()
     return snapshot
 
 
-def _clean_address(data: dict, *, field: str) -> dict:
+def _clean_address(data: dict[str, Any], *, field: str) -> dict[str, str]:
     if not isinstance(data, dict):
         raise ValidationError({field: _("The address is missing.")})
     snapshot = {key: str(data[key]).strip() for key in ADDRESS_KEYS if data.get(key) not in (None, "")}
@@ -239,7 +244,7 @@ def _check_lines(lines: list[OrderLineData]) -> None:
             raise ValidationError(_("Prices and discounts are in soles with at most two decimals."))
 
 
-def order_number_day(now=None) -> date:
+def order_number_day(now: datetime | None = None) -> date:
     return timezone.localtime(now or timezone.now(), LIMA).date()
 
 
@@ -256,7 +261,7 @@ def order_number_next(*, day: date) -> str:
     return f"PED-{day:%Y%m%d}-{last:04d}"
 
 
-def _record_change(*, order: Order, from_status: str, to_status: str, actor, note: str) -> None:
+def _record_change(*, order: Order, from_status: str, to_status: str, actor: User | None, note: str) -> None:
     OrderStatusChange.objects.create(
         order=order,
         from_status=from_status,
@@ -277,7 +282,7 @@ def order_lock(order_id: int) -> Order:
     return Order.objects.select_for_update().get(pk=order_id)
 
 
-def _clean_amounts(shipping_total, discount_total) -> tuple[Decimal, Decimal]:
+def _clean_amounts(shipping_total: Decimal | int | str, discount_total: Decimal | int | str) -> tuple[Decimal, Decimal]:
     shipping_total, discount_total = Decimal(shipping_total), Decimal(discount_total)
     if shipping_total < 0 or discount_total < 0:
         raise ValidationError(_("Shipping and discount cannot be negative."))
@@ -310,14 +315,14 @@ def _check_receipt_buyer(totals: _Totals, document: str) -> None:
         raise ValidationError({"customer_document": anonymous_receipt_refusal()})
 
 
-def _check_shipping_method(shipping_method_id) -> None:
+def _check_shipping_method(shipping_method_id: object) -> None:
     if shipping_method_id is None:
         return
     if not isinstance(shipping_method_id, int) or not ShippingMethod.objects.filter(pk=shipping_method_id).exists():
         raise ValidationError({"shipping_method_id": _("Choose a shipping method from the list.")})
 
 
-def _order_insert(*, order: Order, lines: list[OrderLineData], actor) -> Order:
+def _order_insert(*, order: Order, lines: list[OrderLineData], actor: User | None) -> Order:
     """The order row, its lines and its first status change (the caller's savepoint)."""
     order.number = order_number_next(day=order_number_day())
     order.save(force_insert=True)
@@ -357,8 +362,8 @@ def order_create(
     customer: User | None,
     email: str,
     lines: list[OrderLineData],
-    shipping_address: dict,
-    billing_address: dict,
+    shipping_address: dict[str, Any],
+    billing_address: dict[str, Any],
     shipping_method_id: int | None,
     shipping_method_name: str,
     shipping_total: Decimal,
@@ -401,8 +406,12 @@ def order_create(
     _check_receipt_buyer(totals, document)
     _check_shipping_method(shipping_method_id)
 
-    replay = {"key": idempotency_key, "owner": Owner.of(customer, email=email), "refusal": IdempotencyConflict()}
-    if (first := first_result(Order.objects, **replay)) is not None:
+    replay: _Replay = {
+        "key": idempotency_key,
+        "owner": Owner.of(customer, email=email),
+        "refusal": IdempotencyConflict(),
+    }
+    if (first := first_result(Order.objects.all(), **replay)) is not None:
         return first
     order = Order(
         customer=customer,
@@ -445,8 +454,12 @@ def order_create_for_gift_cards(
     if not cards or len(cards) > GIFT_CARDS_PER_ORDER:
         raise ValidationError(_("An order sells from 1 to %(max)d gift cards.") % {"max": GIFT_CARDS_PER_ORDER})
     total = sum((card.amount for card in cards), ZERO)
-    replay = {"key": idempotency_key, "owner": Owner.of(customer, email=email), "refusal": IdempotencyConflict()}
-    if (first := first_result(Order.objects, **replay)) is not None:
+    replay: _Replay = {
+        "key": idempotency_key,
+        "owner": Owner.of(customer, email=email),
+        "refusal": IdempotencyConflict(),
+    }
+    if (first := first_result(Order.objects.all(), **replay)) is not None:
         return first
     order = Order(
         customer=customer, email=email, gift_cards_total=total, total=total, idempotency_key=idempotency_key or None
@@ -459,7 +472,15 @@ def order_create_for_gift_cards(
     return _order_insert_once(order=order, replay=replay, insert=insert)
 
 
-def _order_insert_once(*, order: Order, replay: dict, insert) -> Order:
+class _Replay(TypedDict):
+    """How a keyed submission finds the order an earlier one created (core.idempotency.first_result)."""
+
+    key: str | None
+    owner: Owner
+    refusal: Exception
+
+
+def _order_insert_once(*, order: Order, replay: _Replay, insert: Callable[[], object]) -> Order:
     """Run insert (the new order's rows) in a savepoint and enqueue its confirmation; when a
     concurrent submission with the same key won the unique constraint, only the savepoint rolls
     back (its order number is the tolerated gap) and the first order is returned."""
@@ -467,7 +488,7 @@ def _order_insert_once(*, order: Order, replay: dict, insert) -> Order:
         with transaction.atomic():
             insert()
     except IntegrityError:
-        if (first := first_result(Order.objects, **replay)) is not None:
+        if (first := first_result(Order.objects.all(), **replay)) is not None:
             return first
         raise
     order.replayed = False
@@ -492,7 +513,7 @@ def order_email_claim(*, email_id: int) -> Stamp:
     return Stamp(OrderEmail.objects.filter(pk=email_id), field="sent_at")
 
 
-def _transition(*, order: Order, to_status: str, actor, note: str) -> tuple[Order, str]:
+def _transition(*, order: Order, to_status: str, actor: User | None, note: str) -> tuple[Order, str]:
     """Change the status of a locked order, or raise InvalidTransition."""
     previous = order.status
     if not order.can_transition_to(to_status):
@@ -580,7 +601,7 @@ def has_taxed_sale(order: Order) -> bool:
     return order.total > order.gift_cards_total
 
 
-def _take_stock_and_create_shipments(*, order: Order, actor) -> bool:
+def _take_stock_and_create_shipments(*, order: Order, actor: User | None) -> bool:
     """Sell the order's units and create its shipments; False (order flagged) if the stock
     could not be taken. The order must be locked by the caller."""
     lines: dict[int, int] = {}
@@ -622,13 +643,14 @@ def order_fulfilment_retry(*, order: Order, actor: User | None = None) -> Order:
     return order
 
 
-def order_follow_shipments(*, order: Order, shipment=None, actor: User | None = None) -> Order:
+def order_follow_shipments(*, order: Order, shipment: Shipment | None = None, actor: User | None = None) -> Order:
     """A shipment of this order moved (shipping.services, order row locked): the order becomes
     partially shipped, shipped or delivered as its legs say, and the shopper hears about the
     leg that shipped, is ready for pickup or was delivered."""
     statuses = [
         status for status in order.shipments.values_list("status", flat=True) if status != ShipmentStatus.CANCELLED
     ]
+    target: str
     if statuses and all(status == ShipmentStatus.DELIVERED for status in statuses):
         target = OrderStatus.DELIVERED
     elif statuses and all(status in LEFT_WAREHOUSE for status in statuses):
@@ -638,20 +660,22 @@ def order_follow_shipments(*, order: Order, shipment=None, actor: User | None = 
     else:
         target = order.status
     # One step at a time through the allowed table (paid → shipped → delivered).
-    path = {
+    steps: dict[str, list[str]] = {
         OrderStatus.PARTIALLY_SHIPPED: [OrderStatus.PARTIALLY_SHIPPED],
         OrderStatus.SHIPPED: [OrderStatus.SHIPPED],
         OrderStatus.DELIVERED: [OrderStatus.SHIPPED, OrderStatus.DELIVERED],
-    }.get(target, [])
+    }
+    path = steps.get(target, [])
     for status in path:
         if order.status != status and order.can_transition_to(status):
             _transition(order=order, to_status=status, actor=actor, note=getattr(shipment, "reference", ""))
     if shipment is not None:
-        kind = {
+        emails: dict[str, str] = {
             ShipmentStatus.SHIPPED: OrderEmailKind.SHIPPED,
             ShipmentStatus.READY_FOR_PICKUP: OrderEmailKind.READY_FOR_PICKUP,
             ShipmentStatus.DELIVERED: OrderEmailKind.DELIVERED,
-        }.get(shipment.status)
+        }
+        kind = emails.get(shipment.status)
         if kind:
             order_email_enqueue(order=order, kind=kind, reference=str(shipment.pk))
     return order
@@ -673,7 +697,7 @@ def order_flag_for_attention(*, order: Order, note: str) -> Order:
         return order
 
 
-def _cancel_locked(*, order: Order, actor, reason: str, by_customer: bool, unpaid: bool = False) -> Order:
+def _cancel_locked(*, order: Order, actor: User | None, reason: str, by_customer: bool, unpaid: bool = False) -> Order:
     if order.status not in CANCELLABLE_STATUSES:
         if order.status == OrderStatus.CANCELLED:
             raise CancelNotAllowed(_("Order %(number)s is already cancelled.") % {"number": order.number})
@@ -751,7 +775,7 @@ def order_cancel(*, order: Order, actor: User | None, reason: str, by_customer: 
     return _cancel_locked(order=_lock(order), actor=actor, reason=reason, by_customer=by_customer)
 
 
-def order_payment_overdue(order: Order, *, now=None) -> bool:
+def order_payment_overdue(order: Order, *, now: datetime | None = None) -> bool:
     """Whether an order still awaiting payment is past its payment window (ORDER_PAYMENT_TIMEOUT_MINUTES
     site setting): it can no longer be paid, whether or not the scheduled cancellation has run yet."""
     if order.status != OrderStatus.PENDING_PAYMENT:
@@ -764,7 +788,7 @@ def _unpaid_reason() -> str:
 
 
 @transaction.atomic
-def order_expire_if_overdue(*, order: Order, now=None) -> Order:
+def order_expire_if_overdue(*, order: Order, now: datetime | None = None) -> Order:
     """Cancel an unpaid order past its payment window now, as the scheduled job would (its holds
     released, its coupon given back, the shopper told): correctness does not wait for the scheduler.
     Pages, payment starts and gateway notifications call it when they touch an order. Returns the
@@ -777,7 +801,7 @@ def order_expire_if_overdue(*, order: Order, now=None) -> Order:
     return order
 
 
-def orders_expire_overdue(*, orders) -> int:
+def orders_expire_overdue(*, orders: Iterable[Order]) -> int:
     """Expire the orders among these (a page of a customer's list) that are past their payment
     window, as order_expire_if_overdue does for one; returns how many (no query when none)."""
     overdue = [order for order in orders if order_payment_overdue(order)]
@@ -858,7 +882,9 @@ def order_refunded_in_full(*, order: Order, from_gateway: bool) -> Order:
         return order
 
 
-def order_stop_shipping_for_refund(*, order: Order, reason: str, actor: User | None = None, requested_at=None) -> Order:
+def order_stop_shipping_for_refund(
+    *, order: Order, reason: str, actor: User | None = None, requested_at: datetime | None = None
+) -> Order:
     """Everything paid for this order goes back (a refund in full being approved, or made at the
     gateway), so what has not left the warehouse must not ship; the order row is locked by the
     caller and all of this happens in its transaction, before the warehouse can ship a leg:
@@ -922,6 +948,6 @@ def order_note_add(*, order: Order, author: User | None, text: str, visible_to_c
             % {"max": ORDER_NOTE_MAX_LENGTH, "count": len(text)}
         )
     note = OrderNote(order=order, author=signed_in(author), text=text, visible_to_customer=visible_to_customer)
-    note._history_user = note.author  # the audit's "who", also outside a request (demo, shell)
+    note._history_user = note.author  # type: ignore[attr-defined]  # simple-history's "who", also outside a request
     note.save()
     return note
