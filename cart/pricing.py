@@ -283,6 +283,14 @@ class CartVariantExtras(TypedDict):
     product_price_reveal_at: datetime | None
 
 
+class GiftEarningExtras(TypedDict):
+    """What gifts_earned reads with each variant: its product's running quantity offer, and the
+    launch that keeps its price secret."""
+
+    quantity_offer_id: int | None
+    price_reveal_at: datetime | None
+
+
 def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[Variant, CartVariantExtras]]":
     """Variants with what a cart line shows, in three queries whatever their number."""
     first_images = Prefetch(
@@ -520,15 +528,16 @@ def gifts_earned(quantities: dict[LineKey, int]) -> dict[int, GiftDue]:
     loose = {key: quantity for key, quantity in quantities.items() if not key.kit_id and quantity > 0}
     if not loose:
         return {}
-    variants = {
-        variant.pk: variant
-        for variant in Variant.objects.filter(pk__in={key.variant_id for key in loose})
+    found = (
+        Variant.objects.filter(pk__in={key.variant_id for key in loose})
         .annotate(
             **live_quantity_offer_annotation("product_id"), price_reveal_at=launch_awaited(OuterRef("product_id"))
         )
         .select_related("product")
         .only("pk", "price_modifier", "product__base_price")
-    }
+    )
+    # Annotations spread from a dict, which the checker cannot read.
+    variants = {variant.pk: variant for variant in cast("QuerySet[WithAnnotations[Variant, GiftEarningExtras]]", found)}
     lines = [
         CartLine(key=key, variant=variants[key.variant_id], quantity=quantity)
         for key, quantity in sorted(loose.items())

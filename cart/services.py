@@ -38,9 +38,9 @@ from .pricing import GiftDue, gifts_earned
 from .store import GIFT_REFUSED, GIFT_SEEN, CartSnapshot, LineKey, cart_store
 
 if TYPE_CHECKING:
-    # The plugin reads _User as the project's user model (accounts sits beside cart, not below it).
-    from django.contrib.auth.models import _User
     from django_stubs_ext import WithAnnotations
+
+    from core.actors import AuthUser  # the user model, which cart (not above accounts) cannot import
 
 # More than this in one line is a typo or a reseller; the product's own limit is lower anyway.
 MAX_LINE_QUANTITY = 99
@@ -53,11 +53,11 @@ class CartError(Exception):
 @dataclass(frozen=True)
 class Cart:
     id: str
-    customer: "_User | None" = None  # the signed-in user, for per-customer limits
+    customer: "AuthUser | None" = None  # the signed-in user, for per-customer limits
     coupon_code: str = ""  # the code the shopper applied (kept in the session), priced with the cart
 
 
-def user_cart(user: "_User") -> Cart:
+def user_cart(user: "AuthUser") -> Cart:
     """A signed-in customer's one active cart, the same on every device."""
     return Cart(id=f"user-{user.pk}", customer=user)
 

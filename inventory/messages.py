@@ -35,11 +35,11 @@ def stock_shortage_message(variant: Variant, *, available: int, at_checkout: boo
 
 def insufficient_stock_message(error: InsufficientStock, *, at_checkout: bool = False) -> str:
     """stock_shortage_message for a refused hold: the variant it names, read with its options."""
+    variant_id = error.params.get("variant_id")
     variant = (
-        Variant.objects.select_related("product")
-        .prefetch_related("option_values")
-        .filter(pk=error.params.get("variant_id"))
-        .first()
+        Variant.objects.select_related("product").prefetch_related("option_values").filter(pk=variant_id).first()
+        if variant_id is not None
+        else None
     )
     available = error.params.get("available", 0)
     if variant is None:  # deleted meanwhile: what the error itself says is all there is

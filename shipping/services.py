@@ -14,7 +14,7 @@ and the second sees the first one's result.
 
 from collections import defaultdict
 from datetime import date, datetime
-from typing import Any, Protocol, TypeAlias
+from typing import Protocol, TypeAlias
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,10 +41,8 @@ from .models import (
     ShipmentStatus,
     ShippingMethod,
 )
+from .ports import OrderRow
 
-# orders.Order, which shipping cannot name (it sits below orders; shipping/ports.py): what shipping
-# reads of it is listed on ports.order_lock. The plugin still types Shipment.order as the model.
-OrderRow: TypeAlias = Any
 # What one warehouse's leg carries: {(order line id, bundle part id or None): units}.
 LegUnits: TypeAlias = dict[tuple[int, int | None], int]
 
