@@ -10,12 +10,13 @@ test_every_page_layer_and_late_or_service_told_model_is_walked; add a write here
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -60,7 +61,6 @@ class Write:
     shows: Callable[[SimpleNamespace], str]  # the new value, as the page shows it
     gone: bool = False  # the write removes `shows` from the pages instead
     prepare: Callable[[SimpleNamespace], None] | None = None  # before the pages are first rendered
-    before: Callable[[SimpleNamespace], str] | None = field(default=None)  # the old value, shown before
 
 
 @pytest.fixture
@@ -429,7 +429,7 @@ def test_every_page_layer_and_late_or_service_told_model_is_walked():
     shown_late = {
         model._meta.label
         for app_label in cache_layers.PAGE_DATA_APPS
-        for model in __import__("django.apps").apps.apps.get_app_config(app_label).get_models()
+        for model in apps.get_app_config(app_label).get_models()
         if any(cache_layers.staleness(page.name, model._meta.label) for page in cache_layers.page_layers())
     }
     assert not (told_by_services | shown_late) - walked_models, "walk a write of each of these"
