@@ -193,7 +193,8 @@ LAYERS: tuple[Layer, ...] = (
         module="catalog.selectors",
         holds="the home page's rows; a product page's product, variants, pictures, bundle parts and related "
         "products (no stock)",
-        key="catalog:facets:{sha1(home|product:{slug}…)}, and a copy in the process",
+        key="catalog:facets:{sha1(home:{rows shape}|) or sha1(product-page:{rows shape}|{slug})}, and a copy in the "
+        "process",
         ends="the catalog version changes; a collection (home: a banner) starts or ends; 5 minutes old",
         stale_seconds=300,
         # A discount shows through the product's promo_percent and promo_amount (discount_prices_sync).

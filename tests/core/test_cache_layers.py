@@ -194,3 +194,10 @@ def test_the_docs_tables_are_the_registry(marker, table):
     found = re.search(rf"<!-- cache-layers:{marker} -->\n(.*?)\n<!-- /cache-layers:{marker} -->", page, re.S)
     assert found, f"docs/caching.md has no cache-layers:{marker} markers"
     assert found.group(1) == table(), "print the tables again (docs/caching.md says how)"
+
+
+def test_every_key_a_request_reads_with_the_others_is_a_declared_layer_s():
+    from core import request_reads
+
+    keys = " ".join(found.key for found in LAYERS)
+    assert request_reads._KEYS and all(key in keys for key in request_reads._KEYS)
