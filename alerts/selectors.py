@@ -1,7 +1,11 @@
 """Reads of alerts that the services, the admin and the template tag share."""
 
+from collections.abc import Iterable
+from typing import cast
+
 from django.db.models import Count, DecimalField, Min, OuterRef, Q, QuerySet, Subquery
 
+from accounts.models import User
 from inventory.selectors import availability_by_variant, bundle_availability
 from legal.models import Consent, ConsentKind
 from legal.selectors import marketing_opted_in
@@ -12,7 +16,7 @@ from .models import CartReminder, StockAlert, VariantDemand
 WAITING = Q(status=StockAlert.Status.ACTIVE, notified_at__isnull=True)
 
 
-def units_available(variant_ids) -> dict[int, int]:
+def units_available(variant_ids: Iterable[int]) -> dict[int, int]:
     """Units for sale now per variant id (a bundle's from its parts), as the cart counts them."""
     ids = list(variant_ids)
     available = availability_by_variant(ids)
@@ -34,7 +38,7 @@ def variants_waiting_for_stock() -> list[int]:
 def demand_per_variant() -> QuerySet[VariantDemand]:
     """Each variant someone waits for, with how many wait and since when (purchasing's list)."""
     waiting = Q(stock_alerts__status=StockAlert.Status.ACTIVE, stock_alerts__notified_at__isnull=True)
-    return (
+    demand = (
         VariantDemand.objects.select_related("product")
         .annotate(
             waiting=Count("stock_alerts", filter=waiting),
@@ -43,9 +47,11 @@ def demand_per_variant() -> QuerySet[VariantDemand]:
         )
         .filter(waiting__gt=0)
     )
+    # The rows are VariantDemand (a proxy); the stubs type the manager it inherits as Variant's.
+    return cast(QuerySet[VariantDemand], demand)
 
 
-def marketing_consented(*, user=None, email: str = "") -> bool:
+def marketing_consented(*, user: User | None = None, email: str = "") -> bool:
     """Whether this customer (or this guest's address) agreed to marketing e-mails: the latest row
     decides, as on the account's privacy page."""
     if user is not None:
@@ -58,7 +64,7 @@ def marketing_consented(*, user=None, email: str = "") -> bool:
     return bool(latest and latest.granted)
 
 
-def last_order_id(*, user=None, email: str = "") -> int:
+def last_order_id(*, user: User | None = None, email: str = "") -> int:
     """The owner's latest order (a guest's: by e-mail), 0 when none: a cart after it is a new cart."""
     orders = (
         Order.objects.filter(customer=user)

@@ -11,7 +11,8 @@ an order placed since the cart was last touched stops its reminder too."""
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TypedDict
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -21,7 +22,7 @@ from accounts.models import User
 from cart.models import CartClient, CartContact
 from cart.pricing import price_cart
 from cart.services import Cart, cart_merge
-from cart.store import cart_store
+from cart.store import LineKey, cart_store
 from core.once import Insert, send_once
 from core.site_settings import site_setting
 from orders.models import Order
@@ -53,11 +54,20 @@ def _owner(cart_key: str) -> Owner | None:
     return Owner(user=None, email=contact.email) if contact is not None else None
 
 
-def _snapshot(lines) -> tuple[list[dict], int]:
+class ReminderRow(TypedDict):
+    """One line as the reminder e-mail shows it (kept in CartReminder.lines)."""
+
+    name: str
+    quantity: int
+    total: str | None  # None: the price is still secret
+    url: str
+
+
+def _snapshot(lines: dict[LineKey, int]) -> tuple[list[ReminderRow], int]:
     """The cart's lines as the e-mail shows them: no price for a product whose price is still
     secret (it awaits its launch), as the cart page shows none."""
     summary = price_cart(lines)
-    rows = [
+    rows: list[ReminderRow] = [
         {
             "name": line.variant.shopper_name,
             "quantity": line.quantity,
@@ -78,7 +88,7 @@ def _snapshot(lines) -> tuple[list[dict], int]:
     return rows, sum(row["quantity"] for row in rows)
 
 
-def _candidates(idle_hours: int, now) -> list[str]:
+def _candidates(idle_hours: int, now: datetime) -> list[str]:
     reminded = CartReminder.objects.filter(cart_key=OuterRef("cart_key"), sent_at__gte=OuterRef("seen_at"))
     return list(
         CartClient.objects.filter(
@@ -90,13 +100,15 @@ def _candidates(idle_hours: int, now) -> list[str]:
     )
 
 
-def _remind(cart_key: str, idle_hours: int, now) -> bool:
+def _remind(cart_key: str, idle_hours: int, now: datetime) -> bool:
     owner = _owner(cart_key)
     if owner is None or not marketing_consented(user=owner.user, email=owner.email):
         return False
     store = cart_store()
     idle = store.idle_seconds(cart_key)
-    lines = store.lines(cart_key) if idle is not None and idle >= idle_hours * 3600 else {}
+    if idle is None or idle < idle_hours * 3600:
+        return False
+    lines = store.lines(cart_key)
     if not lines:
         return False
     after = last_order_id(user=owner.user, email=owner.email)
@@ -120,7 +132,7 @@ def _remind(cart_key: str, idle_hours: int, now) -> bool:
     return send_once(claim=claim, send=lambda: emails.send_cart_reminder(reminder=claim.row))
 
 
-def cart_reminders_send_due(*, idle_hours: int | None = None, now=None) -> int:
+def cart_reminders_send_due(*, idle_hours: int | None = None, now: datetime | None = None) -> int:
     """Remind every cart due; returns e-mails sent. A failed e-mail is tried again next run."""
     idle_hours = site_setting("CART_REMINDER_HOURS") if idle_hours is None else idle_hours
     now = now or timezone.now()

@@ -9,8 +9,10 @@ announce the same units twice. Those runs take the variant's waiting rows under 
 after the other. A launch alert is e-mailed once when the drop starts."""
 
 import logging
+from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,12 +21,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cart.services import CartError, check_sellable, variants_with_sale_window
+from accounts.models import User
+from cart.services import CartError, SaleWindow, check_sellable, variants_with_sale_window
+from catalog.models import Variant
+from core.actors import signed_in
 from core.once import Stamp, send_once
 
 from .. import emails, enqueue, tokens
 from ..models import StockAlert
 from ..selectors import WAITING, units_available, variants_waiting_for_stock, waiting_alerts
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from core.actors import AnyUser
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +46,7 @@ class AlertError(Exception):
     """A refusal with the message to show the shopper; nothing was written."""
 
 
-def _clean_email(raw) -> str:
+def _clean_email(raw: object) -> str:
     email = str(raw or "").strip().lower()[:254]
     try:
         validate_email(email)
@@ -45,7 +55,7 @@ def _clean_email(raw) -> str:
     return email
 
 
-def _alert_kind(variant) -> str:
+def _alert_kind(variant: "WithAnnotations[Variant, SaleWindow]") -> str:
     """A launch alert before the drop starts; else a back-in-stock alert, for a sold-out option only."""
     if variant.upcoming_drop_start is not None and not variant.in_live_collection:
         return StockAlert.Kind.LAUNCH
@@ -58,7 +68,7 @@ def _alert_kind(variant) -> str:
     return StockAlert.Kind.RESTOCK
 
 
-def stock_alert_request(*, variant_id, email, user=None) -> StockAlert:
+def stock_alert_request(*, variant_id: int | str, email: str, user: "AnyUser | None" = None) -> StockAlert:
     """Ask to be told when this variant is back (or launches). Asking again returns the same
     request. A guest's (or another address's) request waits for the e-mailed confirmation."""
     email = _clean_email(email)
@@ -68,7 +78,8 @@ def stock_alert_request(*, variant_id, email, user=None) -> StockAlert:
     if variant is None or not variant.product.is_visible:
         raise AlertError(_("That product does not exist."))
     kind = _alert_kind(variant)
-    own_address = user is not None and user.is_authenticated and user.email.lower() == email
+    account = signed_in(user)
+    own_address = account is not None and account.email.lower() == email
     with transaction.atomic():
         alert = StockAlert.objects.filter(
             variant=variant,
@@ -80,7 +91,7 @@ def stock_alert_request(*, variant_id, email, user=None) -> StockAlert:
             try:
                 with transaction.atomic():
                     alert = StockAlert.objects.create(
-                        variant=variant, kind=kind, email=email, user=user if own_address else None
+                        variant=variant, kind=kind, email=email, user=account if own_address else None
                     )
             except IntegrityError:  # the same request, made a moment ago
                 return StockAlert.objects.get(
@@ -92,11 +103,11 @@ def stock_alert_request(*, variant_id, email, user=None) -> StockAlert:
             if not own_address:
                 enqueue.alert_confirmation_send(alert_id=alert.pk)
         if own_address and alert.status == StockAlert.Status.PENDING:
-            _activate(alert, user=user)
+            _activate(alert, user=account)
     return alert
 
 
-def _activate(alert: StockAlert, *, user=None) -> None:
+def _activate(alert: StockAlert, *, user: User | None = None) -> None:
     alert.status, alert.confirmed_at = StockAlert.Status.ACTIVE, timezone.now()
     alert.user = user or alert.user
     alert.save(update_fields=["status", "confirmed_at", "user"])
@@ -171,7 +182,7 @@ def stock_replenished(*, variant_ids: list[int]) -> None:
         enqueue.back_in_stock_notify(variant_ids=ids)
 
 
-def stock_alerts_notify(*, variant_ids) -> int:
+def stock_alerts_notify(*, variant_ids: Iterable[int]) -> int:
     """Tell the shoppers waiting for these variants that units are back; returns e-mails sent."""
     return sum(_notify_variant(variant_id) for variant_id in sorted(set(variant_ids)))
 
@@ -224,7 +235,7 @@ def stock_alerts_sweep() -> int:
 def launch_alerts_notify() -> int:
     """Each launch alert whose drop has started is e-mailed once; returns e-mails sent."""
     ids = set(StockAlert.objects.filter(WAITING, kind=StockAlert.Kind.LAUNCH).values_list("variant_id", flat=True))
-    launched = {}
+    launched: dict[int, WithAnnotations[Variant, SaleWindow]] = {}
     for variant in variants_with_sale_window(Q(pk__in=ids)):
         try:
             check_sellable(variant)
