@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -35,7 +37,7 @@ class AppendOnlyModel(models.Model):
     def append_only_error(cls) -> Exception:
         return ValidationError(cls.append_only_message)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise self.append_only_error()
         super().save(*args, **kwargs)
