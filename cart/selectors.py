@@ -90,7 +90,9 @@ def kit_priced(page: KitPage) -> CartSummary:
     if extras:
         lines.update({line.variant.pk: line for line in price_kit(kit=page.kit, quantities=extras).lines})
     for item in page.items:
-        item.priced = lines.get(item.chosen.pk) if item.chosen is not None else None
+        # For the kit page's template: catalog declares what kit_page sets on an item, but sits
+        # below cart and cannot name its CartLine.
+        item.priced = lines.get(item.chosen.pk) if item.chosen is not None else None  # type: ignore[attr-defined]
     return summary
 
 

@@ -684,7 +684,8 @@ class StockedProductAdmin(ProductAdmin):
     """The catalog's product admin plus a read-only stock table per variant and warehouse."""
 
     readonly_fields = [*ProductAdmin.readonly_fields, "stock"]
-    fieldsets = (*ProductAdmin.fieldsets, (_("Stock"), {"fields": ("stock",)}))
+    # ProductAdmin's fieldsets are typed as their exact tuple, which one more section cannot match.
+    fieldsets = (*ProductAdmin.fieldsets, (_("Stock"), {"fields": ("stock",)}))  # type: ignore[assignment]
 
     @admin.display(description=_("stock per variant and warehouse"))
     def stock(self, obj):
