@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
+from typing import cast
 
 from django import forms
 from django.utils.formats import date_format
@@ -90,7 +91,7 @@ class ContactForm(forms.Form):
         # again with shipping and discounts.
         self.document_required = cart_total is not None and cart_total > ANONYMOUS_RECEIPT_LIMIT
         if self.document_required:
-            self.fields["document_type"].choices = self.RECEIPTS[1:]
+            cast(forms.ChoiceField, self.fields["document_type"]).choices = self.RECEIPTS[1:]
             self.fields["document_type"].required = True
             self.fields["document"].required = True
             self.fields["document"].help_text = anonymous_receipt_refusal()
@@ -203,9 +204,11 @@ class DetailsForm(ContactForm):
             self._add_saved_address_fields(state)
         self.address_choice = str(self[ADDRESS_CHOICE].value() or "") if saved else NEW_ADDRESS
         self.new_address = self.address_choice == NEW_ADDRESS
-        self.billing_same = bool(data.get("billing_same")) if data is not None else not state.billing
+        self.billing_is_delivery = bool(data.get("billing_same")) if data is not None else not state.billing
         self.shipping_form = self._address_form("shipping", data, state.shipping, bound=bound and self.new_address)
-        self.billing_form = self._address_form("billing", data, state.billing, bound=bound and not self.billing_same)
+        self.billing_form = self._address_form(
+            "billing", data, state.billing, bound=bound and not self.billing_is_delivery
+        )
 
     def _add_saved_address_fields(self, state: CheckoutState) -> None:
         choices = [(str(address.pk), str(address)) for address in self.saved] + [(NEW_ADDRESS, _("Use a new address"))]
@@ -268,7 +271,7 @@ class DetailsForm(ContactForm):
         return address_from_saved(self.chosen) if self.chosen is not None else {}
 
     def is_valid(self) -> bool:
-        used = ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_same))
+        used = ((self.shipping_form, self.new_address), (self.billing_form, not self.billing_is_delivery))
         parts = [form for form, asked in used if asked]
         return super().is_valid() and all(form.is_valid() for form in parts)
 
@@ -280,7 +283,7 @@ class DetailsForm(ContactForm):
             document=cleaned["document"],
             legal_name=cleaned["legal_name"],
             shipping=self.shipping_form.snapshot() if self.new_address else self._saved_snapshot,
-            billing=self.billing_form.snapshot() if not self.billing_same else {},
+            billing=self.billing_form.snapshot() if not self.billing_is_delivery else {},
             accepts_policies=ACCEPT_FIELD in cleaned,
             marketing=bool(cleaned.get(MARKETING_FIELD)),
             save_address=self.new_address and bool(cleaned.get(SAVE_ADDRESS)),
@@ -293,7 +296,7 @@ class DetailsForm(ContactForm):
             "address_choice": self.address_choice,
             "shipping_form": self.shipping_form,
             "billing_form": self.billing_form,
-            "billing_same": self.billing_same,
+            "billing_same": self.billing_is_delivery,
         }
 
 

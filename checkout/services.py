@@ -6,6 +6,7 @@ serve the address), and stock. The cart's holds are given back and the order's u
 held in their place, all or nothing, for the payment window; a line that can no longer be
 had is named and nothing is written."""
 
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -83,7 +84,9 @@ def checkout_details_record(
     state.shipping_method_id = None  # the options depend on the address
 
 
-def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount, total) -> None:
+def checkout_credit_choice(
+    *, state: CheckoutState, customer: User, credit_id: int | str | None, amount: Decimal | str | None, total: Decimal
+) -> None:
     """The shopper applies one of their store credits (all or part of it) to this checkout: the
     choice is checked now and again, under the credit's lock, when the order is placed."""
     credit = next((c for c in usable_credits(user=customer) if str(c.pk) == str(credit_id)), None)
@@ -104,7 +107,7 @@ def checkout_credit_choice(*, state: CheckoutState, customer, credit_id, amount,
     state.credit_amount = str(credit_to_apply(wanted=amount, total=total, balance=credit.balance))
 
 
-def checkout_gift_card_choice(*, state: CheckoutState, code, amount, total) -> None:
+def checkout_gift_card_choice(*, state: CheckoutState, code: str, amount: Decimal | str | None, total: Decimal) -> None:
     """The shopper pays part or all of `total` (what the order still owes after store credit)
     with a gift card's code: checked now (so a wrong code says so at once) and again, under the
     card's lock, when the order is placed. CheckoutError with the shopper's message."""
@@ -112,6 +115,7 @@ def checkout_gift_card_choice(*, state: CheckoutState, code, amount, total) -> N
     card = gift_card_for_code(normalized)
     if (refusal := gift_card_refusal(card)) is not None:
         raise CheckoutError(refusal)
+    assert card is not None and normalized is not None  # found by its code, or refused above
     if amount in (None, "") or not str(amount).strip():
         amount = credit_to_apply(total=total, balance=card.balance)
     else:
@@ -159,7 +163,9 @@ def _check_still_sellable(summary: CartSummary) -> None:
             raise CheckoutError(str(error)) from None
 
 
-def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, customer, guest_order_numbers) -> Order | None:
+def _replayed_order(
+    *, key: str, key_handed: bool, state: CheckoutState, customer: User | None, guest_order_numbers: Collection[str]
+) -> Order | None:
     """The order an earlier submit with this key placed, when it belongs to whoever resubmits:
     the signed-in customer, or the guest whose session was handed the key or the order (its
     session may predate the first submit's answer when that answer was lost). The e-mail is
@@ -169,7 +175,7 @@ def _replayed_order(*, key: str, key_handed: bool, state: CheckoutState, custome
         return key_handed or order.number in guest_order_numbers
 
     return first_result(
-        Order.objects,
+        Order.objects.all(),
         key=key,
         owner=Owner.of(customer, email=state.email, handed=guest_was_handed),
         refusal=CheckoutError(_("This checkout form has expired. Review your order again.")),
@@ -182,8 +188,8 @@ def checkout_place_order(
     state: CheckoutState,
     key: str,
     key_handed: bool,
-    customer=None,
-    guest_order_numbers=(),
+    customer: User | None = None,
+    guest_order_numbers: Collection[str] = (),
     channel: str = OrderChannel.WEB,
     taken_by: User | None = None,
 ) -> Order:
@@ -192,14 +198,13 @@ def checkout_place_order(
     (its cart is empty by now). A key is good once it was handed out with this session's
     review page (key_handed: core.form_keys.form_key_valid). channel and taken_by: an order staff
     take for a customer (checkout.staff_orders), written with the order."""
-    owner = {
-        "key": key,
-        "key_handed": key_handed,
-        "state": state,
-        "customer": customer,
-        "guest_order_numbers": guest_order_numbers,
-    }
-    if (replay := _replayed_order(**owner)) is not None:
+
+    def replayed() -> Order | None:
+        return _replayed_order(
+            key=key, key_handed=key_handed, state=state, customer=customer, guest_order_numbers=guest_order_numbers
+        )
+
+    if (replay := replayed()) is not None:
         return replay
     try:
         return _place(
@@ -212,7 +217,7 @@ def checkout_place_order(
             taken_by=taken_by,
         )
     except CheckoutError:
-        if (replay := _replayed_order(**owner)) is not None:
+        if (replay := replayed()) is not None:
             return replay
         raise
 
@@ -223,7 +228,7 @@ def _place(
     state: CheckoutState,
     key: str,
     key_handed: bool,
-    customer,
+    customer: User | None,
     channel: str = OrderChannel.WEB,
     taken_by: User | None = None,
 ) -> Order:
@@ -313,7 +318,7 @@ def _place(
     return order
 
 
-def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
+def _pay_with_credit(*, order: Order, state: CheckoutState, customer: User | None) -> Order:
     """Spend the store credit the shopper applied (at most the order's total, which may have
     changed since they applied it); an order it covers whole is paid here, without a gateway."""
     if not state.credit_id or not state.credit_amount:
@@ -331,7 +336,7 @@ def _pay_with_credit(*, order: Order, state: CheckoutState, customer) -> Order:
     return order
 
 
-def _pay_with_gift_card(*, order: Order, state: CheckoutState, customer) -> Order:
+def _pay_with_gift_card(*, order: Order, state: CheckoutState, customer: User | None) -> Order:
     """Spend the gift card the shopper applied (at most what the order still owes after store
     credit, which may have changed since they applied it); an order it finishes paying is paid
     here, without a gateway. The card is a means of payment: the order's total and its receipt

@@ -15,8 +15,10 @@ CheckoutError worded for staff ("the customer already has…", not checkout's "y
 have…"), and nothing is written."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -55,6 +57,13 @@ from .forms import ADDRESS_FIELDS, STAFF_ORDER_MAX_LINES, CheckoutAddressForm, S
 from .selectors import unpaid_order
 from .services import CheckoutError, checkout_place_order
 from .state import CheckoutState
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from cart.services import SaleWindow
+
+    SellableVariant = WithAnnotations[Variant, SaleWindow]  # with whether its drop is on (cart)
 
 # The channels staff take orders through (the web store's orders are the shoppers' own).
 STAFF_CHANNELS = (OrderChannel.WHATSAPP, OrderChannel.PHONE)
@@ -104,7 +113,7 @@ class StaffOrderQuote:
 
 
 def _form_errors(form) -> str:
-    parts = []
+    parts: list[str] = []
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         parts.extend(f"{label}: {error}" if label else str(error) for error in errors)
@@ -197,7 +206,7 @@ def staff_order_inputs(
     )
 
 
-def variants_for_skus(skus) -> dict[str, Variant]:
+def variants_for_skus(skus: Iterable[str]) -> dict[str, "SellableVariant"]:
     """{SKU as typed: variant}, a SKU typed in any case: the variant spelled exactly so if there is
     one, else the one whose SKU differs only in case. CheckoutError for a SKU that names none,
     or several (SKUs are unique as written, so "ab-1" and "AB-1" may both exist)."""
@@ -207,21 +216,21 @@ def variants_for_skus(skus) -> dict[str, Variant]:
     return found
 
 
-def _variants_for_skus(skus) -> tuple[dict[str, Variant], list[str]]:
+def _variants_for_skus(skus: Iterable[str]) -> tuple[dict[str, "SellableVariant"], list[str]]:
     """variants_for_skus' answer and the refusals of the SKUs it could not resolve (two queries)."""
     typed = list(dict.fromkeys(skus))
     if not typed:
         return {}, []
     exact = {variant.sku: variant for variant in variants_with_sale_window(Q(sku__in=typed))}
     loose_wanted = [sku for sku in typed if sku not in exact]
-    loose: dict[str, list[Variant]] = {}
+    loose: dict[str, list[SellableVariant]] = {}
     if loose_wanted:
         any_case = Q()
         for sku in loose_wanted:
             any_case |= Q(sku__iexact=sku)
         for variant in variants_with_sale_window(any_case).order_by("sku"):
             loose.setdefault(variant.sku.upper(), []).append(variant)
-    found: dict[str, Variant] = {}
+    found: dict[str, SellableVariant] = {}
     refusals: list[str] = []
     for sku in typed:
         matches = [exact[sku]] if sku in exact else loose.get(sku.upper(), [])
@@ -275,7 +284,7 @@ def _limit_message(refusal: PurchaseLimitExceeded) -> str:
         Reservation.objects.active()
         .filter(
             order_id__in=unpaid_ids,
-            stock_level__variant__product_id=params.get("product_id"),
+            stock_level__variant__product_id=params["product_id"],  # every raiser names it
         )
         .aggregate(units=Sum("quantity"))["units"]
         or 0
@@ -303,7 +312,7 @@ def _limit_message(refusal: PurchaseLimitExceeded) -> str:
 
 def _shortage_message(refusal: InsufficientStock) -> str:
     params = refusal.params
-    variant = Variant.objects.select_related("product").filter(pk=params.get("variant_id")).first()
+    variant = Variant.objects.select_related("product").filter(pk=params["variant_id"]).first()  # always named
     name = variant.product.name if variant else params.get("sku", "")
     sku = variant.sku if variant else params.get("sku", "")
     available = params.get("available", 0)
@@ -421,7 +430,7 @@ def staff_order_place(
         coupon_code=coupon_code,
     )
     replay = first_result(
-        Order.objects,
+        Order.objects.all(),
         key=key,
         owner=Owner.of(inputs.customer, email=inputs.state.email),
         about={"taken_by_id": taken_by.pk},

@@ -83,7 +83,7 @@ def refund_request(
     """Support asks for a refund of a completed payment; nothing reaches the gateway yet. The
     same key returns the refund it first created (a double click, a refresh, a replay)."""
     about, refusal = {"payment_id": payment.pk}, PaymentError(_("This form was already used for another payment."))
-    if (first := first_result(Refund.objects, key=idempotency_key, about=about, refusal=refusal)) is not None:
+    if (first := first_result(Refund.objects.all(), key=idempotency_key, about=about, refusal=refusal)) is not None:
         return first
     amount = _amount(amount)
     reason = (reason or "").strip()
@@ -95,7 +95,7 @@ def refund_request(
         order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         # Under the payment's lock, so two submissions with one key cannot both pass the check above.
-        if (first := first_result(Refund.objects, key=idempotency_key, about=about, refusal=refusal)) is not None:
+        if (first := first_result(Refund.objects.all(), key=idempotency_key, about=about, refusal=refusal)) is not None:
             return first
         if payment.status != Payment.Status.SUCCEEDED:
             raise PaymentError(_("Only a completed payment can be refunded."))
