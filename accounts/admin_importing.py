@@ -5,6 +5,7 @@ preview names each bad row); a seller imports and exports only their own rows: l
 outside their rows fail as "not found" and rows of other sellers are refused."""
 
 from decimal import InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -23,12 +24,15 @@ from import_export.widgets import DecimalWidget, ForeignKeyWidget, IntegerWidget
 
 from .admin_scoping import NO_ROWS, seller_scope
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ScopedForeignKeyWidget(ForeignKeyWidget):
     """A foreign key by a natural key (slug, SKU, code), looked up only among the rows the
     importing user may use; an unknown value is a row error that names it."""
 
-    def __init__(self, model, field, *, label: str, scope=None):
+    def __init__(self, model, field, *, label: "StrOrPromise", scope=None):
         super().__init__(model, field)
         self.label, self.scope = label, scope
 

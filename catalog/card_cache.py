@@ -10,9 +10,11 @@ cards otherwise)."""
 import hashlib
 import re
 from functools import cache as memoize
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.backends.django import Template
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
@@ -50,7 +52,7 @@ def _loaded_version() -> str:
 def _sources(name: str, template) -> str:
     source = getattr(template, "source", "")
     included = [found for found in INCLUDE.findall(source) if found != name]
-    return source + "".join(_sources(found, get_template(found).template) for found in included)
+    return source + "".join(_sources(found, cast(Template, get_template(found)).template) for found in included)
 
 
 @memoize

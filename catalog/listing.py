@@ -7,6 +7,7 @@ Filters live in the query string so a filtered page can be shared: `brand` (repe
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TypedDict
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -203,6 +204,13 @@ class PriceFacet:
     low: Decimal | None
     high: Decimal | None
     buckets: list[dict]
+
+
+class _Facets(TypedDict):
+    brand_facet: Facet | None
+    stock_facet: Facet | None
+    rating_facet: Facet | None
+    option_facets: list[Facet]
 
 
 @dataclass
@@ -406,7 +414,7 @@ def _page_links(page, params: ListingParams, extra) -> list[dict]:
     if page.paginator.num_pages <= 1:
         return []
     numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    links = []
+    links: list[dict[str, object]] = []
     for number in numbers:
         if number == page.paginator.ELLIPSIS:
             links.append({"ellipsis": True})
@@ -476,14 +484,16 @@ def build_listing(
         )
     filtered = apply_filters(base, params, tree)
     order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]
-    rows = card_queryset(filtered.order_by(*order)).only(*CARD_FIELDS)
+    queryset = card_queryset(filtered.order_by(*order)).only(*CARD_FIELDS)
+    rows: QuerySet | RankedRows = queryset
     if ordering is not None and scope is not None and params.sort == "relevance" and not params.is_filtered():
         # A search as typed: its ranking is the same for every shopper until the catalog changes.
         ranked = listing_cache.get_or_compute(
             scope, "ranked", lambda: list(base.order_by(*ordering).values_list("pk", flat=True)[:MAX_RANKED])
         )
-        rows = RankedRows(ranked, rows)
-    paginator = Paginator(rows, params.per_page)
+        rows = RankedRows(ranked, queryset)
+    # RankedRows is only sliced (the count is set below), less than the stubs' protocol asks.
+    paginator = Paginator(rows, params.per_page)  # type: ignore[arg-type]
     paginator.count = stats.total  # already counted by the facet pass: no COUNT(*) query
     page = paginator.get_page(params.page)  # bad or out-of-range pages land on the first or last page
     sorts = [
@@ -495,7 +505,7 @@ def build_listing(
         }
         for key, label in SORTS.items()
     ]
-    facets = {
+    facets: _Facets = {
         "brand_facet": _brand_facet(stats, params, tree, extra),
         "stock_facet": _stock_facet(stats, params, extra),
         "rating_facet": _rating_facet(stats, params, extra),

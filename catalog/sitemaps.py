@@ -1,17 +1,19 @@
 """The sitemaps (/sitemap.xml and its sections), their addresses on the host that serves them."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.contrib.sitemaps.views import SitemapIndexItem
+from django.contrib.sitemaps.views import SitemapIndexItem  # type: ignore[attr-defined]  # missing from django-stubs
+from django.db.models import Model
 
 from .models import Brand, Category, Collection, Family, Kit, ProductLine
 from .selectors import visible_products
 
 
 class _Active(Sitemap):
-    model = None
+    model: type[Model] | None = None
     changefreq = "weekly"
 
     def items(self):
@@ -59,7 +61,7 @@ class ProductSitemap(Sitemap):
         return product.updated_at
 
 
-SITEMAPS = {
+SITEMAPS: "dict[str, type[Sitemap[Any]] | Sitemap[Any]]" = {
     "families": FamilySitemap,
     "categories": CategorySitemap,
     "products": ProductSitemap,
@@ -90,6 +92,7 @@ def sitemap_index(request):
 
 def sitemap_section(request, section: str):
     response = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    assert response.context_data is not None  # Django's view renders the section with its context
     for url in response.context_data["urlset"]:
         url["location"] = _on_request_host(request, url["location"])
         for alternate in url.get("alternates", ()):
