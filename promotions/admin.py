@@ -1,4 +1,5 @@
 import csv
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
@@ -25,7 +26,11 @@ from .services import (
 )
 from .stacking import unit_discount
 
-SCOPE_FIELDSET = (
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+    from django_stubs_ext import StrOrPromise
+
+SCOPE_FIELDSET: "tuple[StrOrPromise, _FieldOpts]" = (
     _("Applies to"),
     {
         "fields": ("scope", "products", "categories", "brands", "sellers", "collections"),
@@ -60,7 +65,7 @@ class LiveFilter(admin.SimpleListFilter):
 class CouponRedemptionInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = CouponRedemption
     money_fields = ("amount",)
-    fields = ["order", "customer", "email", "amount", "created_at", "released_at"]
+    fields = ("order", "customer", "email", "amount", "created_at", "released_at")
     readonly_fields = fields
     extra = 0
     ordering = ["-created_at"]

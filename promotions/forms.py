@@ -13,7 +13,7 @@ class CouponGenerateForm(forms.Form):
         help_text=_("Each new code gets this coupon's kind, value, limits, validity and scope."),
     )
     count = forms.IntegerField(label=_("How many codes"), min_value=1, max_value=10000, initial=100)
-    prefix = forms.CharField(
+    prefix = forms.CharField(  # type: ignore[assignment]  # a field: the form class keeps BaseForm.prefix
         label=_("Prefix"),
         max_length=20,
         required=False,

@@ -4,7 +4,9 @@ redemptions that count a coupon's uses (overall and per customer).
 How they combine is stated once, in promotions.stacking. Every write goes through
 promotions.services."""
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,8 +32,11 @@ class Scope(models.TextChoices):
     COLLECTIONS = "collections", _("Collections")
 
 
-class LiveQuerySet(models.QuerySet):
-    def live(self, now=None):
+PromotionT = TypeVar("PromotionT", bound=models.Model)
+
+
+class LiveQuerySet(models.QuerySet[PromotionT]):
+    def live(self, now: datetime | None = None) -> Self:
         """Active and inside the validity window now."""
         now = now or timezone.now()
         return self.filter(is_active=True, starts_at__lte=now).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
@@ -121,7 +126,7 @@ class Coupon(ScopedPromotion):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.code = normalize_code(self.code)
         super().save(*args, **kwargs)
 

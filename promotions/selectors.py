@@ -1,15 +1,18 @@
 """Reads of promotions that pages, the cart and checkout share."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from catalog.models import CollectionItem, Product
+from catalog.models import CollectionItem, Product, ProductQuerySet
 from catalog.tree import catalog_tree
 from core.money import format_money, unit_discount
 
@@ -23,24 +26,28 @@ from .models import (
     QuantityOffer,
     QuantityOfferTarget,
     Scope,
+    ScopedPromotion,
     is_well_formed_code,
     normalize_code,
 )
 
+if TYPE_CHECKING:
+    from core.actors import AuthUser
+
 ZERO = Decimal("0.00")
 
 
-def _live_discounts_for(product_ref: str, now):
+def _live_discounts_for(product_ref: str, now: datetime) -> QuerySet[AutomaticDiscount]:
     covers = Exists(DiscountTarget.objects.filter(discount=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
     return AutomaticDiscount.objects.live(now).filter(Q(scope=Scope.EVERYTHING) | covers)
 
 
-def live_discount_annotations(product_ref: str = "pk", now=None) -> dict:
+def live_discount_annotations(product_ref: str = "pk", now: datetime | None = None) -> dict[str, Coalesce]:
     """Annotations for a Product or Variant queryset: the best running percentage and fixed
     automatic discount of its product (0 when none), read in the same query."""
     live = _live_discounts_for(product_ref, now or timezone.now())
 
-    def best(kind: str):
+    def best(kind: str) -> Coalesce:
         values = live.filter(kind=kind).order_by("-value").values("value")[:1]
         return Coalesce(
             Subquery(values, output_field=DecimalField(max_digits=12, decimal_places=2)),
@@ -51,7 +58,7 @@ def live_discount_annotations(product_ref: str = "pk", now=None) -> dict:
     return {"auto_percent": best(AutomaticDiscount.Kind.PERCENTAGE), "auto_amount": best(AutomaticDiscount.Kind.FIXED)}
 
 
-def offer_names(priced: list[tuple[int, Decimal]], now=None) -> list[str]:
+def offer_names(priced: list[tuple[int, Decimal]], now: datetime | None = None) -> list[str]:
     """For (product id, unit price) pairs, the name of the running automatic discount that takes
     the most off that price (the one live_discount_annotations' best comes from; a tie goes to the
     higher priority, as the back office says), "" when none. Two queries whatever the number."""
@@ -83,7 +90,7 @@ def offer_names(priced: list[tuple[int, Decimal]], now=None) -> list[str]:
     return names
 
 
-def scope_condition(promotion) -> Q:
+def scope_condition(promotion: ScopedPromotion) -> Q:
     """The products a coupon or a discount covers, as a condition on Product (a category scope
     includes its subcategories)."""
     if promotion.scope == Scope.EVERYTHING:
@@ -108,7 +115,7 @@ def scope_condition(promotion) -> Q:
     )
 
 
-def discount_products(discount: AutomaticDiscount):
+def discount_products(discount: AutomaticDiscount) -> ProductQuerySet:
     """The products a discount covers, with their price after it (the back office's preview)."""
     return Product.objects.filter(scope_condition(discount)).select_related("brand", "category").order_by("name")
 
@@ -119,11 +126,13 @@ class CouponMatch:
     product_ids: set[int]  # the cart's products the coupon covers
 
 
-def _when(moment) -> str:
+def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def coupon_usage_refusal(coupon: Coupon, *, customer, email: str, exclude_order_id=None) -> CouponRefused | None:
+def coupon_usage_refusal(
+    coupon: Coupon, *, customer: "AuthUser | None", email: str, exclude_order_id: int | None = None
+) -> CouponRefused | None:
     """The per-customer and first-order limits for this buyer (None: within them)."""
     buyer = Q(email__iexact=email) if email else Q(pk__in=[])
     if customer is not None:
@@ -140,15 +149,14 @@ def coupon_usage_refusal(coupon: Coupon, *, customer, email: str, exclude_order_
         used = CouponRedemption.objects.filter(buyer, coupon=coupon, released_at__isnull=True)
         if exclude_order_id:
             used = used.exclude(order_id=exclude_order_id)
-        used = used.count()
-        if used >= coupon.max_uses_per_customer:
+        if used.count() >= coupon.max_uses_per_customer:
             return CouponRefused(
                 Refusal.ALREADY_USED, _("You have already used the code %(code)s.") % {"code": coupon.code}
             )
     return None
 
 
-def coupon_window_refusal(coupon: Coupon, now) -> CouponRefused | None:
+def coupon_window_refusal(coupon: Coupon, now: datetime) -> CouponRefused | None:
     if not coupon.is_active:
         return CouponRefused(Refusal.INACTIVE, _("The code %(code)s is no longer active.") % {"code": coupon.code})
     if now < coupon.starts_at:
@@ -167,7 +175,13 @@ def coupon_window_refusal(coupon: Coupon, now) -> CouponRefused | None:
 
 
 def coupon_match(
-    *, code: str, product_ids: set[int], goods_total: Decimal, customer=None, email: str = "", now=None
+    *,
+    code: str,
+    product_ids: set[int],
+    goods_total: Decimal,
+    customer: "AuthUser | None" = None,
+    email: str = "",
+    now: datetime | None = None,
 ) -> CouponMatch:
     """The coupon of a code and the cart's products it covers, or CouponRefused with the first
     reason it does not apply. A few queries whatever the cart's size."""
@@ -212,14 +226,14 @@ def coupon_match(
     return CouponMatch(coupon=coupon, product_ids=covered)
 
 
-def running_discounts(now=None):
+def running_discounts(now: datetime | None = None) -> QuerySet[AutomaticDiscount]:
     return AutomaticDiscount.objects.live(now).order_by("-priority", "-created_at")
 
 
 # --- quantity offers (promotions.stacking step 2) ----------------------------------------
 
 
-def _live_quantity_offers_for(product_ref: str, now):
+def _live_quantity_offers_for(product_ref: str, now: datetime) -> QuerySet[QuantityOffer]:
     covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
     return (
         QuantityOffer.objects.live(now)
@@ -228,24 +242,24 @@ def _live_quantity_offers_for(product_ref: str, now):
     )
 
 
-def live_quantity_offer_annotation(product_ref: str = "pk", now=None) -> dict:
+def live_quantity_offer_annotation(product_ref: str = "pk", now: datetime | None = None) -> dict[str, Subquery]:
     """An annotation for a Product or Variant queryset: the id of the quantity offer that applies
     to its product now (the highest priority, then the newest), None when none; same query."""
     live = _live_quantity_offers_for(product_ref, now or timezone.now())
     return {"quantity_offer_id": Subquery(live.values("pk")[:1])}
 
 
-def quantity_offers_by_id(ids) -> dict[int, QuantityOffer]:
+def quantity_offers_by_id(ids: Iterable[int | None]) -> dict[int, QuantityOffer]:
     """The offers the cart's lines point at, with their gift, in one query (none when no ids)."""
-    ids = {pk for pk in ids if pk}
-    if not ids:
+    wanted = {pk for pk in ids if pk}
+    if not wanted:
         return {}
     return {
-        offer.pk: offer for offer in QuantityOffer.objects.filter(pk__in=ids).select_related("gift_variant__product")
+        offer.pk: offer for offer in QuantityOffer.objects.filter(pk__in=wanted).select_related("gift_variant__product")
     }
 
 
-def product_quantity_offer(product, now=None) -> QuantityOffer | None:
+def product_quantity_offer(product: Product, now: datetime | None = None) -> QuantityOffer | None:
     """The quantity offer running now on a product (the product page's), with its gift; one query."""
     covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=product))
     return (
@@ -257,5 +271,5 @@ def product_quantity_offer(product, now=None) -> QuantityOffer | None:
     )
 
 
-def quantity_offer_products(offer: QuantityOffer):
+def quantity_offer_products(offer: QuantityOffer) -> ProductQuerySet:
     return Product.objects.filter(scope_condition(offer)).select_related("brand", "category").order_by("name")

@@ -7,14 +7,17 @@ that follow see every committed redemption. A use is given back when an unpaid o
 cancelled (orders.services calls coupon_release)."""
 
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
+from catalog.models import Product, Variant
 from catalog.services import product_promo_badges_set, product_promotions_set
 
 from . import enqueue
@@ -27,9 +30,13 @@ from .models import (
     QuantityOffer,
     QuantityOfferTarget,
     Scope,
+    ScopedPromotion,
     normalize_code,
 )
 from .selectors import coupon_usage_refusal, coupon_window_refusal, scope_condition
+
+if TYPE_CHECKING:
+    from core.actors import AuthUser
 
 ZERO = Decimal("0.00")
 
@@ -54,7 +61,7 @@ def discount_targets_sync(*, discount: AutomaticDiscount) -> None:
         )
 
 
-def discount_prices_sync(*, now=None) -> int:
+def discount_prices_sync(*, now: datetime | None = None) -> int:
     """Store on each product the best automatic discount running now (what listings sort and
     filter on); returns how many products changed. Run when a discount is saved and by beat at
     the windows' boundaries; the cart and checkout never wait for it (they read the discounts)."""
@@ -135,7 +142,7 @@ def quantity_offer_targets_sync(*, offer: QuantityOffer) -> None:
         )
 
 
-def quantity_offer_badges_sync(*, now=None) -> int:
+def quantity_offer_badges_sync(*, now: datetime | None = None) -> int:
     """Store on each product the badge of the quantity offer that applies to it now (the highest
     priority, then the newest), "" for none; returns how many products changed. The cards are
     cached by it, so an offer's write, start or end shows on them at once."""
@@ -152,7 +159,8 @@ def quantity_offer_badges_sync(*, now=None) -> int:
     first_everywhere = next((rank[o.pk] for o in live if o.scope == Scope.EVERYTHING), len(live))
     by_pk = {offer.pk: offer for offer in live}
     for product_id, offer_id in best.items():
-        wanted[product_id] = by_pk[offer_id].badge if rank[offer_id] < first_everywhere else everywhere
+        # Ranked after an offer on everything: there is one, so `everywhere` is its badge.
+        wanted[product_id] = by_pk[offer_id].badge if rank[offer_id] < first_everywhere else everywhere or ""
     stored = Product.objects.filter(Q(pk__in=list(wanted)) | ~Q(promo_badge=""))
     if everywhere is not None:
         stored = Product.objects.all()
@@ -175,7 +183,7 @@ def quantity_offer_changed(*, offer: QuantityOffer) -> None:
     _refresh_at_window_edges(offer)
 
 
-def _refresh_at_window_edges(promotion) -> None:
+def _refresh_at_window_edges(promotion: ScopedPromotion) -> None:
     """The stored prices and badges refreshed again when the promotion's window opens and closes
     (after commit), so they change at that moment, not at the next edit."""
     now = timezone.now()
@@ -191,13 +199,13 @@ def quantity_offer_create(
     buy_quantity: int,
     pay_quantity: int | None = None,
     percent: Decimal | None = None,
-    gift_variant=None,
+    gift_variant: Variant | None = None,
     gift_quantity: int = 1,
     scope: str = Scope.EVERYTHING,
-    starts_at=None,
-    ends_at=None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
     priority: int = 0,
-    **targets,
+    **targets: Iterable[Model | int],
 ) -> QuantityOffer:
     """A new quantity offer (targets: products=, categories=, brands=, sellers=, collections=)."""
     with transaction.atomic():
@@ -224,13 +232,21 @@ def quantity_offer_create(
 # --- coupons --------------------------------------------------------------------------
 
 
-def coupon_redeem(*, coupon: Coupon, order, customer, email: str, amount: Decimal, now=None) -> CouponRedemption:
+def coupon_redeem(
+    *,
+    coupon: Coupon,
+    order: Model,
+    customer: "AuthUser | None",
+    email: str,
+    amount: Decimal,
+    now: datetime | None = None,
+) -> CouponRedemption:
     """Take one use of the coupon for an order being placed. Call it inside the order's
     transaction: a refusal (CouponRefused) must roll the order back with it."""
     now = now or timezone.now()
     # The redemption row first: the coupon's row lock, taken next, is then held only for the
     # UPDATE and the per-customer count, not for this insert too (bench_promotions measures it).
-    redemption = CouponRedemption.objects.create(
+    redemption = CouponRedemption.objects.create(  # type: ignore[misc]  # order: an orders.Order, unnamed here
         coupon=coupon,
         order=order,
         customer=customer if getattr(customer, "pk", None) else None,
@@ -261,10 +277,12 @@ def coupon_redeem(*, coupon: Coupon, order, customer, email: str, amount: Decima
     return redemption
 
 
-def coupon_release(*, order) -> bool:
+def coupon_release(*, order: Model) -> bool:
     """Give back the coupon use of an order cancelled before it was paid (once)."""
     with transaction.atomic():
-        redemption = CouponRedemption.objects.select_for_update().filter(order=order, released_at__isnull=True).first()
+        redemption = (
+            CouponRedemption.objects.select_for_update().filter(order_id=order.pk, released_at__isnull=True).first()
+        )
         if redemption is None:
             return False
         redemption.released_at = timezone.now()
@@ -314,7 +332,7 @@ def coupons_generate(*, template: Coupon, count: int, prefix: str, length: int =
 SCOPE_RELATIONS = ("products", "categories", "brands", "sellers", "collections")
 
 
-def _set_scope(promotion, targets: dict) -> None:
+def _set_scope(promotion: ScopedPromotion, targets: dict[str, Iterable[Model | int]]) -> None:
     for relation in SCOPE_RELATIONS:
         if targets.get(relation):
             getattr(promotion, relation).set(targets[relation])
@@ -326,10 +344,10 @@ def discount_create(
     kind: str,
     value: Decimal,
     scope: str = Scope.EVERYTHING,
-    starts_at=None,
-    ends_at=None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
     priority: int = 0,
-    **targets,
+    **targets: Iterable[Model | int],
 ) -> AutomaticDiscount:
     """A new automatic discount (targets: products=, categories=, brands=, sellers=, collections=)."""
     with transaction.atomic():
@@ -360,9 +378,9 @@ def coupon_create(
     max_uses: int | None = None,
     max_uses_per_customer: int | None = 1,
     first_order_only: bool = False,
-    starts_at=None,
-    ends_at=None,
-    **targets,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    **targets: Iterable[Model | int],
 ) -> Coupon:
     with transaction.atomic():
         coupon = Coupon(
