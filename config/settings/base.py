@@ -5,12 +5,16 @@ embedded default (SQLite, local-memory cache, tasks run inline, e-mail to the co
 `make run` works on a bare machine.
 """
 
+import typing  # not its names: an upper-case TYPE_CHECKING would become a setting
 from decimal import Decimal
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+if typing.TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -114,7 +118,7 @@ ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 SITE_ID = 1
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, typing.Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -354,7 +358,8 @@ CONSTANCE_ADDITIONAL_FIELDS = {
     "ruc": ["accounts.fields.RucFormField", {}],  # stored as ASCII digits, whatever digits were typed
 }
 # A tuple keeps this order (constance sorts a dict's titles) and lets the titles be translated.
-CONSTANCE_CONFIG_FIELDSETS = (
+# Any number of fieldsets: the sections below add theirs.
+CONSTANCE_CONFIG_FIELDSETS: "tuple[tuple[StrOrPromise, tuple[str, ...]], ...]" = (
     (_("Store and contact"), ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER")),
     (_("Orders and payment"), ("ORDER_CANCEL_WINDOW_MINUTES", "ORDER_PAYMENT_TIMEOUT_MINUTES")),
     (_("Cart and stock"), ("RESERVATION_MINUTES", "ANONYMOUS_RESERVATION_MINUTES", "LOW_STOCK_EMAILS")),
@@ -683,7 +688,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Django serves uploads itself only in development and tests; production uses object storage.
 SERVE_MEDIA = DEBUG
-STORAGES = {
+STORAGES: dict[str, dict[str, typing.Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
