@@ -7,11 +7,11 @@ Filters live in the query string so a filtered page can be shared: `brand` (repe
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import TypedDict
 from decimal import Decimal, InvalidOperation
+from typing import TypedDict
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -215,7 +215,7 @@ class _Facets(TypedDict):
 
 @dataclass
 class Listing:
-    page: object  # django.core.paginator.Page of Product
+    page: Page  # of Product
     params: ListingParams
     brand_facet: Facet | None
     stock_facet: Facet | None

@@ -222,6 +222,7 @@ def category(request, slug: str):
         raise Http404
     node = tree.categories[category_id]
     family_node = tree.family(node.family_id)
+    assert family_node is not None  # the tree holds only the categories of active families
     crumbs = _crumbs(
         (family_node.name, family_node.url), *((a.name, a.url) for a in tree.ancestors(node.id)), (node.name, None)
     )
@@ -377,6 +378,7 @@ def product(request, slug: str):
     node = tree.categories.get(page.product.category_id)
     if node is not None:
         family_node = tree.family(node.family_id)
+        assert family_node is not None  # the tree holds only the categories of active families
         crumbs = _crumbs(
             (family_node.name, family_node.url),
             *((a.name, a.url) for a in tree.ancestors(node.id)),
