@@ -59,7 +59,7 @@ def renditions_make(name: str) -> int:
             continue  # never enlarged: the srcset stops at the original's size
         height = max(1, round(picture.height * width / picture.width))
         buffer = BytesIO()
-        picture.resize((width, height), Image.LANCZOS).save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+        picture.resize((width, height), Image.Resampling.LANCZOS).save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
         target = rendition_name(name, width)
         stored = default_storage.save(target, ContentFile(buffer.getvalue()))
         if stored != target:  # written meanwhile by another worker

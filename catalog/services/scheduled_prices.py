@@ -2,7 +2,9 @@
 optional end): created and edited while waiting, applied and put back by beat exactly once.
 Every price they move is recorded in the price history as the change's author's."""
 
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -15,8 +17,11 @@ from core.actors import signed_in
 from .. import enqueue, price_history
 from ..models import Product, ScheduledPrice, Variant, category_subtree
 
+if TYPE_CHECKING:
+    from core.actors import AnyUser
 
-def scheduled_price_save(*, scheduled: ScheduledPrice, actor) -> ScheduledPrice:
+
+def scheduled_price_save(*, scheduled: ScheduledPrice, actor: "AnyUser | None") -> ScheduledPrice:
     """Create or edit a change still waiting for its start; validated (ValidationError, nothing
     written) and recorded as `actor`'s. Beat applies it (also enqueued at its start and end)."""
     if (
@@ -61,6 +66,7 @@ def _apply(scheduled: ScheduledPrice) -> None:
         Variant.objects.filter(pk=variant.pk).update(price_modifier=new_price - variant.product.base_price)
         price_history.record([(variant.pk, old_price, new_price)], source="scheduled", actor=author)
         return
+    assert scheduled.category_id is not None  # a change names a variant or a category (clean())
     products = list(
         Product.objects.select_for_update()
         .filter(category_id__in=category_subtree(scheduled.category_id))
@@ -110,13 +116,15 @@ def _restore(scheduled: ScheduledPrice) -> None:
     _store_base_prices(products, moved, source="scheduled end", actor=author)
 
 
-def _store_base_prices(products: list[Product], moved: dict, *, source: str, actor) -> None:
+def _store_base_prices(
+    products: list[Product], moved: dict[int, tuple[Decimal, Decimal]], *, source: str, actor: "AnyUser | None"
+) -> None:
     if products:
         Product.objects.bulk_update(products, ["base_price", "compare_at_price"], batch_size=500)
         price_history.record_base_prices(moved, source=source, actor=actor)
 
 
-def scheduled_prices_run(*, now=None) -> tuple[int, int]:
+def scheduled_prices_run(*, now: datetime | None = None) -> tuple[int, int]:
     """Apply the changes whose start has come and put back the prices of those whose end has
     come; (applied, ended). Idempotent and safe with two workers at once: each row moves on
     in its own transaction, under its row lock, only from the status it was read in. A change
