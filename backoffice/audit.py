@@ -55,7 +55,7 @@ class AuditEntry:
     object_id: int
     object_repr: str
     kind: str
-    changes: list[tuple[str, object, object]] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field's label, before, after) as shown
     url: str = ""
 
 
@@ -91,7 +91,7 @@ def recent_changes(*, user, query: str = "", limit: int = 50) -> list[AuditEntry
         before = history.objects.in_bulk([row.previous_id for row in latest if row.previous_id])
         names = _live_names(model, {row.id for row in latest})
         for row in latest:
-            changes = []
+            changes: list[tuple[str, str, str]] = []
             older = before.get(row.previous_id)
             if older is not None and row.history_type == "~":
                 delta = row.diff_against(older)

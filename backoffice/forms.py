@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils import timezone
@@ -6,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DayField
 from orders.models import OrderChannel
+
+if TYPE_CHECKING:
+    from accounts.models import Seller
 
 MAX_DAYS = 366 * 3  # a download covers at most three years: one query per month
 DEFAULT_DAYS = 30
@@ -58,7 +62,7 @@ class PayoutsForm(forms.Form):
 
     date_from = DayField(label=_("From"))
     date_to = DayField(label=_("To"))
-    seller = forms.ModelChoiceField(
+    seller: "forms.ModelChoiceField[Seller]" = forms.ModelChoiceField(
         label=_("Seller"), queryset=None, required=False, empty_label=_("Every seller"), to_field_name="slug"
     )
     format = forms.ChoiceField(

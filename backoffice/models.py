@@ -5,8 +5,9 @@ otherwise; when an order is paid, each seller line keeps a snapshot of the rate 
 (LineCommission), so later rate changes never rewrite what was earned."""
 
 from decimal import Decimal
+from typing import TypedDict
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MONEY_FIELD, format_money
 
-rate_field = {
+
+class RateDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+    validators: list[BaseValidator]
+
+
+# A commission rate in percent (0 to 100): DecimalField(_("rate"), **rate_field).
+rate_field: RateDigits = {
     "max_digits": 5,
     "decimal_places": 2,
     "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],

@@ -97,15 +97,16 @@ def seller_payouts(*, since: date, until: date, seller: Seller | None = None) ->
             .values_list(f"{issued}__amount", "order_id", "order__total")
         )
     if refund_rows:
-        shares = defaultdict(list)  # order id → [(seller id, their lines' total, their commission)]
-        for order_id, seller_id, total, commission in (
+        # order id → [(seller id, their lines' total, their commission)]
+        shares: defaultdict[int, list[tuple[int, Decimal, Decimal]]] = defaultdict(list)
+        for order_id, seller_id, lines_total, lines_commission in (
             seller_lines.filter(order_id__in={order_id for _amount, order_id, _total in refund_rows})
             .order_by()
             .values("order_id", "seller_id")
-            .annotate(total=Sum("line_total"), commission=Coalesce(Sum("commission__amount"), ZERO))
-            .values_list("order_id", "seller_id", "total", "commission")
+            .annotate(total=Sum("line_total"), commission_total=Coalesce(Sum("commission__amount"), ZERO))
+            .values_list("order_id", "seller_id", "total", "commission_total")
         ):
-            shares[order_id].append((seller_id, Decimal(total), Decimal(commission)))
+            shares[order_id].append((seller_id, Decimal(lines_total), Decimal(lines_commission)))
         for amount, order_id, order_total in refund_rows:
             for seller_id, total, commission in shares.get(order_id, ()):
                 if not order_total or not total:

@@ -18,10 +18,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, F, FloatField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
+from accounts.models import Seller
 from inventory.selectors import low_stock_levels
 from orders.models import Order, OrderLine, OrderStatus
 from orders.selectors import sold_order
@@ -58,7 +60,7 @@ class Dashboard:
         return max((day.total for day in self.chart), default=ZERO)
 
 
-def _cents(value) -> Decimal:
+def _cents(value: Decimal | int | float | str | None) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -66,10 +68,10 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
 
-def refunded(order_field: str):
+def refunded(order_field: str) -> CombinedExpression:
     """The money given back for an order, 0 when none: its succeeded refunds, and the store credit
     and gift cards (a guest's) its returns gave (a return paid back that way un-sells its units as a
     refund does). A subquery on the order id in `order_field`."""
@@ -93,9 +95,9 @@ def refunded(order_field: str):
     return given[0] + given[1] + given[2]
 
 
-def net_line_total():
+def net_line_total() -> CombinedExpression:
     """A line's total less its share of its order's refunds (by the line's weight in the order total)."""
-    line_total = F("line_total")
+    line_total: F | Cast = F("line_total")
     if connection.vendor == "sqlite":
         # SQLite keeps 200.00 as the integer 200 and divides integers to an integer (50 × 200 / 208 = 48,
         # not 48.08): the embedded default computes the share in floating point instead.
@@ -104,13 +106,13 @@ def net_line_total():
     return F("line_total") - Coalesce(share, Value(ZERO), output_field=_MONEY)
 
 
-def sold_lines():
+def sold_lines() -> QuerySet[OrderLine]:
     """The lines whose goods are sales: of orders paid and not cancelled afterwards (a cancelled
     order sold nothing). An order of gift cards only has none."""
     return OrderLine.objects.filter(sold_order("order__"))
 
 
-def _sales(*, seller, since: datetime):
+def _sales(*, seller: Seller | None, since: datetime) -> tuple[QuerySet[OrderLine], str, str]:
     """Net sales since a moment, as lines annotated with `net`, and their (order field, paid-at field)."""
     lines = sold_lines().filter(order__paid_at__gte=since)
     if seller is not None:
@@ -118,7 +120,7 @@ def _sales(*, seller, since: datetime):
     return lines.annotate(net=net_line_total()), "order_id", "order__paid_at"
 
 
-def sales_by_day(*, seller=None, since: date, until: date) -> list[DaySales]:
+def sales_by_day(*, seller: Seller | None = None, since: date, until: date) -> list[DaySales]:
     """Paid sales per Lima day in [since, until], every day present (zero when none); one query."""
     rows, order, paid_at = _sales(seller=seller, since=_start_of(since))
     rows = rows.filter(**{f"{paid_at}__lt": _start_of(until + timedelta(days=1))})
@@ -140,7 +142,9 @@ def sales_by_day(*, seller=None, since: date, until: date) -> list[DaySales]:
     ]
 
 
-def dashboard(*, seller=None, warehouse_ids: list[int] | None = None, today: date | None = None) -> Dashboard:
+def dashboard(
+    *, seller: Seller | None = None, warehouse_ids: list[int] | None = None, today: date | None = None
+) -> Dashboard:
     """The dashboard of the whole shop (seller None) or of one seller's business.
 
     warehouse_ids limits the shipments to those warehouses (an operator assigned to some).

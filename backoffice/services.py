@@ -23,7 +23,8 @@ def _category_chains(category_ids: set[int]) -> dict[int, list[int]]:
     parents = dict(Category.objects.values_list("pk", "parent_id"))
     chains = {}
     for category_id in category_ids:
-        chain, current = [], category_id
+        chain: list[int] = []
+        current: int | None = category_id
         while current is not None and current not in chain:
             chain.append(current)
             current = parents.get(current)
@@ -46,7 +47,7 @@ def order_commissions_snapshot(*, order_id: int) -> int:
     if not lines:
         return 0
     seller_ids = {line[1] for line in lines}
-    overrides = {
+    overrides: dict[tuple[int, int | None], Decimal] = {  # seller None: the rate for every seller
         (category_id, seller_id): rate
         for category_id, seller_id, rate in CategoryCommission.objects.filter(
             Q(seller_id__in=seller_ids) | Q(seller__isnull=True)
