@@ -141,10 +141,12 @@ def checkout_cart(cart: Cart | None, *, email: str = "") -> CartSummary:
 
 def checkout_quote(*, state: CheckoutState, summary: CartSummary) -> ShippingOption:
     """The chosen method's price for this address, weight and total (the posted id is only a choice)."""
-    shipping = state.shipping
+    shipping, method_id = state.shipping, state.shipping_method_id
     try:
+        if method_id is None:  # none chosen yet: refused as shipping_quote refuses an unknown one
+            raise ShippingUnavailable(code="unknown_method")
         return shipping_quote(
-            method_id=state.shipping_method_id,
+            method_id=method_id,
             department=shipping.get("department", ""),
             province=shipping.get("ubigeo", "")[:4],
             weight_kg=summary.weight_kg,
