@@ -76,6 +76,9 @@ def get_or_compute(
     valid_until = next_collection_change() if until_collection_change else math.inf
     if until is not None and (moment := until()) is not None:
         valid_until = min(valid_until, moment.timestamp())
+    # The entry's time limit read like its other ends, in this process' clock, not only as the cache's
+    # expiry: what no write announces (stock on a listing filtered by it) ends by it (core.cache_layers).
+    valid_until = min(valid_until, time.time() + TTL_SECONDS)
     value = compute()
     cache.set(key, (version, value, valid_until), TTL_SECONDS)
     if in_process:

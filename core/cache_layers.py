@@ -44,10 +44,13 @@ CATALOG_VERSION = "catalog version"
 PAGE_VERSIONS = "page versions"
 PRODUCT_PAGES = "page cache: product pages"
 LISTING_PAGES = "page cache: home and listings"
+STOCK_LISTING_PAGES = "page cache: listings filtered by stock"
 UNCACHED_PAGES = "pages rendered per request"
 PRODUCT_CONTENT = "page content: product"
 LISTING_CONTENT = "page content: home and listings"
+STOCK_LISTING_CONTENT = "page content: listings filtered by stock"
 LISTING_COUNTS = "listing counts"
+STOCK_LISTING_COUNTS = "listing counts filtered by stock"
 FACET_FRAGMENT = "facet fragment"
 CATALOG_DATA = "catalog data"
 CARDS = "cards"
@@ -125,12 +128,31 @@ LAYERS: tuple[Layer, ...] = (
         holds="the whole home, family, category, brand or search page, shopper's parts as placeholders",
         key="catalog:page:{language}:{sha1(scheme://host/full path)}",
         ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
-        "LISTING_FRESH_SECONDS (60 s; 5 s filtered by stock) old, plus RENDER_GRACE_SECONDS (10 s)",
+        "LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
         follows=(CATALOG_VERSION, SCHEDULE),
         inside=(LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
         filled=(RENDERED_PARTS, USER_CACHE),
         pages=("storefront:home", "catalog:family", "catalog:category", "catalog:brand", "catalog:search"),
+    ),
+    Layer(
+        name=STOCK_LISTING_PAGES,
+        module="storefront.page_cache",
+        holds="a family, category, brand or search page filtered by stock (?in_stock=1): it shows which "
+        "products have units",
+        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
+        ends="the catalog version changes; a collection starts or ends; FRESH_SECONDS (5 s) old, plus "
+        "RENDER_GRACE_SECONDS (10 s)",
+        stale_seconds=15,
+        follows=(CATALOG_VERSION, SCHEDULE),
+        inside=(STOCK_LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
+        filled=(RENDERED_PARTS, USER_CACHE),
+        pages=(
+            "catalog:family?in_stock=1",
+            "catalog:category?in_stock=1",
+            "catalog:brand?in_stock=1",
+            "catalog:search?in_stock=1",
+        ),
     ),
     Layer(
         name=UNCACHED_PAGES,
@@ -161,12 +183,22 @@ LAYERS: tuple[Layer, ...] = (
         module="storefront.views._catalog_content",
         holds="a listing's, a search's or the home page's content (results, facets, head values)",
         key="catalog:facets:{sha1(page-content:{listing|home}|language|host|full path)}, and a copy in the process",
-        ends="the catalog version changes; a collection (home: a banner) starts or ends; 60 s old (5 s filtered "
-        "by stock)",
+        ends="the catalog version changes; a collection (home: a banner) starts or ends; 60 s old",
         stale_seconds=60,
         shows=("catalog.*",),
         follows=(CATALOG_VERSION, SCHEDULE),
         inside=(LISTING_COUNTS, FACET_FRAGMENT, CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
+    ),
+    Layer(
+        name=STOCK_LISTING_CONTENT,
+        module="storefront.views._catalog_content",
+        holds="the content of a listing filtered by stock (its products are those with units)",
+        key="catalog:facets:{sha1(page-content:listing|language|host|full path)}, and a copy in the process",
+        ends="the catalog version changes; a collection starts or ends; 5 s old (FRESH_SECONDS)",
+        stale_seconds=5,
+        shows=("catalog.*", *STOCK_MODELS, "inventory.Movement"),
+        follows=(CATALOG_VERSION, SCHEDULE),
+        inside=(STOCK_LISTING_COUNTS, FACET_FRAGMENT, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
         name=LISTING_COUNTS,
@@ -176,6 +208,17 @@ LAYERS: tuple[Layer, ...] = (
         ends="the catalog version changes; facets: a collection starts or ends; 5 minutes old (TTL_SECONDS)",
         stale_seconds=300,
         shows=("catalog.*",),
+        follows=(CATALOG_VERSION, SCHEDULE),
+    ),
+    Layer(
+        name=STOCK_LISTING_COUNTS,
+        module="catalog.listing",
+        holds="the total and facet counts of a listing filtered by stock (they count the products with units)",
+        key="catalog:facets:{sha1(scope|filters, in_stock among them)}",
+        ends="the catalog version changes (stock coming back renews it, stock going down does not); a "
+        "collection starts or ends; 5 minutes old (TTL_SECONDS)",
+        stale_seconds=300,
+        shows=("catalog.*", *STOCK_MODELS, "inventory.Movement"),
         follows=(CATALOG_VERSION, SCHEDULE),
     ),
     Layer(

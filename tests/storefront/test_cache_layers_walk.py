@@ -49,6 +49,7 @@ URL_NAMES = {
     "search": "catalog:search",
     "product": "catalog:product",
     "collection": "catalog:collection",
+    "category in stock": "catalog:category?in_stock=1",
 }
 
 
@@ -121,6 +122,7 @@ def shop(db):
             "search": "/search/?q=polo",
             "product": "/p/polo-paracas/",
             "collection": "/collections/inti-raymi/",
+            "category in stock": "/c/polos/?in_stock=1",
         },
     )
 
@@ -333,6 +335,14 @@ WRITES = (
         _receive,
         lambda s: "Con stock",
         prepare=_sold_out,
+    ),
+    Write(
+        "stock sold out, listing filtered by stock",
+        ("inventory.Movement", "inventory.StockLevel"),
+        ("category in stock",),
+        _sold_out,
+        lambda s: "1 producto",  # the count (the product's name is read afresh once the content lapses)
+        gone=True,
     ),
     Write("stock held", ("inventory.Reservation",), ("product",), _hold_everything, lambda s: "Agotado"),
     Write("stock adjusted", ("inventory.Movement", "inventory.StockLevel"), ("product",), _adjust, lambda s: "Agotado"),
