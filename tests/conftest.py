@@ -25,7 +25,7 @@ from tests.factories import (
     stock,
     stocked_variant,
 )
-from tests.harness import IN_SQLITE_PASS, clear_cache, warm_site_settings
+from tests.harness import IN_SQLITE_PASS, clear_cache, flush_only_filled_tables, warm_site_settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # The only tests allowed to skip in CI: those that need a real MongoDB server, and those that run
@@ -39,6 +39,7 @@ _forbidden_skips: list[str] = []
 
 # Same algorithm and hash format, the cheapest cost: see tests/hashers.py.
 settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
+flush_only_filled_tables()
 
 
 def _skip_reason(report) -> str:

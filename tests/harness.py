@@ -36,3 +36,71 @@ def require_env(*names: str) -> None:
     missing = [name for name in names if not os.environ.get(name)]
     if missing:
         pytest.skip(f"needs the real service: set {', '.join(missing)}")
+
+
+def flush_only_filled_tables() -> None:
+    """A transactional test (live server, threads) ends with Django's flush: on PostgreSQL one
+    TRUNCATE of all 130 tables (seconds: every table's files are replaced), then post_migrate
+    writing the content types, permissions, roles and site again (half a second). Here the flush
+    deletes the rows of the tables that hold any, the rest being empty already; and the tables
+    post_migrate fills stay when they hold, row for row, what it wrote last time, in which case
+    it is not sent again (it would write the same rows). The result is the database the plain
+    flush leaves. Foreign keys are checked at the commit (Django makes them DEFERRABLE INITIALLY
+    DEFERRED), so the deletes' order is free."""
+    from django.core.management.commands import flush
+    from django.db import connections
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate_all = DatabaseOperations.sql_flush
+    send_post_migrate = flush.emit_post_migrate_signal
+    seeded: dict[str, dict[str, str]] = {}  # per database: post_migrate's tables, a digest of their rows
+    last_seeded_tables: dict[str, set[str]] = {}
+    untouched: set[str] = set()  # databases whose post_migrate rows were kept by this flush
+
+    def filled_tables(connection, tables) -> set[str]:
+        probe = " UNION ALL ".join(f"(SELECT %s FROM {connection.ops.quote_name(table)} LIMIT 1)" for table in tables)
+        with connection.cursor() as cursor:
+            cursor.execute(probe, list(tables))
+            return {row[0] for row in cursor.fetchall()}
+
+    def digests(connection, tables) -> dict[str, str]:
+        rows = " UNION ALL ".join(
+            f"(SELECT %s, md5(coalesce(string_agg(row::text, '|' ORDER BY row::text), '')) "
+            f"FROM {connection.ops.quote_name(table)} AS row)"
+            for table in tables
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(rows, list(tables))
+            return dict(cursor.fetchall())
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        alias = self.connection.alias
+        untouched.discard(alias)
+        if not tables or reset_sequences or allow_cascade:  # the last: a test naming its apps, no post_migrate
+            seeded.pop(alias, None)
+            return truncate_all(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        filled = filled_tables(self.connection, tables)
+        kept = seeded.get(alias)
+        if kept and digests(self.connection, kept) == kept:
+            untouched.add(alias)
+            filled -= kept.keys()
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables if table in filled]
+
+    def emit_post_migrate_signal(verbosity, interactive, db, **kwargs):
+        if db in untouched:
+            return
+        send_post_migrate(verbosity, interactive, db, **kwargs)
+        connection = connections[db]
+        if connection.vendor != "postgresql":
+            return
+        # What post_migrate wrote is what the database holds now; trusted once two flushes agree
+        # on the tables (a straggling write from the last test's live server does not count).
+        tables = filled_tables(connection, connection.introspection.django_table_names(only_existing=True))
+        if last_seeded_tables.get(db) == tables:
+            seeded[db] = digests(connection, tables)
+        else:
+            seeded.pop(db, None)
+        last_seeded_tables[db] = tables
+
+    DatabaseOperations.sql_flush = sql_flush
+    flush.emit_post_migrate_signal = emit_post_migrate_signal

@@ -41,6 +41,12 @@ WHITENOISE_USE_FINDERS = True
 # (default_transaction_read_only): a write or a SELECT ... FOR UPDATE that reached it would fail.
 # Routing to it is off but in the router's tests (tests/core/test_db_router.py), which turn it on.
 REPLICA_READS = False
+# A test database need not survive a crash: commits do not wait for the disk (transactional tests,
+# the threads of the concurrency tests and the live server commit at every statement). Not behind
+# pgbouncer, which refuses startup options.
+_options = DATABASES["default"].get("OPTIONS", {})  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "options" in _options:  # noqa: F405
+    _options["options"] += " -c synchronous_commit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = {  # noqa: F405
         **DATABASES["default"],  # noqa: F405
