@@ -200,7 +200,7 @@ class AddressForm(forms.ModelForm):
         for name in ("province", "district"):
             errors = self._errors.get(name)
             if errors:
-                unique: dict[tuple, forms.ValidationError] = {}
+                unique = {}  # {messages: the first error saying them}
                 for error in errors.as_data():
                     unique.setdefault(tuple(error.messages), error)
                 errors.data[:] = unique.values()
