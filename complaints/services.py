@@ -3,8 +3,9 @@ one transaction and every refusal is a ComplaintError raised before anything is 
 e-mails leave after the commit."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from core.actors import signed_in
 from core.counters import counter_next
 from core.once import Stamp
 from core.site_settings import site_settings
+from orders.models import Order
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
 from . import enqueue
@@ -28,6 +30,9 @@ from .models import (
     ConsumerDocument,
     ItemKind,
 )
+
+if TYPE_CHECKING:
+    from core.actors import AnyUser
 
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -72,7 +77,27 @@ def _text(value: str, *, limit: int, required: bool = True) -> str:
     return text
 
 
-def _checked(data: ComplaintData) -> dict:
+class SheetFields(TypedDict):
+    """The consumer's part of a sheet, as its fields are named."""
+
+    consumer_name: str
+    document_type: str
+    document_number: str
+    address: str
+    phone: str
+    email: str
+    is_minor: bool
+    guardian_name: str
+    guardian_document: str
+    item_kind: str
+    amount: Decimal | None
+    item_description: str
+    kind: str
+    detail: str
+    consumer_request: str
+
+
+def _checked(data: ComplaintData) -> SheetFields:
     """The sheet's fields as stored; the form shows a message per field, this is the last guard."""
     if (
         data.kind not in ComplaintKind.values
@@ -103,7 +128,13 @@ def _checked(data: ComplaintData) -> dict:
     }
 
 
-def complaint_file(*, data: ComplaintData, customer=None, order=None, now=None) -> ComplaintSheet:
+def complaint_file(
+    *,
+    data: ComplaintData,
+    customer: "AnyUser | None" = None,
+    order: Order | None = None,
+    now: datetime | None = None,
+) -> ComplaintSheet:
     """File a sheet: the year's next correlative, the answer's deadline, the provider's details as
     they are today. The consumer's copy is e-mailed once the sheet is saved. The caller has
     checked that `order` is the consumer's own."""
@@ -135,7 +166,7 @@ def complaint_file(*, data: ComplaintData, customer=None, order=None, now=None) 
 
 
 @transaction.atomic
-def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> ComplaintSheet:
+def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor: "AnyUser | None") -> ComplaintSheet:
     """Staff's observations and actions: written once, e-mailed to the consumer after the commit."""
     sheet = ComplaintSheet.objects.select_for_update().get(pk=getattr(sheet, "pk", sheet))
     if sheet.is_answered:
@@ -153,7 +184,7 @@ def complaint_answer(*, sheet: ComplaintSheet | int, response: str, actor) -> Co
     sheet.response = text
     sheet.answered_at = timezone.now()
     sheet.answered_by = signed_in(actor)
-    sheet._history_user = sheet.answered_by
+    sheet._history_user = sheet.answered_by  # type: ignore[attr-defined]  # simple-history's "who" of this change
     sheet.save(update_fields=["response", "answered_at", "answered_by"])
     enqueue.complaint_answer_send(sheet_id=sheet.pk)
     return sheet

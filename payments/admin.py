@@ -136,7 +136,7 @@ class PaymentInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = [
+    fields = (  # a tuple: its type then fits readonly_fields too
         "created_at",
         "method",
         "amount",
@@ -146,7 +146,7 @@ class PaymentInline(MoneyAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
         "fee",
         "gateway_reference",
         "failure_message",
-    ]
+    )
     readonly_fields = fields
     ordering = ["created_at", "pk"]
 

@@ -8,7 +8,9 @@ so a rollback takes the number back: no gaps, no repeats."""
 
 import logging
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,8 +36,11 @@ from .models import (
     ReceiptLine,
     SendStatus,
 )
-from .ports import return_goods
+from .ports import ReturnedGoods, return_goods
 from .words import amount_in_words
+
+if TYPE_CHECKING:
+    from payments.models import Refund
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -52,7 +57,28 @@ class ReceiptError(Exception):
 ISSUER_KEYS = ["RECEIPTS_ISSUER_RUC", "RECEIPTS_ISSUER_NAME", "RECEIPTS_ISSUER_ADDRESS"]
 
 
-def _issuer() -> dict:
+class Issuer(TypedDict):
+    """Who issues a receipt, as its fields name it."""
+
+    issuer_ruc: str
+    issuer_name: str
+    issuer_address: str
+
+
+class Buyer(TypedDict):
+    """Who a receipt is made out to, as its fields name it."""
+
+    buyer_document_type: str
+    buyer_document: str
+    buyer_name: str
+    buyer_address: str
+
+
+class OrderBuyer(Buyer):
+    kind: str  # the receipt the order asked for: a boleta or a factura
+
+
+def _issuer() -> Issuer:
     values = {key: site_setting(key) for key in ISSUER_KEYS}
     ruc = normalize_identity(str(values["RECEIPTS_ISSUER_RUC"]))
     try:
@@ -69,7 +95,7 @@ def _issuer() -> dict:
     }
 
 
-def _address_line(address: dict) -> str:
+def _address_line(address: Mapping[str, object]) -> str:
     parts = [
         address.get("street"),
         address.get("district"),
@@ -79,7 +105,7 @@ def _address_line(address: dict) -> str:
     return " - ".join(str(part).strip() for part in parts if part and str(part).strip())[:250]
 
 
-def buyer_for_order(order: Order) -> dict:
+def buyer_for_order(order: Order) -> OrderBuyer:
     """The receipt kind and the buyer an order asked for at checkout. A factura needs a valid
     RUC and the company's name (razón social) given with it at checkout, never a person's; a
     boleta names the billing address's recipient, with a valid DNI or none."""
@@ -124,7 +150,7 @@ def _create(
     order: Order,
     kind: str,
     series: str,
-    buyer: dict,
+    buyer: Buyer,
     lines: list[amounts.LineAmounts],
     original: Receipt | None = None,
     reason_code: str = "",
@@ -149,7 +175,10 @@ def _create(
         issued_at=now,
         issue_date=timezone.localtime(now, LIMA).date(),
         **_issuer(),
-        **{k: v for k, v in buyer.items() if k != "kind"},
+        buyer_document_type=buyer["buyer_document_type"],
+        buyer_document=buyer["buyer_document"],
+        buyer_name=buyer["buyer_name"],
+        buyer_address=buyer["buyer_address"],
         currency=order.currency,
         taxable_total=totals.taxable,
         igv_total=totals.igv,
@@ -185,7 +214,7 @@ def _create(
     return receipt
 
 
-def _document(receipt: Receipt, lines) -> tuple[str, str]:
+def _document(receipt: Receipt, lines: list[ReceiptLine]) -> tuple[str, str]:
     xml = ubl.receipt_xml(receipt, lines)
     if not signing.certificate_configured():
         return xml.decode(), ""
@@ -226,7 +255,7 @@ def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
         )
 
 
-def _amount(raw) -> Decimal:
+def _amount(raw: object) -> Decimal:
     try:
         amount = Decimal(str(raw))
     except (InvalidOperation, ValueError):
@@ -243,7 +272,7 @@ def credited_total(receipt: Receipt) -> Decimal:
 def credit_note_issue(
     *,
     receipt: Receipt,
-    amount,
+    amount: object,
     reason_code: str,
     reason: str = "",
     source: str | None = None,
@@ -288,10 +317,12 @@ def credit_note_issue(
                     unit_code="ZZ",
                 )
             ]
-        buyer = {
-            field: getattr(original, field)
-            for field in ("buyer_document_type", "buyer_document", "buyer_name", "buyer_address")
-        }
+        buyer = Buyer(
+            buyer_document_type=original.buyer_document_type,
+            buyer_document=original.buyer_document,
+            buyer_name=original.buyer_name,
+            buyer_address=original.buyer_address,
+        )
         return _create(
             order=original.order,
             kind=ReceiptKind.CREDIT_NOTE,
@@ -336,7 +367,7 @@ def credit_note_for_return(*, return_id: int) -> Receipt | None:
     if goods is None or goods.amount <= 0:
         return None
     original = receipt_issue_for_order(order_id=goods.order_id)
-    units: dict[int | None, int] = dict(goods.units)
+    units: dict[int | None, int] = dict(goods.units.items())
     if goods.shipping:
         units[None] = 1
     return credit_note_issue(
@@ -349,7 +380,7 @@ def credit_note_for_return(*, return_id: int) -> Receipt | None:
     )
 
 
-def _return_reason(goods) -> str:
+def _return_reason(goods: ReturnedGoods) -> str:
     """The note's reason: the return, and why it credits less than its units when it does."""
     reason = _("Return %(number)s") % {"number": goods.number}
     return f"{reason} ({goods.note})"[:250] if goods.note else reason
@@ -359,19 +390,19 @@ def _return_reason(goods) -> str:
 _RETURN_REFUND_KEY = re.compile(r"^return-(\d+)-\d+$")
 
 
-def _return_of_refund(refund) -> int | None:
+def _return_of_refund(refund: "Refund") -> int | None:
     match = _RETURN_REFUND_KEY.match(refund.idempotency_key or "")
     return int(match.group(1)) if match else None
 
 
-def _is_cancellation_refund(refund) -> bool:
+def _is_cancellation_refund(refund: "Refund") -> bool:
     """A cancelled order's refund: one payments opened on cancelling it (key "cancel-<payment
     id>"), or any refund of an order now cancelled (a whole refund at the gateway cancels an
     unshipped order): the note that annuls the order covers it."""
     return (refund.idempotency_key or "").startswith("cancel-") or refund.payment.order.status == OrderStatus.CANCELLED
 
 
-def _refund_cause(refund) -> str:
+def _refund_cause(refund: "Refund") -> str:
     """The source of the note that covers a refund."""
     if (return_id := _return_of_refund(refund)) is not None:
         return f"return:{return_id}"

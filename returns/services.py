@@ -3,9 +3,11 @@ reject it, then receive each line with the condition found (stock goes back thro
 services). Each service is one transaction; every refusal is a ReturnError raised before
 anything is written."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max, Sum
@@ -40,6 +42,9 @@ from .models import (
     ReturnStatusChange,
 )
 
+if TYPE_CHECKING:
+    from core.actors import AnyUser, AuthUser
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
@@ -70,11 +75,11 @@ def return_window_days() -> int:
     return int(site_setting("RETURN_WINDOW_DAYS"))
 
 
-def return_deadline(*, order_id: int):
+def return_deadline(*, order_id: int) -> datetime | None:
     """The last moment a return may be requested: the window counted from the last delivery (None: nothing delivered)."""
-    delivered_at = Shipment.objects.filter(order_id=order_id, status=ShipmentStatus.DELIVERED).aggregate(
-        last=Max("delivered_at")
-    )["last"]
+    delivered_at: datetime | None = Shipment.objects.filter(
+        order_id=order_id, status=ShipmentStatus.DELIVERED
+    ).aggregate(last=Max("delivered_at"))["last"]
     if delivered_at is None:
         return None
     return delivered_at + timedelta(days=return_window_days())
@@ -98,13 +103,13 @@ def returnable_quantities(*, order_id: int) -> dict[int, int]:
     }
 
 
-def return_number_next(*, now=None) -> str:
+def return_number_next(*, now: datetime | None = None) -> str:
     year = timezone.localtime(now or timezone.now()).year
     sequence = counter_next(scope="return", key=str(year))
     return f"RMA-{year}-{sequence:05d}"
 
 
-def _clean_text(value, *, limit: int = NOTE_LENGTH) -> str:
+def _clean_text(value: str | None, *, limit: int = NOTE_LENGTH) -> str:
     text = (value or "").strip()
     if "\x00" in text:
         raise ReturnError(_("The text contains characters that are not allowed."))
@@ -113,7 +118,9 @@ def _clean_text(value, *, limit: int = NOTE_LENGTH) -> str:
     return text
 
 
-def _record(request: ReturnRequest, *, from_status: str, to_status: str, actor, note: str = "") -> None:
+def _record(
+    request: ReturnRequest, *, from_status: str, to_status: str, actor: "AnyUser | None", note: str = ""
+) -> None:
     ReturnStatusChange.objects.create(
         request=request, from_status=from_status, to_status=to_status, actor=signed_in(actor), note=note[:NOTE_LENGTH]
     )
@@ -164,9 +171,9 @@ def return_request_create(
     *,
     order: Order,
     lines: list[ReturnLineData],
-    actor=None,
+    actor: "AnyUser | None" = None,
     idempotency_key: str | None = None,
-    now=None,
+    now: datetime | None = None,
     resolution: str = "",
 ) -> ReturnRequest:
     """The customer asks to return lines of a delivered order, within the return window, saying
@@ -178,7 +185,7 @@ def return_request_create(
         # The order's row lock serialises two requests for one order, so "returnable" cannot be spent twice.
         order = Order.objects.select_for_update().get(pk=order.pk)
         first = first_result(
-            ReturnRequest.objects,
+            ReturnRequest.objects.all(),
             key=idempotency_key,
             about={"order_id": order.pk},
             refusal=ReturnError(_("This form was already used for another order.")),
@@ -230,7 +237,7 @@ def _locked(request: ReturnRequest | int) -> ReturnRequest:
     return ReturnRequest.objects.select_for_update().get(pk=getattr(request, "pk", request))
 
 
-def _move(request: ReturnRequest, to_status: str, *, actor, note: str = "") -> ReturnRequest:
+def _move(request: ReturnRequest, to_status: str, *, actor: "AnyUser | None", note: str = "") -> ReturnRequest:
     if not request.can_transition_to(to_status):
         raise ReturnError(
             _("Return %(number)s is %(status)s; it cannot become %(to)s.")
@@ -242,7 +249,7 @@ def _move(request: ReturnRequest, to_status: str, *, actor, note: str = "") -> R
     return request
 
 
-def return_approve(*, request: ReturnRequest | int, actor, message: str = "") -> ReturnRequest:
+def return_approve(*, request: ReturnRequest | int, actor: "AnyUser | None", message: str = "") -> ReturnRequest:
     """Staff accept the return; the message (optional) tells the customer how to send the items."""
     message = _clean_text(message, limit=1000)
     with transaction.atomic():
@@ -251,7 +258,7 @@ def return_approve(*, request: ReturnRequest | int, actor, message: str = "") ->
         return _move(request, ReturnStatus.APPROVED, actor=actor, note=message)
 
 
-def return_reject(*, request: ReturnRequest | int, actor, message: str) -> ReturnRequest:
+def return_reject(*, request: ReturnRequest | int, actor: "AnyUser | None", message: str) -> ReturnRequest:
     """Staff refuse the return and tell the customer why (the message is required)."""
     message = _clean_text(message, limit=1000)
     if not message:
@@ -263,7 +270,7 @@ def return_reject(*, request: ReturnRequest | int, actor, message: str) -> Retur
 
 
 def return_receive(
-    *, request: ReturnRequest | int, lines: list[ReceiveLineData], actor, note: str = ""
+    *, request: ReturnRequest | int, lines: list[ReceiveLineData], actor: "AuthUser | None", note: str = ""
 ) -> ReturnRequest:
     """Staff receive every line of an approved return with the condition found: resellable units
     go back to the chosen warehouse (a return movement), written-off ones go back and out again
@@ -368,7 +375,12 @@ class ReturnQuote:
         return sum((lost for _name, lost in self.offers_lost), ZERO)
 
 
-def _offer_group_refund(lines, per_unit: dict[int, Decimal], terms, returned: dict[int, int]) -> Decimal:
+def _offer_group_refund(
+    lines: Iterable[OrderLine],
+    per_unit: dict[int, Decimal],
+    terms: stacking.QuantityTerms | None,
+    returned: dict[int, int],
+) -> Decimal:
     """What the units `returned` of one quantity offer's pooled lines give back: what was paid for the
     group minus what the units kept cost as the offer prices them now (no discount once its
     condition is broken: a 3x2 kept as 2 costs two full units), never more than the returned
@@ -406,12 +418,15 @@ def _units_returned_before(order_id: int, *, before_return_id: int | None) -> di
     )
 
 
-def _goods_value(order: Order, units: dict[int, int], *, before: dict[int, int]) -> tuple[Decimal, list]:
+def _goods_value(
+    order: Order, units: dict[int, int], *, before: dict[int, int]
+) -> tuple[Decimal, list[tuple[str, Decimal]]]:
     """What `units` ({order line id: units}) give back after the units returned `before`, and the offers they break."""
     per_unit = _paid_per_unit(order)
     lines = {line.pk: line for line in order.lines.all()}
-    value, lost = ZERO, []
-    groups: dict[object, list] = {}
+    value = ZERO
+    lost: list[tuple[str, Decimal]] = []
+    groups: dict[object, list[OrderLine]] = {}
     for line in lines.values():
         # Pooled by its offer (a gift offer: the lines that earn it with the gift's); lines of older
         # orders, without terms: by the offer's name.
@@ -501,7 +516,7 @@ def return_amount(*, request: ReturnRequest) -> Decimal:
     return _return_amounts(request)[0]
 
 
-def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
+def _refund(request: ReturnRequest, amount: Decimal, *, actor: "AnyUser | None") -> Decimal:
     """Open refund requests (staff approve them in payments) for `amount` over the order's
     completed payments; returns what could not be refunded there."""
     from payments.models import Payment
@@ -528,7 +543,9 @@ def _refund(request: ReturnRequest, amount: Decimal, *, actor) -> Decimal:
     return remaining
 
 
-def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "", note: str = "") -> ReturnRequest:
+def return_resolve(
+    *, request: ReturnRequest | int, actor: "AnyUser | None", resolution: str = "", note: str = ""
+) -> ReturnRequest:
     """Staff confirm what a received return gives back (the customer's choice unless staff pick
     another): a refund request through payments (approved there, then the gateway), or a store
     credit. The part of an order paid with store credit or a gift card goes back as store credit (to a
@@ -600,7 +617,7 @@ def return_resolve(*, request: ReturnRequest | int, actor, resolution: str = "",
         return _move(request, ReturnStatus.RESOLVED, actor=actor, note=note)
 
 
-def return_close(*, request: ReturnRequest | int, actor, note: str = "") -> ReturnRequest:
+def return_close(*, request: ReturnRequest | int, actor: "AnyUser | None", note: str = "") -> ReturnRequest:
     """Staff file a resolved or rejected return away."""
     note = _clean_text(note)
     with transaction.atomic():

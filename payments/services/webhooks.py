@@ -3,12 +3,14 @@ thin). An event is stored once per (provider, event id) and processed once, unde
 lock; each (provider, type) has a handler that calls the generic payment services."""
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,9 @@ from ..models import Payment, Provider, Refund, WebhookEvent
 from .attempts import PaymentNotReady, gateway_reported_at, payment_complete, payment_fail, refund_record
 
 logger = logging.getLogger(__name__)
+
+# A gateway's decoded JSON object, as it sent it: its handlers read it defensively.
+JSONObject: TypeAlias = dict[str, Any]
 
 
 WEBHOOK_MAX_ATTEMPTS = 9
@@ -36,7 +41,7 @@ class WebhookPayloadError(Exception):
 
 
 def webhook_event_store(
-    *, provider: str, event_id: str, event_type: str, payload: dict, raw_body: str
+    *, provider: str, event_id: str, event_type: str, payload: JSONObject, raw_body: str
 ) -> tuple[WebhookEvent, bool]:
     """Store a verified event once; (event, created). A new event is enqueued for processing
     when the transaction commits; a replay is not."""
@@ -94,7 +99,7 @@ def webhook_event_process(*, event_id: int) -> WebhookEvent:
     return event
 
 
-def webhook_events_overdue(cutoff):
+def webhook_events_overdue(cutoff: datetime) -> QuerySet[WebhookEvent]:
     """Received events that were due before `cutoff`: never tried (their enqueue was lost) or
     waiting for a retry that was lost (a worker or Redis restart). For core.jobs' sweep."""
     return WebhookEvent.objects.filter(status=WebhookEvent.Status.RECEIVED, next_attempt_at__lt=cutoff)
@@ -103,23 +108,23 @@ def webhook_events_overdue(cutoff):
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _money(value, field: str) -> Decimal:
+def _money(value: object, field: str) -> Decimal:
     try:
         return Decimal(str(value))
     except (InvalidOperation, TypeError) as error:
         raise WebhookPayloadError(f"bad {field}: {value!r}") from error
 
 
-def _payment_id(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() else None
+def _payment_id(value: object) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
 
 
-def _find_payment(provider: str, *, references=(), payment_id=None) -> Payment | None:
+def _find_payment(provider: str, *, references: Iterable[str | None] = (), payment_id: object = None) -> Payment | None:
     """The attempt named by a gateway reference (session, intent, order or capture id) or by
     our own payment id carried in the event's metadata."""
-    references = [ref for ref in references if ref]
-    query = Q(gateway_reference__in=references) if references else Q(pk__in=[])
+    known = [ref for ref in references if ref]
+    query = Q(gateway_reference__in=known) if known else Q(pk__in=[])
     if _payment_id(payment_id):
         query |= Q(pk=_payment_id(payment_id))
     return Payment.objects.filter(query, provider=provider).order_by("pk").first()
@@ -134,14 +139,14 @@ def _require(payment: Payment | None, what: str) -> Payment:
 # --- Stripe ------------------------------------------------------------------------------
 
 
-def _stripe_object(payload: dict) -> dict:
+def _stripe_object(payload: JSONObject) -> JSONObject:
     obj = (payload.get("data") or {}).get("object")
     if not isinstance(obj, dict):
         raise WebhookPayloadError("no data.object")
     return obj
 
 
-def _stripe_session_payment(session: dict) -> Payment | None:
+def _stripe_session_payment(session: JSONObject) -> Payment | None:
     metadata = session.get("metadata") or {}
     return _find_payment(
         Provider.STRIPE,
@@ -150,7 +155,7 @@ def _stripe_session_payment(session: dict) -> Payment | None:
     )
 
 
-def stripe_checkout_completed(payload: dict) -> bool:
+def stripe_checkout_completed(payload: JSONObject) -> bool:
     session = _stripe_object(payload)
     payment = _require(_stripe_session_payment(session), f"session {session.get('id')}")
     if session.get("payment_status") not in (None, "paid", "no_payment_required"):
@@ -165,14 +170,14 @@ def stripe_checkout_completed(payload: dict) -> bool:
     return True
 
 
-def stripe_checkout_expired(payload: dict) -> bool:
+def stripe_checkout_expired(payload: JSONObject) -> bool:
     session = _stripe_object(payload)
     payment = _require(_stripe_session_payment(session), f"session {session.get('id')}")
     payment_fail(payment=payment, message=_("The payment page expired before the payment was made."))
     return True
 
 
-def stripe_payment_failed(payload: dict) -> bool:
+def stripe_payment_failed(payload: JSONObject) -> bool:
     intent = _stripe_object(payload)
     metadata = intent.get("metadata") or {}
     payment = _find_payment(Provider.STRIPE, references=[intent.get("id")], payment_id=metadata.get("payment_id"))
@@ -183,7 +188,7 @@ def stripe_payment_failed(payload: dict) -> bool:
     return True
 
 
-def stripe_charge_refunded(payload: dict) -> bool:
+def stripe_charge_refunded(payload: JSONObject) -> bool:
     charge = _stripe_object(payload)
     metadata = charge.get("metadata") or {}
     payment = _find_payment(
@@ -220,21 +225,21 @@ def stripe_charge_refunded(payload: dict) -> bool:
 # --- PayPal ------------------------------------------------------------------------------
 
 
-def _paypal_resource(payload: dict) -> dict:
+def _paypal_resource(payload: JSONObject) -> JSONObject:
     resource = payload.get("resource")
     if not isinstance(resource, dict):
         raise WebhookPayloadError("no resource")
     return resource
 
 
-def _paypal_capture_payment(capture: dict) -> Payment | None:
+def _paypal_capture_payment(capture: JSONObject) -> Payment | None:
     related = (capture.get("supplementary_data") or {}).get("related_ids") or {}
     return _find_payment(
         Provider.PAYPAL, references=[related.get("order_id"), capture.get("id")], payment_id=capture.get("custom_id")
     )
 
 
-def paypal_capture_completed(payload: dict) -> bool:
+def paypal_capture_completed(payload: JSONObject) -> bool:
     capture = _paypal_resource(payload)
     payment = _require(_paypal_capture_payment(capture), f"capture {capture.get('id')}")
     amount = capture.get("amount") or {}
@@ -247,14 +252,14 @@ def paypal_capture_completed(payload: dict) -> bool:
     return True
 
 
-def paypal_capture_denied(payload: dict) -> bool:
+def paypal_capture_denied(payload: JSONObject) -> bool:
     capture = _paypal_resource(payload)
     payment = _require(_paypal_capture_payment(capture), f"capture {capture.get('id')}")
     payment_fail(payment=payment, message=_("PayPal denied the payment."))
     return True
 
 
-def paypal_capture_refunded(payload: dict) -> bool:
+def paypal_capture_refunded(payload: JSONObject) -> bool:
     refund = _paypal_resource(payload)
     capture_id = next(
         (
@@ -282,7 +287,7 @@ def paypal_capture_refunded(payload: dict) -> bool:
 # --- Mercado Pago -----------------------------------------------------------------------------
 
 
-def mercadopago_payment(payload: dict) -> bool:
+def mercadopago_payment(payload: JSONObject) -> bool:
     """A "payment" notification says only which payment changed: its state is read back from
     Mercado Pago's API, and it must be one of our attempts (external_reference)."""
     from ..clients import mercadopago_checkout as mp
@@ -303,7 +308,7 @@ def mercadopago_payment(payload: dict) -> bool:
     return True
 
 
-HANDLERS = {
+HANDLERS: dict[tuple[str, str], Callable[[JSONObject], bool]] = {
     (Provider.STRIPE.value, "checkout.session.completed"): stripe_checkout_completed,
     (Provider.STRIPE.value, "checkout.session.async_payment_succeeded"): stripe_checkout_completed,
     (Provider.STRIPE.value, "checkout.session.expired"): stripe_checkout_expired,
