@@ -21,7 +21,7 @@ class CreditUseInline(MoneyAdminMixin, admin.TabularInline):
     money_fields = ("amount",)
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "order", "amount"]
+    fields = ("created_at", "kind", "order", "amount")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -39,7 +39,7 @@ class StoreCreditAdmin(MoneyAdminMixin, admin.ModelAdmin):
     search_fields = ["=number", "customer__email", "=return_request__number"]
     search_help_text = _("Search by credit number, customer e-mail or return number.")
     list_select_related = ["customer", "return_request"]
-    fields = ["number", "customer", "return_request", "amount", "balance", "expires_at", "created_at"]
+    fields = ("number", "customer", "return_request", "amount", "balance", "expires_at", "created_at")
     readonly_fields = fields
     inlines = [CreditUseInline]
 
@@ -55,7 +55,7 @@ class GiftCardUseInline(MoneyAdminMixin, admin.TabularInline):
     money_fields = ("amount",)
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "order", "amount", "actor", "note"]
+    fields = ("created_at", "kind", "order", "amount", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = _("history")
 
@@ -85,7 +85,7 @@ class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
     search_fields = ["=number", "recipient_email", "buyer_email", "=order__number"]
     search_help_text = _("Search by card number, recipient's or buyer's e-mail, or order number.")
     list_select_related = ["order"]
-    fields = [
+    fields = (
         "number",
         "masked_code",
         "status",
@@ -107,7 +107,7 @@ class GiftCardAdmin(MoneyAdminMixin, admin.ModelAdmin):
         "voided_by",
         "void_reason",
         "void_link",
-    ]
+    )
     readonly_fields = fields
     inlines = [GiftCardUseInline]
 

@@ -1,16 +1,22 @@
 """Reading store credit: a customer's credits with their history, what an order was paid with."""
 
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from core.actors import signed_in
 
 from .models import ZERO, CreditUse, GiftCard, GiftCardUse, StoreCredit
+from .refs import OrderRef
+
+if TYPE_CHECKING:
+    from core.actors import AnyUser, AuthUser
 
 
-def credits_for_customer(*, user):
+def credits_for_customer(*, user: "AuthUser") -> QuerySet[StoreCredit]:
     """Every credit of the customer (newest first) with its uses and their orders prefetched."""
     return (
         StoreCredit.objects.filter(customer=user)
@@ -21,12 +27,13 @@ def credits_for_customer(*, user):
     )
 
 
-def usable_credits(*, user, now=None) -> list[StoreCredit]:
+def usable_credits(*, user: "AnyUser | None", now: datetime | None = None) -> list[StoreCredit]:
     """Credits the customer can spend now: balance left and not expired, the soonest to expire first."""
-    if signed_in(user) is None:
+    customer = signed_in(user)
+    if customer is None:
         return []
     return list(
-        StoreCredit.objects.filter(customer=user, balance__gt=0, expires_at__gt=now or timezone.now()).order_by(
+        StoreCredit.objects.filter(customer=customer, balance__gt=0, expires_at__gt=now or timezone.now()).order_by(
             "expires_at", "pk"
         )
     )
@@ -51,7 +58,7 @@ def gift_cards_spent_on_order(*, order_id: int) -> Decimal:
     return -net
 
 
-def order_amount_due(order) -> Decimal:
+def order_amount_due(order: OrderRef) -> Decimal:
     """What the gateway must charge for an order: its total minus the store credit and the gift
     cards applied (both are means of payment: the receipt still shows the goods' full price)."""
     # One query for both ledgers (payment_start is inside checkout's placement ceiling).

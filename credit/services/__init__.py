@@ -3,8 +3,9 @@ when that order is cancelled. Every change of a balance is a CreditUse row writt
 credit's row lock, so two checkouts spending one credit at once spend it once and a balance is
 never negative (a CHECK constraint is the backstop)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,10 @@ from core.site_settings import site_setting
 
 from .. import ports
 from ..models import ZERO, CreditUse, CreditUseKind, StoreCredit
+from ..refs import OrderRef, ReturnRef
+
+if TYPE_CHECKING:
+    from core.actors import AnyUser, AuthUser
 
 CENT = Decimal("0.01")
 
@@ -29,13 +34,13 @@ def credit_expiry_days() -> int:
     return int(site_setting("STORE_CREDIT_EXPIRY_DAYS"))
 
 
-def store_credit_number_next(*, now=None) -> str:
+def store_credit_number_next(*, now: datetime | None = None) -> str:
     year = timezone.localtime(now or timezone.now()).year
     sequence = counter_next(scope="store_credit", key=str(year))
     return f"VC-{year}-{sequence:05d}"
 
 
-def credit_amount(raw) -> Decimal:
+def credit_amount(raw: object) -> Decimal:
     """A positive amount in soles with at most two decimals, or CreditError."""
     try:
         amount = Decimal(str(raw).strip().replace(",", "."))
@@ -46,7 +51,13 @@ def credit_amount(raw) -> Decimal:
     return amount
 
 
-def store_credit_issue(*, customer, amount, return_request=None, now=None) -> StoreCredit:
+def store_credit_issue(
+    *,
+    customer: "AuthUser | None",
+    amount: object,
+    return_request: ReturnRef | None = None,
+    now: datetime | None = None,
+) -> StoreCredit:
     """A new store credit for `customer`, valid STORE_CREDIT_EXPIRY_DAYS. One per return request:
     issuing again for the same return returns the first."""
     if customer is None:
@@ -55,10 +66,10 @@ def store_credit_issue(*, customer, amount, return_request=None, now=None) -> St
     now = now or timezone.now()
     with transaction.atomic():
         if return_request is not None:
-            existing = StoreCredit.objects.filter(return_request=return_request).first()
+            existing = StoreCredit.objects.filter(return_request_id=return_request.pk).first()
             if existing is not None:
                 return existing
-        credit = StoreCredit.objects.create(
+        credit = StoreCredit.objects.create(  # type: ignore[misc]  # return_request: credit cannot name its type
             number=store_credit_number_next(now=now),
             customer=customer,
             return_request=return_request,
@@ -73,23 +84,31 @@ def store_credit_issue(*, customer, amount, return_request=None, now=None) -> St
         return credit
 
 
-def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> CreditUse:
+def store_credit_spend(
+    *,
+    credit_id: int | str | None,
+    customer: "AnyUser | None",
+    order: OrderRef,
+    amount: object,
+    now: datetime | None = None,
+) -> CreditUse:
     """Pay `amount` of `order` with the customer's credit `credit_id` (inside the placing
     transaction). Another customer's credit, an expired one, more than its balance or than the
     order still owes: CreditError. The same credit on the same order again returns the first use."""
     amount = credit_amount(amount)
     now = now or timezone.now()
-    if signed_in(customer) is None:
+    owner = signed_in(customer)
+    if owner is None:
         raise CreditError(_("Sign in to use your store credit."))
     try:
-        credit_id = int(credit_id)
+        pk = int(credit_id)  # type: ignore[arg-type]  # None (nothing chosen) is refused as not a number
     except (TypeError, ValueError):
         raise CreditError(_("That store credit does not exist.")) from None
     # No savepoint (it would cost the order placement two queries): a refusal is decided before
     # anything is written and raised after the block, so the caller's transaction stays usable.
     with transaction.atomic(savepoint=False):
-        credit = StoreCredit.objects.select_for_update().filter(pk=credit_id, customer=customer).first()
-        order_uses = list(CreditUse.objects.filter(order=order)) if credit is not None else []
+        credit = StoreCredit.objects.select_for_update().filter(pk=pk, customer=owner).first()
+        order_uses = list(CreditUse.objects.filter(order_id=order.pk)) if credit is not None else []
         replay = (
             next((use for use in order_uses if use.credit_id == credit.pk and use.kind == CreditUseKind.SPEND), None)
             if credit is not None
@@ -97,9 +116,10 @@ def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> Credi
         )
         refusal = None if replay is not None else _spend_refusal(credit, order, order_uses, amount, now)
         if replay is None and refusal is None:
+            assert credit is not None  # _spend_refusal refuses a missing credit
             credit.balance -= amount
             credit.save(update_fields=["balance"])
-            use = CreditUse.objects.create(
+            use = CreditUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
                 credit=credit, order=order, kind=CreditUseKind.SPEND, amount=-amount, created_at=now
             )
     if refusal is not None:
@@ -107,7 +127,9 @@ def store_credit_spend(*, credit_id, customer, order, amount, now=None) -> Credi
     return replay or use
 
 
-def _spend_refusal(credit, order, order_uses, amount: Decimal, now) -> str | None:
+def _spend_refusal(
+    credit: StoreCredit | None, order: OrderRef, order_uses: list[CreditUse], amount: Decimal, now: datetime
+) -> str | None:
     if credit is None:
         return _("That store credit does not exist.")
     if credit.expires_at <= now:
@@ -128,14 +150,14 @@ def _spend_refusal(credit, order, order_uses, amount: Decimal, now) -> str | Non
     return None
 
 
-def store_credit_restore_for_order(*, order) -> Decimal:
+def store_credit_restore_for_order(*, order: OrderRef) -> Decimal:
     """The order was cancelled: every credit it spent gets its amount back (once). Returns the
     total given back. Runs inside the cancelling transaction."""
     restored = ZERO
     with transaction.atomic():
-        spends = list(CreditUse.objects.filter(order=order, kind=CreditUseKind.SPEND).order_by("credit_id"))
+        spends = list(CreditUse.objects.filter(order_id=order.pk, kind=CreditUseKind.SPEND).order_by("credit_id"))
         done = set(
-            CreditUse.objects.filter(order=order, kind=CreditUseKind.RESTORE).values_list("credit_id", flat=True)
+            CreditUse.objects.filter(order_id=order.pk, kind=CreditUseKind.RESTORE).values_list("credit_id", flat=True)
         )
         for spend in spends:
             if spend.credit_id in done:
@@ -143,6 +165,8 @@ def store_credit_restore_for_order(*, order) -> Decimal:
             credit = StoreCredit.objects.select_for_update().get(pk=spend.credit_id)
             credit.balance -= spend.amount  # spend.amount is negative
             credit.save(update_fields=["balance"])
-            CreditUse.objects.create(credit=credit, order=order, kind=CreditUseKind.RESTORE, amount=-spend.amount)
+            CreditUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
+                credit=credit, order=order, kind=CreditUseKind.RESTORE, amount=-spend.amount
+            )
             restored -= spend.amount
     return restored

@@ -8,13 +8,14 @@ never negative (CHECK constraints are the backstop). See credit/models.py for th
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,10 @@ from ..models import (
     GiftCardUse,
     GiftCardUseKind,
 )
+from ..refs import OrderRef, ReturnRef
+
+if TYPE_CHECKING:
+    from core.actors import AnyUser
 
 # No I, O, 0 or 1: a code read aloud or copied from paper is not mistyped. 32 letters × 16 = 80 bits.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -58,7 +63,7 @@ def gift_card_code_new() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-def gift_card_code_normalize(raw) -> str | None:
+def gift_card_code_normalize(raw: object) -> str | None:
     """The code as stored (XXXX-XXXX-XXXX-XXXX) from what a shopper typed (any case, spaces or
     dashes anywhere), or None when it cannot be a code."""
     text = "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
@@ -67,7 +72,7 @@ def gift_card_code_normalize(raw) -> str | None:
     return "-".join(text[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
-def gift_card_number_next(*, now=None) -> str:
+def gift_card_number_next(*, now: datetime | None = None) -> str:
     year = timezone.localtime(now or timezone.now()).year
     return f"TR-{year}-{counter_next(scope='gift_card', key=str(year)):05d}"
 
@@ -84,7 +89,7 @@ class GiftCardDetails:
     deliver_on: date
 
 
-def gift_card_amount(raw) -> Decimal:
+def gift_card_amount(raw: object) -> Decimal:
     """A card's amount: whole soles from S/ 50 to S/ 1,000, or GiftCardError."""
     try:
         amount = Decimal(str(raw).strip().replace(",", ""))
@@ -101,7 +106,14 @@ def gift_card_amount(raw) -> Decimal:
 
 
 def gift_card_details_clean(
-    *, amount, recipient_name, recipient_email, sender_name, message="", deliver_on=None, today: date | None = None
+    *,
+    amount: object,
+    recipient_name: object,
+    recipient_email: object,
+    sender_name: object,
+    message: object = "",
+    deliver_on: date | str | None = None,
+    today: date | None = None,
 ) -> GiftCardDetails:
     """Check what a buyer typed for a card; GiftCardError with the first problem."""
     today = today or timezone.localdate()
@@ -140,7 +152,7 @@ def gift_card_details_clean(
     )
 
 
-def _new_card(*, details: GiftCardDetails, now, **fields) -> GiftCard:
+def _new_card(*, details: GiftCardDetails, now: datetime, **fields: Any) -> GiftCard:
     return GiftCard.objects.create(
         number=gift_card_number_next(now=now),
         code=gift_card_code_new(),
@@ -156,7 +168,9 @@ def _new_card(*, details: GiftCardDetails, now, **fields) -> GiftCard:
     )
 
 
-def gift_cards_sell(*, order, cards: list[GiftCardDetails], buyer_email: str, now=None) -> list[GiftCard]:
+def gift_cards_sell(
+    *, order: OrderRef, cards: list[GiftCardDetails], buyer_email: str, now: datetime | None = None
+) -> list[GiftCard]:
     """The cards an order sells, awaiting its payment (nothing to spend, nothing delivered yet).
     Inside the order's placing transaction; its amounts are the order's gift_cards_total."""
     now = now or timezone.now()
@@ -175,12 +189,12 @@ def gift_cards_sell(*, order, cards: list[GiftCardDetails], buyer_email: str, no
         ]
 
 
-def gift_cards_activate_for_order(*, order, now=None) -> list[GiftCard]:
+def gift_cards_activate_for_order(*, order: OrderRef, now: datetime | None = None) -> list[GiftCard]:
     """The order that sold these cards is paid: each becomes spendable (balance = amount, its
     validity counted from now) and its delivery e-mail is enqueued for its date. Idempotent."""
     now = now or timezone.now()
     with transaction.atomic():
-        cards = list(GiftCard.objects.select_for_update().filter(order=order, status=GiftCardStatus.PENDING))
+        cards = list(GiftCard.objects.select_for_update().filter(order_id=order.pk, status=GiftCardStatus.PENDING))
         for card in cards:
             card.status, card.balance = GiftCardStatus.ACTIVE, card.amount
             card.expires_at = now + timedelta(days=gift_card_expiry_days())
@@ -190,13 +204,15 @@ def gift_cards_activate_for_order(*, order, now=None) -> list[GiftCard]:
     return cards
 
 
-def gift_cards_cancel_for_order(*, order, actor=None, reason: str = "") -> Decimal:
+def gift_cards_cancel_for_order(*, order: OrderRef, actor: "AnyUser | None" = None, reason: str = "") -> Decimal:
     """The order that sold these cards was cancelled. Unpaid: its pending cards are voided (they
     never held money). Paid: what is left on each card is voided too (the refund gives the money
     back), and the part already spent stays spent. Returns the balance voided."""
     voided = ZERO
     with transaction.atomic():
-        for card in GiftCard.objects.select_for_update().filter(order=order).exclude(status=GiftCardStatus.VOIDED):
+        for card in (
+            GiftCard.objects.select_for_update().filter(order_id=order.pk).exclude(status=GiftCardStatus.VOIDED)
+        ):
             voided += _void(
                 card, actor=actor, reason=reason or _("Order %(number)s cancelled") % {"number": order.number}
             )
@@ -204,7 +220,16 @@ def gift_cards_cancel_for_order(*, order, actor=None, reason: str = "") -> Decim
 
 
 def gift_card_issue(
-    *, amount, recipient_name, recipient_email, sender_name, message="", deliver_on=None, actor, reason: str, now=None
+    *,
+    amount: object,
+    recipient_name: object,
+    recipient_email: object,
+    sender_name: object,
+    message: object = "",
+    deliver_on: date | str | None = None,
+    actor: "AnyUser | None",
+    reason: str,
+    now: datetime | None = None,
 ) -> GiftCard:
     """Staff issue a card by hand (a courtesy, a replacement): active at once, e-mailed on its date."""
     if signed_in(actor) is None or not getattr(actor, "is_staff", False):
@@ -235,7 +260,9 @@ def gift_card_issue(
     return card
 
 
-def gift_card_issue_for_return(*, return_request, amount, email: str, name: str, now=None) -> GiftCard:
+def gift_card_issue_for_return(
+    *, return_request: ReturnRef, amount: object, email: str, name: str, now: datetime | None = None
+) -> GiftCard:
     """What gift cards paid of a guest's returned order, on a new card e-mailed to the order's
     address today (a guest has no account for store credit). One per return: issuing again for
     the same return returns the first. Counted with store credit in what the order gave back."""
@@ -244,7 +271,7 @@ def gift_card_issue_for_return(*, return_request, amount, email: str, name: str,
     amount = credit_amount(amount)
     now = now or timezone.now()
     with transaction.atomic():
-        existing = GiftCard.objects.filter(return_request=return_request).first()
+        existing = GiftCard.objects.filter(return_request_id=return_request.pk).first()
         if existing is not None:
             return existing
         store = str(site_setting("STORE_NAME"))
@@ -270,7 +297,7 @@ def gift_card_issue_for_return(*, return_request, amount, email: str, name: str,
     return card
 
 
-def gift_card_void(*, card_id, actor, reason: str) -> GiftCard:
+def gift_card_void(*, card_id: int, actor: "AnyUser | None", reason: str) -> GiftCard:
     """Staff void a card: what is left on it is written off in its ledger (a VOID movement) and
     it cannot be spent again. Voiding twice changes nothing."""
     if signed_in(actor) is None or not getattr(actor, "is_staff", False):
@@ -287,7 +314,7 @@ def gift_card_void(*, card_id, actor, reason: str) -> GiftCard:
     return card
 
 
-def _void(card: GiftCard, *, actor, reason: str) -> Decimal:
+def _void(card: GiftCard, *, actor: "AnyUser | None", reason: str) -> Decimal:
     left = card.balance
     if left > 0:
         GiftCardUse.objects.create(
@@ -299,7 +326,7 @@ def _void(card: GiftCard, *, actor, reason: str) -> Decimal:
     return left
 
 
-def gift_card_refusal(card: GiftCard | None, *, now=None) -> str | None:
+def gift_card_refusal(card: GiftCard | None, *, now: datetime | None = None) -> str | None:
     """Why a card cannot be spent now (None: it can). One message for a code that does not
     exist, so guessing learns nothing more than the rate limit allows."""
     now = now or timezone.now()
@@ -316,7 +343,7 @@ def gift_card_refusal(card: GiftCard | None, *, now=None) -> str | None:
     return None
 
 
-def gift_card_spend(*, code, order, amount, now=None) -> GiftCardUse:
+def gift_card_spend(*, code: object, order: OrderRef, amount: object, now: datetime | None = None) -> GiftCardUse:
     """Pay `amount` of `order` with the card whose code is `code` (inside the placing
     transaction, under the card's row lock). Anyone holding the code may spend it (a bearer
     card). More than its balance or than the order still owes: GiftCardError. The same card on
@@ -333,20 +360,21 @@ def gift_card_spend(*, code, order, amount, now=None) -> GiftCardUse:
     with transaction.atomic(savepoint=False):
         card = GiftCard.objects.select_for_update().filter(code=normalized).first() if normalized else None
         replay = (
-            GiftCardUse.objects.filter(card=card, order=order, kind=GiftCardUseKind.SPEND).first()
+            GiftCardUse.objects.filter(card=card, order_id=order.pk, kind=GiftCardUseKind.SPEND).first()
             if card is not None
             else None
         )
         refusal = None if replay is not None else gift_card_refusal(card, now=now)
         if replay is None and refusal is None:
+            assert card is not None  # gift_card_refusal refuses a missing card
             if amount > card.balance:
                 refusal = _("That gift card has only %(balance)s left.") % {"balance": format_money(card.balance)}
             elif amount > order_still_owed(order):
                 refusal = _("The gift card applied cannot exceed what the order still owes.")
-        if replay is None and refusal is None:
+        if replay is None and refusal is None and card is not None:  # (a missing card was refused above)
             card.balance -= amount
             card.save(update_fields=["balance"])
-            use = GiftCardUse.objects.create(
+            use = GiftCardUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
                 card=card, order=order, kind=GiftCardUseKind.SPEND, amount=-amount, created_at=now
             )
     if refusal is not None:
@@ -354,22 +382,24 @@ def gift_card_spend(*, code, order, amount, now=None) -> GiftCardUse:
     return replay or use
 
 
-def order_still_owed(order) -> Decimal:
+def order_still_owed(order: OrderRef) -> Decimal:
     """The order's total less what store credit and gift cards already pay of it."""
-    credit = CreditUse.objects.filter(order=order).aggregate(total=Sum("amount"))["total"] or ZERO
-    cards = GiftCardUse.objects.filter(order=order).aggregate(total=Sum("amount"))["total"] or ZERO
+    credit = CreditUse.objects.filter(order_id=order.pk).aggregate(total=Sum("amount"))["total"] or ZERO
+    cards = GiftCardUse.objects.filter(order_id=order.pk).aggregate(total=Sum("amount"))["total"] or ZERO
     return order.total + credit + cards  # uses that pay are negative
 
 
-def gift_card_restore_for_order(*, order) -> Decimal:
+def gift_card_restore_for_order(*, order: OrderRef) -> Decimal:
     """The order was cancelled: every card it spent gets that amount back (once; a voided or
     expired card too, so the ledger adds up: staff decide what to do with it). Returns the total
     given back. Runs inside the cancelling transaction."""
     restored = ZERO
     with transaction.atomic():
-        spends = list(GiftCardUse.objects.filter(order=order, kind=GiftCardUseKind.SPEND).order_by("card_id"))
+        spends = list(GiftCardUse.objects.filter(order_id=order.pk, kind=GiftCardUseKind.SPEND).order_by("card_id"))
         done = set(
-            GiftCardUse.objects.filter(order=order, kind=GiftCardUseKind.RESTORE).values_list("card_id", flat=True)
+            GiftCardUse.objects.filter(order_id=order.pk, kind=GiftCardUseKind.RESTORE).values_list(
+                "card_id", flat=True
+            )
         )
         for spend in spends:
             if spend.card_id in done:
@@ -379,7 +409,9 @@ def gift_card_restore_for_order(*, order) -> Decimal:
                 continue  # voided since: the money stays written off (staff refund it by hand if owed)
             card.balance -= spend.amount  # spend.amount is negative
             card.save(update_fields=["balance"])
-            GiftCardUse.objects.create(card=card, order=order, kind=GiftCardUseKind.RESTORE, amount=-spend.amount)
+            GiftCardUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
+                card=card, order=order, kind=GiftCardUseKind.RESTORE, amount=-spend.amount
+            )
             restored -= spend.amount
     return restored
 
@@ -387,7 +419,7 @@ def gift_card_restore_for_order(*, order) -> Decimal:
 # --- delivery ---------------------------------------------------------------------------------
 
 
-def gift_cards_due(*, today: date | None = None):
+def gift_cards_due(*, today: date | None = None) -> QuerySet[GiftCard]:
     """Active cards whose delivery date has come and that were not e-mailed yet."""
     return GiftCard.objects.filter(
         status=GiftCardStatus.ACTIVE, delivered_at__isnull=True, deliver_on__lte=today or timezone.localdate()
