@@ -825,7 +825,7 @@ def launch_awaited(product_ref: OuterRef, *, now: datetime | None = None) -> Cas
     return Case(When(Exists(live), then=Value(None)), default=Subquery(ahead[:1]), output_field=DateTimeField())
 
 
-def awaiting_launch(now=None):
+def awaiting_launch(now: datetime | None = None) -> "models.QuerySet[CollectionItem, dict[str, Any]]":
     """The ids of the products launch_awaited holds back now, as a subquery (a handful of rows:
     the items of collections ahead), for filters that cannot read a per-row annotation."""
     now = now or timezone.now()
