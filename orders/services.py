@@ -406,11 +406,7 @@ def order_create(
     _check_receipt_buyer(totals, document)
     _check_shipping_method(shipping_method_id)
 
-    replay: _Replay = {
-        "key": idempotency_key,
-        "owner": Owner.of(customer, email=email),
-        "refusal": IdempotencyConflict(),
-    }
+    replay = _replay(key=idempotency_key, customer=customer, email=email)
     if (first := first_result(Order.objects.all(), **replay)) is not None:
         return first
     order = Order(
@@ -454,11 +450,7 @@ def order_create_for_gift_cards(
     if not cards or len(cards) > GIFT_CARDS_PER_ORDER:
         raise ValidationError(_("An order sells from 1 to %(max)d gift cards.") % {"max": GIFT_CARDS_PER_ORDER})
     total = sum((card.amount for card in cards), ZERO)
-    replay: _Replay = {
-        "key": idempotency_key,
-        "owner": Owner.of(customer, email=email),
-        "refusal": IdempotencyConflict(),
-    }
+    replay = _replay(key=idempotency_key, customer=customer, email=email)
     if (first := first_result(Order.objects.all(), **replay)) is not None:
         return first
     order = Order(
@@ -478,6 +470,10 @@ class _Replay(TypedDict):
     key: str | None
     owner: Owner
     refusal: Exception
+
+
+def _replay(*, key: str | None, customer: User | None, email: str) -> _Replay:
+    return {"key": key, "owner": Owner.of(customer, email=email), "refusal": IdempotencyConflict()}
 
 
 def _order_insert_once(*, order: Order, replay: _Replay, insert: Callable[[], object]) -> Order:

@@ -214,16 +214,10 @@ class _Hold(TypedDict):
     now: datetime
 
 
-def _reserve_in_database(
-    requested: dict[int, int],
-    *,
-    cart_key: str | None,
-    order_id: int | None,
-    customer: User | None,
-    expires_at: datetime,
-    now: datetime,
-) -> list[Reservation]:
+def _reserve_in_database(requested: dict[int, int], hold: _Hold) -> list[Reservation]:
     """The PostgreSQL path: the reservations made, or [] when it made none."""
+    cart_key, order_id, customer = hold["cart_key"], hold["order_id"], hold["customer"]
+    expires_at, now = hold["expires_at"], hold["now"]
     customer_id = customer.pk if customer is not None else None
     with connection.cursor() as cursor:
         cursor.execute(
@@ -299,11 +293,11 @@ def stock_reserve(
     }
     made = []
     if RESERVE_IN_DATABASE and connection.vendor == "postgresql":
-        made = _reserve_in_database(requested, **hold)
+        made = _reserve_in_database(requested, hold)
         if not made:
             _explain_refusal(requested, customer=customer, now=now)
     if not made:
-        made = _reserve_in_python(requested, **hold)
+        made = _reserve_in_python(requested, hold)
     stock_changed(requested)
     return made
 
@@ -330,16 +324,10 @@ def _sku_of(variant_id: int) -> str:
     return Variant.objects.filter(pk=variant_id).values_list("sku", flat=True).first() or str(variant_id)
 
 
-def _reserve_in_python(
-    requested: dict[int, int],
-    *,
-    cart_key: str | None,
-    order_id: int | None,
-    customer: User | None,
-    expires_at: datetime,
-    now: datetime,
-) -> list[Reservation]:
+def _reserve_in_python(requested: dict[int, int], hold: _Hold) -> list[Reservation]:
     """Three statements hold the row locks: the locking SELECT, the sum of holds, the INSERT."""
+    cart_key, order_id, customer = hold["cart_key"], hold["order_id"], hold["customer"]
+    expires_at, now = hold["expires_at"], hold["now"]
     with transaction.atomic():
         if customer is not None:
             get_user_model().objects.select_for_update().filter(pk=customer.pk).first()
