@@ -9,8 +9,10 @@ C4rl0s3nr1qu3/axteroid-ose (commit cd30557, "Update 2024/06/19"). Without them t
 need them skip (tests/conftest.py allows that skip, as for a real MongoDB); the rules this store
 relies on are also stated in tests/receipts/sunat_rules.py, which always runs."""
 
+import atexit
 import os
 import re
+import select
 import shutil
 import subprocess
 import tempfile
@@ -74,32 +76,64 @@ def _rule(text: str) -> str:
     return f"{match.group(1)} - {match.group(2)}" if match else text
 
 
+# One SunatCheck JVM per test process, started at the first judgement: each stylesheet compiles
+# once (seconds each, the bulk of a run), later calls only run their documents. C1 alone and the
+# serial collector halve the compilation's cost in a JVM this short-lived.
+_checker: subprocess.Popen | None = None
+_checker_errors = tempfile.TemporaryFile()
+ANSWER_SECONDS = 300
+
+
+def _sunat_check() -> subprocess.Popen:
+    global _checker
+    if _checker is None or _checker.poll() is not None:
+        _checker = subprocess.Popen(
+            ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", str(SAXON_JAR), str(DRIVER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=_checker_errors,
+            text=True,
+            encoding="utf-8",
+        )
+        atexit.register(_checker.kill)
+    return _checker
+
+
+def _judged(request: str) -> str:
+    """SunatCheck's answer line for one request line, or a failure naming why none came."""
+    checker = _sunat_check()
+    assert checker.stdin is not None and checker.stdout is not None
+    checker.stdin.write(request + "\n")
+    checker.stdin.flush()
+    # One request at a time, so nothing waits in the reader's buffer when select looks.
+    ready, _, _ = select.select([checker.stdout], [], [], ANSWER_SECONDS)
+    answer = checker.stdout.readline() if ready else ""
+    if not answer:
+        checker.kill()
+        checker.wait()
+        _checker_errors.seek(0)
+        pytest.fail(
+            f"SunatCheck gave no answer for {request}: {_checker_errors.read()[-3000:].decode(errors='replace')}"
+        )
+    return answer.rstrip("\n")
+
+
 def sunat_verdicts(receipts) -> list[Verdict]:
     """Each receipt's XML, as stored, judged under the file name the store sends (`<file_name>.zip`)."""
     folder = require_stylesheets()
     with tempfile.TemporaryDirectory() as scratch:
-        requests, names = [], {}
+        verdicts = []
         for receipt in receipts:
             path = Path(scratch) / f"{receipt.file_name}.xml"
             path.write_text(receipt.xml, encoding="utf-8")
-            names[str(path)] = receipt.file_name
-            requests.append(f"{folder / STYLESHEETS[receipt.kind]}\t{receipt.file_name}.zip\t{path}")
-        run = subprocess.run(
-            ["java", "-cp", str(SAXON_JAR), str(DRIVER)],
-            input="\n".join(requests) + "\n",
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        verdicts = []
-        for line in run.stdout.splitlines():
-            path, error, observations = (line.split("\t") + ["", ""])[:3]
+            answer = _judged(f"{folder / STYLESHEETS[receipt.kind]}\t{receipt.file_name}.zip\t{path}")
+            answered_path, error, observations = (answer.split("\t") + ["", ""])[:3]
+            assert answered_path == str(path), answer
             verdicts.append(
                 Verdict(
-                    file_name=names[path],
+                    file_name=receipt.file_name,
                     error=_rule(error) if error else "",
                     observations=tuple(o for o in observations.split(" | ") if o),
                 )
             )
-    assert len(verdicts) == len(requests), run.stderr[-3000:]
     return verdicts

@@ -3,7 +3,8 @@
 // "<stylesheet path>\t<file name sent>\t<xml path>" on standard input and prints one line per
 // document: "<xml path>\t<error or empty>\t<observations joined by ' | '>". An error is what
 // makes SUNAT reject the document (xsl:message terminate="yes"), an observation what it accepts
-// with a note (terminate="no"). Started by tests/receipts/sunat_xsl.py:
+// with a note (terminate="no"). Started once per test process by tests/receipts/sunat_xsl.py, which
+// sends a request and reads its answer, one at a time, for the whole session:
 //   java -cp /usr/share/java/Saxon-HE.jar tests/receipts/sunat/SunatCheck.java
 import java.io.BufferedReader;
 import java.io.File;
