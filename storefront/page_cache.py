@@ -99,11 +99,19 @@ def shared_signed_in_part(
     key = shared_part_key(name, variant)
     found = cached if cached is not None else cache.get_many([listing_cache.VERSION_KEY, key])
     version, stored = found.get(listing_cache.VERSION_KEY), found.get(key)
-    if version is not None and isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+    # (version, html, until): its freshness read in this process' clock, as a page's (an entry of
+    # an earlier release, a pair, is a miss).
+    if (
+        version is not None
+        and isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[0] == version
+        and time.time() < stored[2]
+    ):
         return stored[1]
     html = render()
     if version is not None and html is not None:
-        cache.set(key, (version, html), FRESH_SECONDS)
+        cache.set(key, (version, html, time.time() + FRESH_SECONDS), FRESH_SECONDS)
     return html
 
 

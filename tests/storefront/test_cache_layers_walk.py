@@ -22,7 +22,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import cache_layers
+from shipping.models import ShippingZone
 from tests.factories import (
+    AddressFactory,
     BannerFactory,
     BrandFactory,
     CategoryFactory,
@@ -31,6 +33,7 @@ from tests.factories import (
     ProductFactory,
     SellerFactory,
     ShippingRateFactory,
+    ShippingZoneFactory,
     UserFactory,
     VariantFactory,
     percent_off,
@@ -53,6 +56,9 @@ URL_NAMES = {
 }
 
 
+GUEST, CUSTOMER = "guest", "customer"
+
+
 @dataclass(frozen=True)
 class Write:
     name: str
@@ -62,6 +68,7 @@ class Write:
     shows: Callable[[SimpleNamespace], str]  # the new value, as the page shows it
     gone: bool = False  # the write removes `shows` from the pages instead
     prepare: Callable[[SimpleNamespace], None] | None = None  # before the pages are first rendered
+    who: tuple[str, ...] = (GUEST,)  # walked for a guest, a signed-in customer, or both
 
 
 @pytest.fixture
@@ -98,6 +105,14 @@ def shop(db):
         name="Lleva 3, paga 2", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2
     )
     author = UserFactory(first_name="Rosa", last_name="Quispe")
+    customer = UserFactory(first_name="Lucía", last_name="Mamani")
+    # Delivery outside Lima, for a customer who moves there.
+    ShippingRateFactory(
+        method=rate.method,
+        zone=ShippingZoneFactory(kind=ShippingZone.Kind.PROVINCES),
+        weight_to=Decimal("100"),
+        price=Decimal("25.00"),
+    )
     method = payment_method_ensure_test_gateway()
     config.STORE_NAME = "Kallpa"
     return SimpleNamespace(
@@ -113,6 +128,7 @@ def shop(db):
         banner=banner,
         offer=offer,
         author=author,
+        customer=customer,
         method=method,
         urls={
             "home": "/",
@@ -305,10 +321,22 @@ def _rename_method(shop):
     shop.method.save()
 
 
+def _move_shopper(shop):
+    AddressFactory(
+        user=shop.customer, department="04", province="Arequipa", district="Arequipa", is_default_shipping=True
+    )
+
+
+def _rename_shopper(shop):
+    shop.customer.first_name = "Rocío"
+    shop.customer.save()
+
+
 LISTINGS = ("home", "category", "brand", "search")
+BOTH = (GUEST, CUSTOMER)
 
 WRITES = (
-    Write("product price", ("catalog.Product",), ("product", *LISTINGS), _price, lambda s: "S/ 79.00"),
+    Write("product price", ("catalog.Product",), ("product", *LISTINGS), _price, lambda s: "S/ 79.00", who=BOTH),
     Write(
         "product name", ("catalog.Product",), ("product", "family", *LISTINGS), _rename_product, lambda s: "Qhapaq Ñan"
     ),
@@ -371,13 +399,14 @@ WRITES = (
         lambda s: "Lleva 2 con 50 %",
     ),
     Write("quantity offer renamed", ("promotions.QuantityOffer",), ("product",), _rename_offer, lambda s: "Qorikancha"),
-    Write("shipping rate", ("shipping.ShippingRate",), ("product",), _rate, lambda s: "S/ 12.50"),
+    Write("shipping rate", ("shipping.ShippingRate",), ("product",), _rate, lambda s: "S/ 12.50", who=BOTH),
     Write(
         "site setting",
         ("constance.Constance",),
         ("product", "family", "collection", *LISTINGS),
         _store_name,
         lambda s: "Kallpa Perú",
+        who=BOTH,
     ),
     Write("banner", ("catalog.Banner",), ("home",), _banner, lambda s: "Carnaval de Cajamarca"),
     Write("collection", ("catalog.Collection",), ("home", "collection"), _collection, lambda s: "Qoyllur Rit"),
@@ -402,6 +431,7 @@ WRITES = (
         _helpful,
         lambda s: "review-helpful-count",
         prepare=_approved_review,
+        who=BOTH,
     ),
     Write(
         "review author renamed",
@@ -410,6 +440,7 @@ WRITES = (
         _rename_author,
         lambda s: "Carmen",
         prepare=_approved_review,
+        who=BOTH,
     ),
     Write("seller renamed", ("accounts.Seller",), ("product",), _rename_seller, lambda s: "Tienda Inti"),
     Write(
@@ -418,6 +449,16 @@ WRITES = (
         ("product", "category", "home", "collection"),
         _rename_method,
         lambda s: "Tarjeta Qullqi",
+    ),
+    # A signed-in shopper's own parts, filled in on every request.
+    Write("shopper moved", ("accounts.Address",), ("product",), _move_shopper, lambda s: "Arequipa", who=(CUSTOMER,)),
+    Write(
+        "shopper renamed",
+        ("accounts.User",),
+        ("product", "category", "home"),
+        _rename_shopper,
+        lambda s: "Rocío",
+        who=(CUSTOMER,),
     ),
 )
 
@@ -445,6 +486,21 @@ def test_every_page_layer_and_late_or_service_told_model_is_walked():
     assert not (told_by_services | shown_late) - walked_models, "walk a write of each of these"
 
 
+def test_every_layer_filled_in_per_request_is_walked_signed_in():
+    """What a page fills in for a signed-in shopper on every request (their menu, reviews, delivery
+    place) is walked by a signed-in customer's write."""
+    walked = {model for case in WRITES if CUSTOMER in case.who for model in case.models}
+    filled = {name for page in cache_layers.page_layers() for name in page.filled}
+    for name in filled:
+        shown = {
+            model._meta.label
+            for app_label in cache_layers.PAGE_DATA_APPS
+            for model in apps.get_app_config(app_label).get_models()
+            if cache_layers.shows(name, model._meta.label)
+        }
+        assert not shown or shown & walked, f"{name}: walk a signed-in write of one of {sorted(shown)}"
+
+
 def _html(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -457,8 +513,14 @@ def _cached(client, url: str) -> bool:
     return not queries.captured_queries
 
 
-@pytest.mark.parametrize("case", WRITES, ids=lambda case: case.name)
-def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, shop, client, monkeypatch):
+@pytest.mark.parametrize(
+    "case, who",
+    [(case, who) for case in WRITES for who in case.who],
+    ids=lambda value: value.name if isinstance(value, Write) else value,
+)
+def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, who, shop, client, monkeypatch):
+    if who == CUSTOMER:
+        client.force_login(shop.customer)
     if case.prepare:
         case.prepare(shop)
     text = case.shows(shop)
@@ -466,6 +528,8 @@ def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, shop, 
         url = shop.urls[page]
         assert (text in _html(client, url)) == case.gone, f"{page} before the write"
         if _page_layer(page).stale_seconds:
+            if who == CUSTOMER:  # their own parts are read on the first hit, then kept too
+                _html(client, url)
             assert _cached(client, url), f"{page} is not served from the page cache"
     case.write(shop)
 
@@ -474,4 +538,6 @@ def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, shop, 
         late = bound(case, page)
         if late:  # one second past the bound
             monkeypatch.setattr(time, "time", lambda late=late: now + late + 1)
-        assert (text in _html(client, shop.urls[page])) != case.gone, f"{page}, {late} s after the write"
+        for answer in ("rendered", "from the cache"):  # the page rendered again, then a hit of it
+            shown = text in _html(client, shop.urls[page])
+            assert shown != case.gone, f"{page}, {late} s after the write, {answer}"
