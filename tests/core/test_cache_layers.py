@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
-from django.urls import get_resolver
+from django.urls import URLPattern, get_resolver
 
 from core import cache_layers
 from core.cache_layers import LAYERS, NOT_SHOWN, NOT_SHOWN_APPS, NOT_SHOWN_HISTORY, PAGE_DATA_APPS, layer
@@ -173,10 +173,10 @@ def _page_cached(view) -> bool:
 
 
 def _storefront_pages() -> dict[str, object]:
-    pages = {}
+    pages: dict[str, object] = {}
     for namespace in ("catalog", "storefront"):
         for pattern in get_resolver().namespace_dict[namespace][1].url_patterns:
-            if pattern.callback.__module__ == "storefront.views":
+            if isinstance(pattern, URLPattern) and pattern.callback.__module__ == "storefront.views":
                 pages[f"{namespace}:{pattern.name}"] = pattern.callback
     return pages
 
