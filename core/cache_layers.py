@@ -5,12 +5,15 @@ A layer is told of a write (`told_by`: the model's post_save/post_delete/m2m rec
 `receivers` are connected; `told_by_services`: the service that writes the model announces it)
 or it shows the write late, by at most `stale_seconds`. A layer keyed by another's version
 (`follows`) is told whatever that one is told. A layer whose entries hold what other layers gave
-(`inside`) is as stale as its own bound plus theirs: `staleness(page, model)` is how long after a
-write's commit a cached page may still show the old value. tests/core/test_cache_layers.py checks
-the declarations against the code: every model of the apps whose data pages show is shown by a
-page here or declared not shown (NOT_SHOWN, with why), every receiver named is connected, every
-bound is the module's own constant, and each kind of catalog, stock, price and settings write
-shows on the pages within its bound. docs/caching.md is this module as a table.
+(`inside`) is as stale as its own bound plus theirs; what it fills in on every request (`filled`)
+is as stale as the layer it comes from: `staleness(page, model)` is how long after a write's
+commit a cached page may still show the old value. tests/core/test_cache_layers.py checks the
+declarations against the code: every model of the apps whose data pages show is shown by a page
+here or declared not shown (NOT_SHOWN, with why), every receiver named is connected, every bound is
+the module's own constant, every storefront view and {% cache %} fragment is declared.
+tests/storefront/test_cache_layers_walk.py walks each kind of catalog, stock, price and settings
+write over the pages and proves it shows within `staleness`. docs/caching.md prints this module
+(markdown_table, late_writes_table).
 
 Models are named "app_label.ModelName" ("app_label.*": every model of the app), as strings: core
 is the lowest app and imports none above it; apps wire their receivers from here (`models`)."""
@@ -37,7 +40,7 @@ class Layer:
     follows: tuple[str, ...] = ()  # layers whose version it is keyed by: told whatever they are told
     inside: tuple[str, ...] = ()  # layers whose output its entries hold
     filled: tuple[str, ...] = ()  # layers whose output is filled into an entry on every request (not held)
-    pages: tuple[str, ...] = ()  # the URL names of the pages it is (the outermost layer of a page)
+    pages: tuple[str, ...] = ()  # the URL names of the pages it is ("name?query": with that query)
 
 
 CATALOG_VERSION = "catalog version"
