@@ -353,10 +353,11 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
     User = get_user_model()
     approver = User.objects.filter(is_superuser=True).order_by("pk").first()
     customer = User.objects.filter(email="cliente@kallpa.pe").first()
-    rows = []
+    rows: list[tuple[str, str, bool, str | None]] = []
     for index, (email, store_name, ruc, code, products) in enumerate(SELLER_STORES, start=1):
         with transaction.atomic():
             seller = Seller.objects.filter(ruc=ruc).select_related("user").first()
+            password: str | None
             if seller is not None and not seller.user.has_usable_password():
                 # Made by another demo step without a login: give it one to print.
                 password = secrets.token_urlsafe(12)
@@ -396,7 +397,9 @@ def ensure_demo_sellers(credentials: dict, ensure_user) -> list[tuple[str, str, 
             and variants
             and not Order.objects.filter(idempotency_key=key).exists()
         ):
-            snapshot = address_snapshot(customer.addresses.order_by("pk").first())
+            address = customer.addresses.order_by("pk").first()
+            assert address is not None  # exists() above
+            snapshot = address_snapshot(address)
             order = order_create(
                 customer=customer,
                 email=customer.email,

@@ -46,7 +46,7 @@ HOUSE_BRAND = (
     "en un solo paquete y más baratos que por separado, con la garantía de cada fabricante.",
 )
 # Per kit room, the category its pack is filed in: slug, name, family, parent slug, description.
-PACK_CATEGORIES = {
+PACK_CATEGORIES: dict[str, tuple[str, str, str, str | None, str]] = {
     Kit.Room.GAMING: (
         "packs-gamer",
         "Packs gamer",
@@ -179,7 +179,7 @@ def _bundle_from_kit(kit: Kit, name: str, slug: str) -> int:
     ]
     from inventory.selectors import availability_by_variant
 
-    parts = []
+    parts: list[tuple[Variant, int]] = []
     for item in items:
         variants = list(item.product.variants.filter(is_active=True).order_by("order", "pk"))
         available = availability_by_variant([v.pk for v in variants])

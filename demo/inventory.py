@@ -12,6 +12,7 @@ Every part is skipped when already there: a second run changes nothing.
 
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,7 +26,7 @@ from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Ware
 
 OPENING_REASON = "Stock inicial (demo)"
 
-WAREHOUSES = [
+WAREHOUSES: list[dict[str, Any]] = [
     {
         "code": "LIM-CENTRAL",
         "name": "Lima central",
@@ -52,7 +53,7 @@ WAREHOUSES = [
 # Each supplier's trade: the demo categories (and, for local makers, the brands) it supplies;
 # purchase orders buy from it only those.
 LOCAL_STREET_BRANDS = ["Kallpa Street", "Inti Wear", "Wayra Urban", "Chaski Club"]
-SUPPLIERS = [
+SUPPLIERS: list[dict[str, Any]] = [
     {
         "name": "Importaciones Tecnológicas del Sur S.A.C.",
         "ruc": "20603456786",
@@ -252,6 +253,7 @@ def _purchase_orders(warehouses: dict[str, Warehouse], suppliers: list[Supplier]
             )
         elif status == "partially_received":
             first = order.lines.order_by("pk").first()
+            assert first is not None  # the order was made with its lines
             services.purchase_order_receive(
                 purchase_order=order, actor=buyer, quantities={first.pk: first.quantity_ordered // 2}
             )

@@ -6,6 +6,7 @@ as a free transfer)."""
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from promotions.models import AutomaticDiscount, Coupon, QuantityOffer, Scope
 from promotions.services import coupon_create, discount_create, quantity_offer_create
 
 # name, category slug, kind, fields: live for 90 days on `make run`.
-DEMO_QUANTITY_OFFERS = [
+DEMO_QUANTITY_OFFERS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("3x2 en polos", "polos", QuantityOffer.Kind.BUY_N_PAY_M, {"buy_quantity": 3, "pay_quantity": 2}),
     (
         "2do al 50 % en gorras",
@@ -29,7 +30,7 @@ DEMO_GIFT_OFFER = ("Escritorio con mouse de regalo", "escritorios", "mouse")
 GIFT_OFFER_SCENARIO = "oferta-regalo"
 
 # code, name, kind, value, minimum purchase, extra fields; the expired one shows its reason.
-DEMO_COUPONS = [
+DEMO_COUPONS: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
     ("BIENVENIDA10", "10 % en tu primera compra", Coupon.Kind.PERCENTAGE, "10", "0", {"first_order_only": True}),
     ("KALLPA20", "S/ 20 desde S/ 150", Coupon.Kind.FIXED, "20", "150", {}),
     ("ENVIOGRATIS", "Envío gratis desde S/ 99", Coupon.Kind.FREE_SHIPPING, "0", "99", {}),
@@ -124,7 +125,7 @@ def _load_demo_gift_offer(*, start, end) -> None:
     if desks is None or QuantityOffer.objects.filter(name=name).exists():
         return
     gift = (
-        StockLevel.objects.with_availability()
+        StockLevel.objects.with_availability()  # type: ignore[misc]  # available_units: an annotation lookups cannot see
         .filter(
             available_units__gte=5,
             variant__is_active=True,
@@ -194,7 +195,7 @@ def _place_offer_order(*, customer_email: str, scenario: str, offer_name: str, u
         return ""
     bought = OrderLine.objects.filter(order__customer=customer).values("variant__product_id")
     level = (
-        StockLevel.objects.with_availability()
+        StockLevel.objects.with_availability()  # type: ignore[misc]  # available_units: an annotation lookups cannot see
         .filter(
             available_units__gte=units,
             variant__is_active=True,

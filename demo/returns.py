@@ -154,14 +154,16 @@ def load_demo_returns() -> dict[str, str]:
     warehouse = Warehouse.objects.filter(code="LIM-CENTRAL", is_active=True).first()
     if first is None or warehouse is None or services.return_deadline(order_id=first.pk) is None:
         return {}
-    orders = {"first": first}
+    orders: dict[str, Order | None] = {"first": first}
     if first.customer is not None:
         orders["second"] = _second_delivered_order(first.customer, staff)
     done = {}
     for key, which, index, reason, condition, detail, resolution, step in DEMO_RETURNS:
         order = orders.get(which)
         deadline = services.return_deadline(order_id=order.pk) if order is not None else None
-        lines = list(order.lines.order_by("pk")) if deadline is not None else []
+        if order is None or deadline is None:
+            continue
+        lines = list(order.lines.order_by("pk"))
         if index >= len(lines):
             continue
         # Asked a day after delivery (the demo order may be older than the return window today), but

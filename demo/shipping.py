@@ -6,6 +6,7 @@ exists is left as it is (an administrator may have edited it): a second run chan
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -16,7 +17,7 @@ LIMA = "Lima Metropolitana"
 PROVINCES = "Provincias"
 AMAZON = "Oriente (selva)"
 
-ZONES = [
+ZONES: list[dict[str, Any]] = [
     {"name": LIMA, "kind": ShippingZone.Kind.LIMA_METROPOLITANA},
     {"name": PROVINCES, "kind": ShippingZone.Kind.PROVINCES},
     # Jungle departments: parcels travel by air or river, so the couriers charge more.
@@ -30,7 +31,7 @@ PICKUP_POINT = {
 
 BANDS = [("0", "1"), ("1", "5"), ("5", "10"), ("10", "30"), ("30", "100")]
 
-METHODS = [
+METHODS: list[dict[str, Any]] = [
     {
         "code": "olva-lima",
         "name": "Olva Courier — Lima Metropolitana",
@@ -159,7 +160,7 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
     scenario other products (a customer may hold only a few units of one product)."""
     from inventory.models import StockLevel
 
-    levels = StockLevel.objects.with_availability().filter(
+    levels = StockLevel.objects.with_availability().filter(  # type: ignore[misc]  # available_units: an annotation lookups cannot see
         warehouse__code=warehouse_code,
         available_units__gte=3,
         variant__is_active=True,
@@ -167,7 +168,7 @@ def _demo_variants(count: int, *, warehouse_code: str, elsewhere_empty: bool = F
     )
     if elsewhere_empty:
         busy = (
-            StockLevel.objects.with_availability()
+            StockLevel.objects.with_availability()  # type: ignore[misc]  # available_units: an annotation lookups cannot see
             .filter(available_units__gt=0)
             .exclude(warehouse__code=warehouse_code)
             .values("variant_id")
@@ -234,15 +235,15 @@ def _place(
     cart = Cart(id=f"demo-{scenario}", customer=customer, coupon_code=coupon_code)
     for variant in variants:
         cart_add(cart=cart, sku=variant.sku, quantity=1)
-    document = (
-        {"document_type": "ruc", "document": company[0], "legal_name": company[1]}
-        if company
-        else {"document_type": "dni", "document": customer.dni or ""}
+    document_type, document, legal_name = (
+        ("ruc", company[0], company[1]) if company else ("dni", customer.dni or "", "")
     )
     state = CheckoutState(
         email=customer.email,
         shipping=form.snapshot(),
-        **document,
+        document_type=document_type,
+        document=document,
+        legal_name=legal_name,
         shipping_method_id=method.pk,
         payment_method=TEST_GATEWAY_METHOD_CODE,
         credit_id=getattr(credit, "pk", None),

@@ -4,6 +4,7 @@ tables the product generators draw from. Prices are in soles, IGV included."""
 from __future__ import annotations
 
 import unicodedata
+from typing import TypedDict
 
 # --- the tree ------------------------------------------------------------------------
 
@@ -1908,10 +1909,18 @@ KITS = [
     ),
 ]
 
+
+class CollectionRule(TypedDict):
+    categories: list[str]
+    brands: list[str]
+    count: int
+
+
 # Collections. Windows are in days from the moment of loading (None: open-ended).
 # slug, name, type, starts, ends, description, selection {categories, brands (preferred), count},
 # hero look [(kind, colour)], hero colour, badge
-COLLECTIONS = [
+DemoCollection = tuple[str, str, str, int, int | None, str, CollectionRule, list[tuple[str, str]], str, str]
+COLLECTIONS: list[DemoCollection] = [
     (
         "drop-08-chicha-pop",
         "Drop 08 · Chicha Pop",

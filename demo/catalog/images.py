@@ -18,6 +18,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
+from typing import cast
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
@@ -71,7 +72,7 @@ def vertical_gradient(size: tuple[int, int], top: RGB, bottom: RGB) -> Image.Ima
 def diagonal_gradient(size: tuple[int, int], start: RGB, end: RGB) -> Image.Image:
     width, height = size
     side = max(width, height) * 2
-    ramp = Image.linear_gradient("L").resize((side, side)).rotate(45, resample=Image.BILINEAR)
+    ramp = Image.linear_gradient("L").resize((side, side)).rotate(45, resample=Image.Resampling.BILINEAR)
     ramp = ramp.crop(((side - width) // 2, (side - height) // 2, (side + width) // 2, (side + height) // 2))
     return Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), ramp)
 
@@ -81,7 +82,7 @@ def radial_glow(size: tuple[int, int], center: tuple[float, float], radius: floa
     width, height = size
     # radial_gradient is 0 at the centre and 128 at the middle of each edge.
     glow = Image.radial_gradient("L").point(lambda v: int(255 * strength * max(0.0, 1 - v / 128) ** 2))
-    glow = glow.resize((int(radius * 2), int(radius * 2)), Image.BILINEAR)
+    glow = glow.resize((int(radius * 2), int(radius * 2)), Image.Resampling.BILINEAR)
     layer = Image.new("RGBA", size, color + (0,))
     alpha = Image.new("L", size, 0)
     alpha.paste(glow, (int(center[0] - radius), int(center[1] - radius)))
@@ -97,7 +98,8 @@ _REPLACE = {"×": "x", "–": "-", "—": "-", "’": "'", "‘": "'", "“": '"
 
 @lru_cache(maxsize=64)
 def font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)
+    # A FreeTypeFont: a sized default font needs Pillow's FreeType support, which the demo requires.
+    return cast(ImageFont.FreeTypeFont, ImageFont.load_default(size=size))
 
 
 _SUPPORTED = set("©«°±·»")  # the few non-ASCII characters the embedded font has
@@ -109,7 +111,9 @@ def _plan(text: str) -> tuple[str, list[tuple[int, str]], list[int]]:
     Returns the base string, [(index, mark)] and the indexes of ¡ and ¿, which stand in the
     base string as ! and ? and are redrawn upside down.
     """
-    base, marks, inverted = [], [], []
+    base: list[str] = []
+    marks: list[tuple[int, str]] = []
+    inverted: list[int] = []
     for char in text:
         char = _REPLACE.get(char, char)
         if char in "¡¿":
@@ -370,7 +374,7 @@ def _keyboard(p: Pen, color: RGB, accent: RGB):
     rows = [(15, 0), (15, 0), (14, 20), (13, 34), (12, 48)]
     y = 402
     for r, (count, indent) in enumerate(rows):
-        x = 122 + indent
+        x: float = 122 + indent
         unit = (756 - indent) / count
         for c in range(count):
             w = unit - 8
@@ -662,7 +666,7 @@ def _shadow(size: int, floor: float, half: float, strength: int = 90) -> Image.I
         ((size / 2 - half) * k, (floor - size * 0.018) * k, (size / 2 + half) * k, (floor + size * 0.022) * k),
         fill=strength,
     )
-    return shadow.filter(ImageFilter.GaussianBlur(size * 0.018 * k)).resize((size, size), Image.BILINEAR)
+    return shadow.filter(ImageFilter.GaussianBlur(size * 0.018 * k)).resize((size, size), Image.Resampling.BILINEAR)
 
 
 def background_for(color: RGB) -> tuple[RGB, RGB]:
@@ -830,7 +834,7 @@ def collection_hero(
     _row(image, items[:3], width * 0.5, width - 40, height * 0.86, int(height * 0.56))
     _badge(image, 80, 70, badge, shade(base, 0.75), shade(base, -0.55))
     title_size, lines = fit_lines(title, width * 0.44, 84, 2)
-    y = 150
+    y: float = 150
     for line in lines:
         draw_text(image, (80, y), line, title_size, WHITE)
         y += title_size * 1.12
@@ -911,7 +915,7 @@ def encode(image: Image.Image, fmt: str = "JPEG") -> bytes:
     return buffer.getvalue()
 
 
-DRAWINGS = {
+DRAWINGS: dict[str, Callable[..., Image.Image]] = {
     "product": product_image,
     "logo": brand_logo,
     "kit": kit_cover,

@@ -174,7 +174,7 @@ def _history_disabled() -> Iterator[None]:
         yield
     finally:
         if previous is missing:
-            del settings.SIMPLE_HISTORY_ENABLED
+            del settings.SIMPLE_HISTORY_ENABLED  # type: ignore[misc]  # simple-history's, not in our settings
         else:
             settings.SIMPLE_HISTORY_ENABLED = previous
 
@@ -407,7 +407,7 @@ class Planner:
 
     def _pictures(self, draft: ProductDraft) -> list[PictureDraft]:
         """2-3 shots in the main colour, then one per other colour, tied to its first variant."""
-        colors: list[tuple[str | None, int | None]] = []
+        colors: list[tuple[str, int]] = []
         seen = set()
         for index, variant in enumerate(draft.variants):
             color = variant.color()
@@ -467,7 +467,7 @@ class Planner:
         }[timezone.localtime(self.now).month]
         title, text, categories, look, color = d.SEASONS[season_key]
         year = timezone.localtime(self.now).year + (1 if season_key == "verano" and self.now.month >= 11 else 0)
-        seasonal = (
+        seasonal: d.DemoCollection = (
             f"temporada-{season_key}-{year}",
             f"{title} {year}",
             "seasonal",
@@ -641,7 +641,7 @@ class Writer:
             order_in_parent[parent] += 1
             category = Category(
                 family=families[family],
-                parent=created.get(parent),
+                parent=created.get(parent) if parent else None,
                 name=name,
                 slug=slug,
                 icon=icon,
@@ -731,10 +731,10 @@ class Writer:
                 for vstart in range(0, len(variants), BATCH):
                     created += variants_create(variants=variants[vstart : vstart + BATCH])
                 variant_pk = {}
-                for (position, index), variant in zip(variant_owner, created):
-                    variant_pk[(position, index)] = variant.pk
+                for (position, index), saved in zip(variant_owner, created):
+                    variant_pk[(position, index)] = saved.pk
                     for option, value in chunk[position].variants[index].values:
-                        links.append(through(variant_id=variant.pk, optionvalue_id=values[(option, value)]))
+                        links.append(through(variant_id=saved.pk, optionvalue_id=values[(option, value)]))
                 for position, product in enumerate(products):
                     for order, picture in enumerate(pictures[start + position]):
                         shot = ProductImage(
