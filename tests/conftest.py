@@ -62,6 +62,46 @@ def _render_path(request, settings):
         settings.STOREFRONT_PAGE_CACHE = False
 
 
+# The longest tests first, in this order, the browser journeys among them (tests/e2e), within each of
+# pytest-django's groups (tests on the database in a transaction rolled back, then transactional
+# tests, whose flush empties what the migrations wrote, then tests without the database): pytest-xdist
+# hands each worker a few tests at a time from the head of the list (--maxschedchunk in pyproject),
+# so the long tests are spread over the workers from the start and the quick ones even out the end,
+# instead of one worker finishing a long journey alone. A module's tests stay together, in order.
+SLOW_FIRST = (
+    "tests/demo/test_receipts.py",
+    "tests/e2e/test_lighthouse.py",
+    "tests/e2e/",
+    "tests/core/test_worker_faults.py",
+    "tests/inventory/test_commands.py",
+    "tests/demo/",
+    "tests/storefront/test_html_validity.py",
+    "tests/core/test_static_files.py",
+    "tests/receipts/",
+)
+
+
+def _django_group(item) -> int:
+    """pytest-django's order (its plugin sorts by it first): 0 rolled back, 1 transactional, 2 no database."""
+    from pytest_django.plugin import validate_django_db
+
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and any(validate_django_db(marker)[:2])
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if transactional or fixtures & {"transactional_db", "live_server"}:
+        return 1
+    return 0 if marker is not None or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    def slowness(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((i for i, slow in enumerate(SLOW_FIRST) if path.startswith(slow)), len(SLOW_FIRST))
+
+    items.sort(key=lambda item: (_django_group(item), slowness(item)))
+
+
 def pytest_runtest_logreport(report):
     if not report.skipped or SKIP_ALLOWED_MARKERS.intersection(report.keywords):
         return
