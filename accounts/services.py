@@ -43,11 +43,11 @@ def user_signup_complete(
     *,
     email: str,
     password_hash: str,
+    consent: SignupConsent | None,
     first_name: str,
     last_name: str,
     phone: str,
     dni: str,
-    consent: SignupConsent | None,
 ) -> User | None:
     """Make the account a sign-up asked for (accounts.signup, after its answer): the user with its
     hashed password, its e-mail address (unconfirmed) and the consent it gave; None when the

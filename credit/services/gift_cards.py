@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -219,17 +219,19 @@ def gift_cards_cancel_for_order(*, order: OrderRef, actor: "AnyUser | None" = No
     return voided
 
 
+class GiftCardAsked(TypedDict):
+    """What staff typed for a card they issue, as gift_card_details_clean takes it."""
+
+    amount: object
+    recipient_name: object
+    recipient_email: object
+    sender_name: object
+    message: NotRequired[object]
+    deliver_on: NotRequired[date | str | None]
+
+
 def gift_card_issue(
-    *,
-    amount: object,
-    recipient_name: object,
-    recipient_email: object,
-    sender_name: object,
-    message: object = "",
-    deliver_on: date | str | None = None,
-    actor: "AnyUser | None",
-    reason: str,
-    now: datetime | None = None,
+    *, actor: "AnyUser | None", reason: str, now: datetime | None = None, **asked: Unpack[GiftCardAsked]
 ) -> GiftCard:
     """Staff issue a card by hand (a courtesy, a replacement): active at once, e-mailed on its date."""
     if signed_in(actor) is None or not getattr(actor, "is_staff", False):
@@ -237,14 +239,7 @@ def gift_card_issue(
     reason = str(reason or "").strip()
     if not reason:
         raise GiftCardError(_("Say why the card is issued."))
-    details = gift_card_details_clean(
-        amount=amount,
-        recipient_name=recipient_name,
-        recipient_email=recipient_email,
-        sender_name=sender_name,
-        message=message,
-        deliver_on=deliver_on,
-    )
+    details = gift_card_details_clean(**asked)
     now = now or timezone.now()
     with transaction.atomic():
         card = _new_card(
