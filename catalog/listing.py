@@ -7,12 +7,14 @@ Filters live in the query string so a filtered page can be shared: `brand` (repe
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TypedDict
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import listing_cache
@@ -459,6 +461,15 @@ def _facet_counts(base: QuerySet, params: ListingParams, tree, category_ids: lis
     return stats, option_counts(base, params, tree, category_ids)
 
 
+# Counts of a listing filtered by stock count the products with units, and a sale does not move the
+# catalog version: they are kept no longer than the stock a page shows (the page cache's FRESH_SECONDS).
+STOCK_COUNTS_FRESH_SECONDS = 5
+
+
+def _stock_counts_deadline() -> datetime:
+    return timezone.now() + timedelta(seconds=STOCK_COUNTS_FRESH_SECONDS)
+
+
 def build_listing(
     base: QuerySet,
     params: ListingParams,
@@ -481,6 +492,7 @@ def build_listing(
             params.filters_key(),
             lambda: _facet_counts(base, params, tree, category_ids),
             until_collection_change=True,
+            until=_stock_counts_deadline if params.in_stock else None,
         )
     filtered = apply_filters(base, params, tree)
     order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]

@@ -218,9 +218,9 @@ LAYERS: tuple[Layer, ...] = (
         module="catalog.listing",
         holds="the total and facet counts of a listing filtered by stock (they count the products with units)",
         key="catalog:facets:{sha1(scope|filters, in_stock among them)}",
-        ends="the catalog version changes (stock coming back renews it, stock going down does not); a "
-        "collection starts or ends; 5 minutes old (TTL_SECONDS)",
-        stale_seconds=300,
+        ends="the catalog version changes (stock coming back renews it); a collection starts or ends; "
+        "5 s old (STOCK_COUNTS_FRESH_SECONDS: a sale moves no version)",
+        stale_seconds=5,
         shows=("catalog.*", *STOCK_MODELS, "inventory.Movement"),
         follows=(CATALOG_VERSION, SCHEDULE),
     ),

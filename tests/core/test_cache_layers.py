@@ -108,7 +108,7 @@ def test_every_model_a_layer_is_told_of_by_signal_reaches_its_receivers(found):
 
 def test_the_stated_bounds_are_the_modules_own():
     from accounts import user_cache
-    from catalog import listing_cache, tree
+    from catalog import listing, listing_cache, tree
     from core import site_settings
     from inventory import shown_stock
     from payments import selectors as payments
@@ -124,7 +124,7 @@ def test_the_stated_bounds_are_the_modules_own():
         cache_layers.LISTING_COUNTS: listing_cache.TTL_SECONDS,
         cache_layers.STOCK_LISTING_PAGES: page_cache.FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.STOCK_LISTING_CONTENT: page_cache.FRESH_SECONDS,
-        cache_layers.STOCK_LISTING_COUNTS: listing_cache.TTL_SECONDS,
+        cache_layers.STOCK_LISTING_COUNTS: listing.STOCK_COUNTS_FRESH_SECONDS,
         cache_layers.CATALOG_DATA: listing_cache.TTL_SECONDS,
         cache_layers.SCHEDULE: listing_cache.TTL_SECONDS,
         cache_layers.SHOWN_STOCK: shown_stock.TTL_SECONDS,
