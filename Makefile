@@ -64,7 +64,7 @@ SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/
 
 # Both passes are spread over the machine's cores by pytest-xdist (one worker per core; each worker
 # has its own test database, cache key prefix and media folder: config/settings/test.py).
-# The first pass prints its 30 slowest tests (the suite has a 10-minute budget: docs/ "CI time").
+# The first pass prints its 30 slowest tests (the suite has a 10-minute budget).
 # PYTEST_WORKERS=0 runs a pass in this one process (pdb, -x); PYTEST_WORKERS=3 overrides the count.
 # `make test` is both passes; CI (.ci/run) runs them as test-first-pass, then test-sqlite beside
 # test-cluster, which mostly waits on its servers.
