@@ -1,9 +1,12 @@
-"""No rule written twice: across the apps' Python, no run of six lines of code stands in two
+"""No rule written twice: across the apps' Python, no run of six statements stands in two
 places. Imports, docstrings, comments, blank lines and lone closing brackets are left out, and
-white space is folded, so what is compared is code a reader would have to keep in step by hand.
+white space and line breaks are folded (a statement the formatter spreads over lines is one), so
+what is compared is code a reader would have to keep in step by hand.
 Where the logic is the same, one function (or one base class) serves both places."""
 
 import ast
+import io
+import tokenize
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = sorted(path.parent.name for path in ROOT.glob("*/apps.py"))
 RUN = 6
 CLOSERS = {")", "]", "}", "),", "],", "},", "):", "]:"}
+SKIPPED_TOKENS = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
 
 
 def _skipped_lines(tree: ast.Module) -> set[int]:
@@ -31,15 +35,30 @@ def _skipped_lines(tree: ast.Module) -> set[int]:
 
 
 def code_lines(path: Path) -> list[tuple[int, str]]:
-    """(line number, the line folded) for each line of code that counts."""
+    """(first line number, the statement folded) for each logical line of code that counts: a
+    statement the formatter spreads over several lines is compared as the one line it is."""
     source = path.read_text()
     skipped = _skipped_lines(ast.parse(source))
-    lines = []
-    for number, line in enumerate(source.splitlines(), 1):
-        code = " ".join(line.split("  #")[0].split())
-        if number not in skipped and code and not code.startswith("#") and code not in CLOSERS:
-            lines.append((number, code))
+    lines, parts, start = [], [], None
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+            code = _folded(parts)
+            if start is not None and start not in skipped and code and code not in CLOSERS:
+                lines.append((start, code))
+            parts, start = [], None
+        elif token.type not in SKIPPED_TOKENS:
+            start = token.start[0] if start is None else start
+            parts.append(token.string)
     return lines
+
+
+def _folded(parts: list[str]) -> str:
+    # One space between tokens, none inside brackets or before a comma: what the formatter may change
+    # (a trailing comma, where a line breaks) does not tell two statements apart.
+    code = " ".join(parts)
+    for before, after in (("( ", "("), (" )", ")"), ("[ ", "["), (" ]", "]"), ("{ ", "{"), (" }", "}"), (" ,", ",")):
+        code = code.replace(before, after)
+    return code.replace(",)", ")").replace(",]", "]").replace(",}", "}")
 
 
 def repeated_runs(paths, *, root: Path = ROOT) -> list[list[str]]:
