@@ -72,7 +72,7 @@ class Write:
 
 
 @pytest.fixture
-def shop(db):
+def walked_store(db):
     from constance import config
 
     from catalog.models import CollectionItem
@@ -518,7 +518,8 @@ def _cached(client, url: str) -> bool:
     [(case, who) for case in WRITES for who in case.who],
     ids=lambda value: value.name if isinstance(value, Write) else value,
 )
-def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, who, shop, client, monkeypatch):
+def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, who, walked_store, client, monkeypatch):
+    shop = walked_store
     if who == CUSTOMER:
         client.force_login(shop.customer)
     if case.prepare:
