@@ -149,6 +149,7 @@ def quantity_offer_badges_sync(*, now: datetime | None = None) -> int:
     live = list(QuantityOffer.objects.live(now or timezone.now()).order_by("-priority", "-created_at", "-pk"))
     wanted: dict[int, str] = {}
     everywhere = next((offer.badge for offer in live if offer.scope == Scope.EVERYTHING), None)
+    fallback = everywhere or ""  # a product no ranked offer names shows the offer on everything's badge
     rank = {offer.pk: index for index, offer in enumerate(live)}
     best: dict[int, int] = {}
     for offer_id, product_id in QuantityOfferTarget.objects.filter(offer__in=[o.pk for o in live]).values_list(
@@ -160,14 +161,14 @@ def quantity_offer_badges_sync(*, now: datetime | None = None) -> int:
     by_pk = {offer.pk: offer for offer in live}
     for product_id, offer_id in best.items():
         # Ranked after an offer on everything: there is one, so `everywhere` is its badge.
-        wanted[product_id] = by_pk[offer_id].badge if rank[offer_id] < first_everywhere else everywhere or ""
+        wanted[product_id] = by_pk[offer_id].badge if rank[offer_id] < first_everywhere else fallback
     stored = Product.objects.filter(Q(pk__in=list(wanted)) | ~Q(promo_badge=""))
     if everywhere is not None:
         stored = Product.objects.all()
     changes = {
-        pk: wanted.get(pk, everywhere or "")
+        pk: wanted.get(pk, fallback)
         for pk, badge in stored.values_list("pk", "promo_badge")
-        if badge != wanted.get(pk, everywhere or "")
+        if badge != wanted.get(pk, fallback)
     }
     if changes:
         product_promo_badges_set(badges=changes)
