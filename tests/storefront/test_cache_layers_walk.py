@@ -265,24 +265,15 @@ def _store_name(shop):
     config.STORE_NAME = "Kallpa Perú"
 
 
-def _banner(shop):
-    shop.banner.title = "Carnaval de Cajamarca"
-    shop.banner.save()
+def _renamed(part: str, field: str, value: str) -> Callable[[SimpleNamespace], None]:
+    """A write that renames one of the walked store's rows and saves it, as the admin's form does."""
 
+    def write(shop: SimpleNamespace) -> None:
+        row = getattr(shop, part)
+        setattr(row, field, value)
+        row.save()
 
-def _collection(shop):
-    shop.collection.name = "Drop Qoyllur Rit'i"
-    shop.collection.save()
-
-
-def _category(shop):
-    shop.category.name = "Polos de algodón"
-    shop.category.save()
-
-
-def _brand(shop):
-    shop.brand.name = "Nazca Textil"
-    shop.brand.save()
+    return write
 
 
 def _pending_review(shop):
@@ -306,30 +297,10 @@ def _helpful(shop):
     review_vote_helpful(user=UserFactory(), review_id=shop.review.pk)
 
 
-def _rename_author(shop):
-    shop.author.first_name = "Carmen"
-    shop.author.save()
-
-
-def _rename_seller(shop):
-    shop.seller.store_name = "Tienda Inti"
-    shop.seller.save()
-
-
-def _rename_method(shop):
-    shop.method.name = "Tarjeta Qullqi"
-    shop.method.save()
-
-
 def _move_shopper(shop):
     AddressFactory(
         user=shop.customer, department="04", province="Arequipa", district="Arequipa", is_default_shipping=True
     )
-
-
-def _rename_shopper(shop):
-    shop.customer.first_name = "Rocío"
-    shop.customer.save()
 
 
 LISTINGS = ("home", "category", "brand", "search")
@@ -408,13 +379,33 @@ WRITES = (
         lambda s: "Kallpa Perú",
         who=BOTH,
     ),
-    Write("banner", ("catalog.Banner",), ("home",), _banner, lambda s: "Carnaval de Cajamarca"),
-    Write("collection", ("catalog.Collection",), ("home", "collection"), _collection, lambda s: "Qoyllur Rit"),
     Write(
-        "category renamed", ("catalog.Category",), ("product", "family", "category"), _category, lambda s: "de algodón"
+        "banner",
+        ("catalog.Banner",),
+        ("home",),
+        _renamed("banner", "title", "Carnaval de Cajamarca"),
+        lambda s: "Carnaval de Cajamarca",
     ),
     Write(
-        "brand renamed", ("catalog.Brand",), ("product", "brand", "category", "home"), _brand, lambda s: "Nazca Textil"
+        "collection",
+        ("catalog.Collection",),
+        ("home", "collection"),
+        _renamed("collection", "name", "Drop Qoyllur Rit'i"),
+        lambda s: "Qoyllur Rit",
+    ),
+    Write(
+        "category renamed",
+        ("catalog.Category",),
+        ("product", "family", "category"),
+        _renamed("category", "name", "Polos de algodón"),
+        lambda s: "de algodón",
+    ),
+    Write(
+        "brand renamed",
+        ("catalog.Brand",),
+        ("product", "brand", "category", "home"),
+        _renamed("brand", "name", "Nazca Textil"),
+        lambda s: "Nazca Textil",
     ),
     Write(
         "review approved",
@@ -437,17 +428,23 @@ WRITES = (
         "review author renamed",
         ("accounts.User",),
         ("product",),
-        _rename_author,
+        _renamed("author", "first_name", "Carmen"),
         lambda s: "Carmen",
         prepare=_approved_review,
         who=BOTH,
     ),
-    Write("seller renamed", ("accounts.Seller",), ("product",), _rename_seller, lambda s: "Tienda Inti"),
+    Write(
+        "seller renamed",
+        ("accounts.Seller",),
+        ("product",),
+        _renamed("seller", "store_name", "Tienda Inti"),
+        lambda s: "Tienda Inti",
+    ),
     Write(
         "payment method renamed",
         ("payments.PaymentMethod",),
         ("product", "category", "home", "collection"),
-        _rename_method,
+        _renamed("method", "name", "Tarjeta Qullqi"),
         lambda s: "Tarjeta Qullqi",
     ),
     # A signed-in shopper's own parts, filled in on every request.
@@ -456,7 +453,7 @@ WRITES = (
         "shopper renamed",
         ("accounts.User",),
         ("product", "category", "home"),
-        _rename_shopper,
+        _renamed("customer", "first_name", "Rocío"),
         lambda s: "Rocío",
         who=(CUSTOMER,),
     ),
