@@ -4,6 +4,7 @@ gateway, and its components leave the stock. Screenshots at 1280 and 390 px."""
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from catalog.models import Product
 from demo.shipping import load_demo_shipping
@@ -49,7 +50,7 @@ def test_browse_kits_by_style_then_a_brand_page_filtered(new_page, shop):
         screenshot(page, "brand-page")
 
         page.goto("/lines/silla-andes/")
-        assert page.locator("img.line-image").is_visible()
+        expect(page.locator("img.line-image")).to_be_visible()
         assert "Carga máxima" in page.locator(".spec-chips").inner_text()
         screenshot(page, "line-page")
 

@@ -3,6 +3,7 @@ the chart, and the figure opens the list of that day's paid orders; a phone sees
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import PHONE, screenshot, sign_in
 
@@ -48,7 +49,7 @@ def test_reports_and_audit_pages_from_the_dashboard(new_page, shop):
     phone = new_page(PHONE)
     sign_in(phone, "/admin/login/", shop["admin"].email, field="username")
     phone.goto("/admin/reports/sales/")
-    assert phone.locator("#sales-report-table").is_visible()
+    expect(phone.locator("#sales-report-table")).to_be_visible()
     screenshot(phone, "admin-sales-report")
     page.select_option("select[name=by]", "region")
     page.select_option("select[name=format]", "csv")

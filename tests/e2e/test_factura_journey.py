@@ -5,6 +5,7 @@ with it the order is placed, paid with the test gateway and its page shows the c
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog.models import Category
 from orders.models import Order
@@ -35,11 +36,14 @@ def test_a_shopper_asks_for_a_factura_for_their_company(page, new_page, chair_sh
     add_variant(page, "silla-apu")
     page.goto("/checkout/")
     number, company = page.locator("#id_document"), page.locator("#id_legal_name")
-    assert not number.is_visible() and not company.is_visible()  # a boleta without a document
+    expect(number).to_be_hidden()  # a boleta without a document
+    expect(company).to_be_hidden()
     page.select_option("#id_document_type", "dni")
-    assert number.is_visible() and not company.is_visible()
+    expect(number).to_be_visible()
+    expect(company).to_be_hidden()
     page.select_option("#id_document_type", "ruc")
-    assert number.is_visible() and company.is_visible()
+    expect(number).to_be_visible()
+    expect(company).to_be_visible()
     assert "Razón social" in page.locator("label[for=id_legal_name]").inner_text()
 
     fill_company_contact(page)
@@ -50,13 +54,14 @@ def test_a_shopper_asks_for_a_factura_for_their_company(page, new_page, chair_sh
     assert page.url.endswith("/checkout/")  # still the details step
     error = page.locator(".field--legal_name .field-error")
     assert error.inner_text() == "Ingresa la razón social de la empresa tal como figura en SUNAT."
-    assert company.is_visible() and number.input_value() == RUC  # the choice and the number stay
+    expect(company).to_be_visible()  # the choice and the number stay
+    expect(number).to_have_value(RUC)
     screenshot(page, "checkout-factura-missing-company")
     phone = new_page(PHONE)
     phone.context.add_cookies(page.context.cookies())
     phone.goto("/checkout/")
     phone.select_option("#id_document_type", "ruc")
-    assert phone.locator("#id_legal_name").is_visible()
+    expect(phone.locator("#id_legal_name")).to_be_visible()
     screenshot(phone, "checkout-factura-details")
 
     company.fill(COMPANY)

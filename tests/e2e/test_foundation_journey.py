@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import Address, User
 from tests.e2e.helpers import PHONE, screenshot
@@ -20,18 +21,19 @@ def test_home_renders_and_language_switches(new_page):
         page.goto("/")
         assert page.locator("html").get_attribute("lang") == "es-pe"
         assert "Kallpa" in page.locator("h1").first.inner_text()
-        assert page.locator("#site-search").is_visible()
+        expect(page.locator("#site-search")).to_be_visible()
         screenshot(page, "home-es")
 
         page.locator("button[name=language][value=en]").click()
         page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "en"
-        assert page.get_by_role("link", name="Sign in").first.is_visible() or viewport == PHONE
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        if viewport != PHONE:
+            expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
         screenshot(page, "home-en")
 
         page.locator("button[name=language][value=es-pe]").click()
         page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "es-pe"
+        expect(page.locator("html")).to_have_attribute("lang", "es-pe")
 
 
 def test_shopper_signs_up_signs_out_signs_in_and_saves_an_address(page):
@@ -45,7 +47,7 @@ def test_shopper_signs_up_signs_out_signs_in_and_saves_an_address(page):
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)
     page.locator("main form button[type=submit]").click()
-    assert page.locator(".field--dni .field-error").is_visible()
+    expect(page.locator(".field--dni .field-error")).to_be_visible()
     screenshot(page, "signup-dni-error")
     assert not User.objects.filter(email="lucia@example.pe").exists()
 
@@ -56,7 +58,7 @@ def test_shopper_signs_up_signs_out_signs_in_and_saves_an_address(page):
     # The answer is the one a taken address gets ("confirm your e-mail"); the account is made
     # after it, the link confirms the address and her password signs her in.
     page.wait_for_url("**/accounts/confirm-email/")
-    assert page.locator("a.btn-signup").is_visible()
+    expect(page.locator("a.btn-signup")).to_be_visible()
     screenshot(page, "signup-confirm-your-email")
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s/]+/)", mail.outbox[-1].body).group(1)
     page.goto(link)
@@ -73,14 +75,14 @@ def test_shopper_signs_up_signs_out_signs_in_and_saves_an_address(page):
     page.locator(".account-summary").click()
     page.locator(".account-menu button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("a.btn-signup").is_visible()
+    expect(page.locator("a.btn-signup")).to_be_visible()
 
     page.goto("/accounts/login/")
     page.fill("input[name=login]", "lucia@example.pe")
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login/" not in url)
-    assert page.locator(".account-summary").is_visible()
+    expect(page.locator(".account-summary")).to_be_visible()
 
     page.goto("/accounts/addresses/new/")
     page.fill("input[name=recipient]", "Lucía Mamani")

@@ -6,6 +6,7 @@ address, and a back-office order list that fits at 1280 px."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from orders.models import Order
 from tests.e2e.helpers import DESKTOP, PHONE, add_variant, fill_details, screenshot
@@ -46,19 +47,19 @@ def test_spanish_for_an_english_browser_and_english_one_click_away(english_page,
     page = english_page()
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "es-pe"
-    assert page.locator("header").get_by_role("link", name="Iniciar sesión").is_visible()
+    expect(page.locator("header").get_by_role("link", name="Iniciar sesión")).to_be_visible()
     whatsapp = page.locator('a[href="https://wa.me/51987654321"]')
     assert whatsapp.inner_text() == "Escríbenos por WhatsApp"
     screenshot(page, "newcomer-home")
 
     page.locator(".lang-switch button[value='en']").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     page.goto("/search/?q=laptop")  # remembered on the next pages (the lang cookie)
     assert page.locator("html").get_attribute("lang") == "en"
     page.locator(".lang-switch button[value='es-pe']").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "es-pe"
+    expect(page.locator("html")).to_have_attribute("lang", "es-pe")
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
@@ -126,6 +127,6 @@ def test_the_admin_order_list_fits_at_1280(new_page, shop):
     screenshot(page, "newcomer-admin-orders")
     assert results.evaluate("box => box.scrollWidth <= box.clientWidth")  # nothing cut or hidden on the right
     assert page.locator("#result_list td.field-total_display").first.inner_text().startswith("S/ ")
-    assert page.locator("th.column-needs_attention").is_visible()
+    expect(page.locator("th.column-needs_attention")).to_be_visible()
     assert Order.objects.count() == 3
     assert page.request.get("/favicon.ico").status == 200

@@ -3,6 +3,7 @@ and add a note for the customer; the customer opens the order and sees it, with 
 events only (no internal note, no staff names). Screenshots at 1280 and 390 px of both pages."""
 
 import pytest
+from playwright.sync_api import expect
 
 from orders.models import OrderNote
 from orders.services import order_note_add
@@ -48,7 +49,7 @@ def test_staff_add_a_note_the_customer_reads_on_the_order_page(new_page, timelin
     staff.check("input[name=notes-0-visible_to_customer]")
     staff.locator("input[name=_continue]").click()
     staff.wait_for_load_state()
-    assert NOTE in staff.locator(".order-timeline--admin").inner_text()
+    expect(staff.locator(".order-timeline--admin")).to_contain_text(NOTE)
     note = OrderNote.objects.get(text=NOTE)
     assert note.visible_to_customer and note.author == timeline_world["staff"]
     staff.locator(".order-timeline--admin").scroll_into_view_if_needed()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from orders.models import Order, OrderStatus
 from tests.e2e.helpers import DESKTOP, PHONE, fill_details, screenshot, sign_in, to_payment
@@ -43,7 +44,7 @@ def test_a_customer_leaves_without_paying_and_pays_later_from_the_order_list(pag
     page.locator("#pay-abandon").click()
     page.wait_for_url(f"**/account/orders/{number}/")
     assert "Saliste sin pagar" in page.locator(".alert--info").first.inner_text()
-    assert page.locator("#pay-now").is_visible()
+    expect(page.locator("#pay-now")).to_be_visible()
     assert re.search(r"quedan (59|60) minutos", page.locator(".order-pay").inner_text())
     both_widths(page, "pay-later-order-page")
 
@@ -57,7 +58,7 @@ def test_a_customer_leaves_without_paying_and_pays_later_from_the_order_list(pag
 
     page.goto("/account/orders/")
     row = page.locator(".order-row", has_text=number)
-    assert row.locator(".order-row-pay").is_visible()
+    expect(row.locator(".order-row-pay")).to_be_visible()
     both_widths(page, "pay-later-order-list")
     page.set_viewport_size(DESKTOP)
     row.locator(".order-row-pay a", has_text="Pagar ahora").click()
@@ -80,7 +81,7 @@ def test_a_guest_leaves_without_paying_and_pays_later_from_the_emails_link(new_p
     number = to_payment(page)
     page.locator("#pay-abandon").click()
     page.wait_for_url(f"**/orders/lookup/{number}/")
-    assert page.locator("#pay-now").is_visible()
+    expect(page.locator("#pay-now")).to_be_visible()
     screenshot(page, "pay-later-guest-order-page")
 
     [placed] = [message for message in mail.outbox if number in message.subject]

@@ -4,6 +4,7 @@ another customer marks it helpful. Then the review pages at 1280 and 390 px."""
 
 import pytest
 from constance import config
+from playwright.sync_api import expect
 
 from reviews import services
 from reviews.models import Review
@@ -45,7 +46,7 @@ def test_review_journey(new_page, shop, manual_moderation):
     page.fill("textarea[name=body]", "Juego a 1440p sin problemas y no se calienta. <b>Recomendada</b>.")
     page.get_by_role("button", name="Publicar opinión").click()
     page.locator(".alert--success", has_text="cuando la revisemos").wait_for()
-    assert page.locator("#reviews .badge", has_text="En revisión").is_visible()
+    expect(page.locator("#reviews .badge", has_text="En revisión")).to_be_visible()
     review = Review.objects.get(user=customer)
     assert review.is_verified_purchase and review.status == "pending"
 

@@ -5,6 +5,7 @@ address book; without JavaScript the new-address form still follows the choice."
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import Address
 from accounts.services import address_delete
@@ -143,7 +144,7 @@ def test_without_javascript_the_choice_still_works(browser, live_server, shop, r
         page.goto("/checkout/")
         assert page.locator("#id_shipping-recipient").is_hidden()
         page.get_by_text("Usar una dirección nueva").click()
-        assert page.locator("#id_shipping-recipient").is_visible()  # by CSS alone
+        expect(page.locator("#id_shipping-recipient")).to_be_visible()  # by CSS alone
         # The default address is deleted (in another tab) while this page is open.
         home = returning_customer["home"]
         page.locator(f"input[name=address][value='{home.pk}']").check()
