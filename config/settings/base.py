@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "promotions",
     "reviews",
     "receipts",
+    "sunat",  # resúmenes diarios, comunicaciones de baja, sales register
+    "despatch",  # guías de remisión electrónicas (SUNAT GRE)
     "legal",  # policies and consent
     "complaints",  # Libro de Reclamaciones
     "favourites",  # "Mis favoritos" and recently viewed
