@@ -1,0 +1,1 @@
+"""The admin of SUNAT's daily paperwork."""

@@ -1,0 +1,1 @@
+"""SUNAT's daily paperwork: resúmenes diarios (RC) and comunicaciones de baja (RA)."""

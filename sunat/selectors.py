@@ -1,0 +1,1 @@
+"""Reads of the sunat app shared by the admin, the reports and the commands."""

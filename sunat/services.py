@@ -1,0 +1,1 @@
+"""Writes of the sunat app: one transaction each."""

@@ -1,0 +1,1 @@
+"""Thin Celery wrappers around sunat's services."""
