@@ -73,7 +73,7 @@ class WarehouseAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     list_select_related = ["seller"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["seller"]
-    fields = ["code", "name", "kind", "seller", "address", "priority", "is_active"]
+    fields = ["code", "name", "kind", "seller", "address", "ubigeo", "establishment_code", "priority", "is_active"]
     scoped_readonly_fields = ("seller", "kind")
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
@@ -53,6 +54,22 @@ class Warehouse(models.Model):
         verbose_name=_("seller"),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # What a guía de remisión names as the point of departure or arrival (despatch): SUNAT wants
+    # the INEI ubigeo and, for the store's own premises, their code as registered in the RUC.
+    ubigeo = models.CharField(
+        _("ubigeo"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("Six digits, INEI's code of the district."))],
+        help_text=_("INEI code of the district (six digits), printed on the guías de remisión."),
+    )
+    establishment_code = models.CharField(
+        _("SUNAT establishment code"),
+        max_length=4,
+        default="0000",
+        validators=[RegexValidator(r"^\d{4}$", _("Four digits, as registered in the RUC."))],
+        help_text=_("The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address."),
+    )
     priority = models.PositiveSmallIntegerField(
         _("priority"), default=100, help_text=_("Reservations take stock from lower numbers first.")
     )
