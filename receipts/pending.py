@@ -11,6 +11,7 @@ from orders.models import Order
 
 from .models import Receipt, ReceiptKind, SendStatus
 from .services import PAID_STATUSES
+from .summary_mode import BOLETA_SERIES_PREFIX, boletas_by_summary
 
 # A send's retries (1 min, 2, 4 ... 2 h, SEND_MAX_RETRIES of them) span about four hours: a receipt
 # still pending after that lost its retry.
@@ -34,9 +35,11 @@ def receipts_to_send(cutoff) -> QuerySet:
 
     if not sending_configured() or not certificate_configured():  # unsigned receipts wait for a certificate
         return Receipt.objects.none()
-    return Receipt.objects.filter(send_status=SendStatus.PENDING).filter(
+    pending = Receipt.objects.filter(send_status=SendStatus.PENDING).filter(
         Q(send_attempts=0, issued_at__lt=cutoff) | Q(issued_at__lt=timezone.now() - SEND_RETRIES_SPAN)
     )
+    # Boletas and their notas reported in the resumen diario are the sunat app's pending work.
+    return pending.exclude(series__startswith=BOLETA_SERIES_PREFIX) if boletas_by_summary() else pending
 
 
 def receipts_to_email(cutoff) -> QuerySet:

@@ -37,6 +37,7 @@ from .models import (
     SendStatus,
 )
 from .ports import ReturnedGoods, return_goods
+from .summary_mode import sent_in_daily_summary
 from .words import amount_in_words
 
 if TYPE_CHECKING:
@@ -571,6 +572,8 @@ def receipt_send(*, receipt_id: int) -> Receipt:
     receipt = Receipt.objects.get(pk=receipt_id)
     if receipt.send_status not in (SendStatus.PENDING, SendStatus.FAILED) or not sending.sending_configured():
         return receipt
+    if sent_in_daily_summary(series=receipt.series):  # the sunat app's resumen diario reports it
+        return receipt
     if not receipt.digest:
         receipt = receipt_sign(receipt_id=receipt_id)
         if not receipt.digest:
@@ -609,3 +612,19 @@ def receipts_resend(*, receipt_ids: list[int]) -> int:
         for pk in ids:
             enqueue.receipt_send(receipt_id=pk)
     return len(ids)
+
+
+# --- the resumen diario's answer (the sunat app) -----------------------------------------------
+
+
+def receipts_summary_answer(*, receipt_ids: list[int], status: str, code: str, message: str) -> int:
+    """SUNAT's answer to the resumen diario that reported these boletas and notas (sunat.services):
+    each one SUNAT had not yet answered takes it (accepted, observed or rejected, with the code).
+    Runs in the caller's transaction; how many it changed."""
+    if status not in (SendStatus.ACCEPTED, SendStatus.OBSERVED, SendStatus.REJECTED):
+        raise ReceiptError(_("Unknown SUNAT answer."))
+    with transaction.atomic():
+        unanswered = Receipt.objects.filter(pk__in=receipt_ids).exclude(
+            send_status__in=[SendStatus.ACCEPTED, SendStatus.OBSERVED, SendStatus.REJECTED]
+        )
+        return unanswered.update(send_status=status, cdr_code=code, cdr_message=message[:2000], sent_at=timezone.now())

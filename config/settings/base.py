@@ -380,6 +380,21 @@ CONSTANCE_CONFIG_FIELDSETS: "tuple[tuple[StrOrPromise, tuple[str, ...]], ...]" =
     (_("Returns"), ("RETURN_WINDOW_DAYS", "STORE_CREDIT_EXPIRY_DAYS")),
 )
 
+# --- SUNAT's daily paperwork (sunat): boletas one by one or in the resumen diario ---------
+CONSTANCE_CONFIG["SUNAT_BOLETAS_SENDING"] = (
+    "bill",
+    _("How boletas and their notas reach SUNAT: one by one as they are issued, or in the daily summary"),
+    "boletas_sending",
+)
+CONSTANCE_ADDITIONAL_FIELDS["boletas_sending"] = [
+    "django.forms.fields.ChoiceField",
+    {
+        "widget": "django.forms.Select",
+        "choices": (("bill", _("One by one (sendBill)")), ("summary", _("Daily summary (resumen diario)"))),
+    },
+]
+CONSTANCE_CONFIG_FIELDSETS += ((_("SUNAT: daily summary and voiding"), ("SUNAT_BOLETAS_SENDING",)),)
+
 # --- gift cards (credit) -----------------------------------------------
 CONSTANCE_CONFIG["GIFT_CARD_EXPIRY_DAYS"] = (
     365,
