@@ -1,1 +1,269 @@
-"""The admin of SUNAT's daily paperwork."""
+"""The admin of SUNAT's daily paperwork: the summaries (RC and RA) with their lines, status,
+ticket and CDR, read-only; the receipts as SUNAT's terms see them, with the boletas whose term to
+reach SUNAT ends today or tomorrow flagged before they are late, and the one action that voids a
+receipt the way the law allows today."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core.admin import MoneyAdminMixin
+from receipts.models import Receipt
+
+from . import selectors, services
+from .models import ReceiptTerms, Summary, SummaryLine, SummaryStatus
+
+
+class SummaryLineInline(admin.TabularInline):
+    model = SummaryLine
+    extra = 0
+    can_delete = False
+    fields = ("position", "receipt", "condition", "reason")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("receipt")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Summary)
+class SummaryAdmin(admin.ModelAdmin):
+    list_display = ["identifier", "kind", "reference_date", "line_count", "status_badge", "ticket", "answered_at"]
+    list_filter = ["kind", "status", "reference_date"]
+    search_fields = ["ticket", "=correlative"]
+    date_hierarchy = "issue_date"
+    inlines = [SummaryLineInline]
+    actions = ["resend"]
+    fieldsets = [
+        (None, {"fields": ["kind", "identifier", "issue_date", "correlative", "reference_date", "created_at"]}),
+        (_("Issuer"), {"fields": ["issuer_ruc", "issuer_name"]}),
+        (
+            _("SUNAT"),
+            {
+                "fields": [
+                    "status",
+                    "ticket",
+                    "send_attempts",
+                    "poll_attempts",
+                    "sent_at",
+                    "answered_at",
+                    "cdr_code",
+                    "cdr_message",
+                    "digest",
+                ]
+            },
+        ),
+        (_("Documents"), {"classes": ["collapse"], "fields": ["xml_view", "cdr_view"]}),
+    ]
+    readonly_fields = [
+        "kind",
+        "identifier",
+        "issue_date",
+        "correlative",
+        "reference_date",
+        "created_at",
+        "issuer_ruc",
+        "issuer_name",
+        "status",
+        "ticket",
+        "send_attempts",
+        "poll_attempts",
+        "sent_at",
+        "answered_at",
+        "cdr_code",
+        "cdr_message",
+        "digest",
+        "xml_view",
+        "cdr_view",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_total=Count("lines"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # Before it is late: boletas (and notas) not yet reported whose term ends today or tomorrow.
+        due = selectors.boletas_due().count()
+        if due:
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}?due=soon">{}</a>',
+                    ngettext(
+                        "%(count)d boleta or nota must reach SUNAT by tomorrow at the latest.",
+                        "%(count)d boletas or notas must reach SUNAT by tomorrow at the latest.",
+                        due,
+                    )
+                    % {"count": due},
+                    reverse("admin:sunat_receiptterms_changelist"),
+                    _("See them"),
+                ),
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("ID"), ordering="issue_date")
+    def identifier(self, obj):
+        return obj.identifier
+
+    @admin.display(description=_("documents"), ordering="line_total")
+    def line_count(self, obj):
+        return obj.line_total
+
+    @admin.display(description=_("SUNAT status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="receipt-status receipt-status--{}">{}</span>', obj.status_tone, obj.get_status_display()
+        )
+
+    @admin.display(description=_("XML"))
+    def xml_view(self, obj):
+        return format_html('<pre class="receipt-xml">{}</pre>', obj.xml or "—")
+
+    @admin.display(description=_("CDR"))
+    def cdr_view(self, obj):
+        return format_html('<pre class="receipt-xml">{}</pre>', obj.cdr_xml or "—")
+
+    @admin.action(description=_("Send again to SUNAT"), permissions=["view"])
+    def resend(self, request, queryset):
+        count = services.summaries_resend(
+            summary_ids=list(queryset.filter(status=SummaryStatus.FAILED).values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d summary queued to send.", "%(count)d summaries queued to send.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("term to reach SUNAT")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("soon", _("Ends by tomorrow or has passed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "soon":
+            return queryset.filter(pk__in=selectors.boletas_due().values("pk"))
+        return queryset
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=services.REASON_MIN,
+        max_length=services.REASON_MAX,
+        help_text=_("Sent to SUNAT with the voiding, or written on the credit note."),
+    )
+
+
+@admin.register(ReceiptTerms)
+class ReceiptTermsAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = ("total",)
+    list_display = ["number_display", "kind", "issue_date", "total", "send_status", "term"]
+    list_filter = [DueFilter, "kind", "send_status", "issue_date"]
+    search_fields = ["order__number", "buyer_document", "=number"]
+    actions = ["void"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        void = self.admin_site.admin_view(self.void_view)
+        return [path("<int:pk>/void/", void, name="sunat_receiptterms_void"), *super().get_urls()]
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_display(self, obj):
+        return obj.full_number
+
+    @admin.display(description=_("reaches SUNAT by"))
+    def term(self, obj):
+        """The last day a boleta or nota not yet reported may reach SUNAT, flagged from the day before."""
+        if not obj.series.startswith("B") or obj.send_status in selectors.REPORTED:
+            return "—"
+        deadline = selectors.rc_deadline(obj.issue_date)
+        tone = "danger" if deadline <= selectors.lima_today() + timedelta(days=1) else "muted"
+        return format_html(
+            '<span class="receipt-status receipt-status--{}">{}</span>', tone, deadline.strftime("%d/%m/%Y")
+        )
+
+    @admin.action(description=_("Void receipt"), permissions=["view"])
+    def void(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True)[:2])
+        if len(ids) != 1:
+            self.message_user(request, _("Choose one receipt to void."), messages.ERROR)
+            return None
+        return redirect("admin:sunat_receiptterms_void", ids[0])
+
+    def void_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        receipt = get_object_or_404(Receipt.objects.select_related("order"), pk=pk)
+        route = selectors.void_route(receipt)
+        form = VoidForm(request.POST or None)
+        if request.method == "POST" and route.possible and form.is_valid():
+            try:
+                done = services.receipt_void(receipt_id=receipt.pk, reason=form.cleaned_data["reason"])
+            except services.SunatError as error:
+                form.add_error(None, str(error))
+            else:
+                if isinstance(done, Summary):
+                    text = _("%(number)s voided: %(summary)s goes to SUNAT.") % {
+                        "number": receipt.full_number,
+                        "summary": done.identifier,
+                    }
+                else:
+                    text = _("%(number)s annulled by the credit note %(note)s.") % {
+                        "number": receipt.full_number,
+                        "note": done.full_number,
+                    }
+                messages.success(request, text)
+                return redirect("admin:sunat_receiptterms_changelist")
+        return TemplateResponse(
+            request,
+            "admin/sunat/void.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Void receipt %(number)s") % {"number": receipt.full_number},
+                "receipt": receipt,
+                "route": route,
+                "way": route_label(route.way),
+                "form": form,
+            },
+            status=400 if request.method == "POST" else 200,
+        )
+
+
+def route_label(way: str) -> str:
+    labels = {
+        selectors.VoidWay.VOIDED: _("Voiding notice (comunicación de baja)"),
+        selectors.VoidWay.DAILY: _("Daily summary line 3 (resumen diario)"),
+        selectors.VoidWay.CREDIT_NOTE: _("Credit note 01 (cancellation of the operation)"),
+    }
+    return str(labels.get(way, _("It cannot be voided")))

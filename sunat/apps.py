@@ -9,3 +9,28 @@ class SunatConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "sunat"
     verbose_name = _("SUNAT paperwork")
+
+    def ready(self) -> None:
+        """Summaries to send and tickets to ask about whose task was lost are re-enqueued by core.jobs."""
+        from core import jobs
+
+        from . import pending, tasks
+
+        jobs.register(
+            jobs.PendingWork(
+                name="sunat.send",
+                label=_("SUNAT summaries to send"),
+                overdue=pending.summaries_to_send,
+                since="created_at",
+                enqueue=tasks.send_summary.delay,
+            )
+        )
+        jobs.register(
+            jobs.PendingWork(
+                name="sunat.poll",
+                label=_("SUNAT tickets to ask about"),
+                overdue=pending.summaries_to_poll,
+                since="sent_at",
+                enqueue=tasks.poll_summary.delay,
+            )
+        )

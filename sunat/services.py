@@ -1,1 +1,272 @@
-"""Writes of the sunat app: one transaction each."""
+"""Writes of the sunat app (keyword-only services, one transaction each).
+
+daily_summary_build: the resumen diario of one closed day's boletas and notas. receipt_void: a
+receipt voided the way the law allows today (comunicación de baja, resumen line 3, or a nota de
+crédito 01). summary_send / summary_poll: sendSummary, then getStatus on the ticket until SUNAT
+answers; the answer reaches the boletas through receipts.services.receipts_summary_answer.
+
+A summary's correlative comes from core.counters (scope "sunat", key RC/RA + the day): its upsert
+holds the counter's row lock until the transaction ends, so two workers building the same day's
+summary run one after the other, and the second finds nothing left to report (its increment rolls
+back: no gap, no second summary)."""
+
+import logging
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.counters import counter_next
+from receipts import signing
+from receipts.models import CreditReason, Receipt
+from receipts.sending import SendAnswer, sending_configured
+from receipts.services import ReceiptError, credit_note_issue, credited_total, receipts_summary_answer
+
+from . import documents, enqueue, selectors
+from .models import Condition, Summary, SummaryKind, SummaryLine, SummaryStatus
+
+logger = logging.getLogger(__name__)
+# getStatus is asked again after 1 min, 2, 4 ... up to an hour; after this many, the summary fails
+# and staff send it again (SUNAT's ticket answers within minutes when it is up).
+POLL_MAX_ATTEMPTS = 12
+REASON_MIN, REASON_MAX = 3, 100
+
+
+class SunatError(Exception):
+    """The summary or baja cannot be made as asked; nothing was written."""
+
+
+def _sign(xml: bytes, file_name: str) -> tuple[str, str]:
+    if not signing.certificate_configured():
+        return xml.decode(), ""
+    try:
+        signed, digest = signing.xml_sign(xml, signing.certificate_load())
+    except signing.CertificateMissing as error:
+        logger.warning("Summary %s left unsigned: %s", file_name, error)
+        return xml.decode(), ""
+    return signed.decode(), digest
+
+
+def _create(*, kind: str, today: date, correlative: int, reference_date: date, lines: list[SummaryLine]) -> Summary:
+    """Insert a summary, its lines and its XML; sending is enqueued after commit. Runs inside the
+    caller's transaction (which holds the day's counter)."""
+    first = lines[0].receipt
+    summary = Summary.objects.create(
+        kind=kind,
+        issue_date=today,
+        correlative=correlative,
+        reference_date=reference_date,
+        issuer_ruc=first.issuer_ruc,
+        issuer_name=first.issuer_name,
+    )
+    for position, line in enumerate(lines, start=1):
+        line.summary, line.position = summary, position
+    rows = SummaryLine.objects.bulk_create(lines)
+    for row, line in zip(rows, lines, strict=True):
+        row.receipt = line.receipt
+    summary.xml, summary.digest = _sign(documents.summary_xml(summary, rows), summary.file_name)
+    summary.save(update_fields=["xml", "digest"])
+    enqueue.summary_send(summary_id=summary.pk)
+    return summary
+
+
+def _correlative(kind: str, today: date) -> int:
+    return counter_next(scope="sunat", key=f"{kind}{today:%Y%m%d}")
+
+
+def daily_summary_build(*, reference_date: date) -> Summary | None:
+    """The resumen diario of the boletas and notas issued on `reference_date` (a closed day) that
+    no live summary reports yet, at most MAX_LINES of them; None when there are none (or the store
+    sends boletas one by one)."""
+    today = selectors.lima_today()
+    if reference_date >= today:
+        raise SunatError(_("A day is summarized once it has ended."))
+    with transaction.atomic():
+        correlative = _correlative(SummaryKind.DAILY, today)  # waits for another builder of today
+        receipts = list(
+            selectors.documents_to_summarize(reference_date=reference_date)
+            .select_related("original")
+            .prefetch_related("lines")[: selectors.MAX_LINES]
+        )
+        if not receipts:
+            transaction.set_rollback(True)  # the correlative goes back: no gap
+            return None
+        lines = [SummaryLine(receipt=receipt, condition=Condition.ADD) for receipt in receipts]
+        return _create(
+            kind=SummaryKind.DAILY, today=today, correlative=correlative, reference_date=reference_date, lines=lines
+        )
+
+
+def daily_summaries_build() -> list[Summary]:
+    """Every closed day's resúmenes still owed (one transaction each)."""
+    built = []
+    for day in selectors.days_to_summarize():
+        while (summary := daily_summary_build(reference_date=day)) is not None:
+            built.append(summary)
+    return built
+
+
+# --- voiding -------------------------------------------------------------------------------------
+
+
+def _clean_reason(reason: object) -> str:
+    text = " ".join(str(reason or "").split())
+    if not REASON_MIN <= len(text) <= REASON_MAX:
+        raise SunatError(
+            _("Say why it is voided in %(min)s to %(max)s characters.") % {"min": REASON_MIN, "max": REASON_MAX}
+        )
+    return text
+
+
+def receipt_void(*, receipt_id: int, reason: str) -> Summary | Receipt:
+    """Void a receipt the way selectors.void_route allows today: a comunicación de baja (the RA
+    summary), a resumen line 3 (the RC summary; with its line 1 when SUNAT has not heard of the
+    boleta yet) or a nota de crédito 01 for what is left of it. The receipt's row lock serialises
+    two staff doing it at once: the second is told it is already voided."""
+    text = _clean_reason(reason)
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update(of=("self",)).filter(pk=receipt_id).first()
+        if receipt is None:
+            raise SunatError(_("That receipt does not exist."))
+        route = selectors.void_route(receipt)
+        if route.way == selectors.VoidWay.NONE:
+            raise SunatError(str(route.why))
+        if route.way == selectors.VoidWay.CREDIT_NOTE:
+            return _void_by_credit_note(receipt, text)
+        today = selectors.lima_today()
+        if route.way == selectors.VoidWay.VOIDED:
+            lines = [SummaryLine(receipt=receipt, reason=text)]
+            kind = SummaryKind.VOIDED
+        else:
+            lines = [SummaryLine(receipt=receipt, condition=Condition.VOID, reason=text)]
+            if selectors.unsummarized().filter(pk=receipt.pk).exists():
+                lines.insert(0, SummaryLine(receipt=receipt, condition=Condition.ADD))
+            kind = SummaryKind.DAILY
+        return _create(
+            kind=kind,
+            today=today,
+            correlative=_correlative(kind, today),
+            reference_date=receipt.issue_date,
+            lines=lines,
+        )
+
+
+def _void_by_credit_note(receipt: Receipt, reason: str) -> Receipt:
+    remaining = receipt.total - credited_total(receipt)
+    if remaining <= 0:
+        raise SunatError(_("Its credit notes already annul all of it."))
+    try:
+        return credit_note_issue(
+            receipt=receipt,
+            amount=remaining,
+            reason_code=CreditReason.CANCELLATION,
+            reason=reason,
+            source=f"void:{receipt.pk}",
+        )
+    except ReceiptError as error:
+        raise SunatError(str(error)) from None
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+
+def _record_answer(summary: Summary, answer: SendAnswer) -> None:
+    """SUNAT's final answer on the summary and, for the documents it added, on them."""
+    summary.status = answer.status  # receipts' accepted/observed/rejected are the same words
+    summary.cdr_code, summary.cdr_message = answer.code, answer.message[:2000]
+    summary.cdr_xml, summary.answered_at = answer.cdr_xml, timezone.now()
+    summary.save(update_fields=["status", "cdr_code", "cdr_message", "cdr_xml", "answered_at"])
+    added = list(summary.lines.filter(condition=Condition.ADD).values_list("receipt_id", flat=True))
+    if added:
+        receipts_summary_answer(
+            receipt_ids=added,
+            status=answer.status,
+            code=answer.code,
+            message=f"{summary.identifier}: {answer.message}"[:2000],
+        )
+
+
+def summary_send(*, summary_id: int) -> Summary:
+    """Send a pending summary (sendSummary) and keep its ticket; poll it later. Without a service
+    or a certificate it stays pending. Raises receipts.sending.SendUnavailable to try again."""
+    from . import sending
+
+    summary = Summary.objects.get(pk=summary_id)
+    if summary.status not in (SummaryStatus.PENDING, SummaryStatus.FAILED) or not sending_configured():
+        return summary
+    if not summary.digest:
+        summary = summary_sign(summary_id=summary_id)
+        if not summary.digest:
+            return summary
+    Summary.objects.filter(pk=summary_id).update(send_attempts=F("send_attempts") + 1)
+    answer = sending.send_summary(summary)  # no transaction or lock held over the network call
+    with transaction.atomic():
+        summary = Summary.objects.select_for_update().get(pk=summary_id)
+        if summary.status not in (SummaryStatus.PENDING, SummaryStatus.FAILED):
+            return summary
+        if isinstance(answer, SendAnswer):
+            _record_answer(summary, answer)
+            return summary
+        summary.status, summary.ticket, summary.sent_at = SummaryStatus.SENT, answer.number, timezone.now()
+        summary.save(update_fields=["status", "ticket", "sent_at"])
+        enqueue.summary_poll(summary_id=summary.pk)
+        return summary
+
+
+def summary_sign(*, summary_id: int) -> Summary:
+    """Sign a summary built before a certificate was configured (its XML rebuilt as built)."""
+    with transaction.atomic():
+        summary = Summary.objects.select_for_update().get(pk=summary_id)
+        if summary.digest:
+            return summary
+        lines = list(summary.lines.select_related("receipt__original").prefetch_related("receipt__lines"))
+        summary.xml, summary.digest = _sign(documents.summary_xml(summary, lines), summary.file_name)
+        summary.save(update_fields=["xml", "digest"])
+        return summary
+
+
+def summary_poll(*, summary_id: int) -> Summary:
+    """Ask SUNAT (getStatus) how a sent summary's ticket went. Still in process (98): it stays
+    sent, to be asked again (sunat.tasks retries). Raises SendUnavailable to ask again later."""
+    from . import sending
+
+    summary = Summary.objects.get(pk=summary_id)
+    if summary.status != SummaryStatus.SENT or not sending_configured():
+        return summary
+    Summary.objects.filter(pk=summary_id).update(poll_attempts=F("poll_attempts") + 1)
+    answer = sending.summary_status(summary.ticket)
+    if answer is None:
+        return summary
+    with transaction.atomic():
+        summary = Summary.objects.select_for_update().get(pk=summary_id)
+        if summary.status == SummaryStatus.SENT:
+            _record_answer(summary, answer)
+        return summary
+
+
+def summary_give_up(*, summary_id: int, error: str) -> None:
+    """Retries ran out (sending, or asking on the ticket): failed, for staff to send again."""
+    Summary.objects.filter(pk=summary_id, status__in=[SummaryStatus.PENDING, SummaryStatus.SENT]).update(
+        status=SummaryStatus.FAILED, cdr_message=error[:2000]
+    )
+
+
+def summaries_resend(*, summary_ids: list[int]) -> int:
+    """Staff's resend: failed summaries become pending again (a ticket they had is asked about
+    instead of sending twice) and are enqueued after commit."""
+    with transaction.atomic():
+        failed = list(
+            Summary.objects.select_for_update()
+            .filter(pk__in=summary_ids, status=SummaryStatus.FAILED)
+            .values_list("pk", "ticket")
+        )
+        for pk, ticket in failed:
+            if ticket:
+                Summary.objects.filter(pk=pk).update(status=SummaryStatus.SENT)
+                enqueue.summary_poll(summary_id=pk)
+            else:
+                Summary.objects.filter(pk=pk).update(status=SummaryStatus.PENDING)
+                enqueue.summary_send(summary_id=pk)
+    return len(failed)

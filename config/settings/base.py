@@ -599,6 +599,9 @@ CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {
     "schedule": crontab(hour=8, minute=30),
 }
 
+# SUNAT: the resúmenes diarios of the closed days still owed (sunat.tasks).
+CELERY_BEAT_SCHEDULE["sunat-daily-summaries"] = {"task": "sunat.tasks.send_daily_summaries", "schedule": 15 * 60.0}
+
 # --- gateway logs, e-mail ----------------------------------------------------
 
 MONGO_URL = env("MONGO_URL", default="")

@@ -27,6 +27,10 @@ STYLESHEETS = {
     "01": "ValidaExprRegFactura-2.0.1.xsl",
     "03": "ValidaExprRegBoleta-2.0.1.xsl",
     "07": "ValidaExprRegNC-2.0.1.xsl",
+    # The sunat app's summaries (their `kind`): the resumen diario, and the comunicación de baja of
+    # facturas and their notas (SummaryVoided: OtrosVoided takes only retenciones and percepciones, 20/40).
+    "RC": "ValidaExprRegSummary-1.1.0.xsl",
+    "RA": "ValidaExprRegSummaryVoided-1.0.1.xsl",
 }
 _RULE = re.compile(r"(\d{4}) - (.*)$")
 
@@ -119,7 +123,8 @@ def _judged(request: str) -> str:
 
 
 def sunat_verdicts(receipts) -> list[Verdict]:
-    """Each receipt's XML, as stored, judged under the file name the store sends (`<file_name>.zip`)."""
+    """Each receipt's XML, as stored, judged under the file name the store sends (`<file_name>.zip`).
+    Any document with `file_name`, `kind` (a key of STYLESHEETS) and `xml` will do: a summary too."""
     folder = require_stylesheets()
     with tempfile.TemporaryDirectory() as scratch:
         verdicts = []
