@@ -501,6 +501,20 @@ SUNAT_SEND_URL = env("SUNAT_SEND_URL", default="")
 SUNAT_SEND_USER = env("SUNAT_SEND_USER", default="")
 SUNAT_SEND_PASSWORD = env("SUNAT_SEND_PASSWORD", default="")
 SUNAT_SEND_TIMEOUT = env.int("SUNAT_SEND_TIMEOUT", default=30)
+# Guías de remisión (despatch.gre): SUNAT's GRE REST API, OAuth2 password grant with the API
+# client registered in SUNAT Operaciones en Línea and the SOL user. Without a client guías wait unsent.
+SUNAT_GRE_CLIENT_ID = env("SUNAT_GRE_CLIENT_ID", default="")
+SUNAT_GRE_CLIENT_SECRET = env("SUNAT_GRE_CLIENT_SECRET", default="")
+SUNAT_GRE_USER = env("SUNAT_GRE_USER", default=SUNAT_SEND_USER)
+SUNAT_GRE_PASSWORD = env("SUNAT_GRE_PASSWORD", default=SUNAT_SEND_PASSWORD)
+SUNAT_GRE_TOKEN_URL = env(
+    "SUNAT_GRE_TOKEN_URL", default="https://api-seguridad.sunat.gob.pe/v1/clientessol/{client_id}/oauth2/token/"
+)
+SUNAT_GRE_API_URL = env("SUNAT_GRE_API_URL", default="https://api-cpe.sunat.gob.pe")
+SUNAT_GRE_TIMEOUT = env.int("SUNAT_GRE_TIMEOUT", default=30)
+# What a leg that needs a guía needs to leave: accepted | issued | off (unset: accepted once GRE
+# sending is configured, off without it; docs/sunat.md).
+SUNAT_GRE_GATE = env("SUNAT_GRE_GATE", default="")
 
 # --- background work ---------------------------------------------------------
 
