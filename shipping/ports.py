@@ -25,3 +25,10 @@ def order_lock(*, order_id: int) -> OrderRow:
 def order_follow_shipments(*, order: OrderRow, shipment: Shipment, actor: User | None) -> OrderRow:
     """A leg moved: the order becomes partially shipped, shipped or delivered as its legs say, and
     the shopper hears of it. Called with the order locked; returns the order."""
+
+
+@port
+def shipment_may_leave(*, shipment: Shipment) -> None:
+    """A leg is about to leave the store's hands (handed to its carrier, or out for pickup): raises
+    ShipmentError, saying why, when the law wants a document the leg does not have (despatch: its
+    guía de remisión, accepted by SUNAT). Called with the order and the leg locked."""

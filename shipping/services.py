@@ -305,6 +305,7 @@ def shipment_ship(
         except ValidationError as error:
             raise ShipmentError(" ".join(error.messages)) from None
         _check_units_left_stock(order, shipment)
+        ports.shipment_may_leave(shipment=shipment)  # its guía de remisión (despatch)
         if shipment.status == ShipmentStatus.PENDING:
             _step(order, shipment, ShipmentStatus.PACKED, actor=actor)
         shipment.carrier = carrier
@@ -346,6 +347,7 @@ def shipment_ready_for_pickup(*, shipment: Shipment | int, actor: User | None = 
             )
         if shipment.status in NOT_YET_SHIPPED:
             _check_units_left_stock(order, shipment)
+            ports.shipment_may_leave(shipment=shipment)
         if shipment.status == ShipmentStatus.PENDING:
             _step(order, shipment, ShipmentStatus.PACKED, actor=actor)
         _step(order, shipment, ShipmentStatus.READY_FOR_PICKUP, actor=actor)

@@ -27,6 +27,7 @@ STYLESHEETS = {
     "01": "ValidaExprRegFactura-2.0.1.xsl",
     "03": "ValidaExprRegBoleta-2.0.1.xsl",
     "07": "ValidaExprRegNC-2.0.1.xsl",
+    "09": "ValidaExprRegGreRemitente-2.0.1.xsl",  # guía de remisión remitente (despatch)
     # The sunat app's summaries (their `kind`): the resumen diario, and the comunicación de baja of
     # facturas and their notas (SummaryVoided: OtrosVoided takes only retenciones and percepciones, 20/40).
     "RC": "ValidaExprRegSummary-1.1.0.xsl",

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.xml.transform.Source;
+import javax.xml.transform.URIResolver;
 import javax.xml.transform.stream.StreamSource;
 import net.sf.saxon.s9api.Processor;
 import net.sf.saxon.s9api.QName;
@@ -27,6 +29,19 @@ import net.sf.saxon.s9api.XsltExecutable;
 public class SunatCheck {
     private static String oneLine(String text) {
         return text == null ? "" : text.replace('\t', ' ').replace('\r', ' ').replace('\n', ' ').trim();
+    }
+
+    // The guía de remisión stylesheets (error/validate_utils.xsl) read SUNAT's catalogs by the paths
+    // of SUNAT's own servers ("../../../META-INF/xsl/cpe/catalogo/cat_20.xml", ".../template/xsl/cpe/
+    // catalogo/CatalogoErrores.xml"): those are read from the catalogo/ folder beside vprod-4/ instead,
+    // so the rules stay as SUNAT wrote them.
+    private static URIResolver catalogs(File stylesheet) {
+        File folder = new File(stylesheet.getAbsoluteFile().getParentFile().getParentFile(), "catalogo");
+        return (href, base) -> {
+            int at = href.indexOf("/cpe/catalogo/");
+            if (at < 0) return null;
+            return new StreamSource(new File(folder, href.substring(at + "/cpe/catalogo/".length())));
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,6 +58,7 @@ public class SunatCheck {
                 compiled.put(parts[0], stylesheet);
             }
             Xslt30Transformer transformer = stylesheet.load30();
+            transformer.setURIResolver(catalogs(new File(parts[0])));
             Map<QName, XdmValue> parameters = new HashMap<>();
             parameters.put(new QName("nombreArchivoEnviado"), new XdmAtomicValue(parts[1]));
             transformer.setStylesheetParameters(parameters);
