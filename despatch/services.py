@@ -72,6 +72,18 @@ class Transport:
     driver_licence: str = ""
 
 
+TRANSPORT_FIELDS = (
+    "carrier_ruc",
+    "carrier_name",
+    "carrier_mtc",
+    "vehicle_plate",
+    "driver_document",
+    "driver_first_name",
+    "driver_family_name",
+    "driver_licence",
+)
+
+
 def _compact(value: object) -> str:
     return re.sub(r"[\s\-]", "", str(value or "")).upper()
 
@@ -123,7 +135,8 @@ def transport_clean(transport: Transport, *, issuer_ruc: str) -> Transport:
     )
 
 
-def _issuer() -> tuple[str, str]:
+def issuer() -> tuple[str, str]:
+    """The store's RUC and legal name (site settings), checked."""
     ruc = normalize_identity(str(site_setting("RECEIPTS_ISSUER_RUC")))
     try:
         validate_ruc(ruc)
@@ -290,7 +303,7 @@ def guia_issue_for_shipment(
                     "status": existing.get_status_display(),
                 }
             )
-        ruc, name = _issuer()
+        ruc, name = issuer()
         transport = transport_clean(transport, issuer_ruc=ruc)
         now = timezone.now()
         today = timezone.localdate(now, LIMA)
@@ -385,7 +398,7 @@ def guia_issue_for_transfer(
         existing = DespatchAdvice.objects.select_for_update().filter(transfer_key=key).first()
         if existing is not None:
             raise DespatchError(_("That transfer already has the guía %(guia)s.") % {"guia": existing.full_number})
-        ruc, name = _issuer()
+        ruc, name = issuer()
         transport = transport_clean(transport, issuer_ruc=ruc)
         now = timezone.now()
         today = timezone.localdate(now, LIMA)
