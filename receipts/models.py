@@ -25,6 +25,11 @@ class ReceiptKind(models.TextChoices):
     FACTURA = "01", _("Invoice (factura)")
     BOLETA = "03", _("Receipt (boleta)")
     CREDIT_NOTE = "07", _("Credit note")
+    DEBIT_NOTE = "08", _("Debit note")
+
+
+# The notas: each modifies a boleta or factura (its `original`).
+NOTE_KINDS = (ReceiptKind.CREDIT_NOTE, ReceiptKind.DEBIT_NOTE)
 
 
 class BuyerDocument(models.TextChoices):
@@ -46,23 +51,49 @@ class CreditReason(models.TextChoices):
     DECREASE = "09", _("Decrease in value")
 
 
+class DebitReason(models.TextChoices):
+    """SUNAT catálogo 10 (tipo de nota de débito): what a store charges after the sale."""
+
+    LATE_INTEREST = "01", _("Late payment interest")
+    VALUE_INCREASE = "02", _("Increase in value")
+    PENALTIES = "03", _("Penalties or other charges")
+
+
 class SendStatus(models.TextChoices):
+    """SUNAT's answer, whole: pending (never handed over), sent (handed over, no answer recorded
+    yet: what a crash mid-send leaves; recovery asks SUNAT before sending again), then accepted,
+    accepted with observations, rejected, or exception (SUNAT said it did not receive it: a SOAP
+    fault 0100–1999, retried with backoff)."""
+
     PENDING = "pending", _("Pending to send")
+    SENT = "sent", _("Sent, no answer yet")
     ACCEPTED = "accepted", _("Accepted")
     OBSERVED = "observed", _("Accepted with observations")
     REJECTED = "rejected", _("Rejected")
-    FAILED = "failed", _("Sending failed")
+    EXCEPTION = "exception", _("Not received: to send again")
 
 
-# The series of each kind of document (a credit note follows its original's letter).
+# The former "failed" (retries ran out) is an exception now (migration 0005): the old name stays an
+# alias for code written against it (Choices refuse a duplicate value in the class body).
+SendStatus.FAILED = SendStatus.EXCEPTION  # type: ignore[attr-defined]
+
+# SUNAT has taken these: nothing more to send.
+ACCEPTED_STATUSES = (SendStatus.ACCEPTED, SendStatus.OBSERVED)
+# Still to be sent, or asked about (receipts.services.receipt_send).
+UNANSWERED_STATUSES = (SendStatus.PENDING, SendStatus.SENT, SendStatus.EXCEPTION)
+
+# The series of each kind of document: a nota follows its original's letter (F for a factura's,
+# B for a boleta's: SUNAT's rule, see docs/sunat.md).
 SERIES: dict[str, str] = {ReceiptKind.FACTURA: "F001", ReceiptKind.BOLETA: "B001"}
 CREDIT_SERIES: dict[str, str] = {ReceiptKind.FACTURA: "FC01", ReceiptKind.BOLETA: "BC01"}
+DEBIT_SERIES: dict[str, str] = {ReceiptKind.FACTURA: "FD01", ReceiptKind.BOLETA: "BD01"}
 SEND_TONES: dict[str, str] = {
     SendStatus.PENDING: "warning",
+    SendStatus.SENT: "warning",
     SendStatus.ACCEPTED: "success",
     SendStatus.OBSERVED: "info",
     SendStatus.REJECTED: "danger",
-    SendStatus.FAILED: "danger",
+    SendStatus.EXCEPTION: "danger",
 }
 
 
@@ -78,14 +109,33 @@ class Receipt(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="credit_notes",
+        related_name="notes",
         verbose_name=_("original receipt"),
     )
-    reason_code = models.CharField(_("reason code"), max_length=2, choices=CreditReason.choices, blank=True)
+    # A document SUNAT rejected, issued again under this new number (receipts.services.receipt_reissue).
+    reissue_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissue",
+        verbose_name=_("re-issue of"),
+    )
+    # Catálogo 09 for a nota de crédito, 10 for a nota de débito (reason_label names it).
+    reason_code = models.CharField(_("reason code"), max_length=2, blank=True)
     reason = models.CharField(_("reason"), max_length=250, blank=True)
     # What caused a credit note ("refund:12", "return:5"): one note per cause, whoever asks twice.
     source = models.CharField(_("source"), max_length=40, null=True, blank=True, unique=True, editable=False)
 
+    # Who issued it from the admin (a nota de débito, a re-issue); none when the store did on its own.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issue_date = models.DateField(_("issue date"), help_text=_("In Lima time."))
 
@@ -112,9 +162,13 @@ class Receipt(models.Model):
         _("SUNAT status"), max_length=10, choices=SendStatus.choices, default=SendStatus.PENDING
     )
     send_attempts = models.PositiveIntegerField(_("send attempts"), default=0)
+    # When the last attempt was handed over (status "sent" until its answer is recorded).
+    send_claimed_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     cdr_code = models.CharField(_("CDR code"), max_length=10, blank=True)
     cdr_message = models.TextField(_("CDR message"), blank=True)
+    # The CDR's Notes ("4252 - El dato ..."): accepted, with these observations.
+    cdr_observations = models.JSONField(_("observations"), default=list, blank=True)
     cdr_xml = models.TextField(_("CDR"), blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
@@ -124,13 +178,17 @@ class Receipt(models.Model):
         ordering = ["-issued_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="receipts_receipt_series_number_unique"),
-            # One boleta or factura per order, whoever issues it and however often.
+            # One boleta or factura per order, whoever issues it and however often; one SUNAT
+            # rejected stands beside its re-issue (its number is never used again).
             models.UniqueConstraint(
-                fields=["order"], condition=Q(kind__in=["01", "03"]), name="receipts_receipt_one_per_order"
+                fields=["order"],
+                condition=Q(kind__in=["01", "03"]) & ~Q(send_status="rejected"),
+                name="receipts_receipt_one_per_order",
             ),
             models.CheckConstraint(
-                condition=Q(kind="07", original__isnull=False) | Q(~Q(kind="07"), original__isnull=True),
-                name="receipts_receipt_credit_note_has_original",
+                condition=Q(kind__in=["07", "08"], original__isnull=False)
+                | Q(~Q(kind__in=["07", "08"]), original__isnull=True),
+                name="receipts_receipt_note_has_original",
             ),
             models.CheckConstraint(
                 condition=Q(total__gte=0) & Q(taxable_total__gte=0) & Q(igv_total__gte=0),
@@ -157,6 +215,38 @@ class Receipt(models.Model):
     @property
     def is_credit_note(self) -> bool:
         return self.kind == ReceiptKind.CREDIT_NOTE
+
+    @property
+    def credit_notes(self) -> models.QuerySet["Receipt"]:
+        """The notas de crédito of a boleta or factura (its notes include the debit notes too)."""
+        return self.notes.filter(kind=ReceiptKind.CREDIT_NOTE)
+
+    @property
+    def debit_notes(self) -> models.QuerySet["Receipt"]:
+        return self.notes.filter(kind=ReceiptKind.DEBIT_NOTE)
+
+    @property
+    def is_debit_note(self) -> bool:
+        return self.kind == ReceiptKind.DEBIT_NOTE
+
+    @property
+    def is_note(self) -> bool:
+        return self.kind in NOTE_KINDS
+
+    @property
+    def reason_label(self) -> str:
+        """The reason code's name in its catálogo (09 for a credit note, 10 for a debit note)."""
+        reasons = DebitReason if self.is_debit_note else CreditReason
+        return str(reasons(self.reason_code).label) if self.reason_code in reasons.values else self.reason_code
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.send_status in ACCEPTED_STATUSES
+
+    @property
+    def cdr_file_name(self) -> str:
+        """The CDR's name as SUNAT zips it: R-<file name>.xml."""
+        return f"R-{self.file_name}.xml"
 
     @property
     def send_tone(self) -> str:

@@ -19,6 +19,7 @@ def document_title(receipt: Receipt) -> str:
         "01": _("ELECTRONIC INVOICE (FACTURA)"),
         "03": _("ELECTRONIC RECEIPT (BOLETA)"),
         "07": _("ELECTRONIC CREDIT NOTE"),
+        "08": _("ELECTRONIC DEBIT NOTE"),
     }[receipt.kind]
 
 
@@ -52,7 +53,12 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         (_("Currency"), _("Soles (PEN)")),
     ]
     if receipt.original is not None:
-        rows.append((_("Refers to"), f"{receipt.original.full_number} · {receipt.reason_code} {receipt.reason}"))
+        rows.append(
+            (
+                _("Refers to"),
+                f"{receipt.original.full_number} · {receipt.reason_code} {receipt.reason or receipt.reason_label}",
+            )
+        )
     pdf.set_font("helvetica", "B", 9)
     label_width = max(pdf.get_string_width(_latin1(label)) for label, _value in rows) + 3
     for label, value in rows:

@@ -9,13 +9,18 @@ from django.utils import timezone
 
 from orders.models import Order
 
-from .models import Receipt, ReceiptKind, SendStatus
+from .models import UNANSWERED_STATUSES, Receipt, ReceiptKind, SendStatus
 from .services import PAID_STATUSES
 from .summary_mode import BOLETA_SERIES_PREFIX, boletas_by_summary
 
 # A send's retries (1 min, 2, 4 ... 2 h, SEND_MAX_RETRIES of them) span about four hours: a receipt
 # still pending after that lost its retry.
 SEND_RETRIES_SPAN = timedelta(hours=5)
+
+
+def claim_span() -> timedelta:
+    """How long a send may wait for its answer before its claim counts as abandoned."""
+    return timedelta(seconds=2 * settings.SUNAT_SEND_TIMEOUT)
 
 
 def orders_without_receipt(cutoff) -> QuerySet:
@@ -28,15 +33,20 @@ def orders_without_receipt(cutoff) -> QuerySet:
 
 
 def receipts_to_send(cutoff) -> QuerySet:
-    """Receipts pending to send that should have been sent (never tried, or their retries lost);
+    """Receipts SUNAT has not answered that should have been (never tried, a worker that died
+    mid-send, or their retries lost);
     none while no sending service or no signing certificate is configured (they wait, as documented)."""
     from .sending import sending_configured
     from .signing import certificate_configured
 
     if not sending_configured() or not certificate_configured():  # unsigned receipts wait for a certificate
         return Receipt.objects.none()
-    pending = Receipt.objects.filter(send_status=SendStatus.PENDING).filter(
-        Q(send_attempts=0, issued_at__lt=cutoff) | Q(issued_at__lt=timezone.now() - SEND_RETRIES_SPAN)
+    now = timezone.now()
+    pending = Receipt.objects.filter(send_status__in=UNANSWERED_STATUSES).filter(
+        Q(send_status=SendStatus.PENDING, send_attempts=0, issued_at__lt=cutoff)  # its task was lost
+        # a worker died mid-send: recovery asks SUNAT before sending again (services.receipt_send)
+        | Q(send_status=SendStatus.SENT, send_claimed_at__lt=min(cutoff, now - claim_span()))
+        | Q(issued_at__lt=now - SEND_RETRIES_SPAN)  # its retries ran out or were lost
     )
     # Boletas and their notas reported in the resumen diario are the sunat app's pending work.
     return pending.exclude(series__startswith=BOLETA_SERIES_PREFIX) if boletas_by_summary() else pending

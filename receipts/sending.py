@@ -46,6 +46,14 @@ class SendUnavailable(Exception):
     """The service did not answer, or asked to try again: retry later."""
 
 
+class NotReceived(SendUnavailable):
+    """SUNAT answered that it did not receive the document (a SOAP fault 0100–1999): send it again."""
+
+    def __init__(self, message: str, *, code: str = ""):
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class SendAnswer:
     status: str  # SendStatus: accepted, observed or rejected
@@ -134,8 +142,10 @@ def fault_code(root) -> tuple[int | None, str]:
 def read_fault(root) -> SendAnswer:
     """A SOAP fault: 2000+ is a rejection; 0100–1999 (or no code) raises SendUnavailable."""
     code, text = fault_code(root)
-    if code is None or code < 2000:  # 0100–1999: not received (our side or theirs): retry
-        raise SendUnavailable(f"SOAP fault {code if code is not None else '?'}: {text}")
+    if code is None:
+        raise SendUnavailable(f"SOAP fault without a code: {text}")
+    if code < 2000:  # 0100–1999: not received (our side or theirs): retry
+        raise NotReceived(f"SOAP fault {code:04d}: {text}", code=f"{code:04d}")
     return SendAnswer(status=SendStatus.REJECTED, code=str(code), message=text)
 
 

@@ -2,19 +2,24 @@
 
 receipt_issue_for_order: the boleta or factura of a paid order, once (the order's row lock
 serialises callers; a unique constraint per order is the backstop). credit_note_issue: a nota
-de crédito against a receipt, never beyond what the receipt still holds. Correlatives come from
+de crédito against a receipt, never beyond what the receipt still holds. debit_note_issue: a
+nota de débito, an amount charged after the sale. receipt_reissue: a document SUNAT rejected,
+issued again under a new number. receipt_send: the send to SUNAT that a crash cannot make
+twice (the claim commits before the call; recovery asks SUNAT first). Correlatives come from
 a counter row incremented in the same transaction as the insert (core.counters.counter_next),
 so a rollback takes the number back: no gaps, no repeats."""
 
 import logging
 import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, TypedDict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Case, F, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,10 +32,13 @@ from orders.models import DocumentType, Order, OrderStatus, PaymentStatus
 from . import amounts, enqueue, signing, ubl
 from .models import (
     CREDIT_SERIES,
+    DEBIT_SERIES,
     LIMA,
     SERIES,
+    UNANSWERED_STATUSES,
     BuyerDocument,
     CreditReason,
+    DebitReason,
     Receipt,
     ReceiptKind,
     ReceiptLine,
@@ -41,7 +49,10 @@ from .summary_mode import sent_in_daily_summary
 from .words import amount_in_words
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from payments.models import Refund
+
+    from .sending import SendAnswer
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -158,6 +169,8 @@ def _create(
     reason: str = "",
     source: str | None = None,
     notify: bool = True,
+    issued_by: "User | None" = None,
+    reissue_of: Receipt | None = None,
 ) -> Receipt:
     """Insert the receipt, its lines and its XML (signed when a certificate is configured).
     Must run inside the caller's transaction: the counter's increment commits with it."""
@@ -173,6 +186,8 @@ def _create(
         reason_code=reason_code,
         reason=reason[:250],
         source=source,
+        issued_by=issued_by,
+        reissue_of=reissue_of,
         issued_at=now,
         issue_date=timezone.localtime(now, LIMA).date(),
         **_issuer(),
@@ -235,8 +250,9 @@ def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
         order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
             raise ReceiptError(_("There is no order %(id)s.") % {"id": order_id})
-        existing = Receipt.objects.filter(order=order, kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA]).first()
+        existing = _sale_receipt(order)
         if existing is not None:
+            # One SUNAT rejected is not re-issued here: staff re-issue it (receipt_reissue).
             return existing
         if order.payment_status not in PAID_STATUSES:
             raise ReceiptError(_("Order %(number)s is not paid.") % {"number": order.number})
@@ -256,6 +272,15 @@ def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
         )
 
 
+def _sale_receipt(order: Order) -> Receipt | None:
+    """The order's boleta or factura: the live one, else the last one SUNAT rejected."""
+    return (
+        Receipt.objects.filter(order=order, kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
+        .order_by(Case(When(send_status=SendStatus.REJECTED, then=1), default=0), "-pk")
+        .first()
+    )
+
+
 def _amount(raw: object) -> Decimal:
     try:
         amount = Decimal(str(raw))
@@ -267,7 +292,8 @@ def _amount(raw: object) -> Decimal:
 
 
 def credited_total(receipt: Receipt) -> Decimal:
-    return receipt.credit_notes.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
+    live = receipt.credit_notes.exclude(send_status=SendStatus.REJECTED)  # a rejected note credited nothing
+    return live.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
 
 
 def credit_note_issue(
@@ -290,8 +316,13 @@ def credit_note_issue(
         raise ReceiptError(_("Unknown credit note reason."))
     with transaction.atomic():
         original = Receipt.objects.select_for_update(of=("self",)).select_related("order").filter(pk=receipt.pk).first()
-        if original is None or original.is_credit_note:
+        if original is None or original.is_note:
             raise ReceiptError(_("A credit note needs a boleta or factura to refer to."))
+        if original.send_status == SendStatus.REJECTED:
+            raise ReceiptError(
+                _("%(number)s was rejected by SUNAT: it cannot be modified by a note.")
+                % {"number": original.full_number}
+            )
         if source:
             existing = Receipt.objects.filter(source=source).first()
             if existing is not None:
@@ -563,14 +594,26 @@ def receipt_sign(*, receipt_id: int) -> Receipt:
         return receipt
 
 
+def _claim_expired(receipt: Receipt) -> bool:
+    """A claim older than two timeouts: its worker died (or gave up) without recording an answer."""
+    stale = timezone.now() - timedelta(seconds=2 * settings.SUNAT_SEND_TIMEOUT)  # receipts.pending.claim_span
+    return receipt.send_claimed_at is None or receipt.send_claimed_at < stale
+
+
 def receipt_send(*, receipt_id: int) -> Receipt:
-    """Send a receipt and record SUNAT's answer (its CDR). An accepted or rejected receipt is left
-    alone; without a configured service or certificate it stays pending. Raises
-    sending.SendUnavailable when the service must be tried again later."""
+    """Send a receipt and record SUNAT's answer (its CDR). Accepted, observed or rejected ones are
+    left alone; without a configured service or certificate it stays pending.
+
+    A crash loses nothing and sends nothing twice: the claim (status "sent", the attempt counted)
+    commits before the HTTP call, and a receipt found "sent" by a later attempt (its worker died, or
+    the answer was lost on the way back) is first asked about (getStatusCdr): SUNAT's CDR is
+    recorded if it has the document, and only if it does not is the document sent again. Raises
+    sending.SendUnavailable when the service must be tried again later (an outage, SUNAT saying
+    it did not receive it: status "exception", or a claim still in flight elsewhere)."""
     from . import sending
 
     receipt = Receipt.objects.get(pk=receipt_id)
-    if receipt.send_status not in (SendStatus.PENDING, SendStatus.FAILED) or not sending.sending_configured():
+    if receipt.send_status not in UNANSWERED_STATUSES or not sending.sending_configured():
         return receipt
     if sent_in_daily_summary(series=receipt.series):  # the sunat app's resumen diario reports it
         return receipt
@@ -578,40 +621,227 @@ def receipt_send(*, receipt_id: int) -> Receipt:
         receipt = receipt_sign(receipt_id=receipt_id)
         if not receipt.digest:
             return receipt  # no certificate yet: stays pending
-    Receipt.objects.filter(pk=receipt_id).update(send_attempts=F("send_attempts") + 1)
-    answer = sending.send_bill(receipt)  # no transaction or lock held over the network call
+    if receipt.send_status == SendStatus.SENT:
+        if not _claim_expired(receipt):
+            raise sending.SendUnavailable("another attempt is waiting for SUNAT's answer")
+        found = sending.status_cdr(
+            ruc=receipt.issuer_ruc, kind=receipt.kind, series=receipt.series, number=receipt.number
+        )
+        if found is not None:
+            return _send_answer_record(receipt_id=receipt_id, answer=found)
+    claimed = _send_claim(receipt_id=receipt_id, seen_claim=receipt.send_claimed_at)
+    if claimed is None:  # another worker claimed it meanwhile, or an answer came
+        return Receipt.objects.get(pk=receipt_id)
+    try:
+        answer = sending.send_bill(claimed)  # no transaction or lock held over the network call
+    except sending.NotReceived as error:
+        _send_exception(receipt_id=receipt_id, code=error.code, message=str(error))
+        raise
+    except sending.SendUnavailable as error:
+        # Maybe received (a timeout, a cut connection): it stays "sent"; the next attempt asks first.
+        Receipt.objects.filter(pk=receipt_id, send_status=SendStatus.SENT).update(cdr_message=str(error)[:2000])
+        raise
+    return _send_answer_record(receipt_id=receipt_id, answer=answer)
+
+
+def _send_claim(*, receipt_id: int, seen_claim: datetime | None) -> Receipt | None:
+    """Commit the claim before the call: "sent", one more attempt, when. None when the receipt
+    changed since it was read (another worker claimed it, or an answer was recorded)."""
     with transaction.atomic():
         receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
-        if receipt.send_status in (SendStatus.PENDING, SendStatus.FAILED):
+        if receipt.send_status not in UNANSWERED_STATUSES or receipt.send_claimed_at != seen_claim:
+            return None
+        receipt.send_status, receipt.send_claimed_at = SendStatus.SENT, timezone.now()
+        receipt.send_attempts += 1
+        receipt.save(update_fields=["send_status", "send_claimed_at", "send_attempts"])
+        return receipt
+
+
+def _send_exception(*, receipt_id: int, code: str, message: str) -> None:
+    """SUNAT said it did not receive the document (a SOAP fault 0100–1999): send it again later."""
+    Receipt.objects.filter(pk=receipt_id, send_status=SendStatus.SENT).update(
+        send_status=SendStatus.EXCEPTION, cdr_code=code[:10], cdr_message=message[:2000]
+    )
+
+
+def _send_answer_record(*, receipt_id: int, answer: "SendAnswer") -> Receipt:
+    """SUNAT's answer, whole: status, code, message, observations and the CDR itself."""
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
+        if receipt.send_status in UNANSWERED_STATUSES:
             receipt.send_status, receipt.cdr_code, receipt.cdr_message = (
                 answer.status,
                 answer.code,
                 answer.message[:2000],
             )
+            receipt.cdr_observations = list(answer.observations)
             receipt.cdr_xml, receipt.sent_at = answer.cdr_xml, timezone.now()
-            receipt.save(update_fields=["send_status", "cdr_code", "cdr_message", "cdr_xml", "sent_at"])
+            receipt.save(
+                update_fields=["send_status", "cdr_code", "cdr_message", "cdr_observations", "cdr_xml", "sent_at"]
+            )
         return receipt
 
 
-def receipt_send_give_up(*, receipt_id: int, error: str) -> None:
-    """The retries ran out: failed, for staff to resend from the admin."""
-    Receipt.objects.filter(pk=receipt_id, send_status=SendStatus.PENDING).update(
-        send_status=SendStatus.FAILED, cdr_message=error[:2000]
-    )
-
-
 def receipts_resend(*, receipt_ids: list[int]) -> int:
-    """Staff's resend: failed receipts become pending again and are enqueued (after commit)."""
+    """Staff's resend: receipts SUNAT has not answered (pending, sent, exception) are enqueued
+    (after commit); a "sent" one is asked about before it is sent again (receipt_send). A rejected
+    one is never sent again under its number: it is re-issued (receipt_reissue)."""
     with transaction.atomic():
         ids = list(
-            Receipt.objects.filter(
-                pk__in=receipt_ids, send_status__in=[SendStatus.PENDING, SendStatus.FAILED]
-            ).values_list("pk", flat=True)
+            Receipt.objects.filter(pk__in=receipt_ids, send_status__in=UNANSWERED_STATUSES).values_list("pk", flat=True)
         )
-        Receipt.objects.filter(pk__in=ids).update(send_status=SendStatus.PENDING)
         for pk in ids:
             enqueue.receipt_send(receipt_id=pk)
     return len(ids)
+
+
+# --- notas de débito and re-issues ------------------------------------------------------------
+
+# Notas de débito above this share of their original are refused: a store charges interest,
+# shipping or a price error after the sale, never more than the sale itself.
+DEBIT_NOTES_MAX_SHARE = Decimal("1.00")
+
+
+def debited_total(receipt: Receipt) -> Decimal:
+    live = receipt.debit_notes.exclude(send_status=SendStatus.REJECTED)
+    return live.aggregate(total=Sum("total"))["total"] or Decimal("0.00")
+
+
+def debit_note_issue(
+    *, original_id: int, amount: object, reason_code: str, reason: str, actor: "User | None"
+) -> Receipt:
+    """A nota de débito for `amount` (with IGV) charged after the sale of boleta or factura
+    `original_id`, with its SUNAT reason (catálogo 10). One line, the amount that names the
+    reason; series FD01 for a factura's, BD01 for a boleta's. Refused for a note, a document
+    SUNAT rejected, or debit notes that would add up to more than their original."""
+    amount = _amount(amount)
+    if reason_code not in DebitReason.values:
+        raise ReceiptError(_("Unknown debit note reason."))
+    reason = " ".join(str(reason or "").split())
+    if len(reason) < 3:
+        raise ReceiptError(_("Say why the customer is charged (at least three characters)."))
+    with transaction.atomic():
+        original = (
+            Receipt.objects.select_for_update(of=("self",)).select_related("order").filter(pk=original_id).first()
+        )
+        if original is None or original.is_note:
+            raise ReceiptError(_("A debit note needs a boleta or factura to refer to."))
+        if original.send_status == SendStatus.REJECTED:
+            raise ReceiptError(
+                _("%(number)s was rejected by SUNAT: it cannot be modified by a note.")
+                % {"number": original.full_number}
+            )
+        room = original.total * DEBIT_NOTES_MAX_SHARE - debited_total(original)
+        if amount > room:
+            raise ReceiptError(
+                _("Debit notes cannot add up to more than %(number)s: at most %(room)s can still be charged.")
+                % {"number": original.full_number, "room": max(room, Decimal("0.00"))}
+            )
+        line = amounts.LineAmounts(
+            sku="",
+            description=f"{reason} ({original.full_number})"[:500],
+            quantity=1,
+            unit_price=amount,
+            discount=Decimal("0.00"),
+            total=amount,
+            unit_code="ZZ",
+        )
+        return _create(
+            order=original.order,
+            kind=ReceiptKind.DEBIT_NOTE,
+            series=DEBIT_SERIES[original.kind],
+            buyer=_buyer_of(original),
+            lines=[line],
+            original=original,
+            reason_code=reason_code,
+            reason=reason,
+            issued_by=actor,
+        )
+
+
+def _buyer_of(receipt: Receipt) -> Buyer:
+    return Buyer(
+        buyer_document_type=receipt.buyer_document_type,
+        buyer_document=receipt.buyer_document,
+        buyer_name=receipt.buyer_name,
+        buyer_address=receipt.buyer_address,
+    )
+
+
+def receipt_reissue(*, receipt_id: int, actor: "User | None") -> Receipt:
+    """A document SUNAT rejected, issued again under a new number (the rejected number is never
+    used again): a boleta or factura as the order's sale, with the buyer as the order now has it
+    (staff fix what SUNAT refused first); a nota as it was, against the same original, taking over
+    its cause. Once: a second call gives the same re-issue."""
+    with transaction.atomic():
+        rejected = Receipt.objects.select_for_update(of=("self",)).select_related("order").filter(pk=receipt_id).first()
+        if rejected is None:
+            raise ReceiptError(_("There is no receipt %(id)s.") % {"id": receipt_id})
+        if rejected.send_status != SendStatus.REJECTED:
+            raise ReceiptError(
+                _("%(number)s was not rejected by SUNAT: only a rejected document is re-issued.")
+                % {"number": rejected.full_number}
+            )
+        if (existing := Receipt.objects.filter(reissue_of=rejected).first()) is not None:
+            return existing
+        if rejected.is_note:
+            return _note_reissue(rejected, actor)
+        order = Order.objects.select_for_update().get(pk=rejected.order_id)
+        if _sale_receipt(order) != rejected:
+            raise ReceiptError(_("Order %(number)s already has a live receipt.") % {"number": order.number})
+        buyer = buyer_for_order(order)
+        lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
+        if amounts.totals_of(lines).total != order.total:
+            raise ReceiptError(
+                _("The lines of order %(number)s do not add up to its total.") % {"number": order.number}
+            )
+        return _create(
+            order=order,
+            kind=buyer["kind"],
+            series=SERIES[buyer["kind"]],
+            buyer=buyer,
+            lines=lines,
+            issued_by=actor,
+            reissue_of=rejected,
+        )
+
+
+def _note_reissue(rejected: Receipt, actor: "User | None") -> Receipt:
+    original = rejected.original
+    assert original is not None  # a note has one (receipts_receipt_note_has_original)
+    if original.send_status == SendStatus.REJECTED:
+        raise ReceiptError(
+            _("%(number)s was rejected by SUNAT: it cannot be modified by a note.") % {"number": original.full_number}
+        )
+    source, rejected.source = rejected.source, None  # the cause's note is the re-issue from now on
+    rejected.save(update_fields=["source"])
+    lines = [
+        amounts.LineAmounts(
+            sku=line.sku,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            total=line.total,
+            unit_code=line.unit_code,
+            order_line_id=line.order_line_id,
+        )
+        for line in rejected.lines.order_by("position")
+    ]
+    series = (CREDIT_SERIES if rejected.is_credit_note else DEBIT_SERIES)[original.kind]
+    return _create(
+        order=rejected.order,
+        kind=rejected.kind,
+        series=series,
+        buyer=_buyer_of(original),
+        lines=lines,
+        original=original,
+        reason_code=rejected.reason_code,
+        reason=rejected.reason,
+        source=source,
+        issued_by=actor,
+        reissue_of=rejected,
+    )
 
 
 # --- the resumen diario's answer (the sunat app) -----------------------------------------------

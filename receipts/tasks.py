@@ -8,7 +8,7 @@ from django.db import OperationalError
 
 from core.once import send_once
 
-from . import emails, services
+from . import emails, selectors, services
 from .sending import SendUnavailable
 
 logger = logging.getLogger(__name__)
@@ -73,14 +73,15 @@ def issue_credit_note_for_cancelled_order(order_id: int) -> str:
 # Registered under its former name, which tasks already queued before the rename still carry.
 @shared_task(name="receipts.tasks.send_receipt", bind=True, max_retries=SEND_MAX_RETRIES)
 def submit_to_sunat(self, receipt_id: int) -> str:
-    """Send to SUNAT/OSE; an outage is retried with backoff (1 min, 2, 4 ... up to 2 h), then the
-    receipt is marked failed for staff to resend."""
+    """Send to SUNAT/OSE (or ask it first, after a send whose answer was lost); an outage or
+    SUNAT's "not received" is retried with backoff (1 min, 2, 4 ... up to 2 h). When the retries
+    run out the receipt keeps its status (sent or exception) and the sweep tries again later."""
     try:
         return services.receipt_send(receipt_id=receipt_id).send_status
     except (SendUnavailable, OperationalError) as error:
         if self.request.retries >= self.max_retries:
-            services.receipt_send_give_up(receipt_id=receipt_id, error=str(error))
-            return "failed"
+            logger.warning("Receipt %s not answered by SUNAT after %s tries: %s", receipt_id, self.max_retries, error)
+            return selectors.receipt_send_status(receipt_id=receipt_id)
         raise self.retry(exc=error, countdown=min(60 * 2**self.request.retries, 2 * 60 * 60)) from error
 
 

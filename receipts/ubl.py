@@ -1,8 +1,8 @@
 """The UBL 2.1 XML of a receipt as SUNAT reads it (Invoice for boleta and factura, CreditNote
-for a nota de crédito), built with lxml in the schema's element order; signed by
+for a nota de crédito, DebitNote for a nota de débito), built with lxml in the schema's element order; signed by
 receipts.signing. Codes: catálogo 01 (document type), 05 (tax 1000 IGV, VAT; tax 9996 GRA, FRE for
 a unit given free), 06 (identity), 07 (affectation 10, gravado – operación onerosa; 15, gravado –
-bonificaciones), 09 (credit note reason), 16 (price type 01; 02, the referential value of a free
+bonificaciones), 09 (credit note reason), 10 (debit note reason), 16 (price type 01; 02, the referential value of a free
 unit), 51 (operation type 0101, venta interna), 53 (allowance 00, discount that lowers the IGV base).
 
 A line the shopper paid nothing for (an offer's gift) is no sale SUNAT accepts at a value of 0
@@ -32,6 +32,12 @@ NS = {
 ROOT_NS = {
     "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
     "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+    "DebitNote": "urn:oasis:names:specification:ubl:schema:xsd:DebitNote-2",
+}
+# Each note's root, line and quantity elements, its reason's catálogo and name, its totals element.
+NOTE_FORMS: dict[str, tuple[str, str, str, int, str]] = {
+    ReceiptKind.CREDIT_NOTE: ("CreditNote", "CreditNoteLine", "CreditedQuantity", 9, "Tipo de nota de credito"),
+    ReceiptKind.DEBIT_NOTE: ("DebitNote", "DebitNoteLine", "DebitedQuantity", 10, "Tipo de nota de debito"),
 }
 SIGNATURE_ID = "SignKallpa"
 SUNAT = {"listAgencyName": "PE:SUNAT"}
@@ -150,17 +156,21 @@ def _tax_subtotal(b: _Builder, total, *, taxable: Decimal, igv: Decimal, line: b
     _tax_scheme(b, category, scheme)
 
 
-def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:
+def _line(b: _Builder, receipt: Receipt, line, *, credit: bool) -> None:  # credit: any nota
     """One line as SUNAT's guide has it: quantity × unit value (without IGV) less the line's
     discount (allowance 00, which lowers the IGV base, with its base and factor) is the line's
     value; the unit price with IGV is what one unit really cost after that discount. A nota de
     crédito's line has no allowance in SUNAT's format: its unit value is the one net of the
-    discount, so quantity × unit value is the line's value (error 3271, observation 4288)."""
-    element = b.add(b.root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
+    discount, so quantity × unit value is the line's value (error 3271, observation 4288); a
+    nota de débito's line is written the same way."""
+    _root, line_tag, quantity_tag, _catalog, _name = NOTE_FORMS.get(
+        receipt.kind, ("Invoice", "InvoiceLine", "InvoicedQuantity", 0, "")
+    )
+    element = b.add(b.root, f"cac:{line_tag}")
     b.add(element, "cbc:ID", line.position)
     b.add(
         element,
-        "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity",
+        f"cbc:{quantity_tag}",
         line.quantity,
         unitCode=line.unit_code,
         unitCodeListID="UN/ECE rec 20",
@@ -213,7 +223,10 @@ def _item(b: _Builder, element, line) -> None:
 
 def receipt_xml(receipt: Receipt, lines) -> bytes:
     """The unsigned document (an empty ext:ExtensionContent waits for the signature)."""
-    credit = receipt.kind == ReceiptKind.CREDIT_NOTE
+    credit = receipt.kind in NOTE_FORMS  # a nota: no free transfers, its reason, its original
+    root_name, _line_tag, _quantity_tag, reason_catalog, reason_name = NOTE_FORMS.get(
+        receipt.kind, ("Invoice", "", "", 0, "")
+    )
     lines = list(lines)
     given = [line for line in lines if line.is_free and not credit]
     free = (
@@ -221,7 +234,7 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
         if given
         else None
     )
-    b = _Builder("CreditNote" if credit else "Invoice", receipt.currency)
+    b = _Builder(root_name, receipt.currency)
     root = b.root
     b.add(b.add(b.add(root, "ext:UBLExtensions"), "ext:UBLExtension"), "ext:ExtensionContent")
     b.add(root, "cbc:UBLVersionID", "2.1")
@@ -251,7 +264,7 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
     )
     if credit:
         original = receipt.original
-        assert original is not None  # a credit note has one (receipts_receipt_credit_note_has_original)
+        assert original is not None  # a nota has one (receipts_receipt_note_has_original)
         response = b.add(root, "cac:DiscrepancyResponse")
         b.add(response, "cbc:ReferenceID", f"{original.series}-{original.number}")
         b.add(
@@ -259,10 +272,10 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
             "cbc:ResponseCode",
             receipt.reason_code,
             listAgencyName="PE:SUNAT",
-            listName="Tipo de nota de credito",
-            listURI=CATALOG.format(9),
+            listName=reason_name,
+            listURI=CATALOG.format(reason_catalog),
         )
-        b.add(response, "cbc:Description", receipt.reason or receipt.get_reason_code_display())
+        b.add(response, "cbc:Description", receipt.reason or receipt.reason_label)
         reference = b.add(b.add(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
         b.add(reference, "cbc:ID", f"{original.series}-{original.number}")
         b.add(
@@ -296,7 +309,8 @@ def receipt_xml(receipt: Receipt, lines) -> bytes:
         b.add(terms, "cbc:ID", "FormaPago")
         b.add(terms, "cbc:PaymentMeansID", "Contado")
     _tax_total(b, root, taxable=receipt.taxable_total, igv=receipt.igv_total, line=False, free=free)
-    totals = b.add(root, "cac:LegalMonetaryTotal")
+    # A nota de débito's totals are its RequestedMonetaryTotal (UBL's DebitNote).
+    totals = b.add(root, "cac:RequestedMonetaryTotal" if root_name == "DebitNote" else "cac:LegalMonetaryTotal")
     b.amount(totals, "cbc:LineExtensionAmount", receipt.taxable_total)
     b.amount(totals, "cbc:TaxInclusiveAmount", receipt.total)
     b.amount(totals, "cbc:PayableAmount", receipt.total)

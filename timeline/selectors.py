@@ -368,11 +368,12 @@ SUNAT_ANSWER: dict[str, Callable[[], str]] = {
     SendStatus.ACCEPTED: lambda: _("accepted by SUNAT"),
     SendStatus.OBSERVED: lambda: _("accepted by SUNAT with observations"),
     SendStatus.REJECTED: lambda: _("rejected by SUNAT"),
-    SendStatus.FAILED: lambda: _("sending to SUNAT failed"),
+    SendStatus.SENT: lambda: _("sent to SUNAT, no answer yet"),
+    SendStatus.EXCEPTION: lambda: _("not received by SUNAT, to send again"),
 }
 SUNAT_TONES: dict[str, str] = {
     SendStatus.REJECTED: "danger",
-    SendStatus.FAILED: "danger",
+    SendStatus.EXCEPTION: "danger",
     SendStatus.PENDING: "warning",
 }
 
@@ -382,6 +383,7 @@ def _receipt_name(receipt: Receipt) -> str:
         ReceiptKind.BOLETA: _("Boleta"),
         ReceiptKind.FACTURA: _("Factura"),
         ReceiptKind.CREDIT_NOTE: _("Credit note"),
+        ReceiptKind.DEBIT_NOTE: _("Debit note"),
     }
     return f"{names.get(receipt.kind, receipt.get_kind_display())} {receipt.full_number}"
 
@@ -413,7 +415,7 @@ def _receipt_entries(order: Order) -> list[_Entry]:
         shopper = (_("%(receipt)s issued · accepted by SUNAT") if accepted else _("%(receipt)s issued")) % {
             "receipt": name
         }
-        reason = receipt.reason or (receipt.get_reason_code_display() if receipt.reason_code else "")
+        reason = receipt.reason or (receipt.reason_label if receipt.reason_code else "")
         cdr = " ".join(filter(None, [receipt.cdr_code, receipt.cdr_message]))
         admin_url = _admin_url("receipts_receipt", receipt.pk)
         entries.append(

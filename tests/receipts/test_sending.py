@@ -1,11 +1,12 @@
-"""Sending to SUNAT (or an OSE) with sendBill, faked at the HTTP boundary: the CDR's answer is
-recorded (accepted, observed, rejected), outages are retried with backoff and end failed,
-nothing is sent without configuration; the admin and receipts_pending say so."""
+"""Sending to SUNAT (or an OSE) with sendBill, faked at the HTTP boundary with SUNAT's real
+shapes (tests/receipts/fake_sunat.py): each state SUNAT's answer leads to, recorded whole
+(accepted; accepted with observations, their codes kept; rejected, with SUNAT's code and text;
+exception, SUNAT's "not received", sent again with backoff; sent, an answer lost on the way, asked
+about with getStatusCdr before anything is sent again); nothing is sent without configuration;
+the admin and receipts_pending say so."""
 
-import base64
-import io
 import json
-import zipfile
+from datetime import timedelta
 
 import pytest
 import requests
@@ -13,48 +14,21 @@ import responses
 from celery.exceptions import Retry
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from receipts.models import Receipt, SendStatus
+from receipts.pending import SEND_RETRIES_SPAN, claim_span, receipts_to_send
+from receipts.sending import SendUnavailable
 from receipts.services import receipt_issue_for_order, receipt_send, receipts_resend
 from receipts.tasks import submit_to_sunat
 from tests.factories import UserFactory, make_certificate, pay
 from tests.factories import make_priced_order as make_order
+from tests.receipts.fake_sunat import send_bill_answer, soap_fault, status_cdr_answer
 
 pytestmark = pytest.mark.django_db
 
-
-def cdr_response(file_name: str, *, code: str = "0", description: str = "La Factura ha sido aceptada", notes=()) -> str:
-    notes_xml = "".join(f"<cbc:Note>{note}</cbc:Note>" for note in notes)
-    cdr = (
-        '<?xml version="1.0" encoding="UTF-8"?><ar:ApplicationResponse '
-        'xmlns:ar="urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2" '
-        'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-        'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
-        f"{notes_xml}<cac:DocumentResponse><cac:Response><cbc:ReferenceID>{file_name}</cbc:ReferenceID>"
-        f"<cbc:ResponseCode>{code}</cbc:ResponseCode><cbc:Description>{description}</cbc:Description>"
-        "</cac:Response></cac:DocumentResponse></ar:ApplicationResponse>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"R-{file_name}.xml", cdr)
-    content = base64.b64encode(buffer.getvalue()).decode()
-    return (
-        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
-        '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
-        f"<applicationResponse>{content}</applicationResponse></br:sendBillResponse></soap-env:Body>"
-        "</soap-env:Envelope>"
-    )
-
-
-def soap_fault(code: str, message: str) -> str:
-    return (
-        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
-        f"<soap-env:Fault><faultcode>soap-env:Client.{code}</faultcode><faultstring>{message}</faultstring>"
-        "</soap-env:Fault></soap-env:Body></soap-env:Envelope>"
-    )
-
-
 URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"
+CONSULT_URL = "https://e-factura.sunat.gob.pe/ol-it-wsconscpegem/billConsultService"
 
 
 @pytest.fixture
@@ -65,25 +39,41 @@ def configured(tmp_path, settings):
         "20601234565MODDATOS",
         "moddatos",
     )
+    settings.SUNAT_CONSULT_URL = CONSULT_URL
     return settings
 
 
-def _receipt() -> Receipt:
-    order = make_order()
+def _receipt(**order) -> Receipt:
+    order = make_order(**order)
     pay(order)
     return receipt_issue_for_order(order_id=order.pk)
 
 
+def _claim_abandoned(receipt: Receipt) -> None:
+    """Time passes: the claim of a send whose answer never came is older than two timeouts."""
+    Receipt.objects.filter(pk=receipt.pk).update(send_claimed_at=timezone.now() - claim_span() - timedelta(seconds=1))
+
+
+def _sent(call) -> str:
+    return call.request.body.decode() if isinstance(call.request.body, bytes) else call.request.body
+
+
 @responses.activate
-def test_an_accepted_cdr_is_recorded_and_the_zip_holds_the_signed_xml(configured):
+def test_an_accepted_cdr_is_recorded_whole_and_the_zip_holds_the_signed_xml(configured):
+    import base64
+    import io
+    import zipfile
+
     receipt = _receipt()
-    responses.post(URL, body=cdr_response(receipt.file_name, description="La Boleta ha sido aceptada"))
+    responses.post(URL, body=send_bill_answer(receipt.file_name, description="La Boleta ha sido aceptada"))
     receipt = receipt_send(receipt_id=receipt.pk)
     assert (receipt.send_status, receipt.cdr_code, receipt.send_attempts) == (SendStatus.ACCEPTED, "0", 1)
     assert "aceptada" in receipt.cdr_message and "ApplicationResponse" in receipt.cdr_xml
-    sent = responses.calls[0].request.body.decode()
+    assert receipt.cdr_observations == [] and receipt.sent_at and receipt.send_claimed_at
+    sent = _sent(responses.calls[0])
     assert "<wsse:Username>20601234565MODDATOS</wsse:Username>" in sent
     assert f"<fileName>{receipt.file_name}.zip</fileName>" in sent
+    assert responses.calls[0].request.headers["SOAPAction"] == "urn:sendBill"
     content = sent.split("<contentFile>")[1].split("</contentFile>")[0]
     with zipfile.ZipFile(io.BytesIO(base64.b64decode(content))) as archive:
         assert archive.read(f"{receipt.file_name}.xml").decode() == receipt.xml
@@ -92,18 +82,17 @@ def test_an_accepted_cdr_is_recorded_and_the_zip_holds_the_signed_xml(configured
 
 
 @responses.activate
-def test_observations_and_rejections_are_recorded(configured):
-    observed, rejected = _receipt(), _receipt()
-    responses.post(
-        URL,
-        body=cdr_response(
-            observed.file_name,
-            code="4252",
-            description="Aceptada con observaciones",
-            notes=["4252 - El dato ingresado como atributo @listName es incorrecto"],
-        ),
+def test_observations_are_kept_with_their_codes_and_rejections_with_sunats_text(configured):
+    observed, observed_by_code, rejected, rejected_in_cdr = _receipt(), _receipt(), _receipt(), _receipt()
+    notes = ["4252 - El dato ingresado como atributo @listName es incorrecto", "4287 - El precio unitario no cuadra"]
+    responses.post(URL, body=send_bill_answer(observed.file_name, code="0", notes=notes))
+    observed = receipt_send(receipt_id=observed.pk)
+    assert (observed.send_status, observed.cdr_observations) == (SendStatus.OBSERVED, notes)
+    assert "4252" in observed.cdr_message and "<cbc:Note>4287" in observed.cdr_xml
+    responses.replace(
+        responses.POST, URL, body=send_bill_answer(observed_by_code.file_name, code="4252", notes=notes[:1])
     )
-    assert receipt_send(receipt_id=observed.pk).send_status == SendStatus.OBSERVED
+    assert receipt_send(receipt_id=observed_by_code.pk).send_status == SendStatus.OBSERVED
     responses.replace(
         responses.POST,
         URL,
@@ -112,26 +101,117 @@ def test_observations_and_rejections_are_recorded(configured):
     )
     rejected = receipt_send(receipt_id=rejected.pk)
     assert (rejected.send_status, rejected.cdr_code) == (SendStatus.REJECTED, "2017")
-    assert "RUC" in rejected.cdr_message
+    assert "RUC" in rejected.cdr_message and rejected.cdr_xml == ""
+    responses.replace(
+        responses.POST,
+        URL,
+        body=send_bill_answer(rejected_in_cdr.file_name, code="2800", description="El dato ingresado no es valido"),
+    )
+    rejected_in_cdr = receipt_send(receipt_id=rejected_in_cdr.pk)
+    assert (rejected_in_cdr.send_status, rejected_in_cdr.cdr_code) == (SendStatus.REJECTED, "2800")
+    assert "ApplicationResponse" in rejected_in_cdr.cdr_xml  # the CDR of a rejection is kept too
+    for receipt in (observed, rejected, rejected_in_cdr):  # answered: never sent again
+        receipt_send(receipt_id=receipt.pk)
+    assert len(responses.calls) == 4
 
 
 @responses.activate
-def test_outages_are_retried_with_backoff_then_marked_failed_and_staff_can_resend(configured):
+def test_not_received_is_an_exception_retried_with_backoff_and_sent_again_without_asking(configured):
     receipt = _receipt()
-    responses.post(URL, body=requests.ConnectionError("down"))
     responses.post(URL, body=soap_fault("0109", "El sistema de envio no esta disponible"), status=500)
-    responses.post(URL, body="<html>Bad gateway</html>", status=502)
-    for attempt in range(2):  # a connection error, then SUNAT's "not available" (0109): retried later
+    responses.post(URL, body=soap_fault("0130", "El sistema no puede responder su solicitud"), status=500)
+    responses.post(URL, body=send_bill_answer(receipt.file_name))
+    for attempt in range(2):
         with pytest.raises(Retry) as retry:
             submit_to_sunat.apply(args=[receipt.pk], retries=attempt).get()
         assert retry.value.when == 60 * 2**attempt
-        assert Receipt.objects.get(pk=receipt.pk).send_status == SendStatus.PENDING
-    assert submit_to_sunat.apply(args=[receipt.pk], retries=submit_to_sunat.max_retries).get() == "failed"  # a 502
+        receipt.refresh_from_db()
+        assert receipt.send_status == SendStatus.EXCEPTION and receipt.cdr_code in ("0109", "0130")
+    assert submit_to_sunat.apply(args=[receipt.pk], retries=2).get() == SendStatus.ACCEPTED
     receipt.refresh_from_db()
-    assert receipt.send_status == SendStatus.FAILED and receipt.send_attempts == 3 and "502" in receipt.cdr_message
-    responses.replace(responses.POST, URL, body=cdr_response(receipt.file_name))
+    assert receipt.send_attempts == 3 and receipt.cdr_code == "0"
+    assert [call.request.url for call in responses.calls] == [URL] * 3  # SUNAT said "not received": no asking
+
+
+@responses.activate
+def test_an_answer_lost_on_the_way_leaves_it_sent_and_sunat_is_asked_before_sending_again(configured):
+    """A connection cut after the request went out, a proxy's HTML page: SUNAT may have the
+    document. It stays "sent"; while the claim may still be answered nobody touches it; then
+    getStatusCdr: SUNAT has it (0004 and its CDR) and nothing is sent again."""
+    receipt = _receipt()
+    responses.post(URL, body=requests.ConnectionError("Connection aborted: RemoteDisconnected"))
+    with pytest.raises(Retry):
+        submit_to_sunat.apply(args=[receipt.pk], retries=0).get()
+    receipt.refresh_from_db()
+    assert (receipt.send_status, receipt.send_attempts) == (SendStatus.SENT, 1)
+    with pytest.raises(SendUnavailable):  # the claim is fresh: its answer may still come
+        receipt_send(receipt_id=receipt.pk)
+    _claim_abandoned(receipt)
+    responses.post(
+        CONSULT_URL,
+        body=status_cdr_answer("0004", "La constancia existe", file_name=receipt.file_name, notes=["4252 - Observado"]),
+    )
+    receipt = receipt_send(receipt_id=receipt.pk)
+    assert (receipt.send_status, receipt.cdr_observations, receipt.send_attempts) == (
+        SendStatus.OBSERVED,
+        ["4252 - Observado"],
+        1,
+    )
+    asked = _sent(responses.calls[1])
+    assert responses.calls[1].request.headers["SOAPAction"] == "urn:getStatusCdr"
+    assert f"<rucComprobante>{receipt.issuer_ruc}</rucComprobante>" in asked
+    assert f"<serieComprobante>{receipt.series}</serieComprobante>" in asked
+    assert f"<numeroComprobante>{receipt.number}</numeroComprobante>" in asked
+    assert [call.request.url for call in responses.calls] == [URL, CONSULT_URL]  # sent once
+
+
+@responses.activate
+def test_a_document_sunat_does_not_have_is_sent_again_and_an_unclear_answer_waits(configured):
+    receipt = _receipt()
+    responses.post(URL, body="<html>Bad gateway</html>", status=502)
+    with pytest.raises(SendUnavailable, match="502"):
+        receipt_send(receipt_id=receipt.pk)
+    receipt.refresh_from_db()
+    assert receipt.send_status == SendStatus.SENT and "502" in receipt.cdr_message
+    _claim_abandoned(receipt)
+    responses.post(CONSULT_URL, body=soap_fault("0109", "El sistema no esta disponible"), status=500)
+    with pytest.raises(SendUnavailable):  # SUNAT cannot say: nothing is sent
+        receipt_send(receipt_id=receipt.pk)
+    assert Receipt.objects.get(pk=receipt.pk).send_status == SendStatus.SENT
+    responses.replace(
+        responses.POST, CONSULT_URL, body=status_cdr_answer("0011", "El comprobante de pago electronico no existe")
+    )
+    responses.replace(responses.POST, URL, body=send_bill_answer(receipt.file_name))
+    receipt = receipt_send(receipt_id=receipt.pk)
+    assert (receipt.send_status, receipt.send_attempts) == (SendStatus.ACCEPTED, 2)
+    assert [call.request.url for call in responses.calls] == [URL, CONSULT_URL, CONSULT_URL, URL]
+
+
+@responses.activate
+def test_when_the_retries_run_out_the_sweep_and_staff_send_it_again(configured):
+    receipt = _receipt()
+    responses.post(URL, body=soap_fault("0109", "El sistema de envio no esta disponible"), status=500)
+    assert submit_to_sunat.apply(args=[receipt.pk], retries=submit_to_sunat.max_retries).get() == "exception"
+    receipt.refresh_from_db()
+    assert receipt.send_status == SendStatus.EXCEPTION and "0109" in receipt.cdr_message
+    cutoff = timezone.now()
+    assert receipt not in receipts_to_send(cutoff)  # its task's retries are still within their span
+    Receipt.objects.filter(pk=receipt.pk).update(issued_at=timezone.now() - SEND_RETRIES_SPAN - timedelta(minutes=1))
+    assert receipt in receipts_to_send(cutoff)
+    responses.replace(responses.POST, URL, body=send_bill_answer(receipt.file_name))
     assert receipts_resend(receipt_ids=[receipt.pk]) == 1
     assert receipt_send(receipt_id=receipt.pk).send_status == SendStatus.ACCEPTED
+    assert receipts_resend(receipt_ids=[receipt.pk]) == 0  # accepted: nothing to resend
+
+
+def test_a_send_left_sent_by_a_dead_worker_is_swept_once_its_claim_is_abandoned(configured):
+    receipt = _receipt()
+    Receipt.objects.filter(pk=receipt.pk).update(
+        send_status=SendStatus.SENT, send_attempts=1, send_claimed_at=timezone.now()
+    )
+    assert receipt not in receipts_to_send(timezone.now())
+    _claim_abandoned(receipt)
+    assert receipt in receipts_to_send(timezone.now())
 
 
 @responses.activate
