@@ -483,10 +483,10 @@ def guia_send(*, advice_id: int) -> DespatchAdvice:
     """Send a pending guía to SUNAT and keep its ticket (status sent); then ask for the answer.
     Without GRE sending or a certificate it stays pending. Raises gre.GreUnavailable to retry."""
     advice = DespatchAdvice.objects.get(pk=advice_id)
-    if advice.status not in (GuideStatus.PENDING, GuideStatus.EXCEPTION) or not gre.sending_configured():
+    if advice.status not in OPEN_STATUSES or not gre.sending_configured():
         return advice
     if advice.ticket:
-        return guia_poll(advice_id=advice_id)  # sent before, the answer lost: never send twice
+        return guia_poll(advice_id=advice_id)  # sent before (a retry, or the answer lost): never send twice
     if not advice.digest:
         advice = guia_sign(advice_id=advice_id)
         if not advice.digest:
