@@ -17,12 +17,14 @@ def judge_all(receipts, certificate_pem: Path) -> None:
     """The schemas, xmlsec1, SUNAT's rules as tests/receipts/sunat_rules.py states them and, where
     present, SUNAT's own stylesheets, over each receipt: all failures at once."""
     schemas = {
-        name: etree.XMLSchema(etree.parse(str(XSD / f"UBL-{name}-2.1.xsd"))) for name in ("Invoice", "CreditNote")
+        name: etree.XMLSchema(etree.parse(str(XSD / f"UBL-{name}-2.1.xsd")))
+        for name in ("Invoice", "CreditNote", "DebitNote")
     }
+    roots = {"07": "CreditNote", "08": "DebitNote"}
     failures = []
     for receipt in receipts:
         assert receipt.is_signed, receipt
-        schema = schemas["CreditNote" if receipt.is_credit_note else "Invoice"]
+        schema = schemas[roots.get(receipt.kind, "Invoice")]
         if not schema.validate(etree.fromstring(receipt.xml.encode())):
             failures.append(f"{receipt.file_name}: XSD {schema.error_log}")
     assert shutil.which("xmlsec1"), "xmlsec1 is missing: `make test-deps` installs it"

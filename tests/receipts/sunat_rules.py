@@ -89,14 +89,16 @@ def _sold_line_breaches(line, position: int, a: dict, *, credit: bool) -> list[s
 def sunat_rule_breaches(xml: str, *, file_name: str) -> list[str]:
     """The rules `xml`, sent as `file_name` (without .zip), breaks; empty when it breaks none."""
     document = etree.fromstring(xml.encode())
-    credit = etree.QName(document).localname == "CreditNote"
+    root = etree.QName(document).localname
+    credit = root in ("CreditNote", "DebitNote")  # a nota: its lines carry no allowance
     breaches = []
     series, number = document.findtext("cbc:ID", namespaces=NS).split("-")
     if file_name.split("-")[2:] != [series, number]:
         breaches.append(f"1036: the file name {file_name} does not carry cbc:ID {series}-{number} as written")
-    line_tag, quantity_tag = (
-        ("cac:CreditNoteLine", "cbc:CreditedQuantity") if credit else ("cac:InvoiceLine", "cbc:InvoicedQuantity")
-    )
+    line_tag, quantity_tag = {
+        "CreditNote": ("cac:CreditNoteLine", "cbc:CreditedQuantity"),
+        "DebitNote": ("cac:DebitNoteLine", "cbc:DebitedQuantity"),
+    }.get(root, ("cac:InvoiceLine", "cbc:InvoicedQuantity"))
     lines = document.findall(line_tag, NS)
     sold = []
     for position, line in enumerate(lines, start=1):
@@ -114,7 +116,8 @@ def sunat_rule_breaches(xml: str, *, file_name: str) -> list[str]:
         and _amount(document, f"cac:TaxTotal/cac:TaxSubtotal[{FREE_SCHEME}]/cbc:TaxableAmount") <= 0
     ):
         breaches.append("2641: free lines need the document's total of free transfers (tax 9996)")
-    totals = document.find("cac:LegalMonetaryTotal", NS)
+    # A nota de débito's totals are its RequestedMonetaryTotal (UBL's DebitNote).
+    totals = document.find("cac:RequestedMonetaryTotal" if root == "DebitNote" else "cac:LegalMonetaryTotal", NS)
     if Decimal(totals.findtext("cbc:LineExtensionAmount", namespaces=NS)) != values:
         breaches.append("4309/3277: the document's value is not the sum of its lines' values")
     if Decimal(document.findtext("cac:TaxTotal/cbc:TaxAmount", namespaces=NS)) != taxes:

@@ -1,5 +1,5 @@
 """SUNAT's own judge of a receipt: the validation stylesheets its OSEs run
-(`ValidaExprRegFactura-2.0.1.xsl`, `…Boleta…`, `…NC…`, with the `util/` folder they include), run
+(`ValidaExprRegFactura-2.0.1.xsl`, `…Boleta…`, `…NC…`, `…ND…`, with the `util/` folder they include), run
 with Saxon-HE (Debian's libsaxonhe-java) and the file name the store sends, as SUNAT runs them.
 
 The stylesheets are SUNAT's, not ours, and are not kept in this repository: point
@@ -27,6 +27,7 @@ STYLESHEETS = {
     "01": "ValidaExprRegFactura-2.0.1.xsl",
     "03": "ValidaExprRegBoleta-2.0.1.xsl",
     "07": "ValidaExprRegNC-2.0.1.xsl",
+    "08": "ValidaExprRegND-2.0.1.xsl",
     "09": "ValidaExprRegGreRemitente-2.0.1.xsl",  # guía de remisión remitente (despatch)
     # The sunat app's summaries (their `kind`): the resumen diario, and the comunicación de baja of
     # facturas and their notas (SummaryVoided: OtrosVoided takes only retenciones and percepciones, 20/40).

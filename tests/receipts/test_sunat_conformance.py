@@ -3,7 +3,7 @@ SUNAT's own validation stylesheets run under the file name the store sends (no e
 observation; tests/receipts/sunat_xsl.py), and the signature checked by xmlsec1. The orders are
 placed through checkout as shoppers place them: with and without DNI, a factura, a coupon, an
 automatic discount, a kit, free shipping, store credit; then a partial and a whole refund, a
-return, and a cancelled order paid partly with credit."""
+return, a cancelled order paid partly with credit, and a nota de débito on a factura and on a boleta."""
 
 import subprocess
 from decimal import Decimal
@@ -18,7 +18,7 @@ from payments.services.refunds import refund_approve, refund_request
 from promotions.models import Coupon
 from promotions.services import coupon_create, discount_create
 from receipts.models import Receipt, ReceiptKind
-from receipts.services import credit_note_issue
+from receipts.services import credit_note_issue, debit_note_issue
 from tests.factories import (
     BUYER_DNI,
     BUYER_RUC,
@@ -127,8 +127,28 @@ def test_every_kind_of_receipt_passes_sunat_rules(shop, certificate, django_capt
             order=orders["pagado en parte con vale"], actor=None, reason="Cancelado por la tienda", by_customer=False
         )
 
+    # notas de débito: shipping charged after the sale on a factura, a price error on a boleta
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        debit_note_issue(
+            original_id=orders["factura con descuento automático"].receipts.get().pk,
+            amount="25.00",
+            reason_code="03",
+            reason="Envío a provincia cobrado después de la venta",
+            actor=staff,
+        )
+        debit_note_issue(
+            original_id=orders["boleta sin DNI"].receipts.get().pk,
+            amount="10.50",
+            reason_code="02",
+            reason="Error de precio a favor de la tienda",
+            actor=staff,
+        )
+
     receipts = list(Receipt.objects.order_by("pk"))
     kinds = [receipt.kind for receipt in receipts]
+    assert kinds.count(ReceiptKind.DEBIT_NOTE) == 2
+    assert {note.series for note in Receipt.objects.filter(kind=ReceiptKind.DEBIT_NOTE)} == {"FD01", "BD01"}
     assert kinds.count(ReceiptKind.FACTURA) == 2 and kinds.count(ReceiptKind.BOLETA) == 4
     assert kinds.count(ReceiptKind.CREDIT_NOTE) >= 3
     whole = Receipt.objects.get(original__order=orders["factura devuelta entera"], kind=ReceiptKind.CREDIT_NOTE)
