@@ -15,29 +15,29 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import MoneyAdminMixin
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from receipts.models import Receipt
 
 from . import selectors, services
 from .models import ReceiptTerms, Summary, SummaryLine, SummaryStatus
 
 
-class SummaryLineInline(admin.TabularInline):
+def _as_sent(document: str) -> str:
+    """A document as SUNAT got it (or answered), verbatim."""
+    return format_html('<pre class="receipt-xml">{}</pre>', document or "—")
+
+
+class SummaryLineInline(ReadOnlyInline):
     model = SummaryLine
-    extra = 0
-    can_delete = False
     fields = ("position", "receipt", "condition", "reason")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("receipt")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Summary)
-class SummaryAdmin(admin.ModelAdmin):
+class SummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["identifier", "kind", "reference_date", "line_count", "status_badge", "ticket", "answered_at"]
     list_filter = ["kind", "status", "reference_date"]
     search_fields = ["ticket", "=correlative"]
@@ -90,15 +90,6 @@ class SummaryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(line_total=Count("lines"))
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def changelist_view(self, request, extra_context=None):
         # Before it is late: boletas (and notas) not yet reported whose term ends today or tomorrow.
         due = selectors.boletas_due().count()
@@ -135,11 +126,11 @@ class SummaryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("XML"))
     def xml_view(self, obj):
-        return format_html('<pre class="receipt-xml">{}</pre>', obj.xml or "—")
+        return _as_sent(obj.xml)
 
     @admin.display(description=_("CDR"))
     def cdr_view(self, obj):
-        return format_html('<pre class="receipt-xml">{}</pre>', obj.cdr_xml or "—")
+        return _as_sent(obj.cdr_xml)
 
     @admin.action(description=_("Send again to SUNAT"), permissions=["view"])
     def resend(self, request, queryset):
@@ -177,21 +168,12 @@ class VoidForm(forms.Form):
 
 
 @admin.register(ReceiptTerms)
-class ReceiptTermsAdmin(MoneyAdminMixin, admin.ModelAdmin):
+class ReceiptTermsAdmin(ReadOnlyAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
     money_fields = ("total",)
     list_display = ["number_display", "kind", "issue_date", "total", "send_status", "term"]
     list_filter = [DueFilter, "kind", "send_status", "issue_date"]
     search_fields = ["order__number", "buyer_document", "=number"]
     actions = ["void"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         void = self.admin_site.admin_view(self.void_view)

@@ -21,11 +21,11 @@ from .models import Summary, SummaryKind, SummaryLine
 
 SAC = "urn:sunat:names:specification:ubl:peru:schema:xsd:SunatAggregateComponents-1"
 NS = {**UBL_NS, "sac": SAC}
-ROOT = {
+ROOT: dict[str, tuple[str, str]] = {
     SummaryKind.DAILY: ("SummaryDocuments", "urn:sunat:names:specification:ubl:peru:schema:xsd:SummaryDocuments-1"),
     SummaryKind.VOIDED: ("VoidedDocuments", "urn:sunat:names:specification:ubl:peru:schema:xsd:VoidedDocuments-1"),
 }
-CUSTOMIZATION = {SummaryKind.DAILY: "1.1", SummaryKind.VOIDED: "1.0"}
+CUSTOMIZATION: dict[str, str] = {SummaryKind.DAILY: "1.1", SummaryKind.VOIDED: "1.0"}
 
 
 class _Builder:

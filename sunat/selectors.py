@@ -81,14 +81,14 @@ def boletas_due(*, today: date | None = None) -> QuerySet[Receipt]:
     return unsummarized().filter(issue_date__lte=today + timedelta(days=1) - timedelta(days=RC_TERM_DAYS))
 
 
-def voided_receipt_ids() -> QuerySet[Receipt]:
+def voided_receipt_ids() -> "QuerySet[Receipt, int]":
     """The ids of the receipts voided by a comunicación de baja or a resumen line 3 that SUNAT has
     or may still accept (a rejected baja brings the document back): reports leave them out
     (`.exclude(pk__in=voided_receipt_ids())`)."""
     voiding = SummaryLine.objects.filter(summary__status__in=LIVE_STATUSES).filter(
         Q(summary__kind=SummaryKind.VOIDED) | Q(condition=Condition.VOID)
     )
-    return Receipt.objects.filter(pk__in=voiding.values("receipt_id")).values("pk")
+    return Receipt.objects.filter(pk__in=voiding.values("receipt_id")).values_list("pk", flat=True)
 
 
 # --- voiding -------------------------------------------------------------------------------------
@@ -149,6 +149,7 @@ def void_route(receipt: Receipt, *, today: date | None = None) -> VoidRoute:
         )
     if receipt.kind == ReceiptKind.CREDIT_NOTE:
         return VoidRoute(VoidWay.NONE, _("A credit note past its voiding term cannot be voided."))
+    why: str | Promise
     if in_term and not _goods_left(receipt):
         why = _("It has credit notes that are not voided: a credit note 01 annuls what is left.")
     elif in_term:

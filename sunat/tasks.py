@@ -8,6 +8,7 @@ from django.db import OperationalError
 from receipts.sending import SendUnavailable
 
 from . import services
+from .models import SummaryStatus
 
 logger = logging.getLogger(__name__)
 SEND_MAX_RETRIES = 8
@@ -34,14 +35,13 @@ def send_summary(self, summary_id: int) -> str:
 def poll_summary(self, summary_id: int) -> str:
     """getStatus on the summary's ticket until SUNAT answers: in process (98) or an outage asks again."""
     try:
-        summary = services.summary_poll(summary_id=summary_id)
+        status = services.summary_poll(summary_id=summary_id).status
     except (SendUnavailable, OperationalError) as error:
-        summary = None
-        reason = str(error)
+        status, reason = SummaryStatus.SENT, str(error)
     else:
         reason = "SUNAT still processing the ticket"
-        if summary.status != "sent":
-            return summary.status
+    if status != SummaryStatus.SENT:
+        return status
     if self.request.retries >= self.max_retries:
         services.summary_give_up(summary_id=summary_id, error=reason)
         return "failed"

@@ -1,0 +1,152 @@
+"""Voiding a receipt the way the law allows today: a factura (or its nota) by comunicación de baja
+within the term and while its goods have not left; a boleta by a resumen line 3; otherwise a nota
+de crédito 01. One transaction each, nothing half-written on a refusal, a replay refused; a voided
+document never counts (voided_receipt_ids); SUNAT's SummaryVoided stylesheet judges the RA."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from receipts.models import CreditReason, Receipt, ReceiptKind, SendStatus
+from receipts.services import credit_note_issue
+from shipping.models import Shipment, ShipmentStatus
+from sunat import selectors, services
+from sunat.models import Condition, Summary, SummaryKind, SummaryStatus
+from tests.receipts.sunat_xsl import sunat_verdicts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The services' refusals are matched by their English msgids."""
+    with translation.override("en"):
+        yield
+
+
+def _accepted(receipt: Receipt) -> Receipt:
+    Receipt.objects.filter(pk=receipt.pk).update(send_status=SendStatus.ACCEPTED, cdr_code="0")
+    receipt.refresh_from_db()
+    return receipt
+
+
+def _goods_leave(receipt: Receipt) -> None:
+    assert Shipment.objects.filter(order_id=receipt.order_id).update(status=ShipmentStatus.SHIPPED) >= 1
+
+
+def test_a_factura_within_the_term_is_voided_by_a_comunicacion_de_baja(issue_paid):
+    factura = _accepted(issue_paid(factura=True, days_ago=2))
+    route = selectors.void_route(factura)
+    assert route.way == selectors.VoidWay.VOIDED and "7" in str(route.why)
+
+    summary = services.receipt_void(receipt_id=factura.pk, reason="  Error en la razón social  ")
+    assert summary.kind == SummaryKind.VOIDED and summary.reference_date == factura.issue_date
+    assert summary.file_name == f"20601234565-RA-{selectors.lima_today():%Y%m%d}-1"
+    line = summary.lines.get()
+    assert line.receipt_id == factura.pk and line.reason == "Error en la razón social" and line.condition == ""
+    assert list(selectors.voided_receipt_ids()) == [factura.pk]
+    assert "<sac:DocumentSerialID>F001</sac:DocumentSerialID>" in summary.xml
+
+
+def test_a_replayed_void_is_refused_and_writes_nothing(issue_paid):
+    factura = _accepted(issue_paid(factura=True))
+    services.receipt_void(receipt_id=factura.pk, reason="Duplicado")
+    with pytest.raises(services.SunatError, match="already voided"):
+        services.receipt_void(receipt_id=factura.pk, reason="Duplicado")
+    assert Summary.objects.count() == 1
+
+
+@pytest.mark.parametrize("reason", ["", "  ", "ab", "x" * 101])
+def test_a_bad_reason_is_refused_and_writes_nothing(issue_paid, reason):
+    factura = _accepted(issue_paid(factura=True))
+    with pytest.raises(services.SunatError, match="3 to 100"):
+        services.receipt_void(receipt_id=factura.pk, reason=reason)
+    assert Summary.objects.count() == 0 and not Receipt.objects.filter(original=factura).exists()
+
+
+def test_an_unknown_receipt_is_refused():
+    with pytest.raises(services.SunatError):
+        services.receipt_void(receipt_id=987654, reason="No existe")
+
+
+def test_a_factura_sunat_has_not_accepted_waits(issue_paid):
+    factura = issue_paid(factura=True)
+    assert selectors.void_route(factura).way == selectors.VoidWay.NONE
+    with pytest.raises(services.SunatError, match="not accepted it yet"):
+        services.receipt_void(receipt_id=factura.pk, reason="Error de datos")
+    Receipt.objects.filter(pk=factura.pk).update(send_status=SendStatus.REJECTED)
+    factura.refresh_from_db()
+    assert "nothing to void" in str(selectors.void_route(factura).why)
+
+
+def test_once_the_goods_left_a_credit_note_01_annuls_it(issue_paid):
+    factura = _accepted(issue_paid(factura=True))
+    _goods_leave(factura)
+    assert selectors.void_route(factura).way == selectors.VoidWay.CREDIT_NOTE
+    note = services.receipt_void(receipt_id=factura.pk, reason="Cliente anuló la compra")
+    assert isinstance(note, Receipt) and note.kind == ReceiptKind.CREDIT_NOTE
+    assert note.reason_code == CreditReason.CANCELLATION and note.total == factura.total
+    assert note.original_id == factura.pk and note.reason == "Cliente anuló la compra"
+    assert not selectors.voided_receipt_ids().exists()  # the note nets it out in the reports
+    with pytest.raises(services.SunatError, match="already annul"):
+        services.receipt_void(receipt_id=factura.pk, reason="Cliente anuló la compra")
+    assert Receipt.objects.filter(original=factura).count() == 1
+
+
+def test_past_the_term_a_credit_note_01_annuls_what_is_left(issue_paid):
+    factura = _accepted(issue_paid(factura=True, days_ago=selectors.VOID_TERM_DAYS + 1))
+    credit_note_issue(receipt=factura, amount="15.00", reason_code="09", reason="Ajuste")
+    route = selectors.void_route(factura)
+    assert route.way == selectors.VoidWay.CREDIT_NOTE and "past the 7 days" in str(route.why)
+    note = services.receipt_void(receipt_id=factura.pk, reason="Anulación de la operación")
+    assert note.total == factura.total - Decimal("15.00")
+
+
+def test_a_factura_with_live_notes_is_annulled_by_a_credit_note(issue_paid):
+    factura = _accepted(issue_paid(factura=True))
+    credit_note_issue(receipt=factura, amount="10.00", reason_code="09", reason="Ajuste")
+    assert selectors.void_route(factura).way == selectors.VoidWay.CREDIT_NOTE
+
+
+def test_a_facturas_nota_is_voided_by_baja_and_past_its_term_cannot_be(issue_paid):
+    factura = _accepted(issue_paid(factura=True))
+    note = _accepted(credit_note_issue(receipt=factura, amount="10.00", reason_code="09", reason="Ajuste"))
+    assert selectors.void_route(note).way == selectors.VoidWay.VOIDED
+    Receipt.objects.filter(pk=note.pk).update(issue_date=note.issue_date - timedelta(days=30))
+    note.refresh_from_db()
+    assert selectors.void_route(note).way == selectors.VoidWay.NONE
+
+
+def test_a_boleta_is_voided_by_a_resumen_line_3(by_summary, issue_paid):
+    boleta = issue_paid()
+    summary = services.receipt_void(receipt_id=boleta.pk, reason="Error en el DNI")
+    assert summary.kind == SummaryKind.DAILY
+    # SUNAT never heard of it: added and voided in the same summary.
+    assert list(summary.lines.values_list("condition", flat=True)) == [Condition.ADD, Condition.VOID]
+    assert list(selectors.voided_receipt_ids()) == [boleta.pk]
+    assert selectors.days_to_summarize() == []
+
+
+def test_a_boleta_sent_one_by_one_and_accepted_gets_only_its_line_3(issue_paid):
+    boleta = _accepted(issue_paid())
+    summary = services.receipt_void(receipt_id=boleta.pk, reason="Error en el DNI")
+    assert list(summary.lines.values_list("condition", flat=True)) == [Condition.VOID]
+
+
+def test_a_rejected_baja_brings_the_document_back(issue_paid):
+    factura = _accepted(issue_paid(factura=True))
+    summary = services.receipt_void(receipt_id=factura.pk, reason="Duplicado")
+    Summary.objects.filter(pk=summary.pk).update(status=SummaryStatus.REJECTED)
+    assert not selectors.voided_receipt_ids().exists()
+    assert selectors.void_route(factura).way == selectors.VoidWay.VOIDED
+
+
+@pytest.mark.sunat_xsl
+def test_sunat_judges_the_comunicacion_de_baja_clean(issue_paid, sunat_service):
+    factura = _accepted(issue_paid(factura=True))
+    summary = services.receipt_void(receipt_id=factura.pk, reason="Error en la razón social del cliente")
+    assert summary.is_signed
+    verdicts = sunat_verdicts([summary])
+    assert all(verdict.clean for verdict in verdicts), [str(v) for v in verdicts]
