@@ -498,6 +498,9 @@ SUNAT_CERT_PATH = env("SUNAT_CERT_PATH", default="")
 SUNAT_CERT_PASSWORD = env("SUNAT_CERT_PASSWORD", default="")
 # SUNAT's billService or an OSE's (same sendBill operation); without a URL receipts wait unsent.
 SUNAT_SEND_URL = env("SUNAT_SEND_URL", default="")
+# billConsultService (getStatusCdr: does SUNAT have a document whose answer was lost); empty: the
+# billService URL (an OSE serves both there).
+SUNAT_CONSULT_URL = env("SUNAT_CONSULT_URL", default="")
 SUNAT_SEND_USER = env("SUNAT_SEND_USER", default="")
 SUNAT_SEND_PASSWORD = env("SUNAT_SEND_PASSWORD", default="")
 SUNAT_SEND_TIMEOUT = env.int("SUNAT_SEND_TIMEOUT", default=30)
