@@ -20,6 +20,7 @@ from receipts.models import Receipt
 
 from . import selectors, services
 from .models import ReceiptTerms, Summary, SummaryLine, SummaryStatus
+from .register_admin import SalesRegisterUrls
 
 
 def _as_sent(document: str) -> str:
@@ -37,7 +38,7 @@ class SummaryLineInline(ReadOnlyInline):
 
 
 @admin.register(Summary)
-class SummaryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SummaryAdmin(SalesRegisterUrls, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["identifier", "kind", "reference_date", "line_count", "status_badge", "ticket", "answered_at"]
     list_filter = ["kind", "status", "reference_date"]
     search_fields = ["ticket", "=correlative"]
