@@ -146,10 +146,9 @@ class DespatchAdviceAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return False  # as issued, never edited: a rejected guía stays and its leg gets a new one
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    has_delete_permission = has_change_permission
 
     def get_urls(self):
         own = [
@@ -334,4 +333,4 @@ def issue_guia(modeladmin, request, queryset):
 
 
 shipments = admin.site.get_model_admin(Shipment)
-shipments.actions = [*shipments.actions, issue_guia]
+shipments.actions = [*(shipments.actions or ()), issue_guia]

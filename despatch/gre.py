@@ -192,7 +192,8 @@ def ticket_status(ticket: str) -> TicketAnswer:
         return TicketAnswer(
             status=status_for_code(int(code)), code=code, message=message, cdr_xml=cdr_xml, qr_url=qr_url
         )
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    found = body.get("error")
+    error: dict = found if isinstance(found, dict) else {}
     code = str(error.get("numError") or "").strip()
     message = str(error.get("desError") or "").strip()
     cdr_xml = _cdr(cdr)[2] if cdr else ""

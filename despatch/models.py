@@ -153,11 +153,12 @@ class DespatchAdvice(models.Model):
         indexes = [models.Index(fields=["issue_date"], name="despatch_guide_issue_date_idx")]
 
     def __str__(self) -> str:
-        return self.full_number
+        return f"{self.series}-{self.number:08d}"
 
     @property
     def full_number(self) -> str:
-        return f"{self.series}-{self.number:08d}"
+        """As printed: T001-00000012."""
+        return str(self)
 
     @property
     def kind(self) -> str:

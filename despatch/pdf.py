@@ -48,14 +48,10 @@ def guia_pdf(advice: DespatchAdvice) -> bytes:
     title = _("ELECTRONIC DESPATCH GUIDE (SENDER)")
     pdf.multi_cell(70, 7, _latin1(f"RUC {advice.issuer_ruc}\n{title}\n{advice.full_number}"), border=1, align="C")
     pdf.set_xy(10, 42)
-    rows = _rows(advice)
-    pdf.set_font("helvetica", "B", 9)
-    label_width = max(pdf.get_string_width(_latin1(label)) for label, _value in rows) + 3
-    for label, value in rows:
-        pdf.set_font("helvetica", "B", 9)
-        pdf.cell(label_width, 5, _latin1(label))
-        pdf.set_font("helvetica", "", 9)
-        pdf.multi_cell(0, 5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 9)
+    with pdf.table(col_widths=(45, 145), first_row_as_headings=False, borders_layout="NONE", line_height=5) as table:
+        for label, value in _rows(advice):
+            table.row([_latin1(label), _latin1(value)], style=FontFace(emphasis=None))
     pdf.ln(3)
     widths = (12, 40, 108, 30)
     pdf.set_font("helvetica", "", 8)

@@ -31,7 +31,7 @@ from orders.models import DocumentType, Order
 from receipts import signing
 from receipts.models import Receipt, ReceiptKind
 from shipping.exceptions import ShipmentError
-from shipping.models import NOT_YET_SHIPPED, Shipment
+from shipping.models import NOT_YET_SHIPPED, Shipment, ShipmentLine
 
 from . import enqueue, gre, ubl
 from .models import (
@@ -218,7 +218,7 @@ def leg_needs_guia(shipment: Shipment) -> bool:
 
 def live_guia(shipment: Shipment) -> DespatchAdvice | None:
     """The leg's guía that is valid or may still become valid (a rejected one is history)."""
-    return shipment.despatch_advices.exclude(status=GuideStatus.REJECTED).order_by("-pk").first()
+    return DespatchAdvice.objects.filter(shipment=shipment).exclude(status=GuideStatus.REJECTED).order_by("-pk").first()
 
 
 # --- a leg of a sale --------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def _recipient(order: Order, document: str) -> tuple[str, str, str]:
             _("Order %(number)s has no DNI of its buyer: enter the recipient's DNI (8 digits).")
             % {"number": order.number}
         ) from None
-    name = _name(address.get("recipient") or (order.customer.get_full_name() if order.customer_id else ""))
+    name = _name(address.get("recipient") or (order.customer.get_full_name() if order.customer else ""))
     if not name:
         raise DespatchError(_("Order %(number)s names no recipient.") % {"number": order.number})
     return "1", number, name[:250]
@@ -344,7 +344,7 @@ def guia_issue_for_shipment(
         return _finish(advice, lines)
 
 
-def _description(line) -> str:
+def _description(line: ShipmentLine) -> str:
     options = line.options
     text = f"{line.product_name} ({options})" if options else str(line.product_name)
     return text[:500] if len(text) >= 3 else f"{text} - {line.sku}"[:500]

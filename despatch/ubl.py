@@ -28,6 +28,12 @@ RELATED_TYPE_NAMES = {"01": "Factura", "03": "Boleta de Venta"}
 REASON_TEXT = {Reason.SALE: "Venta", Reason.TRANSFER: "Traslado entre establecimientos de la misma empresa"}
 
 
+def _qualified(tag: str) -> str:
+    """ "cbc:ID" as lxml names it: {namespace}ID."""
+    prefix, name = tag.split(":")
+    return f"{{{NS[prefix]}}}{name}"
+
+
 class _Builder:
     def __init__(self) -> None:
         nsmap: dict[str | None, str] = {None: ROOT_NS}
@@ -35,10 +41,8 @@ class _Builder:
         self.root = etree.Element(f"{{{ROOT_NS}}}DespatchAdvice", nsmap=nsmap)
 
     def add(self, parent, tag: str, text=None, **attributes):
-        prefix, name = tag.split(":")
-        element = etree.SubElement(parent, f"{{{NS[prefix]}}}{name}", {k: str(v) for k, v in attributes.items()})
-        if text is not None:
-            element.text = str(text)
+        element = etree.SubElement(parent, _qualified(tag), {key: str(value) for key, value in attributes.items()})
+        element.text = None if text is None else str(text)
         return element
 
     def identity(self, parent, scheme: str, number: str):
