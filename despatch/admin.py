@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -150,8 +151,11 @@ class DespatchAdviceAdmin(admin.ModelAdmin):
 
     has_delete_permission = has_change_permission
 
+    change_list_template = "admin/despatch/despatchadvice/change_list.html"
+
     def get_urls(self):
         own = [
+            path("transfer/", self.admin_site.admin_view(self.transfer_view), name="despatch_despatchadvice_transfer"),
             path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="despatch_despatchadvice_pdf"),
             path(
                 "<int:pk>/cdr/", self.admin_site.admin_view(self.cdr_view_download), name="despatch_despatchadvice_cdr"
@@ -166,6 +170,34 @@ class DespatchAdviceAdmin(admin.ModelAdmin):
             return selectors.guia_with_lines(queryset=self.get_queryset(request), pk=pk)
         except DespatchAdvice.DoesNotExist:
             raise Http404 from None
+
+    def transfer_view(self, request):
+        """The guía of a transfer between the store's warehouses (motivo 04): staff with full access."""
+        if not self.has_view_permission(request) or seller_scope(request) is not None:
+            raise Http404
+        form = TransferGuiaForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                guia = services.guia_issue_for_transfer(
+                    transfer_key=form.cleaned_data["transfer"],
+                    transport=form.cleaned_data["transport"],
+                    actor=request.user,
+                    start_date=form.cleaned_data.get("start_date"),
+                    gross_weight_kg=form.cleaned_data.get("gross_weight_kg"),
+                )
+            except services.DespatchError as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(request, _("Guía %(guia)s issued.") % {"guia": guia.full_number}, messages.SUCCESS)
+                return redirect("admin:despatch_despatchadvice_change", guia.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Issue the guía of a transfer"),
+            "form": form,
+            "queryset": [],
+        }
+        return TemplateResponse(request, "admin/despatch/issue_form.html", context)
 
     def pdf_view(self, request, pk: int):
         guia = self._guia(request, pk)
@@ -290,6 +322,26 @@ class GuiaForm(forms.Form):
         if cleaned.get("start_date") and cleaned["start_date"] < today:
             self.add_error("start_date", _("The move cannot start before today."))
         return cleaned
+
+
+def _transfer_label(movement) -> str:
+    moment = timezone.localtime(movement.created_at, LIMA)
+    return f"{moment:%d/%m/%Y %H:%M} · {movement.stock_level.variant.sku} × {abs(movement.quantity)} · {movement.stock_level.warehouse.code}"
+
+
+class TransferGuiaForm(GuiaForm):
+    """A transfer without its guía (the recent ones), and how it travels."""
+
+    field_order = ["transfer"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transfer"] = forms.ChoiceField(
+            label=_("Transfer"),
+            choices=[(str(m.transfer_key), _transfer_label(m)) for m in selectors.transfers_without_guia()[:100]],
+        )
+        self.order_fields(["transfer"])
+        del self.fields["recipient_document"]
 
 
 @admin.action(description=_("Issue guía de remisión…"), permissions=["change"])

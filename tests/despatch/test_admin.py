@@ -114,3 +114,20 @@ def test_the_guias_changelist_reads_flat(admin_client, gre_store, by_carrier):
         assert response.status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1] <= 12
+
+
+def test_staff_issue_the_guia_of_a_transfer(admin_client, gre_store, gre_transfer):
+    url = reverse("admin:despatch_despatchadvice_transfer")
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "RUN-ANDES-42 × 3 · LIM-CENTRAL" in page.content.decode()
+    assert (
+        "Emitir la guía de un traslado"
+        in admin_client.get(reverse("admin:despatch_despatchadvice_changelist")).content.decode()
+    )
+    response = admin_client.post(url, {"transfer": str(gre_transfer), **OWN_VEHICLE_FORM}, follow=True)
+    guia = DespatchAdvice.objects.get()
+    assert guia.reason == "04" and "Guía T001-00000001 emitida." in response.content.decode()
+    again = admin_client.post(url, {"transfer": str(gre_transfer), **OWN_VEHICLE_FORM})
+    assert again.status_code == 200 and "Escoja una opción válida" in again.content.decode()  # no longer offered
+    tampered = admin_client.post(url, {"transfer": "not-a-key", **OWN_VEHICLE_FORM})
+    assert tampered.status_code == 200 and DespatchAdvice.objects.count() == 1
