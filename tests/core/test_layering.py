@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "receipts": {"core", "accounts", "credit", "orders", "payments"},
     "despatch": {"core", "accounts", "catalog", "inventory", "orders", "receipts", "shipping"},
     "returns": {"core", "accounts", "credit", "inventory", "orders", "payments", "promotions", "receipts", "shipping"},
-    "sunat": {"core", "accounts", "orders", "payments", "receipts", "shipping"},
+    "sunat": {"core", "accounts", "despatch", "orders", "payments", "receipts", "shipping"},
     "reviews": {"core", "accounts", "catalog", "orders", "shipping"},
     "complaints": {"core", "accounts", "orders", "shipping"},
     "favourites": {"core", "accounts", "catalog", "inventory"},
