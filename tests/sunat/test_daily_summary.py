@@ -131,3 +131,16 @@ def test_two_workers_building_the_same_day_make_one_summary_with_one_correlative
     # The next one of the day takes 2: nobody's rolled-back increment left a gap or a repeat.
     later = issue_paid(days_ago=2)
     assert services.daily_summary_build(reference_date=later.issue_date).correlative == 2
+
+
+def test_beat_builds_the_summary_of_every_closed_day_owed(by_summary, issue_paid, settings):
+    from sunat.tasks import send_daily_summaries
+
+    assert settings.CELERY_BEAT_SCHEDULE["sunat-daily-summaries"]["task"] == "sunat.tasks.send_daily_summaries"
+    older, newer, _today = issue_paid(days_ago=2), issue_paid(days_ago=1), issue_paid(days_ago=0)
+    assert send_daily_summaries.apply().get() == 2
+    assert sorted(Summary.objects.values_list("reference_date", "correlative")) == [
+        (older.issue_date, 1),
+        (newer.issue_date, 2),
+    ]
+    assert send_daily_summaries.apply().get() == 0

@@ -171,3 +171,21 @@ def test_by_summary_receipts_own_sending_leaves_boletas_to_it(by_summary, sunat_
     with responses.RequestsMock() as mock:  # nothing may be posted
         assert receipt_send(receipt_id=boleta.pk).send_status == SendStatus.PENDING
         assert len(mock.calls) == 0
+
+
+def test_the_sweep_finds_summaries_whose_task_was_lost(built):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core import jobs
+    from sunat import pending
+
+    summary, _boletas = built
+    later = timezone.now() + timedelta(hours=1)
+    assert list(pending.summaries_to_send(later)) == [summary]
+    Summary.objects.filter(pk=summary.pk).update(
+        status=SummaryStatus.SENT, ticket="77", sent_at=timezone.now() - timedelta(hours=10)
+    )
+    assert list(pending.summaries_to_poll(later)) == [summary]
+    assert {"sunat.send", "sunat.poll"} <= {work.name for work in jobs.registered()}
