@@ -57,3 +57,21 @@ def test_the_embedded_store_without_sunat_ships_as_before(gre_store, settings):
     settings.SUNAT_GRE_GATE, settings.SUNAT_GRE_CLIENT_ID = "", ""
     assert services.gate_mode() == "off"
     assert _ship(gre_store.leg).status == ShipmentStatus.SHIPPED
+
+
+def test_staff_trying_to_ship_without_a_guia_read_why_in_spanish(admin_client, gre_store, settings):
+    from django.urls import reverse
+
+    settings.SUNAT_GRE_GATE = "issued"
+    leg = gre_store.leg
+    data = {
+        "action": "ship",
+        "_selected_action": [leg.pk],
+        "apply": "1",
+        "carrier": "olva",
+        f"tracking_{leg.pk}": "40061234",
+        f"label_{leg.pk}": "",
+    }
+    response = admin_client.post(reverse("admin:shipping_shipment_changelist"), data, follow=True)
+    assert "no puede salir sin su guía de remisión" in response.content.decode()
+    assert Shipment.objects.get(pk=leg.pk).status == ShipmentStatus.PENDING

@@ -61,3 +61,13 @@ def test_every_signed_guia_is_a_valid_ubl_despatch_advice(
     for guia in _issued(gre_store, gre_transfer, by_carrier, by_own_vehicle):
         document = etree.fromstring(guia.xml.encode())
         assert schema.validate(document), (guia.full_number, schema.error_log.last_error)
+
+
+@pytest.mark.django_db
+def test_the_judge_reports_an_observation_too(gre_store, by_own_vehicle):
+    """A driver's first name under three letters is accepted with observation 4409: "clean" means none."""
+    guia = services.guia_issue_for_shipment(shipment_id=gre_store.leg.pk, transport=by_own_vehicle)
+    renamed = _Renamed(guia, guia.file_name)
+    renamed.xml = guia.xml.replace("<cbc:FirstName>Juan Carlos</cbc:FirstName>", "<cbc:FirstName>Jo</cbc:FirstName>")
+    [verdict] = sunat_verdicts([renamed])
+    assert not verdict.error and any("4409" in note for note in verdict.observations)
