@@ -252,7 +252,12 @@ def test_staff_download_the_months_register_from_the_admin(client):
     url = reverse("admin:sunat_register")
 
     page = client.get(url)
-    assert page.status_code == 200 and "Registro de ventas" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "Registro de ventas (SIRE)" in html
+    assert "Periodo" in html and "Descargar" in html and "Trámites SUNAT" in html
+    assert not any(english in html for english in ("Sales register", "Download", "The month", "SUNAT paperwork"))
+    summaries = client.get(reverse("admin:sunat_summary_changelist")).content.decode()
+    assert f'href="{url}"' in summaries  # the summaries' list links to it
 
     period = this_month()
     download = client.get(url, {"period": str(period)})
