@@ -76,12 +76,12 @@ def test_the_terms_list_is_flat_and_flags_boletas_due_before_they_are_late(
 def test_the_void_action_takes_one_receipt_to_its_page(admin_client, issue_paid):
     first, second = _accepted(issue_paid(factura=True)), _accepted(issue_paid(factura=True))
     two = admin_client.post(
-        TERMS, {"action": "void", "_selected_action": [first.pk, second.pk]}, follow=True
+        TERMS, {"action": "void_receipt", "_selected_action": [first.pk, second.pk]}, follow=True
     ).content.decode()
     assert Summary.objects.count() == 0 and "messagelist" in two
-    one = admin_client.post(TERMS, {"action": "void", "_selected_action": [first.pk]})
+    one = admin_client.post(TERMS, {"action": "void_receipt", "_selected_action": [first.pk]})
     assert one.status_code == 302 and one.url == _void_url(first.pk)
-    tampered = admin_client.post(TERMS, {"action": "void", "_selected_action": [987654]}, follow=True)
+    tampered = admin_client.post(TERMS, {"action": "void_receipt", "_selected_action": [987654]}, follow=True)
     assert tampered.status_code == 200 and Summary.objects.count() == 0
 
 
@@ -128,3 +128,11 @@ def test_failed_summaries_are_sent_again_from_the_list(admin_client, by_summary,
     Summary.objects.filter(pk=summary.pk).update(status="failed")
     admin_client.post(SUMMARIES, {"action": "resend", "_selected_action": [summary.pk]})
     assert Summary.objects.get(pk=summary.pk).status == "pending"
+
+
+def test_the_receipts_own_list_offers_the_same_action(admin_client, issue_paid):
+    factura = _accepted(issue_paid(factura=True))
+    receipts = reverse("admin:receipts_receipt_changelist")
+    assert "void_receipt" in admin_client.get(receipts).content.decode()
+    answer = admin_client.post(receipts, {"action": "void_receipt", "_selected_action": [factura.pk]})
+    assert answer.status_code == 302 and answer.url == _void_url(factura.pk)
