@@ -26,7 +26,7 @@ from despatch.selectors import guias_issued_between
 from receipts.models import Receipt
 
 from .models import Summary
-from .register import periods_between, register_file
+from .register import RegisterError, periods_between, register_file
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,9 @@ def export_write(*, since: date, until: date, out: Path) -> ExportCounts:
     except OSError as error:
         shutil.rmtree(scratch, ignore_errors=True)
         raise ExportError(_("Cannot write %(path)s: %(reason)s.") % {"path": out, "reason": error.strerror}) from None
+    except RegisterError as error:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise ExportError(str(error)) from None
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.validators import normalize_identity
+from accounts.validators import normalize_identity, validate_ruc
 from core.site_settings import site_setting
 from receipts.models import Receipt, ReceiptKind, SendStatus
 
@@ -39,7 +40,11 @@ _FORBIDDEN = re.compile(r"[|/\\\r\n\t]+")
 _PERIOD = re.compile(r"^(\d{4})-?(\d{2})$")
 
 
-class PeriodError(ValueError):
+class RegisterError(ValueError):
+    """The register cannot be written as asked (the message says why); nothing was written."""
+
+
+class PeriodError(RegisterError):
     """A period that is not a month as YYYY-MM."""
 
 
@@ -96,11 +101,19 @@ class Issuer:
 
 
 def register_issuer() -> Issuer:
-    """The store, as the site settings name it today (the register's generator, fields 1 and 2)."""
-    return Issuer(
+    """The store, as the site settings name it today (the register's generator, fields 1 and 2):
+    SIRE takes no register without a valid RUC and a name."""
+    issuer = Issuer(
         ruc=normalize_identity(str(site_setting("RECEIPTS_ISSUER_RUC"))),
-        name=str(site_setting("RECEIPTS_ISSUER_NAME")).strip(),
+        name=_text(str(site_setting("RECEIPTS_ISSUER_NAME"))),
     )
+    try:
+        validate_ruc(issuer.ruc)
+    except ValidationError:
+        raise RegisterError(_("The store's RUC in the site settings is not valid.")) from None
+    if not issuer.name:
+        raise RegisterError(_("The store's legal name is missing in the site settings."))
+    return issuer
 
 
 @dataclass(frozen=True)
@@ -178,7 +191,7 @@ def register_record(row: RegisterRow, *, issuer: Issuer, period: Period) -> str:
     receipt = row.receipt
     fields = [
         issuer.ruc,  # 1
-        _text(issuer.name),  # 2
+        issuer.name,  # 2
         period.code,  # 3
         "",  # 4 CAR: SUNAT fills it in
         _day(receipt.issue_date),  # 5

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from .register import Period, PeriodError, register_file
+from .register import Period, PeriodError, RegisterError, register_file
 from .selectors import lima_today
 
 
@@ -34,10 +34,14 @@ def register_view(request: HttpRequest, *, admin_site: admin.AdminSite) -> HttpR
         return HttpResponse(status=403)
     form = RegisterForm(request.GET or None, initial={"period": str(Period.of(lima_today()))})
     if request.GET and form.is_valid():
-        register = register_file(form.cleaned_data["period"])
-        response = HttpResponse(register.content, content_type="text/plain; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{register.name}"'
-        return response
+        try:
+            register = register_file(form.cleaned_data["period"])
+        except RegisterError as error:
+            form.add_error(None, str(error))
+        else:
+            response = HttpResponse(register.content, content_type="text/plain; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{register.name}"'
+            return response
     context = {**admin_site.each_context(request), "form": form, "title": _("Sales register (SIRE)")}
     return TemplateResponse(request, "admin/sunat/register.html", context, status=400 if request.GET else 200)
 

@@ -4,24 +4,52 @@ with its buyer and amounts; notas with the document they modify; totals equal to
 sums; what SUNAT rejected left out, what was voided recorded in zero; the command and the
 admin's download."""
 
+import base64
+import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+import responses
+from constance.test import override_config
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.urls import reverse
 
 from receipts.models import Receipt, ReceiptKind, SendStatus
-from receipts.services import credit_note_issue, debit_note_issue, receipt_issue_for_order
+from receipts.services import credit_note_issue, debit_note_issue, receipt_issue_for_order, receipt_send
 from sunat import services
-from sunat.register import Period, PeriodError, register_file, register_receipts
+from sunat.register import Period, PeriodError, RegisterError, register_file, register_receipts
 from sunat.selectors import lima_today
 from tests.factories import BUYER_DNI, BUYER_RUC, UserFactory, pay
 from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
+SUNAT_URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"  # as the sunat_service fixture sets it
+
+
+def send_bill_accepted(file_name: str) -> str:
+    """sendBill's answer accepting a document: its CDR zipped in base64."""
+    cdr = (
+        '<?xml version="1.0" encoding="UTF-8"?><ar:ApplicationResponse '
+        'xmlns:ar="urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2" '
+        'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
+        'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+        f"<cac:DocumentResponse><cac:Response><cbc:ReferenceID>{file_name}</cbc:ReferenceID>"
+        "<cbc:ResponseCode>0</cbc:ResponseCode><cbc:Description>La Factura ha sido aceptada</cbc:Description>"
+        "</cac:Response></cac:DocumentResponse></ar:ApplicationResponse>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"R-{file_name}.xml", cdr)
+    return (
+        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
+        '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
+        f"<applicationResponse>{base64.b64encode(buffer.getvalue()).decode()}</applicationResponse>"
+        "</br:sendBillResponse></soap-env:Body></soap-env:Envelope>"
+    )
 
 
 def records(register) -> list[list[str]]:
@@ -279,3 +307,45 @@ def test_only_staff_who_may_see_receipts_download_it(client):
     assert client.get(url).status_code == 302  # to the admin's sign-in
     client.force_login(UserFactory(is_staff=True))  # staff without the receipts' view permission
     assert client.get(url, {"period": "2026-10"}).status_code == 403
+
+
+def test_no_register_without_a_valid_store_ruc(client, tmp_path):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    with override_config(RECEIPTS_ISSUER_RUC="20601234560"):  # a wrong check digit
+        with pytest.raises(RegisterError, match="RUC"):
+            register_file(Period(2026, 10))
+        with pytest.raises(CommandError, match="RUC"):
+            call_command("sunat_register", "--period", "2026-10")
+        page = client.get(reverse("admin:sunat_register"), {"period": "2026-10"})
+        assert page.status_code == 400 and "El RUC de la tienda" in page.content.decode()
+        with pytest.raises(CommandError, match="RUC"):
+            call_command("sunat_export", "--from", "2026-10-01", "--to", "2026-10-31", "--out", str(tmp_path / "x"))
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+@responses.activate
+def test_a_factura_voided_by_a_comunicacion_de_baja_is_recorded_in_zero(sunat_service, issue_paid):
+    factura = issue_paid(factura=True, days_ago=0)
+    responses.post(SUNAT_URL, body=send_bill_accepted(factura.file_name))
+    assert receipt_send(receipt_id=factura.pk).send_status == SendStatus.ACCEPTED
+    baja = services.receipt_void(receipt_id=factura.pk, reason="Error en el RUC del cliente")
+    assert baja.kind == "RA"
+
+    [row] = records(register_file(this_month()))
+
+    assert (field(row, 7), field(row, 9)) == ("01", str(factura.number))
+    assert [field(row, n) for n in range(14, 27)] == ["0.00"] * 13
+
+
+def test_the_register_reads_a_month_in_the_same_few_queries_however_many_documents(django_assert_num_queries):
+    issued(prices=("118.00",))
+    period = this_month()
+    register_file(period)  # the site settings read once, as every later call finds them
+    with django_assert_num_queries(2):
+        assert len(register_file(period).rows) == 1
+    boleta = issued(prices=("59.90", "20.00"))
+    credit_note_issue(receipt=boleta, amount="20.00", reason_code="09", reason="Ajuste de precio")
+    issued(document_type="ruc", prices=("35.00",))
+    register_file(period)
+    with django_assert_num_queries(2):
+        assert len(register_file(period).rows) == 4

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.money import format_money
-from sunat.register import Period, PeriodError, register_file
+from sunat.register import Period, RegisterError, register_file
 from sunat.selectors import lima_today
 
 
@@ -28,9 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, period, out, verbosity, **options):
         try:
             month = Period.parse(period) if period else Period.of(lima_today().replace(day=1) - timedelta(days=1))
-        except PeriodError as error:
+            register = register_file(month)
+        except RegisterError as error:
             raise CommandError(str(error)) from None
-        register = register_file(month)
         if not out:
             self.stdout.write(register.text, ending="")
             return
