@@ -67,6 +67,7 @@ class Warehouse(models.Model):
         _("SUNAT establishment code"),
         max_length=4,
         default="0000",
+        blank=True,
         validators=[RegexValidator(r"^\d{4}$", _("Four digits, as registered in the RUC."))],
         help_text=_("The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address."),
     )

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalwarehouse',
             name='establishment_code',
-            field=models.CharField(default='0000', help_text='The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Four digits, as registered in the RUC.')], verbose_name='SUNAT establishment code'),
+            field=models.CharField(blank=True, default='0000', help_text='The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Four digits, as registered in the RUC.')], verbose_name='SUNAT establishment code'),
         ),
         migrations.AddField(
             model_name='historicalwarehouse',
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='warehouse',
             name='establishment_code',
-            field=models.CharField(default='0000', help_text='The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Four digits, as registered in the RUC.')], verbose_name='SUNAT establishment code'),
+            field=models.CharField(blank=True, default='0000', help_text='The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Four digits, as registered in the RUC.')], verbose_name='SUNAT establishment code'),
         ),
         migrations.AddField(
             model_name='warehouse',
