@@ -77,11 +77,12 @@ def _correlative(kind: str, today: date) -> int:
 
 
 def daily_summary_build(*, reference_date: date) -> Summary | None:
-    """The resumen diario of the boletas and notas issued on `reference_date` (a closed day) that
-    no live summary reports yet, at most MAX_LINES of them; None when there are none (or the store
-    sends boletas one by one)."""
+    """The resumen diario of the boletas and notas issued on `reference_date` that no live summary
+    reports yet, at most MAX_LINES of them; None when there are none (or the store sends boletas one
+    by one). Beat asks only for closed days; today's, asked for explicitly, holds those issued so
+    far (a later one goes in the next summary of the day)."""
     today = selectors.lima_today()
-    if reference_date >= today:
+    if reference_date > today:
         raise SunatError(_("A day is summarized once it has ended."))
     with transaction.atomic():
         correlative = _correlative(SummaryKind.DAILY, today)  # waits for another builder of today

@@ -81,6 +81,7 @@ ALLOWED: dict[str, set[str]] = {
         "returns",
         "reviews",
         "shipping",
+        "sunat",
     },
 }
 

@@ -65,12 +65,18 @@ def test_the_summary_holds_each_document_as_sunat_reads_it(by_summary, issue_pai
     )
 
 
-def test_today_is_not_summarized_before_it_ends(by_summary, issue_paid):
+def test_beat_leaves_today_until_it_ends_asked_for_it_holds_todays_so_far(by_summary, issue_paid):
     today = issue_paid(days_ago=0)
     assert selectors.days_to_summarize() == []
     with pytest.raises(services.SunatError):
-        services.daily_summary_build(reference_date=today.issue_date)
+        services.daily_summary_build(reference_date=today.issue_date + timedelta(days=1))
     assert Summary.objects.count() == 0
+    summary = services.daily_summary_build(reference_date=today.issue_date)
+    assert summary.reference_date == summary.issue_date == today.issue_date
+    later = issue_paid(days_ago=0)
+    assert list(
+        services.daily_summary_build(reference_date=today.issue_date).lines.values_list("receipt", flat=True)
+    ) == [later.pk]
 
 
 def test_a_rejected_summary_frees_nothing_its_boletas_carry_the_rejection(by_summary, issue_paid):

@@ -158,6 +158,12 @@ def ensure_demo_orders() -> None:
     load_demo_orders(customer_email=CUSTOMER_EMAIL)
 
 
+def ensure_demo_despatch() -> None:
+    from demo.despatch import load_demo_despatch
+
+    load_demo_despatch()
+
+
 def ensure_demo_marketplace() -> None:
     from demo.backoffice import load_demo_marketplace
 
@@ -221,6 +227,12 @@ def ensure_demo_receipts() -> None:
     load_demo_receipts()
 
 
+def ensure_demo_sunat() -> None:
+    from demo.sunat import load_demo_sunat
+
+    load_demo_sunat()
+
+
 # Capability loaders, run in this order after the users; each is idempotent. Bundles are made
 # of demo products in stock, so they follow the inventory. Demo orders are
 # placed with the running discounts; returns and reviews read the delivered demo orders;
@@ -235,6 +247,7 @@ DEMO_STEPS = [
     ensure_demo_promotions,
     ensure_demo_scheduled_price,
     ensure_demo_orders,
+    ensure_demo_despatch,
     ensure_demo_returns,
     ensure_demo_order_notes,
     ensure_demo_reviews,
@@ -274,6 +287,7 @@ class Command(BaseCommand):
                 # Taken by the demo support user, who exists from here on; its boleta is issued with it.
                 if ensure_demo_staff_order() is not None:
                     ensure_demo_receipts()
+                ensure_demo_sunat()  # after every receipt: the resumen of the demo's boletas
         finally:
             task_log.setLevel(task_log_level)
         if any(created for _email, created, _password in results.values()) or any(row[2] for row in team):
