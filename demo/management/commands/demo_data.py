@@ -158,12 +158,6 @@ def ensure_demo_orders() -> None:
     load_demo_orders(customer_email=CUSTOMER_EMAIL)
 
 
-def ensure_demo_despatch() -> None:
-    from demo.despatch import load_demo_despatch
-
-    load_demo_despatch()
-
-
 def ensure_demo_marketplace() -> None:
     from demo.backoffice import load_demo_marketplace
 
@@ -247,7 +241,6 @@ DEMO_STEPS = [
     ensure_demo_promotions,
     ensure_demo_scheduled_price,
     ensure_demo_orders,
-    ensure_demo_despatch,
     ensure_demo_returns,
     ensure_demo_order_notes,
     ensure_demo_reviews,
