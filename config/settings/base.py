@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "complaints",  # Libro de Reclamaciones
     "favourites",  # "Mis favoritos" and recently viewed
     "alerts",  # back-in-stock and launch alerts, forgotten-cart reminders
+    "reconciliation",  # the daily comparison of the gateways' own lists with the store's payments
     "timeline",  # the order timeline, read from every app's rows (orders.ports.order_timeline)
     "backoffice",
     "storefront",

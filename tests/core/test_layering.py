@@ -44,6 +44,7 @@ ALLOWED: dict[str, set[str]] = {
         "promotions",
         "shipping",
     },
+    "reconciliation": {"core", "accounts", "orders", "payments"},
     "timeline": {"core", "accounts", "credit", "orders", "payments", "promotions", "receipts", "returns", "shipping"},
     "backoffice": {"core", "accounts", "catalog", "inventory", "orders", "payments", "returns", "reviews", "shipping"},
     "storefront": {
@@ -82,6 +83,7 @@ ALLOWED: dict[str, set[str]] = {
         "reviews",
         "shipping",
         "sunat",
+        "reconciliation",
     },
 }
 
