@@ -10,11 +10,14 @@ from core.sites import site_url
 from orders.access import order_email_path
 
 from . import selectors
+from .models import SendStatus
 from .pdf import receipt_pdf
 
 
 def deliver_receipt(*, receipt_id: int) -> None:
     receipt = selectors.receipt_with_details(pk=receipt_id)
+    if receipt.send_status == SendStatus.REJECTED:
+        return  # SUNAT rejected it before it was e-mailed: its re-issue is e-mailed instead
     store_name = site_setting("STORE_NAME")
     with translation.override(settings.LANGUAGE_CODE):
         context = {

@@ -55,4 +55,6 @@ def receipts_to_send(cutoff) -> QuerySet:
 def receipts_to_email(cutoff) -> QuerySet:
     """Receipts issued before `cutoff` (in the last JOBS_MAX_AGE_DAYS) not e-mailed to the buyer."""
     oldest = timezone.now() - timedelta(days=settings.JOBS_MAX_AGE_DAYS)
-    return Receipt.objects.filter(emailed_at__isnull=True, issued_at__lt=cutoff, issued_at__gte=oldest)
+    return Receipt.objects.filter(emailed_at__isnull=True, issued_at__lt=cutoff, issued_at__gte=oldest).exclude(
+        send_status=SendStatus.REJECTED
+    )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import ACCEPTED_STATUSES, LIMA, Receipt, ReceiptKind, SendStatus
@@ -12,6 +13,14 @@ from .models import ACCEPTED_STATUSES, LIMA, Receipt, ReceiptKind, SendStatus
 def receipt_with_details(*, queryset: QuerySet[Receipt] | None = None, **lookup: object) -> Receipt:
     queryset = Receipt.objects.all() if queryset is None else queryset
     return queryset.select_related("order", "original").prefetch_related("lines").get(**lookup)
+
+
+def receipts_issued(*, order_id: int) -> QuerySet[Receipt]:
+    """An order's receipts that count as issued: not one SUNAT rejected (its number is void; the
+    re-issue stands in its place)."""
+    return (
+        Receipt.objects.filter(order_id=order_id).exclude(send_status=SendStatus.REJECTED).order_by("issued_at", "pk")
+    )
 
 
 def receipt_send_status(*, receipt_id: int) -> str:
@@ -67,6 +76,10 @@ class NotAccepted:
     days_left: int  # before the legal term (0: today is the last day; negative: overdue)
     admin_url: str = ""
 
+    @property
+    def overdue_days(self) -> int:
+        return max(-self.days_left, 0)
+
 
 def documents_not_accepted(*, today: date | None = None) -> list[NotAccepted]:
     """The receipts SUNAT has not accepted, overdue first (fewest days left), then the oldest."""
@@ -82,7 +95,7 @@ def documents_not_accepted(*, today: date | None = None) -> list[NotAccepted]:
             days_left=(
                 send_deadline(kind=receipt.kind, series=receipt.series, issue_date=receipt.issue_date) - today
             ).days,
-            admin_url=f"/admin/receipts/receipt/{receipt.pk}/change/",
+            admin_url=reverse("admin:receipts_receipt_change", args=[receipt.pk]),
         )
         for receipt in receipts_not_accepted().only(
             "pk", "kind", "series", "number", "issue_date", "send_status", "cdr_code", "cdr_message", "order_id"

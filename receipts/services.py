@@ -576,8 +576,9 @@ def receipts_issue_missing(*, notify: bool = True) -> tuple[int, list[str]]:
 
 
 def receipt_email_claim(*, receipt_id: int) -> Stamp:
-    """The one e-mail of a receipt is claimed by stamping its emailed_at (core.once.send_once)."""
-    return Stamp(Receipt.objects.filter(pk=receipt_id), field="emailed_at")
+    """The one e-mail of a receipt is claimed by stamping its emailed_at (core.once.send_once);
+    never one SUNAT rejected (it was never issued: its re-issue is e-mailed)."""
+    return Stamp(Receipt.objects.filter(pk=receipt_id).exclude(send_status=SendStatus.REJECTED), field="emailed_at")
 
 
 # --- sending -----------------------------------------------------------------------------------
@@ -708,12 +709,19 @@ def debited_total(receipt: Receipt) -> Decimal:
 
 
 def debit_note_issue(
-    *, original_id: int, amount: object, reason_code: str, reason: str, actor: "User | None"
+    *,
+    original_id: int,
+    amount: object,
+    reason_code: str,
+    reason: str,
+    actor: "User | None",
+    source: str | None = None,
 ) -> Receipt:
     """A nota de débito for `amount` (with IGV) charged after the sale of boleta or factura
     `original_id`, with its SUNAT reason (catálogo 10). One line, the amount that names the
     reason; series FD01 for a factura's, BD01 for a boleta's. Refused for a note, a document
-    SUNAT rejected, or debit notes that would add up to more than their original."""
+    SUNAT rejected, or debit notes that would add up to more than their original. The same
+    `source` (the admin form's token: a double submit) always gets the same note."""
     amount = _amount(amount)
     if reason_code not in DebitReason.values:
         raise ReceiptError(_("Unknown debit note reason."))
@@ -726,6 +734,10 @@ def debit_note_issue(
         )
         if original is None or original.is_note:
             raise ReceiptError(_("A debit note needs a boleta or factura to refer to."))
+        if source and (existing := Receipt.objects.filter(source=source).first()) is not None:
+            if existing.original_id != original.pk or existing.kind != ReceiptKind.DEBIT_NOTE:
+                raise ReceiptError(_("That form was already used for another document."))
+            return existing
         if original.send_status == SendStatus.REJECTED:
             raise ReceiptError(
                 _("%(number)s was rejected by SUNAT: it cannot be modified by a note.")
@@ -755,6 +767,7 @@ def debit_note_issue(
             original=original,
             reason_code=reason_code,
             reason=reason,
+            source=source,
             issued_by=actor,
         )
 

@@ -17,7 +17,8 @@ from .pdf import document_title, receipt_pdf
 def _receipt_for_request(request, number: str, receipt_id: int) -> Receipt:
     order = order_for_request(request, number)
     try:
-        return selectors.receipt_with_details(queryset=Receipt.objects.filter(order=order), pk=receipt_id)
+        # One SUNAT rejected was never issued: its buyer sees the re-issue instead.
+        return selectors.receipt_with_details(queryset=selectors.receipts_issued(order_id=order.pk), pk=receipt_id)
     except Receipt.DoesNotExist:
         raise Http404 from None
 

@@ -412,9 +412,12 @@ def _receipt_entries(order: Order) -> list[_Entry]:
         title = _("%(receipt)s issued · %(answer)s") % {"receipt": name, "answer": SUNAT_ANSWER[receipt.send_status]()}
         # The shopper reads SUNAT's acceptance; a rejection or a failed send is the store's to fix.
         accepted = receipt.send_status in (SendStatus.ACCEPTED, SendStatus.OBSERVED)
-        shopper = (_("%(receipt)s issued · accepted by SUNAT") if accepted else _("%(receipt)s issued")) % {
+        shopper: str | None = (_("%(receipt)s issued · accepted by SUNAT") if accepted else _("%(receipt)s issued")) % {
             "receipt": name
         }
+        if receipt.send_status == SendStatus.REJECTED:
+            shopper = None  # never issued for the customer: its re-issue is
+
         reason = receipt.reason or (receipt.reason_label if receipt.reason_code else "")
         cdr = " ".join(filter(None, [receipt.cdr_code, receipt.cdr_message]))
         admin_url = _admin_url("receipts_receipt", receipt.pk)

@@ -1,5 +1,6 @@
 """python manage.py receipts_pending [--format table|csv|json]: the receipts SUNAT has not accepted
-(pending to send, failed, rejected), oldest first."""
+(pending, sent without an answer, not received, rejected and not re-issued) with the days left
+before their legal term (receipts.selectors.send_deadline), overdue first."""
 
 import sys
 
@@ -9,10 +10,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from core.tabular import Coded, add_format_argument, write_rows
-from receipts.selectors import receipts_not_accepted
+from receipts.selectors import lima_today, receipts_not_accepted, send_deadline
 from receipts.sending import sending_configured
 
 COLUMNS = [
+    ("days_left", gettext_lazy("Days left")),
     ("number", gettext_lazy("Receipt")),
     ("kind", gettext_lazy("Type")),
     ("order", gettext_lazy("Order")),
@@ -27,15 +29,19 @@ COLUMNS = [
 
 
 class Command(BaseCommand):
-    help = "Receipts not accepted by SUNAT yet: pending to send, failed or rejected."
+    help = "Receipts not accepted by SUNAT yet, with the days left before the legal term, overdue first."
 
     def add_arguments(self, parser):
         add_format_argument(parser)
 
     def handle(self, *args, format, verbosity, **options):
         receipts = receipts_not_accepted()
+        today = lima_today()
         rows = [
             {
+                "days_left": (
+                    send_deadline(kind=receipt.kind, series=receipt.series, issue_date=receipt.issue_date) - today
+                ).days,
                 "number": receipt.full_number,
                 "kind": receipt.get_kind_display(),
                 "order": receipt.order.number,
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                 file=sys.stderr,
             )
         ]
+        rows.sort(key=lambda row: row["days_left"])  # overdue first; stable: the oldest first within a day
         write_rows(self.stdout, rows, COLUMNS, format, money=("total",))
         if format == "table" and verbosity >= 1:
             self.stdout.write(
