@@ -18,6 +18,7 @@ class Provider(models.TextChoices):
     STRIPE = "stripe", _("Stripe")
     PAYPAL = "paypal", _("PayPal")
     MERCADOPAGO = "mpago", _("Mercado Pago")
+    CULQI = "culqi", _("Culqi")
 
 
 class PaymentMethod(models.Model):
@@ -66,6 +67,8 @@ class Payment(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # The shopper holds a code (a CIP) or an approval to pay later: the gateway tells when it is paid.
+        WAITING = "waiting", _("Waiting for payment")
         SUCCEEDED = "succeeded", _("Succeeded")
         DECLINED = "declined", _("Declined")
         FAILED = "failed", _("Failed")
@@ -86,6 +89,13 @@ class Payment(models.Model):
     card_last4 = models.CharField(_("card last 4"), max_length=4, blank=True)
     fee = models.DecimalField(_("fee"), **MONEY_FIELD, default=Decimal("0"))
     failure_message = models.CharField(_("failure message"), max_length=255, blank=True)
+    # A payment made later: the code the shopper pays with (a PagoEfectivo CIP, a gateway's payable
+    # code), until when it can be paid, and the gateway's voucher / where-to-pay page.
+    pay_code = models.CharField(_("payment code"), max_length=40, blank=True)
+    pay_code_expires_at = models.DateTimeField(_("payment code expires"), null=True, blank=True)
+    pay_instructions_url = models.URLField(_("where to pay"), max_length=300, blank=True)
+    # Cuotas the shopper chose for a card payment; null is a single payment.
+    installments = models.PositiveSmallIntegerField(_("installments"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created_by = models.ForeignKey(

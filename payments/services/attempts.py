@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.actors import signed_in
 from core.money import format_money
 from credit.selectors import order_amount_due
+from orders import services as order_services
 from orders.models import Order, OrderStatus
 from orders.services import (
     order_expire_if_overdue,
@@ -162,6 +163,34 @@ def _lock_pending(payment: Payment) -> Payment:
             raise PaymentError(payment.failure_message)  # its order expired or was cancelled: say so
         raise PaymentError(_("This payment attempt is already closed."))
     return payment
+
+
+def payment_wait(*, payment: Payment, code: str, expires_at: datetime, instructions_url: str = "") -> Payment:
+    """The shopper holds a code (a PagoEfectivo CIP, a gateway's payable code) or an approval to pay
+    later: PENDING → WAITING with the code, its expiry and where to pay; the order keeps its stock
+    held until then (orders.services.order_payment_wait). The gateway reporting the same code again
+    changes nothing; a new expiry for a waiting attempt is recorded. The outcome comes later through
+    payment_complete or payment_fail."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+        if payment.status not in (Payment.Status.PENDING, Payment.Status.WAITING):
+            if payment.status == Payment.Status.ABANDONED and payment.failure_message:
+                raise PaymentError(payment.failure_message)
+            raise PaymentError(_("This payment attempt is already closed."))
+        same = (
+            payment.status == Payment.Status.WAITING
+            and payment.pay_code == code[:40]
+            and payment.pay_code_expires_at == expires_at
+            and payment.pay_instructions_url == instructions_url[:300]
+        )
+        if same:
+            return payment
+        payment.status = Payment.Status.WAITING
+        payment.pay_code, payment.pay_code_expires_at = code[:40], expires_at
+        payment.pay_instructions_url = instructions_url[:300]
+        payment.save(update_fields=["status", "pay_code", "pay_code_expires_at", "pay_instructions_url"])
+        order_services.order_payment_wait(order_id=payment.order_id, until=expires_at)
+        return payment
 
 
 def payment_test_gateway_pay(*, payment: Payment, actor: "AnyUser | None" = None) -> Payment:
@@ -330,11 +359,12 @@ def _propose_refund(payment: Payment, *, reason: str) -> Refund:
 
 
 def payment_fail(*, payment: Payment, message: str) -> Payment:
-    """The gateway reports the attempt failed (declined, expired). A succeeded attempt is not
-    undone; the order keeps waiting, so the shopper can try again."""
+    """The gateway reports the attempt failed (declined, expired): a pending attempt, or one waiting
+    for a code to be paid. A succeeded attempt is not undone; the order keeps waiting, so the
+    shopper can try again."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.status != Payment.Status.PENDING:
+        if payment.status not in (Payment.Status.PENDING, Payment.Status.WAITING):
             return payment
         payment.status, payment.completed_at, payment.failure_message = (
             Payment.Status.FAILED,
