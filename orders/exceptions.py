@@ -42,3 +42,10 @@ class RefundCoversShippedGoods(OrderError):
     after it was requested (payments refuses it, nothing written)."""
 
     default_message = _("Part of this order shipped after the refund was requested.")
+
+
+class PaymentWaitRefused(OrderError):
+    """An order that cannot wait for a payment made later: it is not awaiting payment, its payment
+    window has closed, or the code's expiry is not in the future."""
+
+    default_message = _("This order is no longer awaiting payment.")

@@ -152,6 +152,15 @@ class Order(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=255, blank=True)
+    # Set when the order waits for a payment made later (a CIP paid at an agent, a Yape or bank
+    # transfer confirmed hours later): its payment window then ends here instead of the default.
+    payment_due_at = models.DateTimeField(
+        _("payment due at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the order waits for a payment made later: the moment its payment code expires."),
+    )
 
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, unique=True, null=True, blank=True, editable=False
@@ -264,10 +273,13 @@ class Order(models.Model):
         return self.status in CANCELLABLE_STATUSES and now < self.customer_cancel_deadline()
 
     def payment_deadline(self) -> datetime:
-        """When the payment window closes (ORDER_PAYMENT_TIMEOUT_MINUTES after placing): until then an
+        """When the payment window closes (ORDER_PAYMENT_TIMEOUT_MINUTES after placing, or later when
+        the order waits for a payment code: orders.services.order_payment_wait): until then an
         unpaid order keeps its units held and can be paid; then it expires (orders.services)."""
         from core.site_settings import site_setting
 
+        if self.payment_due_at is not None:
+            return self.payment_due_at
         minutes: int = site_setting("ORDER_PAYMENT_TIMEOUT_MINUTES")
         return self.placed_at + timedelta(minutes=minutes)
 

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -68,14 +68,21 @@ from credit.services.gift_cards import (
     gift_cards_sell,
 )
 from inventory import services as inventory_services
-from inventory.exceptions import InventoryError
+from inventory.exceptions import InventoryError, ReservationNotHeld
 from promotions.services import coupon_release
 from shipping.exceptions import ShipmentError
 from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, Shipment, ShipmentStatus, ShippingMethod
 from shipping.services import shipments_cancel_for_order, shipments_create_for_order, shipments_stop_unshipped
 
 from . import enqueue, ports
-from .exceptions import CancelNotAllowed, IdempotencyConflict, InvalidTransition, NoteRefused, RefundCoversShippedGoods
+from .exceptions import (
+    CancelNotAllowed,
+    IdempotencyConflict,
+    InvalidTransition,
+    NoteRefused,
+    PaymentWaitRefused,
+    RefundCoversShippedGoods,
+)
 from .models import (
     CANCELLABLE_STATUSES,
     CENT,
@@ -813,9 +820,12 @@ def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
     cancellation fails, is skipped and the others still go.
     Returns how many were cancelled.
     """
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=older_than_minutes)
+    # An order waiting for a payment code has its own deadline (order_payment_wait).
+    overdue = Q(payment_due_at__isnull=True, placed_at__lt=cutoff) | Q(payment_due_at__lte=now)
     candidates = list(
-        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, placed_at__lt=cutoff)
+        Order.objects.filter(overdue, status=OrderStatus.PENDING_PAYMENT)
         .order_by("placed_at", "pk")
         .values_list("pk", flat=True)
     )
@@ -825,14 +835,46 @@ def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
         try:
             with transaction.atomic():
                 order = Order.objects.select_for_update().get(pk=pk)
-                if order.status != OrderStatus.PENDING_PAYMENT:
-                    continue  # paid (or cancelled) since the selection
+                if order.status != OrderStatus.PENDING_PAYMENT or (
+                    order.payment_due_at is not None and order.payment_due_at > now
+                ):
+                    continue  # paid, cancelled, or set waiting for a payment code since the selection
                 _cancel_locked(order=order, actor=None, reason=reason, by_customer=False, unpaid=True)
         except Exception:
             logger.exception("Could not cancel unpaid order %s", pk)
             continue
         cancelled += 1
     return cancelled
+
+
+def order_payment_wait(*, order_id: int, until: datetime) -> Order:
+    """The order waits for a payment made later (a CIP paid at an agent or from a bank app, a
+    transfer confirmed hours later): its payment window now ends at `until` (the code's expiry),
+    capped at WAITING_PAYMENT_MAX_HOURS after placing and never earlier than the window it already
+    had, and its stock holds follow. One transaction, the order locked; raises PaymentWaitRefused
+    (writing nothing) when the order is not awaiting payment, its window has closed, or `until`
+    is not a moment in the future."""
+    now = timezone.now()
+    if timezone.is_naive(until) or until <= now:
+        raise PaymentWaitRefused(_("The payment code's expiry must be a moment in the future."))
+    with transaction.atomic():
+        order = order_lock(order_id)
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            raise PaymentWaitRefused(_("Order %(number)s is not awaiting payment.") % {"number": order.number})
+        if order_payment_overdue(order, now=now):
+            raise PaymentWaitRefused(
+                _("Order %(number)s expired: its payment window has passed.") % {"number": order.number}
+            )
+        cap = order.placed_at + timedelta(hours=site_setting("WAITING_PAYMENT_MAX_HOURS"))
+        order.payment_due_at = max(min(until, cap), order.payment_deadline())
+        try:
+            inventory_services.reservation_renew(order_id=order.pk, until=order.payment_due_at)
+        except ReservationNotHeld:
+            pass  # nothing to hold (an order of gift cards only)
+        except InventoryError as error:
+            raise PaymentWaitRefused(str(error)) from None
+        order.save(update_fields=["payment_due_at", "updated_at"])
+        return order
 
 
 def order_record_refunds(*, order: Order, refunded: Decimal) -> Order:

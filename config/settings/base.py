@@ -269,6 +269,8 @@ RESERVATION_MINUTES = env.int("RESERVATION_MINUTES", default=15)
 ORDER_CANCEL_WINDOW_MINUTES = env.int("ORDER_CANCEL_WINDOW_MINUTES", default=30)
 # Orders still pending payment after this long are cancelled (orders.tasks.cancel_unpaid_orders).
 ORDER_PAYMENT_TIMEOUT_MINUTES = env.int("ORDER_PAYMENT_TIMEOUT_MINUTES", default=60)
+# An order waiting for a payment made later (a PagoEfectivo CIP) holds its stock at most this long.
+WAITING_PAYMENT_MAX_HOURS = env.int("WAITING_PAYMENT_MAX_HOURS", default=48)
 # Anonymous carts hold stock for less time than signed-in customers' carts.
 ANONYMOUS_RESERVATION_MINUTES = env.int("ANONYMOUS_RESERVATION_MINUTES", default=10)
 
@@ -332,6 +334,11 @@ CONSTANCE_CONFIG = {
         _("Minutes an order waits for its payment before it is cancelled and its stock freed"),
         "minutes",
     ),
+    "WAITING_PAYMENT_MAX_HOURS": (
+        WAITING_PAYMENT_MAX_HOURS,
+        _("Hours after placing an order its stock stays held for a payment made later (a CIP code, at most)"),
+        "hours",
+    ),
     "RESERVATION_MINUTES": (RESERVATION_MINUTES, _("Minutes a signed-in customer's cart holds stock"), "minutes"),
     "ANONYMOUS_RESERVATION_MINUTES": (
         ANONYMOUS_RESERVATION_MINUTES,
@@ -354,6 +361,7 @@ CONSTANCE_CONFIG = {
 # Typed settings: the admin form refuses what the code could not use.
 CONSTANCE_ADDITIONAL_FIELDS = {
     "minutes": ["django.forms.IntegerField", {"min_value": 1, "max_value": 7 * 24 * 60}],
+    "hours": ["django.forms.IntegerField", {"min_value": 1, "max_value": 7 * 24}],
     "days": ["django.forms.IntegerField", {"min_value": 0, "max_value": 365}],
     "credit_days": ["django.forms.IntegerField", {"min_value": 1, "max_value": 5 * 365}],
     "money": ["django.forms.DecimalField", {"min_value": Decimal("0"), "max_digits": 10, "decimal_places": 2}],
@@ -364,7 +372,10 @@ CONSTANCE_ADDITIONAL_FIELDS = {
 # Any number of fieldsets: the sections below add theirs.
 CONSTANCE_CONFIG_FIELDSETS: "tuple[tuple[StrOrPromise, tuple[str, ...]], ...]" = (
     (_("Store and contact"), ("STORE_NAME", "SUPPORT_EMAIL", "SUPPORT_PHONE", "WHATSAPP_NUMBER")),
-    (_("Orders and payment"), ("ORDER_CANCEL_WINDOW_MINUTES", "ORDER_PAYMENT_TIMEOUT_MINUTES")),
+    (
+        _("Orders and payment"),
+        ("ORDER_CANCEL_WINDOW_MINUTES", "ORDER_PAYMENT_TIMEOUT_MINUTES", "WAITING_PAYMENT_MAX_HOURS"),
+    ),
     (_("Cart and stock"), ("RESERVATION_MINUTES", "ANONYMOUS_RESERVATION_MINUTES", "LOW_STOCK_EMAILS")),
     (
         _("Shipping and tracking"),

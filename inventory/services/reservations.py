@@ -408,11 +408,13 @@ def reservation_renew(
     reservation_ids: Iterable[int] | None = None,
     minutes: int | None = None,
     attach_order_id: int | None = None,
+    until: datetime | None = None,
 ) -> list[Reservation]:
     """Extend the hold (checkout). An already expired hold is renewed only if its units are
-    still free. attach_order_id links a cart's reservations to the order just created."""
+    still free. attach_order_id links a cart's reservations to the order just created. `until`
+    (instead of minutes) holds until that moment: an order waiting for a payment code's expiry."""
     now = timezone.now()
-    expires_at = _expiry(minutes, now)
+    expires_at = until if until is not None else _expiry(minutes, now)
     with transaction.atomic():
         held, _levels = _lock_held(_scope(cart_key=cart_key, order_id=order_id, reservation_ids=reservation_ids), now)
         if not held:

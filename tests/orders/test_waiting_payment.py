@@ -1,0 +1,119 @@
+"""An order waiting for a payment made later (a CIP paid at an agent): its payment window and its
+stock holds follow the code's expiry, capped by WAITING_PAYMENT_MAX_HOURS; then it expires as any
+unpaid order does (the job and the lazy expiry)."""
+
+from datetime import timedelta
+
+import pytest
+from constance.test import override_config
+from django.utils import timezone
+
+from inventory.models import Reservation
+from inventory.services import stock_reserve
+from orders.exceptions import PaymentWaitRefused
+from orders.models import Order, OrderStatus
+from orders.services import order_cancel, order_expire_if_overdue, order_payment_wait, orders_cancel_unpaid
+from tests.factories import make_guest_order as make_unheld_order
+
+pytestmark = pytest.mark.django_db
+
+
+def make_guest_order():
+    """An order holding its units for the payment window, as checkout leaves it."""
+    order = make_unheld_order()
+    stock_reserve(lines={line.variant_id: line.quantity for line in order.lines.all()}, order_id=order.pk, minutes=60)
+    return order
+
+
+def holds(order) -> set:
+    return set(
+        Reservation.objects.filter(order_id=order.pk, status=Reservation.Status.ACTIVE).values_list(
+            "expires_at", flat=True
+        )
+    )
+
+
+def test_the_window_and_the_holds_follow_the_code_expiry():
+    order = make_guest_order()
+    until = timezone.now() + timedelta(hours=24)
+
+    waiting = order_payment_wait(order_id=order.pk, until=until)
+
+    order.refresh_from_db()
+    assert waiting.payment_due_at == until == order.payment_due_at
+    assert order.payment_deadline() == until
+    assert order.awaits_payment()
+    assert holds(order) == {until}
+
+
+@override_config(WAITING_PAYMENT_MAX_HOURS=6)
+def test_the_window_is_capped_by_the_setting():
+    order = make_guest_order()
+
+    order_payment_wait(order_id=order.pk, until=timezone.now() + timedelta(days=5))
+
+    order.refresh_from_db()
+    assert order.payment_deadline() == order.placed_at + timedelta(hours=6)
+    assert holds(order) == {order.placed_at + timedelta(hours=6)}
+
+
+def test_a_code_expiring_sooner_never_shortens_the_window():
+    order = make_guest_order()
+    default_deadline = order.payment_deadline()
+
+    order_payment_wait(order_id=order.pk, until=timezone.now() + timedelta(minutes=5))
+
+    order.refresh_from_db()
+    assert order.payment_deadline() == default_deadline
+
+
+@pytest.mark.parametrize("until", [timedelta(minutes=-1), timedelta(0)])
+def test_an_expiry_in_the_past_is_refused(until):
+    order = make_guest_order()
+
+    with pytest.raises(PaymentWaitRefused):
+        order_payment_wait(order_id=order.pk, until=timezone.now() + until)
+
+    order.refresh_from_db()
+    assert order.payment_due_at is None
+
+
+def test_a_naive_expiry_is_refused():
+    order = make_guest_order()
+    with pytest.raises(PaymentWaitRefused):
+        order_payment_wait(order_id=order.pk, until=(timezone.now() + timedelta(hours=2)).replace(tzinfo=None))
+
+
+def test_a_cancelled_order_cannot_wait():
+    order = make_guest_order()
+    order_cancel(order=order, actor=None, reason="", by_customer=False)
+
+    with pytest.raises(PaymentWaitRefused):
+        order_payment_wait(order_id=order.pk, until=timezone.now() + timedelta(hours=2))
+    order.refresh_from_db()
+    assert order.payment_due_at is None
+
+
+def test_an_order_past_its_window_cannot_wait():
+    order = make_guest_order()
+    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - timedelta(minutes=61))
+
+    with pytest.raises(PaymentWaitRefused):
+        order_payment_wait(order_id=order.pk, until=timezone.now() + timedelta(hours=2))
+
+
+def test_the_job_leaves_a_waiting_order_alone_until_its_code_expires():
+    order = make_guest_order()
+    order_payment_wait(order_id=order.pk, until=timezone.now() + timedelta(hours=24))
+    Order.objects.filter(pk=order.pk).update(placed_at=timezone.now() - timedelta(hours=2))
+
+    assert orders_cancel_unpaid(older_than_minutes=60) == 0
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert order_expire_if_overdue(order=order).status == OrderStatus.PENDING_PAYMENT
+
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
+    assert orders_cancel_unpaid(older_than_minutes=60) == 1
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED and order.expired_unpaid
+    assert not holds(order)
