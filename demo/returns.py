@@ -64,6 +64,7 @@ def _checkout(*, customer, scenario: str, variants, credit=None, credit_amount: 
 
 def _second_delivered_order(customer, operator) -> Order | None:
     """A second delivered order of two products, so each return state has a unit to return."""
+    from demo.despatch import issue_demo_guia
     from demo.shipping import DEMO_KEY, _demo_variants, _pay
     from shipping import services as shipping_services
 
@@ -77,6 +78,7 @@ def _second_delivered_order(customer, operator) -> Order | None:
     with transaction.atomic():
         order = _pay(_checkout(customer=customer, scenario=SECOND_ORDER_SCENARIO, variants=variants))
         for number, leg in enumerate(order.shipments.order_by("pk")):
+            issue_demo_guia(leg, actor=operator)
             shipping_services.shipment_ship(shipment=leg, actor=operator, tracking_number=f"4009{order.pk:03d}{number}")
             shipping_services.shipment_mark_in_transit(shipment=leg, actor=operator)
             shipping_services.shipment_deliver(shipment=leg, actor=operator)

@@ -281,6 +281,7 @@ def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, 
     nothing. Returns {scenario: order number}."""
     from django.contrib.auth import get_user_model
 
+    from demo.despatch import issue_demo_guia
     from orders.models import Order
     from orders.services import order_cancel
     from shipping import services
@@ -320,6 +321,7 @@ def load_demo_orders(*, customer_email: str = "cliente@kallpa.pe") -> dict[str, 
                     elif target == "ready_for_pickup":
                         services.shipment_ready_for_pickup(shipment=leg, actor=operator)
                     elif target in ("partially_shipped", "shipped", "delivered"):
+                        issue_demo_guia(leg, actor=operator)  # staff issue its guía de remisión first
                         services.shipment_ship(
                             shipment=leg, actor=operator, tracking_number=_tracking(leg.carrier, order.pk * 10 + number)
                         )

@@ -158,6 +158,12 @@ def ensure_demo_orders() -> None:
     load_demo_orders(customer_email=CUSTOMER_EMAIL)
 
 
+def ensure_demo_despatch() -> None:
+    from demo.despatch import load_demo_despatch
+
+    load_demo_despatch()
+
+
 def ensure_demo_marketplace() -> None:
     from demo.backoffice import load_demo_marketplace
 
@@ -243,6 +249,7 @@ DEMO_STEPS = [
     ensure_demo_orders,
     ensure_demo_returns,
     ensure_demo_order_notes,
+    ensure_demo_despatch,
     ensure_demo_reviews,
     ensure_demo_marketplace,
     ensure_demo_consumer_law,
