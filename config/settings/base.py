@@ -502,6 +502,14 @@ MERCADOPAGO_WEBHOOK_SECRET = env("MERCADOPAGO_WEBHOOK_SECRET", default="")
 MERCADOPAGO_WEBHOOK_TOLERANCE = env.int("MERCADOPAGO_WEBHOOK_TOLERANCE", default=300)
 MERCADOPAGO_TIMEOUT = env.int("MERCADOPAGO_TIMEOUT", default=15)
 MERCADOPAGO_SANDBOX = env.bool("MERCADOPAGO_SANDBOX", default=False)
+# Culqi: the public key (pk_…: Culqi.js and Yape tokens in the browser's name), the secret key
+# (sk_…: charges, orders, refunds), the secret in the webhook URL set in CulqiPanel (Culqi signs
+# nothing: docs/payments.md), the API timeout, and how long a PagoEfectivo CIP stays payable.
+CULQI_PUBLIC_KEY = env("CULQI_PUBLIC_KEY", default="")
+CULQI_SECRET_KEY = env("CULQI_SECRET_KEY", default="")
+CULQI_WEBHOOK_SECRET = env("CULQI_WEBHOOK_SECRET", default="")
+CULQI_TIMEOUT = env.int("CULQI_TIMEOUT", default=15)
+CULQI_CIP_HOURS = env.int("CULQI_CIP_HOURS", default=24)
 
 # --- electronic receipts (SUNAT): signing certificate and sending service -----
 
