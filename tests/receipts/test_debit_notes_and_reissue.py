@@ -191,3 +191,40 @@ def test_a_rejected_note_is_reissued_against_the_same_original_taking_over_its_c
     # the rejected note credited nothing: the rest of the boleta can still be credited
     rest = boleta.total - Decimal("20.00")
     assert credit_note_issue(receipt=boleta, amount=str(rest), reason_code="09", reason="Resto").total == rest
+
+
+def test_the_buyer_reads_the_debit_note_like_a_credit_note_page_and_pdf(user, staff, tmp_path):
+    import subprocess
+
+    boleta = _receipt(customer=user, email=user.email)
+    note = debit_note_issue(
+        original_id=boleta.pk, amount="12.00", reason_code="02", reason="Error de precio", actor=staff
+    )
+    client = Client()
+    client.force_login(user)
+    order_page = client.get(reverse("orders:detail", args=[boleta.order.number])).content.decode()
+    assert reverse("receipts:detail", args=[boleta.order.number, note.pk]) in order_page
+    page = client.get(reverse("receipts:detail", args=[boleta.order.number, note.pk])).content.decode()
+    assert "NOTA DE DÉBITO ELECTRÓNICA" in page and "BD01-00000001" in page and boleta.full_number in page
+    assert "Error de precio" in page and "DOCE CON 00/100 SOLES" in page
+    pdf = client.get(reverse("receipts:pdf", args=[boleta.order.number, note.pk]))
+    assert pdf.status_code == 200 and note.file_name in pdf["Content-Disposition"]
+    path = tmp_path / "note.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NOTA DE DÉBITO ELECTRÓNICA" in text and boleta.full_number in text and "12.00" in text
+
+
+def test_the_admin_speaks_spanish_on_notes_rejections_and_reissues(staff_client, staff):
+    boleta = _receipt()
+    note = debit_note_issue(original_id=boleta.pk, amount="3.00", reason_code="01", reason="Mora", actor=staff)
+    _rejected(boleta)
+    reissue = receipt_reissue(receipt_id=boleta.pk, actor=staff)
+    english = ("Debit note", "re-issue", "issued by", "handed over", "observations", "Not received", "Sent, no")
+    for receipt in (note, boleta, reissue):
+        page = staff_client.get(reverse("admin:receipts_receipt_change", args=[receipt.pk])).content.decode()
+        text = re.sub(r"<[^>]+>", " ", page)  # what staff read, not the markup's class names
+        assert not [word for word in english if word in text], receipt
+    listing = staff_client.get(reverse("admin:receipts_receipt_changelist")).content.decode()
+    assert "Emitir nota de débito" in listing and "Reemitir con un nuevo número" in listing
+    assert not [word for word in english if word in re.sub(r"<[^>]+>", " ", listing)]
