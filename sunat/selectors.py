@@ -26,8 +26,8 @@ RC_TERM_DAYS = 3
 VOID_TERM_DAYS = 7
 # SUNAT takes at most 500 documents in one summary.
 MAX_LINES = 500
-# Receipts SUNAT has heard of: handed over one by one ("sent", awaiting its answer) or answered.
-REPORTED = ("sent", SendStatus.ACCEPTED, SendStatus.OBSERVED, SendStatus.REJECTED)
+# Receipts SUNAT has heard of: handed over one by one (sent, awaiting its answer) or answered.
+REPORTED = (SendStatus.SENT, SendStatus.ACCEPTED, SendStatus.OBSERVED, SendStatus.REJECTED)
 
 
 def lima_today() -> date:
