@@ -59,6 +59,7 @@ from core.idempotency import Owner, first_result
 from core.money import format_money
 from core.once import Stamp
 from core.site_settings import site_setting
+from credit.models import CreditUse, GiftCardUse
 from credit.services import store_credit_restore_for_order
 from credit.services.gift_cards import (
     GiftCardDetails,
@@ -69,6 +70,7 @@ from credit.services.gift_cards import (
 )
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError, ReservationNotHeld
+from inventory.services import OrderStockSale
 from promotions.services import coupon_release
 from shipping.exceptions import ShipmentError
 from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, Shipment, ShipmentStatus, ShippingMethod
@@ -571,31 +573,86 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
 
     Stock that cannot be taken never loses a payment: the order stays paid, is flagged for
     staff, and gets no shipments until order_fulfilment_retry takes the stock.
-    Idempotent: an order already paid is returned unchanged (replayed webhooks). A payment
-    that arrives after the order was cancelled does not revive it: the payment status
-    becomes paid and the order is flagged needs_attention for staff to refund it.
+    Idempotent: an order already paid is returned unchanged (replayed webhooks). A payment that
+    arrives after the order expired unpaid (a CIP paid at the last minute, its notice late) revives
+    it when its units can be taken again and it spent nothing the cancellation gave back (a coupon,
+    store credit, gift cards); otherwise, and for an order the customer or staff cancelled, the
+    payment status becomes paid and the order is flagged needs_attention for staff to refund it.
     """
     order = _lock(order)
     if order.payment_status == PaymentStatus.PAID and order.status != OrderStatus.PENDING_PAYMENT:
         return PaymentRecorded(order, needs_refund=order.status == OrderStatus.CANCELLED)
     now = timezone.now()
+    revived: OrderStockSale | None = None
     if order.status == OrderStatus.CANCELLED:
-        order.payment_status = PaymentStatus.PAID
-        order.paid_at = now
-        _add_attention_note(order, _("Payment received after the order was cancelled: refund it."))
-        order.save(update_fields=["payment_status", "paid_at", "needs_attention", "attention_note", "updated_at"])
-        return PaymentRecorded(order, needs_refund=True)
-    order, _previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
+        revived = _revive_sale(order=order, actor=actor)
+        if revived is None:
+            order.payment_status = PaymentStatus.PAID
+            order.paid_at = now
+            _add_attention_note(order, _("Payment received after the order was cancelled: refund it."))
+            order.save(update_fields=["payment_status", "paid_at", "needs_attention", "attention_note", "updated_at"])
+            return PaymentRecorded(order, needs_refund=True)
+        _revive(order=order, actor=actor)
+    else:
+        order, _previous = _transition(order=order, to_status=OrderStatus.PAID, actor=actor, note="")
     order.payment_status = PaymentStatus.PAID
     order.paid_at = now
     order.save(update_fields=["payment_status", "paid_at", "updated_at"])
     ports.commissions_snapshot(order_id=order.pk)  # marketplace payouts (backoffice)
-    stock_taken = _take_stock_and_create_shipments(order=order, actor=actor)
+    if revived is not None:
+        shipments_create_for_order(order=order, units_out=revived.units_out)
+        stock_taken = True
+    else:
+        stock_taken = _take_stock_and_create_shipments(order=order, actor=actor)
     order_email_enqueue(order=order, kind=OrderEmailKind.PAID)
     if has_taxed_sale(order):
         ports.receipt_issue(order_id=order.pk)  # the boleta or factura (receipts), after commit
     gift_cards_activate_for_order(order=order)  # the cards it sold can be spent, and are e-mailed on their date
     return PaymentRecorded(order, needs_refund=not stock_taken)
+
+
+def _revivable(order: Order) -> bool:
+    """An order cancelled only because its payment did not arrive in time, that spent nothing its
+    cancellation gave back (a coupon use, store credit, gift cards) and sold no gift cards: paying
+    it now needs nothing but its units."""
+    return (
+        order.expired_unpaid
+        and not order.coupon_code
+        and not order.gift_cards_total
+        and not CreditUse.objects.filter(order_id=order.pk).exists()
+        and not GiftCardUse.objects.filter(order_id=order.pk).exists()
+    )
+
+
+def _order_lines_by_variant(order: Order) -> dict[int, int]:
+    lines: dict[int, int] = {}
+    for variant_id, quantity in order.lines.values_list("variant_id", "quantity"):
+        lines[variant_id] = lines.get(variant_id, 0) + quantity
+    return lines
+
+
+def _revive_sale(*, order: Order, actor: User | None) -> OrderStockSale | None:
+    """Sell the units of an expired order being paid late, taken again if still free (a savepoint:
+    nothing is written when some are gone). None when it cannot be revived: the money goes back."""
+    if not _revivable(order):
+        return None
+    try:
+        return inventory_services.order_stock_sell(
+            order_id=order.pk, lines=_order_lines_by_variant(order), actor=signed_in(actor)
+        )
+    except InventoryError as error:
+        logger.info("Late payment for expired order %s: its stock is gone (%s)", order.number, error)
+        return None
+
+
+def _revive(*, order: Order, actor: User | None) -> None:
+    """CANCELLED → PAID for a late payment (outside the transitions table on purpose: only this
+    path may undo an expiry). The order row is locked by the caller."""
+    note = _("Payment received after the payment window closed: order revived, its units taken again.")
+    _record_change(order=order, from_status=order.status, to_status=OrderStatus.PAID, actor=actor, note=note)
+    order.status = OrderStatus.PAID
+    order.cancelled_at, order.cancel_reason = None, ""
+    order.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
 
 
 def has_taxed_sale(order: Order) -> bool:

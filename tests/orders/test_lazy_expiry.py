@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from inventory.models import Reservation
+from inventory.services import stock_reserve
 from orders.access import GUEST_ORDERS_SESSION_KEY
 from orders.models import Order, OrderEmail, OrderEmailKind, OrderStatus, PaymentStatus
 from payments.models import Payment, Refund, WebhookEvent
@@ -87,9 +88,12 @@ def store(payload) -> WebhookEvent:
 
 
 def test_a_gateway_payment_reported_after_the_window_is_kept_flagged_and_a_refund_proposed():
+    """Its units went to another shopper meanwhile (the late payment with the units still there
+    revives the order: tests/orders/test_waiting_payment.py)."""
     order = make_order()
     payment = make_payment(order)
     placed_ago(order, 61)
+    stock_reserve(lines={order.lines.get().variant_id: 5}, cart_key="another-shopper")
     event = store(session_completed(payment))
 
     assert webhook_event_process(event_id=event.pk).status == WebhookEvent.Status.PROCESSED

@@ -8,12 +8,15 @@ import pytest
 from constance.test import override_config
 from django.utils import timezone
 
-from inventory.models import Reservation
+from inventory.models import Movement, Reservation
 from inventory.services import stock_reserve
 from orders.exceptions import PaymentWaitRefused
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderEmail, OrderEmailKind, OrderStatus, PaymentStatus
 from orders.services import order_cancel, order_expire_if_overdue, order_payment_wait, orders_cancel_unpaid
+from payments.models import Payment, Provider, Refund
+from payments.services.attempts import payment_complete, payment_wait
 from tests.factories import make_guest_order as make_unheld_order
+from tests.factories import make_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +120,86 @@ def test_the_job_leaves_a_waiting_order_alone_until_its_code_expires():
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED and order.expired_unpaid
     assert not holds(order)
+
+
+# --- a payment notice after the order expired ----------------------------------------------
+
+
+def waiting_order_expired():
+    """A CIP issued, then its expiry passed and the job cancelled the order (its units freed)."""
+    order = make_guest_order()
+    payment = make_payment(order, provider=Provider.CULQI, reference="ord_live_1")
+    payment_wait(payment=payment, code="12345678", expires_at=timezone.now() + timedelta(hours=24))
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
+    assert orders_cancel_unpaid(older_than_minutes=60) == 1
+    order.refresh_from_db()
+    assert order.expired_unpaid and not holds(order)
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.WAITING  # the code may still be paid: the gateway says so
+    return order, payment
+
+
+def complete(payment, order):
+    return payment_complete(payment=payment, amount=order.total, currency="PEN", gateway_reference="ord_live_1")
+
+
+def test_a_late_payment_revives_the_expired_order_when_its_units_are_still_there():
+    order, payment = waiting_order_expired()
+
+    assert complete(payment, order).status == Payment.Status.SUCCEEDED
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and order.payment_status == PaymentStatus.PAID
+    assert order.cancelled_at is None and not order.needs_attention
+    assert not Refund.objects.exists()
+    sold = Movement.objects.filter(reference_id=order.pk, kind=Movement.Kind.SALE).values_list("quantity", flat=True)
+    assert -sum(sold) == order.lines.get().quantity
+    assert order.shipments.exists()
+    change = order.status_changes.order_by("pk").last()
+    assert (change.from_status, change.to_status) == (OrderStatus.CANCELLED, OrderStatus.PAID)
+    assert OrderEmail.objects.filter(order=order, kind=OrderEmailKind.PAID).count() == 1
+
+    # The notice replayed changes nothing.
+    complete(payment, order)
+    assert Movement.objects.filter(reference_id=order.pk, kind=Movement.Kind.SALE).count() == len(sold)
+    assert OrderEmail.objects.filter(order=order, kind=OrderEmailKind.PAID).count() == 1
+
+
+def test_a_late_payment_is_refunded_and_staff_told_when_the_units_are_gone():
+    order, payment = waiting_order_expired()
+    stock_reserve(lines={order.lines.get().variant_id: 5}, cart_key="another-shopper")
+
+    complete(payment, order)
+
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED  # the money is never lost
+    assert order.status == OrderStatus.CANCELLED and order.payment_status == PaymentStatus.PAID
+    assert order.needs_attention and "hay que reembolsarlo" in order.attention_note
+    assert payment.refunds.get().status == Refund.Status.REQUESTED
+    assert not Movement.objects.filter(reference_id=order.pk, kind=Movement.Kind.SALE).exists()
+
+
+def test_an_order_the_customer_cancelled_is_not_revived():
+    order = make_guest_order()
+    payment = make_payment(order, provider=Provider.CULQI, reference="ord_live_1")
+    payment_wait(payment=payment, code="12345678", expires_at=timezone.now() + timedelta(hours=24))
+    order_cancel(order=order, actor=None, reason="Ya no lo quiero", by_customer=True)
+
+    complete(payment, order)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED and order.needs_attention
+    assert payment.refunds.get().status == Refund.Status.REQUESTED
+
+
+def test_an_expired_order_with_a_coupon_is_refunded_not_revived():
+    """Its coupon use went back at the expiry: reviving it would need the use again."""
+    order, payment = waiting_order_expired()
+    Order.objects.filter(pk=order.pk).update(coupon_code="PROMO10")
+
+    complete(payment, order)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert payment.refunds.get().status == Refund.Status.REQUESTED
