@@ -172,3 +172,25 @@ def test_without_configuration_a_guia_waits_pending(gre_store, by_carrier):
     guia = _issue(gre_store, by_carrier)
     assert services.guia_send(advice_id=guia.pk).status == GuideStatus.PENDING
     assert DespatchAdvice.objects.get(pk=guia.pk).send_attempts == 0
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_the_task_asks_again_then_gives_up_to_an_exception_staff_resend(gre_store, by_carrier, gre_configured):
+    from despatch import tasks
+
+    guia = _issue(gre_store, by_carrier)
+    _token(responses)
+    sent = responses.add(responses.POST, f"{API}/{guia.file_name}", json={"numTicket": "t-slow"})
+    asked = responses.add(responses.GET, f"{API}/envios/t-slow", json={"codRespuesta": "98"})
+    from celery.exceptions import Retry
+
+    for attempt, wait in ((0, 20), (1, 40)):
+        with pytest.raises(Retry) as retry:
+            tasks.send_guia.apply(args=[guia.pk], retries=attempt).get()
+        assert retry.value.when == wait  # still in process: asked again soon
+    assert tasks.send_guia.apply(args=[guia.pk], retries=tasks.SEND_MAX_RETRIES).get() == "exception"
+    guia.refresh_from_db()
+    assert guia.status == GuideStatus.EXCEPTION
+    assert sent.call_count == 1 and asked.call_count == 3  # one send; then the ticket, asked again each time
+    assert guia.ticket == "t-slow"  # kept: a resend asks SUNAT about it, never sends the guía twice
