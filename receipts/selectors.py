@@ -41,10 +41,11 @@ def receipts_not_accepted() -> QuerySet[Receipt]:
 
 # The legal term to send each document to SUNAT (or the OSE), in calendar days counted from the
 # day after its issue date: a factura and the notas that modify it, 3 (R.S. 000193-2020/SUNAT as
-# amended by R.S. 000003-2023/SUNAT); a boleta and its notas, 7 (R.S. 000193-2020/SUNAT). A nota
-# follows its original's letter (F… or B…). See docs/sunat.md.
+# amended by R.S. 000003-2023/SUNAT); a boleta and its notas, 3 as well (R.S. 000193-2020/SUNAT,
+# in force since 2022: formerly 7). A nota follows its original's letter (F… or B…); kept apart
+# because the two have changed separately before. See docs/sunat.md.
 FACTURA_TERM_DAYS = 3
-BOLETA_TERM_DAYS = 7
+BOLETA_TERM_DAYS = 3
 
 
 def send_term_days(*, kind: str, series: str) -> int:

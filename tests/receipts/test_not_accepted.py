@@ -1,6 +1,6 @@
 """What SUNAT has not accepted, every day: the admin page staff reach from the receipts list and
 the receipts_pending command, with the days left before each document's legal term (a factura and
-its notes 3 calendar days after their issue date, a boleta and its notes 7), overdue first; the
+its notes 3 calendar days after their issue date, a boleta and its notes 3 too), overdue first; the
 CDR kept beside each document, downloadable as R-<file name>.xml, its observations' codes shown."""
 
 import json
@@ -39,12 +39,12 @@ def test_days_left_follow_the_legal_terms_overdue_first(settings):
     _receipt(status=SendStatus.OBSERVED)
     rows = documents_not_accepted()
     assert [(row.number, row.days_left) for row in rows] == [
-        (factura_late.full_number, -2),  # 3 days after issue: two days overdue
-        (boleta_old.full_number, 1),  # 7 days after issue
-        (boleta_today.full_number, 7),
-        (note.full_number, 7),  # a boleta's note: the boleta's term, from its own issue date
+        (boleta_old.full_number, -3),  # 3 days after issue: three days overdue
+        (factura_late.full_number, -2),
+        (boleta_today.full_number, 3),
+        (note.full_number, 3),  # a boleta's note: the boleta's term, from its own issue date
     ]
-    assert rows[0].overdue_days == 2 and rows[1].status == "No recibido: por reenviar"
+    assert rows[0].overdue_days == 3 and rows[0].status == "No recibido: por reenviar"
     assert documents_not_accepted(today=date.today() + timedelta(days=30))[0].days_left < -20
 
 
@@ -53,7 +53,7 @@ def test_the_command_shows_the_days_left_overdue_first(settings, capsys):
     recent, late = _receipt(), _receipt(days_ago=4, document_type="ruc", document=BUYER_RUC)
     call_command("receipts_pending", format="json")
     rows = json.loads(capsys.readouterr().out)
-    assert [(row["number"], row["days_left"]) for row in rows] == [(late.full_number, -1), (recent.full_number, 7)]
+    assert [(row["number"], row["days_left"]) for row in rows] == [(late.full_number, -1), (recent.full_number, 3)]
     call_command("receipts_pending")
     out = capsys.readouterr().out
     assert "Días restantes" in out and out.index(late.full_number) < out.index(recent.full_number)
@@ -70,7 +70,7 @@ def test_the_admin_page_lists_them_overdue_first_from_the_receipts_list(client, 
     Receipt.objects.filter(pk=late.pk).update(cdr_code="2017", cdr_message="El numero de documento debe ser RUC")
     page = client.get(url).content.decode()
     assert page.index(late.full_number) < page.index(recent.full_number)
-    assert "Vencido hace 2 días" in page and "2017" in page and "Rechazado" in page
+    assert "Vencido hace 6 días" in page and "2017" in page and "Rechazado" in page
     assert reverse("admin:receipts_receipt_change", args=[late.pk]) in page
 
 

@@ -233,7 +233,7 @@ def test_receipts_pending_lists_what_is_not_accepted(settings, capsys):
     assert [row["number"] for row in rows] == [pending.full_number]
     assert rows[0]["status"] == "pending" and rows[0]["order"] == pending.order.number
     call_command("receipts_pending", format="csv")
-    assert capsys.readouterr().out.splitlines()[1].startswith(f"7,{pending.full_number},")  # days left first
+    assert capsys.readouterr().out.splitlines()[1].startswith(f"3,{pending.full_number},")  # days left first
     call_command("receipts_pending")
     out = capsys.readouterr().out
     assert pending.full_number in out and accepted.full_number not in out and "no está configurado" in out
