@@ -1,10 +1,14 @@
 """Real threads on PostgreSQL: correlatives without gaps or repeats under concurrent payments,
-one receipt per order however many issue it at once, credit notes never beyond the original."""
+one receipt per order however many issue it at once, credit and debit notes never beyond the
+original, one send of a receipt however many workers send or recover it at once."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import responses
 from django.db import connection, transaction
+from django.utils import timezone
 
 from receipts import tasks
 from receipts.models import Receipt, ReceiptKind
@@ -89,3 +93,72 @@ def test_concurrent_credit_notes_never_exceed_the_original():
     assert credited == sum(results) == Decimal("90.00")
     numbers = sorted(original.credit_notes.values_list("number", flat=True))
     assert numbers == [1, 2, 3]
+
+
+@responses.activate
+def test_many_senders_of_one_receipt_send_it_once_and_many_recoveries_too(tmp_path, settings):
+    """Twelve workers send the same receipt at once: one claim, one sendBill. Then the same after a
+    lost answer: every recovery asks SUNAT (it does not have it), one claim, one sendBill again."""
+    from receipts.pending import claim_span
+    from receipts.sending import SendUnavailable
+    from receipts.services import receipt_send
+    from tests.factories import make_certificate
+    from tests.receipts.fake_sunat import send_bill_answer, status_cdr_answer
+
+    settings.SUNAT_CERT_PATH, _cert = make_certificate(tmp_path)
+    url = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"
+    settings.SUNAT_SEND_URL, settings.SUNAT_SEND_USER, settings.SUNAT_SEND_PASSWORD = url, "u", "p"
+    settings.SUNAT_CONSULT_URL = url.replace("billService", "billConsultService")
+    first, second = make_order(), make_order()
+    for order in (first, second):
+        pay(order)
+    receipt, lost = (Receipt.objects.get(order=order) for order in (first, second))
+
+    def send(_index):
+        try:
+            return receipt_send(receipt_id=receipt.pk).send_status
+        except SendUnavailable:
+            return "in flight"
+
+    responses.post(url, body=send_bill_answer(receipt.file_name))
+    results, errors = run_in_threads(send, THREADS)
+    assert errors == [] and "accepted" in results
+    assert [call.request.url for call in responses.calls] == [url]
+    receipt.refresh_from_db()
+    assert (receipt.send_status, receipt.send_attempts) == ("accepted", 1)
+
+    Receipt.objects.filter(pk=lost.pk).update(
+        send_status="sent", send_attempts=1, send_claimed_at=timezone.now() - claim_span() - timedelta(seconds=1)
+    )
+    receipt = lost
+    responses.post(settings.SUNAT_CONSULT_URL, body=status_cdr_answer("0011", "El comprobante no existe"))
+    responses.replace(responses.POST, url, body=send_bill_answer(lost.file_name))
+    results, errors = run_in_threads(send, THREADS)
+    assert errors == []
+    sends = [call for call in responses.calls[1:] if call.request.url == url]
+    assert len(sends) == 1
+    lost.refresh_from_db()
+    assert (lost.send_status, lost.send_attempts) == ("accepted", 2)
+
+
+def test_concurrent_debit_notes_never_exceed_the_original():
+    from receipts.services import debit_note_issue
+
+    order = make_order()
+    pay(order)
+    original = Receipt.objects.get(order=order)
+    share = (original.total / 5).quantize(Decimal("0.01"))
+
+    def issue(_index):
+        try:
+            return debit_note_issue(
+                original_id=original.pk, amount=share, reason_code="02", reason="Ajuste", actor=None
+            )
+        except ReceiptError:
+            return None
+
+    results, errors = run_in_threads(issue, THREADS)
+    assert errors == []
+    notes = Receipt.objects.filter(original=original, kind=ReceiptKind.DEBIT_NOTE)
+    assert notes.count() == 5 and sum(notes.values_list("total", flat=True)) <= original.total
+    assert sorted(notes.values_list("number", flat=True)) == [1, 2, 3, 4, 5]

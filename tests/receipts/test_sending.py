@@ -264,3 +264,20 @@ def test_the_admin_shows_status_xml_and_cdr_and_says_when_sending_is_off(client,
         reverse("admin:receipts_receipt_changelist"), {"action": "resend", "_selected_action": [receipt.pk]}
     )
     assert response.status_code == 302
+
+
+def test_the_former_failed_becomes_an_exception_the_sweep_sends_again(settings):
+    """Migration 0005's data step: 'failed' (retries ran out) meant what 'exception' means now."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("receipts.migrations.0005_debit_notes_and_sunat_answer")
+    settings.SUNAT_SEND_URL = ""
+    failed, accepted = _receipt(), _receipt()
+    Receipt.objects.filter(pk=failed.pk).update(send_status="failed")
+    Receipt.objects.filter(pk=accepted.pk).update(send_status=SendStatus.ACCEPTED)
+    migration.failed_to_exception(apps, None)
+    assert Receipt.objects.get(pk=failed.pk).send_status == SendStatus.EXCEPTION
+    assert Receipt.objects.get(pk=accepted.pk).send_status == SendStatus.ACCEPTED
+    assert SendStatus.FAILED is SendStatus.EXCEPTION  # code written against the old name still runs
