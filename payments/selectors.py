@@ -32,6 +32,8 @@ def _configured_providers() -> set[str]:
         providers.add(Provider.PAYPAL)
     if getattr(settings, "MERCADOPAGO_ACCESS_TOKEN", "") and getattr(settings, "MERCADOPAGO_WEBHOOK_SECRET", ""):
         providers.add(Provider.MERCADOPAGO)
+    if all(getattr(settings, name, "") for name in ("CULQI_PUBLIC_KEY", "CULQI_SECRET_KEY", "CULQI_WEBHOOK_SECRET")):
+        providers.add(Provider.CULQI)
     return providers
 
 

@@ -1,23 +1,35 @@
 """The payment step of an order. With the test gateway this is the hosted page itself: the
 shopper pays, has the card declined, or leaves (the unpaid-order timeout then cancels)."""
 
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import time_format
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.money import format_money
 from credit.selectors import order_amount_due
 from orders.access import order_for_request, order_url_for
 
 from . import services
 from .models import Payment, PaymentMethod, Provider
 from .selectors import payment_methods_offered, payment_pending_attempt, payment_refusal
+from .services import culqi_flow
 from .services.gateways import gateway_for
 
+# Culqi Checkout's card window: its script, frame and API calls (the only outside hosts of the page).
+CULQI_CSP = {
+    "script-src": ["https://checkout.culqi.com", "https://js.culqi.com"],
+    "frame-src": ["https://checkout.culqi.com", "https://*.culqi.com"],
+    "connect-src": ["https://*.culqi.com"],
+}
 
+
+@csp_update(CULQI_CSP)  # type: ignore[arg-type]  # django-csp types a view as taking the request only
 @require_http_methods(["GET"])
 def pay(request, number: str):
     order = order_for_request(request, number)
@@ -39,6 +51,8 @@ def pay(request, number: str):
             "gateway": gateway,
             "start_url": f"payments:{attempt.provider}_start" if attempt is not None else "",
             "amount_due": order_amount_due(order),
+            "culqi_public_key": settings.CULQI_PUBLIC_KEY,
+            "culqi_amount_cents": int(attempt.amount * 100) if attempt is not None else 0,
         },
     )
 
@@ -150,3 +164,88 @@ def gateway_cancel(request, number: str, provider: str):
         _("You cancelled the payment on %(gateway)s. Nothing was charged.") % {"gateway": gateway_for(provider).name},
     )
     return redirect("payments:pay", number=order.number)
+
+
+# --- Culqi: the forms on the pay page post here -------------------------------------------------
+
+
+def _culqi_attempt(request, number: str):
+    """(order, its pending Culqi attempt) or a refusal for the shopper (PaymentError)."""
+    order = order_for_request(request, number)
+    if (refusal := payment_refusal(order)) is not None:  # paid already (a replay), expired or cancelled
+        raise services.PaymentError(refusal)
+    attempt = payment_pending_attempt(order)
+    if attempt is None or attempt.provider != Provider.CULQI:
+        raise services.PaymentError(_("There is no payment in progress for this order."))
+    return order, attempt
+
+
+def _culqi_outcome(request, order, attempt):
+    messages.success(request, _("Payment received. Thank you for your order!"))
+    return redirect(order_url_for(request, order))
+
+
+@require_POST
+def culqi_card(request, number: str):
+    """The card Culqi.js tokenised: first its cuotas are offered (the issuer's, read back from Culqi),
+    then the charge is made with the number chosen. The amount is the attempt's, never the form's."""
+    from .forms import CulqiCardForm
+
+    try:
+        order, attempt = _culqi_attempt(request, number)
+        form = CulqiCardForm(request.POST)
+        if not form.is_valid():
+            raise services.PaymentError(_("Culqi did not recognise that card. Enter it again."))
+        token_id, installments = form.cleaned_data["token"], form.cleaned_data["installments"]
+        if installments is None:
+            card = culqi_flow.payment_culqi_card_options(payment=attempt, token_id=token_id)
+            return render(
+                request,
+                "payments/culqi_card_confirm.html",
+                {"order": order, "attempt": attempt, "card": card, "order_url": order_url_for(request, order)},
+            )
+        attempt = culqi_flow.payment_culqi_card_pay(payment=attempt, token_id=token_id, installments=installments)
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=number)
+    return _culqi_outcome(request, order, attempt)
+
+
+@require_POST
+def culqi_yape(request, number: str):
+    """Yape: the phone number and the approval code the shopper's Yape app shows."""
+    from .forms import CulqiYapeForm
+
+    try:
+        order, attempt = _culqi_attempt(request, number)
+        form = CulqiYapeForm(request.POST)
+        if not form.is_valid():
+            raise services.PaymentError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        attempt = culqi_flow.payment_culqi_yape_pay(
+            payment=attempt, phone=form.cleaned_data["phone"], otp=form.cleaned_data["otp"]
+        )
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=number)
+    return _culqi_outcome(request, order, attempt)
+
+
+@require_POST
+def culqi_cip(request, number: str):
+    """A PagoEfectivo CIP: the order waits for it to be paid at an agent or from a bank app."""
+    try:
+        order, attempt = _culqi_attempt(request, number)
+        attempt = culqi_flow.payment_culqi_cip_start(payment=attempt)
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=number)
+    messages.success(
+        request,
+        _("Your PagoEfectivo code is %(code)s. Pay %(amount)s before %(expiry)s at an agent or from your bank app.")
+        % {
+            "code": attempt.pay_code,
+            "amount": format_money(attempt.amount),
+            "expiry": date_format(timezone.localtime(attempt.pay_code_expires_at), "DATETIME_FORMAT"),
+        },
+    )
+    return redirect(order_url_for(request, order))

@@ -96,3 +96,44 @@ def mercadopago_webhook(request: HttpRequest) -> HttpResponse:
     if body_id != data_id:
         return _refused("Mercado Pago", SignatureError("the body names another data.id"), 401, request)
     return _store(request, provider=Provider.MERCADOPAGO, id_key="id", type_key="type")
+
+
+def _culqi_event_id(payload: object) -> tuple[str, str]:
+    """(event id, type) of a Culqi event; its `data` is the object or, as Culqi sends it, its JSON text.
+    An event without an id is named by its type, object and state (a resend is then the same event)."""
+    if not isinstance(payload, dict):
+        raise ValueError("not an object")
+    event_type = str(payload.get("type") or "")
+    data = payload.get("data")
+    if isinstance(data, str):
+        data = json.loads(data)
+    if not event_type or not isinstance(data, dict) or not data.get("id"):
+        raise ValueError("no type or data.id")
+    event_id = str(payload.get("id") or f"{event_type}:{data['id']}:{data.get('state') or ''}")
+    return event_id, event_type
+
+
+@csrf_exempt
+@require_POST
+def culqi_webhook(request: HttpRequest) -> HttpResponse:
+    """Culqi signs nothing: the URL's key must be the store's secret; then the event is stored once
+    and, when processed, the charge or order it names is read back from Culqi's API."""
+    try:
+        gateway_for(Provider.CULQI).verify_webhook(
+            raw_body=request.body, headers=request.headers, data_id=request.GET.get("key", "")
+        )
+    except NotConfigured as error:
+        return _refused("Culqi", error, 503, request)
+    except SignatureError as error:
+        return _refused("Culqi", error, 401, request)
+    try:
+        raw_body = request.body.decode("utf-8")
+        payload = json.loads(raw_body)
+        event_id, event_type = _culqi_event_id(payload)
+    except (ValueError, TypeError):
+        return JsonResponse({"error": "payload"}, status=400)
+    _event, created = webhook_event_store(
+        provider=Provider.CULQI, event_id=event_id, event_type=event_type, payload=payload, raw_body=raw_body
+    )
+    _log(request, Provider.CULQI, 200, event_type)
+    return JsonResponse({"received": True, "duplicate": not created})

@@ -21,6 +21,7 @@ from core.actors import signed_in
 from core.money import format_money
 from credit.selectors import order_amount_due
 from orders import services as order_services
+from orders.exceptions import PaymentWaitRefused
 from orders.models import Order, OrderStatus
 from orders.services import (
     order_expire_if_overdue,
@@ -189,7 +190,10 @@ def payment_wait(*, payment: Payment, code: str, expires_at: datetime, instructi
         payment.pay_code, payment.pay_code_expires_at = code[:40], expires_at
         payment.pay_instructions_url = instructions_url[:300]
         payment.save(update_fields=["status", "pay_code", "pay_code_expires_at", "pay_instructions_url"])
-        order_services.order_payment_wait(order_id=payment.order_id, until=expires_at)
+        try:
+            order_services.order_payment_wait(order_id=payment.order_id, until=expires_at)
+        except PaymentWaitRefused as error:
+            raise PaymentError(str(error)) from None  # the attempt's change rolls back with it
         return payment
 
 

@@ -135,11 +135,35 @@ class MercadoPagoGateway(Gateway):
         webhook_verify(headers=headers, data_id=data_id)
 
 
+class CulqiGateway(Gateway):
+    """Culqi's forms live on the store's pay page (Culqi.js for cards, Yape's phone and code, the
+    CIP button): starting sends the shopper there. Culqi signs no webhook: a notice must carry the
+    store's secret (CULQI_WEBHOOK_SECRET, in the URL registered in CulqiPanel) and is acted on only
+    after the charge or order is read back from Culqi's API with the secret key."""
+
+    def start(self, *, payment: Payment, return_url: str, cancel_url: str) -> str:
+        return reverse("payments:pay", args=[payment.order.number])
+
+    def handle_return(self, *, payment: Payment, reference: str) -> Payment:
+        return payment
+
+    def refund(self, *, refund: Refund) -> str:
+        from .culqi_flow import payment_culqi_refund
+
+        return payment_culqi_refund(refund=refund)
+
+    def verify_webhook(self, *, raw_body: bytes, headers: Mapping[str, str], data_id: str = "") -> None:
+        from ..clients.webhook_verify import culqi_verify
+
+        culqi_verify(key=data_id)
+
+
 GATEWAYS: dict[str, Gateway] = {
     Provider.TEST: TestGateway(Provider.TEST, "Test gateway"),
     Provider.STRIPE: StripeGateway(Provider.STRIPE, "Stripe", return_parameter="session_id"),
     Provider.PAYPAL: PayPalGateway(Provider.PAYPAL, "PayPal", return_parameter="token"),
     Provider.MERCADOPAGO: MercadoPagoGateway(Provider.MERCADOPAGO, "Mercado Pago", return_parameter="payment_id"),
+    Provider.CULQI: CulqiGateway(Provider.CULQI, "Culqi"),
 }
 
 

@@ -308,6 +308,64 @@ def mercadopago_payment(payload: JSONObject) -> bool:
     return True
 
 
+# --- Culqi ----------------------------------------------------------------------------------
+
+
+def _culqi_data(payload: JSONObject) -> JSONObject:
+    data = payload.get("data")
+    if isinstance(data, str):  # Culqi sends the object as JSON text
+        import json
+
+        try:
+            data = json.loads(data)
+        except ValueError as error:
+            raise WebhookPayloadError("data is not JSON") from error
+    if not isinstance(data, dict) or not str(data.get("id") or ""):
+        raise WebhookPayloadError("no data.id")
+    return data
+
+
+def _culqi_read(read: Callable[[], Any]) -> Any:
+    from ..clients import culqi
+
+    try:
+        return read()
+    except culqi.CulqiError as error:
+        if error.unavailable:
+            raise RetryableWebhookError(str(error)) from None
+        raise WebhookPayloadError(f"Culqi: {error}") from None
+
+
+def culqi_order_status_changed(payload: JSONObject) -> bool:
+    """A PagoEfectivo order changed: it is read back from Culqi (paid, expired), never taken as sent."""
+    from ..clients import culqi
+    from .culqi_flow import payment_culqi_apply_order
+
+    order_id = str(_culqi_data(payload)["id"])
+    culqi_order = _culqi_read(lambda: culqi.order_get(culqi_order_id=order_id))
+    payment = _require(
+        _find_payment(Provider.CULQI, references=[culqi_order.id], payment_id=culqi_order.payment_id),
+        f"Culqi order {order_id}",
+    )
+    payment_culqi_apply_order(payment=payment, culqi_order=culqi_order)
+    return True
+
+
+def culqi_charge_succeeded(payload: JSONObject) -> bool:
+    """A charge Culqi made (a card or Yape whose answer the store may have lost), read back first."""
+    from ..clients import culqi
+    from .culqi_flow import payment_culqi_apply_charge
+
+    charge_id = str(_culqi_data(payload)["id"])
+    charge = _culqi_read(lambda: culqi.charge_get(charge_id=charge_id))
+    payment = _require(
+        _find_payment(Provider.CULQI, references=[charge.id], payment_id=charge.payment_id), f"Culqi charge {charge_id}"
+    )
+    if payment.status != Payment.Status.SUCCEEDED:
+        payment_culqi_apply_charge(payment=payment, charge=charge)
+    return True
+
+
 HANDLERS: dict[tuple[str, str], Callable[[JSONObject], bool]] = {
     (Provider.STRIPE.value, "checkout.session.completed"): stripe_checkout_completed,
     (Provider.STRIPE.value, "checkout.session.async_payment_succeeded"): stripe_checkout_completed,
@@ -318,4 +376,6 @@ HANDLERS: dict[tuple[str, str], Callable[[JSONObject], bool]] = {
     (Provider.PAYPAL.value, "PAYMENT.CAPTURE.DENIED"): paypal_capture_denied,
     (Provider.PAYPAL.value, "PAYMENT.CAPTURE.REFUNDED"): paypal_capture_refunded,
     (Provider.MERCADOPAGO.value, "payment"): mercadopago_payment,
+    (Provider.CULQI.value, "order.status.changed"): culqi_order_status_changed,
+    (Provider.CULQI.value, "charge.creation.succeeded"): culqi_charge_succeeded,
 }

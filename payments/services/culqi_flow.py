@@ -1,0 +1,200 @@
+"""Paying an order with Culqi: a card in cuotas, Yape, or a PagoEfectivo CIP (payments.clients.culqi).
+
+The pay page hosts Culqi's forms (Culqi.js tokenises the card in the browser; Yape takes the phone
+and the approval code). The amount charged is always the attempt's, never the form's. A card or
+Yape charge is answered at once (payment_complete, or a decline that closes the attempt); a CIP
+leaves the attempt WAITING (payment_wait) until Culqi's webhook says the order was paid or expired.
+Webhooks are never trusted as sent: the charge or order is read back from Culqi's API first."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..clients import culqi
+from ..models import Payment, Provider, Refund
+from .attempts import PaymentError, payment_complete, payment_fail, payment_wait, refund_record
+
+logger = logging.getLogger(__name__)
+
+CARD_METHOD = "culqi-tarjeta"
+YAPE_METHOD = "culqi-yape"
+CIP_METHOD = "culqi-pagoefectivo"
+FAILED_ORDER_STATES = ("expired", "deleted")
+
+
+def _unavailable() -> str:
+    return _("Culqi did not answer or reported an error. Nothing was charged: try again in a moment.")
+
+
+def _declined(error: culqi.CulqiError) -> str:
+    return error.user_message or _("The payment was declined. Nothing was charged: try another card or method.")
+
+
+def _pending(payment: Payment, method_code: str) -> Payment:
+    payment = Payment.objects.select_related("order", "method").get(pk=payment.pk)
+    if payment.provider != Provider.CULQI or payment.status != Payment.Status.PENDING:
+        raise PaymentError(_("This payment attempt is already closed."))
+    if payment.method.code != method_code:
+        raise PaymentError(_("There is no payment in progress for this order."))
+    return payment
+
+
+def payment_culqi_card_options(*, payment: Payment, token_id: str) -> culqi.CardToken:
+    """The card Culqi.js tokenised, read back: its brand, last four and the cuotas its issuer allows."""
+    payment = _pending(payment, CARD_METHOD)
+    try:
+        return culqi.token_get(token_id=token_id, payment_id=payment.pk)
+    except culqi.CulqiError as error:
+        if error.unavailable:
+            raise PaymentError(_unavailable()) from None
+        raise PaymentError(_("Culqi did not recognise that card. Enter it again.")) from None
+
+
+def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
+    try:
+        charge = culqi.charge_create(
+            payment_id=payment.pk,
+            order_number=payment.order.number,
+            amount=payment.amount,
+            currency=payment.currency,
+            email=payment.order.email,
+            source_id=source_id,
+            installments=installments,
+        )
+    except culqi.CulqiError as error:
+        if error.unavailable:
+            # Not closed: Culqi may have charged (its answer lost); its webhook or reconciliation tells.
+            raise PaymentError(_unavailable()) from None
+        message = (
+            _declined(error)
+            if error.declined
+            else _("Culqi refused the payment: %(message)s")
+            % {"message": error.user_message or error.code or error.status_code}
+        )
+        payment_fail(payment=payment, message=message)
+        raise PaymentError(message) from None
+    return payment_culqi_apply_charge(payment=payment, charge=charge)
+
+
+def payment_culqi_apply_charge(*, payment: Payment, charge: culqi.Charge) -> Payment:
+    """What Culqi says about a charge of this attempt: authorised (the order is paid, with the
+    cuotas recorded), or asking for 3-D Secure (not supported: the attempt fails, nothing taken)."""
+    if charge.review or not charge.paid:
+        message = _("Your bank asks for an extra verification this store cannot do yet. Nothing was charged.")
+        payment_fail(payment=payment, message=charge.user_message or message)
+        raise PaymentError(message)
+    if charge.amount is None:
+        raise PaymentError(_unavailable())
+    with transaction.atomic():
+        Payment.objects.filter(pk=payment.pk).exclude(status=Payment.Status.SUCCEEDED).update(
+            installments=charge.installments if charge.installments > 1 else None
+        )
+        return payment_complete(
+            payment=payment,
+            amount=charge.amount,
+            currency=charge.currency,
+            gateway_reference=charge.id,
+            card_brand=charge.brand,
+            card_last4=charge.last_four,
+        )
+
+
+def payment_culqi_card_pay(*, payment: Payment, token_id: str, installments: int) -> Payment:
+    """Charge the tokenised card in `installments` cuotas (1: one payment), if its issuer allows them."""
+    token = payment_culqi_card_options(payment=payment, token_id=token_id)
+    if installments != 1 and installments not in token.installments_allowed:
+        raise PaymentError(_("Choose one of the numbers of cuotas shown."))
+    payment = _pending(payment, CARD_METHOD)
+    return _charge(payment, source_id=token.id, installments=installments if installments > 1 else 0)
+
+
+def payment_culqi_yape_pay(*, payment: Payment, phone: str, otp: str) -> Payment:
+    """Yape: the phone number and the approval code make a Yape token; it is charged at once."""
+    payment = _pending(payment, YAPE_METHOD)
+    try:
+        token = culqi.yape_token_create(amount=payment.amount, phone=phone, otp=otp, payment_id=payment.pk)
+    except culqi.CulqiError as error:
+        if error.unavailable:
+            raise PaymentError(_unavailable()) from None
+        raise PaymentError(
+            error.user_message
+            or _("Yape did not accept that phone number and approval code. Check them and try again.")
+        ) from None
+    return _charge(payment, source_id=token, installments=0)
+
+
+def payment_culqi_cip_start(*, payment: Payment) -> Payment:
+    """A PagoEfectivo CIP for the attempt: the attempt waits (payment_wait) until it is paid or expires."""
+    payment = _pending(payment, CIP_METHOD)
+    order = payment.order
+    address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
+    name = str(address.get("recipient") or "").split()
+    expires_at = timezone.now() + timedelta(hours=settings.CULQI_CIP_HOURS)
+    try:
+        culqi_order = culqi.order_create(
+            payment_id=payment.pk,
+            order_number=order.number,
+            amount=payment.amount,
+            currency=payment.currency,
+            expires_at=expires_at,
+            first_name=name[0] if name else "",
+            last_name=" ".join(name[1:]),
+            email=order.email,
+            phone=str(address.get("phone") or ""),
+        )
+    except culqi.CulqiError as error:
+        logger.warning("Culqi order for payment %s not created: %s", payment.pk, error)
+        raise PaymentError(_unavailable()) from None
+    Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(gateway_reference=culqi_order.id)
+    return payment_wait(
+        payment=payment,
+        code=culqi_order.payment_code,
+        expires_at=culqi_order.expires_at or expires_at,
+        instructions_url=culqi_order.url,
+    )
+
+
+def payment_culqi_apply_order(*, payment: Payment, culqi_order: culqi.CulqiOrder) -> Payment:
+    """What Culqi's API says about the order of a CIP: paid completes the attempt (amount checked
+    by payment_complete), expired or deleted fails it; pending changes nothing."""
+    if culqi_order.state == "paid":
+        if culqi_order.amount is None:
+            raise PaymentError(_unavailable())
+        return payment_complete(
+            payment=payment,
+            amount=culqi_order.amount,
+            currency=culqi_order.currency,
+            gateway_reference=culqi_order.id,
+        )
+    if culqi_order.state in FAILED_ORDER_STATES:
+        return payment_fail(
+            payment=payment, message=_("The PagoEfectivo code expired before it was paid. Nothing was charged.")
+        )
+    return payment
+
+
+def payment_culqi_refund(*, refund: Refund) -> str:
+    """An approved refund through Culqi (a charge's; a paid CIP order refunds through CulqiPanel)."""
+    payment = refund.payment
+    if not payment.gateway_reference.startswith("chr_"):
+        raise PaymentError(_("Culqi refunds a PagoEfectivo payment from CulqiPanel; record it there."))
+    try:
+        return culqi.refund_create(charge_id=payment.gateway_reference, amount=refund.amount, payment_id=payment.pk)
+    except culqi.CulqiError as error:
+        raise PaymentError(f"Culqi: {error}") from None
+
+
+__all__ = [
+    "payment_culqi_apply_charge",
+    "payment_culqi_apply_order",
+    "payment_culqi_card_options",
+    "payment_culqi_card_pay",
+    "payment_culqi_cip_start",
+    "payment_culqi_refund",
+    "payment_culqi_yape_pay",
+    "refund_record",
+]
