@@ -10,7 +10,9 @@ header, which is not logged."""
 import logging
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 import mercadopago
@@ -21,6 +23,7 @@ from mercadopago.errors.exceptions import MercadoPagoError as SDKError
 from mercadopago.webhook.validator import InvalidWebhookSignatureError, WebhookSignatureValidator
 
 from ..gateway_log import gateway_log_write
+from .listing import GatewayDay, ListedPayment, ListedRefund, attempt_id
 from .webhook_verify import NotConfigured, SignatureError
 
 logger = logging.getLogger(__name__)
@@ -209,3 +212,84 @@ def webhook_verify(*, headers, data_id: str) -> None:
         )
     except InvalidWebhookSignatureError as error:
         raise SignatureError(error.reason.value) from None
+
+
+# --- the day's list, for reconciliation (GET /v1/payments/search) --------------------------------------
+# Searched twice: by date_created for the payments of the span, and by date_last_updated for refunds
+# made in the span of payments created before it (a refund updates its payment). Offset and limit.
+
+SEARCH_LIMIT = 100
+TAKEN = {"approved", "refunded", "charged_back"}  # money was captured (refunded later or not)
+
+
+def _search_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
+
+
+def _search_when(value: object) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise MercadoPagoError(f"Mercado Pago listed a date it cannot be read: {value!r}") from None
+
+
+def _searched(field: str, start: datetime, end: datetime) -> Iterator[dict]:
+    offset = 0
+    while True:
+        filters = {
+            "sort": field,
+            "criteria": "asc",
+            "range": field,
+            "begin_date": _search_time(start),
+            "end_date": _search_time(end),
+            "offset": offset,
+            "limit": SEARCH_LIMIT,
+        }
+        data = _call(
+            "payment.search",
+            lambda filters=filters: _sdk().payment().search(filters, _options()),
+            request=filters,
+        )
+        results = data.get("results") or []
+        yield from results
+        offset += len(results)
+        total = int((data.get("paging") or {}).get("total") or 0)
+        if not results or offset >= total:
+            return
+
+
+def day_list(*, start: datetime, end: datetime) -> GatewayDay:
+    """The payments Mercado Pago captured and the refunds it made in [start, end) (a payment by when
+    it was approved, a refund by when it was made). Raises MercadoPagoError."""
+    found: dict[str, dict] = {}
+    for field in ("date_created", "date_last_updated"):
+        for result in _searched(field, start, end):
+            found.setdefault(str(result.get("id")), result)
+    payments, refunds = [], []
+    for mp_id, result in found.items():
+        currency = str(result.get("currency_id") or "").upper()
+        approved = result.get("date_approved") or result.get("date_created")
+        amount = _decimal(result.get("transaction_amount"))
+        if result.get("status") in TAKEN and approved and amount and start <= _search_when(approved) < end:
+            payments.append(
+                ListedPayment(
+                    reference=mp_id,
+                    amount=amount,
+                    currency=currency,
+                    created_at=_search_when(approved),
+                    store_payment_id=attempt_id(result.get("external_reference")),
+                )
+            )
+        for refund in result.get("refunds") or []:
+            made = _search_when(refund.get("date_created") or approved)
+            if refund.get("status") == "approved" and start <= made < end:
+                refunds.append(
+                    ListedRefund(
+                        reference=str(refund.get("id")),
+                        payment_reference=mp_id,
+                        amount=_decimal(refund.get("amount")) or Decimal("0"),
+                        currency=currency,
+                        created_at=made,
+                    )
+                )
+    return GatewayDay(payments=tuple(payments), refunds=tuple(refunds))

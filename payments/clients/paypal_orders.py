@@ -11,7 +11,9 @@ reaches the shopper as a refusal and leaves the order pending."""
 import json
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import requests
@@ -30,6 +32,7 @@ from paypalserversdk.models.refund_request import RefundRequest
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
 from ..gateway_log import gateway_log_write
+from .listing import GatewayDay, ListedPayment, ListedRefund, attempt_id
 
 logger = logging.getLogger(__name__)
 
@@ -251,3 +254,77 @@ def capture_refund(
     return RefundResult(
         status=str(data.get("status") or "").upper(), refund_id=str(data.get("id") or ""), amount=value, currency=code
     )
+
+
+# --- the day's list, for reconciliation (Transaction Search) -----------------------------------------
+# GET /v1/reporting/transactions, page by page. The REST app needs Transaction Search enabled; a
+# transaction may take up to three hours to appear, so a day is reconciled once it has long ended.
+# Event codes T00xx are payments received; T11xx are reversals, T1107 the refunds the store made.
+
+SEARCH_PAGE_SIZE = 500
+CAPTURED = {"S", "V"}  # S: completed; V: completed, then reversed (refunded in full): money was taken
+
+
+def _search_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _search_when(value: object) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise PayPalError(f"PayPal listed a transaction without a readable date: {value!r}") from None
+
+
+def _transactions(start: datetime, end: datetime) -> Iterator[dict]:
+    page, pages = 1, 1
+    while page <= pages:
+        options = {
+            "start_date": _search_time(start),
+            "end_date": _search_time(end),
+            "fields": "transaction_info",
+            "page_size": SEARCH_PAGE_SIZE,
+            "page": page,
+        }
+        data = _call(
+            "search transactions",
+            lambda options=options: _client().transaction_search.search_transactions(options),
+            request=options,
+        )
+        for detail in data.get("transaction_details") or []:
+            yield detail.get("transaction_info") or {}
+        pages = int(data.get("total_pages") or 1)
+        page += 1
+
+
+def day_list(*, start: datetime, end: datetime) -> GatewayDay:
+    """The captures PayPal made and the refunds it sent back in [start, end). Raises PayPalError.
+    PayPal's search ends inclusive; a transaction at exactly `end` belongs to the next span."""
+    payments, refunds = [], []
+    for info in _transactions(start, end):
+        code = str(info.get("transaction_event_code") or "")
+        value, currency = _amount(info.get("transaction_amount") or {})
+        created_at = _search_when(info.get("transaction_initiation_date"))
+        if value is None or not start <= created_at < end:
+            continue
+        if code.startswith("T00") and value > 0 and info.get("transaction_status") in CAPTURED:
+            payments.append(
+                ListedPayment(
+                    reference=str(info.get("transaction_id") or ""),
+                    amount=value,
+                    currency=currency,
+                    created_at=created_at,
+                    store_payment_id=attempt_id(info.get("custom_field")),
+                )
+            )
+        elif code.startswith("T11") and value < 0 and info.get("transaction_status") == "S":
+            refunds.append(
+                ListedRefund(
+                    reference=str(info.get("transaction_id") or ""),
+                    payment_reference=str(info.get("paypal_reference_id") or ""),
+                    amount=-value,
+                    currency=currency,
+                    created_at=created_at,
+                )
+            )
+    return GatewayDay(payments=tuple(payments), refunds=tuple(refunds))

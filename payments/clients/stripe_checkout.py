@@ -3,10 +3,12 @@ store (PCI scope SAQ A). Every POST carries a deterministic idempotency key, so 
 request (ours or the library's) never creates a second session for one payment attempt."""
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 import stripe
 from django.conf import settings
@@ -14,6 +16,7 @@ from stripe.params import RefundCreateParams
 from stripe.params.checkout import SessionCreateParams
 
 from ..gateway_log import gateway_log_write
+from .listing import GatewayDay, ListedPayment, ListedRefund, attempt_id
 
 Result = TypeVar("Result", bound=stripe.StripeObject)
 
@@ -148,3 +151,66 @@ def refund_create(*, payment_intent: str, amount: Decimal, refund_id: int) -> st
         lambda: _client().v1.refunds.create(params=params, options={"idempotency_key": f"kallpa-refund-{refund_id}"}),
     )
     return refund.to_dict()["id"]
+
+
+# --- the day's list, for reconciliation ----------------------------------------------------------------
+# Charges and refunds rather than balance transactions: a charge carries the payment intent the store
+# records as the payment's reference, and a refund its own id and its payment intent, so each row
+# meets the store's row directly; a balance transaction would need expanding back to its charge, and
+# its fees and payouts are not what the store's rows record.
+
+PAGE_SIZE = 100
+
+
+def _listed(kind: str, resource, start: datetime, end: datetime) -> Iterator[dict]:
+    """Every object of a Stripe list created in [start, end), page by page (starting_after)."""
+    after = ""
+    while True:
+        params: dict[str, object] = {
+            "created": {"gte": int(start.timestamp()), "lt": int(end.timestamp())},
+            "limit": PAGE_SIZE,
+        }
+        if after:
+            params["starting_after"] = after
+        page = _logged(kind, params, partial(resource.list, params=params)).to_dict()
+        rows = page.get("data") or []
+        yield from rows
+        if not page.get("has_more") or not rows:
+            return
+        after = rows[-1]["id"]
+
+
+def _from_minor(amount: Any) -> Decimal:
+    return (Decimal(int(amount or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def _when(timestamp: Any) -> datetime:
+    return datetime.fromtimestamp(int(timestamp or 0), tz=UTC)
+
+
+def day_list(*, start: datetime, end: datetime) -> GatewayDay:
+    """The charges Stripe captured and the refunds it made in [start, end). Raises stripe.StripeError."""
+    client = _client()
+    payments = tuple(
+        ListedPayment(
+            reference=charge.get("payment_intent") or charge["id"],
+            amount=_from_minor(charge.get("amount_captured") or charge.get("amount")),
+            currency=str(charge.get("currency") or "").upper(),
+            created_at=_when(charge.get("created")),
+            store_payment_id=attempt_id((charge.get("metadata") or {}).get("payment_id")),
+        )
+        for charge in _listed("charge.list", client.v1.charges, start, end)
+        if charge.get("status") == "succeeded" and charge.get("captured", True)
+    )
+    refunds = tuple(
+        ListedRefund(
+            reference=refund["id"],
+            payment_reference=refund.get("payment_intent") or refund.get("charge") or "",
+            amount=_from_minor(refund.get("amount")),
+            currency=str(refund.get("currency") or "").upper(),
+            created_at=_when(refund.get("created")),
+        )
+        for refund in _listed("refund.list", client.v1.refunds, start, end)
+        if refund.get("status") in ("succeeded", "pending")
+    )
+    return GatewayDay(payments=payments, refunds=refunds)
