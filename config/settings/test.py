@@ -29,6 +29,28 @@ if "KEY_PREFIX" in CACHES["default"]:
 # Uploaded files go to a scratch folder that the live server of browser tests serves.
 MEDIA_ROOT = str(Path(tempfile.gettempdir()) / ("tienda-test-media" + (f"-{XDIST_WORKER}" if XDIST_WORKER else "")))
 SERVE_MEDIA = True
+# The demo catalog's pictures are pure functions of their names (demo.catalog.images), and drawing
+# them with their WebP renditions costs a minute of CPU: every worker's media folder reaches the same
+# demo folders through symlinks, so one worker draws them for all (and for the next run). Uploads
+# made by tests stay in each worker's own folder.
+DEMO_PICTURE_FOLDERS = ("products/demo", "brands/demo", "collections/demo", "kits/demo", "banners/demo")
+
+
+def _share_demo_pictures(media_root: Path, shared: Path) -> None:
+    for folder in DEMO_PICTURE_FOLDERS:
+        for relative in (folder, f"renditions/{folder}"):
+            link, target = media_root / relative, shared / relative
+            target.mkdir(parents=True, exist_ok=True)
+            if link.is_symlink() or link.exists():
+                continue  # linked already, or drawn into the worker's folder by an older run: either serves
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                link.symlink_to(target, target_is_directory=True)
+            except FileExistsError:
+                pass  # another process linked it meanwhile
+
+
+_share_demo_pictures(Path(MEDIA_ROOT), Path(tempfile.gettempdir()) / "tienda-test-media-demo")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
