@@ -22,7 +22,7 @@ from shipping.admin import visible_shipments
 from shipping.models import Shipment
 
 from . import gre, selectors, services
-from .models import LIMA, DespatchAdvice, DespatchLine, GuideStatus, TransportMode
+from .models import LIMA, CarrierRegistration, DespatchAdvice, DespatchLine, GuideStatus, TransportMode
 from .pdf import guia_pdf
 
 
@@ -272,7 +272,28 @@ class DespatchAdviceAdmin(admin.ModelAdmin):
         )
 
 
+@admin.register(CarrierRegistration)
+class CarrierRegistrationAdmin(admin.ModelAdmin):
+    """The carriers' RUC, legal name and MTC registration: the guía form of their legs comes filled."""
+
+    list_display = ["carrier", "ruc", "legal_name", "mtc_registration"]
+
+
 # --- the shipments' action ------------------------------------------------------------------------
+
+
+def carrier_initial(legs) -> dict[str, str]:
+    """The form's public transport, filled from the carrier registration when every leg goes by one carrier."""
+    carriers = {leg.carrier for leg in legs}
+    registration = CarrierRegistration.objects.filter(carrier=carriers.pop()).first() if len(carriers) == 1 else None
+    if registration is None:
+        return {}
+    return {
+        "transport_mode": TransportMode.PUBLIC,
+        "carrier_ruc": registration.ruc,
+        "carrier_name": registration.legal_name,
+        "carrier_mtc": registration.mtc_registration,
+    }
 
 
 class GuiaForm(forms.Form):
@@ -347,7 +368,7 @@ class TransferGuiaForm(GuiaForm):
 @admin.action(description=_("Issue guía de remisión…"), permissions=["change"])
 def issue_guia(modeladmin, request, queryset):
     legs = list(queryset.select_related("order", "warehouse").order_by("pk"))
-    form = GuiaForm(request.POST if "apply" in request.POST else None)
+    form = GuiaForm(request.POST if "apply" in request.POST else None, initial=carrier_initial(legs))
     if "apply" in request.POST and form.is_valid():
         issued = 0
         for leg in legs:

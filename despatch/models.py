@@ -9,10 +9,14 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_ruc
+from shipping.models import Carrier
 
 LIMA = ZoneInfo("America/Lima")
 KIND = "09"  # catálogo 01: guía de remisión remitente
@@ -184,6 +188,33 @@ class DespatchAdvice(models.Model):
     @property
     def is_private_transport(self) -> bool:
         return self.transport_mode == TransportMode.PRIVATE
+
+
+class CarrierRegistration(models.Model):
+    """A carrier the store hands legs to, as a guía names it (public transport): its RUC, legal name
+    and MTC registration, so staff need not type them for each guía of its legs."""
+
+    carrier = models.CharField(
+        _("carrier"),
+        max_length=20,
+        unique=True,
+        choices=[(code, label) for code, label in Carrier.choices if code != Carrier.PICKUP],
+    )
+    ruc = models.CharField(_("RUC"), max_length=11, validators=[validate_ruc])
+    legal_name = models.CharField(_("legal name"), max_length=250)
+    mtc_registration = models.CharField(
+        _("MTC registration"),
+        max_length=20,
+        validators=[RegexValidator(r"^(?!0+$)[0-9A-Z]{1,20}$", _("Letters and digits, as the MTC registered it."))],
+    )
+
+    class Meta:
+        verbose_name = _("carrier registration")
+        verbose_name_plural = _("carrier registrations")
+        ordering = ["carrier"]
+
+    def __str__(self) -> str:
+        return f"{self.get_carrier_display()} · RUC {self.ruc}"
 
 
 class DespatchLine(models.Model):

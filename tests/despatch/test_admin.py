@@ -131,3 +131,17 @@ def test_staff_issue_the_guia_of_a_transfer(admin_client, gre_store, gre_transfe
     assert again.status_code == 200 and "Escoja una opción válida" in again.content.decode()  # no longer offered
     tampered = admin_client.post(url, {"transfer": "not-a-key", **OWN_VEHICLE_FORM})
     assert tampered.status_code == 200 and DespatchAdvice.objects.count() == 1
+
+
+def test_the_form_comes_filled_with_the_legs_carrier(admin_client, gre_store):
+    from despatch.models import CarrierRegistration
+    from shipping.models import Shipment
+
+    Shipment.objects.filter(pk=gre_store.leg.pk).update(carrier="olva")
+    CarrierRegistration.objects.create(
+        carrier="olva", ruc="20100686814", legal_name="OLVA COURIER S.A.C.", mtc_registration="1503351CNG"
+    )
+    page = admin_client.post(reverse(CHANGELIST), {"action": "issue_guia", "_selected_action": [gre_store.leg.pk]})
+    html = page.content.decode()
+    assert 'value="20100686814"' in html and 'value="1503351CNG"' in html
+    assert admin_client.get(reverse("admin:despatch_carrierregistration_changelist")).status_code == 200
