@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from catalog.models import Variant
-from despatch.models import DespatchAdvice
+from despatch.models import CarrierRegistration, DespatchAdvice
 from despatch.services import DespatchError, Transport, guia_issue_for_shipment, guia_issue_for_transfer, leg_needs_guia
 from despatch.services import live_guia as leg_guia
 from inventory.models import Movement, StockLevel, Warehouse
@@ -44,9 +44,19 @@ TRANSFER_UNITS = 4
 
 
 def demo_warehouse_points() -> None:
-    """The demo warehouses' ubigeo and establishment code, where not set yet."""
+    """The demo warehouses' ubigeo and establishment code, where not set yet; the demo carriers'
+    registrations (the guía form of their legs comes filled)."""
     for code, (ubigeo, establishment) in WAREHOUSE_POINTS.items():
         Warehouse.objects.filter(code=code, ubigeo="").update(ubigeo=ubigeo, establishment_code=establishment)
+    for carrier, transport in CARRIERS.items():
+        CarrierRegistration.objects.get_or_create(
+            carrier=carrier,
+            defaults={
+                "ruc": transport.carrier_ruc,
+                "legal_name": transport.carrier_name,
+                "mtc_registration": transport.carrier_mtc,
+            },
+        )
 
 
 def issue_demo_guia(leg: Shipment, actor=None) -> DespatchAdvice | None:

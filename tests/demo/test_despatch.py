@@ -3,7 +3,7 @@ between the demo warehouses has its guía 04, each passes SUNAT's rules, and a s
 
 import pytest
 
-from despatch.models import DespatchAdvice, Reason
+from despatch.models import CarrierRegistration, DespatchAdvice, Reason
 from shipping.models import LEFT_WAREHOUSE, Shipment
 from tests.receipts.sunat_xsl import sunat_verdicts
 
@@ -32,6 +32,7 @@ def test_every_shipped_demo_leg_has_its_guia_and_one_transfer_too():
         DespatchAdvice.objects.values_list("shipment_id", flat=True)
     )
     assert transfer is not None and transfer.reason == Reason.TRANSFER
+    assert CarrierRegistration.objects.filter(carrier="olva", ruc="20100686814").exists()
     assert [str(v) for v in sunat_verdicts(DespatchAdvice.objects.all()) if not v.clean] == []
     count = DespatchAdvice.objects.count()
     assert load_demo_despatch() == transfer
