@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 
-from payments.clients import mercadopago_checkout, paypal_orders, stripe_checkout
+from payments.clients import culqi, mercadopago_checkout, paypal_orders, stripe_checkout
 from payments.clients.listing import GatewayDay
 from payments.models import Provider
 
@@ -21,6 +21,7 @@ def _listings() -> dict[str, tuple[Callable[[], bool], DayList]]:
             paypal_orders.day_list,
         ),
         Provider.MERCADOPAGO: (lambda: bool(settings.MERCADOPAGO_ACCESS_TOKEN), mercadopago_checkout.day_list),
+        Provider.CULQI: (lambda: bool(settings.CULQI_SECRET_KEY), culqi.day_list),
     }
 
 

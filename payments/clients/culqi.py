@@ -18,15 +18,18 @@ or seen by reconciliation."""
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
 
 from ..gateway_log import gateway_log_write
+from .listing import GatewayDay, ListedPayment, ListedRefund
 
 logger = logging.getLogger(__name__)
 PROVIDER = "culqi"
@@ -365,3 +368,59 @@ def order_get(*, culqi_order_id: str, payment_id: int | None = None) -> CulqiOrd
     if not culqi_order_id.startswith("ord_") or not culqi_order_id.replace("_", "").isalnum():
         raise CulqiError("not a Culqi order id", status_code=400, error_type="invalid_request_error")
     return _order(_request("GET", f"{API_URL}/orders/{culqi_order_id}", kind="order.get", payment_id=payment_id))
+
+
+# --- the day's list, for reconciliation -----------------------------------------------------------
+# GET /v2/charges, /v2/orders?state=paid and /v2/refunds filtered by creation_date_from/_to (Unix
+# seconds), newest first, paged with the `after` cursor of paging.cursors until no more come. A card
+# or Yape payment is a charge (chr_…), a PagoEfectivo payment the paid order of its CIP (ord_…), as
+# the store records them.
+
+LIST_LIMIT = 100
+
+
+def _listed(path: str, kind: str, start: datetime, end: datetime, **filters: str) -> Iterator[JSON]:
+    after = ""
+    while True:
+        query = {
+            "creation_date_from": str(int(start.timestamp())),
+            "creation_date_to": str(int(end.timestamp())),
+            "limit": str(LIST_LIMIT),
+            **filters,
+        }
+        if after:
+            query["after"] = after
+        data = _request("GET", f"{API_URL}/{path}?{urlencode(query)}", kind=kind)
+        rows = [row for row in data.get("data") or [] if isinstance(row, dict)]
+        yield from rows
+        cursor = str(((data.get("paging") or {}).get("cursors") or {}).get("after") or "")
+        if not rows or not cursor or cursor == after:
+            return
+        after = cursor
+
+
+def _in_span(moment: datetime | None, start: datetime, end: datetime) -> bool:
+    return moment is not None and start <= moment < end
+
+
+def day_list(*, start: datetime, end: datetime) -> GatewayDay:
+    """The charges and paid CIP orders Culqi took and the refunds it made in [start, end). Raises CulqiError."""
+    payments = []
+    for data in _listed("charges", "charge.list", start, end):
+        charge, created = _charge(data), from_timestamp(data.get("creation_date"))
+        if charge.paid and data.get("capture", True) is not False and charge.amount and created is not None:
+            if _in_span(created, start, end):
+                payments.append(ListedPayment(charge.id, charge.amount, charge.currency, created, charge.payment_id))
+    for data in _listed("orders", "order.list", start, end, state="paid"):
+        order = _order(data)
+        paid_at = from_timestamp(data.get("paid_at") or data.get("updated_at") or data.get("creation_date"))
+        if order.state == "paid" and order.amount and _in_span(paid_at, start, end) and paid_at is not None:
+            payments.append(ListedPayment(order.id, order.amount, order.currency, paid_at, order.payment_id))
+    refunds = []
+    for data in _listed("refunds", "refund.list", start, end):
+        made, amount = from_timestamp(data.get("creation_date")), from_cents(data.get("amount"))
+        if made is not None and amount and _in_span(made, start, end):
+            refunds.append(
+                ListedRefund(str(data.get("id") or ""), str(data.get("charge_id") or ""), amount, "PEN", made)
+            )
+    return GatewayDay(payments=tuple(payments), refunds=tuple(refunds))

@@ -1,7 +1,7 @@
 import pytest
 import responses
 
-from .gateway_fakes import FakeMercadoPago, FakePayPal, FakeStripe
+from .gateway_fakes import FakeCulqi, FakeMercadoPago, FakePayPal, FakeStripe
 
 
 @pytest.fixture
@@ -12,6 +12,7 @@ def gateways_unset(settings):
     settings.PAYPAL_CLIENT_ID = settings.PAYPAL_CLIENT_SECRET = ""
     settings.PAYPAL_MODE = "sandbox"
     settings.MERCADOPAGO_ACCESS_TOKEN = ""
+    settings.CULQI_SECRET_KEY = settings.CULQI_PUBLIC_KEY = settings.CULQI_WEBHOOK_SECRET = ""
     settings.RECONCILIATION_MARGIN_HOURS = 24
     return settings
 
@@ -38,3 +39,9 @@ def fake_paypal(gateways_unset, gateway_http):
 def fake_mercadopago(gateways_unset, gateway_http):
     gateways_unset.MERCADOPAGO_ACCESS_TOKEN = "APP_USR-5432109876543210-112200-kallpa-reconcile"
     return FakeMercadoPago(gateway_http)
+
+
+@pytest.fixture
+def fake_culqi(gateways_unset, gateway_http):
+    gateways_unset.CULQI_SECRET_KEY = "sk_test_kallpa0culqi0secret"
+    return FakeCulqi(gateway_http)

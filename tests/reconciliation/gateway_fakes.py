@@ -17,6 +17,7 @@ PAGE = 2
 STRIPE_API = "https://api.stripe.com"
 PAYPAL_API = "https://api-m.sandbox.paypal.com"
 MP_API = "https://api.mercadopago.com"
+CULQI_API = "https://api.culqi.com/v2"
 
 
 def _query(request) -> dict[str, str]:
@@ -237,3 +238,130 @@ class FakeMercadoPago:
 def _mp_time(at: datetime) -> str:
     """As Mercado Pago writes its dates: milliseconds and the account's offset (Lima's)."""
     return timezone.localtime(at).isoformat(timespec="milliseconds")
+
+
+class FakeCulqi:
+    """Culqi's lists: newest first, filtered by creation_date_from/_to (seconds), paged by `after`."""
+
+    def __init__(self, api: responses.RequestsMock):
+        self.charges: list[dict] = []
+        self.orders: list[dict] = []
+        self.refunds: list[dict] = []
+        self.pages_served = 0
+        for path, rows in (("charges", self.charges), ("orders", self.orders), ("refunds", self.refunds)):
+            api.add_callback(responses.GET, f"{CULQI_API}/{path}", callback=self._lister(path, rows))
+
+    def charge(self, charge_id: str, amount: Decimal, at: datetime, *, payment_id: int | None = None, paid=True):
+        charge = {
+            "object": "charge",
+            "id": charge_id,
+            "creation_date": int(at.timestamp() * 1000),
+            "amount": _cents(amount),
+            "amount_refunded": 0,
+            "current_amount": _cents(amount),
+            "installments": 0,
+            "installments_amount": None,
+            "currency_code": "PEN",
+            "email": "rosa@example.pe",
+            "description": "Pedido",
+            "source": {
+                "object": "token",
+                "id": "tkn_test_0CjjdWhFpEAZlxlz",
+                "type": "card",
+                "iin": {"object": "iin", "bin": "411111", "card_brand": "Visa", "card_type": "credito"},
+                "last_four": "1111",
+            },
+            "outcome": {
+                "type": "venta_exitosa" if paid else "tarjeta_rechazada",
+                "code": "AUT0000" if paid else "card_declined",
+                "merchant_message": "La operación de venta ha sido autorizada exitosamente"
+                if paid
+                else "La tarjeta fue rechazada",
+                "user_message": "Su compra ha sido exitosa." if paid else "Su tarjeta fue rechazada.",
+            },
+            "capture": True,
+            "reference_code": "zCfpUsRTAd",
+            "authorization_code": "Nd6Xbp",
+            "metadata": {"payment_id": str(payment_id or ""), "order_number": "K-000001"},
+            "total_fee": 383,
+            "fee_details": {},
+            "total_fee_taxes": 69,
+            "transfer_amount": _cents(amount) - 452,
+            "paid": False,
+            "statement_descriptor": "CULQI*KALLPA",
+            "transfer_id": None,
+        }
+        self.charges.append(charge)
+        return charge
+
+    def paid_order(self, order_id: str, amount: Decimal, created: datetime, paid: datetime, *, payment_id=None):
+        order = {
+            "object": "order",
+            "id": order_id,
+            "amount": _cents(amount),
+            "payment_code": "2514537",
+            "currency_code": "PEN",
+            "description": "Pedido",
+            "order_number": f"K-000001-{payment_id}",
+            "state": "paid",
+            "total_fee": None,
+            "net_amount": None,
+            "fee_details": None,
+            "creation_date": int(created.timestamp()),
+            "expiration_date": int(created.timestamp()) + 24 * 3600,
+            "updated_at": int(paid.timestamp()),
+            "paid_at": int(paid.timestamp()),
+            "available_on": None,
+            "metadata": {"payment_id": str(payment_id or ""), "order_number": "K-000001"},
+        }
+        self.orders.append(order)
+        return order
+
+    def refund(self, refund_id: str, charge_id: str, amount: Decimal, at: datetime):
+        refund = {
+            "object": "refund",
+            "id": refund_id,
+            "charge_id": charge_id,
+            "creation_date": int(at.timestamp() * 1000),
+            "amount": _cents(amount),
+            "reason": "solicitud_comprador",
+            "metadata": {},
+        }
+        self.refunds.append(refund)
+        return refund
+
+    def _lister(self, path: str, rows: list[dict]):
+        def answer(request):
+            query = _query(request)
+            start, end = int(query["creation_date_from"]), int(query["creation_date_to"])
+
+            def created(row):  # charges and refunds in milliseconds, orders in seconds
+                value = row["creation_date"]
+                return value // 1000 if value > 10**11 else value
+
+            listed = sorted(
+                (
+                    row
+                    for row in rows
+                    if start <= created(row) <= end and query.get("state", row.get("state")) == row.get("state")
+                ),
+                key=lambda row: (-created(row), row["id"]),
+            )
+            after = query.get("after")
+            if after:
+                listed = listed[[row["id"] for row in listed].index(after) + 1 :]
+            page = listed[:PAGE]
+            self.pages_served += 1
+            more = len(listed) > PAGE
+            body = {
+                "data": page,
+                "paging": {
+                    "previous": None,
+                    "next": f"{CULQI_API}/{path}?limit={PAGE}&after={page[-1]['id']}" if more else None,
+                    "cursors": {"before": page[0]["id"] if page else None, "after": page[-1]["id"] if more else None},
+                    "remaining_items": max(len(listed) - PAGE, 0),
+                },
+            }
+            return 200, {}, json.dumps(body)
+
+        return answer

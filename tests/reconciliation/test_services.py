@@ -189,3 +189,28 @@ def test_a_review_needs_a_note_and_happens_once(fake_stripe):
     row.refresh_from_db()
     assert (row.status, row.reviewed_by, row.review_note) == ("reviewed", staff, "Cobro de otra tienda")
     assert row.history.count() == 2  # created, then reviewed: the audit trail
+
+
+def test_culqi_charges_paid_cip_orders_and_refunds(fake_culqi):
+    card = store_payment(Provider.CULQI, "chr_test_kallpa0000000001", at=lima(20, 9))
+    fake_culqi.charge("chr_test_kallpa0000000001", card.amount, lima(20, 9), payment_id=card.pk)
+    fake_culqi.charge("chr_test_kallpa0000000002", Decimal("45.00"), lima(20, 10), paid=False)  # declined
+    yape = store_payment(Provider.CULQI, "chr_test_kallpa0000000003", at=lima(20, 11), status=Payment.Status.PENDING)
+    fake_culqi.charge("chr_test_kallpa0000000003", yape.amount, lima(20, 11), payment_id=yape.pk)
+    # A CIP made the day before and paid at an agent on the day; another paid but never heard of.
+    cip = store_payment(Provider.CULQI, "ord_test_kallpa000000001", at=lima(20, 18))
+    fake_culqi.paid_order("ord_test_kallpa000000001", cip.amount, lima(19, 20), lima(20, 17, 55), payment_id=cip.pk)
+    fake_culqi.paid_order("ord_test_kallpa000000002", Decimal("88.00"), lima(20, 8), lima(20, 12))
+    fake_culqi.refund("ref_test_kallpa000000001", "chr_test_kallpa0000000001", Decimal("10.00"), lima(20, 20))
+
+    outcome = reconciliation_run(day=DAY, now=NOW)
+
+    rows = findings()
+    assert set(rows) == {
+        (Kind.MISSING_IN_STORE, "chr_test_kallpa0000000003"),
+        (Kind.MISSING_IN_STORE, "ord_test_kallpa000000002"),
+        (Kind.REFUND_MISSING_IN_STORE, "ref_test_kallpa000000001"),
+    }
+    assert rows[(Kind.MISSING_IN_STORE, "chr_test_kallpa0000000003")].order_id == yape.order_id
+    assert outcome.run.gateways == {"culqi": ""}
+    assert fake_culqi.pages_served >= 4  # three charges two a page, then orders and refunds
