@@ -7,7 +7,7 @@ from despatch.models import CarrierRegistration, DespatchAdvice, Reason
 from shipping.models import LEFT_WAREHOUSE, Shipment
 from tests.receipts.sunat_xsl import sunat_verdicts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sunat_xsl]
 
 
 def test_every_shipped_demo_leg_has_its_guia_and_one_transfer_too():

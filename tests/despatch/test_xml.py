@@ -9,6 +9,8 @@ from lxml import etree
 from despatch import services
 from tests.receipts.sunat_xsl import require_stylesheets, sunat_verdicts
 
+pytestmark = pytest.mark.sunat_xsl  # skips (allowed) where SUNAT's stylesheets are not laid out
+
 
 def _issued(gre_store, gre_transfer, by_carrier, by_own_vehicle):
     sale_by_carrier = services.guia_issue_for_shipment(shipment_id=gre_store.leg.pk, transport=by_carrier)
