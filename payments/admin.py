@@ -48,7 +48,7 @@ class PaymentAdmin(MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Payment attempts are written by the gateways only; staff read them."""
 
     money_fields = ("amount", "fee")
-    list_display = ["order", "method", "amount", "status", "card_brand", "card_last4", "fee", "created_at"]
+    list_display = ["order", "method", "amount", "status", "card_brand", "card_last4", "paid_in", "fee", "created_at"]
     list_filter = ["status", "provider", "method", "created_at"]
     search_fields = ["order__number", "order__email", "gateway_reference"]
     list_select_related = ["order", "method"]
@@ -58,6 +58,12 @@ class PaymentAdmin(MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
         (None, {"fields": [field.name for field in Payment._meta.fields if field.name != "id"]}),
         (_("Gateway log"), {"fields": ["gateway_log"]}),
     ]
+
+    @admin.display(description=_("installments"), ordering="installments")
+    def paid_in(self, obj):
+        if obj.installments and obj.installments > 1:
+            return _("in %(count)s cuotas") % {"count": obj.installments}
+        return "—"
 
     @admin.display(description=_("Gateway log entries"))
     def gateway_log(self, obj):

@@ -9,7 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import CharField, F, Sum, Value
+from django.db.models import CharField, F, PositiveSmallIntegerField, Sum, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -192,23 +193,31 @@ class OrderPayments:
         return any(means.kind != "gateway" for means in self.means)
 
 
-def _gateway_label(method: str, brand: str, last4: str) -> str:
+def _gateway_label(method: str, brand: str, last4: str, installments: int | None = None) -> str:
+    label = method
     if last4:
-        return _("%(method)s · %(brand)s •••• %(last4)s") % {
+        label = _("%(method)s · %(brand)s •••• %(last4)s") % {
             "method": method,
             "brand": (brand or pgettext("payment card", "card")).title(),
             "last4": last4,
         }
-    return method
+    if installments and installments > 1:
+        label = _("%(label)s · in %(count)s cuotas") % {"label": label, "count": installments}
+    return label
 
 
 def _text(value: str) -> Value:
     return Value(value, output_field=CharField())
 
 
+def _no_installments() -> Cast:
+    # Typed: PostgreSQL takes an untyped NULL in a UNION's first branch for text.
+    return Cast(Value(None), output_field=PositiveSmallIntegerField())
+
+
 def _means_rows(ids: list[int]) -> list[tuple[Any, ...]]:
-    """(order id, kind, source id, name, brand, last 4, amount paid) of every movement that paid the
-    orders: gift cards and store credit spent or given back (paying is negative in their ledgers),
+    """(order id, kind, source id, name, brand, last 4, amount paid, when, pk, cuotas) of every movement
+    that paid the orders: gift cards and store credit spent or given back (paying is negative in their ledgers),
     and successful gateway payments. One query: a UNION of the three."""
     gift_cards = GiftCardUse.objects.filter(order_id__in=ids).values_list(
         "order_id",
@@ -220,6 +229,7 @@ def _means_rows(ids: list[int]) -> list[tuple[Any, ...]]:
         -F("amount"),
         "created_at",
         "pk",
+        _no_installments(),
     )
     credits = CreditUse.objects.filter(order_id__in=ids).values_list(
         "order_id",
@@ -231,6 +241,7 @@ def _means_rows(ids: list[int]) -> list[tuple[Any, ...]]:
         -F("amount"),
         "created_at",
         "pk",
+        _no_installments(),
     )
     charged = Payment.objects.filter(order_id__in=ids, status=Payment.Status.SUCCEEDED).values_list(
         "order_id",
@@ -242,6 +253,7 @@ def _means_rows(ids: list[int]) -> list[tuple[Any, ...]]:
         "amount",
         "created_at",
         "pk",
+        "installments",
     )
     # No ORDER BY inside the UNION (the models' default ordering): SQLite refuses it.
     rows = gift_cards.order_by().union(credits.order_by(), charged.order_by(), all=True)
@@ -256,13 +268,13 @@ def orders_payments(orders: Iterable[Order | None]) -> dict[int, OrderPayments]:
     if not saved:
         return {}
     spent: dict[int, dict[tuple[str, int], tuple[str, Decimal]]] = {order.pk: {} for order in saved}
-    for order_id, kind, source_id, name, brand, last4, amount, _when, _pk in _means_rows(list(spent)):
+    for order_id, kind, source_id, name, brand, last4, amount, _when, _pk, installments in _means_rows(list(spent)):
         if kind == "gift_card":
             label = _("Gift card •••• %(last4)s") % {"last4": name[-4:]}
         elif kind == "store_credit":
             label = _("Store credit %(number)s") % {"number": name}
         else:
-            label = _gateway_label(name, brand, last4)
+            label = _gateway_label(name, brand, last4, installments)
         first_label, so_far = spent[order_id].get((kind, source_id), (label, Decimal("0.00")))
         spent[order_id][(kind, source_id)] = (first_label, so_far + Decimal(str(amount)))  # SQLite gives a float back
     answers = {}

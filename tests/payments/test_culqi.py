@@ -392,7 +392,10 @@ def test_an_expired_cip_fails_the_attempt_and_a_late_expiry_notice_does_not_undo
             client, event("order.status.changed", order_json(other, order_id=f"{ORDER_ID}x"), event_id="evt_test_3")
         )
     other = reload(other)
-    assert other.status == Payment.Status.FAILED and "expired" in other.failure_message
+    assert other.status == Payment.Status.FAILED and other.failure_message in (
+        "The PagoEfectivo code expired before it was paid. Nothing was charged.",
+        "El código PagoEfectivo venció antes de ser pagado. No se cobró nada.",
+    )
 
 
 def start_cip_for_another_order(api):
@@ -479,3 +482,25 @@ def test_an_approved_refund_goes_back_through_culqi(api, admin_user):
     assert sent == {"amount": 1000, "charge_id": CHARGE_ID, "reason": "solicitud_comprador"}
     assert reload(refund).gateway_reference == "ref_test_q2w3e4r5t6y7u8i9"
     assert reload(refund).status in (Refund.Status.APPROVED, Refund.Status.SUCCEEDED)
+
+
+# --- the cuotas shown after paying ------------------------------------------------------------------
+
+
+def pay_in_cuotas(api, count=3):
+    client, order, payment = shopper("culqi-tarjeta")
+    api.get(f"{API}/tokens/{TOKEN}", json=token_json(installments_allowed=[2, 3, 6, 12]))
+    api.post(f"{API}/charges", json=charge_json(payment, installments=count), status=201)
+    client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN, "installments": str(count)})
+    return client, reload(order), reload(payment)
+
+
+def test_the_order_page_and_the_admin_say_en_n_cuotas(api, admin_client):
+    client, order, payment = pay_in_cuotas(api, 6)
+    with translation.override("es"):
+        page = client.get(reverse("orders:guest_detail", args=[order.number]), HTTP_ACCEPT_LANGUAGE="es")
+    assert page.status_code == 200 and "en 6 cuotas" in page.content.decode()
+    changelist = admin_client.get(reverse("admin:payments_payment_changelist"), HTTP_ACCEPT_LANGUAGE="es")
+    assert changelist.status_code == 200 and "en 6 cuotas" in changelist.content.decode()
+    change = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]), HTTP_ACCEPT_LANGUAGE="es")
+    assert change.status_code == 200 and "Cuotas" in change.content.decode()
