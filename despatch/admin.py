@@ -358,7 +358,7 @@ class TransferGuiaForm(GuiaForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["transfer"] = forms.ChoiceField(
-            label=_("Transfer"),
+            label=_("Transfer between warehouses"),
             choices=[(str(m.transfer_key), _transfer_label(m)) for m in selectors.transfers_without_guia()[:100]],
         )
         self.order_fields(["transfer"])
