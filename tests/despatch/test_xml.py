@@ -73,3 +73,31 @@ def test_the_judge_reports_an_observation_too(gre_store, by_own_vehicle):
     renamed.xml = guia.xml.replace("<cbc:FirstName>Juan Carlos</cbc:FirstName>", "<cbc:FirstName>Jo</cbc:FirstName>")
     [verdict] = sunat_verdicts([renamed])
     assert not verdict.error and any("4409" in note for note in verdict.observations)
+
+
+@pytest.mark.django_db
+def test_a_guia_naming_the_sales_boleta_passes_too(gre_store, by_carrier):
+    from receipts.services import receipt_issue_for_order
+
+    receipt = receipt_issue_for_order(order_id=gre_store.order.pk)
+    guia = services.guia_issue_for_shipment(shipment_id=gre_store.leg.pk, transport=by_carrier)
+    assert (guia.related_document, guia.related_document_type) == (f"{receipt.series}-{receipt.number}", receipt.kind)
+    assert "<cac:AdditionalDocumentReference>" in guia.xml
+    [verdict] = sunat_verdicts([guia])
+    assert verdict.clean, str(verdict)
+
+
+@pytest.mark.django_db
+def test_a_guia_for_a_company_naming_its_factura_passes_too(gre_store, by_own_vehicle):
+    from receipts.services import receipt_issue_for_order
+    from tests.factories import BUYER_RUC
+
+    order = gre_store.order
+    order.customer_document, order.customer_document_type = BUYER_RUC, "ruc"
+    order.customer_legal_name = "Comercial Andina S.A.C."
+    order.save(update_fields=["customer_document", "customer_document_type", "customer_legal_name"])
+    receipt = receipt_issue_for_order(order_id=order.pk)
+    guia = services.guia_issue_for_shipment(shipment_id=gre_store.leg.pk, transport=by_own_vehicle)
+    assert (guia.recipient_document_type, guia.related_document_type) == ("6", receipt.kind) == ("6", "01")
+    [verdict] = sunat_verdicts([guia])
+    assert verdict.clean, str(verdict)
