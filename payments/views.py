@@ -142,6 +142,16 @@ def gateway_return(request, number: str, provider: str):
         return redirect("payments:pay", number=order.number)
     if attempt.status == Payment.Status.SUCCEEDED:
         messages.success(request, _("Payment received. Thank you for your order!"))
+    elif attempt.status == Payment.Status.WAITING:
+        messages.info(
+            request,
+            _("Your order is reserved until %(expiry)s: pay it with code %(code)s as %(gateway)s told you.")
+            % {
+                "expiry": date_format(timezone.localtime(attempt.pay_code_expires_at), "DATETIME_FORMAT"),
+                "code": attempt.pay_code,
+                "gateway": gateway.name,
+            },
+        )
     elif attempt.status == Payment.Status.PENDING:
         messages.info(
             request,

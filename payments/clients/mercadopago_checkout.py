@@ -49,6 +49,15 @@ class MercadoPagoPayment:
     payment_method: str
     last_four: str
     refunds: tuple[tuple[str, Decimal, str], ...]  # (refund id, amount, status)
+    # A payment made later (PagoEfectivo/"ticket", bank transfer): pending, waiting for the shopper
+    # to pay the code at an agent or from a bank app until date_of_expiration.
+    waiting_code: str = ""  # transaction_details.payment_method_reference_id (the CIP), or the payment id
+    waiting_url: str = ""  # transaction_details.external_resource_url: the voucher, where to pay
+    waiting_until: datetime | None = None  # date_of_expiration
+
+    @property
+    def waits_for_payment(self) -> bool:
+        return self.status == "pending" and self.status_detail == "pending_waiting_payment"
 
 
 def _options(idempotency_key: str | None = None) -> RequestOptions:
@@ -155,6 +164,15 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+def _expiry(value: object) -> datetime | None:
+    """Mercado Pago's date_of_expiration ("2026-11-27T23:59:59.000-05:00"); None when absent or unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
 def payment_get(*, mp_payment_id: str, payment_id: int | None = None) -> MercadoPagoPayment:
     """A payment as Mercado Pago has it now (the truth, whatever a redirect or notification said)."""
     if not str(mp_payment_id).isdigit():
@@ -166,7 +184,11 @@ def payment_get(*, mp_payment_id: str, payment_id: int | None = None) -> Mercado
         for refund in data.get("refunds") or []
         if refund.get("id")
     )
+    details = data.get("transaction_details") or {}
     return MercadoPagoPayment(
+        waiting_code=str(details.get("payment_method_reference_id") or data.get("id") or "")[:40],
+        waiting_url=str(details.get("external_resource_url") or "")[:300],
+        waiting_until=_expiry(data.get("date_of_expiration")),
         id=str(data.get("id") or mp_payment_id),
         status=str(data.get("status") or ""),
         status_detail=str(data.get("status_detail") or ""),

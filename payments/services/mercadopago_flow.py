@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..clients import mercadopago_checkout as mp
 from ..models import Payment, Provider, Refund
-from .attempts import PaymentError, payment_complete, payment_fail, refund_record
+from .attempts import PaymentError, payment_complete, payment_fail, payment_wait, refund_record
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def payment_mercadopago_start(*, payment: Payment, return_url: str, cancel_url: 
 def payment_mercadopago_apply(*, payment: Payment, mp_payment: mp.MercadoPagoPayment) -> Payment:
     """Apply what Mercado Pago's API says about one of our attempts."""
     if mp_payment.status == "approved" or (
-        mp_payment.status in ("refunded", "charged_back") and payment.status == Payment.Status.PENDING
+        mp_payment.status in ("refunded", "charged_back")
+        and payment.status in (Payment.Status.PENDING, Payment.Status.WAITING)
     ):
         if mp_payment.amount is None:
             raise PaymentError(_unavailable())
@@ -76,6 +77,14 @@ def payment_mercadopago_apply(*, payment: Payment, mp_payment: mp.MercadoPagoPay
         )
     elif mp_payment.status in FAILED_STATUSES:
         payment = payment_fail(payment=payment, message=_declined())
+    elif mp_payment.waits_for_payment and mp_payment.waiting_until is not None:
+        # A PagoEfectivo/ticket (or Yape pending approval) to pay later: the attempt and the order wait.
+        payment = payment_wait(
+            payment=payment,
+            code=mp_payment.waiting_code,
+            expires_at=mp_payment.waiting_until,
+            instructions_url=mp_payment.waiting_url,
+        )
     if payment.status == Payment.Status.SUCCEEDED:
         for refund_id, amount, status in mp_payment.refunds:
             refund_record(
