@@ -1,9 +1,10 @@
 """Demo data: facturas to a company (one with a coupon, one annulled by a nota de crédito when the
 store cancels the paid order), placed through checkout and paid through the test gateway as a
 company's buyer does; then every paid demo order gets its receipt (issued through the same
-service as a real payment, without e-mailing the demo buyers). Runs after the steps that make
-paid orders. Each factura order is found again by its checkout key, so a second run changes
-nothing."""
+service as a real payment, without e-mailing the demo buyers), and the factura with the coupon a
+nota de débito (shipping to the province charged after the sale, issued by staff through
+receipts.services.debit_note_issue). Runs after the steps that make paid orders. Each factura order
+is found again by its checkout key and the note by its source, so a second run changes nothing."""
 
 import logging
 from decimal import Decimal
@@ -12,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from orders.models import Order, OrderLine, OrderStatus
-from receipts.models import Receipt
-from receipts.services import receipt_email_claim, receipts_issue_missing
+from receipts.models import Receipt, ReceiptKind
+from receipts.services import ReceiptError, debit_note_issue, receipt_email_claim, receipts_issue_missing
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +99,46 @@ def load_demo_invoices(*, customer_email: str) -> dict[str, str]:
     return done
 
 
+# The demo's nota de débito: on the factura with the coupon, what shipping to a province cost,
+# charged after the sale (SUNAT catálogo 10, code 03). Its source keeps it to one however often
+# the demo runs.
+DEMO_DEBIT_NOTE = {
+    "scenario": "factura-con-cupon",
+    "amount": Decimal("18.00"),
+    "reason_code": "03",
+    "reason": "Envío a provincia (Arequipa) cobrado después de la venta",
+    "source": "demo:debit-note",
+}
+
+
+def load_demo_debit_note() -> Receipt | None:
+    from demo.shipping import DEMO_KEY
+
+    original = Receipt.objects.filter(
+        order__idempotency_key=DEMO_KEY.format(DEMO_DEBIT_NOTE["scenario"]), kind=ReceiptKind.FACTURA
+    ).first()
+    staff = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    if original is None:
+        return None
+    try:
+        return debit_note_issue(
+            original_id=original.pk,
+            amount=DEMO_DEBIT_NOTE["amount"],
+            reason_code=str(DEMO_DEBIT_NOTE["reason_code"]),
+            reason=str(DEMO_DEBIT_NOTE["reason"]),
+            actor=staff,
+            source=str(DEMO_DEBIT_NOTE["source"]),
+        )
+    except ReceiptError as error:  # a factura SUNAT rejected: no note on it
+        logger.warning("Demo debit note not issued: %s", error)
+        return None
+
+
 def load_demo_receipts() -> int:
     issued, problems = receipts_issue_missing(notify=False)
     for problem in problems:
         logger.warning("Demo receipt not issued: %s", problem)
+    load_demo_debit_note()
     # The demo buyers are not e-mailed: their receipts count as sent, or the sweep would mail them.
     for receipt_id in Receipt.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True):
         receipt_email_claim(receipt_id=receipt_id).take()

@@ -1,6 +1,7 @@
 """The demo step: every paid order gets its receipt, through the issuing service; a second run
 changes nothing; nobody is e-mailed."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -53,13 +54,21 @@ def test_every_receipt_the_whole_demo_issues_passes_sunat_rules(tmp_path, settin
     call_command("demo_data", verbosity=0, stdout=StringIO())
     receipts = list(Receipt.objects.order_by("pk"))
     series = {receipt.series for receipt in receipts}
-    assert {"B001", "F001", "BC01", "FC01"} <= series, series
+    assert {"B001", "F001", "BC01", "FC01", "FD01"} <= series, series
     facturas = [receipt for receipt in receipts if receipt.kind == ReceiptKind.FACTURA]
     assert all(receipt.buyer_name and receipt.buyer_document_type == "6" for receipt in facturas)
     from orders.models import Order
 
     with_coupon = Order.objects.get(idempotency_key="demo-pedido-factura-con-cupon")
     assert with_coupon.coupon_code == "KALLPA20" and with_coupon.receipts.filter(kind=ReceiptKind.FACTURA).exists()
+    debit = with_coupon.receipts.get(kind=ReceiptKind.DEBIT_NOTE)  # shipping charged after the sale
+    assert (debit.series, debit.total, debit.reason_code, debit.source) == (
+        "FD01",
+        Decimal("18.00"),
+        "03",
+        "demo:debit-note",
+    )
+    assert debit.original == with_coupon.receipts.get(kind=ReceiptKind.FACTURA) and debit.issued_by.is_superuser
     three_for_two = Order.objects.get(idempotency_key="demo-pedido-oferta-3x2")  # two of three polos charged
     [line] = three_for_two.lines.all()
     assert line.quantity == 3 and line.offer_discount == line.unit_price and line.offer_discount_name == "3x2 en polos"
