@@ -25,6 +25,7 @@ from orders.access import GUEST_ORDERS_SESSION_KEY, remember_guest_order
 from orders.exceptions import IdempotencyConflict
 from orders.models import PaymentStatus
 from orders.services import order_create_for_gift_cards
+from payments.marks import phone_first
 from payments.models import PaymentMethod
 from payments.selectors import payment_methods_offered
 from payments.services import PaymentError, payment_start
@@ -119,7 +120,7 @@ def delivery(request):
         weight_kg=summary.weight_kg,
         subtotal=summary.total,
     )
-    methods = payment_methods_offered()
+    methods = phone_first(payment_methods_offered())  # as Peruvian stores list them: Yape, PagoEfectivo, cards...
     form = DeliveryForm(
         request.POST or None,
         shipping_options=options,

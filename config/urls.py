@@ -41,6 +41,7 @@ urlpatterns = [
     path("cart/", include("cart.urls")),
     path("checkout/", include("checkout.urls")),
     path("payments/", include("payments.urls")),
+    path("payments/test-gateway/", include("payments.testgateway_urls")),  # Yape, CIP and the demo agent
     path("comprobantes/", include("receipts.urls")),
     path("", include("orders.urls")),
     path("", include("returns.urls")),

@@ -30,6 +30,7 @@ def _subject(kind: str, order, shipment) -> str:
         OrderEmailKind.CANCELLED_UNPAID: _("Order %(number)s cancelled: payment not received"),
         OrderEmailKind.REFUNDED: _("Refund of your order %(number)s"),
         OrderEmailKind.PAYMENT_LINK: _("Your order %(number)s is ready to pay"),
+        OrderEmailKind.PAYMENT_CODE: _("Pay your order %(number)s with this code"),
     }
     return subjects[kind] % {"number": number}
 

@@ -401,6 +401,7 @@ class OrderEmailKind(models.TextChoices):
     CANCELLED_UNPAID = "cancelled_unpaid", _("Cancelled: payment not received")
     REFUNDED = "refunded", _("Refund")
     PAYMENT_LINK = "payment_link", _("Payment link (order taken by staff)")
+    PAYMENT_CODE = "payment_code", _("Payment code to pay later (CIP)")
 
 
 class OrderEmail(models.Model):

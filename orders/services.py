@@ -931,6 +931,8 @@ def order_payment_wait(*, order_id: int, until: datetime) -> Order:
         except InventoryError as error:
             raise PaymentWaitRefused(str(error)) from None
         order.save(update_fields=["payment_due_at", "updated_at"])
+        # "Pay with this code": once per code expiry (a gateway reporting the same code again is no news).
+        order_email_enqueue(order=order, kind=OrderEmailKind.PAYMENT_CODE, reference=f"{until:%Y%m%d%H%M%S}")
         return order
 
 

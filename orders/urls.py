@@ -11,5 +11,6 @@ urlpatterns = [
     path("orders/lookup/", views.guest_lookup, name="lookup"),
     path("orders/lookup/<str:number>/", views.guest_detail, name="guest_detail"),
     path("orders/lookup/<str:number>/cancel/", views.guest_cancel, name="guest_cancel"),
+    path("orders/<str:number>/voucher/", views.order_payment_voucher, name="voucher"),
     path("orders/link/<str:number>/<str:token>/", views.guest_link, name="guest_link"),
 ]

@@ -15,7 +15,7 @@ from core.actors import signed_in
 from core.site_settings import site_setting
 
 from . import ports, selectors, services
-from .access import guest_order, guest_order_from_link, remember_guest_order, shown
+from .access import guest_order, guest_order_from_link, order_for_request, order_url_for, remember_guest_order, shown
 from .exceptions import CancelNotAllowed
 from .forms import OrderCancelForm, OrderLookupForm
 from .models import Order, PaymentStatus
@@ -144,3 +144,15 @@ def guest_link(request, number: str, token: str):
     """An order e-mail's link for a guest: opens that order in this browser (and lets it pay)."""
     order = guest_order_from_link(request, number, token)
     return redirect("orders:guest_detail", number=order.number)
+
+
+@require_http_methods(["GET"])
+def order_payment_voucher(request, number: str):
+    """The printable voucher of an order waiting for a payment made later (its CIP, amount, expiry
+    and where to pay): the shopper's own order only (a customer's, or a guest order this browser
+    holds); back to the order page when it no longer waits for a code."""
+    order = order_for_request(request, number)
+    if order.awaits_payment():
+        return render(request, "orders/voucher.html", {"order": order, "order_url": order_url_for(request, order)})
+    messages.info(request, _("Order %(number)s is not waiting for a payment code.") % {"number": order.number})
+    return redirect(order_url_for(request, order))
