@@ -118,6 +118,12 @@ def ensure_demo_inventory() -> None:
     load_demo_inventory(progress=True)
 
 
+def ensure_demo_payment_methods() -> None:
+    from demo.payments import load_demo_payment_methods
+
+    load_demo_payment_methods()
+
+
 def ensure_demo_shipping() -> None:
     from demo.shipping import load_demo_shipping
 
@@ -244,6 +250,7 @@ DEMO_STEPS = [
     ensure_demo_inventory,
     ensure_demo_bundles,
     ensure_demo_shipping,
+    ensure_demo_payment_methods,
     ensure_demo_promotions,
     ensure_demo_scheduled_price,
     ensure_demo_orders,
