@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin
 
+from . import enqueue
 from .models import Discrepancy, Run
 from .services import ReconciliationError, discrepancy_review
 
@@ -21,6 +22,21 @@ class RunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "day"
     fields = ("day", "compared", "failed", "times_run", "started_at", "finished_at")
     readonly_fields = fields
+    actions = ["reconcile_again"]
+
+    def has_reconcile_permission(self, request) -> bool:
+        # Running a day again only rewrites its open findings: those who may review them may ask for it.
+        return request.user.has_perm("reconciliation.change_discrepancy")
+
+    @admin.action(description=_("Reconcile the selected days again"), permissions=["reconcile"])
+    def reconcile_again(self, request, queryset):
+        days = list(queryset.values_list("day", flat=True))
+        for day in days:
+            enqueue.day_reconcile(day=day)
+        messages.success(
+            request,
+            _("Reconciling %(count)d days again: their findings are renewed in a moment.") % {"count": len(days)},
+        )
 
     def get_queryset(self, request):
         return (

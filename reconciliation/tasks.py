@@ -1,5 +1,7 @@
 """Thin Celery wrapper around reconciliation's service."""
 
+from datetime import date
+
 from celery import shared_task
 
 from . import selectors, services
@@ -13,3 +15,9 @@ def reconcile_due_days() -> int:
     for day in days:
         services.reconciliation_run(day=day)
     return len(days)
+
+
+@shared_task(name="reconciliation.tasks.reconcile_day")
+def reconcile_day(day: str) -> int:
+    """A day staff asked to reconcile again from the admin (idempotent): its open findings."""
+    return services.reconciliation_run(day=date.fromisoformat(day)).open_findings

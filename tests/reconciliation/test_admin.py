@@ -124,3 +124,41 @@ def test_nothing_is_added_or_deleted_by_hand(admin_client):
         == 403
     )
     assert Discrepancy.objects.filter(pk=row.pk).exists()
+
+
+def test_a_tampered_review_sets_only_the_note(admin_client, admin_user):
+    row = finding(Run.objects.create(day=DAY), 1)
+    other = UserFactory(is_staff=True)
+    url = reverse("admin:reconciliation_discrepancy_change", args=[row.pk])
+    admin_client.post(
+        url,
+        {
+            "review_note": "Revisado",
+            "status": "open",
+            "reviewed_by": other.pk,
+            "gateway_amount": "1.00",
+            "kind": Kind.PAID_TWICE,
+            "order": "",
+        },
+    )
+    row.refresh_from_db()
+    assert (row.status, row.reviewed_by, row.gateway_amount, row.kind, row.order_id) == (
+        Discrepancy.Status.REVIEWED,
+        admin_user,
+        Decimal("59.90"),
+        Kind.MISSING_IN_STORE,
+        row.order_id,
+    )
+    assert row.order_id is not None
+
+
+def test_staff_reconcile_days_again_from_the_runs_list(
+    admin_client, gateways_unset, django_capture_on_commit_callbacks
+):
+    runs = [Run.objects.create(day=DAY), Run.objects.create(day=DAY.replace(day=19))]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            RUNS, {"action": "reconcile_again", "_selected_action": [run.pk for run in runs]}, follow=True
+        )
+    assert "Conciliando de nuevo 2 días" in response.content.decode()
+    assert sorted(Run.objects.values_list("times_run", flat=True)) == [1, 1]  # the tasks ran (eagerly)
