@@ -54,6 +54,16 @@ class NotReceived(SendUnavailable):
         self.code = code
 
 
+class AlreadyReceived(SendUnavailable):
+    """SUNAT already has a document of this number (fault 1033, "registrado previamente"): it is
+    never sent again; its answer is asked for (getStatusCdr)."""
+
+
+# SUNAT's faults for a number it already holds: 1033 registered before, 1032 already informed
+# (voided or rejected). Sending again cannot help; asking can.
+ALREADY_RECEIVED_FAULTS = {1032, 1033}
+
+
 @dataclass(frozen=True)
 class SendAnswer:
     status: str  # SendStatus: accepted, observed or rejected
@@ -144,6 +154,8 @@ def read_fault(root) -> SendAnswer:
     code, text = fault_code(root)
     if code is None:
         raise SendUnavailable(f"SOAP fault without a code: {text}")
+    if code in ALREADY_RECEIVED_FAULTS:
+        raise AlreadyReceived(f"SOAP fault {code:04d}: {text}")
     if code < 2000:  # 0100–1999: not received (our side or theirs): retry
         raise NotReceived(f"SOAP fault {code:04d}: {text}", code=f"{code:04d}")
     return SendAnswer(status=SendStatus.REJECTED, code=str(code), message=text)

@@ -639,7 +639,9 @@ def receipt_send(*, receipt_id: int) -> Receipt:
         _send_exception(receipt_id=receipt_id, code=error.code, message=str(error))
         raise
     except sending.SendUnavailable as error:
-        # Maybe received (a timeout, a cut connection): it stays "sent"; the next attempt asks first.
+        # Maybe received (a timeout, a cut connection), or SUNAT says it already has this number
+        # (AlreadyReceived): it stays "sent"; the next attempt asks first and never sends it again
+        # unless SUNAT answers that it does not have it.
         Receipt.objects.filter(pk=receipt_id, send_status=SendStatus.SENT).update(cdr_message=str(error)[:2000])
         raise
     return _send_answer_record(receipt_id=receipt_id, answer=answer)

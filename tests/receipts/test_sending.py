@@ -281,3 +281,21 @@ def test_the_former_failed_becomes_an_exception_the_sweep_sends_again(settings):
     assert Receipt.objects.get(pk=failed.pk).send_status == SendStatus.EXCEPTION
     assert Receipt.objects.get(pk=accepted.pk).send_status == SendStatus.ACCEPTED
     assert SendStatus.FAILED is SendStatus.EXCEPTION  # code written against the old name still runs
+
+
+@responses.activate
+def test_a_number_sunat_already_has_is_asked_about_never_sent_again(configured):
+    """A send whose answer was lost, sent again by hand elsewhere: SUNAT's fault 1033 ("registrado
+    previamente") keeps it "sent" (not an exception to send again); the next attempt asks."""
+    receipt = _receipt()
+    responses.post(
+        URL, body=soap_fault("1033", "El comprobante fue registrado previamente con otros datos"), status=500
+    )
+    with pytest.raises(SendUnavailable, match="1033"):
+        receipt_send(receipt_id=receipt.pk)
+    receipt.refresh_from_db()
+    assert receipt.send_status == SendStatus.SENT and "1033" in receipt.cdr_message
+    _claim_abandoned(receipt)
+    responses.post(CONSULT_URL, body=status_cdr_answer("0004", "La constancia existe", file_name=receipt.file_name))
+    assert receipt_send(receipt_id=receipt.pk).send_status == SendStatus.ACCEPTED
+    assert [call.request.url for call in responses.calls] == [URL, CONSULT_URL]
