@@ -24,6 +24,7 @@ CARD_METHOD = "culqi-tarjeta"
 YAPE_METHOD = "culqi-yape"
 CIP_METHOD = "culqi-pagoefectivo"
 FAILED_ORDER_STATES = ("expired", "deleted")
+CHARGING = "culqi:charging"  # an attempt's reference while its charge is being made
 
 
 def _unavailable() -> str:
@@ -54,7 +55,20 @@ def payment_culqi_card_options(*, payment: Payment, token_id: str) -> culqi.Card
         raise PaymentError(_("Culqi did not recognise that card. Enter it again.")) from None
 
 
+def _claim(payment: Payment) -> None:
+    """One charge per attempt: a double submit (two requests at once) finds it claimed. Culqi has no
+    idempotency key, so this claim is what keeps one attempt from being charged twice."""
+    claimed = (
+        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING)
+        .exclude(gateway_reference=CHARGING)
+        .update(gateway_reference=CHARGING)
+    )
+    if not claimed:
+        raise PaymentError(_("This payment is already being processed: your order shows it in a moment."))
+
+
 def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
+    _claim(payment)
     try:
         charge = culqi.charge_create(
             payment_id=payment.pk,
@@ -67,8 +81,14 @@ def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
         )
     except culqi.CulqiError as error:
         if error.unavailable:
-            # Not closed: Culqi may have charged (its answer lost); its webhook or reconciliation tells.
-            raise PaymentError(_unavailable()) from None
+            # Closed, so a retry is another attempt: if Culqi did charge (its answer lost), its webhook
+            # completes this one anyway and a second payment is caught and refunded (payment_complete).
+            lost = _(
+                "Culqi did not answer. If it charged you, your order is confirmed on its own; otherwise nothing "
+                "was charged: try again in a moment."
+            )
+            payment_fail(payment=payment, message=lost)
+            raise PaymentError(lost) from None
         message = (
             _declined(error)
             if error.declined
@@ -88,6 +108,7 @@ def payment_culqi_apply_charge(*, payment: Payment, charge: culqi.Charge) -> Pay
         payment_fail(payment=payment, message=charge.user_message or message)
         raise PaymentError(message)
     if charge.amount is None:
+        payment_fail(payment=payment, message=_unavailable())
         raise PaymentError(_unavailable())
     with transaction.atomic():
         Payment.objects.filter(pk=payment.pk).exclude(status=Payment.Status.SUCCEEDED).update(

@@ -222,9 +222,28 @@ def test_culqi_unavailable_is_said_in_words_never_a_500_and_the_attempt_stays_op
         api.post(f"{API}/charges", body="<html>Bad gateway</html>", status=int(outage))
     response = client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN, "installments": "1"})
     assert response.status_code == 302 and response["Location"] == reverse("payments:pay", args=[order.number])
-    assert said(response, "Culqi did not answer or reported an error. Nothing was charged: try again in a moment.")
-    # Culqi may have charged: the attempt stays open for its webhook
-    assert reload(payment).status == Payment.Status.PENDING and reload(order).status == OrderStatus.PENDING_PAYMENT
+    assert said(
+        response,
+        "Culqi did not answer. If it charged you, your order is confirmed on its own; otherwise nothing was charged:"
+        " try again in a moment.",
+    )
+    # closed, so a retry is another attempt; if Culqi did charge, its webhook still completes this one
+    assert reload(payment).status == Payment.Status.FAILED and reload(order).status == OrderStatus.PENDING_PAYMENT
+    assert payment_start(order=order, method=culqi_method("culqi-tarjeta")).status == Payment.Status.PENDING
+
+
+def test_a_double_submit_charges_once(api):
+    client, order, payment = shopper("culqi-tarjeta")
+    api.get(f"{API}/tokens/{TOKEN}", json=token_json())
+    api.post(f"{API}/charges", json=charge_json(payment), status=201)
+    url = reverse("payments:culqi_card", args=[order.number])
+    # the first request is charging (its claim is taken) when the second arrives
+    Payment.objects.filter(pk=payment.pk).update(gateway_reference="culqi:charging")
+    response = client.post(url, {"token": TOKEN, "installments": "1"})
+    assert response["Location"] == reverse("payments:pay", args=[order.number])
+    assert said(response, "This payment is already being processed: your order shows it in a moment.")
+    assert not any(call.request.url.endswith("/charges") for call in api.calls)
+    assert reload(payment).status == Payment.Status.PENDING
 
 
 def test_a_bank_asking_for_3ds_fails_the_attempt_and_takes_nothing(api):
@@ -459,7 +478,7 @@ def test_a_charge_whose_answer_was_lost_is_completed_by_its_webhook(api, client,
     api.get(f"{API}/tokens/{TOKEN}", json=token_json())
     api.post(f"{API}/charges", body=requests.Timeout("answer lost"))
     shopper_client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN, "installments": "6"})
-    assert reload(payment).status == Payment.Status.PENDING
+    assert reload(payment).status == Payment.Status.FAILED
     api.get(f"{API}/charges/{CHARGE_ID}", json=charge_json(payment, installments=6))
     with django_capture_on_commit_callbacks(execute=True):
         post_event(client, event("charge.creation.succeeded", {"object": "charge", "id": CHARGE_ID}))
