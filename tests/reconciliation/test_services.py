@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import requests
 
 from payments.models import Payment, Provider
 from reconciliation.models import Discrepancy, Run
 from reconciliation.services import ReconciliationError, discrepancy_review, reconciliation_run
 from tests.factories import UserFactory
 
-from .gateway_fakes import STRIPE_API
+from .gateway_fakes import CULQI_API, PAYPAL_API, STRIPE_API
 from .store_rows import DAY, NOW, lima, store_payment, store_refund
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +215,34 @@ def test_culqi_charges_paid_cip_orders_and_refunds(fake_culqi):
     assert rows[(Kind.MISSING_IN_STORE, "chr_test_kallpa0000000003")].order_id == yape.order_id
     assert outcome.run.gateways == {"culqi": ""}
     assert fake_culqi.pages_served >= 4  # three charges two a page, then orders and refunds
+
+
+def test_paypal_without_transaction_search_and_culqi_timing_out_are_reported(
+    fake_mercadopago, gateways_unset, gateway_http
+):
+    gateways_unset.PAYPAL_CLIENT_ID, gateways_unset.PAYPAL_CLIENT_SECRET = "AKallpa-client-id", "EKallpa-secret"
+    gateways_unset.CULQI_SECRET_KEY = "sk_test_kallpa0culqi0secret"
+    gateway_http.post(
+        f"{PAYPAL_API}/v1/oauth2/token",
+        json={"access_token": "A21AAkallpa", "token_type": "Bearer", "expires_in": 32400},
+    )
+    # The REST app was not granted Transaction Search: PayPal's own 403.
+    gateway_http.get(
+        f"{PAYPAL_API}/v1/reporting/transactions",
+        status=403,
+        json={
+            "name": "NOT_AUTHORIZED",
+            "message": "Authorization failed due to insufficient permissions.",
+            "debug_id": "f1d2c3b4a5e6",
+            "details": [{"issue": "PERMISSION_DENIED", "description": "You do not have permission."}],
+        },
+    )
+    gateway_http.get(f"{CULQI_API}/charges", body=requests.exceptions.ReadTimeout("timed out"))
+    fake_mercadopago.payment(1319500014, Decimal("120.00"), lima(20, 11))
+
+    outcome = reconciliation_run(day=DAY, now=NOW)
+
+    assert set(outcome.failed) == {"paypal", "culqi"}
+    assert "PERMISSION_DENIED" in outcome.failed["paypal"] and "CulqiError" in outcome.failed["culqi"]
+    assert outcome.run.gateways["mpago"] == ""
+    assert set(findings()) == {(Kind.MISSING_IN_STORE, "1319500014")}
