@@ -13,7 +13,6 @@ def gateways_unset(settings):
     settings.PAYPAL_MODE = "sandbox"
     settings.MERCADOPAGO_ACCESS_TOKEN = ""
     settings.CULQI_SECRET_KEY = settings.CULQI_PUBLIC_KEY = settings.CULQI_WEBHOOK_SECRET = ""
-    settings.RECONCILIATION_MARGIN_HOURS = 24
     return settings
 
 
