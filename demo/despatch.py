@@ -83,13 +83,13 @@ def load_demo_despatch() -> DespatchAdvice | None:
         return DespatchAdvice.objects.filter(transfer_key=done.transfer_key).first()
     source = Warehouse.objects.filter(code="LIM-CENTRAL").first()
     destination = Warehouse.objects.filter(code="AQP").first()
+    if source is None or destination is None:
+        return None
     level = (
         StockLevel.objects.filter(warehouse=source, on_hand__gte=TRANSFER_UNITS * 5)
         .select_related("variant__product")
         .order_by("variant__sku")
         .first()
-        if source and destination
-        else None
     )
     if level is None:
         return None
@@ -105,6 +105,7 @@ def load_demo_despatch() -> DespatchAdvice | None:
             reason=TRANSFER_REASON,
         )
         weight = None if variant.product.weight_kg > 0 else Decimal("1.000")
+        assert out.transfer_key is not None  # a transfer's movements share one
         return guia_issue_for_transfer(
             transfer_key=out.transfer_key, transport=STORE_VAN, actor=operator, gross_weight_kg=weight
         )
