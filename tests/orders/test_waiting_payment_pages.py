@@ -83,3 +83,12 @@ def test_the_voucher_of_a_paid_order_sends_back_to_the_order(signed_in, user):
     response = signed_in.get(reverse("orders:voucher", args=[order.number]))
 
     assert response.status_code == 302 and response.url == order.get_absolute_url()
+
+
+def test_my_orders_points_a_waiting_order_to_its_code_with_its_date(signed_in, user):
+    order = waiting_order_of(user, 1)
+
+    page = signed_in.get(reverse("orders:list")).content.decode()
+
+    assert "Ver el código de pago" in page and f"{order.get_absolute_url()}#order-waiting" in page
+    assert "minutos restantes" not in page  # a day-long wait is not counted in minutes
