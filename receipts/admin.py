@@ -61,6 +61,7 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["number_display", "kind", "order", "buyer", "total", "status_badge"]
     list_filter = ["send_status", "kind", "series", "issue_date"]
     change_list_template = "admin/receipts/receipt/change_list.html"
+    change_form_template = "admin/receipts/receipt/change_form.html"
     search_fields = ["order__number", "buyer_document", "buyer_name", "=number"]
     list_select_related = ["order"]
     date_hierarchy = "issued_at"
@@ -252,6 +253,18 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
             _("Download"),
             obj.cdr_file_name,
             obj.cdr_xml,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        receipt = Receipt.objects.filter(pk=object_id).only("kind", "send_status").first()
+        can_debit_note = (
+            receipt is not None
+            and receipt.kind in (ReceiptKind.FACTURA, ReceiptKind.BOLETA)
+            and receipt.send_status != SendStatus.REJECTED
+            and request.user.has_perm(ISSUE_PERMISSION)
+        )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "can_debit_note": can_debit_note}
         )
 
     def get_urls(self):

@@ -66,6 +66,8 @@ def test_a_debit_note_from_the_admin_charges_the_amount_on_its_original(staff_cl
     assert listing.status_code == 302 and listing["Location"] == url
     page = staff_client.get(url).content.decode()
     assert "nota de débito" in page and factura.full_number in page and "Monto (con IGV)" in page
+    change_page = staff_client.get(reverse("admin:receipts_receipt_change", args=[factura.pk])).content.decode()
+    assert url in change_page  # reached from the factura's own page too
     data = {"token": token, "amount": "25.00", "reason_code": "03", "reason": "Envío a provincia cobrado después"}
     response = staff_client.post(url, data)
     note = Receipt.objects.get(kind=ReceiptKind.DEBIT_NOTE)
