@@ -13,7 +13,7 @@ TOKEN = "tkn_test_0CjjdWhFpEAZlxlz"
 YAPE_TOKEN = "ype_test_BmsKSvs2n9eR0441"
 CHARGE_ID = "chr_test_kEazTaQBDtzNdwFr"
 ORDER_ID = "ord_test_r8FAvR8A1bHwh2bX"
-CIP = "2360521"
+CIP = "23605214"  # PagoEfectivo CIPs are eight digits
 
 
 def cents(amount) -> int:

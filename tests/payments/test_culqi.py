@@ -419,7 +419,7 @@ def test_an_expired_cip_fails_the_attempt_and_a_late_expiry_notice_does_not_undo
 
 def start_cip_for_another_order(api):
     client, order, payment = shopper("culqi-pagoefectivo")
-    api.replace(responses.POST, f"{API}/orders", json=order_json(payment, order_id=f"{ORDER_ID}x", code="2360999"))
+    api.replace(responses.POST, f"{API}/orders", json=order_json(payment, order_id=f"{ORDER_ID}x", code="23609991"))
     client.post(reverse("payments:culqi_cip", args=[order.number]))
     api.get(f"{API}/orders/{ORDER_ID}x", json=order_json(payment, order_id=f"{ORDER_ID}x", state="pending"))
     return client, order, reload(payment)
@@ -523,3 +523,38 @@ def test_the_order_page_and_the_admin_say_en_n_cuotas(api, admin_client):
     assert changelist.status_code == 200 and "en 6 cuotas" in changelist.content.decode()
     change = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]), HTTP_ACCEPT_LANGUAGE="es")
     assert change.status_code == 200 and "Cuotas" in change.content.decode()
+
+
+def test_a_cip_paid_after_its_order_expired_revives_the_order_when_its_stock_is_there(
+    api, client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.services import order_expire_if_overdue
+
+    _shopper, order, payment = start_cip(api)
+    order = order_expire_if_overdue(order=reload(order), now=reload(order).payment_deadline() + timedelta(minutes=1))
+    assert order.status == OrderStatus.CANCELLED
+    api.get(f"{API}/orders/{ORDER_ID}", json=order_json(payment, state="paid"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, event("order.status.changed", order_json(payment, state="paid")))
+    payment, order = reload(payment), reload(order)
+    assert payment.status == Payment.Status.SUCCEEDED and payment.completed_at <= timezone.now()
+    # revived (its units were still there) or kept paid, flagged and its refund proposed: never money lost
+    assert order.payment_status == PaymentStatus.PAID
+    assert order.status == OrderStatus.PAID or payment.refunds.filter(status=Refund.Status.REQUESTED).exists()
+
+
+def test_the_pay_page_of_a_cip_and_the_cuotas_page_read_in_spanish(api):
+    client, order, _payment = shopper("culqi-pagoefectivo")
+    page = client.get(reverse("payments:pay", args=[order.number]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Obtener mi código PagoEfectivo" in page and "Get my" not in page
+    client, order, _payment = shopper("culqi-tarjeta")
+    api.get(f"{API}/tokens/{TOKEN}", json=token_json(installments_allowed=[3]))
+    page = client.post(
+        reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN}, HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Un solo pago" in page and "3 cuotas" in page and "Tarjeta Visa terminada en 1111" in page
+    assert "One payment" not in page and "Pay in" not in page
