@@ -190,17 +190,22 @@ def one_sellable_per_product(variant_ids: list[int], *, count: int) -> list:
     from cart.services import CartError, check_sellable, variants_with_sale_window
 
     chosen, products = [], set()
-    position = {variant_id: index for index, variant_id in enumerate(variant_ids)}
-    for variant in sorted(variants_with_sale_window(Q(pk__in=variant_ids)), key=lambda v: position[v.pk]):
-        try:
-            check_sellable(variant)
-        except CartError:
-            continue
-        if variant.product_id not in products:
-            products.add(variant.product_id)
-            chosen.append(variant)
-        if len(chosen) == count:
-            break
+    # Read in growing windows, not all 2,000 at once: the first few dozen usually hold enough products.
+    start, window = 0, max(4 * count, 50)
+    while start < len(variant_ids) and len(chosen) < count:
+        ids = variant_ids[start : start + window]
+        position = {variant_id: index for index, variant_id in enumerate(ids)}
+        for variant in sorted(variants_with_sale_window(Q(pk__in=ids)), key=lambda v: position[v.pk]):
+            try:
+                check_sellable(variant)
+            except CartError:
+                continue
+            if variant.product_id not in products:
+                products.add(variant.product_id)
+                chosen.append(variant)
+            if len(chosen) == count:
+                break
+        start, window = start + window, 2 * window
     return chosen
 
 
