@@ -95,6 +95,10 @@ def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
             else _("Culqi refused the payment: %(message)s")
             % {"message": error.user_message or error.code or error.status_code}
         )
+        # The declined charge's id (Culqi's card_error names it), not the claim, is what staff look up.
+        Payment.objects.filter(pk=payment.pk, gateway_reference=CHARGING).update(
+            gateway_reference=error.charge_id[:120]
+        )
         payment_fail(payment=payment, message=message)
         raise PaymentError(message) from None
     return payment_culqi_apply_charge(payment=payment, charge=charge)

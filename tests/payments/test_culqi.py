@@ -205,6 +205,7 @@ def test_a_declined_card_closes_the_attempt_with_culqis_words_and_the_order_keep
     payment = reload(payment)
     assert payment.status == Payment.Status.FAILED
     assert payment.failure_message.startswith("Su tarjeta no tiene fondos suficientes")
+    assert payment.gateway_reference == "chr_test_declined0000001"
     assert reload(order).status == OrderStatus.PENDING_PAYMENT
     retry = payment_start(order=order, method=culqi_method("culqi-tarjeta"))  # another card
     assert retry.status == Payment.Status.PENDING
