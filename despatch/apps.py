@@ -16,6 +16,7 @@ class DespatchConfig(AppConfig):
         from . import pending, services, tasks
 
         shipping.shipment_may_leave.plug(services.shipment_may_leave)
+        shipping.shipment_may_split.plug(services.shipment_may_split)
         jobs.register(
             jobs.PendingWork(
                 name="despatch.send",

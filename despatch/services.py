@@ -462,6 +462,16 @@ def shipment_may_leave(*, shipment: Shipment) -> None:
         )
 
 
+def shipment_may_split(*, shipment: Shipment) -> None:
+    """Raise ShipmentError when the leg has a live guía: it names the leg's units as they are."""
+    guia = live_guia(shipment)
+    if guia is not None:
+        raise ShipmentError(
+            _("Shipment %(shipment)s cannot be split: its guía %(guia)s names all its units.")
+            % {"shipment": shipment.reference, "guia": guia.full_number}
+        )
+
+
 # --- sending ------------------------------------------------------------------------------------
 
 

@@ -32,3 +32,10 @@ def shipment_may_leave(*, shipment: Shipment) -> None:
     """A leg is about to leave the store's hands (handed to its carrier, or out for pickup): raises
     ShipmentError, saying why, when the law wants a document the leg does not have (despatch: its
     guía de remisión, accepted by SUNAT). Called with the order and the leg locked."""
+
+
+@port
+def shipment_may_split(*, shipment: Shipment) -> None:
+    """A leg not shipped yet is about to be split in two: raises ShipmentError, saying why, when a
+    document already names its units as they are (despatch: its guía de remisión). Called with the
+    order and the leg locked."""

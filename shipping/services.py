@@ -388,6 +388,7 @@ def shipment_split(*, shipment: Shipment | int, quantities: dict[int, int], acto
         order, shipment = _lock(shipment)
         if shipment.status not in NOT_YET_SHIPPED:
             raise ShipmentError(_("Only a leg that has not shipped yet can be split."))
+        ports.shipment_may_split(shipment=shipment)  # a guía de remisión names its units as they are
         held = list(shipment.lines.select_for_update().order_by("pk"))
         if any(line.part_id for line in held):
             raise ShipmentError(

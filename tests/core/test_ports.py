@@ -50,7 +50,7 @@ EXPECTED = [
 def test_every_declared_port_is_plugged_in_at_start_up():
     from alerts.services import stock_replenished
     from backoffice.services import order_commissions_snapshot
-    from despatch.services import shipment_may_leave
+    from despatch.services import shipment_may_leave, shipment_may_split
     from inventory import ports as inventory_ports
     from payments.services.attempts import payment_attempts_close_for_cancelled_order
     from payments.services.refunds import order_cancel_refunds_request
@@ -67,6 +67,7 @@ def test_every_declared_port_is_plugged_in_at_start_up():
         (inventory_ports.order_numbers, order_selectors.order_numbers),
         (inventory_ports.return_numbers, return_numbers),
         (shipping_ports.shipment_may_leave, shipment_may_leave),
+        (shipping_ports.shipment_may_split, shipment_may_split),
     ]
     assert {asked.name for asked, _ in expected} == {asked.name for asked in Port.declared}
     for asked, function in expected:

@@ -75,3 +75,11 @@ def test_staff_trying_to_ship_without_a_guia_read_why_in_spanish(admin_client, g
     response = admin_client.post(reverse("admin:shipping_shipment_changelist"), data, follow=True)
     assert "no puede salir sin su guía de remisión" in response.content.decode()
     assert Shipment.objects.get(pk=leg.pk).status == ShipmentStatus.PENDING
+
+
+def test_a_leg_whose_guia_is_issued_cannot_be_split(gre_store, by_carrier):
+    services.guia_issue_for_shipment(shipment_id=gre_store.leg.pk, transport=by_carrier)
+    line = gre_store.leg.lines.get()
+    with pytest.raises(ShipmentError, match="no se puede dividir"):
+        shipping_services.shipment_split(shipment=gre_store.leg.pk, quantities={line.order_line_id: 1})
+    assert Shipment.objects.filter(order=gre_store.order).count() == 1
