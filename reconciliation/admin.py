@@ -7,12 +7,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin
 
 from . import enqueue
-from .models import Discrepancy, Run
+from .models import Discrepancy, Run, gateway_name
 from .services import ReconciliationError, discrepancy_review
 
 
@@ -47,11 +48,11 @@ class RunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("gateways compared"))
     def compared(self, run: Run) -> str:
-        return ", ".join(sorted(provider for provider, error in run.gateways.items() if not error)) or "—"
+        return ", ".join(gateway_name(provider) for provider in run.compared_gateways) or "—"
 
     @admin.display(description=_("gateways that failed"))
     def failed(self, run: Run) -> str:
-        return "; ".join(f"{provider}: {run.gateways[provider]}" for provider in run.failed_gateways) or "—"
+        return "; ".join(f"{gateway_name(p)}: {run.gateways[p]}" for p in run.failed_gateways) or "—"
 
     @admin.display(description=_("open findings"), ordering="open_count")
     def open_findings(self, run: Run):
@@ -78,7 +79,7 @@ class DiscrepancyAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
     money_fields = ("gateway_amount", "store_amount")
     list_display = (
         "day",
-        "provider",
+        "gateway",
         "kind",
         "order_link",
         "gateway_reference",
@@ -93,7 +94,7 @@ class DiscrepancyAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
     form = ReviewForm
     readonly_fields = (
         "day",
-        "provider",
+        "gateway",
         "kind",
         "order_link",
         "gateway_reference",
@@ -126,11 +127,15 @@ class DiscrepancyAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
             fields.append("review_note")
         return fields
 
+    @admin.display(description=_("gateway"), ordering="provider")
+    def gateway(self, row: Discrepancy) -> str:
+        return row.gateway_name
+
     @admin.display(description=_("day"), ordering="run__day")
     def day(self, row: Discrepancy):
         return row.run.day
 
-    @admin.display(description=_("order"), ordering="order__number")
+    @admin.display(description=pgettext_lazy("purchase order", "order"), ordering="order__number")
     def order_link(self, row: Discrepancy):
         if row.order is None:
             return "—"

@@ -2,9 +2,16 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.money import MONEY_FIELD
+from payments.models import Provider
+
+
+def gateway_name(provider: str) -> str:
+    """The gateway as staff know it ("Mercado Pago" for mpago)."""
+    return str(Provider(provider).label) if provider in Provider.values else provider
 
 
 class Run(models.Model):
@@ -29,6 +36,10 @@ class Run(models.Model):
     def failed_gateways(self) -> list[str]:
         return sorted(provider for provider, error in self.gateways.items() if error)
 
+    @property
+    def compared_gateways(self) -> list[str]:
+        return sorted(provider for provider, error in self.gateways.items() if not error)
+
 
 class Discrepancy(models.Model):
     """One difference between a gateway's own list and the store's rows. Found by the job, never acted
@@ -47,6 +58,7 @@ class Discrepancy(models.Model):
         REVIEWED = "reviewed", _("Reviewed")
 
     run = models.ForeignKey(Run, on_delete=models.PROTECT, related_name="discrepancies", verbose_name=_("run"))
+    # A provider code (payments.models.Provider) without its choices: a new gateway needs no migration here.
     provider = models.CharField(_("gateway"), max_length=10)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     # What the finding is about, the same on every run of the day (the unique constraint's key):
@@ -58,7 +70,7 @@ class Discrepancy(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("order"),
+        verbose_name=pgettext_lazy("purchase order", "order"),
     )
     gateway_reference = models.CharField(_("gateway reference"), max_length=120, blank=True)
     gateway_amount = models.DecimalField(_("gateway amount"), **MONEY_FIELD, null=True, blank=True)
@@ -91,4 +103,8 @@ class Discrepancy(models.Model):
         indexes = [models.Index(fields=["status", "run"], name="reconciliation_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.run.day} · {self.provider} · {self.get_kind_display()}"
+        return f"{self.run.day} · {self.gateway_name} · {self.get_kind_display()}"
+
+    @property
+    def gateway_name(self) -> str:
+        return gateway_name(self.provider)

@@ -38,7 +38,7 @@ class Command(BaseCommand):
         except ReconciliationError as error:
             raise CommandError(str(error)) from None
         run = outcome.run
-        compared = sorted(provider for provider, reason in run.gateways.items() if not reason)
+        compared = run.compared_gateways
         if verbosity >= 1:
             self.stdout.write(
                 _("%(day)s: compared %(gateways)s; %(count)d open findings.")
