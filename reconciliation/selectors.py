@@ -75,11 +75,20 @@ def open_discrepancies_count() -> int:
     return Discrepancy.objects.filter(status=Discrepancy.Status.OPEN).count()
 
 
+RETRY_AFTER = timedelta(hours=1)
+
+
 def reconciliation_due_days(*, now: datetime | None = None) -> list[date]:
     """The days the daily job owes: yesterday (Lima) once its gateways have settled (from
-    RECONCILIATION_HOUR, Lima time) and while no run of it exists."""
-    local = timezone.localtime(now or timezone.now())
+    RECONCILIATION_HOUR, Lima time), while no run of it exists, or again an hour after a run in which a
+    gateway could not be read (an outage heals without anyone running the command)."""
+    moment = now or timezone.now()
+    local = timezone.localtime(moment)
     yesterday = local.date() - timedelta(days=1)
-    if local.hour < settings.RECONCILIATION_HOUR or Run.objects.filter(day=yesterday).exists():
+    if local.hour < settings.RECONCILIATION_HOUR:
         return []
-    return [yesterday]
+    run = Run.objects.filter(day=yesterday).first()
+    if run is None:
+        return [yesterday]
+    retry = run.failed_gateways and run.finished_at is not None and moment - run.finished_at >= RETRY_AFTER
+    return [yesterday] if retry else []

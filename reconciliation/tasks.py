@@ -10,7 +10,8 @@ from . import selectors, services
 @shared_task(name="reconciliation.tasks.reconcile_due_days")
 def reconcile_due_days() -> int:
     """Beat (hourly; the in-process scheduler under `make run`): yesterday's reconciliation once it is
-    due and not run yet, so a scheduler that was down at the hour catches up on its next tick."""
+    due and not run yet (or an hour after a run a gateway failed), so a scheduler that was down at the
+    hour catches up on its next tick."""
     days = selectors.reconciliation_due_days()
     for day in days:
         services.reconciliation_run(day=day)

@@ -83,3 +83,12 @@ def test_the_job_is_in_beat_and_runs_yesterday_once_from_its_hour(gateways_unset
     assert tasks.reconcile_due_days() == 1
     assert tasks.reconcile_due_days() == 0  # done for the day
     assert Run.objects.get().day == timezone.localdate() - timedelta(days=1)
+
+
+def test_the_job_tries_a_failed_gateway_again_an_hour_later(gateways_unset):
+    yesterday = NOW.date() - timedelta(days=1)
+    run = Run.objects.create(day=yesterday, gateways={"stripe": "APIError: 500", "mpago": ""}, finished_at=NOW)
+    assert reconciliation_due_days(now=NOW + timedelta(minutes=59)) == []
+    assert reconciliation_due_days(now=NOW + timedelta(hours=1)) == [yesterday]
+    Run.objects.filter(pk=run.pk).update(gateways={"stripe": "", "mpago": ""})
+    assert reconciliation_due_days(now=NOW + timedelta(hours=5)) == []
