@@ -161,12 +161,23 @@ def paypal_certificate(url: str) -> x509.Certificate:
     return certificate
 
 
-def culqi_verify(*, key: str) -> None:
+def culqi_verify(*, key: str, authorization: str = "") -> None:
     """Culqi signs no webhook (its documentation describes none): the URL registered in CulqiPanel
-    carries CULQI_WEBHOOK_SECRET (?key=…), compared in constant time. That only keeps strangers out;
-    what a notice says is never trusted: the charge or order is read back from Culqi's API."""
+    carries CULQI_WEBHOOK_SECRET (?key=…), or the notice comes with HTTP Basic credentials whose
+    password is that secret (for a panel that asks a user and password); compared in constant time.
+    That only keeps strangers out; what a notice says is never trusted: the charge or order is read
+    back from Culqi's API."""
     secret = settings.CULQI_WEBHOOK_SECRET
     if not secret:
         raise NotConfigured("CULQI_WEBHOOK_SECRET is not set")
-    if not key or not hmac.compare_digest(key.encode(), secret.encode()):
-        raise SignatureError("missing or wrong Culqi webhook key")
+    if key and hmac.compare_digest(key.encode(), secret.encode()):
+        return
+    scheme, _sep, credentials = authorization.partition(" ")
+    if scheme.lower() == "basic" and credentials:
+        try:
+            _user, _colon, password = base64.b64decode(credentials.strip(), validate=True).decode().partition(":")
+        except (binascii.Error, ValueError):  # UnicodeDecodeError is a ValueError
+            password = ""
+        if password and hmac.compare_digest(password.encode(), secret.encode()):
+            return
+    raise SignatureError("missing or wrong Culqi webhook key")

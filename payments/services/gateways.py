@@ -155,7 +155,8 @@ class CulqiGateway(Gateway):
     def verify_webhook(self, *, raw_body: bytes, headers: Mapping[str, str], data_id: str = "") -> None:
         from ..clients.webhook_verify import culqi_verify
 
-        culqi_verify(key=data_id)
+        # data_id: the key the notice's URL carries (Culqi's own notices name no id to sign).
+        culqi_verify(key=data_id, authorization=headers.get("Authorization") or "")
 
 
 GATEWAYS: dict[str, Gateway] = {

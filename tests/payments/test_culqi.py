@@ -458,6 +458,30 @@ def test_a_notice_without_the_stores_key_is_refused_and_nothing_is_stored(client
     assert response.status_code == 401 and not WebhookEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("credentials", "status"),
+    [
+        (f"culqi:{WEBHOOK_SECRET}", 200),
+        (f":{WEBHOOK_SECRET}", 200),
+        ("culqi:wrong", 401),
+        (f"{WEBHOOK_SECRET}:", 401),
+        ("not base64 at all", 401),
+    ],
+)
+def test_a_notice_with_the_secret_as_basic_auth_password_is_admitted(client, credentials, status):
+    import base64
+
+    header = credentials if " " in credentials else base64.b64encode(credentials.encode()).decode()
+    response = client.post(
+        "/payments/webhooks/culqi/",
+        data=json.dumps(event("order.status.changed", {"object": "order", "id": ORDER_ID})),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Basic {header}",
+    )
+    assert response.status_code == status
+    assert WebhookEvent.objects.exists() == (status == 200)
+
+
 def test_without_a_webhook_secret_notices_are_refused_as_unavailable(client, settings):
     settings.CULQI_WEBHOOK_SECRET = ""
     response = post_event(client, event("order.status.changed", {"object": "order", "id": ORDER_ID}))
