@@ -583,3 +583,22 @@ def test_the_pay_page_of_a_cip_and_the_cuotas_page_read_in_spanish(api):
     ).content.decode()
     assert "Un solo pago" in page and "3 cuotas" in page and "Tarjeta Visa terminada en 1111" in page
     assert "One payment" not in page and "Pay in" not in page
+
+
+def test_choosing_yape_on_the_pay_page_then_paying_it_end_to_end(api):
+    client, order, first = shopper("culqi-tarjeta")
+    api.get(f"{API}/tokens/{TOKEN}", json=token_json())
+    api.post(f"{API}/charges", json=card_error("stolen_card"), status=402)
+    client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN, "installments": "1"})
+    assert reload(first).status == Payment.Status.FAILED
+    culqi_method("culqi-yape")
+    page = client.get(reverse("payments:pay", args=[order.number])).content.decode()
+    assert 'value="culqi-yape"' in page
+    client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "retry", "method": "culqi-yape"})
+    attempt = order.payments.order_by("-pk").first()
+    assert (attempt.method.code, attempt.status) == ("culqi-yape", Payment.Status.PENDING)
+    api.post(f"{SECURE}/tokens/yape", json={"object": "token", "id": YAPE_TOKEN, "type": "yape"}, status=201)
+    api.replace(responses.POST, f"{API}/charges", json=charge_json(attempt, source=YAPE_TOKEN), status=201)
+    response = client.post(reverse("payments:culqi_yape", args=[order.number]), {"phone": "912345678", "otp": "654321"})
+    assert response["Location"] == reverse("orders:guest_detail", args=[order.number])
+    assert reload(attempt).status == Payment.Status.SUCCEEDED and reload(order).status == OrderStatus.PAID
