@@ -1,8 +1,8 @@
 """The store's one gateway interface: start a payment (the URL to send the shopper to), handle
-the shopper's return, refund, and verify a webhook. Three implementations: the test gateway
-(its hosted page is the store's own), Stripe Checkout, PayPal Orders v2 and Mercado Pago
-Checkout Pro. Views, refunds and
-webhooks pick one with gateway_for(provider) and never branch on the provider themselves."""
+the shopper's return, refund, and verify a webhook. Five implementations: the test gateway
+(its hosted page is the store's own), Stripe Checkout, PayPal Orders v2, Mercado Pago Checkout Pro
+and Culqi (its forms on the store's pay page). Views, refunds and webhooks pick one with
+gateway_for(provider) and never branch on the provider themselves."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
