@@ -491,11 +491,14 @@ NOT_SHOWN_APPS: dict[str, str] = {
     "core": "counters and the health heartbeat",
     "credit": "store credit and gift cards: the shopper's own pages and checkout",
     "demo": "no models",
+    "despatch": "guías de remisión: staff pages and SUNAT's answers, never on a shopper's page",
     "favourites": "the hearts' and strip's state is filled per request (favourites.state)",
     "orders": "a shopper's own orders, never cached",
     "receipts": "receipts: e-mails and the shopper's own order pages",
+    "reconciliation": "staff's findings of the daily payment reconciliation",
     "returns": "a shopper's own returns, never cached",
     "storefront": "no models",
+    "sunat": "resúmenes diarios, bajas and the sales register: staff pages and commands",
     "timeline": "no models",
 }
 
