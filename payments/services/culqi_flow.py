@@ -14,6 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.site_settings import site_setting
+
 from ..clients import culqi
 from ..models import Payment, Provider, Refund
 from .attempts import PaymentError, payment_complete, payment_fail, payment_wait, refund_record
@@ -158,7 +160,11 @@ def payment_culqi_cip_start(*, payment: Payment) -> Payment:
     order = payment.order
     address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
     name = str(address.get("recipient") or "").split()
-    expires_at = timezone.now() + timedelta(hours=settings.CULQI_CIP_HOURS)
+    # Never payable after the order stops holding its stock (orders caps the hold at this setting).
+    expires_at = min(
+        timezone.now() + timedelta(hours=settings.CULQI_CIP_HOURS),
+        order.placed_at + timedelta(hours=site_setting("WAITING_PAYMENT_MAX_HOURS")),
+    )
     try:
         culqi_order = culqi.order_create(
             payment_id=payment.pk,

@@ -357,6 +357,18 @@ def test_a_cip_makes_the_attempt_wait_with_its_code_expiry_and_page(api):
     assert order.status == OrderStatus.PENDING_PAYMENT and order.payment_deadline() >= payment.pay_code_expires_at
 
 
+def test_a_cip_is_never_payable_after_the_order_stops_holding_its_stock(api, settings):
+    from datetime import timedelta
+
+    settings.CULQI_CIP_HOURS = 24 * 30
+    client, order, payment = shopper("culqi-pagoefectivo")
+    api.post(f"{API}/orders", json=order_json(payment), status=201)
+    client.post(reverse("payments:culqi_cip", args=[order.number]))
+    sent = json.loads(api.calls[0].request.body)
+    cap = order.placed_at + timedelta(hours=48)  # WAITING_PAYMENT_MAX_HOURS's default
+    assert sent["expiration_date"] == int(cap.timestamp())
+
+
 def test_culqi_down_when_asking_for_a_cip_leaves_the_attempt_pending(api):
     client, order, payment = shopper("culqi-pagoefectivo")
     api.post(f"{API}/orders", body=requests.Timeout("slow"))
