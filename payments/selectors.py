@@ -38,6 +38,11 @@ def _configured_providers() -> set[str]:
     return providers
 
 
+def payment_provider_configured(provider: str) -> bool:
+    """Whether a real gateway's keys are set (its forms may call it)."""
+    return provider in _configured_providers()
+
+
 def payment_methods_offered() -> list[PaymentMethod]:
     """Active methods whose gateway is configured; the test gateway only in development (DEBUG)
     or while no real gateway is."""

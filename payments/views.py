@@ -17,7 +17,12 @@ from orders.access import order_for_request, order_url_for
 
 from . import services
 from .models import Payment, PaymentMethod, Provider
-from .selectors import payment_methods_offered, payment_pending_attempt, payment_refusal
+from .selectors import (
+    payment_methods_offered,
+    payment_pending_attempt,
+    payment_provider_configured,
+    payment_refusal,
+)
 from .services import culqi_flow
 from .services.gateways import gateway_for
 
@@ -187,6 +192,8 @@ def _culqi_attempt(request, number: str):
     attempt = payment_pending_attempt(order)
     if attempt is None or attempt.provider != Provider.CULQI:
         raise services.PaymentError(_("There is no payment in progress for this order."))
+    if not payment_provider_configured(Provider.CULQI):  # its keys were removed since the attempt began
+        raise services.PaymentError(_("That payment method is not available."))
     return order, attempt
 
 

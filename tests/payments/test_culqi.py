@@ -614,3 +614,12 @@ def test_choosing_yape_on_the_pay_page_then_paying_it_end_to_end(api):
     response = client.post(reverse("payments:culqi_yape", args=[order.number]), {"phone": "912345678", "otp": "654321"})
     assert response["Location"] == reverse("orders:guest_detail", args=[order.number])
     assert reload(attempt).status == Payment.Status.SUCCEEDED and reload(order).status == OrderStatus.PAID
+
+
+def test_with_culqis_keys_removed_its_forms_refuse_without_calling_it(api, settings):
+    client, order, payment = shopper("culqi-yape")
+    settings.CULQI_SECRET_KEY = ""
+    response = client.post(reverse("payments:culqi_yape", args=[order.number]), {"phone": "987654321", "otp": "425251"})
+    assert response["Location"] == reverse("payments:pay", args=[order.number])
+    assert said(response, "That payment method is not available.")
+    assert not api.calls and reload(payment).status == Payment.Status.PENDING
