@@ -189,7 +189,8 @@ def one_sellable_per_product(variant_ids: list[int], *, count: int) -> list:
 
     from cart.services import CartError, check_sellable, variants_with_sale_window
 
-    chosen, products = [], set()
+    chosen: list = []
+    products: set[int] = set()
     # Read in growing windows, not all 2,000 at once: the first few dozen usually hold enough products.
     start, window = 0, max(4 * count, 50)
     while start < len(variant_ids) and len(chosen) < count:
