@@ -7,10 +7,12 @@ leaves the attempt WAITING (payment_wait) until Culqi's webhook says the order w
 Webhooks are never trusted as sent: the charge or order is read back from Culqi's API first."""
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,9 @@ CARD_METHOD = "culqi-tarjeta"
 YAPE_METHOD = "culqi-yape"
 CIP_METHOD = "culqi-pagoefectivo"
 FAILED_ORDER_STATES = ("expired", "deleted")
-CHARGING = "culqi:charging"  # an attempt's reference while its charge is being made
+# An attempt's reference while its charge is being made: "culqi:charging:<Unix seconds>". A claim
+# older than any charge request can last (its process died mid-charge) may be taken again.
+CHARGING = "culqi:charging:"
 
 
 def _unavailable() -> str:
@@ -60,10 +64,13 @@ def payment_culqi_card_options(*, payment: Payment, token_id: str) -> culqi.Card
 def _claim(payment: Payment) -> None:
     """One charge per attempt: a double submit (two requests at once) finds it claimed. Culqi has no
     idempotency key, so this claim is what keeps one attempt from being charged twice."""
+    now = int(time.time())
+    # Ten-digit Unix seconds compare as text; connect and read may each take CULQI_TIMEOUT.
+    stale = f"{CHARGING}{now - max(120, 4 * settings.CULQI_TIMEOUT)}"
     claimed = (
         Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING)
-        .exclude(gateway_reference=CHARGING)
-        .update(gateway_reference=CHARGING)
+        .filter(~Q(gateway_reference__startswith=CHARGING) | Q(gateway_reference__lt=stale))
+        .update(gateway_reference=f"{CHARGING}{now}")
     )
     if not claimed:
         raise PaymentError(_("This payment is already being processed: your order shows it in a moment."))
@@ -98,7 +105,7 @@ def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
             % {"message": error.user_message or error.code or error.status_code}
         )
         # The declined charge's id (Culqi's card_error names it), not the claim, is what staff look up.
-        Payment.objects.filter(pk=payment.pk, gateway_reference=CHARGING).update(
+        Payment.objects.filter(pk=payment.pk, gateway_reference__startswith=CHARGING).update(
             gateway_reference=error.charge_id[:120]
         )
         payment_fail(payment=payment, message=message)

@@ -4,6 +4,7 @@ issuer allows, declines and outages answered in words (never a 500), the CIP's a
 Culqi's webhook — read back from Culqi's API, never trusted as sent — says it was paid or expired."""
 
 import json
+import time
 from decimal import Decimal
 
 import pytest
@@ -239,12 +240,17 @@ def test_a_double_submit_charges_once(api):
     api.post(f"{API}/charges", json=charge_json(payment), status=201)
     url = reverse("payments:culqi_card", args=[order.number])
     # the first request is charging (its claim is taken) when the second arrives
-    Payment.objects.filter(pk=payment.pk).update(gateway_reference="culqi:charging")
+    Payment.objects.filter(pk=payment.pk).update(gateway_reference=f"culqi:charging:{int(time.time()) - 5}")
     response = client.post(url, {"token": TOKEN, "installments": "1"})
     assert response["Location"] == reverse("payments:pay", args=[order.number])
     assert said(response, "This payment is already being processed: your order shows it in a moment.")
     assert not any(call.request.url.endswith("/charges") for call in api.calls)
     assert reload(payment).status == Payment.Status.PENDING
+    # a claim whose process died mid-charge (older than any charge request lasts) is taken again
+    Payment.objects.filter(pk=payment.pk).update(gateway_reference=f"culqi:charging:{int(time.time()) - 600}")
+    response = client.post(url, {"token": TOKEN, "installments": "1"})
+    assert response["Location"] == reverse("orders:guest_detail", args=[order.number])
+    assert reload(payment).status == Payment.Status.SUCCEEDED
 
 
 def test_a_bank_asking_for_3ds_fails_the_attempt_and_takes_nothing(api):
