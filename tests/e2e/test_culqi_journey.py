@@ -1,0 +1,141 @@
+"""Culqi in Chromium at 390 px (issue 48): with Culqi's keys set, the payment step offers its Yape,
+PagoEfectivo and card methods phone first; a shopper pays with Yape's approval code, another gets a
+PagoEfectivo CIP and sees the order waiting for it. Culqi itself is faked at the HTTP boundary
+(responses, in the live server's process) with its real JSON shapes."""
+
+import json
+import re
+import time
+
+import pytest
+import responses
+from playwright.sync_api import expect
+
+from orders.models import Order, OrderStatus
+from payments.models import Payment, PaymentMethod, Provider
+from tests.e2e.helpers import PHONE, fill_details, screenshot, to_payment
+from tests.payments.culqi_helpers import API, PUBLIC_KEY, SECRET_KEY, SECURE, WEBHOOK_SECRET, YAPE_TOKEN
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
+
+ENGLISH = re.compile(r"\b(the|your|Pay|Order|Payment|Approval|Amount|Where|Get)\b")
+METHODS = [
+    ("culqi-yape", "Yape", "wallet", 5),
+    ("culqi-pagoefectivo", "PagoEfectivo", "transfer", 6),
+    ("culqi-tarjeta", "Tarjeta Visa / Mastercard (en cuotas)", "card", 7),
+]
+
+
+@pytest.fixture
+def culqi(settings):
+    """Culqi's keys set and its API answering as it does (amounts and ids echoed from the request)."""
+    settings.CULQI_PUBLIC_KEY, settings.CULQI_SECRET_KEY = PUBLIC_KEY, SECRET_KEY
+    settings.CULQI_WEBHOOK_SECRET = WEBHOOK_SECRET
+    for code, name, kind, order in METHODS:
+        PaymentMethod.objects.get_or_create(
+            code=code, defaults={"name": name, "provider": Provider.CULQI, "kind": kind, "order": order}
+        )
+
+    def charge(request):
+        sent = json.loads(request.body)
+        return (
+            201,
+            {},
+            json.dumps(
+                {
+                    "object": "charge",
+                    "id": "chr_test_e2eYape00000001",
+                    "amount": sent["amount"],
+                    "currency_code": sent["currency_code"],
+                    "installments": 0,
+                    "source": {"object": "token", "id": sent["source_id"], "type": "yape", "last_four": "5678"},
+                    "outcome": {
+                        "type": "venta_exitosa",
+                        "code": "AUT0000",
+                        "user_message": "Su compra ha sido exitosa.",
+                    },
+                    "metadata": sent["metadata"],
+                }
+            ),
+        )
+
+    def order(request):
+        sent = json.loads(request.body)
+        return (
+            201,
+            {},
+            json.dumps(
+                {
+                    "object": "order",
+                    "id": "ord_test_e2eCip000000001",
+                    "amount": sent["amount"],
+                    "currency_code": sent["currency_code"],
+                    "order_number": sent["order_number"],
+                    "payment_code": "23605214",
+                    "state": "pending",
+                    "creation_date": int(time.time()),
+                    "expiration_date": sent["expiration_date"],
+                    "metadata": sent["metadata"],
+                    "url_pe": "https://pagoefectivo.pe/pagar?cip=23605214",
+                }
+            ),
+        )
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        api.post(f"{SECURE}/tokens/yape", json={"object": "token", "id": YAPE_TOKEN, "type": "yape"}, status=201)
+        api.add_callback(responses.POST, f"{API}/charges", callback=charge)
+        api.add_callback(responses.POST, f"{API}/orders", callback=order)
+        yield api
+
+
+def assert_fits_and_spanish(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing clipped sideways
+    assert not ENGLISH.search(page.locator("main").inner_text())
+
+
+def to_payment_with(page, code: str) -> str:
+    page.goto("/p/hoodie-andino/")
+    page.locator("#buy-box button.add-to-cart").click()
+    page.locator("#cart-feedback .alert--success").first.wait_for()
+    fill_details(page)
+    methods = page.locator("input[name=payment_method]")
+    assert [methods.nth(i).get_attribute("value") for i in range(methods.count())] == [c for c, *_ in METHODS]
+    page.locator(f"input[name=payment_method][value='{code}']").check()
+    return to_payment(page)
+
+
+def test_a_shopper_pays_with_yape_through_culqi_on_the_phone(new_page, shop, culqi):
+    page = new_page(PHONE)
+    number = to_payment_with(page, "culqi-yape")
+    expect(page.locator("#culqi-yape-phone")).to_be_visible()
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-yape-pay-page")
+    page.fill("#culqi-yape-phone", "912345678")
+    page.fill("#culqi-yape-otp", "482913")
+    page.locator("#pay-culqi-yape").click()
+    page.wait_for_url(f"**/orders/lookup/{number}/")
+    expect(page.locator(".alert--success").first).to_be_visible()
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-yape-paid")
+    order = Order.objects.get(number=number)
+    assert order.status == OrderStatus.PAID
+    assert order.payments.get(status=Payment.Status.SUCCEEDED).gateway_reference == "chr_test_e2eYape00000001"
+    sent = json.loads(next(call for call in culqi.calls if call.request.url.endswith("/tokens/yape")).request.body)
+    assert (sent["number_phone"], sent["otp"]) == ("912345678", "482913")
+
+
+def test_a_shopper_gets_a_pagoefectivo_cip_through_culqi_and_the_order_waits(new_page, shop, culqi):
+    page = new_page(PHONE)
+    number = to_payment_with(page, "culqi-pagoefectivo")
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-cip-pay-page")
+    page.locator("#pay-culqi-cip").click()
+    page.wait_for_url(f"**/orders/lookup/{number}/")
+    expect(page.locator("#order-waiting")).to_contain_text("Esperando pago")
+    assert page.locator("#waiting-code").inner_text().replace(" ", "") == "23605214"
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-cip-waiting")
+    order = Order.objects.get(number=number)
+    waiting = order.payments.get(status=Payment.Status.WAITING)
+    assert (waiting.pay_code, waiting.gateway_reference) == ("23605214", "ord_test_e2eCip000000001")
+    assert order.status == OrderStatus.PENDING_PAYMENT
