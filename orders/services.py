@@ -653,6 +653,9 @@ def _revive(*, order: Order, actor: User | None) -> None:
     order.status = OrderStatus.PAID
     order.cancelled_at, order.cancel_reason = None, ""
     order.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    # Expired a moment ago by this very notice (payment_complete expires an overdue order first): the
+    # "cancelled" e-mail not sent yet is no longer true. One already sent stays in the history.
+    OrderEmail.objects.filter(order=order, kind=OrderEmailKind.CANCELLED_UNPAID, sent_at__isnull=True).delete()
 
 
 def has_taxed_sale(order: Order) -> bool:

@@ -203,3 +203,19 @@ def test_an_expired_order_with_a_coupon_is_refunded_not_revived():
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert payment.refunds.get().status == Refund.Status.REQUESTED
+
+
+def test_a_notice_just_after_the_window_revives_without_telling_the_shopper_it_was_cancelled():
+    """The job has not run yet: the notice itself expires the order, then revives it in the same
+    transaction; the unsent "cancelled" e-mail goes with the expiry."""
+    order = make_guest_order()
+    payment = make_payment(order, provider=Provider.CULQI, reference="ord_live_1")
+    payment_wait(payment=payment, code="12345678", expires_at=timezone.now() + timedelta(hours=24))
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
+
+    complete(payment, order)
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+    kinds = set(OrderEmail.objects.filter(order=order).values_list("kind", flat=True))
+    assert OrderEmailKind.PAID in kinds and OrderEmailKind.CANCELLED_UNPAID not in kinds

@@ -92,3 +92,15 @@ def test_my_orders_points_a_waiting_order_to_its_code_with_its_date(signed_in, u
 
     assert "Ver el código de pago" in page and f"{order.get_absolute_url()}#order-waiting" in page
     assert "minutos restantes" not in page  # a day-long wait is not counted in minutes
+
+
+def test_the_admin_shows_until_when_the_order_waits_read_only(client, user):
+    from tests.factories import UserFactory
+
+    order = waiting_order_of(user, 1)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    page = client.get(reverse("admin:orders_order_change", args=[order.pk])).content.decode()
+
+    assert "Pago vence el" in page and 'name="payment_due_at"' not in page
