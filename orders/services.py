@@ -874,7 +874,8 @@ def orders_expire_overdue(*, orders: Iterable[Order]) -> int:
 
 
 def orders_cancel_unpaid(*, older_than_minutes: int) -> int:
-    """Cancel the orders still pending payment placed more than older_than_minutes ago.
+    """Cancel the orders still pending payment placed more than older_than_minutes ago, and those
+    waiting for a payment code (order_payment_wait) once its window, payment_due_at, has closed.
 
     Each order is cancelled in its own transaction, so one that got paid meanwhile, or whose
     cancellation fails, is skipped and the others still go.

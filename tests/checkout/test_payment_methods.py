@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from demo.payments import load_demo_payment_methods
 from orders.emails import render_order_email
 from orders.models import Order, OrderEmail, OrderEmailKind, OrderStatus, PaymentStatus
 from payments.marks import PHONE_FIRST, payment_mark, phone_first
@@ -56,6 +57,17 @@ def test_methods_not_configured_are_not_offered(client):
     page = client.get(reverse("checkout:delivery")).content.decode()
 
     assert "yape-prueba" not in page and "pagoefectivo-prueba" in page
+
+
+def test_make_runs_test_gateway_methods_are_added_once_and_keep_staffs_edits():
+    load_demo_payment_methods()
+    PaymentMethod.objects.filter(code="yape-prueba").update(name="Yape (demo)", order=9)
+
+    load_demo_payment_methods()
+
+    yape = PaymentMethod.objects.get(code="yape-prueba")
+    assert (yape.name, yape.order, yape.provider) == ("Yape (demo)", 9, Provider.TEST)
+    assert PaymentMethod.objects.filter(provider=Provider.TEST).count() == 3
 
 
 # --- the test gateway's Yape and CIP -------------------------------------------------------
