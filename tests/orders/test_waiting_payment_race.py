@@ -73,13 +73,12 @@ def _waiting_order_past_its_code():
     return order, payment
 
 
-def _race(order: Order, payment: Payment, *, delay: float) -> dict[str, str]:
+def _race(order: Order, payment: Payment, *, delay: float, actions=("expire", "notice", "shopper")) -> dict[str, str]:
     context = multiprocessing.get_context("fork")
-    barrier, results = context.Barrier(3), context.Queue()
+    barrier, results = context.Barrier(len(actions)), context.Queue()
     connections.close_all()  # each child opens its own connection; none inherits the parent's socket
     processes = [
-        context.Process(target=_run, args=(action, order.pk, payment.pk, barrier, results, delay))
-        for action in ("expire", "notice", "shopper")
+        context.Process(target=_run, args=(action, order.pk, payment.pk, barrier, results, delay)) for action in actions
     ]
     for process in processes:
         process.start()
@@ -124,3 +123,17 @@ def test_expiry_racing_a_late_notice_ends_in_exactly_one_outcome():
         order, payment = _waiting_order_past_its_code()
         seen.append(_assert_one_outcome(order, payment, _race(order, payment, delay=delay)))
     assert set(seen) <= {"paid", "refunded"}
+
+
+def test_with_the_units_still_free_the_race_always_ends_paid():
+    """No other shopper: whether the job or the notice locks the order first, the payment pays it
+    (revived if the job cancelled it a moment before); never a refund, never a second sale."""
+    for _round in range(4):
+        order, payment = _waiting_order_past_its_code()
+        outcomes = _race(order, payment, delay=0, actions=("expire", "notice"))
+        assert not any(outcome.startswith("error") for outcome in outcomes.values()), outcomes
+        order.refresh_from_db()
+        assert order.status == OrderStatus.PAID and order.payment_status == PaymentStatus.PAID
+        assert not Refund.objects.filter(payment=payment).exists()
+        sold = Movement.objects.filter(reference_id=order.pk, kind=Movement.Kind.SALE).aggregate(units=Sum("quantity"))
+        assert -sold["units"] == UNITS
