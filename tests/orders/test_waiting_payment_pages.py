@@ -57,6 +57,7 @@ def test_the_order_page_shows_the_code_the_amount_the_expiry_and_where_to_pay(si
     assert "https://pagoefectivo.pe/cip/12345678" in page and "Monto a pagar" in page
     assert reverse("orders:voucher", args=[order.number]) in page
     assert 'id="pay-now"' not in page  # the code is how it is paid now
+    assert "Pagar de otra forma" in page  # or switch to Yape or a card
     assert "Puedes anular este pedido hasta el " in page  # a date: the wait runs past today
 
 
