@@ -14,7 +14,16 @@ from playwright.sync_api import expect
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
 from tests.e2e.helpers import PHONE, fill_details, screenshot, to_payment
-from tests.payments.culqi_helpers import API, PUBLIC_KEY, SECRET_KEY, SECURE, WEBHOOK_SECRET, YAPE_TOKEN
+from tests.payments.culqi_helpers import (
+    API,
+    PUBLIC_KEY,
+    SECRET_KEY,
+    SECURE,
+    TOKEN,
+    WEBHOOK_SECRET,
+    YAPE_TOKEN,
+    token_json,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("checkout_journey")]
 
@@ -47,7 +56,7 @@ def culqi(settings):
                     "id": "chr_test_e2eYape00000001",
                     "amount": sent["amount"],
                     "currency_code": sent["currency_code"],
-                    "installments": 0,
+                    "installments": sent.get("installments", 0),
                     "source": {"object": "token", "id": sent["source_id"], "type": "yape", "last_four": "5678"},
                     "outcome": {
                         "type": "venta_exitosa",
@@ -85,6 +94,7 @@ def culqi(settings):
         api.post(f"{SECURE}/tokens/yape", json={"object": "token", "id": YAPE_TOKEN, "type": "yape"}, status=201)
         api.add_callback(responses.POST, f"{API}/charges", callback=charge)
         api.add_callback(responses.POST, f"{API}/orders", callback=order)
+        api.get(f"{API}/tokens/{TOKEN}", json=token_json(installments_allowed=[2, 3, 6, 12]))
         yield api
 
 
@@ -139,3 +149,54 @@ def test_a_shopper_gets_a_pagoefectivo_cip_through_culqi_and_the_order_waits(new
     waiting = order.payments.get(status=Payment.Status.WAITING)
     assert (waiting.pay_code, waiting.gateway_reference) == ("23605214", "ord_test_e2eCip000000001")
     assert order.status == OrderStatus.PENDING_PAYMENT
+
+
+# Culqi Checkout v4 as the browser sees it, stood in for: its window "takes the card" and hands
+# the store's page a token through window.culqi(), as the real one does.
+FAKE_CULQI_CHECKOUT = """
+window.Culqi = {
+  token: null,
+  settings: function (settings) { window.culqiSettings = settings; },
+  options: function () {},
+  open: function () { this.token = { id: "TOKEN" }; window.culqi(); },
+  close: function () {},
+};
+""".replace("TOKEN", TOKEN)
+
+
+def test_a_shopper_pays_by_card_in_cuotas_through_culqi_on_the_phone(new_page, shop, culqi):
+    page = new_page(PHONE)
+    page.route(
+        "https://checkout.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_CHECKOUT),
+    )
+    number = to_payment_with(page, "culqi-tarjeta")
+    order = Order.objects.get(number=number)
+    assert page.evaluate("window.culqiSettings") == {
+        "title": number,
+        "currency": "PEN",
+        "amount": int(order.total * 100),
+    }
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-card-pay-page")
+    page.locator("#pay-culqi-card").click()  # Culqi's window gives the token; the page posts it
+    select = page.locator("#culqi-installments")
+    expect(select).to_be_visible()
+    assert select.locator("option").all_inner_texts() == [
+        "Un solo pago",
+        "2 cuotas",
+        "3 cuotas",
+        "6 cuotas",
+        "12 cuotas",
+    ]
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-card-cuotas")
+    select.select_option("3")
+    page.locator("#pay-culqi-card-confirm").click()
+    page.wait_for_url(f"**/orders/lookup/{number}/")
+    expect(page.locator("main")).to_contain_text("en 3 cuotas")
+    screenshot(page, "culqi-card-paid")
+    paid = Order.objects.get(number=number).payments.get(status=Payment.Status.SUCCEEDED)
+    assert paid.installments == 3
+    sent = json.loads(next(call for call in culqi.calls if call.request.url.endswith("/charges")).request.body)
+    assert (sent["installments"], sent["source_id"], sent["amount"]) == (3, TOKEN, int(order.total * 100))
