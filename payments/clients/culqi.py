@@ -257,8 +257,10 @@ def charge_create(
     email: str,
     source_id: str,
     installments: int = 0,
+    antifraud: JSON | None = None,
 ) -> Charge:
-    """Charge a card or Yape token. Raises CulqiError (declined: card_error, with decline_code)."""
+    """Charge a card or Yape token. Raises CulqiError (declined: card_error, with decline_code).
+    `antifraud`: Culqi's antifraud_details (the buyer's name, address and phone), for its fraud score."""
     body: JSON = {
         "amount": cents(amount),
         "currency_code": currency,
@@ -270,6 +272,8 @@ def charge_create(
     }
     if installments:
         body["installments"] = installments
+    if antifraud:
+        body["antifraud_details"] = antifraud
     data = _request("POST", f"{API_URL}/charges", kind="charge.create", body=body, payment_id=payment_id)
     return _charge(data)
 

@@ -76,6 +76,25 @@ def _claim(payment: Payment) -> None:
         raise PaymentError(_("This payment is already being processed: your order shows it in a moment."))
 
 
+def _buyer(payment: Payment) -> tuple[dict[str, object], list[str]]:
+    address = payment.order.shipping_address if isinstance(payment.order.shipping_address, dict) else {}
+    return address, str(address.get("recipient") or "").split()
+
+
+def _antifraud(payment: Payment) -> dict[str, object]:
+    """Culqi's antifraud_details from the order's delivery address (what its fraud score reads)."""
+    address, name = _buyer(payment)
+    details = {
+        "first_name": name[0] if name else "",
+        "last_name": " ".join(name[1:]),
+        "address": str(address.get("street") or ""),
+        "address_city": str(address.get("district") or address.get("province") or ""),
+        "country_code": "PE",
+        "phone_number": str(address.get("phone") or ""),
+    }
+    return {key: value[:100] for key, value in details.items() if value}
+
+
 def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
     _claim(payment)
     try:
@@ -87,6 +106,7 @@ def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
             email=payment.order.email,
             source_id=source_id,
             installments=installments,
+            antifraud=_antifraud(payment),
         )
     except culqi.CulqiError as error:
         if error.unavailable:
@@ -165,8 +185,7 @@ def payment_culqi_cip_start(*, payment: Payment) -> Payment:
     """A PagoEfectivo CIP for the attempt: the attempt waits (payment_wait) until it is paid or expires."""
     payment = _pending(payment, CIP_METHOD)
     order = payment.order
-    address = order.shipping_address if isinstance(order.shipping_address, dict) else {}
-    name = str(address.get("recipient") or "").split()
+    address, name = _buyer(payment)
     # Never payable after the order stops holding its stock (orders caps the hold at this setting).
     expires_at = min(
         timezone.now() + timedelta(hours=settings.CULQI_CIP_HOURS),

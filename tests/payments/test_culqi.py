@@ -140,6 +140,14 @@ def test_a_card_in_cuotas_shows_the_issuers_cuotas_then_charges_the_attempts_amo
     sent = json.loads(api.calls[-1].request.body)
     assert (sent["amount"], sent["currency_code"], sent["source_id"]) == (cents(payment.amount), "PEN", TOKEN)
     assert sent["installments"] == 3 and sent["metadata"]["payment_id"] == str(payment.pk)
+    assert sent["antifraud_details"] == {
+        "first_name": "Rosa",
+        "last_name": "Quispe",
+        "address": "Av. Arequipa 1234",
+        "address_city": "Miraflores",
+        "country_code": "PE",
+        "phone_number": "987654321",
+    }
     assert api.calls[-1].request.headers["Authorization"] == f"Bearer {SECRET_KEY}"
     payment, order = reload(payment), reload(order)
     assert (payment.status, payment.gateway_reference, payment.installments) == (
