@@ -24,6 +24,7 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("", include("monitoring.urls")),  # /metrics, for Prometheus inside the network only
     path("csrf/", csrf_token, name="csrf_token"),
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon, name="favicon"),

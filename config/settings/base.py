@@ -80,12 +80,15 @@ INSTALLED_APPS = [
     "timeline",  # the order timeline, read from every app's rows (orders.ports.order_timeline)
     "backoffice",
     "storefront",
+    "monitoring",  # /metrics for Prometheus (docs/operations/metrics.md)
     "demo",
 ]
 
 MIDDLEWARE = [
     # Before anything reads the scheme or the client's address.
     "core.middleware.TrustedProxyMiddleware",
+    # Times everything below, labelled by route pattern (/metrics).
+    "monitoring.middleware.RouteMetricsMiddleware",
     # The catalog's versions and the site settings, read in one round trip per request.
     "core.request_reads.RequestReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -820,3 +823,13 @@ CONSTANCE_CONFIG["REFUND_BANK_BUSINESS_DAYS"] = (
     "days",
 )
 CONSTANCE_CONFIG_FIELDSETS += ((_("Refunds"), ("REFUND_APPROVAL_BUSINESS_DAYS", "REFUND_BANK_BUSINESS_DAYS")),)
+
+# /metrics (monitoring app, docs/operations/metrics.md): answered to scrapers inside these networks
+# that reach a node directly (never through the proxy, which refuses it too), or to anyone sending
+# "Authorization: Bearer <METRICS_TOKEN>" when a token is set. The Celery queues whose length it reports.
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_CELERY_QUEUES = env.list("METRICS_CELERY_QUEUES", default=["celery"])
+# A Celery worker serves its own task counters on this port when set (its processes' metrics, added up
+# from PROMETHEUS_MULTIPROC_DIR); 0: not served.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)

@@ -61,6 +61,7 @@ ALLOWED: dict[str, set[str]] = {
         "reviews",
         "shipping",
     },
+    "monitoring": {"core", "inventory", "orders", "payments", "receipts"},
     "demo": {
         "core",
         "accounts",
@@ -84,6 +85,7 @@ ALLOWED: dict[str, set[str]] = {
         "shipping",
         "sunat",
         "reconciliation",
+        "monitoring",
     },
 }
 
