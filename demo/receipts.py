@@ -26,6 +26,7 @@ DEMO_INVOICES = [
     ("factura-empresa", "", False, 1, Decimal("80.00")),
     ("factura-con-cupon", "KALLPA20", False, 2, Decimal("120.00")),
     ("factura-anulada", "", True, 1, Decimal("80.00")),
+    ("factura-baja", "", False, 1, Decimal("80.00")),  # voided by a comunicación de baja (demo.sunat_answers)
 ]
 
 

@@ -239,6 +239,12 @@ def ensure_demo_sunat() -> None:
     load_demo_sunat()
 
 
+def ensure_demo_sunat_answers() -> None:
+    from demo.sunat_answers import load_demo_sunat_answers
+
+    load_demo_sunat_answers()
+
+
 # Capability loaders, run in this order after the users; each is idempotent. Bundles are made
 # of demo products in stock, so they follow the inventory. Demo orders are
 # placed with the running discounts; returns and reviews read the delivered demo orders;
@@ -295,6 +301,7 @@ class Command(BaseCommand):
                 if ensure_demo_staff_order() is not None:
                     ensure_demo_receipts()
                 ensure_demo_sunat()  # after every receipt: the resumen of the demo's boletas
+                ensure_demo_sunat_answers()  # then all of it to the simulated SUNAT, and its answers
         finally:
             task_log.setLevel(task_log_level)
         if any(created for _email, created, _password in results.values()) or any(row[2] for row in team):
