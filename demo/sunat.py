@@ -1,9 +1,8 @@
 """Demo data: the demo store reports its boletas in the resumen diario (site setting
 SUNAT_BOLETAS_SENDING), so the admin shows a resumen of the demo's boletas and notas and a boleta
-voided by a resumen line 3, built through sunat.services. The demo has no SUNAT: they wait
-"pending to send" (the admin says so). A comunicación de baja needs a factura SUNAT accepted, which
-the demo has not, so none is made here (tests/sunat builds and judges them). Runs after every step
-that issues receipts; a second run changes nothing."""
+voided by a resumen line 3, built through sunat.services. They are sent to the demo's simulated
+SUNAT next (demo/sunat_answers.py, which also makes the comunicación de baja: it needs a factura
+SUNAT accepted). Runs after every step that issues receipts; a second run changes nothing."""
 
 import logging
 
