@@ -20,7 +20,7 @@ from core.site_settings import site_setting
 
 from ..clients import culqi
 from ..models import Payment, Provider, Refund
-from .attempts import PaymentError, payment_complete, payment_fail, payment_wait, refund_record
+from .attempts import PaymentError, payment_complete, payment_fail, payment_wait
 
 logger = logging.getLogger(__name__)
 
@@ -243,15 +243,3 @@ def payment_culqi_refund(*, refund: Refund) -> str:
         return culqi.refund_create(charge_id=payment.gateway_reference, amount=refund.amount, payment_id=payment.pk)
     except culqi.CulqiError as error:
         raise PaymentError(f"Culqi: {error}") from None
-
-
-__all__ = [
-    "payment_culqi_apply_charge",
-    "payment_culqi_apply_order",
-    "payment_culqi_card_options",
-    "payment_culqi_card_pay",
-    "payment_culqi_cip_start",
-    "payment_culqi_refund",
-    "payment_culqi_yape_pay",
-    "refund_record",
-]
