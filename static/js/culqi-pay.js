@@ -16,6 +16,7 @@
   });
   Culqi.options({
     lang: "es",
+    installments: false, // the store offers the issuer's cuotas itself, once the card is known
     paymentMethods: { tarjeta: true, yape: false, bancaMovil: false, agente: false, billetera: false, cuotealo: false },
   });
   // Culqi calls window.culqi() when the shopper finished its form (a token, or an error).
