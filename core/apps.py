@@ -17,6 +17,10 @@ class CoreConfig(AppConfig):
             sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync"
         )
 
+        from .request_log import connect_celery_signals
+
+        connect_celery_signals()  # the request id follows the work into tasks
+
         from .scheduler import maybe_start
 
         maybe_start()  # `make run` (no broker): the beat schedule in a thread of runserver's process

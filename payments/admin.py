@@ -115,7 +115,7 @@ class GatewayLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "duration_ms",
     ]
     list_filter = ["provider", "direction", "created_at"]
-    search_fields = ["kind", "url"]
+    search_fields = ["kind", "url", "=request_id"]  # a request id from the logs finds its rows
     date_hierarchy = "created_at"
     readonly_fields = [
         *(field.name for field in GatewayLogEntry._meta.fields if field.name not in ("id", "body")),

@@ -243,6 +243,8 @@ class GatewayLogEntry(models.Model):
     url = models.CharField(_("URL"), max_length=500, blank=True)
     duration_ms = models.FloatField(_("duration (ms)"), null=True, blank=True)
     body = models.JSONField(_("body"), null=True, blank=True)
+    # The X-Request-ID of the page or task that talked to the gateway: its log lines tell the rest.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("gateway log entry")

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "constance",
     "csp",
     "import_export",
+    "django_guid",  # the request id (core.request_log)
     "core",
     "accounts",
     "catalog",
@@ -85,6 +86,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) for everything after, and one log line per request.
+    "django_guid.middleware.guid_middleware",
+    "core.request_log.AccessLogMiddleware",
     # Before anything reads the scheme or the client's address.
     "core.middleware.TrustedProxyMiddleware",
     # Times everything below, labelled by route pattern (/metrics).
@@ -658,6 +662,9 @@ if env("EMAIL_URL", default=""):
     globals().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every e-mail gets the request id header (core.request_log), then goes out through the backend above.
+EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "core.request_log.RequestIdEmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{STORE_NAME} <no-reply@kallpa.pe>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -793,14 +800,50 @@ CONTENT_SECURITY_POLICY = {
 
 # --- logging -----------------------------------------------------------------
 
+# The request id (X-Request-ID, docs/operations/logging.md): taken from the proxy when it is a
+# valid UUID (nginx's $request_id is 32 hex digits), made otherwise, returned in the response.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "EXPOSE_HEADER": False}
+# "json": one JSON object per line (production); "plain" for a terminal (`make run`).
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+# The client's address in the access log line (personal data under Ley 29733: off unless needed).
+LOG_CLIENT_IP = env.bool("LOG_CLIENT_IP", default=False)
+from pythonjsonlogger.core import RESERVED_ATTRS as JSON_LOG_RESERVED_ATTRS  # noqa: E402
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # django.request's records carry the request object: never serialised into a line.
+            "reserved_attrs": [*JSON_LOG_RESERVED_ATTRS, "request"],
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_guid": {"level": "ERROR"}},
 }
+
+# Errors to Sentry when a DSN is set: no personal data (send_default_pii off: no user, IP, cookies
+# or bodies, no query strings), the request id as a tag (core.request_log), no performance tracing.
+# Frames' local variables stay home too: a view's locals hold forms, addresses and documents.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_OPTIONS = {
+    "send_default_pii": False,
+    "include_local_variables": False,
+    "environment": env("SENTRY_ENVIRONMENT", default="production"),
+    "traces_sample_rate": 0,
+}
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, **SENTRY_OPTIONS)
 
 # django-import-export (catalog and stock imports in the admin): every import is one transaction,
 # importing needs the model's change permission and exporting its view permission.

@@ -72,3 +72,7 @@ TEMPLATES[0]["OPTIONS"]["loaders"] = [  # noqa: F405
     )
 ]
 TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
+
+# One JSON object per log line (docs/operations/logging.md); LOG_FORMAT=plain for a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405

@@ -12,6 +12,8 @@ DEBUG = False
 # Tasks run inline unless a test starts a real worker (tests/core/test_celery.py).
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Under core.request_log's backend, when a test puts it back (Django's test set-up forces locmem).
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # No scheduler thread in the test processes (a test starts one when it needs it).
 IN_PROCESS_SCHEDULER = False
 # Health checks read the backlog afresh each time.

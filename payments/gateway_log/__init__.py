@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import timezone
+from django_guid import get_guid
 
 from . import stores
 from .redaction import redact, redact_url
@@ -83,6 +84,7 @@ def gateway_log_write(
                 "url": redact_url(url or "")[:500],
                 "duration_ms": duration_ms,
                 "body": _storable(body),
+                "request_id": get_guid() or "",
             }
         )
     except Exception:
@@ -92,7 +94,7 @@ def gateway_log_write(
 def gateway_log_entries(*, payment_id: int | None = None, order_id: int | None = None, limit: int = 50) -> list[dict]:
     """The newest entries of a payment and/or an order, newest first, from the active store; an
     empty list if the store cannot be read. Each entry: created_at, provider, direction, kind,
-    order_id, payment_id, status_code, url, duration_ms, body."""
+    order_id, payment_id, status_code, url, duration_ms, body, request_id."""
     try:
         return gateway_log_store().entries(payment_id=payment_id, order_id=order_id, limit=limit)
     except Exception:

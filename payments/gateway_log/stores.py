@@ -26,6 +26,7 @@ FIELDS = (
     "url",
     "duration_ms",
     "body",
+    "request_id",
 )
 
 

@@ -20,7 +20,7 @@ print(json.dumps({
     "transaction_mode": db.get("OPTIONS", {}).get("transaction_mode"),
     "cache": settings.CACHES["default"]["BACKEND"],
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
-    "email": settings.EMAIL_BACKEND,
+    "email": settings.EMAIL_DELIVERY_BACKEND,  # what core.request_log.RequestIdEmailBackend hands the mail to
     "mongo": settings.MONGO_URL,
     "time_zone": settings.TIME_ZONE,
     "language": settings.LANGUAGE_CODE,
