@@ -650,7 +650,10 @@ CELERY_BEAT_SCHEDULE["sunat-daily-summaries"] = {"task": "sunat.tasks.send_daily
 # the gateways' lists have settled (PayPal's search takes up to three hours); each gateway is read with
 # this margin around the day, as a payment taken before midnight may be recorded after it, and a CIP
 # paid on the day was made up to WAITING_PAYMENT_MAX_HOURS before.
-CELERY_BEAT_SCHEDULE["reconciliation-daily"] = {"task": "reconciliation.tasks.reconcile_due_days", "schedule": 15 * 60.0}
+CELERY_BEAT_SCHEDULE["reconciliation-daily"] = {
+    "task": "reconciliation.tasks.reconcile_due_days",
+    "schedule": 15 * 60.0,
+}
 RECONCILIATION_HOUR = env.int("RECONCILIATION_HOUR", default=6)
 RECONCILIATION_MARGIN_HOURS = env.int("RECONCILIATION_MARGIN_HOURS", default=48)
 

@@ -5,30 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0007_po_total_adds_up_to_the_cent'),
+        ("inventory", "0007_po_total_adds_up_to_the_cent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalwarehouse',
-            name='establishment_code',
-            field=models.CharField(blank=True, default='0000', help_text='The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Four digits, as registered in the RUC.')], verbose_name='SUNAT establishment code'),
+            model_name="historicalwarehouse",
+            name="establishment_code",
+            field=models.CharField(
+                blank=True,
+                default="0000",
+                help_text="The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.",
+                max_length=4,
+                validators=[
+                    django.core.validators.RegexValidator("^\\d{4}$", "Four digits, as registered in the RUC.")
+                ],
+                verbose_name="SUNAT establishment code",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalwarehouse',
-            name='ubigeo',
-            field=models.CharField(blank=True, help_text='INEI code of the district (six digits), printed on the guías de remisión.', max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', "Six digits, INEI's code of the district.")], verbose_name='ubigeo'),
+            model_name="historicalwarehouse",
+            name="ubigeo",
+            field=models.CharField(
+                blank=True,
+                help_text="INEI code of the district (six digits), printed on the guías de remisión.",
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator("^\\d{6}$", "Six digits, INEI's code of the district.")
+                ],
+                verbose_name="ubigeo",
+            ),
         ),
         migrations.AddField(
-            model_name='warehouse',
-            name='establishment_code',
-            field=models.CharField(blank=True, default='0000', help_text='The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.', max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Four digits, as registered in the RUC.')], verbose_name='SUNAT establishment code'),
+            model_name="warehouse",
+            name="establishment_code",
+            field=models.CharField(
+                blank=True,
+                default="0000",
+                help_text="The annex (establecimiento anexo) code registered in the RUC; 0000 is the fiscal address.",
+                max_length=4,
+                validators=[
+                    django.core.validators.RegexValidator("^\\d{4}$", "Four digits, as registered in the RUC.")
+                ],
+                verbose_name="SUNAT establishment code",
+            ),
         ),
         migrations.AddField(
-            model_name='warehouse',
-            name='ubigeo',
-            field=models.CharField(blank=True, help_text='INEI code of the district (six digits), printed on the guías de remisión.', max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', "Six digits, INEI's code of the district.")], verbose_name='ubigeo'),
+            model_name="warehouse",
+            name="ubigeo",
+            field=models.CharField(
+                blank=True,
+                help_text="INEI code of the district (six digits), printed on the guías de remisión.",
+                max_length=6,
+                validators=[
+                    django.core.validators.RegexValidator("^\\d{6}$", "Six digits, INEI's code of the district.")
+                ],
+                verbose_name="ubigeo",
+            ),
         ),
     ]
