@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0013_culqi_methods'),
+        ("payments", "0013_culqi_methods"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gatewaylogentry',
-            name='request_id',
-            field=models.CharField(blank=True, default='', max_length=64, verbose_name='request id'),
+            model_name="gatewaylogentry",
+            name="request_id",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="request id"),
         ),
     ]
