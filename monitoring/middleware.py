@@ -12,7 +12,7 @@ def route_of(request) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return UNMATCHED
-    return "/" + (match.route or match.view_name or "")
+    return "/" + (match.route or "")  # the home page's route is ""
 
 
 class RouteMetricsMiddleware:

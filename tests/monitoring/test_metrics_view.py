@@ -110,6 +110,28 @@ def test_latency_and_errors_are_labelled_by_route_pattern_not_path(client):
     assert count is not None and count >= 3
 
 
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [
+        ("/", "/"),
+        ("/healthz", "/healthz"),
+        ("/sitemap-x.xml", "/sitemap-<section>.xml"),
+        ("/nowhere/at/all", "<unmatched>"),
+    ],
+)
+def test_the_route_label(rf, path, route):
+    from django.urls import Resolver404, resolve
+
+    from monitoring.middleware import route_of
+
+    request = rf.get(path)
+    try:
+        request.resolver_match = resolve(path)
+    except Resolver404:
+        pass
+    assert route_of(request) == route
+
+
 def test_an_unknown_method_gets_no_series_of_its_own(client):
     client.generic("BREW", "/healthz")
     samples = scrape(client)
