@@ -252,6 +252,12 @@ class DespatchAdviceAdmin(admin.ModelAdmin):
     def sending_note(self, obj):
         if not gre.sending_configured():
             return _("Sending to SUNAT's GRE is not configured (SUNAT_GRE_CLIENT_ID): this guía stays pending to send.")
+        if obj is not None and obj.status == GuideStatus.CHECK:
+            return _(
+                "SUNAT may already hold this guía and gives no way to ask for it without its ticket: "
+                "look it up in SUNAT's portal (SOL). Send it again with the list's action only if SUNAT "
+                "does not have it."
+            )
         return _("Sent by the send task; guías in exception can be sent again with the list's action.")
 
     @admin.display(description=_("XML"))

@@ -31,8 +31,9 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from lxml import etree
+from urllib3.exceptions import NewConnectionError
 
-from receipts.sending import status_for_code
+from receipts.sending import ALREADY_RECEIVED_FAULTS, status_for_code
 
 from .models import GuideStatus
 
@@ -44,6 +45,11 @@ IN_PROCESS, ACCEPTED, ERROR = "98", "0", "99"
 
 class GreUnavailable(Exception):
     """SUNAT did not answer, or answered that it could not take the request now: try again later."""
+
+
+class GreNotReceived(GreUnavailable):
+    """SUNAT did not take the request: the connection never opened, or SUNAT answered without a
+    ticket. Sending it again is safe."""
 
 
 class GreInProcess(GreUnavailable):
@@ -74,10 +80,20 @@ def _request(method: str, url: str, **kwargs) -> requests.Response:
     try:
         response = requests.request(method, url, timeout=settings.SUNAT_GRE_TIMEOUT, **kwargs)
     except requests.RequestException as error:
-        raise GreUnavailable(type(error).__name__) from None
+        if _never_connected(error):
+            raise GreNotReceived(type(error).__name__) from None
+        raise GreUnavailable(type(error).__name__) from None  # cut or timed out: maybe received
     if response.status_code >= 500 or response.status_code == 429:
-        raise GreUnavailable(f"HTTP {response.status_code}")
+        raise GreNotReceived(f"HTTP {response.status_code}")
     return response
+
+
+def _never_connected(error: requests.RequestException) -> bool:
+    """The request never reached SUNAT (refused, or no connection in time)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(error, requests.ConnectionError) and isinstance(reason, NewConnectionError)
 
 
 def _json(response: requests.Response) -> dict:
@@ -130,7 +146,7 @@ def _authorised(method: str, url: str, **kwargs) -> requests.Response:
     if response.status_code == 401:
         response = _request(method, url, headers={"Authorization": f"Bearer {token(renew=True)}"}, **kwargs)
         if response.status_code == 401:
-            raise GreUnavailable("HTTP 401 with a new token")
+            raise GreNotReceived("HTTP 401 with a new token")
     return response
 
 
@@ -146,10 +162,13 @@ def send(file_name: str, xml: bytes) -> str:
     }
     url = f"{settings.SUNAT_GRE_API_URL.rstrip('/')}/v1/contribuyente/gem/comprobantes/{file_name}"
     response = _authorised("POST", url, json=payload)
-    body = _json(response)
+    try:
+        body = _json(response)
+    except GreUnavailable as error:
+        raise GreNotReceived(str(error)) from None
     ticket = str(body.get("numTicket") or "")
-    if response.status_code != 200 or not ticket:
-        raise GreUnavailable(f"HTTP {response.status_code}: {body.get('msg') or body.get('errors') or body}")
+    if response.status_code != 200 or not ticket:  # SUNAT answers a ticket for whatever it takes
+        raise GreNotReceived(f"HTTP {response.status_code}: {body.get('msg') or body.get('errors') or body}")
     return ticket
 
 
@@ -197,6 +216,9 @@ def ticket_status(ticket: str) -> TicketAnswer:
     code = str(error.get("numError") or "").strip()
     message = str(error.get("desError") or "").strip()
     cdr_xml = _cdr(cdr)[2] if cdr else ""
+    if code.isdigit() and int(code) in ALREADY_RECEIVED_FAULTS:
+        # The number is SUNAT's already (a sending whose ticket was lost): staff check it.
+        return TicketAnswer(status=GuideStatus.CHECK, code=code, message=message, cdr_xml=cdr_xml)
     if code.isdigit() and int(code) < 2000:  # 0100–1999: not processed (SUNAT's side or ours): send again
         return TicketAnswer(status=GuideStatus.EXCEPTION, code=code, message=message, cdr_xml=cdr_xml)
     return TicketAnswer(status=GuideStatus.REJECTED, code=code, message=message, cdr_xml=cdr_xml)

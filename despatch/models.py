@@ -44,6 +44,9 @@ class GuideStatus(models.TextChoices):
     OBSERVED = "observed", _("Accepted with observations")
     REJECTED = "rejected", _("Rejected")
     EXCEPTION = "exception", _("Sending failed")
+    # Its worker died between SUNAT taking it and the ticket being kept: SUNAT offers no way to ask
+    # about a guía without its ticket, so it is never sent again by itself; staff check it in SOL.
+    CHECK = "check", _("Needs a check in SUNAT's portal")
 
 
 # A guía that backs its move: SUNAT accepted it (with or without observations).
@@ -57,6 +60,7 @@ STATUS_TONES: dict[str, str] = {
     GuideStatus.OBSERVED: "info",
     GuideStatus.REJECTED: "danger",
     GuideStatus.EXCEPTION: "danger",
+    GuideStatus.CHECK: "warning",
 }
 
 

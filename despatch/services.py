@@ -17,7 +17,6 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,7 @@ from inventory.models import Movement, Warehouse
 from orders.models import DocumentType, Order
 from receipts import signing
 from receipts.models import Receipt, ReceiptKind
+from receipts.pending import claim_span
 from shipping.exceptions import ShipmentError
 from shipping.models import NOT_YET_SHIPPED, Shipment, ShipmentLine
 
@@ -491,24 +491,64 @@ def guia_sign(*, advice_id: int) -> DespatchAdvice:
 
 def guia_send(*, advice_id: int) -> DespatchAdvice:
     """Send a pending guía to SUNAT and keep its ticket (status sent); then ask for the answer.
-    Without GRE sending or a certificate it stays pending. Raises gre.GreUnavailable to retry."""
+    Without GRE sending or a certificate it stays pending. Raises gre.GreUnavailable to retry.
+
+    A crash sends nothing twice: the claim ("sent" without a ticket, the attempt counted) commits
+    before the call. SUNAT's GRE API has no way to find a guía's answer without its ticket, so a
+    claim found abandoned (its worker died, or the call was cut, between SUNAT maybe taking it and
+    the ticket being kept) is never sent again by itself: it waits for staff's check (CHECK)."""
     advice = DespatchAdvice.objects.get(pk=advice_id)
     if advice.status not in OPEN_STATUSES or not gre.sending_configured():
         return advice
     if advice.ticket:
         return guia_poll(advice_id=advice_id)  # sent before (a retry, or the answer lost): never send twice
+    if advice.status == GuideStatus.SENT:
+        return _guia_claimed(advice)
     if not advice.digest:
         advice = guia_sign(advice_id=advice_id)
         if not advice.digest:
             return advice
-    DespatchAdvice.objects.filter(pk=advice_id).update(send_attempts=F("send_attempts") + 1)
-    ticket = gre.send(advice.file_name, advice.xml.encode())  # no transaction held over the network
+    gre.token()  # before the claim: a refused token sends nothing
+    if (claimed := _guia_claim(advice_id=advice_id)) is None:
+        return DespatchAdvice.objects.get(pk=advice_id)
+    try:
+        ticket = gre.send(claimed.file_name, claimed.xml.encode())  # no transaction held over the network
+    except gre.GreNotReceived:
+        DespatchAdvice.objects.filter(pk=advice_id, status=GuideStatus.SENT, ticket="").update(
+            status=GuideStatus.PENDING
+        )
+        raise
     with transaction.atomic():
         advice = DespatchAdvice.objects.select_for_update().get(pk=advice_id)
-        if advice.status in (GuideStatus.PENDING, GuideStatus.EXCEPTION) and not advice.ticket:
-            advice.ticket, advice.status, advice.sent_at = ticket, GuideStatus.SENT, timezone.now()
-            advice.save(update_fields=["ticket", "status", "sent_at"])
+        if advice.status == GuideStatus.SENT and not advice.ticket:
+            advice.ticket = ticket
+            advice.save(update_fields=["ticket"])
     return guia_poll(advice_id=advice_id)
+
+
+def _guia_claimed(advice: DespatchAdvice) -> DespatchAdvice:
+    """A guía claimed without a ticket: another worker's call still running (try later), or an
+    abandoned claim SUNAT may hold: it waits for staff's check instead of being sent again."""
+    if advice.sent_at is not None and advice.sent_at >= timezone.now() - claim_span(settings.SUNAT_GRE_TIMEOUT):
+        raise gre.GreUnavailable("another attempt is waiting for SUNAT's ticket")
+    DespatchAdvice.objects.filter(pk=advice.pk, status=GuideStatus.SENT, ticket="").update(
+        status=GuideStatus.CHECK,
+        cdr_message=_("Its sending was cut before SUNAT's ticket was kept: check it in SUNAT's portal."),
+    )
+    return DespatchAdvice.objects.get(pk=advice.pk)
+
+
+def _guia_claim(*, advice_id: int) -> DespatchAdvice | None:
+    """Commit the claim before the call: "sent" without a ticket, one more attempt, when. None when
+    another worker claimed it meanwhile."""
+    with transaction.atomic():
+        advice = DespatchAdvice.objects.select_for_update().get(pk=advice_id)
+        if advice.status not in (GuideStatus.PENDING, GuideStatus.EXCEPTION) or advice.ticket:
+            return None
+        advice.status, advice.sent_at = GuideStatus.SENT, timezone.now()
+        advice.send_attempts += 1
+        advice.save(update_fields=["status", "sent_at", "send_attempts"])
+        return advice
 
 
 def guia_poll(*, advice_id: int) -> DespatchAdvice:
@@ -523,8 +563,10 @@ def guia_poll(*, advice_id: int) -> DespatchAdvice:
         if advice.status in (GuideStatus.SENT, GuideStatus.PENDING, GuideStatus.EXCEPTION):
             advice.status, advice.cdr_code, advice.cdr_message = answer.status, answer.code, answer.message[:2000]
             advice.cdr_xml, advice.qr_url, advice.answered_at = answer.cdr_xml, answer.qr_url[:500], timezone.now()
-            if answer.status == GuideStatus.EXCEPTION:
-                advice.ticket = ""  # SUNAT did not process it: the next try sends it again
+            if answer.status in (GuideStatus.EXCEPTION, GuideStatus.CHECK):
+                # Not processed (the next try sends it again), or a number SUNAT holds from a
+                # sending whose ticket was lost (staff check it; its resend sends it again).
+                advice.ticket = ""
             fields = ["status", "cdr_code", "cdr_message", "cdr_xml", "qr_url", "answered_at", "ticket"]
             advice.save(update_fields=fields)
         return advice
@@ -538,14 +580,19 @@ def guia_send_give_up(*, advice_id: int, error: str) -> None:
 
 
 def guias_resend(*, advice_ids: list[int]) -> int:
-    """Staff's resend: guías in exception (or still pending) are enqueued again, after commit."""
+    """Staff's resend: guías in exception (or still pending) are enqueued again, after commit; one
+    waiting for a check too, once staff saw in SUNAT's portal that SUNAT does not have it (if it
+    does, SUNAT refuses the number as registered before and it waits for a check again)."""
+    resendable = [*OPEN_STATUSES, GuideStatus.CHECK]
     with transaction.atomic():
         ids = list(
-            DespatchAdvice.objects.filter(pk__in=advice_ids, status__in=list(OPEN_STATUSES)).values_list(
-                "pk", flat=True
-            )
+            DespatchAdvice.objects.filter(pk__in=advice_ids, status__in=resendable)
+            .exclude(status=GuideStatus.SENT, ticket="")  # a claim in flight is its worker's
+            .values_list("pk", flat=True)
         )
-        DespatchAdvice.objects.filter(pk__in=ids, status=GuideStatus.EXCEPTION).update(status=GuideStatus.PENDING)
+        DespatchAdvice.objects.filter(pk__in=ids, status__in=[GuideStatus.EXCEPTION, GuideStatus.CHECK]).update(
+            status=GuideStatus.PENDING
+        )
         for pk in ids:
             enqueue.guia_send(advice_id=pk)
     return len(ids)

@@ -18,9 +18,10 @@ from .summary_mode import BOLETA_SERIES_PREFIX, boletas_by_summary
 SEND_RETRIES_SPAN = timedelta(hours=5)
 
 
-def claim_span() -> timedelta:
-    """How long a send may wait for its answer before its claim counts as abandoned."""
-    return timedelta(seconds=2 * settings.SUNAT_SEND_TIMEOUT)
+def claim_span(timeout: int | None = None) -> timedelta:
+    """How long a send may wait for its answer before its claim counts as abandoned: two of the
+    service's timeouts (SUNAT_SEND_TIMEOUT unless another is given, as GRE's)."""
+    return timedelta(seconds=2 * (settings.SUNAT_SEND_TIMEOUT if timeout is None else timeout))
 
 
 def orders_without_receipt(cutoff) -> QuerySet:

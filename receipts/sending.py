@@ -62,6 +62,9 @@ class AlreadyReceived(SendUnavailable):
 # SUNAT's faults for a number it already holds: 1033 registered before, 1032 already informed
 # (voided or rejected). Sending again cannot help; asking can.
 ALREADY_RECEIVED_FAULTS = {1032, 1033}
+# A summary (RC/RA) sent again with an ID SUNAT already took: "El archivo ya fue presentado
+# anteriormente". A rejection of this sending only; the first one's answer is on its lost ticket.
+ALREADY_PRESENTED = "2223"
 
 
 @dataclass(frozen=True)

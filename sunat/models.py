@@ -29,6 +29,9 @@ class SummaryStatus(models.TextChoices):
     OBSERVED = "observed", _("Accepted with observations")
     REJECTED = "rejected", _("Rejected")
     FAILED = "failed", _("Sending failed")
+    # Sent again after a lost ticket and refused as already presented (2223): SUNAT has the first
+    # sending but no service answers for it; staff check its boletas in SUNAT's portal.
+    CHECK = "check", _("Needs a check in SUNAT's portal")
 
 
 # Statuses whose lines count: SUNAT has, or may still accept, what they report.
@@ -38,6 +41,7 @@ LIVE_STATUSES = (
     SummaryStatus.ACCEPTED,
     SummaryStatus.OBSERVED,
     SummaryStatus.FAILED,
+    SummaryStatus.CHECK,
 )
 STATUS_TONES: dict[str, str] = {
     SummaryStatus.PENDING: "warning",
@@ -46,6 +50,7 @@ STATUS_TONES: dict[str, str] = {
     SummaryStatus.OBSERVED: "info",
     SummaryStatus.REJECTED: "danger",
     SummaryStatus.FAILED: "danger",
+    SummaryStatus.CHECK: "warning",
 }
 
 

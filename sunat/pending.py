@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from receipts.pending import claim_span
 from receipts.sending import sending_configured
 
 from .models import Summary, SummaryStatus
@@ -16,16 +17,18 @@ SEND_SPAN = timedelta(hours=5)
 
 
 def summaries_to_send(cutoff) -> QuerySet[Summary]:
-    """Summaries pending to send that should have been sent (never tried, or their retries lost)."""
+    """Summaries pending to send that should have been sent (never tried, or their retries lost),
+    and those claimed whose worker died before keeping the ticket (summary_send recovers them)."""
     if not sending_configured():
         return Summary.objects.none()
     stale = timezone.now() - SEND_SPAN
     pending = Summary.objects.filter(status=SummaryStatus.PENDING)
-    return pending.filter(send_attempts=0, created_at__lt=cutoff) | pending.filter(created_at__lt=stale)
+    abandoned = Summary.objects.filter(status=SummaryStatus.SENT, ticket="", sent_at__lt=timezone.now() - claim_span())
+    return pending.filter(send_attempts=0, created_at__lt=cutoff) | pending.filter(created_at__lt=stale) | abandoned
 
 
 def summaries_to_poll(cutoff) -> QuerySet[Summary]:
     """Summaries sent whose ticket nobody is asking about any more."""
     if not sending_configured():
         return Summary.objects.none()
-    return Summary.objects.filter(status=SummaryStatus.SENT, sent_at__lt=timezone.now() - POLL_SPAN)
+    return Summary.objects.filter(status=SummaryStatus.SENT, sent_at__lt=timezone.now() - POLL_SPAN).exclude(ticket="")

@@ -11,7 +11,7 @@ summary run one after the other, and the second finds nothing left to report (it
 back: no gap, no second summary)."""
 
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import F
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from core.counters import counter_next
 from receipts import signing
-from receipts.models import CreditReason, Receipt
-from receipts.sending import SendAnswer, sending_configured
+from receipts.models import CreditReason, Receipt, SendStatus
+from receipts.pending import claim_span
+from receipts.sending import ALREADY_PRESENTED, NotReceived, SendAnswer, SendUnavailable, sending_configured
 from receipts.services import ReceiptError, credit_note_issue, credited_total, receipts_summary_answer
 
 from . import documents, enqueue, selectors
@@ -174,7 +175,14 @@ def _void_by_credit_note(receipt: Receipt, reason: str) -> Receipt:
 
 
 def _record_answer(summary: Summary, answer: SendAnswer) -> None:
-    """SUNAT's final answer on the summary and, for the documents it added, on them."""
+    """SUNAT's final answer on the summary and, for the documents it added, on them. "Already
+    presented" (2223) is no answer about the documents: SUNAT holds an earlier sending of this ID
+    whose ticket was lost, so the summary waits for staff's check and its documents keep theirs."""
+    if answer.status == SendStatus.REJECTED and answer.code == ALREADY_PRESENTED:
+        summary.status, summary.cdr_code = SummaryStatus.CHECK, answer.code
+        summary.cdr_message, summary.answered_at = answer.message[:2000], timezone.now()
+        summary.save(update_fields=["status", "cdr_code", "cdr_message", "answered_at"])
+        return
     summary.status = answer.status  # receipts' accepted/observed/rejected are the same words
     summary.cdr_code, summary.cdr_message = answer.code, answer.message[:2000]
     summary.cdr_xml, summary.answered_at = answer.cdr_xml, timezone.now()
@@ -191,28 +199,68 @@ def _record_answer(summary: Summary, answer: SendAnswer) -> None:
 
 def summary_send(*, summary_id: int) -> Summary:
     """Send a pending summary (sendSummary) and keep its ticket; poll it later. Without a service
-    or a certificate it stays pending. Raises receipts.sending.SendUnavailable to try again."""
+    or a certificate it stays pending. Raises receipts.sending.SendUnavailable to try again.
+
+    A crash sends nothing twice: the claim ("sent", no ticket yet, the attempt counted) commits
+    before the call. A claim found abandoned (its worker died between SUNAT taking the file and the
+    ticket being kept: SUNAT has no service that finds a summary's ticket again) is sent again with
+    the same ID, which SUNAT refuses as already presented (2223) if it has the first: the summary
+    then waits for staff's check (CHECK), never a second summary of the same documents."""
     from . import sending
 
     summary = Summary.objects.get(pk=summary_id)
-    if summary.status not in (SummaryStatus.PENDING, SummaryStatus.FAILED) or not sending_configured():
+    if not _sendable(summary) or not sending_configured():
         return summary
+    if summary.status == SummaryStatus.SENT and not _claim_abandoned(summary):
+        raise SendUnavailable("another attempt is waiting for SUNAT's ticket")
     if not summary.digest:
         summary = summary_sign(summary_id=summary_id)
         if not summary.digest:
             return summary
-    Summary.objects.filter(pk=summary_id).update(send_attempts=F("send_attempts") + 1)
-    answer = sending.send_summary(summary)  # no transaction or lock held over the network call
+    claimed = _send_claim(summary_id=summary_id, seen_claim=summary.sent_at)
+    if claimed is None:  # another worker claimed it meanwhile, or it was answered
+        return Summary.objects.get(pk=summary_id)
+    try:
+        answer = sending.send_summary(claimed)  # no transaction or lock held over the network call
+    except NotReceived:
+        # SUNAT said it did not take it: nothing to check, the next attempt sends it.
+        Summary.objects.filter(pk=summary_id, status=SummaryStatus.SENT, ticket="").update(status=SummaryStatus.PENDING)
+        raise
     with transaction.atomic():
         summary = Summary.objects.select_for_update().get(pk=summary_id)
-        if summary.status not in (SummaryStatus.PENDING, SummaryStatus.FAILED):
+        if summary.status != SummaryStatus.SENT or summary.ticket:
             return summary
         if isinstance(answer, SendAnswer):
             _record_answer(summary, answer)
             return summary
-        summary.status, summary.ticket, summary.sent_at = SummaryStatus.SENT, answer.number, timezone.now()
-        summary.save(update_fields=["status", "ticket", "sent_at"])
+        summary.ticket = answer.number
+        summary.save(update_fields=["ticket"])
         enqueue.summary_poll(summary_id=summary.pk)
+        return summary
+
+
+def _sendable(summary: Summary) -> bool:
+    """Pending or failed without a ticket, or claimed ("sent") and still without one."""
+    if summary.ticket:
+        return False
+    return summary.status in (SummaryStatus.PENDING, SummaryStatus.FAILED, SummaryStatus.SENT)
+
+
+def _claim_abandoned(summary: Summary) -> bool:
+    """A claim older than two timeouts: its worker died or gave up before keeping the ticket."""
+    return summary.sent_at is None or summary.sent_at < timezone.now() - claim_span()
+
+
+def _send_claim(*, summary_id: int, seen_claim: datetime | None) -> Summary | None:
+    """Commit the claim before the call: "sent" without a ticket, one more attempt, when. None
+    when the summary changed since it was read (another worker's claim, a ticket, an answer)."""
+    with transaction.atomic():
+        summary = Summary.objects.select_for_update().get(pk=summary_id)
+        if not _sendable(summary) or (summary.status == SummaryStatus.SENT and summary.sent_at != seen_claim):
+            return None
+        summary.status, summary.sent_at = SummaryStatus.SENT, timezone.now()
+        summary.send_attempts += 1
+        summary.save(update_fields=["status", "sent_at", "send_attempts"])
         return summary
 
 
@@ -234,7 +282,7 @@ def summary_poll(*, summary_id: int) -> Summary:
     from . import sending
 
     summary = Summary.objects.get(pk=summary_id)
-    if summary.status != SummaryStatus.SENT or not sending_configured():
+    if summary.status != SummaryStatus.SENT or not summary.ticket or not sending_configured():
         return summary
     Summary.objects.filter(pk=summary_id).update(poll_attempts=F("poll_attempts") + 1)
     answer = sending.summary_status(summary.ticket)
@@ -248,7 +296,8 @@ def summary_poll(*, summary_id: int) -> Summary:
 
 
 def summary_give_up(*, summary_id: int, error: str) -> None:
-    """Retries ran out (sending, or asking on the ticket): failed, for staff to send again."""
+    """Retries ran out (sending, or asking on the ticket): failed, for staff to send again (a
+    summary claimed without a ticket is sent again with its ID: see summary_send)."""
     Summary.objects.filter(pk=summary_id, status__in=[SummaryStatus.PENDING, SummaryStatus.SENT]).update(
         status=SummaryStatus.FAILED, cdr_message=error[:2000]
     )

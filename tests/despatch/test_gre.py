@@ -9,6 +9,7 @@ import json
 import zipfile
 
 import pytest
+import requests
 import responses
 from django.core.cache import cache
 
@@ -194,3 +195,82 @@ def test_the_task_asks_again_then_gives_up_to_an_exception_staff_resend(gre_stor
     assert guia.status == GuideStatus.EXCEPTION
     assert sent.call_count == 1 and asked.call_count == 3  # one send; then the ticket, asked again each time
     assert guia.ticket == "t-slow"  # kept: a resend asks SUNAT about it, never sends the guía twice
+
+
+def _abandon_claim(guia):
+    """Its worker's claim, aged past two GRE timeouts (the worker died or was cut off)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    aged = timezone.now() - timedelta(seconds=2 * settings.SUNAT_GRE_TIMEOUT + 1)
+    DespatchAdvice.objects.filter(pk=guia.pk).update(sent_at=aged)
+
+
+@pytest.mark.django_db
+@responses.activate
+@pytest.mark.parametrize(
+    "cut",
+    [
+        requests.ReadTimeout("read timed out"),
+        requests.ConnectionError(ConnectionError("Connection aborted.", "RemoteDisconnected")),
+    ],
+)
+def test_a_send_cut_after_the_request_left_is_never_sent_again_by_itself(gre_store, by_carrier, gre_configured, cut):
+    """SUNAT may have taken it and has no way to find its ticket again: it waits for a check."""
+    guia = _issue(gre_store, by_carrier)
+    _token(responses)
+    sent = responses.add(responses.POST, f"{API}/{guia.file_name}", body=cut)
+    with pytest.raises(GreUnavailable):
+        services.guia_send(advice_id=guia.pk)
+    guia.refresh_from_db()
+    assert (guia.status, guia.ticket, guia.send_attempts) == (GuideStatus.SENT, "", 1)  # the claim stays
+    with pytest.raises(GreUnavailable, match="another attempt"):
+        services.guia_send(advice_id=guia.pk)  # a fresh claim: maybe its answer is still coming
+    _abandon_claim(guia)
+    checked = services.guia_send(advice_id=guia.pk)
+    assert checked.status == GuideStatus.CHECK and "portal" in checked.cdr_message
+    assert services.guia_send(advice_id=guia.pk).status == GuideStatus.CHECK
+    assert sent.call_count == 1  # never sent a second time by the store itself
+    assert services.live_guia(gre_store.leg) == checked  # no second guía for the leg meanwhile
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_staff_resend_after_a_check_and_sunat_holding_the_number_waits_for_a_check_again(
+    gre_store, by_carrier, gre_configured, django_capture_on_commit_callbacks
+):
+    guia = _issue(gre_store, by_carrier)
+    DespatchAdvice.objects.filter(pk=guia.pk).update(status=GuideStatus.CHECK)
+    _token(responses)
+    sent = responses.add(responses.POST, f"{API}/{guia.file_name}", json={"numTicket": "t-again"})
+    responses.add(
+        responses.GET,
+        f"{API}/envios/t-again",
+        json={
+            "codRespuesta": "99",
+            "error": {"numError": "1033", "desError": "El comprobante fue registrado previamente con otros datos"},
+            "indCdrGenerado": "0",
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.guias_resend(advice_ids=[guia.pk]) == 1  # sent inline (eager), after commit
+    guia.refresh_from_db()
+    assert (guia.status, guia.cdr_code, guia.ticket) == (GuideStatus.CHECK, "1033", "")
+    assert sent.call_count == 1
+
+
+@pytest.mark.django_db
+@responses.activate
+def test_a_refused_connection_sent_nothing_so_it_is_sent_again(gre_store, by_carrier, gre_configured):
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    guia = _issue(gre_store, by_carrier)
+    _token(responses)
+    refused = requests.ConnectionError(MaxRetryError(None, "/", NewConnectionError(None, "Connection refused")))
+    responses.add(responses.POST, f"{API}/{guia.file_name}", body=refused)
+    with pytest.raises(GreUnavailable):
+        services.guia_send(advice_id=guia.pk)
+    guia.refresh_from_db()
+    assert (guia.status, guia.ticket, guia.send_attempts) == (GuideStatus.PENDING, "", 1)

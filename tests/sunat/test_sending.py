@@ -6,14 +6,17 @@ take its answer."""
 import base64
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 import requests
 import responses
 from celery.exceptions import Retry
+from django.utils import timezone
 from lxml import etree
 
 from receipts.models import SendStatus
+from receipts.pending import claim_span
 from receipts.sending import SendUnavailable
 from sunat import services
 from sunat.models import Summary, SummaryStatus
@@ -112,7 +115,11 @@ def test_outages_are_retried_with_backoff_then_fail_and_staff_send_again(built, 
         with pytest.raises(Retry) as retry:
             send_summary.apply(args=[summary.pk], retries=attempt).get()
         assert retry.value.when == 60 * 2**attempt
-        assert Summary.objects.get(pk=summary.pk).status == SummaryStatus.PENDING
+        # Maybe taken (a cut connection, a gateway's page) or not (fault 0109): claimed either way
+        # until its claim is abandoned (the retry comes after it), then sent again with its ID.
+        claimed = Summary.objects.get(pk=summary.pk)
+        assert (claimed.status, claimed.ticket) in {(SummaryStatus.SENT, ""), (SummaryStatus.PENDING, "")}
+        Summary.objects.filter(pk=summary.pk).update(sent_at=timezone.now() - claim_span() - timedelta(seconds=1))
     assert send_summary.apply(args=[summary.pk], retries=send_summary.max_retries).get() == "failed"
     summary.refresh_from_db()
     assert summary.status == SummaryStatus.FAILED and summary.send_attempts == 3 and "502" in summary.cdr_message
@@ -151,7 +158,35 @@ def test_an_unreadable_answer_is_an_outage(built):
     responses.post(SUNAT_URL, body="<soap-env:Envelope xmlns:soap-env='http://schemas.xmlsoap.org/soap/envelope/'/>")
     with pytest.raises(SendUnavailable):
         services.summary_send(summary_id=summary.pk)
-    assert Summary.objects.get(pk=summary.pk).status == SummaryStatus.PENDING
+    claimed = Summary.objects.get(pk=summary.pk)  # maybe taken: claimed, no ticket, until abandoned
+    assert (claimed.status, claimed.ticket, claimed.send_attempts) == (SummaryStatus.SENT, "", 1)
+    with pytest.raises(SendUnavailable, match="another attempt"):
+        services.summary_send(summary_id=summary.pk)  # its claim is fresh: not sent again yet
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_summary_sent_again_after_a_lost_ticket_and_refused_as_presented_waits_for_a_check(built, sunat_answers):
+    """SUNAT took the first sending (its ticket was lost); the same ID again is refused with 2223
+    'ya fue presentado': that says nothing of the boletas, so the summary waits for staff's check
+    and the boletas keep their status."""
+    summary, boletas = built
+    Summary.objects.filter(pk=summary.pk).update(
+        status=SummaryStatus.SENT, sent_at=timezone.now() - claim_span() - timedelta(seconds=1), send_attempts=1
+    )
+    responses.post(
+        SUNAT_URL, body=sunat_answers.fault("2223", "El archivo ya fue presentado anteriormente"), status=500
+    )
+    checked = services.summary_send(summary_id=summary.pk)
+    assert (checked.status, checked.cdr_code, checked.send_attempts) == (SummaryStatus.CHECK, "2223", 2)
+    assert {r.send_status for r in type(boletas[0]).objects.filter(pk__in=[b.pk for b in boletas])} == {
+        SendStatus.PENDING
+    }
+    # Never sent again by itself, nor by staff's resend, and it still holds its boletas.
+    assert services.summary_send(summary_id=summary.pk).status == SummaryStatus.CHECK
+    assert services.summaries_resend(summary_ids=[summary.pk]) == 0
+    assert services.daily_summary_build(reference_date=summary.reference_date) is None
+    assert len(responses.calls) == 1
 
 
 @responses.activate
