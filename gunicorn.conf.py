@@ -15,6 +15,7 @@ keepalive = 75
 # to files in PROMETHEUS_MULTIPROC_DIR and whichever worker answers a scrape adds them all up
 # (monitoring/views.py). The folder is emptied when gunicorn starts (a restart starts the counters
 # again, which rate() handles) and a dead worker's live gauges are dropped.
+_OWN_METRICS_FOLDER = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"tienda-metrics-{os.getpid()}"))
 
 
@@ -28,3 +29,8 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _OWN_METRICS_FOLDER:  # the folder this file chose goes with its gunicorn; one set outside stays
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
