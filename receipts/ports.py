@@ -23,3 +23,11 @@ class ReturnedGoods:
 def return_goods(*, return_id: int) -> ReturnedGoods | None:
     """A return gives money back: the goods and the amount its nota de crédito credits, or None
     when the return has not been resolved. Returns plugs it in."""
+
+
+@port
+def receipt_voided(*, receipt_id: int) -> bool:
+    """Whether a comunicación de baja or a resumen line 3 that SUNAT has or may still accept voids
+    the receipt: a cancelled order's nota de crédito is then not issued (one document annuls a
+    receipt, never two). The sunat app plugs it in."""
+    raise NotImplementedError

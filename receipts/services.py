@@ -44,7 +44,7 @@ from .models import (
     ReceiptLine,
     SendStatus,
 )
-from .ports import ReturnedGoods, return_goods
+from .ports import ReturnedGoods, receipt_voided, return_goods
 from .summary_mode import sent_in_daily_summary
 from .words import amount_in_words
 
@@ -495,6 +495,8 @@ def credit_note_for_cancelled_order(*, order_id: int) -> Receipt | None:
     if (existing := Receipt.objects.filter(source=source).first()) is not None:
         return existing
     original = receipt_issue_for_order(order_id=order_id)
+    if receipt_voided(receipt_id=original.pk):  # a baja or resumen line 3 annuls it already
+        return None
     remaining = original.total - credited_total(original)
     if remaining <= 0:
         return None

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from orders.models import Order
 from receipts.models import Receipt
 
 from . import selectors, services
@@ -159,7 +161,21 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VoidPurpose(models.TextChoices):
+    SALE = "sale", _("The sale is cancelled (the order is cancelled and refunded)")
+    DOCUMENT = "document", _("Only the receipt is voided (the sale stands)")
+
+
 class VoidForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("Why"),
+        choices=VoidPurpose.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A cancelled sale cancels its order through the store's cancellation, with its refund; "
+            "the receipt is annulled by one document either way."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         min_length=services.REASON_MIN,
@@ -213,11 +229,22 @@ class ReceiptTermsAdmin(ReadOnlyAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
         form = VoidForm(request.POST or None)
         if request.method == "POST" and route.possible and form.is_valid():
             try:
-                done = services.receipt_void(receipt_id=receipt.pk, reason=form.cleaned_data["reason"])
+                done: Summary | Receipt | Order
+                if form.cleaned_data["purpose"] == VoidPurpose.SALE:
+                    done = services.receipt_void_sale(
+                        receipt_id=receipt.pk, reason=form.cleaned_data["reason"], actor=request.user
+                    )
+                else:
+                    done = services.receipt_void(receipt_id=receipt.pk, reason=form.cleaned_data["reason"])
             except services.SunatError as error:
                 form.add_error(None, str(error))
             else:
-                if isinstance(done, Summary):
+                if isinstance(done, Order):
+                    text = _("Order %(order)s cancelled: its credit note annuls %(number)s.") % {
+                        "order": done.number,
+                        "number": receipt.full_number,
+                    }
+                elif isinstance(done, Summary):
                     text = _("%(number)s voided: %(summary)s goes to SUNAT.") % {
                         "number": receipt.full_number,
                         "summary": done.identifier,

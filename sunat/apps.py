@@ -11,10 +11,14 @@ class SunatConfig(AppConfig):
     verbose_name = _("SUNAT paperwork")
 
     def ready(self) -> None:
-        """Summaries to send and tickets to ask about whose task was lost are re-enqueued by core.jobs."""
+        """Summaries to send and tickets to ask about whose task was lost are re-enqueued by core.jobs;
+        receipts asks whether a receipt is voided (receipts.ports.receipt_voided)."""
         from core import jobs
+        from receipts import ports as receipts_ports
 
-        from . import pending, tasks
+        from . import pending, selectors, tasks
+
+        receipts_ports.receipt_voided.plug(selectors.receipt_voided)
 
         jobs.register(
             jobs.PendingWork(

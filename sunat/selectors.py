@@ -91,6 +91,11 @@ def voided_receipt_ids() -> "QuerySet[Receipt, int]":
     return Receipt.objects.filter(pk__in=voiding.values("receipt_id")).values_list("pk", flat=True)
 
 
+def receipt_voided(*, receipt_id: int) -> bool:
+    """receipts.ports.receipt_voided: a live baja or resumen line 3 voids this receipt."""
+    return voided_receipt_ids().filter(pk=receipt_id).exists()
+
+
 # --- voiding -------------------------------------------------------------------------------------
 
 

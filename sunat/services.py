@@ -12,6 +12,7 @@ back: no gap, no second summary)."""
 
 import logging
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
@@ -20,13 +21,17 @@ from django.utils.translation import gettext as _
 
 from core.counters import counter_next
 from receipts import signing
-from receipts.models import CreditReason, Receipt, SendStatus
+from receipts.models import CreditReason, Receipt, ReceiptKind, SendStatus
 from receipts.pending import claim_span
 from receipts.sending import ALREADY_PRESENTED, NotReceived, SendAnswer, SendUnavailable, sending_configured
 from receipts.services import ReceiptError, credit_note_issue, credited_total, receipts_summary_answer
 
 from . import documents, enqueue, selectors
 from .models import Condition, Summary, SummaryKind, SummaryLine, SummaryStatus
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from orders.models import Order
 
 logger = logging.getLogger(__name__)
 # getStatus is asked again after 1 min, 2, 4 ... up to an hour; after this many, the summary fails
@@ -137,22 +142,63 @@ def receipt_void(*, receipt_id: int, reason: str) -> Summary | Receipt:
             raise SunatError(str(route.why))
         if route.way == selectors.VoidWay.CREDIT_NOTE:
             return _void_by_credit_note(receipt, text)
-        today = selectors.lima_today()
-        if route.way == selectors.VoidWay.VOIDED:
-            lines = [SummaryLine(receipt=receipt, reason=text)]
-            kind = SummaryKind.VOIDED
-        else:
-            lines = [SummaryLine(receipt=receipt, condition=Condition.VOID, reason=text)]
-            if selectors.unsummarized().filter(pk=receipt.pk).exists():
-                lines.insert(0, SummaryLine(receipt=receipt, condition=Condition.ADD))
-            kind = SummaryKind.DAILY
-        return _create(
-            kind=kind,
-            today=today,
-            correlative=_correlative(kind, today),
-            reference_date=receipt.issue_date,
-            lines=lines,
-        )
+        return _void_by_summary(receipt, route, text)
+
+
+def _void_by_summary(receipt: Receipt, route: selectors.VoidRoute, reason: str) -> Summary:
+    """The baja (RA) or resumen line 3 (RC; with its line 1 when SUNAT has not heard of the boleta
+    yet) that voids `receipt`, in the caller's transaction."""
+    today = selectors.lima_today()
+    if route.way == selectors.VoidWay.VOIDED:
+        lines = [SummaryLine(receipt=receipt, reason=reason)]
+        kind = SummaryKind.VOIDED
+    else:
+        lines = [SummaryLine(receipt=receipt, condition=Condition.VOID, reason=reason)]
+        if selectors.unsummarized().filter(pk=receipt.pk).exists():
+            lines.insert(0, SummaryLine(receipt=receipt, condition=Condition.ADD))
+        kind = SummaryKind.DAILY
+    return _create(
+        kind=kind,
+        today=today,
+        correlative=_correlative(kind, today),
+        reference_date=receipt.issue_date,
+        lines=lines,
+    )
+
+
+def receipt_void_sale(*, receipt_id: int, reason: str, actor: "User | None") -> "Summary | Order":
+    """The sale is cancelled: the order is cancelled through the store's own cancellation (its
+    stock back, its refund proposed, the shopper told) and its boleta or factura annulled by ONE
+    document, chosen by the term and the goods as receipt_void chooses: a baja or resumen line 3
+    here (the cancellation's nota de crédito is then not issued: receipts.ports.receipt_voided), or,
+    past the term or once goods left, the cancellation's own nota de crédito 01 (issued after
+    commit). One transaction: an order that cannot be cancelled (shipped, already cancelled) is
+    refused with why, and nothing is written. The Summary, or the cancelled Order."""
+    from orders.exceptions import InvalidTransition
+    from orders.models import Order
+    from orders.services import order_cancel
+
+    text = _clean_reason(reason)
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update(of=("self",)).filter(pk=receipt_id).first()
+        if receipt is None:
+            raise SunatError(_("That receipt does not exist."))
+        if receipt.kind not in (ReceiptKind.FACTURA, ReceiptKind.BOLETA):
+            raise SunatError(_("Only a boleta or factura stands for a sale: void a note by itself."))
+        route = selectors.void_route(receipt)
+        if route.way == selectors.VoidWay.NONE:
+            raise SunatError(str(route.why))
+        summary = None if route.way == selectors.VoidWay.CREDIT_NOTE else _void_by_summary(receipt, route, text)
+        try:
+            order = order_cancel(
+                order=Order.objects.get(pk=receipt.order_id), actor=actor, reason=text, by_customer=False
+            )
+        except InvalidTransition as error:
+            # The baja just built goes with the rest: this transaction writes nothing.
+            raise SunatError(
+                _("Order %(number)s cannot be cancelled: %(why)s") % {"number": receipt.order.number, "why": error}
+            ) from None
+        return summary if summary is not None else order
 
 
 def _void_by_credit_note(receipt: Receipt, reason: str) -> Receipt:

@@ -56,6 +56,7 @@ def test_every_declared_port_is_plugged_in_at_start_up():
     from payments.services.refunds import order_cancel_refunds_request
     from receipts import ports as receipts_ports
     from returns.selectors import return_goods_for_receipt, return_numbers
+    from sunat.selectors import receipt_voided
 
     expected = [
         *EXPECTED,
@@ -63,6 +64,7 @@ def test_every_declared_port_is_plugged_in_at_start_up():
         (orders_ports.cancel_refunds_request, order_cancel_refunds_request),
         (orders_ports.cancel_payment_attempts_close, payment_attempts_close_for_cancelled_order),
         (receipts_ports.return_goods, return_goods_for_receipt),
+        (receipts_ports.receipt_voided, receipt_voided),
         (inventory_ports.stock_replenished, stock_replenished),
         (inventory_ports.order_numbers, order_selectors.order_numbers),
         (inventory_ports.return_numbers, return_numbers),

@@ -94,11 +94,16 @@ def test_the_void_page_says_which_way_and_why_then_does_it_once(admin_client, is
     blank = admin_client.post(_void_url(factura.pk), {"reason": ""})
     assert blank.status_code == 400 and Summary.objects.count() == 0
 
-    done = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social"})
+    no_purpose = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social"})
+    tampered = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "refund"})
+    assert no_purpose.status_code == tampered.status_code == 400 and Summary.objects.count() == 0
+
+    done = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "document"})
     assert done.status_code == 302 and done.url == TERMS
     assert Summary.objects.get().kind == SummaryKind.VOIDED
+    assert type(factura.order).objects.get(pk=factura.order_id).status != "cancelled"  # the sale stands
 
-    replay = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social"})
+    replay = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "sale"})
     assert replay.status_code == 400 and Summary.objects.count() == 1
     assert 'name="reason"' not in replay.content.decode()  # nothing more to do: no form
 
@@ -109,8 +114,31 @@ def test_the_void_page_offers_a_credit_note_once_the_goods_left(admin_client, is
     factura = _accepted(issue_paid(factura=True))
     Shipment.objects.filter(order_id=factura.order_id).update(status=ShipmentStatus.SHIPPED)
     assert "nota de crédito 01" in admin_client.get(_void_url(factura.pk)).content.decode().lower()
-    admin_client.post(_void_url(factura.pk), {"reason": "Anulación"})
+    admin_client.post(_void_url(factura.pk), {"reason": "Anulación", "purpose": "document"})
     assert Receipt.objects.filter(original=factura, reason_code="01").count() == 1
+
+
+def test_the_void_page_cancels_the_sale_with_one_annulling_document(
+    admin_client, issue_paid, django_capture_on_commit_callbacks
+):
+    factura = _accepted(issue_paid(factura=True))
+    page = admin_client.get(_void_url(factura.pk)).content.decode()
+    assert 'name="purpose"' in page and "La venta se anula" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        done = admin_client.post(_void_url(factura.pk), {"reason": "Cliente desistió", "purpose": "sale"})
+    assert done.status_code == 302 and Summary.objects.get().kind == SummaryKind.VOIDED
+    assert type(factura.order).objects.get(pk=factura.order_id).status == "cancelled"
+    assert not Receipt.objects.filter(original=factura).exists()  # no nota de crédito beside the baja
+
+
+def test_the_void_page_says_why_a_shipped_sale_cannot_be_cancelled(admin_client, issue_paid):
+    from shipping.models import Shipment, ShipmentStatus
+
+    factura = _accepted(issue_paid(factura=True))
+    Shipment.objects.filter(order_id=factura.order_id).update(status=ShipmentStatus.SHIPPED)
+    refused = admin_client.post(_void_url(factura.pk), {"reason": "Cliente desistió", "purpose": "sale"})
+    assert refused.status_code == 400 and "no puede anularse" in refused.content.decode()
+    assert not Receipt.objects.filter(original=factura).exists() and not Summary.objects.exists()
 
 
 def test_unknown_ids_and_strangers_get_no_page(client, admin_client, issue_paid):

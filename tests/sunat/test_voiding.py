@@ -150,3 +150,89 @@ def test_sunat_judges_the_comunicacion_de_baja_clean(issue_paid, sunat_service):
     assert summary.is_signed
     verdicts = sunat_verdicts([summary])
     assert all(verdict.clean for verdict in verdicts), [str(v) for v in verdicts]
+
+
+# --- the sale is cancelled: the order's own cancellation, one annulling document -------------------
+
+
+def _cancel_sale(receipt: Receipt, callbacks, reason="Cliente desistió de la compra"):
+    """receipt_void_sale and what runs after its commit (the cancellation's nota de crédito task)."""
+    with callbacks(execute=True):
+        return services.receipt_void_sale(receipt_id=receipt.pk, reason=reason, actor=None)
+
+
+def _order_status(receipt: Receipt) -> str:
+    return type(receipt.order).objects.get(pk=receipt.order_id).status
+
+
+@pytest.mark.parametrize("factura", [True, False])
+def test_a_cancelled_sale_within_the_term_is_voided_by_summary_and_gets_no_credit_note_besides(
+    issue_paid, by_summary, django_capture_on_commit_callbacks, factura
+):
+    receipt = issue_paid(factura=factura, days_ago=2)
+    if factura:
+        receipt = _accepted(receipt)
+    summary = _cancel_sale(receipt, django_capture_on_commit_callbacks)
+    assert isinstance(summary, Summary)
+    assert summary.kind == (SummaryKind.VOIDED if factura else SummaryKind.DAILY)
+    assert summary.lines.filter(receipt=receipt).exists() and list(selectors.voided_receipt_ids()) == [receipt.pk]
+    assert _order_status(receipt) == "cancelled"
+    # One document annuls it: the cancellation's nota de crédito is not issued beside the baja.
+    assert not Receipt.objects.filter(original=receipt).exists()
+    with pytest.raises(services.SunatError, match="already voided"):
+        _cancel_sale(receipt, django_capture_on_commit_callbacks)
+    assert Summary.objects.count() == 1
+
+
+def test_a_cancelled_sale_past_the_term_is_annulled_by_the_cancellations_own_credit_note(
+    issue_paid, django_capture_on_commit_callbacks
+):
+    factura = _accepted(issue_paid(factura=True, days_ago=selectors.VOID_TERM_DAYS + 1))
+    order = _cancel_sale(factura, django_capture_on_commit_callbacks)
+    assert order.pk == factura.order_id and _order_status(factura) == "cancelled"
+    note = Receipt.objects.get(original=factura)  # exactly one: the cancellation's
+    assert (note.kind, note.reason_code, note.total) == (
+        ReceiptKind.CREDIT_NOTE,
+        CreditReason.CANCELLATION,
+        factura.total,
+    )
+    assert note.source == f"cancel:{factura.order_id}" and not Summary.objects.exists()
+    # A replay: the order is cancelled already; nothing more is written.
+    with pytest.raises(services.SunatError, match="cannot be cancelled"):
+        _cancel_sale(factura, django_capture_on_commit_callbacks)
+    assert Receipt.objects.filter(original=factura).count() == 1
+
+
+def test_a_sale_whose_goods_left_cannot_be_cancelled_and_nothing_is_written(
+    issue_paid, django_capture_on_commit_callbacks
+):
+    factura = _accepted(issue_paid(factura=True))
+    _goods_leave(factura)
+    with pytest.raises(services.SunatError, match="cannot be cancelled"):
+        _cancel_sale(factura, django_capture_on_commit_callbacks)
+    assert _order_status(factura) != "cancelled"
+    assert not Summary.objects.exists() and not Receipt.objects.filter(original=factura).exists()
+
+
+def test_a_sale_whose_baja_would_be_built_but_whose_order_cannot_be_cancelled_leaves_no_baja(
+    issue_paid, django_capture_on_commit_callbacks
+):
+    """The baja is built in the same transaction as the cancellation: a refused cancellation takes
+    it back (an order already cancelled by other means, its receipt still standing)."""
+    factura = _accepted(issue_paid(factura=True))
+    type(factura.order).objects.filter(pk=factura.order_id).update(status="cancelled")
+    with pytest.raises(services.SunatError, match="cannot be cancelled"):
+        _cancel_sale(factura, django_capture_on_commit_callbacks)
+    assert not Summary.objects.exists() and not selectors.voided_receipt_ids().exists()
+
+
+def test_a_note_or_an_unknown_receipt_is_not_a_sale_to_cancel(issue_paid, django_capture_on_commit_callbacks):
+    factura = _accepted(issue_paid(factura=True))
+    note = credit_note_issue(receipt=factura, amount="10.00", reason_code="09", reason="Ajuste")
+    with pytest.raises(services.SunatError, match="boleta or factura"):
+        _cancel_sale(note, django_capture_on_commit_callbacks)
+    with pytest.raises(services.SunatError, match="does not exist"):
+        services.receipt_void_sale(receipt_id=987654, reason="No existe", actor=None)
+    with pytest.raises(services.SunatError, match="3 to 100"):
+        services.receipt_void_sale(receipt_id=factura.pk, reason="x", actor=None)
+    assert _order_status(factura) != "cancelled" and not Summary.objects.exists()
