@@ -113,10 +113,16 @@ def _signing_certificate(receipt: Receipt, tmp_path):
 
 
 @pytest.mark.sunat_xsl
-def test_every_document_the_simulation_signed_passes_sunats_rules(demo_documents, tmp_path):
+@pytest.mark.parametrize("store_certificate", [False, True], ids=["demo-certificate", "store-certificate"])
+def test_every_document_the_simulation_signed_passes_sunats_rules(
+    demo_documents, tmp_path, settings, store_certificate
+):
+    from tests.factories import make_certificate
     from tests.receipts.judge import judge_all
     from tests.receipts.sunat_xsl import sunat_verdicts
 
+    if store_certificate:  # the store's own certificate signs what the demo sends
+        settings.SUNAT_CERT_PATH, _pem = make_certificate(tmp_path)
     load_demo_sunat_answers()
     receipts = list(Receipt.objects.order_by("pk"))
     judge_all(receipts, _signing_certificate(receipts[0], tmp_path))
