@@ -1,3 +1,4 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -97,6 +98,25 @@ class UserAdmin(PermissionLabelsMixin, ScopedHistoryAdmin, DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
     inlines = [AddressInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        count = services.user_second_factor_reset(users=list(queryset))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user must set up a new second factor.",
+                "%(count)d users must set up a new second factor.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+# allauth.mfa's own admin shows and edits the TOTP secret, in English: resetting is the action above.
+admin.site.unregister(Authenticator)
 
 
 @admin.register(Address)

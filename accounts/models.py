@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -135,6 +136,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email.split("@")[0]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """What each session of the user is checked against on every request (Django signs a session
+        out when it no longer matches). With back-office access it also covers that access, so taking
+        is_staff or is_superuser away (or granting it) ends the user's sessions at once, on every
+        node; deactivation already does (an inactive user is never loaded). Customers' stays Django's."""
+        if not (self.is_staff or self.is_superuser):
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # Django, untyped in the stubs
+        access = f"{self.password}|staff={self.is_staff}|superuser={self.is_superuser}"
+        salt = "accounts.User.session_auth_hash.back_office"
+        return salted_hmac(salt, access, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def is_seller(self) -> bool:

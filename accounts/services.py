@@ -302,3 +302,16 @@ def seller_approve(*, seller: Seller, actor: User, commission_rate: Decimal | No
     seller.save()
     user_add_role(user=seller.user, role=Role.SELLER)
     return seller
+
+
+@transaction.atomic
+def user_second_factor_reset(*, users: list[User]) -> int:
+    """Remove these users' second factor (TOTP and recovery codes; allauth.mfa): a lost phone. With
+    STAFF_MFA_REQUIRED the next admin page sends them to set up a new one. The number of users that
+    had one."""
+    from allauth.mfa.models import Authenticator
+
+    authenticators = Authenticator.objects.select_for_update().filter(user__in=users)
+    had = len({authenticator.user_id for authenticator in authenticators})
+    authenticators.delete()
+    return had

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # staff's second factor: TOTP and recovery codes (core.staff_mfa)
     "django_htmx",
     "simple_history",
     "constance",
@@ -114,6 +115,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The back office only with a second factor when STAFF_MFA_REQUIRED (after the user is known).
+    "core.staff_mfa.StaffMfaMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Hardening: bad characters are a 400, a part that is away a 503, and every
     # browser a device id for the fair-use limits.
@@ -800,6 +803,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- staff second factor -------------------------------------------------------
+
+# Anyone with back-office access (is_staff: staff and sellers) signs in to the admin with a TOTP code
+# after the password, and sets one up before any admin page (core.staff_mfa). On in production
+# settings; off for `make run` and tests unless a test turns it on. Customers are never forced.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=False)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]  # WebAuthn (passkeys) stays off
+MFA_TOTP_ISSUER = STORE_NAME
+MFA_RECOVERY_CODE_COUNT = 10
 
 # --- logging -----------------------------------------------------------------
 

@@ -76,3 +76,6 @@ TEMPLATES[0]["APP_DIRS"] = False  # noqa: F405
 # One JSON object per log line (docs/operations/logging.md); LOG_FORMAT=plain for a terminal.
 LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
+
+# The back office asks staff and sellers for a TOTP code after the password (core.staff_mfa).
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
