@@ -112,7 +112,10 @@ class Receipt(models.Model):
         related_name="notes",
         verbose_name=_("original receipt"),
     )
-    # A document SUNAT rejected, issued again under this new number (receipts.services.receipt_reissue).
+    # When a boleta or factura was voided to correct it (its buyer, or boleta↔factura): its
+    # corrected re-issue (reissue_of) is then the order's sale (receipts.services.receipt_reissue_corrected).
+    voided_at = models.DateTimeField(_("voided to correct it at"), null=True, blank=True)
+    # A document SUNAT rejected, or one voided to correct it, issued again under this new number.
     reissue_of = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -180,9 +183,10 @@ class Receipt(models.Model):
             models.UniqueConstraint(fields=["series", "number"], name="receipts_receipt_series_number_unique"),
             # One boleta or factura per order, whoever issues it and however often; one SUNAT
             # rejected stands beside its re-issue (its number is never used again).
+            # One voided to correct it (its buyer) stands beside its corrected re-issue too.
             models.UniqueConstraint(
                 fields=["order"],
-                condition=Q(kind__in=["01", "03"]) & ~Q(send_status="rejected"),
+                condition=Q(kind__in=["01", "03"]) & ~Q(send_status="rejected") & Q(voided_at__isnull=True),
                 name="receipts_receipt_one_per_order",
             ),
             models.CheckConstraint(

@@ -273,10 +273,14 @@ def receipt_issue_for_order(*, order_id: int, notify: bool = True) -> Receipt:
 
 
 def _sale_receipt(order: Order) -> Receipt | None:
-    """The order's boleta or factura: the live one, else the last one SUNAT rejected."""
+    """The order's boleta or factura: the live one, else the last one voided to correct it, else
+    the last one SUNAT rejected."""
     return (
         Receipt.objects.filter(order=order, kind__in=[ReceiptKind.FACTURA, ReceiptKind.BOLETA])
-        .order_by(Case(When(send_status=SendStatus.REJECTED, then=1), default=0), "-pk")
+        .order_by(
+            Case(When(send_status=SendStatus.REJECTED, then=2), When(voided_at__isnull=False, then=1), default=0),
+            "-pk",
+        )
         .first()
     )
 
@@ -820,6 +824,70 @@ def receipt_reissue(*, receipt_id: int, actor: "User | None") -> Receipt:
             lines=lines,
             issued_by=actor,
             reissue_of=rejected,
+        )
+
+
+def buyer_corrected(*, document_type: str, document: str, name: str, address: str = "") -> OrderBuyer:
+    """The buyer staff typed to correct a receipt, checked as checkout checks it: a RUC (11 digits
+    with its check digit) and the business name make a factura; a DNI (8 digits), or no document,
+    a boleta."""
+    document = normalize_identity(document)
+    name = " ".join(str(name or "").split())[:200]
+    address = " ".join(str(address or "").split())[:300]
+    if document_type == BuyerDocument.RUC:
+        try:
+            validate_ruc(document)
+        except ValidationError:
+            raise ReceiptError(_("Enter a valid RUC: 11 digits with its check digit.")) from None
+        if len(name) < 3:
+            raise ReceiptError(_("A factura needs the business name (razón social)."))
+        kind = ReceiptKind.FACTURA
+    elif document_type == BuyerDocument.DNI:
+        try:
+            validate_dni(document)
+        except ValidationError:
+            raise ReceiptError(_("Enter a valid DNI: 8 digits.")) from None
+        kind = ReceiptKind.BOLETA
+    elif document_type == BuyerDocument.NONE:
+        kind, document = ReceiptKind.BOLETA, ""
+    else:
+        raise ReceiptError(_("Choose the buyer's document type."))
+    return {
+        "kind": kind,
+        "buyer_document_type": document_type,
+        "buyer_document": document,
+        "buyer_name": name,
+        "buyer_address": address,
+    }
+
+
+def receipt_reissue_corrected(*, receipt_id: int, buyer: OrderBuyer, actor: "User | None") -> Receipt:
+    """A boleta or factura voided to correct it (by the sunat app, in its transaction: a baja, a
+    resumen line 3 or a nota de crédito 01 annuls it) issued again for the same order under a new
+    number, made out to `buyer` (buyer_corrected), a factura or a boleta as the buyer is; the voided
+    one is marked (voided_at) so the order's one live sale is the new one."""
+    with transaction.atomic():
+        voided = Receipt.objects.select_for_update(of=("self",)).filter(pk=receipt_id).first()
+        if voided is None or voided.kind not in (ReceiptKind.FACTURA, ReceiptKind.BOLETA):
+            raise ReceiptError(_("Only a boleta or factura is re-issued corrected."))
+        if voided.voided_at is not None or voided.send_status == SendStatus.REJECTED:
+            raise ReceiptError(_("%(number)s was already replaced.") % {"number": voided.full_number})
+        order = Order.objects.select_for_update().get(pk=voided.order_id)
+        lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
+        if amounts.totals_of(lines).total != order.total:
+            raise ReceiptError(
+                _("The lines of order %(number)s do not add up to its total.") % {"number": order.number}
+            )
+        voided.voided_at = timezone.now()
+        voided.save(update_fields=["voided_at"])
+        return _create(
+            order=order,
+            kind=buyer["kind"],
+            series=SERIES[buyer["kind"]],
+            buyer=buyer,
+            lines=lines,
+            issued_by=actor,
+            reissue_of=voided,
         )
 
 

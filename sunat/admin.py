@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from orders.models import Order
-from receipts.models import Receipt
+from receipts.models import BuyerDocument, Receipt
 
 from . import selectors, services
 from .models import ReceiptTerms, Summary, SummaryLine, SummaryStatus
@@ -163,7 +163,7 @@ class DueFilter(admin.SimpleListFilter):
 
 class VoidPurpose(models.TextChoices):
     SALE = "sale", _("The sale is cancelled (the order is cancelled and refunded)")
-    DOCUMENT = "document", _("Only the receipt is voided (the sale stands)")
+    ERROR = "error", _("The receipt has an error (it is re-issued corrected for the same order)")
 
 
 class VoidForm(forms.Form):
@@ -182,6 +182,26 @@ class VoidForm(forms.Form):
         max_length=services.REASON_MAX,
         help_text=_("Sent to SUNAT with the voiding, or written on the credit note."),
     )
+    # The corrected buyer, for a receipt with an error (checked by the service as checkout checks it).
+    document_type = forms.ChoiceField(label=_("Buyer's document"), choices=BuyerDocument.choices, required=False)
+    document = forms.CharField(label=_("Document number"), max_length=20, required=False)
+    buyer_name = forms.CharField(
+        label=_("Buyer's name or business name"),
+        max_length=200,
+        required=False,
+        help_text=_("A factura needs a RUC and the business name (razón social)."),
+    )
+    buyer_address = forms.CharField(label=_("Buyer's address"), max_length=300, required=False)
+
+    def __init__(self, *args, receipt: Receipt, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field, value in (
+            ("document_type", receipt.buyer_document_type),
+            ("document", receipt.buyer_document),
+            ("buyer_name", receipt.buyer_name),
+            ("buyer_address", receipt.buyer_address),
+        ):
+            self.fields[field].initial = value
 
 
 @admin.action(description=_("Void receipt"), permissions=["view"])
@@ -226,33 +246,41 @@ class ReceiptTermsAdmin(ReadOnlyAdminMixin, MoneyAdminMixin, admin.ModelAdmin):
             return redirect("admin:index")
         receipt = get_object_or_404(Receipt.objects.select_related("order"), pk=pk)
         route = selectors.void_route(receipt)
-        form = VoidForm(request.POST or None)
+        form = VoidForm(request.POST or None, receipt=receipt)
         if request.method == "POST" and route.possible and form.is_valid():
             try:
-                done: Summary | Receipt | Order
+                done: Receipt | Order | Summary
                 if form.cleaned_data["purpose"] == VoidPurpose.SALE:
                     done = services.receipt_void_sale(
                         receipt_id=receipt.pk, reason=form.cleaned_data["reason"], actor=request.user
                     )
                 else:
-                    done = services.receipt_void(receipt_id=receipt.pk, reason=form.cleaned_data["reason"])
+                    done = services.receipt_void_correct(
+                        receipt_id=receipt.pk,
+                        reason=form.cleaned_data["reason"],
+                        document_type=form.cleaned_data["document_type"],
+                        document=form.cleaned_data["document"],
+                        name=form.cleaned_data["buyer_name"],
+                        address=form.cleaned_data["buyer_address"],
+                        actor=request.user,
+                    )
             except services.SunatError as error:
                 form.add_error(None, str(error))
             else:
-                if isinstance(done, Order):
+                if isinstance(done, Receipt):
+                    text = _("%(number)s voided and re-issued corrected as %(new)s.") % {
+                        "number": receipt.full_number,
+                        "new": done.full_number,
+                    }
+                elif isinstance(done, Order):
                     text = _("Order %(order)s cancelled: its credit note annuls %(number)s.") % {
                         "order": done.number,
                         "number": receipt.full_number,
                     }
-                elif isinstance(done, Summary):
+                else:
                     text = _("%(number)s voided: %(summary)s goes to SUNAT.") % {
                         "number": receipt.full_number,
                         "summary": done.identifier,
-                    }
-                else:
-                    text = _("%(number)s annulled by the credit note %(note)s.") % {
-                        "number": receipt.full_number,
-                        "note": done.full_number,
                     }
                 messages.success(request, text)
                 return redirect("admin:sunat_receiptterms_changelist")

@@ -24,7 +24,14 @@ from receipts import signing
 from receipts.models import CreditReason, Receipt, ReceiptKind, SendStatus
 from receipts.pending import claim_span
 from receipts.sending import ALREADY_PRESENTED, NotReceived, SendAnswer, SendUnavailable, sending_configured
-from receipts.services import ReceiptError, credit_note_issue, credited_total, receipts_summary_answer
+from receipts.services import (
+    ReceiptError,
+    buyer_corrected,
+    credit_note_issue,
+    credited_total,
+    receipt_reissue_corrected,
+    receipts_summary_answer,
+)
 
 from . import documents, enqueue, selectors
 from .models import Condition, Summary, SummaryKind, SummaryLine, SummaryStatus
@@ -180,14 +187,7 @@ def receipt_void_sale(*, receipt_id: int, reason: str, actor: "User | None") -> 
 
     text = _clean_reason(reason)
     with transaction.atomic():
-        receipt = Receipt.objects.select_for_update(of=("self",)).filter(pk=receipt_id).first()
-        if receipt is None:
-            raise SunatError(_("That receipt does not exist."))
-        if receipt.kind not in (ReceiptKind.FACTURA, ReceiptKind.BOLETA):
-            raise SunatError(_("Only a boleta or factura stands for a sale: void a note by itself."))
-        route = selectors.void_route(receipt)
-        if route.way == selectors.VoidWay.NONE:
-            raise SunatError(str(route.why))
+        receipt, route = _sale_to_void(receipt_id)
         summary = None if route.way == selectors.VoidWay.CREDIT_NOTE else _void_by_summary(receipt, route, text)
         try:
             order = order_cancel(
@@ -199,6 +199,46 @@ def receipt_void_sale(*, receipt_id: int, reason: str, actor: "User | None") -> 
                 _("Order %(number)s cannot be cancelled: %(why)s") % {"number": receipt.order.number, "why": error}
             ) from None
         return summary if summary is not None else order
+
+
+def receipt_void_correct(
+    *, receipt_id: int, reason: str, document_type: str, document: str, name: str, address: str, actor: "User | None"
+) -> Receipt:
+    """The receipt has an error (the buyer's name or document, boleta instead of factura or the
+    reverse): it is voided the way the law allows today (receipt_void's baja or resumen line 3, or
+    past the term or once goods left a nota de crédito 01 for what is left of it) and the sale
+    re-issued for the same order under a new number, made out to the corrected buyer (checked as
+    checkout checks it). One transaction: a bad buyer or a receipt that cannot be voided writes
+    nothing. The corrected receipt."""
+    text = _clean_reason(reason)
+    try:
+        buyer = buyer_corrected(document_type=document_type, document=document, name=name, address=address)
+    except ReceiptError as error:
+        raise SunatError(str(error)) from None
+    with transaction.atomic():
+        receipt, route = _sale_to_void(receipt_id)
+        if route.way == selectors.VoidWay.CREDIT_NOTE:
+            _void_by_credit_note(receipt, text)
+        else:
+            _void_by_summary(receipt, route, text)
+        try:
+            return receipt_reissue_corrected(receipt_id=receipt.pk, buyer=buyer, actor=actor)
+        except ReceiptError as error:
+            raise SunatError(str(error)) from None
+
+
+def _sale_to_void(receipt_id: int) -> tuple[Receipt, selectors.VoidRoute]:
+    """The boleta or factura locked (in the caller's transaction) and how it is voided today;
+    SunatError when it does not exist, is a nota, or cannot be voided."""
+    receipt = Receipt.objects.select_for_update(of=("self",)).filter(pk=receipt_id).first()
+    if receipt is None:
+        raise SunatError(_("That receipt does not exist."))
+    if receipt.kind not in (ReceiptKind.FACTURA, ReceiptKind.BOLETA):
+        raise SunatError(_("Only a boleta or factura stands for a sale: void a note by itself."))
+    route = selectors.void_route(receipt)
+    if route.way == selectors.VoidWay.NONE:
+        raise SunatError(str(route.why))
+    return receipt, route
 
 
 def _void_by_credit_note(receipt: Receipt, reason: str) -> Receipt:

@@ -85,6 +85,15 @@ def test_the_void_action_takes_one_receipt_to_its_page(admin_client, issue_paid)
     assert tampered.status_code == 200 and Summary.objects.count() == 0
 
 
+CORRECTED = {
+    "purpose": "error",
+    "document_type": "6",
+    "document": "20100070970",
+    "buyer_name": "Supermercados Peruanos S.A.",
+    "buyer_address": "",
+}
+
+
 def test_the_void_page_says_which_way_and_why_then_does_it_once(admin_client, issue_paid):
     factura = _accepted(issue_paid(factura=True))
     page = admin_client.get(_void_url(factura.pk)).content.decode()
@@ -98,10 +107,16 @@ def test_the_void_page_says_which_way_and_why_then_does_it_once(admin_client, is
     tampered = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "refund"})
     assert no_purpose.status_code == tampered.status_code == 400 and Summary.objects.count() == 0
 
-    done = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "document"})
+    bad_ruc = {**CORRECTED, "document": "20100070971"}
+    refused = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", **bad_ruc})
+    assert refused.status_code == 400 and "RUC" in refused.content.decode() and Summary.objects.count() == 0
+
+    done = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", **CORRECTED})
     assert done.status_code == 302 and done.url == TERMS
     assert Summary.objects.get().kind == SummaryKind.VOIDED
     assert type(factura.order).objects.get(pk=factura.order_id).status != "cancelled"  # the sale stands
+    corrected = Receipt.objects.get(reissue_of=factura)
+    assert (corrected.buyer_document, corrected.buyer_name) == ("20100070970", "Supermercados Peruanos S.A.")
 
     replay = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "sale"})
     assert replay.status_code == 400 and Summary.objects.count() == 1
@@ -114,8 +129,9 @@ def test_the_void_page_offers_a_credit_note_once_the_goods_left(admin_client, is
     factura = _accepted(issue_paid(factura=True))
     Shipment.objects.filter(order_id=factura.order_id).update(status=ShipmentStatus.SHIPPED)
     assert "nota de crédito 01" in admin_client.get(_void_url(factura.pk)).content.decode().lower()
-    admin_client.post(_void_url(factura.pk), {"reason": "Anulación", "purpose": "document"})
+    admin_client.post(_void_url(factura.pk), {"reason": "Anulación", **CORRECTED})
     assert Receipt.objects.filter(original=factura, reason_code="01").count() == 1
+    assert Receipt.objects.filter(reissue_of=factura).count() == 1
 
 
 def test_the_void_page_cancels_the_sale_with_one_annulling_document(

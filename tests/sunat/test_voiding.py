@@ -236,3 +236,84 @@ def test_a_note_or_an_unknown_receipt_is_not_a_sale_to_cancel(issue_paid, django
     with pytest.raises(services.SunatError, match="3 to 100"):
         services.receipt_void_sale(receipt_id=factura.pk, reason="x", actor=None)
     assert _order_status(factura) != "cancelled" and not Summary.objects.exists()
+
+
+# --- the receipt has an error: voided and re-issued corrected, for the same order ---------------
+
+COMPANY = {"document_type": "6", "document": "20100070970", "name": "Supermercados Peruanos S.A.", "address": ""}
+PERSON = {"document_type": "1", "document": "45678912", "name": "Rosa Quispe Mamani", "address": "Av. Arequipa 123"}
+
+
+def _correct(receipt: Receipt, buyer=COMPANY, reason="Error en los datos del adquirente"):
+    return services.receipt_void_correct(receipt_id=receipt.pk, reason=reason, actor=None, **buyer)
+
+
+@pytest.mark.parametrize(("factura", "buyer"), [(False, COMPANY), (True, PERSON), (True, COMPANY)])
+def test_an_error_within_the_term_is_voided_by_summary_and_reissued_corrected(by_summary, issue_paid, factura, buyer):
+    receipt = issue_paid(factura=factura, days_ago=2)
+    if factura:
+        receipt = _accepted(receipt)
+    corrected = _correct(receipt, buyer)
+    assert corrected.order_id == receipt.order_id and corrected.reissue_of_id == receipt.pk
+    assert corrected.kind == (ReceiptKind.FACTURA if buyer is COMPANY else ReceiptKind.BOLETA)
+    assert (corrected.buyer_document, corrected.buyer_name) == (buyer["document"], buyer["name"])
+    assert corrected.total == receipt.total and corrected.full_number != receipt.full_number
+    summary = Summary.objects.get()
+    assert summary.kind == (SummaryKind.VOIDED if factura else SummaryKind.DAILY)
+    assert list(selectors.voided_receipt_ids()) == [receipt.pk]  # reports and the register leave it out
+    receipt.refresh_from_db()
+    assert receipt.voided_at is not None
+    assert type(receipt.order).objects.get(pk=receipt.order_id).status != "cancelled"  # the sale stands
+    from receipts.services import receipt_issue_for_order
+
+    assert receipt_issue_for_order(order_id=receipt.order_id) == corrected  # the order's live sale
+    with pytest.raises(services.SunatError, match="already voided"):
+        _correct(receipt, buyer)
+    assert Receipt.objects.filter(order_id=receipt.order_id).count() == 2
+
+
+def test_an_error_past_the_term_gets_a_credit_note_01_for_the_whole_then_the_reissue(issue_paid):
+    factura = _accepted(issue_paid(factura=True, days_ago=selectors.VOID_TERM_DAYS + 1))
+    corrected = _correct(factura, PERSON)
+    note = Receipt.objects.get(original=factura)
+    assert (note.kind, note.reason_code, note.total) == (
+        ReceiptKind.CREDIT_NOTE,
+        CreditReason.CANCELLATION,
+        factura.total,
+    )
+    assert corrected.kind == ReceiptKind.BOLETA and corrected.reissue_of_id == factura.pk
+    assert not Summary.objects.exists()
+    with pytest.raises(services.SunatError, match="already annul"):
+        _correct(factura, PERSON)
+    assert Receipt.objects.filter(order_id=factura.order_id).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("buyer", "message"),
+    [
+        ({**COMPANY, "document": "20100070971"}, "valid RUC"),  # wrong check digit
+        ({**COMPANY, "document": "2010007097"}, "valid RUC"),
+        ({**COMPANY, "name": " x "}, "business name"),
+        ({**PERSON, "document": "4567891"}, "valid DNI"),
+        ({**PERSON, "document_type": "4"}, "document type"),
+    ],
+)
+def test_a_bad_corrected_buyer_is_refused_and_nothing_is_written(issue_paid, buyer, message):
+    factura = _accepted(issue_paid(factura=True))
+    with pytest.raises(services.SunatError, match=message):
+        _correct(factura, buyer)
+    factura.refresh_from_db()
+    assert factura.voided_at is None and not Summary.objects.exists()
+    assert Receipt.objects.filter(order_id=factura.order_id).count() == 1
+
+
+def test_an_error_on_a_receipt_that_cannot_be_voided_writes_nothing(issue_paid):
+    factura = issue_paid(factura=True)  # SUNAT has not accepted it yet
+    with pytest.raises(services.SunatError, match="not accepted it yet"):
+        _correct(factura, PERSON)
+    note = credit_note_issue(receipt=_accepted(factura), amount="10.00", reason_code="09", reason="Ajuste")
+    with pytest.raises(services.SunatError, match="boleta or factura"):
+        _correct(note, PERSON)
+    with pytest.raises(services.SunatError, match="does not exist"):
+        services.receipt_void_correct(receipt_id=987654, reason="No existe", actor=None, **PERSON)
+    assert not Summary.objects.exists() and Receipt.objects.filter(order_id=factura.order_id).count() == 2
