@@ -834,6 +834,7 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",  # ISO 8601 with the offset: aggregators read it as is
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             # django.request's records carry the request object: never serialised into a line.
             "reserved_attrs": [*JSON_LOG_RESERVED_ATTRS, "request"],
