@@ -150,7 +150,7 @@ class SellerAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
     prepopulated_fields = {"slug": ["store_name"]}
     autocomplete_fields = ["user"]
     readonly_fields = ["approved_at", "approved_by", "created_at"]
-    actions = ["approve_sellers"]
+    actions = ["approve_sellers", "withdraw_approval"]
 
     @admin.action(description=_("Approve the selected sellers"), permissions=["add"])
     def approve_sellers(self, request, queryset):
@@ -161,5 +161,21 @@ class SellerAdmin(SellerScopedAdminMixin, ScopedHistoryAdmin):
         self.message_user(
             request,
             ngettext("%(count)d seller approved.", "%(count)d sellers approved.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Withdraw the approval (ends their sessions)"), permissions=["add"])
+    def withdraw_approval(self, request, queryset):
+        sellers = list(queryset)
+        for seller in sellers:
+            services.seller_approval_withdraw(seller=seller)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d seller no longer sells; their sessions ended.",
+                "%(count)d sellers no longer sell; their sessions ended.",
+                len(sellers),
+            )
+            % {"count": len(sellers)},
             messages.SUCCESS,
         )

@@ -305,6 +305,23 @@ def seller_approve(*, seller: Seller, actor: User, commission_rate: Decimal | No
 
 
 @transaction.atomic
+def seller_approval_withdraw(*, seller: Seller) -> Seller:
+    """The seller stops selling: not approved, out of the seller role, and, unless another back-office
+    role keeps it, out of the admin (is_staff off), which ends their sessions at once (their session
+    hash covers the access, accounts.User._get_session_auth_hash)."""
+    seller = Seller.objects.select_for_update().select_related("user").get(pk=seller.pk)
+    seller.is_approved, seller.approved_at, seller.approved_by = False, None, None
+    seller.save(update_fields=["is_approved", "approved_at", "approved_by"])
+    user = seller.user
+    user.groups.remove(*Group.objects.filter(name=Role.SELLER))
+    other_back_office_roles = user.groups.filter(name__in=Role.BACK_OFFICE).exists()
+    if user.is_staff and not other_back_office_roles and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    return seller
+
+
+@transaction.atomic
 def user_second_factor_reset(*, users: list[User]) -> int:
     """Remove these users' second factor (TOTP and recovery codes; allauth.mfa): a lost phone. With
     STAFF_MFA_REQUIRED the next admin page sends them to set up a new one. The number of users that

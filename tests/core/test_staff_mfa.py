@@ -10,7 +10,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
-from tests.factories import PASSWORD, UserFactory
+from accounts import services
+from accounts.roles import roles_sync
+from tests.factories import PASSWORD, SellerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +173,25 @@ def test_an_admin_resets_a_lost_phone_and_the_next_admin_page_asks_for_a_new_set
 def test_allauths_own_authenticator_admin_is_not_there(client, staff):
     client.force_login(staff)
     assert "/admin/mfa/" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_withdrawing_a_sellers_approval_ends_their_sessions(client, staff):
+    roles_sync()
+    seller = SellerFactory(store_name="Tejidos Vicús")
+    services.seller_approve(seller=seller, actor=staff)
+    seller.user.refresh_from_db()
+    client.force_login(seller.user)
+    assert admin_status(client) == (200, "")
+    admin_client = client.__class__()
+    admin_client.force_login(staff)
+
+    response = admin_client.post(
+        reverse("admin:accounts_seller_changelist"),
+        {"action": "withdraw_approval", "_selected_action": [seller.pk]},
+        follow=True,
+    )
+
+    assert "1 vendedor ya no vende; sus sesiones se cerraron." in response.content.decode()
+    seller.refresh_from_db()
+    assert not seller.is_approved and not seller.user.is_staff
+    assert not client.get(reverse("account_email")).wsgi_request.user.is_authenticated
