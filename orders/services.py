@@ -71,7 +71,8 @@ from credit.services.gift_cards import (
 from inventory import services as inventory_services
 from inventory.exceptions import InventoryError, ReservationNotHeld
 from inventory.services import OrderStockSale
-from promotions.services import coupon_release
+from promotions.exceptions import CouponRefused
+from promotions.services import coupon_release, coupon_use_retake
 from shipping.exceptions import ShipmentError
 from shipping.models import LEFT_WAREHOUSE, NOT_YET_SHIPPED, Shipment, ShipmentStatus, ShippingMethod
 from shipping.services import shipments_cancel_for_order, shipments_create_for_order, shipments_stop_unshipped
@@ -575,9 +576,11 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
     staff, and gets no shipments until order_fulfilment_retry takes the stock.
     Idempotent: an order already paid is returned unchanged (replayed webhooks). A payment that
     arrives after the order expired unpaid (a CIP paid at the last minute, its notice late) revives
-    it when its units can be taken again and it spent nothing the cancellation gave back (a coupon,
-    store credit, gift cards); otherwise, and for an order the customer or staff cancelled, the
-    payment status becomes paid and the order is flagged needs_attention for staff to refund it.
+    it when its units and its coupon use (within the coupon's limits) can be taken again at once
+    and it spent no store credit or gift cards (the credit ledger keeps one spend and one restore
+    per order: a second spend cannot be written); otherwise, and for an order the customer or
+    staff cancelled, the payment status becomes paid and the order is flagged needs_attention for
+    staff to refund it.
     """
     order = _lock(order)
     if order.payment_status == PaymentStatus.PAID and order.status != OrderStatus.PENDING_PAYMENT:
@@ -612,12 +615,11 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
 
 
 def _revivable(order: Order) -> bool:
-    """An order cancelled only because its payment did not arrive in time, that spent nothing its
-    cancellation gave back (a coupon use, store credit, gift cards) and sold no gift cards: paying
-    it now needs nothing but its units."""
+    """An order cancelled only because its payment did not arrive in time, that sold no gift cards
+    (voided by the cancellation) and spent no store credit or gift cards: the credit ledger keeps
+    one spend and one restore per order, so they cannot be spent again (a refund instead)."""
     return (
         order.expired_unpaid
-        and not order.coupon_code
         and not order.gift_cards_total
         and not CreditUse.objects.filter(order_id=order.pk).exists()
         and not GiftCardUse.objects.filter(order_id=order.pk).exists()
@@ -632,16 +634,21 @@ def _order_lines_by_variant(order: Order) -> dict[int, int]:
 
 
 def _revive_sale(*, order: Order, actor: User | None) -> OrderStockSale | None:
-    """Sell the units of an expired order being paid late, taken again if still free (a savepoint:
-    nothing is written when some are gone). None when it cannot be revived: the money goes back."""
+    """Take again what the expiry gave back, all or nothing (one savepoint): its coupon use, then its
+    units, sold. None when either is gone: nothing is written and the money goes back. The locks
+    follow checkout's order (coupon, then stock) so a late payment racing a checkout waits rather
+    than deadlocks."""
     if not _revivable(order):
         return None
     try:
-        return inventory_services.order_stock_sell(
-            order_id=order.pk, lines=_order_lines_by_variant(order), actor=signed_in(actor)
-        )
-    except InventoryError as error:
-        logger.info("Late payment for expired order %s: its stock is gone (%s)", order.number, error)
+        with transaction.atomic():
+            if order.coupon_code:
+                coupon_use_retake(order=order, customer=order.customer, email=order.email)
+            return inventory_services.order_stock_sell(
+                order_id=order.pk, lines=_order_lines_by_variant(order), actor=signed_in(actor)
+            )
+    except (InventoryError, CouponRefused) as error:
+        logger.info("Late payment for expired order %s: it cannot be revived (%s)", order.number, error)
         return None
 
 

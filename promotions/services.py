@@ -4,7 +4,8 @@ Coupon uses are taken in the order's own transaction with a conditional UPDATE o
 coupon's row (no use is counted past max_uses, whatever the concurrency); that row lock then
 queues the other checkouts of the same coupon, so the per-customer and first-order checks
 that follow see every committed redemption. A use is given back when an unpaid order is
-cancelled (orders.services calls coupon_release)."""
+cancelled (orders.services calls coupon_release), and taken again by coupon_use_retake when a
+late payment revives that order."""
 
 import secrets
 from collections.abc import Iterable
@@ -290,6 +291,45 @@ def coupon_release(*, order: Model) -> bool:
         redemption.save(update_fields=["released_at"])
         Coupon.objects.filter(pk=redemption.coupon_id, uses__gt=0).update(uses=F("uses") - 1)
         return True
+
+
+def coupon_use_retake(*, order: Model, customer: "AuthUser | None", email: str, now: datetime | None = None) -> None:
+    """Take again the coupon use an expired order gave back, for its late payment (orders revives
+    it): within the coupon's window and its limits (per coupon, per customer, first order), as
+    coupon_redeem takes one. Raises CouponRefused with nothing written; an order whose use is still
+    held needs nothing. Call it inside the reviving transaction, which rolls back with a refusal."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        redemption = CouponRedemption.objects.select_for_update().filter(order_id=order.pk).first()
+        if redemption is None:
+            # A code on the order with no use recorded: nothing says the coupon allows it.
+            raise CouponRefused(Refusal.USED_UP, _("The coupon of this order cannot be taken again."))
+        if redemption.released_at is None:
+            return
+        coupon = redemption.coupon
+        # The same conditional UPDATE as coupon_redeem: never a use past max_uses, and the coupon's
+        # row lock queues the checkouts spending it, so the per-customer count below is exact.
+        taken = (
+            Coupon.objects.filter(
+                Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")),
+                pk=coupon.pk,
+                is_active=True,
+                starts_at__lte=now,
+            )
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+            .update(uses=F("uses") + 1)
+        )
+        refusal = None
+        if not taken:
+            coupon.refresh_from_db()
+            refusal = coupon_window_refusal(coupon, now) or CouponRefused(
+                Refusal.USED_UP, _("The code %(code)s has been used up.") % {"code": coupon.code}
+            )
+        refusal = refusal or coupon_usage_refusal(coupon, customer=customer, email=email, exclude_order_id=order.pk)
+        if refusal is not None:
+            raise refusal  # the savepoint gives the use back
+        redemption.released_at = None
+        redemption.save(update_fields=["released_at"])
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
