@@ -79,6 +79,7 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
         "original",
         "reissue_of",
         "reissued_as",
+        "voided_at",
         "issued_by",
         "reason_code",
         "reason",
@@ -129,6 +130,7 @@ class ReceiptAdmin(MoneyAdminMixin, admin.ModelAdmin):
                     "source",
                     "reissue_of",
                     "reissued_as",
+                    "voided_at",
                     "issued_by",
                 ]
             },

@@ -17,9 +17,11 @@ def receipt_with_details(*, queryset: QuerySet[Receipt] | None = None, **lookup:
 
 def receipts_issued(*, order_id: int) -> QuerySet[Receipt]:
     """An order's receipts that count as issued: not one SUNAT rejected (its number is void; the
-    re-issue stands in its place)."""
+    re-issue stands in its place), nor one voided to correct it (its corrected re-issue does)."""
     return (
-        Receipt.objects.filter(order_id=order_id).exclude(send_status=SendStatus.REJECTED).order_by("issued_at", "pk")
+        Receipt.objects.filter(order_id=order_id, voided_at__isnull=True)
+        .exclude(send_status=SendStatus.REJECTED)
+        .order_by("issued_at", "pk")
     )
 
 

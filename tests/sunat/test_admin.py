@@ -117,6 +117,8 @@ def test_the_void_page_says_which_way_and_why_then_does_it_once(admin_client, is
     assert type(factura.order).objects.get(pk=factura.order_id).status != "cancelled"  # the sale stands
     corrected = Receipt.objects.get(reissue_of=factura)
     assert (corrected.buyer_document, corrected.buyer_name) == ("20100070970", "Supermercados Peruanos S.A.")
+    voided_page = admin_client.get(reverse("admin:receipts_receipt_change", args=[factura.pk])).content.decode()
+    assert "Anulado para corregirlo el" in voided_page and corrected.full_number in voided_page
 
     replay = admin_client.post(_void_url(factura.pk), {"reason": "Error en la razón social", "purpose": "sale"})
     assert replay.status_code == 400 and Summary.objects.count() == 1

@@ -267,6 +267,9 @@ def test_an_error_within_the_term_is_voided_by_summary_and_reissued_corrected(by
     from receipts.services import receipt_issue_for_order
 
     assert receipt_issue_for_order(order_id=receipt.order_id) == corrected  # the order's live sale
+    from receipts.selectors import receipts_issued
+
+    assert list(receipts_issued(order_id=receipt.order_id)) == [corrected]  # what the order page lists
     with pytest.raises(services.SunatError, match="already voided"):
         _correct(receipt, buyer)
     assert Receipt.objects.filter(order_id=receipt.order_id).count() == 2
@@ -317,3 +320,21 @@ def test_an_error_on_a_receipt_that_cannot_be_voided_writes_nothing(issue_paid):
     with pytest.raises(services.SunatError, match="does not exist"):
         services.receipt_void_correct(receipt_id=987654, reason="No existe", actor=None, **PERSON)
     assert not Summary.objects.exists() and Receipt.objects.filter(order_id=factura.order_id).count() == 2
+
+
+def test_the_order_page_shows_the_corrected_receipt_not_the_voided_one(client, issue_paid):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    boleta = _accepted(issue_paid(days_ago=2))
+    owner = UserFactory()
+    type(boleta.order).objects.filter(pk=boleta.order_id).update(customer=owner)
+    corrected = _correct(boleta, COMPANY)
+    client.force_login(owner)
+    page = client.get(reverse("orders:detail", args=[boleta.order.number])).content.decode()
+    receipts = page[page.index("order-section--receipts") :]
+    receipts = receipts[: receipts.index("</section>")]  # the timeline keeps the history of both
+    assert corrected.full_number in receipts and boleta.full_number not in receipts
+    voided_page = client.get(reverse("receipts:detail", args=[boleta.order.number, boleta.pk]))
+    assert voided_page.status_code == 404
