@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 OBSERVED_SCENARIO, REJECTED_SCENARIO, VOIDED_SCENARIO = "factura-con-cupon", "factura-empresa", "factura-baja"
 OBSERVED = Verdict(notes=("4332 - El Código producto de SUNAT no es válido",))
 REJECTED = Verdict(code="2022", text="RegistrationName - El dato ingresado no cumple con el estandar")
-VOID_REASON = "Error en la descripción del producto"
+VOID_REASON = "El cliente anuló la compra antes del despacho"
 UNANSWERED = (SendStatus.PENDING, SendStatus.SENT, SendStatus.EXCEPTION)
 
 
@@ -123,10 +123,16 @@ def _reissue_rejected() -> None:
 
 
 def _void_one_factura() -> None:
+    """The sale of the "factura-baja" order is cancelled before it ships, as staff do it from the
+    void page: the order cancelled (its refund proposed) and its factura voided by a baja."""
     factura = demo_factura(VOIDED_SCENARIO)
     if factura is None or sunat_selectors.void_route(factura).way != sunat_selectors.VoidWay.VOIDED:
         return  # already voided (a second run), or not voidable by a baja
-    sunat_services.receipt_void(receipt_id=factura.pk, reason=VOID_REASON)
+    staff = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    try:
+        sunat_services.receipt_void_sale(receipt_id=factura.pk, reason=VOID_REASON, actor=staff)
+    except sunat_services.SunatError as error:
+        logger.warning("Demo baja of %s not made: %s", factura.full_number, error)
 
 
 def _send_summaries() -> None:

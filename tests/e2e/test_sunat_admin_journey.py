@@ -131,7 +131,8 @@ def test_staff_reissue_a_rejection_charge_a_debit_note_and_void_a_factura(new_pa
     run_receipt_action(page, voided, "void_receipt")
     page.wait_for_url("**/void/")
     assert "Comunicación de baja" in page.locator("#content").inner_text()
-    page.fill("[name=reason]", "Error en la descripción del producto")
+    page.locator("input[name=purpose][value=sale]").check()  # the sale is cancelled: a baja, no re-issue
+    page.fill("[name=reason]", "El cliente anuló la compra antes del despacho")
     looks_right(page, "admin-sunat-void-form")
     page.locator("input[type=submit]").click()
     page.wait_for_url(lambda url: "/void/" not in url)
