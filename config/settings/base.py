@@ -445,9 +445,10 @@ COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,
 CONSTANCE_CONFIG["CART_REMINDER_HOURS"] = (
     24,
     _("Hours a cart stays untouched before its owner (with marketing consent) is reminded of it, once"),
-    "hours",
+    "reminder_hours",
 )
-CONSTANCE_ADDITIONAL_FIELDS["hours"] = ["django.forms.IntegerField", {"min_value": 1, "max_value": 47}]
+# Its own field type: "hours" (up to a week) serves other settings; a reminder comes within two days.
+CONSTANCE_ADDITIONAL_FIELDS["reminder_hours"] = ["django.forms.IntegerField", {"min_value": 1, "max_value": 47}]
 CONSTANCE_CONFIG_FIELDSETS += ((_("Shopper alerts"), ("CART_REMINDER_HOURS",)),)
 # "Avísame" requests per client (each may send a confirmation e-mail): allauth's rate-limit format.
 STOCK_ALERT_RATE_LIMIT = env("STOCK_ALERT_RATE_LIMIT", default="10/m/ip,20/h/key")
