@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin
+from core.admin import MoneyAdminMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
 
 from . import enqueue
 from .models import Discrepancy, Run, gateway_name
@@ -75,7 +74,7 @@ class ReviewForm(forms.ModelForm):
 
 
 @admin.register(Discrepancy)
-class DiscrepancyAdmin(MoneyAdminMixin, SimpleHistoryAdmin):
+class DiscrepancyAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
     money_fields = ("gateway_amount", "store_amount")
     list_display = (
         "day",
