@@ -826,7 +826,7 @@ LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOG_CLIENT_IP = env.bool("LOG_CLIENT_IP", default=False)
 from pythonjsonlogger.core import RESERVED_ATTRS as JSON_LOG_RESERVED_ATTRS  # noqa: E402
 
-LOGGING = {
+LOGGING: dict[str, typing.Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
