@@ -30,11 +30,16 @@ class DespatchLineInline(admin.TabularInline):
     model = DespatchLine
     extra = 0
     can_delete = False
-    fields = ("position", "sku", "description", "unit_code", "quantity")
+    fields = ("position", "sku", "description", "unit_code", "units")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("quantity"))
+    def units(self, line):
+        """The quantity as the guía states it, without the decimals a whole count does not need (2, not 2.000)."""
+        return f"{line.quantity.normalize():f}"
 
 
 def visible_guias(request, queryset):
