@@ -493,6 +493,7 @@ NOT_SHOWN_APPS: dict[str, str] = {
     "demo": "no models",
     "despatch": "guías de remisión: staff pages and SUNAT's answers, never on a shopper's page",
     "favourites": "the hearts' and strip's state is filled per request (favourites.state)",
+    "monitoring": "no models: /metrics, read fresh at each scrape",
     "orders": "a shopper's own orders, never cached",
     "receipts": "receipts: e-mails and the shopper's own order pages",
     "reconciliation": "staff's findings of the daily payment reconciliation",
