@@ -4,35 +4,19 @@ catalog bench's data, or five of its own), issued the first time and kept."""
 
 import os
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
-from django.utils import timezone
+from cryptography.hazmat.primitives import serialization
 
 from bench.timing import figures, measure
+from receipts.signing import self_signed_certificate
 
 REPEAT = int(os.environ.get("BENCH_RECEIPTS_REPEAT", "30"))
 BENCH_EMAIL = "bench-receipts@example.pe"
 
 
 def _certificate_path() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench")])
-    now = timezone.now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
+    key, cert = self_signed_certificate("bench", days=1)
     path = Path(tempfile.mkdtemp()) / "bench.pem"
     path.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())

@@ -14,16 +14,11 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 from django.contrib.auth import get_user_model
 from django.test.utils import override_settings
-from django.utils import timezone
 
 from receipts import signing
 from receipts.models import Receipt, ReceiptKind, SendStatus
@@ -58,23 +53,8 @@ def demo_factura(scenario: str) -> Receipt | None:
 
 def demo_certificate_pem() -> bytes:
     """A throwaway self-signed certificate and its key (PEM), named for what it is: the demo's."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "Certificado de demostración (no válido ante SUNAT)"),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, "20601234565"),
-        ]
-    )
-    now = timezone.now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .sign(key, hashes.SHA256())
+    key, cert = signing.self_signed_certificate(
+        "Certificado de demostración (no válido ante SUNAT)", serial_number="20601234565"
     )
     return cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()

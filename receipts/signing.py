@@ -9,18 +9,46 @@ Without a certificate nothing is signed: receipts are issued, shown and printed,
 ("pending to send") until one is configured."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from django.conf import settings
+from django.utils import timezone
 from lxml import etree
 from signxml import SignatureConstructionMethod, XMLSigner, XMLVerifier
 
 from .ubl import NS, SIGNATURE_ID
 
 C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+
+
+def self_signed_certificate(
+    common_name: str, *, serial_number: str = "", days: int = 365
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A throwaway self-signed certificate and its RSA key: what the demo signs with when the store has
+    no certificate, and what tests and the bench sign or verify with. Never valid before SUNAT."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if serial_number:
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
+    name = x509.Name(attributes)
+    now = timezone.now()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    return key, certificate
 
 
 class CertificateMissing(Exception):

@@ -76,6 +76,7 @@ from catalog.models import (  # noqa: E402
     Variant,
 )
 from catalog.services import product_save, variant_save  # noqa: E402
+from receipts.signing import self_signed_certificate  # noqa: E402
 
 
 def png_file(name: str = "p.png", color=(200, 80, 40)) -> SimpleUploadedFile:
@@ -319,11 +320,8 @@ import inspect  # noqa: E402
 from datetime import timedelta  # noqa: E402
 
 import pytest  # noqa: E402
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.serialization import pkcs12  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -706,24 +704,7 @@ def checkout_order(
 
 def make_certificate(tmp_path, *, pfx_password: str | None = None):
     """A throwaway self-signed certificate and key: (path, certificate PEM)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "KALLPA STORE S.A.C."),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, "20601234565"),
-        ]
-    )
-    now = timezone.now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
+    key, cert = self_signed_certificate("KALLPA STORE S.A.C.", serial_number="20601234565")
     cert_pem = cert.public_bytes(serialization.Encoding.PEM)
     if pfx_password is not None:
         path = tmp_path / "store.pfx"

@@ -6,17 +6,15 @@ import hmac
 import json
 import time
 import uuid
-from datetime import timedelta
 from decimal import Decimal
 
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives.asymmetric import padding
 from django.utils import timezone
 
 from payments.clients.webhook_verify import paypal_signed_message
 from payments.models import Payment
+from receipts.signing import self_signed_certificate
 
 STRIPE_SECRET = "whsec_test_kallpa"
 PAYPAL_WEBHOOK_ID = "8PT597110X687430LKGECATA"
@@ -24,19 +22,7 @@ CERT_URL = "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-
 
 
 def make_key_and_cert(*, days: int = 30):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.sandbox.paypal.com")])
-    now = timezone.now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=days))
-        .sign(key, hashes.SHA256())
-    )
+    key, cert = self_signed_certificate("messageverificationcerts.sandbox.paypal.com", days=days)
     return key, cert.public_bytes(serialization.Encoding.PEM)
 
 
