@@ -3,12 +3,9 @@ RUC-TT-SERIE-NUMERO.xml, the summaries as RUC-RC-/RUC-RA-YYYYMMDD-N.xml), byte f
 beside it as R-<name>.xml, the Registro de Ventas of each month touched; and its refusals, which
 write nothing: malformed or reversed dates, a folder that is not empty, a place it cannot write."""
 
-import base64
-import io
 import os
 import subprocess
 import sys
-import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +14,7 @@ import pytest
 import responses
 from django.core.management import CommandError, call_command
 
+from demo.fake_sunat import send_bill_answer
 from despatch.services import Transport, guia_issue_for_shipment
 from inventory.models import Warehouse
 from receipts import signing
@@ -31,28 +29,6 @@ from tests.factories import BUYER_DNI, ProductFactory, VariantFactory, Warehouse
 pytestmark = pytest.mark.django_db
 SUNAT_URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"  # as the sunat_service fixture sets it
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def send_bill_answer(file_name: str) -> str:
-    """sendBill's answer: the CDR (R-<file>.xml, an ApplicationResponse) zipped in base64."""
-    cdr = (
-        '<?xml version="1.0" encoding="UTF-8"?><ar:ApplicationResponse '
-        'xmlns:ar="urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2" '
-        'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-        'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
-        f"<cac:DocumentResponse><cac:Response><cbc:ReferenceID>{file_name}</cbc:ReferenceID>"
-        "<cbc:ResponseCode>0</cbc:ResponseCode><cbc:Description>La Factura ha sido aceptada</cbc:Description>"
-        "</cac:Response></cac:DocumentResponse></ar:ApplicationResponse>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"R-{file_name}.xml", cdr)
-    return (
-        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
-        '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
-        f"<applicationResponse>{base64.b64encode(buffer.getvalue()).decode()}</applicationResponse>"
-        "</br:sendBillResponse></soap-env:Body></soap-env:Envelope>"
-    )
 
 
 @pytest.fixture

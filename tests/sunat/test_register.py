@@ -4,9 +4,6 @@ with its buyer and amounts; notas with the document they modify; totals equal to
 sums; what SUNAT rejected left out, what was voided recorded in zero; the command and the
 admin's download."""
 
-import base64
-import io
-import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
@@ -18,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.urls import reverse
 
+from demo.fake_sunat import send_bill_answer
 from receipts.models import Receipt, ReceiptKind, SendStatus
 from receipts.services import credit_note_issue, debit_note_issue, receipt_issue_for_order, receipt_send
 from sunat import services
@@ -28,28 +26,6 @@ from tests.factories import make_priced_order as make_order
 
 pytestmark = pytest.mark.django_db
 SUNAT_URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"  # as the sunat_service fixture sets it
-
-
-def send_bill_accepted(file_name: str) -> str:
-    """sendBill's answer accepting a document: its CDR zipped in base64."""
-    cdr = (
-        '<?xml version="1.0" encoding="UTF-8"?><ar:ApplicationResponse '
-        'xmlns:ar="urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2" '
-        'xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2" '
-        'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
-        f"<cac:DocumentResponse><cac:Response><cbc:ReferenceID>{file_name}</cbc:ReferenceID>"
-        "<cbc:ResponseCode>0</cbc:ResponseCode><cbc:Description>La Factura ha sido aceptada</cbc:Description>"
-        "</cac:Response></cac:DocumentResponse></ar:ApplicationResponse>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"R-{file_name}.xml", cdr)
-    return (
-        '<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/"><soap-env:Body>'
-        '<br:sendBillResponse xmlns:br="http://service.sunat.gob.pe">'
-        f"<applicationResponse>{base64.b64encode(buffer.getvalue()).decode()}</applicationResponse>"
-        "</br:sendBillResponse></soap-env:Body></soap-env:Envelope>"
-    )
 
 
 def records(register) -> list[list[str]]:
@@ -326,7 +302,7 @@ def test_no_register_without_a_valid_store_ruc(client, tmp_path):
 @responses.activate
 def test_a_factura_voided_by_a_comunicacion_de_baja_is_recorded_in_zero(sunat_service, issue_paid):
     factura = issue_paid(factura=True, days_ago=0)
-    responses.post(SUNAT_URL, body=send_bill_accepted(factura.file_name))
+    responses.post(SUNAT_URL, body=send_bill_answer(factura.file_name))
     assert receipt_send(receipt_id=factura.pk).send_status == SendStatus.ACCEPTED
     baja = services.receipt_void(receipt_id=factura.pk, reason="Error en el RUC del cliente")
     assert baja.kind == "RA"
