@@ -810,21 +810,7 @@ def receipt_reissue(*, receipt_id: int, actor: "User | None") -> Receipt:
         order = Order.objects.select_for_update().get(pk=rejected.order_id)
         if _sale_receipt(order) != rejected:
             raise ReceiptError(_("Order %(number)s already has a live receipt.") % {"number": order.number})
-        buyer = buyer_for_order(order)
-        lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
-        if amounts.totals_of(lines).total != order.total:
-            raise ReceiptError(
-                _("The lines of order %(number)s do not add up to its total.") % {"number": order.number}
-            )
-        return _create(
-            order=order,
-            kind=buyer["kind"],
-            series=SERIES[buyer["kind"]],
-            buyer=buyer,
-            lines=lines,
-            issued_by=actor,
-            reissue_of=rejected,
-        )
+        return _sale_issued_again(order, buyer=buyer_for_order(order), actor=actor, replacing=rejected)
 
 
 def buyer_corrected(*, document_type: str, document: str, name: str, address: str = "") -> OrderBuyer:
@@ -873,22 +859,26 @@ def receipt_reissue_corrected(*, receipt_id: int, buyer: OrderBuyer, actor: "Use
         if voided.voided_at is not None or voided.send_status == SendStatus.REJECTED:
             raise ReceiptError(_("%(number)s was already replaced.") % {"number": voided.full_number})
         order = Order.objects.select_for_update().get(pk=voided.order_id)
-        lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
-        if amounts.totals_of(lines).total != order.total:
-            raise ReceiptError(
-                _("The lines of order %(number)s do not add up to its total.") % {"number": order.number}
-            )
-        voided.voided_at = timezone.now()
+        voided.voided_at = timezone.now()  # first: the order's one live sale is then the new one
         voided.save(update_fields=["voided_at"])
-        return _create(
-            order=order,
-            kind=buyer["kind"],
-            series=SERIES[buyer["kind"]],
-            buyer=buyer,
-            lines=lines,
-            issued_by=actor,
-            reissue_of=voided,
-        )
+        return _sale_issued_again(order, buyer=buyer, actor=actor, replacing=voided)
+
+
+def _sale_issued_again(order: Order, *, buyer: OrderBuyer, actor: "User | None", replacing: Receipt) -> Receipt:
+    """The order's sale under a new number to `buyer`, in place of `replacing` (rejected or voided);
+    refused when the order's lines no longer add up to its total."""
+    lines = amounts.order_line_amounts(order, order.lines.order_by("pk"))
+    if amounts.totals_of(lines).total != order.total:
+        raise ReceiptError(_("The lines of order %(number)s do not add up to its total.") % {"number": order.number})
+    return _create(
+        order=order,
+        kind=buyer["kind"],
+        series=SERIES[buyer["kind"]],
+        buyer=buyer,
+        lines=lines,
+        issued_by=actor,
+        reissue_of=replacing,
+    )
 
 
 def _note_reissue(rejected: Receipt, actor: "User | None") -> Receipt:
