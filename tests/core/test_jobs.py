@@ -49,6 +49,9 @@ def test_every_kind_of_pending_work_is_registered_by_its_app():
         "receipts.send",
         "receipts.email",
         "returns.emails",
+        "sunat.send",
+        "sunat.poll",
+        "despatch.send",
     }
     assert set(counts().values()) == {0}
 

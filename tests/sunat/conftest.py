@@ -4,7 +4,8 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-from constance.test import override_config
+from constance import config
+from django.conf import settings as django_settings
 
 from receipts.models import Receipt
 from receipts.services import receipt_issue_for_order
@@ -16,9 +17,13 @@ SUNAT_URL = "https://e-beta.sunat.gob.pe/ol-ti-itcpfegem-beta/billService"
 
 @pytest.fixture
 def by_summary():
-    """The store reports boletas in the resumen diario."""
-    with override_config(SUNAT_BOLETAS_SENDING="summary"):
-        yield
+    """The store reports boletas in the resumen diario. Set and put back by assignment, not
+    override_config, which reads the value it restores: in a process where a browser journey's
+    Playwright loop runs (transactional tests share it), constance hands that read back as an
+    awaitable proxy it then cannot save."""
+    config.SUNAT_BOLETAS_SENDING = "summary"
+    yield
+    config.SUNAT_BOLETAS_SENDING = django_settings.CONSTANCE_CONFIG["SUNAT_BOLETAS_SENDING"][0]
 
 
 @pytest.fixture
