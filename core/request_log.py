@@ -14,7 +14,7 @@ here, on the request's own scope.
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
@@ -118,7 +118,7 @@ def json_formatter() -> logging.Formatter:
     """The JSON formatter as LOGGING configures it (for handlers made outside dictConfig)."""
     from pythonjsonlogger.json import JsonFormatter
 
-    options = cast(dict[str, Any], settings.LOGGING)["formatters"]["json"]
+    options = settings.LOGGING["formatters"]["json"]
     return JsonFormatter(**{key: value for key, value in options.items() if key != "()"})
 
 
