@@ -79,7 +79,10 @@ def worker():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_worker_counts_failed_tasks_and_serves_them(worker):
+def test_a_worker_counts_failed_tasks_and_serves_them(worker, monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment over the broker it is given (CI exports
+    # one): without this the tasks went to CI's broker, not this worker's.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     deadline = time.monotonic() + 60
     while failures_counted(worker["metrics"]) < 0:  # the port opens once the worker is ready
         assert time.monotonic() < deadline, worker["log"].read_text()[-3000:]
