@@ -501,6 +501,7 @@ NOT_SHOWN_APPS: dict[str, str] = {
     "storefront": "no models",
     "sunat": "resúmenes diarios, bajas and the sales register: staff pages and commands",
     "timeline": "no models",
+    "waitingroom": "staff's changes of the waiting room: the admin only (its live state is in Redis, read per request)",
 }
 
 

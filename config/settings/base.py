@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_guid",  # the request id (core.request_log)
     "core",
+    "waitingroom",  # the waiting room for drops and overload (its middleware below)
     "accounts",
     "catalog",
     "cart",
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     "core.middleware.TrustedProxyMiddleware",
     # Times everything below, labelled by route pattern (/metrics).
     "monitoring.middleware.RouteMetricsMiddleware",
+    # During a drop or overload, shoppers not yet let in get the waiting page: before sessions,
+    # users or anything else that reads the database (docs/operations/waiting-room.md).
+    "waitingroom.middleware.WaitingRoomMiddleware",
     # The catalog's versions and the site settings, read in one round trip per request.
     "core.request_reads.RequestReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -884,6 +888,16 @@ CONSTANCE_CONFIG["REFUND_BANK_BUSINESS_DAYS"] = (
     "days",
 )
 CONSTANCE_CONFIG_FIELDSETS += ((_("Refunds"), ("REFUND_APPROVAL_BUSINESS_DAYS", "REFUND_BANK_BUSINESS_DAYS")),)
+
+# The waiting room (waitingroom app, docs/operations/waiting-room.md): what passes it without queueing
+# (static files, uploads, health, metrics, payments' pages and webhooks, the admin), and how long a
+# process keeps the room's settings before reading them again (every node follows a change within it).
+WAITING_ROOM_EXEMPT_PREFIXES = [STATIC_URL, MEDIA_URL, "/admin/", "/payments/", "/metrics", "/__debug__/"]
+WAITING_ROOM_EXEMPT_PATHS = ["/healthz", "/robots.txt", "/favicon.ico"]
+WAITING_ROOM_STAFF_PREFIX = "/admin/"
+WAITING_ROOM_STATE_SECONDS = env.float("WAITING_ROOM_STATE_SECONDS", default=1.0)
+# Once the requests in flight fall back under the threshold, the room stays on this long more.
+WAITING_ROOM_OVERLOAD_HOLD_SECONDS = env.float("WAITING_ROOM_OVERLOAD_HOLD_SECONDS", default=30.0)
 
 # /metrics (monitoring app, docs/operations/metrics.md): answered to scrapers inside these networks
 # that reach a node directly (never through the proxy, which refuses it too), or to anyone sending

@@ -1,0 +1,279 @@
+"""The waiting room: arrival order, retries that gain nothing, every node sharing one line, the
+waiting page without the database, signed cookies, staff passing, overload, and the admin."""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from django.test import Client
+from django.utils import timezone
+
+from waitingroom.middleware import PASS_COOKIE, TICKET_COOKIE, sign_pass, sign_ticket
+from waitingroom.models import RoomChange
+from waitingroom.room import RedisRoom, room
+from waitingroom.services import room_set
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# Any page behind the room: a 404 is enough to tell "let in" (Django answered) from "waiting".
+PAGE = "/no-such-page/"
+# A rate the test's few seconds cannot move (one shopper per 100 s): tests let shoppers in by hand.
+STILL = Decimal("0.01")
+
+
+def _open_drop(*, rate=STILL, opens_at=None, threshold=0, admission_minutes=30):
+    return room_set(
+        drop_open=True,
+        opens_at=opens_at,
+        rate=rate,
+        threshold=threshold,
+        admission_minutes=admission_minutes,
+        actor_id=None,
+    )
+
+
+def _place(response) -> int | None:
+    """The shopper's place, None when they were let in."""
+    header = response.headers.get("X-Waiting-Room")
+    if header is None:
+        return None
+    return int(header.split(";")[0].removeprefix("place="))
+
+
+def test_with_the_room_off_everyone_passes_and_gets_no_cookie(client):
+    response = client.get(PAGE)
+    assert response.status_code == 404
+    assert TICKET_COOKIE not in response.cookies and PASS_COOKIE not in response.cookies
+
+
+def test_shoppers_are_let_in_in_the_order_they_arrived():
+    _open_drop()
+    shoppers = [Client() for _ in range(12)]
+    arrival = list(range(len(shoppers)))
+    random.shuffle(arrival)
+    for number in arrival:
+        assert _place(shoppers[number].get(PAGE)) is not None
+    let_in_order = []
+    for _ in shoppers:
+        room().let_in(1)
+        for number, shopper in enumerate(shoppers):
+            if number in let_in_order:
+                continue
+            if _place(shopper.get(PAGE)) is None:
+                let_in_order.append(number)
+    assert let_in_order == arrival
+
+
+def test_a_shopper_sees_their_place_and_spanish_words():
+    _open_drop()
+    for _ in range(3):
+        Client().get(PAGE)
+    response = Client().get(PAGE)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Estás en la fila" in text and ">4<" in text
+    assert "Tiempo de espera estimado" in text
+    assert response["Cache-Control"] == "no-store, private"
+    assert 'http-equiv="refresh"' in text
+    assert "<script" not in text
+
+
+def test_before_the_drop_opens_the_page_says_when_and_nobody_gets_in():
+    opens = timezone.now() + timedelta(hours=1)
+    _open_drop(rate=Decimal("1000"), opens_at=opens)
+    response = Client().get(PAGE)
+    assert _place(response) == 1
+    assert timezone.localtime(opens).strftime("%H:%M") in response.content.decode()
+    assert "hora de Lima" in response.content.decode()
+
+
+def test_retrying_fast_keeps_the_same_place_and_a_bot_without_cookies_goes_to_the_back():
+    _open_drop()
+    first, second, bot = Client(), Client(), Client()
+    assert _place(first.get(PAGE)) == 1
+    assert _place(second.get(PAGE)) == 2
+    for _ in range(30):
+        assert _place(first.get(PAGE)) == 1
+    for expected in range(3, 13):
+        bot.cookies.clear()
+        assert _place(bot.get(PAGE)) == expected
+    assert _place(second.get(PAGE)) == 2
+    assert room().queue_state().issued == 12
+
+
+def test_every_node_shares_one_line():
+    """Two web nodes: each its own connection to the same Redis, its own scripts."""
+    _open_drop()
+    url = django_settings.CACHES["default"]["LOCATION"]
+    node_a, node_b = RedisRoom(redis.Redis.from_url(url)), RedisRoom(redis.Redis.from_url(url))
+    assert node_b.settings().drop_open
+    tickets = [(node_a if n % 2 else node_b).queue(ticket=0, epoch="").ticket for n in range(6)]
+    assert tickets == [1, 2, 3, 4, 5, 6]
+    node_a.let_in(2)
+    epoch = str(node_b.settings().epoch)
+    assert node_b.queue(ticket=2, epoch=epoch).let_in
+    assert not node_b.queue(ticket=3, epoch=epoch).let_in
+
+
+def test_the_waiting_page_reads_no_database(django_assert_num_queries):
+    _open_drop()
+    shopper = Client()
+    shopper.get(PAGE)
+    with django_assert_num_queries(0):
+        response = shopper.get(PAGE)
+    assert _place(response) == 1
+
+
+def test_a_tampered_ticket_is_a_new_place_at_the_back():
+    _open_drop()
+    for _ in range(3):
+        Client().get(PAGE)
+    cheat = Client()
+    forged = sign_ticket(epoch=room().settings().epoch, ticket=1).replace(":1:", ":0:")
+    cheat.cookies[TICKET_COOKIE] = forged.rsplit(":", 1)[0] + ":AAAA"
+    assert _place(cheat.get(PAGE)) == 4
+
+
+def test_a_forged_or_stale_pass_does_not_let_in():
+    _open_drop()
+    epoch = room().settings().epoch
+    forger = Client()
+    forger.cookies[PASS_COOKIE] = sign_pass(epoch=epoch).rsplit(":", 1)[0] + ":forged"
+    assert _place(forger.get(PAGE)) == 1
+    stale = Client()
+    stale.cookies[PASS_COOKIE] = sign_pass(epoch=epoch, at=timezone.now().timestamp() - 31 * 60)
+    assert _place(stale.get(PAGE)) == 2
+    earlier_drop = Client()
+    earlier_drop.cookies[PASS_COOKIE] = sign_pass(epoch=epoch - 1)
+    assert _place(earlier_drop.get(PAGE)) == 3
+
+
+def test_a_shopper_let_in_shops_on_with_the_pass():
+    _open_drop()
+    shopper = Client()
+    assert _place(shopper.get(PAGE)) == 1
+    room().let_in(1)
+    response = shopper.get(PAGE)
+    assert _place(response) is None and response.status_code == 404
+    assert response.cookies[PASS_COOKIE].value
+    for _ in range(3):
+        assert _place(shopper.get(PAGE)) is None
+
+
+def test_opening_a_new_drop_voids_the_earlier_passes():
+    _open_drop()
+    shopper = Client()
+    shopper.get(PAGE)
+    room().let_in(1)
+    assert _place(shopper.get(PAGE)) is None
+    room_set(drop_open=False, opens_at=None, rate=STILL, threshold=0, admission_minutes=30, actor_id=None)
+    _open_drop()
+    assert _place(shopper.get(PAGE)) == 1
+
+
+def test_static_health_webhooks_and_admin_pass_while_shoppers_wait(client):
+    _open_drop()
+    assert _place(client.get("/healthz")) is None
+    assert _place(client.post("/payments/webhooks/stripe/", data="{}", content_type="application/json")) is None
+    assert _place(client.get("/admin/login/")) is None
+    assert _place(client.get("/static/no-such-file.css")) is None
+    assert _place(client.get(PAGE)) == 1
+
+
+def test_staff_who_opened_the_admin_pass_the_room(client, staff):
+    _open_drop()
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert response.cookies[PASS_COOKIE].value
+    assert _place(client.get(PAGE)) is None
+
+
+def test_an_htmx_request_in_line_reloads_the_whole_page():
+    _open_drop()
+    response = Client().post("/cart/add/", data={"sku": "X"}, headers={"HX-Request": "true"})
+    assert _place(response) == 1
+    assert response["HX-Refresh"] == "true"
+
+
+def test_overload_opens_the_room_for_new_shoppers_and_closes_when_it_falls(settings):
+    settings.WAITING_ROOM_OVERLOAD_HOLD_SECONDS = 0.5
+    room_set(drop_open=False, opens_at=None, rate=STILL, threshold=2, admission_minutes=30, actor_id=None)
+    assert _place(Client().get(PAGE)) is None  # one in flight: under the threshold
+    for node in ("other-node-1", "other-node-2"):
+        room().enter(node)  # two long requests on other nodes
+    newcomer = Client()
+    assert _place(newcomer.get(PAGE)) == 1
+    assert room().queue_state().in_flight == 2  # this request counted itself in and out
+    for node in ("other-node-1", "other-node-2"):
+        room().leave(node)
+    # Under the threshold again: once the hold is over the room lets everyone in.
+    state = room().queue_state()
+    while state.now < state.overload_until:
+        state = room().queue_state()
+    assert _place(newcomer.get(PAGE)) is None
+
+
+def test_staff_set_the_room_in_the_admin_and_see_its_state(client, staff):
+    client.force_login(staff)
+    opens = timezone.localtime() + timedelta(minutes=10)
+    response = client.post(
+        "/admin/waitingroom/roomchange/add/",
+        {
+            "drop_open": "on",
+            "opens_at_0": opens.strftime("%d/%m/%Y"),
+            "opens_at_1": opens.strftime("%H:%M:%S"),
+            "rate": "12.5",
+            "threshold": "0",
+            "admission_minutes": "20",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    change = RoomChange.objects.get()
+    assert change.created_by == staff and change.new_queue
+    live = room().settings()
+    assert live.drop_open and live.rate == 12.5 and live.admission_seconds == 1200
+    assert abs(live.opens_at - opens.timestamp()) < 1
+    Client().get(PAGE)
+    page = client.get("/admin/waitingroom/roomchange/").content.decode()
+    assert "Encendida: un lanzamiento está abierto" in page
+    assert 'id="room-waiting">1<' in page
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"rate": "0", "threshold": "0", "admission_minutes": "30"}, "rate"),
+        ({"rate": "abc", "threshold": "0", "admission_minutes": "30"}, "rate"),
+        ({"rate": "5", "threshold": "-3", "admission_minutes": "30"}, "threshold"),
+        ({"rate": "5", "threshold": "0", "admission_minutes": "0"}, "admission_minutes"),
+        (
+            {
+                "rate": "5",
+                "threshold": "0",
+                "admission_minutes": "30",
+                "opens_at_0": "01/12/2026",
+                "opens_at_1": "10:00",
+            },
+            "opens_at",
+        ),
+    ],
+)
+def test_bad_settings_are_refused_with_a_message(client, staff, data, field):
+    client.force_login(staff)
+    response = client.post("/admin/waitingroom/roomchange/add/", data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert not RoomChange.objects.exists()
+    assert not room().settings().drop_open
+
+
+def test_a_setting_once_saved_cannot_be_edited_or_deleted(client, staff):
+    change = _open_drop()
+    client.force_login(staff)
+    assert client.post(f"/admin/waitingroom/roomchange/{change.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get(f"/admin/waitingroom/roomchange/{change.pk}/change/").status_code == 200  # view only
+    assert RoomChange.objects.count() == 1

@@ -1,0 +1,180 @@
+"""The waiting room in front of the store (early in MIDDLEWARE: before sessions, users or anything
+that reads the database).
+
+While a drop is open, or while the requests in flight over every node are above the threshold
+staff set, a shopper without an admission gets a ticket (their place, in arrival order) in a
+signed cookie and the waiting page, until admission reaches their ticket; then a signed admission
+cookie lets them shop normally for as long as they keep using the store. Retrying with the cookie
+keeps the same ticket; without it a client gets a new, later one: a bot that retries fast gains
+nothing. Static files, health, metrics, webhooks and the admin pass; staff who opened the admin
+carry a staff pass. The waiting page is a 200 (see docs/operations/waiting-room.md: a 503 would
+read as an outage to monitors, the 5xx alert and load balancers) that no cache keeps."""
+
+import os
+import socket
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpResponse
+
+from core.language import ShopLanguageMiddleware
+
+from .page import CONTENT_SECURITY_POLICY, waiting_page
+from .room import RoomSettings, current_settings, room, safely
+
+TICKET_COOKIE = "wr_ticket"
+PASS_COOKIE = "wr_pass"
+_TICKET_SALT = "waitingroom.ticket"
+_PASS_SALT = "waitingroom.pass"
+STAFF = "staff"
+# A staff pass lasts a working day; a shopper's admission is renewed at most once a minute.
+STAFF_PASS_SECONDS = 12 * 60 * 60
+RENEW_AFTER_SECONDS = 60
+
+
+def _node() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def sign_ticket(*, epoch: int, ticket: int) -> str:
+    return signing.Signer(salt=_TICKET_SALT).sign(f"{epoch}:{ticket}")
+
+
+def read_ticket(value: str | None) -> tuple[int, str]:
+    """(ticket, epoch) from the cookie; (0, "") when absent or tampered with."""
+    if not value:
+        return 0, ""
+    try:
+        epoch, ticket = signing.Signer(salt=_TICKET_SALT).unsign(value).split(":")
+        return int(ticket), epoch
+    except (signing.BadSignature, ValueError):
+        return 0, ""
+
+
+def sign_pass(*, epoch: int | str, kind: str = "", at: float | None = None) -> str:
+    return signing.Signer(salt=_PASS_SALT).sign(f"{epoch}:{kind}:{int(at if at is not None else time.time())}")
+
+
+def read_pass(value: str | None, room_settings: RoomSettings) -> tuple[bool, float]:
+    """(valid, when it was signed) for the room's current queue; a staff pass holds across queues."""
+    if not value:
+        return False, 0.0
+    try:
+        epoch, kind, signed_at = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
+        at = float(signed_at)
+    except (signing.BadSignature, ValueError):
+        return False, 0.0
+    age = time.time() - at
+    if kind == STAFF:
+        return 0 <= age < STAFF_PASS_SECONDS, at
+    return epoch == str(room_settings.epoch) and 0 <= age < room_settings.admission_seconds, at
+
+
+def _set_cookie(response, name: str, value: str, max_age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def _exempt(path: str) -> bool:
+    return path.startswith(tuple(settings.WAITING_ROOM_EXEMPT_PREFIXES)) or path in settings.WAITING_ROOM_EXEMPT_PATHS
+
+
+class WaitingRoomMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.node = _node()
+
+    def __call__(self, request):
+        if _exempt(request.path_info):
+            response = self.get_response(request)
+            if request.path_info.startswith(settings.WAITING_ROOM_STAFF_PREFIX):
+                self._staff_pass(request, response)
+            return response
+        room_settings = current_settings()
+        if not room_settings.watching:
+            return self.get_response(request)
+        counted, overloaded = False, False
+        if room_settings.threshold > 0:
+            entered = safely(lambda: room().enter(self.node), None)
+            if entered is not None:
+                counted, overloaded = True, entered[1]
+        try:
+            return self._through_room(request, room_settings, active=room_settings.drop_open or overloaded)
+        finally:
+            if counted:
+                safely(lambda: room().leave(self.node), None)
+
+    def _through_room(self, request, room_settings: RoomSettings, *, active: bool):
+        valid, signed_at = read_pass(request.COOKIES.get(PASS_COOKIE), room_settings)
+        if valid:
+            response = self.get_response(request)
+            if time.time() - signed_at > RENEW_AFTER_SECONDS and not _is_staff_pass(request):
+                _set_cookie(
+                    response, PASS_COOKIE, sign_pass(epoch=room_settings.epoch), room_settings.admission_seconds
+                )
+            return response
+        if not active:
+            return self.get_response(request)
+        ticket, epoch = read_ticket(request.COOKIES.get(TICKET_COOKIE))
+        visit = safely(lambda: room().queue(ticket=ticket, epoch=epoch), None)
+        if visit is None or visit.ticket == 0:  # Redis away, or the room went idle: nobody waits
+            return self.get_response(request)
+        if visit.let_in:
+            response = self.get_response(request)
+            _set_cookie(response, PASS_COOKIE, sign_pass(epoch=room_settings.epoch), room_settings.admission_seconds)
+            response.delete_cookie(TICKET_COOKIE, samesite="Lax")
+            return response
+        return self._waiting(request, room_settings, visit)
+
+    def _waiting(self, request, room_settings: RoomSettings, visit) -> HttpResponse:
+        opens_in = max(room_settings.opens_at - visit.now, 0) if room_settings.drop_open else 0
+        estimate = opens_in + visit.place / room_settings.rate
+        again = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
+        html, refresh = waiting_page(
+            place=visit.place,
+            estimate_seconds=estimate,
+            opens_at=room_settings.opens_at if room_settings.drop_open else 0,
+            now=visit.now,
+            again=again,
+            language=ShopLanguageMiddleware.chosen_language(request),
+        )
+        response = HttpResponse(html)
+        response["Cache-Control"] = "no-store, private"
+        response["X-Robots-Tag"] = "noindex"
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response["Refresh"] = str(refresh)
+        response["X-Waiting-Room"] = f"place={visit.place}; ticket={visit.ticket}"
+        if request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"  # a fragment's request: the whole page becomes the waiting page
+        _set_cookie(
+            response,
+            TICKET_COOKIE,
+            sign_ticket(epoch=room_settings.epoch, ticket=visit.ticket),
+            max(int(estimate) + 3600, 3600),
+        )
+        return response
+
+    def _staff_pass(self, request, response) -> None:
+        """Staff who opened the back office shop through the room too (checking the drop's pages)."""
+        user = getattr(request, "user", None)
+        if user is None or not getattr(user, "is_staff", False) or _is_staff_pass(request):
+            return
+        _set_cookie(response, PASS_COOKIE, sign_pass(epoch="", kind=STAFF), STAFF_PASS_SECONDS)
+
+
+def _is_staff_pass(request) -> bool:
+    value = request.COOKIES.get(PASS_COOKIE)
+    if not value:
+        return False
+    try:
+        _epoch, kind, signed_at = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
+        return kind == STAFF and time.time() - float(signed_at) < STAFF_PASS_SECONDS
+    except (signing.BadSignature, ValueError):
+        return False

@@ -1,0 +1,371 @@
+"""The waiting room's live state, shared by every web node: in Redis when REDIS_URL is set (each
+step one Lua script, so nodes never disagree and no worker has to tick), else in this process
+(`make run`'s single server).
+
+State (what staff set, `RoomSettings`) and queue (tickets issued, "let in up to ticket N", the
+admission clock, until when overload keeps the room on) are two hashes. Admission is a token
+bucket read by whoever asks: `rate` shoppers a second since the clock, at most one second's worth
+banked, never before a drop opens, always by ticket number, i.e. in arrival order."""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache, caches
+
+from core.resilience import REDIS_ERRORS, redis_outage
+
+# A node's in-flight count stops counting once it has not been seen for this long (a killed worker).
+NODE_STALE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    """What staff set (waitingroom.services.room_set). epoch changes each time a drop is opened:
+    tickets and admissions of an earlier queue are void."""
+
+    epoch: int = 0
+    drop_open: bool = False
+    opens_at: float = 0.0  # Unix time the drop opens (admission starts); 0: at once
+    rate: float = 5.0  # shoppers let in per second
+    threshold: int = 0  # in-flight requests over every node that turn the room on; 0: not watched
+    admission_seconds: int = 30 * 60  # an admission lasts this long after the shopper's last request
+
+    @classmethod
+    def from_hash(cls, raw: dict) -> "RoomSettings":
+        text = {
+            (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+            for k, v in raw.items()
+        }
+        if not text.get("epoch"):
+            return cls()
+        return cls(
+            epoch=int(text["epoch"]),
+            drop_open=text.get("drop_open") == "1",
+            opens_at=float(text.get("opens_at") or 0),
+            rate=float(text.get("rate") or 5),
+            threshold=int(text.get("threshold") or 0),
+            admission_seconds=int(text.get("admission_seconds") or 1800),
+        )
+
+    def as_hash(self) -> dict[str, str]:
+        return {
+            "epoch": str(self.epoch),
+            "drop_open": "1" if self.drop_open else "0",
+            "opens_at": repr(self.opens_at),
+            "rate": repr(self.rate),
+            "threshold": str(self.threshold),
+            "admission_seconds": str(self.admission_seconds),
+        }
+
+    @property
+    def watching(self) -> bool:
+        """Whether requests pass through the room at all (a drop, or overload watched)."""
+        return self.drop_open or self.threshold > 0
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A shopper's place: `ticket` (0: the room is idle and let them in without one), let in when
+    ticket <= admitted."""
+
+    ticket: int
+    admitted: int
+    issued: int
+    now: float
+
+    @property
+    def let_in(self) -> bool:
+        return self.ticket <= self.admitted
+
+    @property
+    def place(self) -> int:
+        return max(self.ticket - self.admitted, 0)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    issued: int
+    admitted: int
+    overload_until: float
+    in_flight: int
+    now: float
+
+    @property
+    def waiting(self) -> int:
+        return max(self.issued - self.admitted, 0)
+
+
+# KEYS: state, queue. ARGV: the shopper's ticket and epoch (0 and "" without one), the overload hold.
+# Returns {ticket, admitted, issued, now*1000}; ticket 0 when the room is idle (nobody queues).
+_QUEUE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local st = redis.call('HMGET', KEYS[1], 'epoch', 'drop_open', 'opens_at', 'rate')
+if not st[1] then return {0, 0, 0, math.floor(now * 1000)} end
+local q = redis.call('HMGET', KEYS[2], 'issued', 'admitted', 'clock', 'overload_until')
+local issued = tonumber(q[1]) or 0
+local admitted = tonumber(q[2]) or 0
+local clock = tonumber(q[3]) or now
+local drop = st[2] == '1'
+if not drop and now >= (tonumber(q[4]) or 0) then
+  redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
+  return {0, issued, issued, math.floor(now * 1000)}
+end
+local ticket = tonumber(ARGV[1]) or 0
+if ARGV[2] ~= st[1] or ticket < 1 or ticket > issued then
+  issued = issued + 1
+  ticket = issued
+end
+local rate = tonumber(st[4])
+local start = math.max(clock, now - 1)
+local opens_at = tonumber(st[3]) or 0
+if drop and opens_at > start then start = opens_at end
+local n = math.min(math.floor((now - start) * rate), issued - admitted)
+if n > 0 then
+  admitted = admitted + n
+  clock = start + n / rate
+else
+  clock = start
+end
+redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', admitted, 'clock', clock)
+return {ticket, admitted, issued, math.floor(now * 1000)}
+"""
+
+# KEYS: state, queue, in-flight counts, nodes last seen. ARGV: node, hold seconds, stale seconds.
+# Counts this request in, drops nodes not seen lately, and turns the room on (for hold seconds
+# more) while the total is above the threshold. Returns {the total, 1 while overload holds the room on}.
+_ENTER = """
+local threshold = tonumber(redis.call('HGET', KEYS[1], 'threshold') or '0') or 0
+if threshold <= 0 then return {0, 0} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
+redis.call('HSET', KEYS[4], ARGV[1], now)
+local total = 0
+local seen = redis.call('HGETALL', KEYS[4])
+for i = 1, #seen, 2 do
+  if now - tonumber(seen[i + 1]) > tonumber(ARGV[3]) then
+    redis.call('HDEL', KEYS[3], seen[i])
+    redis.call('HDEL', KEYS[4], seen[i])
+  else
+    total = total + math.max(tonumber(redis.call('HGET', KEYS[3], seen[i]) or '0') or 0, 0)
+  end
+end
+if total > threshold then
+  local q = redis.call('HMGET', KEYS[2], 'issued', 'overload_until')
+  if now >= (tonumber(q[2]) or 0) then
+    local issued = tonumber(q[1]) or 0
+    redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
+  end
+  redis.call('HSET', KEYS[2], 'overload_until', now + tonumber(ARGV[2]))
+  return {total, 1}
+end
+local overload_until = tonumber(redis.call('HGET', KEYS[2], 'overload_until') or '0') or 0
+if now < overload_until then return {total, 1} end
+return {total, 0}
+"""
+
+# KEYS: queue. ARGV: how many more. Lets the next shoppers in at once, in ticket order.
+_LET_IN = """
+local q = redis.call('HMGET', KEYS[1], 'issued', 'admitted')
+local issued = tonumber(q[1]) or 0
+local admitted = math.min((tonumber(q[2]) or 0) + tonumber(ARGV[1]), issued)
+redis.call('HSET', KEYS[1], 'admitted', admitted)
+return admitted
+"""
+
+# KEYS: in-flight counts. ARGV: node. A node dropped as stale meanwhile is not made negative.
+_LEAVE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[1], ARGV[1], -1) end
+return 0
+"""
+
+
+def _key(name: str) -> str:
+    return cache.make_key(f"waitingroom:{name}")
+
+
+def _hold_seconds() -> float:
+    return float(getattr(settings, "WAITING_ROOM_OVERLOAD_HOLD_SECONDS", 30))
+
+
+class RedisRoom:
+    def __init__(self, client):
+        self.client = client
+        self._queue = client.register_script(_QUEUE)
+        self._enter = client.register_script(_ENTER)
+        self._leave = client.register_script(_LEAVE)
+        self._let_in = client.register_script(_LET_IN)
+
+    def settings(self) -> RoomSettings:
+        return RoomSettings.from_hash(self.client.hgetall(_key("state")))
+
+    def store(self, room: RoomSettings, *, new_queue: bool) -> None:
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.hset(_key("state"), mapping=room.as_hash())
+            if new_queue:
+                pipe.delete(_key("queue"))
+            pipe.execute()
+
+    def queue(self, *, ticket: int, epoch: str) -> Visit:
+        found = self._queue(keys=[_key("state"), _key("queue")], args=[ticket, epoch])
+        return Visit(ticket=int(found[0]), admitted=int(found[1]), issued=int(found[2]), now=int(found[3]) / 1000)
+
+    def enter(self, node: str) -> tuple[int, bool]:
+        """This request counted in: (in flight over every node, whether overload holds the room on)."""
+        keys = [_key("state"), _key("queue"), _key("inflight"), _key("seen")]
+        total, overloaded = self._enter(keys=keys, args=[node, _hold_seconds(), NODE_STALE_SECONDS])
+        return int(total), bool(overloaded)
+
+    def leave(self, node: str) -> None:
+        self._leave(keys=[_key("inflight")], args=[node])
+
+    def let_in(self, count: int) -> int:
+        """The next `count` shoppers in line let in now, beside the rate (staff's lever); returns
+        the ticket admission has reached."""
+        return int(self._let_in(keys=[_key("queue")], args=[count]))
+
+    def queue_state(self) -> QueueState:
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.hmget(_key("queue"), ["issued", "admitted", "overload_until"])
+            pipe.hvals(_key("inflight"))
+            pipe.time()
+            queue, in_flight, (seconds, micros) = pipe.execute()
+        return QueueState(
+            issued=int(queue[0] or 0),
+            admitted=int(queue[1] or 0),
+            overload_until=float(queue[2] or 0),
+            in_flight=sum(max(int(value), 0) for value in in_flight),
+            now=seconds + micros / 1_000_000,
+        )
+
+
+class LocalRoom:
+    """The same steps in this process, under a lock: `make run` has one server process."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._state = RoomSettings()
+        self._issued = self._admitted = 0
+        self._clock = self._overload_until = 0.0
+        self._in_flight = 0
+
+    def settings(self) -> RoomSettings:
+        return self._state
+
+    def store(self, room: RoomSettings, *, new_queue: bool) -> None:
+        with self._lock:
+            self._state = room
+            if new_queue:
+                self._issued = self._admitted = 0
+                self._clock = self._overload_until = 0.0
+
+    def queue(self, *, ticket: int, epoch: str) -> Visit:
+        now = time.time()
+        with self._lock:
+            room = self._state
+            if not room.epoch:
+                return Visit(0, 0, 0, now)
+            if not room.drop_open and now >= self._overload_until:
+                self._admitted, self._clock = self._issued, now
+                return Visit(0, self._issued, self._issued, now)
+            if epoch != str(room.epoch) or not 1 <= ticket <= self._issued:
+                self._issued += 1
+                ticket = self._issued
+            start = max(self._clock, now - 1)
+            if room.drop_open and room.opens_at > start:
+                start = room.opens_at
+            let_in = min(int((now - start) * room.rate // 1), self._issued - self._admitted)
+            if let_in > 0:
+                self._admitted += let_in
+                self._clock = start + let_in / room.rate
+            else:
+                self._clock = start
+            return Visit(ticket, self._admitted, self._issued, now)
+
+    def enter(self, node: str) -> tuple[int, bool]:
+        with self._lock:
+            if self._state.threshold <= 0:
+                return 0, False
+            self._in_flight += 1
+            now = time.time()
+            if self._in_flight > self._state.threshold:
+                if now >= self._overload_until:
+                    self._admitted, self._clock = self._issued, now
+                self._overload_until = now + _hold_seconds()
+            return self._in_flight, now < self._overload_until
+
+    def leave(self, node: str) -> None:
+        with self._lock:
+            self._in_flight = max(self._in_flight - 1, 0)
+
+    def let_in(self, count: int) -> int:
+        with self._lock:
+            self._admitted = min(self._admitted + count, self._issued)
+            return self._admitted
+
+    def queue_state(self) -> QueueState:
+        return QueueState(self._issued, self._admitted, self._overload_until, self._in_flight, time.time())
+
+
+_memo: tuple[float, RoomSettings] = (0.0, RoomSettings())
+
+
+def current_settings() -> RoomSettings:
+    """The room's settings as Redis holds them, read at most once every WAITING_ROOM_STATE_SECONDS
+    in this process (a second by default: every node follows a change within it)."""
+    global _memo
+    read_at, found = _memo
+    now = time.monotonic()
+    if now - read_at >= settings.WAITING_ROOM_STATE_SECONDS:
+        found = safely(lambda: room().settings(), RoomSettings())
+        _memo = (now, found)
+    return found
+
+
+def forget_settings() -> None:
+    """This process reads the settings again at its next request (after staff changed them here)."""
+    global _memo
+    _memo = (0.0, RoomSettings())
+
+
+_room: RedisRoom | LocalRoom | None = None
+_room_lock = threading.Lock()
+
+
+def room() -> RedisRoom | LocalRoom:
+    global _room
+    if _room is None:
+        with _room_lock:
+            if _room is None:
+                from django_redis.cache import RedisCache
+
+                if isinstance(caches["default"], RedisCache):
+                    from django_redis import get_redis_connection
+
+                    _room = RedisRoom(get_redis_connection("default"))
+                else:
+                    _room = LocalRoom()
+    return _room
+
+
+def forget_room() -> None:
+    """Tests that switch caches start from a new room."""
+    global _room
+    _room = None
+    forget_settings()
+
+
+def safely(call, fallback):
+    """Redis away: the room fails open (shoppers pass) rather than turning the whole store away."""
+    if not redis_outage.should_try():
+        return fallback
+    try:
+        result = call()
+    except REDIS_ERRORS as error:
+        redis_outage.failed(error)
+        return fallback
+    redis_outage.succeeded()
+    return result
