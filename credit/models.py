@@ -64,6 +64,12 @@ class StoreCredit(models.Model):
         return self.balance > 0 and not self.is_expired
 
 
+SPEND_ROUND_HELP = _(
+    "1: spent at checkout (and given back if the order was cancelled); 2: taken again when a late "
+    "payment revived the expired order."
+)
+
+
 class CreditUseKind(models.TextChoices):
     SPEND = "spend", _("Spent on an order")
     RESTORE = "restore", _("Given back (order cancelled)")
@@ -71,7 +77,10 @@ class CreditUseKind(models.TextChoices):
 
 class CreditUse(models.Model):
     """One movement of a credit's balance: spent on an order (negative) or given back when that
-    order is cancelled (positive). Once per (credit, order, kind): a replay writes nothing."""
+    order is cancelled (positive). Once per (credit, order, kind, spend_round): a replay writes
+    nothing. An order takes a credit in round 1 at checkout; a late payment that revives it after
+    its expiry gave the credit back takes it again in round 2 (and a later cancellation gives
+    round 2 back), so the ledger stays append-only and each round's restore matches its spend."""
 
     credit = models.ForeignKey(
         StoreCredit, on_delete=models.PROTECT, related_name="uses", verbose_name=_("store credit")
@@ -83,6 +92,7 @@ class CreditUse(models.Model):
     amount = models.DecimalField(
         _("amount"), **MONEY_FIELD, help_text=_("Negative when spent, positive when given back.")
     )
+    spend_round = models.PositiveSmallIntegerField(_("round"), default=1, db_default=1, help_text=SPEND_ROUND_HELP)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -90,8 +100,11 @@ class CreditUse(models.Model):
         verbose_name_plural = _("store credit uses")
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["credit", "order", "kind"], name="credit_use_once_per_order"),
+            models.UniqueConstraint(
+                fields=["credit", "order", "kind", "spend_round"], name="credit_use_once_per_order_round"
+            ),
             models.CheckConstraint(condition=~Q(amount=0), name="credit_use_not_zero"),
+            models.CheckConstraint(condition=Q(spend_round__gte=1), name="credit_use_round_positive"),
         ]
 
     def __str__(self) -> str:
@@ -236,7 +249,8 @@ class GiftCardUseKind(models.TextChoices):
 
 class GiftCardUse(models.Model):
     """One movement of a card's balance (append-only): spent on an order (negative), given back
-    when that order is cancelled (positive), or what was left when staff voided it (negative)."""
+    when that order is cancelled (positive), or what was left when staff voided it (negative).
+    Spends and restores count rounds per order as CreditUse does (a revived order spends again)."""
 
     card = models.ForeignKey(GiftCard, on_delete=models.PROTECT, related_name="uses", verbose_name=_("gift card"))
     order = models.ForeignKey(
@@ -260,6 +274,7 @@ class GiftCardUse(models.Model):
         verbose_name=_("by"),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    spend_round = models.PositiveSmallIntegerField(_("round"), default=1, db_default=1, help_text=SPEND_ROUND_HELP)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -268,10 +283,13 @@ class GiftCardUse(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["card", "order", "kind"], condition=Q(order__isnull=False), name="gift_card_use_once_per_order"
+                fields=["card", "order", "kind", "spend_round"],
+                condition=Q(order__isnull=False),
+                name="gift_card_use_once_per_order_round",
             ),
             models.UniqueConstraint(fields=["card"], condition=Q(kind="void"), name="gift_card_voided_once"),
             models.CheckConstraint(condition=~Q(amount=0), name="gift_card_use_not_zero"),
+            models.CheckConstraint(condition=Q(spend_round__gte=1), name="gift_card_use_round_positive"),
         ]
 
     def __str__(self) -> str:

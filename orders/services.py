@@ -59,11 +59,12 @@ from core.idempotency import Owner, first_result
 from core.money import format_money
 from core.once import Stamp
 from core.site_settings import site_setting
-from credit.models import CreditUse, GiftCardUse
-from credit.services import store_credit_restore_for_order
+from credit.services import CreditError, store_credit_restore_for_order, store_credit_spend_again_for_order
 from credit.services.gift_cards import (
     GiftCardDetails,
+    GiftCardError,
     gift_card_restore_for_order,
+    gift_card_spend_again_for_order,
     gift_cards_activate_for_order,
     gift_cards_cancel_for_order,
     gift_cards_sell,
@@ -576,11 +577,10 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
     staff, and gets no shipments until order_fulfilment_retry takes the stock.
     Idempotent: an order already paid is returned unchanged (replayed webhooks). A payment that
     arrives after the order expired unpaid (a CIP paid at the last minute, its notice late) revives
-    it when its units and its coupon use (within the coupon's limits) can be taken again at once
-    and it spent no store credit or gift cards (the credit ledger keeps one spend and one restore
-    per order: a second spend cannot be written); otherwise, and for an order the customer or
-    staff cancelled, the payment status becomes paid and the order is flagged needs_attention for
-    staff to refund it.
+    it when its coupon use (within the coupon's limits), its units and the store credit and gift
+    cards it had spent can all be taken again at once (_revive_sale); otherwise, and for an order
+    the customer or staff cancelled, the payment status becomes paid and the order is flagged
+    needs_attention for staff to refund it.
     """
     order = _lock(order)
     if order.payment_status == PaymentStatus.PAID and order.status != OrderStatus.PENDING_PAYMENT:
@@ -616,14 +616,8 @@ def order_payment_record(*, order: Order, actor: User | None = None) -> PaymentR
 
 def _revivable(order: Order) -> bool:
     """An order cancelled only because its payment did not arrive in time, that sold no gift cards
-    (voided by the cancellation) and spent no store credit or gift cards: the credit ledger keeps
-    one spend and one restore per order, so they cannot be spent again (a refund instead)."""
-    return (
-        order.expired_unpaid
-        and not order.gift_cards_total
-        and not CreditUse.objects.filter(order_id=order.pk).exists()
-        and not GiftCardUse.objects.filter(order_id=order.pk).exists()
-    )
+    (the cancellation voided them, and a voided card is never brought back)."""
+    return order.expired_unpaid and not order.gift_cards_total
 
 
 def _order_lines_by_variant(order: Order) -> dict[int, int]:
@@ -634,20 +628,24 @@ def _order_lines_by_variant(order: Order) -> dict[int, int]:
 
 
 def _revive_sale(*, order: Order, actor: User | None) -> OrderStockSale | None:
-    """Take again what the expiry gave back, all or nothing (one savepoint): its coupon use, then its
-    units, sold. None when either is gone: nothing is written and the money goes back. The locks
-    follow checkout's order (coupon, then stock) so a late payment racing a checkout waits rather
-    than deadlocks."""
+    """Take again what the expiry gave back, all or nothing (one savepoint): its coupon use, its
+    units (sold), then the store credit and gift cards it had spent (a new round in their ledgers,
+    under each balance's row lock, with checkout's checks). None when any is gone: nothing is
+    written and the money goes back. The locks follow checkout's order (coupon, stock, credit,
+    card) so a late payment racing a checkout waits rather than deadlocks."""
     if not _revivable(order):
         return None
     try:
         with transaction.atomic():
             if order.coupon_code:
                 coupon_use_retake(order=order, customer=order.customer, email=order.email)
-            return inventory_services.order_stock_sell(
+            sale = inventory_services.order_stock_sell(
                 order_id=order.pk, lines=_order_lines_by_variant(order), actor=signed_in(actor)
             )
-    except (InventoryError, CouponRefused) as error:
+            store_credit_spend_again_for_order(order=order)
+            gift_card_spend_again_for_order(order=order)
+            return sale
+    except (InventoryError, CouponRefused, CreditError, GiftCardError) as error:
         logger.info("Late payment for expired order %s: it cannot be revived (%s)", order.number, error)
         return None
 

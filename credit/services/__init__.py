@@ -151,22 +151,69 @@ def _spend_refusal(
 
 
 def store_credit_restore_for_order(*, order: OrderRef) -> Decimal:
-    """The order was cancelled: every credit it spent gets its amount back (once). Returns the
-    total given back. Runs inside the cancelling transaction."""
+    """The order was cancelled: every credit it spent gets its amount back (once per round).
+    Returns the total given back. Runs inside the cancelling transaction."""
     restored = ZERO
     with transaction.atomic():
-        spends = list(CreditUse.objects.filter(order_id=order.pk, kind=CreditUseKind.SPEND).order_by("credit_id"))
+        spends = list(
+            CreditUse.objects.filter(order_id=order.pk, kind=CreditUseKind.SPEND).order_by("credit_id", "spend_round")
+        )
         done = set(
-            CreditUse.objects.filter(order_id=order.pk, kind=CreditUseKind.RESTORE).values_list("credit_id", flat=True)
+            CreditUse.objects.filter(order_id=order.pk, kind=CreditUseKind.RESTORE).values_list(
+                "credit_id", "spend_round"
+            )
         )
         for spend in spends:
-            if spend.credit_id in done:
+            if (spend.credit_id, spend.spend_round) in done:
                 continue
             credit = StoreCredit.objects.select_for_update().get(pk=spend.credit_id)
             credit.balance -= spend.amount  # spend.amount is negative
             credit.save(update_fields=["balance"])
             CreditUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
-                credit=credit, order=order, kind=CreditUseKind.RESTORE, amount=-spend.amount
+                credit=credit,
+                order=order,
+                kind=CreditUseKind.RESTORE,
+                amount=-spend.amount,
+                spend_round=spend.spend_round,
             )
             restored -= spend.amount
     return restored
+
+
+def store_credit_spend_again_for_order(*, order: OrderRef, now: datetime | None = None) -> Decimal:
+    """A late payment revives the order its expiry cancelled: what its last round spent of each
+    credit, and got back, is spent again as the next round, with checkout's checks (not expired,
+    enough balance, not more than the order owes) under each credit's row lock, taken in credit
+    order as the restore takes them. All or nothing (a savepoint): CreditError when one cannot be
+    taken (spent meanwhile, expired), nothing written. Returns the total spent again."""
+    now = now or timezone.now()
+    spent = ZERO
+    with transaction.atomic():
+        uses = list(CreditUse.objects.filter(order_id=order.pk))
+        last_round = max((use.spend_round for use in uses if use.kind == CreditUseKind.SPEND), default=0)
+        last_round_moves = {(use.credit_id, use.kind) for use in uses if use.spend_round == last_round}
+        for credit_id, amount in sorted(
+            (use.credit_id, -use.amount)
+            for use in uses
+            if use.kind == CreditUseKind.SPEND and use.spend_round == last_round
+        ):
+            if (credit_id, CreditUseKind.RESTORE) not in last_round_moves:
+                raise CreditError(_("The store credit this order spent was not given back."))
+            credit = StoreCredit.objects.select_for_update().get(pk=credit_id)
+            refusal = _spend_refusal(credit, order, uses, amount, now)
+            if refusal is not None:
+                raise CreditError(refusal)
+            credit.balance -= amount
+            credit.save(update_fields=["balance"])
+            uses.append(
+                CreditUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
+                    credit=credit,
+                    order=order,
+                    kind=CreditUseKind.SPEND,
+                    amount=-amount,
+                    spend_round=last_round + 1,
+                    created_at=now,
+                )
+            )
+            spent += amount
+    return spent

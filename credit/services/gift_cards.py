@@ -359,13 +359,7 @@ def gift_card_spend(*, code: object, order: OrderRef, amount: object, now: datet
             if card is not None
             else None
         )
-        refusal = None if replay is not None else gift_card_refusal(card, now=now)
-        if replay is None and refusal is None:
-            assert card is not None  # gift_card_refusal refuses a missing card
-            if amount > card.balance:
-                refusal = _("That gift card has only %(balance)s left.") % {"balance": format_money(card.balance)}
-            elif amount > order_still_owed(order):
-                refusal = _("The gift card applied cannot exceed what the order still owes.")
+        refusal = None if replay is not None else _spend_refusal(card, order=order, amount=amount, now=now)
         if replay is None and refusal is None and card is not None:  # (a missing card was refused above)
             card.balance -= amount
             card.save(update_fields=["balance"])
@@ -377,6 +371,18 @@ def gift_card_spend(*, code: object, order: OrderRef, amount: object, now: datet
     return replay or use
 
 
+def _spend_refusal(card: GiftCard | None, *, order: OrderRef, amount: Decimal, now: datetime) -> str | None:
+    """Why `amount` of this card cannot pay `order` now (None: it can); the card row is locked."""
+    refusal = gift_card_refusal(card, now=now)
+    if refusal is not None or card is None:
+        return refusal
+    if amount > card.balance:
+        return _("That gift card has only %(balance)s left.") % {"balance": format_money(card.balance)}
+    if amount > order_still_owed(order):
+        return _("The gift card applied cannot exceed what the order still owes.")
+    return None
+
+
 def order_still_owed(order: OrderRef) -> Decimal:
     """The order's total less what store credit and gift cards already pay of it."""
     credit = CreditUse.objects.filter(order_id=order.pk).aggregate(total=Sum("amount"))["total"] or ZERO
@@ -385,19 +391,21 @@ def order_still_owed(order: OrderRef) -> Decimal:
 
 
 def gift_card_restore_for_order(*, order: OrderRef) -> Decimal:
-    """The order was cancelled: every card it spent gets that amount back (once; a voided or
-    expired card too, so the ledger adds up: staff decide what to do with it). Returns the total
-    given back. Runs inside the cancelling transaction."""
+    """The order was cancelled: every card it spent gets that amount back (once per round; a
+    voided or expired card too, so the ledger adds up: staff decide what to do with it). Returns
+    the total given back. Runs inside the cancelling transaction."""
     restored = ZERO
     with transaction.atomic():
-        spends = list(GiftCardUse.objects.filter(order_id=order.pk, kind=GiftCardUseKind.SPEND).order_by("card_id"))
+        spends = list(
+            GiftCardUse.objects.filter(order_id=order.pk, kind=GiftCardUseKind.SPEND).order_by("card_id", "spend_round")
+        )
         done = set(
             GiftCardUse.objects.filter(order_id=order.pk, kind=GiftCardUseKind.RESTORE).values_list(
-                "card_id", flat=True
+                "card_id", "spend_round"
             )
         )
         for spend in spends:
-            if spend.card_id in done:
+            if (spend.card_id, spend.spend_round) in done:
                 continue
             card = GiftCard.objects.select_for_update().get(pk=spend.card_id)
             if card.status == GiftCardStatus.VOIDED:
@@ -405,10 +413,51 @@ def gift_card_restore_for_order(*, order: OrderRef) -> Decimal:
             card.balance -= spend.amount  # spend.amount is negative
             card.save(update_fields=["balance"])
             GiftCardUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
-                card=card, order=order, kind=GiftCardUseKind.RESTORE, amount=-spend.amount
+                card=card,
+                order=order,
+                kind=GiftCardUseKind.RESTORE,
+                amount=-spend.amount,
+                spend_round=spend.spend_round,
             )
             restored -= spend.amount
     return restored
+
+
+def gift_card_spend_again_for_order(*, order: OrderRef, now: datetime | None = None) -> Decimal:
+    """A late payment revives the order its expiry cancelled: what its last round spent of each
+    card, and got back, is spent again as the next round, with checkout's checks (the card still
+    active and unexpired, enough balance, not more than the order owes) under each card's row
+    lock, in card order as the restore takes them. All or nothing (a savepoint): GiftCardError
+    when one cannot be taken (spent or voided meanwhile), nothing written. Returns the total."""
+    now = now or timezone.now()
+    spent = ZERO
+    with transaction.atomic():
+        uses = list(GiftCardUse.objects.filter(order_id=order.pk))
+        last_round = max((use.spend_round for use in uses if use.kind == GiftCardUseKind.SPEND), default=0)
+        last_round_moves = {(use.card_id, use.kind) for use in uses if use.spend_round == last_round}
+        for card_id, amount in sorted(
+            (use.card_id, -use.amount)
+            for use in uses
+            if use.kind == GiftCardUseKind.SPEND and use.spend_round == last_round
+        ):
+            card = GiftCard.objects.select_for_update().get(pk=card_id)
+            refusal = _spend_refusal(card, order=order, amount=amount, now=now)
+            if refusal is None and (card_id, GiftCardUseKind.RESTORE) not in last_round_moves:
+                refusal = _("The gift card this order spent was not given back.")
+            if refusal is not None:
+                raise GiftCardError(refusal)
+            card.balance -= amount
+            card.save(update_fields=["balance"])
+            GiftCardUse.objects.create(  # type: ignore[misc]  # order: credit cannot name its type
+                card=card,
+                order=order,
+                kind=GiftCardUseKind.SPEND,
+                amount=-amount,
+                spend_round=last_round + 1,
+                created_at=now,
+            )
+            spent += amount
+    return spent
 
 
 # --- delivery ---------------------------------------------------------------------------------

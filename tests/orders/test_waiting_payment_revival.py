@@ -1,9 +1,9 @@
 """A payment notice after an expired order spent a coupon, store credit or gift cards: the order is
-revived only when everything the expiry gave back can be taken again at once (its units, its coupon
-use within the coupon's limits), otherwise nothing is taken, the money is kept and its refund
-proposed. Races against another shopper spending the last coupon use run in real threads on
-PostgreSQL. An order that spent store credit or gift cards is
-refunded for now: the credit ledger cannot record a second spend of one credit on one order."""
+revived only when everything the expiry gave back can be taken again at once (its coupon use within
+the coupon's limits, its units, the store credit and gift-card amounts it had spent: a new round in
+their ledgers), otherwise nothing is taken, the money is kept and its refund proposed. Races against
+another shopper spending the last coupon use, the same gift card or the same customer's credit run
+in real threads on PostgreSQL."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,19 +12,29 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from credit.models import CreditUse, CreditUseKind, GiftCard, GiftCardUse, GiftCardUseKind, StoreCredit
-from credit.services import store_credit_issue, store_credit_spend
-from credit.services.gift_cards import gift_card_issue, gift_card_spend
+from credit.models import CreditUse, CreditUseKind, GiftCard, GiftCardUse, StoreCredit
+from credit.services import CreditError, store_credit_issue, store_credit_spend
+from credit.services.gift_cards import GiftCardError, gift_card_issue, gift_card_spend, gift_card_void
 from inventory.models import Movement
 from inventory.services import stock_reserve
 from orders.models import Order, OrderStatus, PaymentStatus
 from orders.services import OrderLineData, order_cancel, order_create, orders_cancel_unpaid
 from payments.models import Provider, Refund
+from payments.selectors import order_payments
 from payments.services.attempts import payment_complete, payment_wait
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon, CouponRedemption
 from promotions.services import coupon_redeem
-from tests.factories import GUEST_ADDRESS, UserFactory, VariantFactory, WarehouseFactory, coupon, make_payment, stock
+from tests.factories import (
+    GUEST_ADDRESS,
+    UserFactory,
+    VariantFactory,
+    WarehouseFactory,
+    coupon,
+    make_order,
+    make_payment,
+    stock,
+)
 from tests.threads import run_in_threads
 
 UNITS = 2
@@ -111,10 +121,6 @@ def card_of(amount="100.00"):
     )
 
 
-def ledger(model, order) -> list[tuple[str, Decimal]]:
-    return list(model.objects.filter(order_id=order.pk).order_by("pk").values_list("kind", "amount"))
-
-
 # --- one at a time -------------------------------------------------------------------------------
 
 
@@ -189,17 +195,87 @@ class TestCoupon:
         assert code.uses == 0
 
 
+def ledger(model, order) -> list[tuple[str, int, Decimal]]:
+    return list(model.objects.filter(order_id=order.pk).order_by("pk").values_list("kind", "spend_round", "amount"))
+
+
+SPEND, RESTORE = CreditUseKind.SPEND, CreditUseKind.RESTORE
+
+
 @pytest.mark.django_db
 class TestCreditAndCards:
-    """The credit ledger keeps one spend and one restore per order (credit_use_once_per_order,
-    gift_card_use_once_per_order): what the expiry gave back cannot be spent again, so such an
-    order is refunded, and nothing else it had (its coupon use, its units) is taken either."""
+    """What the expiry gave back of store credit and gift cards is spent again as a second round of
+    their ledgers (append-only: spend, restore, spend again), with checkout's checks."""
 
-    def test_an_order_that_spent_store_credit_is_refunded_and_takes_nothing(self, customer):
+    def test_revived_spending_its_store_credit_again(self, customer):
         code = coupon()
         credit = store_credit_issue(customer=customer, amount="100.00")
         order = place(customer, code=code, credit=credit)
         payment = expire_waiting(order)
+        credit.refresh_from_db()
+        assert credit.balance == Decimal("100.00")
+
+        late_notice(payment)
+
+        assert_revived(order, payment)
+        code.refresh_from_db()
+        credit.refresh_from_db()
+        assert code.uses == 1 and credit.balance == Decimal("80.00")
+        assert ledger(CreditUse, order) == [
+            (SPEND, 1, -CREDIT_SPENT),
+            (RESTORE, 1, CREDIT_SPENT),
+            (SPEND, 2, -CREDIT_SPENT),
+        ]
+        paid = order_payments(order)
+        assert [(means.kind, means.amount) for means in paid.means] == [
+            ("store_credit", CREDIT_SPENT),
+            ("gateway", order.total - CREDIT_SPENT),
+        ]
+
+        late_notice(payment)  # the notice replayed spends nothing twice
+        credit.refresh_from_db()
+        assert credit.balance == Decimal("80.00") and CreditUse.objects.filter(order=order).count() == 3
+
+    def test_revived_spending_its_gift_card_again(self, customer):
+        card = card_of()
+        order = place(customer, card=card)
+        payment = expire_waiting(order)
+
+        late_notice(payment)
+
+        assert_revived(order, payment)
+        card.refresh_from_db()
+        assert card.balance == Decimal("70.00")
+        assert ledger(GiftCardUse, order) == [
+            (SPEND, 1, -CARD_SPENT),
+            (RESTORE, 1, CARD_SPENT),
+            (SPEND, 2, -CARD_SPENT),
+        ]
+
+    def test_a_revived_order_cancelled_later_gives_the_second_round_back(self, customer):
+        credit = store_credit_issue(customer=customer, amount="100.00")
+        card = card_of()
+        order = place(customer, credit=credit, card=card)
+        payment = expire_waiting(order)
+        late_notice(payment)
+        assert_revived(order, payment)
+
+        order_cancel(order=order, actor=UserFactory(is_staff=True), reason="Sin stock real", by_customer=False)
+
+        credit.refresh_from_db()
+        card.refresh_from_db()
+        assert credit.balance == Decimal("100.00") and card.balance == Decimal("100.00")
+        assert ledger(CreditUse, order)[-1] == (RESTORE, 2, CREDIT_SPENT)
+        assert ledger(GiftCardUse, order)[-1] == (RESTORE, 2, CARD_SPENT)
+        refund = Refund.objects.get(payment=payment)  # only what the gateway took goes back through it
+        assert refund.amount == order.total - CREDIT_SPENT - CARD_SPENT
+
+    def test_refunded_when_the_credit_was_spent_meanwhile(self, customer):
+        code = coupon()
+        credit = store_credit_issue(customer=customer, amount="100.00")
+        order = place(customer, code=code, credit=credit)
+        payment = expire_waiting(order)
+        store_credit_spend(credit_id=credit.pk, customer=customer, order=make_order(customer=customer), amount="90.00")
 
         late_notice(payment)
 
@@ -207,25 +283,48 @@ class TestCreditAndCards:
         code.refresh_from_db()
         credit.refresh_from_db()
         assert code.uses == 0 and CouponRedemption.objects.get(order=order).released_at is not None
-        assert credit.balance == Decimal("100.00")
-        assert ledger(CreditUse, order) == [(CreditUseKind.SPEND, -CREDIT_SPENT), (CreditUseKind.RESTORE, CREDIT_SPENT)]
+        assert credit.balance == Decimal("10.00")
+        assert ledger(CreditUse, order) == [(SPEND, 1, -CREDIT_SPENT), (RESTORE, 1, CREDIT_SPENT)]
 
-    def test_an_order_that_spent_a_gift_card_is_refunded_and_takes_nothing(self, customer):
-        code = coupon()
-        card = card_of()
-        order = place(customer, code=code, card=card)
+    def test_refunded_when_the_credit_expired_meanwhile(self, customer):
+        credit = store_credit_issue(customer=customer, amount="100.00")
+        order = place(customer, credit=credit)
         payment = expire_waiting(order)
+        StoreCredit.objects.filter(pk=credit.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+        late_notice(payment)
+
+        assert_refunded(order, payment)
+        assert len(ledger(CreditUse, order)) == 2
+
+    def test_refunded_when_the_gift_card_was_voided_meanwhile(self, customer):
+        card = card_of()
+        order = place(customer, card=card)
+        payment = expire_waiting(order)
+        gift_card_void(card_id=card.pk, actor=UserFactory(is_staff=True), reason="Reportada como robada")
+
+        late_notice(payment)
+
+        assert_refunded(order, payment)
+        assert ledger(GiftCardUse, order) == [(SPEND, 1, -CARD_SPENT), (RESTORE, 1, CARD_SPENT)]
+
+    def test_all_or_nothing_when_the_card_was_spent_but_the_credit_is_there(self, customer):
+        """The coupon use, the units and the credit taken first go back with the card refused (one savepoint)."""
+        code = coupon()
+        credit = store_credit_issue(customer=customer, amount="100.00")
+        card = card_of()
+        order = place(customer, code=code, credit=credit, card=card)
+        payment = expire_waiting(order)
+        gift_card_spend(code=card.code, order=make_order(), amount="80.00")
 
         late_notice(payment)
 
         assert_refunded(order, payment)
         code.refresh_from_db()
+        credit.refresh_from_db()
         card.refresh_from_db()
-        assert code.uses == 0 and card.balance == Decimal("100.00")
-        assert ledger(GiftCardUse, order) == [
-            (GiftCardUseKind.SPEND, -CARD_SPENT),
-            (GiftCardUseKind.RESTORE, CARD_SPENT),
-        ]
+        assert code.uses == 0 and credit.balance == Decimal("100.00") and card.balance == Decimal("20.00")
+        assert len(ledger(CreditUse, order)) == 2 and len(ledger(GiftCardUse, order)) == 2
 
 
 @pytest.mark.django_db
@@ -260,7 +359,7 @@ def _race(late_payment, checkout) -> dict[str, object]:
                 with transaction.atomic():
                     checkout()
                 outcomes["checkout"] = "placed"
-            except CouponRefused as refusal:
+            except (CouponRefused, CreditError, GiftCardError) as refusal:
                 outcomes["checkout"] = refusal
 
     _results, errors = run_in_threads(act, 2)
@@ -298,3 +397,65 @@ def test_a_late_payment_racing_a_checkout_for_the_last_coupon_use(round_):
         assert outcomes["checkout"] == "placed"
         assert list(held.values_list("order_id", flat=True)) == [other.pk]
         assert_refunded(order, payment)
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(4))
+def test_a_late_payment_racing_a_checkout_for_the_same_gift_card(round_):
+    """The card had 100; the expired order spent 30 of it, another shopper's checkout wants 80: one of
+    them gets it, the card never below zero, one spend of it per order and round."""
+    card = card_of()
+    order = place(UserFactory(), card=card)
+    payment = expire_waiting(order)
+    other = make_order(customer=UserFactory())
+
+    outcomes = _race(lambda: late_notice(payment), lambda: gift_card_spend(code=card.code, order=other, amount="80.00"))
+
+    card.refresh_from_db()
+    order.refresh_from_db()
+    if order.status == OrderStatus.PAID:
+        assert isinstance(outcomes["checkout"], GiftCardError)
+        assert card.balance == Decimal("70.00")
+        assert not GiftCardUse.objects.filter(order=other).exists()
+        assert_revived(order, payment)
+    else:
+        assert outcomes["checkout"] == "placed"
+        assert card.balance == Decimal("20.00")
+        assert ledger(GiftCardUse, order) == [(SPEND, 1, -CARD_SPENT), (RESTORE, 1, CARD_SPENT)]
+        assert_refunded(order, payment)
+    assert card.balance == card.amount + sum(GiftCardUse.objects.filter(card=card).values_list("amount", flat=True))
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("round_", range(4))
+def test_a_late_payment_racing_a_checkout_for_the_same_customers_credit(round_):
+    """The credit had 100; the expired order spent 20 of it, the same customer's new checkout wants
+    90: one of them gets it, the balance never negative."""
+    customer = UserFactory()
+    credit = store_credit_issue(customer=customer, amount="100.00")
+    order = place(customer, credit=credit)
+    payment = expire_waiting(order)
+    other = make_order(customer=customer)
+
+    outcomes = _race(
+        lambda: late_notice(payment),
+        lambda: store_credit_spend(credit_id=credit.pk, customer=customer, order=other, amount="90.00"),
+    )
+
+    credit.refresh_from_db()
+    order.refresh_from_db()
+    if order.status == OrderStatus.PAID:
+        assert isinstance(outcomes["checkout"], CreditError)
+        assert credit.balance == Decimal("80.00")
+        assert not CreditUse.objects.filter(order=other).exists()
+        assert_revived(order, payment)
+    else:
+        assert outcomes["checkout"] == "placed"
+        assert credit.balance == Decimal("10.00")
+        assert ledger(CreditUse, order) == [(SPEND, 1, -CREDIT_SPENT), (RESTORE, 1, CREDIT_SPENT)]
+        assert_refunded(order, payment)
+    assert credit.balance == credit.amount + sum(
+        CreditUse.objects.filter(credit=credit).values_list("amount", flat=True)
+    )
