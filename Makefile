@@ -11,7 +11,7 @@ PORT ?= 8000
 # migrates (the sites row) or sends mail.
 SITE_DOMAIN ?= $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps test-cluster run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
+.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps deploy test-cluster run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.lock
@@ -161,6 +161,12 @@ cluster: cluster-deps
 
 cluster-stop:
 	scripts/cluster stop
+
+# A rolling deploy of the work tree's code onto the running cluster (scripts/cluster deploy): the
+# migrations first (backward compatible: docs/operations/deploys.md), the worker restarted warm,
+# then one node at a time drained from nginx, restarted and back once /healthz answers.
+deploy: install
+	scripts/cluster deploy
 
 # The cluster tests (pytest -m cluster, tests/cluster) inside a cluster started for them and stopped
 # after; the nodes verify Stripe webhooks with the tests' secret.
