@@ -332,3 +332,36 @@ def user_second_factor_reset(*, users: list[User]) -> int:
     had = len({authenticator.user_id for authenticator in authenticators})
     authenticators.delete()
     return had
+
+
+# The address a closed account is left with: reserved (.invalid never resolves), unique per row,
+# so the person's own e-mail is free to open a new account.
+CLOSED_ACCOUNT_EMAIL = "cuenta-cerrada-{pk}@anonimo.invalid"
+
+
+@transaction.atomic
+def user_anonymise(*, user: User) -> dict[str, int]:
+    """What a closed account keeps of its person: nothing. Addresses, e-mail addresses (allauth),
+    second factors, roles and the change history of the row (old names, e-mails, DNI) go; the row
+    stays, anonymised (unusable password, inactive), because orders, receipts, complaint sheets and
+    reviews still point at it. A new password hash and is_active=False end every session of the
+    account on its next request, on every node. How many rows of each kind went."""
+    from allauth.mfa.models import Authenticator
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    erased = {
+        "addresses": Address.objects.filter(user=user).delete()[0],
+        "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
+        "second_factors": Authenticator.objects.filter(user=user).delete()[0],
+    }
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.email = CLOSED_ACCOUNT_EMAIL.format(pk=user.pk)
+    user.first_name = user.last_name = user.phone = user.dni = user.dni_pending = ""
+    user.email_verified = user.is_active = user.is_staff = user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    # The row's history held every earlier name, e-mail and DNI: only its last (anonymous) version stays.
+    last = user.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
+    erased["history"] = user.history.exclude(history_id=last).delete()[0]
+    return erased

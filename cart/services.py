@@ -703,3 +703,21 @@ def cart_contact_record(*, cart: Cart, email: str) -> None:
     if cart.customer is not None or not email:
         return
     CartContact.objects.update_or_create(cart_key=cart.id, defaults={"email": email.strip().lower()[:254]})
+
+
+def cart_forget(*, cart: Cart) -> None:
+    """A closed account's cart: emptied (its holds given back) and its client records gone."""
+    cart_clear(cart=cart)
+    with transaction.atomic():
+        CartClient.objects.filter(cart_key=cart.id).delete()
+        CartContact.objects.filter(cart_key=cart.id).delete()
+
+
+@transaction.atomic
+def cart_records_drop_before(*, cutoff: datetime) -> int:
+    """Client records (IP address, device) and guests' checkout e-mails of carts untouched since
+    before `cutoff`: the cart itself expired from Redis long ago. How many rows went."""
+    return (
+        CartClient.objects.filter(seen_at__lt=cutoff).delete()[0]
+        + CartContact.objects.filter(updated_at__lt=cutoff).delete()[0]
+    )

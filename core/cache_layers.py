@@ -495,6 +495,7 @@ NOT_SHOWN_APPS: dict[str, str] = {
     "favourites": "the hearts' and strip's state is filled per request (favourites.state)",
     "monitoring": "no models: /metrics, read fresh at each scrape",
     "orders": "a shopper's own orders, never cached",
+    "privacy": "ARCO requests and closed accounts: the customer's own privacy page and staff pages",
     "receipts": "receipts: e-mails and the shopper's own order pages",
     "reconciliation": "staff's findings of the daily payment reconciliation",
     "returns": "a shopper's own returns, never cached",

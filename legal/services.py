@@ -2,9 +2,11 @@
 raised before anything is written."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,3 +157,25 @@ def consent_marketing_set(*, user: "AuthUser", granted: bool, ip: str | None = N
         ip=ip,
         version=policy_current(kind=PolicyKind.PRIVACY),
     )
+
+
+# Consents are append-only (legal.models.Consent): the two changes below are the ones Ley 29733
+# asks of them, made as a plain UPDATE past the append-only guard. What was agreed, to which version
+# and when stays as it was; who and from where are what the person or the retention term takes away.
+
+
+@transaction.atomic
+def consents_anonymise(*, user: "AuthUser", email: str, anonymous_email: str) -> int:
+    """A closed account's consents, and those given as a guest with its e-mail, keep what was
+    agreed and when, without the e-mail (the account's anonymous one instead) nor the IP address.
+    How many rows changed."""
+    mine = Q(user=user) | Q(user__isnull=True, email__iexact=email) if email else Q(user=user)
+    rows = Consent.objects.filter(mine)
+    return models.QuerySet.update(rows, email=anonymous_email, ip_address=None)
+
+
+@transaction.atomic
+def consent_ips_drop_before(*, cutoff: datetime) -> int:
+    """IP addresses of consents given before `cutoff`, erased (their retention term is over)."""
+    rows = Consent.objects.filter(created_at__lt=cutoff, ip_address__isnull=False)
+    return models.QuerySet.update(rows, ip_address=None)

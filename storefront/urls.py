@@ -10,4 +10,6 @@ urlpatterns = [
     path("account/privacy/", privacy.privacy, name="privacy"),
     path("account/privacy/marketing/", privacy.privacy_marketing, name="privacy_marketing"),
     path("account/privacy/my-data.json", privacy.privacy_export, name="privacy_export"),
+    path("account/privacy/request/", privacy.privacy_arco, name="privacy_arco"),
+    path("account/privacy/close/", privacy.privacy_close, name="privacy_close"),
 ]

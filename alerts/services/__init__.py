@@ -1,6 +1,7 @@
 """Every write of alerts: back-in-stock and launch alerts ("Avísame") and forgotten-cart reminders."""
 
 from .cart_reminders import cart_reminder_for_token, cart_reminder_recover, cart_reminders_send_due
+from .erasure import alerts_erase, cart_reminders_drop_before
 from .stock_alerts import (
     AlertError,
     launch_alerts_notify,
@@ -15,8 +16,10 @@ from .stock_alerts import (
 
 __all__ = [
     "AlertError",
+    "alerts_erase",
     "cart_reminder_for_token",
     "cart_reminder_recover",
+    "cart_reminders_drop_before",
     "cart_reminders_send_due",
     "launch_alerts_notify",
     "stock_alert_confirm",

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "despatch",  # guías de remisión electrónicas (SUNAT GRE)
     "legal",  # policies and consent
     "complaints",  # Libro de Reclamaciones
+    "privacy",  # personal-data rights (ARCO, Ley 29733): requests, account closure, retention
     "favourites",  # "Mis favoritos" and recently viewed
     "alerts",  # back-in-stock and launch alerts, forgotten-cart reminders
     "reconciliation",  # the daily comparison of the gateways' own lists with the store's payments
@@ -445,6 +446,41 @@ CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
 CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
 COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
 
+# --- personal data (Ley 29733): retention terms (privacy.services.retention_apply, daily) ---
+CONSTANCE_CONFIG["RETENTION_CART_RECORDS_DAYS"] = (
+    30,
+    _("Days an abandoned cart's records (IP address, device, a guest's e-mail) are kept"),
+    "retention_days",
+)
+CONSTANCE_CONFIG["RETENTION_CART_REMINDERS_DAYS"] = (
+    90,
+    _("Days a forgotten-cart reminder (e-mail and the cart's lines) is kept after it was sent"),
+    "retention_days",
+)
+CONSTANCE_CONFIG["RETENTION_GATEWAY_LOG_DAYS"] = (
+    400,
+    _("Days payment gateway logs and webhook bodies are kept (disputes and chargebacks need them)"),
+    "retention_days",
+)
+CONSTANCE_CONFIG["RETENTION_CONSENT_IP_DAYS"] = (
+    365,
+    _("Days the IP address of a consent is kept (the consent itself stays)"),
+    "retention_days",
+)
+# At least three days: a cart lives 48 hours in Redis and its hold caps count its client record.
+CONSTANCE_ADDITIONAL_FIELDS["retention_days"] = ["django.forms.IntegerField", {"min_value": 3, "max_value": 3650}]
+CONSTANCE_CONFIG_FIELDSETS += (
+    (
+        _("Personal data: retention"),
+        (
+            "RETENTION_CART_RECORDS_DAYS",
+            "RETENTION_CART_REMINDERS_DAYS",
+            "RETENTION_GATEWAY_LOG_DAYS",
+            "RETENTION_CONSENT_IP_DAYS",
+        ),
+    ),
+)
+
 # --- alerts: "Avísame" and forgotten carts -----------------------------
 CONSTANCE_CONFIG["CART_REMINDER_HOURS"] = (
     24,
@@ -644,6 +680,12 @@ CELERY_BEAT_SCHEDULE["alerts-cart-reminders"] = {"task": "alerts.tasks.send_cart
 
 # Gift cards e-mailed on their delivery date (credit), each once.
 CELERY_BEAT_SCHEDULE["credit-deliver-gift-cards"] = {"task": "credit.tasks.deliver_due_gift_cards", "schedule": 60.0}
+
+# Personal data past its retention term dropped (privacy.tasks), at night, Lima time.
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.apply_retention",
+    "schedule": crontab(hour=3, minute=45),
+}
 
 # The Libro de Reclamaciones' morning alert.
 CELERY_BEAT_SCHEDULE["complaints-due-alert"] = {

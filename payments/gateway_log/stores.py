@@ -58,6 +58,11 @@ class SqlStore:
             rows = rows.filter(order_id=order_id)
         return list(rows.order_by("-created_at", "-pk").values(*FIELDS)[:limit])
 
+    def drop_before(self, cutoff) -> int:
+        from payments.models import GatewayLogEntry
+
+        return GatewayLogEntry.objects.filter(created_at__lt=cutoff).delete()[0]
+
 
 class MongoStore:
     name = "mongo"
@@ -86,6 +91,9 @@ class MongoStore:
 
     def write(self, entry: dict) -> None:
         self.collection.insert_one(dict(entry))
+
+    def drop_before(self, cutoff) -> int:
+        return self.collection.delete_many({"created_at": {"$lt": cutoff}}).deleted_count
 
     def entries(self, *, payment_id=None, order_id=None, limit=50) -> list[dict]:
         query = {}
