@@ -20,6 +20,7 @@ urlpatterns = [
     path("webhooks/paypal/", webhooks.paypal_webhook, name="webhook-paypal"),
     path("webhooks/mercadopago/", webhooks.mercadopago_webhook, name="webhook-mpago"),
     path("order/<str:number>/culqi/card/", views.culqi_card, name="culqi_card"),
+    path("order/<str:number>/culqi/card/3ds/", views.culqi_card_3ds, name="culqi_card_3ds"),
     path("order/<str:number>/culqi/yape/", views.culqi_yape, name="culqi_yape"),
     path("order/<str:number>/culqi/cip/", views.culqi_cip, name="culqi_cip"),
     path("webhooks/culqi/", webhooks.culqi_webhook, name="webhook-culqi"),

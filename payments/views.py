@@ -16,6 +16,7 @@ from credit.selectors import order_amount_due
 from orders.access import order_for_request, order_url_for
 
 from . import services
+from .clients.culqi import ThreeDSAuthentication
 from .models import Payment, PaymentMethod, Provider
 from .selectors import (
     payment_methods_offered,
@@ -30,6 +31,21 @@ from .services.gateways import gateway_for
 CULQI_CSP = {
     "script-src": ["https://checkout.culqi.com", "https://js.culqi.com"],
     "frame-src": ["https://checkout.culqi.com", "https://*.culqi.com"],
+    "connect-src": ["https://*.culqi.com"],
+}
+# Culqi3DS (https://3ds.culqi.com): the device id on the cuotas page, the bank's verification on the
+# 3-D Secure page. The verification page is the card issuer's own, on a host no list can name, so
+# only that page may frame any https page.
+CULQI_3DS_SCRIPT = "https://3ds.culqi.com"
+CULQI_DEVICE_CSP = {
+    "script-src": [CULQI_3DS_SCRIPT],
+    "frame-src": ["https://*.culqi.com"],
+    "connect-src": ["https://*.culqi.com"],
+}
+CULQI_3DS_CSP = {
+    "script-src": [CULQI_3DS_SCRIPT],
+    "style-src": [CULQI_3DS_SCRIPT],
+    "frame-src": ["https:"],
     "connect-src": ["https://*.culqi.com"],
 }
 
@@ -202,10 +218,12 @@ def _culqi_outcome(request, order, attempt):
     return redirect(order_url_for(request, order))
 
 
+@csp_update(CULQI_DEVICE_CSP)  # type: ignore[arg-type]  # django-csp types a view as taking the request only
 @require_POST
 def culqi_card(request, number: str):
     """The card Culqi.js tokenised: first its cuotas are offered (the issuer's, read back from Culqi),
-    then the charge is made with the number chosen. The amount is the attempt's, never the form's."""
+    then the charge is made with the number chosen. The amount is the attempt's, never the form's.
+    A bank asking for 3-D Secure sends the shopper to culqi_card_3ds, nothing charged yet."""
     from .forms import CulqiCardForm
 
     try:
@@ -219,9 +237,71 @@ def culqi_card(request, number: str):
             return render(
                 request,
                 "payments/culqi_card_confirm.html",
-                {"order": order, "attempt": attempt, "card": card, "order_url": order_url_for(request, order)},
+                {
+                    "order": order,
+                    "attempt": attempt,
+                    "card": card,
+                    "order_url": order_url_for(request, order),
+                    "culqi_public_key": settings.CULQI_PUBLIC_KEY,
+                },
             )
-        attempt = culqi_flow.payment_culqi_card_pay(payment=attempt, token_id=token_id, installments=installments)
+        attempt = culqi_flow.payment_culqi_card_pay(
+            payment=attempt,
+            token_id=token_id,
+            installments=installments,
+            device_id=form.cleaned_data.get("device_id") or "",
+        )
+    except culqi_flow.AuthenticationRequired as asked:
+        messages.info(request, str(asked))
+        return redirect("payments:culqi_card_3ds", number=number)
+    except services.PaymentError as error:
+        messages.error(request, str(error))
+        return redirect("payments:pay", number=number)
+    return _culqi_outcome(request, order, attempt)
+
+
+@csp_update(CULQI_3DS_CSP)  # type: ignore[arg-type]  # django-csp types a view as taking the request only
+@require_http_methods(["GET", "POST"])
+def culqi_card_3ds(request, number: str):
+    """3-D Secure: the page runs Culqi3DS for the card whose charge the bank answered with REVIEW
+    (GET; also Culqi3DS's returnUrl), then posts what it hands back; the same card is charged again
+    with it, its cuotas and the attempt's amount (never the form's)."""
+    from .forms import Culqi3DSForm
+
+    try:
+        order, attempt = _culqi_attempt(request, number)
+        card = culqi_flow.payment_culqi_card_awaiting_authentication(payment=attempt)
+        if card is None:
+            raise services.PaymentError(
+                _("There is no card verification in progress for this order. Enter your card again.")
+            )
+        if request.method == "GET":
+            return render(
+                request,
+                "payments/culqi_card_3ds.html",
+                {
+                    "order": order,
+                    "attempt": attempt,
+                    "card": card,
+                    "order_url": order_url_for(request, order),
+                    "culqi_public_key": settings.CULQI_PUBLIC_KEY,
+                    "culqi_amount_cents": int(attempt.amount * 100),
+                    "return_url": request.build_absolute_uri(),
+                },
+            )
+        form = Culqi3DSForm(request.POST)
+        if not form.is_valid():  # nothing is charged; the same verification may be run again
+            messages.error(request, _("Your bank's verification did not finish. Try again."))
+            return redirect("payments:culqi_card_3ds", number=number)
+        data = form.cleaned_data
+        authentication = ThreeDSAuthentication(
+            eci=data["eci"],
+            cavv=data["cavv"],
+            xid=data["xid"],
+            protocol_version=data["protocolVersion"],
+            directory_server_transaction_id=data["directoryServerTransactionId"],
+        )
+        attempt = culqi_flow.payment_culqi_card_authenticated_pay(payment=attempt, authentication=authentication)
     except services.PaymentError as error:
         messages.error(request, str(error))
         return redirect("payments:pay", number=number)

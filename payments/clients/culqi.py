@@ -3,7 +3,9 @@
 - Cards: Culqi.js tokenises the card in the shopper's browser (tkn_…; no card data reaches the
   store). The store reads the token back (GET /v2/tokens/{id}: brand, last four and the cuotas its
   issuer allows, iin.installments_allowed) and creates the charge (POST /v2/charges) with the
-  cuotas chosen.
+  cuotas chosen. A bank asking for 3-D Secure answers the charge with HTTP 200 and action_code
+  REVIEW (nothing taken): Culqi3DS (https://3ds.culqi.com) authenticates the shopper in the browser
+  and the same charge is made again with its authentication_3DS (Culqi's "Flujo de cargos + 3DS").
 - Yape: the shopper's phone number and the approval code of their Yape app make a Yape token
   (POST secure.culqi.com/v2/tokens/yape, with the public key: ype_…), then a charge like a card's.
 - PagoEfectivo: a Culqi order (POST /v2/orders) carries the amount, order_number and expiry; its
@@ -248,6 +250,28 @@ def _charge(data: JSON) -> Charge:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ThreeDSAuthentication:
+    """What Culqi3DS hands the page after the bank authenticated the shopper (its `parameters3DS`),
+    sent back with the charge as `authentication_3DS` under Culqi's own names. 3-D Secure 1 fills
+    xid, 3-D Secure 2 the directory server's transaction id; the other may be empty."""
+
+    eci: str
+    cavv: str
+    xid: str
+    protocol_version: str
+    directory_server_transaction_id: str
+
+    def as_json(self) -> JSON:
+        return {
+            "eci": self.eci,
+            "xid": self.xid,
+            "cavv": self.cavv,
+            "protocolVersion": self.protocol_version,
+            "directoryServerTransactionId": self.directory_server_transaction_id,
+        }
+
+
 def charge_create(
     *,
     payment_id: int,
@@ -258,9 +282,16 @@ def charge_create(
     source_id: str,
     installments: int = 0,
     antifraud: JSON | None = None,
+    device_id: str = "",
+    authentication: ThreeDSAuthentication | None = None,
 ) -> Charge:
     """Charge a card or Yape token. Raises CulqiError (declined: card_error, with decline_code).
-    `antifraud`: Culqi's antifraud_details (the buyer's name, address and phone), for its fraud score."""
+    `antifraud`: Culqi's antifraud_details (the buyer's name, address and phone), for its fraud score;
+    `device_id`: the browser's Culqi3DS device id (antifraud_details.device_finger_print_id);
+    `authentication`: the 3-D Secure result, when a first charge of this card answered REVIEW."""
+    antifraud = dict(antifraud or {})
+    if device_id:
+        antifraud["device_finger_print_id"] = device_id
     body: JSON = {
         "amount": cents(amount),
         "currency_code": currency,
@@ -274,7 +305,17 @@ def charge_create(
         body["installments"] = installments
     if antifraud:
         body["antifraud_details"] = antifraud
-    data = _request("POST", f"{API_URL}/charges", kind="charge.create", body=body, payment_id=payment_id)
+    logged = body
+    if authentication is not None:
+        body["authentication_3DS"] = authentication.as_json()
+        # The bank's cryptogram proves this one authentication: the log keeps what staff read, not it.
+        logged = {
+            **body,
+            "authentication_3DS": {**body["authentication_3DS"], "cavv": "[redacted]", "xid": "[redacted]"},
+        }
+    data = _request(
+        "POST", f"{API_URL}/charges", kind="charge.create", body=body, logged_body=logged, payment_id=payment_id
+    )
     return _charge(data)
 
 

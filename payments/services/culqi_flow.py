@@ -8,6 +8,7 @@ Webhooks are never trusted as sent: the charge or order is read back from Culqi'
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,22 @@ FAILED_ORDER_STATES = ("expired", "deleted")
 # An attempt's reference while its charge is being made: "culqi:charging:<Unix seconds>". A claim
 # older than any charge request can last (its process died mid-charge) may be taken again.
 CHARGING = "culqi:charging:"
+# While the shopper's bank authenticates them (3-D Secure): the card that asked for it, its cuotas
+# and the browser's device id, "culqi:3ds:<token>:<cuotas>:<device id>". The retry charges exactly
+# these, whatever the 3-D Secure form sends.
+AWAITING_3DS = "culqi:3ds:"
+
+
+class AuthenticationRequired(PaymentError):
+    """The bank asks for 3-D Secure before this card is charged: nothing was taken, the attempt stays
+    open and the shopper authenticates on the 3-D Secure page (payments:culqi_card_3ds)."""
+
+
+@dataclass(frozen=True)
+class CardAwaitingAuthentication:
+    token_id: str
+    installments: int  # 0: one payment
+    device_id: str
 
 
 def _unavailable() -> str:
@@ -61,17 +78,20 @@ def payment_culqi_card_options(*, payment: Payment, token_id: str) -> culqi.Card
         raise PaymentError(_("Culqi did not recognise that card. Enter it again.")) from None
 
 
-def _claim(payment: Payment) -> None:
+def _claim(payment: Payment, *, awaiting: str = "") -> None:
     """One charge per attempt: a double submit (two requests at once) finds it claimed. Culqi has no
-    idempotency key, so this claim is what keeps one attempt from being charged twice."""
+    idempotency key, so this claim is what keeps one attempt from being charged twice. `awaiting`:
+    a 3-D Secure retry claims only the reference its REVIEW left (one retry per authentication)."""
     now = int(time.time())
     # Ten-digit Unix seconds compare as text; connect and read may each take CULQI_TIMEOUT.
     stale = f"{CHARGING}{now - max(120, 4 * settings.CULQI_TIMEOUT)}"
-    claimed = (
-        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING)
-        .filter(~Q(gateway_reference__startswith=CHARGING) | Q(gateway_reference__lt=stale))
-        .update(gateway_reference=f"{CHARGING}{now}")
+    pending = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING)
+    claimable = (
+        pending.filter(gateway_reference=awaiting)
+        if awaiting
+        else pending.filter(~Q(gateway_reference__startswith=CHARGING) | Q(gateway_reference__lt=stale))
     )
+    claimed = claimable.update(gateway_reference=f"{CHARGING}{now}")
     if not claimed:
         raise PaymentError(_("This payment is already being processed: your order shows it in a moment."))
 
@@ -95,8 +115,16 @@ def _antifraud(payment: Payment) -> dict[str, object]:
     return {key: value[:100] for key, value in details.items() if value}
 
 
-def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
-    _claim(payment)
+def _charge(
+    payment: Payment,
+    *,
+    source_id: str,
+    installments: int,
+    device_id: str = "",
+    authentication: culqi.ThreeDSAuthentication | None = None,
+    awaiting: str = "",
+) -> Payment:
+    _claim(payment, awaiting=awaiting)
     try:
         charge = culqi.charge_create(
             payment_id=payment.pk,
@@ -107,6 +135,8 @@ def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
             source_id=source_id,
             installments=installments,
             antifraud=_antifraud(payment),
+            device_id=device_id,
+            authentication=authentication,
         )
     except culqi.CulqiError as error:
         if error.unavailable:
@@ -130,14 +160,51 @@ def _charge(payment: Payment, *, source_id: str, installments: int) -> Payment:
         )
         payment_fail(payment=payment, message=message)
         raise PaymentError(message) from None
+    if charge.review and authentication is None and source_id.startswith("tkn_"):
+        # Nothing taken: the claim becomes the card awaiting its 3-D Secure retry.
+        Payment.objects.filter(pk=payment.pk, gateway_reference__startswith=CHARGING).update(
+            gateway_reference=f"{AWAITING_3DS}{source_id}:{installments}:{device_id}"[:120]
+        )
+        raise AuthenticationRequired(_("Your bank asks you to confirm this purchase. Nothing was charged yet."))
     return payment_culqi_apply_charge(payment=payment, charge=charge)
+
+
+def payment_culqi_card_awaiting_authentication(*, payment: Payment) -> CardAwaitingAuthentication | None:
+    """The card of this pending attempt whose charge the bank answered with REVIEW, or None."""
+    reference = payment.gateway_reference or ""
+    if payment.status != Payment.Status.PENDING or not reference.startswith(AWAITING_3DS):
+        return None
+    token_id, _sep, rest = reference.removeprefix(AWAITING_3DS).partition(":")
+    installments, _sep, device_id = rest.partition(":")
+    if not token_id.startswith("tkn_") or not installments.isdigit():
+        return None
+    return CardAwaitingAuthentication(token_id=token_id, installments=int(installments), device_id=device_id)
+
+
+def payment_culqi_card_authenticated_pay(*, payment: Payment, authentication: culqi.ThreeDSAuthentication) -> Payment:
+    """The bank authenticated the shopper (Culqi3DS): the same card is charged again, with the same
+    cuotas and the attempt's amount, carrying the authentication. A second REVIEW or a decline closes
+    the attempt, nothing taken; the shopper may start again with another card or method."""
+    payment = _pending(payment, CARD_METHOD)
+    card = payment_culqi_card_awaiting_authentication(payment=payment)
+    if card is None:
+        raise PaymentError(_("There is no card verification in progress for this order. Enter your card again."))
+    return _charge(
+        payment,
+        source_id=card.token_id,
+        installments=card.installments,
+        device_id=card.device_id,
+        authentication=authentication,
+        awaiting=payment.gateway_reference,
+    )
 
 
 def payment_culqi_apply_charge(*, payment: Payment, charge: culqi.Charge) -> Payment:
     """What Culqi says about a charge of this attempt: authorised (the order is paid, with the
-    cuotas recorded), or asking for 3-D Secure (not supported: the attempt fails, nothing taken)."""
+    cuotas recorded), or not (asking for 3-D Secure again after it was done, or not authorised:
+    the attempt fails, nothing taken)."""
     if charge.review or not charge.paid:
-        message = _("Your bank asks for an extra verification this store cannot do yet. Nothing was charged.")
+        message = _("Your bank could not confirm this purchase. Nothing was charged: try another card or method.")
         payment_fail(payment=payment, message=charge.user_message or message)
         raise PaymentError(message)
     if charge.amount is None:
@@ -157,13 +224,17 @@ def payment_culqi_apply_charge(*, payment: Payment, charge: culqi.Charge) -> Pay
         )
 
 
-def payment_culqi_card_pay(*, payment: Payment, token_id: str, installments: int) -> Payment:
-    """Charge the tokenised card in `installments` cuotas (1: one payment), if its issuer allows them."""
+def payment_culqi_card_pay(*, payment: Payment, token_id: str, installments: int, device_id: str = "") -> Payment:
+    """Charge the tokenised card in `installments` cuotas (1: one payment), if its issuer allows them.
+    AuthenticationRequired when the bank asks for 3-D Secure first (payment_culqi_card_authenticated_pay
+    then charges it); `device_id` is the browser's Culqi3DS device id, for Culqi's fraud check."""
     token = payment_culqi_card_options(payment=payment, token_id=token_id)
     if installments != 1 and installments not in token.installments_allowed:
         raise PaymentError(_("Choose one of the numbers of cuotas shown."))
     payment = _pending(payment, CARD_METHOD)
-    return _charge(payment, source_id=token.id, installments=installments if installments > 1 else 0)
+    return _charge(
+        payment, source_id=token.id, installments=installments if installments > 1 else 0, device_id=device_id
+    )
 
 
 def payment_culqi_yape_pay(*, payment: Payment, phone: str, otp: str) -> Payment:

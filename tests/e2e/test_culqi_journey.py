@@ -200,3 +200,113 @@ def test_a_shopper_pays_by_card_in_cuotas_through_culqi_on_the_phone(new_page, s
     assert paid.installments == 3
     sent = json.loads(next(call for call in culqi.calls if call.request.url.endswith("/charges")).request.body)
     assert (sent["installments"], sent["source_id"], sent["amount"]) == (3, TOKEN, int(order.total * 100))
+
+
+# Culqi3DS (https://3ds.culqi.com) as the browser sees it, stood in for: a device id for the charge,
+# and the bank's verification that hands the page its parameters3DS through postMessage, as Culqi's
+# own demos show (culqi/culqi-php-demo-jsv4-culqi3ds).
+DEVICE_ID = "5f0e2d4c-8a1b-4c3d-9e8f-7a6b5c4d3e2f"
+PARAMETERS_3DS = {
+    "eci": "05",
+    "xid": "",
+    "cavv": "AAABBJg0VhI0VniQEjRWAAAAAAA=",
+    "protocolVersion": "2.2.0",
+    "directoryServerTransactionId": "3ac2f9a0-6e0b-4d5c-9b21-2f4e8d7c6a51",
+}
+FAKE_CULQI_3DS = """
+window.Culqi3DS = {
+  generateDevice: function () { return Promise.resolve("DEVICE"); },
+  initAuthentication: function (token) {
+    window.culqi3dsAsked = { token: token, settings: this.settings, key: this.publicKey };
+    setTimeout(function () { window.postMessage({ parameters3DS: PARAMETERS }, window.location.origin); }, 50);
+  },
+  reset: function () {},
+};
+""".replace("DEVICE", DEVICE_ID).replace("PARAMETERS", json.dumps(PARAMETERS_3DS))
+
+
+def test_a_bank_asking_for_3ds_is_answered_in_the_browser_and_the_card_charged_once(new_page, shop, culqi):
+    def charge(request):
+        sent = json.loads(request.body)
+        if "authentication_3DS" not in sent:
+            return 200, {}, json.dumps({"action_code": "REVIEW", "user_message": "Necesitamos autenticar tu tarjeta."})
+        return (
+            201,
+            {},
+            json.dumps(
+                {
+                    "object": "charge",
+                    "id": "chr_test_e2eCard3DS00001",
+                    "amount": sent["amount"],
+                    "currency_code": sent["currency_code"],
+                    "installments": sent.get("installments", 0),
+                    "source": {"object": "token", "id": sent["source_id"], "type": "card", "last_four": "1111"},
+                    "outcome": {
+                        "type": "venta_exitosa",
+                        "code": "AUT0000",
+                        "user_message": "Su compra ha sido exitosa.",
+                    },
+                    "metadata": sent["metadata"],
+                }
+            ),
+        )
+
+    culqi.remove(responses.POST, f"{API}/charges")
+    culqi.add_callback(responses.POST, f"{API}/charges", callback=charge)
+    page = new_page(PHONE)
+    page.route(
+        "https://checkout.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_CHECKOUT),
+    )
+    page.route(
+        "https://3ds.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_3DS),
+    )
+    number = to_payment_with(page, "culqi-tarjeta")
+    order = Order.objects.get(number=number)
+    page.locator("#pay-culqi-card").click()
+    expect(page.locator("#culqi-installments")).to_be_visible()
+    expect(page.locator("#culqi-device-id")).to_have_value(DEVICE_ID)
+    page.locator("#culqi-installments").select_option("6")
+    with page.expect_navigation(url=f"**/orders/lookup/{number}/"):
+        page.locator("#pay-culqi-card-confirm").click()  # REVIEW: the 3-D Secure page runs, then posts
+    expect(page.locator("main")).to_contain_text("en 6 cuotas")
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-card-3ds-paid")
+    first, retry = (json.loads(call.request.body) for call in culqi.calls if call.request.url.endswith("/charges"))
+    assert first["antifraud_details"]["device_finger_print_id"] == DEVICE_ID and "authentication_3DS" not in first
+    assert retry["authentication_3DS"] == PARAMETERS_3DS
+    assert (retry["source_id"], retry["installments"], retry["amount"]) == (TOKEN, 6, int(order.total * 100))
+    paid = Order.objects.get(number=number).payments.get(status=Payment.Status.SUCCEEDED)
+    assert (paid.gateway_reference, paid.installments) == ("chr_test_e2eCard3DS00001", 6)
+
+
+def test_the_3ds_page_reads_in_spanish_and_fits_the_phone(new_page, shop, culqi):
+    """The verification page as the shopper sees it while their bank's window is open (it never answers here)."""
+    culqi.remove(responses.POST, f"{API}/charges")
+    culqi.post(f"{API}/charges", json={"action_code": "REVIEW"}, status=200)
+    silent_bank = FAKE_CULQI_3DS.replace("setTimeout", "void")
+    page = new_page(PHONE)
+    page.route(
+        "https://checkout.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_CHECKOUT),
+    )
+    page.route(
+        "https://3ds.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=silent_bank),
+    )
+    number = to_payment_with(page, "culqi-tarjeta")
+    order = Order.objects.get(number=number)
+    page.locator("#pay-culqi-card").click()
+    page.locator("#pay-culqi-card-confirm").click()
+    page.wait_for_url(f"**/payments/order/{number}/culqi/card/3ds/")
+    expect(page.locator("#gateway-title")).to_contain_text("Confirma la compra con tu banco")
+    asked = page.evaluate("window.culqi3dsAsked")
+    assert asked["token"] == TOKEN and asked["key"] == PUBLIC_KEY
+    assert asked["settings"]["charge"]["totalAmount"] == int(order.total * 100)
+    assert asked["settings"]["charge"]["returnUrl"].endswith(f"/payments/order/{number}/culqi/card/3ds/")
+    assert asked["settings"]["card"]["email"] == order.email
+    assert_fits_and_spanish(page)
+    screenshot(page, "culqi-card-3ds")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "culqi-card-3ds")

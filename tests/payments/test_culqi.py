@@ -261,12 +261,158 @@ def test_a_double_submit_charges_once(api):
     assert reload(payment).status == Payment.Status.SUCCEEDED
 
 
-def test_a_bank_asking_for_3ds_fails_the_attempt_and_takes_nothing(api):
+# --- 3-D Secure: Culqi answers the charge with HTTP 200 and action_code REVIEW; Culqi3DS authenticates
+# the shopper in the browser and the same charge is made again with authentication_3DS (Culqi's
+# "Flujo de cargos + 3DS"; culqi/culqi-php-demo-jsv4-culqi3ds, culqi/culqi-java-demo-checkoutv4-culqi3ds).
+
+DEVICE_ID = "5f0e2d4c-8a1b-4c3d-9e8f-7a6b5c4d3e2f"
+THREE_DS = {  # what Culqi3DS hands the page (parameters3DS), 3-D Secure 2
+    "eci": "05",
+    "xid": "",
+    "cavv": "AAABBJg0VhI0VniQEjRWAAAAAAA=",
+    "protocolVersion": "2.2.0",
+    "directoryServerTransactionId": "3ac2f9a0-6e0b-4d5c-9b21-2f4e8d7c6a51",
+}
+
+
+def asked_for_3ds(api, *, installments="3"):
+    """A card in cuotas whose charge the bank answered with REVIEW: the shopper is on the 3-D Secure page."""
     client, order, payment = shopper("culqi-tarjeta")
     api.get(f"{API}/tokens/{TOKEN}", json=token_json())
     api.post(f"{API}/charges", json=charge_json(payment, action_code="REVIEW"), status=200)
-    client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN, "installments": "1"})
+    response = client.post(
+        reverse("payments:culqi_card", args=[order.number]),
+        {"token": TOKEN, "installments": installments, "device_id": DEVICE_ID},
+    )
+    assert response["Location"] == reverse("payments:culqi_card_3ds", args=[order.number])
+    return client, order, payment
+
+
+def charges(api) -> list[dict]:
+    return [json.loads(call.request.body) for call in api.calls if call.request.url == f"{API}/charges"]
+
+
+def test_a_bank_asking_for_3ds_sends_the_shopper_to_verify_and_takes_nothing_yet(api):
+    client, order, payment = asked_for_3ds(api)
+
+    assert reload(payment).status == Payment.Status.PENDING and reload(order).status == OrderStatus.PENDING_PAYMENT
+    assert reload(payment).gateway_reference == f"culqi:3ds:{TOKEN}:3:{DEVICE_ID}"
+    (first,) = charges(api)
+    assert "authentication_3DS" not in first
+    assert first["antifraud_details"]["device_finger_print_id"] == DEVICE_ID
+    page = client.get(reverse("payments:culqi_card_3ds", args=[order.number]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<script src="https://3ds.culqi.com"' in html
+    assert f'data-culqi-token="{TOKEN}"' in html and f'data-culqi-amount="{cents(payment.amount)}"' in html
+    assert f'data-culqi-key="{PUBLIC_KEY}"' in html and SECRET_KEY not in html
+    assert 'data-return-url="http://testserver/payments/order/' in html
+    assert "Confirma la compra con tu banco" in html and "Confirm the purchase" not in html
+    policy = page["Content-Security-Policy"]
+    assert "https://3ds.culqi.com" in policy and "frame-src https:" in policy
+
+
+def test_the_cuotas_page_loads_culqi3ds_for_the_device_id(api):
+    client, order, payment = shopper("culqi-tarjeta")
+    api.get(f"{API}/tokens/{TOKEN}", json=token_json())
+    page = client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN})
+    assert (
+        'name="device_id"' in page.content.decode() and '<script src="https://3ds.culqi.com"' in page.content.decode()
+    )
+    assert "https://3ds.culqi.com" in page["Content-Security-Policy"]
+
+
+def test_the_authenticated_retry_charges_the_same_card_cuotas_and_amount_with_culqis_3ds_fields(api):
+    client, order, payment = asked_for_3ds(api)
+    api.replace("POST", f"{API}/charges", json=charge_json(payment, installments=3), status=201)
+
+    # what the form says about the card, the cuotas or the amount is not read: the attempt keeps them
+    tampered = {**THREE_DS, "token": "tkn_test_someoneelse00", "installments": "12", "amount": "1.00", "extra": "x"}
+    response = client.post(reverse("payments:culqi_card_3ds", args=[order.number]), tampered)
+
+    assert response["Location"] == reverse("orders:guest_detail", args=[order.number])
+    first, retry = charges(api)
+    assert retry["authentication_3DS"] == THREE_DS
+    assert (retry["source_id"], retry["installments"], retry["amount"]) == (TOKEN, 3, cents(payment.amount))
+    assert retry["antifraud_details"]["device_finger_print_id"] == DEVICE_ID
+    assert {key: value for key, value in retry.items() if key != "authentication_3DS"} == first
+    payment, order = reload(payment), reload(order)
+    assert (payment.status, payment.gateway_reference, payment.installments) == (Payment.Status.SUCCEEDED, CHARGE_ID, 3)
+    assert order.status == OrderStatus.PAID
+    logged = json.dumps(list(GatewayLogEntry.objects.filter(provider="culqi", kind="charge.create").values("body")))
+    assert THREE_DS["cavv"] not in logged and '"eci": "05"' in logged
+    # posted again (a double submit, the back button): the attempt is closed, nothing is charged
+    again = client.post(reverse("payments:culqi_card_3ds", args=[order.number]), THREE_DS)
+    assert again.status_code == 302 and len(charges(api)) == 2
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {**THREE_DS, "eci": "5a"},
+        {**THREE_DS, "cavv": "<script>alert(1)</script>"},
+        {**THREE_DS, "cavv": "A" * 65},
+        {**THREE_DS, "protocolVersion": ""},
+        {**THREE_DS, "directoryServerTransactionId": "not-a-uuid"},
+        {**THREE_DS, "xid": "", "directoryServerTransactionId": ""},
+        {},
+    ],
+    ids=["eci", "cavv-markup", "cavv-long", "no-version", "ds-id", "no-id", "nothing"],
+)
+def test_bad_3ds_fields_are_refused_without_asking_culqi_and_the_verification_may_run_again(api, fields):
+    client, order, payment = asked_for_3ds(api)
+
+    response = client.post(reverse("payments:culqi_card_3ds", args=[order.number]), fields)
+
+    assert response["Location"] == reverse("payments:culqi_card_3ds", args=[order.number])
+    assert said(response, "Your bank's verification did not finish. Try again.")
+    assert len(charges(api)) == 1
+    assert reload(payment).status == Payment.Status.PENDING
+    assert reload(payment).gateway_reference.startswith("culqi:3ds:")
+
+
+def test_without_a_verification_in_progress_the_3ds_page_charges_nothing(api):
+    client, order, payment = shopper("culqi-tarjeta")
+    url = reverse("payments:culqi_card_3ds", args=[order.number])
+    for response in (client.get(url), client.post(url, THREE_DS)):
+        assert response["Location"] == reverse("payments:pay", args=[order.number])
+        assert said(response, "There is no card verification in progress for this order. Enter your card again.")
+    assert not api.calls and reload(payment).status == Payment.Status.PENDING
+
+
+@pytest.mark.parametrize("answer", ["review", "declined"])
+def test_review_again_or_a_decline_after_3ds_closes_the_attempt_and_takes_nothing(api, answer):
+    client, order, payment = asked_for_3ds(api)
+    if answer == "review":
+        api.replace("POST", f"{API}/charges", json=charge_json(payment, action_code="REVIEW"), status=200)
+    else:
+        api.replace("POST", f"{API}/charges", json=card_error("stolen_card"), status=402)
+
+    response = client.post(reverse("payments:culqi_card_3ds", args=[order.number]), THREE_DS)
+
+    assert response["Location"] == reverse("payments:pay", args=[order.number])
     assert reload(payment).status == Payment.Status.FAILED and reload(order).status == OrderStatus.PENDING_PAYMENT
+    assert len(charges(api)) == 2
+    # the shopper may start again with another card or method
+    assert payment_start(order=order, method=culqi_method("culqi-tarjeta")).status == Payment.Status.PENDING
+
+
+def test_another_card_entered_instead_of_verifying_is_charged_on_its_own(api):
+    """The shopper left the 3-D Secure page and typed a card again: that card is charged, once."""
+    client, order, payment = asked_for_3ds(api, installments="1")
+    api.replace("POST", f"{API}/charges", json=charge_json(payment), status=201)
+    response = client.post(reverse("payments:culqi_card", args=[order.number]), {"token": TOKEN, "installments": "1"})
+    assert response["Location"] == reverse("orders:guest_detail", args=[order.number])
+    assert reload(payment).status == Payment.Status.SUCCEEDED and "authentication_3DS" not in charges(api)[-1]
+
+
+def test_yape_answered_with_review_fails_as_yape_has_no_3ds(api):
+    client, order, payment = shopper("culqi-yape")
+    api.post(f"{SECURE}/tokens/yape", json={"object": "token", "id": YAPE_TOKEN, "type": "yape"}, status=201)
+    api.post(f"{API}/charges", json=charge_json(payment, source=YAPE_TOKEN, action_code="REVIEW"), status=200)
+    response = client.post(reverse("payments:culqi_yape", args=[order.number]), {"phone": "987654321", "otp": "425251"})
+    assert response["Location"] == reverse("payments:pay", args=[order.number])
+    assert reload(payment).status == Payment.Status.FAILED
 
 
 def test_a_charge_for_another_amount_is_not_accepted(api):
