@@ -36,6 +36,9 @@ class ArcoRequestForm(forms.ModelForm):
         model = ArcoRequest
         fields = ["kind", "customer", "email", "detail", "answer"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 8, "cols": 90})}
+        help_texts = {
+            "answer": _("What the store did, as the customer will read it. Saving answers the request once."),
+        }
 
 
 @admin.register(ArcoRequest)

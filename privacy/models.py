@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.models import AppendOnlyModel
@@ -38,8 +39,8 @@ ANSWER_BUSINESS_DAYS: dict[str, int] = {
 
 
 class ArcoStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ANSWERED = "answered", _("Answered")
+    OPEN = "open", pgettext_lazy("ARCO request", "Open")
+    ANSWERED = "answered", pgettext_lazy("ARCO request", "Answered")
 
 
 class ArcoRequestQuerySet(models.QuerySet["ArcoRequest"]):
