@@ -1,0 +1,131 @@
+"""A drop shopper's journey for bench_drop (Locust's HttpSession, bench/drop_locustfile.py): the
+product's page again and again, at the interval the waiting page asks for, until the waiting room
+lets them in; then the purchase of one unit, as a guest, paid with the test gateway. A unit sold
+out before their turn is an answer (the cart says so), not an error.
+
+Every request before admission is named "waiting" (the one that lets in is the product page
+itself); what the shopper saw is returned as a record for the bench's fairness figures."""
+
+import re
+import time
+
+from bench.mixed_load_flows import (
+    LIMA,
+    ORDER_NUMBER,
+    PLACE_KEY,
+    SHIPPING_METHOD,
+    TEST_GATEWAY,
+    StepFailed,
+    _call,
+    _token,
+)
+
+WAITING = re.compile(r"place=(\d+); ticket=(\d+)")
+# A shopper refreshes when the page says, but at most this long: the run stays bounded.
+MAX_REFRESH_SECONDS = 10.0
+
+
+def wait_in_line(client, path: str, *, sleep, deadline: float) -> tuple[dict, str]:
+    """GET the product page until let in. Returns (the record of the wait, the page's HTML)."""
+    record: dict = {"arrived": time.time(), "tickets": [], "waits": [], "let_in_at": None}
+    while time.time() < deadline:
+        with client.request("GET", path, name="waiting", catch_response=True, allow_redirects=False) as response:
+            if response.status_code != 200:
+                response.failure(f"GET {path}: {response.status_code}")
+                raise StepFailed(f"GET {path} in line: {response.status_code}")
+            response.success()
+            found = WAITING.search(response.headers.get("X-Waiting-Room", ""))
+            if found is None:
+                record["let_in_at"] = time.time()
+                return record, response.text
+            ticket = int(found.group(2))
+            if ticket not in record["tickets"]:
+                record["tickets"].append(ticket)
+            record["waits"].append([time.time(), ticket, ticket - int(found.group(1))])
+            refresh = float(response.headers.get("Refresh", "5"))
+        sleep(min(refresh, MAX_REFRESH_SECONDS))
+    return record, ""
+
+
+def buy_one(client, path: str, page: str, *, shopper: int) -> tuple[str, str | None]:
+    """From the product page a shopper was let in on: ("bought", order number), or
+    ("sold_out", the store's words) when it said there was no unit left for them."""
+    sku = re.search(r'name="sku" value="([^"]*)"', page)
+    if sku is None:
+        return "sold_out", None  # the buy box is gone: sold out
+    with client.request(
+        "POST",
+        "/cart/add/",
+        name="cart add",
+        catch_response=True,
+        allow_redirects=False,
+        data={"csrfmiddlewaretoken": _token(client, page, path), "sku": sku.group(1), "quantity": "1", "next": path},
+        headers={"HX-Request": "true", "HX-Current-URL": path},
+    ) as response:
+        if response.status_code != 200:
+            response.failure(f"POST /cart/add/: {response.status_code}")
+            raise StepFailed("cart add")
+        response.success()
+        if "alert--success" not in response.text:
+            # The cart's answer: no unit left to hold (its words kept for the bench's figures).
+            answer = re.search(r'class="alert-body">(.*?)<', response.text, re.S)
+            return "sold_out", (answer.group(1).strip()[:200] if answer else response.text[:200])
+
+    page = _call(client, "GET", "/checkout/", name="checkout details").text
+    _call(
+        client,
+        "POST",
+        "/checkout/",
+        name="checkout details",
+        expect=302,
+        redirect_to=r"/checkout/delivery/$",
+        data={
+            "csrfmiddlewaretoken": _token(client, page, "/checkout/"),
+            "email": f"drop-{shopper}@example.pe",
+            "document_type": "dni",
+            "document": f"{50000000 + shopper % 10000000:08d}",
+            "billing_same": "on",
+            "accept_terms": "on",
+            **{f"shipping-{key}": value for key, value in LIMA.items()},
+        },
+    )
+    page = _call(client, "GET", "/checkout/delivery/", name="checkout delivery").text
+    method = SHIPPING_METHOD.search(page)
+    if method is None:
+        raise StepFailed("/checkout/delivery/: no shipping method offered for Lima")
+    _call(
+        client,
+        "POST",
+        "/checkout/delivery/",
+        name="checkout delivery",
+        expect=302,
+        redirect_to=r"/checkout/review/$",
+        data={
+            "csrfmiddlewaretoken": _token(client, page, "/checkout/delivery/"),
+            "shipping_method": method.group(1),
+            "payment_method": TEST_GATEWAY,
+        },
+    )
+    page = _call(client, "GET", "/checkout/review/", name="checkout review", contains='name="key"').text
+    placed = _call(
+        client,
+        "POST",
+        "/checkout/place/",
+        name="place order",
+        expect=302,
+        redirect_to=ORDER_NUMBER.pattern,
+        data={"csrfmiddlewaretoken": _token(client, page, "/checkout/review/"), "key": PLACE_KEY.search(page).group(1)},
+    )
+    number = ORDER_NUMBER.search(placed.headers["Location"]).group(1)
+    pay_path = f"/payments/order/{number}/"
+    page = _call(client, "GET", pay_path, name="pay", contains='id="pay-approve"').text
+    _call(
+        client,
+        "POST",
+        f"{pay_path}test-gateway/",
+        name="pay",
+        expect=302,
+        redirect_to=r"/orders/",
+        data={"csrfmiddlewaretoken": _token(client, page, pay_path), "action": "pay"},
+    )
+    return "bought", number
