@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 from django_migration_linter import MigrationLinter
+from django_migration_linter.migration_linter import MessageType
 
 from tests.factories import ON_POSTGRESQL
 
@@ -37,12 +38,23 @@ def _baseline() -> set[tuple[str, str]]:
 class BaselinedLinter(MigrationLinter):
     """The linter over the project's own apps (a library's migrations come with its upgrade), the
     migrations of the baseline left out by app and name (the linter's own --ignore-name would
-    leave out every app's 0001_initial, a new app's included)."""
+    leave out every app's 0001_initial, a new app's included). A migration that is safe for a reason
+    the linter cannot see says why in its `safe_under_load_because` attribute (the linter's own
+    IgnoreMigration operation would make the migration import a development tool in production)."""
 
     def __init__(self, baseline: set[tuple[str, str]]):
         project_apps = [config.label for config in apps.get_app_configs() if Path(config.path).parent == ROOT]
         super().__init__(include_apps=project_apps, warnings_as_errors_tests=LOCKING, no_cache=True)
         self.baseline = baseline
+
+    def lint_migration(self, migration):
+        reason = getattr(migration, "safe_under_load_because", "")
+        if reason and (migration.app_label, migration.name) not in self.baseline:
+            self.nb_total += 1
+            self.nb_ignored += 1
+            self.print_linting_msg(migration.app_label, migration.name, f"IGNORE ({reason})", MessageType.IGNORE)
+            return
+        super().lint_migration(migration)
 
     def should_ignore_migration(self, app_label, migration_name, operations=(), is_initial=False):
         if (app_label, migration_name) in self.baseline:
@@ -142,3 +154,17 @@ def test_the_expand_step_of_the_same_change_passes(tmp_path, monkeypatch, capsys
     refused, findings = _judged(tmp_path, monkeypatch, body, capsys)
     assert not refused, findings
     assert "(orders, 0999_under_test)... OK" in findings
+
+
+def test_a_migration_may_say_why_it_is_safe_where_the_linter_cannot_see_it(tmp_path, monkeypatch, capsys):
+    refused, findings = _judged(
+        tmp_path,
+        monkeypatch,
+        """
+        safe_under_load_because = "orders has no row yet on the day this runs"
+        operations = [migrations.RemoveField("order", "email")]
+        """,
+        capsys,
+    )
+    assert not refused, findings
+    assert "(orders, 0999_under_test)... IGNORE (orders has no row yet on the day this runs)" in findings
