@@ -18,7 +18,7 @@ from orders.admin import OrderAdmin
 from . import enqueue
 from .gateway_log import gateway_log_entries
 from .models import GatewayLogEntry, Payment, PaymentMethod, Provider, Refund, WebhookEvent
-from .services import PaymentError, refunds
+from .services import PaymentError, culqi_flow, refunds
 
 # How much of a body the payment page shows per entry (the full body is in the store).
 BODY_PREVIEW_CHARS = 2000
@@ -245,6 +245,10 @@ class RefundAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
             idempotency_key=form.cleaned_data["key"],
         )
         obj.pk, obj.status, obj.created_at = created.pk, created.status, created.created_at
+        if culqi_flow.culqi_refunded_in_culqipanel(created.payment):
+            self.message_user(
+                request, culqi_flow.culqi_culqipanel_refund_note(created.payment, created.amount), messages.WARNING
+            )
         if legs := refunds.refund_would_stop(refund=created):
             self.message_user(
                 request,

@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from core.site_settings import site_setting
 
 from ..clients import culqi
@@ -305,11 +307,25 @@ def payment_culqi_apply_order(*, payment: Payment, culqi_order: culqi.CulqiOrder
     return payment
 
 
+def culqi_refunded_in_culqipanel(payment: Payment) -> bool:
+    """Whether this payment is a paid PagoEfectivo CIP (a Culqi order, ord_…): Culqi's API refunds
+    only charges (POST /v2/refunds takes a chr_ charge_id), so its money goes back from CulqiPanel."""
+    return payment.provider == Provider.CULQI and (payment.gateway_reference or "").startswith("ord_")
+
+
+def culqi_culqipanel_refund_note(payment: Payment, amount: Decimal) -> str:
+    """What staff do by hand for a CIP's refund, in words the admin shows."""
+    return _(
+        "Culqi does not refund a PagoEfectivo (CIP) payment through its API: give %(amount)s back to the "
+        "customer from CulqiPanel (order %(reference)s). Here the refund shows as failed with this note."
+    ) % {"amount": format_money(amount), "reference": payment.gateway_reference}
+
+
 def payment_culqi_refund(*, refund: Refund) -> str:
     """An approved refund through Culqi (a charge's; a paid CIP order refunds through CulqiPanel)."""
     payment = refund.payment
-    if not payment.gateway_reference.startswith("chr_"):
-        raise PaymentError(_("Culqi refunds a PagoEfectivo payment from CulqiPanel; record it there."))
+    if culqi_refunded_in_culqipanel(payment) or not payment.gateway_reference.startswith("chr_"):
+        raise PaymentError(culqi_culqipanel_refund_note(payment, refund.amount))
     try:
         return culqi.refund_create(charge_id=payment.gateway_reference, amount=refund.amount, payment_id=payment.pk)
     except culqi.CulqiError as error:

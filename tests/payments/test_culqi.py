@@ -700,6 +700,35 @@ def test_an_approved_refund_goes_back_through_culqi(api, admin_user):
     assert reload(refund).status in (Refund.Status.APPROVED, Refund.Status.SUCCEEDED)
 
 
+def test_a_paid_cips_refund_is_said_to_be_made_from_culqipanel_and_culqis_api_is_not_called(
+    api, admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    """Culqi's API refunds charges only (POST /v2/refunds takes a chr_ charge_id): a PagoEfectivo CIP
+    (a Culqi order) is given back from CulqiPanel, and the admin says so when it is requested and
+    when it is approved."""
+    client, order, payment = start_cip(api)
+    api.get(f"{API}/orders/{ORDER_ID}", json=order_json(payment, state="paid"))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, event("order.status.changed", order_json(payment, state="paid")))
+    payment = reload(payment)
+    assert payment.status == Payment.Status.SUCCEEDED
+    form = {"payment": payment.pk, "amount": "10.00", "reason": "Talla equivocada", "key": "cip-refund-1"}
+    requested = admin_client.post(reverse("admin:payments_refund_add"), form, follow=True)
+    note = "Culqi no devuelve por su API un pago con PagoEfectivo (CIP): devuelve S/ 10.00 al cliente desde CulqiPanel"
+    assert any(note in message for message in messages_of(requested))
+    assert f"(orden {ORDER_ID})" in " ".join(messages_of(requested))
+    refund = Refund.objects.get(payment=payment)
+    calls = len(api.calls)
+    changelist = reverse("admin:payments_refund_changelist")
+    approved = admin_client.post(
+        changelist, {"action": "approve", "_selected_action": [refund.pk], "apply": "1"}, follow=True
+    )
+    assert any(note in message for message in messages_of(approved))
+    assert len(api.calls) == calls  # nothing asked of Culqi
+    refund = reload(refund)
+    assert refund.status == Refund.Status.FAILED and "CulqiPanel" in refund.failure_message
+
+
 # --- the cuotas shown after paying ------------------------------------------------------------------
 
 
