@@ -79,8 +79,10 @@ class ArcoRequest(models.Model):
         editable=False,
         verbose_name=_("answered by"),
     )
+    # When the answer was e-mailed to the requester (set once by the sending task).
+    answer_sent_at = models.DateTimeField(_("answer e-mailed at"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["answer_sent_at"])
     objects = ArcoRequestQuerySet.as_manager()
 
     class Meta:

@@ -17,6 +17,7 @@ from cart.services import cart_forget, cart_records_drop_before, user_cart
 from complaints.models import ComplaintSheet
 from core.actors import signed_in
 from core.counters import counter_next
+from core.once import Stamp
 from core.site_settings import site_setting
 from favourites.services import favourites_erase
 from legal.services import consent_ips_drop_before, consents_anonymise
@@ -24,6 +25,7 @@ from orders.models import Order
 from payments.services.retention import gateway_log_drop_before, webhook_bodies_drop_before
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
+from . import enqueue
 from .models import (
     ANSWER_BUSINESS_DAYS,
     ANSWER_MAX,
@@ -111,7 +113,13 @@ def arco_request_answer(
     arco.answered_at, arco.answered_by = timezone.now(), signed_in(actor)
     arco._history_user = arco.answered_by  # type: ignore[attr-defined]  # simple-history's "who" of this change
     arco.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    enqueue.arco_answer_send(request_id=arco.pk)
     return arco
+
+
+def arco_answer_claim(*, request_id: int) -> Stamp:
+    """The answer's e-mail is claimed by stamping answer_sent_at (core.once.send_once)."""
+    return Stamp(ArcoRequest.objects.filter(pk=request_id, status=ArcoStatus.ANSWERED), field="answer_sent_at")
 
 
 def _closable(user: User) -> None:

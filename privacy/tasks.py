@@ -1,11 +1,21 @@
-"""Thin Celery wrapper: the nightly retention run."""
+"""Thin Celery wrappers: the nightly retention run, and an ARCO answer e-mailed once."""
 
 from celery import shared_task
 
-from . import services
+from core.once import send_once
+
+from . import emails, services
 
 
 @shared_task(name="privacy.tasks.apply_retention")
 def apply_retention() -> dict[str, int]:
     """Beat, every night: drop what is past its retention term (privacy.services.retention_apply)."""
     return services.retention_apply()
+
+
+@shared_task(name="privacy.tasks.send_arco_answer", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_arco_answer(request_id: int) -> bool:
+    """Staff's answer to an ARCO request, to the address it gave, once."""
+    return send_once(
+        claim=services.arco_answer_claim(request_id=request_id), send=lambda: emails.send_answer(request_id=request_id)
+    )

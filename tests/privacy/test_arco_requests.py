@@ -143,3 +143,19 @@ def test_staff_record_a_request_received_by_email(client, superuser):
     arco = ArcoRequest.objects.get()
     assert (arco.email, arco.customer, arco.kind) == ("escribio@example.pe", None, "access")
     assert client.post(reverse("admin:privacy_arcorequest_delete", args=[arco.pk])).status_code == 403
+
+
+def test_the_answer_is_emailed_once_to_the_address_the_request_gave(superuser, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from privacy.tasks import send_arco_answer
+
+    arco = arco_request_file(kind=ArcoKind.ACCESS, email="escribio@example.pe")
+    with django_capture_on_commit_callbacks(execute=True):
+        arco_request_answer(request_id=arco.pk, answer="Adjuntamos tus datos.", actor=superuser)
+    assert [message.to for message in mail.outbox] == [["escribio@example.pe"]]
+    message = mail.outbox[0]
+    assert arco.number in message.subject and "Respuesta a tu solicitud" in message.subject
+    assert "Adjuntamos tus datos." in message.body and "(Acceso, Ley 29733)" in message.body
+    assert send_arco_answer(arco.pk) is False  # a task run again sends nothing
+    assert len(mail.outbox) == 1 and ArcoRequest.objects.get(pk=arco.pk).answer_sent_at is not None
