@@ -14,9 +14,11 @@ def clear_cache() -> None:
     from core.templatetags.layout import forget_frames
 
     forget_frames()  # a test may render under other settings (static storage, languages)
-    # delete_pattern honours the test key prefix; clear() would FLUSHDB a shared Redis.
+    # delete_pattern honours the test key prefix; clear() would FLUSHDB a shared Redis. SCAN walks
+    # every key of the database, the other workers' too: ten at a time (django-redis's default) that
+    # was some 80 round trips before each test, one with a large COUNT.
     if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*")
+        cache.delete_pattern("*", itersize=10_000)
     else:
         cache.clear()
 
