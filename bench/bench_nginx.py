@@ -21,7 +21,8 @@ NGINX = "/usr/sbin/nginx"
 WORKERS = int(os.environ.get("BENCH_NODE_WORKERS", "2"))
 
 
-def _start_nginx(folder: Path, port: int, node_ports: list[int]) -> Path:
+def _start_nginx(folder: Path, port: int, node_ports: list[int], extra: str = "") -> Path:
+    """nginx on `port` in front of the nodes; `extra` goes into the site's `location /`."""
     servers = " ".join(f"server 127.0.0.1:{node} max_fails=1 fail_timeout=3s;" for node in node_ports)
     template = (ROOT / "deploy" / "nginx" / "tienda.conf.template").read_text()
     site = (
@@ -29,7 +30,7 @@ def _start_nginx(folder: Path, port: int, node_ports: list[int]) -> Path:
         .replace("@LISTEN@", f"127.0.0.1:{port}")
         .replace("@STATIC_ROOT@", str(folder / "static"))
         .replace("@MEDIA_ROOT@", str(folder / "media"))
-        .replace("@EXTRA@", "")
+        .replace("@EXTRA@", extra)
     )
     (folder / "tienda.conf").write_text(site)
     temp = folder / "tmp"

@@ -52,7 +52,8 @@ def _start_server(port: int, workers: int = WORKERS, stderr=None, **extra_env: s
         **extra_env,
         "DJANGO_SETTINGS_MODULE": "bench.server_settings",
         "DATABASE_URL": _bench_database_url(),
-        "SECRET_KEY": secrets.token_urlsafe(60),
+        # The nodes of one layout share a key when given one (signed cookies made by one, read by another).
+        "SECRET_KEY": extra_env.get("SECRET_KEY") or secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
