@@ -64,7 +64,7 @@ check-migrations: install
 
 # The shopper-facing tests run a second time on SQLite, the embedded default of `make run`,
 # when the first pass ran on PostgreSQL (CI).
-SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/checkout/test_saved_addresses.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py tests/favourites tests/demo/test_favourites.py tests/orders/test_pay_later.py tests/alerts/test_stock_alerts.py tests/alerts/test_cart_reminders.py
+SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/cart tests/checkout/test_checkout.py tests/checkout/test_saved_addresses.py tests/orders/test_lazy_expiry.py tests/promotions tests/demo/test_command.py tests/favourites tests/demo/test_favourites.py tests/orders/test_pay_later.py tests/alerts/test_stock_alerts.py tests/alerts/test_cart_reminders.py tests/privacy/test_account_close.py
 
 # Both passes are spread over the machine's cores by pytest-xdist (one worker per core; each worker
 # has its own test database, cache key prefix and media folder: config/settings/test.py).
