@@ -21,7 +21,7 @@ class CreditUseInline(MoneyAdminMixin, admin.TabularInline):
     money_fields = ("amount",)
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "order", "amount")
+    fields = ("created_at", "kind", "order", "spend_round", "amount")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -55,7 +55,7 @@ class GiftCardUseInline(MoneyAdminMixin, admin.TabularInline):
     money_fields = ("amount",)
     extra = 0
     can_delete = False
-    fields = ("created_at", "kind", "order", "amount", "actor", "note")
+    fields = ("created_at", "kind", "order", "spend_round", "amount", "actor", "note")
     readonly_fields = fields
     verbose_name_plural = _("history")
 

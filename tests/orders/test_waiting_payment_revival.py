@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from credit.models import CreditUse, CreditUseKind, GiftCard, GiftCardUse, StoreCredit
@@ -207,7 +208,7 @@ class TestCreditAndCards:
     """What the expiry gave back of store credit and gift cards is spent again as a second round of
     their ledgers (append-only: spend, restore, spend again), with checkout's checks."""
 
-    def test_revived_spending_its_store_credit_again(self, customer):
+    def test_revived_spending_its_store_credit_again(self, customer, admin_client):
         code = coupon()
         credit = store_credit_issue(customer=customer, amount="100.00")
         order = place(customer, code=code, credit=credit)
@@ -235,6 +236,9 @@ class TestCreditAndCards:
         late_notice(payment)  # the notice replayed spends nothing twice
         credit.refresh_from_db()
         assert credit.balance == Decimal("80.00") and CreditUse.objects.filter(order=order).count() == 3
+        # staff read the rounds in the credit's ledger
+        page = admin_client.get(reverse("admin:credit_storecredit_change", args=[credit.pk])).content.decode()
+        assert "Ronda" in page and "field-spend_round" in page
 
     def test_revived_spending_its_gift_card_again(self, customer):
         card = card_of()
