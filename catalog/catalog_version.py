@@ -1,11 +1,28 @@
-"""The catalog version: a token every cached page, page content, facet count and catalog-data
-entry carries (core.cache_layers, "catalog version"). Every catalog write gives it a new value, so
-an entry from before the write is never served after it.
+"""The catalog's versions, scoped so that a write costs only what it changes (core.cache_layers,
+"catalog version" and "product versions").
+
+- The listings' token (`VERSION_KEY`): every cached home, listing and search page, their content,
+  facet counts and the home page's rows carry it; every catalog write gives it a new value.
+- The product pages' token (`PRODUCT_PAGES_KEY`): every cached product page, its content and its
+  catalog data carry it; a catalog write that is not one product's (a category, a brand, a
+  collection, an option, site settings, shipping: `bump`) gives it a new value.
+- Marks: a write of one product (its row, variants, pictures, bundle parts, drops' items:
+  `mark_written`) marks that product written with a number from one shared counter, and marks its
+  category's membership when the product joins or leaves it. A product page's entry remembers the
+  counter as it was before it read anything and the marks of what it shows (the product, its
+  related products and bundle parts, the related products' category): it holds while none of them
+  is marked above that number. So a price change renews its own page and those that show its card,
+  not every other product's.
 
 Kept apart from catalog.listing_cache so the models' bulk updates can announce themselves
 without importing the cache that reads the models (no import circle)."""
 
+import contextlib
+import time
 import uuid
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import transaction
@@ -14,18 +31,74 @@ from core import request_reads
 from core.db_router import replica_hold
 
 VERSION_KEY = request_reads.shared("catalog:listing-version")
+PRODUCT_PAGES_KEY = request_reads.shared("catalog:product-pages-version")
+# The counter marks take their numbers from; read with the request's other keys.
+WRITES_KEY = request_reads.shared("catalog:writes")
+MARK_PREFIX = "catalog:written:"
+# A bulk update of more products than this renews every product page instead of marking each.
+MARKED_AT_MOST = 1000
+
+
+def product_mark(product_id: int) -> str:
+    return f"{MARK_PREFIX}product:{product_id}"
+
+
+def slug_mark(slug: str) -> str:
+    """Marked with the product of that address: a page that found none there holds until then."""
+    return f"{MARK_PREFIX}slug:{slug}"
+
+
+def members_mark(category_id: int | None) -> str:
+    """Marked when a product joins or leaves the category (created, deleted, moved, shown, hidden)."""
+    return f"{MARK_PREFIX}category:{category_id}"
 
 
 def _new_version() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def bump() -> None:
+def _renew(key: str) -> None:
     version = _new_version()
-    cache.set(VERSION_KEY, version, None)
-    request_reads.remember(VERSION_KEY, version)
+    cache.set(key, version, None)
+    request_reads.remember(key, version)
+
+
+def bump() -> None:
+    """Every cached catalog entry ends: listings' and product pages'."""
+    _renew(VERSION_KEY)
+    _renew(PRODUCT_PAGES_KEY)
     # Pages rendered under the new version must not read a replica that has not replayed it yet.
     replica_hold()
+
+
+def bump_listings() -> None:
+    """What listings and the home page show changed, not what product pages show (a banner)."""
+    _renew(VERSION_KEY)
+    replica_hold()
+
+
+def _next_number() -> int:
+    try:
+        return cache.incr(WRITES_KEY)
+    except ValueError:  # not set yet, or lost (a flush, an eviction)
+        # Started from the clock in milliseconds, past any number taken before it was lost.
+        cache.add(WRITES_KEY, int(time.time() * 1000), None)
+        return cache.incr(WRITES_KEY)
+
+
+def mark_written(
+    *, products: Iterable[int] = (), categories: Iterable[int | None] = (), slugs: Iterable[str] = ()
+) -> None:
+    """These products were written (and these categories' members changed, these addresses'
+    products): the product pages that show them end, and every listing (its token is renewed)."""
+    marks = [product_mark(pk) for pk in set(products)] + [members_mark(pk) for pk in set(categories)]
+    marks += [slug_mark(slug) for slug in set(slugs)]
+    if marks:
+        number = _next_number()
+        cache.set_many(dict.fromkeys(marks, number), None)
+        for key in marks:
+            request_reads.remember(key, number)
+    bump_listings()
 
 
 def bump_after_write() -> None:
@@ -34,11 +107,105 @@ def bump_after_write() -> None:
     transaction.on_commit(bump)
 
 
-def version_or_new(version: str | None) -> str:
-    """The catalog version read with an entry, or a new one when none is set yet (first use, flush)."""
+def bump_listings_after_write() -> None:
+    bump_listings()
+    transaction.on_commit(bump_listings)
+
+
+def mark_after_write(
+    *, products: Iterable[int] = (), categories: Iterable[int | None] = (), slugs: Iterable[str] = ()
+) -> None:
+    """mark_written now and again at commit: a page that read the rows before the commit took a
+    number below the second mark."""
+    product_ids, category_ids, addresses = set(products), set(categories), set(slugs)
+    mark_written(products=product_ids, categories=category_ids, slugs=addresses)
+    transaction.on_commit(lambda: mark_written(products=product_ids, categories=category_ids, slugs=addresses))
+
+
+def version_or_new(version: str | None, key: str = VERSION_KEY) -> str:
+    """The version read with an entry, or a new one when none is set yet (first use, flush)."""
     if version is None:
         version = _new_version()
-        if not cache.add(VERSION_KEY, version, None):
-            version = cache.get(VERSION_KEY, version)
-        request_reads.remember(VERSION_KEY, version)
+        if not cache.add(key, version, None):
+            version = cache.get(key, version)
+        request_reads.remember(key, version)
     return version
+
+
+class Reading(NamedTuple):
+    """What a product page's entry was read under: it holds while the product pages' token is
+    `token` and no mark among `marks` is above `number` (the counter before it read anything)."""
+
+    token: str
+    number: int
+    marks: frozenset[str]
+
+
+def reading_start() -> tuple[str, int]:
+    """The product pages' token and the counter now, before anything is read."""
+    token = version_or_new(request_reads.read(PRODUCT_PAGES_KEY), PRODUCT_PAGES_KEY)
+    number = request_reads.read(WRITES_KEY)
+    if number is None:
+        cache.add(WRITES_KEY, int(time.time() * 1000), None)
+        number = cache.get(WRITES_KEY, 0)
+        request_reads.remember(WRITES_KEY, number)
+    return token, number
+
+
+def as_reading(stored) -> Reading | None:
+    """A reading stored as a plain tuple, or None for anything else (an entry of another release)."""
+    try:
+        token, number, marks = stored
+    except (TypeError, ValueError):
+        return None
+    return Reading(token, number, frozenset(marks)) if isinstance(number, int) else None
+
+
+def holds(reading: Reading | None, token: str | None = None, found: dict | None = None) -> bool:
+    """Whether an entry read under `reading` may be served: the token unchanged (`token`, when
+    the caller read it already) and none of its marks above its number (those in `found` as the
+    caller read them, the others once per request)."""
+    if reading is None:
+        return False
+    if (token if token is not None else request_reads.read(PRODUCT_PAGES_KEY)) != reading.token:
+        return False
+    found = found or {}
+    marks = {key: found[key] for key in reading.marks if key in found}
+    if len(marks) < len(reading.marks):
+        marks.update(request_reads.read_many(sorted(reading.marks - marks.keys())))
+    # A mark lost to an eviction reads as never written: what no write announces, bounded by time.
+    return all((marks.get(key) or 0) <= reading.number for key in reading.marks)
+
+
+def combined(token: str, number: int, readings: Iterable[Reading], marks: Iterable[str] = ()) -> Reading:
+    """The reading of what was built from other entries: the earliest number, all their marks."""
+    readings = list(readings)
+    return Reading(
+        token,
+        min([number, *(found.number for found in readings)]),
+        frozenset(marks).union(*(found.marks for found in readings)),
+    )
+
+
+_noted: ContextVar[list[Reading] | None] = ContextVar("catalog_readings", default=None)
+
+
+def note(reading: Reading) -> None:
+    """A product entry used while a page renders: the page's own entry is read under it too."""
+    noted = _noted.get()
+    if noted is not None:
+        noted.append(reading)
+
+
+@contextlib.contextmanager
+def noting() -> Iterator[list[Reading]]:
+    """The readings of the product entries used inside the block."""
+    outer = _noted.get()
+    readings: list[Reading] = []
+    token = _noted.set(readings)
+    try:
+        yield readings
+    finally:
+        _noted.reset(token)
+        if outer is not None:  # what is built around the block holds no longer than its entries
+            outer.extend(readings)

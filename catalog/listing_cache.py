@@ -13,7 +13,7 @@ signal announces (stock that comes and goes, raw SQL)."""
 import hashlib
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -24,7 +24,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from core import cache_layers, request_reads
 from core.process_memo import ProcessMemo
 
-# The catalog version lives in its own module (the models announce bulk updates to it); named here too.
+# The catalog's versions live in their own module (the models announce bulk updates to it); named here too.
+from . import catalog_version
 from .catalog_version import VERSION_KEY, bump_after_write, version_or_new
 from .catalog_version import bump as bump
 from .models import scheduled_changes
@@ -86,6 +87,43 @@ def get_or_compute(
     return value
 
 
+def get_or_compute_for_product(
+    scope: str,
+    filters: str,
+    compute: Callable[[], T],
+    *,
+    marks: Callable[[T], Iterable[str]],
+    built_from: Iterable[catalog_version.Reading] = (),
+    until: Callable[[], datetime | None] | None = None,
+    fresh_seconds: float = TTL_SECONDS,
+) -> T:
+    """compute()'s value for (scope, filters), a product page's, from the cache while the product
+    pages' token is unchanged and none of `marks(value)` (the products it shows: catalog.
+    catalog_version) is written since, and until a collection next starts or ends (or `until`),
+    kept in this process too. `built_from`: the readings of the entries compute() renders from (it
+    holds no longer than they do). The reading it holds under is noted for the page around it."""
+    key = _key(scope, filters)
+    entry = _read_entries.get(key)
+    if entry is None or not catalog_version.holds(catalog_version.as_reading(entry[0])):
+        entry = cache.get(key)
+    reading = catalog_version.as_reading(entry[0]) if isinstance(entry, tuple) and len(entry) == 3 else None
+    if entry is not None and reading is not None and catalog_version.holds(reading) and time.time() < entry[2]:
+        _read_entries.put(key, entry)
+        catalog_version.note(reading)
+        return entry[1]
+    token, number = catalog_version.reading_start()
+    valid_until = min(next_collection_change(), time.time() + fresh_seconds)
+    if until is not None and (moment := until()) is not None:
+        valid_until = min(valid_until, moment.timestamp())
+    value = compute()
+    reading = catalog_version.combined(token, number, built_from, marks(value))
+    stored = (tuple(reading), value, valid_until)
+    cache.set(key, stored, TTL_SECONDS)
+    _read_entries.put(key, stored)
+    catalog_version.note(reading)
+    return value
+
+
 def _valid_until(entry) -> float:
     return entry[2] if len(entry) > 2 else math.inf  # an entry of an earlier release: no bound
 
@@ -123,8 +161,73 @@ def _on_schedule_write(sender, **kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(NEXT_CHANGE_KEY))
 
 
+def _product_of_variant(variant_id: int) -> set[int]:
+    from .models import Variant
+
+    return set(Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True))
+
+
+# The products a write of each per-product model (core.cache_layers "product versions") touched; None:
+# not one product's (a category's scheduled price).
+_PRODUCTS_OF: dict[str, Callable[..., set[int] | None]] = {
+    "catalog.Product": lambda row: {row.pk},
+    "catalog.Variant": lambda row: {row.product_id},
+    "catalog.ProductImage": lambda row: {row.product_id},
+    "catalog.BundleComponent": lambda row: {row.bundle_id},
+    "catalog.CollectionItem": lambda row: {row.product_id},
+    "catalog.ProductOptionValue": lambda row: {row.product_id},
+    "catalog.PriceHistory": lambda row: _product_of_variant(row.variant_id),
+    "catalog.ScheduledPrice": lambda row: _product_of_variant(row.variant_id) if row.variant_id else None,
+}
+
+
+def _categories_moved(row, kwargs) -> set[int | None]:
+    """The categories whose members a product's save or delete changed (catalog.models.Product:
+    its membership as loaded)."""
+    now = row.membership()
+    loaded = getattr(row, "_loaded_membership", None)
+    row._loaded_membership = now
+    if kwargs.get("created") or "created" not in kwargs or loaded != now:  # created, deleted or moved
+        return {now[1], loaded[1] if loaded else None} - {None}
+    return set()
+
+
+def _m2m_products(sender, kwargs) -> set[int] | None:
+    """The products an m2m change touched: a variant's option values, a collection's products;
+    None for others (or a collection emptied)."""
+    from .models import Collection, Product, Variant
+
+    row, pk_set = kwargs["instance"], kwargs.get("pk_set")
+    if isinstance(row, Variant):
+        return {row.product_id}
+    if isinstance(row, Product):
+        return {row.pk}
+    if isinstance(row, Collection) and kwargs.get("model") is Product and pk_set is not None:
+        return set(pk_set)
+    return None
+
+
 def _on_catalog_write(sender, **kwargs) -> None:
-    bump_after_write()
+    """A catalog write renews what its scope says (core.cache_layers): one product's marks and the
+    listings' token for a per-product model, the listings' token alone for what product pages do
+    not show (a banner), every catalog version otherwise."""
+    label = sender._meta.label
+    products: set[int] | None = None
+    categories: set[int | None] = set()
+    slugs: set[str] = set()
+    if "action" in kwargs:
+        products = _m2m_products(sender, kwargs)
+    elif label in cache_layers.layer(cache_layers.PRODUCT_VERSIONS).per_product:
+        row = kwargs["instance"]
+        products = _PRODUCTS_OF[label](row)
+        if label == "catalog.Product":
+            categories, slugs = _categories_moved(row, kwargs), {row.slug}
+    if products is not None:
+        catalog_version.mark_after_write(products=products, categories=categories, slugs=slugs)
+    elif cache_layers.is_told(cache_layers.PRODUCT_VERSIONS, label):
+        bump_after_write()
+    else:
+        catalog_version.bump_listings_after_write()
 
 
 def connect_signals() -> None:

@@ -203,12 +203,21 @@ class ProductQuerySet(models.QuerySet["Product"]):
         return self.annotate(price_reveal_at=launch_awaited(OuterRef("pk"), now=now))
 
     def update(self, **kwargs: Any) -> int:
-        """A bulk update sends no signal: announce it to the listing caches here (save() and
-        delete() do through catalog.listing_cache's receivers)."""
+        """A bulk update sends no signal: announce it to the caches here, as the products it
+        writes (save() and delete() do through catalog.listing_cache's receivers)."""
         if set(kwargs) != {"units_sold"}:
             # Units sold only order "best-selling", which may lag by the caches' time limits;
             # bumping on every sale would empty every cached page and facet count on every order.
-            catalog_version.bump_after_write()
+            rows = list(self.values_list("pk", "category_id", "slug")[: catalog_version.MARKED_AT_MOST + 1])
+            if len(rows) > catalog_version.MARKED_AT_MOST or {"category", "category_id", "slug"} & set(kwargs):
+                catalog_version.bump_after_write()  # too many to mark one by one, or moved: every page
+            else:
+                moved = bool({"status", "brand", "brand_id"} & set(kwargs))
+                catalog_version.mark_after_write(
+                    products=[pk for pk, _category, _slug in rows],
+                    categories=[category for _pk, category, _slug in rows] if moved else [],
+                    slugs=[slug for _pk, _category, slug in rows],
+                )
         return super().update(**kwargs)
 
 
@@ -399,6 +408,21 @@ class Product(ShownPriceFigures, RatedMixin):
     def __str__(self) -> str:
         return self.name
 
+    _loaded_membership: tuple[str | None, int | None, int | None] | None = None
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Self:
+        product = super().from_db(db, field_names, values)
+        # As loaded: a save that changes it moves the product among its category's members, which
+        # other products' pages show as related (catalog.listing_cache._categories_moved).
+        product._loaded_membership = product.membership()
+        return product
+
+    def membership(self) -> tuple[str | None, int | None, int | None]:
+        """What decides which category's visible products it is among (a field not loaded: None)."""
+        loaded = self.__dict__
+        return loaded.get("status"), loaded.get("category_id"), loaded.get("brand_id")
+
     def get_absolute_url(self) -> str:
         return reverse("catalog:product", args=[self.slug])
 
@@ -502,8 +526,12 @@ class OptionValue(models.Model):
 
 class VariantQuerySet(models.QuerySet["Variant"]):
     def update(self, **kwargs: Any) -> int:
-        """A bulk update sends no signal: announce it to the listing caches here."""
-        catalog_version.bump_after_write()
+        """A bulk update sends no signal: announce it to the caches here, as its variants' products."""
+        products = set(self.values_list("product_id", flat=True)[: catalog_version.MARKED_AT_MOST + 1])
+        if len(products) > catalog_version.MARKED_AT_MOST:
+            catalog_version.bump_after_write()
+        else:
+            catalog_version.mark_after_write(products=products)
         return super().update(**kwargs)
 
 

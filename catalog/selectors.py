@@ -3,15 +3,15 @@
 import functools
 import hashlib
 import uuid
+from collections.abc import Callable, Sequence
 from collections.abc import Collection as AnyCollection
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 from typing import TypeVar, cast
 from urllib.parse import urlencode
 
-from django.db.models import Model, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import listing_cache
+from . import catalog_version, listing_cache
 from .listing import card_images, card_queryset, card_rows
 from .models import (
     Banner,
@@ -164,6 +164,8 @@ class ProductPage:
     availability: dict[int, int] = field(default_factory=dict)  # units to sell per variant id
     components: list[BundleComponent] = field(default_factory=list)  # a bundle's BundleComponent rows
     catalog_reading: str = ""  # the reading of the catalog it shows (_ProductCatalogData.reading)
+    # What its catalog entries were read under (catalog.catalog_version): what is built from it holds no longer.
+    readings: list[catalog_version.Reading] = field(default_factory=list)
 
     # Below this many units the page says how many are left ("Quedan 3").
     FEW_LEFT = 5
@@ -187,20 +189,25 @@ def _variant_options(variant: Variant) -> dict[str, str]:
 
 @dataclass
 class _ProductCatalogData:
-    """What a product page shows of the catalog (no stock): cached by catalog version."""
+    """What a product page shows of the catalog (no stock) but its related products: cached while
+    none of the products it shows is written (catalog.catalog_version)."""
 
     product: Product
     variants: list[Variant]
     components: list[BundleComponent]
-    related: list[Product]
     # Names this reading of the catalog: what is rendered from it may be kept under this name.
     reading: str = field(default_factory=lambda: uuid.uuid4().hex)
 
+    def marks(self) -> list[str]:
+        """The marks of the products it shows: its own (and its address'), its bundle parts'."""
+        shown = {self.product.pk, *(part.component.product_id for part in self.components)}
+        return [catalog_version.slug_mark(self.product.slug), *(catalog_version.product_mark(pk) for pk in shown)]
+
 
 def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
-    visible = visible_products()
     product = (
-        visible.with_price_reveal()
+        visible_products()
+        .with_price_reveal()
         .select_related("brand", "category", "line", "seller")
         .prefetch_related(
             Prefetch(
@@ -210,22 +217,42 @@ def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
                 ),
             ),
             "images",
-            Prefetch("collections", queryset=Collection.objects.filter(is_active=True)),
+        )
+        # Most products are in no collection: their drops are read only when they are.
+        .annotate(
+            in_collections=Exists(CollectionItem.objects.filter(product=OuterRef("pk"), collection__is_active=True))
         )
         .filter(slug=slug)
         .first()
     )
     if product is None:
         return None
-    related = card_queryset(
-        visible.filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
-    )
+    active_collections = Prefetch("collections", queryset=Collection.objects.filter(is_active=True))
+    if product.in_collections:  # type: ignore[attr-defined]  # the annotation above
+        prefetch_related_objects([product], active_collections)
+    else:
+        prefetch_related_objects([product], Prefetch("collections", queryset=Collection.objects.none()))
     return _ProductCatalogData(
         product=product,
         variants=list(product.variants.all()),
         components=bundle_components(product) if product.product_type == Product.Type.BUNDLE else [],
-        related=list(related[:8]),
     )
+
+
+def _related(product: Product) -> list[Product]:
+    """The product page's related products: the best-selling others of its category (cards)."""
+    related = card_queryset(
+        visible_products().filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
+    )
+    return list(related[:8])
+
+
+def _related_marks(product: Product) -> Callable[[list[Product]], list[str]]:
+    """Its related products' marks and its category's members' (one joining may be among them)."""
+    return lambda related: [
+        catalog_version.members_mark(product.category_id),
+        *(catalog_version.product_mark(card.pk) for card in related),
+    ]
 
 
 def _selected_variant(
@@ -330,15 +357,22 @@ def product_page(*, slug: str, selection: dict[str, str], now: datetime | None =
     no collection has started or ended (catalog.listing_cache), its stock as inventory shows it
     (catalog.ports: a figure read again after every stock write)."""
     now = now or timezone.now()
-    data = listing_cache.get_or_compute(
-        "product-page:" + _rows_shape(),
-        slug,
-        lambda: _product_catalog_data(slug),
-        until_collection_change=True,
-        in_process=True,
-    )
-    if data is None:
-        raise Http404
+    with catalog_version.noting() as readings:
+        data = listing_cache.get_or_compute_for_product(
+            "product-page:" + _rows_shape(),
+            slug,
+            lambda: _product_catalog_data(slug),
+            # Not found: held until a product written has this address.
+            marks=lambda found: found.marks() if found is not None else [catalog_version.slug_mark(slug)],
+        )
+        if data is None:
+            raise Http404
+        related = listing_cache.get_or_compute_for_product(
+            "product-related:" + _rows_shape(),
+            str(data.product.pk),
+            lambda: _related(data.product),
+            marks=_related_marks(data.product),
+        )
     product, variants = data.product, data.variants
     options_of = {v.pk: _variant_options(v) for v in variants}
     availability = availability_by_variant(options_of)
@@ -356,12 +390,13 @@ def product_page(*, slug: str, selection: dict[str, str], now: datetime | None =
         option_groups=option_groups,
         images=images,
         specs=_specs(product),
-        related=data.related,
+        related=related,
         upcoming_drop=upcoming,
         ended_drop=ended,
         availability=availability,
         components=data.components,
         catalog_reading=data.reading,
+        readings=readings,
     )
 
 

@@ -41,9 +41,13 @@ class Layer:
     inside: tuple[str, ...] = ()  # layers whose output its entries hold
     filled: tuple[str, ...] = ()  # layers whose output is filled into an entry on every request (not held)
     pages: tuple[str, ...] = ()  # the URL names of the pages it is ("name?query": with that query)
+    # Of told_by: the models whose writes end only the entries that show the rows written (a version
+    # per product, catalog.catalog_version), not every entry of the layer.
+    per_product: tuple[str, ...] = ()
 
 
 CATALOG_VERSION = "catalog version"
+PRODUCT_VERSIONS = "product versions"
 PAGE_VERSIONS = "page versions"
 PRODUCT_PAGES = "page cache: product pages"
 LISTING_PAGES = "page cache: home and listings"
@@ -77,34 +81,80 @@ PAYMENT_NAMES = "payment method names"
 SHIPPING_SETUP = ("shipping.ShippingMethod", "shipping.ShippingZone", "shipping.ShippingRate")
 TREE_MODELS = ("catalog.Brand", "catalog.Family", "catalog.Category", "catalog.Option", "catalog.OptionValue")
 STOCK_MODELS = ("inventory.StockLevel", "inventory.Reservation", "inventory.Warehouse")
+# One product's rows: a write of one renews the pages that show that product, not the others.
+PRODUCT_ROWS = (
+    "catalog.Product",
+    "catalog.Variant",
+    "catalog.ProductImage",
+    "catalog.BundleComponent",
+    "catalog.CollectionItem",
+    "catalog.ProductOptionValue",
+    "catalog.PriceHistory",
+    "catalog.ScheduledPrice",  # a variant's (a category's renews every product page)
+)
+# What a product page may show of the catalog: every catalog model but the home page's banners.
+PRODUCT_PAGE_CATALOG = (
+    *PRODUCT_ROWS,
+    *TREE_MODELS,
+    "catalog.ProductLine",
+    "catalog.Kit",
+    "catalog.KitItem",
+    "catalog.Collection",
+    "catalog.SearchTerm",
+)
+# Writes a service announces to the catalog's versions (made by QuerySet.update: no signal).
+CATALOG_SERVICES = (
+    ("promotions.AutomaticDiscount", "promotions.services.discount_prices_sync → product_promotions_set"),
+    ("promotions.DiscountTarget", "promotions.services.discount_prices_sync → product_promotions_set"),
+    ("reviews.Review", "reviews.services.ratings_refresh → catalog.services.product_rating_store"),
+)
 
 LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATALOG_VERSION,
         module="catalog.catalog_version",
-        holds="a token every cached page, content, count and catalog-data entry carries",
+        holds="the listings' token: every cached home, listing and search page, their content, counts and the "
+        "home page's rows carry it",
         key="catalog:listing-version",
         ends="a new token on every catalog write: save, delete and m2m signals of every catalog model, and "
         "Product's and Variant's bulk updates (units sold aside: they only order best-selling); now and at commit",
         stale_seconds=0,
         told_by=("catalog.*",),
         receivers=("catalog.listing_cache._on_catalog_write",),
-        told_by_services=(
-            ("promotions.AutomaticDiscount", "promotions.services.discount_prices_sync → product_promotions_set"),
-            ("promotions.DiscountTarget", "promotions.services.discount_prices_sync → product_promotions_set"),
-            ("reviews.Review", "reviews.services.ratings_refresh → catalog.services.product_rating_store"),
-        ),
-        follows=(PAGE_VERSIONS,),  # the same key: page versions renews it
+        told_by_services=CATALOG_SERVICES,
+        follows=(PAGE_VERSIONS,),  # page versions renews it
         inside=(REQUEST_READS,),  # its key is read with the request's others
+    ),
+    Layer(
+        name=PRODUCT_VERSIONS,
+        module="catalog.catalog_version",
+        holds="the product pages' token, and a mark per product (and per category's members) with the number of "
+        "its last write: a product page's entries carry the token, the counter before they read anything and the "
+        "marks of what they show (the product, its related products and their category, its bundle parts)",
+        key="catalog:product-pages-version, catalog:writes, catalog:written:product:{id}, "
+        "catalog:written:category:{id}",
+        ends="a write of one product's rows (its product, variants, pictures, bundle parts, drop items, option index, "
+        "price history, a variant's scheduled prices; save, delete, m2m and bulk updates; stock coming back) marks "
+        "that product, and its category when it joins or leaves it: only the entries that show it end. Any other "
+        "catalog write but a banner (a category's scheduled price too), and what page versions is told, renews "
+        "the token: every product page; now and at commit",
+        stale_seconds=0,
+        told_by=PRODUCT_PAGE_CATALOG,
+        per_product=PRODUCT_ROWS,
+        receivers=("catalog.listing_cache._on_catalog_write",),
+        told_by_services=CATALOG_SERVICES,
+        follows=(PAGE_VERSIONS,),  # page versions renews it
+        inside=(REQUEST_READS,),  # its token and counter are read with the request's others
     ),
     Layer(
         name=PAGE_VERSIONS,
         module="storefront.page_versions",
-        holds="nothing of its own: what pages show besides the catalog renews the catalog version",
-        key="catalog:listing-version (the catalog version)",
-        ends="a new catalog version when a shipping method, zone or rate, a site setting or a seller (whom a product "
-        "page names, loaded with the product) is written, and when "
-        "stock comes back (a movement with units in); stock going down does not (pages follow it by time)",
+        holds="nothing of its own: what pages show besides the catalog renews the catalog's versions",
+        key="catalog:listing-version, catalog:product-pages-version (the catalog's versions)",
+        ends="new catalog versions when a shipping method, zone or rate, a site setting or a seller (whom a product "
+        "page names, loaded with the product) is written; when "
+        "stock comes back (a movement with units in) its product is marked written (product versions); stock "
+        "going down does not (pages follow it by time)",
         stale_seconds=0,
         told_by=(*SHIPPING_SETUP, "constance.Constance", "accounts.Seller"),
         receivers=("storefront.page_versions.pages_show_this_changed",),
@@ -115,11 +165,12 @@ LAYERS: tuple[Layer, ...] = (
         holds="the whole product page, its shopper's parts as placeholders (filled per request), the guests' "
         "reviews and delivery parts",
         key="catalog:page:{language}:{sha1(scheme://host/full path)}",
-        ends="the catalog version changes; a collection starts or ends; FRESH_SECONDS (5 s) old, served up to "
+        ends="the product pages' token changes or a product it shows is marked written (product versions); a "
+        "collection starts or ends; FRESH_SECONDS (5 s) old, served up to "
         "RENDER_GRACE_SECONDS (10 s) more while one request renders its successor",
         stale_seconds=15,
         shows=("promotions.QuantityOffer", "promotions.QuantityOfferTarget"),
-        follows=(CATALOG_VERSION, SCHEDULE),
+        follows=(PRODUCT_VERSIONS, SCHEDULE),
         inside=(PRODUCT_CONTENT, CATALOG_DATA, BUY_BOX, SHOWN_STOCK, LAYOUT_FRAME, GUEST_HEADER, SHIPPING_RATES),
         # A signed-in shopper's reviews and delivery parts, everyone's account links and mini-cart.
         filled=(RENDERED_PARTS, SIGNED_IN_REVIEWS, OWN_REVIEWS, SHOPPER_PLACE, SHIPPING_RATES, USER_CACHE),
@@ -175,10 +226,11 @@ LAYERS: tuple[Layer, ...] = (
         holds="a product page's HTML around the buy box (head, gallery, summary, details, related products, "
         "breadcrumbs) and its reviews as a guest sees them",
         key="catalog:facets:{sha1(page-content:product|language|host|full path)}, and a copy in the process",
-        ends="the catalog version changes; a collection starts or ends; 60 s old (LISTING_FRESH_SECONDS)",
+        ends="the product pages' token changes or a product it shows is marked written (product versions); a "
+        "collection starts or ends; 60 s old (LISTING_FRESH_SECONDS)",
         stale_seconds=60,
-        shows=("catalog.*", "reviews.Review", "reviews.ReviewVote", "accounts.User"),
-        follows=(CATALOG_VERSION, SCHEDULE),
+        shows=(*PRODUCT_PAGE_CATALOG, "reviews.Review", "reviews.ReviewVote", "accounts.User"),
+        follows=(PRODUCT_VERSIONS, SCHEDULE),
         inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
@@ -237,20 +289,22 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATALOG_DATA,
         module="catalog.selectors",
-        holds="the home page's rows; a product page's product, variants, pictures, bundle parts and related "
-        "products (no stock)",
-        key="catalog:facets:{sha1(home:{rows shape}|) or sha1(product-page:{rows shape}|{slug})}, and a copy in the "
-        "process",
-        ends="the catalog version changes; a collection (home: a banner) starts or ends; 5 minutes old",
+        holds="the home page's rows; a product page's product, variants, pictures and bundle parts, and apart its "
+        "related products (no stock)",
+        key="catalog:facets:{sha1(home:{rows shape}|), sha1(product-page:{rows shape}|{slug}) or "
+        "sha1(product-related:{rows shape}|{product id})}, and a copy in the process",
+        ends="home: the catalog version changes, a collection or a banner starts or ends; product: the product pages' "
+        "token changes or a product it shows is marked written, a collection starts or ends; 5 minutes old",
         stale_seconds=300,
         # A discount shows through the product's promo_percent and promo_amount (discount_prices_sync).
         shows=(
-            "catalog.*",
+            *PRODUCT_PAGE_CATALOG,
+            "catalog.Banner",
             "promotions.AutomaticDiscount",
             "promotions.DiscountTarget",
             "accounts.Seller",  # the product's seller, read with it
         ),
-        follows=(CATALOG_VERSION, SCHEDULE),
+        follows=(CATALOG_VERSION, PRODUCT_VERSIONS, SCHEDULE),
         inside=(PROCESS_MEMO,),
     ),
     Layer(

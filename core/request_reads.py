@@ -34,6 +34,20 @@ def read(key: str):
     return value
 
 
+def read_many(keys) -> dict:
+    """{key: value} of keys no module shares (a product's marks, catalog.catalog_version), each read
+    once per request: those not read yet in one round trip, then as this request first read them."""
+    reads = _reads.get()
+    if reads is None:
+        return cache.get_many(list(keys))
+    missing = [key for key in keys if key not in reads]
+    if missing:
+        found = cache.get_many(missing)
+        for key in missing:
+            reads[key] = found.get(key)
+    return {key: reads[key] for key in keys}
+
+
 def remember(key: str, value) -> None:
     reads = _reads.get()
     if reads is not None:

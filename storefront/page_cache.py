@@ -14,9 +14,11 @@ a template marks (<!--page-part:NAME-->...<!--/page-part:NAME-->) are filled by 
 account links from their templates on every request, a view's own parts (PagePart) from the
 anonymous version kept in the entry or, for a signed-in shopper, rendered for them.
 
-An entry carries the catalog version (catalog.listing_cache, bumped by every catalog write:
-prices, discounts, scheduled prices, ratings from approved reviews, product/category/brand
-edits), so such a change shows on the next request. A collection's start or end is no write
+An entry carries the catalog's versions (catalog.catalog_version: a listing's the listings' token,
+renewed by every catalog write; a product page's the product pages' token and the marks of the
+products it shows, so a write to one product ends only the pages that show it), so a change of
+prices, discounts, scheduled prices, ratings from approved reviews, product/category/brand edits
+shows on the next request. A collection's start or end is no write
 but changes what pages show (a price secret until launch, a buy button): an entry is never
 served past the next such moment after its render. What else no catalog write announces
 (stock) lags by at most FRESH_SECONDS (LISTING_FRESH_SECONDS on listings that show no
@@ -44,7 +46,8 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 
 from cart.context_processors import mini_cart
-from catalog import listing_cache
+from catalog import catalog_version, listing_cache
+from core.process_memo import ProcessMemo
 from core.site_settings import site_setting
 from favourites.state import shopper_state_html
 
@@ -130,7 +133,8 @@ def _units_in_cart(request) -> int:
 class Entry(NamedTuple):
     """Stored as a plain tuple, so an entry written by another release still reads."""
 
-    version: str
+    # The listings' token it was rendered under, or a product page's reading (catalog.catalog_version).
+    version: str | tuple
     stored_at: float
     html: str
     content_type: str
@@ -321,7 +325,7 @@ def _etag(request, html: str) -> str:
 def _store(
     request,
     key: str,
-    version: str,
+    version: str | tuple,
     response,
     fresh_seconds: int,
     valid_until: float,
@@ -347,8 +351,30 @@ def _store(
     cache.delete(key + ":rendering")
 
 
-def _servable(key: str, entry: Entry | None, version: str | None, fresh_seconds: int) -> bool:
-    if entry is None or version is None or entry.version != version:
+# The marks a product page's entry was stored under, by its key, as this process last saw them: a hit
+# reads them with the entry in one round trip.
+_MARKS_SEEN = ProcessMemo(4096)
+
+
+def _see_marks(key: str, reading: catalog_version.Reading) -> None:
+    marks = sorted(reading.marks)
+    if _MARKS_SEEN.get(key) != marks:
+        _MARKS_SEEN.put(key, marks)
+
+
+def _holds(key: str, entry: Entry, version: str, per_product: bool, found: dict) -> bool:
+    if not per_product:
+        return entry.version == version
+    reading = catalog_version.as_reading(entry.version)
+    if reading is not None:
+        _see_marks(key, reading)
+    return catalog_version.holds(reading, token=version, found=found)
+
+
+def _servable(
+    key: str, entry: Entry | None, version: str | None, fresh_seconds: int, per_product: bool, found: dict
+) -> bool:
+    if entry is None or version is None or not _holds(key, entry, version, per_product, found):
         return False  # a catalog write since: never served
     if time.time() >= entry.valid_until:
         return False  # a collection started or ended since: a launch shows at once
@@ -366,12 +392,14 @@ def cached_page(
     stock_params: tuple[str, ...] = (),
     scheduled_change: Callable[[], datetime | None] | None = None,
     parts: tuple[PagePart, ...] = (),
+    per_product: bool = False,
 ):
     """A storefront GET view whose page is shared as described above: fresh for `fresh_seconds`,
     or FRESH_SECONDS when the query has one of `stock_params` (the page then shows stock).
     `scheduled_change` names the next moment something the page shows starts or ends without a
     write (the home page's banners): the entry is not served past it. `parts` are the view's
-    own personal parts."""
+    own personal parts. `per_product`: a product page, kept under the product pages' token and
+    the marks of the products it shows (catalog.catalog_version) instead of the listings' token."""
     if view is None:
         return functools.partial(
             cached_page,
@@ -379,7 +407,9 @@ def cached_page(
             stock_params=stock_params,
             scheduled_change=scheduled_change,
             parts=parts,
+            per_product=per_product,
         )
+    version_key = catalog_version.PRODUCT_PAGES_KEY if per_product else listing_cache.VERSION_KEY
     parts_by_name = {part.name: part for part in parts}
 
     @functools.wraps(view)
@@ -388,7 +418,11 @@ def cached_page(
             return view(request, *args, **kwargs)
         fresh = FRESH_SECONDS if any(name in request.GET for name in stock_params) else fresh_seconds
         key = _key(request)
-        keys = [listing_cache.VERSION_KEY, key]
+        keys = [version_key, key]
+        if per_product:
+            # The listings' token too: a signed-in shopper's reviews part is kept under it
+            # (shared_signed_in_part); and the marks the entry was last seen under.
+            keys += [listing_cache.VERSION_KEY, *_MARKS_SEEN.get(key, ())]
         if request.user.is_authenticated:
             keys += [
                 part_key
@@ -397,19 +431,30 @@ def cached_page(
                 for part_key in part.cache_keys(request, request.user, **kwargs)
             ]
         found = cache.get_many(keys)
-        version, entry = found.get(listing_cache.VERSION_KEY), _entry(found.get(key))
-        if _servable(key, entry, version, fresh):
+        version, entry = found.get(version_key), _entry(found.get(key))
+        if _servable(key, entry, version, fresh, per_product, found):
             filled = _filled(request, entry, parts_by_name, kwargs, found)
             if filled is not None:
                 return filled
-        version = listing_cache.version_or_new(version)  # read before rendering: a write meanwhile wins
+        # Read before rendering: a write meanwhile wins.
+        if per_product:
+            token, number = catalog_version.reading_start()
+        else:
+            version = listing_cache.version_or_new(version)
         valid_until = (
             listing_cache.next_collection_change()
         )  # likewise: a launch during the render is not slept through
         if scheduled_change is not None and (moment := scheduled_change()) is not None:
             valid_until = min(valid_until, moment.timestamp())
-        response = view(request, *args, **kwargs)
-        _store(request, key, version, response, fresh, valid_until, parts_by_name, kwargs)
+        with catalog_version.noting() as readings:
+            response = view(request, *args, **kwargs)
+        if per_product:
+            reading = catalog_version.combined(token, number, readings)
+            _see_marks(key, reading)
+            stored_version: str | tuple = tuple(reading)
+        else:
+            stored_version = version
+        _store(request, key, stored_version, response, fresh, valid_until, parts_by_name, kwargs)
         return response
 
     return wrapper

@@ -3,13 +3,15 @@ page (shipping's methods, zones and rates), site settings (the store's name, the
 threshold), the seller a product page names (read with the product, core.cache_layers "catalog
 data") and stock that comes back (a receipt, a return put back on the shelf: a sold-out size
 becomes buyable). A change to any bumps the catalog version, so cached pages show it at once, as
-a price change does (storefront.page_cache). Stock that goes down (sales, holds) does not: pages
+a price change does (storefront.page_cache); stock that comes back marks its product written
+(catalog.catalog_version), so its pages and the listings show it, not every other product's page. Stock that goes down (sales, holds) does not: pages
 follow it within their freshness, as the page cache says, so a sale never empties the cache."""
 
 from constance.signals import config_updated
 from django.db.models.signals import post_delete, post_save
 
-from catalog.catalog_version import bump_after_write
+from catalog.catalog_version import bump_after_write, mark_after_write
+from catalog.models import Variant
 from core import cache_layers
 from inventory.models import Movement
 
@@ -20,8 +22,10 @@ def pages_show_this_changed(**kwargs) -> None:
 
 def stock_came_back(sender, instance, created, **kwargs) -> None:
     # Movements are append-only: a new one with units in is on_hand rising (inventory.services).
+    # Only that product's pages show it (and listings filtered by stock: every listing's token).
     if created and instance.quantity > 0:
-        bump_after_write()
+        products = Variant.objects.filter(stock_levels__pk=instance.stock_level_id).values_list("product_id", flat=True)
+        mark_after_write(products=list(products))
 
 
 def connect_signals() -> None:

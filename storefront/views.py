@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
 from catalog import listing_cache, selectors
+from catalog.catalog_version import Reading
 from catalog.listing import ListingParams, build_listing
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.templatetags.catalog_tags import json_ld
@@ -63,25 +64,28 @@ def _catalog_content(
     *,
     fresh_seconds: int,
     until: Callable[[], datetime | None] | None = None,
+    built_from: list[Reading] | None = None,
 ) -> dict:
     """What a page shows of the catalog alone (HTML and the few values its head needs), rendered
-    once for every shopper and language: kept under the catalog version like the facet counts,
-    until a collection starts or ends or `until`, and for `fresh_seconds` at most (what no write
-    announces: stock, the clock). The page around it (header, the shopper's parts, CSRF) is
-    rendered per request, so a shopper with a message or an htmx request gets it too."""
+    once for every shopper and language: kept under the catalog version like the facet counts
+    (a product page's: while the products it shows are unchanged, `built_from` its catalog data's
+    readings), until a collection starts or ends or `until`, and for `fresh_seconds` at most (what
+    no write announces: stock, the clock). The page around it (header, the shopper's parts, CSRF)
+    is rendered per request, so a shopper with a message or an htmx request gets it too."""
 
     def bound() -> datetime:
         moment = timezone.now() + timedelta(seconds=fresh_seconds)
         return min(moment, until() or moment) if until is not None else moment
 
-    content = listing_cache.get_or_compute(
-        f"page-content:{name}",
-        f"{get_language()}|{request.get_host()}|{request.get_full_path()}",
-        render_parts,
-        until_collection_change=True,
-        until=bound,
-        in_process=True,
-    )
+    scope, filters = f"page-content:{name}", f"{get_language()}|{request.get_host()}|{request.get_full_path()}"
+    if built_from is not None:
+        content = listing_cache.get_or_compute_for_product(
+            scope, filters, render_parts, marks=lambda _content: (), built_from=built_from, until=bound
+        )
+    else:
+        content = listing_cache.get_or_compute(
+            scope, filters, render_parts, until_collection_change=True, until=bound, in_process=True
+        )
     # A form in it carries a placeholder (_shared_html): each shopper's page gets their own token.
     return {
         key: mark_safe(value.replace(CSRF_PLACEHOLDER, get_token(request)))
@@ -366,10 +370,11 @@ def _delivery_part_keys(request, user, slug: str) -> list[str]:
 @replica_reads
 @require_GET
 @cached_page(
+    per_product=True,
     parts=(
         PagePart("reviews", _reviews_part, _reviews_part_keys),
         PagePart("delivery", _delivery_part, _delivery_part_keys),
-    )
+    ),
 )
 def product(request, slug: str):
     tree = catalog_tree(request)
@@ -396,7 +401,11 @@ def product(request, slug: str):
         return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
     # Around the buy box (stock), what the catalog alone decides, and the reviews as a guest sees them.
     context["content"] = content = _catalog_content(
-        request, "product", lambda: _product_parts(request, context), fresh_seconds=LISTING_FRESH_SECONDS
+        request,
+        "product",
+        lambda: _product_parts(request, context),
+        fresh_seconds=LISTING_FRESH_SECONDS,
+        built_from=page.readings,
     )
     context["buy_box"], context["json_ld"] = _stock_parts(request, context)
     context["reviews_html"] = (

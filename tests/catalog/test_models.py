@@ -150,10 +150,11 @@ class TestPriceHistory:
         many = [ProductFactory(base_price=Decimal("100")) for _ in range(6)]
         for product in [*one, *many]:
             VariantFactory(product=product)
-        # lock and read, update, read the variants, insert the history rows (+ savepoint)
-        with django_assert_num_queries(6):
+        # lock and read, the products the update writes (marked: catalog.catalog_version), update, read the
+        # variants, insert the history rows (+ savepoint)
+        with django_assert_num_queries(7):
             assert product_prices_set(prices={p.pk: Decimal("90") for p in one}) == 1
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             assert product_prices_set(prices={p.pk: Decimal("90") for p in many}) == 6
         assert PriceHistory.objects.filter(price=Decimal("90")).count() == 7
 
@@ -271,10 +272,11 @@ class TestOptionIndex:
         value = OptionValueFactory(slug="u")
         one = [VariantFactory(values=[value])]
         many = [VariantFactory(values=[value]) for _ in range(5)]
-        # product ids, update, then the index: delete, read, insert (each with its savepoints)
-        with django_assert_num_queries(9):
+        # product ids, the products the update writes (marked: catalog.catalog_version), update, then the
+        # index: delete, read, insert (each with its savepoints)
+        with django_assert_num_queries(10):
             assert variants_set_active(variant_ids=[v.pk for v in one], active=False) == 1
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             assert variants_set_active(variant_ids=[v.pk for v in many], active=False) == 5
 
     def test_refresh_all_rebuilds_from_scratch(self):

@@ -205,3 +205,18 @@ def test_every_key_a_request_reads_with_the_others_is_a_declared_layer_s():
 
     keys = " ".join(found.key for found in LAYERS)
     assert request_reads._KEYS and all(key in keys for key in request_reads._KEYS)
+
+
+def test_product_pages_are_told_of_every_catalog_model_but_the_home_page_s_banners():
+    catalog_models = {
+        model._meta.label for model in apps.get_app_config("catalog").get_models() if not _historical(model)
+    }
+    assert {*cache_layers.PRODUCT_PAGE_CATALOG, "catalog.Banner"} == catalog_models
+    versions = layer(cache_layers.PRODUCT_VERSIONS)
+    assert set(versions.per_product) <= set(versions.told_by)
+
+
+def test_every_per_product_model_names_the_products_its_writes_touch():
+    from catalog import listing_cache
+
+    assert set(listing_cache._PRODUCTS_OF) == set(layer(cache_layers.PRODUCT_VERSIONS).per_product)

@@ -539,3 +539,87 @@ def test_a_write_shows_on_every_cached_page_within_its_stated_bound(case, who, w
         for answer in ("rendered", "from the cache"):  # the page rendered again, then a hit of it
             shown = text in _html(client, shop.urls[page])
             assert shown != case.gone, f"{page}, {late} s after the write, {answer}"
+
+
+# --- a write costs only what it changes -----------------------------------------------------------
+
+# Writes of the walked product alone: they renew its pages and those that show its card, no other.
+ONE_PRODUCT_WRITES = (
+    "product price",
+    "product name",
+    "product hidden",
+    "variant price",
+    "scheduled price applied",
+    "stock received",
+    "review approved",
+)
+
+
+@pytest.fixture
+def other_products(walked_store):
+    """A product of another category (no page of it shows the walked one) and one of the walked
+    product's category, the best-selling there (each is among the other's related products)."""
+    from catalog.services import products_assign_seller
+
+    shop = walked_store
+    elsewhere = ProductFactory(
+        name="Chompa Wari",
+        slug="chompa-wari",
+        category=CategoryFactory(name="Chompas", slug="chompas", family=shop.family),
+        brand=shop.brand,
+        base_price=Decimal("120.00"),
+    )
+    sibling = ProductFactory(
+        name="Camiseta Moche",
+        slug="camiseta-moche",
+        category=shop.category,
+        brand=shop.brand,
+        base_price=Decimal("45.00"),
+        units_sold=90,
+    )
+    for product in (elsewhere, sibling):
+        stock(VariantFactory(product=product), shop.level.warehouse, 5)
+    products_assign_seller(product_ids=[elsewhere.pk, sibling.pk], seller_id=shop.seller.pk)
+    return SimpleNamespace(elsewhere=elsewhere.get_absolute_url(), sibling=sibling.get_absolute_url())
+
+
+@pytest.mark.parametrize("name", ONE_PRODUCT_WRITES)
+def test_a_write_to_one_product_leaves_the_other_products_pages_warm(name, walked_store, other_products, client):
+    case = next(case for case in WRITES if case.name == name)
+    shop = walked_store
+    if case.prepare:
+        case.prepare(shop)
+    text = case.shows(shop)
+    product = shop.urls["product"]
+    for url in (product, other_products.elsewhere):
+        _html(client, url)
+        assert _cached(client, url), url
+    case.write(shop)
+
+    assert _cached(client, other_products.elsewhere), "another category's product page went cold"
+    if "product" in case.pages:  # its own page shows the new value at once, then from the cache
+        assert (text in _html(client, product)) != case.gone
+        assert (text in _html(client, product)) != case.gone
+
+
+def test_a_product_s_new_price_shows_at_once_on_the_pages_that_show_its_card(walked_store, other_products, client):
+    shop = walked_store
+    sibling = other_products.sibling
+    assert "S/ 59.00" in _html(client, sibling)  # the walked product among its related products
+    assert _cached(client, sibling)
+    _price(shop)
+    page = _html(client, sibling)
+    assert "S/ 79.00" in page and "S/ 59.00" not in page
+    assert "S/ 79.00" in _html(client, sibling)  # and from the cache
+
+
+def test_a_product_joining_a_category_shows_at_once_among_its_products_related(walked_store, other_products, client):
+    from catalog.models import Product
+    from catalog.services import products_set_status
+
+    shop = walked_store
+    products_set_status(product_ids=[shop.product.pk], status=Product.Status.DRAFT)
+    assert "Polo Paracas" not in _html(client, other_products.sibling)
+    assert _cached(client, other_products.sibling)
+    products_set_status(product_ids=[shop.product.pk], status=Product.Status.ACTIVE)
+    assert "Polo Paracas" in _html(client, other_products.sibling)

@@ -1,0 +1,54 @@
+"""The catalog's scoped versions (catalog.catalog_version): a product page's entry holds while the
+product pages' token is unchanged and none of the products it shows is marked written since it
+began reading; a listing's token is renewed by every catalog write."""
+
+import pytest
+from django.core.cache import cache
+
+from catalog import catalog_version
+from catalog.catalog_version import Reading, holds, mark_written, product_mark, reading_start
+
+
+def _reading(*product_ids: int) -> Reading:
+    token, number = reading_start()
+    return Reading(token, number, frozenset(product_mark(pk) for pk in product_ids))
+
+
+def test_a_reading_ends_with_a_write_of_a_product_it_shows_and_no_other():
+    shows_one, shows_two = _reading(1), _reading(2, 3)
+    listings = cache.get(catalog_version.VERSION_KEY)
+    mark_written(products=[1])
+    assert not holds(shows_one) and holds(shows_two)
+    assert cache.get(catalog_version.VERSION_KEY) != listings  # every listing renewed
+    assert holds(_reading(1))  # read after the write
+
+
+def test_a_catalog_write_beyond_one_product_ends_every_reading_a_banner_none():
+    reading = _reading(1)
+    catalog_version.bump_listings()
+    assert holds(reading)
+    catalog_version.bump()
+    assert not holds(reading)
+
+
+def test_a_lost_counter_starts_past_every_number_taken_before():
+    mark_written(products=[1])
+    before = cache.get(catalog_version.WRITES_KEY)
+    cache.delete(catalog_version.WRITES_KEY)
+    reading = _reading(1)
+    assert reading.number >= before and holds(reading)
+    mark_written(products=[1])
+    assert not holds(reading)
+
+
+@pytest.mark.django_db
+def test_a_mark_taken_at_commit_ends_what_was_read_before_it(django_capture_on_commit_callbacks):
+    """A page that began reading while the write's transaction was open read the rows before it:
+    the mark taken again at commit is above its number."""
+    with django_capture_on_commit_callbacks() as at_commit:
+        catalog_version.mark_after_write(products=[7])
+        during = _reading(7)
+        assert holds(during)  # the in-transaction mark is below: it may have read the old row
+    for callback in at_commit:
+        callback()
+    assert not holds(during)
