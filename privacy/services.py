@@ -21,7 +21,7 @@ from core.once import Stamp
 from core.site_settings import site_setting
 from favourites.services import favourites_erase
 from legal.services import consent_ips_drop_before, consents_anonymise
-from orders.models import Order
+from orders.models import Order, OrderStatus
 from payments.services.retention import gateway_log_drop_before, webhook_bodies_drop_before
 from shipping.calendar import OFFICE_WEEKEND, add_business_days
 
@@ -38,6 +38,14 @@ from .models import (
 
 if TYPE_CHECKING:
     from core.actors import AnyUser
+
+ORDERS_IN_PROGRESS = (
+    OrderStatus.PENDING_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.PROCESSING,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+)
 
 
 class PrivacyError(Exception):
@@ -128,6 +136,14 @@ def _closable(user: User) -> None:
     if user.is_staff or user.is_superuser or user.is_seller:
         raise PrivacyError(
             _("A staff or seller account is closed by an administrator once its access and sales are handed over.")
+        )
+    # The sale is still being carried out (a payment may arrive, a parcel is on its way, a return or
+    # a complaint may follow): the account closes once it is over.
+    running = Order.objects.filter(customer=user, status__in=ORDERS_IN_PROGRESS).order_by("placed_at").first()
+    if running is not None:
+        raise PrivacyError(
+            _("Your order %(number)s is still in progress: close your account once it is delivered or cancelled.")
+            % {"number": running.number}
         )
 
 

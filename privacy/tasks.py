@@ -1,16 +1,22 @@
 """Thin Celery wrappers: the nightly retention run, and an ARCO answer e-mailed once."""
 
+import logging
+
 from celery import shared_task
 
 from core.once import send_once
 
 from . import emails, services
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(name="privacy.tasks.apply_retention")
 def apply_retention() -> dict[str, int]:
     """Beat, every night: drop what is past its retention term (privacy.services.retention_apply)."""
-    return services.retention_apply()
+    dropped = services.retention_apply()
+    logger.info("Retention: dropped %s", ", ".join(f"{kind} {count}" for kind, count in dropped.items()))
+    return dropped
 
 
 @shared_task(name="privacy.tasks.send_arco_answer", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -15,7 +15,7 @@ from favourites.models import Favourite, FavouriteShare
 from favourites.services import favourite_set, favourite_share_enable
 from legal.models import Consent, ConsentSource
 from legal.services import consent_record
-from orders.models import Order
+from orders.models import Order, OrderStatus
 from privacy.models import AccountClosure
 from privacy.services import PrivacyError, account_close
 from reviews.models import Review
@@ -40,6 +40,7 @@ def customer_with_history(policies):
     EmailAddress.objects.create(user=customer, email=customer.email, verified=True, primary=True)
     AddressFactory(user=customer)
     order = make_order(customer=customer, customer_document_type="dni", customer_document="43451826")
+    Order.objects.filter(pk=order.pk).update(status=OrderStatus.DELIVERED)  # the sale is over
     product = ProductFactory()
     favourite_set(user=customer, product=product, saved=True)
     favourite_share_enable(user=customer)
@@ -114,6 +115,17 @@ def test_an_account_closes_once_and_staff_or_sellers_are_not_closed_from_the_sho
     with pytest.raises(PrivacyError):
         account_close(user=seller, actor=seller)
     assert User.objects.get(pk=staff.pk).is_active and AccountClosure.objects.count() == 1
+
+
+def test_an_order_in_progress_keeps_the_account_open_until_it_is_over(customer_with_history):
+    customer, _order = customer_with_history
+    running = make_order(customer=customer)
+    with pytest.raises(PrivacyError, match=running.number):
+        account_close(user=customer, actor=customer)
+    assert User.objects.get(pk=customer.pk).is_active and not AccountClosure.objects.exists()
+    Order.objects.filter(pk=running.pk).update(status=OrderStatus.CANCELLED)
+    account_close(user=customer, actor=customer)
+    assert not User.objects.get(pk=customer.pk).is_active
 
 
 def _close_page(client):
