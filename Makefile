@@ -68,7 +68,8 @@ SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/
 
 # Both passes are spread over the machine's cores by pytest-xdist (one worker per core; each worker
 # has its own test database, cache key prefix and media folder: config/settings/test.py).
-# The first pass prints its 30 slowest tests (the suite has a 10-minute budget).
+# The first pass prints its 30 slowest tests and the 25 files that took longest (scripts/test_times.py;
+# the suite has a 10-minute budget).
 # PYTEST_WORKERS=0 runs a pass in this one process (pdb, -x); PYTEST_WORKERS=3 overrides the count.
 # `make test` is both passes; CI (.ci/run) runs them as test-first-pass, then test-sqlite beside
 # test-cluster, which mostly waits on its servers.
@@ -78,7 +79,8 @@ test: test-first-pass
 	@if [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-sqlite; fi
 
 test-first-pass: test-deps check-migrations
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --durations=30 $(PYTEST_ARGS)
+	@status=0; $(PY) -m pytest -n $(PYTEST_WORKERS) --durations=30 --junitxml=.test-times.xml $(PYTEST_ARGS) || status=$$?; \
+		$(PY) scripts/test_times.py .test-times.xml 25 || true; exit $$status
 
 test-sqlite: test-deps
 	@echo "Second pass on SQLite: $(SQLITE_TESTS)"
