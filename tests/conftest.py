@@ -78,6 +78,10 @@ SLOW_FIRST = (
     "tests/storefront/test_html_validity.py",
     "tests/core/test_static_files.py",
     "tests/receipts/",
+    "tests/sunat/test_send_crash.py",
+    "tests/despatch/test_send_crash.py",
+    "tests/monitoring/test_served.py",
+    "tests/monitoring/test_worker_metrics.py",
 )
 
 
