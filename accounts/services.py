@@ -365,3 +365,22 @@ def user_anonymise(*, user: User) -> dict[str, int]:
     last = user.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
     erased["history"] = user.history.exclude(history_id=last).delete()[0]
     return erased
+
+
+def user_sessions_end(*, user_id: int) -> int:
+    """Delete every stored session signed in as this user (database row and cached copy). The
+    session store has no index by user, so this reads the unexpired sessions: work for a task, not
+    a page. How many sessions ended."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended

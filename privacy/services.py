@@ -168,6 +168,8 @@ def account_close(*, user: User, actor: "AnyUser | None", arco_request: ArcoRequ
     cart = user_cart(user)
     transaction.on_commit(lambda: cart_forget(cart=cart))
     erased.update(user_anonymise(user=user))
+    # Every session already fails its check on its next request; the stored ones are deleted too.
+    enqueue.sessions_end(user_id=user.pk)
     kept = {
         "orders": Order.objects.filter(customer=user).count(),
         "complaint_sheets": ComplaintSheet.objects.filter(customer=user).count(),

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from accounts.services import user_sessions_end
 from core.once import send_once
 
 from . import emails, services
@@ -25,3 +26,9 @@ def send_arco_answer(request_id: int) -> bool:
     return send_once(
         claim=services.arco_answer_claim(request_id=request_id), send=lambda: emails.send_answer(request_id=request_id)
     )
+
+
+@shared_task(name="privacy.tasks.end_sessions")
+def end_sessions(user_id: int) -> int:
+    """A closed account's stored sessions, deleted (they could no longer sign anyone in already)."""
+    return user_sessions_end(user_id=user_id)

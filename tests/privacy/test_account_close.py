@@ -5,6 +5,7 @@ ended; the e-mail free to sign up again."""
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from accounts.models import Address, User
@@ -155,9 +156,12 @@ def test_the_customer_closes_their_account_with_their_password_and_every_session
         response = client.post(_close_page(client), {"password": PASSWORD, "confirm": "on"})
     assert response.status_code == 302 and response["Location"] == "/"
     assert SESSION_KEY not in client.session
-    # The other device's session is over too: it is nobody on its next page, which asks to sign in.
+    # The other device's session is over too: deleted from the store, and it is nobody on its next
+    # page, which asks to sign in.
+    assert not Session.objects.filter(session_key=other_device.session.session_key).exists()
     elsewhere = other_device.get(reverse("storefront:privacy"))
     assert elsewhere.status_code == 302 and not elsewhere.wsgi_request.user.is_authenticated
+    assert SESSION_KEY not in other_device.session
 
     # A replay of the closing form from the old page: signed out, nothing more happens.
     again = client.post(_close_page(client), {"password": PASSWORD, "confirm": "on"})
