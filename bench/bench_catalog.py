@@ -1,7 +1,9 @@
 """Storefront read paths on a realistic catalog: 50,000 products, about 200,000 variants
 (BENCH_PRODUCTS overrides). Server time through Django's full request cycle, plus the
 queries each page makes. Listings and searches are measured twice: as shoppers mostly get
-them (facet counts cached) and right after a catalog change (`.fresh_facets`: counted again)."""
+them (facet counts cached) and right after a catalog change (`.fresh_facets`: counted again). The
+product page and the biggest listing are rendered cold and warm side by side (`.render.*`: after
+a write to another product, to the product itself, to the catalog at large)."""
 
 import os
 
@@ -77,3 +79,39 @@ def run():
                 return client.get(url)
 
             yield from figures(f"{name}.fresh_facets", measure(fresh, repeat=REPEAT))
+    yield from _cold_and_warm(client, product, category)
+
+
+def _cold_and_warm(client: Client, product: str, category: str):
+    """The render path (page cache off: what the first request after a write costs) of the product
+    page and the biggest listing, warm and right after a write: to another category's product
+    (the pages that do not show it stay warm), to the product itself, to the catalog at large
+    (a brand renamed: every page). Side by side, one figure each, with the queries of one such
+    render. The writes change nothing (a save as it is): the bench database stays as it was."""
+    from django.conf import settings
+
+    from catalog.services import product_save
+
+    shown = Product.objects.get(slug=product)
+    elsewhere = Product.objects.visible().exclude(category_id=shown.category_id).exclude(category__slug=category)
+    other = elsewhere.order_by("-units_sold").first()
+    writes = {
+        "warm": None,
+        "after_other_product_write": lambda: product_save(product=other),
+        "after_own_write": lambda: product_save(product=shown),
+        "after_catalog_write": listing_cache.bump,
+    }
+    settings.STOREFRONT_PAGE_CACHE = False
+    try:
+        for page, url in (("product_page", f"/p/{product}/"), ("listing_first_page", f"/c/{category}/")):
+            for when, write in writes.items():
+                if page == "listing_first_page" and when == "after_own_write":
+                    continue
+                client.get(url)  # warm
+                if write is not None:
+                    write()
+                yield {"name": f"{page}.render.{when}.queries", "value": _queries(client, url), "unit": "count"}
+                stats = measure(lambda url=url: client.get(url), repeat=REPEAT, before=write)
+                yield from figures(f"{page}.render.{when}", stats)
+    finally:
+        settings.STOREFRONT_PAGE_CACHE = True

@@ -3,12 +3,17 @@ import time
 from collections.abc import Callable
 
 
-def measure(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> dict[str, float]:
-    """Run fn repeatedly; return p50/p95/mean in milliseconds and the rate per second."""
+def measure(
+    fn: Callable[[], object], *, repeat: int, warmup: int = 3, before: Callable[[], object] | None = None
+) -> dict[str, float]:
+    """Run fn repeatedly; return p50/p95/mean in milliseconds and the rate per second. `before`
+    runs ahead of each call, untimed (a write whose cost on the next page is what is measured)."""
     for _ in range(warmup):
         fn()
     samples = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
