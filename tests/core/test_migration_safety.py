@@ -43,7 +43,8 @@ class BaselinedLinter(MigrationLinter):
     IgnoreMigration operation would make the migration import a development tool in production)."""
 
     def __init__(self, baseline: set[tuple[str, str]]):
-        project_apps = [config.label for config in apps.get_app_configs() if Path(config.path).parent == ROOT]
+        project_apps = [config.label for config in apps.get_app_configs() if Path(config.path).resolve().parent == ROOT]
+        assert project_apps, "no app found in the repository: an empty list would lint every library's migrations"
         super().__init__(include_apps=project_apps, warnings_as_errors_tests=LOCKING, no_cache=True)
         self.baseline = baseline
 
