@@ -37,6 +37,9 @@ WRITES_KEY = request_reads.shared("catalog:writes")
 MARK_PREFIX = "catalog:written:"
 # A bulk update of more products than this renews every product page instead of marking each.
 MARKED_AT_MOST = 1000
+# How long a mark is kept: past every entry's time limit (catalog.listing_cache.TTL_SECONDS, the
+# longest), so an entry read before the write is gone before its mark is.
+MARK_SECONDS = 3600
 
 
 def product_mark(product_id: int) -> str:
@@ -95,7 +98,7 @@ def mark_written(
     marks += [slug_mark(slug) for slug in set(slugs)]
     if marks:
         number = _next_number()
-        cache.set_many(dict.fromkeys(marks, number), None)
+        cache.set_many(dict.fromkeys(marks, number), MARK_SECONDS)
         for key in marks:
             request_reads.remember(key, number)
     bump_listings()
@@ -173,7 +176,7 @@ def holds(reading: Reading | None, token: str | None = None, found: dict | None 
     marks = {key: found[key] for key in reading.marks if key in found}
     if len(marks) < len(reading.marks):
         marks.update(request_reads.read_many(sorted(reading.marks - marks.keys())))
-    # A mark lost to an eviction reads as never written: what no write announces, bounded by time.
+    # A mark gone (lapsed past every entry's time limit, or evicted) reads as never written.
     return all((marks.get(key) or 0) <= reading.number for key in reading.marks)
 
 

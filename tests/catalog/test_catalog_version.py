@@ -52,3 +52,12 @@ def test_a_mark_taken_at_commit_ends_what_was_read_before_it(django_capture_on_c
     for callback in at_commit:
         callback()
     assert not holds(during)
+
+
+def test_a_mark_outlives_every_entry_read_before_it():
+    from catalog import listing_cache
+    from storefront import page_cache
+
+    assert catalog_version.MARK_SECONDS > max(
+        listing_cache.TTL_SECONDS, page_cache.LISTING_FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS
+    )
