@@ -1,6 +1,7 @@
 """The cluster's backups and Redis' persistence (docs/operations/backups.md): the primary archives
 its WAL to pgBackRest from its first write, `make backup` (scripts/backup run) takes a base backup
-with a media snapshot, and a shopper's cart is still there after Redis restarts (append-only file)."""
+with a media snapshot, `make restore` brings the primary back to a moment in place (the replica
+cloned again), and a shopper's cart is still there after Redis restarts (append-only file)."""
 
 import os
 import re
@@ -10,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
+from inventory.models import Warehouse
 from tests.cluster.http import ROOT, Shopper, cluster
 from tests.factories import ProductFactory, VariantFactory, WarehouseFactory, stock
 
@@ -59,3 +62,37 @@ def test_a_shoppers_cart_is_still_there_after_redis_restarts(nginx_url):
         time.sleep(0.5)
     assert cart.status_code == 200
     assert "Chompa Alpaca" in cart.text
+
+
+def test_make_restore_brings_the_cluster_back_to_a_moment_and_clones_the_replica_again(nginx_url):
+    """The in-place restore (`make restore TARGET=...`): last in this module, as it restarts the primary."""
+    backup = subprocess.run(
+        [str(ROOT / "scripts/backup"), "run"], capture_output=True, text=True, timeout=300, env=os.environ
+    )
+    assert backup.returncode == 0, backup.stdout + backup.stderr
+    WarehouseFactory(name="Almacén antes del momento")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'")
+        moment = cursor.fetchone()[0]
+    WarehouseFactory(name="Almacén después del momento")
+    connections.close_all()
+    restore = subprocess.run(
+        [str(ROOT / "scripts/backup"), "restore", moment], capture_output=True, text=True, timeout=600, env=os.environ
+    )
+    assert restore.returncode == 0, restore.stdout + restore.stderr
+    names = set(Warehouse.objects.filter(name__startswith="Almacén ").values_list("name", flat=True))
+    assert names == {"Almacén antes del momento"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        assert cursor.fetchone()[0] is False  # promoted: it takes writes again
+    # The replica, cloned again, streams from the restored primary; the nodes serve through pgbouncer.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")
+            streaming = cursor.fetchone()[0]
+        if streaming and Shopper(nginx_url).get("/healthz").status_code == 200:
+            break
+        time.sleep(0.5)
+    assert streaming == 1
+    assert Shopper(nginx_url).get("/healthz").status_code == 200
