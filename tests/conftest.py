@@ -71,6 +71,7 @@ def _render_path(request, settings):
 SLOW_FIRST = (
     "tests/demo/test_receipts.py",
     "tests/e2e/test_lighthouse.py",
+    "tests/core/test_backups.py",
     "tests/e2e/",
     "tests/core/test_worker_faults.py",
     "tests/inventory/test_commands.py",
