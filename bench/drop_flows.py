@@ -27,21 +27,26 @@ MAX_REFRESH_SECONDS = 30.0
 
 def wait_in_line(client, path: str, *, sleep, deadline: float) -> tuple[dict, str]:
     """GET the product page until let in. Returns (the record of the wait, the page's HTML)."""
-    record: dict = {"arrived": time.time(), "tickets": [], "waits": [], "let_in_at": None}
+    # Each answer's send and receive times: the server answered between them (a busy client may
+    # read an answer late), so the fairness figures only count what is sure either way.
+    record: dict = {"arrived": time.time(), "arrived_by": None, "tickets": [], "waits": [], "let_in_at": None}
     while time.time() < deadline:
+        sent = time.time()
         with client.request("GET", path, name="waiting", catch_response=True, allow_redirects=False) as response:
             if response.status_code != 200:
                 response.failure(f"GET {path}: {response.status_code}")
                 raise StepFailed(f"GET {path} in line: {response.status_code}")
             response.success()
+            received = time.time()
+            record["arrived_by"] = record["arrived_by"] or received
             found = WAITING.search(response.headers.get("X-Waiting-Room", ""))
             if found is None:
-                record["let_in_at"] = time.time()
+                record["let_in_at"] = received
                 return record, response.text
             ticket = int(found.group(2))
             if ticket not in record["tickets"]:
                 record["tickets"].append(ticket)
-            record["waits"].append([time.time(), ticket, ticket - int(found.group(1))])
+            record["waits"].append([sent, ticket, ticket - int(found.group(1))])
             refresh = float(response.headers.get("Refresh", "5"))
         sleep(min(refresh, MAX_REFRESH_SECONDS))
     return record, ""

@@ -277,3 +277,13 @@ def test_a_setting_once_saved_cannot_be_edited_or_deleted(client, staff):
     assert client.post(f"/admin/waitingroom/roomchange/{change.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.get(f"/admin/waitingroom/roomchange/{change.pk}/change/").status_code == 200  # view only
     assert RoomChange.objects.count() == 1
+
+
+def test_with_redis_away_the_room_lets_everyone_in(monkeypatch):
+    """Failing open: a store without its Redis serves its shoppers rather than queueing them all."""
+    _open_drop()
+    from waitingroom import room as room_module
+
+    monkeypatch.setattr(room_module, "_room", RedisRoom(redis.Redis(port=1, socket_connect_timeout=0.2)))
+    response = Client().get(PAGE)
+    assert _place(response) is None and response.status_code == 404
