@@ -244,8 +244,9 @@ def _figures(prefix: str, folder: Path, records_path: Path, variant: Variant):
     for row in rows:
         step = row["Name"].replace(" ", "_")
         yield {"name": f"{prefix}.step.{step}.requests", "value": int(row["Request Count"]), "unit": "count"}
-        if row["99%"] not in ("", "N/A"):
-            yield {"name": f"{prefix}.step.{step}.p99", "value": float(row["99%"]), "unit": "ms"}
+        for column, label in (("50%", "p50"), ("99%", "p99")):
+            if row[column] not in ("", "N/A"):
+                yield {"name": f"{prefix}.step.{step}.{label}", "value": float(row[column]), "unit": "ms"}
     failures = folder / "locust_failures.csv"
     if failures.exists():
         with open(failures, newline="") as found:

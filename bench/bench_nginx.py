@@ -40,7 +40,7 @@ def _start_nginx(folder: Path, port: int, node_ports: list[int], extra: str = ""
     conf.write_text(f"""worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 4096; }}  # a client and an upstream connection each: 1,000 shoppers at once (the drop bench)
 http {{
     include /etc/nginx/mime.types;
     access_log off;
