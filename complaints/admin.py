@@ -39,6 +39,18 @@ ANSWER_READONLY = ["answered_at", "answered_by", "copy_sent_at", "answer_sent_at
 STATE_TONES = {"overdue": "danger", "soon": "warning", "on_time": "ok", "answered": "muted"}
 
 
+def deadline_cell(obj) -> str:
+    """The due date of an answer owed within business days and how it stands, coloured: a sheet's,
+    or anything else answered by the same rule (is_answered, due_on), such as an ARCO request."""
+    state, days = selectors.deadline_state(obj)
+    return format_html(
+        '<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>',
+        STATE_TONES[state],
+        obj.due_on.strftime("%d/%m/%Y"),
+        selectors.deadline_label(state, days),
+    )
+
+
 class DeadlineFilter(admin.SimpleListFilter):
     title = _("deadline")
     parameter_name = "deadline"
@@ -146,13 +158,7 @@ class ComplaintSheetAdmin(MoneyAdminMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("answer due"), ordering="due_on")
     def deadline(self, obj):
-        state, days = selectors.deadline_state(obj)
-        return format_html(
-            '<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>',
-            STATE_TONES[state],
-            obj.due_on.strftime("%d/%m/%Y"),
-            selectors.deadline_label(state, days),
-        )
+        return deadline_cell(obj)
 
     @admin.display(description=_("filed at"), ordering="filed_at")
     def filed_on(self, obj):

@@ -7,17 +7,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from complaints.admin import DeadlineFilter  # the same rule: open while answered_at is empty, due on due_on
+# The Libro de Reclamaciones' rule: open while answered_at is empty, due on due_on, business days.
+from complaints.admin import DeadlineFilter, deadline_cell
 from core.admin import ReadOnlyAdminMixin, ScopedHistoryAdmin
 
-from . import selectors, services
+from . import services
 from .models import AccountClosure, ArcoRequest
 from .services import PrivacyError
 
-STATE_TONES = {"overdue": "danger", "soon": "warning", "on_time": "ok", "answered": "muted"}
 FILED = ["number", "kind", "customer", "email", "detail", "received_at", "deadline"]
 ANSWERED = ["status", "answered_at", "answered_by"]
 
@@ -78,13 +77,7 @@ class ArcoRequestAdmin(ScopedHistoryAdmin):
 
     @admin.display(description=_("answer due"), ordering="due_on")
     def deadline(self, obj):
-        state, days = selectors.deadline_state(obj)
-        return format_html(
-            '<span class="claims-deadline claims-deadline--{}">{}<br>{}</span>',
-            STATE_TONES[state],
-            obj.due_on.strftime("%d/%m/%Y"),
-            selectors.deadline_label(state, days),
-        )
+        return deadline_cell(obj)
 
     @admin.display(description=_("received at"), ordering="received_at")
     def received_on(self, obj):
