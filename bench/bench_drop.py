@@ -220,9 +220,6 @@ def _figures(prefix: str, folder: Path, records_path: Path, variant: Variant):
     sold = paid_lines.aggregate(units=Sum("quantity"))["units"] or 0
     buyers = paid_lines.values("order__email").distinct().count()
     below_zero = StockLevel.objects.filter(variant=variant, on_hand__lt=0).count()
-    outcomes: dict[str, int] = {}
-    for record in records:
-        outcomes[record["outcome"]] = outcomes.get(record["outcome"], 0) + 1
     yield {"name": f"{prefix}.shoppers", "value": len(records), "unit": "count"}
     yield {"name": f"{prefix}.units", "value": UNITS, "unit": "count"}
     yield {"name": f"{prefix}.rate", "value": float(RATE), "unit": "1/s"}
@@ -234,20 +231,36 @@ def _figures(prefix: str, folder: Path, records_path: Path, variant: Variant):
     for label, names in (("read", READS), ("checkout", CHECKOUT)):
         p99 = [float(row["99%"]) for row in rows if row["Name"] in names and row["99%"] not in ("", "N/A")]
         yield {"name": f"{prefix}.{label}_p99_ms", "value": max(p99, default=0.0), "unit": "ms"}
+    yield from _journey_figures(prefix, records)
+    yield from _step_figures(prefix, rows, folder / "locust_failures.csv")
+
+
+def _journey_figures(prefix: str, records: list[dict]):
+    """How the journeys ended, what the cart told those who found it sold out, the first errors."""
+    outcomes: dict[str, int] = {}
+    answers: dict[str, int] = {}
+    for record in records:
+        outcomes[record["outcome"]] = outcomes.get(record["outcome"], 0) + 1
+        if record["outcome"] == "sold_out" and record.get("order"):
+            answers[record["order"]] = answers.get(record["order"], 0) + 1
     for outcome, count in sorted(outcomes.items()):
         yield {"name": f"{prefix}.outcome.{outcome}", "value": count, "unit": "count"}
-    yield {
-        "name": f"{prefix}.tickets_changed",
-        "value": sum(len(r.get("tickets", [])) > 1 for r in records),
-        "unit": "count",
-    }
+    changed = sum(len(r.get("tickets", [])) > 1 for r in records)
+    yield {"name": f"{prefix}.tickets_changed", "value": changed, "unit": "count"}
+    for answer, count in answers.items():
+        yield {"name": f"{prefix}.sold_out_answer", "value": count, "unit": "count", "answer": answer}
+    for record in [r for r in records if r.get("error")][:5]:
+        yield {"name": f"{prefix}.journey_error", "value": record["error"], "unit": ""}
+
+
+def _step_figures(prefix: str, rows: list[dict], failures: Path):
+    """Each step's requests, p50 and p99, and each kind of failure Locust counted."""
     for row in rows:
         step = row["Name"].replace(" ", "_")
         yield {"name": f"{prefix}.step.{step}.requests", "value": int(row["Request Count"]), "unit": "count"}
         for column, label in (("50%", "p50"), ("99%", "p99")):
             if row[column] not in ("", "N/A"):
                 yield {"name": f"{prefix}.step.{step}.{label}", "value": float(row[column]), "unit": "ms"}
-    failures = folder / "locust_failures.csv"
     if failures.exists():
         with open(failures, newline="") as found:
             for row in csv.DictReader(found):
@@ -257,14 +270,6 @@ def _figures(prefix: str, folder: Path, records_path: Path, variant: Variant):
                     "unit": "count",
                     "error": f"{row['Name']}: {row['Error'][:300]}",
                 }
-    answers: dict[str, int] = {}
-    for record in records:
-        if record["outcome"] == "sold_out" and record.get("order"):
-            answers[record["order"]] = answers.get(record["order"], 0) + 1
-    for answer, count in answers.items():
-        yield {"name": f"{prefix}.sold_out_answer", "value": count, "unit": "count", "answer": answer}
-    for record in [r for r in records if r.get("error")][:5]:
-        yield {"name": f"{prefix}.journey_error", "value": record["error"], "unit": ""}
 
 
 def _out_of_order(records: list[dict]) -> int:
