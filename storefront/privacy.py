@@ -4,6 +4,7 @@ and closing the account (Ley 29733)."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import ratelimit
 from core.ratelimit import client_ip
 from legal.selectors import consents_for, marketing_opted_in
 from legal.services import consent_marketing_set
@@ -22,6 +24,8 @@ from privacy.selectors import requests_for_customer
 from privacy.services import PrivacyError, account_close, arco_request_file
 
 from .personal_data import personal_data
+
+CLOSE_ACTION = "account_close"
 
 
 def _page(request, *, arco_form=None, close_form=None, status=200):
@@ -69,6 +73,16 @@ def privacy_arco(request):
 @login_required
 @require_POST
 def privacy_close(request):
+    # The password is checked here, so guesses from a session left open are limited as at sign-in,
+    # failing closed while Redis (the counters) is away.
+    if not ratelimit.consume(
+        request,
+        action=CLOSE_ACTION,
+        rates=settings.ACCOUNT_CLOSE_RATE_LIMIT,
+        key=str(request.user.pk),
+        fail_closed=True,
+    ):
+        return render(request, "429.html", status=429)
     form = AccountCloseForm(request.POST, user=request.user)
     if not form.is_valid():
         return _page(request, close_form=form, status=400)

@@ -445,6 +445,8 @@ CONSTANCE_CONFIG["COMPLAINTS_ALERT_EMAILS"] = (
 )
 CONSTANCE_CONFIG_FIELDSETS += ((_("Libro de Reclamaciones"), ("COMPLAINTS_ALERT_EMAILS",)),)
 COMPLAINTS_FILE_RATE_LIMIT = env("COMPLAINTS_FILE_RATE_LIMIT", default="10/h/ip,5/h/key")
+# Closing an account checks its password: tries per client and per account, as at sign-in.
+ACCOUNT_CLOSE_RATE_LIMIT = env("ACCOUNT_CLOSE_RATE_LIMIT", default="10/15m/ip,5/15m/key")
 
 # --- personal data (Ley 29733): retention terms (privacy.services.retention_apply, daily) ---
 CONSTANCE_CONFIG["RETENTION_CART_RECORDS_DAYS"] = (

@@ -188,3 +188,16 @@ def test_only_a_signed_in_customer_may_close_and_only_by_post(client, customer_w
     client.force_login(customer)
     assert client.get(_close_page(client)).status_code == 405
     assert User.objects.get(pk=customer.pk).is_active
+
+
+def test_password_guesses_on_the_closing_form_are_limited_per_account(client, customer_with_history, settings):
+    settings.ACCOUNT_CLOSE_RATE_LIMIT = "100/15m/ip,3/15m/key"
+    customer, _order = customer_with_history
+    client.force_login(customer)
+
+    guesses = [client.post(_close_page(client), {"password": f"intento-{n}", "confirm": "on"}) for n in range(3)]
+    assert [guess.status_code for guess in guesses] == [400, 400, 400]
+    refused = client.post(_close_page(client), {"password": PASSWORD, "confirm": "on"})
+
+    assert refused.status_code == 429  # even the right password waits out the limit
+    assert User.objects.get(pk=customer.pk).is_active and not AccountClosure.objects.exists()
