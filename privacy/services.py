@@ -4,6 +4,7 @@ is written. Each app's rows are written by that app's own services."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -17,8 +18,10 @@ from cart.services import cart_forget, cart_records_drop_before, user_cart
 from complaints.models import ComplaintSheet
 from core.actors import signed_in
 from core.counters import counter_next
+from core.money import format_money
 from core.once import Stamp
 from core.site_settings import site_setting
+from credit.selectors import usable_credits
 from favourites.services import favourites_erase
 from legal.services import consent_ips_drop_before, consents_anonymise
 from orders.models import Order, OrderStatus
@@ -144,6 +147,17 @@ def _closable(user: User) -> None:
         raise PrivacyError(
             _("Your order %(number)s is still in progress: close your account once it is delivered or cancelled.")
             % {"number": running.number}
+        )
+    # Store credit is money the store owes the customer and is tied to the account: closing would
+    # strand it on an anonymous row. They spend it, or ask support to pay it back, first.
+    balance = sum((credit.balance for credit in usable_credits(user=user)), Decimal(0))
+    if balance:
+        raise PrivacyError(
+            _(
+                "You still have %(amount)s of store credit: spend it, or ask us to pay it back, "
+                "before closing your account."
+            )
+            % {"amount": format_money(balance)}
         )
 
 

@@ -38,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
         "alerts",
         "cart",
         "complaints",
+        "credit",
         "favourites",
         "legal",
         "orders",

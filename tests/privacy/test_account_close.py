@@ -201,3 +201,14 @@ def test_password_guesses_on_the_closing_form_are_limited_per_account(client, cu
 
     assert refused.status_code == 429  # even the right password waits out the limit
     assert User.objects.get(pk=customer.pk).is_active and not AccountClosure.objects.exists()
+
+
+def test_store_credit_left_keeps_the_account_open_until_it_is_spent_or_paid_back(customer_with_history):
+    from credit.services import store_credit_issue
+
+    customer, _order = customer_with_history
+    store_credit_issue(customer=customer, amount="35.50")
+
+    with pytest.raises(PrivacyError, match="35.50 de saldo a favor"):
+        account_close(user=customer, actor=customer)
+    assert User.objects.get(pk=customer.pk).is_active and not AccountClosure.objects.exists()
