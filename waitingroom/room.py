@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from core.resilience import REDIS_ERRORS, redis_outage
 
@@ -356,6 +358,14 @@ def forget_room() -> None:
     global _room
     _room = None
     forget_settings()
+
+
+@receiver(setting_changed, dispatch_uid="waitingroom.room.reset")
+def _reset_room(setting, **kwargs) -> None:
+    # A room kept on the old cache's client would ask a Redis that is gone (and open the outage
+    # circuit every Redis user shares), as the cart's store would.
+    if setting == "CACHES":
+        forget_room()
 
 
 def safely(call, fallback):
