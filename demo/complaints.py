@@ -47,10 +47,10 @@ Tu nombre, correo, teléfono, DNI o RUC y direcciones, para atender tus pedidos,
 Con los operadores logísticos que entregan tu pedido, las pasarelas de pago que procesan tu pago (nunca guardamos los datos de tu tarjeta) y SUNAT, para los comprobantes electrónicos.
 
 ## Cuánto tiempo los guardamos
-Mientras tengas una cuenta, y después el tiempo que exijan las normas tributarias y de protección al consumidor.
+Mientras tengas una cuenta, y después el tiempo que exijan las normas tributarias y de protección al consumidor. Lo que no hace falta se borra solo: los registros de carritos abandonados, los registros técnicos de los pagos y las direcciones IP de tus consentimientos, pasados los plazos que fija la tienda.
 
 ## Tus derechos (ARCO)
-Puedes acceder a tus datos, rectificarlos, cancelarlos u oponerte a su uso. Desde la sección Privacidad de tu cuenta descargas una copia de tus datos y dejas de recibir ofertas cuando quieras. Para lo demás, escríbenos al correo de atención al cliente."""
+Puedes acceder a tus datos, rectificarlos, cancelarlos u oponerte a su uso. Desde la sección Privacidad de tu cuenta descargas una copia de tus datos, dejas de recibir ofertas, presentas una solicitud ARCO (respondemos las de acceso en 20 días hábiles y las demás en 10) y cierras tu cuenta: borramos tus datos personales y guardamos solo lo que exigen las normas tributarias y de protección al consumidor (tus pedidos, comprobantes y hojas de reclamación)."""
 
 RETURNS = """## Plazo
 Puedes pedir la devolución dentro de los 30 días siguientes a la entrega, desde la página de tu pedido.

@@ -202,6 +202,12 @@ def ensure_demo_consumer_law() -> None:
     load_demo_complaints(customer_email=CUSTOMER_EMAIL)
 
 
+def ensure_demo_privacy() -> None:
+    from demo.privacy import load_demo_privacy
+
+    load_demo_privacy(customer_email=CUSTOMER_EMAIL)
+
+
 def ensure_demo_invoices() -> None:
     from demo.receipts import load_demo_invoices
 
@@ -266,6 +272,7 @@ DEMO_STEPS = [
     ensure_demo_reviews,
     ensure_demo_marketplace,
     ensure_demo_consumer_law,
+    ensure_demo_privacy,
     ensure_demo_invoices,
     ensure_demo_quantity_offer_order,
     ensure_demo_gift_cards,
