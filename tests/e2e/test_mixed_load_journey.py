@@ -117,7 +117,7 @@ def test_the_locustfile_buys_and_pays_without_a_failure(live_server, shop, tmp_p
             "-r",
             "1",
             "-t",
-            "4s",
+            "8s",  # long enough for one purchase on a busy machine (the task then finishes)
             "--stop-timeout",
             "20",
             "--host",
