@@ -9,16 +9,7 @@ itself); what the shopper saw is returned as a record for the bench's fairness f
 import re
 import time
 
-from bench.mixed_load_flows import (
-    LIMA,
-    ORDER_NUMBER,
-    PLACE_KEY,
-    SHIPPING_METHOD,
-    TEST_GATEWAY,
-    StepFailed,
-    _call,
-    _token,
-)
+from bench.mixed_load_flows import StepFailed, _token, check_out_and_pay
 
 WAITING = re.compile(r"place=(\d+); ticket=(\d+)")
 # A shopper refreshes when the page says (5 to 30 s, with jitter), as a browser does.
@@ -76,61 +67,7 @@ def buy_one(client, path: str, page: str, *, shopper: int) -> tuple[str, str | N
             answer = re.search(r'class="alert-body">(.*?)<', response.text, re.S)
             return "sold_out", (answer.group(1).strip()[:200] if answer else response.text[:200])
 
-    page = _call(client, "GET", "/checkout/", name="checkout details").text
-    _call(
-        client,
-        "POST",
-        "/checkout/",
-        name="checkout details",
-        expect=302,
-        redirect_to=r"/checkout/delivery/$",
-        data={
-            "csrfmiddlewaretoken": _token(client, page, "/checkout/"),
-            "email": f"drop-{shopper}@example.pe",
-            "document_type": "dni",
-            "document": f"{50000000 + shopper % 10000000:08d}",
-            "billing_same": "on",
-            "accept_terms": "on",
-            **{f"shipping-{key}": value for key, value in LIMA.items()},
-        },
-    )
-    page = _call(client, "GET", "/checkout/delivery/", name="checkout delivery").text
-    method = SHIPPING_METHOD.search(page)
-    if method is None:
-        raise StepFailed("/checkout/delivery/: no shipping method offered for Lima")
-    _call(
-        client,
-        "POST",
-        "/checkout/delivery/",
-        name="checkout delivery",
-        expect=302,
-        redirect_to=r"/checkout/review/$",
-        data={
-            "csrfmiddlewaretoken": _token(client, page, "/checkout/delivery/"),
-            "shipping_method": method.group(1),
-            "payment_method": TEST_GATEWAY,
-        },
-    )
-    page = _call(client, "GET", "/checkout/review/", name="checkout review", contains='name="key"').text
-    placed = _call(
-        client,
-        "POST",
-        "/checkout/place/",
-        name="place order",
-        expect=302,
-        redirect_to=ORDER_NUMBER.pattern,
-        data={"csrfmiddlewaretoken": _token(client, page, "/checkout/review/"), "key": PLACE_KEY.search(page).group(1)},
-    )
-    number = ORDER_NUMBER.search(placed.headers["Location"]).group(1)
-    pay_path = f"/payments/order/{number}/"
-    page = _call(client, "GET", pay_path, name="pay", contains='id="pay-approve"').text
-    _call(
-        client,
-        "POST",
-        f"{pay_path}test-gateway/",
-        name="pay",
-        expect=302,
-        redirect_to=r"/orders/",
-        data={"csrfmiddlewaretoken": _token(client, page, pay_path), "action": "pay"},
+    number = check_out_and_pay(
+        client, email=f"drop-{shopper}@example.pe", document=f"{50000000 + shopper % 10000000:08d}"
     )
     return "bought", number

@@ -151,6 +151,15 @@ def buy(client, plan: Plan, *, shopper: int, pause=lambda: None) -> str:
     )
     pause()
 
+    return check_out_and_pay(
+        client, email=f"bench-{shopper}@example.pe", document=f"{40000000 + shopper % 10000000:08d}", pause=pause
+    )
+
+
+def check_out_and_pay(client, *, email: str, document: str, pause=lambda: None) -> str:
+    """From a cart with something in it: the checkout's three steps as a guest in Lima (DNI
+    `document`), place the order and pay on the test gateway. Returns the paid order's number;
+    raises StepFailed at the first step that fails."""
     page = _call(client, "GET", "/checkout/", name="checkout details").text
     _call(
         client,
@@ -161,9 +170,9 @@ def buy(client, plan: Plan, *, shopper: int, pause=lambda: None) -> str:
         redirect_to=r"/checkout/delivery/$",
         data={
             "csrfmiddlewaretoken": _token(client, page, "/checkout/"),
-            "email": f"bench-{shopper}@example.pe",
+            "email": email,
             "document_type": "dni",
-            "document": f"{40000000 + shopper % 10000000:08d}",
+            "document": document,
             "billing_same": "on",
             "accept_terms": "on",
             **{f"shipping-{key}": value for key, value in LIMA.items()},
