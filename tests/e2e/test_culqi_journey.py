@@ -103,6 +103,20 @@ def assert_fits_and_spanish(page) -> None:
     assert not ENGLISH.search(page.locator("main").inner_text())
 
 
+def phone_with_culqis_scripts(new_page, *, bank: str):
+    """A phone's page on which Culqi Checkout and Culqi3DS (the bank's verification) are the fakes."""
+    page = new_page(PHONE)
+    page.route(
+        "https://checkout.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_CHECKOUT),
+    )
+    page.route(
+        "https://3ds.culqi.com/**",
+        lambda route: route.fulfill(status=200, content_type="application/javascript", body=bank),
+    )
+    return page
+
+
 def to_payment_with(page, code: str) -> str:
     page.goto("/p/hoodie-andino/")
     page.locator("#buy-box button.add-to-cart").click()
@@ -253,15 +267,7 @@ def test_a_bank_asking_for_3ds_is_answered_in_the_browser_and_the_card_charged_o
 
     culqi.remove(responses.POST, f"{API}/charges")
     culqi.add_callback(responses.POST, f"{API}/charges", callback=charge)
-    page = new_page(PHONE)
-    page.route(
-        "https://checkout.culqi.com/**",
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_CHECKOUT),
-    )
-    page.route(
-        "https://3ds.culqi.com/**",
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_3DS),
-    )
+    page = phone_with_culqis_scripts(new_page, bank=FAKE_CULQI_3DS)
     number = to_payment_with(page, "culqi-tarjeta")
     order = Order.objects.get(number=number)
     page.locator("#pay-culqi-card").click()
@@ -286,15 +292,7 @@ def test_the_3ds_page_reads_in_spanish_and_fits_the_phone(new_page, shop, culqi)
     culqi.remove(responses.POST, f"{API}/charges")
     culqi.post(f"{API}/charges", json={"action_code": "REVIEW"}, status=200)
     silent_bank = FAKE_CULQI_3DS.replace("setTimeout", "void")
-    page = new_page(PHONE)
-    page.route(
-        "https://checkout.culqi.com/**",
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=FAKE_CULQI_CHECKOUT),
-    )
-    page.route(
-        "https://3ds.culqi.com/**",
-        lambda route: route.fulfill(status=200, content_type="application/javascript", body=silent_bank),
-    )
+    page = phone_with_culqis_scripts(new_page, bank=silent_bank)
     number = to_payment_with(page, "culqi-tarjeta")
     order = Order.objects.get(number=number)
     page.locator("#pay-culqi-card").click()
