@@ -93,6 +93,7 @@ ALLOWED: dict[str, set[str]] = {
         "legal",
         "orders",
         "payments",
+        "privacy",
         "promotions",
         "receipts",
         "returns",

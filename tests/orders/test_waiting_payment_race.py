@@ -81,6 +81,9 @@ def _race(order: Order, payment: Payment, *, delay: float, actions=("expire", "n
         context.Process(target=_run, args=(action, order.pk, payment.pk, barrier, results, delay)) for action in actions
     ]
     for process in processes:
+        # Again before each fork: a connection the parent opened meanwhile would be shared by the
+        # children forked after it (seen once in CI: two children's queries answered on one socket).
+        connections.close_all()
         process.start()
     for process in processes:
         process.join(timeout=60)
