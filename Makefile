@@ -177,9 +177,10 @@ deploy: install
 
 # The cluster tests (pytest -m cluster, tests/cluster) inside a cluster started for them and stopped
 # after; the nodes verify Stripe webhooks with the tests' secret. The deploy test's shoppers place
-# hundreds of unpaid orders from a few addresses: the per-address cap on held units is lifted for them.
+# hundreds of unpaid orders from a few addresses, faster than a person: the per-address cap on held
+# units and the add-to-cart rate limit are lifted for them.
 test-cluster: test-deps cluster-deps
-	STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLIENT_HOLD_LIMIT_PER_IP=100000 CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
+	STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLIENT_HOLD_LIMIT_PER_IP=100000 CART_ADD_RATE_LIMIT=100000/m/ip,100000/m/key CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
 		scripts/cluster run -- $(PY) -m pytest -m cluster tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
 
 # Backups (docs/operations/backups.md) of the one-machine cluster's layout (CLUSTER_DIR, CLUSTER_PORT; BACKUP_* for
