@@ -20,7 +20,7 @@ from requests import RequestException, Response
 from demo.shipping import load_demo_shipping
 from payments.services import payment_method_ensure_test_gateway
 from shipping.models import ShippingMethod
-from tests.cluster.http import CHECKOUT_KEY, Shopper
+from tests.cluster.http import CHECKOUT_KEY, Shopper, replica_caught_up
 from tests.factories import LIMA, ProductFactory, VariantFactory, WarehouseFactory, stock
 
 SKU = "DEPLOY-1"
@@ -34,6 +34,7 @@ def shop_for_the_load() -> str:
     payment_method_ensure_test_gateway()
     variant = VariantFactory(sku=SKU, product=ProductFactory(name="Chompa Ausangate", base_price=Decimal("89.90")))
     stock(variant, WarehouseFactory(), 100_000)
+    replica_caught_up()
     return variant.product.get_absolute_url()
 
 

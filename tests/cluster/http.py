@@ -5,9 +5,12 @@ data, **HTTP_HEADERS) with the CSRF token a browser would send, and status_code/
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
 
+import psycopg
 import requests
+from django.db import connection
 
 from tests.accounts.live_http import _FromAddress
 
@@ -57,3 +60,19 @@ def cluster(*args: str) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+def replica_caught_up(seconds: float = 30.0) -> None:
+    """Wait until the replica has replayed everything the test process wrote. A write made by a
+    node holds catalog pages on the primary while the replica may lag (core.db_router.replica_hold);
+    the test process's settings read no replica, so its writes set no hold, and a page read from a
+    replica that has not seen the test's new product would be cached as "not found"."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        written = cursor.fetchone()[0]
+    port = int(os.environ["CLUSTER_PORT"]) + 1
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"]) as replica:
+        while not replica.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (written,)).fetchone()[0]:
+            assert time.monotonic() < deadline, f"the replica has not replayed {written} in {seconds} s"
+            time.sleep(0.05)
