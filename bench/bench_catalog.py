@@ -20,15 +20,16 @@ PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "50000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
 
 
-def _ensure_catalog() -> None:
+def _ensure_catalog(products: int = PRODUCTS) -> None:
+    """A demo catalog of about `products` products, with stock (bench_scale builds several sizes)."""
     from demo.inventory import delete_demo_stock, load_demo_inventory
 
-    if Product.objects.count() < PRODUCTS * 0.95:
+    if Product.objects.count() < products * 0.95:
         from demo.catalog.loader import DemoCatalogError, load_demo_catalog
 
         delete_demo_stock()
         try:
-            load_demo_catalog(products=PRODUCTS, seed=2026, reset=True, progress=True)
+            load_demo_catalog(products=products, seed=2026, reset=True, progress=True)
         except DemoCatalogError as error:
             name = connection.settings_dict["NAME"]
             raise SystemExit(
