@@ -1,8 +1,9 @@
 """Throughput through nginx (deploy/nginx/tienda.conf.template, as production runs it) on one
 gunicorn node beside two, in the same run, with the bare Django view straight on a node first and
 last as the machine's ceiling (bench_throughput's method: wrk, time-bound, ratios to the bare
-view). Each node is the same gunicorn (WORKERS sync workers) on the bench database; nginx runs
-from Debian's package (make cluster-deps) in a folder of its own. On a machine with few cores two
+view). The issue's ceiling (`../shared/bench/ceiling.py`, no middleware: bench_throughput.start_ceiling)
+is served beside them with a node's workers and measured first and last too: `ratio_to_ceiling`. Each
+node is the same gunicorn (WORKERS sync workers) on the bench database; nginx runs from Debian's package (make cluster-deps) in a folder of its own. On a machine with few cores two
 nodes share them, so `two_over_one` says what nginx and a second node cost or bring here, not
 what a second machine would."""
 
@@ -15,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.bench_catalog import _ensure_catalog
-from bench.bench_throughput import ROOT, _free_port, _pages, _start_server, _wrk
+from bench.bench_throughput import ROOT, _free_port, _pages, _start_server, _wrk, ceiling_file, start_ceiling
 
 NGINX = "/usr/sbin/nginx"
 WORKERS = int(os.environ.get("BENCH_NODE_WORKERS", "2"))
@@ -74,12 +75,16 @@ def run():
     if shutil.which("wrk") is None or not os.path.exists(NGINX):
         yield {"name": "skipped", "value": "wrk or nginx is not installed (make bench-deps cluster-deps)", "unit": ""}
         return
+    ceiling_file()  # absent: stop before building anything
     _ensure_catalog()
     pages = _pages()
     pages.pop("search", None)  # the product page and the biggest listing: the pages a drop hammers
     node_ports = [_free_port(), _free_port()]
     one_port, two_port = _free_port(), _free_port()
     nodes = [_start_server(port, workers=WORKERS, TRUSTED_PROXIES="127.0.0.1") for port in node_ports]
+    ceiling_port = _free_port()
+    nodes.append(start_ceiling(ceiling_port, workers=WORKERS))
+    ceiling_url = f"http://127.0.0.1:{ceiling_port}/"
     folder = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
     folder.chmod(0o755)
     one, two = folder / "one", folder / "two"
@@ -93,6 +98,7 @@ def run():
             for path in pages.values():  # warm every worker of every node
                 for _ in range(WORKERS * 6):
                     urllib.request.urlopen(base + path, timeout=30).read()
+        ceiling_first = _wrk(ceiling_url)
         first = _wrk(bare_direct)
         found = {}
         for layout, port in (("one_node", one_port), ("two_nodes", two_port)):
@@ -101,6 +107,7 @@ def run():
             for name, path in pages.items():
                 found[f"{layout}.{name}"] = _wrk(base + path)
         last = _wrk(bare_direct)
+        ceiling_last = _wrk(ceiling_url)
     finally:
         _stop_nginx(one)
         _stop_nginx(two)
@@ -109,6 +116,9 @@ def run():
             node.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
     ceiling = (first["rps"] + last["rps"]) / 2
+    shared_ceiling = (ceiling_first["rps"] + ceiling_last["rps"]) / 2
+    yield {"name": "ceiling.req_per_s", "value": ceiling_first["rps"], "unit": "1/s"}
+    yield {"name": "ceiling.req_per_s_last", "value": ceiling_last["rps"], "unit": "1/s"}
     yield {"name": "bare_django_direct.req_per_s", "value": first["rps"], "unit": "1/s"}
     yield {"name": "bare_django_direct.req_per_s_last", "value": last["rps"], "unit": "1/s"}
     for name, result in found.items():
@@ -116,6 +126,7 @@ def run():
         yield {"name": f"{name}.p50", "value": result["p50_ms"], "unit": "ms"}
         yield {"name": f"{name}.p99", "value": result["p99_ms"], "unit": "ms"}
         yield {"name": f"{name}.ratio_to_bare", "value": round(result["rps"] / ceiling, 4), "unit": "ratio"}
+        yield {"name": f"{name}.ratio_to_ceiling", "value": round(result["rps"] / shared_ceiling, 4), "unit": "ratio"}
         if result["errors"]:
             yield {"name": f"{name}.errors", "value": result["errors"], "unit": "count"}
     for name in ["bare_django", *pages]:
