@@ -54,6 +54,37 @@ def test_search_by_variant_sku_and_filters(client, superuser):
     assert [p.name for p in found] == ["Polo Inti"] == [p.name for p in featured]
 
 
+def test_search_reads_each_word_in_name_skus_and_model_number_without_duplicates(client, superuser):
+    client.force_login(superuser)
+    by_name = ProductFactory(name="Laptop Andina 14")
+    by_base_sku = ProductFactory(name="Otro uno", base_sku="AND-LAP-99")
+    by_model = ProductFactory(name="Otro dos", model_number="andina-x1")
+    by_variant = ProductFactory(name="Otro tres")
+    for sku in ("ANDINA-ROJO", "ANDINA-AZUL"):  # two matching variants: the product is listed once
+        VariantFactory(product=by_variant, sku=sku)
+    ProductFactory(name="Silla Lima 1000")
+
+    def found(q: str) -> set[str]:
+        return {p.name for p in client.get("/admin/catalog/product/", {"q": q}).context["cl"].result_list}
+
+    assert found("andin") == {by_name.name, by_model.name, by_variant.name}
+    assert found("AND") == {by_name.name, by_base_sku.name, by_model.name, by_variant.name}
+    assert found("andina rojo") == {by_variant.name}  # every word, each in some field
+    assert found('"laptop andina"') == {by_name.name}  # a quoted phrase is one term
+    assert found("100%") == set()  # LIKE's wildcards are searched as characters
+    result = client.get("/admin/catalog/product/", {"q": "andina"}).context["cl"]
+    assert result.result_count == 3
+
+
+def test_search_query_count_is_flat(client, superuser):
+    client.force_login(superuser)
+    VariantFactory(product=ProductFactory(name="Mesa Andina 1"), sku="MESA-ANDINA-1")
+    few = changelist_queries(client, "/admin/catalog/product/?q=andina")
+    for index in range(2, 30):
+        VariantFactory(product=ProductFactory(name=f"Mesa Andina {index}"), sku=f"MESA-ANDINA-{index}")
+    assert changelist_queries(client, "/admin/catalog/product/?q=andina") == few
+
+
 def test_bulk_actions(client, superuser):
     client.force_login(superuser)
     products = [ProductFactory(status=Product.Status.DRAFT) for _ in range(3)]
