@@ -92,42 +92,41 @@ class WaitingRoomMiddleware:
         self.node = _node()
 
     def __call__(self, request):
-        if _exempt(request.path_info):
-            response = self.get_response(request)
-            if request.path_info.startswith(settings.WAITING_ROOM_STAFF_PREFIX):
-                self._staff_pass(request, response)
-            return response
         room_settings = current_settings()
         if not room_settings.watching:
-            return self.get_response(request)
-        counted, overloaded = False, False
-        if room_settings.threshold > 0:
-            entered = safely(lambda: room().enter(self.node), None)
-            if entered is not None:
-                counted, overloaded = True, entered[1]
-        try:
-            return self._through_room(request, room_settings, active=room_settings.drop_open or overloaded)
-        finally:
-            if counted:
-                safely(lambda: room().leave(self.node), None)
+            return self._serve(request, room_settings)
+        if _exempt(request.path_info):
+            return self._serve(request, room_settings)
+        return self._through_room(request, room_settings)
 
-    def _through_room(self, request, room_settings: RoomSettings, *, active: bool):
+    def _serve(self, request, room_settings: RoomSettings):
+        """A request the store serves, counted in flight while it runs when a threshold is set: the
+        overload and the line's pace follow these (the payment pages included), not the waiting pages."""
+        entered = room_settings.threshold > 0 and safely(lambda: room().enter(self.node), None) is not None
+        try:
+            response = self.get_response(request)
+        finally:
+            if entered:
+                safely(lambda: room().leave(self.node), None)
+        if request.path_info.startswith(settings.WAITING_ROOM_STAFF_PREFIX):
+            self._staff_pass(request, response)
+        return response
+
+    def _through_room(self, request, room_settings: RoomSettings):
         valid, signed_at = read_pass(request.COOKIES.get(PASS_COOKIE), room_settings)
         if valid:
-            response = self.get_response(request)
+            response = self._serve(request, room_settings)
             if time.time() - signed_at > RENEW_AFTER_SECONDS and not _is_staff_pass(request):
                 _set_cookie(
                     response, PASS_COOKIE, sign_pass(epoch=room_settings.epoch), room_settings.admission_seconds
                 )
             return response
-        if not active:
-            return self.get_response(request)
         ticket, epoch = read_ticket(request.COOKIES.get(TICKET_COOKIE))
         visit = safely(lambda: room().queue(ticket=ticket, epoch=epoch), None)
-        if visit is None or visit.ticket == 0:  # Redis away, or the room went idle: nobody waits
-            return self.get_response(request)
+        if visit is None or visit.ticket == 0:  # Redis away, or the room is idle: nobody waits
+            return self._serve(request, room_settings)
         if visit.let_in:
-            response = self.get_response(request)
+            response = self._serve(request, room_settings)
             _set_cookie(response, PASS_COOKIE, sign_pass(epoch=room_settings.epoch), room_settings.admission_seconds)
             response.delete_cookie(TICKET_COOKIE, samesite="Lax")
             return response

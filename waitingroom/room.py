@@ -5,7 +5,10 @@ step one Lua script, so nodes never disagree and no worker has to tick), else in
 State (what staff set, `RoomSettings`) and queue (tickets issued, "let in up to ticket N", the
 admission clock, until when overload keeps the room on) are two hashes. Admission is a token
 bucket read by whoever asks: `rate` shoppers a second since the clock, at most one second's worth
-banked, never before a drop opens, always by ticket number, i.e. in arrival order."""
+banked, never before a drop opens, always by ticket number, i.e. in arrival order. With a
+threshold set, the line also stands still while more requests than it are in flight over every
+node: admission follows what the store actually serves (a slow or busy store lets fewer in), the
+rate being only its ceiling."""
 
 import threading
 import time
@@ -31,7 +34,9 @@ class RoomSettings:
     drop_open: bool = False
     opens_at: float = 0.0  # Unix time the drop opens (admission starts); 0: at once
     rate: float = 5.0  # shoppers let in per second
-    threshold: int = 0  # in-flight requests over every node that turn the room on; 0: not watched
+    # In-flight requests over every node the store serves well: above it the room turns on (overload)
+    # and the line stands still; 0: not watched.
+    threshold: int = 0
     admission_seconds: int = 30 * 60  # an admission lasts this long after the shopper's last request
 
     @classmethod
@@ -99,21 +104,59 @@ class QueueState:
         return max(self.issued - self.admitted, 0)
 
 
-# KEYS: state, queue. ARGV: the shopper's ticket and epoch (0 and "" without one), the overload hold.
+# The requests in flight over every node (KEYS[3] counts per node, KEYS[4] when each node was last
+# seen; ARGV[3] the seconds after which a node not seen stops counting): `total` afterwards.
+_IN_FLIGHT = """
+local total = 0
+local seen = redis.call('HGETALL', KEYS[4])
+for i = 1, #seen, 2 do
+  if now - tonumber(seen[i + 1]) > tonumber(ARGV[3]) then
+    redis.call('HDEL', KEYS[3], seen[i])
+    redis.call('HDEL', KEYS[4], seen[i])
+  else
+    total = total + math.max(tonumber(redis.call('HGET', KEYS[3], seen[i]) or '0') or 0, 0)
+  end
+end
+"""
+
+# KEYS: state, queue, in-flight counts, nodes last seen. ARGV: the shopper's ticket and epoch (0 and
+# "" without one), stale seconds, the overload hold.
 # Returns {ticket, admitted, issued, now*1000}; ticket 0 when the room is idle (nobody queues).
-_QUEUE = """
+# With a threshold, the store is busy when one more request served would put the requests in
+# flight (served ones: the waiting pages are not counted) above it. Busy, the line stands still and
+# banks nothing: admitting at the rate regardless queued those let in behind each other (the drop
+# bench's checkout p99 of 8-13 s). Busy outside a drop turns the room on (overload) for the hold.
+_QUEUE = (
+    """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local st = redis.call('HMGET', KEYS[1], 'epoch', 'drop_open', 'opens_at', 'rate')
+local st = redis.call('HMGET', KEYS[1], 'epoch', 'drop_open', 'opens_at', 'rate', 'threshold')
 if not st[1] then return {0, 0, 0, math.floor(now * 1000)} end
 local q = redis.call('HMGET', KEYS[2], 'issued', 'admitted', 'clock', 'overload_until')
 local issued = tonumber(q[1]) or 0
 local admitted = tonumber(q[2]) or 0
 local clock = tonumber(q[3]) or now
+local overload_until = tonumber(q[4]) or 0
 local drop = st[2] == '1'
-if not drop and now >= (tonumber(q[4]) or 0) then
-  redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
-  return {0, issued, issued, math.floor(now * 1000)}
+local threshold = tonumber(st[5]) or 0
+local busy = false
+if threshold > 0 then
+"""
+    + _IN_FLIGHT
+    + """
+  busy = total + 1 > threshold
+end
+if not drop then
+  if busy then
+    if now >= overload_until then
+      admitted = issued
+      clock = now
+    end
+    redis.call('HSET', KEYS[2], 'overload_until', now + tonumber(ARGV[4]))
+  elseif now >= overload_until then
+    redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
+    return {0, issued, issued, math.floor(now * 1000)}
+  end
 end
 local ticket = tonumber(ARGV[1]) or 0
 if ARGV[2] ~= st[1] or ticket < 1 or ticket > issued then
@@ -125,6 +168,10 @@ local start = math.max(clock, now - 1)
 local opens_at = tonumber(st[3]) or 0
 if drop and opens_at > start then start = opens_at end
 local n = math.min(math.floor((now - start) * rate), issued - admitted)
+if busy then
+  n = 0
+  start = math.max(start, now)
+end
 if n > 0 then
   admitted = admitted + n
   clock = start + n / rate
@@ -134,30 +181,28 @@ end
 redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', admitted, 'clock', clock)
 return {ticket, admitted, issued, math.floor(now * 1000)}
 """
+)
 
 # KEYS: state, queue, in-flight counts, nodes last seen. ARGV: node, hold seconds, stale seconds.
-# Counts this request in, drops nodes not seen lately, and turns the room on (for hold seconds
-# more) while the total is above the threshold. Returns {the total, 1 while overload holds the room on}.
-_ENTER = """
-local threshold = tonumber(redis.call('HGET', KEYS[1], 'threshold') or '0') or 0
+# Counts a request the store serves in, drops nodes not seen lately, and turns the room on (for
+# hold seconds more) while the total is above the threshold. Returns {the total, 1 while overload
+# holds the room on}. An overload starting lets in whoever earlier overloads left in line, but
+# never a drop's line.
+_ENTER = (
+    """
+local st = redis.call('HMGET', KEYS[1], 'threshold', 'drop_open')
+local threshold = tonumber(st[1] or '0') or 0
 if threshold <= 0 then return {0, 0} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('HSET', KEYS[4], ARGV[1], now)
-local total = 0
-local seen = redis.call('HGETALL', KEYS[4])
-for i = 1, #seen, 2 do
-  if now - tonumber(seen[i + 1]) > tonumber(ARGV[3]) then
-    redis.call('HDEL', KEYS[3], seen[i])
-    redis.call('HDEL', KEYS[4], seen[i])
-  else
-    total = total + math.max(tonumber(redis.call('HGET', KEYS[3], seen[i]) or '0') or 0, 0)
-  end
-end
+"""
+    + _IN_FLIGHT
+    + """
 if total > threshold then
   local q = redis.call('HMGET', KEYS[2], 'issued', 'overload_until')
-  if now >= (tonumber(q[2]) or 0) then
+  if now >= (tonumber(q[2]) or 0) and st[2] ~= '1' then
     local issued = tonumber(q[1]) or 0
     redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
   end
@@ -168,6 +213,7 @@ local overload_until = tonumber(redis.call('HGET', KEYS[2], 'overload_until') or
 if now < overload_until then return {total, 1} end
 return {total, 0}
 """
+)
 
 # KEYS: queue. ARGV: how many more. Lets the next shoppers in at once, in ticket order.
 _LET_IN = """
@@ -212,7 +258,8 @@ class RedisRoom:
             pipe.execute()
 
     def queue(self, *, ticket: int, epoch: str) -> Visit:
-        found = self._queue(keys=[_key("state"), _key("queue")], args=[ticket, epoch])
+        keys = [_key("state"), _key("queue"), _key("inflight"), _key("seen")]
+        found = self._queue(keys=keys, args=[ticket, epoch, NODE_STALE_SECONDS, _hold_seconds()])
         return Visit(ticket=int(found[0]), admitted=int(found[1]), issued=int(found[2]), now=int(found[3]) / 1000)
 
     def enter(self, node: str) -> tuple[int, bool]:
@@ -270,22 +317,35 @@ class LocalRoom:
             room = self._state
             if not room.epoch:
                 return Visit(0, 0, 0, now)
-            if not room.drop_open and now >= self._overload_until:
+            busy = 0 < room.threshold < self._in_flight + 1
+            if not room.drop_open and not self._overloaded(busy, now):
                 self._admitted, self._clock = self._issued, now
                 return Visit(0, self._issued, self._issued, now)
             if epoch != str(room.epoch) or not 1 <= ticket <= self._issued:
                 self._issued += 1
                 ticket = self._issued
-            start = max(self._clock, now - 1)
-            if room.drop_open and room.opens_at > start:
-                start = room.opens_at
-            let_in = min(int((now - start) * room.rate // 1), self._issued - self._admitted)
-            if let_in > 0:
-                self._admitted += let_in
-                self._clock = start + let_in / room.rate
-            else:
-                self._clock = start
+            self._advance(room, now, busy)
             return Visit(ticket, self._admitted, self._issued, now)
+
+    def _overloaded(self, busy: bool, now: float) -> bool:
+        if busy:
+            if now >= self._overload_until:
+                self._admitted, self._clock = self._issued, now
+            self._overload_until = now + _hold_seconds()
+        return now < self._overload_until
+
+    def _advance(self, room: RoomSettings, now: float, busy: bool) -> None:
+        start = max(self._clock, now - 1)
+        if room.drop_open and room.opens_at > start:
+            start = room.opens_at
+        let_in = min(int((now - start) * room.rate // 1), self._issued - self._admitted)
+        if busy:
+            let_in, start = 0, max(start, now)
+        if let_in > 0:
+            self._admitted += let_in
+            self._clock = start + let_in / room.rate
+        else:
+            self._clock = start
 
     def enter(self, node: str) -> tuple[int, bool]:
         with self._lock:
@@ -294,7 +354,7 @@ class LocalRoom:
             self._in_flight += 1
             now = time.time()
             if self._in_flight > self._state.threshold:
-                if now >= self._overload_until:
+                if now >= self._overload_until and not self._state.drop_open:
                     self._admitted, self._clock = self._issued, now
                 self._overload_until = now + _hold_seconds()
             return self._in_flight, now < self._overload_until

@@ -2,6 +2,7 @@
 waiting page without the database, signed cookies, staff passing, overload, and the admin."""
 
 import random
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -207,7 +208,7 @@ def test_overload_opens_the_room_for_new_shoppers_and_closes_when_it_falls(setti
         room().enter(node)  # two long requests on other nodes
     newcomer = Client()
     assert _place(newcomer.get(PAGE)) == 1
-    assert room().queue_state().in_flight == 2  # this request counted itself in and out
+    assert room().queue_state().in_flight == 2  # a waiting page is not counted in flight
     for node in ("other-node-1", "other-node-2"):
         room().leave(node)
     # Under the threshold again: once the hold is over the room lets everyone in.
@@ -215,6 +216,33 @@ def test_overload_opens_the_room_for_new_shoppers_and_closes_when_it_falls(setti
     while state.now < state.overload_until:
         state = room().queue_state()
     assert _place(newcomer.get(PAGE)) is None
+
+
+def test_the_line_stands_still_while_the_store_is_busy_and_moves_when_it_is_not():
+    """Admission follows what the store serves: above the threshold nobody more is let in, whatever
+    the rate, and the time spent busy is not banked for a burst afterwards."""
+    _open_drop(rate=Decimal("1000"), threshold=2)
+    for node in ("other-node-1", "other-node-2"):
+        room().enter(node)  # two requests being served elsewhere: with the shopper's own, three
+    shopper = Client()
+    assert _place(shopper.get(PAGE)) == 1
+    time.sleep(0.05)  # fifty shoppers' worth of the rate
+    assert _place(shopper.get(PAGE)) == 1
+    for node in ("other-node-1", "other-node-2"):
+        room().leave(node)
+    time.sleep(0.01)
+    assert _place(shopper.get(PAGE)) is None
+
+
+def test_an_overload_during_a_drop_lets_nobody_in_out_of_turn():
+    _open_drop(threshold=1)
+    first = Client()
+    assert _place(first.get(PAGE)) == 1
+    for node in ("other-node-1", "other-node-2"):
+        room().enter(node)  # the second is over the threshold: an overload starts
+    assert _place(first.get(PAGE)) == 1  # the drop's line is not let in by it
+    for node in ("other-node-1", "other-node-2"):
+        room().leave(node)
 
 
 def test_staff_set_the_room_in_the_admin_and_see_its_state(client, staff):
