@@ -46,11 +46,18 @@ SPANISH_STOP_WORDS = frozenset(
 )
 
 
+# A search lists at most this many matches: its best-selling ones, ranked by relevance among
+# themselves, and the page says so. Its facets, ranking and pages then cost the same whether a word
+# matches a thousand products or a hundred thousand (issue 50: a 500,000-product catalog).
+MAX_MATCHES = 1000
+
+
 class SearchResult(NamedTuple):
     matches: QuerySet
     ordering: tuple
     corrected: str | None  # the query actually searched, when a typo was corrected
     searched: str = ""  # the normalized words searched (names the result set, e.g. for caching)
+    capped: bool = False  # more than MAX_MATCHES matched: matches holds the best-selling MAX_MATCHES
 
 
 def normalize(text: str) -> str:
@@ -91,13 +98,26 @@ def search_products(products: QuerySet, raw_query: str) -> SearchResult:
         return SearchResult(products.none(), POPULARITY, None, "")
     full_text, correct = (_full_text, correct_spelling) if _on_postgresql() else (_sqlite_full_text, _sqlite_correct)
     matches, ordering = full_text(products, query)
-    if matches.exists():
-        return SearchResult(matches, ordering, None, query)
+    ids = _first_matches(matches)
+    if ids:
+        return _bounded(matches, ordering, ids, None, query)
     corrected = correct(query)
     if corrected != query:
         matches, ordering = full_text(products, corrected)
-        return SearchResult(matches, ordering, corrected, corrected)
+        return _bounded(matches, ordering, _first_matches(matches), corrected, corrected)
     return SearchResult(matches, ordering, None, query)
+
+
+def _first_matches(matches: QuerySet) -> list[int]:
+    """The ids of the best-selling MAX_MATCHES + 1 matches (one more tells that there are more): read
+    in popularity order through its index, which stops there, instead of every match."""
+    return list(matches.order_by(*POPULARITY).values_list("pk", flat=True)[: MAX_MATCHES + 1])
+
+
+def _bounded(matches: QuerySet, ordering: tuple, ids: list[int], corrected: str | None, searched: str) -> SearchResult:
+    if len(ids) <= MAX_MATCHES:
+        return SearchResult(matches, ordering, corrected, searched)
+    return SearchResult(matches.filter(pk__in=ids[:MAX_MATCHES]), ordering, corrected, searched, capped=True)
 
 
 # --- SQLite: FTS5 ---------------------------------------------------------------------------

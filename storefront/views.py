@@ -29,7 +29,7 @@ from cart.services import parse_kit_choices
 from catalog import listing_cache, selectors
 from catalog.catalog_version import Reading
 from catalog.listing import ListingParams, build_listing
-from catalog.search import ECHOED_QUERY_LENGTH, MAX_QUERY_LENGTH, search_products, suggest
+from catalog.search import ECHOED_QUERY_LENGTH, MAX_MATCHES, MAX_QUERY_LENGTH, search_products, suggest
 from catalog.templatetags.catalog_tags import json_ld
 from catalog.tree import catalog_tree
 from core.contact import whatsapp_url
@@ -154,6 +154,7 @@ def _listing_parts(
     corrected_query=None,
     kit_strip=None,
     query_shortened=False,
+    search_capped=False,
 ) -> dict:
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
@@ -170,6 +171,8 @@ def _listing_parts(
         "kit_strip": kit_strip or [],
         "query_shortened": query_shortened,
         "max_query_length": MAX_QUERY_LENGTH,
+        "search_capped": search_capped,
+        "max_matches": MAX_MATCHES,
     }
     results = _shared_html("catalog/_results.html", context, request)
     return {
@@ -294,6 +297,7 @@ def _search_parts(request) -> dict:
         corrected_query=result.corrected,
         kit_strip=selectors.kits_matching(query) if query else [],
         query_shortened=len(typed) > MAX_QUERY_LENGTH,
+        search_capped=result.capped,
     )
 
 

@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from catalog import search
 from catalog.models import Product
 from catalog.search import normalize, search_products, suggest
 from tests.factories import BrandFactory, CategoryFactory, FamilyFactory, ProductFactory
+from tests.harness import clear_cache, warm_site_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,44 @@ def test_search_page_counts_and_facets(client, catalog, query):
     narrowed = client.get("/search/", {"q": query, "brand": "sony"}).context["listing"]
     assert narrowed.total == 1
     assert [product.name for product in narrowed.page] == [catalog["headset"].name]
+
+
+class TestBroadSearch:
+    """A search lists at most MAX_MATCHES matches, its best-selling ones, and says so."""
+
+    @pytest.fixture
+    def chairs(self, catalog, monkeypatch):
+        monkeypatch.setattr(search, "MAX_MATCHES", 3)
+        category = catalog["chair"].category
+        return [
+            ProductFactory(name=f"Silla Lima {n}", category=category, brand=catalog["chair"].brand, units_sold=n * 10)
+            for n in range(1, 6)
+        ]
+
+    def test_more_matches_than_the_cap_keep_the_best_selling(self, chairs):
+        result = search_products(Product.objects.visible(), "silla lima")
+        assert result.capped
+        assert sorted(names(result)) == ["Silla Lima 3", "Silla Lima 4", "Silla Lima 5"]
+
+    def test_up_to_the_cap_every_match_and_not_capped(self, chairs):
+        result = search_products(Product.objects.visible(), "silla lima 4")
+        assert not result.capped
+        assert names(result) == ["Silla Lima 4"]
+
+    def test_the_page_says_the_search_was_narrowed(self, client, chairs):
+        page = client.get("/search/", {"q": "silla lima"}).content.decode()
+        assert "search-capped" in page
+        assert "Silla Lima 5" in page and "Silla Lima 2" not in page
+        narrow = client.get("/search/", {"q": "silla andes"}).content.decode()
+        assert "search-capped" not in narrow
+
+    def test_a_broad_search_makes_the_queries_of_a_narrow_one(self, client, chairs, django_assert_num_queries):
+        def cold(query: str) -> None:
+            clear_cache()  # every search cold, as after a cache loss
+            warm_site_settings()
+            assert client.get("/search/", {"q": query}).status_code == 200
+
+        with CaptureQueriesContext(connection) as narrow:
+            cold("silla lima 4")
+        with django_assert_num_queries(len(narrow)):
+            cold("silla lima")
