@@ -3,9 +3,9 @@ gunicorn node beside two, in the same run, with the bare Django view straight on
 last as the machine's ceiling (bench_throughput's method: wrk, time-bound, ratios to the bare
 view). The issue's ceiling (`../shared/bench/ceiling.py`, no middleware: bench_throughput.start_ceiling)
 is served beside them with a node's workers and measured first and last too: `ratio_to_ceiling`. Each
-node is the same gunicorn (WORKERS sync workers) on the bench database; nginx runs from Debian's package (make cluster-deps) in a folder of its own. On a machine with few cores two
-nodes share them, so `two_over_one` says what nginx and a second node cost or bring here, not
-what a second machine would."""
+node is the same gunicorn (WORKERS sync workers) on the bench database; nginx runs from Debian's package
+(make cluster-deps) in a folder of its own. On a machine with few cores two nodes share them, so
+`two_over_one` says what nginx and a second node cost or bring here, not what a second machine would."""
 
 import os
 import shutil

@@ -124,6 +124,14 @@ def get_or_compute_for_product(
     return value
 
 
+def marks_kept(scope: str, filters: str) -> frozenset[str]:
+    """The marks this process' copy of get_or_compute_for_product's (scope, filters) entry holds
+    under (none without a copy): what a request will read to serve it, to read ahead."""
+    entry = _read_entries.get(_key(scope, filters))
+    reading = catalog_version.as_reading(entry[0]) if entry is not None else None
+    return reading.marks if reading is not None else frozenset()
+
+
 def _valid_until(entry) -> float:
     return entry[2] if len(entry) > 2 else math.inf  # an entry of an earlier release: no bound
 

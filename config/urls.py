@@ -25,6 +25,10 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("monitoring.urls")),  # /metrics, for Prometheus inside the network only
+    # The shopper's pages first: resolving walks the list in order on every request, and no pattern
+    # below can match one of theirs (each has a prefix of its own), so the order changes no answer.
+    path("", include("storefront.catalog_urls")),
+    path("", include("storefront.urls")),
     path("csrf/", csrf_token, name="csrf_token"),
     path("robots.txt", robots_txt, name="robots"),
     path("favicon.ico", favicon, name="favicon"),
@@ -52,8 +56,6 @@ urlpatterns = [
     path("", include("complaints.urls")),  # Libro de Reclamaciones
     path("", include("favourites.urls")),  # "Mis favoritos", recently viewed
     path("", include("alerts.urls")),  # back-in-stock alerts, forgotten carts
-    path("", include("storefront.catalog_urls")),
-    path("", include("storefront.urls")),
 ]
 
 if settings.SERVE_MEDIA:

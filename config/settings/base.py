@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # A cached page's ETag (storefront.page_cache) answers a browser's revalidation with a 304. Inside
     # GZip, which then marks the ETag weak; If-None-Match compares weakly.
-    "django.middleware.http.ConditionalGetMiddleware",
+    "core.middleware.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.language.ShopLanguageMiddleware",  # Spanish unless the `lang` cookie says otherwise
