@@ -13,7 +13,14 @@ requests.
 
 After the run: the orders paid during it (counted in the database), the inventory's ledger checks
 (inventory_verify's) and, per paid order, its units sold exactly once (its sale movements).
-BENCH_SECONDS (60) and BENCH_USERS (50) bound the run; the bare view gets at most 15 s a side."""
+BENCH_SECONDS (60) and BENCH_USERS (50) bound the run; the bare view gets at most 15 s a side.
+BENCH_MIXED_THRESHOLD (0: off) turns the waiting room's overload watch on for the run: above that
+many requests in flight new shoppers wait in line (let in at most BENCH_MIXED_RATE, 10, a second,
+and only while the store is under it); `waiting_room.*` then says how many shoppers waited.
+
+The issue's figures: `reads.p99` (the slowest read step's p99: home, listing, product, search),
+`errors` (every failure) and `stock_exact` (the inventory's checks clean and every paid order's
+units sold exactly once)."""
 
 import csv
 import json
@@ -25,6 +32,7 @@ import tempfile
 import time
 import urllib.request
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Count, Q, Sum
@@ -39,10 +47,14 @@ from inventory.services import stock_receive
 from inventory.verify import CHECKS
 from orders.models import Order, OrderLine
 from payments.services import payment_method_ensure_test_gateway
+from waitingroom.services import room_set
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
 USERS = int(os.environ.get("BENCH_USERS", "50"))
 SPAWN_RATE = 10
+THRESHOLD = int(os.environ.get("BENCH_MIXED_THRESHOLD", "0"))
+RATE = Decimal(os.environ.get("BENCH_MIXED_RATE", "10"))
+READS = ("home", "listing", "product", "search")
 BARE_SECONDS = min(SECONDS, 15)
 BUYABLE = 20
 STOCK_FLOOR = 1000  # units each buyable variant has before a run: no purchase is refused for stock
@@ -120,9 +132,13 @@ def run():
                 urllib.request.urlopen(base + path, timeout=30).read()
         bare_first = _bare(locust, base, plan_path, folder / "bare-first")
         started = time.monotonic()
-        _run_locust(
-            locust, base, plan_path, folder / "locust", users=USERS, seconds=SECONDS, classes=["Browser", "Buyer"]
-        )
+        _room(THRESHOLD)
+        try:
+            _run_locust(
+                locust, base, plan_path, folder / "locust", users=USERS, seconds=SECONDS, classes=["Browser", "Buyer"]
+            )
+        finally:
+            _room(0)
         locust_seconds = time.monotonic() - started
         bare_last = _bare(locust, base, plan_path, folder / "bare-last")
     finally:
@@ -138,9 +154,25 @@ def run():
     yield {"name": "bare_django.p50", "value": bare_first["p50_ms"], "unit": "ms"}
     yield {"name": "bare_django.p99", "value": bare_first["p99_ms"], "unit": "ms"}
     yield from _locust_figures(folder, ceiling)
+    yield from _waiting_figures(folder / "results.json")
     yield from _order_figures(first_order)
     yield from _server_errors(server_log)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _room(threshold: int) -> None:
+    """The waiting room's overload watch on (a threshold) or off (0) on the server's Redis."""
+    room_set(drop_open=False, opens_at=None, rate=RATE, threshold=threshold, admission_minutes=30, actor_id=None)
+
+
+def _waiting_figures(results: Path):
+    found = json.loads(results.read_text()) if results.exists() else {}
+    yield {"name": "waiting_room.threshold", "value": THRESHOLD, "unit": "count"}
+    if found.get("shoppers"):
+        yield {"name": "waiting_room.shoppers", "value": found["shoppers"], "unit": "count"}
+        yield {"name": "waiting_room.shoppers_waited", "value": found["waited"], "unit": "count"}
+        share = round(found["waited"] / found["shoppers"], 3)
+        yield {"name": "waiting_room.share_waited", "value": share, "unit": "ratio"}
 
 
 def _bare(locust: str, base: str, plan_path: Path, prefix: Path) -> dict:
@@ -165,6 +197,7 @@ def _run_locust(
     env = {
         **os.environ,
         "BENCH_MIXED_PLAN": str(plan_path),
+        "BENCH_MIXED_RESULTS": str(prefix.parent / "results.json") if prefix.name == "locust" else "",
         # A shopper number (e-mail, DNI, address) of its own per run: the purchase limits count by customer.
         "BENCH_SHOPPER_OFFSET": str(int(time.time()) % 100_000 * 1000),
     }
@@ -223,6 +256,10 @@ def _locust_figures(folder: Path, ceiling: float):
                 yield {"name": f"{prefix}.{label}", "value": float(row[column]), "unit": "ms"}
         if ceiling:
             yield {"name": f"{prefix}.ratio_to_bare", "value": round(rate / ceiling, 4), "unit": "ratio"}
+    reads = [float(row["99%"]) for row in rows if row["Name"] in READS and row["99%"] not in ("", "N/A")]
+    yield {"name": "reads.p99", "value": max(reads, default=0.0), "unit": "ms"}
+    errors = sum(int(row["Failure Count"]) for row in rows if row["Name"] != "Aggregated")
+    yield {"name": "errors", "value": errors, "unit": "count"}
     failures = folder / "locust_failures.csv"
     if failures.exists():
         with open(failures, newline="") as found:
@@ -273,6 +310,7 @@ def _order_figures(first_order: int):
         if -sold.get(order_id, 0) != units
     }
     yield {"name": "orders.sold_exactly_once", "value": not wrong, "unit": "bool"}
+    yield {"name": "stock_exact", "value": not mismatches and not wrong, "unit": "bool"}
     for order_id, (units, moved) in list(wrong.items())[:10]:
         yield {"name": "orders.sold_mismatch", "value": f"order {order_id}: {units} ordered, {moved} sold", "unit": ""}
 

@@ -9,10 +9,11 @@ needs BENCH_MIXED_PLAN (the JSON file the bench writes: what exists on the serve
 that believes X-Forwarded-For from loopback (TRUSTED_PROXIES=127.0.0.1)."""
 
 import itertools
+import json
 import os
 import sys
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, constant, events, task
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -21,7 +22,16 @@ from bench import mixed_load_flows as flows
 PLAN = flows.Plan.load()
 # BENCH_THINK=0: no pause between pages (the test of this file: a whole purchase in a few seconds).
 THINK = os.environ.get("BENCH_THINK", "1") != "0"
-_shoppers = itertools.count(int(os.environ.get("BENCH_SHOPPER_OFFSET", "1")))
+OFFSET = int(os.environ.get("BENCH_SHOPPER_OFFSET", "1"))
+_shoppers = itertools.count(OFFSET)
+
+
+@events.quitting.add_listener
+def _results(environment, **kwargs):
+    """How many shoppers there were and how many the waiting room made wait (BENCH_MIXED_RESULTS)."""
+    if os.environ.get("BENCH_MIXED_RESULTS"):
+        with open(os.environ["BENCH_MIXED_RESULTS"], "w") as results:
+            json.dump({"shoppers": next(_shoppers) - OFFSET, "waited": len(flows.WAITED)}, results)
 
 
 class Shopper(HttpUser):

@@ -11,6 +11,7 @@ import json
 import os
 import random
 import re
+import time
 from dataclasses import dataclass
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -62,6 +63,12 @@ def _error_text(html: str) -> str:
     return "; ".join(text for text in found if text)[:300]
 
 
+# The shoppers (their X-Forwarded-For) who got the waiting room's page at least once in this process.
+WAITED: set[str] = set()
+# A shopper in line asks again when the waiting page says, at most this long after.
+MAX_REFRESH_SECONDS = 30.0
+
+
 def _call(
     client,
     method: str,
@@ -74,23 +81,45 @@ def _call(
     **kwargs,
 ):
     """One request named by its step; a wrong status, a redirect elsewhere or a page without the
-    expected mark is the step's failure (and ends the journey)."""
-    with client.request(method, path, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
-        problem = None
-        if response.status_code != expect:
-            where = response.headers.get("Location", "")
-            problem = f"{method} {path}: {response.status_code}" + (f" to {where}" if where else "")
-            if response.status_code == 200:
-                problem += f" ({_error_text(response.text) or 'the form came back'})"
-        elif redirect_to is not None and not re.search(redirect_to, response.headers.get("Location", "")):
-            problem = f"{method} {path}: redirected to {response.headers.get('Location', '')}, not {redirect_to}"
-        elif contains is not None and contains not in response.text:
-            problem = f"{method} {path}: the page lacks {contains!r}"
-        if problem:
-            response.failure(problem)
-            raise StepFailed(problem)
-        response.success()
-        return response
+    expected mark is the step's failure (and ends the journey). The waiting room's page (the store
+    in overload) is neither: the shopper waits as it says and asks again."""
+    while True:
+        with client.request(method, path, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
+            refresh = _in_line(client, response)
+            if refresh is None:
+                _check(response, method, path, expect=expect, redirect_to=redirect_to, contains=contains)
+                return response
+        time.sleep(refresh)  # Locust's gevent makes this a pause of this shopper only
+
+
+def _in_line(client, response) -> float | None:
+    """The seconds to wait when the answer is the waiting room's page (counted as "waiting", not
+    as the step), else None."""
+    if "X-Waiting-Room" not in response.headers:
+        return None
+    meta = getattr(response, "request_meta", None)  # Locust's: the name its statistics use
+    if meta is not None:
+        meta["name"] = "waiting"
+    response.success()
+    WAITED.add(client.headers.get("X-Forwarded-For", ""))
+    return min(float(response.headers.get("Refresh", "5")), MAX_REFRESH_SECONDS)
+
+
+def _check(response, method: str, path: str, *, expect: int, redirect_to: str | None, contains: str | None) -> None:
+    problem = None
+    if response.status_code != expect:
+        where = response.headers.get("Location", "")
+        problem = f"{method} {path}: {response.status_code}" + (f" to {where}" if where else "")
+        if response.status_code == 200:
+            problem += f" ({_error_text(response.text) or 'the form came back'})"
+    elif redirect_to is not None and not re.search(redirect_to, response.headers.get("Location", "")):
+        problem = f"{method} {path}: redirected to {response.headers.get('Location', '')}, not {redirect_to}"
+    elif contains is not None and contains not in response.text:
+        problem = f"{method} {path}: the page lacks {contains!r}"
+    if problem:
+        response.failure(problem)
+        raise StepFailed(problem)
+    response.success()
 
 
 def _token(client, html: str, path: str) -> str:

@@ -107,7 +107,7 @@ class QueueState:
 # The requests in flight over every node (KEYS[3] counts per node, KEYS[4] when each node was last
 # seen; ARGV[3] the seconds after which a node not seen stops counting): `total` afterwards.
 _IN_FLIGHT = """
-local total = 0
+total = 0
 local seen = redis.call('HGETALL', KEYS[4])
 for i = 1, #seen, 2 do
   if now - tonumber(seen[i + 1]) > tonumber(ARGV[3]) then
@@ -125,7 +125,8 @@ end
 # With a threshold, the store is busy when one more request served would put the requests in
 # flight (served ones: the waiting pages are not counted) above it. Busy, the line stands still and
 # banks nothing: admitting at the rate regardless queued those let in behind each other (the drop
-# bench's checkout p99 of 8-13 s). Busy outside a drop turns the room on (overload) for the hold.
+# bench's checkout p99 of 8-13 s); not busy, no more are let in at once than the threshold has room
+# for. Busy outside a drop turns the room on (overload) for the hold.
 _QUEUE = (
     """
 local t = redis.call('TIME')
@@ -140,6 +141,7 @@ local overload_until = tonumber(q[4]) or 0
 local drop = st[2] == '1'
 local threshold = tonumber(st[5]) or 0
 local busy = false
+local total = 0
 if threshold > 0 then
 """
     + _IN_FLIGHT
@@ -171,6 +173,8 @@ local n = math.min(math.floor((now - start) * rate), issued - admitted)
 if busy then
   n = 0
   start = math.max(start, now)
+elseif threshold > 0 then
+  n = math.min(n, threshold - total)  -- no more at once than the store has room for
 end
 if n > 0 then
   admitted = admitted + n
@@ -197,6 +201,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('HSET', KEYS[4], ARGV[1], now)
+local total = 0
 """
     + _IN_FLIGHT
     + """
@@ -318,13 +323,14 @@ class LocalRoom:
             if not room.epoch:
                 return Visit(0, 0, 0, now)
             busy = 0 < room.threshold < self._in_flight + 1
+            room_for = room.threshold - self._in_flight if room.threshold > 0 else None
             if not room.drop_open and not self._overloaded(busy, now):
                 self._admitted, self._clock = self._issued, now
                 return Visit(0, self._issued, self._issued, now)
             if epoch != str(room.epoch) or not 1 <= ticket <= self._issued:
                 self._issued += 1
                 ticket = self._issued
-            self._advance(room, now, busy)
+            self._advance(room, now, busy, room_for)
             return Visit(ticket, self._admitted, self._issued, now)
 
     def _overloaded(self, busy: bool, now: float) -> bool:
@@ -334,13 +340,15 @@ class LocalRoom:
             self._overload_until = now + _hold_seconds()
         return now < self._overload_until
 
-    def _advance(self, room: RoomSettings, now: float, busy: bool) -> None:
+    def _advance(self, room: RoomSettings, now: float, busy: bool, room_for: int | None) -> None:
         start = max(self._clock, now - 1)
         if room.drop_open and room.opens_at > start:
             start = room.opens_at
         let_in = min(int((now - start) * room.rate // 1), self._issued - self._admitted)
         if busy:
             let_in, start = 0, max(start, now)
+        elif room_for is not None:
+            let_in = min(let_in, room_for)  # no more at once than the store has room for
         if let_in > 0:
             self._admitted += let_in
             self._clock = start + let_in / room.rate

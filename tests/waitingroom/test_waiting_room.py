@@ -234,6 +234,20 @@ def test_the_line_stands_still_while_the_store_is_busy_and_moves_when_it_is_not(
     assert _place(shopper.get(PAGE)) is None
 
 
+def test_no_more_are_let_in_at_once_than_the_store_has_room_for():
+    _open_drop(rate=Decimal("1000"), threshold=2)
+    for node in ("other-node-1", "other-node-2"):
+        room().enter(node)  # busy: the line stands still while five shoppers queue
+    shoppers = [Client() for _ in range(5)]
+    for shopper in shoppers:
+        assert _place(shopper.get(PAGE)) is not None
+    room().leave("other-node-2")  # room for one more request
+    time.sleep(0.05)  # fifty shoppers' worth of the rate
+    shoppers[-1].get(PAGE)
+    assert room().queue_state().admitted == 1
+    room().leave("other-node-1")
+
+
 def test_an_overload_during_a_drop_lets_nobody_in_out_of_turn():
     _open_drop(threshold=1)
     first = Client()
