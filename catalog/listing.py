@@ -454,9 +454,15 @@ class RankedRows:
         return [found[pk] for pk in wanted if pk in found]
 
 
+# Up to this many products in scope (a search's, catalog.search.MAX_MATCHES), their option values are
+# read product by product; narrowed by category instead, a search for a thousand products would read
+# the option values of every product of their categories (hundreds of thousands on a large catalog).
+READ_BY_PRODUCT = 1000
+
+
 def _facet_counts(base: QuerySet, params: ListingParams, tree, category_ids: list[int] | None):
     stats = facet_stats(base, params, tree)
-    if category_ids is None and not params.options:
+    if category_ids is None and not params.options and stats.total > READ_BY_PRODUCT:
         category_ids = stats.category_ids  # without option filters the pass saw the whole scope
     return stats, option_counts(base, params, tree, category_ids)
 

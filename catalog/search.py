@@ -100,11 +100,16 @@ def search_products(products: QuerySet, raw_query: str) -> SearchResult:
     matches, ordering = full_text(products, query)
     ids = _first_matches(matches)
     if ids:
-        return _bounded(matches, ordering, ids, None, query)
+        return _bounded(full_text, products, query, ids, None)
     corrected = correct(query)
     if corrected != query:
         matches, ordering = full_text(products, corrected)
-        return _bounded(matches, ordering, _first_matches(matches), corrected, corrected)
+        ids = _first_matches(matches)
+        return (
+            _bounded(full_text, products, corrected, ids, corrected)
+            if ids
+            else SearchResult(matches, ordering, corrected, corrected)
+        )
     return SearchResult(matches, ordering, None, query)
 
 
@@ -114,10 +119,11 @@ def _first_matches(matches: QuerySet) -> list[int]:
     return list(matches.order_by(*POPULARITY).values_list("pk", flat=True)[: MAX_MATCHES + 1])
 
 
-def _bounded(matches: QuerySet, ordering: tuple, ids: list[int], corrected: str | None, searched: str) -> SearchResult:
-    if len(ids) <= MAX_MATCHES:
-        return SearchResult(matches, ordering, corrected, searched)
-    return SearchResult(matches.filter(pk__in=ids[:MAX_MATCHES]), ordering, corrected, searched, capped=True)
+def _bounded(full_text, products: QuerySet, query: str, ids: list[int], corrected: str | None) -> SearchResult:
+    """The matches as the products of those ids: the page's queries (facets, ranking, cards) read
+    them by primary key, without matching the text again row by row."""
+    matches, ordering = full_text(products, query, within=ids[:MAX_MATCHES])
+    return SearchResult(matches, ordering, corrected, query, capped=len(ids) > MAX_MATCHES)
 
 
 # --- SQLite: FTS5 ---------------------------------------------------------------------------
@@ -153,7 +159,7 @@ def _match_expression(query: str) -> str:
     return " AND ".join(_word_forms(word) for word in kept)
 
 
-def _sqlite_full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
+def _sqlite_full_text(products: QuerySet, query: str, within: list[int] | None = None) -> tuple[QuerySet, tuple]:
     expression = _match_expression(query)
     if not expression:
         return products.none(), POPULARITY
@@ -170,7 +176,7 @@ def _sqlite_full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
         places = {str(row[0]): place for place, row in enumerate(cursor.fetchall())}
     matching_ids = RawSQL("SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s", (expression,))
     place = RawSQL("""json_extract(%s, '$."' || "catalog_product"."id" || '"')""", (json.dumps(places),))
-    return products.filter(pk__in=matching_ids), (place.asc(), *POPULARITY)
+    return products.filter(pk__in=matching_ids if within is None else within), (place.asc(), *POPULARITY)
 
 
 def trigrams(word: str) -> set[str]:
@@ -203,10 +209,11 @@ def _sqlite_correct(query: str) -> str:
     return " ".join(_closest(term, lexicon) for term in query.split()[:MAX_WORDS])
 
 
-def _full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
+def _full_text(products: QuerySet, query: str, within: list[int] | None = None) -> tuple[QuerySet, tuple]:
+    """The matches of query; `within`: the ids already found to match (read by primary key)."""
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    matches = products.filter(search_vector=text_query).annotate(relevance=SearchRank(F("search_vector"), text_query))
-    return matches, RELEVANCE
+    matches = products.filter(search_vector=text_query) if within is None else products.filter(pk__in=within)
+    return matches.annotate(relevance=SearchRank(F("search_vector"), text_query)), RELEVANCE
 
 
 def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]:

@@ -57,7 +57,7 @@ def visible_products(tree: Tree | None = None) -> ProductQuerySet:
     return products
 
 
-def admin_product_search(products: QuerySet, search_term: str) -> QuerySet:
+def admin_product_search(products: QuerySet[Product], search_term: str) -> QuerySet[Product]:
     """The admin's product search: every word (a quoted phrase is one) in the name, the base SKU, the
     model number or a variant's SKU, as the admin's `icontains` search over those fields would find,
     each field through its trigram index on PostgreSQL (catalog migration 0017), OR-ed in one bitmap:
