@@ -201,6 +201,16 @@ class ShippingRate(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        stored = (
+            ShippingRate.objects.filter(method_id=self.method_id, zone_id=self.zone_id)
+            if self.method_id and self.zone_id
+            else []
+        )
+        self.check_band(stored)
+
+    def check_band(self, others) -> None:
+        """The band's rules: it ends above where it starts, pickup is free, and it overlaps none of
+        `others` (the method and zone's stored rates, or the rates being made with it)."""
         if self.weight_to is None or self.weight_from is None:
             return
         if self.weight_to <= self.weight_from:
@@ -209,14 +219,13 @@ class ShippingRate(models.Model):
         method = self.method if self.method_id or ShippingRate.method.is_cached(self) else None
         if method is not None and method.is_pickup and self.price is not None and self.price != 0:
             raise ValidationError({"price": _("In-store pickup is free: its price must be 0.")})
-        if self.method_id and self.zone_id:
-            overlapping = self.overlapping(ShippingRate.objects.filter(method_id=self.method_id, zone_id=self.zone_id))
-            if overlapping:
-                raise ValidationError(
-                    _("This band overlaps %(band)s of the same method and zone."),
-                    code="overlapping_band",
-                    params={"band": overlapping[0].band_label},
-                )
+        overlapping = self.overlapping(others)
+        if overlapping:
+            raise ValidationError(
+                _("This band overlaps %(band)s of the same method and zone."),
+                code="overlapping_band",
+                params={"band": overlapping[0].band_label},
+            )
 
     def overlapping(self, rates) -> list["ShippingRate"]:
         """The rates among `rates` (other rows or unsaved forms) whose band overlaps this one."""
