@@ -2,8 +2,9 @@
 (1,000) shoppers simulated by Locust (bench/drop_locustfile.py) who all arrive in the first
 seconds, wait in the room on the product's page (refreshing when the page says, every 5 to
 30 s), and once let in buy one unit as guests with the test gateway, or find it sold out. The
-drop opens BENCH_DROP_OPENS_IN (15) seconds after the run starts and lets BENCH_DROP_RATE (10)
-shoppers in a second; every shopper's journey is bounded by BENCH_DROP_SECONDS (180).
+drop opens BENCH_DROP_OPENS_IN (15) seconds after the run starts and lets at most BENCH_DROP_RATE
+(10) shoppers in a second, only while the store serves fewer requests than BENCH_DROP_THRESHOLD
+(3) over every node; every shopper's journey is bounded by BENCH_DROP_SECONDS (180).
 
 Twice: on one gunicorn (4 sync workers, bench_throughput's server) on loopback, then through nginx
 (deploy/nginx, as production) in front of two nodes of 2 workers each (bench_nginx's layout),
@@ -17,7 +18,9 @@ than as the journey expects, waiting included), admitted_out_of_order (shoppers 
 arrival order by more than a second: one who arrived over a second before another got a later
 ticket, or was still told to wait over a second after a later ticket was let in), read_p99_ms
 (the waiting room's and the product page's GETs) and checkout_p99_ms (the slowest step's p99 from
-cart add to paying); never_let_in counts shoppers still waiting when their time ran out."""
+cart add to paying); never_let_in counts shoppers still waiting when their time ran out; let_in and
+let_in_per_s the pace the line actually moved at; locust_cpu_s Locust's own CPU (the latencies are
+measured by Locust: the store's only while Locust itself is not short of CPU)."""
 
 import bisect
 import csv
