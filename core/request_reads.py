@@ -49,13 +49,15 @@ def read_many(keys) -> dict:
 
 
 def prefetch(keys) -> None:
-    """Keys this request will read with read_many, fetched with the shared keys in the one round trip
-    those take (a product page knows its entries' marks from the copies this process keeps: each
-    was a round trip of its own). Nothing outside a request, or once the shared keys are read."""
+    """Keys this request will read with read_many, fetched in one round trip with the shared keys
+    not read yet (a product page knows its entries' marks from the copies this process keeps: each
+    was a round trip of its own). Nothing outside a request."""
     reads = _reads.get()
-    if reads is None or any(name in reads for name in _KEYS):
+    if reads is None:
         return
-    names = [*_KEYS, *(key for key in keys if key not in _KEYS)]
+    names = list(dict.fromkeys(name for name in (*_KEYS, *keys) if name not in reads))
+    if not names:
+        return
     found = cache.get_many(names)
     for name in names:
         reads.setdefault(name, found.get(name))

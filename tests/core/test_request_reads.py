@@ -88,3 +88,36 @@ def test_outside_a_request_each_read_goes_to_the_cache(cache_calls):
     request_reads.read(listing_cache.VERSION_KEY)
     request_reads.read(listing_cache.VERSION_KEY)
     assert cache_calls == ["get", "get"]
+
+
+def test_keys_read_ahead_come_with_the_shared_keys_in_one_round_trip(cache_calls):
+    listing_cache.bump()
+    cache.set("test:mark:1", 7)
+    stored = cache.get(listing_cache.VERSION_KEY)
+    cache_calls.clear()
+
+    def page():
+        request_reads.prefetch(["test:mark:1", "test:mark:2"])
+        return (
+            request_reads.read(listing_cache.VERSION_KEY),
+            request_reads.read_many(["test:mark:1", "test:mark:2"]),
+        )
+
+    assert _in_a_request(page) == (stored, {"test:mark:1": 7, "test:mark:2": None})
+    assert cache_calls == ["get_many"]
+
+
+def test_keys_read_ahead_after_the_shared_keys_come_in_one_round_trip_of_their_own(cache_calls):
+    cache.set("test:mark:1", 7)
+    cache_calls.clear()
+
+    def page():
+        request_reads.read(listing_cache.VERSION_KEY)
+        request_reads.prefetch(["test:mark:1", "test:mark:2"])
+        request_reads.prefetch(["test:mark:1"])  # read already: no round trip
+        return request_reads.read_many(["test:mark:2", "test:mark:1"])
+
+    assert _in_a_request(page) == {"test:mark:2": None, "test:mark:1": 7}
+    assert cache_calls == ["get_many", "get_many"]
+    request_reads.prefetch(["test:mark:1"])  # outside a request: nothing
+    assert cache_calls == ["get_many", "get_many"]
