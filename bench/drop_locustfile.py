@@ -14,8 +14,11 @@ from locust import HttpUser, constant, task
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench import drop_flows
+from bench import drop_flows, mixed_load_flows
 from bench.mixed_load_flows import StepFailed, shopper_address
+
+# Let in, a shopper buys without meeting the waiting page again: if they do, it is an error.
+mixed_load_flows.WAITING_IS_FAILURE = True
 
 PATH = os.environ["BENCH_DROP_PATH"]
 USERS = int(os.environ["BENCH_DROP_USERS"])

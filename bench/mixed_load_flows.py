@@ -67,6 +67,8 @@ def _error_text(html: str) -> str:
 WAITED: set[str] = set()
 # A shopper in line asks again when the waiting page says, at most this long after.
 MAX_REFRESH_SECONDS = 30.0
+# The drop bench's shoppers are let in before these steps: the waiting page then is a failure.
+WAITING_IS_FAILURE = False
 
 
 def _call(
@@ -97,6 +99,10 @@ def _in_line(client, response) -> float | None:
     as the step), else None."""
     if "X-Waiting-Room" not in response.headers:
         return None
+    if WAITING_IS_FAILURE:
+        problem = f"the waiting room's page inside: {response.headers['X-Waiting-Room']}"
+        response.failure(problem)
+        raise StepFailed(problem)
     meta = getattr(response, "request_meta", None)  # Locust's: the name its statistics use
     if meta is not None:
         meta["name"] = "waiting"
