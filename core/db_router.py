@@ -45,10 +45,13 @@ _state_lock = threading.Lock()
 _state: _ReplicaState = {"usable": False, "checked": float("-inf")}
 
 LAG_SQL = (
-    # Not in recovery (a promoted replica, or the test mirror): no lag. Nothing left to replay:
-    # the replica is as new as the primary's last commit, however old that commit is.
+    # Not in recovery (a promoted replica, or the test mirror): no lag. Streaming with nothing left to
+    # replay: the replica is as new as the primary's last commit, however old that commit is. Without
+    # a WAL receiver (cut off from the primary) what it received tells nothing of what the primary
+    # wrote since: its age is the time since the last commit it replayed.
     "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
-    " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+    " WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver)"
+    " AND pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
     " ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 1e9) END"
 )
 

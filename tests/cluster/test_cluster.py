@@ -14,8 +14,10 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
+from psycopg import sql
 
 from cart.models import CartClient
+from core.db_router import LAG_SQL
 from demo.shipping import load_demo_shipping
 from inventory.models import Reservation, StockLevel
 from orders.models import Order, OrderStatus
@@ -261,3 +263,24 @@ def test_the_replica_refuses_writes():
         with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
             replica.execute("UPDATE inventory_stocklevel SET on_hand = on_hand")
     assert connection.settings_dict["PORT"] in (int(os.environ["CLUSTER_PORT"]), str(os.environ["CLUSTER_PORT"]))
+
+
+def test_a_replica_cut_off_from_the_primary_is_not_taken_for_a_fresh_one():
+    """A standby whose WAL receiver stopped has replayed all it received, and that says nothing of
+    what the primary wrote since: its lag grows with the time since its last replayed commit, so
+    past REPLICA_MAX_LAG_SECONDS the nodes read from the primary."""
+    params = {"host": "127.0.0.1", "user": "postgres", "dbname": os.environ["CLUSTER_DB"], "autocommit": True}
+    with psycopg.connect(port=int(os.environ["CLUSTER_PORT"]) + 1, **params) as replica:
+        conninfo = replica.execute("SHOW primary_conninfo").fetchone()[0]
+        replica.execute("ALTER SYSTEM SET primary_conninfo = ''")
+        replica.execute("SELECT pg_reload_conf()")
+        try:
+            assert eventually(lambda: not replica.execute("SELECT 1 FROM pg_stat_wal_receiver").fetchone(), 15)
+            WarehouseFactory(name="Almacén que la réplica no ve")  # a commit the replica never receives
+            time.sleep(3)
+            assert replica.execute(LAG_SQL).fetchone()[0] > 2  # REPLICA_MAX_LAG_SECONDS's default
+        finally:
+            replica.execute(sql.SQL("ALTER SYSTEM SET primary_conninfo = {}").format(conninfo))
+            replica.execute("SELECT pg_reload_conf()")
+        assert eventually(lambda: replica.execute("SELECT 1 FROM pg_stat_wal_receiver").fetchone(), 30)
+        assert eventually(lambda: replica.execute(LAG_SQL).fetchone()[0] == 0, 30)
