@@ -165,6 +165,10 @@ def _one_drop(locust: str, layout: str, prefix: str):
                 urllib.request.urlopen(base + warm, timeout=60).read()
         opens_at = timezone.now() + timedelta(seconds=OPENS_IN)
         room_set(drop_open=True, opens_at=opens_at, rate=RATE, threshold=THRESHOLD, admission_minutes=30, actor_id=None)
+        # Every server process reads the room's state at most once a WAITING_ROOM_STATE_SECONDS: until
+        # then one still serves the product page as with the room off (no ticket, no pass), and that
+        # shopper's next request queues them: the crowd comes once every process knows.
+        time.sleep(settings.WAITING_ROOM_STATE_SECONDS + 0.5)
         locust_cpu = _run_locust(locust, base, path, folder, records)
     finally:
         room_set(drop_open=False, opens_at=None, rate=RATE, threshold=0, admission_minutes=30, actor_id=None)
