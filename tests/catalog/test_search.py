@@ -184,6 +184,14 @@ class TestBroadSearch:
         assert result.capped
         assert sorted(names(result)) == ["Silla Lima 3", "Silla Lima 4", "Silla Lima 5"]
 
+    def test_matches_beyond_the_first_walk_are_still_found_in_popularity_order(self, chairs, monkeypatch):
+        monkeypatch.setattr(search, "WALK", 2)  # the two best sellers below match nothing
+        for name in ("Mesa Cusco", "Mesa Puno"):
+            ProductFactory(name=name, category=chairs[0].category, brand=chairs[0].brand, units_sold=1000)
+        result = search_products(Product.objects.visible(), "silla lima")
+        assert result.capped
+        assert sorted(names(result)) == ["Silla Lima 3", "Silla Lima 4", "Silla Lima 5"]
+
     def test_up_to_the_cap_every_match_and_not_capped(self, chairs):
         result = search_products(Product.objects.visible(), "silla lima 4")
         assert not result.capped
