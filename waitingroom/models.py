@@ -48,8 +48,8 @@ class RoomChange(AppendOnlyModel):
         default=0,
         validators=[MaxValueValidator(100_000)],
         help_text=_(
-            "Above this many requests at once over every web node, new shoppers queue until the load falls; "
-            "0: the load is not watched."
+            "Above this many requests at once over every web node, new shoppers queue until the load falls, "
+            "and a line moves only while the load is under it; 0: the load is not watched."
         ),
     )
     admission_minutes = models.PositiveIntegerField(
