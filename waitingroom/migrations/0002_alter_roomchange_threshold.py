@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('waitingroom', '0001_initial'),
+        ("waitingroom", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roomchange',
-            name='threshold',
-            field=models.PositiveIntegerField(default=0, help_text='Above this many requests at once over every web node, new shoppers queue until the load falls, and a line moves only while the load is under it; 0: the load is not watched.', validators=[django.core.validators.MaxValueValidator(100000)], verbose_name='requests in flight that open the room'),
+            model_name="roomchange",
+            name="threshold",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Above this many requests at once over every web node, new shoppers queue until the load falls, and a line moves only while the load is under it; 0: the load is not watched.",
+                validators=[django.core.validators.MaxValueValidator(100000)],
+                verbose_name="requests in flight that open the room",
+            ),
         ),
     ]
