@@ -62,6 +62,9 @@ def fill_details(
     the boleta, which SUNAT asks for above S/ 700)."""
     page.goto("/checkout/")
     if email:
+        # Said plainly when the step is not there (an empty cart sends the shopper back to it), not
+        # as a field that never appears.
+        assert page.locator("#id_email").count(), f"{page.url}: {page.locator('main').inner_text()[:400]}"
         page.fill("#id_email", email)
     page.fill("#id_shipping-recipient", recipient)
     page.fill("#id_shipping-phone", "987654321")
