@@ -5,6 +5,7 @@ order paid with its units sold, or the order cancelled with the money kept and i
 (never an order shipped without money, never money without an order or a refund)."""
 
 import multiprocessing
+import os
 import time
 from datetime import timedelta
 
@@ -34,6 +35,10 @@ UNITS = 2  # the order takes all of them: only one of it and the other shopper c
 
 def _run(action: str, order_id: int, payment_id: int, barrier, results, delay: float) -> None:
     """One process: wait for the others, then act as the job, the gateway or the other shopper."""
+    # A connection object inherited from the parent is never this process's to use: dropped unclosed
+    # (closing it would end the parent's session), so the first query here opens this process's own.
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
     try:
         barrier.wait(timeout=30)
         if action == "shopper":
@@ -55,7 +60,12 @@ def _run(action: str, order_id: int, payment_id: int, barrier, results, delay: f
                 outcome = "refused"
         results.put((action, outcome))
     except Exception as error:  # reported to the test, not lost in the child
-        results.put((action, f"error {type(error).__name__}: {error}"))
+        # With the PostgreSQL session that served it: two children on one session would show it.
+        try:
+            session = connection.connection.info.backend_pid if connection.connection is not None else None
+        except Exception:  # a broken session may not say
+            session = "?"
+        results.put((action, f"error {type(error).__name__}: {error} (pid {os.getpid()}, session {session})"))
     finally:
         connections.close_all()
 
