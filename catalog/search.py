@@ -100,13 +100,13 @@ def search_products(products: QuerySet, raw_query: str) -> SearchResult:
     matches, ordering = full_text(products, query)
     ids = _first_matches(products, matches, query)
     if ids:
-        return _bounded(full_text, products, query, ids, None)
+        return _bounded(products, query, ids, None, ordering)
     corrected = correct(query)
     if corrected != query:
         matches, ordering = full_text(products, corrected)
         ids = _first_matches(products, matches, corrected)
         return (
-            _bounded(full_text, products, corrected, ids, corrected)
+            _bounded(products, corrected, ids, corrected, ordering)
             if ids
             else SearchResult(matches, ordering, corrected, corrected)
         )
@@ -148,10 +148,15 @@ def _first_matches(products: QuerySet, matches: QuerySet, query: str) -> list[in
     return [pk for pk, _sold in rows[: MAX_MATCHES + 1]]
 
 
-def _bounded(full_text, products: QuerySet, query: str, ids: list[int], corrected: str | None) -> SearchResult:
+def _bounded(products: QuerySet, query: str, ids: list[int], corrected: str | None, ordering: tuple) -> SearchResult:
     """The matches as the products of those ids: the page's queries (facets, ranking, cards) read
-    them by primary key, without matching the text again row by row."""
-    matches, ordering = full_text(products, query, within=ids[:MAX_MATCHES])
+    them by primary key, without matching the text again row by row. On SQLite the ordering is the
+    bm25 ranking already read for every match, not read a second time."""
+    within = ids[:MAX_MATCHES]
+    if _on_postgresql():
+        matches, ordering = _full_text(products, query, within=within)
+    else:
+        matches = products.filter(pk__in=within)
     return SearchResult(matches, ordering, corrected, query, capped=len(ids) > MAX_MATCHES)
 
 
@@ -188,7 +193,7 @@ def _match_expression(query: str) -> str:
     return " AND ".join(_word_forms(word) for word in kept)
 
 
-def _sqlite_full_text(products: QuerySet, query: str, within: list[int] | None = None) -> tuple[QuerySet, tuple]:
+def _sqlite_full_text(products: QuerySet, query: str) -> tuple[QuerySet, tuple]:
     expression = _match_expression(query)
     if not expression:
         return products.none(), POPULARITY
@@ -205,7 +210,7 @@ def _sqlite_full_text(products: QuerySet, query: str, within: list[int] | None =
         places = {str(row[0]): place for place, row in enumerate(cursor.fetchall())}
     matching_ids = RawSQL("SELECT rowid FROM catalog_product_fts WHERE catalog_product_fts MATCH %s", (expression,))
     place = RawSQL("""json_extract(%s, '$."' || "catalog_product"."id" || '"')""", (json.dumps(places),))
-    return products.filter(pk__in=matching_ids if within is None else within), (place.asc(), *POPULARITY)
+    return products.filter(pk__in=matching_ids), (place.asc(), *POPULARITY)
 
 
 def trigrams(word: str) -> set[str]:
