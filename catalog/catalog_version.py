@@ -80,12 +80,19 @@ def bump_listings() -> None:
     replica_hold()
 
 
+def _counter_start() -> int:
+    """Where a counter not set yet, or lost (a flush, an eviction), starts: the clock in microseconds,
+    past any number taken before it was lost as long as fewer than a million writes a second were
+    counted (in milliseconds a burst of writes outran the clock, and a restart in the same
+    millisecond gave a number already taken)."""
+    return time.time_ns() // 1000
+
+
 def _next_number() -> int:
     try:
         return cache.incr(WRITES_KEY)
-    except ValueError:  # not set yet, or lost (a flush, an eviction)
-        # Started from the clock in milliseconds, past any number taken before it was lost.
-        cache.add(WRITES_KEY, int(time.time() * 1000), None)
+    except ValueError:  # not set yet, or lost
+        cache.add(WRITES_KEY, _counter_start(), None)
         return cache.incr(WRITES_KEY)
 
 
@@ -149,7 +156,7 @@ def reading_start() -> tuple[str, int]:
     token = version_or_new(request_reads.read(PRODUCT_PAGES_KEY), PRODUCT_PAGES_KEY)
     number = request_reads.read(WRITES_KEY)
     if number is None:
-        cache.add(WRITES_KEY, int(time.time() * 1000), None)
+        cache.add(WRITES_KEY, _counter_start(), None)
         number = cache.get(WRITES_KEY, 0)
         request_reads.remember(WRITES_KEY, number)
     return token, number
