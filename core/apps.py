@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class CoreConfig(AppConfig):
@@ -16,6 +16,11 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync"
         )
+
+        from .migration_guard import refuse_part_way_through_the_old_chain
+
+        # Before any migration runs (docs/operations/deploys.md, "Squashed migrations").
+        pre_migrate.connect(refuse_part_way_through_the_old_chain, sender=self, dispatch_uid="core.migration_guard")
 
         from .request_log import connect_celery_signals
 
