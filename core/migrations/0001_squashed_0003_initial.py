@@ -3,6 +3,8 @@
 
 from django.db import migrations, models
 
+import core.migration_operations
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -21,29 +23,43 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="Heartbeat",
-            fields=[
-                ("name", models.CharField(max_length=200, primary_key=True, serialize=False, verbose_name="name")),
-                ("at", models.DateTimeField(verbose_name="at")),
+        core.migration_operations.CreateModels(
+            operations=[
+                migrations.CreateModel(
+                    name="Heartbeat",
+                    fields=[
+                        (
+                            "name",
+                            models.CharField(max_length=200, primary_key=True, serialize=False, verbose_name="name"),
+                        ),
+                        ("at", models.DateTimeField(verbose_name="at")),
+                    ],
+                    options={
+                        "verbose_name": "heartbeat",
+                        "verbose_name_plural": "heartbeats",
+                    },
+                ),
+                migrations.CreateModel(
+                    name="Counter",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
+                        ("scope", models.CharField(max_length=30, verbose_name="scope")),
+                        ("key", models.CharField(max_length=20, verbose_name="key")),
+                        ("last", models.PositiveIntegerField(default=0, verbose_name="last number")),
+                    ],
+                    options={
+                        "verbose_name": "counter",
+                        "verbose_name_plural": "counters",
+                        "constraints": [
+                            models.UniqueConstraint(fields=("scope", "key"), name="core_counter_scope_key_unique")
+                        ],
+                    },
+                ),
             ],
-            options={
-                "verbose_name": "heartbeat",
-                "verbose_name_plural": "heartbeats",
-            },
-        ),
-        migrations.CreateModel(
-            name="Counter",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("scope", models.CharField(max_length=30, verbose_name="scope")),
-                ("key", models.CharField(max_length=20, verbose_name="key")),
-                ("last", models.PositiveIntegerField(default=0, verbose_name="last number")),
-            ],
-            options={
-                "verbose_name": "counter",
-                "verbose_name_plural": "counters",
-                "constraints": [models.UniqueConstraint(fields=("scope", "key"), name="core_counter_scope_key_unique")],
-            },
         ),
     ]
