@@ -10,6 +10,11 @@ PORT ?= 8000
 # host is reached through 127.0.0.1) unless SITE_DOMAIN is set; passed to each command that serves,
 # migrates (the sites row) or sends mail.
 SITE_DOMAIN ?= $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# Python keeps compiled modules (__pycache__, ignored by git) even where the environment says not
+# to (PYTHONDONTWRITEBYTECODE, set on some CI machines): without them every process compiles the
+# project again, and every pytest process rewrites the asserts of all 340 test modules (about 9 s
+# of CPU before the first test runs).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps deploy test-cluster backup restore backup-drill run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
