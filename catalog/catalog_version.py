@@ -60,16 +60,18 @@ def _new_version() -> str:
     return uuid.uuid4().hex[:16]
 
 
-def _renew(key: str) -> None:
-    version = _new_version()
-    cache.set(key, version, None)
-    request_reads.remember(key, version)
+def _renew(*keys: str, also: dict | None = None, seconds: int | None = None) -> None:
+    """New tokens for `keys`, written in one round trip with `also` (a catalog write runs this in
+    every save signal: one round trip each, not one per key)."""
+    versions = {key: _new_version() for key in keys}
+    cache.set_many({**(also or {}), **versions}, seconds)
+    for key, value in {**(also or {}), **versions}.items():
+        request_reads.remember(key, value)
 
 
 def bump() -> None:
     """Every cached catalog entry ends: listings' and product pages'."""
-    _renew(VERSION_KEY)
-    _renew(PRODUCT_PAGES_KEY)
+    _renew(VERSION_KEY, PRODUCT_PAGES_KEY)
     # Pages rendered under the new version must not read a replica that has not replayed it yet.
     replica_hold()
 
@@ -103,12 +105,14 @@ def mark_written(
     products): the product pages that show them end, and every listing (its token is renewed)."""
     marks = [product_mark(pk) for pk in set(products)] + [members_mark(pk) for pk in set(categories)]
     marks += [slug_mark(slug) for slug in set(slugs)]
-    if marks:
-        number = _next_number()
-        cache.set_many(dict.fromkeys(marks, number), MARK_SECONDS)
-        for key in marks:
-            request_reads.remember(key, number)
-    bump_listings()
+    if not marks:
+        bump_listings()
+        return
+    # The listings' token is written with the marks, so it lapses after MARK_SECONDS without a write:
+    # a token found missing is replaced by a new one (version_or_new), so its entries are missed,
+    # never served stale.
+    _renew(VERSION_KEY, also=dict.fromkeys(marks, _next_number()), seconds=MARK_SECONDS)
+    replica_hold()
 
 
 def bump_after_write() -> None:
