@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 
-from .models import Product, ProductOptionValue, Variant
+from .models import Product, ProductOptionValue
 
 _SELECT_ROWS = """
     SELECT DISTINCT v.product_id, vov.optionvalue_id, p.category_id
