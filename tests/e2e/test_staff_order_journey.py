@@ -28,6 +28,21 @@ def choose_shipping(page, name: str) -> None:
     assert option.locator("input").is_checked()
 
 
+def fill_new_customers_order(page) -> None:
+    """A new customer's e-mail and Lima address, and two units of HA-M."""
+    page.fill("#id_email", "nueva@example.pe")
+    page.fill("#id_recipient", "Marisol Condori")
+    page.fill("#id_phone", "987 654 321")
+    page.fill("#id_street", "Jr. Junín 456")
+    page.select_option("#id_department", "15")
+    page.wait_for_function("() => document.querySelectorAll('#id_province option').length > 3")
+    page.select_option("#id_province", "1501")
+    page.wait_for_function("() => document.querySelectorAll('#id_district option').length > 10")
+    page.select_option("#id_district", "150122")
+    page.fill("#id_lines-0-sku", "HA-M")
+    page.fill("#id_lines-0-quantity", "2")
+
+
 def test_staff_take_a_whatsapp_order_that_the_customer_pays_from_the_link(new_page, shop):
     roles_sync()
     staff = UserFactory(email="lucia@kallpa.pe", first_name="Lucía", last_name="Ramos")
@@ -40,17 +55,7 @@ def test_staff_take_a_whatsapp_order_that_the_customer_pays_from_the_link(new_pa
     page.wait_for_url("**/admin/orders/order/take/")
     assert "Tomar pedido (WhatsApp o teléfono)" in page.locator("h1").inner_text()
     page.select_option("#id_channel", "whatsapp")
-    page.fill("#id_email", "nueva@example.pe")
-    page.fill("#id_recipient", "Marisol Condori")
-    page.fill("#id_phone", "987 654 321")
-    page.fill("#id_street", "Jr. Junín 456")
-    page.select_option("#id_department", "15")
-    page.wait_for_function("() => document.querySelectorAll('#id_province option').length > 3")
-    page.select_option("#id_province", "1501")
-    page.wait_for_function("() => document.querySelectorAll('#id_district option').length > 10")
-    page.select_option("#id_district", "150122")
-    page.fill("#id_lines-0-sku", "HA-M")
-    page.fill("#id_lines-0-quantity", "2")
+    fill_new_customers_order(page)
     choose_shipping(page, "Olva Courier — Lima Metropolitana")
 
     page.locator("#take-calculate").click()
@@ -205,17 +210,7 @@ def test_a_method_chosen_while_the_methods_are_refreshed_stays_chosen(new_page, 
     page = new_page(DESKTOP)
     sign_in(page, "/admin/login/", staff.email, field="username")
     page.goto("/admin/orders/order/take/")
-    page.fill("#id_email", "nueva@example.pe")
-    page.fill("#id_recipient", "Marisol Condori")
-    page.fill("#id_phone", "987 654 321")
-    page.fill("#id_street", "Jr. Junín 456")
-    page.select_option("#id_department", "15")
-    page.wait_for_function("() => document.querySelectorAll('#id_province option').length > 3")
-    page.select_option("#id_province", "1501")
-    page.wait_for_function("() => document.querySelectorAll('#id_district option').length > 10")
-    page.select_option("#id_district", "150122")
-    page.fill("#id_lines-0-sku", "HA-M")
-    page.fill("#id_lines-0-quantity", "2")
+    fill_new_customers_order(page)
     method = "Olva Courier — Lima Metropolitana"
     page.locator("#id_shipping_method label", has_text=method).first.wait_for()
     page.wait_for_load_state("networkidle")
