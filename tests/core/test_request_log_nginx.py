@@ -30,7 +30,8 @@ def unused_port() -> int:
 
 def answered(url: str) -> bool:
     try:
-        urllib.request.urlopen(url, timeout=2)
+        # A request given up on would still be answered and logged later, among a test's lines.
+        urllib.request.urlopen(url, timeout=30)
     except urllib.error.HTTPError:
         return True
     except OSError:

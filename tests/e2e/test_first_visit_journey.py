@@ -49,8 +49,8 @@ def test_a_first_visitor_buys_hearts_and_switches_language_from_the_shared_page(
 
 def test_without_javascript_a_first_form_explains_itself_and_works_when_sent_again(browser, shop, live_server):
     url = f"{live_server.url}/p/gorra-inti/"
-    _shared(url)
     for viewport in (DESKTOP, PHONE):
+        _shared(url)  # again: the stored page lasts seconds, fewer than one viewport's steps on a busy machine
         context = browser.new_context(
             viewport=viewport, base_url=live_server.url, locale="es-PE", java_script_enabled=False
         )

@@ -43,7 +43,9 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
         if process.poll() is not None:
             pytest.fail(f"{url} exited: {log.read_text()[-2000:]}")
         try:
-            urllib.request.urlopen(url, timeout=2)
+            # No short timeout: a request given up on while a busy worker still starts would be
+            # answered, and counted, later, inside a test's before and after.
+            urllib.request.urlopen(url, timeout=max(deadline - time.monotonic(), 1))
             return
         except urllib.error.HTTPError:
             return  # answering, whatever the status
