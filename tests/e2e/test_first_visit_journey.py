@@ -21,13 +21,26 @@ def _shared(url: str) -> dict:
         return dict(answer.headers)
 
 
+def _open_shared(open_page, url: str):
+    """A new browser showing the shared page. It is stored fresh for FRESH_SECONDS: on a busy
+    machine the browser may arrive later, and its request is then the one that renders the next
+    copy for everyone, a page of its own with a token and a cookie. So it tries again, in a new
+    browser, until the answer is the shared page."""
+    for _ in range(5):
+        _shared(url)
+        page = open_page()
+        answer = page.goto(url)
+        if answer.headers.get("cache-control", "").startswith("public"):
+            return page, answer
+        page.context.close()
+    pytest.fail("the browser never got the page stored for first visitors")
+
+
 def test_a_first_visitor_buys_hearts_and_switches_language_from_the_shared_page(new_page, shop, live_server):
     url = f"{live_server.url}/p/gorra-inti/"
     assert _shared(url)["Cache-Control"].startswith("public")
 
-    page = new_page()
-    first = page.goto(url)
-    assert first.headers["cache-control"].startswith("public")
+    page, first = _open_shared(new_page, url)
     assert 'value=""' in first.text() and "set-cookie" not in first.headers  # store.js then fetched its token
     page.locator("#buy-box button.add-to-cart").click()  # may go before the token arrives: it waits
     page.locator("#cart-feedback .alert--success").wait_for()
@@ -50,12 +63,13 @@ def test_a_first_visitor_buys_hearts_and_switches_language_from_the_shared_page(
 def test_without_javascript_a_first_form_explains_itself_and_works_when_sent_again(browser, shop, live_server):
     url = f"{live_server.url}/p/gorra-inti/"
     for viewport in (DESKTOP, PHONE):
-        _shared(url)  # again: the stored page lasts seconds, fewer than one viewport's steps on a busy machine
-        context = browser.new_context(
-            viewport=viewport, base_url=live_server.url, locale="es-PE", java_script_enabled=False
+        page, _ = _open_shared(
+            lambda viewport=viewport: browser.new_context(
+                viewport=viewport, base_url=live_server.url, locale="es-PE", java_script_enabled=False
+            ).new_page(),
+            url,
         )
-        page = context.new_page()
-        page.goto(url)
+        context = page.context
         page.locator('.lang-switch button[lang="en"]').click()  # the shared page's form: no token
         expect(page.locator("h1")).to_have_text("Vuelve a intentarlo")  # once the refusal has loaded
         assert "No pudimos confirmar" in page.locator(".error-page").inner_text()
