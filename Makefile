@@ -47,7 +47,7 @@ migrate: install
 demo: install
 	SITE_DOMAIN=$(SITE_DOMAIN) HOST=$(HOST) PORT=$(PORT) $(PY) manage.py demo_data
 
-# Debian's Chromium drives the browser tests; gettext compiles translations; the fault tests
+# Debian's Chromium: its headless shell drives the browser tests, the full browser Lighthouse; gettext compiles translations; the fault tests
 # start and kill Redis servers of their own (redis-server); the receipt tests look at the PDF
 # rendered to an image (pdftoppm, from poppler-utils); the receipts' signatures are checked by
 # xmlsec1 and SUNAT's validation stylesheets run on Saxon-HE (libsaxonhe-java, with a Java runtime);
@@ -55,12 +55,12 @@ demo: install
 # promtool (from prometheus) checks and unit-tests the alert rules in deploy/prometheus; the restore
 # drill (tests/core/test_backups.py) runs a PostgreSQL of its own (initdb) archiving to pgbackrest.
 test-deps: install lighthouse-deps
-	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
+	@if ! command -v chromium >/dev/null || ! command -v chromium-headless-shell >/dev/null || ! command -v msgfmt >/dev/null || ! command -v redis-server >/dev/null || ! command -v pdftoppm >/dev/null \
 		|| ! command -v xmlsec1 >/dev/null || ! command -v java >/dev/null || [ ! -f /usr/share/java/Saxon-HE.jar ] \
 		|| ! command -v promtool >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v pgbackrest >/dev/null \
 		|| ! command -v rsync >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext redis-server poppler-utils \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-headless-shell gettext redis-server poppler-utils \
 			xmlsec1 default-jre-headless libsaxonhe-java prometheus postgresql pgbackrest rsync; \
 	fi
 

@@ -28,11 +28,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed journey's report says where each of its browsers stood and what it showed, so a
+    failure seen only in CI (CI keeps no screenshots) can be read from the log."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for context in getattr(item, "browser_contexts", ()):
+        for page in context.pages:
+            try:
+                shown = page.locator("body").inner_text(timeout=2_000)[:1_500]
+            except Exception as error:  # a closed or crashed page still gets its address reported
+                shown = f"(not readable: {error})"
+            report.sections.append(("where the browser was", f"{page.url}\n{shown}"))
+
+
 @pytest.fixture(scope="session")
 def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    # Debian's headless shell (package chromium-headless-shell, what Playwright itself runs headless):
+    # the same Blink and V8 as Debian's chromium without the browser's own UI processes, so a journey
+    # costs about 40 % less CPU (docs/testing.md). Lighthouse keeps the full chromium.
+    chromium = shutil.which("chromium-headless-shell")
     if chromium is None:
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
+        pytest.skip("Debian's chromium-headless-shell is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,9 +84,9 @@ def csp_violations():
 
 
 @pytest.fixture
-def new_page(browser, live_server, csp_violations):
+def new_page(request, browser, live_server, csp_violations):
     """Open pages at a given viewport; each call is a fresh browser context (no cookies)."""
-    contexts = []
+    contexts = request.node.browser_contexts = []
 
     def open_page(viewport: dict = DESKTOP):
         context = browser.new_context(viewport=viewport, base_url=live_server.url, locale="es-PE")

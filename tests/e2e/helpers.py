@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from orders.models import Order
 from tests.factories import PASSWORD
@@ -24,6 +25,33 @@ def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def follow_to_gateway(page, url: str, *, click) -> None:
+    """Click what sends the shopper to a gateway's hosted page, check the store's answer redirects to
+    `url`, then open `url` (which the test routes to a stand-in page). Playwright routes only the first
+    URL of a redirect, so the redirect itself would reach the real gateway: the store's answer is read
+    here and the browser told "no content" instead, then sent to `url` directly, through the route."""
+    origin = "{0.scheme}://{0.netloc}/".format(urlsplit(page.url))
+    answers = []
+
+    def read_the_stores_answer(route):
+        if not route.request.is_navigation_request():
+            route.fallback()
+            return
+        answer = route.fetch(max_redirects=0)
+        answers.append((answer.status, answer.headers.get("location")))
+        route.fulfill(status=204)
+
+    def from_the_store(address: str) -> bool:
+        return address.startswith(origin)
+
+    page.route(from_the_store, read_the_stores_answer)
+    with page.expect_event("requestfailed", lambda request: request.is_navigation_request()):
+        click()
+    page.unroute(from_the_store, read_the_stores_answer)
+    assert len(answers) == 1 and answers[0][0] in (302, 303) and answers[0][1] == url, answers
+    page.goto(url)
 
 
 def sign_in(page, url: str, email: str, *, field: str = "login") -> None:

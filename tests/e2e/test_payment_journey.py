@@ -12,7 +12,7 @@ from demo.shipping import load_demo_shipping
 from orders.models import Order, OrderStatus
 from payments.models import PaymentMethod, Provider
 from payments.services import payment_method_ensure_test_gateway
-from tests.e2e.helpers import add_variant, fill_details, screenshot
+from tests.e2e.helpers import add_variant, fill_details, follow_to_gateway, screenshot
 from tests.factories import (
     BrandFactory,
     CategoryFactory,
@@ -84,8 +84,7 @@ def test_choosing_stripe_goes_to_the_hosted_page_and_the_webhook_pays(page, stri
                 "currency": "pen",
             },
         )
-        page.locator("#pay-stripe").click()
-        page.wait_for_url(HOSTED)
+        follow_to_gateway(page, HOSTED, click=page.locator("#pay-stripe").click)
 
     order = Order.objects.get(number=number)
     payment = order.payments.get()

@@ -12,7 +12,7 @@ from demo.shipping import load_demo_shipping
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
 from payments.services import payment_method_ensure_test_gateway
-from tests.e2e.helpers import add_variant, fill_details, screenshot
+from tests.e2e.helpers import add_variant, fill_details, follow_to_gateway, screenshot
 from tests.factories import (
     BrandFactory,
     CategoryFactory,
@@ -111,8 +111,7 @@ def test_the_paypal_approve_and_capture_return_path_completes_an_order(page, liv
                 ],
             },
         )
-        page.locator("#pay-paypal").click()
-        page.wait_for_url(APPROVE)
+        follow_to_gateway(page, APPROVE, click=page.locator("#pay-paypal").click)
         page.locator("#approve").click()
         page.wait_for_url(f"**/orders/**{number}**")
 

@@ -16,7 +16,15 @@ import responses
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentMethod, Provider
 from receipts.models import Receipt, ReceiptKind
-from tests.e2e.helpers import PHONE, SCREENSHOTS, add_variant, fill_company_contact, fill_details, screenshot
+from tests.e2e.helpers import (
+    PHONE,
+    SCREENSHOTS,
+    add_variant,
+    fill_company_contact,
+    fill_details,
+    follow_to_gateway,
+    screenshot,
+)
 from tests.payments.mercadopago_helpers import ACCESS_TOKEN, API, INIT_POINT, PREFERENCE_ID, WEBHOOK_SECRET
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("receipts_journey")]
@@ -143,8 +151,7 @@ def test_a_mercado_pago_payment_marks_the_order_paid(page, live_server, shop, se
                 "card": {},
             },
         )
-        page.locator("#pay-mpago").click()
-        page.wait_for_url(INIT_POINT)
+        follow_to_gateway(page, INIT_POINT, click=page.locator("#pay-mpago").click)
         page.locator("#mp-pay").click()
         page.wait_for_url(f"**/orders/**{number}**")
 
