@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import django
 
-from bench.lighthouse import audit, failed_audits, missing_reason, scores
+from bench.lighthouse import audit_pages, failed_audits, missing_reason, scores
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -104,7 +104,7 @@ def main() -> int:
         for page, path in paths.items():
             url = f"http://127.0.0.1:{port}{path}"
             urllib.request.urlopen(url, timeout=30).read()  # warm the caches a real shop's pages live in
-            report = audit(url)
+            (report,) = audit_pages([url])
             for category, score in scores(report).items():
                 line = {"page": page, "path": path, "category": category, "score": score}
                 if category == "performance":

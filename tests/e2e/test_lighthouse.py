@@ -4,7 +4,7 @@ product and a search (mobile). Performance is measured in the bench (make lighth
 import pytest
 from django.urls import reverse
 
-from bench.lighthouse import audit, failed_audits, is_noindex, missing_reason, scores
+from bench.lighthouse import audit_pages, failed_audits, is_noindex, missing_reason, scores
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("catalog_journey")]
 
@@ -23,8 +23,8 @@ def test_the_main_pages_score_100_in_accessibility_best_practices_and_seo(live_s
         "search": reverse("catalog:search") + "?q=hoodie",
     }
     problems = []
-    for page, path in pages.items():
-        report = audit(live_server.url + path, categories=CATEGORIES, timeout=60)
+    reports = audit_pages([live_server.url + path for path in pages.values()], categories=CATEGORIES, timeout=240)
+    for page, report in zip(pages, reports, strict=True):
         for category, score in scores(report).items():
             if category == "seo" and page == "search" and is_noindex(report):
                 # A search result page asks not to be indexed: that audit alone may fail.
