@@ -1,6 +1,7 @@
-"""The shopper's own part of every page: which products they saved (the hearts) and viewed,
-as a small JSON block that static/js/favourites.js reads. Cached pages and cards are the same
-for everyone; storefront's page cache fills this block per request like the mini-cart."""
+"""The shopper's own part of every page: which products they saved (the hearts) and viewed, and
+whether the browser has a session yet, as a small JSON block that static/js/favourites.js and
+store.js read. Cached pages and cards are the same for everyone; storefront's page cache fills
+this block per request like the mini-cart."""
 
 from django.utils.html import json_script
 
@@ -19,4 +20,7 @@ def shopper_state_html(request) -> str:
         "favourites": sorted(shopper.saved(session)) if session is not None else [],
         "recent": shopper.recent_ids(session) if session is not None else [],
     }
+    # Read after the lists: loading a session whose cookie names none drops its key. store.js sends
+    # a sessionless page's posts one at a time, so that their answers start one session, not several.
+    data["session"] = session is not None and session.session_key is not None
     return json_script(data, STATE_ID)

@@ -24,13 +24,32 @@
     }
     return tokenRequest;
   }
+  // A browser without a session gets one from the first answer that writes to it (the "recently
+  // viewed" strip a product page posts as it loads, the cart, a heart). Two such posts on their way at
+  // once would each start a session, and the browser keeps the cookie of the answer that comes last:
+  // a cart filled meanwhile would be lost. On a page served to a browser without one (#shopper-state),
+  // htmx's posts therefore go one after another.
+  var sessionless = false;
+  try { sessionless = JSON.parse(document.getElementById("shopper-state").textContent).session === false; }
+  catch (error) { /* no state block: nothing to wait for */ }
+  var lastPost = Promise.resolve();
+  function afterThePreviousPost(elt) {
+    var previous = lastPost, answered;
+    lastPost = new Promise(function (resolve) { answered = resolve; });
+    elt.addEventListener("htmx:afterRequest", function () { answered(); }, { once: true });  // errors too
+    setTimeout(answered, 10000);  // a post htmx never sends holds the next ones this long at most
+    return previous;
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var waits = [];
+    if (!pageToken()) waits.push(fetchToken());
+    if (sessionless && event.detail.verb === "post") waits.push(afterThePreviousPost(event.detail.elt));
+    if (!waits.length) return;
+    event.preventDefault();
+    Promise.all(waits).then(function () { event.detail.issueRequest(); });
+  });
   if (!pageToken()) {
     fetchToken();
-    document.addEventListener("htmx:confirm", function (event) {
-      if (pageToken()) return;
-      event.preventDefault();
-      fetchToken().then(function () { event.detail.issueRequest(); });
-    });
     document.addEventListener("submit", function (event) {
       var form = event.target;
       var input = form.querySelector('input[name="csrfmiddlewaretoken"]');

@@ -3,9 +3,11 @@ CSRF token, no cookie); the shopper adds to the cart (htmx), hearts a product (h
 switches the language (a plain form) from it: store.js fetched the token first."""
 
 import re
+import threading
 import urllib.request
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot
@@ -79,3 +81,34 @@ def test_without_javascript_a_first_form_explains_itself_and_works_when_sent_aga
         page.locator('.lang-switch button[lang="en"]').click()
         expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^en"))
         context.close()
+
+
+def test_a_cart_filled_while_the_recently_viewed_strip_loads_is_still_there(new_page, shop, monkeypatch):
+    """A new visitor has no session: the product page's "recently viewed" strip (posted as the page
+    loads) and a quick "add to cart" would each start one, and the browser keeps the cookie of the
+    answer that came last. Here the strip's answer is held back in the server until the add has had
+    its chance to go and come back first."""
+    from favourites import selectors as favourite_selectors
+
+    strip_may_answer = threading.Event()
+    recent_products = favourite_selectors.recent_products
+
+    def held_back(**kwargs):
+        strip_may_answer.wait(timeout=20)
+        return recent_products(**kwargs)
+
+    monkeypatch.setattr(favourite_selectors, "recent_products", held_back)
+    page = new_page(PHONE)
+    page.goto("/p/gorra-inti/")
+    page.locator("#buy-box button.add-to-cart").click()
+    added = page.locator("#cart-feedback .alert--success")
+    try:
+        added.wait_for(timeout=2_000)  # a store that lets the add overtake the strip has answered it by now
+    except PlaywrightTimeout:
+        pass
+    strip_may_answer.set()
+    added.wait_for()
+    page.locator(".recent-slot").wait_for(state="detached")  # the strip's answer, cookie and all, arrived
+
+    page.goto("/cart/")
+    assert page.locator(".cart-line").count() == 1, page.locator("main").inner_text()[:400]

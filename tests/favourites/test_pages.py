@@ -64,7 +64,7 @@ def test_a_cached_page_carries_each_shopper_s_own_state(ponchos, url):
     assert state(saver.get(url))["favourites"] == [ponchos[0].pk]
     assert queries(other, url) == 0  # a hit
     page = other.get(url)
-    assert state(page) == {"favourites": [], "recent": []}
+    assert state(page) == {"favourites": [], "recent": [], "session": False}
     # The cached page's form carries the other shopper's own token: their heart works without JS.
     token = FORM_TOKEN.search(page.content.decode()).group(1)
     assert (
