@@ -16,11 +16,9 @@ def shopper_state_html(request) -> str:
     user = getattr(request, "user", None)
     if session is not None and user is not None and user.is_authenticated and shopper.FAVOURITES_KEY not in session:
         shopper.remember(session, account_saved(user))  # a session from before sign-in copied the list
-    data = {
-        "favourites": sorted(shopper.saved(session)) if session is not None else [],
-        "recent": shopper.recent_ids(session) if session is not None else [],
-    }
+    favourites = sorted(shopper.saved(session)) if session is not None else []
+    recent = shopper.recent_ids(session) if session is not None else []
     # Read after the lists: loading a session whose cookie names none drops its key. store.js sends
     # a sessionless page's posts one at a time, so that their answers start one session, not several.
-    data["session"] = session is not None and session.session_key is not None
-    return json_script(data, STATE_ID)
+    has_session = session is not None and session.session_key is not None
+    return json_script({"favourites": favourites, "recent": recent, "session": has_session}, STATE_ID)
