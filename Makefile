@@ -80,8 +80,8 @@ SQLITE_TESTS := tests/catalog tests/storefront tests/demo/test_catalog.py tests/
 # The first pass prints its 30 slowest tests and the 25 files that took longest (scripts/test_times.py;
 # the suite has a 10-minute budget).
 # PYTEST_WORKERS=0 runs a pass in this one process (pdb, -x); PYTEST_WORKERS=3 overrides the count.
-# `make test` is both passes; CI (.ci/run) runs test-first-pass beside lint, docs and test-cluster
-# (which mostly waits on its servers), then test-sqlite.
+# `make test` is both passes; CI (.ci/run) runs test-first-pass beside lint and docs, then test-sqlite
+# beside test-cluster, which mostly waits on its servers.
 PYTEST_WORKERS ?= auto
 
 test: test-first-pass
