@@ -1,8 +1,25 @@
 """Real threads against the real database, for concurrency tests (each thread its own connection)."""
 
+import contextlib
+import fcntl
+import tempfile
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
 from django.db import connections
+
+# PostgreSQL allows 100 connections. Each test process (pytest-xdist worker) has its own database but
+# the same server: two races of 50 threads on two workers at once were refused ("too many clients").
+RACES_LOCK = Path(tempfile.gettempdir()) / "tienda-test-thread-races.lock"
+
+
+@contextlib.contextmanager
+def one_race_at_a_time() -> Iterator[None]:
+    """Hold the machine-wide lock on thread races while the block's threads hold their connections."""
+    with RACES_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def run_in_threads(target, count: int) -> tuple[list, list]:
@@ -20,8 +37,9 @@ def run_in_threads(target, count: int) -> tuple[list, list]:
             connections.close_all()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    with one_race_at_a_time():
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
     return results, errors

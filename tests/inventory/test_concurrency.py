@@ -12,6 +12,7 @@ from inventory import services
 from inventory.exceptions import InsufficientStock, PurchaseLimitExceeded
 from inventory.models import Movement, PurchaseOrder, Reservation, StockLevel
 from tests.factories import ProductFactory, SupplierFactory, UserFactory, VariantFactory, WarehouseFactory, stock
+from tests.threads import one_race_at_a_time
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,7 +20,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are proven on PostgreSQL"),
 ]
 
-THREADS = 50  # each its own connection; the server allows 100
+THREADS = 50  # each its own connection; the server allows 100, one race at a time (tests.threads)
 
 
 def race(threads: int, work, rounds: int = 1):
@@ -42,10 +43,11 @@ def race(threads: int, work, rounds: int = 1):
             connections.close_all()
 
     pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
+    with one_race_at_a_time():
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in pool), "a thread hung (deadlock?)"
     return results, errors
 
