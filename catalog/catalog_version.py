@@ -20,7 +20,7 @@ without importing the cache that reads the models (no import circle)."""
 import contextlib
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import NamedTuple
 
@@ -148,11 +148,16 @@ def version_or_new(version: str | None, key: str = VERSION_KEY) -> str:
 
 class Reading(NamedTuple):
     """What a product page's entry was read under: it holds while the product pages' token is
-    `token` and no mark among `marks` is above `number` (the counter before it read anything)."""
+    `token` and no mark in `marks` is above the number it maps to (the counter before the entry
+    that shows that product began reading: this entry, or one it was built from)."""
 
     token: str
-    number: int
-    marks: frozenset[str]
+    marks: Mapping[str, int]
+
+    @classmethod
+    def of(cls, token: str, number: int, marks: Iterable[str]) -> "Reading":
+        """Every mark under one number: an entry read from the database alone."""
+        return cls(token, dict.fromkeys(marks, number))
 
 
 def reading_start() -> tuple[str, int]:
@@ -169,10 +174,12 @@ def reading_start() -> tuple[str, int]:
 def as_reading(stored) -> Reading | None:
     """A reading stored as a plain tuple, or None for anything else (an entry of another release)."""
     try:
-        token, number, marks = stored
+        token, marks = stored
     except (TypeError, ValueError):
         return None
-    return Reading(token, number, frozenset(marks)) if isinstance(number, int) else None
+    if not isinstance(marks, dict) or not all(isinstance(number, int) for number in marks.values()):
+        return None
+    return Reading(token, marks)
 
 
 def holds(reading: Reading | None, token: str | None = None, found: dict | None = None) -> bool:
@@ -186,19 +193,21 @@ def holds(reading: Reading | None, token: str | None = None, found: dict | None 
     found = found or {}
     marks = {key: found[key] for key in reading.marks if key in found}
     if len(marks) < len(reading.marks):
-        marks.update(request_reads.read_many(sorted(reading.marks - marks.keys())))
+        marks.update(request_reads.read_many(sorted(reading.marks.keys() - marks.keys())))
     # A mark gone (lapsed past every entry's time limit, or evicted) reads as never written.
-    return all((marks.get(key) or 0) <= reading.number for key in reading.marks)
+    return all((marks.get(key) or 0) <= number for key, number in reading.marks.items())
 
 
 def combined(token: str, number: int, readings: Iterable[Reading], marks: Iterable[str] = ()) -> Reading:
-    """The reading of what was built from other entries: the earliest number, all their marks."""
-    readings = list(readings)
-    return Reading(
-        token,
-        min([number, *(found.number for found in readings)]),
-        frozenset(marks).union(*(found.marks for found in readings)),
-    )
+    """The reading of what was built, from `number` on, from other entries: it holds while each of
+    them does (every mark under the lowest number it was read at) and none of its own `marks` is
+    written after `number`. Not every mark under the lowest number of all: an entry built from one
+    read before a product's write and one read after it would never hold again."""
+    limits = dict.fromkeys(marks, number)
+    for found in readings:
+        for mark, limit in found.marks.items():
+            limits[mark] = min(limits.get(mark, limit), limit)
+    return Reading(token, limits)
 
 
 _noted: ContextVar[list[Reading] | None] = ContextVar("catalog_readings", default=None)

@@ -129,7 +129,7 @@ def marks_kept(scope: str, filters: str) -> frozenset[str]:
     under (none without a copy): what a request will read to serve it, to read ahead."""
     entry = _read_entries.get(_key(scope, filters))
     reading = catalog_version.as_reading(entry[0]) if entry is not None else None
-    return reading.marks if reading is not None else frozenset()
+    return frozenset(reading.marks) if reading is not None else frozenset()
 
 
 def _valid_until(entry) -> float:

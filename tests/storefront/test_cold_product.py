@@ -63,3 +63,32 @@ def test_a_product_page_rendered_with_the_caches_emptied_makes_at_most_fourteen_
     # products and their pictures, the shipping rates, the payment methods' names.
     with django_assert_max_num_queries(14):
         assert client.get(pages["cheap"]).status_code == 200
+
+
+def test_a_product_page_rendered_once_after_its_own_write_is_warm_again(
+    client, shop, pages, django_assert_max_num_queries, monkeypatch
+):
+    """The page's content is built from entries read at different moments (its catalog data, read
+    again after the write, and its related products, still warm from before it): it holds while
+    each of them does, not only while none of their products is written after the oldest."""
+    from storefront import views
+
+    rendered = []
+    render_parts = views._product_parts
+    monkeypatch.setattr(views, "_product_parts", lambda *args: rendered.append(1) or render_parts(*args))
+    _new_price(shop)
+    client.get(pages["cheap"])
+    with django_assert_max_num_queries(1):  # its stock, read afresh in tests
+        response = client.get(pages["cheap"])
+    assert "S/ 89.00" in response.content.decode()
+    assert len(rendered) == 1
+
+
+@pytest.mark.page_cache
+def test_a_product_page_cached_after_its_own_write_is_served_from_the_page_cache_again(client, shop, pages):
+    _new_price(shop)
+    client.get(pages["cheap"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(pages["cheap"])
+    assert "S/ 89.00" in response.content.decode()
+    assert len(queries) == 0, [query["sql"] for query in queries.captured_queries]
