@@ -110,7 +110,7 @@ MIDDLEWARE = [
     # A cached page's ETag (storefront.page_cache) answers a browser's revalidation with a 304. Inside
     # GZip, which then marks the ETag weak; If-None-Match compares weakly.
     "core.middleware.ConditionalGetMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.CSPMiddleware",  # django-csp's, its constant policy built once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.language.ShopLanguageMiddleware",  # Spanish unless the `lang` cookie says otherwise
     "django.middleware.common.CommonMiddleware",
