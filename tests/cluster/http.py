@@ -62,6 +62,13 @@ def cluster(*args: str) -> str:
     return done.stdout
 
 
+def replica_state(sql: str, params: tuple = ()) -> tuple:
+    """One row the replica answers (what the nodes read through DATABASE_REPLICA_URL)."""
+    port = int(os.environ["CLUSTER_PORT"]) + 1
+    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname=os.environ["CLUSTER_DB"]) as replica:
+        return replica.execute(sql, params).fetchone()
+
+
 def replica_caught_up(seconds: float = 30.0) -> None:
     """Wait until the replica has replayed everything the test process wrote. A write made by a
     node holds catalog pages on the primary while the replica may lag (core.db_router.replica_hold);

@@ -10,7 +10,7 @@ import pytest
 
 from orders.models import Order
 from tests.cluster.deploy_load import shop_for_the_load, under_load
-from tests.cluster.http import ROOT
+from tests.cluster.http import ROOT, replica_state
 
 pytestmark = [pytest.mark.cluster, pytest.mark.django_db(transaction=True)]
 
@@ -27,13 +27,42 @@ def _deploy() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _where_the_product_is(product_path: str) -> dict:
+    """For a failure report: whether the primary and the replica the nodes read hold the product, and
+    how far each has gone (a product page answered 404 once for the whole of a deploy, in CI only)."""
+    from django.db import connection
+
+    slug = product_path.strip("/").rsplit("/", 1)[-1]
+    count = "SELECT count(*) FROM catalog_product WHERE slug = %s AND status = 'active'"
+    with connection.cursor() as cursor:
+        cursor.execute(count, [slug])
+        on_primary = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_current_wal_lsn()::text, (SELECT timeline_id FROM pg_control_checkpoint())")
+        primary_lsn, primary_timeline = cursor.fetchone()
+    try:
+        on_replica = replica_state(count, (slug,))[0]
+        replica = replica_state(
+            "SELECT pg_last_wal_replay_lsn()::text, pg_last_wal_receive_lsn()::text, "
+            "(SELECT received_tli FROM pg_stat_wal_receiver), now() - pg_last_xact_replay_timestamp()"
+        )
+    except Exception as error:  # a report, never a second failure
+        on_replica, replica = None, repr(error)
+    return {
+        "slug": slug,
+        "active on the primary": on_primary,
+        "active on the replica": on_replica,
+        "primary (lsn, timeline)": (primary_lsn, primary_timeline),
+        "replica (replayed, received, receiver's timeline, since last replayed commit)": replica,
+    }
+
+
 def test_a_deploy_under_load_fails_no_request_and_places_each_order_once(nginx_url):
     product_path = shop_for_the_load()
     before = _pids()
 
     tally, _seconds = under_load(nginx_url, product_path, _deploy)
 
-    assert tally.failed == 0, tally.failures
+    assert tally.failed == 0, (tally.failures, _where_the_product_is(product_path))
     assert tally.requests > 50 and tally.orders > 0, tally
     assert Order.objects.count() == tally.orders  # each accepted purchase once, none without its answer
     after = _pids()
