@@ -1,7 +1,6 @@
 """A Redis server of a test's own, on a free port, that the test may stop and start again."""
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -10,11 +9,7 @@ from contextlib import contextmanager
 import redis
 from django.conf import settings
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import free_port
 
 
 class OwnRedis:

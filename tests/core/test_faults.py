@@ -16,8 +16,9 @@ from catalog.models import Product
 from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
 from orders.models import Order
-from tests.core.redis_server import OwnRedis, free_port, publishing_to
+from tests.core.redis_server import OwnRedis, publishing_to
 from tests.factories import PASSWORD, UserFactory
+from tests.servers import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("faults")]
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -65,9 +67,7 @@ def front():
     _Dies.seen.clear()
     _Answers.seen.clear()
     dying, answering = _serve(_Dies), _serve(_Answers)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="tienda-retries-"))
     folder.chmod(0o777)  # as root, nginx's workers run as nobody
     servers = (

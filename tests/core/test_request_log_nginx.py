@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,25 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port, wait_until_answering
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def unused_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def answered(url: str) -> bool:
-    try:
-        # A request given up on would still be answered and logged later, among a test's lines.
-        urllib.request.urlopen(url, timeout=30)
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture
@@ -45,7 +29,7 @@ def proxied(tmp_path):
         pytest.fail("nginx is missing: `make cluster-deps` installs nginx-light")
     folder = Path(tempfile.mkdtemp(prefix="tienda-request-id-"))
     folder.chmod(0o777)
-    node, front = unused_port(), unused_port()
+    node, front = free_port(), free_port()
     node_log = folder / "node.log"
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
@@ -79,12 +63,8 @@ def proxied(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not (
-            answered(f"http://127.0.0.1:{node}/robots.txt") and answered(f"http://127.0.0.1:{front}/robots.txt")
-        ):
-            assert time.monotonic() < deadline and gunicorn.poll() is None, node_log.read_text()[-2000:]
-            time.sleep(0.2)
+        wait_until_answering(f"http://127.0.0.1:{node}/robots.txt", gunicorn, node_log)
+        wait_until_answering(f"http://127.0.0.1:{front}/robots.txt", nginx)
         yield {"url": f"http://127.0.0.1:{front}", "node_log": node_log, "access_log": folder / "tienda-access.log"}
     finally:
         for process in (nginx, gunicorn):

@@ -15,10 +15,10 @@ from django.utils import timezone
 from core.heartbeats import BEAT, heartbeats_read
 from core.scheduler import serving_under_runserver
 from orders.models import Order, OrderStatus
-from tests.core.redis_server import free_port
 from tests.core.worker_stack import database_url, wait_for
 from tests.factories import make_guest_order as make_order
 from tests.harness import require_env
+from tests.servers import free_port, wait_until_answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,6 +69,9 @@ def test_runserver_without_a_broker_expires_unpaid_orders_on_its_own(tmp_path):
         assert Order.objects.get(pk=fresh.pk).status == OrderStatus.PENDING_PAYMENT
         # The tick that expired the order records the heartbeat after its tasks: wait for it too.
         wait_for(lambda: BEAT in heartbeats_read(), timeout=20, what="the scheduler's heartbeat", log=log)
+        # The scheduler starts with the apps, before runserver's checks and its port: on a busy
+        # machine the order can expire before the server answers.
+        wait_until_answering(f"http://127.0.0.1:{port}/robots.txt", server, log)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
             body = json.load(response)
         assert body["beat"]["status"] == "ok" and body["worker"]["status"] == "eager"

@@ -5,11 +5,9 @@ node it answers, and every worker's counts add up whichever worker answers the s
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,15 +15,11 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.servers import free_port, wait_until_answering
+
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 WORKERS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, **headers: str) -> tuple[int, str]:
@@ -35,23 +29,6 @@ def get(url: str, **headers: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited: {log.read_text()[-2000:]}")
-        try:
-            # No short timeout: a request given up on while a busy worker still starts would be
-            # answered, and counted, later, inside a test's before and after.
-            urllib.request.urlopen(url, timeout=max(deadline - time.monotonic(), 1))
-            return
-        except urllib.error.HTTPError:
-            return  # answering, whatever the status
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"{url} did not answer: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +78,8 @@ def served():
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        wait_until_up(f"http://127.0.0.1:{node_port}/robots.txt", gunicorn, gunicorn_log)
-        wait_until_up(f"http://127.0.0.1:{nginx_port}/robots.txt", nginx, nginx_log)
+        wait_until_answering(f"http://127.0.0.1:{node_port}/robots.txt", gunicorn, gunicorn_log)
+        wait_until_answering(f"http://127.0.0.1:{nginx_port}/robots.txt", nginx, nginx_log)
         yield {"node": f"http://127.0.0.1:{node_port}", "nginx": f"http://127.0.0.1:{nginx_port}", "log": gunicorn_log}
     finally:
         for process in (nginx, gunicorn):
