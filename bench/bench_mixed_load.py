@@ -17,6 +17,8 @@ BENCH_SECONDS (60) and BENCH_USERS (50) bound the run; the bare view gets at mos
 BENCH_MIXED_THRESHOLD (0: off) turns the waiting room's overload watch on for the run: above that
 many requests in flight new shoppers wait in line (let in at most BENCH_MIXED_RATE, 10, a second,
 and only while the store is under it); `waiting_room.*` then says how many shoppers waited.
+BENCH_MIXED_ACTIVE (0: off) caps the shoppers inside at once: the rest wait in line and are let in,
+in arrival order, as those inside leave (a buyer who paid starts again as a new shopper, at the back).
 
 The issue's figures: `reads.p99` (the slowest read step's p99: home, listing, product, search),
 `errors` (every failure) and `stock_exact` (the inventory's checks clean and every paid order's
@@ -54,6 +56,7 @@ USERS = int(os.environ.get("BENCH_USERS", "50"))
 SPAWN_RATE = 10
 THRESHOLD = int(os.environ.get("BENCH_MIXED_THRESHOLD", "0"))
 RATE = Decimal(os.environ.get("BENCH_MIXED_RATE", "10"))
+MAX_ACTIVE = int(os.environ.get("BENCH_MIXED_ACTIVE", "0"))
 READS = ("home", "listing", "product", "search")
 BARE_SECONDS = min(SECONDS, 15)
 BUYABLE = 20
@@ -132,13 +135,13 @@ def run():
                 urllib.request.urlopen(base + path, timeout=30).read()
         bare_first = _bare(locust, base, plan_path, folder / "bare-first")
         started = time.monotonic()
-        _room(THRESHOLD)
+        _room(THRESHOLD, MAX_ACTIVE)
         try:
             _run_locust(
                 locust, base, plan_path, folder / "locust", users=USERS, seconds=SECONDS, classes=["Browser", "Buyer"]
             )
         finally:
-            _room(0)
+            _room(0, 0)
         locust_seconds = time.monotonic() - started
         bare_last = _bare(locust, base, plan_path, folder / "bare-last")
     finally:
@@ -160,14 +163,24 @@ def run():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _room(threshold: int) -> None:
-    """The waiting room's overload watch on (a threshold) or off (0) on the server's Redis."""
-    room_set(drop_open=False, opens_at=None, rate=RATE, threshold=threshold, admission_minutes=30, actor_id=None)
+def _room(threshold: int, max_active: int) -> None:
+    """The waiting room's overload watch (a threshold) and its cap on the shoppers inside, on the
+    server's Redis (0: off)."""
+    room_set(
+        drop_open=False,
+        opens_at=None,
+        rate=RATE,
+        threshold=threshold,
+        max_active=max_active,
+        admission_minutes=30,
+        actor_id=None,
+    )
 
 
 def _waiting_figures(results: Path):
     found = json.loads(results.read_text()) if results.exists() else {}
     yield {"name": "waiting_room.threshold", "value": THRESHOLD, "unit": "count"}
+    yield {"name": "waiting_room.max_active", "value": MAX_ACTIVE, "unit": "count"}
     if found.get("shoppers"):
         yield {"name": "waiting_room.shoppers", "value": found["shoppers"], "unit": "count"}
         yield {"name": "waiting_room.shoppers_waited", "value": found["waited"], "unit": "count"}

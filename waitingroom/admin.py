@@ -15,7 +15,7 @@ LIMA = ZoneInfo("America/Lima")
 class RoomChangeForm(forms.ModelForm):
     class Meta:
         model = RoomChange
-        fields = ["drop_open", "opens_at", "rate", "threshold", "admission_minutes"]
+        fields = ["drop_open", "opens_at", "rate", "threshold", "max_active", "admission_minutes"]
 
     def clean(self):
         cleaned = super().clean()
@@ -30,7 +30,16 @@ class RoomChangeAdmin(admin.ModelAdmin):
     "add" sets it; every change stays as a row nobody edits."""
 
     form = RoomChangeForm
-    list_display = ["created_at", "created_by", "drop_open", "opens_at", "rate", "threshold", "admission_minutes"]
+    list_display = [
+        "created_at",
+        "created_by",
+        "drop_open",
+        "opens_at",
+        "rate",
+        "threshold",
+        "max_active",
+        "admission_minutes",
+    ]
     list_display_links = ["created_at"]
     readonly_fields = ["created_at", "created_by", "new_queue"]
 
@@ -41,7 +50,7 @@ class RoomChangeAdmin(admin.ModelAdmin):
         return False
 
     def get_fields(self, request, obj=None):
-        fields = ["drop_open", "opens_at", "rate", "threshold", "admission_minutes"]
+        fields = ["drop_open", "opens_at", "rate", "threshold", "max_active", "admission_minutes"]
         return fields if obj is None else ["created_at", "created_by", *fields, "new_queue"]
 
     def get_changeform_initial_data(self, request):
@@ -54,6 +63,7 @@ class RoomChangeAdmin(admin.ModelAdmin):
             "opens_at": latest.opens_at,
             "rate": latest.rate,
             "threshold": latest.threshold,
+            "max_active": latest.max_active,
             "admission_minutes": latest.admission_minutes,
         }
 
@@ -64,6 +74,7 @@ class RoomChangeAdmin(admin.ModelAdmin):
             opens_at=data.get("opens_at"),
             rate=data["rate"],
             threshold=data["threshold"],
+            max_active=data["max_active"],
             admission_minutes=data["admission_minutes"],
             actor_id=request.user.pk,
         )
@@ -82,6 +93,7 @@ def live_state() -> dict:
     if queue is None:
         return {"unavailable": True}
     overloaded = queue.now < queue.overload_until
+    capped = bool(settings.max_active) and (queue.waiting > 0 or queue.inside >= settings.max_active)
     opens_at = (
         datetime.fromtimestamp(settings.opens_at, tz=UTC).astimezone(LIMA)
         if settings.drop_open and settings.opens_at
@@ -89,15 +101,18 @@ def live_state() -> dict:
     )
     return {
         "unavailable": False,
-        "active": settings.drop_open or overloaded,
+        "active": settings.drop_open or overloaded or capped,
         "drop_open": settings.drop_open,
         "opens_at": opens_at,
         "overloaded": overloaded,
-        "waiting": queue.waiting if settings.drop_open or overloaded else 0,
+        "capped": capped,
+        "waiting": queue.waiting if settings.drop_open or overloaded or capped else 0,
         "issued": queue.issued,
         "admitted": queue.admitted,
         "rate": settings.rate,
         "threshold": settings.threshold,
         "in_flight": queue.in_flight,
+        "max_active": settings.max_active,
+        "inside": queue.inside,
         "admission_minutes": settings.admission_seconds // 60,
     }

@@ -6,13 +6,15 @@ staff set, a shopper without an admission gets a ticket (their place, in arrival
 signed cookie and the waiting page, until admission reaches their ticket; then a signed admission
 cookie lets them shop normally for as long as they keep using the store. Retrying with the cookie
 keeps the same ticket; without it a client gets a new, later one: a bot that retries fast gains
-nothing. Static files, health, metrics, webhooks and the admin pass; staff who opened the admin
+nothing. With a cap on the shoppers inside, every shopper let in carries their ticket in the
+admission cookie, and each of their requests marks them seen (the room counts who is inside). Static files, health, metrics, webhooks and the admin pass; staff who opened the admin
 carry a staff pass. The waiting page is a 200 (see docs/operations/waiting-room.md: a 503 would
 read as an outage to monitors, the 5xx alert and load balancers) that no cache keeps."""
 
 import os
 import socket
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -52,23 +54,33 @@ def read_ticket(value: str | None) -> tuple[int, str]:
         return 0, ""
 
 
-def sign_pass(*, epoch: int | str, kind: str = "", at: float | None = None) -> str:
-    return signing.Signer(salt=_PASS_SALT).sign(f"{epoch}:{kind}:{int(at if at is not None else time.time())}")
+def sign_pass(*, epoch: int | str, kind: str = "", at: float | None = None, ticket: int = 0) -> str:
+    signed_at = int(at if at is not None else time.time())
+    return signing.Signer(salt=_PASS_SALT).sign(f"{epoch}:{kind}:{signed_at}:{ticket}")
 
 
-def read_pass(value: str | None, room_settings: RoomSettings) -> tuple[bool, float]:
-    """(valid, when it was signed) for the room's current queue; a staff pass holds across queues."""
+@dataclass(frozen=True)
+class Pass:
+    valid: bool
+    signed_at: float = 0.0
+    ticket: int = 0  # the ticket the shopper was let in on (0: staff, or let in while nothing was counted)
+    staff: bool = False
+
+
+def read_pass(value: str | None, room_settings: RoomSettings) -> Pass:
+    """The admission cookie, valid for the room's current queue; a staff pass holds across queues."""
     if not value:
-        return False, 0.0
+        return Pass(False)
     try:
-        epoch, kind, signed_at = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
+        epoch, kind, signed_at, *ticket = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
         at = float(signed_at)
-    except (signing.BadSignature, ValueError):
-        return False, 0.0
+        number = int(ticket[0]) if ticket else 0  # passes signed before tickets were carried: none
+    except (signing.BadSignature, ValueError, IndexError):
+        return Pass(False)
     age = time.time() - at
     if kind == STAFF:
-        return 0 <= age < STAFF_PASS_SECONDS, at
-    return epoch == str(room_settings.epoch) and 0 <= age < room_settings.admission_seconds, at
+        return Pass(0 <= age < STAFF_PASS_SECONDS, at, staff=True)
+    return Pass(epoch == str(room_settings.epoch) and 0 <= age < room_settings.admission_seconds, at, number)
 
 
 def _set_cookie(response, name: str, value: str, max_age: int) -> None:
@@ -99,35 +111,39 @@ class WaitingRoomMiddleware:
             return self._serve(request, room_settings)
         return self._through_room(request, room_settings)
 
-    def _serve(self, request, room_settings: RoomSettings):
+    def _serve(self, request, room_settings: RoomSettings, shopper: int = 0):
         """A request the store serves, counted in flight while it runs when a threshold is set: the
-        overload and the line's pace follow these (the payment pages included), not the waiting pages."""
-        entered = room_settings.threshold > 0 and safely(lambda: room().enter(self.node), None) is not None
+        overload and the line's pace follow these (the payment pages included), not the waiting pages.
+        With a cap, its shopper (the ticket they were let in on) is seen now: they are inside."""
+        entered = None
+        if room_settings.threshold > 0 or (room_settings.max_active > 0 and shopper):
+            entered = safely(lambda: room().enter(self.node, shopper), None)
         try:
             response = self.get_response(request)
         finally:
-            if entered:
+            if entered is not None and entered.counted:
                 safely(lambda: room().leave(self.node), None)
         if request.path_info.startswith(settings.WAITING_ROOM_STAFF_PREFIX):
             self._staff_pass(request, response)
         return response
 
     def _through_room(self, request, room_settings: RoomSettings):
-        valid, signed_at = read_pass(request.COOKIES.get(PASS_COOKIE), room_settings)
-        if valid:
-            response = self._serve(request, room_settings)
-            if time.time() - signed_at > RENEW_AFTER_SECONDS and not _is_staff_pass(request):
-                _set_cookie(
-                    response, PASS_COOKIE, sign_pass(epoch=room_settings.epoch), room_settings.admission_seconds
-                )
+        admission = read_pass(request.COOKIES.get(PASS_COOKIE), room_settings)
+        if admission.valid:
+            response = self._serve(request, room_settings, admission.ticket)
+            if time.time() - admission.signed_at > RENEW_AFTER_SECONDS and not admission.staff:
+                renewed = sign_pass(epoch=room_settings.epoch, ticket=admission.ticket)
+                _set_cookie(response, PASS_COOKIE, renewed, room_settings.admission_seconds)
             return response
         ticket, epoch = read_ticket(request.COOKIES.get(TICKET_COOKIE))
         visit = safely(lambda: room().queue(ticket=ticket, epoch=epoch), None)
         if visit is None or visit.ticket == 0:  # Redis away, or the room is idle: nobody waits
             return self._serve(request, room_settings)
         if visit.let_in:
+            # Counted inside by the step that let them in: this request need not say so again.
             response = self._serve(request, room_settings)
-            _set_cookie(response, PASS_COOKIE, sign_pass(epoch=room_settings.epoch), room_settings.admission_seconds)
+            signed = sign_pass(epoch=room_settings.epoch, ticket=visit.ticket)
+            _set_cookie(response, PASS_COOKIE, signed, room_settings.admission_seconds)
             response.delete_cookie(TICKET_COOKIE, samesite="Lax")
             return response
         return self._waiting(request, room_settings, visit)
@@ -169,11 +185,5 @@ class WaitingRoomMiddleware:
 
 
 def _is_staff_pass(request) -> bool:
-    value = request.COOKIES.get(PASS_COOKIE)
-    if not value:
-        return False
-    try:
-        _epoch, kind, signed_at = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
-        return kind == STAFF and time.time() - float(signed_at) < STAFF_PASS_SECONDS
-    except (signing.BadSignature, ValueError):
-        return False
+    admission = read_pass(request.COOKIES.get(PASS_COOKIE), RoomSettings())
+    return admission.staff and admission.valid

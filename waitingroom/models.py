@@ -52,6 +52,15 @@ class RoomChange(AppendOnlyModel):
             "and a line moves only while the load is under it; 0: the load is not watched."
         ),
     )
+    max_active = models.PositiveIntegerField(
+        _("shoppers inside at once"),
+        default=0,
+        validators=[MaxValueValidator(1_000_000)],
+        help_text=_(
+            "At most this many shoppers use the store at once (seen in the last minute); the next ones wait in line "
+            "and are let in, in their order, as others leave. 0: no cap."
+        ),
+    )
     admission_minutes = models.PositiveIntegerField(
         _("minutes an admission lasts"),
         default=30,

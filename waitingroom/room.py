@@ -8,7 +8,10 @@ bucket read by whoever asks: `rate` shoppers a second since the clock, at most o
 banked, never before a drop opens, always by ticket number, i.e. in arrival order. With a
 threshold set, the line also stands still while more requests than it are in flight over every
 node: admission follows what the store actually serves (a slow or busy store lets fewer in), the
-rate being only its ceiling."""
+rate being only its ceiling. With a cap on the shoppers inside, a sorted set (ticket -> when last
+seen) counts the shoppers let in and seen lately, and the line moves only while they are fewer than
+the cap: what is let in is a number of shoppers the store can serve, not a momentary count of
+requests."""
 
 import threading
 import time
@@ -23,6 +26,9 @@ from core.resilience import REDIS_ERRORS, redis_outage
 
 # A node's in-flight count stops counting once it has not been seen for this long (a killed worker).
 NODE_STALE_SECONDS = 30
+# With a cap, at most this many tickets of shoppers gone from the line are passed over in one step
+# (a bound on one script's time; the next step goes on).
+GHOSTS_PER_STEP = 1000
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,9 @@ class RoomSettings:
     # and the line stands still; 0: not watched.
     threshold: int = 0
     admission_seconds: int = 30 * 60  # an admission lasts this long after the shopper's last request
+    # At most this many shoppers inside at once (let in and seen in the last WAITING_ROOM_ACTIVE_SECONDS);
+    # the next ones wait in line, let in as others leave; 0: no cap.
+    max_active: int = 0
 
     @classmethod
     def from_hash(cls, raw: dict) -> "RoomSettings":
@@ -54,6 +63,7 @@ class RoomSettings:
             rate=float(text.get("rate") or 5),
             threshold=int(text.get("threshold") or 0),
             admission_seconds=int(text.get("admission_seconds") or 1800),
+            max_active=int(text.get("max_active") or 0),
         )
 
     def as_hash(self) -> dict[str, str]:
@@ -64,12 +74,13 @@ class RoomSettings:
             "rate": repr(self.rate),
             "threshold": str(self.threshold),
             "admission_seconds": str(self.admission_seconds),
+            "max_active": str(self.max_active),
         }
 
     @property
     def watching(self) -> bool:
         """Whether requests pass through the room at all (a drop, or overload watched)."""
-        return self.drop_open or self.threshold > 0
+        return self.drop_open or self.threshold > 0 or self.max_active > 0
 
 
 @dataclass(frozen=True)
@@ -98,6 +109,7 @@ class QueueState:
     overload_until: float
     in_flight: int
     now: float
+    inside: int = 0  # shoppers let in and seen lately (counted only with a cap)
 
     @property
     def waiting(self) -> int:
@@ -119,20 +131,33 @@ for i = 1, #seen, 2 do
 end
 """
 
-# KEYS: state, queue, in-flight counts, nodes last seen. ARGV: the shopper's ticket and epoch (0 and
-# "" without one), stale seconds, the overload hold.
+# KEYS: state, queue, in-flight counts, nodes last seen, shoppers inside, shoppers in line. ARGV: the
+# shopper's ticket and epoch (0 and "" without one), stale seconds, the overload hold, the seconds a
+# shopper counts as inside (or in line) after they were last seen.
 # Returns {ticket, admitted, issued, now*1000}; ticket 0 when the room is idle (nobody queues).
 # With a threshold, the store is busy when one more request served would put the requests in
 # flight (served ones: the waiting pages are not counted) above it. Busy, the line stands still and
 # banks nothing: admitting at the rate regardless queued those let in behind each other (the drop
 # bench's checkout p99 of 8-13 s); not busy, no more are let in at once than the threshold has room
-# for. Busy outside a drop turns the room on (overload) for the hold.
+# for. Busy outside a drop turns the room on (overload) for the hold. With a cap, the room is idle only
+# while fewer shoppers than it are inside and nobody waits; then the newcomer is let in on a ticket of
+# their own (counted inside from now on); else they queue, and the line lets in no more than the cap
+# has room for, each ticket let in counted inside at once (its shopper has not come back yet). Tickets
+# whose shoppers left the line (not seen for the window: the waiting page asks again within 30 s) are
+# passed over, not let in: they would hold a place inside for nobody (an earlier overload's line, a
+# closed tab).
 _QUEUE = (
     """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local st = redis.call('HMGET', KEYS[1], 'epoch', 'drop_open', 'opens_at', 'rate', 'threshold')
+local st = redis.call('HMGET', KEYS[1], 'epoch', 'drop_open', 'opens_at', 'rate', 'threshold', 'max_active')
 if not st[1] then return {0, 0, 0, math.floor(now * 1000)} end
+local max_active = tonumber(st[6]) or 0
+local inside = 0
+if max_active > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[5]))
+  inside = redis.call('ZCARD', KEYS[5])
+end
 local q = redis.call('HMGET', KEYS[2], 'issued', 'admitted', 'clock', 'overload_until')
 local issued = tonumber(q[1]) or 0
 local admitted = tonumber(q[2]) or 0
@@ -150,14 +175,21 @@ if threshold > 0 then
 end
 if not drop then
   if busy then
-    if now >= overload_until then
+    if now >= overload_until and max_active == 0 then
       admitted = issued
       clock = now
     end
     redis.call('HSET', KEYS[2], 'overload_until', now + tonumber(ARGV[4]))
   elseif now >= overload_until then
-    redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
-    return {0, issued, issued, math.floor(now * 1000)}
+    if max_active == 0 then
+      redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
+      return {0, issued, issued, math.floor(now * 1000)}
+    elseif inside < max_active and admitted >= issued then
+      issued = issued + 1
+      redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', issued, 'clock', now)
+      redis.call('ZADD', KEYS[5], now, issued)
+      return {issued, issued, issued, math.floor(now * 1000)}
+    end
   end
 end
 local ticket = tonumber(ARGV[1]) or 0
@@ -165,6 +197,7 @@ if ARGV[2] ~= st[1] or ticket < 1 or ticket > issued then
   issued = issued + 1
   ticket = issued
 end
+if max_active > 0 and ticket > admitted then redis.call('ZADD', KEYS[6], now, ticket) end
 local rate = tonumber(st[4])
 local start = math.max(clock, now - 1)
 local opens_at = tonumber(st[3]) or 0
@@ -176,8 +209,26 @@ if busy then
 elseif threshold > 0 then
   n = math.min(n, threshold - total)  -- no more at once than the store has room for
 end
-if n > 0 then
+if max_active > 0 then
+  local room_for = math.min(n, max_active - inside)
+  local alive_since = now - tonumber(ARGV[5])
+  local scanned = 0
+  n = 0
+  while admitted < issued and scanned < GHOSTS_PER_STEP do
+    local next_ticket = admitted + 1
+    if (tonumber(redis.call('ZSCORE', KEYS[6], next_ticket)) or 0) >= alive_since then
+      if n >= room_for then break end
+      n = n + 1
+      redis.call('ZADD', KEYS[5], now, next_ticket)
+    end
+    redis.call('ZREM', KEYS[6], next_ticket)
+    admitted = next_ticket
+    scanned = scanned + 1
+  end
+elseif n > 0 then
   admitted = admitted + n
+end
+if n > 0 then
   clock = start + n / rate
 else
   clock = start
@@ -185,20 +236,25 @@ end
 redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', admitted, 'clock', clock)
 return {ticket, admitted, issued, math.floor(now * 1000)}
 """
-)
+).replace("GHOSTS_PER_STEP", str(GHOSTS_PER_STEP))
 
-# KEYS: state, queue, in-flight counts, nodes last seen. ARGV: node, hold seconds, stale seconds.
-# Counts a request the store serves in, drops nodes not seen lately, and turns the room on (for
-# hold seconds more) while the total is above the threshold. Returns {the total, 1 while overload
-# holds the room on}. An overload starting lets in whoever earlier overloads left in line, but
-# never a drop's line.
+# KEYS: state, queue, in-flight counts, nodes last seen, shoppers inside. ARGV: node, hold seconds,
+# stale seconds, the shopper's ticket (0: none, or not counted, as staff).
+# With a cap, marks the shopper seen now. With a threshold, counts a request the store serves in,
+# drops nodes not seen lately, and turns the room on (for hold seconds more) while the total is above
+# the threshold. Returns {1 when counted in flight (to be counted out), the total, 1 while overload
+# holds the room on}. An overload starting lets in whoever earlier overloads left in line, but never a
+# drop's line, nor a line the cap holds.
 _ENTER = (
     """
-local st = redis.call('HMGET', KEYS[1], 'threshold', 'drop_open')
+local st = redis.call('HMGET', KEYS[1], 'threshold', 'drop_open', 'max_active')
 local threshold = tonumber(st[1] or '0') or 0
-if threshold <= 0 then return {0, 0} end
+local max_active = tonumber(st[3] or '0') or 0
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local shopper = tonumber(ARGV[4]) or 0
+if max_active > 0 and shopper > 0 then redis.call('ZADD', KEYS[5], now, shopper) end
+if threshold <= 0 then return {0, 0, 0} end
 redis.call('HINCRBY', KEYS[3], ARGV[1], 1)
 redis.call('HSET', KEYS[4], ARGV[1], now)
 local total = 0
@@ -207,16 +263,16 @@ local total = 0
     + """
 if total > threshold then
   local q = redis.call('HMGET', KEYS[2], 'issued', 'overload_until')
-  if now >= (tonumber(q[2]) or 0) and st[2] ~= '1' then
+  if now >= (tonumber(q[2]) or 0) and st[2] ~= '1' and max_active == 0 then
     local issued = tonumber(q[1]) or 0
     redis.call('HSET', KEYS[2], 'admitted', issued, 'clock', now)
   end
   redis.call('HSET', KEYS[2], 'overload_until', now + tonumber(ARGV[2]))
-  return {total, 1}
+  return {1, total, 1}
 end
 local overload_until = tonumber(redis.call('HGET', KEYS[2], 'overload_until') or '0') or 0
-if now < overload_until then return {total, 1} end
-return {total, 0}
+if now < overload_until then return {1, total, 1} end
+return {1, total, 0}
 """
 )
 
@@ -244,6 +300,23 @@ def _hold_seconds() -> float:
     return float(getattr(settings, "WAITING_ROOM_OVERLOAD_HOLD_SECONDS", 30))
 
 
+def _active_seconds() -> float:
+    return float(settings.WAITING_ROOM_ACTIVE_SECONDS)
+
+
+_KEYS = ("state", "queue", "inflight", "seen", "active", "waiting")
+
+
+@dataclass(frozen=True)
+class Entered:
+    """A served request counted in: whether it must be counted out (a threshold counted it in
+    flight), the requests in flight over every node, whether overload holds the room on."""
+
+    counted: bool
+    in_flight: int
+    overloaded: bool
+
+
 class RedisRoom:
     def __init__(self, client):
         self.client = client
@@ -259,19 +332,20 @@ class RedisRoom:
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hset(_key("state"), mapping=room.as_hash())
             if new_queue:
-                pipe.delete(_key("queue"))
+                pipe.delete(_key("queue"), _key("active"), _key("waiting"))
             pipe.execute()
 
     def queue(self, *, ticket: int, epoch: str) -> Visit:
-        keys = [_key("state"), _key("queue"), _key("inflight"), _key("seen")]
-        found = self._queue(keys=keys, args=[ticket, epoch, NODE_STALE_SECONDS, _hold_seconds()])
+        keys = [_key(name) for name in _KEYS]
+        args = [ticket, epoch, NODE_STALE_SECONDS, _hold_seconds(), _active_seconds()]
+        found = self._queue(keys=keys, args=args)
         return Visit(ticket=int(found[0]), admitted=int(found[1]), issued=int(found[2]), now=int(found[3]) / 1000)
 
-    def enter(self, node: str) -> tuple[int, bool]:
-        """This request counted in: (in flight over every node, whether overload holds the room on)."""
-        keys = [_key("state"), _key("queue"), _key("inflight"), _key("seen")]
-        total, overloaded = self._enter(keys=keys, args=[node, _hold_seconds(), NODE_STALE_SECONDS])
-        return int(total), bool(overloaded)
+    def enter(self, node: str, shopper: int = 0) -> Entered:
+        """This request counted in flight (with a threshold) and its shopper seen now (with a cap)."""
+        keys = [_key(name) for name in _KEYS]
+        counted, total, overloaded = self._enter(keys=keys, args=[node, _hold_seconds(), NODE_STALE_SECONDS, shopper])
+        return Entered(counted=bool(counted), in_flight=int(total), overloaded=bool(overloaded))
 
     def leave(self, node: str) -> None:
         self._leave(keys=[_key("inflight")], args=[node])
@@ -286,13 +360,16 @@ class RedisRoom:
             pipe.hmget(_key("queue"), ["issued", "admitted", "overload_until"])
             pipe.hvals(_key("inflight"))
             pipe.time()
-            queue, in_flight, (seconds, micros) = pipe.execute()
+            # This node's clock for Redis' (they agree to well under a second: a figure staff read).
+            pipe.zcount(_key("active"), time.time() - _active_seconds(), "+inf")
+            queue, in_flight, (seconds, micros), inside = pipe.execute()
         return QueueState(
             issued=int(queue[0] or 0),
             admitted=int(queue[1] or 0),
             overload_until=float(queue[2] or 0),
             in_flight=sum(max(int(value), 0) for value in in_flight),
             now=seconds + micros / 1_000_000,
+            inside=int(inside),
         )
 
 
@@ -305,6 +382,9 @@ class LocalRoom:
         self._issued = self._admitted = 0
         self._clock = self._overload_until = 0.0
         self._in_flight = 0
+        # With a cap: ticket -> when its shopper was last seen, inside and in line.
+        self._seen: dict[int, float] = {}
+        self._waiting_seen: dict[int, float] = {}
 
     def settings(self) -> RoomSettings:
         return self._state
@@ -315,6 +395,8 @@ class LocalRoom:
             if new_queue:
                 self._issued = self._admitted = 0
                 self._clock = self._overload_until = 0.0
+                self._seen.clear()
+                self._waiting_seen.clear()
 
     def queue(self, *, ticket: int, epoch: str) -> Visit:
         now = time.time()
@@ -324,18 +406,35 @@ class LocalRoom:
                 return Visit(0, 0, 0, now)
             busy = 0 < room.threshold < self._in_flight + 1
             room_for = room.threshold - self._in_flight if room.threshold > 0 else None
-            if not room.drop_open and not self._overloaded(busy, now):
-                self._admitted, self._clock = self._issued, now
-                return Visit(0, self._issued, self._issued, now)
+            inside = self._inside(now) if room.max_active > 0 else 0
+            if not room.drop_open and not self._overloaded(busy, now, capped=room.max_active > 0):
+                if not room.max_active:
+                    self._admitted, self._clock = self._issued, now
+                    return Visit(0, self._issued, self._issued, now)
+                if inside < room.max_active and self._admitted >= self._issued:
+                    self._issued += 1
+                    self._admitted, self._clock = self._issued, now
+                    self._seen[self._issued] = now
+                    return Visit(self._issued, self._issued, self._issued, now)
             if epoch != str(room.epoch) or not 1 <= ticket <= self._issued:
                 self._issued += 1
                 ticket = self._issued
+            if room.max_active > 0 and ticket > self._admitted:
+                self._waiting_seen[ticket] = now
+            if room.max_active > 0:
+                room_for = min(room_for, room.max_active - inside) if room_for is not None else room.max_active - inside
             self._advance(room, now, busy, room_for)
             return Visit(ticket, self._admitted, self._issued, now)
 
-    def _overloaded(self, busy: bool, now: float) -> bool:
+    def _inside(self, now: float) -> int:
+        since = now - _active_seconds()
+        for ticket in [ticket for ticket, seen in self._seen.items() if seen < since]:
+            del self._seen[ticket]
+        return len(self._seen)
+
+    def _overloaded(self, busy: bool, now: float, *, capped: bool) -> bool:
         if busy:
-            if now >= self._overload_until:
+            if now >= self._overload_until and not capped:
                 self._admitted, self._clock = self._issued, now
             self._overload_until = now + _hold_seconds()
         return now < self._overload_until
@@ -348,24 +447,44 @@ class LocalRoom:
         if busy:
             let_in, start = 0, max(start, now)
         elif room_for is not None:
-            let_in = min(let_in, room_for)  # no more at once than the store has room for
-        if let_in > 0:
+            let_in = min(let_in, room_for)  # no more at once than the store (or the cap) has room for
+        if room.max_active > 0:
+            let_in = self._let_in_present(now, max(let_in, 0))
+        elif let_in > 0:
             self._admitted += let_in
+        if let_in > 0:
             self._clock = start + let_in / room.rate
         else:
             self._clock = start
 
-    def enter(self, node: str) -> tuple[int, bool]:
+    def _let_in_present(self, now: float, room_for: int) -> int:
+        """The next `room_for` shoppers still in line let in (counted inside at once); tickets of
+        shoppers gone from the line passed over."""
+        alive_since, let_in, scanned = now - _active_seconds(), 0, 0
+        while self._admitted < self._issued and scanned < GHOSTS_PER_STEP:
+            ticket = self._admitted + 1
+            if self._waiting_seen.get(ticket, 0.0) >= alive_since:
+                if let_in >= room_for:
+                    break
+                let_in += 1
+                self._seen[ticket] = now
+            self._waiting_seen.pop(ticket, None)
+            self._admitted, scanned = ticket, scanned + 1
+        return let_in
+
+    def enter(self, node: str, shopper: int = 0) -> Entered:
         with self._lock:
-            if self._state.threshold <= 0:
-                return 0, False
-            self._in_flight += 1
             now = time.time()
+            if self._state.max_active > 0 and shopper > 0:
+                self._seen[shopper] = now
+            if self._state.threshold <= 0:
+                return Entered(counted=False, in_flight=0, overloaded=False)
+            self._in_flight += 1
             if self._in_flight > self._state.threshold:
-                if now >= self._overload_until and not self._state.drop_open:
+                if now >= self._overload_until and not self._state.drop_open and not self._state.max_active:
                     self._admitted, self._clock = self._issued, now
                 self._overload_until = now + _hold_seconds()
-            return self._in_flight, now < self._overload_until
+            return Entered(counted=True, in_flight=self._in_flight, overloaded=now < self._overload_until)
 
     def leave(self, node: str) -> None:
         with self._lock:
@@ -377,7 +496,11 @@ class LocalRoom:
             return self._admitted
 
     def queue_state(self) -> QueueState:
-        return QueueState(self._issued, self._admitted, self._overload_until, self._in_flight, time.time())
+        with self._lock:
+            now = time.time()
+            return QueueState(
+                self._issued, self._admitted, self._overload_until, self._in_flight, now, inside=self._inside(now)
+            )
 
 
 _memo: tuple[float, RoomSettings] = (0.0, RoomSettings())

@@ -19,9 +19,10 @@ def room_set(
     threshold: int,
     admission_minutes: int,
     actor_id: int | None,
+    max_active: int = 0,
 ) -> RoomChange:
     """Opening a drop (from closed) starts a new line: earlier tickets and admissions are void.
-    Changing the rate or the threshold keeps everyone's place."""
+    Changing the rate, the threshold or the cap keeps everyone's place."""
     current = room().settings()
     new_queue = drop_open and not current.drop_open
     change = RoomChange.objects.create(
@@ -29,6 +30,7 @@ def room_set(
         opens_at=opens_at,
         rate=rate,
         threshold=threshold,
+        max_active=max_active,
         admission_minutes=admission_minutes,
         new_queue=new_queue,
         created_by_id=actor_id,
@@ -40,6 +42,7 @@ def room_set(
         rate=float(rate),
         threshold=threshold,
         admission_seconds=admission_minutes * 60,
+        max_active=max_active,
     )
 
     def publish() -> None:

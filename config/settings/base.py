@@ -942,6 +942,8 @@ WAITING_ROOM_STAFF_PREFIX = "/admin/"
 WAITING_ROOM_STATE_SECONDS = env.float("WAITING_ROOM_STATE_SECONDS", default=1.0)
 # Once the requests in flight fall back under the threshold, the room stays on this long more.
 WAITING_ROOM_OVERLOAD_HOLD_SECONDS = env.float("WAITING_ROOM_OVERLOAD_HOLD_SECONDS", default=30.0)
+# With a cap on the shoppers inside, a shopper counts as inside while seen within this many seconds.
+WAITING_ROOM_ACTIVE_SECONDS = env.float("WAITING_ROOM_ACTIVE_SECONDS", default=60.0)
 
 # /metrics (monitoring app, docs/operations/metrics.md): answered to scrapers inside these networks
 # that reach a node directly (never through the proxy, which refuses it too), or to anyone sending

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import DESKTOP, PHONE, screenshot
+from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
+from tests.factories import UserFactory
 from waitingroom.room import forget_room, room
 from waitingroom.services import room_set
 
@@ -47,3 +48,52 @@ def test_a_shopper_waits_in_line_then_is_let_in_and_buys(new_page, shop, drop_op
 
     later.reload()
     expect(later.get_by_role("status")).to_have_text("1")  # the first one is in: one place ahead
+
+
+@pytest.fixture
+def room_closed(settings):
+    settings.WAITING_ROOM_STATE_SECONDS = 0
+    settings.WAITING_ROOM_ACTIVE_SECONDS = 3  # a shopper not seen for 3 s has left (a minute in production)
+    forget_room()
+    yield
+    room_set(drop_open=False, opens_at=None, rate=Decimal("5"), threshold=0, admission_minutes=30, actor_id=None)
+    forget_room()
+
+
+def test_staff_cap_the_shoppers_inside_and_a_newcomer_waits_until_one_leaves(new_page, shop, room_closed):
+    """Staff set "compradores dentro a la vez" to 1 in the admin on a phone; a shopper comes in and
+    buys; a second one waits on a desktop; the admin shows one inside, one waiting; when the first
+    has not been seen for the window, the second is let in."""
+    staff = UserFactory(email="sala@kallpa.pe", is_staff=True, is_superuser=True)
+    admin = new_page(PHONE)
+    sign_in(admin, "/admin/login/", staff.email, field="username")
+    admin.goto("/admin/waitingroom/roomchange/add/")
+    admin.get_by_label("Compradores dentro a la vez").fill("1")
+    admin.get_by_label("Compradores que entran por segundo").fill("5")
+    screenshot(admin, "waiting-room-admin-form")
+    admin.locator("input[name=_save]").click()
+    expect(admin.locator("#room-max-active")).to_have_text("1")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390
+
+    shopper = new_page(PHONE)
+    shopper.goto("/p/gorra-inti/")
+    shopper.locator("#buy-box button.add-to-cart").click()
+    expect(shopper.locator("#cart-feedback .alert--success")).to_be_visible()
+
+    newcomer = new_page(DESKTOP)
+    newcomer.goto("/p/gorra-inti/")
+    expect(newcomer.get_by_role("heading", name="Estás en la fila")).to_be_visible()
+    expect(newcomer.get_by_role("status")).to_have_text("1")
+
+    admin.reload()
+    expect(admin.locator("#room-active")).to_have_text(
+        "Encendida: la tienda tiene dentro a todos los compradores que puede atender"
+    )
+    expect(admin.locator("#room-inside")).to_have_text("1")
+    expect(admin.locator("#room-waiting")).to_have_text("1")
+    screenshot(admin, "waiting-room-admin-cap")
+
+    newcomer.wait_for_timeout(3500)  # the first shopper reads on, unseen: they count as gone
+    newcomer.get_by_role("link", name="Actualizar ahora").click()
+    expect(newcomer.locator("#buy-box button.add-to-cart")).to_be_visible()
+    screenshot(newcomer, "waiting-room-cap-let-in")

@@ -12,9 +12,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
-from waitingroom.middleware import PASS_COOKIE, TICKET_COOKIE, sign_pass, sign_ticket
+from waitingroom import room as room_module
+from waitingroom.middleware import PASS_COOKIE, TICKET_COOKIE, read_pass, sign_pass, sign_ticket
 from waitingroom.models import RoomChange
-from waitingroom.room import RedisRoom, room
+from waitingroom.room import LocalRoom, RedisRoom, RoomSettings, room
 from waitingroom.services import room_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -259,6 +260,84 @@ def test_an_overload_during_a_drop_lets_nobody_in_out_of_turn():
         room().leave(node)
 
 
+@pytest.fixture(params=["redis", "process"])
+def either_room(request, monkeypatch):
+    """The room every node shares (Redis) and `make run`'s own (this process, no Redis)."""
+    if request.param == "process":
+        monkeypatch.setattr(room_module, "_room", LocalRoom())
+    return request.param
+
+
+def _cap(max_active: int, *, rate=Decimal("1000")):
+    return room_set(
+        drop_open=False,
+        opens_at=None,
+        rate=rate,
+        threshold=0,
+        max_active=max_active,
+        admission_minutes=30,
+        actor_id=None,
+    )
+
+
+def test_with_a_cap_shoppers_enter_until_it_is_full_then_wait_and_enter_in_order_as_others_leave(either_room, settings):
+    """What is let in is a number of shoppers, not a momentary count of requests: those inside shop
+    on, newcomers wait in line whatever the rate, and each one who leaves (unseen for the active
+    window) lets exactly one more in, the first in line."""
+    settings.WAITING_ROOM_ACTIVE_SECONDS = 2
+    _cap(2)
+    first, second, third, fourth = Client(), Client(), Client(), Client()
+    assert _place(first.get(PAGE)) is None and first.cookies[PASS_COOKIE].value
+    assert _place(second.get(PAGE)) is None
+    assert _place(third.get(PAGE)) == 1
+    assert _place(fourth.get(PAGE)) == 2
+    assert room().queue_state().inside == 2
+    time.sleep(1.2)
+    assert _place(second.get(PAGE)) is None  # seen again: still inside
+    assert _place(third.get(PAGE)) == 1  # the line stands still, a rate of 1,000 a second or not
+    time.sleep(1.2)  # the first shopper has not been seen for the window: they left
+    assert _place(fourth.get(PAGE)) == 1  # one place: the third shopper's, ahead of them
+    assert _place(third.get(PAGE)) is None
+    assert _place(fourth.get(PAGE)) == 1
+    assert room().queue_state().inside == 2
+
+
+def test_with_a_cap_shoppers_gone_from_the_line_are_passed_over_not_let_in(either_room, settings):
+    """A ticket whose shopper closed the tab would hold a place inside for nobody: the line passes
+    over tickets not seen for the window (the waiting page asks again within 30 s), an earlier
+    overload's leftover line included."""
+    settings.WAITING_ROOM_ACTIVE_SECONDS = 2
+    _cap(1)
+    inside, gone, staying = Client(), Client(), Client()
+    assert _place(inside.get(PAGE)) is None
+    assert _place(gone.get(PAGE)) == 1
+    assert _place(staying.get(PAGE)) == 2
+    time.sleep(1.2)
+    assert _place(staying.get(PAGE)) == 2  # still in line, seen again
+    time.sleep(1.2)  # the one inside and the one ahead have not been seen for the window
+    assert _place(staying.get(PAGE)) is None
+    assert room().queue_state().inside == 1
+    assert _place(Client().get(PAGE)) == 1  # the cap is full again: a newcomer waits
+
+
+def test_a_shopper_let_in_carries_their_ticket_and_an_older_pass_still_lets_in():
+    _cap(1)
+    shopper = Client()
+    shopper.get(PAGE)
+    room_settings = room().settings()
+    admission = read_pass(shopper.cookies[PASS_COOKIE].value, room_settings)
+    assert admission.valid and admission.ticket == 1 and not admission.staff
+    # A pass signed before passes named their ticket (epoch:kind:time): valid, its shopper not counted.
+    from django.core import signing
+
+    older = signing.Signer(salt="waitingroom.pass").sign(f"{room_settings.epoch}::{int(time.time())}")
+    assert read_pass(older, room_settings).valid
+    holder = Client()
+    holder.cookies[PASS_COOKIE] = older
+    assert _place(holder.get(PAGE)) is None
+    assert read_pass("not-signed", RoomSettings()).valid is False
+
+
 def test_staff_set_the_room_in_the_admin_and_see_its_state(client, staff):
     client.force_login(staff)
     opens = timezone.localtime() + timedelta(minutes=10)
@@ -270,6 +349,7 @@ def test_staff_set_the_room_in_the_admin_and_see_its_state(client, staff):
             "opens_at_1": opens.strftime("%H:%M:%S"),
             "rate": "12.5",
             "threshold": "0",
+            "max_active": "0",
             "admission_minutes": "20",
         },
     )
@@ -285,12 +365,29 @@ def test_staff_set_the_room_in_the_admin_and_see_its_state(client, staff):
     assert 'id="room-waiting">1<' in page
 
 
+def test_staff_cap_the_shoppers_inside_in_the_admin_and_see_who_is_inside(client, staff):
+    client.force_login(staff)
+    data = {"rate": "5", "threshold": "0", "max_active": "1", "admission_minutes": "30"}
+    assert client.post("/admin/waitingroom/roomchange/add/", data).status_code == 302
+    assert RoomChange.objects.get().max_active == 1 and room().settings().max_active == 1
+    assert _place(Client().get(PAGE)) is None
+    assert _place(Client().get(PAGE)) == 1
+    page = client.get("/admin/waitingroom/roomchange/").content.decode()
+    assert "Encendida: la tienda tiene dentro a todos los compradores que puede atender" in page
+    assert 'id="room-inside">1<' in page and 'id="room-max-active">1<' in page
+    assert 'id="room-waiting">1<' in page
+    form = client.get("/admin/waitingroom/roomchange/add/").content.decode()
+    assert "Compradores dentro a la vez" in form or "compradores dentro a la vez" in form.lower()
+
+
 @pytest.mark.parametrize(
     "data, field",
     [
         ({"rate": "0", "threshold": "0", "admission_minutes": "30"}, "rate"),
         ({"rate": "abc", "threshold": "0", "admission_minutes": "30"}, "rate"),
         ({"rate": "5", "threshold": "-3", "admission_minutes": "30"}, "threshold"),
+        ({"rate": "5", "threshold": "0", "max_active": "-1", "admission_minutes": "30"}, "max_active"),
+        ({"rate": "5", "threshold": "0", "max_active": "lots", "admission_minutes": "30"}, "max_active"),
         ({"rate": "5", "threshold": "0", "admission_minutes": "0"}, "admission_minutes"),
         (
             {
