@@ -18,7 +18,11 @@ BENCH_MIXED_THRESHOLD (0: off) turns the waiting room's overload watch on for th
 many requests in flight new shoppers wait in line (let in at most BENCH_MIXED_RATE, 10, a second,
 and only while the store is under it); `waiting_room.*` then says how many shoppers waited.
 BENCH_MIXED_ACTIVE (0: off) caps the shoppers inside at once: the rest wait in line and are let in,
-in arrival order, as those inside leave (a buyer who paid starts again as a new shopper, at the back).
+in arrival order, as those inside leave (a buyer who paid starts again as a new shopper, at the back);
+inside means seen in the last BENCH_MIXED_ACTIVE_SECONDS (10: these shoppers pause under a second).
+BENCH_SESSION_PAGES (0: never) makes a browser leave after about that many pages, a new one coming in
+their place; `waiting_room.wait_p50`/`wait_p99` then say how long a wait in line lasted, and
+`still_in_line` how many were waiting when the run ended.
 
 The issue's figures: `reads.p99` (the slowest read step's p99: home, listing, product, search),
 `errors` (every failure) and `stock_exact` (the inventory's checks clean and every paid order's
@@ -57,6 +61,9 @@ SPAWN_RATE = 10
 THRESHOLD = int(os.environ.get("BENCH_MIXED_THRESHOLD", "0"))
 RATE = Decimal(os.environ.get("BENCH_MIXED_RATE", "10"))
 MAX_ACTIVE = int(os.environ.get("BENCH_MIXED_ACTIVE", "0"))
+# A shopper counts as inside while seen within this many seconds: these shoppers pause under a second
+# between pages (a store's own, reading for a minute, keep the default of 60).
+ACTIVE_SECONDS = os.environ.get("BENCH_MIXED_ACTIVE_SECONDS", "10")
 READS = ("home", "listing", "product", "search")
 BARE_SECONDS = min(SECONDS, 15)
 BUYABLE = 20
@@ -127,7 +134,9 @@ def run():
     base = f"http://127.0.0.1:{port}"
     server_log = folder / "gunicorn.log"
     with open(server_log, "w") as log:
-        server = _start_server(port, stderr=log, TRUSTED_PROXIES="127.0.0.1")
+        server = _start_server(
+            port, stderr=log, TRUSTED_PROXIES="127.0.0.1", WAITING_ROOM_ACTIVE_SECONDS=ACTIVE_SECONDS
+        )
     try:
         plan = json.loads(plan_path.read_text())
         for path in ["/", *(f"/c/{slug}/" for slug in plan["categories"][:2]), f"/p/{plan['products'][0]}/"]:
@@ -181,11 +190,19 @@ def _waiting_figures(results: Path):
     found = json.loads(results.read_text()) if results.exists() else {}
     yield {"name": "waiting_room.threshold", "value": THRESHOLD, "unit": "count"}
     yield {"name": "waiting_room.max_active", "value": MAX_ACTIVE, "unit": "count"}
+    yield {"name": "waiting_room.active_seconds", "value": float(ACTIVE_SECONDS), "unit": "s"}
     if found.get("shoppers"):
         yield {"name": "waiting_room.shoppers", "value": found["shoppers"], "unit": "count"}
         yield {"name": "waiting_room.shoppers_waited", "value": found["waited"], "unit": "count"}
         share = round(found["waited"] / found["shoppers"], 3)
         yield {"name": "waiting_room.share_waited", "value": share, "unit": "ratio"}
+        waits = sorted(found.get("waits", []))
+        yield {"name": "waiting_room.waits_ended", "value": len(waits), "unit": "count"}
+        if waits:
+            for share, label in ((0.5, "p50"), (0.99, "p99")):
+                seconds = waits[min(int(len(waits) * share), len(waits) - 1)]
+                yield {"name": f"waiting_room.wait_{label}", "value": round(seconds, 1), "unit": "s"}
+        yield {"name": "waiting_room.still_in_line", "value": found.get("still_in_line", 0), "unit": "count"}
 
 
 def _bare(locust: str, base: str, plan_path: Path, prefix: Path) -> dict:

@@ -11,6 +11,7 @@ that believes X-Forwarded-For from loopback (TRUSTED_PROXIES=127.0.0.1)."""
 import itertools
 import json
 import os
+import random
 import sys
 
 from locust import HttpUser, between, constant, events, task
@@ -22,16 +23,28 @@ from bench import mixed_load_flows as flows
 PLAN = flows.Plan.load()
 # BENCH_THINK=0: no pause between pages (the test of this file: a whole purchase in a few seconds).
 THINK = os.environ.get("BENCH_THINK", "1") != "0"
+# BENCH_SESSION_PAGES=N: a browser leaves after about N pages (N/2 to 3N/2) and a new shopper comes in
+# their place, as shoppers come and go on a sale day; 0 (the default): browsers never leave.
+SESSION_PAGES = int(os.environ.get("BENCH_SESSION_PAGES", "0"))
 OFFSET = int(os.environ.get("BENCH_SHOPPER_OFFSET", "1"))
 _shoppers = itertools.count(OFFSET)
 
 
 @events.quitting.add_listener
 def _results(environment, **kwargs):
-    """How many shoppers there were and how many the waiting room made wait (BENCH_MIXED_RESULTS)."""
+    """How many shoppers there were, how many the waiting room made wait, how long each wait lasted
+    and how many were still in line at the end (BENCH_MIXED_RESULTS)."""
     if os.environ.get("BENCH_MIXED_RESULTS"):
         with open(os.environ["BENCH_MIXED_RESULTS"], "w") as results:
-            json.dump({"shoppers": next(_shoppers) - OFFSET, "waited": len(flows.WAITED)}, results)
+            json.dump(
+                {
+                    "shoppers": next(_shoppers) - OFFSET,
+                    "waited": len(flows.WAITED),
+                    "waits": flows.WAITS,
+                    "still_in_line": len(flows.IN_LINE_SINCE),
+                },
+                results,
+            )
 
 
 class Shopper(HttpUser):
@@ -68,11 +81,19 @@ class Browser(Shopper):
     def search(self):
         self._step(flows.browse_search)
 
+    def new_identity(self):
+        super().new_identity()
+        self.pages_left = random.randint(SESSION_PAGES // 2, SESSION_PAGES * 3 // 2) if SESSION_PAGES else 0
+
     def _step(self, step):
         try:
             step(self.client, PLAN)
         except flows.StepFailed:
             pass  # recorded against the step already
+        if SESSION_PAGES:
+            self.pages_left -= 1
+            if self.pages_left <= 0:
+                self.new_identity()  # this shopper leaves; a new one arrives
 
 
 class Buyer(Shopper):

@@ -65,6 +65,10 @@ def _error_text(html: str) -> str:
 
 # The shoppers (their X-Forwarded-For) who got the waiting room's page at least once in this process.
 WAITED: set[str] = set()
+# How long each wait in line lasted (first waiting page to the page asked for), and when each shopper
+# still in line started waiting.
+WAITS: list[float] = []
+IN_LINE_SINCE: dict[str, float] = {}
 # A shopper in line asks again when the waiting page says, at most this long after.
 MAX_REFRESH_SECONDS = 30.0
 # The drop bench's shoppers are let in before these steps: the waiting page then is a failure.
@@ -85,12 +89,16 @@ def _call(
     """One request named by its step; a wrong status, a redirect elsewhere or a page without the
     expected mark is the step's failure (and ends the journey). The waiting room's page (the store
     in overload) is neither: the shopper waits as it says and asks again."""
+    shopper = client.headers.get("X-Forwarded-For", "")
     while True:
         with client.request(method, path, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
             refresh = _in_line(client, response)
             if refresh is None:
+                if shopper in IN_LINE_SINCE:
+                    WAITS.append(time.monotonic() - IN_LINE_SINCE.pop(shopper))
                 _check(response, method, path, expect=expect, redirect_to=redirect_to, contains=contains)
                 return response
+        IN_LINE_SINCE.setdefault(shopper, time.monotonic())
         time.sleep(refresh)  # Locust's gevent makes this a pause of this shopper only
 
 

@@ -133,7 +133,7 @@ end
 
 # KEYS: state, queue, in-flight counts, nodes last seen, shoppers inside, shoppers in line. ARGV: the
 # shopper's ticket and epoch (0 and "" without one), stale seconds, the overload hold, the seconds a
-# shopper counts as inside (or in line) after they were last seen.
+# shopper counts as inside after they were last seen, and as still in line.
 # Returns {ticket, admitted, issued, now*1000}; ticket 0 when the room is idle (nobody queues).
 # With a threshold, the store is busy when one more request served would put the requests in
 # flight (served ones: the waiting pages are not counted) above it. Busy, the line stands still and
@@ -143,8 +143,8 @@ end
 # while fewer shoppers than it are inside and nobody waits; then the newcomer is let in on a ticket of
 # their own (counted inside from now on); else they queue, and the line lets in no more than the cap
 # has room for, each ticket let in counted inside at once (its shopper has not come back yet). Tickets
-# whose shoppers left the line (not seen for the window: the waiting page asks again within 30 s) are
-# passed over, not let in: they would hold a place inside for nobody (an earlier overload's line, a
+# whose shoppers left the line (not seen for WAITING_ROOM_GONE_FROM_LINE_SECONDS: the waiting page
+# asks again within 38 s) are passed over, not let in: they would hold a place inside for nobody (an earlier overload's line, a
 # closed tab).
 _QUEUE = (
     """
@@ -211,7 +211,7 @@ elseif threshold > 0 then
 end
 if max_active > 0 then
   local room_for = math.min(n, max_active - inside)
-  local alive_since = now - tonumber(ARGV[5])
+  local alive_since = now - tonumber(ARGV[6])
   local scanned = 0
   n = 0
   while admitted < issued and scanned < GHOSTS_PER_STEP do
@@ -304,6 +304,10 @@ def _active_seconds() -> float:
     return float(settings.WAITING_ROOM_ACTIVE_SECONDS)
 
 
+def _gone_from_line_seconds() -> float:
+    return float(settings.WAITING_ROOM_GONE_FROM_LINE_SECONDS)
+
+
 _KEYS = ("state", "queue", "inflight", "seen", "active", "waiting")
 
 
@@ -337,7 +341,7 @@ class RedisRoom:
 
     def queue(self, *, ticket: int, epoch: str) -> Visit:
         keys = [_key(name) for name in _KEYS]
-        args = [ticket, epoch, NODE_STALE_SECONDS, _hold_seconds(), _active_seconds()]
+        args = [ticket, epoch, NODE_STALE_SECONDS, _hold_seconds(), _active_seconds(), _gone_from_line_seconds()]
         found = self._queue(keys=keys, args=args)
         return Visit(ticket=int(found[0]), admitted=int(found[1]), issued=int(found[2]), now=int(found[3]) / 1000)
 
@@ -460,7 +464,7 @@ class LocalRoom:
     def _let_in_present(self, now: float, room_for: int) -> int:
         """The next `room_for` shoppers still in line let in (counted inside at once); tickets of
         shoppers gone from the line passed over."""
-        alive_since, let_in, scanned = now - _active_seconds(), 0, 0
+        alive_since, let_in, scanned = now - _gone_from_line_seconds(), 0, 0
         while self._admitted < self._issued and scanned < GHOSTS_PER_STEP:
             ticket = self._admitted + 1
             if self._waiting_seen.get(ticket, 0.0) >= alive_since:

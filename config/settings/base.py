@@ -942,8 +942,12 @@ WAITING_ROOM_STAFF_PREFIX = "/admin/"
 WAITING_ROOM_STATE_SECONDS = env.float("WAITING_ROOM_STATE_SECONDS", default=1.0)
 # Once the requests in flight fall back under the threshold, the room stays on this long more.
 WAITING_ROOM_OVERLOAD_HOLD_SECONDS = env.float("WAITING_ROOM_OVERLOAD_HOLD_SECONDS", default=30.0)
-# With a cap on the shoppers inside, a shopper counts as inside while seen within this many seconds.
+# With a cap on the shoppers inside, a shopper counts as inside while seen within this many seconds:
+# about how long the store's shoppers read a page (a minute; the mixed-load bench's, who pause under a
+# second, 10). A shopper in line has left once not seen for the other: twice the waiting page's
+# longest refresh (waitingroom.page.refresh_seconds: 37.5 s).
 WAITING_ROOM_ACTIVE_SECONDS = env.float("WAITING_ROOM_ACTIVE_SECONDS", default=60.0)
+WAITING_ROOM_GONE_FROM_LINE_SECONDS = env.float("WAITING_ROOM_GONE_FROM_LINE_SECONDS", default=75.0)
 
 # /metrics (monitoring app, docs/operations/metrics.md): answered to scrapers inside these networks
 # that reach a node directly (never through the proxy, which refuses it too), or to anyone sending

@@ -306,7 +306,7 @@ def test_with_a_cap_shoppers_gone_from_the_line_are_passed_over_not_let_in(eithe
     """A ticket whose shopper closed the tab would hold a place inside for nobody: the line passes
     over tickets not seen for the window (the waiting page asks again within 30 s), an earlier
     overload's leftover line included."""
-    settings.WAITING_ROOM_ACTIVE_SECONDS = 2
+    settings.WAITING_ROOM_ACTIVE_SECONDS = settings.WAITING_ROOM_GONE_FROM_LINE_SECONDS = 2
     _cap(1)
     inside, gone, staying = Client(), Client(), Client()
     assert _place(inside.get(PAGE)) is None
