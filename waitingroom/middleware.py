@@ -7,9 +7,10 @@ signed cookie and the waiting page, until admission reaches their ticket; then a
 cookie lets them shop normally for as long as they keep using the store. Retrying with the cookie
 keeps the same ticket; without it a client gets a new, later one: a bot that retries fast gains
 nothing. With a cap on the shoppers inside, every shopper let in carries their ticket in the
-admission cookie, and each of their requests marks them seen (the room counts who is inside). Static files, health, metrics, webhooks and the admin pass; staff who opened the admin
-carry a staff pass. The waiting page is a 200 (see docs/operations/waiting-room.md: a 503 would
-read as an outage to monitors, the 5xx alert and load balancers) that no cache keeps."""
+admission cookie, and their requests mark them seen (the room counts who is inside). Static files,
+health, metrics, webhooks and the admin pass; staff who opened the admin carry a staff pass. The
+waiting page is a 200 (see docs/operations/waiting-room.md: a 503 would read as an outage to
+monitors, the 5xx alert and load balancers) that no cache keeps."""
 
 import os
 import socket

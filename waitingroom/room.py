@@ -144,8 +144,8 @@ end
 # their own (counted inside from now on); else they queue, and the line lets in no more than the cap
 # has room for, each ticket let in counted inside at once (its shopper has not come back yet). Tickets
 # whose shoppers left the line (not seen for WAITING_ROOM_GONE_FROM_LINE_SECONDS: the waiting page
-# asks again within 38 s) are passed over, not let in: they would hold a place inside for nobody (an earlier overload's line, a
-# closed tab).
+# asks again within 38 s) are passed over, not let in: they would hold a place inside for nobody (an
+# earlier overload's line, a closed tab).
 _QUEUE = (
     """
 local t = redis.call('TIME')
