@@ -55,6 +55,7 @@ class RoomChange(AppendOnlyModel):
     max_active = models.PositiveIntegerField(
         _("shoppers inside at once"),
         default=0,
+        db_default=0,  # the release still serving writes rows without it
         validators=[MaxValueValidator(1_000_000)],
         help_text=_(
             "At most this many shoppers use the store at once (seen in the last minute); the next ones wait in line "
