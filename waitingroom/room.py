@@ -29,6 +29,10 @@ NODE_STALE_SECONDS = 30
 # With a cap, at most this many tickets of shoppers gone from the line are passed over in one step
 # (a bound on one script's time; the next step goes on).
 GHOSTS_PER_STEP = 1000
+# A newcomer let in straight away (nobody waiting, room under the cap) counts as inside for this share
+# of the window until seen again with their admission: a client that keeps no cookies (a crawler, a bot)
+# comes back as a newcomer every time and would hold a whole window's place on each request.
+NEWCOMER_SHARE = 1 / 6
 
 
 @dataclass(frozen=True)
@@ -141,13 +145,14 @@ end
 # bench's checkout p99 of 8-13 s); not busy, no more are let in at once than the threshold has room
 # for. Busy outside a drop turns the room on (overload) for the hold. With a cap, the room is idle only
 # while fewer shoppers than it are inside and nobody waits; then the newcomer is let in on a ticket of
-# their own (counted inside from now on); else they queue, and the line lets in no more than the cap
+# their own (counted inside for a share of the window, the whole of it once they come back); else they queue, and the line lets in no more than the cap
 # has room for, each ticket let in counted inside at once (its shopper has not come back yet). Tickets
 # whose shoppers left the line (not seen for WAITING_ROOM_GONE_FROM_LINE_SECONDS: the waiting page
 # asks again within 38 s) are passed over, not let in: they would hold a place inside for nobody (an
 # earlier overload's line, a closed tab).
 _QUEUE = (
-    """
+    (
+        """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local st = redis.call('HMGET', KEYS[1], 'epoch', 'drop_open', 'opens_at', 'rate', 'threshold', 'max_active')
@@ -169,8 +174,8 @@ local busy = false
 local total = 0
 if threshold > 0 then
 """
-    + _IN_FLIGHT
-    + """
+        + _IN_FLIGHT
+        + """
   busy = total + 1 > threshold
 end
 if not drop then
@@ -187,7 +192,7 @@ if not drop then
     elseif inside < max_active and admitted >= issued then
       issued = issued + 1
       redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', issued, 'clock', now)
-      redis.call('ZADD', KEYS[5], now, issued)
+      redis.call('ZADD', KEYS[5], now - tonumber(ARGV[5]) * (1 - NEWCOMER_SHARE), issued)
       return {issued, issued, issued, math.floor(now * 1000)}
     end
   end
@@ -236,7 +241,10 @@ end
 redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', admitted, 'clock', clock)
 return {ticket, admitted, issued, math.floor(now * 1000)}
 """
-).replace("GHOSTS_PER_STEP", str(GHOSTS_PER_STEP))
+    )
+    .replace("GHOSTS_PER_STEP", str(GHOSTS_PER_STEP))
+    .replace("NEWCOMER_SHARE", repr(NEWCOMER_SHARE))
+)
 
 # KEYS: state, queue, in-flight counts, nodes last seen, shoppers inside. ARGV: node, hold seconds,
 # stale seconds, the shopper's ticket (0: none, or not counted, as staff).
@@ -418,7 +426,7 @@ class LocalRoom:
                 if inside < room.max_active and self._admitted >= self._issued:
                     self._issued += 1
                     self._admitted, self._clock = self._issued, now
-                    self._seen[self._issued] = now
+                    self._seen[self._issued] = now - _active_seconds() * (1 - NEWCOMER_SHARE)
                     return Visit(self._issued, self._issued, self._issued, now)
             if epoch != str(room.epoch) or not 1 <= ticket <= self._issued:
                 self._issued += 1

@@ -287,8 +287,9 @@ def test_with_a_cap_shoppers_enter_until_it_is_full_then_wait_and_enter_in_order
     settings.WAITING_ROOM_ACTIVE_SECONDS = 2
     _cap(2)
     first, second, third, fourth = Client(), Client(), Client(), Client()
-    assert _place(first.get(PAGE)) is None and first.cookies[PASS_COOKIE].value
-    assert _place(second.get(PAGE)) is None
+    for shopper in (first, second):  # in, and back with their admission: inside for the window
+        assert _place(shopper.get(PAGE)) is None and shopper.cookies[PASS_COOKIE].value
+        assert _place(shopper.get(PAGE)) is None
     assert _place(third.get(PAGE)) == 1
     assert _place(fourth.get(PAGE)) == 2
     assert room().queue_state().inside == 2
@@ -310,6 +311,7 @@ def test_with_a_cap_shoppers_gone_from_the_line_are_passed_over_not_let_in(eithe
     _cap(1)
     inside, gone, staying = Client(), Client(), Client()
     assert _place(inside.get(PAGE)) is None
+    assert _place(inside.get(PAGE)) is None  # back with their admission: inside for the window
     assert _place(gone.get(PAGE)) == 1
     assert _place(staying.get(PAGE)) == 2
     time.sleep(1.2)
@@ -318,6 +320,22 @@ def test_with_a_cap_shoppers_gone_from_the_line_are_passed_over_not_let_in(eithe
     assert _place(staying.get(PAGE)) is None
     assert room().queue_state().inside == 1
     assert _place(Client().get(PAGE)) == 1  # the cap is full again: a newcomer waits
+
+
+def test_with_a_cap_a_client_keeping_no_cookies_holds_a_place_only_briefly(either_room, settings):
+    """A crawler or a bot comes back without its admission every time: each visit counts as inside
+    for a sixth of the window, not the whole of it; a shopper who comes back counts for the window."""
+    settings.WAITING_ROOM_ACTIVE_SECONDS = 3
+    _cap(2)
+    shopper = Client()
+    assert _place(shopper.get(PAGE)) is None
+    assert _place(shopper.get(PAGE)) is None  # back with their admission: inside for the window
+    assert _place(Client().get(PAGE)) is None  # a crawler's visit
+    waiting = Client()
+    assert _place(waiting.get(PAGE)) == 1  # the cap is full
+    time.sleep(0.8)  # past the crawler's half second, within the shopper's three
+    assert room().queue_state().inside == 1
+    assert _place(waiting.get(PAGE)) is None
 
 
 def test_a_shopper_inside_is_marked_seen_once_in_a_while_not_on_every_request(either_room, settings, monkeypatch):
