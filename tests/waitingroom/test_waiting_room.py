@@ -322,6 +322,23 @@ def test_with_a_cap_shoppers_gone_from_the_line_are_passed_over_not_let_in(eithe
     assert _place(Client().get(PAGE)) == 1  # the cap is full again: a newcomer waits
 
 
+def test_every_node_counts_the_same_shoppers_inside():
+    """Two web nodes, each its own connection and scripts: a cap of 2 filled through one node is
+    full for the other, and a shopper seen through either keeps their place."""
+    _cap(2)
+    url = django_settings.CACHES["default"]["LOCATION"]
+    node_a, node_b = RedisRoom(redis.Redis.from_url(url)), RedisRoom(redis.Redis.from_url(url))
+    epoch = str(node_a.settings().epoch)
+    first, second = node_a.queue(ticket=0, epoch=""), node_a.queue(ticket=0, epoch="")
+    assert first.let_in and second.let_in
+    node_b.enter("node-b", first.ticket)  # each back on the other node, with their admission
+    node_b.enter("node-b", second.ticket)
+    third = node_b.queue(ticket=0, epoch="")
+    assert not third.let_in and third.place == 1
+    assert not node_a.queue(ticket=third.ticket, epoch=epoch).let_in
+    assert node_a.queue_state().inside == node_b.queue_state().inside == 2
+
+
 def test_with_a_cap_a_client_keeping_no_cookies_holds_a_place_only_briefly(either_room, settings):
     """A crawler or a bot comes back without its admission every time: each visit counts as inside
     for a sixth of the window, not the whole of it; a shopper who comes back counts for the window."""
