@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from core.language import ShopLanguageMiddleware
 
 from .page import CONTENT_SECURITY_POLICY, waiting_page
-from .room import RoomSettings, current_settings, room, safely
+from .room import RoomSettings, Visit, current_settings, room, safely
 
 TICKET_COOKIE = "wr_ticket"
 PASS_COOKIE = "wr_pass"
@@ -82,6 +82,15 @@ def read_pass(value: str | None, room_settings: RoomSettings) -> Pass:
     if kind == STAFF:
         return Pass(0 <= age < STAFF_PASS_SECONDS, at, staff=True)
     return Pass(epoch == str(room_settings.epoch) and 0 <= age < room_settings.admission_seconds, at, number)
+
+
+def estimate_seconds(room_settings: RoomSettings, visit: Visit) -> float | None:
+    """How long until the shopper's turn. The line moves at the rate at most, and only as fast as
+    the store lets it (a threshold, a cap): after the opening, at the pace it was measured to move
+    at; standing still, nobody can say (None)."""
+    opens_in = max(room_settings.opens_at - visit.now, 0) if room_settings.drop_open else 0
+    pace = room_settings.rate if opens_in or visit.pace is None else min(visit.pace, room_settings.rate)
+    return opens_in + visit.place / pace if pace > 0 else None
 
 
 def _set_cookie(response, name: str, value: str, max_age: int) -> None:
@@ -174,9 +183,8 @@ class WaitingRoomMiddleware:
             return response
         return self._waiting(request, room_settings, visit)
 
-    def _waiting(self, request, room_settings: RoomSettings, visit) -> HttpResponse:
-        opens_in = max(room_settings.opens_at - visit.now, 0) if room_settings.drop_open else 0
-        estimate = opens_in + visit.place / room_settings.rate
+    def _waiting(self, request, room_settings: RoomSettings, visit: Visit) -> HttpResponse:
+        estimate = estimate_seconds(room_settings, visit)
         again = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
         html, refresh = waiting_page(
             place=visit.place,
@@ -198,7 +206,7 @@ class WaitingRoomMiddleware:
             response,
             TICKET_COOKIE,
             sign_ticket(epoch=room_settings.epoch, ticket=visit.ticket),
-            max(int(estimate) + 3600, 3600),
+            max(int(estimate or 0) + 3600, 3600),
         )
         return response
 

@@ -31,14 +31,16 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def refresh_seconds(estimate_seconds: float) -> int:
-    """When the browser asks again: soon when the turn is near, at most every 30 s when far, with a
-    jitter so that a crowd that arrived together does not come back together."""
-    base = min(max(estimate_seconds / 4, 5), 30)
+def refresh_seconds(estimate_seconds: float | None) -> int:
+    """When the browser asks again: soon when the turn is near, at most every 30 s when far (or not
+    known), with a jitter so that a crowd that arrived together does not come back together."""
+    base = 30 if estimate_seconds is None else min(max(estimate_seconds / 4, 5), 30)
     return max(int(base * random.uniform(0.75, 1.25)), 3)
 
 
-def _wait_text(seconds: float) -> str:
+def _wait_text(seconds: float | None) -> str:
+    if seconds is None:
+        return _("The line is not moving right now: it moves as shoppers inside leave or the store has room.")
     minutes = int(seconds // 60) + 1
     if seconds < 60:
         return _("Estimated wait: less than a minute.")
@@ -48,7 +50,7 @@ def _wait_text(seconds: float) -> str:
 
 
 def waiting_page(
-    *, place: int, estimate_seconds: float, opens_at: float, now: float, again: str, language: str
+    *, place: int, estimate_seconds: float | None, opens_at: float, now: float, again: str, language: str
 ) -> tuple[str, int]:
     """The page's HTML and its refresh interval, in the shopper's language (Spanish unless chosen)."""
     refresh = refresh_seconds(estimate_seconds)

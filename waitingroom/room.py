@@ -96,6 +96,9 @@ class Visit:
     admitted: int
     issued: int
     now: float
+    # Shoppers let in a second over the last WAITING_ROOM_PACE_SECONDS while shoppers waited (None:
+    # not measured yet): what the waiting page's estimate follows, the rate being only a ceiling.
+    pace: float | None = None
 
     @property
     def let_in(self) -> bool:
@@ -163,7 +166,7 @@ if max_active > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[5]))
   inside = redis.call('ZCARD', KEYS[5])
 end
-local q = redis.call('HMGET', KEYS[2], 'issued', 'admitted', 'clock', 'overload_until')
+local q = redis.call('HMGET', KEYS[2], 'issued', 'admitted', 'clock', 'overload_until', 'pace_at', 'pace_from', 'pace')
 local issued = tonumber(q[1]) or 0
 local admitted = tonumber(q[2]) or 0
 local clock = tonumber(q[3]) or now
@@ -238,8 +241,21 @@ if n > 0 then
 else
   clock = start
 end
-redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', admitted, 'clock', clock)
-return {ticket, admitted, issued, math.floor(now * 1000)}
+-- The line's measured pace: shoppers let in a second over the last interval (-1: not measured yet).
+-- A mark older than a few intervals (the line was idle meanwhile) starts the measure again.
+local pace_at = tonumber(q[5]) or 0
+local pace_from = tonumber(q[6]) or admitted
+local pace = tonumber(q[7]) or -1
+local interval = tonumber(ARGV[7])
+if pace_at == 0 or now - pace_at > 4 * interval then
+  pace_at, pace_from, pace = now, admitted, -1
+elseif now - pace_at >= interval then
+  pace = (admitted - pace_from) / (now - pace_at)
+  pace_at, pace_from = now, admitted
+end
+redis.call('HSET', KEYS[2], 'issued', issued, 'admitted', admitted, 'clock', clock, 'pace_at', pace_at,
+  'pace_from', pace_from, 'pace', pace)
+return {ticket, admitted, issued, math.floor(now * 1000), math.floor(pace * 1000)}
 """
     )
     .replace("GHOSTS_PER_STEP", str(GHOSTS_PER_STEP))
@@ -316,6 +332,10 @@ def _gone_from_line_seconds() -> float:
     return float(settings.WAITING_ROOM_GONE_FROM_LINE_SECONDS)
 
 
+def _pace_seconds() -> float:
+    return float(settings.WAITING_ROOM_PACE_SECONDS)
+
+
 _KEYS = ("state", "queue", "inflight", "seen", "active", "waiting")
 
 
@@ -349,9 +369,18 @@ class RedisRoom:
 
     def queue(self, *, ticket: int, epoch: str) -> Visit:
         keys = [_key(name) for name in _KEYS]
-        args = [ticket, epoch, NODE_STALE_SECONDS, _hold_seconds(), _active_seconds(), _gone_from_line_seconds()]
+        args = [
+            ticket,
+            epoch,
+            NODE_STALE_SECONDS,
+            _hold_seconds(),
+            _active_seconds(),
+            _gone_from_line_seconds(),
+            _pace_seconds(),
+        ]
         found = self._queue(keys=keys, args=args)
-        return Visit(ticket=int(found[0]), admitted=int(found[1]), issued=int(found[2]), now=int(found[3]) / 1000)
+        pace = int(found[4]) / 1000 if len(found) > 4 and int(found[4]) >= 0 else None
+        return Visit(int(found[0]), int(found[1]), int(found[2]), int(found[3]) / 1000, pace)
 
     def enter(self, node: str, shopper: int = 0) -> Entered:
         """This request counted in flight (with a threshold) and its shopper seen now (with a cap)."""
@@ -397,6 +426,9 @@ class LocalRoom:
         # With a cap: ticket -> when its shopper was last seen, inside and in line.
         self._seen: dict[int, float] = {}
         self._waiting_seen: dict[int, float] = {}
+        self._pace_at = self._pace = 0.0  # the line's measured pace (Visit.pace), as the script keeps it
+        self._pace_from = 0
+        self._pace_known = False
 
     def settings(self) -> RoomSettings:
         return self._state
@@ -409,6 +441,7 @@ class LocalRoom:
                 self._clock = self._overload_until = 0.0
                 self._seen.clear()
                 self._waiting_seen.clear()
+                self._pace_at, self._pace_known = 0.0, False
 
     def queue(self, *, ticket: int, epoch: str) -> Visit:
         now = time.time()
@@ -436,7 +469,16 @@ class LocalRoom:
             if room.max_active > 0:
                 room_for = min(room_for, room.max_active - inside) if room_for is not None else room.max_active - inside
             self._advance(room, now, busy, room_for)
-            return Visit(ticket, self._admitted, self._issued, now)
+            return Visit(ticket, self._admitted, self._issued, now, self._measure_pace(now))
+
+    def _measure_pace(self, now: float) -> float | None:
+        interval = _pace_seconds()
+        if not self._pace_at or now - self._pace_at > 4 * interval:
+            self._pace_at, self._pace_from, self._pace_known = now, self._admitted, False
+        elif now - self._pace_at >= interval:
+            self._pace = (self._admitted - self._pace_from) / (now - self._pace_at)
+            self._pace_at, self._pace_from, self._pace_known = now, self._admitted, True
+        return self._pace if self._pace_known else None
 
     def _inside(self, now: float) -> int:
         since = now - _active_seconds()

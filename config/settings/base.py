@@ -948,6 +948,8 @@ WAITING_ROOM_OVERLOAD_HOLD_SECONDS = env.float("WAITING_ROOM_OVERLOAD_HOLD_SECON
 # longest refresh (waitingroom.page.refresh_seconds: 37.5 s).
 WAITING_ROOM_ACTIVE_SECONDS = env.float("WAITING_ROOM_ACTIVE_SECONDS", default=60.0)
 WAITING_ROOM_GONE_FROM_LINE_SECONDS = env.float("WAITING_ROOM_GONE_FROM_LINE_SECONDS", default=75.0)
+# The waiting page's estimate follows how many shoppers the line let in a second over this long.
+WAITING_ROOM_PACE_SECONDS = env.float("WAITING_ROOM_PACE_SECONDS", default=15.0)
 
 # /metrics (monitoring app, docs/operations/metrics.md): answered to scrapers inside these networks
 # that reach a node directly (never through the proxy, which refuses it too), or to anyone sending

@@ -13,9 +13,9 @@ from django.test import Client
 from django.utils import timezone
 
 from waitingroom import room as room_module
-from waitingroom.middleware import PASS_COOKIE, TICKET_COOKIE, read_pass, sign_pass, sign_ticket
+from waitingroom.middleware import PASS_COOKIE, TICKET_COOKIE, estimate_seconds, read_pass, sign_pass, sign_ticket
 from waitingroom.models import RoomChange
-from waitingroom.room import LocalRoom, RedisRoom, RoomSettings, room
+from waitingroom.room import LocalRoom, RedisRoom, RoomSettings, Visit, room
 from waitingroom.services import room_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -369,6 +369,54 @@ def test_a_shopper_inside_is_marked_seen_once_in_a_while_not_on_every_request(ei
         assert _place(shopper.get(PAGE)) is None
     assert marked == [1]
     assert room().queue_state().inside == 1
+
+
+@pytest.mark.parametrize(
+    "visit, expected",
+    [
+        (Visit(ticket=30, admitted=10, issued=40, now=1000.0), 2.0),  # not measured yet: the rate (10 a second)
+        (Visit(ticket=30, admitted=10, issued=40, now=1000.0, pace=2.0), 10.0),  # slower than the rate
+        (Visit(ticket=30, admitted=10, issued=40, now=1000.0, pace=50.0), 2.0),  # never above the rate
+        (Visit(ticket=30, admitted=10, issued=40, now=1000.0, pace=0.0), None),  # standing still
+        (Visit(ticket=30, admitted=10, issued=40, now=940.0, pace=0.0), 62.0),  # before the opening
+    ],
+)
+def test_the_estimate_follows_the_pace_the_line_moves_at(visit, expected):
+    room_settings = RoomSettings(epoch=1, drop_open=True, opens_at=1000.0, rate=10.0)
+    assert estimate_seconds(room_settings, visit) == expected
+
+
+def test_a_line_the_cap_holds_still_says_so_instead_of_an_estimate(either_room, settings):
+    """A rate of 1,000 a second would promise "less than a minute"; once the line was measured not to
+    move (nobody inside left), the page says it is not moving."""
+    settings.WAITING_ROOM_PACE_SECONDS = 0.3
+    _cap(1)
+    inside = Client()
+    inside.get(PAGE)
+    inside.get(PAGE)
+    waiting = Client()
+    page = waiting.get(PAGE).content.decode()
+    assert _place(waiting.get(PAGE)) == 1 and "menos de un minuto" in page
+    time.sleep(0.4)
+    waiting.get(PAGE)  # the measure's interval ends: nobody was let in
+    page = waiting.get(PAGE).content.decode()
+    assert "La fila no avanza en este momento" in page and "Tiempo de espera estimado" not in page
+    room().let_in(1)
+    time.sleep(0.4)
+    assert _place(waiting.get(PAGE)) is None
+
+
+def test_the_line_s_pace_is_what_it_let_in_over_the_interval(either_room, settings):
+    settings.WAITING_ROOM_PACE_SECONDS = 0.5
+    _open_drop()
+    epoch = str(room().settings().epoch)
+    for _ in range(10):
+        room().queue(ticket=0, epoch="")
+    assert room().queue(ticket=10, epoch=epoch).pace is None  # the measure starts
+    room().let_in(4)
+    time.sleep(0.6)
+    pace = room().queue(ticket=10, epoch=epoch).pace
+    assert pace is not None and 4 / 0.8 < pace <= 4 / 0.5
 
 
 def test_a_shopper_let_in_carries_their_ticket_and_an_older_pass_still_lets_in():
