@@ -31,6 +31,7 @@ PASS_COOKIE = "wr_pass"
 _TICKET_SALT = "waitingroom.ticket"
 _PASS_SALT = "waitingroom.pass"
 STAFF = "staff"
+_TICKET_KIND = "t"
 # A staff pass lasts a working day; a shopper's admission is renewed at most once a minute.
 STAFF_PASS_SECONDS = 12 * 60 * 60
 RENEW_AFTER_SECONDS = 60
@@ -56,8 +57,12 @@ def read_ticket(value: str | None) -> tuple[int, str]:
 
 
 def sign_pass(*, epoch: int | str, kind: str = "", at: float | None = None, ticket: int = 0) -> str:
+    """epoch:kind:time, the ticket in the kind ("t<ticket>"): a release that read three fields and
+    knew no ticket (still serving during a deploy) takes it as a shopper's admission, as before."""
     signed_at = int(at if at is not None else time.time())
-    return signing.Signer(salt=_PASS_SALT).sign(f"{epoch}:{kind}:{signed_at}:{ticket}")
+    if ticket and not kind:
+        kind = f"{_TICKET_KIND}{ticket}"
+    return signing.Signer(salt=_PASS_SALT).sign(f"{epoch}:{kind}:{signed_at}")
 
 
 @dataclass(frozen=True)
@@ -73,15 +78,16 @@ def read_pass(value: str | None, room_settings: RoomSettings) -> Pass:
     if not value:
         return Pass(False)
     try:
-        epoch, kind, signed_at, *ticket = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
+        epoch, kind, signed_at = signing.Signer(salt=_PASS_SALT).unsign(value).split(":")
         at = float(signed_at)
-        number = int(ticket[0]) if ticket else 0  # passes signed before tickets were carried: none
-    except (signing.BadSignature, ValueError, IndexError):
+        # Passes signed before tickets were carried have an empty kind: no ticket.
+        ticket = int(kind.removeprefix(_TICKET_KIND)) if kind.startswith(_TICKET_KIND) else 0
+    except (signing.BadSignature, ValueError):
         return Pass(False)
     age = time.time() - at
     if kind == STAFF:
         return Pass(0 <= age < STAFF_PASS_SECONDS, at, staff=True)
-    return Pass(epoch == str(room_settings.epoch) and 0 <= age < room_settings.admission_seconds, at, number)
+    return Pass(epoch == str(room_settings.epoch) and 0 <= age < room_settings.admission_seconds, at, ticket)
 
 
 def estimate_seconds(room_settings: RoomSettings, visit: Visit) -> float | None:
