@@ -42,6 +42,7 @@ def _results(environment, **kwargs):
                     "waited": len(flows.WAITED),
                     "waits": flows.WAITS,
                     "still_in_line": len(flows.IN_LINE_SINCE),
+                    "answered": flows.ANSWERED,
                 },
                 results,
             )

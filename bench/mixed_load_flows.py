@@ -69,6 +69,8 @@ WAITED: set[str] = set()
 # still in line started waiting.
 WAITS: list[float] = []
 IN_LINE_SINCE: dict[str, float] = {}
+# Every answered step but the waiting page: (when it started, Unix time; its name; milliseconds).
+ANSWERED: list[tuple[float, str, float]] = []
 # A shopper in line asks again when the waiting page says, at most this long after.
 MAX_REFRESH_SECONDS = 30.0
 # The drop bench's shoppers are let in before these steps: the waiting page then is a failure.
@@ -94,6 +96,9 @@ def _call(
         with client.request(method, path, name=name, catch_response=True, allow_redirects=False, **kwargs) as response:
             refresh = _in_line(client, response)
             if refresh is None:
+                meta = getattr(response, "request_meta", None)  # Locust's; a plain session has none
+                if meta is not None:
+                    ANSWERED.append((meta["start_time"], name, meta["response_time"]))
                 if shopper in IN_LINE_SINCE:
                     WAITS.append(time.monotonic() - IN_LINE_SINCE.pop(shopper))
                 _check(response, method, path, expect=expect, redirect_to=redirect_to, contains=contains)
