@@ -17,6 +17,14 @@ class CoreConfig(AppConfig):
             sync_site_after_migrate, sender=apps.get_app_config("sites"), dispatch_uid="core.sites.sync"
         )
 
+        from .site_settings import create_settings_content_type
+
+        post_migrate.connect(
+            create_settings_content_type,
+            sender=apps.get_app_config("contenttypes"),
+            dispatch_uid="core.site_settings.content_type",
+        )
+
         from .migration_guard import refuse_part_way_through_the_old_chain
 
         # Before any migration runs (docs/operations/deploys.md, "Squashed migrations").

@@ -58,3 +58,15 @@ config_updated.connect(forget_site_settings, dispatch_uid="core.site_settings.up
 @receiver(post_delete, sender="constance.Constance", dispatch_uid="core.site_settings.deleted")
 def _constance_row_changed(**kwargs) -> None:
     forget_site_settings()
+
+
+def create_settings_content_type(*, using: str, **kwargs) -> None:
+    """constance's admin logs each change under the content type of its settings page, a class the
+    app registry does not hold, so migrate never made it: the first change made it, inside that
+    change's transaction. Were that transaction rolled back, the process kept the row's id in
+    Django's content type cache and the next change's log entry named a row that was gone (a 500).
+    Made at migrate beside the other content types, the row is there before any change."""
+    from constance.admin import Config
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.db_manager(using).get_or_create(app_label=Config._meta.app_label, model=Config._meta.model_name)

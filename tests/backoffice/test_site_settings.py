@@ -200,11 +200,20 @@ def test_an_administrator_changes_the_return_window_in_the_admin(client):
     assert return_window_days() == 10
 
 
-def test_the_store_ruc_typed_in_full_width_is_stored_as_ascii(client):
-    from django.contrib.contenttypes.models import ContentType
+@pytest.mark.django_db(transaction=True)
+def test_a_change_saved_after_one_rolled_back_is_logged(client):
+    """constance logs a change under its settings' content type. Made on the first save, that row
+    left the database with a rolled-back transaction while the process kept its id in the content
+    type cache: the next change's log entry named a missing row and the page answered 500."""
+    from django.db import transaction
 
-    # constance logs the change under its settings' content type, created (and cached) by the
-    # previous test of the admin in a transaction rolled back since
-    ContentType.objects.clear_cache()
+    with transaction.atomic():
+        post_site_settings(client, RETURN_WINDOW_DAYS="10")
+        transaction.set_rollback(True)
+    post_site_settings(client, RETURN_WINDOW_DAYS="12")
+    assert return_window_days() == 12
+
+
+def test_the_store_ruc_typed_in_full_width_is_stored_as_ascii(client):
     post_site_settings(client, RECEIPTS_ISSUER_RUC="２０１０００７０９７０")
     assert site_setting("RECEIPTS_ISSUER_RUC") == "20100070970"
