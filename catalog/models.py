@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.models import AppendOnlyModel
 from core.money import MoneyDigits, format_money, unit_discount
 

@@ -5,9 +5,8 @@ these with the old and new prices it read under its row locks; nothing else writ
 from collections.abc import Iterable
 from decimal import Decimal
 
-from simple_history.models import HistoricalRecords
-
 from core.actors import signed_in
+from core.history import HistoricalRecords
 
 from .models import PriceHistory, Variant
 

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
+
+from core.history import HistoricalRecords
 
 # The regulation's own words, shown next to the choice and printed on every sheet (they are the
 # law's text, so they stay in Spanish whatever the page's language).

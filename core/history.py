@@ -2,11 +2,14 @@
 admin and the back office's list of changes): a status by its label, money in soles, a moment in
 Lima time, yes or no; never the stored "packed", "1234.50" or "2026-11-25 06:08:50+00:00"."""
 
+import functools
 from datetime import date, datetime
 
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from simple_history import manager as simple_history_manager
+from simple_history import models as simple_history_models
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .money import format_money
@@ -39,3 +42,24 @@ class ReadableHistoryContext(HistoricalRecordContextHelper):
         if isinstance(field, models.ManyToManyField):
             return super().prepare_delta_change_value(change, value)
         return history_value(field, value)
+
+
+class HistoryManager(simple_history_manager.HistoryManager):
+    """simple-history's manager of a model's history, its class made once per queryset class.
+
+    The library's `model.history` builds a new manager class (`from_queryset`: a class with every
+    queryset method copied onto it) on each access, and every save of a recorded model reads it
+    once to write the history row: about a tenth of a millisecond a save, a fortieth of the test
+    suite's CPU. The class it builds depends only on its arguments."""
+
+    @classmethod
+    @functools.cache
+    def from_queryset(cls, queryset_class, class_name=None):
+        return super().from_queryset(queryset_class, class_name)
+
+
+class HistoricalRecords(simple_history_models.HistoricalRecords):
+    """The history every recorded model keeps (simple-history's), through the manager above."""
+
+    def __init__(self, *args, history_manager=HistoryManager, **kwargs) -> None:
+        super().__init__(*args, history_manager=history_manager, **kwargs)

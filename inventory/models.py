@@ -17,10 +17,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
 from accounts.validators import validate_ruc
+from core.history import HistoricalRecords
 from core.models import AppendOnlyModel
 from core.money import MONEY_FIELD, same_cents
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from accounts.fields import IdentityField
 from accounts.validators import LEGAL_NAME_MAX_LENGTH
+from core.history import HistoricalRecords
 from core.models import AppendOnlyModel, StatusChange
 from core.money import HALF_CENT, MONEY_FIELD, igv_included, same_cents
 

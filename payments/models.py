@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalRecords
 from core.money import MONEY_FIELD, format_money
 
 CENT = Decimal("0.01")

@@ -16,10 +16,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from accounts import ubigeo
 from accounts.models import Department
+from core.history import HistoricalRecords
 from core.models import AppendOnlyModel
 
 ZERO = Decimal("0.00")
