@@ -28,6 +28,8 @@ from .room import RoomSettings, Visit, current_settings, room, safely
 
 TICKET_COOKIE = "wr_ticket"
 PASS_COOKIE = "wr_pass"
+# On the waiting page's answer: the shopper's place and ticket (a 200 like any page).
+WAITING_HEADER = "X-Waiting-Room"
 _TICKET_SALT = "waitingroom.ticket"
 _PASS_SALT = "waitingroom.pass"
 STAFF = "staff"
@@ -205,7 +207,7 @@ class WaitingRoomMiddleware:
         response["X-Robots-Tag"] = "noindex"
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response["Refresh"] = str(refresh)
-        response["X-Waiting-Room"] = f"place={visit.place}; ticket={visit.ticket}"
+        response[WAITING_HEADER] = f"place={visit.place}; ticket={visit.ticket}"
         if request.headers.get("HX-Request"):
             response["HX-Refresh"] = "true"  # a fragment's request: the whole page becomes the waiting page
         _set_cookie(
@@ -222,6 +224,12 @@ class WaitingRoomMiddleware:
         if user is None or not getattr(user, "is_staff", False) or _is_staff_pass(request):
             return
         _set_cookie(response, PASS_COOKIE, sign_pass(epoch="", kind=STAFF), STAFF_PASS_SECONDS)
+
+
+def staff_pass_cookie() -> tuple[str, str]:
+    """(name, value) of a staff pass: what the store's own tools send to walk its pages through the
+    room without a place in line or a seat under the cap (pages_warm before a drop opens)."""
+    return PASS_COOKIE, sign_pass(epoch="", kind=STAFF)
 
 
 def _is_staff_pass(request) -> bool:

@@ -75,6 +75,7 @@ ALLOWED: dict[str, set[str]] = {
         "returns",
         "reviews",
         "shipping",
+        "waitingroom",
     },
     "monitoring": {"core", "inventory", "orders", "payments", "receipts"},
     "demo": {
