@@ -24,6 +24,8 @@ BENCH_SESSION_PAGES (0: never) makes a browser leave after about that many pages
 their place; `waiting_room.wait_p50`/`wait_p99` then say how long a wait in line lasted, and
 `still_in_line` how many were waiting when the run ended. `after_ramp.reads.p99` is the reads' p99
 once every shopper has arrived (the whole run's figures include the ramp, when caches are cold).
+BENCH_MIXED_WARM=1 runs the sale-day step `manage.py pages_warm` (docs/operations/waiting-room.md) on
+the plan's products and searches before the crowd comes, instead of warming only four pages.
 
 The issue's figures: `reads.p99` (the slowest read step's p99: home, listing, product, search),
 `errors` (every failure) and `stock_exact` (the inventory's checks clean and every paid order's
@@ -32,6 +34,7 @@ units sold exactly once)."""
 import csv
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -45,7 +48,7 @@ from pathlib import Path
 from django.db.models import Count, Q, Sum
 
 from bench.bench_catalog import _ensure_catalog
-from bench.bench_throughput import ROOT, WORKERS, _free_port, _start_server, _wrk
+from bench.bench_throughput import ROOT, WORKERS, _free_port, _start_server, _wrk, server_env
 from catalog.models import Product, Variant
 from demo.shipping import load_demo_shipping
 from inventory.models import Movement, StockLevel
@@ -65,6 +68,7 @@ MAX_ACTIVE = int(os.environ.get("BENCH_MIXED_ACTIVE", "0"))
 # A shopper counts as inside while seen within this many seconds: these shoppers pause under a second
 # between pages (a store's own, reading for a minute, keep the default of 60).
 ACTIVE_SECONDS = os.environ.get("BENCH_MIXED_ACTIVE_SECONDS", "10")
+WARM = os.environ.get("BENCH_MIXED_WARM", "0") == "1"
 READS = ("home", "listing", "product", "search")
 BARE_SECONDS = min(SECONDS, 15)
 BUYABLE = 20
@@ -134,12 +138,18 @@ def run():
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server_log = folder / "gunicorn.log"
+    secret_key = secrets.token_urlsafe(60)  # the server's, so a pass the warming signs is good there
     with open(server_log, "w") as log:
         server = _start_server(
-            port, stderr=log, TRUSTED_PROXIES="127.0.0.1", WAITING_ROOM_ACTIVE_SECONDS=ACTIVE_SECONDS
+            port,
+            stderr=log,
+            TRUSTED_PROXIES="127.0.0.1",
+            WAITING_ROOM_ACTIVE_SECONDS=ACTIVE_SECONDS,
+            SECRET_KEY=secret_key,
         )
     try:
         plan = json.loads(plan_path.read_text())
+        warm_seconds = _pages_warm(plan, port, secret_key) if WARM else 0.0
         for path in ["/", *(f"/c/{slug}/" for slug in plan["categories"][:2]), f"/p/{plan['products'][0]}/"]:
             for _ in range(WORKERS * 2):  # warm every worker (templates, catalog tree)
                 urllib.request.urlopen(base + path, timeout=30).read()
@@ -159,6 +169,9 @@ def run():
         server.wait(timeout=60)
     ceiling = (bare_first["rps"] + bare_last["rps"]) / 2
     yield {"name": "users", "value": USERS, "unit": "count"}
+    yield {"name": "pages_warm", "value": int(WARM), "unit": ""}
+    if WARM:
+        yield {"name": "pages_warm.seconds", "value": round(warm_seconds, 1), "unit": "s"}
     yield {"name": "seconds", "value": SECONDS, "unit": "s"}
     yield {"name": "locust_wall_time", "value": round(locust_seconds, 1), "unit": "s"}
     yield {"name": "bare_django.measured_with", "value": bare_first["tool"], "unit": ""}
@@ -172,6 +185,17 @@ def run():
     yield from _order_figures(first_order)
     yield from _server_errors(server_log)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pages_warm(plan: dict, port: int, secret_key: str) -> float:
+    """`manage.py pages_warm` as ops run it before a sale: in the server's environment (its caches,
+    its key), at the address the shoppers use, on the plan's products and searches."""
+    searches = [argument for words in plan["searches"] for argument in ("--search", words)]
+    command = [sys.executable, "manage.py", "pages_warm", "--products", str(len(plan["products"])), *searches]
+    env = server_env(SECRET_KEY=secret_key, SITE_DOMAIN=f"127.0.0.1:{port}")
+    started = time.monotonic()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=900)
+    return time.monotonic() - started
 
 
 def _room(threshold: int, max_active: int) -> None:

@@ -98,8 +98,10 @@ def start_ceiling(port: int, workers: int = WORKERS) -> subprocess.Popen:
     return _wait_for(server, f"http://127.0.0.1:{port}/")
 
 
-def _start_server(port: int, workers: int = WORKERS, stderr=None, **extra_env: str) -> subprocess.Popen:
-    env = {
+def server_env(**extra_env: str) -> dict[str, str]:
+    """The environment the bench's gunicorn runs in (production settings on the bench database), for
+    the server and for a management command that must read and fill the same caches."""
+    return {
         **os.environ,
         **extra_env,
         "DJANGO_SETTINGS_MODULE": "bench.server_settings",
@@ -112,6 +114,10 @@ def _start_server(port: int, workers: int = WORKERS, stderr=None, **extra_env: s
         "SECURE_HSTS_SECONDS": "0",
         "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "tienda-bench"),
     }
+
+
+def _start_server(port: int, workers: int = WORKERS, stderr=None, **extra_env: str) -> subprocess.Popen:
+    env = server_env(**extra_env)
     command = _gunicorn("config.wsgi:application", port, workers)
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     return _wait_for(server, f"http://127.0.0.1:{port}/__bench__/bare/")
