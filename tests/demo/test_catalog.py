@@ -210,8 +210,12 @@ def test_bad_product_count_is_a_clear_error(products):
 
 @pytest.mark.django_db
 def test_non_numeric_product_count_is_rejected():
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="--products debe ser un número entero"):
         call_command("load_demo_data", "--products", "muchos", verbosity=0)
+    with pytest.raises(CommandError, match="--seed debe ser un número entero"):
+        call_command("load_demo_data", "--seed", "siete", verbosity=0)
+    with pytest.raises(CommandError, match="--products debe ser a lo más 500,000"):
+        call_command("load_demo_data", "--products", "600000", verbosity=0)
     with pytest.raises(DemoCatalogError):
         load_demo_catalog(products=0, seed=1)
     assert not Family.objects.exists()

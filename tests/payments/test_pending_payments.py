@@ -32,7 +32,9 @@ def test_lists_orders_awaiting_payment_as_table_csv_and_json():
 
 
 def test_bad_arguments_are_refused():
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="--older-than debe ser al menos 0"):
         run("--older-than", "-5")
+    with pytest.raises(CommandError, match="--older-than debe ser un número entero"):
+        run("--older-than", "una hora")
     with pytest.raises(CommandError):
         run("--format", "xml")

@@ -75,9 +75,12 @@ def test_the_command_says_what_it_rendered_in_spanish(shop):
     assert "páginas" in out.getvalue() and "pages" not in out.getvalue()
 
 
-@pytest.mark.parametrize("products", ["-1", "muchos", "2.5"])
-def test_a_bad_product_count_is_a_clear_error(shop, products):
-    with pytest.raises(CommandError, match="--products"):
+@pytest.mark.parametrize(
+    ("products", "said"),
+    [("-1", "debe ser al menos 0"), ("muchos", "debe ser un número entero"), ("2.5", "debe ser un número entero")],
+)
+def test_a_bad_product_count_is_a_clear_error(shop, products, said):
+    with pytest.raises(CommandError, match=f"--products {said}"):
         call_command("pages_warm", "--products", products, stdout=StringIO())
 
 

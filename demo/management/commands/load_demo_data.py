@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.command_input import whole_number
 from demo.catalog.loader import DEFAULT_PRODUCTS, DEFAULT_SEED, MAX_PRODUCTS, DemoCatalogError, load_demo_catalog
 
 SUMMARY = [
@@ -30,13 +31,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--products",
-            type=int,
             default=DEFAULT_PRODUCTS,
             help=f"How many products to generate (1 to {MAX_PRODUCTS:,}; default {DEFAULT_PRODUCTS}).",
         )
         parser.add_argument(
             "--seed",
-            type=int,
             default=DEFAULT_SEED,
             help=f"Random seed: the same seed gives the same catalog (default {DEFAULT_SEED}).",
         )
@@ -47,13 +46,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products, seed, reset, verbosity, **options):
-        if products is None or products < 1:
-            raise CommandError(_("--products must be at least 1 (got %(products)d).") % {"products": products})
-        if products > MAX_PRODUCTS:
-            raise CommandError(
-                _("--products must be at most %(most)s (got %(products)s).")
-                % {"most": f"{MAX_PRODUCTS:,}", "products": f"{products:,}"}
-            )
+        products = whole_number(products, option="--products", minimum=1, maximum=MAX_PRODUCTS)
+        seed = whole_number(seed, option="--seed")
         from demo.bundles import load_demo_bundles
         from demo.inventory import delete_demo_stock, load_demo_inventory
 

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db.models import Count, Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.command_input import whole_number
 from core.tabular import add_format_argument, write_rows
 from orders.models import Order, OrderStatus
 
@@ -28,7 +28,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            type=int,
             default=0,
             metavar="MINUTES",
             help="Only orders placed at least this many minutes ago.",
@@ -36,10 +35,7 @@ class Command(BaseCommand):
         add_format_argument(parser)
 
     def handle(self, *args, older_than, format, verbosity, **options):
-        if older_than < 0:
-            raise CommandError(
-                _("--older-than must be zero or more minutes (got %(minutes)d).") % {"minutes": older_than}
-            )
+        older_than = whole_number(older_than, option="--older-than")
         now = timezone.now()
         orders = (
             Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, placed_at__lte=now - timedelta(minutes=older_than))

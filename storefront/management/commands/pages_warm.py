@@ -3,17 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core.command_input import whole_number
 from storefront.warm import pages_warm
-
-
-def _product_count(value: str) -> int:
-    try:
-        count = int(value)
-    except ValueError:
-        raise CommandError(_("--products must be a whole number, not %(value)s") % {"value": value}) from None
-    if count < 0:
-        raise CommandError(_("--products cannot be negative"))
-    return count
 
 
 class Command(BaseCommand):
@@ -29,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, products, searches, **options):
-        report = pages_warm(products=_product_count(products), searches=searches)
+        report = pages_warm(products=whole_number(products, option="--products"), searches=searches)
         self.stdout.write(
             _("%(pages)d pages rendered in %(seconds).1f s.") % {"pages": report.pages, "seconds": report.seconds}
         )
