@@ -4,6 +4,7 @@ quantities, never a price, so nothing a shopper posts can change what they pay.
 Prices include IGV (18 %); the IGV shown is the part of the total that is tax. A kit's
 discount applies to the complete sets of its required items bought as that kit [000]."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -11,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from catalog.models import (
     Kit,
@@ -22,6 +24,7 @@ from catalog.models import (
 )
 from catalog.prices import ShownPrice, shown_price
 from core.money import igv_included, to_cents
+from core.query_moment import QueryMoment, at_moment
 from promotions import breakdown, stacking
 from promotions.exceptions import CouponRefused
 from promotions.models import Coupon
@@ -291,6 +294,19 @@ class GiftEarningExtras(TypedDict):
     price_reveal_at: datetime | None
 
 
+@functools.cache
+def _cart_variants() -> QuerySet[Variant]:
+    """Variants with their product's running automatic discounts and quantity offer and the launch
+    that keeps its price secret: built once per process (resolving these subqueries is most of a
+    cart's pricing), judged at the moment each query runs (core.query_moment)."""
+    now = QueryMoment()
+    return Variant.objects.annotate(
+        **live_discount_annotations("product_id", now),
+        **live_quantity_offer_annotation("product_id", now),
+        product_price_reveal_at=launch_awaited(OuterRef("product_id"), now=now),
+    ).select_related("product__brand")
+
+
 def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[Variant, CartVariantExtras]]":
     """Variants with what a cart line shows, in three queries whatever their number."""
     first_images = Prefetch(
@@ -299,22 +315,19 @@ def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[
         to_attr="card_images",
     )
     variants = (
-        Variant.objects.filter(pk__in=list(variant_ids))
-        .annotate(
-            **live_discount_annotations("product_id"),
-            **live_quantity_offer_annotation("product_id"),
-            product_price_reveal_at=launch_awaited(OuterRef("product_id")),
-        )
-        .select_related("product__brand")
+        _cart_variants()
+        .filter(pk__in=list(variant_ids))
         .prefetch_related(
             Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images
         )
     )
     # The annotations' types are their output fields', which the checker cannot read from them.
     annotated = cast("QuerySet[WithAnnotations[Variant, CartVariantExtras]]", variants)
-    for variant in annotated:
+    with at_moment(timezone.now()):
+        found = list(annotated)
+    for variant in found:
         variant.product.price_reveal_at = variant.product_price_reveal_at  # what Product.price_is_secret reads
-    return {variant.pk: variant for variant in annotated}
+    return {variant.pk: variant for variant in found}
 
 
 def kits_for_cart(kit_ids: Iterable[int]) -> dict[int, Kit]:

@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from core.history import HistoricalRecords
 from core.models import AppendOnlyModel
 from core.money import MoneyDigits, format_money, unit_discount
+from core.query_moment import Moment
 
 from . import catalog_version
 from .prices import ShownPrice, shown_price
@@ -836,7 +837,7 @@ class CollectionItem(models.Model):
         return f"{self.collection} · {self.product}"
 
 
-def launch_awaited(product_ref: OuterRef, *, now: datetime | None = None) -> Case:
+def launch_awaited(product_ref: OuterRef, *, now: Moment | None = None) -> Case:
     """The one rule of "not launched yet", as an expression over a product id (product_ref, an
     OuterRef): the start of the earliest active collection holding the product that has not
     started, or NULL when a live collection sells it already or none is ahead. Until that moment

@@ -4,7 +4,6 @@ redemptions that count a coupon's uses (overall and per customer).
 How they combine is stated once, in promotions.stacking. Every write goes through
 promotions.services."""
 
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Self, TypeVar
 
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MONEY_FIELD
+from core.query_moment import Moment
 
 ZERO = Decimal("0.00")
 CODE_MAX_LENGTH = 40
@@ -36,8 +36,8 @@ PromotionT = TypeVar("PromotionT", bound=models.Model)
 
 
 class LiveQuerySet(models.QuerySet[PromotionT]):
-    def live(self, now: datetime | None = None) -> Self:
-        """Active and inside the validity window now."""
+    def live(self, now: Moment | None = None) -> Self:
+        """Active and inside the validity window now (or at `now`: an instant, or a QueryMoment)."""
         now = now or timezone.now()
         return self.filter(is_active=True, starts_at__lte=now).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from catalog.models import CollectionItem, Product, ProductQuerySet
 from catalog.tree import catalog_tree
 from core.money import format_money, unit_discount
+from core.query_moment import Moment
 
 from . import ports
 from .exceptions import CouponRefused, Refusal
@@ -37,12 +38,12 @@ if TYPE_CHECKING:
 ZERO = Decimal("0.00")
 
 
-def _live_discounts_for(product_ref: str, now: datetime) -> QuerySet[AutomaticDiscount]:
+def _live_discounts_for(product_ref: str, now: Moment) -> QuerySet[AutomaticDiscount]:
     covers = Exists(DiscountTarget.objects.filter(discount=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
     return AutomaticDiscount.objects.live(now).filter(Q(scope=Scope.EVERYTHING) | covers)
 
 
-def live_discount_annotations(product_ref: str = "pk", now: datetime | None = None) -> dict[str, Coalesce]:
+def live_discount_annotations(product_ref: str = "pk", now: Moment | None = None) -> dict[str, Coalesce]:
     """Annotations for a Product or Variant queryset: the best running percentage and fixed
     automatic discount of its product (0 when none), read in the same query."""
     live = _live_discounts_for(product_ref, now or timezone.now())
@@ -233,7 +234,7 @@ def running_discounts(now: datetime | None = None) -> QuerySet[AutomaticDiscount
 # --- quantity offers (promotions.stacking step 2) ----------------------------------------
 
 
-def _live_quantity_offers_for(product_ref: str, now: datetime) -> QuerySet[QuantityOffer]:
+def _live_quantity_offers_for(product_ref: str, now: Moment) -> QuerySet[QuantityOffer]:
     covers = Exists(QuantityOfferTarget.objects.filter(offer=OuterRef("pk"), product=OuterRef(OuterRef(product_ref))))
     return (
         QuantityOffer.objects.live(now)
@@ -242,7 +243,7 @@ def _live_quantity_offers_for(product_ref: str, now: datetime) -> QuerySet[Quant
     )
 
 
-def live_quantity_offer_annotation(product_ref: str = "pk", now: datetime | None = None) -> dict[str, Subquery]:
+def live_quantity_offer_annotation(product_ref: str = "pk", now: Moment | None = None) -> dict[str, Subquery]:
     """An annotation for a Product or Variant queryset: the id of the quantity offer that applies
     to its product now (the highest priority, then the newest), None when none; same query."""
     live = _live_quantity_offers_for(product_ref, now or timezone.now())

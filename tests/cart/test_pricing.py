@@ -84,3 +84,35 @@ def test_pricing_query_count_is_flat(django_assert_num_queries):
         assert len(price_cart(few).lines) == 1
     with django_assert_num_queries(5):
         assert len(price_cart(many).lines) == 20
+
+
+def test_a_cart_is_priced_at_the_moment_it_is_read_not_when_its_query_was_built(monkeypatch):
+    """The cart's query is built once per process (cart.pricing._cart_variants); a discount that
+    ends and a drop that launches between two readings in the same process show in the second."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cart.pricing import variants_for_cart
+    from catalog.models import CollectionItem
+    from promotions.models import Scope
+    from tests.factories import CollectionFactory, ahead, percent_off
+
+    on_sale = VariantFactory(product=ProductFactory(base_price=Decimal("100.00")))
+    drop = VariantFactory(product=ProductFactory(base_price=Decimal("80.00")))
+    percent_off("10", scope=Scope.PRODUCTS, products=[on_sale.product], ends_at=ahead(hours=1))
+    CollectionItem.objects.create(collection=CollectionFactory(starts_at=ahead(hours=1)), product=drop.product)
+    lines = {LineKey(on_sale.pk): 1, LineKey(drop.pk): 1}
+
+    before = variants_for_cart([on_sale.pk, drop.pk])
+    assert before[on_sale.pk].auto_percent == Decimal("10.00")
+    assert before[drop.pk].product.price_is_secret
+    assert [line.variant.pk for line in price_cart(lines).lines] == [on_sale.pk]  # the drop cannot be bought yet
+    assert price_cart(lines).total == Decimal("90.00")
+
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    after = variants_for_cart([on_sale.pk, drop.pk])
+    assert after[on_sale.pk].auto_percent == Decimal("0.00")
+    assert not after[drop.pk].product.price_is_secret
+    assert price_cart(lines).total == Decimal("180.00")
