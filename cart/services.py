@@ -6,6 +6,7 @@ checkout. A hold is best effort: it may lapse, and the cart page and checkout ta
 when stock allows. Nothing here trusts a price: pricing.py reads every price from the
 database."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext
 from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant, launch_awaited
 from catalog.selectors import first_in_stock, kit_item_availability
+from core.query_moment import QueryMoment, at_moment
 from core.site_settings import site_setting
 from inventory.exceptions import InsufficientStock, InventoryError, PurchaseLimitExceeded
 from inventory.messages import insufficient_stock_message
@@ -110,27 +112,37 @@ class SaleWindow(TypedDict):
     in_closed_drop: bool
 
 
-def variants_with_sale_window(condition: Q) -> "QuerySet[WithAnnotations[Variant, SaleWindow]]":
-    """Variants with their product, and whether a drop of it has not started or has closed."""
-    now = timezone.now()
+@functools.cache
+def _sale_window_variants() -> "QuerySet[WithAnnotations[Variant, SaleWindow]]":
+    """Variants with their product and their drops' state: built once per process (resolving these
+    subqueries costs more than running them), judged at the moment each query runs (core.query_moment)."""
+    now = QueryMoment()
     drops = CollectionItem.objects.filter(product_id=OuterRef("product_id"), collection__is_active=True)
     live = drops.filter(collection__starts_at__lte=now).filter(
         Q(collection__ends_at__isnull=True) | Q(collection__ends_at__gt=now)
     )
-    annotated = (
-        Variant.objects.filter(condition)
-        .select_related("product")
-        .annotate(
-            in_live_collection=Exists(live),
-            # The launch it awaits (catalog's one rule, which also keeps its price secret until then).
-            upcoming_drop_start=launch_awaited(OuterRef("product_id"), now=now),
-            in_closed_drop=Exists(
-                drops.filter(collection__collection_type=Collection.Type.DROP, collection__ends_at__lte=now)
-            ),
-        )
+    annotated = Variant.objects.select_related("product").annotate(
+        in_live_collection=Exists(live),
+        # The launch it awaits (catalog's one rule, which also keeps its price secret until then).
+        upcoming_drop_start=launch_awaited(OuterRef("product_id"), now=now),
+        in_closed_drop=Exists(
+            drops.filter(collection__collection_type=Collection.Type.DROP, collection__ends_at__lte=now)
+        ),
     )
     # Exists is a boolean and launch_awaited a time or None, which the checker cannot read from them.
     return cast("QuerySet[WithAnnotations[Variant, SaleWindow]]", annotated)
+
+
+def variants_with_sale_window(
+    condition: Q, *, order: tuple[str, ...] = ()
+) -> "list[WithAnnotations[Variant, SaleWindow]]":
+    """The variants `condition` selects (in `order`), with their product, and whether a drop of it
+    has not started or has closed, all judged at one moment."""
+    variants = _sale_window_variants().filter(condition)
+    if order:
+        variants = variants.order_by(*order)
+    with at_moment(timezone.now()):
+        return list(variants)
 
 
 def sku_in_live_drop(sku: str) -> bool:
@@ -334,14 +346,14 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     """Add units of a variant: refused whole (with the reason) when the drop has not started,
     the product's per-customer limit or the client's hold cap would be passed, or the stock
     is not there."""
-    variant = variants_with_sale_window(Q(sku=str(sku)[:64])).first()
+    variant = next(iter(variants_with_sale_window(Q(sku=str(sku)[:64]))), None)
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
     capped: tuple[dict[int, Product], dict[int, int]] | None = None
     if variant.product.product_type == Product.Type.BUNDLE:
         per_bundle = dict(bundles.components_of([variant.pk]).get(variant.pk, []))
-        parts = list(variants_with_sale_window(Q(pk__in=per_bundle)))
+        parts = variants_with_sale_window(Q(pk__in=per_bundle))
         for part in parts:
             # A part whose drop has not started (or closed) cannot be bought inside a bundle either.
             check_sellable(part)
@@ -384,7 +396,7 @@ def cart_add_kit(
     if not items:
         raise CartError(_("This kit has nothing to add."))
     product_ids = [item.product_id for item in items]
-    variants = list(variants_with_sale_window(Q(product_id__in=product_ids, is_active=True)).order_by("order", "pk"))
+    variants = variants_with_sale_window(Q(product_id__in=product_ids, is_active=True), order=("order", "pk"))
     # Without a choice (a product with one option, a form without the selects) an item gets
     # the kit page's default: its first option in stock.
     available = kit_item_availability(variants)
@@ -461,7 +473,7 @@ def cart_update(*, cart: Cart, line: LineKey, quantity: int, client: ClientId | 
         return
     products, adding = {}, {}
     if quantity > lines[line]:
-        variant = variants_with_sale_window(Q(pk=line.variant_id)).first()
+        variant = next(iter(variants_with_sale_window(Q(pk=line.variant_id))), None)
         if variant is None:
             raise CartError(_("That product does not exist."))
         check_sellable(variant)

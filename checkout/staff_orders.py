@@ -228,7 +228,7 @@ def _variants_for_skus(skus: Iterable[str]) -> tuple[dict[str, "SellableVariant"
         any_case = Q()
         for sku in loose_wanted:
             any_case |= Q(sku__iexact=sku)
-        for variant in variants_with_sale_window(any_case).order_by("sku"):
+        for variant in variants_with_sale_window(any_case, order=("sku",)):
             loose.setdefault(variant.sku.upper(), []).append(variant)
     found: dict[str, SellableVariant] = {}
     refusals: list[str] = []

@@ -74,7 +74,7 @@ def stock_alert_request(*, variant_id: int | str, email: str, user: "AnyUser | N
     email = _clean_email(email)
     variant = None
     if str(variant_id).isdecimal() and len(str(variant_id)) <= 18:
-        variant = variants_with_sale_window(Q(pk=int(variant_id), is_active=True)).first()
+        variant = next(iter(variants_with_sale_window(Q(pk=int(variant_id), is_active=True))), None)
     if variant is None or not variant.product.is_visible:
         raise AlertError(_("That product does not exist."))
     kind = _alert_kind(variant)
@@ -188,7 +188,7 @@ def stock_alerts_notify(*, variant_ids: Iterable[int]) -> int:
 
 
 def _notify_variant(variant_id: int) -> int:
-    variant = variants_with_sale_window(Q(pk=variant_id)).first()
+    variant = next(iter(variants_with_sale_window(Q(pk=variant_id))), None)
     if variant is None:
         return 0
     try:

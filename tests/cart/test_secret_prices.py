@@ -81,3 +81,28 @@ def test_a_cart_of_only_waiting_lines_is_not_shown_empty(client, variants):
 
     assert "Casaca Qhapaq" in html and _no_price(html)
     assert "Tu carrito está vacío" not in html
+
+
+def test_a_drop_is_judged_at_the_moment_of_the_add_not_when_its_query_was_built(variants, monkeypatch):
+    """The sale window's query is built once per process (cart.services._sale_window_variants): the
+    same process refuses the drop before its launch and sells it after, and no longer once it closes."""
+    from cart.services import Cart, CartError, cart_add
+    from catalog.models import Collection
+
+    drop_variant, _plain = variants
+    drop = _upcoming(drop_variant.product)
+    Collection.objects.filter(pk=drop.pk).update(
+        collection_type=Collection.Type.DROP, ends_at=drop.starts_at + timedelta(days=1)
+    )
+    cart = Cart(id="anon-moment")
+    with pytest.raises(CartError):
+        cart_add(cart=cart, sku=drop_variant.sku, quantity=1)
+
+    launched = drop.starts_at + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: launched)
+    assert cart_add(cart=cart, sku=drop_variant.sku, quantity=1) == drop_variant
+
+    closed = drop.starts_at + timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: closed)
+    with pytest.raises(CartError):
+        cart_add(cart=Cart(id="anon-moment-late"), sku=drop_variant.sku, quantity=1)
