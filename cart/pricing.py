@@ -535,22 +535,32 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
     return summary
 
 
+@functools.cache
+def _gift_earning_variants() -> "QuerySet[WithAnnotations[Variant, GiftEarningExtras]]":
+    """Variants with their product's running quantity offer and the launch that keeps its price
+    secret, built once per process like _cart_variants."""
+    now = QueryMoment()
+    found = (
+        Variant.objects.annotate(
+            **live_quantity_offer_annotation("product_id", now),
+            price_reveal_at=launch_awaited(OuterRef("product_id"), now=now),
+        )
+        .select_related("product")
+        .only("pk", "price_modifier", "product__base_price")
+    )
+    # Annotations spread from a dict, which the checker cannot read.
+    return cast("QuerySet[WithAnnotations[Variant, GiftEarningExtras]]", found)
+
+
 def gifts_earned(quantities: dict[LineKey, int]) -> dict[int, GiftDue]:
     """The gifts these lines earn, by offer, as price_cart finds them (summary.gifts_due) but
     without pricing the cart: one query for the lines' offers, one more only when any runs."""
     loose = {key: quantity for key, quantity in quantities.items() if not key.kit_id and quantity > 0}
     if not loose:
         return {}
-    found = (
-        Variant.objects.filter(pk__in={key.variant_id for key in loose})
-        .annotate(
-            **live_quantity_offer_annotation("product_id"), price_reveal_at=launch_awaited(OuterRef("product_id"))
-        )
-        .select_related("product")
-        .only("pk", "price_modifier", "product__base_price")
-    )
-    # Annotations spread from a dict, which the checker cannot read.
-    variants = {variant.pk: variant for variant in cast("QuerySet[WithAnnotations[Variant, GiftEarningExtras]]", found)}
+    found = _gift_earning_variants().filter(pk__in={key.variant_id for key in loose})
+    with at_moment(timezone.now()):
+        variants = {variant.pk: variant for variant in found}
     lines = [
         CartLine(key=key, variant=variants[key.variant_id], quantity=quantity)
         for key, quantity in sorted(loose.items())

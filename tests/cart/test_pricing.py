@@ -116,3 +116,34 @@ def test_a_cart_is_priced_at_the_moment_it_is_read_not_when_its_query_was_built(
     assert after[on_sale.pk].auto_percent == Decimal("0.00")
     assert not after[drop.pk].product.price_is_secret
     assert price_cart(lines).total == Decimal("180.00")
+
+
+def test_the_gifts_a_cart_earns_are_judged_at_the_moment_they_are_read(monkeypatch):
+    """gifts_earned's query is built once per process too: an offer that ends between two readings
+    in the same process earns no gift in the second."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cart.pricing import gifts_earned
+    from promotions.models import QuantityOffer, Scope
+    from promotions.services import quantity_offer_create
+    from tests.factories import ahead
+
+    bought = VariantFactory(product=ProductFactory(base_price=Decimal("100.00")))
+    gift = VariantFactory(product=ProductFactory(base_price=Decimal("20.00")))
+    offer = quantity_offer_create(
+        name="Llévate una gorra",
+        kind=QuantityOffer.Kind.BUY_X_GET_GIFT,
+        buy_quantity=2,
+        gift_variant=gift,
+        scope=Scope.PRODUCTS,
+        products=[bought.product],
+        ends_at=ahead(hours=1),
+    )
+    lines = {LineKey(bought.pk): 2}
+    assert set(gifts_earned(lines)) == {offer.pk}
+
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert gifts_earned(lines) == {}
