@@ -199,7 +199,7 @@ class ProductQuerySet(models.QuerySet["Product"]):
         catalog.selectors.visible_products, which also hides inactive families and parents)."""
         return self.filter(status=Product.Status.ACTIVE, brand__is_active=True, category__is_active=True)
 
-    def with_price_reveal(self, now: datetime | None = None) -> Self:
+    def with_price_reveal(self, now: Moment | None = None) -> Self:
         """Each product with price_reveal_at (see launch_awaited), which Product.price_is_secret reads."""
         return self.annotate(price_reveal_at=launch_awaited(OuterRef("pk"), now=now))
 

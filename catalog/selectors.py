@@ -22,6 +22,8 @@ from django.utils.formats import date_format
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
+from core.query_moment import QueryMoment, at_moment
+
 from . import catalog_version, listing_cache
 from .listing import card_images, card_queryset, card_rows
 from .models import (
@@ -49,11 +51,15 @@ def visible_products(tree: Tree | None = None) -> ProductQuerySet:
     """What shoppers may see: active products outside hidden categories and brands. The hidden
     ids come from the cached catalog tree (usually none), so no join checks is_active per row."""
     tree = tree or catalog_tree()
+    return _visible_outside(tuple(tree.hidden_category_ids), tuple(tree.hidden_brand_ids))
+
+
+def _visible_outside(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple[int, ...]) -> ProductQuerySet:
     products = Product.objects.filter(status=Product.Status.ACTIVE)
-    if tree.hidden_category_ids:
-        products = products.exclude(category_id__in=tree.hidden_category_ids)
-    if tree.hidden_brand_ids:
-        products = products.exclude(brand_id__in=tree.hidden_brand_ids)
+    if hidden_category_ids:
+        products = products.exclude(category_id__in=hidden_category_ids)
+    if hidden_brand_ids:
+        products = products.exclude(brand_id__in=hidden_brand_ids)
     return products
 
 
@@ -233,10 +239,15 @@ class _ProductCatalogData:
         return [catalog_version.slug_mark(self.product.slug), *(catalog_version.product_mark(pk) for pk in shown)]
 
 
-def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
-    product = (
-        visible_products()
-        .with_price_reveal()
+@functools.lru_cache(maxsize=4)
+def _page_products(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple[int, ...]) -> ProductQuerySet:
+    """The product page's product query, built once per process for each set of hidden ids (the
+    catalog tree's, nearly always the same): building its launch and collection subqueries is a
+    fifth of a product page rendered after the product's write. Judged at the moment it runs
+    (core.query_moment)."""
+    return (
+        _visible_outside(hidden_category_ids, hidden_brand_ids)
+        .with_price_reveal(QueryMoment())
         .select_related("brand", "category", "line", "seller")
         .prefetch_related(
             Prefetch(
@@ -251,9 +262,14 @@ def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
         .annotate(
             in_collections=Exists(CollectionItem.objects.filter(product=OuterRef("pk"), collection__is_active=True))
         )
-        .filter(slug=slug)
-        .first()
     )
+
+
+def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
+    tree = catalog_tree()
+    products = _page_products(tuple(tree.hidden_category_ids), tuple(tree.hidden_brand_ids))
+    with at_moment(timezone.now()):
+        product = next(iter(products.filter(slug=slug)), None)
     if product is None:
         return None
     active_collections = Prefetch("collections", queryset=Collection.objects.filter(is_active=True))

@@ -246,6 +246,33 @@ def test_a_product_page_shows_a_price_change_at_once(client, hoodies, hoodie_pag
     assert client.get(hoodie_page).status_code == 404
 
 
+def test_a_product_s_catalog_data_is_read_at_the_moment_it_is_read_not_when_its_query_was_built(hoodies, monkeypatch):
+    """The product page's query is built once per process (catalog.selectors._page_products): the
+    launch it waits for is judged when it is read. Read in an hour's time, a product waits for its
+    first drop; read in three hours, that drop is over and it waits for the next one. A category
+    hidden meanwhile hides its products."""
+    from catalog.models import CollectionItem
+    from catalog.selectors import _product_catalog_data
+    from catalog.tree import catalog_tree
+    from tests.factories import CollectionFactory, ahead
+
+    drop = hoodies[1]
+    first = CollectionFactory(starts_at=ahead(hours=2), ends_at=ahead(hours=3))
+    second = CollectionFactory(starts_at=ahead(hours=4))
+    for collection in (first, second):
+        CollectionItem.objects.create(collection=collection, product=drop)
+    now = timezone.now()
+    for hours, reveal in ((1, first.starts_at), (3.5, second.starts_at)):
+        monkeypatch.setattr(timezone, "now", lambda hours=hours: now + timedelta(hours=hours))
+        product = _product_catalog_data(drop.slug).product
+        assert product.price_reveal_at == reveal and product.price_is_secret
+
+    drop.category.is_active = False
+    drop.category.save()
+    assert drop.category_id in catalog_tree().hidden_category_ids
+    assert _product_catalog_data(drop.slug) is None
+
+
 def test_an_unknown_product_stays_a_404(client, hoodies):
     assert client.get("/p/no-such-hoodie/").status_code == 404
     assert client.get("/p/no-such-hoodie/").status_code == 404
