@@ -7,12 +7,14 @@
   catalog data carry it; a catalog write that is not one product's (a category, a brand, a
   collection, an option, site settings, shipping: `bump`) gives it a new value.
 - Marks: a write of one product (its row, variants, pictures, bundle parts, drops' items:
-  `mark_written`) marks that product written with a number from one shared counter, and marks its
-  category's membership when the product joins or leaves it. A product page's entry remembers the
-  counter as it was before it read anything and the marks of what it shows (the product, its
-  related products and bundle parts, the related products' category): it holds while none of them
-  is marked above that number. So a price change renews its own page and those that show its card,
-  not every other product's.
+  `mark_written`) marks that product written with a number from one shared counter, marks its
+  category's contents, and its category's membership when the product joins or leaves it. A
+  product page's entry remembers the counter as it was before it read anything and the marks of
+  what it shows (the product, its related products and bundle parts, the related products'
+  category): it holds while none of them is marked above that number. A category's or a family's
+  listing holds the same way under its categories' contents marks (`listing_marks`). So a price
+  change renews its own page, those that show its card and its category's listings, not every
+  other product's page or other categories' listings.
 
 Kept apart from catalog.listing_cache so the models' bulk updates can announce themselves
 without importing the cache that reads the models (no import circle)."""
@@ -54,6 +56,19 @@ def slug_mark(slug: str) -> str:
 def members_mark(category_id: int | None) -> str:
     """Marked when a product joins or leaves the category (created, deleted, moved, shown, hidden)."""
     return f"{MARK_PREFIX}category:{category_id}"
+
+
+def contents_mark(category_id: int | None) -> str:
+    """Marked with every write of a product of the category (and of one that left it): a category's
+    listing holds while none of its categories' marks is written (listing_marks)."""
+    return f"{MARK_PREFIX}contents:{category_id}"
+
+
+def listing_marks(category_ids: Iterable[int]) -> list[str]:
+    """What a listing of these categories (a category with its descendants, a family) is kept under
+    besides the product pages' token: its products are theirs alone, so a write to a product of
+    another category leaves it, its content and its counts warm."""
+    return [contents_mark(pk) for pk in sorted(set(category_ids))]
 
 
 def _new_version() -> str:
@@ -99,12 +114,18 @@ def _next_number() -> int:
 
 
 def mark_written(
-    *, products: Iterable[int] = (), categories: Iterable[int | None] = (), slugs: Iterable[str] = ()
+    *,
+    products: Iterable[int] = (),
+    categories: Iterable[int | None] = (),
+    slugs: Iterable[str] = (),
+    contents: Iterable[int | None] = (),
 ) -> None:
     """These products were written (and these categories' members changed, these addresses'
-    products): the product pages that show them end, and every listing (its token is renewed)."""
+    products, these categories' contents: the written products' own and those they left): the
+    product pages and the category listings that show them end, and every other listing (the
+    home page, brands' and searches': the listings' token is renewed)."""
     marks = [product_mark(pk) for pk in set(products)] + [members_mark(pk) for pk in set(categories)]
-    marks += [slug_mark(slug) for slug in set(slugs)]
+    marks += [slug_mark(slug) for slug in set(slugs)] + [contents_mark(pk) for pk in set(contents)]
     if not marks:
         bump_listings()
         return
@@ -127,13 +148,21 @@ def bump_listings_after_write() -> None:
 
 
 def mark_after_write(
-    *, products: Iterable[int] = (), categories: Iterable[int | None] = (), slugs: Iterable[str] = ()
+    *,
+    products: Iterable[int] = (),
+    categories: Iterable[int | None] = (),
+    slugs: Iterable[str] = (),
+    contents: Iterable[int | None] = (),
 ) -> None:
     """mark_written now and again at commit: a page that read the rows before the commit took a
-    number below the second mark."""
+    number below the second mark. `contents`: the categories of the products written (those they
+    left are among `categories`)."""
     product_ids, category_ids, addresses = set(products), set(categories), set(slugs)
-    mark_written(products=product_ids, categories=category_ids, slugs=addresses)
-    transaction.on_commit(lambda: mark_written(products=product_ids, categories=category_ids, slugs=addresses))
+    shown_in = category_ids | set(contents)
+    mark_written(products=product_ids, categories=category_ids, slugs=addresses, contents=shown_in)
+    transaction.on_commit(
+        lambda: mark_written(products=product_ids, categories=category_ids, slugs=addresses, contents=shown_in)
+    )
 
 
 def version_or_new(version: str | None, key: str = VERSION_KEY) -> str:

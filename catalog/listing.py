@@ -485,13 +485,24 @@ def build_listing(
     category_ids: list[int] | None = None,
     extra: list[tuple[str, str]] | None = None,
     ordering: tuple | None = None,
+    marks: list[str] | None = None,
 ) -> Listing:
     """base: the visible products in scope (a category, a family, search matches); scope: a key
     naming that set ("category:12", "search:silla"), which lets the facet counts be cached;
-    category_ids: the categories of that scope when known (listings), else read from the facets."""
+    category_ids: the categories of that scope when known (listings), else read from the facets;
+    marks: what the scope's products are marked written with (a category's listing: its
+    categories' contents), to keep its counts while other products are written."""
     extra = extra or []
     if scope is None:
         stats, counts = _facet_counts(base, params, tree, category_ids)
+    elif marks is not None:
+        stats, counts = listing_cache.get_or_compute_for_product(
+            scope,
+            params.filters_key(),
+            lambda: _facet_counts(base, params, tree, category_ids),
+            marks=lambda _counts: marks,
+            until=_stock_counts_deadline if params.in_stock else None,
+        )
     else:
         stats, counts = listing_cache.get_or_compute(
             scope,

@@ -28,7 +28,7 @@ from core.process_memo import ProcessMemo
 from . import catalog_version
 from .catalog_version import VERSION_KEY, bump_after_write, version_or_new
 from .catalog_version import bump as bump
-from .models import scheduled_changes
+from .models import Product, scheduled_changes
 
 NEXT_CHANGE_KEY = "catalog:next-scheduled-changes"
 TTL_SECONDS = 5 * 60
@@ -100,8 +100,10 @@ def get_or_compute_for_product(
     """compute()'s value for (scope, filters), a product page's, from the cache while the product
     pages' token is unchanged and none of `marks(value)` (the products it shows: catalog.
     catalog_version) is written since, and until a collection next starts or ends (or `until`),
-    kept in this process too. `built_from`: the readings of the entries compute() renders from (it
-    holds no longer than they do). The reading it holds under is noted for the page around it."""
+    kept in this process too. `built_from`: the readings of the entries compute() renders from,
+    read before it (those it reads itself are noted): it holds no longer than they do. The reading
+    it holds under is noted for the page around it. A category's listing is kept the same way
+    (catalog_version.listing_marks)."""
     key = _key(scope, filters)
     entry = _read_entries.get(key)
     if entry is None or not catalog_version.holds(catalog_version.as_reading(entry[0])):
@@ -115,8 +117,9 @@ def get_or_compute_for_product(
     valid_until = min(next_collection_change(), time.time() + fresh_seconds)
     if until is not None and (moment := until()) is not None:
         valid_until = min(valid_until, moment.timestamp())
-    value = compute()
-    reading = catalog_version.combined(token, number, built_from, marks(value))
+    with catalog_version.noting() as inner:  # the entries compute() reads: it holds no longer than they do
+        value = compute()
+    reading = catalog_version.combined(token, number, [*built_from, *inner], marks(value))
     stored = (tuple(reading), value, valid_until)
     cache.set(key, stored, TTL_SECONDS)
     _read_entries.put(key, stored)
@@ -189,6 +192,18 @@ _PRODUCTS_OF: dict[str, Callable[..., set[int] | None]] = {
 }
 
 
+# The rows that carry their product's category: their writes mark its contents without a read.
+_CATEGORY_OF: dict[str, Callable[..., int | None]] = {
+    "catalog.Product": lambda row: row.category_id,
+    "catalog.ProductOptionValue": lambda row: row.category_id,
+}
+
+
+def _categories_of(products: set[int] | None) -> set[int | None]:
+    """The categories of these products (their rows' writes mark those categories' contents)."""
+    return set(Product.objects.filter(pk__in=products).values_list("category_id", flat=True)) if products else set()
+
+
 def _categories_moved(row, kwargs) -> set[int | None]:
     """The categories whose members a product's save or delete changed (catalog.models.Product:
     its membership as loaded)."""
@@ -203,7 +218,7 @@ def _categories_moved(row, kwargs) -> set[int | None]:
 def _m2m_products(sender, kwargs) -> set[int] | None:
     """The products an m2m change touched: a variant's option values, a collection's products;
     None for others (or a collection emptied)."""
-    from .models import Collection, Product, Variant
+    from .models import Collection, Variant
 
     row, pk_set = kwargs["instance"], kwargs.get("pk_set")
     if isinstance(row, Variant):
@@ -223,15 +238,18 @@ def _on_catalog_write(sender, **kwargs) -> None:
     products: set[int] | None = None
     categories: set[int | None] = set()
     slugs: set[str] = set()
+    contents: set[int | None] = set()
     if "action" in kwargs:
         products = _m2m_products(sender, kwargs)
+        contents = _categories_of(products)
     elif label in cache_layers.layer(cache_layers.PRODUCT_VERSIONS).per_product:
         row = kwargs["instance"]
         products = _PRODUCTS_OF[label](row)
+        contents = {_CATEGORY_OF[label](row)} if label in _CATEGORY_OF else _categories_of(products)
         if label == "catalog.Product":
             categories, slugs = _categories_moved(row, kwargs), {row.slug}
     if products is not None:
-        catalog_version.mark_after_write(products=products, categories=categories, slugs=slugs)
+        catalog_version.mark_after_write(products=products, categories=categories, slugs=slugs, contents=contents)
     elif cache_layers.is_told(cache_layers.PRODUCT_VERSIONS, label):
         bump_after_write()
     else:

@@ -218,6 +218,7 @@ class ProductQuerySet(models.QuerySet["Product"]):
                     products=[pk for pk, _category, _slug in rows],
                     categories=[category for _pk, category, _slug in rows] if moved else [],
                     slugs=[slug for _pk, _category, slug in rows],
+                    contents=[category for _pk, category, _slug in rows],
                 )
         return super().update(**kwargs)
 
@@ -528,11 +529,13 @@ class OptionValue(models.Model):
 class VariantQuerySet(models.QuerySet["Variant"]):
     def update(self, **kwargs: Any) -> int:
         """A bulk update sends no signal: announce it to the caches here, as its variants' products."""
-        products = set(self.values_list("product_id", flat=True)[: catalog_version.MARKED_AT_MOST + 1])
-        if len(products) > catalog_version.MARKED_AT_MOST:
+        rows = set(self.values_list("product_id", "product__category_id")[: catalog_version.MARKED_AT_MOST + 1])
+        if len({product for product, _category in rows}) > catalog_version.MARKED_AT_MOST:
             catalog_version.bump_after_write()
         else:
-            catalog_version.mark_after_write(products=products)
+            catalog_version.mark_after_write(
+                products={product for product, _category in rows}, contents={category for _product, category in rows}
+            )
         return super().update(**kwargs)
 
 

@@ -398,8 +398,9 @@ def cached_page(
     or FRESH_SECONDS when the query has one of `stock_params` (the page then shows stock).
     `scheduled_change` names the next moment something the page shows starts or ends without a
     write (the home page's banners): the entry is not served past it. `parts` are the view's
-    own personal parts. `per_product`: a product page, kept under the product pages' token and
-    the marks of the products it shows (catalog.catalog_version) instead of the listings' token."""
+    own personal parts. `per_product`: a product page (or a category's listing), kept under the
+    product pages' token and the marks of what it shows (catalog.catalog_version: the readings
+    of the entries it is rendered from) instead of the listings' token."""
     if view is None:
         return functools.partial(
             cached_page,
@@ -460,7 +461,10 @@ def cached_page(
     return wrapper
 
 
-# Category, family, brand and search pages.
+# Brand and search pages.
 cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",))
+# Category and family pages: kept like a product page, under the product pages' token and the marks
+# their content and counts were read under (their categories' contents, catalog.catalog_version).
+cached_category_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",), per_product=True)
 # The home page shows cards (no stock) and the carousel, whose slides start and end on their own.
 cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, scheduled_change=listing_cache.next_banner_change)

@@ -24,8 +24,12 @@ def stock_came_back(sender, instance, created, **kwargs) -> None:
     # Movements are append-only: a new one with units in is on_hand rising (inventory.services).
     # Only that product's pages show it (and listings filtered by stock: every listing's token).
     if created and instance.quantity > 0:
-        products = Variant.objects.filter(stock_levels__pk=instance.stock_level_id).values_list("product_id", flat=True)
-        mark_after_write(products=list(products))
+        rows = list(
+            Variant.objects.filter(stock_levels__pk=instance.stock_level_id).values_list(
+                "product_id", "product__category_id"
+            )
+        )
+        mark_after_write(products=[product for product, _ in rows], contents=[category for _, category in rows])
 
 
 def connect_signals() -> None:

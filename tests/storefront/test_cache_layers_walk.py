@@ -53,6 +53,7 @@ URL_NAMES = {
     "product": "catalog:product",
     "collection": "catalog:collection",
     "category in stock": "catalog:category?in_stock=1",
+    "brand in stock": "catalog:brand?in_stock=1",
 }
 
 
@@ -139,6 +140,7 @@ def walked_store(db):
             "product": "/p/polo-paracas/",
             "collection": "/collections/inti-raymi/",
             "category in stock": "/c/polos/?in_stock=1",
+            "brand in stock": "/marca/nazca/?in_stock=1",
         },
     )
 
@@ -338,7 +340,7 @@ WRITES = (
     Write(
         "stock sold out, listing filtered by stock",
         ("inventory.Movement", "inventory.StockLevel"),
-        ("category in stock",),
+        ("category in stock", "brand in stock"),
         _sold_out,
         lambda s: "1 producto",  # the count (the product's name is read afresh once the content lapses)
         gone=True,
@@ -580,7 +582,12 @@ def other_products(walked_store):
     for product in (elsewhere, sibling):
         stock(VariantFactory(product=product), shop.level.warehouse, 5)
     products_assign_seller(product_ids=[elsewhere.pk, sibling.pk], seller_id=shop.seller.pk)
-    return SimpleNamespace(elsewhere=elsewhere.get_absolute_url(), sibling=sibling.get_absolute_url())
+    return SimpleNamespace(
+        elsewhere=elsewhere.get_absolute_url(),
+        sibling=sibling.get_absolute_url(),
+        elsewhere_listing="/c/chompas/",
+        elsewhere_listing_in_stock="/c/chompas/?in_stock=1",
+    )
 
 
 @pytest.mark.parametrize("name", ONE_PRODUCT_WRITES)
@@ -591,12 +598,14 @@ def test_a_write_to_one_product_leaves_the_other_products_pages_warm(name, walke
         case.prepare(shop)
     text = case.shows(shop)
     product = shop.urls["product"]
-    for url in (product, other_products.elsewhere):
+    elsewhere = (other_products.elsewhere, other_products.elsewhere_listing, other_products.elsewhere_listing_in_stock)
+    for url in (product, *elsewhere):
         _html(client, url)
         assert _cached(client, url), url
     case.write(shop)
 
-    assert _cached(client, other_products.elsewhere), "another category's product page went cold"
+    for url in elsewhere:
+        assert _cached(client, url), f"another category's page went cold: {url}"
     if "product" in case.pages:  # its own page shows the new value at once, then from the cache
         assert (text in _html(client, product)) != case.gone
         assert (text in _html(client, product)) != case.gone
@@ -623,3 +632,22 @@ def test_a_product_joining_a_category_shows_at_once_among_its_products_related(w
     assert _cached(client, other_products.sibling)
     products_set_status(product_ids=[shop.product.pk], status=Product.Status.ACTIVE)
     assert "Polo Paracas" in _html(client, other_products.sibling)
+
+
+def test_a_product_moved_to_another_category_leaves_one_listing_and_joins_the_other_at_once(
+    walked_store, other_products, client
+):
+    from catalog.models import Category
+    from catalog.services import product_save
+
+    shop = walked_store
+    polos, chompas = shop.urls["category"], other_products.elsewhere_listing
+    for url in (polos, chompas):
+        _html(client, url)
+        assert _cached(client, url), url
+    shop.product.category = Category.objects.get(slug="chompas")
+    product_save(product=shop.product)
+
+    assert "Polo Paracas" not in _html(client, polos)
+    assert "Polo Paracas" in _html(client, chompas)
+    assert _cached(client, polos) and _cached(client, chompas)
