@@ -13,7 +13,7 @@ from typing import TypedDict
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -169,13 +169,18 @@ def apply_filters(products: QuerySet, params: ListingParams, tree, *, skip: tupl
 
 
 def _price_condition(params: ListingParams) -> Q:
+    condition = _price_range(params)
+    if condition:
+        condition &= _price_shown()  # a price range would tell a secret price (one of a single cent)
+    return condition
+
+
+def _price_range(params: ListingParams) -> Q:
     condition = Q()
     if params.min_price is not None:
         condition &= Q(sale_price__gte=params.min_price)
     if params.max_price is not None:
         condition &= Q(sale_price__lte=params.max_price)
-    if condition:
-        condition &= _price_shown()  # a price range would tell a secret price (one of a single cent)
     return condition
 
 
@@ -285,40 +290,50 @@ class FacetStats:
 
 
 def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
-    """One pass over the scope grouped by (brand, category): the brand facet counts without the
-    brand filter, the price facet without the price filter, and the total with every filter."""
-    price = _price_condition(params)
-    # The price range and buckets leave out secret prices: a bound or a count would tell them.
-    shown = _price_shown()
-    aggregates = {
-        "n": Count("pk", filter=price) if price else Count("pk"),
-        "low": Min("sale_price", filter=shown),
-        "high": Max("sale_price", filter=shown),
-    }
-    for index, (low, high) in enumerate(PRICE_BUCKETS):
-        condition = Q(sale_price__gte=low) & (Q(sale_price__lt=high) if high is not None else Q())
-        aggregates[f"b{index}"] = Count("pk", filter=condition & shown)
-    rows = list(
-        apply_filters(base, params, tree, skip=("brand", "price"))
-        .values("brand_id", "category_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
+    """One pass over the scope grouped by (brand, category, whether the price is shown): the brand
+    facet counts without the brand filter, the price facet without the price filter, and the total
+    with every filter. The price range and buckets leave out secret prices (a bound or a count
+    would tell them), and so does a price filter: grouped by it, the launches they wait for are
+    read once, not once per figure."""
+    rows = _stats_rows(base, params, tree)
     selected = set(tree.brand_ids(params.brands)) if params.brands else None
     brand_counts: dict[int, int] = {}
     for row in rows:
         brand_counts[row["brand_id"]] = brand_counts.get(row["brand_id"], 0) + row["n"]
     chosen = [row for row in rows if selected is None or row["brand_id"] in selected]
-    lows = [row["low"] for row in chosen if row["low"] is not None]
-    highs = [row["high"] for row in chosen if row["high"] is not None]
+    priced = [row for row in chosen if row["shown"]]
     return FacetStats(
         total=sum(row["n"] for row in chosen),
         brand_counts=brand_counts,
-        low=min(lows, default=None),
-        high=max(highs, default=None),
-        bucket_counts=[sum(row[f"b{i}"] for row in chosen) for i in range(len(PRICE_BUCKETS))],
+        low=min((row["low"] for row in priced if row["low"] is not None), default=None),
+        high=max((row["high"] for row in priced if row["high"] is not None), default=None),
+        bucket_counts=[sum(row[f"b{i}"] for row in priced) for i in range(len(PRICE_BUCKETS))],
         category_ids=sorted({row["category_id"] for row in rows}),
     )
+
+
+def _stats_rows(base: QuerySet, params: ListingParams, tree) -> list[dict]:
+    """facet_stats' groups: each with its products (`n`, in the price filter's range and shown when
+    there is one), its lowest and highest price and its count per price bucket."""
+    price = _price_range(params)
+    aggregates = {
+        "n": Count("pk", filter=price) if price else Count("pk"),
+        "low": Min("sale_price"),
+        "high": Max("sale_price"),
+    }
+    for index, (low, high) in enumerate(PRICE_BUCKETS):
+        condition = Q(sale_price__gte=low) & (Q(sale_price__lt=high) if high is not None else Q())
+        aggregates[f"b{index}"] = Count("pk", filter=condition)
+    rows = list(
+        apply_filters(base, params, tree, skip=("brand", "price"))
+        .values("brand_id", "category_id", shown=ExpressionWrapper(_price_shown(), output_field=BooleanField()))
+        .annotate(**aggregates)
+        .order_by()
+    )
+    for row in rows:
+        if price and not row["shown"]:
+            row["n"] = 0
+    return rows
 
 
 def _brand_facet(stats: FacetStats, params: ListingParams, tree, extra) -> Facet | None:
