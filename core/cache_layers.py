@@ -115,6 +115,28 @@ CATALOG_SERVICES = (
     ("reviews.Review", "reviews.services.ratings_refresh → catalog.services.product_rating_store"),
 )
 
+PAGE_KEY = "catalog:page:{language}:{sha1(scheme://host/full path)}"
+
+
+def _listing_pages(
+    *, name: str, holds: str, ends: str, stale_seconds: float, follows: str, content: str, pages: tuple[str, ...]
+) -> Layer:
+    """A kind of listing page in the page cache: kept under what `follows` says, holding its `content`
+    layer's output in the layout, the shopper's parts filled in per request."""
+    return Layer(
+        name=name,
+        module="storefront.page_cache",
+        holds=holds,
+        key=PAGE_KEY,
+        ends=ends,
+        stale_seconds=stale_seconds,
+        follows=(follows, SCHEDULE),
+        inside=(content, LAYOUT_FRAME, GUEST_HEADER),
+        filled=(RENDERED_PARTS, USER_CACHE),
+        pages=pages,
+    )
+
+
 LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATALOG_VERSION,
@@ -184,57 +206,44 @@ LAYERS: tuple[Layer, ...] = (
         filled=(RENDERED_PARTS, SIGNED_IN_REVIEWS, OWN_REVIEWS, SHOPPER_PLACE, SHIPPING_RATES, USER_CACHE),
         pages=("catalog:product",),
     ),
-    Layer(
+    _listing_pages(
         name=LISTING_PAGES,
-        module="storefront.page_cache",
-        holds="the whole home, family, category, brand or search page, shopper's parts as placeholders",
-        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
+        holds="the whole home, brand or search page, shopper's parts as placeholders",
         ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
         "LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
-        follows=(CATALOG_VERSION, SCHEDULE),
-        inside=(LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
-        filled=(RENDERED_PARTS, USER_CACHE),
+        follows=CATALOG_VERSION,
+        content=LISTING_CONTENT,
         pages=("storefront:home", "catalog:brand", "catalog:search"),
     ),
-    Layer(
+    _listing_pages(
         name=CATEGORY_PAGES,
-        module="storefront.page_cache",
         holds="the whole family or category page, shopper's parts as placeholders",
-        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
         ends="the product pages' token changes or one of its categories' contents is marked written (product "
         "versions); a collection starts or ends; LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
-        follows=(PRODUCT_VERSIONS, SCHEDULE),
-        inside=(CATEGORY_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
-        filled=(RENDERED_PARTS, USER_CACHE),
+        follows=PRODUCT_VERSIONS,
+        content=CATEGORY_CONTENT,
         pages=("catalog:family", "catalog:category"),
     ),
-    Layer(
+    _listing_pages(
         name=STOCK_LISTING_PAGES,
-        module="storefront.page_cache",
-        holds="a family, category, brand or search page filtered by stock (?in_stock=1): it shows which "
-        "products have units",
-        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
+        holds="a brand or search page filtered by stock (?in_stock=1): it shows which products have units",
         ends="the catalog version changes; a collection starts or ends; FRESH_SECONDS (5 s) old, plus "
         "RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=15,
-        follows=(CATALOG_VERSION, SCHEDULE),
-        inside=(STOCK_LISTING_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
-        filled=(RENDERED_PARTS, USER_CACHE),
+        follows=CATALOG_VERSION,
+        content=STOCK_LISTING_CONTENT,
         pages=("catalog:brand?in_stock=1", "catalog:search?in_stock=1"),
     ),
-    Layer(
+    _listing_pages(
         name=STOCK_CATEGORY_PAGES,
-        module="storefront.page_cache",
         holds="a family or category page filtered by stock (?in_stock=1): it shows which products have units",
-        key="catalog:page:{language}:{sha1(scheme://host/full path)}",
         ends="the product pages' token changes or one of its categories' contents is marked written (stock coming "
         "back marks it); a collection starts or ends; FRESH_SECONDS (5 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=15,
-        follows=(PRODUCT_VERSIONS, SCHEDULE),
-        inside=(STOCK_CATEGORY_CONTENT, LAYOUT_FRAME, GUEST_HEADER),
-        filled=(RENDERED_PARTS, USER_CACHE),
+        follows=PRODUCT_VERSIONS,
+        content=STOCK_CATEGORY_CONTENT,
         pages=("catalog:family?in_stock=1", "catalog:category?in_stock=1"),
     ),
     Layer(
@@ -276,7 +285,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=STOCK_LISTING_CONTENT,
         module="storefront.views._catalog_content",
-        holds="the content of a listing filtered by stock (its products are those with units)",
+        holds="the content of a brand's listing or a search filtered by stock (its products are those with units)",
         key="catalog:facets:{sha1(page-content:listing|language|host|full path)}, and a copy in the process",
         ends="the catalog version changes; a collection starts or ends; 5 s old (FRESH_SECONDS)",
         stale_seconds=5,
