@@ -65,3 +65,16 @@ def test_a_picture_of_a_product_shows_at_once_on_its_listing(client, shop, listi
 
     html, _reads = _page(client, listings["kids"])
     assert "Hoodie Mini en Cusco" in html
+
+
+def test_a_product_put_in_an_upcoming_drop_hides_its_price_on_its_listing_at_once(client, shop, listings):
+    """A drop item's row names its product: its category's listing ends, and the card keeps the price secret."""
+    from catalog.models import CollectionItem
+    from tests.factories import CollectionFactory, ahead
+
+    drop = CollectionFactory(starts_at=ahead(days=2))
+    assert "S/ 79.00" in _page(client, listings["kids"])[0]
+    CollectionItem.objects.create(collection=drop, product=shop["kid"])
+
+    html, _reads = _page(client, listings["kids"])
+    assert "Hoodie Mini" in html and "S/ 79.00" not in html
