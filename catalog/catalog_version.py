@@ -1,20 +1,21 @@
 """The catalog's versions, scoped so that a write costs only what it changes (core.cache_layers,
 "catalog version" and "product versions").
 
-- The listings' token (`VERSION_KEY`): every cached home, listing and search page, their content,
-  facet counts and the home page's rows carry it; every catalog write gives it a new value.
-- The product pages' token (`PRODUCT_PAGES_KEY`): every cached product page, its content and its
-  catalog data carry it; a catalog write that is not one product's (a category, a brand, a
-  collection, an option, site settings, shipping: `bump`) gives it a new value.
+- The listings' token (`VERSION_KEY`): every cached home and search page, their content, facet
+  counts and the home page's rows carry it; every catalog write gives it a new value.
+- The product pages' token (`PRODUCT_PAGES_KEY`): every cached product page, category, family and
+  brand listing, their content, counts and catalog data carry it; a catalog write that is not one
+  product's (a category, a brand, a collection, an option, site settings, shipping: `bump`) gives
+  it a new value.
 - Marks: a write of one product (its row, variants, pictures, bundle parts, drops' items:
   `mark_written`) marks that product written with a number from one shared counter, marks its
-  category's contents, and its category's membership when the product joins or leaves it. A
-  product page's entry remembers the counter as it was before it read anything and the marks of
-  what it shows (the product, its related products and bundle parts, the related products'
-  category): it holds while none of them is marked above that number. A category's or a family's
-  listing holds the same way under its categories' contents marks (`listing_marks`). So a price
-  change renews its own page, those that show its card and its category's listings, not every
-  other product's page or other categories' listings.
+  category's contents and its brand, and its category's membership when the product joins or
+  leaves it. A product page's entry remembers the counter as it was before it read anything and
+  the marks of what it shows (the product, its related products and bundle parts, the related
+  products' category): it holds while none of them is marked above that number. A category's or
+  a family's listing holds the same way under its categories' contents marks (`listing_marks`), a
+  brand's under its brand's (`brand_mark`). So a price change renews its own page, those that show
+  its card and its category's and brand's listings, not every other product's page or listing.
 
 Kept apart from catalog.listing_cache so the models' bulk updates can announce themselves
 without importing the cache that reads the models (no import circle)."""
@@ -62,6 +63,12 @@ def contents_mark(category_id: int | None) -> str:
     """Marked with every write of a product of the category (and of one that left it): a category's
     listing holds while none of its categories' marks is written (listing_marks)."""
     return f"{MARK_PREFIX}contents:{category_id}"
+
+
+def brand_mark(brand_id: int | None) -> str:
+    """Marked with every write of a product of the brand (and of one that left it): the brand's
+    listing holds while it is not written."""
+    return f"{MARK_PREFIX}brand:{brand_id}"
 
 
 def listing_marks(category_ids: Iterable[int]) -> list[str]:
@@ -119,13 +126,15 @@ def mark_written(
     categories: Iterable[int | None] = (),
     slugs: Iterable[str] = (),
     contents: Iterable[int | None] = (),
+    brands: Iterable[int | None] = (),
 ) -> None:
     """These products were written (and these categories' members changed, these addresses'
-    products, these categories' contents: the written products' own and those they left): the
-    product pages and the category listings that show them end, and every other listing (the
-    home page, brands' and searches': the listings' token is renewed)."""
+    products, these categories' contents and these brands': the written products' own and those
+    they left): the product pages and the category and brand listings that show them end, and
+    every other listing (the home page and searches: the listings' token is renewed)."""
     marks = [product_mark(pk) for pk in set(products)] + [members_mark(pk) for pk in set(categories)]
     marks += [slug_mark(slug) for slug in set(slugs)] + [contents_mark(pk) for pk in set(contents)]
+    marks += [brand_mark(pk) for pk in set(brands)]
     if not marks:
         bump_listings()
         return
@@ -153,16 +162,21 @@ def mark_after_write(
     categories: Iterable[int | None] = (),
     slugs: Iterable[str] = (),
     contents: Iterable[int | None] = (),
+    brands: Iterable[int | None] = (),
 ) -> None:
     """mark_written now and again at commit: a page that read the rows before the commit took a
-    number below the second mark. `contents`: the categories of the products written (those they
-    left are among `categories`)."""
+    number below the second mark. `contents` and `brands`: the categories and brands of the
+    products written, and those they left (the categories left are among `categories`)."""
     product_ids, category_ids, addresses = set(products), set(categories), set(slugs)
-    shown_in = category_ids | set(contents)
-    mark_written(products=product_ids, categories=category_ids, slugs=addresses, contents=shown_in)
-    transaction.on_commit(
-        lambda: mark_written(products=product_ids, categories=category_ids, slugs=addresses, contents=shown_in)
-    )
+    shown_in, brand_ids = category_ids | set(contents), set(brands)
+
+    def mark() -> None:
+        mark_written(
+            products=product_ids, categories=category_ids, slugs=addresses, contents=shown_in, brands=brand_ids
+        )
+
+    mark()
+    transaction.on_commit(mark)
 
 
 def version_or_new(version: str | None, key: str = VERSION_KEY) -> str:

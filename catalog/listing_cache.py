@@ -192,27 +192,22 @@ _PRODUCTS_OF: dict[str, Callable[..., set[int] | None]] = {
 }
 
 
-# The rows that carry their product's category: their writes mark its contents without a read.
-_CATEGORY_OF: dict[str, Callable[..., int | None]] = {
-    "catalog.Product": lambda row: row.category_id,
-    "catalog.ProductOptionValue": lambda row: row.category_id,
-}
+def _listed_in(products: set[int] | None) -> tuple[set[int | None], set[int | None]]:
+    """The categories and brands of these products (their rows' writes mark those listings), read
+    for the rows that name their product alone."""
+    rows = list(Product.objects.filter(pk__in=products).values_list("category_id", "brand_id")) if products else []
+    return {category for category, _brand in rows}, {brand for _category, brand in rows}
 
 
-def _categories_of(products: set[int] | None) -> set[int | None]:
-    """The categories of these products (their rows' writes mark those categories' contents)."""
-    return set(Product.objects.filter(pk__in=products).values_list("category_id", flat=True)) if products else set()
-
-
-def _categories_moved(row, kwargs) -> set[int | None]:
-    """The categories whose members a product's save or delete changed (catalog.models.Product:
-    its membership as loaded)."""
+def _moved(row, kwargs) -> tuple[set[int | None], set[int | None]]:
+    """The categories whose members a product's save or delete changed, and the brand it left
+    (catalog.models.Product: its membership as loaded)."""
     now = row.membership()
     loaded = getattr(row, "_loaded_membership", None)
     row._loaded_membership = now
     if kwargs.get("created") or "created" not in kwargs or loaded != now:  # created, deleted or moved
-        return {now[1], loaded[1] if loaded else None} - {None}
-    return set()
+        return {now[1], loaded[1] if loaded else None} - {None}, {loaded[2] if loaded else None} - {None}
+    return set(), set()
 
 
 def _m2m_products(sender, kwargs) -> set[int] | None:
@@ -239,17 +234,25 @@ def _on_catalog_write(sender, **kwargs) -> None:
     categories: set[int | None] = set()
     slugs: set[str] = set()
     contents: set[int | None] = set()
+    brands: set[int | None] = set()
     if "action" in kwargs:
         products = _m2m_products(sender, kwargs)
-        contents = _categories_of(products)
+        contents, brands = _listed_in(products)
     elif label in cache_layers.layer(cache_layers.PRODUCT_VERSIONS).per_product:
         row = kwargs["instance"]
         products = _PRODUCTS_OF[label](row)
-        contents = {_CATEGORY_OF[label](row)} if label in _CATEGORY_OF else _categories_of(products)
         if label == "catalog.Product":
-            categories, slugs = _categories_moved(row, kwargs), {row.slug}
+            categories, brands_left = _moved(row, kwargs)
+            contents, brands, slugs = {row.category_id}, {row.brand_id, *brands_left}, {row.slug}
+        elif label == "catalog.ProductOptionValue":
+            # The index is written only with its product's or variants' write, which marks the brand.
+            contents = {row.category_id}
+        else:
+            contents, brands = _listed_in(products)
     if products is not None:
-        catalog_version.mark_after_write(products=products, categories=categories, slugs=slugs, contents=contents)
+        catalog_version.mark_after_write(
+            products=products, categories=categories, slugs=slugs, contents=contents, brands=brands
+        )
     elif cache_layers.is_told(cache_layers.PRODUCT_VERSIONS, label):
         bump_after_write()
     else:

@@ -209,16 +209,17 @@ class ProductQuerySet(models.QuerySet["Product"]):
         if set(kwargs) != {"units_sold"}:
             # Units sold only order "best-selling", which may lag by the caches' time limits;
             # bumping on every sale would empty every cached page and facet count on every order.
-            rows = list(self.values_list("pk", "category_id", "slug")[: catalog_version.MARKED_AT_MOST + 1])
-            if len(rows) > catalog_version.MARKED_AT_MOST or {"category", "category_id", "slug"} & set(kwargs):
+            rows = list(self.values_list("pk", "category_id", "brand_id", "slug")[: catalog_version.MARKED_AT_MOST + 1])
+            moved_out = {"category", "category_id", "brand", "brand_id", "slug"} & set(kwargs)
+            if len(rows) > catalog_version.MARKED_AT_MOST or moved_out:
                 catalog_version.bump_after_write()  # too many to mark one by one, or moved: every page
             else:
-                moved = bool({"status", "brand", "brand_id"} & set(kwargs))
                 catalog_version.mark_after_write(
-                    products=[pk for pk, _category, _slug in rows],
-                    categories=[category for _pk, category, _slug in rows] if moved else [],
-                    slugs=[slug for _pk, _category, slug in rows],
-                    contents=[category for _pk, category, _slug in rows],
+                    products=[pk for pk, *_ in rows],
+                    categories=[category for _pk, category, *_ in rows] if "status" in kwargs else [],
+                    slugs=[slug for *_, slug in rows],
+                    contents=[category for _pk, category, *_ in rows],
+                    brands=[brand for _pk, _category, brand, _slug in rows],
                 )
         return super().update(**kwargs)
 
@@ -416,7 +417,7 @@ class Product(ShownPriceFigures, RatedMixin):
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Self:
         product = super().from_db(db, field_names, values)
         # As loaded: a save that changes it moves the product among its category's members, which
-        # other products' pages show as related (catalog.listing_cache._categories_moved).
+        # other products' pages show as related (catalog.listing_cache._moved).
         product._loaded_membership = product.membership()
         return product
 
@@ -529,12 +530,18 @@ class OptionValue(models.Model):
 class VariantQuerySet(models.QuerySet["Variant"]):
     def update(self, **kwargs: Any) -> int:
         """A bulk update sends no signal: announce it to the caches here, as its variants' products."""
-        rows = set(self.values_list("product_id", "product__category_id")[: catalog_version.MARKED_AT_MOST + 1])
-        if len({product for product, _category in rows}) > catalog_version.MARKED_AT_MOST:
+        rows = set(
+            self.values_list("product_id", "product__category_id", "product__brand_id")[
+                : catalog_version.MARKED_AT_MOST + 1
+            ]
+        )
+        if len({product for product, *_ in rows}) > catalog_version.MARKED_AT_MOST:
             catalog_version.bump_after_write()
         else:
             catalog_version.mark_after_write(
-                products={product for product, _category in rows}, contents={category for _product, category in rows}
+                products={product for product, *_ in rows},
+                contents={category for _product, category, _brand in rows},
+                brands={brand for *_, brand in rows},
             )
         return super().update(**kwargs)
 

@@ -52,18 +52,18 @@ PAGE_VERSIONS = "page versions"
 PRODUCT_PAGES = "page cache: product pages"
 LISTING_PAGES = "page cache: home and listings"
 STOCK_LISTING_PAGES = "page cache: listings filtered by stock"
-CATEGORY_PAGES = "page cache: category listings"
-STOCK_CATEGORY_PAGES = "page cache: category listings filtered by stock"
+CATEGORY_PAGES = "page cache: category and brand listings"
+STOCK_CATEGORY_PAGES = "page cache: category and brand listings filtered by stock"
 UNCACHED_PAGES = "pages rendered per request"
 PRODUCT_CONTENT = "page content: product"
 LISTING_CONTENT = "page content: home and listings"
 STOCK_LISTING_CONTENT = "page content: listings filtered by stock"
-CATEGORY_CONTENT = "page content: category listings"
-STOCK_CATEGORY_CONTENT = "page content: category listings filtered by stock"
+CATEGORY_CONTENT = "page content: category and brand listings"
+STOCK_CATEGORY_CONTENT = "page content: category and brand listings filtered by stock"
 LISTING_COUNTS = "listing counts"
 STOCK_LISTING_COUNTS = "listing counts filtered by stock"
-CATEGORY_COUNTS = "listing counts: category listings"
-STOCK_CATEGORY_COUNTS = "listing counts: category listings filtered by stock"
+CATEGORY_COUNTS = "listing counts: category and brand listings"
+STOCK_CATEGORY_COUNTS = "listing counts: category and brand listings filtered by stock"
 FACET_FRAGMENT = "facet fragment"
 CATALOG_DATA = "catalog data"
 CARDS = "cards"
@@ -141,7 +141,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATALOG_VERSION,
         module="catalog.catalog_version",
-        holds="the listings' token: every cached home, brand and search page, their content, counts and the "
+        holds="the listings' token: every cached home and search page, their content, counts and the "
         "home page's rows carry it",
         key="catalog:listing-version",
         ends="a new token on every catalog write: save, delete and m2m signals of every catalog model, and "
@@ -159,13 +159,14 @@ LAYERS: tuple[Layer, ...] = (
         holds="the product pages' token, and a mark per product (and per category's members, per category's "
         "contents) with the number of its last write: a product page's entries carry the token, the counter before "
         "they read anything and the marks of what they show (the product, its related products and their category, "
-        "its bundle parts); a category's or a family's listing, its categories' contents",
+        "its bundle parts); a category's or a family's listing, its categories' contents; a brand's listing, "
+        "its brand's",
         key="catalog:product-pages-version, catalog:writes, catalog:written:product:{id}, "
-        "catalog:written:category:{id}, catalog:written:contents:{id}",
+        "catalog:written:category:{id}, catalog:written:contents:{id}, catalog:written:brand:{id}",
         ends="a write of one product's rows (its product, variants, pictures, bundle parts, drop items, option index, "
         "price history, a variant's scheduled prices; save, delete, m2m and bulk updates; stock coming back) marks "
-        "that product and its category's contents (the one it left too), and its category's members when it joins "
-        "or leaves it: only the entries that show it end. Any other "
+        "that product, its category's contents and its brand (those it left too), and its category's members when "
+        "it joins or leaves it: only the entries that show it end. Any other "
         "catalog write but a banner (a category's scheduled price too), and what page versions is told, renews "
         "the token: every product page; now and at commit",
         stale_seconds=0,
@@ -208,43 +209,45 @@ LAYERS: tuple[Layer, ...] = (
     ),
     _listing_pages(
         name=LISTING_PAGES,
-        holds="the whole home, brand or search page, shopper's parts as placeholders",
+        holds="the whole home or search page, shopper's parts as placeholders",
         ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
         "LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
         follows=CATALOG_VERSION,
         content=LISTING_CONTENT,
-        pages=("storefront:home", "catalog:brand", "catalog:search"),
+        pages=("storefront:home", "catalog:search"),
     ),
     _listing_pages(
         name=CATEGORY_PAGES,
-        holds="the whole family or category page, shopper's parts as placeholders",
-        ends="the product pages' token changes or one of its categories' contents is marked written (product "
+        holds="the whole family, category or brand page, shopper's parts as placeholders",
+        ends="the product pages' token changes or its categories' contents (a brand's listing: its brand) are "
+        "marked written (product "
         "versions); a collection starts or ends; LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
         follows=PRODUCT_VERSIONS,
         content=CATEGORY_CONTENT,
-        pages=("catalog:family", "catalog:category"),
+        pages=("catalog:family", "catalog:category", "catalog:brand"),
     ),
     _listing_pages(
         name=STOCK_LISTING_PAGES,
-        holds="a brand or search page filtered by stock (?in_stock=1): it shows which products have units",
+        holds="a search page filtered by stock (?in_stock=1): it shows which products have units",
         ends="the catalog version changes; a collection starts or ends; FRESH_SECONDS (5 s) old, plus "
         "RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=15,
         follows=CATALOG_VERSION,
         content=STOCK_LISTING_CONTENT,
-        pages=("catalog:brand?in_stock=1", "catalog:search?in_stock=1"),
+        pages=("catalog:search?in_stock=1",),
     ),
     _listing_pages(
         name=STOCK_CATEGORY_PAGES,
-        holds="a family or category page filtered by stock (?in_stock=1): it shows which products have units",
-        ends="the product pages' token changes or one of its categories' contents is marked written (stock coming "
+        holds="a family, category or brand page filtered by stock (?in_stock=1): it shows which products have units",
+        ends="the product pages' token changes or its categories' contents (a brand's listing: its brand) are "
+        "marked written (stock coming "
         "back marks it); a collection starts or ends; FRESH_SECONDS (5 s) old, plus RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=15,
         follows=PRODUCT_VERSIONS,
         content=STOCK_CATEGORY_CONTENT,
-        pages=("catalog:family?in_stock=1", "catalog:category?in_stock=1"),
+        pages=("catalog:family?in_stock=1", "catalog:category?in_stock=1", "catalog:brand?in_stock=1"),
     ),
     Layer(
         name=UNCACHED_PAGES,
@@ -274,7 +277,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=LISTING_CONTENT,
         module="storefront.views._catalog_content",
-        holds="a brand's listing's, a search's or the home page's content (results, facets, head values)",
+        holds="a search's or the home page's content (results, facets, head values)",
         key="catalog:facets:{sha1(page-content:{listing|home}|language|host|full path)}, and a copy in the process",
         ends="the catalog version changes; a collection (home: a banner) starts or ends; 60 s old",
         stale_seconds=60,
@@ -285,7 +288,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=STOCK_LISTING_CONTENT,
         module="storefront.views._catalog_content",
-        holds="the content of a brand's listing or a search filtered by stock (its products are those with units)",
+        holds="the content of a search filtered by stock (its products are those with units)",
         key="catalog:facets:{sha1(page-content:listing|language|host|full path)}, and a copy in the process",
         ends="the catalog version changes; a collection starts or ends; 5 s old (FRESH_SECONDS)",
         stale_seconds=5,
@@ -296,9 +299,10 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATEGORY_CONTENT,
         module="storefront.views._catalog_content",
-        holds="a family's or a category's listing content (results, facets, head values)",
+        holds="a family's, a category's or a brand's listing content (results, facets, head values)",
         key="catalog:facets:{sha1(page-content:listing|language|host|full path)}, and a copy in the process",
-        ends="the product pages' token changes or one of its categories' contents is marked written (product "
+        ends="the product pages' token changes or its categories' contents (a brand's listing: its brand) are "
+        "marked written (product "
         "versions); a collection starts or ends; 60 s old",
         stale_seconds=60,
         shows=PRODUCT_PAGE_CATALOG,
@@ -309,9 +313,11 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=STOCK_CATEGORY_CONTENT,
         module="storefront.views._catalog_content",
-        holds="the content of a family's or a category's listing filtered by stock (its products are those with units)",
+        holds="the content of a family's, a category's or a brand's listing filtered by stock (its products are "
+        "those with units)",
         key="catalog:facets:{sha1(page-content:listing|language|host|full path)}, and a copy in the process",
-        ends="the product pages' token changes or one of its categories' contents is marked written (stock coming "
+        ends="the product pages' token changes or its categories' contents (a brand's listing: its brand) are "
+        "marked written (stock coming "
         "back marks it); a collection starts or ends; 5 s old (FRESH_SECONDS)",
         stale_seconds=5,
         shows=(*PRODUCT_PAGE_CATALOG, *STOCK_MODELS, "inventory.Movement"),
@@ -321,8 +327,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=LISTING_COUNTS,
         module="catalog.listing",
-        holds="a brand's listing's or a search's facet counts (total, brands, price buckets, option values) and a "
-        "search's ranking",
+        holds="a search's facet counts (total, brands, price buckets, option values) and its ranking",
         key="catalog:facets:{sha1(scope|filters)}",
         ends="the catalog version changes; facets: a collection starts or ends; 5 minutes old (TTL_SECONDS)",
         stale_seconds=300,
@@ -332,8 +337,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=STOCK_LISTING_COUNTS,
         module="catalog.listing",
-        holds="the total and facet counts of a brand's listing or a search filtered by stock (they count the "
-        "products with units)",
+        holds="the total and facet counts of a search filtered by stock (they count the products with units)",
         key="catalog:facets:{sha1(scope|filters, in_stock among them)}",
         ends="the catalog version changes (stock coming back renews it); a collection starts or ends; "
         "5 s old (STOCK_COUNTS_FRESH_SECONDS: a sale moves no version)",
@@ -344,9 +348,10 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATEGORY_COUNTS,
         module="catalog.listing",
-        holds="a family's or a category's facet counts (total, brands, price buckets, option values)",
+        holds="a family's, a category's or a brand's facet counts (total, brands, price buckets, option values)",
         key="catalog:facets:{sha1(scope|filters)}, and a copy in the process",
-        ends="the product pages' token changes or one of its categories' contents is marked written (product "
+        ends="the product pages' token changes or its categories' contents (a brand's listing: its brand) are "
+        "marked written (product "
         "versions); a collection starts or ends; 5 minutes old (TTL_SECONDS)",
         stale_seconds=300,
         shows=PRODUCT_PAGE_CATALOG,
@@ -355,9 +360,10 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=STOCK_CATEGORY_COUNTS,
         module="catalog.listing",
-        holds="the total and facet counts of a family's or a category's listing filtered by stock",
+        holds="the total and facet counts of a family's, a category's or a brand's listing filtered by stock",
         key="catalog:facets:{sha1(scope|filters, in_stock among them)}, and a copy in the process",
-        ends="the product pages' token changes or one of its categories' contents is marked written (stock coming "
+        ends="the product pages' token changes or its categories' contents (a brand's listing: its brand) are "
+        "marked written (stock coming "
         "back marks it); a collection starts or ends; 5 s old (STOCK_COUNTS_FRESH_SECONDS: a sale marks nothing)",
         stale_seconds=5,
         shows=(*PRODUCT_PAGE_CATALOG, *STOCK_MODELS, "inventory.Movement"),

@@ -461,10 +461,11 @@ def cached_page(
     return wrapper
 
 
-# Brand and search pages.
+# Search pages.
 cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",))
-# Category and family pages: kept like a product page, under the product pages' token and the marks
-# their content and counts were read under (their categories' contents, catalog.catalog_version).
+# Category, family and brand pages: kept like a product page, under the product pages' token and the
+# marks their content and counts were read under (their categories' contents, their brand's:
+# catalog.catalog_version).
 cached_category_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",), per_product=True)
 # The home page shows cards (no stock) and the carousel, whose slides start and end on their own.
 cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, scheduled_change=listing_cache.next_banner_change)

@@ -26,10 +26,14 @@ def stock_came_back(sender, instance, created, **kwargs) -> None:
     if created and instance.quantity > 0:
         rows = list(
             Variant.objects.filter(stock_levels__pk=instance.stock_level_id).values_list(
-                "product_id", "product__category_id"
+                "product_id", "product__category_id", "product__brand_id"
             )
         )
-        mark_after_write(products=[product for product, _ in rows], contents=[category for _, category in rows])
+        mark_after_write(
+            products=[product for product, *_ in rows],
+            contents=[category for _, category, _ in rows],
+            brands=[brand for *_, brand in rows],
+        )
 
 
 def connect_signals() -> None:

@@ -137,7 +137,7 @@ def _crumbs(*items) -> list[dict]:
 
 def _render_listing(request, *, crumbs, parts: Callable[[], dict], marks: list[str] | None = None):
     """A listing page (or, for htmx, its results alone) from its catalog content (_listing_parts);
-    `marks`: a category's listing's (catalog_version.listing_marks)."""
+    `marks`: a category's or a brand's listing's (catalog_version.listing_marks, brand_mark)."""
     fresh = FRESH_SECONDS if "in_stock" in request.GET else LISTING_FRESH_SECONDS  # stock filtered: stock shown
     content = _catalog_content(request, "listing", parts, fresh_seconds=fresh, marks=marks)
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
@@ -206,8 +206,8 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
 
 
 def _prefetch_listing_marks(request) -> None:
-    """A category's listing content is kept under its categories' marks: read them with the
-    request's shared keys (from this process' copy of the entry), one round trip instead of two."""
+    """A category's or a brand's listing content is kept under marks: read them with the request's
+    shared keys (from this process' copy of the entry), one round trip instead of two."""
     request_reads.prefetch(listing_cache.marks_kept(*_content_key(request, "listing")))
 
 
@@ -275,12 +275,14 @@ def category(request, slug: str):
 
 @replica_reads
 @require_GET
-@cached_listing
+@cached_category_listing
 def brand(request, slug: str):
+    _prefetch_listing_marks(request)
     tree = catalog_tree(request)
     found = selectors.active_brand(slug)
     if found is None:
         raise Http404
+    marks = [catalog_version.brand_mark(found.pk)]
     return _render_listing(
         request,
         crumbs=_crumbs((_("Brands"), None), (found.name, None)),
@@ -291,7 +293,9 @@ def brand(request, slug: str):
             heading=found.name,
             description=found.description,
             subcategories=[],
+            marks=marks,
         ),
+        marks=marks,
     )
 
 

@@ -54,6 +54,7 @@ URL_NAMES = {
     "collection": "catalog:collection",
     "category in stock": "catalog:category?in_stock=1",
     "brand in stock": "catalog:brand?in_stock=1",
+    "search in stock": "catalog:search?in_stock=1",
 }
 
 
@@ -141,6 +142,7 @@ def walked_store(db):
             "collection": "/collections/inti-raymi/",
             "category in stock": "/c/polos/?in_stock=1",
             "brand in stock": "/marca/nazca/?in_stock=1",
+            "search in stock": "/search/?q=polo&in_stock=1",
         },
     )
 
@@ -340,7 +342,7 @@ WRITES = (
     Write(
         "stock sold out, listing filtered by stock",
         ("inventory.Movement", "inventory.StockLevel"),
-        ("category in stock", "brand in stock"),
+        ("category in stock", "brand in stock", "search in stock"),
         _sold_out,
         lambda s: "1 producto",  # the count (the product's name is read afresh once the content lapses)
         gone=True,
@@ -559,8 +561,8 @@ ONE_PRODUCT_WRITES = (
 
 @pytest.fixture
 def other_products(walked_store):
-    """A product of another category (no page of it shows the walked one) and one of the walked
-    product's category, the best-selling there (each is among the other's related products)."""
+    """A product of another category and brand (no page of it shows the walked one) and one of the
+    walked product's category, the best-selling there (each is among the other's related products)."""
     from catalog.services import products_assign_seller
 
     shop = walked_store
@@ -568,7 +570,7 @@ def other_products(walked_store):
         name="Chompa Wari",
         slug="chompa-wari",
         category=CategoryFactory(name="Chompas", slug="chompas", family=shop.family),
-        brand=shop.brand,
+        brand=BrandFactory(name="Wari", slug="wari"),
         base_price=Decimal("120.00"),
     )
     sibling = ProductFactory(
@@ -585,8 +587,7 @@ def other_products(walked_store):
     return SimpleNamespace(
         elsewhere=elsewhere.get_absolute_url(),
         sibling=sibling.get_absolute_url(),
-        elsewhere_listing="/c/chompas/",
-        elsewhere_listing_in_stock="/c/chompas/?in_stock=1",
+        elsewhere_listings=("/c/chompas/", "/c/chompas/?in_stock=1", "/marca/wari/", "/marca/wari/?in_stock=1"),
     )
 
 
@@ -598,7 +599,7 @@ def test_a_write_to_one_product_leaves_the_other_products_pages_warm(name, walke
         case.prepare(shop)
     text = case.shows(shop)
     product = shop.urls["product"]
-    elsewhere = (other_products.elsewhere, other_products.elsewhere_listing, other_products.elsewhere_listing_in_stock)
+    elsewhere = (other_products.elsewhere, *other_products.elsewhere_listings)
     for url in (product, *elsewhere):
         _html(client, url)
         assert _cached(client, url), url
@@ -641,7 +642,7 @@ def test_a_product_moved_to_another_category_leaves_one_listing_and_joins_the_ot
     from catalog.services import product_save
 
     shop = walked_store
-    polos, chompas = shop.urls["category"], other_products.elsewhere_listing
+    polos, chompas = shop.urls["category"], "/c/chompas/"
     for url in (polos, chompas):
         _html(client, url)
         assert _cached(client, url), url

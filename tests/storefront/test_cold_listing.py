@@ -1,7 +1,8 @@
-"""A category's or a family's listing after a catalog write, on the render path (the page cache is off
-here, tests/conftest.py): a write to a product of another category leaves its content and facet
-counts warm (nothing of the catalog is read again); a write to one of its products, a
-subcategory's included, shows on the next request, whichever row of the product was written."""
+"""A category's, a family's or a brand's listing after a catalog write, on the render path (the
+page cache is off here, tests/conftest.py): a write to a product of another category (brand)
+leaves its content and facet counts warm (nothing of the catalog is read again); a write to one
+of its products, a subcategory's included, shows on the next request, whichever row of the
+product was written."""
 
 from decimal import Decimal
 
@@ -78,3 +79,17 @@ def test_a_product_put_in_an_upcoming_drop_hides_its_price_on_its_listing_at_onc
 
     html, _reads = _page(client, listings["kids"])
     assert "Hoodie Mini" in html and "S/ 79.00" not in html
+
+
+def test_a_brand_s_listing_stays_warm_while_another_brand_s_products_are_written(
+    client, shop, django_assert_num_queries
+):
+    url = "/marca/inti-wear/"  # Hoodie Básico and Hoodie Mini
+    assert client.get(url).status_code == 200
+    _new_price(shop["pricey"], "299.00")  # a Nike
+
+    with django_assert_num_queries(1):  # the brand, read on every render
+        assert "Hoodie Mini" in client.get(url).content.decode()
+
+    ProductImageFactory(product=shop["kid"], alt="Hoodie Mini en Puno")  # its row names no brand
+    assert "Hoodie Mini en Puno" in client.get(url).content.decode()
