@@ -85,17 +85,18 @@ def run():
 
 def _cold_and_warm(client: Client, product: str, category: str):
     """The render path (page cache off: what the first request after a write costs) of the product
-    page and the biggest listing, warm and right after a write: to another category's product
-    (the pages that do not show it stay warm), to the product itself, to the catalog at large
-    (a brand renamed: every page). Side by side, one figure each, with the queries of one such
-    render. The writes change nothing (a save as it is): the bench database stays as it was."""
+    page, the biggest listing and the home page, warm and right after a write: to another
+    category's product, neither featured nor new (the pages that do not show it stay warm), to the
+    product itself, to the catalog at large (a brand renamed: every page). Side by side, one figure
+    each, with the queries of one such render. The writes change nothing (a save as it is): the
+    bench database stays as it was."""
     from django.conf import settings
 
     from catalog.services import product_save
 
     shown = Product.objects.get(slug=product)
     elsewhere = Product.objects.visible().exclude(category_id=shown.category_id).exclude(category__slug=category)
-    other = elsewhere.order_by("-units_sold").first()
+    other = elsewhere.filter(is_featured=False, is_new=False).order_by("-units_sold").first()
     writes = {
         "warm": None,
         "after_other_product_write": lambda: product_save(product=other),
@@ -104,9 +105,9 @@ def _cold_and_warm(client: Client, product: str, category: str):
     }
     settings.STOREFRONT_PAGE_CACHE = False
     try:
-        for page, url in (("product_page", f"/p/{product}/"), ("listing_first_page", f"/c/{category}/")):
+        for page, url in (("product_page", f"/p/{product}/"), ("listing_first_page", f"/c/{category}/"), ("home", "/")):
             for when, write in writes.items():
-                if page == "listing_first_page" and when == "after_own_write":
+                if page != "product_page" and when == "after_own_write":
                     continue
                 client.get(url)  # warm
                 if write is not None:

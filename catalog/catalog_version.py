@@ -1,12 +1,12 @@
 """The catalog's versions, scoped so that a write costs only what it changes (core.cache_layers,
 "catalog version" and "product versions").
 
-- The listings' token (`VERSION_KEY`): every cached home and search page, their content, facet
-  counts and the home page's rows carry it; every catalog write gives it a new value.
+- The listings' token (`VERSION_KEY`): every cached search page, its content and facet counts
+  carry it; every catalog write gives it a new value.
 - The product pages' token (`PRODUCT_PAGES_KEY`): every cached product page, category, family and
-  brand listing, their content, counts and catalog data carry it; a catalog write that is not one
-  product's (a category, a brand, a collection, an option, site settings, shipping: `bump`) gives
-  it a new value.
+  brand listing, the home page, their content, counts and catalog data carry it; a catalog write
+  that is not one product's (a category, a brand, a collection, an option, site settings,
+  shipping: `bump`) gives it a new value.
 - Marks: a write of one product (its row, variants, pictures, bundle parts, drops' items:
   `mark_written`) marks that product written with a number from one shared counter, marks its
   category's contents and its brand, and its category's membership when the product joins or
@@ -14,8 +14,10 @@
   the marks of what it shows (the product, its related products and bundle parts, the related
   products' category): it holds while none of them is marked above that number. A category's or
   a family's listing holds the same way under its categories' contents marks (`listing_marks`), a
-  brand's under its brand's (`brand_mark`). So a price change renews its own page, those that show
-  its card and its category's and brand's listings, not every other product's page or listing.
+  brand's under its brand's (`brand_mark`), the home page under the marks of the products on its
+  rows and `HOME_MARK` (a featured or new product written, a banner). So a price change renews its
+  own page, those that show its card and its category's and brand's listings, not every other
+  product's page or listing.
 
 Kept apart from catalog.listing_cache so the models' bulk updates can announce themselves
 without importing the cache that reads the models (no import circle)."""
@@ -71,6 +73,11 @@ def brand_mark(brand_id: int | None) -> str:
     return f"{MARK_PREFIX}brand:{brand_id}"
 
 
+# Marked when what the home page lists may have changed: a write of a product that is, or was, featured
+# or new (which of them make its rows), and a banner's write. The rows' own products are marked too.
+HOME_MARK = f"{MARK_PREFIX}home"
+
+
 def listing_marks(category_ids: Iterable[int]) -> list[str]:
     """What a listing of these categories (a category with its descendants, a family) is kept under
     besides the product pages' token: its products are theirs alone, so a write to a product of
@@ -99,8 +106,8 @@ def bump() -> None:
 
 
 def bump_listings() -> None:
-    """What listings and the home page show changed, not what product pages show (a banner)."""
-    _renew(VERSION_KEY)
+    """What searches and the home page show changed, not what product pages show (a banner)."""
+    _renew(VERSION_KEY, also={HOME_MARK: _next_number()}, seconds=MARK_SECONDS)
     replica_hold()
 
 
@@ -127,16 +134,19 @@ def mark_written(
     slugs: Iterable[str] = (),
     contents: Iterable[int | None] = (),
     brands: Iterable[int | None] = (),
+    home: bool = False,
 ) -> None:
     """These products were written (and these categories' members changed, these addresses'
     products, these categories' contents and these brands': the written products' own and those
-    they left): the product pages and the category and brand listings that show them end, and
-    every other listing (the home page and searches: the listings' token is renewed)."""
+    they left; `home`: a product on the home page's rows, or one that left them): the product
+    pages, the category and brand listings and the home page that show them end, and every
+    search (the listings' token is renewed)."""
     marks = [product_mark(pk) for pk in set(products)] + [members_mark(pk) for pk in set(categories)]
     marks += [slug_mark(slug) for slug in set(slugs)] + [contents_mark(pk) for pk in set(contents)]
-    marks += [brand_mark(pk) for pk in set(brands)]
-    if not marks:
-        bump_listings()
+    marks += [brand_mark(pk) for pk in set(brands)] + ([HOME_MARK] if home else [])
+    if not marks:  # no row written (an update that matched none): searches end, as with any write
+        _renew(VERSION_KEY)
+        replica_hold()
         return
     # The listings' token is written with the marks, so it lapses after MARK_SECONDS without a write:
     # a token found missing is replaced by a new one (version_or_new), so its entries are missed,
@@ -163,6 +173,7 @@ def mark_after_write(
     slugs: Iterable[str] = (),
     contents: Iterable[int | None] = (),
     brands: Iterable[int | None] = (),
+    home: bool = False,
 ) -> None:
     """mark_written now and again at commit: a page that read the rows before the commit took a
     number below the second mark. `contents` and `brands`: the categories and brands of the
@@ -172,7 +183,12 @@ def mark_after_write(
 
     def mark() -> None:
         mark_written(
-            products=product_ids, categories=category_ids, slugs=addresses, contents=shown_in, brands=brand_ids
+            products=product_ids,
+            categories=category_ids,
+            slugs=addresses,
+            contents=shown_in,
+            brands=brand_ids,
+            home=home,
         )
 
     mark()

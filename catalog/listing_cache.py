@@ -210,6 +210,15 @@ def _moved(row, kwargs) -> tuple[set[int | None], set[int | None]]:
     return set(), set()
 
 
+def _on_home(row, kwargs) -> bool:
+    """Whether a product's save or delete may change the home page's rows: it is featured or new, or
+    was as loaded (catalog.models.Product.may_show_on_home; not known: yes)."""
+    now = row.may_show_on_home()
+    loaded = False if kwargs.get("created") else row.__dict__.get("_loaded_on_home")
+    row._loaded_on_home = now
+    return now is not False or loaded is not False
+
+
 def _m2m_products(sender, kwargs) -> set[int] | None:
     """The products an m2m change touched: a variant's option values, a collection's products;
     None for others (or a collection emptied)."""
@@ -235,6 +244,7 @@ def _on_catalog_write(sender, **kwargs) -> None:
     slugs: set[str] = set()
     contents: set[int | None] = set()
     brands: set[int | None] = set()
+    home = False
     if "action" in kwargs:
         products = _m2m_products(sender, kwargs)
         contents, brands = _listed_in(products)
@@ -244,6 +254,7 @@ def _on_catalog_write(sender, **kwargs) -> None:
         if label == "catalog.Product":
             categories, brands_left = _moved(row, kwargs)
             contents, brands, slugs = {row.category_id}, {row.brand_id, *brands_left}, {row.slug}
+            home = _on_home(row, kwargs)
         elif label == "catalog.ProductOptionValue":
             # The index is written only with its product's or variants' write, which marks the brand.
             contents = {row.category_id}
@@ -251,7 +262,7 @@ def _on_catalog_write(sender, **kwargs) -> None:
             contents, brands = _listed_in(products)
     if products is not None:
         catalog_version.mark_after_write(
-            products=products, categories=categories, slugs=slugs, contents=contents, brands=brands
+            products=products, categories=categories, slugs=slugs, contents=contents, brands=brands, home=home
         )
     elif cache_layers.is_told(cache_layers.PRODUCT_VERSIONS, label):
         bump_after_write()

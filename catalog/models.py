@@ -209,7 +209,11 @@ class ProductQuerySet(models.QuerySet["Product"]):
         if set(kwargs) != {"units_sold"}:
             # Units sold only order "best-selling", which may lag by the caches' time limits;
             # bumping on every sale would empty every cached page and facet count on every order.
-            rows = list(self.values_list("pk", "category_id", "brand_id", "slug")[: catalog_version.MARKED_AT_MOST + 1])
+            rows = list(
+                self.values_list("pk", "category_id", "brand_id", "slug", "is_featured", "is_new")[
+                    : catalog_version.MARKED_AT_MOST + 1
+                ]
+            )
             moved_out = {"category", "category_id", "brand", "brand_id", "slug"} & set(kwargs)
             if len(rows) > catalog_version.MARKED_AT_MOST or moved_out:
                 catalog_version.bump_after_write()  # too many to mark one by one, or moved: every page
@@ -217,9 +221,12 @@ class ProductQuerySet(models.QuerySet["Product"]):
                 catalog_version.mark_after_write(
                     products=[pk for pk, *_ in rows],
                     categories=[category for _pk, category, *_ in rows] if "status" in kwargs else [],
-                    slugs=[slug for *_, slug in rows],
+                    slugs=[slug for _pk, _category, _brand, slug, *_ in rows],
                     contents=[category for _pk, category, *_ in rows],
-                    brands=[brand for _pk, _category, brand, _slug in rows],
+                    brands=[brand for _pk, _category, brand, *_ in rows],
+                    # Featured or new, before or by this update: among what the home page's rows choose.
+                    home=bool({"is_featured", "is_new"} & set(kwargs))
+                    or any(featured or new for *_, featured, new in rows),
                 )
         return super().update(**kwargs)
 
@@ -412,6 +419,7 @@ class Product(ShownPriceFigures, RatedMixin):
         return self.name
 
     _loaded_membership: tuple[str | None, int | None, int | None] | None = None
+    _loaded_on_home: bool | None = None  # read from the instance's own attributes: see from_db
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Self:
@@ -419,7 +427,16 @@ class Product(ShownPriceFigures, RatedMixin):
         # As loaded: a save that changes it moves the product among its category's members, which
         # other products' pages show as related (catalog.listing_cache._moved).
         product._loaded_membership = product.membership()
+        # Likewise among the home page's rows (catalog.listing_cache._on_home).
+        product._loaded_on_home = product.may_show_on_home()
         return product
+
+    def may_show_on_home(self) -> bool | None:
+        """Whether the home page's rows choose among it: featured or new (a field not loaded: None)."""
+        loaded = self.__dict__
+        if "is_featured" not in loaded or "is_new" not in loaded:
+            return None
+        return bool(loaded["is_featured"] or loaded["is_new"])
 
     def membership(self) -> tuple[str | None, int | None, int | None]:
         """What decides which category's visible products it is among (a field not loaded: None)."""

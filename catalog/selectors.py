@@ -106,6 +106,11 @@ class HomeSections:
     upcoming_drops: list[Collection]
     kits: list[Kit]
 
+    def marks(self) -> list[str]:
+        """What the rows are kept under: the home page's mark and their products'."""
+        shown = {product.pk for product in (*self.featured, *self.new_arrivals)}
+        return [catalog_version.HOME_MARK, *(catalog_version.product_mark(pk) for pk in sorted(shown))]
+
 
 @functools.cache
 def _rows_shape() -> str:
@@ -130,17 +135,17 @@ def _rows_shape() -> str:
 
 
 def home_sections(*, now: datetime | None = None) -> HomeSections:
-    """The home page's rows; without `now`, from the cache while the catalog is unchanged and no
-    collection or banner has started or ended since (catalog.listing_cache)."""
+    """The home page's rows; without `now`, from the cache while none of their products is written,
+    nor a featured or new product, nor a banner (catalog.catalog_version.HOME_MARK), and no collection
+    or banner has started or ended since (catalog.listing_cache)."""
     if now is not None:
         return _home_sections(now)
-    return listing_cache.get_or_compute(
+    return listing_cache.get_or_compute_for_product(
         "home:" + _rows_shape(),
         "",
         lambda: _home_sections(timezone.now()),
-        until_collection_change=True,
+        marks=lambda sections: sections.marks(),
         until=listing_cache.next_banner_change,
-        in_process=True,
     )
 
 

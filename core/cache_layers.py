@@ -50,13 +50,15 @@ CATALOG_VERSION = "catalog version"
 PRODUCT_VERSIONS = "product versions"
 PAGE_VERSIONS = "page versions"
 PRODUCT_PAGES = "page cache: product pages"
-LISTING_PAGES = "page cache: home and listings"
+LISTING_PAGES = "page cache: searches"
+HOME_PAGE = "page cache: home page"
 STOCK_LISTING_PAGES = "page cache: listings filtered by stock"
 CATEGORY_PAGES = "page cache: category and brand listings"
 STOCK_CATEGORY_PAGES = "page cache: category and brand listings filtered by stock"
 UNCACHED_PAGES = "pages rendered per request"
 PRODUCT_CONTENT = "page content: product"
-LISTING_CONTENT = "page content: home and listings"
+LISTING_CONTENT = "page content: searches"
+HOME_CONTENT = "page content: home page"
 STOCK_LISTING_CONTENT = "page content: listings filtered by stock"
 CATEGORY_CONTENT = "page content: category and brand listings"
 STOCK_CATEGORY_CONTENT = "page content: category and brand listings filtered by stock"
@@ -141,8 +143,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=CATALOG_VERSION,
         module="catalog.catalog_version",
-        holds="the listings' token: every cached home and search page, their content, counts and the "
-        "home page's rows carry it",
+        holds="the listings' token: every cached search page, its content and counts carry it",
         key="catalog:listing-version",
         ends="a new token on every catalog write: save, delete and m2m signals of every catalog model, and "
         "Product's and Variant's bulk updates (units sold aside: they only order best-selling); now and at commit",
@@ -160,13 +161,14 @@ LAYERS: tuple[Layer, ...] = (
         "contents) with the number of its last write: a product page's entries carry the token, the counter before "
         "they read anything and the marks of what they show (the product, its related products and their category, "
         "its bundle parts); a category's or a family's listing, its categories' contents; a brand's listing, "
-        "its brand's",
+        "its brand's; the home page, the marks of its rows' products and the home mark",
         key="catalog:product-pages-version, catalog:writes, catalog:written:product:{id}, "
-        "catalog:written:category:{id}, catalog:written:contents:{id}, catalog:written:brand:{id}",
+        "catalog:written:category:{id}, catalog:written:contents:{id}, catalog:written:brand:{id}, catalog:written:home",
         ends="a write of one product's rows (its product, variants, pictures, bundle parts, drop items, option index, "
         "price history, a variant's scheduled prices; save, delete, m2m and bulk updates; stock coming back) marks "
         "that product, its category's contents and its brand (those it left too), and its category's members when "
-        "it joins or leaves it: only the entries that show it end. Any other "
+        "it joins or leaves it, and the home mark when it is featured or new (or was): only the entries that show it "
+        "end. A banner's write marks the home mark. Any other "
         "catalog write but a banner (a category's scheduled price too), and what page versions is told, renews "
         "the token: every product page; now and at commit",
         stale_seconds=0,
@@ -209,13 +211,24 @@ LAYERS: tuple[Layer, ...] = (
     ),
     _listing_pages(
         name=LISTING_PAGES,
-        holds="the whole home or search page, shopper's parts as placeholders",
-        ends="the catalog version changes; a collection (the home page: a banner too) starts or ends; "
-        "LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
+        holds="the whole search page, shopper's parts as placeholders",
+        ends="the catalog version changes; a collection starts or ends; LISTING_FRESH_SECONDS (60 s) old, plus "
+        "RENDER_GRACE_SECONDS (10 s)",
         stale_seconds=70,
         follows=CATALOG_VERSION,
         content=LISTING_CONTENT,
-        pages=("storefront:home", "catalog:search"),
+        pages=("catalog:search",),
+    ),
+    _listing_pages(
+        name=HOME_PAGE,
+        holds="the whole home page, shopper's parts as placeholders",
+        ends="the product pages' token changes, a product on its rows or the home mark (a featured or new product's "
+        "write, a banner's) is marked written (product versions); a collection or a banner starts or ends; "
+        "LISTING_FRESH_SECONDS (60 s) old, plus RENDER_GRACE_SECONDS (10 s)",
+        stale_seconds=70,
+        follows=PRODUCT_VERSIONS,
+        content=HOME_CONTENT,
+        pages=("storefront:home",),
     ),
     _listing_pages(
         name=CATEGORY_PAGES,
@@ -277,13 +290,27 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=LISTING_CONTENT,
         module="storefront.views._catalog_content",
-        holds="a search's or the home page's content (results, facets, head values)",
-        key="catalog:facets:{sha1(page-content:{listing|home}|language|host|full path)}, and a copy in the process",
-        ends="the catalog version changes; a collection (home: a banner) starts or ends; 60 s old",
+        holds="a search's content (results, facets, head values)",
+        key="catalog:facets:{sha1(page-content:listing|language|host|full path)}, and a copy in the process",
+        ends="the catalog version changes; a collection starts or ends; 60 s old",
         stale_seconds=60,
         shows=("catalog.*",),
         follows=(CATALOG_VERSION, SCHEDULE),
         inside=(LISTING_COUNTS, FACET_FRAGMENT, CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
+    ),
+    Layer(
+        name=HOME_CONTENT,
+        module="storefront.views._catalog_content",
+        holds="the home page's content (banners, drops, featured and new products, kits, head values)",
+        key="catalog:facets:{sha1(page-content:home|language|host|full path)}, and a copy in the process",
+        ends="the product pages' token changes, a product on its rows or the home mark is marked written (product "
+        "versions); a collection or a banner starts or ends; 60 s old",
+        stale_seconds=60,
+        shows=(*PRODUCT_PAGE_CATALOG, "catalog.Banner"),
+        told_by=("catalog.Banner",),
+        receivers=("catalog.listing_cache._on_catalog_write",),
+        follows=(PRODUCT_VERSIONS, SCHEDULE),
+        inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
     ),
     Layer(
         name=STOCK_LISTING_CONTENT,
@@ -386,8 +413,9 @@ LAYERS: tuple[Layer, ...] = (
         "related products (no stock)",
         key="catalog:facets:{sha1(home:{rows shape}|), sha1(product-page:{rows shape}|{slug}) or "
         "sha1(product-related:{rows shape}|{product id})}, and a copy in the process",
-        ends="home: the catalog version changes, a collection or a banner starts or ends; product: the product pages' "
-        "token changes or a product it shows is marked written, a collection starts or ends; 5 minutes old",
+        ends="the product pages' token changes or a product it shows is marked written; home: the home mark too (a "
+        "featured or new product's write, a banner's), a banner starts or ends; a collection starts or ends; 5 "
+        "minutes old",
         stale_seconds=300,
         # A discount shows through the product's promo_percent and promo_amount (discount_prices_sync).
         shows=(
@@ -397,7 +425,9 @@ LAYERS: tuple[Layer, ...] = (
             "promotions.DiscountTarget",
             "accounts.Seller",  # the product's seller, read with it
         ),
-        follows=(CATALOG_VERSION, PRODUCT_VERSIONS, SCHEDULE),
+        told_by=("catalog.Banner",),  # the home mark
+        receivers=("catalog.listing_cache._on_catalog_write",),
+        follows=(PRODUCT_VERSIONS, SCHEDULE),
         inside=(PROCESS_MEMO,),
     ),
     Layer(
@@ -707,7 +737,8 @@ def page_layers() -> list[Layer]:
 
 def models(name: str, app_label: str | None = None) -> list:
     """The models (of `app_label`, or of every app) this layer is told of by signal: what its
-    receivers connect to."""
+    receivers connect to. Not simple_history's copies of a row: written with the row, whose own
+    write tells the layer (an "app.*" pattern would have the history row renew it again)."""
     from django.apps import apps
 
     patterns = layer(name).told_by
@@ -716,8 +747,13 @@ def models(name: str, app_label: str | None = None) -> list:
         model
         for label in labels
         for model in apps.get_app_config(label).get_models()
-        if _matches(model._meta.label, patterns)
+        if _matches(model._meta.label, patterns) and not is_history(model)
     ]
+
+
+def is_history(model) -> bool:
+    """Whether the model is simple_history's copy of another's rows ("Historical…")."""
+    return model.__name__.startswith("Historical") and hasattr(model, "instance_type")
 
 
 def _cell(text: str) -> str:

@@ -398,7 +398,7 @@ def cached_page(
     or FRESH_SECONDS when the query has one of `stock_params` (the page then shows stock).
     `scheduled_change` names the next moment something the page shows starts or ends without a
     write (the home page's banners): the entry is not served past it. `parts` are the view's
-    own personal parts. `per_product`: a product page (or a category's listing), kept under the
+    own personal parts. `per_product`: a product page (or a category's listing, the home page), kept under the
     product pages' token and the marks of what it shows (catalog.catalog_version: the readings
     of the entries it is rendered from) instead of the listings' token."""
     if view is None:
@@ -467,5 +467,8 @@ cached_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=(
 # marks their content and counts were read under (their categories' contents, their brand's:
 # catalog.catalog_version).
 cached_category_listing = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, stock_params=("in_stock",), per_product=True)
-# The home page shows cards (no stock) and the carousel, whose slides start and end on their own.
-cached_home = cached_page(fresh_seconds=LISTING_FRESH_SECONDS, scheduled_change=listing_cache.next_banner_change)
+# The home page shows cards (no stock) and the carousel, whose slides start and end on their own: kept
+# under its rows' products' marks and the home mark (catalog.catalog_version.HOME_MARK).
+cached_home = cached_page(
+    fresh_seconds=LISTING_FRESH_SECONDS, scheduled_change=listing_cache.next_banner_change, per_product=True
+)

@@ -74,7 +74,7 @@ def _catalog_content(
     (a product page's: while the products it shows are unchanged, `built_from` its catalog data's
     readings), until a collection starts or ends or `until`, and for `fresh_seconds` at most (what
     no write announces: stock, the clock); a category's listing while none of `marks` (its
-    categories' contents) is written. The page around it (header, the shopper's parts, CSRF)
+    categories' contents) is written, the home page while its mark and its rows' products are not. The page around it (header, the shopper's parts, CSRF)
     is rendered per request, so a shopper with a message or an htmx request gets it too."""
 
     def bound() -> datetime:
@@ -113,12 +113,15 @@ def _shared_html(template: str, context: dict, request) -> str:
 @require_GET
 @cached_home
 def home(request):
+    _prefetch_content_marks(request, "home")
+    # Kept under its rows' reading (catalog.selectors.home_sections): their products and the home mark.
     content = _catalog_content(
         request,
         "home",
         lambda: _home_parts(request),
         fresh_seconds=LISTING_FRESH_SECONDS,
         until=listing_cache.next_banner_change,
+        marks=[catalog_version.HOME_MARK],
     )
     return render(request, "storefront/home.html", {"content": content})
 
@@ -205,17 +208,17 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
     return response
 
 
-def _prefetch_listing_marks(request) -> None:
-    """A category's or a brand's listing content is kept under marks: read them with the request's
-    shared keys (from this process' copy of the entry), one round trip instead of two."""
-    request_reads.prefetch(listing_cache.marks_kept(*_content_key(request, "listing")))
+def _prefetch_content_marks(request, name: str = "listing") -> None:
+    """A category's or a brand's listing content, and the home page's, is kept under marks: read them
+    with the request's shared keys (from this process' copy of the entry), one round trip instead of two."""
+    request_reads.prefetch(listing_cache.marks_kept(*_content_key(request, name)))
 
 
 @replica_reads
 @require_GET
 @cached_category_listing
 def family(request, slug: str):
-    _prefetch_listing_marks(request)
+    _prefetch_content_marks(request)
     tree = catalog_tree(request)
     node = tree.family_by_slug(slug)
     if node is None:
@@ -243,7 +246,7 @@ def family(request, slug: str):
 @require_GET
 @cached_category_listing
 def category(request, slug: str):
-    _prefetch_listing_marks(request)
+    _prefetch_content_marks(request)
     tree = catalog_tree(request)
     category_id = tree.by_slug.get(slug)
     if category_id is None:
@@ -277,7 +280,7 @@ def category(request, slug: str):
 @require_GET
 @cached_category_listing
 def brand(request, slug: str):
-    _prefetch_listing_marks(request)
+    _prefetch_content_marks(request)
     tree = catalog_tree(request)
     found = selectors.active_brand(slug)
     if found is None:

@@ -62,3 +62,62 @@ def test_a_mark_outlives_every_entry_read_before_it():
     assert catalog_version.MARK_SECONDS > max(
         listing_cache.TTL_SECONDS, page_cache.LISTING_FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS
     )
+
+
+def _home_reading(*on_its_rows: int) -> Reading:
+    token, number = reading_start()
+    return Reading.of(token, number, [catalog_version.HOME_MARK, *(product_mark(pk) for pk in on_its_rows)])
+
+
+def test_the_home_page_s_reading_ends_with_a_banner_or_a_product_that_is_or_was_on_its_rows():
+    home = _home_reading(1)
+    mark_written(products=[2])
+    assert holds(home)  # neither on its rows nor featured or new
+    catalog_version.bump_listings()  # a banner
+    assert not holds(home)
+    home = _home_reading()
+    mark_written(products=[2], home=True)  # featured or new: it may take a place on the rows
+    assert not holds(home)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "before, change, marked",
+    [
+        ({}, {"name": "Otro nombre"}, False),
+        ({"is_featured": True}, {"name": "Otro nombre"}, True),
+        ({"is_new": True}, {"is_new": False}, True),  # left the new arrivals
+        ({}, {"is_featured": True}, True),  # joined the featured
+    ],
+)
+def test_a_product_s_save_and_bulk_update_mark_the_home_page_when_it_is_or_was_featured_or_new(
+    before, change, marked, django_capture_on_commit_callbacks
+):
+    from catalog.models import Product
+    from tests.factories import ProductFactory
+
+    for write in ("save", "update"):
+        product = Product.objects.get(pk=ProductFactory(**before).pk)
+        home = _home_reading()
+        with django_capture_on_commit_callbacks(execute=True):
+            if write == "save":
+                for name, value in change.items():
+                    setattr(product, name, value)
+                product.save()
+            else:
+                Product.objects.filter(pk=product.pk).update(**change)
+        assert holds(home) != marked, write
+
+
+@pytest.mark.django_db
+def test_a_product_loaded_without_its_home_fields_marks_the_home_page(django_capture_on_commit_callbacks):
+    from catalog.models import Product
+    from tests.factories import ProductFactory
+
+    ProductFactory()
+    product = Product.objects.only("pk", "name").get()
+    home = _home_reading()
+    product.name = "Otro nombre"
+    with django_capture_on_commit_callbacks(execute=True):
+        product.save(update_fields=["name"])
+    assert not holds(home)  # not known to be off the rows

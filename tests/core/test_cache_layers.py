@@ -19,10 +19,6 @@ from core.cache_layers import LAYERS, NOT_SHOWN, NOT_SHOWN_APPS, NOT_SHOWN_HISTO
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _historical(model) -> bool:
-    return model.__name__.startswith("Historical") and hasattr(model, "instance_type")
-
-
 def _page_reaches(label: str) -> list[str]:
     return [page.name for page in cache_layers.page_layers() if cache_layers.reaches(page.name, label)]
 
@@ -40,7 +36,9 @@ def test_every_model_a_page_may_show_is_shown_by_a_layer_or_declared_not_shown(a
     undeclared = [
         model._meta.label
         for model in apps.get_app_config(app_label).get_models()
-        if not _historical(model) and not _page_reaches(model._meta.label) and model._meta.label not in NOT_SHOWN
+        if not cache_layers.is_history(model)
+        and not _page_reaches(model._meta.label)
+        and model._meta.label not in NOT_SHOWN
     ]
     assert not undeclared, f"shown by no cache layer nor declared in NOT_SHOWN: {undeclared}"
 
@@ -121,6 +119,8 @@ def test_the_stated_bounds_are_the_modules_own():
         cache_layers.LISTING_PAGES: page_cache.LISTING_FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.PRODUCT_CONTENT: page_cache.LISTING_FRESH_SECONDS,
         cache_layers.LISTING_CONTENT: page_cache.LISTING_FRESH_SECONDS,
+        cache_layers.HOME_PAGE: page_cache.LISTING_FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
+        cache_layers.HOME_CONTENT: page_cache.LISTING_FRESH_SECONDS,
         cache_layers.LISTING_COUNTS: listing_cache.TTL_SECONDS,
         cache_layers.STOCK_LISTING_PAGES: page_cache.FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.STOCK_LISTING_CONTENT: page_cache.FRESH_SECONDS,
@@ -215,7 +215,7 @@ def test_every_key_a_request_reads_with_the_others_is_a_declared_layer_s():
 
 def test_product_pages_are_told_of_every_catalog_model_but_the_home_page_s_banners():
     catalog_models = {
-        model._meta.label for model in apps.get_app_config("catalog").get_models() if not _historical(model)
+        model._meta.label for model in apps.get_app_config("catalog").get_models() if not cache_layers.is_history(model)
     }
     assert {*cache_layers.PRODUCT_PAGE_CATALOG, "catalog.Banner"} == catalog_models
     versions = layer(cache_layers.PRODUCT_VERSIONS)

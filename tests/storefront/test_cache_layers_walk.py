@@ -652,3 +652,23 @@ def test_a_product_moved_to_another_category_leaves_one_listing_and_joins_the_ot
     assert "Polo Paracas" not in _html(client, polos)
     assert "Polo Paracas" in _html(client, chompas)
     assert _cached(client, polos) and _cached(client, chompas)
+
+
+def test_the_home_page_stays_warm_while_a_product_off_its_rows_is_written(walked_store, other_products, client):
+    from catalog.models import Product
+    from catalog.services import product_prices_set, product_save
+
+    _html(client, "/")
+    assert _cached(client, "/")
+    elsewhere = Product.objects.get(slug="chompa-wari")  # neither featured nor new
+    product_prices_set(prices={elsewhere.pk: Decimal("99.00")})
+    elsewhere.name = "Chompa Wari Alpaca"
+    product_save(product=elsewhere)
+    assert _cached(client, "/")
+
+    elsewhere.is_featured = True  # now among what the featured row chooses from: it shows at once
+    product_save(product=elsewhere)
+    assert "Chompa Wari Alpaca" in _html(client, "/")
+    assert _cached(client, "/")
+    Product.objects.filter(pk=elsewhere.pk).update(is_featured=False)
+    assert "Chompa Wari Alpaca" not in _html(client, "/")
