@@ -23,6 +23,7 @@ from catalog.models import (
     launch_awaited,
 )
 from catalog.prices import ShownPrice, shown_price
+from core.compiled_query import CompiledQuery, InSlot
 from core.money import igv_included, to_cents
 from core.query_moment import QueryMoment, at_moment
 from promotions import breakdown, stacking
@@ -295,36 +296,37 @@ class GiftEarningExtras(TypedDict):
 
 
 @functools.cache
-def _cart_variants() -> QuerySet[Variant]:
-    """Variants with their product's running automatic discounts and quantity offer and the launch
-    that keeps its price secret: built once per process (resolving these subqueries is most of a
-    cart's pricing), judged at the moment each query runs (core.query_moment)."""
+def _cart_variants() -> "CompiledQuery[WithAnnotations[Variant, CartVariantExtras]]":
+    """Variants (the slot `ids`) with their product's running automatic discounts and quantity offer
+    and the launch that keeps its price secret, their option values and first pictures: compiled
+    once per process (building and compiling these subqueries is most of a cart's pricing), judged
+    at the moment each query runs (core.query_moment)."""
     now = QueryMoment()
-    return Variant.objects.annotate(
-        **live_discount_annotations("product_id", now),
-        **live_quantity_offer_annotation("product_id", now),
-        product_price_reveal_at=launch_awaited(OuterRef("product_id"), now=now),
-    ).select_related("product__brand")
-
-
-def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[Variant, CartVariantExtras]]":
-    """Variants with what a cart line shows, in three queries whatever their number."""
     first_images = Prefetch(
         "product__images",
         queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"),
         to_attr="card_images",
     )
     variants = (
-        _cart_variants()
-        .filter(pk__in=list(variant_ids))
+        Variant.objects.annotate(
+            **live_discount_annotations("product_id", now),
+            **live_quantity_offer_annotation("product_id", now),
+            product_price_reveal_at=launch_awaited(OuterRef("product_id"), now=now),
+        )
+        .select_related("product__brand")
+        .filter(InSlot("pk", "ids"))
         .prefetch_related(
             Prefetch("option_values", queryset=OptionValue.objects.select_related("option")), first_images
         )
     )
     # The annotations' types are their output fields', which the checker cannot read from them.
-    annotated = cast("QuerySet[WithAnnotations[Variant, CartVariantExtras]]", variants)
+    return CompiledQuery(cast("QuerySet[WithAnnotations[Variant, CartVariantExtras]]", variants))
+
+
+def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[Variant, CartVariantExtras]]":
+    """Variants with what a cart line shows, in three queries whatever their number."""
     with at_moment(timezone.now()):
-        found = list(annotated)
+        found = _cart_variants().all(ids=sorted(variant_ids))
     for variant in found:
         variant.product.price_reveal_at = variant.product_price_reveal_at  # what Product.price_is_secret reads
     return {variant.pk: variant for variant in found}
@@ -536,9 +538,9 @@ def price_cart(quantities: dict[LineKey, int], *, coupon_code: str = "", custome
 
 
 @functools.cache
-def _gift_earning_variants() -> "QuerySet[WithAnnotations[Variant, GiftEarningExtras]]":
-    """Variants with their product's running quantity offer and the launch that keeps its price
-    secret, built once per process like _cart_variants."""
+def _gift_earning_variants() -> "CompiledQuery[WithAnnotations[Variant, GiftEarningExtras]]":
+    """Variants (the slot `ids`) with their product's running quantity offer and the launch that
+    keeps its price secret, compiled once per process like _cart_variants."""
     now = QueryMoment()
     found = (
         Variant.objects.annotate(
@@ -547,9 +549,10 @@ def _gift_earning_variants() -> "QuerySet[WithAnnotations[Variant, GiftEarningEx
         )
         .select_related("product")
         .only("pk", "price_modifier", "product__base_price")
+        .filter(InSlot("pk", "ids"))
     )
     # Annotations spread from a dict, which the checker cannot read.
-    return cast("QuerySet[WithAnnotations[Variant, GiftEarningExtras]]", found)
+    return CompiledQuery(cast("QuerySet[WithAnnotations[Variant, GiftEarningExtras]]", found))
 
 
 def gifts_earned(quantities: dict[LineKey, int]) -> dict[int, GiftDue]:
@@ -558,9 +561,9 @@ def gifts_earned(quantities: dict[LineKey, int]) -> dict[int, GiftDue]:
     loose = {key: quantity for key, quantity in quantities.items() if not key.kit_id and quantity > 0}
     if not loose:
         return {}
-    found = _gift_earning_variants().filter(pk__in={key.variant_id for key in loose})
     with at_moment(timezone.now()):
-        variants = {variant.pk: variant for variant in found}
+        found = _gift_earning_variants().all(ids=sorted({key.variant_id for key in loose}))
+    variants = {variant.pk: variant for variant in found}
     lines = [
         CartLine(key=key, variant=variants[key.variant_id], quantity=quantity)
         for key, quantity in sorted(loose.items())

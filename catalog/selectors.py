@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
+from core.compiled_query import CompiledQuery, Slot
 from core.query_moment import QueryMoment, at_moment
 
 from . import catalog_version, listing_cache
@@ -245,12 +246,12 @@ class _ProductCatalogData:
 
 
 @functools.lru_cache(maxsize=4)
-def _page_products(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple[int, ...]) -> ProductQuerySet:
-    """The product page's product query, built once per process for each set of hidden ids (the
-    catalog tree's, nearly always the same): building its launch and collection subqueries is a
-    fifth of a product page rendered after the product's write. Judged at the moment it runs
-    (core.query_moment)."""
-    return (
+def _page_products(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple[int, ...]) -> CompiledQuery[Product]:
+    """The product page's product query (the slot `slug`), compiled once per process for each set of
+    hidden ids (the catalog tree's, nearly always the same): building and compiling its launch and
+    collection subqueries is a fifth of a product page rendered after the product's write. Judged at
+    the moment it runs (core.query_moment)."""
+    products = (
         _visible_outside(hidden_category_ids, hidden_brand_ids)
         .with_price_reveal(QueryMoment())
         .select_related("brand", "category", "line", "seller")
@@ -267,14 +268,16 @@ def _page_products(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple
         .annotate(
             in_collections=Exists(CollectionItem.objects.filter(product=OuterRef("pk"), collection__is_active=True))
         )
+        .filter(slug=Slot("slug"))
     )
+    return CompiledQuery(products)
 
 
 def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
     tree = catalog_tree()
     products = _page_products(tuple(tree.hidden_category_ids), tuple(tree.hidden_brand_ids))
     with at_moment(timezone.now()):
-        product = next(iter(products.filter(slug=slug)), None)
+        product = next(iter(products.all(slug=slug)), None)
     if product is None:
         return None
     active_collections = Prefetch("collections", queryset=Collection.objects.filter(is_active=True))

@@ -1,5 +1,6 @@
 """The moment a query judges time windows at (a discount running, a drop launched), as a parameter
-read when the query is compiled, not when its expressions are built.
+read when the query is compiled (or, compiled once, each time it runs: core.compiled_query), not
+when its expressions are built.
 
 Building a queryset whose annotations are correlated subqueries (the cart's discounts, offers and
 launches) costs Django several milliseconds of Python per request, most of it resolving them, and a
@@ -17,6 +18,8 @@ from typing import Any
 from django.db.models import DateTimeField, Expression
 from django.utils import timezone
 
+from core import compiled_query
+
 _moment: ContextVar[datetime | None] = ContextVar("query_moment", default=None)
 
 
@@ -30,14 +33,19 @@ def at_moment(now: datetime) -> Iterator[datetime]:
         _moment.reset(token)
 
 
+def moment_now() -> datetime:
+    """The moment at_moment names, else the clock."""
+    return _moment.get() or timezone.now()
+
+
 class QueryMoment(Expression):
     """The moment at_moment names, else the clock when the query is compiled, as a parameter."""
 
     output_field = DateTimeField()
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        now = _moment.get() or timezone.now()
-        return "%s", [connection.ops.adapt_datetimefield_value(now)]
+        # In a query compiled once (core.compiled_query), read each time it runs.
+        return "%s", compiled_query.bound(lambda _values: connection.ops.adapt_datetimefield_value(moment_now()))
 
 
 # What the time-window filters take: an instant, or the moment read at compile time.
