@@ -5,10 +5,10 @@
   carry it; every catalog write gives it a new value.
 - The product pages' token (`PRODUCT_PAGES_KEY`): every cached product page, category, family and
   brand listing, the home page, their content, counts and catalog data carry it; a catalog write
-  that is not one product's (a category, a brand, a collection, an option, site settings,
+  that is not one product's or one drop's (a category, a brand, an option, site settings,
   shipping: `bump`) gives it a new value.
 - Marks: a write of one product (its row, variants, pictures, bundle parts, drops' items:
-  `mark_written`) marks that product written with a number from one shared counter, marks its
+  `mark_written`; a drop's row, each of its products) marks that product written with a number from one shared counter, marks its
   category's contents and its brand, and its category's membership when the product joins or
   leaves it. A product page's entry remembers the counter as it was before it read anything and
   the marks of what it shows (the product, its related products and bundle parts, the related

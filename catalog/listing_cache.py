@@ -178,9 +178,20 @@ def _product_of_variant(variant_id: int) -> set[int]:
     return set(Variant.objects.filter(pk=variant_id).values_list("product_id", flat=True))
 
 
+def _collection_products(collection_id: int) -> set[int] | None:
+    """A drop's products (its start, end, name show on their pages and cards); None when there are
+    more than catalog_version.MARKED_AT_MOST: every page is renewed instead."""
+    from .models import CollectionItem
+
+    products = CollectionItem.objects.filter(collection_id=collection_id).values_list("product_id", flat=True)
+    found = set(products[: catalog_version.MARKED_AT_MOST + 1])
+    return found if len(found) <= catalog_version.MARKED_AT_MOST else None
+
+
 # The products a write of each per-product model (core.cache_layers "product versions") touched; None:
-# not one product's (a category's scheduled price).
+# not one product's (a category's scheduled price, a drop of too many products).
 _PRODUCTS_OF: dict[str, Callable[..., set[int] | None]] = {
+    "catalog.Collection": lambda row: _collection_products(row.pk),
     "catalog.Product": lambda row: {row.pk},
     "catalog.Variant": lambda row: {row.product_id},
     "catalog.ProductImage": lambda row: {row.product_id},
@@ -255,6 +266,9 @@ def _on_catalog_write(sender, **kwargs) -> None:
             categories, brands_left = _moved(row, kwargs)
             contents, brands, slugs = {row.category_id}, {row.brand_id, *brands_left}, {row.slug}
             home = _on_home(row, kwargs)
+        elif label == "catalog.Collection":  # its products' pages, and the home page's drops row
+            contents, brands = _listed_in(products)
+            home = True
         elif label == "catalog.ProductOptionValue":
             # The index is written only with its product's or variants' write, which marks the brand.
             contents = {row.category_id}

@@ -99,6 +99,7 @@ PRODUCT_ROWS = (
     "catalog.ProductOptionValue",
     "catalog.PriceHistory",
     "catalog.ScheduledPrice",  # a variant's (a category's renews every product page)
+    "catalog.Collection",  # a drop: its products (of more than MARKED_AT_MOST, every page) and the home page
 )
 # What a product page may show of the catalog: every catalog model but the home page's banners.
 PRODUCT_PAGE_CATALOG = (
@@ -107,7 +108,6 @@ PRODUCT_PAGE_CATALOG = (
     "catalog.ProductLine",
     "catalog.Kit",
     "catalog.KitItem",
-    "catalog.Collection",
     "catalog.SearchTerm",
 )
 # Writes a service announces to the catalog's versions (made by QuerySet.update: no signal).
@@ -168,9 +168,10 @@ LAYERS: tuple[Layer, ...] = (
         "price history, a variant's scheduled prices; save, delete, m2m and bulk updates; stock coming back) marks "
         "that product, its category's contents and its brand (those it left too), and its category's members when "
         "it joins or leaves it, and the home mark when it is featured or new (or was): only the entries that show it "
-        "end. A banner's write marks the home mark. Any other "
-        "catalog write but a banner (a category's scheduled price too), and what page versions is told, renews "
-        "the token: every product page; now and at commit",
+        "end. A drop's write (a collection's) marks its products, their categories' contents and brands, and the home "
+        "mark; a banner's, the home mark. Any other catalog write but a banner (a category's scheduled price too, a "
+        "drop of more than MARKED_AT_MOST products), and what page versions is told, renews the token: every "
+        "product page; now and at commit",
         stale_seconds=0,
         told_by=PRODUCT_PAGE_CATALOG,
         per_product=PRODUCT_ROWS,

@@ -672,3 +672,20 @@ def test_the_home_page_stays_warm_while_a_product_off_its_rows_is_written(walked
     assert _cached(client, "/")
     Product.objects.filter(pk=elsewhere.pk).update(is_featured=False)
     assert "Chompa Wari Alpaca" not in _html(client, "/")
+
+
+def test_a_drop_s_write_renews_its_products_pages_and_leaves_the_others_warm(walked_store, other_products, client):
+    shop = walked_store
+    elsewhere = (other_products.elsewhere, *other_products.elsewhere_listings)
+    product = shop.urls["product"]
+    for url in (product, *elsewhere):
+        _html(client, url)
+        assert _cached(client, url), url
+    assert "Drop Inti Raymi" not in _html(client, product)  # on sale: the page names no drop
+    shop.collection.starts_at = timezone.now() + timedelta(days=2)  # put off: its product waits for it
+    shop.collection.save()
+
+    assert "Drop Inti Raymi" in _html(client, product)
+    assert "Drop Inti Raymi" in _html(client, shop.urls["home"])  # among the drops coming
+    for url in elsewhere:
+        assert _cached(client, url), f"a page of a product outside the drop went cold: {url}"
