@@ -50,18 +50,19 @@ def orders_for_customer(*, user: User) -> QuerySet[Order]:
     )
 
 
-def order_detail(*, queryset: QuerySet[Order] | None = None, **lookup: Any) -> Order:
-    """One order with its lines and status history prefetched, or 404."""
-    return get_object_or_404(_with_details(queryset if queryset is not None else Order.objects.all()), **lookup)
+def order_detail(*, queryset: QuerySet[Order] | None = None, details: bool = True, **lookup: Any) -> Order:
+    """One order with its lines and status history prefetched (`details`; its row alone without), or 404."""
+    orders = queryset if queryset is not None else Order.objects.all()
+    return get_object_or_404(_with_details(orders) if details else orders, **lookup)
 
 
 def order_with_details(*, pk: int) -> Order:
     return order_detail(pk=pk)
 
 
-def order_for_customer(*, user: User, number: str) -> Order:
+def order_for_customer(*, user: User, number: str, details: bool = True) -> Order:
     """The user's own order by number; another customer's number is a 404 like a missing one."""
-    return order_detail(queryset=Order.objects.filter(customer=user), number=number.strip().upper())
+    return order_detail(queryset=Order.objects.filter(customer=user), number=number.strip().upper(), details=details)
 
 
 def order_for_guest(*, number: str, email: str) -> Order:

@@ -23,7 +23,7 @@ from .waiting import payment_waiting_for_test_cip
 
 
 def _attempt_or_refuse(request, number: str):
-    order = order_for_request(request, number)
+    order = order_for_request(request, number, details=False)
     if (refusal := payment_refusal(order)) is not None:  # paid already (a replay), expired or cancelled
         messages.error(request, refusal)
         return order, None

@@ -81,7 +81,7 @@ def pay(request, number: str):
 @require_POST
 def test_gateway(request, number: str):
     """The test gateway's buttons: pay, decline, abandon, or try again after a decline."""
-    order = order_for_request(request, number)
+    order = order_for_request(request, number, details=False)
     action = request.POST.get("action", "")
     if (refusal := payment_refusal(order)) is not None:  # paid already (a replay), expired or cancelled
         messages.error(request, refusal)
@@ -125,14 +125,14 @@ def test_gateway(request, number: str):
 
 
 def _gateway_attempt(request, number: str, provider: str):
-    order = order_for_request(request, number)
+    order = order_for_request(request, number, details=False)
     return order, order.payments.filter(provider=provider).order_by("-pk").first()
 
 
 @require_POST
 def gateway_start(request, number: str, provider: str):
     """To the gateway's page for the order's pending attempt with that gateway."""
-    order = order_for_request(request, number)
+    order = order_for_request(request, number, details=False)
     attempt = payment_pending_attempt(order)
     if attempt is None or attempt.provider != provider:
         messages.error(request, _("There is no payment in progress for this order."))
@@ -189,7 +189,7 @@ def gateway_return(request, number: str, provider: str):
 def gateway_cancel(request, number: str, provider: str):
     """The shopper cancelled on the gateway's page: back to the payment page (the attempt stays
     open, so they can go to the gateway again or choose another method)."""
-    order = order_for_request(request, number)
+    order = order_for_request(request, number, details=False)
     messages.info(
         request,
         _("You cancelled the payment on %(gateway)s. Nothing was charged.") % {"gateway": gateway_for(provider).name},
@@ -202,7 +202,7 @@ def gateway_cancel(request, number: str, provider: str):
 
 def _culqi_attempt(request, number: str):
     """(order, its pending Culqi attempt) or a refusal for the shopper (PaymentError)."""
-    order = order_for_request(request, number)
+    order = order_for_request(request, number, details=False)
     if (refusal := payment_refusal(order)) is not None:  # paid already (a replay), expired or cancelled
         raise services.PaymentError(refusal)
     attempt = payment_pending_attempt(order)

@@ -242,3 +242,25 @@ class TestOrderEmailsLinkToTheOrder:
             assert expected in message.body and expected in message.alternatives[0][0], message.subject
         assert len(mail.outbox) == 4
         assert "Pagar mi pedido" not in mail.outbox[-1].body  # a cancelled order: "Ver tu pedido"
+
+
+def test_the_payment_buttons_read_the_order_s_row_alone(client, shop):
+    """Paying acts on the order without showing it: its lines, history and shipments are not read
+    before the payment is written (the payment page, which shows them, reads them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fill_cart(client, ("HOOD-M", 1))
+    order = checkout(client)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("payments:test_gateway", args=[order.number]), {"action": "pay"})
+    assert response.status_code == 302
+    before_paying = []
+    for query in queries.captured_queries:
+        if query["sql"].startswith("UPDATE"):
+            break
+        before_paying.append(query["sql"])
+    for table in ("orders_orderline", "orders_orderstatuschange", "shipping_shipment"):
+        assert not any(f'FROM "{table}"' in sql for sql in before_paying), table
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
