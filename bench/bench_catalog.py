@@ -80,13 +80,17 @@ def run():
                 return client.get(url)
 
             yield from figures(f"{name}.fresh_facets", measure(fresh, repeat=REPEAT))
-    yield from _cold_and_warm(client, product, category)
+    biggest_brand = (
+        Product.objects.visible().values("brand__slug").annotate(n=Count("pk")).order_by("-n").first()["brand__slug"]
+    )
+    yield from _cold_and_warm(client, product, category, biggest_brand)
 
 
-def _cold_and_warm(client: Client, product: str, category: str):
+def _cold_and_warm(client: Client, product: str, category: str, brand: str):
     """The render path (page cache off: what the first request after a write costs) of the product
-    page, the biggest listing and the home page, warm and right after a write: to another
-    category's product, neither featured nor new (the pages that do not show it stay warm), to the
+    page, the biggest category's and brand's listings and the home page, warm and right after a write:
+    to another category's and brand's product, neither featured nor new (the pages that do not show
+    it stay warm), to the
     product itself, to the catalog at large (a brand renamed: every page). Side by side, one figure
     each, with the queries of one such render. The writes change nothing (a save as it is): the
     bench database stays as it was."""
@@ -95,7 +99,12 @@ def _cold_and_warm(client: Client, product: str, category: str):
     from catalog.services import product_save
 
     shown = Product.objects.get(slug=product)
-    elsewhere = Product.objects.visible().exclude(category_id=shown.category_id).exclude(category__slug=category)
+    elsewhere = (
+        Product.objects.visible()
+        .exclude(category_id=shown.category_id)
+        .exclude(category__slug=category)
+        .exclude(brand__slug=brand)
+    )
     other = elsewhere.filter(is_featured=False, is_new=False).order_by("-units_sold").first()
     writes = {
         "warm": None,
@@ -105,7 +114,13 @@ def _cold_and_warm(client: Client, product: str, category: str):
     }
     settings.STOREFRONT_PAGE_CACHE = False
     try:
-        for page, url in (("product_page", f"/p/{product}/"), ("listing_first_page", f"/c/{category}/"), ("home", "/")):
+        rendered = (
+            ("product_page", f"/p/{product}/"),
+            ("listing_first_page", f"/c/{category}/"),
+            ("brand_listing", f"/marca/{brand}/"),
+            ("home", "/"),
+        )
+        for page, url in rendered:
             for when, write in writes.items():
                 if page != "product_page" and when == "after_own_write":
                     continue
