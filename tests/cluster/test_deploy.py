@@ -53,7 +53,36 @@ def _where_the_product_is(product_path: str) -> dict:
         "active on the replica": on_replica,
         "primary (lsn, timeline)": (primary_lsn, primary_timeline),
         "replica (replayed, received, receiver's timeline, since last replayed commit)": replica,
+        **_what_the_nodes_keep(slug),
     }
+
+
+def _what_the_nodes_keep(slug: str) -> dict:
+    """For a failure report: the product page's catalog data the nodes share in Redis (a "not found"
+    kept there answers 404 on every node until the address is written) and the tree's hidden ids."""
+    from django.core.cache import cache
+
+    from catalog import catalog_version, listing_cache
+    from catalog.models import Product
+    from catalog.selectors import _rows_shape
+    from catalog.tree import catalog_tree
+
+    try:
+        entry = cache.get(listing_cache._key("product-page:" + _rows_shape(), slug))
+        reading = catalog_version.as_reading(entry[0]) if isinstance(entry, tuple) else None
+        product = Product.objects.filter(slug=slug).values("category_id", "brand_id").first()
+        tree = catalog_tree()
+        return {
+            "catalog data kept": "none" if entry is None else ("not found" if entry[1] is None else "the product"),
+            "its reading holds": catalog_version.holds(reading) if reading is not None else None,
+            "its marks then and now": {
+                mark: (number, cache.get(mark)) for mark, number in (reading.marks.items() if reading else ())
+            },
+            "the product's category hidden": product is not None and product["category_id"] in tree.hidden_category_ids,
+            "its brand hidden": product is not None and product["brand_id"] in tree.hidden_brand_ids,
+        }
+    except Exception as error:  # a report, never a second failure
+        return {"what the nodes keep": repr(error)}
 
 
 def test_a_deploy_under_load_fails_no_request_and_places_each_order_once(nginx_url):
@@ -62,7 +91,10 @@ def test_a_deploy_under_load_fails_no_request_and_places_each_order_once(nginx_u
 
     tally, _seconds = under_load(nginx_url, product_path, _deploy)
 
-    assert tally.failed == 0, (tally.failures, _where_the_product_is(product_path))
+    # A string: pytest shortens a message's repr, and the report's end is what tells the cause.
+    assert tally.failed == 0, "\n".join(
+        [*tally.failures, *(f"{name}: {value}" for name, value in _where_the_product_is(product_path).items())]
+    )
     assert tally.requests > 50 and tally.orders > 0, tally
     assert Order.objects.count() == tally.orders  # each accepted purchase once, none without its answer
     after = _pids()
