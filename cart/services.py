@@ -7,10 +7,10 @@ when stock allows. Nothing here trusts a price: pricing.py reads every price fro
 database."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant, launch_awaited
 from catalog.selectors import first_in_stock, kit_item_availability
+from core.compiled_query import CompiledQuery, InSlot
 from core.query_moment import QueryMoment, at_moment
 from core.site_settings import site_setting
 from inventory.exceptions import InsufficientStock, InventoryError, PurchaseLimitExceeded
@@ -131,6 +132,21 @@ def _sale_window_variants() -> "QuerySet[WithAnnotations[Variant, SaleWindow]]":
     )
     # Exists is a boolean and launch_awaited a time or None, which the checker cannot read from them.
     return cast("QuerySet[WithAnnotations[Variant, SaleWindow]]", annotated)
+
+
+@functools.cache
+def _sale_window_among(field: str) -> "CompiledQuery[WithAnnotations[Variant, SaleWindow]]":
+    """The variants whose `field` is among the slot `values`, with their sale window: compiled once
+    per process (core.compiled_query) for the reads of every add to cart and checkout."""
+    return CompiledQuery(_sale_window_variants().filter(InSlot(field, "values")))
+
+
+def variants_with_sale_window_among(
+    *, field: str, values: Iterable[Any]
+) -> "list[WithAnnotations[Variant, SaleWindow]]":
+    """variants_with_sale_window(Q(<field>__in=values)), its SQL compiled once per process."""
+    with at_moment(timezone.now()):
+        return _sale_window_among(field).all(values=sorted(values))
 
 
 def variants_with_sale_window(
@@ -346,14 +362,14 @@ def cart_add(*, cart: Cart, sku: str, quantity: int, client: ClientId | None = N
     """Add units of a variant: refused whole (with the reason) when the drop has not started,
     the product's per-customer limit or the client's hold cap would be passed, or the stock
     is not there."""
-    variant = next(iter(variants_with_sale_window(Q(sku=str(sku)[:64]))), None)
+    variant = next(iter(variants_with_sale_window_among(field="sku", values=[str(sku)[:64]])), None)
     if variant is None:
         raise CartError(_("That product does not exist."))
     check_sellable(variant)
     capped: tuple[dict[int, Product], dict[int, int]] | None = None
     if variant.product.product_type == Product.Type.BUNDLE:
         per_bundle = dict(bundles.components_of([variant.pk]).get(variant.pk, []))
-        parts = variants_with_sale_window(Q(pk__in=per_bundle))
+        parts = variants_with_sale_window_among(field="pk", values=per_bundle)
         for part in parts:
             # A part whose drop has not started (or closed) cannot be bought inside a bundle either.
             check_sellable(part)

@@ -11,14 +11,20 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import address_remember
 from cart.pricing import CartSummary
 from cart.selectors import cart_priced
-from cart.services import Cart, CartError, cart_clear, cart_contact_record, check_sellable, variants_with_sale_window
+from cart.services import (
+    Cart,
+    CartError,
+    cart_clear,
+    cart_contact_record,
+    check_sellable,
+    variants_with_sale_window_among,
+)
 from catalog.models import Product
 from core.idempotency import Owner, first_result
 from core.money import format_money
@@ -157,7 +163,7 @@ def checkout_quote(*, state: CheckoutState, summary: CartSummary) -> ShippingOpt
 
 
 def _check_still_sellable(summary: CartSummary) -> None:
-    variants = variants_with_sale_window(Q(pk__in=[line.variant.pk for line in summary.lines]))
+    variants = variants_with_sale_window_among(field="pk", values={line.variant.pk for line in summary.lines})
     for variant in variants:
         try:
             check_sellable(variant)
