@@ -214,3 +214,53 @@ class TestBroadSearch:
             cold("silla lima 4")
         with django_assert_num_queries(len(narrow)):
             cold("silla lima")
+
+
+class TestWalkLength:
+    """On PostgreSQL a search walks as many best sellers as its least common word's share of the catalog
+    says it needs (PostgreSQL's statistics of the search vectors), or none when reading every match
+    through the GIN index costs less; what it lists is the same either way."""
+
+    @pytest.fixture
+    def shelves(self, catalog, monkeypatch):
+        if connection.vendor != "postgresql":
+            pytest.skip("the walk's length reads PostgreSQL's statistics")
+        monkeypatch.setattr(search, "MAX_MATCHES", 3)
+        monkeypatch.setattr(search, "WALK", 1)
+        category, brand = catalog["chair"].category, catalog["chair"].brand
+        for n in range(1, 41):
+            ProductFactory(name=f"Silla Lima {n}", category=category, brand=brand, units_sold=n)
+            ProductFactory(name=f"Mesa Cusco {n}", category=category, brand=brand, units_sold=1000 + n)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalog_product")  # inside the test's transaction: rolled back with it
+
+    def walk_length(self, query: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(search._WALK_LENGTH, search._walk_length_params(query))
+            return cursor.fetchone()[0]
+
+    def test_a_common_word_walks_what_its_share_needs(self, shelves, monkeypatch):
+        monkeypatch.setattr(search, "MATCH_READ_COST", 1000)
+        share = 40 / Product.objects.count()  # "silla": the 40 of Lima and the first chair ("mesa" is in 40)
+        assert self.walk_length("silla lima") == pytest.approx(search.WALK_MARGIN * 4 / share, abs=2)
+
+    def test_no_walk_when_reading_the_matches_costs_less(self, shelves, monkeypatch):
+        monkeypatch.setattr(search, "MATCH_READ_COST", 0)
+        assert self.walk_length("silla lima") == 0
+
+    def test_no_walk_for_a_word_outside_the_statistics(self, shelves, monkeypatch):
+        monkeypatch.setattr(search, "MATCH_READ_COST", 1000)
+        assert self.walk_length("silla zzqx") == 0
+
+    @pytest.mark.parametrize("read_cost", [0, 1000], ids=["read through the index", "walked"])
+    def test_either_way_the_best_selling_matches(self, shelves, monkeypatch, read_cost):
+        monkeypatch.setattr(search, "MATCH_READ_COST", read_cost)
+        result = search_products(Product.objects.visible(), "silla lima")
+        assert result.capped
+        assert sorted(names(result)) == ["Silla Lima 38", "Silla Lima 39", "Silla Lima 40"]
+
+    def test_a_walk_that_falls_short_reads_every_match(self, shelves, monkeypatch):
+        monkeypatch.setattr(search, "MATCH_READ_COST", 1000)
+        monkeypatch.setattr(search, "WALK_MAX", 5)  # the 40 tables sell more: no chair among the first 5
+        result = search_products(Product.objects.visible(), "silla lima")
+        assert sorted(names(result)) == ["Silla Lima 38", "Silla Lima 39", "Silla Lima 40"]
