@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import listing_cache
-from .models import ProductImage, ProductOptionValue, awaiting_launch, launch_awaited
+from .models import AwaitingLaunch, ProductImage, ProductOptionValue, launch_awaited
 from .ports import product_in_stock
 
 PAGE_SIZES = (24, 48)
@@ -186,7 +186,7 @@ def _price_range(params: ListingParams) -> Q:
 
 def _price_shown() -> Q:
     """Products whose price shoppers may see (Product.price_is_secret is false)."""
-    return ~Q(pk__in=awaiting_launch())
+    return ~Q(AwaitingLaunch())
 
 
 @dataclass
