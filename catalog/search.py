@@ -119,7 +119,7 @@ WALK = 20_000
 WALK_MAX = 100_000
 # How far the walk goes past what its words' share says it needs (a few words together match fewer
 # products than the least common of them).
-WALK_MARGIN = 1.5
+WALK_MARGIN = 2
 # A match read through the GIN index (a heap row fetched at random, then sorted) costs about this many
 # products walked in popularity order (measured on 500,000 products: 2-3 µs against 0.6-0.9 µs).
 MATCH_READ_COST = 3
