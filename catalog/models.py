@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -924,7 +925,7 @@ class AwaitingLaunch(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.product, self.held_back]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         self.product, self.held_back = exprs
 
     def _parts(self, compiler: Any) -> tuple[str, str, list[Any]]:
