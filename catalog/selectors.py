@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from collections.abc import Collection as AnyCollection
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from types import SimpleNamespace
 from typing import TypeVar, cast
@@ -115,8 +116,9 @@ class HomeSections:
 
 @functools.cache
 def _rows_shape() -> str:
-    """Names the catalog models' fields: the home page's and product pages' cached entries hold model
-    instances, so a release that changes a model reads none written by the one before."""
+    """Names the catalog models' fields and those of the entries holding them: the home page's and
+    product pages' cached entries hold model instances in dataclasses, so a release that changes a
+    model or an entry's shape reads none written by the one before."""
     models = (
         Banner,
         Brand,
@@ -132,6 +134,11 @@ def _rows_shape() -> str:
         cast("type[Model]", Product._meta.get_field("seller").related_model),  # accounts.Seller
     )
     fields = [f"{model.__name__}.{field.attname}" for model in models for field in model._meta.concrete_fields]
+    fields += [
+        f"{entry.__name__}.{kept.name}"
+        for entry in (HomeSections, _ProductCatalogData)
+        for kept in dataclass_fields(entry)
+    ]
     return hashlib.sha1("|".join(fields).encode()).hexdigest()[:12]
 
 
@@ -224,8 +231,9 @@ class ProductPage:
         return 0 < self.units_left <= self.FEW_LEFT
 
 
-def _variant_options(variant: Variant) -> dict[str, str]:
-    return {value.option.code: value.slug for value in variant.option_values.all()}
+# An option value as a product page lists it: (option order, option code, option name, value order,
+# value slug, value label, swatch).
+OptionValueRow = tuple[int, str, str, int, str, str, str]
 
 
 @dataclass
@@ -238,6 +246,22 @@ class _ProductCatalogData:
     components: list[BundleComponent]
     # Names this reading of the catalog: what is rendered from it may be kept under this name.
     reading: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    # What every render reads of the variants' option values, worked out once when the entry is filled
+    # and kept with it: each access to a variant's option_values makes a related manager (15 µs).
+    options_of: dict[int, dict[str, str]] = field(init=False)  # {option code: value slug} by variant id
+    option_values: list[OptionValueRow] = field(init=False)  # every one a variant has, in the page's order
+
+    def __post_init__(self) -> None:
+        values_of = {variant.pk: list(variant.option_values.all()) for variant in self.variants}
+        self.options_of = {pk: {value.option.code: value.slug for value in values} for pk, values in values_of.items()}
+        self.option_values = sorted(
+            {
+                (val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
+                for values in values_of.values()
+                for val in values
+            }
+        )
 
     def marks(self) -> list[str]:
         """The marks of the products it shows: its own (and its address'), its bundle parts'."""
@@ -347,17 +371,13 @@ def _option_choice(
 
 
 def _option_groups(
-    variants: list[Variant], options_of: dict[int, dict[str, str]], chosen: dict[str, str], availability: dict[int, int]
+    option_values: list[OptionValueRow],
+    options_of: dict[int, dict[str, str]],
+    chosen: dict[str, str],
+    availability: dict[int, int],
 ) -> list[OptionGroup]:
     groups: dict[str, OptionGroup] = {}
-    all_values = sorted(
-        {
-            (val.option.order, val.option.code, val.option.name, val.order, val.slug, val.value, val.swatch)
-            for v in variants
-            for val in v.option_values.all()
-        }
-    )
-    for _order, code, name, _value_order, value_slug, label, swatch in all_values:
+    for _order, code, name, _value_order, value_slug, label, swatch in option_values:
         groups.setdefault(code, OptionGroup(code=code, name=name, choices=[])).choices.append(
             _option_choice(
                 code, value_slug, label, swatch, chosen=chosen, options_of=options_of, availability=availability
@@ -427,13 +447,13 @@ def product_page(*, slug: str, selection: dict[str, str], now: datetime | None =
             marks=_related_marks(data.product),
         )
     product, variants = data.product, data.variants
-    options_of = {v.pk: _variant_options(v) for v in variants}
+    options_of = data.options_of
     availability = availability_by_variant(options_of)
     if product.product_type == Product.Type.BUNDLE:
         availability.update(bundle_availability(options_of))
     variant = _selected_variant(variants, options_of, selection)
     chosen = options_of[variant.pk] if variant else {}
-    option_groups = _option_groups(variants, options_of, chosen, availability)
+    option_groups = _option_groups(data.option_values, options_of, chosen, availability)
     images = _variant_images(product, variant, variants, options_of)
     upcoming, ended = _drops(product, now)
     return ProductPage(
