@@ -2,6 +2,7 @@
 
 import functools
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from collections.abc import Collection as AnyCollection
@@ -24,6 +25,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
 from core.compiled_query import CompiledQuery, Slot
+from core.db_router import primary_reads, reading_from_replica
 from core.query_moment import QueryMoment, at_moment
 
 from . import catalog_version, listing_cache
@@ -47,6 +49,8 @@ from .models import (
 )
 from .ports import availability_by_variant, bundle_availability
 from .tree import Tree, catalog_tree
+
+log = logging.getLogger(__name__)
 
 
 def visible_products(tree: Tree | None = None) -> ProductQuerySet:
@@ -302,6 +306,15 @@ def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
     products = _page_products(tuple(tree.hidden_category_ids), tuple(tree.hidden_brand_ids))
     with at_moment(timezone.now()):
         product = next(iter(products.all(slug=slug)), None)
+    if product is None and reading_from_replica():
+        # A "not found" is kept until a product is written at this address, and the replica may not have
+        # replayed that write yet (its writer set no hold, or the hold lapsed first): the primary has the
+        # last word, for one query more on an address nobody sells.
+        with primary_reads():
+            found = _product_catalog_data(slug)
+        if found is not None:
+            log.warning("The replica has no product at %s yet; the primary has it", slug)
+        return found
     if product is None:
         return None
     active_collections = Prefetch("collections", queryset=Collection.objects.filter(is_active=True))

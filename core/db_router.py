@@ -15,10 +15,12 @@ view runs, ReplicaReadsMiddleware lets the router send the page's reads to the r
 A replica that fails in the middle of a page is marked down and the view runs again on the
 primary (it is a GET that wrote nothing), so a replica outage is never a 500."""
 
+import contextlib
 import contextvars
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from typing import TypedDict
 
 from django.conf import settings
@@ -126,6 +128,22 @@ def replica_state_forget() -> None:
 
 def _reading_from_replica_now() -> bool:
     return _replica_allowed.get() and not _wrote.get() and not connections[PRIMARY].in_atomic_block and replica_usable()
+
+
+def reading_from_replica() -> bool:
+    """Whether a read made now goes to the replica (a @replica_reads page, nothing written yet)."""
+    return replica_configured() and _reading_from_replica_now()
+
+
+@contextlib.contextmanager
+def primary_reads() -> Iterator[None]:
+    """Reads inside the block go to the primary, on a page that may read the replica: for an answer the
+    replica may not have yet (a row just written by a process that set no hold) and that would be kept."""
+    allowed = _replica_allowed.set(False)
+    try:
+        yield
+    finally:
+        _replica_allowed.reset(allowed)
 
 
 class ReplicaRouter:
