@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Brand
 from core import db_router
-from tests.harness import IN_SQLITE_PASS
+from tests.factories import ON_POSTGRESQL
 
 pytestmark = [
-    pytest.mark.skipif(IN_SQLITE_PASS, reason="the replica is PostgreSQL's"),
+    ON_POSTGRESQL,  # the replica is the PostgreSQL test database through a read-only connection
     pytest.mark.urls("tests.core.db_router_urls"),
     pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
 ]
