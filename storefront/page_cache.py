@@ -112,8 +112,11 @@ def shared_signed_in_part(
         and time.time() < stored[2]
     ):
         return stored[1]
+    # The listings' token lapses an hour after the last catalog write (and with a flush): a new one,
+    # as a listing's entry takes, or every request would render the part with its queries.
+    version = listing_cache.version_or_new(version)
     html = render()
-    if version is not None and html is not None:
+    if html is not None:
         cache.set(key, (version, html, time.time() + FRESH_SECONDS), FRESH_SECONDS)
     return html
 

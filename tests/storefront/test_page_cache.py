@@ -458,6 +458,33 @@ def test_signed_in_shoppers_with_nothing_of_their_own_in_the_reviews_share_one_r
     assert rendered == ["reviews/_section.html"] * 2
 
 
+@pytest.mark.parametrize("page_cache_on", [True, False])
+def test_the_shared_reviews_render_is_kept_when_the_listings_token_has_lapsed(
+    reviewed, monkeypatch, settings, page_cache_on
+):
+    """The listings' token lapses an hour after the last catalog write (and with a flush of the cache);
+    the signed-in shoppers' shared reviews section is then kept under a new one, not rendered with its
+    queries on every request until somebody opens a search."""
+    from catalog import listing_cache
+    from storefront import views
+
+    settings.STOREFRONT_PAGE_CACHE = page_cache_on
+    rendered = []
+    original = views.get_template
+    monkeypatch.setattr(views, "get_template", lambda name: rendered.append(name) or original(name))
+    url = "/p/polo-nazca-0/"
+    Client().get(url)
+    cache.delete(listing_cache.VERSION_KEY)
+    rendered.clear()
+    nadia, pedro = _signed_in(UserFactory(first_name="Nadia")), _signed_in(UserFactory(first_name="Pedro"))
+    nadia.get(url)
+    pedro.get(url)
+    assert rendered.count("reviews/_section.html") == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert "Hola, Pedro" in _text(pedro.get(url))
+    assert not [q for q in queries if 'FROM "reviews_review"' in q["sql"]]
+
+
 def test_a_signed_in_product_hit_reads_nothing_once_warm_and_a_new_vote_shows_at_once(reviewed, shirts):
     from reviews.models import Review
     from reviews.services import review_vote_helpful
