@@ -473,7 +473,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=RENDERED_PARTS,
         module="storefront.page_cache._rendered_part",
-        holds="a page-cache hit's mini-cart and account menus",
+        holds="a page-cache hit's mini-cart and account menus, and a rendered page's signed-in header links "
+        "({% signed_in_header %})",
         key="(template, language, the values the template reads)",
         ends="nothing to end: keyed by what it shows",
         stale_seconds=0,

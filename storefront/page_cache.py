@@ -61,6 +61,7 @@ RENDER_GRACE_SECONDS = 10
 # the edge this much later than here, like stock does here.
 SHARED_SECONDS = FRESH_SECONDS
 MINI_CART_TEMPLATE = "cart/_mini_cart.html"
+FAVOURITES_LINK_TEMPLATE = "favourites/_header_link.html"
 CSRF_PLACEHOLDER = "@@page-cache:csrf-token@@"
 MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
 SHOPPER_STATE_PLACEHOLDER = "@@page-cache:shopper-state@@"
@@ -207,17 +208,30 @@ def _shopper_parts(request) -> dict[str, str]:
     }
 
 
-def _account_parts(request, store_name: str) -> dict[str, str]:
-    """{placeholder: this shopper's HTML} of the header's and footer's account links."""
+def _account_part(request, name: str, store_name: str) -> str:
+    """This shopper's HTML of the header's or footer's account links (ACCOUNT_PARTS), with the CSRF
+    placeholder; each template marks its own part."""
     user = request.user
     # What the templates read of the shopper (includes/_account_menu.html, _footer_account.html).
     shown = (user.get_short_name(), user.get_full_name(), user.email, user.is_staff) if user.is_authenticated else None
     context = {"user": user, "csrf_token": CSRF_PLACEHOLDER, "STORE_NAME": store_name}
-    # Each template marks its own part.
-    return {
-        _part_placeholder(name): _rendered_part(template, (shown, store_name), context)
-        for name, template in ACCOUNT_PARTS.items()
-    }
+    return _rendered_part(ACCOUNT_PARTS[name], (shown, store_name), context)
+
+
+def _account_parts(request, store_name: str) -> dict[str, str]:
+    """{placeholder: this shopper's HTML} of the header's and footer's account links."""
+    return {_part_placeholder(name): _account_part(request, name, store_name) for name in ACCOUNT_PARTS}
+
+
+def signed_in_header_html(request, *, store_name: str, cart_units) -> str:
+    """The header's links of a signed-in shopper as base.html lays them out (their menu, the
+    favourites link, the mini cart), with the CSRF placeholder: the parts this module renders
+    for a hit, so a rendered page and a filled one show the same."""
+    return (
+        _account_part(request, "account-menu", store_name)
+        + _rendered_part(FAVOURITES_LINK_TEMPLATE, (), {})
+        + _mini_cart_html(cart_units)
+    )
 
 
 def _without_tokens(html: str) -> str:
