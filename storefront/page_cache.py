@@ -40,13 +40,13 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.html import escape
 from django.utils.translation import get_language
 
 from cart.context_processors import mini_cart
 from catalog import catalog_version, listing_cache
+from core.csrf import request_token
 from core.process_memo import ProcessMemo
 from core.site_settings import site_setting
 from favourites.state import shopper_state_html
@@ -297,7 +297,7 @@ def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict
         return _shared_response(html, entry)
     etag = _etag(request, html)
     if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))  # also sets the CSRF cookie if missing
+        html = html.replace(CSRF_PLACEHOLDER, request_token(request))  # also sets the CSRF cookie if missing
     response = HttpResponse(html, content_type=entry.content_type)
     if entry.vary:
         response["Vary"] = entry.vary

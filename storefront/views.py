@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -34,6 +33,7 @@ from catalog.templatetags.catalog_tags import json_ld
 from catalog.tree import catalog_tree
 from core import request_reads
 from core.contact import whatsapp_url
+from core.csrf import lazy_token, request_token
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
 from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
@@ -92,7 +92,7 @@ def _catalog_content(
         )
     # A form in it carries a placeholder (_shared_html): each shopper's page gets their own token.
     return {
-        key: mark_safe(value.replace(CSRF_PLACEHOLDER, get_token(request)))
+        key: mark_safe(value.replace(CSRF_PLACEHOLDER, request_token(request)))
         if isinstance(value, str) and CSRF_PLACEHOLDER in value
         else value
         for key, value in content.items()
@@ -203,7 +203,8 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
     """htmx swaps only the changing part; the full page stays the URL's answer."""
     wants_fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
     template = partial if wants_fragment else page
-    response = render(request, template, context)
+    # The token its parts were filled with, not a second mask of it (core.csrf).
+    response = render(request, template, {"csrf_token": lazy_token(request), **context})
     patch_vary_headers(response, ("HX-Request",))  # never let a cached fragment stand in for the page
     return response
 
@@ -495,7 +496,7 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
         parts = (_shared_html("catalog/_buy_box.html", context, request), json_ld(_product_json_ld(request, page)))
         fragments.set(key, parts)
     buy_box, structured_data = parts
-    return mark_safe(buy_box.replace(CSRF_PLACEHOLDER, get_token(request))), structured_data
+    return mark_safe(buy_box.replace(CSRF_PLACEHOLDER, request_token(request))), structured_data
 
 
 def _signed_in_reviews_html(request, product) -> str:
@@ -509,9 +510,9 @@ def _signed_in_reviews_html(request, product) -> str:
         **caches["default"].get_many(_reviews_part_keys(request, user, product.slug)),
     }
     if shopper_has_reviews_or_votes(user=user, product_slug=product.slug, cached=cached):
-        return _reviews_html(request, product, user, csrf_token=get_token(request))
+        return _reviews_html(request, product, user, csrf_token=request_token(request))
     html = _reviews_part(request, user, product.slug, cached=cached) or ""
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request))) if CSRF_PLACEHOLDER in html else html
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, request_token(request))) if CSRF_PLACEHOLDER in html else html
 
 
 def _reviews_html(request, product, user, *, csrf_token: str) -> str:

@@ -551,3 +551,18 @@ def test_the_per_process_parts_kept_are_bounded(shirts, monkeypatch):
     for units in range(10):
         assert f">{units}</span>" in page_cache._mini_cart_html(units)
     assert len(page_cache._RENDERED_PARTS) == 3
+
+
+@pytest.mark.parametrize("page_cache_on", [True, False])
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_rendered_product_page_carries_one_csrf_token_in_every_form(shirts, settings, page_cache_on, signed_in):
+    """One mask of the secret per response (core.csrf): the buy box, the reviews and the frame's forms
+    carry the same token, and it is the browser's cookie's."""
+    from django.middleware.csrf import _unmask_cipher_token
+
+    settings.STOREFRONT_PAGE_CACHE = page_cache_on
+    shopper = _signed_in(UserFactory(first_name="Nadia")) if signed_in else Client()
+    html = _text(shopper.get("/p/polo-nazca-0/"))
+    tokens = set(CSRF_IN_FORM.findall(html)) | set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
+    assert len(tokens) == 1, tokens
+    assert _unmask_cipher_token(tokens.pop()) == shopper.cookies["csrftoken"].value
