@@ -566,3 +566,26 @@ def test_a_rendered_product_page_carries_one_csrf_token_in_every_form(shirts, se
     tokens = set(CSRF_IN_FORM.findall(html)) | set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
     assert len(tokens) == 1, tokens
     assert _unmask_cipher_token(tokens.pop()) == shopper.cookies["csrftoken"].value
+
+
+def test_a_signed_in_product_render_reads_the_shopper_s_own_entries_with_the_page_s_marks(
+    reviewed, settings, monkeypatch
+):
+    """Rendered (page cache off), a signed-in shopper's product page reads their place, their reviews and
+    the shared reviews section in the round trip that reads the page's marks, not one trip each."""
+    from reviews.selectors import own_reviews_key
+    from shipping.estimates import place_key
+
+    settings.STOREFRONT_PAGE_CACHE = False
+    url = "/p/polo-nazca-0/"
+    nadia = UserFactory(first_name="Nadia")
+    shopper = _signed_in(nadia)
+    shopper.get(url)
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: reads.append(list(keys)) or original(keys, *a, **k))
+    monkeypatch.setattr(cache, "get", lambda key, *a, **k: reads.append([key]) or original([key]).get(key, *a[:1]))
+    assert "Hola, Nadia" in _text(shopper.get(url))
+    own = {place_key(nadia.pk), own_reviews_key(nadia.pk), page_cache.shared_part_key("reviews", url)}
+    with_own = [keys for keys in reads if own & set(keys)]
+    assert len(with_own) == 1 and own <= set(with_own[0]), reads
