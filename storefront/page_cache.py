@@ -448,7 +448,9 @@ def cached_page(
                 if part.cache_keys
                 for part_key in part.cache_keys(request, request.user, **kwargs)
             ]
-        found = cache.get_many(keys)
+        # A key the cache does not have was read too: a product's mark gone (lapsed, or never written
+        # since the cache was emptied) reads as never written, not again in a round trip of its own.
+        found = {**dict.fromkeys(keys), **cache.get_many(keys)}
         version, entry = found.get(version_key), _entry(found.get(key))
         if _servable(key, entry, version, fresh, per_product, found):
             filled = _filled(request, entry, parts_by_name, kwargs, found)

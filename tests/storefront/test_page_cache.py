@@ -589,3 +589,31 @@ def test_a_signed_in_product_render_reads_the_shopper_s_own_entries_with_the_pag
     own = {place_key(nadia.pk), own_reviews_key(nadia.pk), page_cache.shared_part_key("reviews", url)}
     with_own = [keys for keys in reads if own & set(keys)]
     assert len(with_own) == 1 and own <= set(with_own[0]), reads
+
+
+@pytest.mark.parametrize("url", ["/p/polo-nazca-0/", "/c/polos/", "/"])
+def test_a_hit_whose_marks_the_cache_no_longer_has_reads_the_cache_once(shirts, monkeypatch, url):
+    """A product's mark lapses an hour after its last write (and is gone after a flush): a page kept
+    under it reads as held by it, in the page's own round trip, not a second one for the mark."""
+    from catalog import catalog_version as marks
+
+    Client().get(url)
+    _text(Client().get(url))  # a hit: this process has seen the entry's marks
+    for product in shirts:
+        cache.delete_many(
+            [
+                marks.product_mark(product.pk),
+                marks.slug_mark(product.slug),
+                marks.members_mark(product.category_id),
+                marks.contents_mark(product.category_id),
+                marks.brand_mark(product.brand_id),
+            ]
+        )
+    cache.delete(marks.HOME_MARK)
+    reads = []
+    original = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: reads.append(list(keys)) or original(keys, *a, **k))
+    with CaptureQueriesContext(connection) as queries:
+        _text(Client().get(url))
+    assert len(queries) == 0  # served from the page cache
+    assert len([keys for keys in reads if any(key.startswith("catalog:") for key in keys)]) == 1, reads
