@@ -135,6 +135,13 @@ def marks_kept(scope: str, filters: str) -> frozenset[str]:
     return frozenset(reading.marks) if reading is not None else frozenset()
 
 
+def value_kept(scope: str, filters: str):
+    """This process' copy of get_or_compute_for_product's (scope, filters) value, held or not (None
+    without a copy): what a request will likely read from it, to read ahead."""
+    entry = _read_entries.get(_key(scope, filters))
+    return entry[1] if entry is not None else None
+
+
 def _valid_until(entry) -> float:
     return entry[2] if len(entry) > 2 else math.inf  # an entry of an earlier release: no bound
 

@@ -438,6 +438,13 @@ def _drops(product: Product, now: datetime) -> tuple[Collection | None, Collecti
     return upcoming, ended
 
 
+def product_page_variants_kept(slug: str) -> list[int]:
+    """The variants whose stock the product page at `slug` shows, as this process' copy of its
+    catalog data has them (none without a copy): for its view to read their figures ahead."""
+    data = listing_cache.value_kept("product-page:" + _rows_shape(), slug)
+    return list(data.options_of) if data is not None else []
+
+
 def product_page(*, slug: str, selection: dict[str, str], now: datetime | None = None) -> ProductPage:
     """The product page's data: its catalog part from the cache while the catalog is unchanged and
     no collection has started or ended (catalog.listing_cache), its stock as inventory shows it

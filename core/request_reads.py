@@ -11,6 +11,8 @@ from django.core.cache import cache
 
 _KEYS: list[str] = []
 _MISSING = object()
+# In a request's reads: the values prefetch(once=...) read ahead, for one take() each.
+_ONCE = object()
 _reads: ContextVar[dict | None] = ContextVar("request_reads", default=None)
 
 
@@ -48,19 +50,35 @@ def read_many(keys) -> dict:
     return {key: reads[key] for key in keys}
 
 
-def prefetch(keys) -> None:
+def prefetch(keys, once=()) -> None:
     """Keys this request will read with read_many, fetched in one round trip with the shared keys
     not read yet (a product page knows its entries' marks from the copies this process keeps: each
-    was a round trip of its own). Nothing outside a request."""
+    was a round trip of its own); and `once`: keys read ahead for one take() each (figures a write
+    in the same request may change, which must then be read again). Nothing outside a request."""
     reads = _reads.get()
     if reads is None:
         return
     names = list(dict.fromkeys(name for name in (*_KEYS, *keys) if name not in reads))
-    if not names:
+    ahead = reads.setdefault(_ONCE, {})
+    once = [key for key in dict.fromkeys(once) if key not in ahead and key not in names]
+    if not names and not once:
         return
-    found = cache.get_many(names)
+    found = cache.get_many(names + once)
     for name in names:
         reads.setdefault(name, found.get(name))
+    ahead.update({key: found.get(key) for key in once})
+
+
+def take(keys) -> dict:
+    """{key: value} of `keys` (None when absent): those prefetch(once=...) read ahead, each given
+    once, and the others read now in one round trip."""
+    reads = _reads.get()
+    ahead = reads.get(_ONCE, {}) if reads is not None else {}
+    found = {key: ahead.pop(key) for key in keys if key in ahead}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        found.update({**dict.fromkeys(missing), **cache.get_many(missing)})
+    return found
 
 
 def remember(key: str, value) -> None:

@@ -32,6 +32,7 @@ from django.db.models.functions import Greatest
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from core import request_reads
 from core.db_router import PRIMARY
 
 TTL_SECONDS = 60
@@ -50,6 +51,13 @@ def _enabled() -> bool:
     return settings.STOCK_SHOWN_CACHE
 
 
+def keys_read(variant_ids: Iterable[int]) -> list[str]:
+    """The cache keys available_shown reads for these variants: a page that knows its variants
+    early reads them ahead with its first round trip (core.request_reads.prefetch's `once`)."""
+    ids = list(dict.fromkeys(int(pk) for pk in variant_ids))
+    return [WAREHOUSES_KEY, *map(_version_key, ids), *map(_figure_key, ids)] if ids and _enabled() else []
+
+
 def available_shown(variant_ids: Iterable[int]) -> dict[int, int]:
     """{variant id: units available} as inventory.selectors.availability_by_variant answers it,
     every asked id present; one cache round trip when every figure is still true."""
@@ -58,7 +66,7 @@ def available_shown(variant_ids: Iterable[int]) -> dict[int, int]:
     ids = list(dict.fromkeys(int(pk) for pk in variant_ids))
     if not ids or not _enabled():
         return availability_by_variant(ids)
-    found = cache.get_many([WAREHOUSES_KEY, *map(_version_key, ids), *map(_figure_key, ids)])
+    found = request_reads.take(keys_read(ids))
     warehouses = found.get(WAREHOUSES_KEY)
     now = time.time()
     shown, stale = {}, {}

@@ -36,6 +36,7 @@ from core.contact import whatsapp_url
 from core.csrf import lazy_token, request_token
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
+from inventory import shown_stock
 from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 from shipping.estimates import CACHE_KEY as RATES_KEY
 from shipping.estimates import place_key, shipping_place
@@ -416,10 +417,13 @@ def product(request, slug: str):
     # The marks its content was kept under cover those of its catalog data and related products (it
     # is built from them), and a signed-in shopper's own entries (their place, whether they reviewed
     # the product, the reviews section they share with others): read with the request's shared keys,
-    # one round trip instead of five.
+    # one round trip instead of five; and the stock figures of its variants, read once.
     user = request.user
     own_keys = [place_key(user.pk), *_reviews_part_keys(request, user, slug)] if user.is_authenticated else []
-    request_reads.prefetch([*listing_cache.marks_kept(*_content_key(request, "product")), *own_keys])
+    request_reads.prefetch(
+        [*listing_cache.marks_kept(*_content_key(request, "product")), *own_keys],
+        once=shown_stock.keys_read(selectors.product_page_variants_kept(slug)),
+    )
     tree = catalog_tree(request)
     page = selectors.product_page(slug=slug, selection=_selection(request, tree))
     crumbs = []

@@ -121,3 +121,19 @@ def test_keys_read_ahead_after_the_shared_keys_come_in_one_round_trip_of_their_o
     assert cache_calls == ["get_many", "get_many"]
     request_reads.prefetch(["test:mark:1"])  # outside a request: nothing
     assert cache_calls == ["get_many", "get_many"]
+
+
+def test_keys_read_ahead_once_are_given_once_then_read_again(cache_calls):
+    """prefetch(once=...) reads a figure with the shared keys; take() gives it once (a write in the same
+    request may change it), and a second take() reads it from the cache."""
+    cache.set("test:figure", 1)
+
+    def view():
+        request_reads.prefetch([], once=["test:figure", "test:absent"])
+        first = request_reads.take(["test:figure", "test:absent"])
+        cache.set("test:figure", 2)  # a write after the first read
+        return first, request_reads.take(["test:figure"])
+
+    first, again = _in_a_request(view)
+    assert first == {"test:figure": 1, "test:absent": None} and again == {"test:figure": 2}
+    assert cache_calls == ["get_many", "get_many"]

@@ -568,6 +568,25 @@ def test_a_rendered_product_page_carries_one_csrf_token_in_every_form(shirts, se
     assert _unmask_cipher_token(tokens.pop()) == shopper.cookies["csrftoken"].value
 
 
+def _counting_reads(monkeypatch) -> list[list[str]]:
+    """The keys of each cache read from now on (a cache whose get_many calls get: still one read)."""
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def counting(keys, *args, _original=original, **kwargs):
+            if not inside:
+                reads.append(list(keys) if isinstance(keys, list | tuple) else [keys])
+            inside.append(1)
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counting)
+    return reads
+
+
 def test_a_signed_in_product_render_reads_the_shopper_s_own_entries_with_the_page_s_marks(
     reviewed, settings, monkeypatch
 ):
@@ -581,10 +600,7 @@ def test_a_signed_in_product_render_reads_the_shopper_s_own_entries_with_the_pag
     nadia = UserFactory(first_name="Nadia")
     shopper = _signed_in(nadia)
     shopper.get(url)
-    reads = []
-    original = cache.get_many
-    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: reads.append(list(keys)) or original(keys, *a, **k))
-    monkeypatch.setattr(cache, "get", lambda key, *a, **k: reads.append([key]) or original([key]).get(key, *a[:1]))
+    reads = _counting_reads(monkeypatch)
     assert "Hola, Nadia" in _text(shopper.get(url))
     own = {place_key(nadia.pk), own_reviews_key(nadia.pk), page_cache.shared_part_key("reviews", url)}
     with_own = [keys for keys in reads if own & set(keys)]
@@ -610,10 +626,25 @@ def test_a_hit_whose_marks_the_cache_no_longer_has_reads_the_cache_once(shirts, 
             ]
         )
     cache.delete(marks.HOME_MARK)
-    reads = []
-    original = cache.get_many
-    monkeypatch.setattr(cache, "get_many", lambda keys, *a, **k: reads.append(list(keys)) or original(keys, *a, **k))
+    reads = _counting_reads(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         _text(Client().get(url))
     assert len(queries) == 0  # served from the page cache
     assert len([keys for keys in reads if any(key.startswith("catalog:") for key in keys)]) == 1, reads
+
+
+def test_a_rendered_product_page_reads_its_stock_figures_with_its_first_round_trip(shirts, settings, monkeypatch):
+    """Rendered (page cache off), a guest's product page reads the cache once once this process has a
+    copy of its catalog data: its marks, the shared keys and its variants' stock figures together. A
+    write of its stock is shown at once (the figures read ahead serve one read)."""
+    settings.STOREFRONT_PAGE_CACHE = False
+    url = "/p/polo-nazca-0/"
+    _text(Client().get(url))
+    reads = _counting_reads(monkeypatch)
+    _text(Client().get(url))
+    assert len(reads) == 1 and any(key.startswith("stock:shown:") for key in reads[0]), reads
+    from inventory.shown_stock import stock_changed
+
+    StockLevel.objects.filter(variant__sku="NAZCA-0").update(on_hand=0)
+    stock_changed([Variant.objects.get(sku="NAZCA-0").pk])
+    _text(Client().get(url))  # the test settings check every figure shown against the database (STOCK_SHOWN_VERIFY)
