@@ -58,6 +58,25 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
+def _counting_reads(monkeypatch) -> list[list[str]]:
+    """The keys of each cache read from now on (a cache whose get_many calls get: still one read)."""
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def counting(keys, *args, _original=original, **kwargs):
+            if not inside:
+                reads.append(list(keys) if isinstance(keys, list | tuple) else [keys])
+            inside.append(1)
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counting)
+    return reads
+
+
 @pytest.mark.parametrize("url", ["/", "/p/polo-nazca-0/", "/c/polos/", "/search/?q=polo"])
 def test_a_hit_is_the_rendered_page_and_reads_no_rows(client, shirts, url):
     rendered = _text(client.get(url))
@@ -508,20 +527,7 @@ def test_a_signed_in_product_hit_reads_its_reviews_part_with_the_page_in_one_rou
     shopper = _signed_in(UserFactory(first_name="Nadia"))
     Client().get(url)
     shopper.get(url)
-    reads, inside = [], []
-    for name in ("get", "get_many"):
-        original = getattr(cache, name)
-
-        def counting(keys, *args, _original=original, **kwargs):
-            if not inside:  # a cache whose get_many calls get is still one read here
-                reads.append(keys if isinstance(keys, list) else [keys])
-            inside.append(1)
-            try:
-                return _original(keys, *args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(cache, name, counting)
+    reads = _counting_reads(monkeypatch)
     assert "Hola, Nadia" in _text(shopper.get(url))
     page_reads = [keys for keys in reads if any(key.startswith(("catalog:", "reviews:")) for key in keys)]
     assert len(page_reads) == 1, "\n".join(map(str, page_reads))
@@ -566,25 +572,6 @@ def test_a_rendered_product_page_carries_one_csrf_token_in_every_form(shirts, se
     tokens = set(CSRF_IN_FORM.findall(html)) | set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
     assert len(tokens) == 1, tokens
     assert _unmask_cipher_token(tokens.pop()) == shopper.cookies["csrftoken"].value
-
-
-def _counting_reads(monkeypatch) -> list[list[str]]:
-    """The keys of each cache read from now on (a cache whose get_many calls get: still one read)."""
-    reads, inside = [], []
-    for name in ("get", "get_many"):
-        original = getattr(cache, name)
-
-        def counting(keys, *args, _original=original, **kwargs):
-            if not inside:
-                reads.append(list(keys) if isinstance(keys, list | tuple) else [keys])
-            inside.append(1)
-            try:
-                return _original(keys, *args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(cache, name, counting)
-    return reads
 
 
 def test_a_signed_in_product_render_reads_the_shopper_s_own_entries_with_the_page_s_marks(
