@@ -16,7 +16,7 @@ SITE_DOMAIN ?= $(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 # of CPU before the first test runs).
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps deploy test-cluster test-cluster-start backup restore backup-drill run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
+.PHONY: lint format docs docs-serve cluster cluster-stop cluster-deps deploy test-cluster backup restore backup-drill run install serve migrate demo test test-first-pass test-sqlite test-deps check-migrations worker beat bench bench-deps lighthouse lighthouse-deps lock messages clean
 
 # The venv is rebuilt only when the lock changes, so a second `make run` is quick. uv installs the
 # lock's exact versions (a new venv: about 5 s, against 47 s for pip, which installs one package at a
@@ -189,17 +189,10 @@ deploy: install
 # The cluster tests (pytest -m cluster, tests/cluster) inside a cluster started for them and stopped
 # after; the nodes verify Stripe webhooks with the tests' secret. The deploy test's shoppers place
 # hundreds of unpaid orders from a few addresses, faster than a person: the per-address cap on held
-# units and the add-to-cart rate limit are lifted for them. `make test-cluster-start CLUSTER_DIR=...`
-# starts that cluster ahead (CI, while the suite runs), and `make test-cluster` with the same
-# CLUSTER_DIR then uses it.
-TEST_CLUSTER_ENV = STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLIENT_HOLD_LIMIT_PER_IP=100000 CART_ADD_RATE_LIMIT=100000/m/ip,100000/m/key
+# units and the add-to-cart rate limit are lifted for them.
 test-cluster: test-deps cluster-deps
-	$(TEST_CLUSTER_ENV) CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
+	STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLIENT_HOLD_LIMIT_PER_IP=100000 CART_ADD_RATE_LIMIT=100000/m/ip,100000/m/key CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
 		scripts/cluster run -- $(PY) -m pytest -m cluster tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
-
-test-cluster-start: test-deps cluster-deps
-	@[ -n "$$CLUSTER_DIR" ] || { echo "CLUSTER_DIR names the folder make test-cluster will find the cluster in" >&2; exit 2; }
-	$(TEST_CLUSTER_ENV) scripts/cluster start
 
 # Backups (docs/operations/backups.md) of the one-machine cluster's layout (CLUSTER_DIR, CLUSTER_PORT; BACKUP_* for
 # another machine): `make backup` takes a pgBackRest base backup (BACKUP_TYPE incr, diff or full; the first is full)
