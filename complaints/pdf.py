@@ -1,27 +1,23 @@
 """The sheet as a PDF (fpdf2, like the receipts): the consumer's copy and INDECOPI's export."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
-from core.pdf_text import latin1
+from core.pdf_text import a4_document, font_face, latin1
 
 from .layout import sheet_heading, sheet_sections
 from .models import ANSWER_DEADLINE_NOTE, NOT_A_PREREQUISITE, QUEJA_DEFINITION, RECLAMO_DEFINITION, ComplaintSheet
 
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
 LABEL_WIDTH = 55
 # Longer values than this go under their label (about 12 lines beside it).
 SIDE_BY_SIDE_MAX = 900
-BOLD = FontFace(emphasis="BOLD")
-
-
-def _document(title: str) -> FPDF:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(latin1(title))
-    return pdf
 
 
 def _page(pdf: FPDF, sheet: ComplaintSheet) -> None:
@@ -85,21 +81,22 @@ def _table(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
         first_row_as_headings=False,
         borders_layout="HORIZONTAL_LINES",
     ) as table:
+        bold = font_face(emphasis="BOLD")
         for label, value in rows:
             row = table.row()
-            row.cell(latin1(label), style=BOLD)
+            row.cell(latin1(label), style=bold)
             row.cell(latin1(value or "—"))
 
 
 def sheet_pdf(sheet: ComplaintSheet) -> bytes:
-    pdf = _document(_("Complaint sheet %(number)s") % {"number": sheet.number})
+    pdf = a4_document(_("Complaint sheet %(number)s") % {"number": sheet.number})
     _page(pdf, sheet)
     return bytes(pdf.output())
 
 
 def sheets_pdf(sheets: Iterable[ComplaintSheet], *, title: str) -> bytes:
     """Every sheet of a period, one after another (each starts a page)."""
-    pdf = _document(title)
+    pdf = a4_document(title)
     for sheet in sheets:
         _page(pdf, sheet)
     if pdf.page == 0:

@@ -6,9 +6,8 @@ import io
 
 import segno
 from django.utils.translation import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
+from core.pdf_text import a4_document, font_face
 from core.pdf_text import latin1 as _latin1
 
 from .models import DespatchAdvice, TransportMode
@@ -37,9 +36,7 @@ def _rows(advice: DespatchAdvice) -> list[tuple[str, str]]:
 
 
 def guia_pdf(advice: DespatchAdvice) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(_latin1(advice.full_number))
+    pdf = a4_document(advice.full_number)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 13)
     pdf.cell(110, 7, _latin1(advice.issuer_name), new_x="LEFT", new_y="NEXT")
@@ -51,7 +48,7 @@ def guia_pdf(advice: DespatchAdvice) -> bytes:
     pdf.set_font("helvetica", "", 9)
     with pdf.table(col_widths=(45, 145), first_row_as_headings=False, borders_layout="NONE", line_height=5) as table:
         for label, value in _rows(advice):
-            table.row([_latin1(label), _latin1(value)], style=FontFace(emphasis=None))
+            table.row([_latin1(label), _latin1(value)], style=font_face(emphasis=None))
     pdf.ln(3)
     widths = (12, 40, 108, 30)
     pdf.set_font("helvetica", "", 8)
@@ -60,7 +57,7 @@ def guia_pdf(advice: DespatchAdvice) -> bytes:
         width=sum(widths),
         line_height=5,
         text_align=("RIGHT", "LEFT", "LEFT", "RIGHT"),
-        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+        headings_style=font_face(emphasis="BOLD", fill_color=(235, 235, 235)),
     ) as table:
         table.row([_latin1(text) for text in ("#", _("Code"), _("Description"), _("Quantity"))])
         for line in advice.lines.all():

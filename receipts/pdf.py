@@ -5,10 +5,9 @@ import io
 import segno
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from core.money import ZERO, format_money
+from core.pdf_text import a4_document, font_face
 from core.pdf_text import latin1 as _latin1
 
 from .models import Receipt, free_transfers_value
@@ -24,9 +23,7 @@ def document_title(receipt: Receipt) -> str:
 
 
 def receipt_pdf(receipt: Receipt) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(_latin1(receipt.full_number))
+    pdf = a4_document(receipt.full_number)
     pdf.add_page()
     pdf.set_font("helvetica", "B", 13)
     pdf.cell(110, 7, _latin1(receipt.issuer_name), new_x="LEFT", new_y="NEXT")
@@ -87,7 +84,7 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         width=sum(widths),
         line_height=5,
         text_align=align,
-        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+        headings_style=font_face(emphasis="BOLD", fill_color=(235, 235, 235)),
     ) as table:
         table.row([_latin1(header) for header in headers])
         lines = list(receipt.lines.all())
