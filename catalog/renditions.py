@@ -12,7 +12,7 @@ from io import BytesIO
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 WIDTHS = (200, 400, 600, 800, 1200, 1600)
 # High enough that the demo's and studio shots' smooth gradients show no blocks (still half a JPEG's size).
@@ -42,12 +42,19 @@ def renditions_make(name: str) -> int:
     file it cannot read: the page keeps the original)."""
     if not name or name.lower().endswith(".svg"):
         return 0
-    wanted = [width for width in WIDTHS if not default_storage.exists(rendition_name(name, width))]
-    if not wanted:
+    missing = [width for width in WIDTHS if not default_storage.exists(rendition_name(name, width))]
+    if not missing:
         return 0
     try:
         with default_storage.open(name, "rb") as source:
-            picture = ImageOps.exif_transpose(Image.open(source))
+            header = Image.open(source)  # its header only: the size and the EXIF orientation
+            # Never enlarged: the srcset stops at the original's size, so a picture narrower than
+            # the widest rendition always "misses" the wider ones. Asking its header decides that
+            # without decoding it (every demo load and `image_renditions` run decoded them all).
+            wanted = [width for width in missing if width <= _upright_width(header)]
+            if not wanted:
+                return 0
+            picture = ImageOps.exif_transpose(header)
             picture.load()
     except (OSError, ValueError, Image.DecompressionBombError):
         return 0
@@ -55,8 +62,6 @@ def renditions_make(name: str) -> int:
         picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
     written = 0
     for width in wanted:
-        if width > picture.width:
-            continue  # never enlarged: the srcset stops at the original's size
         height = max(1, round(picture.height * width / picture.width))
         buffer = BytesIO()
         picture.resize((width, height), Image.Resampling.LANCZOS).save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
@@ -66,6 +71,13 @@ def renditions_make(name: str) -> int:
             default_storage.delete(stored)
         written += 1
     return written
+
+
+def _upright_width(picture: Image.Image) -> int:
+    """The width the picture shows once turned as its EXIF says (a phone's portrait shot is stored
+    on its side)."""
+    width, height = picture.size
+    return height if picture.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8) else width
 
 
 def has_renditions(field_file) -> bool:

@@ -35,6 +35,30 @@ def test_a_picture_gets_webp_renditions_up_to_its_own_width_never_enlarged():
     assert renditions_make(name) == 0  # made once
 
 
+def test_a_picture_narrower_than_the_widest_rendition_is_not_decoded_again(monkeypatch):
+    """Its wider renditions are never made, so they always "miss": the header says so, not a decode."""
+    name = stored_jpeg(700, 350)
+    assert renditions_make(name) == 3
+    decoded = []
+    monkeypatch.setattr(Image.Image, "load", lambda picture: decoded.append(picture) or None)
+
+    assert renditions_make(name) == 0
+    assert decoded == []
+
+
+def test_a_portrait_shot_stored_on_its_side_gets_the_renditions_of_its_upright_width():
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to show
+    Image.new("RGB", (900, 500), (30, 120, 200)).save(buffer, "JPEG", exif=exif)
+    name = default_storage.save(f"products/test/{uuid.uuid4().hex}.jpg", ContentFile(buffer.getvalue()))
+
+    assert renditions_make(name) == 2  # upright it is 500 px wide: 200 and 400
+    with default_storage.open(rendition_name(name, 400)) as file:
+        assert Image.open(file).size == (400, 720)
+    assert renditions_make(name) == 0
+
+
 def test_srcset_lists_the_renditions_that_exist_and_nothing_before_they_do():
     name = stored_jpeg(450, 450)
     picture = default_storage.open(name)
