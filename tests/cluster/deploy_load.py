@@ -91,7 +91,9 @@ def _buy(shopper: Shopper, tally: Tally, email: str, delivery: dict) -> None:
             tally.orders += 1
 
 
-def _shop(base: str, index: int, product_path: str, delivery: dict, tally: Tally, stop: threading.Event) -> None:
+def _shop(
+    base: str, index: int, product_path: str, delivery: dict, tally: Tally, stop: threading.Event, pause: float
+) -> None:
     shopper = Shopper(base, source_ip=f"127.0.3.{index + 1}")
     shopper.session.headers["Connection"] = "close"
     round_ = 0
@@ -101,15 +103,17 @@ def _shop(base: str, index: int, product_path: str, delivery: dict, tally: Tally
         if round_ % BUY_EVERY == index % BUY_EVERY:
             _buy(shopper, tally, f"comprador{index}.{round_}@example.pe", delivery)
         round_ += 1
+        stop.wait(pause)
 
 
-def under_load(base: str, product_path: str, action, shoppers: int = 4) -> tuple[Tally, float]:
-    """Run action() (the deploy) while `shoppers` threads shop through nginx; the tally and the
-    action's seconds. The load starts before the action and stops a second after it."""
+def under_load(base: str, product_path: str, action, shoppers: int = 4, pause: float = 0) -> tuple[Tally, float]:
+    """Run action() (the deploy) while `shoppers` threads shop through nginx, each `pause` seconds
+    between its rounds (none: as fast as the nodes answer); the tally and the action's seconds. The
+    load starts before the action and stops a second after it."""
     tally, stop = Tally(), threading.Event()
     delivery = delivery_choice()
     threads = [
-        threading.Thread(target=_shop, args=(base, i, product_path, delivery, tally, stop), daemon=True)
+        threading.Thread(target=_shop, args=(base, i, product_path, delivery, tally, stop, pause), daemon=True)
         for i in range(shoppers)
     ]
     for thread in threads:
