@@ -3,14 +3,17 @@ races the unit tests prove with threads, driven through nginx across both gunico
 killed in the middle of a checkout; the replica stopped. Every node reads catalog pages from the
 streaming replica, which refuses writes: a write or a lock routed there would fail the request."""
 
+import gzip
 import http.client
 import os
+import re
 import threading
 import time
 from decimal import Decimal as D
 
 import psycopg
 import pytest
+import requests
 from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
@@ -148,6 +151,19 @@ def test_webhook_storm_through_nginx_is_processed_once(nginx_url):
     # The cluster's worker applies it once.
     assert eventually(lambda: Order.objects.get(pk=order.pk).status == OrderStatus.PAID)
     assert Order.objects.get(pk=order.pk).status_changes.filter(to_status=OrderStatus.PAID).count() == 1
+
+
+def test_nginx_serves_the_collected_stylesheet_gzipped_to_a_browser_that_takes_it(nginx_url):
+    """collectstatic writes a .gz beside each file; nginx hands it over (gzip_static), not the 141 KB."""
+    page = requests.get(nginx_url + "/", timeout=30)
+    [stylesheet] = re.findall(r'href="(/static/css/store\.[0-9a-f]+\.css)"', page.text)
+    plain = requests.get(nginx_url + stylesheet, headers={"Accept-Encoding": "identity"}, timeout=30)
+    gzipped = requests.get(nginx_url + stylesheet, headers={"Accept-Encoding": "gzip"}, timeout=30, stream=True)
+
+    assert plain.headers.get("Content-Encoding") is None and "Accept-Encoding" in gzipped.headers["Vary"]
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    body = gzipped.raw.read(decode_content=False)
+    assert len(body) < len(plain.content) / 4 and gzip.decompress(body) == plain.content
 
 
 def test_a_node_never_closes_a_connection_nginx_may_still_reuse(node_urls):
