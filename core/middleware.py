@@ -2,6 +2,7 @@
 that is away for a moment is a 503 page (never a 500), and every browser gets a device cookie
 so fair-use limits can tell clients apart."""
 
+import gzip
 import ipaddress
 import re
 import secrets
@@ -14,9 +15,11 @@ from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
+from django.middleware.gzip import re_accepts_gzip
 from django.middleware.http import ConditionalGetMiddleware as DjangoConditionalGetMiddleware
 from django.shortcuts import render
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .resilience import ServiceUnavailable
@@ -162,6 +165,39 @@ class DeviceCookieMiddleware:
                 secure=settings.SESSION_COOKIE_SECURE,
                 samesite="Lax",
             )
+        return response
+
+
+class GZipMiddleware(DjangoGZipMiddleware):
+    """Django's, with a page compressed at level 3 instead of 6: the home page's 64 KB in 0.25 ms
+    instead of 0.54 (its search page's 92 KB: 0.27 against 0.65), for 13 % more bytes (10.1 against
+    8.9 KB, a few milliseconds on a phone's 4G). That was a quarter of a rendered page's CPU for every
+    browser, which always asks for gzip. Each response keeps Django's random padding against BREACH;
+    a streamed one goes through Django's own (level 6)."""
+
+    compress_level = 3
+
+    def process_response(self, request, response):
+        if response.streaming:
+            return super().process_response(request, response)
+        content = response.content
+        if len(content) < 200 or response.has_header("Content-Encoding"):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        compressed = gzip.compress(content, compresslevel=self.compress_level, mtime=0)
+        # Django's padding (django.utils.text.compress_string): a file name of 0-99 bytes in the header.
+        padding = b"a" * secrets.randbelow(self.max_random_bytes) + b"\x00"
+        compressed = compressed[:3] + bytes([gzip.FNAME]) + compressed[4:10] + padding + compressed[10:]
+        if len(compressed) >= len(content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "gzip"
         return response
 
 

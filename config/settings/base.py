@@ -106,7 +106,8 @@ MIDDLEWARE = [
     # Pages gzipped (a listing's HTML is 60-70 KB, a tenth of that compressed: first paint on a phone).
     # After WhiteNoise, which answers static files (pre-compressed) before this runs. Django pads each
     # gzipped response with random bytes against BREACH, and CSRF tokens are masked per response.
-    "django.middleware.gzip.GZipMiddleware",
+    # Django's, at a cheaper level (core.middleware.GZipMiddleware).
+    "core.middleware.GZipMiddleware",
     # A cached page's ETag (storefront.page_cache) answers a browser's revalidation with a 304. Inside
     # GZip, which then marks the ETag weak; If-None-Match compares weakly.
     "core.middleware.ConditionalGetMiddleware",
