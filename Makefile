@@ -190,9 +190,17 @@ deploy: install
 # after; the nodes verify Stripe webhooks with the tests' secret. The deploy test's shoppers place
 # hundreds of unpaid orders from a few addresses, faster than a person: the per-address cap on held
 # units and the add-to-cart rate limit are lifted for them.
+CLUSTER_TEST_ENV := STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLIENT_HOLD_LIMIT_PER_IP=100000 CART_ADD_RATE_LIMIT=100000/m/ip,100000/m/key
+
 test-cluster: test-deps cluster-deps
-	STRIPE_WEBHOOK_SECRET=whsec_test_kallpa CLIENT_HOLD_LIMIT_PER_IP=100000 CART_ADD_RATE_LIMIT=100000/m/ip,100000/m/key CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
+	$(CLUSTER_TEST_ENV) CLUSTER_DIR=$${CLUSTER_DIR:-/tmp/tienda-cluster-test-$$$$} \
 		scripts/cluster run -- $(PY) -m pytest -m cluster tests/cluster -p no:cacheprovider $(PYTEST_ARGS)
+
+# The same cluster started ahead in CLUSTER_DIR (CI, beside the PostgreSQL pass); `make test-cluster` with
+# that CLUSTER_DIR then runs its tests on it and stops it.
+test-cluster-start: cluster-deps
+	@test -n "$$CLUSTER_DIR" || { echo "CLUSTER_DIR names the cluster that make test-cluster will use"; exit 2; }
+	$(CLUSTER_TEST_ENV) scripts/cluster start
 
 # Backups (docs/operations/backups.md) of the one-machine cluster's layout (CLUSTER_DIR, CLUSTER_PORT; BACKUP_* for
 # another machine): `make backup` takes a pgBackRest base backup (BACKUP_TYPE incr, diff or full; the first is full)
