@@ -160,7 +160,10 @@ class CompiledQuery(Generic[M]):
         query = cast(_CompiledOnceQuery, queryset.query.chain(klass=_CompiledOnceQuery))
         query.compiled_key = uuid.uuid4().hex  # names its SQL in _COMPILED
         self._queryset = queryset.all()
+        # Django's setter makes a query with values() read dicts; values_list() keeps its tuples.
+        iterable = self._queryset._iterable_class
         self._queryset.query = query
+        self._queryset._iterable_class = iterable
 
     def all(self, **values: Any) -> list[M]:
         """The rows, with `values` bound to the slots (and prefetches made)."""

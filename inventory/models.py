@@ -23,6 +23,7 @@ from accounts.validators import validate_ruc
 from core.history import HistoricalRecords
 from core.models import AppendOnlyModel
 from core.money import MONEY_FIELD, same_cents
+from core.query_moment import Moment
 
 from .exceptions import LedgerIsAppendOnly
 
@@ -98,9 +99,9 @@ class Availability(TypedDict):
     available_units: int
 
 
-def reserved_subquery(*, stock_level_ref: OuterRef = OuterRef("pk"), now: datetime | None = None) -> Coalesce:
+def reserved_subquery(*, stock_level_ref: OuterRef = OuterRef("pk"), now: Moment | None = None) -> Coalesce:
     """Units held by active unexpired reservations of one stock level (0 when none); reads the
-    partial index inventory_res_active_idx only."""
+    partial index inventory_res_active_idx only. `now` may be a QueryMoment (a query compiled once)."""
     held = (
         Reservation.objects.filter(
             stock_level_id=stock_level_ref, status=Reservation.Status.ACTIVE, expires_at__gt=now or timezone.now()

@@ -5,13 +5,18 @@ over active warehouses. Expired reservations never count, whether or not the exp
 has released them yet.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from core.compiled_query import CompiledQuery, InSlot
+from core.query_moment import QueryMoment, at_moment
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -50,20 +55,31 @@ def stock_levels(
     return queryset.order_by("variant__sku", "warehouse__priority", "warehouse__code")
 
 
+@functools.cache
+def _availability_rows() -> CompiledQuery[StockLevel]:
+    """availability_by_variant's query, compiled once per process: building it (a correlated subquery
+    of the holds) cost about 1 ms of Python a call against 0.05 ms for the database to answer."""
+    rows = (
+        StockLevel.objects.filter(InSlot("variant_id", "ids"), warehouse__is_active=True)
+        .annotate(reserved_units=reserved_subquery(now=QueryMoment()))
+        .order_by()
+        .values("variant_id")
+        .annotate(units_available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0))))
+        .values_list("variant_id", "units_available")
+    )
+    # A values_list query: CompiledQuery reads its tuples, which its model-typed signature cannot say.
+    return CompiledQuery(cast("QuerySet[StockLevel]", rows))
+
+
 def availability_by_variant(variant_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, int]:
     """{variant id: units available over active warehouses} in one query, whatever the number of
     ids. Every asked id is in the result (0 when it has no stock)."""
     ids = list(dict.fromkeys(int(pk) for pk in variant_ids))
     if not ids:
         return {}
-    rows = (
-        StockLevel.objects.filter(variant_id__in=ids, warehouse__is_active=True)
-        .annotate(reserved_units=reserved_subquery(now=now))
-        .order_by()
-        .values("variant_id")
-        .annotate(units_available=Sum(Greatest(F("on_hand") - F("reserved_units"), Value(0))))
-        .values_list("variant_id", "units_available")
-    )
+    with at_moment(now or timezone.now()):
+        # The rows of its values_list: (variant id, units available).
+        rows = cast("list[tuple[int, int | None]]", _availability_rows().all(ids=ids))
     result = dict.fromkeys(ids, 0)
     result.update({variant_id: available or 0 for variant_id, available in rows})
     return result

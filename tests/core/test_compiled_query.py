@@ -48,6 +48,16 @@ def test_it_is_compiled_on_its_first_run_only_and_each_run_binds_its_own_values(
     assert compiled == ["Product"]
 
 
+def test_values_and_values_list_read_their_own_shapes(products):
+    pks = [product.pk for product in products]
+    by_dict = CompiledQuery(Product.objects.filter(InSlot("pk", "ids")).order_by("pk").values("pk", "name"))
+    by_tuple = CompiledQuery(Product.objects.filter(InSlot("pk", "ids")).order_by("pk").values_list("pk", "name"))
+    flat = CompiledQuery(Product.objects.filter(InSlot("pk", "ids")).order_by("pk").values_list("name", flat=True))
+    assert by_dict.all(ids=pks[:1]) == [{"pk": pks[0], "name": "Polo 0"}]
+    assert by_tuple.all(ids=pks[:2]) == [(pks[0], "Polo 0"), (pks[1], "Polo 1")]
+    assert flat.all(ids=pks[1:]) == ["Polo 1", "Polo 2"]
+
+
 def test_a_query_made_from_its_queryset_is_another_query_compiled_as_django_would(products):
     query = CompiledQuery(Product.objects.filter(InSlot("pk", "ids")).order_by("pk"))
     ids = [product.pk for product in products]
