@@ -72,6 +72,7 @@ CARDS = "cards"
 PROCESS_MEMO = "process memo"
 LAYOUT_FRAME = "layout frame"
 GUEST_HEADER = "guest header"
+SHARED_GZIPPED = "first visits' pages gzipped"
 RENDERED_PARTS = "rendered shopper parts"
 BUY_BOX = "buy box"
 SHOWN_STOCK = "shown stock"
@@ -134,7 +135,7 @@ def _listing_pages(
         stale_seconds=stale_seconds,
         follows=(follows, SCHEDULE),
         inside=(content, LAYOUT_FRAME, GUEST_HEADER),
-        filled=(RENDERED_PARTS, USER_CACHE),
+        filled=(RENDERED_PARTS, USER_CACHE, SHARED_GZIPPED),
         pages=pages,
     )
 
@@ -207,7 +208,15 @@ LAYERS: tuple[Layer, ...] = (
         follows=(PRODUCT_VERSIONS, SCHEDULE),
         inside=(PRODUCT_CONTENT, CATALOG_DATA, BUY_BOX, SHOWN_STOCK, LAYOUT_FRAME, GUEST_HEADER, SHIPPING_RATES),
         # A signed-in shopper's reviews and delivery parts, everyone's account links and mini-cart.
-        filled=(RENDERED_PARTS, SIGNED_IN_REVIEWS, OWN_REVIEWS, SHOPPER_PLACE, SHIPPING_RATES, USER_CACHE),
+        filled=(
+            RENDERED_PARTS,
+            SIGNED_IN_REVIEWS,
+            OWN_REVIEWS,
+            SHOPPER_PLACE,
+            SHIPPING_RATES,
+            USER_CACHE,
+            SHARED_GZIPPED,
+        ),
         pages=("catalog:product",),
     ),
     _listing_pages(
@@ -480,6 +489,15 @@ LAYERS: tuple[Layer, ...] = (
         stale_seconds=0,
         scope="process",
         inside=(USER_CACHE,),
+    ),
+    Layer(
+        name=SHARED_GZIPPED,
+        module="storefront.page_cache._shared_response",
+        holds="the page every first visitor gets (no token, no cookie), gzipped once for all who take gzip",
+        key="sha1 of the page's bytes (its ETag)",
+        ends="nothing to end: keyed by the page itself",
+        stale_seconds=0,
+        scope="process",
     ),
     Layer(
         name=BUY_BOX,
