@@ -183,3 +183,15 @@ def _bound_values(values: dict[str, Any]) -> Iterator[None]:
         yield
     finally:
         _values.reset(token)
+
+
+def prefetched(instance: Model, name: str, rows: list[Any]) -> None:
+    """`instance.<name>.all()` answers `rows` with no query, as after Django's prefetch_related: for rows
+    read by a CompiledQuery (a prefetch's query is built and compiled on every run). `name` is the
+    relation as the prefetch cache keys it: a many-to-many field's name or a reverse relation's accessor."""
+    related = instance._meta.get_field(name).related_model
+    queryset: Any = related._default_manager.all()  # type: ignore[union-attr]
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[name] = queryset

@@ -118,6 +118,40 @@ def test_a_cart_is_priced_at_the_moment_it_is_read_not_when_its_query_was_built(
     assert price_cart(lines).total == Decimal("180.00")
 
 
+def test_a_cart_s_variants_their_options_and_pictures_are_read_by_queries_compiled_once(monkeypatch):
+    """The option values and first pictures were prefetched by Django, their querysets built and compiled on
+    every pricing (about 1 ms of its 1.7-2): all three queries are compiled once per process now."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from cart.pricing import variants_for_cart
+    from catalog.models import Option, OptionValue, ProductImage
+
+    size = Option.objects.create(code="size", name="Talla", order=1)
+    colour = Option.objects.create(code="color", name="Color", order=0)
+    polo = VariantFactory(product=ProductFactory(name="Polo Nazca"))
+    polo.option_values.set(
+        [
+            OptionValue.objects.create(option=size, value="M", slug="m"),
+            OptionValue.objects.create(option=colour, value="Negro", slug="negro"),
+        ]
+    )
+    plain = VariantFactory()
+    ProductImage.objects.create(product=polo.product, image="p/2.jpg", order=2)
+    first = ProductImage.objects.create(product=polo.product, image="p/1.jpg", order=1)
+    ProductImage.objects.create(product=polo.product, variant=polo, image="p/0.jpg", order=0)  # a variant's own
+    variants_for_cart([plain.pk])  # this process' first pricing compiles them
+    compiled = []
+    original = SQLCompiler.get_select
+    monkeypatch.setattr(SQLCompiler, "get_select", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+
+    found = variants_for_cart([polo.pk, plain.pk])
+    assert compiled == []
+    assert found[polo.pk].option_label == "Negro, M" and found[polo.pk].options_named == "Color: Negro · Talla: M"
+    assert [image.pk for image in found[polo.pk].product.card_images][0] == first.pk
+    assert found[plain.pk].option_label == "" and found[plain.pk].product.card_images == []
+    assert len(found[polo.pk].product.card_images) == 2
+
+
 def test_the_gifts_a_cart_earns_are_judged_at_the_moment_they_are_read(monkeypatch):
     """gifts_earned's query is built once per process too: an offer that ends between two readings
     in the same process earns no gift in the second."""
