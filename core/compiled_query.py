@@ -187,11 +187,11 @@ def _bound_values(values: dict[str, Any]) -> Iterator[None]:
 
 def prefetched(instance: Model, name: str, rows: list[Any]) -> None:
     """`instance.<name>.all()` answers `rows` with no query, as after Django's prefetch_related: for rows
-    read by a CompiledQuery (a prefetch's query is built and compiled on every run). `name` is the
-    relation as the prefetch cache keys it: a many-to-many field's name or a reverse relation's accessor."""
-    related = instance._meta.get_field(name).related_model
-    queryset: Any = related._default_manager.all()  # type: ignore[union-attr]
+    read by a CompiledQuery (a prefetch's query is built and compiled on every run). As Django does, the
+    cached queryset is the related manager's own, so a query made from it (a filter) stays within the
+    instance's rows."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
     queryset._result_cache = rows
     queryset._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[name] = queryset
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.prefetch_cache_name] = queryset

@@ -135,6 +135,7 @@ def test_a_cart_s_variants_their_options_and_pictures_are_read_by_queries_compil
             OptionValue.objects.create(option=colour, value="Negro", slug="negro"),
         ]
     )
+    OptionValue.objects.create(option=size, value="L", slug="l")  # another variant's
     plain = VariantFactory()
     ProductImage.objects.create(product=polo.product, image="p/2.jpg", order=2)
     first = ProductImage.objects.create(product=polo.product, image="p/1.jpg", order=1)
@@ -150,6 +151,9 @@ def test_a_cart_s_variants_their_options_and_pictures_are_read_by_queries_compil
     assert [image.pk for image in found[polo.pk].product.card_images][0] == first.pk
     assert found[plain.pk].option_label == "" and found[plain.pk].product.card_images == []
     assert len(found[polo.pk].product.card_images) == 2
+    # A query made from them stays within the variant's own values, as after Django's prefetch.
+    assert list(found[polo.pk].option_values.filter(option=size).values_list("value", flat=True)) == ["M"]
+    assert not found[plain.pk].option_values.exists()
 
 
 def test_the_gifts_a_cart_earns_are_judged_at_the_moment_they_are_read(monkeypatch):
