@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db.models import OuterRef, Prefetch, QuerySet
 from django.utils import timezone
@@ -17,13 +17,13 @@ from django.utils import timezone
 from catalog.models import (
     Kit,
     KitItem,
-    OptionValue,
     ProductImage,
     Variant,
     launch_awaited,
 )
 from catalog.prices import ShownPrice, shown_price
-from core.compiled_query import CompiledQuery, InSlot, prefetched
+from catalog.selectors import option_values_prefetched
+from core.compiled_query import CompiledQuery, InSlot
 from core.money import igv_included, to_cents
 from core.query_moment import QueryMoment, at_moment
 from promotions import breakdown, stacking
@@ -315,19 +315,6 @@ def _cart_variants() -> "CompiledQuery[WithAnnotations[Variant, CartVariantExtra
 
 
 @functools.cache
-def _cart_option_values() -> "CompiledQuery[Any]":
-    """The variants' (the slot `ids`) option values with their option, in the option values' own order:
-    what Django's prefetch of `option_values` reads, compiled once (a prefetch is built and compiled on
-    every run, about half of a cart's pricing)."""
-    links = (
-        Variant.option_values.through.objects.filter(InSlot("variant_id", "ids"))
-        .select_related("optionvalue__option")
-        .order_by(*(f"optionvalue__{name}" for name in OptionValue._meta.ordering or ()))
-    )
-    return CompiledQuery(links)
-
-
-@functools.cache
 def _cart_first_images() -> CompiledQuery[ProductImage]:
     """The products' (the slot `ids`) general pictures, in their order: a line's picture is the first."""
     return CompiledQuery(
@@ -342,16 +329,13 @@ def variants_for_cart(variant_ids: Iterable[int]) -> "dict[int, WithAnnotations[
         found = _cart_variants().all(ids=sorted(variant_ids))
     if not found:
         return {}
-    values_of: dict[int, list[OptionValue]] = {variant.pk: [] for variant in found}
-    for link in _cart_option_values().all(ids=list(values_of)):
-        values_of[link.variant_id].append(link.optionvalue)
+    option_values_prefetched(found)
     images_of: dict[int, list[ProductImage]] = {variant.product_id: [] for variant in found}
     for image in _cart_first_images().all(ids=list(images_of)):
         images_of[image.product_id].append(image)
     for variant in found:
         variant.product.price_reveal_at = variant.product_price_reveal_at  # what Product.price_is_secret reads
         variant.product.card_images = images_of[variant.product_id]  # type: ignore[attr-defined]
-        prefetched(variant, "option_values", values_of[variant.pk])
     return {variant.pk: variant for variant in found}
 
 

@@ -185,13 +185,15 @@ def _bound_values(values: dict[str, Any]) -> Iterator[None]:
         _values.reset(token)
 
 
-def prefetched(instance: Model, name: str, rows: list[Any]) -> None:
+def prefetched(instance: Model, name: str, rows: list[Any], queryset: QuerySet[Any] | None = None) -> None:
     """`instance.<name>.all()` answers `rows` with no query, as after Django's prefetch_related: for rows
     read by a CompiledQuery (a prefetch's query is built and compiled on every run). As Django does, the
-    cached queryset is the related manager's own, so a query made from it (a filter) stays within the
-    instance's rows."""
+    cached queryset is the related manager's own, narrowed by `queryset` (a Prefetch's), so a query made
+    from it (a filter) stays within what was read."""
     manager = getattr(instance, name)
-    queryset = manager.get_queryset()
-    queryset._result_cache = rows
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[manager.prefetch_cache_name] = queryset
+    cached = manager._apply_rel_filters(queryset) if queryset is not None else manager.get_queryset()
+    cached._result_cache = rows
+    cached._prefetch_done = True
+    # A many-to-many manager names its cache entry; a reverse foreign key's is its relation's.
+    cache_name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = cached

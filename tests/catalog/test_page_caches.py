@@ -422,3 +422,46 @@ def test_an_entry_kept_in_the_process_is_read_by_its_version_alone_and_ends_with
     listing_cache.bump()  # any catalog write
     assert listing_cache.get_or_compute("test-scope", "x", compute, in_process=True) is computed[-1] is not first
     assert len(computed) == 2
+
+
+def test_a_product_s_catalog_data_is_read_by_queries_compiled_once(monkeypatch):
+    """Its variants, their option values and its pictures were Django's prefetches, built and compiled on
+    every read (a third of reading it after the product's write): compiled once per process now, and
+    read as the prefetches left them (in their order, each variant's own values, no query for their
+    product)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from catalog.models import Option, OptionValue, ProductImage
+    from catalog.selectors import _product_catalog_data
+    from tests.factories import ProductFactory, VariantFactory
+
+    size = Option.objects.create(code="size", name="Talla", order=1)
+    colour = Option.objects.create(code="color", name="Color", order=0)
+    polo = ProductFactory(name="Polo Nazca")
+    large = VariantFactory(product=polo, sku="NAZCA-L", order=2)
+    medium = VariantFactory(product=polo, sku="NAZCA-M", order=1)
+    VariantFactory(product=polo, sku="NAZCA-XL", order=3, is_active=False)
+    black = OptionValue.objects.create(option=colour, value="Negro", slug="negro")
+    large.option_values.set([OptionValue.objects.create(option=size, value="L", slug="l"), black])
+    medium.option_values.set([OptionValue.objects.create(option=size, value="M", slug="m"), black])
+    second = ProductImage.objects.create(product=polo, image="p/2.jpg", order=2)
+    first = ProductImage.objects.create(product=polo, image="p/1.jpg", order=1)
+    _product_catalog_data(VariantFactory().product.slug)  # this process' first read compiles them
+    compiled = []
+    original = SQLCompiler.get_select
+    monkeypatch.setattr(
+        SQLCompiler, "get_select", lambda self, *a, **k: compiled.append(self.query.model) or original(self, *a, **k)
+    )
+
+    data = _product_catalog_data(polo.slug)
+    assert compiled == []
+    assert [variant.sku for variant in data.variants] == ["NAZCA-M", "NAZCA-L"]
+    assert [variant.sku for variant in data.product.variants.all()] == ["NAZCA-M", "NAZCA-L"]
+    assert data.options_of == {medium.pk: {"color": "negro", "size": "m"}, large.pk: {"color": "negro", "size": "l"}}
+    assert [image.pk for image in data.product.images.all()] == [first.pk, second.pk]
+    with CaptureQueriesContext(connection) as queries:
+        assert {variant.product.name for variant in data.variants} == {"Polo Nazca"}
+        assert [value.value for value in data.variants[0].option_values.all()] == ["Negro", "M"]
+    assert len(queries) == 0
+    # A query made from them stays within the product's own rows, as after Django's prefetch.
+    assert list(data.product.variants.filter(sku__endswith="L").values_list("sku", flat=True)) == ["NAZCA-L"]
