@@ -1,8 +1,10 @@
 """Reads of reviews shared by the product, line and seller pages, the e-mails and the commands."""
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -15,6 +17,7 @@ from accounts.models import Seller, User
 from catalog.listing import card_queryset
 from catalog.models import Product, ProductLine
 from catalog.selectors import visible_products
+from core.compiled_query import CompiledQuery, Slot
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 
 from .models import Review, ReviewInvitation, ReviewStatus, ReviewVote, SellerReputation
@@ -45,13 +48,43 @@ class ReviewsSection:
     can_write: bool = False
 
 
+@functools.lru_cache(maxsize=64)
+def _approved_page(sort: str, start: int, stop: int) -> CompiledQuery[Review]:
+    """One page of a product's (the slot `product`) approved reviews in `sort`'s order, compiled once per
+    process: building and compiling it was most of a product page's reviews section."""
+    reviews = Review.objects.filter(product_id=Slot("product"), status=ReviewStatus.APPROVED).select_related("user")
+    return CompiledQuery(reviews.order_by(*ORDERINGS[sort])[start:stop])
+
+
+class _ApprovedReviews(Sequence[Review]):
+    """A product's approved reviews as the paginator slices them: each page read by its compiled query,
+    none when the slice is empty (a product nobody reviewed)."""
+
+    def __init__(self, product: Product, sort: str) -> None:
+        self.product_id, self.sort = product.pk, sort
+        self.count_approved = product.rating_count  # kept in step with the approved reviews by reviews.services
+
+    def __len__(self) -> int:
+        return self.count_approved
+
+    @overload
+    def __getitem__(self, index: int) -> Review: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Review]: ...
+    def __getitem__(self, index: int | slice) -> Review | list[Review]:
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        if stop is None or stop <= start:
+            return []
+        return _approved_page(self.sort, start, stop).all(product=self.product_id)
+
+
 def product_reviews(*, product: Product, user: "AnyUser", sort: str = "helpful", page: str | int = 1) -> ReviewsSection:
     """Approved reviews of a product, one page of them; the count comes from the product's
     aggregate, so the page costs one query (three for a signed-in shopper) whatever the number."""
     sort = sort if sort in ORDERINGS else "helpful"
-    reviews = Review.objects.filter(product=product, status=ReviewStatus.APPROVED).select_related("user")
-    paginator = Paginator(reviews.order_by(*ORDERINGS[sort]), REVIEWS_PER_PAGE)
-    paginator.count = product.rating_count  # kept in step with the approved reviews by reviews.services
+    paginator = Paginator(_ApprovedReviews(product, sort), REVIEWS_PER_PAGE)
     current = paginator.get_page(page)
     own: Review | None = None
     voted: set[int] = set()

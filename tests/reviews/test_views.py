@@ -255,3 +255,36 @@ def test_order_page_links_delivered_lines_to_the_review_form(client, customer, v
 
 def test_status_values_are_what_templates_compare_with():
     assert ReviewStatus.APPROVED == "approved" and ReviewStatus.PENDING == "pending"
+
+
+def test_a_page_of_reviews_is_read_by_a_query_compiled_once_and_none_read_when_there_are_none(
+    product, staff, monkeypatch
+):
+    """Building and compiling the page's query was most of a product page's reviews section: each sort's
+    page is compiled once per process, and a product nobody reviewed costs no query at all."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import Product
+    from reviews.selectors import product_reviews
+
+    anonymous = AnonymousUser()
+    with CaptureQueriesContext(connection) as queries:
+        section = product_reviews(product=product, user=anonymous)
+    assert list(section.page.object_list) == [] and len(queries) == 0
+    reviews = [_approved(UserFactory(), product, staff, title=f"Opinión {i}") for i in range(7)]
+    services.review_vote_helpful(user=UserFactory(), review_id=reviews[3].pk)
+    product = Product.objects.get(pk=product.pk)
+    product_reviews(product=product, user=anonymous, sort="newest", page=2)  # this process' first: compiled
+    compiled = []
+    original = SQLCompiler.get_select
+    monkeypatch.setattr(SQLCompiler, "get_select", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    newest = product_reviews(product=product, user=anonymous, sort="newest", page=2)
+    assert compiled == []
+    assert [review.title for review in newest.page.object_list] == ["Opinión 1", "Opinión 0"]
+    assert newest.page.paginator.num_pages == 2 and newest.page.has_previous()
+    helpful = product_reviews(product=product, user=anonymous, sort="helpful")
+    assert [review.title for review in helpful.page.object_list][:2] == ["Opinión 3", "Opinión 6"]
+    assert len(helpful.page.object_list) == 5
