@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    # Django's form templates found by the project's engine (FORM_RENDERER below).
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",  # staff's second factor: TOTP and recovery codes (core.staff_mfa)
@@ -157,6 +159,10 @@ TEMPLATES: list[dict[str, typing.Any]] = [
         },
     },
 ]
+
+# Forms render their widgets with the project's engine, so that templates/django/forms/ overrides Django's own
+# (its select and radio lists, which included three templates per choice).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- database ---------------------------------------------------------------
 
