@@ -30,7 +30,9 @@ from .catalog_version import VERSION_KEY, bump_after_write, version_or_new
 from .catalog_version import bump as bump
 from .models import Product, scheduled_changes
 
-NEXT_CHANGE_KEY = "catalog:next-scheduled-changes"
+# Read with the request's other shared keys: a page rendered cold asks it once for its content and again for
+# each entry it fills (a product page's catalog data and content), each a round trip of its own.
+NEXT_CHANGE_KEY = request_reads.shared("catalog:next-scheduled-changes")
 TTL_SECONDS = 5 * 60
 
 
@@ -152,7 +154,7 @@ def _next_changes() -> dict[str, float]:
     moment: the fill of every cached page and facet count asks it, and a catalog version bump (any
     product edit) leaves it true."""
     now = time.time()
-    cached = cache.get(NEXT_CHANGE_KEY)
+    cached = request_reads.read(NEXT_CHANGE_KEY)
     if isinstance(cached, dict) and now < min(cached.values()):
         return cached
     moments = {
@@ -160,6 +162,7 @@ def _next_changes() -> dict[str, float]:
     }
     # Bounded by the TTL too: a collection or banner edited by raw SQL announces nothing.
     cache.set(NEXT_CHANGE_KEY, moments, TTL_SECONDS)
+    request_reads.remember(NEXT_CHANGE_KEY, moments)
     return moments
 
 
@@ -176,6 +179,7 @@ def next_banner_change() -> datetime | None:
 
 def _on_schedule_write(sender, **kwargs) -> None:
     cache.delete(NEXT_CHANGE_KEY)
+    request_reads.forget(NEXT_CHANGE_KEY)
     transaction.on_commit(lambda: cache.delete(NEXT_CHANGE_KEY))
 
 

@@ -562,7 +562,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=REQUEST_READS,
         module="core.request_reads",
-        holds="the keys nearly every page reads (catalog and tree versions, site settings, payment method names), "
+        holds="the keys nearly every page reads (catalog and tree versions, site settings, payment method names, "
+        "the next scheduled changes), "
         "read together once per request",
         key="the keys themselves, for one request",
         ends="the request ends; a write in the request is remembered or forgotten by the module that made it",
@@ -603,6 +604,7 @@ LAYERS: tuple[Layer, ...] = (
         shows=("catalog.Collection", "catalog.Banner"),
         told_by=("catalog.Collection", "catalog.Banner"),
         receivers=("catalog.listing_cache._on_schedule_write",),
+        inside=(REQUEST_READS,),  # its key is read with the request's others
     ),
     Layer(
         name=SHIPPING_RATES,

@@ -657,6 +657,25 @@ def test_a_hit_whose_marks_the_cache_no_longer_has_reads_the_cache_once(shirts, 
     assert len([keys for keys in reads if any(key.startswith("catalog:") for key in keys)]) == 1, reads
 
 
+def test_a_product_page_rendered_after_its_own_write_reads_the_next_scheduled_changes_with_its_shared_keys(
+    shirts, settings, monkeypatch
+):
+    """Rendered again after its product's write, a page fills its catalog data and its content, and each asks
+    when a collection or banner next changes: that key comes with the request's shared keys, not in a round
+    trip of its own for each."""
+    from catalog.listing_cache import NEXT_CHANGE_KEY
+    from catalog.services import product_save
+
+    settings.STOREFRONT_PAGE_CACHE = False
+    url = "/p/polo-nazca-0/"
+    _text(Client().get(url))
+    product_save(product=Product.objects.get(slug="polo-nazca-0"))
+    reads = _counting_reads(monkeypatch)
+    _text(Client().get(url))
+    with_schedule = [keys for keys in reads if NEXT_CHANGE_KEY in keys]
+    assert len(with_schedule) == 1 and len(with_schedule[0]) > 1, reads
+
+
 def test_a_rendered_product_page_reads_its_stock_figures_with_its_first_round_trip(shirts, settings, monkeypatch):
     """Rendered (page cache off), a guest's product page reads the cache once once this process has a
     copy of its catalog data: its marks, the shared keys and its variants' stock figures together. A
