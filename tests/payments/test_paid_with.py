@@ -84,6 +84,24 @@ def test_the_one_selector_lists_each_means_and_nothing_left_to_pay(order_paid_th
     assert "Visa •••• 4242" in paid.means[2].label
 
 
+def test_the_means_are_read_by_a_query_compiled_once(order_paid_three_ways, monkeypatch):
+    """The UNION of gift cards, store credit and gateway payments was built and compiled on every order and
+    payment page: compiled once per process now, each read binding its own orders."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from payments.selectors import orders_payments
+
+    order = order_paid_three_ways["order"]
+    first = orders_payments([order])[order.pk]
+    compiled = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(1) or original(self, *a, **k))
+    again = orders_payments([order])[order.pk]
+    assert compiled == []
+    assert again == first and len(again.means) == 3
+    assert orders_payments([Order(pk=order.pk + 1000, total=Decimal("1.00"))])[order.pk + 1000].means == ()
+
+
 def test_the_order_page_shows_every_means_and_the_total(shopper, order_paid_three_ways):
     order, card, credit = order_paid_three_ways["order"], order_paid_three_ways["card"], order_paid_three_ways["credit"]
     page = text(shopper.get(order.get_absolute_url()).content.decode())
