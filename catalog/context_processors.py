@@ -14,4 +14,7 @@ def navigation(request) -> dict:
         # The search box takes what the search reads; pages echo at most echoed_query_length of it.
         "search_max_length": MAX_QUERY_LENGTH,
         "echoed_query_length": ECHOED_QUERY_LENGTH,
+        # What the box shows: the template's `request.GET.q|default:''|slice:…` cost about 60 µs a page
+        # (a failed lookup is an exception caught twice when the address has no q).
+        "search_box_value": request.GET.get("q", "")[:MAX_QUERY_LENGTH],
     }

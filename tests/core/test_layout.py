@@ -100,6 +100,16 @@ def _page(client, url) -> str:
     return PER_RESPONSE.sub(r"\1", response.content.decode())
 
 
+def test_the_footer_names_the_current_year_from_a_kept_frame(casaca_in_stock, monkeypatch):
+    """The year is one of the frame's keys, not formatted on every request: a new year is a new frame."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert f"&copy; {today.year} " in Client().get("/").content.decode()
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today.replace(year=today.year + 1))
+    assert f"&copy; {today.year + 1} " in Client().get("/").content.decode()
+
+
 def test_every_shopper_gets_from_kept_pieces_the_page_a_fresh_render_gives(casaca_in_stock):
     product = casaca_in_stock
     urls = [
