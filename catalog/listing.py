@@ -17,6 +17,8 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled_query import OneOf
+
 from . import listing_cache
 from .models import AwaitingLaunch, ProductImage, ProductOptionValue, launch_awaited
 from .ports import product_in_stock
@@ -466,7 +468,7 @@ class RankedRows:
         if not complete and (window.stop is None or window.stop > len(self.ranked_ids)):
             return list(self.rows[window])
         wanted = self.ranked_ids[window]
-        found = {row.pk: row for row in self.rows.filter(pk__in=wanted).order_by()}
+        found = {row.pk: row for row in self.rows.filter(OneOf("pk", wanted)).order_by()}
         return [found[pk] for pk in wanted if pk in found]
 
 

@@ -28,6 +28,8 @@ from django.db import connection
 from django.db.models import F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
+from core.compiled_query import OneOf
+
 from .models import launch_awaited
 
 MAX_QUERY_LENGTH = 100
@@ -199,7 +201,7 @@ def _bounded(products: QuerySet, query: str, ids: list[int], corrected: str | No
     if _on_postgresql():
         matches, ordering = _full_text(products, query, within=within)
     else:
-        matches = products.filter(pk__in=within)
+        matches = products.filter(OneOf("pk", within))
     return SearchResult(matches, ordering, corrected, query, capped=len(ids) > MAX_MATCHES)
 
 
@@ -289,7 +291,7 @@ def _sqlite_correct(query: str) -> str:
 def _full_text(products: QuerySet, query: str, within: list[int] | None = None) -> tuple[QuerySet, tuple]:
     """The matches of query; `within`: the ids already found to match (read by primary key)."""
     text_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    matches = products.filter(search_vector=text_query) if within is None else products.filter(pk__in=within)
+    matches = products.filter(search_vector=text_query) if within is None else products.filter(OneOf("pk", within))
     return matches.annotate(relevance=SearchRank(F("search_vector"), text_query)), RELEVANCE
 
 

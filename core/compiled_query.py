@@ -12,7 +12,7 @@ ordering, limits and prefetches) and never chained further, so `CompiledQuery` i
 (a query made from its queryset, a filter or a count, is another query, compiled as Django would).
 Its prefetches are compiled on every run: Django writes the rows' ids into them.
 A `Slot` stands for one value in the SQL (an id, a slug), `InSlot` for "this column is one of these
-values"; a `core.query_moment.QueryMoment` in it is bound to the moment the run judges at."""
+values" (`OneOf`, its base, for values known when the queryset is built); a `core.query_moment.QueryMoment` in it is bound to the moment the run judges at."""
 
 import json
 import uuid
@@ -73,22 +73,27 @@ class Slot(Expression):
         return "%s", bound(_given(self.name))
 
 
-class InSlot(Expression):
-    """`column` is one of the values given for `name` (a list), as one parameter whatever their number:
-    `= ANY(%s)` on PostgreSQL, a JSON array on SQLite."""
+class OneOf(Expression):
+    """`column` is one of `values`, as one parameter whatever their number: `= ANY(%s)` on PostgreSQL, a
+    JSON array on SQLite. Django's `__in` writes one placeholder per value, and resolving and splitting
+    them costs Python about 15 µs a value: some 15 ms for a search's 1,000 matches, on each of the four
+    queries that read them."""
 
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column: str, name: str) -> None:
+    def __init__(self, column: str, values: Sequence[Any] = ()) -> None:
         super().__init__()
-        self.column, self.name = F(column), name
+        self.column, self.values = F(column), values
 
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
+
+    def _values_param(self, adapt: Callable[[Any], Any]) -> list[Any]:
+        return [adapt(self.values)]
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         column, params = compiler.compile(self.column)
@@ -97,7 +102,18 @@ class InSlot(Expression):
             sql, adapt = f"{column} = ANY(%s)", list
         else:
             sql, adapt = f"{column} IN (SELECT value FROM json_each(%s))", lambda values: json.dumps(list(values))
-        return sql, [*params, *bound(_given(self.name, adapt))]
+        return sql, [*params, *self._values_param(adapt)]
+
+
+class InSlot(OneOf):
+    """`column` is one of the values given for `name` (a list) when the CompiledQuery runs."""
+
+    def __init__(self, column: str, name: str) -> None:
+        super().__init__(column)
+        self.name = name
+
+    def _values_param(self, adapt: Callable[[Any], Any]) -> list[Any]:
+        return bound(_given(self.name, adapt))
 
 
 # (query's key, alias, as_sql's arguments) → (sql, params, the compiler's state after compiling)

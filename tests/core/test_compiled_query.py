@@ -10,7 +10,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from catalog.models import Product, Variant, launch_awaited
-from core.compiled_query import CompiledQuery, InSlot, Slot
+from core.compiled_query import CompiledQuery, InSlot, OneOf, Slot
 from core.query_moment import QueryMoment, at_moment
 from tests.factories import CollectionFactory, ProductFactory, VariantFactory, ahead
 from tests.threads import run_in_threads
@@ -46,6 +46,18 @@ def test_it_is_compiled_on_its_first_run_only_and_each_run_binds_its_own_values(
     assert [product.name for product in query.all(ids=[products[1].pk])] == ["Polo 1"]
     assert query.all(ids=[]) == []
     assert compiled == ["Product"]
+
+
+def test_one_of_reads_what_in_reads_with_one_parameter_whatever_the_number_of_values(products):
+    pks = [product.pk for product in products]
+    wanted = [pks[2], pks[0], 10**9]  # in any order, and an id of nothing
+    one_of = Product.objects.filter(OneOf("pk", wanted)).order_by("pk")
+    _sql, params = one_of.query.sql_with_params()
+    assert len(params) == 1
+    assert list(one_of) == list(Product.objects.filter(pk__in=wanted).order_by("pk"))
+    assert [product.name for product in one_of] == ["Polo 0", "Polo 2"]
+    assert Product.objects.filter(OneOf("pk", pks)).count() == 3  # a query made from it keeps it
+    assert list(Product.objects.filter(OneOf("pk", []))) == []
 
 
 def test_values_and_values_list_read_their_own_shapes(products):
