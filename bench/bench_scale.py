@@ -7,21 +7,25 @@ are emptied before it, untimed, as after a cache loss; a catalog write costs les
 and the cards stay). Measured in process through Django's full request cycle, with the SQL queries of
 one such request: the biggest category's first page, the same filtered (brand, price range, an
 option value, by price), and searches nobody made before (several distinct ones: broad words, two
-words, a typo). Then the admin's product list as a superuser, plain and searched (a name, a SKU).
+words, a typo), the sizes taking turns request by request. Then the admin's product list as a
+superuser, plain and searched (a name, a SKU), one size after the other.
 After the sizes, `ratio.<page>.cold.p50` = the largest size's median over the smallest's, from the
 same run (the goal: at most 1.5 for listings and searches, queries the same)."""
 
 import os
+import time
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count
+from django.db.utils import load_backend
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.bench_catalog import _ensure_catalog
-from bench.timing import figures, measure
+from bench.timing import figures, measure, summary
 from catalog.models import OptionValue, Product, ProductOptionValue, Variant
 
 SIZES = sorted(int(size) for size in os.environ.get("BENCH_SCALE_SIZES", "5000,50000").split(","))
@@ -71,6 +75,13 @@ class _Get:
 
     def figures(self, prefix: str, *, repeat: int, before=None) -> list[dict]:
         found = figures(prefix, measure(self, repeat=repeat, warmup=1, before=before))
+        return self._with_queries(prefix, found, repeat)
+
+    def figures_of(self, prefix: str, samples: list[float]) -> list[dict]:
+        """The figures of samples timed by the caller (this page's requests among others')."""
+        return self._with_queries(prefix, figures(prefix, summary(samples)), len(samples))
+
+    def _with_queries(self, prefix: str, found: list[dict], repeat: int) -> list[dict]:
         found.append({"name": f"{prefix}.queries", "value": self.queries, "unit": "count"})
         sql = sorted(self.sql_ms[-repeat:])
         found.append({"name": f"{prefix}.sql_p50_ms", "value": round(sql[len(sql) // 2], 3), "unit": "ms"})
@@ -121,14 +132,52 @@ def _admin_client() -> Client:
     return client
 
 
-def _measure_size(size: int) -> dict[str, dict]:
-    _ensure_catalog(size)
-    _empty_caches()
-    found = {"catalog.products": {"value": Product.objects.count(), "unit": "count"}}
+def _connection_to(database: str) -> BaseDatabaseWrapper:
+    """A connection of its own to one size's database, kept open for the whole run as the default's
+    is (a new one per request would time PostgreSQL filling a new backend's catalog caches)."""
+    settings_dict = {**connection.settings_dict, "NAME": database}
+    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+
+
+def _cold_storefront(databases: dict[int, str], pages: dict[int, dict[str, str]]) -> dict[int, dict[str, dict]]:
+    """Each page cold on every size, the sizes taking turns request by request: a machine whose speed
+    drifts (by a third within a minute on some) slows every size alike, where measuring one size after
+    the other put the drift into the ratio. Every request is cold (caches emptied before it, untimed),
+    so one database's readings never serve another's (the catalog's versions are new tokens each time)."""
     client = Client()
-    for name, url in _storefront_pages().items():
-        for figure in _Get(client, url).figures(f"{name}.cold", repeat=REPEAT, before=_empty_caches):
-            found[figure["name"]] = figure
+    found: dict[int, dict[str, dict]] = {size: {} for size in databases}
+    kept, connected = connections[DEFAULT_DB_ALIAS], {size: _connection_to(name) for size, name in databases.items()}
+    try:
+        for name in pages[SIZES[0]]:
+            _turns(client, name, pages, connected, found)
+    finally:
+        connections[DEFAULT_DB_ALIAS] = kept
+        for other in connected.values():
+            other.close()
+    return found
+
+
+def _turns(client: Client, name: str, pages: dict, connected: dict, found: dict) -> None:
+    """One page: the sizes in turn, 1 + REPEAT times each."""
+    gets = {size: _Get(client, pages[size][name]) for size in connected}
+    samples: dict[int, list[float]] = {size: [] for size in connected}
+    for turn in range(1 + REPEAT):  # the first turn warms the process, untimed
+        for size, get in gets.items():
+            connections[DEFAULT_DB_ALIAS] = connected[size]
+            _empty_caches()
+            started = time.perf_counter()
+            get()
+            if turn:
+                samples[size].append((time.perf_counter() - started) * 1000)
+    for size, get in gets.items():
+        for figure in get.figures_of(f"{name}.cold", samples[size]):
+            found[size][figure["name"]] = figure
+
+
+def _admin(size: int) -> dict[str, dict]:
+    """The admin's product list on one size (its goal is a time, under a second, not a ratio)."""
+    _empty_caches()  # nothing read from another size's database (a cached user is keyed by its id)
+    found = {"catalog.products": {"value": Product.objects.count(), "unit": "count"}}
     admin = _admin_client()
     for name, url in _admin_pages().items():
         for figure in _Get(admin, url).figures(name, repeat=max(REPEAT // 2, 3)):
@@ -138,10 +187,16 @@ def _measure_size(size: int) -> dict[str, dict]:
 
 def run():
     base = str(connection.settings_dict["NAME"])  # bench_<name>, made by bench/__main__.py
-    by_size = {}
+    databases, pages, by_size = {}, {}, {}
     for size in SIZES:
         _use_database(size, base)
-        by_size[size] = _measure_size(size)
+        _ensure_catalog(size)
+        databases[size] = connection.settings_dict["NAME"]
+        pages[size] = _storefront_pages()
+        by_size[size] = _admin(size)
+    for size, figures_of_size in _cold_storefront(databases, pages).items():
+        by_size[size].update(figures_of_size)
+    for size in SIZES:
         for name, figure in by_size[size].items():
             yield {"name": f"{size}.{name}", "size": size, "value": figure["value"], "unit": figure["unit"]}
     small, large = by_size[SIZES[0]], by_size[SIZES[-1]]

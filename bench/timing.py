@@ -17,7 +17,13 @@ def measure(
         started = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
+    return summary(samples)
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    """p50/p95/mean in milliseconds and the rate per second of timings in milliseconds."""
+    samples = sorted(samples)
+    repeat = len(samples)
     return {
         "p50_ms": round(statistics.median(samples), 3),
         "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 3),
