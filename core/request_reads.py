@@ -13,6 +13,8 @@ _KEYS: list[str] = []
 _MISSING = object()
 # In a request's reads: the values prefetch(once=...) read ahead, for one take() each.
 _ONCE = object()
+# In a request's reads: keys named by read_along, read with the request's next round trip.
+_ALONG = object()
 _reads: ContextVar[dict | None] = ContextVar("request_reads", default=None)
 
 
@@ -22,6 +24,15 @@ def shared(key: str) -> str:
     return key
 
 
+def _get_many(reads: dict, names: list[str]) -> dict:
+    """One round trip for `names` and the keys waiting to be read along (kept for take())."""
+    along = [key for key in reads.pop(_ALONG, ()) if key not in names]
+    found = cache.get_many([*names, *along])
+    if along:
+        reads.setdefault(_ONCE, {}).update({key: found.get(key) for key in along})
+    return found
+
+
 def read(key: str):
     """The key's value as this request first read it (None when absent)."""
     reads = _reads.get()
@@ -29,7 +40,7 @@ def read(key: str):
         return cache.get(key)
     value = reads.get(key, _MISSING)
     if value is _MISSING:
-        found = cache.get_many([name for name in _KEYS if name not in reads] or [key])
+        found = _get_many(reads, [name for name in _KEYS if name not in reads] or [key])
         for name in _KEYS:
             reads.setdefault(name, found.get(name))
         value = reads.setdefault(key, found.get(key))
@@ -44,7 +55,7 @@ def read_many(keys) -> dict:
         return cache.get_many(list(keys))
     missing = [key for key in keys if key not in reads]
     if missing:
-        found = cache.get_many(missing)
+        found = _get_many(reads, missing)
         for key in missing:
             reads[key] = found.get(key)
     return {key: reads[key] for key in keys}
@@ -63,7 +74,7 @@ def prefetch(keys, once=()) -> None:
     once = [key for key in dict.fromkeys(once) if key not in ahead and key not in names]
     if not names and not once:
         return
-    found = cache.get_many(names + once)
+    found = _get_many(reads, names + once)
     for name in names:
         reads.setdefault(name, found.get(name))
     ahead.update({key: found.get(key) for key in once})
@@ -77,8 +88,19 @@ def take(keys) -> dict:
     found = {key: ahead.pop(key) for key in keys if key in ahead}
     missing = [key for key in keys if key not in found]
     if missing:
-        found.update({**dict.fromkeys(missing), **cache.get_many(missing)})
+        found.update(
+            {**dict.fromkeys(missing), **(_get_many(reads, missing) if reads is not None else cache.get_many(missing))}
+        )
     return found
+
+
+def read_along(keys) -> None:
+    """Keys this request will take() once, read with its next round trip rather than in one of their own
+    (a session's entry, named as soon as the session's cookie is: core.session_store). Nothing outside a
+    request."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.setdefault(_ALONG, []).extend(keys)
 
 
 def remember(key: str, value) -> None:

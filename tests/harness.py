@@ -33,6 +33,25 @@ def warm_site_settings() -> None:
     cache.set(CACHE_KEY, {key: options[0] for key, options in constance_settings.CONFIG.items()}, CACHE_SECONDS)
 
 
+def counting_cache_reads(monkeypatch) -> list[list[str]]:
+    """The keys of each cache read from now on (a cache whose get_many calls get: still one read)."""
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def counting(keys, *args, _original=original, **kwargs):
+            if not inside:
+                reads.append(list(keys) if isinstance(keys, list | tuple) else [keys])
+            inside.append(1)
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counting)
+    return reads
+
+
 def require_env(*names: str) -> None:
     """Skip (and so fail in CI) when a real service this test claims to exercise is not configured."""
     missing = [name for name in names if not os.environ.get(name)]

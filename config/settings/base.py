@@ -275,8 +275,9 @@ STOCK_SHOWN_VERIFY = False
 
 # Sessions live in the cache (Redis in production) and in the database as a
 # fallback, so web nodes stay stateless and a cache flush logs nobody out; while Redis is away
-# the degrading cache makes every session read and write go to the database alone.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# the degrading cache makes every session read and write go to the database alone. Django's
+# cached_db, its cache entry read with the request's shared keys (core.session_store).
+SESSION_ENGINE = "core.session_store"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # --- store rules ---------------------------------------------------------------

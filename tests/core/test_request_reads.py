@@ -137,3 +137,22 @@ def test_keys_read_ahead_once_are_given_once_then_read_again(cache_calls):
     first, again = _in_a_request(view)
     assert first == {"test:figure": 1, "test:absent": None} and again == {"test:figure": 2}
     assert cache_calls == ["get_many", "get_many"]
+
+
+def test_keys_read_along_come_with_the_next_round_trip_and_are_given_once(cache_calls):
+    """read_along names a key the request will take() (a session's entry, core.session_store): it comes with
+    whatever round trip the request makes next, and take() gives it once, with no round trip of its own."""
+    cache.set("test:session", {"user": 7})
+
+    def view():
+        request_reads.read_along(["test:session"])
+        version = request_reads.read(listing_cache.VERSION_KEY)
+        calls_so_far = len(cache_calls)
+        session = request_reads.take(["test:session"])
+        assert len(cache_calls) == calls_so_far  # given from the shared keys' round trip
+        return version, session, request_reads.take(["test:session"])
+
+    version, session, again = _in_a_request(view)
+    assert session == again == {"test:session": {"user": 7}}
+    assert cache_calls == ["get_many", "get_many"]  # the shared keys with it, then the second take
+    request_reads.read_along(["test:session"])  # outside a request: nothing

@@ -1,0 +1,34 @@
+"""Sessions as Django's cached_db keeps them (the cache, then the database), with one round trip less:
+the session's cache entry is read together with the keys nearly every page reads (the catalog's
+versions, the site settings: core.request_reads). Named as soon as the cookie is read, it comes with the
+request's next round trip; read before that, it brings the shared keys with it. A session missing from the cache is read as cached_db reads it: from
+the database, then cached again."""
+
+from django.conf import settings
+from django.contrib.sessions.backends import cached_db
+from django.core.cache import DEFAULT_CACHE_ALIAS
+
+from core import request_reads
+
+
+def _shares_the_cache() -> bool:
+    return settings.SESSION_CACHE_ALIAS == DEFAULT_CACHE_ALIAS  # the cache request_reads reads
+
+
+class SessionStore(cached_db.SessionStore):
+    def __init__(self, session_key=None):
+        super().__init__(session_key)
+        if session_key and self._validate_session_key(session_key) and _shares_the_cache():
+            request_reads.read_along([self.cache_key_prefix + session_key])
+
+    def load(self):
+        if _shares_the_cache():
+            key = self.cache_key
+            try:
+                request_reads.prefetch((), once=[key])  # with the shared keys, if not read yet
+                data = request_reads.take([key])[key]
+            except Exception:  # as cached_db: a cache that refuses the key is a miss
+                data = None
+            if data is not None:
+                return data
+        return super().load()  # a miss: the cache asked once more, then the database
