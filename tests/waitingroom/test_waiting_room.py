@@ -280,11 +280,19 @@ def _cap(max_active: int, *, rate=Decimal("1000")):
     )
 
 
+# The active window of the two tests below, and the nap that is more than half of it: one nap is within
+# the window, two are past it. What is left of the window after one nap (1.8 s) is what a slow machine may
+# take between a test's requests: with a 2 s window and 1.2 s naps, a stall of 0.8 s in CI let a shopper in
+# line out of it.
+WINDOW = 4
+PAST_HALF = 2.2
+
+
 def test_with_a_cap_shoppers_enter_until_it_is_full_then_wait_and_enter_in_order_as_others_leave(either_room, settings):
     """What is let in is a number of shoppers, not a momentary count of requests: those inside shop
     on, newcomers wait in line whatever the rate, and each one who leaves (unseen for the active
     window) lets exactly one more in, the first in line."""
-    settings.WAITING_ROOM_ACTIVE_SECONDS = 2
+    settings.WAITING_ROOM_ACTIVE_SECONDS = WINDOW
     _cap(2)
     first, second, third, fourth = Client(), Client(), Client(), Client()
     for shopper in (first, second):  # in, and back with their admission: inside for the window
@@ -293,10 +301,10 @@ def test_with_a_cap_shoppers_enter_until_it_is_full_then_wait_and_enter_in_order
     assert _place(third.get(PAGE)) == 1
     assert _place(fourth.get(PAGE)) == 2
     assert room().queue_state().inside == 2
-    time.sleep(1.2)
+    time.sleep(PAST_HALF)
     assert _place(second.get(PAGE)) is None  # seen again: still inside
     assert _place(third.get(PAGE)) == 1  # the line stands still, a rate of 1,000 a second or not
-    time.sleep(1.2)  # the first shopper has not been seen for the window: they left
+    time.sleep(PAST_HALF)  # the first shopper has not been seen for the window: they left
     assert _place(fourth.get(PAGE)) == 1  # one place: the third shopper's, ahead of them
     assert _place(third.get(PAGE)) is None
     assert _place(fourth.get(PAGE)) == 1
@@ -307,16 +315,16 @@ def test_with_a_cap_shoppers_gone_from_the_line_are_passed_over_not_let_in(eithe
     """A ticket whose shopper closed the tab would hold a place inside for nobody: the line passes
     over tickets not seen for the window (the waiting page asks again within 30 s), an earlier
     overload's leftover line included."""
-    settings.WAITING_ROOM_ACTIVE_SECONDS = settings.WAITING_ROOM_GONE_FROM_LINE_SECONDS = 2
+    settings.WAITING_ROOM_ACTIVE_SECONDS = settings.WAITING_ROOM_GONE_FROM_LINE_SECONDS = WINDOW
     _cap(1)
     inside, gone, staying = Client(), Client(), Client()
     assert _place(inside.get(PAGE)) is None
     assert _place(inside.get(PAGE)) is None  # back with their admission: inside for the window
     assert _place(gone.get(PAGE)) == 1
     assert _place(staying.get(PAGE)) == 2
-    time.sleep(1.2)
+    time.sleep(PAST_HALF)
     assert _place(staying.get(PAGE)) == 2  # still in line, seen again
-    time.sleep(1.2)  # the one inside and the one ahead have not been seen for the window
+    time.sleep(PAST_HALF)  # the one inside and the one ahead have not been seen for the window
     assert _place(staying.get(PAGE)) is None
     assert room().queue_state().inside == 1
     assert _place(Client().get(PAGE)) == 1  # the cap is full again: a newcomer waits
