@@ -92,3 +92,39 @@ def publishing_to(broker_url: str):
         conf.broker_url, conf.broker_write_url, conf.task_always_eager = previous
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def caching_in(server: OwnRedis):
+    """This process caches in `server`'s Redis until the block ends, the site settings included.
+
+    django-constance keeps one backend per `LazyConfig` (constance's own `config`, and the ones of its
+    admin, forms and utils), each with the cache object it was built with, each listening for saves of
+    a setting. Every one is built here first, on the suite's cache, then pointed at the cache proxy for
+    the block and given its own cache back after. (One first built inside the block kept this Redis
+    after it was gone: every later test that saved a setting took the cache for down.)"""
+    import constance
+    import constance.admin
+    import constance.forms
+    import constance.utils
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    backends = {
+        id(backend): backend
+        for backend in (
+            lazy._backend
+            for lazy in (constance.config, constance.admin.config, constance.forms.config, constance.utils.config)
+        )
+    }.values()
+    kept = [(backend, getattr(backend, "_cache", None)) for backend in backends]
+    with override_settings(CACHES=server.cache_settings(), REDIS_RETRY_SECONDS=0):
+        for backend, own in kept:
+            if own is not None:
+                backend._cache = cache
+        try:
+            yield
+        finally:
+            for backend, own in kept:
+                if own is not None:
+                    backend._cache = own

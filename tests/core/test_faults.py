@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 import redis
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Product
 from core.resilience import broker_outage, redis_outage
 from inventory.models import Reservation
 from orders.models import Order
-from tests.core.redis_server import OwnRedis, publishing_to
+from tests.core.redis_server import OwnRedis, caching_in, publishing_to
 from tests.factories import PASSWORD, UserFactory
 from tests.servers import free_port
 
@@ -27,22 +27,9 @@ CART_CLOSED = "El carrito no está disponible por un momento"
 
 @pytest.fixture
 def own_redis():
-    from constance import config
-    from django.core.cache import cache
-
     server = OwnRedis(persistent=True).start()
-    # constance keeps the cache object it was built with (the suite's Redis, still up): point it
-    # at the cache proxy so the site settings read this test's Redis too, as in production.
-    backend = config._backend
-    previous = getattr(backend, "_cache", None)
-    with override_settings(CACHES=server.cache_settings(), REDIS_RETRY_SECONDS=0):
-        if previous is not None:
-            backend._cache = cache
-        try:
-            yield server
-        finally:
-            if previous is not None:
-                backend._cache = previous
+    with caching_in(server):
+        yield server
     server.stop()
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from tests.core.redis_server import OwnRedis, publishing_to
+from tests.core.redis_server import OwnRedis, caching_in, publishing_to
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,25 +85,12 @@ class Stack:
     @contextmanager
     def used_here(self):
         """This process publishes to the stack's Redis (tasks no longer run inline) and caches in it."""
-        from constance import config
-        from django.core.cache import cache
-        from django.test import override_settings
-
         from core.resilience import broker_outage, redis_outage
 
-        backend = config._backend
-        previous_cache = getattr(backend, "_cache", None)
         try:
-            with (
-                publishing_to(f"{self.redis.url}/1"),
-                override_settings(CACHES=self.redis.cache_settings(), REDIS_RETRY_SECONDS=0),
-            ):
-                if previous_cache is not None:
-                    backend._cache = cache  # the site settings read this Redis too (see tests/core/test_faults.py)
+            with publishing_to(f"{self.redis.url}/1"), caching_in(self.redis):
                 yield self
         finally:
-            if previous_cache is not None:
-                backend._cache = previous_cache
             redis_outage.reset()
             broker_outage.reset()
 
