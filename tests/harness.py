@@ -52,6 +52,20 @@ def counting_cache_reads(monkeypatch) -> list[list[str]]:
     return reads
 
 
+def compiled_models(monkeypatch) -> list[str]:
+    """The models whose queries Django compiles from here on (core.compiled_query: compiled once)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled, original = [], SQLCompiler.get_select
+
+    def get_select(self, *args, **kwargs):
+        compiled.append(self.query.model.__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "get_select", get_select)
+    return compiled
+
+
 def require_env(*names: str) -> None:
     """Skip (and so fail in CI) when a real service this test claims to exercise is not configured."""
     missing = [name for name in names if not os.environ.get(name)]

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F, OuterRef, Prefetch
-from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from catalog.models import Product, Variant, launch_awaited
 from core.compiled_query import CompiledQuery, InSlot, OneOf, Slot
 from core.query_moment import QueryMoment, at_moment
 from tests.factories import CollectionFactory, ProductFactory, VariantFactory, ahead
+from tests.harness import compiled_models
 from tests.threads import run_in_threads
 
 pytestmark = pytest.mark.django_db
@@ -23,22 +23,9 @@ def products():
     return [ProductFactory(name=f"Polo {number}", base_price=Decimal(50 + number)) for number in range(3)]
 
 
-def _compiles(monkeypatch) -> list[str]:
-    """The models whose queries Django compiles from here on."""
-    compiled = []
-    original = SQLCompiler.get_select
-
-    def get_select(self, *args, **kwargs):
-        compiled.append(self.query.model.__name__)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "get_select", get_select)
-    return compiled
-
-
 def test_it_is_compiled_on_its_first_run_only_and_each_run_binds_its_own_values(products, monkeypatch):
     query = CompiledQuery(Product.objects.select_related("brand").filter(InSlot("pk", "ids")).order_by("pk"))
-    compiled = _compiles(monkeypatch)
+    compiled = compiled_models(monkeypatch)
     first = query.all(ids=[products[0].pk, products[2].pk])
     assert compiled == ["Product"]
     assert [product.name for product in first] == ["Polo 0", "Polo 2"]

@@ -2,26 +2,13 @@
 shipment with its lines and events, read as Django's prefetches leave them, by queries compiled once."""
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 
 from orders import selectors
 from orders.models import OrderLine, OrderStatusChange
 from shipping.models import ShipmentEvent, ShipmentLine
+from tests.harness import compiled_models
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def compiled(monkeypatch) -> list[str]:
-    """The models whose queries Django compiles from here on."""
-    found, original = [], SQLCompiler.get_select
-
-    def get_select(self, *args, **kwargs):
-        found.append(self.query.model.__name__)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "get_select", get_select)
-    return found
 
 
 def test_the_details_are_what_django_reads_with_no_query_more(split_order, django_assert_num_queries):
@@ -47,8 +34,8 @@ def test_the_details_are_what_django_reads_with_no_query_more(split_order, djang
     assert len(names) == 2 and all(names)
 
 
-def test_a_second_read_compiles_only_the_order_s_own_query(split_order, compiled):
+def test_a_second_read_compiles_only_the_order_s_own_query(split_order, monkeypatch):
     selectors.order_with_details(pk=split_order.pk)
-    compiled.clear()
+    compiled = compiled_models(monkeypatch)
     selectors.order_with_details(pk=split_order.pk)
     assert compiled == ["Order"]
