@@ -503,13 +503,15 @@ def build_listing(
     category_ids: list[int] | None = None,
     extra: list[tuple[str, str]] | None = None,
     ordering: tuple | None = None,
+    ranked: list[int] | None = None,
     marks: list[str] | None = None,
 ) -> Listing:
     """base: the visible products in scope (a category, a family, search matches); scope: a key
     naming that set ("category:12", "search:silla"), which lets the facet counts be cached;
     category_ids: the categories of that scope when known (listings), else read from the facets;
     marks: what the scope's products are marked written with (a category's listing: its
-    categories' contents), to keep its counts while other products are written."""
+    categories' contents), to keep its counts while other products are written; ranked: base's ids in
+    `ordering`'s order when already read (a search's, catalog.search.SearchResult.ranked)."""
     extra = extra or []
     if scope is None:
         stats, counts = _facet_counts(base, params, tree, category_ids)
@@ -535,10 +537,16 @@ def build_listing(
     rows: QuerySet | RankedRows = queryset
     if ordering is not None and scope is not None and params.sort == "relevance" and not params.is_filtered():
         # A search as typed: its ranking is the same for every shopper until the catalog changes.
-        ranked = listing_cache.get_or_compute(
-            scope, "ranked", lambda: list(base.order_by(*ordering).values_list("pk", flat=True)[:MAX_RANKED])
+        ranking = listing_cache.get_or_compute(
+            scope,
+            "ranked",
+            lambda: (
+                ranked[:MAX_RANKED]
+                if ranked is not None
+                else list(base.order_by(*ordering).values_list("pk", flat=True)[:MAX_RANKED])
+            ),
         )
-        rows = RankedRows(ranked, queryset)
+        rows = RankedRows(ranking, queryset)
     # RankedRows is only sliced (the count is set below), less than the stubs' protocol asks.
     paginator = Paginator(rows, params.per_page)  # type: ignore[arg-type]
     paginator.count = stats.total  # already counted by the facet pass: no COUNT(*) query

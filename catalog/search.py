@@ -30,6 +30,7 @@ from django.db.models.expressions import RawSQL
 
 from core.compiled_query import OneOf
 
+from .listing import RankedRows
 from .models import launch_awaited
 
 MAX_QUERY_LENGTH = 100
@@ -60,6 +61,9 @@ class SearchResult(NamedTuple):
     corrected: str | None  # the query actually searched, when a typo was corrected
     searched: str = ""  # the normalized words searched (names the result set, e.g. for caching)
     capped: bool = False  # more than MAX_MATCHES matched: matches holds the best-selling MAX_MATCHES
+    # The matches' ids in `ordering`'s order when the search read their ranks already (PostgreSQL: with
+    # the matches themselves), so that the listing need not rank them again; None otherwise.
+    ranked: list[int] | None = None
 
 
 def normalize(text: str) -> str:
@@ -100,16 +104,16 @@ def search_products(products: QuerySet, raw_query: str) -> SearchResult:
         return SearchResult(products.none(), POPULARITY, None, "")
     full_text, correct = (_full_text, correct_spelling) if _on_postgresql() else (_sqlite_full_text, _sqlite_correct)
     matches, ordering = full_text(products, query)
-    ids = _first_matches(products, matches, query)
-    if ids:
-        return _bounded(products, query, ids, None, ordering)
+    found = _first_matches(products, matches, query)
+    if found:
+        return _bounded(products, query, found, None, ordering)
     corrected = correct(query)
     if corrected != query:
         matches, ordering = full_text(products, corrected)
-        ids = _first_matches(products, matches, corrected)
+        found = _first_matches(products, matches, corrected)
         return (
-            _bounded(products, corrected, ids, corrected, ordering)
-            if ids
+            _bounded(products, corrected, found, corrected, ordering)
+            if found
             else SearchResult(matches, ordering, corrected, corrected)
         )
     return SearchResult(matches, ordering, None, query)
@@ -153,17 +157,25 @@ def _walk_length_params(query: str) -> list:
     return [WALK, WALK_MARGIN, wanted, MATCH_READ_COST, WALK_MAX, WALK, WALK_MARGIN, wanted, SEARCH_CONFIG, query]
 
 
-def _first_matches(products: QuerySet, matches: QuerySet, query: str) -> list[int]:
-    """The ids of the best-selling MAX_MATCHES + 1 matches (one more tells that there are more), in
-    popularity order. On PostgreSQL, one query: the best-selling products are read through the
-    popularity index and matched, as many as _WALK_LENGTH says (none for rare words); only when fewer
-    than MAX_MATCHES + 1 match among them are all the matches read (through the GIN index) and sorted.
-    (Left to itself the planner takes the GIN index whenever it expects few matches, and it expects an
-    AND of words that go together, "silla de oficina", to match several times fewer products than it
-    does.)"""
-    first = matches.order_by(*POPULARITY).values_list("pk", "units_sold")[: MAX_MATCHES + 1]
+class _Match(NamedTuple):
+    pk: int
+    units_sold: int
+    relevance: float | None  # PostgreSQL's ts_rank, as the listing's RELEVANCE ordering reads it; None on SQLite
+
+
+def _first_matches(products: QuerySet, matches: QuerySet, query: str) -> list[_Match]:
+    """The best-selling MAX_MATCHES + 1 matches (one more tells that there are more), in popularity
+    order. On PostgreSQL, one query: the best-selling products are read through the popularity index
+    and matched, as many as _WALK_LENGTH says (none for rare words); only when fewer than MAX_MATCHES + 1
+    match among them are all the matches read (through the GIN index) and sorted. Each is ranked as it
+    is read (its search vector is at hand then), only those kept: ranking them later read every one of
+    them again. (Left to itself the planner takes the GIN index whenever it expects few matches, and it
+    expects an AND of words that go together, "silla de oficina", to match several times fewer products
+    than it does.)"""
     if not _on_postgresql():
-        return [pk for pk, _sold in first]
+        first = matches.order_by(*POPULARITY).values_list("pk", "units_sold")[: MAX_MATCHES + 1]
+        return [_Match(pk, sold, None) for pk, sold in first]
+    first = matches.order_by(*POPULARITY).values_list("pk", "units_sold", "search_vector")[: MAX_MATCHES + 1]
     walk_sql, walk_params = (
         products.order_by(*POPULARITY).values_list("pk", "units_sold", "search_vector").query.sql_with_params()
     )
@@ -172,12 +184,14 @@ def _first_matches(products: QuerySet, matches: QuerySet, query: str) -> list[in
         cursor.execute(
             f"""
             WITH walk AS MATERIALIZED (
-                SELECT w.pk, w.units_sold FROM ({walk_sql} LIMIT ({_WALK_LENGTH})) w
+                SELECT w.pk, w.units_sold, w.search_vector FROM ({walk_sql} LIMIT ({_WALK_LENGTH})) w
                  WHERE w.search_vector @@ websearch_to_tsquery(%s::regconfig, %s)
-                 ORDER BY w.units_sold DESC, w.pk DESC LIMIT %s)
-            SELECT pk, units_sold FROM walk
-            UNION ALL
-            SELECT f.pk, f.units_sold FROM ({first_sql}) f WHERE (SELECT count(*) FROM walk) <= %s
+                 ORDER BY w.units_sold DESC, w.pk DESC LIMIT %s),
+            found AS (
+                SELECT pk, units_sold, search_vector FROM walk
+                UNION ALL
+                SELECT f.pk, f.units_sold, f.search_vector FROM ({first_sql}) f WHERE (SELECT count(*) FROM walk) <= %s)
+            SELECT pk, units_sold, ts_rank(search_vector, websearch_to_tsquery(%s::regconfig, %s)) FROM found
             """,
             [
                 *walk_params,
@@ -187,22 +201,30 @@ def _first_matches(products: QuerySet, matches: QuerySet, query: str) -> list[in
                 MAX_MATCHES + 1,
                 *first_params,
                 MAX_MATCHES,
+                SEARCH_CONFIG,
+                query,
             ],
         )
         rows = sorted(set(cursor.fetchall()), key=lambda row: (-row[1], -row[0]))
-    return [pk for pk, _sold in rows[: MAX_MATCHES + 1]]
+    return [_Match(*row) for row in rows[: MAX_MATCHES + 1]]
 
 
-def _bounded(products: QuerySet, query: str, ids: list[int], corrected: str | None, ordering: tuple) -> SearchResult:
-    """The matches as the products of those ids: the page's queries (facets, ranking, cards) read
-    them by primary key, without matching the text again row by row. On SQLite the ordering is the
-    bm25 ranking already read for every match, not read a second time."""
-    within = ids[:MAX_MATCHES]
+def _bounded(
+    products: QuerySet, query: str, found: list[_Match], corrected: str | None, ordering: tuple
+) -> SearchResult:
+    """The matches as the products of those ids: the page's queries (facets, cards) read them by primary
+    key, without matching the text again row by row, and on PostgreSQL their ranking is the one read
+    with them (RELEVANCE). On SQLite the ordering is the bm25 ranking already read for every match, not
+    read a second time."""
+    kept = found[:MAX_MATCHES]
+    within = [match.pk for match in kept]
+    ranked = None
     if _on_postgresql():
         matches, ordering = _full_text(products, query, within=within)
+        ranked = [match.pk for match in sorted(kept, key=lambda m: (-(m.relevance or 0), -m.units_sold, -m.pk))]
     else:
         matches = products.filter(OneOf("pk", within))
-    return SearchResult(matches, ordering, corrected, query, capped=len(ids) > MAX_MATCHES)
+    return SearchResult(matches, ordering, corrected, query, capped=len(found) > MAX_MATCHES, ranked=ranked)
 
 
 # --- SQLite: FTS5 ---------------------------------------------------------------------------
@@ -302,11 +324,11 @@ def suggest(products: QuerySet, raw_query: str, *, limit: int = 6) -> list[dict]
     if len(normalize(raw_query)) < 2:
         return []
     result = search_products(products, raw_query)
-    found = (
-        result.matches.order_by(*result.ordering)
-        .only("name", "slug", "sale_price")
-        .annotate(price_reveal_at=launch_awaited(OuterRef("pk")))[:limit]
-    )
+    shown = result.matches.only("name", "slug", "sale_price").annotate(price_reveal_at=launch_awaited(OuterRef("pk")))
+    if result.ranked is not None:
+        found = RankedRows(result.ranked, shown)[:limit]
+    else:
+        found = list(shown.order_by(*result.ordering)[:limit])
     return [
         {
             "name": product.name,

@@ -163,6 +163,7 @@ def _listing_parts(
     category_ids=None,
     extra=None,
     ordering=None,
+    ranked=None,
     search_query=None,
     corrected_query=None,
     kit_strip=None,
@@ -173,7 +174,15 @@ def _listing_parts(
     tree = catalog_tree(request)
     params = ListingParams.from_query(request.GET, option_codes=tree.option_codes)
     listing = build_listing(
-        base, params, tree=tree, scope=scope, category_ids=category_ids, extra=extra, ordering=ordering, marks=marks
+        base,
+        params,
+        tree=tree,
+        scope=scope,
+        category_ids=category_ids,
+        extra=extra,
+        ordering=ordering,
+        ranked=ranked,
+        marks=marks,
     )
     context = {
         "heading": heading,
@@ -326,6 +335,7 @@ def _search_parts(request) -> dict:
         subcategories=[],
         extra=[("q", query)] if query else [],
         ordering=result.ordering,
+        ranked=result.ranked,
         search_query=query,
         corrected_query=result.corrected,
         kit_strip=selectors.kits_matching(query) if query else [],
