@@ -8,12 +8,15 @@ meanwhile cannot put the old row back. A write that bypasses save() (QuerySet.up
 forget() itself: a stale copy saved later would write its old values back."""
 
 from allauth.account.auth_backends import AuthenticationBackend
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from core import request_reads
 
 TTL_SECONDS = 5 * 60
 
@@ -28,10 +31,25 @@ def forget(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
+def read_user_along(request) -> int | None:
+    """The id of the user the request's session names, that user's cached row then read with the
+    request's next round trip to the cache: a page that reads keys of its own (named from this id)
+    before it asks for request.user makes one trip for both. The id is not checked yet (request.user
+    checks the session against the user), so it only names what to read."""
+    if hasattr(request, "_cached_user"):  # django.contrib.auth's middleware has read the user
+        return request.user.pk if request.user.is_authenticated else None
+    try:
+        user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except (KeyError, ValidationError):
+        return None
+    request_reads.read_along([_key(user_id)])
+    return user_id
+
+
 class _CachedUser:
     def get_user(self, user_id):
         key = _key(user_id)
-        user = cache.get(key)
+        user = request_reads.take([key])[key]  # read ahead by read_user_along, or read now
         if user is None:
             user = super().get_user(user_id)  # None when unknown or inactive: never cached
             if user is not None:

@@ -47,8 +47,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.translation import get_language
 
+from accounts.user_cache import read_user_along
 from cart.context_processors import mini_cart
 from catalog import catalog_version, listing_cache
+from core import request_reads
 from core.csrf import request_token
 from core.process_memo import ProcessMemo
 from core.site_settings import site_setting
@@ -82,9 +84,11 @@ ACCOUNT_PARTS = {"account-menu": "includes/_account_menu.html", "footer-account"
 class PagePart(NamedTuple):
     """A part of one view's page that depends on the shopper: `render(request, user, cached=None,
     anonymous="", **view_kwargs)` gives its HTML for `user` (the anonymous one is kept in the entry,
-    and handed to it on a hit), or None when it cannot (then the page is rendered). `cache_keys(request, user, **view_kwargs)` names the
-    cache entries it reads for a signed-in shopper: a hit reads them with the page in one round
-    trip and hands what it found to `render` as `cached` (a key missing from it is a miss)."""
+    and handed to it on a hit), or None when it cannot (then the page is rendered).
+    `cache_keys(request, user_id, **view_kwargs)` names the cache entries it reads for a signed-in
+    shopper (from the id the session names, before the user is read): a hit reads them with the page
+    and the user in one round trip and hands what it found to `render` as `cached` (a key missing
+    from it is a miss)."""
 
     name: str
     render: Callable[..., str | None]
@@ -465,16 +469,17 @@ def cached_page(
             # The listings' token too: a signed-in shopper's reviews part is kept under it
             # (shared_signed_in_part); and the marks the entry was last seen under.
             keys += [listing_cache.VERSION_KEY, *_MARKS_SEEN.get(key, ())]
-        if request.user.is_authenticated:
+        # A signed-in shopper's user comes with the page and the parts' keys, named from the session.
+        if (user_id := read_user_along(request)) is not None:
             keys += [
                 part_key
                 for part in parts
                 if part.cache_keys
-                for part_key in part.cache_keys(request, request.user, **kwargs)
+                for part_key in part.cache_keys(request, user_id, **kwargs)
             ]
         # A key the cache does not have was read too: a product's mark gone (lapsed, or never written
         # since the cache was emptied) reads as never written, not again in a round trip of its own.
-        found = {**dict.fromkeys(keys), **cache.get_many(keys)}
+        found = request_reads.take(keys)
         version, entry = found.get(version_key), _entry(found.get(key))
         if _servable(key, entry, version, fresh, per_product, found):
             filled = _filled(request, entry, parts_by_name, kwargs, found)

@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.user_cache import read_user_along
 from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
 from catalog import catalog_version, listing_cache, selectors
@@ -375,8 +376,8 @@ def _reviews_part(request, user, slug: str, cached: dict | None = None, anonymou
     return _reviews_section(request, user, slug)
 
 
-def _reviews_part_keys(request, user, slug: str) -> list[str]:
-    return [own_reviews_key(user.pk), shared_part_key("reviews", request.get_full_path())]
+def _reviews_part_keys(request, user_id: int, slug: str) -> list[str]:
+    return [own_reviews_key(user_id), shared_part_key("reviews", request.get_full_path())]
 
 
 def _selection(request, tree) -> dict[str, str]:
@@ -410,8 +411,8 @@ def _delivery_part(request, user, slug: str, cached: dict | None = None, anonymo
     )
 
 
-def _delivery_part_keys(request, user, slug: str) -> list[str]:
-    return [place_key(user.pk), RATES_KEY]
+def _delivery_part_keys(request, user_id: int, slug: str) -> list[str]:
+    return [place_key(user_id), RATES_KEY]
 
 
 @replica_reads
@@ -428,12 +429,13 @@ def product(request, slug: str):
     # is built from them), and a signed-in shopper's own entries (their place, whether they reviewed
     # the product, the reviews section they share with others): read with the request's shared keys,
     # one round trip instead of five; and the stock figures of its variants, read once.
-    user = request.user
-    own_keys = [place_key(user.pk), *_reviews_part_keys(request, user, slug)] if user.is_authenticated else []
+    user_id = read_user_along(request)  # the user too
+    own_keys = [place_key(user_id), *_reviews_part_keys(request, user_id, slug)] if user_id is not None else []
     request_reads.prefetch(
         [*listing_cache.marks_kept(*_content_key(request, "product")), *own_keys],
         once=shown_stock.keys_read(selectors.product_page_variants_kept(slug)),
     )
+    user = request.user
     tree = catalog_tree(request)
     page = selectors.product_page(slug=slug, selection=_selection(request, tree))
     crumbs = []
@@ -527,7 +529,7 @@ def _signed_in_reviews_html(request, product) -> str:
     # What a hit reads with its page (_reviews_part_keys), in one round trip; the version as this request read it.
     cached = {
         listing_cache.VERSION_KEY: request_reads.read(listing_cache.VERSION_KEY),
-        **request_reads.read_many(_reviews_part_keys(request, user, product.slug)),
+        **request_reads.read_many(_reviews_part_keys(request, user.pk, product.slug)),
     }
     if shopper_has_reviews_or_votes(user=user, product_slug=product.slug, cached=cached):
         return _reviews_html(request, product, user, csrf_token=request_token(request))

@@ -553,6 +553,38 @@ def test_a_signed_in_product_hit_reads_its_reviews_part_with_the_page_in_one_rou
     assert len(page_reads) == 1, "\n".join(map(str, page_reads))
 
 
+@pytest.mark.parametrize("page_cache_on", [True, False])
+@pytest.mark.parametrize("url", ["/p/polo-nazca-0/", "/", "/c/polos/"])
+def test_a_signed_in_page_reads_the_shopper_with_its_own_keys(reviewed, settings, monkeypatch, url, page_cache_on):
+    """The user the session names is read with the page's entry (a hit) or its catalog keys (a product page
+    rendered), named from the session before the user is asked for: not in a round trip of its own."""
+    settings.STOREFRONT_PAGE_CACHE = page_cache_on
+    nadia = UserFactory(first_name="Nadia")
+    shopper = _signed_in(nadia)
+    Client().get(url)
+    shopper.get(url)
+    reads = counting_cache_reads(monkeypatch)
+    assert "Hola, Nadia" in _text(shopper.get(url))
+    with_user = [keys for keys in reads if f"accounts:user:{nadia.pk}" in keys]
+    assert len(with_user) == 1, reads
+    if page_cache_on or url.startswith("/p/"):
+        assert len(with_user[0]) > 1, reads
+
+
+def test_a_session_whose_user_is_gone_gets_a_guest_s_page(shirts):
+    url = "/p/polo-nazca-0/"
+    nadia = UserFactory(first_name="Nadia")
+    shopper = _signed_in(nadia)
+    assert "Hola, Nadia" in _text(shopper.get(url))
+    nadia.is_active = False
+    nadia.save()
+    page = shopper.get(url)
+    assert page.status_code == 200 and "Hola, Nadia" not in _text(page)
+    nadia.delete()
+    page = shopper.get(url)
+    assert page.status_code == 200 and "Hola, Nadia" not in _text(page)
+
+
 def test_a_shopper_s_menu_follows_their_name_and_role_on_the_next_hit(shirts):
     url = shirts[0].get_absolute_url()
     user = UserFactory(first_name="Rosa")
