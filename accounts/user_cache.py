@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from core import request_reads
+from core import request_reads, session_store
 
 TTL_SECONDS = 5 * 60
 
@@ -31,25 +31,34 @@ def forget(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def read_user_along(request) -> int | None:
-    """The id of the user the request's session names, that user's cached row then read with the
-    request's next round trip to the cache: a page that reads keys of its own (named from this id)
-    before it asks for request.user makes one trip for both. The id is not checked yet (request.user
-    checks the session against the user), so it only names what to read."""
+def session_user_id(request) -> int | None:
+    """The id of the user the request's session names. Not checked yet (request.user checks the
+    session against the user): it only names what to read, such as the shopper's own cache entries
+    to read with the page's, and the user's row itself comes with them (_read_user_with_session)."""
     if hasattr(request, "_cached_user"):  # django.contrib.auth's middleware has read the user
         return request.user.pk if request.user.is_authenticated else None
+    return _user_id(request.session)
+
+
+def _user_id(session) -> int | None:
     try:
-        user_id = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+        return get_user_model()._meta.pk.to_python(session[SESSION_KEY])
     except (KeyError, ValidationError):
         return None
-    request_reads.read_along([_key(user_id)])
-    return user_id
+
+
+def _read_user_with_session(session: dict) -> None:
+    """As soon as a request's session is read, name its user's cached row to the request's reads: it
+    comes with the request's next round trip (a page's own keys, named from session_user_id), not in
+    one of its own (core.session_store.read_with_session)."""
+    if (user_id := _user_id(session)) is not None:
+        request_reads.read_along([_key(user_id)])
 
 
 class _CachedUser:
     def get_user(self, user_id):
         key = _key(user_id)
-        user = request_reads.take([key])[key]  # read ahead by read_user_along, or read now
+        user = request_reads.take([key])[key]  # read ahead with the session's next round trip, or now
         if user is None:
             user = super().get_user(user_id)  # None when unknown or inactive: never cached
             if user is not None:
@@ -77,6 +86,7 @@ def _signed_in(sender, request, user, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    session_store.read_with_session(_read_user_with_session)
     user_model = get_user_model()
     post_save.connect(_user_written, sender=user_model, dispatch_uid="accounts.user_cache.save")
     post_delete.connect(_user_written, sender=user_model, dispatch_uid="accounts.user_cache.delete")

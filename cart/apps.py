@@ -8,4 +8,9 @@ class CartConfig(AppConfig):
     verbose_name = _("Cart")
 
     def ready(self) -> None:
+        from core import session_store
+
         from . import signals  # noqa: F401  (the login merge)
+        from .selectors import read_cart_with_session
+
+        session_store.read_with_session(read_cart_with_session)

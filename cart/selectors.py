@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, overload
 
+from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.db.models import Min, Sum
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from promotions.breakdown import gift_sold_out_note
 from promotions.selectors import product_quantity_offer
 
 from .pricing import CartLine, CartSummary, GiftDue, price_cart, price_kit
-from .services import Cart, cart_gifts_sync, gifts_settled, user_cart
+from .services import Cart, cart_gifts_sync, gifts_settled, user_cart, user_cart_id
 from .store import CartSnapshot, cart_store
 
 SESSION_KEY = "cart_id"
@@ -44,7 +45,18 @@ def request_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
 
 
 def cart_units(cart: Cart | None) -> int:
-    return sum(cart_store().lines(cart.id).values()) if cart is not None else 0
+    return cart_store().units(cart.id) if cart is not None else 0
+
+
+def read_cart_with_session(session: dict[str, object]) -> None:
+    """As soon as a request's session is read, name the cart it holds (a signed-in customer's, else the
+    browser's): the header's count then comes with the request's next round trip to the cache, not in one
+    of its own (core.session_store.read_with_session). A session whose user turns out not signed in
+    (request.user checks it) has its count read as a guest's, in a trip of its own."""
+    user_id = session.get(AUTH_SESSION_KEY)
+    cart_id = user_cart_id(str(user_id)) if user_id is not None else session.get(SESSION_KEY)
+    if isinstance(cart_id, str) and cart_id:
+        cart_store().read_along(cart_id)
 
 
 def cart_priced(cart: Cart, *, email: str = "") -> CartSummary:

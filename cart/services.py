@@ -62,7 +62,11 @@ class Cart:
 
 def user_cart(user: "AuthUser") -> Cart:
     """A signed-in customer's one active cart, the same on every device."""
-    return Cart(id=f"user-{user.pk}", customer=user)
+    return Cart(id=user_cart_id(user.pk), customer=user)
+
+
+def user_cart_id(user_id: int | str) -> str:
+    return f"user-{user_id}"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from core import request_reads
 from core.resilience import REDIS_ERRORS, ServiceUnavailable, redis_outage
 
 CART_TTL_SECONDS = 48 * 60 * 60
@@ -144,6 +145,25 @@ class RedisCartStore:
         # The cache's own key format, so the cache's prefix (and its clean-up) covers carts.
         return cache.make_key(f"cart:{cart_id}")
 
+    def _written(self, cart_id: str) -> str:
+        """The key of a cart about to be written: what the request read ahead of it is dropped."""
+        key = self._key(cart_id)
+        request_reads.drop_hash(key)
+        return key
+
+    def read_along(self, cart_id: str) -> None:
+        """The cart's lines, for units(), come with the request's next round trip to the cache (the same
+        Redis: core.request_reads.read_hash_along)."""
+        request_reads.read_hash_along(self._key(cart_id))
+
+    @_needs_redis
+    def units(self, cart_id: str) -> int:
+        """The units in the cart, for the header's count only (never to price or order: lines read
+        ahead may be older than a lock the caller holds), from what read_along read, else read now."""
+        key = self._key(cart_id)
+        fields = request_reads.take_hash(key)
+        return sum(_decode_lines(fields if fields is not None else self.client.hgetall(key)).values())
+
     @_needs_redis
     def lines(self, cart_id: str) -> dict[LineKey, int]:
         return _decode_lines(self.client.hgetall(self._key(cart_id)))
@@ -158,7 +178,7 @@ class RedisCartStore:
         """Set these fields (0 deletes one) in one MULTI: a gift line with its bookkeeping."""
         if not values:
             return
-        key = self._key(cart_id)
+        key = self._written(cart_id)
         with self.client.pipeline(transaction=True) as pipe:
             for field, value in values.items():
                 if value > 0:
@@ -170,7 +190,7 @@ class RedisCartStore:
 
     @_needs_redis
     def add(self, cart_id: str, line: LineKey, quantity: int) -> int:
-        key = self._key(cart_id)
+        key = self._written(cart_id)
         with self.client.pipeline(transaction=True) as pipe:
             pipe.hincrby(key, line.encode(), quantity)
             pipe.expire(key, CART_TTL_SECONDS)
@@ -181,7 +201,7 @@ class RedisCartStore:
 
     @_needs_redis
     def set(self, cart_id: str, line: LineKey, quantity: int) -> None:
-        key = self._key(cart_id)
+        key = self._written(cart_id)
         with self.client.pipeline(transaction=True) as pipe:
             if quantity > 0:
                 pipe.hset(key, line.encode(), quantity)
@@ -192,12 +212,12 @@ class RedisCartStore:
 
     @_needs_redis
     def clear(self, cart_id: str) -> None:
-        self.client.delete(self._key(cart_id))
+        self.client.delete(self._written(cart_id))
 
     @_needs_redis
     def merge(self, source_id: str, target_id: str) -> dict[LineKey, int]:
         """Move every line of source into target; returns what was moved."""
-        moved = self._merge(keys=[self._key(source_id), self._key(target_id)], args=[CART_TTL_SECONDS])
+        moved = self._merge(keys=[self._written(source_id), self._written(target_id)], args=[CART_TTL_SECONDS])
         return _decode_lines(dict(zip(moved[::2], moved[1::2])))
 
     @_needs_redis
@@ -231,6 +251,12 @@ class CacheCartStore:
 
     def _touched_key(self, cart_id: str) -> str:
         return f"cart-touched:{cart_id}"
+
+    def read_along(self, cart_id: str) -> None:
+        """Nothing to read ahead: the cart is in this process' cache."""
+
+    def units(self, cart_id: str) -> int:
+        return sum(self.lines(cart_id).values())
 
     def lines(self, cart_id: str) -> dict[LineKey, int]:
         return _decode_lines(self._read(cart_id))

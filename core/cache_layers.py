@@ -564,9 +564,11 @@ LAYERS: tuple[Layer, ...] = (
         module="core.request_reads",
         holds="the keys nearly every page reads (catalog and tree versions, site settings, payment method names, "
         "the next scheduled changes), "
-        "read together once per request",
+        "read together once per request; and what a session names once read (its user, its cart's lines: "
+        "`core.session_store.read_with_session`), read with the request's next round trip and given once",
         key="the keys themselves, for one request",
-        ends="the request ends; a write in the request is remembered or forgotten by the module that made it",
+        ends="the request ends; a write in the request is remembered or forgotten by the module that made it "
+        "(a cart's write drops its lines read ahead)",
         stale_seconds=0,
         scope="request",
     ),

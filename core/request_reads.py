@@ -15,6 +15,9 @@ _MISSING = object()
 _ONCE = object()
 # In a request's reads: keys named by read_along, read with the request's next round trip.
 _ALONG = object()
+# In a request's reads: Redis hashes named by read_hash_along, then the fields read of each, for one take_hash().
+_HASHES = object()
+_HASHES_READ = object()
 _reads: ContextVar[dict | None] = ContextVar("request_reads", default=None)
 
 
@@ -25,9 +28,15 @@ def shared(key: str) -> str:
 
 
 def _get_many(reads: dict, names: list[str]) -> dict:
-    """One round trip for `names` and the keys waiting to be read along (kept for take())."""
+    """One round trip for `names` and the keys waiting to be read along (kept for take()), and the
+    hashes named to be read along when the cache is the Redis they live in (kept for take_hash())."""
     along = [key for key in reads.pop(_ALONG, ()) if key not in names]
-    found = cache.get_many([*names, *along])
+    hashes = list(dict.fromkeys(reads.pop(_HASHES, ())))
+    if hashes and hasattr(cache, "get_many_and_hashes"):
+        found, fields = cache.get_many_and_hashes([*names, *along], hashes)
+        reads.setdefault(_HASHES_READ, {}).update(fields)
+    else:
+        found = cache.get_many([*names, *along])
     if along:
         reads.setdefault(_ONCE, {}).update({key: found.get(key) for key in along})
     return found
@@ -101,6 +110,29 @@ def read_along(keys) -> None:
     reads = _reads.get()
     if reads is not None:
         reads.setdefault(_ALONG, []).extend(keys)
+
+
+def read_hash_along(key: str) -> None:
+    """A Redis hash (its full key: a cart's lines) this request will take_hash() once, read with its next
+    round trip to the cache when that cache is the same Redis (core.cache). Nothing outside a request."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.setdefault(_HASHES, []).append(key)
+
+
+def take_hash(key: str) -> dict | None:
+    """The hash's fields as this request read them ahead, given once; None when they were not (the
+    caller reads the hash itself)."""
+    reads = _reads.get()
+    return reads.get(_HASHES_READ, {}).pop(key, None) if reads is not None else None
+
+
+def drop_hash(key: str) -> None:
+    """The hash is being written: what this request named or read ahead of it is no longer its value."""
+    reads = _reads.get()
+    if reads is not None:
+        reads[_HASHES] = [named for named in reads.get(_HASHES, ()) if named != key]
+        reads.get(_HASHES_READ, {}).pop(key, None)
 
 
 def remember(key: str, value) -> None:

@@ -47,7 +47,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from accounts.user_cache import read_user_along
+from accounts.user_cache import session_user_id
 from cart.context_processors import mini_cart
 from catalog import catalog_version, listing_cache
 from core import request_reads
@@ -469,8 +469,9 @@ def cached_page(
             # The listings' token too: a signed-in shopper's reviews part is kept under it
             # (shared_signed_in_part); and the marks the entry was last seen under.
             keys += [listing_cache.VERSION_KEY, *_MARKS_SEEN.get(key, ())]
-        # A signed-in shopper's user comes with the page and the parts' keys, named from the session.
-        if (user_id := read_user_along(request)) is not None:
+        # A signed-in shopper's parts' keys, named from the session: read with the page, and with the user and
+        # the cart the session named (core.session_store.read_with_session).
+        if (user_id := session_user_id(request)) is not None:
             keys += [
                 part_key
                 for part in parts

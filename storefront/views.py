@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.user_cache import read_user_along
+from accounts.user_cache import session_user_id
 from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
 from catalog import catalog_version, listing_cache, selectors
@@ -428,8 +428,9 @@ def product(request, slug: str):
     # The marks its content was kept under cover those of its catalog data and related products (it
     # is built from them), and a signed-in shopper's own entries (their place, whether they reviewed
     # the product, the reviews section they share with others): read with the request's shared keys,
-    # one round trip instead of five; and the stock figures of its variants, read once.
-    user_id = read_user_along(request)  # the user too
+    # one round trip instead of five (with the user and the cart, named when the session was read); and the
+    # stock figures of its variants, read once.
+    user_id = session_user_id(request)
     own_keys = [place_key(user_id), *_reviews_part_keys(request, user_id, slug)] if user_id is not None else []
     request_reads.prefetch(
         [*listing_cache.marks_kept(*_content_key(request, "product")), *own_keys],

@@ -34,14 +34,19 @@ def warm_site_settings() -> None:
 
 
 def counting_cache_reads(monkeypatch) -> list[list[str]]:
-    """The keys of each cache read from now on (a cache whose get_many calls get: still one read)."""
+    """The keys of each cache read from now on (a cache whose get_many calls get: still one read), a Redis
+    cache's reads of keys and hashes together (core.cache: get_many_and_hashes) with the hashes' keys, and
+    each hash read on its own (a cart's lines: HGETALL outside a pipeline) as ["HGETALL <key>"]."""
     reads, inside = [], []
-    for name in ("get", "get_many"):
+    for name in ("get", "get_many", "get_many_and_hashes"):
+        if not hasattr(cache, name):
+            continue
         original = getattr(cache, name)
 
-        def counting(keys, *args, _original=original, **kwargs):
+        def counting(keys, *args, _original=original, _name=name, **kwargs):
             if not inside:
-                reads.append(list(keys) if isinstance(keys, list | tuple) else [keys])
+                named = list(keys) if isinstance(keys, list | tuple) else [keys]
+                reads.append(named + (list(args[0]) if _name == "get_many_and_hashes" else []))
             inside.append(1)
             try:
                 return _original(keys, *args, **kwargs)
@@ -49,6 +54,19 @@ def counting_cache_reads(monkeypatch) -> list[list[str]]:
                 inside.pop()
 
         monkeypatch.setattr(cache, name, counting)
+    if hasattr(cache, "get_many_and_hashes"):
+        from django_redis import get_redis_connection
+        from redis.client import Pipeline
+
+        redis_class = type(get_redis_connection("default"))
+        hgetall = redis_class.hgetall
+
+        def counting_hgetall(client, key, *args, **kwargs):
+            if not isinstance(client, Pipeline):
+                reads.append([f"HGETALL {key.decode() if isinstance(key, bytes) else key}"])
+            return hgetall(client, key, *args, **kwargs)
+
+        monkeypatch.setattr(redis_class, "hgetall", counting_hgetall)
     return reads
 
 

@@ -156,3 +156,58 @@ def test_keys_read_along_come_with_the_next_round_trip_and_are_given_once(cache_
     assert session == again == {"test:session": {"user": 7}}
     assert cache_calls == ["get_many", "get_many"]  # the shared keys with it, then the second take
     request_reads.read_along(["test:session"])  # outside a request: nothing
+
+
+@pytest.fixture
+def redis_cache():
+    if not hasattr(cache, "get_many_and_hashes"):
+        pytest.skip("hashes are read along only from a Redis cache")
+    from django_redis import get_redis_connection
+
+    client, key = get_redis_connection("default"), cache.make_key("test:hash")
+    client.hset(key, mapping={"12": 2, "13": 1})
+    yield client, key
+    client.delete(key)
+
+
+def test_hashes_read_along_come_with_the_next_round_trip_given_once(redis_cache):
+    """read_hash_along names a Redis hash (a cart's lines): its fields come with the request's next round
+    trip, take_hash() gives them once, then answers None (the caller reads it itself)."""
+    client, key = redis_cache
+
+    def view():
+        request_reads.read_hash_along(key)
+        request_reads.read(listing_cache.VERSION_KEY)
+        return request_reads.take_hash(key), request_reads.take_hash(key)
+
+    fields, again = _in_a_request(view)
+    assert fields == {b"12": b"2", b"13": b"1"} and again is None
+
+
+def test_a_hash_written_in_the_request_is_not_given_as_it_was_read(redis_cache):
+    client, key = redis_cache
+
+    def view():
+        request_reads.read_hash_along(key)
+        request_reads.read(listing_cache.VERSION_KEY)
+        request_reads.drop_hash(key)  # the cart's store writes it
+        named_then_written = request_reads.take_hash(key)
+        request_reads.read_hash_along(key)
+        request_reads.drop_hash(key)  # written before the next round trip
+        request_reads.read(site_settings.CACHE_KEY)
+        return named_then_written, request_reads.take_hash(key)
+
+    assert _in_a_request(view) == (None, None)
+
+
+def test_while_redis_is_away_a_hash_read_along_reads_nothing(redis_cache, monkeypatch):
+    from core.resilience import redis_outage
+
+    client, key = redis_cache
+    monkeypatch.setattr(redis_outage, "should_try", lambda: False)
+
+    def view():
+        request_reads.read_hash_along(key)
+        return request_reads.read(listing_cache.VERSION_KEY), request_reads.take_hash(key)
+
+    assert _in_a_request(view) == (None, None)

@@ -571,6 +571,26 @@ def test_a_signed_in_page_reads_the_shopper_with_its_own_keys(reviewed, settings
         assert len(with_user[0]) > 1, reads
 
 
+@pytest.mark.parametrize("page_cache_on", [True, False])
+@pytest.mark.parametrize("url", ["/p/polo-nazca-0/", "/", "/c/polos/", "/search/?q=polo"])
+def test_a_signed_in_page_reads_redis_twice(reviewed, settings, monkeypatch, url, page_cache_on):
+    """The session with the shared keys, then the page's own keys with the user and the cart's lines the
+    session named (the header's count): two round trips, hit or rendered, and the count is right."""
+    if "Redis" not in settings.CACHES["default"]["BACKEND"]:
+        pytest.skip("carts live in Redis only with a Redis cache")
+    settings.STOREFRONT_PAGE_CACHE = page_cache_on
+    nadia = UserFactory(first_name="Nadia")
+    shopper = _signed_in(nadia)
+    assert shopper.post(reverse("cart:add"), {"sku": "NAZCA-1", "quantity": 2}).status_code in (200, 302)
+    Client().get(url)
+    shopper.get(url)
+    reads = counting_cache_reads(monkeypatch)
+    page = _text(shopper.get(url))
+    assert "Hola, Nadia" in page and ">2</span>" in page
+    assert len(reads) == 2, reads
+    assert any(key.endswith(f"cart:user-{nadia.pk}") for key in reads[1]), reads
+
+
 def test_a_session_whose_user_is_gone_gets_a_guest_s_page(shirts):
     url = "/p/polo-nazca-0/"
     nadia = UserFactory(first_name="Nadia")
