@@ -587,6 +587,8 @@ def test_a_signed_in_page_reads_redis_twice(reviewed, settings, monkeypatch, url
     reads = counting_cache_reads(monkeypatch)
     page = _text(shopper.get(url))
     assert "Hola, Nadia" in page and ">2</span>" in page
+    # (The waiting room's state is read by each process every few seconds, not by every request.)
+    reads = [keys for keys in reads if not keys[0].endswith("waitingroom:state")]
     assert len(reads) == 2, reads
     assert any(key.endswith(f"cart:user-{nadia.pk}") for key in reads[1]), reads
 
