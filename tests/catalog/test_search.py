@@ -234,7 +234,7 @@ class TestBroadSearch:
         """On PostgreSQL the matches come with their ranks: the page lists them in the order SQL's RELEVANCE
         gives (words in the name before words in the description, whatever sold more), ranking them once."""
         if connection.vendor != "postgresql":
-            pytest.skip("SQLite ranks every match with bm25 as it finds them")
+            pytest.skip("ranked as they are read on PostgreSQL (SQLite reads bm25 with its matches)")
         monkeypatch.setattr(search, "MAX_MATCHES", 4)
         category, brand = catalog["chair"].category, catalog["chair"].brand
         for n in range(1, 7):
