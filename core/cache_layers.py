@@ -611,8 +611,8 @@ LAYERS: tuple[Layer, ...] = (
     Layer(
         name=SHIPPING_RATES,
         module="shipping.estimates",
-        holds="the active rates serving each place asked (the product page's delivery promise)",
-        key="shipping:estimate-rates",
+        holds="the active rates serving each place asked (the product page's delivery promise), each place's pickled on its own",
+        key="shipping:estimate-rates:by-place",
         ends="a shipping method, zone or rate written; 10 minutes old",
         stale_seconds=600,
         shows=SHIPPING_SETUP,

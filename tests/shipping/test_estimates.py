@@ -121,3 +121,38 @@ def test_a_rate_change_is_shown_at_once(client, product):
         rate.save()
 
     assert "Envío a Lima: S/ 7.50." in text(client.get(url))
+
+
+def test_a_place_s_estimate_unpickles_only_its_own_rates_however_many_places_are_kept(monkeypatch):
+    """The rates are kept for every place asked, in one entry a signed-in shopper's product page reads with
+    its keys (storefront.views: the delivery part): what a read unpickles must not grow with the places kept
+    (a store with customers in every province would unpickle thousands of rows on each such page)."""
+    from django.core.cache import cache
+    from django.db.models import base
+
+    from accounts import ubigeo
+    from shipping.estimates import CACHE_KEY
+
+    unpickled = []
+    setstate = base.Model.__setstate__
+    monkeypatch.setattr(base.Model, "__setstate__", lambda row, state: unpickled.append(1) or setstate(row, state))
+
+    def rows_read_for_lima() -> int:
+        unpickled.clear()
+        delivery_estimate(
+            place=lima(), weight_kg=Decimal("0.3"), subtotal=Decimal("59.00"), cached={CACHE_KEY: cache.get(CACHE_KEY)}
+        )
+        return len(unpickled)
+
+    assert delivery_estimate(place=lima(), weight_kg=Decimal("0.3"), subtotal=Decimal("59.00")) is not None
+    alone = rows_read_for_lima()
+    assert alone > 0
+    for department in ubigeo.departments():
+        for province in ubigeo.provinces(department.code)[:3]:
+            delivery_estimate(
+                place=Place(department=department.code, province=province.code, name=province.name),
+                weight_kg=Decimal("0.3"),
+                subtotal=Decimal("59.00"),
+            )
+    assert len(cache.get(CACHE_KEY)) > 50
+    assert rows_read_for_lima() == alone
