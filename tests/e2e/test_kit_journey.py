@@ -39,3 +39,21 @@ def test_the_kit_is_bought_at_the_price_its_page_shows(new_page, shop, viewport)
     assert page.locator(".cart-line").count() == 3
     assert page.locator(".cart-totals .totals-total dd").inner_text().strip() == shown
     screenshot(page, "kit-cart")
+
+
+def test_the_kit_s_price_follows_the_last_change_however_fast_the_changes_come(new_page, shop):
+    """A change made just as the previous price is put in the page (htmx readies what it swaps in a
+    moment later) is priced too: the price shown is never that of choices no longer made."""
+    page = new_page()
+    page.goto("/kits/kit-gamer/")
+    extra = f"#optional-{shop['mouse_item'].pk}"
+    # Right as the white keyboard's price is swapped in, before htmx has readied it, the mouse is added.
+    page.evaluate(
+        """(extra) => document.body.addEventListener("htmx:afterSwap", () => {
+            document.querySelector(extra).click();
+        }, {once: true})""",
+        extra,
+    )
+    page.locator(f"select[name=item-{shop['keyboard_item'].pk}]").select_option("K1-BLANCO")
+    page.wait_for_function("() => document.querySelector('#kit-summary .kit-price').innerText.includes('1,029.72')")
+    assert page.locator(extra).is_checked()

@@ -33,8 +33,9 @@ def customer(db):
     return UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_the_return_form_says_what_comes_back_before_sending(new_page, customer, viewport):
+@pytest.fixture
+def three_polos_delivered(customer):
+    """Rosa's delivered order of three polos bought as a 3x2 (one free), sent by Olva."""
     from dataclasses import replace
 
     from shipping.models import Carrier
@@ -50,7 +51,12 @@ def test_the_return_form_says_what_comes_back_before_sending(new_page, customer,
             stacking.QuantityTerms(kind=stacking.BUY_N_PAY_M, buy=3, pay=2), offer_id=1
         ),
     )
-    order = deliver(paid_order(lines=[line], method=olva, customer=customer, email=customer.email))
+    return deliver(paid_order(lines=[line], method=olva, customer=customer, email=customer.email))
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_return_form_says_what_comes_back_before_sending(new_page, customer, three_polos_delivered, viewport):
+    order = three_polos_delivered
     line = order.lines.get()
 
     page = new_page(viewport)
@@ -67,6 +73,34 @@ def test_the_return_form_says_what_comes_back_before_sending(new_page, customer,
     page.select_option(f"select[name=line_{line.pk}_quantity]", "3")
     page.locator("#return-quote", has_text="incluye el envío").wait_for()
     assert f"Recibirás S/ {order.total:,.2f}" in page.locator("#return-quote").inner_text()
+
+
+def test_the_quote_follows_the_last_change_however_fast_the_changes_come(new_page, customer, three_polos_delivered):
+    """A change made while the previous quote is on its way, or just as it is put in the page (htmx readies
+    what it swaps in a moment later), is quoted too: the quote never stays on units no longer chosen."""
+    order = three_polos_delivered
+    field = f"select[name=line_{order.lines.get().pk}_quantity]"
+    page = new_page()
+    sign_in(page, "/accounts/login/", customer.email)
+    page.goto(f"/returns/new/{order.number}/")
+
+    page.select_option(field, "1")
+    page.select_option(field, "3")  # the first quote is still on its way
+    page.locator("#return-quote", has_text="incluye el envío").wait_for()
+
+    # Right as the next quote is swapped in, before htmx has readied it, the shopper picks one unit again.
+    page.evaluate(
+        """(field) => document.body.addEventListener("htmx:afterSwap", () => {
+            const select = document.querySelector(field);
+            select.value = "1";
+            select.dispatchEvent(new Event("change", {bubbles: true}));
+        }, {once: true})""",
+        field,
+    )
+    page.select_option(field, "2")
+    page.locator("#return-quote", has_text="Recibirás S/ 0.00").wait_for()
+    assert page.locator(field).input_value() == "1"
+    assert "incluye el envío" not in page.locator("#return-quote").inner_text()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
