@@ -9,6 +9,7 @@ from accounts.roles import Role, roles_sync
 from accounts.services import user_add_role
 from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 from shipping.models import Carrier
+from tests.db_template import copy_each_worker_s_database_from_one_template, drop_the_template
 from tests.factories import (
     AddressFactory,
     ProductFactory,
@@ -44,6 +45,17 @@ flush_only_filled_tables()
 
 def _skip_reason(report) -> str:
     return report.longrepr[-1] if isinstance(report.longrepr, tuple) else ""
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_blocker):
+    """pytest-django's hook before the test databases are made: under pytest-xdist on PostgreSQL,
+    each worker's is a copy of one migrated template (tests/db_template.py)."""
+    copied = copy_each_worker_s_database_from_one_template()
+    yield
+    if copied:
+        with django_db_blocker.unblock():
+            drop_the_template()
 
 
 @pytest.fixture(autouse=True)
