@@ -2,6 +2,7 @@
 the site settings cached as a running store has them, a real service the test needs."""
 
 import os
+import time
 
 import pytest
 from django.core.cache import cache
@@ -159,3 +160,16 @@ def flush_only_filled_tables() -> None:
 
     DatabaseOperations.sql_flush = sql_flush
     flush.emit_post_migrate_signal = emit_post_migrate_signal
+
+
+def current_totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`, or the next one when this one has under two
+    seconds left: the server checks it a moment later, with no tolerance for the previous window (allauth's
+    default). Activation does not spend a code, so the one typed there may be typed again in the same window."""
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < 2:
+        time.sleep(left)
+    return totp.now()

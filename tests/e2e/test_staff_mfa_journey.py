@@ -4,25 +4,14 @@ page (as they would type it into the app), confirm a real TOTP code, sign out, a
 with the password and a fresh code, landing in the admin. Every page in Spanish."""
 
 import re
-import time
 
-import pyotp
 import pytest
 
 from tests.e2e.helpers import DESKTOP, PHONE, screenshot
 from tests.factories import PASSWORD, UserFactory
+from tests.harness import current_totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def current_code(totp: pyotp.TOTP) -> str:
-    """The code the app shows now, or the next one when this one has under two seconds left (the
-    server checks it a moment later, with no tolerance for the previous window). Activation does not
-    spend a code, so the one typed there may be typed again in the same 30 seconds."""
-    left = totp.interval - time.time() % totp.interval
-    if left < 2:
-        time.sleep(left)
-    return totp.now()
 
 
 def password_step(page) -> None:
@@ -52,8 +41,7 @@ def test_staff_set_up_totp_then_sign_in_with_the_code(new_page, settings, viewpo
     screenshot(page, "staff-mfa-activate")
     secret = page.locator("#authenticator_secret").input_value()
     assert re.fullmatch(r"[A-Z2-7]{32}", secret)
-    totp = pyotp.TOTP(secret)
-    first = current_code(totp)
+    first = current_totp_code(secret)
     page.fill("input[name=code]", first)
     page.press("input[name=code]", "Enter")
     page.wait_for_url(lambda url: "/totp/activate/" not in url)
@@ -73,7 +61,7 @@ def test_staff_set_up_totp_then_sign_in_with_the_code(new_page, settings, viewpo
     page.press("input[name=code]", "Enter")
     page.wait_for_load_state()
     assert "Código incorrecto" in page.content()
-    page.fill("input[name=code]", current_code(totp))
+    page.fill("input[name=code]", current_totp_code(secret))
     page.press("input[name=code]", "Enter")
     page.wait_for_url(re.compile(r"/admin/$"))
     assert "panel de gestión" in page.content()
