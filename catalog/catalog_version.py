@@ -30,10 +30,12 @@ from contextvars import ContextVar
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from core import request_reads
 from core.db_router import replica_hold
+
+from . import enqueue
 
 VERSION_KEY = request_reads.shared("catalog:listing-version")
 PRODUCT_PAGES_KEY = request_reads.shared("catalog:product-pages-version")
@@ -159,6 +161,70 @@ def bump_after_write() -> None:
     """Now (readers inside this transaction) and again at commit (readers who ran meanwhile)."""
     bump()
     transaction.on_commit(bump)
+    contents_written(None)
+
+
+def contents_written(category_ids: Iterable[int | None] | None) -> None:
+    """These categories' products were written in this transaction (None: any category's): the counts
+    kept in the database for them (catalog.models.CategoryCounts) are no longer current, in the same
+    transaction, and are counted again once it commits (catalog.category_counts). Once per transaction
+    and category: a delete sends a signal per row (a product's variants, its option index). Raw SQL:
+    the models import this module."""
+    ids = None if category_ids is None else sorted({pk for pk in category_ids if pk is not None})
+    if ids == [] or _raised_already(ids):
+        return
+    table = "catalog_categorycounts"
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute(f"UPDATE {table} SET written = written + 1")
+        else:
+            # Upserted, in id order (writers lock the rows alike): a category counted for the first time
+            # while this transaction is open waits for it (catalog.category_counts.refresh inserts its row).
+            rows = ", ".join(["(%s, 1, 0, '[]', '{}')"] * len(ids))
+            cursor.execute(
+                f"INSERT INTO {table} (category_id, written, counted, stats, options) VALUES {rows} "
+                f"ON CONFLICT (category_id) DO UPDATE SET written = {table}.written + 1",
+                ids,
+            )
+    raised = _Raised(ids)
+    transaction.on_commit(raised)
+    if connection.in_atomic_block:
+        connection.__dict__.setdefault(_RAISED, []).append(raised)
+
+
+_RAISED = "_catalog_counts_raised"
+
+
+class _Raised:
+    """Categories whose kept counts this transaction made not current; at commit, their refresh is
+    enqueued. Django keeps it in the connection's commit hooks while that raise stands: not after a
+    commit or a rollback of the transaction, nor of the savepoint it was made in."""
+
+    def __init__(self, ids: list[int] | None) -> None:
+        self.ids, self.ran = ids, False
+
+    def __call__(self) -> None:
+        self.ran = True
+        enqueue.category_counts_refresh(category_ids=self.ids)
+
+    def stands(self) -> bool:
+        return not self.ran and any(entry[1] is self for entry in connection.run_on_commit)
+
+
+def counted_again() -> None:
+    """The kept counts were counted again in this transaction (catalog.category_counts.refresh): a write
+    after it raises its categories again, whatever was raised before."""
+    connection.__dict__.pop(_RAISED, None)
+
+
+def _raised_already(ids: list[int] | None) -> bool:
+    if not connection.in_atomic_block:
+        return False
+    standing = [raised for raised in connection.__dict__.get(_RAISED, []) if raised.stands()]
+    connection.__dict__[_RAISED] = standing
+    if any(raised.ids is None for raised in standing):
+        return True
+    return ids is not None and set(ids) <= {pk for raised in standing for pk in raised.ids or ()}
 
 
 def bump_listings_after_write() -> None:
@@ -174,10 +240,12 @@ def mark_after_write(
     contents: Iterable[int | None] = (),
     brands: Iterable[int | None] = (),
     home: bool = False,
+    counts: bool = True,
 ) -> None:
     """mark_written now and again at commit: a page that read the rows before the commit took a
     number below the second mark. `contents` and `brands`: the categories and brands of the
-    products written, and those they left (the categories left are among `categories`)."""
+    products written, and those they left (the categories left are among `categories`); `counts`: False when
+    the write changes nothing the kept counts hold (stock coming back)."""
     product_ids, category_ids, addresses = set(products), set(categories), set(slugs)
     shown_in, brand_ids = category_ids | set(contents), set(brands)
 
@@ -193,6 +261,8 @@ def mark_after_write(
 
     mark()
     transaction.on_commit(mark)
+    if counts:
+        contents_written(shown_in)
 
 
 def version_or_new(version: str | None, key: str = VERSION_KEY) -> str:

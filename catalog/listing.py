@@ -6,6 +6,7 @@ Filters live in the query string so a filtered page can be shared: `brand` (repe
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -297,7 +298,11 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     with every filter. The price range and buckets leave out secret prices (a bound or a count
     would tell them), and so does a price filter: grouped by it, the launches they wait for are
     read once, not once per figure."""
-    rows = _stats_rows(base, params, tree)
+    return facet_stats_of(stats_rows(base, params, tree), params, tree)
+
+
+def facet_stats_of(rows: list[dict], params: ListingParams, tree) -> FacetStats:
+    """facet_stats from its groups (stats_rows' rows, counted now or kept: catalog.category_counts)."""
     selected = set(tree.brand_ids(params.brands)) if params.brands else None
     brand_counts: dict[int, int] = {}
     for row in rows:
@@ -314,7 +319,7 @@ def facet_stats(base: QuerySet, params: ListingParams, tree) -> FacetStats:
     )
 
 
-def _stats_rows(base: QuerySet, params: ListingParams, tree) -> list[dict]:
+def stats_rows(base: QuerySet, params: ListingParams, tree) -> list[dict]:
     """facet_stats' groups: each with its products (`n`, in the price filter's range and shown when
     there is one), its lowest and highest price and its count per price bucket."""
     price = _price_range(params)
@@ -505,21 +510,28 @@ def build_listing(
     ordering: tuple | None = None,
     ranked: list[int] | None = None,
     marks: list[str] | None = None,
+    kept_counts: Callable[[], tuple[FacetStats, dict[int, int]] | None] | None = None,
 ) -> Listing:
     """base: the visible products in scope (a category, a family, search matches); scope: a key
     naming that set ("category:12", "search:silla"), which lets the facet counts be cached;
     category_ids: the categories of that scope when known (listings), else read from the facets;
     marks: what the scope's products are marked written with (a category's listing: its
     categories' contents), to keep its counts while other products are written; ranked: base's ids in
-    `ordering`'s order when already read (a search's, catalog.search.SearchResult.ranked)."""
+    `ordering`'s order when already read (a search's, catalog.search.SearchResult.ranked); kept_counts: the
+    unfiltered scope's counts as the database keeps them, or None (catalog.category_counts.kept)."""
     extra = extra or []
+
+    def counted() -> tuple[FacetStats, dict[int, int]]:
+        found = kept_counts() if kept_counts is not None and not params.is_filtered() else None
+        return found if found is not None else _facet_counts(base, params, tree, category_ids)
+
     if scope is None:
-        stats, counts = _facet_counts(base, params, tree, category_ids)
+        stats, counts = counted()
     elif marks is not None:
         stats, counts = listing_cache.get_or_compute_for_product(
             scope,
             params.filters_key(),
-            lambda: _facet_counts(base, params, tree, category_ids),
+            counted,
             marks=lambda _counts: marks,
             until=_stock_counts_deadline if params.in_stock else None,
         )
@@ -527,7 +539,7 @@ def build_listing(
         stats, counts = listing_cache.get_or_compute(
             scope,
             params.filters_key(),
-            lambda: _facet_counts(base, params, tree, category_ids),
+            counted,
             until_collection_change=True,
             until=_stock_counts_deadline if params.in_stock else None,
         )

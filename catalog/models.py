@@ -1058,6 +1058,29 @@ class ProductOptionValue(models.Model):
         return f"{self.product} · {self.option_value.value}"
 
 
+class CategoryCounts(models.Model):
+    """Derived: the facet counts of one category's active products (catalog.listing's facet pass and
+    option counts, grouped as they are), so that an unfiltered category or family listing sums a few
+    rows instead of counting its products (issue 50: cold listings of a 500,000-product catalog).
+    `written` is raised in the transaction of every write of the category's products
+    (catalog.catalog_version, with the marks); a refresh stores the counts it computed as of the
+    `written` it read first, so the counts are current exactly when `counted` equals `written`
+    (catalog.category_counts)."""
+
+    category = models.OneToOneField(Category, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    written = models.BigIntegerField(default=1)
+    counted = models.BigIntegerField(default=0)
+    # Rows of catalog.listing.stats_rows (prices as strings) and {option value id: products}.
+    stats = models.JSONField(default=list)
+    options = models.JSONField(default=dict)
+    # When a collection holding one of its products next starts or ends (a launch reveals prices).
+    valid_until = models.DateTimeField(null=True)
+    refreshed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.category_id}: {self.counted}/{self.written}"
+
+
 class ScheduledPrice(models.Model):
     """A price change decided now for later: a variant's or a whole category's price
     set to a new amount or moved by a percentage from `starts_at`, and put back at `ends_at`

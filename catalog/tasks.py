@@ -15,3 +15,12 @@ def make_image_renditions(names: list[str]) -> int:
     from .renditions import renditions_make
 
     return sum(renditions_make(name) for name in names)
+
+
+@shared_task(name="catalog.refresh_category_counts")
+def refresh_category_counts(category_ids: list[int] | None = None) -> int:
+    """The kept facet counts of these categories, when not current (None: of every category; beat every
+    minute covers what a lost task or a launch left behind)."""
+    from .category_counts import refresh
+
+    return refresh(category_ids)

@@ -32,7 +32,7 @@ class Layer:
     key: str
     ends: str  # what ends an entry, in words
     stale_seconds: float  # how late a write it is not told of shows (0: never)
-    scope: str = "shared"  # shared (Redis), process, request
+    scope: str = "shared"  # shared (Redis), process, request, database
     shows: tuple[str, ...] = ()  # the models its entries are read from (directly, not through `inside`)
     told_by: tuple[str, ...] = ()  # models whose ORM writes end its entries at commit, by signal
     receivers: tuple[str, ...] = ()  # the receivers that do it ("module.function")
@@ -66,6 +66,7 @@ LISTING_COUNTS = "listing counts"
 STOCK_LISTING_COUNTS = "listing counts filtered by stock"
 CATEGORY_COUNTS = "listing counts: category and brand listings"
 STOCK_CATEGORY_COUNTS = "listing counts: category and brand listings filtered by stock"
+KEPT_COUNTS = "listing counts kept per category"
 FACET_FRAGMENT = "facet fragment"
 CATALOG_DATA = "catalog data"
 CARDS = "cards"
@@ -393,6 +394,22 @@ LAYERS: tuple[Layer, ...] = (
         stale_seconds=300,
         shows=PRODUCT_PAGE_CATALOG,
         follows=(PRODUCT_VERSIONS, SCHEDULE),
+        inside=(KEPT_COUNTS,),
+    ),
+    Layer(
+        name=KEPT_COUNTS,
+        module="catalog.category_counts",
+        holds="each category's facet counts (its active products by brand, with their prices' range and buckets, "
+        "and by option value), which an unfiltered family's or category's listing sums instead of counting",
+        key="the database: catalog_categorycounts, a row per category",
+        ends="a write of one of its products (or of every category's: a bulk or catalog-wide write) raises its "
+        "`written` in the write's transaction, with the product versions' marks; its counts serve only while "
+        "`counted` equals it, counted again at commit (a task) and by beat every minute; a collection holding one "
+        "of its products starts or ends; an hour old (MAX_AGE)",
+        stale_seconds=3600,
+        scope="database",
+        shows=PRODUCT_ROWS,
+        follows=(PRODUCT_VERSIONS,),
     ),
     Layer(
         name=STOCK_CATEGORY_COUNTS,

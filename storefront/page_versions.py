@@ -33,6 +33,7 @@ def stock_came_back(sender, instance, created, **kwargs) -> None:
             products=[product for product, *_ in rows],
             contents=[category for _, category, _ in rows],
             brands=[brand for *_, brand in rows],
+            counts=False,  # the listings' kept counts hold no stock
         )
 
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from accounts.user_cache import session_user_id
 from cart.selectors import kit_priced, product_offer
 from cart.services import parse_kit_choices
-from catalog import catalog_version, listing_cache, selectors
+from catalog import catalog_version, category_counts, listing_cache, selectors
 from catalog.catalog_version import Reading
 from catalog.listing import ListingParams, build_listing
 from catalog.search import ECHOED_QUERY_LENGTH, MAX_MATCHES, MAX_QUERY_LENGTH, search_products, suggest
@@ -184,6 +184,8 @@ def _listing_parts(
         ordering=ordering,
         ranked=ranked,
         marks=marks,
+        # A family's or category's listing: its counts as the database keeps them per category.
+        kept_counts=(lambda: category_counts.kept(category_ids, tree)) if category_ids is not None else None,
     )
     context = {
         "heading": heading,

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import option_index, price_history
+from .. import category_counts, option_index, price_history
 from ..models import OptionValue, Product, Variant
 
 if TYPE_CHECKING:
@@ -145,8 +145,9 @@ def product_prices_set(*, prices: dict[int, Decimal], actor: "AnyUser | None" = 
 
 
 def product_facets_rebuild() -> None:
-    """Rebuild the whole facet index from the variants (after a bulk load)."""
+    """Rebuild the whole facet index from the variants, and every category's kept counts (after a bulk load)."""
     option_index.refresh_all()
+    category_counts.refresh()
 
 
 def seller_statuses(*, current: str | None) -> list[str]:

@@ -673,6 +673,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "promotions-sync-discount-prices": {"task": "promotions.sync_discount_prices", "schedule": 60.0},
     # catalog: scheduled price changes at their start and end (each also enqueues its boundaries).
     "catalog-apply-scheduled-prices": {"task": "catalog.apply_scheduled_prices", "schedule": 60.0},
+    # catalog: the facet counts kept per category, counted again where a lost task, a launch or the hour left them.
+    "catalog-refresh-category-counts": {"task": "catalog.refresh_category_counts", "schedule": 60.0},
     # Overdue pending work of every kind (core.jobs: webhook events, receipts, e-mails, refunds,
     # shipments), each kind at its own interval.
     "core-sweep-overdue": {"task": "core.sweep_overdue", "schedule": JOBS_SWEEP_SECONDS},

@@ -150,8 +150,9 @@ class TestPriceHistory:
         many = [ProductFactory(base_price=Decimal("100")) for _ in range(6)]
         for product in [*one, *many]:
             VariantFactory(product=product)
-        # lock and read, the products the update writes (marked: catalog.catalog_version), update, read the
-        # variants, insert the history rows (+ savepoint)
+        # lock and read, the products the update writes (marked: catalog.catalog_version; their categories'
+        # kept counts were made not current by their creation, in this test's transaction too), update, read
+        # the variants, insert the history rows (+ savepoint)
         with django_assert_num_queries(7):
             assert product_prices_set(prices={p.pk: Decimal("90") for p in one}) == 1
         with django_assert_num_queries(7):
@@ -272,8 +273,9 @@ class TestOptionIndex:
         value = OptionValueFactory(slug="u")
         one = [VariantFactory(values=[value])]
         many = [VariantFactory(values=[value]) for _ in range(5)]
-        # product ids, the products the update writes (marked: catalog.catalog_version), update, then the
-        # index: delete, read, insert (each with its savepoints)
+        # product ids, the products the update writes (marked: catalog.catalog_version; their categories'
+        # kept counts were made not current by their creation, in this test's transaction too), update, then
+        # the index: delete, read, insert (each with its savepoints)
         with django_assert_num_queries(10):
             assert variants_set_active(variant_ids=[v.pk for v in one], active=False) == 1
         with django_assert_num_queries(10):

@@ -106,7 +106,7 @@ def test_every_model_a_layer_is_told_of_by_signal_reaches_its_receivers(found):
 
 def test_the_stated_bounds_are_the_modules_own():
     from accounts import user_cache
-    from catalog import listing, listing_cache, tree
+    from catalog import category_counts, listing, listing_cache, tree
     from core import site_settings
     from inventory import shown_stock
     from payments import selectors as payments
@@ -128,6 +128,7 @@ def test_the_stated_bounds_are_the_modules_own():
         cache_layers.CATEGORY_PAGES: page_cache.LISTING_FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.CATEGORY_CONTENT: page_cache.LISTING_FRESH_SECONDS,
         cache_layers.CATEGORY_COUNTS: listing_cache.TTL_SECONDS,
+        cache_layers.KEPT_COUNTS: category_counts.MAX_AGE.total_seconds(),
         cache_layers.STOCK_CATEGORY_PAGES: page_cache.FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.STOCK_CATEGORY_CONTENT: page_cache.FRESH_SECONDS,
         cache_layers.STOCK_CATEGORY_COUNTS: listing.STOCK_COUNTS_FRESH_SECONDS,
@@ -217,7 +218,8 @@ def test_product_pages_are_told_of_every_catalog_model_but_the_home_page_s_banne
     catalog_models = {
         model._meta.label for model in apps.get_app_config("catalog").get_models() if not cache_layers.is_history(model)
     }
-    assert {*cache_layers.PRODUCT_PAGE_CATALOG, "catalog.Banner"} == catalog_models
+    # CategoryCounts: a layer's own table (the listing counts kept per category), no page's data.
+    assert {*cache_layers.PRODUCT_PAGE_CATALOG, "catalog.Banner", "catalog.CategoryCounts"} == catalog_models
     versions = layer(cache_layers.PRODUCT_VERSIONS)
     assert set(versions.per_product) <= set(versions.told_by)
 
