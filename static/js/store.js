@@ -55,7 +55,7 @@
       var input = form.querySelector('input[name="csrfmiddlewaretoken"]');
       if (!input || input.value || event.defaultPrevented) return;
       // A form htmx sends waits in htmx:confirm above.
-      if (form.matches("[hx-post], [hx-get], [data-hx-post], [data-hx-get]") || form.closest('[hx-boost="true"]')) return;
+      if (form.matches("[hx-post], [hx-get], [data-hx-post], [data-hx-get], #cart-body [data-cart-send]") || form.closest('[hx-boost="true"]')) return;
       event.preventDefault();
       var submitter = event.submitter;
       fetchToken().then(function () { form.requestSubmit(submitter && submitter.form === form ? submitter : undefined); });
@@ -166,6 +166,33 @@
       if (other === thumb) other.setAttribute("aria-current", "true");
       else other.removeAttribute("aria-current");
     });
+  });
+
+  // The cart's forms (#cart-body: a quantity changed, a line removed, a coupon) are sent by one element
+  // their answers never replace (#cart-watch, cart.html), one after another in the order they were made
+  // (hx-sync "queue all"), each with its form's fields as they were then. Each form posting itself lost
+  // changes: htmx held a form's second post while its first was on its way and dropped it once that
+  // answer replaced the form, and a change made as an answer came in reached a form htmx had not
+  // readied yet. Without JavaScript the forms post and the cart page comes back.
+  function sendCartForm(form) {
+    var watch = document.getElementById("cart-watch");
+    if (!watch || !window.htmx) return false;
+    window.htmx.trigger(watch, "cart-send", { action: form.getAttribute("action"), fields: new FormData(form) });
+    return true;
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target.closest && event.target.closest("#cart-body form[data-cart-send] .qty-input");
+    if (input) sendCartForm(input.form);
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("#cart-body form[data-cart-send]");
+    if (form && !event.defaultPrevented && sendCartForm(form)) event.preventDefault();
+  });
+  document.addEventListener("htmx:configRequest", function (event) {
+    var sent = event.detail.elt.id === "cart-watch" && event.detail.triggeringEvent && event.detail.triggeringEvent.detail;
+    if (!sent || !sent.fields) return;
+    event.detail.path = sent.action;
+    sent.fields.forEach(function (value, name) { event.detail.parameters[name] = value; });
   });
 
   // Quantity steppers: the − and + buttons only exist with JS.

@@ -54,6 +54,37 @@ def test_a_guest_buys_two_variants_and_a_kit_and_pays(page, shop):
     call_command("inventory_verify", verbosity=0)
 
 
+def test_the_cart_keeps_every_change_however_fast_the_changes_come(page, shop):
+    """Steps clicked on two lines while the cart's answer is on its way, and a change made just as an answer is put
+    in the page (before htmx readies it), are all saved: the cart never stays on quantities no longer chosen."""
+    add_variant(page, "hoodie-andino", "m")
+    add_variant(page, "gorra-inti")
+    page.goto("/cart/")
+    hoodie, cap = (page.locator(".cart-line", has_text=sku) for sku in ("HA-M", "GI-U"))
+    hoodie.locator("[data-qty-step='1']").click()
+    cap.locator("[data-qty-step='1']").click()  # the first answer is still on its way
+    hoodie.locator("[data-qty-step='1']").click()
+    page.wait_for_function("() => document.querySelector('#mini-cart-count').innerText.trim().endsWith('5')")
+
+    # Right as the next answer is swapped in, before htmx has readied it, the shopper sets the cap's line to 1.
+    page.evaluate(
+        """() => document.body.addEventListener("htmx:afterSwap", () => {
+            const input = [...document.querySelectorAll(".cart-line")].find((line) => line.innerText.includes("GI-U"))
+                .querySelector(".qty-input");
+            input.value = "1";
+            input.dispatchEvent(new Event("change", {bubbles: true}));
+        }, {once: true})"""
+    )
+    hoodie.locator("[data-qty-step='1']").click()
+    page.wait_for_function("() => document.querySelector('#mini-cart-count').innerText.trim().endsWith('5')")
+    page.wait_for_load_state("networkidle")
+    assert hoodie.locator(".qty-input").input_value() == "4"
+    assert cap.locator(".qty-input").input_value() == "1"
+    page.reload()  # what the server kept
+    assert page.locator(".cart-line", has_text="HA-M").locator(".qty-input").input_value() == "4"
+    assert page.locator(".cart-line", has_text="GI-U").locator(".qty-input").input_value() == "1"
+
+
 def test_a_declined_card_then_a_successful_retry(new_page, shop):
     page = new_page(PHONE)
     add_variant(page, "gorra-inti")
