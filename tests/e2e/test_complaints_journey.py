@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from complaints.models import ComplaintSheet
-from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.e2e.helpers import PHONE, business_days_left_of_a_term_started_today, screenshot, sign_in
 from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +65,8 @@ def test_a_guest_files_a_reclamo_about_an_order_and_gets_the_answer(new_page, wo
     staff = new_page()
     sign_in(staff, "/admin/login/", world["staff"].email, field="username")
     staff.goto("/admin/complaints/complaintsheet/")
-    assert sheet.number in staff.content() and "quedan 15 días hábiles" in staff.content()
+    left = business_days_left_of_a_term_started_today(15)
+    assert sheet.number in staff.content() and f"quedan {left} días hábiles" in staff.content()
     screenshot(staff, "admin-complaints-list")
     staff.get_by_role("link", name=sheet.number).click()
     staff.fill("textarea[name=response]", "Te enviamos una casaca nueva por Olva; recógela en 3 días hábiles.")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from privacy.models import AccountClosure, ArcoRequest
-from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
+from tests.e2e.helpers import DESKTOP, PHONE, business_days_left_of_a_term_started_today, screenshot, sign_in
 from tests.factories import PASSWORD, AddressFactory, UserFactory, make_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +35,7 @@ def test_a_customer_asks_then_closes_their_account_and_staff_answer(new_page):
     sign_in(staff, "/admin/login/", staff_user.email, field="username")
     arco = ArcoRequest.objects.get()
     staff.goto("/admin/privacy/arcorequest/")
-    expect(staff.get_by_text("quedan 10 días hábiles")).to_be_visible()
+    expect(staff.get_by_text(f"quedan {business_days_left_of_a_term_started_today(10)} días hábiles")).to_be_visible()
     screenshot(staff, "admin-arco-list")
     staff.get_by_role("link", name=arco.number).click()
     staff.fill("textarea[name=answer]", "Corregimos tu apellido.")
