@@ -173,3 +173,13 @@ def current_totp_code(secret: str) -> str:
     if left < 2:
         time.sleep(left)
     return totp.now()
+
+
+def business_days_left_of_a_term_started_today(term: int) -> int:
+    """What staff read ("quedan N días hábiles") of a `term` of business days filed today: the term itself on a
+    business day; filed on a rest day (Lima's date), it starts the next business day, which counts as left."""
+    from django.utils import timezone
+
+    from shipping.calendar import OFFICE_WEEKEND, is_business_day
+
+    return term if is_business_day(timezone.localdate(), weekend=OFFICE_WEEKEND) else term + 1

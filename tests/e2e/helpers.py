@@ -128,13 +128,3 @@ def fill_company_contact(page):
     page.select_option("#id_shipping-province", "1501")
     page.wait_for_function("() => document.querySelectorAll('#id_shipping-district option').length > 10")
     page.select_option("#id_shipping-district", "150122")
-
-
-def business_days_left_of_a_term_started_today(term: int) -> int:
-    """What staff read ("quedan N días hábiles") of a `term` of business days filed today: the term itself on a
-    business day; filed on a rest day (Lima's date), it starts the next business day, which counts as left."""
-    from django.utils import timezone
-
-    from shipping.calendar import OFFICE_WEEKEND, is_business_day
-
-    return term if is_business_day(timezone.localdate(), weekend=OFFICE_WEEKEND) else term + 1

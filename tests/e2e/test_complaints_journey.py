@@ -7,8 +7,9 @@ import pytest
 from django.core import mail
 
 from complaints.models import ComplaintSheet
-from tests.e2e.helpers import PHONE, business_days_left_of_a_term_started_today, screenshot, sign_in
+from tests.e2e.helpers import PHONE, screenshot, sign_in
 from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
+from tests.harness import business_days_left_of_a_term_started_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GUEST = "lucia.huaman@example.pe"

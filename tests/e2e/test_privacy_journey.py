@@ -7,8 +7,9 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from privacy.models import AccountClosure, ArcoRequest
-from tests.e2e.helpers import DESKTOP, PHONE, business_days_left_of_a_term_started_today, screenshot, sign_in
+from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
 from tests.factories import PASSWORD, AddressFactory, UserFactory, make_order
+from tests.harness import business_days_left_of_a_term_started_today
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
