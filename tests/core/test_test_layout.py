@@ -106,3 +106,21 @@ def test_the_walk_sees_relative_and_absolute_imports(tmp_path):
     module.write_text("from .conftest import x\nfrom tests.checkout import test_checkout\nimport tests.factories\n")
     found = _imported_modules(module, tmp_path)
     assert {"tests.orders.conftest", "tests.checkout.test_checkout", "tests.factories"} <= found
+
+
+def test_no_test_empties_the_cache_the_workers_share():
+    """`cache.clear()` on Redis is a FLUSHDB: run beside them, it empties the other workers' sessions and carts
+    (a checkout test of another worker then lost its cart). tests.harness.clear_cache deletes this worker's keys."""
+    flushing = []
+    for path in TESTS.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "clear"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "cache"
+                and path.name != "harness.py"
+            ):
+                flushing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not flushing
