@@ -73,7 +73,7 @@ CARDS = "cards"
 PROCESS_MEMO = "process memo"
 LAYOUT_FRAME = "layout frame"
 GUEST_HEADER = "guest header"
-SHARED_GZIPPED = "first visits' pages gzipped"
+FIRST_VISIT_PAGES = "first visits' pages"
 RENDERED_PARTS = "rendered shopper parts"
 BUY_BOX = "buy box"
 SHOWN_STOCK = "shown stock"
@@ -136,7 +136,7 @@ def _listing_pages(
         stale_seconds=stale_seconds,
         follows=(follows, SCHEDULE),
         inside=(content, LAYOUT_FRAME, GUEST_HEADER),
-        filled=(RENDERED_PARTS, USER_CACHE, SHARED_GZIPPED),
+        filled=(RENDERED_PARTS, USER_CACHE, FIRST_VISIT_PAGES),
         pages=pages,
     )
 
@@ -216,7 +216,7 @@ LAYERS: tuple[Layer, ...] = (
             SHOPPER_PLACE,
             SHIPPING_RATES,
             USER_CACHE,
-            SHARED_GZIPPED,
+            FIRST_VISIT_PAGES,
         ),
         pages=("catalog:product",),
     ),
@@ -508,11 +508,12 @@ LAYERS: tuple[Layer, ...] = (
         inside=(USER_CACHE,),
     ),
     Layer(
-        name=SHARED_GZIPPED,
-        module="storefront.page_cache._shared_response",
-        holds="the page every first visitor gets (no token, no cookie), gzipped once for all who take gzip",
-        key="sha1 of the page's bytes (its ETag)",
-        ends="nothing to end: keyed by the page itself",
+        name=FIRST_VISIT_PAGES,
+        module="storefront.page_cache._first_visit_page",
+        holds="the page every first visitor gets from an entry (no token, no cookie): its bytes, their digest (its "
+        "ETag) and, once a browser that takes gzip asked, the bytes gzipped",
+        key="(the entry's key, when it was stored, its length, the store's name)",
+        ends="nothing to end: keyed by the entry it is made from (a new entry is another key)",
         stale_seconds=0,
         scope="process",
     ),

@@ -275,9 +275,31 @@ def _with_placeholders(request, html: str, parts: dict[str, PagePart], view_kwar
     return _without_tokens(html), tuple(anonymous_parts)
 
 
-def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict, cached: dict) -> HttpResponse | None:
-    """The shopper's page from the entry, or None when one of its parts cannot be made for them.
-    `cached`: what the hit read with the entry, the parts' cache_keys among it."""
+def _filled(
+    request, key: str, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict, cached: dict
+) -> HttpResponse | None:
+    """The shopper's page from the entry stored under `key`, or None when one of its parts cannot be
+    made for them. `cached`: what the hit read with the entry, the parts' cache_keys among it."""
+    if _first_visit(request):
+        return _shared_response(request, _first_visit_page(request, key, entry), entry)
+    html = _filled_html(request, entry, parts, view_kwargs, cached)
+    if html is None:
+        return None
+    etag = _etag(request, html)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, request_token(request))  # also sets the CSRF cookie if missing
+    response = HttpResponse(html, content_type=entry.content_type)
+    if entry.vary:
+        response["Vary"] = entry.vary
+    # The page is this shopper's (their cart, their name): a browser may keep it, a shared proxy
+    # may not, and it asks again each time; an unchanged page is a 304 (ConditionalGetMiddleware).
+    response["Cache-Control"] = "private, no-cache"
+    if etag:
+        response["ETag"] = etag
+    return response
+
+
+def _filled_html(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict, cached: dict) -> str | None:
     html = entry.html
     for placeholder, part in _shopper_parts(request).items():
         html = html.replace(placeholder, part)
@@ -299,21 +321,7 @@ def _filled(request, entry: Entry, parts: dict[str, PagePart], view_kwargs: dict
             content = anonymous
         html = html.replace(_part_placeholder(name), _marked(name, content))
     email = request.user.email if request.user.is_authenticated else ""
-    html = html.replace(EMAIL_PLACEHOLDER, escape(email))
-    if _first_visit(request):
-        return _shared_response(request, html, entry)
-    etag = _etag(request, html)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, request_token(request))  # also sets the CSRF cookie if missing
-    response = HttpResponse(html, content_type=entry.content_type)
-    if entry.vary:
-        response["Vary"] = entry.vary
-    # The page is this shopper's (their cart, their name): a browser may keep it, a shared proxy
-    # may not, and it asks again each time; an unchanged page is a 304 (ConditionalGetMiddleware).
-    response["Cache-Control"] = "private, no-cache"
-    if etag:
-        response["ETag"] = etag
-    return response
+    return html.replace(EMAIL_PLACEHOLDER, escape(email))
 
 
 def _first_visit(request) -> bool:
@@ -322,11 +330,39 @@ def _first_visit(request) -> bool:
     return not request.COOKIES
 
 
-# The shared page gzipped, by its digest, per process: the same bytes for every first visitor.
-_SHARED_GZIPPED = ProcessMemo(size=256)
+class SharedPage:
+    """The page every first visitor gets from one entry: its bytes, their digest (the ETag) and,
+    once a browser that takes gzip asked, the bytes gzipped."""
+
+    __slots__ = ("body", "digest", "gzipped")
+
+    def __init__(self, body: bytes):
+        self.body = body
+        self.digest = hashlib.sha1(body).hexdigest()
+        self.gzipped: bytes | None = None
 
 
-def _shared_response(request, html: str, entry: Entry) -> HttpResponse:
+# Per process, by the entry it is made from: a first visit's page is the entry filled for a shopper with
+# no cookie (no cart, no session, no name; the language is in the entry's key), the same for all of them,
+# so a hit makes it once per entry instead of filling, hashing and compressing 60 KB for each visitor.
+# An entry is told by its key, when it was stored and its length; the store's name comes from the
+# entry, or from the site settings for an entry of an older release.
+_FIRST_VISIT_PAGES = ProcessMemo(size=128)
+
+
+def _first_visit_page(request, key: str, entry: Entry) -> SharedPage:
+    store_name = entry.store_name or site_setting("STORE_NAME")
+    made_from = (key, entry.stored_at, len(entry.html), store_name)
+    page = _FIRST_VISIT_PAGES.get(made_from)
+    if page is None:
+        html = _filled_html(request, entry, {}, {}, {})
+        assert html is not None  # only a signed-in shopper's parts can be missing
+        page = SharedPage(html.replace(CSRF_PLACEHOLDER, "").encode())
+        _FIRST_VISIT_PAGES.put(made_from, page)
+    return page
+
+
+def _shared_response(request, page: SharedPage, entry: Entry) -> HttpResponse:
     """The page as every first visitor gets it, which a shared cache (a CDN) may keep for
     SHARED_SECONDS: no CSRF token in it and no cookie set (static/js/store.js fetches a token from
     core.views.csrf_token before the first form or htmx request goes out), one validator for all.
@@ -335,25 +371,22 @@ def _shared_response(request, html: str, entry: Entry) -> HttpResponse:
     For a browser that takes gzip it is compressed once per process, not for each visitor (half of
     such a hit's CPU): it holds no secret, so it needs none of GZipMiddleware's padding against BREACH,
     which then leaves it as it is."""
-    body = html.replace(CSRF_PLACEHOLDER, "").encode()
-    digest = hashlib.sha1(body).hexdigest()
+    body = page.body
     gzipped = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     if gzipped:
-        compressed = _SHARED_GZIPPED.get(digest)
-        if compressed is None:
-            compressed = gzip.compress(body, mtime=0)
-            _SHARED_GZIPPED.put(digest, compressed)
-        body = compressed
+        if page.gzipped is None:
+            page.gzipped = gzip.compress(body, mtime=0)
+        body = page.gzipped
     response = HttpResponse(body, content_type=entry.content_type)
     if entry.vary:
         response["Vary"] = entry.vary
     response["Cache-Control"] = f"public, max-age=0, s-maxage={SHARED_SECONDS}"
-    response["ETag"] = f'"{digest}"'
+    response["ETag"] = f'"{page.digest}"'
     if gzipped:
         patch_vary_headers(response, ("Accept-Encoding",))
         response["Content-Encoding"] = "gzip"
         response["Content-Length"] = str(len(body))
-        response["ETag"] = f'W/"{digest}"'  # as GZipMiddleware marks what it compresses
+        response["ETag"] = f'W/"{page.digest}"'  # as GZipMiddleware marks what it compresses
     return response
 
 
@@ -483,7 +516,7 @@ def cached_page(
         found = request_reads.take(keys)
         version, entry = found.get(version_key), _entry(found.get(key))
         if _servable(key, entry, version, fresh, per_product, found):
-            filled = _filled(request, entry, parts_by_name, kwargs, found)
+            filled = _filled(request, key, entry, parts_by_name, kwargs, found)
             if filled is not None:
                 return filled
         # Read before rendering: a write meanwhile wins.
