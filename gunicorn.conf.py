@@ -1,6 +1,7 @@
 # Read by every gunicorn started from the repository's root (make serve, the image, scripts/cluster,
 # the benches): settings that hold wherever gunicorn runs; the rest stays on each command line.
 
+import gc
 import os
 import shutil
 import tempfile
@@ -23,6 +24,34 @@ def on_starting(server):
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
+
+
+# A worker's garbage collector. CPython's full pass walks every object the collector tracks: a warm worker
+# holds about 245,000 (Django, the apps, compiled templates, process caches), and a pass every few hundred
+# requests took 550-800 ms on a slow machine, a stall for every request waiting on that worker. What the
+# worker loads and what its first requests warm live as long as the worker: frozen (gc.freeze), full passes
+# walk only what came after. Reference counting frees everything as before; only a cycle among the frozen
+# objects that became garbage would stay, and the frozen set is what a warm worker holds, not a growing one.
+# Here, not in the project's modules: the ceiling of the throughput bench is served with this file too,
+# from its own folder (docs/performance.md).
+WARM_AFTER_REQUESTS = 200  # its templates compiled, its URL resolvers and process caches filled
+_requests_served = 0
+
+
+def post_worker_init(worker):
+    # Before the first request: the full collection first (no garbage frozen) keeps no one waiting.
+    gc.collect()
+    gc.freeze()
+
+
+def post_request(worker, req, environ, resp):
+    global _requests_served
+    _requests_served += 1
+    if _requests_served == WARM_AFTER_REQUESTS:
+        # Between two requests: the young generations only (a full pass here would be the stall this
+        # avoids); older garbage there is now stays frozen, once, with what the warm-up made.
+        gc.collect(1)
+        gc.freeze()
 
 
 def child_exit(server, worker):
