@@ -246,7 +246,10 @@ def load_demo_reputations() -> int:
     return services.seller_reputations_compute_all()
 
 
+@transaction.atomic
 def ensure_demo_reviews() -> None:
+    """One transaction for the step: each approval makes its category's kept counts not current, and the
+    refresh is enqueued at the commit (catalog.catalog_version), so once for the step instead of once a review."""
     moderator = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     ensure_demo_seller(moderator)
     load_demo_reviews()
