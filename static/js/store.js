@@ -199,9 +199,7 @@
   function initQuantity(root) {
     root.querySelectorAll("[data-qty-step]").forEach(function (button) { button.hidden = false; });
   }
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-qty-step]");
-    if (!button) return;
+  function step(button) {
     var input = button.parentElement.querySelector("input");
     var min = parseInt(input.min, 10) || 1;
     var max = parseInt(input.max, 10) || 99;
@@ -211,6 +209,33 @@
       input.value = next;
       input.dispatchEvent(new Event("change", { bubbles: true }));  // the cart saves on change
     }
+  }
+  var steppedOnRelease = null;  // a browser that does click after all then counts once
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-qty-step]");
+    if (button && button !== steppedOnRelease) step(button);
+  });
+  // A tap pressed on a stepper that the cart's answer replaces before the release gets no click (the
+  // browser clicks only what holds both the press and the release): the release on the same stepper of
+  // the same line takes its place. Only then: when the pressed one is still there, its click follows.
+  var pressedStep = null;
+  function stepPlace(button) {
+    var line = button.closest("form") && button.closest("form").querySelector("input[name=line]");
+    return button.getAttribute("data-qty-step") + "|" + (line ? line.value : "");
+  }
+  document.addEventListener("pointerdown", function (event) {
+    var button = event.target.closest && event.target.closest("[data-qty-step]");
+    pressedStep = button && event.isPrimary ? { button: button, place: stepPlace(button) } : null;
+  });
+  document.addEventListener("pointerup", function (event) {
+    var pressed = pressedStep;
+    pressedStep = null;
+    if (!pressed || pressed.button.isConnected) return;
+    var button = event.target.closest && event.target.closest("[data-qty-step]");
+    if (!button || stepPlace(button) !== pressed.place) return;
+    step(button);
+    steppedOnRelease = button;
+    setTimeout(function () { steppedOnRelease = null; }, 0);
   });
 
   // Listing filters: a <details> that is always open on desktop and a drawer on phones,

@@ -85,6 +85,27 @@ def test_the_cart_keeps_every_change_however_fast_the_changes_come(page, shop):
     assert page.locator(".cart-line", has_text="GI-U").locator(".qty-input").input_value() == "1"
 
 
+def test_a_step_pressed_as_the_cart_is_redrawn_still_counts(page, shop):
+    """A tap on + that spans the cart's answer being put in the page (pressed on the button the answer replaces,
+    released on its successor) counts once: Chromium sends no click then, neither button holding both."""
+    add_variant(page, "hoodie-andino", "m")
+    page.goto("/cart/")
+    plus = page.locator(".cart-line", has_text="HA-M").locator("[data-qty-step='1']")
+    box = plus.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    # What an answer does to #cart-body (#cart-watch's hx-target, swapped inside): the same markup, new nodes.
+    page.evaluate("() => { const body = document.getElementById('cart-body'); body.innerHTML = body.innerHTML; }")
+    page.mouse.up()
+    page.wait_for_function("() => document.querySelector('#mini-cart-count').innerText.trim().endsWith('2')")
+    page.wait_for_load_state("networkidle")
+    plus.click()  # an ordinary tap afterwards still counts once
+    page.wait_for_function("() => document.querySelector('#mini-cart-count').innerText.trim().endsWith('3')")
+    page.wait_for_load_state("networkidle")
+    page.reload()  # what the server kept
+    assert page.locator(".cart-line", has_text="HA-M").locator(".qty-input").input_value() == "3"
+
+
 def test_a_declined_card_then_a_successful_retry(new_page, shop):
     page = new_page(PHONE)
     add_variant(page, "gorra-inti")
