@@ -1,8 +1,10 @@
+import copy
 import os
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from accounts import services as account_services
 from accounts.roles import Role, roles_sync
@@ -295,10 +297,70 @@ def variant(db):
     return variant
 
 
+class ModuleTransaction:
+    """A test module's own transaction, for what its tests share (what Django's setUpTestData is to a
+    class): each test's transaction (pytest-django's) nests in it as a savepoint and rolls back to
+    what the module built, and the module's end rolls everything back. Only a module whose tests all
+    roll back may have one: a transactional test (a race, a browser journey) commits, and its flush
+    would empty what the module built."""
+
+    def __init__(self, django_db_blocker):
+        self._blocker = django_db_blocker
+        with self._blocker.unblock():
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+
+    def build(self, builder, *args):
+        with self._blocker.unblock():
+            return builder(*args)
+
+    def close(self) -> None:
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+
+
+def _module_rolls_back(request) -> bool:
+    return not any(
+        _django_group(item) == 1 for item in request.session.items if item.getparent(pytest.Module) is request.node
+    )
+
+
+@pytest.fixture(scope="module")
+def module_transaction(request, django_db_setup, django_db_blocker):
+    """The module's transaction (ModuleTransaction). A module-scoped fixture that builds rows asks for
+    it, and its function-scoped twin hands each test a copy (`copy.deepcopy`): a test that changes an
+    object in memory leaves the next test its own. Higher-scoped fixtures are set up first, so this
+    transaction is open before any test's."""
+    if not _module_rolls_back(request):
+        pytest.fail(
+            f"{request.node.nodeid} shares rows between its tests and has a transactional test: move that one to a module of its own"
+        )
+    opened = ModuleTransaction(django_db_blocker)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_shop(request):
+    """The shop of a module marked `pytest.mark.shop(kind)`, built once in its transaction before its
+    first test and there for every test of it, whether it asks for `shop` or not (which tests a
+    worker runs, and in which order, must not change what a test finds). None where a test of the
+    module commits (a race, a browser journey): there each test that asks builds its own."""
+    marker = request.node.get_closest_marker("shop")
+    if marker is None or not _module_rolls_back(request):
+        return None
+    module = request.getfixturevalue("module_transaction")
+    return marker.args, module.build(build_shop, *marker.args)
+
+
 @pytest.fixture
-def shop(request, db):
+def shop(request, db, _module_shop):
     """The shop its test module names with `pytest.mark.shop(kind)`, built by factories.build_shop:
-    one fixture name, one meaning (the builders live together in tests/factories.py)."""
+    one fixture name, one meaning (the builders live together in tests/factories.py). Each test gets
+    its own copy of the module's objects (a test that changes one in memory leaves the next its own)."""
     marker = request.node.get_closest_marker("shop")
     assert marker is not None, "mark the module with pytest.mark.shop(kind), kind one of factories.SHOPS"
+    if _module_shop is not None and _module_shop[0] == marker.args:
+        return copy.deepcopy(_module_shop[1])
     return build_shop(*marker.args, fixture=request.getfixturevalue)

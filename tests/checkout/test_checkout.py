@@ -1,28 +1,23 @@
 """Checkout end to end through its pages: details, delivery and payment, review, place, pay
 with the test gateway. Prices, shipping and stock always come from the database."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
 from cart.store import cart_store
 from catalog.models import Product
 from checkout.state import SESSION_KEY
-from demo.shipping import load_demo_shipping
 from inventory.models import Movement, Reservation, StockLevel
 from orders.models import Order, OrderStatus
 from payments.models import Payment
-from payments.services import payment_method_ensure_test_gateway
 from shipping.models import ShippingMethod
 from tests.factories import (
     BUYER_DNI,
     LIMA,
-    ON_POSTGRESQL,
     PASSWORD,
     AddressFactory,
     KitFactory,
@@ -30,7 +25,6 @@ from tests.factories import (
     ProductFactory,
     UserFactory,
     VariantFactory,
-    WarehouseFactory,
     checkout,
     delivery,
     details,
@@ -404,41 +398,6 @@ def test_placing_an_order_is_flat_from_1_to_20_lines_and_under_40_queries(shop, 
         assert Order.objects.get(email=f"flat{lines}@example.pe").lines.count() == lines
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
-
-
-@pytest.mark.django_db(transaction=True)
-@ON_POSTGRESQL
-def test_concurrent_checkouts_for_the_last_units_never_oversell():
-    load_demo_shipping()
-    payment_method_ensure_test_gateway()
-    last = VariantFactory(sku="LAST", product=ProductFactory(base_price=Decimal("250.00")))
-    stock(last, WarehouseFactory(), 3)
-    buyers, keys = [Client() for _ in range(6)], []
-    for index, buyer in enumerate(buyers):
-        fill_cart(buyer, ("LAST", 1))
-        # Each cart's hold lapses at once, so six carts reach the review for three units.
-        Reservation.objects.update(expires_at="2020-01-01T00:00:00Z")
-        details(buyer, email=f"buyer{index}@example.pe")
-        delivery(buyer)
-        keys.append(review_key(buyer))
-    barrier = threading.Barrier(len(buyers))
-
-    def buy(buyer, key):
-        try:
-            barrier.wait()
-            place(buyer, key)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=buy, args=pair) for pair in zip(buyers, keys)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert Order.objects.count() == 3
-    assert sum(Reservation.objects.active().filter(order_id__isnull=False).values_list("quantity", flat=True)) == 3
-    call_command("inventory_verify", verbosity=0)
 
 
 class TestDocumentAboveTheAnonymousReceiptLimit:
