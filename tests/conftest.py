@@ -28,7 +28,15 @@ from tests.factories import (
     stock,
     stocked_variant,
 )
-from tests.harness import IN_SQLITE_PASS, clear_cache, flush_only_filled_tables, warm_site_settings
+from tests.harness import (
+    IN_SQLITE_PASS,
+    clear_cache,
+    flush_only_filled_tables,
+    module_rows_build,
+    module_shares,
+    shareable,
+    warm_site_settings,
+)
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # The only tests allowed to skip in CI: those that need a real MongoDB server, and those that run
@@ -140,17 +148,17 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-@pytest.fixture
-def user(db):
+@shareable
+def user():
     return UserFactory()
 
 
-@pytest.fixture
-def other_user(db):
+@shareable
+def other_user():
     return UserFactory()
 
 
-@pytest.fixture
+@shareable
 def address(user):
     return AddressFactory(user=user)
 
@@ -168,13 +176,13 @@ def _services_answer_again():
 # Fixtures the tests of several apps use (a paid order needs a carrier, a customer, a warehouse...).
 
 
-@pytest.fixture
-def olva(db):
+@shareable
+def olva():
     return ShippingMethodFactory(name="Olva Courier — Lima", carrier=Carrier.OLVA, min_days=1, max_days=2)
 
 
-@pytest.fixture
-def pickup(db):
+@shareable
+def pickup():
     return ShippingMethodFactory(
         name="Recojo en tienda",
         carrier=Carrier.PICKUP,
@@ -185,12 +193,12 @@ def pickup(db):
     )
 
 
-@pytest.fixture
-def two_warehouses(db):
+@shareable
+def two_warehouses():
     return WarehouseFactory(code="LIM-CENTRAL", priority=1), WarehouseFactory(code="ARE-SUR", priority=2)
 
 
-@pytest.fixture
+@shareable
 def split_order(two_warehouses, olva):
     """Paid: 2 units of a variant from LIM-CENTRAL, 1 of another from ARE-SUR."""
     lima, arequipa = two_warehouses
@@ -198,8 +206,8 @@ def split_order(two_warehouses, olva):
     return paid_order(lines=[line_for(first, quantity=2), line_for(second, quantity=1)], method=olva)
 
 
-@pytest.fixture
-def operator(db):
+@shareable
+def operator():
     roles_sync()
     user = UserFactory(is_staff=True)
     user_add_role(user=user, role=Role.WAREHOUSE_OPERATOR)
@@ -213,8 +221,8 @@ def signed_in_operator(client, operator):
     return operator
 
 
-@pytest.fixture
-def sellers(db):
+@shareable
+def sellers():
     roles_sync()
     admin = UserFactory(is_staff=True, is_superuser=True)
     own = SellerFactory(ruc="20100070970")
@@ -226,18 +234,18 @@ def sellers(db):
     return own, other
 
 
-@pytest.fixture
-def warehouse(db):
+@shareable
+def warehouse():
     return WarehouseFactory(code="LIM-CENTRAL", priority=1)
 
 
-@pytest.fixture
-def customer(db):
+@shareable
+def customer():
     return UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
 
 
-@pytest.fixture
-def staff(db):
+@shareable
+def staff():
     return UserFactory(is_staff=True, is_superuser=True)
 
 
@@ -251,8 +259,8 @@ def shopper(customer):
     return client
 
 
-@pytest.fixture
-def card(db):
+@shareable
+def card():
     """A S/ 100 gift card, issued by staff to Rosa."""
     from credit.services.gift_cards import gift_card_issue
 
@@ -266,7 +274,7 @@ def card(db):
     )
 
 
-@pytest.fixture
+@shareable
 def gateway_order(warehouse, olva, customer):
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
     order = make_order(
@@ -281,7 +289,7 @@ def gateway_order(warehouse, olva, customer):
     return deliver(order)
 
 
-@pytest.fixture
+@shareable
 def delivered_order(warehouse, olva, customer):
     polo, casaca = stocked_variant(warehouse, sku="POLO-M"), stocked_variant(warehouse, sku="CASACA-L", price="129.00")
     order = paid_order(
@@ -290,77 +298,66 @@ def delivered_order(warehouse, olva, customer):
     return deliver(order)
 
 
-@pytest.fixture
-def variant(db):
+@shareable
+def variant():
     variant = VariantFactory(product=ProductFactory(base_price=Decimal("199.90")))
     stock(variant, WarehouseFactory(), 50)
     return variant
 
 
-class ModuleTransaction:
-    """A test module's own transaction, for what its tests share (what Django's setUpTestData is to a
-    class): each test's transaction (pytest-django's) nests in it as a savepoint and rolls back to
-    what the module built, and the module's end rolls everything back. Only a module whose tests all
-    roll back may have one: a transactional test (a race, a browser journey) commits, and its flush
-    would empty what the module built."""
-
-    def __init__(self, django_db_blocker):
-        self._blocker = django_db_blocker
-        with self._blocker.unblock():
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
-
-    def build(self, builder, *args):
-        with self._blocker.unblock():
-            return builder(*args)
-
-    def close(self) -> None:
-        with self._blocker.unblock():
-            transaction.set_rollback(True)
-            self._atomic.__exit__(None, None, None)
-
-
-def _module_rolls_back(request) -> bool:
-    return not any(
-        _django_group(item) == 1 for item in request.session.items if item.getparent(pytest.Module) is request.node
-    )
-
-
-@pytest.fixture(scope="module")
-def module_transaction(request, django_db_setup, django_db_blocker):
-    """The module's transaction (ModuleTransaction). A module-scoped fixture that builds rows asks for
-    it, and its function-scoped twin hands each test a copy (`copy.deepcopy`): a test that changes an
-    object in memory leaves the next test its own. Higher-scoped fixtures are set up first, so this
-    transaction is open before any test's."""
-    if not _module_rolls_back(request):
-        pytest.fail(
-            f"{request.node.nodeid} shares rows between its tests and has a transactional test: move that one to a module of its own"
-        )
-    opened = ModuleTransaction(django_db_blocker)
-    yield opened
-    opened.close()
+def _module_rolls_back(module) -> bool:
+    return not any(_django_group(item) == 1 for item in module.session.items if item.getparent(pytest.Module) is module)
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _module_shop(request):
-    """The shop of a module marked `pytest.mark.shop(kind)`, built once in its transaction before its
-    first test and there for every test of it, whether it asks for `shop` or not (which tests a
-    worker runs, and in which order, must not change what a test finds). None where a test of the
-    module commits (a race, a browser journey): there each test that asks builds its own."""
+def _module_rows(request, django_db_blocker):
+    """What a module's tests share, built once in the module's own transaction (what Django's
+    setUpTestData is to a class): its shop (`pytest.mark.shop(kind)`), its `shared_by_module`
+    fixtures and the conftest's `shareable` ones it names with `pytest.mark.shared_rows(...)`
+    (tests/harness.py). Each test's transaction (pytest-django's) nests in the module's as a
+    savepoint and rolls back to these rows, each test gets its own copy of the objects, and the
+    module's end rolls the rows back. Built before the module's first test and there for all of them,
+    asked for or not: which tests a worker runs, in which order, must not change what a test finds.
+    Higher-scoped fixtures are set up first, so this transaction is open before any test's.
+
+    Only where every test of the module rolls back: a transactional test (a race, a browser journey)
+    commits, and its flush would empty the rows. There each test that asks for `shop` builds its own,
+    and a shared fixture is refused."""
     marker = request.node.get_closest_marker("shop")
-    if marker is None or not _module_rolls_back(request):
-        return None
-    module = request.getfixturevalue("module_transaction")
-    return marker.args, module.build(build_shop, *marker.args)
+    asked = request.node.get_closest_marker("shared_rows")
+    shared = module_shares(request.module, asked.args if asked else ())
+    if marker is None and not shared:
+        yield {}
+        return
+    if not _module_rolls_back(request.node):
+        if shared:
+            pytest.fail(
+                f"{request.node.nodeid} shares rows between its tests: its transactional tests go in a module of their own"
+            )
+        yield {}
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            rows = {"shop": (marker.args, build_shop(*marker.args))} if marker else {}
+            rows.update(module_rows_build(request.module, shared))
+        yield rows
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
 
 
 @pytest.fixture
-def shop(request, db, _module_shop):
+def shop(request, db, _module_rows):
     """The shop its test module names with `pytest.mark.shop(kind)`, built by factories.build_shop:
     one fixture name, one meaning (the builders live together in tests/factories.py). Each test gets
     its own copy of the module's objects (a test that changes one in memory leaves the next its own)."""
     marker = request.node.get_closest_marker("shop")
     assert marker is not None, "mark the module with pytest.mark.shop(kind), kind one of factories.SHOPS"
-    if _module_shop is not None and _module_shop[0] == marker.args:
-        return copy.deepcopy(_module_shop[1])
+    if "shop" in _module_rows and _module_rows["shop"][0] == marker.args:
+        return copy.deepcopy(_module_rows["shop"][1])
     return build_shop(*marker.args, fixture=request.getfixturevalue)

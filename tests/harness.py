@@ -1,8 +1,11 @@
 """What every test runs under, and what a test uses to ask for it: the cache emptied between tests,
 the site settings cached as a running store has them, a real service the test needs."""
 
+import copy
+import inspect
 import os
 import time
+from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache
@@ -183,3 +186,66 @@ def business_days_left_of_a_term_started_today(term: int) -> int:
     from shipping.calendar import OFFICE_WEEKEND, is_business_day
 
     return term if is_business_day(timezone.localdate(), weekend=OFFICE_WEEKEND) else term + 1
+
+
+# Builders of rows a test module's tests share (tests/conftest.py's `_module_rows`): module name ->
+# {fixture name: builder}. CONFTEST holds the conftest's, shared where a module asks for them.
+_builders: dict[str, dict[str, Callable]] = {}
+CONFTEST = ""
+
+
+def _parameters(builder: Callable) -> list[str]:
+    return list(inspect.signature(builder).parameters)
+
+
+def shared_by_module(builder: Callable):
+    """A test module's fixture whose rows are built once for the module, not once per test: for rows
+    every test of the module may see. Its parameters name other shared fixtures (its module's, above
+    it, or the conftest's `shareable` ones); each test gets its own copy of what it returns."""
+    name = builder.__name__
+    _builders.setdefault(builder.__module__, {})[name] = builder
+
+    def shared(_module_rows, db):
+        return copy.deepcopy(_module_rows[name])
+
+    shared.__doc__ = builder.__doc__
+    return pytest.fixture(shared, name=name)
+
+
+def shareable(builder: Callable):
+    """A conftest fixture a module may share: built once for the module where it names it
+    (`pytest.mark.shared_rows(name, ...)`) or where one of the module's shared fixtures needs it, and
+    for each test elsewhere. Its parameters name other such fixtures."""
+    name = builder.__name__
+    _builders.setdefault(CONFTEST, {})[name] = builder
+
+    def fixture(request, _module_rows, db):
+        if name in _module_rows:
+            return copy.deepcopy(_module_rows[name])
+        return builder(**{needed: request.getfixturevalue(needed) for needed in _parameters(builder)})
+
+    fixture.__doc__ = builder.__doc__
+    return pytest.fixture(fixture, name=name)
+
+
+def module_shares(module, asked: tuple[str, ...]) -> list[str]:
+    """The fixtures a module's rows hold: its own shared ones, and the conftest's it asks for."""
+    return [*_builders.get(module.__name__, {}), *asked]
+
+
+def module_rows_build(module, names: list[str]) -> dict:
+    """Builds `names` and what they need, each once, the module's own builders first."""
+    own, conftest = _builders.get(module.__name__, {}), _builders.get(CONFTEST, {})
+    rows: dict = {}
+
+    def build(name: str):
+        if name not in rows:
+            builder = own.get(name) or conftest.get(name)
+            if builder is None or (name not in own and name in vars(module)):
+                pytest.fail(f"{module.__name__}: {name} is not a fixture its tests can share (tests/harness.py)")
+            rows[name] = builder(**{needed: build(needed) for needed in _parameters(builder)})
+        return rows[name]
+
+    for name in names:
+        build(name)
+    return rows

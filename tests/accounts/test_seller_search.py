@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from accounts.admin_scoping import seller_scope
 from reviews.services import review_create
 from tests.factories import UserFactory, WarehouseFactory, line_for, paid_order, stocked_variant
+from tests.harness import shared_by_module
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def seller_client(seller) -> Client:
     return client
 
 
-@pytest.fixture
+@shared_by_module
 def bought(sellers, olva):
     own, _other = sellers
     store = WarehouseFactory(code="TIENDA-01")

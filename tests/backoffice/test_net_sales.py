@@ -29,6 +29,7 @@ from tests.factories import (
     pay,
     seller_variant,
 )
+from tests.harness import shared_by_module
 
 pytestmark = pytest.mark.django_db
 CENT = Decimal("0.01")
@@ -39,7 +40,7 @@ def refund(order, amount: str, admin) -> None:
     refund_approve(refund=refund_request(payment=payment, amount=amount, reason="Devolución", actor=admin), actor=admin)
 
 
-@pytest.fixture
+@shared_by_module
 def ledger():
     admin = UserFactory(is_staff=True, is_superuser=True)
     own = SellerFactory(ruc="20100070970", store_name="Tejidos Vicús", slug="vicus")

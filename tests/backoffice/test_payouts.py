@@ -28,6 +28,7 @@ from tests.factories import (
 from tests.factories import (
     paid_order_days_ago as paid_order,
 )
+from tests.harness import shared_by_module
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/reports/payouts/"
@@ -44,7 +45,7 @@ def period(days: int = 3) -> tuple[str, str]:
     return str(today - timedelta(days=days)), str(today)
 
 
-@pytest.fixture
+@shared_by_module
 def world():
     admin = UserFactory(is_staff=True, is_superuser=True)
     own = SellerFactory(ruc="20100070970", store_name="Andes Tech", slug="andes-tech", commission_rate=Decimal("10"))

@@ -25,6 +25,7 @@ from tests.factories import (
 from tests.factories import (
     paid_order_days_ago as paid_order,
 )
+from tests.harness import shared_by_module
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/reports/sales/"
@@ -36,7 +37,7 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
+@shared_by_module
 def world():
     admin = UserFactory(is_staff=True, is_superuser=True)
     own, other = SellerFactory(ruc="20100070970"), SellerFactory(ruc="10467793549")

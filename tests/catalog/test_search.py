@@ -9,12 +9,12 @@ from catalog import search
 from catalog.models import Product
 from catalog.search import normalize, search_products, suggest
 from tests.factories import BrandFactory, CategoryFactory, FamilyFactory, ProductFactory
-from tests.harness import clear_cache, warm_site_settings
+from tests.harness import clear_cache, shared_by_module, warm_site_settings
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_by_module
 def catalog():
     tech = FamilyFactory(name="Tecnología", slug="tecnologia")
     gpus = CategoryFactory(family=tech, name="Tarjetas gráficas", slug="tarjetas-graficas")

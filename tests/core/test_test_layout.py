@@ -62,6 +62,10 @@ def _imported_modules(path: Path, root: Path = ROOT) -> set[str]:
     return found
 
 
+# pytest's, and tests/harness.py's for fixtures whose rows a module's tests share.
+FIXTURE_DECORATORS = ("fixture", "shareable", "shared_by_module")
+
+
 def _fixtures() -> dict[str, dict[str, str]]:
     """fixture name -> {file: its definition (parameters and body, as the AST reads them)}."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
@@ -69,7 +73,9 @@ def _fixtures() -> dict[str, dict[str, str]]:
         if path.name != "conftest.py" and not path.name.startswith("test_"):
             continue
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-            if isinstance(node, ast.FunctionDef) and any("fixture" in ast.unparse(d) for d in node.decorator_list):
+            if isinstance(node, ast.FunctionDef) and any(
+                name in ast.unparse(d) for d in node.decorator_list for name in FIXTURE_DECORATORS
+            ):
                 body = ast.Module(body=node.body, type_ignores=[])
                 found[node.name][path.relative_to(ROOT).as_posix()] = ast.dump(node.args) + ast.dump(body)
     return found

@@ -17,7 +17,7 @@ from returns.models import ReturnStatus, ReturnStatusChange
 from returns.services import ReturnError
 from tests.factories import deliver, line_for, make_order, received_return
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_rows("gateway_order", "staff")]
 POLO_PAID = Decimal("57.49")  # 59.90 less its share (4.82 of 2 units) of the order's 10.00 off
 
 

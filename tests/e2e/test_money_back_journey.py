@@ -29,11 +29,6 @@ NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.inne
 
 
 @pytest.fixture
-def customer(db):
-    return UserFactory(email="rosa@example.pe", first_name="Rosa", last_name="Quispe")
-
-
-@pytest.fixture
 def three_polos_delivered(customer):
     """Rosa's delivered order of three polos bought as a 3x2 (one free), sent by Olva."""
     from dataclasses import replace

@@ -8,6 +8,7 @@ from returns import services
 from returns.models import ReturnStatus
 from returns.services import ReturnLineData
 from tests.factories import many_requests
+from tests.harness import shared_by_module
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:returns_returnrequest_changelist")
@@ -19,7 +20,7 @@ def staff_client(client, staff):
     return client
 
 
-@pytest.fixture
+@shared_by_module
 def requested(delivered_order):
     polo = delivered_order.lines.get(sku="POLO-M")
     return services.return_request_create(

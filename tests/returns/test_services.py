@@ -11,7 +11,7 @@ from returns.models import FoundCondition, ReturnLine, ReturnRequest, ReturnStat
 from returns.services import ReceiveLineData, ReturnError, ReturnLineData
 from tests.factories import WarehouseFactory, ledger_mismatches, make_order
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.shared_rows("delivered_order", "staff")]
 
 
 def polo_line(order):

@@ -20,7 +20,7 @@ from catalog.services import product_promotions_set
 from inventory.models import StockLevel
 from storefront import page_cache
 from tests.factories import PASSWORD, BannerFactory, CategoryFactory, ProductFactory, UserFactory, VariantFactory, stock
-from tests.harness import counting_cache_reads
+from tests.harness import counting_cache_reads, shared_by_module
 from waitingroom.room import forget_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -29,7 +29,7 @@ CSRF_IN_FORM = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MINI_CART_COUNT = re.compile(r'id="mini-cart-count"[^>]*><span class="sr-only">[^<]*</span>(\d+)</span>')
 
 
-@pytest.fixture
+@shared_by_module
 def shirts():
     category = CategoryFactory(name="Polos", slug="polos")
     products = []
