@@ -14,10 +14,13 @@ class ShopLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        translation.activate(self.chosen_language(request))
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
+        # For this request only: an activated language stays with the thread, and the next request
+        # it serves (another shopper's waiting page, rendered before this middleware) or the command
+        # or task it runs next would speak it.
+        with translation.override(self.chosen_language(request)):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Cookie",))
         return response
 

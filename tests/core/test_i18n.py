@@ -62,6 +62,14 @@ def test_switch_to_english_and_back(client):
     assert html_lang(client.get(reverse("storefront:home"))) == "es-pe"
 
 
+def test_an_english_request_leaves_what_runs_next_in_the_thread_in_spanish(client):
+    """The language is the request's alone: a management command or a task the same thread runs
+    next (a worker's thread, the embedded server's, a test's) speaks Spanish again."""
+    client.cookies["lang"] = "en"
+    assert client.get(reverse("storefront:home")).headers["Content-Language"] == "en"
+    assert translation.get_language() == "es-pe"
+
+
 def test_unknown_language_keeps_spanish(client):
     client.post(reverse("set_language"), {"language": "xx", "next": "/"})
 
