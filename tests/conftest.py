@@ -31,6 +31,7 @@ from tests.factories import (
 from tests.harness import (
     IN_SQLITE_PASS,
     clear_cache,
+    files_cached_as_in_production,
     flush_only_filled_tables,
     module_rows_build,
     module_shares,
@@ -66,6 +67,20 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, d
     if copied:
         with django_db_blocker.unblock():
             drop_the_template()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, its files served with production's caching headers
+    (tests/harness.files_cached_as_in_production)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = files_cached_as_in_production(server.thread.static_handler)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

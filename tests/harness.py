@@ -249,3 +249,31 @@ def module_rows_build(module, names: list[str]) -> dict:
     for name in names:
         build(name)
     return rows
+
+
+def files_cached_as_in_production(static_handler):
+    """The live server's static and media handler, answering as production's nginx does: a browser
+    keeps the files it got (deploy/nginx: static files a year, uploads a week) instead of asking for
+    each again, or revalidating it, on every page a browser test opens. The tests' static names are
+    not hashed, but no file changes during a run, and an upload or rendition always gets a new name."""
+    from django.conf import settings
+
+    prefixes = (settings.STATIC_URL, settings.MEDIA_URL)
+    cache_control = ("Cache-Control", "public, max-age=604800")
+
+    def wrap(application):
+        files = static_handler(application)
+
+        def serve(environ, start_response):
+            if not environ.get("PATH_INFO", "").startswith(prefixes):
+                return files(environ, start_response)
+
+            def cached(status, headers, exc_info=None):
+                kept = [header for header in headers if header[0].lower() != "cache-control"]
+                return start_response(status, [*kept, cache_control], exc_info)
+
+            return files(environ, cached)
+
+        return serve
+
+    return wrap
