@@ -40,6 +40,7 @@ from tests.factories import (
     stock,
     write,
 )
+from tests.harness import shared_by_module
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
@@ -73,8 +74,10 @@ class Write:
     who: tuple[str, ...] = (GUEST,)  # walked for a guest, a signed-in customer, or both
 
 
-@pytest.fixture
-def walked_store(db):
+@shared_by_module
+def walked_store():
+    """One product on every kind of page, built once for the module: each test's write is rolled back.
+    (`other_products` stays per test: a product beside it changes what a listing counts.)"""
     from constance import config
 
     from catalog.models import CollectionItem
