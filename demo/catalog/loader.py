@@ -13,6 +13,7 @@ The work happens in three steps so the database is locked only for the inserts:
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
 import random
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -575,6 +577,28 @@ def save_images(plan: Plan, *, progress: bool) -> int:
     Files are pure functions of their names, so one saved by an earlier load is reused as it is.
     Many missing files are drawn by a few worker processes; if those cannot start, drawing goes on here.
     """
+    with _drawing_alone():
+        return _save_images(plan, progress=progress)
+
+
+@contextmanager
+def _drawing_alone() -> Iterator[None]:
+    """One process at a time draws into a local media folder: two loads that start together (the
+    test suite's workers share the demo's folders) would each draw and encode every missing file,
+    one copy thrown away; the second waits and finds them drawn. Storage with no local path (a
+    bucket) is not locked."""
+    try:
+        folder = Path(default_storage.path(f"products/demo/{IMAGE_VERSION}"))
+    except NotImplementedError:
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".drawing.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
+
+
+def _save_images(plan: Plan, *, progress: bool) -> int:
     missing = [name for name in plan.files if not default_storage.exists(name)]
     bar = tqdm(total=len(missing), desc="Imágenes", unit="img", disable=not progress or not missing)
     done: set[str] = set()

@@ -249,3 +249,36 @@ def test_every_demo_kit_fits_one_customers_purchase_limit():
     items = KitItem.objects.select_related("product")
     assert items.filter(quantity__gt=1).exists()  # the dining kit's six chairs
     assert [(item.kit_id, item.product.name) for item in items if item.quantity > item.product.purchase_limit] == []
+
+
+def test_loads_started_together_draw_each_picture_once(settings, tmp_path, monkeypatch):
+    """Two processes loading the demo at once (the suite's workers share its picture folders) do not
+    both draw and encode every missing file: one draws, the other waits and finds them drawn."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from demo.catalog import images, loader
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    drawn: list[str] = []
+
+    def render(job):
+        drawn.append(job[1][0])
+        time.sleep(0.05)  # long enough for the other load to reach the same files
+        return b"picture"
+
+    monkeypatch.setattr(images, "render", render)
+    monkeypatch.setattr(loader, "renditions_make", lambda name: 0)
+    plan = SimpleNamespace(
+        files={f"products/demo/{loader.IMAGE_VERSION}/p{i}.jpg": ("product", (f"p{i}",), "JPEG") for i in range(4)}
+    )
+    # Each thread opens the lock file itself, as another process would (flock locks an open file).
+    loads = [threading.Thread(target=loader.save_images, args=(plan,), kwargs={"progress": False}) for _ in range(2)]
+    for load in loads:
+        load.start()
+    for load in loads:
+        load.join()
+
+    assert sorted(drawn) == ["p0", "p1", "p2", "p3"]
+    assert all(default_storage.exists(name) for name in plan.files)
