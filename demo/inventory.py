@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -110,33 +111,35 @@ SUPPLIERS: list[dict[str, Any]] = [
 TRADE_FIELDS = ("supplies", "brands")
 
 # Per warehouse: which variants it stocks, how many units, its reorder point (minimum) and maximum
-# (SQL over v.id and the product's price p.base_price; %% is the modulo operator once the driver has
-# read its placeholders). A shelf's usual stock (fewer laptops than polos: the dearer, the fewer)
-# sets its reorder point (about a sixth of it, so a few days of sales) and its maximum (twice it);
-# one level in 29 (Lima) or 23 (Arequipa) has run down to or below it.
+# (SQL over {n}, the variant's number in the order the variants were made, 1 for the first, and the
+# product's price p.base_price; %% is the modulo operator once the driver has read its placeholders).
+# A number, not the id: ids go on from wherever the database's sequence stands (after a --reset, from
+# the old catalog's), and the same demo must get the same stock. A shelf's usual stock (fewer laptops
+# than polos: the dearer, the fewer) sets its reorder point (about a sixth of it, so a few days of
+# sales) and its maximum (twice it); one level in 29 (Lima) or 23 (Arequipa) has run down to or below it.
 # One variant in 31 is stocked in Arequipa only (sold to Lima from there: an order in two legs).
-NO_STOCK = "v.id %% 11 = 0"
+NO_STOCK = "{n} %% 11 = 0"
 LIMA_USUAL = (
-    "(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 9 WHEN p.base_price >= 300 THEN 4 + v.id %% 21 "
-    "ELSE 6 + v.id %% 45 END)"
+    "(CASE WHEN p.base_price >= 1000 THEN 2 + {n} %% 9 WHEN p.base_price >= 300 THEN 4 + {n} %% 21 "
+    "ELSE 6 + {n} %% 45 END)"
 )
-AREQUIPA_USUAL = "(CASE WHEN p.base_price >= 1000 THEN 2 + v.id %% 4 ELSE 2 + v.id %% 13 END)"
+AREQUIPA_USUAL = "(CASE WHEN p.base_price >= 1000 THEN 2 + {n} %% 4 ELSE 2 + {n} %% 13 END)"
 STOCK_RULES = {
     "LIM-CENTRAL": {
-        "where": f"NOT ({NO_STOCK}) AND v.id %% 31 <> 0",
-        "on_hand": f"CASE WHEN v.id %% 29 = 0 THEN v.id %% 3 ELSE {LIMA_USUAL} END",
+        "where": f"NOT ({NO_STOCK}) AND {{n}} %% 31 <> 0",
+        "on_hand": f"CASE WHEN {{n}} %% 29 = 0 THEN {{n}} %% 3 ELSE {LIMA_USUAL} END",
         "minimum": f"1 + {LIMA_USUAL} / 6",
         "maximum": f"2 * {LIMA_USUAL} + 4",
     },
     "AQP": {
-        "where": f"NOT ({NO_STOCK}) AND v.id %% 2 = 0",
-        "on_hand": f"CASE WHEN v.id %% 23 = 0 THEN 0 ELSE {AREQUIPA_USUAL} END",
+        "where": f"NOT ({NO_STOCK}) AND {{n}} %% 2 = 0",
+        "on_hand": f"CASE WHEN {{n}} %% 23 = 0 THEN 0 ELSE {AREQUIPA_USUAL} END",
         "minimum": f"1 + {AREQUIPA_USUAL} / 5",
         "maximum": f"2 * {AREQUIPA_USUAL} + 4",
     },
     "DROP-ANDINO": {  # the supplier's own stock: no reorder point of ours
-        "where": f"NOT ({NO_STOCK}) AND v.id %% 5 = 1",
-        "on_hand": "20 + v.id %% 80",
+        "where": f"NOT ({NO_STOCK}) AND {{n}} %% 5 = 1",
+        "on_hand": "20 + {n} %% 80",
         "minimum": "0",
         "maximum": "NULL",
     },
@@ -190,16 +193,21 @@ def _stock(warehouses: dict[str, Warehouse], *, progress: bool) -> None:
     level_table, movement_table = StockLevel._meta.db_table, Movement._meta.db_table
     variant_table, product_table = Variant._meta.db_table, Product._meta.db_table
     now = timezone.now()
+    first = Variant.objects.aggregate(first=Min("pk"))["first"] or 1
+    number = f"(v.id - {int(first) - 1})"
     with connection.cursor() as cursor:
         for code, rule in tqdm(STOCK_RULES.items(), desc="Inventario", unit="almacén", disable=not progress):
             warehouse = warehouses[code]
             if StockLevel.objects.filter(warehouse=warehouse).exists():
                 continue  # this warehouse's demo stock is already there
+            on_hand, minimum, maximum, where = (
+                rule[part].format(n=number) for part in ("on_hand", "minimum", "maximum", "where")
+            )
             cursor.execute(
                 f"INSERT INTO {level_table} (variant_id, warehouse_id, on_hand, minimum, maximum, bin_location) "
-                f"SELECT v.id, %s, {rule['on_hand']}, {rule['minimum']}, {rule['maximum']}, "
-                f"'R' || (v.id %% 20 + 1) || '-' || (v.id %% 6 + 1) FROM {variant_table} v "
-                f"JOIN {product_table} p ON p.id = v.product_id WHERE p.product_type <> %s AND {rule['where']}",
+                f"SELECT v.id, %s, {on_hand}, {minimum}, {maximum}, "
+                f"'R' || ({number} %% 20 + 1) || '-' || ({number} %% 6 + 1) FROM {variant_table} v "
+                f"JOIN {product_table} p ON p.id = v.product_id WHERE p.product_type <> %s AND {where}",
                 [warehouse.pk, Product.Type.BUNDLE],  # a bundle's stock is its components
             )
             cursor.execute(
