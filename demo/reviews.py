@@ -188,9 +188,11 @@ def load_demo_reviews(*, progress: bool = True) -> int:
         .order_by("pk")
     )
     for line in delivered:
-        written += _write(
-            line.order.customer, line.variant.product, random.Random(f"{SEED}:line:{line.pk}"), moderator, used
-        )
+        # Seeded by what names the line, not by its id: ids go on from wherever the database's sequences
+        # stand (after a --reset, from the old catalog's), and the same demo must get the same reviews.
+        order = line.order
+        seed = f"{SEED}:line:{order.idempotency_key or order.number}:{line.variant.sku}"
+        written += _write(order.customer, line.variant.product, random.Random(seed), moderator, used)
     with transaction.atomic():
         reviewers = [_reviewer(*row) for row in REVIEWERS]
     # Nobody has used a product whose drop has not started (it cannot be bought yet): no reviews of it.
@@ -199,7 +201,7 @@ def load_demo_reviews(*, progress: bool = True) -> int:
     )
     for index, product in enumerate(tqdm(popular, desc="Opiniones", unit="prod", disable=not progress)):
         # The more popular, the more reviews: 6 down to 2.
-        r = random.Random(f"{SEED}:product:{product.pk}")
+        r = random.Random(f"{SEED}:product:{product.slug}")
         for reviewer in r.sample(reviewers, k=max(2, 6 - index // 8)):
             written += _write(reviewer, product, r, moderator, used)
     return written
