@@ -165,6 +165,17 @@ def flush_only_filled_tables() -> None:
     flush.emit_post_migrate_signal = emit_post_migrate_signal
 
 
+def built_then_rolled_back(build: Callable[[], object]):
+    """What `build` returns, the rows it wrote rolled back: their ids stay taken (sequences go on), so
+    the same rows written again get other ids."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        built = build()
+        transaction.set_rollback(True)
+    return built
+
+
 def current_totp_code(secret: str) -> str:
     """The code an authenticator app shows now for `secret`, or the next one when this one has under two
     seconds left: the server checks it a moment later, with no tolerance for the previous window (allauth's

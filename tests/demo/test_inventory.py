@@ -8,6 +8,7 @@ from demo.catalog.loader import load_demo_catalog
 from demo.inventory import load_demo_inventory
 from inventory import selectors
 from inventory.models import Movement, PurchaseOrder, StockLevel, Supplier, Warehouse
+from tests.harness import built_then_rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,6 @@ def test_the_demo_stock_is_the_same_whatever_ids_its_variants_get():
     """The stock rules pick variants by number: by their ids, the demo held other stock after a reset
     (the ids go on from the old catalog's), or in a test after others had used the ids, and a
     demo seller could be left without the products its orders need."""
-    from django.db import transaction
 
     def stock_by_sku():
         load_demo_catalog(products=30, seed=7, progress=False)
@@ -98,14 +98,5 @@ def test_the_demo_stock_is_the_same_whatever_ids_its_variants_get():
             StockLevel.objects.values_list("variant__sku", "warehouse__code", "on_hand", "minimum", "bin_location")
         )
 
-    class Undo(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            first = stock_by_sku()
-            raise Undo
-    except Undo:
-        pass
-    # The rolled-back variants' ids stay taken: the same catalog is made again with other ids.
+    first = built_then_rolled_back(stock_by_sku)
     assert stock_by_sku() == first

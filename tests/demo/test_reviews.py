@@ -5,6 +5,7 @@ import pytest
 from demo.reviews import BODIES, POPULAR_PRODUCTS, load_demo_reviews
 from reviews.models import Review
 from tests.factories import ProductFactory, VariantFactory
+from tests.harness import built_then_rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,6 @@ def test_every_rating_has_room_for_many_different_bodies():
 
 def test_the_demo_reviews_are_the_same_whatever_ids_their_rows_get(monkeypatch):
     """Seeded by ids, the reviews changed after a reset (the ids go on from the old catalog's)."""
-    from django.db import transaction
-
     monkeypatch.setattr("demo.reviews.POPULAR_PRODUCTS", 6)  # a few are enough to tell
 
     from orders.models import Order, OrderStatus
@@ -47,15 +46,6 @@ def test_the_demo_reviews_are_the_same_whatever_ids_their_rows_get(monkeypatch):
         load_demo_reviews(progress=False)
         return sorted(Review.objects.values_list("product__slug", "user__email", "rating", "title", "body"))
 
-    class Undo(Exception):
-        pass
-
-    try:
-        with transaction.atomic():
-            first = reviews()
-            raise Undo
-    except Undo:
-        pass
+    first = built_then_rolled_back(reviews)
     assert any(email == "rosa@example.pe" for _, email, *_ in first)  # the delivered line's review
-    # The rolled-back rows' ids stay taken: the same rows are made again with other ids.
     assert reviews() == first
