@@ -124,11 +124,12 @@ beat: install
 
 # wrk (Debian's package) drives the throughput bench: a load generator in C leaves the
 # machine's two cores to the server it measures. Locust, for the mixed-load bench, comes with
-# the dev dependencies (requirements.lock) that `install` puts in the venv.
+# the dev dependencies (requirements.lock) that `install` puts in the venv. valgrind (Debian's) counts
+# what each middleware costs in instructions (bench/bench_middleware.py).
 bench-deps: install
-	@if ! command -v wrk >/dev/null; then \
+	@if ! command -v wrk >/dev/null || ! command -v valgrind >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk valgrind; \
 	fi
 
 bench: bench-deps
