@@ -14,6 +14,8 @@ from csp.middleware import CheckableLazyObject
 from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware as DjangoGZipMiddleware
 from django.middleware.gzip import re_accepts_gzip
@@ -219,49 +221,63 @@ class ConditionalGetMiddleware(DjangoConditionalGetMiddleware):
 
 
 class CSPMiddleware(DjangoCSPMiddleware):
-    """django-csp's, with the policy of a response that changes nothing of it built once per policy
-    setting: django-csp builds it anew for every response (its parts deep-copied into a dict, the
-    directives joined), about a tenth of a millisecond of every page's CPU. A response that took a
-    nonce, carries a view's own policy (csp_update and the like), is exempt, or already has the
-    header goes through django-csp as it is."""
+    """django-csp's, with the policy of a response that changes nothing of it built once: django-csp
+    builds it anew for every response (its parts deep-copied into a dict, the directives joined), about
+    a tenth of a millisecond of every page's CPU. A response that took a nonce, carries a view's own
+    policy (csp_update and the like), is exempt, or already has the header goes through django-csp as
+    it is."""
 
-    PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+    PER_RESPONSE = tuple(
+        f"{name}{suffix}"
+        for name in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+        for suffix in ("", "_ro")
+    )
 
     def process_response(self, request, response):
         if (
             getattr(request, "_csp_nonce", None) is not None
-            or any(hasattr(response, name) or hasattr(response, f"{name}_ro") for name in self.PER_RESPONSE)
+            or any(hasattr(response, name) for name in self.PER_RESPONSE)
             or HEADER in response
             or HEADER_REPORT_ONLY in response
             or (settings.DEBUG and response.status_code in (404, 500))  # django-csp leaves debug pages alone
         ):
             return super().process_response(request, response)
-        policies = (
-            repr(getattr(settings, "CONTENT_SECURITY_POLICY", None)),
-            repr(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
-        )
-        headers = _constant_csp_headers.get(policies)
-        if headers is None:  # as django-csp builds them, for a response of nothing but the settings
-            blank = HttpResponse()
-            parts, parts_ro = (
-                asdict(self.get_policy_parts(request=request, response=blank, report_only=ro)) for ro in (False, True)
-            )
-            headers = _constant_csp_headers[policies] = {
-                HEADER: build_policy(**parts),
-                HEADER_REPORT_ONLY: build_policy(**parts_ro, report_only=True),
-            }
-        for name, value in headers.items():
-            if value and not request.path_info.startswith(_excluded_prefixes(name)):
+        for name, (value, excluded_prefixes) in (_constant_csp_headers or self._constant_headers(request)).items():
+            if value and not request.path_info.startswith(excluded_prefixes):
                 response[name] = value
         # As django-csp does: a nonce asked for once the header is written fails loudly.
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
 
+    def _constant_headers(self, request) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """As django-csp builds them for a response of nothing but the settings, each with the paths
+        the policy leaves out."""
+        blank = HttpResponse()
+        parts, parts_ro = (
+            asdict(self.get_policy_parts(request=request, response=blank, report_only=ro)) for ro in (False, True)
+        )
+        _constant_csp_headers.update(
+            {
+                HEADER: (build_policy(**parts), _excluded_prefixes("CONTENT_SECURITY_POLICY")),
+                HEADER_REPORT_ONLY: (
+                    build_policy(**parts_ro, report_only=True),
+                    _excluded_prefixes("CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+                ),
+            }
+        )
+        return _constant_csp_headers
 
-# The headers of a response that changes nothing of the policy, by the policy settings' repr.
-_constant_csp_headers: dict[tuple[str, str], dict[str, str]] = {}
+
+# The headers of a response that changes nothing of the policy: built on the first such response, again
+# after a change of the policy's settings (a test's; a running store's never change).
+_constant_csp_headers: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
-def _excluded_prefixes(header: str) -> tuple[str, ...]:
-    setting = "CONTENT_SECURITY_POLICY" if header == HEADER else "CONTENT_SECURITY_POLICY_REPORT_ONLY"
+@receiver(setting_changed)
+def _forget_constant_csp_headers(*, setting: str, **kwargs) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _constant_csp_headers.clear()
+
+
+def _excluded_prefixes(setting: str) -> tuple[str, ...]:
     return tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
