@@ -62,11 +62,24 @@ def sign_in(page, url: str, email: str, *, field: str = "login") -> None:
     page.wait_for_url(lambda current: "/login/" not in current)
 
 
+def submit(page, selector: str = "input[type=submit]") -> None:
+    """Click a form's button and wait for the page it answers with. An admin action's form and the
+    list it returns to share one URL, so `wait_for_url` would return at once, and a `count()` or the
+    next click could still read the page being left."""
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
+def admin_action(page, action: str) -> None:
+    """Run an admin action on the rows already ticked; back on the list, or on its own form."""
+    page.select_option("select[name=action]", action)
+    submit(page, "button[name=index]")
+
+
 def run_action(page, order: Order, action: str) -> None:
     page.goto(f"/admin/shipping/shipment/?q={order.number}")
     page.locator("#action-toggle").check()
-    page.select_option("select[name=action]", action)
-    page.locator("button[name=index]").click()
+    admin_action(page, action)
 
 
 def add_variant(page, slug: str, size: str | None = None, quantity: int = 1):

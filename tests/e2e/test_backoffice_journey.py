@@ -11,7 +11,7 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from inventory.models import Warehouse
 from shipping.models import Shipment, ShipmentStatus
-from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in
+from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in, submit
 from tests.factories import SellerFactory, UserFactory, deliver, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -70,7 +70,7 @@ def test_seller_sees_only_their_business_and_ships_their_leg(new_page, marketpla
     own_leg = order.shipments.get(warehouse__seller=seller)
     assert page.locator("input[name^=tracking_]").count() == 1  # their leg only
     page.fill(f"input[name=tracking_{own_leg.pk}]", "40061125")
-    page.locator("input[type=submit]").click()
+    submit(page)
     page.locator(".messagelist .success").wait_for()
     statuses = dict(order.shipments.values_list("warehouse__seller", "status"))
     assert statuses[seller.pk] == ShipmentStatus.SHIPPED

@@ -8,7 +8,7 @@ import pytest
 
 from despatch.models import DespatchAdvice
 from shipping.models import ShipmentStatus
-from tests.e2e.helpers import run_action, screenshot, sign_in
+from tests.e2e.helpers import run_action, screenshot, sign_in, submit
 from tests.factories import BUYER_DNI, ProductFactory, UserFactory, VariantFactory, line_for, paid_order, stock
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,8 +47,7 @@ def test_operator_issues_the_guia_then_ships_the_leg(new_page, despatch_world, s
 
     run_action(page, order, "ship")
     page.fill(f"input[name=tracking_{leg.pk}]", "40061123")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/shipping/shipment/**")
+    submit(page)
     assert "no puede salir sin su guía de remisión" in page.locator(".messagelist").inner_text()
     screenshot(page, "admin-ship-refused-without-guia")
 
@@ -60,14 +59,12 @@ def test_operator_issues_the_guia_then_ships_the_leg(new_page, despatch_world, s
     page.fill("input[name=driver_family_name]", "Huamán Rojas")
     page.fill("input[name=driver_licence]", "Q41852963")
     screenshot(page, "admin-issue-guia-form")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/shipping/shipment/**")
+    submit(page)
     assert "1 guía de remisión emitida." in page.locator(".messagelist").inner_text()
 
     run_action(page, order, "ship")
     page.fill(f"input[name=tracking_{leg.pk}]", "40061123")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/admin/shipping/shipment/**")
+    submit(page)
     assert page.locator(".messagelist .success").count() == 1
     leg.refresh_from_db()
     assert leg.status == ShipmentStatus.SHIPPED

@@ -8,7 +8,7 @@ import pytest
 
 from orders.models import OrderStatus
 from shipping.models import ShipmentStatus
-from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in
+from tests.e2e.helpers import PHONE, run_action, screenshot, sign_in, submit
 from tests.factories import UserFactory, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,8 +41,7 @@ def test_operator_ships_two_legs_and_the_customer_follows_them(new_page, shipped
     operator.fill(f"input[name=tracking_{first.pk}]", "40061123")
     operator.fill(f"input[name=tracking_{second.pk}]", "40061124")
     screenshot(operator, "admin-ship-form")
-    operator.locator("input[type=submit]").click()
-    operator.wait_for_url("**/admin/shipping/shipment/**")
+    submit(operator)
     assert operator.locator(".messagelist .success").count() == 1
     screenshot(operator, "admin-shipments-shipped")
     assert {s.status for s in order.shipments.all()} == {ShipmentStatus.SHIPPED}
@@ -71,7 +70,6 @@ def test_operator_ships_two_legs_and_the_customer_follows_them(new_page, shipped
         popup.close()
 
     run_action(operator, order, "mark_delivered")
-    operator.wait_for_url("**/admin/shipping/shipment/**")
     order.refresh_from_db()
     assert order.status == OrderStatus.DELIVERED
 

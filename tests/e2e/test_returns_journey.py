@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from returns.models import ReturnRequest, ReturnStatus
-from tests.e2e.helpers import PHONE, screenshot, sign_in
+from tests.e2e.helpers import PHONE, admin_action, screenshot, sign_in
 from tests.factories import UserFactory, WarehouseFactory, deliver, line_for, paid_order, stocked_variant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,8 +61,7 @@ def test_customer_returns_one_unit_and_staff_put_it_back_on_the_shelf(new_page, 
     sign_in(staff, "/admin/login/", delivered_world["staff"].email, field="username")
     staff.goto(f"/admin/returns/returnrequest/?q={request.number}")
     staff.locator("#action-toggle").check()
-    staff.select_option("select[name=action]", "approve")
-    staff.locator("button[name=index]").click()
+    admin_action(staff, "approve")
     staff.fill("textarea[name=message]", "Déjalo en cualquier agencia Olva con el número de devolución.")
     staff.locator("input[type=submit]").click()
     staff.locator(".messagelist .success").wait_for()
@@ -134,8 +133,7 @@ def test_customer_takes_store_credit_and_spends_it_on_a_new_order(new_page, deli
     sign_in(staff, "/admin/login/", world["staff"].email, field="username")
     staff.goto(f"/admin/returns/returnrequest/?q={request.number}")
     staff.locator("#action-toggle").check()
-    staff.select_option("select[name=action]", "approve")
-    staff.locator("button[name=index]").click()
+    admin_action(staff, "approve")
     staff.locator("input[type=submit]").click()
     staff.locator(".messagelist .success").wait_for()
     staff.goto(f"/admin/returns/returnrequest/{request.pk}/change/")

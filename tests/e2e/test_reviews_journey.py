@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from reviews import services
 from reviews.models import Review
-from tests.e2e.helpers import DESKTOP, PHONE, screenshot
+from tests.e2e.helpers import DESKTOP, PHONE, admin_action, screenshot
 from tests.factories import PASSWORD, UserFactory
 from tests.factories import delivered_order_of as delivered_order
 
@@ -53,8 +53,7 @@ def test_review_journey(new_page, shop, manual_moderation):
     admin = new_page()
     sign_in(admin, staff, "/admin/reviews/review/")
     admin.locator(f"input[name=_selected_action][value='{review.pk}']").check()
-    admin.select_option("select[name=action]", "approve")
-    admin.locator("button[name=index], input[type=submit][name=index]").first.click()
+    admin_action(admin, "approve")
     admin.locator(".messagelist", has_text="aprobada").wait_for()
     screenshot(admin, "reviews-admin-queue")
 

@@ -12,7 +12,7 @@ from accounts import services as account_services
 from accounts.roles import Role, roles_sync
 from catalog.models import OptionValue, Product
 from inventory.models import StockLevel, Warehouse
-from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
+from tests.e2e.helpers import DESKTOP, PHONE, admin_action, screenshot, sign_in
 from tests.factories import (
     BrandFactory,
     CategoryFactory,
@@ -144,8 +144,7 @@ def test_a_new_seller_lists_stocks_and_sells_their_first_product(new_page, store
     sign_in(staff, "/admin/login/", store["staff"].email, field="username")
     staff.goto("/admin/catalog/product/?status__exact=review")
     staff.locator("#action-toggle").check()
-    staff.select_option("select[name=action]", "approve")
-    staff.locator("button[name=index]").click()
+    admin_action(staff, "approve")
     staff.locator(".messagelist .success").wait_for()
     shopper = new_page()
     shopper.goto("/p/polo-basico/")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from catalog.models import Product
 from payments.models import Payment
-from tests.e2e.helpers import screenshot, sign_in
+from tests.e2e.helpers import admin_action, screenshot, sign_in
 from tests.factories import line_for, make_order, pay
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("seller_onboarding_journey")]
@@ -64,8 +64,7 @@ def test_a_new_seller_lists_a_product_and_staff_approve_it(new_page, shop):
     sign_in(staff, "/admin/login/", shop["staff"].email, field="username")
     staff.goto("/admin/catalog/product/?status__exact=review")
     staff.locator("#action-toggle").check()
-    staff.select_option("select[name=action]", "approve")
-    staff.locator("button[name=index]").click()
+    admin_action(staff, "approve")
     staff.locator(".messagelist .success").wait_for()
     product.refresh_from_db()
     assert product.status == Product.Status.ACTIVE

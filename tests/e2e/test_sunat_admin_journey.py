@@ -11,7 +11,7 @@ from demo.fake_sunat import SimulatedSunat, Verdict
 from receipts.models import Receipt, ReceiptKind, SendStatus
 from receipts.services import receipt_issue_for_order, receipt_send
 from sunat.models import Summary, SummaryKind, SummaryStatus
-from tests.e2e.helpers import DESKTOP, PHONE, screenshot, sign_in
+from tests.e2e.helpers import DESKTOP, PHONE, admin_action, screenshot, sign_in
 from tests.factories import BUYER_RUC, UserFactory, make_certificate, pay
 from tests.factories import make_priced_order as make_order
 
@@ -72,8 +72,7 @@ def looks_right(page, name: str) -> None:
 def run_receipt_action(page, receipt: Receipt, action: str) -> None:
     page.goto(f"/admin/receipts/receipt/?q={receipt.order.number}")
     page.locator(f"input[name=_selected_action][value='{receipt.pk}']").check()
-    page.select_option("select[name=action]", action)
-    page.locator("button[name=index]").click()
+    admin_action(page, action)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
