@@ -9,7 +9,8 @@ personal parts replaced by placeholders and filled in per request (a fresh maske
 shopper's own count, lists, menu and reviews); a request with messages or an htmx fragment is
 rendered as before. So the HTML a shopper gets is the one the view would render for them. A
 first visit (no cookie at all) gets the page every first visitor gets, with no token and no
-cookie, marked public for a few seconds so a CDN may keep it (_shared_response). Parts
+cookie, marked public for a few seconds so a CDN may keep it (_shared_response), and so does its
+render on a miss (_as_first_visit_page). Parts
 a template marks (<!--page-part:NAME-->...<!--/page-part:NAME-->) are filled by name: the
 account links from their templates on every request, a view's own parts (PagePart) from the
 anonymous version kept in the entry or, for a signed-in shopper, rendered for them.
@@ -50,7 +51,7 @@ from django.utils.translation import get_language
 from accounts.user_cache import session_user_id
 from cart.context_processors import mini_cart
 from catalog import catalog_version, listing_cache
-from core import request_reads
+from core import csrf, request_reads
 from core.csrf import request_token
 from core.process_memo import ProcessMemo
 from core.site_settings import site_setting
@@ -67,7 +68,7 @@ RENDER_GRACE_SECONDS = 10
 SHARED_SECONDS = FRESH_SECONDS
 MINI_CART_TEMPLATE = "cart/_mini_cart.html"
 FAVOURITES_LINK_TEMPLATE = "favourites/_header_link.html"
-CSRF_PLACEHOLDER = "@@page-cache:csrf-token@@"
+CSRF_PLACEHOLDER = csrf.PLACEHOLDER
 MINI_CART_PLACEHOLDER = "@@page-cache:mini-cart@@"
 SHOPPER_STATE_PLACEHOLDER = "@@page-cache:shopper-state@@"
 EMAIL_PLACEHOLDER = "@@page-cache:shopper-email@@"
@@ -390,6 +391,35 @@ def _shared_response(request, page: SharedPage, entry: Entry) -> HttpResponse:
     return response
 
 
+def _as_first_visit_page(request, response: HttpResponse) -> HttpResponse:
+    """A first visit's page as served: a hit's is already every first visitor's page. A render (the
+    entry missed, or the page cache is off) was made with the CSRF token withheld; it goes out the
+    same way (no token, no cookie, public for SHARED_SECONDS) unless something in it is this browser's
+    own: a cookie, a session or a message written, a token Django made. Then it gets a token as any
+    other render does. A first visitor's render so costs no secret, no mask and no signed device id."""
+    if response.streaming or "public" in response.get("Cache-Control", ""):
+        return response
+    placeholder = CSRF_PLACEHOLDER.encode()  # replaced in the bytes: decoding 60 KB of UTF-8 costs more
+    messages = getattr(request, "_messages", None)
+    session = getattr(request, "session", None)
+    if (
+        response.status_code != 200
+        or response.cookies
+        or csrf.token_made(request)
+        or (session is not None and session.modified)
+        or (messages is not None and messages.added_new)
+    ):
+        if placeholder in response.content:
+            response.content = response.content.replace(placeholder, request_token(request).encode())
+        return response
+    response.content = response.content.replace(placeholder, b"")
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={SHARED_SECONDS}"
+    # The validator a hit's page gets (SharedPage): the same bytes, the same ETag, so a CDN revalidates
+    # across the entry's renders.
+    response["ETag"] = f'"{hashlib.sha1(response.content).hexdigest()}"'
+    return response
+
+
 def _etag(request, html: str) -> str:
     """The page's validator before its CSRF tokens are masked (each response masks them anew): with
     the same CSRF secret the copy a browser kept still posts, so the same page is "not modified".
@@ -493,6 +523,13 @@ def cached_page(
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not (_first_visit(request) and request.method == "GET" and not request.htmx):
+            return served(request, *args, **kwargs)
+        with csrf.token_withheld(request):
+            response = served(request, *args, **kwargs)
+        return _as_first_visit_page(request, response)
+
+    def served(request, *args, **kwargs):
         if not _shared(request):
             return view(request, *args, **kwargs)
         fresh = FRESH_SECONDS if any(name in request.GET for name in stock_params) else fresh_seconds

@@ -34,7 +34,7 @@ from catalog.templatetags.catalog_tags import json_ld
 from catalog.tree import catalog_tree
 from core import request_reads
 from core.contact import whatsapp_url
-from core.csrf import lazy_token, request_token
+from core.csrf import request_token
 from core.db_router import replica_reads
 from core.templatetags.dates import iso_datetime
 from inventory import shown_stock
@@ -216,8 +216,7 @@ def _render_partial_or_page(request, partial: str, page: str, context: dict):
     """htmx swaps only the changing part; the full page stays the URL's answer."""
     wants_fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
     template = partial if wants_fragment else page
-    # The token its parts were filled with, not a second mask of it (core.csrf).
-    response = render(request, template, {"csrf_token": lazy_token(request), **context})
+    response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))  # never let a cached fragment stand in for the page
     return response
 

@@ -150,6 +150,7 @@ TEMPLATES: list[dict[str, typing.Any]] = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.csrf",
                 "core.context_processors.store",
                 "catalog.context_processors.navigation",
                 "cart.context_processors.mini_cart",

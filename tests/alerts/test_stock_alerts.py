@@ -60,6 +60,8 @@ def test_the_buy_box_kept_for_shoppers_who_see_the_same_one_is_each_shopper_s_ow
         return html.split('id="buy-box"')[1].split('id="stock-alert-answer"')[0]
 
     shoppers = [Client(), Client()]
+    for guest in shoppers:  # their CSRF cookies, as store.js asks for them: a first visit's page has no token
+        guest.get("/csrf/")
     for email in ("ana@example.pe", "luis@example.pe"):
         shoppers.append(Client())
         shoppers[-1].force_login(UserFactory(email=email))

@@ -24,18 +24,13 @@ def _shared(url: str) -> dict:
 
 
 def _open_shared(open_page, url: str):
-    """A new browser showing the shared page. It is stored fresh for FRESH_SECONDS: on a busy
-    machine the browser may arrive later, and its request is then the one that renders the next
-    copy for everyone, a page of its own with a token and a cookie. So it tries again, in a new
-    browser, until the answer is the shared page."""
-    for _ in range(5):
-        _shared(url)
-        page = open_page()
-        answer = page.goto(url)
-        if answer.headers.get("cache-control", "").startswith("public"):
-            return page, answer
-        page.context.close()
-    pytest.fail("the browser never got the page stored for first visitors")
+    """A new browser showing the shared page: stored, or rendered when the entry is no longer fresh
+    (a busy machine's browser may arrive later), a first visit's page is the same."""
+    _shared(url)
+    page = open_page()
+    answer = page.goto(url)
+    assert answer.headers.get("cache-control", "").startswith("public")
+    return page, answer
 
 
 def test_a_first_visitor_buys_hearts_and_switches_language_from_the_shared_page(new_page, shop, live_server):

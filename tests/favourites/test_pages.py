@@ -35,6 +35,7 @@ def queries(client, url) -> int:
 
 
 def test_every_card_and_the_product_page_have_a_heart_and_no_token(client, ponchos):
+    client.get("/csrf/")  # the CSRF cookie, as store.js asks for it: a first visit's page has no token
     listing = client.get("/c/ponchos/").content.decode()
     for product in ponchos:
         assert f'data-favourite="{product.pk}"' in listing
@@ -51,6 +52,7 @@ def test_every_card_and_the_product_page_have_a_heart_and_no_token(client, ponch
 @pytest.mark.parametrize("url", ["/c/ponchos/", "/p/poncho-andino-0/"])
 def test_a_cached_page_carries_each_shopper_s_own_state(ponchos, url):
     saver, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    saver.get("/csrf/")  # the CSRF cookie, as store.js asks for it: a first visit's page has no token
     saver.get(url)
     token = FORM_TOKEN.search(saver.get(url).content.decode()).group(1)
     assert (

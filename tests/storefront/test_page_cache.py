@@ -379,7 +379,8 @@ def _csrf_from(client) -> str:
 
 def test_an_unchanged_cached_page_is_not_sent_again_and_a_changed_one_is(client, shirts):
     url = shirts[0].get_absolute_url()
-    client.get(url)  # stores the page and sets the CSRF cookie
+    client.get(reverse("csrf_token"))  # the CSRF cookie, as store.js asks for it
+    client.get(url)  # stores the page
     first = client.get(url)
     assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
     etag = first["ETag"]
@@ -400,7 +401,9 @@ def test_an_unchanged_cached_page_is_not_sent_again_and_a_changed_one_is(client,
 def test_a_page_s_validator_is_the_shopper_s_own(shirts):
     url = shirts[1].get_absolute_url()
     guest, buyer = Client(), Client()
-    guest.get(url), buyer.get(url)
+    for shopper in (guest, buyer):
+        shopper.get(reverse("csrf_token"))
+        shopper.get(url)
     tag = guest.get(url)["ETag"]
     assert buyer.get(url, HTTP_IF_NONE_MATCH=tag).status_code == 200  # another CSRF secret
     assert buyer.post(reverse("cart:add"), {"sku": "NAZCA-0", "quantity": "1"}).status_code == 302
@@ -426,6 +429,49 @@ def test_a_first_visit_gets_the_page_every_first_visitor_gets_which_a_cdn_may_ke
     Product.objects.filter(pk=shirts[2].pk).update(base_price=Decimal("79.00"))
     changed = Client().get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert changed.status_code == 200 and "S/ 79.00" in changed.content.decode()
+
+
+@pytest.mark.parametrize("page_cache_on", [True, False])
+@pytest.mark.parametrize("url", ["/p/polo-nazca-2/", "/c/polos/", "/", "/search/?q=polo"])
+def test_a_first_visit_s_render_is_the_page_every_first_visitor_gets(shirts, settings, page_cache_on, url):
+    """Rendered (the entry missed, or the page cache is off), a first visit's page is the one a hit gives it:
+    no token, no cookie, public; no CSRF secret or device id is made for it."""
+    settings.STOREFRONT_PAGE_CACHE = page_cache_on
+    response = Client().get(url)
+    page = _text(response)
+    assert response["Cache-Control"] == f"public, max-age=0, s-maxage={page_cache.SHARED_SECONDS}"
+    assert "Cookie" in response["Vary"] and not response.cookies and response["ETag"]
+    assert not CSRF_IN_FORM.search(page) and '"X-CSRFToken": ""' in page and page_cache.CSRF_PLACEHOLDER not in page
+    if page_cache_on:  # the next first visitor's hit: the same page, the same validator
+        hit = Client().get(url)
+        assert hit.content == response.content and hit["ETag"] == response["ETag"]
+    with_cookie = Client()
+    with_cookie.get(reverse("csrf_token"))
+    own = with_cookie.get(url)
+    assert "public" not in own.get("Cache-Control", "") and CSRF_IN_FORM.search(_text(own))
+
+
+def test_a_first_visit_s_render_that_makes_the_browser_s_own_state_gets_a_token(shirts, settings, monkeypatch):
+    """Something in the render that is this browser's own (here a session written) keeps the page private, its
+    forms filled with a real token and the CSRF cookie set, as before."""
+    from storefront import views
+
+    settings.STOREFRONT_PAGE_CACHE = False
+    stock_parts = views._stock_parts
+
+    def writes_the_session(request, *args, **kwargs):
+        request.session["seen"] = True
+        return stock_parts(request, *args, **kwargs)
+
+    monkeypatch.setattr(views, "_stock_parts", writes_the_session)
+    shopper = Client()
+    response = shopper.get("/p/polo-nazca-2/")
+    page = _text(response)
+    assert "public" not in response.get("Cache-Control", "")
+    assert response.cookies.get("csrftoken") and response.cookies.get("sessionid")
+    assert page_cache.CSRF_PLACEHOLDER not in page
+    tokens = set(CSRF_IN_FORM.findall(page))
+    assert len(tokens) == 1 and f'"X-CSRFToken": "{next(iter(tokens))}"' in page
 
 
 def test_a_first_visit_that_takes_gzip_gets_the_page_compressed_once_per_process(shirts, monkeypatch):
@@ -671,6 +717,7 @@ def test_a_rendered_product_page_carries_one_csrf_token_in_every_form(shirts, se
 
     settings.STOREFRONT_PAGE_CACHE = page_cache_on
     shopper = _signed_in(UserFactory(first_name="Nadia")) if signed_in else Client()
+    shopper.get(reverse("csrf_token"))  # a first visit's page has no token (below)
     html = _text(shopper.get("/p/polo-nazca-0/"))
     tokens = set(CSRF_IN_FORM.findall(html)) | set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
     assert len(tokens) == 1, tokens
