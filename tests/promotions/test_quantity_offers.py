@@ -21,6 +21,7 @@ from orders import selectors as order_selectors
 from orders.emails import render_order_email
 from orders.models import OrderEmail
 from promotions.models import QuantityOffer, Scope
+from promotions.selectors import product_quantity_offer
 from promotions.services import quantity_offer_badges_sync, quantity_offer_create
 from tests.factories import (
     KitFactory,
@@ -180,6 +181,23 @@ def test_cards_and_product_page_show_the_offer(client, shop):
     three_for_two(product, name="3x2 Sillas")
     html = client.get(product.get_absolute_url()).content.decode()
     assert "badge--offer" in html and "3x2 Sillas" in html and "un cupón se aplica encima" in html
+
+
+def test_a_product_pages_offer_is_judged_for_that_product_at_that_moment(shop):
+    """The product page's offer is one query compiled once per process: each read binds its own
+    product and moment (the highest priority running then, none outside every window)."""
+    chair, lamp = shop["chair"].product, shop["lamp"].product
+    later = three_for_two(chair, name="Desde mañana", starts_at=timezone.now() + timedelta(days=1), priority=9)
+    running = second_at_half(chair, name="Ahora")
+    now = timezone.now()
+    assert product_quantity_offer(chair, now=now) == running
+    assert product_quantity_offer(chair, now=now + timedelta(days=2)) == later
+    assert product_quantity_offer(lamp, now=now + timedelta(days=2)) is None
+    everything = quantity_offer_create(
+        name="Todo 3x2", kind=QuantityOffer.Kind.BUY_N_PAY_M, buy_quantity=3, pay_quantity=2, scope=Scope.EVERYTHING
+    )
+    assert product_quantity_offer(lamp, now=now + timedelta(days=2)) == everything
+    assert product_quantity_offer(chair, now=timezone.now()) == everything  # the same priority: the newest
 
 
 # --- gift ("lleva X, llévate un regalo") ---------------------------------------------------------
