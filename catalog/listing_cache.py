@@ -12,6 +12,7 @@ signal announces (stock that comes and goes, raw SQL)."""
 
 import hashlib
 import math
+import pickle
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -109,8 +110,8 @@ def get_or_compute_for_product(
     key = _key(scope, filters)
     entry = _read_entries.get(key)
     if entry is None or not catalog_version.holds(catalog_version.as_reading(entry[0])):
-        entry = cache.get(key)
-    reading = catalog_version.as_reading(entry[0]) if isinstance(entry, tuple) and len(entry) == 3 else None
+        entry = _unpacked(cache.get(key))
+    reading = catalog_version.as_reading(entry[0]) if entry is not None else None
     if entry is not None and reading is not None and catalog_version.holds(reading) and time.time() < entry[2]:
         _read_entries.put(key, entry)
         catalog_version.note(reading)
@@ -122,11 +123,29 @@ def get_or_compute_for_product(
     with catalog_version.noting() as inner:  # the entries compute() reads: it holds no longer than they do
         value = compute()
     reading = catalog_version.combined(token, number, [*built_from, *inner], marks(value))
-    stored = (tuple(reading), value, valid_until)
-    cache.set(key, stored, TTL_SECONDS)
-    _read_entries.put(key, stored)
+    cache.set(key, (tuple(reading), pickle.dumps(value, pickle.HIGHEST_PROTOCOL), valid_until, _PACKED), TTL_SECONDS)
+    _read_entries.put(key, (tuple(reading), value, valid_until))
     catalog_version.note(reading)
     return value
+
+
+# A product page's entry in the shared cache carries its value pickled on its own, beside its reading and
+# time limit: one read back after its product's write is judged before its value is decoded (a product's
+# catalog data, model instances with their variants and pictures, costs milliseconds to unpickle, for
+# nothing when it is about to be replaced). Another length than the earlier format's, so neither release
+# serves the other's entries.
+_PACKED = "packed"
+
+
+def _unpacked(stored) -> tuple | None:
+    """A shared entry as (reading, value, valid until), its value decoded only while its reading holds
+    and its time limit is ahead; None otherwise (missing, stale, or of another format)."""
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[3] == _PACKED):
+        return None
+    reading, packed, valid_until, _format = stored
+    if time.time() >= valid_until or not catalog_version.holds(catalog_version.as_reading(reading)):
+        return None
+    return reading, pickle.loads(packed), valid_until
 
 
 def marks_kept(scope: str, filters: str) -> frozenset[str]:

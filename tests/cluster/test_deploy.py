@@ -3,6 +3,7 @@ the worker warm and replaces the two nodes one at a time behind nginx while shop
 buy through it. No request fails, and no purchase is lost or placed twice."""
 
 import os
+import pickle
 import subprocess
 from pathlib import Path
 
@@ -73,7 +74,10 @@ def _what_the_nodes_keep(slug: str) -> dict:
         product = Product.objects.filter(slug=slug).values("category_id", "brand_id").first()
         tree = catalog_tree()
         return {
-            "catalog data kept": "none" if entry is None else ("not found" if entry[1] is None else "the product"),
+            # Its value is pickled on its own beside its reading (listing_cache._unpacked).
+            "catalog data kept": "none"
+            if entry is None
+            else ("not found" if pickle.loads(entry[1]) is None else "the product"),
             "its reading holds": catalog_version.holds(reading) if reading is not None else None,
             "its marks then and now": {
                 mark: (number, cache.get(mark)) for mark, number in (reading.marks.items() if reading else ())
