@@ -92,3 +92,28 @@ def test_a_product_page_cached_after_its_own_write_is_served_from_the_page_cache
         response = client.get(pages["cheap"])
     assert "S/ 89.00" in response.content.decode()
     assert len(queries) == 0, [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_product_running_a_quantity_offer_reads_it_once_a_render(
+    client, shop, pages, django_assert_max_num_queries, django_assert_num_queries
+):
+    """Its badge says an offer runs, so each render reads which (promotions.selectors.product_quantity_offer,
+    one query compiled once per process), warm or not."""
+    from promotions.models import QuantityOffer, Scope
+    from promotions.services import quantity_offer_create
+
+    quantity_offer_create(
+        name="3x2 Hoodies",
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=[shop["cheap"]],
+    )
+    assert "3x2 Hoodies" in client.get(pages["cheap"]).content.decode()
+    with django_assert_num_queries(2):  # its offer, and its stock (read afresh in tests)
+        assert "3x2 Hoodies" in client.get(pages["cheap"]).content.decode()
+    _new_price(shop)
+    with django_assert_max_num_queries(6):  # the five of its own write, and its offer
+        response = client.get(pages["cheap"])
+    assert "S/ 89.00" in response.content.decode() and "3x2 Hoodies" in response.content.decode()
