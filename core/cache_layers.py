@@ -522,7 +522,7 @@ LAYERS: tuple[Layer, ...] = (
         module="storefront.views._stock_parts",
         holds="a product page's buy box and JSON-LD",
         key="product-stock-parts:{sha1(address, language, catalog reading, stock figures, drops, offer, e-mail, "
-        "place)}",
+        "place, day)}",
         ends="nothing to end: keyed by what it shows",
         stale_seconds=0,
         scope="process",

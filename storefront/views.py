@@ -497,7 +497,8 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
     process for every shopper who sees the same: the same address, host, language and reading of
     the catalog, the same stock figures, drops and offer, the same place the delivery estimate is
     for (a customer's default address), and for a signed-in shopper their own e-mail (the
-    back-in-stock form is filled with it). Its forms carry the CSRF placeholder."""
+    back-in-stock form is filled with it), and the same day (its delivery promise counts its dates from
+    today). Its forms carry the CSRF placeholder."""
     page, offer, user = context["page"], context["quantity_offer"], request.user
     shown = (
         get_language(),
@@ -513,6 +514,7 @@ def _stock_parts(request, context: dict) -> tuple[str, str]:
         offer and (offer.badge, offer.name, offer.gift_name, offer.gift_url, offer.gift_sold_out),
         user.email if user.is_authenticated else None,
         context["delivery_place"],
+        timezone.localdate(),
     )
     key = "product-stock-parts:" + hashlib.sha1(repr(shown).encode()).hexdigest()
     parts = fragments.get(key)

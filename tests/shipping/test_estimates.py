@@ -3,6 +3,7 @@
 says until when its units are held."""
 
 import re
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -89,6 +90,30 @@ def test_product_page_shows_cost_date_and_threshold(client, product):
     assert "Envío a Lima: S/ 8.00." in page
     assert "Envío gratis desde S/ 199.00." in page
     assert re.search(r"Llega entre el \w+ \d+ de \w+ y el \w+ \d+ de \w+\.", page)
+
+
+@pytest.mark.parametrize("page_cache", [False, True], ids=["rendered", "page cache"])
+def test_the_product_page_s_delivery_dates_follow_the_day(client, product, settings, monkeypatch, page_cache):
+    """The buy box is kept per process by what it shows: the day its delivery dates count from is part of
+    it, so a page rendered before midnight does not promise yesterday's dates after it."""
+    from core.templatetags.dates import long_date
+
+    settings.STOREFRONT_PAGE_CACHE = page_cache
+    url = reverse("catalog:product", args=[product.slug])
+    friday, saturday = date(2026, 11, 27), date(2026, 11, 28)
+    clock = time.time
+    shown = {}
+    for minutes, day in ((0, friday), (2, saturday)):  # 23:59 and 00:01
+        monkeypatch.setattr(timezone, "localdate", lambda *args, day=day: day)
+        # Past the page cache's 5 s of freshness and its grace: a request then renders the page again.
+        monkeypatch.setattr(time, "time", lambda minutes=minutes: clock() + minutes * 60)
+        with translation.override("es-pe"):
+            shown[day] = re.search(r"Llega entre el (.+?) y el (.+?)\.", text(client.get(url))).groups()
+    estimate = delivery_estimate(place=lima(), weight_kg=Decimal("0.3"), subtotal=Decimal("59.00"), today=saturday)
+    assert estimate is not None
+    with translation.override("es-pe"):
+        assert shown[saturday] == (long_date(estimate.option.delivery_from), long_date(estimate.option.delivery_to))
+    assert shown[friday] != shown[saturday]
 
 
 def test_the_rates_are_read_once_per_place(client, product):
