@@ -76,6 +76,7 @@ GUEST_HEADER = "guest header"
 FIRST_VISIT_PAGES = "first visits' pages"
 RENDERED_PARTS = "rendered shopper parts"
 BUY_BOX = "buy box"
+DELIVERY_PART = "signed-in delivery part"
 SHOWN_STOCK = "shown stock"
 SIGNED_IN_REVIEWS = "signed-in reviews part"
 OWN_REVIEWS = "own reviews"
@@ -215,6 +216,7 @@ LAYERS: tuple[Layer, ...] = (
             OWN_REVIEWS,
             SHOPPER_PLACE,
             SHIPPING_RATES,
+            DELIVERY_PART,
             USER_CACHE,
             FIRST_VISIT_PAGES,
         ),
@@ -527,6 +529,17 @@ LAYERS: tuple[Layer, ...] = (
         stale_seconds=0,
         scope="process",
         inside=(SHOWN_STOCK, CATALOG_DATA),
+    ),
+    Layer(
+        name=DELIVERY_PART,
+        module="storefront.views._delivery_part",
+        holds="a page-cache hit's delivery promise for a signed-in shopper whose place is not the guests' (Lima)",
+        key="product-delivery-part:{sha1(language, place, parcel weight, unit price, day, free-shipping threshold, "
+        "the place's rates as read)}",
+        ends="nothing to end: keyed by what it shows",
+        stale_seconds=0,
+        scope="process",
+        inside=(SHIPPING_RATES, SHOPPER_PLACE),
     ),
     Layer(
         name=SHOWN_STOCK,

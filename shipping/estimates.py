@@ -94,6 +94,18 @@ def forget_place(instance, **kwargs) -> None:
         logger.warning("shipping estimate: cache unavailable", exc_info=True)
 
 
+def _where(place: Place) -> str:
+    return f"{place.department}:{place.province}"
+
+
+def rates_read(place: Place, cached: dict | None) -> bytes | None:
+    """The place's rates as a page hit read them with its keys (pickled, as _rates_serving keeps them),
+    None when it read none for the place: a delivery promise rendered from them shows no other, so it
+    may be kept under them."""
+    by_place = cached.get(CACHE_KEY) if cached is not None else None
+    return by_place.get(_where(place)) if isinstance(by_place, dict) else None
+
+
 def _rates_serving(place: Place, cached: dict | None = None) -> list[ShippingRate]:
     """The active rates whose zone covers the place: one cached map for every place asked,
     dropped whenever a method, zone or rate changes (forget_cached_rates). `cached`: what a page
@@ -102,7 +114,7 @@ def _rates_serving(place: Place, cached: dict | None = None) -> list[ShippingRat
     Each place's rates are pickled on their own in the map: reading the map (a signed-in shopper's
     product page reads it with its keys) then unpickles only the place asked for, not the rows of
     every province a customer ever had, which grew with the customers."""
-    where = f"{place.department}:{place.province}"
+    where = _where(place)
     by_place = (cached.get(CACHE_KEY) if cached is not None else _cache_get(CACHE_KEY)) or {}
     kept = by_place.get(where)
     if kept is not None:

@@ -36,11 +36,12 @@ from core import request_reads
 from core.contact import whatsapp_url
 from core.csrf import request_token
 from core.db_router import replica_reads
+from core.site_settings import site_setting
 from core.templatetags.dates import iso_datetime
 from inventory import shown_stock
 from reviews.selectors import line_top_reviews, own_reviews_key, product_reviews, shopper_has_reviews_or_votes
 from shipping.estimates import CACHE_KEY as RATES_KEY
-from shipping.estimates import place_key, shipping_place
+from shipping.estimates import place_key, rates_read, shipping_place
 
 from .page_cache import (
     CSRF_PLACEHOLDER,
@@ -394,17 +395,39 @@ def _delivery_part(request, user, slug: str, cached: dict | None = None, anonymo
     if anonymous and place == shipping_place(None):
         return anonymous  # the guests' own place
     figures = PROMISE_FIGURES.search(anonymous)
-    if figures is not None:
-        weight_kg, unit_price = Decimal(figures.group(1)), Decimal(figures.group(2))
-    else:  # storing a page: the guests' promise itself
+    if figures is None:  # storing a page: the guests' promise itself
         try:
             page = selectors.product_page(slug=slug, selection=_selection(request, catalog_tree(request)))
         except Http404:
             return None
         if page.product.price_is_secret:
             return None
-        weight_kg = page.product.weight_kg
-        unit_price = (page.variant or page.product).shopper_price
+        return _delivery_promise(request, place, page.product.weight_kg, (page.variant or page.product).shopper_price)
+    weight_kg, unit_price = Decimal(figures.group(1)), Decimal(figures.group(2))
+    rates = rates_read(place, cached)
+    if rates is None:  # not kept yet for this place: the render keeps them
+        return _delivery_promise(request, place, weight_kg, unit_price, cached)
+    # A page hit's part, rendered once per process for everything it shows: the place and its rates as read
+    # (a method, zone or rate written drops them), the parcel, the day its dates count from, the language and
+    # the store's free-shipping threshold.
+    shown = (
+        get_language(),
+        place,
+        weight_kg,
+        unit_price,
+        timezone.localdate(),
+        site_setting("FREE_SHIPPING_THRESHOLD"),
+        rates,
+    )
+    key = "product-delivery-part:" + hashlib.sha1(repr(shown).encode()).hexdigest()
+    html = fragments.get(key)
+    if html is None:
+        html = _delivery_promise(request, place, weight_kg, unit_price, cached)
+        fragments.set(key, html)
+    return html
+
+
+def _delivery_promise(request, place, weight_kg, unit_price, cached: dict | None = None) -> str:
     return render_to_string(
         "catalog/_delivery_promise.html",
         {"weight_kg": weight_kg, "unit_price": unit_price, "delivery_place": place, "delivery_cached": cached},

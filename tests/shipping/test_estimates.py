@@ -4,7 +4,7 @@ says until when its units are held."""
 
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.templatetags.dates import delivery_estimate as delivery_estimate_text
 from demo.shipping import load_demo_shipping
 from inventory.models import Reservation
 from shipping.estimates import LIMA, Place, delivery_estimate, shipping_place
@@ -114,6 +115,49 @@ def test_the_product_page_s_delivery_dates_follow_the_day(client, product, setti
     with translation.override("es-pe"):
         assert shown[saturday] == (long_date(estimate.option.delivery_from), long_date(estimate.option.delivery_to))
     assert shown[friday] != shown[saturday]
+
+
+@pytest.mark.page_cache
+def test_a_signed_in_shopper_s_own_promise_is_rendered_once_for_what_it_shows(client, product, monkeypatch):
+    """A page-cache hit fills in the delivery promise of a signed-in shopper outside Lima: rendered once per
+    process for the place, its rates as read, the parcel and the day, so a rate's change and the next day
+    show at once, and another shopper of the same place gets the same part without a render."""
+    from django.template import loader
+
+    from shipping.models import ShippingRate
+
+    cusco = [UserFactory(), UserFactory()]
+    for user in cusco:
+        AddressFactory(user=user, department="08", ubigeo="080101", is_default_shipping=True)
+    url = reverse("catalog:product", args=[product.slug])
+    rendered = []
+    render = loader.render_to_string
+    monkeypatch.setattr(
+        "storefront.views.render_to_string",
+        lambda name, *args, **kwargs: rendered.append(name) or render(name, *args, **kwargs),
+    )
+
+    def promise(user) -> str:
+        client.force_login(user)
+        with translation.override("es-pe"):
+            return re.search(r"Envío a Cusco: S/ [\d.]+\. Llega [^.]+\.", text(client.get(url))).group()
+
+    first = promise(cusco[0])
+    assert promise(cusco[0]) == first and promise(cusco[1]) == first
+    assert rendered.count("catalog/_delivery_promise.html") <= 2  # the first hit's, and once its rates are kept
+    rendered.clear()
+    assert promise(cusco[1]) == first and not rendered
+    for rate in ShippingRate.objects.filter(method__code="shalom-agencia"):
+        rate.price = Decimal("6.50")
+        rate.save()
+    assert "Envío a Cusco: S/ 6.50." in promise(cusco[0])
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
+    estimate = delivery_estimate(
+        place=shipping_place(cusco[0]), weight_kg=Decimal("0.3"), subtotal=Decimal("59.00"), today=tomorrow
+    )
+    with translation.override("es-pe"):
+        assert delivery_estimate_text(estimate.option) in promise(cusco[1])
 
 
 def test_the_rates_are_read_once_per_place(client, product):
