@@ -557,6 +557,19 @@ def coupon(code="PROMO10", kind=Coupon.Kind.PERCENTAGE, value="10", **fields) ->
     return coupon_create(code=code, name=fields.pop("name", code), kind=kind, value=Decimal(value), **fields)
 
 
+def three_for_two(*products, name="3x2 Polos", **extra) -> QuantityOffer:
+    """A "3x2" on these products: buy three, pay two."""
+    return quantity_offer_create(
+        name=name,
+        kind=QuantityOffer.Kind.BUY_N_PAY_M,
+        buy_quantity=3,
+        pay_quantity=2,
+        scope=Scope.PRODUCTS,
+        products=list(products),
+        **extra,
+    )
+
+
 def ago(**delta):
     return timezone.now() - timedelta(**delta)
 
@@ -1334,14 +1347,7 @@ def promotions_journey_shop():
         starts_at=now - timedelta(days=1),
     )
     # three badges on the chair's card (new, −15 %, 3x2): they must stay clear of the heart on a phone
-    quantity_offer_create(
-        name="3x2 Sillas",
-        kind=QuantityOffer.Kind.BUY_N_PAY_M,
-        buy_quantity=3,
-        pay_quantity=2,
-        scope=Scope.PRODUCTS,
-        products=[chair],
-    )
+    three_for_two(chair, name="3x2 Sillas")
     coupon_create(code="KALLPA20", name="S/ 20", kind=Coupon.Kind.FIXED, value=Decimal("20"))
     coupon_create(
         code="INVIERNO2025",

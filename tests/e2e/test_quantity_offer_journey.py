@@ -12,6 +12,7 @@ from promotions.models import QuantityOffer, Scope
 from promotions.services import quantity_offer_create
 from receipts.models import Receipt
 from tests.e2e.helpers import DESKTOP, PHONE, add_variant, fill_details, screenshot
+from tests.factories import three_for_two
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.shop("promotions_journey")]
 NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.innerWidth"
@@ -19,13 +20,9 @@ NO_SIDEWAYS_SCROLL = "() => document.scrollingElement.scrollWidth <= window.inne
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_3x2_in_the_cart_the_order_and_the_boleta(new_page, shop, viewport):
-    quantity_offer_create(
+    three_for_two(
+        Product.objects.get(slug="banco-andino"),
         name="3x2 Bancos",
-        kind=QuantityOffer.Kind.BUY_N_PAY_M,
-        buy_quantity=3,
-        pay_quantity=2,
-        scope=Scope.PRODUCTS,
-        products=[Product.objects.get(slug="banco-andino")],
     )
     page = new_page(viewport)
     page.goto("/c/sillas/")

@@ -32,24 +32,13 @@ from tests.factories import (
     coupon,
     percent_off,
     stock,
+    three_for_two,
 )
 from tests.factories import (
     checkout_or_none as checkout,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("promotions")]
-
-
-def three_for_two(*products, name="3x2 Polos", **extra):
-    return quantity_offer_create(
-        name=name,
-        kind=QuantityOffer.Kind.BUY_N_PAY_M,
-        buy_quantity=3,
-        pay_quantity=2,
-        scope=Scope.PRODUCTS,
-        products=list(products),
-        **extra,
-    )
 
 
 def second_at_half(*products, name="2do al 50 %"):

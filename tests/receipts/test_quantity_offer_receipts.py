@@ -16,7 +16,7 @@ from receipts.models import CreditReason, Receipt, ReceiptKind
 from receipts.pdf import receipt_pdf
 from receipts.services import credit_note_issue
 from returns.services import _paid_per_unit
-from tests.factories import BUYER_DNI, BUYER_RUC, UserFactory, checkout_order, pay
+from tests.factories import BUYER_DNI, BUYER_RUC, UserFactory, checkout_order, pay, three_for_two
 from tests.receipts.judge import judge_all
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("sunat")]
@@ -29,14 +29,7 @@ def test_a_3x2_boleta_carries_the_offer_as_line_allowances(shop, certificate, dj
     method, variant = shop
     customer = UserFactory(email="rosa@example.pe")
     polo, gorra = variant("59.90"), variant("39.90")
-    quantity_offer_create(
-        name="3x2 Polos",
-        kind=QuantityOffer.Kind.BUY_N_PAY_M,
-        buy_quantity=3,
-        pay_quantity=2,
-        scope=Scope.PRODUCTS,
-        products=[polo.product],
-    )
+    three_for_two(polo.product)
     quantity_offer_create(
         name="2do al 50 %",
         kind=QuantityOffer.Kind.NTH_UNIT_PERCENT,

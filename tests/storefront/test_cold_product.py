@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ProductImageFactory, stock
+from tests.factories import ProductImageFactory, stock, three_for_two
 from tests.harness import clear_cache, warm_site_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shop("storefront")]
@@ -99,17 +99,7 @@ def test_a_product_running_a_quantity_offer_reads_it_once_a_render(
 ):
     """Its badge says an offer runs, so each render reads which (promotions.selectors.product_quantity_offer,
     one query compiled once per process), warm or not."""
-    from promotions.models import QuantityOffer, Scope
-    from promotions.services import quantity_offer_create
-
-    quantity_offer_create(
-        name="3x2 Hoodies",
-        kind=QuantityOffer.Kind.BUY_N_PAY_M,
-        buy_quantity=3,
-        pay_quantity=2,
-        scope=Scope.PRODUCTS,
-        products=[shop["cheap"]],
-    )
+    three_for_two(shop["cheap"], name="3x2 Hoodies")
     assert "3x2 Hoodies" in client.get(pages["cheap"]).content.decode()
     with django_assert_num_queries(2):  # its offer, and its stock (read afresh in tests)
         assert "3x2 Hoodies" in client.get(pages["cheap"]).content.decode()

@@ -10,8 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from promotions.models import QuantityOffer, Scope
-from promotions.services import quantity_offer_create
+from promotions.models import Scope
 from tests.factories import (
     CategoryFactory,
     KitFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     VariantFactory,
     percent_off,
     stock,
+    three_for_two,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,14 +38,7 @@ def casaca_on_three_offers():
     )
     stock(VariantFactory(product=product, sku="CASACA-ANDES"), quantity=20)
     percent_off("10", name="Invierno", scope=Scope.PRODUCTS, products=[product])
-    quantity_offer_create(
-        name="3x2 Casacas",
-        kind=QuantityOffer.Kind.BUY_N_PAY_M,
-        buy_quantity=3,
-        pay_quantity=2,
-        scope=Scope.PRODUCTS,
-        products=[product],
-    )
+    three_for_two(product, name="3x2 Casacas")
     kit = KitFactory(name="Kit Frío", slug="kit-frio", discount_percent=Decimal("10.00"))
     KitItemFactory(kit=kit, product=product, quantity=1)
     return product
