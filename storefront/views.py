@@ -402,7 +402,8 @@ def _delivery_part(request, user, slug: str, cached: dict | None = None, anonymo
             return None
         if page.product.price_is_secret:
             return None
-        return _delivery_promise(request, place, page.product.weight_kg, (page.variant or page.product).shopper_price)
+        unit_price = (page.variant or page.product).shopper_price
+        return _delivery_promise(request, place, page.product.weight_kg, unit_price, cached)
     weight_kg, unit_price = Decimal(figures.group(1)), Decimal(figures.group(2))
     rates = rates_read(place, cached)
     if rates is None:  # not kept yet for this place: the render keeps them
