@@ -51,26 +51,43 @@ def renditions_make(name: str) -> int:
             # Never enlarged: the srcset stops at the original's size, so a picture narrower than
             # the widest rendition always "misses" the wider ones. Asking its header decides that
             # without decoding it (every demo load and `image_renditions` run decoded them all).
-            wanted = [width for width in missing if width <= _upright_width(header)]
+            wanted = [width for width in rendition_widths(header) if width in missing]
             if not wanted:
                 return 0
             picture = ImageOps.exif_transpose(header)
             picture.load()
     except (OSError, ValueError, Image.DecompressionBombError):
         return 0
+    return renditions_store(name, renditions_encoded(picture, wanted))
+
+
+def renditions_encoded(picture: Image.Image, widths: list[int]) -> list[tuple[int, bytes]]:
+    """The WebP renditions of a decoded, upright picture at each of `widths`: no storage, no settings, so
+    a worker process can make them (the demo's drawing pool does, from the picture it just drew)."""
     if picture.mode not in ("RGB", "RGBA"):
         picture = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
-    written = 0
-    for width in wanted:
+    encoded = []
+    for width in widths:
         height = max(1, round(picture.height * width / picture.width))
         buffer = BytesIO()
         picture.resize((width, height), Image.Resampling.LANCZOS).save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+        encoded.append((width, buffer.getvalue()))
+    return encoded
+
+
+def renditions_store(name: str, encoded: list[tuple[int, bytes]]) -> int:
+    """Store renditions of the picture stored as `name`; returns how many."""
+    for width, content in encoded:
         target = rendition_name(name, width)
-        stored = default_storage.save(target, ContentFile(buffer.getvalue()))
+        stored = default_storage.save(target, ContentFile(content))
         if stored != target:  # written meanwhile by another worker
             default_storage.delete(stored)
-        written += 1
-    return written
+    return len(encoded)
+
+
+def rendition_widths(picture: Image.Image) -> list[int]:
+    """The widths a picture gets renditions at: never enlarged, so none wider than it shows upright."""
+    return [width for width in WIDTHS if width <= _upright_width(picture)]
 
 
 def _upright_width(picture: Image.Image) -> int:

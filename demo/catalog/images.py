@@ -928,3 +928,15 @@ def render(job: tuple[str, tuple, str]) -> bytes:
     """Draw and encode one (drawing, arguments, format) job. Top level, so worker processes can run it."""
     drawing, args, fmt = job
     return encode(DRAWINGS[drawing](*args), fmt)
+
+
+def render_with_renditions(job: tuple[str, tuple, str]) -> tuple[bytes, list[tuple[int, bytes]]]:
+    """`render`, and the file's WebP renditions as catalog.renditions makes them from the stored file (decoded
+    from the encoded bytes, so the same pixels): the worker process that drew the picture makes them too,
+    instead of the loading process making them all one after another once the drawing is done."""
+    from catalog.renditions import rendition_widths, renditions_encoded
+
+    content = render(job)
+    picture = Image.open(io.BytesIO(content))
+    picture.load()
+    return content, renditions_encoded(picture, rendition_widths(picture))

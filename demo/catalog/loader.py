@@ -58,7 +58,7 @@ from catalog.models import (
     SearchTerm,
     Variant,
 )
-from catalog.renditions import renditions_make
+from catalog.renditions import renditions_make, renditions_store
 from catalog.services import product_facets_rebuild, variants_create
 
 from . import data as d
@@ -603,10 +603,12 @@ def _save_images(plan: Plan, *, progress: bool) -> int:
     bar = tqdm(total=len(missing), desc="Imágenes", unit="img", disable=not progress or not missing)
     done: set[str] = set()
 
-    def store(name: str, content: bytes) -> None:
+    def store(name: str, content: bytes, renditions: list[tuple[int, bytes]] | None = None) -> None:
         stored = default_storage.save(name, ContentFile(content))
         if stored != name:  # saved meanwhile by someone else: keep the copy under the expected name
             default_storage.delete(stored)
+        if renditions is not None:
+            renditions_store(name, renditions)
         done.add(name)
         bar.update(1)
 
@@ -615,17 +617,18 @@ def _save_images(plan: Plan, *, progress: bool) -> int:
         try:
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for name, content in zip(
-                    missing, pool.map(images.render, [plan.files[n] for n in missing], chunksize=4)
+                jobs = [plan.files[n] for n in missing]
+                for name, (content, renditions) in zip(
+                    missing, pool.map(images.render_with_renditions, jobs, chunksize=4)
                 ):
-                    store(name, content)
+                    store(name, content, renditions)
         except (OSError, BrokenProcessPool):
             pass  # finish below, in this process
     for name in missing:
         if name not in done:
             store(name, images.render(plan.files[name]))
     bar.close()
-    for name in plan.files:  # the pages' srcset (bulk-created pictures send no post_save)
+    for name in plan.files:  # the pages' srcset (bulk-created pictures send no post_save), those not made above
         renditions_make(name)
     return len(plan.files)
 

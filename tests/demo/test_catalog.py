@@ -282,3 +282,46 @@ def test_loads_started_together_draw_each_picture_once(settings, tmp_path, monke
 
     assert sorted(drawn) == ["p0", "p1", "p2", "p3"]
     assert all(default_storage.exists(name) for name in plan.files)
+
+
+def test_pictures_drawn_by_the_worker_processes_get_the_renditions_the_loading_process_would_make(
+    settings, tmp_path, monkeypatch
+):
+    """The drawing pool makes each new picture's renditions where it drew it (the loading process made
+    them all one after another once the drawing was done): the same files, byte for byte, as
+    catalog.renditions makes from the stored picture."""
+    from types import SimpleNamespace
+
+    from catalog.renditions import rendition_name, renditions_make
+    from demo.catalog import loader
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    monkeypatch.setattr(loader, "PARALLEL_IMAGES", 2)
+    written_after_the_pool: list[int] = []
+    monkeypatch.setattr(
+        loader, "renditions_make", lambda name: written_after_the_pool.append(renditions_make(name)) or 0
+    )
+    folder = f"products/demo/{loader.IMAGE_VERSION}"
+    plan = SimpleNamespace(
+        files={
+            f"{folder}/hoodie.jpg": ("product", ("hoodie", "#2f6f4f", 0, 400), "JPEG"),
+            f"{folder}/sneaker.jpg": ("product", ("sneaker", "#b03a2e", 1, 300), "JPEG"),
+        }
+    )
+
+    loader.save_images(plan, progress=False)
+
+    renditions = {name: [(w, rendition_name(name, w)) for w in (200, 400)] for name in plan.files}
+    assert written_after_the_pool == [0, 0]  # each picture's renditions were there already
+    assert default_storage.exists(rendition_name(f"{folder}/hoodie.jpg", 400))
+    assert not default_storage.exists(rendition_name(f"{folder}/sneaker.jpg", 400))  # 300 px: never enlarged
+    for name in plan.files:
+        pool_made = {
+            rendition: default_storage.open(rendition).read()
+            for _width, rendition in renditions[name]
+            if default_storage.exists(rendition)
+        }
+        for rendition in pool_made:
+            default_storage.delete(rendition)
+        assert renditions_make(name) == len(pool_made)
+        assert {rendition: default_storage.open(rendition).read() for rendition in pool_made} == pool_made
