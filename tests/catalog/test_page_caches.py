@@ -466,3 +466,57 @@ def test_a_product_s_catalog_data_is_read_by_queries_compiled_once(monkeypatch):
     assert len(queries) == 0
     # A query made from them stays within the product's own rows, as after Django's prefetch.
     assert list(data.product.variants.filter(sku__endswith="L").values_list("sku", flat=True)) == ["NAZCA-L"]
+
+
+def test_a_value_the_variants_share_is_read_once_as_one_instance_with_its_option():
+    """Ten variants of three values each were ninety model instances (each link's value and option), all
+    pickled into the product's catalog data in Redis; the values several variants share are one
+    instance each now, with every field as stored, and the same for a cart's variants."""
+    import pickle
+
+    from catalog.models import Option, OptionValue, Variant
+    from catalog.selectors import option_values_prefetched
+    from tests.factories import ProductFactory, VariantFactory
+
+    size = Option.objects.create(code="size", name="Talla", order=1)
+    colour = Option.objects.create(code="color", name="Color", order=0)
+    black = OptionValue.objects.create(option=colour, value="Negro", slug="negro", swatch="#111111", order=3)
+    sizes = [
+        OptionValue.objects.create(option=size, value=name, slug=name.lower(), order=i) for i, name in enumerate("SML")
+    ]
+    polo = ProductFactory(name="Polo Nazca")
+    variants = []
+    for value in sizes:
+        variant = VariantFactory(product=polo, sku=f"NAZCA-{value.value}")
+        variant.option_values.set([value, black])
+        variants.append(variant)
+    bare = VariantFactory(product=polo, sku="NAZCA-UNICA")
+    read = list(Variant.objects.filter(pk__in=[v.pk for v in [*variants, bare]]).order_by("pk"))
+
+    with CaptureQueriesContext(connection) as queries:
+        option_values_prefetched(read)
+    assert len(queries) == 1
+
+    blacks = {id(values[0]) for values in (list(v.option_values.all()) for v in read[:3])}
+    assert len(blacks) == 1  # one instance for the three variants
+    first_black = read[0].option_values.all()[0]
+    assert len({id(values[1].option) for values in (list(v.option_values.all()) for v in read[:3])}) == 1
+    assert [[(value.option.code, value.value) for value in v.option_values.all()] for v in read] == [
+        [("color", "Negro"), ("size", "S")],
+        [("color", "Negro"), ("size", "M")],
+        [("color", "Negro"), ("size", "L")],
+        [],
+    ]
+    stored = OptionValue.objects.select_related("option").get(pk=black.pk)
+    assert (first_black.pk, first_black.option_id, first_black.value, first_black.slug, first_black.swatch) == (
+        stored.pk,
+        stored.option_id,
+        stored.value,
+        stored.slug,
+        stored.swatch,
+    )
+    assert first_black.order == stored.order and not first_black._state.adding
+    assert (first_black.option.code, first_black.option.name, first_black.option.order) == ("color", "Color", 0)
+    # Pickled with the variants (the catalog data's entry), a shared value stays one instance.
+    again = pickle.loads(pickle.dumps(read))
+    assert again[0].option_values.all()[0] is again[2].option_values.all()[0]
