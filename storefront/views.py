@@ -8,11 +8,14 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.backends.django import Template as BackendTemplate
+from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -109,7 +112,18 @@ def _content_key(request, name: str) -> tuple[str, str]:
 def _shared_html(template: str, context: dict, request) -> str:
     """`template` rendered for _catalog_content: with the CSRF token's placeholder, never this
     shopper's token (a masked token gives its secret away)."""
-    return render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+    return _shared_htmls({"html": template}, context, request)["html"]
+
+
+def _shared_htmls(templates: dict[str, str], context: dict, request) -> dict[str, str]:
+    """Each of `templates` (by key) rendered as `_shared_html` renders one, in one request context: the
+    nine context processors run once for them all (a product page's content is five templates), as
+    for the templates a page includes."""
+    shared = make_context({**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+    loaded = {key: cast(BackendTemplate, get_template(name)).template for key, name in templates.items()}
+    # Bound to the first, the others render as an included template does: in the same context.
+    with shared.bind_template(next(iter(loaded.values()))):
+        return {key: template.render(shared) for key, template in loaded.items()}
 
 
 @replica_reads
@@ -131,10 +145,9 @@ def home(request):
 
 def _home_parts(request) -> dict:
     context = {"sections": selectors.home_sections(), "whatsapp_url": whatsapp_url()}
-    return {
-        "head": _shared_html("storefront/_home_head.html", context, request),
-        "html": _shared_html("storefront/_home_content.html", context, request),
-    }
+    return _shared_htmls(
+        {"head": "storefront/_home_head.html", "html": "storefront/_home_content.html"}, context, request
+    )
 
 
 def _crumbs(*items) -> list[dict]:
@@ -503,13 +516,16 @@ def product(request, slug: str):
 
 def _product_parts(request, context: dict) -> dict:
     product = context["product"]
-    parts = {
-        part: _shared_html(f"catalog/_product_{part}.html", context, request)
-        for part in ("head", "top", "middle", "bottom")
-    }
+    parts = _shared_htmls(
+        {
+            **{part: f"catalog/_product_{part}.html" for part in ("head", "top", "middle", "bottom")},
+            "breadcrumbs": "catalog/_breadcrumbs.html",
+        },
+        context,
+        request,
+    )
     return {
         **parts,
-        "breadcrumbs": _shared_html("catalog/_breadcrumbs.html", context, request),
         "description": Truncator(strip_tags(product.description)).chars(158),
         "reviews": _reviews_html(request, product, AnonymousUser(), csrf_token=CSRF_PLACEHOLDER),
     }

@@ -540,6 +540,41 @@ def test_a_first_visit_s_page_is_made_once_per_stored_entry(shirts, monkeypatch)
     assert changed["ETag"] != answers[0]["ETag"]
 
 
+def test_a_product_page_s_shared_templates_run_the_context_processors_once_and_render_as_alone(
+    shirts, settings, monkeypatch, rf
+):
+    """A product page's content is five templates (head, top, middle, bottom, crumbs), and each ran the
+    nine context processors again: they render in one request context now, as a page's included
+    templates do, and each renders what it rendered alone."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.context import RequestContext
+    from django.template.loader import render_to_string
+
+    from catalog import selectors
+    from storefront import views
+
+    settings.STOREFRONT_PAGE_CACHE = False
+    bound = []
+    original = RequestContext.bind_template
+    monkeypatch.setattr(
+        RequestContext, "bind_template", lambda self, template: bound.append(template.name) or original(self, template)
+    )
+    assert "Polo Nazca 0" in _text(Client().get(shirts[0].get_absolute_url()))
+    content = {f"catalog/_product_{part}.html" for part in ("head", "top", "middle", "bottom")}
+    assert [name for name in bound if name in content | {"catalog/_breadcrumbs.html"}] == ["catalog/_product_head.html"]
+
+    request = rf.get(shirts[1].get_absolute_url())
+    request.user, request.session = AnonymousUser(), {}
+    page = selectors.product_page(slug=shirts[1].slug, selection={})
+    context = {"page": page, "product": page.product, "breadcrumbs": [], "quantity_offer": None, "delivery_place": None}
+    templates = {name: name for name in sorted(content)}
+    alone = {
+        name: render_to_string(name, {**context, "csrf_token": views.CSRF_PLACEHOLDER}, request) for name in templates
+    }
+    assert views._shared_htmls(templates, context, request) == alone
+    assert "Polo Nazca 1" in alone["catalog/_product_top.html"]
+
+
 def test_a_visitor_with_any_cookie_gets_their_own_page(shirts):
     url = shirts[2].get_absolute_url()
     Client().get(url)
@@ -557,7 +592,8 @@ def test_signed_in_shoppers_with_nothing_of_their_own_in_the_reviews_share_one_r
     original = views.get_template
 
     def counting(name):
-        rendered.append(name)
+        if name.startswith("reviews/"):  # the view loads the catalog's shared templates through it too
+            rendered.append(name)
         return original(name)
 
     url = "/p/polo-nazca-0/"
