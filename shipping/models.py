@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Expression, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -153,13 +153,14 @@ class ShippingZone(models.Model):
 
 
 class ShippingRateQuerySet(models.QuerySet["ShippingRate"]):
-    def taking(self, weight_kg: Decimal) -> "ShippingRateQuerySet":
+    def taking(self, weight_kg: "Decimal | Expression") -> "ShippingRateQuerySet":
         """The rates whose band takes a parcel of that weight: ShippingRate.takes() as a filter,
-        so checkout reads only those rows (the two are tested to agree)."""
-        band = Q(weight_from__lt=weight_kg, weight_to__gte=weight_kg)
-        if weight_kg == 0:
-            band |= Q(weight_from=0)
-        return self.filter(band)
+        so checkout reads only those rows (the two are tested to agree). The weight may be a
+        core.compiled_query.Slot: the first band's own 0 kg is a term of the filter, not a branch on
+        the weight (for a weight above 0 that term takes nothing the first one does not)."""
+        return self.filter(
+            Q(weight_from__lt=weight_kg, weight_to__gte=weight_kg) | Q(weight_from=0, weight_to__gte=weight_kg)
+        )
 
 
 class ShippingRate(models.Model):

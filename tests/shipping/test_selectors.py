@@ -12,6 +12,7 @@ from shipping.exceptions import ShippingUnavailable
 from shipping.models import Carrier, ShippingZone
 from shipping.selectors import no_method_message, shipping_options, shipping_options_for_address, shipping_quote
 from tests.factories import AddressFactory, ShippingMethodFactory, ShippingRateFactory, ShippingZoneFactory
+from tests.harness import compiled_models
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +259,23 @@ class TestQueries:
     def test_a_quote_is_one_query_too(self, django_assert_num_queries, olva_lima):
         with django_assert_num_queries(1):
             quote(olva_lima)
+
+
+def test_the_rates_are_read_by_a_query_compiled_once_each_read_binding_its_weight_and_method(
+    olva_lima, olva_provinces, monkeypatch
+):
+    """Building the rates' query (bands, active methods, zones joined) cost the delivery step and the
+    review about a millisecond of Python each: compiled once per process now, each read binding its
+    own weight (the first band's 0 kg included) and method."""
+    options()  # this process' first reads compile them
+    quote(olva_lima)
+    compiled = compiled_models(monkeypatch)
+
+    assert [option.price for option in options(weight="0")] == [Decimal("10.00")]
+    assert [option.price for option in options(weight="7")] == [Decimal("22.00")]
+    assert options(weight="101") == []
+    assert [option.price for option in options(AREQUIPA, weight="30")] == [Decimal("75.00")]
+    assert quote(olva_lima, weight="0.5").price == Decimal("10.00")
+    assert quote(olva_lima, weight="30").price == Decimal("35.00")
+    assert quote(olva_provinces, IQUITOS, weight="1").price == Decimal("25.00")
+    assert compiled == []
