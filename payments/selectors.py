@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import request_reads
-from core.compiled_query import CompiledQuery, InSlot
+from core.compiled_query import CompiledQuery, InSlot, Slot
 from credit.models import CreditUse, GiftCardUse
 from credit.selectors import credit_issued_for_order_returns
 from orders.models import Order, OrderStatus, PaymentStatus
@@ -76,9 +76,25 @@ def forget_offered_names(**kwargs: object) -> None:
     transaction.on_commit(lambda: cache.delete(OFFERED_NAMES_KEY))
 
 
+@functools.cache
+def _latest_pending_attempt() -> CompiledQuery[Payment]:
+    """payment_pending_attempt's query, compiled once per process: the payment page and paying read it
+    (up to three times a request), and building it cost more Python than the database took."""
+    return CompiledQuery(
+        Payment.objects.filter(order_id=Slot("order"), status=Payment.Status.PENDING)
+        .select_related("method")
+        .order_by("-pk")[:1]
+    )
+
+
 def payment_pending_attempt(order: Order) -> Payment | None:
     """The order's latest attempt still waiting for the shopper or the gateway."""
-    return order.payments.filter(status=Payment.Status.PENDING).select_related("method").order_by("-pk").first()
+    found = _latest_pending_attempt().all(order=order.pk)
+    if not found:
+        return None
+    attempt = found[0]
+    attempt.order = order  # the caller's instance, as the order's related manager hands it
+    return attempt
 
 
 def refunds_committed(payment: Payment, *, excluding: Refund | None = None) -> Decimal:

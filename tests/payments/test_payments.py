@@ -7,10 +7,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from orders.models import OrderStatus
+from orders.models import Order, OrderStatus
 from orders.services import OrderLineData, order_cancel, order_create
 from payments.models import Payment, PaymentMethod, Provider
-from payments.selectors import payment_methods_offered
+from payments.selectors import payment_methods_offered, payment_pending_attempt
 from payments.services import (
     PaymentError,
     payment_method_ensure_test_gateway,
@@ -19,6 +19,7 @@ from payments.services import (
     payment_test_gateway_pay,
 )
 from tests.factories import VariantFactory, WarehouseFactory, stock
+from tests.harness import compiled_models
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,20 @@ def test_admin_pages(admin_client, order):
     page = admin_client.get(reverse("admin:orders_order_change", args=[order.pk]))
     assert page.status_code == 200 and "Tarjeta (pasarela de prueba)" in page.content.decode()
     assert admin_client.get(reverse("admin:payments_payment_add")).status_code == 403
+
+
+def test_the_pending_attempt_is_read_by_a_query_compiled_once_for_each_order(order, monkeypatch):
+    """The payment page and paying read the order's pending attempt up to three times a request; its
+    queryset was built and compiled each time: compiled once per process now, each read binding its
+    own order, and the attempt hands back the caller's order as the related manager did."""
+    method = payment_method_ensure_test_gateway()
+    assert payment_pending_attempt(order) is None  # this process' first read compiles it
+    first = payment_start(order=order, method=method)
+    payment_test_gateway_decline(payment=first)
+    latest = payment_start(order=order, method=method)
+    compiled = compiled_models(monkeypatch)
+
+    found = payment_pending_attempt(order)
+    assert found == latest and found.order is order and found.method == method
+    assert payment_pending_attempt(Order(pk=order.pk + 1000)) is None
+    assert compiled == []
