@@ -10,11 +10,12 @@ import sys
 import time
 
 import gevent
-from locust import HttpUser, constant, task
+from locust import constant, task
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import drop_flows, mixed_load_flows
+from bench.locust_shopper import ShopperUser
 from bench.mixed_load_flows import StepFailed, shopper_address
 
 # Let in, a shopper buys without meeting the waiting page again: if they do, it is an error.
@@ -28,7 +29,7 @@ _shoppers = itertools.count(int(os.environ.get("BENCH_SHOPPER_OFFSET", "1")))
 _done = itertools.count(1)
 
 
-class DropShopper(HttpUser):
+class DropShopper(ShopperUser):
     wait_time = constant(1)
 
     def on_start(self):

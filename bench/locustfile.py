@@ -14,11 +14,12 @@ import os
 import random
 import sys
 
-from locust import HttpUser, between, constant, events, task
+from locust import between, constant, events, task
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench import mixed_load_flows as flows
+from bench.locust_shopper import ShopperUser
 
 PLAN = flows.Plan.load()
 # BENCH_THINK=0: no pause between pages (the test of this file: a whole purchase in a few seconds).
@@ -48,7 +49,7 @@ def _results(environment, **kwargs):
             )
 
 
-class Shopper(HttpUser):
+class Shopper(ShopperUser):
     abstract = True
     # A shopper reads a page before the next: short, so that 50 of them load two cores.
     wait_time = between(0.2, 1.0) if THINK else constant(0)
@@ -109,7 +110,7 @@ class Buyer(Shopper):
         self.new_identity()
 
 
-class BareView(HttpUser):
+class BareView(ShopperUser):
     """The bare Django view without pause: the ceiling when wrk is not installed (run alone, by name)."""
 
     wait_time = constant(0)

@@ -1,8 +1,8 @@
 """What the mixed-load bench's shoppers do, step by step, over any requests-like session whose
-request() takes Locust's `name` and `catch_response` (Locust's HttpSession in bench/locustfile.py;
-a plain requests.Session wrapper in tests/e2e/test_mixed_load_journey.py). Kept apart from the
-locustfile so that a test can run a journey without importing Locust, whose import monkey-patches
-the whole process for gevent.
+request() takes Locust's `name` and `catch_response` (Locust's FastHttpSession in bench/locustfile.py,
+through bench/locust_shopper.py; a plain requests.Session wrapper in
+tests/e2e/test_mixed_load_journey.py). Kept apart from the locustfile so that a test can run a
+journey without importing Locust, whose import monkey-patches the whole process for gevent.
 
 The plan (a JSON file the bench writes, BENCH_MIXED_PLAN) names what exists on the server:
 categories, product slugs, buyable single-variant products in stock, search words."""
