@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 from catalog.bundles import components_of, whole_bundles
 from catalog.models import Product
 from catalog.selectors import KitPage
-from inventory.selectors import availability_by_variant, bundle_availability, reservations_held, variant_available
+from inventory.selectors import availability_by_variant, bundle_availability, reservations_held
+from inventory.shown_stock import available_shown
 from promotions.breakdown import gift_sold_out_note
 from promotions.selectors import product_quantity_offer
 
@@ -213,5 +214,6 @@ def product_offer(product: Product) -> ProductOffer | None:
         stacking=stacking,
         gift_name=gift.product.name,
         gift_url=gift.product.get_absolute_url(),
-        gift_sold_out=variant_available(gift.pk) <= 0,
+        # As the page shows stock (inventory.shown_stock): the page cache keeps the page while it holds.
+        gift_sold_out=available_shown([gift.pk])[gift.pk] <= 0,
     )

@@ -44,6 +44,11 @@ class Layer:
     # Of told_by: the models whose writes end only the entries that show the rows written (a version
     # per product, catalog.catalog_version), not every entry of the layer.
     per_product: tuple[str, ...] = ()
+    # An inner layer it asks again on every hit once its entry is `checked_seconds` old: the entry is
+    # served only while that layer still answers what the entry shows, so a write of what that layer is
+    # told of shows within checked_seconds (its own bound is for the rest).
+    checks: str = ""
+    checked_seconds: float = 0
 
 
 CATALOG_VERSION = "catalog version"
@@ -203,9 +208,12 @@ LAYERS: tuple[Layer, ...] = (
         "reviews and delivery parts",
         key="catalog:page:{language}:{sha1(scheme://host/full path)}",
         ends="the product pages' token changes or a product it shows is marked written (product versions); a "
-        "collection starts or ends; FRESH_SECONDS (5 s) old, served up to "
-        "RENDER_GRACE_SECONDS (10 s) more while one request renders its successor",
-        stale_seconds=15,
+        "collection starts or ends; a stock figure it shows is no longer the shown stock's, once FRESH_SECONDS "
+        "(5 s) old; STOCK_CHECKED_SECONDS (60 s) old; served up to RENDER_GRACE_SECONDS (10 s) more while one "
+        "request renders its successor",
+        stale_seconds=70,
+        checks=SHOWN_STOCK,
+        checked_seconds=15,
         shows=("promotions.QuantityOffer", "promotions.QuantityOfferTarget"),
         follows=(PRODUCT_VERSIONS, SCHEDULE),
         inside=(PRODUCT_CONTENT, CATALOG_DATA, BUY_BOX, SHOWN_STOCK, LAYOUT_FRAME, GUEST_HEADER, SHIPPING_RATES),
@@ -775,6 +783,9 @@ def staleness(name: str, label: str) -> float:
     layers inside them (an entry may hold what an inner layer gave just before the write); what is
     filled in on each request is as stale as the layer it comes from."""
     found = layer(name)
+    if found.checks and is_told(found.checks, label):
+        # Asked again on every hit once checked_seconds old: what it answers is current.
+        return max([found.checked_seconds, *(staleness(filled, label) for filled in found.filled)])
     own = found.stale_seconds if shows(name, label) and not is_told(name, label) else 0
     held = own + max((staleness(inner, label) for inner in found.inside), default=0)
     return max([held, *(staleness(filled, label) for filled in found.filled)])

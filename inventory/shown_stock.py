@@ -22,7 +22,9 @@ import functools
 import math
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -73,7 +75,7 @@ def available_shown(variant_ids: Iterable[int]) -> dict[int, int]:
 
     ids = list(dict.fromkeys(int(pk) for pk in variant_ids))
     if not ids or not _enabled():
-        return availability_by_variant(ids)
+        return _noted(availability_by_variant(ids))
     found = request_reads.take(keys_read(ids))
     warehouses = found.get(WAREHOUSES_KEY)
     now = time.time()
@@ -98,6 +100,31 @@ def available_shown(variant_ids: Iterable[int]) -> dict[int, int]:
         shown.update({variant_id: available for variant_id, (available, _until) in read.items()})
     if settings.STOCK_SHOWN_VERIFY:
         _verify(shown)
+    return _noted(shown)
+
+
+# The figures answered inside `noting()`: a variant answered twice with two figures (a write committed
+# between the two reads) is noted as None, which no figure equals.
+_noting: ContextVar[dict[int, int | None] | None] = ContextVar("shown_stock_noting", default=None)
+
+
+@contextmanager
+def noting() -> Iterator[dict[int, int | None]]:
+    """Every figure available_shown answers inside the block, by variant: what a page rendered in it
+    shows of stock (the page cache keeps a product page past its freshness while they still hold)."""
+    noted: dict[int, int | None] = {}
+    token = _noting.set(noted)
+    try:
+        yield noted
+    finally:
+        _noting.reset(token)
+
+
+def _noted(shown: dict[int, int]) -> dict[int, int]:
+    noted = _noting.get()
+    if noted is not None:
+        for variant_id, available in shown.items():
+            noted[variant_id] = available if noted.get(variant_id, available) == available else None
     return shown
 
 

@@ -25,7 +25,9 @@ served past the next such moment after its render. What else no catalog write an
 (stock) lags by at most FRESH_SECONDS (LISTING_FRESH_SECONDS on listings that show no
 stock); past that one request renders the page again
 while the others keep getting the entry for a few more seconds, so shoppers never queue
-behind a render. A Redis that is away is a miss: the page is rendered as before."""
+behind a render. A product page keeps the stock figures it shows (inventory.shown_stock) and is
+served past FRESH_SECONDS, up to STOCK_CHECKED_SECONDS, while they are still what the shown stock
+answers. A Redis that is away is a miss: the page is rendered as before."""
 
 import functools
 import gzip
@@ -56,6 +58,7 @@ from core.csrf import request_token
 from core.process_memo import ProcessMemo
 from core.site_settings import site_setting
 from favourites.state import shopper_state_html
+from inventory import shown_stock
 
 FRESH_SECONDS = 5
 # Listings show no stock (cards have none, the in-stock toggle has no count) unless filtered by
@@ -63,6 +66,11 @@ FRESH_SECONDS = 5
 LISTING_FRESH_SECONDS = 60
 # How long past FRESH_SECONDS the entry still answers while one request renders its successor.
 RENDER_GRACE_SECONDS = 10
+# A product page past FRESH_SECONDS is still served, up to this age, while every stock figure it shows is
+# what inventory.shown_stock answers now (one cache round trip instead of a render): at a sale most pages'
+# stock does not move, and rendering them again every few seconds was most of what product pages cost.
+# What else no write announces (site settings, a quantity offer's terms) lags this long, as on listings.
+STOCK_CHECKED_SECONDS = LISTING_FRESH_SECONDS
 # How long a shared cache (a CDN) may keep the page a first visitor gets: a catalog write shows at
 # the edge this much later than here, like stock does here.
 SHARED_SECONDS = FRESH_SECONDS
@@ -159,6 +167,8 @@ class Entry(NamedTuple):
     # The store's name when the page was rendered (a site setting: a change bumps the version), for
     # the account menu; "" in entries of an older release.
     store_name: str = ""
+    # The stock figures the page shows, ((variant id, units), ...), when it is kept while they hold.
+    stock: tuple = ()
 
 
 def _entry(stored) -> Entry | None:
@@ -435,10 +445,11 @@ def _store(
     key: str,
     version: str | tuple,
     response,
-    fresh_seconds: int,
+    kept_seconds: int,
     valid_until: float,
     parts: dict[str, PagePart],
     view_kwargs: dict,
+    stock: tuple,
 ) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
@@ -454,8 +465,9 @@ def _store(
             valid_until=valid_until,
             anonymous_parts=anonymous_parts,
             store_name=site_setting("STORE_NAME"),
+            stock=stock,
         )
-        cache.set(key, tuple(entry), fresh_seconds + RENDER_GRACE_SECONDS)
+        cache.set(key, tuple(entry), kept_seconds + RENDER_GRACE_SECONDS)
     cache.delete(key + ":rendering")
 
 
@@ -479,6 +491,12 @@ def _holds(key: str, entry: Entry, version: str, per_product: bool, found: dict)
     return catalog_version.holds(reading, token=version, found=found)
 
 
+def _stock_holds(stock: tuple) -> bool:
+    """Whether every figure a page shows is still what the shown stock answers."""
+    shown = dict(stock)
+    return shown_stock.available_shown(shown) == shown
+
+
 def _servable(
     key: str, entry: Entry | None, version: str | None, fresh_seconds: int, per_product: bool, found: dict
 ) -> bool:
@@ -489,6 +507,8 @@ def _servable(
     age = time.time() - entry.stored_at
     if age < fresh_seconds:
         return True
+    if entry.stock and age < STOCK_CHECKED_SECONDS and _stock_holds(entry.stock):
+        return True  # old, but what it shows of stock is still true
     # Stale by time only: serve it unless this request is the one that renders the next.
     return age < fresh_seconds + RENDER_GRACE_SECONDS and not cache.add(key + ":rendering", 1, RENDER_GRACE_SECONDS)
 
@@ -501,9 +521,11 @@ def cached_page(
     scheduled_change: Callable[[], datetime | None] | None = None,
     parts: tuple[PagePart, ...] = (),
     per_product: bool = False,
+    stock_checked: bool = False,
 ):
     """A storefront GET view whose page is shared as described above: fresh for `fresh_seconds`,
     or FRESH_SECONDS when the query has one of `stock_params` (the page then shows stock).
+    `stock_checked`: past that, up to STOCK_CHECKED_SECONDS, while the stock figures it shows hold.
     `scheduled_change` names the next moment something the page shows starts or ends without a
     write (the home page's banners): the entry is not served past it. `parts` are the view's
     own personal parts. `per_product`: a product page (or a category's listing, the home page), kept under the
@@ -517,6 +539,7 @@ def cached_page(
             scheduled_change=scheduled_change,
             parts=parts,
             per_product=per_product,
+            stock_checked=stock_checked,
         )
     version_key = catalog_version.PRODUCT_PAGES_KEY if per_product else listing_cache.VERSION_KEY
     parts_by_name = {part.name: part for part in parts}
@@ -566,7 +589,7 @@ def cached_page(
         )  # likewise: a launch during the render is not slept through
         if scheduled_change is not None and (moment := scheduled_change()) is not None:
             valid_until = min(valid_until, moment.timestamp())
-        with catalog_version.noting() as readings:
+        with catalog_version.noting() as readings, shown_stock.noting() as shown:
             response = view(request, *args, **kwargs)
         if per_product:
             reading = catalog_version.combined(token, number, readings)
@@ -574,7 +597,10 @@ def cached_page(
             stored_version: str | tuple = tuple(reading)
         else:
             stored_version = version
-        _store(request, key, stored_version, response, fresh, valid_until, parts_by_name, kwargs)
+        # A variant read twice with two figures (a sale during the render) leaves the page only fresh.
+        stock = tuple(sorted(shown.items())) if stock_checked and None not in shown.values() else ()
+        kept = max(fresh, STOCK_CHECKED_SECONDS) if stock else fresh
+        _store(request, key, stored_version, response, kept, valid_until, parts_by_name, kwargs, stock)
         return response
 
     return wrapper

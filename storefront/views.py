@@ -457,6 +457,7 @@ def _delivery_part_keys(request, user_id: int, slug: str) -> list[str]:
 @require_GET
 @cached_page(
     per_product=True,
+    stock_checked=True,
     parts=(
         PagePart("reviews", _reviews_part, _reviews_part_keys),
         PagePart("delivery", _delivery_part, _delivery_part_keys),

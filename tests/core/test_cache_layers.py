@@ -115,7 +115,7 @@ def test_the_stated_bounds_are_the_modules_own():
     from storefront import page_cache
 
     expected = {
-        cache_layers.PRODUCT_PAGES: page_cache.FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
+        cache_layers.PRODUCT_PAGES: page_cache.STOCK_CHECKED_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.LISTING_PAGES: page_cache.LISTING_FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS,
         cache_layers.PRODUCT_CONTENT: page_cache.LISTING_FRESH_SECONDS,
         cache_layers.LISTING_CONTENT: page_cache.LISTING_FRESH_SECONDS,
@@ -145,6 +145,11 @@ def test_the_stated_bounds_are_the_modules_own():
         cache_layers.PAYMENT_NAMES: payments.OFFERED_NAMES_SECONDS,
     }
     assert {name: layer(name).stale_seconds for name in expected} == expected
+    # A product page past FRESH_SECONDS is served only while the stock it shows holds.
+    assert layer(cache_layers.PRODUCT_PAGES).checks == cache_layers.SHOWN_STOCK
+    assert (
+        layer(cache_layers.PRODUCT_PAGES).checked_seconds == page_cache.FRESH_SECONDS + page_cache.RENDER_GRACE_SECONDS
+    )
     # The rest are keyed by what they show (or hold nothing): never stale by themselves.
     assert all(found.stale_seconds == 0 for found in LAYERS if found.name not in expected)
 

@@ -279,3 +279,19 @@ def test_the_figures_are_read_by_a_query_compiled_once_each_read_binding_its_var
     monkeypatch.setattr(timezone, "now", lambda: expires_at + timedelta(seconds=1))
     assert shown_stock._available_until([level.variant_id]) == {level.variant_id: (10, math.inf)}
     assert compiled == []
+
+
+def test_noting_keeps_each_figure_a_render_read_and_none_for_one_read_twice_with_two_figures(level):
+    """What a product page's render read of stock, for the page cache to keep the page while it holds."""
+    other = stock(VariantFactory(), level.warehouse, quantity=4)
+    with shown_stock.noting() as noted:
+        shown_stock.available_shown([level.variant_id, other.variant_id])
+        shown_stock.available_shown([other.variant_id])
+    assert noted == {level.variant_id: 10, other.variant_id: 4}
+
+    with shown_stock.noting() as noted:
+        shown_stock.available_shown([level.variant_id, other.variant_id])
+        services.stock_reserve(lines=[(level.variant_id, 3)], cart_key="c")  # a sale during the render
+        shown_stock.available_shown([level.variant_id])
+    assert noted == {level.variant_id: None, other.variant_id: 4}
+    assert shown_stock.available_shown([level.variant_id]) == {level.variant_id: 7}  # outside: noted nowhere

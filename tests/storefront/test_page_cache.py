@@ -128,6 +128,37 @@ def test_stock_shows_once_the_entry_is_no_longer_fresh(client, shirts, monkeypat
     assert "Agotado" in _text(client.get(url))
 
 
+def test_an_old_product_page_whose_stock_holds_is_served_without_a_render(client, shirts, settings, monkeypatch):
+    """At a sale most pages' stock does not move: past FRESH_SECONDS a product page is served while
+    every figure it shows is still the shown stock's (one cache round trip, no render, no row read),
+    up to STOCK_CHECKED_SECONDS; then it is rendered again."""
+    settings.STOCK_SHOWN_VERIFY = False  # the suite's check of every served figure reads the database
+    url = shirts[0].get_absolute_url()
+    rendered = _text(client.get(url))
+    start = page_cache.time.time()
+
+    monkeypatch.setattr(page_cache.time, "time", lambda: start + page_cache.FRESH_SECONDS + 1)
+    assert _queries(client, url) == 0
+    monkeypatch.setattr(page_cache.time, "time", lambda: start + page_cache.STOCK_CHECKED_SECONDS - 1)
+    assert _queries(client, url) == 0
+    assert _without_tokens(_text(client.get(url))) == _without_tokens(rendered)
+    monkeypatch.setattr(page_cache.time, "time", lambda: start + page_cache.STOCK_CHECKED_SECONDS + 1)
+    assert _queries(client, url) > 0
+
+
+def test_an_old_product_page_whose_stock_moved_is_rendered_again(client, shirts, settings, monkeypatch):
+    from inventory.services import stock_reserve
+
+    settings.STOCK_SHOWN_VERIFY = False
+    url = shirts[0].get_absolute_url()
+    assert "Con stock" in _text(client.get(url))
+    level = StockLevel.objects.get(variant__product=shirts[0])
+    stock_reserve(lines=[(level.variant_id, level.on_hand)], cart_key="someone-else")  # every unit held
+    later = page_cache.time.time() + page_cache.FRESH_SECONDS + 1
+    monkeypatch.setattr(page_cache.time, "time", lambda: later)
+    assert "Agotado" in _text(client.get(url))
+
+
 def test_stock_that_comes_back_shows_on_the_next_request(client, shirts):
     from inventory.services import stock_receive
 
