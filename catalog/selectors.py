@@ -3,8 +3,7 @@
 import functools
 import hashlib
 import logging
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Collection as AnyCollection
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -216,12 +215,22 @@ class ProductPage:
     ended_drop: Collection | None
     availability: dict[int, int] = field(default_factory=dict)  # units to sell per variant id
     components: list[BundleComponent] = field(default_factory=list)  # a bundle's BundleComponent rows
-    catalog_reading: str = ""  # the reading of the catalog it shows (_ProductCatalogData.reading)
+    # Names the catalog data it shows (_ProductCatalogData.reading) and the product pages' token it was
+    # read under (a catalog-wide write renews it: site settings, shipping rates, a brand).
+    catalog_reading: str = ""
+    content_reading: str = ""  # the same but its prices (_ProductCatalogData.reading_but_prices)
     # What its catalog entries were read under (catalog.catalog_version): what is built from it holds no longer.
     readings: list[catalog_version.Reading] = field(default_factory=list)
+    related_readings: list[catalog_version.Reading] = field(default_factory=list)  # those of `related`
 
     # Below this many units the page says how many are left ("Quedan 3").
     FEW_LEFT = 5
+
+    def content_shown(self) -> str:
+        """Names all the content around its buy box shows of the catalog: its catalog data but its
+        prices, the product pages' token (`content_reading`) and the reading its related products were
+        kept under (renewed when one of them is written). Stock and the clock are not in it."""
+        return f"{self.content_reading}:{self.related_readings!r}"
 
     @property
     def units_left(self) -> int:
@@ -234,6 +243,84 @@ class ProductPage:
     @property
     def few_left(self) -> bool:
         return 0 < self.units_left <= self.FEW_LEFT
+
+
+# What a product page shows of its product and variants only in its buy box and structured data
+# (storefront.views._stock_parts): a change of these alone leaves the content around them as it was
+# (tests/storefront/test_cold_product.py changes each and compares that content).
+PRICES: dict[type[Model], frozenset[str]] = {
+    Product: frozenset(
+        {
+            "base_price",
+            "compare_at_price",
+            "promo_percent",
+            "promo_amount",
+            "promo_badge",
+            "sale_price",
+            "price_reveal_at",
+        }
+    ),
+    Variant: frozenset({"price_modifier"}),
+}
+
+
+def rows_names(values: object, *, apart: Mapping[type[Model], AnyCollection[str]]) -> tuple[str, str]:
+    """Names for what model instances hold as read: each one's fields and annotations, and the
+    instances it holds in turn (its related rows, its prefetched ones), walked in order. The same rows
+    read again have the same names; any value that differs gives others. The first names everything,
+    the second everything but the fields `apart` names for each model. Fields set on every save
+    (`auto_now`) are left out of both: they tell when a row was saved, which no page shows."""
+    whole, rest = hashlib.blake2b(digest_size=16), hashlib.blake2b(digest_size=16)
+    seen: set[int] = set()
+
+    def update(data: bytes) -> None:
+        whole.update(data)
+        rest.update(data)
+
+    def walk(value: object) -> None:
+        if isinstance(value, Model):
+            if id(value) in seen:
+                update(b"<again>")
+                return
+            seen.add(id(value))
+            state = value.__dict__
+            skipped, set_apart = _not_named(type(value)), apart.get(type(value), ())
+            # Its own values in one repr (a call per value would cost more than the rest of the walk).
+            own = [(name, item) for name, item in state.items() if name not in skipped and not _nested(item)]
+            update(repr([(name, item) for name, item in own if name not in set_apart]).encode())
+            whole.update(repr([(name, item) for name, item in own if name in set_apart]).encode())
+            for name, item in state.items():
+                if name not in skipped and _nested(item):
+                    update(f"{name}=".encode())
+                    walk(item)
+            for related, instance in state["_state"].fields_cache.items():
+                update(f"{related}=".encode())
+                walk(instance)
+            for related, instances in state.get("_prefetched_objects_cache", {}).items():
+                update(f"{related}=".encode())
+                walk(list(instances))
+        elif isinstance(value, list | tuple):
+            update(b"[")
+            for item in value:
+                walk(item)
+            update(b"]")
+        else:
+            update(repr(value).encode())
+
+    walk(values)
+    return whole.hexdigest(), rest.hexdigest()
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, Model | list | tuple)
+
+
+@functools.cache
+def _not_named(model: type[Model]) -> frozenset[str]:
+    """What rows_names leaves out of a model's instance: its state and prefetched rows (walked on their
+    own), the fields set on every save."""
+    saved_moments = {f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+    return frozenset({"_state", "_prefetched_objects_cache", *saved_moments})
 
 
 # An option value as a product page lists it: (option order, option code, option name, value order,
@@ -249,8 +336,11 @@ class _ProductCatalogData:
     product: Product
     variants: list[Variant]
     components: list[BundleComponent]
-    # Names this reading of the catalog: what is rendered from it may be kept under this name.
-    reading: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # Names what it holds (rows_names): what is rendered from it may be kept under this name, and a
+    # reading after a write that changed none of it (a save as it was, a price history row) has the same
+    # one. The second leaves its prices out (PRICES): what the page shows around the buy box.
+    reading: str = field(init=False)
+    reading_but_prices: str = field(init=False)
 
     # What every render reads of the variants' option values, worked out once when the entry is filled
     # and kept with it: each access to a variant's option_values makes a related manager (15 µs).
@@ -267,6 +357,7 @@ class _ProductCatalogData:
                 for val in values
             }
         )
+        self.reading, self.reading_but_prices = rows_names([self.product, self.variants, self.components], apart=PRICES)
 
     def marks(self) -> list[str]:
         """The marks of the products it shows: its own (and its address'), its bundle parts'."""
@@ -528,13 +619,15 @@ def product_page(*, slug: str, selection: dict[str, str], now: datetime | None =
         )
         if data is None:
             raise Http404
-        related = listing_cache.get_or_compute_for_product(
-            "product-related:" + _rows_shape(),
-            str(data.product.pk),
-            lambda: _related(data.product),
-            marks=_related_marks(data.product),
-        )
+        with catalog_version.noting() as related_readings:
+            related = listing_cache.get_or_compute_for_product(
+                "product-related:" + _rows_shape(),
+                str(data.product.pk),
+                lambda: _related(data.product),
+                marks=_related_marks(data.product),
+            )
     product, variants = data.product, data.variants
+    tokens = ",".join(sorted({reading.token for reading in readings}))
     options_of = data.options_of
     availability = availability_by_variant(options_of)
     if product.product_type == Product.Type.BUNDLE:
@@ -556,8 +649,10 @@ def product_page(*, slug: str, selection: dict[str, str], now: datetime | None =
         ended_drop=ended,
         availability=availability,
         components=data.components,
-        catalog_reading=data.reading,
+        catalog_reading=f"{data.reading}:{tokens}",
+        content_reading=f"{data.reading_but_prices}:{tokens}",
         readings=readings,
+        related_readings=related_readings,
     )
 
 

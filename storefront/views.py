@@ -5,8 +5,9 @@ and the whole-page cache with the shopper's own cart count."""
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import cast
 
@@ -74,6 +75,8 @@ def _catalog_content(
     until: Callable[[], datetime | None] | None = None,
     built_from: list[Reading] | None = None,
     marks: list[str] | None = None,
+    shown: Callable[[], str] | None = None,
+    unnamed: Callable[[], dict] | None = None,
 ) -> dict:
     """What a page shows of the catalog alone (HTML and the few values its head needs), rendered
     once for every shopper and language: kept under the catalog version like the facet counts
@@ -81,20 +84,44 @@ def _catalog_content(
     readings), until a collection starts or ends or `until`, and for `fresh_seconds` at most (what
     no write announces: stock, the clock); a category's listing while none of `marks` (its
     categories' contents) is written, the home page while its mark and its rows' products are not. The page around it (header, the shopper's parts, CSRF)
-    is rendered per request, so a shopper with a message or an htmx request gets it too."""
+    is rendered per request, so a shopper with a message or an htmx request gets it too.
+
+    `shown` names all the content is rendered from: when the entry is made again after a write that
+    changed none of it (a product saved as it was, or a price the content does not show), this
+    process' last render for that name is served again, no older than `fresh_seconds` counted from
+    that render. `unnamed` renders the parts `shown` does not name (a product's reviews), each time."""
+    scope, filters = _content_key(request, name)
+    rendered_for_name: list[tuple[float, dict]] = []  # (when rendered, content) kept under `shown`
+    kept_key = ""
 
     def bound() -> datetime:
+        # Asked before rendering, only when the entry is made again: what `shown` names is looked up here.
+        nonlocal kept_key
         moment = timezone.now() + timedelta(seconds=fresh_seconds)
+        if shown is not None:
+            kept_key = "page-content-shown:" + hashlib.sha1(repr((scope, filters, shown())).encode()).hexdigest()
+            if (kept := fragments.get(kept_key)) is not None:
+                rendered_for_name.append(kept)
+                moment = min(moment, datetime.fromtimestamp(kept[0], tz=UTC) + timedelta(seconds=fresh_seconds))
         return min(moment, until() or moment) if until is not None else moment
 
-    scope, filters = _content_key(request, name)
+    def render() -> dict:
+        if rendered_for_name:
+            content = rendered_for_name[0][1]
+        else:
+            started = time.time()
+            content = render_parts()
+            if kept_key:
+                fragments.set(kept_key, (started, content), fresh_seconds)
+        return {**content, **unnamed()} if unnamed is not None else content
+
     if built_from is not None or marks is not None:
         content = listing_cache.get_or_compute_for_product(
-            scope, filters, render_parts, marks=lambda _content: marks or (), built_from=built_from or (), until=bound
+            scope, filters, render, marks=lambda _content: marks or (), built_from=built_from or (), until=bound
         )
     else:
         content = listing_cache.get_or_compute(
-            scope, filters, render_parts, until_collection_change=True, until=bound, in_process=True
+            scope, filters, render, until_collection_change=True, until=bound, in_process=True
         )
     # A form in it carries a placeholder (_shared_html): each shopper's page gets their own token.
     return {
@@ -507,6 +534,8 @@ def product(request, slug: str):
         lambda: _product_parts(request, context),
         fresh_seconds=LISTING_FRESH_SECONDS,
         built_from=page.readings,
+        shown=lambda: f"{page.content_shown()}|{crumbs!r}",
+        unnamed=lambda: {"reviews": _reviews_html(request, page.product, AnonymousUser(), csrf_token=CSRF_PLACEHOLDER)},
     )
     context["buy_box"], context["json_ld"] = _stock_parts(request, context)
     context["reviews_html"] = (
@@ -515,21 +544,23 @@ def product(request, slug: str):
     return _render_partial_or_page(request, "catalog/_buy_box.html", "catalog/product.html", context)
 
 
+# A product page's content around its buy box, by part; what they include is theirs too.
+PRODUCT_CONTENT_PARTS = {
+    **{part: f"catalog/_product_{part}.html" for part in ("head", "top", "middle", "bottom")},
+    "breadcrumbs": "catalog/_breadcrumbs.html",
+}
+PRODUCT_CONTENT_TEMPLATES = (
+    *PRODUCT_CONTENT_PARTS.values(),
+    "catalog/_gallery.html",
+    "favourites/_heart.html",
+    "favourites/_recent_slot.html",
+)
+
+
 def _product_parts(request, context: dict) -> dict:
     product = context["product"]
-    parts = _shared_htmls(
-        {
-            **{part: f"catalog/_product_{part}.html" for part in ("head", "top", "middle", "bottom")},
-            "breadcrumbs": "catalog/_breadcrumbs.html",
-        },
-        context,
-        request,
-    )
-    return {
-        **parts,
-        "description": Truncator(strip_tags(product.description)).chars(158),
-        "reviews": _reviews_html(request, product, AnonymousUser(), csrf_token=CSRF_PLACEHOLDER),
-    }
+    parts = _shared_htmls(PRODUCT_CONTENT_PARTS, context, request)
+    return {**parts, "description": Truncator(strip_tags(product.description)).chars(158)}
 
 
 def _stock_parts(request, context: dict) -> tuple[str, str]:

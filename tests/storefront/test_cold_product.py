@@ -35,6 +35,14 @@ def _new_price(shop) -> None:
     product_prices_set(prices={shop["cheap"].pk: Decimal("89.00")})
 
 
+def _new_name(shop) -> None:
+    from catalog.services import product_save
+
+    product = shop["cheap"]
+    product.name = "Hoodie Básico Algodón"
+    product_save(product=product)
+
+
 def test_a_product_page_rendered_after_its_own_write_makes_at_most_five_queries(
     client, shop, pages, django_assert_max_num_queries
 ):
@@ -76,11 +84,11 @@ def test_a_product_page_rendered_once_after_its_own_write_is_warm_again(
     rendered = []
     render_parts = views._product_parts
     monkeypatch.setattr(views, "_product_parts", lambda *args: rendered.append(1) or render_parts(*args))
-    _new_price(shop)
+    _new_name(shop)
     client.get(pages["cheap"])
     with django_assert_max_num_queries(1):  # its stock, read afresh in tests
         response = client.get(pages["cheap"])
-    assert "S/ 89.00" in response.content.decode()
+    assert "Hoodie Básico Algodón" in response.content.decode()
     assert len(rendered) == 1
 
 
@@ -107,3 +115,135 @@ def test_a_product_running_a_quantity_offer_reads_it_once_a_render(
     with django_assert_max_num_queries(6):  # the five of its own write, and its offer
         response = client.get(pages["cheap"])
     assert "S/ 89.00" in response.content.decode() and "3x2 Hoodies" in response.content.decode()
+
+
+# --- a render kept by what it shows ---------------------------------------------------------------
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The product content's and buy boxes' renders, by name."""
+    from storefront import views
+
+    counted = {"content": 0, "buy box": 0}
+    render_parts, render_shared = views._product_parts, views._shared_html
+
+    def content(*args):
+        counted["content"] += 1
+        return render_parts(*args)
+
+    def shared(template, *args):
+        counted["buy box"] += template == "catalog/_buy_box.html"
+        return render_shared(template, *args)
+
+    monkeypatch.setattr(views, "_product_parts", content)
+    monkeypatch.setattr(views, "_shared_html", shared)
+    return counted
+
+
+def test_a_product_saved_as_it_was_has_its_page_read_again_and_nothing_rendered_again(
+    client, shop, pages, renders, django_assert_max_num_queries
+):
+    from catalog.services import product_save
+
+    before = client.get(pages["cheap"]).content.decode()
+    product_save(product=shop["cheap"])
+    with django_assert_max_num_queries(5):  # its catalog data read again: it could have changed
+        after = client.get(pages["cheap"]).content.decode()
+    assert renders == {"content": 0, "buy box": 0}
+    assert _without_tokens(after) == _without_tokens(before)
+
+
+def test_a_price_change_renders_the_buy_box_again_and_keeps_the_content_around_it(client, shop, pages, renders):
+    _new_price(shop)
+    html = client.get(pages["cheap"]).content.decode()
+    assert "S/ 89.00" in html
+    assert renders == {"content": 0, "buy box": 1}
+
+
+def test_a_change_the_content_shows_renders_it_again(client, shop, pages, renders):
+    _new_name(shop)
+    assert '<h1 class="product-title">Hoodie Básico Algodón</h1>' in client.get(pages["cheap"]).content.decode()
+    assert renders == {"content": 1, "buy box": 1}
+
+
+def test_a_change_to_a_related_product_renders_the_content_again(client, shop, pages, renders):
+    from catalog.services import product_prices_set
+
+    product_prices_set(prices={shop["pricey"].pk: Decimal("333.00")})  # Hoodie Tech, among the related
+    assert "S/ 333.00" in client.get(pages["cheap"]).content.decode()
+    assert renders["content"] == 1
+
+
+def test_a_kept_render_is_served_no_longer_than_its_bound_counted_from_when_it_was_rendered(
+    client, shop, pages, renders, monkeypatch
+):
+    """Rendered at 0 s, saved as it was at 50 s and read again then: served, but its entry ends at 60 s
+    (LISTING_FRESH_SECONDS) from the render, not from the read, so what no write announces (stock on
+    its related products' cards) is no staler than before."""
+    import time
+
+    from catalog.services import product_save
+    from storefront.views import LISTING_FRESH_SECONDS
+
+    start = time.time()
+    monkeypatch.setattr(time, "time", lambda: start + LISTING_FRESH_SECONDS - 10)
+    product_save(product=shop["cheap"])
+    client.get(pages["cheap"])
+    assert renders["content"] == 0
+    monkeypatch.setattr(time, "time", lambda: start + LISTING_FRESH_SECONDS + 1)
+    client.get(pages["cheap"])
+    assert renders["content"] == 1
+
+
+def _without_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r'(csrfmiddlewaretoken" value="|nonce=")[^"]+', r"\1", html)
+
+
+def _price_fields():
+    from catalog.selectors import PRICES
+
+    return [(model, name) for model, names in PRICES.items() for name in sorted(names)]
+
+
+@pytest.mark.parametrize(("model", "name"), _price_fields(), ids=lambda value: getattr(value, "__name__", value))
+def test_a_price_the_content_is_named_without_changes_none_of_that_content(
+    client, shop, pages, monkeypatch, model, name
+):
+    """catalog.selectors.PRICES: a change of one of them alone serves the content kept before it, so
+    the content must not show it. Each is changed and the content rendered afresh is compared; an
+    annotation (the moment a launch reveals the price) is not in the content's templates."""
+    from django.core.cache import caches
+    from django.template.loader import get_template
+
+    from catalog import listing_cache
+    from catalog.models import Product, Variant
+    from storefront import views
+
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    if name not in fields or fields[name].generated:
+        for template in views.PRODUCT_CONTENT_TEMPLATES:
+            assert name not in get_template(template).template.source, template
+        return
+    rendered = []
+    render_parts = views._product_parts
+    monkeypatch.setattr(views, "_product_parts", lambda *args: rendered.append(render_parts(*args)) or rendered[-1])
+
+    def content() -> dict:
+        clear_cache()
+        caches["fragments"].clear()
+        listing_cache._read_entries.clear()
+        assert client.get(pages["cheap"]).status_code == 200
+        return rendered[-1]
+
+    before = content()
+    rows = (
+        Product.objects.filter(pk=shop["cheap"].pk)
+        if model is Product
+        else Variant.objects.filter(product=shop["cheap"])
+    )
+    new_values = {"compare_at_price": Decimal("500.00"), "promo_badge": "3x2", "promo_percent": Decimal("10")}
+    rows.update(**{name: new_values.get(name, Decimal("7.00"))})
+    assert content() == before
