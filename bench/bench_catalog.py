@@ -92,14 +92,33 @@ def _cold_and_warm(client: Client, product: str, category: str, brand: str):
     page, the biggest category's and brand's listings and the home page, warm and right after a write:
     to another category's and brand's product, neither featured nor new (the pages that do not show
     it stay warm), to the
-    product itself, to the catalog at large (a brand renamed: every page). Side by side, one figure
-    each, with the queries of one such render. The writes change nothing (a save as it is): the
-    bench database stays as it was."""
+    product itself (saved as it is, its price changed, its name changed: the content around the buy
+    box is kept by what it shows, so only the last renders all of it again), to the catalog at large
+    (a brand renamed: every page). Side by side, one figure each, with the queries of one such render.
+    Each price and name written is new (one already rendered would be served again) and the first ones
+    are put back after, with the price history those writes added: the bench database stays as it was."""
+    from decimal import Decimal
+
     from django.conf import settings
 
-    from catalog.services import product_save
+    from catalog.models import PriceHistory
+    from catalog.services import product_prices_set, product_save
 
     shown = Product.objects.get(slug=product)
+    price, name = shown.base_price, shown.name
+    history_before = PriceHistory.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    written = {"price": 0, "name": 0}
+
+    def new_price() -> None:
+        written["price"] += 1
+        product_prices_set(prices={shown.pk: price + Decimal(written["price"]) / 100})
+
+    def new_name() -> None:
+        written["name"] += 1
+        shown.refresh_from_db()
+        shown.name = f"{name} ({written['name']})"
+        product_save(product=shown)
+
     elsewhere = (
         Product.objects.visible()
         .exclude(category_id=shown.category_id)
@@ -111,6 +130,8 @@ def _cold_and_warm(client: Client, product: str, category: str, brand: str):
         "warm": None,
         "after_other_product_write": lambda: product_save(product=other),
         "after_own_write": lambda: product_save(product=shown),
+        "after_own_price_write": new_price,
+        "after_own_name_write": new_name,
         "after_catalog_write": listing_cache.bump,
     }
     settings.STOREFRONT_PAGE_CACHE = False
@@ -123,7 +144,7 @@ def _cold_and_warm(client: Client, product: str, category: str, brand: str):
         )
         for page, url in rendered:
             for when, write in writes.items():
-                if page != "product_page" and when == "after_own_write":
+                if page != "product_page" and when.startswith("after_own_"):
                     continue
                 client.get(url)  # warm
                 if write is not None:
@@ -133,3 +154,8 @@ def _cold_and_warm(client: Client, product: str, category: str, brand: str):
                 yield from figures(f"{page}.render.{when}", stats)
     finally:
         settings.STOREFRONT_PAGE_CACHE = True
+        product_prices_set(prices={shown.pk: price})
+        shown.refresh_from_db()
+        shown.name = name
+        product_save(product=shown)
+        PriceHistory.objects.filter(pk__gt=history_before).delete()
