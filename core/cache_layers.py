@@ -300,13 +300,13 @@ LAYERS: tuple[Layer, ...] = (
         module="storefront.views._catalog_content",
         holds="a product page's HTML around the buy box (head, gallery, summary, details, related products, "
         "breadcrumbs) and its reviews as a guest sees them",
-        key="catalog:facets:{sha1(page-content:product|language|host|full path)}, and a copy in the process; its "
-        "render but the reviews also in the process by what it shows: page-content-shown:{sha1(that key, the "
-        "catalog data's rows as read but their prices, the product pages' token, the related products' reading, "
-        "breadcrumbs)}",
+        key="catalog:facets:{sha1(page-content:product|language|host|full path)}, and a copy in the process, "
+        "which names what it was rendered from (the catalog data's rows as read but their prices, the product "
+        "pages' token, the related products' reading, the breadcrumbs)",
         ends="the product pages' token changes or a product it shows is marked written (product versions); a "
         "collection starts or ends; 60 s old (LISTING_FRESH_SECONDS). Made again after a write that changed "
-        "nothing it shows (a save as it was, a price): the render kept by what it shows, 60 s from that render",
+        "nothing it shows (a save as it was, a price): the process' copy served again but its reviews, until 60 s "
+        "from its render",
         stale_seconds=60,
         shows=(*PRODUCT_PAGE_CATALOG, "reviews.Review", "reviews.ReviewVote", "accounts.User"),
         follows=(PRODUCT_VERSIONS, SCHEDULE),

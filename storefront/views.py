@@ -88,31 +88,34 @@ def _catalog_content(
 
     `shown` names all the content is rendered from: when the entry is made again after a write that
     changed none of it (a product saved as it was, or a price the content does not show), this
-    process' last render for that name is served again, no older than `fresh_seconds` counted from
-    that render. `unnamed` renders the parts `shown` does not name (a product's reviews), each time."""
+    process' copy of the entry it replaces is served again if it was rendered for the same name, no
+    older than `fresh_seconds` counted from that render. `unnamed` renders the parts `shown` does not
+    name (a product's reviews), each time."""
     scope, filters = _content_key(request, name)
-    rendered_for_name: list[tuple[float, dict]] = []  # (when rendered, content) kept under `shown`
-    kept_key = ""
+    kept: list[dict] = []  # the copy rendered for the same name, when there is one
+    shown_now = None
 
     def bound() -> datetime:
-        # Asked before rendering, only when the entry is made again: what `shown` names is looked up here.
-        nonlocal kept_key
+        # Asked before rendering, only when the entry is made again: the copy it replaces is judged here.
+        nonlocal shown_now
         moment = timezone.now() + timedelta(seconds=fresh_seconds)
         if shown is not None:
-            kept_key = "page-content-shown:" + hashlib.sha1(repr((scope, filters, shown())).encode()).hexdigest()
-            if (kept := fragments.get(kept_key)) is not None:
-                rendered_for_name.append(kept)
-                moment = min(moment, datetime.fromtimestamp(kept[0], tz=UTC) + timedelta(seconds=fresh_seconds))
+            shown_now = shown()
+            copy = listing_cache.value_kept(scope, filters)
+            name_then, rendered_at = copy.get(SHOWN, (None, 0)) if isinstance(copy, dict) else (None, 0)
+            if name_then == shown_now and time.time() < rendered_at + fresh_seconds:
+                kept.append(copy)
+                moment = min(moment, datetime.fromtimestamp(rendered_at + fresh_seconds, tz=UTC))
         return min(moment, until() or moment) if until is not None else moment
 
     def render() -> dict:
-        if rendered_for_name:
-            content = rendered_for_name[0][1]
+        if kept:
+            content = kept[0]
         else:
             started = time.time()
             content = render_parts()
-            if kept_key:
-                fragments.set(kept_key, (started, content), fresh_seconds)
+            if shown_now is not None:
+                content = {**content, SHOWN: (shown_now, started)}
         return {**content, **unnamed()} if unnamed is not None else content
 
     if built_from is not None or marks is not None:
@@ -130,6 +133,10 @@ def _catalog_content(
         else value
         for key, value in content.items()
     }
+
+
+# In a content kept with `shown`: (the name it was rendered for, when).
+SHOWN = "shown"
 
 
 def _content_key(request, name: str) -> tuple[str, str]:
