@@ -286,13 +286,21 @@ def rows_names(values: object, *, apart: Mapping[type[Model], AnyCollection[str]
             state = value.__dict__
             skipped, set_apart = _not_named(type(value)), apart.get(type(value), ())
             # Its own values in one repr (a call per value would cost more than the rest of the walk).
-            own = [(name, item) for name, item in state.items() if name not in skipped and not _nested(item)]
-            update(repr([(name, item) for name, item in own if name not in set_apart]).encode())
-            whole.update(repr([(name, item) for name, item in own if name in set_apart]).encode())
+            own: list[tuple[str, object]] = []
+            apart_values: list[tuple[str, object]] = []
+            nested: list[tuple[str, object]] = []
             for name, item in state.items():
-                if name not in skipped and _nested(item):
-                    update(f"{name}=".encode())
-                    walk(item)
+                if name in skipped:
+                    continue
+                if isinstance(item, _NESTED):
+                    nested.append((name, item))
+                else:
+                    (apart_values if name in set_apart else own).append((name, item))
+            update(repr(own).encode())
+            whole.update(repr(apart_values).encode())
+            for name, item in nested:
+                update(f"{name}=".encode())
+                walk(item)
             for related, instance in state["_state"].fields_cache.items():
                 update(f"{related}=".encode())
                 walk(instance)
@@ -311,8 +319,7 @@ def rows_names(values: object, *, apart: Mapping[type[Model], AnyCollection[str]
     return whole.hexdigest(), rest.hexdigest()
 
 
-def _nested(value: object) -> bool:
-    return isinstance(value, Model | list | tuple)
+_NESTED = (Model, list, tuple)  # walked on their own; a tuple: isinstance reads it faster than a union
 
 
 @functools.cache
@@ -375,6 +382,7 @@ def _page_products(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple
         _visible_outside(hidden_category_ids, hidden_brand_ids)
         .with_price_reveal(QueryMoment())
         .select_related("brand", "category", "line", "seller")
+        .defer("search_vector", "search_name")  # the search's own columns: kept and named for nothing
         # Most products are in no collection: their drops are read only when they are.
         .annotate(
             in_collections=Exists(CollectionItem.objects.filter(product=OuterRef("pk"), collection__is_active=True))
