@@ -121,6 +121,8 @@ _COMPILED: dict[tuple, tuple[str, tuple, dict[str, Any]]] = {}
 # What ModelIterable and results_iter read from the compiler once as_sql has run.
 _STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
 _mixed_classes: dict[type, type] = {}
+# The attribute of a connection holding its converters of compiled queries' columns.
+_CONVERTERS = "_compiled_query_converters"
 
 
 class _CompiledOnce:
@@ -145,6 +147,18 @@ class _CompiledOnce:
         values = _values.get() or {}
         sql, params, _state = found
         return sql, [param.read(values) if isinstance(param, _Bound) else param for param in params]
+
+    def get_converters(self, expressions: Sequence[Any]) -> dict[int, Any]:
+        """The columns' converters, worked out once per connection for the compiled SQL's columns (the
+        same expressions on every run: as_sql restores them): asking each column for them on every
+        run cost as much as binding the values. Kept on the connection, which the bound methods
+        among them belong to."""
+        key = (self.query.compiled_key, tuple(map(id, expressions)))
+        kept = self.connection.__dict__.setdefault(_CONVERTERS, {})  # type: ignore[attr-defined]
+        found = kept.get(key)
+        if found is None:
+            found = kept[key] = super().get_converters(expressions)  # type: ignore[misc]
+        return found
 
 
 class _CompiledOnceQuery(Query):

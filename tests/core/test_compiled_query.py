@@ -35,6 +35,26 @@ def test_it_is_compiled_on_its_first_run_only_and_each_run_binds_its_own_values(
     assert compiled == ["Product"]
 
 
+def test_its_columns_converters_are_worked_out_once_per_connection(products, monkeypatch):
+    """Each run reads the same columns: the converters found on the first run (a Decimal from SQLite's
+    text, a datetime made aware) serve the next ones, and read the same values."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.models.sql.compiler import SQLCompiler
+
+    asked = []
+    worked_out = SQLCompiler.get_converters
+    monkeypatch.setattr(SQLCompiler, "get_converters", lambda self, fields: asked.append(1) or worked_out(self, fields))
+    query = CompiledQuery(Product.objects.filter(pk=Slot("pk")).annotate(launch=launch_awaited(OuterRef("pk"))))
+    first = query.all(pk=products[0].pk)[0]
+    second = query.all(pk=products[1].pk)[0]
+    assert len(asked) == 1
+    assert (first.base_price, second.base_price) == (Decimal("50.00"), Decimal("51.00"))
+    assert first.created_at.tzinfo is not None
+    connections[DEFAULT_DB_ALIAS].__dict__.pop("_compiled_query_converters")  # another connection: again
+    assert query.all(pk=products[2].pk)[0].base_price == Decimal("52.00")
+    assert len(asked) == 2
+
+
 def test_one_of_reads_what_in_reads_with_one_parameter_whatever_the_number_of_values(products):
     pks = [product.pk for product in products]
     wanted = [pks[2], pks[0], 10**9]  # in any order, and an id of nothing
