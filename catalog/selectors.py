@@ -28,7 +28,7 @@ from core.db_router import primary_reads, reading_from_replica
 from core.query_moment import QueryMoment, at_moment
 
 from . import catalog_version, listing_cache
-from .listing import card_images, card_queryset, card_rows
+from .listing import card_columns, card_queryset, cards_pictured
 from .models import (
     Banner,
     Brand,
@@ -161,23 +161,49 @@ def home_sections(*, now: datetime | None = None) -> HomeSections:
     )
 
 
-def _home_sections(now: datetime) -> HomeSections:
-    visible = visible_products()
-    drops = list(
-        Collection.objects.filter(is_active=True)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .order_by("starts_at")[:8]
+@dataclass(frozen=True)
+class _HomeQueries:
+    """The home page's reads, compiled once per process for each set of hidden ids (_home_queries):
+    built and compiled on every read, they cost more than the database's answers. Each judges its time
+    windows at the moment it runs (QueryMoment)."""
+
+    featured: CompiledQuery[Product]  # cards, by sales
+    new_arrivals: CompiledQuery[Product]  # cards, newest first
+    drops: CompiledQuery[Collection]  # not ended, by start
+    banners: CompiledQuery[Banner]
+    kits: CompiledQuery[Kit]
+
+
+@functools.lru_cache(maxsize=4)
+def _home_queries(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple[int, ...]) -> _HomeQueries:
+    visible = _visible_outside(hidden_category_ids, hidden_brand_ids)
+    return _HomeQueries(
+        featured=CompiledQuery(card_columns(visible.filter(is_featured=True).order_by("-units_sold", "-pk"))[:8]),
+        new_arrivals=CompiledQuery(card_columns(visible.filter(is_new=True).order_by("-created_at", "-pk"))[:8]),
+        drops=CompiledQuery(
+            Collection.objects.filter(is_active=True)
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=QueryMoment()))
+            .order_by("starts_at")[:8]
+        ),
+        banners=CompiledQuery(Banner.objects.live(QueryMoment()).order_by("order", "pk")[:6]),
+        kits=CompiledQuery(Kit.objects.filter(is_active=True).order_by("name")[:4]),
     )
-    featured = list(card_rows(visible.filter(is_featured=True).order_by("-units_sold", "-pk"))[:8])
-    new_arrivals = list(card_rows(visible.filter(is_new=True).order_by("-created_at", "-pk"))[:8])
-    prefetch_related_objects(featured + new_arrivals, card_images())  # both rows' pictures in one read
+
+
+def _home_sections(now: datetime) -> HomeSections:
+    tree = catalog_tree()
+    queries = _home_queries(tuple(tree.hidden_category_ids), tuple(tree.hidden_brand_ids))
+    with at_moment(now):
+        drops, featured, new_arrivals = queries.drops.all(), queries.featured.all(), queries.new_arrivals.all()
+        banners = queries.banners.all()
+    cards_pictured(featured + new_arrivals)  # both rows' pictures in one read
     return HomeSections(
-        banners=list(Banner.objects.live(now).order_by("order", "pk")[:6]),
+        banners=banners,
         featured=featured,
         new_arrivals=new_arrivals,
         live_drops=[c for c in drops if c.starts_at <= now],
         upcoming_drops=[c for c in drops if c.starts_at > now],
-        kits=list(Kit.objects.filter(is_active=True).order_by("name")[:4]),
+        kits=queries.kits.all(),
     )
 
 
@@ -496,12 +522,27 @@ def _product_catalog_data(slug: str) -> _ProductCatalogData | None:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _related_rows(hidden_category_ids: tuple[int, ...], hidden_brand_ids: tuple[int, ...]) -> CompiledQuery[Product]:
+    """The best-selling products of the slot `category` but the slot `product`, a card's columns each,
+    compiled once per process for each set of hidden ids (as _page_products)."""
+    others = (
+        _visible_outside(hidden_category_ids, hidden_brand_ids)
+        .filter(category_id=Slot("category"))
+        .exclude(pk=Slot("product"))
+        .order_by("-units_sold", "-pk")
+    )
+    return CompiledQuery(card_columns(others)[:8])
+
+
 def _related(product: Product) -> list[Product]:
     """The product page's related products: the best-selling others of its category (cards)."""
-    related = card_queryset(
-        visible_products().filter(category_id=product.category_id).exclude(pk=product.pk).order_by("-units_sold", "-pk")
+    tree = catalog_tree()
+    related = _related_rows(tuple(tree.hidden_category_ids), tuple(tree.hidden_brand_ids)).all(
+        category=product.category_id, product=product.pk
     )
-    return list(related[:8])
+    cards_pictured(related)
+    return related
 
 
 def _related_marks(product: Product) -> Callable[[list[Product]], list[str]]:
