@@ -72,6 +72,43 @@ def test_srcset_lists_the_renditions_that_exist_and_nothing_before_they_do():
     )
 
 
+def _picture(name: str):
+    picture = default_storage.open(name)
+    picture.name = name
+    return picture
+
+
+def test_a_srcset_with_every_width_is_built_once_and_the_storage_asked_no_more(monkeypatch):
+    picture = _picture(stored_jpeg(1700, 1700))
+    renditions_make(picture.name)
+    first = srcset(picture)
+    assert first.endswith(" 1600w")
+
+    def asked(*args):
+        raise AssertionError("the storage was asked again")
+
+    monkeypatch.setattr(default_storage, "exists", asked)
+    monkeypatch.setattr(default_storage, "url", asked)
+    assert srcset(picture) == first
+
+
+def test_a_narrower_picture_s_srcset_is_looked_at_again_after_a_while(monkeypatch):
+    from catalog import renditions
+
+    picture = _picture(stored_jpeg(450, 450))
+    renditions_make(picture.name)
+    assert srcset(picture).endswith(" 400w")
+    # A wider rendition written after (as a rendition written while the page rendered): not shown until
+    # the next look, then shown.
+    wider = rendition_name(picture.name, 600)
+    default_storage.save(wider, ContentFile(default_storage.open(rendition_name(picture.name, 400)).read()))
+    assert srcset(picture).endswith(" 400w")
+
+    later = renditions.time.monotonic() + renditions.LOOK_AGAIN_SECONDS + 1
+    monkeypatch.setattr(renditions.time, "monotonic", lambda: later)
+    assert srcset(picture).endswith(f"{default_storage.url(wider)} 600w")
+
+
 def test_saving_a_product_picture_makes_its_renditions(django_capture_on_commit_callbacks):
     buffer = io.BytesIO()
     Image.new("RGB", (500, 500), (10, 10, 10)).save(buffer, "JPEG")
