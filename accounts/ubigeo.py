@@ -66,6 +66,7 @@ def _by_name(level: str, parent_length: int) -> dict[tuple[str, str], Place]:
 # --- lists ----------------------------------------------------------------------------------
 
 
+@cache
 def departments() -> tuple[Place, ...]:
     """All 25 departments (Callao included), in alphabetical order."""
     return tuple(sorted((Place(code, name) for code, name in _data()["departments"].items()), key=_sort_key))

@@ -169,3 +169,45 @@ def test_address_list_query_count_is_flat(client, user, django_assert_num_querie
 
     assert response.status_code == 200
     assert len(response.context["addresses"]) == rows
+
+
+# --- the ubigeo selects, kept per process by what they show ----------------------------------------
+
+
+def _rendered(form, name):
+    return str(form[name])
+
+
+def test_a_kept_places_select_is_the_html_django_renders():
+    from django import forms as django_forms
+
+    from accounts.forms import AddressForm, PlacesSelect
+
+    form = AddressForm(initial={"department": "15", "province": "1501", "district": "150122"})
+    for name in ("department", "province", "district"):
+        kept = _rendered(form, name)
+        PlacesSelect._rendered.clear()
+        widget = form.fields[name].widget
+        plain = django_forms.Select(attrs=widget.attrs, choices=widget.choices)
+        assert kept == plain.render(
+            form.add_prefix(name), form[name].value(), form[name].build_widget_attrs({}) | {"id": form[name].auto_id}
+        )
+        assert "selected" in kept
+
+
+def test_a_kept_places_select_follows_the_value_the_errors_the_prefix_and_the_language():
+    from django.utils import translation
+
+    from accounts.forms import AddressForm
+
+    lima = _rendered(AddressForm(initial={"department": "15"}), "department")
+    cusco = _rendered(AddressForm(initial={"department": "08"}), "department")
+    assert '<option value="15" selected>' in lima and '<option value="08" selected>' in cusco
+    posted = AddressForm(data={"department": "15", "province": "0801"}, prefix="shipping")
+    posted.is_valid()
+    shown = _rendered(posted, "province")
+    assert 'name="shipping-province"' in shown and 'aria-invalid="true"' in shown
+    with translation.override("en"):
+        assert "Choose a district" in _rendered(AddressForm(initial={"province": "1501"}), "district")
+    with translation.override("es"):
+        assert "Elige un distrito" in _rendered(AddressForm(initial={"province": "1501"}), "district")
