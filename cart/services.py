@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from catalog import bundles
 from catalog.models import Collection, CollectionItem, Kit, Product, Variant, launch_awaited
 from catalog.selectors import first_in_stock, kit_item_availability
-from core.compiled_query import CompiledQuery, InSlot
+from core.compiled_query import CompiledQuery, InSlot, Slot
 from core.query_moment import QueryMoment, at_moment
 from core.site_settings import site_setting
 from inventory.exceptions import InsufficientStock, InventoryError, PurchaseLimitExceeded
@@ -245,6 +245,28 @@ def _lock_client(client: ClientId) -> None:
         cursor.execute("SELECT " + ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in keys), keys)
 
 
+@functools.cache
+def _client_holds(with_device: bool) -> "CompiledQuery[Any]":
+    """The units that the carts opened from the slot `ip` (and from the slot `device`, when `with_device`)
+    hold of each of the slot `products`, as rows {product_id, ip_units, device_units}, judged at the
+    moment the query runs. Compiled once per process: built and compiled on every add, it cost more
+    than the add's other checks together."""
+    by_ip = Q(cart_key__in=CartClient.objects.filter(ip=Slot("ip")).values("cart_key"))
+    by_device = (
+        Q(cart_key__in=CartClient.objects.filter(device=Slot("device")).values("cart_key"))
+        if with_device
+        else Q(pk__in=[])
+    )
+    return CompiledQuery(
+        Reservation.objects.active(QueryMoment())
+        .filter(by_ip | by_device)
+        .filter(InSlot("stock_level__variant__product_id", "products"))
+        .order_by()
+        .values(product_id=F("stock_level__variant__product_id"))
+        .annotate(ip_units=Sum("quantity", filter=by_ip), device_units=Sum("quantity", filter=by_device))
+    )
+
+
 def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product], adding: dict[int, int]) -> None:
     """One client (IP, device cookie) holds at most CLIENT_HOLD_LIMIT_PER_IP / _PER_DEVICE units
     of one product across all the carts it opened. Runs inside the add's transaction, under
@@ -256,20 +278,9 @@ def _check_client_cap(cart: Cart, client: ClientId, products: dict[int, Product]
         unique_fields=["cart_key"],
         update_fields=["ip", "device", "seen_at"],
     )
-    by_ip = Q(cart_key__in=CartClient.objects.filter(ip=client.ip).values("cart_key"))
-    by_device = (
-        Q(cart_key__in=CartClient.objects.filter(device=client.device).values("cart_key"))
-        if client.device
-        else Q(pk__in=[])
-    )
     held = {
         row["product_id"]: row
-        for row in Reservation.objects.active()
-        .filter(by_ip | by_device)
-        .filter(stock_level__variant__product_id__in=adding)
-        .order_by()
-        .values(product_id=F("stock_level__variant__product_id"))
-        .annotate(ip_units=Sum("quantity", filter=by_ip), device_units=Sum("quantity", filter=by_device))
+        for row in _client_holds(bool(client.device)).all(ip=client.ip, device=client.device, products=list(adding))
     }
     for product_id, quantity in adding.items():
         row = held.get(product_id, {})

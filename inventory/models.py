@@ -300,7 +300,7 @@ class Movement(AppendOnlyModel):
 
 
 class ReservationQuerySet(models.QuerySet["Reservation"]):
-    def active(self, now: datetime | None = None) -> "ReservationQuerySet":
+    def active(self, now: Moment | None = None) -> "ReservationQuerySet":
         """Reservations that hold stock: status active and not yet expired."""
         return self.filter(status=Reservation.Status.ACTIVE, expires_at__gt=now or timezone.now())
 

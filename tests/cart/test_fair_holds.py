@@ -74,6 +74,20 @@ def test_the_refusal_says_why(drop, settings):
 
 
 @pytest.mark.django_db
+def test_a_lapsed_hold_no_longer_counts_towards_the_cap(drop, settings):
+    """The holds are summed by a query compiled once per process: the moment it judges expiry at is
+    each add's own."""
+    settings.CLIENT_HOLD_LIMIT_PER_IP = 7
+    assert add(Client(REMOTE_ADDR=BOT_IP), quantity=5).status_code == 302
+    assert "tu conexión" in add(Client(REMOTE_ADDR=BOT_IP), quantity=3, HTTP_HX_REQUEST="true").content.decode()
+
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(milliseconds=1))
+
+    assert add(Client(REMOTE_ADDR=BOT_IP), quantity=5).status_code == 302
+    assert units_held(ip=BOT_IP) == 5
+
+
+@pytest.mark.django_db
 def test_one_device_is_capped_across_connections(drop, settings):
     """A browser that changes networks (or a bot rotating IPs but keeping its cookie)."""
     settings.CLIENT_HOLD_LIMIT_PER_DEVICE = 6
