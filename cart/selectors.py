@@ -143,13 +143,14 @@ def _line_problem(line: CartLine, missing: int) -> str:
     return ""
 
 
-def cart_view(cart: Cart | None, *, gifts_rechecked: bool = False) -> CartSummary:
+def cart_view(cart: Cart | None, *, priced: CartSummary | None = None, gifts_rechecked: bool = False) -> CartSummary:
     """Priced lines, each with the units this cart holds and whether the rest can still be had.
     A gift line is never a problem: when its hold lapsed and its units are gone, the gift is
-    settled again (fewer units, or none) and the cart shown as it is then."""
+    settled again (fewer units, or none) and the cart shown as it is then. `priced`: the cart as
+    cart_priced gave it earlier in the same request (a checkout step's), not priced again."""
     if cart is None:
         return CartSummary()
-    summary = cart_priced(cart)
+    summary = priced if priced is not None else cart_priced(cart)
     if not summary.lines:
         return summary
     held, held_until = _holds_of(cart)

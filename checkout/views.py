@@ -205,7 +205,7 @@ def review(request):
         request,
         "checkout/review.html",
         {
-            "cart": cart_view(cart),
+            "cart": cart_view(cart, priced=summary),
             "quote": quote,
             "state": state,
             "payment_method": method,

@@ -400,6 +400,26 @@ def test_placing_an_order_is_flat_from_1_to_20_lines_and_under_40_queries(shop, 
     assert counts[0] == counts[1]
 
 
+def test_the_review_is_flat_from_1_to_20_lines_and_prices_the_cart_once(shop, django_assert_max_num_queries):
+    """The review shows the cart its step priced (cart_view(priced=...)): pricing it again read the
+    variants, their option values and pictures a second time."""
+    counts = []
+    for lines in (1, 20):
+        client = Client()
+        variants = [VariantFactory() for _ in range(lines)]
+        for variant in variants:
+            stock(variant, shop["warehouse"], 3)
+        fill_cart(client, *[(v.sku, 1) for v in variants])
+        details(client, email=f"review{lines}@example.pe", document_type="dni", document=BUYER_DNI)
+        delivery(client)
+        client.get(reverse("checkout:review"))  # what a first request reads once (the site's settings)
+        with django_assert_max_num_queries(12) as captured:  # 13 when it priced the cart twice
+            response = client.get(reverse("checkout:review"))
+        assert response.status_code == 200 and len(response.context["cart"].lines) == lines
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
 class TestDocumentAboveTheAnonymousReceiptLimit:
     """The details step asks for the buyer's document as soon as the cart passes S/ 700 (SUNAT)."""
 
