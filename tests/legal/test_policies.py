@@ -97,3 +97,21 @@ def test_the_footer_links_the_policies(client):
     page = client.get("/").content.decode()
     for name in ("legal:terms", "legal:privacy", "legal:returns", "legal:shipping"):
         assert f'href="{reverse(name)}"' in page
+
+
+def test_the_current_versions_are_the_newest_published_of_each_kind_read_without_their_text():
+    from legal.selectors import policies_current
+
+    publish(PolicyKind.TERMS, body="Primera versión.")
+    terms = publish(PolicyKind.TERMS, body="Segunda versión.")
+    privacy = publish(PolicyKind.PRIVACY, body="Tus datos.")
+    policy_version_create(kind=PolicyKind.TERMS, title="Borrador", body="Aún no.", actor=UserFactory(is_staff=True))
+
+    current = policies_current()
+
+    assert {kind: version.pk for kind, version in current.items()} == {
+        PolicyKind.TERMS: terms.pk,
+        PolicyKind.PRIVACY: privacy.pk,
+    }
+    assert all("body" in version.get_deferred_fields() for version in current.values())
+    assert list(policies_current(kinds=iter([PolicyKind.PRIVACY]))) == [PolicyKind.PRIVACY]
