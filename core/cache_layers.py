@@ -93,6 +93,7 @@ SCHEDULE = "next scheduled changes"
 SHIPPING_RATES = "shipping rates"
 SHOPPER_PLACE = "shopper's place"
 PAYMENT_NAMES = "payment method names"
+PICTURE_SRCSETS = "picture srcsets"
 
 SHIPPING_SETUP = ("shipping.ShippingMethod", "shipping.ShippingZone", "shipping.ShippingRate")
 TREE_MODELS = ("catalog.Brand", "catalog.Family", "catalog.Category", "catalog.Option", "catalog.OptionValue")
@@ -292,7 +293,7 @@ LAYERS: tuple[Layer, ...] = (
         stale_seconds=0,
         scope="request",
         shows=("catalog.*", "reviews.Review", "accounts.User"),
-        inside=(LAYOUT_FRAME, GUEST_HEADER, CATEGORY_TREE, CARDS, USER_CACHE),
+        inside=(LAYOUT_FRAME, GUEST_HEADER, CATEGORY_TREE, CARDS, USER_CACHE, PICTURE_SRCSETS),
         pages=("catalog:collection", "catalog:line", "catalog:kits", "catalog:kit", "catalog:search_suggestions"),
     ),
     Layer(
@@ -310,7 +311,7 @@ LAYERS: tuple[Layer, ...] = (
         stale_seconds=60,
         shows=(*PRODUCT_PAGE_CATALOG, "reviews.Review", "reviews.ReviewVote", "accounts.User"),
         follows=(PRODUCT_VERSIONS, SCHEDULE),
-        inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
+        inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO, PICTURE_SRCSETS),
     ),
     Layer(
         name=LISTING_CONTENT,
@@ -335,7 +336,7 @@ LAYERS: tuple[Layer, ...] = (
         told_by=("catalog.Banner",),
         receivers=("catalog.listing_cache._on_catalog_write",),
         follows=(PRODUCT_VERSIONS, SCHEDULE),
-        inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO),
+        inside=(CATALOG_DATA, CARDS, CATEGORY_TREE, PROCESS_MEMO, PICTURE_SRCSETS),
     ),
     Layer(
         name=STOCK_LISTING_CONTENT,
@@ -479,6 +480,7 @@ LAYERS: tuple[Layer, ...] = (
         ends="nothing to end: a change of anything shown is another key; unused keys lapse after an hour",
         stale_seconds=0,
         shows=("catalog.Product", "catalog.Brand", "catalog.ProductImage"),
+        inside=(PICTURE_SRCSETS,),
     ),
     Layer(
         name=PROCESS_MEMO,
@@ -684,6 +686,17 @@ LAYERS: tuple[Layer, ...] = (
         told_by=("payments.PaymentMethod",),
         receivers=("payments.selectors.forget_offered_names",),
         inside=(REQUEST_READS,),  # its key is read with the request's others
+    ),
+    Layer(
+        name=PICTURE_SRCSETS,
+        module="catalog.renditions",
+        holds="a picture's srcset: the addresses of its WebP renditions made so far",
+        key="the picture's file name",
+        ends="nothing to end once every width exists; a picture without every width (narrower than the widest, "
+        "or read while its renditions were written) is looked at again a minute later; none kept while it has "
+        "no rendition",
+        stale_seconds=60,
+        scope="process",
     ),
 )
 

@@ -106,7 +106,7 @@ def test_every_model_a_layer_is_told_of_by_signal_reaches_its_receivers(found):
 
 def test_the_stated_bounds_are_the_modules_own():
     from accounts import user_cache
-    from catalog import category_counts, listing, listing_cache, tree
+    from catalog import category_counts, listing, listing_cache, renditions, tree
     from core import site_settings
     from inventory import shown_stock
     from payments import selectors as payments
@@ -143,6 +143,7 @@ def test_the_stated_bounds_are_the_modules_own():
         cache_layers.SHIPPING_RATES: estimates.CACHE_SECONDS,
         cache_layers.SHOPPER_PLACE: estimates.PLACE_SECONDS,
         cache_layers.PAYMENT_NAMES: payments.OFFERED_NAMES_SECONDS,
+        cache_layers.PICTURE_SRCSETS: renditions.LOOK_AGAIN_SECONDS,
     }
     assert {name: layer(name).stale_seconds for name in expected} == expected
     # A product page past FRESH_SECONDS is served only while the stock it shows holds.
