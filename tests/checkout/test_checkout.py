@@ -382,16 +382,22 @@ class TestAfterwards:
         call_command("inventory_verify", verbosity=0)
 
 
+def _at_the_review(shop, *, lines: int, email: str) -> Client:
+    """A guest whose cart holds `lines` new variants, one unit each, past the details and delivery steps."""
+    client = Client()
+    variants = [VariantFactory() for _ in range(lines)]
+    for variant in variants:
+        stock(variant, shop["warehouse"], 3)
+    fill_cart(client, *[(v.sku, 1) for v in variants])
+    details(client, email=email, document_type="dni", document=BUYER_DNI)
+    delivery(client)
+    return client
+
+
 def test_placing_an_order_is_flat_from_1_to_20_lines_and_under_40_queries(shop, django_assert_max_num_queries):
     counts = []
     for lines in (1, 20):
-        client = Client()
-        variants = [VariantFactory() for _ in range(lines)]
-        for variant in variants:
-            stock(variant, shop["warehouse"], 3)
-        fill_cart(client, *[(v.sku, 1) for v in variants])
-        details(client, email=f"flat{lines}@example.pe", document_type="dni", document=BUYER_DNI)
-        delivery(client)
+        client = _at_the_review(shop, lines=lines, email=f"flat{lines}@example.pe")
         key = review_key(client)
         with django_assert_max_num_queries(40) as captured:
             assert place(client, key).status_code == 302
@@ -405,13 +411,7 @@ def test_the_review_is_flat_from_1_to_20_lines_and_prices_the_cart_once(shop, dj
     variants, their option values and pictures a second time."""
     counts = []
     for lines in (1, 20):
-        client = Client()
-        variants = [VariantFactory() for _ in range(lines)]
-        for variant in variants:
-            stock(variant, shop["warehouse"], 3)
-        fill_cart(client, *[(v.sku, 1) for v in variants])
-        details(client, email=f"review{lines}@example.pe", document_type="dni", document=BUYER_DNI)
-        delivery(client)
+        client = _at_the_review(shop, lines=lines, email=f"review{lines}@example.pe")
         client.get(reverse("checkout:review"))  # what a first request reads once (the site's settings)
         with django_assert_max_num_queries(12) as captured:  # 13 when it priced the cart twice
             response = client.get(reverse("checkout:review"))
