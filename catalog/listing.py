@@ -15,7 +15,7 @@ from typing import TypedDict
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -242,15 +242,6 @@ class Listing:
     facets_key: str = ""
 
 
-def card_images() -> Prefetch:
-    """A card's pictures (the product's own, not a variant's), as card_images."""
-    return Prefetch(
-        "images",
-        queryset=ProductImage.objects.filter(variant__isnull=True).order_by("order", "pk"),
-        to_attr="card_images",
-    )
-
-
 @functools.cache
 def _card_pictures() -> CompiledQuery[ProductImage]:
     """The products' (the slot `ids`) own pictures, in a card's order."""
@@ -260,15 +251,14 @@ def _card_pictures() -> CompiledQuery[ProductImage]:
 
 
 def cards_pictured(products: Sequence[Product]) -> None:
-    """Each product's `card_images` as card_images() prefetches them, in one query compiled once per
-    process: for card rows read by a CompiledQuery, whose prefetches Django would build and compile on
-    every run."""
+    """Each product's `card_images`, its own pictures (not a variant's) in a card's order, in one query
+    compiled once per process: a prefetch's query is built and compiled on every read."""
     pictures: dict[int, list[ProductImage]] = {product.pk: [] for product in products}
     if pictures:
         for picture in _card_pictures().all(ids=list(pictures)):
             pictures[picture.product_id].append(picture)
     for product in products:
-        product.card_images = pictures[product.pk]  # type: ignore[attr-defined]  # what card_images() names
+        product.card_images = pictures[product.pk]  # type: ignore[attr-defined]  # what the card templates read
 
 
 def card_columns(products: ProductQuerySet) -> ProductQuerySet:
@@ -284,9 +274,19 @@ def card_rows(products: QuerySet) -> QuerySet:
     return products.select_related("brand").annotate(price_reveal_at=launch_awaited(OuterRef("pk")))
 
 
-def card_queryset(products: QuerySet) -> QuerySet:
-    """What a product card needs, in two queries whatever the page size."""
-    return card_rows(products).prefetch_related(card_images())
+def cards_read(products: QuerySet) -> list[Product]:
+    """The products as their cards show them (card_rows), with their pictures (cards_pictured): two
+    queries whatever their number."""
+    rows = list(card_rows(products))
+    cards_pictured(rows)
+    return rows
+
+
+def cards_page(page: Page) -> Page:
+    """A page of card_rows read now, as the paginator sliced them, with their pictures."""
+    page.object_list = list(page.object_list)
+    cards_pictured(page.object_list)
+    return page
 
 
 # The fields a product card shows (and the page query therefore reads).
@@ -573,7 +573,7 @@ def build_listing(
         )
     filtered = apply_filters(base, params, tree)
     order = ordering if ordering is not None and params.sort == "relevance" else ORDERINGS[params.sort]
-    queryset = card_queryset(filtered.order_by(*order)).only(*CARD_FIELDS)
+    queryset = card_rows(filtered.order_by(*order)).only(*CARD_FIELDS)
     rows: QuerySet | RankedRows = queryset
     if ordering is not None and scope is not None and params.sort == "relevance" and not params.is_filtered():
         # A search as typed: its ranking is the same for every shopper until the catalog changes.
@@ -590,7 +590,7 @@ def build_listing(
     # RankedRows is only sliced (the count is set below), less than the stubs' protocol asks.
     paginator = Paginator(rows, params.per_page)  # type: ignore[arg-type]
     paginator.count = stats.total  # already counted by the facet pass: no COUNT(*) query
-    page = paginator.get_page(params.page)  # bad or out-of-range pages land on the first or last page
+    page = cards_page(paginator.get_page(params.page))  # bad or out-of-range pages: the first or last page
     sorts = [
         {
             "value": key,

@@ -28,7 +28,7 @@ from core.db_router import primary_reads, reading_from_replica
 from core.query_moment import QueryMoment, at_moment
 
 from . import catalog_version, listing_cache
-from .listing import card_columns, card_queryset, cards_pictured
+from .listing import card_columns, cards_pictured, cards_read
 from .models import (
     Banner,
     Brand,
@@ -925,13 +925,13 @@ def collection_page(*, slug: str) -> tuple[Collection, list[Product]]:
         .values_list("product_id", flat=True)
     )
     ids = list(item_products)
-    by_id = {p.pk: p for p in card_queryset(visible.filter(pk__in=ids))}
+    by_id = {p.pk: p for p in cards_read(visible.filter(pk__in=ids))}
     return collection, [by_id[pk] for pk in ids if pk in by_id]
 
 
 def line_page(*, slug: str) -> tuple[ProductLine, list[Product], list[str]]:
     line = get_object_or_404(ProductLine.objects.filter(is_active=True).select_related("category"), slug=slug)
-    products = list(card_queryset(visible_products().filter(line=line).order_by("sale_price", "pk")))
+    products = cards_read(visible_products().filter(line=line).order_by("sale_price", "pk"))
     spec_keys: list[str] = []
     for product in products:
         for key in product.specs or {}:

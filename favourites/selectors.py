@@ -8,7 +8,7 @@ from django.core import signing
 from django.db.models import BooleanField, ExpressionWrapper
 
 from accounts.models import User
-from catalog.listing import card_queryset
+from catalog.listing import cards_read
 from catalog.models import Product
 from catalog.selectors import visible_products
 from catalog.tree import Tree
@@ -53,7 +53,7 @@ def favourite_rows(*, saved: dict[int, Decimal | None], tree: Tree | None = None
         return []
     in_stock = ExpressionWrapper(product_in_stock(), output_field=BooleanField())
     products = {
-        p.pk: p for p in card_queryset(visible_products(tree).filter(pk__in=list(saved))).annotate(in_stock=in_stock)
+        p.pk: p for p in cards_read(visible_products(tree).filter(pk__in=list(saved)).annotate(in_stock=in_stock))
     }
     return [FavouriteRow(product=products[pk], saved_price=price) for pk, price in saved.items() if pk in products]
 
@@ -77,5 +77,5 @@ def recent_products(*, ids: list[int], tree: Tree | None = None) -> tuple[list[P
     and the ids that are gone (hidden, deleted)."""
     if not ids:
         return [], set()
-    found = {p.pk: p for p in card_queryset(visible_products(tree).filter(pk__in=ids))}
+    found = {p.pk: p for p in cards_read(visible_products(tree).filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found], set(ids) - set(found)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Seller, User
-from catalog.listing import card_queryset
+from catalog.listing import card_rows, cards_page
 from catalog.models import Product, ProductLine
 from catalog.selectors import visible_products
 from core.compiled_query import CompiledQuery, Slot
@@ -151,9 +151,9 @@ SELLER_PRODUCTS_PER_PAGE = 24
 def seller_page(*, slug: str, page: str | int = 1) -> SellerPage:
     seller = get_object_or_404(Seller.objects.filter(is_approved=True), slug=slug)
     reputation = SellerReputation.objects.filter(seller=seller).order_by("-period_end", "-pk").first()
-    products = card_queryset(visible_products().filter(seller=seller).order_by("-units_sold", "-pk"))
+    products = card_rows(visible_products().filter(seller=seller).order_by("-units_sold", "-pk"))
     paginator = Paginator(products, SELLER_PRODUCTS_PER_PAGE)
-    current = paginator.get_page(page)
+    current = cards_page(paginator.get_page(page))
     return SellerPage(seller=seller, reputation=reputation, page=current, total=paginator.count)
 
 

@@ -19,7 +19,7 @@ def json_ld(data: dict) -> str:
 
 @register.filter
 def first_image(product):
-    """The card image of a product loaded through catalog.listing.card_queryset."""
+    """The card image of a product read by catalog.listing's cards_read or cards_page."""
     images = getattr(product, "card_images", None)
     if images is None:
         images = list(product.images.all())

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from catalog.card_cache import render_cards
-from catalog.listing import card_queryset
+from catalog.listing import cards_read
 from catalog.models import Product
 from catalog.services import product_promotions_set
 from inventory.models import StockLevel
@@ -48,7 +48,7 @@ def hoodies():
 
 
 def _cards():
-    return list(card_queryset(Product.objects.filter(status=Product.Status.ACTIVE).order_by("-units_sold")))
+    return cards_read(Product.objects.filter(status=Product.Status.ACTIVE).order_by("-units_sold"))
 
 
 def test_a_cached_card_is_the_template_rendered(hoodies):
