@@ -269,8 +269,8 @@ def card_columns(products: ProductQuerySet) -> ProductQuerySet:
 
 def card_rows(products: QuerySet) -> QuerySet:
     """What a product card needs but its pictures (with price_reveal_at, so a card asks
-    Product.price_is_secret without a query of its own): rows of several lists on one page get
-    their pictures together (prefetch_related_objects with card_images)."""
+    Product.price_is_secret without a query of its own): cards_read and cards_page add the pictures,
+    cards_pictured those of rows read otherwise (several lists of one page together)."""
     return products.select_related("brand").annotate(price_reveal_at=launch_awaited(OuterRef("pk")))
 
 
