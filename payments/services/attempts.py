@@ -26,6 +26,7 @@ from orders.models import Order, OrderStatus
 from orders.services import (
     order_expire_if_overdue,
     order_flag_for_attention,
+    order_lock,
     order_payment_overdue,
     order_payment_record,
     order_record_refunds,
@@ -298,6 +299,10 @@ def payment_complete(
     """
     amount = Decimal(amount).quantize(CENT)
     currency = (currency or "").upper()
+    if payment.status == Payment.Status.SUCCEEDED:
+        # Completed stays completed: heard again, it takes no lock, so a refund reported in the
+        # same event can take the order's lock before the payment's (refund_record).
+        return payment
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
         if payment.status == Payment.Status.SUCCEEDED:
@@ -392,10 +397,14 @@ def refund_record(
     The order's payment status follows the succeeded total. Raises PaymentNotReady when the
     payment is not completed yet, PaymentError when the refunds would exceed the capture."""
     amount = Decimal(amount).quantize(CENT)
+    if payment.status != Payment.Status.SUCCEEDED:
+        # Checked before any lock (a completed payment stays completed): a payment being completed
+        # holds its row and then asks for the order's, the reverse of the order taken below.
+        raise PaymentNotReady(_("Payment %(id)s is not completed yet.") % {"id": payment.pk})
     with transaction.atomic():
+        # The order's lock first, as every path giving money back takes it (payments.services.refunds).
+        order_lock(payment.order_id)
         payment = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
-        if payment.status != Payment.Status.SUCCEEDED:
-            raise PaymentNotReady(_("Payment %(id)s is not completed yet.") % {"id": payment.pk})
         refund = Refund.objects.filter(gateway_reference=gateway_reference).first()
         if refund and refund.payment_id != payment.pk:
             raise PaymentError(_("Refund %(ref)s belongs to another payment.") % {"ref": gateway_reference})

@@ -2,7 +2,10 @@
 it, and only then does it reach the gateway. Each refund reaches the gateway at most once:
 approval is claimed under the refund's row lock, and the gateway call is keyed by the
 refund's id (a retried request is the same refund at Stripe and PayPal). The refunds of a
-payment never add up to more than it captured."""
+payment never add up to more than it captured.
+
+Every path that gives money back locks the order's row first, then the refund's, then the
+payment's (attempts.refund_record too): taken in another order, two of them deadlock."""
 
 import logging
 from datetime import datetime
@@ -220,6 +223,9 @@ def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
             raise PaymentError(_("The gateway did not make the refund: %(error)s") % {"error": error}) from None
         return Refund.objects.get(pk=refund.pk)
     with transaction.atomic():
+        # The order's lock before the refund's, as the approval takes them: the other way round,
+        # an approval of the same order arriving meanwhile and this recording deadlock.
+        order_lock(refund.payment.order_id)
         refund = Refund.objects.select_for_update().select_related("payment__order").get(pk=refund.pk)
         if refund.status != Refund.Status.APPROVED:
             return refund  # recorded meanwhile (the gateway's webhook, or another sweep)

@@ -2,20 +2,25 @@
 refund (even when two approvals race), and refunds never exceed what was captured."""
 
 import threading
+import time
 from decimal import Decimal
 from urllib.parse import parse_qs
 
 import pytest
 import responses
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import PaymentStatus
+from orders.services import order_lock
+from payments.clients.mercadopago_checkout import MercadoPagoPayment
 from payments.models import Payment, Provider, Refund
 from payments.services import PaymentError
-from payments.services.refunds import refund_approve, refund_request
+from payments.services.attempts import refund_record
+from payments.services.mercadopago_flow import payment_mercadopago_apply
+from payments.services.refunds import refund_approve, refund_execute, refund_request
 from tests.factories import PASSWORD, UserFactory, paid
 
 pytestmark = pytest.mark.django_db
@@ -126,10 +131,14 @@ def test_two_concurrent_approvals_refund_once(settings):
             json={"id": "re_once", "object": "refund", "status": "succeeded", "amount": 2500},
         )
 
+        errors = []
+
         def approve():
             try:
                 barrier.wait()
                 refund_approve(refund=refund, actor=boss)
+            except Exception as error:
+                errors.append(error)
             finally:
                 connections.close_all()
 
@@ -139,9 +148,121 @@ def test_two_concurrent_approvals_refund_once(settings):
         for thread in threads:
             thread.join()
         assert len(gateway.calls) == 1
+    assert errors == []
     refund.refresh_from_db()
     assert refund.status == Refund.Status.SUCCEEDED
     assert Payment.objects.get(pk=payment.pk).refunds.filter(status=Refund.Status.SUCCEEDED).count() == 1
+
+
+def _someone_waits_for_a_row():
+    with connection.cursor() as cursor:
+        for _ in range(200):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def _beside_an_approval(*, order_id, then, work):
+    """Run `work` in a thread while another transaction takes locks as an approval does: the
+    order's row, then (once `work` waits for a row) `then`'s row. Returns the errors of both:
+    locks taken in the opposite order deadlock, and PostgreSQL cancels one of them."""
+    errors, order_held, work_waits = [], threading.Event(), threading.Event()
+
+    def approval():
+        try:
+            with transaction.atomic():
+                order_lock(order_id)
+                order_held.set()
+                work_waits.wait(15)
+                list(then.select_for_update())
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def worker():
+        try:
+            work()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=approval)
+    holder.start()
+    assert order_held.wait(15)
+    doer = threading.Thread(target=worker)
+    doer.start()
+    assert _someone_waits_for_a_row()
+    work_waits.set()
+    for thread in (holder, doer):
+        thread.join(30)
+    return errors
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_recording_a_refund_the_gateway_made_takes_the_order_before_the_refund():
+    """The gateway returned the money (an approval's call, or the sweep's) while an approval of
+    the same order holds it: recording waits for the order, then the refund's row."""
+    payment = paid()
+    refund = refund_request(payment=payment, amount="25.00", reason="Doble cobro", actor=None)
+    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.APPROVED)
+    errors = _beside_an_approval(
+        order_id=payment.order_id,
+        then=Refund.objects.filter(pk=refund.pk),
+        work=lambda: refund_execute(refund_id=refund.pk),
+    )
+    assert errors == []
+    assert Refund.objects.get(pk=refund.pk).status == Refund.Status.SUCCEEDED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_reported_by_the_gateway_takes_the_order_before_the_payment():
+    """A refund made in the gateway's dashboard is reported while an approval of the same order
+    holds it and asks for the payment's row: the report waits for the order first."""
+    payment = paid()
+    errors = _beside_an_approval(
+        order_id=payment.order_id,
+        then=Payment.objects.filter(pk=payment.pk),
+        work=lambda: refund_record(payment=payment, amount=Decimal("10.00"), gateway_reference="re_dashboard"),
+    )
+    assert errors == []
+    assert payment.refunds.get().status == Refund.Status.SUCCEEDED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_mercado_pago_report_of_a_completed_payment_and_its_refund_takes_the_order_first():
+    """Mercado Pago reports the payment with its refunds, in one event: hearing again that the
+    payment is completed holds nothing, so recording the refund takes the order before the payment."""
+    payment = paid(Provider.MERCADOPAGO, "1319500013")
+    report = MercadoPagoPayment(
+        id="1319500013",
+        status="approved",
+        status_detail="accredited",
+        external_reference=str(payment.pk),
+        amount=payment.amount,
+        currency="PEN",
+        payment_method="visa",
+        last_four="4242",
+        refunds=(("MP-R-2", Decimal("10.00"), "approved"),),
+    )
+
+    def apply_the_event():
+        with transaction.atomic():  # as webhook_event_process applies one
+            payment_mercadopago_apply(payment=Payment.objects.get(pk=payment.pk), mp_payment=report)
+
+    errors = _beside_an_approval(
+        order_id=payment.order_id, then=Payment.objects.filter(pk=payment.pk), work=apply_the_event
+    )
+    assert errors == []
+    assert payment.refunds.get().status == Refund.Status.SUCCEEDED
 
 
 def test_a_refund_request_happens_once_per_key(staff):
