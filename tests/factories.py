@@ -356,6 +356,7 @@ from legal.services import policy_version_create, policy_version_publish  # noqa
 from orders import services as order_services  # noqa: E402
 from orders.models import Order, OrderStatus  # noqa: E402
 from orders.services import ANONYMOUS_RECEIPT_LIMIT, OrderLineData, order_create, order_payment_record  # noqa: E402
+from payments.clients.mercadopago_checkout import MercadoPagoPayment  # noqa: E402
 from payments.models import Payment, PaymentMethod, Provider  # noqa: E402
 from payments.services import (  # noqa: E402
     TEST_GATEWAY_METHOD_CODE,
@@ -619,6 +620,22 @@ def make_payment(order, *, provider: str = Provider.STRIPE, reference: str = "cs
     Payment.objects.filter(pk=payment.pk).update(gateway_reference=reference)
     payment.refresh_from_db()
     return payment
+
+
+def mercadopago_report(payment, *, status: str, refunds=(), mp_payment_id: str = "1319500012"):
+    """What Mercado Pago's API says of one of our attempts (a card payment for its whole amount),
+    as payment_mercadopago_apply reads it; refunds: (refund id, amount, status) each."""
+    return MercadoPagoPayment(
+        id=mp_payment_id,
+        status=status,
+        status_detail="",
+        external_reference=str(payment.pk),
+        amount=payment.amount,
+        currency="PEN",
+        payment_method="visa",
+        last_four="4242",
+        refunds=tuple(refunds),
+    )
 
 
 def paid(provider=Provider.TEST, reference="TEST-1"):

@@ -8,7 +8,6 @@ import pytest
 
 from inventory.models import StockLevel
 from orders.models import OrderStatus, PaymentStatus
-from payments.clients.mercadopago_checkout import MercadoPagoPayment
 from payments.models import Provider, Refund, WebhookEvent
 from payments.services.mercadopago_flow import payment_mercadopago_apply
 from payments.services.webhooks import webhook_event_process, webhook_event_store
@@ -17,7 +16,7 @@ from shipping import services as shipping_services
 from shipping.models import ShipmentStatus
 from shipping.selectors import shipments_due
 from tests.factories import make_guest_order as make_order
-from tests.factories import make_payment
+from tests.factories import make_payment, mercadopago_report
 from tests.payments.webhook_helpers import body, capture_completed, charge_refunded, paypal_event, session_completed
 
 pytestmark = pytest.mark.django_db
@@ -105,22 +104,10 @@ def test_a_mercadopago_payment_refunded_in_full_cancels_the_order():
     order = make_order()
     payment = make_payment(order, provider=Provider.MERCADOPAGO, reference="pref-1")
 
-    def mp(status, refunds=()):
-        return MercadoPagoPayment(
-            id="1319500012",
-            status=status,
-            status_detail="",
-            external_reference=str(payment.pk),
-            amount=payment.amount,
-            currency="PEN",
-            payment_method="visa",
-            last_four="4242",
-            refunds=refunds,
-        )
-
-    payment_mercadopago_apply(payment=payment, mp_payment=mp("approved"))
+    payment_mercadopago_apply(payment=payment, mp_payment=mercadopago_report(payment, status="approved"))
     payment.refresh_from_db()
-    payment_mercadopago_apply(payment=payment, mp_payment=mp("refunded", (("MP-R-1", payment.amount, "approved"),)))
+    refunded = mercadopago_report(payment, status="refunded", refunds=[("MP-R-1", payment.amount, "approved")])
+    payment_mercadopago_apply(payment=payment, mp_payment=refunded)
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED and order.payment_status == PaymentStatus.REFUNDED
 

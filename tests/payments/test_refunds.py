@@ -15,13 +15,12 @@ from accounts.roles import Role
 from accounts.services import user_add_role
 from orders.models import PaymentStatus
 from orders.services import order_lock
-from payments.clients.mercadopago_checkout import MercadoPagoPayment
 from payments.models import Payment, Provider, Refund
 from payments.services import PaymentError
 from payments.services.attempts import refund_record
 from payments.services.mercadopago_flow import payment_mercadopago_apply
 from payments.services.refunds import refund_approve, refund_execute, refund_request
-from tests.factories import PASSWORD, UserFactory, paid
+from tests.factories import PASSWORD, UserFactory, mercadopago_report, paid
 
 pytestmark = pytest.mark.django_db
 
@@ -242,16 +241,8 @@ def test_a_mercado_pago_report_of_a_completed_payment_and_its_refund_takes_the_o
     """Mercado Pago reports the payment with its refunds, in one event: hearing again that the
     payment is completed holds nothing, so recording the refund takes the order before the payment."""
     payment = paid(Provider.MERCADOPAGO, "1319500013")
-    report = MercadoPagoPayment(
-        id="1319500013",
-        status="approved",
-        status_detail="accredited",
-        external_reference=str(payment.pk),
-        amount=payment.amount,
-        currency="PEN",
-        payment_method="visa",
-        last_four="4242",
-        refunds=(("MP-R-2", Decimal("10.00"), "approved"),),
+    report = mercadopago_report(
+        payment, status="approved", refunds=[("MP-R-2", Decimal("10.00"), "approved")], mp_payment_id="1319500013"
     )
 
     def apply_the_event():
