@@ -13,14 +13,13 @@ import time
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from bench.shop import shop_open
 from bench.timing import figures, measure
 from catalog.models import Variant
-from demo.shipping import load_demo_shipping
 from inventory.models import StockLevel
 from inventory.selectors import variant_in_stock
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
-from payments.services import payment_method_ensure_test_gateway
 
 REPEAT = int(os.environ.get("BENCH_CHECKOUT_REPEAT", "40"))
 LINES = 5
@@ -65,6 +64,7 @@ def _ready_checkout(client: Client, variants) -> None:
             "billing_same": "1",
             "document_type": "dni",
             "document": "45678912",
+            "accept_terms": "on",  # the store's policies, published by shop_open
             **{f"shipping-{k}": v for k, v in LIMA.items()},
         },
     )
@@ -113,8 +113,7 @@ def run():
 
 
 def _run():
-    load_demo_shipping()
-    payment_method_ensure_test_gateway()
+    shop_open()
     variants = _variants()
     first_order = Order.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 

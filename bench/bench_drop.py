@@ -43,13 +43,12 @@ from django.utils import timezone
 
 from bench.bench_mixed_load import _locust, _server_errors
 from bench.bench_throughput import ROOT, WORKERS, _free_port, _start_server
+from bench.shop import shop_open
 from catalog.models import Brand, Category, Family, Product, Variant
 from catalog.services import product_save, variant_save
-from demo.shipping import load_demo_shipping
 from inventory.models import StockLevel, Warehouse
 from inventory.services import stock_receive
 from orders.models import OrderLine
-from payments.services import payment_method_ensure_test_gateway
 from waitingroom.services import room_set
 
 USERS = int(os.environ.get("BENCH_DROP_USERS", "1000"))
@@ -75,8 +74,7 @@ def run():
     if not settings.REDIS_URL:
         yield {"name": "skipped", "value": "the waiting room needs Redis: set REDIS_URL", "unit": ""}
         return
-    load_demo_shipping()
-    payment_method_ensure_test_gateway()
+    shop_open()
     for layout in LAYOUTS:
         prefix = "drop" if layout == "single" else f"drop.{layout}"
         if layout == "cluster" and not os.path.exists("/usr/sbin/nginx"):

@@ -14,14 +14,13 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.shop import shop_open
 from catalog.models import Brand, Category, Collection, CollectionItem, Family, Product, Variant
 from catalog.services import product_save, variant_save
-from demo.shipping import load_demo_shipping
 from inventory.models import Reservation, Warehouse
 from inventory.services import reservation_release, stock_receive
 from orders.models import Order, OrderStatus
 from orders.services import order_cancel
-from payments.services import payment_method_ensure_test_gateway
 
 UNITS, BOT_SESSIONS, SHOPPERS = 100, 50, 50
 LIMA = {
@@ -81,7 +80,12 @@ def _buy_one(sku: str) -> bool:
         return False
     shopper.post(
         reverse("checkout:details"),
-        {"email": "real@example.pe", "billing_same": "1", **{f"shipping-{k}": v for k, v in LIMA.items()}},
+        {
+            "email": "real@example.pe",
+            "billing_same": "1",
+            "accept_terms": "on",  # the store's policies, published by shop_open
+            **{f"shipping-{k}": v for k, v in LIMA.items()},
+        },
     )
     page = shopper.get(reverse("checkout:delivery")).content.decode()
     method = re.search(r'name="shipping_method" value="(\d+)"', page)
@@ -119,8 +123,7 @@ def _round() -> tuple[int, int]:
 
 
 def run():
-    load_demo_shipping()
-    payment_method_ensure_test_gateway()
+    shop_open()
     served, bot_units = _round()
     yield {"name": "drop.real_shoppers_served", "value": served, "unit": f"of {SHOPPERS}"}
     yield {"name": "drop.bot_units_held", "value": bot_units, "unit": f"of {UNITS}"}

@@ -49,14 +49,13 @@ from django.db.models import Count, Q, Sum
 
 from bench.bench_catalog import _ensure_catalog
 from bench.bench_throughput import ROOT, WORKERS, _free_port, _start_server, _wrk, server_env
+from bench.shop import shop_open
 from catalog.models import Product, Variant
-from demo.shipping import load_demo_shipping
 from inventory.models import Movement, StockLevel
 from inventory.selectors import variant_in_stock
 from inventory.services import stock_receive
 from inventory.verify import CHECKS
 from orders.models import Order, OrderLine
-from payments.services import payment_method_ensure_test_gateway
 from waitingroom.services import room_set
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
@@ -129,8 +128,7 @@ def run():
         yield {"name": "skipped", "value": "locust is not installed (make bench-deps)", "unit": ""}
         return
     _ensure_catalog()
-    load_demo_shipping()
-    payment_method_ensure_test_gateway()
+    shop_open()
     folder = Path(tempfile.mkdtemp(prefix="bench-mixed-"))
     plan_path = folder / "plan.json"
     plan_path.write_text(json.dumps(_plan(_buyable())))

@@ -83,10 +83,15 @@ POLICIES = [
 GUEST_EMAIL = "lucia.huaman@example.pe"
 
 
-def load_demo_policies(*, customer_email: str) -> None:
+def publish_demo_policies() -> None:
+    """The store's policies published, each once: a guest accepts them at checkout."""
     for kind, title, body in POLICIES:
         if not PolicyVersion.objects.filter(kind=kind).exists():
             policy_version_publish(version=policy_version_create(kind=kind, title=title, body=body))
+
+
+def load_demo_policies(*, customer_email: str) -> None:
+    publish_demo_policies()
     customer = get_user_model().objects.filter(email__iexact=customer_email).first()
     if customer is not None:
         consent_record(email=customer.email, user=customer, source=ConsentSource.DEMO, marketing=False)
