@@ -309,7 +309,7 @@ def seller_approval_withdraw(*, seller: Seller) -> Seller:
     """The seller stops selling: not approved, out of the seller role, and, unless another back-office
     role keeps it, out of the admin (is_staff off), which ends their sessions at once (their session
     hash covers the access, accounts.User._get_session_auth_hash)."""
-    seller = Seller.objects.select_for_update().select_related("user").get(pk=seller.pk)
+    seller = Seller.objects.select_for_update(of=("self",)).select_related("user").get(pk=seller.pk)
     seller.is_approved, seller.approved_at, seller.approved_by = False, None, None
     seller.save(update_fields=["is_approved", "approved_at", "approved_by"])
     user = seller.user

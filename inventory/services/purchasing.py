@@ -239,7 +239,10 @@ def purchase_order_receive(
         raise InvalidQuantity(value=0)
     with transaction.atomic():
         order = _lock_order(purchase_order, PurchaseOrder.Status.ORDERED, PurchaseOrder.Status.PARTIALLY_RECEIVED)
-        lines = {line.pk: line for line in order.lines.select_for_update().select_related("variant").order_by("pk")}
+        lines = {
+            line.pk: line
+            for line in order.lines.select_for_update(of=("self",)).select_related("variant").order_by("pk")
+        }
         unknown = set(quantities) - set(lines)
         if unknown:
             raise InventoryError(

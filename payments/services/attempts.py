@@ -159,7 +159,7 @@ def payment_start(*, order: Order, method: PaymentMethod, actor: "AnyUser | None
 
 
 def _lock_pending(payment: Payment) -> Payment:
-    payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("order", "method").get(pk=payment.pk)
     if payment.status != Payment.Status.PENDING:
         if payment.status == Payment.Status.ABANDONED and payment.failure_message:
             raise PaymentError(payment.failure_message)  # its order expired or was cancelled: say so
@@ -174,7 +174,7 @@ def payment_wait(*, payment: Payment, code: str, expires_at: datetime, instructi
     changes nothing; a new expiry for a waiting attempt is recorded. The outcome comes later through
     payment_complete or payment_fail."""
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("order", "method").get(pk=payment.pk)
         if payment.status not in (Payment.Status.PENDING, Payment.Status.WAITING):
             if payment.status == Payment.Status.ABANDONED and payment.failure_message:
                 raise PaymentError(payment.failure_message)
@@ -205,7 +205,8 @@ def payment_test_gateway_pay(*, payment: Payment, actor: "AnyUser | None" = None
     attempt closes as failed instead: callers check payment.status."""
     with transaction.atomic():
         payment = _lock_pending(payment)
-        order = order_expire_if_overdue(order=payment.order)
+        # The attempt, then its order (as payment_complete): the order's status decides the outcome.
+        order = order_expire_if_overdue(order=order_lock(payment.order_id))
         payment.completed_at = timezone.now()
         if order.status != OrderStatus.PENDING_PAYMENT:
             payment.status = Payment.Status.FAILED
@@ -304,7 +305,7 @@ def payment_complete(
         # same event can take the order's lock before the payment's (refund_record).
         return payment
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("order", "method").get(pk=payment.pk)
         if payment.status == Payment.Status.SUCCEEDED:
             return payment
         order = Order.objects.select_for_update().get(pk=payment.order_id)
@@ -404,7 +405,7 @@ def refund_record(
     with transaction.atomic():
         # The order's lock first, as every path giving money back takes it (payments.services.refunds).
         order_lock(payment.order_id)
-        payment = Payment.objects.select_for_update().select_related("order").get(pk=payment.pk)
+        payment = Payment.objects.select_for_update(of=("self",)).select_related("order").get(pk=payment.pk)
         refund = Refund.objects.filter(gateway_reference=gateway_reference).first()
         if refund and refund.payment_id != payment.pk:
             raise PaymentError(_("Refund %(ref)s belongs to another payment.") % {"ref": gateway_reference})

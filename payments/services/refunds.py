@@ -174,7 +174,7 @@ def refund_approve(*, refund: Refund, actor: "AuthUser | None") -> Refund:
     with transaction.atomic():
         # The order's lock first, as shipping a leg, returns and cancellation take it.
         order = order_lock(Refund.objects.values_list("payment__order_id", flat=True).get(pk=refund.pk))
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund.pk)
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("payment").get(pk=refund.pk)
         if refund.status != Refund.Status.REQUESTED:
             return refund
         payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
@@ -226,7 +226,7 @@ def refund_execute(*, refund_id: int, raise_errors: bool = False) -> Refund:
         # The order's lock before the refund's, as the approval takes them: the other way round,
         # an approval of the same order arriving meanwhile and this recording deadlock.
         order_lock(refund.payment.order_id)
-        refund = Refund.objects.select_for_update().select_related("payment__order").get(pk=refund.pk)
+        refund = Refund.objects.select_for_update(of=("self",)).select_related("payment__order").get(pk=refund.pk)
         if refund.status != Refund.Status.APPROVED:
             return refund  # recorded meanwhile (the gateway's webhook, or another sweep)
         refund.status, refund.gateway_reference = Refund.Status.SUCCEEDED, reference[:120]

@@ -28,7 +28,7 @@ TEST_CIP_HOURS = 24
 
 
 def _lock_test_attempt(payment: Payment, kind: str) -> Payment:
-    payment = Payment.objects.select_for_update().select_related("order", "method").get(pk=payment.pk)
+    payment = Payment.objects.select_for_update(of=("self",)).select_related("order", "method").get(pk=payment.pk)
     if payment.provider != Provider.TEST or payment.method.kind != kind:
         raise PaymentError(_("There is no payment in progress for this order."))
     if payment.status != Payment.Status.PENDING:
@@ -93,7 +93,7 @@ def payment_test_gateway_agent_pay(*, code: str, amount: Decimal) -> Payment:
     a code paid already, expired or unknown is refused, nothing written."""
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("order")
             .filter(provider=Provider.TEST, pay_code=code)
             .exclude(pay_code="")
