@@ -11,6 +11,7 @@ from accounts.roles import Role, roles_sync
 from accounts.services import user_add_role
 from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 from shipping.models import Carrier
+from tests import row_locks
 from tests.db_template import copy_each_worker_s_database_from_one_template, drop_the_template
 from tests.factories import (
     AddressFactory,
@@ -52,6 +53,7 @@ _forbidden_skips: list[str] = []
 # Same algorithm and hash format, the cheapest cost: see tests/hashers.py.
 settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
 flush_only_filled_tables()
+row_locks.install()
 
 
 def _skip_reason(report) -> str:
@@ -142,6 +144,23 @@ def pytest_collection_modifyitems(items):
         return next((i for i, slow in enumerate(SLOW_FIRST) if path.startswith(slow)), len(SLOW_FIRST))
 
     items.sort(key=lambda item: (_django_group(item), slowness(item)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    row_locks.forget()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test whose code (its fixtures' included) locked rows it only joined fails (tests/row_locks.py)."""
+    result = yield
+    if found := row_locks.found():
+        raise AssertionError(
+            "SELECT ... FOR UPDATE locked the rows of every table it joins; name those meant with of=:\n"
+            + "\n".join(sorted(set(found)))
+        )
+    return result
 
 
 def pytest_runtest_logreport(report):
