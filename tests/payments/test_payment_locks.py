@@ -4,14 +4,13 @@ shipments and queues its e-mails in one transaction; had it kept the method's ro
 other shopper starting a payment that way (a new payment's reference to its method waits on that
 row) would have waited for it, one after another on a sale day."""
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from payments.models import Payment
 from payments.services import payment_method_ensure_test_gateway, payment_start, payment_test_gateway_pay
 from tests.factories import ON_POSTGRESQL, make_guest_order
+from tests.threads import transaction_held_open
 
 pytestmark = [ON_POSTGRESQL, pytest.mark.django_db(transaction=True)]
 
@@ -20,30 +19,12 @@ def test_a_payment_being_completed_holds_up_no_other_shopper_paying_the_same_way
     method = payment_method_ensure_test_gateway()
     first = payment_start(order=make_guest_order(), method=method)
     second_order = make_guest_order()
-    completed, may_commit, errors = threading.Event(), threading.Event(), []
-
-    def complete_and_wait():
-        try:
-            with transaction.atomic():  # the first shopper's payment, its transaction still open
-                payment_test_gateway_pay(payment=first)
-                completed.set()
-                may_commit.wait(30)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=complete_and_wait)
-    holder.start()
-    try:
-        assert completed.wait(30)
+    # The first shopper's payment completed, its transaction still open while the second pays.
+    with transaction_held_open(lambda: payment_test_gateway_pay(payment=first)) as errors:
         with transaction.atomic():
             with connection.cursor() as cursor:  # waiting on the first shopper's locks fails fast
                 cursor.execute("SET LOCAL lock_timeout = '3s'")
             second = payment_test_gateway_pay(payment=payment_start(order=second_order, method=method))
-    finally:
-        may_commit.set()
-        holder.join(30)
     assert errors == []
     assert second.status == Payment.Status.SUCCEEDED
     assert Payment.objects.get(pk=first.pk).status == Payment.Status.SUCCEEDED

@@ -21,6 +21,7 @@ from payments.services.attempts import refund_record
 from payments.services.mercadopago_flow import payment_mercadopago_apply
 from payments.services.refunds import refund_approve, refund_execute, refund_request
 from tests.factories import PASSWORD, UserFactory, mercadopago_report, paid
+from tests.threads import transaction_held_open
 
 pytestmark = pytest.mark.django_db
 
@@ -169,38 +170,22 @@ def _beside_an_approval(*, order_id, then, work):
     """Run `work` in a thread while another transaction takes locks as an approval does: the
     order's row, then (once `work` waits for a row) `then`'s row. Returns the errors of both:
     locks taken in the opposite order deadlock, and PostgreSQL cancels one of them."""
-    errors, order_held, work_waits = [], threading.Event(), threading.Event()
-
-    def approval():
-        try:
-            with transaction.atomic():
-                order_lock(order_id)
-                order_held.set()
-                work_waits.wait(15)
-                list(then.select_for_update())
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+    worker_errors = []
 
     def worker():
         try:
             work()
         except Exception as error:
-            errors.append(error)
+            worker_errors.append(error)
         finally:
             connections.close_all()
 
-    holder = threading.Thread(target=approval)
-    holder.start()
-    assert order_held.wait(15)
     doer = threading.Thread(target=worker)
-    doer.start()
-    assert _someone_waits_for_a_row()
-    work_waits.set()
-    for thread in (holder, doer):
-        thread.join(30)
-    return errors
+    with transaction_held_open(lambda: order_lock(order_id), then=lambda: list(then.select_for_update())) as errors:
+        doer.start()
+        assert _someone_waits_for_a_row()
+    doer.join(30)
+    return errors + worker_errors
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrency is checked on PostgreSQL")
