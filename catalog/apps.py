@@ -17,7 +17,9 @@ def _tune_trigram_threshold(sender, connection, **kwargs) -> None:
         settings.DATABASE_POOLER and connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
     ):
         with connection.cursor() as cursor:
-            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY_THRESHOLD])
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(WORD_SIMILARITY_THRESHOLD)]
+            )
 
 
 class CatalogConfig(AppConfig):

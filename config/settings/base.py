@@ -179,14 +179,22 @@ if DATABASE_URL and not DATABASE_URL.startswith("sqlite"):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # A database that is away is an error within seconds (/healthz, pages), not a hang.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    # The values travel apart from the query (psycopg's server-side binding), so a query run again on
+    # the same connection is sent by name after its fifth run and PostgreSQL plans it no more: planning
+    # was most of what the store's short queries cost the server (docs/performance.md). Django leaves
+    # both off by default.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
     # Behind pgbouncer in transaction mode (DATABASE_POOLER=pgbouncer) consecutive transactions
     # may run on different server connections: no server-side cursors (they live across
     # transactions), and startup options are not passed on (pgbouncer refuses them), so the
-    # servers set jit=off and pg_trgm's threshold themselves (scripts/cluster, deploy/).
-    # Prepared statements are off already (Django's default for psycopg 3).
+    # servers set jit=off and pg_trgm's threshold themselves (scripts/cluster, deploy/). Nor
+    # prepared statements: Debian's pgbouncer 1.18 does not carry them from one server connection to
+    # the next (1.21 and later do, with max_prepared_statements; then set DATABASE_PREPARE_THRESHOLD).
     if DATABASE_POOLER == "pgbouncer":
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
         DATABASES["default"]["OPTIONS"].pop("options")
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=None)
     # A streaming replica (read-only): storefront pages and reports read from it, see core/db_router.py.
     if env("DATABASE_REPLICA_URL", default=""):
         DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
@@ -196,6 +204,7 @@ if DATABASE_URL and not DATABASE_URL.startswith("sqlite"):
         if env("DATABASE_REPLICA_POOLER", default="") == "pgbouncer":
             DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
             DATABASES["replica"]["OPTIONS"].pop("options", None)
+            DATABASES["replica"]["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", default=None)
 else:
     # IMMEDIATE takes SQLite's write lock when a transaction starts, so two
     # concurrent read-then-write transactions serialise instead of one failing

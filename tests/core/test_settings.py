@@ -7,8 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
-SERVICE_VARS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "MONGO_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG")
+SERVICE_VARS = (
+    "DATABASE_URL",
+    "DATABASE_POOLER",
+    "DATABASE_PREPARE_THRESHOLD",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "MONGO_URL",
+    "EMAIL_URL",
+    "SECRET_KEY",
+    "DEBUG",
+)
 
 PRINT_SETTINGS = """
 import json, sys, django
@@ -18,6 +30,8 @@ db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"],
     "transaction_mode": db.get("OPTIONS", {}).get("transaction_mode"),
+    "server_side_binding": db.get("OPTIONS", {}).get("server_side_binding"),
+    "prepare_threshold": db.get("OPTIONS", {}).get("prepare_threshold"),
     "cache": settings.CACHES["default"]["BACKEND"],
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "email": settings.EMAIL_DELIVERY_BACKEND,  # what core.request_log.RequestIdEmailBackend hands the mail to
@@ -83,10 +97,38 @@ def test_each_variable_switches_its_part_to_the_real_service():
         EMAIL_URL="smtp+tls://user:secret@mail.example.pe:587",
     )
     assert s["engine"] == "django.db.backends.postgresql"
+    assert (s["server_side_binding"], s["prepare_threshold"]) == (True, 5)
     assert s["cache"] == "core.cache.DegradingRedisCache"
     assert s["eager"] is False
     assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert s["mongo"] == "mongodb://127.0.0.1:27017/tienda"
+
+
+def test_behind_pgbouncer_no_statement_is_prepared_unless_told_it_keeps_them():
+    """Debian's pgbouncer 1.18 runs a client's next transaction on any server connection, where a
+    statement prepared on another is unknown; 1.21 and later carry them (max_prepared_statements)."""
+    pooled = {"DATABASE_URL": "postgres://postgres@127.0.0.1:6432/tienda", "DATABASE_POOLER": "pgbouncer"}
+    s = settings_under(**pooled)
+    assert (s["server_side_binding"], s["prepare_threshold"]) == (True, None)
+    s = settings_under(**pooled, DATABASE_PREPARE_THRESHOLD="5")
+    assert s["prepare_threshold"] == 5
+
+
+def test_a_query_run_again_on_a_connection_is_planned_no_more(db):
+    """After its fifth run a query is prepared on the connection: PostgreSQL keeps its plan
+    (docs/performance.md). On PostgreSQL, the database CI tests."""
+    from django.db import connection
+
+    from catalog.models import Product
+
+    if connection.vendor != "postgresql":
+        pytest.skip("checked on PostgreSQL")
+    for _ in range(6):
+        list(Product.objects.filter(slug="una-que-no-existe").values_list("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ['%"slug" = $1%'])
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert len(prepared) == 1 and prepared[0].startswith('SELECT "catalog_product"."id"'), prepared
 
 
 PRODUCTION_ENV = {
